@@ -1,0 +1,148 @@
+"""Set up everything the program needs, then run it or its tests.
+
+This module uses only the standard library, so it runs on a bare Python
+before any dependency is installed:
+
+    python3 -m desktop_app.bootstrap gui      # install if needed, start the program
+    python3 -m desktop_app.bootstrap test     # install if needed, run every test headless
+    python3 -m desktop_app.bootstrap bench    # install if needed, run the benchmarks
+
+It keeps a virtual environment in `.venv` beside the checkout and reinstalls
+only when pyproject.toml changes. Run as root on Debian/Ubuntu it also installs
+the system libraries Qt needs and a CJK font; otherwise it names them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".installed-pyproject.sha256"
+
+# What Qt's xcb/offscreen platforms and our fonts need on Debian/Ubuntu.
+APT_PACKAGES = [
+    "libegl1",
+    "libgl1",
+    "libxkbcommon0",
+    "libxkbcommon-x11-0",
+    "libfontconfig1",
+    "libfreetype6",
+    "libdbus-1-3",
+    "libglib2.0-0",
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-keysyms1",
+    "libxcb-image0",
+    "libxcb-render-util0",
+    "libxcb-shape0",
+    "libxcb-xinerama0",
+    "libxcb-randr0",
+    "libxcb-xfixes0",
+    "fonts-wqy-zenhei",
+    "poppler-utils",
+]
+
+
+def say(msg: str) -> None:
+    print(f"[dangqun] {msg}", flush=True)
+
+
+def _missing_debs() -> list[str]:
+    if not shutil.which("dpkg-query"):
+        return []
+    missing = []
+    for pkg in APT_PACKAGES:
+        r = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", pkg],
+            capture_output=True,
+            text=True,
+        )
+        if "install ok installed" not in r.stdout:
+            missing.append(pkg)
+    return missing
+
+
+def ensure_system_packages(extra: list[str] | None = None) -> None:
+    wanted = _missing_debs()
+    if extra:
+        wanted += extra
+    if not wanted:
+        return
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if is_root and shutil.which("apt-get"):
+        say("安装系统依赖 (installing system libraries): " + " ".join(wanted))
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *wanted],
+            check=True,
+            env=env,
+        )
+    else:
+        say(
+            "缺少系统库，请让管理员安装 (missing system packages; install them with "
+            "sudo apt-get install " + " ".join(wanted) + ")"
+        )
+
+
+def venv_python() -> Path:
+    if os.name == "nt":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def ensure_venv() -> Path:
+    py = venv_python()
+    if not py.exists():
+        say(f"创建虚拟环境 {VENV}")
+        r = subprocess.run([sys.executable, "-m", "venv", str(VENV)])
+        if r.returncode != 0 or not py.exists():
+            # Debian splits venv/ensurepip out of python3.
+            shutil.rmtree(VENV, ignore_errors=True)
+            ver = f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
+            ensure_system_packages(["python3-venv", ver])
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text().strip() != digest:
+        say("安装依赖 (installing Python packages) ...")
+        subprocess.run([str(py), "-m", "pip", "install", "-q", "-U", "pip"], check=True)
+        subprocess.run(
+            [str(py), "-m", "pip", "install", "-q", "-e", f"{ROOT}[test]"],
+            check=True,
+        )
+        STAMP.write_text(digest)
+    return py
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    what = args.pop(0) if args else "gui"
+    if what not in {"gui", "test", "bench"}:
+        print(__doc__)
+        return 2
+    if sys.platform.startswith("linux"):
+        ensure_system_packages()
+    py = ensure_venv()
+    os.chdir(ROOT)
+    if what == "gui":
+        cmd = [str(py), "-m", "desktop_app", "gui", *args]
+    elif what == "bench":
+        cmd = [str(py), "-m", "tests.benchmarks", *args]
+    else:
+        lint_imports = py.parent / ("lint-imports.exe" if os.name == "nt" else "lint-imports")
+        lint = subprocess.run([str(lint_imports), "--no-cache"])
+        if lint.returncode != 0:
+            say("分层约束检查失败 (layer contracts broken)")
+            return lint.returncode
+        cmd = [str(py), "-m", "pytest", *args]
+    return subprocess.call(cmd)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""The organisation tree: list, create, rename, move, delete (only when empty)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain import orgs as rules
+from desktop_app.domain.errors import Conflict, NotFound, ValidationError
+from desktop_app.domain.orgs import KIND_LABELS, OrgKind
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import Database
+from desktop_app.store.models import Household, Member, Organization, Resident
+
+
+@dataclass(frozen=True)
+class OrgNode:
+    id: str
+    code: str
+    name: str
+    kind: str
+    parent_id: str | None
+    sort_order: int
+    member_count: int = 0  # members directly in this organisation
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[OrgKind(self.kind)]
+
+
+def _live(session: Session, org_id: str) -> Organization:
+    org = session.get(Organization, org_id)
+    if org is None or org.deleted:
+        raise NotFound("该组织不存在或已删除")
+    return org
+
+
+def _node(org: Organization, members: int = 0) -> OrgNode:
+    return OrgNode(org.id, org.code, org.name, org.kind, org.parent_id, org.sort_order, members)
+
+
+def list_tree(db: Database) -> list[OrgNode]:
+    """Every live organisation, parents before children, siblings in sort order."""
+    with db.session() as s:
+        counts = dict(
+            s.execute(
+                select(Member.org_id, func.count())
+                .where(Member.deleted.is_(False))
+                .group_by(Member.org_id)
+            ).all()
+        )
+        rows = s.scalars(
+            select(Organization)
+            .where(Organization.deleted.is_(False))
+            .order_by(Organization.sort_order, Organization.code)
+        ).all()
+        by_parent: dict[str | None, list[Organization]] = {}
+        ids = {o.id for o in rows}
+        for o in rows:
+            parent = o.parent_id if o.parent_id in ids else None
+            by_parent.setdefault(parent, []).append(o)
+        out: list[OrgNode] = []
+
+        def walk(parent: str | None) -> None:
+            for o in by_parent.get(parent, []):
+                out.append(_node(o, counts.get(o.id, 0)))
+                walk(o.id)
+
+        walk(None)
+        return out
+
+
+def get(db: Database, org_id: str) -> OrgNode:
+    with db.session() as s:
+        return _node(_live(s, org_id))
+
+
+def _check_code_free(s: Session, code: str, except_id: str | None = None) -> None:
+    q = select(Organization.id).where(Organization.code == code, Organization.deleted.is_(False))
+    other = s.scalar(q)
+    if other and other != except_id:
+        raise ValidationError("组织代码", f"“{code}”已被其他组织使用")
+
+
+def suggest_code(db: Database, parent_id: str | None) -> str:
+    """Parent's code plus the next free two-digit number."""
+    with db.session() as s:
+        base = _live(s, parent_id).code if parent_id else "ORG"
+        taken = set(s.scalars(select(Organization.code).where(Organization.deleted.is_(False))))
+    for n in range(1, 1000):
+        code = f"{base}{n:02d}"
+        if code not in taken:
+            return code
+    raise Conflict("无法生成组织代码，请手工填写")
+
+
+def create(db: Database, name: str, code: str, kind: str, parent_id: str | None) -> OrgNode:
+    name = rules.check_name(name)
+    code = rules.check_code(code)
+    try:
+        kind_ = OrgKind(kind)
+    except ValueError:
+        raise ValidationError("类型", f"未知的组织类型“{kind}”") from None
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        parent = _live(s, parent_id) if parent_id else None
+        rules.check_child(OrgKind(parent.kind) if parent else None, kind_)
+        _check_code_free(s, code)
+        last = s.scalar(
+            select(func.max(Organization.sort_order)).where(
+                Organization.parent_id == parent_id, Organization.deleted.is_(False)
+            )
+        )
+        org = Organization(
+            name=name, code=code, kind=kind_.value, parent_id=parent_id,
+            sort_order=(last or 0) + 1,
+        )
+        s.add(org)
+        uow.commit()
+        return _node(org)
+
+
+def rename(db: Database, org_id: str, name: str, code: str | None = None) -> OrgNode:
+    name = rules.check_name(name)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        org = _live(s, org_id)
+        org.name = name
+        if code is not None and code.strip() != org.code:
+            code = rules.check_code(code)
+            _check_code_free(s, code, except_id=org.id)
+            org.code = code
+        uow.commit()
+        return _node(org)
+
+
+def _descendant_ids(s: Session, org_id: str) -> set[str]:
+    rows = s.execute(
+        select(Organization.id, Organization.parent_id).where(Organization.deleted.is_(False))
+    ).all()
+    children: dict[str, list[str]] = {}
+    for oid, pid in rows:
+        children.setdefault(pid, []).append(oid)
+    found, stack = set(), [org_id]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def move(db: Database, org_id: str, new_parent_id: str | None, position: int | None = None) -> OrgNode:
+    """Put an organisation under another one (at `position` among its siblings, else last)."""
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        org = _live(s, org_id)
+        if new_parent_id == org.id or (new_parent_id and new_parent_id in _descendant_ids(s, org.id)):
+            raise ValidationError("上级组织", "不能移到自己或自己的下级组织之下")
+        parent = _live(s, new_parent_id) if new_parent_id else None
+        rules.check_child(OrgKind(parent.kind) if parent else None, OrgKind(org.kind))
+        siblings = list(
+            s.scalars(
+                select(Organization)
+                .where(
+                    Organization.parent_id == new_parent_id,
+                    Organization.deleted.is_(False),
+                    Organization.id != org.id,
+                )
+                .order_by(Organization.sort_order, Organization.code)
+            )
+        )
+        pos = len(siblings) if position is None else max(0, min(position, len(siblings)))
+        siblings.insert(pos, org)
+        org.parent_id = new_parent_id
+        for i, sib in enumerate(siblings, start=1):
+            if sib.sort_order != i:
+                sib.sort_order = i
+        uow.commit()
+        return _node(org)
+
+
+def delete(db: Database, org_id: str) -> None:
+    """Tombstone an organisation that holds no sub-organisations, members or residents."""
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        org = _live(s, org_id)
+
+        def count(model, column) -> int:
+            return s.scalar(
+                select(func.count()).select_from(model).where(column == org.id, model.deleted.is_(False))
+            ) or 0
+
+        children = count(Organization, Organization.parent_id)
+        members = count(Member, Member.org_id)
+        residents = count(Resident, Resident.grid_id) + count(Household, Household.grid_id)
+        parts = []
+        if children:
+            parts.append(f"{children} 个下级组织")
+        if members:
+            parts.append(f"{members} 名党员")
+        if residents:
+            parts.append(f"{residents} 条居民或住户记录")
+        if parts:
+            raise Conflict(f"“{org.name}”下还有" + "、".join(parts) + "，请先移走或删除后再删除该组织")
+        org.deleted = True
+        uow.commit()

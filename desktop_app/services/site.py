@@ -1,0 +1,73 @@
+"""This database's identity: set up once, read everywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from desktop_app.domain import orgs as org_rules
+from desktop_app.domain.errors import Conflict, ValidationError
+from desktop_app.domain.orgs import OrgKind
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import Database
+from desktop_app.store.models import Organization, Site
+
+LEVELS = {"community": "社区", "street": "街道"}
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    id: str
+    org_code: str
+    org_name: str
+    level: str
+
+    @property
+    def level_label(self) -> str:
+        return LEVELS.get(self.level, self.level)
+
+
+def get_site(db: Database) -> SiteInfo | None:
+    with db.session() as s:
+        row = s.scalar(select(Site).limit(1))
+        return SiteInfo(row.id, row.org_code, row.org_name, row.level) if row else None
+
+
+def init_site(
+    db: Database, org_code: str, org_name: str, level: str = "community", street_name: str = ""
+) -> SiteInfo:
+    """Record who this database belongs to and create the root of its org tree.
+
+    A community gets its 社区党委 (under a street office node when street_name is
+    given); a street office gets its 街道党工委.
+    """
+    code = org_rules.check_code(org_code)
+    name = org_rules.check_name(org_name)
+    if level not in LEVELS:
+        raise ValidationError("级别", "应为 community（社区）或 street（街道）")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        if s.scalar(select(Site.id).limit(1)):
+            raise Conflict("此数据库已经设置过所属单位，不能再次初始化")
+        site = Site(org_code=code, org_name=name, level=level)
+        s.add(site)
+        s.flush()
+        uow.session.info["site_id"] = site.id
+        if level == "street":
+            s.add(Organization(code=code, name=name, kind=OrgKind.STREET.value))
+        else:
+            parent_id = None
+            if street_name.strip():
+                street = Organization(
+                    code=code[:-3] if len(code) > 6 else f"{code}-S",
+                    name=org_rules.check_name(street_name),
+                    kind=OrgKind.STREET.value,
+                )
+                s.add(street)
+                s.flush()
+                parent_id = street.id
+            s.add(Organization(code=code, name=name, kind=OrgKind.COMMUNITY.value, parent_id=parent_id))
+        uow.commit()
+        db._site_id = site.id  # type: ignore[attr-defined]
+        return SiteInfo(site.id, site.org_code, site.org_name, site.level)

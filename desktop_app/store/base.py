@@ -1,0 +1,87 @@
+"""Declarative base and the sync columns every synced table carries.
+
+The columns are kept by a `before_flush` listener, never by callers: a new row
+gets a UUID, timestamps, the writing site and version 1; a changed row gets a
+new `updated_at`, the writing site and version + 1. Bulk inserts (demo data,
+imports) go through `sync_values()` so they carry the same columns.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import Boolean, DateTime, Integer, MetaData, String, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SITE_KEY = "site_id"  # Session.info key naming the site that writes
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class SyncMixin:
+    """UUID key, timestamps, writing site, version counter and tombstone."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by_site: Mapped[str] = mapped_column(String(36), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+
+def sync_values(site_id: str, now: datetime | None = None) -> dict:
+    """Sync columns for one row written through a bulk insert."""
+    now = now or utcnow()
+    return {
+        "id": new_id(),
+        "created_at": now,
+        "updated_at": now,
+        "updated_by_site": site_id,
+        "version": 1,
+        "deleted": False,
+    }
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_sync_columns(session: Session, flush_context, instances) -> None:
+    site = session.info.get(SITE_KEY, "")
+    now = utcnow()
+    for obj in session.new:
+        if isinstance(obj, SyncMixin):
+            obj.id = obj.id or new_id()
+            obj.created_at = obj.created_at or now
+            obj.updated_at = now
+            obj.updated_by_site = site
+            obj.version = 1
+            obj.deleted = bool(obj.deleted)
+    for obj in session.dirty:
+        if isinstance(obj, SyncMixin) and session.is_modified(obj, include_collections=False):
+            obj.updated_at = now
+            obj.updated_by_site = site
+            obj.version = (obj.version or 0) + 1
+    for obj in session.deleted:
+        if isinstance(obj, SyncMixin):
+            # Synced rows are never removed: a delete must be a tombstone, so
+            # another copy learns of it. Refuse hard deletes loudly.
+            raise RuntimeError(
+                f"{type(obj).__name__} is synced; set deleted=True instead of session.delete()"
+            )

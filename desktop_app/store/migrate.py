@@ -1,0 +1,95 @@
+"""Alembic migrations run from the program: upgrade on start, after a backup copy."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from desktop_app.settings import migrations_dir
+from desktop_app.store.db import Database
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_copy(path: Path, reason: str) -> Path:
+    """Copy a live SQLite file with the online backup API (safe under WAL)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{reason}-{stamp}{path.suffix}")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def upgrade(db: Database, revision: str = "head") -> Path | None:
+    """Bring the schema to `revision`. Returns the backup made first, if any."""
+    current = current_revision(db)
+    target = head_revision() if revision == "head" else revision
+    if current == target:
+        return None
+    backup = None
+    path = db.path
+    if current is not None and path is not None and path.exists():
+        backup = backup_copy(path, f"before-upgrade-{current}")
+    cfg = alembic_config(db.url)
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, target)
+    return backup
+
+
+def is_foreign_file(path: Path) -> bool:
+    """True when a file exists but is not an SQLite database at all."""
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    with open(path, "rb") as fh:
+        return fh.read(16) != b"SQLite format 3\x00"
+
+
+def copy_file(src: Path, dst: Path) -> None:
+    shutil.copy2(src, dst)
+
+
+class NotADatabase(Exception):
+    pass
+
+
+def open_database(path: str | Path) -> tuple[Database, Path | None]:
+    """Open (creating if needed) the SQLite file at `path` and bring it to head.
+
+    Returns the database and the backup copy made before an upgrade, if any.
+    """
+    path = Path(path)
+    if is_foreign_file(path):
+        raise NotADatabase(f"{path} 不是本程序的数据库文件（也不是 SQLite 文件）")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database.at(path)
+    backup = upgrade(db)
+    return db, backup

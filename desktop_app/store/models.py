@@ -1,0 +1,105 @@
+"""Tables. Every synced table carries SyncMixin's columns; Site is local identity."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desktop_app.store.base import Base, SyncMixin, new_id, utcnow
+
+
+class Site(Base):
+    """This database's identity: which community or street office it belongs to."""
+
+    __tablename__ = "site"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    org_code: Mapped[str] = mapped_column(String(32))
+    org_name: Mapped[str] = mapped_column(String(60))
+    level: Mapped[str] = mapped_column(String(16))  # community | street
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Organization(SyncMixin, Base):
+    __tablename__ = "organization"
+
+    code: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[str | None] = mapped_column(
+        ForeignKey("organization.id"), index=True, default=None
+    )
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Member(SyncMixin, Base):
+    """党员: the columns of the 党员基本信息采集表, plus reporting and status."""
+
+    __tablename__ = "member"
+
+    seq: Mapped[int] = mapped_column(Integer, default=0)  # 序号 as kept by the center
+    name: Mapped[str] = mapped_column(String(40), index=True)
+    name_pinyin: Mapped[str] = mapped_column(String(200), default="", index=True)
+    name_initials: Mapped[str] = mapped_column(String(40), default="", index=True)
+    org_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    gender: Mapped[str] = mapped_column(String(2), default="")
+    ethnicity: Mapped[str] = mapped_column(String(20), default="汉族")
+    birth_date: Mapped[date | None] = mapped_column(Date, default=None)
+    education: Mapped[str] = mapped_column(String(20), default="")
+    category: Mapped[str] = mapped_column(String(10), default="正式党员")  # 正式党员 / 预备党员
+    joined_date: Mapped[date | None] = mapped_column(Date, default=None)
+    confirmed_date: Mapped[date | None] = mapped_column(Date, default=None)
+    job: Mapped[str] = mapped_column(String(60), default="")
+    mobile: Mapped[str] = mapped_column(String(20), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    address: Mapped[str] = mapped_column(String(120), default="")
+    party_status: Mapped[str] = mapped_column(String(10), default="正常")  # 正常 / 停止党籍
+    is_lost: Mapped[bool] = mapped_column(Boolean, default=False)
+    lost_date: Mapped[date | None] = mapped_column(Date, default=None)
+    is_floating: Mapped[bool] = mapped_column(Boolean, default=False)
+    floating_to: Mapped[str] = mapped_column(String(120), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # Where the member is now: 正常 / 流动 / 停止党籍 / 失联 / 转出 / 去世
+    status: Mapped[str] = mapped_column(String(10), default="正常", index=True)
+    # 在职党员报到 (双报到)
+    reporting_employer: Mapped[str] = mapped_column(String(120), default="")
+    reporting_post: Mapped[str] = mapped_column(String(60), default="")
+    reporting_date: Mapped[date | None] = mapped_column(Date, default=None)
+    reporting_services: Mapped[str] = mapped_column(Text, default="")
+    is_hardship: Mapped[bool] = mapped_column(Boolean, default=False)  # 困难党员
+
+
+class Household(SyncMixin, Base):
+    __tablename__ = "household"
+
+    grid_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    building: Mapped[str] = mapped_column(String(20), default="")  # 楼栋
+    unit: Mapped[str] = mapped_column(String(20), default="")  # 单元
+    room: Mapped[str] = mapped_column(String(20), default="")  # 室
+    address: Mapped[str] = mapped_column(String(120), default="")
+    head_name: Mapped[str] = mapped_column(String(40), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Resident(SyncMixin, Base):
+    """居民 of interest to the center; tags such as 独居老人 are comma separated."""
+
+    __tablename__ = "resident"
+
+    name: Mapped[str] = mapped_column(String(40), index=True)
+    name_pinyin: Mapped[str] = mapped_column(String(200), default="", index=True)
+    name_initials: Mapped[str] = mapped_column(String(40), default="", index=True)
+    household_id: Mapped[str | None] = mapped_column(
+        ForeignKey("household.id"), index=True, default=None
+    )
+    grid_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    id_number: Mapped[str] = mapped_column(String(18), default="", index=True)
+    gender: Mapped[str] = mapped_column(String(2), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date, default=None)
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    tags: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
