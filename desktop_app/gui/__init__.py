@@ -1,0 +1,1 @@
+"""PySide6 front end: main window frame, one page per module, dialogs, background jobs."""

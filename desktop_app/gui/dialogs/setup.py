@@ -1,0 +1,113 @@
+"""First start on an empty database: set up the center, or load demo data."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+    QRadioButton, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from desktop_app import APP_NAME
+from desktop_app.domain import orgs as org_rules
+from desktop_app.domain.errors import ValidationError
+
+
+class SetupDialog(QDialog):
+    """Result: `choice` is "setup" (with `values`) or "demo" (with `demo_members`)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"欢迎使用{APP_NAME}")
+        self.choice = "setup"
+        self.values: dict[str, str] = {}
+        self.demo_members = 300
+
+        intro = QLabel(
+            "这是一个新的数据库。请设置本单位的信息；\n"
+            "想先看看程序能做什么，也可以载入一个演示社区的数据。"
+        )
+        self.rb_setup = QRadioButton("设置本单位（正式使用）")
+        self.rb_demo = QRadioButton("载入演示数据（试用、培训）")
+        self.rb_setup.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.rb_setup)
+        group.addButton(self.rb_demo)
+
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("如 320102001")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("如 幸福里社区党委")
+        self.level = QComboBox()
+        self.level.addItem("社区", "community")
+        self.level.addItem("街道", "street")
+        self.street = QLineEdit()
+        self.street.setPlaceholderText("如 梅园街道党工委（可不填）")
+        self.members = QSpinBox()
+        self.members.setRange(10, 5000)
+        self.members.setValue(300)
+        self.members.setSuffix(" 名党员")
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c8161e")
+        self.error.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("组织代码", self.code)
+        form.addRow("组织名称", self.name)
+        form.addRow("级别", self.level)
+        form.addRow("所属街道", self.street)
+        self.setup_form = QWidget()
+        self.setup_form.setLayout(form)
+        demo_form = QFormLayout()
+        demo_form.addRow("演示规模", self.members)
+        self.demo_form = QWidget()
+        self.demo_form.setLayout(demo_form)
+        self.demo_form.setEnabled(False)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("开始使用")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        self.rb_setup.toggled.connect(self._toggle)
+        self.level.currentIndexChanged.connect(
+            lambda: self.street.setEnabled(self.level.currentData() == "community")
+        )
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(intro)
+        lay.addWidget(self.rb_setup)
+        lay.addWidget(self.setup_form)
+        lay.addWidget(self.rb_demo)
+        lay.addWidget(self.demo_form)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons, alignment=Qt.AlignmentFlag.AlignRight)
+        self.setMinimumWidth(460)
+
+    def _toggle(self) -> None:
+        self.setup_form.setEnabled(self.rb_setup.isChecked())
+        self.demo_form.setEnabled(self.rb_demo.isChecked())
+        self.error.clear()
+
+    def accept(self) -> None:
+        if self.rb_demo.isChecked():
+            self.choice = "demo"
+            self.demo_members = self.members.value()
+            super().accept()
+            return
+        try:
+            code = org_rules.check_code(self.code.text())
+            name = org_rules.check_name(self.name.text())
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            (self.code if exc.field == "组织代码" else self.name).setFocus()
+            return
+        self.choice = "setup"
+        self.values = {
+            "org_code": code,
+            "org_name": name,
+            "level": self.level.currentData(),
+            "street_name": self.street.text().strip() if self.level.currentData() == "community" else "",
+        }
+        super().accept()

@@ -1,0 +1,41 @@
+"""One table of the icons the program uses; widgets ask by name, never spell codes inline."""
+
+from __future__ import annotations
+
+import qtawesome as qta
+from PySide6.QtGui import QIcon
+
+ACCENT = "#c8161e"
+
+_ICONS = {
+    "overview": "fa5s.tachometer-alt",
+    "orgs": "fa5s.sitemap",
+    "members": "fa5s.users",
+    "add": "fa5s.plus",
+    "add-child": "fa5s.level-down-alt",
+    "rename": "fa5s.pen",
+    "move": "fa5s.exchange-alt",
+    "delete": "fa5s.trash-alt",
+    "refresh": "fa5s.sync-alt",
+    "open": "fa5s.folder-open",
+    "about": "fa5s.info-circle",
+    "quit": "fa5s.sign-out-alt",
+    "logs": "fa5s.file-alt",
+    "demo": "fa5s.magic",
+    "setup": "fa5s.flag",
+    "search": "fa5s.search",
+    "org-street": "fa5s.landmark",
+    "org-community": "fa5s.building",
+    "org-branch": "fa5s.flag",
+    "org-group": "fa5s.user-friends",
+    "org-district": "fa5s.city",
+    "resident": "fa5s.home",
+}
+
+
+def get(name: str, color: str = "#444444") -> QIcon:
+    return qta.icon(_ICONS[name], color=color)
+
+
+def org_icon(kind: str) -> QIcon:
+    return get(f"org-{kind}", ACCENT if kind in ("community", "street") else "#555555")

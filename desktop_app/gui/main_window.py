@@ -1,0 +1,98 @@
+"""The main window is a frame: navigation on the left, pages on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget,
+    QWidget,
+)
+
+from desktop_app import APP_NAME, __version__
+from desktop_app.gui import icons
+from desktop_app.gui.pages import AppContext, Page
+from desktop_app.gui.pages.orgs import OrgsPage
+from desktop_app.gui.pages.overview import OverviewPage
+from desktop_app.settings import data_dir, log_dir
+
+# Only modules that really work are listed.
+PAGES: list[type[Page]] = [OverviewPage, OrgsPage]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(f"{APP_NAME} — {ctx.site.org_name}")
+        self.resize(1200, 760)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFixedWidth(170)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, Page] = {}
+        for cls in PAGES:
+            page = cls(ctx)
+            self.pages[cls.title] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(icons.get(cls.icon), cls.title)
+            item.setSizeHint(QSize(150, 40))
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        body = QWidget()
+        lay = QHBoxLayout(body)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.nav)
+        lay.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+
+        self._build_menus()
+        db_file = str(ctx.db.path) if ctx.db.path else ctx.db.url
+        self.site_label = QLabel(f"{ctx.site.org_name}（{ctx.site.level_label}）")
+        self.db_label = QLabel(f"数据库：{db_file}")
+        self.statusBar().addWidget(self.site_label)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.nav.setCurrentRow(0)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        act_data = QAction(icons.get("open"), "打开数据文件夹", self)
+        act_data.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(data_dir()))))
+        act_quit = QAction(icons.get("quit"), "退出", self)
+        act_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        act_quit.triggered.connect(self.close)
+        file_menu.addAction(act_data)
+        file_menu.addSeparator()
+        file_menu.addAction(act_quit)
+
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        act_logs = QAction(icons.get("logs"), "打开日志文件夹", self)
+        act_logs.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir()))))
+        act_about = QAction(icons.get("about"), "关于", self)
+        act_about.triggered.connect(self.show_about)
+        help_menu.addAction(act_logs)
+        help_menu.addAction(act_about)
+
+    def about_text(self) -> str:
+        db_file = str(self.ctx.db.path) if self.ctx.db.path else self.ctx.db.url
+        return (
+            f"<h3>{APP_NAME}</h3><p>版本 {__version__}</p>"
+            f"<p>本单位：{self.ctx.site.org_name}（{self.ctx.site.org_code}）</p>"
+            f"<p>数据库文件：{db_file}<br>数据文件夹：{data_dir()}<br>日志：{log_dir()}</p>"
+        )
+
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("关于")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(self.about_text())
+        box.exec()
+
+    def go_to(self, title: str) -> Page:
+        index = list(self.pages).index(title)
+        self.nav.setCurrentRow(index)
+        return self.pages[title]
