@@ -1,0 +1,1 @@
+"""PDF forms with reportlab: fonts, one module per form."""

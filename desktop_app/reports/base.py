@@ -1,0 +1,450 @@
+"""What every PDF form shares: page setup, CJK styles, header and footer, long tables, safe output.
+
+One renderer class per form (pretix's shape): it registers the font, builds a
+stylesheet, builds the story and returns bytes. Subclasses set `title` and
+`pagesize` and implement `build_story()`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib import textsplit as _rl_textsplit
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
+from reportlab.platypus import paragraph as _rl_paragraph
+
+from desktop_app import APP_NAME
+from desktop_app.reports.fonts import FontInfo, register_cjk_font, text_runs
+
+# reportlab's line-start rules are Japanese (、。): add the Chinese full-width marks
+# (标点禁则) so a wrapped line never begins with "，" or "；".
+# Both modules hold their own copy of the string (one-font and mixed-font paragraphs).
+_NO_LINE_START = "，；：！？）》」』〉】"
+for _module in (_rl_textsplit, _rl_paragraph):
+    if not set(_NO_LINE_START) <= set(_module.ALL_CANNOT_START):
+        _module.ALL_CANNOT_START += _NO_LINE_START
+del _module
+
+A4_PORTRAIT: tuple[float, float] = A4
+A4_LANDSCAPE: tuple[float, float] = landscape(A4)
+
+MARGIN = 15 * mm
+HEADER_SPACE = 20 * mm  # page edge to the top of the body frame
+FOOTER_SPACE = 16 * mm  # page edge to the bottom of the body frame
+
+# STYLE.md: one 10,000-row Table takes 9 s to lay out, 40-row tables 2.65 s.
+CHUNK_ROWS = 40
+
+CELL_FONT_SIZE = 9
+CELL_LEADING = 11
+CELL_PAD_X = 3
+CELL_PAD_Y = 2
+GRID_COLOR = colors.black
+HEADER_FILL = colors.HexColor("#E6E6E6")
+
+
+def chinese_date(d: date) -> str:
+    """2024年5月6日: how printed dates are written on forms."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def iso_date(d: date | None) -> str:
+    """1985-03-02 in table cells: compact and sortable by eye; blank when unknown."""
+    return d.isoformat() if d else ""
+
+
+def rich(text: str, font: FontInfo) -> str:
+    """Paragraph markup for plain text: escaped, with runs the CJK font lacks put in its Latin companion."""
+    parts = []
+    for name, run in text_runs(text, font):
+        run = escape(run).replace("\n", "<br/>")
+        parts.append(run if name == font.name else f'<font face="{name}">{run}</font>')
+    return "".join(parts)
+
+
+def text_width(text: str, font: FontInfo, size: float) -> float:
+    return sum(stringWidth(run, name, size) for name, run in text_runs(text, font))
+
+
+def draw_text(canvas: Canvas, x: float, y: float, text: str, font: FontInfo, size: float, align: str = "LEFT") -> None:
+    """canvas.drawString that switches fonts mid-string where needed; align LEFT / CENTER / RIGHT at x."""
+    if align == "RIGHT":
+        x -= text_width(text, font, size)
+    elif align == "CENTER":
+        x -= text_width(text, font, size) / 2
+    # One text object, so the PDF keeps the runs as one line for search and copy.
+    obj = canvas.beginText(x, y)
+    for name, run in text_runs(text, font):
+        obj.setFont(name, size)
+        obj.textOut(run)
+    canvas.drawText(obj)
+
+
+def build_stylesheet(font_name: str) -> StyleSheet1:
+    """CJK paragraph styles; wordWrap="CJK" lets lines break between any two characters."""
+    sheet = StyleSheet1()
+    base = ParagraphStyle(
+        "Normal", fontName=font_name, fontSize=10, leading=14, wordWrap="CJK", alignment=TA_LEFT
+    )
+    sheet.add(base)
+    sheet.add(ParagraphStyle("Title", parent=base, fontSize=18, leading=24, alignment=TA_CENTER, spaceAfter=4))
+    sheet.add(ParagraphStyle("Subtitle", parent=base, fontSize=10, leading=14, alignment=TA_CENTER, spaceAfter=8))
+    sheet.add(ParagraphStyle("Heading", parent=base, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4))
+    sheet.add(ParagraphStyle("Small", parent=base, fontSize=8, leading=10))
+    for name, align in (("Cell", TA_LEFT), ("CellCenter", TA_CENTER), ("CellRight", TA_RIGHT)):
+        sheet.add(ParagraphStyle(name, parent=base, fontSize=CELL_FONT_SIZE, leading=CELL_LEADING, alignment=align))
+    return sheet
+
+
+# ---------------------------------------------------------------- long tables
+
+
+@dataclass(frozen=True)
+class Column:
+    """One table column: `width` is relative; widths are scaled to fill the frame."""
+
+    title: str
+    width: float
+    align: str = "LEFT"  # LEFT | CENTER | RIGHT
+
+
+_ALIGN_STYLE = {"LEFT": "Cell", "CENTER": "CellCenter", "RIGHT": "CellRight"}
+
+
+# How a plain-string cell must be drawn: by the CJK font, by its Latin companion, or either (empty).
+_CJK, _LATIN, _ANY = 0, 1, 2
+
+
+def _latin_commands(kinds: list[list[int]], first_row: int, latin_name: str) -> list[tuple]:
+    """FONT commands for the cells drawn in the Latin font, one per vertical run in a column."""
+    commands: list[tuple] = []
+    if not kinds:
+        return commands
+    for col in range(len(kinds[0])):
+        start: int | None = None
+        has_latin = False
+        for row, row_kinds in enumerate([*kinds, [_CJK] * len(kinds[0])]):  # sentinel closes the last run
+            kind = row_kinds[col]
+            if kind == _CJK:
+                if start is not None and has_latin:
+                    commands.append(("FONTNAME", (col, first_row + start), (col, first_row + row - 1), latin_name))
+                start, has_latin = None, False
+                continue
+            if start is None:
+                start = row
+            has_latin = has_latin or kind == _LATIN
+    return commands
+
+
+class _TableChunk(Flowable):
+    """A run of rows that shows the header row only where a reader needs it.
+
+    The first chunk after a heading always has it; a later chunk has it only when
+    it starts at the top of a page, so chunking leaves no stray headers mid-page.
+    Rows that spill onto the next page come back as a new chunk, which is then at
+    the top of that page and so gets the header too (the effect of repeatRows=1).
+    """
+
+    def __init__(
+        self,
+        header: list[Any],
+        body: list[list[Any]],
+        kinds: list[list[int]],
+        col_widths: list[float],
+        commands: list[tuple],
+        header_commands: list[tuple],
+        latin_name: str,
+        force_header: bool,
+    ) -> None:
+        super().__init__()
+        self._header = header
+        self._body = body
+        self._kinds = kinds
+        self._col_widths = col_widths
+        self._commands = commands
+        self._header_commands = header_commands
+        self._latin_name = latin_name
+        self._force_header = force_header
+        self._tables: dict[bool, Table] = {}
+        self._current: Table | None = None
+
+    def _want_header(self) -> bool:
+        if self._force_header:
+            return True
+        frame = getattr(self, "_frame", None)  # set by the Frame while it places us
+        return frame is None or bool(getattr(frame, "_atTop", True))
+
+    def _table(self, with_header: bool) -> Table:
+        table = self._tables.get(with_header)
+        if table is None:
+            first = 1 if with_header else 0
+            style = self._commands + _latin_commands(self._kinds, first, self._latin_name)
+            if with_header:
+                table = Table(
+                    [self._header, *self._body],
+                    colWidths=self._col_widths,
+                    repeatRows=1,
+                    style=style + self._header_commands,
+                )
+            else:
+                table = Table(self._body, colWidths=self._col_widths, style=style)
+            self._tables[with_header] = table
+        return table
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._current = self._table(self._want_header())
+        self.width, self.height = self._current.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        assert self._current is not None, "drawOn before wrap"
+        self._current.drawOn(canvas, x, y, _sW)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        with_header = self._want_header()
+        parts = self._table(with_header).split(availWidth, availHeight)
+        if len(parts) < 2:
+            return parts  # [] = nothing fits here: the frame moves us to the next page
+        first = parts[0]
+        placed = len(first._cellvalues) - (1 if with_header else 0)
+        rest = _TableChunk(
+            self._header, self._body[placed:], self._kinds[placed:], self._col_widths,
+            self._commands, self._header_commands, self._latin_name, force_header=True,
+        )
+        return [first, rest]
+
+
+def chunked_table(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    styles: StyleSheet1,
+    font: FontInfo,
+    available_width: float,
+    chunk_rows: int = CHUNK_ROWS,
+) -> list[Flowable]:
+    """A long table as a list of ~40-row tables that read as one, header on every page.
+
+    Cells are plain strings (fast) when one font can draw them and they fit;
+    otherwise a CJK-wrapping Paragraph, so nothing spills over the grid.
+    """
+    total = sum(c.width for c in columns)
+    widths = [available_width * c.width / total for c in columns]
+    room = [w - 2 * CELL_PAD_X - 0.5 for w in widths]
+    cell_styles = [styles[_ALIGN_STYLE[c.align]] for c in columns]
+
+    def cell(text: str, i: int) -> tuple[Any, int]:
+        runs = text_runs(text, font)
+        if not runs:
+            return "", _ANY
+        if len(runs) == 1 and "\n" not in text:
+            name, run = runs[0]
+            if stringWidth(run, name, CELL_FONT_SIZE) <= room[i]:
+                return text, (_CJK if name == font.name else _LATIN)
+        return Paragraph(rich(text, font), cell_styles[i]), _ANY
+
+    header = [cell(c.title, i)[0] for i, c in enumerate(columns)]
+    body: list[list[Any]] = []
+    kinds: list[list[int]] = []
+    for row in rows:
+        cells = [cell(str(v), i) for i, v in enumerate(row)]
+        body.append([c for c, _ in cells])
+        kinds.append([k for _, k in cells])
+
+    commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), font.name, CELL_FONT_SIZE, CELL_LEADING),
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID_COLOR),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD_X),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD_X),
+        ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD_Y),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD_Y + 1),
+    ]
+    commands += [("ALIGN", (i, 0), (i, -1), c.align) for i, c in enumerate(columns)]
+    header_commands: list[tuple] = [
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+    ]
+    if not body:
+        return [Table([header], colWidths=widths, style=commands + header_commands)]
+    return [
+        _TableChunk(
+            header, body[start:start + chunk_rows], kinds[start:start + chunk_rows], widths,
+            commands, header_commands, font.latin_name, force_header=start == 0,
+        )
+        for start in range(0, len(body), chunk_rows)
+    ]
+
+
+# ---------------------------------------------------------------- page furniture
+
+
+class NumberedCanvas(Canvas):
+    """Holds every page until the end so the footer can say "共 Y 页".
+
+    `page_number_drawer(canvas, page, total)` draws the page number on each page.
+    """
+
+    def __init__(self, *args: Any, page_number_drawer: Callable[[Canvas, int, int], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._saved_pages: list[dict[str, Any]] = []
+        self._page_number_drawer = page_number_drawer
+
+    def showPage(self) -> None:
+        self._saved_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._saved_pages)
+        for number, state in enumerate(self._saved_pages, start=1):
+            self.__dict__.update(state)
+            self._page_number_drawer(self, number, total)
+            super().showPage()
+        super().save()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write next to the target, then rename: a reader never sees half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class ReportRenderer:
+    """Base of every PDF form. Subclasses set `title`, `pagesize` and write `build_story`."""
+
+    title: str = ""
+    pagesize: tuple[float, float] = A4_PORTRAIT
+
+    def __init__(
+        self,
+        center_name: str,
+        *,
+        printed_on: date | None = None,
+        font_path: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """`font_path` None means the one in Settings; `progress(page)` is called as each
+        page starts and may raise to cancel (a background job's cancel button)."""
+        self.center_name = center_name
+        self.printed_on = printed_on or date.today()
+        self._font_path = font_path
+        self._progress = progress
+        self.font: FontInfo | None = None
+        self.styles: StyleSheet1 | None = None
+
+    # -- the steps, in order
+
+    def register_fonts(self) -> FontInfo:
+        path = self._font_path
+        if path is None:
+            from desktop_app.settings import Settings  # read lazily: a report may run without settings
+
+            path = Settings.load().pdf_font_path
+        return register_cjk_font(path or None)
+
+    def build_stylesheet(self, font_name: str) -> StyleSheet1:
+        return build_stylesheet(font_name)
+
+    def build_story(self) -> list[Flowable]:
+        raise NotImplementedError
+
+    # -- geometry helpers for subclasses
+
+    @property
+    def frame_width(self) -> float:
+        return self.pagesize[0] - 2 * MARGIN
+
+    @property
+    def frame_height(self) -> float:
+        return self.pagesize[1] - HEADER_SPACE - FOOTER_SPACE
+
+    # -- page decoration
+
+    def draw_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        """Header (center name, form title) and the footer's printed date, on every page."""
+        assert self.font is not None
+        if self._progress is not None:
+            self._progress(doc.page)
+        width, height = self.pagesize
+        canvas.saveState()
+        y = height - HEADER_SPACE + 5 * mm
+        draw_text(canvas, MARGIN, y, self.center_name, self.font, 9)
+        draw_text(canvas, width - MARGIN, y, self.title, self.font, 9, "RIGHT")
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, y - 2 * mm, width - MARGIN, y - 2 * mm)
+        y = FOOTER_SPACE - 8 * mm
+        canvas.line(MARGIN, y + 4 * mm, width - MARGIN, y + 4 * mm)
+        draw_text(canvas, MARGIN, y, f"打印日期：{chinese_date(self.printed_on)}", self.font, 9)
+        canvas.restoreState()
+
+    def draw_page_number(self, canvas: Canvas, page: int, total: int) -> None:
+        assert self.font is not None
+        canvas.saveState()
+        text = f"第 {page} 页 / 共 {total} 页"
+        draw_text(canvas, self.pagesize[0] - MARGIN, FOOTER_SPACE - 8 * mm, text, self.font, 9, "RIGHT")
+        canvas.restoreState()
+
+    # -- output
+
+    def render(self) -> bytes:
+        """The whole PDF in memory; nothing touches the disk."""
+        self.font = self.register_fonts()
+        self.styles = self.build_stylesheet(self.font.name)
+        story = self.build_story()
+        buffer = BytesIO()
+        doc = BaseDocTemplate(
+            buffer,
+            pagesize=self.pagesize,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=HEADER_SPACE,
+            bottomMargin=FOOTER_SPACE,
+            title=self.title,
+            author=self.center_name,
+            creator=APP_NAME,
+            lang="zh-CN",
+            initialFontName=self.font.name,  # else every PDF references an unused Helvetica
+            pageCompression=1,
+        )
+        frame = Frame(
+            MARGIN, FOOTER_SPACE, self.frame_width, self.frame_height,
+            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
+        )
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.draw_page)])
+        doc.build(story, canvasmaker=functools.partial(NumberedCanvas, page_number_drawer=self.draw_page_number))
+        return buffer.getvalue()
+
+    def render_to(self, out: Path | None = None) -> bytes:
+        """Render; if `out` is given, replace it only once the PDF is complete."""
+        data = self.render()
+        if out is not None:
+            write_atomically(Path(out), data)
+        return data

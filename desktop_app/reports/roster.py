@@ -1,0 +1,154 @@
+"""党员花名册: the member roster, one section per branch, A4 landscape.
+
+Plain data in, PDF out: the service layer queries and builds the RosterLine
+groups; this module never touches the database. ID numbers and mobiles are
+masked here, so a caller cannot forget to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+
+from desktop_app.domain.idcard import mask, mask_phone
+from desktop_app.reports.base import (
+    A4_LANDSCAPE,
+    CELL_LEADING,
+    Column,
+    ReportRenderer,
+    chunked_table,
+    iso_date,
+    rich,
+)
+
+FULL_MEMBER = "正式党员"
+PROBATIONARY = "预备党员"
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    """One member as the roster prints them; id_number and mobile unmasked."""
+
+    name: str
+    gender: str = ""
+    ethnicity: str = ""
+    birth_date: date | None = None
+    education: str = ""
+    category: str = FULL_MEMBER  # 人员类别: 正式党员 / 预备党员
+    joined_date: date | None = None  # 入党日期
+    confirmed_date: date | None = None  # 转正日期
+    id_number: str = ""
+    mobile: str = ""
+    party_status: str = "正常"  # 党籍状态
+    job: str = ""  # 工作岗位
+    notes: str = ""
+
+
+# Widths are relative (they happen to be points on A4 landscape). Fixed-format
+# columns fit their content in the widest font we may pick (WenQuanYi's "*" and
+# digits are wider than SimSun's); 姓名 and 备注 wrap when needed.
+COLUMNS: tuple[Column, ...] = (
+    Column("序号", 30, "CENTER"),
+    Column("姓名", 54),
+    Column("性别", 26, "CENTER"),
+    Column("民族", 46, "CENTER"),
+    Column("出生日期", 56, "CENTER"),
+    Column("学历", 52, "CENTER"),
+    Column("人员类别", 46, "CENTER"),
+    Column("入党日期", 56, "CENTER"),
+    Column("转正日期", 56, "CENTER"),
+    Column("公民身份号码", 104, "CENTER"),
+    Column("手机号码", 68, "CENTER"),
+    Column("党籍状态", 46, "CENTER"),
+    Column("备注（工作岗位）", 117),
+)
+
+
+def _remark(line: RosterLine) -> str:
+    return "；".join(part for part in (line.job.strip(), line.notes.strip()) if part)
+
+
+def roster_row(seq: int, line: RosterLine) -> list[str]:
+    return [
+        str(seq),
+        line.name,
+        line.gender,
+        line.ethnicity,
+        iso_date(line.birth_date),
+        line.education,
+        line.category,
+        iso_date(line.joined_date),
+        iso_date(line.confirmed_date),
+        mask(line.id_number),
+        mask_phone(line.mobile),
+        line.party_status,
+        _remark(line),
+    ]
+
+
+class RosterReport(ReportRenderer):
+    title = "党员花名册"
+    pagesize = A4_LANDSCAPE
+
+    def __init__(
+        self,
+        center_name: str,
+        groups: list[tuple[str, list[RosterLine]]],
+        *,
+        printed_on: date | None = None,
+        font_path: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        super().__init__(center_name, printed_on=printed_on, font_path=font_path, progress=progress)
+        self.groups = groups
+
+    def summary(self) -> str:
+        lines = [line for _, members in self.groups for line in members]
+        full = sum(1 for line in lines if line.category == FULL_MEMBER)
+        probationary = sum(1 for line in lines if line.category == PROBATIONARY)
+        text = f"共 {len(self.groups)} 个党支部，党员 {len(lines)} 名（正式党员 {full} 名，预备党员 {probationary} 名"
+        other = len(lines) - full - probationary
+        return text + (f"，其他 {other} 名）" if other else "）")
+
+    def build_story(self) -> list[Flowable]:
+        assert self.styles is not None and self.font is not None
+        styles, font = self.styles, self.font
+        story: list[Flowable] = [
+            Paragraph(rich(f"{self.center_name}{self.title}", font), styles["Title"]),
+            Paragraph(rich(self.summary(), font), styles["Subtitle"]),
+        ]
+        if not self.groups:
+            story.append(Paragraph("暂无党员。", styles["Normal"]))
+            return story
+        heading = styles["Heading"]
+        # A heading needs its table's header and a few rows under it on the same page.
+        keep = heading.leading + heading.spaceBefore + heading.spaceAfter + 5 * (CELL_LEADING + 6)
+        for branch, members in self.groups:
+            story.append(CondPageBreak(keep))
+            story.append(Paragraph(rich(f"{branch}（{len(members)} 名）", font), heading))
+            rows = [roster_row(seq, line) for seq, line in enumerate(members, start=1)]
+            story.extend(chunked_table(COLUMNS, rows, styles, font, self.frame_width))
+        return story
+
+
+def render_roster(
+    center_name: str,
+    groups: list[tuple[str, list[RosterLine]]],
+    out: Path | None = None,
+    printed_on: date | None = None,
+    *,
+    font_path: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """The roster PDF as bytes; also written to `out` (atomically) when given.
+
+    `groups` is [(branch name, members in print order)]. `font_path` defaults to
+    the font in the user's settings (None); pass "" to ignore the setting.
+    `progress(page)` is called as each page starts; raise from it to cancel.
+    """
+    report = RosterReport(center_name, groups, printed_on=printed_on, font_path=font_path, progress=progress)
+    return report.render_to(out)
