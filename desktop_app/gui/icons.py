@@ -6,6 +6,7 @@ import qtawesome as qta
 from PySide6.QtGui import QIcon
 
 ACCENT = "#c8161e"
+NAV = "#d8dadf"  # icons on the dark navigation bar
 
 _ICONS = {
     "overview": "fa5s.tachometer-alt",

@@ -37,7 +37,7 @@ class MainWindow(QMainWindow):
             page = cls(ctx)
             self.pages[cls.title] = page
             self.stack.addWidget(page)
-            item = QListWidgetItem(icons.get(cls.icon), cls.title)
+            item = QListWidgetItem(icons.get(cls.icon, icons.NAV), cls.title)
             item.setSizeHint(QSize(150, 40))
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)

@@ -27,8 +27,8 @@ SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
 COLUMNS = ("名称", "类型", "组织代码", "党员")
 
 
-def build_model(nodes: list[OrgNode]) -> QStandardItemModel:
-    model = QStandardItemModel()
+def build_model(nodes: list[OrgNode], parent=None) -> QStandardItemModel:
+    model = QStandardItemModel(parent)
     model.setHorizontalHeaderLabels(list(COLUMNS))
     items: dict[str, QStandardItem] = {}
     for n in nodes:
@@ -157,7 +157,7 @@ class OrgsPage(Page):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(tb)
-        lay.addWidget(split)
+        lay.addWidget(split, 1)
         self._update_actions()
 
     # --- loading -----------------------------------------------------------
@@ -170,7 +170,8 @@ class OrgsPage(Page):
     def _show(self, nodes: list[OrgNode], keep: str | None) -> None:
         self.nodes = {n.id: n for n in nodes}
         old = self.proxy.sourceModel()
-        self.proxy.setSourceModel(build_model(nodes))
+        # Parented to the page so Qt, not Python's shutdown order, deletes it.
+        self.proxy.setSourceModel(build_model(nodes, self))
         if old is not None:
             old.deleteLater()
         header = self.tree.header()
@@ -179,10 +180,15 @@ class OrgsPage(Page):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.expandAll()
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
-        self.select(self._select_after_load or keep)
+        self.select(self._select_after_load or keep or self._default_selection())
         self._select_after_load = None
         self._update_actions()
         self.loaded.emit()
+
+    def _default_selection(self) -> str | None:
+        # Start on this center's own organisation, where new branches go.
+        own = next((n for n in self.nodes.values() if n.code == self.ctx.site.org_code), None)
+        return own.id if own else next(iter(self.nodes), None)
 
     def _apply_filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip().lower())
