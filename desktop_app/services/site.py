@@ -10,6 +10,7 @@ from desktop_app.domain import orgs as org_rules
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.base import SITE_KEY
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization, Site
 
@@ -42,32 +43,41 @@ def init_site(
     A community gets its 社区党委 (under a street office node when street_name is
     given); a street office gets its 街道党工委.
     """
+    with UnitOfWork(db) as uow:
+        info = create_in(uow, org_code, org_name, level, street_name)
+        uow.commit()
+    db._site_id = info.id  # type: ignore[attr-defined]
+    return info
+
+
+def create_in(
+    uow: UnitOfWork, org_code: str, org_name: str, level: str = "community", street_name: str = ""
+) -> SiteInfo:
+    """init_site's work inside a caller's unit of work (demo data commits it with the rest)."""
     code = org_rules.check_code(org_code)
     name = org_rules.check_name(org_name)
     if level not in LEVELS:
         raise ValidationError("级别", "应为 community（社区）或 street（街道）")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        if s.scalar(select(Site.id).limit(1)):
-            raise Conflict("此数据库已经设置过所属单位，不能再次初始化")
-        site = Site(org_code=code, org_name=name, level=level)
-        s.add(site)
-        s.flush()
-        uow.session.info["site_id"] = site.id
-        if level == "street":
-            s.add(Organization(code=code, name=name, kind=OrgKind.STREET.value))
-        else:
-            parent_id = None
-            if street_name.strip():
-                street = Organization(
-                    code=code[:-3] if len(code) > 6 else f"{code}-S",
-                    name=org_rules.check_name(street_name),
-                    kind=OrgKind.STREET.value,
-                )
-                s.add(street)
-                s.flush()
-                parent_id = street.id
-            s.add(Organization(code=code, name=name, kind=OrgKind.COMMUNITY.value, parent_id=parent_id))
-        uow.commit()
-        db._site_id = site.id  # type: ignore[attr-defined]
-        return SiteInfo(site.id, site.org_code, site.org_name, site.level)
+    s = uow.session
+    if s.scalar(select(Site.id).limit(1)):
+        raise Conflict("此数据库已经设置过所属单位，不能再次初始化")
+    site = Site(org_code=code, org_name=name, level=level)
+    s.add(site)
+    s.flush()
+    s.info[SITE_KEY] = site.id
+    if level == "street":
+        s.add(Organization(code=code, name=name, kind=OrgKind.STREET.value))
+    else:
+        parent_id = None
+        if street_name.strip():
+            street = Organization(
+                code=code[:-3] if len(code) > 6 else f"{code}-S",
+                name=org_rules.check_name(street_name),
+                kind=OrgKind.STREET.value,
+            )
+            s.add(street)
+            s.flush()
+            parent_id = street.id
+        s.add(Organization(code=code, name=name, kind=OrgKind.COMMUNITY.value, parent_id=parent_id))
+    s.flush()
+    return SiteInfo(site.id, site.org_code, site.org_name, site.level)
