@@ -43,3 +43,14 @@ def test_not_a_database_file(tmp_path):
     f.write_text("名单,电话\n张三,139\n", encoding="utf-8")
     r = run("orgs", "--db", str(f))
     assert r.returncode == 2 and "不是" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_demo_then_the_tree_shows_branches(tmp_path, capsys):
+    db = tmp_path / "demo.db"
+    assert main(["demo", "--db", str(db), "--members", "60", "--seed", "5"]) == 0
+    assert "60 名党员" in capsys.readouterr().out
+    assert main(["orgs", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "社区党委" in out and "网格党支部" in out and "党小组" in out
+    r = run("demo", "--db", str(db))
+    assert r.returncode == 2 and "已有数据" in r.stderr

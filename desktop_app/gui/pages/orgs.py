@@ -227,12 +227,15 @@ class OrgsPage(Page):
             self.details.setText("选择左侧的组织查看详情。\n\n可拖动组织调整上下级和顺序。")
             return
         children = sum(1 for n in self.nodes.values() if n.parent_id == org.id)
+        below = self._descendants(org.id)
+        total = org.member_count + sum(self.nodes[i].member_count for i in below)
         parent = self.nodes.get(org.parent_id or "")
         self.details.setText(
             f"<h3>{org.name}</h3>"
             f"<p>类型：{org.kind_label}<br>组织代码：{org.code}<br>"
             f"上级组织：{parent.name if parent else '（无）'}<br>"
-            f"下级组织：{children} 个<br>直属党员：{org.member_count} 名</p>"
+            f"下级组织：{children} 个<br>直属党员：{org.member_count} 名<br>"
+            f"党员合计（含下级）：{total} 名</p>"
         )
 
     # --- actions -----------------------------------------------------------
