@@ -87,6 +87,31 @@ def cmd_orgs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop_app.services import backup
+
+    path = _db_path(args)
+    if not path.exists():
+        raise CliError(f"数据库文件不存在：{path}")
+    out = backup.export_copy(path, Path(args.out)) if args.out else backup.backup_now(path, "manual")
+    print(f"已备份 {path} → {out}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from desktop_app.services import backup
+
+    path = _db_path(args)
+    source = Path(args.file)
+    if not source.exists():
+        raise CliError(f"备份文件不存在：{source}")
+    kept = backup.restore(source, path)
+    print(f"已用 {source} 恢复 {path}")
+    if kept:
+        print(f"恢复前的数据保存在 {kept}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dangqun", description=f"{APP_NAME} {__version__}")
     p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
@@ -111,6 +136,14 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--members", type=int, default=300, help="党员人数（默认 300）")
     d.add_argument("--seed", type=int, default=1, help="随机种子：不同种子生成不同社区")
     d.set_defaults(func=cmd_demo)
+
+    b = with_db(sub.add_parser("backup", help="备份数据库（默认放入备份文件夹）"))
+    b.add_argument("--out", help="备份到此文件")
+    b.set_defaults(func=cmd_backup)
+
+    r = with_db(sub.add_parser("restore", help="用备份文件恢复数据库（当前数据先另存）"))
+    r.add_argument("file", help="备份文件")
+    r.set_defaults(func=cmd_restore)
 
     o = with_db(sub.add_parser("orgs", help="列出组织树"))
     o.set_defaults(func=cmd_orgs)

@@ -62,6 +62,7 @@ class Settings:
     """User preferences kept as JSON in the data folder."""
 
     pdf_font_path: str = ""
+    backup_mirror_dir: str = ""  # a second folder or USB drive that gets a copy of each backup
     recent_databases: list[str] = field(default_factory=list)
 
     @classmethod

@@ -35,6 +35,9 @@ def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
     from desktop_app.services import site as site_service
     from desktop_app.store.migrate import open_database
 
+    from desktop_app.services.backup import check_database
+
+    check_database(db_path)  # a damaged file is reported before anything writes to it
     db, backup = open_database(db_path)
     if backup:
         log.info("database upgraded; copy before upgrade at %s", backup)
@@ -58,20 +61,76 @@ def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
     return AppContext(db=db, site=info)
 
 
+def _open_or_recover(db_path: Path, demo: bool):
+    """open_context, offering the newest good backup when the file is damaged."""
+    from desktop_app.gui.dialogs import common
+    from desktop_app.services import backup
+
+    try:
+        return open_context(db_path, demo)
+    except backup.CorruptDatabase as exc:
+        log.error("corrupt database %s: %s", db_path, exc.problems)
+        good = backup.newest_good(db_path.stem)
+        if good is None:
+            raise
+        question = (
+            f"{exc}\n\n找到 {good.taken_at:%Y-%m-%d %H:%M} 的完好备份（{good.kind_label}）。"
+            "是否用它恢复？损坏的文件会另外保留。"
+        )
+        if not common.ask(None, "数据库已损坏", question):
+            raise
+        backup.restore(good.path, db_path)
+        return open_context(db_path, demo)
+
+
+class _Session:
+    """Keeps the current main window; a restore from backup opens a fresh one."""
+
+    def __init__(self, db_path: Path):
+        self.db_path = db_path
+        self.window = None
+
+    def show(self, ctx) -> None:
+        from desktop_app.gui.main_window import MainWindow
+        from desktop_app.gui.ops import run_op
+        from desktop_app.services import backup
+
+        old = self.window
+        self.window = MainWindow(ctx)
+        self.window.reopen_requested.connect(self.reopen)
+        self.window.show()
+        if old is not None:
+            old.skip_exit_backup = True
+            old.close()
+            old.deleteLater()
+        path = ctx.db.path
+        if path is not None:
+            def daily(job):
+                if backup.daily_due(path.stem):
+                    return backup.backup_now(path, "daily")
+                return None
+
+            run_op(self.window, daily, lambda p: p and log.info("daily backup %s", p),
+                   lambda exc: log.error("daily backup failed: %s", exc))
+
+    def reopen(self) -> None:
+        ctx = open_context(self.db_path, demo=False)
+        if ctx is not None:
+            self.show(ctx)
+
+
 def run(db_path: Path, demo: bool = False) -> int:
     app = make_app()
     setup_logging()
     install_excepthook()
     try:
-        ctx = open_context(db_path, demo)
+        ctx = _open_or_recover(db_path, demo)
     except Exception as exc:  # the window never opened: tell the user why
         log.exception("cannot open %s", db_path)
         QMessageBox.critical(None, APP_NAME, f"无法打开数据库 {db_path}：\n{plain_message(exc)}")
         return 2
     if ctx is None:
         return 0
-    from desktop_app.gui.main_window import MainWindow
-
-    window = MainWindow(ctx)
-    window.show()
+    session = _Session(db_path)
+    session.show(ctx)
     return app.exec()

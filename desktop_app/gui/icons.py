@@ -31,6 +31,24 @@ _ICONS = {
     "org-group": "fa5s.user-friends",
     "org-district": "fa5s.city",
     "resident": "fa5s.home",
+    "backup": "fa5s.save",
+    "restore": "fa5s.history",
+    "settings": "fa5s.cog",
+    # 党员名册
+    "member-add": "fa5s.user-plus",
+    "member-edit": "fa5s.user-edit",
+    "member-delete": "fa5s.user-minus",
+    "member-status": "fa5s.user-tag",
+    "member-transfer": "fa5s.people-arrows",
+    "import": "fa5s.file-import",
+    "export": "fa5s.file-export",
+    "template": "fa5s.file-download",
+    "print": "fa5s.print",
+    "stats": "fa5s.chart-bar",
+    "undo": "fa5s.undo",
+    "warning": "fa5s.exclamation-triangle",
+    "clear": "fa5s.eraser",
+    "due": "fa5s.user-clock",
 }
 
 

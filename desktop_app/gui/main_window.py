@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QUrl
+import logging
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget,
@@ -11,19 +13,27 @@ from PySide6.QtWidgets import (
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.gui import icons
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.dialogs.backup_dialog import MirrorDialog, RestoreDialog
+from desktop_app.gui.errors import show_error
+from desktop_app.gui.ops import run_op
 from desktop_app.gui.pages import AppContext, Page
 from desktop_app.gui.pages.orgs import OrgsPage
 from desktop_app.gui.pages.overview import OverviewPage
-from desktop_app.settings import data_dir, log_dir
+from desktop_app.services import backup
+from desktop_app.settings import Settings, data_dir, log_dir
 
 # Only modules that really work are listed.
 PAGES: list[type[Page]] = [OverviewPage, OrgsPage]
 
 
 class MainWindow(QMainWindow):
+    reopen_requested = Signal()  # the database file was replaced (restore): open it afresh
+
     def __init__(self, ctx: AppContext):
         super().__init__()
         self.ctx = ctx
+        self.skip_exit_backup = False
         self.setWindowTitle(f"{APP_NAME} — {ctx.site.org_name}")
         self.resize(1200, 760)
 
@@ -65,7 +75,17 @@ class MainWindow(QMainWindow):
         act_quit = QAction(icons.get("quit"), "退出", self)
         act_quit.setShortcut(QKeySequence.StandardKey.Quit)
         act_quit.triggered.connect(self.close)
+        act_backup = QAction(icons.get("backup"), "立即备份", self)
+        act_backup.triggered.connect(self.backup_now)
+        act_restore = QAction(icons.get("restore"), "从备份恢复…", self)
+        act_restore.triggered.connect(self.restore_backup)
+        act_mirror = QAction(icons.get("settings"), "备份设置…", self)
+        act_mirror.triggered.connect(self.backup_settings)
         file_menu.addAction(act_data)
+        file_menu.addSeparator()
+        file_menu.addAction(act_backup)
+        file_menu.addAction(act_restore)
+        file_menu.addAction(act_mirror)
         file_menu.addSeparator()
         file_menu.addAction(act_quit)
 
@@ -91,6 +111,51 @@ class MainWindow(QMainWindow):
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(self.about_text())
         box.exec()
+
+    # --- backups -------------------------------------------------------------
+    def backup_now(self) -> None:
+        path = self.ctx.db.path
+        run_op(
+            self, lambda job: backup.backup_now(path, "manual"),
+            lambda dest: self.statusBar().showMessage(f"已备份到 {dest}", 10_000),
+            label="正在备份…",
+        )
+
+    def restore_backup(self) -> None:
+        path = self.ctx.db.path
+        dlg = RestoreDialog(self, backup.list_backups(path.stem))
+        if dlg.exec() != RestoreDialog.DialogCode.Accepted or dlg.chosen() is None:
+            return
+        chosen = dlg.chosen()
+        if not common.ask(
+            self, "从备份恢复",
+            f"用 {chosen.taken_at:%Y-%m-%d %H:%M} 的备份替换当前全部数据吗？\n"
+            "当前数据会先另存为“恢复前”备份。",
+        ):
+            return
+        self.ctx.db.dispose()
+        try:
+            backup.restore(chosen.path, path)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the old file is untouched
+            show_error(self, exc)
+            return
+        self.reopen_requested.emit()
+
+    def backup_settings(self) -> None:
+        settings = Settings.load()
+        dlg = MirrorDialog(self, settings.backup_mirror_dir)
+        if dlg.exec() == MirrorDialog.DialogCode.Accepted:
+            settings.backup_mirror_dir = dlg.path.text().strip()
+            settings.save()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        path = self.ctx.db.path
+        if not self.skip_exit_backup and path is not None and path.exists():
+            try:
+                backup.backup_now(path, "exit")
+            except Exception:  # noqa: BLE001 - closing must never be blocked by a backup
+                logging.getLogger(__name__).exception("exit backup failed")
+        super().closeEvent(event)
 
     def go_to(self, title: str) -> Page:
         index = list(self.pages).index(title)

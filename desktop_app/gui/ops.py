@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 
@@ -94,14 +95,21 @@ def run_op(
             dialog.close()
             dialog.deleteLater()
 
+    def alive() -> bool:
+        # The page that asked may be gone (window closed) before the result arrives.
+        return parent is None or isValid(parent)
+
     def succeeded(result: Any) -> None:
         finish()
-        if on_success:
+        if on_success and alive():
             on_success(result)
 
     def failed(exc: BaseException) -> None:
         finish()
         if isinstance(exc, Cancelled):
+            return
+        if not alive():
+            log.error("background operation failed after its page closed", exc_info=exc)
             return
         if on_error:
             on_error(exc)

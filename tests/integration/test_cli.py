@@ -54,3 +54,24 @@ def test_demo_then_the_tree_shows_branches(tmp_path, capsys):
     assert "社区党委" in out and "网格党支部" in out and "党小组" in out
     r = run("demo", "--db", str(db))
     assert r.returncode == 2 and "已有数据" in r.stderr
+
+
+def test_backup_and_restore_commands(tmp_path, capsys):
+    db = tmp_path / "c.db"
+    assert main(["init", "--db", str(db), "--org-code", "C1", "--org-name", "某社区党委"]) == 0
+    out = tmp_path / "u盘" / "备份.db"
+    assert main(["backup", "--db", str(db), "--out", str(out)]) == 0
+    assert out.exists()
+    db.unlink()
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"c.db{suffix}").unlink(missing_ok=True)
+    assert main(["restore", str(out), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["orgs", "--db", str(db)]) == 0
+    assert "某社区党委" in capsys.readouterr().out
+    r = run("restore", str(tmp_path / "missing.db"), "--db", str(db))
+    assert r.returncode == 2 and "不存在" in r.stderr
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a db")
+    r = run("restore", str(bad), "--db", str(db))
+    assert r.returncode == 2 and "不可用" in r.stderr

@@ -1,0 +1,81 @@
+"""Choose a backup to restore from; set the second backup folder."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
+    QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from desktop_app.services.backup import BackupInfo
+
+
+class RestoreDialog(QDialog):
+    def __init__(self, parent: QWidget | None, backups: list[BackupInfo]):
+        super().__init__(parent)
+        self.setWindowTitle("从备份恢复")
+        self.backups = backups
+        note = QLabel(
+            "选择一个备份恢复。当前数据会先另存为“恢复前”备份，恢复之后仍可找回。"
+            if backups else "还没有备份。程序每天和退出时会自动备份。"
+        )
+        note.setWordWrap(True)
+        self.table = QTableWidget(len(backups), 3)
+        self.table.setHorizontalHeaderLabels(["备份时间", "类型", "大小"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for row, b in enumerate(backups):
+            for col, text in enumerate(
+                (b.taken_at.strftime("%Y-%m-%d %H:%M:%S"), b.kind_label, f"{b.size / 1024:,.0f} KB")
+            ):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        if backups:
+            self.table.selectRow(0)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("恢复所选备份")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(backups))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(note)
+        lay.addWidget(self.table)
+        lay.addWidget(buttons)
+        self.resize(520, 380)
+
+    def chosen(self) -> BackupInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.backups[rows[0].row()] if rows else None
+
+
+class MirrorDialog(QDialog):
+    """The second backup folder (a USB drive, a network share)."""
+
+    def __init__(self, parent: QWidget | None, current: str):
+        super().__init__(parent)
+        self.setWindowTitle("备份设置")
+        self.path = QLineEdit(current)
+        self.path.setPlaceholderText("不设置则只备份到本机数据文件夹")
+        browse = QPushButton("选择…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path)
+        row.addWidget(browse)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("每次备份时，同时复制一份到这个文件夹（如 U 盘）："))
+        lay.addLayout(row)
+        lay.addWidget(buttons)
+        self.resize(480, 140)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择第二备份文件夹", self.path.text())
+        if folder:
+            self.path.setText(folder)

@@ -1,0 +1,65 @@
+"""Backups from the window: on exit, on demand, restore with confirmation, recovery on start."""
+
+from desktop_app.gui import app as gui_app
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.dialogs.backup_dialog import RestoreDialog
+from desktop_app.gui.main_window import MainWindow
+from desktop_app.services import backup, orgs
+
+
+def test_closing_the_window_makes_an_exit_backup(qtbot, app_ctx):
+    w = MainWindow(app_ctx)
+    qtbot.addWidget(w)
+    w.show()
+    stem = app_ctx.db.path.stem
+    assert backup.list_backups(stem) == []
+    w.close()
+    kinds = [b.kind for b in backup.list_backups(stem)]
+    assert kinds == ["exit"]
+
+
+def test_restore_from_the_menu_replaces_the_data_and_reopens(qtbot, app_ctx, wait_ops, monkeypatch):
+    db = app_ctx.db
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
+    good = backup.backup_now(db.path, "manual")
+    orgs.create(db, "误建的支部", "B02", "branch", c.id)
+
+    w = MainWindow(app_ctx)
+    qtbot.addWidget(w)
+    w.show()
+    wait_ops()
+
+    def pick_first(self):
+        self.table.selectRow(0)
+        self.accept()
+        return self.result()
+
+    monkeypatch.setattr(RestoreDialog, "exec", pick_first)
+    monkeypatch.setattr(common, "ask", lambda *a: False)
+    w.restore_backup()
+    assert any(n.name == "误建的支部" for n in orgs.list_tree(db))  # said no: nothing changed
+
+    monkeypatch.setattr(common, "ask", lambda *a: True)
+    with qtbot.waitSignal(w.reopen_requested, timeout=5000):
+        w.restore_backup()
+    reopened = gui_app.open_context(db.path, demo=False)
+    names = [n.name for n in orgs.list_tree(reopened.db)]
+    assert "第一网格党支部" in names and "误建的支部" not in names
+    assert any(b.kind == "before-restore" for b in backup.list_backups(db.path.stem))
+    assert good.exists()
+
+
+def test_a_damaged_database_is_offered_its_newest_good_backup(app_ctx, monkeypatch):
+    db = app_ctx.db
+    good = backup.backup_now(db.path, "manual")
+    db.dispose()
+    for suffix in ("-wal", "-shm"):
+        (db.path.parent / (db.path.name + suffix)).unlink(missing_ok=True)
+    db.path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100 + b"garbage" * 500)
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(text) or True)
+    ctx = gui_app._open_or_recover(db.path, demo=False)
+    assert asked and "损坏" in asked[0]
+    assert ctx.site.org_name == "幸福里社区党委"
+    assert good.exists()
