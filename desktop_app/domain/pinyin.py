@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 # Surnames whose reading differs from the common one (单 shan, 曾 zeng ...).
 _SURNAME_READINGS = {
     "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "朴": "piao", "查": "zha",
@@ -19,6 +17,8 @@ def keys(name: str) -> tuple[str, str]:
     name = (name or "").strip()
     if not name:
         return "", ""
+    from pypinyin import Style, lazy_pinyin  # imported on first use: ~0.4 s of start-up
+
     syllables = lazy_pinyin(name, style=Style.NORMAL, errors=lambda s: list(s.lower()))
     if name[0] in _SURNAME_READINGS and syllables:
         syllables[0] = _SURNAME_READINGS[name[0]]

@@ -1,0 +1,390 @@
+"""导入党员: pick a CSV/XLSX file, see what it would do, then (and only then) import.
+
+The preview lists the rows to add, the rows that would update a member already
+on the roster (matched by ID number, with the fields that change), every bad
+row with its row number, column, value and reason, and the branches the file
+names that do not exist yet. Nothing is written until 导入 is pressed; a file
+with bad rows imports nothing unless "只导入正确的行" is ticked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView,
+    QLabel, QLineEdit, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from desktop_app.domain import idcard
+from desktop_app.domain import members as rules
+from desktop_app.domain.errors import DomainError
+from desktop_app.domain.members import MemberInput
+from desktop_app.gui import icons
+from desktop_app.gui.errors import show_error
+from desktop_app.gui.ops import run_op
+from desktop_app.services import orgs as org_service
+from desktop_app.services.roster import ImportResult
+from desktop_app.store.db import Database
+
+if TYPE_CHECKING:  # the exchange module (and openpyxl) load when a file is read
+    from desktop_app.exchange.members import ImportPreview, RowError
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+ERROR_STYLE = "color: #c8161e;"
+OK_STYLE = "color: #1b7a1b;"
+
+
+class ListModel(QAbstractTableModel):
+    """Read-only table over a list; cells are computed when drawn (a preview may hold 100,000 rows)."""
+
+    def __init__(self, headers: Sequence[str], items: Sequence[Any],
+                 cells: Callable[[Any], Sequence[str]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.items = items
+        self.cells = cells
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        role = int(role)
+        if role == _DISPLAY or role == _TOOLTIP:
+            return str(self.cells(self.items[index.row()])[index.column()])
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
+        if int(role) != _DISPLAY:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.headers[section] if 0 <= section < len(self.headers) else None
+        return str(section + 1)
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+
+# ------------------------------------------------------------------ preview rows -> cells
+
+def _update_cells(item: tuple[str, MemberInput, list[str]]) -> list[str]:
+    _member_id, inp, changed = item
+    return [inp.name, idcard.mask(inp.id_number), "、".join(changed)]
+
+
+def _error_cells(e: RowError) -> list[str]:
+    return [str(e.row_number), e.field, e.value, e.reason]
+
+
+def _warning_cells(e: RowError) -> list[str]:
+    return [str(e.row_number), e.reason]
+
+
+class ImportDialog(QDialog):
+    def __init__(self, parent: QWidget | None, db: Database, *, today: date | None = None,
+                 path: str | Path | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.today = today or date.today()
+        self.preview: ImportPreview | None = None
+        self.result_summary: ImportResult | None = None  # set once imported
+        self.path: Path | None = None
+        self.setWindowTitle("导入党员")
+
+        self.file_edit = QLineEdit()
+        self.file_edit.setReadOnly(True)
+        self.file_edit.setPlaceholderText("选择要导入的 Excel（.xlsx）或 CSV 文件")
+        self.choose_button = QPushButton(icons.get("open"), "选择文件…")
+        self.choose_button.clicked.connect(self.choose_file)
+        row = QHBoxLayout()
+        row.addWidget(self.file_edit, 1)
+        row.addWidget(self.choose_button)
+        hint = QLabel("列名与“党员信息导入模板”相同（也认得 身份证号、入党日期 等常见写法）；"
+                      "CSV 可以是 UTF-8 或 GBK 编码。按公民身份号码识别已在名册中的党员。")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #666;")
+
+        self.summary = QLabel("尚未选择文件。")
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-size: 14px; padding: 4px 0;")
+
+        self.tabs = QTabWidget()
+        self.add_view = self._view()
+        self.update_view = self._view()
+        self.error_view = self._view()
+        self.warning_view = self._view()
+        self.branch_view = self._view()
+        self.update_note = QLabel()
+        self.update_note.setWordWrap(True)
+        self.update_note.setStyleSheet("color: #a05a00;")
+        update_page = QWidget()
+        ul = QVBoxLayout(update_page)
+        ul.setContentsMargins(0, 0, 0, 0)
+        ul.addWidget(self.update_note)
+        ul.addWidget(self.update_view)
+        self.error_detail = QLabel()
+        self.error_detail.setWordWrap(True)
+        self.error_detail.setStyleSheet(ERROR_STYLE)
+        self.error_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        error_page = QWidget()
+        el = QVBoxLayout(error_page)
+        el.setContentsMargins(0, 0, 0, 0)
+        el.addWidget(self.error_view, 1)
+        el.addWidget(self.error_detail)
+        self.tabs.addTab(self.add_view, "新增")
+        self.tabs.addTab(update_page, "更新")
+        self.tabs.addTab(error_page, "有问题的行")
+        self.tabs.addTab(self.branch_view, "新建党支部")
+        self.tabs.addTab(self.warning_view, "提示")
+        self.tabs.setTabIcon(2, icons.get("warning", icons.ACCENT))
+        self._org_names: dict[str, str] = {}
+
+        self.update_existing = QCheckBox("更新已有党员（用文件中的内容覆盖名册中同一身份证号的党员）")
+        self.skip_invalid = QCheckBox("只导入正确的行（跳过有问题的行）")
+        self.update_existing.toggled.connect(self._update_state)
+        self.skip_invalid.toggled.connect(self._update_state)
+
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+
+        self.buttons = QDialogButtonBox()
+        self.import_button = self.buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setIcon(icons.get("import"))
+        self.close_button = self.buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        self.import_button.clicked.connect(self.do_import)
+        self.close_button.clicked.connect(self.reject)
+        self.import_button.setDefault(False)
+        self.import_button.setAutoDefault(False)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(row)
+        lay.addWidget(hint)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.update_existing)
+        lay.addWidget(self.skip_invalid)
+        lay.addWidget(self.state)
+        lay.addWidget(self.buttons)
+        self.resize(920, 620)
+        self._update_state()
+        if path is not None:
+            self.load(path)
+
+    @staticmethod
+    def _view() -> QTableView:
+        view = QTableView()
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.verticalHeader().hide()
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        view.verticalHeader().setDefaultSectionSize(24)
+        view.horizontalHeader().setStretchLastSection(True)
+        return view
+
+    def _fill(self, view: QTableView, headers: Sequence[str], items: Sequence[Any],
+              cells: Callable[[Any], Sequence[str]], widths: Sequence[int]) -> None:
+        old = view.model()
+        view.setModel(ListModel(headers, items, cells, view))
+        if old is not None:
+            old.deleteLater()
+        for col, width in enumerate(widths):
+            view.horizontalHeader().resizeSection(col, width)
+
+    # ------------------------------------------------------------------ preview
+    def choose_file(self) -> None:
+        start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "选择要导入的文件", start, "党员名单 (*.xlsx *.csv);;Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)"
+        )
+        if path:
+            self.load(path)
+
+    def load(self, path: str | Path) -> None:
+        """Read the file and show what an import would do; writes nothing."""
+        self.path = Path(path)
+        self.file_edit.setText(str(self.path))
+        self.preview = None
+        self.result_summary = None
+        self._set_message(self.summary, "正在读取文件…")
+        self._update_state()
+        db, today, chosen = self.db, self.today, self.path
+
+        def read(job):
+            from desktop_app.exchange import members as exchange
+
+            names = {n.id: n.name for n in org_service.list_tree(db)}
+            return exchange.preview_import(db, chosen, today=today), names
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, (DomainError, OSError, ValueError, UnicodeError)):
+                self._set_message(self.summary, f"无法读取文件：{exc}", ERROR_STYLE)
+                self._show_preview(None)
+            else:
+                self._set_message(self.summary, "无法读取文件。", ERROR_STYLE)
+                show_error(self, exc)
+
+        run_op(self, read, lambda p: self._loaded(chosen, p), failed, label="正在读取文件…")
+
+    def _loaded(self, path: Path, result: tuple[ImportPreview, dict[str, str]]) -> None:
+        if path != self.path:
+            return  # the user picked another file meanwhile
+        self.preview, self._org_names = result
+        self._show_preview(self.preview)
+
+    def _add_cells(self, inp: MemberInput) -> list[str]:
+        if inp.org_name and not inp.org_id:
+            branch = f"{inp.org_name}（新建）"
+        else:
+            branch = inp.org_name or self._org_names.get(inp.org_id or "", "")
+        return [
+            inp.name, branch, idcard.mask(inp.id_number), inp.gender, inp.category,
+            rules.format_date(inp.joined_date),
+        ]
+
+    def _show_preview(self, p: ImportPreview | None) -> None:
+        to_add = p.to_add if p else []
+        to_update = p.to_update if p else []
+        errors = p.errors if p else []
+        warnings = p.warnings if p else []
+        branches = p.new_branches if p else []
+        self._fill(self.add_view, ("姓名", "所在党支部", "公民身份号码", "性别", "人员类别", "加入党组织日期"),
+                   to_add, self._add_cells, (90, 190, 170, 50, 80))
+        self._fill(self.update_view, ("姓名", "公民身份号码", "有变化的内容"), to_update, _update_cells, (90, 170))
+        self._fill(self.error_view, ("行号", "列", "内容", "原因"), errors, _error_cells, (56, 120, 170))
+        self.error_view.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self.error_detail.setText(errors[cur.row()].message() if cur.isValid() else "")
+        )
+        self.error_detail.setText(errors[0].message() if errors else "")
+        self._fill(self.branch_view, ("将在本单位党委下新建的党支部",), branches, lambda b: [b], ())
+        self._fill(self.warning_view, ("行号", "请注意（不影响导入）"), warnings, _warning_cells, (56,))
+        self.tabs.setTabText(0, f"新增（{len(to_add)}）")
+        self.tabs.setTabText(1, f"更新（{len(to_update)}）")
+        self.tabs.setTabText(2, f"有问题的行（{p.invalid_rows if p else 0}）")
+        self.tabs.setTabText(3, f"新建党支部（{len(branches)}）")
+        self.tabs.setTabText(4, f"提示（{len(warnings)}）")
+        if p is not None:
+            parts = [f"共 {p.total_rows} 行", f"新增 <b>{len(to_add)}</b> 名", f"信息有变化 <b>{len(to_update)}</b> 名"]
+            if p.unchanged:
+                parts.append(f"已在名册且无变化 {p.unchanged} 名")
+            if errors:
+                parts.append(f"<span style='{ERROR_STYLE}'>有问题 <b>{p.invalid_rows}</b> 行（{len(errors)} 处）</span>")
+            if branches:
+                parts.append(f"将新建党支部 {len(branches)} 个")
+            ignored = f"<br>未识别的列（不导入）：{'、'.join(p.ignored_columns)}" if p.ignored_columns else ""
+            self._set_message(self.summary, "预览：" + "，".join(parts) + "。尚未写入任何数据。" + ignored)
+            if errors:
+                self.tabs.setCurrentIndex(2)
+            elif not to_add and to_update:
+                self.tabs.setCurrentIndex(1)
+            else:
+                self.tabs.setCurrentIndex(0)
+        self._update_state()
+
+    # ------------------------------------------------------------------ state
+    @staticmethod
+    def _set_message(label: QLabel, text: str, style: str = "") -> None:
+        label.setText(text)
+        label.setStyleSheet(f"font-size: 14px; padding: 4px 0; {style}")
+
+    def _counts(self) -> tuple[int, int, int, int]:
+        p = self.preview
+        if p is None:
+            return 0, 0, 0, 0
+        return len(p.to_add), len(p.to_update), len(p.errors), len(p.new_branches)
+
+    def can_import(self) -> bool:
+        if self.preview is None or self.result_summary is not None:
+            return False
+        adds, updates, errors, _branches = self._counts()
+        if errors and not self.skip_invalid.isChecked():
+            return False
+        return bool(adds or (updates and self.update_existing.isChecked()))
+
+    def _update_state(self) -> None:
+        adds, updates, errors, branches = self._counts()
+        done = self.result_summary is not None
+        self.update_existing.setEnabled(self.preview is not None and not done)
+        self.skip_invalid.setEnabled(self.preview is not None and not done and errors > 0)
+        self.import_button.setEnabled(self.can_import())
+        if updates:
+            self.update_note.setText(
+                "这些党员已在名册中（按公民身份号码）。" + (
+                    "导入时将按文件更新下列内容。" if self.update_existing.isChecked()
+                    else "未勾选“更新已有党员”，导入时不会改动他们。"
+                )
+            )
+            self.update_note.show()
+        else:
+            self.update_note.hide()
+        if done or self.preview is None:
+            if not done:
+                self.state.clear()
+            return
+        if errors and not self.skip_invalid.isChecked():
+            self._set_message(self.state, "文件中有问题的行，按默认不导入任何数据。请修改文件后重新选择，"
+                              "或勾选“只导入正确的行”。", ERROR_STYLE)
+        elif not self.can_import():
+            self._set_message(self.state, "没有需要导入的党员。")
+        else:
+            n = adds + (updates if self.update_existing.isChecked() else 0)
+            extra = f"，并新建 {branches} 个党支部" if branches else ""
+            self._set_message(self.state, f"点“导入”写入 {n} 名党员{extra}。")
+
+    # ------------------------------------------------------------------ import
+    def do_import(self) -> None:
+        if not self.can_import():
+            return
+        db, preview = self.db, self.preview
+        skip, update = self.skip_invalid.isChecked(), self.update_existing.isChecked()
+        self.import_button.setEnabled(False)
+
+        def write(job):
+            from desktop_app.exchange import members as exchange
+
+            return exchange.apply_import(db, preview, skip_invalid=skip, update_existing=update)
+
+        def failed(exc: BaseException) -> None:
+            self._update_state()
+            if isinstance(exc, DomainError):
+                self._set_message(self.state, f"导入未完成，名册没有任何改动：{exc}", ERROR_STYLE)
+            else:
+                show_error(self, exc)
+
+        run_op(self, write, self._imported, failed, label="正在导入党员…")
+
+    def _imported(self, result: ImportResult) -> None:
+        self.result_summary = result
+        self._set_message(self.summary, f"已导入 {self.path.name if self.path else ''}。")
+        self._set_message(self.state, self.result_summary_text(), OK_STYLE)
+        self.close_button.setText("完成")
+        self._update_state()
+
+    def result_summary_text(self) -> str:
+        r = self.result_summary
+        if r is None:
+            return ""
+        parts = [f"新增 {r.added} 名"]
+        if r.updated:
+            parts.append(f"更新 {r.updated} 名")
+        if r.unchanged:
+            parts.append(f"无变化 {r.unchanged} 名")
+        if r.skipped_existing:
+            parts.append(f"已在名册未更新 {r.skipped_existing} 名")
+        if r.skipped_invalid:
+            parts.append(f"跳过有问题的行 {r.skipped_invalid} 行")
+        text = "导入完成：" + "，".join(parts) + "。"
+        if r.branches_created:
+            text += f"新建党支部：{'、'.join(r.branches_created)}。"
+        return text

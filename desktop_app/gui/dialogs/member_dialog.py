@@ -1,0 +1,707 @@
+"""党员 detail form (add / edit) and the small status-change and transfer dialogs.
+
+The form checks as the user goes with the same domain rules the service
+applies (members.check), shows each message under its field, fills birth date
+and gender from the ID number, and saves through a callable the page gives it:
+the dialog stays open until the service accepted the record, so a refusal
+(the ID number is already on the roster …) keeps what the user typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+    QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QScrollArea,
+    QSpinBox, QStyledItemDelegate, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from desktop_app.domain import idcard
+from desktop_app.domain import members as rules
+from desktop_app.domain.errors import DomainError, ValidationError
+from desktop_app.domain.members import MemberInput
+from desktop_app.gui.errors import show_error
+from desktop_app.gui.icons import org_icon
+from desktop_app.gui.ops import run_op
+from desktop_app.services.orgs import OrgNode
+from desktop_app.services.roster import MemberDetail
+
+ERROR_STYLE = "color: #c8161e;"
+WARNING_STYLE = "color: #a05a00;"
+
+ETHNICITIES = (
+    "汉族", "回族", "满族", "蒙古族", "壮族", "藏族", "维吾尔族", "苗族", "彝族", "土家族",
+    "朝鲜族", "布依族", "侗族", "瑶族", "白族", "哈尼族", "黎族", "傣族", "畲族",
+)
+EDUCATIONS = ("博士研究生", "硕士研究生", "本科", "大专", "中专", "高中", "初中", "小学")
+
+DATE_FIELDS = ("birth_date", "joined_date", "confirmed_date", "lost_date", "reporting_date")
+LINE_FIELDS = (
+    "name", "id_number", "job", "mobile", "phone", "address", "floating_to",
+    "reporting_employer", "reporting_post",
+)
+TEXT_FIELDS = ("notes", "reporting_services")
+
+# Error field (the Chinese column a ValidationError names) -> form field.
+_LABEL_FIELD = {label: f for f, label in rules.FIELD_LABELS.items()}
+_LABEL_FIELD["所在党支部"] = "org_id"
+
+_DEPTH_ROLE = int(Qt.ItemDataRole.UserRole) + 7
+
+
+class _IndentDelegate(QStyledItemDelegate):
+    """Indents each organisation by its depth in the tree; the closed combo shows the bare name."""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 - Qt override
+        super().initStyleOption(option, index)
+        option.rect.adjust(18 * int(index.data(_DEPTH_ROLE) or 0), 0, 0, 0)
+
+
+class OrgCombo(QComboBox):
+    """Pick an organisation from the tree; `all_label` adds a first item meaning 'any' (None)."""
+
+    def __init__(self, parent: QWidget | None = None, all_label: str | None = None):
+        super().__init__(parent)
+        self.all_label = all_label
+        self.setItemDelegate(_IndentDelegate(self))
+        self.setMaxVisibleItems(20)
+
+    def set_nodes(self, nodes: list[OrgNode]) -> None:
+        keep = self.currentData()
+        self.blockSignals(True)
+        self.clear()
+        if self.all_label is not None:
+            self.addItem(self.all_label, None)
+        depth: dict[str, int] = {}
+        for n in nodes:
+            d = depth.get(n.parent_id, -1) + 1 if n.parent_id else 0
+            depth[n.id] = d
+            self.addItem(org_icon(n.kind), n.name, n.id)
+            self.setItemData(self.count() - 1, d, _DEPTH_ROLE)
+        i = self.findData(keep)
+        self.setCurrentIndex(i if i >= 0 else 0)
+        self.blockSignals(False)
+        indent = 18 * max(depth.values(), default=0)
+        self.view().setMinimumWidth(self.view().sizeHintForColumn(0) + indent + 24)
+        if self.currentData() != keep:
+            self.currentIndexChanged.emit(self.currentIndex())
+
+    def select(self, org_id: str | None) -> None:
+        i = self.findData(org_id)
+        self.setCurrentIndex(i if i >= 0 else 0)
+
+
+def default_org(nodes: list[OrgNode], site_code: str | None = None) -> str | None:
+    """Where a new member goes unless the user says otherwise: the first branch."""
+    branch = next((n for n in nodes if n.kind == "branch"), None)
+    own = next((n for n in nodes if n.code == site_code), None)
+    chosen = branch or own or (nodes[0] if nodes else None)
+    return chosen.id if chosen else None
+
+
+class DateField(QLineEdit):
+    """A date typed as people write it (1985-03-02, 1985.3.2, 1985年3月2日 …); blank allowed."""
+
+    def __init__(self, value: date | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setPlaceholderText("如 1985-03-02")
+        self.set_date(value)
+        self.editingFinished.connect(self._tidy)
+
+    def set_date(self, value: date | None) -> None:
+        self.setText(rules.format_date(value))
+
+    def parsed(self) -> tuple[date | None, str | None]:
+        """(date or None, reason it is not a date)."""
+        try:
+            return rules.parse_date(self.text()), None
+        except ValueError as exc:
+            return None, str(exc)
+
+    def _tidy(self) -> None:
+        value, error = self.parsed()
+        if value is not None and error is None and self.text() != value.isoformat():
+            self.setText(value.isoformat())
+
+
+def _buttons(ok_text: str) -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    return box
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _show(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+class _SavingDialog(QDialog):
+    """A dialog whose OK runs a service call off the GUI thread and closes only on success."""
+
+    def __init__(self, parent: QWidget | None):
+        super().__init__(parent)
+        self.saved: Any = None
+        self.buttons = _buttons("保存")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.message = _error_label()
+        self._saving = False
+
+    def reject(self) -> None:
+        if not self._saving:  # a save in flight finishes first (its result must reach the page)
+            super().reject()
+
+    def _save(self, fn: Callable[[], Any]) -> None:
+        if self._saving:
+            return
+        self._saving = True
+        self.buttons.setEnabled(False)
+        run_op(self, lambda job: fn(), self._saved, self._failed)
+
+    def _saved(self, result: Any) -> None:
+        self._saving = False
+        self.buttons.setEnabled(True)
+        self.saved = result
+        self.done(QDialog.DialogCode.Accepted)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.buttons.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            self.show_refusal(exc)
+        elif isinstance(exc, DomainError):
+            _show(self.message, str(exc))
+        else:
+            show_error(self, exc)
+
+    def show_refusal(self, exc: ValidationError) -> None:
+        _show(self.message, str(exc))
+
+
+class MemberDialog(_SavingDialog):
+    """Add or edit one member. `save(input)` runs off the GUI thread and returns the saved detail."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        nodes: list[OrgNode],
+        save: Callable[[MemberInput], MemberDetail],
+        detail: MemberDetail | None = None,
+        *,
+        default_org_id: str | None = None,
+        today: date | None = None,
+    ):
+        super().__init__(parent)
+        self.detail = detail
+        self.today = today or date.today()
+        self._save_fn = save
+        self._touched: set[str] = set()
+        self._show_all = False
+        self._auto: dict[str, str] = {}  # values the ID number filled in, to refill when it changes
+        self.setWindowTitle(f"编辑党员：{detail.name}" if detail else "新增党员")
+
+        self.w: dict[str, QWidget] = {}
+        self.err: dict[str, QLabel] = {}
+        self._build_widgets(nodes)
+        self._load(detail.to_input() if detail else MemberInput(org_id=default_org_id))
+        self._mark_derived()
+
+        form_page = QWidget()
+        cols = QHBoxLayout(form_page)
+        left = QVBoxLayout()
+        left.addWidget(self._group("基本信息", (
+            "name", "id_number", "gender", "birth_date", "ethnicity", "education",
+            "mobile", "phone", "address", "job",
+        )))
+        left.addWidget(self._group("其他", ("is_hardship", "notes")))
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self._group("党籍信息", (
+            "seq", "org_id", "category", "joined_date", "confirmed_date", "party_status",
+            "is_lost", "lost_date", "is_floating", "floating_to",
+        )))
+        right.addWidget(self._group("在职党员报到", (
+            "reporting_employer", "reporting_post", "reporting_date", "reporting_services",
+        )))
+        right.addStretch(1)
+        cols.addLayout(left, 1)
+        cols.addLayout(right, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(form_page)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(scroll, "党员信息")
+        if detail is not None:
+            self.tabs.addTab(self._history_page(detail), f"状态与转接记录（{len(detail.history) + len(detail.transfers)}）")
+
+        self.warnings = QLabel()
+        self.warnings.setStyleSheet(WARNING_STYLE)
+        self.warnings.setWordWrap(True)
+        self.warnings.hide()
+
+        lay = QVBoxLayout(self)
+        if detail is not None:
+            head = QLabel(self._summary(detail))
+            head.setObjectName("memberSummary")
+            lay.addWidget(head)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.warnings)
+        lay.addWidget(self.message)
+        lay.addWidget(self.buttons)
+        self.resize(940, 700)
+        self._connect()
+        self._update_enabled()
+        self._revalidate()
+        self.w["name"].setFocus()
+
+    # ----------------------------------------------------------- building
+    def _build_widgets(self, nodes: list[OrgNode]) -> None:
+        for f in LINE_FIELDS:
+            self.w[f] = QLineEdit()
+        self.w["id_number"].setMaxLength(18)
+        self.w["id_number"].setPlaceholderText("18 位，出生日期和性别将自动填写")
+        self.w["mobile"].setPlaceholderText("11 位手机号码")
+        for f in DATE_FIELDS:
+            self.w[f] = DateField()
+        for f in TEXT_FIELDS:
+            edit = QPlainTextEdit()
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(54)
+            self.w[f] = edit
+        for f, items in (("ethnicity", ETHNICITIES), ("education", EDUCATIONS)):
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.addItems(list(items))
+            self.w[f] = combo
+        gender = QComboBox()
+        gender.addItem("（按身份证号）", "")
+        for g in rules.GENDERS:
+            gender.addItem(g, g)
+        self.w["gender"] = gender
+        category = QComboBox()
+        for c in rules.CATEGORIES:
+            category.addItem(c, c)
+        self.w["category"] = category
+        party = QComboBox()
+        for p in rules.PARTY_STATUSES:
+            party.addItem(p, p)
+        self.w["party_status"] = party
+        org = OrgCombo(all_label="（请选择）")
+        org.set_nodes(nodes)
+        self.w["org_id"] = org
+        seq = QSpinBox()
+        seq.setRange(0, 999_999)
+        seq.setSpecialValueText("自动编号")
+        self.w["seq"] = seq
+        self.w["is_lost"] = QCheckBox("是失联党员")
+        self.w["is_floating"] = QCheckBox("是流动党员")
+        self.w["is_hardship"] = QCheckBox("是困难党员")
+        for f in self.w:
+            self.err[f] = _error_label()
+
+    def _group(self, title: str, names: tuple[str, ...]) -> QGroupBox:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for f in names:
+            cell = QWidget()
+            v = QVBoxLayout(cell)
+            v.setContentsMargins(0, 0, 0, 0)
+            v.setSpacing(1)
+            v.addWidget(self.w[f])
+            v.addWidget(self.err[f])
+            form.addRow(self._label(f), cell)
+        return box
+
+    @staticmethod
+    def _label(f: str) -> str:
+        custom = {
+            "is_lost": "失联", "is_floating": "流动", "is_hardship": "困难党员",
+            "org_id": "所在党支部", "seq": "序号",
+        }
+        return custom.get(f, rules.FIELD_LABELS.get(f, f))
+
+    def _summary(self, d: MemberDetail) -> str:
+        parts = [f"当前状态：{d.status}"]
+        if d.age is not None:
+            parts.append(f"年龄 {d.age} 岁")
+        if d.party_age is not None:
+            parts.append(f"党龄 {d.party_age} 年")
+        if d.org_name:
+            parts.append(f"所在党组织：{d.org_name}")
+        return "　·　".join(parts)
+
+    def _history_page(self, d: MemberDetail) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.addWidget(_section("状态变更（最近的在前）"))
+        lay.addWidget(_readonly_table(
+            ("日期", "状态", "去向", "说明"),
+            [(rules.format_date(h.changed_on), h.status, h.destination, h.note) for h in d.history],
+            "暂无状态变更记录",
+        ))
+        lay.addWidget(_section("组织关系转接（最近的在前）"))
+        lay.addWidget(_readonly_table(
+            ("日期", "方向", "转出单位", "转入单位", "说明"),
+            [(rules.format_date(t.transfer_date), t.direction, t.from_org, t.to_org, t.note) for t in d.transfers],
+            "暂无组织关系转接记录",
+        ))
+        lay.addStretch(1)
+        return page
+
+    # ----------------------------------------------------------- values
+    def set_value(self, f: str, value: Any) -> None:
+        w = self.w[f]
+        if isinstance(w, DateField):
+            w.set_date(value) if not isinstance(value, str) else w.setText(value)
+        elif isinstance(w, QLineEdit):
+            w.setText(value or "")
+        elif isinstance(w, QPlainTextEdit):
+            w.setPlainText(value or "")
+        elif isinstance(w, QCheckBox):
+            w.setChecked(bool(value))
+        elif isinstance(w, QSpinBox):
+            w.setValue(int(value or 0))
+        elif isinstance(w, QComboBox):
+            if w.isEditable():
+                w.setCurrentText(value or "")
+            else:
+                i = w.findData(value)
+                w.setCurrentIndex(i if i >= 0 else 0)
+
+    def _load(self, inp: MemberInput) -> None:
+        for f in self.w:
+            self.set_value(f, getattr(inp, f))
+
+    def _raw(self, f: str) -> Any:
+        w = self.w[f]
+        if isinstance(w, QLineEdit) and not isinstance(w, DateField):
+            return w.text()
+        if isinstance(w, QPlainTextEdit):
+            return w.toPlainText()
+        if isinstance(w, QCheckBox):
+            return w.isChecked()
+        if isinstance(w, QSpinBox):
+            return w.value()
+        if isinstance(w, QComboBox):
+            return w.currentText() if w.isEditable() else w.currentData()
+        raise TypeError(f)
+
+    def current_input(self) -> tuple[MemberInput, dict[str, str]]:
+        """What the form says now, and the fields whose text is not even a date."""
+        values: dict[str, Any] = {}
+        problems: dict[str, str] = {}
+        for f in self.w:
+            w = self.w[f]
+            if isinstance(w, DateField):
+                value, error = w.parsed()
+                values[f] = value
+                if error:
+                    problems[f] = error
+            else:
+                values[f] = self._raw(f)
+        # A field switched off by its checkbox does not count (its text is kept for re-ticking).
+        if not values["is_lost"]:
+            values["lost_date"] = None
+            problems.pop("lost_date", None)
+        if not values["is_floating"]:
+            values["floating_to"] = ""
+        return MemberInput(**values), problems
+
+    # ----------------------------------------------------------- behaviour
+    def _connect(self) -> None:
+        for f, w in self.w.items():
+            if isinstance(w, QLineEdit):
+                w.textChanged.connect(lambda _t, f=f: self._changed(f, typing=True))
+                w.editingFinished.connect(lambda f=f: self._left(f))
+            elif isinstance(w, QPlainTextEdit):
+                w.textChanged.connect(lambda f=f: self._changed(f, typing=True))
+            elif isinstance(w, QCheckBox):
+                w.toggled.connect(lambda _c, f=f: self._changed(f))
+            elif isinstance(w, QSpinBox):
+                w.valueChanged.connect(lambda _v, f=f: self._changed(f))
+            elif isinstance(w, QComboBox):
+                w.currentIndexChanged.connect(lambda _i, f=f: self._changed(f))
+                if w.isEditable():
+                    w.editTextChanged.connect(lambda _t, f=f: self._changed(f, typing=True))
+        self.w["id_number"].textChanged.connect(self._fill_from_id)
+
+    def _changed(self, f: str, typing: bool = False) -> None:
+        if not typing:
+            self._touched.add(f)
+        if f in ("is_lost", "is_floating"):
+            self._update_enabled()
+        self._revalidate()
+
+    def _left(self, f: str) -> None:
+        self._touched.add(f)
+        self._revalidate()
+
+    def _update_enabled(self) -> None:
+        self.w["lost_date"].setEnabled(self.w["is_lost"].isChecked())
+        self.w["floating_to"].setEnabled(self.w["is_floating"].isChecked())
+
+    def _mark_derived(self) -> None:
+        """Birth date and gender that agree with the loaded ID number follow it when it is corrected."""
+        try:
+            info = idcard.parse(self.w["id_number"].text())
+        except ValueError:
+            return
+        if self.w["birth_date"].text() == info.birth_date.isoformat():
+            self._auto["birth_date"] = self.w["birth_date"].text()
+        if self.w["gender"].currentData() == info.gender:
+            self._auto["gender"] = info.gender
+
+    def _fill_from_id(self, text: str) -> None:
+        try:
+            info = idcard.parse(text)
+        except ValueError:
+            return
+        birth = self.w["birth_date"]
+        if not birth.text().strip() or birth.text() == self._auto.get("birth_date"):
+            birth.set_date(info.birth_date)
+            self._auto["birth_date"] = birth.text()
+        gender = self.w["gender"]
+        if not gender.currentData() or gender.currentData() == self._auto.get("gender"):
+            gender.setCurrentIndex(gender.findData(info.gender))
+            self._auto["gender"] = info.gender
+        self._touched.add("id_number")
+        self._revalidate()
+
+    def errors(self) -> dict[str, str]:
+        """Every problem of the form now, by form field (first message per field)."""
+        inp, problems = self.current_input()
+        found = dict(problems)
+        _clean, errors, _warn = rules.check(inp, self.today)
+        for e in errors:
+            f = _LABEL_FIELD.get(e.field)
+            if f is not None and f not in found:
+                found[f] = e.message
+        if not inp.org_id:
+            found.setdefault("org_id", "请选择党员所在的党组织")
+        return found
+
+    def _revalidate(self) -> None:
+        found = self.errors()
+        for f, label in self.err.items():
+            shown = f in self._touched or self._show_all
+            _show(label, found.get(f, "") if shown else "")
+        if not found:
+            inp, _ = self.current_input()
+            warnings = rules.check(inp, self.today)[2]
+            _show(self.warnings, "请注意：" + "；".join(warnings) if warnings else "")
+        else:
+            _show(self.warnings, "")
+
+    def accept(self) -> None:
+        self._show_all = True
+        found = self.errors()
+        self._revalidate()
+        if found:
+            first = next(f for f in self.w if f in found)
+            self.tabs.setCurrentIndex(0)
+            self.w[first].setFocus()
+            _show(self.message, f"还有 {len(found)} 处需要修改，请看标红的说明。")
+            return
+        _show(self.message, "")
+        inp, _ = self.current_input()
+        self._save(lambda: self._save_fn(inp))
+
+    def show_refusal(self, exc: ValidationError) -> None:
+        f = _LABEL_FIELD.get(exc.field)
+        if f is not None:
+            _show(self.err[f], exc.message)
+            self.tabs.setCurrentIndex(0)
+            self.w[f].setFocus()
+        _show(self.message, str(exc))
+
+
+def _section(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-weight: bold; padding-top: 6px;")
+    return label
+
+
+def _readonly_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], empty: str) -> QWidget:
+    if not rows:
+        label = QLabel(empty)
+        label.setStyleSheet("color: #888; padding: 6px;")
+        return label
+    table = QTableWidget(len(rows), len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
+    for c in range(len(headers) - 1):
+        table.setColumnWidth(c, table.columnWidth(c) + 16)
+    table.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class StatusDialog(_SavingDialog):
+    """状态变更: new status, its date, where to (流动 / 转出), a note.
+
+    `save(status, changed_on, destination, note)` runs off the GUI thread.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        name: str,
+        current: str,
+        save: Callable[[str, date, str, str], MemberDetail],
+        today: date | None = None,
+    ):
+        super().__init__(parent)
+        self.setWindowTitle(f"状态变更：{name}")
+        self.today = today or date.today()
+        self._save_fn = save
+        self.status = QComboBox()
+        for s in rules.STATUSES:
+            self.status.addItem(s, s)
+        others = [s for s in rules.STATUSES if s != current]
+        self.status.setCurrentIndex(self.status.findData(others[0] if current == rules.NORMAL else rules.NORMAL))
+        self.changed_on = DateField(self.today)
+        self.destination = QLineEdit()
+        self.destination.setPlaceholderText("流动党员的外出流向，或转出的去向")
+        self.note = QLineEdit()
+        self.status.currentIndexChanged.connect(self._update)
+        form = QFormLayout()
+        form.addRow("当前状态", QLabel(current))
+        form.addRow("变更为", self.status)
+        form.addRow("变更日期", self.changed_on)
+        form.addRow("去向", self.destination)
+        form.addRow("说明", self.note)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.message)
+        lay.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+        self._update()
+
+    def _update(self) -> None:
+        self.destination.setEnabled(self.status.currentData() in (rules.FLOATING, rules.TRANSFERRED_OUT))
+
+    def accept(self) -> None:
+        status = self.status.currentData()
+        on, error = self.changed_on.parsed()
+        if error or on is None:
+            _show(self.message, f"变更日期：{error or '不能为空'}")
+            return
+        if on > self.today:
+            _show(self.message, "变更日期：不能晚于今天")
+            return
+        destination = self.destination.text().strip() if self.destination.isEnabled() else ""
+        if status == rules.FLOATING and not destination:
+            _show(self.message, "去向：流动党员请填写外出流向")
+            return
+        note = self.note.text().strip()
+        self._save(lambda: self._save_fn(status, on, destination, note))
+
+
+class TransferDialog(_SavingDialog):
+    """组织关系转接: 转出 to another unit, or 转入 (back) into one of our organisations.
+
+    `save(direction, date, from_org, to_org, note, new_org_id)` runs off the GUI thread.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        name: str,
+        current_org_id: str | None,
+        current_status: str,
+        nodes: list[OrgNode],
+        save: Callable[[str, date, str, str, str, str | None], MemberDetail],
+        today: date | None = None,
+    ):
+        super().__init__(parent)
+        self.setWindowTitle(f"组织关系转接：{name}")
+        self.today = today or date.today()
+        self._save_fn = save
+        self._names = {n.id: n.name for n in nodes}
+        self.direction = QComboBox()
+        self.direction.addItem("转出（转往其他单位）", rules.TRANSFER_OUT)
+        self.direction.addItem("转入（转入本单位党组织）", rules.TRANSFER_IN)
+        if current_status == rules.TRANSFERRED_OUT:
+            self.direction.setCurrentIndex(1)
+        self.on = DateField(self.today)
+        self.from_org = QLineEdit(self._names.get(current_org_id or "", ""))
+        self.to_org = QLineEdit()
+        self.to_org.setPlaceholderText("接收党组织的全称")
+        self.new_org = OrgCombo()
+        self.new_org.set_nodes(nodes)
+        if current_org_id:
+            self.new_org.select(current_org_id)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("如：介绍信编号")
+        self.form = QFormLayout()
+        self.form.addRow("方向", self.direction)
+        self.form.addRow("转接日期", self.on)
+        self.form.addRow("转出单位", self.from_org)
+        self.form.addRow("转入单位", self.to_org)
+        self.form.addRow("转入党组织", self.new_org)
+        self.form.addRow("说明", self.note)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        lay = QVBoxLayout(self)
+        lay.addLayout(self.form)
+        lay.addWidget(self.message)
+        lay.addWidget(self.buttons)
+        self.setMinimumWidth(460)
+        self.direction.currentIndexChanged.connect(self._update)
+        self._current_org_name = self._names.get(current_org_id or "", "")
+        self._update()
+
+    def _update(self) -> None:
+        out = self.direction.currentData() == rules.TRANSFER_OUT
+        self.form.setRowVisible(self.to_org, out)
+        self.form.setRowVisible(self.new_org, not out)
+        self.from_org.setPlaceholderText("" if out else "原所在党组织的全称")
+        if out and not self.from_org.text():
+            self.from_org.setText(self._current_org_name)
+        elif not out and self.from_org.text() == self._current_org_name:
+            self.from_org.clear()
+
+    def accept(self) -> None:
+        direction = self.direction.currentData()
+        on, error = self.on.parsed()
+        if error or on is None:
+            _show(self.message, f"转接日期：{error or '不能为空'}")
+            return
+        if on > self.today:
+            _show(self.message, "转接日期：不能晚于今天")
+            return
+        from_org, note = self.from_org.text().strip(), self.note.text().strip()
+        if direction == rules.TRANSFER_OUT:
+            to_org, new_org = self.to_org.text().strip(), None
+            if not to_org:
+                _show(self.message, "转入单位：请填写接收党组织")
+                return
+        else:
+            to_org, new_org = "", self.new_org.currentData()
+            if not from_org:
+                _show(self.message, "转出单位：请填写原所在党组织")
+                return
+        self._save(lambda: self._save_fn(direction, on, from_org, to_org, note, new_org))
+

@@ -1,0 +1,836 @@
+"""党员名册: the member roster — search as you type, filters, statistics, add/edit/delete,
+status changes and transfers, import, export and the printed roster.
+
+The table model keeps only the ordered ids of the members that match (filtered
+and sorted in SQL by roster.search_ids) and fetches the rows it is asked to
+draw, 200 at a time, in the background; so 100,000 members cost one list of
+ids, not 100,000 objects or widgets. No QSortFilterProxyModel: calling Python
+data() for every row to filter or sort is what makes big tables crawl.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QColor, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QScrollArea, QSplitter, QTableView, QToolBar, QToolButton, QVBoxLayout, QWidget,
+)
+
+from desktop_app.domain import members as rules
+from desktop_app.gui import icons
+from desktop_app.gui.bus import bus
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.dialogs.member_dialog import (
+    MemberDialog, OrgCombo, StatusDialog, TransferDialog, default_org,
+)
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.pages import AppContext, Page
+from desktop_app.services import orgs as org_service
+from desktop_app.services import roster
+from desktop_app.services.orgs import OrgNode
+from desktop_app.services.roster import MemberFilter, MemberRow, RosterStats
+from desktop_app.store.db import Database
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 200  # rows fetched per query when the view needs them
+CACHED_PAGES = 50  # pages kept; older ones are dropped (and fetched again if shown)
+SEARCH_DELAY_MS = 150  # typing pause before the search runs
+
+ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_GONE = QColor("#9aa0a6")
+_ALERT = QColor("#c8161e")
+
+
+def _marks(r: MemberRow) -> str:
+    return "、".join(m for m, on in (("在职报到", r.is_reporting), ("困难党员", r.is_hardship)) if on)
+
+
+def _num(n: int | None) -> str:
+    return "" if n is None else str(n)
+
+
+# header, sort key (roster.SORT_KEYS), text of a row, centred, width
+COLUMNS: tuple[tuple[str, str, Callable[[MemberRow], str], bool, int], ...] = (
+    ("序号", "seq", lambda r: _num(r.seq or None), True, 50),
+    ("姓名", "name", lambda r: r.name, False, 72),
+    ("性别", "gender", lambda r: r.gender, True, 40),
+    ("年龄", "age", lambda r: _num(r.age), True, 44),
+    ("所在党组织", "org", lambda r: r.org_name, False, 128),
+    ("人员类别", "category", lambda r: r.category, True, 70),
+    ("入党日期", "joined_date", lambda r: rules.format_date(r.joined_date), True, 86),
+    ("党龄", "party_age", lambda r: _num(r.party_age), True, 44),
+    ("学历", "education", lambda r: r.education, True, 76),
+    ("公民身份号码", "id_number", lambda r: r.id_masked, True, 140),
+    ("手机号码", "mobile", lambda r: r.mobile_masked, True, 100),
+    ("状态", "status", lambda r: r.status, True, 56),
+    ("标记", "is_reporting", _marks, False, 110),
+)
+_GETTERS = tuple(c[2] for c in COLUMNS)
+_ALIGNS = tuple(_CENTER if c[3] else _LEFT for c in COLUMNS)
+_NAME_COLUMN = 1
+
+
+class RosterModel(QAbstractTableModel):
+    """Ordered member ids; rows are fetched a page at a time off the GUI thread when drawn."""
+
+    page_loaded = Signal(int)
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.today = date.today()
+        self._ids: list[str] = []
+        self._pages: OrderedDict[int, dict[str, MemberRow]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._generation = 0
+
+    # --- loading -----------------------------------------------------------
+    def set_ids(self, ids: list[str], first_rows: list[MemberRow], today: date) -> None:
+        """A new result: the ids in display order and the rows of the first page."""
+        self.beginResetModel()
+        self._generation += 1
+        self.today = today
+        self._ids = ids
+        self._pages.clear()
+        self._pending.clear()
+        if ids:
+            self._pages[0] = {r.id: r for r in first_rows}
+        self.endResetModel()
+
+    def _request(self, page: int) -> None:
+        if page in self._pending:
+            return
+        self._pending.add(page)
+        generation, db, today = self._generation, self.db, self.today
+        ids = self._ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+        run_op(
+            None,
+            lambda job: roster.rows(db, ids, today=today),
+            lambda rows: self._arrived(generation, page, rows),
+            lambda exc: self._fetch_failed(generation, page, exc),
+        )
+
+    def _arrived(self, generation: int, page: int, rows: list[MemberRow]) -> None:
+        if generation != self._generation:
+            return  # rows of an older result: the ids have changed since
+        self._pending.discard(page)
+        self._pages[page] = {r.id: r for r in rows}
+        while len(self._pages) > CACHED_PAGES:
+            self._pages.popitem(last=False)
+        first = page * PAGE_SIZE
+        last = min(first + PAGE_SIZE, len(self._ids)) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        self.page_loaded.emit(page)
+
+    def _fetch_failed(self, generation: int, page: int, exc: BaseException) -> None:
+        log.warning("roster rows could not be read: %s", exc)
+        if generation == self._generation:
+            self._pending.discard(page)
+
+    # --- access ------------------------------------------------------------
+    def id_at(self, row: int) -> str | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_at(self, row: int) -> MemberRow | None:
+        """The cached row (None while it is being fetched, which then starts)."""
+        if not 0 <= row < len(self._ids):
+            return None
+        page = row // PAGE_SIZE
+        cached = self._pages.get(page)
+        if cached is None:
+            self._request(page)
+            return None
+        self._pages.move_to_end(page)
+        return cached.get(self._ids[row])  # None: deleted since the search ran
+
+    def find(self, member_id: str | None) -> int:
+        if not member_id:
+            return -1
+        try:
+            return self._ids.index(member_id)
+        except ValueError:
+            return -1
+
+    @property
+    def ids(self) -> list[str]:
+        return self._ids
+
+    # --- Qt ----------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        role = int(role)
+        if role == _DISPLAY:
+            r = self.row_at(index.row())
+            if r is None:
+                return "…" if index.column() == _NAME_COLUMN else ""
+            return _GETTERS[index.column()](r)
+        if role == _ALIGN:
+            return _ALIGNS[index.column()]
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        if role == _FOREGROUND:
+            r = self.row_at(index.row())
+            if r is not None:
+                if r.status in rules.GONE_STATUSES:
+                    return _GONE
+                if r.status in (rules.LOST, rules.SUSPENDED):
+                    return _ALERT
+            return None
+        if role == _TOOLTIP and index.column() == len(COLUMNS) - 1:
+            r = self.row_at(index.row())
+            return _marks(r) or None if r is not None else None
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
+        if int(role) == _DISPLAY:
+            if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+                return COLUMNS[section][0]
+            if orientation == Qt.Orientation.Vertical:
+                return str(section + 1)
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+# ------------------------------------------------------------------ filters
+
+_STATUS_ACTIVE, _STATUS_ALL = "__active__", "__all__"
+
+
+def _combo(items: list[tuple[str, Any]], tip: str, chars: int = 5) -> QComboBox:
+    """A compact filter combo: about `chars` characters wide, its list as wide as it needs."""
+    box = QComboBox()
+    for text, data in items:
+        box.addItem(text, data)
+    box.setToolTip(tip)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(chars)
+    box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
+    return box
+
+
+def _stats_html(st: RosterStats) -> str:
+    def section(title: str, counts: dict[str, int]) -> str:
+        rows = "".join(
+            f"<tr><td width='58%'>{k}</td><td width='18%' align='right'>{v}</td>"
+            f"<td width='24%' align='right' style='color:#888'>{(100 * v / st.total) if st.total else 0:.1f}%</td></tr>"
+            for k, v in counts.items() if v
+        )
+        if not rows:
+            rows = "<tr><td style='color:#888'>—</td></tr>"
+        return (
+            f"<p style='margin:10px 0 2px 0'><b>{title}</b></p>"
+            f"<table width='100%' cellspacing='0' cellpadding='2'>{rows}</table>"
+        )
+
+    return (
+        f"<p style='margin:0'><span style='font-size:15px'><b>合计 {st.total} 名</b></span></p>"
+        + section("人员类别", st.by_category)
+        + section("性别", st.by_gender)
+        + section("年龄", st.by_age_band)
+        + section("学历", st.by_education)
+        + section("党龄（正式党员）", st.by_party_age_band)
+        + section("党支部", st.by_branch)
+        + section("状态", st.by_status)
+    )
+
+
+class RosterPage(Page):
+    title = "党员名册"
+    icon = "members"
+    watches = ("members", "orgs")
+    searched = Signal(int)  # a search result was shown: how many members match
+    stats_shown = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self.nodes: list[OrgNode] = []
+        self.today = date.today()
+        self._search_generation = 0
+        self._stats_generation = 0
+        self._select_after: str | None = None
+        self.last_stats: RosterStats | None = None
+        self.last_search_ms: float | None = None
+        self._sort = ("seq", False)
+
+        self.model = RosterModel(ctx.db, self)
+        self._build()
+        self._update_actions()
+
+    # ------------------------------------------------------------------ UI
+    def _build(self) -> None:
+        heading = QLabel("党员名册")
+        heading.setObjectName("pageHeading")
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("countLabel")
+        self.count_label.setStyleSheet("color: #555; font-size: 14px; padding-right: 4px;")
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+
+        tb = QToolBar()
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+        def action(icon: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+            act = QAction(icons.get(icon), text, self)
+            act.triggered.connect(slot)
+            if shortcut is not None:
+                act.setShortcut(shortcut)
+                act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.addAction(act)
+            if tip:
+                act.setToolTip(tip)
+            tb.addAction(act)
+            return act
+
+        self.act_add = action("member-add", "新增", self.add_member, QKeySequence("Ctrl+N"))
+        self.act_edit = action("member-edit", "编辑", self.edit_selected)
+        self.act_delete = action("member-delete", "删除", self.delete_selected, QKeySequence.StandardKey.Delete)
+        self.act_status = action("member-status", "状态变更", self.change_status_selected)
+        self.act_transfer = action("member-transfer", "组织关系转接", self.transfer_selected)
+        tb.addSeparator()
+        self.act_import = action("import", "导入…", self.import_members, tip="从 Excel 或 CSV 文件导入党员")
+        self.act_export = action("export", "导出…", self.export_members, tip="把当前筛选的党员导出为 Excel 或 CSV")
+        self.act_template = action("template", "下载导入模板", self.save_template)
+        tb.addSeparator()
+        self.act_print = action("print", "打印花名册", self.print_roster, QKeySequence("Ctrl+P"),
+                                tip="把当前筛选的党员生成党员花名册 PDF")
+        tb.addSeparator()
+        self.act_stats = action("stats", "统计", self._toggle_stats)
+        self.act_stats.setCheckable(True)
+
+        # --- filters
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("姓名/拼音/首字母/身份证号/手机号")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icons.get("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setMinimumWidth(200)
+        self.search.setToolTip("按姓名、全拼（zhangsan）、拼音首字母（zs）、身份证号或手机号的一部分查找；多个词用空格分开")
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        find = QAction(self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find)
+
+        self.branch = OrgCombo(all_label="全部党组织")
+        self.branch.setToolTip("所在党组织（含下级）")
+        self.branch.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.branch.setMinimumContentsLength(7)
+        self.category = _combo([("全部类别", None)] + [(c, c) for c in rules.CATEGORIES], "人员类别")
+        self.status = _combo(
+            [("在册党员", _STATUS_ACTIVE), ("全部（含转出、去世）", _STATUS_ALL)]
+            + [(f"状态：{s}", s) for s in rules.STATUSES],
+            "党籍状态：默认只列在册党员（不含转出、去世）", chars=6,
+        )
+        self.reporting = _combo([("报到：全部", None), ("在职报到", True), ("未报到", False)], "在职党员报到", chars=6)
+        self.floating = _combo([("流动：全部", None), ("流动党员", True), ("非流动党员", False)], "流动党员", chars=6)
+        self.age_band = _combo([("全部年龄", None)] + [(b, b) for b in rules.AGE_BANDS], "年龄段")
+        self.party_age_band = _combo([("全部党龄", None)] + [(f"党龄{b}", b) for b in rules.PARTY_AGE_BANDS],
+                                     "党龄段（正式党员）")
+        self.filters = (self.branch, self.category, self.status, self.reporting, self.floating,
+                        self.age_band, self.party_age_band)
+        for box in self.filters:
+            box.currentIndexChanged.connect(lambda _i: self.run_search())
+        self.clear_button = QToolButton()
+        self.clear_button.setIcon(icons.get("clear"))
+        self.clear_button.setToolTip("清除搜索和筛选")
+        self.clear_button.clicked.connect(self.clear_filters)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        for box in self.filters:
+            filters.addWidget(box)
+        filters.addWidget(self.clear_button)
+
+        # --- notices
+        self.due_banner = QLabel()
+        self.due_banner.setObjectName("dueBanner")
+        self.due_banner.setWordWrap(True)
+        self.due_banner.setTextFormat(Qt.TextFormat.RichText)
+        self.due_banner.setStyleSheet(
+            "QLabel#dueBanner { background: #fff7e0; border: 1px solid #f0d58c; border-radius: 4px; padding: 6px; }"
+        )
+        self.due_banner.linkActivated.connect(self._due_link)
+        self.due_banner.hide()
+
+        self.message_bar = QFrame()
+        self.message_bar.setObjectName("messageBar")
+        self.message_bar.setStyleSheet(
+            "QFrame#messageBar { background: #eaf4ea; border: 1px solid #b9dcb9; border-radius: 4px; }"
+        )
+        self.message_text = QLabel()
+        self.undo_button = QToolButton()
+        self.undo_button.setText("撤销")
+        self.undo_button.setIcon(icons.get("undo"))
+        self.undo_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.undo_button.clicked.connect(self._undo)
+        close = QToolButton()
+        close.setText("×")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.message_bar.hide)
+        bar = QHBoxLayout(self.message_bar)
+        bar.setContentsMargins(8, 2, 4, 2)
+        bar.addWidget(self.message_text, 1)
+        bar.addWidget(self.undo_button)
+        bar.addWidget(close)
+        self.message_bar.hide()
+        self._undo_fn: Callable[[], None] | None = None
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(self.message_bar.hide)
+
+        # --- table
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setCornerButtonEnabled(False)
+        vh = self.table.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never measure 100,000 rows
+        vh.setDefaultSectionSize(26)
+        vh.hide()
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setHighlightSections(False)
+        for col, (_h, _k, _g, _c, width) in enumerate(COLUMNS):
+            header.resizeSection(col, width)
+        header.setStretchLastSection(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._sort_changed)
+        self.table.activated.connect(lambda _i: self.edit_selected())  # double-click or Enter
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        self.model.modelReset.connect(self._update_actions)
+
+        self.stats_label = QLabel()
+        self.stats_label.setObjectName("statsText")
+        self.stats_label.setTextFormat(Qt.TextFormat.RichText)
+        self.stats_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.stats_label.setWordWrap(True)
+        self.stats_label.setStyleSheet("background: white; padding: 8px;")
+        self.stats_panel = QScrollArea()
+        self.stats_panel.setWidgetResizable(True)
+        self.stats_panel.setWidget(self.stats_label)
+        self.stats_panel.setMinimumWidth(230)
+        self.stats_panel.hide()
+
+        self.split = QSplitter()
+        self.split.addWidget(self.table)
+        self.split.addWidget(self.stats_panel)
+        self.split.setStretchFactor(0, 4)
+        self.split.setStretchFactor(1, 1)
+        self.split.setChildrenCollapsible(False)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(tb)
+        lay.addLayout(filters)
+        lay.addWidget(self.due_banner)
+        lay.addWidget(self.message_bar)
+        lay.addWidget(self.split, 1)
+
+    # ------------------------------------------------------------------ loading
+    def refresh(self) -> None:
+        super().refresh()
+        self.today = date.today()
+        db, today = self.ctx.db, self.today
+
+        def load(job):
+            return org_service.list_tree(db), roster.probationary_due(db, today)
+
+        run_op(self, load, self._loaded)
+
+    def _loaded(self, result: tuple[list[OrgNode], list[MemberRow]]) -> None:
+        self.nodes, due = result
+        self._update_actions()
+        self.branch.set_nodes(self.nodes)  # emits a change (and a search) only if the choice vanished
+        self._show_due(due)
+        self.run_search()
+
+    def current_filter(self) -> MemberFilter:
+        status = self.status.currentData()
+        return MemberFilter(
+            text=self.search.text().strip(),
+            org_id=self.branch.currentData(),
+            category=self.category.currentData(),
+            status=status if status not in (_STATUS_ACTIVE, _STATUS_ALL) else None,
+            active_only=status == _STATUS_ACTIVE,
+            reporting=self.reporting.currentData(),
+            floating=self.floating.currentData(),
+            age_band=self.age_band.currentData(),
+            party_age_band=self.party_age_band.currentData(),
+        )
+
+    def run_search(self) -> None:
+        """Query the ids for the current search, filters and sort off the GUI thread.
+
+        Each search carries a number; a result that arrives after a newer search
+        started is dropped, so a slow old query never overwrites a newer one.
+        """
+        self._search_timer.stop()
+        self._search_generation += 1
+        generation = self._search_generation
+        flt, (sort, descending) = self.current_filter(), self._sort
+        db, today = self.ctx.db, self.today
+        keep = self._select_after or self.selected_id()
+        started = perf_counter()
+
+        def search(job):
+            ids = roster.search_ids(db, flt, sort=sort, descending=descending, today=today)
+            return ids, roster.rows(db, ids[:PAGE_SIZE], today=today)
+
+        def done(result) -> None:
+            if generation != self._search_generation:
+                return
+            ids, first = result
+            self.last_search_ms = (perf_counter() - started) * 1000
+            self.model.set_ids(ids, first, today)
+            self.count_label.setText(f"共 {len(ids)} 名")
+            self._select_after = None
+            self.select(keep)
+            self.searched.emit(len(ids))
+
+        run_op(self, search, done)
+        if self.stats_panel.isVisible() or self.act_stats.isChecked():
+            self._load_stats(flt)
+
+    def _load_stats(self, flt: MemberFilter | None = None) -> None:
+        self._stats_generation += 1
+        generation = self._stats_generation
+        flt = flt or self.current_filter()
+        db, today = self.ctx.db, self.today
+
+        def done(st: RosterStats) -> None:
+            if generation != self._stats_generation:
+                return
+            self.last_stats = st
+            self.stats_label.setText(_stats_html(st))
+            self.stats_shown.emit()
+
+        run_op(self, lambda job: roster.stats(db, flt, today=today), done)
+
+    def _toggle_stats(self, on: bool) -> None:
+        self.stats_panel.setVisible(on)
+        if on:
+            self._load_stats()
+
+    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        self._sort = (COLUMNS[column][1], order == Qt.SortOrder.DescendingOrder)
+        self.run_search()
+
+    def sort_by(self, column: int, descending: bool = False) -> None:
+        """What a click on a column header does."""
+        self.table.horizontalHeader().setSortIndicator(
+            column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        )
+
+    def clear_filters(self) -> None:
+        for box in self.filters:
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.run_search()
+
+    def _show_due(self, due: list[MemberRow]) -> None:
+        if not due:
+            self.due_banner.hide()
+            return
+        today = self.today
+        overdue = [r for r in due if r.joined_date and rules.probation_due(r.joined_date, today) < 0]
+        soon = len(due) - len(overdue)
+        parts = []
+        for r in due[:8]:
+            days = rules.probation_due(r.joined_date, today) if r.joined_date else 0
+            when = f"已超期 {-days} 天" if days < 0 else ("今天到期" if days == 0 else f"{days} 天后到期")
+            parts.append(f"<a href='member:{r.id}'>{r.name}</a>（{when}）")
+        more = f" 等 {len(due)} 名" if len(due) > 8 else ""
+        counts = "，".join(p for p in (f"已超期 {len(overdue)} 名" if overdue else "",
+                                        f"30 天内到期 {soon} 名" if soon else "") if p)
+        self.due_banner.setText(
+            f"<b>预备党员转正提醒</b>（{counts}）：{'、'.join(parts)}{more}　"
+            f"<a href='filter:probationary'>只看预备党员</a>"
+        )
+        self.due_banner.show()
+
+    def _due_link(self, link: str) -> None:
+        kind, _, value = link.partition(":")
+        if kind == "member":
+            self.edit_member(value)
+        elif kind == "filter":
+            self.category.setCurrentIndex(self.category.findData(rules.PROBATIONARY))
+
+    # ------------------------------------------------------------------ selection
+    def selected_id(self) -> str | None:
+        idx = self.table.currentIndex()
+        return self.model.id_at(idx.row()) if idx.isValid() else None
+
+    def selected_row(self) -> MemberRow | None:
+        idx = self.table.currentIndex()
+        return self.model.row_at(idx.row()) if idx.isValid() else None
+
+    def select(self, member_id: str | None) -> bool:
+        row = self.model.find(member_id)
+        if row < 0:
+            return False
+        idx = self.model.index(row, 0)
+        self.table.setCurrentIndex(idx)
+        self.table.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def _update_actions(self) -> None:
+        self.act_add.setEnabled(bool(self.nodes))  # a member needs an organisation to belong to
+        has = self.selected_id() is not None
+        for act in (self.act_edit, self.act_delete, self.act_status, self.act_transfer):
+            act.setEnabled(has)
+
+    # ------------------------------------------------------------------ messages
+    def show_message(self, text: str, undo: Callable[[], None] | None = None) -> None:
+        """A note above the table (with 撤销 when the act can be undone); it fades after 20 s."""
+        self.message_text.setText(text)
+        self._undo_fn = undo
+        self.undo_button.setVisible(undo is not None)
+        self.message_bar.show()
+        self._message_timer.start(20_000)
+        main = self.window()
+        if hasattr(main, "statusBar"):
+            main.statusBar().showMessage(text, 8000)
+
+    def _undo(self) -> None:
+        fn, self._undo_fn = self._undo_fn, None
+        self.message_bar.hide()
+        if fn is not None:
+            fn()
+
+    # ------------------------------------------------------------------ acts
+    def _write(self, fn: Callable[[Database], Any], done: Callable[[Any], None] | None = None,
+               topics: tuple[str, ...] = ("members",)) -> None:
+        db = self.ctx.db
+
+        def ok(result: Any) -> None:
+            if done is not None:
+                done(result)
+            for topic in topics:
+                bus.changed.emit(topic)
+
+        run_op(self, lambda job: fn(db), ok)
+
+    def add_member(self) -> None:
+        db = self.ctx.db
+        dlg = MemberDialog(
+            self, self.nodes, lambda inp: roster.create(db, inp),
+            default_org_id=self.branch.currentData() or default_org(self.nodes, self.ctx.site.org_code),
+            today=self.today,
+        )
+        if dlg.exec() != MemberDialog.DialogCode.Accepted or dlg.saved is None:
+            return
+        saved = dlg.saved
+        self._select_after = saved.id
+        self.show_message(f"已新增党员“{saved.name}”。")
+        bus.changed.emit("members")
+
+    def edit_selected(self) -> None:
+        member_id = self.selected_id()
+        if member_id:
+            self.edit_member(member_id)
+
+    def edit_member(self, member_id: str) -> None:
+        db = self.ctx.db
+        run_op(self, lambda job: roster.get(db, member_id), self._open_editor)
+
+    def _open_editor(self, detail: roster.MemberDetail) -> None:
+        db = self.ctx.db
+        dlg = MemberDialog(self, self.nodes, lambda inp: roster.update(db, detail.id, inp), detail,
+                           today=self.today)
+        if dlg.exec() != MemberDialog.DialogCode.Accepted or dlg.saved is None:
+            return
+        self._select_after = detail.id
+        self.show_message(f"已保存党员“{dlg.saved.name}”的信息。")
+        bus.changed.emit("members")
+
+    def delete_selected(self) -> None:
+        member_id, row = self.selected_id(), self.selected_row()
+        if not member_id:
+            return
+        name = row.name if row else "该党员"
+        if not common.ask(self, "删除党员", f"确定删除党员“{name}”吗？\n删除后可以在提示栏中撤销。"):
+            return
+
+        def deleted(_result: Any) -> None:
+            self.show_message(f"已删除党员“{name}”。", undo=lambda: self._restore(member_id, name))
+
+        self._write(lambda db: roster.delete(db, member_id), deleted)
+
+    def _restore(self, member_id: str, name: str) -> None:
+        def restored(_result: Any) -> None:
+            self._select_after = member_id
+            self.show_message(f"已恢复党员“{name}”。")
+
+        self._write(lambda db: roster.restore(db, member_id), restored)
+
+    def change_status_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        db = self.ctx.db
+        dlg = StatusDialog(
+            self, row.name, row.status,
+            lambda status, on, dest, note: roster.change_status(db, row.id, status, on, dest, note),
+            today=self.today,
+        )
+        if dlg.exec() != StatusDialog.DialogCode.Accepted or dlg.saved is None:
+            return
+        self._select_after = row.id
+        self.show_message(f"“{row.name}”的状态已改为{dlg.saved.status}。")
+        bus.changed.emit("members")
+
+    def transfer_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        db = self.ctx.db
+        dlg = TransferDialog(
+            self, row.name, row.org_id, row.status, self.nodes,
+            lambda d, on, f, t, note, new_org: roster.transfer(db, row.id, d, on, f, t, note, new_org),
+            today=self.today,
+        )
+        if dlg.exec() != TransferDialog.DialogCode.Accepted or dlg.saved is None:
+            return
+        self._select_after = row.id
+        self.show_message(f"已登记“{row.name}”的组织关系转接。")
+        bus.changed.emit("members")
+
+    # ------------------------------------------------------------------ files
+    @staticmethod
+    def _documents() -> Path:
+        loc = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(loc) if loc else Path.home()
+
+    def _save_path(self, title: str, name: str, filters: str) -> Path | None:
+        path, chosen = QFileDialog.getSaveFileName(self, title, str(self._documents() / name), filters)
+        if not path:
+            return None
+        p = Path(path)
+        if not p.suffix:
+            # The filter the user picked decides the format when they typed no extension.
+            p = p.with_suffix(".csv" if "csv" in (chosen or "").lower() else Path(name).suffix)
+        return p
+
+    def import_members(self) -> None:
+        from desktop_app.gui.dialogs.import_dialog import ImportDialog
+
+        dlg = ImportDialog(self, self.ctx.db)
+        dlg.exec()
+        if dlg.result_summary is not None:
+            self.show_message(dlg.result_summary_text())
+            if dlg.result_summary.branches_created:
+                bus.changed.emit("orgs")
+            bus.changed.emit("members")
+
+    def export_members(self) -> None:
+        path = self._save_path(
+            "导出党员", f"党员名册{date.today():%Y%m%d}.xlsx",
+            "Excel 工作簿 (*.xlsx);;CSV 文件，Excel/WPS 可直接打开 (*.csv)",
+        )
+        if path is None:
+            return
+        if path.suffix.lower() not in (".xlsx", ".csv"):
+            common.inform(self, "无法导出", "请选择 .xlsx 或 .csv 文件。")
+            return
+        db, flt = self.ctx.db, self.current_filter()
+
+        def export(job):
+            from desktop_app.exchange import members as exchange
+
+            return exchange.export_members(db, path, flt)
+
+        def done(result: Any) -> None:
+            n = result if isinstance(result, int) else getattr(result, "count", None)
+            counted = f" {n} 名党员" if isinstance(n, int) else ""
+            self.show_message(f"已导出{counted}到 {path}")
+
+        run_op(self, export, done, label="正在导出党员…")
+
+    def save_template(self) -> None:
+        path = self._save_path("保存党员信息导入模板", "党员信息导入模板.xlsx", "Excel 工作簿 (*.xlsx)")
+        if path is None:
+            return
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")  # the template is a workbook (drop-down lists, text columns)
+
+        def write(job):
+            from desktop_app.exchange import members as exchange
+
+            return exchange.write_template(path)
+
+        run_op(self, write, lambda _r: self.show_message(f"导入模板已保存到 {path}"), label="正在保存模板…")
+
+    def print_roster(self) -> None:
+        count = self.model.rowCount()
+        path = self._save_path(f"打印党员花名册（当前筛选的 {count} 名党员）",
+                               f"党员花名册{date.today():%Y%m%d}.pdf", "PDF 文件 (*.pdf)")
+        if path is None:
+            return
+        if path.suffix.lower() != ".pdf":
+            path = path.with_suffix(".pdf")
+        db, flt, today = self.ctx.db, self.current_filter(), self.today
+
+        def render(job):
+            from desktop_app.reports.roster import render_roster
+            from desktop_app.reports.roster_source import collect
+
+            job.report(0, 0)
+            center, groups = collect(db, flt, today=today)
+            lines = sum(len(m) for _, m in groups)
+            estimate = max(1, lines // 24 + len(groups))  # about 24 rows a page
+
+            def progress(page: int) -> None:
+                job.report(min(page, estimate), estimate)
+
+            render_roster(center, groups, path, progress=progress)
+            return lines
+
+        def done(lines: int) -> None:
+            self.show_message(f"党员花名册（{lines} 名）已保存到 {path}")
+            if common.ask(self, "花名册已生成", f"党员花名册已保存到\n{path}\n\n现在打开吗？"):
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+        run_op(self, render, done, label="正在生成党员花名册…")
