@@ -1,0 +1,415 @@
+"""Plan or edit a meeting; the branch committee register.
+
+The dialog collects values; the page calls the service. The people list of the
+chosen organisation is loaded in the background and ticked as the kind expects
+(everyone, the committee for a 支委会, nobody for a 联席会议).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
+    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
+    QPushButton, QTableWidget, QTableWidgetItem, QTimeEdit, QVBoxLayout, QWidget,
+)
+
+from desktop_app.domain import meetings as rules
+from desktop_app.domain.errors import ValidationError
+from desktop_app.gui.ops import run_op
+from desktop_app.services import meetings as ms
+from desktop_app.store.db import Database
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def to_qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def from_qdate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def _buttons(ok_text: str) -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    return box
+
+
+_GUEST = re.compile(r"^(?P<name>[^（(]+?)\s*(?:[（(](?P<unit>.*?)[）)])?$")
+
+
+def parse_guests(text: str, members: dict[str, str] | None = None) -> list[ms.Guest]:
+    """“周书记（梅园街道党工委）、吴老师” -> guests; names in `members` (name -> id) are members."""
+    out = []
+    for part in re.split(r"[、，,；;\n]+", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        m = _GUEST.match(part)
+        name, unit = (m["name"].strip(), (m["unit"] or "").strip()) if m else (part, "")
+        mid = (members or {}).get(name)
+        out.append(ms.Guest(name=name, unit=unit, member_id=mid))
+    return out
+
+
+def guests_text(detail: ms.MeetingDetail) -> str:
+    return "、".join(f"{a.name}（{a.guest_unit}）" if a.guest_unit else a.name
+                    for a in detail.attendees if a.is_guest)
+
+
+class MeetingDialog(QDialog):
+    """计划会议 / 修改会议."""
+
+    people_loaded = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        db: Database,
+        holders: list[tuple[str, str, str, int]],
+        *,
+        detail: ms.MeetingDetail | None = None,
+        org_id: str | None = None,
+        kind: str | None = None,
+        day: date | None = None,
+    ):
+        super().__init__(parent)
+        self.db = db
+        self.detail = detail
+        self._loaded = False
+        self._load_generation = 0
+        self.setWindowTitle(f"修改会议 {detail.number}" if detail else "计划会议")
+
+        self.org = QComboBox()
+        for oid, name, okind, depth in holders:
+            self.org.addItem("　" * depth + name, oid)
+        self.kind = QComboBox()
+        for k in rules.KINDS:
+            self.kind.addItem(k, k)
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText("会议主题，如：学习贯彻党的二十届三中全会精神（不填则为会议类型）")
+        self.title_edit.setMaxLength(rules.TITLE_MAX)
+        self.day = QDateEdit()
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.has_time = QCheckBox("填写时间")
+        self.start = QTimeEdit(QTime(9, 0))
+        self.end = QTimeEdit(QTime(11, 0))
+        for t in (self.start, self.end):
+            t.setDisplayFormat("HH:mm")
+        self.has_time.toggled.connect(self.start.setEnabled)
+        self.has_time.toggled.connect(self.end.setEnabled)
+        self.place = QLineEdit()
+        self.place.setPlaceholderText("如：党群服务中心二楼会议室")
+        self.host = QLineEdit()
+        self.recorder = QLineEdit()
+        self.lecturer = QLineEdit()
+        self.lecturer.setPlaceholderText("党课的授课人")
+        self.guests = QLineEdit()
+        self.guests.setPlaceholderText("列席人员，用顿号分隔，单位写在括号里：周书记（梅园街道党工委）、吴老师")
+        self.minutes = QPlainTextEdit()
+        self.minutes.setPlaceholderText("会议内容与决定（会后填写，打印会议记录时用）")
+        self.minutes.setTabChangesFocus(True)
+
+        self.people = QListWidget()
+        self.people.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.people.itemChanged.connect(lambda _i: self._update_count())
+        self.people_count = QLabel()
+        check_all = QPushButton("全选")
+        check_none = QPushButton("全不选")
+        check_all.clicked.connect(lambda: self._check_all(True))
+        check_none.clicked.connect(lambda: self._check_all(False))
+
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c8161e")
+        self.error.setWordWrap(True)
+
+        time_row = QHBoxLayout()
+        time_row.addWidget(self.has_time)
+        time_row.addWidget(self.start)
+        time_row.addWidget(QLabel("至"))
+        time_row.addWidget(self.end)
+        time_row.addStretch(1)
+        form = QFormLayout()
+        form.addRow("党组织", self.org)
+        form.addRow("会议类型", self.kind)
+        form.addRow("会议主题", self.title_edit)
+        form.addRow("会议日期", self.day)
+        form.addRow("会议时间", time_row)
+        form.addRow("会议地点", self.place)
+        form.addRow("主持人", self.host)
+        form.addRow("记录人", self.recorder)
+        form.addRow("授课人", self.lecturer)
+        form.addRow("列席人员", self.guests)
+        form.addRow("会议记录", self.minutes)
+
+        people_head = QHBoxLayout()
+        people_head.addWidget(QLabel("应到人员"))
+        people_head.addStretch(1)
+        people_head.addWidget(check_all)
+        people_head.addWidget(check_none)
+        right = QVBoxLayout()
+        right.addLayout(people_head)
+        right.addWidget(self.people, 1)
+        right.addWidget(self.people_count)
+
+        body = QHBoxLayout()
+        body.addLayout(form, 3)
+        body.addLayout(right, 2)
+        buttons = _buttons("保存" if detail else "计划会议")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(body)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+        self.resize(880, 560)
+
+        self._member_guests: dict[str, str] = {}
+        if detail is not None:
+            self._fill(detail)
+        else:
+            self._select(self.org, org_id)
+            self._select(self.kind, kind or rules.BRANCH_CONGRESS)
+            self.day.setDate(to_qdate(day or date.today()))
+            self.has_time.setChecked(True)
+        self._kind_changed()
+        self.org.currentIndexChanged.connect(lambda _i: self.load_people(reset=True))
+        self.kind.currentIndexChanged.connect(lambda _i: (self._kind_changed(), self.load_people(reset=True)))
+        self.load_people(reset=detail is None)
+        self.title_edit.setFocus()
+
+    @staticmethod
+    def _select(combo: QComboBox, data) -> None:
+        i = combo.findData(data)
+        if i >= 0:
+            combo.setCurrentIndex(i)
+
+    def _fill(self, d: ms.MeetingDetail) -> None:
+        self._select(self.org, d.org_id)
+        self._select(self.kind, d.kind)
+        self.title_edit.setText(d.title)
+        self.day.setDate(to_qdate(d.meeting_date))
+        self.has_time.setChecked(d.start_time is not None)
+        self.start.setEnabled(d.start_time is not None)
+        self.end.setEnabled(d.start_time is not None)
+        if d.start_time:
+            self.start.setTime(QTime(d.start_time.hour, d.start_time.minute))
+        if d.end_time:
+            self.end.setTime(QTime(d.end_time.hour, d.end_time.minute))
+        self.place.setText(d.place)
+        self.host.setText(d.host)
+        self.recorder.setText(d.recorder)
+        self.lecturer.setText(d.lecturer)
+        self.guests.setText(guests_text(d))
+        self._member_guests = {a.name: a.member_id for a in d.attendees if a.is_guest and a.member_id}
+        self.minutes.setPlainText(d.minutes)
+
+    def _kind_changed(self) -> None:
+        self.lecturer.setEnabled(self.kind.currentData() == rules.PARTY_LECTURE)
+
+    # --- people ---------------------------------------------------------------
+    def load_people(self, reset: bool) -> None:
+        """Fill the list with the organisation's members; tick the kind's default (reset) or the meeting's list."""
+        org_id, kind = self.org.currentData(), self.kind.currentData()
+        if not org_id:
+            return
+        self._load_generation += 1
+        generation, db = self._load_generation, self.db
+        on = from_qdate(self.day.date())
+        keep = None
+        if not reset and self.detail is not None:
+            keep = [a.member_id for a in self.detail.attendees if not a.is_guest and a.member_id]
+
+        def load(job):
+            people = ms.branch_people(db, org_id, on)
+            try:
+                default = [p.member_id for p in ms.default_attendees(db, org_id, kind, on)]
+            except ValidationError:
+                default = []  # this kind is not held by that organisation: the save will say so
+            return people, default
+
+        def done(result) -> None:
+            if generation != self._load_generation:
+                return  # the user changed the organisation again meanwhile
+            people, default = result
+            ticked = set(keep if keep is not None else default)
+            extra = [a for a in (self.detail.attendees if self.detail else ())
+                     if keep is not None and not a.is_guest and a.member_id
+                     and a.member_id not in {p.member_id for p in people}]
+            self._show_people(people, ticked, extra, default_order=default if keep is None else keep)
+
+        run_op(self, load, done)
+
+    def _show_people(self, people: list[ms.ExpectedPerson], ticked: set[str], extra, default_order: list[str]) -> None:
+        self.people.blockSignals(True)
+        self.people.clear()
+        order = {mid: i for i, mid in enumerate(default_order)}
+        rows = sorted(people, key=lambda p: (p.member_id not in order, order.get(p.member_id, 0)))
+        for p in rows:
+            where = f"（{p.group_name}）" if p.group_name else ""
+            marks = "　支委" if p.on_committee else ""
+            marks += "　预备党员" if p.category == "预备党员" else ""
+            item = QListWidgetItem(f"{p.name}{where}{marks}")
+            item.setData(ID_ROLE, p.member_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if p.member_id in ticked else Qt.CheckState.Unchecked)
+            self.people.addItem(item)
+        for a in extra:
+            item = QListWidgetItem(f"{a.name}（{a.org_name}）")
+            item.setData(ID_ROLE, a.member_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.people.addItem(item)
+        self.people.blockSignals(False)
+        self._loaded = True
+        self._update_count()
+        self.people_loaded.emit()
+
+    def _check_all(self, on: bool) -> None:
+        self.people.blockSignals(True)
+        state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+        for i in range(self.people.count()):
+            self.people.item(i).setCheckState(state)
+        self.people.blockSignals(False)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        n = len(self.attendee_ids() or [])
+        self.people_count.setText(f"已选 {n} 人 / 共 {self.people.count()} 人")
+
+    def attendee_ids(self) -> list[str] | None:
+        """Ticked members in list order; None while the list has not loaded (the service then uses the default)."""
+        if not self._loaded:
+            return None
+        return [self.people.item(i).data(ID_ROLE) for i in range(self.people.count())
+                if self.people.item(i).checkState() == Qt.CheckState.Checked]
+
+    # --- values ---------------------------------------------------------------
+    def values(self) -> ms.MeetingInput:
+        timed = self.has_time.isChecked()
+        start = self.start.time() if timed else None
+        end = self.end.time() if timed else None
+        return ms.MeetingInput(
+            org_id=self.org.currentData(),
+            kind=self.kind.currentData(),
+            title=self.title_edit.text(),
+            meeting_date=from_qdate(self.day.date()),
+            start_time=time(start.hour(), start.minute()) if start else None,
+            end_time=time(end.hour(), end.minute()) if end else None,
+            place=self.place.text(),
+            host=self.host.text(),
+            recorder=self.recorder.text(),
+            lecturer=self.lecturer.text() if self.kind.currentData() == rules.PARTY_LECTURE else "",
+            minutes=self.minutes.toPlainText(),
+        )
+
+    def guest_list(self) -> list[ms.Guest]:
+        return parse_guests(self.guests.text(), self._member_guests)
+
+    def accept(self) -> None:
+        inp = self.values()
+        try:
+            if not inp.org_id:
+                raise ValidationError("党组织", "请选择召开会议的党组织")
+            rules.check_title(inp.title, inp.kind)
+            for label, text in (("会议地点", inp.place), ("主持人", inp.host), ("记录人", inp.recorder)):
+                rules.check_short(label, text)
+            if inp.start_time and inp.end_time and inp.end_time <= inp.start_time:
+                raise ValidationError("结束时间", "应晚于开始时间")
+            if any(not g.name for g in self.guest_list()):
+                raise ValidationError("列席人员", "姓名不能为空")
+            if self._loaded and not self.attendee_ids() and inp.kind != rules.JOINT:
+                raise ValidationError("应到人员", "请至少勾选一名应到人员")
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
+
+
+class CommitteeDialog(QDialog):
+    """支部委员会: who sits on it from a date; the register gives 支委会 their quorum."""
+
+    def __init__(self, parent: QWidget | None, branch_name: str, people: list[ms.ExpectedPerson],
+                 seats: list[ms.CommitteeSeat], today: date | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"支委会成员 — {branch_name}")
+        self.names = {p.member_id: p.name for p in people} | {s.member_id: s.name for s in seats}
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels(["姓名", "职务"])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for s in seats:
+            self.add_seat(s.member_id, s.role)
+        self.pick = QComboBox()
+        self.pick.setEditable(True)  # type a name to find it
+        self.pick.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for p in people:
+            self.pick.addItem(f"{p.name}（{p.group_name}）" if p.group_name else p.name, p.member_id)
+        add = QPushButton("添加")
+        add.clicked.connect(lambda: self.add_seat(self.pick.currentData(), "委员"))
+        remove = QPushButton("移除选中")
+        remove.clicked.connect(self._remove)
+        self.since = QDateEdit(to_qdate(today or date.today()))
+        self.since.setCalendarPopup(True)
+        self.since.setDisplayFormat("yyyy-MM-dd")
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c8161e")
+        row = QHBoxLayout()
+        row.addWidget(self.pick, 1)
+        row.addWidget(add)
+        row.addWidget(remove)
+        form = QFormLayout()
+        form.addRow("自何日起", self.since)
+        buttons = _buttons("保存")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("支委会须有过半数委员到会方为有效。成员变动从所填日期起生效，以前的会议按当时的成员计算。"))
+        lay.addWidget(self.table, 1)
+        lay.addLayout(row)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+        self.resize(460, 420)
+
+    def add_seat(self, member_id: str | None, role: str) -> None:
+        if not member_id or member_id in self.member_ids():
+            return
+        r = self.table.rowCount()
+        self.table.insertRow(r)
+        item = QTableWidgetItem(self.names.get(member_id, ""))
+        item.setData(ID_ROLE, member_id)
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.table.setItem(r, 0, item)
+        combo = QComboBox()
+        combo.addItems(list(rules.COMMITTEE_ROLES))
+        combo.setCurrentText(role)
+        self.table.setCellWidget(r, 1, combo)
+
+    def _remove(self) -> None:
+        for r in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
+            self.table.removeRow(r)
+
+    def member_ids(self) -> list[str]:
+        return [self.table.item(r, 0).data(ID_ROLE) for r in range(self.table.rowCount())]
+
+    def seats(self) -> list[tuple[str, str]]:
+        return [(self.table.item(r, 0).data(ID_ROLE), self.table.cellWidget(r, 1).currentText())
+                for r in range(self.table.rowCount())]
+
+    def since_date(self) -> date:
+        return from_qdate(self.since.date())
+
+    def accept(self) -> None:
+        if sum(1 for _, role in self.seats() if role == "书记") > 1:
+            self.error.setText("职务：一个支部只能有一名书记")
+            return
+        super().accept()

@@ -1,0 +1,296 @@
+"""三会一课落实情况: which branches held, owe or are late with which meetings, at a glance.
+
+Two views of the same grid: 本期概况 (a column per kind, the running period of
+each) and one kind through the year (a column per month or quarter). Double-
+click a cell that is due or overdue to plan (or enter) that meeting.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout,
+    QHeaderView, QLabel, QSpinBox, QTableWidget, QTableWidgetItem, QToolBar, QVBoxLayout, QWidget,
+)
+
+from desktop_app.domain import meetings as rules
+from desktop_app.domain.meetings import CellStatus, PeriodUnit
+from desktop_app.gui import icons
+from desktop_app.gui.bus import bus
+from desktop_app.gui.dialogs.meeting_dialog import MeetingDialog
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.pages import AppContext, Page
+from desktop_app.services import meetings as ms
+
+CELL_COLORS: dict[CellStatus, str] = {
+    CellStatus.HELD: "#cdeccd",
+    CellStatus.NO_QUORUM: "#ffd8a8",
+    CellStatus.PLANNED: "#d6e6fb",
+    CellStatus.DUE: "#fff1b8",
+    CellStatus.OVERDUE: "#f5b7b7",
+    CellStatus.FUTURE: "#ffffff",
+    CellStatus.NOT_REQUIRED: "#eeeeee",
+}
+OVERVIEW = "__overview__"
+CELL_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class KindSettingsDialog(QDialog):
+    """How often each kind must be held: the street's rules, changed by the center."""
+
+    def __init__(self, parent: QWidget | None, settings: list[ms.KindSetting]):
+        super().__init__(parent)
+        self.setWindowTitle("会议周期设置")
+        grid = QGridLayout()
+        for c, text in enumerate(("会议类型", "召开周期", "每期次数", "纳入考核")):
+            grid.addWidget(QLabel(f"<b>{text}</b>"), 0, c)
+        self.rows: list[tuple[str, QComboBox, QSpinBox, QCheckBox]] = []
+        for r, s in enumerate(settings, start=1):
+            unit = QComboBox()
+            for u, label in rules.PERIOD_LABELS.items():
+                unit.addItem(label, u.value)
+            unit.setCurrentIndex(unit.findData(s.unit))
+            times = QSpinBox()
+            times.setRange(1, 31)
+            times.setValue(max(1, s.times))
+            required = QCheckBox()
+            required.setChecked(s.required)
+            grid.addWidget(QLabel(s.kind + ("（已调整）" if s.customized else "")), r, 0)
+            grid.addWidget(unit, r, 1)
+            grid.addWidget(times, r, 2)
+            grid.addWidget(required, r, 3, Qt.AlignmentFlag.AlignCenter)
+            self.rows.append((s.kind, unit, times, required))
+        self.reset_requested = False
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+                               | QDialogButtonBox.StandardButton.RestoreDefaults)
+        box.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
+        box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        restore = box.button(QDialogButtonBox.StandardButton.RestoreDefaults)
+        restore.setText("恢复街道默认")
+        restore.clicked.connect(self._restore)
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("按街道党工委要求设置各类会议的召开周期；不纳入考核的会议不计逾期。"))
+        lay.addLayout(grid)
+        lay.addWidget(box)
+
+    def _restore(self) -> None:
+        self.reset_requested = True
+        self.accept()
+
+    def values(self) -> list[tuple[str, str, int, bool]]:
+        return [(kind, unit.currentData(), times.value(), required.isChecked())
+                for kind, unit, times, required in self.rows]
+
+
+class CompliancePage(Page):
+    title = "三会一课落实"
+    icon = "compliance"
+    watches = ("meetings", "orgs", "members")
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self.today = date.today()
+        self.grid: ms.ComplianceGrid | None = None
+        self.holders: list[tuple[str, str, str, int]] = []
+        heading = QLabel("三会一课落实情况")
+        heading.setObjectName("pageHeading")
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(self.today.year)
+        self.year.setSuffix(" 年")
+        self.year.valueChanged.connect(lambda _v: self.refresh())
+        self.view_box = QComboBox()
+        self.view_box.addItem("本期概况（全部类型）", OVERVIEW)
+        self.view_box.currentIndexChanged.connect(lambda _i: self._show())
+        tb = QToolBar()
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.act_settings = QAction(icons.get("settings"), "会议周期设置", self)
+        self.act_settings.triggered.connect(self.edit_settings)
+        self.act_refresh = QAction(icons.get("refresh"), "刷新", self)
+        self.act_refresh.triggered.connect(self.refresh)
+        tb.addAction(self.act_refresh)
+        tb.addAction(self.act_settings)
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(self.year)
+        top.addWidget(self.view_box)
+        top.addWidget(tb)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        legend = QHBoxLayout()
+        for st in (CellStatus.HELD, CellStatus.PLANNED, CellStatus.DUE, CellStatus.OVERDUE, CellStatus.NO_QUORUM,
+                   CellStatus.FUTURE):
+            chip = QLabel(rules.CELL_LABELS[st])
+            chip.setStyleSheet(f"background:{CELL_COLORS[st]}; border:1px solid #ccc; padding:2px 8px;")
+            legend.addWidget(chip)
+        legend.addStretch(1)
+        legend.addWidget(QLabel("双击待召开或逾期的格子，计划（补录）该次会议"))
+
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.cellDoubleClicked.connect(self._cell_activated)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.summary)
+        lay.addLayout(legend)
+        lay.addWidget(self.table, 1)
+
+    # ------------------------------------------------------------------ loading
+    def refresh(self) -> None:
+        super().refresh()
+        self.today = date.today()
+        db, year, today = self.ctx.db, self.year.value(), self.today
+        run_op(self, lambda job: (ms.compliance(db, year, today), ms.holders(db)), self._loaded)
+
+    def _loaded(self, result: tuple[ms.ComplianceGrid, list[tuple[str, str, str, int]]]) -> None:
+        grid, self.holders = result
+        self.grid = grid
+        current = self.view_box.currentData()
+        self.view_box.blockSignals(True)
+        self.view_box.clear()
+        self.view_box.addItem("本期概况（全部类型）", OVERVIEW)
+        for k in grid.kinds:
+            self.view_box.addItem(f"{k}（{grid.rules[k].cadence_label}）", k)
+        self.view_box.setCurrentIndex(max(0, self.view_box.findData(current)))
+        self.view_box.blockSignals(False)
+        self._show()
+        self.loaded.emit()
+
+    def _show(self) -> None:
+        g = self.grid
+        if g is None:
+            return
+        mode = self.view_box.currentData()
+        overdue, due, planned, no_quorum = (g.count(CellStatus.OVERDUE), g.count(CellStatus.DUE),
+                                            g.count(CellStatus.PLANNED), sum(c.no_quorum for cs in g.cells.values()
+                                                                             for c in cs))
+        owing = len({org for (org, _k), cs in g.cells.items() if any(c.status == CellStatus.OVERDUE for c in cs)})
+        color = "#c8161e" if overdue else "#2e7d32"
+        self.summary.setText(
+            f"<span style='font-size:15px'>{g.year} 年：<b style='color:{color}'>逾期未开 {overdue} 项</b>"
+            f"（涉及 {owing} 个党支部），待召开 {due} 项，已计划 {planned} 项，"
+            f"未达法定人数 {no_quorum} 次。</span>")
+        if mode == OVERVIEW:
+            self._show_overview(g)
+        else:
+            self._show_kind(g, mode)
+
+    def _cell(self, cell: ms.ComplianceCell | None, text: str, tip: str) -> QTableWidgetItem:
+        item = QTableWidgetItem(text)
+        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+        if cell is not None:
+            item.setBackground(QBrush(QColor(CELL_COLORS[cell.status])))
+            item.setData(CELL_ROLE, cell)
+        item.setToolTip(tip)
+        return item
+
+    @staticmethod
+    def _tip(cell: ms.ComplianceCell) -> str:
+        parts = [f"{cell.period.label} {cell.kind}：{cell.label}", f"已召开 {cell.held} 次"]
+        if cell.planned:
+            parts.append(f"已计划 {cell.planned} 次")
+        if cell.no_quorum:
+            parts.append(f"未达法定人数 {cell.no_quorum} 次")
+        if cell.owing:
+            parts.append("未召开的党小组：" + "、".join(cell.owing))
+        return "\n".join(parts)
+
+    def _show_overview(self, g: ms.ComplianceGrid) -> None:
+        self.table.clear()
+        self.table.setRowCount(len(g.rows))
+        self.table.setColumnCount(len(g.kinds))
+        self.table.setHorizontalHeaderLabels([f"{k}\n{g.rules[k].cadence_label}" for k in g.kinds])
+        self.table.setVerticalHeaderLabels([r.name for r in g.rows])
+        for r, row in enumerate(g.rows):
+            for c, kind in enumerate(g.kinds):
+                cell = g.current(row.org_id, kind)
+                cells = g.cells.get((row.org_id, kind), ())
+                late = sum(1 for x in cells if x.status == CellStatus.OVERDUE)
+                if cell is None:
+                    self.table.setItem(r, c, self._cell(None, "", ""))
+                    continue
+                text = cell.label
+                if late and cell.status != CellStatus.OVERDUE:
+                    text += f"\n全年逾期 {late}"
+                elif late > 1:
+                    text += f"（{late}）"
+                tip = self._tip(cell) + (f"\n{g.year} 年逾期未开 {late} 次" if late else "")
+                item = self._cell(cell, text, tip)
+                if late and cell.status not in (CellStatus.OVERDUE,):
+                    item.setForeground(QBrush(QColor("#c8161e")))
+                self.table.setItem(r, c, item)
+        self._fit()
+
+    def _show_kind(self, g: ms.ComplianceGrid, kind: str) -> None:
+        unit = g.rules[kind].unit
+        periods = g.periods(kind) if unit != PeriodUnit.NONE else []
+        self.table.clear()
+        self.table.setRowCount(len(g.rows))
+        self.table.setColumnCount(len(periods))
+        self.table.setHorizontalHeaderLabels([p.short_label for p in periods])
+        self.table.setVerticalHeaderLabels([r.name for r in g.rows])
+        for r, row in enumerate(g.rows):
+            for c, cell in enumerate(g.cells.get((row.org_id, kind), ())):
+                text = cell.label if cell.status != CellStatus.HELD else f"已召开 {cell.held}"
+                self.table.setItem(r, c, self._cell(cell, text, self._tip(cell)))
+        self._fit()
+
+    def _fit(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setMinimumSectionSize(70)
+
+    # ------------------------------------------------------------------ acting
+    def cell_at(self, row: int, col: int) -> ms.ComplianceCell | None:
+        item = self.table.item(row, col)
+        return item.data(CELL_ROLE) if item is not None else None
+
+    def _cell_activated(self, row: int, col: int) -> None:
+        cell = self.cell_at(row, col)
+        if cell is None or cell.status not in (CellStatus.DUE, CellStatus.OVERDUE, CellStatus.NO_QUORUM):
+            return
+        # In the running period, today; for a past one its last day: the meeting may have been held unrecorded.
+        day = self.today if cell.period.contains(self.today) else min(cell.period.end, self.today)
+        self.plan_for(cell.org_id, cell.kind, day)
+
+    def plan_for(self, branch_id: str, kind: str, day: date) -> None:
+        """Plan (or enter afterwards) the meeting a cell owes; a 党小组会 goes to the first group owing it."""
+        org_id = branch_id
+        if rules.default_rule(kind).holder == rules.Holder.GROUP and self.grid is not None:
+            cell = next((c for c in self.grid.cells.get((branch_id, kind), ()) if c.period.contains(day)), None)
+            if cell is not None and cell.owing:
+                org_id = next((oid for oid, name, k, _d in self.holders
+                               if k == "group" and name == cell.owing[0]), branch_id)
+        dlg = MeetingDialog(self, self.ctx.db, self.holders, org_id=org_id, kind=kind, day=day)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        inp, ids, guests = dlg.values(), dlg.attendee_ids(), dlg.guest_list()
+        db = self.ctx.db
+        run_op(self, lambda job: ms.plan(db, inp, ids, guests), lambda _d: bus.changed.emit("meetings"))
+
+    def edit_settings(self) -> None:
+        db = self.ctx.db
+        run_op(self, lambda job: ms.kind_settings(db), self._open_settings)
+
+    def _open_settings(self, settings: list[ms.KindSetting]) -> None:
+        dlg = KindSettingsDialog(self, settings)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        db = self.ctx.db
+        if dlg.reset_requested:
+            run_op(self, lambda job: ms.reset_kind_settings(db), lambda _r: bus.changed.emit("meetings"))
+            return
+        values = dlg.values()
+        run_op(self, lambda job: ms.set_kind_settings(db, values), lambda _r: bus.changed.emit("meetings"))
+
+

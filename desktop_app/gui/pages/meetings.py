@@ -1,0 +1,751 @@
+"""三会一课: plan meetings, print sign-in sheets, record attendance; members' attendance and follow-up lists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+    QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QTableView, QTableWidget,
+    QTableWidgetItem, QTabWidget, QToolBar, QVBoxLayout, QWidget,
+)
+
+from desktop_app.domain import meetings as rules
+from desktop_app.gui import icons
+from desktop_app.gui.bus import bus
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.dialogs.attendance_dialog import AttendanceDialog
+from desktop_app.gui.dialogs.meeting_dialog import CommitteeDialog, MeetingDialog
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.pages import AppContext, Page
+from desktop_app.services import meetings as ms
+from desktop_app.store.db import Database
+
+TOPIC = "meetings"
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+
+COLUMNS = ("编号", "日期", "类型", "会议主题", "党组织", "状态", "应到", "实到", "请假", "出席率", "法定人数", "附件")
+_NUMERIC = {6, 7, 8, 9, 11}
+_RED = QBrush(QColor("#c8161e"))
+_AMBER = QBrush(QColor("#fff4c2"))
+_GREY = QBrush(QColor("#888888"))
+
+PERIODS = ("本月", "本季度", "本年度", "上年度", "近12个月", "全部")
+
+
+def period_range(choice: str, today: date) -> tuple[date | None, date | None]:
+    if choice == "本月":
+        p = rules.period_of(today, "month")
+    elif choice == "本季度":
+        p = rules.period_of(today, "quarter")
+    elif choice == "本年度":
+        p = rules.period_of(today, "year")
+    elif choice == "上年度":
+        p = rules.Period(today.year - 1, rules.PeriodUnit.YEAR, 1)
+    elif choice == "近12个月":
+        return rules.months_before(today, 12) + timedelta(days=1), None
+    else:
+        return None, None
+    return p.start, p.end
+
+
+def short_number(number: str) -> str:
+    """2026-0273 for 310105003009-2026-0273: the site code is the same on every row."""
+    head, _, tail = number.partition("-")
+    return tail if tail and head.isdigit() and len(head) > 4 else number
+
+
+def _quorum_text(row: ms.MeetingRow) -> str:
+    q = row.quorum
+    if not q.applies:
+        return ""
+    if row.status != rules.HELD:
+        return f"需 {q.needed} 人" if q.base else ""
+    return "未登记支委" if q.met is None else ("达到" if q.met else "未达到")
+
+
+class MeetingsModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.rows: list[ms.MeetingRow] = []
+        self.today = date.today()
+
+    def set_rows(self, rows: list[ms.MeetingRow], today: date) -> None:
+        self.beginResetModel()
+        self.rows, self.today = rows, today
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def _owed(self, r: ms.MeetingRow) -> bool:
+        """Planned and already past: attendance is waiting to be entered."""
+        return r.status == rules.PLANNED and r.meeting_date < self.today
+
+    def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        r, c = self.rows[index.row()], index.column()
+        if role == _DISPLAY:
+            if c == 0:
+                return short_number(r.number)
+            if c == 1:
+                return f"{r.meeting_date:%Y-%m-%d}" + (f" {r.start_time:%H:%M}" if r.start_time else "")
+            if c == 2:
+                return r.kind
+            if c == 3:
+                return r.title
+            if c == 4:
+                return r.org_name if r.org_name == r.branch_name else f"{r.branch_name}·{r.org_name}"
+            if c == 5:
+                return "待登记出勤" if self._owed(r) else r.status_label
+            if c == 6:
+                return str(r.expected)
+            if c == 7:
+                return str(r.present) if r.status == rules.HELD else ""
+            if c == 8:
+                return str(r.leave) if r.leave else ""
+            if c == 9:
+                return rules.format_rate(r.rate) if r.status == rules.HELD else ""
+            if c == 10:
+                return _quorum_text(r)
+            if c == 11:
+                return str(r.attachments) if r.attachments else ""
+        elif role == _ALIGN and c in _NUMERIC:
+            return _CENTER
+        elif role == _FOREGROUND:
+            if c == 10 and r.lacks_quorum:
+                return _RED
+            if r.status == rules.CANCELLED:
+                return _GREY
+        elif role == _BACKGROUND and c == 5 and self._owed(r):
+            return _AMBER
+        elif role == _TOOLTIP:
+            if c == 10 and r.quorum.applies:
+                return r.quorum.note
+            if c == 0:
+                return f"会议编号 {r.number}（签到表上印的编号）"
+            if c == 3:
+                return r.title
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
+        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def row_at(self, i: int) -> ms.MeetingRow | None:
+        return self.rows[i] if 0 <= i < len(self.rows) else None
+
+    def find(self, meeting_id: str | None) -> int:
+        return next((i for i, r in enumerate(self.rows) if r.id == meeting_id), -1)
+
+
+def _combo(items: list[tuple[str, Any]]) -> QComboBox:
+    box = QComboBox()
+    for text, data in items:
+        box.addItem(text, data)
+    return box
+
+
+def _table(headers: tuple[str, ...]) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(list(headers))
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setAlternatingRowColors(True)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], ids: list[str] | None = None) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, text in enumerate(values):
+            item = QTableWidgetItem(text)
+            if ids is not None and c == 0:
+                item.setData(Qt.ItemDataRole.UserRole, ids[r])
+            table.setItem(r, c, item)
+
+
+class MemberHistoryDialog(QDialog):
+    def __init__(self, parent: QWidget | None, h: ms.MemberHistory):
+        super().__init__(parent)
+        self.setWindowTitle(f"参会记录 — {h.name}")
+        table = _table(("日期", "编号", "类型", "会议主题", "党组织", "出勤", "请假原因"))
+        _fill(table, [[f"{x.meeting_date:%Y-%m-%d}", x.number, x.kind, x.title, x.org_name, x.status, x.reason]
+                      for x in h.lines])
+        head = QLabel(f"<b>{h.name}</b>（{h.branch_name}）　应参加 {h.expected} 次，出席 {h.present} 次，"
+                      f"请假 {h.leave} 次，缺席 {h.absent} 次；出席率 {rules.format_rate(h.rate)}")
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        lay = QVBoxLayout(self)
+        lay.addWidget(head)
+        lay.addWidget(table, 1)
+        lay.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        self.resize(760, 480)
+
+
+class MeetingsPage(Page):
+    title = "三会一课"
+    icon = "meetings"
+    watches = (TOPIC, "orgs", "members", "dues")
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self.today = date.today()
+        self.holders: list[tuple[str, str, str, int]] = []
+        self._select_after: str | None = None
+        self.detail: ms.MeetingDetail | None = None
+
+        heading = QLabel("三会一课")
+        heading.setObjectName("pageHeading")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_meetings(), "会议")
+        self.tabs.addTab(self._build_members(), "党员参会")
+        self.tabs.addTab(self._build_followup(), "跟进名单")
+        self.tabs.currentChanged.connect(lambda _i: self._load_tab())
+        self.message = QLabel()
+        self.message.setObjectName("pageMessage")
+        self.message.setWordWrap(True)
+        self.message.setOpenExternalLinks(False)
+        self.message.linkActivated.connect(lambda link: QDesktopServices.openUrl(QUrl(link)))
+        lay = QVBoxLayout(self)
+        lay.addWidget(heading)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.message)
+
+    # ------------------------------------------------------------------ building
+    def _build_meetings(self) -> QWidget:
+        self.org_filter = _combo([("全部党组织", None)])
+        self.kind_filter = _combo([("全部类型", None)] + [(k, k) for k in rules.KINDS])
+        self.status_filter = _combo([("全部状态", None)] + [(v, k) for k, v in rules.MEETING_STATUS_LABELS.items()])
+        self.period_filter = _combo([(p, p) for p in PERIODS])
+        self.period_filter.setCurrentText("本年度")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("编号、主题、地点或主持人")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icons.get("search"), QLineEdit.ActionPosition.LeadingPosition)
+        for box in (self.org_filter, self.kind_filter, self.status_filter, self.period_filter):
+            box.currentIndexChanged.connect(lambda _i: self.load_meetings())
+        self.search.returnPressed.connect(self.load_meetings)
+        filters = QHBoxLayout()
+        for w in (self.org_filter, self.kind_filter, self.status_filter, self.period_filter):
+            filters.addWidget(w)
+        filters.addWidget(self.search, 1)
+
+        tb = QToolBar()
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+        def action(icon: str, text: str, slot: Callable[[], None], tip: str = "") -> QAction:
+            act = QAction(icons.get(icon), text, self)
+            act.triggered.connect(slot)
+            if tip:
+                act.setToolTip(tip)
+            tb.addAction(act)
+            return act
+
+        self.act_plan = action("add", "计划会议", self.plan_meeting)
+        self.act_edit = action("edit", "修改", self.edit_selected)
+        self.act_attendance = action("attendance", "登记出勤", self.record_attendance, "逐人登记出席、请假、缺席")
+        self.act_all_present = action("all-present", "全部出席", self.all_present_selected)
+        tb.addSeparator()
+        self.act_signin = action("print", "打印签到表", self.print_signin, "会前打印，带会议编号和二维码")
+        self.act_record = action("print", "打印会议记录", self.print_record)
+        self.act_attach = action("attach", "添加附件", self.attach_file, "签字后的签到表扫描件、会议照片")
+        tb.addSeparator()
+        self.act_import = action("import", "导入出勤", self.import_attendance, "从 CSV 文件导入出勤（按会议编号）")
+        self.act_committee = action("committee", "支委会成员", self.edit_committee)
+        tb.addSeparator()
+        self.act_cancel = action("cancel", "取消会议", self.cancel_selected)
+        self.act_delete = action("delete", "删除", self.delete_selected)
+
+        self.model = MeetingsModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        self.view.doubleClicked.connect(lambda _i: self.record_attendance())
+
+        self.details = QLabel()
+        self.details.setObjectName("details")
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.files = QListWidget()
+        self.files.setMaximumHeight(110)
+        self.files.itemDoubleClicked.connect(self._open_file)
+        side = QWidget()
+        sl = QVBoxLayout(side)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addWidget(self.details, 1)
+        sl.addWidget(QLabel("附件（双击打开）"))
+        sl.addWidget(self.files)
+        split = QSplitter()
+        split.addWidget(self.view)
+        split.addWidget(side)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        side.setMinimumWidth(240)
+        side.setMaximumWidth(360)
+
+        self.count_label = QLabel()
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addLayout(filters)
+        lay.addWidget(tb)
+        lay.addWidget(split, 1)
+        lay.addWidget(self.count_label)
+        self._update_actions()
+        return w
+
+    def _build_members(self) -> QWidget:
+        self.rate_org = _combo([("全部党组织", None)])
+        self.rate_period = _combo([(p, p) for p in ("本年度", "近12个月", "上年度", "全部")])
+        self.rate_org.currentIndexChanged.connect(lambda _i: self.load_rates())
+        self.rate_period.currentIndexChanged.connect(lambda _i: self.load_rates())
+        self.rates = _table(("姓名", "党支部", "应参加", "出席", "请假", "缺席", "出席率", "最近出席"))
+        self.rates.doubleClicked.connect(lambda _i: self.show_history())
+        row = QHBoxLayout()
+        row.addWidget(self.rate_org)
+        row.addWidget(self.rate_period)
+        row.addStretch(1)
+        row.addWidget(QLabel("双击查看个人参会记录"))
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addLayout(row)
+        lay.addWidget(self.rates, 1)
+        return w
+
+    def _build_followup(self) -> QWidget:
+        self.streak_n = QSpinBox()
+        self.streak_n.setRange(1, 24)
+        self.streak_n.setValue(3)
+        self.streak_n.setSuffix(" 次")
+        self.streak_n.valueChanged.connect(lambda _v: self.load_followup())
+        self.streaks = _table(("姓名", "党支部", "连续缺席", "最近出席", "联系电话", "缺席的会议"))
+        self.risks = _table(("姓名", "党支部", "状态", "最近参加组织生活", "最近交纳党费", "联系电话"))
+        self.risk_note = QLabel()
+        self.risk_note.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("连续缺席应参加的会议（请假不计）达"))
+        row.addWidget(self.streak_n)
+        row.addStretch(1)
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addLayout(row)
+        lay.addWidget(self.streaks, 1)
+        lay.addWidget(QLabel("<b>失联风险</b>：6 个月未参加组织生活、未交纳党费的党员"))
+        lay.addWidget(self.risks, 1)
+        lay.addWidget(self.risk_note)
+        return w
+
+    # ------------------------------------------------------------------ loading
+    def refresh(self) -> None:
+        super().refresh()
+        self.today = date.today()
+        db = self.ctx.db
+        run_op(self, lambda job: ms.holders(db), self._holders_loaded)
+
+    def _holders_loaded(self, holders: list[tuple[str, str, str, int]]) -> None:
+        self.holders = holders
+        for box in (self.org_filter, self.rate_org):
+            current = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem("全部党组织", None)
+            for oid, name, kind, depth in holders:
+                if kind != "group" or box is self.org_filter:
+                    box.addItem("　" * depth + name, oid)
+            i = box.findData(current)
+            box.setCurrentIndex(max(i, 0))
+            box.blockSignals(False)
+        self._load_tab()
+
+    def _load_tab(self) -> None:
+        [self.load_meetings, self.load_rates, self.load_followup][self.tabs.currentIndex()]()
+
+    def current_filter(self) -> ms.MeetingFilter:
+        first, last = period_range(self.period_filter.currentData(), self.today)
+        return ms.MeetingFilter(
+            org_id=self.org_filter.currentData(), kind=self.kind_filter.currentData(),
+            status=self.status_filter.currentData(), date_from=first, date_to=last, text=self.search.text(),
+        )
+
+    def load_meetings(self) -> None:
+        db, flt, keep = self.ctx.db, self.current_filter(), self._select_after or self.selected_id()
+        self._select_after = None
+        run_op(self, lambda job: ms.list_meetings(db, flt), lambda rows: self._show_meetings(rows, keep))
+
+    def _show_meetings(self, rows: list[ms.MeetingRow], keep: str | None) -> None:
+        self.model.set_rows(rows, self.today)
+        held = sum(1 for r in rows if r.status == rules.HELD)
+        owed = sum(1 for r in rows if self.model._owed(r))
+        lacking = sum(1 for r in rows if r.lacks_quorum)
+        text = f"共 {len(rows)} 次会议，已召开 {held} 次"
+        if owed:
+            text += f"，{owed} 次已过会议日期但未登记出勤"
+        if lacking:
+            text += f"，{lacking} 次未达到法定人数"
+        self.count_label.setText(text)
+        i = self.model.find(keep)
+        if i >= 0:
+            self.view.selectRow(i)
+            self.view.scrollTo(self.model.index(i, 0))
+        self._selection_changed()
+        self.loaded.emit()
+
+    def load_rates(self) -> None:
+        db, org = self.ctx.db, self.rate_org.currentData()
+        first, last = period_range(self.rate_period.currentData(), self.today)
+        run_op(self, lambda job: ms.member_rates(db, org, first, last), self._show_rates)
+
+    def _show_rates(self, rows: list[ms.MemberRate]) -> None:
+        rows = sorted(rows, key=lambda x: (x.rate if x.rate is not None else 2, x.branch_name))
+        _fill(self.rates, [[x.name, x.branch_name, str(x.expected), str(x.present), str(x.leave), str(x.absent),
+                            rules.format_rate(x.rate), f"{x.last_present:%Y-%m-%d}" if x.last_present else ""]
+                           for x in rows], [x.member_id for x in rows])
+        self.loaded.emit()
+
+    def load_followup(self) -> None:
+        db, n, today = self.ctx.db, self.streak_n.value(), self.today
+
+        def load(job):
+            streaks = ms.absent_streaks(db, n, today)
+            paid = _dues_provider(db)
+            return streaks, ms.lost_contact_risk(db, today, paid), paid is not None
+
+        run_op(self, load, self._show_followup)
+
+    def _show_followup(self, result) -> None:
+        from desktop_app.domain.idcard import mask_phone
+
+        streaks, risks, dues_known = result
+        _fill(self.streaks, [[s.name, s.branch_name, f"{s.streak} 次",
+                              f"{s.last_present:%Y-%m-%d}" if s.last_present else "无记录", mask_phone(s.mobile),
+                              "、".join(f"{d:%m-%d}{k}" for d, k in s.missed[:6])] for s in streaks],
+              [s.member_id for s in streaks])
+        _fill(self.risks, [[x.name, x.branch_name, x.status,
+                            f"{x.last_life:%Y-%m-%d}" if x.last_life else "无记录",
+                            (f"{x.last_dues:%Y-%m-%d}" if x.last_dues else "无记录") if x.dues_known else "—",
+                            mask_phone(x.mobile)] for x in risks], [x.member_id for x in risks])
+        self.risk_note.setText(
+            f"共 {len(streaks)} 人连续缺席，{len(risks)} 人有失联风险。"
+            + ("" if dues_known else "（党费记录暂不可用，只按组织生活判断。）"))
+        self.loaded.emit()
+
+    # ------------------------------------------------------------------ selection
+    def selected_row(self) -> ms.MeetingRow | None:
+        idx = self.view.currentIndex()
+        return self.model.row_at(idx.row()) if idx.isValid() else None
+
+    def selected_id(self) -> str | None:
+        row = self.selected_row()
+        return row.id if row else None
+
+    def select(self, meeting_id: str) -> bool:
+        i = self.model.find(meeting_id)
+        if i >= 0:
+            self.view.selectRow(i)
+        return i >= 0
+
+    def _selection_changed(self) -> None:
+        self._update_actions()
+        row = self.selected_row()
+        self.files.clear()
+        if row is None:
+            self.detail = None
+            self.details.setText("选择一次会议查看详情。\n\n会前“打印签到表”，会后“登记出勤”。")
+            return
+        db = self.ctx.db
+        run_op(self, lambda job: ms.get(db, row.id), self._show_detail)
+
+    def _show_detail(self, d: ms.MeetingDetail) -> None:
+        if d.id != self.selected_id():
+            return
+        self.detail = d
+        leave = "、".join(f"{a.name}（{a.reason}）" if a.reason else a.name
+                          for a in d.attendees if a.status == rules.LEAVE and not a.is_guest)
+        guests = "、".join(a.name for a in d.attendees if a.is_guest)
+        when = f"{d.meeting_date:%Y-%m-%d}" + (f" {d.start_time:%H:%M}" if d.start_time else "")
+        q = ""
+        if d.quorum.applies and d.status == rules.HELD:
+            color = "#c8161e" if d.quorum.lacking else "#444"
+            q = f"<p style='color:{color}'>法定人数：{d.quorum.note}</p>"
+        elif d.quorum.applies and d.quorum.base:
+            q = f"<p>法定人数：须有 {d.quorum.needed} 人以上到会（{d.quorum.base} 人的过半数）</p>"
+        lecturer = f"授课人：{d.lecturer}<br>" if d.lecturer else ""
+        cancelled = f"<p>取消原因：{d.cancel_reason}</p>" if d.status == rules.CANCELLED and d.cancel_reason else ""
+        self.details.setText(
+            f"<h3>{d.title}</h3><p>{d.kind}　{d.status_label}<br>编号：{d.number}<br>"
+            f"党组织：{d.org_name}<br>时间：{when}<br>地点：{d.place}<br>主持人：{d.host}<br>"
+            f"记录人：{d.recorder}<br>{lecturer}</p>"
+            + (f"<p>应到 {d.expected} 人，实到 {d.present} 人，请假 {d.leave} 人，缺席 {d.absent} 人，"
+               f"列席 {d.guests} 人，出席率 {rules.format_rate(d.rate)}</p>" if d.status == rules.HELD
+               else f"<p>应到 {d.expected} 人，列席 {d.guests} 人"
+                    + (f"，已请假 {d.leave} 人" if d.leave else "") + "</p>")
+            + f"{q}{cancelled}"
+            + (f"<p>请假：{leave}</p>" if leave else "")
+            + (f"<p>列席：{guests}</p>" if guests else "")
+        )
+        for f in d.files:
+            item = QListWidgetItem(icons.get("attach"), f.file_name)
+            item.setData(Qt.ItemDataRole.UserRole, f.id)
+            self.files.addItem(item)
+
+    def _update_actions(self) -> None:
+        row = self.selected_row()
+        has = row is not None
+        live = has and row.status != rules.CANCELLED
+        for act in (self.act_edit, self.act_signin, self.act_record, self.act_attach, self.act_delete):
+            act.setEnabled(has)
+        for act in (self.act_attendance, self.act_all_present):
+            act.setEnabled(bool(live and row.meeting_date <= date.today()))
+        self.act_cancel.setEnabled(bool(has and row.status == rules.PLANNED))
+        self.act_cancel.setText("取消会议" if not has or row.status != rules.CANCELLED else "已取消")
+
+    # ------------------------------------------------------------------ writing
+    def show_message(self, text: str, path: Path | None = None) -> None:
+        link = f"　<a href='{QUrl.fromLocalFile(str(path)).toString()}'>打开</a>" if path else ""
+        self.message.setText(text + link)
+        main = self.window()
+        if hasattr(main, "statusBar") and main is not self:
+            main.statusBar().showMessage(text, 8000)
+
+    def _write(self, fn: Callable[[Database], Any], done: Callable[[Any], None] | None = None) -> None:
+        db = self.ctx.db
+
+        def ok(result: Any) -> None:
+            if isinstance(result, ms.MeetingRow):
+                self._select_after = result.id
+            if done is not None:
+                done(result)
+            bus.changed.emit(TOPIC)
+
+        run_op(self, lambda job: fn(db), ok)
+
+    def plan_meeting(self, org_id: str | None = None, kind: str | None = None, day: date | None = None) -> None:
+        org_id = org_id or self.org_filter.currentData()
+        dlg = MeetingDialog(self, self.ctx.db, self.holders, org_id=org_id,
+                            kind=kind or self.kind_filter.currentData(), day=day)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        inp, ids, guests = dlg.values(), dlg.attendee_ids(), dlg.guest_list()
+        self._write(lambda db: ms.plan(db, inp, ids, guests),
+                    lambda d: self.show_message(f"已计划会议 {d.number}（{d.kind}，{d.meeting_date:%Y-%m-%d}），"
+                                                f"应到 {d.expected} 人。会前可打印签到表。"))
+
+    def edit_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        db = self.ctx.db
+        run_op(self, lambda job: ms.get(db, row.id), self._open_editor)
+
+    def _open_editor(self, d: ms.MeetingDetail) -> None:
+        dlg = MeetingDialog(self, self.ctx.db, self.holders, detail=d)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        inp, ids, guests = dlg.values(), dlg.attendee_ids(), dlg.guest_list()
+        self._write(lambda db: ms.update(db, d.id, inp, ids, guests),
+                    lambda r: self.show_message(f"已保存会议 {r.number}。"))
+
+    def record_attendance(self) -> None:
+        row = self.selected_row()
+        if row is None or row.status == rules.CANCELLED:
+            return
+        db = self.ctx.db
+        run_op(self, lambda job: ms.get(db, row.id), self._open_attendance)
+
+    def _open_attendance(self, d: ms.MeetingDetail) -> None:
+        dlg = AttendanceDialog(self, d)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        entries = dlg.entries()
+        self._write(lambda db: ms.record_attendance(db, d.id, entries), self._attendance_saved)
+
+    def _attendance_saved(self, d: ms.MeetingDetail) -> None:
+        text = (f"会议 {d.number} 已登记出勤：应到 {d.expected} 人，实到 {d.present} 人，"
+                f"出席率 {rules.format_rate(d.rate)}")
+        if d.quorum.lacking:
+            text += "。注意：未达到法定人数"
+        self.show_message(text + "。")
+
+    def all_present_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        if row.recorded and not common.ask(self, "全部出席", f"会议 {row.number} 已登记过出勤，改为全部出席吗？"):
+            return
+        self._write(lambda db: ms.all_present(db, row.id), self._attendance_saved)
+
+    def cancel_selected(self) -> None:
+        row = self.selected_row()
+        if row is None or row.status != rules.PLANNED:
+            return
+        reason, ok = QInputDialog.getText(self, "取消会议", f"取消会议 {row.number}（{row.title}）的原因：")
+        if not ok:
+            return
+        self._write(lambda db: ms.cancel(db, row.id, reason), lambda d: self.show_message(f"会议 {d.number} 已取消。"))
+
+    def delete_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        extra = "\n已登记的出勤记录也会一并删除。" if row.recorded else ""
+        if not common.ask(self, "删除会议", f"确定删除会议 {row.number}（{row.title}）吗？{extra}"):
+            return
+        self._write(lambda db: ms.delete(db, row.id), lambda _r: self.show_message(f"已删除会议 {row.number}。"))
+
+    # ------------------------------------------------------------------ files
+    @staticmethod
+    def _documents() -> Path:
+        loc = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(loc) if loc else Path.home()
+
+    def _save_path(self, title: str, name: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self, title, str(self._documents() / name), "PDF 文件 (*.pdf)")
+        if not path:
+            return None
+        p = Path(path)
+        return p if p.suffix.lower() == ".pdf" else p.with_suffix(".pdf")
+
+    def _print(self, what: str, writer: Callable[[Database, str, Path], Any]) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        path = self._save_path(f"打印{what}", f"{what}-{row.number}.pdf")
+        if path is None:
+            return
+        db = self.ctx.db
+
+        def done(_r: Any) -> None:
+            self.show_message(f"{what}已保存到 {path}", path)
+            if common.ask(self, f"{what}已生成", f"{what}已保存到\n{path}\n\n现在打开吗？"):
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+        run_op(self, lambda job: writer(db, row.id, path), done, label=f"正在生成{what}…")
+
+    def print_signin(self) -> None:
+        from desktop_app.reports.signin import write_signin
+
+        self._print("签到表", lambda db, mid, path: write_signin(db, mid, path))
+
+    def print_record(self) -> None:
+        from desktop_app.reports.meeting_record import write_meeting_record
+
+        self._print("会议记录", lambda db, mid, path: write_meeting_record(db, mid, path))
+
+    def attach_file(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, f"为会议 {row.number} 添加附件", str(self._documents()),
+            "扫描件和照片 (*.jpg *.jpeg *.png *.pdf *.tif *.tiff *.heic);;所有文件 (*)")
+        if not paths:
+            return
+
+        def add(db: Database) -> int:
+            for p in paths:
+                ms.add_attachment(db, row.id, p)
+            return len(paths)
+
+        self._write(add, lambda n: self.show_message(f"已为会议 {row.number} 添加 {n} 个附件（已复制到数据文件夹）。"))
+
+    def _open_file(self, item: QListWidgetItem) -> None:
+        db, att = self.ctx.db, item.data(Qt.ItemDataRole.UserRole)
+        run_op(self, lambda job: ms.attachment_path(db, att),
+               lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
+
+    def import_attendance(self) -> None:
+        from desktop_app.exchange import attendance as imp
+
+        path, _ = QFileDialog.getOpenFileName(self, "导入出勤（CSV）", str(self._documents()),
+                                              "CSV 文件 (*.csv *.txt)")
+        if not path:
+            return
+        db = self.ctx.db
+
+        def checked(check: imp.AttendanceCheck) -> None:
+            if check.errors:
+                lines = "\n".join(e.message() for e in check.errors[:12])
+                more = f"\n…… 另有 {len(check.errors) - 12} 处" if len(check.errors) > 12 else ""
+                if not check.valid_rows:
+                    common.inform(self, "无法导入", f"{check.summary()}\n\n{lines}{more}")
+                    return
+                if not common.ask(self, "导入出勤", f"{check.summary()}\n\n{lines}{more}\n\n"
+                                                    "跳过有错误的行，只导入其余各行吗？"):
+                    return
+            elif not common.ask(self, "导入出勤", f"{check.summary()}\n\n导入后这些会议记为已召开。现在导入吗？"):
+                return
+            self._write(lambda db: imp.import_file(db, path, skip_invalid=bool(check.errors)),
+                        lambda res: self.show_message(f"已导入 {res.meetings} 次会议的 {res.rows} 条出勤记录"
+                                                      + (f"，跳过 {res.skipped_invalid} 行" if res.skipped_invalid
+                                                         else "") + "。"))
+
+        run_op(self, lambda job: imp.check_file(db, path), checked, label="正在检查文件…")
+
+    # ------------------------------------------------------------------ committee and members
+    def edit_committee(self) -> None:
+        org = self.org_filter.currentData()
+        row = self.selected_row()
+        branch_id = row.branch_id if row and row.branch_id else None
+        if branch_id is None and org:
+            branch_id = next((oid for oid, _n, kind, _d in self.holders if oid == org and kind == "branch"), None)
+        if branch_id is None:
+            common.inform(self, "支委会成员", "请先在上方选择一个党支部（或选中该支部的一次会议）。")
+            return
+        db, name = self.ctx.db, next(n for oid, n, _k, _d in self.holders if oid == branch_id)
+        run_op(self, lambda job: (ms.branch_people(db, branch_id), ms.committee(db, branch_id)),
+               lambda res: self._open_committee(branch_id, name.strip("　"), *res))
+
+    def _open_committee(self, branch_id: str, name: str, people, seats) -> None:
+        dlg = CommitteeDialog(self, name, people, seats)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        wanted, since = dlg.seats(), dlg.since_date()
+        self._write(lambda db: ms.set_committee(db, branch_id, wanted, since),
+                    lambda s: self.show_message(f"{name}支委会成员已保存（{len(s)} 人）。"))
+
+    def show_history(self) -> None:
+        r = self.rates.currentRow()
+        item = self.rates.item(r, 0) if r >= 0 else None
+        if item is None:
+            return
+        db, mid = self.ctx.db, item.data(Qt.ItemDataRole.UserRole)
+        run_op(self, lambda job: ms.member_history(db, mid), lambda h: MemberHistoryDialog(self, h).exec())
+
+
+def _dues_provider(db: Database) -> Callable[[str], date | None] | None:
+    """The dues half of the 失联 rule, when the dues module is there to ask."""
+    try:
+        from desktop_app.services import dues
+    except ImportError:
+        return None
+    fetch = getattr(dues, "dues_last_paid_map", None)
+    if fetch is None:
+        return None
+    return fetch(db).get

@@ -1,0 +1,101 @@
+"""民主评议党员结果汇总表: counts per branch, then each branch's members and grades. A4 portrait."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
+
+from desktop_app.domain import meetings as rules
+from desktop_app.reports.base import A4_PORTRAIT, CELL_LEADING, Column, ReportRenderer, chunked_table, rich
+from desktop_app.reports.signin import GAP
+from desktop_app.services.evaluations import EvaluationSummary
+
+NOT_YET = "未评议"
+
+COUNT_COLUMNS: tuple[Column, ...] = (
+    Column("党支部", 60),
+    Column("参评人数", 16, "CENTER"),
+    *(Column(g, 14, "CENTER") for g in rules.GRADES),
+    Column(NOT_YET, 14, "CENTER"),
+    Column("优秀率", 16, "CENTER"),
+)
+MEMBER_COLUMNS: tuple[Column, ...] = (
+    Column("序号", 10, "CENTER"),
+    Column("姓名", 24),
+    Column("所在党小组", 26),
+    Column("人员类别", 18, "CENTER"),
+    Column("评议等次", 18, "CENTER"),
+    Column("备注", 64),
+)
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+
+class EvaluationReport(ReportRenderer):
+    title = "民主评议党员结果汇总表"
+    pagesize = A4_PORTRAIT
+
+    def __init__(self, summary: EvaluationSummary, *, printed_on: date | None = None, font_path: str | None = None,
+                 progress: Callable[[int], None] | None = None) -> None:
+        super().__init__(summary.center_name, printed_on=printed_on, font_path=font_path, progress=progress)
+        self.summary = summary
+
+    def _count_row(self, name: str, counts: dict[str, int]) -> list[str]:
+        rated = sum(counts[g] for g in rules.GRADES)
+        return [name, str(rated), *(str(counts[g]) for g in rules.GRADES), str(counts[NOT_YET]),
+                _share(counts[rules.EXCELLENT], rated)]
+
+    def build_story(self) -> list[Flowable]:
+        assert self.styles is not None and self.font is not None
+        styles, font, s = self.styles, self.font, self.summary
+        story: list[Flowable] = [
+            Paragraph(rich(f"{s.center_name}{s.year}年度民主评议党员结果汇总表", font), styles["Title"]),
+        ]
+        rows = [self._count_row(b.branch_name, b.counts()) for b in s.branches]
+        rows.append(self._count_row("合计", s.totals()))
+        story.append(Paragraph(rich("一、各党支部评议结果", font), styles["Heading"]))
+        story.extend(chunked_table(COUNT_COLUMNS, rows, styles, font, self.frame_width))
+        story.append(Paragraph(rich("二、党员评议等次", font), styles["Heading"]))
+        heading = styles["Heading"]
+        keep = heading.leading + heading.spaceBefore + heading.spaceAfter + 5 * (CELL_LEADING + 6)
+        for b in s.branches:
+            story.append(CondPageBreak(keep))
+            counts = b.counts()
+            story.append(Paragraph(rich(f"{b.branch_name}（{len(b.rows)} 名）", font), styles["Heading"]))
+            lines = [
+                [str(i), r.name, r.group_name, r.category, r.grade or NOT_YET, r.notes]
+                for i, r in enumerate(b.rows, start=1)
+            ]
+            story.extend(chunked_table(MEMBER_COLUMNS, lines, styles, font, self.frame_width))
+            if counts[rules.UNQUALIFIED] or counts[rules.BASICALLY_QUALIFIED]:
+                story.append(Spacer(1, 1.5 * mm))
+                story.append(Paragraph(rich(
+                    f"评为基本合格 {counts[rules.BASICALLY_QUALIFIED]} 名、不合格 {counts[rules.UNQUALIFIED]} 名，"
+                    "应按规定进行组织处置或帮助教育。", font), styles["Small"]))
+        story.append(Spacer(1, 12 * mm))
+        story.append(KeepTogether([
+            Paragraph(rich(f"党组织（盖章）{GAP * 12}负责人（签字）：＿＿＿＿＿＿＿＿", font), styles["Normal"]),
+            Spacer(1, 3 * mm),
+            Paragraph(rich(f"年{GAP}月{GAP}日{GAP}", font), styles["CellRight"]),
+        ]))
+        return story
+
+
+def render_evaluation(summary: EvaluationSummary, out: Path | None = None, *, printed_on: date | None = None,
+                      font_path: str | None = None, progress: Callable[[int], None] | None = None) -> bytes:
+    report = EvaluationReport(summary, printed_on=printed_on, font_path=font_path, progress=progress)
+    return report.render_to(out)
+
+
+def write_evaluation(db, year: int, out: Path, org_id: str | None = None, *, printed_on: date | None = None,
+                     font_path: str | None = None) -> bytes:
+    """`dangqun report evaluation --year Y --out FILE [--org ID]`."""
+    from desktop_app.services import evaluations
+
+    return render_evaluation(evaluations.summary(db, year, org_id), out, printed_on=printed_on, font_path=font_path)

@@ -1,0 +1,195 @@
+"""会议记录: one meeting's record with its attendance summary and minutes, ready to file. A4 portrait."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, time
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+
+from desktop_app.domain import meetings as rules
+from desktop_app.reports.base import A4_PORTRAIT, GRID_COLOR, HEADER_FILL, ReportRenderer, chinese_date, rich
+from desktop_app.reports.signin import GAP, heading, when
+
+ALERT = colors.HexColor("#C8161E")
+
+
+@dataclass(frozen=True)
+class RecordPerson:
+    name: str
+    status: str  # 出席 / 请假 / 缺席 / 列席, "" = not recorded
+    reason: str = ""
+    unit: str = ""  # a guest's unit
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    center_name: str
+    org_name: str
+    kind: str
+    title: str
+    number: str
+    meeting_date: date
+    status: str  # planned / held / cancelled
+    start_time: time | None = None
+    end_time: time | None = None
+    place: str = ""
+    host: str = ""
+    recorder: str = ""
+    lecturer: str = ""
+    minutes: str = ""
+    cancel_reason: str = ""
+    people: tuple[RecordPerson, ...] = ()
+    quorum: rules.Quorum = rules.Quorum(False, None)
+    attachments: tuple[str, ...] = ()
+
+
+class MeetingRecordReport(ReportRenderer):
+    title = "会议记录"
+    pagesize = A4_PORTRAIT
+
+    def __init__(self, record: MeetingRecord, *, printed_on: date | None = None, font_path: str | None = None,
+                 progress: Callable[[int], None] | None = None) -> None:
+        super().__init__(record.center_name, printed_on=printed_on, font_path=font_path, progress=progress)
+        self.record = record
+
+    def build_stylesheet(self, font_name: str) -> StyleSheet1:
+        sheet = super().build_stylesheet(font_name)
+        # Chinese paragraphs open with a two-character indent.
+        sheet.add(ParagraphStyle("Body", parent=sheet["Normal"], firstLineIndent=20, leading=16))
+        return sheet
+
+    def _p(self, text: str, style: str = "Normal", color: colors.Color | None = None) -> Paragraph:
+        assert self.font is not None and self.styles is not None
+        body = rich(text, self.font)
+        if color is not None:
+            body = f'<font color="{color.hexval()}">{body}</font>'
+        return Paragraph(body, self.styles[style])
+
+    def _info_table(self) -> Table:
+        r = self.record
+        counts = rules.count_attendance(p.status for p in r.people)
+        label_w, width = 22 * mm, self.frame_width
+        value_w = (width - 2 * label_w) / 2
+
+        def label(text: str) -> Paragraph:
+            return self._p(text, "CellCenter")
+
+        def value(text: str, color: colors.Color | None = None) -> Paragraph:
+            return self._p(text, "Cell", color)
+
+        rows: list[list[object]] = [
+            [label("会议编号"), value(r.number), label("会议类型"), value(r.kind)],
+            [label("会议主题"), value(r.title), "", ""],
+            [label("会议时间"), value(when(r.meeting_date, r.start_time, r.end_time)), label("会议地点"), value(r.place)],
+            [label("主持人"), value(r.host), label("记录人"), value(r.recorder)],
+        ]
+        spans = [("SPAN", (1, 1), (3, 1))]
+        if r.kind == rules.PARTY_LECTURE or r.lecturer:
+            rows.append([label("授课人"), value(r.lecturer), "", ""])
+            spans.append(("SPAN", (1, len(rows) - 1), (3, len(rows) - 1)))
+        tally = (f"应到 {counts.expected} 人，实到 {counts.present} 人，请假 {counts.leave} 人，"
+                 f"缺席 {counts.absent} 人，列席 {counts.guests} 人；出席率 {rules.format_rate(counts.rate)}")
+        rows.append([label("出勤情况"), value(tally), "", ""])
+        spans.append(("SPAN", (1, len(rows) - 1), (3, len(rows) - 1)))
+        if r.quorum.applies:
+            lacking = r.quorum.met is False
+            text = r.quorum.note + ("，未达到法定人数，会议决定无效，应另行召开" if lacking and r.status == rules.HELD
+                                    else ("，达到法定人数" if r.quorum.met else ""))
+            rows.append([label("法定人数"), value(text, ALERT if lacking else None), "", ""])
+            spans.append(("SPAN", (1, len(rows) - 1), (3, len(rows) - 1)))
+        style = [
+            ("GRID", (0, 0), (-1, -1), 0.5, GRID_COLOR),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL),
+            ("BACKGROUND", (2, 0), (2, 0), HEADER_FILL),
+            ("BACKGROUND", (2, 2), (2, 3), HEADER_FILL),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            *spans,
+        ]
+        return Table(rows, colWidths=[label_w, value_w, label_w, value_w], style=style)
+
+    def _people(self, heading: str, people: list[RecordPerson], show: Callable[[RecordPerson], str]) -> list[Flowable]:
+        text = "、".join(show(p) for p in people) if people else "无"
+        return [self._p(f"{heading}（{len(people)} 人）：{text}")]
+
+    def build_story(self) -> list[Flowable]:
+        r = self.record
+        story: list[Flowable] = [
+            self._p(heading(r.org_name, r.kind, "会议记录"), "Title"),
+            self._p(f"{r.center_name}{GAP}{chinese_date(r.meeting_date)}", "Subtitle"),
+        ]
+        if r.status == rules.CANCELLED:
+            story.append(self._p(f"本次会议已取消。{('原因：' + r.cancel_reason) if r.cancel_reason else ''}",
+                                 "Heading", ALERT))
+        elif r.status == rules.PLANNED:
+            story.append(self._p("本次会议尚未登记为已召开，以下为计划内容。", "Heading", ALERT))
+        story.append(self._info_table())
+        story.append(Spacer(1, 4 * mm))
+        expected = [p for p in r.people if p.status != rules.GUEST]
+        story += self._people("出席人员", [p for p in expected if p.status == rules.PRESENT], lambda p: p.name)
+        story += self._people("请假人员", [p for p in expected if p.status == rules.LEAVE],
+                              lambda p: f"{p.name}（{p.reason}）" if p.reason else p.name)
+        story += self._people("缺席人员", [p for p in expected if p.status not in (rules.PRESENT, rules.LEAVE)],
+                              lambda p: p.name)
+        story += self._people("列席人员", [p for p in r.people if p.status == rules.GUEST],
+                              lambda p: f"{p.name}（{p.unit}）" if p.unit else p.name)
+        story.append(self._p("会议内容", "Heading"))
+        minutes = r.minutes.strip()
+        if minutes:
+            for para in minutes.split("\n"):
+                # Each paragraph flows on its own, so long minutes break across pages.
+                story.append(self._p(para.strip(), "Body") if para.strip() else Spacer(1, 2 * mm))
+        else:
+            story.append(self._p("（未填写）"))
+        if r.attachments:
+            story.append(self._p("附件", "Heading"))
+            for i, name in enumerate(r.attachments, start=1):
+                story.append(self._p(f"{i}. {name}"))
+        story.append(Spacer(1, 10 * mm))
+        story.append(KeepTogether([
+            self._p(f"主持人（签字）：＿＿＿＿＿＿＿＿{GAP * 2}记录人（签字）：＿＿＿＿＿＿＿＿"),
+            Spacer(1, 3 * mm),
+            self._p(f"年{GAP}月{GAP}日{GAP}", "CellRight"),
+        ]))
+        return story
+
+
+def record_from_detail(detail, center_name: str) -> MeetingRecord:
+    """A MeetingRecord from services.meetings.MeetingDetail."""
+    org = detail.org_name if detail.org_name == detail.branch_name else f"{detail.branch_name}{detail.org_name}"
+    people = tuple(
+        RecordPerson(a.name, rules.GUEST if a.is_guest else a.status, a.reason,
+                     a.guest_unit or (a.org_name if a.is_guest and a.member_id else ""), a.group_name)
+        for a in detail.attendees
+    )
+    return MeetingRecord(
+        center_name=center_name, org_name=org, kind=detail.kind, title=detail.title, number=detail.number,
+        meeting_date=detail.meeting_date, status=detail.status, start_time=detail.start_time,
+        end_time=detail.end_time, place=detail.place, host=detail.host, recorder=detail.recorder,
+        lecturer=detail.lecturer, minutes=detail.minutes, cancel_reason=detail.cancel_reason, people=people,
+        quorum=detail.quorum, attachments=tuple(f.file_name for f in detail.files),
+    )
+
+
+def render_meeting_record(record: MeetingRecord, out: Path | None = None, *, printed_on: date | None = None,
+                          font_path: str | None = None, progress: Callable[[int], None] | None = None) -> bytes:
+    report = MeetingRecordReport(record, printed_on=printed_on, font_path=font_path, progress=progress)
+    return report.render_to(out)
+
+
+def write_meeting_record(db, meeting_ref: str, out: Path, *, printed_on: date | None = None,
+                         font_path: str | None = None) -> bytes:
+    """`dangqun report meeting --meeting ID --out FILE`."""
+    from desktop_app.services import meetings as ms
+
+    detail = ms.get(db, ms.resolve(db, meeting_ref))
+    return render_meeting_record(record_from_detail(detail, ms.center_name(db)), out,
+                                 printed_on=printed_on, font_path=font_path)

@@ -1,0 +1,355 @@
+"""Demo 三会一课: a realistic past year of meetings for a community demo.generate built.
+
+Mostly compliant, as a well-run community is: every branch holds its meetings
+on time, with the odd gap (an overdue month), a 支部党员大会 that missed its
+quorum, a meeting held but not yet entered, and the running month still owed
+by some. Attendance follows each member: most come, the floating ask for
+leave, the lost never come, and a few chronic absentees fill the follow-up
+list. Branch committees are registered and last year's 民主评议 is entered.
+
+Planned in memory from one seeded Random, written with bulk inserts in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, insert, select
+
+from desktop_app.domain import meetings as rules
+from desktop_app.domain import members as member_rules
+from desktop_app.domain.errors import Conflict
+from desktop_app.domain.meetings import PeriodUnit
+from desktop_app.domain.orgs import OrgKind
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.base import new_id, sync_values, utcnow
+from desktop_app.store.db import Database
+from desktop_app.store.models import Member, Organization, Site
+from desktop_app.store.models_meetings import Attendance, CommitteeMember, Evaluation, Meeting
+
+_CHUNK = 1000
+
+GAP_SHARE = 0.02  # past periods a branch let slip
+LAGGING_GAP_SHARE = 0.12  # one branch that struggles
+UNENTERED_SHARE = 0.015  # held on paper, not yet entered
+NO_QUORUM_SHARE = 0.06  # 支部党员大会 that fell short
+CURRENT_HELD_SHARE = 0.55  # of meetings due this period whose day has passed
+LEAVE_SHARE = 0.7  # of those not present, how many asked for leave
+
+LEAVE_REASONS = ("外出就医", "身体不适", "照顾家人", "单位加班", "出差", "探亲", "外出务工", "住院治疗",
+                 "接送孩子", "参加单位活动")
+PLACES = ("党群服务中心二楼会议室", "社区党员活动室", "党群服务中心一楼多功能厅", "社区新时代文明实践站",
+          "小区议事亭", "网格党建工作站")
+STREET_GUESTS = (("周建华", "街道党工委"), ("孙立新", "街道组织办"), ("吴晓梅", "区委党校"),
+                 ("郑国强", "街道纪工委"), ("冯丽", "区委组织部"))
+PARTNERS = (("辖区派出所", "陈警官"), ("物业服务中心", "林经理"), ("社区卫生服务站", "何医生"),
+            ("辖区小学", "马校长"), ("供电所", "高师傅"), ("业主委员会", "罗主任"))
+
+TITLES: dict[str, tuple[str, ...]] = {
+    rules.BRANCH_CONGRESS: ("通报{q}季度支部工作，部署下阶段任务", "学习传达上级会议精神", "讨论接收预备党员",
+                            "党费收缴情况通报与党员教育管理", "{q}季度党员大会"),
+    rules.COMMITTEE: ("研究{m}月支部工作安排", "讨论发展党员工作", "研究党员教育培训计划", "研究困难党员帮扶",
+                      "研究网格重点事项", "{m}月支委会"),
+    rules.GROUP_MEETING: ("学习{m}月理论学习资料", "交流学习心得", "{m}月党小组学习", "讨论网格民情问题"),
+    rules.PARTY_LECTURE: ("学习贯彻党的二十届三中全会精神", "廉洁自律专题党课", "铸牢中华民族共同体意识",
+                          "践行全过程人民民主", "传承红色基因 担当时代使命", "基层治理中的党员先锋作用"),
+    rules.THEME_DAY: ("重温入党誓词", "清洁家园志愿服务", "走访慰问困难党员和老党员", "垃圾分类宣传进楼栋",
+                      "社区消防安全排查", "红色观影与交流", "为民服务集中办实事", "参观廉政教育基地"),
+    rules.ORG_LIFE: ("{y}年度组织生活会",),
+    rules.EVALUATION: ("{y}年度民主评议党员",),
+    rules.JOINT: ("社区大党委联席会议：共商辖区治理", "共建单位联席会议：项目清单认领", "{q}季度联席会议"),
+}
+MINUTES: dict[str, str] = {
+    rules.BRANCH_CONGRESS: "一、支部书记通报本季度支部工作情况。\n二、传达学习上级有关文件精神。\n"
+                           "三、讨论下阶段重点工作，与会党员发言{n}人。\n四、会议形成决定，由支委会负责落实。",
+    rules.COMMITTEE: "一、研究本月支部重点工作。\n二、讨论网格内需要帮扶的困难群众名单。\n三、明确分工，书记牵头落实。",
+    rules.GROUP_MEETING: "组长带领学习本月学习资料，党员交流学习体会，{n}人发言。",
+    rules.PARTY_LECTURE: "授课人围绕主题讲授党课，党员认真听讲并做笔记，会后交流学习体会。",
+    rules.THEME_DAY: "开展主题党日活动，党员积极参加，活动结束后进行了简短交流。",
+    rules.ORG_LIFE: "一、通报年度对照检查情况。\n二、支委班子和党员逐一开展批评和自我批评。\n三、明确整改事项和时限。",
+    rules.EVALUATION: "按照个人自评、党员互评、民主测评、组织评定的程序开展民主评议，评议结果经支部党员大会通过。",
+    rules.JOINT: "通报社区重点工作，共建单位认领项目清单，商定下季度共建活动。",
+}
+# When in its period a kind is usually held: (first day, last day) within the month.
+_DAY_WINDOW = {rules.COMMITTEE: (3, 12), rules.THEME_DAY: (10, 26), rules.GROUP_MEETING: (5, 25)}
+_START_TIMES = (time(9, 0), time(9, 30), time(14, 30), time(15, 0), time(19, 0), time(19, 30))
+
+
+def add_demo(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
+    """Fill a demo community (built by services.demo.generate) with a year of meetings; counts of what was added."""
+    today = today or date.today()
+    with db.session() as s:
+        if s.scalar(select(func.count()).select_from(Meeting)):
+            raise Conflict("数据库中已有会议记录，演示会议只能加到新生成的演示数据中")
+        site_code = s.scalar(select(Site.org_code).limit(1)) or "HY"
+        orgs = s.execute(
+            select(Organization.id, Organization.name, Organization.kind, Organization.parent_id)
+            .where(Organization.deleted.is_(False)).order_by(Organization.code)
+        ).all()
+        members = s.execute(
+            select(Member.id, Member.name, Member.org_id, Member.category, Member.status, Member.joined_date,
+                   Member.birth_date, Member.reporting_employer)
+            .where(Member.deleted.is_(False), Member.status.not_in(member_rules.GONE_STATUSES))
+            .order_by(Member.seq, Member.id)
+        ).all()
+    plan = _Planner(random.Random(seed * 7919 + 4), today, site_code, orgs, members).plan()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        now = utcnow()
+        for model, rows in ((CommitteeMember, plan.committee), (Meeting, plan.meetings),
+                            (Attendance, plan.attendance), (Evaluation, plan.evaluations)):
+            for i in range(0, len(rows), _CHUNK):
+                s.execute(insert(model.__table__),
+                          [{**sync_values(uow.site_id, now), **row} for row in rows[i:i + _CHUNK]])
+        uow.commit()
+    return {
+        "meetings": len(plan.meetings),
+        "held": sum(1 for m in plan.meetings if m["status"] == rules.HELD),
+        "planned": sum(1 for m in plan.meetings if m["status"] == rules.PLANNED),
+        "cancelled": sum(1 for m in plan.meetings if m["status"] == rules.CANCELLED),
+        "attendance": len(plan.attendance),
+        "committee": len(plan.committee),
+        "evaluations": len(plan.evaluations),
+    }
+
+
+class _Plan:
+    def __init__(self) -> None:
+        self.committee: list[dict] = []
+        self.meetings: list[dict] = []
+        self.attendance: list[dict] = []
+        self.evaluations: list[dict] = []
+
+
+class _Planner:
+    def __init__(self, rng: random.Random, today: date, site_code: str, orgs, members):
+        self.rng, self.today, self.site_code = rng, today, site_code
+        self.orgs = {o[0]: o for o in orgs}
+        self.branches = [o for o in orgs if o[2] == OrgKind.BRANCH]
+        self.community = next((o for o in orgs if o[2] == OrgKind.COMMUNITY), None)
+        self.groups: dict[str, list[tuple]] = defaultdict(list)
+        for o in orgs:
+            if o[2] == OrgKind.GROUP:
+                self.groups[o[3]].append(o)
+        self.by_branch: dict[str, list[tuple]] = defaultdict(list)
+        for m in members:
+            org = self.orgs.get(m[2])
+            if org is None:
+                continue
+            branch = org[0] if org[2] == OrgKind.BRANCH else (org[3] if org[2] == OrgKind.GROUP else None)
+            if branch:
+                self.by_branch[branch].append(m)
+        self.group_of: dict[str, str] = {}  # member -> group id, spread over the branch's groups
+        self.propensity = {m[0]: self._propensity(m) for m in members}
+        self.plan_ = _Plan()
+        self.serial: dict[int, int] = defaultdict(int)
+        self.window_start = rules.months_before(today, 12) + timedelta(days=1)
+        self.short_of_quorum = False
+
+    # --- people
+
+    def _propensity(self, m) -> tuple[float, str]:
+        """(chance to come, what keeps them away) for one member."""
+        _mid, _name, _org, _cat, status, _joined, born, employer = m
+        rng = self.rng
+        if status == member_rules.LOST:
+            return 0.0, ""
+        if status == member_rules.FLOATING:
+            return 0.08, "外出务工"
+        if rng.random() < 0.025:
+            return 0.12, ""  # the chronic absentee the follow-up list is for
+        age = (self.today - born).days // 365 if born else 50
+        if age >= 85:
+            return 0.45, "身体不适"
+        if employer:
+            return 0.72, "单位加班"
+        return rng.uniform(0.82, 0.97), ""
+
+    def _committee(self, branch) -> list[tuple[str, str]]:
+        people = [m for m in self.by_branch[branch[0]]
+                  if m[3] == member_rules.FULL and m[4] == member_rules.NORMAL]
+        if not people:
+            return []
+        # Committees lean to members of working or newly retired age.
+        people.sort(key=lambda m: abs(((self.today - m[6]).days // 365 if m[6] else 50) - 55) + self.rng.random() * 15)
+        size = 5 if len(self.by_branch[branch[0]]) >= 50 else 3
+        roles = ("书记", "组织委员", "宣传委员", "纪检委员", "委员")
+        seats = [(m[0], roles[i]) for i, m in enumerate(people[:size])]
+        start = date(self.today.year - 2, 3, 1)
+        for order, (mid, role) in enumerate(seats, start=1):
+            # Committee members are the ones who come: a 支委会 rarely misses its quorum.
+            chance, why = self.propensity[mid]
+            self.propensity[mid] = (max(chance, 0.95), why)
+            self.plan_.committee.append({"org_id": branch[0], "member_id": mid, "role": role,
+                                         "start_date": start, "end_date": None, "sort_order": order})
+        return seats
+
+    # --- meetings
+
+    def plan(self) -> _Plan:
+        names = {m[0]: m[1] for ms_ in self.by_branch.values() for m in ms_}
+        lagging = self.rng.choice(self.branches)[0] if len(self.branches) > 2 else None
+        for branch in self.branches:
+            seats = self._committee(branch)
+            secretary = names.get(seats[0][0], "") if seats else ""
+            recorder = names.get(seats[1][0], "") if len(seats) > 1 else secretary
+            groups = self.groups.get(branch[0], [])
+            members = self.by_branch[branch[0]]
+            for i, m in enumerate(members):
+                if groups:
+                    self.group_of[m[0]] = groups[i % len(groups)][0]
+            gap = LAGGING_GAP_SHARE if branch[0] == lagging else GAP_SHARE
+            self.short_of_quorum = branch[0] == lagging  # its first 支部党员大会 falls short
+            for rule in rules.DEFAULT_KINDS:
+                if not rule.tracked:
+                    continue
+                if rule.holder == rules.Holder.GROUP and groups:
+                    for g in groups:
+                        people = [m for m in members if self.group_of.get(m[0]) == g[0]]
+                        self._kind(g[0], rule, people, secretary, recorder, gap)
+                elif rule.attendees == "committee":
+                    people = [m for m in members if m[0] in {s[0] for s in seats}]
+                    self._kind(branch[0], rule, people, secretary, recorder, gap)
+                else:
+                    self._kind(branch[0], rule, members, secretary, recorder, gap)
+            self._evaluations(branch, members)
+        self._joint()
+        self._number()
+        return self.plan_
+
+    def _kind(self, org_id: str, rule: rules.KindRule, people, host: str, recorder: str, gap: float) -> None:
+        rng, today = self.rng, self.today
+        periods = rules.periods_between(self.window_start, today, rule.unit)
+        for p in periods:
+            day = self._day(rule, p)
+            running = p.contains(today)
+            if day < self.window_start:
+                continue
+            if running:
+                if today - timedelta(days=14) <= day < today and rng.random() > CURRENT_HELD_SHARE:
+                    continue  # held lately on paper or not at all: still owed this period
+                status = rules.HELD if day < today else (rules.PLANNED if rng.random() < 0.75 else None)
+                if status is None:
+                    continue
+            else:
+                if rng.random() < gap:
+                    continue  # the branch let this one slip: overdue
+                status = rules.PLANNED if rng.random() < UNENTERED_SHARE else rules.HELD
+            force_low = (status == rules.HELD and rule.kind == rules.BRANCH_CONGRESS and self.short_of_quorum
+                         and day.year == self.today.year)
+            if force_low:
+                self.short_of_quorum = False
+            self._meeting(org_id, rule.kind, day, status, people, host, recorder, force_low=force_low)
+
+    def _day(self, rule: rules.KindRule, p: rules.Period) -> date:
+        rng = self.rng
+        if rule.kind == rules.EVALUATION or rule.kind == rules.ORG_LIFE:
+            # 组织生活会 and 民主评议 are held in the first months of the year, about the year before.
+            return date(p.year, rng.choice((1, 2, 3)), rng.randint(5, 25))
+        first, last = p.start, p.end
+        if rule.unit == PeriodUnit.MONTH:
+            lo, hi = _DAY_WINDOW.get(rule.kind, (3, 26))
+            return date(p.year, p.index, rng.randint(lo, min(hi, last.day)))
+        # Quarterly: some time in the quarter, more often its middle month.
+        month = first.month + rng.choice((0, 1, 1, 2))
+        return date(p.year, month, rng.randint(3, 27))
+
+    def _meeting(self, org_id: str, kind: str, day: date, status: str, people, host: str, recorder: str,
+                 guests: tuple[tuple[str, str], ...] = (), force_low: bool = False) -> None:
+        rng = self.rng
+        mid = new_id()
+        q, m, y = (day.month - 1) // 3 + 1, day.month, day.year
+        title = rng.choice(TITLES[kind]).format(q="一二三四"[q - 1], m=m, y=y - 1 if kind in (
+            rules.ORG_LIFE, rules.EVALUATION) else y)
+        lecturer = ""
+        if kind == rules.PARTY_LECTURE:
+            if rng.random() < 0.35:
+                name, unit = rng.choice(STREET_GUESTS)
+                lecturer = name
+                guests = ((name, unit),)
+            else:
+                lecturer = host
+        start = rng.choice(_START_TIMES)
+        end = (datetime.combine(day, start) + timedelta(minutes=rng.choice((60, 90, 120)))).time()
+        expected = [p for p in people if p[5] is None or p[5] <= day]
+        low_turnout = kind == rules.BRANCH_CONGRESS and (rng.random() < NO_QUORUM_SHARE or force_low)
+        present = 0
+        rows = []
+        for order, p in enumerate(expected, start=1):
+            st, reason = "", ""
+            if status == rules.HELD:
+                chance, why = self.propensity[p[0]]
+                if low_turnout:
+                    chance *= 0.4
+                if rng.random() < chance:
+                    st = rules.PRESENT
+                    present += 1
+                elif why == "外出务工" or (rng.random() < LEAVE_SHARE and chance > 0.2):
+                    st, reason = rules.LEAVE, why or rng.choice(LEAVE_REASONS)
+                else:
+                    st = rules.ABSENT
+            rows.append({"meeting_id": mid, "member_id": p[0], "guest_name": "", "guest_unit": "",
+                         "is_guest": False, "status": st, "reason": reason, "sort_order": order})
+        for k, (name, unit) in enumerate(guests, start=len(rows) + 1):
+            rows.append({"meeting_id": mid, "member_id": None, "guest_name": name, "guest_unit": unit,
+                         "is_guest": True, "status": rules.GUEST,
+                         "reason": "", "sort_order": k})
+        minutes = ""
+        if status == rules.HELD:
+            minutes = MINUTES[kind].format(n=max(1, min(present, rng.randint(2, 6))))
+        self.plan_.attendance.extend(rows)
+        self.plan_.meetings.append({
+            "id": mid, "number": "", "org_id": org_id, "kind": kind, "title": title, "meeting_date": day,
+            "start_time": start, "end_time": end, "place": rng.choice(PLACES), "host": host,
+            "recorder": recorder, "lecturer": lecturer, "minutes": minutes, "status": status,
+            "cancel_reason": "", "notes": "",
+        })
+
+    def _joint(self) -> None:
+        """社区大党委联席会议, quarterly by habit though the street sets no cadence; one was called off."""
+        if self.community is None:
+            return
+        rng = self.rng
+        for p in rules.periods_between(self.window_start, self.today, PeriodUnit.QUARTER):
+            day = date(p.year, p.start.month + 1, rng.randint(5, 25))
+            if day < self.window_start or day >= self.today:
+                continue
+            guests = tuple((person, unit) for unit, person in rng.sample(PARTNERS, 4))
+            self._meeting(self.community[0], rules.JOINT, day, rules.HELD, [], "社区党委书记", "社区党委委员",
+                          guests)
+        if self.plan_.meetings and self.plan_.meetings[-1]["kind"] == rules.JOINT:
+            # The latest one was called off, so the list shows what a cancellation looks like.
+            last = self.plan_.meetings[-1]
+            last["status"], last["cancel_reason"], last["minutes"] = rules.CANCELLED, "与防汛值班冲突，改期召开", ""
+            for a in self.plan_.attendance:
+                if a["meeting_id"] == last["id"]:
+                    a["status"] = ""
+
+    def _evaluations(self, branch, members) -> None:
+        rng = self.rng
+        year = self.today.year - 1
+        for m in members:
+            if m[5] is not None and m[5] > date(year, 12, 31):
+                continue  # joined after the year under review
+            roll = rng.random()
+            if m[4] == member_rules.LOST:
+                grade, notes = rules.UNQUALIFIED, "长期失去联系，未参加组织生活"
+            elif roll < 0.15:
+                grade, notes = rules.EXCELLENT, rng.choice(("带头参与志愿服务", "网格工作表现突出", "关心帮助困难群众", ""))
+            elif roll < 0.975:
+                grade, notes = rules.QUALIFIED, ""
+            else:
+                grade, notes = rules.BASICALLY_QUALIFIED, "参加组织生活不够经常"
+            self.plan_.evaluations.append({"member_id": m[0], "org_id": m[2], "year": year, "grade": grade,
+                                           "notes": notes})
+
+    def _number(self) -> None:
+        """Numbers in date order per year, as they would have been given."""
+        self.plan_.meetings.sort(key=lambda m: (m["meeting_date"], m["start_time"], m["org_id"], m["kind"]))
+        for m in self.plan_.meetings:
+            y = m["meeting_date"].year
+            self.serial[y] += 1
+            m["number"] = f"{self.site_code}-{y}-{self.serial[y]:04d}"

@@ -1,0 +1,209 @@
+"""民主评议党员: a yearly grade per member (优秀 / 合格 / 基本合格 / 不合格), entered per branch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from desktop_app.domain import meetings as rules
+from desktop_app.domain import members as member_rules
+from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.orgs import OrgKind
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import Database
+from desktop_app.store.models import Member, Organization, Site
+from desktop_app.store.models_meetings import Evaluation
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    """One line of the grid: a member of the branch and their grade for the year ("" = not yet)."""
+
+    member_id: str
+    seq: int
+    name: str
+    group_name: str
+    category: str
+    grade: str
+    notes: str
+    evaluation_id: str | None
+
+
+@dataclass(frozen=True)
+class EvaluationEntry:
+    member_id: str
+    grade: str  # "" clears an entered grade
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    added: int
+    changed: int
+    cleared: int
+    unchanged: int
+
+
+@dataclass(frozen=True)
+class BranchEvaluation:
+    """One branch's grades for the summary table."""
+
+    branch_name: str
+    rows: tuple[EvaluationRow, ...]
+
+    def counts(self) -> dict[str, int]:
+        out = {g: 0 for g in rules.GRADES}
+        out["未评议"] = 0
+        for r in self.rows:
+            out[r.grade if r.grade in out else "未评议"] += 1
+        return out
+
+
+@dataclass(frozen=True)
+class EvaluationSummary:
+    center_name: str
+    year: int
+    branches: tuple[BranchEvaluation, ...]
+
+    def totals(self) -> dict[str, int]:
+        out = {g: 0 for g in (*rules.GRADES, "未评议")}
+        for b in self.branches:
+            for k, v in b.counts().items():
+                out[k] += v
+        return out
+
+
+def _check_year(year: int) -> int:
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationError("评议年度", f"“{year}”不是有效年份")
+    return year
+
+
+def _branch_and_groups(s, branch_id: str) -> tuple[Organization, dict[str, str]]:
+    branch = s.get(Organization, branch_id)
+    if branch is None or branch.deleted:
+        raise NotFound("该党支部不存在或已删除")
+    if branch.kind != OrgKind.BRANCH:
+        raise ValidationError("党支部", f"“{branch.name}”不是党支部，请选择党支部")
+    groups = dict(s.execute(
+        select(Organization.id, Organization.name)
+        .where(Organization.parent_id == branch.id, Organization.deleted.is_(False),
+               Organization.kind == OrgKind.GROUP)
+    ).all())
+    return branch, groups
+
+
+def _grid(s, branch_id: str, year: int) -> list[EvaluationRow]:
+    branch, groups = _branch_and_groups(s, branch_id)
+    org_ids = [branch.id, *groups]
+    members = s.execute(
+        select(Member.id, Member.seq, Member.name, Member.org_id, Member.category)
+        .where(Member.org_id.in_(org_ids), Member.deleted.is_(False),
+               Member.status.not_in(member_rules.GONE_STATUSES))
+        .order_by(Member.seq, Member.name_pinyin)
+    ).all()
+    ids = [m[0] for m in members]
+    found: dict[str, Evaluation] = {}
+    for i in range(0, len(ids), _CHUNK):
+        for e in s.scalars(select(Evaluation).where(
+            Evaluation.member_id.in_(ids[i:i + _CHUNK]), Evaluation.year == year, Evaluation.deleted.is_(False)
+        ).order_by(Evaluation.updated_at)):
+            found[e.member_id] = e  # the latest edit wins should two copies have both entered one
+    out = []
+    for mid, seq, name, org_id, category in members:
+        e = found.get(mid)
+        out.append(EvaluationRow(mid, seq, name, groups.get(org_id, ""), category,
+                                 e.grade if e else "", e.notes if e else "", e.id if e else None))
+    return out
+
+
+def grid(db: Database, branch_id: str, year: int) -> list[EvaluationRow]:
+    """Every member on the branch's roster (and its groups') with their grade for `year`."""
+    year = _check_year(year)
+    with db.session() as s:
+        return _grid(s, branch_id, year)
+
+
+def save(db: Database, branch_id: str, year: int, entries: Sequence[EvaluationEntry]) -> SaveResult:
+    """Write a branch's grid in one transaction; a blank grade removes an entered one."""
+    year = _check_year(year)
+    cleaned: list[tuple[str, str, str]] = []
+    for i, e in enumerate(entries, start=1):
+        grade = (e.grade or "").strip()
+        if grade:
+            try:
+                grade = rules.check_grade(grade)
+            except ValidationError as exc:
+                raise ValidationError(exc.field, f"第 {i} 行：{exc.message}") from None
+        notes = (e.notes or "").strip()
+        if len(notes) > 500:
+            raise ValidationError("备注", f"第 {i} 行：不能超过 500 个字")
+        cleaned.append((e.member_id, grade, notes))
+    added = changed = cleared = unchanged = 0
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        branch, groups = _branch_and_groups(s, branch_id)
+        allowed = {branch.id, *groups}
+        existing: dict[str, Evaluation] = {}
+        ids = [c[0] for c in cleaned]
+        for i in range(0, len(ids), _CHUNK):
+            for ev in s.scalars(select(Evaluation).where(
+                Evaluation.member_id.in_(ids[i:i + _CHUNK]), Evaluation.year == year,
+                Evaluation.deleted.is_(False),
+            ).order_by(Evaluation.updated_at)):
+                existing[ev.member_id] = ev
+        for i, (mid, grade, notes) in enumerate(cleaned, start=1):
+            m = s.get(Member, mid)
+            if m is None or m.deleted:
+                raise ValidationError("党员", f"第 {i} 行：该党员不存在或已删除")
+            if m.org_id not in allowed:
+                raise ValidationError("党员", f"第 {i} 行：{m.name}不是{branch.name}的党员")
+            ev = existing.get(mid)
+            if not grade:
+                if ev is not None:
+                    ev.deleted = True
+                    cleared += 1
+                else:
+                    unchanged += 1
+                continue
+            if ev is None:
+                s.add(Evaluation(member_id=mid, org_id=m.org_id, year=year, grade=grade, notes=notes))
+                added += 1
+            elif (ev.grade, ev.notes) != (grade, notes):
+                ev.grade, ev.notes = grade, notes
+                changed += 1
+            else:
+                unchanged += 1
+        uow.commit()
+    return SaveResult(added, changed, cleared, unchanged)
+
+
+def summary(db: Database, year: int, org_id: str | None = None) -> EvaluationSummary:
+    """Every branch (under `org_id`) with its members' grades for `year`, in tree order."""
+    year = _check_year(year)
+    with db.session() as s:
+        center = s.scalar(select(Site.org_name).limit(1)) or ""
+        orgs = s.execute(
+            select(Organization.id, Organization.parent_id, Organization.kind, Organization.name)
+            .where(Organization.deleted.is_(False))
+            .order_by(Organization.sort_order, Organization.code)
+        ).all()
+        children: dict[str | None, list[tuple]] = {}
+        for o in orgs:
+            children.setdefault(o[1], []).append(o)
+        branches: list[tuple] = []
+
+        def walk(parent: str | None, inside: bool) -> None:
+            for o in children.get(parent, []):
+                here = inside or o[0] == org_id
+                if o[2] == OrgKind.BRANCH and here:
+                    branches.append(o)
+                walk(o[0], here)
+
+        walk(None, org_id is None)
+        out = tuple(BranchEvaluation(b[3], tuple(_grid(s, b[0], year))) for b in branches)
+        return EvaluationSummary(center, year, out)

@@ -1,0 +1,373 @@
+"""三会一课 pages offscreen: plan a meeting, print its sheet, record attendance; compliance grid; 民主评议."""
+
+from datetime import date, timedelta
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLineEdit
+
+from desktop_app.domain import idcard
+from desktop_app.domain import meetings as r
+from desktop_app.domain.meetings import CellStatus
+from desktop_app.domain.members import MemberInput
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.dialogs.attendance_dialog import COL_REASON, COL_STATUS, AttendanceDialog
+from desktop_app.gui.dialogs.meeting_dialog import MeetingDialog, parse_guests
+from desktop_app.gui.pages.compliance import CompliancePage
+from desktop_app.gui.pages.evaluations import COL_GRADE, EvaluationsPage
+from desktop_app.gui.pages.meetings import MeetingsModel, MeetingsPage
+from desktop_app.reports.fonts import ENV_VAR, shipped_font_path
+from desktop_app.services import evaluations, orgs, roster
+from desktop_app.services import meetings as ms
+
+NAMES = ("王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆")
+
+
+@pytest.fixture
+def community(app_ctx):
+    db = app_ctx.db
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
+    g = orgs.create(db, "第一党小组", "G01", "group", b.id)
+    ids = {}
+    for i, name in enumerate(NAMES):
+        born = date(1950 + i, 2, 1 + i)
+        d = roster.create(db, MemberInput(
+            name=name, org_id=g.id if i % 2 else b.id,
+            id_number=idcard.make("320102", born, i, idcard.MALE if i % 2 else idcard.FEMALE),
+            joined_date=date(1985, 7, 1), confirmed_date=date(1986, 7, 1), mobile=f"1391234{i:04d}",
+        ))
+        ids[name] = d.id
+    return b.id, g.id, ids
+
+
+@pytest.fixture
+def page(qtbot, app_ctx, community, wait_ops):
+    p = MeetingsPage(app_ctx)
+    qtbot.addWidget(p)
+    p.resize(1200, 720)
+    p.show()
+    wait_ops()
+    return p
+
+
+def test_plan_print_and_record_attendance(qtbot, page, community, wait_ops, monkeypatch, tmp_path):
+    branch, _group, ids = community
+    day = date.today() - timedelta(days=2)  # entered afterwards, so attendance can follow at once
+
+    def fill_and_accept(dlg):
+        qtbot.waitUntil(lambda: dlg.attendee_ids() is not None)  # the branch's members, loaded off-thread
+        assert dlg.org.currentData() == branch
+        assert len(dlg.attendee_ids()) == len(NAMES)  # everyone ticked by default
+        dlg.kind.setCurrentIndex(dlg.kind.findData(r.BRANCH_CONGRESS))
+        qtbot.waitUntil(lambda: dlg.attendee_ids() is not None and len(dlg.attendee_ids()) == len(NAMES))
+        dlg.title_edit.setText("学习贯彻党的二十届三中全会精神")
+        dlg.day.setDate(dlg.day.date().addDays(-2))
+        dlg.place.setText("党群服务中心二楼会议室")
+        dlg.host.setText("王建国")
+        dlg.guests.setText("周书记（梅园街道党工委）")
+        dlg.accept()
+        return dlg.result()
+
+    page.org_filter.setCurrentIndex(page.org_filter.findData(branch))
+    wait_ops()
+    monkeypatch.setattr(MeetingDialog, "exec", fill_and_accept)
+    page.plan_meeting()
+    wait_ops()
+    assert page.model.rowCount() == 1
+    row = page.model.rows[0]
+    assert (row.kind, row.title, row.meeting_date, row.expected, row.guests) == (
+        r.BRANCH_CONGRESS, "学习贯彻党的二十届三中全会精神", day, len(NAMES), 1)
+    assert page.selected_id() == row.id  # the new meeting is selected
+    assert row.number in page.message.text()
+
+    # print its sign-in sheet
+    monkeypatch.setenv(ENV_VAR, str(shipped_font_path()))
+    out = tmp_path / "签到表.pdf"
+    monkeypatch.setattr("desktop_app.gui.pages.meetings.QFileDialog.getSaveFileName",
+                        lambda *a, **k: (str(out), "PDF 文件 (*.pdf)"))
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda *a: asked.append(a[1]) or False)
+    page.print_signin()
+    wait_ops()
+    text = "\n".join(p.extract_text() for p in PdfReader(BytesIO(out.read_bytes())).pages)
+    assert row.number in text and all(name in text for name in NAMES) and "周书记" in text
+    assert asked == ["签到表已生成"] and str(out) in page.message.text()
+
+    # record attendance with the keyboard: 1 = present, 2 = leave + reason, 3 = absent
+    def keyboard(dlg):
+        dlg.show()  # as exec() would: the reason editor opens inside it
+        qtbot.waitExposed(dlg)
+        assert dlg.table.rowCount() == len(NAMES) + 1
+        dlg.table.setCurrentCell(0, COL_STATUS)
+        qtbot.keyClick(dlg.table, Qt.Key.Key_1)
+        assert dlg.table.currentRow() == 1  # moved on by itself
+        qtbot.keyClick(dlg.table, Qt.Key.Key_2)
+        editor = next(w for w in dlg.table.viewport().findChildren(QLineEdit) if w.isVisible())
+        editor.setText("外出就医")
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.wait(20)  # let the closed editor go, as between two real keystrokes
+        dlg.table.setCurrentCell(2, COL_STATUS)
+        qtbot.keyClick(dlg.table, Qt.Key.Key_3)
+        for i in range(3, len(NAMES)):
+            dlg.table.setCurrentCell(i, COL_STATUS)
+            qtbot.keyClick(dlg.table, Qt.Key.Key_Space)
+        assert "实到 4 人" in dlg.summary.text() and "请假 1 人" in dlg.summary.text()
+        assert dlg.table.item(1, COL_REASON).text() == "外出就医"
+        order[:] = [p.name for p in dlg.people]
+        dlg.accept()
+        return dlg.result()
+
+    order: list[str] = []
+    monkeypatch.setattr(AttendanceDialog, "exec", keyboard)
+    page.record_attendance()
+    wait_ops()
+    d = ms.get(page.ctx.db, row.id)
+    # sign-in order: those directly in the branch, then 第一党小组
+    assert order == [NAMES[0], NAMES[2], NAMES[4], NAMES[1], NAMES[3], NAMES[5], "周书记"]
+    status = {a.name: (a.status, a.reason) for a in d.attendees}
+    assert status[order[0]] == (r.PRESENT, "")
+    assert status[order[1]] == (r.LEAVE, "外出就医")
+    assert status[order[2]] == (r.ABSENT, "")
+    assert status["周书记"] == (r.GUEST, "")
+    assert d.status == r.HELD and (d.present, d.expected) == (4, 6)
+    assert d.quorum.met is True  # 4 of 6 with a vote
+    assert page.model.rows[0].status == r.HELD
+    assert "实到 4 人" in page.message.text()
+
+
+def test_all_present_in_one_click_and_unrecorded_become_absent(qtbot, page, community, wait_ops, monkeypatch):
+    branch, _group, ids = community
+    db = page.ctx.db
+    m = ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY, meeting_date=date.today()))
+    page.refresh()
+    wait_ops()
+    assert page.select(m.id)
+
+    def one_click(dlg):
+        dlg.all_present.click()
+        assert "实到 6 人" in dlg.summary.text()
+        dlg.table.selectRow(5)
+        qtbot.keyClick(dlg.table, Qt.Key.Key_3)  # one did not come after all
+        dlg.accept()
+        return dlg.result()
+
+    monkeypatch.setattr(AttendanceDialog, "exec", one_click)
+    page.record_attendance()
+    wait_ops()
+    d = ms.get(db, m.id)
+    assert (d.present, d.absent) == (5, 1)
+
+    # a dialog left half-done: unrecorded people are saved as absent, and it says so first
+    m2 = ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.PARTY_LECTURE, meeting_date=date.today()))
+    dlg = AttendanceDialog(page, ms.get(db, m2.id))
+    qtbot.addWidget(dlg)
+    dlg.set_status(0, r.PRESENT)
+    assert "还有 5 人未登记" in dlg.summary.text()
+    assert [e.status for e in dlg.entries()] == [r.PRESENT] + [r.ABSENT] * 5
+    dlg.set_status(1, r.GUEST)  # an expected member cannot be 列席
+    assert dlg.people[1].status == ""
+
+
+def test_a_meeting_in_the_future_cannot_be_recorded(qtbot, page, community, wait_ops, monkeypatch):
+    branch, _group, _ids = community
+    m = ms.plan(page.ctx.db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY,
+                                             meeting_date=date.today() + timedelta(days=7)))
+    page.refresh()
+    wait_ops()
+    page.select(m.id)
+    wait_ops()
+    assert not page.act_attendance.isEnabled() and page.act_signin.isEnabled()
+
+
+def test_cancel_and_delete_ask_first(qtbot, page, community, wait_ops, monkeypatch):
+    branch, _group, _ids = community
+    db = page.ctx.db
+    m = ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY, meeting_date=date.today()))
+    page.refresh()
+    wait_ops()
+    page.select(m.id)
+    monkeypatch.setattr("desktop_app.gui.pages.meetings.QInputDialog.getText", lambda *a, **k: ("下雨改期", True))
+    page.cancel_selected()
+    wait_ops()
+    assert ms.get(db, m.id).status == r.CANCELLED and ms.get(db, m.id).cancel_reason == "下雨改期"
+    page.select(m.id)
+    monkeypatch.setattr(common, "ask", lambda *a: False)
+    page.delete_selected()
+    wait_ops()
+    assert ms.list_meetings(db)
+    monkeypatch.setattr(common, "ask", lambda *a: True)
+    page.delete_selected()
+    wait_ops()
+    assert ms.list_meetings(db) == [] and page.model.rowCount() == 0
+
+
+def test_edit_keeps_number_and_changes_attendees(qtbot, page, community, wait_ops, monkeypatch):
+    branch, _group, ids = community
+    db = page.ctx.db
+    m = ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY, meeting_date=date.today()),
+                guests=[ms.Guest("周书记", "街道")])
+    page.refresh()
+    wait_ops()
+    page.select(m.id)
+
+    def untick_two(dlg):
+        qtbot.waitUntil(lambda: dlg.attendee_ids() is not None)
+        assert dlg.guests.text() == "周书记（街道）"
+        for i in (0, 1):
+            dlg.people.item(i).setCheckState(Qt.CheckState.Unchecked)
+        dlg.place.setText("小区广场")
+        dlg.accept()
+        return dlg.result()
+
+    monkeypatch.setattr(MeetingDialog, "exec", untick_two)
+    page.edit_selected()
+    wait_ops()
+    d = ms.get(db, m.id)
+    assert d.number == m.number and d.place == "小区广场"
+    assert d.expected == len(NAMES) - 2 and [a.name for a in d.attendees if a.is_guest] == ["周书记"]
+
+
+def test_meeting_dialog_checks_before_closing(qtbot, app_ctx, community, wait_ops):
+    branch, _group, _ids = community
+    dlg = MeetingDialog(None, app_ctx.db, ms.holders(app_ctx.db), org_id=branch, kind=r.PARTY_LECTURE)
+    qtbot.addWidget(dlg)
+    wait_ops()
+    assert dlg.lecturer.isEnabled()
+    dlg.start.setTime(dlg.end.time().addSecs(3600))
+    dlg.accept()
+    assert dlg.result() != QDialog.DialogCode.Accepted and "结束时间" in dlg.error.text()
+    dlg.kind.setCurrentIndex(dlg.kind.findData(r.THEME_DAY))
+    assert not dlg.lecturer.isEnabled()
+    assert parse_guests("周书记（梅园街道党工委）、吴老师") == [ms.Guest("周书记", "梅园街道党工委"), ms.Guest("吴老师", "")]
+
+
+def test_meetings_model_passes_the_model_tester(qtmodeltester, app_ctx, community):
+    branch, _group, _ids = community
+    ms.plan(app_ctx.db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY, meeting_date=date.today()))
+    model = MeetingsModel()
+    model.set_rows(ms.list_meetings(app_ctx.db), date.today())
+    qtmodeltester.check(model)
+    assert model.index(0, 2).data() == r.THEME_DAY
+
+
+def test_follow_up_tabs_list_absentees(qtbot, page, community, wait_ops):
+    branch, _group, ids = community
+    db = page.ctx.db
+    for k in range(3):
+        m = ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY,
+                                        meeting_date=date.today() - timedelta(days=10 * (k + 1))))
+        ms.record_attendance(db, m.id, [ms.AttendanceEntry(r.PRESENT, member_id=ids[n]) for n in NAMES[:-1]])
+    page.tabs.setCurrentIndex(2)
+    wait_ops()
+    names = [page.streaks.item(i, 0).text() for i in range(page.streaks.rowCount())]
+    assert names == [NAMES[-1]] and page.streaks.item(0, 2).text() == "3 次"
+    page.tabs.setCurrentIndex(1)
+    wait_ops()
+    rates = {page.rates.item(i, 0).text(): page.rates.item(i, 6).text() for i in range(page.rates.rowCount())}
+    assert rates[NAMES[0]] == "100.0%" and rates[NAMES[-1]] == "0.0%"
+
+
+# ---------------------------------------------------------------- compliance
+
+def test_compliance_grid_colours_and_planning_from_an_overdue_cell(qtbot, app_ctx, community, wait_ops,
+                                                                   monkeypatch):
+    branch, _group, _ids = community
+    today = date.today()
+    first_of_month = today.replace(day=1)
+    if today.month > 1:  # last month's 主题党日 held: green; the rest of the year's months overdue
+        held = ms.plan(app_ctx.db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY,
+                                                   meeting_date=first_of_month - timedelta(days=3)))
+        ms.all_present(app_ctx.db, held.id)
+    p = CompliancePage(app_ctx)
+    qtbot.addWidget(p)
+    p.resize(1200, 700)
+    p.show()
+    wait_ops()
+    assert p.table.rowCount() == 1 and p.table.verticalHeaderItem(0).text() == "第一网格党支部"
+    p.view_box.setCurrentIndex(p.view_box.findData(r.THEME_DAY))
+    assert p.table.columnCount() == 12
+    current = p.cell_at(0, today.month - 1)
+    assert current.status == CellStatus.DUE
+    assert p.table.item(0, today.month - 1).background().color().name() == "#fff1b8"
+    if today.month > 1:
+        assert p.cell_at(0, today.month - 2).status == CellStatus.HELD
+        assert p.table.item(0, today.month - 2).background().color().name() == "#cdeccd"
+    if today.month > 2:
+        overdue = p.cell_at(0, 0)
+        assert overdue.status == CellStatus.OVERDUE
+        assert p.table.item(0, 0).background().color().name() == "#f5b7b7"
+    assert "逾期未开" in p.summary.text()
+
+    # double-click the running month: plan it there and then
+    def accept_as_is(dlg):
+        assert (dlg.org.currentData(), dlg.kind.currentData()) == (branch, r.THEME_DAY)
+        dlg.accept()
+        return dlg.result()
+
+    monkeypatch.setattr(MeetingDialog, "exec", accept_as_is)
+    p._cell_activated(0, today.month - 1)
+    wait_ops()
+    assert [m.kind for m in ms.list_meetings(app_ctx.db) if m.meeting_date == today] == [r.THEME_DAY]
+    p.refresh()
+    wait_ops()
+    assert p.cell_at(0, today.month - 1).status == CellStatus.PLANNED
+    p.view_box.setCurrentIndex(0)
+    assert p.table.columnCount() == len(p.grid.kinds)
+
+
+def test_cadence_settings_dialog_changes_the_grid(qtbot, app_ctx, community, wait_ops, monkeypatch):
+    from desktop_app.gui.pages.compliance import KindSettingsDialog
+
+    p = CompliancePage(app_ctx)
+    qtbot.addWidget(p)
+    p.show()
+    wait_ops()
+
+    def lecture_monthly(dlg):
+        for kind, unit, _times, _required in dlg.rows:
+            if kind == r.PARTY_LECTURE:
+                unit.setCurrentIndex(unit.findData("month"))
+        dlg.accept()
+        return dlg.result()
+
+    monkeypatch.setattr(KindSettingsDialog, "exec", lecture_monthly)
+    p.edit_settings()
+    wait_ops()
+    p.refresh()
+    wait_ops()
+    assert p.grid.rules[r.PARTY_LECTURE].unit == "month"
+    assert len(p.grid.cells[(community[0], r.PARTY_LECTURE)]) == 12
+
+
+# ---------------------------------------------------------------- 民主评议
+
+def test_evaluation_grid_keyboard_save_and_reload(qtbot, app_ctx, community, wait_ops):
+    branch, _group, ids = community
+    p = EvaluationsPage(app_ctx)
+    qtbot.addWidget(p)
+    p.show()
+    wait_ops()
+    p.year.setValue(2025)
+    wait_ops()
+    assert p.table.rowCount() == len(NAMES)
+    p.table.setCurrentCell(0, COL_GRADE)
+    qtbot.keyClick(p.table, Qt.Key.Key_1)  # 优秀, moves on
+    qtbot.keyClick(p.table, Qt.Key.Key_4)  # 不合格
+    p.table.item(1, 5).setText("长期不参加组织生活")
+    p.fill_blank()
+    assert p.counts() == {"优秀": 1, "合格": 4, "基本合格": 0, "不合格": 1, "": 0}
+    p.save()
+    wait_ops()
+    saved = {x.name: (x.grade, x.notes) for x in evaluations.grid(app_ctx.db, branch, 2025)}
+    assert saved[NAMES[0]] == ("优秀", "")
+    assert saved[NAMES[1]] == ("不合格", "长期不参加组织生活")
+    assert "新增 6 人" in p.message.text()
+    p.year.setValue(2024)
+    wait_ops()
+    assert p.counts()[""] == len(NAMES)
+    p.year.setValue(2025)
+    wait_ops()
+    assert p.counts()["优秀"] == 1
