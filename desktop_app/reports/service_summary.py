@@ -1,0 +1,149 @@
+"""服务群众工作月报: per grid, what residents raised in the month and what was done about it.
+
+Page one: the counts per grid (visits, problems raised / solved / still open,
+wishes, projects, mediation). Then, per grid, the problems raised in the month
+with how each was handled, so the numbers can be checked line by line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+
+from desktop_app.domain import service_flow as flow
+from desktop_app.domain.money import format_yuan
+from desktop_app.reports.base import (
+    A4_LANDSCAPE, CELL_LEADING, Column, ReportRenderer, chunked_table, iso_date, rich,
+)
+from desktop_app.services.service_stats import GridStats, ServiceSummary
+from desktop_app.services.visits import VisitRow
+
+COUNT_COLUMNS: tuple[Column, ...] = (
+    Column("网格", 110),
+    Column("走访", 34, "CENTER"),
+    Column("反映问题", 44, "CENTER"),
+    Column("已解决", 40, "CENTER"),
+    Column("无需处理", 44, "CENTER"),
+    Column("解决率", 40, "CENTER"),
+    Column("月末未办结", 50, "CENTER"),
+    Column("其中逾期", 44, "CENTER"),
+    Column("心愿发布", 44, "CENTER"),
+    Column("心愿认领", 44, "CENTER"),
+    Column("心愿实现", 44, "CENTER"),
+    Column("项目启动", 44, "CENTER"),
+    Column("项目完成", 44, "CENTER"),
+    Column("项目逾期", 44, "CENTER"),
+    Column("调解受理", 44, "CENTER"),
+    Column("调解结案", 44, "CENTER"),
+)
+
+ITEM_COLUMNS: tuple[Column, ...] = (
+    Column("序号", 26, "CENTER"),
+    Column("日期", 58, "CENTER"),
+    Column("对象", 52),
+    Column("住址 / 地点", 110),
+    Column("类别", 46, "CENTER"),
+    Column("反映问题", 200),
+    Column("状态", 46, "CENTER"),
+    Column("办理情况", 210),
+)
+
+
+def count_row(g: GridStats) -> list[str]:
+    def n(v: int) -> str:
+        return str(v) if v else "0"
+
+    return [g.label, n(g.visits), n(g.raised), n(g.solved), n(g.no_action), g.solve_rate, n(g.open_at_end),
+            n(g.overdue_at_end), n(g.wishes_posted), n(g.wishes_claimed), n(g.wishes_fulfilled),
+            n(g.projects_started), n(g.projects_completed), n(g.projects_overdue), n(g.cases_received),
+            n(g.cases_closed)]
+
+
+def item_row(seq: int, r: VisitRow) -> list[str]:
+    if r.follow_state in flow.CLOSED_STATES:
+        handled = f"{r.resolved_by} {iso_date(r.resolved_on)}：{r.resolution}"
+    else:
+        handled = "、".join(p for p in (f"责任人 {r.handler}" if r.handler else "",
+                                        f"期限 {iso_date(r.due_date)}" if r.due_date else "",
+                                        "已逾期" if r.overdue else "") if p)
+    return [str(seq), iso_date(r.visit_date), r.visitee, r.address, r.category, r.content, r.follow_state, handled]
+
+
+def headline(total: GridStats) -> str:
+    parts = [f"走访 {total.visits} 次", f"群众反映问题 {total.raised} 件", f"办结 {total.solved} 件"]
+    if total.open_at_end:
+        parts.append(f"月末尚有 {total.open_at_end} 件在办（逾期 {total.overdue_at_end} 件）")
+    parts.append(f"实现微心愿 {total.wishes_fulfilled} 个（约 {format_yuan(total.wish_value_fen)} 元）")
+    parts.append(f"完成微实事项目 {total.projects_completed} 个")
+    if total.cases_received or total.cases_closed:
+        parts.append(f"受理矛盾纠纷 {total.cases_received} 件、结案 {total.cases_closed} 件（调解成功 {total.cases_success} 件）")
+    return "；".join(parts) + "。"
+
+
+class ServiceSummaryReport(ReportRenderer):
+    title = "服务群众工作月报"
+    pagesize = A4_LANDSCAPE
+
+    def __init__(self, center_name: str, summary: ServiceSummary, items: dict[str, Sequence[VisitRow]],
+                 **kwargs) -> None:
+        """`items`: grid label (as in summary.rows) -> problems raised in the period, in date order."""
+        super().__init__(center_name, **kwargs)
+        self.summary, self.items = summary, items
+
+    def build_story(self) -> list[Flowable]:
+        assert self.styles is not None and self.font is not None
+        st, font = self.styles, self.font
+        sm = self.summary
+        story: list[Flowable] = [
+            Paragraph(rich(f"{self.center_name}{sm.period.label}{self.title}", font), st["Title"]),
+            Paragraph(rich(f"统计期间：{iso_date(sm.period.start)} 至 {iso_date(sm.period.end)}", font), st["Subtitle"]),
+            Paragraph(rich(headline(sm.total), font), st["Normal"]),
+            Paragraph(rich("各网格情况", font), st["Heading"]),
+        ]
+        rows = [count_row(g) for g in sm.rows]
+        if len(sm.rows) != 1:
+            rows.append(count_row(sm.total))
+        story.extend(chunked_table(COUNT_COLUMNS, rows, st, font, self.frame_width))
+        heading = st["Heading"]
+        keep = heading.leading + heading.spaceBefore + heading.spaceAfter + 4 * (CELL_LEADING + 6)
+        for g in sm.rows:
+            items = list(self.items.get(g.label, ()))
+            if not items:
+                continue
+            story.append(CondPageBreak(keep))
+            cats = sm.by_category.get(g.label, {})
+            by_cat = "，".join(f"{c} {n} 件" for c, n in cats.items())
+            story.append(Paragraph(rich(f"{g.label}：群众反映问题及办理情况（{len(items)} 件{'：' + by_cat if by_cat else ''}）",
+                                        font), heading))
+            story.extend(chunked_table(ITEM_COLUMNS, [item_row(i, r) for i, r in enumerate(items, start=1)],
+                                       st, font, self.frame_width))
+        return story
+
+
+def render_service_summary(center_name: str, summary: ServiceSummary, items: dict[str, Sequence[VisitRow]],
+                           out: Path | None = None, printed_on: date | None = None, *,
+                           font_path: str | None = None, progress: Callable[[int], None] | None = None) -> bytes:
+    return ServiceSummaryReport(center_name, summary, items, printed_on=printed_on, font_path=font_path,
+                                progress=progress).render_to(out)
+
+
+def service_summary_pdf(db, out: Path, year: int, month: int, grid_id: str | None = None,
+                        today: date | None = None, progress: Callable[[int], None] | None = None) -> ServiceSummary:
+    """The monthly summary of one month (one grid or all), fetched through the services."""
+    from desktop_app.reports.visit import center_name_of
+    from desktop_app.services import service_stats, visits
+
+    today = today or date.today()
+    sm = service_stats.monthly(db, year, month, grid_id)
+    raised = [r for r in visits.list_visits(
+        db, visits.VisitFilter(grid_id=grid_id, date_from=sm.period.start, date_to=sm.period.end),
+        today, oldest_first=True) if r.raised_issue]
+    labels = {g.grid_id: g.label for g in sm.rows}
+    items: dict[str, list[VisitRow]] = {}
+    for r in raised:
+        items.setdefault(labels.get(r.grid_id, r.grid_name), []).append(r)
+    render_service_summary(center_name_of(db), sm, items, out, today, progress=progress)
+    return sm

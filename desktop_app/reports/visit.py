@@ -1,0 +1,261 @@
+"""走访记录表: the register of visits for a period (A4 landscape), and one visit as a filed form.
+
+Plain data in (VisitRow / VisitDetail from services.visits), PDF out. The
+`*_pdf(db, …)` helpers fetch that data through the services for the CLI and
+the GUI, so both print the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
+
+from desktop_app.domain import service_flow as flow
+from desktop_app.reports.base import (
+    A4_LANDSCAPE, A4_PORTRAIT, CELL_FONT_SIZE, CELL_LEADING, GRID_COLOR, HEADER_FILL, Column,
+    ReportRenderer, chinese_date, chunked_table, iso_date, rich,
+)
+from desktop_app.reports.fonts import FontInfo
+from desktop_app.services.visits import VisitDetail, VisitRow
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a printed list covers, for its subtitle."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    grid_name: str = ""
+
+    def text(self) -> str:
+        parts = []
+        if self.date_from and self.date_to:
+            parts.append(f"{chinese_date(self.date_from)} 至 {chinese_date(self.date_to)}")
+        elif self.date_from:
+            parts.append(f"{chinese_date(self.date_from)} 起")
+        elif self.date_to:
+            parts.append(f"截至 {chinese_date(self.date_to)}")
+        if self.grid_name:
+            parts.append(self.grid_name)
+        return "　".join(parts)
+
+
+def form_table(rows: Sequence[Sequence[str]], widths: Sequence[float], styles, font: FontInfo,
+               label_cols: Sequence[int] = (0,), min_heights: dict[int, float] | None = None) -> Table:
+    """A bordered form: label cells shaded, value cells wrapping Chinese text.
+
+    An empty string after a value cell means "this value spans over here too".
+    `min_heights` gives rows room to write in by hand; a longer text still grows the row.
+    """
+    pad = 4
+    body: list[list] = []
+    commands: list[tuple] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID_COLOR),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONT", (0, 0), (-1, -1), font.name, CELL_FONT_SIZE, CELL_LEADING),
+        ("TOPPADDING", (0, 0), (-1, -1), pad),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+    ]
+    heights: list[float | None] = []
+    for r, row in enumerate(rows):
+        cells: list = []
+        tallest = 0.0
+        c = 0
+        while c < len(row):
+            text = row[c]
+            is_label = c in label_cols
+            end = c
+            if not is_label:  # a value spans the blank cells after it
+                while end + 1 < len(row) and row[end + 1] == "":
+                    end += 1
+            style = styles["CellCenter"] if is_label else styles["Cell"]
+            para = Paragraph(rich(text, font), style) if text else ""
+            if para:
+                width = sum(widths[c:end + 1]) - 6
+                tallest = max(tallest, para.wrap(width, 10_000)[1])
+            cells.append(para)
+            cells.extend([""] * (end - c))
+            if end > c:
+                commands.append(("SPAN", (c, r), (end, r)))
+            if is_label:
+                commands.append(("BACKGROUND", (c, r), (c, r), HEADER_FILL))
+            c = end + 1
+        body.append(cells)
+        wanted = (min_heights or {}).get(r)
+        if wanted and tallest + 2 * pad < wanted:
+            heights.append(wanted)
+            commands += [("VALIGN", (c, r), (c, r), "TOP") for c in range(len(row)) if c not in label_cols]
+        else:
+            heights.append(None)
+    return Table(body, colWidths=list(widths), rowHeights=heights, style=commands)
+
+
+REGISTER_COLUMNS: tuple[Column, ...] = (
+    Column("序号", 26, "CENTER"),
+    Column("日期", 58, "CENTER"),
+    Column("形式", 42, "CENTER"),
+    Column("走访对象", 52),
+    Column("住址 / 地点", 98),
+    Column("走访人", 70),
+    Column("类别", 42, "CENTER"),
+    Column("反映问题", 160),
+    Column("办理情况", 150),
+    Column("办结期限", 58, "CENTER"),
+)
+
+
+def _handling(row: VisitRow) -> str:
+    if not row.raised_issue:
+        return "未反映需跟进的问题"
+    if row.follow_state in flow.CLOSED_STATES:
+        when = f"{row.resolved_on.month}月{row.resolved_on.day}日" if row.resolved_on else ""
+        return f"{row.follow_state}（{row.resolved_by} {when}）：{row.resolution}"
+    text = row.follow_state
+    if row.handler:
+        text += f"，责任人 {row.handler}"
+    if row.overdue:
+        text += "，已逾期"
+    return text
+
+
+def register_row(seq: int, row: VisitRow) -> list[str]:
+    return [
+        str(seq), iso_date(row.visit_date), row.form, row.visitee, row.address, row.visitors,
+        row.category, row.content, _handling(row), iso_date(row.due_date) if row.raised_issue else "",
+    ]
+
+
+def register_summary(rows: Sequence[VisitRow]) -> str:
+    raised = [r for r in rows if r.raised_issue]
+    solved = sum(1 for r in raised if r.follow_state == flow.SOLVED)
+    open_ = sum(1 for r in raised if r.follow_state in flow.OPEN_STATES)
+    overdue = sum(1 for r in raised if r.overdue)
+    text = f"共走访 {len(rows)} 次，反映问题 {len(raised)} 件，已解决 {solved} 件，办理中 {open_} 件"
+    return text + (f"（逾期 {overdue} 件）" if overdue else "")
+
+
+class VisitRegisterReport(ReportRenderer):
+    title = "走访记录表"
+    pagesize = A4_LANDSCAPE
+
+    def __init__(self, center_name: str, rows: Sequence[VisitRow], scope: Scope = Scope(), **kwargs) -> None:
+        super().__init__(center_name, **kwargs)
+        self.rows, self.scope = list(rows), scope
+
+    def build_story(self) -> list[Flowable]:
+        assert self.styles is not None and self.font is not None
+        st, font = self.styles, self.font
+        story: list[Flowable] = [Paragraph(rich(f"{self.center_name}{self.title}", font), st["Title"])]
+        sub = "　".join(p for p in (self.scope.text(), register_summary(self.rows)) if p)
+        story.append(Paragraph(rich(sub, font), st["Subtitle"]))
+        if not self.rows:
+            story.append(Paragraph(rich("此期间没有走访记录。", font), st["Normal"]))
+            return story
+        body = [register_row(i, r) for i, r in enumerate(self.rows, start=1)]
+        story.extend(chunked_table(REGISTER_COLUMNS, body, st, font, self.frame_width))
+        return story
+
+
+class VisitFormReport(ReportRenderer):
+    """One visit per page, as a form to file or to have the visited resident sign."""
+
+    title = "走访记录表"
+    pagesize = A4_PORTRAIT
+
+    def __init__(self, center_name: str, visits: Sequence[VisitDetail], **kwargs) -> None:
+        super().__init__(center_name, **kwargs)
+        self.visits = list(visits)
+
+    def _one(self, v: VisitDetail) -> list[Flowable]:
+        assert self.styles is not None and self.font is not None
+        st, font = self.styles, self.font
+        w = self.frame_width
+        widths = [w * 0.15, w * 0.35, w * 0.15, w * 0.35]
+        closed = v.follow_state in flow.CLOSED_STATES
+        history = "\n".join(
+            f"{h.on_date.isoformat()} {h.to_state}{('（' + h.by + '）') if h.by else ''}{('：' + h.note) if h.note and h.note != '登记' else ''}"
+            for h in v.history
+        )
+        rows = [
+            ["走访日期", chinese_date(v.visit_date), "走访形式", v.form],
+            ["走访对象", v.visitee_name or "", "所属网格", v.grid_name],
+            ["住址 / 地点", v.address or v.place, "", ""],
+            ["走访人", "、".join(v.visitor_names), "", ""],
+            ["问题类别", v.category or "（无）", "办结期限", iso_date(v.due_date)],
+            ["反映问题", v.content or "走访中未反映需要跟进的问题", "", ""],
+            ["办理状态", v.follow_state, "责任人", v.handler],
+            ["办理情况", v.resolution if closed else "", "", ""],
+            ["办理人", v.resolved_by if closed else "", "办结日期", iso_date(v.resolved_on) if closed else ""],
+            ["办理经过", history, "", ""],
+            ["备注", v.notes, "", ""],
+        ]
+        heights = {5: 42 * mm, 7: 30 * mm, 9: 28 * mm}
+        story: list[Flowable] = [
+            Paragraph(rich(f"{self.center_name}{self.title}", font), st["Title"]),
+            Spacer(1, 4 * mm),
+            form_table(rows, widths, st, font, label_cols=(0, 2), min_heights=heights),
+            Spacer(1, 10 * mm),
+            Paragraph(rich("被走访人（签字）：＿＿＿＿＿＿＿＿　　走访人（签字）：＿＿＿＿＿＿＿＿　　"
+                           "记录人：" + (v.recorder or "＿＿＿＿＿＿"), font), st["Normal"]),
+        ]
+        return story
+
+    def build_story(self) -> list[Flowable]:
+        assert self.styles is not None and self.font is not None
+        story: list[Flowable] = []
+        for i, v in enumerate(self.visits):
+            if i:
+                story.append(PageBreak())
+            story.extend(self._one(v))
+        if not story:
+            story.append(Paragraph(rich("没有要打印的走访记录。", self.font), self.styles["Normal"]))
+        return story
+
+
+def render_visit_register(center_name: str, rows: Sequence[VisitRow], out: Path | None = None,
+                          scope: Scope = Scope(), printed_on: date | None = None, *,
+                          font_path: str | None = None, progress: Callable[[int], None] | None = None) -> bytes:
+    report = VisitRegisterReport(center_name, rows, scope, printed_on=printed_on, font_path=font_path,
+                                 progress=progress)
+    return report.render_to(out)
+
+
+def render_visit_forms(center_name: str, visits: Sequence[VisitDetail], out: Path | None = None,
+                       printed_on: date | None = None, *, font_path: str | None = None,
+                       progress: Callable[[int], None] | None = None) -> bytes:
+    report = VisitFormReport(center_name, visits, printed_on=printed_on, font_path=font_path, progress=progress)
+    return report.render_to(out)
+
+
+# ---------------------------------------------------------------- fetch and print (CLI, GUI)
+
+
+def center_name_of(db) -> str:
+    from desktop_app.services.site import get_site
+
+    site = get_site(db)
+    return site.org_name if site else ""
+
+
+def visit_pdf(db, out: Path, date_from: date | None = None, date_to: date | None = None,
+              grid_id: str | None = None, visit_ids: Sequence[str] = (), today: date | None = None,
+              progress: Callable[[int], None] | None = None) -> int:
+    """Print visits: the given ones as forms, else the register of a period. Returns visits printed."""
+    from desktop_app.services import residents, visits
+
+    today = today or date.today()
+    if visit_ids:
+        details = [visits.get_visit(db, vid, today) for vid in visit_ids]
+        render_visit_forms(center_name_of(db), details, out, today, progress=progress)
+        return len(details)
+    rows = visits.list_visits(db, visits.VisitFilter(grid_id=grid_id, date_from=date_from, date_to=date_to),
+                              today, oldest_first=True)
+    grid_name = next((g.name for g in residents.grids(db) if g.id == grid_id), "") if grid_id else ""
+    render_visit_register(center_name_of(db), rows, out, Scope(date_from, date_to, grid_name), today,
+                          progress=progress)
+    return len(rows)

@@ -1,0 +1,350 @@
+"""矛盾纠纷调处: a dispute as a case — parties, sessions, outcome and agreement.
+
+A case is 调解中 until it is closed as 调解成功, 调解未成功 or 已转交; closing
+needs at least one recorded session. A closed case can be reopened with a
+reason (the agreement was not kept), which is appended to its notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from desktop_app.domain import service_flow as flow
+from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
+from desktop_app.services.residents import NO_GRID, check_grid, grid_names, like_escape, live, text_terms
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import Database
+from desktop_app.store.models import Resident
+from desktop_app.store.models_service import MediationCase, MediationParty, MediationSession
+
+PREFIX = "TJ"  # 案号 TJ2024-001
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: str
+    case_no: str
+    kind: str
+    parties: str  # 张三 与 李四
+    grid_name: str
+    received_on: date
+    mediator: str
+    sessions: int
+    state: str
+    closed_on: date | None
+    summary: str
+
+
+@dataclass(frozen=True)
+class PartyRow:
+    id: str
+    name: str
+    role: str
+    resident_id: str | None
+    phone: str
+    address: str
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: str
+    session_date: date
+    place: str
+    mediators: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class CaseDetail(CaseInput):
+    id: str = ""
+    case_no: str = ""
+    state: str = flow.MEDIATING
+    grid_name: str = ""
+    closed_on: date | None = None
+    agreement: str = ""
+    transferred_to: str = ""
+    party_rows: tuple[PartyRow, ...] = ()
+    sessions: tuple[SessionRow, ...] = ()  # oldest first
+    version: int = 0
+
+    def to_input(self) -> CaseInput:
+        return CaseInput(**{f.name: getattr(self, f.name) for f in fields(CaseInput)})
+
+
+@dataclass
+class CaseFilter:
+    text: str = ""
+    state: str | None = None
+    open_only: bool = False
+    grid_id: str | None = None
+    kind: str | None = None
+    year: int | None = None  # received in this year
+
+
+def _parties_text(names: list[str]) -> str:
+    return " 与 ".join(names)
+
+
+def _detail(s: Session, c: MediationCase) -> CaseDetail:
+    parties = s.scalars(
+        select(MediationParty).where(MediationParty.case_id == c.id, MediationParty.deleted.is_(False))
+        .order_by(MediationParty.sort_order, MediationParty.created_at)
+    ).all()
+    sessions = s.scalars(
+        select(MediationSession).where(MediationSession.case_id == c.id, MediationSession.deleted.is_(False))
+        .order_by(MediationSession.session_date, MediationSession.created_at)
+    ).all()
+    return CaseDetail(
+        kind=c.kind, summary=c.summary, received_on=c.received_on, source=c.source, mediator=c.mediator,
+        grid_id=c.grid_id, notes=c.notes,
+        parties=tuple(PartyInput(p.name, p.role, p.resident_id, p.phone, p.address) for p in parties),
+        id=c.id, case_no=c.case_no, state=c.state, grid_name=grid_names(s).get(c.grid_id or "", NO_GRID),
+        closed_on=c.closed_on, agreement=c.agreement, transferred_to=c.transferred_to,
+        party_rows=tuple(PartyRow(p.id, p.name, p.role, p.resident_id, p.phone, p.address) for p in parties),
+        sessions=tuple(SessionRow(x.id, x.session_date, x.place, x.mediators, x.notes) for x in sessions),
+        version=c.version,
+    )
+
+
+def _conditions(flt: CaseFilter) -> list[ColumnElement]:
+    c: list[ColumnElement] = [MediationCase.deleted.is_(False)]
+    if flt.state:
+        c.append(MediationCase.state == flt.state)
+    if flt.open_only:
+        c.append(MediationCase.state == flow.MEDIATING)
+    if flt.grid_id:
+        c.append(MediationCase.grid_id == flt.grid_id)
+    if flt.kind:
+        c.append(MediationCase.kind == flt.kind)
+    if flt.year:
+        c.append(MediationCase.received_on.between(date(flt.year, 1, 1), date(flt.year, 12, 31)))
+    for term in text_terms(flt.text):
+        t = like_escape(term)
+        parties = select(MediationParty.case_id).where(
+            MediationParty.deleted.is_(False), MediationParty.name.like(f"%{t}%", escape="\\"))
+        c.append(or_(
+            MediationCase.case_no.like(f"%{t}%", escape="\\"), MediationCase.summary.like(f"%{t}%", escape="\\"),
+            MediationCase.kind.like(f"%{t}%", escape="\\"), MediationCase.mediator.like(f"%{t}%", escape="\\"),
+            MediationCase.id.in_(parties),
+        ))
+    return c
+
+
+def list_cases(db: Database, flt: CaseFilter | None = None) -> list[CaseRow]:
+    """Cases matching `flt`: open ones first, then by receipt date, newest first."""
+    flt = flt or CaseFilter()
+    q = select(MediationCase).where(*_conditions(flt)).order_by(
+        MediationCase.state != flow.MEDIATING, MediationCase.received_on.desc(), MediationCase.case_no.desc())
+    with db.session() as s:
+        cases = list(s.scalars(q))
+        ids = [c.id for c in cases]
+        names: dict[str, list[str]] = {}
+        sessions: dict[str, int] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for cid, name in s.execute(
+                select(MediationParty.case_id, MediationParty.name)
+                .where(MediationParty.case_id.in_(chunk), MediationParty.deleted.is_(False))
+                .order_by(MediationParty.sort_order, MediationParty.created_at)
+            ):
+                names.setdefault(cid, []).append(name)
+            sessions.update(s.execute(
+                select(MediationSession.case_id, func.count())
+                .where(MediationSession.case_id.in_(chunk), MediationSession.deleted.is_(False))
+                .group_by(MediationSession.case_id)
+            ).all())
+        grids = grid_names(s)
+        return [
+            CaseRow(c.id, c.case_no, c.kind, _parties_text(names.get(c.id, [])), grids.get(c.grid_id or "", NO_GRID),
+                    c.received_on, c.mediator, sessions.get(c.id, 0), c.state, c.closed_on, c.summary)
+            for c in cases
+        ]
+
+
+def get_case(db: Database, case_id: str) -> CaseDetail:
+    with db.session() as s:
+        return _detail(s, live(s, MediationCase, case_id, "调解案件"))
+
+
+def case_id_by_no(db: Database, case_no: str) -> str:
+    """A case's id from its printed number (TJ2024-001), for the CLI."""
+    with db.session() as s:
+        found = s.scalar(select(MediationCase.id).where(
+            MediationCase.case_no == case_no.strip(), MediationCase.deleted.is_(False)))
+    if found is None:
+        raise ValidationError("案号", f"没有案号为“{case_no}”的调解案件")
+    return found
+
+
+def _set_parties(s: Session, c: MediationCase, parties: tuple[PartyInput, ...]) -> None:
+    """Replace the case's parties (tombstoning removed ones, keeping unchanged rows as they are)."""
+    current = list(s.scalars(select(MediationParty).where(
+        MediationParty.case_id == c.id, MediationParty.deleted.is_(False))))
+    by_key = {(p.name, p.role): p for p in current}
+    keep: set[str] = set()
+    for order, p in enumerate(parties, start=1):
+        if p.resident_id:
+            r = s.get(Resident, p.resident_id)
+            if r is None or r.deleted:
+                raise ValidationError("当事人", f"{p.name}：所选居民不存在或已删除")
+        row = by_key.get((p.name, p.role))
+        if row is None or row.id in keep:
+            row = MediationParty(case_id=c.id, name=p.name, role=p.role)
+            s.add(row)
+        values = {"resident_id": p.resident_id, "phone": p.phone, "address": p.address, "sort_order": order}
+        for key, value in values.items():
+            if getattr(row, key) != value:
+                setattr(row, key, value)
+        s.flush()
+        keep.add(row.id)
+    for row in current:
+        if row.id not in keep:
+            row.deleted = True
+
+
+def create_case(db: Database, inp: CaseInput, today: date | None = None) -> CaseDetail:
+    today = today or date.today()
+    clean = flow.check_case(inp, today)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        year = clean.received_on.year
+        taken = s.scalars(select(MediationCase.case_no).where(MediationCase.case_no.like(f"{PREFIX}{year}-%")))
+        c = MediationCase(
+            case_no=flow.next_number(PREFIX, year, taken), kind=clean.kind, summary=clean.summary,
+            received_on=clean.received_on, source=clean.source, mediator=clean.mediator,
+            grid_id=check_grid(s, clean.grid_id), state=flow.MEDIATING, agreement="", transferred_to="",
+            notes=clean.notes,
+        )
+        s.add(c)
+        s.flush()
+        _set_parties(s, c, clean.parties)
+        s.flush()
+        detail = _detail(s, c)
+        uow.commit()
+        return detail
+
+
+def update_case(db: Database, case_id: str, inp: CaseInput, today: date | None = None) -> CaseDetail:
+    today = today or date.today()
+    clean = flow.check_case(inp, today)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        c = live(s, MediationCase, case_id, "调解案件")
+        first = s.scalar(select(func.min(MediationSession.session_date)).where(
+            MediationSession.case_id == c.id, MediationSession.deleted.is_(False)))
+        if first is not None and clean.received_on > first:
+            raise ValidationError("受理日期", f"不能晚于第一次调解（{first.isoformat()}）")
+        values = {
+            "kind": clean.kind, "summary": clean.summary, "received_on": clean.received_on,
+            "source": clean.source, "mediator": clean.mediator, "grid_id": check_grid(s, clean.grid_id),
+            "notes": clean.notes,
+        }
+        for key, new in values.items():
+            if getattr(c, key) != new:
+                setattr(c, key, new)
+        _set_parties(s, c, clean.parties)
+        s.flush()
+        detail = _detail(s, c)
+        uow.commit()
+        return detail
+
+
+def add_session(db: Database, case_id: str, inp: SessionInput, today: date | None = None) -> CaseDetail:
+    """Record one mediation session (date, place, mediators, what happened)."""
+    today = today or date.today()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        c = live(s, MediationCase, case_id, "调解案件")
+        if c.state != flow.MEDIATING:
+            raise ValidationError("调解记录", f"案件已“{c.state}”，如需继续调解请先重新打开")
+        clean = flow.check_session(inp, c.received_on, today)
+        s.add(MediationSession(case_id=c.id, session_date=clean.session_date, place=clean.place,
+                               mediators=clean.mediators, notes=clean.notes))
+        s.flush()
+        detail = _detail(s, c)
+        uow.commit()
+        return detail
+
+
+def update_session(db: Database, session_id: str, inp: SessionInput, today: date | None = None) -> CaseDetail:
+    today = today or date.today()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        x = live(s, MediationSession, session_id, "调解记录")
+        c = live(s, MediationCase, x.case_id, "调解案件")
+        clean = flow.check_session(inp, c.received_on, today)
+        if c.closed_on and clean.session_date > c.closed_on:
+            raise ValidationError("调解日期", f"不能晚于结案日期（{c.closed_on.isoformat()}）")
+        for key in ("session_date", "place", "mediators", "notes"):
+            if getattr(x, key) != getattr(clean, key):
+                setattr(x, key, getattr(clean, key))
+        s.flush()
+        detail = _detail(s, c)
+        uow.commit()
+        return detail
+
+
+def delete_session(db: Database, session_id: str) -> CaseDetail:
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        x = live(s, MediationSession, session_id, "调解记录")
+        c = live(s, MediationCase, x.case_id, "调解案件")
+        if c.state != flow.MEDIATING:
+            raise ValidationError("调解记录", "已结案的案件不能删除调解记录，请先重新打开")
+        x.deleted = True
+        s.flush()
+        detail = _detail(s, c)
+        uow.commit()
+        return detail
+
+
+def close_case(
+    db: Database, case_id: str, outcome: str, closed_on: date | None, agreement: str = "",
+    transferred_to: str = "", today: date | None = None,
+) -> CaseDetail:
+    """调解成功 (with the agreement), 调解未成功, or 已转交 (to whom)."""
+    today = today or date.today()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        c = live(s, MediationCase, case_id, "调解案件")
+        last = s.scalar(select(func.max(MediationSession.session_date)).where(
+            MediationSession.case_id == c.id, MediationSession.deleted.is_(False)))
+        step = flow.check_outcome(c.state, outcome, closed_on, c.received_on, last, today, agreement, transferred_to)
+        c.state, c.closed_on, c.agreement, c.transferred_to = step.outcome, step.closed_on, step.agreement, step.transferred_to
+        s.flush()
+        detail = _detail(s, c)
+        uow.commit()
+        return detail
+
+
+def reopen_case(db: Database, case_id: str, reason: str, today: date | None = None) -> CaseDetail:
+    today = today or date.today()
+    reason = flow.required(reason, "重新调解原因", "请写明为什么重新调解", 500)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        c = live(s, MediationCase, case_id, "调解案件")
+        if c.state == flow.MEDIATING:
+            raise ValidationError("调解结果", "案件正在调解中")
+        c.notes = "\n".join(p for p in (c.notes, f"{today.isoformat()} 重新调解（原结果：{c.state}）：{reason}") if p)
+        c.state, c.closed_on = flow.MEDIATING, None
+        s.flush()
+        detail = _detail(s, c)
+        uow.commit()
+        return detail
+
+
+def delete_case(db: Database, case_id: str) -> None:
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        c = live(s, MediationCase, case_id, "调解案件")
+        for model in (MediationParty, MediationSession):
+            for row in s.scalars(select(model).where(model.case_id == c.id, model.deleted.is_(False))):
+                row.deleted = True
+        c.deleted = True
+        uow.commit()

@@ -1,0 +1,443 @@
+"""微实事 / 项目清单: projects with an owner (项目经理), residents concerned, milestones, budget and cost.
+
+Budget and actual cost are integer fen. The actual cost is typed in here;
+the ledger books its entries against a project through LedgerEntry.project_id
+(this project's id), so once the ledger service offers a project's entries,
+detail_of() is the one place that adds their ids and sum to ProjectDetail.
+
+Completing a project closes the visits that were turned into it or joined to
+it (services.visits.close_for_project), so "problems solved" counts them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from desktop_app.domain import service_flow as flow
+from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
+from desktop_app.services import visits as visit_service
+from desktop_app.services.residents import (
+    check_grid, grid_names, like_escape, live, resident_place, text_terms,
+)
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import Database
+from desktop_app.store.models import Member
+from desktop_app.store.models_service import Project, ProjectMilestone, ProjectResident, Visit
+
+PREFIX = "XM"  # 项目编号 XM2024-001
+COMMUNITY_WIDE = "全社区"
+
+# ---------------------------------------------------------------- value types
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    id: str
+    project_no: str
+    name: str
+    category: str
+    grid_id: str | None
+    grid_name: str
+    owner_name: str
+    budget_fen: int
+    actual_cost_fen: int
+    start_date: date | None
+    deadline: date | None
+    completed_on: date | None
+    status: str
+    overdue: bool
+    milestones_done: int
+    milestones_total: int
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    id: str
+    title: str
+    due_date: date | None
+    done_on: date | None
+    note: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class ConcernedRow:
+    id: str
+    resident_id: str | None
+    household_id: str | None
+    name: str
+    note: str
+
+
+@dataclass(frozen=True)
+class LinkedVisit:
+    id: str
+    visit_date: date
+    visitee: str
+    content: str
+    follow_state: str
+
+
+@dataclass(frozen=True)
+class ProjectDetail(ProjectInput):
+    id: str = ""
+    project_no: str = ""
+    status: str = flow.PROJECT_PLANNED
+    status_note: str = ""
+    completed_on: date | None = None
+    grid_name: str = ""
+    overdue: bool = False
+    milestones: tuple[MilestoneRow, ...] = ()
+    concerned: tuple[ConcernedRow, ...] = ()
+    visits: tuple[LinkedVisit, ...] = ()
+    version: int = 0
+    updated_at: datetime | None = None
+
+    def to_input(self) -> ProjectInput:
+        return ProjectInput(**{f.name: getattr(self, f.name) for f in fields(ProjectInput)})
+
+
+@dataclass
+class ProjectFilter:
+    text: str = ""
+    status: str | None = None
+    open_only: bool = False  # 待启动 or 实施中
+    overdue_only: bool = False
+    category: str | None = None
+    grid_id: str | None = None
+    completed_from: date | None = None
+    completed_to: date | None = None
+    year: int | None = None  # started, due or completed in this year
+
+
+# ---------------------------------------------------------------- session-level helpers (also used by visits)
+
+
+def new_project(s: Session, clean: ProjectInput, today: date) -> Project:
+    """Insert a checked project as 待启动 (实施中 when its start date has come)."""
+    grid = check_grid(s, clean.grid_id)
+    owner_id = _check_owner(s, clean.owner_member_id)
+    year = (clean.start_date or today).year
+    taken = s.scalars(select(Project.project_no).where(Project.project_no.like(f"{PREFIX}{year}-%")))
+    started = clean.start_date is not None and clean.start_date <= today
+    p = Project(
+        project_no=flow.next_number(PREFIX, year, taken),
+        **{f.name: getattr(clean, f.name) for f in fields(ProjectInput) if f.name not in ("grid_id", "owner_member_id")},
+        grid_id=grid, owner_member_id=owner_id,
+        status=flow.PROJECT_ACTIVE if started else flow.PROJECT_PLANNED, status_note="",
+    )
+    s.add(p)
+    s.flush()
+    return p
+
+
+def add_concerned(s: Session, p: Project, resident_id: str | None, household_id: str | None,
+                  name: str, note: str = "") -> ProjectResident:
+    if resident_id or household_id:
+        resident, household, _grid, found = resident_place(s, resident_id, household_id)
+        resident_id = resident.id if resident else None
+        household_id = household.id if household else None
+        name = name or found
+    name = flow.required(name, "涉及居民", "请选择居民或填写姓名", 60)
+    row = ProjectResident(project_id=p.id, resident_id=resident_id, household_id=household_id,
+                          name=name, note=flow.optional(note, "诉求说明", 200))
+    s.add(row)
+    return row
+
+
+def _check_owner(s: Session, member_id: str | None) -> str | None:
+    if not member_id:
+        return None
+    m = s.get(Member, member_id)
+    if m is None or m.deleted:
+        raise ValidationError("项目经理", "所选党员不存在或已删除")
+    return m.id
+
+
+def detail_of(s: Session, p: Project, today: date) -> ProjectDetail:
+    milestones = s.scalars(
+        select(ProjectMilestone).where(ProjectMilestone.project_id == p.id, ProjectMilestone.deleted.is_(False))
+        .order_by(ProjectMilestone.sort_order, ProjectMilestone.created_at)
+    ).all()
+    concerned = s.scalars(
+        select(ProjectResident).where(ProjectResident.project_id == p.id, ProjectResident.deleted.is_(False))
+        .order_by(ProjectResident.created_at)
+    ).all()
+    visits = s.scalars(
+        select(Visit).where(Visit.project_id == p.id, Visit.deleted.is_(False)).order_by(Visit.visit_date)
+    ).all()
+    return ProjectDetail(
+        **{f.name: getattr(p, f.name) for f in fields(ProjectInput)},
+        id=p.id, project_no=p.project_no, status=p.status, status_note=p.status_note,
+        completed_on=p.completed_on, grid_name=grid_names(s).get(p.grid_id or "", COMMUNITY_WIDE),
+        overdue=flow.is_project_overdue(p.status, p.deadline, today),
+        milestones=tuple(
+            MilestoneRow(m.id, m.title, m.due_date, m.done_on, m.note,
+                         m.done_on is None and m.due_date is not None and m.due_date < today)
+            for m in milestones
+        ),
+        concerned=tuple(ConcernedRow(c.id, c.resident_id, c.household_id, c.name, c.note) for c in concerned),
+        visits=tuple(LinkedVisit(v.id, v.visit_date, v.visitee_name or v.place, v.content, v.follow_state)
+                     for v in visits),
+        version=p.version, updated_at=p.updated_at,
+    )
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _conditions(flt: ProjectFilter, today: date) -> list[ColumnElement]:
+    c: list[ColumnElement] = [Project.deleted.is_(False)]
+    if flt.status:
+        c.append(Project.status == flt.status)
+    if flt.open_only or flt.overdue_only:
+        c.append(Project.status.in_(flow.PROJECT_OPEN))
+    if flt.overdue_only:
+        c.append(Project.deadline < today)
+    if flt.category:
+        c.append(Project.category == flt.category)
+    if flt.grid_id:
+        c.append(Project.grid_id == flt.grid_id)
+    if flt.completed_from:
+        c.append(Project.completed_on >= flt.completed_from)
+    if flt.completed_to:
+        c.append(Project.completed_on <= flt.completed_to)
+    if flt.year:
+        first, last = date(flt.year, 1, 1), date(flt.year, 12, 31)
+        c.append(or_(Project.start_date.between(first, last), Project.deadline.between(first, last),
+                     Project.completed_on.between(first, last)))
+    for term in text_terms(flt.text):
+        t = like_escape(term)
+        c.append(or_(*(col.like(f"%{t}%", escape="\\") for col in (
+            Project.name, Project.project_no, Project.owner_name, Project.description, Project.category))))
+    return c
+
+
+def list_projects(db: Database, flt: ProjectFilter | None = None, today: date | None = None) -> list[ProjectRow]:
+    """Projects matching `flt`: open ones by deadline first, then the finished ones, latest first."""
+    flt = flt or ProjectFilter()
+    today = today or date.today()
+    q = select(Project).where(*_conditions(flt, today)).order_by(
+        Project.status.not_in(flow.PROJECT_OPEN), Project.deadline.is_(None), Project.deadline,
+        Project.completed_on.desc(), Project.project_no,
+    )
+    with db.session() as s:
+        found = list(s.scalars(q))
+        counts: dict[str, tuple[int, int]] = {}
+        ids = [p.id for p in found]
+        for start in range(0, len(ids), 500):
+            for pid, total, done in s.execute(
+                select(ProjectMilestone.project_id, func.count(), func.count(ProjectMilestone.done_on))
+                .where(ProjectMilestone.project_id.in_(ids[start:start + 500]), ProjectMilestone.deleted.is_(False))
+                .group_by(ProjectMilestone.project_id)
+            ):
+                counts[pid] = (done, total)
+        names = grid_names(s)
+        return [
+            ProjectRow(
+                id=p.id, project_no=p.project_no, name=p.name, category=p.category, grid_id=p.grid_id,
+                grid_name=names.get(p.grid_id or "", COMMUNITY_WIDE), owner_name=p.owner_name,
+                budget_fen=p.budget_fen, actual_cost_fen=p.actual_cost_fen, start_date=p.start_date,
+                deadline=p.deadline, completed_on=p.completed_on, status=p.status,
+                overdue=flow.is_project_overdue(p.status, p.deadline, today),
+                milestones_done=counts.get(p.id, (0, 0))[0], milestones_total=counts.get(p.id, (0, 0))[1],
+            )
+            for p in found
+        ]
+
+
+def overdue_projects(db: Database, today: date | None = None) -> list[ProjectRow]:
+    return list_projects(db, ProjectFilter(overdue_only=True), today)
+
+
+def completed_projects(db: Database, date_from: date | None = None, date_to: date | None = None,
+                       today: date | None = None) -> list[ProjectRow]:
+    rows = list_projects(db, ProjectFilter(status=flow.PROJECT_DONE, completed_from=date_from,
+                                           completed_to=date_to), today)
+    return sorted(rows, key=lambda r: (r.completed_on or date.min, r.project_no), reverse=True)
+
+
+def get_project(db: Database, project_id: str, today: date | None = None) -> ProjectDetail:
+    with db.session() as s:
+        return detail_of(s, live(s, Project, project_id, "项目"), today or date.today())
+
+
+def default_owner(db: Database, grid_id: str | None) -> str:
+    """项目经理 to suggest: the last one named for this grid's projects, else for any project.
+
+    A branch keeps the same secretary for years, so after the first project the
+    form offers the secretary without anyone retyping the name.
+    """
+    with db.session() as s:
+        q = select(Project.owner_name).where(Project.deleted.is_(False), Project.owner_name != "")
+        q = q.order_by(Project.created_at.desc()).limit(1)
+        if grid_id:
+            found = s.scalar(q.where(Project.grid_id == grid_id))
+            if found:
+                return found
+        return s.scalar(q) or ""
+
+
+# ---------------------------------------------------------------- writing
+
+
+def create_project(db: Database, inp: ProjectInput, today: date | None = None) -> ProjectDetail:
+    today = today or date.today()
+    clean = flow.check_project(inp)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        p = new_project(s, clean, today)
+        detail = detail_of(s, p, today)
+        uow.commit()
+        return detail
+
+
+def update_project(db: Database, project_id: str, inp: ProjectInput, today: date | None = None) -> ProjectDetail:
+    """Save edited fields; the status moves only by change_status()."""
+    today = today or date.today()
+    clean = flow.check_project(inp)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        p = live(s, Project, project_id, "项目")
+        clean = replace(clean, grid_id=check_grid(s, clean.grid_id),
+                        owner_member_id=_check_owner(s, clean.owner_member_id))
+        if p.completed_on and clean.start_date and clean.start_date > p.completed_on:
+            raise ValidationError("开始日期", f"不能晚于完成日期（{p.completed_on.isoformat()}）")
+        for f in fields(ProjectInput):
+            new = getattr(clean, f.name)
+            if getattr(p, f.name) != new:
+                setattr(p, f.name, new)
+        s.flush()
+        detail = detail_of(s, p, today)
+        uow.commit()
+        return detail
+
+
+def change_status(db: Database, project_id: str, target: str, on: date | None, note: str = "",
+                  actual_cost_fen: int | None = None, today: date | None = None) -> ProjectDetail:
+    """待启动 → 实施中 → 已完成 (or 已终止; a finished project can be reopened with a reason).
+
+    Completing records the date (and the final cost, when given) and closes the
+    project's open visits as 已解决.
+    """
+    today = today or date.today()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        p = live(s, Project, project_id, "项目")
+        step = flow.check_project_move(p.status, target, on, p.start_date, today, note)
+        p.status, p.status_note = step.status, step.note
+        if step.status == flow.PROJECT_ACTIVE and (p.start_date is None or p.start_date > step.on):
+            p.start_date = step.on  # started now, or earlier than planned
+        if step.status == flow.PROJECT_DONE:
+            p.completed_on = step.on
+            if actual_cost_fen is not None:
+                p.actual_cost_fen = flow.check_fen(actual_cost_fen, "实际支出")
+            visit_service.close_for_project(s, p, step.on, today)
+        else:
+            p.completed_on = None
+        s.flush()
+        detail = detail_of(s, p, today)
+        uow.commit()
+        return detail
+
+
+def delete_project(db: Database, project_id: str) -> None:
+    """Tombstone a project with its milestones and concerned residents; its visits are let go
+    (they keep their follow-up state and lose the link)."""
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        p = live(s, Project, project_id, "项目")
+        for model in (ProjectMilestone, ProjectResident):
+            for row in s.scalars(select(model).where(model.project_id == p.id, model.deleted.is_(False))):
+                row.deleted = True
+        for v in s.scalars(select(Visit).where(Visit.project_id == p.id)):
+            v.project_id = None
+        p.deleted = True
+        uow.commit()
+
+
+def add_milestone(db: Database, project_id: str, inp: MilestoneInput, today: date | None = None) -> ProjectDetail:
+    today = today or date.today()
+    clean = flow.check_milestone(inp, today)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        p = live(s, Project, project_id, "项目")
+        last = s.scalar(select(func.max(ProjectMilestone.sort_order)).where(
+            ProjectMilestone.project_id == p.id, ProjectMilestone.deleted.is_(False))) or 0
+        s.add(ProjectMilestone(project_id=p.id, title=clean.title, due_date=clean.due_date,
+                               done_on=clean.done_on, note=clean.note, sort_order=last + 1))
+        s.flush()
+        detail = detail_of(s, p, today)
+        uow.commit()
+        return detail
+
+
+def update_milestone(db: Database, milestone_id: str, inp: MilestoneInput, today: date | None = None) -> ProjectDetail:
+    """Edit a milestone; set done_on to mark it reached (None to undo)."""
+    today = today or date.today()
+    clean = flow.check_milestone(inp, today)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        m = live(s, ProjectMilestone, milestone_id, "项目节点")
+        for key in ("title", "due_date", "done_on", "note"):
+            if getattr(m, key) != getattr(clean, key):
+                setattr(m, key, getattr(clean, key))
+        p = live(s, Project, m.project_id, "项目")
+        s.flush()
+        detail = detail_of(s, p, today)
+        uow.commit()
+        return detail
+
+
+def delete_milestone(db: Database, milestone_id: str, today: date | None = None) -> ProjectDetail:
+    today = today or date.today()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        m = live(s, ProjectMilestone, milestone_id, "项目节点")
+        m.deleted = True
+        p = live(s, Project, m.project_id, "项目")
+        s.flush()
+        detail = detail_of(s, p, today)
+        uow.commit()
+        return detail
+
+
+def add_resident(db: Database, project_id: str, resident_id: str | None = None, household_id: str | None = None,
+                 name: str = "", note: str = "", today: date | None = None) -> ProjectDetail:
+    """Add a resident (or household, or a name) the project concerns."""
+    today = today or date.today()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        p = live(s, Project, project_id, "项目")
+        if resident_id and s.scalar(select(ProjectResident.id).where(
+            ProjectResident.project_id == p.id, ProjectResident.resident_id == resident_id,
+            ProjectResident.deleted.is_(False),
+        )):
+            raise ValidationError("涉及居民", "该居民已在本项目中")
+        add_concerned(s, p, resident_id, household_id, name, note)
+        s.flush()
+        detail = detail_of(s, p, today)
+        uow.commit()
+        return detail
+
+
+def remove_resident(db: Database, concerned_id: str, today: date | None = None) -> ProjectDetail:
+    today = today or date.today()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        row = s.get(ProjectResident, concerned_id)
+        if row is None or row.deleted:
+            raise NotFound("该记录不存在或已删除")
+        row.deleted = True
+        p = live(s, Project, row.project_id, "项目")
+        s.flush()
+        detail = detail_of(s, p, today)
+        uow.commit()
+        return detail
+

@@ -1,0 +1,168 @@
+"""Per grid and month: what residents raised and what was done about it.
+
+Counts come from group-by queries on the dates that mark each event: a visit
+on its visit date, a problem solved on its resolution date, a wish fulfilled
+on its fulfilment date, a project completed on its completion date. "Still
+open" and "overdue" are as they stood at the end of the period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain import service_flow as flow
+from desktop_app.domain.service_flow import Period
+from desktop_app.services.residents import NO_GRID, grids
+from desktop_app.store.db import Database
+from desktop_app.store.models import Household
+from desktop_app.store.models_service import MediationCase, Project, Visit, Wish
+
+COMMUNITY_ROW = "社区（未分网格）"
+
+
+@dataclass(frozen=True)
+class GridStats:
+    grid_id: str | None
+    label: str  # the grid's name, or the month for a year table
+    visits: int = 0
+    raised: int = 0  # visits that raised a problem to follow up
+    solved: int = 0  # problems closed as 已解决 in the period (raised earlier or now)
+    no_action: int = 0  # closed as 无需处理 in the period (nothing-raised visits left out)
+    open_at_end: int = 0  # raised by the end of the period and not closed by then
+    overdue_at_end: int = 0  # of those, past their due date at the end of the period
+    wishes_posted: int = 0
+    wishes_claimed: int = 0  # current claims made in the period
+    wishes_fulfilled: int = 0
+    wish_value_fen: int = 0  # estimated value of the wishes fulfilled
+    projects_started: int = 0
+    projects_completed: int = 0
+    projects_overdue: int = 0  # open at the end of the period and past their deadline
+    project_cost_fen: int = 0  # actual cost of the projects completed
+    cases_received: int = 0
+    cases_closed: int = 0
+    cases_success: int = 0
+
+    @property
+    def solve_rate(self) -> str:
+        """已解决 among problems closed in the period, as a percentage ("" when none closed)."""
+        closed = self.solved + self.no_action
+        return f"{round(100 * self.solved / closed)}%" if closed else ""
+
+
+_COUNTS = tuple(f.name for f in fields(GridStats) if f.name not in ("grid_id", "label"))
+
+
+@dataclass(frozen=True)
+class ServiceSummary:
+    period: Period
+    rows: tuple[GridStats, ...]  # one per grid (and one for the community as a whole when it has any)
+    total: GridStats
+    by_category: dict[str, dict[str, int]] = field(default_factory=dict)  # grid label -> category -> raised
+
+
+def _add(into: dict[str | None, dict[str, int]], name: str, pairs) -> None:
+    for grid_id, value in pairs:
+        into.setdefault(grid_id, {})[name] = int(value or 0)
+
+
+def _collect(s: Session, p: Period) -> tuple[dict[str | None, dict[str, int]], dict[str | None, dict[str, int]]]:
+    start, end = p.start, p.end
+    counts: dict[str | None, dict[str, int]] = {}
+    cats: dict[str | None, dict[str, int]] = {}
+
+    def by_grid(col, model, *where, value=None):
+        q = select(col, value if value is not None else func.count()).select_from(model).where(
+            model.deleted.is_(False), *where).group_by(col)
+        return s.execute(q).all()
+
+    v_in = Visit.visit_date.between(start, end)
+    _add(counts, "visits", by_grid(Visit.grid_id, Visit, v_in))
+    _add(counts, "raised", by_grid(Visit.grid_id, Visit, v_in, Visit.raised_issue.is_(True)))
+    closed_in = Visit.resolved_on.between(start, end)
+    _add(counts, "solved", by_grid(Visit.grid_id, Visit, closed_in, Visit.follow_state == flow.SOLVED))
+    _add(counts, "no_action", by_grid(Visit.grid_id, Visit, closed_in, Visit.follow_state == flow.NO_ACTION,
+                                      Visit.raised_issue.is_(True)))
+    still_open = and_(
+        Visit.raised_issue.is_(True), Visit.visit_date <= end,
+        not_(and_(Visit.follow_state.in_(flow.CLOSED_STATES), Visit.resolved_on <= end)),
+    )
+    _add(counts, "open_at_end", by_grid(Visit.grid_id, Visit, still_open))
+    _add(counts, "overdue_at_end", by_grid(Visit.grid_id, Visit, still_open, Visit.due_date < end))
+    for grid_id, category, n in s.execute(
+        select(Visit.grid_id, Visit.category, func.count()).where(
+            Visit.deleted.is_(False), v_in, Visit.raised_issue.is_(True)
+        ).group_by(Visit.grid_id, Visit.category)
+    ):
+        cats.setdefault(grid_id, {})[category or "未分类"] = n
+
+    _add(counts, "wishes_posted", by_grid(Wish.grid_id, Wish, Wish.posted_on.between(start, end)))
+    _add(counts, "wishes_claimed", by_grid(Wish.grid_id, Wish, Wish.claimed_on.between(start, end)))
+    fulfilled = (Wish.state == flow.WISH_FULFILLED, Wish.fulfilled_on.between(start, end))
+    _add(counts, "wishes_fulfilled", by_grid(Wish.grid_id, Wish, *fulfilled))
+    _add(counts, "wish_value_fen", by_grid(Wish.grid_id, Wish, *fulfilled, value=func.sum(Wish.estimated_fen)))
+
+    _add(counts, "projects_started", by_grid(Project.grid_id, Project, Project.start_date.between(start, end),
+                                             Project.status != flow.PROJECT_PLANNED))
+    done = (Project.status == flow.PROJECT_DONE, Project.completed_on.between(start, end))
+    _add(counts, "projects_completed", by_grid(Project.grid_id, Project, *done))
+    _add(counts, "project_cost_fen", by_grid(Project.grid_id, Project, *done, value=func.sum(Project.actual_cost_fen)))
+    open_at_end = or_(
+        Project.status.in_(flow.PROJECT_OPEN),
+        and_(Project.status == flow.PROJECT_DONE, Project.completed_on > end),
+    )
+    _add(counts, "projects_overdue", by_grid(Project.grid_id, Project, open_at_end, Project.deadline < end))
+
+    _add(counts, "cases_received", by_grid(MediationCase.grid_id, MediationCase,
+                                           MediationCase.received_on.between(start, end)))
+    closed_case = MediationCase.closed_on.between(start, end)
+    _add(counts, "cases_closed", by_grid(MediationCase.grid_id, MediationCase, closed_case))
+    _add(counts, "cases_success", by_grid(MediationCase.grid_id, MediationCase, closed_case,
+                                          MediationCase.state == flow.MEDIATION_SUCCESS))
+    return counts, cats
+
+
+def _total(rows, label: str) -> GridStats:
+    return GridStats(None, label, **{k: sum(getattr(r, k) for r in rows) for k in _COUNTS})
+
+
+def summary(db: Database, period: Period, grid_id: str | None = None) -> ServiceSummary:
+    """Counts per grid for a period (Period.month(y, m) for the monthly summary)."""
+    known = grids(db)
+    names = {g.id: g.name for g in known}
+    with db.session() as s:
+        counts, cats = _collect(s, period)
+        # A grid is a branch that covers households; a branch of retired members, say, is not one.
+        covering = set(s.scalars(select(Household.grid_id).where(Household.deleted.is_(False)).distinct()))
+    if covering & set(names):
+        known = [g for g in known if g.id in covering or any(counts.get(g.id, {}).values())]
+    order: list[str | None] = [g.id for g in known if grid_id in (None, g.id)]
+    if grid_id is None:
+        order += [g for g in counts if g not in names and g is not None]  # a grid since deleted
+        if any(counts.get(None, {}).values()):
+            order.append(None)
+
+    def label(g: str | None) -> str:
+        return names.get(g, NO_GRID) if g else COMMUNITY_ROW
+
+    rows = tuple(GridStats(g, label(g), **{k: counts.get(g, {}).get(k, 0) for k in _COUNTS}) for g in order)
+    by_category = {label(g): dict(sorted(cats[g].items(), key=lambda kv: -kv[1])) for g in order if cats.get(g)}
+    return ServiceSummary(period, rows, _total(rows, "合计"), by_category)
+
+
+def monthly(db: Database, year: int, month: int, grid_id: str | None = None) -> ServiceSummary:
+    return summary(db, Period.month(year, month), grid_id)
+
+
+def year_by_month(db: Database, year: int, grid_id: str | None = None, today: date | None = None) -> list[GridStats]:
+    """Twelve rows (one per month, up to the current one) for one grid or the whole community."""
+    today = today or date.today()
+    last = 12 if year < today.year else (today.month if year == today.year else 0)
+    out = []
+    for month in range(1, last + 1):
+        sm = monthly(db, year, month, grid_id)
+        out.append(GridStats(grid_id, f"{month}月", **{k: getattr(sm.total, k) for k in _COUNTS}))
+    return out

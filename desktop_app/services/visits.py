@@ -1,0 +1,539 @@
+"""走访 / 民情恳谈: log a visit fast, move its follow-up to a close, list what is overdue.
+
+A visit records who went (party members, plus others by name), whom they saw
+(a resident or household on record, or a name and place), what was raised and
+its follow-up: 待处理 → 处理中 → 已解决 / 无需处理. Every move of the
+follow-up is kept in visit_follow_up with who, when and how, so the record
+shows the path as well as the end. A visit can become a 微实事 project; when
+that project is completed, its open visits are closed with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from desktop_app.domain import service_flow as flow
+from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.members import GONE_STATUSES
+from desktop_app.domain.service_flow import FollowUpStep, ProjectInput, VisitInput
+from desktop_app.services.residents import (
+    NO_GRID, check_grid, grid_names, household_label, like_escape, live, name_match, resident_place,
+    text_terms,
+)
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import Database
+from desktop_app.store.models import Household, Member, Organization, Resident
+from desktop_app.store.models_service import Project, Visit, VisitFollowUp, VisitMember
+
+# ---------------------------------------------------------------- value types
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    id: str
+    visit_date: date
+    form: str
+    grid_id: str | None
+    grid_name: str
+    visitee: str  # name, or the place when no one in particular
+    address: str
+    visitors: str  # 张三、李四、网格员王五
+    category: str
+    content: str
+    raised_issue: bool
+    follow_state: str
+    handler: str
+    due_date: date | None
+    resolved_by: str
+    resolved_on: date | None
+    resolution: str
+    overdue: bool
+    project_id: str | None
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    from_state: str
+    to_state: str
+    on_date: date
+    by: str
+    note: str
+
+
+@dataclass(frozen=True)
+class VisitDetail(VisitInput):
+    id: str = ""
+    follow_state: str = flow.PENDING
+    resolved_by: str = ""
+    resolved_on: date | None = None
+    resolution: str = ""
+    project_id: str | None = None
+    project_name: str = ""
+    grid_name: str = ""
+    address: str = ""
+    visitor_names: tuple[str, ...] = ()  # members first, then the others
+    overdue: bool = False
+    history: tuple[FollowUpRow, ...] = ()  # oldest first
+    version: int = 0
+    updated_at: datetime | None = None
+
+    def to_input(self) -> VisitInput:
+        return VisitInput(**{f.name: getattr(self, f.name) for f in fields(VisitInput)})
+
+
+@dataclass
+class VisitFilter:
+    text: str = ""  # visitee, content, place, visitor names, pinyin of the visitee
+    grid_id: str | None = None
+    state: str | None = None  # one follow-up state
+    open_only: bool = False  # 待处理 or 处理中
+    overdue_only: bool = False
+    category: str | None = None
+    form: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    member_id: str | None = None  # visits this member took part in
+
+
+@dataclass(frozen=True)
+class MemberChoice:
+    id: str
+    name: str
+    org_name: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.org_name}）" if self.org_name else self.name
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _visitors(s, visit_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+    """visit id -> [(member id, name)] in the order they were added."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    ids = list(visit_ids)
+    for start in range(0, len(ids), 500):
+        q = (
+            select(VisitMember.visit_id, Member.id, Member.name)
+            .join(Member, Member.id == VisitMember.member_id)
+            .where(VisitMember.visit_id.in_(ids[start:start + 500]), VisitMember.deleted.is_(False))
+            .order_by(VisitMember.created_at, Member.seq)
+        )
+        for vid, mid, name in s.execute(q):
+            out.setdefault(vid, []).append((mid, name))
+    return out
+
+
+def _visitor_text(members: list[tuple[str, str]], other: str) -> str:
+    return "、".join([n for _, n in members] + ([other] if other else []))
+
+
+# Plain columns, not entities: building a thousand ORM objects costs more than the query.
+_ROW_COLUMNS = (
+    *(Visit.__table__.c[k] for k in (
+        "id", "visit_date", "form", "grid_id", "visitee_name", "place", "other_visitors", "category", "content",
+        "raised_issue", "follow_state", "handler", "due_date", "resolved_by", "resolved_on", "resolution",
+        "project_id")),
+    Household.building.label("h_building"), Household.unit.label("h_unit"), Household.room.label("h_room"),
+    Household.address.label("h_address"),
+)
+
+
+def _rows(s, q, today: date) -> list[VisitRow]:
+    found = list(s.execute(q))
+    visitors = _visitors(s, [v.id for v in found])
+    names = grid_names(s)
+    out = []
+    for v in found:
+        address = household_label(v.h_building or "", v.h_unit or "", v.h_room or "", v.h_address or "") or v.place
+        out.append(VisitRow(
+            id=v.id, visit_date=v.visit_date, form=v.form, grid_id=v.grid_id,
+            grid_name=names.get(v.grid_id or "", NO_GRID), visitee=v.visitee_name or v.place,
+            address=address, visitors=_visitor_text(visitors.get(v.id, []), v.other_visitors),
+            category=v.category, content=v.content, raised_issue=v.raised_issue,
+            follow_state=v.follow_state, handler=v.handler, due_date=v.due_date,
+            resolved_by=v.resolved_by, resolved_on=v.resolved_on, resolution=v.resolution,
+            overdue=flow.is_overdue(v.follow_state, v.due_date, today), project_id=v.project_id,
+        ))
+    return out
+
+
+def _conditions(flt: VisitFilter, today: date) -> list[ColumnElement]:
+    c: list[ColumnElement] = [Visit.deleted.is_(False)]
+    if flt.grid_id:
+        c.append(Visit.grid_id == flt.grid_id)
+    if flt.state:
+        c.append(Visit.follow_state == flt.state)
+    if flt.open_only or flt.overdue_only:
+        c.append(Visit.follow_state.in_(flow.OPEN_STATES))
+    if flt.overdue_only:
+        c.append(Visit.due_date < today)
+    if flt.category:
+        c.append(Visit.category == flt.category)
+    if flt.form:
+        c.append(Visit.form == flt.form)
+    if flt.date_from:
+        c.append(Visit.visit_date >= flt.date_from)
+    if flt.date_to:
+        c.append(Visit.visit_date <= flt.date_to)
+    if flt.member_id:
+        c.append(Visit.id.in_(select(VisitMember.visit_id).where(
+            VisitMember.member_id == flt.member_id, VisitMember.deleted.is_(False))))
+    for term in text_terms(flt.text):
+        t = like_escape(term)
+        residents = select(Resident.id).where(or_(*name_match(
+            term, Resident.name, Resident.name_pinyin, Resident.name_initials)))
+        members = select(VisitMember.visit_id).join(Member, Member.id == VisitMember.member_id).where(
+            VisitMember.deleted.is_(False),
+            or_(*name_match(term, Member.name, Member.name_pinyin, Member.name_initials)),
+        )
+        c.append(or_(
+            Visit.visitee_name.like(f"%{t}%", escape="\\"), Visit.content.like(f"%{t}%", escape="\\"),
+            Visit.place.like(f"%{t}%", escape="\\"), Visit.other_visitors.like(f"%{t}%", escape="\\"),
+            Visit.resolution.like(f"%{t}%", escape="\\"), Visit.category == term,
+            Visit.resident_id.in_(residents), Visit.id.in_(members),
+            Household.address.like(f"%{t}%", escape="\\"),
+            (Household.building + Household.unit + Household.room).like(f"%{t}%", escape="\\"),
+        ))
+    return c
+
+
+def list_visits(db: Database, flt: VisitFilter | None = None, today: date | None = None,
+                oldest_first: bool = False) -> list[VisitRow]:
+    """Visits matching `flt`, newest first (or oldest first, as a printed record lists them)."""
+    flt = flt or VisitFilter()
+    today = today or date.today()
+    order = (Visit.visit_date, Visit.created_at) if oldest_first else (Visit.visit_date.desc(), Visit.created_at.desc())
+    q = (
+        select(*_ROW_COLUMNS)
+        .outerjoin(Household, Household.id == Visit.household_id)
+        .where(*_conditions(flt, today))
+        .order_by(*order, Visit.id)
+    )
+    with db.engine.connect() as conn:
+        return _rows(conn, q, today)
+
+
+def overdue(db: Database, today: date | None = None, grid_id: str | None = None) -> list[VisitRow]:
+    """Open follow-ups past their due date, the longest overdue first."""
+    today = today or date.today()
+    q = (
+        select(*_ROW_COLUMNS)
+        .outerjoin(Household, Household.id == Visit.household_id)
+        .where(*_conditions(VisitFilter(grid_id=grid_id, overdue_only=True), today))
+        .order_by(Visit.due_date, Visit.visit_date, Visit.id)
+    )
+    with db.engine.connect() as conn:
+        return _rows(conn, q, today)
+
+
+def _detail(s: Session, v: Visit, today: date) -> VisitDetail:
+    members = _visitors(s, [v.id]).get(v.id, [])
+    history = s.scalars(
+        select(VisitFollowUp).where(VisitFollowUp.visit_id == v.id, VisitFollowUp.deleted.is_(False))
+        .order_by(VisitFollowUp.on_date, VisitFollowUp.created_at)
+    ).all()
+    household = s.get(Household, v.household_id) if v.household_id else None
+    project = s.get(Project, v.project_id) if v.project_id else None
+    return VisitDetail(
+        visit_date=v.visit_date, form=v.form, member_ids=tuple(m for m, _ in members),
+        other_visitors=v.other_visitors, household_id=v.household_id, resident_id=v.resident_id,
+        visitee_name=v.visitee_name, grid_id=v.grid_id, place=v.place, category=v.category,
+        content=v.content, raised_issue=v.raised_issue, handler=v.handler, due_date=v.due_date,
+        recorder=v.recorder, notes=v.notes,
+        id=v.id, follow_state=v.follow_state, resolved_by=v.resolved_by, resolved_on=v.resolved_on,
+        resolution=v.resolution, project_id=v.project_id,
+        project_name=project.name if project and not project.deleted else "",
+        grid_name=grid_names(s).get(v.grid_id or "", NO_GRID),
+        address=household_label(household.building, household.unit, household.room, household.address)
+        if household else v.place,
+        visitor_names=tuple(n for _, n in members) + ((v.other_visitors,) if v.other_visitors else ()),
+        overdue=flow.is_overdue(v.follow_state, v.due_date, today),
+        history=tuple(FollowUpRow(h.from_state, h.to_state, h.on_date, h.by, h.note) for h in history),
+        version=v.version, updated_at=v.updated_at,
+    )
+
+
+def get_visit(db: Database, visit_id: str, today: date | None = None) -> VisitDetail:
+    with db.session() as s:
+        return _detail(s, live(s, Visit, visit_id, "走访记录"), today or date.today())
+
+
+def member_choices(db: Database, text: str = "", limit: int = 30) -> list[MemberChoice]:
+    """Members still on the roster who may go on a visit, by name, pinyin or initials."""
+    q = (
+        select(Member.id, Member.name, Organization.name)
+        .outerjoin(Organization, Organization.id == Member.org_id)
+        .where(Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES))
+    )
+    for term in text_terms(text):
+        q = q.where(or_(*name_match(term, Member.name, Member.name_pinyin, Member.name_initials)))
+    q = q.order_by(Member.name_pinyin, Member.seq).limit(limit)
+    with db.session() as s:
+        return [MemberChoice(i, n, o or "") for i, n, o in s.execute(q)]
+
+
+def members_by_id(db: Database, ids: Sequence[str]) -> list[MemberChoice]:
+    if not ids:
+        return []
+    with db.session() as s:
+        found = {
+            i: MemberChoice(i, n, o or "")
+            for i, n, o in s.execute(
+                select(Member.id, Member.name, Organization.name)
+                .outerjoin(Organization, Organization.id == Member.org_id)
+                .where(Member.id.in_(list(ids)), Member.deleted.is_(False))
+            )
+        }
+    return [found[i] for i in ids if i in found]
+
+
+def last_visitors(db: Database) -> tuple[list[MemberChoice], str]:
+    """Who went on the most recently logged visit: a grid worker's default companions."""
+    with db.session() as s:
+        last = s.scalars(
+            select(Visit).where(Visit.deleted.is_(False)).order_by(Visit.created_at.desc()).limit(1)
+        ).first()
+        if last is None:
+            return [], ""
+        ids = [m for m, _ in _visitors(s, [last.id]).get(last.id, [])]
+        other = last.other_visitors
+    return members_by_id(db, ids), other
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _check_members(s: Session, ids: Sequence[str]) -> None:
+    if not ids:
+        return
+    found = set(s.scalars(select(Member.id).where(Member.id.in_(list(ids)), Member.deleted.is_(False))))
+    if missing := [i for i in ids if i not in found]:
+        raise ValidationError("走访人", f"有 {len(missing)} 名走访党员不存在或已删除")
+
+
+def _place(s: Session, clean: VisitInput) -> tuple[str | None, str | None, str | None, str]:
+    """(resident id, household id, grid id, visitee name) from what the form chose."""
+    if clean.resident_id or clean.household_id:
+        resident, household, grid, name = resident_place(s, clean.resident_id, clean.household_id)
+        return (resident.id if resident else None, household.id if household else None,
+                grid or check_grid(s, clean.grid_id), clean.visitee_name or name)
+    return None, None, check_grid(s, clean.grid_id), clean.visitee_name
+
+
+def _set_members(s: Session, v: Visit, ids: Sequence[str]) -> None:
+    current = {
+        row.member_id: row
+        for row in s.scalars(select(VisitMember).where(VisitMember.visit_id == v.id, VisitMember.deleted.is_(False)))
+    }
+    for mid, row in current.items():
+        if mid not in ids:
+            row.deleted = True
+    for mid in ids:
+        if mid not in current:
+            s.add(VisitMember(visit_id=v.id, member_id=mid))
+
+
+def apply_step(s: Session, v: Visit, step: FollowUpStep) -> None:
+    """Move a visit's follow-up (already checked) and keep the step in its history."""
+    s.add(VisitFollowUp(visit_id=v.id, from_state=v.follow_state or "", to_state=step.state,
+                        on_date=step.on, by=step.by, note=step.how))
+    v.follow_state = step.state
+    if step.state in flow.CLOSED_STATES:
+        v.resolved_by, v.resolved_on, v.resolution = step.by, step.on, step.how
+    else:
+        if v.resolved_on is not None:  # reopened: the old answer no longer stands
+            v.resolved_by, v.resolved_on, v.resolution = "", None, ""
+        if step.by and step.state == flow.IN_PROGRESS and not v.handler:
+            v.handler = step.by
+
+
+def _visitor_names(s: Session, clean: VisitInput) -> str:
+    names = dict(s.execute(select(Member.id, Member.name).where(Member.id.in_(list(clean.member_ids)))).all())
+    return "、".join([names[m] for m in clean.member_ids if m in names] + ([clean.other_visitors] if clean.other_visitors else []))
+
+
+def log_visit(
+    db: Database, inp: VisitInput, solved_how: str = "", solved_by: str = "", today: date | None = None,
+) -> VisitDetail:
+    """Record a visit in one go.
+
+    Nothing raised: the follow-up is closed as 无需处理 at once. A problem
+    answered on the spot (`solved_how`): closed as 已解决 by `solved_by` (the
+    visitors by default) on the visit's day. Otherwise it waits as 待处理.
+    """
+    today = today or date.today()
+    clean = flow.check_visit(inp, today)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        _check_members(s, clean.member_ids)
+        resident_id, household_id, grid_id, visitee = _place(s, clean)
+        v = Visit(
+            visit_date=clean.visit_date, form=clean.form, grid_id=grid_id, household_id=household_id,
+            resident_id=resident_id, visitee_name=visitee, place=clean.place,
+            other_visitors=clean.other_visitors, category=clean.category, content=clean.content,
+            raised_issue=clean.raised_issue, follow_state="", handler=clean.handler,
+            due_date=clean.due_date, resolved_by="", resolution="", recorder=clean.recorder,
+            notes=clean.notes,
+        )
+        s.add(v)
+        s.flush()
+        _set_members(s, v, clean.member_ids)
+        visitors = _visitor_names(s, clean)
+        apply_step(s, v, FollowUpStep(flow.PENDING, clean.recorder or visitors, clean.visit_date, "登记"))
+        if not clean.raised_issue:
+            apply_step(s, v, flow.check_follow_up(
+                flow.PENDING, flow.NO_ACTION, visitors, clean.visit_date, flow.NOTHING_RAISED,
+                clean.visit_date, today))
+        elif solved_how.strip():
+            apply_step(s, v, flow.check_follow_up(
+                flow.PENDING, flow.SOLVED, solved_by or visitors, clean.visit_date, solved_how,
+                clean.visit_date, today))
+        s.flush()
+        detail = _detail(s, v, today)
+        uow.commit()
+        return detail
+
+
+def update_visit(db: Database, visit_id: str, inp: VisitInput, today: date | None = None) -> VisitDetail:
+    """Correct a visit's record. Its follow-up moves only by move_follow_up(), except that
+    unticking 反映问题 closes an open follow-up as 无需处理 and ticking it again reopens one
+    that was closed for that reason."""
+    today = today or date.today()
+    clean = flow.check_visit(inp, today)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        v = live(s, Visit, visit_id, "走访记录")
+        _check_members(s, clean.member_ids)
+        resident_id, household_id, grid_id, visitee = _place(s, clean)
+        if v.resolved_on is not None and clean.visit_date > v.resolved_on:
+            raise ValidationError("走访日期", f"不能晚于办结日期（{v.resolved_on.isoformat()}）")
+        values = {
+            "visit_date": clean.visit_date, "form": clean.form, "grid_id": grid_id,
+            "household_id": household_id, "resident_id": resident_id, "visitee_name": visitee,
+            "place": clean.place, "other_visitors": clean.other_visitors, "category": clean.category,
+            "content": clean.content, "raised_issue": clean.raised_issue, "handler": clean.handler,
+            "due_date": clean.due_date, "recorder": clean.recorder, "notes": clean.notes,
+        }
+        was_raised = v.raised_issue
+        for key, new in values.items():
+            if getattr(v, key) != new:
+                setattr(v, key, new)
+        _set_members(s, v, clean.member_ids)
+        visitors = _visitor_names(s, clean)
+        if was_raised and not clean.raised_issue and v.follow_state in flow.OPEN_STATES:
+            apply_step(s, v, flow.check_follow_up(
+                v.follow_state, flow.NO_ACTION, visitors, today, flow.NOTHING_RAISED, clean.visit_date, today))
+        elif not was_raised and clean.raised_issue and v.follow_state == flow.NO_ACTION:
+            apply_step(s, v, flow.check_follow_up(
+                v.follow_state, flow.IN_PROGRESS, clean.handler or visitors, today,
+                "更正：走访中反映了需要跟进的问题", clean.visit_date, today))
+        s.flush()
+        detail = _detail(s, v, today)
+        uow.commit()
+        return detail
+
+
+def move_follow_up(
+    db: Database, visit_id: str, target: str, by: str, on: date | None, how: str = "",
+    today: date | None = None,
+) -> VisitDetail:
+    """待处理 → 处理中 → 已解决 / 无需处理 (or reopen a closed one); closing needs who, when and how."""
+    today = today or date.today()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        v = live(s, Visit, visit_id, "走访记录")
+        step = flow.check_follow_up(v.follow_state, target, by, on, how, v.visit_date, today)
+        apply_step(s, v, step)
+        s.flush()
+        detail = _detail(s, v, today)
+        uow.commit()
+        return detail
+
+
+def delete_visit(db: Database, visit_id: str) -> None:
+    """Tombstone a visit with its visitor links and follow-up history."""
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        v = live(s, Visit, visit_id, "走访记录")
+        for model in (VisitMember, VisitFollowUp):
+            for row in s.scalars(select(model).where(model.visit_id == v.id, model.deleted.is_(False))):
+                row.deleted = True
+        v.deleted = True
+        uow.commit()
+
+
+def to_project(db: Database, visit_id: str, inp: ProjectInput, today: date | None = None):
+    """Turn a visit's problem into a 微实事 project; the visit moves to 处理中 and points at it.
+
+    Returns the new project's detail (services.projects.ProjectDetail).
+    """
+    # projects imports this module for close_for_project(); importing it here avoids the cycle.
+    from desktop_app.services import projects
+
+    today = today or date.today()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        v = live(s, Visit, visit_id, "走访记录")
+        if v.project_id:
+            p = s.get(Project, v.project_id)
+            if p is not None and not p.deleted:
+                raise ValidationError("项目", f"该走访已转为项目“{p.name}”")
+        if v.follow_state not in flow.OPEN_STATES:
+            raise ValidationError("办理状态", f"“{v.follow_state}”的走访不需要再转为项目")
+        grid = inp.grid_id or v.grid_id
+        clean = flow.check_project(ProjectInput(**{**{f.name: getattr(inp, f.name) for f in fields(ProjectInput)},
+                                                   "grid_id": grid}))
+        project = projects.new_project(s, clean, today)
+        projects.add_concerned(s, project, v.resident_id, v.household_id, v.visitee_name or v.place,
+                               f"{v.visit_date.isoformat()} {v.form}反映：{v.content[:150]}")
+        v.project_id = project.id
+        if v.follow_state == flow.PENDING:
+            apply_step(s, v, flow.check_follow_up(
+                v.follow_state, flow.IN_PROGRESS, clean.owner_name, max(today, v.visit_date),
+                f"转为微实事项目“{clean.name}”（{project.project_no}）", v.visit_date, today))
+        s.flush()
+        detail = projects.detail_of(s, project, today)
+        uow.commit()
+        return detail
+
+
+def link_to_project(db: Database, visit_id: str, project_id: str | None, today: date | None = None) -> VisitDetail:
+    """Attach a visit to an existing project (several residents raised the same streetlight), or detach it."""
+    today = today or date.today()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        v = live(s, Visit, visit_id, "走访记录")
+        if project_id:
+            p = live(s, Project, project_id, "项目")
+            v.project_id = p.id
+            if v.follow_state == flow.PENDING:
+                apply_step(s, v, flow.check_follow_up(
+                    v.follow_state, flow.IN_PROGRESS, p.owner_name, max(today, v.visit_date),
+                    f"并入微实事项目“{p.name}”（{p.project_no}）", v.visit_date, today))
+        else:
+            v.project_id = None
+        s.flush()
+        detail = _detail(s, v, today)
+        uow.commit()
+        return detail
+
+
+def close_for_project(s: Session, project: Project, on: date, today: date) -> int:
+    """Close the open visits of a completed project (within the caller's unit of work)."""
+    n = 0
+    for v in s.scalars(select(Visit).where(
+        Visit.project_id == project.id, Visit.deleted.is_(False), Visit.follow_state.in_(flow.OPEN_STATES)
+    )):
+        apply_step(s, v, flow.check_follow_up(
+            v.follow_state, flow.SOLVED, project.owner_name or "项目经理", max(on, v.visit_date),
+            f"微实事项目“{project.name}”（{project.project_no}）已完成", v.visit_date, today))
+        n += 1
+    return n

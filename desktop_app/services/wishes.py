@@ -1,0 +1,397 @@
+"""微心愿: a resident's wish is posted, claimed by a member or a partner unit, and fulfilled.
+
+待认领 → 已认领 → 已实现; a claim can be withdrawn, which puts the wish back
+on the board (待认领). Every claim is kept in wish_claim with how it ended,
+and the wish carries its current claimant for lists and cards. A wish counts
+as fulfilled on the day it was fulfilled (fulfilled_counts).
+
+共建单位 (partner units) are kept here too, as the claimants that are not members.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+from sqlalchemy import extract, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from desktop_app.domain import service_flow as flow
+from desktop_app.domain.errors import Conflict, ValidationError
+from desktop_app.domain.service_flow import WishInput
+from desktop_app.services.residents import (
+    NO_GRID, check_grid, grid_names, household_label, like_escape, live, name_match, resident_place,
+    text_terms,
+)
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import Database
+from desktop_app.store.models import Household, Member, Resident
+from desktop_app.store.models_service import PartnerUnit, Wish, WishClaim
+
+PREFIX = "XY"  # 心愿编号 XY2024-001
+
+# ---------------------------------------------------------------- value types
+
+
+@dataclass(frozen=True)
+class PartnerUnitRow:
+    id: str
+    name: str
+    contact_person: str
+    phone: str
+    notes: str
+    claims: int  # wishes claimed, withdrawn ones left out
+
+
+@dataclass(frozen=True)
+class WishRow:
+    id: str
+    wish_no: str
+    wisher_name: str
+    grid_id: str | None
+    grid_name: str
+    address: str
+    content: str
+    background: str
+    estimated_fen: int
+    posted_on: date
+    state: str
+    claimant_kind: str
+    claimant_name: str
+    claimed_on: date | None
+    fulfilled_on: date | None
+    fulfil_note: str
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    id: str
+    claimant_kind: str
+    claimant_name: str
+    claimed_on: date
+    status: str
+    ended_on: date | None
+    note: str
+
+
+@dataclass(frozen=True)
+class WishDetail(WishInput):
+    id: str = ""
+    wish_no: str = ""
+    state: str = flow.WISH_POSTED
+    grid_name: str = ""
+    address: str = ""
+    claimant_kind: str = ""
+    claimant_member_id: str | None = None
+    claimant_unit_id: str | None = None
+    claimant_name: str = ""
+    claimed_on: date | None = None
+    fulfilled_on: date | None = None
+    fulfil_note: str = ""
+    claims: tuple[ClaimRow, ...] = ()  # oldest first
+    version: int = 0
+
+    def to_input(self) -> WishInput:
+        return WishInput(**{f.name: getattr(self, f.name) for f in fields(WishInput)})
+
+
+@dataclass
+class WishFilter:
+    text: str = ""
+    state: str | None = None
+    grid_id: str | None = None
+    year: int | None = None  # posted in this year
+    fulfilled_from: date | None = None
+    fulfilled_to: date | None = None
+
+
+# ---------------------------------------------------------------- partner units
+
+
+def list_units(db: Database) -> list[PartnerUnitRow]:
+    with db.session() as s:
+        claims = dict(s.execute(
+            select(WishClaim.unit_id, func.count()).where(
+                WishClaim.deleted.is_(False), WishClaim.unit_id.is_not(None),
+                WishClaim.status != flow.CLAIM_WITHDRAWN,
+            ).group_by(WishClaim.unit_id)
+        ).all())
+        return [
+            PartnerUnitRow(u.id, u.name, u.contact_person, u.phone, u.notes, claims.get(u.id, 0))
+            for u in s.scalars(select(PartnerUnit).where(PartnerUnit.deleted.is_(False)).order_by(PartnerUnit.name))
+        ]
+
+
+def save_unit(db: Database, unit_id: str | None, name: str, contact_person: str = "", phone: str = "",
+              notes: str = "") -> PartnerUnitRow:
+    """Create (unit_id None) or update a partner unit; names are unique among live units."""
+    name = flow.required(name, "单位名称", limit=60)
+    contact_person = flow.optional(contact_person, "联系人", 40)
+    phone = flow.optional(phone, "联系电话", 30)
+    notes = flow.optional(notes, "备注", 1000)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        other = s.scalar(select(PartnerUnit.id).where(PartnerUnit.name == name, PartnerUnit.deleted.is_(False)))
+        if other and other != unit_id:
+            raise ValidationError("单位名称", f"“{name}”已经登记过")
+        u = live(s, PartnerUnit, unit_id, "共建单位") if unit_id else PartnerUnit(name=name)
+        for key, value in (("name", name), ("contact_person", contact_person), ("phone", phone), ("notes", notes)):
+            if getattr(u, key) != value:
+                setattr(u, key, value)
+        s.add(u)
+        s.flush()
+        row = PartnerUnitRow(u.id, u.name, u.contact_person, u.phone, u.notes, 0)
+        uow.commit()
+        return row
+
+
+def delete_unit(db: Database, unit_id: str) -> None:
+    """Tombstone a partner unit that holds no open claim (past claims keep its name)."""
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        u = live(s, PartnerUnit, unit_id, "共建单位")
+        open_claims = s.scalar(select(func.count()).select_from(WishClaim).where(
+            WishClaim.unit_id == u.id, WishClaim.status == flow.CLAIM_ACTIVE, WishClaim.deleted.is_(False)))
+        if open_claims:
+            raise Conflict(f"“{u.name}”还有 {open_claims} 个认领中的心愿，请先实现或撤回认领后再删除")
+        u.deleted = True
+        uow.commit()
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _conditions(flt: WishFilter) -> list[ColumnElement]:
+    c: list[ColumnElement] = [Wish.deleted.is_(False)]
+    if flt.state:
+        c.append(Wish.state == flt.state)
+    if flt.grid_id:
+        c.append(Wish.grid_id == flt.grid_id)
+    if flt.year:
+        c.append(Wish.posted_on.between(date(flt.year, 1, 1), date(flt.year, 12, 31)))
+    if flt.fulfilled_from:
+        c.append(Wish.fulfilled_on >= flt.fulfilled_from)
+    if flt.fulfilled_to:
+        c.append(Wish.fulfilled_on <= flt.fulfilled_to)
+    for term in text_terms(flt.text):
+        t = like_escape(term)
+        residents = select(Resident.id).where(or_(*name_match(
+            term, Resident.name, Resident.name_pinyin, Resident.name_initials)))
+        c.append(or_(
+            Wish.wisher_name.like(f"%{t}%", escape="\\"), Wish.content.like(f"%{t}%", escape="\\"),
+            Wish.claimant_name.like(f"%{t}%", escape="\\"), Wish.wish_no.like(f"%{t}%", escape="\\"),
+            Wish.resident_id.in_(residents),
+        ))
+    return c
+
+
+def _row(w: Wish, names: dict[str, str], address: str) -> WishRow:
+    return WishRow(
+        id=w.id, wish_no=w.wish_no, wisher_name=w.wisher_name, grid_id=w.grid_id,
+        grid_name=names.get(w.grid_id or "", NO_GRID), address=address, content=w.content,
+        background=w.background, estimated_fen=w.estimated_fen, posted_on=w.posted_on, state=w.state,
+        claimant_kind=w.claimant_kind, claimant_name=w.claimant_name, claimed_on=w.claimed_on,
+        fulfilled_on=w.fulfilled_on, fulfil_note=w.fulfil_note,
+    )
+
+
+def list_wishes(db: Database, flt: WishFilter | None = None) -> list[WishRow]:
+    """Wishes matching `flt`: waiting ones first (oldest first), then claimed, then fulfilled."""
+    flt = flt or WishFilter()
+    order = {flow.WISH_POSTED: 0, flow.WISH_CLAIMED: 1, flow.WISH_FULFILLED: 2}
+    q = (
+        select(Wish, Household.building, Household.unit, Household.room, Household.address)
+        .outerjoin(Household, Household.id == Wish.household_id)
+        .where(*_conditions(flt))
+    )
+    with db.session() as s:
+        names = grid_names(s)
+        rows = [_row(w, names, household_label(b or "", u or "", r or "", a or "")) for w, b, u, r, a in s.execute(q)]
+    return sorted(rows, key=lambda r: (order.get(r.state, 3), r.fulfilled_on and -r.fulfilled_on.toordinal() or 0,
+                                       r.posted_on, r.wish_no))
+
+
+def _detail(s: Session, w: Wish) -> WishDetail:
+    h = s.get(Household, w.household_id) if w.household_id else None
+    claims = s.scalars(
+        select(WishClaim).where(WishClaim.wish_id == w.id, WishClaim.deleted.is_(False))
+        .order_by(WishClaim.claimed_on, WishClaim.created_at)
+    ).all()
+    return WishDetail(
+        **{f.name: getattr(w, f.name) for f in fields(WishInput)},
+        id=w.id, wish_no=w.wish_no, state=w.state, grid_name=grid_names(s).get(w.grid_id or "", NO_GRID),
+        address=household_label(h.building, h.unit, h.room, h.address) if h else "",
+        claimant_kind=w.claimant_kind, claimant_member_id=w.claimant_member_id,
+        claimant_unit_id=w.claimant_unit_id, claimant_name=w.claimant_name, claimed_on=w.claimed_on,
+        fulfilled_on=w.fulfilled_on, fulfil_note=w.fulfil_note,
+        claims=tuple(ClaimRow(c.id, c.claimant_kind, c.claimant_name, c.claimed_on, c.status, c.ended_on, c.note)
+                     for c in claims),
+        version=w.version,
+    )
+
+
+def get_wish(db: Database, wish_id: str) -> WishDetail:
+    with db.session() as s:
+        return _detail(s, live(s, Wish, wish_id, "心愿"))
+
+
+def fulfilled_counts(db: Database, year: int, grid_id: str | None = None) -> dict[int, int]:
+    """Wishes fulfilled in each month of `year` (1..12), counted by fulfilment date."""
+    q = select(extract("month", Wish.fulfilled_on), func.count()).where(
+        Wish.deleted.is_(False), Wish.state == flow.WISH_FULFILLED,
+        Wish.fulfilled_on.between(date(year, 1, 1), date(year, 12, 31)),
+    )
+    if grid_id:
+        q = q.where(Wish.grid_id == grid_id)
+    with db.session() as s:
+        found = {int(m): n for m, n in s.execute(q.group_by(extract("month", Wish.fulfilled_on)))}
+    return {m: found.get(m, 0) for m in range(1, 13)}
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _place(s: Session, clean: WishInput) -> tuple[str | None, str | None, str | None, str]:
+    if clean.resident_id or clean.household_id:
+        resident, household, grid, name = resident_place(s, clean.resident_id, clean.household_id)
+        return (resident.id if resident else None, household.id if household else None,
+                grid or check_grid(s, clean.grid_id), resident.name if resident else clean.wisher_name or name)
+    return None, None, check_grid(s, clean.grid_id), clean.wisher_name
+
+
+def post_wish(db: Database, inp: WishInput, today: date | None = None) -> WishDetail:
+    """Put a wish on the board (待认领), numbered XY<year>-NNN by its posting year."""
+    today = today or date.today()
+    if (inp.resident_id or inp.household_id) and not inp.wisher_name.strip():
+        with db.session() as s:
+            _r, _h, _g, name = resident_place(s, inp.resident_id, inp.household_id)
+        inp = WishInput(**{**{f.name: getattr(inp, f.name) for f in fields(WishInput)}, "wisher_name": name})
+    clean = flow.check_wish(inp, today)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        resident_id, household_id, grid_id, name = _place(s, clean)
+        year = clean.posted_on.year
+        taken = s.scalars(select(Wish.wish_no).where(Wish.wish_no.like(f"{PREFIX}{year}-%")))
+        w = Wish(
+            wish_no=flow.next_number(PREFIX, year, taken), resident_id=resident_id, household_id=household_id,
+            wisher_name=name, grid_id=grid_id, content=clean.content, background=clean.background,
+            estimated_fen=clean.estimated_fen, posted_on=clean.posted_on, state=flow.WISH_POSTED,
+            claimant_kind="", claimant_name="", fulfil_note="", notes=clean.notes,
+        )
+        s.add(w)
+        s.flush()
+        detail = _detail(s, w)
+        uow.commit()
+        return detail
+
+
+def update_wish(db: Database, wish_id: str, inp: WishInput, today: date | None = None) -> WishDetail:
+    today = today or date.today()
+    clean = flow.check_wish(inp, today)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        w = live(s, Wish, wish_id, "心愿")
+        if w.claimed_on and clean.posted_on > w.claimed_on:
+            raise ValidationError("发布日期", f"不能晚于认领日期（{w.claimed_on.isoformat()}）")
+        resident_id, household_id, grid_id, name = _place(s, clean)
+        values = {
+            "resident_id": resident_id, "household_id": household_id, "wisher_name": name, "grid_id": grid_id,
+            "content": clean.content, "background": clean.background, "estimated_fen": clean.estimated_fen,
+            "posted_on": clean.posted_on, "notes": clean.notes,
+        }
+        for key, new in values.items():
+            if getattr(w, key) != new:
+                setattr(w, key, new)
+        s.flush()
+        detail = _detail(s, w)
+        uow.commit()
+        return detail
+
+
+def _active_claim(s: Session, w: Wish) -> WishClaim | None:
+    return s.scalars(select(WishClaim).where(
+        WishClaim.wish_id == w.id, WishClaim.status == flow.CLAIM_ACTIVE, WishClaim.deleted.is_(False)
+    ).order_by(WishClaim.created_at.desc())).first()
+
+
+def claim_wish(
+    db: Database, wish_id: str, claimed_on: date | None, member_id: str | None = None,
+    unit_id: str | None = None, note: str = "", today: date | None = None,
+) -> WishDetail:
+    """A member (member_id) or a partner unit (unit_id) takes on a posted wish."""
+    today = today or date.today()
+    if bool(member_id) == bool(unit_id):
+        raise ValidationError("认领人", "请选择一名认领的党员或一个共建单位")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        w = live(s, Wish, wish_id, "心愿")
+        if member_id:
+            m = s.get(Member, member_id)
+            if m is None or m.deleted:
+                raise ValidationError("认领人", "所选党员不存在或已删除")
+            kind, name = flow.CLAIMANT_MEMBER, m.name
+        else:
+            u = s.get(PartnerUnit, unit_id)
+            if u is None or u.deleted:
+                raise ValidationError("认领人", "所选共建单位不存在或已删除")
+            kind, name = flow.CLAIMANT_UNIT, u.name
+        on = flow.check_claim(w.state, kind, name, claimed_on, w.posted_on, today)
+        s.add(WishClaim(wish_id=w.id, claimant_kind=kind, member_id=member_id or None, unit_id=unit_id or None,
+                        claimant_name=name, claimed_on=on, status=flow.CLAIM_ACTIVE,
+                        note=flow.optional(note, "认领说明", 500)))
+        w.state, w.claimant_kind, w.claimant_name, w.claimed_on = flow.WISH_CLAIMED, kind, name, on
+        w.claimant_member_id, w.claimant_unit_id = member_id or None, unit_id or None
+        s.flush()
+        detail = _detail(s, w)
+        uow.commit()
+        return detail
+
+
+def withdraw_claim(db: Database, wish_id: str, on: date | None, reason: str = "",
+                   today: date | None = None) -> WishDetail:
+    """The claimant steps back: the claim is kept as 已撤回 and the wish goes back on the board."""
+    today = today or date.today()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        w = live(s, Wish, wish_id, "心愿")
+        on, reason = flow.check_withdraw(w.state, on, w.claimed_on or w.posted_on, today, reason)
+        claim = _active_claim(s, w)
+        if claim is not None:
+            claim.status, claim.ended_on = flow.CLAIM_WITHDRAWN, on
+            claim.note = "；".join(p for p in (claim.note, f"撤回原因：{reason}" if reason else "撤回认领") if p)
+        w.state = flow.WISH_POSTED
+        w.claimant_kind, w.claimant_name, w.claimed_on = "", "", None
+        w.claimant_member_id = w.claimant_unit_id = None
+        s.flush()
+        detail = _detail(s, w)
+        uow.commit()
+        return detail
+
+
+def fulfil_wish(db: Database, wish_id: str, on: date | None, note: str, today: date | None = None) -> WishDetail:
+    """The wish came true: on which day and how (what was given, by whom)."""
+    today = today or date.today()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        w = live(s, Wish, wish_id, "心愿")
+        on, note = flow.check_fulfil(w.state, on, w.claimed_on or w.posted_on, today, note)
+        claim = _active_claim(s, w)
+        if claim is not None:
+            claim.status, claim.ended_on = flow.CLAIM_FULFILLED, on
+        w.state, w.fulfilled_on, w.fulfil_note = flow.WISH_FULFILLED, on, note
+        s.flush()
+        detail = _detail(s, w)
+        uow.commit()
+        return detail
+
+
+def delete_wish(db: Database, wish_id: str) -> None:
+    """Tombstone a wish and its claims (a wish posted by mistake, or the resident changed their mind)."""
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        w = live(s, Wish, wish_id, "心愿")
+        for c in s.scalars(select(WishClaim).where(WishClaim.wish_id == w.id, WishClaim.deleted.is_(False))):
+            c.deleted = True
+        w.deleted = True
+        uow.commit()
