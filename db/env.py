@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from desktop_app.store import models  # noqa: F401  (registers tables on the metadata)
+from desktop_app.store import schema  # noqa: F401  (registers every table on the metadata)
 from desktop_app.store.base import Base
 
 config = context.config

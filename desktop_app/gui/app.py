@@ -31,7 +31,6 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
     """Open the database, set up the site on first start; None if the user backed out."""
     from desktop_app.gui.pages import AppContext
-    from desktop_app.services import demo as demo_service
     from desktop_app.services import site as site_service
     from desktop_app.store.migrate import open_database
 
@@ -43,6 +42,8 @@ def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
         log.info("database upgraded; copy before upgrade at %s", backup)
     info = site_service.get_site(db)
     if info is None and demo:
+        from desktop_app.services import demo as demo_service
+
         demo_service.generate(db, members=300, seed=1)
         info = site_service.get_site(db)
     if info is None:
@@ -54,6 +55,8 @@ def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
         elif dlg.exec() != SetupDialog.DialogCode.Accepted:
             return None
         if dlg.choice == "demo":
+            from desktop_app.services import demo as demo_service
+
             demo_service.generate(db, members=dlg.demo_members, seed=1)
         else:
             site_service.init_site(db, **dlg.values)

@@ -18,13 +18,25 @@ from desktop_app.gui.dialogs.backup_dialog import MirrorDialog, RestoreDialog
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.pages import AppContext, Page
+from desktop_app.gui.pages.compliance import CompliancePage
+from desktop_app.gui.pages.evaluations import EvaluationsPage
+from desktop_app.gui.pages.mediation import MediationPage
+from desktop_app.gui.pages.meetings import MeetingsPage
 from desktop_app.gui.pages.orgs import OrgsPage
 from desktop_app.gui.pages.overview import OverviewPage
+from desktop_app.gui.pages.projects import ProjectsPage
+from desktop_app.gui.pages.residents import ResidentsPage
+from desktop_app.gui.pages.roster import RosterPage
+from desktop_app.gui.pages.visits import VisitsPage
+from desktop_app.gui.pages.wishes import WishesPage
 from desktop_app.services import backup
 from desktop_app.settings import Settings, data_dir, log_dir
 
 # Only modules that really work are listed.
-PAGES: list[type[Page]] = [OverviewPage, OrgsPage]
+PAGES: list[type[Page]] = [
+    OverviewPage, OrgsPage, RosterPage, MeetingsPage, CompliancePage, EvaluationsPage,
+    ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage,
+]
 
 
 class MainWindow(QMainWindow):

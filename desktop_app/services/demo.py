@@ -67,9 +67,17 @@ def planned_counts(members: int) -> tuple[int, int]:
 
 
 def generate(
-    db: Database, members: int = 300, seed: int = 1, progress: Progress | None = None
+    db: Database,
+    members: int = 300,
+    seed: int = 1,
+    progress: Progress | None = None,
+    with_modules: bool = True,
 ) -> DemoSummary:
-    """Fill an empty database with one made-up community; same seed, same community."""
+    """Fill an empty database with one made-up community; same seed, same community.
+
+    with_modules adds a past year of meetings, resident service work, funds and
+    dues; without it only the organisation, members and residents are made.
+    """
     if not 1 <= members <= MAX_MEMBERS:
         raise ValidationError("党员人数", f"应在 1 到 {MAX_MEMBERS} 之间")
     _ensure_empty(db)
@@ -77,6 +85,8 @@ def generate(
     steps = _Steps(progress, planner.total_steps)
     plan = planner.plan(steps.advance)
     _write(db, plan, steps.advance)
+    if with_modules:
+        _add_module_demos(db, seed)
     steps.finish()
     return DemoSummary(
         org_code=plan.org_code,
@@ -88,6 +98,14 @@ def generate(
         households=len(plan.households),
         residents=len(plan.residents),
     )
+
+
+def _add_module_demos(db: Database, seed: int) -> None:
+    """A realistic past year for every module, on top of the community just written."""
+    from desktop_app.services import demo_meetings, demo_service
+
+    for module in (demo_meetings, demo_service):
+        module.add_demo(db, seed)
 
 
 def _ensure_empty(db: Database) -> None:

@@ -7,16 +7,25 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
+
+from sqlalchemy import text
 
 from desktop_app.settings import migrations_dir
 from desktop_app.store.db import Database
 
+if TYPE_CHECKING:
+    from alembic.config import Config
 
-def alembic_config(url: str) -> Config:
+# The newest migration. Kept here so that opening an up-to-date database does
+# not import Alembic at all (a second of start-up); a test checks it against
+# Alembic's own view of db/versions.
+SCHEMA_HEAD = "0005"
+
+
+def alembic_config(url: str) -> "Config":
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -24,12 +33,16 @@ def alembic_config(url: str) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 def current_revision(db: Database) -> str | None:
     with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not db.engine.dialect.has_table(conn, "alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def backup_copy(path: Path, reason: str) -> Path:
@@ -51,6 +64,8 @@ def backup_copy(path: Path, reason: str) -> Path:
 def upgrade(db: Database, revision: str = "head") -> Path | None:
     """Bring the schema to `revision`. Returns the backup made first, if any."""
     current = current_revision(db)
+    if revision == "head" and current == SCHEMA_HEAD:
+        return None
     target = head_revision() if revision == "head" else revision
     if current == target:
         return None
@@ -58,6 +73,8 @@ def upgrade(db: Database, revision: str = "head") -> Path | None:
     path = db.path
     if current is not None and path is not None and path.exists():
         backup = backup_copy(path, f"before-upgrade-{current}")
+    from alembic import command
+
     cfg = alembic_config(db.url)
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn

@@ -75,3 +75,46 @@ def test_backup_and_restore_commands(tmp_path, capsys):
     bad.write_text("not a db")
     r = run("restore", str(bad), "--db", str(db))
     assert r.returncode == 2 and "不可用" in r.stderr
+
+
+def test_members_export_import_and_roster_report(tmp_path, capsys):
+    src = tmp_path / "src.db"
+    assert main(["demo", "--db", str(src), "--members", "40", "--seed", "8"]) == 0
+    csv_file = tmp_path / "名册.csv"
+    assert main(["export", "members", "--db", str(src), "--out", str(csv_file)]) == 0
+    dst = tmp_path / "dst.db"
+    assert main(["init", "--db", str(dst), "--org-code", "C9", "--org-name", "新社区党委"]) == 0
+    capsys.readouterr()
+    assert main(["import", "members", str(csv_file), "--db", str(dst), "--dry-run"]) == 0
+    assert "未写入" in capsys.readouterr().out
+    assert main(["import", "members", str(csv_file), "--db", str(dst)]) == 0
+    out = capsys.readouterr().out
+    assert "新增 40 人" in out and "新建党支部" in out
+    assert main(["import", "members", str(csv_file), "--db", str(dst)]) == 0
+    assert "无变化 40 人" in capsys.readouterr().out  # importing twice changes nothing
+
+    pdf = tmp_path / "花名册.pdf"
+    assert main(["report", "roster", "--db", str(dst), "--out", str(pdf)]) == 0
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "新社区党委" in text and "花名册" in text
+
+
+def test_import_with_bad_rows_reports_each_and_writes_nothing(tmp_path):
+    db = tmp_path / "c.db"
+    assert main(["init", "--db", str(db), "--org-code", "C1", "--org-name", "某社区党委"]) == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "姓名,所在党支部,身份证号,入党日期\n"
+        "张三,第一支部,11010519491231002X,1970-01-01\n"
+        "李四,第一支部,1.10105E+17,1980/3/2\n",
+        encoding="gb18030",
+    )
+    r = run("import", "members", str(bad), "--db", str(db))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "第 3 行" in r.stdout and "公民身份号码" in r.stdout and "科学计数法" in r.stdout
+    r = run("export", "members", "--db", str(db), "--out", str(tmp_path / "x.csv"))
+    assert r.returncode == 0 and "0 名党员" in r.stdout  # nothing was imported
+    r = run("import", "members", str(bad), "--db", str(db), "--skip-invalid")
+    assert r.returncode == 0 and "新增 1 人" in r.stdout

@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 from desktop_app.domain import idcard
 from desktop_app.store import migrate
 from desktop_app.store.base import Base
+from desktop_app.store import schema  # noqa: F401  (every table)
 from desktop_app.store.db import Database
 
 
@@ -78,3 +79,7 @@ def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path):
     with pytest.raises(migrate.NotADatabase):
         migrate.open_database(path)
     assert path.read_bytes().startswith(b"this is a spreadsheet")
+
+
+def test_schema_head_constant_matches_the_migration_scripts():
+    assert migrate.SCHEMA_HEAD == migrate.head_revision()

@@ -5,10 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from desktop_app.domain.money import format_yuan
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.pages import AppContext, Page
+from desktop_app.services import meetings as meeting_service
 from desktop_app.services import overview as overview_service
+from desktop_app.services import projects as project_service
+from desktop_app.services import visits as visit_service
+from desktop_app.services import wishes as wish_service
 
 
 class Card(QFrame):
@@ -44,10 +49,13 @@ class OverviewPage(Page):
             "orgs": Card("党组织", "orgs"),
             "members": Card("党员", "members"),
             "residents": Card("居民", "resident"),
+            "meetings": Card("三会一课（本年应开未开）", "meetings"),
+            "followups": Card("逾期未办结（走访问题 / 微实事）", "warning"),
+            "wishes": Card("待认领微心愿", "wishes"),
         }
         grid = QGridLayout()
         for i, card in enumerate(self.cards.values()):
-            grid.addWidget(card, 0, i)
+            grid.addWidget(card, i // 3, i % 3)
         lay = QVBoxLayout(self)
         lay.addWidget(heading)
         lay.addLayout(grid)
@@ -56,9 +64,26 @@ class OverviewPage(Page):
     def refresh(self) -> None:
         super().refresh()
         db = self.ctx.db
-        run_op(self, lambda job: overview_service.overview(db), self._show)
+        run_op(
+            self,
+            lambda job: (
+                overview_service.overview(db),
+                meeting_service.compliance_summary(db),
+                len(visit_service.overdue(db)),
+                len(project_service.overdue_projects(db)),
+                wish_service.list_wishes(db, wish_service.WishFilter(state="待认领")),
+            ),
+            lambda result: self._show(*result),
+        )
 
-    def _show(self, ov: overview_service.Overview) -> None:
+    def _show(
+        self,
+        ov: overview_service.Overview,
+        meetings: meeting_service.ComplianceSummary,
+        overdue_visits: int = 0,
+        overdue_projects: int = 0,
+        waiting_wishes: list | None = None,
+    ) -> None:
         branches = ov.orgs_by_kind.get("branch", 0)
         groups = ov.orgs_by_kind.get("group", 0)
         self.cards["orgs"].value.setText(f"{branches + groups + ov.orgs_by_kind.get('community', 0)}")
@@ -67,3 +92,14 @@ class OverviewPage(Page):
         self.cards["members"].detail.setText(f"正式党员 {ov.full_members} · 预备党员 {ov.probationary}")
         self.cards["residents"].value.setText(str(ov.residents))
         self.cards["residents"].detail.setText(f"住户 {ov.households} 户")
+        self.cards["meetings"].value.setText(str(meetings.overdue))
+        self.cards["meetings"].detail.setText(
+            f"{meetings.branches_owing} 个支部欠开 · 本期待开 {meetings.due} · 未达法定人数 {meetings.no_quorum}"
+        )
+        self.cards["followups"].value.setText(str(overdue_visits + overdue_projects))
+        self.cards["followups"].detail.setText(f"走访问题 {overdue_visits} 件 · 微实事 {overdue_projects} 项")
+        waiting = waiting_wishes or []
+        self.cards["wishes"].value.setText(str(len(waiting)))
+        self.cards["wishes"].detail.setText(
+            f"估值合计 {format_yuan(sum(w.estimated_fen or 0 for w in waiting))} 元" if waiting else "全部已认领"
+        )
