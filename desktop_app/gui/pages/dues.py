@@ -1,0 +1,478 @@
+"""党费: per branch and year, members × 12 months; record payments quickly; arrears.
+
+Select month cells (of one or many members) and press 登记交纳: one dialog,
+one payment per member, one 党费收缴 entry for them all (services.dues). A
+double click on an unpaid month does the same for that month. Cells are
+coloured by state; the 欠交名单 tab lists members with unpaid past months,
+six months in a row marked as the 党章's lapse risk.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QSpinBox, QTableView, QTabWidget, QToolBar,
+    QVBoxLayout, QWidget,
+)
+
+from desktop_app.domain import dues as rules
+from desktop_app.domain.money import format_yuan
+from desktop_app.gui import icons
+from desktop_app.gui.bus import bus
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.dialogs.ledger_dialogs import DuesBaseDialog, PaymentDialog, ReasonDialog
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.pages import AppContext, Page
+from desktop_app.gui.pages.ledger import CENTER, LEFT, RED, RIGHT, Col, RecordModel, heading, make_table, save_path
+from desktop_app.services import dues
+from desktop_app.services import orgs as org_service
+from desktop_app.services.dues import (
+    CURRENT, EXEMPT, FUTURE, OWED, PAID, PARTIAL, ArrearsRow, DuesGrid, GridRow, MonthCell, NoBaseRow,
+)
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+MEMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+
+FIRST_MONTH_COLUMN = 3
+HEADERS = ("姓名", "类别", "月应交", *(f"{m}月" for m in range(1, 13)), "已交", "欠交")
+WIDTHS = (70, 56, 64, *([54] * 12), 76, 64)  # 12 months and the totals fit a 1,000-pixel page
+CELL_COLORS = {
+    PAID: QColor("#e6f4ea"), PARTIAL: QColor("#fff4e5"), OWED: QColor("#fde8e8"),
+    CURRENT: QColor("#fff8d6"), EXEMPT: QColor("#f1f3f4"),
+}
+PAYABLE = (OWED, CURRENT, FUTURE)
+
+
+def cell_text(c: MonthCell) -> str:
+    if c.state == PAID:
+        return format_yuan(c.paid_fen) + ("*" if c.late else "")
+    if c.state == PARTIAL:
+        return format_yuan(c.paid_fen) + "#"
+    return {OWED: "欠", CURRENT: "待交", EXEMPT: "免"}.get(c.state, "")
+
+
+def cell_tip(name: str, c: MonthCell) -> str:
+    head = f"{name} {rules.month_label(c.month)}"
+    if c.state in (PAID, PARTIAL):
+        tip = f"{head}：应交 {format_yuan(c.due_fen)} 元，实交 {format_yuan(c.paid_fen)} 元\n{c.paid_on} 由{c.collected_by}收缴"
+        if c.late:
+            tip += "\n补交超过6个月"
+        return tip
+    if c.state in (OWED, CURRENT, FUTURE):
+        return f"{head}：应交 {format_yuan(c.due_fen)} 元，" + ("尚未交纳" if c.state != FUTURE else "未到期")
+    if c.state == EXEMPT:
+        return f"{head}：经批准免交"
+    return f"{head}：无须交纳（未登记基数或不在本支部）"
+
+
+class DuesGridModel(QAbstractTableModel):
+    """Members × months of one branch and year (plain GridRow records)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.rows: list[GridRow] = []
+
+    def set_grid(self, grid: DuesGrid | None) -> None:
+        self.beginResetModel()
+        self.rows = list(grid.rows) if grid else []
+        self.endResetModel()
+
+    def cell(self, index: QModelIndex) -> MonthCell | None:
+        col = index.column() - FIRST_MONTH_COLUMN
+        if not index.isValid() or not 0 <= col < 12:
+            return None
+        return self.rows[index.row()].cells[col]
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        c = self.cell(index)
+        if role == _DISPLAY:
+            if c is not None:
+                return cell_text(c)
+            if col == 0:
+                return r.name
+            if col == 1:
+                return r.category or "未登记"
+            if col == 2:
+                return format_yuan(r.monthly_due_fen) if r.has_base else ""
+            if col == FIRST_MONTH_COLUMN + 12:
+                return format_yuan(r.paid_fen)
+            return format_yuan(r.owed_fen) if r.owed_fen else ""
+        if role == _ALIGN:
+            return LEFT if col == 0 else (CENTER if col == 1 or (c is not None and c.state not in (PAID, PARTIAL)) else RIGHT)
+        if role == _BACKGROUND and c is not None:
+            return CELL_COLORS.get(c.state)
+        if role == _FOREGROUND:
+            if c is not None and (c.state == OWED or c.late):
+                return RED
+            if col == FIRST_MONTH_COLUMN + 13 and r.owed_fen:
+                return RED
+            if col == 1 and not r.has_base:
+                return RED
+            return None
+        if role == _TOOLTIP:
+            if c is not None:
+                return cell_tip(r.name, c)
+            if col in (1, 2):
+                return r.basis + ("\n经党支部同意按季度交纳" if r.quarterly_consent else "")
+            return None
+        if role == MEMBER_ROLE:
+            return r.member_id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
+        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
+            return HEADERS[section]
+        if role == _DISPLAY and orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+ARREARS_COLUMNS = (
+    Col("姓名", lambda r: r.name, LEFT, 80),
+    Col("所在党组织", lambda r: r.org_name, LEFT, 140),
+    Col("状态", lambda r: r.status, CENTER, 56),
+    Col("欠交月份", lambda r: r.months_text, LEFT, 220),
+    Col("欠交金额", lambda r: format_yuan(r.owed_fen), RIGHT, 90),
+    Col("连续未交", lambda r: f"{r.trailing_months} 个月" if r.trailing_months else "", CENTER, 80),
+    Col("最近交纳", lambda r: r.last_paid.isoformat() if r.last_paid else "无记录", CENTER, 96),
+    Col("提示", lambda r: "连续6个月未交纳党费，请谈话提醒" if r.lapse_risk else "", LEFT, 220),
+)
+NO_BASE_COLUMNS = (
+    Col("姓名", lambda r: r.name, LEFT, 100),
+    Col("所在党组织", lambda r: r.org_name, LEFT, 200),
+)
+
+
+@dataclass(frozen=True)
+class DuesView:
+    branches: list[tuple[str, str]]  # (id, name)
+    grid: DuesGrid | None
+    arrears: list[ArrearsRow] | None  # None: not loaded (the tab is not shown)
+    no_base: list[NoBaseRow] | None
+    table: list[rules.RateRule]
+
+
+class DuesPage(Page):
+    title = "党费"
+    icon = "dues"
+    watches = ("dues", "members", "orgs", "ledger")
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self.view: DuesView | None = None
+        self.collected_by = ""
+        today = date.today()
+
+        self.branch = QComboBox()
+        self.branch.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.branch.setMinimumContentsLength(8)
+        self.branch.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(today.year)
+        self.year.setSuffix(" 年")
+        self.year.valueChanged.connect(lambda _v: self.refresh())
+
+        tb = QToolBar()
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+        def action(icon: str, text: str, slot, tip: str = "") -> QAction:
+            act = QAction(icons.get(icon), text, self)
+            act.triggered.connect(lambda _c=False: slot())
+            if tip:
+                act.setToolTip(tip)
+            tb.addAction(act)
+            return act
+
+        self.act_pay = action("pay", "登记交纳", self.pay_selected, "选中一名或多名党员的月份后登记（可多选）")
+        self.act_cancel = action("reverse", "撤销交纳", self.cancel_selected, "登记错了：撤销并自动红字冲销")
+        self.act_base = action("dues-base", "党费基数", self.edit_base, "登记或调整选中党员的收入基数和类别")
+        tb.addSeparator()
+        self.act_print = action("print", "打印登记表", self.print_registry)
+
+        self.grid_model = DuesGridModel(self)
+        self.grid = QTableView()
+        self.grid.setModel(self.grid_model)
+        self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.grid.verticalHeader().setDefaultSectionSize(26)
+        for i, w in enumerate(WIDTHS):
+            self.grid.setColumnWidth(i, w)
+        self.grid.doubleClicked.connect(self._double_clicked)
+        self.grid.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.summary = QLabel()
+        self.summary.setObjectName("cardDetail")
+        legend = QLabel("“欠”已到期未交　“待交”本月未交　“*”补交超过6个月　“#”少交　“免”经批准免交　绿色为已交")
+        legend.setObjectName("cardDetail")
+
+        grid_tab = QWidget()
+        gl = QVBoxLayout(grid_tab)
+        gl.addWidget(tb)
+        gl.addWidget(self.grid, 1)
+        gl.addWidget(self.summary)
+        gl.addWidget(legend)
+
+        self.arrears_model = RecordModel(
+            ARREARS_COLUMNS, self, foreground=lambda r, col: RED if r.lapse_risk and col in (5, 7) else None,
+        )
+        self.arrears_table = make_table(self.arrears_model, self)
+        self.no_base_model = RecordModel(NO_BASE_COLUMNS, self)
+        self.no_base_table = make_table(self.no_base_model, self)
+        self.arrears_label = QLabel()
+        self.no_base_label = QLabel()
+        arrears_tab = QWidget()
+        al = QVBoxLayout(arrears_tab)
+        al.addWidget(self.arrears_label)
+        al.addWidget(self.arrears_table, 3)
+        al.addWidget(self.no_base_label)
+        al.addWidget(self.no_base_table, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(grid_tab, icons.get("dues"), "收缴登记")
+        self.tabs.addTab(arrears_tab, icons.get("warning"), "欠交名单")
+        self.tabs.currentChanged.connect(lambda i: self.refresh() if i == 1 else None)
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        top = QHBoxLayout()
+        top.addWidget(heading("党费"))
+        top.addStretch(1)
+        top.addWidget(QLabel("党支部"))
+        top.addWidget(self.branch)
+        top.addWidget(self.year)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.message)
+        lay.addWidget(self.tabs, 1)
+        self._update_actions()
+
+    # ------------------------------------------------------------------ loading
+    def refresh(self) -> None:
+        super().refresh()
+        db = self.ctx.db
+        branch_id = self.branch.currentData()
+        year = self.year.value()
+        # The whole community's arrears take a moment for thousands of members: only when looked at.
+        want_arrears = self.tabs.currentIndex() == 1
+
+        def load(job) -> DuesView:
+            branches = [(n.id, n.name) for n in org_service.list_tree(db) if n.kind == "branch"]
+            chosen = branch_id if any(b == branch_id for b, _ in branches) else (branches[0][0] if branches else None)
+            return DuesView(
+                branches=branches,
+                grid=dues.branch_grid(db, chosen, year) if chosen else None,
+                arrears=dues.arrears(db) if want_arrears else None,
+                no_base=dues.members_without_base(db) if want_arrears else None,
+                table=dues.rate_rules(db),
+            )
+
+        run_op(self, load, self._show)
+
+    def _show(self, v: DuesView) -> None:
+        self.view = v
+        self.branch.blockSignals(True)
+        current = v.grid.org_id if v.grid else None
+        self.branch.clear()
+        for bid, name in v.branches:
+            self.branch.addItem(name, bid)
+        self.branch.setCurrentIndex(max(0, self.branch.findData(current)))
+        self.branch.blockSignals(False)
+        self.grid_model.set_grid(v.grid)
+        if v.grid is None:
+            self.summary.setText("还没有党支部：请先在“党组织”页面建立党支部。")
+        else:
+            g = v.grid
+            no_base = sum(1 for r in g.rows if not r.has_base)
+            self.summary.setText(
+                f"{g.org_name} {g.year}年：党员 {len(g.rows)} 名，已收 {format_yuan(g.paid_fen)} 元，"
+                f"欠交 {format_yuan(g.owed_fen)} 元" + (f"，{no_base} 名未登记党费基数" if no_base else "")
+            )
+        if v.arrears is not None and v.no_base is not None:
+            self.arrears_model.set_records(v.arrears)
+            lapse = sum(1 for r in v.arrears if r.lapse_risk)
+            self.arrears_label.setText(
+                f"全社区欠交党费 {len(v.arrears)} 人" + (f"，其中连续6个月以上未交 {lapse} 人" if lapse else "")
+                + "（统计到上月末）"
+            )
+            self.no_base_model.set_records(v.no_base)
+            self.no_base_label.setText(f"未登记党费基数 {len(v.no_base)} 人（无法计算应交党费）")
+        self._update_actions()
+        self.loaded.emit()
+
+    # ------------------------------------------------------------------ selection
+    def selected_cells(self) -> list[tuple[GridRow, MonthCell]]:
+        out = []
+        for idx in self.grid.selectionModel().selectedIndexes():
+            c = self.grid_model.cell(idx)
+            if c is not None:
+                out.append((self.grid_model.rows[idx.row()], c))
+        out.sort(key=lambda rc: (rc[0].seq, rc[0].name, rc[1].month))
+        return out
+
+    def selected_row(self) -> GridRow | None:
+        idx = self.grid.currentIndex()
+        if idx.isValid() and idx.row() < len(self.grid_model.rows):
+            return self.grid_model.rows[idx.row()]
+        rows = {i.row() for i in self.grid.selectionModel().selectedIndexes()}
+        return self.grid_model.rows[min(rows)] if rows else None
+
+    def select_cells(self, cells: list[tuple[int, int]]) -> None:
+        """Select (row, month 1-12) cells, as a user's clicks would."""
+        sm = self.grid.selectionModel()
+        sm.clearSelection()
+        if cells:
+            first = self.grid_model.index(cells[0][0], FIRST_MONTH_COLUMN + cells[0][1] - 1)
+            sm.setCurrentIndex(first, sm.SelectionFlag.NoUpdate)
+        for row, month in cells:
+            sm.select(self.grid_model.index(row, FIRST_MONTH_COLUMN + month - 1), sm.SelectionFlag.Select)
+
+    def _update_actions(self) -> None:
+        cells = self.selected_cells()
+        self.act_pay.setEnabled(any(c.state in PAYABLE for _, c in cells))
+        self.act_cancel.setEnabled(len(cells) == 1 and cells[0][1].state in (PAID, PARTIAL))
+        self.act_base.setEnabled(self.selected_row() is not None)
+        self.act_print.setEnabled(self.grid_model.rowCount() > 0)
+
+    def show_message(self, text: str, warnings: tuple[str, ...] | list[str] = ()) -> None:
+        html = text + "".join(f'<br><span style="color:#b26a00">{w}</span>' for w in warnings)
+        self.message.setText(html)
+        self.message.setVisible(bool(html))
+
+    def _write(self, fn, done) -> None:
+        db = self.ctx.db
+
+        def ok(result: Any) -> None:
+            done(result)
+            bus.changed.emit("dues")
+
+        run_op(self, lambda job: fn(db), ok)
+
+    # ------------------------------------------------------------------ actions
+    def _double_clicked(self, index: QModelIndex) -> None:
+        c = self.grid_model.cell(index)
+        if c is not None and c.state in PAYABLE:
+            self.pay_selected()
+        elif c is None:
+            self.edit_base()
+
+    def pay_selected(self) -> None:
+        by_member: dict[str, list[MonthCell]] = defaultdict(list)
+        rows: dict[str, GridRow] = {}
+        for row, c in self.selected_cells():
+            if c.state in PAYABLE:
+                by_member[row.member_id].append(c)
+                rows[row.member_id] = row
+        if not by_member:
+            common.inform(self, "登记交纳", "请先选中要登记的月份（欠交、待交或预交的月份）。")
+            return
+        today = date.today()
+        ahead = any(c.month > rules.month_of(today) for cs in by_member.values() for c in cs)
+        consent = all(rows[m].quarterly_consent for m in by_member)
+        lines = [(rows[m].name, [c.month for c in cs], sum(c.due_fen for c in cs)) for m, cs in by_member.items()]
+        dlg = PaymentDialog(self, lines, collected_by=self.collected_by, needs_consent=ahead, consent=consent)
+        if dlg.exec() != PaymentDialog.DialogCode.Accepted:
+            return
+        paid_on, collector, amount, consent_given, note = dlg.values()
+        self.collected_by = collector
+        payments = [
+            dues.PaymentInput(m, tuple(c.month for c in cs), amount if len(by_member) == 1 else None,
+                              True if consent_given else None)
+            for m, cs in by_member.items()
+        ]
+
+        def done(result: dues.PaymentResult) -> None:
+            self.show_message(
+                f"已登记 {len(payments)} 人 {result.records} 个月，共 {format_yuan(result.total_fen)} 元，"
+                f"已记入党费账户（凭证 {result.voucher_no}）。",
+                result.warnings,
+            )
+
+        self._write(lambda db: dues.record_payments(db, payments, paid_on, collector, note=note), done)
+
+    def cancel_selected(self) -> None:
+        cells = self.selected_cells()
+        if len(cells) != 1 or cells[0][1].state not in (PAID, PARTIAL):
+            common.inform(self, "撤销交纳", "请选中一个已交纳的月份。")
+            return
+        row, c = cells[0]
+        dlg = ReasonDialog(
+            self, "撤销党费交纳",
+            f"撤销{row.name}{rules.month_label(c.month)}的交纳登记（{c.paid_on} 交 {format_yuan(c.paid_fen)} 元）。\n"
+            "同一次交纳的其他月份一并撤销；对应的党费收缴凭证将红字冲销。",
+            "撤销",
+        )
+        if dlg.exec() != ReasonDialog.DialogCode.Accepted:
+            return
+        on, reason = dlg.values()
+        if not common.ask(self, "确认撤销", f"确定撤销{row.name}的这次党费交纳登记吗？"):
+            return
+        member_id, month = row.member_id, c.month
+
+        def done(result: dues.PaymentResult) -> None:
+            self.show_message(f"已撤销，红字凭证 {result.voucher_no}。", result.warnings)
+
+        self._write(lambda db: dues.cancel_payment(db, member_id, month, reason, on), done)
+
+    def edit_base(self) -> None:
+        row = self.selected_row()
+        if row is None or self.view is None:
+            common.inform(self, "党费基数", "请先选中一名党员。")
+            return
+        current = dues.bases(self.ctx.db, row.member_id)
+        dlg = DuesBaseDialog(self, row.name, self.view.table, current[-1] if current else None)
+        if dlg.exec() != DuesBaseDialog.DialogCode.Accepted:
+            return
+        month, category, income, fixed, consent, note = dlg.values()
+        member_id, name = row.member_id, row.name
+
+        def done(info: dues.DuesBaseInfo) -> None:
+            self.show_message(
+                f"已登记{name}自{rules.month_label(info.effective_from)}起的党费基数："
+                f"{info.category}，每月应交 {format_yuan(info.due_fen)} 元（{info.basis}）。"
+            )
+
+        self._write(lambda db: dues.set_base(db, member_id, month, category, income, fixed, consent, note), done)
+
+    def print_registry(self) -> None:
+        if self.view is None or self.view.grid is None:
+            return
+        g = self.view.grid
+        path = save_path(self, "保存党费收缴登记表", f"{g.org_name}{g.year}年党费收缴登记表.pdf", "PDF 文件 (*.pdf)")
+        if path is None:
+            return
+        db, org_id, year = self.ctx.db, g.org_id, g.year
+
+        def render(job):
+            from desktop_app.reports.dues import render_dues_registry
+
+            return render_dues_registry([dues.branch_grid(db, org_id, year)], path)
+
+        run_op(self, render, lambda _r: self.show_message(f"已保存登记表到 {path}"), label="正在生成登记表…")

@@ -1,0 +1,792 @@
+"""经费台账: entries with filters, balances and the month's statement, budget against actual.
+
+Every figure comes from services.ledger off the GUI thread. Entering an
+expense or income opens EntryDialog; a mistake is corrected by a 红字冲销
+(ReverseDialog, then a confirmation); a month is closed (结账) after a
+confirmation that says what it means. Filtering happens in SQL: the table
+model only holds the rows the service returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QColor, QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QSpinBox,
+    QTableView, QTabWidget, QToolBar, QVBoxLayout, QWidget,
+)
+
+from desktop_app.domain import ledger as rules
+from desktop_app.domain.money import format_yuan
+from desktop_app.gui import icons
+from desktop_app.gui.bus import bus
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.dialogs.ledger_dialogs import (
+    AccountDialog, BudgetDialog, EntryDialog, ReverseDialog, date_edit, from_qdate,
+)
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.pages import AppContext, Page
+from desktop_app.services import ledger
+from desktop_app.services.ledger import (
+    AccountBalance, AccountInfo, BudgetLine, EntryFilter, EntryRow, MonthStatement,
+)
+
+ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+CENTER = int(Qt.AlignmentFlag.AlignCenter)
+RED = QColor("#c8161e")
+GREY = QColor("#9aa0a6")
+ORANGE = QColor("#b26a00")
+TEXT_DELAY_MS = 250
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a RecordModel: header, text of a record, alignment, width in pixels."""
+
+    title: str
+    text: Callable[[Any], str]
+    align: int = LEFT
+    width: int = 90
+
+
+class RecordModel(QAbstractTableModel):
+    """A read-only table over a list of plain records (service dataclasses).
+
+    `foreground(record, column)` and `background(record, column)` may colour
+    cells; `tooltip(record)` explains a row. Records carrying an `id` answer ID_ROLE.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Col],
+        parent: QWidget | None = None,
+        *,
+        foreground: Callable[[Any, int], QColor | None] | None = None,
+        background: Callable[[Any, int], QColor | None] | None = None,
+        tooltip: Callable[[Any, int], str] | None = None,
+    ):
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.records: list[Any] = []
+        self._foreground = foreground
+        self._background = background
+        self._tooltip = tooltip
+
+    def set_records(self, records: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.records = list(records)
+        self.endResetModel()
+
+    def record(self, row: int) -> Any:
+        return self.records[row] if 0 <= row < len(self.records) else None
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        rec = self.records[index.row()]
+        col = index.column()
+        if role == _DISPLAY:
+            return self.columns[col].text(rec)
+        if role == _ALIGN:
+            return self.columns[col].align
+        if role == _FOREGROUND and self._foreground is not None:
+            return self._foreground(rec, col)
+        if role == _BACKGROUND and self._background is not None:
+            return self._background(rec, col)
+        if role == _TOOLTIP and self._tooltip is not None:
+            return self._tooltip(rec, col) or None
+        if role == ID_ROLE:
+            return getattr(rec, "id", None)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
+        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            return self.columns[section].title
+        if role == _DISPLAY and orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+def make_table(model: RecordModel, parent: QWidget | None = None, *, rows: bool = True) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setAlternatingRowColors(True)
+    view.setSelectionBehavior(
+        QAbstractItemView.SelectionBehavior.SelectRows if rows else QAbstractItemView.SelectionBehavior.SelectItems
+    )
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setDefaultSectionSize(26)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    for i, c in enumerate(model.columns):
+        view.setColumnWidth(i, c.width)
+    header.setStretchLastSection(True)
+    return view
+
+
+def yuan(fen: int, blank_zero: bool = False) -> str:
+    return "" if blank_zero and fen == 0 else format_yuan(fen)
+
+
+def documents_dir() -> Path:
+    loc = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(loc) if loc else Path.home()
+
+
+def save_path(parent: QWidget, title: str, name: str, filters: str) -> Path | None:
+    """Ask where to save (tests replace QFileDialog.getSaveFileName)."""
+    path, _chosen = QFileDialog.getSaveFileName(parent, title, str(documents_dir() / name), filters)
+    if not path:
+        return None
+    p = Path(path)
+    return p if p.suffix else p.with_suffix(Path(name).suffix)
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("pageHeading")
+    return label
+
+
+def _status(e: EntryRow) -> str:
+    parts = []
+    if e.is_reversal:
+        parts.append(f"红字冲销 {e.reversal_of_voucher}")
+    if e.reversed_by_voucher:
+        parts.append(f"已被 {e.reversed_by_voucher} 冲销")
+    if e.month_closed:
+        parts.append("已结账")
+    return "；".join(parts)
+
+
+ENTRY_COLUMNS: tuple[Col, ...] = (
+    Col("日期", lambda e: e.entry_date.isoformat(), CENTER, 92),
+    Col("凭证号", lambda e: e.voucher_no, CENTER, 84),
+    Col("账户", lambda e: e.account_name, LEFT, 124),
+    Col("类别", lambda e: e.category, CENTER, 70),
+    Col("摘要", lambda e: e.memo, LEFT, 240),
+    Col("收/付款方", lambda e: e.counterparty, LEFT, 120),
+    Col("收入", lambda e: yuan(e.income_fen, True), RIGHT, 92),
+    Col("支出", lambda e: yuan(e.expense_fen, True), RIGHT, 92),
+    Col("经办人", lambda e: e.handler, CENTER, 64),
+    Col("附件", lambda e: str(e.attachments) if e.attachments else "", CENTER, 44),
+    Col("状态", _status, LEFT, 160),
+)
+
+
+def _entry_foreground(e: EntryRow, _col: int) -> QColor | None:
+    if e.is_reversal:
+        return RED
+    if e.reversed_by:
+        return GREY
+    return None
+
+
+def _entry_tooltip(e: EntryRow, _col: int) -> str:
+    lines = [f"凭证 {e.voucher_no}　{e.entry_date.isoformat()}　{e.direction} {format_yuan(e.amount_fen)} 元",
+             f"摘要：{e.memo}", f"经办人：{e.handler or '—'}　录入人：{e.entered_by or '—'}"]
+    if e.is_dues:
+        lines.append("党费收缴：在“党费”页面登记和撤销")
+    return "\n".join(lines)
+
+
+BALANCE_COLUMNS: tuple[Col, ...] = (
+    Col("账户", lambda b: b.name + ("（已停用）" if not b.active else ""), LEFT, 180),
+    Col("累计收入", lambda b: yuan(b.income_fen), RIGHT, 120),
+    Col("累计支出", lambda b: yuan(b.expense_fen), RIGHT, 120),
+    Col("余额", lambda b: yuan(b.balance_fen), RIGHT, 120),
+)
+STATEMENT_COLUMNS: tuple[Col, ...] = (
+    Col("账户", lambda x: x.account_name, LEFT, 180),
+    Col("月初余额", lambda x: yuan(x.opening_fen), RIGHT, 120),
+    Col("本月收入", lambda x: yuan(x.income_fen), RIGHT, 120),
+    Col("本月支出", lambda x: yuan(x.expense_fen), RIGHT, 120),
+    Col("月末余额", lambda x: yuan(x.closing_fen), RIGHT, 120),
+)
+BUDGET_COLUMNS: tuple[Col, ...] = (
+    Col("账户", lambda b: b.account_name, LEFT, 170),
+    Col("支出类别", lambda b: b.category or "（账户合计）", LEFT, 110),
+    Col("预算", lambda b: "未列预算" if b.budget_fen is None else yuan(b.budget_fen), RIGHT, 110),
+    Col("实际支出", lambda b: yuan(b.spent_fen), RIGHT, 110),
+    Col("剩余", lambda b: "" if b.remaining_fen is None else yuan(b.remaining_fen), RIGHT, 110),
+    Col("执行率", lambda b: "" if b.state.percent is None else f"{b.state.percent}%", RIGHT, 70),
+    Col("状态", lambda b: b.state.level, CENTER, 90),
+)
+_LEVEL_COLORS = {rules.NEAR: ORANGE, rules.REACHED: ORANGE, rules.OVER: RED}
+
+
+@dataclass(frozen=True)
+class LedgerView:
+    """Everything the page shows, loaded in one background call."""
+
+    accounts: list[AccountInfo]
+    entries: list[EntryRow]
+    balances: list[AccountBalance]
+    statement: MonthStatement
+    budgets: list[BudgetLine]
+    next_to_close: date | None
+    closed: list[date]
+    voucher_hint: str
+
+
+class LedgerPage(Page):
+    title = "经费台账"
+    icon = "ledger"
+    watches = ("ledger", "dues")
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self.view: LedgerView | None = None
+        self.handler = ""
+        self.entered_by = ""
+        self._select_after: list[str] = []
+        today = date.today()
+        self._build(today)
+
+    # ------------------------------------------------------------------ layout
+    def _build(self, today: date) -> None:
+        # filters
+        self.account_filter = QComboBox()
+        self.account_filter.setMinimumContentsLength(10)
+        self.account_filter.addItem("全部账户", None)
+        self.direction_filter = QComboBox()
+        for text, value in (("收入和支出", None), ("收入", rules.INCOME), ("支出", rules.EXPENSE)):
+            self.direction_filter.addItem(text, value)
+        self.date_from = date_edit(date(today.year, 1, 1))
+        self.date_to = date_edit(date(today.year, 12, 31))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索凭证号、摘要、收付款方、经办人")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icons.get("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(TEXT_DELAY_MS)
+        self._text_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._text_timer.start())
+        for combo in (self.account_filter, self.direction_filter):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(lambda _d: self.refresh())
+
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("账户"))
+        filters.addWidget(self.account_filter)
+        filters.addWidget(self.direction_filter)
+        filters.addWidget(QLabel("日期"))
+        filters.addWidget(self.date_from)
+        filters.addWidget(QLabel("至"))
+        filters.addWidget(self.date_to)
+        filters.addWidget(self.search, 1)
+
+        tb = QToolBar()
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+        def action(icon: str, text: str, slot, tip: str = "") -> QAction:
+            act = QAction(icons.get(icon), text, self)
+            act.triggered.connect(lambda _checked=False: slot())
+            if tip:
+                act.setToolTip(tip)
+            tb.addAction(act)
+            return act
+
+        self.act_expense = action("expense", "记支出", self.add_expense)
+        self.act_income = action("income", "记收入", self.add_income)
+        self.act_reverse = action("reverse", "红字冲销", self.reverse_selected, "记错的凭证用红字冲销更正，原凭证保留")
+        self.act_attach = action("attach", "添加附件", self.attach_selected, "把扫描的发票、收据附到凭证上")
+        self.act_open_attachment = action("open", "查看附件", self.open_attachments)
+        tb.addSeparator()
+        self.act_voucher = action("voucher", "打印凭证", self.print_vouchers)
+        self.act_print = action("print", "打印明细账", self.print_account_ledger)
+        self.act_export = action("excel", "导出Excel", self.export_xlsx)
+        tb.addSeparator()
+        self.act_close = action("close-month", "结账", self.close_next_month)
+
+        self.entries_model = RecordModel(ENTRY_COLUMNS, self, foreground=_entry_foreground, tooltip=_entry_tooltip)
+        self.table = make_table(self.entries_model, self)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.table.doubleClicked.connect(lambda _i: self.open_attachments())
+        self.totals = QLabel()
+        self.totals.setObjectName("cardDetail")
+
+        entries_tab = QWidget()
+        el = QVBoxLayout(entries_tab)
+        el.addLayout(filters)
+        el.addWidget(tb)
+        el.addWidget(self.table, 1)
+        el.addWidget(self.totals)
+
+        # balances and the month's statement
+        self.balance_date = date_edit(today)
+        self.balance_date.dateChanged.connect(lambda _d: self.refresh())
+        self.statement_month = date_edit(date(today.year, today.month, 1), month_only=True)
+        self.statement_month.dateChanged.connect(lambda _d: self.refresh())
+        self.balances_model = RecordModel(BALANCE_COLUMNS, self)
+        self.balances_table = make_table(self.balances_model, self)
+        self.statement_model = RecordModel(STATEMENT_COLUMNS, self)
+        self.statement_table = make_table(self.statement_model, self)
+        self.statement_state = QLabel()
+        acc_bar = QToolBar()
+        acc_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for icon, text, slot in (("add", "新增账户", self.add_account), ("rename", "修改账户", self.rename_account),
+                                 ("cancel", "停用/启用", self.toggle_account)):
+            act = QAction(icons.get(icon), text, self)
+            act.triggered.connect(lambda _c=False, f=slot: f())
+            acc_bar.addAction(act)
+        bal_tab = QWidget()
+        bl = QVBoxLayout(bal_tab)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("截至"))
+        row.addWidget(self.balance_date)
+        row.addWidget(QLabel("各账户余额"))
+        row.addStretch(1)
+        row.addWidget(acc_bar)
+        bl.addLayout(row)
+        bl.addWidget(self.balances_table, 1)
+        row2 = QHBoxLayout()
+        row2.addWidget(QLabel("月报"))
+        row2.addWidget(self.statement_month)
+        row2.addWidget(self.statement_state)
+        row2.addStretch(1)
+        bl.addLayout(row2)
+        bl.addWidget(self.statement_table, 1)
+
+        # budgets
+        self.budget_year = QSpinBox()
+        self.budget_year.setRange(2000, 2100)
+        self.budget_year.setValue(today.year)
+        self.budget_year.setSuffix(" 年")
+        self.budget_year.valueChanged.connect(lambda _v: self.refresh())
+        self.budget_model = RecordModel(
+            BUDGET_COLUMNS, self,
+            foreground=lambda b, col: _LEVEL_COLORS.get(b.state.level) if col >= 5 else None,
+            tooltip=lambda b, col: b.message,
+        )
+        self.budget_table = make_table(self.budget_model, self)
+        self.budget_table.doubleClicked.connect(lambda _i: self.edit_budget())
+        bud_bar = QToolBar()
+        bud_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for icon, text, slot in (("budget", "设置预算", self.set_budget), ("delete", "删除预算", self.remove_budget),
+                                 ("print", "打印年度汇总", self.print_annual)):
+            act = QAction(icons.get(icon), text, self)
+            act.triggered.connect(lambda _c=False, f=slot: f())
+            bud_bar.addAction(act)
+        bud_tab = QWidget()
+        bdl = QVBoxLayout(bud_tab)
+        row3 = QHBoxLayout()
+        row3.addWidget(QLabel("年度"))
+        row3.addWidget(self.budget_year)
+        row3.addStretch(1)
+        row3.addWidget(bud_bar)
+        bdl.addLayout(row3)
+        bdl.addWidget(self.budget_table, 1)
+        self.budget_hint = QLabel(f"支出达到预算的 {rules.WARN_PERCENT}% 时提示“接近预算”，超过时标红。")
+        self.budget_hint.setObjectName("cardDetail")
+        bdl.addWidget(self.budget_hint)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(entries_tab, icons.get("ledger"), "收支明细")
+        self.tabs.addTab(bal_tab, icons.get("account"), "余额与月报")
+        self.tabs.addTab(bud_tab, icons.get("budget"), "预算执行")
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+
+        top = QHBoxLayout()
+        top.addWidget(heading("经费台账"))
+        top.addStretch(1)
+        self.closed_label = QLabel()
+        self.closed_label.setObjectName("cardDetail")
+        top.addWidget(self.closed_label)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.message)
+        lay.addWidget(self.tabs, 1)
+        self._update_actions()
+
+    # ------------------------------------------------------------------ loading
+    def current_filter(self) -> EntryFilter:
+        return EntryFilter(
+            account_id=self.account_filter.currentData(),
+            date_from=from_qdate(self.date_from.date()),
+            date_to=from_qdate(self.date_to.date()),
+            direction=self.direction_filter.currentData(),
+            text=self.search.text().strip(),
+        )
+
+    def refresh(self) -> None:
+        super().refresh()
+        db = self.ctx.db
+        flt = self.current_filter()
+        on = from_qdate(self.balance_date.date())
+        month = from_qdate(self.statement_month.date())
+        year = self.budget_year.value()
+
+        def load(job) -> LedgerView:
+            accounts = ledger.list_accounts(db)
+            return LedgerView(
+                accounts=accounts,
+                entries=ledger.list_entries(db, flt),
+                balances=ledger.balances(db, on),
+                statement=ledger.monthly_statement(db, month.year, month.month),
+                budgets=ledger.budget_report(db, year),
+                next_to_close=ledger.next_month_to_close(db),
+                closed=ledger.closed_months(db),
+                voucher_hint=ledger.suggest_voucher_no(db, date.today().year),
+            )
+
+        run_op(self, load, self._show)
+
+    def _show(self, v: LedgerView) -> None:
+        keep = self._select_after or self.selected_ids()
+        self._select_after = []
+        self.view = v
+        self._fill_accounts(v.accounts)
+        self.entries_model.set_records(v.entries)
+        income = sum(e.income_fen for e in v.entries)
+        expense = sum(e.expense_fen for e in v.entries)
+        self.totals.setText(
+            f"共 {len(v.entries)} 笔　收入 {format_yuan(income)} 元　支出 {format_yuan(expense)} 元　"
+            f"差额 {format_yuan(income - expense)} 元"
+        )
+        self.balances_model.set_records(v.balances)
+        self.statement_model.set_records([*v.statement.lines, v.statement.total])
+        self.statement_state.setText(
+            ("已结账" if v.statement.closed else "未结账") + f"，本月凭证 {v.statement.entry_count} 张"
+        )
+        self.budget_model.set_records(v.budgets)
+        last = v.closed[-1] if v.closed else None
+        self.closed_label.setText(
+            f"已结账至 {rules.month_label(last)}" if last else "尚未结账"
+        )
+        self.act_close.setText(f"结账（{rules.month_label(v.next_to_close)}）" if v.next_to_close else "结账")
+        self.select_ids(keep)
+        self._update_actions()
+        self.loaded.emit()
+
+    def _fill_accounts(self, accounts: list[AccountInfo]) -> None:
+        current = self.account_filter.currentData()
+        self.account_filter.blockSignals(True)
+        self.account_filter.clear()
+        self.account_filter.addItem("全部账户", None)
+        for a in accounts:
+            self.account_filter.addItem(a.name + ("（已停用）" if not a.active else ""), a.id)
+        i = self.account_filter.findData(current)
+        self.account_filter.setCurrentIndex(max(i, 0))
+        self.account_filter.blockSignals(False)
+
+    # ------------------------------------------------------------------ selection
+    def selected_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.entries_model.records[r].id for r in rows if r < len(self.entries_model.records)]
+
+    def selected_entry(self) -> EntryRow | None:
+        ids = self.selected_ids()
+        if not ids:
+            return None
+        return next((e for e in self.entries_model.records if e.id == ids[0]), None)
+
+    def select_ids(self, ids: Sequence[str]) -> None:
+        wanted = set(ids)
+        self.table.clearSelection()
+        flags = self.table.selectionModel().SelectionFlag.Select | self.table.selectionModel().SelectionFlag.Rows
+        for row, e in enumerate(self.entries_model.records):
+            if e.id in wanted:
+                self.table.selectionModel().select(self.entries_model.index(row, 0), flags)
+                self.table.scrollTo(self.entries_model.index(row, 0))
+
+    def _update_actions(self) -> None:
+        e = self.selected_entry()
+        self.act_reverse.setEnabled(bool(e and e.can_reverse))
+        self.act_attach.setEnabled(bool(e and not e.month_closed))
+        self.act_open_attachment.setEnabled(bool(e and e.attachments))
+        self.act_voucher.setEnabled(e is not None)
+
+    def show_message(self, text: str, warnings: Sequence[str] = ()) -> None:
+        html = text
+        if warnings:
+            html += "<br>" + "<br>".join(f'<span style="color:#b26a00">预算提示：{w}</span>' for w in warnings)
+        self.message.setText(html)
+        self.message.setVisible(bool(html))
+
+    # ------------------------------------------------------------------ writing
+    def _write(self, fn: Callable[[Any], Any], done: Callable[[Any], None], topic: str = "ledger") -> None:
+        db = self.ctx.db
+
+        def ok(result: Any) -> None:
+            done(result)
+            bus.changed.emit(topic)
+
+        run_op(self, lambda job: fn(db), ok)
+
+    def _accounts(self) -> list[AccountInfo]:
+        return self.view.accounts if self.view else ledger.list_accounts(self.ctx.db)
+
+    def add_expense(self) -> None:
+        self._enter(rules.EXPENSE)
+
+    def add_income(self) -> None:
+        self._enter(rules.INCOME)
+
+    def _enter(self, direction: str) -> None:
+        cats = rules.DEFAULT_CATEGORIES[direction]
+        try:
+            cats = tuple(ledger.categories(self.ctx.db, direction))
+        except Exception:  # noqa: BLE001 - suggestions only
+            pass
+        dlg = EntryDialog(
+            self, direction, self._accounts(), cats,
+            account_id=self.account_filter.currentData(), handler=self.handler, entered_by=self.entered_by,
+            voucher_hint=self.view.voucher_hint if self.view else "",
+        )
+        if dlg.exec() != EntryDialog.DialogCode.Accepted:
+            return
+        inp = dlg.result_input()
+        self.handler, self.entered_by = inp.handler, inp.entered_by
+
+        def done(result: ledger.PostResult) -> None:
+            e = result.entry
+            self.show_message(
+                f"已记账：凭证 {e.voucher_no}，{e.account_name} {e.direction} {format_yuan(e.amount_fen)} 元。",
+                result.warnings,
+            )
+            self._select_after = [e.id]
+
+        self._write(lambda db: ledger.post_entry(db, inp), done)
+
+    def reverse_selected(self) -> None:
+        e = self.selected_entry()
+        if e is None:
+            return
+        if not e.can_reverse:
+            common.inform(self, "不能冲销", "红字冲销凭证和已被冲销的凭证不能再冲销。")
+            return
+        if e.is_dues:
+            common.inform(self, "请在党费页面撤销", "这笔是党费收缴，请在“党费”页面撤销交纳登记，系统会自动冲销。")
+            return
+        dlg = ReverseDialog(self, e, self.entered_by)
+        if dlg.exec() != ReverseDialog.DialogCode.Accepted:
+            return
+        on, reason, entered_by = dlg.values()
+        if not common.ask(
+            self, "确认红字冲销",
+            f"将为凭证 {e.voucher_no}（{e.direction} {format_yuan(e.amount_fen)} 元）记一张红字凭证，"
+            f"金额 -{format_yuan(e.amount_fen)} 元，日期 {on.isoformat()}。\n原凭证保留不变。确定冲销吗？",
+        ):
+            return
+        self.entered_by = entered_by or self.entered_by
+
+        def done(result: ledger.PostResult) -> None:
+            self.show_message(
+                f"已冲销：红字凭证 {result.entry.voucher_no} 冲销了凭证 {e.voucher_no}。"
+                "如需重新记正确的金额，请再记一笔。"
+            )
+
+        self._write(lambda db: ledger.reverse_entry(db, e.id, reason, on, entered_by=entered_by), done)
+
+    def close_next_month(self) -> None:
+        month = self.view.next_to_close if self.view else None
+        if month is None:
+            common.inform(self, "结账", "没有可以结账的月份：上个月及以前的月份都已结账（本月要到月末才能结账）。")
+            return
+        if not common.ask(
+            self, "确认结账",
+            f"结账后，{rules.month_label(month)}的账目不能再录入、冲销或添加附件；"
+            "发现错误只能在以后的月份记账更正。\n确定结账吗？",
+        ):
+            return
+        closed_by = self.entered_by
+
+        def done(m: date) -> None:
+            self.show_message(f"{rules.month_label(m)}已结账。")
+
+        self._write(lambda db: ledger.close_month(db, month, closed_by=closed_by), done)
+
+    def attach_selected(self) -> None:
+        e = self.selected_entry()
+        if e is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, f"为凭证 {e.voucher_no} 添加附件", str(documents_dir()),
+            "发票、收据扫描件 (*.jpg *.jpeg *.png *.pdf *.tif *.tiff *.bmp);;所有文件 (*)",
+        )
+        if not path:
+            return
+        self._write(lambda db: ledger.add_attachment(db, e.id, Path(path)),
+                    lambda info: self.show_message(f"已添加附件“{info.file_name}”到凭证 {e.voucher_no}。"))
+
+    def open_attachments(self) -> None:
+        e = self.selected_entry()
+        if e is None or not e.attachments:
+            return
+        files = ledger.list_attachments(self.ctx.db, e.id)
+        if files:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(files[0].path if len(files) == 1 else files[0].path.parent)))
+
+    # ------------------------------------------------------------------ printing and export
+    def print_vouchers(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            common.inform(self, "打印凭证", "请先在表格中选中要打印的凭证（可多选）。")
+            return
+        first = self.selected_entry()
+        name = f"记账凭证{first.voucher_no if first and len(ids) == 1 else ''}.pdf"
+        path = save_path(self, "保存记账凭证", name, "PDF 文件 (*.pdf)")
+        if path is None:
+            return
+        db = self.ctx.db
+
+        def render(job):
+            from desktop_app.reports.voucher import render_vouchers
+
+            return render_vouchers(ledger.vouchers(db, ids), path, progress=lambda page: job.report(page, 0))
+
+        run_op(self, render, lambda _r: self.show_message(f"已保存 {len(ids)} 张凭证到 {path}"), label="正在生成凭证…")
+
+    def print_account_ledger(self) -> None:
+        account_id = self.account_filter.currentData()
+        if account_id is None:
+            e = self.selected_entry()
+            account_id = e.account_id if e else None
+        if account_id is None:
+            common.inform(self, "打印明细账", "请先在“账户”中选择要打印的账户。")
+            return
+        name = next((a.name for a in self._accounts() if a.id == account_id), "账户")
+        first, last = from_qdate(self.date_from.date()), from_qdate(self.date_to.date())
+        path = save_path(self, "保存收支明细账", f"{name}收支明细账{first:%Y%m%d}-{last:%Y%m%d}.pdf", "PDF 文件 (*.pdf)")
+        if path is None:
+            return
+        db = self.ctx.db
+
+        def render(job):
+            from desktop_app.reports.ledger import render_account_ledger
+
+            data = ledger.account_ledger(db, account_id, first, last)
+            return render_account_ledger(data, path, progress=lambda page: job.report(page, 0))
+
+        run_op(self, render, lambda _r: self.show_message(f"已保存收支明细账到 {path}"), label="正在生成明细账…")
+
+    def print_annual(self) -> None:
+        year = self.budget_year.value()
+        path = save_path(self, "保存年度经费收支汇总表", f"{year}年度经费收支汇总表.pdf", "PDF 文件 (*.pdf)")
+        if path is None:
+            return
+        db = self.ctx.db
+
+        def render(job):
+            from desktop_app.reports.ledger_annual import render_annual_ledger
+
+            return render_annual_ledger(ledger.yearly_statement(db, year), path)
+
+        run_op(self, render, lambda _r: self.show_message(f"已保存年度汇总表到 {path}"), label="正在生成年度汇总…")
+
+    def export_xlsx(self) -> None:
+        first = from_qdate(self.date_from.date())
+        path = save_path(self, "导出收支明细", f"经费收支明细{first:%Y}.xlsx", "Excel 工作簿 (*.xlsx)")
+        if path is None:
+            return
+        entries = list(self.entries_model.records)
+
+        def export(job):
+            from desktop_app.exchange.ledger_xlsx import export_entries
+
+            return export_entries(entries, path)
+
+        run_op(self, export, lambda n: self.show_message(f"已导出 {n} 笔到 {path}"), label="正在导出…")
+
+    # ------------------------------------------------------------------ accounts and budgets
+    def _selected_balance(self) -> AccountBalance | None:
+        rows = self.balances_table.selectionModel().selectedRows()
+        return self.balances_model.record(rows[0].row()) if rows else None
+
+    def add_account(self) -> None:
+        dlg = AccountDialog(self, "新增账户")
+        if dlg.exec() != AccountDialog.DialogCode.Accepted:
+            return
+        name, note = dlg.values()
+        self._write(lambda db: ledger.add_account(db, name, note),
+                    lambda a: self.show_message(f"已新增账户“{a.name}”。"))
+
+    def rename_account(self) -> None:
+        b = self._selected_balance()
+        if b is None:
+            common.inform(self, "修改账户", "请先在余额表中选中一个账户。")
+            return
+        acc = next(a for a in self._accounts() if a.id == b.account_id)
+        dlg = AccountDialog(self, "修改账户", acc.name, acc.note)
+        if dlg.exec() != AccountDialog.DialogCode.Accepted:
+            return
+        name, note = dlg.values()
+        self._write(lambda db: ledger.rename_account(db, acc.id, name, note),
+                    lambda a: self.show_message(f"账户已改名为“{a.name}”，原有账目不受影响。"))
+
+    def toggle_account(self) -> None:
+        b = self._selected_balance()
+        if b is None:
+            common.inform(self, "停用账户", "请先在余额表中选中一个账户。")
+            return
+        active = not b.active
+        if not active and not common.ask(self, "停用账户", f"停用后“{b.name}”不能再记账（历史账目保留）。确定停用吗？"):
+            return
+        self._write(lambda db: ledger.set_account_active(db, b.account_id, active),
+                    lambda a: self.show_message(f"账户“{a.name}”已{'启用' if a.active else '停用'}。"))
+
+    def _selected_budget(self) -> BudgetLine | None:
+        rows = self.budget_table.selectionModel().selectedRows()
+        return self.budget_model.record(rows[0].row()) if rows else None
+
+    def set_budget(self, line: BudgetLine | None = None) -> None:
+        cats = [c for c in rules.DEFAULT_CATEGORIES[rules.EXPENSE] if c != rules.DUES_REMITTED]
+        dlg = BudgetDialog(
+            self, [a for a in self._accounts() if not a.is_dues], self.budget_year.value(), cats,
+            account_id=line.account_id if line else None, category=line.category if line else "",
+            amount_fen=line.budget_fen if line else None, note=line.note if line else "",
+        )
+        if dlg.exec() != BudgetDialog.DialogCode.Accepted:
+            return
+        account_id, year, category, fen, note = dlg.values()
+        self._write(lambda db: ledger.set_budget(db, account_id, year, fen, category, note),
+                    lambda b: self.show_message(
+                        f"已设置{b.year}年“{b.account_name}{'·' + b.category if b.category else ''}”预算 "
+                        f"{format_yuan(fen)} 元。"))
+
+    def edit_budget(self) -> None:
+        self.set_budget(self._selected_budget())
+
+    def remove_budget(self) -> None:
+        b = self._selected_budget()
+        if b is None or b.budget_id is None:
+            common.inform(self, "删除预算", "请先选中一条已设置的预算。")
+            return
+        if not common.ask(self, "删除预算", f"删除{b.year}年“{b.account_name}{'·' + b.category if b.category else ''}”的预算吗？"):
+            return
+        budget_id = b.budget_id
+        self._write(lambda db: ledger.remove_budget(db, budget_id), lambda _r: self.show_message("预算已删除。"))
+

@@ -1,0 +1,147 @@
+"""党费收缴登记表: per branch and year, members × 12 months, A4 landscape.
+
+Plain data in (services.dues.DuesGrid, one per branch), PDF out. A month cell
+shows the amount paid; "*" marks a back-payment beyond six months, "#" a month
+paid short, "欠" an unpaid past month, "免" an approved exemption. The marks
+are single narrow characters so twelve months fit across the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer
+
+from desktop_app.domain.money import amount_in_capitals, format_yuan
+from desktop_app.reports.base import A4_LANDSCAPE, Column, ReportRenderer, chinese_date, chunked_table, rich
+from desktop_app.reports.ledger import signature_row
+from desktop_app.services.dues import EXEMPT, OWED, PAID, PARTIAL, DuesGrid, GridRow, MonthCell
+
+# Points on A4 landscape (757 pt of frame). A month fits "99.99*" and "120.00" on
+# one line in the widest font we may pick (WenQuanYi Zen Hei).
+COLUMNS: tuple[Column, ...] = (
+    Column("序号", 22, "CENTER"),
+    Column("姓名", 44),
+    Column("类别", 34, "CENTER"),
+    Column("月基数", 50, "RIGHT"),
+    Column("比例", 28, "CENTER"),
+    Column("月应交", 40, "RIGHT"),
+    *(Column(f"{m}月", 37, "RIGHT") for m in range(1, 13)),
+    Column("已交合计", 52, "RIGHT"),
+    Column("欠交", 43, "RIGHT"),
+)
+# Monthly totals need more room than a member's month: their own table under the grid.
+MONTH_TOTAL_COLUMNS: tuple[Column, ...] = (
+    Column("", 60, "CENTER"), *(Column(f"{m}月", 50, "RIGHT") for m in range(1, 13)), Column("全年", 60, "RIGHT"),
+)
+LATE, SHORT = "*", "#"
+
+
+def cell_text(c: MonthCell) -> str:
+    if c.state == PAID:
+        return format_yuan(c.paid_fen) + (LATE if c.late else "")
+    if c.state == PARTIAL:
+        return format_yuan(c.paid_fen) + SHORT + (LATE if c.late else "")
+    if c.state == OWED:
+        return "欠"
+    if c.state == EXEMPT:
+        return "免"
+    return ""  # CURRENT, FUTURE, NONE: nothing to show yet
+
+
+def grid_row(seq: int, r: GridRow) -> list[str]:
+    if r.has_base:
+        base = format_yuan(r.income_fen) if r.income_fen else "—"
+        rate, due = r.rate_label, format_yuan(r.monthly_due_fen)
+    else:
+        base, rate, due = "未登记", "", ""
+    owed = r.owed_fen
+    return [
+        str(seq), r.name, r.category, base, rate, due,
+        *(cell_text(c) for c in r.cells),
+        format_yuan(r.paid_fen), format_yuan(owed) if owed else "",
+    ]
+
+
+def total_row(grid: DuesGrid) -> list[str]:
+    return [
+        "", "合计", "", "", "", "", *([""] * 12),
+        format_yuan(grid.paid_fen), format_yuan(grid.owed_fen) if grid.owed_fen else "",
+    ]
+
+
+def month_total_row(grid: DuesGrid) -> list[str]:
+    return ["实收", *(format_yuan(grid.month_paid(m)) for m in range(1, 13)), format_yuan(grid.paid_fen)]
+
+
+class DuesRegistryReport(ReportRenderer):
+    title = "党费收缴登记表"
+    pagesize = A4_LANDSCAPE
+
+    def __init__(self, center_name: str, grids: Sequence[DuesGrid], **kwargs) -> None:
+        super().__init__(center_name, **kwargs)
+        self.grids = list(grids)
+
+    def build_story(self) -> list[Flowable]:
+        assert self.styles is not None and self.font is not None
+        styles, font = self.styles, self.font
+        story: list[Flowable] = []
+        if not self.grids:
+            return [Paragraph(rich("没有要打印的党支部。", font), styles["Normal"])]
+        for i, g in enumerate(self.grids):
+            if i:
+                story.append(PageBreak())
+            counted = sum(1 for r in g.rows if r.has_base)
+            story += [
+                Paragraph(rich(f"{g.year}年度党费收缴登记表", font), styles["Title"]),
+                Paragraph(
+                    rich(f"党组织：{g.org_name}　　党员 {len(g.rows)} 名（已登记基数 {counted} 名）　　金额单位：元", font),
+                    styles["Subtitle"],
+                ),
+            ]
+            rows = [grid_row(n, r) for n, r in enumerate(g.rows, start=1)] + [total_row(g)]
+            story.extend(chunked_table(COLUMNS, rows, styles, font, self.frame_width, chunk_rows=30))
+            story.append(Spacer(1, 2 * mm))
+            closing: list[Flowable] = [
+                *chunked_table(MONTH_TOTAL_COLUMNS, [month_total_row(g)], styles, font, self.frame_width),
+                Spacer(1, 2 * mm),
+                Paragraph(rich(f"全年已收缴 {format_yuan(g.paid_fen)} 元（大写：{amount_in_capitals(g.paid_fen)}）", font),
+                          styles["Normal"]),
+                Paragraph(rich(
+                    f"注：月份栏为实交金额；“{LATE}”为补交超过6个月，“{SHORT}”为少交，“欠”为已到期未交，"
+                    f"“免”为经批准免交（统计至{chinese_date(g.today)}）。党费按月交纳，党支部不得代交。",
+                    font), styles["Small"]),
+                Spacer(1, 6 * mm),
+                signature_row(self, ("收缴人", "党支部书记", "填表日期")),
+            ]
+            story.append(KeepTogether(closing))  # never a page with only the signatures
+        return story
+
+
+def render_dues_registry(
+    grids: Sequence[DuesGrid],
+    out: Path | None = None,
+    printed_on: date | None = None,
+    *,
+    center_name: str | None = None,
+    font_path: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """The 党费收缴登记表 for one or more branches (one section each), as PDF bytes."""
+    name = center_name if center_name is not None else (grids[0].center_name if grids else "")
+    report = DuesRegistryReport(name, grids, printed_on=printed_on, font_path=font_path, progress=progress)
+    return report.render_to(out)
+
+
+def write_dues_registry(db, year: int, out: Path, branch: str | None = None) -> str:
+    """The 党费收缴登记表 of every 党支部 (or `branch`: id, code or name) for `year`."""
+    from desktop_app.services import dues, ledger
+
+    grids = dues.registry_grids(db, year, branch)
+    render_dues_registry(grids, out, center_name=ledger.center_name(db))
+    return (f"{year}年 {len(grids)} 个党支部，党员 {sum(len(g.rows) for g in grids)} 名，"
+            f"已收缴 {format_yuan(sum(g.paid_fen for g in grids))} 元")
+

@@ -1,0 +1,144 @@
+"""年度经费收支汇总表: per account 上年结转, income, expense and balance; categories; months; budgets.
+
+Plain data in (services.ledger.AnnualSummary), PDF out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
+
+from desktop_app.domain.money import amount_in_capitals, format_yuan
+from desktop_app.reports.base import A4_PORTRAIT, CELL_LEADING, Column, ReportRenderer, chunked_table, rich
+from desktop_app.reports.ledger import signature_row
+from desktop_app.services.ledger import AnnualSummary
+
+ACCOUNT_COLUMNS = (
+    Column("账户", 150), Column("上年结转", 90, "RIGHT"), Column("本年收入", 90, "RIGHT"),
+    Column("本年支出", 90, "RIGHT"), Column("年末余额", 90, "RIGHT"),
+)
+CATEGORY_COLUMNS = (
+    Column("账户", 150), Column("收支", 50, "CENTER"), Column("类别", 130), Column("金额", 100, "RIGHT"),
+)
+MONTH_COLUMNS = (
+    Column("月份", 80, "CENTER"), Column("收入", 110, "RIGHT"), Column("支出", 110, "RIGHT"),
+    Column("收支差额", 110, "RIGHT"), Column("结账", 70, "CENTER"),
+)
+BUDGET_COLUMNS = (
+    Column("账户", 130), Column("类别", 80), Column("预算", 80, "RIGHT"), Column("实际支出", 80, "RIGHT"),
+    Column("执行率", 55, "RIGHT"), Column("状态", 70, "CENTER"),
+)
+
+
+def account_rows(summary: AnnualSummary) -> list[list[str]]:
+    rows = [
+        [x.account_name, format_yuan(x.opening_fen), format_yuan(x.income_fen), format_yuan(x.expense_fen),
+         format_yuan(x.closing_fen)]
+        for x in summary.lines
+    ]
+    t = summary.total
+    rows.append(["合计", format_yuan(t.opening_fen), format_yuan(t.income_fen), format_yuan(t.expense_fen),
+                 format_yuan(t.closing_fen)])
+    return rows
+
+
+def category_rows(summary: AnnualSummary) -> list[list[str]]:
+    return [[c.account_name, c.direction, c.category or "（未分类）", format_yuan(c.amount_fen)] for c in summary.categories]
+
+
+def month_rows(summary: AnnualSummary) -> list[list[str]]:
+    rows = [
+        [f"{m.month.month}月", format_yuan(m.income_fen), format_yuan(m.expense_fen),
+         format_yuan(m.income_fen - m.expense_fen), "已结账" if m.closed else "未结账"]
+        for m in summary.months
+    ]
+    inc = sum(m.income_fen for m in summary.months)
+    exp = sum(m.expense_fen for m in summary.months)
+    rows.append(["全年", format_yuan(inc), format_yuan(exp), format_yuan(inc - exp), ""])
+    return rows
+
+
+def budget_rows(summary: AnnualSummary) -> list[list[str]]:
+    rows = []
+    for b in summary.budgets:
+        state = b.state
+        rows.append([
+            b.account_name, b.category or "（账户合计）",
+            "—" if b.budget_fen is None else format_yuan(b.budget_fen), format_yuan(b.spent_fen),
+            "" if state.percent is None else f"{state.percent}%", state.level,
+        ])
+    return rows
+
+
+class AnnualLedgerReport(ReportRenderer):
+    title = "年度经费收支汇总表"
+    pagesize = A4_PORTRAIT
+
+    def __init__(self, summary: AnnualSummary, **kwargs) -> None:
+        super().__init__(summary.center_name, **kwargs)
+        self.summary = summary
+
+    def _section(self, title: str, columns, rows) -> list[Flowable]:
+        assert self.styles is not None and self.font is not None
+        heading = self.styles["Heading"]
+        keep = heading.leading + heading.spaceBefore + heading.spaceAfter + 4 * (CELL_LEADING + 6)
+        return [
+            CondPageBreak(keep),
+            Paragraph(rich(title, self.font), heading),
+            *chunked_table(columns, rows, self.styles, self.font, self.frame_width),
+        ]
+
+    def build_story(self) -> list[Flowable]:
+        assert self.styles is not None and self.font is not None
+        s, styles, font = self.summary, self.styles, self.font
+        total = s.total
+        story: list[Flowable] = [
+            Paragraph(rich(f"{self.center_name}{s.year}年度经费收支汇总表", font), styles["Title"]),
+            Paragraph(rich(f"{s.year}年1月1日至{s.year}年12月31日　　金额单位：元", font), styles["Subtitle"]),
+        ]
+        story += self._section("一、各账户收支及结余", ACCOUNT_COLUMNS, account_rows(s))
+        story.append(Paragraph(
+            rich(f"年末余额合计（大写）：{amount_in_capitals(total.closing_fen)}", font), styles["Normal"]
+        ))
+        story += self._section("二、收支分类", CATEGORY_COLUMNS, category_rows(s) or [["本年无收支", "", "", ""]])
+        story += self._section("三、月度收支", MONTH_COLUMNS, month_rows(s))
+        if s.budgets:
+            story += self._section("四、预算执行情况", BUDGET_COLUMNS, budget_rows(s))
+        closed = sum(1 for m in s.months if m.closed)
+        note = f"本年共记账凭证 {s.entry_count} 张，其中红字冲销 {s.reversal_count} 张；已结账 {closed} 个月。"
+        story += [
+            Spacer(1, 3 * mm),
+            Paragraph(rich(note, font), styles["Normal"]),
+            Spacer(1, 10 * mm),
+            signature_row(self, ("编制人", "审核人", "负责人", "日期")),
+        ]
+        return story
+
+
+def render_annual_ledger(
+    summary: AnnualSummary,
+    out: Path | None = None,
+    printed_on: date | None = None,
+    *,
+    font_path: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """The year's summary PDF as bytes; also written atomically to `out` when given."""
+    report = AnnualLedgerReport(summary, printed_on=printed_on, font_path=font_path, progress=progress)
+    return report.render_to(out)
+
+
+def write_annual_ledger(db, year: int, out: Path) -> str:
+    """The year's summary to `out`; returns a one-line summary for the command line."""
+    from desktop_app.services import ledger
+
+    summary = ledger.yearly_statement(db, year)
+    render_annual_ledger(summary, out)
+    t = summary.total
+    return (f"{year}年 收入 {format_yuan(t.income_fen)} 元，支出 {format_yuan(t.expense_fen)} 元，"
+            f"年末余额 {format_yuan(t.closing_fen)} 元")
+

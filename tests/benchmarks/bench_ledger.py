@@ -1,0 +1,115 @@
+"""A ledger of 200,000 entries: balance and monthly statement beside a plain SQL SUM, as a ratio.
+
+The baseline is the cheapest question the table can answer, `SELECT SUM(amount_fen)
+FROM ledger_entry` over every row, on the same file in the same run. A balance
+reads one account's rows up to a date (through the covering index); a monthly
+statement groups one month and sums everything before it.
+
+Run: python -m tests.benchmarks ledger
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ENTRIES = 200_000
+YEARS = range(2015, 2025)  # ten years of 20,000 entries
+RUNS = 7
+
+
+def _fill(db, n: int = ENTRIES) -> tuple[list[str], float]:
+    from sqlalchemy import insert
+
+    from desktop_app.domain import ledger as rules
+    from desktop_app.services import ledger
+    from desktop_app.services.uow import UnitOfWork
+    from desktop_app.store.base import sync_values, utcnow
+    from desktop_app.store.models_ledger import LedgerEntry
+
+    accounts = [a.id for a in ledger.list_accounts(db)]
+    rng = random.Random(6)
+    per_year = n // len(YEARS)
+    rows = []
+    for year in YEARS:
+        days = sorted(rng.randrange(365) for _ in range(per_year))
+        for seq, day in enumerate(days, start=1):
+            income = rng.random() < 0.3
+            rows.append({
+                "account_id": rng.choice(accounts),
+                "entry_date": date(year, 1, 1) + timedelta(days=day),
+                "direction": rules.INCOME if income else rules.EXPENSE,
+                "amount_fen": rng.randint(100, 5_000_000 if income else 500_000),
+                "category": rng.choice(("活动", "慰问", "办公", "培训")),
+                "voucher_no": rules.format_voucher(year, seq),
+                "counterparty": "惠民超市", "handler": "王芳", "entered_by": "李明", "memo": "基准测试",
+                "reversal_of": None, "project_id": None, "meeting_id": None, "activity_id": None,
+            })
+    t0 = time.perf_counter()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        book = ledger.book_org_id(s)
+        now = utcnow()
+        for i in range(0, len(rows), 5000):
+            s.execute(
+                insert(LedgerEntry.__table__),
+                [{**sync_values(uow.site_id, now), "org_id": book, **r} for r in rows[i:i + 5000]],
+            )
+        uow.commit()
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    return accounts, time.perf_counter() - t0
+
+
+def _median(fn, runs: int = RUNS) -> float:
+    fn()  # warm the page cache and the ORM's compiled statements
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    from desktop_app.services import ledger, site
+    from desktop_app.store.migrate import open_database
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db, _ = open_database(Path(tmp) / "bench_ledger.db")
+        site.init_site(db, "320102001", "幸福里社区党委", "community")
+        accounts, fill = _fill(db)
+        account = accounts[0]
+
+        def plain_sum():
+            with db.engine.connect() as conn:
+                return conn.exec_driver_sql("SELECT SUM(amount_fen) FROM ledger_entry").scalar()
+
+        checks = {
+            "balance (one account, at a date)": lambda: ledger.balance(db, account, date(2024, 6, 30)),
+            "monthly statement (2024-06)": lambda: ledger.monthly_statement(db, 2024, 6),
+            "yearly summary (2024)": lambda: ledger.yearly_statement(db, 2024),
+            "收支明细账 data (one account, 2024)": lambda: ledger.account_ledger(
+                db, account, date(2024, 1, 1), date(2024, 12, 31)),
+        }
+        base = _median(plain_sum)
+        results = {name: _median(fn) for name, fn in checks.items()}
+        # The figures agree with the plain SUM they are measured against.
+        statement = ledger.monthly_statement(db, 2024, 12)
+        assert sum(x.closing_fen for x in statement.lines) == sum(
+            b.balance_fen for b in ledger.balances(db, date(2024, 12, 31))
+        )
+        db.dispose()
+
+    print(f"{ENTRIES:,} entries inserted in {fill:.2f} s")
+    print(f"plain SQL SUM over the table:          {base * 1000:7.1f} ms")
+    for name, t in results.items():
+        print(f"{name:38s} {t * 1000:7.1f} ms   ratio {t / base:5.2f}x")
+
+
+if __name__ == "__main__":
+    main()

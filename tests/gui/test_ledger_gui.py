@@ -1,0 +1,288 @@
+"""经费台账 and 党费 pages offscreen: enter an expense, correct it by reversal, close a month, pay dues."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDialog
+
+from desktop_app.domain.dues import EMPLOYED
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.dialogs.ledger_dialogs import (
+    BudgetDialog, DuesBaseDialog, EntryDialog, PaymentDialog, ReasonDialog, ReverseDialog,
+)
+from desktop_app.gui.pages.dues import FIRST_MONTH_COLUMN, DuesGridModel, DuesPage
+from desktop_app.gui.pages.ledger import ENTRY_COLUMNS, LedgerPage, RecordModel
+from desktop_app.services import dues, ledger, orgs
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.models import Member
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def page(qtbot, app_ctx, wait_ops):
+    p = LedgerPage(app_ctx)
+    qtbot.addWidget(p)
+    p.resize(1200, 700)
+    p.show()
+    wait_ops()
+    return p
+
+
+def filling(**fields):
+    """An exec() replacement that types into the dialog's widgets and presses OK."""
+
+    def exec_(self):
+        for name, value in fields.items():
+            widget = getattr(self, name)
+            if hasattr(widget, "setCurrentText") and not hasattr(widget, "setText"):
+                widget.setCurrentText(value)
+            elif hasattr(widget, "setDate"):
+                widget.setDate(QDate(value.year, value.month, value.day))
+            elif hasattr(widget, "setChecked"):
+                widget.setChecked(value)
+            else:
+                widget.setText(value)
+        self.accept()
+        return self.result()
+
+    return exec_
+
+
+def rows_shown(page):
+    return [(e.voucher_no, e.amount_fen, e.memo) for e in page.entries_model.records]
+
+
+def test_enter_an_expense_and_correct_it(page, wait_ops, monkeypatch):
+    db = page.ctx.db
+    monkeypatch.setattr(EntryDialog, "exec", filling(
+        amount="¥1,234.5", category="慰问", memo="春节慰问品", counterparty="惠民超市", handler="王芳", entered_by="李明",
+    ))
+    page.add_expense()
+    wait_ops()
+    (entry,) = ledger.list_entries(db)
+    assert (entry.direction, entry.amount_fen, entry.category, entry.handler) == ("支出", 123450, "慰问", "王芳")
+    assert entry.account_name == "服务群众专项经费"  # the first account by default
+    assert rows_shown(page) == [(entry.voucher_no, 123450, "春节慰问品")]
+    assert "已记账" in page.message.text() and entry.voucher_no in page.message.text()
+    assert page.selected_ids() == [entry.id]  # the new entry is selected
+
+    # It was 123.45, not 1,234.50: reverse it (dialog, then confirmation) and enter it again.
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(text) or True)
+    monkeypatch.setattr(ReverseDialog, "exec", filling(reason="金额录错，应为 123.45 元"))
+    page.reverse_selected()
+    wait_ops()
+    assert asked and "-1,234.50" in asked[0]
+    entries = ledger.list_entries(db)
+    assert [e.amount_fen for e in entries] == [123450, -123450]
+    rev = entries[1]
+    assert rev.reversal_of == entry.id and rev.memo == f"红字冲销 {entry.voucher_no}：金额录错，应为 123.45 元"
+    assert ledger.balance(db, entry.account_id, TODAY) == 0
+    page.select_ids([entry.id])
+    assert not page.act_reverse.isEnabled()  # already reversed
+    status = page.entries_model.index(0, len(ENTRY_COLUMNS) - 1).data()
+    assert f"已被 {rev.voucher_no} 冲销" in status
+
+    monkeypatch.setattr(EntryDialog, "exec", filling(
+        amount="123.45", category="慰问", memo="春节慰问品", handler="王芳",
+    ))
+    page.add_expense()
+    wait_ops()
+    assert ledger.balance(db, entry.account_id, TODAY) == -12345
+    assert "共 3 笔" in page.totals.text()
+
+
+def test_declining_the_confirmation_changes_nothing(page, wait_ops, monkeypatch):
+    db = page.ctx.db
+    acc = ledger.list_accounts(db)[0]
+    e = ledger.post_entry(db, ledger.EntryInput(TODAY, acc.id, "支出", 500, "办公", memo="纸")).entry
+    page.refresh()
+    wait_ops()
+    page.select_ids([e.id])
+    monkeypatch.setattr(ReverseDialog, "exec", filling(reason="不要了"))
+    monkeypatch.setattr(common, "ask", lambda *a: False)
+    page.reverse_selected()
+    wait_ops()
+    assert [x.amount_fen for x in ledger.list_entries(db)] == [500]
+
+
+def test_entry_dialog_refuses_bad_amounts_and_names_the_field(qtbot, app_ctx):
+    accounts = ledger.list_accounts(app_ctx.db)
+    dlg = EntryDialog(None, "支出", accounts, ["活动"], handler="王芳")
+    qtbot.addWidget(dlg)
+    dlg.memo.setText("活动用品")
+    for text, words in (("12.345", "两位小数"), ("abc", "不是金额"), ("0", "大于 0"), ("", "请填写")):
+        dlg.amount.setText(text)
+        dlg.accept()
+        assert dlg.result() != QDialog.DialogCode.Accepted
+        assert "支出金额" in dlg.error.text() or "金额" in dlg.error.text()
+        assert words in dlg.error.text()
+    dlg.amount.setText("123.45")
+    assert dlg.capitals.text() == "大写：壹佰贰拾叁元肆角伍分"
+    dlg.memo.setText("")
+    dlg.accept()
+    assert "摘要" in dlg.error.text()
+    dlg.memo.setText("活动用品")
+    dlg.accept()
+    assert dlg.result() == QDialog.DialogCode.Accepted
+    assert dlg.result_input().amount_fen == 12345
+
+
+def test_a_refused_entry_shows_the_reason(page, wait_ops, monkeypatch):
+    db = page.ctx.db
+    acc = ledger.list_accounts(db)[0]
+    ledger.post_entry(db, ledger.EntryInput(date(2024, 1, 5), acc.id, "收入", 100_000, "上级拨款", memo="拨款"))
+    ledger.close_month(db, date(2024, 1, 1), today=date(2024, 2, 1))
+    shown = []
+    monkeypatch.setattr("desktop_app.gui.errors.QMessageBox.warning", lambda *a: shown.append(a[2]))
+    monkeypatch.setattr(EntryDialog, "exec", filling(date=date(2024, 1, 20), amount="50", memo="补记", handler="王芳"))
+    page.add_expense()
+    wait_ops()
+    assert shown and "2024年1月已结账" in shown[0]
+    assert len(ledger.list_entries(db, ledger.EntryFilter(date_from=date(2024, 1, 1)))) == 1
+
+
+def test_close_a_month_from_the_page(page, wait_ops, monkeypatch):
+    db = page.ctx.db
+    acc = ledger.list_accounts(db)[0]
+    last_month = date(TODAY.year - (TODAY.month == 1), (TODAY.month - 2) % 12 + 1, 3)
+    ledger.post_entry(db, ledger.EntryInput(last_month, acc.id, "收入", 100_000, "上级拨款", memo="拨款"))
+    page.refresh()
+    wait_ops()
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(text) or True)
+    page.close_next_month()
+    wait_ops()
+    assert asked and "不能再录入、冲销" in asked[0]
+    assert ledger.closed_months(db) == [date(last_month.year, last_month.month, 1)]
+    assert f"已结账至 {last_month.year}年{last_month.month}月" in page.closed_label.text()
+
+
+def test_budget_warning_appears_after_an_expense(page, wait_ops, monkeypatch):
+    db = page.ctx.db
+    acc = ledger.list_accounts(db)[0]
+    monkeypatch.setattr(BudgetDialog, "exec", filling(category="慰问", amount="1000"))
+    page.set_budget()
+    wait_ops()
+    assert [(b.category, b.budget_fen) for b in ledger.budget_report(db, TODAY.year)] == [("慰问", 100_000)]
+    monkeypatch.setattr(EntryDialog, "exec", filling(amount="900", category="慰问", memo="慰问品", handler="王芳"))
+    page.add_expense()
+    wait_ops()
+    assert "预算提示" in page.message.text() and "已用 90%" in page.message.text()
+    page.tabs.setCurrentIndex(2)
+    wait_ops()
+    assert page.budget_model.index(0, 6).data() == "接近预算"
+    assert acc.id == page.budget_model.record(0).account_id
+
+
+def test_models_pass_the_model_tester(qtmodeltester, app_ctx):
+    db = app_ctx.db
+    acc = ledger.list_accounts(db)[0]
+    e = ledger.post_entry(db, ledger.EntryInput(TODAY, acc.id, "支出", 500, "办公", memo="纸")).entry
+    ledger.reverse_entry(db, e.id, "错")
+    model = RecordModel(ENTRY_COLUMNS)
+    model.set_records(ledger.list_entries(db))
+    qtmodeltester.check(model)
+    grid_model = DuesGridModel()
+    qtmodeltester.check(grid_model)
+
+
+# ---------------------------------------------------------------- 党费
+
+
+@pytest.fixture
+def members(app_ctx):
+    db = app_ctx.db
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    branch = orgs.create(db, "第一网格党支部", "32010200101", "branch", community.id)
+    ids = []
+    with UnitOfWork(db) as uow:
+        for i, name in enumerate(("张建国", "李秀英"), start=1):
+            m = Member(seq=i, name=name, org_id=branch.id, id_number=f"11010119700101000{i}", gender="男",
+                       joined_date=date(2000, 1, 1))
+            uow.session.add(m)
+            uow.session.flush()
+            ids.append(m.id)
+        uow.commit()
+    start = date(TODAY.year, 1, 1)
+    dues.set_base(db, ids[0], start, EMPLOYED, 300_000)  # 15.00 a month
+    dues.set_base(db, ids[1], start, EMPLOYED, 450_000)  # 45.00 a month
+    return branch, ids
+
+
+@pytest.fixture
+def dues_page(qtbot, app_ctx, members, wait_ops):
+    p = DuesPage(app_ctx)
+    qtbot.addWidget(p)
+    p.resize(1280, 700)
+    p.show()
+    wait_ops()
+    return p
+
+
+def test_pay_dues_for_two_members_from_the_grid(dues_page, wait_ops, monkeypatch):
+    db = dues_page.ctx.db
+    month = TODAY.month
+    assert [r.name for r in dues_page.grid_model.rows] == ["张建国", "李秀英"]
+    assert dues_page.grid_model.index(0, FIRST_MONTH_COLUMN + month - 1).data() == "待交"
+    dues_page.select_cells([(0, month), (1, month)])
+    assert dues_page.act_pay.isEnabled()
+    monkeypatch.setattr(PaymentDialog, "exec", filling(collected_by="赵书记"))
+    dues_page.pay_selected()
+    wait_ops()
+    cells = [dues_page.grid_model.index(r, FIRST_MONTH_COLUMN + month - 1).data() for r in (0, 1)]
+    assert cells == ["15.00", "45.00"]
+    assert "已登记 2 人" in dues_page.message.text()
+    (entry,) = ledger.list_entries(db)
+    assert entry.account_name == "党费" and entry.amount_fen == 6000 and entry.handler == "赵书记"
+    assert dues.dues_last_paid(db, dues_page.grid_model.rows[0].member_id) == TODAY
+
+    # Undo one member's payment: a reversal, and the other member's money posted again.
+    dues_page.select_cells([(1, month)])
+    monkeypatch.setattr(ReasonDialog, "exec", filling(reason="登记错人"))
+    monkeypatch.setattr(common, "ask", lambda *a: True)
+    dues_page.cancel_selected()
+    wait_ops()
+    assert dues_page.grid_model.index(1, FIRST_MONTH_COLUMN + month - 1).data() == "待交"
+    acc = next(a for a in ledger.list_accounts(db) if a.is_dues)
+    assert ledger.balance(db, acc.id, TODAY) == 1500
+
+
+def test_set_a_base_from_the_page(dues_page, wait_ops, monkeypatch):
+    dues_page.select_cells([(0, 1)])
+    monkeypatch.setattr(DuesBaseDialog, "exec", filling(category="离退休", income="6000", month=date(TODAY.year, 1, 1)))
+    dues_page.edit_base()
+    wait_ops()
+    row = dues_page.grid_model.rows[0]
+    assert row.category == "离退休" and row.monthly_due_fen == 6000
+    assert "每月应交 60.00 元" in dues_page.message.text()
+
+
+def test_base_dialog_previews_the_due(qtbot, app_ctx):
+    dlg = DuesBaseDialog(None, "张建国", dues.rate_rules(app_ctx.db), on=date(2024, 5, 1))
+    qtbot.addWidget(dlg)
+    dlg.category.setCurrentText("在职")
+    dlg.income.setText("5000.01")
+    assert dlg.preview.text() == "75.00 元（5,000.01×1.5%）"
+    dlg.category.setCurrentText("学生")
+    assert not dlg.income.isEnabled() and dlg.preview.text().startswith("0.20 元")
+    dlg.category.setCurrentText("农民")
+    dlg.fixed.setText("1.5")
+    assert "不在范围内" in dlg.error.text()
+
+
+def test_arrears_tab_lists_members_who_owe(dues_page, members, wait_ops):
+    _, ids = members
+    # 张建国's base from last January: twelve months of last year unpaid, whatever today is.
+    dues.set_base(dues_page.ctx.db, ids[0], date(TODAY.year - 1, 1, 1), EMPLOYED, 300_000)
+    dues_page.tabs.setCurrentIndex(1)
+    wait_ops()
+    rows = {r.name: r for r in dues_page.arrears_model.records}
+    assert "张建国" in rows and rows["张建国"].lapse_risk
+    assert rows["张建国"].months[0] == date(TODAY.year - 1, 1, 1)
+    assert "连续6个月以上未交" in dues_page.arrears_label.text()
+    assert dues_page.arrears_model.index(0, 7).data() == "连续6个月未交纳党费，请谈话提醒"
