@@ -1,0 +1,223 @@
+"""Dialogs of sync: choosing files and USB drives, the dry-run preview of an import, export summaries.
+
+File choosers are module functions so tests (and a future "remember the last
+folder" setting) replace them in one place, like common.ask.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+from PySide6.QtCore import QStandardPaths, QStorageInfo, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from desktop_app.gui import icons
+from desktop_app.sync.export import ExportResult
+from desktop_app.sync.merge import ImportReport
+
+PACKAGE_FILTER = "同步数据包 (*.dqsync *.zip);;所有文件 (*)"
+KEY_FILTER = "街道密钥 (*.dqkey);;所有文件 (*)"
+RED = QColor("#c8161e")
+_USB_FILESYSTEMS = {"vfat", "exfat", "fat", "fat32", "msdos", "fuseblk"}
+
+
+# --- small formatting shared with the page --------------------------------------------
+
+def local_time(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Times are kept in UTC; people read their own clock."""
+    if dt is None:
+        return "—"
+    return dt.replace(tzinfo=timezone.utc).astimezone().strftime(fmt)
+
+
+def size_text(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+# --- where files go -----------------------------------------------------------------
+
+def usb_drives() -> list[Path]:
+    """Mounted removable-looking volumes (FAT/exFAT), the likely USB sticks."""
+    out = []
+    for vol in QStorageInfo.mountedVolumes():
+        fs = bytes(vol.fileSystemType()).decode(errors="ignore").lower()
+        if vol.isValid() and vol.isReady() and not vol.isReadOnly() and fs in _USB_FILESYSTEMS and not vol.isRoot():
+            out.append(Path(vol.rootPath()))
+    return out
+
+
+def default_folder() -> str:
+    drives = usb_drives()
+    if drives:
+        return str(drives[0])
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+
+
+def choose_folder(parent: QWidget | None, title: str) -> Path | None:
+    folder = QFileDialog.getExistingDirectory(parent, title, default_folder())
+    return Path(folder) if folder else None
+
+
+def choose_open(parent: QWidget | None, title: str, filters: str) -> Path | None:
+    name, _ = QFileDialog.getOpenFileName(parent, title, default_folder(), filters)
+    return Path(name) if name else None
+
+
+def choose_files(parent: QWidget | None, title: str, filters: str) -> list[Path]:
+    names, _ = QFileDialog.getOpenFileNames(parent, title, default_folder(), filters)
+    return [Path(n) for n in names]
+
+
+def choose_save(parent: QWidget | None, title: str, suggested: str, filters: str) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(Path(default_folder()) / suggested), filters)
+    return Path(name) if name else None
+
+
+# --- the dry run, and the result --------------------------------------------------------
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], bold_last: bool = False) -> QTableWidget:
+    t = QTableWidget(len(rows), len(headers))
+    t.setHorizontalHeaderLabels(list(headers))
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    t.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    t.verticalHeader().setVisible(False)
+    for r, values in enumerate(rows):
+        for c, text in enumerate(values):
+            item = QTableWidgetItem(text)
+            if c > 0:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if bold_last and r == len(rows) - 1:
+                f = item.font()
+                f.setBold(True)
+                item.setFont(f)
+            t.setItem(r, c, item)
+    t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for c in range(1, len(headers)):
+        t.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+    return t
+
+
+def report_rows(report: ImportReport) -> list[list[str]]:
+    rows = [
+        [t.label, str(t.inserted), str(t.updated), str(t.unchanged), str(t.older), str(t.conflicts)]
+        for t in report.tables if t.total
+    ]
+    rows.append(["合计", *(str(report.total(k)) for k in ("inserted", "updated", "unchanged", "older", "conflicts"))])
+    return rows
+
+
+class ImportPreviewDialog(QDialog):
+    """What importing a package would do (dry run), or did (result=True), table by table."""
+
+    def __init__(self, parent: QWidget | None, report: ImportReport, result: bool = False):
+        super().__init__(parent)
+        self.report = report
+        src = report.from_site
+        self.setWindowTitle("导入结果" if result else "导入前预览")
+        head = QLabel(
+            f"<b>{src.org_name}</b>（{src.org_code}）的{'下发包' if report.kind == 'downstream' else '数据包'}<br>"
+            f"生成于 {local_time(report.created_at)}，{'全部数据' if report.full else '变化部分'}，"
+            f"{size_text(report.size)}，{'已加密' if report.encrypted else '未加密'}；签名、校验值均已核对无误。"
+        )
+        head.setWordWrap(True)
+        notes = []
+        if report.new_community:
+            notes.append("这是第一次收到这个社区的数据包，导入后会登记为新社区。")
+        if report.already_imported:
+            notes.append("这个数据包以前导入过，再次导入不会有任何变化。")
+        notes.extend(report.warnings)
+        if report.total("conflicts"):
+            if result:
+                notes.append(f"有 {report.total('conflicts')} 条记录两边都改过，已保留双方版本，请到“冲突”中逐条处理。")
+            else:
+                notes.append(f"有 {report.total('conflicts')} 条记录两边都改过：导入时不覆盖，保留双方版本等待处理。")
+        if result and report.confirmed:
+            notes.append(f"街道已确认收到本社区的 {report.confirmed} 个数据包，下次报送只需导出之后的变化。")
+        if not result and report.changes_nothing:
+            notes.append("导入不会改变本库的任何数据。")
+        self.notes = QLabel("\n".join(notes))
+        self.notes.setWordWrap(True)
+        self.notes.setStyleSheet("color: #b26a00")
+        self.table = _table(["表", "新增", "更新", "未变", "较旧（保留本地）", "冲突"], report_rows(report),
+                            bold_last=True)
+        buttons = QDialogButtonBox()
+        if result:
+            buttons.addButton("关闭", QDialogButtonBox.ButtonRole.AcceptRole)
+        else:
+            ok = buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
+            ok.setIcon(icons.get("package-in"))
+            buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(head)
+        if notes:
+            lay.addWidget(self.notes)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(buttons)
+        self.resize(640, 520)
+
+
+class ExportSummaryDialog(QDialog):
+    """Where the package(s) went and what they carry."""
+
+    def __init__(self, parent: QWidget | None, results: Sequence[ExportResult]):
+        super().__init__(parent)
+        self.results = list(results)
+        self.setWindowTitle("数据包已生成")
+        first = self.results[0]
+        if first.kind == "downstream":
+            lead = f"已生成 {len(self.results)} 个下发包，请拷给对应的社区导入："
+        else:
+            scope = "全部数据" if first.full else "上次街道确认后的变化"
+            lead = f"已生成数据包（{scope}），请交给{first.to_org_name or '街道'}导入："
+        text = QLabel(lead)
+        text.setWordWrap(True)
+        single = len(self.results) == 1
+        if single:
+            what = QLabel(
+                f"<b>{first.path}</b><br>{first.rows:,} 条记录，{size_text(first.size)}"
+                + (f"（给{first.to_org_name}）" if first.kind == "downstream" else "")
+            )
+            what.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            what.setWordWrap(True)
+        else:
+            what = _table(["文件", "社区", "记录", "大小"], [
+                [r.path.name, r.to_org_name, f"{r.rows:,}", size_text(r.size)] for r in self.results
+            ])
+        self.table = what
+        warn = QLabel("未加密：文件中的身份证号等信息任何人都能打开，请勿在公共场合存放。"
+                      if any(r.plain for r in self.results) else "已加密：只有本街道的程序才能打开。")
+        warn.setWordWrap(True)
+        if any(r.plain for r in self.results):
+            warn.setStyleSheet("color: #c8161e")
+        self.detail = _table(["表", "记录"], [[k, f"{v:,}"] for k, v in _labelled(first.counts) if v])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("好")
+        buttons.accepted.connect(self.accept)
+        lay = QVBoxLayout(self)
+        lay.addWidget(text)
+        lay.addWidget(self.table, 0 if single else 1)
+        lay.addWidget(warn)
+        if single:
+            lay.addWidget(QLabel("其中："))
+            lay.addWidget(self.detail, 1)
+        lay.addWidget(buttons)
+        self.resize(600, 460)
+
+
+def _labelled(counts: dict[str, int]) -> list[tuple[str, int]]:
+    from desktop_app.domain.sync_rules import table_label
+
+    return [(table_label(k), v) for k, v in counts.items()]

@@ -1,0 +1,231 @@
+"""The package file: one zip of table CSVs, manifest.json and manifest.sig, encrypted around it.
+
+    zip:  manifest.json   what the package holds: tables, row counts, SHA-256 of each file
+          manifest.sig    HMAC-SHA256 of manifest.json under the street key (hex)
+          tables/<t>.csv  UTF-8 (with BOM, so Excel opens a plain package), header row,
+                          one row per record: every column, then the sender's base stamp
+
+    file: MAGIC | key fingerprint (8 bytes) | nonce (12 bytes) | AES-256-GCM(zip)
+          or the bare zip when the user chose plain CSV.
+
+The GCM tag covers the header too, so a flipped byte anywhere, or a file cut
+short, is refused before anything is read. A file is written under a temporary
+name and renamed only once complete and read back, so a USB stick pulled out
+halfway never holds a package that looks whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import secrets
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from desktop_app.domain.sync_rules import Manifest, PackageRefused, manifest_to_dict, validate_manifest
+
+if TYPE_CHECKING:
+    from desktop_app.sync.keys import StreetKey
+
+MAGIC = b"DQSYNC\x00\x01"
+_FP_LEN = 8
+_NONCE_LEN = 12
+HEADER_LEN = len(MAGIC) + _FP_LEN + _NONCE_LEN
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+BASE_COLUMNS = ("_base_version", "_base_site")  # the sender's memory of the receiver's stamp
+SUFFIX = ".dqsync"
+PLAIN_SUFFIX = ".zip"
+
+
+# --- CSV ---------------------------------------------------------------------------
+
+def csv_bytes(header: Iterable[str], rows: Iterable[Iterable[str]]) -> bytes:
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- writing -------------------------------------------------------------------------
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write under a temporary name beside the target, flush to the device, then rename."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable where the OS allows
+        try:
+            fd = os.open(path.parent, os.O_DIRECTORY)
+        except OSError:
+            return
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def manifest_bytes(manifest: Manifest) -> bytes:
+    return json.dumps(manifest_to_dict(manifest), ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+def seal(key: "StreetKey", manifest: Manifest, files: dict[str, bytes], plain: bool = False) -> bytes:
+    """The bytes of a package file. `files` maps table name -> CSV bytes (as in the manifest)."""
+    mbytes = manifest_bytes(manifest)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        zf.writestr(MANIFEST, mbytes)
+        zf.writestr(SIGNATURE, key.sign(mbytes))
+        for entry in manifest.tables:
+            zf.writestr(entry.file, files[entry.name])
+    raw = buf.getvalue()
+    if plain:
+        return raw
+    nonce = secrets.token_bytes(_NONCE_LEN)
+    header = MAGIC + key.fingerprint_bytes + nonce
+    return header + key.aead().encrypt(nonce, raw, header)
+
+
+def write(path: Path, key: "StreetKey", manifest: Manifest, files: dict[str, bytes], plain: bool = False) -> int:
+    """Write a package atomically and read it back; returns its size in bytes."""
+    data = seal(key, manifest, files, plain)
+    atomic_write(path, data)
+    # A bad stick or a full disk shows now, not at the street office next month.
+    with open(path, "rb") as fh:
+        back = fh.read()
+    if back != data:
+        Path(path).unlink(missing_ok=True)
+        raise OSError(f"写入后读回的内容不一致，U 盘或磁盘可能有问题：{path}")
+    return len(data)
+
+
+# --- reading -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Opened:
+    manifest: Manifest
+    files: dict[str, bytes]  # table name -> CSV bytes, every checksum already checked
+    size: int
+    encrypted: bool
+
+
+def open_file(path: Path, key: "StreetKey", schema_version: str) -> Opened:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PackageRefused(f"找不到文件 {path}") from None
+    return open_bytes(data, key, schema_version)
+
+
+def open_bytes(data: bytes, key: "StreetKey", schema_version: str) -> Opened:
+    """Check a package whole: container, signature, manifest, file list, checksums."""
+    encrypted = data.startswith(MAGIC)
+    if encrypted:
+        raw = _decrypt(data, key)
+    elif data.startswith(b"PK\x03\x04"):
+        raw = data
+    elif len(data) < HEADER_LEN and MAGIC.startswith(data[: len(MAGIC)]) and data:
+        raise PackageRefused("数据包不完整（文件被截断），请重新拷贝或让对方重新导出")
+    else:
+        raise PackageRefused("这不是同步数据包文件")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+        infos = zf.infolist()
+        names = [i.filename for i in infos]
+        if len(names) != len(set(names)):
+            raise PackageRefused("数据包中有重名文件，可能被改动过")
+        if MANIFEST not in names or SIGNATURE not in names:
+            raise PackageRefused("数据包缺少清单或签名，可能被改动过或不完整")
+        mbytes = zf.read(MANIFEST)
+        signature = zf.read(SIGNATURE)
+        if not key.verify(mbytes, signature):
+            raise PackageRefused(_signature_message(mbytes, key))
+        try:
+            obj = json.loads(mbytes.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise PackageRefused("数据包清单无法读取") from None
+        manifest = validate_manifest(obj, schema_version)
+        if manifest.key_fingerprint != key.fingerprint:
+            raise PackageRefused("数据包清单中的密钥指纹与本库的街道密钥不符")
+        expected = {MANIFEST, SIGNATURE} | {t.file for t in manifest.tables}
+        extra = sorted(set(names) - expected)
+        missing = sorted(expected - set(names))
+        if extra or missing:
+            parts = []
+            if missing:
+                parts.append("缺少 " + "、".join(missing))
+            if extra:
+                parts.append("多出 " + "、".join(extra))
+            raise PackageRefused(f"数据包中的文件与清单不符（{'；'.join(parts)}），可能被改动过")
+        files: dict[str, bytes] = {}
+        for entry in manifest.tables:
+            content = zf.read(entry.file)
+            if sha256(content) != entry.sha256:
+                raise PackageRefused(f"表 {entry.name} 的数据与清单的校验值不符，数据包被改动过或已损坏")
+            files[entry.name] = content
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
+            NotImplementedError, RuntimeError) as exc:  # what zipfile raises on a damaged archive
+        raise PackageRefused(f"数据包已损坏或不完整（{type(exc).__name__}），请重新拷贝或让对方重新导出") from None
+    return Opened(manifest=manifest, files=files, size=len(data), encrypted=encrypted)
+
+
+def _decrypt(data: bytes, key: "StreetKey") -> bytes:
+    from cryptography.exceptions import InvalidTag
+
+    if len(data) <= HEADER_LEN + 16:
+        raise PackageRefused("数据包不完整（文件被截断），请重新拷贝或让对方重新导出")
+    header = data[:HEADER_LEN]
+    fp = header[len(MAGIC): len(MAGIC) + _FP_LEN]
+    if fp != key.fingerprint_bytes:
+        from desktop_app.sync.keys import format_fingerprint
+
+        raise PackageRefused(
+            f"数据包是用另一把密钥加密的（指纹 {format_fingerprint(fp)}），本库的街道密钥指纹是 "
+            f"{key.fingerprint}：它可能来自其他街道，或社区用的是旧密钥"
+        )
+    nonce = header[len(MAGIC) + _FP_LEN:]
+    try:
+        return key.aead().decrypt(nonce, data[HEADER_LEN:], header)
+    except InvalidTag:
+        raise PackageRefused(
+            "数据包已损坏、不完整或被改动过（解密校验未通过），请重新拷贝或让对方重新导出"
+        ) from None
+
+
+def _signature_message(mbytes: bytes, key: "StreetKey") -> str:
+    try:
+        claimed = json.loads(mbytes.decode("utf-8")).get("street", {}).get("key_fingerprint")
+    except Exception:  # noqa: BLE001 - an unreadable manifest is simply "tampered"
+        claimed = None
+    if isinstance(claimed, str) and claimed and claimed != key.fingerprint:
+        return (
+            f"数据包不是用本街道的密钥签名的（数据包密钥指纹 {claimed}，本库 {key.fingerprint}）："
+            "它可能来自其他街道，或社区用的是旧密钥"
+        )
+    return "数据包签名校验未通过：清单被改动过或已损坏"

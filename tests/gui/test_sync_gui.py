@@ -1,0 +1,302 @@
+"""The sync page offscreen: a community takes the key and exports; the street previews, imports, decides."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtWidgets import QDialog
+from sqlalchemy import select, update
+
+from desktop_app.gui.dialogs import common, sync_dialogs
+from desktop_app.gui.dialogs.sync_dialogs import ExportSummaryDialog, ImportPreviewDialog
+from desktop_app.gui.pages import AppContext
+from desktop_app.gui.pages.sync import SyncPage
+from desktop_app.services import site
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.base import utcnow
+from desktop_app.store.migrate import open_database
+from desktop_app.store.models import Member, Organization
+from desktop_app.store.models_sync import SyncPeer
+from desktop_app.sync import export, keys, merge
+
+
+@pytest.fixture
+def street_db(tmp_path):
+    db, _ = open_database(tmp_path / "street.db")
+    site.init_site(db, "320102", "梅园街道党工委", "street")
+    keys.new_key(db, tmp_path / "street.dqkey")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def community(app_ctx):
+    """The conftest community with a branch and three members."""
+    db = app_ctx.db
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        root = s.scalar(select(Organization.id).where(Organization.kind == "community"))
+        branch = Organization(name="第一网格党支部", code="32010200101", kind="branch", parent_id=root)
+        s.add(branch)
+        s.flush()
+        for i, name in enumerate(("张三", "李四", "王五"), start=1):
+            s.add(Member(name=name, id_number=f"11010119700101{i:03d}X", org_id=branch.id, seq=i))
+        uow.commit()
+    return app_ctx
+
+
+def page_for(qtbot, ctx, wait_ops) -> SyncPage:
+    page = SyncPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1100, 700)
+    page.show()
+    wait_ops()
+    return page
+
+
+class Dialogs:
+    """Stands in for exec() of a dialog class: records each dialog, answers Accepted."""
+
+    def __init__(self, monkeypatch, cls):
+        self.seen = []
+        seen = self.seen
+
+        def exec_(dialog):
+            seen.append(dialog)
+            return QDialog.DialogCode.Accepted
+
+        monkeypatch.setattr(cls, "exec", exec_)
+
+
+def test_a_community_takes_the_key_and_exports_to_a_usb_folder(qtbot, community, street_db, wait_ops, tmp_path,
+                                                                 monkeypatch, qtmodeltester):
+    page = page_for(qtbot, community, wait_ops)
+    assert "尚未设置街道密钥" in page.key_label.text()
+    assert not page.export_button.isEnabled()
+
+    told = []
+    monkeypatch.setattr(sync_dialogs, "choose_open", lambda *a: tmp_path / "street.dqkey")
+    monkeypatch.setattr(common, "inform", lambda parent, title, text: told.append(text))
+    page.key_button.click()
+    wait_ops()
+    fingerprint = keys.key_info(street_db).fingerprint
+    assert fingerprint in told[0] and "挂到“梅园街道党工委”之下" in told[0]
+    assert fingerprint in page.key_status.text()
+    assert page.export_button.isEnabled()
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr(sync_dialogs, "choose_folder", lambda *a: usb)
+    summaries = Dialogs(monkeypatch, ExportSummaryDialog)
+    page.export_button.click()
+    wait_ops()
+    [made] = list(usb.glob("*.dqsync"))
+    [dlg] = summaries.seen
+    assert dlg.results[0].path == made and dlg.results[0].counts["member"] == 3
+    assert "已加密" in " ".join(w.text() for w in dlg.findChildren(type(page.key_label)))
+    assert page.history.rowCount() == 1 and page.history.data(page.history.index(0, 5)) == "待确认"
+    qtmodeltester.check(page.history)
+    # the street can take what the community made
+    assert merge.import_package(street_db, made).total("inserted") > 3
+
+
+def test_plain_export_asks_first(qtbot, community, street_db, wait_ops, tmp_path, monkeypatch):
+    keys.use_key(community.db, tmp_path / "street.dqkey")
+    page = page_for(qtbot, community, wait_ops)
+    page.plain.setChecked(True)
+    monkeypatch.setattr(common, "ask", lambda *a: False)
+    monkeypatch.setattr(sync_dialogs, "choose_folder", lambda *a: pytest.fail("must not get this far"))
+    page.export_button.click()
+    wait_ops()
+    assert page.history.rowCount() == 0
+
+
+def _street_ctx(street_db) -> AppContext:
+    return AppContext(db=street_db, site=site.get_site(street_db))
+
+
+def test_the_street_previews_then_imports_and_lists_the_community(qtbot, community, street_db, wait_ops,
+                                                                    tmp_path, monkeypatch, qtmodeltester):
+    keys.use_key(community.db, tmp_path / "street.dqkey")
+    pkg = export.export_package(community.db, tmp_path).path
+    page = page_for(qtbot, _street_ctx(street_db), wait_ops)
+    assert page.communities.rowCount() == 0 and not page.send_all.isEnabled()
+    assert page.key_button.text() == "另存密钥文件…"
+
+    monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: [pkg])
+    previews = Dialogs(monkeypatch, ImportPreviewDialog)
+    page.import_button.click()
+    wait_ops()
+    wait_ops()
+    first, second = previews.seen
+    assert first.report.dry_run and first.report.new_community
+    assert not second.report.dry_run and second.report.total("inserted") == first.report.total("inserted")
+    assert "第一次收到这个社区" in first.notes.text()
+    table = first.table
+    assert table.item(table.rowCount() - 1, 0).text() == "合计"
+    assert page.communities.rowCount() == 1
+    assert page.communities.data(page.communities.index(0, 0)) == "幸福里社区党委"
+    assert page.communities.data(page.communities.index(0, 2)) == "3"
+    assert not page.warnings.isVisible()
+    qtmodeltester.check(page.communities)
+    assert page.imports.rowCount() == 1
+
+    # forty days later the community has sent nothing since
+    with street_db.session() as s:
+        s.execute(update(SyncPeer).values(last_package_at=utcnow() - timedelta(days=40)))
+        s.commit()
+    from desktop_app.gui.bus import bus
+
+    bus.changed.emit("sync")
+    wait_ops()
+    assert "40 天未报送" in page.warnings.text() and page.warnings.isVisible()
+    from PySide6.QtCore import Qt
+
+    cell = page.communities.index(0, 9)
+    assert page.communities.data(cell) == "已 40 天未报送"
+    assert page.communities.data(cell, Qt.ItemDataRole.ForegroundRole).name() == "#c8161e"
+    assert page.communities.data(cell, Qt.ItemDataRole.ToolTipRole) == "已 40 天未报送"
+
+
+def test_a_cancelled_preview_imports_nothing(qtbot, community, street_db, wait_ops, tmp_path, monkeypatch):
+    keys.use_key(community.db, tmp_path / "street.dqkey")
+    pkg = export.export_package(community.db, tmp_path).path
+    page = page_for(qtbot, _street_ctx(street_db), wait_ops)
+    monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: [pkg])
+    monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    page.import_button.click()
+    wait_ops()
+    assert page.communities.rowCount() == 0
+    with street_db.session() as s:
+        assert s.scalar(select(Member.id).limit(1)) is None
+
+
+def test_a_refused_package_says_why(qtbot, community, street_db, wait_ops, tmp_path, monkeypatch):
+    keys.use_key(community.db, tmp_path / "street.dqkey")
+    pkg = export.export_package(community.db, tmp_path).path
+    data = bytearray(pkg.read_bytes())
+    data[-5] ^= 1
+    pkg.write_bytes(bytes(data))
+    page = page_for(qtbot, _street_ctx(street_db), wait_ops)
+    monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: [pkg])
+    shown = []
+    monkeypatch.setattr("desktop_app.gui.pages.sync.show_error", lambda parent, exc: shown.append(str(exc)))
+    page.import_button.click()
+    wait_ops()
+    assert shown and "未导入" in shown[0] and "被改动" in shown[0]
+
+
+def _conflict(community, street_db, tmp_path) -> str:
+    """The street and the community both change one member's phone after the first package."""
+    keys.use_key(community.db, tmp_path / "street.dqkey")
+    merge.import_package(street_db, export.export_package(community.db, tmp_path / "p1.dqsync").path)
+    with community.db.session() as s:
+        mid = s.scalar(select(Member.id).where(Member.name == "张三"))
+    for db, phone in ((street_db, "13811111111"), (community.db, "13922222222")):
+        with UnitOfWork(db) as uow:
+            uow.session.get(Member, mid).mobile = phone
+            uow.commit()
+    merge.import_package(street_db, export.export_package(community.db, tmp_path / "p2.dqsync").path)
+    return mid
+
+
+def test_the_street_sees_both_versions_and_a_person_decides(qtbot, community, street_db, wait_ops, tmp_path,
+                                                             monkeypatch, qtmodeltester):
+    mid = _conflict(community, street_db, tmp_path)
+    page = page_for(qtbot, _street_ctx(street_db), wait_ops)
+    page.tabs.setCurrentWidget(page.conflicts)
+    wait_ops()
+    panel = page.conflicts
+    assert page.tabs.tabText(page.conflict_tab) == "冲突（1）"
+    assert panel.model.rowCount() == 1 and panel.model.data(panel.model.index(0, 1)) == "张三"
+    qtmodeltester.check(panel.model)
+    wait_ops()
+    cells = {panel.fields.item(r, 0).text(): (panel.fields.item(r, 1).text(), panel.fields.item(r, 2).text())
+             for r in range(panel.fields.rowCount())}
+    assert cells["手机号码"] == ("13811111111", "13922222222")
+    assert "名称/姓名" not in cells  # only what differs
+    panel.only_diff.setChecked(False)
+    assert panel.fields.rowCount() > len(cells)
+    assert panel.take_local.isEnabled() and panel.take_incoming.isEnabled()
+
+    monkeypatch.setattr(common, "ask", lambda *a: True)
+    panel.take_incoming.click()
+    wait_ops()
+    wait_ops()
+    assert panel.model.rowCount() == 0 and page.tabs.tabText(page.conflict_tab) == "冲突"
+    with street_db.session() as s:
+        assert s.get(Member, mid).mobile == "13922222222"
+    assert "采用来件" in page.message.text()
+
+
+def test_the_street_sends_a_package_down_to_the_chosen_community(qtbot, community, street_db, wait_ops, tmp_path,
+                                                                monkeypatch):
+    keys.use_key(community.db, tmp_path / "street.dqkey")
+    merge.import_package(street_db, export.export_package(community.db, tmp_path).path)
+    page = page_for(qtbot, _street_ctx(street_db), wait_ops)
+    page.community_view.selectRow(0)
+    assert page.send_selected.isEnabled()
+    out = tmp_path / "down"
+    out.mkdir()
+    monkeypatch.setattr(sync_dialogs, "choose_folder", lambda *a: out)
+    summaries = Dialogs(monkeypatch, ExportSummaryDialog)
+    page.send_selected.click()
+    wait_ops()
+    [pkg] = list(out.glob("下发包_*.dqsync"))
+    assert summaries.seen[0].results[0].to_org_name == "幸福里社区党委"
+    # the community takes it through its own page
+    cpage = page_for(qtbot, community, wait_ops)
+    monkeypatch.setattr(sync_dialogs, "choose_open", lambda *a: pkg)
+    previews = Dialogs(monkeypatch, ImportPreviewDialog)
+    cpage.import_button.click()
+    wait_ops()
+    wait_ops()
+    assert [d.report.dry_run for d in previews.seen] == [True, False]
+    assert previews.seen[1].report.confirmed == 1
+    assert "街道已确认" in cpage.last_export.text()
+
+
+def test_a_community_cannot_keep_its_own_side_but_may_take_the_street_s(qtbot, community, street_db, wait_ops,
+                                                                       tmp_path, monkeypatch):
+    mid = _conflict(community, street_db, tmp_path)
+    from desktop_app.sync import downstream
+
+    # the street's own edit reaches the community, which changed the same phone meanwhile
+    with UnitOfWork(community.db) as uow:
+        uow.session.get(Member, mid).mobile = "13933333333"
+        uow.commit()
+    pkg = downstream.send_package(street_db, tmp_path, site.get_site(community.db).id).path
+    merge.import_package(community.db, pkg)
+    page = page_for(qtbot, community, wait_ops)
+    page.tabs.setCurrentWidget(page.conflicts)
+    wait_ops()
+    panel = page.conflicts
+    assert panel.model.rowCount() == 1
+    assert not panel.take_local.isEnabled() and panel.take_incoming.isEnabled()
+    assert "由街道决定" in panel.note.text()
+    monkeypatch.setattr(common, "ask", lambda *a: True)
+    panel.take_incoming.click()
+    wait_ops()
+    with community.db.session() as s:
+        assert s.get(Member, mid).mobile == "13811111111"
+
+
+def test_the_street_makes_its_key_once(qtbot, app_ctx, wait_ops, tmp_path, monkeypatch):
+    db, _ = open_database(tmp_path / "new-street.db")
+    try:
+        site.init_site(db, "320105", "新街道党工委", "street")
+        page = page_for(qtbot, _street_ctx(db), wait_ops)
+        assert "尚未生成街道密钥" in page.key_label.text() and not page.replace_key.isVisible()
+        assert not page.import_button.isEnabled()
+        monkeypatch.setattr(sync_dialogs, "choose_save", lambda *a: tmp_path / "k.dqkey")
+        told = []
+        monkeypatch.setattr(common, "inform", lambda parent, title, text: told.append(text))
+        page.key_button.click()
+        wait_ops()
+        assert (tmp_path / "k.dqkey").exists() and "当面拷给各社区" in told[0]
+        assert page.key_button.text() == "另存密钥文件…" and page.replace_key.isVisible()
+        assert keys.key_info(db).fingerprint in page.key_label.text()
+        assert page.import_button.isEnabled()
+    finally:
+        db.dispose()

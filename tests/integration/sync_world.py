@@ -1,0 +1,162 @@
+"""A street office and its communities in temp folders, for the sync tests.
+
+Building demo communities takes seconds, so a test module builds them once
+(`build_templates`) and every test gets fresh copies (`World.copy_from`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop_app.domain.errors import Conflict
+from desktop_app.services import demo, site
+from desktop_app.store.db import Database
+from desktop_app.store.migrate import open_database
+from desktop_app.store.models_sync import synced_tables
+from desktop_app.sync import export, keys, merge
+
+STREET_CODE = "320102"
+STREET_NAME = "梅园街道党工委"
+MODULE_DEMOS = ("demo_meetings", "demo_service", "demo_ledger")
+
+
+def fill_community(db: Database, members: int, seed: int) -> None:
+    """demo.generate and every module's demo year not already in it."""
+    demo.generate(db, members=members, seed=seed, with_modules=False)
+    for name in MODULE_DEMOS:
+        try:
+            module = importlib.import_module(f"desktop_app.services.{name}")
+        except ImportError:
+            continue
+        try:
+            module.add_demo(db, seed)
+        except Conflict:
+            pass  # demo.generate already made it
+
+
+def copy_db(src: Path, dst: Path) -> None:
+    """A consistent copy of a live SQLite file (WAL included)."""
+    a = sqlite3.connect(src)
+    try:
+        b = sqlite3.connect(dst)
+        try:
+            a.backup(b)
+        finally:
+            b.close()
+    finally:
+        a.close()
+
+
+def build_templates(
+    folder: Path, members: int = 100, seeds: tuple[int, ...] = (11, 12), synced: bool = False
+) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    street, _ = open_database(folder / "street.db")
+    site.init_site(street, STREET_CODE, STREET_NAME, "street")
+    key_file = folder / "street.dqkey"
+    keys.new_key(street, key_file)
+    street.dispose()
+    paths = {"street": folder / "street.db", "key": key_file}
+    for i, seed in enumerate(seeds, start=1):
+        c, _ = open_database(folder / f"c{i}.db")
+        fill_community(c, members, seed)
+        keys.use_key(c, key_file)
+        c.dispose()
+        paths[f"c{i}"] = folder / f"c{i}.db"
+    if synced:
+        # The same world after its first round: both communities sent everything
+        # and took the street's package back (so their next exports are deltas).
+        work = folder / "synced"
+        work.mkdir(exist_ok=True)
+        w = World.copy_from(paths, work)
+        w.up(w.c1)
+        w.up(w.c2)
+        w.down(w.c1)
+        w.down(w.c2)
+        w.close()
+        for name in ("street", "c1", "c2"):
+            paths[f"synced-{name}"] = work / f"{name}.db"
+    return paths
+
+
+@dataclass
+class World:
+    folder: Path
+    street: Database
+    c1: Database
+    c2: Database
+    key_file: Path
+
+    @classmethod
+    def copy_from(cls, templates: dict[str, Path], folder: Path, prefix: str = "") -> "World":
+        dbs = {}
+        for name in ("street", "c1", "c2"):
+            copy_db(templates[prefix + name], folder / f"{name}.db")
+            dbs[name], _ = open_database(folder / f"{name}.db")
+        return cls(folder, dbs["street"], dbs["c1"], dbs["c2"], templates["key"])
+
+    def close(self) -> None:
+        for db in (self.street, self.c1, self.c2):
+            db.dispose()
+
+    def package(self, name: str) -> Path:
+        out = self.folder / "usb"
+        out.mkdir(exist_ok=True)
+        return out / name
+
+    def up(self, community: Database, full: bool = False, dry_run: bool = False, name: str | None = None):
+        """Export from a community and import at the street; returns (export, report)."""
+        e = export.export_package(community, self.package(name or f"up-{_n()}.dqsync"), full=full)
+        return e, merge.import_package(self.street, e.path, dry_run=dry_run)
+
+    def down(self, community: Database):
+        from desktop_app.sync import downstream
+
+        sid = site.get_site(community).id
+        e = downstream.send_package(self.street, self.package(f"down-{_n()}.dqsync"), sid)
+        return e, merge.import_package(community, e.path)
+
+
+_counter = [0]
+
+
+def _n() -> int:
+    _counter[0] += 1
+    return _counter[0]
+
+
+def data_changes(report) -> int:
+    """Rows an import added, updated or set aside as conflicts, the audit trail aside."""
+    return sum(t.changed + t.conflicts for t in report.tables if t.table != AUDIT)
+
+
+def rows(db: Database, table_name: str) -> dict[str, dict]:
+    table = next(t for t in synced_tables() if t.name == table_name)
+    with db.engine.connect() as conn:
+        return {r["id"]: dict(r) for r in conn.execute(select(table)).mappings()}
+
+
+AUDIT = "audit_entry"  # the trail of what was done (an import adds a line): not the data itself
+
+
+def fingerprint(db: Database, data_only: bool = False) -> str:
+    """A hash of every table's content (sync bookkeeping and the audit trail too unless data_only)."""
+    h = hashlib.sha256()
+    con = sqlite3.connect(db.path)
+    try:
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        for name in names:
+            if name == "alembic_version" or (data_only and (name.startswith("sync_") or name in ("site", AUDIT))):
+                continue
+            h.update(name.encode())
+            for text in sorted(repr(row) for row in con.execute(f'SELECT * FROM "{name}"')):
+                h.update(text.encode())
+    finally:
+        con.close()
+    return h.hexdigest()
