@@ -27,7 +27,7 @@ from desktop_app.domain import members as rules
 from desktop_app.domain import orgs as org_rules
 from desktop_app.domain.errors import DomainError, ValidationError
 from desktop_app.domain.members import COLUMN_FIELDS, MemberInput
-from desktop_app.services import roster
+from desktop_app.services import privacy, roster
 from desktop_app.services.roster import ImportResult, MemberFilter
 from desktop_app.store.db import Database
 
@@ -621,6 +621,8 @@ def export_members(db: Database, path: str | Path, flt: MemberFilter | None = No
     if suffix not in (".csv", ".xlsx"):
         raise DomainError(f"{path.name}：只能导出为 .csv 或 .xlsx 文件")
     records = roster.export_rows(db, flt)
+    # The file carries full ID numbers and phones: needs export.personal, and is logged (PIPL).
+    privacy.confirm_personal_export(db, "党员名册", str(path), rows=len(records), table="member")
     _atomic_write(path, lambda tmp: (_write_csv if suffix == ".csv" else _write_xlsx)(tmp, records))
     return len(records)
 

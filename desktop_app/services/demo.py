@@ -20,8 +20,10 @@ from desktop_app.domain import idcard, pinyin
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.idcard import FEMALE, MALE
 from desktop_app.domain.orgs import OrgKind
+from desktop_app.services import auth
 from desktop_app.services import site as site_service
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.store import audit
 from desktop_app.store.base import new_id, sync_values, utcnow
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Organization, Resident, Site
@@ -78,6 +80,7 @@ def generate(
     with_modules adds a past year of meetings, resident service work, funds and
     dues; without it only the organisation, members and residents are made.
     """
+    auth.require(db, "members.import")  # a bulk fill of every table, like an import
     if not 1 <= members <= MAX_MEMBERS:
         raise ValidationError("党员人数", f"应在 1 到 {MAX_MEMBERS} 之间")
     _ensure_empty(db)
@@ -102,9 +105,9 @@ def generate(
 
 def _add_module_demos(db: Database, seed: int) -> None:
     """A realistic past year for every module, on top of the community just written."""
-    from desktop_app.services import demo_meetings, demo_service
+    from desktop_app.services import demo_ledger, demo_meetings, demo_service
 
-    for module in (demo_meetings, demo_service):
+    for module in (demo_meetings, demo_service, demo_ledger):
         module.add_demo(db, seed)
 
 
@@ -168,6 +171,8 @@ def _write(db: Database, plan: "_Plan", advance: Callable[[int], None]) -> None:
                 )
                 if model is not Organization:
                     advance(len(chunk))
+        # Core inserts pass no ORM listener: one trail entry for the whole fill.
+        audit.record(s, "demo", "", "", f"生成演示数据（党员 {len(plan.members)} 名）")
         uow.commit()
     db._site_id = site_id  # type: ignore[attr-defined]
 

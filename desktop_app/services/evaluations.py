@@ -11,6 +11,7 @@ from desktop_app.domain import meetings as rules
 from desktop_app.domain import members as member_rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.orgs import OrgKind
+from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization, Site
@@ -123,6 +124,7 @@ def _grid(s, branch_id: str, year: int) -> list[EvaluationRow]:
 
 def grid(db: Database, branch_id: str, year: int) -> list[EvaluationRow]:
     """Every member on the branch's roster (and its groups') with their grade for `year`."""
+    auth.require(db, "evaluations.read")
     year = _check_year(year)
     with db.session() as s:
         return _grid(s, branch_id, year)
@@ -130,6 +132,7 @@ def grid(db: Database, branch_id: str, year: int) -> list[EvaluationRow]:
 
 def save(db: Database, branch_id: str, year: int, entries: Sequence[EvaluationEntry]) -> SaveResult:
     """Write a branch's grid in one transaction; a blank grade removes an entered one."""
+    auth.require(db, "evaluations.write")
     year = _check_year(year)
     cleaned: list[tuple[str, str, str]] = []
     for i, e in enumerate(entries, start=1):
@@ -184,6 +187,7 @@ def save(db: Database, branch_id: str, year: int, entries: Sequence[EvaluationEn
 
 def summary(db: Database, year: int, org_id: str | None = None) -> EvaluationSummary:
     """Every branch (under `org_id`) with its members' grades for `year`, in tree order."""
+    auth.require(db, "evaluations.read")
     year = _check_year(year)
     with db.session() as s:
         center = s.scalar(select(Site.org_name).limit(1)) or ""

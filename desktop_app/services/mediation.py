@@ -7,7 +7,7 @@ reason (the agreement was not kept), which is appended to its notes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from sqlalchemy import func, or_, select
@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
+from desktop_app.services import auth, privacy
 from desktop_app.services.residents import NO_GRID, check_grid, grid_names, like_escape, live, text_terms
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -138,6 +139,7 @@ def _conditions(flt: CaseFilter) -> list[ColumnElement]:
 
 def list_cases(db: Database, flt: CaseFilter | None = None) -> list[CaseRow]:
     """Cases matching `flt`: open ones first, then by receipt date, newest first."""
+    auth.require(db, "mediation.read")
     flt = flt or CaseFilter()
     q = select(MediationCase).where(*_conditions(flt)).order_by(
         MediationCase.state != flow.MEDIATING, MediationCase.received_on.desc(), MediationCase.case_no.desc())
@@ -168,12 +170,17 @@ def list_cases(db: Database, flt: CaseFilter | None = None) -> list[CaseRow]:
 
 
 def get_case(db: Database, case_id: str) -> CaseDetail:
+    auth.require(db, "mediation.read")
     with db.session() as s:
-        return _detail(s, live(s, MediationCase, case_id, "调解案件"))
+        detail = _detail(s, live(s, MediationCase, case_id, "调解案件"))
+    # The parties' phones are residents' personal data: masked unless the role may see them.
+    return replace(detail, parties=privacy.mask_unless(db, "residents.reveal", detail.parties),
+                   party_rows=privacy.mask_unless(db, "residents.reveal", detail.party_rows))
 
 
 def case_id_by_no(db: Database, case_no: str) -> str:
     """A case's id from its printed number (TJ2024-001), for the CLI."""
+    auth.require(db, "mediation.read")
     with db.session() as s:
         found = s.scalar(select(MediationCase.id).where(
             MediationCase.case_no == case_no.strip(), MediationCase.deleted.is_(False)))
@@ -209,6 +216,7 @@ def _set_parties(s: Session, c: MediationCase, parties: tuple[PartyInput, ...]) 
 
 
 def create_case(db: Database, inp: CaseInput, today: date | None = None) -> CaseDetail:
+    auth.require(db, "mediation.write")
     today = today or date.today()
     clean = flow.check_case(inp, today)
     with UnitOfWork(db) as uow:
@@ -231,6 +239,7 @@ def create_case(db: Database, inp: CaseInput, today: date | None = None) -> Case
 
 
 def update_case(db: Database, case_id: str, inp: CaseInput, today: date | None = None) -> CaseDetail:
+    auth.require(db, "mediation.write")
     today = today or date.today()
     clean = flow.check_case(inp, today)
     with UnitOfWork(db) as uow:
@@ -257,6 +266,7 @@ def update_case(db: Database, case_id: str, inp: CaseInput, today: date | None =
 
 def add_session(db: Database, case_id: str, inp: SessionInput, today: date | None = None) -> CaseDetail:
     """Record one mediation session (date, place, mediators, what happened)."""
+    auth.require(db, "mediation.write")
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
@@ -273,6 +283,7 @@ def add_session(db: Database, case_id: str, inp: SessionInput, today: date | Non
 
 
 def update_session(db: Database, session_id: str, inp: SessionInput, today: date | None = None) -> CaseDetail:
+    auth.require(db, "mediation.write")
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
@@ -291,6 +302,7 @@ def update_session(db: Database, session_id: str, inp: SessionInput, today: date
 
 
 def delete_session(db: Database, session_id: str) -> CaseDetail:
+    auth.require(db, "mediation.write")
     with UnitOfWork(db) as uow:
         s = uow.session
         x = live(s, MediationSession, session_id, "调解记录")
@@ -309,6 +321,7 @@ def close_case(
     transferred_to: str = "", today: date | None = None,
 ) -> CaseDetail:
     """调解成功 (with the agreement), 调解未成功, or 已转交 (to whom)."""
+    auth.require(db, "mediation.write")
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
@@ -324,6 +337,7 @@ def close_case(
 
 
 def reopen_case(db: Database, case_id: str, reason: str, today: date | None = None) -> CaseDetail:
+    auth.require(db, "mediation.write")
     today = today or date.today()
     reason = flow.required(reason, "重新调解原因", "请写明为什么重新调解", 500)
     with UnitOfWork(db) as uow:
@@ -340,6 +354,7 @@ def reopen_case(db: Database, case_id: str, reason: str, today: date | None = No
 
 
 def delete_case(db: Database, case_id: str) -> None:
+    auth.require(db, "mediation.write")
     with UnitOfWork(db) as uow:
         s = uow.session
         c = live(s, MediationCase, case_id, "调解案件")

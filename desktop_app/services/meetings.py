@@ -14,7 +14,7 @@ import unicodedata
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from desktop_app.domain import members as member_rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.meetings import CellStatus, KindRule, Period, PeriodUnit
 from desktop_app.domain.orgs import OrgKind
+from desktop_app.services import auth, privacy
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization, Site
@@ -625,6 +626,7 @@ def _check_members_exist(s: Session, member_ids: Sequence[str]) -> None:
 
 def kind_settings(db: Database, org_id: str | None = None) -> list[KindSetting]:
     """Every kind with the cadence that applies to `org_id`'s community (default: this site's)."""
+    auth.require(db, "meetings.read")
     with db.session() as s:
         orgs = _Orgs(s)
         community = orgs.community_of(org_id) if org_id else _own_community(s, orgs)
@@ -642,6 +644,7 @@ def kind_settings(db: Database, org_id: str | None = None) -> list[KindSetting]:
 def set_kind_setting(db: Database, kind: str, unit: str, times: int = 1, required: bool = True,
                      org_id: str | None = None) -> KindSetting:
     """Change one kind's cadence for a community (default: this site's own)."""
+    auth.require(db, "settings.write")
     set_kind_settings(db, [(kind, unit, times, required)], org_id)
     return next(k for k in kind_settings(db, org_id) if k.kind == kind)
 
@@ -649,6 +652,7 @@ def set_kind_setting(db: Database, kind: str, unit: str, times: int = 1, require
 def set_kind_settings(db: Database, settings: Sequence[tuple[str, str, int, bool]],
                       org_id: str | None = None) -> list[KindSetting]:
     """Save several cadences at once: [(kind, unit, times, required)]; all or nothing."""
+    auth.require(db, "settings.write")
     wanted = [rules.make_rule(kind, unit, times, required) for kind, unit, times, required in settings]
     with UnitOfWork(db) as uow:
         s = uow.session
@@ -677,6 +681,7 @@ def set_kind_settings(db: Database, settings: Sequence[tuple[str, str, int, bool
 
 def reset_kind_settings(db: Database, org_id: str | None = None) -> None:
     """Back to the street's defaults for a community (default: this site's own)."""
+    auth.require(db, "settings.write")
     with UnitOfWork(db) as uow:
         s = uow.session
         orgs = _Orgs(s)
@@ -694,6 +699,7 @@ def reset_kind_settings(db: Database, org_id: str | None = None) -> None:
 
 def committee(db: Database, branch_id: str, on: date | None = None) -> list[CommitteeSeat]:
     """The branch committee serving on `on` (default today), in seat order."""
+    auth.require(db, "meetings.read")
     on = _today(on)
     with db.session() as s:
         rows = s.execute(
@@ -714,6 +720,7 @@ def set_committee(db: Database, branch_id: str, seats: Sequence[tuple[str, str]]
     Members who leave get an end date the day before; the record of who served
     when stays, so past 支委会 keep their quorum.
     """
+    auth.require(db, "meetings.write")
     on = on or _today(today)
     roles = []
     for i, (mid, role) in enumerate(seats, start=1):
@@ -769,6 +776,7 @@ def set_committee(db: Database, branch_id: str, seats: Sequence[tuple[str, str]]
 def default_attendees(db: Database, org_id: str, kind: str, on: date | None = None) -> list[ExpectedPerson]:
     """Who a new meeting of `kind` held by `org_id` expects: the branch's (or group's) members,
     the committee for a 支委会, nobody for a 联席会议."""
+    auth.require(db, "meetings.read")
     on = _today(on)
     with db.session() as s:
         orgs = _Orgs(s)
@@ -779,6 +787,7 @@ def default_attendees(db: Database, org_id: str, kind: str, on: date | None = No
 
 def branch_people(db: Database, org_id: str, on: date | None = None) -> list[ExpectedPerson]:
     """Every member of an organisation and its groups who may attend, in sign-in order."""
+    auth.require(db, "meetings.read")
     on = _today(on)
     with db.session() as s:
         orgs = _Orgs(s)
@@ -822,6 +831,7 @@ def plan(
     A meeting already past may be planned too: secretaries enter last week's
     meeting this way and then record its attendance.
     """
+    auth.require(db, "meetings.write")
     clean = _validated(inp)
     today = _today(today)
     with UnitOfWork(db) as uow:
@@ -863,6 +873,7 @@ def update(db: Database, meeting_id: str, inp: MeetingInput, attendee_ids: Seque
     recorded gets that one's default attendees unless attendee_ids says otherwise;
     once attendance is recorded it cannot move.
     """
+    auth.require(db, "meetings.write")
     clean = _validated(inp)
     with UnitOfWork(db) as uow:
         s = uow.session
@@ -930,6 +941,7 @@ def _set_attendees(s: Session, m: Meeting, member_ids: Sequence[str], guests: Se
 def set_attendees(db: Database, meeting_id: str, member_ids: Sequence[str],
                   guests: Sequence[Guest] | None = None) -> MeetingDetail:
     """Make `member_ids` the expected attendees (in that order); guests None keeps the guests."""
+    auth.require(db, "meetings.write")
     with UnitOfWork(db) as uow:
         s = uow.session
         m = _live_meeting(s, meeting_id)
@@ -941,6 +953,7 @@ def set_attendees(db: Database, meeting_id: str, member_ids: Sequence[str],
 
 
 def add_guest(db: Database, meeting_id: str, guest: Guest) -> MeetingDetail:
+    auth.require(db, "meetings.write")
     with UnitOfWork(db) as uow:
         s = uow.session
         m = _live_meeting(s, meeting_id)
@@ -955,6 +968,7 @@ def add_guest(db: Database, meeting_id: str, guest: Guest) -> MeetingDetail:
 
 
 def cancel(db: Database, meeting_id: str, reason: str = "") -> MeetingDetail:
+    auth.require(db, "meetings.write")
     with UnitOfWork(db) as uow:
         s = uow.session
         m = _live_meeting(s, meeting_id)
@@ -972,6 +986,7 @@ def cancel(db: Database, meeting_id: str, reason: str = "") -> MeetingDetail:
 
 def reopen(db: Database, meeting_id: str) -> MeetingDetail:
     """Back to 计划中: undo a cancellation, or a meeting marked held by mistake (attendance is kept)."""
+    auth.require(db, "meetings.write")
     with UnitOfWork(db) as uow:
         s = uow.session
         m = _live_meeting(s, meeting_id)
@@ -986,6 +1001,7 @@ def reopen(db: Database, meeting_id: str) -> MeetingDetail:
 
 def delete(db: Database, meeting_id: str) -> None:
     """Tombstone a meeting with its attendance and attachment records (files stay in the data folder)."""
+    auth.require(db, "meetings.write")
     with UnitOfWork(db) as uow:
         s = uow.session
         m = _live_meeting(s, meeting_id)
@@ -1007,6 +1023,7 @@ def _check_can_hold(m: Meeting, today: date) -> None:
 
 def hold(db: Database, meeting_id: str, minutes: str | None = None, today: date | None = None) -> MeetingDetail:
     """Mark a meeting held (attendance as recorded so far; unrecorded attendees count as absent)."""
+    auth.require(db, "meetings.write")
     today = _today(today)
     with UnitOfWork(db) as uow:
         s = uow.session
@@ -1078,6 +1095,7 @@ def record_attendance(
     today: date | None = None,
 ) -> MeetingDetail:
     """Record how people attended, all in one transaction; the meeting becomes held (mark_held)."""
+    auth.require(db, "meetings.write")
     today = _today(today)
     with UnitOfWork(db) as uow:
         s = uow.session
@@ -1099,6 +1117,7 @@ def record_attendance(
 
 def all_present(db: Database, meeting_id: str, today: date | None = None) -> MeetingDetail:
     """Everyone expected came: the one-click case."""
+    auth.require(db, "meetings.write")
     today = _today(today)
     with UnitOfWork(db) as uow:
         s = uow.session
@@ -1126,6 +1145,7 @@ class BulkAttendance:
 
 def record_many(db: Database, batches: Sequence[BulkAttendance], today: date | None = None) -> int:
     """Record attendance for many meetings in one transaction; each becomes held. Returns rows written."""
+    auth.require(db, "meetings.write")
     today = _today(today)
     n = 0
     with UnitOfWork(db) as uow:
@@ -1167,6 +1187,7 @@ def _safe_name(name: str) -> str:
 
 def add_attachment(db: Database, meeting_id: str, source: str | Path, note: str = "") -> AttachmentRow:
     """Copy a file (the signed sheet's scan, a photo) into the data folder and keep it with the meeting."""
+    auth.require(db, "meetings.write")
     source = Path(source)
     if not source.is_file():
         raise ValidationError("附件", f"文件不存在：{source}")
@@ -1203,6 +1224,7 @@ def add_attachment(db: Database, meeting_id: str, source: str | Path, note: str 
 
 
 def attachment_path(db: Database, attachment_id: str) -> Path:
+    auth.require(db, "meetings.read")
     with db.session() as s:
         row = s.get(MeetingAttachment, attachment_id)
         if row is None or row.deleted:
@@ -1215,6 +1237,7 @@ def attachment_path(db: Database, attachment_id: str) -> Path:
 
 def remove_attachment(db: Database, attachment_id: str) -> None:
     """Tombstone the record; the file stays in the data folder (a restore or another copy may need it)."""
+    auth.require(db, "meetings.write")
     with UnitOfWork(db) as uow:
         row = uow.session.get(MeetingAttachment, attachment_id)
         if row is None or row.deleted:
@@ -1348,8 +1371,11 @@ def _detail(s: Session, m: Meeting, orgs: _Orgs) -> MeetingDetail:
 
 
 def get(db: Database, meeting_id: str) -> MeetingDetail:
+    auth.require(db, "meetings.read")
     with db.session() as s:
-        return _detail(s, _live_meeting(s, meeting_id), _Orgs(s))
+        detail = _detail(s, _live_meeting(s, meeting_id), _Orgs(s))
+    # Attendees' mobiles are members' personal data: masked for a role that may not reveal them.
+    return replace(detail, attendees=privacy.mask_unless(db, "members.reveal", detail.attendees))
 
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -1357,6 +1383,7 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 def resolve(db: Database, ref: str) -> str:
     """A meeting's id from its id, its full number or the number without the site code (2024-0007)."""
+    auth.require(db, "meetings.read")
     text = unicodedata.normalize("NFKC", str(ref or "")).strip()
     if not text:
         raise ValidationError("会议编号", "不能为空")
@@ -1378,6 +1405,7 @@ def resolve(db: Database, ref: str) -> str:
 
 def list_meetings(db: Database, flt: MeetingFilter | None = None) -> list[MeetingRow]:
     """Meetings matching `flt`, newest first."""
+    auth.require(db, "meetings.read")
     flt = flt or MeetingFilter()
     with db.session() as s:
         orgs = _Orgs(s)
@@ -1403,6 +1431,7 @@ def list_meetings(db: Database, flt: MeetingFilter | None = None) -> list[Meetin
 
 def holders(db: Database) -> list[tuple[str, str, str, int]]:
     """(id, name, org kind, depth) of organisations that hold meetings, in tree order: for pickers."""
+    auth.require(db, "meetings.read")
     with db.session() as s:
         orgs = _Orgs(s)
         out: list[tuple[str, str, str, int]] = []
@@ -1434,6 +1463,7 @@ def compliance(db: Database, year: int | None = None, today: date | None = None,
     A party group's 党小组会 is summed up into its branch: the branch cell shows
     the worst of its groups and names the groups that owe it.
     """
+    auth.require(db, "meetings.read")
     today = _today(today)
     year = year or today.year
     first, last = date(year, 1, 1), date(year, 12, 31)
@@ -1517,6 +1547,7 @@ def _holder_cells(org_id: str, kind: str, rule: KindRule, year: int, today: date
 
 def compliance_summary(db: Database, today: date | None = None) -> ComplianceSummary:
     """Counts for the overview page: overdue, due now and held without quorum, this year."""
+    auth.require(db, "meetings.read")
     today = _today(today)
     grid = compliance(db, today.year, today)
     overdue = due = no_quorum = 0
@@ -1534,6 +1565,7 @@ def compliance_summary(db: Database, today: date | None = None) -> ComplianceSum
 
 def overdue_count(db: Database, today: date | None = None) -> int:
     """Meetings owed this year whose period is over (branch × kind × period): the overview's number."""
+    auth.require(db, "meetings.read")
     return compliance_summary(db, today).overdue
 
 
@@ -1565,6 +1597,7 @@ def _held_attendance(s: Session, member_ids: Sequence[str] | None, date_from: da
 def member_history(db: Database, member_id: str, date_from: date | None = None,
                    date_to: date | None = None) -> MemberHistory:
     """A member's held meetings, newest first, with the attendance rate over those they were expected at."""
+    auth.require(db, "meetings.read")
     with db.session() as s:
         m = s.get(Member, member_id)
         if m is None:
@@ -1595,6 +1628,7 @@ def _roster(s: Session, orgs: _Orgs, org_id: str | None) -> list[tuple]:
 def member_rates(db: Database, org_id: str | None = None, date_from: date | None = None,
                  date_to: date | None = None) -> list[MemberRate]:
     """Attendance rate of every member on the roster (under `org_id`) over held meetings in the window."""
+    auth.require(db, "meetings.read")
     with db.session() as s:
         orgs = _Orgs(s)
         roster = _roster(s, orgs, org_id)
@@ -1622,6 +1656,7 @@ def absent_streaks(db: Database, n: int = 3, today: date | None = None, count_le
     Required meetings are held meetings where the member was expected (not a
     guest). 请假 is excused and ends a streak unless count_leave.
     """
+    auth.require(db, "meetings.read")
     if n < 1:
         raise ValidationError("连续缺席次数", "至少为 1")
     today = _today(today)
@@ -1649,7 +1684,7 @@ def absent_streaks(db: Database, n: int = 3, today: date | None = None, count_le
                                          last_present.get(mid),
                                          tuple((x[2], x[3]) for x in rows[:streak])))
         out.sort(key=lambda a: (-a.streak, a.branch_name, a.name))
-        return out
+    return privacy.mask_unless(db, "members.reveal", out)
 
 
 def lost_contact_risk(
@@ -1665,6 +1700,7 @@ def lost_contact_risk(
     the meeting half of the rule is checked and each row says so. Members who
     joined within the window are left out: they have had no time to miss anything.
     """
+    auth.require(db, "meetings.read")
     since = rules.months_before(today, months)
     with db.session() as s:
         orgs = _Orgs(s)
@@ -1694,11 +1730,12 @@ def lost_contact_risk(
             out.append(LostContactRisk(mid, name, branch.name if branch else "", status, mobile, life, dues,
                                        dues_last_paid is not None))
         out.sort(key=lambda x: (x.last_life or date.min, x.branch_name, x.name))
-        return out
+    return privacy.mask_unless(db, "members.reveal", out)
 
 
 def people_index(db: Database) -> list[PersonRef]:
     """Every live member (those transferred out too: an old sheet may name them), for imports."""
+    auth.require(db, "meetings.read")
     with db.session() as s:
         orgs = _Orgs(s)
         out = []
@@ -1707,12 +1744,14 @@ def people_index(db: Database) -> list[PersonRef]:
         ):
             branch = orgs.branch_of(org_id)
             out.append(PersonRef(mid, name, id_number, branch.id if branch else None))
-        return out
+    # Full ID numbers only for a role that may see them (the importers: 书记/委员, 管理员).
+    return privacy.mask_unless(db, "members.reveal", out)
 
 
 # ---------------------------------------------------------------- for forms
 
 def center_name(db: Database) -> str:
     """The name printed at the top of every form."""
+    auth.require(db, "meetings.read")
     with db.session() as s:
         return s.scalar(select(Site.org_name).limit(1)) or ""

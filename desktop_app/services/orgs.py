@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import orgs as rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.orgs import KIND_LABELS, OrgKind
+from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Organization, Resident
@@ -43,6 +44,7 @@ def _node(org: Organization, members: int = 0) -> OrgNode:
 
 def list_tree(db: Database) -> list[OrgNode]:
     """Every live organisation, parents before children, siblings in sort order."""
+    auth.require(db, "orgs.read")
     with db.session() as s:
         counts = dict(
             s.execute(
@@ -73,6 +75,7 @@ def list_tree(db: Database) -> list[OrgNode]:
 
 
 def get(db: Database, org_id: str) -> OrgNode:
+    auth.require(db, "orgs.read")
     with db.session() as s:
         return _node(_live(s, org_id))
 
@@ -86,6 +89,7 @@ def _check_code_free(s: Session, code: str, except_id: str | None = None) -> Non
 
 def suggest_code(db: Database, parent_id: str | None) -> str:
     """Parent's code plus the next free two-digit number."""
+    auth.require(db, "orgs.read")
     with db.session() as s:
         base = _live(s, parent_id).code if parent_id else "ORG"
         taken = set(s.scalars(select(Organization.code).where(Organization.deleted.is_(False))))
@@ -97,6 +101,7 @@ def suggest_code(db: Database, parent_id: str | None) -> str:
 
 
 def create(db: Database, name: str, code: str, kind: str, parent_id: str | None) -> OrgNode:
+    auth.require(db, "orgs.write")
     name = rules.check_name(name)
     code = rules.check_code(code)
     try:
@@ -123,6 +128,7 @@ def create(db: Database, name: str, code: str, kind: str, parent_id: str | None)
 
 
 def rename(db: Database, org_id: str, name: str, code: str | None = None) -> OrgNode:
+    auth.require(db, "orgs.write")
     name = rules.check_name(name)
     with UnitOfWork(db) as uow:
         s = uow.session
@@ -154,6 +160,7 @@ def _descendant_ids(s: Session, org_id: str) -> set[str]:
 
 def move(db: Database, org_id: str, new_parent_id: str | None, position: int | None = None) -> OrgNode:
     """Put an organisation under another one (at `position` among its siblings, else last)."""
+    auth.require(db, "orgs.write")
     with UnitOfWork(db) as uow:
         s = uow.session
         org = _live(s, org_id)
@@ -184,6 +191,7 @@ def move(db: Database, org_id: str, new_parent_id: str | None, position: int | N
 
 def delete(db: Database, org_id: str) -> None:
     """Tombstone an organisation that holds no sub-organisations, members or residents."""
+    auth.require(db, "orgs.write")
     with UnitOfWork(db) as uow:
         s = uow.session
         org = _live(s, org_id)

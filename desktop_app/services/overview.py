@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from desktop_app.services import auth
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Organization, Resident
 
@@ -21,6 +22,7 @@ class Overview:
 
 
 def overview(db: Database) -> Overview:
+    auth.require(db, "overview.read")
     with db.session() as s:
         by_kind = dict(
             s.execute(

@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
+from desktop_app.services import auth
 from desktop_app.services import visits as visit_service
 from desktop_app.services.residents import (
     check_grid, grid_names, like_escape, live, resident_place, text_terms,
@@ -221,6 +222,7 @@ def _conditions(flt: ProjectFilter, today: date) -> list[ColumnElement]:
 
 def list_projects(db: Database, flt: ProjectFilter | None = None, today: date | None = None) -> list[ProjectRow]:
     """Projects matching `flt`: open ones by deadline first, then the finished ones, latest first."""
+    auth.require(db, "projects.read")
     flt = flt or ProjectFilter()
     today = today or date.today()
     q = select(Project).where(*_conditions(flt, today)).order_by(
@@ -253,17 +255,20 @@ def list_projects(db: Database, flt: ProjectFilter | None = None, today: date | 
 
 
 def overdue_projects(db: Database, today: date | None = None) -> list[ProjectRow]:
+    auth.require(db, "projects.read")
     return list_projects(db, ProjectFilter(overdue_only=True), today)
 
 
 def completed_projects(db: Database, date_from: date | None = None, date_to: date | None = None,
                        today: date | None = None) -> list[ProjectRow]:
+    auth.require(db, "projects.read")
     rows = list_projects(db, ProjectFilter(status=flow.PROJECT_DONE, completed_from=date_from,
                                            completed_to=date_to), today)
     return sorted(rows, key=lambda r: (r.completed_on or date.min, r.project_no), reverse=True)
 
 
 def get_project(db: Database, project_id: str, today: date | None = None) -> ProjectDetail:
+    auth.require(db, "projects.read")
     with db.session() as s:
         return detail_of(s, live(s, Project, project_id, "项目"), today or date.today())
 
@@ -274,6 +279,7 @@ def default_owner(db: Database, grid_id: str | None) -> str:
     A branch keeps the same secretary for years, so after the first project the
     form offers the secretary without anyone retyping the name.
     """
+    auth.require(db, "projects.read")
     with db.session() as s:
         q = select(Project.owner_name).where(Project.deleted.is_(False), Project.owner_name != "")
         q = q.order_by(Project.created_at.desc()).limit(1)
@@ -288,6 +294,7 @@ def default_owner(db: Database, grid_id: str | None) -> str:
 
 
 def create_project(db: Database, inp: ProjectInput, today: date | None = None) -> ProjectDetail:
+    auth.require(db, "projects.write")
     today = today or date.today()
     clean = flow.check_project(inp)
     with UnitOfWork(db) as uow:
@@ -300,6 +307,7 @@ def create_project(db: Database, inp: ProjectInput, today: date | None = None) -
 
 def update_project(db: Database, project_id: str, inp: ProjectInput, today: date | None = None) -> ProjectDetail:
     """Save edited fields; the status moves only by change_status()."""
+    auth.require(db, "projects.write")
     today = today or date.today()
     clean = flow.check_project(inp)
     with UnitOfWork(db) as uow:
@@ -326,6 +334,7 @@ def change_status(db: Database, project_id: str, target: str, on: date | None, n
     Completing records the date (and the final cost, when given) and closes the
     project's open visits as 已解决.
     """
+    auth.require(db, "projects.write")
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
@@ -350,6 +359,7 @@ def change_status(db: Database, project_id: str, target: str, on: date | None, n
 def delete_project(db: Database, project_id: str) -> None:
     """Tombstone a project with its milestones and concerned residents; its visits are let go
     (they keep their follow-up state and lose the link)."""
+    auth.require(db, "projects.write")
     with UnitOfWork(db) as uow:
         s = uow.session
         p = live(s, Project, project_id, "项目")
@@ -363,6 +373,7 @@ def delete_project(db: Database, project_id: str) -> None:
 
 
 def add_milestone(db: Database, project_id: str, inp: MilestoneInput, today: date | None = None) -> ProjectDetail:
+    auth.require(db, "projects.write")
     today = today or date.today()
     clean = flow.check_milestone(inp, today)
     with UnitOfWork(db) as uow:
@@ -380,6 +391,7 @@ def add_milestone(db: Database, project_id: str, inp: MilestoneInput, today: dat
 
 def update_milestone(db: Database, milestone_id: str, inp: MilestoneInput, today: date | None = None) -> ProjectDetail:
     """Edit a milestone; set done_on to mark it reached (None to undo)."""
+    auth.require(db, "projects.write")
     today = today or date.today()
     clean = flow.check_milestone(inp, today)
     with UnitOfWork(db) as uow:
@@ -396,6 +408,7 @@ def update_milestone(db: Database, milestone_id: str, inp: MilestoneInput, today
 
 
 def delete_milestone(db: Database, milestone_id: str, today: date | None = None) -> ProjectDetail:
+    auth.require(db, "projects.write")
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
@@ -411,6 +424,7 @@ def delete_milestone(db: Database, milestone_id: str, today: date | None = None)
 def add_resident(db: Database, project_id: str, resident_id: str | None = None, household_id: str | None = None,
                  name: str = "", note: str = "", today: date | None = None) -> ProjectDetail:
     """Add a resident (or household, or a name) the project concerns."""
+    auth.require(db, "projects.write")
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
@@ -428,6 +442,7 @@ def add_resident(db: Database, project_id: str, resident_id: str | None = None, 
 
 
 def remove_resident(db: Database, concerned_id: str, today: date | None = None) -> ProjectDetail:
+    auth.require(db, "projects.write")
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session

@@ -24,6 +24,7 @@ from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.members import age as age_on
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
+from desktop_app.services import auth, privacy
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Organization, Resident
@@ -225,6 +226,7 @@ def resident_place(s: Session, resident_id: str | None, household_id: str | None
 
 def grids(db: Database) -> list[Grid]:
     """The branches a household can belong to (网格党支部 first, in tree order)."""
+    auth.require(db, "orgs.read")
     with db.session() as s:
         rows = s.execute(
             select(Organization.id, Organization.name)
@@ -253,6 +255,7 @@ def _stored_list(s: Session, kind: str) -> list[ServiceListItem]:
 
 def get_list(db: Database, kind: str) -> tuple[str, ...]:
     """An editable list (flow.RESIDENT_TAG, ISSUE_CATEGORY …): stored entries, else the defaults."""
+    auth.require(db, "residents.read")
     if kind not in flow.DEFAULT_LISTS:
         raise ValidationError("列表", f"未知的列表“{kind}”")
     with db.session() as s:
@@ -263,6 +266,7 @@ def get_list(db: Database, kind: str) -> tuple[str, ...]:
 
 def set_list(db: Database, kind: str, names: Iterable[str]) -> tuple[str, ...]:
     """Replace a list with `names` in that order. Records keep the names they already carry."""
+    auth.require(db, "settings.write")
     names = flow.check_list(kind, names)
     with UnitOfWork(db) as uow:
         s = uow.session
@@ -340,6 +344,7 @@ def search_households(db: Database, text: str = "", grid_id: str | None = None) 
     """Households by address, head's name (or its pinyin) or phone; ordered by building, unit, room."""
     with db.session() as s:
         q = select(Household).where(Household.deleted.is_(False))
+        q = q.where(auth.scoped(db, "residents.read", Household.grid_id))
         if grid_id:
             q = q.where(Household.grid_id == grid_id)
         for term in text_terms(text):
@@ -378,7 +383,10 @@ def _household_detail(s: Session, h: Household, today: date) -> HouseholdDetail:
 
 def get_household(db: Database, household_id: str, today: date | None = None) -> HouseholdDetail:
     with db.session() as s:
-        return _household_detail(s, live(s, Household, household_id, "住户"), today or date.today())
+        h = live(s, Household, household_id, "住户")
+        auth.require(db, "residents.read", grid_id=h.grid_id)
+        detail = _household_detail(s, h, today or date.today())
+    return privacy.mask_unless(db, "residents.reveal", detail)
 
 
 def create_household(db: Database, inp: HouseholdInput, today: date | None = None) -> HouseholdDetail:
@@ -386,6 +394,7 @@ def create_household(db: Database, inp: HouseholdInput, today: date | None = Non
     with UnitOfWork(db) as uow:
         s = uow.session
         grid = check_grid(s, clean.grid_id)
+        auth.require(db, "residents.write", grid_id=grid)
         _check_flat_free(s, clean)
         h = Household(**{f.name: getattr(clean, f.name) for f in fields(HouseholdInput)})
         h.grid_id = grid
@@ -415,7 +424,9 @@ def update_household(db: Database, household_id: str, inp: HouseholdInput,
     with UnitOfWork(db) as uow:
         s = uow.session
         h = live(s, Household, household_id, "住户")
+        auth.require(db, "residents.write", grid_id=h.grid_id)
         grid = check_grid(s, clean.grid_id)
+        auth.require(db, "residents.write", grid_id=grid)  # and into the grid it moves to
         _check_flat_free(s, clean, except_id=h.id)
         for f in fields(HouseholdInput):
             new = grid if f.name == "grid_id" else getattr(clean, f.name)
@@ -435,6 +446,7 @@ def delete_household(db: Database, household_id: str, with_residents: bool = Fal
     with UnitOfWork(db) as uow:
         s = uow.session
         h = live(s, Household, household_id, "住户")
+        auth.require(db, "residents.write", grid_id=h.grid_id)
         people = list(s.scalars(select(Resident).where(Resident.household_id == h.id, Resident.deleted.is_(False))))
         if people and not with_residents:
             raise Conflict(f"该户还有 {len(people)} 名居民，请先删除或迁出居民，或选择连同居民一起删除")
@@ -535,6 +547,7 @@ def search_residents(db: Database, flt: ResidentFilter | None = None, today: dat
         select(*_ROW_COLUMNS)
         .outerjoin(Household, Household.id == Resident.household_id)
         .where(*_resident_conditions(flt))
+        .where(auth.scoped(db, "residents.read", Resident.grid_id))
         .order_by(Household.building.is_(None), Household.building, Household.unit, Household.room,
                   Resident.created_at, Resident.name_pinyin, Resident.id)
     )
@@ -562,6 +575,7 @@ def pick_residents(db: Database, text: str, limit: int = 12) -> list[ResidentPic
 def tag_counts(db: Database, grid_id: str | None = None) -> dict[str, int]:
     """How many live residents carry each tag (in the tag list's order, then others)."""
     q = select(Resident.tags).where(Resident.deleted.is_(False), Resident.tags != "")
+    q = q.where(auth.scoped(db, "residents.read", Resident.grid_id))
     if grid_id:
         q = q.where(Resident.grid_id == grid_id)
     counts: dict[str, int] = {}
@@ -590,7 +604,9 @@ def get_resident(db: Database, resident_id: str, today: date | None = None) -> R
         r = s.get(Resident, resident_id)
         if r is None:
             raise NotFound("该居民不存在")
-        return _resident_detail(s, r, today or date.today())
+        auth.require(db, "residents.read", grid_id=r.grid_id)
+        detail = _resident_detail(s, r, today or date.today())
+    return privacy.mask_unless(db, "residents.reveal", detail)
 
 
 def _apply_resident(s: Session, r: Resident, clean: ResidentInput) -> None:
@@ -616,6 +632,7 @@ def create_resident(db: Database, inp: ResidentInput, today: date | None = None)
         r = Resident(name=clean.name, name_pinyin="", name_initials="", id_number="", gender="",
                      phone="", tags="", notes="")
         _apply_resident(s, r, clean)
+        auth.require(db, "residents.write", grid_id=r.grid_id)
         s.add(r)
         s.flush()
         detail = _resident_detail(s, r, today)
@@ -631,9 +648,11 @@ def update_resident(db: Database, resident_id: str, inp: ResidentInput,
     with UnitOfWork(db) as uow:
         s = uow.session
         r = live(s, Resident, resident_id, "居民")
+        auth.require(db, "residents.write", grid_id=r.grid_id)
         if clean.id_number != r.id_number:
             _check_resident_id_free(s, clean.id_number, except_id=r.id)
         _apply_resident(s, r, clean)
+        auth.require(db, "residents.write", grid_id=r.grid_id)  # and into the grid it moves to
         s.flush()
         detail = _resident_detail(s, r, today)
         uow.commit()
@@ -643,7 +662,9 @@ def update_resident(db: Database, resident_id: str, inp: ResidentInput,
 def delete_resident(db: Database, resident_id: str) -> None:
     """Tombstone a resident; visits and wishes keep the name they recorded."""
     with UnitOfWork(db) as uow:
-        live(uow.session, Resident, resident_id, "居民").deleted = True
+        r = live(uow.session, Resident, resident_id, "居民")
+        auth.require(db, "residents.write", grid_id=r.grid_id)
+        r.deleted = True
         uow.commit()
 
 
@@ -653,6 +674,7 @@ def restore_resident(db: Database, resident_id: str) -> None:
         r = s.get(Resident, resident_id)
         if r is None:
             raise NotFound("该居民不存在")
+        auth.require(db, "residents.write", grid_id=r.grid_id)
         if not r.deleted:
             return
         try:

@@ -25,9 +25,12 @@ from desktop_app.domain import members as rules
 from desktop_app.domain import orgs as org_rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.members import MEMBER_FIELDS, MemberInput
+from desktop_app.domain.access import ActorKind
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
+from desktop_app.services import auth, privacy
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.store import audit
 from desktop_app.store.base import sync_values, utcnow
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, MemberStatusChange, Organization, Site, Transfer
@@ -330,6 +333,7 @@ def search_ids(
     today: date | None = None,
 ) -> list[str]:
     """Ids of the members matching `flt`, in display order, filtered and sorted in SQL."""
+    auth.require(db, "members.read")
     order, join_org = _order_by(sort, descending)
     q = select(Member.id).where(*_conditions(flt, _today(today)))
     if join_org:
@@ -380,6 +384,7 @@ def _rows(conn, ids: Sequence[str], today: date) -> list[MemberRow]:
 
 def rows(db: Database, ids: Sequence[str], today: date | None = None) -> list[MemberRow]:
     """Table rows for `ids`, in the order given (unknown ids are left out)."""
+    auth.require(db, "members.read")
     with db.engine.connect() as conn:
         return _rows(conn, ids, _today(today))
 
@@ -418,15 +423,26 @@ def _detail(s: Session, m: Member, today: date) -> MemberDetail:
 
 
 def get(db: Database, member_id: str, today: date | None = None) -> MemberDetail:
+    auth.require(db, "members.read")
     with db.session() as s:
         m = s.get(Member, member_id)
         if m is None:
             raise NotFound("该党员不存在")
-        return _detail(s, m, _today(today))
+        detail = _detail(s, m, _today(today))
+    shown = privacy.mask_unless(db, "members.reveal", detail)
+    actor = auth.current_actor(db)
+    if shown is detail and actor is not None and actor.kind == ActorKind.USER:
+        # The detail form shows the whole ID number and phones: a reveal, logged.
+        with UnitOfWork(db) as uow:
+            audit.record(uow.session, "reveal", "member", detail.id, "查看完整公民身份号码和电话",
+                         label=detail.name)
+            uow.commit()
+    return shown
 
 
 def org_name_map(db: Database) -> dict[str, str]:
     """Live organisation name -> id; with duplicate names the first in tree order wins."""
+    auth.require(db, "members.read")
     with db.session() as s:
         return _org_name_map(s)
 
@@ -444,6 +460,7 @@ def _org_name_map(s: Session) -> dict[str, str]:
 
 def root_org_id(db: Database) -> str | None:
     """The organisation this database belongs to (the site's 社区党委 or 街道党工委)."""
+    auth.require(db, "orgs.read")
     with db.session() as s:
         code = s.scalar(select(Site.org_code).limit(1))
         q = select(Organization.id).where(Organization.deleted.is_(False))
@@ -470,6 +487,7 @@ def _record_status(s: Session, m: Member, status: str, on: date, destination: st
 
 
 def create(db: Database, inp: MemberInput, today: date | None = None) -> MemberDetail:
+    auth.require(db, "members.write")
     today = _today(today)
     clean = _validated(inp, today)
     with UnitOfWork(db) as uow:
@@ -490,6 +508,7 @@ def create(db: Database, inp: MemberInput, today: date | None = None) -> MemberD
 
 def update(db: Database, member_id: str, inp: MemberInput, today: date | None = None) -> MemberDetail:
     """Save an edited record; fields that did not change are not touched (no version bump)."""
+    auth.require(db, "members.write")
     today = _today(today)
     clean = _validated(inp, today)
     with UnitOfWork(db) as uow:
@@ -521,12 +540,14 @@ def update(db: Database, member_id: str, inp: MemberInput, today: date | None = 
 
 def delete(db: Database, member_id: str) -> None:
     """Tombstone a member (kept for sync and for restore)."""
+    auth.require(db, "members.write")
     with UnitOfWork(db) as uow:
         _live_member(uow.session, member_id).deleted = True
         uow.commit()
 
 
 def restore(db: Database, member_id: str) -> None:
+    auth.require(db, "members.write")
     with UnitOfWork(db) as uow:
         s = uow.session
         m = s.get(Member, member_id)
@@ -566,6 +587,7 @@ def change_status(
     note: str = "",
     today: date | None = None,
 ) -> MemberDetail:
+    auth.require(db, "members.write")
     today = _today(today)
     if status not in rules.STATUSES:
         raise ValidationError("状态", f"“{status}”应为 {'、'.join(rules.STATUSES)} 之一")
@@ -598,6 +620,7 @@ def transfer(
     today: date | None = None,
 ) -> MemberDetail:
     """组织关系转接: 转出 marks the member 转出; 转入 (into new_org_id, if given) makes them 正常 again."""
+    auth.require(db, "members.write")
     today = _today(today)
     if direction not in rules.DIRECTIONS:
         raise ValidationError("转接方向", "应为 转入 或 转出")
@@ -640,6 +663,7 @@ def transfer(
 
 def probationary_due(db: Database, today: date, within_days: int = 30) -> list[MemberRow]:
     """预备党员 due for confirmation within `within_days` days, or overdue; most overdue first."""
+    auth.require(db, "members.read")
     last_joined = rules.latest_start_for(today + timedelta(days=within_days), 1)
     q = (
         select(*_ROW_COLUMNS)
@@ -659,6 +683,7 @@ def probationary_due(db: Database, today: date, within_days: int = 30) -> list[M
 
 def stats(db: Database, flt: MemberFilter | None = None, today: date | None = None) -> RosterStats:
     """Counts for the members matching `flt` (default: everyone still on the roster)."""
+    auth.require(db, "members.read")
     today = _today(today)
     flt = flt if flt is not None else MemberFilter(active_only=True)
     where = _conditions(flt, today)
@@ -785,6 +810,7 @@ def import_members(
     normalized output already (an ImportPreview's are): on 100,000 rows that
     second check would cost about a third of the import.
     """
+    auth.require(db, "members.import")
     today = _today(today)
     fields = set(TEMPLATE_FIELDS if fields is None else fields) & set(MEMBER_FIELDS)
     cleaned: list[MemberInput] = []
@@ -859,6 +885,10 @@ def import_members(
                 s.execute(sql_update(Member), changes)
             if history:
                 s.execute(insert(MemberStatusChange.__table__), history)
+        # Core inserts and updates pass no ORM listener: one trail entry for the whole batch.
+        n = len(new_rows) + updated
+        audit.record(s, "import", "member", "", f"导入党员 {n} 名",
+                     after={"added": len(new_rows), "updated": updated, "branches_created": len(created)})
         uow.commit()
     return ImportResult(
         added=len(new_rows),
@@ -888,6 +918,8 @@ def _stored(conn, key: ColumnElement, values: Sequence[str]) -> list[dict]:
 
 def stored_by_id_number(db: Database, id_numbers: Sequence[str]) -> dict[str, dict]:
     """Stored MEMBER_FIELDS (plus id, status, version) of live members, by ID number."""
+    # Unmasked whole records, for an import preview: only for those who may import.
+    auth.require(db, "members.import")
     with db.engine.connect() as conn:
         return {d["id_number"]: d for d in _stored(conn, Member.id_number, id_numbers)}
 
@@ -943,6 +975,7 @@ def export_rows(db: Database, flt: MemberFilter | None = None, today: date | Non
 
     Dates stay `date`, yes/no become 是/否; the writer decides how a cell looks.
     """
+    auth.require(db, "members.read")
     flt = flt or MemberFilter()
     order, _ = _order_by("seq", False)
     cols = [Organization.name, *[getattr(Member, rules.COLUMN_FIELDS[c])

@@ -14,8 +14,10 @@ from datetime import date
 from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
+from desktop_app.domain import access
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import Period
+from desktop_app.services import auth
 from desktop_app.services.residents import NO_GRID, grids
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household
@@ -130,7 +132,12 @@ def _total(rows, label: str) -> GridStats:
 
 
 def summary(db: Database, period: Period, grid_id: str | None = None) -> ServiceSummary:
-    """Counts per grid for a period (Period.month(y, m) for the monthly summary)."""
+    """Counts per grid for a period (Period.month(y, m) for the monthly summary).
+
+    A 网格员 gets the rows of their own grids only (and totals over those).
+    """
+    actor = auth.require(db, "overview.read")
+    own = actor.grid_ids if access.grid_bound(actor.role, "visits.read") else None
     known = grids(db)
     names = {g.id: g.name for g in known}
     with db.session() as s:
@@ -144,6 +151,8 @@ def summary(db: Database, period: Period, grid_id: str | None = None) -> Service
         order += [g for g in counts if g not in names and g is not None]  # a grid since deleted
         if any(counts.get(None, {}).values()):
             order.append(None)
+    if own is not None:
+        order = [g for g in order if g in own]
 
     def label(g: str | None) -> str:
         return names.get(g, NO_GRID) if g else COMMUNITY_ROW
@@ -154,11 +163,13 @@ def summary(db: Database, period: Period, grid_id: str | None = None) -> Service
 
 
 def monthly(db: Database, year: int, month: int, grid_id: str | None = None) -> ServiceSummary:
+    auth.require(db, "overview.read")
     return summary(db, Period.month(year, month), grid_id)
 
 
 def year_by_month(db: Database, year: int, grid_id: str | None = None, today: date | None = None) -> list[GridStats]:
     """Twelve rows (one per month, up to the current one) for one grid or the whole community."""
+    auth.require(db, "overview.read")
     today = today or date.today()
     last = 12 if year < today.year else (today.month if year == today.year else 0)
     out = []

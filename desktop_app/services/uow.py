@@ -12,6 +12,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop_app.services import storage_errors  # noqa: F401  (plain messages for disk-full / read-only)
+from desktop_app.store import audit
 from desktop_app.store.base import SITE_KEY
 from desktop_app.store.db import Database
 from desktop_app.store.models import Site
@@ -38,6 +40,8 @@ class UnitOfWork:
     def __enter__(self) -> "UnitOfWork":
         self.session = self.db.session()
         self.session.info[SITE_KEY] = site_id_of(self.db)
+        # Who acts, fixed for the whole action: the audit trail names them even if the screen locks mid-way.
+        self.session.info[audit.ACTOR_KEY] = audit.bound_actor(self.db.engine)
         return self
 
     def __exit__(self, *exc) -> None:

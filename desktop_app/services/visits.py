@@ -22,6 +22,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.service_flow import FollowUpStep, ProjectInput, VisitInput
+from desktop_app.services import auth
 from desktop_app.services.residents import (
     NO_GRID, check_grid, grid_names, household_label, like_escape, live, name_match, resident_place,
     text_terms,
@@ -215,6 +216,7 @@ def list_visits(db: Database, flt: VisitFilter | None = None, today: date | None
         select(*_ROW_COLUMNS)
         .outerjoin(Household, Household.id == Visit.household_id)
         .where(*_conditions(flt, today))
+        .where(auth.scoped(db, "visits.read", Visit.grid_id))
         .order_by(*order, Visit.id)
     )
     with db.engine.connect() as conn:
@@ -228,6 +230,7 @@ def overdue(db: Database, today: date | None = None, grid_id: str | None = None)
         select(*_ROW_COLUMNS)
         .outerjoin(Household, Household.id == Visit.household_id)
         .where(*_conditions(VisitFilter(grid_id=grid_id, overdue_only=True), today))
+        .where(auth.scoped(db, "visits.read", Visit.grid_id))
         .order_by(Visit.due_date, Visit.visit_date, Visit.id)
     )
     with db.engine.connect() as conn:
@@ -263,11 +266,14 @@ def _detail(s: Session, v: Visit, today: date) -> VisitDetail:
 
 def get_visit(db: Database, visit_id: str, today: date | None = None) -> VisitDetail:
     with db.session() as s:
-        return _detail(s, live(s, Visit, visit_id, "走访记录"), today or date.today())
+        v = live(s, Visit, visit_id, "走访记录")
+        auth.require(db, "visits.read", grid_id=v.grid_id)
+        return _detail(s, v, today or date.today())
 
 
 def member_choices(db: Database, text: str = "", limit: int = 30) -> list[MemberChoice]:
     """Members still on the roster who may go on a visit, by name, pinyin or initials."""
+    auth.require(db, "members.read")
     q = (
         select(Member.id, Member.name, Organization.name)
         .outerjoin(Organization, Organization.id == Member.org_id)
@@ -281,6 +287,7 @@ def member_choices(db: Database, text: str = "", limit: int = 30) -> list[Member
 
 
 def members_by_id(db: Database, ids: Sequence[str]) -> list[MemberChoice]:
+    auth.require(db, "members.read")
     if not ids:
         return []
     with db.session() as s:
@@ -297,9 +304,11 @@ def members_by_id(db: Database, ids: Sequence[str]) -> list[MemberChoice]:
 
 def last_visitors(db: Database) -> tuple[list[MemberChoice], str]:
     """Who went on the most recently logged visit: a grid worker's default companions."""
+    auth.require(db, "members.read")
     with db.session() as s:
         last = s.scalars(
-            select(Visit).where(Visit.deleted.is_(False)).order_by(Visit.created_at.desc()).limit(1)
+            select(Visit).where(Visit.deleted.is_(False), auth.scoped(db, "visits.read", Visit.grid_id))
+            .order_by(Visit.created_at.desc()).limit(1)
         ).first()
         if last is None:
             return [], ""
@@ -375,6 +384,7 @@ def log_visit(
         s = uow.session
         _check_members(s, clean.member_ids)
         resident_id, household_id, grid_id, visitee = _place(s, clean)
+        auth.require(db, "visits.write", grid_id=grid_id)
         v = Visit(
             visit_date=clean.visit_date, form=clean.form, grid_id=grid_id, household_id=household_id,
             resident_id=resident_id, visitee_name=visitee, place=clean.place,
@@ -411,8 +421,10 @@ def update_visit(db: Database, visit_id: str, inp: VisitInput, today: date | Non
     with UnitOfWork(db) as uow:
         s = uow.session
         v = live(s, Visit, visit_id, "走访记录")
+        auth.require(db, "visits.write", grid_id=v.grid_id)
         _check_members(s, clean.member_ids)
         resident_id, household_id, grid_id, visitee = _place(s, clean)
+        auth.require(db, "visits.write", grid_id=grid_id)  # and the grid it moves to
         if v.resolved_on is not None and clean.visit_date > v.resolved_on:
             raise ValidationError("走访日期", f"不能晚于办结日期（{v.resolved_on.isoformat()}）")
         values = {
@@ -450,6 +462,7 @@ def move_follow_up(
     with UnitOfWork(db) as uow:
         s = uow.session
         v = live(s, Visit, visit_id, "走访记录")
+        auth.require(db, "visits.write", grid_id=v.grid_id)
         step = flow.check_follow_up(v.follow_state, target, by, on, how, v.visit_date, today)
         apply_step(s, v, step)
         s.flush()
@@ -463,6 +476,7 @@ def delete_visit(db: Database, visit_id: str) -> None:
     with UnitOfWork(db) as uow:
         s = uow.session
         v = live(s, Visit, visit_id, "走访记录")
+        auth.require(db, "visits.write", grid_id=v.grid_id)
         for model in (VisitMember, VisitFollowUp):
             for row in s.scalars(select(model).where(model.visit_id == v.id, model.deleted.is_(False))):
                 row.deleted = True
@@ -475,6 +489,7 @@ def to_project(db: Database, visit_id: str, inp: ProjectInput, today: date | Non
 
     Returns the new project's detail (services.projects.ProjectDetail).
     """
+    auth.require(db, "projects.write")
     # projects imports this module for close_for_project(); importing it here avoids the cycle.
     from desktop_app.services import projects
 
@@ -482,6 +497,7 @@ def to_project(db: Database, visit_id: str, inp: ProjectInput, today: date | Non
     with UnitOfWork(db) as uow:
         s = uow.session
         v = live(s, Visit, visit_id, "走访记录")
+        auth.require(db, "visits.write", grid_id=v.grid_id)
         if v.project_id:
             p = s.get(Project, v.project_id)
             if p is not None and not p.deleted:
@@ -507,10 +523,12 @@ def to_project(db: Database, visit_id: str, inp: ProjectInput, today: date | Non
 
 def link_to_project(db: Database, visit_id: str, project_id: str | None, today: date | None = None) -> VisitDetail:
     """Attach a visit to an existing project (several residents raised the same streetlight), or detach it."""
+    auth.require(db, "projects.write")
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
         v = live(s, Visit, visit_id, "走访记录")
+        auth.require(db, "visits.write", grid_id=v.grid_id)
         if project_id:
             p = live(s, Project, project_id, "项目")
             v.project_id = p.id

@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.service_flow import WishInput
+from desktop_app.services import auth
 from desktop_app.services.residents import (
     NO_GRID, check_grid, grid_names, household_label, like_escape, live, name_match, resident_place,
     text_terms,
@@ -110,6 +111,7 @@ class WishFilter:
 
 
 def list_units(db: Database) -> list[PartnerUnitRow]:
+    auth.require(db, "wishes.read")
     with db.session() as s:
         claims = dict(s.execute(
             select(WishClaim.unit_id, func.count()).where(
@@ -126,6 +128,7 @@ def list_units(db: Database) -> list[PartnerUnitRow]:
 def save_unit(db: Database, unit_id: str | None, name: str, contact_person: str = "", phone: str = "",
               notes: str = "") -> PartnerUnitRow:
     """Create (unit_id None) or update a partner unit; names are unique among live units."""
+    auth.require(db, "settings.write")
     name = flow.required(name, "单位名称", limit=60)
     contact_person = flow.optional(contact_person, "联系人", 40)
     phone = flow.optional(phone, "联系电话", 30)
@@ -148,6 +151,7 @@ def save_unit(db: Database, unit_id: str | None, name: str, contact_person: str 
 
 def delete_unit(db: Database, unit_id: str) -> None:
     """Tombstone a partner unit that holds no open claim (past claims keep its name)."""
+    auth.require(db, "settings.write")
     with UnitOfWork(db) as uow:
         s = uow.session
         u = live(s, PartnerUnit, unit_id, "共建单位")
@@ -204,6 +208,7 @@ def list_wishes(db: Database, flt: WishFilter | None = None) -> list[WishRow]:
         select(Wish, Household.building, Household.unit, Household.room, Household.address)
         .outerjoin(Household, Household.id == Wish.household_id)
         .where(*_conditions(flt))
+        .where(auth.scoped(db, "wishes.read", Wish.grid_id))
     )
     with db.session() as s:
         names = grid_names(s)
@@ -233,7 +238,9 @@ def _detail(s: Session, w: Wish) -> WishDetail:
 
 def get_wish(db: Database, wish_id: str) -> WishDetail:
     with db.session() as s:
-        return _detail(s, live(s, Wish, wish_id, "心愿"))
+        w = live(s, Wish, wish_id, "心愿")
+        auth.require(db, "wishes.read", grid_id=w.grid_id)
+        return _detail(s, w)
 
 
 def fulfilled_counts(db: Database, year: int, grid_id: str | None = None) -> dict[int, int]:
@@ -242,6 +249,7 @@ def fulfilled_counts(db: Database, year: int, grid_id: str | None = None) -> dic
         Wish.deleted.is_(False), Wish.state == flow.WISH_FULFILLED,
         Wish.fulfilled_on.between(date(year, 1, 1), date(year, 12, 31)),
     )
+    q = q.where(auth.scoped(db, "wishes.read", Wish.grid_id))  # a 网格员 counts their own grids
     if grid_id:
         q = q.where(Wish.grid_id == grid_id)
     with db.session() as s:
@@ -271,6 +279,7 @@ def post_wish(db: Database, inp: WishInput, today: date | None = None) -> WishDe
     with UnitOfWork(db) as uow:
         s = uow.session
         resident_id, household_id, grid_id, name = _place(s, clean)
+        auth.require(db, "wishes.write", grid_id=grid_id)
         year = clean.posted_on.year
         taken = s.scalars(select(Wish.wish_no).where(Wish.wish_no.like(f"{PREFIX}{year}-%")))
         w = Wish(
@@ -292,9 +301,11 @@ def update_wish(db: Database, wish_id: str, inp: WishInput, today: date | None =
     with UnitOfWork(db) as uow:
         s = uow.session
         w = live(s, Wish, wish_id, "心愿")
+        auth.require(db, "wishes.write", grid_id=w.grid_id)
         if w.claimed_on and clean.posted_on > w.claimed_on:
             raise ValidationError("发布日期", f"不能晚于认领日期（{w.claimed_on.isoformat()}）")
         resident_id, household_id, grid_id, name = _place(s, clean)
+        auth.require(db, "wishes.write", grid_id=grid_id)  # and the grid it moves to
         values = {
             "resident_id": resident_id, "household_id": household_id, "wisher_name": name, "grid_id": grid_id,
             "content": clean.content, "background": clean.background, "estimated_fen": clean.estimated_fen,
@@ -326,6 +337,7 @@ def claim_wish(
     with UnitOfWork(db) as uow:
         s = uow.session
         w = live(s, Wish, wish_id, "心愿")
+        auth.require(db, "wishes.write", grid_id=w.grid_id)
         if member_id:
             m = s.get(Member, member_id)
             if m is None or m.deleted:
@@ -355,6 +367,7 @@ def withdraw_claim(db: Database, wish_id: str, on: date | None, reason: str = ""
     with UnitOfWork(db) as uow:
         s = uow.session
         w = live(s, Wish, wish_id, "心愿")
+        auth.require(db, "wishes.write", grid_id=w.grid_id)
         on, reason = flow.check_withdraw(w.state, on, w.claimed_on or w.posted_on, today, reason)
         claim = _active_claim(s, w)
         if claim is not None:
@@ -375,6 +388,7 @@ def fulfil_wish(db: Database, wish_id: str, on: date | None, note: str, today: d
     with UnitOfWork(db) as uow:
         s = uow.session
         w = live(s, Wish, wish_id, "心愿")
+        auth.require(db, "wishes.write", grid_id=w.grid_id)
         on, note = flow.check_fulfil(w.state, on, w.claimed_on or w.posted_on, today, note)
         claim = _active_claim(s, w)
         if claim is not None:
@@ -391,6 +405,7 @@ def delete_wish(db: Database, wish_id: str) -> None:
     with UnitOfWork(db) as uow:
         s = uow.session
         w = live(s, Wish, wish_id, "心愿")
+        auth.require(db, "wishes.write", grid_id=w.grid_id)
         for c in s.scalars(select(WishClaim).where(WishClaim.wish_id == w.id, WishClaim.deleted.is_(False))):
             c.deleted = True
         w.deleted = True

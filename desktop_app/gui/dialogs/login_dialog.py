@@ -1,0 +1,248 @@
+"""Log-in, first administrator, change of password; `ensure_login` runs them at start.
+
+A database without accounts offers to create the administrator each start
+and may be used without one (as before accounts existed) until one exists;
+from then on the program opens only after a log-in.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
+)
+
+from desktop_app import APP_NAME
+from desktop_app.domain import access
+from desktop_app.domain.access import Actor
+from desktop_app.domain.errors import DomainError, ValidationError
+from desktop_app.gui import icons
+from desktop_app.gui.errors import show_error
+from desktop_app.gui.ops import run_op
+from desktop_app.services import auth
+from desktop_app.store.db import Database
+
+ERROR_STYLE = "color: #c8161e"
+
+
+def password_field(placeholder: str = "") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setPlaceholderText(placeholder)
+    edit.setMaxLength(access.MAX_PASSWORD_LENGTH)
+    return edit
+
+
+class BusyDialog(QDialog):
+    """A dialog whose OK runs a service call in the background and closes only when it succeeded."""
+
+    def __init__(self, parent: QWidget | None, title: str, ok_text: str, cancel_text: str):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.message = QLabel()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(ok_text)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self.busy = False
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+
+    def work(self):  # returns a callable(job) for run_op, or raises ValidationError
+        raise NotImplementedError
+
+    def done_ok(self, result) -> None:
+        super().accept()
+
+    def failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self.ok.setEnabled(True)
+        if isinstance(exc, DomainError):
+            self.show_message(str(exc))
+        else:
+            show_error(self, exc)
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        try:
+            fn = self.work()
+        except ValidationError as exc:
+            self.show_message(str(exc))
+            return
+        self.busy = True
+        self.ok.setEnabled(False)
+        self.show_message("")
+        run_op(self, fn, self._succeeded, self.failed)
+
+    def _succeeded(self, result) -> None:
+        self.busy = False
+        self.ok.setEnabled(True)
+        self.done_ok(result)
+
+    def accept(self) -> None:  # Enter in a field: submit, never close unchecked
+        self.submit()
+
+
+class LoginDialog(BusyDialog):
+    """Name and password. `actor` holds who logged in once accepted."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None, locked_for: Actor | None = None,
+                 org_name: str = ""):
+        super().__init__(parent, "已锁定" if locked_for else f"登录 — {APP_NAME}",
+                         "解锁" if locked_for else "登录", "退出程序")
+        self.db = db
+        self.actor: Actor | None = None
+        self.ok.setIcon(icons.get("unlock" if locked_for else "login"))
+        heading = QLabel(f"<h3>{org_name or APP_NAME}</h3>")
+        if locked_for:
+            note = QLabel(f"离开时间较长，程序已自动锁定（{locked_for.name}）。\n请输入密码解锁，或换一个账户登录。")
+        else:
+            note = QLabel("请输入用户名和密码。")
+        note.setWordWrap(True)
+        self.name = QLineEdit(locked_for.login if locked_for else "")
+        self.name.setPlaceholderText("登录名")
+        self.name.setMaxLength(40)
+        self.password = password_field("密码")
+        form = QFormLayout()
+        form.addRow("用户名", self.name)
+        form.addRow("密码", self.password)
+        lay = QVBoxLayout(self)
+        lay.addWidget(heading)
+        lay.addWidget(note)
+        lay.addLayout(form)
+        lay.addWidget(self.message)
+        lay.addWidget(QLabel(f"<small>连续 {access.MAX_FAILURES} 次密码错误，账户将锁定 "
+                             f"{access.LOCKOUT_MINUTES} 分钟。忘记密码请找管理员重置。</small>"))
+        lay.addWidget(self.buttons)
+        (self.password if locked_for else self.name).setFocus()
+        self.setMinimumWidth(380)
+
+    def work(self):
+        db, name, password = self.db, self.name.text(), self.password.text()
+        if not name.strip():
+            raise ValidationError("用户名", "请输入")
+        if not password:
+            raise ValidationError("密码", "请输入")
+        return lambda job: auth.login(db, name, password)
+
+    def done_ok(self, actor) -> None:
+        self.actor = actor
+        super().done_ok(actor)
+
+    def failed(self, exc: BaseException) -> None:
+        super().failed(exc)
+        self.password.clear()
+        self.password.setFocus()
+
+
+class FirstAdminDialog(BusyDialog):
+    """First start: create the administrator, or go on without accounts for now."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent, "设置管理员", "创建管理员并登录", "暂不设置，继续使用")
+        self.db = db
+        self.actor: Actor | None = None
+        intro = QLabel(
+            "数据库里有党员和居民的身份证号、电话和住址。建议现在设置管理员账户：\n"
+            "设置后，打开程序需要登录，离开电脑一段时间会自动锁定，每一次修改都记下是谁做的。\n"
+            "管理员可以再为书记、委员、网格员添加各自的账户。"
+        )
+        intro.setWordWrap(True)
+        self.login = QLineEdit("admin")
+        self.login.setMaxLength(40)
+        self.display_name = QLineEdit()
+        self.display_name.setPlaceholderText("如 王书记")
+        self.display_name.setMaxLength(40)
+        self.password = password_field(f"至少 {access.MIN_PASSWORD_LENGTH} 位，不能全是数字")
+        self.repeat = password_field("再输入一次")
+        form = QFormLayout()
+        form.addRow("登录名", self.login)
+        form.addRow("姓名", self.display_name)
+        form.addRow("密码", self.password)
+        form.addRow("确认密码", self.repeat)
+        later = QLabel("<small>暂不设置也可以照常使用；在设置管理员之前，每次启动都会再询问。</small>")
+        later.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.addWidget(intro)
+        lay.addLayout(form)
+        lay.addWidget(self.message)
+        lay.addWidget(later)
+        lay.addWidget(self.buttons)
+        self.display_name.setFocus()
+        self.setMinimumWidth(460)
+
+    def work(self):
+        db = self.db
+        login, name, password = self.login.text(), self.display_name.text(), self.password.text()
+        access.check_login_name(login)
+        access.check_display_name(name)
+        access.check_password(password, login)
+        if password != self.repeat.text():
+            raise ValidationError("确认密码", "两次输入的密码不一致")
+        return lambda job: auth.create_first_admin(db, login, name, password)
+
+    def done_ok(self, actor) -> None:
+        self.actor = actor
+        super().done_ok(actor)
+
+
+class ChangePasswordDialog(BusyDialog):
+    """The logged-in user's own password; `forced` after an administrator's reset."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None, forced: bool = False):
+        super().__init__(parent, "修改密码", "修改密码", "退出程序" if forced else "取消")
+        self.db = db
+        self.old = password_field()
+        self.new = password_field(f"至少 {access.MIN_PASSWORD_LENGTH} 位，不能全是数字")
+        self.repeat = password_field("再输入一次")
+        form = QFormLayout()
+        form.addRow("原密码", self.old)
+        form.addRow("新密码", self.new)
+        form.addRow("确认新密码", self.repeat)
+        lay = QVBoxLayout(self)
+        if forced:
+            note = QLabel("管理员为您设置了临时密码，请先改成只有您自己知道的密码。")
+            note.setWordWrap(True)
+            lay.addWidget(note)
+        lay.addLayout(form)
+        lay.addWidget(self.message)
+        lay.addWidget(self.buttons)
+        self.setMinimumWidth(400)
+
+    def work(self):
+        db, old, new = self.db, self.old.text(), self.new.text()
+        if not old:
+            raise ValidationError("原密码", "请输入")
+        access.check_password(new)
+        if new != self.repeat.text():
+            raise ValidationError("确认新密码", "两次输入的密码不一致")
+        return lambda job: auth.change_password(db, old, new)
+
+
+def ensure_login(db: Database, parent: QWidget | None = None, org_name: str = "") -> Actor | None:
+    """At start: who works with the program now. None means the user chose to quit."""
+    if not auth.has_users(db):
+        first = FirstAdminDialog(db, parent)
+        if first.exec() == QDialog.DialogCode.Accepted and first.actor is not None:
+            return first.actor
+        auth.set_actor(db, auth.OPEN)
+        return auth.OPEN
+    dlg = LoginDialog(db, parent, org_name=org_name)
+    if dlg.exec() != QDialog.DialogCode.Accepted or dlg.actor is None:
+        return None
+    if dlg.actor.must_change_password:
+        change = ChangePasswordDialog(db, parent, forced=True)
+        if change.exec() != QDialog.DialogCode.Accepted:
+            auth.logout(db)
+            return None
+    return auth.current_actor(db)
+
+
+def change_own_password(db: Database, parent: QWidget | None = None) -> bool:
+    """For a menu entry 修改密码: True when the password was changed."""
+    return ChangePasswordDialog(db, parent).exec() == QDialog.DialogCode.Accepted

@@ -1,0 +1,219 @@
+"""操作记录: who changed what and when; filter, page through, see a record's fields before and after."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from html import escape
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+    QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from desktop_app.gui import icons
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.pages import AppContext, Page
+from desktop_app.services import audit_log
+from desktop_app.services.audit_log import AuditFilter, AuditRow, TrailPage
+
+COLUMNS = ("时间", "操作人", "操作", "对象", "名称", "内容")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+class AuditPage(Page):
+    title = "操作记录"
+    icon = "audit"
+    permission = "audit.read"  # the main window shows this page only to those who hold it
+    watches = ("*",)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: date | None = None):
+        super().__init__(ctx, parent)
+        self.page_no = 0
+        self.current: TrailPage | None = None
+        today = today or date.today()
+
+        self.user = QComboBox()
+        self.table_box = QComboBox()
+        self.action = QComboBox()
+        for box, label in ((self.user, "全部人员"), (self.table_box, "全部对象"), (self.action, "全部操作")):
+            box.addItem(label, None)
+            box.setMinimumWidth(110)
+        self.date_from = QDateEdit(_qdate(today - timedelta(days=30)))
+        self.date_to = QDateEdit(_qdate(today))
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.text = QLineEdit()
+        self.text.setPlaceholderText("名称、说明或操作人")
+        self.text.setClearButtonEnabled(True)
+        self.row_id = QLineEdit()
+        self.row_id.setPlaceholderText("记录编号（可不填）")
+        search = QPushButton(icons.get("search"), "查询")
+        search.clicked.connect(self.search)
+        self.text.returnPressed.connect(self.search)
+        self.row_id.returnPressed.connect(self.search)
+
+        filters = QHBoxLayout()
+        for w in (self.user, self.table_box, self.action, QLabel("从"), self.date_from, QLabel("到"),
+                  self.date_to):
+            filters.addWidget(w)
+        filters.addWidget(self.text, 1)
+        filters.addWidget(search)
+        filters2 = QHBoxLayout()
+        filters2.addWidget(self.row_id, 1)
+        self.prev = QPushButton("上一页")
+        self.next = QPushButton("下一页")
+        self.prev.clicked.connect(lambda: self.go(self.page_no - 1))
+        self.next.clicked.connect(lambda: self.go(self.page_no + 1))
+        self.pager = QLabel()
+        filters2.addStretch(2)
+        filters2.addWidget(self.prev)
+        filters2.addWidget(self.pager)
+        filters2.addWidget(self.next)
+
+        self.list = QTableWidget(0, len(COLUMNS))
+        self.list.setHorizontalHeaderLabels(list(COLUMNS))
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setAlternatingRowColors(True)
+        self.list.setWordWrap(False)
+        self.list.verticalHeader().hide()
+        self.list.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.list.itemSelectionChanged.connect(self._show_selected)
+
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fields = QTableWidget(0, 3)
+        self.fields.setHorizontalHeaderLabels(["字段", "修改前", "修改后"])
+        self.fields.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.fields.verticalHeader().hide()
+        self.fields.setWordWrap(True)
+        hh = self.fields.horizontalHeader()
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        details = QWidget()
+        dl = QVBoxLayout(details)
+        dl.setContentsMargins(0, 0, 0, 0)
+        dl.addWidget(self.header)
+        dl.addWidget(self.fields, 1)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.list)
+        split.addWidget(details)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("<h2>操作记录</h2>"))
+        lay.addLayout(filters)
+        lay.addLayout(filters2)
+        lay.addWidget(split, 1)
+
+    def current_filter(self) -> AuditFilter:
+        start, end = _pydate(self.date_from.date()), _pydate(self.date_to.date())
+        if start > end:
+            start, end = end, start
+        return AuditFilter(
+            user_id=self.user.currentData(), table=self.table_box.currentData(), action=self.action.currentData(),
+            date_from=start, date_to=end, row_id=self.row_id.text().strip() or None, text=self.text.text(),
+        )
+
+    def refresh(self) -> None:
+        super().refresh()
+        db = self.ctx.db
+        run_op(self, lambda job: audit_log.choices(db), self._choices_loaded)
+
+    def _choices_loaded(self, choices) -> None:
+        for box, items, label in ((self.user, choices.users, "全部人员"),
+                                  (self.table_box, choices.tables, "全部对象"),
+                                  (self.action, choices.actions, "全部操作")):
+            keep = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(label, None)
+            for value, text in items:
+                box.addItem(text, value)
+            index = box.findData(keep) if keep is not None else 0
+            box.setCurrentIndex(max(index, 0))
+            box.blockSignals(False)
+        self.go(self.page_no)
+
+    def search(self) -> None:
+        self.go(0)
+
+    def go(self, page: int) -> None:
+        db, flt = self.ctx.db, self.current_filter()
+        run_op(self, lambda job: audit_log.search(db, flt, max(page, 0)), self._loaded)
+
+    def _loaded(self, result: TrailPage) -> None:
+        self.current = result
+        self.page_no = result.page
+        self.list.setRowCount(len(result.rows))
+        for i, r in enumerate(result.rows):
+            cells = (r.at.strftime("%Y-%m-%d %H:%M:%S"), r.who, r.action_label, r.table_label, r.label, r.summary)
+            for col, text in enumerate(cells):
+                self.list.setItem(i, col, QTableWidgetItem(text))
+        self.list.resizeColumnsToContents()
+        self.list.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.pager.setText(f"第 {result.page + 1} / {result.pages} 页（共 {result.total} 条）")
+        self.prev.setEnabled(result.page > 0)
+        self.next.setEnabled(result.page + 1 < result.pages)
+        if result.rows:
+            self.list.selectRow(0)
+        else:
+            self.show_entry(None)
+
+    def selected(self) -> AuditRow | None:
+        rows = self.list.selectionModel().selectedRows()
+        if not rows or self.current is None or rows[0].row() >= len(self.current.rows):
+            return None
+        return self.current.rows[rows[0].row()]
+
+    def _show_selected(self) -> None:
+        self.show_entry(self.selected())
+
+    def show_entry(self, r: AuditRow | None) -> None:
+        if r is None:
+            self.header.setText("没有符合条件的记录。" if self.current and not self.current.total else "")
+            self.fields.setRowCount(0)
+            return
+        lines = [
+            f"<b>{escape(r.at.strftime('%Y-%m-%d %H:%M:%S'))}</b>　{escape(r.who)}　{escape(r.action_label)}"
+            f"　{escape(r.table_label)}{('“' + escape(r.label) + '”') if r.label else ''}",
+        ]
+        if r.note:
+            lines.append(escape(r.note))
+        if r.row_id:
+            lines.append(f"<small>记录编号 {escape(r.row_id)}</small>")
+        self.header.setText("<br>".join(lines))
+        changes = r.changes()
+        self.fields.setRowCount(len(changes))
+        for i, c in enumerate(changes):
+            for col, text in enumerate((c.label, _text(c.before), _text(c.after))):
+                item = QTableWidgetItem(text)
+                if col and c.before != c.after and r.action == "update":
+                    item.setForeground(Qt.GlobalColor.darkRed if col == 1 else Qt.GlobalColor.darkGreen)
+                self.fields.setItem(i, col, item)
+        self.fields.resizeRowsToContents()

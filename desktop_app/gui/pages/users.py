@@ -1,0 +1,325 @@
+"""用户管理 (管理员): accounts and roles, grids of 网格员, passwords, lock-outs, auto-lock time."""
+
+from __future__ import annotations
+
+from datetime import timezone
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
+    QToolBar, QVBoxLayout, QWidget,
+)
+
+from desktop_app.domain import access
+from desktop_app.domain.access import Role
+from desktop_app.domain.errors import ValidationError
+from desktop_app.gui import icons
+from desktop_app.gui.bus import bus
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.dialogs.login_dialog import BusyDialog, password_field
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.pages import AppContext, Page
+from desktop_app.services import auth
+from desktop_app.services.auth import UserInfo
+
+COLUMNS = ("登录名", "姓名", "角色", "负责网格", "状态", "上次登录")
+
+
+def _local(at) -> str:
+    return at.replace(tzinfo=timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M") if at else "从未登录"
+
+
+class UserDialog(BusyDialog):
+    """Add an account (with its first password) or change name, role and grids of one."""
+
+    def __init__(self, parent: QWidget | None, db, grids: list[tuple[str, str]], user: UserInfo | None = None):
+        super().__init__(parent, "修改用户" if user else "新增用户", "保存", "取消")
+        self.db, self.user = db, user
+        self.result_user: UserInfo | None = None
+        self.login = QLineEdit(user.login if user else "")
+        self.login.setMaxLength(40)
+        self.login.setEnabled(user is None)  # the trail names people by account: keep the login
+        self.display_name = QLineEdit(user.display_name if user else "")
+        self.display_name.setMaxLength(40)
+        self.role = QComboBox()
+        for role in Role:
+            self.role.addItem(access.ROLE_LABELS[role], role.value)
+        self.role.setCurrentIndex(max(0, self.role.findData(user.role if user else Role.SECRETARY.value)))
+        self.role_note = QLabel()
+        self.role_note.setWordWrap(True)
+        self.role_note.setStyleSheet("color: #5f6368")
+        self.grids = QListWidget()
+        self.grids.setMaximumHeight(120)
+        chosen = set(user.grid_ids) if user else set()
+        for gid, name in grids:
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, gid)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if gid in chosen else Qt.CheckState.Unchecked)
+            self.grids.addItem(item)
+        self.grids_label = QLabel("负责网格")
+        form = QFormLayout()
+        form.addRow("登录名", self.login)
+        form.addRow("姓名", self.display_name)
+        form.addRow("角色", self.role)
+        form.addRow("", self.role_note)
+        form.addRow(self.grids_label, self.grids)
+        self.password = self.repeat = None
+        if user is None:
+            self.password = password_field(f"至少 {access.MIN_PASSWORD_LENGTH} 位，不能全是数字")
+            self.repeat = password_field("再输入一次")
+            form.addRow("初始密码", self.password)
+            form.addRow("确认密码", self.repeat)
+            form.addRow("", QLabel("<small>首次登录时，本人须把初始密码改成自己的密码。</small>"))
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.message)
+        lay.addWidget(self.buttons)
+        self.role.currentIndexChanged.connect(self._role_changed)
+        self._role_changed()
+        self.setMinimumWidth(440)
+
+    def _role_changed(self) -> None:
+        role = Role(self.role.currentData())
+        self.role_note.setText(access.ROLE_NOTES[role])
+        self.grids.setVisible(role == Role.GRID)
+        self.grids_label.setVisible(role == Role.GRID)
+
+    def chosen_grids(self) -> list[str]:
+        return [
+            self.grids.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.grids.count())
+            if self.grids.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def work(self):
+        db, name, role, grids = self.db, self.display_name.text(), self.role.currentData(), self.chosen_grids()
+        if self.user is not None:
+            uid = self.user.id
+            return lambda job: auth.update_user(db, uid, name, role, grids)
+        login, password = self.login.text(), self.password.text()
+        access.check_login_name(login)
+        access.check_display_name(name)
+        access.check_password(password, login)
+        if password != self.repeat.text():
+            raise ValidationError("确认密码", "两次输入的密码不一致")
+        return lambda job: auth.create_user(db, login, name, role, password, grids)
+
+    def done_ok(self, result) -> None:
+        self.result_user = result
+        super().done_ok(result)
+
+
+class ResetPasswordDialog(BusyDialog):
+    def __init__(self, parent: QWidget | None, db, user: UserInfo):
+        super().__init__(parent, "重置密码", "重置密码", "取消")
+        self.db, self.user = db, user
+        self.password = password_field(f"至少 {access.MIN_PASSWORD_LENGTH} 位，不能全是数字")
+        self.repeat = password_field("再输入一次")
+        form = QFormLayout()
+        form.addRow("新密码", self.password)
+        form.addRow("确认密码", self.repeat)
+        note = QLabel(f"为“{user.display_name}”（{user.login}）设置一个临时密码。\n"
+                      "本人下次登录时须改成自己的密码；账户如已锁定，会同时解锁。")
+        note.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.addWidget(note)
+        lay.addLayout(form)
+        lay.addWidget(self.message)
+        lay.addWidget(self.buttons)
+        self.setMinimumWidth(400)
+
+    def work(self):
+        db, uid, password = self.db, self.user.id, self.password.text()
+        access.check_password(password, self.user.login)
+        if password != self.repeat.text():
+            raise ValidationError("确认密码", "两次输入的密码不一致")
+        return lambda job: auth.reset_password(db, uid, password)
+
+
+class UsersPage(Page):
+    title = "用户管理"
+    icon = "users"
+    permission = "users.manage"  # the main window shows this page only to those who hold it
+    watches = ("users", "orgs")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self.users: list[UserInfo] = []
+        heading = QLabel("<h2>用户管理</h2>")
+        tb = QToolBar()
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+        def action(icon: str, text: str, slot) -> QAction:
+            act = QAction(icons.get(icon), text, self)
+            act.triggered.connect(slot)
+            tb.addAction(act)
+            return act
+
+        self.act_add = action("person-add", "新增用户", self.add_user)
+        self.act_edit = action("edit", "修改", self.edit_selected)
+        self.act_reset = action("key", "重置密码", self.reset_selected)
+        self.act_unlock = action("unlock", "解除锁定", self.unlock_selected)
+        self.act_active = action("user-off", "停用", self.toggle_active)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._update_actions)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+
+        roles = QLabel("<br>".join(
+            f"<b>{access.ROLE_LABELS[r]}</b>：{access.ROLE_NOTES[r]}" for r in Role
+        ))
+        roles.setWordWrap(True)
+        roles.setStyleSheet("color: #5f6368")
+
+        self.idle = QSpinBox()
+        self.idle.setRange(0, access.MAX_IDLE_MINUTES)
+        self.idle.setSuffix(" 分钟")
+        self.idle.setSpecialValueText("不自动锁定")
+        save_idle = QPushButton("保存")
+        save_idle.clicked.connect(self.save_idle)
+        security = QGroupBox("安全设置（本机）")
+        row = QHBoxLayout(security)
+        row.addWidget(QLabel("无操作自动锁定："))
+        row.addWidget(self.idle)
+        row.addWidget(save_idle)
+        row.addStretch(1)
+        row.addWidget(QLabel(f"连续 {access.MAX_FAILURES} 次密码错误锁定 {access.LOCKOUT_MINUTES} 分钟"))
+
+        self.message = QLabel()
+        lay = QVBoxLayout(self)
+        lay.addWidget(heading)
+        lay.addWidget(tb)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(roles)
+        lay.addWidget(security)
+        lay.addWidget(self.message)
+        self._update_actions()
+
+    # --- loading ---------------------------------------------------------------
+    def refresh(self) -> None:
+        super().refresh()
+        db = self.ctx.db
+        run_op(self, lambda job: (auth.list_users(db), auth.policy(db)), self._loaded)
+
+    def _loaded(self, result, keep: str | None = None) -> None:
+        users, policy = result
+        keep = keep or (self.selected().id if self.selected() else None)
+        self.users = users
+        self.table.setRowCount(len(users))
+        for row, u in enumerate(users):
+            cells = (u.login, u.display_name, u.role_label, "、".join(u.grid_names) if u.role == "grid" else "—",
+                     u.state_label(), _local(u.last_login_at))
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col == 4 and text != "正常":
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        index = next((i for i, u in enumerate(users) if u.id == keep), 0 if users else -1)
+        if index >= 0:
+            self.table.selectRow(index)
+        self.idle.setValue(policy.idle_minutes)
+        self.message.setText(f"共 {len(users)} 个账户")
+        self._update_actions()
+
+    def selected(self) -> UserInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.users[rows[0].row()] if rows and rows[0].row() < len(self.users) else None
+
+    def select(self, user_id: str) -> None:
+        for i, u in enumerate(self.users):
+            if u.id == user_id:
+                self.table.selectRow(i)
+
+    def _update_actions(self) -> None:
+        u = self.selected()
+        for act in (self.act_edit, self.act_reset, self.act_active):
+            act.setEnabled(u is not None)
+        self.act_unlock.setEnabled(u is not None and u.locked())
+        if u is not None and not u.active:
+            self.act_active.setText("启用")
+            self.act_active.setIcon(icons.get("user-on"))
+        else:
+            self.act_active.setText("停用")
+            self.act_active.setIcon(icons.get("user-off"))
+
+    def _changed(self, info: UserInfo | None = None, note: str = "") -> None:
+        bus.changed.emit("users")
+        if note:
+            self.message.setText(note)
+        if info is not None:
+            db = self.ctx.db
+            run_op(self, lambda job: (auth.list_users(db), auth.policy(db)),
+                   lambda result: self._loaded(result, info.id))
+
+    # --- actions ---------------------------------------------------------------
+    def _grids_then(self, then) -> None:
+        db = self.ctx.db
+        run_op(self, lambda job: auth.grid_choices(db), then)
+
+    def add_user(self) -> None:
+        def open_dialog(grids):
+            dlg = UserDialog(self, self.ctx.db, grids)
+            if dlg.exec() == QDialog.DialogCode.Accepted and dlg.result_user:
+                self._changed(dlg.result_user, f"已新增用户“{dlg.result_user.display_name}”")
+
+        self._grids_then(open_dialog)
+
+    def edit_selected(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+
+        def open_dialog(grids):
+            dlg = UserDialog(self, self.ctx.db, grids, user)
+            if dlg.exec() == QDialog.DialogCode.Accepted and dlg.result_user:
+                self._changed(dlg.result_user, f"已保存“{dlg.result_user.display_name}”")
+
+        self._grids_then(open_dialog)
+
+    def reset_selected(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        dlg = ResetPasswordDialog(self, self.ctx.db, user)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self._changed(user, f"已为“{user.display_name}”重置密码")
+
+    def unlock_selected(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        db = self.ctx.db
+        run_op(self, lambda job: auth.unlock_user(db, user.id),
+               lambda info: self._changed(info, f"已解除“{info.display_name}”的锁定"))
+
+    def toggle_active(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        if user.active and not common.ask(
+            self, "停用账户",
+            f"停用“{user.display_name}”（{user.login}）后，该账户不能再登录；\n"
+            "操作记录里仍保留其姓名。以后可以重新启用。确定停用吗？",
+        ):
+            return
+        db, active = self.ctx.db, not user.active
+        run_op(self, lambda job: auth.set_active(db, user.id, active),
+               lambda info: self._changed(info, f"已{'启用' if active else '停用'}“{info.display_name}”"))
+
+    def save_idle(self) -> None:
+        db, minutes = self.ctx.db, self.idle.value()
+        run_op(self, lambda job: auth.set_idle_minutes(db, minutes),
+               lambda p: (bus.changed.emit("access_policy"),
+                          self.message.setText("已保存：" + (f"{p.idle_minutes} 分钟无操作自动锁定"
+                                                          if p.idle_minutes else "不自动锁定"))))
