@@ -42,7 +42,37 @@ def _open(args: argparse.Namespace, must_exist: bool = True):
         raise CliError(str(exc)) from None
     if backup:
         print(f"数据库已升级，升级前的副本保存在 {backup}")
+    from desktop_app.services import auth
+
+    # Whoever holds the file holds the data: the command line acts as the local
+    # administrator unless --user names an account to sign the work with.
+    user = getattr(args, "user", None)
+    auth.cli_actor(db, user, _password("密码：", "DANGQUN_PASSWORD") if user else None)
     return db
+
+
+def _password(prompt: str, env: str) -> str:
+    """From the environment (scripts) or typed without echo."""
+    import getpass
+    import os
+
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CliError(f"需要输入密码：请在终端中运行，或通过环境变量 {env} 提供")
+    return getpass.getpass(prompt)
+
+
+def _new_password() -> str:
+    import os
+
+    if "DANGQUN_NEW_PASSWORD" in os.environ:
+        return os.environ["DANGQUN_NEW_PASSWORD"]
+    first = _password("新密码：", "DANGQUN_NEW_PASSWORD")
+    if _password("再输一次：", "DANGQUN_NEW_PASSWORD") != first:
+        raise CliError("两次输入的密码不一致")
+    return first
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -271,6 +301,31 @@ def _report_mediation(db, args, out: Path) -> str:
     return ""
 
 
+def _report_ledger(db, args, out: Path) -> str:
+    from datetime import date
+
+    date_from, date_to = _date_arg(args.date_from, "--from"), _date_arg(args.date_to, "--to")
+    if args.vouchers:
+        from desktop_app.reports.voucher import write_vouchers
+
+        return write_vouchers(db, out, [v.strip() for v in args.vouchers.split(",") if v.strip()])
+    if args.account:
+        from desktop_app.reports.ledger import write_account_ledger
+
+        return write_account_ledger(db, args.account, out, date_from, date_to)
+    from desktop_app.reports.ledger_annual import write_annual_ledger
+
+    return write_annual_ledger(db, args.year or (date_from.year if date_from else date.today().year), out)
+
+
+def _report_dues(db, args, out: Path) -> str:
+    from datetime import date
+
+    from desktop_app.reports.dues import write_dues_registry
+
+    return write_dues_registry(db, args.year or date.today().year, out, args.branch)
+
+
 REPORTS = {
     "roster": _report_roster,
     "signin": _report_signin,
@@ -280,7 +335,23 @@ REPORTS = {
     "wishes": _report_wishes,
     "service": _report_service,
     "mediation": _report_mediation,
+    "ledger": _report_ledger,
+    "dues": _report_dues,
 }
+
+
+def cmd_export_ledger(args: argparse.Namespace) -> int:
+    from desktop_app.exchange.ledger_xlsx import export_ledger
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise CliError(f"导出文件应以 .xlsx 结尾：{out}")
+    db = _open(args)
+    count = export_ledger(
+        db, out, args.account, _date_arg(args.date_from, "--from"), _date_arg(args.date_to, "--to")
+    )
+    print(f"已导出 {count} 笔收支 → {out}")
+    return EXIT_OK
 
 
 def cmd_import_attendance(args: argparse.Namespace) -> int:
@@ -315,9 +386,169 @@ def cmd_meetings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+ROLE_NAMES = {"admin": "管理员", "secretary": "书记/委员", "grid": "网格员", "viewer": "只读"}
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from desktop_app.domain import access
+    from desktop_app.services import auth
+
+    db = _open(args)
+    if args.action == "list":
+        for u in auth.list_users(db):
+            from datetime import datetime, timezone
+
+            now = datetime.now(timezone.utc).replace(tzinfo=None)
+            locked = u.locked_until is not None and u.locked_until > now
+            state = "停用" if not u.active else ("已锁定" if locked else "正常")
+            grids = "、".join(u.grid_names)
+            print(f"{u.login}  {u.display_name}  {access.ROLE_LABELS[access.role_of(u.role)]}  {state}"
+                  + (f"  网格：{grids}" if grids else ""))
+        return EXIT_OK
+    if not args.login:
+        raise CliError("请给出登录名")
+    if args.action == "add":
+        grid_ids = []
+        if args.grid:
+            from desktop_app.services import orgs
+
+            by_code = {n.code: n.id for n in orgs.list_tree(db)}
+            for code in args.grid:
+                if code not in by_code:
+                    raise CliError(f"--grid：找不到组织代码“{code}”")
+                grid_ids.append(by_code[code])
+        role = ROLE_NAMES.get(args.role, args.role)
+        info = auth.create_user(db, args.login, args.name or args.login, role, _new_password(), grid_ids)
+        print(f"已添加用户 {info.login}（{info.display_name}），首次登录须修改密码")
+        return EXIT_OK
+    user = auth.find_user(db, args.login)
+    if args.action == "reset-password":
+        auth.reset_password(db, user.id, _new_password())
+        print(f"已重设 {user.login} 的密码，下次登录须修改")
+    elif args.action == "unlock":
+        auth.unlock_user(db, user.id)
+        print(f"已解锁 {user.login}")
+    elif args.action in ("disable", "enable"):
+        auth.set_active(db, user.id, args.action == "enable")
+        print(f"已{'启用' if args.action == 'enable' else '停用'} {user.login}")
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    import json
+
+    from desktop_app.services import audit_log, auth
+
+    db = _open(args)
+    user_id = auth.find_user(db, args.login).id if args.login else None
+    flt = audit_log.AuditFilter(
+        user_id=user_id, table=args.table, action=args.action,
+        date_from=_date_arg(args.date_from, "--from"), date_to=_date_arg(args.date_to, "--to"),
+        row_id=args.row,
+    )
+    page = audit_log.search(db, flt, page_size=args.limit)
+    if args.json:
+        print(json.dumps([
+            {"at": r.at.isoformat(sep=" ", timespec="seconds"), "user": r.user_name, "action": r.action,
+             "table": r.table, "row": r.row_id, "label": r.label, "note": r.note}
+            for r in page.rows
+        ], ensure_ascii=False, indent=1))
+    else:
+        for r in page.rows:
+            print(f"{r.at:%Y-%m-%d %H:%M:%S}  {r.user_name}  {r.action}  {r.table}  {r.label}  {r.note}")
+        print(f"共 {page.total} 条，显示最新 {len(page.rows)} 条")
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    import json
+    from datetime import date
+
+    from desktop_app.domain.money import format_yuan
+    from desktop_app.services import ledger, meetings, roster, service_stats, site
+
+    db = _open(args)
+    year = args.year or date.today().year
+    info = site.get_site(db)
+    rs = roster.stats(db)
+    ms = meetings.compliance_summary(db)
+    months = service_stats.year_by_month(db, year)
+    service = {
+        key: sum(getattr(m, key) for m in months)
+        for key in ("visits", "raised", "solved", "wishes_posted", "wishes_fulfilled",
+                    "projects_started", "projects_completed", "cases_received", "cases_closed")
+    }
+    funds = [
+        {"account": b.name, "income_fen": b.income_fen, "expense_fen": b.expense_fen, "balance_fen": b.balance_fen}
+        for b in ledger.balances(db, date(year, 12, 31) if year < date.today().year else None)
+    ]
+    data = {
+        "site": {"org_code": info.org_code, "org_name": info.org_name, "level": info.level} if info else None,
+        "year": year,
+        "members": {"total": rs.total, "by_category": rs.by_category, "by_gender": rs.by_gender,
+                    "by_age_band": rs.by_age_band, "by_branch": rs.by_branch, "by_status": rs.by_status},
+        "meetings": {"overdue": ms.overdue, "due": ms.due, "no_quorum": ms.no_quorum,
+                     "branches_owing": ms.branches_owing},
+        "service": service,
+        "funds": funds,
+    }
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    print(f"{info.org_name if info else ''} {year} 年统计")
+    print(f"党员 {rs.total} 名：" + "，".join(f"{k} {v}" for k, v in rs.by_category.items()))
+    print("按支部：" + "，".join(f"{k} {v}" for k, v in rs.by_branch.items()))
+    print(f"三会一课：应开未开 {ms.overdue}，本期待开 {ms.due}，未达法定人数 {ms.no_quorum}")
+    print(f"服务群众：走访 {service['visits']} 次，反映问题 {service['raised']} 件，已解决 {service['solved']} 件；"
+          f"微心愿实现 {service['wishes_fulfilled']} 个；微实事完成 {service['projects_completed']} 项；"
+          f"调解 {service['cases_received']} 件")
+    for f in funds:
+        print(f"经费 {f['account']}：收入 {format_yuan(f['income_fen'])} 元，支出 {format_yuan(f['expense_fen'])} 元，"
+              f"余额 {format_yuan(f['balance_fen'])} 元")
+    return EXIT_OK
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from desktop_app.sync import downstream, keys, merge
+    from desktop_app.sync import export as sync_export
+
+    db = _open(args, must_exist=True)
+    if args.sync_cmd == "key":
+        if args.key_cmd == "copy":
+            info = keys.write_key_file(db, Path(args.out))
+            print(f"已另存街道密钥（指纹 {info.fingerprint}）→ {args.out}")
+        elif args.key_cmd == "new":
+            info = keys.new_key(db, Path(args.out), replace=args.replace)
+            print(f"已生成街道密钥（指纹 {info.fingerprint}）→ {args.out}\n请把密钥文件交给各社区，用 dangqun sync key use 导入；妥善保管。")
+        else:
+            result = keys.use_key(db, Path(args.file))
+            print(f"已采用 {result.info.street_org_name}（{result.info.street_org_code}）的密钥，指纹 {result.info.fingerprint}"
+                  + ("；与原街道不同，下次导出将包含全部数据" if result.street_changed else ""))
+        return EXIT_OK
+    if args.sync_cmd == "export":
+        r = sync_export.export_package(db, Path(args.out), full=args.full, plain=args.plain)
+        rows = sum(r.counts.values())
+        print(f"已导出{'全部数据' if r.full else '变化部分'}：{rows:,} 行，{r.size / 1024:,.0f} KB，"
+              f"{'未加密（请妥善保管）' if r.plain else '已加密'} → {r.path}")
+        return EXIT_OK
+    if args.sync_cmd == "send":
+        if args.community is None:
+            Path(args.out).mkdir(parents=True, exist_ok=True)
+            results = downstream.send_all(db, Path(args.out), plain=args.plain)
+        else:
+            results = [downstream.send_package(db, Path(args.out), args.community, plain=args.plain)]
+        for r in results:
+            print(f"下发包 {sum(r.counts.values()):,} 行，{r.size / 1024:,.0f} KB → {r.path}")
+        return EXIT_OK
+    report = merge.import_package(db, Path(args.file), dry_run=args.dry_run)
+    print("\n".join(report.lines()))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dangqun", description=f"{APP_NAME} {__version__}")
     p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    p.add_argument("--user", help="以此账户身份操作（密码在终端输入或取自 DANGQUN_PASSWORD）")
     sub = p.add_subparsers(dest="command")
 
     def with_db(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -367,6 +598,13 @@ def build_parser() -> argparse.ArgumentParser:
     em.add_argument("--out", required=True, help="输出文件（.csv 或 .xlsx）")
     em.set_defaults(func=cmd_export_members)
 
+    el = with_db(exp.add_parser("ledger", help="导出经费收支明细为 XLSX"))
+    el.add_argument("--out", required=True, help="输出文件（.xlsx）")
+    el.add_argument("--account", help="账户名称（可写一部分；默认全部账户）")
+    el.add_argument("--from", dest="date_from", help="起始日期")
+    el.add_argument("--to", dest="date_to", help="截止日期")
+    el.set_defaults(func=cmd_export_ledger)
+
     rep = with_db(sub.add_parser("report", help="生成 PDF 报表"))
     rep.add_argument("kind", help="报表种类：" + "、".join(REPORTS))
     rep.add_argument("--out", required=True, help="输出 PDF 文件")
@@ -376,17 +614,71 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--year", type=int, help="按年度的报表：年份（默认今年）")
     rep.add_argument("--org", help="只含此组织（组织 ID）")
     rep.add_argument("--month", type=int, help="service：月份（默认本月）")
-    rep.add_argument("--from", dest="date_from", help="visit：起始日期")
-    rep.add_argument("--to", dest="date_to", help="visit：截止日期")
+    rep.add_argument("--from", dest="date_from", help="visit / ledger：起始日期")
+    rep.add_argument("--to", dest="date_to", help="visit / ledger：截止日期")
     rep.add_argument("--grid", help="visit / wishes / service：网格党支部名称")
     rep.add_argument("--cards", action="store_true", help="wishes：印成张贴用的心愿卡")
     rep.add_argument("--state", choices=["待认领", "已认领", "已实现"], help="wishes：只含此状态")
     rep.add_argument("--case", help="mediation：调解案件编号")
+    rep.add_argument("--account", help="ledger：账户名称（可写一部分）；不写则打印年度汇总")
+    rep.add_argument("--vouchers", help="ledger：打印这些记账凭证，如 2026-0007,2026-0012")
+    rep.add_argument("--branch", help="dues：党支部名称或代码（默认全部）")
     rep.set_defaults(func=cmd_report)
 
     mt = with_db(sub.add_parser("meetings", help="列出一年的会议及编号"))
     mt.add_argument("--year", type=int, help="年份（默认今年）")
     mt.set_defaults(func=cmd_meetings)
+
+    sy = sub.add_parser("sync", help="与街道同步：密钥、导出、导入、下发").add_subparsers(dest="sync_cmd", required=True)
+    sk = sy.add_parser("key", help="街道密钥").add_subparsers(dest="key_cmd", required=True)
+    skn = with_db(sk.add_parser("new", help="街道：生成本街道的密钥（只做一次）"))
+    skn.add_argument("--out", required=True, help="密钥文件")
+    skn.add_argument("--replace", action="store_true", help="换新密钥（各社区须重新导入）")
+    skn.set_defaults(func=cmd_sync)
+    skc = with_db(sk.add_parser("copy", help="街道：再存一份密钥文件（给新加入的社区）"))
+    skc.add_argument("--out", required=True, help="密钥文件")
+    skc.set_defaults(func=cmd_sync)
+    sku = with_db(sk.add_parser("use", help="社区：导入街道的密钥"))
+    sku.add_argument("file", help="街道发来的密钥文件")
+    sku.set_defaults(func=cmd_sync)
+    se = with_db(sy.add_parser("export", help="社区：导出数据包给街道"))
+    se.add_argument("--out", required=True, help="数据包文件或文件夹（如 U 盘）")
+    se.add_argument("--full", action="store_true", help="导出全部数据（默认只导出街道未确认的变化）")
+    se.add_argument("--plain", action="store_true", help="不加密（只在安全的介质上使用）")
+    se.set_defaults(func=cmd_sync)
+    sd = with_db(sy.add_parser("send", help="街道：给社区生成下发包（组织树、参考表、回执）"))
+    sd.add_argument("--out", required=True, help="存放下发包的文件夹")
+    sd.add_argument("--community", help="只给此社区（组织代码）；默认全部")
+    sd.add_argument("--plain", action="store_true", help="不加密")
+    sd.set_defaults(func=cmd_sync)
+    si = with_db(sy.add_parser("import", help="导入数据包（街道）或下发包（社区）"))
+    si.add_argument("file", help="数据包文件")
+    si.add_argument("--dry-run", action="store_true", help="只检查并报告将要发生的变化")
+    si.set_defaults(func=cmd_sync)
+
+    us = with_db(sub.add_parser("user", help="管理用户账户（管理员）"))
+    us.add_argument("action", choices=["list", "add", "reset-password", "unlock", "disable", "enable"])
+    us.add_argument("login", nargs="?", help="登录名")
+    us.add_argument("--name", help="add：姓名")
+    us.add_argument("--role", default="secretary", help="add：admin / secretary / grid / viewer")
+    us.add_argument("--grid", nargs="*", help="add：网格员负责的网格（组织代码）")
+    us.set_defaults(func=cmd_user)
+
+    au = with_db(sub.add_parser("audit", help="查看操作日志"))
+    au.add_argument("--user", dest="login", help="某用户的操作（登录名）")
+    au.add_argument("--table", help="数据表，如 member")
+    au.add_argument("--action", help="insert / update / delete / reveal / export / login …")
+    au.add_argument("--from", dest="date_from", help="起始日期")
+    au.add_argument("--to", dest="date_to", help="截止日期")
+    au.add_argument("--row", help="某条记录的 ID")
+    au.add_argument("--json", action="store_true", help="以 JSON 输出")
+    au.add_argument("--limit", type=int, default=50, help="最多显示多少条（默认 50）")
+    au.set_defaults(func=cmd_audit)
+
+    st = with_db(sub.add_parser("stats", help="统计：党员、三会一课、服务群众、经费"))
+    st.add_argument("--json", action="store_true", help="以 JSON 输出")
+    st.add_argument("--year", type=int, help="年份（默认今年）")
+    st.set_defaults(func=cmd_stats)
 
     o = with_db(sub.add_parser("orgs", help="列出组织树"))
     o.set_defaults(func=cmd_orgs)

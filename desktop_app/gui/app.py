@@ -28,6 +28,35 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def _with_progress(label: str, fn):
+    """Run fn(job) off the GUI thread behind a progress dialog, waiting for it here."""
+    from PySide6.QtCore import QEventLoop
+
+    from desktop_app.gui.ops import run_op
+
+    loop = QEventLoop()
+    box: dict = {}
+    run_op(
+        None, fn,
+        lambda result: (box.setdefault("result", result), loop.quit()),
+        lambda exc: (box.setdefault("error", exc), loop.quit()),
+        label=label,
+    )
+    loop.exec()
+    if "error" in box:
+        raise box["error"]
+    return box.get("result")
+
+
+def _make_demo(db, members: int) -> None:
+    from desktop_app.services import demo as demo_service
+
+    _with_progress(
+        "正在生成演示数据（党员、会议、走访、经费……）",
+        lambda job: demo_service.generate(db, members=members, seed=1, progress=job.report),
+    )
+
+
 def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
     """Open the database, set up the site on first start; None if the user backed out."""
     from desktop_app.gui.pages import AppContext
@@ -42,9 +71,7 @@ def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
         log.info("database upgraded; copy before upgrade at %s", backup)
     info = site_service.get_site(db)
     if info is None and demo:
-        from desktop_app.services import demo as demo_service
-
-        demo_service.generate(db, members=300, seed=1)
+        _make_demo(db, 300)
         info = site_service.get_site(db)
     if info is None:
         from desktop_app.gui.dialogs.setup import SetupDialog
@@ -55,9 +82,7 @@ def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
         elif dlg.exec() != SetupDialog.DialogCode.Accepted:
             return None
         if dlg.choice == "demo":
-            from desktop_app.services import demo as demo_service
-
-            demo_service.generate(db, members=dlg.demo_members, seed=1)
+            _make_demo(db, dlg.demo_members)
         else:
             site_service.init_site(db, **dlg.values)
         info = site_service.get_site(db)
@@ -98,10 +123,23 @@ class _Session:
         from desktop_app.gui.ops import run_op
         from desktop_app.services import backup
 
+        from desktop_app.gui.idle_lock import IdleLock
+        from desktop_app.services import auth
+
         old = self.window
         self.window = MainWindow(ctx)
         self.window.reopen_requested.connect(self.reopen)
+        self.window.logout_requested.connect(self.logout)
         self.window.show()
+        self.idle = IdleLock(
+            ctx.db, auth.policy(ctx.db).idle_minutes, org_name=ctx.site.org_name, parent=self.window
+        )
+        self.window.lock_requested.connect(self.idle.lock_now)
+        who = auth.current_actor(ctx.db)
+        self.idle.unlocked.connect(
+            lambda actor: None if who is None or actor.user_id == who.user_id else self.reopen(login=False)
+        )
+        self.idle.quit_requested.connect(self.window.close)
         if old is not None:
             old.skip_exit_backup = True
             old.close()
@@ -116,10 +154,25 @@ class _Session:
             run_op(self.window, daily, lambda p: p and log.info("daily backup %s", p),
                    lambda exc: log.error("daily backup failed: %s", exc))
 
-    def reopen(self) -> None:
+    def reopen(self, login: bool = True) -> None:
+        """Open the database afresh (after a restore, or for another account)."""
+        from desktop_app.gui.dialogs.login_dialog import ensure_login
+
         ctx = open_context(self.db_path, demo=False)
-        if ctx is not None:
-            self.show(ctx)
+        if ctx is None:
+            return
+        if login and ensure_login(ctx.db, org_name=ctx.site.org_name) is None:
+            if self.window is not None:
+                self.window.close()
+            return
+        self.show(ctx)
+
+    def logout(self) -> None:
+        from desktop_app.services import auth
+
+        auth.logout(self.window.ctx.db)
+        self.window.hide()
+        self.reopen(login=True)
 
 
 def run(db_path: Path, demo: bool = False) -> int:
@@ -133,6 +186,10 @@ def run(db_path: Path, demo: bool = False) -> int:
         QMessageBox.critical(None, APP_NAME, f"无法打开数据库 {db_path}：\n{plain_message(exc)}")
         return 2
     if ctx is None:
+        return 0
+    from desktop_app.gui.dialogs.login_dialog import ensure_login
+
+    if ensure_login(ctx.db, org_name=ctx.site.org_name) is None:
         return 0
     session = _Session(db_path)
     session.show(ctx)

@@ -90,6 +90,25 @@ _ICONS = {
     "voucher": "fa5s.file-invoice",
     "pay": "fa5s.yen-sign",
     "dues-base": "fa5s.calculator",
+    # 数据同步
+    "sync": "fa5s.retweet",
+    "key": "fa5s.key",
+    "usb": "fa5b.usb",
+    "package-out": "fa5s.file-upload",
+    "package-in": "fa5s.file-download",
+    "send-down": "fa5s.paper-plane",
+    "conflict": "fa5s.code-branch",
+    "take-local": "fa5s.home",
+    "take-incoming": "fa5s.inbox",
+    "ok": "fa5s.check-circle",
+    # 用户、权限与操作记录
+    "users": "fa5s.user-shield",
+    "audit": "fa5s.clipboard-list",
+    "lock": "fa5s.lock",
+    "unlock": "fa5s.unlock",
+    "user-off": "fa5s.user-slash",
+    "user-on": "fa5s.user-check",
+    "login": "fa5s.sign-in-alt",
 }
 
 

@@ -15,11 +15,15 @@ from desktop_app import APP_NAME, __version__
 from desktop_app.gui import icons
 from desktop_app.gui.dialogs import common
 from desktop_app.gui.dialogs.backup_dialog import MirrorDialog, RestoreDialog
+from desktop_app.gui.dialogs.login_dialog import change_own_password
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.pages import AppContext, Page
 from desktop_app.gui.pages.compliance import CompliancePage
+from desktop_app.gui.pages.dues import DuesPage
+from desktop_app.gui.pages.audit import AuditPage
 from desktop_app.gui.pages.evaluations import EvaluationsPage
+from desktop_app.gui.pages.ledger import LedgerPage
 from desktop_app.gui.pages.mediation import MediationPage
 from desktop_app.gui.pages.meetings import MeetingsPage
 from desktop_app.gui.pages.orgs import OrgsPage
@@ -27,20 +31,25 @@ from desktop_app.gui.pages.overview import OverviewPage
 from desktop_app.gui.pages.projects import ProjectsPage
 from desktop_app.gui.pages.residents import ResidentsPage
 from desktop_app.gui.pages.roster import RosterPage
+from desktop_app.gui.pages.sync import SyncPage
+from desktop_app.gui.pages.users import UsersPage
 from desktop_app.gui.pages.visits import VisitsPage
 from desktop_app.gui.pages.wishes import WishesPage
-from desktop_app.services import backup
+from desktop_app.services import auth, backup
 from desktop_app.settings import Settings, data_dir, log_dir
 
 # Only modules that really work are listed.
 PAGES: list[type[Page]] = [
     OverviewPage, OrgsPage, RosterPage, MeetingsPage, CompliancePage, EvaluationsPage,
-    ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage,
+    ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage, LedgerPage, DuesPage,
+    SyncPage, UsersPage, AuditPage,
 ]
 
 
 class MainWindow(QMainWindow):
     reopen_requested = Signal()  # the database file was replaced (restore): open it afresh
+    lock_requested = Signal()
+    logout_requested = Signal()
 
     def __init__(self, ctx: AppContext):
         super().__init__()
@@ -56,6 +65,9 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.pages: dict[str, Page] = {}
         for cls in PAGES:
+            needed = getattr(cls, "permission", None)
+            if needed and not auth.can(ctx.db, needed):
+                continue  # pages the current account may not use are not shown at all
             page = cls(ctx)
             self.pages[cls.title] = page
             self.stack.addWidget(page)
@@ -76,7 +88,10 @@ class MainWindow(QMainWindow):
         db_file = str(ctx.db.path) if ctx.db.path else ctx.db.url
         self.site_label = QLabel(f"{ctx.site.org_name}（{ctx.site.level_label}）")
         self.db_label = QLabel(f"数据库：{db_file}")
+        actor = auth.current_actor(ctx.db)
+        self.user_label = QLabel(f"当前用户：{actor.name}（{actor.role_label}）" if actor and actor.user_id else "")
         self.statusBar().addWidget(self.site_label)
+        self.statusBar().addWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
         self.nav.setCurrentRow(0)
 
@@ -96,10 +111,24 @@ class MainWindow(QMainWindow):
         file_menu.addAction(act_data)
         file_menu.addSeparator()
         file_menu.addAction(act_backup)
+        act_restore.setEnabled(auth.can(self.ctx.db, "backup.restore"))
         file_menu.addAction(act_restore)
         file_menu.addAction(act_mirror)
         file_menu.addSeparator()
         file_menu.addAction(act_quit)
+
+        account_menu = self.menuBar().addMenu("账户(&A)")
+        act_password = QAction(icons.get("rename"), "修改密码…", self)
+        act_password.triggered.connect(lambda: change_own_password(self.ctx.db, self))
+        act_lock = QAction(icons.get("lock"), "锁定", self)
+        act_lock.setShortcut(QKeySequence("Ctrl+L"))
+        act_lock.triggered.connect(self.lock_requested)
+        act_logout = QAction(icons.get("quit"), "注销（换用户登录）", self)
+        act_logout.triggered.connect(self.logout_requested)
+        has_users = auth.has_users(self.ctx.db)
+        for act in (act_password, act_lock, act_logout):
+            act.setEnabled(has_users)
+            account_menu.addAction(act)
 
         help_menu = self.menuBar().addMenu("帮助(&H)")
         act_logs = QAction(icons.get("logs"), "打开日志文件夹", self)

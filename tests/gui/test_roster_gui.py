@@ -454,6 +454,12 @@ def test_import_preview_shows_bad_rows_and_imports_nothing_until_confirmed(
 def test_export_and_template(page, app_ctx, tmp_path, monkeypatch, wait_ops):
     out = tmp_path / "名册.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "CSV")))
+    warned = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: warned.append(text) or False)
+    page.export_members()
+    wait_ops()
+    assert warned and not out.exists()  # the personal-data warning came first; declining writes nothing
+    monkeypatch.setattr(common, "ask", lambda *a: True)
     page.export_members()
     wait_ops()
     text = out.read_text(encoding="utf-8-sig")

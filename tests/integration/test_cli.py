@@ -118,3 +118,73 @@ def test_import_with_bad_rows_reports_each_and_writes_nothing(tmp_path):
     assert r.returncode == 0 and "0 名党员" in r.stdout  # nothing was imported
     r = run("import", "members", str(bad), "--db", str(db), "--skip-invalid")
     assert r.returncode == 0 and "新增 1 人" in r.stdout
+
+
+def test_users_and_the_audit_trail_from_the_command_line(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "c.db"
+    assert main(["init", "--db", str(db), "--org-code", "C1", "--org-name", "某社区党委"]) == 0
+    monkeypatch.setenv("DANGQUN_NEW_PASSWORD", "Secret-2026")
+    assert main(["user", "add", "wangli", "--name", "王丽", "--role", "admin", "--db", str(db)]) == 0
+    assert main(["user", "add", "zhaowei", "--name", "赵伟", "--role", "viewer", "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["user", "list", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "wangli  王丽  管理员" in out and "zhaowei  赵伟  只读" in out
+    # a viewer signing in cannot add users; the refusal is one line, exit 2
+    monkeypatch.setenv("DANGQUN_PASSWORD", "Secret-2026")
+    assert main(["--user", "zhaowei", "user", "add", "x1", "--db", str(db)]) == 2
+    assert "权限" in capsys.readouterr().err
+    assert main(["--user", "zhaowei", "audit", "--db", str(db)]) == 2
+    monkeypatch.setenv("DANGQUN_PASSWORD", "wrong-password")
+    assert main(["--user", "wangli", "orgs", "--db", str(db)]) == 2
+    capsys.readouterr()
+    assert main(["audit", "--db", str(db), "--json"]) == 0
+    import json
+
+    entries = json.loads(capsys.readouterr().out)
+    actions = {e["action"] for e in entries}
+    assert "insert" in actions  # the accounts themselves were recorded
+
+
+def test_stats_as_text_and_json(tmp_path, capsys):
+    db = tmp_path / "s.db"
+    assert main(["demo", "--db", str(db), "--members", "50", "--seed", "11"]) == 0
+    capsys.readouterr()
+    assert main(["stats", "--db", str(db), "--json"]) == 0
+    import json
+
+    data = json.loads(capsys.readouterr().out)
+    assert data["members"]["total"] == sum(data["members"]["by_category"].values()) > 0
+    assert data["service"]["visits"] > 0
+    assert all(isinstance(f["balance_fen"], int) for f in data["funds"])
+    assert main(["stats", "--db", str(db)]) == 0
+    assert "党员" in capsys.readouterr().out
+
+
+def test_sync_from_the_command_line(tmp_path, capsys):
+    st, c1 = tmp_path / "street.db", tmp_path / "c1.db"
+    key = tmp_path / "street.key"
+    assert main(["init", "--db", str(st), "--org-code", "310105", "--org-name", "长宁街道党工委",
+                 "--level", "street"]) == 0
+    assert main(["demo", "--db", str(c1), "--members", "20", "--seed", "3"]) == 0
+    assert main(["sync", "key", "new", "--db", str(st), "--out", str(key)]) == 0
+    assert main(["sync", "key", "use", str(key), "--db", str(c1)]) == 0
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    assert main(["sync", "export", "--db", str(c1), "--out", str(usb)]) == 0
+    package = next(usb.iterdir())
+    capsys.readouterr()
+    assert main(["sync", "import", str(package), "--db", str(st), "--dry-run"]) == 0
+    assert "预览" in capsys.readouterr().out
+    assert main(["sync", "import", str(package), "--db", str(st)]) == 0
+    assert main(["sync", "import", str(package), "--db", str(st)]) == 0
+    assert "以前导入过" in capsys.readouterr().out  # twice changes nothing
+    down = tmp_path / "下发"
+    assert main(["sync", "send", "--db", str(st), "--out", str(down)]) == 0
+    assert main(["sync", "import", str(next(down.iterdir())), "--db", str(c1)]) == 0
+    tampered = tmp_path / "坏包.dqsync"
+    raw = bytearray(package.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    tampered.write_bytes(bytes(raw))
+    r = run("sync", "import", str(tampered), "--db", str(st))
+    assert r.returncode == 2 and "未导入" in r.stderr and "Traceback" not in r.stderr

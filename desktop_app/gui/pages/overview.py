@@ -9,6 +9,7 @@ from desktop_app.domain.money import format_yuan
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.pages import AppContext, Page
+from desktop_app.services import auth
 from desktop_app.services import meetings as meeting_service
 from desktop_app.services import overview as overview_service
 from desktop_app.services import projects as project_service
@@ -68,10 +69,12 @@ class OverviewPage(Page):
             self,
             lambda job: (
                 overview_service.overview(db),
-                meeting_service.compliance_summary(db),
-                len(visit_service.overdue(db)),
-                len(project_service.overdue_projects(db)),
-                wish_service.list_wishes(db, wish_service.WishFilter(state="待认领")),
+                # A card the account may not read shows a dash instead of failing the page.
+                meeting_service.compliance_summary(db) if auth.can(db, "meetings.read") else None,
+                len(visit_service.overdue(db)) if auth.can(db, "visits.read") else 0,
+                len(project_service.overdue_projects(db)) if auth.can(db, "projects.read") else 0,
+                wish_service.list_wishes(db, wish_service.WishFilter(state="待认领"))
+                if auth.can(db, "wishes.read") else None,
             ),
             lambda result: self._show(*result),
         )
@@ -79,7 +82,7 @@ class OverviewPage(Page):
     def _show(
         self,
         ov: overview_service.Overview,
-        meetings: meeting_service.ComplianceSummary,
+        meetings: meeting_service.ComplianceSummary | None,
         overdue_visits: int = 0,
         overdue_projects: int = 0,
         waiting_wishes: list | None = None,
@@ -92,13 +95,16 @@ class OverviewPage(Page):
         self.cards["members"].detail.setText(f"正式党员 {ov.full_members} · 预备党员 {ov.probationary}")
         self.cards["residents"].value.setText(str(ov.residents))
         self.cards["residents"].detail.setText(f"住户 {ov.households} 户")
-        self.cards["meetings"].value.setText(str(meetings.overdue))
-        self.cards["meetings"].detail.setText(
-            f"{meetings.branches_owing} 个支部欠开 · 本期待开 {meetings.due} · 未达法定人数 {meetings.no_quorum}"
-        )
+        if meetings is not None:
+            self.cards["meetings"].value.setText(str(meetings.overdue))
+            self.cards["meetings"].detail.setText(
+                f"{meetings.branches_owing} 个支部欠开 · 本期待开 {meetings.due} · 未达法定人数 {meetings.no_quorum}"
+            )
         self.cards["followups"].value.setText(str(overdue_visits + overdue_projects))
         self.cards["followups"].detail.setText(f"走访问题 {overdue_visits} 件 · 微实事 {overdue_projects} 项")
-        waiting = waiting_wishes or []
+        if waiting_wishes is None:
+            return
+        waiting = waiting_wishes
         self.cards["wishes"].value.setText(str(len(waiting)))
         self.cards["wishes"].detail.setText(
             f"估值合计 {format_yuan(sum(w.estimated_fen or 0 for w in waiting))} 元" if waiting else "全部已认领"

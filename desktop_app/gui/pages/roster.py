@@ -775,6 +775,10 @@ class RosterPage(Page):
         if path.suffix.lower() not in (".xlsx", ".csv"):
             common.inform(self, "无法导出", "请选择 .xlsx 或 .csv 文件。")
             return
+        from desktop_app.services.privacy import PERSONAL_EXPORT_WARNING
+
+        if not common.ask(self, "导出含个人信息的文件", PERSONAL_EXPORT_WARNING):
+            return
         db, flt = self.ctx.db, self.current_filter()
 
         def export(job):

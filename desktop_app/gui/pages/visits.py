@@ -18,6 +18,7 @@ from desktop_app.gui.dialogs import common
 from desktop_app.gui.dialogs import service_dialogs as dlgs
 from desktop_app.gui.dialogs.service_dialogs import Col, ListPanel
 from desktop_app.gui.ops import run_op
+from desktop_app.services import auth
 from desktop_app.gui.pages import AppContext, Page
 from desktop_app.services import residents as resident_service
 from desktop_app.services import visits as visit_service
@@ -219,7 +220,10 @@ class VisitsPage(Page):
         for act in (self.act_edit, self.act_delete, self.act_print_one):
             act.setEnabled(d is not None)
         self.act_follow.setEnabled(d is not None and bool(flow.FOLLOW_TRANSITIONS.get(d.follow_state)))
-        self.act_project.setEnabled(d is not None and d.follow_state in flow.OPEN_STATES and not d.project_id)
+        self.act_project.setEnabled(
+            d is not None and d.follow_state in flow.OPEN_STATES and not d.project_id
+            and auth.can(self.ctx.db, "projects.write")
+        )
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
