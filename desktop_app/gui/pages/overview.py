@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
 
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui import icons
@@ -13,6 +15,7 @@ from desktop_app.services import auth
 from desktop_app.services import meetings as meeting_service
 from desktop_app.services import overview as overview_service
 from desktop_app.services import projects as project_service
+from desktop_app.services import sync_status
 from desktop_app.services import visits as visit_service
 from desktop_app.services import wishes as wish_service
 
@@ -38,6 +41,9 @@ class Card(QFrame):
         lay.setColumnStretch(1, 1)
 
 
+STREET_COLUMNS = ["社区", "党员", "正式党员", "预备党员", "居民", "住户"]
+
+
 class OverviewPage(Page):
     title = "概览"
     icon = "overview"
@@ -60,11 +66,37 @@ class OverviewPage(Page):
         lay = QVBoxLayout(self)
         lay.addWidget(heading)
         lay.addLayout(grid)
-        lay.addStretch(1)
+        self.street = ctx.site.level == "street"
+        if self.street:
+            # A street office sees every community: a table of each, and a filter for the cards.
+            self.community = QComboBox()
+            self.community.addItem("全街道", None)
+            self.community.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            self.community.setMinimumContentsLength(10)
+            self.community.currentIndexChanged.connect(lambda _i: self.refresh())
+            self.table = QTableWidget(0, len(STREET_COLUMNS))
+            self.table.setHorizontalHeaderLabels(STREET_COLUMNS)
+            self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            self.table.verticalHeader().setVisible(False)
+            row = QHBoxLayout()
+            caption = QLabel("各社区")
+            caption.setObjectName("cardTitle")
+            row.addWidget(caption)
+            row.addStretch(1)
+            row.addWidget(QLabel("概览范围："))
+            row.addWidget(self.community)
+            lay.addLayout(row)
+            lay.addWidget(self.table, 1)
+        else:
+            lay.addStretch(1)
 
     def refresh(self) -> None:
         super().refresh()
         db = self.ctx.db
+        if self.street:
+            chosen = self.community.currentData()
+            run_op(self, lambda job: (sync_status.community_choices(db), sync_status.community_counts(db)),
+                   lambda result: self._show_street(chosen, *result))
         run_op(
             self,
             lambda job: (
@@ -79,22 +111,52 @@ class OverviewPage(Page):
             lambda result: self._show(*result),
         )
 
+    def _show_street(self, chosen: str | None, choices, counts) -> None:
+        if self.community.count() != len(choices) + 1:
+            self.community.blockSignals(True)
+            self.community.clear()
+            self.community.addItem("全街道", None)
+            for org_id, name in choices:
+                self.community.addItem(name, org_id)
+            self.community.setCurrentIndex(max(0, self.community.findData(chosen)))
+            self.community.blockSignals(False)
+        self.table.setRowCount(len(counts))
+        for r, c in enumerate(counts):
+            for col, value in enumerate((c.org_name, c.members, c.full_members, c.probationary,
+                                         c.residents, c.households)):
+                item = QTableWidgetItem(str(value))
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, col, item)
+        self.table.resizeColumnsToContents()
+        mine = next((c for c in counts if c.org_id == chosen), None)
+        if mine is not None:  # the cards for one community
+            self.cards["members"].value.setText(str(mine.members))
+            self.cards["members"].detail.setText(f"正式党员 {mine.full_members} · 预备党员 {mine.probationary}")
+            self.cards["residents"].value.setText(str(mine.residents))
+            self.cards["residents"].detail.setText(f"住户 {mine.households} 户")
+            self.cards["orgs"].value.setText(str(mine.orgs))
+            self.cards["orgs"].detail.setText(mine.org_name)
+
     def _show(
         self,
-        ov: overview_service.Overview,
+        ov: overview_service.Overview | None,
         meetings: meeting_service.ComplianceSummary | None,
         overdue_visits: int = 0,
         overdue_projects: int = 0,
         waiting_wishes: list | None = None,
     ) -> None:
-        branches = ov.orgs_by_kind.get("branch", 0)
-        groups = ov.orgs_by_kind.get("group", 0)
-        self.cards["orgs"].value.setText(f"{branches + groups + ov.orgs_by_kind.get('community', 0)}")
-        self.cards["orgs"].detail.setText(f"党支部 {branches} 个 · 党小组 {groups} 个")
-        self.cards["members"].value.setText(str(ov.members))
-        self.cards["members"].detail.setText(f"正式党员 {ov.full_members} · 预备党员 {ov.probationary}")
-        self.cards["residents"].value.setText(str(ov.residents))
-        self.cards["residents"].detail.setText(f"住户 {ov.households} 户")
+        if self.street and self.community.currentData() is not None:
+            ov = None  # the community's own counts come from _show_street
+        if ov is not None:
+            branches = ov.orgs_by_kind.get("branch", 0)
+            groups = ov.orgs_by_kind.get("group", 0)
+            self.cards["orgs"].value.setText(f"{branches + groups + ov.orgs_by_kind.get('community', 0)}")
+            self.cards["orgs"].detail.setText(f"党支部 {branches} 个 · 党小组 {groups} 个")
+            self.cards["members"].value.setText(str(ov.members))
+            self.cards["members"].detail.setText(f"正式党员 {ov.full_members} · 预备党员 {ov.probationary}")
+            self.cards["residents"].value.setText(str(ov.residents))
+            self.cards["residents"].detail.setText(f"住户 {ov.households} 户")
         if meetings is not None:
             self.cards["meetings"].value.setText(str(meetings.overdue))
             self.cards["meetings"].detail.setText(

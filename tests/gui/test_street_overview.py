@@ -1,0 +1,35 @@
+"""The street office's overview: every community in a table, and the cards for one of them."""
+
+from desktop_app.gui.pages import AppContext
+from desktop_app.gui.pages.overview import OverviewPage
+from desktop_app.services import demo, site
+from desktop_app.store.migrate import open_database
+from desktop_app.sync import keys, merge
+from desktop_app.sync import export as sync_export
+
+
+def test_street_overview_lists_communities_and_filters_the_cards(qtbot, qapp, tmp_path, wait_ops):
+    street, _ = open_database(tmp_path / "street.db")
+    site.init_site(street, "310105", "长宁街道党工委", "street")
+    keys.new_key(street, tmp_path / "street.key")
+    sizes = {}
+    for seed, members in ((3, 30), (4, 20)):
+        db, _ = open_database(tmp_path / f"c{seed}.db")
+        summary = demo.generate(db, members=members, seed=seed, with_modules=False)
+        sizes[summary.org_name] = members
+        keys.use_key(db, tmp_path / "street.key")
+        package = sync_export.export_package(db, tmp_path / f"p{seed}.dqsync")
+        merge.import_package(street, package.path)
+
+    page = OverviewPage(AppContext(street, site.get_site(street)))
+    qtbot.addWidget(page)
+    page.show()
+    wait_ops()
+    rows = {page.table.item(r, 0).text(): int(page.table.item(r, 1).text()) for r in range(page.table.rowCount())}
+    assert rows == sizes
+    assert page.cards["members"].value.text() == str(sum(sizes.values()))  # the whole street
+
+    name = next(iter(sizes))
+    page.community.setCurrentIndex(page.community.findText(name))
+    wait_ops()
+    assert page.cards["members"].value.text() == str(sizes[name])  # just that community
