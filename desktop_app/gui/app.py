@@ -111,7 +111,7 @@ def _open_or_recover(db_path: Path, demo: bool):
         return open_context(db_path, demo)
 
 
-class _Session:
+class _WindowKeeper:
     """Keeps the current main window; a restore from backup opens a fresh one."""
 
     def __init__(self, db_path: Path):
@@ -191,6 +191,6 @@ def run(db_path: Path, demo: bool = False) -> int:
 
     if ensure_login(ctx.db, org_name=ctx.site.org_name) is None:
         return 0
-    session = _Session(db_path)
-    session.show(ctx)
+    keeper = _WindowKeeper(db_path)
+    keeper.show(ctx)
     return app.exec()
