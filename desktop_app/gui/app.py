@@ -61,7 +61,7 @@ def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
     """Open the database, set up the site on first start; None if the user backed out."""
     from desktop_app.gui.pages import AppContext
     from desktop_app.services import site as site_service
-    from desktop_app.store.migrate import open_database
+    from desktop_app.services.database import open_database
 
     from desktop_app.services.backup import check_database
 

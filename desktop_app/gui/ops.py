@@ -1,6 +1,10 @@
 """Run a service call off the GUI thread; deliver its result or error on the GUI thread.
 
-    run_op(parent, lambda job: services.x(db, ...), on_done, label="正在导入…")
+    run_op(parent, lambda job: services.x(db, ...), on_done, label="正在导入…",
+           changes=changes(Change.MEMBERS))
+
+A write declares what it changes (`changes`): once it has succeeded, the bus
+carries that set and every page showing any of it refreshes. Reads declare nothing.
 
 The callable gets a Job: `job.report(done, total)` updates the progress dialog
 and raises Cancelled once the user pressed 取消. Signals cross threads as
@@ -15,6 +19,9 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
+
+from desktop_app.gui.bus import bus
+from desktop_app.views.changes import Changes
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +77,7 @@ def run_op(
     on_error: Callable[[BaseException], None] | None = None,
     *,
     label: str | None = None,
+    changes: Changes | None = None,
 ) -> Job:
     signals = _Signals()
     job = Job(signals)
@@ -101,6 +109,8 @@ def run_op(
 
     def succeeded(result: Any) -> None:
         finish()
+        if changes:
+            bus.announce_set(changes)
         if on_success and alive():
             on_success(result)
 

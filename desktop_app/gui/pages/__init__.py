@@ -1,43 +1,5 @@
-"""One page per module. A page refreshes itself when shown after data changed."""
+"""Pages not yet moved into their feature's package import the base from here."""
 
-from __future__ import annotations
+from desktop_app.gui.widgets.page import AppContext, Page
 
-from dataclasses import dataclass
-
-from PySide6.QtWidgets import QWidget
-
-from desktop_app.gui.bus import bus
-from desktop_app.services.site import SiteInfo
-from desktop_app.store.db import Database
-
-
-@dataclass
-class AppContext:
-    db: Database
-    site: SiteInfo
-
-
-class Page(QWidget):
-    title = ""
-    icon = ""
-    watches: tuple[str, ...] = ("*",)  # which bus topics make this page stale
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self._stale = True
-        bus.changed.connect(self._on_changed)
-
-    def _on_changed(self, topic: str) -> None:
-        if topic == "*" or "*" in self.watches or topic in self.watches:
-            self._stale = True
-            if self.isVisible():
-                self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-
-    def refresh(self) -> None:
-        self._stale = False
+__all__ = ["AppContext", "Page"]

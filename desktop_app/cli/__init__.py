@@ -1,0 +1,234 @@
+"""The `dangqun` command: a thin shell over the services, like the GUI.
+
+Every command exits 0 on success; bad input prints one clear line and exits 2,
+never a traceback, and changes nothing. One module per feature holds its
+commands; this one holds the parser, so the whole command line reads in one place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from desktop_app import APP_NAME, __version__
+from desktop_app.cli import ledger, meetings, residents, roster, site, sync, users
+from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, CliError, open_db
+from desktop_app.domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+REPORTS = {
+    "roster": roster.report_roster,
+    "signin": meetings.report_signin,
+    "meeting": meetings.report_meeting,
+    "evaluation": meetings.report_evaluation,
+    "visit": residents.report_visit,
+    "wishes": residents.report_wishes,
+    "service": residents.report_service,
+    "mediation": residents.report_mediation,
+    "ledger": ledger.report_ledger,
+    "dues": ledger.report_dues,
+}
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise CliError(f"输出文件应以 .pdf 结尾：{out}")
+    db = open_db(args)
+    render = REPORTS.get(args.kind)
+    if render is None:
+        raise CliError(f"未知的报表：{args.kind}（可用：{'、'.join(REPORTS)}）")
+    summary = render(db, args, out)
+    print(f"已生成 {out}" + (f"：{summary}" if summary else ""))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dangqun", description=f"{APP_NAME} {__version__}")
+    p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    p.add_argument("--user", help="以此账户身份操作（密码在终端输入或取自 DANGQUN_PASSWORD）")
+    sub = p.add_subparsers(dest="command")
+
+    def with_db(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sp.add_argument("--db", help="数据库文件（默认在用户数据目录）")
+        return sp
+
+    g = with_db(sub.add_parser("gui", help="启动图形界面"))
+    g.add_argument("--demo", action="store_true", help="空数据库时填入演示数据")
+    g.set_defaults(func=site.cmd_gui)
+
+    i = with_db(sub.add_parser("init", help="新建数据库并设置所属单位"))
+    i.add_argument("--org-code", required=True, help="组织代码")
+    i.add_argument("--org-name", required=True, help="组织名称，如 幸福里社区党委")
+    i.add_argument("--level", choices=["community", "street"], default="community")
+    i.add_argument("--street", help="所属街道党工委名称（社区可填）")
+    i.set_defaults(func=site.cmd_init)
+
+    d = with_db(sub.add_parser("demo", help="在空数据库中生成演示数据"))
+    d.add_argument("--members", type=int, default=300, help="党员人数（默认 300）")
+    d.add_argument("--seed", type=int, default=1, help="随机种子：不同种子生成不同社区")
+    d.set_defaults(func=site.cmd_demo)
+
+    b = with_db(sub.add_parser("backup", help="备份数据库（默认放入备份文件夹）"))
+    b.add_argument("--out", help="备份到此文件")
+    b.set_defaults(func=site.cmd_backup)
+
+    r = with_db(sub.add_parser("restore", help="用备份文件恢复数据库（当前数据先另存）"))
+    r.add_argument("file", help="备份文件")
+    r.set_defaults(func=site.cmd_restore)
+
+    imp = sub.add_parser("import", help="导入数据").add_subparsers(dest="what", required=True)
+    im = with_db(imp.add_parser("members", help="从 CSV/XLSX 导入党员"))
+    im.add_argument("file", help="党员信息文件（.csv 或 .xlsx）")
+    im.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
+    im.add_argument("--skip-invalid", action="store_true", help="跳过有误的行，只导入正确的行")
+    im.add_argument("--update-existing", action="store_true", help="按身份证号更新已有党员")
+    im.set_defaults(func=roster.cmd_import_members)
+
+    ia = with_db(imp.add_parser("attendance", help="从 CSV 导入会议出勤"))
+    ia.add_argument("file", help="出勤 CSV：会议编号, 姓名/公民身份号码, 出勤情况, 请假原因")
+    ia.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    ia.add_argument("--skip-invalid", action="store_true", help="跳过有误的行")
+    ia.set_defaults(func=meetings.cmd_import_attendance)
+
+    exp = sub.add_parser("export", help="导出数据").add_subparsers(dest="what", required=True)
+    em = with_db(exp.add_parser("members", help="导出党员名册为 CSV/XLSX"))
+    em.add_argument("--out", required=True, help="输出文件（.csv 或 .xlsx）")
+    em.set_defaults(func=roster.cmd_export_members)
+
+    el = with_db(exp.add_parser("ledger", help="导出经费收支明细为 XLSX"))
+    el.add_argument("--out", required=True, help="输出文件（.xlsx）")
+    el.add_argument("--account", help="账户名称（可写一部分；默认全部账户）")
+    el.add_argument("--from", dest="date_from", help="起始日期")
+    el.add_argument("--to", dest="date_to", help="截止日期")
+    el.set_defaults(func=ledger.cmd_export_ledger)
+
+    rep = with_db(sub.add_parser("report", help="生成 PDF 报表"))
+    rep.add_argument("kind", help="报表种类：" + "、".join(REPORTS))
+    rep.add_argument("--out", required=True, help="输出 PDF 文件")
+    rep.add_argument("--all", action="store_true", help="roster：包括转出、去世的党员")
+    rep.add_argument("--meeting", help="signin / meeting：会议编号（如 2025-0007）")
+    rep.add_argument("--phones", action="store_true", help="signin：显示（遮蔽的）手机号")
+    rep.add_argument("--year", type=int, help="按年度的报表：年份（默认今年）")
+    rep.add_argument("--org", help="只含此组织（组织 ID）")
+    rep.add_argument("--month", type=int, help="service：月份（默认本月）")
+    rep.add_argument("--from", dest="date_from", help="visit / ledger：起始日期")
+    rep.add_argument("--to", dest="date_to", help="visit / ledger：截止日期")
+    rep.add_argument("--grid", help="visit / wishes / service：网格党支部名称")
+    rep.add_argument("--cards", action="store_true", help="wishes：印成张贴用的心愿卡")
+    rep.add_argument("--state", choices=["待认领", "已认领", "已实现"], help="wishes：只含此状态")
+    rep.add_argument("--case", help="mediation：调解案件编号")
+    rep.add_argument("--account", help="ledger：账户名称（可写一部分）；不写则打印年度汇总")
+    rep.add_argument("--vouchers", help="ledger：打印这些记账凭证，如 2026-0007,2026-0012")
+    rep.add_argument("--branch", help="dues：党支部名称或代码（默认全部）")
+    rep.set_defaults(func=cmd_report)
+
+    mt = with_db(sub.add_parser("meetings", help="列出一年的会议及编号"))
+    mt.add_argument("--year", type=int, help="年份（默认今年）")
+    mt.set_defaults(func=meetings.cmd_meetings)
+
+    sy = sub.add_parser("sync", help="与街道同步：密钥、导出、导入、下发").add_subparsers(dest="sync_cmd", required=True)
+    sk = sy.add_parser("key", help="街道密钥").add_subparsers(dest="key_cmd", required=True)
+    skn = with_db(sk.add_parser("new", help="街道：生成本街道的密钥（只做一次）"))
+    skn.add_argument("--out", required=True, help="密钥文件")
+    skn.add_argument("--replace", action="store_true", help="换新密钥（各社区须重新导入）")
+    skn.set_defaults(func=sync.cmd_sync)
+    skc = with_db(sk.add_parser("copy", help="街道：再存一份密钥文件（给新加入的社区）"))
+    skc.add_argument("--out", required=True, help="密钥文件")
+    skc.set_defaults(func=sync.cmd_sync)
+    sku = with_db(sk.add_parser("use", help="社区：导入街道的密钥"))
+    sku.add_argument("file", help="街道发来的密钥文件")
+    sku.set_defaults(func=sync.cmd_sync)
+    se = with_db(sy.add_parser("export", help="社区：导出数据包给街道"))
+    se.add_argument("--out", required=True, help="数据包文件或文件夹（如 U 盘）")
+    se.add_argument("--full", action="store_true", help="导出全部数据（默认只导出街道未确认的变化）")
+    se.add_argument("--plain", action="store_true", help="不加密（只在安全的介质上使用）")
+    se.set_defaults(func=sync.cmd_sync)
+    sd = with_db(sy.add_parser("send", help="街道：给社区生成下发包（组织树、参考表、回执）"))
+    sd.add_argument("--out", required=True, help="存放下发包的文件夹")
+    sd.add_argument("--community", help="只给此社区（组织代码）；默认全部")
+    sd.add_argument("--plain", action="store_true", help="不加密")
+    sd.set_defaults(func=sync.cmd_sync)
+    si = with_db(sy.add_parser("import", help="导入数据包（街道）或下发包（社区）"))
+    si.add_argument("file", help="数据包文件")
+    si.add_argument("--dry-run", action="store_true", help="只检查并报告将要发生的变化")
+    si.set_defaults(func=sync.cmd_sync)
+
+    us = with_db(sub.add_parser("user", help="管理用户账户（管理员）"))
+    us.add_argument("action", choices=["list", "add", "reset-password", "unlock", "disable", "enable"])
+    us.add_argument("login", nargs="?", help="登录名")
+    us.add_argument("--name", help="add：姓名")
+    us.add_argument("--role", default="secretary", help="add：admin / secretary / grid / viewer")
+    us.add_argument("--grid", nargs="*", help="add：网格员负责的网格（组织代码）")
+    us.set_defaults(func=users.cmd_user)
+
+    au = with_db(sub.add_parser("audit", help="查看操作日志"))
+    au.add_argument("--user", dest="login", help="某用户的操作（登录名）")
+    au.add_argument("--table", help="数据表，如 member")
+    au.add_argument("--action", help="insert / update / delete / reveal / export / login …")
+    au.add_argument("--from", dest="date_from", help="起始日期")
+    au.add_argument("--to", dest="date_to", help="截止日期")
+    au.add_argument("--row", help="某条记录的 ID")
+    au.add_argument("--json", action="store_true", help="以 JSON 输出")
+    au.add_argument("--limit", type=int, default=50, help="最多显示多少条（默认 50）")
+    au.set_defaults(func=users.cmd_audit)
+
+    st = with_db(sub.add_parser("stats", help="统计：党员、三会一课、服务群众、经费"))
+    st.add_argument("--json", action="store_true", help="以 JSON 输出")
+    st.add_argument("--year", type=int, help="年份（默认今年）")
+    st.set_defaults(func=site.cmd_stats)
+
+    o = with_db(sub.add_parser("orgs", help="列出组织树"))
+    o.set_defaults(func=site.cmd_orgs)
+    return p
+
+
+def _setup_logging() -> None:
+    from logging.handlers import RotatingFileHandler
+
+    from desktop_app.settings import log_dir
+
+    handler = RotatingFileHandler(
+        log_dir() / "dangqun.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["gui", *(argv or [])])
+    try:
+        _setup_logging()
+    except OSError:
+        pass  # a read-only data folder must not stop the command itself
+    try:
+        return args.func(args)
+    except (CliError, DomainError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"错误：无法读写文件 {exc.filename or ''}：{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("已取消", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: one line for the user, the trace to the log
+        log.exception("unexpected error in %s", args.command)
+        print(f"错误：{type(exc).__name__}: {exc}（详情见日志）", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

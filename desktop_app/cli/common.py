@@ -1,0 +1,94 @@
+"""What every command shares: opening the database as the acting user, passwords, argument checks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+class CliError(Exception):
+    """A message for the user; exit status 2."""
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    from desktop_app.settings import default_db_path
+
+    return Path(args.db) if getattr(args, "db", None) else default_db_path()
+
+
+def open_db(args: argparse.Namespace, must_exist: bool = True):
+    from desktop_app.services.database import NotADatabase, open_database
+
+    path = db_path(args)
+    if must_exist and not path.exists():
+        raise CliError(f"数据库文件不存在：{path}（先运行 dangqun init 或 dangqun demo）")
+    try:
+        db, backup = open_database(path)
+    except NotADatabase as exc:
+        raise CliError(str(exc)) from None
+    if backup:
+        print(f"数据库已升级，升级前的副本保存在 {backup}")
+    from desktop_app.services import auth
+
+    # Whoever holds the file holds the data: the command line acts as the local
+    # administrator unless --user names an account to sign the work with.
+    user = getattr(args, "user", None)
+    auth.cli_actor(db, user, password("密码：", "DANGQUN_PASSWORD") if user else None)
+    return db
+
+
+def password(prompt: str, env: str) -> str:
+    """From the environment (scripts) or typed without echo."""
+    import getpass
+    import os
+
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CliError(f"需要输入密码：请在终端中运行，或通过环境变量 {env} 提供")
+    return getpass.getpass(prompt)
+
+
+def new_password() -> str:
+    import os
+
+    if "DANGQUN_NEW_PASSWORD" in os.environ:
+        return os.environ["DANGQUN_NEW_PASSWORD"]
+    first = password("新密码：", "DANGQUN_NEW_PASSWORD")
+    if password("再输一次：", "DANGQUN_NEW_PASSWORD") != first:
+        raise CliError("两次输入的密码不一致")
+    return first
+
+
+def need(args: argparse.Namespace, name: str, flag: str) -> str:
+    value = getattr(args, name, None)
+    if not value:
+        raise CliError(f"此报表需要 {flag}")
+    return value
+
+
+def date_arg(value: str | None, flag: str):
+    from desktop_app.domain.members import parse_date
+
+    if not value:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise CliError(f"{flag}：{exc}") from None
+
+
+def grid_arg(db, name: str | None) -> str | None:
+    from desktop_app.services import residents
+
+    if not name:
+        return None
+    grid_id = residents.grid_id_by_name(db, name)
+    if grid_id is None:
+        raise CliError(f"--grid：找不到网格党支部“{name}”")
+    return grid_id

@@ -1,0 +1,123 @@
+"""Site set-up, demo data, the GUI, the org tree, backups and the yearly figures."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from desktop_app.cli.common import EXIT_OK, CliError, db_path, open_db
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from desktop_app.services import site
+
+    db = open_db(args, must_exist=False)
+    info = site.init_site(db, args.org_code, args.org_name, args.level, street_name=args.street or "")
+    print(f"已初始化：{info.org_name}（{info.org_code}，{info.level_label}） 数据库 {db_path(args)}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop_app.services import demo
+
+    db = open_db(args, must_exist=False)
+    if args.members < 1 or args.members > 200_000:
+        raise CliError("--members 应在 1 到 200000 之间")
+    summary = demo.generate(db, members=args.members, seed=args.seed)
+    print(
+        f"已生成演示数据：{summary.street_name} {summary.org_name}（{summary.org_code}），"
+        f"{summary.branches} 个党支部、{summary.groups} 个党小组、{summary.members} 名党员、"
+        f"{summary.households} 户 {summary.residents} 名居民 → {db_path(args)}"
+    )
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from desktop_app.gui.app import run
+
+    return run(db_path=db_path(args), demo=getattr(args, "demo", False))
+
+
+def cmd_orgs(args: argparse.Namespace) -> int:
+    from desktop_app.services import orgs
+
+    db = open_db(args)
+    nodes = orgs.list_tree(db)
+    depth: dict[str | None, int] = {None: -1}
+    for n in nodes:
+        depth[n.id] = depth.get(n.parent_id, -1) + 1
+        print(f"{'  ' * depth[n.id]}{n.name}  [{n.kind_label} {n.code}]  党员 {n.member_count}")
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop_app.services import backup
+
+    path = db_path(args)
+    if not path.exists():
+        raise CliError(f"数据库文件不存在：{path}")
+    out = backup.export_copy(path, Path(args.out)) if args.out else backup.backup_now(path, "manual")
+    print(f"已备份 {path} → {out}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from desktop_app.services import backup
+
+    path = db_path(args)
+    source = Path(args.file)
+    if not source.exists():
+        raise CliError(f"备份文件不存在：{source}")
+    kept = backup.restore(source, path)
+    print(f"已用 {source} 恢复 {path}")
+    if kept:
+        print(f"恢复前的数据保存在 {kept}")
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    import json
+    from datetime import date
+
+    from desktop_app.domain.money import format_yuan
+    from desktop_app.services import ledger, meetings, roster, service_stats, site
+
+    db = open_db(args)
+    year = args.year or date.today().year
+    info = site.get_site(db)
+    rs = roster.stats(db)
+    ms = meetings.compliance_summary(db)
+    months = service_stats.year_by_month(db, year)
+    service = {
+        key: sum(getattr(m, key) for m in months)
+        for key in ("visits", "raised", "solved", "wishes_posted", "wishes_fulfilled",
+                    "projects_started", "projects_completed", "cases_received", "cases_closed")
+    }
+    funds = [
+        {"account": b.name, "income_fen": b.income_fen, "expense_fen": b.expense_fen, "balance_fen": b.balance_fen}
+        for b in ledger.balances(db, date(year, 12, 31) if year < date.today().year else None)
+    ]
+    data = {
+        "site": {"org_code": info.org_code, "org_name": info.org_name, "level": info.level} if info else None,
+        "year": year,
+        "members": {"total": rs.total, "by_category": rs.by_category, "by_gender": rs.by_gender,
+                    "by_age_band": rs.by_age_band, "by_branch": rs.by_branch, "by_status": rs.by_status},
+        "meetings": {"overdue": ms.overdue, "due": ms.due, "no_quorum": ms.no_quorum,
+                     "branches_owing": ms.branches_owing},
+        "service": service,
+        "funds": funds,
+    }
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    print(f"{info.org_name if info else ''} {year} 年统计")
+    print(f"党员 {rs.total} 名：" + "，".join(f"{k} {v}" for k, v in rs.by_category.items()))
+    print("按支部：" + "，".join(f"{k} {v}" for k, v in rs.by_branch.items()))
+    print(f"三会一课：应开未开 {ms.overdue}，本期待开 {ms.due}，未达法定人数 {ms.no_quorum}")
+    print(f"服务群众：走访 {service['visits']} 次，反映问题 {service['raised']} 件，已解决 {service['solved']} 件；"
+          f"微心愿实现 {service['wishes_fulfilled']} 个；微实事完成 {service['projects_completed']} 项；"
+          f"调解 {service['cases_received']} 件")
+    for f in funds:
+        print(f"经费 {f['account']}：收入 {format_yuan(f['income_fen'])} 元，支出 {format_yuan(f['expense_fen'])} 元，"
+              f"余额 {format_yuan(f['balance_fen'])} 元")
+    return EXIT_OK

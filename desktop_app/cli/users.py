@@ -1,0 +1,81 @@
+"""Accounts and the audit trail."""
+
+from __future__ import annotations
+
+import argparse
+
+from desktop_app.cli.common import EXIT_OK, CliError, date_arg, new_password, open_db
+
+
+ROLE_NAMES = {"admin": "管理员", "secretary": "书记/委员", "grid": "网格员", "viewer": "只读"}
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from desktop_app.domain import access
+    from desktop_app.services import auth
+
+    db = open_db(args)
+    if args.action == "list":
+        for u in auth.list_users(db):
+            from datetime import datetime, timezone
+
+            now = datetime.now(timezone.utc).replace(tzinfo=None)
+            locked = u.locked_until is not None and u.locked_until > now
+            state = "停用" if not u.active else ("已锁定" if locked else "正常")
+            grids = "、".join(u.grid_names)
+            print(f"{u.login}  {u.display_name}  {access.ROLE_LABELS[access.role_of(u.role)]}  {state}"
+                  + (f"  网格：{grids}" if grids else ""))
+        return EXIT_OK
+    if not args.login:
+        raise CliError("请给出登录名")
+    if args.action == "add":
+        grid_ids = []
+        if args.grid:
+            from desktop_app.services import orgs
+
+            by_code = {n.code: n.id for n in orgs.list_tree(db)}
+            for code in args.grid:
+                if code not in by_code:
+                    raise CliError(f"--grid：找不到组织代码“{code}”")
+                grid_ids.append(by_code[code])
+        role = ROLE_NAMES.get(args.role, args.role)
+        info = auth.create_user(db, args.login, args.name or args.login, role, new_password(), grid_ids)
+        print(f"已添加用户 {info.login}（{info.display_name}），首次登录须修改密码")
+        return EXIT_OK
+    user = auth.find_user(db, args.login)
+    if args.action == "reset-password":
+        auth.reset_password(db, user.id, new_password())
+        print(f"已重设 {user.login} 的密码，下次登录须修改")
+    elif args.action == "unlock":
+        auth.unlock_user(db, user.id)
+        print(f"已解锁 {user.login}")
+    elif args.action in ("disable", "enable"):
+        auth.set_active(db, user.id, args.action == "enable")
+        print(f"已{'启用' if args.action == 'enable' else '停用'} {user.login}")
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    import json
+
+    from desktop_app.services import audit_log, auth
+
+    db = open_db(args)
+    user_id = auth.find_user(db, args.login).id if args.login else None
+    flt = audit_log.AuditFilter(
+        user_id=user_id, table=args.table, action=args.action,
+        date_from=date_arg(args.date_from, "--from"), date_to=date_arg(args.date_to, "--to"),
+        row_id=args.row,
+    )
+    page = audit_log.search(db, flt, page_size=args.limit)
+    if args.json:
+        print(json.dumps([
+            {"at": r.at.isoformat(sep=" ", timespec="seconds"), "user": r.user_name, "action": r.action,
+             "table": r.table, "row": r.row_id, "label": r.label, "note": r.note}
+            for r in page.rows
+        ], ensure_ascii=False, indent=1))
+    else:
+        for r in page.rows:
+            print(f"{r.at:%Y-%m-%d %H:%M:%S}  {r.user_name}  {r.action}  {r.table}  {r.label}  {r.note}")
+        print(f"共 {page.total} 条，显示最新 {len(page.rows)} 条")
+    return EXIT_OK

@@ -1,0 +1,96 @@
+"""Attachment storage, shared by every module that keeps files (signed sheets, receipts, photos).
+
+A file is copied into the data folder's `attachments/` under a name that is
+safe on every file system, through a temporary file and an atomic rename, with
+its SHA-256 and size. The caller writes the row that points at it in its own
+unit of work and calls `discard` if that fails: no file is kept without its row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from desktop_app.domain.errors import NotFound, ValidationError
+
+ATTACHMENTS_DIR = "attachments"
+MAX_BYTES = 50 * 1024 * 1024
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    relative: str  # POSIX path under attachments/, as kept in the database
+    path: Path
+    size: int
+    sha256: str
+
+
+def root() -> Path:
+    from desktop_app.settings import data_dir
+
+    path = data_dir() / ATTACHMENTS_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def safe_name(name: str) -> str:
+    """A file name without separators or control characters, at most 80 + 10 characters."""
+    name = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" .") or "附件"
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem:
+        stem, ext = name, ""
+    return (stem[:80] + (f".{ext[:10]}" if ext else "")) or "附件"
+
+
+def check_source(source: str | Path, max_bytes: int = MAX_BYTES) -> Path:
+    source = Path(source)
+    if not source.is_file():
+        raise ValidationError("附件", f"文件不存在：{source}")
+    size = source.stat().st_size
+    if size > max_bytes:
+        raise ValidationError(
+            "附件", f"{source.name} 有 {size / 1024 / 1024:.1f} MB，超过 {max_bytes // 1024 // 1024} MB，请压缩后再添加"
+        )
+    return source
+
+
+def store(source: str | Path, relative: str, max_bytes: int = MAX_BYTES) -> StoredFile:
+    """Copy `source` to attachments/`relative` (folders made as needed); atomic, hashed."""
+    source = check_source(source, max_bytes)
+    rel = PurePosixPath(relative)
+    if rel.is_absolute() or ".." in rel.parts:
+        raise ValueError(f"attachment path must stay inside the folder: {relative}")
+    target = root().joinpath(*rel.parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    fd, tmp = tempfile.mkstemp(prefix=".att-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+            for block in iter(lambda: src.read(1 << 20), b""):
+                digest.update(block)
+                out.write(block)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return StoredFile(rel.as_posix(), target, source.stat().st_size, digest.hexdigest())
+
+
+def discard(stored: StoredFile) -> None:
+    """Remove a stored file whose row could not be written."""
+    stored.path.unlink(missing_ok=True)
+
+
+def path_of(relative: str) -> Path:
+    """The file of a stored attachment; NotFound if it is no longer in the data folder."""
+    path = root().joinpath(*PurePosixPath(relative).parts)
+    if not path.is_file():
+        raise NotFound(f"附件文件已不在数据文件夹中：{path}")
+    return path
