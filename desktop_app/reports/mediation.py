@@ -17,8 +17,8 @@ from desktop_app.domain.idcard import mask_phone
 from desktop_app.reports.base import (
     A4_PORTRAIT, Column, ReportRenderer, chinese_date, chunked_table, iso_date, rich,
 )
-from desktop_app.reports.visit import center_name_of, form_table
-from desktop_app.services.mediation import CaseDetail
+from desktop_app.reports.visit import form_table
+from desktop_app.views.mediation import CaseDetail
 
 
 PARTY_COLUMNS = (Column("身份", 14, "CENTER"), Column("姓名", 20), Column("联系电话", 20, "CENTER"),
@@ -99,12 +99,3 @@ def render_mediation_record(center_name: str, cases: Sequence[CaseDetail], out: 
                             progress: Callable[[int], None] | None = None) -> bytes:
     return MediationRecordReport(center_name, cases, printed_on=printed_on, font_path=font_path,
                                  progress=progress).render_to(out)
-
-
-def mediation_pdf(db, out: Path, case_ids: Sequence[str], today: date | None = None,
-                  progress: Callable[[int], None] | None = None) -> int:
-    from desktop_app.services import mediation
-
-    cases = [mediation.get_case(db, cid) for cid in case_ids]
-    render_mediation_record(center_name_of(db), cases, out, today or date.today(), progress=progress)
-    return len(cases)

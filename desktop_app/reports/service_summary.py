@@ -18,8 +18,8 @@ from desktop_app.domain.money import format_yuan
 from desktop_app.reports.base import (
     A4_LANDSCAPE, CELL_LEADING, Column, ReportRenderer, chunked_table, iso_date, rich,
 )
-from desktop_app.services.service_stats import GridStats, ServiceSummary
-from desktop_app.services.visits import VisitRow
+from desktop_app.views.service import GridStats, ServiceSummary
+from desktop_app.views.visits import VisitRow
 
 COUNT_COLUMNS: tuple[Column, ...] = (
     Column("网格", 110),
@@ -128,22 +128,3 @@ def render_service_summary(center_name: str, summary: ServiceSummary, items: dic
                            font_path: str | None = None, progress: Callable[[int], None] | None = None) -> bytes:
     return ServiceSummaryReport(center_name, summary, items, printed_on=printed_on, font_path=font_path,
                                 progress=progress).render_to(out)
-
-
-def service_summary_pdf(db, out: Path, year: int, month: int, grid_id: str | None = None,
-                        today: date | None = None, progress: Callable[[int], None] | None = None) -> ServiceSummary:
-    """The monthly summary of one month (one grid or all), fetched through the services."""
-    from desktop_app.reports.visit import center_name_of
-    from desktop_app.services import service_stats, visits
-
-    today = today or date.today()
-    sm = service_stats.monthly(db, year, month, grid_id)
-    raised = [r for r in visits.list_visits(
-        db, visits.VisitFilter(grid_id=grid_id, date_from=sm.period.start, date_to=sm.period.end),
-        today, oldest_first=True) if r.raised_issue]
-    labels = {g.grid_id: g.label for g in sm.rows}
-    items: dict[str, list[VisitRow]] = {}
-    for r in raised:
-        items.setdefault(labels.get(r.grid_id, r.grid_name), []).append(r)
-    render_service_summary(center_name_of(db), sm, items, out, today, progress=progress)
-    return sm

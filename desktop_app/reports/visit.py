@@ -1,14 +1,13 @@
 """走访记录表: the register of visits for a period (A4 landscape), and one visit as a filed form.
 
-Plain data in (VisitRow / VisitDetail from services.visits), PDF out. The
-`*_pdf(db, …)` helpers fetch that data through the services for the CLI and
-the GUI, so both print the same thing.
+Read models in (VisitRow / VisitDetail / Scope from views.visits), PDF out.
+services.visits.print_visit_register / print_visit_forms fetch them and call
+these, so the GUI and the CLI print the same thing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -21,28 +20,7 @@ from desktop_app.reports.base import (
     ReportRenderer, chinese_date, chunked_table, iso_date, rich,
 )
 from desktop_app.reports.fonts import FontInfo
-from desktop_app.services.visits import VisitDetail, VisitRow
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a printed list covers, for its subtitle."""
-
-    date_from: date | None = None
-    date_to: date | None = None
-    grid_name: str = ""
-
-    def text(self) -> str:
-        parts = []
-        if self.date_from and self.date_to:
-            parts.append(f"{chinese_date(self.date_from)} 至 {chinese_date(self.date_to)}")
-        elif self.date_from:
-            parts.append(f"{chinese_date(self.date_from)} 起")
-        elif self.date_to:
-            parts.append(f"截至 {chinese_date(self.date_to)}")
-        if self.grid_name:
-            parts.append(self.grid_name)
-        return "　".join(parts)
+from desktop_app.views.visits import Scope, VisitDetail, VisitRow
 
 
 def form_table(rows: Sequence[Sequence[str]], widths: Sequence[float], styles, font: FontInfo,
@@ -232,30 +210,7 @@ def render_visit_forms(center_name: str, visits: Sequence[VisitDetail], out: Pat
     return report.render_to(out)
 
 
-# ---------------------------------------------------------------- fetch and print (CLI, GUI)
-
-
-def center_name_of(db) -> str:
-    from desktop_app.services.site import get_site
-
-    site = get_site(db)
-    return site.org_name if site else ""
-
-
-def visit_pdf(db, out: Path, date_from: date | None = None, date_to: date | None = None,
-              grid_id: str | None = None, visit_ids: Sequence[str] = (), today: date | None = None,
-              progress: Callable[[int], None] | None = None) -> int:
-    """Print visits: the given ones as forms, else the register of a period. Returns visits printed."""
-    from desktop_app.services import residents, visits
-
-    today = today or date.today()
-    if visit_ids:
-        details = [visits.get_visit(db, vid, today) for vid in visit_ids]
-        render_visit_forms(center_name_of(db), details, out, today, progress=progress)
-        return len(details)
-    rows = visits.list_visits(db, visits.VisitFilter(grid_id=grid_id, date_from=date_from, date_to=date_to),
-                              today, oldest_first=True)
-    grid_name = next((g.name for g in residents.grids(db) if g.id == grid_id), "") if grid_id else ""
-    render_visit_register(center_name_of(db), rows, out, Scope(date_from, date_to, grid_name), today,
-                          progress=progress)
-    return len(rows)
+__all__ = [
+    "REGISTER_COLUMNS", "Scope", "VisitFormReport", "VisitRegisterReport", "form_table", "register_row",
+    "register_summary", "render_visit_forms", "render_visit_register",
+]

@@ -21,7 +21,7 @@ from desktop_app.reports.base import (
     A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chunked_table, iso_date, rich,
 )
 from desktop_app.reports.fonts import FontInfo
-from desktop_app.services.wishes import WishRow
+from desktop_app.views.wishes import WishRow
 
 CARDS_PER_ROW = 2
 ROWS_PER_PAGE = 3
@@ -211,28 +211,3 @@ def render_wish_list(center_name: str, rows: Sequence[WishRow], out: Path | None
                      font_path: str | None = None, progress: Callable[[int], None] | None = None) -> bytes:
     return WishListReport(center_name, rows, scope_text, fulfilled_by_month, printed_on=printed_on,
                           font_path=font_path, progress=progress).render_to(out)
-
-
-def wishes_pdf(db, out: Path, cards: bool = False, year: int | None = None, state: str | None = None,
-               grid_id: str | None = None, wish_ids: Sequence[str] = (), today: date | None = None,
-               progress: Callable[[int], None] | None = None) -> int:
-    """Print wishes as cards (default: those waiting for a claimant) or as a list. Returns wishes printed."""
-    from desktop_app.reports.visit import center_name_of
-    from desktop_app.services import wishes
-
-    today = today or date.today()
-    if cards and state is None and not wish_ids:
-        state = flow.WISH_POSTED  # the notice board shows what is still waiting
-    rows = wishes.list_wishes(db, wishes.WishFilter(state=state, grid_id=grid_id, year=year))
-    if wish_ids:
-        wanted = set(wish_ids)
-        rows = [r for r in rows if r.id in wanted]
-    center = center_name_of(db)
-    if cards:
-        render_wish_cards(center, rows, out, today, progress=progress)
-    else:
-        scope = f"{year}年发布" if year else ""
-        by_month = wishes.fulfilled_counts(db, year, grid_id) if year else None
-        render_wish_list(center, rows, out, scope, by_month, today, progress=progress)
-    return len(rows)
-

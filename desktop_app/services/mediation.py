@@ -7,8 +7,10 @@ reason (the agreement was not kept), which is appended to its notes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -16,66 +18,17 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.idcard import mask_phone
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
 from desktop_app.services import auth, privacy
-from desktop_app.services.residents import NO_GRID, check_grid, grid_names, like_escape, live, text_terms
+from desktop_app.services.residents import NO_GRID, center_name, check_grid, grid_names, like_escape, live, text_terms
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Resident
 from desktop_app.store.models_service import MediationCase, MediationParty, MediationSession
+from desktop_app.views.mediation import CaseDetail, CaseRow, PartyRow, SessionRow  # noqa: F401  re-exported
 
 PREFIX = "TJ"  # 案号 TJ2024-001
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    id: str
-    case_no: str
-    kind: str
-    parties: str  # 张三 与 李四
-    grid_name: str
-    received_on: date
-    mediator: str
-    sessions: int
-    state: str
-    closed_on: date | None
-    summary: str
-
-
-@dataclass(frozen=True)
-class PartyRow:
-    id: str
-    name: str
-    role: str
-    resident_id: str | None
-    phone: str
-    address: str
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    id: str
-    session_date: date
-    place: str
-    mediators: str
-    notes: str
-
-
-@dataclass(frozen=True)
-class CaseDetail(CaseInput):
-    id: str = ""
-    case_no: str = ""
-    state: str = flow.MEDIATING
-    grid_name: str = ""
-    closed_on: date | None = None
-    agreement: str = ""
-    transferred_to: str = ""
-    party_rows: tuple[PartyRow, ...] = ()
-    sessions: tuple[SessionRow, ...] = ()  # oldest first
-    version: int = 0
-
-    def to_input(self) -> CaseInput:
-        return CaseInput(**{f.name: getattr(self, f.name) for f in fields(CaseInput)})
 
 
 @dataclass
@@ -363,3 +316,19 @@ def delete_case(db: Database, case_id: str) -> None:
                 row.deleted = True
         c.deleted = True
         uow.commit()
+
+
+# ---------------------------------------------------------------- printing
+
+
+def print_mediation_records(db: Database, out: Path, case_ids: Sequence[str], *, today: date | None = None,
+                            progress: Callable[[int], None] | None = None) -> int:
+    """矛盾纠纷调解记录, one case after another, to `out`. Returns the cases printed."""
+    from desktop_app.reports.mediation import render_mediation_record  # reportlab loads only when printing
+
+    auth.require(db, "mediation.read")
+    # Both parties see the record: neither's phone is printed whole.
+    cases = [replace(c, party_rows=tuple(replace(p, phone=mask_phone(p.phone)) for p in c.party_rows))
+             for c in (get_case(db, cid) for cid in case_ids)]
+    render_mediation_record(center_name(db), cases, out, today or date.today(), progress=progress)
+    return len(cases)

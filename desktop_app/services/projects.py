@@ -6,7 +6,7 @@ the ledger books its entries against a project through LedgerEntry.project_id
 detail_of() is the one place that adds their ids and sum to ProjectDetail.
 
 Completing a project closes the visits that were turned into it or joined to
-it (services.visits.close_for_project), so "problems solved" counts them.
+it (services.visit_steps.close_for_project), so "problems solved" counts them.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
 from desktop_app.services import auth
-from desktop_app.services import visits as visit_service
 from desktop_app.services.residents import (
     check_grid, grid_names, like_escape, live, resident_place, text_terms,
 )
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.services.visit_steps import close_for_project
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member
 from desktop_app.store.models_service import Project, ProjectMilestone, ProjectResident, Visit
@@ -347,7 +347,7 @@ def change_status(db: Database, project_id: str, target: str, on: date | None, n
             p.completed_on = step.on
             if actual_cost_fen is not None:
                 p.actual_cost_fen = flow.check_fen(actual_cost_fen, "实际支出")
-            visit_service.close_for_project(s, p, step.on, today)
+            close_for_project(s, p, step.on, today)
         else:
             p.completed_on = None
         s.flush()

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -25,102 +25,18 @@ from desktop_app.domain.members import age as age_on
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.services import auth, privacy
+from desktop_app.services.site import get_site
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Organization, Resident
 from desktop_app.store.models_service import ServiceListItem
+from desktop_app.views.residents import (  # noqa: F401  re-exported: callers import them from here
+    Grid, HouseholdDetail, HouseholdInput, HouseholdRow, ResidentDetail, ResidentInput, ResidentPick, ResidentRow,
+)
 
 NO_GRID = "未分网格"
 
 # ---------------------------------------------------------------- value types
-
-
-@dataclass(frozen=True)
-class Grid:
-    id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class HouseholdInput:
-    grid_id: str | None = None
-    building: str = ""  # 楼栋, e.g. 梅园新村3栋
-    unit: str = ""  # 单元
-    room: str = ""  # 室
-    address: str = ""  # full postal address; built from the parts when left empty
-    head_name: str = ""
-    phone: str = ""
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class HouseholdRow:
-    id: str
-    grid_id: str | None
-    grid_name: str
-    label: str  # 梅园新村3栋2单元302室
-    address: str
-    head_name: str
-    phone_masked: str
-    residents: int
-    tags: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ResidentInput:
-    name: str = ""
-    household_id: str | None = None
-    grid_id: str | None = None  # taken from the household when one is chosen
-    id_number: str = ""
-    gender: str = ""
-    birth_date: date | None = None
-    phone: str = ""
-    tags: tuple[str, ...] = ()
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class ResidentRow:
-    """One line of the residents table: masked, ready to show."""
-
-    id: str
-    name: str
-    gender: str
-    age: int | None
-    grid_id: str | None
-    grid_name: str
-    household_id: str | None
-    address: str  # the household's label
-    phone_masked: str
-    id_masked: str
-    tags: tuple[str, ...]
-    notes: str
-
-
-@dataclass(frozen=True)
-class ResidentDetail(ResidentInput):
-    id: str = ""
-    grid_name: str = ""
-    address: str = ""
-    age: int | None = None
-    deleted: bool = False
-    version: int = 0
-    updated_at: datetime | None = None
-
-    def to_input(self) -> ResidentInput:
-        return ResidentInput(**{f.name: getattr(self, f.name) for f in fields(ResidentInput)})
-
-
-@dataclass(frozen=True)
-class HouseholdDetail(HouseholdInput):
-    id: str = ""
-    grid_name: str = ""
-    label: str = ""
-    residents: tuple[ResidentRow, ...] = ()
-    version: int = 0
-
-    def to_input(self) -> HouseholdInput:
-        return HouseholdInput(**{f.name: getattr(self, f.name) for f in fields(HouseholdInput)})
 
 
 @dataclass
@@ -132,32 +48,18 @@ class ResidentFilter:
     include_deleted: bool = False
 
 
-@dataclass(frozen=True)
-class ResidentPick:
-    """A resident as a picker offers them: who, where, and the ids a visit or wish needs."""
-
-    resident_id: str
-    household_id: str | None
-    grid_id: str | None
-    name: str
-    address: str
-    grid_name: str
-    tags: tuple[str, ...]
-
-    @property
-    def label(self) -> str:
-        parts = [self.name, self.address or "（无住址）", self.grid_name]
-        if self.tags:
-            parts.append("、".join(self.tags))
-        return " · ".join(parts)
-
-
 # ---------------------------------------------------------------- shared helpers
 
 
 def household_label(building: str, unit: str, room: str, address: str = "") -> str:
     label = f"{building or ''}{unit or ''}{room or ''}"
     return label or (address or "")
+
+
+def center_name(db: Database) -> str:
+    """The community's name, printed at the head of every resident-service form."""
+    site = get_site(db)
+    return site.org_name if site else ""
 
 
 def grid_names(s) -> dict[str, str]:

@@ -8,8 +8,10 @@ open" and "overdue" are as they stood at the end of the period.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable
+from dataclasses import fields
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import Session
@@ -18,52 +20,16 @@ from desktop_app.domain import access
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import Period
 from desktop_app.services import auth
-from desktop_app.services.residents import NO_GRID, grids
+from desktop_app.services.residents import NO_GRID, center_name, grids
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household
 from desktop_app.store.models_service import MediationCase, Project, Visit, Wish
+from desktop_app.views.service import GridStats, ServiceSummary
 
 COMMUNITY_ROW = "社区（未分网格）"
 
 
-@dataclass(frozen=True)
-class GridStats:
-    grid_id: str | None
-    label: str  # the grid's name, or the month for a year table
-    visits: int = 0
-    raised: int = 0  # visits that raised a problem to follow up
-    solved: int = 0  # problems closed as 已解决 in the period (raised earlier or now)
-    no_action: int = 0  # closed as 无需处理 in the period (nothing-raised visits left out)
-    open_at_end: int = 0  # raised by the end of the period and not closed by then
-    overdue_at_end: int = 0  # of those, past their due date at the end of the period
-    wishes_posted: int = 0
-    wishes_claimed: int = 0  # current claims made in the period
-    wishes_fulfilled: int = 0
-    wish_value_fen: int = 0  # estimated value of the wishes fulfilled
-    projects_started: int = 0
-    projects_completed: int = 0
-    projects_overdue: int = 0  # open at the end of the period and past their deadline
-    project_cost_fen: int = 0  # actual cost of the projects completed
-    cases_received: int = 0
-    cases_closed: int = 0
-    cases_success: int = 0
-
-    @property
-    def solve_rate(self) -> str:
-        """已解决 among problems closed in the period, as a percentage ("" when none closed)."""
-        closed = self.solved + self.no_action
-        return f"{round(100 * self.solved / closed)}%" if closed else ""
-
-
 _COUNTS = tuple(f.name for f in fields(GridStats) if f.name not in ("grid_id", "label"))
-
-
-@dataclass(frozen=True)
-class ServiceSummary:
-    period: Period
-    rows: tuple[GridStats, ...]  # one per grid (and one for the community as a whole when it has any)
-    total: GridStats
-    by_category: dict[str, dict[str, int]] = field(default_factory=dict)  # grid label -> category -> raised
 
 
 def _add(into: dict[str | None, dict[str, int]], name: str, pairs) -> None:
@@ -177,3 +143,25 @@ def year_by_month(db: Database, year: int, grid_id: str | None = None, today: da
         sm = monthly(db, year, month, grid_id)
         out.append(GridStats(grid_id, f"{month}月", **{k: getattr(sm.total, k) for k in _COUNTS}))
     return out
+
+
+def print_service_summary(db: Database, out: Path, year: int, month: int, grid_id: str | None = None, *,
+                          today: date | None = None, progress: Callable[[int], None] | None = None) -> ServiceSummary:
+    """服务群众工作月报 of one month (one grid or all) to `out`: the counts, then each grid's problems."""
+    from desktop_app.reports.service_summary import render_service_summary  # reportlab loads only when printing
+    from desktop_app.services import visits
+
+    auth.require(db, "overview.read")
+    if grid_id:
+        auth.require(db, "visits.read", grid_id=grid_id)
+    today = today or date.today()
+    sm = monthly(db, year, month, grid_id)
+    raised = [r for r in visits.list_visits(
+        db, visits.VisitFilter(grid_id=grid_id, date_from=sm.period.start, date_to=sm.period.end),
+        today, oldest_first=True) if r.raised_issue]
+    labels = {g.grid_id: g.label for g in sm.rows}
+    items: dict[str, list[visits.VisitRow]] = {}
+    for r in raised:
+        items.setdefault(labels.get(r.grid_id, r.grid_name), []).append(r)
+    render_service_summary(center_name(db), sm, items, out, today, progress=progress)
+    return sm

@@ -10,9 +10,10 @@ that project is completed, its open visits are closed with it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from pathlib import Path
+from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -22,70 +23,19 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.service_flow import FollowUpStep, ProjectInput, VisitInput
-from desktop_app.services import auth
+from desktop_app.services import auth, projects
 from desktop_app.services.residents import (
-    NO_GRID, check_grid, grid_names, household_label, like_escape, live, name_match, resident_place,
+    NO_GRID, center_name, check_grid, grid_names, household_label, like_escape, live, name_match, resident_place,
     text_terms,
 )
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.services.visit_steps import apply_step, close_for_project  # noqa: F401  close_for_project re-exported
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Organization, Resident
 from desktop_app.store.models_service import Project, Visit, VisitFollowUp, VisitMember
+from desktop_app.views.visits import FollowUpRow, MemberChoice, Scope, VisitDetail, VisitRow  # noqa: F401  re-exported
 
 # ---------------------------------------------------------------- value types
-
-
-@dataclass(frozen=True)
-class VisitRow:
-    id: str
-    visit_date: date
-    form: str
-    grid_id: str | None
-    grid_name: str
-    visitee: str  # name, or the place when no one in particular
-    address: str
-    visitors: str  # 张三、李四、网格员王五
-    category: str
-    content: str
-    raised_issue: bool
-    follow_state: str
-    handler: str
-    due_date: date | None
-    resolved_by: str
-    resolved_on: date | None
-    resolution: str
-    overdue: bool
-    project_id: str | None
-
-
-@dataclass(frozen=True)
-class FollowUpRow:
-    from_state: str
-    to_state: str
-    on_date: date
-    by: str
-    note: str
-
-
-@dataclass(frozen=True)
-class VisitDetail(VisitInput):
-    id: str = ""
-    follow_state: str = flow.PENDING
-    resolved_by: str = ""
-    resolved_on: date | None = None
-    resolution: str = ""
-    project_id: str | None = None
-    project_name: str = ""
-    grid_name: str = ""
-    address: str = ""
-    visitor_names: tuple[str, ...] = ()  # members first, then the others
-    overdue: bool = False
-    history: tuple[FollowUpRow, ...] = ()  # oldest first
-    version: int = 0
-    updated_at: datetime | None = None
-
-    def to_input(self) -> VisitInput:
-        return VisitInput(**{f.name: getattr(self, f.name) for f in fields(VisitInput)})
 
 
 @dataclass
@@ -100,17 +50,6 @@ class VisitFilter:
     date_from: date | None = None
     date_to: date | None = None
     member_id: str | None = None  # visits this member took part in
-
-
-@dataclass(frozen=True)
-class MemberChoice:
-    id: str
-    name: str
-    org_name: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.name}（{self.org_name}）" if self.org_name else self.name
 
 
 # ---------------------------------------------------------------- reading
@@ -350,20 +289,6 @@ def _set_members(s: Session, v: Visit, ids: Sequence[str]) -> None:
             s.add(VisitMember(visit_id=v.id, member_id=mid))
 
 
-def apply_step(s: Session, v: Visit, step: FollowUpStep) -> None:
-    """Move a visit's follow-up (already checked) and keep the step in its history."""
-    s.add(VisitFollowUp(visit_id=v.id, from_state=v.follow_state or "", to_state=step.state,
-                        on_date=step.on, by=step.by, note=step.how))
-    v.follow_state = step.state
-    if step.state in flow.CLOSED_STATES:
-        v.resolved_by, v.resolved_on, v.resolution = step.by, step.on, step.how
-    else:
-        if v.resolved_on is not None:  # reopened: the old answer no longer stands
-            v.resolved_by, v.resolved_on, v.resolution = "", None, ""
-        if step.by and step.state == flow.IN_PROGRESS and not v.handler:
-            v.handler = step.by
-
-
 def _visitor_names(s: Session, clean: VisitInput) -> str:
     names = dict(s.execute(select(Member.id, Member.name).where(Member.id.in_(list(clean.member_ids)))).all())
     return "、".join([names[m] for m in clean.member_ids if m in names] + ([clean.other_visitors] if clean.other_visitors else []))
@@ -490,9 +415,6 @@ def to_project(db: Database, visit_id: str, inp: ProjectInput, today: date | Non
     Returns the new project's detail (services.projects.ProjectDetail).
     """
     auth.require(db, "projects.write")
-    # projects imports this module for close_for_project(); importing it here avoids the cycle.
-    from desktop_app.services import projects
-
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
@@ -544,14 +466,33 @@ def link_to_project(db: Database, visit_id: str, project_id: str | None, today: 
         return detail
 
 
-def close_for_project(s: Session, project: Project, on: date, today: date) -> int:
-    """Close the open visits of a completed project (within the caller's unit of work)."""
-    n = 0
-    for v in s.scalars(select(Visit).where(
-        Visit.project_id == project.id, Visit.deleted.is_(False), Visit.follow_state.in_(flow.OPEN_STATES)
-    )):
-        apply_step(s, v, flow.check_follow_up(
-            v.follow_state, flow.SOLVED, project.owner_name or "项目经理", max(on, v.visit_date),
-            f"微实事项目“{project.name}”（{project.project_no}）已完成", v.visit_date, today))
-        n += 1
-    return n
+# ---------------------------------------------------------------- printing
+
+
+def print_visit_register(db: Database, out: Path, flt: VisitFilter | None = None, *, today: date | None = None,
+                         progress: Callable[[int], None] | None = None) -> int:
+    """走访记录表 of the visits matching `flt`, oldest first, to `out`. Returns the visits printed."""
+    from desktop_app.reports.visit import render_visit_register  # reportlab loads only when printing
+
+    flt = flt or VisitFilter()
+    if flt.grid_id:
+        auth.require(db, "visits.read", grid_id=flt.grid_id)
+    today = today or date.today()
+    rows = list_visits(db, flt, today, oldest_first=True)
+    with db.session() as s:
+        grid_name = grid_names(s).get(flt.grid_id, "") if flt.grid_id else ""
+    render_visit_register(center_name(db), rows, out, Scope(flt.date_from, flt.date_to, grid_name), today,
+                          progress=progress)
+    return len(rows)
+
+
+def print_visit_forms(db: Database, out: Path, visit_ids: Sequence[str], *, today: date | None = None,
+                      progress: Callable[[int], None] | None = None) -> int:
+    """One 走访记录表 form per visit (to file, or for the resident to sign). Returns the visits printed."""
+    from desktop_app.reports.visit import render_visit_forms
+
+    auth.require(db, "visits.read")
+    today = today or date.today()
+    details = [get_visit(db, vid, today) for vid in visit_ids]  # each checks the visit's grid
+    render_visit_forms(center_name(db), details, out, today, progress=progress)
+    return len(details)

@@ -10,8 +10,10 @@ as fulfilled on the day it was fulfilled (fulfilled_counts).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import extract, func, or_, select
 from sqlalchemy.orm import Session
@@ -22,79 +24,18 @@ from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.service_flow import WishInput
 from desktop_app.services import auth
 from desktop_app.services.residents import (
-    NO_GRID, check_grid, grid_names, household_label, like_escape, live, name_match, resident_place,
+    NO_GRID, center_name, check_grid, grid_names, household_label, like_escape, live, name_match, resident_place,
     text_terms,
 )
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Resident
 from desktop_app.store.models_service import PartnerUnit, Wish, WishClaim
+from desktop_app.views.wishes import ClaimRow, PartnerUnitRow, WishDetail, WishRow  # noqa: F401  re-exported
 
 PREFIX = "XY"  # 心愿编号 XY2024-001
 
 # ---------------------------------------------------------------- value types
-
-
-@dataclass(frozen=True)
-class PartnerUnitRow:
-    id: str
-    name: str
-    contact_person: str
-    phone: str
-    notes: str
-    claims: int  # wishes claimed, withdrawn ones left out
-
-
-@dataclass(frozen=True)
-class WishRow:
-    id: str
-    wish_no: str
-    wisher_name: str
-    grid_id: str | None
-    grid_name: str
-    address: str
-    content: str
-    background: str
-    estimated_fen: int
-    posted_on: date
-    state: str
-    claimant_kind: str
-    claimant_name: str
-    claimed_on: date | None
-    fulfilled_on: date | None
-    fulfil_note: str
-
-
-@dataclass(frozen=True)
-class ClaimRow:
-    id: str
-    claimant_kind: str
-    claimant_name: str
-    claimed_on: date
-    status: str
-    ended_on: date | None
-    note: str
-
-
-@dataclass(frozen=True)
-class WishDetail(WishInput):
-    id: str = ""
-    wish_no: str = ""
-    state: str = flow.WISH_POSTED
-    grid_name: str = ""
-    address: str = ""
-    claimant_kind: str = ""
-    claimant_member_id: str | None = None
-    claimant_unit_id: str | None = None
-    claimant_name: str = ""
-    claimed_on: date | None = None
-    fulfilled_on: date | None = None
-    fulfil_note: str = ""
-    claims: tuple[ClaimRow, ...] = ()  # oldest first
-    version: int = 0
-
-    def to_input(self) -> WishInput:
-        return WishInput(**{f.name: getattr(self, f.name) for f in fields(WishInput)})
 
 
 @dataclass
@@ -410,3 +351,45 @@ def delete_wish(db: Database, wish_id: str) -> None:
             c.deleted = True
         w.deleted = True
         uow.commit()
+
+
+# ---------------------------------------------------------------- printing
+
+
+def _printed(db: Database, flt: WishFilter) -> list[WishRow]:
+    if flt.grid_id:
+        auth.require(db, "wishes.read", grid_id=flt.grid_id)
+    return list_wishes(db, flt)
+
+
+def print_wish_cards(db: Database, out: Path, flt: WishFilter | None = None, *, wish_ids: Sequence[str] = (),
+                     today: date | None = None, progress: Callable[[int], None] | None = None) -> int:
+    """Cards for the notice board: the wishes `wish_ids` names, else those matching `flt`
+    (only 待认领 ones unless `flt.state` says otherwise). Returns the cards printed."""
+    from desktop_app.reports.wishes import render_wish_cards  # reportlab loads only when printing
+
+    flt = replace(flt) if flt else WishFilter()  # the caller's filter stays as it was
+    if flt.state is None and not wish_ids:
+        flt.state = flow.WISH_POSTED  # the notice board shows what is still waiting
+    rows = _printed(db, flt)
+    if wish_ids:
+        wanted = set(wish_ids)
+        rows = [r for r in rows if r.id in wanted]
+    # A card hangs in public: the wisher is named only masked (王*英).
+    rows = [replace(r, wisher_name=flow.mask_name(r.wisher_name)) for r in rows]
+    render_wish_cards(center_name(db), rows, out, today or date.today(), progress=progress)
+    return len(rows)
+
+
+def print_wish_list(db: Database, out: Path, flt: WishFilter | None = None, *, today: date | None = None,
+                    progress: Callable[[int], None] | None = None) -> int:
+    """微心愿清单 of the wishes matching `flt`; for a year, with the wishes fulfilled per month.
+    Returns the wishes listed."""
+    from desktop_app.reports.wishes import render_wish_list
+
+    flt = flt or WishFilter()
+    rows = _printed(db, flt)
+    scope = f"{flt.year}年发布" if flt.year else ""
+    by_month = fulfilled_counts(db, flt.year, flt.grid_id) if flt.year else None
+    render_wish_list(center_name(db), rows, out, scope, by_month, today or date.today(), progress=progress)
+    return len(rows)

@@ -13,11 +13,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.members import MemberInput
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput, VisitInput, WishInput
 from desktop_app.reports.fonts import ENV_VAR, shipped_font_path
-from desktop_app.reports.mediation import mediation_pdf
-from desktop_app.reports.service_summary import service_summary_pdf
-from desktop_app.reports.visit import visit_pdf
-from desktop_app.reports.wishes import wishes_pdf
-from desktop_app.services import mediation, orgs, roster, visits, wishes
+from desktop_app.services import mediation, orgs, roster, service_stats, visits, wishes
 from desktop_app.services import residents as res
 
 TODAY = date(2024, 6, 28)
@@ -63,7 +59,8 @@ def test_visit_register_and_form(db, town, tmp_path):
     visits.move_follow_up(db, made[0].id, flow.SOLVED, "物业王师傅", date(2024, 6, 5), "更换水龙头", today=TODAY)
 
     out = tmp_path / "visits.pdf"
-    assert visit_pdf(db, out, date(2024, 6, 1), date(2024, 6, 30), today=TODAY) == 45
+    flt = visits.VisitFilter(date_from=date(2024, 6, 1), date_to=date(2024, 6, 30))
+    assert visits.print_visit_register(db, out, flt, today=TODAY) == 45
     pages = texts(out.read_bytes())
     assert len(pages) >= 2
     whole = squash("".join(pages))
@@ -78,7 +75,7 @@ def test_visit_register_and_form(db, town, tmp_path):
         assert "反映问题" in page  # the header row on every page
 
     one = tmp_path / "one.pdf"
-    visit_pdf(db, one, visit_ids=[made[0].id], today=TODAY)
+    visits.print_visit_forms(db, one, [made[0].id], today=TODAY)
     form = squash("".join(texts(one.read_bytes())))
     assert "走访对象赵德明" in form and "桂花苑1栋1单元101室" in form
     assert "办理情况更换水龙头" in form and "被走访人（签字）" in form
@@ -90,7 +87,7 @@ def test_wish_cards_mask_names_and_hide_flats(db, town, tmp_path):
                                              posted_on=date(2024, 6, 1)), TODAY) for i in range(7)]
     claimed = wishes.claim_wish(db, posted[6].id, date(2024, 6, 2), member_id=town["zhang"], today=TODAY)
     out = tmp_path / "cards.pdf"
-    assert wishes_pdf(db, out, cards=True, today=TODAY) == 6  # the board shows waiting wishes
+    assert wishes.print_wish_cards(db, out, today=TODAY) == 6  # the board shows waiting wishes
     pages = texts(out.read_bytes())
     assert len(pages) == 1  # six to a page
     page = squash(pages[0])
@@ -101,14 +98,14 @@ def test_wish_cards_mask_names_and_hide_flats(db, town, tmp_path):
         assert f"心愿{i}：想要一台收音机" in page
 
     seven = tmp_path / "all.pdf"
-    assert wishes_pdf(db, seven, cards=True, wish_ids=[w.id for w in posted], today=TODAY) == 7
+    assert wishes.print_wish_cards(db, seven, wish_ids=[w.id for w in posted], today=TODAY) == 7
     assert len(texts(seven.read_bytes())) == 2
-    assert wishes_pdf(db, seven, cards=True, state=flow.WISH_CLAIMED, today=TODAY) == 1
+    assert wishes.print_wish_cards(db, seven, wishes.WishFilter(state=flow.WISH_CLAIMED), today=TODAY) == 1
     assert "已由张建国认领" in squash(texts(seven.read_bytes())[0])
 
     wishes.fulfil_wish(db, claimed.id, date(2024, 6, 20), "送到家中", today=TODAY)
     listing = tmp_path / "list.pdf"
-    assert wishes_pdf(db, listing, year=2024, today=TODAY) == 7
+    assert wishes.print_wish_list(db, listing, wishes.WishFilter(year=2024), today=TODAY) == 7
     text = squash("".join(texts(listing.read_bytes())))
     assert "微心愿清单" in text and "共7个心愿：待认领6个，已认领0个，已实现1个（价值约120.50元）" in text
     assert "XY2024-007" in text and "按实现日期统计" in text
@@ -123,7 +120,7 @@ def test_monthly_summary_per_grid(db, town, tmp_path):
                                     resident_id=town["zhao"], category="物业", content="物业费公示不清楚",
                                     due_date=date(2024, 6, 11)), today=TODAY)
     out = tmp_path / "summary.pdf"
-    sm = service_summary_pdf(db, out, 2024, 6, today=TODAY)
+    sm = service_stats.print_service_summary(db, out, 2024, 6, today=TODAY)
     assert sm.total.raised == 2
     text = squash("".join(texts(out.read_bytes())))
     assert "幸福里社区党委2024年6月服务群众工作月报" in text
@@ -142,7 +139,7 @@ def test_mediation_record(db, town, tmp_path):
                           TODAY)
     mediation.close_case(db, c.id, flow.MEDIATION_SUCCESS, date(2024, 6, 5), "赵德明修复防水层并赔偿800元", today=TODAY)
     out = tmp_path / "case.pdf"
-    assert mediation_pdf(db, out, [c.id], today=TODAY) == 1
+    assert mediation.print_mediation_records(db, out, [c.id], today=TODAY) == 1
     text = squash("".join(texts(out.read_bytes())))
     assert "矛盾纠纷调解记录" in text and "案号：TJ2024-001" in text
     assert "139****5678" in text and "13912345678" not in text
@@ -162,5 +159,5 @@ def test_failed_render_leaves_no_file(db, town, tmp_path):
     folder.mkdir()
     out = folder / "v.pdf"
     with pytest.raises(Stop):
-        visit_pdf(db, out, today=TODAY, progress=cancel)
+        visits.print_visit_register(db, out, today=TODAY, progress=cancel)
     assert list(folder.iterdir()) == []  # neither the file nor a temp file
