@@ -9,13 +9,13 @@ from desktop_app.cli.common import EXIT_OK, CliError, date_arg, open_db
 
 
 def cmd_export_ledger(args: argparse.Namespace) -> int:
-    from desktop_app.exchange.ledger_xlsx import export_ledger
+    from desktop_app.services import ledger
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         raise CliError(f"导出文件应以 .xlsx 结尾：{out}")
     db = open_db(args)
-    count = export_ledger(
+    count = ledger.export_entries_xlsx(
         db, out, args.account, date_arg(args.date_from, "--from"), date_arg(args.date_to, "--to")
     )
     print(f"已导出 {count} 笔收支 → {out}")
@@ -25,23 +25,19 @@ def cmd_export_ledger(args: argparse.Namespace) -> int:
 def report_ledger(db, args, out: Path) -> str:
     from datetime import date
 
+    from desktop_app.services import ledger
+
     date_from, date_to = date_arg(args.date_from, "--from"), date_arg(args.date_to, "--to")
     if args.vouchers:
-        from desktop_app.reports.voucher import write_vouchers
-
-        return write_vouchers(db, out, [v.strip() for v in args.vouchers.split(",") if v.strip()])
+        return ledger.print_vouchers(db, out, [v.strip() for v in args.vouchers.split(",") if v.strip()])
     if args.account:
-        from desktop_app.reports.ledger import write_account_ledger
-
-        return write_account_ledger(db, args.account, out, date_from, date_to)
-    from desktop_app.reports.ledger_annual import write_annual_ledger
-
-    return write_annual_ledger(db, args.year or (date_from.year if date_from else date.today().year), out)
+        return ledger.print_account_ledger(db, args.account, out, date_from, date_to)
+    return ledger.print_annual_ledger(db, args.year or (date_from.year if date_from else date.today().year), out)
 
 
 def report_dues(db, args, out: Path) -> str:
     from datetime import date
 
-    from desktop_app.reports.dues import write_dues_registry
+    from desktop_app.services import dues
 
-    return write_dues_registry(db, args.year or date.today().year, out, args.branch)
+    return dues.print_dues_registry(db, args.year or date.today().year, out, args.branch)

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from desktop_app.domain.money import fen_to_decimal
-from desktop_app.services.ledger import EntryRow
+from desktop_app.views.ledger import EntryRow
 
 YUAN_FORMAT = "#,##0.00;[Red]-#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -93,14 +93,3 @@ def export_entries(entries: Sequence[EntryRow], out: Path | str, sheet_title: st
         Path(tmp).unlink(missing_ok=True)
         raise
     return len(entries)
-
-
-def export_ledger(
-    db, out: Path | str, account: str | None = None, date_from=None, date_to=None
-) -> int:
-    """Entries of the period (and account: name, part of a name, or id) to `out` (for the CLI)."""
-    from desktop_app.services import ledger
-
-    account_id = ledger.find_account(db, account).id if account else None
-    flt = ledger.EntryFilter(account_id=account_id, date_from=date_from, date_to=date_to)
-    return export_entries(ledger.list_entries(db, flt), out)

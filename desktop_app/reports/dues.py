@@ -1,6 +1,6 @@
 """党费收缴登记表: per branch and year, members × 12 months, A4 landscape.
 
-Plain data in (services.dues.DuesGrid, one per branch), PDF out. A month cell
+Plain data in (views.dues.DuesGrid, one per branch), PDF out. A month cell
 shows the amount paid; "*" marks a back-payment beyond six months, "#" a month
 paid short, "欠" an unpaid past month, "免" an approved exemption. The marks
 are single narrow characters so twelve months fit across the page.
@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spa
 from desktop_app.domain.money import amount_in_capitals, format_yuan
 from desktop_app.reports.base import A4_LANDSCAPE, Column, ReportRenderer, chinese_date, chunked_table, rich
 from desktop_app.reports.ledger import signature_row
-from desktop_app.services.dues import EXEMPT, OWED, PAID, PARTIAL, DuesGrid, GridRow, MonthCell
+from desktop_app.views.dues import EXEMPT, OWED, PAID, PARTIAL, DuesGrid, GridRow, MonthCell
 
 # Points on A4 landscape (757 pt of frame). A month fits "99.99*" and "120.00" on
 # one line in the widest font we may pick (WenQuanYi Zen Hei).
@@ -134,14 +134,3 @@ def render_dues_registry(
     name = center_name if center_name is not None else (grids[0].center_name if grids else "")
     report = DuesRegistryReport(name, grids, printed_on=printed_on, font_path=font_path, progress=progress)
     return report.render_to(out)
-
-
-def write_dues_registry(db, year: int, out: Path, branch: str | None = None) -> str:
-    """The 党费收缴登记表 of every 党支部 (or `branch`: id, code or name) for `year`."""
-    from desktop_app.services import dues, ledger
-
-    grids = dues.registry_grids(db, year, branch)
-    render_dues_registry(grids, out, center_name=ledger.center_name(db))
-    return (f"{year}年 {len(grids)} 个党支部，党员 {sum(len(g.rows) for g in grids)} 名，"
-            f"已收缴 {format_yuan(sum(g.paid_fen for g in grids))} 元")
-

@@ -1,6 +1,6 @@
 """收支明细账: one account's entries for a period, with running balance, monthly totals and capitals.
 
-Plain data in (services.ledger.AccountLedger), PDF out; no SQL here.
+Plain data in (views.ledger.AccountLedger), PDF out; no SQL here.
 A 红字冲销 prints with its negative amount in the same column as the entry it
 cancels, so each column adds up as printed.
 """
@@ -18,7 +18,7 @@ from desktop_app.domain.money import amount_in_capitals, format_yuan
 from desktop_app.reports.base import (
     A4_PORTRAIT, Column, ReportRenderer, chinese_date, chunked_table, iso_date, rich,
 )
-from desktop_app.services.ledger import AccountLedger
+from desktop_app.views.ledger import AccountLedger
 
 # Points on A4 portrait (510 pt of frame). Dates, voucher numbers and amounts up to
 # 99,999,999.99 fit on one line in the widest font we may pick (WenQuanYi Zen Hei).
@@ -132,23 +132,3 @@ def render_account_ledger(
     """The 收支明细账 PDF as bytes; also written atomically to `out` when given."""
     report = AccountLedgerReport(data, printed_on=printed_on, font_path=font_path, progress=progress)
     return report.render_to(out)
-
-
-def write_account_ledger(
-    db, account: str, out: Path, date_from: date | None = None, date_to: date | None = None
-) -> str:
-    """收支明细账 of `account` (name, part of a name, or id) to `out`; the period defaults to this year.
-
-    Returns a one-line summary for the command line.
-    """
-    from desktop_app.services import ledger
-
-    today = date.today()
-    first = date_from or date(today.year, 1, 1)
-    last = date_to or (date(first.year, 12, 31) if date_from else today)
-    acc = ledger.find_account(db, account)
-    data = ledger.account_ledger(db, acc.id, first, last)
-    render_account_ledger(data, out)
-    return (f"{acc.name} {first.isoformat()} 至 {last.isoformat()}，凭证 {len(data.entries)} 张，"
-            f"期末余额 {format_yuan(data.closing_fen)} 元")
-

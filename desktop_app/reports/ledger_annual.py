@@ -1,6 +1,6 @@
 """年度经费收支汇总表: per account 上年结转, income, expense and balance; categories; months; budgets.
 
-Plain data in (services.ledger.AnnualSummary), PDF out.
+Plain data in (views.ledger.AnnualSummary), PDF out.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 from desktop_app.domain.money import amount_in_capitals, format_yuan
 from desktop_app.reports.base import A4_PORTRAIT, CELL_LEADING, Column, ReportRenderer, chunked_table, rich
 from desktop_app.reports.ledger import signature_row
-from desktop_app.services.ledger import AnnualSummary
+from desktop_app.views.ledger import AnnualSummary
 
 ACCOUNT_COLUMNS = (
     Column("账户", 150), Column("上年结转", 90, "RIGHT"), Column("本年收入", 90, "RIGHT"),
@@ -130,15 +130,3 @@ def render_annual_ledger(
     """The year's summary PDF as bytes; also written atomically to `out` when given."""
     report = AnnualLedgerReport(summary, printed_on=printed_on, font_path=font_path, progress=progress)
     return report.render_to(out)
-
-
-def write_annual_ledger(db, year: int, out: Path) -> str:
-    """The year's summary to `out`; returns a one-line summary for the command line."""
-    from desktop_app.services import ledger
-
-    summary = ledger.yearly_statement(db, year)
-    render_annual_ledger(summary, out)
-    t = summary.total
-    return (f"{year}年 收入 {format_yuan(t.income_fen)} 元，支出 {format_yuan(t.expense_fen)} 元，"
-            f"年末余额 {format_yuan(t.closing_fen)} 元")
-

@@ -1,6 +1,6 @@
 """记账凭证: one voucher per entry, two to an A4 page, with the amount in capitals.
 
-Plain data in (services.ledger.VoucherData), PDF out. A 红字冲销 prints its
+Plain data in (views.ledger.VoucherData), PDF out. A 红字冲销 prints its
 negative amount, "负…" in capitals, and the voucher it cancels.
 """
 
@@ -18,7 +18,7 @@ from desktop_app.domain.money import format_yuan
 from desktop_app.reports.base import (
     A4_PORTRAIT, CELL_PAD_X, GRID_COLOR, HEADER_FILL, ReportRenderer, chinese_date, rich,
 )
-from desktop_app.services.ledger import VoucherData
+from desktop_app.views.ledger import VoucherData
 
 BLANK_LINES = 3  # empty rows under the entry, as on the printed voucher form
 
@@ -116,15 +116,3 @@ def render_vouchers(
     name = center_name if center_name is not None else (vouchers[0].center_name if vouchers else "")
     report = VoucherReport(name, vouchers, printed_on=printed_on, font_path=font_path, progress=progress)
     return report.render_to(out)
-
-
-def write_vouchers(
-    db, out: Path, voucher_nos: Sequence[str] = (), date_from: date | None = None, date_to: date | None = None
-) -> str:
-    """记账凭证 by number (e.g. ["2024-0007"]) or for a period; returns a summary line."""
-    from desktop_app.services import ledger
-
-    ids = ledger.entry_ids(db, voucher_nos, date_from, date_to)
-    render_vouchers(ledger.vouchers(db, ids), out, center_name=ledger.center_name(db))
-    return f"凭证 {len(ids)} 张"
-

@@ -165,29 +165,25 @@ def test_dues_registry(db, shipped_font):
 def test_command_line_writers(db, books, shipped_font, tmp_path):
     """What `dangqun report ledger` / `report dues` call: by account name, voucher number, branch."""
     from desktop_app.domain.errors import ValidationError
-    from desktop_app.reports.dues import write_dues_registry
-    from desktop_app.reports.ledger import write_account_ledger
-    from desktop_app.reports.ledger_annual import write_annual_ledger
-    from desktop_app.reports.voucher import write_vouchers
 
     out = tmp_path / "a.pdf"
-    line = write_account_ledger(db, "服务群众", out, date(2024, 1, 1), date(2024, 3, 31))
+    line = ledger.print_account_ledger(db, "服务群众", out, date(2024, 1, 1), date(2024, 3, 31))
     assert line.startswith("服务群众专项经费 2024-01-01 至 2024-03-31，凭证 63 张")
     assert has(text_of(out.read_bytes())[0], "收支明细账")
     with pytest.raises(ValidationError):
-        write_account_ledger(db, "不存在的账户", tmp_path / "b.pdf")
+        ledger.print_account_ledger(db, "不存在的账户", tmp_path / "b.pdf")
     assert not (tmp_path / "b.pdf").exists()
 
-    assert write_vouchers(db, tmp_path / "v.pdf", ["2024-1", books["rev"].voucher_no]) == "凭证 2 张"
+    assert ledger.print_vouchers(db, tmp_path / "v.pdf", ["2024-1", books["rev"].voucher_no]) == "凭证 2 张"
     text, _ = text_of((tmp_path / "v.pdf").read_bytes())
     assert has(text, "壹拾贰万元整", "负壹仟零伍元零叁分")
     with pytest.raises(ValidationError):
-        write_vouchers(db, tmp_path / "w.pdf", ["2024-9999"])
-    assert write_vouchers(db, tmp_path / "m.pdf", date_from=date(2024, 3, 1), date_to=date(2024, 3, 31)).startswith("凭证 ")
+        ledger.print_vouchers(db, tmp_path / "w.pdf", ["2024-9999"])
+    assert ledger.print_vouchers(db, tmp_path / "m.pdf", date_from=date(2024, 3, 1), date_to=date(2024, 3, 31)).startswith("凭证 ")
 
-    assert write_annual_ledger(db, 2024, tmp_path / "y.pdf").startswith("2024年 收入 120,000.00 元")
+    assert ledger.print_annual_ledger(db, 2024, tmp_path / "y.pdf").startswith("2024年 收入 120,000.00 元")
     community = next(n for n in orgs.list_tree(db) if n.kind == "community")
     orgs.create(db, "第一网格党支部", "32010200101", "branch", community.id)
-    assert write_dues_registry(db, 2024, tmp_path / "d.pdf").startswith("2024年 1 个党支部")
+    assert dues.print_dues_registry(db, 2024, tmp_path / "d.pdf").startswith("2024年 1 个党支部")
     with pytest.raises(ValidationError):
-        write_dues_registry(db, 2024, tmp_path / "e.pdf", branch="第九")
+        dues.print_dues_registry(db, 2024, tmp_path / "e.pdf", branch="第九")

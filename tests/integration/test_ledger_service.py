@@ -358,10 +358,8 @@ def test_first_loads_from_several_threads_seed_the_accounts_once(db):
 def test_export_ledger_for_the_command_line(db, tmp_path):
     from openpyxl import load_workbook
 
-    from desktop_app.exchange.ledger_xlsx import export_ledger
-
     post(db, date(2024, 1, 2), 100, rules.INCOME, category="上级拨款", memo="一")
     post(db, date(2024, 2, 2), 200, account=acc(db, "党建工作经费"), memo="二")
-    assert export_ledger(db, tmp_path / "all.xlsx") == 2
-    assert export_ledger(db, tmp_path / "one.xlsx", account="党建", date_from=date(2024, 2, 1)) == 1
+    assert ledger.export_entries_xlsx(db, tmp_path / "all.xlsx") == 2
+    assert ledger.export_entries_xlsx(db, tmp_path / "one.xlsx", account="党建", date_from=date(2024, 2, 1)) == 1
     assert load_workbook(tmp_path / "one.xlsx").active.cell(2, 6).value == "二"

@@ -1,0 +1,41 @@
+"""党费: the rate table, members' bases, monthly dues, payments, arrears, the branch's yearly grid.
+
+A payment records one DuesRecord per month paid and, in the same transaction,
+posts one 党费收缴 income entry to the 党费 account; undoing it reverses that
+entry, so the ledger and the dues always agree.
+
+The package is split along its seams; this module re-exports the public API so
+`from desktop_app.services import dues; dues.record_payment(...)` works:
+
+    rates      the rate table as dated data
+    facts      members' bases, records and leaving dates; each month's state
+    bases      members' dues bases
+    grid       the yearly grid, the registry, arrears, last paid
+    payments   recording and undoing payments (posting to the ledger)
+    printing   print_dues_registry
+"""
+
+from desktop_app.services.dues.bases import bases, remove_base, set_base
+from desktop_app.services.dues.facts import BaseTerms, DuesCalculator
+from desktop_app.services.dues.grid import (
+    arrears, branch_grid, due_for, dues_last_paid, dues_last_paid_map, member_year, members_without_base,
+    registry_grids,
+)
+from desktop_app.services.dues.payments import PaymentInput, cancel_payment, record_payment, record_payments
+from desktop_app.services.dues.printing import print_dues_registry
+from desktop_app.services.dues.rates import (
+    ensure_rate_rules, rate_rules, rate_rules_in, seed_rate_rules_in, set_rate_rules,
+)
+from desktop_app.views.dues import (
+    CURRENT, EXEMPT, FUTURE, NONE, OWED, PAID, PARTIAL, STATE_LABELS, ArrearsRow, DuesBaseInfo, DuesGrid,
+    GridRow, MonthCell, NoBaseRow, PaymentResult,
+)
+
+__all__ = [
+    "CURRENT", "EXEMPT", "FUTURE", "NONE", "OWED", "PAID", "PARTIAL", "STATE_LABELS", "ArrearsRow", "BaseTerms",
+    "DuesBaseInfo", "DuesCalculator", "DuesGrid", "GridRow", "MonthCell", "NoBaseRow", "PaymentInput",
+    "PaymentResult", "arrears", "bases", "branch_grid", "cancel_payment", "due_for", "dues_last_paid",
+    "dues_last_paid_map", "ensure_rate_rules", "member_year", "members_without_base", "print_dues_registry",
+    "rate_rules", "rate_rules_in", "record_payment", "record_payments", "registry_grids", "remove_base",
+    "seed_rate_rules_in", "set_base", "set_rate_rules",
+]

@@ -1,0 +1,125 @@
+"""The books every ledger use case opens: whose books, which months are closed, balances, seeding.
+
+Kept apart so posting, queries, accounts and budgets share one definition of
+"this site's books" (`org_id` of the site's own organisation) and of a balance.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain import ledger as rules
+from desktop_app.domain.errors import NotFound
+from desktop_app.domain.ledger import INCOME
+from desktop_app.services import auth
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import Database
+from desktop_app.store.models import Organization, Site
+from desktop_app.store.models_ledger import Account, ClosedMonth, LedgerEntry
+from desktop_app.views.ledger import AccountInfo
+
+# Pages load in background threads; two first loads must not both seed the default accounts.
+_seed_lock = threading.Lock()
+
+def book_org_id(s: Session) -> str | None:
+    """The organisation whose books these are: the site's own (community or street)."""
+    code = s.scalar(select(Site.org_code).limit(1))
+    if code is None:
+        return None
+    return s.scalar(
+        select(Organization.id)
+        .where(Organization.code == code, Organization.deleted.is_(False))
+        .order_by(Organization.created_at)
+        .limit(1)
+    )
+
+
+def in_book(col, book: str | None):
+    return col.is_(None) if book is None else col == book
+
+
+def site_name(s: Session) -> str:
+    return s.scalar(select(Site.org_name).limit(1)) or ""
+
+
+def center_name(db: Database) -> str:
+    auth.require(db, "ledger.read")
+    with db.session() as s:
+        return site_name(s)
+
+
+def account_info(a: Account) -> AccountInfo:
+    return AccountInfo(a.id, a.name, a.kind, a.sort_order, a.active, a.note)
+
+
+def _seed_accounts(s: Session, book: str | None) -> None:
+    for i, (name, kind) in enumerate(rules.DEFAULT_ACCOUNTS, start=1):
+        s.add(Account(org_id=book, name=name, kind=kind, sort_order=i))
+
+
+def ensure_accounts(db: Database) -> None:
+    """Seed the four default accounts the first time the ledger is used."""
+    auth.require(db, "ledger.read")
+    with db.session() as s:
+        book = book_org_id(s)
+        if s.scalar(select(Account.id).where(in_book(Account.org_id, book)).limit(1)):
+            return
+    with _seed_lock, UnitOfWork(db) as uow:
+        s = uow.session
+        book = book_org_id(s)
+        if s.scalar(select(Account.id).where(in_book(Account.org_id, book)).limit(1)) is None:
+            _seed_accounts(s, book)
+            uow.commit()
+
+
+def ensure_accounts_in(s: Session, book: str | None) -> None:
+    if s.scalar(select(Account.id).where(in_book(Account.org_id, book)).limit(1)) is None:
+        _seed_accounts(s, book)
+        s.flush()
+
+
+
+def live_account(s: Session, account_id: str) -> Account:
+    acc = s.get(Account, account_id)
+    if acc is None or acc.deleted:
+        raise NotFound("该账户不存在")
+    return acc
+
+
+def accounts_in_order(s: Session, book: str | None) -> list[Account]:
+    return list(
+        s.scalars(
+            select(Account)
+            .where(in_book(Account.org_id, book), Account.deleted.is_(False))
+            .order_by(Account.sort_order, Account.name)
+        )
+    )
+
+
+def closed_set_in(s: Session, book: str | None) -> set[date]:
+    """The closed months (结账) of the books."""
+    return set(
+        s.scalars(select(ClosedMonth.month).where(in_book(ClosedMonth.org_id, book), ClosedMonth.deleted.is_(False)))
+    )
+
+
+def signed_sum():
+    return func.coalesce(
+        func.sum(case((LedgerEntry.direction == INCOME, LedgerEntry.amount_fen), else_=-LedgerEntry.amount_fen)), 0
+    )
+
+
+def balance_at(s: Session, account_id: str, on: date) -> int:
+    return int(
+        s.scalar(
+            select(signed_sum()).where(
+                LedgerEntry.account_id == account_id, LedgerEntry.entry_date <= on, LedgerEntry.deleted.is_(False)
+            )
+        )
+        or 0
+    )
+

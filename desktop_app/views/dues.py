@@ -1,0 +1,142 @@
+"""Read models of 党费: month states, the branch's yearly grid, arrears, bases, payment results.
+
+What the dues services return and the 党费收缴登记表 report renders; plain
+frozen dataclasses over integer fen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from desktop_app.domain import dues as rules
+
+PAID, PARTIAL, OWED, CURRENT, FUTURE, EXEMPT, NONE = "paid", "partial", "owed", "current", "future", "exempt", "none"
+STATE_LABELS = {
+    PAID: "已交", PARTIAL: "少交", OWED: "欠交", CURRENT: "本月未交", FUTURE: "", EXEMPT: "免交", NONE: "",
+}
+
+
+
+@dataclass(frozen=True)
+class DuesBaseInfo:
+    id: str
+    member_id: str
+    effective_from: date
+    category: str
+    income_fen: int
+    fixed_due_fen: int | None
+    quarterly_consent: bool
+    note: str
+    due_fen: int  # the monthly due this base gives in its first month
+    basis: str
+
+
+@dataclass(frozen=True)
+class MonthCell:
+    month: date
+    state: str  # PAID / PARTIAL / OWED / CURRENT / FUTURE / EXEMPT / NONE
+    due_fen: int = 0
+    paid_fen: int = 0
+    paid_on: date | None = None
+    collected_by: str = ""
+    late: bool = False  # paid more than six months after the month (补交超过6个月)
+    record_id: str | None = None
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+@dataclass(frozen=True)
+class GridRow:
+    member_id: str
+    seq: int
+    name: str
+    category: str  # dues category in force for the latest month of the year shown ("" without a base)
+    income_fen: int
+    monthly_due_fen: int
+    basis: str
+    cells: tuple[MonthCell, ...]  # 12 months
+    quarterly_consent: bool = False
+    rate_label: str = ""  # "1%", "定额", "自定", "免交", "少交"
+
+    @property
+    def paid_fen(self) -> int:
+        return sum(c.paid_fen for c in self.cells)
+
+    @property
+    def owed_fen(self) -> int:
+        return sum(c.due_fen - c.paid_fen for c in self.cells if c.state in (OWED, PARTIAL))
+
+    @property
+    def has_base(self) -> bool:
+        return bool(self.category)
+
+
+@dataclass(frozen=True)
+class DuesGrid:
+    """党费收缴登记表 data: one branch, one year, members × 12 months."""
+
+    center_name: str
+    org_id: str
+    org_name: str
+    year: int
+    today: date
+    rows: tuple[GridRow, ...]
+
+    def month_paid(self, m: int) -> int:
+        return sum(r.cells[m - 1].paid_fen for r in self.rows)
+
+    @property
+    def paid_fen(self) -> int:
+        return sum(r.paid_fen for r in self.rows)
+
+    @property
+    def owed_fen(self) -> int:
+        return sum(r.owed_fen for r in self.rows)
+
+
+@dataclass(frozen=True)
+class ArrearsRow:
+    member_id: str
+    name: str
+    org_id: str | None
+    org_name: str
+    months: tuple[date, ...]  # past months not (fully) paid
+    owed_fen: int
+    trailing_months: int  # consecutive unpaid months up to last month
+    last_paid: date | None
+    status: str
+
+    @property
+    def lapse_risk(self) -> bool:
+        """党章第三十八条: six months in a row without dues (and without good reason)."""
+        return self.trailing_months >= rules.LAPSE_MONTHS
+
+    @property
+    def months_text(self) -> str:
+        return rules.months_label(self.months)
+
+
+@dataclass(frozen=True)
+class NoBaseRow:
+    member_id: str
+    name: str
+    org_name: str
+
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    voucher_no: str
+    entry_id: str | None
+    total_fen: int
+    records: int
+    warnings: tuple[str, ...] = ()
+
+
+__all__ = [
+    "CURRENT", "EXEMPT", "FUTURE", "NONE", "OWED", "PAID", "PARTIAL", "STATE_LABELS", "ArrearsRow",
+    "DuesBaseInfo", "DuesGrid", "GridRow", "MonthCell", "NoBaseRow", "PaymentResult",
+]
