@@ -25,13 +25,13 @@ def cmd_meetings(args: argparse.Namespace) -> int:
 
 
 def cmd_import_attendance(args: argparse.Namespace) -> int:
-    from desktop_app.exchange import attendance
+    from desktop_app.services.meetings import attendance_import
 
     db = open_db(args)
     source = Path(args.file)
     if not source.exists():
         raise CliError(f"文件不存在：{source}")
-    result = attendance.import_file(db, source, skip_invalid=args.skip_invalid, dry_run=args.dry_run)
+    result = attendance_import.import_file(db, source, skip_invalid=args.skip_invalid, dry_run=args.dry_run)
     for err in result.errors:
         print(f"  跳过：{err}")
     verb = "检查通过（--dry-run，未写入）" if result.dry_run else "已登记"
@@ -41,23 +41,23 @@ def cmd_import_attendance(args: argparse.Namespace) -> int:
 
 
 def report_signin(db, args, out: Path) -> str:
-    from desktop_app.reports.signin import write_signin
+    from desktop_app.services import meetings as ms
 
-    write_signin(db, need(args, "meeting", "--meeting 会议编号"), out, show_phones=args.phones)
+    ms.print_signin_sheet(db, need(args, "meeting", "--meeting 会议编号"), out, show_phones=args.phones)
     return ""
 
 
 def report_meeting(db, args, out: Path) -> str:
-    from desktop_app.reports.meeting_record import write_meeting_record
+    from desktop_app.services import meetings as ms
 
-    write_meeting_record(db, need(args, "meeting", "--meeting 会议编号"), out)
+    ms.print_meeting_record(db, need(args, "meeting", "--meeting 会议编号"), out)
     return ""
 
 
 def report_evaluation(db, args, out: Path) -> str:
     from datetime import date
 
-    from desktop_app.reports.evaluation import write_evaluation
+    from desktop_app.services import evaluations
 
-    write_evaluation(db, args.year or date.today().year, out, args.org)
+    evaluations.print_evaluation(db, args.year or date.today().year, out, args.org)
     return ""

@@ -1,14 +1,10 @@
-"""Attendance from a CSV file: 会议编号, 姓名 or 公民身份号码, 出勤情况, 请假原因.
+"""The attendance CSV file: 会议编号, 姓名 or 公民身份号码, 出勤情况, 请假原因, 单位.
 
-Entering a signed sheet back: one row per person. A row names its meeting by
-the number printed on the sheet (the whole number, or without the site code:
-2025-0007), the person by ID number or by name (a name must be unambiguous:
-first among the meeting's own list, then the branch, then the roster), and
-the status 出席 / 请假 / 缺席 / 列席. Someone not on the roster may only be 列席.
-
-check_file() writes nothing and lists every problem by row and column;
-import_file() writes all rows in one transaction, or nothing when any row is
-wrong unless told to skip the invalid rows.
+Entering a signed sheet back: one row per person. `parse` reads a file as
+Excel or WPS save it (UTF-8 with BOM or GBK, a title line above the header,
+column names as people write them) into cleaned lines plus the problems a row
+shows on its own (a bad status, a wrong check digit). Whether a meeting or a
+person exists is for services.meetings.attendance_import to decide.
 """
 
 from __future__ import annotations
@@ -19,16 +15,17 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from desktop_app.domain import idcard
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import DomainError, ValidationError
-from desktop_app.services import meetings as ms
-from desktop_app.store.db import Database
+from desktop_app.views.meetings import (
+    AttendanceFile,
+    AttendanceLine,
+    MeetingDetail,
+    RowError,
+)
 
 COLUMNS: tuple[str, ...] = ("会议编号", "姓名", "公民身份号码", "出勤情况", "请假原因", "单位")
 _ALIASES: dict[str, str] = {c: c for c in COLUMNS} | {
@@ -42,62 +39,6 @@ _ALIASES: dict[str, str] = {c: c for c in COLUMNS} | {
     "工作单位": "单位", "单位职务": "单位", "列席单位": "单位",
 }
 TEMPLATE_NAME = "出勤导入模板.csv"
-
-
-class AttendanceImportError(DomainError):
-    """The file has problems; nothing was written. `errors` lists them all."""
-
-    def __init__(self, file_name: str, errors: list["RowError"]):
-        self.file_name = file_name
-        self.errors = errors
-        shown = "\n".join(e.message(file_name) for e in errors[:10])
-        more = f"\n…… 另有 {len(errors) - 10} 处错误" if len(errors) > 10 else ""
-        super().__init__(f"{file_name}：有 {len(errors)} 处错误，未导入任何记录\n{shown}{more}")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row_number: int  # as a spreadsheet shows it: the header is row 1
-    field: str
-    value: str
-    reason: str
-
-    def message(self, file_name: str = "") -> str:
-        where = f"{file_name}：" if file_name else ""
-        value = f"“{self.value}”" if self.value else ""
-        return f"{where}第 {self.row_number} 行，{self.field}{value}：{self.reason}"
-
-    def __str__(self) -> str:
-        return self.message()
-
-
-@dataclass
-class AttendanceCheck:
-    """What a file would write; nothing written yet."""
-
-    path: Path
-    batches: list[ms.BulkAttendance]
-    meetings: dict[str, str]  # meeting id -> number, for the summary
-    rows: int  # data rows read (blank ones left out)
-    valid_rows: int
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def invalid_rows(self) -> int:
-        return len({e.row_number for e in self.errors})
-
-    def summary(self) -> str:
-        text = f"{self.path.name}：共 {self.rows} 行，{len(self.meetings)} 次会议，可导入 {self.valid_rows} 行"
-        return text + (f"，有错误 {self.invalid_rows} 行" if self.errors else "")
-
-
-@dataclass(frozen=True)
-class AttendanceImportResult:
-    meetings: int
-    rows: int
-    skipped_invalid: int
-    errors: tuple[RowError, ...] = ()  # the rows skipped, when skip_invalid
-    dry_run: bool = False
 
 
 # ---------------------------------------------------------------- reading
@@ -161,55 +102,25 @@ def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
     return text.lstrip("'").strip()
 
 
-# ---------------------------------------------------------------- checking
 
-class _People:
-    """The roster by ID number and by name, read once per file."""
-
-    def __init__(self, db: Database):
-        self.by_id: dict[str, ms.PersonRef] = {}
-        self.by_name: dict[str, list[ms.PersonRef]] = defaultdict(list)
-        for p in ms.people_index(db):
-            self.by_id[p.id_number] = p
-            self.by_name[p.name].append(p)
-
-
-def check_file(db: Database, path: str | Path, today: date | None = None) -> AttendanceCheck:
-    """Read and check a file against the database; writes nothing."""
-    today = today or date.today()
+def parse(path: str | Path) -> AttendanceFile:
+    """Every data row of the file, cleaned, with the problems each row shows by itself."""
     path = Path(path)
     columns, rows = read_rows(path)
-    people = _People(db)
-    meetings: dict[str, ms.MeetingDetail | None] = {}  # number as written -> meeting
+    lines: list[AttendanceLine] = []
     errors: list[RowError] = []
-    entries: dict[str, list[ms.AttendanceEntry]] = defaultdict(list)
-    numbers: dict[str, str] = {}
-    seen: dict[tuple[str, str], int] = {}
-    bad: dict[str, str] = {}  # number as written -> why it cannot be used
-    valid = 0
-
     for row_no, cells in rows:
         def fail(column: str, value: str, reason: str) -> None:
             errors.append(RowError(row_no, column, value, reason))
 
-        before = len(errors)
         number = _cell(cells, columns, "会议编号")
         name = re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", _cell(cells, columns, "姓名"))
         id_raw = _cell(cells, columns, "公民身份号码").upper().replace(" ", "")
         status_raw = _cell(cells, columns, "出勤情况")
         reason = _cell(cells, columns, "请假原因")
         unit = _cell(cells, columns, "单位")
-
-        meeting = None
         if not number:
             fail("会议编号", "", "不能为空（见签到表右上角的编号）")
-        else:
-            if number not in meetings:
-                meetings[number], bad[number] = _meeting(db, number, today)
-            if meetings[number] is None:
-                fail("会议编号", number, bad[number])
-            meeting = meetings[number]
-
         status = ""
         try:
             status = rules.check_attendance_status(status_raw)
@@ -217,106 +128,19 @@ def check_file(db: Database, path: str | Path, today: date | None = None) -> Att
             fail("出勤情况", status_raw, exc.message if status_raw else "不能为空，应为 出席、请假、缺席 或 列席")
         if len(reason) > 100:
             fail("请假原因", reason[:20] + "…", "不能超过 100 个字")
-
-        person: ms.PersonRef | None = None
-        guest_name = ""
+        id_number = ""
         if id_raw:
             try:
-                number_ok = idcard.parse(id_raw).number
+                id_number = idcard.parse(id_raw).number
             except ValueError as exc:
                 fail("公民身份号码", id_raw, str(exc))
-            else:
-                person = people.by_id.get(number_ok)
-                if person is None:
-                    fail("公民身份号码", id_raw, "名册中没有这个号码的党员")
-                elif name and name != person.name:
-                    fail("姓名", name, f"与公民身份号码不符（名册中该号码是{person.name}）")
-        elif name:
-            person, problem = _by_name(people, name, meeting)
-            if problem:
-                fail("姓名", name, problem)
-            elif person is None:
-                if status == rules.GUEST:
-                    guest_name = name
-                elif status:
-                    fail("姓名", name, "名册中没有此人；不在名册中的人只能登记为列席")
-        else:
+        elif not name:
             fail("姓名", "", "姓名和公民身份号码至少填一项")
-
-        if len(errors) > before or meeting is None:
-            continue
-        who = person.member_id if person else f"guest:{guest_name}"
-        if (meeting.id, who) in seen:
-            fail("姓名", name or id_raw, f"与第 {seen[(meeting.id, who)]} 行重复（同一会议同一人）")
-            continue
-        seen[(meeting.id, who)] = row_no
-        numbers[meeting.id] = meeting.number
-        entries[meeting.id].append(ms.AttendanceEntry(
-            status=status, reason=reason if status == rules.LEAVE else "",
-            member_id=person.member_id if person else None,
-            guest_name=guest_name, guest_unit=unit if guest_name else "",
-        ))
-        valid += 1
-
-    batches = [ms.BulkAttendance(mid, tuple(e)) for mid, e in entries.items()]
-    return AttendanceCheck(path, batches, numbers, len(rows), valid, errors)
+        lines.append(AttendanceLine(row_no, number, name, id_raw, id_number, status, reason, unit))
+    return AttendanceFile(path, tuple(lines), tuple(errors))
 
 
-def _meeting(db: Database, number: str, today: date) -> tuple[ms.MeetingDetail | None, str]:
-    try:
-        m = ms.get(db, ms.resolve(db, number))
-    except DomainError as exc:
-        return None, getattr(exc, "message", str(exc))
-    if m.status == rules.CANCELLED:
-        return None, "该会议已取消，不能登记出勤"
-    if m.meeting_date > today:
-        return None, f"会议日期 {m.meeting_date:%Y-%m-%d} 还没到，不能登记出勤"
-    return m, ""
-
-
-def _by_name(people: _People, name: str, meeting: ms.MeetingDetail | None) -> tuple[ms.PersonRef | None, str]:
-    """The one member a name means: on the meeting's list, else in its branch, else on the roster."""
-    if meeting is not None:
-        listed = [a for a in meeting.attendees if a.name == name and a.member_id]
-        if len(listed) == 1:
-            return next((p for p in people.by_name.get(name, []) if p.member_id == listed[0].member_id),
-                        ms.PersonRef(listed[0].member_id, name, "", None)), ""
-        if len(listed) > 1:
-            return None, f"本次会议名单中有 {len(listed)} 名同名党员，请填写公民身份号码"
-    everyone = people.by_name.get(name, [])
-    if meeting is not None and meeting.branch_id:
-        same_branch = [p for p in everyone if p.branch_id == meeting.branch_id]
-        if len(same_branch) == 1:
-            return same_branch[0], ""
-        if len(same_branch) > 1:
-            return None, f"{meeting.branch_name}有 {len(same_branch)} 名同名党员，请填写公民身份号码"
-    if len(everyone) == 1:
-        return everyone[0], ""
-    if len(everyone) > 1:
-        return None, f"名册中有 {len(everyone)} 名同名党员，请填写公民身份号码"
-    return None, ""
-
-
-def import_file(db: Database, path: str | Path, skip_invalid: bool = False, dry_run: bool = False,
-                today: date | None = None) -> AttendanceImportResult:
-    """Check, then record every row in one transaction (each meeting becomes held).
-
-    Any error and nothing is written, unless skip_invalid: then the good rows go
-    in and the result lists the rows left out.
-    """
-    checked = check_file(db, path, today)
-    if checked.errors and not skip_invalid:
-        raise AttendanceImportError(checked.path.name, checked.errors)
-    if not dry_run and checked.batches:
-        ms.record_many(db, checked.batches, today=today)
-    return AttendanceImportResult(
-        meetings=len(checked.batches), rows=checked.valid_rows,
-        skipped_invalid=checked.invalid_rows if skip_invalid else 0,
-        errors=tuple(checked.errors) if skip_invalid else (), dry_run=dry_run,
-    )
-
-
-def write_template(path: str | Path, meeting: ms.MeetingDetail | None = None) -> Path:
+def write_template(path: str | Path, meeting: MeetingDetail | None = None) -> Path:
     """A CSV to fill in (UTF-8 with BOM, so Excel and WPS open it right); with `meeting`, its list."""
     path = Path(path)
     lines = [["会议编号", "姓名", "公民身份号码", "出勤情况", "请假原因", "单位"]]

@@ -10,9 +10,16 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
 
 from desktop_app.domain import meetings as rules
-from desktop_app.reports.base import A4_PORTRAIT, CELL_LEADING, Column, ReportRenderer, chunked_table, rich
+from desktop_app.reports.base import (
+    A4_PORTRAIT,
+    CELL_LEADING,
+    Column,
+    ReportRenderer,
+    chunked_table,
+    rich,
+)
 from desktop_app.reports.signin import GAP
-from desktop_app.services.evaluations import EvaluationSummary
+from desktop_app.views.evaluations import EvaluationSummary
 
 NOT_YET = "未评议"
 
@@ -91,11 +98,3 @@ def render_evaluation(summary: EvaluationSummary, out: Path | None = None, *, pr
                       font_path: str | None = None, progress: Callable[[int], None] | None = None) -> bytes:
     report = EvaluationReport(summary, printed_on=printed_on, font_path=font_path, progress=progress)
     return report.render_to(out)
-
-
-def write_evaluation(db, year: int, out: Path, org_id: str | None = None, *, printed_on: date | None = None,
-                     font_path: str | None = None) -> bytes:
-    """`dangqun report evaluation --year Y --out FILE [--org ID]`."""
-    from desktop_app.services import evaluations
-
-    return render_evaluation(evaluations.summary(db, year, org_id), out, printed_on=printed_on, font_path=font_path)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -13,41 +12,18 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from desktop_app.domain import meetings as rules
-from desktop_app.reports.base import A4_PORTRAIT, GRID_COLOR, HEADER_FILL, ReportRenderer, chinese_date, rich
+from desktop_app.reports.base import (
+    A4_PORTRAIT,
+    GRID_COLOR,
+    HEADER_FILL,
+    ReportRenderer,
+    chinese_date,
+    rich,
+)
 from desktop_app.reports.signin import GAP, heading, when
+from desktop_app.views.meetings import MeetingRecord, RecordPerson  # noqa: F401 - the model this renders
 
 ALERT = colors.HexColor("#C8161E")
-
-
-@dataclass(frozen=True)
-class RecordPerson:
-    name: str
-    status: str  # 出席 / 请假 / 缺席 / 列席, "" = not recorded
-    reason: str = ""
-    unit: str = ""  # a guest's unit
-    group: str = ""
-
-
-@dataclass(frozen=True)
-class MeetingRecord:
-    center_name: str
-    org_name: str
-    kind: str
-    title: str
-    number: str
-    meeting_date: date
-    status: str  # planned / held / cancelled
-    start_time: time | None = None
-    end_time: time | None = None
-    place: str = ""
-    host: str = ""
-    recorder: str = ""
-    lecturer: str = ""
-    minutes: str = ""
-    cancel_reason: str = ""
-    people: tuple[RecordPerson, ...] = ()
-    quorum: rules.Quorum = rules.Quorum(False, None)
-    attachments: tuple[str, ...] = ()
 
 
 class MeetingRecordReport(ReportRenderer):
@@ -162,34 +138,7 @@ class MeetingRecordReport(ReportRenderer):
         return story
 
 
-def record_from_detail(detail, center_name: str) -> MeetingRecord:
-    """A MeetingRecord from services.meetings.MeetingDetail."""
-    org = detail.org_name if detail.org_name == detail.branch_name else f"{detail.branch_name}{detail.org_name}"
-    people = tuple(
-        RecordPerson(a.name, rules.GUEST if a.is_guest else a.status, a.reason,
-                     a.guest_unit or (a.org_name if a.is_guest and a.member_id else ""), a.group_name)
-        for a in detail.attendees
-    )
-    return MeetingRecord(
-        center_name=center_name, org_name=org, kind=detail.kind, title=detail.title, number=detail.number,
-        meeting_date=detail.meeting_date, status=detail.status, start_time=detail.start_time,
-        end_time=detail.end_time, place=detail.place, host=detail.host, recorder=detail.recorder,
-        lecturer=detail.lecturer, minutes=detail.minutes, cancel_reason=detail.cancel_reason, people=people,
-        quorum=detail.quorum, attachments=tuple(f.file_name for f in detail.files),
-    )
-
-
 def render_meeting_record(record: MeetingRecord, out: Path | None = None, *, printed_on: date | None = None,
                           font_path: str | None = None, progress: Callable[[int], None] | None = None) -> bytes:
     report = MeetingRecordReport(record, printed_on=printed_on, font_path=font_path, progress=progress)
     return report.render_to(out)
-
-
-def write_meeting_record(db, meeting_ref: str, out: Path, *, printed_on: date | None = None,
-                         font_path: str | None = None) -> bytes:
-    """`dangqun report meeting --meeting ID --out FILE`."""
-    from desktop_app.services import meetings as ms
-
-    detail = ms.get(db, ms.resolve(db, meeting_ref))
-    return render_meeting_record(record_from_detail(detail, ms.center_name(db)), out,
-                                 printed_on=printed_on, font_path=font_path)

@@ -13,16 +13,21 @@ so each page is one Table of known size (fast for hundreds of sheets).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+)
 
-from desktop_app.domain import meetings as rules
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.reports.base import (
     A4_PORTRAIT,
@@ -38,6 +43,7 @@ from desktop_app.reports.base import (
     text_width,
 )
 from desktop_app.reports.fonts import FontInfo, text_runs
+from desktop_app.views.meetings import SigninLine, SigninSheet  # noqa: F401 - the model this renders
 
 SHEET_HEAD = 34 * mm  # the meeting's header block under the page header
 ROW_HEIGHT = 8 * mm  # room for a signature
@@ -46,31 +52,6 @@ QR_SIZE = 22 * mm
 MIN_BLANK_ROWS = 4
 GAP = "\u00a0" * 5  # Paragraph collapses ordinary and ideographic spaces; no-break spaces stay
 TALLY_HEIGHT = 2 * ROW_HEIGHT  # 实到 / 请假 / 缺席 fill-in line under the last table
-
-
-@dataclass(frozen=True)
-class SigninLine:
-    name: str
-    group: str = ""  # 所在党小组
-    leave_reason: str = ""  # a leave asked for before the meeting, printed in 请假
-    notes: str = ""
-    mobile: str = ""  # unmasked; printed masked, and only when the sheet shows phones
-
-
-@dataclass(frozen=True)
-class SigninSheet:
-    center_name: str
-    org_name: str  # 第一网格党支部, or 第一网格党支部第一党小组
-    kind: str
-    title: str
-    number: str
-    meeting_date: date
-    start_time: time | None = None
-    end_time: time | None = None
-    place: str = ""
-    host: str = ""
-    lecturer: str = ""
-    lines: tuple[SigninLine, ...] = ()
 
 
 def _hm(t: time | None) -> str:
@@ -301,28 +282,6 @@ class SigninReport(ReportRenderer):
         return story
 
 
-def sheet_from_detail(detail, center_name: str) -> SigninSheet:
-    """A SigninSheet from services.meetings.MeetingDetail: members first, then 列席 guests."""
-    org = detail.org_name if detail.org_name == detail.branch_name else f"{detail.branch_name}{detail.org_name}"
-    members = [a for a in detail.attendees if not a.is_guest]
-    guests = [a for a in detail.attendees if a.is_guest]
-    lines = [
-        SigninLine(a.name, a.group_name, a.reason if a.status == rules.LEAVE else "",
-                   "预备党员" if a.category == "预备党员" else "", a.mobile)
-        for a in members
-    ]
-    for g in guests:
-        where = g.guest_unit or (g.org_name if g.member_id else "")
-        lines.append(SigninLine(g.name, "", "", f"列席（{where}）" if where else "列席", g.mobile))
-    return SigninSheet(
-        center_name=center_name, org_name=org, kind=detail.kind, title=detail.title, number=detail.number,
-        meeting_date=detail.meeting_date, start_time=detail.start_time, end_time=detail.end_time,
-        place=detail.place, host=detail.host,
-        lecturer=detail.lecturer if detail.kind == rules.PARTY_LECTURE else "",
-        lines=tuple(lines),
-    )
-
-
 def render_signin(
     sheet: SigninSheet,
     out: Path | None = None,
@@ -337,13 +296,3 @@ def render_signin(
     report = SigninReport(sheet, show_phones=show_phones, min_blank_rows=min_blank_rows,
                           printed_on=printed_on, font_path=font_path, progress=progress)
     return report.render_to(out)
-
-
-def write_signin(db, meeting_ref: str, out: Path, *, show_phones: bool = False,
-                 printed_on: date | None = None, font_path: str | None = None) -> bytes:
-    """`dangqun report signin --meeting ID --out FILE`: the meeting by id or number, its sheet to `out`."""
-    from desktop_app.services import meetings as ms
-
-    detail = ms.get(db, ms.resolve(db, meeting_ref))
-    sheet = sheet_from_detail(detail, ms.center_name(db))
-    return render_signin(sheet, out, show_phones=show_phones, printed_on=printed_on, font_path=font_path)

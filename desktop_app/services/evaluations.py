@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -16,66 +17,15 @@ from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization, Site
 from desktop_app.store.models_meetings import Evaluation
+from desktop_app.views.evaluations import (  # noqa: F401 - re-exported for callers
+    BranchEvaluation,
+    EvaluationEntry,
+    EvaluationRow,
+    EvaluationSummary,
+    SaveResult,
+)
 
 _CHUNK = 500
-
-
-@dataclass(frozen=True)
-class EvaluationRow:
-    """One line of the grid: a member of the branch and their grade for the year ("" = not yet)."""
-
-    member_id: str
-    seq: int
-    name: str
-    group_name: str
-    category: str
-    grade: str
-    notes: str
-    evaluation_id: str | None
-
-
-@dataclass(frozen=True)
-class EvaluationEntry:
-    member_id: str
-    grade: str  # "" clears an entered grade
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    added: int
-    changed: int
-    cleared: int
-    unchanged: int
-
-
-@dataclass(frozen=True)
-class BranchEvaluation:
-    """One branch's grades for the summary table."""
-
-    branch_name: str
-    rows: tuple[EvaluationRow, ...]
-
-    def counts(self) -> dict[str, int]:
-        out = {g: 0 for g in rules.GRADES}
-        out["未评议"] = 0
-        for r in self.rows:
-            out[r.grade if r.grade in out else "未评议"] += 1
-        return out
-
-
-@dataclass(frozen=True)
-class EvaluationSummary:
-    center_name: str
-    year: int
-    branches: tuple[BranchEvaluation, ...]
-
-    def totals(self) -> dict[str, int]:
-        out = {g: 0 for g in (*rules.GRADES, "未评议")}
-        for b in self.branches:
-            for k, v in b.counts().items():
-                out[k] += v
-        return out
 
 
 def _check_year(year: int) -> int:
@@ -211,3 +161,12 @@ def summary(db: Database, year: int, org_id: str | None = None) -> EvaluationSum
         walk(None, org_id is None)
         out = tuple(BranchEvaluation(b[3], tuple(_grid(s, b[0], year))) for b in branches)
         return EvaluationSummary(center, year, out)
+
+
+def print_evaluation(db: Database, year: int, out: Path | None = None, org_id: str | None = None, *,
+                     printed_on: date | None = None, font_path: str | None = None) -> bytes:
+    """民主评议党员结果汇总表 for `year` (branches under `org_id`) as PDF bytes; also written to `out`."""
+    # reportlab loads on the first print, not at start-up.
+    from desktop_app.reports.evaluation import render_evaluation
+
+    return render_evaluation(summary(db, year, org_id), out, printed_on=printed_on, font_path=font_path)

@@ -8,9 +8,9 @@ from desktop_app.domain import idcard
 from desktop_app.domain import meetings as r
 from desktop_app.domain.errors import DomainError
 from desktop_app.domain.members import MemberInput
-from desktop_app.exchange import attendance as imp
 from desktop_app.services import meetings as ms
 from desktop_app.services import orgs, roster
+from desktop_app.services.meetings import attendance_import as imp
 
 TODAY = date(2025, 5, 20)
 
@@ -57,7 +57,7 @@ def test_a_gbk_file_from_excel_with_names_and_short_numbers(setup, tmp_path):
         ",,,,,\r\n"  # blank lines are left alone
     )
     path = write(tmp_path, text, "gb18030")
-    check = imp.check_file(db, path, today=TODAY)
+    check = imp.preview(db, path, today=TODAY)
     assert check.errors == [] and check.valid_rows == 5 and check.rows == 5
     assert "2 次会议" in check.summary()
     assert ms.get(db, m1.id).status == r.PLANNED  # checking writes nothing
@@ -113,7 +113,7 @@ def test_an_ambiguous_name_asks_for_the_id_number(setup, tmp_path):
     other = ms.plan(db, ms.MeetingInput(org_id=m1.org_id, kind=r.JOINT, meeting_date=date(2025, 5, 2)),
                     attendee_ids=[], today=TODAY)
     path = write(tmp_path, f"会议编号,姓名,出勤情况\n{lecture.number},张伟,出席\n{other.number},刘洋,列席\n")
-    check = imp.check_file(db, path, today=TODAY)
+    check = imp.preview(db, path, today=TODAY)
     assert check.errors == []  # 张伟 of the meeting's own branch; 刘洋 is unique on the roster
     ms.delete(db, lecture.id)
     # a meeting of the community level: both 张伟 are candidates
@@ -151,7 +151,7 @@ def test_unreadable_files_say_why(setup, tmp_path):
 
 def test_the_template_round_trips(setup, tmp_path):
     db, m1, m2, people = setup
-    path = imp.write_template(tmp_path / "模板.csv", ms.get(db, m1.id))
+    path = imp.write_template(db, tmp_path / "模板.csv", m1.id)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
     text = path.read_bytes().decode("utf-8-sig")
     assert text.count("\r\n") == 4  # header and three members, CRLF as Windows expects

@@ -10,12 +10,11 @@ from pypdf import PdfReader
 from desktop_app.domain import idcard
 from desktop_app.domain import meetings as r
 from desktop_app.domain.members import MemberInput
-from desktop_app.reports.evaluation import write_evaluation
 from desktop_app.reports.fonts import ENV_VAR, register_cjk_font, shipped_font_path
-from desktop_app.reports.meeting_record import write_meeting_record
-from desktop_app.reports.signin import SigninLine, SigninSheet, render_signin, write_signin
+from desktop_app.reports.signin import render_signin
 from desktop_app.services import evaluations, orgs, roster
 from desktop_app.services import meetings as ms
+from desktop_app.views.meetings import SigninLine, SigninSheet
 
 TODAY = date(2025, 5, 20)
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -62,7 +61,7 @@ def test_signin_sheet_of_60_members_reads_back(branch, tmp_path):
     ms.record_attendance(db, d.id, [ms.AttendanceEntry(r.LEAVE, "外出就医", member_id=ids[4])],
                          mark_held=False, today=TODAY)
     out = tmp_path / "签到表.pdf"
-    data = write_signin(db, d.number, out, show_phones=True, printed_on=TODAY)
+    data = ms.print_signin_sheet(db, d.number, out, show_phones=True, printed_on=TODAY)
     assert out.read_bytes() == data
     pages = texts(data)
     assert len(pages) == 3
@@ -128,7 +127,7 @@ def test_meeting_record_prints_attendance_minutes_and_quorum(branch, tmp_path):
     scan.write_bytes(b"jpeg")
     ms.add_attachment(db, d.id, scan)
     out = tmp_path / "会议记录.pdf"
-    text = "\n".join(texts(write_meeting_record(db, d.id, out, printed_on=TODAY)))
+    text = "\n".join(texts(ms.print_meeting_record(db, d.id, out, printed_on=TODAY)))
     assert out.exists()
     assert "第一网格党支部党员大会会议记录" in text and d.number in text and "发展党员表决" in text
     assert "应到 60 人，实到 20 人，请假 1 人，缺席 39 人，列席 1 人" in text
@@ -145,7 +144,7 @@ def test_evaluation_summary_counts_per_branch(branch, tmp_path):
     grades = ["优秀"] * 10 + ["合格"] * 45 + ["基本合格"] * 3 + ["不合格"]
     evaluations.save(db, b, 2024, [evaluations.EvaluationEntry(m, g) for m, g in zip(ids, grades)])
     out = tmp_path / "民主评议.pdf"
-    pages = texts(write_evaluation(db, 2024, out, printed_on=TODAY))
+    pages = texts(evaluations.print_evaluation(db, 2024, out, printed_on=TODAY))
     text = "\n".join(pages)
     assert "幸福里社区党委2024年度民主评议党员结果汇总表" in text
     assert "第一网格党支部（60 名）" in text

@@ -1,0 +1,68 @@
+"""A meeting's files (the signed sheet's scan, photos), kept through the shared attachment storage."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+from desktop_app.domain import meetings as rules
+from desktop_app.domain.errors import NotFound
+from desktop_app.services import attachments, auth
+from desktop_app.services.database import Database
+from desktop_app.services.meetings._common import _live_meeting
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.models_meetings import MeetingAttachment
+from desktop_app.views.meetings import AttachmentRow
+
+MAX_ATTACHMENT_BYTES = attachments.MAX_BYTES
+ATTACHMENTS_DIR = attachments.ATTACHMENTS_DIR
+
+
+def attachments_dir() -> Path:
+    return attachments.root()
+
+
+def add_attachment(db: Database, meeting_id: str, source: str | Path, note: str = "") -> AttachmentRow:
+    """Copy a file (the signed sheet's scan, a photo) into the data folder and keep it with the meeting."""
+    auth.require(db, "meetings.write")
+    source = attachments.check_source(source, MAX_ATTACHMENT_BYTES)
+    note = rules.check_short("附件说明", note, 200)
+    with db.session() as s:
+        m = _live_meeting(s, meeting_id)
+        folder = re.sub(r"[^0-9A-Za-z_-]", "_", m.number) or m.id
+    stored = attachments.store(source, f"{folder}/{uuid.uuid4().hex[:8]}-{attachments.safe_name(source.name)}",
+                               MAX_ATTACHMENT_BYTES)
+    try:
+        with UnitOfWork(db) as uow:
+            m = _live_meeting(uow.session, meeting_id)
+            row = MeetingAttachment(meeting_id=m.id, file_name=source.name[:200], stored_name=stored.relative,
+                                    size=stored.size, sha256=stored.sha256, note=note)
+            uow.session.add(row)
+            uow.commit()
+            return AttachmentRow(row.id, row.file_name, row.stored_name, row.size, row.note)
+    except BaseException:
+        # Nothing half-kept: a file without its record would never be found again.
+        attachments.discard(stored)
+        raise
+
+
+def attachment_path(db: Database, attachment_id: str) -> Path:
+    auth.require(db, "meetings.read")
+    with db.session() as s:
+        row = s.get(MeetingAttachment, attachment_id)
+        if row is None or row.deleted:
+            raise NotFound("该附件不存在或已删除")
+        stored = row.stored_name
+    return attachments.path_of(stored)
+
+
+def remove_attachment(db: Database, attachment_id: str) -> None:
+    """Tombstone the record; the file stays in the data folder (a restore or another copy may need it)."""
+    auth.require(db, "meetings.write")
+    with UnitOfWork(db) as uow:
+        row = uow.session.get(MeetingAttachment, attachment_id)
+        if row is None or row.deleted:
+            raise NotFound("该附件不存在或已删除")
+        row.deleted = True
+        uow.commit()

@@ -1,0 +1,199 @@
+"""Attendance import: preview a CSV file against the database, then apply that preview.
+
+A row names its meeting by the number printed on the sheet (the whole number,
+or without the site code: 2025-0007), the person by ID number or by name (a
+name must be unambiguous: first among the meeting's own list, then the branch,
+then the roster), and the status 出席 / 请假 / 缺席 / 列席. Someone not on the
+roster may only be 列席.
+
+`preview` writes nothing and lists every problem by row and column; `apply`
+writes the preview's rows in one transaction (re-checking each meeting and
+member inside it), or nothing when any row is wrong unless told to skip the
+invalid rows. The file is read once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from desktop_app.domain import meetings as rules
+from desktop_app.domain.errors import DomainError
+from desktop_app.exchange import attendance as files
+from desktop_app.services import auth
+from desktop_app.services.database import Database
+from desktop_app.services.meetings.attendance import people_index, record_many
+from desktop_app.services.meetings.queries import get, resolve
+from desktop_app.views.meetings import (
+    AttendanceCheck,
+    AttendanceEntry,
+    AttendanceImportResult,
+    BulkAttendance,
+    MeetingDetail,
+    PersonRef,
+    RowError,
+)
+
+COLUMNS = files.COLUMNS
+TEMPLATE_NAME = files.TEMPLATE_NAME
+# Within a row, problems are listed in the order of the columns they are about.
+_FIELD_ORDER = {"会议编号": 0, "出勤情况": 1, "请假原因": 2, "公民身份号码": 3, "姓名": 3}
+
+
+class AttendanceImportError(DomainError):
+    """The file has problems; nothing was written. `errors` lists them all."""
+
+    def __init__(self, file_name: str, errors: list[RowError]):
+        self.file_name = file_name
+        self.errors = errors
+        shown = "\n".join(e.message(file_name) for e in errors[:10])
+        more = f"\n…… 另有 {len(errors) - 10} 处错误" if len(errors) > 10 else ""
+        super().__init__(f"{file_name}：有 {len(errors)} 处错误，未导入任何记录\n{shown}{more}")
+
+
+class _People:
+    """The roster by ID number and by name, read once per file."""
+
+    def __init__(self, db: Database):
+        self.by_id: dict[str, PersonRef] = {}
+        self.by_name: dict[str, list[PersonRef]] = defaultdict(list)
+        for p in people_index(db):
+            self.by_id[p.id_number] = p
+            self.by_name[p.name].append(p)
+
+
+def preview(db: Database, path: str | Path, today: date | None = None) -> AttendanceCheck:
+    """Read the file and check it against the database; writes nothing."""
+    auth.require(db, "meetings.read")
+    today = today or date.today()
+    parsed = files.parse(path)
+    people = _People(db)
+    meetings: dict[str, MeetingDetail | None] = {}  # number as written -> meeting
+    bad: dict[str, str] = {}  # number as written -> why it cannot be used
+    errors: list[RowError] = list(parsed.errors)
+    flawed = {e.row_number for e in parsed.errors}
+    entries: dict[str, list[AttendanceEntry]] = defaultdict(list)
+    numbers: dict[str, str] = {}
+    seen: dict[tuple[str, str], int] = {}
+    valid = 0
+
+    for line in parsed.lines:
+        row_no, name, status = line.row_number, line.name, line.status
+
+        def fail(column: str, value: str, reason: str) -> None:
+            errors.append(RowError(row_no, column, value, reason))
+
+        before = len(errors)
+        meeting = None
+        if line.number:
+            if line.number not in meetings:
+                meetings[line.number], bad[line.number] = _meeting(db, line.number, today)
+            if meetings[line.number] is None:
+                fail("会议编号", line.number, bad[line.number])
+            meeting = meetings[line.number]
+
+        person: PersonRef | None = None
+        guest_name = ""
+        if line.id_number:
+            person = people.by_id.get(line.id_number)
+            if person is None:
+                fail("公民身份号码", line.id_raw, "名册中没有这个号码的党员")
+            elif name and name != person.name:
+                fail("姓名", name, f"与公民身份号码不符（名册中该号码是{person.name}）")
+        elif name and not line.id_raw:
+            person, problem = _by_name(people, name, meeting)
+            if problem:
+                fail("姓名", name, problem)
+            elif person is None:
+                if status == rules.GUEST:
+                    guest_name = name
+                elif status:
+                    fail("姓名", name, "名册中没有此人；不在名册中的人只能登记为列席")
+
+        if len(errors) > before or row_no in flawed or meeting is None:
+            continue
+        who = person.member_id if person else f"guest:{guest_name}"
+        if (meeting.id, who) in seen:
+            fail("姓名", name or line.id_raw, f"与第 {seen[(meeting.id, who)]} 行重复（同一会议同一人）")
+            continue
+        seen[(meeting.id, who)] = row_no
+        numbers[meeting.id] = meeting.number
+        entries[meeting.id].append(AttendanceEntry(
+            status=status, reason=line.reason if status == rules.LEAVE else "",
+            member_id=person.member_id if person else None,
+            guest_name=guest_name, guest_unit=line.unit if guest_name else "",
+        ))
+        valid += 1
+
+    errors.sort(key=lambda e: (e.row_number, _FIELD_ORDER.get(e.field, 9)))
+    batches = [BulkAttendance(mid, tuple(e)) for mid, e in entries.items()]
+    return AttendanceCheck(parsed.path, batches, numbers, len(parsed.lines), valid, errors)
+
+
+def _meeting(db: Database, number: str, today: date) -> tuple[MeetingDetail | None, str]:
+    try:
+        m = get(db, resolve(db, number))
+    except DomainError as exc:
+        return None, getattr(exc, "message", str(exc))
+    if m.status == rules.CANCELLED:
+        return None, "该会议已取消，不能登记出勤"
+    if m.meeting_date > today:
+        return None, f"会议日期 {m.meeting_date:%Y-%m-%d} 还没到，不能登记出勤"
+    return m, ""
+
+
+def _by_name(people: _People, name: str, meeting: MeetingDetail | None) -> tuple[PersonRef | None, str]:
+    """The one member a name means: on the meeting's list, else in its branch, else on the roster."""
+    if meeting is not None:
+        listed = [a for a in meeting.attendees if a.name == name and a.member_id]
+        if len(listed) == 1:
+            return next((p for p in people.by_name.get(name, []) if p.member_id == listed[0].member_id),
+                        PersonRef(listed[0].member_id, name, "", None)), ""
+        if len(listed) > 1:
+            return None, f"本次会议名单中有 {len(listed)} 名同名党员，请填写公民身份号码"
+    everyone = people.by_name.get(name, [])
+    if meeting is not None and meeting.branch_id:
+        same_branch = [p for p in everyone if p.branch_id == meeting.branch_id]
+        if len(same_branch) == 1:
+            return same_branch[0], ""
+        if len(same_branch) > 1:
+            return None, f"{meeting.branch_name}有 {len(same_branch)} 名同名党员，请填写公民身份号码"
+    if len(everyone) == 1:
+        return everyone[0], ""
+    if len(everyone) > 1:
+        return None, f"名册中有 {len(everyone)} 名同名党员，请填写公民身份号码"
+    return None, ""
+
+
+def apply(db: Database, checked: AttendanceCheck, skip_invalid: bool = False, dry_run: bool = False,
+          today: date | None = None) -> AttendanceImportResult:
+    """Record a preview's rows in one transaction (each meeting becomes held).
+
+    Any error and nothing is written, unless skip_invalid: then the good rows go
+    in and the result lists the rows left out. The write re-checks every meeting
+    (still there, not cancelled, not in the future) and member inside its transaction.
+    """
+    auth.require(db, "meetings.write")
+    if checked.errors and not skip_invalid:
+        raise AttendanceImportError(checked.path.name, checked.errors)
+    if not dry_run and checked.batches:
+        record_many(db, checked.batches, today=today)
+    return AttendanceImportResult(
+        meetings=len(checked.batches), rows=checked.valid_rows,
+        skipped_invalid=checked.invalid_rows if skip_invalid else 0,
+        errors=tuple(checked.errors) if skip_invalid else (), dry_run=dry_run,
+    )
+
+
+def import_file(db: Database, path: str | Path, skip_invalid: bool = False, dry_run: bool = False,
+                today: date | None = None) -> AttendanceImportResult:
+    """Preview then apply, for the command line: `dangqun import attendance FILE`."""
+    return apply(db, preview(db, path, today), skip_invalid=skip_invalid, dry_run=dry_run, today=today)
+
+
+def write_template(db: Database, path: str | Path, meeting_ref: str | None = None) -> Path:
+    """A CSV to fill in (UTF-8 with BOM, so Excel and WPS open it right); with a meeting, its list."""
+    auth.require(db, "meetings.read")
+    meeting = get(db, resolve(db, meeting_ref)) if meeting_ref else None
+    return files.write_template(path, meeting)
