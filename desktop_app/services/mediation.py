@@ -330,5 +330,7 @@ def print_mediation_records(db: Database, out: Path, case_ids: Sequence[str], *,
     # Both parties see the record: neither's phone is printed whole.
     cases = [replace(c, party_rows=tuple(replace(p, phone=mask_phone(p.phone)) for p in c.party_rows))
              for c in (get_case(db, cid) for cid in case_ids)]
-    render_mediation_record(center_name(db), cases, out, today or date.today(), progress=progress)
+    with db.session() as s:
+        center = center_name(s)
+    render_mediation_record(center, cases, out, today or date.today(), progress=progress)
     return len(cases)

@@ -25,10 +25,9 @@ from desktop_app.domain.members import age as age_on
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.services import auth, privacy
-from desktop_app.services.site import get_site
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
-from desktop_app.store.models import Household, Organization, Resident
+from desktop_app.store.models import Household, Organization, Resident, Site
 from desktop_app.store.models_service import ServiceListItem
 from desktop_app.views.residents import (  # noqa: F401  re-exported: callers import them from here
     Grid, HouseholdDetail, HouseholdInput, HouseholdRow, ResidentDetail, ResidentInput, ResidentPick, ResidentRow,
@@ -56,10 +55,9 @@ def household_label(building: str, unit: str, room: str, address: str = "") -> s
     return label or (address or "")
 
 
-def center_name(db: Database) -> str:
+def center_name(s: Session) -> str:
     """The community's name, printed at the head of every resident-service form."""
-    site = get_site(db)
-    return site.org_name if site else ""
+    return s.scalar(select(Site.org_name).limit(1)) or ""
 
 
 def grid_names(s) -> dict[str, str]:

@@ -163,5 +163,7 @@ def print_service_summary(db: Database, out: Path, year: int, month: int, grid_i
     items: dict[str, list[visits.VisitRow]] = {}
     for r in raised:
         items.setdefault(labels.get(r.grid_id, r.grid_name), []).append(r)
-    render_service_summary(center_name(db), sm, items, out, today, progress=progress)
+    with db.session() as s:
+        center = center_name(s)
+    render_service_summary(center, sm, items, out, today, progress=progress)
     return sm

@@ -481,7 +481,8 @@ def print_visit_register(db: Database, out: Path, flt: VisitFilter | None = None
     rows = list_visits(db, flt, today, oldest_first=True)
     with db.session() as s:
         grid_name = grid_names(s).get(flt.grid_id, "") if flt.grid_id else ""
-    render_visit_register(center_name(db), rows, out, Scope(flt.date_from, flt.date_to, grid_name), today,
+        center = center_name(s)
+    render_visit_register(center, rows, out, Scope(flt.date_from, flt.date_to, grid_name), today,
                           progress=progress)
     return len(rows)
 
@@ -494,5 +495,7 @@ def print_visit_forms(db: Database, out: Path, visit_ids: Sequence[str], *, toda
     auth.require(db, "visits.read")
     today = today or date.today()
     details = [get_visit(db, vid, today) for vid in visit_ids]  # each checks the visit's grid
-    render_visit_forms(center_name(db), details, out, today, progress=progress)
+    with db.session() as s:
+        center = center_name(s)
+    render_visit_forms(center, details, out, today, progress=progress)
     return len(details)

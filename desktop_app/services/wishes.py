@@ -356,10 +356,13 @@ def delete_wish(db: Database, wish_id: str) -> None:
 # ---------------------------------------------------------------- printing
 
 
-def _printed(db: Database, flt: WishFilter) -> list[WishRow]:
+def _printed(db: Database, flt: WishFilter) -> tuple[str, list[WishRow]]:
+    """(the community's name, the wishes matching `flt`) for a printout."""
     if flt.grid_id:
         auth.require(db, "wishes.read", grid_id=flt.grid_id)
-    return list_wishes(db, flt)
+    rows = list_wishes(db, flt)
+    with db.session() as s:
+        return center_name(s), rows
 
 
 def print_wish_cards(db: Database, out: Path, flt: WishFilter | None = None, *, wish_ids: Sequence[str] = (),
@@ -371,13 +374,13 @@ def print_wish_cards(db: Database, out: Path, flt: WishFilter | None = None, *, 
     flt = replace(flt) if flt else WishFilter()  # the caller's filter stays as it was
     if flt.state is None and not wish_ids:
         flt.state = flow.WISH_POSTED  # the notice board shows what is still waiting
-    rows = _printed(db, flt)
+    center, rows = _printed(db, flt)
     if wish_ids:
         wanted = set(wish_ids)
         rows = [r for r in rows if r.id in wanted]
     # A card hangs in public: the wisher is named only masked (王*英).
     rows = [replace(r, wisher_name=flow.mask_name(r.wisher_name)) for r in rows]
-    render_wish_cards(center_name(db), rows, out, today or date.today(), progress=progress)
+    render_wish_cards(center, rows, out, today or date.today(), progress=progress)
     return len(rows)
 
 
@@ -388,8 +391,8 @@ def print_wish_list(db: Database, out: Path, flt: WishFilter | None = None, *, t
     from desktop_app.reports.wishes import render_wish_list
 
     flt = flt or WishFilter()
-    rows = _printed(db, flt)
+    center, rows = _printed(db, flt)
     scope = f"{flt.year}年发布" if flt.year else ""
     by_month = fulfilled_counts(db, flt.year, flt.grid_id) if flt.year else None
-    render_wish_list(center_name(db), rows, out, scope, by_month, today or date.today(), progress=progress)
+    render_wish_list(center, rows, out, scope, by_month, today or date.today(), progress=progress)
     return len(rows)
