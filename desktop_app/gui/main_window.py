@@ -24,17 +24,17 @@ from desktop_app.gui.pages.dues import DuesPage
 from desktop_app.gui.pages.audit import AuditPage
 from desktop_app.gui.pages.evaluations import EvaluationsPage
 from desktop_app.gui.pages.ledger import LedgerPage
-from desktop_app.gui.pages.mediation import MediationPage
+from desktop_app.gui.mediation.page import MediationPage
 from desktop_app.gui.pages.meetings import MeetingsPage
 from desktop_app.gui.pages.orgs import OrgsPage
 from desktop_app.gui.pages.overview import OverviewPage
-from desktop_app.gui.pages.projects import ProjectsPage
-from desktop_app.gui.pages.residents import ResidentsPage
+from desktop_app.gui.projects.page import ProjectsPage
+from desktop_app.gui.residents.page import ResidentsPage
 from desktop_app.gui.pages.roster import RosterPage
 from desktop_app.gui.pages.sync import SyncPage
 from desktop_app.gui.pages.users import UsersPage
-from desktop_app.gui.pages.visits import VisitsPage
-from desktop_app.gui.pages.wishes import WishesPage
+from desktop_app.gui.visits.page import VisitsPage
+from desktop_app.gui.wishes.page import WishesPage
 from desktop_app.services import auth, backup
 from desktop_app.settings import Settings, data_dir, log_dir
 

@@ -12,12 +12,16 @@ from desktop_app.domain import idcard
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.members import MemberInput
 from desktop_app.domain.service_flow import VisitInput, WishInput
-from desktop_app.gui.dialogs import service_dialogs as dlgs
-from desktop_app.gui.pages.mediation import MediationPage
-from desktop_app.gui.pages.projects import ProjectsPage
-from desktop_app.gui.pages.residents import ResidentsPage
-from desktop_app.gui.pages.visits import VisitsPage
-from desktop_app.gui.pages.wishes import WishesPage
+from desktop_app.gui.mediation.page import MediationPage
+from desktop_app.gui.projects.page import ProjectsPage
+from desktop_app.gui.residents.page import ResidentsPage
+from desktop_app.gui.visits.dialogs import FollowUpDialog, VisitDialog
+from desktop_app.gui.visits.page import VisitsPage
+from desktop_app.gui.widgets import forms
+from desktop_app.gui.widgets.dialog import DateNoteDialog
+from desktop_app.gui.widgets.table import ColumnModel
+from desktop_app.gui.wishes.dialogs import ClaimDialog
+from desktop_app.gui.wishes.page import WishesPage
 from desktop_app.services import orgs, roster, visits, wishes
 from desktop_app.services import residents as res
 
@@ -77,7 +81,7 @@ def test_log_a_visit_then_close_its_follow_up(qtbot, app_ctx, wait_ops, town, mo
         dlg.category.setCurrentIndex(dlg.category.findData("路灯"))
         dlg.content.setPlainText("楼道灯坏了，晚上上下楼看不见")
 
-    monkeypatch.setattr(dlgs.VisitDialog, "exec", exec_with(wait_ops, fill_visit))
+    monkeypatch.setattr(VisitDialog, "exec", exec_with(wait_ops, fill_visit))
     page.log_visit()
     wait_ops()
     assert page.panel.model.rowCount() == 1
@@ -95,7 +99,7 @@ def test_log_a_visit_then_close_its_follow_up(qtbot, app_ctx, wait_ops, town, mo
         assert dlg.by.text() == "张建国"  # the visiting member by default
         dlg.how.setPlainText("联系物业更换了楼道灯")
 
-    monkeypatch.setattr(dlgs.FollowUpDialog, "exec", exec_with(wait_ops, fill_follow_up))
+    monkeypatch.setattr(FollowUpDialog, "exec", exec_with(wait_ops, fill_follow_up))
     page.follow_up()
     wait_ops()
     closed = visits.get_visit(app_ctx.db, row.id)
@@ -111,7 +115,7 @@ def test_log_a_visit_then_close_its_follow_up(qtbot, app_ctx, wait_ops, town, mo
 def test_closing_without_how_is_refused_inside_the_dialog(qtbot, app_ctx, wait_ops, town):
     v = visits.log_visit(app_ctx.db, VisitInput(visit_date=TODAY, member_ids=(town["zhang"],),
                                                 resident_id=town["wang"], category="供水", content="漏水"))
-    dlg = dlgs.FollowUpDialog(None, app_ctx.db, v, "张建国")
+    dlg = FollowUpDialog(None, app_ctx.db, v, "张建国")
     qtbot.addWidget(dlg)
     dlg.accept()
     wait_ops()
@@ -123,7 +127,7 @@ def test_closing_without_how_is_refused_inside_the_dialog(qtbot, app_ctx, wait_o
 def test_visit_dialog_save_and_next_keeps_date_and_companions(qtbot, app_ctx, wait_ops, town):
     from desktop_app.services.visits import members_by_id
 
-    dlg = dlgs.VisitDialog(None, app_ctx.db, res.grids(app_ctx.db), flow.DEFAULT_LISTS[flow.ISSUE_CATEGORY],
+    dlg = VisitDialog(None, app_ctx.db, res.grids(app_ctx.db), flow.DEFAULT_LISTS[flow.ISSUE_CATEGORY],
                            members_by_id(app_ctx.db, [town["zhang"]]))
     qtbot.addWidget(dlg)
     logged = []
@@ -161,13 +165,13 @@ def test_claim_withdraw_reclaim_and_fulfil_a_wish(qtbot, app_ctx, wait_ops, town
         wait_ops()
         dlg.member.pick_row(0)
 
-    monkeypatch.setattr(dlgs.ClaimDialog, "exec", exec_with(wait_ops, by_member))
+    monkeypatch.setattr(ClaimDialog, "exec", exec_with(wait_ops, by_member))
     page.claim()
     wait_ops()
     assert wishes.get_wish(db, w.id).claimant_name == "张建国"
     assert page.panel.model.row(0).state == flow.WISH_CLAIMED and page.act_withdraw.isEnabled()
 
-    monkeypatch.setattr(dlgs.DateNoteDialog, "exec", exec_with(wait_ops, lambda d: d.note.setPlainText("临时出差")))
+    monkeypatch.setattr(DateNoteDialog, "exec", exec_with(wait_ops, lambda d: d.note.setPlainText("临时出差")))
     page.withdraw()
     wait_ops()
     back = wishes.get_wish(db, w.id)
@@ -177,12 +181,12 @@ def test_claim_withdraw_reclaim_and_fulfil_a_wish(qtbot, app_ctx, wait_ops, town
         dlg.by_unit.setChecked(True)
         dlg.unit.setCurrentIndex(dlg.unit.findData(unit.id))
 
-    monkeypatch.setattr(dlgs.ClaimDialog, "exec", exec_with(wait_ops, by_unit))
+    monkeypatch.setattr(ClaimDialog, "exec", exec_with(wait_ops, by_unit))
     page.claim()
     wait_ops()
     assert wishes.get_wish(db, w.id).claimant_name == "区人民医院"
 
-    monkeypatch.setattr(dlgs.DateNoteDialog, "exec",
+    monkeypatch.setattr(DateNoteDialog, "exec",
                         exec_with(wait_ops, lambda d: d.note.setPlainText("医院党支部送去收音机")))
     page.fulfil()
     wait_ops()
@@ -197,7 +201,7 @@ def test_printing_the_wish_cards_from_the_page(qtbot, app_ctx, wait_ops, town, m
     wishes.post_wish(app_ctx.db, WishInput(resident_id=town["wang"], content="一副老花镜", posted_on=TODAY))
     page = show(qtbot, wait_ops, WishesPage(app_ctx))
     out = tmp_path / "cards.pdf"
-    monkeypatch.setattr(dlgs, "ask_save_path", lambda *a: out)
+    monkeypatch.setattr(forms, "ask_save_path", lambda *a: out)
     page.print_cards()
     wait_ops()
     assert out.read_bytes().startswith(b"%PDF") and str(out) in page.message.text()
@@ -206,7 +210,7 @@ def test_printing_the_wish_cards_from_the_page(qtbot, app_ctx, wait_ops, town, m
 @pytest.mark.parametrize("cls", [ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage])
 def test_every_service_page_opens_on_demo_data(qtbot, empty_db, qapp, wait_ops, cls):
     from desktop_app.gui.app import make_app
-    from desktop_app.gui.pages import AppContext
+    from desktop_app.gui.widgets.page import AppContext
     from desktop_app.services import demo, demo_service, site
 
     make_app()
@@ -220,9 +224,9 @@ def test_every_service_page_opens_on_demo_data(qtbot, empty_db, qapp, wait_ops, 
 
 
 def test_rows_model_passes_the_model_tester(qtmodeltester, qapp):
-    from desktop_app.gui.pages.visits import COLUMNS
+    from desktop_app.gui.visits.page import COLUMNS
 
-    model = dlgs.RowsModel(COLUMNS)
+    model = ColumnModel(COLUMNS)
     model.set_rows([visits.VisitRow(
         id="v1", visit_date=TODAY, form="走访", grid_id=None, grid_name="", visitee="王秀英", address="3栋",
         visitors="张建国", category="供水", content="漏水", raised_issue=True, follow_state=flow.PENDING,
@@ -236,7 +240,7 @@ def test_keyboard_only_visit(qtbot, app_ctx, wait_ops, town):
     """Type the initials, Enter, ↓ the category, Tab, the problem, Ctrl+Enter: saved."""
     from desktop_app.services.visits import members_by_id
 
-    dlg = dlgs.VisitDialog(None, app_ctx.db, res.grids(app_ctx.db), ("供水", "路灯", "其他"),
+    dlg = VisitDialog(None, app_ctx.db, res.grids(app_ctx.db), ("供水", "路灯", "其他"),
                            members_by_id(app_ctx.db, [town["zhang"]]))
     qtbot.addWidget(dlg)
     dlg.show()

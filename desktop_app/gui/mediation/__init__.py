@@ -1,0 +1,1 @@
+"""矛盾调处: the mediation page and its forms."""

@@ -1,0 +1,172 @@
+"""矛盾调处: dispute cases — receive, record each mediation session, close with the outcome, print the record."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from PySide6.QtWidgets import QInputDialog
+
+from desktop_app.domain import service_flow as flow
+from desktop_app.domain.idcard import mask_phone
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.mediation.dialogs import CaseDialog, OutcomeDialog, SessionDialog
+from desktop_app.gui.residents.dialogs import ListEditDialog
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.table import CENTER, DONE, MUTED, Column
+from desktop_app.services import mediation as svc
+from desktop_app.services import residents as resident_service
+from desktop_app.services.mediation import CaseDetail, CaseFilter, CaseRow
+from desktop_app.views.changes import Change, changes
+
+
+def _d(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+COLUMNS = (
+    Column("案号", lambda r: r.case_no, CENTER, 92),
+    Column("受理日期", lambda r: _d(r.received_on), CENTER, 86),
+    Column("纠纷类型", lambda r: r.kind, CENTER, 90),
+    Column("当事人", lambda r: r.parties, width=140),
+    Column("网格", lambda r: r.grid_name, width=110),
+    Column("简要情况", lambda r: r.summary, width=200),
+    Column("调解员", lambda r: r.mediator, width=70),
+    Column("次数", lambda r: str(r.sessions), CENTER, 44, sort_key=lambda r: r.sessions),
+    Column("结果", lambda r: r.state, CENTER, 80),
+)
+
+
+def _color(r: CaseRow):
+    return {flow.MEDIATION_SUCCESS: DONE, flow.MEDIATION_FAILED: MUTED}.get(r.state)
+
+
+def details_html(c: CaseDetail) -> str:
+    e = escape
+    parties = "".join(f"<li>{e(p.role)}：{e(p.name)} {e(mask_phone(p.phone))} {e(p.address)}</li>" for p in c.party_rows)
+    sessions = "".join(f"<li>{_d(x.session_date)} {e(x.place)}（{e(x.mediators)}）：{e(x.notes)}</li>" for x in c.sessions)
+    lines = [
+        f"<h3>{e(c.case_no)} {e(c.kind)}</h3>",
+        f"<p>受理：{_d(c.received_on)}（{e(c.source)}）<br>{e(c.grid_name)}<br>调解员：{e(c.mediator)}</p>",
+        f"<p>当事人：</p><ul>{parties}</ul>",
+        f"<p>{e(c.summary)}</p>",
+        f"<p>调解经过（{len(c.sessions)} 次）：</p><ul>{sessions or '<li>尚无</li>'}</ul>",
+        f"<p>结果：<b>{e(c.state)}</b>{('　' + _d(c.closed_on)) if c.closed_on else ''}"
+        f"{('<br>转交：' + e(c.transferred_to)) if c.transferred_to else ''}"
+        f"{('<br>协议：' + e(c.agreement)) if c.agreement else ''}</p>",
+    ]
+    if c.notes:
+        lines.append(f"<p>备注：{e(c.notes)}</p>")
+    return "".join(lines)
+
+
+def _mediating(d: CaseDetail | None) -> bool:
+    return d is not None and d.state == flow.MEDIATING
+
+
+def _years(page) -> list[tuple[str, int]]:
+    year = page.today.year
+    return [(f"{y}年受理", y) for y in range(year, year - 5, -1)]
+
+
+class MediationPage(RecordListPage):
+    title = "矛盾调处"
+    icon = "mediation"
+    heading = "矛盾纠纷调处"
+    watches = changes(Change.MEDIATION, Change.RESIDENTS, Change.ORGS, Change.SERVICE_LISTS)
+    writes = changes(Change.MEDIATION)
+    tables = (Table(COLUMNS, _color, stretch=5, details_width=280, empty="受理纠纷：Ctrl+N。"),)
+    filters = (Search("搜索：当事人、案号、纠纷情况、调解员"), Choice("state", [(s, s) for s in flow.CASE_STATES], "全部案件"),
+               Choice("grid", all_label="全部网格"), Choice("year", _years, "全部年份"))
+    actions = (
+        Act("add", "受理纠纷", "new_case", "Ctrl+N", name="new"),
+        Act("edit", "修改", "edit_case", when=selected, name="edit"),
+        Act("session", "调解记录", "add_session", when=_mediating, name="session"),
+        Act("close-case", "结案", "close_case", when=lambda d: _mediating(d) and bool(d.sessions), name="close"),
+        Act("undo", "重新调解", "reopen_case", when=lambda d: d is not None and not _mediating(d), name="reopen"),
+        Act("delete", "删除", "delete_case", when=selected, name="delete"),
+        SEPARATOR,
+        Act("print", "打印调解记录", "print_record", when=selected, name="print"),
+        Act("tags", "纠纷类型", "edit_kinds", name="kinds"),
+    )
+    activate = "add_session"
+
+    def current_filter(self, f=None) -> CaseFilter:
+        f = f or self.filter_values()
+        return CaseFilter(text=f.text, state=f.state, grid_id=f.grid, year=f.year)
+
+    def load(self, db, f):
+        return Loaded(svc.list_cases(db, self.current_filter(f)), grids=resident_service.grids(db),
+                      kinds=resident_service.get_list(db, flow.DISPUTE_KIND))
+
+    def fetch_detail(self, db, row):
+        return svc.get_case(db, row.id)
+
+    def detail_html(self, detail) -> str:
+        return details_html(detail)
+
+    def on_loaded(self, loaded: Loaded) -> None:
+        self.fill_choice("grid", [(g.name, g.id) for g in loaded.grids])
+        mediating = sum(1 for r in loaded.rows if r.state == flow.MEDIATING)
+        success = sum(1 for r in loaded.rows if r.state == flow.MEDIATION_SUCCESS)
+        self.counts.setText(f"列出 {len(loaded.rows)} 件：调解中 {mediating} 件，调解成功 {success} 件")
+
+    @property
+    def grids(self):
+        return self.loaded.grids if self.loaded else []
+
+    @property
+    def kinds(self):
+        return self.loaded.kinds if self.loaded else flow.DEFAULT_LISTS[flow.DISPUTE_KIND]
+
+    # --- actions -----------------------------------------------------------
+    def new_case(self) -> None:
+        self.run_dialog(CaseDialog(self, self.ctx.db, self.grids, self.kinds, today=self.today),
+                        lambda c: f"已受理纠纷 {c.case_no}。")
+
+    def edit_case(self) -> None:
+        if self.detail:
+            self.run_dialog(CaseDialog(self, self.ctx.db, self.grids, self.kinds, self.detail, self.today),
+                            "已保存修改。", keep=self.detail.id)
+
+    def add_session(self) -> None:
+        d = self.detail
+        if _mediating(d):
+            self.run_dialog(SessionDialog(self, self.ctx.db, d, today=self.today),
+                            lambda c: f"已记录第 {len(c.sessions)} 次调解。", keep=d.id)
+
+    def close_case(self) -> None:
+        d = self.detail
+        if _mediating(d):
+            self.run_dialog(OutcomeDialog(self, self.ctx.db, d, self.today), lambda c: f"案件 {c.case_no}：{c.state}。",
+                            keep=d.id)
+
+    def reopen_case(self) -> None:
+        d = self.detail
+        if d is None or _mediating(d):
+            return
+        reason, ok = QInputDialog.getText(self, "重新调解", f"案件 {d.case_no} 为什么需要重新调解？")
+        if not ok:
+            return
+        db, today = self.ctx.db, self.today
+        self.write(lambda: svc.reopen_case(db, d.id, reason, today), lambda c: f"案件 {c.case_no} 重新调解中。")
+
+    def delete_case(self) -> None:
+        d = self.detail
+        if d is None or not common.ask(self, "删除案件", f"确定删除调解案件 {d.case_no}（{d.kind}）吗？"):
+            return
+        db = self.ctx.db
+        self.write(lambda: svc.delete_case(db, d.id), "已删除。")
+
+    def edit_kinds(self) -> None:
+        self.run_dialog(ListEditDialog(self, self.ctx.db, flow.DISPUTE_KIND, self.kinds))
+
+    def print_record(self) -> None:
+        ids = [r.id for r in self.panel.selected_rows()]
+        if not ids:
+            return
+        name = f"调解记录{self.detail.case_no if self.detail and len(ids) == 1 else self.today.strftime('%Y%m%d')}.pdf"
+        db, today = self.ctx.db, self.today
+        self.print_pdf(f"打印调解记录（{len(ids)} 件）", name,
+                       lambda path, job: svc.print_mediation_records(db, path, ids, today=today),
+                       lambda path, n: f"已保存 {n} 件调解记录：{path}", "正在生成调解记录…")

@@ -1,0 +1,1 @@
+"""微实事: the projects page and its forms."""

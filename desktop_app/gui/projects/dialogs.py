@@ -1,0 +1,181 @@
+"""Project forms: the project itself, its status, its milestones and the residents it concerns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+
+from desktop_app.domain import service_flow as flow
+from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
+from desktop_app.gui.residents.pickers import resident_picker
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, grid_combo, list_combo, text_area, yuan_field
+from desktop_app.services import projects
+from desktop_app.services.database import Database
+from desktop_app.services.residents import Grid
+from desktop_app.views.changes import Change, Changes, changes
+
+
+class ProjectDialog(SavingDialog):
+    changes_made = changes(Change.PROJECTS)
+
+    def __init__(self, parent: QWidget | None, db: Database, grids: Sequence[Grid], categories: Sequence[str],
+                 detail=None, default_owner: str = "", save: Callable[[ProjectInput], Any] | None = None,
+                 title: str = "", preset: ProjectInput | None = None, today: date | None = None,
+                 changes: Changes | None = None):
+        """`save` replaces the default create/update (turning a visit into a project uses it)."""
+        super().__init__(parent, title or ("修改项目" if detail else "新建微实事项目"), changes=changes)
+        self.db, self.detail, self.today = db, detail, today or date.today()
+        d = detail.to_input() if detail else (preset or ProjectInput(owner_name=default_owner))
+        if not detail and not d.owner_name:
+            d = replace(d, owner_name=default_owner)
+        if save is None:
+            if detail:
+                pid = detail.id
+                save = lambda inp: projects.update_project(db, pid, inp, self.today)  # noqa: E731
+            else:
+                save = lambda inp: projects.create_project(db, inp, self.today)  # noqa: E731
+        self._save_fn = save
+        self.name = QLineEdit(d.name)
+        self.name.setPlaceholderText("如 梅园新村3栋门口路灯修复")
+        self.category = list_combo(categories, d.category)
+        self.grid = grid_combo(grids, d.grid_id, "全社区")
+        self.owner = QLineEdit(d.owner_name)
+        self.owner.setPlaceholderText("项目经理，一般为支部书记")
+        self.budget = yuan_field(d.budget_fen)
+        self.cost = yuan_field(d.actual_cost_fen)
+        self.start = DateEdit(d.start_date, optional=True)
+        self.deadline = DateEdit(d.deadline or self.today + timedelta(days=30))
+        self.description = text_area(3, "要做什么、为谁做")
+        self.description.setPlainText(d.description)
+        self.notes = text_area(2)
+        self.notes.setPlainText(d.notes)
+        money = QHBoxLayout()
+        money.addWidget(self.budget)
+        money.addWidget(QLabel("实际支出"))
+        money.addWidget(self.cost)
+        dates = QHBoxLayout()
+        dates.addWidget(self.start)
+        dates.addWidget(QLabel("完成期限"))
+        dates.addWidget(self.deadline)
+        form = QFormLayout()
+        form.addRow("项目名称", self.name)
+        form.addRow("项目类别", self.category)
+        form.addRow("所在网格", self.grid)
+        form.addRow("项目经理", self.owner)
+        form.addRow("预算（元）", money)
+        form.addRow("开始日期", dates)
+        form.addRow("项目内容", self.description)
+        form.addRow("备注", self.notes)
+        self.finish_layout(form)
+        self.setMinimumWidth(520)
+        self.first_field = self.name
+
+    def current_input(self) -> ProjectInput:
+        owner_id = self.detail.owner_member_id if self.detail else None
+        return ProjectInput(
+            name=self.name.text(), category=self.category.currentData() or "", grid_id=self.grid.currentData(),
+            owner_name=self.owner.text(), owner_member_id=owner_id, description=self.description.toPlainText(),
+            budget_fen=fen_of(self.budget, "预算"), actual_cost_fen=fen_of(self.cost, "实际支出"),
+            start_date=self.start.value(), deadline=self.deadline.value(), notes=self.notes.toPlainText(),
+        )
+
+    def prepare(self):
+        inp = flow.check_project(self.current_input())
+        save = self._save_fn
+        return lambda: save(inp)
+
+
+class ProjectStatusDialog(SavingDialog):
+    changes_made = changes(Change.PROJECTS, Change.VISITS)
+
+    def __init__(self, parent: QWidget | None, db: Database, detail, today: date | None = None):
+        super().__init__(parent, f"项目状态：{detail.name}")
+        self.db, self.detail, self.today = db, detail, today or date.today()
+        targets = flow.PROJECT_TRANSITIONS.get(detail.status, ())
+        self.target = combo([(t, t) for t in targets])
+        self.on = DateEdit(self.today)
+        self.note = text_area(3, "完成情况 / 终止或重新启动的原因")
+        self.cost = yuan_field(detail.actual_cost_fen)
+        form = QFormLayout()
+        form.addRow("当前状态", QLabel(detail.status))
+        form.addRow("改为", self.target)
+        form.addRow("日期", self.on)
+        form.addRow("实际支出（元）", self.cost)
+        form.addRow("说明", self.note)
+        self.target.currentIndexChanged.connect(lambda _i: self.cost.setEnabled(self.target.currentData() == flow.PROJECT_DONE))
+        self.cost.setEnabled(self.target.currentData() == flow.PROJECT_DONE)
+        self.finish_layout(form)
+        self.setMinimumWidth(440)
+
+    def prepare(self):
+        target, on, note = self.target.currentData(), self.on.value(), self.note.toPlainText()
+        if target is None:
+            raise ValidationError("项目状态", "没有可以改成的状态")
+        flow.check_project_move(self.detail.status, target, on, self.detail.start_date, self.today, note)
+        cost = fen_of(self.cost, "实际支出") if target == flow.PROJECT_DONE else None
+        db, pid, today = self.db, self.detail.id, self.today
+        return lambda: projects.change_status(db, pid, target, on, note, cost, today)
+
+
+class MilestoneDialog(SavingDialog):
+    changes_made = changes(Change.PROJECTS)
+
+    def __init__(self, parent: QWidget | None, db: Database, project_id: str, milestone=None,
+                 today: date | None = None):
+        super().__init__(parent, "修改项目节点" if milestone else "添加项目节点")
+        self.db, self.project_id, self.milestone, self.today = db, project_id, milestone, today or date.today()
+        self.title_edit = QLineEdit(milestone.title if milestone else "")
+        self.title_edit.setPlaceholderText("如 采购材料、施工、验收")
+        self.due = DateEdit(milestone.due_date if milestone else None, optional=True)
+        self.done_on = DateEdit(milestone.done_on if milestone else None, optional=True)
+        self.note = QLineEdit(milestone.note if milestone else "")
+        form = QFormLayout()
+        form.addRow("节点", self.title_edit)
+        form.addRow("计划日期", self.due)
+        form.addRow("完成日期", self.done_on)
+        form.addRow("说明", self.note)
+        self.finish_layout(form)
+        self.setMinimumWidth(380)
+
+    def prepare(self):
+        inp = flow.check_milestone(MilestoneInput(self.title_edit.text(), self.due.value(), self.done_on.value(),
+                                                  self.note.text()), self.today)
+        db, today = self.db, self.today
+        if self.milestone:
+            mid = self.milestone.id
+            return lambda: projects.update_milestone(db, mid, inp, today)
+        pid = self.project_id
+        return lambda: projects.add_milestone(db, pid, inp, today)
+
+
+class ConcernedDialog(SavingDialog):
+    """Add a resident (picked, or just a name) a project concerns."""
+
+    changes_made = changes(Change.PROJECTS)
+
+    def __init__(self, parent: QWidget | None, db: Database, project_id: str, today: date | None = None):
+        super().__init__(parent, "添加涉及居民", "添加")
+        self.db, self.project_id, self.today = db, project_id, today or date.today()
+        self.who = resident_picker(db)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("诉求或受益情况（可不填）")
+        form = QFormLayout()
+        form.addRow("居民", self.who)
+        form.addRow("说明", self.note)
+        self.finish_layout(form)
+        self.setMinimumWidth(440)
+
+    def prepare(self):
+        pick = self.who.chosen()
+        name = self.who.text()
+        if pick is None and not name:
+            raise ValidationError("涉及居民", "请选择居民或填写姓名")
+        rid, hid = (pick.resident_id, pick.household_id) if pick else (None, None)
+        db, pid, note, today = self.db, self.project_id, self.note.text(), self.today
+        return lambda: projects.add_resident(db, pid, rid, hid, "" if pick else name, note, today)

@@ -1,0 +1,211 @@
+"""微实事 / 项目清单: projects with their owner, deadline, budget and cost, milestones and residents concerned.
+
+The view filter gives the two lists the center is asked for: what is overdue
+and what was completed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from PySide6.QtWidgets import QInputDialog
+
+from desktop_app.domain import service_flow as flow
+from desktop_app.domain.money import format_yuan
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.projects.dialogs import ConcernedDialog, MilestoneDialog, ProjectDialog, ProjectStatusDialog
+from desktop_app.gui.residents.dialogs import ListEditDialog
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column
+from desktop_app.services import projects as svc
+from desktop_app.services import residents as resident_service
+from desktop_app.services.projects import ProjectDetail, ProjectFilter, ProjectRow
+from desktop_app.views.changes import Change, changes
+
+VIEWS = (("全部项目", "all"), ("进行中", "open"), ("已逾期", "overdue"), ("已完成", "done"), ("已终止", "stopped"))
+
+
+def _d(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def _yuan(fen: int) -> str:
+    return format_yuan(fen) if fen else ""
+
+
+COLUMNS = (
+    Column("编号", lambda r: r.project_no, CENTER, 92),
+    Column("项目名称", lambda r: r.name, width=220),
+    Column("类别", lambda r: r.category, CENTER, 76),
+    Column("网格", lambda r: r.grid_name, width=110),
+    Column("项目经理", lambda r: r.owner_name, width=76),
+    Column("预算（元）", lambda r: _yuan(r.budget_fen), CENTER, 88, sort_key=lambda r: r.budget_fen),
+    Column("实际支出", lambda r: _yuan(r.actual_cost_fen), CENTER, 88, sort_key=lambda r: r.actual_cost_fen),
+    Column("完成期限", lambda r: _d(r.deadline), CENTER, 88),
+    Column("状态", lambda r: r.status + ("·逾期" if r.overdue else ""), CENTER, 80),
+    Column("进度", lambda r: f"{r.milestones_done}/{r.milestones_total}" if r.milestones_total else "", CENTER, 50),
+)
+
+
+def _color(r: ProjectRow):
+    if r.overdue:
+        return ALERT
+    return {flow.PROJECT_DONE: DONE, flow.PROJECT_STOPPED: MUTED}.get(r.status)
+
+
+def details_html(p: ProjectDetail) -> str:
+    e = escape
+    state = f"<b style='color:#c8161e'>{e(p.status)}（已逾期）</b>" if p.overdue else f"<b>{e(p.status)}</b>"
+    lines = [
+        f"<h3>{e(p.name)}</h3>",
+        f"<p>{e(p.project_no)}　{e(p.category)}　{e(p.grid_name)}<br>项目经理：{e(p.owner_name)}</p>",
+        f"<p>状态：{state}{('<br>' + e(p.status_note)) if p.status_note else ''}<br>"
+        f"开始：{_d(p.start_date) or '未定'}　期限：{_d(p.deadline)}"
+        f"{('<br>完成：' + _d(p.completed_on)) if p.completed_on else ''}</p>",
+        f"<p>预算：{format_yuan(p.budget_fen)} 元<br>实际支出：{format_yuan(p.actual_cost_fen)} 元</p>",
+    ]
+    if p.description:
+        lines.append(f"<p>{e(p.description)}</p>")
+    if p.milestones:
+        items = "".join(
+            f"<li>{'✔' if m.done_on else ('<span style=color:#c8161e>!</span>' if m.overdue else '○')} {e(m.title)}"
+            f"　{_d(m.done_on) if m.done_on else '计划 ' + _d(m.due_date)}</li>" for m in p.milestones)
+        lines.append(f"<p>项目节点：</p><ul>{items}</ul>")
+    if p.concerned:
+        items = "".join(f"<li>{e(c.name)}{('：' + e(c.note)) if c.note else ''}</li>" for c in p.concerned)
+        lines.append(f"<p>涉及居民：</p><ul>{items}</ul>")
+    if p.visits:
+        items = "".join(f"<li>{_d(v.visit_date)} {e(v.visitee)}：{e(v.content)}（{e(v.follow_state)}）</li>"
+                        for v in p.visits)
+        lines.append(f"<p>来自走访：</p><ul>{items}</ul>")
+    return "".join(lines)
+
+
+def _pending_milestone(d: ProjectDetail | None) -> bool:
+    return d is not None and any(m.done_on is None for m in d.milestones)
+
+
+class ProjectsPage(RecordListPage):
+    title = "微实事"
+    icon = "projects"
+    heading = "微实事 · 项目清单"
+    watches = changes(Change.PROJECTS, Change.VISITS, Change.ORGS, Change.SERVICE_LISTS)
+    writes = changes(Change.PROJECTS)
+    tables = (Table(COLUMNS, _color, stretch=1, details_width=280,
+                    empty="新建项目：Ctrl+N；也可在“走访”中把群众反映的问题转为项目。"),)
+    filters = (Search("搜索：项目名称、编号、项目经理"), Choice("view", VIEWS),
+               Choice("category", all_label="全部类别"), Choice("grid", all_label="全部网格"))
+    actions = (
+        Act("add", "新建项目", "new_project", "Ctrl+N", name="new"),
+        Act("edit", "修改", "edit_project", when=selected, name="edit"),
+        Act("follow-up", "状态", "change_status", when=selected, name="status"),
+        Act("milestone", "添加节点", "add_milestone", when=selected, name="milestone"),
+        Act("fulfil", "节点完成", "milestone_done", when=_pending_milestone, name="done"),
+        Act("person-add", "涉及居民", "add_resident", when=selected, name="resident"),
+        Act("delete", "删除", "delete_project", when=selected, name="delete"),
+        SEPARATOR,
+        Act("tags", "项目类别", "edit_categories", name="lists"),
+    )
+    activate = "edit_project"
+
+    def current_filter(self, f=None) -> ProjectFilter:
+        f = f or self.filter_values()
+        return ProjectFilter(
+            text=f.text, category=f.category, grid_id=f.grid, open_only=f.view == "open",
+            overdue_only=f.view == "overdue",
+            status={"done": flow.PROJECT_DONE, "stopped": flow.PROJECT_STOPPED}.get(f.view),
+        )
+
+    def load(self, db, f):
+        flt, today = self.current_filter(f), self.today
+        rows = svc.list_projects(db, flt, today)
+        if flt.status == flow.PROJECT_DONE:
+            rows.sort(key=lambda r: (r.completed_on or date.min, r.project_no), reverse=True)
+        return Loaded(rows, overdue=len(svc.overdue_projects(db, today)), grids=resident_service.grids(db),
+                      categories=resident_service.get_list(db, flow.PROJECT_CATEGORY))
+
+    def fetch_detail(self, db, row):
+        return svc.get_project(db, row.id, self.today)
+
+    def detail_html(self, detail) -> str:
+        return details_html(detail)
+
+    def on_loaded(self, loaded: Loaded) -> None:
+        self.fill_choice("grid", [(g.name, g.id) for g in loaded.grids])
+        self.fill_choice("category", [(c, c) for c in loaded.categories])
+        budget = sum(r.budget_fen for r in loaded.rows)
+        spent = sum(r.actual_cost_fen for r in loaded.rows)
+        text = f"列出 {len(loaded.rows)} 个，预算 {format_yuan(budget)} 元，已支出 {format_yuan(spent)} 元"
+        overdue = loaded.overdue
+        self.counts.setText(text + (f"　<span style='color:#c8161e'>逾期 {overdue} 个</span>" if overdue else ""))
+
+    @property
+    def grids(self):
+        return self.loaded.grids if self.loaded else []
+
+    @property
+    def categories(self):
+        return self.loaded.categories if self.loaded else flow.DEFAULT_LISTS[flow.PROJECT_CATEGORY]
+
+    # --- actions -----------------------------------------------------------
+    def new_project(self) -> None:
+        db, grid = self.ctx.db, self.choice("grid").currentData()
+        run_op(self, lambda job: svc.default_owner(db, grid), lambda owner: self.run_dialog(
+            ProjectDialog(self, db, self.grids, self.categories, default_owner=owner,
+                          preset=flow.ProjectInput(grid_id=grid, owner_name=owner), today=self.today),
+            lambda p: f"已新建项目 {p.project_no}“{p.name}”。"))
+
+    def edit_project(self) -> None:
+        d = self.detail
+        if d is not None:
+            self.run_dialog(ProjectDialog(self, self.ctx.db, self.grids, self.categories, d, today=self.today),
+                            "已保存修改。")
+
+    def change_status(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+
+        def said(p: ProjectDetail) -> str:
+            closed = sum(1 for v in p.visits if v.follow_state == flow.SOLVED) if p.status == flow.PROJECT_DONE else 0
+            extra = f"，相关的 {closed} 条走访已办结" if closed else ""
+            return f"项目“{d.name}”：{p.status}{extra}。"
+
+        self.run_dialog(ProjectStatusDialog(self, self.ctx.db, d, self.today), said)
+
+    def add_milestone(self) -> None:
+        d = self.detail
+        if d is not None:
+            self.run_dialog(MilestoneDialog(self, self.ctx.db, d.id, today=self.today), "已添加项目节点。", keep=d.id)
+
+    def milestone_done(self) -> None:
+        d = self.detail
+        pending = [m for m in d.milestones if m.done_on is None] if d is not None else []
+        if not pending:
+            return
+        labels = [f"{m.title}（计划 {_d(m.due_date) or '未定'}）" for m in pending]
+        choice, ok = QInputDialog.getItem(self, "节点完成", "哪个节点完成了？（今天完成）", labels, 0, False)
+        if not ok or choice not in labels:
+            return
+        m = pending[labels.index(choice)]
+        db, today = self.ctx.db, self.today
+        inp = flow.MilestoneInput(m.title, m.due_date, today, m.note)
+        self.write(lambda: svc.update_milestone(db, m.id, inp, today), f"节点“{m.title}”已完成。")
+
+    def add_resident(self) -> None:
+        d = self.detail
+        if d is not None:
+            self.run_dialog(ConcernedDialog(self, self.ctx.db, d.id, self.today), "已添加涉及居民。", keep=d.id)
+
+    def delete_project(self) -> None:
+        d = self.detail
+        if d is None or not common.ask(self, "删除项目", f"确定删除项目 {d.project_no}“{d.name}”吗？\n"
+                                                       "来自走访的记录保留，只是不再关联此项目。"):
+            return
+        db = self.ctx.db
+        self.write(lambda: svc.delete_project(db, d.id), "已删除。")
+
+    def edit_categories(self) -> None:
+        self.run_dialog(ListEditDialog(self, self.ctx.db, flow.PROJECT_CATEGORY, self.categories))

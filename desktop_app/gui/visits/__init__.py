@@ -1,0 +1,1 @@
+"""走访: the visits page and its forms."""

@@ -1,0 +1,258 @@
+"""走访: log what was heard on a round, follow each problem to a close, print the record and the monthly summary.
+
+Ctrl+N opens the visit dialog with today's date and the companions of the
+last visit; type the resident's initials or door number, Enter, the problem,
+Ctrl+Enter. 办理 (Ctrl+D) moves the selected visit's follow-up.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from html import escape
+
+from desktop_app.domain import service_flow as flow
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.projects.dialogs import ProjectDialog
+from desktop_app.gui.residents.dialogs import ListEditDialog
+from desktop_app.gui.visits.dialogs import FollowUpDialog, VisitDialog
+from desktop_app.gui.widgets import forms
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column
+from desktop_app.services import auth, projects, service_stats
+from desktop_app.services import residents as resident_service
+from desktop_app.services import visits as visit_service
+from desktop_app.services.visits import VisitDetail, VisitFilter, VisitRow
+from desktop_app.views.changes import Change, changes
+
+OVERDUE = "overdue"
+OPEN = "open"
+
+STATE_FILTERS: tuple[tuple[str, str | None], ...] = (
+    ("全部状态", None), ("未办结", OPEN), ("逾期", OVERDUE), *[(s, s) for s in flow.FOLLOW_STATES],
+)
+PERIODS: tuple[tuple[str, str], ...] = (
+    ("全部时间", "all"), ("本月", "month"), ("近三个月", "quarter"), ("今年", "year"),
+)
+
+
+def _d(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def _state_text(r: VisitRow) -> str:
+    if r.follow_state in flow.OPEN_STATES and r.due_date:
+        return f"{r.follow_state}{'·逾期' if r.overdue else ''}（{r.due_date:%m-%d}）"
+    return r.follow_state
+
+
+# The grid, form and handler are in the details pane and the filters: the table keeps room for the problem.
+COLUMNS = (
+    Column("日期", lambda r: _d(r.visit_date), CENTER, 84, sort_key=lambda r: r.visit_date),
+    Column("走访对象", lambda r: r.visitee, width=64),
+    Column("住址 / 地点", lambda r: r.address, width=150),
+    Column("走访人", lambda r: r.visitors, width=100),
+    Column("类别", lambda r: r.category, CENTER, 64),
+    Column("反映问题", lambda r: r.content if r.raised_issue else "（未反映问题）", width=200),
+    Column("办理状态", _state_text, CENTER, 124),
+)
+
+
+def _color(r: VisitRow):
+    if r.overdue:
+        return ALERT
+    if r.follow_state == flow.SOLVED:
+        return DONE
+    if r.follow_state == flow.NO_ACTION:
+        return MUTED
+    return None
+
+
+def period_bounds(key: str, today: date) -> tuple[date | None, date | None]:
+    if key == "month":
+        return today.replace(day=1), today
+    if key == "quarter":
+        return today - timedelta(days=91), today
+    if key == "year":
+        return date(today.year, 1, 1), today
+    return None, None
+
+
+def details_html(v: VisitDetail) -> str:
+    e = escape
+    state = f"<b style='color:#c8161e'>{e(v.follow_state)}（已逾期）</b>" if v.overdue else f"<b>{e(v.follow_state)}</b>"
+    lines = [
+        f"<h3>{e(v.visitee_name or v.place or '走访')}</h3>",
+        f"<p>{e(v.visit_date.isoformat())} {e(v.form)}　{e(v.grid_name)}<br>{e(v.address)}</p>",
+        f"<p>走访人：{e('、'.join(v.visitor_names))}</p>",
+    ]
+    if v.raised_issue:
+        lines.append(f"<p>问题类别：{e(v.category)}<br>反映问题：{e(v.content)}</p>")
+        lines.append(f"<p>办理状态：{state}<br>责任人：{e(v.handler or '未指定')}　期限：{_d(v.due_date)}</p>")
+    else:
+        lines.append(f"<p>{e(v.content or flow.NOTHING_RAISED)}</p>")
+    if v.resolved_on:
+        lines.append(f"<p>办结：{e(v.resolved_by)} {_d(v.resolved_on)}<br>{e(v.resolution)}</p>")
+    if v.project_name:
+        lines.append(f"<p>已转为微实事项目：{e(v.project_name)}</p>")
+    steps = "".join(f"<li>{_d(h.on_date)} {e(h.to_state)} {e(h.by)}{('：' + e(h.note)) if h.note and h.note != '登记' else ''}</li>"
+                    for h in v.history)
+    lines.append(f"<p>办理经过：</p><ul>{steps}</ul>")
+    return "".join(lines)
+
+
+class VisitsPage(RecordListPage):
+    title = "走访"
+    icon = "visits"
+    heading = "走访与民情恳谈"
+    watches = changes(Change.VISITS, Change.RESIDENTS, Change.MEMBERS, Change.PROJECTS, Change.ORGS,
+                      Change.SERVICE_LISTS)
+    writes = changes(Change.VISITS)
+    tables = (Table(COLUMNS, _color, stretch=5, details_width=250,
+                    empty="登记走访：Ctrl+N。<br>选中一条记录后可办理（Ctrl+D）、修改或转为项目。"),)
+    filters = (Search("搜索：对象、问题、走访人（可用拼音首字母）"), Choice("state", STATE_FILTERS),
+               Choice("period", PERIODS), Choice("grid", all_label="全部网格"), Choice("category", all_label="全部类别"))
+    actions = (
+        Act("add", "登记走访", "log_visit", "Ctrl+N", name="log"),
+        Act("follow-up", "办理", "follow_up", "Ctrl+D", when="can_follow", name="follow"),
+        Act("edit", "修改", "edit_visit", when=selected, name="edit"),
+        Act("to-project", "转为项目", "to_project", when="can_make_project", name="project"),
+        Act("delete", "删除", "delete_visit", when=selected, name="delete"),
+        SEPARATOR,
+        Act("print", "打印走访记录表", "print_register", name="print"),
+        Act("print", "打印本条", "print_selected", when=selected, name="print_one"),
+        Act("stats", "服务月报", "print_summary", name="summary"),
+        Act("tags", "问题类别", "edit_categories", name="lists"),
+    )
+    activate = "follow_up"
+
+    def current_filter(self, f=None) -> VisitFilter:
+        f = f or self.filter_values()
+        start, end = period_bounds(f.period, self.today)
+        return VisitFilter(
+            text=f.text, grid_id=f.grid, category=f.category,
+            state=f.state if f.state not in (OPEN, OVERDUE) else None, open_only=f.state == OPEN,
+            overdue_only=f.state == OVERDUE, date_from=start, date_to=end,
+        )
+
+    def load(self, db, f):
+        today = self.today
+        return Loaded(visit_service.list_visits(db, self.current_filter(f), today),
+                      overdue=len(visit_service.overdue(db, today)), grids=resident_service.grids(db),
+                      categories=resident_service.get_list(db, flow.ISSUE_CATEGORY),
+                      can_project=auth.can(db, "projects.write"))
+
+    def fetch_detail(self, db, row):
+        return visit_service.get_visit(db, row.id, self.today)
+
+    def detail_html(self, detail) -> str:
+        return details_html(detail)
+
+    def on_loaded(self, loaded: Loaded) -> None:
+        self.fill_choice("grid", [(g.name, g.id) for g in loaded.grids])
+        self.fill_choice("category", [(c, c) for c in loaded.categories])
+        open_count = sum(1 for r in loaded.rows if r.follow_state in flow.OPEN_STATES)
+        text = f"共 {len(loaded.rows)} 条，未办结 {open_count} 条"
+        overdue = loaded.overdue
+        self.counts.setText(text + (f"　<span style='color:#c8161e'>全部逾期 {overdue} 条</span>" if overdue else ""))
+
+    @property
+    def grids(self):
+        return self.loaded.grids if self.loaded else []
+
+    @property
+    def categories(self):
+        return self.loaded.categories if self.loaded else flow.DEFAULT_LISTS[flow.ISSUE_CATEGORY]
+
+    def can_follow(self, d: VisitDetail | None) -> bool:
+        return d is not None and bool(flow.FOLLOW_TRANSITIONS.get(d.follow_state))
+
+    def can_make_project(self, d: VisitDetail | None) -> bool:
+        return (d is not None and d.follow_state in flow.OPEN_STATES and not d.project_id
+                and bool(self.loaded and self.loaded.can_project))
+
+    # --- actions -----------------------------------------------------------
+    def log_visit(self) -> None:
+        db = self.ctx.db
+        run_op(self, lambda job: visit_service.last_visitors(db), self._open_log_dialog)
+
+    def _open_log_dialog(self, last) -> None:
+        visitors, others = last
+        dlg = VisitDialog(self, self.ctx.db, self.grids, self.categories, visitors, others, today=self.today)
+        self.run_dialog(dlg)
+        if dlg.count:
+            self.show_message(f"已登记 {dlg.count} 条走访。")
+
+    def edit_visit(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        db = self.ctx.db
+        run_op(self, lambda job: visit_service.members_by_id(db, d.member_ids), lambda members: self.run_dialog(
+            VisitDialog(self, db, self.grids, self.categories, detail=d, members=members, today=self.today),
+            "已保存修改。"))
+
+    def follow_up(self) -> None:
+        d = self.detail
+        if not self.can_follow(d):
+            return
+        default_by = d.handler or "、".join(d.visitor_names[:1])
+        self.run_dialog(FollowUpDialog(self, self.ctx.db, d, default_by, self.today),
+                        lambda v: f"“{d.visitee_name or d.place}”反映的问题：{v.follow_state}。")
+
+    def to_project(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        db = self.ctx.db
+        run_op(self, lambda job: (projects.default_owner(db, d.grid_id),
+                                  resident_service.get_list(db, flow.PROJECT_CATEGORY)),
+               lambda result: self._to_project(d, *result))
+
+    def _to_project(self, d: VisitDetail, owner: str, categories) -> None:
+        db, today = self.ctx.db, self.today
+        preset = flow.ProjectInput(name=f"{d.address or d.visitee_name}{d.category}问题处理"[:60], grid_id=d.grid_id,
+                                   owner_name=owner or d.handler, description=d.content,
+                                   deadline=max(d.due_date or today, today + timedelta(days=30)))
+        dlg = ProjectDialog(self, db, self.grids, categories, title="转为微实事项目", preset=preset,
+                            save=lambda inp: visit_service.to_project(db, d.id, inp, today), today=today,
+                            changes=changes(Change.VISITS, Change.PROJECTS))
+        self.run_dialog(dlg, lambda p: f"已转为项目“{p.name}”（{p.project_no}），可在“微实事”中跟进。", keep=d.id)
+
+    def delete_visit(self) -> None:
+        d = self.detail
+        if d is None or not common.ask(self, "删除走访记录",
+                                       f"确定删除 {d.visit_date.isoformat()} 对“{d.visitee_name or d.place}”的走访记录吗？"):
+            return
+        db = self.ctx.db
+        self.write(lambda: visit_service.delete_visit(db, d.id), "已删除。")
+
+    def edit_categories(self) -> None:
+        self.run_dialog(ListEditDialog(self, self.ctx.db, flow.ISSUE_CATEGORY, self.categories))
+
+    # --- printing ----------------------------------------------------------
+    def print_register(self) -> None:
+        db, flt, today = self.ctx.db, self.current_filter(), self.today
+        self.print_pdf(f"打印走访记录表（当前列出的 {len(self.panel.model.rows)} 条）", f"走访记录表{today:%Y%m%d}.pdf",
+                       lambda path, job: visit_service.print_visit_register(
+                           db, path, flt, today=today, progress=lambda p: job.report(p, 0)),
+                       lambda path, _n: f"已保存走访记录表：{path}", "正在生成走访记录表…")
+
+    def print_selected(self) -> None:
+        ids = [r.id for r in self.panel.selected_rows()]
+        if not ids:
+            return
+        db, today = self.ctx.db, self.today
+        self.print_pdf("打印走访记录", f"走访记录{today:%Y%m%d}.pdf",
+                       lambda path, job: visit_service.print_visit_forms(db, path, ids, today=today),
+                       lambda path, n: f"已保存 {n} 份走访记录：{path}")
+
+    def print_summary(self) -> None:
+        month = forms.ask_month(self, "服务群众工作月报", self.today)
+        if month is None:
+            return
+        year, m = month
+        db, grid, today = self.ctx.db, self.choice("grid").currentData(), self.today
+        self.print_pdf("服务群众工作月报", f"服务群众工作月报{year}年{m}月.pdf",
+                       lambda path, job: service_stats.print_service_summary(db, path, year, m, grid, today=today),
+                       lambda path, _s: f"已保存 {year}年{m}月服务群众工作月报：{path}", "正在生成月报…")

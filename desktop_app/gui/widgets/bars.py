@@ -1,0 +1,101 @@
+"""Page furniture: the toolbar, the search box, filter combos refilled in place, and the debounce.
+
+Search as you type must not send one query per key, so every text filter goes
+through `debounced`; combos refilled after a load keep the user's choice and do
+not fire a second load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolBar, QWidget
+
+from desktop_app.gui.widgets.forms import select
+
+SEARCH_DELAY_MS = 150
+
+
+def toolbar(owner: QWidget) -> tuple[QToolBar, Callable[..., QAction]]:
+    """A text-beside-icon toolbar and an `action(icon, text, slot, shortcut=None)` that fills it."""
+    from desktop_app.gui import icons
+
+    tb = QToolBar()
+    tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+    def action(icon: str, text: str, slot: Callable[..., Any], shortcut: str | None = None) -> QAction:
+        act = QAction(icons.get(icon), text, owner)
+        if shortcut:
+            act.setShortcut(QKeySequence(shortcut))
+            # the shortcut works wherever the focus is inside the page, not in other pages
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.setToolTip(f"{text}（{shortcut}）")
+        act.triggered.connect(lambda _checked=False: slot())
+        tb.addAction(act)
+        owner.addAction(act)
+        return act
+
+    return tb, action
+
+
+def search_box(placeholder: str) -> QLineEdit:
+    from desktop_app.gui import icons
+
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    edit.addAction(icons.get("search"), QLineEdit.ActionPosition.LeadingPosition)
+    return edit
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("pageHeading")
+    return label
+
+
+def refill(box: QComboBox, all_label: str | None, items: Sequence[tuple[str, Any]]) -> None:
+    """Replace a filter combo's entries (keeping the choice) without firing its signals."""
+    lead = 1 if all_label is not None else 0
+    if box.count() and [(box.itemText(i), box.itemData(i)) for i in range(lead, box.count())] == list(items):
+        return
+    current = box.currentData()
+    box.blockSignals(True)
+    box.clear()
+    if all_label is not None:
+        box.addItem(all_label, None)
+    for label, value in items:
+        box.addItem(label, value)
+    select(box, current)
+    box.blockSignals(False)
+
+
+class Debounce(QObject):
+    """Run `slot` once input pauses for `delay_ms`; `flush()` runs it now if it is waiting."""
+
+    def __init__(self, owner: QObject, slot: Callable[[], None], delay_ms: int = SEARCH_DELAY_MS):
+        super().__init__(owner)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(delay_ms)
+        self.timer.timeout.connect(slot)
+        self._slot = slot
+
+    def __call__(self, *_args: Any) -> None:
+        self.timer.start()
+
+    def pending(self) -> bool:
+        return self.timer.isActive()
+
+    def flush(self) -> None:
+        if self.timer.isActive():
+            self.timer.stop()
+            self._slot()
+
+
+def debounced(owner: QObject, slot: Callable[[], None], delay_ms: int = SEARCH_DELAY_MS) -> Debounce:
+    """A callable that runs `slot` once typing pauses (search as you type without a query per key)."""
+    return Debounce(owner, slot, delay_ms)

@@ -1,0 +1,135 @@
+"""The one base for every dialog that saves: check, save off the GUI thread, close only on success.
+
+A subclass defines `prepare()`: it reads the fields, raises a DomainError
+(ValidationError) for what is wrong, and returns the service call that saves.
+OK runs that call with `run_op`, announcing what it changes (`changes_made`);
+a refusal is shown inside the dialog, so nothing typed is lost. Ctrl+Enter
+saves from any field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from desktop_app.domain.errors import DomainError
+from desktop_app.gui.errors import show_error
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets.forms import DateEdit, text_area
+from desktop_app.views.changes import Changes
+
+ERROR_STYLE = "color: #c8161e"
+
+
+class SavingDialog(QDialog):
+    record_saved = Signal(object)  # each successful save, before the dialog closes
+    changes_made: Changes = frozenset()  # what a save changes; the pages showing it refresh
+
+    first_field: QWidget | None = None  # where typing starts when the dialog opens
+
+    def __init__(self, parent: QWidget | None, title: str, ok_text: str = "保存", *,
+                 changes: Changes | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        if changes is not None:
+            self.changes_made = changes
+        self.saved: Any = None
+        self._saving = False
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.ok_button.setToolTip("Ctrl+Enter")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.message = QLabel()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.message.hide()
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.accept)
+
+    def prepare(self) -> Callable[[], Any]:
+        raise NotImplementedError
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self.first_field is not None:
+            # After QDialog has given the focus to the first field of its tab chain.
+            QTimer.singleShot(0, lambda: self.first_field.setFocus(Qt.FocusReason.ActiveWindowFocusReason))
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def accept(self) -> None:
+        if self._saving:
+            return
+        try:
+            call = self.prepare()
+        except DomainError as exc:
+            self.show_message(str(exc))
+            return
+        self._saving = True
+        self.buttons.setEnabled(False)
+        run_op(self, lambda job: call(), self._saved, self._failed, changes=self.changes_made or None)
+
+    def _saved(self, result: Any) -> None:
+        self._saving = False
+        self.buttons.setEnabled(True)
+        self.saved = result
+        self.show_message("")
+        self.record_saved.emit(result)
+        self.after_save(result)
+
+    def after_save(self, result: Any) -> None:
+        self.done(QDialog.DialogCode.Accepted)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.buttons.setEnabled(True)
+        if isinstance(exc, DomainError):
+            self.show_message(str(exc))
+        else:
+            show_error(self, exc)
+
+    def finish_layout(self, *parts) -> QVBoxLayout:
+        lay = QVBoxLayout(self)
+        for part in parts:
+            if isinstance(part, QWidget):
+                lay.addWidget(part)
+            else:
+                lay.addLayout(part)
+        lay.addStretch(1)  # a hidden match list gives its room back to the bottom, not to every row
+        lay.addWidget(self.message)
+        lay.addWidget(self.buttons)
+        return lay
+
+
+class DateNoteDialog(SavingDialog):
+    """A date and a note (实现心愿, 撤回认领 …); `save(on, note)` makes the service call."""
+
+    def __init__(self, parent: QWidget | None, title: str, summary: str, date_label: str, note_label: str,
+                 save: Callable[[date | None, str], Any], ok_text: str = "确定", placeholder: str = "",
+                 today: date | None = None, *, changes: Changes | None = None):
+        super().__init__(parent, title, ok_text, changes=changes)
+        self._save_fn = save
+        self.on = DateEdit(today or date.today())
+        self.note = text_area(3, placeholder)
+        text = QLabel(summary)
+        text.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(date_label, self.on)
+        form.addRow(note_label, self.note)
+        self.finish_layout(text, form)
+        self.setMinimumWidth(420)
+        self.first_field = self.note
+
+    def prepare(self):
+        on, note, save = self.on.value(), self.note.toPlainText(), self._save_fn
+        return lambda: save(on, note)

@@ -1,0 +1,119 @@
+"""Form fields every dialog uses: dates typed or picked, money in yuan read as fen, combos over (label, value).
+
+Kept in one place so a date, an amount or a choice looks and reads the same in every form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QComboBox, QDateEdit, QFileDialog, QLineEdit, QPlainTextEdit, QWidget
+
+from desktop_app.domain.money import format_yuan, parse_yuan
+
+NO_DATE = date(1900, 1, 1)  # QDateEdit's minimum shows as "未填"
+
+
+class DateEdit(QDateEdit):
+    """A date typed as 2024-06-03 or picked from a calendar; optional ones show 未填 at their minimum."""
+
+    def __init__(self, value: date | None = None, optional: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.optional = optional
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.setMinimumDate(QDate(NO_DATE.year, NO_DATE.month, NO_DATE.day))
+        if optional:
+            self.setSpecialValueText("未填")
+        self.set_value(value)
+
+    def set_value(self, value: date | None) -> None:
+        if value is None:
+            value = NO_DATE if self.optional else date.today()
+        self.setDate(QDate(value.year, value.month, value.day))
+
+    def value(self) -> date | None:
+        d = self.date()
+        got = date(d.year(), d.month(), d.day())
+        return None if self.optional and got == NO_DATE else got
+
+
+def text_area(lines: int = 3, placeholder: str = "") -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)  # Tab moves on, as in every other field
+    edit.setPlaceholderText(placeholder)
+    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
+    return edit
+
+
+def combo(items: Sequence[tuple[str, Any]], current: Any = None) -> QComboBox:
+    box = QComboBox()
+    for label, value in items:
+        box.addItem(label, value)
+    select(box, current)
+    return box
+
+
+def select(box: QComboBox, value: Any) -> None:
+    i = box.findData(value)
+    if i >= 0:
+        box.setCurrentIndex(i)
+
+
+def named_combo(things: Sequence[Any], current: Any = None, none_label: str = "（不指定）") -> QComboBox:
+    """A choice among records with `name` and `id` (grids, accounts …), led by a 'none' entry."""
+    return combo([(none_label, None)] + [(t.name, t.id) for t in things], current)
+
+
+def grid_combo(grids: Sequence[Any], current: str | None = None, none_label: str = "（不指定网格）") -> QComboBox:
+    return named_combo(grids, current, none_label)
+
+
+def list_combo(names: Sequence[str], current: str = "") -> QComboBox:
+    """A fixed list, plus the record's own value when the list no longer has it."""
+    items = list(names)
+    if current and current not in items:
+        items.append(current)
+    return combo([(n, n) for n in items], current or None)
+
+
+def yuan_field(fen: int = 0) -> QLineEdit:
+    edit = QLineEdit(format_yuan(fen, grouping=False) if fen else "")
+    edit.setPlaceholderText("元，如 1200 或 35.5")
+    edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+    return edit
+
+
+def fen_of(edit: QLineEdit, field: str) -> int:
+    text = edit.text().strip()
+    return parse_yuan(text, field) if text else 0
+
+
+def ask_save_path(parent: QWidget | None, title: str, default_name: str) -> Path | None:
+    """Where to write a PDF (tests replace this)."""
+    from desktop_app.settings import data_dir
+
+    path, _ = QFileDialog.getSaveFileName(parent, title, str(data_dir() / default_name), "PDF 文件 (*.pdf)")
+    if not path:
+        return None
+    p = Path(path)
+    return p if p.suffix.lower() == ".pdf" else p.with_suffix(".pdf")
+
+
+def ask_month(parent: QWidget | None, title: str, today: date | None = None) -> tuple[int, int] | None:
+    """Which month: the last twelve, the current one first (tests replace this)."""
+    from PySide6.QtWidgets import QInputDialog
+
+    today = today or date.today()
+    months = []
+    y, m = today.year, today.month
+    for _ in range(12):
+        months.append((y, m))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    labels = [f"{y}年{m}月" for y, m in months]
+    choice, ok = QInputDialog.getItem(parent, title, "月份", labels, 0, False)
+    return months[labels.index(choice)] if ok and choice in labels else None

@@ -1,0 +1,318 @@
+"""The declarative record-list page: a page says what it lists, one base class does the rest.
+
+A page declares
+    heading, watches        what it is called and which changes make it stale
+    tables                  one `Table` (columns, row colour, widths), or several shown as tabs
+    filters                 a `Search` box and `Choice` combos, read into `f` for the loader
+    actions                 toolbar `Act`s: icon, text, the page method, shortcut, when enabled
+    load(db, f)             the service calls, run off the GUI thread; returns rows or `Loaded`
+    fetch_detail(db, row)   (optional) the full record for the details pane, off the GUI thread
+    detail_html(detail)     what the details pane shows
+and the base builds the toolbar, the filter row, the table and details pane,
+debounces the search, loads in the background (a late answer to an older query
+is dropped), keeps the selection across reloads and reloads when a change it
+watches is announced. Writes go through `write` / `run_dialog`, which declare
+their changes, so every page showing them refreshes. (Django admin's
+`list_display` / `list_filter` in Qt.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QTabWidget, QVBoxLayout, QWidget
+
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets import forms
+from desktop_app.gui.widgets.bars import debounced, heading, refill, search_box, toolbar
+from desktop_app.gui.widgets.list_panel import ListPanel
+from desktop_app.gui.widgets.page import AppContext, Page
+from desktop_app.gui.widgets.table import Column
+from desktop_app.views.changes import Changes
+
+
+@dataclass(frozen=True)
+class Search:
+    """The search-as-you-type box; its text is `f.<key>`."""
+
+    placeholder: str
+    key: str = "text"
+    stretch: int = 2
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A filter combo; its current value is `f.<key>`.
+
+    `items` are (label, value) pairs, or a function of the page returning them;
+    with `all_label` the combo leads with that entry (value None) and the page may
+    refill the rest after each load (`fill_choice`).
+    """
+
+    key: str
+    items: Sequence[tuple[str, Any]] | Callable[[Any], Sequence[tuple[str, Any]]] = ()
+    all_label: str | None = None
+
+
+@dataclass(frozen=True)
+class Act:
+    """A toolbar action calling the page method `slot`.
+
+    `when(detail)` says whether it is enabled for the selected record's detail
+    (None when nothing is selected); a string names a page method doing that.
+    Without `when` the action is always enabled. The page gets `act_<name>`.
+    """
+
+    icon: str
+    text: str
+    slot: str
+    shortcut: str | None = None
+    when: Callable[[Any], bool] | str | None = None
+    name: str | None = None
+
+
+SEPARATOR = None
+
+
+def selected(detail: Any) -> bool:
+    """`when` for actions that need a selected record."""
+    return detail is not None
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: Sequence[Column]
+    color: Callable[[Any], QColor | None] | None = None
+    stretch: int | None = None
+    details_width: int = 300
+    label: str = ""  # the tab's label when a page shows several tables
+    empty: str = ""  # the details pane when nothing is selected
+
+
+class Loaded:
+    """What a load returns: the rows of each table, and anything else the page shows (`Loaded(rows, grids=…)`)."""
+
+    def __init__(self, *tables: Sequence[Any], **info: Any):
+        self.tables = [list(t) for t in tables]
+        self.__dict__.update(info)
+
+    @property
+    def rows(self) -> list[Any]:
+        return self.tables[0]
+
+
+class RecordListPage(Page):
+    heading = ""
+    tables: Sequence[Table] = ()
+    filters: Sequence[Search | Choice] = ()
+    actions: Sequence[Act | None] = ()
+    activate: str | None = None  # the page method a double-click runs
+    writes: Changes = frozenset()  # what this page's writes change unless they say otherwise
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: date | None = None):
+        super().__init__(ctx, parent)
+        self._today = today
+        self.detail: Any = None
+        self.loaded: Loaded | None = None
+        self._keep: Any = None
+        self._generation = 0
+        self._acts: list[tuple[Act, Any]] = []
+        self.filter_boxes: dict[str, QLineEdit | QComboBox] = {}
+        self.search: QLineEdit | None = None
+        self.search_debounce = debounced(self, self.refresh)
+        self._build()
+        self._update_actions()
+
+    @property
+    def today(self) -> date:
+        return self._today or date.today()
+
+    # --- what a page declares ------------------------------------------------
+    def load(self, db, f: SimpleNamespace) -> Loaded | Sequence[Any]:
+        """Runs off the GUI thread: service calls only, no widgets."""
+        raise NotImplementedError
+
+    def fetch_detail(self, db, row: Any) -> Any:
+        """Runs off the GUI thread when a page overrides it; by default the row is the detail."""
+        return row
+
+    def detail_html(self, detail: Any) -> str:
+        return ""
+
+    def on_loaded(self, loaded: Loaded) -> None:
+        """After a load, before the rows are shown: counts, filter lists."""
+
+    # --- building -------------------------------------------------------------
+    def _build(self) -> None:
+        self.counts = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(heading(self.heading or self.title))
+        top.addStretch(1)
+        top.addWidget(self.counts)
+
+        self.toolbar, action = toolbar(self)
+        for spec in self.actions:
+            if spec is None:
+                self.toolbar.addSeparator()
+                continue
+            act = action(spec.icon, spec.text, getattr(self, spec.slot), spec.shortcut)
+            setattr(self, f"act_{spec.name or spec.slot}", act)
+            self._acts.append((spec, act))
+
+        row = QHBoxLayout()
+        for spec in self.filters:
+            if isinstance(spec, Search):
+                edit = search_box(spec.placeholder)
+                edit.textChanged.connect(self.search_debounce)
+                row.addWidget(edit, spec.stretch)
+                self.filter_boxes[spec.key] = self.search = edit
+            else:
+                items = spec.items(self) if callable(spec.items) else spec.items
+                lead = [(spec.all_label, None)] if spec.all_label is not None else []
+                box = forms.combo(lead + list(items))
+                box.currentIndexChanged.connect(lambda _i: self.refresh())
+                row.addWidget(box)
+                self.filter_boxes[spec.key] = box
+
+        self.panels: list[ListPanel] = []
+        for table in self.tables:
+            panel = ListPanel(table.columns, table.color, table.stretch, table.details_width)
+            panel.current_changed.connect(partial(self._current, panel))
+            panel.activated.connect(lambda _row: self._activate())
+            self.panels.append(panel)
+        self.tabs: QTabWidget | None = None
+        if len(self.panels) > 1:
+            self.tabs = QTabWidget()
+            for table, panel in zip(self.tables, self.panels):
+                self.tabs.addTab(panel, table.label)
+            self.tabs.currentChanged.connect(lambda _i: self._current(self.panel, self.panel.selected()))
+        self.message = QLabel()
+        self.message.setObjectName("statusMessage")
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.toolbar)
+        if self.filters:
+            lay.addLayout(row)
+        lay.addWidget(self.tabs or self.panels[0], 1)
+        lay.addWidget(self.message)
+
+    @property
+    def panel(self) -> ListPanel:
+        """The table in view (the current tab)."""
+        return self.tabs.currentWidget() if self.tabs is not None else self.panels[0]
+
+    def table_of(self, panel: ListPanel) -> Table:
+        return self.tables[self.panels.index(panel)]
+
+    def choice(self, key: str) -> QComboBox:
+        return self.filter_boxes[key]  # type: ignore[return-value]
+
+    def fill_choice(self, key: str, items: Sequence[tuple[str, Any]]) -> None:
+        spec = next(s for s in self.filters if isinstance(s, Choice) and s.key == key)
+        refill(self.choice(key), spec.all_label, items)
+
+    def filter_values(self) -> SimpleNamespace:
+        return SimpleNamespace(**{
+            key: w.text() if isinstance(w, QLineEdit) else w.currentData() for key, w in self.filter_boxes.items()
+        })
+
+    # --- loading --------------------------------------------------------------
+    def refresh(self) -> None:
+        super().refresh()
+        self.search_debounce.timer.stop()
+        self._generation += 1
+        generation, db, f, load = self._generation, self.ctx.db, self.filter_values(), self.load
+        run_op(self, lambda job: load(db, f), partial(self._loaded, generation))
+
+    def _loaded(self, generation: int, result: Any) -> None:
+        if generation != self._generation:
+            return  # an answer to an older query: a newer one is on its way
+        loaded = result if isinstance(result, Loaded) else Loaded(result)
+        self.loaded = loaded
+        keep, self._keep = self._keep, None
+        self.on_loaded(loaded)
+        for panel, rows in zip(self.panels, loaded.tables):
+            panel.set_rows(rows, keep if keep is not None else panel.selected_id())
+        self._update_actions()
+
+    def keep(self, row_id: Any) -> None:
+        """Select this record after the next load (a record just added)."""
+        self._keep = row_id
+
+    def _fetches(self) -> bool:
+        return type(self).fetch_detail is not RecordListPage.fetch_detail
+
+    def _current(self, panel: ListPanel, row: Any) -> None:
+        if panel is self.panel:
+            self.detail = None
+            self._update_actions()
+        if row is None:
+            panel.details.setText(self.table_of(panel).empty)
+            return
+        if not self._fetches():
+            panel.details.setText(self.detail_html(row))
+            if panel is self.panel:
+                self.detail = row
+                self._update_actions()
+            return
+        if panel is not self.panel:
+            return
+        db, fetch, row_id = self.ctx.db, self.fetch_detail, getattr(row, "id", None)
+        run_op(self, lambda job: fetch(db, row), lambda detail: self._show_detail(panel, row_id, detail))
+
+    def _show_detail(self, panel: ListPanel, row_id: Any, detail: Any) -> None:
+        if panel is not self.panel or panel.selected_id() != row_id:
+            return  # the selection moved on while this was fetched
+        self.detail = detail
+        panel.details.setText(self.detail_html(detail))
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        for spec, act in self._acts:
+            if spec.when is not None:
+                when = getattr(self, spec.when) if isinstance(spec.when, str) else spec.when
+                act.setEnabled(bool(when(self.detail)))
+
+    def _activate(self) -> None:
+        if self.activate:
+            getattr(self, self.activate)()
+
+    # --- writing --------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+
+    def run_dialog(self, dlg: QDialog, message: str | Callable[[Any], str] | None = None,
+                   keep: Any = None) -> Any:
+        """Open a saving dialog; after a save select the saved record (or `keep`) and say `message`."""
+        dlg.record_saved.connect(lambda saved: self.keep(keep if keep is not None else getattr(saved, "id", None)))
+        accepted = dlg.exec() == QDialog.DialogCode.Accepted
+        saved = dlg.saved
+        if accepted and saved is not None and message:
+            self.show_message(message(saved) if callable(message) else message)
+        return saved if accepted else None
+
+    def write(self, fn: Callable[[], Any], message: str | Callable[[Any], str] = "",
+              changes: Changes | None = None) -> None:
+        """Run a write off the GUI thread; announce what it changed, then say `message`."""
+        def done(result: Any) -> None:
+            if message:
+                self.show_message(message(result) if callable(message) else message)
+
+        run_op(self, lambda job: fn(), done, changes=changes if changes is not None else self.writes)
+
+    def print_pdf(self, title: str, default_name: str, render: Callable[[Path, Any], Any],
+                  said: Callable[[Path, Any], str], label: str = "正在生成…") -> None:
+        """Ask where, then render off the GUI thread with a progress dialog: `render(path, job)`."""
+        path = forms.ask_save_path(self, title, default_name)
+        if path is None:
+            return
+        run_op(self, lambda job: render(path, job), lambda result: self.show_message(said(path, result)),
+               label=label)

@@ -1,0 +1,150 @@
+"""One table model for every list of plain records: the columns are data, not code.
+
+A page declares its columns (`Column("姓名", lambda r: r.name, width=70)`) and
+hands the model the rows a service returned; the model never fetches. Sorting
+happens in Python over the row list (a sort key per column), because a
+QSortFilterProxyModel calling Python `data()` is slow on long lists. `data()`
+compares `role` against ints computed once, the cheapest check Python can make.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHeaderView, QTableView
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # the record's `id`, for views that select by id
+ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 2  # the record itself
+
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+CENTER = int(Qt.AlignmentFlag.AlignCenter)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+ALERT = QColor("#c8161e")  # overdue, waiting for someone
+DONE = QColor("#2e7d32")  # solved, fulfilled
+MUTED = QColor("#8a8f98")  # stopped, nothing to do
+
+LONG_TEXT = 12  # a cell longer than this shows itself whole as a tooltip
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: header, the cell text of a record, and how it looks and sorts.
+
+    `tooltip(record)` explains a cell (default: the text itself when it is long);
+    `sort_key(record)` orders the column (default: the text); `color(record)` tints
+    just this cell and wins over the model's row colour.
+    """
+
+    title: str
+    text: Callable[[Any], str]
+    align: int = LEFT
+    width: int = 80
+    tooltip: Callable[[Any], str | None] | None = None
+    sort_key: Callable[[Any], Any] | None = None
+    color: Callable[[Any], QColor | None] | None = None
+
+
+def centered(title: str, text: Callable[[Any], str], width: int = 80, **kw: Any) -> Column:
+    return Column(title, text, CENTER, width, **kw)
+
+
+class ColumnModel(QAbstractTableModel):
+    """A read-only table over a list of frozen rows; `row_color(row)` may tint a whole row."""
+
+    def __init__(self, columns: Sequence[Column], row_color: Callable[[Any], QColor | None] | None = None,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+        self._row_color = row_color
+
+    # --- rows ----------------------------------------------------------------
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row(self, i: int) -> Any | None:
+        return self.rows[i] if 0 <= i < len(self.rows) else None
+
+    def find(self, row_id: Any) -> int:
+        """The position of the row whose `id` is `row_id`, or -1."""
+        if row_id is None:
+            return -1
+        return next((i for i, r in enumerate(self.rows) if getattr(r, "id", None) == row_id), -1)
+
+    # --- Qt ------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        if not (0 <= r < len(self.rows) and 0 <= c < len(self.columns)):
+            return None
+        row, col = self.rows[r], self.columns[c]
+        if role == _DISPLAY:
+            return col.text(row)
+        if role == _ALIGN:
+            return col.align
+        if role == _FOREGROUND:
+            tint = col.color(row) if col.color is not None else None
+            if tint is None and self._row_color is not None:
+                tint = self._row_color(row)
+            return tint
+        if role == _TOOLTIP:
+            if col.tooltip is not None:
+                return col.tooltip(row) or None
+            text = col.text(row)
+            return text if len(text) > LONG_TEXT else None
+        if role == ID_ROLE:
+            return getattr(row, "id", None)
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
+        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            return self.columns[section].title
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        col = self.columns[column]
+        key = col.sort_key or col.text
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        before = [self.rows[i.row()] for i in old]
+        self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        where = {id(r): i for i, r in enumerate(self.rows)}
+        self.changePersistentIndexList(old, [self.index(where[id(r)], i.column()) for r, i in zip(before, old)])
+        self.layoutChanged.emit()
+
+
+def fit_columns(view: QTableView, columns: Sequence[Column], stretch: int | None = None) -> None:
+    """Each column at its declared width; `stretch` takes the room that is left."""
+    header = view.horizontalHeader()
+    for i, c in enumerate(columns):
+        view.setColumnWidth(i, c.width)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)

@@ -1,0 +1,1 @@
+"""微心愿: the wishes page and its forms."""

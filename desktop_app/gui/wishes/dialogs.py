@@ -1,0 +1,244 @@
+"""Wish forms: post a wish, claim it for a member or a partner unit, and keep the partner units."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QRadioButton,
+    QVBoxLayout, QWidget,
+)
+
+from desktop_app.domain import service_flow as flow
+from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.service_flow import WishInput
+from desktop_app.gui import icons
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.residents.pickers import member_picker, resident_picker
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, grid_combo, select, text_area, yuan_field
+from desktop_app.services import wishes
+from desktop_app.services.database import Database
+from desktop_app.services.residents import Grid, ResidentPick
+from desktop_app.views.changes import Change, changes
+
+
+class WishDialog(SavingDialog):
+    changes_made = changes(Change.WISHES)
+
+    def __init__(self, parent: QWidget | None, db: Database, grids: Sequence[Grid], detail=None,
+                 today: date | None = None):
+        super().__init__(parent, "修改微心愿" if detail else "发布微心愿")
+        self.db, self.detail, self.today = db, detail, today or date.today()
+        d = detail.to_input() if detail else WishInput(posted_on=self.today)
+        self._ids = (d.resident_id, d.household_id)
+        self.wisher = resident_picker(db)
+        if d.wisher_name:
+            self.wisher.set_chosen(None, d.wisher_name)
+        self.wisher.picked.connect(self._picked)
+        self.grid = grid_combo(grids, d.grid_id)
+        self.content = QLineEdit(d.content)
+        self.content.setPlaceholderText("如 一台收音机、上门理发、孩子的课外辅导书")
+        self.background = QLineEdit(d.background)
+        self.background.setPlaceholderText("心愿人情况，如 独居老人、腿脚不便（会印在心愿卡上）")
+        self.value = yuan_field(d.estimated_fen)
+        self.posted = DateEdit(d.posted_on)
+        self.notes = text_area(2)
+        self.notes.setPlainText(d.notes)
+        form = QFormLayout()
+        form.addRow("心愿人", self.wisher)
+        form.addRow("所属网格", self.grid)
+        form.addRow("心愿内容", self.content)
+        form.addRow("心愿人情况", self.background)
+        form.addRow("预计价值（元）", self.value)
+        form.addRow("发布日期", self.posted)
+        form.addRow("备注", self.notes)
+        self.finish_layout(form)
+        self.setMinimumWidth(500)
+        self._wishes = wishes
+        self.first_field = self.wisher
+
+    def _picked(self, pick: ResidentPick | None) -> None:
+        if pick is not None:
+            self._ids = (pick.resident_id, pick.household_id)
+            select(self.grid, pick.grid_id)
+            if not self.background.text() and pick.tags:
+                self.background.setText("、".join(pick.tags))
+
+    def current_input(self) -> WishInput:
+        chosen = self.wisher.chosen()
+        if chosen is not None:
+            resident_id, household_id, name = chosen.resident_id, chosen.household_id, chosen.name
+        elif self.detail and self.wisher.text() == self.detail.wisher_name:
+            (resident_id, household_id), name = self._ids, self.detail.wisher_name
+        else:
+            resident_id, household_id, name = None, None, self.wisher.text()
+        return WishInput(
+            resident_id=resident_id, household_id=household_id, wisher_name=name, grid_id=self.grid.currentData(),
+            content=self.content.text(), background=self.background.text(),
+            estimated_fen=fen_of(self.value, "预计价值"), posted_on=self.posted.value(),
+            notes=self.notes.toPlainText(),
+        )
+
+    def prepare(self):
+        inp = self.current_input()
+        flow.check_wish(inp, self.today)
+        db, today, wishes = self.db, self.today, self._wishes
+        if self.detail:
+            wid = self.detail.id
+            return lambda: wishes.update_wish(db, wid, inp, today)
+        return lambda: wishes.post_wish(db, inp, today)
+
+
+class ClaimDialog(SavingDialog):
+    """Who takes the wish on: a member (search by name) or a partner unit (from the list)."""
+
+    changes_made = changes(Change.WISHES)
+
+    def __init__(self, parent: QWidget | None, db: Database, wish, units: Sequence[Any], today: date | None = None):
+        super().__init__(parent, f"认领心愿 {wish.wish_no}", "认领")
+        self.db, self.wish, self.today = db, wish, today or date.today()
+        self.by_member = QRadioButton("党员")
+        self.by_unit = QRadioButton("共建单位")
+        self.by_member.setChecked(True)
+        self.member = member_picker(db)
+        self.unit = combo([(u.name, u.id) for u in units])
+        self.by_unit.setEnabled(bool(units))
+        self.claimed_on = DateEdit(self.today)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("如 联系电话、计划何时送去")
+        for b in (self.by_member, self.by_unit):
+            b.toggled.connect(lambda *_: self._update())
+        kind = QHBoxLayout()
+        kind.addWidget(self.by_member)
+        kind.addWidget(self.by_unit)
+        kind.addStretch(1)
+        summary = QLabel(f"<b>{wish.wisher_name}</b>：{wish.content}")
+        summary.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("认领方", kind)
+        form.addRow("认领党员", self.member)
+        form.addRow("共建单位", self.unit)
+        form.addRow("认领日期", self.claimed_on)
+        form.addRow("说明", self.note)
+        self.finish_layout(summary, form)
+        self.setMinimumWidth(460)
+        self._update()
+        self.first_field = self.member
+
+    def _update(self) -> None:
+        self.member.setEnabled(self.by_member.isChecked())
+        self.unit.setEnabled(self.by_unit.isChecked())
+
+    def prepare(self):
+        member_id = unit_id = None
+        if self.by_member.isChecked():
+            m = self.member.chosen()
+            if m is None:
+                raise ValidationError("认领人", "请输入党员姓名并从结果中选择")
+            member_id = m.id
+        else:
+            unit_id = self.unit.currentData()
+            if not unit_id:
+                raise ValidationError("认领人", "请选择共建单位")
+        db, wid, on, note, today = self.db, self.wish.id, self.claimed_on.value(), self.note.text(), self.today
+        return lambda: wishes.claim_wish(db, wid, on, member_id=member_id, unit_id=unit_id, note=note, today=today)
+
+
+class PartnerUnitDialog(SavingDialog):
+    changes_made = changes(Change.WISHES)
+
+    def __init__(self, parent: QWidget | None, db: Database, unit=None):
+        super().__init__(parent, "修改共建单位" if unit else "新增共建单位")
+        self.db, self.unit = db, unit
+        self.name = QLineEdit(unit.name if unit else "")
+        self.contact = QLineEdit(unit.contact_person if unit else "")
+        self.phone = QLineEdit(unit.phone if unit else "")
+        self.notes = QLineEdit(unit.notes if unit else "")
+        form = QFormLayout()
+        form.addRow("单位名称", self.name)
+        form.addRow("联系人", self.contact)
+        form.addRow("联系电话", self.phone)
+        form.addRow("备注", self.notes)
+        self.finish_layout(form)
+        self.setMinimumWidth(400)
+
+    def prepare(self):
+        db, uid = self.db, self.unit.id if self.unit else None
+        values = (self.name.text(), self.contact.text(), self.phone.text(), self.notes.text())
+        flow.required(values[0], "单位名称")
+        return lambda: wishes.save_unit(db, uid, *values)
+
+
+class UnitsDialog(QDialog):
+    """共建单位: list, add, edit, delete (each through its own saving dialog or a confirmed call)."""
+
+    def __init__(self, parent: QWidget | None, db: Database):
+        super().__init__(parent)
+        self.setWindowTitle("共建单位")
+        self.db = db
+        self.changed = False
+        self.list = QListWidget()
+        self.list.itemDoubleClicked.connect(lambda _i: self.edit())
+        add = QPushButton(icons.get("add"), "新增")
+        add.clicked.connect(self.add)
+        edit = QPushButton(icons.get("rename"), "修改")
+        edit.clicked.connect(self.edit)
+        remove = QPushButton(icons.get("delete"), "删除")
+        remove.clicked.connect(self.remove)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        side = QVBoxLayout()
+        for b in (add, edit, remove):
+            side.addWidget(b)
+        side.addStretch(1)
+        side.addWidget(close)
+        lay = QHBoxLayout(self)
+        lay.addWidget(self.list, 1)
+        lay.addLayout(side)
+        self.resize(460, 320)
+        self.reload()
+
+    def reload(self) -> None:
+        db = self.db
+        run_op(self, lambda job: wishes.list_units(db), self._show)
+
+    def _show(self, units) -> None:
+        self.list.clear()
+        for u in units:
+            text = u.name + (f"（{u.contact_person} {u.phone}）" if u.contact_person or u.phone else "")
+            text += f"  认领 {u.claims} 个" if u.claims else ""
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, u)
+            self.list.addItem(item)
+
+    def _current(self):
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def add(self) -> None:
+        if PartnerUnitDialog(self, self.db).exec() == QDialog.DialogCode.Accepted:
+            self.changed = True
+            self.reload()
+
+    def edit(self) -> None:
+        unit = self._current()
+        if unit is not None and PartnerUnitDialog(self, self.db, unit).exec() == QDialog.DialogCode.Accepted:
+            self.changed = True
+            self.reload()
+
+    def remove(self) -> None:
+        unit = self._current()
+        if unit is None or not common.ask(self, "删除共建单位", f"确定删除“{unit.name}”吗？已有的认领记录保留单位名称。"):
+            return
+        db = self.db
+
+        def done(_r) -> None:
+            self.changed = True
+            self.reload()
+
+        run_op(self, lambda job: wishes.delete_unit(db, unit.id), done, changes=changes(Change.WISHES))

@@ -1,0 +1,184 @@
+"""微心愿: post a resident's wish, let a member or partner unit claim it (or withdraw), record it fulfilled,
+print the cards for the notice board and the list."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from desktop_app.domain import service_flow as flow
+from desktop_app.domain.money import format_yuan
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.wishes.dialogs import ClaimDialog, UnitsDialog, WishDialog
+from desktop_app.gui.widgets.dialog import DateNoteDialog
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column
+from desktop_app.services import residents as resident_service
+from desktop_app.services import wishes as wish_service
+from desktop_app.services.wishes import WishDetail, WishFilter, WishRow
+from desktop_app.views.changes import Change, changes
+
+
+def _d(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+COLUMNS = (
+    Column("编号", lambda r: r.wish_no, CENTER, 92),
+    Column("心愿人", lambda r: r.wisher_name, width=64),
+    Column("网格", lambda r: r.grid_name, width=110),
+    Column("心愿内容", lambda r: r.content, width=200),
+    Column("价值（元）", lambda r: format_yuan(r.estimated_fen) if r.estimated_fen else "", CENTER, 80,
+           sort_key=lambda r: r.estimated_fen),
+    Column("发布", lambda r: _d(r.posted_on), CENTER, 84),
+    Column("状态", lambda r: r.state, CENTER, 60),
+    Column("认领人", lambda r: r.claimant_name, width=110),
+    Column("实现", lambda r: _d(r.fulfilled_on), CENTER, 84),
+)
+
+
+def _color(r: WishRow):
+    return {flow.WISH_FULFILLED: DONE, flow.WISH_POSTED: ALERT}.get(r.state)
+
+
+def details_html(w: WishDetail) -> str:
+    e = escape
+    lines = [
+        f"<h3>{e(w.wish_no)} {e(w.wisher_name)}</h3>",
+        f"<p>{e(w.grid_name)}<br>{e(w.address)}</p>",
+        f"<p>心愿：<b>{e(w.content)}</b><br>情况：{e(w.background or '—')}<br>"
+        f"预计价值：{format_yuan(w.estimated_fen) + ' 元' if w.estimated_fen else '—'}<br>发布：{_d(w.posted_on)}</p>",
+        f"<p>状态：<b>{e(w.state)}</b></p>",
+    ]
+    if w.claimant_name:
+        lines.append(f"<p>认领：{e(w.claimant_kind)} {e(w.claimant_name)}（{_d(w.claimed_on)}）</p>")
+    if w.fulfilled_on:
+        lines.append(f"<p>实现：{_d(w.fulfilled_on)}<br>{e(w.fulfil_note)}</p>")
+    if w.claims:
+        items = "".join(f"<li>{_d(c.claimed_on)} {e(c.claimant_name)}：{e(c.status)}"
+                        f"{('，' + _d(c.ended_on)) if c.ended_on else ''}{('（' + e(c.note) + '）') if c.note else ''}</li>"
+                        for c in w.claims)
+        lines.append(f"<p>认领记录：</p><ul>{items}</ul>")
+    return "".join(lines)
+
+
+def _state_is(state: str):
+    return lambda d: d is not None and d.state == state
+
+
+def _years(page) -> list[tuple[str, int]]:
+    year = page.today.year
+    return [(f"{y}年发布", y) for y in range(year, year - 5, -1)]
+
+
+class WishesPage(RecordListPage):
+    title = "微心愿"
+    icon = "wishes"
+    heading = "微心愿"
+    watches = changes(Change.WISHES, Change.RESIDENTS, Change.MEMBERS, Change.ORGS)
+    writes = changes(Change.WISHES)
+    tables = (Table(COLUMNS, _color, stretch=3, details_width=260, empty="发布心愿：Ctrl+N。"),)
+    filters = (Search("搜索：心愿人（可用拼音首字母）、心愿内容、认领人、编号"),
+               Choice("state", [(s, s) for s in flow.WISH_STATES], "全部状态"),
+               Choice("grid", all_label="全部网格"), Choice("year", _years, "全部年份"))
+    actions = (
+        Act("add", "发布心愿", "post_wish", "Ctrl+N", name="post"),
+        Act("claim", "认领", "claim", when=_state_is(flow.WISH_POSTED)),
+        Act("undo", "撤回认领", "withdraw", when=_state_is(flow.WISH_CLAIMED)),
+        Act("fulfil", "已实现", "fulfil", when=_state_is(flow.WISH_CLAIMED)),
+        Act("edit", "修改", "edit_wish", when=lambda d: d is not None and d.state != flow.WISH_FULFILLED, name="edit"),
+        Act("delete", "删除", "delete_wish", when=selected, name="delete"),
+        SEPARATOR,
+        Act("print", "打印心愿卡", "print_cards", name="cards"),
+        Act("print", "打印清单", "print_list", name="list"),
+        Act("units", "共建单位", "edit_units", name="units"),
+    )
+    activate = "edit_wish"
+
+    def current_filter(self, f=None) -> WishFilter:
+        f = f or self.filter_values()
+        return WishFilter(text=f.text, state=f.state, grid_id=f.grid, year=f.year)
+
+    def load(self, db, f):
+        year = self.today.year
+        return Loaded(wish_service.list_wishes(db, self.current_filter(f)), grids=resident_service.grids(db),
+                      units=wish_service.list_units(db), fulfilled=sum(wish_service.fulfilled_counts(db, year).values()))
+
+    def fetch_detail(self, db, row):
+        return wish_service.get_wish(db, row.id)
+
+    def detail_html(self, detail) -> str:
+        return details_html(detail)
+
+    def on_loaded(self, loaded: Loaded) -> None:
+        self.fill_choice("grid", [(g.name, g.id) for g in loaded.grids])
+        waiting = sum(1 for r in loaded.rows if r.state == flow.WISH_POSTED)
+        self.counts.setText(f"列出 {len(loaded.rows)} 个，待认领 {waiting} 个　{self.today.year}年已实现 {loaded.fulfilled} 个")
+
+    @property
+    def grids(self):
+        return self.loaded.grids if self.loaded else []
+
+    # --- actions -----------------------------------------------------------
+    def post_wish(self) -> None:
+        self.run_dialog(WishDialog(self, self.ctx.db, self.grids, today=self.today), lambda w: f"已发布心愿 {w.wish_no}。")
+
+    def edit_wish(self) -> None:
+        d = self.detail
+        if d is not None and d.state != flow.WISH_FULFILLED:
+            self.run_dialog(WishDialog(self, self.ctx.db, self.grids, d, today=self.today), "已保存修改。")
+
+    def claim(self) -> None:
+        d = self.detail
+        if d is not None and d.state == flow.WISH_POSTED:
+            units = self.loaded.units if self.loaded else []
+            self.run_dialog(ClaimDialog(self, self.ctx.db, d, units, self.today),
+                            lambda w: f"心愿 {d.wish_no} 已由 {w.claimant_name} 认领。")
+
+    def withdraw(self) -> None:
+        d = self.detail
+        if d is None or d.state != flow.WISH_CLAIMED:
+            return
+        db, today = self.ctx.db, self.today
+        self.run_dialog(DateNoteDialog(
+            self, "撤回认领", f"{d.claimant_name} 撤回对心愿“{d.content}”的认领，心愿回到待认领。", "撤回日期", "撤回原因",
+            lambda on, note: wish_service.withdraw_claim(db, d.id, on, note, today), "撤回认领", "可不填", today,
+            changes=self.writes), f"已撤回认领，心愿 {d.wish_no} 重新待认领。")
+
+    def fulfil(self) -> None:
+        d = self.detail
+        if d is None or d.state != flow.WISH_CLAIMED:
+            return
+        db, today = self.ctx.db, self.today
+        self.run_dialog(DateNoteDialog(
+            self, "心愿已实现", f"{d.claimant_name} 认领的心愿：{d.wisher_name}，{d.content}", "实现日期", "实现情况",
+            lambda on, note: wish_service.fulfil_wish(db, d.id, on, note, today), "确认实现",
+            "送了什么、谁送去的、居民的反馈", today, changes=self.writes), f"心愿 {d.wish_no} 已实现。")
+
+    def delete_wish(self) -> None:
+        d = self.detail
+        if d is None or not common.ask(self, "删除心愿", f"确定删除心愿 {d.wish_no}（{d.wisher_name}：{d.content}）吗？"):
+            return
+        db = self.ctx.db
+        self.write(lambda: wish_service.delete_wish(db, d.id), "已删除。")
+
+    def edit_units(self) -> None:
+        UnitsDialog(self, self.ctx.db).exec()  # its saves announce Change.WISHES themselves
+
+    # --- printing ----------------------------------------------------------
+    def print_cards(self) -> None:
+        chosen = self.panel.selected_rows()
+        rows = chosen if len(chosen) > 1 else [r for r in self.panel.model.rows if r.state == flow.WISH_POSTED]
+        if not rows:
+            common.inform(self, "打印心愿卡", "当前没有待认领的心愿。可先选中要打印的心愿（按住 Ctrl 多选）。")
+            return
+        db, ids, today = self.ctx.db, [r.id for r in rows], self.today
+        self.print_pdf(f"打印心愿卡（{len(rows)} 张，每页 6 张）", f"微心愿卡{today:%Y%m%d}.pdf",
+                       lambda path, job: wish_service.print_wish_cards(db, path, wish_ids=ids, today=today),
+                       lambda path, n: f"已保存 {n} 张心愿卡：{path}", "正在生成心愿卡…")
+
+    def print_list(self) -> None:
+        db, flt, today = self.ctx.db, self.current_filter(), self.today
+        self.print_pdf(f"打印微心愿清单（{len(self.panel.model.rows)} 个）", f"微心愿清单{today:%Y%m%d}.pdf",
+                       lambda path, job: wish_service.print_wish_list(db, path, flt, today=today),
+                       lambda path, _n: f"已保存微心愿清单：{path}", "正在生成清单…")
