@@ -161,3 +161,40 @@ def test_failed_render_leaves_no_file(db, town, tmp_path):
     with pytest.raises(Stop):
         visits.print_visit_register(db, out, today=TODAY, progress=cancel)
     assert list(folder.iterdir()) == []  # neither the file nor a temp file
+
+
+def test_printing_keeps_to_the_permission_and_the_grid(db, town, tmp_path, monkeypatch):
+    from desktop_app.services import auth
+    from desktop_app.services.auth import PermissionDenied
+
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
+    mine = visits.log_visit(db, VisitInput(visit_date=date(2024, 6, 3), member_ids=(town["zhang"],),
+                                           resident_id=town["wang"], category="路灯", content="路灯坏了"),
+                            today=TODAY)
+    theirs = visits.log_visit(db, VisitInput(visit_date=date(2024, 6, 4), member_ids=(town["zhang"],),
+                                             resident_id=town["zhao"], category="物业", content="物业费公示不清楚"),
+                                             today=TODAY)
+    wishes.post_wish(db, WishInput(resident_id=town["zhao"], content="想要一台收音机", posted_on=date(2024, 6, 1)),
+                     TODAY)
+    case = mediation.create_case(db, CaseInput(kind="房屋漏水", summary="漏水", received_on=date(2024, 6, 1),
+                                               mediator="张建国", parties=(PartyInput("王秀英", "申请人"),
+                                                                            PartyInput("赵德明", "被申请人"))), TODAY)
+    auth.create_first_admin(db, "admin", "王书记", "xingfuli2026")
+    auth.create_user(db, "grid1", "李网格", "grid", "xingfuli2026", grid_ids=[town["g1"]])
+    auth.login(db, "grid1", "xingfuli2026")
+    out = tmp_path / "x.pdf"
+
+    assert visits.print_visit_register(db, out, today=TODAY) == 1  # their own grid's visit only
+    assert "路灯坏了" in squash("".join(texts(out.read_bytes())))
+    with pytest.raises(PermissionDenied):
+        visits.print_visit_register(db, out, visits.VisitFilter(grid_id=town["g2"]), today=TODAY)
+    assert visits.print_visit_forms(db, out, [mine.id], today=TODAY) == 1
+    with pytest.raises(PermissionDenied):
+        visits.print_visit_forms(db, out, [theirs.id], today=TODAY)
+    assert wishes.print_wish_cards(db, out, today=TODAY) == 0  # the one wish is in the other grid
+    with pytest.raises(PermissionDenied):
+        wishes.print_wish_list(db, out, wishes.WishFilter(grid_id=town["g2"]), today=TODAY)
+    with pytest.raises(PermissionDenied):
+        service_stats.print_service_summary(db, out, 2024, 6, town["g2"], today=TODAY)
+    with pytest.raises(PermissionDenied):  # a 网格员 does not handle mediation
+        mediation.print_mediation_records(db, out, [case.id], today=TODAY)
