@@ -23,7 +23,7 @@ from desktop_app.gui.pages.compliance import CompliancePage
 from desktop_app.gui.pages.dues import DuesPage
 from desktop_app.gui.pages.audit import AuditPage
 from desktop_app.gui.pages.evaluations import EvaluationsPage
-from desktop_app.gui.pages.ledger import LedgerPage
+from desktop_app.gui.ledger.page import LedgerPage
 from desktop_app.gui.mediation.page import MediationPage
 from desktop_app.gui.pages.meetings import MeetingsPage
 from desktop_app.gui.pages.orgs import OrgsPage

@@ -10,11 +10,13 @@ from PySide6.QtWidgets import QDialog
 
 from desktop_app.domain.dues import EMPLOYED
 from desktop_app.gui.dialogs import common
-from desktop_app.gui.dialogs.ledger_dialogs import (
-    BudgetDialog, DuesBaseDialog, EntryDialog, PaymentDialog, ReasonDialog, ReverseDialog,
-)
-from desktop_app.gui.pages.dues import FIRST_MONTH_COLUMN, DuesGridModel, DuesPage
-from desktop_app.gui.pages.ledger import ENTRY_COLUMNS, LedgerPage, RecordModel
+from desktop_app.gui.dues.dialogs import DuesBaseDialog, PaymentDialog, ReasonDialog
+from desktop_app.gui.dues.models import ARREARS_COLUMNS, FIRST_MONTH_COLUMN, DuesGridModel
+from desktop_app.gui.dues.page import DuesPage
+from desktop_app.gui.ledger.dialogs import BudgetDialog, EntryDialog, ReverseDialog
+from desktop_app.gui.ledger.models import BALANCE_COLUMNS, BUDGET_COLUMNS, ENTRY_COLUMNS, STATEMENT_COLUMNS
+from desktop_app.gui.ledger.page import LedgerPage
+from desktop_app.gui.widgets.table import ColumnModel
 from desktop_app.services import dues, ledger, orgs
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
@@ -53,7 +55,7 @@ def filling(**fields):
 
 
 def rows_shown(page):
-    return [(e.voucher_no, e.amount_fen, e.memo) for e in page.entries_model.records]
+    return [(e.voucher_no, e.amount_fen, e.memo) for e in page.entries_model.rows]
 
 
 def test_enter_an_expense_and_correct_it(page, wait_ops, monkeypatch):
@@ -176,7 +178,7 @@ def test_budget_warning_appears_after_an_expense(page, wait_ops, monkeypatch):
     page.tabs.setCurrentIndex(2)
     wait_ops()
     assert page.budget_model.index(0, 6).data() == "接近预算"
-    assert acc.id == page.budget_model.record(0).account_id
+    assert acc.id == page.budget_model.row(0).account_id
 
 
 def test_models_pass_the_model_tester(qtmodeltester, app_ctx):
@@ -184,9 +186,14 @@ def test_models_pass_the_model_tester(qtmodeltester, app_ctx):
     acc = ledger.list_accounts(db)[0]
     e = ledger.post_entry(db, ledger.EntryInput(TODAY, acc.id, "支出", 500, "办公", memo="纸")).entry
     ledger.reverse_entry(db, e.id, "错")
-    model = RecordModel(ENTRY_COLUMNS)
-    model.set_records(ledger.list_entries(db))
+    model = ColumnModel(ENTRY_COLUMNS)
+    model.set_rows(ledger.list_entries(db))
     qtmodeltester.check(model)
+    for columns, rows in ((BALANCE_COLUMNS, ledger.balances(db)), (BUDGET_COLUMNS, ledger.budget_report(db, TODAY.year)),
+                          (STATEMENT_COLUMNS, ledger.monthly_statement(db, TODAY.year, TODAY.month).lines)):
+        other = ColumnModel(columns)
+        other.set_rows(rows)
+        qtmodeltester.check(other)
     grid_model = DuesGridModel()
     qtmodeltester.check(grid_model)
 
@@ -281,8 +288,19 @@ def test_arrears_tab_lists_members_who_owe(dues_page, members, wait_ops):
     dues.set_base(dues_page.ctx.db, ids[0], date(TODAY.year - 1, 1, 1), EMPLOYED, 300_000)
     dues_page.tabs.setCurrentIndex(1)
     wait_ops()
-    rows = {r.name: r for r in dues_page.arrears_model.records}
+    rows = {r.name: r for r in dues_page.arrears_model.rows}
     assert "张建国" in rows and rows["张建国"].lapse_risk
     assert rows["张建国"].months[0] == date(TODAY.year - 1, 1, 1)
     assert "连续6个月以上未交" in dues_page.arrears_label.text()
     assert dues_page.arrears_model.index(0, 7).data() == "连续6个月未交纳党费，请谈话提醒"
+
+
+def test_dues_models_with_rows_pass_the_model_tester(qtmodeltester, dues_page, members, wait_ops):
+    _, ids = members
+    dues.set_base(dues_page.ctx.db, ids[0], date(TODAY.year - 1, 1, 1), EMPLOYED, 300_000)
+    dues_page.tabs.setCurrentIndex(1)
+    wait_ops()
+    assert dues_page.grid_model.rowCount() == 2 and dues_page.arrears_model.rowCount() >= 1
+    for model in (dues_page.grid_model, dues_page.arrears_model, dues_page.no_base_model):
+        qtmodeltester.check(model)
+    assert ARREARS_COLUMNS[5].color(dues_page.arrears_model.row(0)) is not None  # lapse risk shows red

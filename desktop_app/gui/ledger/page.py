@@ -4,7 +4,9 @@ Every figure comes from services.ledger off the GUI thread. Entering an
 expense or income opens EntryDialog; a mistake is corrected by a 红字冲销
 (ReverseDialog, then a confirmation); a month is closed (结账) after a
 confirmation that says what it means. Filtering happens in SQL: the table
-model only holds the rows the service returned.
+model only holds the rows the service returned. Printing and the Excel export
+are service calls too (print_vouchers, print_account_ledger, print_annual_ledger,
+export_entries_xlsx).
 """
 
 from __future__ import annotations
@@ -15,229 +17,35 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QColor, QDesktopServices
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QSpinBox,
-    QTableView, QTabWidget, QToolBar, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel, QSpinBox, QTabWidget, QToolBar,
+    QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui import icons
-from desktop_app.gui.bus import bus
 from desktop_app.gui.dialogs import common
-from desktop_app.gui.dialogs.ledger_dialogs import (
-    AccountDialog, BudgetDialog, EntryDialog, ReverseDialog, date_edit, from_qdate,
+from desktop_app.gui.ledger.dialogs import AccountDialog, BudgetDialog, EntryDialog, ReverseDialog
+from desktop_app.gui.ledger.forms import date_edit, documents_dir, from_qdate, make_table, save_path
+from desktop_app.gui.ledger.models import (
+    BALANCE_COLUMNS, BUDGET_COLUMNS, ENTRY_COLUMNS, STATEMENT_COLUMNS, entry_color,
 )
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.pages import AppContext, Page
+from desktop_app.gui.widgets.bars import debounced, heading, search_box
+from desktop_app.gui.widgets.page import AppContext, Page
+from desktop_app.gui.widgets.table import ColumnModel
 from desktop_app.services import ledger
-from desktop_app.services.ledger import (
-    AccountBalance, AccountInfo, BudgetLine, EntryFilter, EntryRow, MonthStatement,
+from desktop_app.services.ledger import EntryFilter
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.ledger import (
+    AccountBalance, AccountInfo, BudgetLine, EntryRow, MonthStatement, PostResult,
 )
 
-ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-CENTER = int(Qt.AlignmentFlag.AlignCenter)
-RED = QColor("#c8161e")
-GREY = QColor("#9aa0a6")
-ORANGE = QColor("#b26a00")
 TEXT_DELAY_MS = 250
-
-
-@dataclass(frozen=True)
-class Col:
-    """One column of a RecordModel: header, text of a record, alignment, width in pixels."""
-
-    title: str
-    text: Callable[[Any], str]
-    align: int = LEFT
-    width: int = 90
-
-
-class RecordModel(QAbstractTableModel):
-    """A read-only table over a list of plain records (service dataclasses).
-
-    `foreground(record, column)` and `background(record, column)` may colour
-    cells; `tooltip(record)` explains a row. Records carrying an `id` answer ID_ROLE.
-    """
-
-    def __init__(
-        self,
-        columns: Sequence[Col],
-        parent: QWidget | None = None,
-        *,
-        foreground: Callable[[Any, int], QColor | None] | None = None,
-        background: Callable[[Any, int], QColor | None] | None = None,
-        tooltip: Callable[[Any, int], str] | None = None,
-    ):
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.records: list[Any] = []
-        self._foreground = foreground
-        self._background = background
-        self._tooltip = tooltip
-
-    def set_records(self, records: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.records = list(records)
-        self.endResetModel()
-
-    def record(self, row: int) -> Any:
-        return self.records[row] if 0 <= row < len(self.records) else None
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
-            return None
-        rec = self.records[index.row()]
-        col = index.column()
-        if role == _DISPLAY:
-            return self.columns[col].text(rec)
-        if role == _ALIGN:
-            return self.columns[col].align
-        if role == _FOREGROUND and self._foreground is not None:
-            return self._foreground(rec, col)
-        if role == _BACKGROUND and self._background is not None:
-            return self._background(rec, col)
-        if role == _TOOLTIP and self._tooltip is not None:
-            return self._tooltip(rec, col) or None
-        if role == ID_ROLE:
-            return getattr(rec, "id", None)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
-        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return self.columns[section].title
-        if role == _DISPLAY and orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return None
-
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-
-def make_table(model: RecordModel, parent: QWidget | None = None, *, rows: bool = True) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setAlternatingRowColors(True)
-    view.setSelectionBehavior(
-        QAbstractItemView.SelectionBehavior.SelectRows if rows else QAbstractItemView.SelectionBehavior.SelectItems
-    )
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setDefaultSectionSize(26)
-    view.verticalHeader().setVisible(False)
-    header = view.horizontalHeader()
-    header.setHighlightSections(False)
-    for i, c in enumerate(model.columns):
-        view.setColumnWidth(i, c.width)
-    header.setStretchLastSection(True)
-    return view
-
-
-def yuan(fen: int, blank_zero: bool = False) -> str:
-    return "" if blank_zero and fen == 0 else format_yuan(fen)
-
-
-def documents_dir() -> Path:
-    loc = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(loc) if loc else Path.home()
-
-
-def save_path(parent: QWidget, title: str, name: str, filters: str) -> Path | None:
-    """Ask where to save (tests replace QFileDialog.getSaveFileName)."""
-    path, _chosen = QFileDialog.getSaveFileName(parent, title, str(documents_dir() / name), filters)
-    if not path:
-        return None
-    p = Path(path)
-    return p if p.suffix else p.with_suffix(Path(name).suffix)
-
-
-def heading(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("pageHeading")
-    return label
-
-
-def _status(e: EntryRow) -> str:
-    parts = []
-    if e.is_reversal:
-        parts.append(f"红字冲销 {e.reversal_of_voucher}")
-    if e.reversed_by_voucher:
-        parts.append(f"已被 {e.reversed_by_voucher} 冲销")
-    if e.month_closed:
-        parts.append("已结账")
-    return "；".join(parts)
-
-
-ENTRY_COLUMNS: tuple[Col, ...] = (
-    Col("日期", lambda e: e.entry_date.isoformat(), CENTER, 92),
-    Col("凭证号", lambda e: e.voucher_no, CENTER, 84),
-    Col("账户", lambda e: e.account_name, LEFT, 124),
-    Col("类别", lambda e: e.category, CENTER, 70),
-    Col("摘要", lambda e: e.memo, LEFT, 240),
-    Col("收/付款方", lambda e: e.counterparty, LEFT, 120),
-    Col("收入", lambda e: yuan(e.income_fen, True), RIGHT, 92),
-    Col("支出", lambda e: yuan(e.expense_fen, True), RIGHT, 92),
-    Col("经办人", lambda e: e.handler, CENTER, 64),
-    Col("附件", lambda e: str(e.attachments) if e.attachments else "", CENTER, 44),
-    Col("状态", _status, LEFT, 160),
-)
-
-
-def _entry_foreground(e: EntryRow, _col: int) -> QColor | None:
-    if e.is_reversal:
-        return RED
-    if e.reversed_by:
-        return GREY
-    return None
-
-
-def _entry_tooltip(e: EntryRow, _col: int) -> str:
-    lines = [f"凭证 {e.voucher_no}　{e.entry_date.isoformat()}　{e.direction} {format_yuan(e.amount_fen)} 元",
-             f"摘要：{e.memo}", f"经办人：{e.handler or '—'}　录入人：{e.entered_by or '—'}"]
-    if e.is_dues:
-        lines.append("党费收缴：在“党费”页面登记和撤销")
-    return "\n".join(lines)
-
-
-BALANCE_COLUMNS: tuple[Col, ...] = (
-    Col("账户", lambda b: b.name + ("（已停用）" if not b.active else ""), LEFT, 180),
-    Col("累计收入", lambda b: yuan(b.income_fen), RIGHT, 120),
-    Col("累计支出", lambda b: yuan(b.expense_fen), RIGHT, 120),
-    Col("余额", lambda b: yuan(b.balance_fen), RIGHT, 120),
-)
-STATEMENT_COLUMNS: tuple[Col, ...] = (
-    Col("账户", lambda x: x.account_name, LEFT, 180),
-    Col("月初余额", lambda x: yuan(x.opening_fen), RIGHT, 120),
-    Col("本月收入", lambda x: yuan(x.income_fen), RIGHT, 120),
-    Col("本月支出", lambda x: yuan(x.expense_fen), RIGHT, 120),
-    Col("月末余额", lambda x: yuan(x.closing_fen), RIGHT, 120),
-)
-BUDGET_COLUMNS: tuple[Col, ...] = (
-    Col("账户", lambda b: b.account_name, LEFT, 170),
-    Col("支出类别", lambda b: b.category or "（账户合计）", LEFT, 110),
-    Col("预算", lambda b: "未列预算" if b.budget_fen is None else yuan(b.budget_fen), RIGHT, 110),
-    Col("实际支出", lambda b: yuan(b.spent_fen), RIGHT, 110),
-    Col("剩余", lambda b: "" if b.remaining_fen is None else yuan(b.remaining_fen), RIGHT, 110),
-    Col("执行率", lambda b: "" if b.state.percent is None else f"{b.state.percent}%", RIGHT, 70),
-    Col("状态", lambda b: b.state.level, CENTER, 90),
-)
-_LEVEL_COLORS = {rules.NEAR: ORANGE, rules.REACHED: ORANGE, rules.OVER: RED}
+WRITES = changes(Change.LEDGER)
 
 
 @dataclass(frozen=True)
@@ -257,7 +65,7 @@ class LedgerView:
 class LedgerPage(Page):
     title = "经费台账"
     icon = "ledger"
-    watches = ("ledger", "dues")
+    watches = changes(Change.LEDGER, Change.DUES)
     loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -280,15 +88,9 @@ class LedgerPage(Page):
             self.direction_filter.addItem(text, value)
         self.date_from = date_edit(date(today.year, 1, 1))
         self.date_to = date_edit(date(today.year, 12, 31))
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索凭证号、摘要、收付款方、经办人")
-        self.search.setClearButtonEnabled(True)
-        self.search.addAction(icons.get("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self._text_timer = QTimer(self)
-        self._text_timer.setSingleShot(True)
-        self._text_timer.setInterval(TEXT_DELAY_MS)
-        self._text_timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._text_timer.start())
+        self.search = search_box("搜索凭证号、摘要、收付款方、经办人")
+        self._search_later = debounced(self, self.refresh, TEXT_DELAY_MS)
+        self.search.textChanged.connect(self._search_later)
         for combo in (self.account_filter, self.direction_filter):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         for edit in (self.date_from, self.date_to):
@@ -327,7 +129,7 @@ class LedgerPage(Page):
         tb.addSeparator()
         self.act_close = action("close-month", "结账", self.close_next_month)
 
-        self.entries_model = RecordModel(ENTRY_COLUMNS, self, foreground=_entry_foreground, tooltip=_entry_tooltip)
+        self.entries_model = ColumnModel(ENTRY_COLUMNS, entry_color, self)
         self.table = make_table(self.entries_model, self)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
@@ -347,9 +149,9 @@ class LedgerPage(Page):
         self.balance_date.dateChanged.connect(lambda _d: self.refresh())
         self.statement_month = date_edit(date(today.year, today.month, 1), month_only=True)
         self.statement_month.dateChanged.connect(lambda _d: self.refresh())
-        self.balances_model = RecordModel(BALANCE_COLUMNS, self)
+        self.balances_model = ColumnModel(BALANCE_COLUMNS, parent=self)
         self.balances_table = make_table(self.balances_model, self)
-        self.statement_model = RecordModel(STATEMENT_COLUMNS, self)
+        self.statement_model = ColumnModel(STATEMENT_COLUMNS, parent=self)
         self.statement_table = make_table(self.statement_model, self)
         self.statement_state = QLabel()
         acc_bar = QToolBar()
@@ -383,11 +185,7 @@ class LedgerPage(Page):
         self.budget_year.setValue(today.year)
         self.budget_year.setSuffix(" 年")
         self.budget_year.valueChanged.connect(lambda _v: self.refresh())
-        self.budget_model = RecordModel(
-            BUDGET_COLUMNS, self,
-            foreground=lambda b, col: _LEVEL_COLORS.get(b.state.level) if col >= 5 else None,
-            tooltip=lambda b, col: b.message,
-        )
+        self.budget_model = ColumnModel(BUDGET_COLUMNS, parent=self)
         self.budget_table = make_table(self.budget_model, self)
         self.budget_table.doubleClicked.connect(lambda _i: self.edit_budget())
         bud_bar = QToolBar()
@@ -469,19 +267,19 @@ class LedgerPage(Page):
         self._select_after = []
         self.view = v
         self._fill_accounts(v.accounts)
-        self.entries_model.set_records(v.entries)
+        self.entries_model.set_rows(v.entries)
         income = sum(e.income_fen for e in v.entries)
         expense = sum(e.expense_fen for e in v.entries)
         self.totals.setText(
             f"共 {len(v.entries)} 笔　收入 {format_yuan(income)} 元　支出 {format_yuan(expense)} 元　"
             f"差额 {format_yuan(income - expense)} 元"
         )
-        self.balances_model.set_records(v.balances)
-        self.statement_model.set_records([*v.statement.lines, v.statement.total])
+        self.balances_model.set_rows(v.balances)
+        self.statement_model.set_rows([*v.statement.lines, v.statement.total])
         self.statement_state.setText(
             ("已结账" if v.statement.closed else "未结账") + f"，本月凭证 {v.statement.entry_count} 张"
         )
-        self.budget_model.set_records(v.budgets)
+        self.budget_model.set_rows(v.budgets)
         last = v.closed[-1] if v.closed else None
         self.closed_label.setText(
             f"已结账至 {rules.month_label(last)}" if last else "尚未结账"
@@ -505,19 +303,19 @@ class LedgerPage(Page):
     # ------------------------------------------------------------------ selection
     def selected_ids(self) -> list[str]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [self.entries_model.records[r].id for r in rows if r < len(self.entries_model.records)]
+        return [self.entries_model.rows[r].id for r in rows if r < len(self.entries_model.rows)]
 
     def selected_entry(self) -> EntryRow | None:
         ids = self.selected_ids()
         if not ids:
             return None
-        return next((e for e in self.entries_model.records if e.id == ids[0]), None)
+        return next((e for e in self.entries_model.rows if e.id == ids[0]), None)
 
     def select_ids(self, ids: Sequence[str]) -> None:
         wanted = set(ids)
         self.table.clearSelection()
         flags = self.table.selectionModel().SelectionFlag.Select | self.table.selectionModel().SelectionFlag.Rows
-        for row, e in enumerate(self.entries_model.records):
+        for row, e in enumerate(self.entries_model.rows):
             if e.id in wanted:
                 self.table.selectionModel().select(self.entries_model.index(row, 0), flags)
                 self.table.scrollTo(self.entries_model.index(row, 0))
@@ -537,17 +335,12 @@ class LedgerPage(Page):
         self.message.setVisible(bool(html))
 
     # ------------------------------------------------------------------ writing
-    def _write(self, fn: Callable[[Any], Any], done: Callable[[Any], None], topic: str = "ledger") -> None:
+    def _write(self, fn: Callable[[Any], Any], done: Callable[[Any], None]) -> None:
         db = self.ctx.db
-
-        def ok(result: Any) -> None:
-            done(result)
-            bus.changed.emit(topic)
-
-        run_op(self, lambda job: fn(db), ok)
+        run_op(self, lambda job: fn(db), done, changes=WRITES)
 
     def _accounts(self) -> list[AccountInfo]:
-        return self.view.accounts if self.view else ledger.list_accounts(self.ctx.db)
+        return self.view.accounts if self.view else []
 
     def add_expense(self) -> None:
         self._enter(rules.EXPENSE)
@@ -556,13 +349,21 @@ class LedgerPage(Page):
         self._enter(rules.INCOME)
 
     def _enter(self, direction: str) -> None:
-        cats = rules.DEFAULT_CATEGORIES[direction]
-        try:
-            cats = tuple(ledger.categories(self.ctx.db, direction))
-        except Exception:  # noqa: BLE001 - suggestions only
-            pass
+        db = self.ctx.db
+
+        def load(job) -> tuple[list[AccountInfo], tuple[str, ...]]:
+            cats = rules.DEFAULT_CATEGORIES[direction]
+            try:
+                cats = tuple(ledger.categories(db, direction))
+            except Exception:  # noqa: BLE001 - suggestions only
+                pass
+            return ledger.list_accounts(db), cats
+
+        run_op(self, load, lambda loaded: self._enter_with(direction, *loaded))
+
+    def _enter_with(self, direction: str, accounts: list[AccountInfo], cats: Sequence[str]) -> None:
         dlg = EntryDialog(
-            self, direction, self._accounts(), cats,
+            self, direction, accounts, cats,
             account_id=self.account_filter.currentData(), handler=self.handler, entered_by=self.entered_by,
             voucher_hint=self.view.voucher_hint if self.view else "",
         )
@@ -571,7 +372,7 @@ class LedgerPage(Page):
         inp = dlg.result_input()
         self.handler, self.entered_by = inp.handler, inp.entered_by
 
-        def done(result: ledger.PostResult) -> None:
+        def done(result: PostResult) -> None:
             e = result.entry
             self.show_message(
                 f"已记账：凭证 {e.voucher_no}，{e.account_name} {e.direction} {format_yuan(e.amount_fen)} 元。",
@@ -603,7 +404,7 @@ class LedgerPage(Page):
             return
         self.entered_by = entered_by or self.entered_by
 
-        def done(result: ledger.PostResult) -> None:
+        def done(result: PostResult) -> None:
             self.show_message(
                 f"已冲销：红字凭证 {result.entry.voucher_no} 冲销了凭证 {e.voucher_no}。"
                 "如需重新记正确的金额，请再记一笔。"
@@ -646,9 +447,14 @@ class LedgerPage(Page):
         e = self.selected_entry()
         if e is None or not e.attachments:
             return
-        files = ledger.list_attachments(self.ctx.db, e.id)
-        if files:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(files[0].path if len(files) == 1 else files[0].path.parent)))
+        db, entry_id = self.ctx.db, e.id
+
+        def show(files) -> None:
+            if files:
+                path = files[0].path if len(files) == 1 else files[0].path.parent
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+        run_op(self, lambda job: ledger.list_attachments(db, entry_id), show)
 
     # ------------------------------------------------------------------ printing and export
     def print_vouchers(self) -> None:
@@ -664,9 +470,7 @@ class LedgerPage(Page):
         db = self.ctx.db
 
         def render(job):
-            from desktop_app.reports.voucher import render_vouchers
-
-            return render_vouchers(ledger.vouchers(db, ids), path, progress=lambda page: job.report(page, 0))
+            return ledger.print_vouchers(db, path, ids=ids, progress=lambda page: job.report(page, 0))
 
         run_op(self, render, lambda _r: self.show_message(f"已保存 {len(ids)} 张凭证到 {path}"), label="正在生成凭证…")
 
@@ -686,10 +490,8 @@ class LedgerPage(Page):
         db = self.ctx.db
 
         def render(job):
-            from desktop_app.reports.ledger import render_account_ledger
-
-            data = ledger.account_ledger(db, account_id, first, last)
-            return render_account_ledger(data, path, progress=lambda page: job.report(page, 0))
+            return ledger.print_account_ledger(db, account_id, path, first, last,
+                                               progress=lambda page: job.report(page, 0))
 
         run_op(self, render, lambda _r: self.show_message(f"已保存收支明细账到 {path}"), label="正在生成明细账…")
 
@@ -701,9 +503,7 @@ class LedgerPage(Page):
         db = self.ctx.db
 
         def render(job):
-            from desktop_app.reports.ledger_annual import render_annual_ledger
-
-            return render_annual_ledger(ledger.yearly_statement(db, year), path)
+            return ledger.print_annual_ledger(db, year, path)
 
         run_op(self, render, lambda _r: self.show_message(f"已保存年度汇总表到 {path}"), label="正在生成年度汇总…")
 
@@ -712,19 +512,17 @@ class LedgerPage(Page):
         path = save_path(self, "导出收支明细", f"经费收支明细{first:%Y}.xlsx", "Excel 工作簿 (*.xlsx)")
         if path is None:
             return
-        entries = list(self.entries_model.records)
+        db, flt = self.ctx.db, self.current_filter()
 
         def export(job):
-            from desktop_app.exchange.ledger_xlsx import export_entries
-
-            return export_entries(entries, path)
+            return ledger.export_entries_xlsx(db, path, flt=flt)
 
         run_op(self, export, lambda n: self.show_message(f"已导出 {n} 笔到 {path}"), label="正在导出…")
 
     # ------------------------------------------------------------------ accounts and budgets
     def _selected_balance(self) -> AccountBalance | None:
         rows = self.balances_table.selectionModel().selectedRows()
-        return self.balances_model.record(rows[0].row()) if rows else None
+        return self.balances_model.row(rows[0].row()) if rows else None
 
     def add_account(self) -> None:
         dlg = AccountDialog(self, "新增账户")
@@ -760,7 +558,7 @@ class LedgerPage(Page):
 
     def _selected_budget(self) -> BudgetLine | None:
         rows = self.budget_table.selectionModel().selectedRows()
-        return self.budget_model.record(rows[0].row()) if rows else None
+        return self.budget_model.row(rows[0].row()) if rows else None
 
     def set_budget(self, line: BudgetLine | None = None) -> None:
         cats = [c for c in rules.DEFAULT_CATEGORIES[rules.EXPENSE] if c != rules.DUES_REMITTED]

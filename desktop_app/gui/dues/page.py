@@ -10,12 +10,13 @@ six months in a row marked as the 党章's lapse risk.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QSpinBox, QTableView, QTabWidget, QToolBar,
     QVBoxLayout, QWidget,
@@ -24,148 +25,27 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import dues as rules
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui import icons
-from desktop_app.gui.bus import bus
 from desktop_app.gui.dialogs import common
-from desktop_app.gui.dialogs.ledger_dialogs import DuesBaseDialog, PaymentDialog, ReasonDialog
+from desktop_app.gui.dues.dialogs import DuesBaseDialog, PaymentDialog, ReasonDialog
+from desktop_app.gui.dues.models import (
+    ARREARS_COLUMNS, FIRST_MONTH_COLUMN, NO_BASE_COLUMNS, PAYABLE, WIDTHS, DuesGridModel,
+)
+from desktop_app.gui.ledger.forms import make_table, save_path
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.pages import AppContext, Page
-from desktop_app.gui.pages.ledger import CENTER, LEFT, RED, RIGHT, Col, RecordModel, heading, make_table, save_path
+from desktop_app.gui.widgets.bars import heading
+from desktop_app.gui.widgets.page import AppContext, Page
+from desktop_app.gui.widgets.table import ColumnModel
 from desktop_app.services import dues
 from desktop_app.services import orgs as org_service
-from desktop_app.services.dues import (
-    CURRENT, EXEMPT, FUTURE, OWED, PAID, PARTIAL, ArrearsRow, DuesGrid, GridRow, MonthCell, NoBaseRow,
+from desktop_app.services.dues import PaymentInput
+from desktop_app.views.changes import Change, Changes, changes
+from desktop_app.views.dues import (
+    PAID, PARTIAL, ArrearsRow, DuesBaseInfo, DuesGrid, GridRow, MonthCell, NoBaseRow, PaymentResult,
 )
 
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
-_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-MEMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-
-FIRST_MONTH_COLUMN = 3
-HEADERS = ("姓名", "类别", "月应交", *(f"{m}月" for m in range(1, 13)), "已交", "欠交")
-WIDTHS = (70, 56, 64, *([54] * 12), 76, 64)  # 12 months and the totals fit a 1,000-pixel page
-CELL_COLORS = {
-    PAID: QColor("#e6f4ea"), PARTIAL: QColor("#fff4e5"), OWED: QColor("#fde8e8"),
-    CURRENT: QColor("#fff8d6"), EXEMPT: QColor("#f1f3f4"),
-}
-PAYABLE = (OWED, CURRENT, FUTURE)
-
-
-def cell_text(c: MonthCell) -> str:
-    if c.state == PAID:
-        return format_yuan(c.paid_fen) + ("*" if c.late else "")
-    if c.state == PARTIAL:
-        return format_yuan(c.paid_fen) + "#"
-    return {OWED: "欠", CURRENT: "待交", EXEMPT: "免"}.get(c.state, "")
-
-
-def cell_tip(name: str, c: MonthCell) -> str:
-    head = f"{name} {rules.month_label(c.month)}"
-    if c.state in (PAID, PARTIAL):
-        tip = f"{head}：应交 {format_yuan(c.due_fen)} 元，实交 {format_yuan(c.paid_fen)} 元\n{c.paid_on} 由{c.collected_by}收缴"
-        if c.late:
-            tip += "\n补交超过6个月"
-        return tip
-    if c.state in (OWED, CURRENT, FUTURE):
-        return f"{head}：应交 {format_yuan(c.due_fen)} 元，" + ("尚未交纳" if c.state != FUTURE else "未到期")
-    if c.state == EXEMPT:
-        return f"{head}：经批准免交"
-    return f"{head}：无须交纳（未登记基数或不在本支部）"
-
-
-class DuesGridModel(QAbstractTableModel):
-    """Members × months of one branch and year (plain GridRow records)."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.rows: list[GridRow] = []
-
-    def set_grid(self, grid: DuesGrid | None) -> None:
-        self.beginResetModel()
-        self.rows = list(grid.rows) if grid else []
-        self.endResetModel()
-
-    def cell(self, index: QModelIndex) -> MonthCell | None:
-        col = index.column() - FIRST_MONTH_COLUMN
-        if not index.isValid() or not 0 <= col < 12:
-            return None
-        return self.rows[index.row()].cells[col]
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
-            return None
-        r = self.rows[index.row()]
-        col = index.column()
-        c = self.cell(index)
-        if role == _DISPLAY:
-            if c is not None:
-                return cell_text(c)
-            if col == 0:
-                return r.name
-            if col == 1:
-                return r.category or "未登记"
-            if col == 2:
-                return format_yuan(r.monthly_due_fen) if r.has_base else ""
-            if col == FIRST_MONTH_COLUMN + 12:
-                return format_yuan(r.paid_fen)
-            return format_yuan(r.owed_fen) if r.owed_fen else ""
-        if role == _ALIGN:
-            return LEFT if col == 0 else (CENTER if col == 1 or (c is not None and c.state not in (PAID, PARTIAL)) else RIGHT)
-        if role == _BACKGROUND and c is not None:
-            return CELL_COLORS.get(c.state)
-        if role == _FOREGROUND:
-            if c is not None and (c.state == OWED or c.late):
-                return RED
-            if col == FIRST_MONTH_COLUMN + 13 and r.owed_fen:
-                return RED
-            if col == 1 and not r.has_base:
-                return RED
-            return None
-        if role == _TOOLTIP:
-            if c is not None:
-                return cell_tip(r.name, c)
-            if col in (1, 2):
-                return r.basis + ("\n经党支部同意按季度交纳" if r.quarterly_consent else "")
-            return None
-        if role == MEMBER_ROLE:
-            return r.member_id
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
-        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        if role == _DISPLAY and orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return None
-
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-
-ARREARS_COLUMNS = (
-    Col("姓名", lambda r: r.name, LEFT, 80),
-    Col("所在党组织", lambda r: r.org_name, LEFT, 140),
-    Col("状态", lambda r: r.status, CENTER, 56),
-    Col("欠交月份", lambda r: r.months_text, LEFT, 220),
-    Col("欠交金额", lambda r: format_yuan(r.owed_fen), RIGHT, 90),
-    Col("连续未交", lambda r: f"{r.trailing_months} 个月" if r.trailing_months else "", CENTER, 80),
-    Col("最近交纳", lambda r: r.last_paid.isoformat() if r.last_paid else "无记录", CENTER, 96),
-    Col("提示", lambda r: "连续6个月未交纳党费，请谈话提醒" if r.lapse_risk else "", LEFT, 220),
-)
-NO_BASE_COLUMNS = (
-    Col("姓名", lambda r: r.name, LEFT, 100),
-    Col("所在党组织", lambda r: r.org_name, LEFT, 200),
-)
+# A payment or its undoing posts to the 党费 account too.
+PAYMENT_WRITES = changes(Change.DUES, Change.LEDGER)
+BASE_WRITES = changes(Change.DUES)
 
 
 @dataclass(frozen=True)
@@ -180,7 +60,7 @@ class DuesView:
 class DuesPage(Page):
     title = "党费"
     icon = "dues"
-    watches = ("dues", "members", "orgs", "ledger")
+    watches = changes(Change.DUES, Change.MEMBERS, Change.ORGS, Change.LEDGER)
     loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -239,11 +119,9 @@ class DuesPage(Page):
         gl.addWidget(self.summary)
         gl.addWidget(legend)
 
-        self.arrears_model = RecordModel(
-            ARREARS_COLUMNS, self, foreground=lambda r, col: RED if r.lapse_risk and col in (5, 7) else None,
-        )
+        self.arrears_model = ColumnModel(ARREARS_COLUMNS, parent=self)
         self.arrears_table = make_table(self.arrears_model, self)
-        self.no_base_model = RecordModel(NO_BASE_COLUMNS, self)
+        self.no_base_model = ColumnModel(NO_BASE_COLUMNS, parent=self)
         self.no_base_table = make_table(self.no_base_model, self)
         self.arrears_label = QLabel()
         self.no_base_label = QLabel()
@@ -316,13 +194,13 @@ class DuesPage(Page):
                 f"欠交 {format_yuan(g.owed_fen)} 元" + (f"，{no_base} 名未登记党费基数" if no_base else "")
             )
         if v.arrears is not None and v.no_base is not None:
-            self.arrears_model.set_records(v.arrears)
+            self.arrears_model.set_rows(v.arrears)
             lapse = sum(1 for r in v.arrears if r.lapse_risk)
             self.arrears_label.setText(
                 f"全社区欠交党费 {len(v.arrears)} 人" + (f"，其中连续6个月以上未交 {lapse} 人" if lapse else "")
                 + "（统计到上月末）"
             )
-            self.no_base_model.set_records(v.no_base)
+            self.no_base_model.set_rows(v.no_base)
             self.no_base_label.setText(f"未登记党费基数 {len(v.no_base)} 人（无法计算应交党费）")
         self._update_actions()
         self.loaded.emit()
@@ -366,14 +244,9 @@ class DuesPage(Page):
         self.message.setText(html)
         self.message.setVisible(bool(html))
 
-    def _write(self, fn, done) -> None:
+    def _write(self, fn: Callable[[Any], Any], done: Callable[[Any], None], what: Changes) -> None:
         db = self.ctx.db
-
-        def ok(result: Any) -> None:
-            done(result)
-            bus.changed.emit("dues")
-
-        run_op(self, lambda job: fn(db), ok)
+        run_op(self, lambda job: fn(db), done, changes=what)
 
     # ------------------------------------------------------------------ actions
     def _double_clicked(self, index: QModelIndex) -> None:
@@ -403,19 +276,19 @@ class DuesPage(Page):
         paid_on, collector, amount, consent_given, note = dlg.values()
         self.collected_by = collector
         payments = [
-            dues.PaymentInput(m, tuple(c.month for c in cs), amount if len(by_member) == 1 else None,
+            PaymentInput(m, tuple(c.month for c in cs), amount if len(by_member) == 1 else None,
                               True if consent_given else None)
             for m, cs in by_member.items()
         ]
 
-        def done(result: dues.PaymentResult) -> None:
+        def done(result: PaymentResult) -> None:
             self.show_message(
                 f"已登记 {len(payments)} 人 {result.records} 个月，共 {format_yuan(result.total_fen)} 元，"
                 f"已记入党费账户（凭证 {result.voucher_no}）。",
                 result.warnings,
             )
 
-        self._write(lambda db: dues.record_payments(db, payments, paid_on, collector, note=note), done)
+        self._write(lambda db: dues.record_payments(db, payments, paid_on, collector, note=note), done, PAYMENT_WRITES)
 
     def cancel_selected(self) -> None:
         cells = self.selected_cells()
@@ -436,30 +309,37 @@ class DuesPage(Page):
             return
         member_id, month = row.member_id, c.month
 
-        def done(result: dues.PaymentResult) -> None:
+        def done(result: PaymentResult) -> None:
             self.show_message(f"已撤销，红字凭证 {result.voucher_no}。", result.warnings)
 
-        self._write(lambda db: dues.cancel_payment(db, member_id, month, reason, on), done)
+        self._write(lambda db: dues.cancel_payment(db, member_id, month, reason, on), done, PAYMENT_WRITES)
 
     def edit_base(self) -> None:
         row = self.selected_row()
         if row is None or self.view is None:
             common.inform(self, "党费基数", "请先选中一名党员。")
             return
-        current = dues.bases(self.ctx.db, row.member_id)
-        dlg = DuesBaseDialog(self, row.name, self.view.table, current[-1] if current else None)
+        db, table = self.ctx.db, self.view.table
+        member_id, name = row.member_id, row.name
+        run_op(self, lambda job: dues.bases(db, member_id),
+               lambda current: self._edit_base_with(member_id, name, table, current))
+
+    def _edit_base_with(
+        self, member_id: str, name: str, table: list[rules.RateRule], current: list[DuesBaseInfo]
+    ) -> None:
+        dlg = DuesBaseDialog(self, name, table, current[-1] if current else None)
         if dlg.exec() != DuesBaseDialog.DialogCode.Accepted:
             return
         month, category, income, fixed, consent, note = dlg.values()
-        member_id, name = row.member_id, row.name
 
-        def done(info: dues.DuesBaseInfo) -> None:
+        def done(info: DuesBaseInfo) -> None:
             self.show_message(
                 f"已登记{name}自{rules.month_label(info.effective_from)}起的党费基数："
                 f"{info.category}，每月应交 {format_yuan(info.due_fen)} 元（{info.basis}）。"
             )
 
-        self._write(lambda db: dues.set_base(db, member_id, month, category, income, fixed, consent, note), done)
+        self._write(lambda db: dues.set_base(db, member_id, month, category, income, fixed, consent, note), done,
+                    BASE_WRITES)
 
     def print_registry(self) -> None:
         if self.view is None or self.view.grid is None:
@@ -471,8 +351,6 @@ class DuesPage(Page):
         db, org_id, year = self.ctx.db, g.org_id, g.year
 
         def render(job):
-            from desktop_app.reports.dues import render_dues_registry
-
-            return render_dues_registry([dues.branch_grid(db, org_id, year)], path)
+            return dues.print_dues_registry(db, year, path, org_id, progress=lambda page: job.report(page, 0))
 
         run_op(self, render, lambda _r: self.show_message(f"已保存登记表到 {path}"), label="正在生成登记表…")

@@ -1,0 +1,175 @@
+"""Dialogs of the 党费 page: a payment of one or more members, undoing one, a member's dues base."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
+
+from desktop_app.domain import dues as dues_rules
+from desktop_app.domain.dues import RateRule
+from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.money import format_yuan, parse_yuan
+from desktop_app.gui.ledger.forms import HINT_STYLE, FormDialog, amount_field, date_edit, from_qdate, to_qdate
+from desktop_app.views.dues import DuesBaseInfo
+
+
+class PaymentDialog(FormDialog):
+    """登记党费交纳 for one or more members; `lines` are (name, months, dues in fen)."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        lines: Sequence[tuple[str, Sequence[date], int]],
+        *,
+        collected_by: str = "",
+        on: date | None = None,
+        needs_consent: bool = False,
+        consent: bool = False,
+    ):
+        super().__init__(parent, "登记党费交纳", "登记")
+        self.lines = list(lines)
+        self.total_due = sum(fen for _, _, fen in self.lines)
+        shown = self.lines[:12]
+        text = "\n".join(
+            f"{name}　{dues_rules.months_label(months)}　应交 {format_yuan(fen)} 元" for name, months, fen in shown
+        )
+        if len(self.lines) > len(shown):
+            text += f"\n……等 {len(self.lines)} 人"
+        summary = QLabel(text)
+        summary.setWordWrap(True)
+        self.date = date_edit(on or date.today())
+        self.date.setMaximumDate(to_qdate(date.today()))
+        self.collected_by = QLineEdit(collected_by)
+        self.amount, self.capitals = amount_field()
+        self.amount.setText(format_yuan(self.total_due, grouping=False))
+        self.amount.setEnabled(len(self.lines) == 1)  # several members: each pays exactly their dues
+        self.consent = QCheckBox("经党支部同意按季度交纳（预交本季度党费）")
+        self.consent.setChecked(consent)
+        self.consent.setVisible(needs_consent)
+        self.note = QLineEdit()
+        self.form.addRow("交纳人", summary)
+        self.form.addRow("交纳日期", self.date)
+        self.form.addRow("收缴人", self.collected_by)
+        self.form.addRow("实交金额（元）", self.amount)
+        self.form.addRow("", self.capitals)
+        self.form.addRow("", self.consent)
+        self.form.addRow("备注", self.note)
+        hint = QLabel("登记后自动记入“党费”账户（党费收缴）。党费由党员本人交纳，党支部不得代交。")
+        hint.setStyleSheet(HINT_STYLE)
+        hint.setWordWrap(True)
+        self.top.insertWidget(1, hint)
+
+    def check(self) -> None:
+        if not self.collected_by.text().strip():
+            raise ValidationError("收缴人", "请填写收缴人")
+        fen = parse_yuan(self.amount.text(), "实交金额")
+        if fen <= 0:
+            raise ValidationError("实交金额", "应大于 0")
+        if len(self.lines) > 1 and fen != self.total_due:
+            raise ValidationError("实交金额", "多人一起登记时按应交金额记")
+
+    def values(self) -> tuple[date, str, int | None, bool, str]:
+        fen = parse_yuan(self.amount.text())
+        amount = fen if len(self.lines) == 1 and fen != self.total_due else None
+        return (from_qdate(self.date.date()), self.collected_by.text().strip(), amount,
+                self.consent.isChecked(), self.note.text().strip())
+
+
+class ReasonDialog(FormDialog):
+    """A date and a reason, for undoing something that must stay on record."""
+
+    def __init__(self, parent: QWidget | None, title: str, text: str, ok_text: str, on: date | None = None):
+        super().__init__(parent, title, ok_text)
+        what = QLabel(text)
+        what.setWordWrap(True)
+        self.date = date_edit(on or date.today())
+        self.reason = QLineEdit()
+        self.form.addRow("", what)
+        self.form.addRow("日期", self.date)
+        self.form.addRow("原因", self.reason)
+
+    def check(self) -> None:
+        if not self.reason.text().strip():
+            raise ValidationError("原因", "请填写原因")
+
+    def values(self) -> tuple[date, str]:
+        return from_qdate(self.date.date()), self.reason.text().strip()
+
+
+class DuesBaseDialog(FormDialog):
+    """A member's dues base from a month on, with the monthly due shown as it is typed."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        member_name: str,
+        table: Sequence[RateRule],
+        base: DuesBaseInfo | None = None,
+        on: date | None = None,
+    ):
+        super().__init__(parent, f"党费基数：{member_name}", "保存")
+        self.table = list(table)
+        self.month = date_edit(dues_rules.month_of(on or date.today()), month_only=True)
+        self.category = QComboBox()
+        self.category.addItems(list(dues_rules.CATEGORIES))
+        self.income, _ = amount_field("税后月收入，如 4500")
+        self.fixed, _ = amount_field("农民 0.2-1 元；其他类别仅在经批准少交/免交时填写")
+        self.consent = QCheckBox("经党支部同意按季度交纳")
+        self.note = QLineEdit()
+        self.preview = QLabel()
+        self.preview.setStyleSheet("font-weight: bold")
+        self.income_label = QLabel("月收入（元）")
+        self.form.addRow("生效月份", self.month)
+        self.form.addRow("人员类别", self.category)
+        self.form.addRow(self.income_label, self.income)
+        self.form.addRow("月交党费（元）", self.fixed)
+        self.form.addRow("", self.consent)
+        self.form.addRow("备注", self.note)
+        self.form.addRow("每月应交", self.preview)
+        if base is not None:
+            self.category.setCurrentText(base.category)
+            if base.income_fen:
+                self.income.setText(format_yuan(base.income_fen, grouping=False))
+            if base.fixed_due_fen is not None:
+                self.fixed.setText(format_yuan(base.fixed_due_fen, grouping=False))
+            self.consent.setChecked(base.quarterly_consent)
+            self.note.setText(base.note)
+        for signal in (self.category.currentTextChanged, self.income.textChanged, self.fixed.textChanged):
+            signal.connect(self._update)
+        self.month.dateChanged.connect(self._update)
+        self._update()
+
+    def _calc(self) -> dues_rules.DueCalc:
+        category = self.category.currentText()
+        income = parse_yuan(self.income.text(), self.income_label.text().removesuffix("（元）")) \
+            if category in dues_rules.INCOME_CATEGORIES else 0
+        fixed = parse_yuan(self.fixed.text(), "月交党费") if self.fixed.text().strip() else None
+        return dues_rules.monthly_due(self.table, category, from_qdate(self.month.date()), income, fixed)
+
+    def _update(self, *_args) -> None:
+        category = self.category.currentText()
+        needs_income = category in dues_rules.INCOME_CATEGORIES
+        self.income.setEnabled(needs_income)
+        self.income_label.setText("月基本离退休费（元）" if category == dues_rules.RETIRED else "月收入（税后，元）")
+        try:
+            calc = self._calc()
+        except (ValidationError, TypeError) as exc:
+            self.preview.setText("")
+            self.error.setText(str(exc) if self.income.text().strip() or not needs_income else "")
+            return
+        self.error.setText("")
+        self.preview.setText(f"{format_yuan(calc.due_fen)} 元（{calc.basis}）")
+
+    def check(self) -> None:
+        calc = self._calc()
+        if calc.overridden and not self.note.text().strip():
+            raise ValidationError("备注", "少交或免交党费须经党委批准，请在备注中写明批准情况")
+
+    def values(self) -> tuple[date, str, int, int | None, bool, str]:
+        category = self.category.currentText()
+        income = parse_yuan(self.income.text()) if category in dues_rules.INCOME_CATEGORIES else 0
+        fixed = parse_yuan(self.fixed.text()) if self.fixed.text().strip() else None
+        return (from_qdate(self.month.date()), category, income, fixed, self.consent.isChecked(),
+                self.note.text().strip())

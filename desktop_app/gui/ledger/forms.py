@@ -1,0 +1,132 @@
+"""Form and table helpers shared by the 经费台账 and 党费 pages: dates, amounts, the checking dialog, saving.
+
+`FormDialog` only checks its fields (naming the field in red) and returns its
+values; the page runs the service call off the GUI thread, so tests can fill a
+dialog and press OK without a database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QStandardPaths
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
+    QTableView, QVBoxLayout, QWidget,
+)
+
+from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.money import amount_in_capitals, format_yuan, parse_yuan
+from desktop_app.gui.widgets.table import ColumnModel, fit_columns
+
+ERROR_STYLE = "color: #c8161e"
+HINT_STYLE = "color: #666666"
+RED = QColor("#c8161e")
+GREY = QColor("#9aa0a6")
+ORANGE = QColor("#b26a00")
+
+
+def to_qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def from_qdate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def date_edit(d: date, month_only: bool = False) -> QDateEdit:
+    edit = QDateEdit(to_qdate(d))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy年M月" if month_only else "yyyy-MM-dd")
+    edit.setMinimumDate(QDate(2000, 1, 1))
+    edit.setMaximumDate(QDate(2100, 12, 31))
+    return edit
+
+
+class FormDialog(QDialog):
+    """A form, a red error line and OK/Cancel; subclasses implement check()."""
+
+    def __init__(self, parent: QWidget | None, title: str, ok_text: str = "确定"):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = QFormLayout()
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.top = QVBoxLayout(self)
+        self.top.addLayout(self.form)
+        self.top.addWidget(self.error)
+        self.top.addWidget(self.buttons)
+        self.setMinimumWidth(440)
+
+    def check(self) -> None:
+        """Raise ValidationError naming the field when something is wrong."""
+
+    def accept(self) -> None:
+        try:
+            self.check()
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
+
+
+def amount_field(placeholder: str = "如 123.45") -> tuple[QLineEdit, QLabel]:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    capitals = QLabel()
+    capitals.setStyleSheet(HINT_STYLE)
+
+    def show(text: str) -> None:
+        try:
+            fen = parse_yuan(text)
+        except (ValidationError, TypeError):
+            capitals.setText("")
+            return
+        capitals.setText(f"大写：{amount_in_capitals(fen)}")
+
+    edit.textChanged.connect(show)
+    return edit, capitals
+
+
+def yuan(fen: int, blank_zero: bool = False) -> str:
+    return "" if blank_zero and fen == 0 else format_yuan(fen)
+
+
+def make_table(model: ColumnModel, parent: QWidget | None = None, *, rows: bool = True) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setAlternatingRowColors(True)
+    view.setSelectionBehavior(
+        QAbstractItemView.SelectionBehavior.SelectRows if rows else QAbstractItemView.SelectionBehavior.SelectItems
+    )
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setDefaultSectionSize(26)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setHighlightSections(False)
+    fit_columns(view, model.columns)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def documents_dir() -> Path:
+    loc = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(loc) if loc else Path.home()
+
+
+def save_path(parent: QWidget, title: str, name: str, filters: str) -> Path | None:
+    """Ask where to save (tests replace QFileDialog.getSaveFileName)."""
+    path, _chosen = QFileDialog.getSaveFileName(parent, title, str(documents_dir() / name), filters)
+    if not path:
+        return None
+    p = Path(path)
+    return p if p.suffix else p.with_suffix(Path(name).suffix)
