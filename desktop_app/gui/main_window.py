@@ -19,13 +19,13 @@ from desktop_app.gui.dialogs.login_dialog import change_own_password
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.pages import AppContext, Page
-from desktop_app.gui.pages.compliance import CompliancePage
-from desktop_app.gui.pages.dues import DuesPage
+from desktop_app.gui.meetings.compliance import CompliancePage
+from desktop_app.gui.dues.page import DuesPage
 from desktop_app.gui.pages.audit import AuditPage
-from desktop_app.gui.pages.evaluations import EvaluationsPage
+from desktop_app.gui.meetings.evaluations import EvaluationsPage
 from desktop_app.gui.ledger.page import LedgerPage
 from desktop_app.gui.mediation.page import MediationPage
-from desktop_app.gui.pages.meetings import MeetingsPage
+from desktop_app.gui.meetings.page import MeetingsPage
 from desktop_app.gui.pages.orgs import OrgsPage
 from desktop_app.gui.pages.overview import OverviewPage
 from desktop_app.gui.projects.page import ProjectsPage

@@ -13,11 +13,11 @@ from desktop_app.domain import meetings as r
 from desktop_app.domain.meetings import CellStatus
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui.dialogs import common
-from desktop_app.gui.dialogs.attendance_dialog import COL_REASON, COL_STATUS, AttendanceDialog
-from desktop_app.gui.dialogs.meeting_dialog import MeetingDialog, parse_guests
-from desktop_app.gui.pages.compliance import CompliancePage
-from desktop_app.gui.pages.evaluations import COL_GRADE, EvaluationsPage
-from desktop_app.gui.pages.meetings import MeetingsModel, MeetingsPage
+from desktop_app.gui.meetings.attendance_dialog import COL_REASON, COL_STATUS, AttendanceDialog
+from desktop_app.gui.meetings.compliance import CompliancePage
+from desktop_app.gui.meetings.evaluations import COL_GRADE, EvaluationsPage
+from desktop_app.gui.meetings.meeting_dialog import MeetingDialog, parse_guests
+from desktop_app.gui.meetings.page import MeetingsModel, MeetingsPage
 from desktop_app.reports.fonts import ENV_VAR, shipped_font_path
 from desktop_app.services import evaluations, orgs, roster
 from desktop_app.services import meetings as ms
@@ -86,7 +86,7 @@ def test_plan_print_and_record_attendance(qtbot, page, community, wait_ops, monk
     # print its sign-in sheet
     monkeypatch.setenv(ENV_VAR, str(shipped_font_path()))
     out = tmp_path / "签到表.pdf"
-    monkeypatch.setattr("desktop_app.gui.pages.meetings.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("desktop_app.gui.meetings.page.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(out), "PDF 文件 (*.pdf)"))
     asked = []
     monkeypatch.setattr(common, "ask", lambda *a: asked.append(a[1]) or False)
@@ -189,7 +189,7 @@ def test_cancel_and_delete_ask_first(qtbot, page, community, wait_ops, monkeypat
     page.refresh()
     wait_ops()
     page.select(m.id)
-    monkeypatch.setattr("desktop_app.gui.pages.meetings.QInputDialog.getText", lambda *a, **k: ("下雨改期", True))
+    monkeypatch.setattr("desktop_app.gui.meetings.page.QInputDialog.getText", lambda *a, **k: ("下雨改期", True))
     page.cancel_selected()
     wait_ops()
     assert ms.get(db, m.id).status == r.CANCELLED and ms.get(db, m.id).cancel_reason == "下雨改期"
@@ -319,7 +319,7 @@ def test_compliance_grid_colours_and_planning_from_an_overdue_cell(qtbot, app_ct
 
 
 def test_cadence_settings_dialog_changes_the_grid(qtbot, app_ctx, community, wait_ops, monkeypatch):
-    from desktop_app.gui.pages.compliance import KindSettingsDialog
+    from desktop_app.gui.meetings.compliance import KindSettingsDialog
 
     p = CompliancePage(app_ctx)
     qtbot.addWidget(p)

@@ -11,20 +11,29 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QTableWidget,
-    QTableWidgetItem, QToolBar, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop_app.domain import meetings as rules
 from desktop_app.gui import icons
-from desktop_app.gui.bus import bus
 from desktop_app.gui.dialogs import common
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.pages import AppContext, Page
+from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import evaluations
 from desktop_app.services import meetings as ms
+from desktop_app.views.changes import Change, changes
 
-TOPIC = "evaluations"
 COLUMNS = ("序号", "姓名", "所在党小组", "人员类别", "评议等次", "备注")
 COL_GRADE, COL_NOTES = 4, 5
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -37,7 +46,7 @@ KEYS = {Qt.Key.Key_1: rules.EXCELLENT, Qt.Key.Key_2: rules.QUALIFIED, Qt.Key.Key
 class EvaluationsPage(Page):
     title = "民主评议"
     icon = "evaluations"
-    watches = (TOPIC, "orgs", "members")
+    watches = changes(Change.EVALUATIONS, Change.ORGS, Change.MEMBERS)
     loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -236,9 +245,9 @@ class EvaluationsPage(Page):
             self._dirty = False
             self.message.setText(f"{year} 年度评议结果已保存：新增 {res.added} 人，修改 {res.changed} 人，"
                                  f"清除 {res.cleared} 人。")
-            bus.changed.emit(TOPIC)
 
-        run_op(self, lambda job: evaluations.save(db, branch, year, entries), done)
+        run_op(self, lambda job: evaluations.save(db, branch, year, entries), done,
+               changes=changes(Change.EVALUATIONS))
 
     def print_summary(self) -> None:
         year = self.year.value()
@@ -251,9 +260,7 @@ class EvaluationsPage(Page):
         db = self.ctx.db
 
         def render(job):
-            from desktop_app.reports.evaluation import write_evaluation
-
-            return write_evaluation(db, year, out)
+            return evaluations.print_evaluation(db, year, out)
 
         def done(_r) -> None:
             self.message.setText(f"汇总表已保存到 {out}")

@@ -13,13 +13,23 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop_app.domain import meetings as rules
 from desktop_app.gui import icons
-from desktop_app.gui.dialogs.meeting_dialog import parse_guests
+from desktop_app.gui.meetings.meeting_dialog import parse_guests
 from desktop_app.services import meetings as ms
 
 COLUMNS = ("序号", "姓名", "所在党小组 / 单位", "出勤情况", "请假原因")

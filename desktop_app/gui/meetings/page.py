@@ -7,26 +7,52 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QStandardPaths,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QTableView, QTableWidget,
-    QTableWidgetItem, QTabWidget, QToolBar, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop_app.domain import meetings as rules
 from desktop_app.gui import icons
-from desktop_app.gui.bus import bus
 from desktop_app.gui.dialogs import common
-from desktop_app.gui.dialogs.attendance_dialog import AttendanceDialog
-from desktop_app.gui.dialogs.meeting_dialog import CommitteeDialog, MeetingDialog
+from desktop_app.gui.meetings.attendance_dialog import AttendanceDialog
+from desktop_app.gui.meetings.meeting_dialog import CommitteeDialog, MeetingDialog
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.pages import AppContext, Page
+from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import meetings as ms
-from desktop_app.store.db import Database
+from desktop_app.services.database import Database
+from desktop_app.services.meetings import attendance_import
+from desktop_app.views.changes import Change, changes
 
-TOPIC = "meetings"
+WRITES = changes(Change.MEETINGS)
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
@@ -204,7 +230,7 @@ class MemberHistoryDialog(QDialog):
 class MeetingsPage(Page):
     title = "三会一课"
     icon = "meetings"
-    watches = (TOPIC, "orgs", "members", "dues")
+    watches = changes(Change.MEETINGS, Change.ORGS, Change.MEMBERS, Change.DUES)
     loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -542,9 +568,8 @@ class MeetingsPage(Page):
                 self._select_after = result.id
             if done is not None:
                 done(result)
-            bus.changed.emit(TOPIC)
 
-        run_op(self, lambda job: fn(db), ok)
+        run_op(self, lambda job: fn(db), ok, changes=WRITES)
 
     def plan_meeting(self, org_id: str | None = None, kind: str | None = None, day: date | None = None) -> None:
         org_id = org_id or self.org_filter.currentData()
@@ -649,14 +674,10 @@ class MeetingsPage(Page):
         run_op(self, lambda job: writer(db, row.id, path), done, label=f"正在生成{what}…")
 
     def print_signin(self) -> None:
-        from desktop_app.reports.signin import write_signin
-
-        self._print("签到表", lambda db, mid, path: write_signin(db, mid, path))
+        self._print("签到表", lambda db, mid, path: ms.print_signin_sheet(db, mid, path))
 
     def print_record(self) -> None:
-        from desktop_app.reports.meeting_record import write_meeting_record
-
-        self._print("会议记录", lambda db, mid, path: write_meeting_record(db, mid, path))
+        self._print("会议记录", lambda db, mid, path: ms.print_meeting_record(db, mid, path))
 
     def attach_file(self) -> None:
         row = self.selected_row()
@@ -681,15 +702,14 @@ class MeetingsPage(Page):
                lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
 
     def import_attendance(self) -> None:
-        from desktop_app.exchange import attendance as imp
-
+        imp = attendance_import
         path, _ = QFileDialog.getOpenFileName(self, "导入出勤（CSV）", str(self._documents()),
                                               "CSV 文件 (*.csv *.txt)")
         if not path:
             return
         db = self.ctx.db
 
-        def checked(check: imp.AttendanceCheck) -> None:
+        def checked(check: ms.AttendanceCheck) -> None:
             if check.errors:
                 lines = "\n".join(e.message() for e in check.errors[:12])
                 more = f"\n…… 另有 {len(check.errors) - 12} 处" if len(check.errors) > 12 else ""
@@ -701,12 +721,13 @@ class MeetingsPage(Page):
                     return
             elif not common.ask(self, "导入出勤", f"{check.summary()}\n\n导入后这些会议记为已召开。现在导入吗？"):
                 return
-            self._write(lambda db: imp.import_file(db, path, skip_invalid=bool(check.errors)),
+            # The checked preview is what gets written: the file is not read a second time.
+            self._write(lambda db: imp.apply(db, check, skip_invalid=bool(check.errors)),
                         lambda res: self.show_message(f"已导入 {res.meetings} 次会议的 {res.rows} 条出勤记录"
                                                       + (f"，跳过 {res.skipped_invalid} 行" if res.skipped_invalid
                                                          else "") + "。"))
 
-        run_op(self, lambda job: imp.check_file(db, path), checked, label="正在检查文件…")
+        run_op(self, lambda job: imp.preview(db, path), checked, label="正在检查文件…")
 
     # ------------------------------------------------------------------ committee and members
     def edit_committee(self) -> None:

@@ -12,18 +12,33 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout,
-    QHeaderView, QLabel, QSpinBox, QTableWidget, QTableWidgetItem, QToolBar, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.meetings import CellStatus, PeriodUnit
 from desktop_app.gui import icons
-from desktop_app.gui.bus import bus
-from desktop_app.gui.dialogs.meeting_dialog import MeetingDialog
+from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.pages import AppContext, Page
+from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import meetings as ms
+from desktop_app.views.changes import Change, changes
+
+WRITES = changes(Change.MEETINGS)
 
 CELL_COLORS: dict[CellStatus, str] = {
     CellStatus.HELD: "#cdeccd",
@@ -90,7 +105,7 @@ class KindSettingsDialog(QDialog):
 class CompliancePage(Page):
     title = "三会一课落实"
     icon = "compliance"
-    watches = ("meetings", "orgs", "members")
+    watches = changes(Change.MEETINGS, Change.ORGS, Change.MEMBERS)
     loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -276,7 +291,7 @@ class CompliancePage(Page):
             return
         inp, ids, guests = dlg.values(), dlg.attendee_ids(), dlg.guest_list()
         db = self.ctx.db
-        run_op(self, lambda job: ms.plan(db, inp, ids, guests), lambda _d: bus.changed.emit("meetings"))
+        run_op(self, lambda job: ms.plan(db, inp, ids, guests), changes=WRITES)
 
     def edit_settings(self) -> None:
         db = self.ctx.db
@@ -288,9 +303,9 @@ class CompliancePage(Page):
             return
         db = self.ctx.db
         if dlg.reset_requested:
-            run_op(self, lambda job: ms.reset_kind_settings(db), lambda _r: bus.changed.emit("meetings"))
+            run_op(self, lambda job: ms.reset_kind_settings(db), changes=WRITES)
             return
         values = dlg.values()
-        run_op(self, lambda job: ms.set_kind_settings(db, values), lambda _r: bus.changed.emit("meetings"))
+        run_op(self, lambda job: ms.set_kind_settings(db, values), changes=WRITES)
 
 
