@@ -41,7 +41,6 @@ from desktop_app.domain import access
 from desktop_app.domain.access import OPEN, SYSTEM, Actor, ActorKind, Role
 from desktop_app.domain.errors import Conflict, DomainError, NotFound, ValidationError
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.services import storage_errors  # noqa: F401  (plain messages for disk-full / read-only)
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.base import new_id, utcnow
@@ -149,25 +148,24 @@ def _burn_time(password: str) -> None:
 
 def has_users(db: Database) -> bool:
     """True once any account exists (accounts are never removed, only deactivated)."""
-    if getattr(db, "_has_users", False):
+    if db.has_users:
         return True
     try:
         with db.session() as s:
             found = s.scalar(select(User.id).limit(1)) is not None
     except OperationalError:  # a database older than the accounts table
         return False
-    if found:
-        db._has_users = True  # type: ignore[attr-defined]
+    db.has_users = found
     return found
 
 
 def set_actor(db: Database, actor: Actor | None) -> None:
     """Who acts on `db` in this process from now on (None: nobody; services refuse)."""
-    audit.bind_actor(db.engine, actor)
+    db.actor = actor
 
 
 def current_actor(db: Database) -> Actor | None:
-    actor = audit.bound_actor(db.engine)
+    actor = db.actor
     if actor is not None and actor.kind != ActorKind.OPEN:
         return actor
     # Everyone is administrator only while no account exists (even if OPEN was set before).
@@ -327,12 +325,12 @@ def create_first_admin(db: Database, login: str, display_name: str, password: st
                     grid_ids="", password_hash="", password_salt="", kdf_params="", last_login_at=now)
         _set_password(user, password, now)
         actor = _actor(user)
-        s.info[audit.ACTOR_KEY] = actor  # the account creates itself: the trail names them
+        uow.act_as(actor)  # the account creates itself: the trail names them
         s.add(user)
         s.flush()
         audit.record(s, "login", "app_user", user.id, "创建首个管理员并登录", label=display_name, actor=actor)
         uow.commit()
-    db._has_users = True  # type: ignore[attr-defined]
+    db.has_users = True
     set_actor(db, actor)
     return actor
 
@@ -379,10 +377,10 @@ def login(db: Database, name: str, password: str, now: datetime | None = None) -
         user.last_login_at = now
         if _outdated(user.kdf_params):
             _set_password(user, password, user.password_changed_at or now)
-        s.info[audit.ACTOR_KEY] = actor
+        uow.act_as(actor)
         audit.record(s, "login", "app_user", user.id, "登录", label=user.display_name, actor=actor)
         uow.commit()
-    db._has_users = True  # type: ignore[attr-defined]
+    db.has_users = True
     set_actor(db, actor)
     return actor
 
@@ -394,7 +392,7 @@ def _locked_message(until: datetime | None) -> str:
 
 
 def _record_session_event(db: Database, action: str, detail: str) -> None:
-    actor = audit.bound_actor(db.engine)
+    actor = db.actor
     if actor is None or actor.kind != ActorKind.USER:
         return
     with UnitOfWork(db) as uow:
@@ -410,7 +408,7 @@ def logout(db: Database) -> None:
 
 def lock_session(db: Database) -> Actor | None:
     """Idle lock: the actor is put aside until a log-in; returns who was logged in."""
-    actor = audit.bound_actor(db.engine)
+    actor = db.actor
     if actor is None or actor.kind != ActorKind.USER:
         return None  # nothing to lock: no account is logged in
     _record_session_event(db, "lock", "无操作自动锁定")
@@ -499,7 +497,7 @@ def create_user(db: Database, login: str, display_name: str, role: str, password
         s.flush()
         info = _info(user, _org_names(s))
         uow.commit()
-    db._has_users = True  # type: ignore[attr-defined]
+    db.has_users = True
     return info
 
 

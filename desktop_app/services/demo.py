@@ -174,7 +174,7 @@ def _write(db: Database, plan: "_Plan", advance: Callable[[int], None]) -> None:
         # Core inserts pass no ORM listener: one trail entry for the whole fill.
         audit.record(s, "demo", "", "", f"生成演示数据（党员 {len(plan.members)} 名）")
         uow.commit()
-    db._site_id = site_id  # type: ignore[attr-defined]
+    db.site_id = site_id
 
 
 # --- planning ---------------------------------------------------------------

@@ -46,7 +46,7 @@ def init_site(
     with UnitOfWork(db) as uow:
         info = create_in(uow, org_code, org_name, level, street_name)
         uow.commit()
-    db._site_id = info.id  # type: ignore[attr-defined]
+    db.site_id = info.id
     return info
 
 

@@ -1,15 +1,16 @@
 """The audit trail, written automatically: every ORM insert, update and tombstone of a synced row.
 
-An `after_flush` listener on Session reads each new and changed synced row
+An `after_flush` listener (`write_trail`, which every Database attaches to its
+own sessions when it opens) reads each new and changed synced row
 (the attribute history still holds the old values then) and writes one
 AuditEntry per row with Core, on the flush's own connection: the trail
 commits or rolls back with the change it describes. Bulk paths (imports,
 demo data, sync merge) write no ORM rows, so they call `record()` once for
 the whole batch; so do reveals and exports of personal data.
 
-Who acts comes from `session.info[ACTOR_KEY]` when a unit of work put it
-there, else from the actor bound to the session's engine (services.auth
-binds it at login), else nobody (a database with no accounts yet).
+Who acts comes only from `session.info[ACTOR_KEY]`: the unit of work (or
+`Database.session()`) puts the database's actor there when the session opens;
+no actor there means nobody (a database with no accounts yet).
 ID numbers and phones are masked before they are written: the trail itself
 must not become a copy of the personal data.
 """
@@ -17,13 +18,11 @@ must not become a copy of the personal data.
 from __future__ import annotations
 
 import json
-import weakref
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
@@ -55,27 +54,13 @@ _LABEL_ATTRS = ("name", "title", "display_name", "visitee_name", "wisher_name", 
                 "project_no", "voucher_no", "head_name", "building", "claimant_name", "guest_name",
                 "login", "code")
 
-_engine_actors: "weakref.WeakKeyDictionary[Engine, Actor | None]" = weakref.WeakKeyDictionary()
-
 
 # ---------------------------------------------------------------- who acts
 
 
-def bind_actor(engine: Engine, actor: Actor | None) -> None:
-    """The actor for every session on `engine` (one Database, one process)."""
-    _engine_actors[engine] = actor
-
-
-def bound_actor(engine: Engine) -> Actor | None:
-    return _engine_actors.get(engine)
-
-
-def _actor_of(session: Session) -> Actor | None:
-    actor = session.info.get(ACTOR_KEY)
-    if actor is None and session.bind is not None:
-        engine = session.bind if isinstance(session.bind, Engine) else session.bind.engine
-        actor = _engine_actors.get(engine)
-    return actor
+def actor_of(session: Session) -> Actor | None:
+    """The actor the session was opened for (its unit of work put it in session.info)."""
+    return session.info.get(ACTOR_KEY)
 
 
 # ---------------------------------------------------------------- values as the trail keeps them
@@ -219,12 +204,12 @@ def _merge(prev: dict, action: str, before: dict, after: dict) -> dict:
             "before": b, "after": a}
 
 
-@event.listens_for(Session, "after_flush")
-def _write_trail(session: Session, flush_context) -> None:
+def write_trail(session: Session, flush_context) -> None:
+    """after_flush: one trail entry per new or changed synced row, on the flush's connection."""
     changes = _changes(session)
     if not changes:
         return
-    actor = _actor_of(session)
+    actor = actor_of(session)
     now = utcnow()
     written = session.info.setdefault(_OPEN, {})
     conn = session.connection()
@@ -253,8 +238,8 @@ def _write_trail(session: Session, flush_context) -> None:
         conn.execute(table.insert(), rows)
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _forget_open_entries(session: Session, transaction) -> None:
+def forget_open_entries(session: Session, transaction) -> None:
+    """after_transaction_end: the next transaction starts its own entries."""
     if transaction.parent is None:
         session.info.pop(_OPEN, None)
 
@@ -271,6 +256,6 @@ def record(
     `detail` is a sentence for people ("导入党员 3000 名，文件 名册.xlsx"); `before`
     and `after` are field values (masked here like the automatic entries).
     """
-    who = actor if actor is not None else _actor_of(session)
+    who = actor if actor is not None else actor_of(session)
     row = _entry(session, who, action, table, row_id, label=label, before=before, after=after, note=detail)
     session.connection().execute(AuditEntry.__table__.insert(), [row])

@@ -1,6 +1,7 @@
 """Declarative base and the sync columns every synced table carries.
 
-The columns are kept by a `before_flush` listener, never by callers: a new row
+The columns are kept by a `before_flush` listener (`stamp_sync_columns`, which
+every Database attaches to its own sessions when it opens), never by callers: a new row
 gets a UUID, timestamps, the writing site and version 1; a changed row gets a
 new `updated_at`, the writing site and version + 1. Bulk inserts (demo data,
 imports) go through `sync_values()` so they carry the same columns.
@@ -11,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, DateTime, Integer, MetaData, String, event
+from sqlalchemy import Boolean, DateTime, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 NAMING_CONVENTION = {
@@ -61,8 +62,8 @@ def sync_values(site_id: str, now: datetime | None = None) -> dict:
     }
 
 
-@event.listens_for(Session, "before_flush")
-def _stamp_sync_columns(session: Session, flush_context, instances) -> None:
+def stamp_sync_columns(session: Session, flush_context, instances) -> None:
+    """before_flush: new and changed synced rows get their sync columns (site from session.info)."""
     site = session.info.get(SITE_KEY, "")
     now = utcnow()
     for obj in session.new:

@@ -1,4 +1,11 @@
-"""Engine and session setup. SQLite gets WAL, foreign keys and a busy timeout."""
+"""Engine and session setup. SQLite gets WAL, foreign keys and a busy timeout.
+
+Everything a database needs to behave is attached here, when it opens, to its
+own engine and session factory: the SQLite pragmas, the translation of storage
+failures into plain messages, the sync-column stamping and the audit trail.
+Importing a module registers nothing; two databases in one process never share
+a listener or an actor.
+"""
 
 from __future__ import annotations
 
@@ -7,35 +14,65 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop_app.domain.access import Actor
+from desktop_app.store import audit
+from desktop_app.store.base import stamp_sync_columns
+from desktop_app.store.errors import translate_engine_error
+
 
 def url_for_path(path: str | Path) -> str:
     return f"sqlite:///{Path(path).resolve()}"
 
 
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=15000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 15})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    # Disk full, read-only file, locked: a StorageError with a plain message, on this engine only.
+    event.listen(engine, "handle_error", translate_engine_error)
+    return engine
 
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=15000")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.close()
 
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on `engine` that stamp sync columns and write the audit trail."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    event.listen(factory, "before_flush", stamp_sync_columns)
+    event.listen(factory, "after_flush", audit.write_trail)
+    event.listen(factory, "after_transaction_end", audit.forget_open_entries)
+    return factory
 
 
 class Database:
-    """One database: its URL, engine and session factory."""
+    """One database: its URL, engine and session factory, and who acts on it in this process."""
+
+    url: str
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    actor: Actor | None
+    """Who acts on this database in this process (services.auth sets it; None: nobody)."""
+    site_id: str
+    """The writing site's id once known ("": not read yet or not set up); it never changes after."""
+    has_users: bool
+    """True once an account is known to exist (accounts are deactivated, never removed)."""
 
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.session_factory = make_session_factory(self.engine)
+        self.actor = None
+        self.site_id = ""
+        self.has_users = False
 
     @classmethod
     def at(cls, path: str | Path) -> "Database":
@@ -48,7 +85,10 @@ class Database:
         return None
 
     def session(self) -> Session:
-        return self._sessions()
+        """A session acting as the current actor (fixed for the session's life) for the audit trail."""
+        s = self.session_factory()
+        s.info[audit.ACTOR_KEY] = self.actor
+        return s
 
     def dispose(self) -> None:
         self.engine.dispose()
