@@ -12,7 +12,7 @@ it (services.visit_steps.close_for_project), so "problems solved" counts them.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -30,78 +30,14 @@ from desktop_app.services.visit_steps import close_for_project
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member
 from desktop_app.store.models_service import Project, ProjectMilestone, ProjectResident, Visit
+from desktop_app.views.projects import (  # noqa: F401  re-exported
+    ConcernedRow, LinkedVisit, MilestoneRow, ProjectDetail, ProjectRow,
+)
 
 PREFIX = "XM"  # 项目编号 XM2024-001
 COMMUNITY_WIDE = "全社区"
 
 # ---------------------------------------------------------------- value types
-
-
-@dataclass(frozen=True)
-class ProjectRow:
-    id: str
-    project_no: str
-    name: str
-    category: str
-    grid_id: str | None
-    grid_name: str
-    owner_name: str
-    budget_fen: int
-    actual_cost_fen: int
-    start_date: date | None
-    deadline: date | None
-    completed_on: date | None
-    status: str
-    overdue: bool
-    milestones_done: int
-    milestones_total: int
-
-
-@dataclass(frozen=True)
-class MilestoneRow:
-    id: str
-    title: str
-    due_date: date | None
-    done_on: date | None
-    note: str
-    overdue: bool
-
-
-@dataclass(frozen=True)
-class ConcernedRow:
-    id: str
-    resident_id: str | None
-    household_id: str | None
-    name: str
-    note: str
-
-
-@dataclass(frozen=True)
-class LinkedVisit:
-    id: str
-    visit_date: date
-    visitee: str
-    content: str
-    follow_state: str
-
-
-@dataclass(frozen=True)
-class ProjectDetail(ProjectInput):
-    id: str = ""
-    project_no: str = ""
-    status: str = flow.PROJECT_PLANNED
-    status_note: str = ""
-    completed_on: date | None = None
-    grid_name: str = ""
-    overdue: bool = False
-    milestones: tuple[MilestoneRow, ...] = ()
-    concerned: tuple[ConcernedRow, ...] = ()
-    visits: tuple[LinkedVisit, ...] = ()
-    version: int = 0
-    updated_at: datetime | None = None
-
-    def to_input(self) -> ProjectInput:
-        return ProjectInput(**{f.name: getattr(self, f.name) for f in fields(ProjectInput)})
 
 
 @dataclass

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import access
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import Period
-from desktop_app.services import auth
+from desktop_app.services import auth, visits
 from desktop_app.services.residents import NO_GRID, center_name, grids
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household
@@ -149,7 +149,6 @@ def print_service_summary(db: Database, out: Path, year: int, month: int, grid_i
                           today: date | None = None, progress: Callable[[int], None] | None = None) -> ServiceSummary:
     """服务群众工作月报 of one month (one grid or all) to `out`: the counts, then each grid's problems."""
     from desktop_app.reports.service_summary import render_service_summary  # reportlab loads only when printing
-    from desktop_app.services import visits
 
     auth.require(db, "overview.read")
     if grid_id:

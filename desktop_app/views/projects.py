@@ -1,0 +1,80 @@
+"""Read models of 微实事 projects: the project list and a project's detail with its milestones,
+residents concerned and the visits it came from.
+
+Services build them (services.projects) and the pages show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+from desktop_app.domain import service_flow as flow
+from desktop_app.domain.service_flow import ProjectInput
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    id: str
+    project_no: str
+    name: str
+    category: str
+    grid_id: str | None
+    grid_name: str
+    owner_name: str
+    budget_fen: int
+    actual_cost_fen: int
+    start_date: date | None
+    deadline: date | None
+    completed_on: date | None
+    status: str
+    overdue: bool
+    milestones_done: int
+    milestones_total: int
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    id: str
+    title: str
+    due_date: date | None
+    done_on: date | None
+    note: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class ConcernedRow:
+    id: str
+    resident_id: str | None
+    household_id: str | None
+    name: str
+    note: str
+
+
+@dataclass(frozen=True)
+class LinkedVisit:
+    id: str
+    visit_date: date
+    visitee: str
+    content: str
+    follow_state: str
+
+
+@dataclass(frozen=True)
+class ProjectDetail(ProjectInput):
+    id: str = ""
+    project_no: str = ""
+    status: str = flow.PROJECT_PLANNED
+    status_note: str = ""
+    completed_on: date | None = None
+    grid_name: str = ""
+    overdue: bool = False
+    milestones: tuple[MilestoneRow, ...] = ()
+    concerned: tuple[ConcernedRow, ...] = ()
+    visits: tuple[LinkedVisit, ...] = ()
+    version: int = 0
+    updated_at: datetime | None = None
+
+    def to_input(self) -> ProjectInput:
+        return ProjectInput(**{f.name: getattr(self, f.name) for f in fields(ProjectInput)})
