@@ -3,23 +3,29 @@
 Ours: reports.signin.render_signin per meeting (header block, QR code, masked
 phones, blank rows, page X of Y). Baseline: reportlab's SimpleDocTemplate with
 one Table of the same rows and column widths in the same CJK font, nothing
-else. Both produce the PDFs in memory.
+else. Both produce the PDFs in memory. Then the whole door the GUI and the
+command line use, services.meetings.print_signin_sheet (permission, read
+model from the database, render), for 50 meetings of a 60-member branch.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
-from datetime import date, time as clock
+from datetime import date, timedelta, time as clock
 from io import BytesIO
+from pathlib import Path
 
 N_MEETINGS = 500
 N_ATTENDEES = 60
+N_SERVICE = 50
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚"
 
 
 def _sheets():
-    from desktop_app.reports.signin import SigninLine, SigninSheet
+    from desktop_app.views.meetings import SigninLine, SigninSheet
 
     out = []
     for k in range(N_MEETINGS):
@@ -66,6 +72,45 @@ def _plain(sheets) -> tuple[float, int]:
     return time.perf_counter() - t0, size
 
 
+def _through_service(folder: Path) -> tuple[float, int]:
+    """print_signin_sheet for N_SERVICE meetings of one branch; setting the database up is not timed."""
+    os.environ["DANGQUN_DATA_DIR"] = str(folder / "data")
+    from desktop_app.domain import idcard
+    from desktop_app.domain import meetings as rules
+    from desktop_app.services import meetings as ms
+    from desktop_app.services import orgs, site
+    from desktop_app.services.database import open_database
+    from desktop_app.services.uow import UnitOfWork
+    from desktop_app.store.models import Member
+
+    db, _ = open_database(folder / "bench.db")
+    site.init_site(db, "320102001", "幸福里社区党委", "community", street_name="梅园街道党工委")
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    branch = orgs.create(db, "第一网格党支部", "B01", "branch", community.id)
+    group = orgs.create(db, "第一党小组", "G01", "group", branch.id)
+    with UnitOfWork(db) as uow:
+        for i in range(N_ATTENDEES):
+            born = date(1950 + i % 40, 1 + i % 12, 1 + i % 28)
+            uow.session.add(Member(
+                seq=i + 1, name=SURNAMES[i % 20] + GIVEN[i // 20 % 20], org_id=group.id if i % 2 else branch.id,
+                id_number=idcard.make("320102", born, i, idcard.MALE), joined_date=date(born.year + 25, 7, 1),
+                mobile=f"1391234{i:04d}",
+            ))
+        uow.commit()
+    numbers = [
+        ms.plan(db, ms.MeetingInput(org_id=branch.id, kind=rules.BRANCH_CONGRESS, title="学习贯彻党的二十届三中全会精神",
+                                    meeting_date=date(2025, 1, 1) + timedelta(days=k), start_time=clock(19, 30),
+                                    place="党群服务中心二楼会议室", host="王建国")).number
+        for k in range(N_SERVICE)
+    ]
+    ms.print_signin_sheet(db, numbers[0], printed_on=date(2025, 5, 1), font_path="")  # warm up
+    t0 = time.perf_counter()
+    size = sum(len(ms.print_signin_sheet(db, n, printed_on=date(2025, 5, 1), font_path="")) for n in numbers)
+    elapsed = time.perf_counter() - t0
+    db.dispose()
+    return elapsed, size
+
+
 def main() -> None:
     sheets = _sheets()
     _ours(sheets[:3])  # font loading and imports out of the timing
@@ -77,6 +122,10 @@ def main() -> None:
     print(f"plain reportlab, same tables:                                   "
           f"{plain:.2f} s, {plain / N_MEETINGS * 1000:.1f} ms/sheet, {plain_size / N_MEETINGS / 1024:.0f} KB/sheet")
     print(f"ratio: {ours / plain:.2f}x")
+    with tempfile.TemporaryDirectory() as tmp:
+        served, served_size = _through_service(Path(tmp))
+    print(f"through services.meetings.print_signin_sheet, {N_SERVICE} meetings (read model + render): "
+          f"{served:.2f} s, {served / N_SERVICE * 1000:.1f} ms/sheet, {served_size / N_SERVICE / 1024:.0f} KB/sheet")
 
 
 if __name__ == "__main__":
