@@ -24,6 +24,8 @@ FORMAT_VERSION = 1
 UPSTREAM = "upstream"  # community -> street: its data
 DOWNSTREAM = "downstream"  # street -> one community: org tree, reference lists, corrections, confirmations
 KINDS = (UPSTREAM, DOWNSTREAM)
+STREET = "street"  # a database's role in sync (and a site's level): it holds the key and merges
+COMMUNITY = "community"  # it takes the street's key and sends its data up
 SILENT_DAYS = 30  # a community that sent nothing for longer is flagged at the street
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")

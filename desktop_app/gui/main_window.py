@@ -31,7 +31,7 @@ from desktop_app.gui.pages.overview import OverviewPage
 from desktop_app.gui.projects.page import ProjectsPage
 from desktop_app.gui.residents.page import ResidentsPage
 from desktop_app.gui.pages.roster import RosterPage
-from desktop_app.gui.pages.sync import SyncPage
+from desktop_app.gui.sync.page import SyncPage
 from desktop_app.gui.pages.users import UsersPage
 from desktop_app.gui.visits.page import VisitsPage
 from desktop_app.gui.wishes.page import WishesPage

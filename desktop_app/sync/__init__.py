@@ -1,11 +1,13 @@
-"""Sync with the street office on a USB stick.
+"""Sync with the street office on a USB stick: the package, its crypto and codec, and the merge.
 
-keys        the street's key: made once at the street, taken by each community
-package     the package file: table CSVs and a signed manifest in a zip, encrypted
-export      a community's package of what changed since the street last confirmed
-merge       verify a package whole, then merge it in one transaction
-downstream  the street's package back to one community: org tree, reference lists,
-            corrections and confirmations
+crypto    the street's key as packages use it: signing, encryption, fingerprint
+keyfile   the key file a community takes from the street
+codec     which tables travel, and each column's value as exact text
+package   the package file: table CSVs and a signed manifest in a zip, encrypted
+decode    open a package, check all of it, decode every row (before anything is written)
+outgoing  which rows a package carries (up or down), encoded and sealed
+merge     plan a verified package against a session, and write it (and a person's decision on a conflict)
 
-Services and the GUI reach sync through these modules; sync never imports Qt.
+This layer works on sessions and connections handed to it; it knows nothing of
+users, permissions or the unit of work (those are services.sync) and never imports Qt.
 """

@@ -26,12 +26,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from desktop_app.domain.sync_rules import Manifest, PackageRefused, manifest_to_dict, validate_manifest
-
-if TYPE_CHECKING:
-    from desktop_app.sync.keys import StreetKey
+from desktop_app.sync.crypto import StreetKey, format_fingerprint
 
 MAGIC = b"DQSYNC\x00\x01"
 _FP_LEN = 8
@@ -94,7 +92,7 @@ def manifest_bytes(manifest: Manifest) -> bytes:
     return json.dumps(manifest_to_dict(manifest), ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
-def seal(key: "StreetKey", manifest: Manifest, files: dict[str, bytes], plain: bool = False) -> bytes:
+def seal(key: StreetKey, manifest: Manifest, files: dict[str, bytes], plain: bool = False) -> bytes:
     """The bytes of a package file. `files` maps table name -> CSV bytes (as in the manifest)."""
     mbytes = manifest_bytes(manifest)
     buf = io.BytesIO()
@@ -111,7 +109,7 @@ def seal(key: "StreetKey", manifest: Manifest, files: dict[str, bytes], plain: b
     return header + key.aead().encrypt(nonce, raw, header)
 
 
-def write(path: Path, key: "StreetKey", manifest: Manifest, files: dict[str, bytes], plain: bool = False) -> int:
+def write(path: Path, key: StreetKey, manifest: Manifest, files: dict[str, bytes], plain: bool = False) -> int:
     """Write a package atomically and read it back; returns its size in bytes."""
     data = seal(key, manifest, files, plain)
     atomic_write(path, data)
@@ -134,7 +132,7 @@ class Opened:
     encrypted: bool
 
 
-def open_file(path: Path, key: "StreetKey", schema_version: str) -> Opened:
+def open_file(path: Path, key: StreetKey, schema_version: str) -> Opened:
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -143,7 +141,7 @@ def open_file(path: Path, key: "StreetKey", schema_version: str) -> Opened:
     return open_bytes(data, key, schema_version)
 
 
-def open_bytes(data: bytes, key: "StreetKey", schema_version: str) -> Opened:
+def open_bytes(data: bytes, key: StreetKey, schema_version: str) -> Opened:
     """Check a package whole: container, signature, manifest, file list, checksums."""
     encrypted = data.startswith(MAGIC)
     if encrypted:
@@ -195,7 +193,7 @@ def open_bytes(data: bytes, key: "StreetKey", schema_version: str) -> Opened:
     return Opened(manifest=manifest, files=files, size=len(data), encrypted=encrypted)
 
 
-def _decrypt(data: bytes, key: "StreetKey") -> bytes:
+def _decrypt(data: bytes, key: StreetKey) -> bytes:
     from cryptography.exceptions import InvalidTag
 
     if len(data) <= HEADER_LEN + 16:
@@ -203,8 +201,6 @@ def _decrypt(data: bytes, key: "StreetKey") -> bytes:
     header = data[:HEADER_LEN]
     fp = header[len(MAGIC): len(MAGIC) + _FP_LEN]
     if fp != key.fingerprint_bytes:
-        from desktop_app.sync.keys import format_fingerprint
-
         raise PackageRefused(
             f"数据包是用另一把密钥加密的（指纹 {format_fingerprint(fp)}），本库的街道密钥指纹是 "
             f"{key.fingerprint}：它可能来自其他街道，或社区用的是旧密钥"
@@ -218,7 +214,7 @@ def _decrypt(data: bytes, key: "StreetKey") -> bytes:
         ) from None
 
 
-def _signature_message(mbytes: bytes, key: "StreetKey") -> str:
+def _signature_message(mbytes: bytes, key: StreetKey) -> str:
     try:
         claimed = json.loads(mbytes.decode("utf-8")).get("street", {}).get("key_fingerprint")
     except Exception:  # noqa: BLE001 - an unreadable manifest is simply "tampered"

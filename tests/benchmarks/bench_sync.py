@@ -42,7 +42,7 @@ def _build_community(args: tuple) -> dict:
     folder, index, members, seed, key_file = args
     os.environ["DANGQUN_DATA_DIR"] = str(Path(folder) / f"data{index}")
     from desktop_app.store.migrate import open_database
-    from desktop_app.sync import export, keys
+    from desktop_app.services import sync
     from tests.integration.sync_world import fill_community
 
     path = Path(folder) / f"community{index}.db"
@@ -50,9 +50,9 @@ def _build_community(args: tuple) -> dict:
     t0 = time.perf_counter()
     fill_community(db, members, seed)
     built = time.perf_counter() - t0
-    keys.use_key(db, Path(key_file))
+    sync.use_key(db, Path(key_file))
     t0 = time.perf_counter()
-    e = export.export_package(db, Path(folder) / f"community{index}.dqsync", full=True)
+    e = sync.export_package(db, Path(folder) / f"community{index}.dqsync", full=True)
     exported = time.perf_counter() - t0
     db.dispose()
     return {"path": str(e.path), "size": e.size, "rows": e.rows, "built": built, "exported": exported,
@@ -64,10 +64,11 @@ def _clone(args: tuple) -> int:
     street_path, source, out, n, keep = args
     from desktop_app.domain.sync_rules import Manifest, SiteRef, TableEntry, validate_manifest
     from desktop_app.store.migrate import SCHEMA_HEAD, open_database
-    from desktop_app.sync import keys, package
+    from desktop_app.services import sync
+    from desktop_app.sync import package
 
     street, _ = open_database(Path(street_path))
-    key, _ = keys.load_key(street)
+    key, _ = sync.load_key(street)
     street.dispose()
     opened = package.open_file(source, key, SCHEMA_HEAD)
     ns = uuid.uuid5(uuid.NAMESPACE_URL, f"dangqun-bench-{n}")
@@ -101,7 +102,7 @@ def _clone(args: tuple) -> int:
 
 def _raw_baseline(street_path: Path, raw_path: Path) -> tuple[float, int]:
     """Every row of the merged street inserted again with plain sqlite3 executemany."""
-    from desktop_app.store.models_sync import synced_tables
+    from desktop_app.sync.codec import synced_tables
     from desktop_app.sync.merge import MERGE_CACHE_KIB
 
     src = sqlite3.connect(street_path)
@@ -164,15 +165,14 @@ def main(argv: list[str] | None = None) -> None:
 def _run(args, folder: Path) -> None:
     from sqlalchemy import select
 
-    from desktop_app.services import site
+    from desktop_app.services import site, sync
     from desktop_app.store.migrate import open_database
     from desktop_app.store.models import Organization
-    from desktop_app.sync import keys, merge
 
     started = time.perf_counter()
     street, _ = open_database(folder / "street.db")
     info = site.init_site(street, "320102", "梅园街道党工委", "street")
-    keys.new_key(street, folder / "street.dqkey")
+    sync.new_key(street, folder / "street.dqkey")
     print(f"{args.communities} communities x {args.members:,} members "
           f"({args.distinct} generated, the rest copies under new ids)", flush=True)
 
@@ -205,7 +205,7 @@ def _run(args, folder: Path) -> None:
     for i, path in enumerate(packages, start=1):
         marks: dict[str, float] = {}
         t0 = time.perf_counter()
-        report = merge.import_package(street, path, stage=lambda name: marks.setdefault(name, time.perf_counter()))
+        report = sync.import_package(street, path, stage=lambda name: marks.setdefault(name, time.perf_counter()))
         t1 = time.perf_counter()
         assert report.total("conflicts") == 0 and report.new_community, path
         rows += report.total("inserted") + report.total("unchanged")

@@ -4,8 +4,8 @@ from desktop_app.gui.pages import AppContext
 from desktop_app.gui.pages.overview import OverviewPage
 from desktop_app.services import demo, site
 from desktop_app.store.migrate import open_database
-from desktop_app.sync import keys, merge
-from desktop_app.sync import export as sync_export
+from desktop_app.services import sync as keys, sync as merge
+from desktop_app.services import sync as sync_export
 
 
 def test_street_overview_lists_communities_and_filters_the_cards(qtbot, qapp, tmp_path, wait_ops):

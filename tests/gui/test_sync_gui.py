@@ -8,24 +8,24 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select, update
 
-from desktop_app.gui.dialogs import common, sync_dialogs
-from desktop_app.gui.dialogs.sync_dialogs import ExportSummaryDialog, ImportPreviewDialog
-from desktop_app.gui.pages import AppContext
-from desktop_app.gui.pages.sync import SyncPage
-from desktop_app.services import site
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.sync import dialogs as sync_dialogs
+from desktop_app.gui.sync.dialogs import ExportSummaryDialog, ImportPreviewDialog
+from desktop_app.gui.sync.page import SyncPage
+from desktop_app.gui.widgets.page import AppContext
+from desktop_app.services import site, sync
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.base import utcnow
 from desktop_app.store.migrate import open_database
 from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_sync import SyncPeer
-from desktop_app.sync import export, keys, merge
 
 
 @pytest.fixture
 def street_db(tmp_path):
     db, _ = open_database(tmp_path / "street.db")
     site.init_site(db, "320102", "梅园街道党工委", "street")
-    keys.new_key(db, tmp_path / "street.dqkey")
+    sync.new_key(db, tmp_path / "street.dqkey")
     yield db
     db.dispose()
 
@@ -80,7 +80,7 @@ def test_a_community_takes_the_key_and_exports_to_a_usb_folder(qtbot, community,
     monkeypatch.setattr(common, "inform", lambda parent, title, text: told.append(text))
     page.key_button.click()
     wait_ops()
-    fingerprint = keys.key_info(street_db).fingerprint
+    fingerprint = sync.key_info(street_db).fingerprint
     assert fingerprint in told[0] and "挂到“梅园街道党工委”之下" in told[0]
     assert fingerprint in page.key_status.text()
     assert page.export_button.isEnabled()
@@ -98,11 +98,11 @@ def test_a_community_takes_the_key_and_exports_to_a_usb_folder(qtbot, community,
     assert page.history.rowCount() == 1 and page.history.data(page.history.index(0, 5)) == "待确认"
     qtmodeltester.check(page.history)
     # the street can take what the community made
-    assert merge.import_package(street_db, made).total("inserted") > 3
+    assert sync.import_package(street_db, made).total("inserted") > 3
 
 
 def test_plain_export_asks_first(qtbot, community, street_db, wait_ops, tmp_path, monkeypatch):
-    keys.use_key(community.db, tmp_path / "street.dqkey")
+    sync.use_key(community.db, tmp_path / "street.dqkey")
     page = page_for(qtbot, community, wait_ops)
     page.plain.setChecked(True)
     monkeypatch.setattr(common, "ask", lambda *a: False)
@@ -118,8 +118,8 @@ def _street_ctx(street_db) -> AppContext:
 
 def test_the_street_previews_then_imports_and_lists_the_community(qtbot, community, street_db, wait_ops,
                                                                     tmp_path, monkeypatch, qtmodeltester):
-    keys.use_key(community.db, tmp_path / "street.dqkey")
-    pkg = export.export_package(community.db, tmp_path).path
+    sync.use_key(community.db, tmp_path / "street.dqkey")
+    pkg = sync.export_package(community.db, tmp_path).path
     page = page_for(qtbot, _street_ctx(street_db), wait_ops)
     assert page.communities.rowCount() == 0 and not page.send_all.isEnabled()
     assert page.key_button.text() == "另存密钥文件…"
@@ -160,8 +160,8 @@ def test_the_street_previews_then_imports_and_lists_the_community(qtbot, communi
 
 
 def test_a_cancelled_preview_imports_nothing(qtbot, community, street_db, wait_ops, tmp_path, monkeypatch):
-    keys.use_key(community.db, tmp_path / "street.dqkey")
-    pkg = export.export_package(community.db, tmp_path).path
+    sync.use_key(community.db, tmp_path / "street.dqkey")
+    pkg = sync.export_package(community.db, tmp_path).path
     page = page_for(qtbot, _street_ctx(street_db), wait_ops)
     monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: [pkg])
     monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
@@ -173,15 +173,15 @@ def test_a_cancelled_preview_imports_nothing(qtbot, community, street_db, wait_o
 
 
 def test_a_refused_package_says_why(qtbot, community, street_db, wait_ops, tmp_path, monkeypatch):
-    keys.use_key(community.db, tmp_path / "street.dqkey")
-    pkg = export.export_package(community.db, tmp_path).path
+    sync.use_key(community.db, tmp_path / "street.dqkey")
+    pkg = sync.export_package(community.db, tmp_path).path
     data = bytearray(pkg.read_bytes())
     data[-5] ^= 1
     pkg.write_bytes(bytes(data))
     page = page_for(qtbot, _street_ctx(street_db), wait_ops)
     monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: [pkg])
     shown = []
-    monkeypatch.setattr("desktop_app.gui.pages.sync.show_error", lambda parent, exc: shown.append(str(exc)))
+    monkeypatch.setattr("desktop_app.gui.sync.page.show_error", lambda parent, exc: shown.append(str(exc)))
     page.import_button.click()
     wait_ops()
     assert shown and "未导入" in shown[0] and "被改动" in shown[0]
@@ -189,15 +189,15 @@ def test_a_refused_package_says_why(qtbot, community, street_db, wait_ops, tmp_p
 
 def _conflict(community, street_db, tmp_path) -> str:
     """The street and the community both change one member's phone after the first package."""
-    keys.use_key(community.db, tmp_path / "street.dqkey")
-    merge.import_package(street_db, export.export_package(community.db, tmp_path / "p1.dqsync").path)
+    sync.use_key(community.db, tmp_path / "street.dqkey")
+    sync.import_package(street_db, sync.export_package(community.db, tmp_path / "p1.dqsync").path)
     with community.db.session() as s:
         mid = s.scalar(select(Member.id).where(Member.name == "张三"))
     for db, phone in ((street_db, "13811111111"), (community.db, "13922222222")):
         with UnitOfWork(db) as uow:
             uow.session.get(Member, mid).mobile = phone
             uow.commit()
-    merge.import_package(street_db, export.export_package(community.db, tmp_path / "p2.dqsync").path)
+    sync.import_package(street_db, sync.export_package(community.db, tmp_path / "p2.dqsync").path)
     return mid
 
 
@@ -232,8 +232,8 @@ def test_the_street_sees_both_versions_and_a_person_decides(qtbot, community, st
 
 def test_the_street_sends_a_package_down_to_the_chosen_community(qtbot, community, street_db, wait_ops, tmp_path,
                                                                 monkeypatch):
-    keys.use_key(community.db, tmp_path / "street.dqkey")
-    merge.import_package(street_db, export.export_package(community.db, tmp_path).path)
+    sync.use_key(community.db, tmp_path / "street.dqkey")
+    sync.import_package(street_db, sync.export_package(community.db, tmp_path).path)
     page = page_for(qtbot, _street_ctx(street_db), wait_ops)
     page.community_view.selectRow(0)
     assert page.send_selected.isEnabled()
@@ -260,14 +260,12 @@ def test_the_street_sends_a_package_down_to_the_chosen_community(qtbot, communit
 def test_a_community_cannot_keep_its_own_side_but_may_take_the_street_s(qtbot, community, street_db, wait_ops,
                                                                        tmp_path, monkeypatch):
     mid = _conflict(community, street_db, tmp_path)
-    from desktop_app.sync import downstream
-
     # the street's own edit reaches the community, which changed the same phone meanwhile
     with UnitOfWork(community.db) as uow:
         uow.session.get(Member, mid).mobile = "13933333333"
         uow.commit()
-    pkg = downstream.send_package(street_db, tmp_path, site.get_site(community.db).id).path
-    merge.import_package(community.db, pkg)
+    pkg = sync.send_package(street_db, tmp_path, site.get_site(community.db).id).path
+    sync.import_package(community.db, pkg)
     page = page_for(qtbot, community, wait_ops)
     page.tabs.setCurrentWidget(page.conflicts)
     wait_ops()
@@ -296,7 +294,7 @@ def test_the_street_makes_its_key_once(qtbot, app_ctx, wait_ops, tmp_path, monke
         wait_ops()
         assert (tmp_path / "k.dqkey").exists() and "当面拷给各社区" in told[0]
         assert page.key_button.text() == "另存密钥文件…" and page.replace_key.isVisible()
-        assert keys.key_info(db).fingerprint in page.key_label.text()
+        assert sync.key_info(db).fingerprint in page.key_label.text()
         assert page.import_button.isEnabled()
     finally:
         db.dispose()

@@ -15,11 +15,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from desktop_app.domain.errors import Conflict
-from desktop_app.services import demo, site
+from desktop_app.services import demo, site, sync
 from desktop_app.store.db import Database
 from desktop_app.store.migrate import open_database
-from desktop_app.store.models_sync import synced_tables
-from desktop_app.sync import export, keys, merge
+from desktop_app.sync.codec import synced_tables
 
 STREET_CODE = "320102"
 STREET_NAME = "梅园街道党工委"
@@ -60,13 +59,13 @@ def build_templates(
     street, _ = open_database(folder / "street.db")
     site.init_site(street, STREET_CODE, STREET_NAME, "street")
     key_file = folder / "street.dqkey"
-    keys.new_key(street, key_file)
+    sync.new_key(street, key_file)
     street.dispose()
     paths = {"street": folder / "street.db", "key": key_file}
     for i, seed in enumerate(seeds, start=1):
         c, _ = open_database(folder / f"c{i}.db")
         fill_community(c, members, seed)
-        keys.use_key(c, key_file)
+        sync.use_key(c, key_file)
         c.dispose()
         paths[f"c{i}"] = folder / f"c{i}.db"
     if synced:
@@ -112,15 +111,13 @@ class World:
 
     def up(self, community: Database, full: bool = False, dry_run: bool = False, name: str | None = None):
         """Export from a community and import at the street; returns (export, report)."""
-        e = export.export_package(community, self.package(name or f"up-{_n()}.dqsync"), full=full)
-        return e, merge.import_package(self.street, e.path, dry_run=dry_run)
+        e = sync.export_package(community, self.package(name or f"up-{_n()}.dqsync"), full=full)
+        return e, sync.import_package(self.street, e.path, dry_run=dry_run)
 
     def down(self, community: Database):
-        from desktop_app.sync import downstream
-
         sid = site.get_site(community).id
-        e = downstream.send_package(self.street, self.package(f"down-{_n()}.dqsync"), sid)
-        return e, merge.import_package(community, e.path)
+        e = sync.send_package(self.street, self.package(f"down-{_n()}.dqsync"), sid)
+        return e, sync.import_package(community, e.path)
 
 
 _counter = [0]

@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, insert, select
 
-from desktop_app.services import site
+from desktop_app.services import site, sync
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.base import sync_values
 from desktop_app.store.migrate import open_database
 from desktop_app.store.models import Member, Organization, Resident
-from desktop_app.sync import export, keys, merge
 from tests.integration.sync_world import copy_db, fingerprint
 
 BIG = 20_000  # members (and as many residents): a merge of some seconds on a slow PC
@@ -26,14 +25,14 @@ BIG = 20_000  # members (and as many residents): a merge of some seconds on a sl
 IMPORT = r"""
 import sys
 from desktop_app.store.migrate import open_database
-from desktop_app.sync import merge
+from desktop_app.services import sync
 
 db, _ = open_database(sys.argv[1])
 def stage(name):
     print("stage", name, flush=True)
 def progress(done, total):
     print("progress", done, total, flush=True)
-merge.import_package(db, sys.argv[2], stage=stage, progress=progress)
+sync.import_package(db, sys.argv[2], stage=stage, progress=progress)
 print("finished", flush=True)
 """
 
@@ -58,7 +57,7 @@ def _big_community(path: Path, key_file: Path, n: int):
                 for i in range(start, min(n, start + 5000))
             ])
         uow.commit()
-    keys.use_key(db, key_file)
+    sync.use_key(db, key_file)
     return db
 
 
@@ -67,13 +66,13 @@ def big(tmp_path_factory):
     d = tmp_path_factory.mktemp("kill")
     street, _ = open_database(d / "street.db")
     site.init_site(street, "320102", "梅园街道党工委", "street")
-    keys.new_key(street, d / "street.dqkey")
+    sync.new_key(street, d / "street.dqkey")
     small, _ = open_database(d / "small.db")
     site.init_site(small, "320102001", "幸福里社区党委", "community", street_name="梅园街道党工委")
-    keys.use_key(small, d / "street.dqkey")
-    merge.import_package(street, export.export_package(small, d / "small.dqsync").path)  # data to keep safe
+    sync.use_key(small, d / "street.dqkey")
+    sync.import_package(street, sync.export_package(small, d / "small.dqsync").path)  # data to keep safe
     community = _big_community(d / "big.db", d / "street.dqkey", BIG)
-    pkg = export.export_package(community, d / "big.dqsync").path
+    pkg = sync.export_package(community, d / "big.dqsync").path
     for db in (street, small, community):
         db.dispose()
     return {"street": d / "street.db", "package": pkg}
@@ -142,7 +141,7 @@ def test_a_killed_import_leaves_the_street_as_it_was(big, tmp_path, when):
         assert fingerprint(db) == before
         assert _members(db) == members_before
         # ... and usable: the same package now goes in whole
-        report = merge.import_package(db, big["package"])
+        report = sync.import_package(db, big["package"])
         assert report.total("inserted") >= 2 * BIG
         assert _members(db) == members_before + BIG
     finally:

@@ -13,13 +13,12 @@ from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, String, Tex
 from desktop_app.domain.errors import Conflict, NotFound
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.sync_rules import PackageRefused
-from desktop_app.services import site, sync_status
+from desktop_app.services import site, sync
+from desktop_app.services.sync import outgoing
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, Organization, Resident
-from desktop_app.store.models_sync import (
-    NULL, SyncConflict, SyncExport, codec_for, decode_value, encode_value, synced_tables,
-)
-from desktop_app.sync import downstream, export, keys, merge
+from desktop_app.store.models_sync import SyncConflict, SyncExport
+from desktop_app.sync.codec import NULL, codec_for, decode_value, encode_value, synced_tables
 from tests.integration.sync_world import World, build_templates, copy_db, data_changes, fingerprint, rows
 
 STAMPS = {"created_at", "updated_at", "updated_by_site", "version"}
@@ -182,7 +181,7 @@ def test_the_street_sees_one_tree_with_every_community_under_its_own_node(world)
 def test_importing_the_same_package_twice_changes_nothing(world):
     e, first = world.up(world.c1)
     before = fingerprint(world.street)
-    again = merge.import_package(world.street, e.path)
+    again = sync.import_package(world.street, e.path)
     assert again.already_imported and again.changes_nothing
     assert again.total("unchanged") == first.total("inserted") + first.total("unchanged")
     assert fingerprint(world.street) == before
@@ -192,14 +191,14 @@ def test_a_dry_run_says_what_would_happen_and_writes_nothing(world):
     before = fingerprint(world.street)
     e, dry = world.up(world.c1, dry_run=True)
     assert dry.dry_run and fingerprint(world.street) == before
-    real = merge.import_package(world.street, e.path)
+    real = sync.import_package(world.street, e.path)
     assert [(t.table, t.inserted, t.updated, t.unchanged, t.conflicts) for t in dry.tables] == \
            [(t.table, t.inserted, t.updated, t.unchanged, t.conflicts) for t in real.tables]
     assert dry.total("inserted") == e.rows - 1  # all but the street's own node
 
 
 def test_edits_and_deletions_go_up_as_a_small_delta(synced, monkeypatch):
-    monkeypatch.setattr(export, "WATERMARK_MARGIN", timedelta(0))  # the test writes faster than any clock
+    monkeypatch.setattr(outgoing, "WATERMARK_MARGIN", timedelta(0))  # the test writes faster than any clock
     renamed, gone = some_member(synced.c1, 0), some_member(synced.c1, 1)
     edit(synced.c1, Member, renamed, name="改名后")
     edit(synced.c1, Member, gone, deleted=True)
@@ -228,12 +227,12 @@ def test_without_a_confirmation_the_next_export_carries_everything_again(world):
 
 def test_an_older_package_after_a_newer_one_changes_nothing(world):
     m = some_member(world.c1)
-    p1 = export.export_package(world.c1, world.package("p1.dqsync"))
+    p1 = sync.export_package(world.c1, world.package("p1.dqsync"))
     edit(world.c1, Member, m, name="第二次")
-    p2 = export.export_package(world.c1, world.package("p2.dqsync"))
-    merge.import_package(world.street, p2.path)
+    p2 = sync.export_package(world.c1, world.package("p2.dqsync"))
+    sync.import_package(world.street, p2.path)
     before = fingerprint(world.street, data_only=True)
-    late = merge.import_package(world.street, p1.path)
+    late = sync.import_package(world.street, p1.path)
     assert late.older_package and late.warnings
     assert data_changes(late) == 0
     assert late.total("older") >= 1
@@ -243,12 +242,12 @@ def test_an_older_package_after_a_newer_one_changes_nothing(world):
 
 def test_packages_in_any_order_build_the_same_street(world, templates, tmp_path):
     m1, m2 = some_member(world.c1), some_member(world.c2)
-    a1 = export.export_package(world.c1, world.package("a1.dqsync"))
-    b1 = export.export_package(world.c2, world.package("b1.dqsync"))
+    a1 = sync.export_package(world.c1, world.package("a1.dqsync"))
+    b1 = sync.export_package(world.c2, world.package("b1.dqsync"))
     edit(world.c1, Member, m1, mobile="13900000001")
     edit(world.c2, Member, m2, deleted=True)
-    a2 = export.export_package(world.c1, world.package("a2.dqsync"))
-    b2 = export.export_package(world.c2, world.package("b2.dqsync"))
+    a2 = sync.export_package(world.c1, world.package("a2.dqsync"))
+    b2 = sync.export_package(world.c2, world.package("b2.dqsync"))
     orders = [[a1, b1, a2, b2], [b2, a2, b1, a1, a2]]
     # Rows both communities seeded under the same ids keep the stamp that came first; their content is one.
     shared = {t.name: set(rows(world.c1, t.name)) & set(rows(world.c2, t.name)) for t in synced_tables()}
@@ -259,7 +258,7 @@ def test_packages_in_any_order_build_the_same_street(world, templates, tmp_path)
 
         s, _ = open_database(tmp_path / f"s{i}.db")
         for p in order:
-            merge.import_package(s, p.path)
+            sync.import_package(s, p.path)
         assert rows(s, "member")[m1]["mobile"] == "13900000001"
         assert rows(s, "member")[m2]["deleted"] is True
         streets.append({
@@ -279,26 +278,26 @@ def test_a_row_changed_at_both_ends_is_kept_as_a_conflict_until_the_street_decid
     assert {t.table: t.conflicts for t in r.tables}["member"] == 1
     street_row = rows(synced.street, "member")[m]
     assert street_row["mobile"] == "13811111111"  # nothing silently overwritten
-    [c] = sync_status.conflicts(synced.street)
+    [c] = sync.conflicts(synced.street)
     assert c.table == "member" and c.row_id == m and "社区" in c.peer_name
-    detail = sync_status.conflict_detail(synced.street, c.id)
+    detail = sync.conflict_detail(synced.street, c.id)
     diff = {f.column: (f.local, f.incoming) for f in detail.differing}
     assert diff["mobile"] == ("13811111111", "13922222222")
     assert diff["address"][1] == "幸福里 3 栋"
     # the same package again keeps one conflict, not two
-    e2 = export.export_package(synced.c1, synced.package("again.dqsync"))
-    merge.import_package(synced.street, e2.path)
-    merge.import_package(synced.street, e2.path)
-    assert len(sync_status.conflicts(synced.street)) == 1
+    e2 = sync.export_package(synced.c1, synced.package("again.dqsync"))
+    sync.import_package(synced.street, e2.path)
+    sync.import_package(synced.street, e2.path)
+    assert len(sync.conflicts(synced.street)) == 1
 
-    done = sync_status.resolve_conflict(synced.street, c.id, sync_status.INCOMING, by="王主任")
+    done = sync.resolve_conflict(synced.street, c.id, sync.INCOMING, by="王主任")
     assert done.status == "resolved" and done.resolved_by == "王主任"
     after = rows(synced.street, "member")[m]
     assert (after["mobile"], after["address"]) == ("13922222222", "幸福里 3 栋")
     assert after["version"] > max(street_row["version"], rows(synced.c1, "member")[m]["version"])
-    assert sync_status.conflicts(synced.street) == []
+    assert sync.conflicts(synced.street) == []
     with pytest.raises(Conflict):
-        sync_status.resolve_conflict(synced.street, c.id, sync_status.LOCAL)
+        sync.resolve_conflict(synced.street, c.id, sync.LOCAL)
     # the decision goes down; the community catches up and nothing conflicts any more
     _, down = synced.down(synced.c1)
     assert {t.table: t.updated for t in down.tables}.get("member") == 1
@@ -314,16 +313,16 @@ def test_keeping_the_street_side_goes_down_and_settles_the_community(synced):
     # the street's correction reaches the community before its own edit went up: a conflict there too
     _, down = synced.down(synced.c1)
     assert {t.table: t.conflicts for t in down.tables}["member"] == 1
-    [cc] = sync_status.conflicts(synced.c1)
+    [cc] = sync.conflicts(synced.c1)
     with pytest.raises(Conflict, match="由街道决定"):
-        sync_status.resolve_conflict(synced.c1, cc.id, sync_status.LOCAL)
+        sync.resolve_conflict(synced.c1, cc.id, sync.LOCAL)
     assert rows(synced.c1, "member")[m]["name"] == "社区改"
     _, up = synced.up(synced.c1)
-    [sc] = sync_status.conflicts(synced.street)
-    sync_status.resolve_conflict(synced.street, sc.id, sync_status.LOCAL)
+    [sc] = sync.conflicts(synced.street)
+    sync.resolve_conflict(synced.street, sc.id, sync.LOCAL)
     synced.down(synced.c1)
     assert rows(synced.c1, "member")[m]["name"] == "街道改"
-    assert sync_status.conflicts(synced.c1) == []  # settled by the street's decision
+    assert sync.conflicts(synced.c1) == []  # settled by the street's decision
     with synced.c1.session() as s:
         assert s.scalar(select(SyncConflict.status).where(SyncConflict.id == cc.id)) == "superseded"
     _, again = synced.up(synced.c1)
@@ -336,8 +335,8 @@ def test_a_community_may_take_the_street_version(synced):
     edit(synced.street, Member, m, name="街道改")
     edit(synced.c1, Member, m, name="社区改")
     synced.down(synced.c1)
-    [cc] = sync_status.conflicts(synced.c1)
-    sync_status.resolve_conflict(synced.c1, cc.id, sync_status.INCOMING)
+    [cc] = sync.conflicts(synced.c1)
+    sync.resolve_conflict(synced.c1, cc.id, sync.INCOMING)
     assert rows(synced.c1, "member")[m]["name"] == "街道改"
     _, up = synced.up(synced.c1)
     assert up.total("conflicts") == 0
@@ -385,20 +384,20 @@ def test_reference_lists_go_to_every_community_but_a_community_s_own_rows_stay_i
 
 def test_downstream_confirms_what_the_street_merged(world):
     e1, _ = world.up(world.c1)
-    e_lost = export.export_package(world.c1, world.package("lost.dqsync"))  # never reaches the street
+    e_lost = sync.export_package(world.c1, world.package("lost.dqsync"))  # never reaches the street
     _, down = world.down(world.c1)
     assert down.confirmed == 1
     with world.c1.session() as s:
         confirmed = {p for p, in s.execute(select(SyncExport.package_id).where(SyncExport.confirmed_at.is_not(None)))}
     assert confirmed == {e1.package_id}
     assert e_lost.package_id not in confirmed
-    state = sync_status.sync_state(world.c1)
+    state = sync.sync_state(world.c1)
     assert state.last_confirmed.package_id == e1.package_id
     assert state.has_key and state.street_org_name == "梅园街道党工委"
 
 
 def test_a_delta_that_does_not_fit_the_street_is_refused_whole(synced, templates, tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "WATERMARK_MARGIN", timedelta(0))
+    monkeypatch.setattr(outgoing, "WATERMARK_MARGIN", timedelta(0))
     synced.up(synced.c1)  # echoes the org tree it took from the street
     confirm(synced, synced.c1)
     with UnitOfWork(synced.c1) as uow:
@@ -406,7 +405,7 @@ def test_a_delta_that_does_not_fit_the_street_is_refused_whole(synced, templates
                                                                    Organization.deleted.is_(False)))
         uow.session.add(Member(name="新党员", id_number="110101199001011237", org_id=branch))
         uow.commit()
-    delta = export.export_package(synced.c1, synced.package("delta.dqsync"))
+    delta = sync.export_package(synced.c1, synced.package("delta.dqsync"))
     assert not delta.full and delta.rows - delta.counts["audit_entry"] == 1
     # a street that never took the full package (restored from an old backup)
     copy_db(templates["street"], tmp_path / "old-street.db")
@@ -415,28 +414,28 @@ def test_a_delta_that_does_not_fit_the_street_is_refused_whole(synced, templates
     old, _ = open_database(tmp_path / "old-street.db")
     before = fingerprint(old)
     with pytest.raises(PackageRefused, match="完整数据包"):
-        merge.import_package(old, delta.path)
+        sync.import_package(old, delta.path)
     assert fingerprint(old) == before
     old.dispose()
 
 
 def test_the_street_list_shows_last_packages_and_flags_silence(synced):
-    listed = {c.org_name: c for c in sync_status.communities(synced.street)}
+    listed = {c.org_name: c for c in sync.communities(synced.street)}
     assert len(listed) == 2
     c1 = listed[site.get_site(synced.c1).org_name]
     assert c1.last_size > 10_000 and c1.packages == 1 and not c1.silent and c1.last_package_at
     assert c1.members == len([m for m in rows(synced.c1, "member").values() if not m["deleted"]])
     assert c1.counts["member"] == len(rows(synced.c1, "member"))
     later = date.today() + timedelta(days=31)
-    warnings = sync_status.silent_warnings(synced.street, today=later)
+    warnings = sync.silent_warnings(synced.street, today=later)
     assert len(warnings) == 2 and all("31 天未报送" in w for w in warnings)
-    assert sync_status.community_choices(synced.street)
-    counts = {c.org_name: c for c in sync_status.community_counts(synced.street)}
+    assert sync.community_choices(synced.street)
+    counts = {c.org_name: c for c in sync.community_counts(synced.street)}
     mine = counts[c1.org_name]
     assert mine.members == c1.members and mine.full_members + mine.probationary == c1.members
     assert mine.residents == len([r for r in rows(synced.c1, "resident").values() if not r["deleted"]])
-    assert [c.org_name for c in sync_status.community_counts(synced.street, c1.org_id)] == [c1.org_name]
-    org_ids = sync_status.community_org_ids(synced.street, c1.org_id)
+    assert [c.org_name for c in sync.community_counts(synced.street, c1.org_id)] == [c1.org_name]
+    org_ids = sync.community_org_ids(synced.street, c1.org_id)
     with synced.street.session() as s:
         n = s.scalar(select(func.count()).select_from(Member).where(
             Member.org_id.in_(org_ids), Member.deleted.is_(False)))
@@ -446,7 +445,7 @@ def test_the_street_list_shows_last_packages_and_flags_silence(synced):
 def test_rows_both_communities_seeded_alike_are_one_row_not_a_conflict(synced, monkeypatch):
     # 党费 rates are seeded under fixed ids: the same rows, stamped by each community
     shared = set(rows(synced.c1, "dues_rate_rule")) & set(rows(synced.c2, "dues_rate_rule"))
-    assert shared and sync_status.conflicts(synced.street) == []
+    assert shared and sync.conflicts(synced.street) == []
     from desktop_app.store.models_ledger import DuesRateRule
 
     rid = sorted(shared)[0]
@@ -456,28 +455,28 @@ def test_rows_both_communities_seeded_alike_are_one_row_not_a_conflict(synced, m
     assert rows(synced.street, "dues_rate_rule")[rid]["note"] == "二社区改"
     _, down = synced.down(synced.c1)  # the shared row is one row: community 1 catches up
     assert rows(synced.c1, "dues_rate_rule")[rid]["note"] == "二社区改"
-    assert sync_status.conflicts(synced.street) == [] and sync_status.conflicts(synced.c1) == []
+    assert sync.conflicts(synced.street) == [] and sync.conflicts(synced.c1) == []
 
 
 def test_who_may_do_what(world, tmp_path):
     with pytest.raises(Conflict, match="下发"):
-        export.export_package(world.street, tmp_path)
+        sync.export_package(world.street, tmp_path)
     with pytest.raises(Conflict, match="已有街道密钥"):
-        keys.new_key(world.street, tmp_path / "again.dqkey")
+        sync.new_key(world.street, tmp_path / "again.dqkey")
     with pytest.raises(Conflict, match="只有街道"):
-        keys.new_key(world.c1, tmp_path / "x.dqkey")
+        sync.new_key(world.c1, tmp_path / "x.dqkey")
     with pytest.raises(NotFound):
-        downstream.send_package(world.street, tmp_path, "no-such-community")
-    copy = keys.write_key_file(world.street, tmp_path / "copy.dqkey")
-    assert copy.fingerprint == keys.key_info(world.c1).fingerprint
-    again = keys.use_key(world.c1, tmp_path / "copy.dqkey")
+        sync.send_package(world.street, tmp_path, "no-such-community")
+    copy = sync.write_key_file(world.street, tmp_path / "copy.dqkey")
+    assert copy.fingerprint == sync.key_info(world.c1).fingerprint
+    again = sync.use_key(world.c1, tmp_path / "copy.dqkey")
     assert again.replaced and not again.street_changed and not again.moved_under_street
-    assert "key" not in repr(keys.read_key_file(tmp_path / "copy.dqkey")).lower().replace("keyfile", "")
+    assert "key" not in repr(sync.read_key_file(tmp_path / "copy.dqkey")).lower().replace("keyfile", "")
 
 
 def test_a_community_without_the_key_is_told_what_to_do(tmp_path, db):
     with pytest.raises(Conflict, match="导入街道发来的密钥"):
-        export.export_package(db, tmp_path)
+        sync.export_package(db, tmp_path)
 
 
 def test_the_key_file_is_checked(world, tmp_path):
@@ -488,10 +487,10 @@ def test_the_key_file_is_checked(world, tmp_path):
     from desktop_app.domain.errors import ValidationError
 
     with pytest.raises(ValidationError, match="指纹不符"):
-        keys.use_key(world.c2, bad)
+        sync.use_key(world.c2, bad)
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
     with pytest.raises(ValidationError, match="不是街道密钥文件"):
-        keys.use_key(world.c2, tmp_path / "notes.txt")
+        sync.use_key(world.c2, tmp_path / "notes.txt")
 
 
 def test_export_progress_can_cancel_and_leaves_no_file(world, tmp_path):
@@ -506,16 +505,16 @@ def test_export_progress_can_cancel_and_leaves_no_file(world, tmp_path):
             raise Stop()
 
     with pytest.raises(Stop):
-        export.export_package(world.c1, tmp_path, progress=progress)
+        sync.export_package(world.c1, tmp_path, progress=progress)
     assert list(tmp_path.glob("*.dqsync")) == [] and list(tmp_path.glob(".*part")) == []
     with world.c1.session() as s:
         assert s.scalar(select(func.count()).select_from(SyncExport)) == 0
-    e = export.export_package(world.c1, tmp_path)
+    e = sync.export_package(world.c1, tmp_path)
     assert e.path.parent == tmp_path and e.path.name.startswith("同步包_") and e.path.suffix == ".dqsync"
 
 
 def test_import_progress_can_cancel_and_changes_nothing(world):
-    e = export.export_package(world.c1, world.package("p.dqsync"))
+    e = sync.export_package(world.c1, world.package("p.dqsync"))
     before = fingerprint(world.street)
 
     class Stop(Exception):
@@ -526,42 +525,42 @@ def test_import_progress_can_cancel_and_changes_nothing(world):
             raise Stop()
 
     with pytest.raises(Stop):
-        merge.import_package(world.street, e.path, progress=progress)
+        sync.import_package(world.street, e.path, progress=progress)
     assert fingerprint(world.street) == before
 
 
 def test_a_plain_package_is_a_zip_of_readable_csv(world, tmp_path):
     import zipfile
 
-    e = export.export_package(world.c1, tmp_path / "plain.zip", plain=True)
+    e = sync.export_package(world.c1, tmp_path / "plain.zip", plain=True)
     with zipfile.ZipFile(e.path) as zf:
         text = zf.read("tables/member.csv").decode("utf-8-sig")
         assert text.splitlines()[0].startswith("seq,name,")
         manifest = json.loads(zf.read("manifest.json"))
     assert manifest["tables"][0]["name"] == synced_tables()[0].name
-    r = merge.import_package(world.street, e.path)
+    r = sync.import_package(world.street, e.path)
     assert not r.encrypted and r.total("inserted") > 0
-    enc = export.export_package(world.c1, tmp_path / "enc.dqsync")
+    enc = sync.export_package(world.c1, tmp_path / "enc.dqsync")
     assert b"seq,name" not in enc.path.read_bytes() and not zipfile.is_zipfile(enc.path)
 
 
 def test_resolving_checks_its_input(world):
     with pytest.raises(NotFound):
-        sync_status.resolve_conflict(world.street, "nope", sync_status.INCOMING)
+        sync.resolve_conflict(world.street, "nope", sync.INCOMING)
     from desktop_app.domain.errors import ValidationError
 
     with pytest.raises(ValidationError):
-        sync_status.resolve_conflict(world.street, "nope", "both")
+        sync.resolve_conflict(world.street, "nope", "both")
 
 
 def test_residents_tombstoned_at_the_community_stay_tombstones_at_the_street(synced, monkeypatch):
-    monkeypatch.setattr(export, "WATERMARK_MARGIN", timedelta(0))
-    old = export.export_package(synced.c1, synced.package("old.dqsync"), full=True)
+    monkeypatch.setattr(outgoing, "WATERMARK_MARGIN", timedelta(0))
+    old = sync.export_package(synced.c1, synced.package("old.dqsync"), full=True)
     rid = next(iter(rows(synced.c1, "resident")))
     edit(synced.c1, Resident, rid, deleted=True)
     e, r = synced.up(synced.c1)
     assert e.counts["resident"] == 1
     assert rows(synced.street, "resident")[rid]["deleted"] is True
     # the old full package, found on the stick again, does not bring it back
-    merge.import_package(synced.street, old.path)
+    sync.import_package(synced.street, old.path)
     assert rows(synced.street, "resident")[rid]["deleted"] is True

@@ -11,12 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from desktop_app.domain.sync_rules import PackageRefused
-from desktop_app.services import site
+from desktop_app.services import site, sync
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.migrate import open_database
 from desktop_app.store.models import Member, Organization
-from desktop_app.store.models_sync import synced_tables
-from desktop_app.sync import downstream, export, keys, merge, package
+from desktop_app.sync import package
+from desktop_app.sync.codec import synced_tables
+from desktop_app.sync.crypto import StreetKey
 from tests.integration.sync_world import copy_db, fingerprint
 
 
@@ -33,7 +34,7 @@ def _community(path: Path, code: str, key_file: Path):
             s.add(Member(name=f"党员{i}", id_number=f"11010119900101{i:03d}X", org_id=branch.id, seq=i + 1,
                          notes="有逗号,有引号\"，有换行\n" * i))
         uow.commit()
-    keys.use_key(db, key_file)
+    sync.use_key(db, key_file)
     return db
 
 
@@ -42,23 +43,23 @@ def parts(tmp_path_factory):
     d = tmp_path_factory.mktemp("tamper")
     street, _ = open_database(d / "street.db")
     site.init_site(street, "320102", "梅园街道党工委", "street")
-    keys.new_key(street, d / "street.dqkey")
+    sync.new_key(street, d / "street.dqkey")
     other, _ = open_database(d / "other-street.db")
     site.init_site(other, "320104", "朝天宫街道党工委", "street")
-    keys.new_key(other, d / "other.dqkey")
+    sync.new_key(other, d / "other.dqkey")
     c1 = _community(d / "c1.db", "320102001", d / "street.dqkey")
     c2 = _community(d / "c2.db", "320102002", d / "street.dqkey")
     foreign = _community(d / "foreign.db", "320104001", d / "other.dqkey")
     out = {
-        "encrypted": export.export_package(c1, d / "c1.dqsync").path,
-        "plain": export.export_package(c1, d / "c1.zip", plain=True).path,
-        "foreign": export.export_package(foreign, d / "foreign.dqsync").path,
-        "foreign-plain": export.export_package(foreign, d / "foreign.zip", plain=True).path,
+        "encrypted": sync.export_package(c1, d / "c1.dqsync").path,
+        "plain": sync.export_package(c1, d / "c1.zip", plain=True).path,
+        "foreign": sync.export_package(foreign, d / "foreign.dqsync").path,
+        "foreign-plain": sync.export_package(foreign, d / "foreign.zip", plain=True).path,
     }
     # the street has taken c2's package, so there is data to keep safe
-    merge.import_package(street, export.export_package(c2, d / "c2.dqsync").path)
-    merge.import_package(street, export.export_package(c1, d / "c1-first.dqsync").path)
-    out["down-c1"] = downstream.send_package(street, d / "down-c1.dqsync", site.get_site(c1).id).path
+    sync.import_package(street, sync.export_package(c2, d / "c2.dqsync").path)
+    sync.import_package(street, sync.export_package(c1, d / "c1-first.dqsync").path)
+    out["down-c1"] = sync.send_package(street, d / "down-c1.dqsync", site.get_site(c1).id).path
     for db in (street, other, c1, c2, foreign):
         db.dispose()
     return {**out, "street": d / "street.db", "c1": d / "c1.db", "c2": d / "c2.db", "dir": d}
@@ -79,7 +80,7 @@ def refused(db, data: bytes, tmp_path: Path, words: str = "") -> str:
     path.write_bytes(data)
     for dry in (True, False):
         with pytest.raises(PackageRefused) as exc:
-            merge.import_package(db, path, dry_run=dry)
+            sync.import_package(db, path, dry_run=dry)
         assert "未导入" in str(exc.value)
         assert words in str(exc.value), str(exc.value)
     assert fingerprint(db) == before
@@ -110,13 +111,13 @@ def street_key(parts):
     with open(parts["dir"] / "street.dqkey", encoding="utf-8") as fh:
         import base64
 
-        return keys.StreetKey(base64.b64decode(json.load(fh)["key"]))
+        return StreetKey(base64.b64decode(json.load(fh)["key"]))
 
 
 def test_the_untouched_packages_are_taken(parts, street):
-    r = merge.import_package(street, parts["encrypted"], dry_run=True)
+    r = sync.import_package(street, parts["encrypted"], dry_run=True)
     assert r.encrypted and r.total("conflicts") == 0
-    r = merge.import_package(street, parts["plain"], dry_run=True)
+    r = sync.import_package(street, parts["plain"], dry_run=True)
     assert not r.encrypted
 
 
@@ -162,7 +163,7 @@ def test_a_community_with_a_wrong_key_is_refused(parts, street, tmp_path):
     # a plain package under another key whose manifest claims ours: only the signature can tell
     entries = zip_entries(parts["foreign-plain"].read_bytes())
     m = json.loads(entries["manifest.json"])
-    m["street"]["key_fingerprint"] = keys.key_info(street).fingerprint
+    m["street"]["key_fingerprint"] = sync.key_info(street).fingerprint
     entries["manifest.json"] = json.dumps(m).encode()
     refused(street, rezip(entries), tmp_path, "签名校验未通过")
 
@@ -339,7 +340,7 @@ def test_no_temporary_file_is_left_and_nothing_half_written_looks_complete(parts
             return real(src, dst)
 
         monkeypatch.setattr(package.os, "replace", replace_then_check)
-        e = export.export_package(c1, tmp_path / "out.dqsync")
+        e = sync.export_package(c1, tmp_path / "out.dqsync")
         monkeypatch.undo()
         assert calls and calls[0][0].endswith(".part") and calls[0][1] == "out.dqsync"
         assert [p.name for p in tmp_path.iterdir() if p.suffix == ".part"] == []

@@ -1,4 +1,4 @@
-"""Dialogs of sync: choosing files and USB drives, the dry-run preview of an import, export summaries.
+"""Dialogs of sync: choosing files and USB drives, the preview of an import (and its result), export summaries.
 
 File choosers are module functions so tests (and a future "remember the last
 folder" setting) replace them in one place, like common.ask.
@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from desktop_app.domain.sync_rules import table_label
 from desktop_app.gui import icons
-from desktop_app.sync.export import ExportResult
-from desktop_app.sync.merge import ImportReport
+from desktop_app.views.sync import ExportResult, ImportReport
 
 PACKAGE_FILTER = "同步数据包 (*.dqsync *.zip);;所有文件 (*)"
 KEY_FILTER = "街道密钥 (*.dqkey);;所有文件 (*)"
@@ -118,7 +118,7 @@ def report_rows(report: ImportReport) -> list[list[str]]:
 
 
 class ImportPreviewDialog(QDialog):
-    """What importing a package would do (dry run), or did (result=True), table by table."""
+    """What importing a package would do (its preview), or did (result=True), table by table."""
 
     def __init__(self, parent: QWidget | None, report: ImportReport, result: bool = False):
         super().__init__(parent)
@@ -218,6 +218,4 @@ class ExportSummaryDialog(QDialog):
 
 
 def _labelled(counts: dict[str, int]) -> list[tuple[str, int]]:
-    from desktop_app.domain.sync_rules import table_label
-
     return [(table_label(k), v) for k, v in counts.items()]

@@ -1,0 +1,187 @@
+"""The conflicts tab: kept conflicts on the left, the chosen one's two versions side by side on the right."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.sync.models import CONFLICT_COLUMNS, RecordModel, button, table_view
+from desktop_app.services import sync
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.sync import CommunityStatus, ConflictDetail, ConflictRow
+
+if TYPE_CHECKING:
+    from desktop_app.gui.sync.page import SyncPage
+
+DIFF_BG = QColor("#fff4d6")
+
+
+class ConflictsPanel(QWidget):
+    """Kept conflicts on the left, the chosen one's two versions side by side on the right."""
+
+    def __init__(self, page: "SyncPage"):
+        super().__init__(page)
+        self.page = page
+        self.street = page.is_street
+        self.detail: ConflictDetail | None = None
+        self.model = RecordModel(CONFLICT_COLUMNS, parent=self)
+        self.list = table_view(self.model)
+        self.list.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
+        self.community = QComboBox()
+        self.community.addItem("全部社区", None)
+        self.community.currentIndexChanged.connect(lambda *_: self.refresh())
+        self.community.setVisible(self.street)
+        self.only_diff = QCheckBox("只显示不同的字段")
+        self.only_diff.setChecked(True)
+        self.only_diff.toggled.connect(lambda *_: self._fill_fields())
+        self.fields = QTableWidget(0, 3)
+        self.fields.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.fields.verticalHeader().setVisible(False)
+        self.fields.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.fields.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.fields.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.fields.setWordWrap(True)
+        self.heading = QLabel("选择左侧的一条冲突，查看两边的版本。")
+        self.heading.setWordWrap(True)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #b26a00")
+        self.take_local = button("采用本地", "take-local", lambda: self.resolve(sync.LOCAL))
+        self.take_incoming = button("采用来件", "take-incoming", lambda: self.resolve(sync.INCOMING))
+        if not self.street:
+            self.take_local.setToolTip("社区与街道的冲突由街道决定：本社区的版本会随数据包报送街道")
+        self.empty = QLabel("没有待处理的冲突。两边都改过的记录会在导入时保留双方版本，列在这里由人决定。")
+        self.empty.setWordWrap(True)
+
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.community)
+        ll.addWidget(self.list, 1)
+        ll.addWidget(self.empty)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.heading)
+        rl.addWidget(self.only_diff)
+        rl.addWidget(self.fields, 1)
+        rl.addWidget(self.note)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.take_local)
+        buttons.addWidget(self.take_incoming)
+        rl.addLayout(buttons)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        lay = QVBoxLayout(self)
+        lay.addWidget(split)
+        self._set_buttons()
+
+    def set_communities(self, communities: Sequence[CommunityStatus]) -> None:
+        current = self.community.currentData()
+        self.community.blockSignals(True)
+        self.community.clear()
+        self.community.addItem("全部社区", None)
+        for c in communities:
+            self.community.addItem(c.org_name, c.site_id)
+        i = self.community.findData(current)
+        self.community.setCurrentIndex(max(i, 0))
+        self.community.blockSignals(False)
+
+    def refresh(self) -> None:
+        db, peer = self.page.ctx.db, self.community.currentData()
+        run_op(self, lambda job: sync.conflicts(db, community=peer), self._show)
+
+    def _show(self, rows: list[ConflictRow]) -> None:
+        keep = self.detail.conflict.id if self.detail else None
+        self.model.set_records(rows)
+        self.empty.setVisible(not rows)
+        self.list.resizeColumnsToContents()
+        self.page.set_conflict_count(len(rows))
+        index = next((i for i, r in enumerate(rows) if r.id == keep), 0)
+        if rows:
+            self.list.selectRow(index)
+        else:
+            self.detail = None
+            self.fields.setRowCount(0)
+            self.heading.setText("没有待处理的冲突。")
+            self.note.clear()
+            self._set_buttons()
+
+    def selected(self) -> ConflictRow | None:
+        rows = self.list.selectionModel().selectedRows()
+        return self.model.record(rows[0].row()) if rows else None
+
+    def _show_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        db = self.page.ctx.db
+        run_op(self, lambda job: sync.conflict_detail(db, row.id), self._show_detail)
+
+    def _show_detail(self, detail: ConflictDetail) -> None:
+        self.detail = detail
+        c = detail.conflict
+        self.heading.setText(
+            f"<b>{c.table_label}：{c.row_label}</b>　本地为第 {c.local_version} 版，"
+            f"{c.peer_name} 发来第 {c.incoming_version} 版；两边在上次一致之后都改过。"
+        )
+        notes = []
+        if detail.local_changed_since:
+            notes.append("发现冲突之后本地又改过这条记录，“本地”一栏是现在的内容。")
+        if not self.street:
+            notes.append("社区的版本会随下次数据包报送街道，由街道决定；如街道的版本是对的，可采用来件。")
+        self.note.setText("\n".join(notes))
+        self._fill_fields()
+        self._set_buttons()
+
+    def _fill_fields(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        fields = d.differing if self.only_diff.isChecked() else d.fields
+        self.fields.setHorizontalHeaderLabels(["字段", "本地版本", f"来件版本（{d.conflict.peer_name}）"])
+        self.fields.setRowCount(len(fields))
+        bold = QFont()
+        bold.setBold(True)
+        for r, f in enumerate(fields):
+            for c, text in enumerate((f.label, f.local, f.incoming)):
+                item = QTableWidgetItem(text)
+                if f.differs:
+                    item.setBackground(DIFF_BG)
+                    if c:
+                        item.setFont(bold)
+                self.fields.setItem(r, c, item)
+        self.fields.resizeRowsToContents()
+
+    def _set_buttons(self) -> None:
+        open_ = self.detail is not None and self.detail.conflict.status == "open"
+        self.take_local.setEnabled(open_ and self.street)
+        self.take_incoming.setEnabled(open_)
+
+    def resolve(self, side: str) -> None:
+        d = self.detail
+        if d is None:
+            return
+        c = d.conflict
+        what = "保留本地版本" if side == sync.LOCAL else f"采用 {c.peer_name} 发来的版本"
+        if not common.ask(self, "处理冲突", f"{c.table_label}“{c.row_label}”：{what}？\n另一版本仍保留在冲突记录中备查。"):
+            return
+        db = self.page.ctx.db
+        # the chosen side may rewrite a row of any table
+        run_op(self, lambda job: sync.resolve_conflict(db, c.id, side), self._resolved, changes=changes(Change.ALL))
+
+    def _resolved(self, row: ConflictRow) -> None:
+        self.detail = None
+        self.page.status(f"已处理：{row.table_label}“{row.row_label}”（{row.status_label}）")

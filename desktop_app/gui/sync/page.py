@@ -1,0 +1,358 @@
+"""数据同步: a community sends its data to the street on a USB stick; the street takes them all.
+
+Community: take the street's key once; export a package to a chosen folder or
+USB drive (progress, then a summary); import what the street sends back.
+Street: make the key once (and copy it for communities joining later); import
+community packages with a preview first (the package is read and checked once,
+and the preview is what gets applied); every community with the date and size
+of its last package, a warning when one has been silent for over 30 days; send
+packages back down; the conflicts, both versions side by side, for a person to
+decide (采用本地 / 采用来件).
+
+All work goes through services.sync off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from desktop_app.gui import icons
+from desktop_app.gui.dialogs import common
+from desktop_app.gui.errors import show_error
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.sync import dialogs
+from desktop_app.gui.sync.conflicts import ConflictsPanel
+from desktop_app.gui.sync.dialogs import KEY_FILTER, PACKAGE_FILTER, ExportSummaryDialog, ImportPreviewDialog, local_time, size_text
+from desktop_app.gui.sync.models import COMMUNITY_COLUMNS, EXPORT_COLUMNS, IMPORT_COLUMNS, RecordModel, button, table_view
+from desktop_app.gui.widgets.page import AppContext, Page
+from desktop_app.services import sync
+from desktop_app.services.sync import ImportPreview
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.sync import CommunityStatus, ImportReport, KeyInfo, KeyUseResult, SyncState
+
+
+class SyncPage(Page):
+    title = "数据同步"
+    icon = "sync"
+    watches = changes(Change.SYNC, Change.ORGS, Change.MEMBERS)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self.is_street = ctx.site.level == "street"
+        self.state: SyncState | None = None
+        self._queue: list[Path] = []
+        heading = QLabel("数据同步" + ("（街道）" if self.is_street else ""))
+        heading.setObjectName("pageHeading")
+        self.key_label = QLabel()
+        self.key_label.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #2e7d32")
+        self.tabs = QTabWidget()
+        self.conflicts = ConflictsPanel(self)
+        if self.is_street:
+            self._build_street()
+        else:
+            self._build_community()
+        self.conflict_tab = self.tabs.addTab(self.conflicts, icons.get("conflict"), "冲突")
+        self.key_label.setVisible(self.is_street)  # a community shows its key in its own box
+        lay = QVBoxLayout(self)
+        lay.addWidget(heading)
+        lay.addWidget(self.key_label)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.message)
+
+    # --- layout ---------------------------------------------------------------------
+    def _build_community(self) -> None:
+        self.key_button = button("导入街道密钥…", "key", self.use_key)
+        key_box = QGroupBox("街道密钥")
+        kl = QHBoxLayout(key_box)
+        self.key_status = QLabel()
+        self.key_status.setWordWrap(True)
+        kl.addWidget(self.key_status, 1)
+        kl.addWidget(self.key_button)
+
+        self.full = QCheckBox("导出全部数据（默认只导出街道上次确认收到之后的变化）")
+        self.plain = QCheckBox("不加密（明文 CSV，能用 Excel 打开；含身份证号，仅在安全场合使用）")
+        self.export_button = button("导出数据包…", "package-out", self.export_package)
+        self.last_export = QLabel()
+        self.last_export.setWordWrap(True)
+        out_box = QGroupBox("报送街道")
+        ol = QVBoxLayout(out_box)
+        ol.addWidget(QLabel("把本社区的数据导出为一个数据包文件，存到 U 盘交给街道。"))
+        ol.addWidget(self.full)
+        ol.addWidget(self.plain)
+        row = QHBoxLayout()
+        row.addWidget(self.last_export, 1)
+        row.addWidget(self.export_button)
+        ol.addLayout(row)
+
+        self.import_button = button("导入街道下发包…", "package-in", self.import_packages)
+        self.last_import = QLabel()
+        self.last_import.setWordWrap(True)
+        in_box = QGroupBox("街道下发")
+        il = QHBoxLayout(in_box)
+        il.addWidget(self.last_import, 1)
+        il.addWidget(self.import_button)
+
+        self.history = RecordModel(EXPORT_COLUMNS, parent=self)
+        self.history_view = table_view(self.history)
+        tab = QWidget()
+        tl = QVBoxLayout(tab)
+        tl.addWidget(key_box)
+        tl.addWidget(out_box)
+        tl.addWidget(in_box)
+        tl.addWidget(QLabel("报送记录"))
+        tl.addWidget(self.history_view, 1)
+        self.tabs.addTab(tab, icons.get("usb"), "报送街道")
+
+    def _build_street(self) -> None:
+        self.import_button = button("导入社区数据包…", "package-in", self.import_packages)
+        self.send_selected = button("给所选社区生成下发包…", "send-down", lambda: self.send_down(all_=False))
+        self.send_all = button("给全部社区生成下发包…", "send-down", lambda: self.send_down(all_=True))
+        self.key_button = button("生成街道密钥…", "key", self.new_key)
+        self.replace_key = button("更换密钥…", "key", self.replace_street_key)
+        bar = QHBoxLayout()
+        for b in (self.import_button, self.send_selected, self.send_all):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        bar.addWidget(self.key_button)
+        bar.addWidget(self.replace_key)
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color: #c8161e")
+        self.communities = RecordModel(COMMUNITY_COLUMNS, warn=lambda c: c.warning, parent=self)
+        self.community_view = table_view(self.communities)
+        self.community_view.selectionModel().selectionChanged.connect(lambda *_: self._set_send_buttons())
+        tab = QWidget()
+        tl = QVBoxLayout(tab)
+        tl.addLayout(bar)
+        tl.addWidget(self.warnings)
+        tl.addWidget(self.community_view, 1)
+        self.tabs.addTab(tab, icons.get("org-community", icons.ACCENT), "各社区")
+        self.imports = RecordModel(IMPORT_COLUMNS, parent=self)
+        self.tabs.addTab(table_view(self.imports), icons.get("package-in"), "导入记录")
+        self.history = RecordModel(EXPORT_COLUMNS, parent=self)
+        self.tabs.addTab(table_view(self.history), icons.get("send-down"), "下发记录")
+        self._set_send_buttons()
+
+    # --- reading -------------------------------------------------------------------
+    def refresh(self) -> None:
+        super().refresh()
+        db, street = self.ctx.db, self.is_street
+
+        def load(job):
+            state = sync.sync_state(db)
+            exports = sync.exports(db)
+            if street:
+                return state, exports, sync.communities(db), sync.imports(db)
+            return state, exports, [], []
+
+        run_op(self, load, self._show)
+        self.conflicts.refresh()
+
+    def _show(self, loaded) -> None:
+        state, exports, communities, imports = loaded
+        self.state = state
+        self.history.set_records(exports)
+        if state.has_key:
+            who = state.street_org_name or "本街道"
+            self.key_label.setText(f"街道密钥：{who}，指纹 {state.fingerprint}（{local_time(state.key_set_at, '%Y-%m-%d')} 设置）")
+        else:
+            self.key_label.setText(
+                "尚未生成街道密钥：先生成密钥，再把密钥文件拷给各社区。" if self.is_street
+                else "尚未设置街道密钥：请导入街道发来的密钥文件，之后才能报送数据。"
+            )
+        if self.is_street:
+            self.communities.set_records(communities)
+            self.imports.set_records(imports)
+            self.community_view.resizeColumnsToContents()
+            self.conflicts.set_communities(communities)
+            silent = [c for c in communities if c.silent]
+            self.warnings.setText(
+                "；".join(f"{c.org_name}{c.warning}" for c in silent) + "，请提醒报送。" if silent else ""
+            )
+            self.warnings.setVisible(bool(silent))
+            self.key_button.setText("另存密钥文件…" if state.has_key else "生成街道密钥…")
+            self.key_button.setToolTip("给新加入的社区再存一份密钥文件" if state.has_key else "")
+            self.replace_key.setVisible(state.has_key)
+            self.import_button.setEnabled(state.has_key)
+            self._set_send_buttons()
+        else:
+            self.key_status.setText(
+                f"已设置：{state.street_org_name}，指纹 {state.fingerprint}" if state.has_key
+                else "尚未设置。请向街道索取密钥文件（.dqkey），当面拷贝。"
+            )
+            self.key_button.setText("更换街道密钥…" if state.has_key else "导入街道密钥…")
+            self.export_button.setEnabled(state.has_key)
+            self.import_button.setEnabled(state.has_key)
+            le, lc = state.last_export, state.last_confirmed
+            parts = []
+            if le:
+                parts.append(f"上次导出：{local_time(le.created_at)}（{size_text(le.size)}）")
+            if lc:
+                parts.append(f"街道已确认：{local_time(lc.created_at)} 的数据包")
+            elif le:
+                parts.append("街道尚未确认，下次仍会导出全部数据")
+            self.last_export.setText("；".join(parts) or "还没有导出过数据包。")
+            li = state.last_import
+            self.last_import.setText(
+                f"上次导入街道下发包：{local_time(li.imported_at)}" if li
+                else "街道下发的数据包（组织树、分类清单、党费比例、确认回执）在这里导入。"
+            )
+            self.history_view.resizeColumnsToContents()
+
+    def set_conflict_count(self, n: int) -> None:
+        self.tabs.setTabText(self.conflict_tab, f"冲突（{n}）" if n else "冲突")
+        self.tabs.setTabIcon(self.conflict_tab, icons.get("conflict", icons.ACCENT if n else "#444444"))
+
+    def status(self, text: str) -> None:
+        self.message.setText(text)
+
+    def _set_send_buttons(self) -> None:
+        if not self.is_street:
+            return
+        keyed = self.state is not None and self.state.has_key
+        self.send_all.setEnabled(keyed and self.communities.rowCount() > 0)
+        self.send_selected.setEnabled(keyed and bool(self.community_view.selectionModel().selectedRows()))
+
+    def selected_community(self) -> CommunityStatus | None:
+        rows = self.community_view.selectionModel().selectedRows()
+        return self.communities.record(rows[0].row()) if rows else None
+
+    # --- keys ---------------------------------------------------------------------
+    def use_key(self) -> None:
+        path = dialogs.choose_open(self, "选择街道发来的密钥文件", KEY_FILTER)
+        if path is None:
+            return
+        if self.state is not None and self.state.has_key and not common.ask(
+            self, "更换街道密钥", "本社区已有街道密钥。换用新的密钥文件吗？\n换成其他街道的密钥后，下次会导出全部数据。"
+        ):
+            return
+        db = self.ctx.db
+        run_op(self, lambda job: sync.use_key(db, path), self._key_taken, label="正在导入密钥…",
+               changes=changes(Change.ORGS, Change.SYNC))
+
+    def _key_taken(self, result: KeyUseResult) -> None:
+        info = result.info
+        text = f"已导入{info.street_org_name}的密钥（指纹 {info.fingerprint}）。"
+        if result.moved_under_street:
+            text += f"\n本社区党委已挂到“{info.street_org_name}”之下，与街道的组织树一致。"
+        if result.street_changed:
+            text += "\n这是另一个街道的密钥：下次会导出全部数据。"
+        common.inform(self, "街道密钥", text)
+
+    def new_key(self) -> None:
+        db = self.ctx.db
+        code = self.ctx.site.org_code
+        if self.state is not None and self.state.has_key:
+            path = dialogs.choose_save(self, "另存街道密钥文件", f"街道密钥_{code}.dqkey", KEY_FILTER)
+            if path is not None:
+                run_op(self, lambda job: sync.write_key_file(db, path), lambda info: self._key_written(path, info),
+                       changes=changes(Change.SYNC))
+            return
+        path = dialogs.choose_save(self, "保存街道密钥文件", f"街道密钥_{code}.dqkey", KEY_FILTER)
+        if path is None:
+            return
+        run_op(self, lambda job: sync.new_key(db, path), lambda info: self._key_written(path, info),
+               changes=changes(Change.SYNC))
+
+    def replace_street_key(self) -> None:
+        if not common.ask(
+            self, "更换街道密钥",
+            "换新密钥后，各社区手里的旧密钥立即作废：社区必须导入新密钥文件，才能再报送数据。\n确定要更换吗？",
+        ):
+            return
+        path = dialogs.choose_save(self, "保存新的街道密钥文件", f"街道密钥_{self.ctx.site.org_code}.dqkey",
+                                        KEY_FILTER)
+        if path is None:
+            return
+        db = self.ctx.db
+        run_op(self, lambda job: sync.new_key(db, path, replace=True), lambda info: self._key_written(path, info),
+               changes=changes(Change.SYNC))
+
+    def _key_written(self, path: Path, info: KeyInfo) -> None:
+        common.inform(
+            self, "街道密钥",
+            f"密钥文件已保存到 {path}（指纹 {info.fingerprint}）。\n"
+            "请当面拷给各社区，不要通过微信、邮件等网络方式发送；社区在“数据同步”中导入即可。",
+        )
+
+    # --- packages out -----------------------------------------------------------------
+    def export_package(self) -> None:
+        plain = self.plain.isChecked()
+        if plain and not common.ask(
+            self, "不加密导出", "不加密的数据包任何人都能打开，里面有党员的身份证号和电话。\n确定不加密吗？"
+        ):
+            return
+        folder = dialogs.choose_folder(self, "选择存放数据包的文件夹（U 盘）")
+        if folder is None:
+            return
+        db, full = self.ctx.db, self.full.isChecked()
+        run_op(
+            self, lambda job: sync.export_package(db, folder, full=full, plain=plain, progress=job.report),
+            self._exported, label="正在导出数据包…", changes=changes(Change.SYNC),
+        )
+
+    def _exported(self, result) -> None:
+        results = result if isinstance(result, list) else [result]
+        self.status(f"已生成 {len(results)} 个数据包：{results[0].path.parent}")
+        ExportSummaryDialog(self, results).exec()
+
+    def send_down(self, all_: bool) -> None:
+        target = None if all_ else self.selected_community()
+        if not all_ and target is None:
+            return
+        title = "选择存放下发包的文件夹" + ("" if all_ else f"（{target.org_name}）")
+        folder = dialogs.choose_folder(self, title)
+        if folder is None:
+            return
+        db = self.ctx.db
+        if all_:
+            fn = lambda job: sync.send_all(db, folder, progress=job.report)  # noqa: E731
+        else:
+            fn = lambda job: sync.send_package(db, folder, target.site_id, progress=job.report)  # noqa: E731
+        run_op(self, fn, self._exported, label="正在生成下发包…", changes=changes(Change.SYNC))
+
+    # --- packages in --------------------------------------------------------------------
+    def import_packages(self) -> None:
+        if self.is_street:
+            paths = dialogs.choose_files(self, "选择社区数据包（可多选）", PACKAGE_FILTER)
+        else:
+            one = dialogs.choose_open(self, "选择街道下发包", PACKAGE_FILTER)
+            paths = [one] if one else []
+        self._queue = list(paths)
+        self._next_import()
+
+    def _next_import(self) -> None:
+        if not self._queue:
+            return
+        path = self._queue.pop(0)
+        db = self.ctx.db
+        # The preview decrypts, verifies and decodes the package once; applying it reuses all of that.
+        run_op(
+            self, lambda job: sync.preview_import(db, path), self._preview,
+            self._import_failed, label=f"正在核对 {path.name}…",
+        )
+
+    def _preview(self, preview: ImportPreview) -> None:
+        if ImportPreviewDialog(self, preview.report).exec() != ImportPreviewDialog.DialogCode.Accepted:
+            self._next_import()
+            return
+        db = self.ctx.db
+        run_op(
+            self, lambda job: sync.apply_import(db, preview, progress=job.report), self._imported,
+            self._import_failed, label=f"正在导入 {preview.path.name}…",
+            changes=changes(Change.ALL),  # any table may have changed
+        )
+
+    def _imported(self, report: ImportReport) -> None:
+        self.status(f"已导入 {report.from_site.org_name} 的数据包：新增 {report.total('inserted')}，"
+                    f"更新 {report.total('updated')}，冲突 {report.total('conflicts')}")
+        ImportPreviewDialog(self, report, result=True).exec()
+        self._next_import()
+
+    def _import_failed(self, exc: BaseException) -> None:
+        show_error(self, exc)
+        self._next_import()

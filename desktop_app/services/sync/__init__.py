@@ -1,0 +1,37 @@
+"""Sync with the street office: every use case of it, with its permission checks and one transaction each.
+
+keys       the street's key: made once at the street, taken by each community
+outgoing   a community's package for the street; the street's packages back down
+incoming   preview a package (decrypted, verified, decoded once), then apply that preview
+status     what the sync page and the street overview show
+conflicts  conflicts kept by merges, and a person's decision on one
+
+    from desktop_app.services import sync
+    preview = sync.preview_import(db, path)
+    report = sync.apply_import(db, preview)
+
+The package format, crypto, wire codec and the merge itself are desktop_app.sync,
+which knows nothing of users or permissions; the read models are desktop_app.views.sync.
+"""
+
+from desktop_app.services.sync.conflicts import conflict_detail, conflicts, resolve_conflict
+from desktop_app.services.sync.incoming import ImportPreview, apply_import, import_package, preview_import
+from desktop_app.services.sync.keys import KEY_SUFFIX, key_info, load_key, new_key, read_key_file, use_key, write_key_file
+from desktop_app.services.sync.outgoing import WATERMARK_MARGIN, export_package, send_all, send_package
+from desktop_app.services.sync.status import (
+    community_choices, community_counts, community_org_ids, communities, exports, imports, silent_warnings, sync_state,
+)
+from desktop_app.views.sync import (
+    INCOMING, LOCAL, SIDE_LABELS, STATUS_LABELS, CommunityCounts, CommunityStatus, ConflictDetail, ConflictRow,
+    ExportResult, FieldDiff, ImportReport, KeyInfo, KeyUseResult, PackageInfo, SyncState, TableReport,
+)
+
+__all__ = [
+    "INCOMING", "KEY_SUFFIX", "LOCAL", "SIDE_LABELS", "STATUS_LABELS", "WATERMARK_MARGIN",
+    "CommunityCounts", "CommunityStatus", "ConflictDetail", "ConflictRow", "ExportResult", "FieldDiff",
+    "ImportPreview", "ImportReport", "KeyInfo", "KeyUseResult", "PackageInfo", "SyncState", "TableReport",
+    "apply_import", "communities", "community_choices", "community_counts", "community_org_ids", "conflict_detail",
+    "conflicts", "export_package", "exports", "import_package", "imports", "key_info", "load_key", "new_key",
+    "preview_import", "read_key_file", "resolve_conflict", "send_all", "send_package", "silent_warnings",
+    "sync_state", "use_key", "write_key_file",
+]

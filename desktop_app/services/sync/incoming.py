@@ -1,0 +1,166 @@
+"""Packages in: preview what a package would do, then apply that very preview.
+
+    preview = sync.preview_import(db, path)     # decrypt, verify, decode once; plan
+    report = sync.apply_import(db, preview)     # write it, in one transaction
+
+The preview holds the package as read and checked, so applying never opens
+the file again (it may be gone from the stick by then). Inside the write
+transaction apply re-checks what may have moved since: the permission, the
+street key (a package signed under a key replaced meanwhile is refused), and
+the stamps the plan was decided on; only if those rows changed meanwhile is
+the plan decided again, from the same decoded rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop_app.domain.errors import Conflict
+from desktop_app.domain.sync_rules import Decision, PackageRefused
+from desktop_app.services import auth
+from desktop_app.services import site as site_service
+from desktop_app.services.sync.keys import load_key
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store import audit
+from desktop_app.store.base import utcnow
+from desktop_app.store.db import Database
+from desktop_app.store.migrate import SCHEMA_HEAD
+from desktop_app.store.models_sync import SyncImport
+from desktop_app.sync import decode, merge
+from desktop_app.sync.decode import Verified
+from desktop_app.sync.merge import MERGE_CACHE_KIB, Progress, Stage
+from desktop_app.views.sync import ImportReport
+
+__all__ = ["MERGE_CACHE_KIB", "ImportPreview", "apply_import", "import_package", "preview_import"]
+
+
+@dataclass(frozen=True, eq=False)
+class ImportPreview:
+    """A package read, verified and decoded once, and what merging it would do (`report`)."""
+
+    path: Path
+    report: ImportReport  # dry_run=True
+    fingerprint: str  # the street key it was verified under
+    plan: merge.MergePlan
+
+
+def _open(db: Database, path: Path) -> tuple[Verified, str]:
+    """Read and check the whole package under this database's key (its fingerprint too); raises PackageRefused."""
+    site = site_service.get_site(db)
+    if site is None:
+        raise Conflict("本库尚未设置所属单位")
+    auth.require(db, "sync.import")
+    key, info = load_key(db)
+    dialect = db.engine.dialect
+    # SQLite takes rows as its own storage values straight from the texts (see sync.decode).
+    storage = dialect if dialect.name == "sqlite" else None
+    try:
+        v = decode.open_package(path, key, SCHEMA_HEAD, site.id, info.role, info.street_site_id, storage)
+    except PackageRefused as exc:
+        raise PackageRefused(f"数据包“{path.name}”未导入：{exc}") from None
+    return v, key.fingerprint
+
+
+def _report(path: Path, p: merge.MergePlan, st: merge.Standing, dry_run: bool, confirmed: int = 0) -> ImportReport:
+    m, v = p.manifest, p.package
+    return ImportReport(
+        path=path, package_id=m.package_id, kind=m.kind, seq=m.seq, from_site=m.site, created_at=m.created_at,
+        full=m.full, size=v.size, encrypted=v.encrypted, dry_run=dry_run, new_community=st.new_community,
+        already_imported=st.already, older_package=st.older, tables=p.reports(), confirmed=confirmed,
+        warnings=st.warnings,
+    )
+
+
+def preview_import(db: Database, path: Path, stage: Stage | None = None) -> ImportPreview:
+    """Verify a package whole and say what merging it would do; writes nothing."""
+    path = Path(path)
+    if stage:
+        stage("verify")
+    v, fingerprint = _open(db, path)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        old_cache = merge.begin(s, write=False)
+        try:
+            if stage:
+                stage("plan")
+            p = merge.plan(s, v, keep_basis=True)
+            st = merge.standing(s, v.manifest)
+        finally:
+            merge.end(s, old_cache)
+    return ImportPreview(path=path, report=_report(path, p, st, dry_run=True), fingerprint=fingerprint, plan=p)
+
+
+def apply_import(db: Database, preview: ImportPreview, progress: Progress | None = None,
+                 stage: Stage | None = None) -> ImportReport:
+    """Merge a previewed package, in one transaction; the file is not read again."""
+    auth.require(db, "sync.import")
+    key, _ = load_key(db)
+    if key.fingerprint != preview.fingerprint:
+        raise PackageRefused(f"数据包“{preview.path.name}”未导入：预览之后本库的街道密钥已更换，请重新选择数据包")
+    return _merge(db, preview.path, preview.plan, progress, stage)
+
+
+def import_package(
+    db: Database,
+    path: Path,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    stage: Stage | None = None,
+) -> ImportReport:
+    """Verify a package whole, then merge it (or, with dry_run, only say what merging would do)."""
+    path = Path(path)
+    if dry_run:
+        return preview_import(db, path, stage).report
+    if stage:
+        stage("verify")
+    return _merge(db, path, _open(db, path)[0], progress, stage)
+
+
+def _merge(db: Database, path: Path, planned: merge.MergePlan | Verified, progress: Progress | None,
+           stage: Stage | None) -> ImportReport:
+    """Plan (or re-check a preview's plan) and write, under one write lock taken up front."""
+    v = planned.package if isinstance(planned, merge.MergePlan) else planned
+    m = v.manifest
+    total = v.rows
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(min(done, total), total)  # may raise to cancel: the transaction rolls back
+
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        old_cache = merge.begin(s, write=True)
+        try:
+            now = utcnow()
+            if stage:
+                stage("plan")
+            if isinstance(planned, merge.MergePlan) and merge.still_holds(s, planned):
+                p = planned
+            else:  # new, or the rows a preview decided on changed since: decide now, under the lock
+                p = merge.plan(s, v)
+            st = merge.standing(s, m)
+            if stage:
+                stage("merge")
+            if progress:
+                progress(0, total)
+            confirmed = merge.apply(s, p, st, now, tick, path.name)
+            if not st.already:
+                done_ = {k: p.total(d) for k, d in (
+                    ("新增", Decision.INSERT), ("更新", Decision.UPDATE), ("冲突", Decision.CONFLICT))}
+                audit.record(
+                    s, "sync_import", SyncImport.__tablename__, m.package_id,
+                    f"导入{m.site.org_name}的数据包 {path.name}：" + "，".join(f"{k} {n}" for k, n in done_.items()),
+                    label=path.name,
+                )
+            if stage:
+                stage("commit")
+            merge.end(s, old_cache)  # on this very connection, before it goes back to the pool
+            old_cache = None
+            uow.commit()
+        finally:
+            merge.end(s, old_cache)
+    return _report(path, p, st, dry_run=False, confirmed=confirmed)

@@ -1,0 +1,166 @@
+"""Packages out: a community's export for the street, and the street's send-down to its communities.
+
+The change window of an export runs on `updated_at` from the last package the
+street said it merged (less a small margin; importing a row twice changes
+nothing). `full` carries every row. All rows are read in one snapshot, so a
+package never holds half of a change made meanwhile. Which rows go and how
+they are written is desktop_app.sync.outgoing; here are the permission
+checks, the snapshot, and the record of what left (audit trail included).
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Connection
+
+from desktop_app.domain.errors import Conflict
+from desktop_app.domain.sync_rules import COMMUNITY, DOWNSTREAM, STREET, UPSTREAM, Manifest, SiteRef, watermark_since
+from desktop_app.services import auth
+from desktop_app.services import site as site_service
+from desktop_app.services.sync.keys import load_key
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store import audit
+from desktop_app.store.base import new_id, utcnow
+from desktop_app.store.db import Database
+from desktop_app.store.models_sync import SyncExport
+from desktop_app.sync import outgoing
+from desktop_app.sync.outgoing import REFERENCE_TABLES, Progress
+from desktop_app.views.sync import ExportResult
+
+__all__ = ["REFERENCE_TABLES", "WATERMARK_MARGIN", "export_package", "send_all", "send_package"]
+
+# A writer stamps updated_at just before it waits for the write lock (at most
+# the 15 s busy timeout), so it may commit rows stamped a little before an
+# export's `until`: the next export starts this much earlier to catch them.
+WATERMARK_MARGIN = timedelta(minutes=2)
+
+
+@contextmanager
+def snapshot(db: Database) -> Iterator[Connection]:
+    """A connection whose reads all see one moment of the database, with no write half done.
+
+    pysqlite begins transactions only before writes, so SELECTs would each see
+    their own moment; BEGIN IMMEDIATE makes them share one, and waits for a
+    writer in progress to finish first (a second or so of the export during
+    which others wait to write), so rows stamped before `until` are all in it.
+    """
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        try:
+            yield conn
+        finally:
+            conn.rollback()
+
+
+def export_package(
+    db: Database, out: Path, full: bool = False, plain: bool = False, progress: Progress | None = None
+) -> ExportResult:
+    """Write this community's package to `out` (a file, or a folder for a dated file name)."""
+    site = site_service.get_site(db)
+    if site is None:
+        raise Conflict("本库尚未设置所属单位")
+    auth.require(db, "sync.export")
+    if site.level != COMMUNITY:
+        raise Conflict("街道数据库不导出社区数据包：请用“生成下发包”（dangqun sync send）给社区发数据")
+    key, info = load_key(db)
+    path = outgoing.resolve_out(out, site.org_code, datetime.now(), plain)
+    street = info.street_site_id
+    with snapshot(db) as conn:
+        now = utcnow()  # after the lock: every row stamped before it is committed
+        since = None if full else watermark_since(outgoing.confirmed_until(conn), now, WATERMARK_MARGIN)
+        seq = outgoing.next_seq(conn)
+        org_id = outgoing.root_org_id(conn, site.level, site.org_code)
+        fetched = outgoing.upstream_rows(conn, street, since)
+    tables = outgoing.encode_all(fetched, progress)
+    package_id = new_id()
+    head = dict(
+        kind=UPSTREAM, package_id=package_id, seq=seq, created_at=now,
+        site=SiteRef(site.id, site.org_code, site.org_name, site.level, org_id),
+        street_org_code=info.street_org_code, full=since is None, since=since, until=now,
+    )
+    manifest, size, counts = outgoing.write_tables(path, key, head, tables, plain)
+    _record(db, manifest, path, size, counts, plain, to_site=street, to_name=info.street_org_name)
+    return ExportResult(
+        path=path, package_id=package_id, kind=UPSTREAM, seq=seq, full=since is None, plain=plain, since=since,
+        until=now, size=size, counts=counts, to_org_name=info.street_org_name,
+    )
+
+
+def send_package(
+    db: Database, out: Path, community: str, plain: bool = False, progress: Progress | None = None
+) -> ExportResult:
+    """At the street: write the package for one community (its site id or org code) to `out`."""
+    site = site_service.get_site(db)
+    if site is None or site.level != STREET:
+        raise Conflict("只有街道数据库可以生成下发包")
+    auth.require(db, "sync.export")
+    key, info = load_key(db)
+    with snapshot(db) as conn:
+        now = utcnow()
+        peer = outgoing.find_peer(conn, community)
+        peer_id, peer_code = peer.site_id, peer.org_code
+        to_site = SiteRef(peer.site_id, peer.org_code, peer.org_name, COMMUNITY, peer.org_id)
+        orgs = outgoing.org_set(conn, peer.org_id)
+        seq = outgoing.next_seq(conn)
+        street_org = outgoing.root_org_id(conn, site.level, site.org_code)
+        confirm = outgoing.confirmations(conn, peer_id)
+        fetched = outgoing.downstream_rows(conn, peer_id, orgs)
+    tables = outgoing.encode_all(fetched, progress, every=None)
+    path = outgoing.resolve_out(out, peer_code, datetime.now(), plain, prefix="下发包")
+    package_id = new_id()
+    head = dict(
+        kind=DOWNSTREAM, package_id=package_id, seq=seq, created_at=now,
+        site=SiteRef(site.id, site.org_code, site.org_name, site.level, street_org),
+        to_site=to_site, street_org_code=info.street_org_code, full=True, since=None, until=now,
+        confirm=confirm,
+    )
+    manifest, size, counts = outgoing.write_tables(path, key, head, tables, plain)
+    _record(db, manifest, path, size, counts, plain, to_site=peer_id, to_name=to_site.org_name)
+    return ExportResult(
+        path=path, package_id=package_id, kind=DOWNSTREAM, seq=seq, full=True, plain=plain, since=None,
+        until=now, size=size, counts=counts, to_org_name=to_site.org_name,
+    )
+
+
+def send_all(db: Database, folder: Path, plain: bool = False, progress: Progress | None = None) -> list[ExportResult]:
+    """At the street: one package per community it has heard from, into `folder`."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise Conflict(f"请选择一个文件夹：{folder}")
+    with db.session() as s:
+        peers = outgoing.community_ids(s)
+    if not peers:
+        raise Conflict("还没有收到任何社区的数据包")
+    results = []
+    for i, pid in enumerate(peers):
+        results.append(send_package(db, folder, pid, plain))
+        if progress:
+            progress(i + 1, len(peers))
+    return results
+
+
+def _record(db: Database, m: Manifest, path: Path, size: int, counts: dict[str, int], plain: bool,
+            to_site: str, to_name: str) -> None:
+    """Log the package (and, in the audit trail, that personal data left in it)."""
+    with UnitOfWork(db) as uow:
+        rows = sum(counts.values())
+        audit.record(
+            uow.session, "sync_export", SyncExport.__tablename__, m.package_id,
+            f"{'下发' if m.kind != UPSTREAM else '报送'}数据包给{to_name}：{rows} 条记录，"
+            f"{'全部数据' if m.full else '变化部分'}，{'未加密' if plain else '已加密'}，文件 {path.name}",
+            label=path.name,
+        )
+        uow.session.add(SyncExport(
+            package_id=m.package_id, kind=m.kind, seq=m.seq, to_site=to_site, created_at=m.created_at,
+            since=m.since, until=m.until, full=m.full, plain=plain, rows=rows, size=size,
+            file_name=str(path), counts=json.dumps(counts, ensure_ascii=False), confirmed_at=None,
+        ))
+        uow.commit()

@@ -1,0 +1,277 @@
+"""Read models of sync: what the sync services return and the sync page and command line show.
+
+Keys, packages made and taken, what an import would do or did, the street's
+list of communities, and the conflicts kept for a person to decide.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from desktop_app.domain.sync_rules import DOWNSTREAM, SiteRef, table_label
+
+LOCAL = "local"
+INCOMING = "incoming"
+SIDE_LABELS = {LOCAL: "采用本地", INCOMING: "采用来件", "superseded": "已由后续数据包解决"}
+STATUS_LABELS = {"open": "待处理", "resolved": "已处理", "superseded": "已自动解决"}
+
+
+# --- keys -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KeyInfo:
+    role: str  # street | community
+    fingerprint: str
+    street_site_id: str
+    street_org_code: str
+    street_org_name: str
+    set_at: datetime
+
+
+@dataclass(frozen=True)
+class KeyUseResult:
+    info: KeyInfo
+    replaced: bool  # a key was there before
+    street_changed: bool  # ... of another street: the next export carries everything
+    moved_under_street: bool  # the 社区党委 now hangs under the street's own node
+
+
+# --- packages out -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    package_id: str
+    kind: str
+    seq: int
+    full: bool
+    plain: bool
+    since: datetime | None
+    until: datetime
+    size: int
+    counts: dict[str, int] = field(default_factory=dict)  # table -> rows carried
+    to_org_name: str = ""
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+    def lines(self) -> list[str]:
+        """A summary for the command line."""
+        scope = "全部数据" if self.full else f"{self.since:%Y-%m-%d %H:%M}（UTC）之后的变化"
+        to = f"给{self.to_org_name}" if self.to_org_name else ""
+        out = [f"已生成数据包{to}：{self.path}",
+               f"{scope}，{self.rows:,} 条记录，{self.size / 1024:,.0f} KB，{'未加密（明文 CSV）' if self.plain else '已加密'}"]
+        out.extend(f"  {table_label(k)} {v:,}" for k, v in self.counts.items() if v)
+        return out
+
+
+# --- packages in --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TableReport:
+    table: str
+    label: str
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    older: int = 0
+    conflicts: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.inserted + self.updated + self.unchanged + self.older + self.conflicts
+
+    @property
+    def changed(self) -> int:
+        return self.inserted + self.updated
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    path: Path
+    package_id: str
+    kind: str
+    seq: int
+    from_site: SiteRef
+    created_at: datetime
+    full: bool
+    size: int
+    encrypted: bool
+    dry_run: bool
+    new_community: bool
+    already_imported: bool
+    older_package: bool
+    tables: tuple[TableReport, ...]
+    confirmed: int = 0  # downstream: how many of our packages the street confirmed
+    warnings: tuple[str, ...] = ()
+
+    def total(self, what: str) -> int:
+        return sum(getattr(t, what) for t in self.tables)
+
+    @property
+    def changes_nothing(self) -> bool:
+        return all(t.changed == 0 and t.conflicts == 0 for t in self.tables)
+
+    def lines(self) -> list[str]:
+        """The report as plain text, for the command line: a head, notes, and a table per table."""
+        src = self.from_site
+        what = "下发包" if self.kind == DOWNSTREAM else "数据包"
+        head = (f"{'预览（未写入）' if self.dry_run else '已导入'}：{src.org_name}（{src.org_code}）的{what}，"
+                f"生成于 {self.created_at:%Y-%m-%d %H:%M}（UTC），{'全部数据' if self.full else '变化部分'}，"
+                f"{self.size / 1024:,.0f} KB，{'已加密' if self.encrypted else '未加密'}")
+        out = [head]
+        if self.new_community:
+            out.append("新社区：第一次收到它的数据包，" + ("导入时登记" if self.dry_run else "已登记"))
+        if self.already_imported:
+            out.append("这个数据包以前导入过，再次导入不改变任何数据")
+        out.extend(self.warnings)
+        if self.confirmed:
+            out.append(f"街道已确认收到本社区的 {self.confirmed} 个数据包")
+        width = max([_cols(t.label) for t in self.tables] + [4])
+        out.append(_pad("表", width) + "  " + " ".join(" " * 5 + h for h in ("新增", "更新", "未变", "较旧", "冲突")))
+        for t in self.tables:
+            if t.total:
+                out.append(_pad(t.label, width) + "  " + " ".join(
+                    f"{n:>9,}" for n in (t.inserted, t.updated, t.unchanged, t.older, t.conflicts)))
+        out.append(_pad("合计", width) + "  " + " ".join(
+            f"{self.total(k):>9,}" for k in ("inserted", "updated", "unchanged", "older", "conflicts")))
+        if self.total("conflicts"):
+            out.append(f"{self.total('conflicts')} 条记录两边都改过：保留双方版本，请在“数据同步 → 冲突”中逐条处理")
+        return out
+
+
+def _cols(text: str) -> int:
+    """Columns a text takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, cols: int) -> str:
+    return text + " " * max(0, cols - _cols(text))
+
+
+# --- status ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PackageInfo:
+    package_id: str
+    kind: str
+    seq: int
+    created_at: datetime
+    full: bool
+    rows: int
+    size: int
+    file_name: str
+    peer_name: str = ""
+    confirmed_at: datetime | None = None  # exports only
+    imported_at: datetime | None = None  # imports only
+
+    @property
+    def kind_label(self) -> str:
+        return "上报" if self.kind == "upstream" else "下发"
+
+
+@dataclass(frozen=True)
+class SyncState:
+    level: str  # community | street | "" (no site yet)
+    has_key: bool
+    fingerprint: str
+    street_org_name: str
+    key_set_at: datetime | None
+    last_export: PackageInfo | None
+    last_confirmed: PackageInfo | None
+    last_import: PackageInfo | None
+    open_conflicts: int
+
+
+@dataclass(frozen=True)
+class CommunityStatus:
+    site_id: str
+    org_code: str
+    org_name: str
+    org_id: str | None
+    first_seen: datetime
+    last_package_at: datetime | None
+    last_imported_at: datetime | None
+    last_size: int
+    last_rows: int
+    counts: dict[str, int]
+    packages: int
+    silent_days: int | None
+    silent: bool
+    open_conflicts: int
+    members: int
+
+    @property
+    def warning(self) -> str:
+        if not self.silent:
+            return ""
+        if self.silent_days is None:
+            return "从未报送"
+        return f"已 {self.silent_days} 天未报送"
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    id: str
+    table: str
+    table_label: str
+    row_id: str
+    row_label: str
+    peer_site: str
+    peer_name: str
+    detected_at: datetime
+    local_version: int
+    incoming_version: int
+    status: str
+    resolution: str
+    resolved_at: datetime | None
+    resolved_by: str
+
+    @property
+    def status_label(self) -> str:
+        if self.status == "resolved":
+            return SIDE_LABELS.get(self.resolution, "已处理")
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    column: str
+    label: str
+    local: str
+    incoming: str
+
+    @property
+    def differs(self) -> bool:
+        return self.local != self.incoming
+
+
+@dataclass(frozen=True)
+class ConflictDetail:
+    conflict: ConflictRow
+    fields: tuple[FieldDiff, ...]
+    local_changed_since: bool  # the local row was edited after the conflict was found
+    local_site_name: str
+    incoming_site_name: str
+
+    @property
+    def differing(self) -> tuple[FieldDiff, ...]:
+        return tuple(f for f in self.fields if f.differs)
+
+
+@dataclass(frozen=True)
+class CommunityCounts:
+    """One community's figures at the street (for a street overview and its community filter)."""
+
+    org_id: str
+    org_name: str
+    orgs: int
+    members: int
+    full_members: int
+    probationary: int
+    residents: int
+    households: int
