@@ -15,8 +15,23 @@ from desktop_app.gui.widgets.bars import refill
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import combo
 from desktop_app.gui.widgets.page import AppContext
-from desktop_app.gui.widgets.record_list import Act, Choice, Loaded, RecordListPage, Search, Table, selected
-from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, ID_ROLE, Column, ColumnModel
+from desktop_app.gui.widgets.record_list import (
+    Act,
+    Choice,
+    Loaded,
+    RecordListPage,
+    Search,
+    Table,
+    selected,
+)
+from desktop_app.gui.widgets.table import (
+    ALERT,
+    CENTER,
+    DONE,
+    ID_ROLE,
+    Column,
+    ColumnModel,
+)
 from desktop_app.views.changes import Change, changes
 
 

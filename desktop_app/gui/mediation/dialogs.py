@@ -6,14 +6,29 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtWidgets import (
-    QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QWidget,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
 )
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
 from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog
-from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, select, text_area
+from desktop_app.gui.widgets.forms import (
+    DateEdit,
+    combo,
+    grid_combo,
+    list_combo,
+    select,
+    text_area,
+)
 from desktop_app.services import mediation
 from desktop_app.services.database import Database
 from desktop_app.services.residents import Grid, ResidentPick
@@ -111,15 +126,16 @@ class CaseDialog(SavingDialog):
             self.parties.removeRow(row)
             del self._resident_ids[row]
 
+    def _cell(self, row: int, col: int) -> str:
+        item = self.parties.item(row, col)
+        return item.text() if item else ""
+
     def party_inputs(self) -> tuple[PartyInput, ...]:
         out = []
         for row in range(self.parties.rowCount()):
-            def cell(col: int) -> str:
-                item = self.parties.item(row, col)
-                return item.text() if item else ""
-
+            name, phone, address = (self._cell(row, col) for col in (0, 2, 3))
             role = self.parties.cellWidget(row, 1).currentData()
-            out.append(PartyInput(cell(0), role, self._resident_ids[row], cell(2), cell(3)))
+            out.append(PartyInput(name, role, self._resident_ids[row], phone, address))
         return tuple(out)
 
     def current_input(self) -> CaseInput:

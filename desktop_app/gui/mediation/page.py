@@ -12,7 +12,16 @@ from desktop_app.domain.idcard import mask_phone
 from desktop_app.gui.dialogs import common
 from desktop_app.gui.mediation.dialogs import CaseDialog, OutcomeDialog, SessionDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.record_list import (
+    SEPARATOR,
+    Act,
+    Choice,
+    Loaded,
+    RecordListPage,
+    Search,
+    Table,
+    selected,
+)
 from desktop_app.gui.widgets.table import CENTER, DONE, MUTED, Column
 from desktop_app.services import mediation as svc
 from desktop_app.services import residents as resident_service
@@ -51,9 +60,9 @@ def details_html(c: CaseDetail) -> str:
         f"<p>当事人：</p><ul>{parties}</ul>",
         f"<p>{e(c.summary)}</p>",
         f"<p>调解经过（{len(c.sessions)} 次）：</p><ul>{sessions or '<li>尚无</li>'}</ul>",
-        f"<p>结果：<b>{e(c.state)}</b>{('　' + _d(c.closed_on)) if c.closed_on else ''}"
-        f"{('<br>转交：' + e(c.transferred_to)) if c.transferred_to else ''}"
-        f"{('<br>协议：' + e(c.agreement)) if c.agreement else ''}</p>",
+        (f"<p>结果：<b>{e(c.state)}</b>{('　' + _d(c.closed_on)) if c.closed_on else ''}"
+         f"{('<br>转交：' + e(c.transferred_to)) if c.transferred_to else ''}"
+         f"{('<br>协议：' + e(c.agreement)) if c.agreement else ''}</p>"),
     ]
     if c.notes:
         lines.append(f"<p>备注：{e(c.notes)}</p>")

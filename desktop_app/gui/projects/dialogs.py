@@ -14,7 +14,15 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
 from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog
-from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, grid_combo, list_combo, text_area, yuan_field
+from desktop_app.gui.widgets.forms import (
+    DateEdit,
+    combo,
+    fen_of,
+    grid_combo,
+    list_combo,
+    text_area,
+    yuan_field,
+)
 from desktop_app.services import projects
 from desktop_app.services.database import Database
 from desktop_app.services.residents import Grid
@@ -37,9 +45,9 @@ class ProjectDialog(SavingDialog):
         if save is None:
             if detail:
                 pid = detail.id
-                save = lambda inp: projects.update_project(db, pid, inp, self.today)  # noqa: E731
+                save = lambda inp: projects.update_project(db, pid, inp, self.today)
             else:
-                save = lambda inp: projects.create_project(db, inp, self.today)  # noqa: E731
+                save = lambda inp: projects.create_project(db, inp, self.today)
         self._save_fn = save
         self.name = QLineEdit(d.name)
         self.name.setPlaceholderText("如 梅园新村3栋门口路灯修复")

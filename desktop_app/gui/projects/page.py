@@ -15,9 +15,23 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.dialogs import common
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.projects.dialogs import ConcernedDialog, MilestoneDialog, ProjectDialog, ProjectStatusDialog
+from desktop_app.gui.projects.dialogs import (
+    ConcernedDialog,
+    MilestoneDialog,
+    ProjectDialog,
+    ProjectStatusDialog,
+)
 from desktop_app.gui.residents.dialogs import ListEditDialog
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.record_list import (
+    SEPARATOR,
+    Act,
+    Choice,
+    Loaded,
+    RecordListPage,
+    Search,
+    Table,
+    selected,
+)
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column
 from desktop_app.services import projects as svc
 from desktop_app.services import residents as resident_service
@@ -61,9 +75,9 @@ def details_html(p: ProjectDetail) -> str:
     lines = [
         f"<h3>{e(p.name)}</h3>",
         f"<p>{e(p.project_no)}　{e(p.category)}　{e(p.grid_name)}<br>项目经理：{e(p.owner_name)}</p>",
-        f"<p>状态：{state}{('<br>' + e(p.status_note)) if p.status_note else ''}<br>"
-        f"开始：{_d(p.start_date) or '未定'}　期限：{_d(p.deadline)}"
-        f"{('<br>完成：' + _d(p.completed_on)) if p.completed_on else ''}</p>",
+        (f"<p>状态：{state}{('<br>' + e(p.status_note)) if p.status_note else ''}<br>"
+         f"开始：{_d(p.start_date) or '未定'}　期限：{_d(p.deadline)}"
+         f"{('<br>完成：' + _d(p.completed_on)) if p.completed_on else ''}</p>"),
         f"<p>预算：{format_yuan(p.budget_fen)} 元<br>实际支出：{format_yuan(p.actual_cost_fen)} 元</p>",
     ]
     if p.description:

@@ -15,7 +15,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.domain.errors import DomainError
 from desktop_app.gui.errors import show_error
@@ -57,7 +64,7 @@ class SavingDialog(QDialog):
     def prepare(self) -> Callable[[], Any]:
         raise NotImplementedError
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.first_field is not None:
             # After QDialog has given the focus to the first field of its tab chain.

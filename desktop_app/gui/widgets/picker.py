@@ -10,7 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import debounced
@@ -104,7 +110,7 @@ class SearchPicker(QWidget):
         self.matches.clear()
         self.matches.hide()
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, obj, event) -> bool:
         if event.type() != QEvent.Type.KeyPress:
             return False
         key = event.key()

@@ -27,7 +27,16 @@ from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import forms

@@ -22,6 +22,7 @@ _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ROOT = QModelIndex()
 ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # the record's `id`, for views that select by id
 ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 2  # the record itself
 
@@ -84,10 +85,10 @@ class ColumnModel(QAbstractTableModel):
         return next((i for i, r in enumerate(self.rows) if getattr(r, "id", None) == row_id), -1)
 
     # --- Qt ------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
+    def rowCount(self, parent: QModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
+    def columnCount(self, parent: QModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
@@ -117,7 +118,7 @@ class ColumnModel(QAbstractTableModel):
             return row
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
         if role == _DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
             return self.columns[section].title
         return None

@@ -8,8 +8,17 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QRadioButton,
-    QVBoxLayout, QWidget,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop_app.domain import service_flow as flow
@@ -20,7 +29,15 @@ from desktop_app.gui.dialogs import common
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.residents.pickers import member_picker, resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog
-from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, grid_combo, select, text_area, yuan_field
+from desktop_app.gui.widgets.forms import (
+    DateEdit,
+    combo,
+    fen_of,
+    grid_combo,
+    select,
+    text_area,
+    yuan_field,
+)
 from desktop_app.services import wishes
 from desktop_app.services.database import Database
 from desktop_app.services.residents import Grid, ResidentPick

@@ -9,10 +9,19 @@ from html import escape
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.dialogs import common
-from desktop_app.gui.wishes.dialogs import ClaimDialog, UnitsDialog, WishDialog
 from desktop_app.gui.widgets.dialog import DateNoteDialog
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.record_list import (
+    SEPARATOR,
+    Act,
+    Choice,
+    Loaded,
+    RecordListPage,
+    Search,
+    Table,
+    selected,
+)
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column
+from desktop_app.gui.wishes.dialogs import ClaimDialog, UnitsDialog, WishDialog
 from desktop_app.services import residents as resident_service
 from desktop_app.services import wishes as wish_service
 from desktop_app.services.wishes import WishDetail, WishFilter, WishRow
@@ -46,8 +55,8 @@ def details_html(w: WishDetail) -> str:
     lines = [
         f"<h3>{e(w.wish_no)} {e(w.wisher_name)}</h3>",
         f"<p>{e(w.grid_name)}<br>{e(w.address)}</p>",
-        f"<p>心愿：<b>{e(w.content)}</b><br>情况：{e(w.background or '—')}<br>"
-        f"预计价值：{format_yuan(w.estimated_fen) + ' 元' if w.estimated_fen else '—'}<br>发布：{_d(w.posted_on)}</p>",
+        (f"<p>心愿：<b>{e(w.content)}</b><br>情况：{e(w.background or '—')}<br>"
+         f"预计价值：{format_yuan(w.estimated_fen) + ' 元' if w.estimated_fen else '—'}<br>发布：{_d(w.posted_on)}</p>"),
         f"<p>状态：<b>{e(w.state)}</b></p>",
     ]
     if w.claimant_name:
