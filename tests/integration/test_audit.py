@@ -25,7 +25,7 @@ PASSWORD = "xingfuli2026"
 
 @pytest.fixture(autouse=True)
 def fast_kdf(monkeypatch):
-    monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(auth.passwords, "SCRYPT_N", 2**10)
 
 
 def entries(db, **where) -> list[AuditEntry]:
@@ -323,7 +323,7 @@ def test_only_those_allowed_read_the_trail(db):
 
 def test_the_trail_travels_with_sync_but_accounts_do_not():
     from desktop_app.store import schema  # noqa: F401  (every table)
-    from desktop_app.store.models_sync import synced_tables
+    from desktop_app.sync.codec import synced_tables
 
     names = {t.name for t in synced_tables()}
     assert "audit_entry" in names and "member" in names

@@ -13,13 +13,13 @@ from desktop_app.services.auth import AccountLocked, LoginFailed, PermissionDeni
 from desktop_app.store.base import utcnow
 
 PASSWORD = "xingfuli2026"
-REAL_N = auth.SCRYPT_N
+REAL_N = auth.passwords.SCRYPT_N
 
 
 @pytest.fixture(autouse=True)
 def fast_kdf(monkeypatch):
     """Cheaper scrypt for the many log-ins here; the storage test puts the real cost back."""
-    monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(auth.passwords, "SCRYPT_N", 2**10)
 
 
 def raw_user(db, login):
@@ -52,7 +52,7 @@ def test_a_database_without_accounts_lets_everyone_act_as_administrator(db):
 
 
 def test_password_is_stored_only_as_a_salted_scrypt_hash(db, monkeypatch):
-    monkeypatch.setattr(auth, "SCRYPT_N", REAL_N)
+    monkeypatch.setattr(auth.passwords, "SCRYPT_N", REAL_N)
     auth.create_first_admin(db, "admin", "王书记", PASSWORD)
     row = raw_user(db, "admin")
     assert row["password_hash"] != PASSWORD and PASSWORD not in str(row)
@@ -66,7 +66,7 @@ def test_password_is_stored_only_as_a_salted_scrypt_hash(db, monkeypatch):
 
 def test_weaker_stored_parameters_are_upgraded_at_the_next_login(db, admin, monkeypatch):
     assert raw_user(db, "admin")["kdf_params"] == "scrypt:n=1024,r=8,p=1,len=32"
-    monkeypatch.setattr(auth, "SCRYPT_N", 2**11)
+    monkeypatch.setattr(auth.passwords, "SCRYPT_N", 2**11)
     auth.logout(db)
     auth.login(db, "admin", PASSWORD)
     row = raw_user(db, "admin")

@@ -42,7 +42,7 @@ PASSWORD = "xingfuli2026"
 
 @pytest.fixture(autouse=True)
 def fast_kdf(monkeypatch):
-    monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(auth.passwords, "SCRYPT_N", 2**10)
 
 
 @pytest.fixture

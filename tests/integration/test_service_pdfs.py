@@ -167,7 +167,7 @@ def test_printing_keeps_to_the_permission_and_the_grid(db, town, tmp_path, monke
     from desktop_app.services import auth
     from desktop_app.services.auth import PermissionDenied
 
-    monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(auth.passwords, "SCRYPT_N", 2**10)
     mine = visits.log_visit(db, VisitInput(visit_date=date(2024, 6, 3), member_ids=(town["zhang"],),
                                            resident_id=town["wang"], category="路灯", content="路灯坏了"),
                             today=TODAY)
