@@ -160,3 +160,30 @@ def test_the_template_round_trips(setup, tmp_path):
     assert res.rows == 3 and ms.get(db, m1.id).present == 3
     dry = imp.import_file(db, path, dry_run=True, today=TODAY)
     assert dry.dry_run and dry.rows == 3
+
+
+def test_the_file_alone_is_parsed_without_the_database(tmp_path):
+    from desktop_app.exchange import attendance as files
+
+    path = write(tmp_path, "会议编号,姓名,公民身份号码,出勤情况,请假原因\n"
+                           "2025-0001,王 芳,,请假,外出\n"
+                           ",,110101199003070000,迟到,\n")
+    parsed = files.parse(path)
+    assert [(x.row_number, x.number, x.name, x.status, x.reason) for x in parsed.lines] == [
+        (2, "2025-0001", "王芳", r.LEAVE, "外出"), (3, "", "", "", "")]
+    assert {(e.row_number, e.field) for e in parsed.errors} == {(3, "会议编号"), (3, "出勤情况"), (3, "公民身份号码")}
+
+
+def test_apply_writes_the_preview_and_rechecks_it_in_the_write(setup, tmp_path):
+    db, m1, m2, people = setup
+    path = write(tmp_path, f"会议编号,姓名,出勤情况\n{m1.number},王芳,出席\n{m2.number},刘洋,出席\n")
+    check = imp.preview(db, path, today=TODAY)
+    assert check.errors == [] and check.valid_rows == 2
+    path.unlink()  # applying does not read the file again
+    ms.cancel(db, m2.id, "改期")  # the database changed after the preview
+    with pytest.raises(DomainError, match="已取消"):
+        imp.apply(db, check, today=TODAY)
+    assert ms.get(db, m1.id).status == r.PLANNED  # one transaction: nothing written
+    ms.reopen(db, m2.id)
+    res = imp.apply(db, check, today=TODAY)
+    assert (res.meetings, res.rows) == (2, 2) and ms.get(db, m2.id).status == r.HELD
