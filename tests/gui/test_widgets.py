@@ -84,6 +84,19 @@ def test_column_model_sorts_by_the_declared_key_and_keeps_persistent_indexes(qtm
     model.sort(1)
     assert [t.size for t in model.rows] == [3, 7, 12]
     qtmodeltester.check(model)
+    model.set_rows(list(reversed(THINGS)))  # a reload keeps the order the user chose
+    assert [t.size for t in model.rows] == [3, 7, 12]
+
+
+def test_the_list_keeps_the_services_order_until_a_header_is_clicked(qtbot, qapp):
+    from desktop_app.gui.widgets.list_panel import ListPanel
+
+    panel = ListPanel(COLUMNS)
+    qtbot.addWidget(panel)
+    panel.set_rows(THINGS)
+    assert [t.id for t in panel.model.rows] == ["a", "b", "c"]
+    panel.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert [t.id for t in panel.model.rows] == ["b", "c", "a"]
 
 
 def test_refill_keeps_the_choice_and_fires_nothing(qtbot):

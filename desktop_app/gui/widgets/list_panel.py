@@ -42,6 +42,9 @@ class ListPanel(QWidget):
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         fit_columns(self.view, columns, stretch)
+        # A header click sorts (in Python, by each column's sort key); until then the service's order stands.
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)
         self.view.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.current_changed.emit(self.model.row(cur.row())))
         self.view.doubleClicked.connect(lambda idx: self.activated.emit(self.model.row(idx.row())))

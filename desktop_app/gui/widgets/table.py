@@ -68,12 +68,19 @@ class ColumnModel(QAbstractTableModel):
         self.columns = list(columns)
         self.rows: list[Any] = []
         self._row_color = row_color
+        self._sorted: tuple[int, Qt.SortOrder] | None = None  # the user's last header click, kept across loads
 
     # --- rows ----------------------------------------------------------------
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        if self._sorted is not None:
+            self._sort_rows(*self._sorted)
         self.endResetModel()
+
+    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        col = self.columns[column]
+        self.rows.sort(key=col.sort_key or col.text, reverse=order == Qt.SortOrder.DescendingOrder)
 
     def row(self, i: int) -> Any | None:
         return self.rows[i] if 0 <= i < len(self.rows) else None
@@ -130,13 +137,12 @@ class ColumnModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
-            return
-        col = self.columns[column]
-        key = col.sort_key or col.text
+            return  # -1: no column chosen yet, the service's order stands
+        self._sorted = (column, order)
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         before = [self.rows[i.row()] for i in old]
-        self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._sort_rows(column, order)
         where = {id(r): i for i, r in enumerate(self.rows)}
         self.changePersistentIndexList(old, [self.index(where[id(r)], i.column()) for r, i in zip(before, old)])
         self.layoutChanged.emit()
