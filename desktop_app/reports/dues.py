@@ -16,9 +16,24 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer
 
 from desktop_app.domain.money import amount_in_capitals, format_yuan
-from desktop_app.reports.base import A4_LANDSCAPE, Column, ReportRenderer, chinese_date, chunked_table, rich
+from desktop_app.reports.base import (
+    A4_LANDSCAPE,
+    Column,
+    ReportRenderer,
+    chinese_date,
+    chunked_table,
+    rich,
+)
 from desktop_app.reports.ledger import signature_row
-from desktop_app.views.dues import EXEMPT, OWED, PAID, PARTIAL, DuesGrid, GridRow, MonthCell
+from desktop_app.views.dues import (
+    EXEMPT,
+    OWED,
+    PAID,
+    PARTIAL,
+    DuesGrid,
+    GridRow,
+    MonthCell,
+)
 
 # Points on A4 landscape (757 pt of frame). A month fits "99.99*" and "120.00" on
 # one line in the widest font we may pick (WenQuanYi Zen Hei).

@@ -16,7 +16,13 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from desktop_app.domain.money import amount_in_capitals, format_yuan
 from desktop_app.reports.base import (
-    A4_PORTRAIT, Column, ReportRenderer, chinese_date, chunked_table, iso_date, rich,
+    A4_PORTRAIT,
+    Column,
+    ReportRenderer,
+    chinese_date,
+    chunked_table,
+    iso_date,
+    rich,
 )
 from desktop_app.views.ledger import AccountLedger
 

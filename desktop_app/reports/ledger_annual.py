@@ -13,7 +13,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from desktop_app.domain.money import amount_in_capitals, format_yuan
-from desktop_app.reports.base import A4_PORTRAIT, CELL_LEADING, Column, ReportRenderer, chunked_table, rich
+from desktop_app.reports.base import (
+    A4_PORTRAIT,
+    CELL_LEADING,
+    Column,
+    ReportRenderer,
+    chunked_table,
+    rich,
+)
 from desktop_app.reports.ledger import signature_row
 from desktop_app.views.ledger import AnnualSummary
 

@@ -16,7 +16,13 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from desktop_app.domain.money import format_yuan
 from desktop_app.reports.base import (
-    A4_PORTRAIT, CELL_PAD_X, GRID_COLOR, HEADER_FILL, ReportRenderer, chinese_date, rich,
+    A4_PORTRAIT,
+    CELL_PAD_X,
+    GRID_COLOR,
+    HEADER_FILL,
+    ReportRenderer,
+    chinese_date,
+    rich,
 )
 from desktop_app.views.ledger import VoucherData
 

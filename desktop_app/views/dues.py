@@ -17,7 +17,6 @@ STATE_LABELS = {
 }
 
 
-
 @dataclass(frozen=True)
 class DuesBaseInfo:
     id: str
@@ -124,7 +123,6 @@ class NoBaseRow:
     member_id: str
     name: str
     org_name: str
-
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,6 @@ class AccountInfo:
         return self.kind == rules.DUES_KIND
 
 
-
-
 @dataclass(frozen=True)
 class EntryRow:
     id: str
@@ -90,7 +88,6 @@ class EntryRow:
 class PostResult:
     entry: EntryRow
     warnings: tuple[str, ...] = ()
-
 
 
 @dataclass(frozen=True)

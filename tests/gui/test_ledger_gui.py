@@ -11,10 +11,19 @@ from PySide6.QtWidgets import QDialog
 from desktop_app.domain.dues import EMPLOYED
 from desktop_app.gui.dialogs import common
 from desktop_app.gui.dues.dialogs import DuesBaseDialog, PaymentDialog, ReasonDialog
-from desktop_app.gui.dues.models import ARREARS_COLUMNS, FIRST_MONTH_COLUMN, DuesGridModel
+from desktop_app.gui.dues.models import (
+    ARREARS_COLUMNS,
+    FIRST_MONTH_COLUMN,
+    DuesGridModel,
+)
 from desktop_app.gui.dues.page import DuesPage
 from desktop_app.gui.ledger.dialogs import BudgetDialog, EntryDialog, ReverseDialog
-from desktop_app.gui.ledger.models import BALANCE_COLUMNS, BUDGET_COLUMNS, ENTRY_COLUMNS, STATEMENT_COLUMNS
+from desktop_app.gui.ledger.models import (
+    BALANCE_COLUMNS,
+    BUDGET_COLUMNS,
+    ENTRY_COLUMNS,
+    STATEMENT_COLUMNS,
+)
 from desktop_app.gui.ledger.page import LedgerPage
 from desktop_app.gui.widgets.table import ColumnModel
 from desktop_app.services import dues, ledger, orgs

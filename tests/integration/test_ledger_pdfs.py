@@ -161,7 +161,6 @@ def test_dues_registry(db, shipped_font):
     assert has(text, "收缴人") and has(text, "党支部书记")
 
 
-
 def test_command_line_writers(db, books, shipped_font, tmp_path):
     """What `dangqun report ledger` / `report dues` call: by account name, voucher number, branch."""
     from desktop_app.domain.errors import ValidationError

@@ -245,7 +245,7 @@ def test_filters(db):
     post(db, date(2024, 1, 5), 100, memo="党员活动室灯具", counterparty="五金店")
     post(db, date(2024, 2, 5), 200, category="培训", memo="书记培训资料")
     post(db, date(2024, 3, 5), 300, rules.INCOME, category="上级拨款")
-    got = lambda **kw: [e.amount_fen for e in ledger.list_entries(db, ledger.EntryFilter(**kw))]  # noqa: E731
+    got = lambda **kw: [e.amount_fen for e in ledger.list_entries(db, ledger.EntryFilter(**kw))]
     assert got() == [100, 200, 300]
     assert got(direction="支出") == [100, 200]
     assert got(date_from=date(2024, 2, 1), date_to=date(2024, 2, 29)) == [200]

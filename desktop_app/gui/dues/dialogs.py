@@ -11,7 +11,14 @@ from desktop_app.domain import dues as dues_rules
 from desktop_app.domain.dues import RateRule
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import format_yuan, parse_yuan
-from desktop_app.gui.ledger.forms import HINT_STYLE, FormDialog, amount_field, date_edit, from_qdate, to_qdate
+from desktop_app.gui.ledger.forms import (
+    HINT_STYLE,
+    FormDialog,
+    amount_field,
+    date_edit,
+    from_qdate,
+    to_qdate,
+)
 from desktop_app.views.dues import DuesBaseInfo
 
 

@@ -12,7 +12,17 @@ from desktop_app.domain import dues as rules
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.ledger.forms import RED
 from desktop_app.gui.widgets.table import CENTER, LEFT, RIGHT, Column
-from desktop_app.views.dues import CURRENT, EXEMPT, FUTURE, OWED, PAID, PARTIAL, DuesGrid, GridRow, MonthCell
+from desktop_app.views.dues import (
+    CURRENT,
+    EXEMPT,
+    FUTURE,
+    OWED,
+    PAID,
+    PARTIAL,
+    DuesGrid,
+    GridRow,
+    MonthCell,
+)
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
@@ -71,10 +81,10 @@ class DuesGridModel(QAbstractTableModel):
             return None
         return self.rows[index.row()].cells[col]
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(HEADERS)
 
     def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
@@ -117,7 +127,7 @@ class DuesGridModel(QAbstractTableModel):
             return r.member_id
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
         if role == _DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
             return HEADERS[section]
         if role == _DISPLAY and orientation == Qt.Orientation.Vertical:

@@ -18,8 +18,16 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QSpinBox, QTableView, QTabWidget, QToolBar,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop_app.domain import dues as rules
@@ -28,7 +36,12 @@ from desktop_app.gui import icons
 from desktop_app.gui.dialogs import common
 from desktop_app.gui.dues.dialogs import DuesBaseDialog, PaymentDialog, ReasonDialog
 from desktop_app.gui.dues.models import (
-    ARREARS_COLUMNS, FIRST_MONTH_COLUMN, NO_BASE_COLUMNS, PAYABLE, WIDTHS, DuesGridModel,
+    ARREARS_COLUMNS,
+    FIRST_MONTH_COLUMN,
+    NO_BASE_COLUMNS,
+    PAYABLE,
+    WIDTHS,
+    DuesGridModel,
 )
 from desktop_app.gui.ledger.forms import make_table, save_path
 from desktop_app.gui.ops import run_op
@@ -40,7 +53,15 @@ from desktop_app.services import orgs as org_service
 from desktop_app.services.dues import PaymentInput
 from desktop_app.views.changes import Change, Changes, changes
 from desktop_app.views.dues import (
-    PAID, PARTIAL, ArrearsRow, DuesBaseInfo, DuesGrid, GridRow, MonthCell, NoBaseRow, PaymentResult,
+    PAID,
+    PARTIAL,
+    ArrearsRow,
+    DuesBaseInfo,
+    DuesGrid,
+    GridRow,
+    MonthCell,
+    NoBaseRow,
+    PaymentResult,
 )
 
 # A payment or its undoing posts to the 党费 account too.

@@ -15,7 +15,14 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSpinBox, QWidget
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import format_yuan, parse_yuan
-from desktop_app.gui.ledger.forms import HINT_STYLE, FormDialog, amount_field, date_edit, from_qdate, to_qdate
+from desktop_app.gui.ledger.forms import (
+    HINT_STYLE,
+    FormDialog,
+    amount_field,
+    date_edit,
+    from_qdate,
+    to_qdate,
+)
 from desktop_app.services.ledger import EntryInput
 from desktop_app.views.ledger import AccountInfo, EntryRow
 
@@ -200,4 +207,3 @@ class AccountDialog(FormDialog):
 
     def values(self) -> tuple[str, str]:
         return self.name.text().strip(), self.note.text().strip()
-

@@ -20,18 +20,41 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel, QSpinBox, QTabWidget, QToolBar,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui import icons
 from desktop_app.gui.dialogs import common
-from desktop_app.gui.ledger.dialogs import AccountDialog, BudgetDialog, EntryDialog, ReverseDialog
-from desktop_app.gui.ledger.forms import date_edit, documents_dir, from_qdate, make_table, save_path
+from desktop_app.gui.ledger.dialogs import (
+    AccountDialog,
+    BudgetDialog,
+    EntryDialog,
+    ReverseDialog,
+)
+from desktop_app.gui.ledger.forms import (
+    date_edit,
+    documents_dir,
+    from_qdate,
+    make_table,
+    save_path,
+)
 from desktop_app.gui.ledger.models import (
-    BALANCE_COLUMNS, BUDGET_COLUMNS, ENTRY_COLUMNS, STATEMENT_COLUMNS, entry_color,
+    BALANCE_COLUMNS,
+    BUDGET_COLUMNS,
+    ENTRY_COLUMNS,
+    STATEMENT_COLUMNS,
+    entry_color,
 )
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import debounced, heading, search_box
@@ -41,7 +64,12 @@ from desktop_app.services import ledger
 from desktop_app.services.ledger import EntryFilter
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.ledger import (
-    AccountBalance, AccountInfo, BudgetLine, EntryRow, MonthStatement, PostResult,
+    AccountBalance,
+    AccountInfo,
+    BudgetLine,
+    EntryRow,
+    MonthStatement,
+    PostResult,
 )
 
 TEXT_DELAY_MS = 250
@@ -355,7 +383,7 @@ class LedgerPage(Page):
             cats = rules.DEFAULT_CATEGORIES[direction]
             try:
                 cats = tuple(ledger.categories(db, direction))
-            except Exception:  # noqa: BLE001 - suggestions only
+            except Exception:
                 pass
             return ledger.list_accounts(db), cats
 
@@ -587,4 +615,3 @@ class LedgerPage(Page):
             return
         budget_id = b.budget_id
         self._write(lambda db: ledger.remove_budget(db, budget_id), lambda _r: self.show_message("预算已删除。"))
-

@@ -18,17 +18,45 @@ The package is split along its seams; this module re-exports the public API so
 from desktop_app.services.dues.bases import bases, remove_base, set_base
 from desktop_app.services.dues.facts import BaseTerms, DuesCalculator
 from desktop_app.services.dues.grid import (
-    arrears, branch_grid, due_for, dues_last_paid, dues_last_paid_map, member_year, members_without_base,
+    arrears,
+    branch_grid,
+    due_for,
+    dues_last_paid,
+    dues_last_paid_map,
+    member_year,
+    members_without_base,
     registry_grids,
 )
-from desktop_app.services.dues.payments import PaymentInput, cancel_payment, record_payment, record_payments
+from desktop_app.services.dues.payments import (
+    PaymentInput,
+    cancel_payment,
+    record_payment,
+    record_payments,
+)
 from desktop_app.services.dues.printing import print_dues_registry
 from desktop_app.services.dues.rates import (
-    ensure_rate_rules, rate_rules, rate_rules_in, seed_rate_rules_in, set_rate_rules,
+    ensure_rate_rules,
+    rate_rules,
+    rate_rules_in,
+    seed_rate_rules_in,
+    set_rate_rules,
 )
 from desktop_app.views.dues import (
-    CURRENT, EXEMPT, FUTURE, NONE, OWED, PAID, PARTIAL, STATE_LABELS, ArrearsRow, DuesBaseInfo, DuesGrid,
-    GridRow, MonthCell, NoBaseRow, PaymentResult,
+    CURRENT,
+    EXEMPT,
+    FUTURE,
+    NONE,
+    OWED,
+    PAID,
+    PARTIAL,
+    STATE_LABELS,
+    ArrearsRow,
+    DuesBaseInfo,
+    DuesGrid,
+    GridRow,
+    MonthCell,
+    NoBaseRow,
+    PaymentResult,
 )
 
 __all__ = [

@@ -11,7 +11,11 @@ from desktop_app.domain.dues import RateRule
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import auth
 from desktop_app.services.dues.facts import live_member
-from desktop_app.services.dues.rates import ensure_rate_rules, rate_rules_in, seed_rate_rules_in
+from desktop_app.services.dues.rates import (
+    ensure_rate_rules,
+    rate_rules_in,
+    seed_rate_rules_in,
+)
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_ledger import DuesBase
@@ -107,4 +111,3 @@ def bases(db: Database, member_id: str) -> list[DuesBaseInfo]:
                 .order_by(DuesBase.effective_from)
             )
         ]
-

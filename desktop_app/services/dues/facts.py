@@ -22,7 +22,16 @@ from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services.orgtree import subtree_ids
 from desktop_app.store.models import Member, MemberStatusChange
 from desktop_app.store.models_ledger import DuesBase, DuesRecord
-from desktop_app.views.dues import CURRENT, EXEMPT, FUTURE, NONE, OWED, PAID, PARTIAL, MonthCell
+from desktop_app.views.dues import (
+    CURRENT,
+    EXEMPT,
+    FUTURE,
+    NONE,
+    OWED,
+    PAID,
+    PARTIAL,
+    MonthCell,
+)
 
 _CHUNK = 500
 # Members no longer on the roster, and members whose rights are suspended, owe nothing after the change.
@@ -34,8 +43,6 @@ def live_member(s: Session, member_id: str) -> Member:
     if m is None or m.deleted:
         raise NotFound("该党员不存在或已删除")
     return m
-
-
 
 
 @dataclass
@@ -249,5 +256,3 @@ def last_paid_map(s: Session, member_ids: Sequence[str] | None) -> dict[str, dat
     for chunk in chunks(list(member_ids)):
         out.update({k: v for k, v in s.execute(q.where(DuesRecord.member_id.in_(chunk))).all() if v is not None})
     return out
-
-

@@ -12,14 +12,30 @@ from desktop_app.domain import dues as rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import auth
 from desktop_app.services.dues.facts import (
-    ENDED_STATUSES, DuesCalculator, belongs_to_year, facts_of, last_paid_map, live_member, members_of, month_cell,
-    month_state, rate_label,
+    ENDED_STATUSES,
+    DuesCalculator,
+    belongs_to_year,
+    facts_of,
+    last_paid_map,
+    live_member,
+    members_of,
+    month_cell,
+    month_state,
+    rate_label,
 )
 from desktop_app.services.dues.rates import ensure_rate_rules, rate_rules_in
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_ledger import DuesBase
-from desktop_app.views.dues import OWED, PARTIAL, ArrearsRow, DuesGrid, GridRow, MonthCell, NoBaseRow
+from desktop_app.views.dues import (
+    OWED,
+    PARTIAL,
+    ArrearsRow,
+    DuesGrid,
+    GridRow,
+    MonthCell,
+    NoBaseRow,
+)
 
 
 def center_name_in(s: Session) -> str:
@@ -162,5 +178,3 @@ def dues_last_paid_map(db: Database, member_ids: Sequence[str] | None = None) ->
     auth.require(db, "dues.read")
     with db.session() as s:
         return last_paid_map(s, member_ids)
-
-

@@ -38,7 +38,6 @@ class PaymentInput:
     quarterly_consent: bool | None = None  # None: the member's standing consent (on the base)
 
 
-
 def _book_and_account(s: Session) -> tuple[str | None, str]:
     book = ledger_service.book_org_id(s)
     return book, ledger_service.dues_account_id(s, book)

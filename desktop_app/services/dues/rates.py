@@ -96,4 +96,3 @@ def set_rate_rules(db: Database, new: Sequence[RateRule]) -> list[RateRule]:
             ))
         uow.commit()
     return rate_rules(db)
-

@@ -12,7 +12,13 @@ from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.money import format_yuan
 from desktop_app.services import auth
 from desktop_app.services.ledger.books import (
-    in_book, balance_at, live_account, account_info, book_org_id, ensure_accounts, ensure_accounts_in,
+    account_info,
+    balance_at,
+    book_org_id,
+    ensure_accounts,
+    ensure_accounts_in,
+    in_book,
+    live_account,
 )
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -133,4 +139,3 @@ def categories(db: Database, direction: str) -> list[str]:
     out = list(rules.DEFAULT_CATEGORIES[direction])
     out += [c for c in used if c not in out]
     return out
-

@@ -25,6 +25,7 @@ from desktop_app.views.ledger import AccountInfo
 # Pages load in background threads; two first loads must not both seed the default accounts.
 _seed_lock = threading.Lock()
 
+
 def book_org_id(s: Session) -> str | None:
     """The organisation whose books these are: the site's own (community or street)."""
     code = s.scalar(select(Site.org_code).limit(1))
@@ -82,7 +83,6 @@ def ensure_accounts_in(s: Session, book: str | None) -> None:
         s.flush()
 
 
-
 def live_account(s: Session, account_id: str) -> Account:
     acc = s.get(Account, account_id)
     if acc is None or acc.deleted:
@@ -122,4 +122,3 @@ def balance_at(s: Session, account_id: str, on: date) -> int:
         )
         or 0
     )
-

@@ -16,9 +16,19 @@ from sqlalchemy.orm import Session, aliased
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import auth
-from desktop_app.services.ledger.books import closed_set_in, in_book, book_org_id, site_name
+from desktop_app.services.ledger.books import (
+    book_org_id,
+    closed_set_in,
+    in_book,
+    site_name,
+)
 from desktop_app.store.db import Database
-from desktop_app.store.models_ledger import Account, DuesRecord, LedgerAttachment, LedgerEntry
+from desktop_app.store.models_ledger import (
+    Account,
+    DuesRecord,
+    LedgerAttachment,
+    LedgerEntry,
+)
 from desktop_app.views.ledger import EntryRow, VoucherData
 
 
@@ -31,7 +41,6 @@ class EntryFilter:
     category: str | None = None
     text: str = ""  # voucher number, memo, counterparty, handler
     hide_reversed: bool = False  # leave out reversed entries and their reversals
-
 
 
 _ROW_COLUMNS = (
@@ -171,6 +180,7 @@ def list_entries(db: Database, flt: EntryFilter | None = None, limit: int | None
             q = q.limit(limit)
         return entry_rows(s, q, closed)
 
+
 def entry_ids(
     db: Database,
     voucher_nos: Sequence[str] = (),
@@ -221,9 +231,9 @@ def vouchers(db: Database, entry_ids: Sequence[str]) -> list[VoucherData]:
             out.append(VoucherData(name, row, files))
         return out
 
+
 def entry_count(db: Database) -> int:
     auth.require(db, "ledger.read")
     with db.session() as s:
         return int(s.scalar(select(func.count()).select_from(LedgerEntry).where(
             in_book(LedgerEntry.org_id, book_org_id(s)))) or 0)
-

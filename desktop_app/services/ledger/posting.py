@@ -21,12 +21,17 @@ from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.ledger import EXPENSE
 from desktop_app.services import auth
-from desktop_app.services.ledger.books import closed_set_in, in_book, book_org_id
+from desktop_app.services.ledger.books import book_org_id, closed_set_in, in_book
 from desktop_app.services.ledger.budgets import budget_warnings
 from desktop_app.services.ledger.entries import get_row
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
-from desktop_app.store.models_ledger import Account, ClosedMonth, DuesRecord, LedgerEntry
+from desktop_app.store.models_ledger import (
+    Account,
+    ClosedMonth,
+    DuesRecord,
+    LedgerEntry,
+)
 from desktop_app.views.ledger import PostResult
 
 
@@ -49,12 +54,10 @@ class EntryInput:
     activity_id: str | None = None
 
 
-
 def closed_months(db: Database) -> list[date]:
     auth.require(db, "ledger.read")
     with db.session() as s:
         return sorted(closed_set_in(s, book_org_id(s)))
-
 
 
 def close_month(db: Database, month: date, closed_by: str = "", note: str = "", today: date | None = None) -> date:
@@ -109,6 +112,7 @@ def suggest_voucher_no(db: Database, year: int) -> str:
     auth.require(db, "ledger.read")
     with db.session() as s:
         return rules.format_voucher(year, max_seq(s, book_org_id(s), year) + 1)
+
 
 def post_in(s: Session, inp: EntryInput, *, reversal_of: str | None = None, allow_negative: bool = False) -> LedgerEntry:
     """Post one entry inside the caller's transaction (the dues service posts through this)."""
@@ -231,4 +235,3 @@ def reverse_entry(
         rev = reverse_in(s, entry_id, reason, on or date.today(), handler, entered_by)
         uow.commit()
         return PostResult(get_row(s, rev.id))
-

@@ -19,7 +19,12 @@ from desktop_app.reports.ledger_annual import render_annual_ledger
 from desktop_app.reports.voucher import render_vouchers
 from desktop_app.services.ledger.accounts import find_account
 from desktop_app.services.ledger.books import center_name
-from desktop_app.services.ledger.entries import EntryFilter, entry_ids, list_entries, vouchers
+from desktop_app.services.ledger.entries import (
+    EntryFilter,
+    entry_ids,
+    list_entries,
+    vouchers,
+)
 from desktop_app.services.ledger.statements import account_ledger, yearly_statement
 from desktop_app.store.db import Database
 

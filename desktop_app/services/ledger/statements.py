@@ -14,7 +14,14 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.ledger import EXPENSE, INCOME
 from desktop_app.services import auth
 from desktop_app.services.ledger.books import (
-    accounts_in_order, balance_at, closed_set_in, in_book, live_account, signed_sum, book_org_id, ensure_accounts,
+    accounts_in_order,
+    balance_at,
+    book_org_id,
+    closed_set_in,
+    ensure_accounts,
+    in_book,
+    live_account,
+    signed_sum,
     site_name,
 )
 from desktop_app.services.ledger.budgets import budget_lines
@@ -22,7 +29,13 @@ from desktop_app.services.ledger.entries import entry_query, entry_rows
 from desktop_app.store.db import Database
 from desktop_app.store.models_ledger import LedgerEntry
 from desktop_app.views.ledger import (
-    AccountBalance, AccountLedger, AnnualSummary, CategoryTotal, MonthStatement, MonthTotal, StatementLine,
+    AccountBalance,
+    AccountLedger,
+    AnnualSummary,
+    CategoryTotal,
+    MonthStatement,
+    MonthTotal,
+    StatementLine,
 )
 
 
@@ -164,5 +177,3 @@ def account_ledger(db: Database, account_id: str, date_from: date, date_to: date
         entries = tuple(entry_rows(s, q, closed))
         name = site_name(s)
         return AccountLedger(name, acc.id, acc.name, date_from, date_to, opening, entries, tuple(sorted(closed)))
-
-
