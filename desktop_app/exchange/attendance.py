@@ -20,12 +20,7 @@ from pathlib import Path
 from desktop_app.domain import idcard
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import DomainError, ValidationError
-from desktop_app.views.meetings import (
-    AttendanceFile,
-    AttendanceLine,
-    MeetingDetail,
-    RowError,
-)
+from desktop_app.views.meetings import AttendanceFile, AttendanceLine, MeetingDetail, RowError
 
 COLUMNS: tuple[str, ...] = ("会议编号", "姓名", "公民身份号码", "出勤情况", "请假原因", "单位")
 _ALIASES: dict[str, str] = {c: c for c in COLUMNS} | {

@@ -10,14 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
 
 from desktop_app.domain import meetings as rules
-from desktop_app.reports.base import (
-    A4_PORTRAIT,
-    CELL_LEADING,
-    Column,
-    ReportRenderer,
-    chunked_table,
-    rich,
-)
+from desktop_app.reports.base import A4_PORTRAIT, CELL_LEADING, Column, ReportRenderer, chunked_table, rich
 from desktop_app.reports.signin import GAP
 from desktop_app.views.evaluations import EvaluationSummary
 

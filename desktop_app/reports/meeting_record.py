@@ -12,14 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from desktop_app.domain import meetings as rules
-from desktop_app.reports.base import (
-    A4_PORTRAIT,
-    GRID_COLOR,
-    HEADER_FILL,
-    ReportRenderer,
-    chinese_date,
-    rich,
-)
+from desktop_app.reports.base import A4_PORTRAIT, GRID_COLOR, HEADER_FILL, ReportRenderer, chinese_date, rich
 from desktop_app.reports.signin import GAP, heading, when
 from desktop_app.views.meetings import MeetingRecord, RecordPerson  # noqa: F401 - the model this renders
 

@@ -19,28 +19,12 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Flowable,
-    PageBreak,
-    Paragraph,
-    Spacer,
-    Table,
-)
+from reportlab.platypus import BaseDocTemplate, Flowable, PageBreak, Paragraph, Spacer, Table
 
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.reports.base import (
-    A4_PORTRAIT,
-    CELL_FONT_SIZE,
-    GRID_COLOR,
-    HEADER_FILL,
-    HEADER_SPACE,
-    MARGIN,
-    ReportRenderer,
-    chinese_date,
-    draw_text,
-    rich,
-    text_width,
+    A4_PORTRAIT, CELL_FONT_SIZE, GRID_COLOR, HEADER_FILL, HEADER_SPACE, MARGIN, ReportRenderer, chinese_date,
+    draw_text, rich, text_width,
 )
 from desktop_app.reports.fonts import FontInfo, text_runs
 from desktop_app.views.meetings import SigninLine, SigninSheet  # noqa: F401 - the model this renders

@@ -20,101 +20,39 @@ follow the feature's seams:
 
 from desktop_app.services.meetings._common import EXPECTED_STATUSES
 from desktop_app.services.meetings.attachments import (
-    ATTACHMENTS_DIR,
-    MAX_ATTACHMENT_BYTES,
-    add_attachment,
-    attachment_path,
-    attachments_dir,
-    remove_attachment,
+    ATTACHMENTS_DIR, MAX_ATTACHMENT_BYTES, add_attachment, attachment_path, attachments_dir, remove_attachment,
 )
-from desktop_app.services.meetings.attendance import (
-    all_present,
-    people_index,
-    record_attendance,
-    record_many,
-)
+from desktop_app.services.meetings.attendance import all_present, people_index, record_attendance, record_many
 from desktop_app.services.meetings.branch_committee import committee, set_committee
-from desktop_app.services.meetings.compliance_grid import (
-    compliance,
-    compliance_summary,
-    overdue_count,
-)
-from desktop_app.services.meetings.followup import (
-    absent_streaks,
-    lost_contact_risk,
-    member_history,
-    member_rates,
-)
-from desktop_app.services.meetings.kinds import (
-    kind_settings,
-    reset_kind_settings,
-    set_kind_setting,
-    set_kind_settings,
-)
+from desktop_app.services.meetings.compliance_grid import compliance, compliance_summary, overdue_count
+from desktop_app.services.meetings.followup import absent_streaks, lost_contact_risk, member_history, member_rates
+from desktop_app.services.meetings.kinds import kind_settings, reset_kind_settings, set_kind_setting, set_kind_settings
 from desktop_app.services.meetings.lifecycle import (
-    add_guest,
-    branch_people,
-    cancel,
-    default_attendees,
-    delete,
-    hold,
-    plan,
-    reopen,
-    set_attendees,
-    update,
+    add_guest, branch_people, cancel, default_attendees, delete, hold, plan, reopen, set_attendees, update,
 )
 from desktop_app.services.meetings.printing import (
-    meeting_record_of,
-    print_meeting_record,
-    print_signin_sheet,
-    signin_sheet_of,
+    meeting_record_of, print_meeting_record, print_signin_sheet, signin_sheet_of,
 )
-from desktop_app.services.meetings.queries import (
-    center_name,
-    get,
-    holders,
-    list_meetings,
-    resolve,
-)
+from desktop_app.services.meetings.queries import center_name, get, holders, list_meetings, resolve
 from desktop_app.views.meetings import (
-    AbsenceStreak,
-    AttachmentRow,
-    AttendanceEntry,
-    Attendee,
-    BulkAttendance,
-    CommitteeSeat,
-    ComplianceCell,
-    ComplianceGrid,
-    ComplianceRow,
-    ComplianceSummary,
-    ExpectedPerson,
-    Guest,
-    KindSetting,
-    LostContactRisk,
-    MeetingDetail,
-    MeetingFilter,
-    MeetingInput,
-    MeetingRecord,
-    MeetingRow,
-    MemberHistory,
-    MemberMeetingLine,
-    MemberRate,
-    PersonRef,
-    SigninLine,
-    SigninSheet,
+    AbsenceStreak, AttachmentRow, AttendanceCheck, AttendanceEntry, AttendanceImportResult, Attendee,
+    BulkAttendance, CommitteeSeat, ComplianceCell, ComplianceGrid, ComplianceRow, ComplianceSummary, ExpectedPerson,
+    Guest, KindSetting, LostContactRisk, MeetingDetail, MeetingFilter, MeetingInput, MeetingRecord, MeetingRow,
+    MemberHistory, MemberMeetingLine, MemberRate, PersonRef, RowError, SigninLine, SigninSheet,
 )
 
 __all__ = [
     "ATTACHMENTS_DIR", "EXPECTED_STATUSES", "MAX_ATTACHMENT_BYTES",
-    "AbsenceStreak", "AttachmentRow", "AttendanceEntry", "Attendee", "BulkAttendance", "CommitteeSeat",
-    "ComplianceCell", "ComplianceGrid", "ComplianceRow", "ComplianceSummary", "ExpectedPerson", "Guest",
-    "KindSetting", "LostContactRisk", "MeetingDetail", "MeetingFilter", "MeetingInput", "MeetingRecord",
-    "MeetingRow", "MemberHistory", "MemberMeetingLine", "MemberRate", "PersonRef", "SigninLine", "SigninSheet",
+    "AbsenceStreak", "AttachmentRow", "AttendanceCheck", "AttendanceEntry", "AttendanceImportResult", "Attendee",
+    "BulkAttendance", "CommitteeSeat", "ComplianceCell", "ComplianceGrid", "ComplianceRow", "ComplianceSummary",
+    "ExpectedPerson", "Guest", "KindSetting", "LostContactRisk", "MeetingDetail", "MeetingFilter", "MeetingInput",
+    "MeetingRecord", "MeetingRow", "MemberHistory", "MemberMeetingLine", "MemberRate", "PersonRef", "RowError",
+    "SigninLine", "SigninSheet",
     "absent_streaks", "add_attachment", "add_guest", "all_present", "attachment_path", "attachments_dir",
-    "branch_people", "cancel", "center_name", "committee", "compliance", "compliance_summary",
-    "default_attendees", "delete", "get", "hold", "holders", "kind_settings", "list_meetings",
-    "lost_contact_risk", "meeting_record_of", "member_history", "member_rates", "overdue_count",
-    "people_index", "plan", "print_meeting_record", "print_signin_sheet", "record_attendance", "record_many",
-    "remove_attachment", "reopen", "reset_kind_settings", "resolve", "set_attendees", "set_committee",
-    "set_kind_setting", "set_kind_settings", "signin_sheet_of", "update",
+    "branch_people", "cancel", "center_name", "committee", "compliance", "compliance_summary", "default_attendees",
+    "delete", "get", "hold", "holders", "kind_settings", "list_meetings", "lost_contact_risk", "meeting_record_of",
+    "member_history", "member_rates", "overdue_count", "people_index", "plan", "print_meeting_record",
+    "print_signin_sheet", "record_attendance", "record_many", "remove_attachment", "reopen", "reset_kind_settings",
+    "resolve", "set_attendees", "set_committee", "set_kind_setting", "set_kind_settings", "signin_sheet_of",
+    "update",
 ]

@@ -19,11 +19,7 @@ from desktop_app.domain import members as member_rules
 from desktop_app.domain.errors import NotFound
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.store.models import Organization, Site
-from desktop_app.store.models_meetings import (
-    Attendance,
-    CommitteeMember,
-    Meeting,
-)
+from desktop_app.store.models_meetings import Attendance, CommitteeMember, Meeting
 
 _CHUNK = 500
 

@@ -13,32 +13,13 @@ from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.services import auth, privacy
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import (
-    _attendance_rows,
-    _live_meeting,
-    _Orgs,
-    _today,
-)
-from desktop_app.services.meetings.lifecycle import (
-    _check_can_hold,
-    _guest_row,
-)
-from desktop_app.services.meetings.queries import (
-    _detail,
-)
+from desktop_app.services.meetings._common import _attendance_rows, _live_meeting, _Orgs, _today
+from desktop_app.services.meetings.lifecycle import _check_can_hold, _guest_row
+from desktop_app.services.meetings.queries import _detail
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
-from desktop_app.store.models_meetings import (
-    Attendance,
-    Meeting,
-)
-from desktop_app.views.meetings import (
-    AttendanceEntry,
-    BulkAttendance,
-    Guest,
-    MeetingDetail,
-    PersonRef,
-)
+from desktop_app.store.models_meetings import Attendance, Meeting
+from desktop_app.views.meetings import AttendanceEntry, BulkAttendance, Guest, MeetingDetail, PersonRef
 
 
 def _apply_entries(s: Session, m: Meeting, entries: Sequence[AttendanceEntry]) -> None:

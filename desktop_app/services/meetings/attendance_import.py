@@ -26,13 +26,7 @@ from desktop_app.services.database import Database
 from desktop_app.services.meetings.attendance import people_index, record_many
 from desktop_app.services.meetings.queries import get, resolve
 from desktop_app.views.meetings import (
-    AttendanceCheck,
-    AttendanceEntry,
-    AttendanceImportResult,
-    BulkAttendance,
-    MeetingDetail,
-    PersonRef,
-    RowError,
+    AttendanceCheck, AttendanceEntry, AttendanceImportResult, BulkAttendance, MeetingDetail, PersonRef, RowError,
 )
 
 COLUMNS = files.COLUMNS

@@ -13,18 +13,11 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import (
-    _Orgs,
-    _today,
-)
+from desktop_app.services.meetings._common import _Orgs, _today
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
-from desktop_app.store.models_meetings import (
-    CommitteeMember,
-)
-from desktop_app.views.meetings import (
-    CommitteeSeat,
-)
+from desktop_app.store.models_meetings import CommitteeMember
+from desktop_app.views.meetings import CommitteeSeat
 
 
 def committee(db: Database, branch_id: str, on: date | None = None) -> list[CommitteeSeat]:

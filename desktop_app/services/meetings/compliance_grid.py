@@ -12,26 +12,11 @@ from desktop_app.domain import meetings as rules
 from desktop_app.domain.meetings import CellStatus, KindRule, PeriodUnit
 from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import (
-    _Orgs,
-    _own_community,
-    _today,
-)
-from desktop_app.services.meetings.kinds import (
-    _RuleBook,
-)
-from desktop_app.services.meetings.queries import (
-    _quorums,
-)
-from desktop_app.store.models_meetings import (
-    Meeting,
-)
-from desktop_app.views.meetings import (
-    ComplianceCell,
-    ComplianceGrid,
-    ComplianceRow,
-    ComplianceSummary,
-)
+from desktop_app.services.meetings._common import _Orgs, _own_community, _today
+from desktop_app.services.meetings.kinds import _RuleBook
+from desktop_app.services.meetings.queries import _quorums
+from desktop_app.store.models_meetings import Meeting
+from desktop_app.views.meetings import ComplianceCell, ComplianceGrid, ComplianceRow, ComplianceSummary
 
 _SEVERITY = {
     CellStatus.OVERDUE: 6, CellStatus.NO_QUORUM: 5, CellStatus.DUE: 4, CellStatus.PLANNED: 3,

@@ -15,23 +15,10 @@ from desktop_app.domain import members as member_rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import auth, orgtree, privacy
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import (
-    _CHUNK,
-    _Orgs,
-    _today,
-)
+from desktop_app.services.meetings._common import _CHUNK, _Orgs, _today
 from desktop_app.store.models import Member
-from desktop_app.store.models_meetings import (
-    Attendance,
-    Meeting,
-)
-from desktop_app.views.meetings import (
-    AbsenceStreak,
-    LostContactRisk,
-    MemberHistory,
-    MemberMeetingLine,
-    MemberRate,
-)
+from desktop_app.store.models_meetings import Attendance, Meeting
+from desktop_app.views.meetings import AbsenceStreak, LostContactRisk, MemberHistory, MemberMeetingLine, MemberRate
 
 
 def _held_attendance(s: Session, member_ids: Sequence[str] | None, date_from: date | None = None,

@@ -13,17 +13,10 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.meetings import KindRule
 from desktop_app.services import auth
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import (
-    _Orgs,
-    _own_community,
-)
+from desktop_app.services.meetings._common import _Orgs, _own_community
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store.models_meetings import (
-    MeetingKindSetting,
-)
-from desktop_app.views.meetings import (
-    KindSetting,
-)
+from desktop_app.store.models_meetings import MeetingKindSetting
+from desktop_app.views.meetings import KindSetting
 
 
 def _rules_for(s: Session, community_id: str | None) -> dict[str, KindRule]:

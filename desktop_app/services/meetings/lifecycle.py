@@ -18,32 +18,13 @@ from desktop_app.domain.orgs import KIND_LABELS, OrgKind
 from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import (
-    EXPECTED_STATUSES,
-    _attendance_rows,
-    _chunks,
-    _committee_ids,
-    _live_meeting,
-    _Org,
-    _Orgs,
-    _site_code,
-    _today,
+    EXPECTED_STATUSES, _attendance_rows, _chunks, _committee_ids, _live_meeting, _Org, _Orgs, _site_code, _today,
 )
-from desktop_app.services.meetings.queries import (
-    _detail,
-)
+from desktop_app.services.meetings.queries import _detail
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
-from desktop_app.store.models_meetings import (
-    Attendance,
-    Meeting,
-    MeetingAttachment,
-)
-from desktop_app.views.meetings import (
-    ExpectedPerson,
-    Guest,
-    MeetingDetail,
-    MeetingInput,
-)
+from desktop_app.store.models_meetings import Attendance, Meeting, MeetingAttachment
+from desktop_app.views.meetings import ExpectedPerson, Guest, MeetingDetail, MeetingInput
 
 _HOLDER_KINDS: dict[rules.Holder, tuple[str, ...]] = {
     rules.Holder.BRANCH: (OrgKind.BRANCH,),

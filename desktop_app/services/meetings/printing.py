@@ -11,12 +11,7 @@ from pathlib import Path
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.meetings.queries import center_name, get, resolve
-from desktop_app.views.meetings import (
-    MeetingRecord,
-    SigninSheet,
-    meeting_record,
-    signin_sheet,
-)
+from desktop_app.views.meetings import MeetingRecord, SigninSheet, meeting_record, signin_sheet
 
 
 def signin_sheet_of(db: Database, meeting_ref: str) -> SigninSheet:

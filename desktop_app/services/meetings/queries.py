@@ -19,27 +19,10 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth, orgtree, privacy
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import (
-    _attendance_rows,
-    _chunks,
-    _committee_ids,
-    _live_meeting,
-    _Orgs,
-)
+from desktop_app.services.meetings._common import _attendance_rows, _chunks, _committee_ids, _live_meeting, _Orgs
 from desktop_app.store.models import Member, Site
-from desktop_app.store.models_meetings import (
-    Attendance,
-    CommitteeMember,
-    Meeting,
-    MeetingAttachment,
-)
-from desktop_app.views.meetings import (
-    AttachmentRow,
-    Attendee,
-    MeetingDetail,
-    MeetingFilter,
-    MeetingRow,
-)
+from desktop_app.store.models_meetings import Attendance, CommitteeMember, Meeting, MeetingAttachment
+from desktop_app.views.meetings import AttachmentRow, Attendee, MeetingDetail, MeetingFilter, MeetingRow
 
 
 def _quorums(s: Session, orgs: _Orgs, meetings: Sequence[Meeting | tuple]) -> dict[str, rules.Quorum]:
