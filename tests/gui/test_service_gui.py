@@ -208,19 +208,21 @@ def test_printing_the_wish_cards_from_the_page(qtbot, app_ctx, wait_ops, town, m
 
 
 @pytest.mark.parametrize("cls", [ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage])
-def test_every_service_page_opens_on_demo_data(qtbot, empty_db, qapp, wait_ops, cls):
+def test_every_service_page_opens_on_demo_data(qtbot, empty_db, qapp, wait_ops, qtmodeltester, cls):
     from desktop_app.gui.app import make_app
     from desktop_app.gui.widgets.page import AppContext
-    from desktop_app.services import demo, demo_service, site
+    from desktop_app.services import demo, site
 
     make_app()
     demo.generate(empty_db, members=60, seed=3, with_modules=False)
-    demo_service.add_demo(empty_db, seed=3)
+    demo.add_service_work(empty_db, seed=3)
     page = show(qtbot, wait_ops, cls(AppContext(empty_db, site.get_site(empty_db))))
     panel = page.people if cls is ResidentsPage else page.panel
     assert panel.model.rowCount() > 0
     wait_ops()
     assert panel.details.text()  # the first row is selected and described
+    for each in getattr(page, "panels", [panel]):
+        qtmodeltester.check(each.model)
 
 
 def test_rows_model_passes_the_model_tester(qtmodeltester, qapp):
@@ -262,3 +264,19 @@ def test_keyboard_only_visit(qtbot, app_ctx, wait_ops, town):
     wait_ops()
     assert dlg.result() == QDialog.DialogCode.Accepted
     assert (dlg.saved.visitee_name, dlg.saved.category, dlg.saved.content) == ("王秀英", "路灯", "楼道灯不亮")
+
+
+def test_a_resident_added_from_the_page_is_selected_after_the_reload(qtbot, app_ctx, wait_ops, town, monkeypatch):
+    from desktop_app.gui.residents.dialogs import ResidentDialog
+
+    page = show(qtbot, wait_ops, ResidentsPage(app_ctx))
+    assert [r.id for r in page.people.model.rows] == [town["wang"]]
+    assert page.people.selected().id == town["wang"]
+
+    monkeypatch.setattr(ResidentDialog, "exec", exec_with(wait_ops, lambda d: d.name.setText("李四")))
+    page.add_resident()
+    wait_ops()
+    assert page.people.model.rowCount() == 2
+    assert page.people.selected().name == "李四"  # the new one, not the one selected before
+    assert "李四" in page.people.details.text() and page.message.text() == "已新增居民“李四”。"
+    assert page.counts.text() == "居民 2 人，住户 1 户"
