@@ -22,12 +22,12 @@ from desktop_app.sync.codec import synced_tables
 
 STREET_CODE = "320102"
 STREET_NAME = "梅园街道党工委"
-MODULE_DEMOS = ("demo_meetings", "demo_service", "demo_ledger")
+MODULE_DEMOS: tuple[str, ...] = ()  # demo.generate fills every module
 
 
 def fill_community(db: Database, members: int, seed: int) -> None:
     """demo.generate and every module's demo year not already in it."""
-    demo.generate(db, members=members, seed=seed, with_modules=False)
+    demo.generate(db, members=members, seed=seed)
     for name in MODULE_DEMOS:
         try:
             module = importlib.import_module(f"desktop_app.services.{name}")

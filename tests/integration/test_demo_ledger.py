@@ -10,7 +10,7 @@ import pytest
 
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import Conflict
-from desktop_app.services import demo, demo_ledger, dues, ledger
+from desktop_app.services import demo, dues, ledger
 
 TODAY = date(2026, 5, 20)
 
@@ -23,7 +23,7 @@ def demo_db(empty_db):
 
 def test_a_year_of_books_that_add_up(demo_db):
     db = demo_db
-    counts = demo_ledger.add_demo(db, seed=3, today=TODAY)
+    counts = demo.add_ledger(db, seed=3, today=TODAY)
     assert counts["entries"] > 100 and counts["dues_records"] > 500 and counts["reversals"] >= 2
     assert counts["budgets"] > 4 and counts["dues_bases"] >= 100
 
@@ -86,14 +86,14 @@ def test_a_year_of_books_that_add_up(demo_db):
 
 
 def test_the_demo_fills_an_empty_ledger_only_and_follows_its_seed(demo_db, tmp_path):
-    first = demo_ledger.add_demo(demo_db, seed=3, today=TODAY)
+    first = demo.add_ledger(demo_db, seed=3, today=TODAY)
     with pytest.raises(Conflict):
-        demo_ledger.add_demo(demo_db, seed=3, today=TODAY)
+        demo.add_ledger(demo_db, seed=3, today=TODAY)
     from desktop_app.store.migrate import open_database
 
     other, _ = open_database(tmp_path / "again.db")
     demo.generate(other, members=120, seed=3, with_modules=False)
-    again = demo_ledger.add_demo(other, seed=3, today=TODAY)
+    again = demo.add_ledger(other, seed=3, today=TODAY)
     assert {k: v for k, v in again.items() if k != "dues_records"} == {
         k: v for k, v in first.items() if k != "dues_records"
     }
@@ -102,7 +102,7 @@ def test_the_demo_fills_an_empty_ledger_only_and_follows_its_seed(demo_db, tmp_p
 
 def test_the_ledger_keeps_working_after_the_demo(demo_db):
     db = demo_db
-    demo_ledger.add_demo(db, seed=3, today=TODAY)
+    demo.add_ledger(db, seed=3, today=TODAY)
     acc = ledger.list_accounts(db)[0]
     e = ledger.post_entry(db, ledger.EntryInput(date(2026, 4, 10), acc.id, "支出", 12345, "活动", memo="测试")).entry
     year_entries = [x for x in ledger.list_entries(db) if x.entry_date.year == 2026]

@@ -499,10 +499,10 @@ def test_evaluation_refuses_bad_grades_and_outsiders_whole(db, cm):
 def test_demo_year_of_meetings_is_mostly_compliant_with_a_few_gaps(empty_db):
     from collections import Counter
 
-    from desktop_app.services import demo, demo_meetings
+    from desktop_app.services import demo
 
     demo.generate(empty_db, members=300, seed=2, with_modules=False)
-    counts = demo_meetings.add_demo(empty_db, seed=2, today=TODAY)
+    counts = demo.add_meetings(empty_db, seed=2, today=TODAY)
     assert counts["meetings"] > 150 and counts["attendance"] > 3000 and counts["committee"] >= 9
     assert counts["held"] > counts["planned"] > 0 and counts["cancelled"] == 1
     grid = ms.compliance(empty_db, TODAY.year, TODAY)
@@ -524,5 +524,5 @@ def test_demo_year_of_meetings_is_mostly_compliant_with_a_few_gaps(empty_db):
     this_year = sum(1 for m in rows if m.meeting_date.year == TODAY.year)
     assert int(nxt.number.rsplit("-", 1)[1]) == this_year + 1
     with pytest.raises(Conflict):
-        demo_meetings.add_demo(empty_db, seed=2, today=TODAY)
+        demo.add_meetings(empty_db, seed=2, today=TODAY)
 

@@ -331,14 +331,14 @@ def test_monthly_summary_per_grid(db, town):
 
 
 def _demo(db, seed=2):
-    from desktop_app.services import demo, demo_service
+    from desktop_app.services import demo
 
     demo.generate(db, members=150, seed=seed, with_modules=False)
-    return demo_service.add_demo(db, seed=seed, today=TODAY)
+    return demo.add_service_work(db, seed=seed, today=TODAY)
 
 
 def test_demo_year_follows_the_rules(empty_db):
-    from desktop_app.services import demo_service
+    from desktop_app.services import demo
     from desktop_app.store.models_service import (
         MediationCase, MediationSession, Project, VisitFollowUp, Wish, WishClaim,
     )
@@ -347,7 +347,7 @@ def test_demo_year_follows_the_rules(empty_db):
     assert counts["visits"] > 300 and 0 < counts["problems"] < counts["visits"]
     assert counts["wishes"] >= 45 and counts["projects"] >= 10 and counts["mediation_cases"] >= 10
     with pytest.raises(Conflict):
-        demo_service.add_demo(empty_db, seed=2, today=TODAY)
+        demo.add_service_work(empty_db, seed=2, today=TODAY)
     with empty_db.session() as s:
         all_visits = s.scalars(select(Visit)).all()
         history: dict[str, list] = {}

@@ -1,10 +1,10 @@
 """Demo data for serving residents: a past year of visits, mediation cases, wishes and projects.
 
-Runs after services.demo.generate() built the community (grids, members,
+Runs after the demo community (demo/community.py) is written (grids, members,
 households, residents). Everything is planned in memory from one seeded
 Random over the community as read back in a stable order (not by UUID), then
-bulk-inserted in one transaction. The shape follows what centers report: the
-elderly living alone are visited most, most problems are closed within a week
+bulk-inserted through the session the caller hands in (services.demo commits
+it). The shape follows what centers report: the elderly living alone are visited most, most problems are closed within a week
 or two, a few are overdue, some become 微实事 projects, most wishes come true.
 """
 
@@ -16,16 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
-from desktop_app.domain import demo_pools as pools
+from desktop_app.demo import pools
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.services.residents import household_label
-from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.base import new_id, sync_values, utcnow
-from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Organization, Resident
 from desktop_app.store.models_service import (
     MediationCase, MediationParty, MediationSession, PartnerUnit, Project, ProjectMilestone, ProjectResident,
@@ -168,7 +166,8 @@ class _World:
 
     def address(self, household_id: str | None) -> str:
         h = self.households.get(household_id or "")
-        return household_label(h.building, h.unit, h.room, h.address) if h else ""
+        # As services.residents labels a household: its parts, else its postal address.
+        return (f"{h.building or ''}{h.unit or ''}{h.room or ''}" or (h.address or "")) if h else ""
 
     def building(self, household_id: str | None) -> str:
         h = self.households.get(household_id or "")
@@ -441,14 +440,12 @@ def _cases(rng, w: _World, plan: _Plan, today: date) -> int:
     return count
 
 
-def add_demo(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
-    """Fill a demo community with a year of service work; same seed and day, same year. Returns counts."""
-    today = today or date.today()
+def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
+    """A year of service work for the community in `s`; same seed and day, same year. Returns counts."""
     rng = random.Random(seed * 7919 + 5)
-    with db.session() as s:
-        if s.scalar(select(Visit.id).limit(1)) or s.scalar(select(Wish.id).limit(1)):
-            raise Conflict("数据库中已有走访或心愿记录，不能再填入演示数据")
-        w = _World(s)
+    if s.scalar(select(Visit.id).limit(1)) or s.scalar(select(Wish.id).limit(1)):
+        raise Conflict("数据库中已有走访或心愿记录，不能再填入演示数据")
+    w = _World(s)
     if not w.grids or not w.residents:
         raise Conflict("请先生成演示社区（网格、党员和居民），再填入服务演示数据")
     plan = _Plan()
@@ -461,14 +458,12 @@ def add_demo(db: Database, seed: int, today: date | None = None) -> dict[str, in
     cases = _cases(rng, w, plan, today)
     order = (PartnerUnit, Project, ProjectMilestone, ProjectResident, Visit, VisitMember, VisitFollowUp,
              MediationCase, MediationParty, MediationSession, Wish, WishClaim)
-    with UnitOfWork(db) as uow:
-        s, now = uow.session, utcnow()
-        for model in order:
-            rows = plan.rows.get(model, [])
-            for start in range(0, len(rows), _CHUNK):
-                s.execute(insert(model.__table__),
-                          [{**sync_values(uow.site_id, now), **row} for row in rows[start:start + _CHUNK]])
-        uow.commit()
+    now = utcnow()
+    for model in order:
+        rows = plan.rows.get(model, [])
+        for start in range(0, len(rows), _CHUNK):
+            s.execute(insert(model.__table__),
+                      [{**sync_values(site_id, now), **row} for row in rows[start:start + _CHUNK]])
     return {
         "visits": len(visits), "problems": sum(1 for v in visits if v["raised_issue"]),
         "projects": projects, "wishes": wishes, "partner_units": len(units), "mediation_cases": cases,

@@ -1,6 +1,8 @@
 """Demo data for the ledger and dues: last calendar year and this year to date.
 
-Runs after demo.generate has built the community (site, branches, members).
+Runs after the demo community (demo/community.py) is written (site, branches,
+members); services.demo first sets up the book's accounts and the dues rate
+table, as the ledger and dues services keep them, and hands them in.
 It fills the four funds with a carried-forward balance, the street office's
 grants, a year of expenses (慰问, 活动, 微实事 works, training, office), a few
 mistakes corrected by 红字冲销, budgets (some near or over), closed months up
@@ -10,7 +12,7 @@ consent, late payers (some beyond six months), 失联 members in arrears, and
 the quarterly 上缴党费 to the street.
 
 Everything is planned in memory from one seeded Random, then written with
-bulk inserts in one transaction (STYLE.md: never one ORM object per row).
+bulk inserts through the caller's session (STYLE.md: never one ORM object per row).
 """
 
 from __future__ import annotations
@@ -19,21 +21,19 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 
-from desktop_app.domain import demo_pools as pools
+from desktop_app.demo import pools
 from desktop_app.domain import dues as dues_rules
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import Conflict
 from desktop_app.domain.idcard import FEMALE, MALE
 from desktop_app.domain.ledger import EXPENSE, INCOME
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.services import dues as dues_service
-from desktop_app.services import ledger as ledger_service
-from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.base import new_id, sync_values, utcnow
-from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_ledger import (
     Account, Budget, ClosedMonth, DuesBase, DuesRecord, LedgerEntry,
@@ -111,38 +111,52 @@ class _MemberPlan:
     fixed_due_fen: int | None = None
 
 
-def add_demo(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
-    """Fill the ledger and dues of the community demo.generate built; same seed, same books."""
-    today = today or date.today()
+class DueCalculator(Protocol):
+    """What the dues service computes a month's due with (services.dues.DuesCalculator)."""
+
+    def calc(self, base: Any, month: date) -> Any: ...
+
+
+class _Base(NamedTuple):
+    """A member's dues base as the calculator reads it."""
+
+    category: str
+    income_fen: int
+    fixed_due_fen: int | None
+
+
+def check_empty(s: Session) -> None:
+    if s.scalar(select(func.count()).select_from(LedgerEntry)):
+        raise Conflict("经费台账中已有数据，演示数据只能填入空台账")
+
+
+def fill(s: Session, site_id: str, seed: int, today: date, *, book: str | None, dues_account_id: str,
+         rate_table: list, due_of: DueCalculator) -> dict[str, int]:
+    """The ledger and dues of the community in `s`; same seed and day, same books. Counts of what was added.
+
+    The book's accounts (with the 党费 account `dues_account_id`) and the dues
+    `rate_table` must be in place; `due_of` computes a base's due in a month.
+    """
     rng = random.Random(f"ledger-{seed}")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        site_id = uow.site_id
-        book = ledger_service.book_org_id(s)
-        if s.scalar(select(func.count()).select_from(LedgerEntry)):
-            raise Conflict("经费台账中已有数据，演示数据只能填入空台账")
-        ledger_service.ensure_accounts_in(s, book)
-        dues_service.seed_rate_rules_in(s)
-        accounts = {
-            a.name: a.id for a in s.scalars(select(Account).where(Account.org_id == book, Account.deleted.is_(False)))
-        }
-        accounts[DUES] = ledger_service.dues_account_id(s, book)
-        street = s.scalar(
-            select(Organization.name).where(Organization.kind == OrgKind.STREET.value, Organization.deleted.is_(False))
-        ) or "街道党工委"
-        planner = _Planner(rng, today, street)
-        planner.staff()
-        planner.funds()
-        members = _load_members(s)
-        planner.dues(members, dues_service.rate_rules_in(s))
-        planner.remittances()
-        planner.mistakes()
-        budgets = planner.budgets()
-        planner.number_vouchers()
-        now = utcnow()
-        counts = _write(s, site_id, now, book, accounts, planner, budgets)
-        uow.commit()
-    return counts
+    check_empty(s)
+    accounts = {
+        a.name: a.id for a in s.scalars(select(Account).where(Account.org_id == book, Account.deleted.is_(False)))
+    }
+    accounts[DUES] = dues_account_id
+    street = s.scalar(
+        select(Organization.name).where(Organization.kind == OrgKind.STREET.value, Organization.deleted.is_(False))
+    ) or "街道党工委"
+    planner = _Planner(rng, today, street)
+    planner.staff()
+    planner.funds()
+    members = _load_members(s)
+    planner.dues(members, rate_table, due_of)
+    planner.remittances()
+    planner.mistakes()
+    budgets = planner.budgets()
+    planner.number_vouchers()
+    now = utcnow()
+    return _write(s, site_id, now, book, accounts, planner, budgets)
 
 
 def _load_members(s) -> list[tuple]:
@@ -246,7 +260,7 @@ class _Planner:
 
     # -- dues
 
-    def dues(self, members: list[tuple], table) -> None:
+    def dues(self, members: list[tuple], table, due_of: DueCalculator) -> None:
         rng = self.rng
         plans: list[_MemberPlan] = []
         for mid, name, branch, job, status, party_status, hardship, joined, lost in members:
@@ -297,17 +311,17 @@ class _Planner:
                     **base, "effective_from": date(self.today.year, 1, 1), "income_fen": p.raise_fen,
                     "note": "年度基数调整",
                 })
+        self.calculator = due_of
         self._collect(plans, table)
 
     def _due(self, p: _MemberPlan, month: date, table) -> tuple[int, int, int | None]:
         income = p.raise_fen if p.raise_fen and month.year == self.today.year else p.income_fen
-        base = dues_service.BaseTerms(p.category, income, p.fixed_due_fen)
+        base = _Base(p.category, income, p.fixed_due_fen)
         calc = self.calculator.calc(base, month)
         return calc.due_fen, income, calc.rate_bp
 
     def _collect(self, plans: list[_MemberPlan], table) -> None:
         rng = self.rng
-        self.calculator = dues_service.DuesCalculator(table)
         by_branch: dict[str, list[_MemberPlan]] = defaultdict(list)
         for p in plans:
             by_branch[p.branch].append(p)

@@ -1,4 +1,4 @@
-"""Demo 三会一课: a realistic past year of meetings for a community demo.generate built.
+"""Demo 三会一课: a realistic past year of meetings for the demo community (demo/community.py).
 
 Mostly compliant, as a well-run community is: every branch holds its meetings
 on time, with the odd gap (an overdue month), a 支部党员大会 that missed its
@@ -7,8 +7,8 @@ by some. Attendance follows each member: most come, the floating ask for
 leave, the lost never come, and a few chronic absentees fill the follow-up
 list. Branch committees are registered and last year's 民主评议 is entered.
 
-Planned in memory from one seeded Random, written with bulk inserts in one
-transaction.
+Planned in memory from one seeded Random, written with bulk inserts through
+the session the caller hands in (services.demo commits it).
 """
 
 from __future__ import annotations
@@ -18,15 +18,14 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 
 from desktop_app.domain import meetings as rules
 from desktop_app.domain import members as member_rules
 from desktop_app.domain.errors import Conflict
 from desktop_app.domain.meetings import PeriodUnit
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.base import new_id, sync_values, utcnow
-from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization, Site
 from desktop_app.store.models_meetings import Attendance, CommitteeMember, Evaluation, Meeting
 
@@ -78,33 +77,27 @@ _DAY_WINDOW = {rules.COMMITTEE: (3, 12), rules.THEME_DAY: (10, 26), rules.GROUP_
 _START_TIMES = (time(9, 0), time(9, 30), time(14, 30), time(15, 0), time(19, 0), time(19, 30))
 
 
-def add_demo(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
-    """Fill a demo community (built by services.demo.generate) with a year of meetings; counts of what was added."""
-    today = today or date.today()
-    with db.session() as s:
-        if s.scalar(select(func.count()).select_from(Meeting)):
-            raise Conflict("数据库中已有会议记录，演示会议只能加到新生成的演示数据中")
-        site_code = s.scalar(select(Site.org_code).limit(1)) or "HY"
-        orgs = s.execute(
-            select(Organization.id, Organization.name, Organization.kind, Organization.parent_id)
-            .where(Organization.deleted.is_(False)).order_by(Organization.code)
-        ).all()
-        members = s.execute(
-            select(Member.id, Member.name, Member.org_id, Member.category, Member.status, Member.joined_date,
-                   Member.birth_date, Member.reporting_employer)
-            .where(Member.deleted.is_(False), Member.status.not_in(member_rules.GONE_STATUSES))
-            .order_by(Member.seq, Member.id)
-        ).all()
+def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
+    """A year of meetings for the community in `s`; same seed and day, same year. Counts of what was added."""
+    if s.scalar(select(func.count()).select_from(Meeting)):
+        raise Conflict("数据库中已有会议记录，演示会议只能加到新生成的演示数据中")
+    site_code = s.scalar(select(Site.org_code).limit(1)) or "HY"
+    orgs = s.execute(
+        select(Organization.id, Organization.name, Organization.kind, Organization.parent_id)
+        .where(Organization.deleted.is_(False)).order_by(Organization.code)
+    ).all()
+    members = s.execute(
+        select(Member.id, Member.name, Member.org_id, Member.category, Member.status, Member.joined_date,
+               Member.birth_date, Member.reporting_employer)
+        .where(Member.deleted.is_(False), Member.status.not_in(member_rules.GONE_STATUSES))
+        .order_by(Member.seq, Member.id)
+    ).all()
     plan = _Planner(random.Random(seed * 7919 + 4), today, site_code, orgs, members).plan()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        now = utcnow()
-        for model, rows in ((CommitteeMember, plan.committee), (Meeting, plan.meetings),
-                            (Attendance, plan.attendance), (Evaluation, plan.evaluations)):
-            for i in range(0, len(rows), _CHUNK):
-                s.execute(insert(model.__table__),
-                          [{**sync_values(uow.site_id, now), **row} for row in rows[i:i + _CHUNK]])
-        uow.commit()
+    now = utcnow()
+    for model, rows in ((CommitteeMember, plan.committee), (Meeting, plan.meetings),
+                        (Attendance, plan.attendance), (Evaluation, plan.evaluations)):
+        for i in range(0, len(rows), _CHUNK):
+            s.execute(insert(model.__table__), [{**sync_values(site_id, now), **row} for row in rows[i:i + _CHUNK]])
     return {
         "meetings": len(plan.meetings),
         "held": sum(1 for m in plan.meetings if m["status"] == rules.HELD),
