@@ -304,6 +304,7 @@ class RecordListPage(Page):
         dlg.record_saved.connect(lambda saved: self.keep(keep if keep is not None else getattr(saved, "id", None)))
         accepted = dlg.exec() == QDialog.DialogCode.Accepted
         saved = dlg.saved
+        dlg.deleteLater()  # a closed dialog need not live as long as the page
         if accepted and saved is not None and message:
             self.show_message(message(saved) if callable(message) else message)
         return saved if accepted else None
