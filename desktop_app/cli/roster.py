@@ -10,13 +10,13 @@ from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, CliError, open_db
 
 
 def cmd_import_members(args: argparse.Namespace) -> int:
-    from desktop_app.exchange import members as member_files
+    from desktop_app.services import roster
 
     db = open_db(args)
     source = Path(args.file)
     if not source.exists():
         raise CliError(f"文件不存在：{source}")
-    preview = member_files.preview_import(db, source)
+    preview = roster.preview_import(db, source)
     print(preview.summary())
     for line in preview.error_lines():
         print(f"  {line}")
@@ -30,7 +30,7 @@ def cmd_import_members(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("试运行（--dry-run）：未写入任何数据")
         return EXIT_OK
-    result = member_files.apply_import(
+    result = roster.apply_import(
         db, preview, skip_invalid=args.skip_invalid, update_existing=args.update_existing
     )
     print(
@@ -45,22 +45,19 @@ def cmd_import_members(args: argparse.Namespace) -> int:
 
 
 def cmd_export_members(args: argparse.Namespace) -> int:
-    from desktop_app.exchange import members as member_files
+    from desktop_app.services import roster
 
     db = open_db(args)
     out = Path(args.out)
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise CliError(f"导出文件应以 .csv 或 .xlsx 结尾：{out}")
-    count = member_files.export_members(db, out)
+    count = roster.export_members(db, out)
     print(f"已导出 {count} 名党员 → {out}")
     return EXIT_OK
 
 
 def report_roster(db, args, out: Path) -> str:
-    from desktop_app.reports.roster import render_roster
-    from desktop_app.reports.roster_source import collect
-    from desktop_app.services.roster import MemberFilter
+    from desktop_app.services import roster
 
-    center, groups = collect(db, MemberFilter() if args.all else None)
-    render_roster(center, groups, out)
-    return f"{sum(len(g) for _, g in groups)} 名党员，{len(groups)} 个党组织"
+    printed = roster.print_roster(db, out, include_all=args.all)
+    return f"{printed.member_count} 名党员，{len(printed.groups)} 个党组织"

@@ -1,10 +1,11 @@
-"""党员信息 files: read CSV/XLSX as people save them, preview an import, write it, export.
+"""党员信息 files: read CSV/XLSX as people save them into rows and cell errors; write rows to CSV/XLSX.
 
 Reading is forgiving about what Excel and WPS do (encodings, header variants,
 title rows, dates in six spellings) and strict about what it cannot repair:
 an ID number that Excel turned into 1.10101E+17 is reported with its row and
-column, never guessed. preview_import() writes nothing; apply_import() writes
-the previewed rows in one transaction through roster.import_members().
+column, never guessed. This module knows files only: checking the rows against
+the roster, the import's preview and apply, and the export's permission gate
+are in services.roster.
 """
 
 from __future__ import annotations
@@ -17,19 +18,16 @@ import unicodedata
 import uuid
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop_app.domain import idcard
 from desktop_app.domain import members as rules
-from desktop_app.domain import orgs as org_rules
-from desktop_app.domain.errors import DomainError, ValidationError
-from desktop_app.domain.members import COLUMN_FIELDS, MemberInput
-from desktop_app.services import privacy, roster
-from desktop_app.services.roster import ImportResult, MemberFilter
-from desktop_app.store.db import Database
+from desktop_app.domain.errors import DomainError
+from desktop_app.domain.members import COLUMN_FIELDS
+from desktop_app.views.roster import RowError
 
 TEMPLATE_COLUMNS: tuple[str, ...] = rules.TEMPLATE_COLUMNS
 
@@ -180,7 +178,7 @@ def read_table(path: str | Path) -> tuple[list[str], list[list[Any]]]:
 
 # ---------------------------------------------------------------- cells
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     """A cell as the user saw it, for error messages."""
     if value is None:
         return ""
@@ -229,7 +227,7 @@ def _id_number(value: Any) -> tuple[str, str | None]:
             return digits, None  # an exact integer written by a program: usable
         # Excel keeps 15 significant digits of a number: an ID stored as one has lost
         # its tail (zeros), its X (not a digit) or, in theory, a leading 0.
-        parts = [f"单元格是数字格式（显示为 {_shown(value)}）"]
+        parts = [f"单元格是数字格式（显示为 {shown(value)}）"]
         if len(digits) == 17:
             parts.append("只有 17 位，末位的 X 丢了")
         elif len(digits) < 17:
@@ -278,67 +276,10 @@ def _seq(value: Any) -> int:
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if re.fullmatch(r"\d{1,9}(\.0+)?", text):
         return int(float(text))
-    raise ValueError(f"“{_shown(value)}”应为整数")
+    raise ValueError(f"“{shown(value)}”应为整数")
 
 
-# ---------------------------------------------------------------- preview
-
-@dataclass(frozen=True)
-class RowError:
-    row_number: int  # as the spreadsheet shows it; the header is row 1
-    field: str  # template column
-    value: str
-    reason: str
-
-    def message(self, file_name: str = "") -> str:
-        where = f"{file_name}：" if file_name else ""
-        value = f"“{self.value}”" if self.value else ""
-        what = f"，{self.field}{value}" if self.field else ""
-        return f"{where}第 {self.row_number} 行{what}：{self.reason}"
-
-    def __str__(self) -> str:
-        return self.message()
-
-
-@dataclass
-class ImportPreview:
-    path: Path
-    columns: list[str]  # template columns found in the file
-    ignored_columns: list[str]  # headers we do not know (left alone)
-    to_add: list[MemberInput]
-    to_update: list[tuple[str, MemberInput, list[str]]]  # member id, row, changed columns
-    unchanged: int
-    errors: list[RowError]
-    warnings: list[RowError]
-    new_branches: list[str]  # 所在党支部 names not in the org tree
-    parent_org_id: str | None  # where new branches (and rows with no branch) go
-    total_rows: int  # non-blank data rows
-    invalid_rows: int  # rows with at least one error
-    fields: tuple[str, ...] = ()  # MemberInput fields the file carries
-
-    @property
-    def file_name(self) -> str:
-        return self.path.name
-
-    def error_lines(self, limit: int | None = None) -> list[str]:
-        lines = [e.message(self.file_name) for e in self.errors[:limit]]
-        if limit is not None and len(self.errors) > limit:
-            lines.append(f"…… 另有 {len(self.errors) - limit} 处错误")
-        return lines
-
-    def summary(self) -> str:
-        parts = [
-            f"{self.file_name}：共 {self.total_rows} 行",
-            f"新增 {len(self.to_add)} 人",
-            f"信息有变化 {len(self.to_update)} 人",
-            f"无变化 {self.unchanged} 人",
-        ]
-        if self.invalid_rows:
-            parts.append(f"有错误 {self.invalid_rows} 行")
-        if self.new_branches:
-            parts.append(f"将新建党支部 {len(self.new_branches)} 个：" + "、".join(self.new_branches))
-        return "，".join(parts)
-
+# ---------------------------------------------------------------- rows
 
 def _phone(value: Any) -> str:
     return _unwrap(_text(value))
@@ -371,20 +312,41 @@ def _parse_cells(
             number, problem = _id_number(raw)
             values["id_number"] = number
             if problem:
-                errors.append(RowError(row_no, column, _shown(raw), problem))
+                errors.append(RowError(row_no, column, shown(raw), problem))
             continue
         key, parse = _PARSERS[column]
         try:
             values[key] = parse(raw)
         except ValueError as exc:
-            errors.append(RowError(row_no, column, _shown(raw), str(exc)))
+            errors.append(RowError(row_no, column, shown(raw), str(exc)))
     return values, errors
 
 
-def preview_import(db: Database, path: str | Path, today: date | None = None) -> ImportPreview:
-    """Read and check a member file against the roster; writes nothing."""
+class SheetRow(NamedTuple):
+    """One non-blank data row: its cells as stored, the MemberInput keyword values, the cells that would not parse."""
+
+    row_number: int  # as the spreadsheet shows it; the header is row 1
+    cells: list[Any]
+    values: dict[str, Any]
+    errors: list[RowError]
+
+
+@dataclass(frozen=True)
+class MemberSheet:
+    path: Path
+    columns: dict[str, int]  # template column -> cell index
+    ignored_columns: list[str]  # headers we do not know (left alone)
+    rows: list[SheetRow]
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """MemberInput fields the file carries."""
+        return tuple(COLUMN_FIELDS[c] for c in TEMPLATE_COLUMNS if c in self.columns)
+
+
+def read_member_file(path: str | Path) -> MemberSheet:
+    """The data rows of a member file, parsed cell by cell; checks against rules and roster are the caller's."""
     path = Path(path)
-    today = today or date.today()
     table = _read(path)
     columns: dict[str, int] = {}
     ignored: list[str] = []
@@ -395,125 +357,14 @@ def preview_import(db: Database, path: str | Path, today: date | None = None) ->
                 ignored.append(h)
             continue
         columns[col] = i
-    fields = tuple(COLUMN_FIELDS[c] for c in TEMPLATE_COLUMNS if c in columns)
-
-    parent_org_id = roster.root_org_id(db)
-    if parent_org_id is None:
-        raise DomainError("本数据库还没有设置所属单位，请先完成初始化（dangqun init）再导入党员")
-    org_ids = roster.org_name_map(db)
-
-    parsed: list[tuple[int, MemberInput]] = []
-    errors: list[RowError] = []
-    warnings: list[RowError] = []
-    bad_rows: set[int] = set()
-    first_seen: dict[str, int] = {}
-    total = 0
+    rows: list[SheetRow] = []
     for offset, cells in enumerate(table.rows):
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
-        total += 1
         row_no = table.first_row + offset
-        values, row_errors = _parse_cells(cells, columns, row_no)
-        org_name = values.get("org_name", "")
-        if org_name in org_ids:
-            values["org_id"] = org_ids[org_name]
-        elif org_name:  # a branch this import would create: its name must be usable
-            try:
-                org_rules.check_name(org_name)
-            except ValidationError as exc:
-                row_errors.append(RowError(row_no, "所在党支部", org_name, f"不能作为新党支部名称：{exc.message}"))
-        inp = MemberInput(**values)
-        clean, problems, notes = rules.check(inp, today)
-        failed = {e.field for e in row_errors}
-        for p in problems:
-            if p.field not in failed:  # a cell that did not parse is reported once
-                i = columns.get(p.field)
-                row_errors.append(RowError(row_no, p.field, "" if i is None else _shown(cells[i]), p.message))
-        number = clean.id_number
-        if number and not any(e.field == "公民身份号码" for e in row_errors):
-            if number in first_seen:
-                row_errors.append(RowError(row_no, "公民身份号码", number,
-                                           f"与第 {first_seen[number]} 行重复"))
-            else:
-                first_seen[number] = row_no
-        if row_errors:
-            errors.extend(row_errors)
-            bad_rows.add(row_no)
-            continue
-        warnings.extend(RowError(row_no, "", "", n) for n in notes)
-        parsed.append((row_no, clean))
-
-    stored = roster.stored_by_id_number(db, [inp.id_number for _, inp in parsed])
-    to_add: list[MemberInput] = []
-    to_update: list[tuple[str, MemberInput, list[str]]] = []
-    unchanged = 0
-    new_branches: dict[str, None] = {}
-    for _, inp in parsed:
-        old = stored.get(inp.id_number)
-        if inp.org_name and not inp.org_id:
-            new_branches[inp.org_name] = None
-        elif not inp.org_name and old is None:
-            inp = replace(inp, org_id=parent_org_id)
-        if old is None:
-            to_add.append(inp)
-            continue
-        if not inp.org_name:  # a blank 所在党支部 keeps the member where they are
-            inp = replace(inp, org_id=old["org_id"])
-        diff = roster.changed_fields(old, inp, fields)
-        if inp.org_name and not inp.org_id:
-            diff.append("org_id")  # moves to a branch this import creates
-        if diff:
-            labels = [rules.FIELD_LABELS[f] for f in dict.fromkeys(diff)]
-            to_update.append((old["id"], inp, labels))
-        else:
-            unchanged += 1
-    return ImportPreview(
-        path=path,
-        columns=[c for c in TEMPLATE_COLUMNS if c in columns],
-        ignored_columns=ignored,
-        to_add=to_add,
-        to_update=to_update,
-        unchanged=unchanged,
-        errors=errors,
-        warnings=warnings,
-        new_branches=list(new_branches),
-        parent_org_id=parent_org_id,
-        total_rows=total,
-        invalid_rows=len(bad_rows),
-        fields=fields,
-    )
-
-
-def apply_import(
-    db: Database, preview: ImportPreview, skip_invalid: bool = False, update_existing: bool = False
-) -> ImportResult:
-    """Write a previewed import in one transaction.
-
-    With errors in the file nothing is written unless skip_invalid, which
-    imports the good rows only. Members already on the roster are updated only
-    with update_existing; rows that match the roster exactly are left alone.
-    """
-    if preview.errors and not skip_invalid:
-        raise DomainError(
-            f"{preview.file_name}：有 {preview.invalid_rows} 行数据有误（共 {len(preview.errors)} 处），"
-            "未导入任何数据。请改正后重新导入，或选择“跳过有误的行”。\n"
-            + "\n".join(preview.error_lines(limit=20))
-        )
-    rows = list(preview.to_add)
-    if update_existing:
-        rows += [inp for _, inp, _ in preview.to_update]
-    used = {r.org_name for r in rows if r.org_name and not r.org_id}
-    branches = [b for b in preview.new_branches if b in used]
-    result = roster.import_members(
-        db, rows, update_existing, branches, preview.parent_org_id, fields=preview.fields,
-        prechecked=True,  # preview_import ran members.check on every row
-    )
-    return replace(
-        result,
-        unchanged=result.unchanged + preview.unchanged,
-        skipped_existing=result.skipped_existing + (0 if update_existing else len(preview.to_update)),
-        skipped_invalid=preview.invalid_rows,
-    )
+        values, errors = _parse_cells(cells, columns, row_no)
+        rows.append(SheetRow(row_no, cells, values, errors))
+    return MemberSheet(path, columns, ignored, rows)
 
 
 # ---------------------------------------------------------------- writing files
@@ -614,17 +465,13 @@ def _write_xlsx(path: Path, records: list[dict]) -> None:
     wb.save(path)
 
 
-def export_members(db: Database, path: str | Path, flt: MemberFilter | None = None) -> int:
-    """Write the roster (or the filtered part) in template columns to .csv or .xlsx; returns the count."""
+def write_members(path: str | Path, records: list[dict]) -> None:
+    """Write template rows (keys TEMPLATE_COLUMNS) to .csv or .xlsx, atomically."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise DomainError(f"{path.name}：只能导出为 .csv 或 .xlsx 文件")
-    records = roster.export_rows(db, flt)
-    # The file carries full ID numbers and phones: needs export.personal, and is logged (PIPL).
-    privacy.confirm_personal_export(db, "党员名册", str(path), rows=len(records), table="member")
     _atomic_write(path, lambda tmp: (_write_csv if suffix == ".csv" else _write_xlsx)(tmp, records))
-    return len(records)
 
 
 def write_template(path: str | Path) -> None:

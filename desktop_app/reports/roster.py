@@ -1,14 +1,14 @@
 """党员花名册: the member roster, one section per branch, A4 landscape.
 
-Plain data in, PDF out: the service layer queries and builds the RosterLine
-groups; this module never touches the database. ID numbers and mobiles are
+Plain data in, PDF out: services.roster.print_roster builds the read model
+(views.roster.RosterPrint) and calls render_roster; this module never touches
+the database. ID numbers and mobiles are
 masked here, so a caller cannot forget to.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -24,29 +24,9 @@ from desktop_app.reports.base import (
     iso_date,
     rich,
 )
+from desktop_app.views.roster import FULL_MEMBER, PROBATIONARY, RosterLine
 
-FULL_MEMBER = "正式党员"
-PROBATIONARY = "预备党员"
-
-
-@dataclass(frozen=True)
-class RosterLine:
-    """One member as the roster prints them; id_number and mobile unmasked."""
-
-    name: str
-    gender: str = ""
-    ethnicity: str = ""
-    birth_date: date | None = None
-    education: str = ""
-    category: str = FULL_MEMBER  # 人员类别: 正式党员 / 预备党员
-    joined_date: date | None = None  # 入党日期
-    confirmed_date: date | None = None  # 转正日期
-    id_number: str = ""
-    mobile: str = ""
-    party_status: str = "正常"  # 党籍状态
-    job: str = ""  # 工作岗位
-    notes: str = ""
-
+__all__ = ["RosterLine", "RosterReport", "render_roster", "roster_row", "COLUMNS"]
 
 # Widths are relative (they happen to be points on A4 landscape). Fixed-format
 # columns fit their content in the widest font we may pick (WenQuanYi's "*" and

@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import orgs as rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
-from desktop_app.domain.orgs import KIND_LABELS, OrgKind
+from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store.db import Database
+from desktop_app.services.database import Database
+from desktop_app.services.orgtree import descendant_ids
 from desktop_app.store.models import Household, Member, Organization, Resident
+from desktop_app.views.orgs import OrgNode
 
-
-@dataclass(frozen=True)
-class OrgNode:
-    id: str
-    code: str
-    name: str
-    kind: str
-    parent_id: str | None
-    sort_order: int
-    member_count: int = 0  # members directly in this organisation
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS[OrgKind(self.kind)]
+__all__ = ["OrgNode", "list_tree", "get", "suggest_code", "create", "rename", "move", "delete"]
 
 
 def _live(session: Session, org_id: str) -> Organization:
@@ -46,32 +33,37 @@ def list_tree(db: Database) -> list[OrgNode]:
     """Every live organisation, parents before children, siblings in sort order."""
     auth.require(db, "orgs.read")
     with db.session() as s:
-        counts = dict(
-            s.execute(
-                select(Member.org_id, func.count())
-                .where(Member.deleted.is_(False))
-                .group_by(Member.org_id)
-            ).all()
-        )
-        rows = s.scalars(
-            select(Organization)
-            .where(Organization.deleted.is_(False))
-            .order_by(Organization.sort_order, Organization.code)
+        return _tree(s)
+
+
+def _tree(s: Session) -> list[OrgNode]:
+    """list_tree() inside the caller's session (the printed roster reads tree and members in one)."""
+    counts = dict(
+        s.execute(
+            select(Member.org_id, func.count())
+            .where(Member.deleted.is_(False))
+            .group_by(Member.org_id)
         ).all()
-        by_parent: dict[str | None, list[Organization]] = {}
-        ids = {o.id for o in rows}
-        for o in rows:
-            parent = o.parent_id if o.parent_id in ids else None
-            by_parent.setdefault(parent, []).append(o)
-        out: list[OrgNode] = []
+    )
+    rows = s.scalars(
+        select(Organization)
+        .where(Organization.deleted.is_(False))
+        .order_by(Organization.sort_order, Organization.code)
+    ).all()
+    by_parent: dict[str | None, list[Organization]] = {}
+    ids = {o.id for o in rows}
+    for o in rows:
+        parent = o.parent_id if o.parent_id in ids else None
+        by_parent.setdefault(parent, []).append(o)
+    out: list[OrgNode] = []
 
-        def walk(parent: str | None) -> None:
-            for o in by_parent.get(parent, []):
-                out.append(_node(o, counts.get(o.id, 0)))
-                walk(o.id)
+    def walk(parent: str | None) -> None:
+        for o in by_parent.get(parent, []):
+            out.append(_node(o, counts.get(o.id, 0)))
+            walk(o.id)
 
-        walk(None)
-        return out
+    walk(None)
+    return out
 
 
 def get(db: Database, org_id: str) -> OrgNode:
@@ -142,29 +134,13 @@ def rename(db: Database, org_id: str, name: str, code: str | None = None) -> Org
         return _node(org)
 
 
-def _descendant_ids(s: Session, org_id: str) -> set[str]:
-    rows = s.execute(
-        select(Organization.id, Organization.parent_id).where(Organization.deleted.is_(False))
-    ).all()
-    children: dict[str, list[str]] = {}
-    for oid, pid in rows:
-        children.setdefault(pid, []).append(oid)
-    found, stack = set(), [org_id]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
-
-
 def move(db: Database, org_id: str, new_parent_id: str | None, position: int | None = None) -> OrgNode:
     """Put an organisation under another one (at `position` among its siblings, else last)."""
     auth.require(db, "orgs.write")
     with UnitOfWork(db) as uow:
         s = uow.session
         org = _live(s, org_id)
-        if new_parent_id == org.id or (new_parent_id and new_parent_id in _descendant_ids(s, org.id)):
+        if new_parent_id == org.id or (new_parent_id and new_parent_id in descendant_ids(s, org.id)):
             raise ValidationError("上级组织", "不能移到自己或自己的下级组织之下")
         parent = _live(s, new_parent_id) if new_parent_id else None
         rules.check_child(OrgKind(parent.kind) if parent else None, OrgKind(org.kind))

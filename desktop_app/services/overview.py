@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from desktop_app.services import auth
-from desktop_app.store.db import Database
+from desktop_app.services.database import Database
 from desktop_app.store.models import Household, Member, Organization, Resident
 
 

@@ -19,7 +19,7 @@ from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
-from desktop_app.store.db import Database
+from desktop_app.services.database import Database
 from desktop_app.store.models import Household, Member, Resident
 
 # (table, field) -> (model, permission, Chinese field name). The permission of
@@ -70,6 +70,13 @@ def reveal(db: Database, table: str, row_id: str, field: str) -> str:
         audit.record(s, "reveal", table, row.id, f"查看完整{label}", label=name, after={field: value})
         uow.commit()
     return value
+
+
+def record_reveal(db: Database, table: str, note: str, row_id: str = "", label: str = "") -> None:
+    """Log that full numbers were shown (a form, a list asked for unmasked); the caller checked the right."""
+    with UnitOfWork(db) as uow:
+        audit.record(uow.session, "reveal", table, row_id, note, label=label)
+        uow.commit()
 
 
 def confirm_personal_export(db: Database, what: str, path: str, rows: int | None = None,

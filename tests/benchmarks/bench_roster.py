@@ -29,7 +29,8 @@ QUERIES = ["zhang", "wxm", "王秀", "李建国", "3101", "1391", "liu", "chen"]
 
 
 def _write_csv(path: Path, n: int) -> None:
-    from desktop_app.domain import demo_pools, idcard
+    from desktop_app.demo import pools as demo_pools
+    from desktop_app.domain import idcard
     from desktop_app.exchange.members import TEMPLATE_COLUMNS
 
     rng = random.Random(11)
@@ -72,9 +73,8 @@ def _raw_baseline(path: Path, rows: list[tuple]) -> float:
 
 
 def main() -> None:
-    from desktop_app.exchange import members as member_files
     from desktop_app.services import roster, site
-    from desktop_app.store.migrate import open_database
+    from desktop_app.services.database import open_database
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -84,9 +84,9 @@ def main() -> None:
         site.init_site(db, "310105001", "幸福里社区党委", "community")
 
         t0 = time.perf_counter()
-        preview = member_files.preview_import(db, source)
+        preview = roster.preview_import(db, source)
         t1 = time.perf_counter()
-        result = member_files.apply_import(db, preview)
+        result = roster.apply_import(db, preview)
         t2 = time.perf_counter()
         assert result.added == MEMBERS, result
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import DomainError
 from desktop_app.exchange import members as ex
+from desktop_app.services import roster
 from desktop_app.store.models import Member
 
 COLUMNS = list(ex.TEMPLATE_COLUMNS)
@@ -73,7 +74,7 @@ def test_any_file_previews_safely_and_imports_all_good_rows_or_nothing(
         w.writerows([[r[i] for i in order] for r in rows])
     before = live_ids(db)
     try:
-        preview = ex.preview_import(db, path)
+        preview = roster.preview_import(db, path)
     except DomainError:
         event("file refused")
         assert live_ids(db) == before
@@ -85,14 +86,14 @@ def test_any_file_previews_safely_and_imports_all_good_rows_or_nothing(
     event("rows with errors" if preview.errors else "clean file")
     if preview.errors and not skip_invalid:
         try:
-            ex.apply_import(db, preview, skip_invalid=False, update_existing=update_existing)
+            roster.apply_import(db, preview, skip_invalid=False, update_existing=update_existing)
         except DomainError as exc:
             assert path.name in str(exc)
         else:
             raise AssertionError("a file with errors was imported")
         assert live_ids(db) == before
         return
-    result = ex.apply_import(db, preview, skip_invalid=skip_invalid, update_existing=update_existing)
+    result = roster.apply_import(db, preview, skip_invalid=skip_invalid, update_existing=update_existing)
     added = live_ids(db) - before
     event("imported some rows" if added else "imported nothing new")
     assert added == {m.id_number for m in preview.to_add}

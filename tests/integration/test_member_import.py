@@ -69,17 +69,17 @@ GOOD_ROWS = [
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_csv_in_every_encoding_excel_and_wps_save(db, branch, tmp_path, encoding):
     path = write_csv(tmp_path / "名册.csv", HEADER, GOOD_ROWS, encoding)
-    preview = ex.preview_import(db, path, today=date(2026, 6, 15))
+    preview = roster.preview_import(db, path, today=date(2026, 6, 15))
     assert preview.errors == [] and preview.total_rows == 2
     assert [m.name for m in preview.to_add] == ["张三", "李四"]
-    result = ex.apply_import(db, preview)
+    result = roster.apply_import(db, preview)
     assert result.added == 2
     got = by_name(db)
     assert got["李四"].gender == "女" and got["李四"].birth_date == date(1985, 3, 2)
     assert got["李四"].mobile == "13912345679" and got["张三"].org_name == "第一网格党支部"
-    again = ex.preview_import(db, path, today=date(2026, 6, 15))  # the same file once more
+    again = roster.preview_import(db, path, today=date(2026, 6, 15))  # the same file once more
     assert (again.to_add, again.to_update, again.unchanged) == ([], [], 2)
-    assert ex.apply_import(db, again, update_existing=True).unchanged == 2
+    assert roster.apply_import(db, again, update_existing=True).unchanged == 2
     assert {d.version for d in by_name(db).values()} == {1}
 
 
@@ -88,7 +88,7 @@ def test_xlsx_with_real_dates_numbers_and_a_title_row(db, branch, tmp_path):
     path = write_xlsx(tmp_path / "名册.xlsx", HEADER, rows + [[None] * 9], title="幸福里社区党员名册")
     header, data = ex.read_table(path)
     assert header == HEADER
-    preview = ex.preview_import(db, path, today=date(2026, 6, 15))
+    preview = roster.preview_import(db, path, today=date(2026, 6, 15))
     assert preview.errors == [] and preview.total_rows == 1
     m = preview.to_add[0]
     assert (m.joined_date, m.confirmed_date, m.mobile) == (date(2005, 7, 1), date(2006, 7, 1), "13912345678")
@@ -97,7 +97,7 @@ def test_xlsx_with_real_dates_numbers_and_a_title_row(db, branch, tmp_path):
 def test_header_variants_are_recognised_and_unknown_columns_reported(db, branch, tmp_path):
     header = ["编号", "姓　名", "所在支部", "*身份证号码", "入党时间", "转正日期（年月日）", "联系电话", "政治面貌"]
     rows = [[1, "张三", "第一网格党支部", ZHANG, "2005-07-01", "2006-07-01", "13912345678", "中共党员"]]
-    preview = ex.preview_import(db, write_csv(tmp_path / "variants.csv", header, rows), today=date(2026, 6, 15))
+    preview = roster.preview_import(db, write_csv(tmp_path / "variants.csv", header, rows), today=date(2026, 6, 15))
     assert preview.errors == []
     assert preview.columns == ["序号", "姓名", "所在党支部", "公民身份号码", "加入党组织日期", "转为正式党员日期", "手机号码"]
     assert preview.ignored_columns == ["政治面貌"]
@@ -111,7 +111,7 @@ def test_every_date_form(db, branch, tmp_path):
     forms = ["2005-07-01", "2005/7/1", "2005.7.1", "2005年7月1日", "20050701", "38534"]
     rows = [[i, f"党员{i}", "第一网格党支部", idcard.make("320102", date(1980, 1, i), i, "男"), "",
              "正式党员", form, "", ""] for i, form in enumerate(forms, start=1)]
-    preview = ex.preview_import(db, write_csv(tmp_path / "dates.csv", HEADER, rows), today=date(2026, 6, 15))
+    preview = roster.preview_import(db, write_csv(tmp_path / "dates.csv", HEADER, rows), today=date(2026, 6, 15))
     assert preview.errors == []
     assert {m.joined_date for m in preview.to_add} == {date(2005, 7, 1)}
 
@@ -122,7 +122,7 @@ def test_bad_dates_and_values_are_reported_with_row_and_column(db, branch, tmp_p
         [1, "张三", "第一网格党支部", ZHANG, "男", "正式党员", "2005-13-01", "", "", "否", "正常"],
         [2, "李四", "第一网格党支部", LI, "女", "党员", "2005-07-01", "", "12345", "也许", "开除"],
     ]
-    preview = ex.preview_import(db, write_csv(tmp_path / "bad.csv", header, rows), today=date(2026, 6, 15))
+    preview = roster.preview_import(db, write_csv(tmp_path / "bad.csv", header, rows), today=date(2026, 6, 15))
     got = {(e.row_number, e.field) for e in preview.errors}
     assert got == {(2, "加入党组织日期"), (3, "人员类别"), (3, "手机号码"), (3, "是否为流动党员"), (3, "党籍状态")}
     line = preview.error_lines()[0]
@@ -143,7 +143,7 @@ def test_excel_damaged_id_numbers_are_named_per_row(db, branch, tmp_path):
         [7, "好的", "", WANG, "", "正式党员", "1985-07-01", "1986-07-01", ""],
     ]
     path = write_xlsx(tmp_path / "excel.xlsx", HEADER, rows)
-    preview = ex.preview_import(db, path, today=date(2026, 6, 15))
+    preview = roster.preview_import(db, path, today=date(2026, 6, 15))
     reasons = {e.row_number: e.reason for e in preview.errors}
     assert {e.field for e in preview.errors} == {"公民身份号码"}
     assert sorted(reasons) == [2, 3, 4, 5, 6, 7]
@@ -159,13 +159,13 @@ def test_excel_damaged_id_numbers_are_named_per_row(db, branch, tmp_path):
 
 def test_duplicate_id_numbers_in_the_file_are_errors_on_the_later_rows(db, branch, tmp_path):
     rows = [GOOD_ROWS[0], GOOD_ROWS[1], [3, "张三又", "第一网格党支部", ZHANG.lower(), "", "正式党员", "2005-07-01", "", ""]]
-    preview = ex.preview_import(db, write_csv(tmp_path / "dup.csv", HEADER, rows), today=date(2026, 6, 15))
+    preview = roster.preview_import(db, write_csv(tmp_path / "dup.csv", HEADER, rows), today=date(2026, 6, 15))
     assert [(e.row_number, e.field, e.reason) for e in preview.errors] == [(4, "公民身份号码", "与第 2 行重复")]
 
 
 def test_missing_required_column_empty_and_foreign_files_are_refused_by_name(db, tmp_path):
     with pytest.raises(DomainError, match="no_id.csv.*公民身份号码"):
-        ex.preview_import(db, write_csv(tmp_path / "no_id.csv", ["姓名", "性别"], [["张三", "男"]]))
+        roster.preview_import(db, write_csv(tmp_path / "no_id.csv", ["姓名", "性别"], [["张三", "男"]]))
     (tmp_path / "empty.csv").write_bytes(b"")
     with pytest.raises(DomainError, match="empty.csv.*空"):
         ex.read_table(tmp_path / "empty.csv")
@@ -184,9 +184,9 @@ def test_missing_required_column_empty_and_foreign_files_are_refused_by_name(db,
 def test_new_branches_are_listed_and_created_under_the_community(db, branch, tmp_path):
     rows = [GOOD_ROWS[0], [2, "李四", "第九网格党支部", LI, "", "预备党员", "2026-01-10", "", ""],
             [3, "王五", "", WANG, "", "正式党员", "1985-07-01", "1986-07-01", ""]]
-    preview = ex.preview_import(db, write_csv(tmp_path / "new.csv", HEADER, rows), today=date(2026, 6, 15))
+    preview = roster.preview_import(db, write_csv(tmp_path / "new.csv", HEADER, rows), today=date(2026, 6, 15))
     assert preview.new_branches == ["第九网格党支部"]
-    result = ex.apply_import(db, preview)
+    result = roster.apply_import(db, preview)
     assert result.branches_created == ("第九网格党支部",) and result.added == 3
     tree = {o.name: o for o in orgs.list_tree(db)}
     assert tree["第九网格党支部"].parent_id == roster.root_org_id(db)
@@ -199,34 +199,34 @@ def test_new_branches_are_listed_and_created_under_the_community(db, branch, tmp
 def test_errors_refuse_the_whole_file_by_default_and_write_nothing(db, branch, tmp_path):
     rows = [GOOD_ROWS[0], [2, "李四", "第九网格党支部", "1.10105E+17", "", "正式党员", "2005-07-01", "", ""],
             [3, "王五", "第十网格党支部", WANG, "", "正式党员", "1985-07-01", "1986-07-01", ""]]
-    preview = ex.preview_import(db, write_csv(tmp_path / "mixed.csv", HEADER, rows), today=date(2026, 6, 15))
+    preview = roster.preview_import(db, write_csv(tmp_path / "mixed.csv", HEADER, rows), today=date(2026, 6, 15))
     orgs_before = len(orgs.list_tree(db))
     with pytest.raises(DomainError, match="mixed.csv：有 1 行数据有误") as exc:
-        ex.apply_import(db, preview)
+        roster.apply_import(db, preview)
     assert "第 3 行" in str(exc.value)
     assert members(db) == 0 and len(orgs.list_tree(db)) == orgs_before
 
-    result = ex.apply_import(db, preview, skip_invalid=True)
+    result = roster.apply_import(db, preview, skip_invalid=True)
     assert (result.added, result.skipped_invalid) == (2, 1)
     assert set(by_name(db)) == {"张三", "王五"}
     assert "第九网格党支部" not in {o.name for o in orgs.list_tree(db)}  # only the bad row named it
 
 
 def test_update_existing_changes_only_what_the_file_says(db, branch, tmp_path):
-    ex.apply_import(db, ex.preview_import(db, write_csv(tmp_path / "a.csv", HEADER, GOOD_ROWS)))
+    roster.apply_import(db, roster.preview_import(db, write_csv(tmp_path / "a.csv", HEADER, GOOD_ROWS)))
     before = by_name(db)
     changed = [list(GOOD_ROWS[0]), list(GOOD_ROWS[1])]
     changed[0][8] = "13700000000"
     path = write_csv(tmp_path / "b.csv", HEADER, changed)
-    preview = ex.preview_import(db, path)
+    preview = roster.preview_import(db, path)
     assert preview.unchanged == 1 and preview.to_add == []
     assert [(mid, labels) for mid, _, labels in preview.to_update] == [(before["张三"].id, ["手机号码"])]
 
-    skipped = ex.apply_import(db, preview)
+    skipped = roster.apply_import(db, preview)
     assert (skipped.updated, skipped.skipped_existing) == (0, 1)
     assert by_name(db)["张三"].mobile == "13912345678"
 
-    done = ex.apply_import(db, ex.preview_import(db, path), update_existing=True)
+    done = roster.apply_import(db, roster.preview_import(db, path), update_existing=True)
     assert (done.updated, done.unchanged) == (1, 1)
     after = by_name(db)
     assert after["张三"].mobile == "13700000000" and after["张三"].version == before["张三"].version + 1
@@ -234,12 +234,12 @@ def test_update_existing_changes_only_what_the_file_says(db, branch, tmp_path):
 
 
 def test_a_file_without_a_column_leaves_that_field_alone(db, branch, tmp_path):
-    ex.apply_import(db, ex.preview_import(db, write_csv(tmp_path / "a.csv", HEADER, GOOD_ROWS)))
+    roster.apply_import(db, roster.preview_import(db, write_csv(tmp_path / "a.csv", HEADER, GOOD_ROWS)))
     slim = write_csv(tmp_path / "slim.csv", ["姓名", "身份证号", "人员类别", "入党日期", "转正日期"],
                      [["张三", ZHANG, "正式党员", "2005-07-01", "2006-07-01"]])
-    preview = ex.preview_import(db, slim)
+    preview = roster.preview_import(db, slim)
     assert preview.unchanged == 1 and preview.to_update == []
-    ex.apply_import(db, preview, update_existing=True)
+    roster.apply_import(db, preview, update_existing=True)
     got = by_name(db)["张三"]
     assert got.mobile == "13912345678" and got.org_name == "第一网格党支部" and got.version == 1
 
@@ -269,11 +269,11 @@ def roster_of_four(db, branch):
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_export_then_import_changes_nothing(db, roster_of_four, tmp_path, suffix):
     path = tmp_path / f"导出{suffix}"
-    assert ex.export_members(db, path) == 4
-    preview = ex.preview_import(db, path)
+    assert roster.export_members(db, path) == 4
+    preview = roster.preview_import(db, path)
     assert preview.errors == []
     assert (preview.to_add, preview.to_update, preview.unchanged) == ([], [], 4)
-    result = ex.apply_import(db, preview, update_existing=True)
+    result = roster.apply_import(db, preview, update_existing=True)
     assert (result.added, result.updated, result.unchanged) == (0, 0, 4)
     after = by_name(db)
     assert {n: d.version for n, d in after.items()} == {n: d.version for n, d in roster_of_four.items()}
@@ -282,7 +282,7 @@ def test_export_then_import_changes_nothing(db, roster_of_four, tmp_path, suffix
 
 def test_csv_export_opens_right_in_excel(db, roster_of_four, tmp_path):
     path = tmp_path / "导出.csv"
-    ex.export_members(db, path)
+    roster.export_members(db, path)
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
@@ -295,7 +295,7 @@ def test_csv_export_opens_right_in_excel(db, roster_of_four, tmp_path):
 
 def test_xlsx_export_keeps_ids_as_text_with_a_frozen_bold_header(db, roster_of_four, tmp_path):
     path = tmp_path / "导出.xlsx"
-    ex.export_members(db, path)
+    roster.export_members(db, path)
     ws = load_workbook(path).active
     assert [c.value for c in ws[1]] == list(ex.TEMPLATE_COLUMNS)
     assert ws["A1"].font.b and ws.freeze_panes == "A2"
@@ -308,8 +308,8 @@ def test_xlsx_export_keeps_ids_as_text_with_a_frozen_bold_header(db, roster_of_f
 
 def test_export_refuses_other_suffixes_and_honours_a_filter(db, roster_of_four, tmp_path):
     with pytest.raises(DomainError, match="名册.pdf"):
-        ex.export_members(db, tmp_path / "名册.pdf")
-    assert ex.export_members(db, tmp_path / "p.csv", MemberFilter(category="预备党员")) == 1
+        roster.export_members(db, tmp_path / "名册.pdf")
+    assert roster.export_members(db, tmp_path / "p.csv", MemberFilter(category="预备党员")) == 1
 
 
 def test_template_has_the_21_columns_in_order(db, tmp_path):
@@ -320,7 +320,7 @@ def test_template_has_the_21_columns_in_order(db, tmp_path):
     assert header == list(ex.TEMPLATE_COLUMNS) and rows == []
     ws = load_workbook(path).active
     assert ws.column_dimensions["D"].number_format == "@" and ws.freeze_panes == "A2"
-    preview = ex.preview_import(db, path)
+    preview = roster.preview_import(db, path)
     assert preview.total_rows == 0 and preview.errors == []
 
 
@@ -339,13 +339,13 @@ def test_filled_in_template_imports(db, branch, tmp_path):
     ws.append([1, "张三", "第一网格党支部", ZHANG, "男", "汉族", None, "大学本科", "正式党员", "2005-07-01",
                "2006-07-01", "教师", "13912345678", None, "幸福里", "正常", "否", None, "否", None, None])
     wb.save(path)
-    preview = ex.preview_import(db, path, today=date(2026, 6, 15))
+    preview = roster.preview_import(db, path, today=date(2026, 6, 15))
     assert preview.errors == [] and len(preview.to_add) == 1
-    assert ex.apply_import(db, preview).added == 1
+    assert roster.apply_import(db, preview).added == 1
 
 
 def test_an_unusable_new_branch_name_is_a_row_error(db, branch, tmp_path):
     rows = [[1, "张三", "支" * 61, ZHANG, "", "正式党员", "2005-07-01", "2006-07-01", ""]]
-    preview = ex.preview_import(db, write_csv(tmp_path / "long.csv", HEADER, rows))
+    preview = roster.preview_import(db, write_csv(tmp_path / "long.csv", HEADER, rows))
     assert [(e.row_number, e.field) for e in preview.errors] == [(2, "所在党支部")]
     assert preview.new_branches == []

@@ -377,3 +377,42 @@ def test_search_ids_on_20000_members_is_reported(db, tree):
     assert timings["zhang"][0] == 2500
     again = roster.import_members(db, rows, True, [], tree["root"], today=TODAY)  # big diff: one scan
     assert (again.added, again.updated, again.unchanged) == (0, 0, 20000)
+
+
+# ---------------------------------------------------------------- export: masking and the personal-data gate
+
+def test_export_rows_mask_numbers_unless_the_actor_may_and_asks_to_reveal(db, tree, tmp_path, monkeypatch):
+    from desktop_app.services import auth
+    from desktop_app.services.auth import PermissionDenied
+    from desktop_app.store.models_access import AuditEntry
+
+    monkeypatch.setattr(auth.passwords, "SCRYPT_N", 2**10)
+    password = "xingfuli2026"
+    auth.create_first_admin(db, "admin", "王书记", password)
+    auth.create_user(db, "street", "街道小钱", "viewer", password)
+    zhang = roster.create(db, person("张三", tree["b1"], date(1960, 3, 2), mobile="13912345678",
+                                     phone="025-84561234"), TODAY)
+
+    auth.login(db, "street", password)  # may read the roster, may not reveal or export personal data
+    for rows in (roster.export_rows(db, today=TODAY), roster.export_rows(db, today=TODAY, reveal=True)):
+        (row,) = rows
+        assert row["公民身份号码"] == idcard.mask(zhang.id_number) != zhang.id_number
+        assert row["手机号码"] == "139****5678"
+        assert row["固定电话"] == idcard.mask_phone("025-84561234") != "025-84561234"
+    with pytest.raises(PermissionDenied):
+        roster.export_members(db, tmp_path / "名册.csv")
+    assert not (tmp_path / "名册.csv").exists()
+
+    auth.login(db, "admin", password)
+    (row,) = roster.export_rows(db, today=TODAY)
+    assert row["公民身份号码"] == idcard.mask(zhang.id_number)  # masked unless asked for
+    (row,) = roster.export_rows(db, today=TODAY, reveal=True)
+    assert (row["公民身份号码"], row["手机号码"]) == (zhang.id_number, "13912345678")
+    assert roster.export_members(db, tmp_path / "名册.csv") == 1
+    assert zhang.id_number in (tmp_path / "名册.csv").read_text(encoding="utf-8-sig")
+
+    with db.session() as s:
+        trail = list(s.scalars(select(AuditEntry)))
+    exports = [e for e in trail if e.action == "export"]
+    assert len(exports) == 1 and "名册.csv" in exports[0].note and "共 1 条" in exports[0].note
+    assert any(e.action == "reveal" and e.table_name == "member" for e in trail)

@@ -1,4 +1,4 @@
-"""roster_source.collect: what the printed 党员花名册 lists, on a real SQLite file."""
+"""roster.roster_print: what the printed 党员花名册 lists, on a real SQLite file."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ import pytest
 from desktop_app.domain import idcard
 from desktop_app.domain.idcard import FEMALE, MALE
 from desktop_app.domain.members import MemberInput
-from desktop_app.reports.roster_source import collect
 from desktop_app.services import orgs, roster
 from desktop_app.services.roster import MemberFilter
 
 TODAY = date(2024, 6, 1)
+
+
+def collect(db, flt=None, today=None):
+    """(center name, groups) of the print model, one service call."""
+    printed = roster.roster_print(db, flt, today=today)
+    return printed.center_name, printed.groups
 
 
 def person(name: str, org_id: str, n: int, gender: str = MALE, born: date = date(1960, 3, 2), **kw) -> MemberInput:

@@ -1,0 +1,52 @@
+"""党员名册: search, read, edit, status and transfers, statistics, import, export and the printed roster.
+
+One module per seam: queries (search and reads), edits (one member's writes),
+counts (statistics), importing (a file's preview, then apply), exporting (masking and the
+personal-data export gate) and printing (the 花名册). Everything public is
+re-exported here, so `from desktop_app.services import roster; roster.create(...)` works.
+"""
+
+from desktop_app.services.roster.edits import change_status, create, delete, restore, transfer, update
+from desktop_app.services.roster.exporting import export_members, export_rows, write_template
+from desktop_app.services.roster.importing import (
+    TEMPLATE_FIELDS,
+    apply_import,
+    changed_fields,
+    import_members,
+    preview_import,
+    stored_by_id_number,
+)
+from desktop_app.services.roster.printing import NO_ORG, print_roster, roster_print
+from desktop_app.services.roster.queries import (
+    SORT_KEYS,
+    get,
+    org_name_map,
+    probationary_due,
+    root_org_id,
+    rows,
+    search_ids,
+)
+from desktop_app.services.roster.counts import stats
+from desktop_app.views.roster import (
+    ImportPreview,
+    ImportResult,
+    MemberDetail,
+    MemberFilter,
+    MemberRow,
+    RosterLine,
+    RosterPrint,
+    RosterStats,
+    RowError,
+    StatusChangeRow,
+    TransferRow,
+)
+
+__all__ = [
+    "NO_ORG", "SORT_KEYS", "TEMPLATE_FIELDS",
+    "ImportPreview", "ImportResult", "MemberDetail", "MemberFilter", "MemberRow", "RosterLine",
+    "RosterPrint", "RosterStats", "RowError", "StatusChangeRow", "TransferRow",
+    "apply_import", "change_status", "changed_fields", "create", "delete", "export_members",
+    "export_rows", "get", "import_members", "org_name_map", "preview_import", "print_roster",
+    "probationary_due", "restore", "root_org_id", "roster_print", "rows", "search_ids", "stats",
+    "stored_by_id_number", "transfer", "update", "write_template",
+]

@@ -1,0 +1,203 @@
+"""党员名册 writes of one member: create, edit, delete and restore, status changes, transfers.
+
+Every write is one UnitOfWork and returns the member's detail as stored.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+from desktop_app.domain import members as rules
+from desktop_app.domain.errors import Conflict, NotFound, ValidationError
+from desktop_app.domain.members import MEMBER_FIELDS, MemberInput
+from desktop_app.domain.pinyin import keys as pinyin_keys
+from desktop_app.services import auth
+from desktop_app.services.database import Database
+from desktop_app.services.roster._common import (
+    _check_id_free,
+    _detail,
+    _live_member,
+    _live_org,
+    _next_seq,
+    _record_status,
+    _today,
+    _validated,
+)
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.models import Member, Organization, Transfer
+from desktop_app.views.roster import MemberDetail
+
+
+def create(db: Database, inp: MemberInput, today: date | None = None) -> MemberDetail:
+    auth.require(db, "members.write")
+    today = _today(today)
+    clean = _validated(inp, today)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        _live_org(s, clean.org_id)
+        _check_id_free(s, clean.id_number)
+        values = {f: getattr(clean, f) for f in MEMBER_FIELDS}
+        values["seq"] = clean.seq or _next_seq(s)
+        pinyin, initials = pinyin_keys(clean.name)
+        m = Member(**values, name_pinyin=pinyin, name_initials=initials,
+                   status=rules.derived_status(clean))
+        s.add(m)
+        s.flush()
+        detail = _detail(s, m, today)
+        uow.commit()
+        return detail
+
+
+def update(db: Database, member_id: str, inp: MemberInput, today: date | None = None) -> MemberDetail:
+    """Save an edited record; fields that did not change are not touched (no version bump)."""
+    auth.require(db, "members.write")
+    today = _today(today)
+    clean = _validated(inp, today)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        m = _live_member(s, member_id)
+        if clean.org_id != m.org_id:
+            _live_org(s, clean.org_id)
+        if clean.id_number != m.id_number:
+            _check_id_free(s, clean.id_number, except_id=m.id)
+        for f in MEMBER_FIELDS:
+            new = getattr(clean, f)
+            if f == "seq" and not new:
+                continue  # 0 means "not given": keep the place in the roster
+            if getattr(m, f) != new:
+                setattr(m, f, new)
+        pinyin, initials = pinyin_keys(m.name)
+        if (m.name_pinyin, m.name_initials) != (pinyin, initials):
+            m.name_pinyin, m.name_initials = pinyin, initials
+        if m.status not in rules.GONE_STATUSES:
+            status = rules.derived_status(clean)
+            if status != m.status:
+                m.status = status
+                _record_status(s, m, status, today, clean.floating_to, "修改党员信息")
+        s.flush()
+        detail = _detail(s, m, today)
+        uow.commit()
+        return detail
+
+
+def delete(db: Database, member_id: str) -> None:
+    """Tombstone a member (kept for sync and for restore)."""
+    auth.require(db, "members.write")
+    with UnitOfWork(db) as uow:
+        _live_member(uow.session, member_id).deleted = True
+        uow.commit()
+
+
+def restore(db: Database, member_id: str) -> None:
+    auth.require(db, "members.write")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        m = s.get(Member, member_id)
+        if m is None:
+            raise NotFound("该党员不存在")
+        if not m.deleted:
+            return
+        try:
+            _check_id_free(s, m.id_number, except_id=m.id)
+        except ValidationError as exc:
+            raise Conflict(f"不能恢复：{exc.message}") from None
+        m.deleted = False
+        uow.commit()
+
+
+def _apply_status_flags(m: Member, status: str, on: date, destination: str) -> None:
+    """Keep the template's flags in step with the status, so derived_status(m) == status."""
+    if status in (rules.NORMAL, rules.FLOATING):
+        m.party_status = rules.NORMAL
+        m.is_lost, m.lost_date = False, None
+        m.is_floating = status == rules.FLOATING
+        m.floating_to = (destination or m.floating_to) if status == rules.FLOATING else ""
+    elif status == rules.LOST:
+        m.party_status = rules.NORMAL
+        m.is_lost, m.lost_date = True, on
+    elif status == rules.SUSPENDED:
+        m.party_status = rules.SUSPENDED
+    # 转出 / 去世 leave the flags as they were: the record shows the member's last state.
+
+
+def change_status(
+    db: Database,
+    member_id: str,
+    status: str,
+    changed_on: date,
+    destination: str = "",
+    note: str = "",
+    today: date | None = None,
+) -> MemberDetail:
+    auth.require(db, "members.write")
+    today = _today(today)
+    if status not in rules.STATUSES:
+        raise ValidationError("状态", f"“{status}”应为 {'、'.join(rules.STATUSES)} 之一")
+    if changed_on is None:
+        raise ValidationError("变更日期", "不能为空")
+    if changed_on > today:
+        raise ValidationError("变更日期", "不能晚于今天")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        m = _live_member(s, member_id)
+        destination, note = destination.strip(), note.strip()
+        _apply_status_flags(m, status, changed_on, destination)
+        m.status = status
+        _record_status(s, m, status, changed_on, destination, note)
+        s.flush()
+        detail = _detail(s, m, today)
+        uow.commit()
+        return detail
+
+
+def transfer(
+    db: Database,
+    member_id: str,
+    direction: str,
+    transfer_date: date,
+    from_org: str = "",
+    to_org: str = "",
+    note: str = "",
+    new_org_id: str | None = None,
+    today: date | None = None,
+) -> MemberDetail:
+    """组织关系转接: 转出 marks the member 转出; 转入 (into new_org_id, if given) makes them 正常 again."""
+    auth.require(db, "members.write")
+    today = _today(today)
+    if direction not in rules.DIRECTIONS:
+        raise ValidationError("转接方向", "应为 转入 或 转出")
+    if transfer_date is None:
+        raise ValidationError("转接日期", "不能为空")
+    if transfer_date > today:
+        raise ValidationError("转接日期", "不能晚于今天")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        m = _live_member(s, member_id)
+        current = s.get(Organization, m.org_id) if m.org_id else None
+        from_org, to_org, note = from_org.strip(), to_org.strip(), note.strip()
+        if direction == rules.TRANSFER_OUT:
+            if m.status == rules.TRANSFERRED_OUT:
+                raise ValidationError("转接方向", "该党员已经转出")
+            from_org = from_org or (current.name if current else "")
+            status = rules.TRANSFERRED_OUT
+        else:
+            if new_org_id:
+                target = _live_org(s, new_org_id)
+                m.org_id = target.id
+                to_org = to_org or target.name
+            else:
+                to_org = to_org or (current.name if current else "")
+            status = rules.NORMAL
+            _apply_status_flags(m, status, transfer_date, "")
+        m.status = status
+        s.add(Transfer(member_id=m.id, direction=direction, transfer_date=transfer_date,
+                       from_org=from_org, to_org=to_org, note=note))
+        _record_status(s, m, status, transfer_date,
+                       to_org if direction == rules.TRANSFER_OUT else from_org,
+                       note or f"组织关系{direction}")
+        s.flush()
+        detail = _detail(s, m, today)
+        uow.commit()
+        return detail
+

@@ -1,0 +1,96 @@
+"""Member export: template rows masked unless revealed, and the personal-data export gate for files.
+
+A list of members leaves the service with ID numbers and phones masked unless
+the actor may reveal them and asks to (a logged reveal). A file carrying the
+full numbers (for the national member system) is written only after the
+personal-data gate: it needs export.personal and is recorded in the audit trail.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop_app.domain import members as rules
+from desktop_app.domain.errors import DomainError
+from desktop_app.exchange import members as member_files
+from desktop_app.services import auth, privacy
+from desktop_app.services.database import Database
+from desktop_app.services.roster._common import _today
+from desktop_app.services.roster.queries import _conditions, _order_by
+from desktop_app.store.models import Member, Organization
+from desktop_app.views.roster import MemberFilter
+
+# Template column -> privacy masker field: the columns that carry personal numbers.
+_MASKED = {"公民身份号码": "id_number", "手机号码": "mobile", "固定电话": "phone"}
+
+
+def _template_rows(db: Database, flt: MemberFilter | None, today: date | None) -> list[dict]:
+    """Members as template rows, unmasked: callers check and mask."""
+    flt = flt or MemberFilter()
+    order, _ = _order_by("seq", False)
+    cols = [Organization.name, *[getattr(Member, rules.COLUMN_FIELDS[c])
+                                 for c in rules.TEMPLATE_COLUMNS if c != "所在党支部"]]
+    q = (
+        select(*cols)
+        .select_from(Member)
+        .outerjoin(Organization, Organization.id == Member.org_id)
+        .where(*_conditions(flt, _today(today)))
+        .order_by(*order)
+    )
+    header = ["所在党支部", *[c for c in rules.TEMPLATE_COLUMNS if c != "所在党支部"]]
+    out: list[dict] = []
+    with db.engine.connect() as conn:
+        for r in conn.execute(q):
+            rec = dict(zip(header, r))
+            rec["所在党支部"] = rec["所在党支部"] or ""
+            for c in ("是否为失联党员", "是否为流动党员"):
+                rec[c] = rules.YES if rec[c] else rules.NO
+            out.append({c: rec[c] for c in rules.TEMPLATE_COLUMNS})
+    return out
+
+
+def export_rows(
+    db: Database, flt: MemberFilter | None = None, today: date | None = None, reveal: bool = False
+) -> list[dict]:
+    """Members as template rows (keys are TEMPLATE_COLUMNS, in order), roster order.
+
+    Dates stay `date`, yes/no become 是/否; the writer decides how a cell looks.
+    ID numbers and phones are masked unless `reveal` is asked for by someone
+    holding members.reveal; that reveal is recorded in the audit trail.
+    """
+    auth.require(db, "members.read")
+    rows = _template_rows(db, flt, today)
+    if reveal and auth.can(db, "members.reveal"):
+        privacy.record_reveal(db, "member", f"查看完整公民身份号码和电话（名册 {len(rows)} 条）")
+        return rows
+    for rec in rows:
+        for column, kind in _MASKED.items():
+            if rec[column]:
+                rec[column] = privacy.MASKERS[kind](rec[column])
+    return rows
+
+
+def export_members(db: Database, path: str | Path, flt: MemberFilter | None = None,
+                   today: date | None = None) -> int:
+    """Write the roster (or the filtered part) in template columns to .csv or .xlsx; returns the count.
+
+    The file carries full ID numbers and phones: it needs export.personal and
+    is recorded in the audit trail (PIPL) before it is written.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise DomainError(f"{path.name}：只能导出为 .csv 或 .xlsx 文件")
+    auth.require(db, "members.read")
+    auth.require(db, "export.personal")
+    records = _template_rows(db, flt, today)
+    privacy.confirm_personal_export(db, "党员名册", str(path), rows=len(records), table="member")
+    member_files.write_members(path, records)
+    return len(records)
+
+
+def write_template(path: str | Path) -> None:
+    """The blank 党员信息导入模板 (no data in it: anyone may save it)."""
+    member_files.write_template(path)

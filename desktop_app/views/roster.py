@@ -1,0 +1,225 @@
+"""Read models of the 党员名册: what the roster page, the member form, the import dialog and the printed roster show.
+
+Services build them (services.roster), the member-file parser reports its row
+errors in them (exchange.members), the roster report renders them
+(reports.roster) and the pages show them, so each needs them without
+importing the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from pathlib import Path
+
+from desktop_app.domain import members as rules
+from desktop_app.domain.members import MemberInput
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One line of the roster table: masked, computed, ready to show."""
+
+    id: str
+    seq: int
+    name: str
+    org_id: str | None
+    org_name: str
+    gender: str
+    age: int | None
+    birth_date: date | None
+    category: str
+    joined_date: date | None
+    party_age: int | None
+    id_masked: str
+    mobile_masked: str
+    status: str
+    party_status: str
+    is_floating: bool
+    is_reporting: bool
+    is_hardship: bool
+    education: str
+
+
+@dataclass
+class MemberFilter:
+    text: str = ""  # name, pinyin, initials, ID-number or mobile fragment; words are ANDed
+    org_id: str | None = None  # this organisation and everything under it
+    category: str | None = None
+    status: str | None = None
+    reporting: bool | None = None
+    floating: bool | None = None
+    age_band: str | None = None
+    party_age_band: str | None = None
+    include_deleted: bool = False
+    active_only: bool = False  # leave out 转出 and 去世 (members no longer on the roster)
+
+
+@dataclass(frozen=True)
+class StatusChangeRow:
+    id: str
+    status: str
+    changed_on: date
+    destination: str
+    note: str
+
+
+@dataclass(frozen=True)
+class TransferRow:
+    id: str
+    direction: str
+    transfer_date: date
+    from_org: str
+    to_org: str
+    note: str
+
+
+@dataclass(frozen=True)
+class MemberDetail(MemberInput):
+    """Every field, unmasked, plus where the member stands; to_input() gives the editable part."""
+
+    id: str = ""
+    status: str = rules.NORMAL
+    age: int | None = None
+    party_age: int | None = None
+    deleted: bool = False
+    version: int = 0
+    updated_at: datetime | None = None
+    history: tuple[StatusChangeRow, ...] = ()  # newest first
+    transfers: tuple[TransferRow, ...] = ()  # newest first
+    warnings: tuple[str, ...] = ()
+
+    def to_input(self) -> MemberInput:
+        return MemberInput(**{f.name: getattr(self, f.name) for f in fields(MemberInput)})
+
+
+@dataclass(frozen=True)
+class RosterStats:
+    total: int
+    by_category: dict[str, int]
+    by_gender: dict[str, int]
+    by_age_band: dict[str, int]  # AGE_BANDS in order, then 未填
+    by_education: dict[str, int]
+    by_party_age_band: dict[str, int]  # 正式党员 only: PARTY_AGE_BANDS in order, then 未填
+    by_branch: dict[str, int]
+    by_status: dict[str, int]
+
+
+# ---------------------------------------------------------------- import
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_existing: int = 0  # on file and in the roster, but update_existing was off
+    skipped_invalid: int = 0  # rows left out because they had errors (skip_invalid)
+    branches_created: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RowError:
+    row_number: int  # as the spreadsheet shows it; the header is row 1
+    field: str  # template column
+    value: str
+    reason: str
+
+    def message(self, file_name: str = "") -> str:
+        where = f"{file_name}：" if file_name else ""
+        value = f"“{self.value}”" if self.value else ""
+        what = f"，{self.field}{value}" if self.field else ""
+        return f"{where}第 {self.row_number} 行{what}：{self.reason}"
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+@dataclass(frozen=True)
+class PlannedUpdate:
+    """What the preview found stored for a member the file changes; apply checks `version` is still current."""
+
+    member_id: str
+    version: int
+    status: str  # the stored status
+    stored: dict  # stored MEMBER_FIELDS, for the fields the file does not carry
+    changed: tuple[str, ...]  # MemberInput fields to write
+
+
+@dataclass
+class ImportPreview:
+    path: Path
+    columns: list[str]  # template columns found in the file
+    ignored_columns: list[str]  # headers we do not know (left alone)
+    to_add: list[MemberInput]
+    to_update: list[tuple[str, MemberInput, list[str]]]  # member id, row, changed columns
+    unchanged: int
+    errors: list[RowError]
+    warnings: list[RowError]
+    new_branches: list[str]  # 所在党支部 names not in the org tree
+    parent_org_id: str | None  # where new branches (and rows with no branch) go
+    total_rows: int  # non-blank data rows
+    invalid_rows: int  # rows with at least one error
+    fields: tuple[str, ...] = ()  # MemberInput fields the file carries
+    # member id -> what apply writes for it; apply re-checks, it does not diff again
+    planned: dict[str, PlannedUpdate] = field(default_factory=dict, repr=False)
+    org_ids: frozenset[str] = frozenset()  # the organisations the rows were resolved to
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    def error_lines(self, limit: int | None = None) -> list[str]:
+        lines = [e.message(self.file_name) for e in self.errors[:limit]]
+        if limit is not None and len(self.errors) > limit:
+            lines.append(f"…… 另有 {len(self.errors) - limit} 处错误")
+        return lines
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.file_name}：共 {self.total_rows} 行",
+            f"新增 {len(self.to_add)} 人",
+            f"信息有变化 {len(self.to_update)} 人",
+            f"无变化 {self.unchanged} 人",
+        ]
+        if self.invalid_rows:
+            parts.append(f"有错误 {self.invalid_rows} 行")
+        if self.new_branches:
+            parts.append(f"将新建党支部 {len(self.new_branches)} 个：" + "、".join(self.new_branches))
+        return "，".join(parts)
+
+
+# ---------------------------------------------------------------- the printed roster
+
+FULL_MEMBER = "正式党员"
+PROBATIONARY = "预备党员"
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    """One member as the roster prints them; id_number and mobile unmasked (the renderer masks)."""
+
+    name: str
+    gender: str = ""
+    ethnicity: str = ""
+    birth_date: date | None = None
+    education: str = ""
+    category: str = FULL_MEMBER  # 人员类别: 正式党员 / 预备党员
+    joined_date: date | None = None  # 入党日期
+    confirmed_date: date | None = None  # 转正日期
+    id_number: str = ""
+    mobile: str = ""
+    party_status: str = "正常"  # 党籍状态
+    job: str = ""  # 工作岗位
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class RosterPrint:
+    """The 党员花名册: the center's name and [(section name, members in 序号 order)] in org-tree order."""
+
+    center_name: str
+    groups: list[tuple[str, list[RosterLine]]]
+
+    @property
+    def member_count(self) -> int:
+        return sum(len(lines) for _, lines in self.groups)
