@@ -26,11 +26,11 @@ from desktop_app.gui.meetings.evaluations import EvaluationsPage
 from desktop_app.gui.ledger.page import LedgerPage
 from desktop_app.gui.mediation.page import MediationPage
 from desktop_app.gui.meetings.page import MeetingsPage
-from desktop_app.gui.pages.orgs import OrgsPage
-from desktop_app.gui.pages.overview import OverviewPage
+from desktop_app.gui.orgs.page import OrgsPage
+from desktop_app.gui.overview.page import OverviewPage
 from desktop_app.gui.projects.page import ProjectsPage
 from desktop_app.gui.residents.page import ResidentsPage
-from desktop_app.gui.pages.roster import RosterPage
+from desktop_app.gui.roster.page import RosterPage
 from desktop_app.gui.sync.page import SyncPage
 from desktop_app.gui.pages.users import UsersPage
 from desktop_app.gui.visits.page import VisitsPage

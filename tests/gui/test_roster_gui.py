@@ -19,11 +19,11 @@ from desktop_app.domain import members as rules
 from desktop_app.domain.idcard import FEMALE, MALE
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui.dialogs import common
-from desktop_app.gui.dialogs.import_dialog import ImportDialog
-from desktop_app.gui.dialogs.member_dialog import MemberDialog, StatusDialog, TransferDialog
+from desktop_app.gui.roster.import_dialog import ImportDialog
+from desktop_app.gui.roster.member_dialog import MemberDialog, StatusDialog, TransferDialog
 from desktop_app.gui.pages import AppContext
-from desktop_app.gui.pages import roster as roster_page
-from desktop_app.gui.pages.roster import CACHED_PAGES, PAGE_SIZE, RosterPage
+from desktop_app.gui.roster import page as roster_page
+from desktop_app.gui.roster.page import CACHED_PAGES, PAGE_SIZE, RosterPage
 from desktop_app.reports.fonts import ENV_VAR, shipped_font_path
 from desktop_app.services import demo, orgs, roster, site
 from desktop_app.services.roster import MemberFilter

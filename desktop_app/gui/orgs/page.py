@@ -12,13 +12,13 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import pinyin
 from desktop_app.domain.orgs import ALLOWED_CHILDREN, OrgKind
 from desktop_app.gui import icons
-from desktop_app.gui.bus import bus
 from desktop_app.gui.dialogs import common
-from desktop_app.gui.dialogs.org_dialog import MoveDialog, OrgDialog
+from desktop_app.gui.orgs.org_dialog import MoveDialog, OrgDialog
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.pages import AppContext, Page
+from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import orgs as org_service
-from desktop_app.services.orgs import OrgNode
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.orgs import OrgNode
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -91,7 +91,7 @@ class OrgTreeView(QTreeView):
 class OrgsPage(Page):
     title = "党组织"
     icon = "orgs"
-    watches = ("orgs", "members")
+    watches = changes(Change.ORGS, Change.MEMBERS)
     loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -245,15 +245,17 @@ class OrgsPage(Page):
         def done(node) -> None:
             if select_result and isinstance(node, OrgNode):
                 self._select_after_load = node.id
-            bus.changed.emit("orgs")
 
-        run_op(self, lambda job: fn(db), done)
+        run_op(self, lambda job: fn(db), done, changes=changes(Change.ORGS))
 
     def add_child(self) -> None:
         parent = self.nodes.get(self.selected_id() or "")
         if parent is not None and not ALLOWED_CHILDREN[OrgKind(parent.kind)]:
             return
-        code = org_service.suggest_code(self.ctx.db, parent.id if parent else None)
+        db, parent_id = self.ctx.db, parent.id if parent else None
+        run_op(self, lambda job: org_service.suggest_code(db, parent_id), lambda code: self._ask_new(parent, code))
+
+    def _ask_new(self, parent: OrgNode | None, code: str) -> None:
         dlg = OrgDialog(
             self, "新增组织", parent.kind if parent else None, code=code,
             parent_name=parent.name if parent else "",

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget,
@@ -27,52 +27,27 @@ from desktop_app.domain.members import MemberInput
 from desktop_app.gui import icons
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets.table import Column, ColumnModel
 from desktop_app.services import orgs as org_service
-from desktop_app.services.roster import ImportResult
-from desktop_app.store.db import Database
+from desktop_app.services import roster
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.roster import ImportPreview, ImportResult, RowError
 
-if TYPE_CHECKING:  # the exchange module (and openpyxl) load when a file is read
-    from desktop_app.exchange.members import ImportPreview, RowError
-
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 ERROR_STYLE = "color: #c8161e;"
 OK_STYLE = "color: #1b7a1b;"
 
 
-class ListModel(QAbstractTableModel):
-    """Read-only table over a list; cells are computed when drawn (a preview may hold 100,000 rows)."""
+def _model(headers: Sequence[str], items: Sequence[Any], cells: Callable[[Any], Sequence[str]],
+           widths: Sequence[int], parent: QWidget) -> ColumnModel:
+    """The kit's table model over preview items; cells are computed when drawn (a preview may hold 100,000 rows)."""
+    def column(i: int, title: str) -> Column:
+        text = (lambda item: str(cells(item)[i]))
+        return Column(title, text, width=widths[i] if i < len(widths) else 80, tooltip=text)
 
-    def __init__(self, headers: Sequence[str], items: Sequence[Any],
-                 cells: Callable[[Any], Sequence[str]], parent: QWidget | None = None):
-        super().__init__(parent)
-        self.headers = list(headers)
-        self.items = items
-        self.cells = cells
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.headers)
-
-    def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
-            return None
-        role = int(role)
-        if role == _DISPLAY or role == _TOOLTIP:
-            return str(self.cells(self.items[index.row()])[index.column()])
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
-        if int(role) != _DISPLAY:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return str(section + 1)
-
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if index.isValid() else Qt.ItemFlag.NoItemFlags
+    model = ColumnModel([column(i, h) for i, h in enumerate(headers)], parent=parent)
+    model.set_rows(items)
+    return model
 
 
 # ------------------------------------------------------------------ preview rows -> cells
@@ -196,7 +171,7 @@ class ImportDialog(QDialog):
     def _fill(self, view: QTableView, headers: Sequence[str], items: Sequence[Any],
               cells: Callable[[Any], Sequence[str]], widths: Sequence[int]) -> None:
         old = view.model()
-        view.setModel(ListModel(headers, items, cells, view))
+        view.setModel(_model(headers, items, cells, widths, view))
         if old is not None:
             old.deleteLater()
         for col, width in enumerate(widths):
@@ -222,10 +197,8 @@ class ImportDialog(QDialog):
         db, today, chosen = self.db, self.today, self.path
 
         def read(job):
-            from desktop_app.exchange import members as exchange
-
             names = {n.id: n.name for n in org_service.list_tree(db)}
-            return exchange.preview_import(db, chosen, today=today), names
+            return roster.preview_import(db, chosen, today=today), names
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, (DomainError, OSError, ValueError, UnicodeError)):
@@ -351,9 +324,7 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
 
         def write(job):
-            from desktop_app.exchange import members as exchange
-
-            return exchange.apply_import(db, preview, skip_invalid=skip, update_existing=update)
+            return roster.apply_import(db, preview, skip_invalid=skip, update_existing=update)
 
         def failed(exc: BaseException) -> None:
             self._update_state()
@@ -362,7 +333,9 @@ class ImportDialog(QDialog):
             else:
                 show_error(self, exc)
 
-        run_op(self, write, self._imported, failed, label="正在导入党员…")
+        # An import may create branches as well as members.
+        run_op(self, write, self._imported, failed, label="正在导入党员…",
+               changes=changes(Change.MEMBERS, Change.ORGS))
 
     def _imported(self, result: ImportResult) -> None:
         self.result_summary = result

@@ -27,8 +27,9 @@ from desktop_app.domain.members import MemberInput
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.icons import org_icon
 from desktop_app.gui.ops import run_op
-from desktop_app.services.orgs import OrgNode
-from desktop_app.services.roster import MemberDetail
+from desktop_app.views.changes import Change, Changes, changes
+from desktop_app.views.orgs import OrgNode
+from desktop_app.views.roster import MemberDetail
 
 ERROR_STYLE = "color: #c8161e;"
 WARNING_STYLE = "color: #a05a00;"
@@ -151,6 +152,8 @@ def _show(label: QLabel, text: str) -> None:
 class _SavingDialog(QDialog):
     """A dialog whose OK runs a service call off the GUI thread and closes only on success."""
 
+    changes_made: Changes = changes(Change.MEMBERS)  # every save here changes a member
+
     def __init__(self, parent: QWidget | None):
         super().__init__(parent)
         self.saved: Any = None
@@ -169,7 +172,7 @@ class _SavingDialog(QDialog):
             return
         self._saving = True
         self.buttons.setEnabled(False)
-        run_op(self, lambda job: fn(), self._saved, self._failed)
+        run_op(self, lambda job: fn(), self._saved, self._failed, changes=self.changes_made)
 
     def _saved(self, result: Any) -> None:
         self._saving = False

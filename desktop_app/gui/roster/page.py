@@ -1,25 +1,22 @@
 """党员名册: the member roster — search as you type, filters, statistics, add/edit/delete,
 status changes and transfers, import, export and the printed roster.
 
-The table model keeps only the ordered ids of the members that match (filtered
-and sorted in SQL by roster.search_ids) and fetches the rows it is asked to
-draw, 200 at a time, in the background; so 100,000 members cost one list of
-ids, not 100,000 objects or widgets. No QSortFilterProxyModel: calling Python
-data() for every row to filter or sort is what makes big tables crawl.
+The table model (models.RosterModel) keeps only the ordered ids of the members
+that match and fetches the rows it draws in the background. Every read and
+write goes through services.roster off the GUI thread; writes announce the
+changes they make.
 """
 
 from __future__ import annotations
 
-import logging
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QColor, QDesktopServices, QKeySequence
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QScrollArea, QSplitter, QTableView, QToolBar, QToolButton, QVBoxLayout, QWidget,
@@ -27,196 +24,23 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain import members as rules
 from desktop_app.gui import icons
-from desktop_app.gui.bus import bus
 from desktop_app.gui.dialogs import common
-from desktop_app.gui.dialogs.member_dialog import (
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.roster.member_dialog import (
     MemberDialog, OrgCombo, StatusDialog, TransferDialog, default_org,
 )
-from desktop_app.gui.ops import run_op
-from desktop_app.gui.pages import AppContext, Page
+from desktop_app.gui.roster.models import CACHED_PAGES, COLUMNS, ID_ROLE, PAGE_SIZE, RosterModel
+from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import orgs as org_service
-from desktop_app.services import roster
-from desktop_app.services.orgs import OrgNode
-from desktop_app.services.roster import MemberFilter, MemberRow, RosterStats
-from desktop_app.store.db import Database
+from desktop_app.services import privacy, roster
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.orgs import OrgNode
+from desktop_app.views.roster import MemberDetail, MemberFilter, MemberRow, RosterPrint, RosterStats
 
-log = logging.getLogger(__name__)
+__all__ = ["CACHED_PAGES", "ID_ROLE", "PAGE_SIZE", "RosterModel", "RosterPage"]
 
-PAGE_SIZE = 200  # rows fetched per query when the view needs them
-CACHED_PAGES = 50  # pages kept; older ones are dropped (and fetched again if shown)
 SEARCH_DELAY_MS = 150  # typing pause before the search runs
-
-ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_CENTER = int(Qt.AlignmentFlag.AlignCenter)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-_GONE = QColor("#9aa0a6")
-_ALERT = QColor("#c8161e")
-
-
-def _marks(r: MemberRow) -> str:
-    return "、".join(m for m, on in (("在职报到", r.is_reporting), ("困难党员", r.is_hardship)) if on)
-
-
-def _num(n: int | None) -> str:
-    return "" if n is None else str(n)
-
-
-# header, sort key (roster.SORT_KEYS), text of a row, centred, width
-COLUMNS: tuple[tuple[str, str, Callable[[MemberRow], str], bool, int], ...] = (
-    ("序号", "seq", lambda r: _num(r.seq or None), True, 50),
-    ("姓名", "name", lambda r: r.name, False, 72),
-    ("性别", "gender", lambda r: r.gender, True, 40),
-    ("年龄", "age", lambda r: _num(r.age), True, 44),
-    ("所在党组织", "org", lambda r: r.org_name, False, 128),
-    ("人员类别", "category", lambda r: r.category, True, 70),
-    ("入党日期", "joined_date", lambda r: rules.format_date(r.joined_date), True, 86),
-    ("党龄", "party_age", lambda r: _num(r.party_age), True, 44),
-    ("学历", "education", lambda r: r.education, True, 76),
-    ("公民身份号码", "id_number", lambda r: r.id_masked, True, 140),
-    ("手机号码", "mobile", lambda r: r.mobile_masked, True, 100),
-    ("状态", "status", lambda r: r.status, True, 56),
-    ("标记", "is_reporting", _marks, False, 110),
-)
-_GETTERS = tuple(c[2] for c in COLUMNS)
-_ALIGNS = tuple(_CENTER if c[3] else _LEFT for c in COLUMNS)
-_NAME_COLUMN = 1
-
-
-class RosterModel(QAbstractTableModel):
-    """Ordered member ids; rows are fetched a page at a time off the GUI thread when drawn."""
-
-    page_loaded = Signal(int)
-
-    def __init__(self, db: Database, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.db = db
-        self.today = date.today()
-        self._ids: list[str] = []
-        self._pages: OrderedDict[int, dict[str, MemberRow]] = OrderedDict()
-        self._pending: set[int] = set()
-        self._generation = 0
-
-    # --- loading -----------------------------------------------------------
-    def set_ids(self, ids: list[str], first_rows: list[MemberRow], today: date) -> None:
-        """A new result: the ids in display order and the rows of the first page."""
-        self.beginResetModel()
-        self._generation += 1
-        self.today = today
-        self._ids = ids
-        self._pages.clear()
-        self._pending.clear()
-        if ids:
-            self._pages[0] = {r.id: r for r in first_rows}
-        self.endResetModel()
-
-    def _request(self, page: int) -> None:
-        if page in self._pending:
-            return
-        self._pending.add(page)
-        generation, db, today = self._generation, self.db, self.today
-        ids = self._ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
-        run_op(
-            None,
-            lambda job: roster.rows(db, ids, today=today),
-            lambda rows: self._arrived(generation, page, rows),
-            lambda exc: self._fetch_failed(generation, page, exc),
-        )
-
-    def _arrived(self, generation: int, page: int, rows: list[MemberRow]) -> None:
-        if generation != self._generation:
-            return  # rows of an older result: the ids have changed since
-        self._pending.discard(page)
-        self._pages[page] = {r.id: r for r in rows}
-        while len(self._pages) > CACHED_PAGES:
-            self._pages.popitem(last=False)
-        first = page * PAGE_SIZE
-        last = min(first + PAGE_SIZE, len(self._ids)) - 1
-        if last >= first:
-            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
-        self.page_loaded.emit(page)
-
-    def _fetch_failed(self, generation: int, page: int, exc: BaseException) -> None:
-        log.warning("roster rows could not be read: %s", exc)
-        if generation == self._generation:
-            self._pending.discard(page)
-
-    # --- access ------------------------------------------------------------
-    def id_at(self, row: int) -> str | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
-
-    def row_at(self, row: int) -> MemberRow | None:
-        """The cached row (None while it is being fetched, which then starts)."""
-        if not 0 <= row < len(self._ids):
-            return None
-        page = row // PAGE_SIZE
-        cached = self._pages.get(page)
-        if cached is None:
-            self._request(page)
-            return None
-        self._pages.move_to_end(page)
-        return cached.get(self._ids[row])  # None: deleted since the search ran
-
-    def find(self, member_id: str | None) -> int:
-        if not member_id:
-            return -1
-        try:
-            return self._ids.index(member_id)
-        except ValueError:
-            return -1
-
-    @property
-    def ids(self) -> list[str]:
-        return self._ids
-
-    # --- Qt ----------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
-            return None
-        role = int(role)
-        if role == _DISPLAY:
-            r = self.row_at(index.row())
-            if r is None:
-                return "…" if index.column() == _NAME_COLUMN else ""
-            return _GETTERS[index.column()](r)
-        if role == _ALIGN:
-            return _ALIGNS[index.column()]
-        if role == ID_ROLE:
-            return self._ids[index.row()]
-        if role == _FOREGROUND:
-            r = self.row_at(index.row())
-            if r is not None:
-                if r.status in rules.GONE_STATUSES:
-                    return _GONE
-                if r.status in (rules.LOST, rules.SUSPENDED):
-                    return _ALERT
-            return None
-        if role == _TOOLTIP and index.column() == len(COLUMNS) - 1:
-            r = self.row_at(index.row())
-            return _marks(r) or None if r is not None else None
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
-        if int(role) == _DISPLAY:
-            if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-                return COLUMNS[section][0]
-            if orientation == Qt.Orientation.Vertical:
-                return str(section + 1)
-        return None
-
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 # ------------------------------------------------------------------ filters
@@ -265,7 +89,7 @@ def _stats_html(st: RosterStats) -> str:
 class RosterPage(Page):
     title = "党员名册"
     icon = "members"
-    watches = ("members", "orgs")
+    watches = changes(Change.MEMBERS, Change.ORGS)
     searched = Signal(int)  # a search result was shown: how many members match
     stats_shown = Signal()
 
@@ -508,7 +332,7 @@ class RosterPage(Page):
         generation = self._search_generation
         flt, (sort, descending) = self.current_filter(), self._sort
         db, today = self.ctx.db, self.today
-        keep = self._select_after or self.selected_id()
+        keep = self.selected_id()
         started = perf_counter()
 
         def search(job):
@@ -522,8 +346,10 @@ class RosterPage(Page):
             self.last_search_ms = (perf_counter() - started) * 1000
             self.model.set_ids(ids, first, today)
             self.count_label.setText(f"共 {len(ids)} 名")
-            self._select_after = None
-            self.select(keep)
+            # Read now, not when the search started: a saving dialog announces its
+            # change (starting this search) before the page learns what it saved.
+            target, self._select_after = self._select_after or keep, None
+            self.select(target)
             self.searched.emit(len(ids))
 
         run_op(self, search, done)
@@ -616,6 +442,10 @@ class RosterPage(Page):
         self.table.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
         return True
 
+    def _select_saved(self, member_id: str) -> None:
+        """Select a member just saved: now if the refreshed list is already shown, else when it arrives."""
+        self._select_after = None if self.select(member_id) else member_id
+
     def _update_actions(self) -> None:
         self.act_add.setEnabled(bool(self.nodes))  # a member needs an organisation to belong to
         has = self.selected_id() is not None
@@ -641,17 +471,9 @@ class RosterPage(Page):
             fn()
 
     # ------------------------------------------------------------------ acts
-    def _write(self, fn: Callable[[Database], Any], done: Callable[[Any], None] | None = None,
-               topics: tuple[str, ...] = ("members",)) -> None:
+    def _write(self, fn: Callable[[Database], Any], done: Callable[[Any], None] | None = None) -> None:
         db = self.ctx.db
-
-        def ok(result: Any) -> None:
-            if done is not None:
-                done(result)
-            for topic in topics:
-                bus.changed.emit(topic)
-
-        run_op(self, lambda job: fn(db), ok)
+        run_op(self, lambda job: fn(db), done, changes=changes(Change.MEMBERS))
 
     def add_member(self) -> None:
         db = self.ctx.db
@@ -663,9 +485,8 @@ class RosterPage(Page):
         if dlg.exec() != MemberDialog.DialogCode.Accepted or dlg.saved is None:
             return
         saved = dlg.saved
-        self._select_after = saved.id
+        self._select_saved(saved.id)
         self.show_message(f"已新增党员“{saved.name}”。")
-        bus.changed.emit("members")
 
     def edit_selected(self) -> None:
         member_id = self.selected_id()
@@ -676,15 +497,14 @@ class RosterPage(Page):
         db = self.ctx.db
         run_op(self, lambda job: roster.get(db, member_id), self._open_editor)
 
-    def _open_editor(self, detail: roster.MemberDetail) -> None:
+    def _open_editor(self, detail: MemberDetail) -> None:
         db = self.ctx.db
         dlg = MemberDialog(self, self.nodes, lambda inp: roster.update(db, detail.id, inp), detail,
                            today=self.today)
         if dlg.exec() != MemberDialog.DialogCode.Accepted or dlg.saved is None:
             return
-        self._select_after = detail.id
+        self._select_saved(detail.id)
         self.show_message(f"已保存党员“{dlg.saved.name}”的信息。")
-        bus.changed.emit("members")
 
     def delete_selected(self) -> None:
         member_id, row = self.selected_id(), self.selected_row()
@@ -701,7 +521,7 @@ class RosterPage(Page):
 
     def _restore(self, member_id: str, name: str) -> None:
         def restored(_result: Any) -> None:
-            self._select_after = member_id
+            self._select_saved(member_id)
             self.show_message(f"已恢复党员“{name}”。")
 
         self._write(lambda db: roster.restore(db, member_id), restored)
@@ -718,9 +538,8 @@ class RosterPage(Page):
         )
         if dlg.exec() != StatusDialog.DialogCode.Accepted or dlg.saved is None:
             return
-        self._select_after = row.id
+        self._select_saved(row.id)
         self.show_message(f"“{row.name}”的状态已改为{dlg.saved.status}。")
-        bus.changed.emit("members")
 
     def transfer_selected(self) -> None:
         row = self.selected_row()
@@ -734,9 +553,8 @@ class RosterPage(Page):
         )
         if dlg.exec() != TransferDialog.DialogCode.Accepted or dlg.saved is None:
             return
-        self._select_after = row.id
+        self._select_saved(row.id)
         self.show_message(f"已登记“{row.name}”的组织关系转接。")
-        bus.changed.emit("members")
 
     # ------------------------------------------------------------------ files
     @staticmethod
@@ -755,15 +573,12 @@ class RosterPage(Page):
         return p
 
     def import_members(self) -> None:
-        from desktop_app.gui.dialogs.import_dialog import ImportDialog
+        from desktop_app.gui.roster.import_dialog import ImportDialog
 
         dlg = ImportDialog(self, self.ctx.db)
         dlg.exec()
         if dlg.result_summary is not None:
             self.show_message(dlg.result_summary_text())
-            if dlg.result_summary.branches_created:
-                bus.changed.emit("orgs")
-            bus.changed.emit("members")
 
     def export_members(self) -> None:
         path = self._save_path(
@@ -775,16 +590,12 @@ class RosterPage(Page):
         if path.suffix.lower() not in (".xlsx", ".csv"):
             common.inform(self, "无法导出", "请选择 .xlsx 或 .csv 文件。")
             return
-        from desktop_app.services.privacy import PERSONAL_EXPORT_WARNING
-
-        if not common.ask(self, "导出含个人信息的文件", PERSONAL_EXPORT_WARNING):
+        if not common.ask(self, "导出含个人信息的文件", privacy.PERSONAL_EXPORT_WARNING):
             return
         db, flt = self.ctx.db, self.current_filter()
 
         def export(job):
-            from desktop_app.exchange import members as exchange
-
-            return exchange.export_members(db, path, flt)
+            return roster.export_members(db, path, flt)
 
         def done(result: Any) -> None:
             n = result if isinstance(result, int) else getattr(result, "count", None)
@@ -801,9 +612,7 @@ class RosterPage(Page):
             path = path.with_suffix(".xlsx")  # the template is a workbook (drop-down lists, text columns)
 
         def write(job):
-            from desktop_app.exchange import members as exchange
-
-            return exchange.write_template(path)
+            return roster.write_template(path)
 
         run_op(self, write, lambda _r: self.show_message(f"导入模板已保存到 {path}"), label="正在保存模板…")
 
@@ -817,20 +626,9 @@ class RosterPage(Page):
             path = path.with_suffix(".pdf")
         db, flt, today = self.ctx.db, self.current_filter(), self.today
 
-        def render(job):
-            from desktop_app.reports.roster import render_roster
-            from desktop_app.reports.roster_source import collect
-
-            job.report(0, 0)
-            center, groups = collect(db, flt, today=today)
-            lines = sum(len(m) for _, m in groups)
-            estimate = max(1, lines // 24 + len(groups))  # about 24 rows a page
-
-            def progress(page: int) -> None:
-                job.report(min(page, estimate), estimate)
-
-            render_roster(center, groups, path, progress=progress)
-            return lines
+        def render(job) -> int:
+            printed: RosterPrint = roster.print_roster(db, path, flt=flt, today=today, progress=job.report)
+            return printed.member_count
 
         def done(lines: int) -> None:
             self.show_message(f"党员花名册（{lines} 名）已保存到 {path}")

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.pages import AppContext, Page
+from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import auth
 from desktop_app.services import meetings as meeting_service
 from desktop_app.services import overview as overview_service

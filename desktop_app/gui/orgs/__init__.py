@@ -1,0 +1,1 @@
+"""组织架构: the organisation tree page and its dialogs."""

@@ -1,0 +1,1 @@
+"""首页概览: the overview page (counts, what is due, the street's communities)."""

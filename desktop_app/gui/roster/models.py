@@ -1,0 +1,206 @@
+"""The roster's lazy table model: ordered member ids, rows fetched a page at a time off the GUI thread.
+
+The model keeps only the ordered ids of the members that match (filtered and
+sorted in SQL by roster.search_ids) and fetches the rows it is asked to draw,
+200 at a time, in the background; so 100,000 members cost one list of ids, not
+100,000 objects or widgets. No QSortFilterProxyModel: calling Python data() for
+every row to filter or sort is what makes big tables crawl. It stays apart
+from the kit's ColumnModel for that reason: that one holds every row.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
+
+from desktop_app.domain import members as rules
+from desktop_app.gui.ops import run_op
+from desktop_app.services import roster
+from desktop_app.services.database import Database
+from desktop_app.views.roster import MemberRow
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 200  # rows fetched per query when the view needs them
+CACHED_PAGES = 50  # pages kept; older ones are dropped (and fetched again if shown)
+
+ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_GONE = QColor("#9aa0a6")
+_ALERT = QColor("#c8161e")
+
+
+def _marks(r: MemberRow) -> str:
+    return "、".join(m for m, on in (("在职报到", r.is_reporting), ("困难党员", r.is_hardship)) if on)
+
+
+def _num(n: int | None) -> str:
+    return "" if n is None else str(n)
+
+
+# header, sort key (roster.SORT_KEYS), text of a row, centred, width
+COLUMNS: tuple[tuple[str, str, Callable[[MemberRow], str], bool, int], ...] = (
+    ("序号", "seq", lambda r: _num(r.seq or None), True, 50),
+    ("姓名", "name", lambda r: r.name, False, 72),
+    ("性别", "gender", lambda r: r.gender, True, 40),
+    ("年龄", "age", lambda r: _num(r.age), True, 44),
+    ("所在党组织", "org", lambda r: r.org_name, False, 128),
+    ("人员类别", "category", lambda r: r.category, True, 70),
+    ("入党日期", "joined_date", lambda r: rules.format_date(r.joined_date), True, 86),
+    ("党龄", "party_age", lambda r: _num(r.party_age), True, 44),
+    ("学历", "education", lambda r: r.education, True, 76),
+    ("公民身份号码", "id_number", lambda r: r.id_masked, True, 140),
+    ("手机号码", "mobile", lambda r: r.mobile_masked, True, 100),
+    ("状态", "status", lambda r: r.status, True, 56),
+    ("标记", "is_reporting", _marks, False, 110),
+)
+_GETTERS = tuple(c[2] for c in COLUMNS)
+_ALIGNS = tuple(_CENTER if c[3] else _LEFT for c in COLUMNS)
+_NAME_COLUMN = 1
+
+
+class RosterModel(QAbstractTableModel):
+    """Ordered member ids; rows are fetched a page at a time off the GUI thread when drawn."""
+
+    page_loaded = Signal(int)
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.today = date.today()
+        self._ids: list[str] = []
+        self._pages: OrderedDict[int, dict[str, MemberRow]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._generation = 0
+
+    # --- loading -----------------------------------------------------------
+    def set_ids(self, ids: list[str], first_rows: list[MemberRow], today: date) -> None:
+        """A new result: the ids in display order and the rows of the first page."""
+        self.beginResetModel()
+        self._generation += 1
+        self.today = today
+        self._ids = ids
+        self._pages.clear()
+        self._pending.clear()
+        if ids:
+            self._pages[0] = {r.id: r for r in first_rows}
+        self.endResetModel()
+
+    def _request(self, page: int) -> None:
+        if page in self._pending:
+            return
+        self._pending.add(page)
+        generation, db, today = self._generation, self.db, self.today
+        ids = self._ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+        run_op(
+            None,
+            lambda job: roster.rows(db, ids, today=today),
+            lambda rows: self._arrived(generation, page, rows),
+            lambda exc: self._fetch_failed(generation, page, exc),
+        )
+
+    def _arrived(self, generation: int, page: int, rows: list[MemberRow]) -> None:
+        if generation != self._generation:
+            return  # rows of an older result: the ids have changed since
+        self._pending.discard(page)
+        self._pages[page] = {r.id: r for r in rows}
+        while len(self._pages) > CACHED_PAGES:
+            self._pages.popitem(last=False)
+        first = page * PAGE_SIZE
+        last = min(first + PAGE_SIZE, len(self._ids)) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        self.page_loaded.emit(page)
+
+    def _fetch_failed(self, generation: int, page: int, exc: BaseException) -> None:
+        log.warning("roster rows could not be read: %s", exc)
+        if generation == self._generation:
+            self._pending.discard(page)
+
+    # --- access ------------------------------------------------------------
+    def id_at(self, row: int) -> str | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_at(self, row: int) -> MemberRow | None:
+        """The cached row (None while it is being fetched, which then starts)."""
+        if not 0 <= row < len(self._ids):
+            return None
+        page = row // PAGE_SIZE
+        cached = self._pages.get(page)
+        if cached is None:
+            self._request(page)
+            return None
+        self._pages.move_to_end(page)
+        return cached.get(self._ids[row])  # None: deleted since the search ran
+
+    def find(self, member_id: str | None) -> int:
+        if not member_id:
+            return -1
+        try:
+            return self._ids.index(member_id)
+        except ValueError:
+            return -1
+
+    @property
+    def ids(self) -> list[str]:
+        return self._ids
+
+    # --- Qt ----------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        role = int(role)
+        if role == _DISPLAY:
+            r = self.row_at(index.row())
+            if r is None:
+                return "…" if index.column() == _NAME_COLUMN else ""
+            return _GETTERS[index.column()](r)
+        if role == _ALIGN:
+            return _ALIGNS[index.column()]
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        if role == _FOREGROUND:
+            r = self.row_at(index.row())
+            if r is not None:
+                if r.status in rules.GONE_STATUSES:
+                    return _GONE
+                if r.status in (rules.LOST, rules.SUSPENDED):
+                    return _ALERT
+            return None
+        if role == _TOOLTIP and index.column() == len(COLUMNS) - 1:
+            r = self.row_at(index.row())
+            return _marks(r) or None if r is not None else None
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
+        if int(role) == _DISPLAY:
+            if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+                return COLUMNS[section][0]
+            if orientation == Qt.Orientation.Vertical:
+                return str(section + 1)
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
