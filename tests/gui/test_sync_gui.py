@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select, update
 
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.sync import dialogs as sync_dialogs
 from desktop_app.gui.sync.dialogs import ExportSummaryDialog, ImportPreviewDialog
 from desktop_app.gui.sync.page import SyncPage
@@ -157,6 +157,35 @@ def test_the_street_previews_then_imports_and_lists_the_community(qtbot, communi
     assert page.communities.data(cell) == "已 40 天未报送"
     assert page.communities.data(cell, Qt.ItemDataRole.ForegroundRole).name() == "#c8161e"
     assert page.communities.data(cell, Qt.ItemDataRole.ToolTipRole) == "已 40 天未报送"
+
+
+def test_the_page_reads_and_decrypts_a_package_once_for_preview_and_import(qtbot, community, street_db, wait_ops,
+                                                                           tmp_path, monkeypatch):
+    from desktop_app.sync import package
+
+    sync.use_key(community.db, tmp_path / "street.dqkey")
+    pkg = sync.export_package(community.db, tmp_path).path
+    page = page_for(qtbot, _street_ctx(street_db), wait_ops)
+    decrypted = []
+    real = package._decrypt
+    monkeypatch.setattr(package, "_decrypt", lambda *a: decrypted.append(1) or real(*a))
+    monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: [pkg])
+    seen = []
+
+    def exec_(dialog):
+        seen.append(dialog.report)
+        if dialog.report.dry_run:
+            pkg.unlink()  # the stick is pulled out while the preview is on screen
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ImportPreviewDialog, "exec", exec_)
+    page.import_button.click()
+    wait_ops()
+    wait_ops()
+    assert [r.dry_run for r in seen] == [True, False]
+    assert len(decrypted) == 1
+    assert seen[1].total("inserted") == seen[0].total("inserted") > 3
+    assert page.communities.rowCount() == 1
 
 
 def test_a_cancelled_preview_imports_nothing(qtbot, community, street_db, wait_ops, tmp_path, monkeypatch):

@@ -564,3 +564,60 @@ def test_residents_tombstoned_at_the_community_stay_tombstones_at_the_street(syn
     # the old full package, found on the stick again, does not bring it back
     sync.import_package(synced.street, old.path)
     assert rows(synced.street, "resident")[rid]["deleted"] is True
+
+
+# --- preview, then apply that preview ---------------------------------------------------
+
+def _count_calls(monkeypatch, module, name: str) -> list:
+    calls = []
+    real = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_a_preview_is_applied_without_reading_decrypting_or_planning_the_package_again(world, monkeypatch):
+    from desktop_app.sync import merge, package
+
+    e = sync.export_package(world.c1, world.package("p.dqsync"))
+    decrypted = _count_calls(monkeypatch, package, "_decrypt")
+    opened = _count_calls(monkeypatch, package, "open_bytes")
+    planned = _count_calls(monkeypatch, merge, "plan")
+    preview = sync.preview_import(world.street, e.path)
+    assert preview.report.dry_run and preview.report.new_community
+    e.path.unlink()  # the stick is pulled out between the preview and the import
+    report = sync.apply_import(world.street, preview)
+    assert (len(decrypted), len(opened), len(planned)) == (1, 1, 1)
+    assert not report.dry_run and report.new_community
+    assert [(t.table, t.inserted, t.updated, t.unchanged, t.conflicts) for t in report.tables] == \
+           [(t.table, t.inserted, t.updated, t.unchanged, t.conflicts) for t in preview.report.tables]
+    assert community_ids(world.c1) <= community_ids(world.street)
+
+
+def test_a_preview_overtaken_by_an_edit_is_decided_again_under_the_write_lock(synced, monkeypatch):
+    monkeypatch.setattr(outgoing, "WATERMARK_MARGIN", timedelta(0))
+    m = some_member(synced.c1)
+    edit(synced.c1, Member, m, mobile="13922222222")
+    e = sync.export_package(synced.c1, synced.package("p.dqsync"))
+    preview = sync.preview_import(synced.street, e.path)
+    assert {t.table: t.updated for t in preview.report.tables}["member"] == 1
+    edit(synced.street, Member, m, mobile="13811111111")  # meanwhile, at the street
+    report = sync.apply_import(synced.street, preview)
+    assert {t.table: (t.updated, t.conflicts) for t in report.tables}["member"] == (0, 1)
+    assert rows(synced.street, "member")[m]["mobile"] == "13811111111"  # nothing silently overwritten
+    [c] = sync.conflicts(synced.street)
+    assert c.row_id == m
+
+
+def test_a_preview_made_under_a_key_since_replaced_is_refused(world, tmp_path):
+    e = sync.export_package(world.c1, world.package("p.dqsync"))
+    preview = sync.preview_import(world.street, e.path)
+    sync.new_key(world.street, tmp_path / "new.dqkey", replace=True)
+    before = fingerprint(world.street)
+    with pytest.raises(PackageRefused, match="密钥已更换"):
+        sync.apply_import(world.street, preview)
+    assert fingerprint(world.street) == before

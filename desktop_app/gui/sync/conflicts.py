@@ -11,9 +11,9 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.sync.models import CONFLICT_COLUMNS, RecordModel, button, table_view
+from desktop_app.gui.sync.models import CONFLICT_COLUMNS, ColumnModel, button, table_view
 from desktop_app.services import sync
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.sync import CommunityStatus, ConflictDetail, ConflictRow
@@ -32,7 +32,7 @@ class ConflictsPanel(QWidget):
         self.page = page
         self.street = page.is_street
         self.detail: ConflictDetail | None = None
-        self.model = RecordModel(CONFLICT_COLUMNS, parent=self)
+        self.model = ColumnModel(CONFLICT_COLUMNS, parent=self)
         self.list = table_view(self.model)
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         self.community = QComboBox()
@@ -105,7 +105,7 @@ class ConflictsPanel(QWidget):
 
     def _show(self, rows: list[ConflictRow]) -> None:
         keep = self.detail.conflict.id if self.detail else None
-        self.model.set_records(rows)
+        self.model.set_rows(rows)
         self.empty.setVisible(not rows)
         self.list.resizeColumnsToContents()
         self.page.set_conflict_count(len(rows))
@@ -121,7 +121,7 @@ class ConflictsPanel(QWidget):
 
     def selected(self) -> ConflictRow | None:
         rows = self.list.selectionModel().selectedRows()
-        return self.model.record(rows[0].row()) if rows else None
+        return self.model.row(rows[0].row()) if rows else None
 
     def _show_selected(self) -> None:
         row = self.selected()

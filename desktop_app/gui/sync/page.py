@@ -19,13 +19,13 @@ from pathlib import Path
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.gui import icons
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.sync import dialogs
 from desktop_app.gui.sync.conflicts import ConflictsPanel
 from desktop_app.gui.sync.dialogs import KEY_FILTER, PACKAGE_FILTER, ExportSummaryDialog, ImportPreviewDialog, local_time, size_text
-from desktop_app.gui.sync.models import COMMUNITY_COLUMNS, EXPORT_COLUMNS, IMPORT_COLUMNS, RecordModel, button, table_view
+from desktop_app.gui.sync.models import COMMUNITY_COLUMNS, EXPORT_COLUMNS, IMPORT_COLUMNS, ColumnModel, button, silent_red, table_view
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import sync
 from desktop_app.services.sync import ImportPreview
@@ -96,7 +96,7 @@ class SyncPage(Page):
         il.addWidget(self.last_import, 1)
         il.addWidget(self.import_button)
 
-        self.history = RecordModel(EXPORT_COLUMNS, parent=self)
+        self.history = ColumnModel(EXPORT_COLUMNS, parent=self)
         self.history_view = table_view(self.history)
         tab = QWidget()
         tl = QVBoxLayout(tab)
@@ -122,7 +122,7 @@ class SyncPage(Page):
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
         self.warnings.setStyleSheet("color: #c8161e")
-        self.communities = RecordModel(COMMUNITY_COLUMNS, warn=lambda c: c.warning, parent=self)
+        self.communities = ColumnModel(COMMUNITY_COLUMNS, row_color=silent_red, parent=self)
         self.community_view = table_view(self.communities)
         self.community_view.selectionModel().selectionChanged.connect(lambda *_: self._set_send_buttons())
         tab = QWidget()
@@ -131,9 +131,9 @@ class SyncPage(Page):
         tl.addWidget(self.warnings)
         tl.addWidget(self.community_view, 1)
         self.tabs.addTab(tab, icons.get("org-community", icons.ACCENT), "各社区")
-        self.imports = RecordModel(IMPORT_COLUMNS, parent=self)
+        self.imports = ColumnModel(IMPORT_COLUMNS, parent=self)
         self.tabs.addTab(table_view(self.imports), icons.get("package-in"), "导入记录")
-        self.history = RecordModel(EXPORT_COLUMNS, parent=self)
+        self.history = ColumnModel(EXPORT_COLUMNS, parent=self)
         self.tabs.addTab(table_view(self.history), icons.get("send-down"), "下发记录")
         self._set_send_buttons()
 
@@ -155,7 +155,7 @@ class SyncPage(Page):
     def _show(self, loaded) -> None:
         state, exports, communities, imports = loaded
         self.state = state
-        self.history.set_records(exports)
+        self.history.set_rows(exports)
         if state.has_key:
             who = state.street_org_name or "本街道"
             self.key_label.setText(f"街道密钥：{who}，指纹 {state.fingerprint}（{local_time(state.key_set_at, '%Y-%m-%d')} 设置）")
@@ -165,8 +165,8 @@ class SyncPage(Page):
                 else "尚未设置街道密钥：请导入街道发来的密钥文件，之后才能报送数据。"
             )
         if self.is_street:
-            self.communities.set_records(communities)
-            self.imports.set_records(imports)
+            self.communities.set_rows(communities)
+            self.imports.set_rows(imports)
             self.community_view.resizeColumnsToContents()
             self.conflicts.set_communities(communities)
             silent = [c for c in communities if c.silent]
@@ -219,7 +219,7 @@ class SyncPage(Page):
 
     def selected_community(self) -> CommunityStatus | None:
         rows = self.community_view.selectionModel().selectedRows()
-        return self.communities.record(rows[0].row()) if rows else None
+        return self.communities.row(rows[0].row()) if rows else None
 
     # --- keys ---------------------------------------------------------------------
     def use_key(self) -> None:

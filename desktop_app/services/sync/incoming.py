@@ -29,10 +29,10 @@ from desktop_app.store.migrate import SCHEMA_HEAD
 from desktop_app.store.models_sync import SyncImport
 from desktop_app.sync import decode, merge
 from desktop_app.sync.decode import Verified
-from desktop_app.sync.merge import MERGE_CACHE_KIB, Progress, Stage
+from desktop_app.sync.merge import Progress, Stage
 from desktop_app.views.sync import ImportReport
 
-__all__ = ["MERGE_CACHE_KIB", "ImportPreview", "apply_import", "import_package", "preview_import"]
+__all__ = ["ImportPreview", "apply_import", "import_package", "preview_import"]
 
 
 @dataclass(frozen=True, eq=False)
