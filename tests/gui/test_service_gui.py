@@ -205,6 +205,10 @@ def test_printing_the_wish_cards_from_the_page(qtbot, app_ctx, wait_ops, town, m
     page.print_cards()
     wait_ops()
     assert out.read_bytes().startswith(b"%PDF") and str(out) in page.message.text()
+    from pypdf import PdfReader
+
+    text = "".join("".join(p.extract_text().split()) for p in PdfReader(out).pages)
+    assert "王*英" in text and "王秀英" not in text  # a card hangs in public: the name is masked
 
 
 @pytest.mark.parametrize("cls", [ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage])
