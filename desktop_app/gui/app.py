@@ -59,7 +59,7 @@ def _make_demo(db, members: int) -> None:
 
 def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
     """Open the database, set up the site on first start; None if the user backed out."""
-    from desktop_app.gui.pages import AppContext
+    from desktop_app.gui.widgets.page import AppContext
     from desktop_app.services import site as site_service
     from desktop_app.services.database import open_database
 
@@ -74,7 +74,7 @@ def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
         _make_demo(db, 300)
         info = site_service.get_site(db)
     if info is None:
-        from desktop_app.gui.dialogs.setup import SetupDialog
+        from desktop_app.gui.shell.setup import SetupDialog
 
         dlg = SetupDialog(parent)
         if ask_setup is not None:
@@ -91,7 +91,7 @@ def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
 
 def _open_or_recover(db_path: Path, demo: bool):
     """open_context, offering the newest good backup when the file is damaged."""
-    from desktop_app.gui.dialogs import common
+    from desktop_app.gui.widgets import common
     from desktop_app.services import backup
 
     try:
@@ -156,7 +156,7 @@ class _WindowKeeper:
 
     def reopen(self, login: bool = True) -> None:
         """Open the database afresh (after a restore, or for another account)."""
-        from desktop_app.gui.dialogs.login_dialog import ensure_login
+        from desktop_app.gui.users.login_dialog import ensure_login
 
         ctx = open_context(self.db_path, demo=False)
         if ctx is None:
@@ -187,7 +187,7 @@ def run(db_path: Path, demo: bool = False) -> int:
         return 2
     if ctx is None:
         return 0
-    from desktop_app.gui.dialogs.login_dialog import ensure_login
+    from desktop_app.gui.users.login_dialog import ensure_login
 
     if ensure_login(ctx.db, org_name=ctx.site.org_name) is None:
         return 0

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.domain.access import Actor
 from desktop_app.gui import icons
-from desktop_app.gui.dialogs.login_dialog import LoginDialog
+from desktop_app.gui.users.login_dialog import LoginDialog
 from desktop_app.services import auth
-from desktop_app.store.db import Database
+from desktop_app.services.database import Database
 
 _ACTIVITY = frozenset({
     QEvent.Type.MouseMove, QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.Wheel,

@@ -13,15 +13,15 @@ from PySide6.QtWidgets import (
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.gui import icons
-from desktop_app.gui.dialogs import common
-from desktop_app.gui.dialogs.backup_dialog import MirrorDialog, RestoreDialog
-from desktop_app.gui.dialogs.login_dialog import change_own_password
+from desktop_app.gui.widgets import common
+from desktop_app.gui.shell.backup_dialog import MirrorDialog, RestoreDialog
+from desktop_app.gui.users.login_dialog import change_own_password
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.pages import AppContext, Page
 from desktop_app.gui.meetings.compliance import CompliancePage
 from desktop_app.gui.dues.page import DuesPage
-from desktop_app.gui.pages.audit import AuditPage
+from desktop_app.gui.audit.page import AuditPage
 from desktop_app.gui.meetings.evaluations import EvaluationsPage
 from desktop_app.gui.ledger.page import LedgerPage
 from desktop_app.gui.mediation.page import MediationPage
@@ -32,7 +32,7 @@ from desktop_app.gui.projects.page import ProjectsPage
 from desktop_app.gui.residents.page import ResidentsPage
 from desktop_app.gui.roster.page import RosterPage
 from desktop_app.gui.sync.page import SyncPage
-from desktop_app.gui.pages.users import UsersPage
+from desktop_app.gui.users.page import UsersPage
 from desktop_app.gui.visits.page import VisitsPage
 from desktop_app.gui.wishes.page import WishesPage
 from desktop_app.services import auth, backup

@@ -17,7 +17,7 @@ def wait_ops(qtbot):
 @pytest.fixture
 def app_ctx(db, qapp):
     from desktop_app.gui.app import make_app
-    from desktop_app.gui.pages import AppContext
+    from desktop_app.gui.widgets.page import AppContext
     from desktop_app.services import site
 
     make_app()  # fonts and style sheet as the real program has them

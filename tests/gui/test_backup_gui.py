@@ -1,8 +1,8 @@
 """Backups from the window: on exit, on demand, restore with confirmation, recovery on start."""
 
 from desktop_app.gui import app as gui_app
-from desktop_app.gui.dialogs import common
-from desktop_app.gui.dialogs.backup_dialog import RestoreDialog
+from desktop_app.gui.widgets import common
+from desktop_app.gui.shell.backup_dialog import RestoreDialog
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.services import backup, orgs
 

@@ -20,7 +20,7 @@ def test_first_start_sets_up_the_center(qapp, tmp_path):
 
 
 def test_setup_dialog_refuses_a_bad_code_until_fixed(qapp, tmp_path):
-    from desktop_app.gui.dialogs.setup import SetupDialog
+    from desktop_app.gui.shell.setup import SetupDialog
 
     dlg = SetupDialog()
     dlg.code.setText("有 空格")

@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDialog
 
 from desktop_app.domain.dues import EMPLOYED
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.dues.dialogs import DuesBaseDialog, PaymentDialog, ReasonDialog
 from desktop_app.gui.dues.models import (
     ARREARS_COLUMNS,

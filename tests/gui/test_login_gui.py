@@ -3,11 +3,11 @@
 import pytest
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
-from desktop_app.gui.dialogs import common
-from desktop_app.gui.dialogs import login_dialog as ld
+from desktop_app.gui.widgets import common
+from desktop_app.gui.users import login_dialog as ld
 from desktop_app.gui.idle_lock import IdleLock, LockCover
-from desktop_app.gui.pages.audit import AuditPage
-from desktop_app.gui.pages.users import ResetPasswordDialog, UserDialog, UsersPage
+from desktop_app.gui.audit.page import AuditPage
+from desktop_app.gui.users.page import ResetPasswordDialog, UserDialog, UsersPage
 from desktop_app.services import auth, orgs
 
 PASSWORD = "xingfuli2026"
@@ -159,7 +159,11 @@ def test_no_accounts_no_lock(qtbot, app_ctx):
         idle.stop()
 
 
-def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, admin, wait_ops, monkeypatch):
+def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, admin, wait_ops, monkeypatch,
+                                                              qtmodeltester):
+    from desktop_app.gui.bus import bus
+    from desktop_app.views.changes import Change
+
     db = app_ctx.db
     c = next(n for n in orgs.list_tree(db) if n.kind == "community")
     g = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
@@ -169,6 +173,9 @@ def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, adm
     page.show()
     wait_ops()
     assert [page.table.item(0, i).text() for i in range(3)] == ["admin", "王书记", "管理员"]
+    qtmodeltester.check(page.table.model())
+    announced: list = []
+    bus.changed.connect(announced.append)
 
     def fill(self):
         self.login.setText("li")
@@ -190,6 +197,9 @@ def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, adm
     assert li.role == "grid" and li.grid_ids == (g.id,) and li.must_change_password
     assert page.selected().id == li.id
     assert page.table.item(page.table.currentRow(), 3).text() == "第一网格党支部"
+    assert any(Change.USERS in c for c in announced)  # the write said what it changed
+    bus.changed.disconnect(announced.append)
+    qtmodeltester.check(page.table.model())
     page.grab().save("/tmp/gui_users_page.png")
 
     def reset(self):
@@ -212,7 +222,7 @@ def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, adm
     assert page.act_active.text() == "启用"
 
 
-def test_audit_page_shows_the_trail_with_before_and_after(qtbot, app_ctx, admin, wait_ops):
+def test_audit_page_shows_the_trail_with_before_and_after(qtbot, app_ctx, admin, wait_ops, qtmodeltester):
     db = app_ctx.db
     c = next(n for n in orgs.list_tree(db) if n.kind == "community")
     b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
@@ -226,6 +236,8 @@ def test_audit_page_shows_the_trail_with_before_and_after(qtbot, app_ctx, admin,
     first = [page.list.item(0, i).text() for i in range(1, 5)]
     assert first == ["王书记", "修改", "党组织", "幸福网格党支部"]
     assert [page.fields.item(0, i).text() for i in range(3)] == ["名称", "第一网格党支部", "幸福网格党支部"]
+    qtmodeltester.check(page.list.model())
+    qtmodeltester.check(page.fields.model())
     page.grab().save("/tmp/gui_audit_page.png")
     page.action.setCurrentIndex(page.action.findData("login"))
     page.search()

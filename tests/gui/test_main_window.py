@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.orgs.org_dialog import OrgDialog
 from desktop_app.gui.main_window import PAGES, MainWindow
 from desktop_app.gui.orgs.page import ID_ROLE, build_model

@@ -12,7 +12,7 @@ from desktop_app.domain import idcard
 from desktop_app.domain import meetings as r
 from desktop_app.domain.meetings import CellStatus
 from desktop_app.domain.members import MemberInput
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.meetings.attendance_dialog import COL_REASON, COL_STATUS, AttendanceDialog
 from desktop_app.gui.meetings.compliance import CompliancePage
 from desktop_app.gui.meetings.evaluations import COL_GRADE, EvaluationsPage

@@ -18,7 +18,7 @@ from desktop_app.domain import idcard
 from desktop_app.domain import members as rules
 from desktop_app.domain.idcard import FEMALE, MALE
 from desktop_app.domain.members import MemberInput
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.roster.import_dialog import ImportDialog
 from desktop_app.gui.roster.member_dialog import MemberDialog, StatusDialog, TransferDialog
 from desktop_app.gui.pages import AppContext
@@ -396,7 +396,7 @@ def write_csv(path, rows):
 
 
 def test_import_preview_shows_bad_rows_and_imports_nothing_until_confirmed(
-    page, app_ctx, tmp_path, monkeypatch, wait_ops
+    page, app_ctx, tmp_path, monkeypatch, wait_ops, qtmodeltester
 ):
     path = tmp_path / "去年名册.csv"
     write_csv(path, [
@@ -426,6 +426,8 @@ def test_import_preview_shows_bad_rows_and_imports_nothing_until_confirmed(
     assert dlg.add_view.model().index(0, 0).data() == "钱九"
     assert dlg.branch_view.model().index(0, 0).data() == "第三网格党支部"
     assert not dlg.import_button.isEnabled()  # a file with bad rows imports nothing by default
+    for view in (dlg.add_view, dlg.update_view, dlg.error_view, dlg.warning_view, dlg.branch_view):
+        qtmodeltester.check(view.model())
     assert roster.search_ids(app_ctx.db, MemberFilter(include_deleted=True)) == before  # preview wrote nothing
 
     dlg.skip_invalid.setChecked(True)

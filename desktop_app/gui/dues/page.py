@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import dues as rules
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui import icons
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.dues.dialogs import DuesBaseDialog, PaymentDialog, ReasonDialog
 from desktop_app.gui.dues.models import (
     ARREARS_COLUMNS,

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui import icons
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.ledger.dialogs import (
     AccountDialog,
     BudgetDialog,

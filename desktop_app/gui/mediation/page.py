@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QInputDialog
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.idcard import mask_phone
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.mediation.dialogs import CaseDialog, OutcomeDialog, SessionDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
 from desktop_app.gui.widgets.record_list import (

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain import meetings as rules
 from desktop_app.gui import icons
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.meetings.attendance_dialog import AttendanceDialog
 from desktop_app.gui.meetings.meeting_dialog import CommitteeDialog, MeetingDialog
 from desktop_app.gui.ops import run_op

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import pinyin
 from desktop_app.domain.orgs import ALLOWED_CHILDREN, OrgKind
 from desktop_app.gui import icons
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.orgs.org_dialog import MoveDialog, OrgDialog
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QInputDialog
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.projects.dialogs import (
     ConcernedDialog,

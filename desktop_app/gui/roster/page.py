@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain import members as rules
 from desktop_app.gui import icons
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.roster.member_dialog import (
     MemberDialog, OrgCombo, StatusDialog, TransferDialog, default_org,

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from html import escape
 
 from desktop_app.domain import service_flow as flow
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.projects.dialogs import ProjectDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog

@@ -25,7 +25,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import WishInput
 from desktop_app.gui import icons
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.residents.pickers import member_picker, resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog

@@ -8,7 +8,7 @@ from html import escape
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
-from desktop_app.gui.dialogs import common
+from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.record_list import (
     SEPARATOR,

@@ -16,13 +16,15 @@ from desktop_app.domain import access
 from desktop_app.domain.access import Role
 from desktop_app.domain.errors import ValidationError
 from desktop_app.gui import icons
-from desktop_app.gui.bus import bus
-from desktop_app.gui.dialogs import common
-from desktop_app.gui.dialogs.login_dialog import BusyDialog, password_field
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.pages import AppContext, Page
+from desktop_app.gui.users.login_dialog import BusyDialog, password_field
+from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import auth
-from desktop_app.services.auth import UserInfo
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.users import UserInfo
+
+USERS = changes(Change.USERS)
 
 COLUMNS = ("登录名", "姓名", "角色", "负责网格", "状态", "上次登录")
 
@@ -33,6 +35,8 @@ def _local(at) -> str:
 
 class UserDialog(BusyDialog):
     """Add an account (with its first password) or change name, role and grids of one."""
+
+    changes = USERS
 
     def __init__(self, parent: QWidget | None, db, grids: list[tuple[str, str]], user: UserInfo | None = None):
         super().__init__(parent, "修改用户" if user else "新增用户", "保存", "取消")
@@ -112,6 +116,10 @@ class UserDialog(BusyDialog):
 
 
 class ResetPasswordDialog(BusyDialog):
+    """An administrator sets a forgotten password anew; the user must change it at the next log-in."""
+
+    changes = USERS
+
     def __init__(self, parent: QWidget | None, db, user: UserInfo):
         super().__init__(parent, "重置密码", "重置密码", "取消")
         self.db, self.user = db, user
@@ -142,7 +150,7 @@ class UsersPage(Page):
     title = "用户管理"
     icon = "users"
     permission = "users.manage"  # the main window shows this page only to those who hold it
-    watches = ("users", "orgs")
+    watches = changes(Change.USERS, Change.ORGS)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
@@ -254,7 +262,6 @@ class UsersPage(Page):
             self.act_active.setIcon(icons.get("user-off"))
 
     def _changed(self, info: UserInfo | None = None, note: str = "") -> None:
-        bus.changed.emit("users")
         if note:
             self.message.setText(note)
         if info is not None:
@@ -301,7 +308,7 @@ class UsersPage(Page):
             return
         db = self.ctx.db
         run_op(self, lambda job: auth.unlock_user(db, user.id),
-               lambda info: self._changed(info, f"已解除“{info.display_name}”的锁定"))
+               lambda info: self._changed(info, f"已解除“{info.display_name}”的锁定"), changes=USERS)
 
     def toggle_active(self) -> None:
         user = self.selected()
@@ -315,11 +322,12 @@ class UsersPage(Page):
             return
         db, active = self.ctx.db, not user.active
         run_op(self, lambda job: auth.set_active(db, user.id, active),
-               lambda info: self._changed(info, f"已{'启用' if active else '停用'}“{info.display_name}”"))
+               lambda info: self._changed(info, f"已{'启用' if active else '停用'}“{info.display_name}”"),
+               changes=USERS)
 
     def save_idle(self) -> None:
         db, minutes = self.ctx.db, self.idle.value()
         run_op(self, lambda job: auth.set_idle_minutes(db, minutes),
-               lambda p: (bus.changed.emit("access_policy"),
-                          self.message.setText("已保存：" + (f"{p.idle_minutes} 分钟无操作自动锁定"
-                                                          if p.idle_minutes else "不自动锁定"))))
+               lambda p: self.message.setText("已保存：" + (f"{p.idle_minutes} 分钟无操作自动锁定"
+                                                         if p.idle_minutes else "不自动锁定")),
+               changes=changes(Change.ACCESS_POLICY))

@@ -19,7 +19,8 @@ from desktop_app.gui import icons
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.ops import run_op
 from desktop_app.services import auth
-from desktop_app.store.db import Database
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Changes
 
 ERROR_STYLE = "color: #c8161e"
 
@@ -34,6 +35,8 @@ def password_field(placeholder: str = "") -> QLineEdit:
 
 class BusyDialog(QDialog):
     """A dialog whose OK runs a service call in the background and closes only when it succeeded."""
+
+    changes: Changes | None = None  # what a successful call changes (pages showing it refresh)
 
     def __init__(self, parent: QWidget | None, title: str, ok_text: str, cancel_text: str):
         super().__init__(parent)
@@ -77,7 +80,7 @@ class BusyDialog(QDialog):
         self.busy = True
         self.ok.setEnabled(False)
         self.show_message("")
-        run_op(self, fn, self._succeeded, self.failed)
+        run_op(self, fn, self._succeeded, self.failed, changes=self.changes)
 
     def _succeeded(self, result) -> None:
         self.busy = False

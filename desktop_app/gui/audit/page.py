@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (
 
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.pages import AppContext, Page
+from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import audit_log
-from desktop_app.services.audit_log import AuditFilter, AuditRow, TrailPage
+from desktop_app.views.audit import AuditFilter, AuditRow, TrailPage
+from desktop_app.views.changes import Change, changes
 
 COLUMNS = ("时间", "操作人", "操作", "对象", "名称", "内容")
 
@@ -43,7 +44,7 @@ class AuditPage(Page):
     title = "操作记录"
     icon = "audit"
     permission = "audit.read"  # the main window shows this page only to those who hold it
-    watches = ("*",)
+    watches = changes(Change.ALL)  # every write leaves a line in the trail
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: date | None = None):
         super().__init__(ctx, parent)

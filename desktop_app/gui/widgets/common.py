@@ -1,4 +1,4 @@
-"""Small dialogs shared by pages. Tests replace `ask` to answer confirmations."""
+"""Small message boxes shared by every page: confirmations and notes. Tests replace `ask` to answer confirmations."""
 
 from __future__ import annotations
 
