@@ -77,7 +77,7 @@ def _median(fn, runs: int = RUNS) -> float:
 
 def main() -> None:
     from desktop_app.services import ledger, site
-    from desktop_app.store.migrate import open_database
+    from desktop_app.services.database import open_database
 
     with tempfile.TemporaryDirectory() as tmp:
         db, _ = open_database(Path(tmp) / "bench_ledger.db")
