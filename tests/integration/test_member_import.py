@@ -1,6 +1,7 @@
 """Member files: encodings, header variants, dates, Excel-damaged ID numbers, previews, imports, exports."""
 
 import csv
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -231,6 +232,35 @@ def test_update_existing_changes_only_what_the_file_says(db, branch, tmp_path):
     after = by_name(db)
     assert after["张三"].mobile == "13700000000" and after["张三"].version == before["张三"].version + 1
     assert after["李四"].version == before["李四"].version
+
+
+def test_apply_rechecks_the_preview_and_writes_nothing_once_the_roster_moved_under_it(db, branch, tmp_path):
+    """Apply writes the preview's plan only while the roster is still as the preview saw it."""
+    from desktop_app.domain.errors import Conflict
+
+    roster.apply_import(db, roster.preview_import(db, write_csv(tmp_path / "a.csv", HEADER, GOOD_ROWS[:1])))
+    changed = [list(GOOD_ROWS[0]), list(GOOD_ROWS[1]), [3, "王五", "第九网格党支部", WANG, "男", "正式党员",
+                                                        "1990-07-01", "1991-07-01", ""]]
+    changed[0][8] = "13700000000"
+    path = write_csv(tmp_path / "b.csv", HEADER, changed)
+
+    stale_update = roster.preview_import(db, path)
+    zhang = by_name(db)["张三"]
+    roster.update(db, zhang.id, replace(zhang.to_input(), address="幸福里3栋"))  # edited meanwhile
+    with pytest.raises(Conflict, match="张三"):
+        roster.apply_import(db, stale_update, update_existing=True)
+    assert members(db) == 1 and "第九网格党支部" not in {o.name for o in orgs.list_tree(db)}
+    assert roster.apply_import(db, stale_update).added == 2  # not updating: the edit does not matter
+
+    taken = roster.preview_import(db, write_csv(tmp_path / "c.csv", HEADER, [
+        [4, "赵六", "第一网格党支部", idcard.make("320102", date(1970, 1, 1), 4, "男"), "男", "正式党员",
+         "1995-07-01", "1996-07-01", ""]]))
+    roster.create(db, MemberInput(name="赵六", org_id=branch.id, id_number=taken.to_add[0].id_number,
+                                  gender="男", category="正式党员", joined_date=date(1995, 7, 1),
+                                  confirmed_date=date(1996, 7, 1)))
+    with pytest.raises(Conflict, match="赵六"):
+        roster.apply_import(db, taken)
+    assert members(db) == 4
 
 
 def test_a_file_without_a_column_leaves_that_field_alone(db, branch, tmp_path):
