@@ -251,6 +251,12 @@ def test_meetings_model_passes_the_model_tester(qtmodeltester, app_ctx, communit
     model.set_rows(ms.list_meetings(app_ctx.db), date.today())
     qtmodeltester.check(model)
     assert model.index(0, 2).data() == r.THEME_DAY
+    # a planned meeting whose day has passed waits for its attendance, marked in 状态
+    model.set_rows(model.rows, date.today() + timedelta(days=1))
+    assert model.index(0, 5).data() == "待登记出勤"
+    assert model.index(0, 5).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.index(0, 4).data(Qt.ItemDataRole.BackgroundRole) is None
+    qtmodeltester.check(model)
 
 
 def test_follow_up_tabs_list_absentees(qtbot, page, community, wait_ops):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
@@ -22,24 +22,18 @@ from desktop_app.gui.meetings.attendance_dialog import AttendanceDialog
 from desktop_app.gui.meetings.meeting_dialog import CommitteeDialog, MeetingDialog
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
+from desktop_app.gui.widgets.table import ALERT, Column, ColumnModel, centered
 from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
 from desktop_app.services.meetings import attendance_import
 from desktop_app.views.changes import Change, changes
 
 WRITES = changes(Change.MEETINGS)
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_BACKGROUND = Qt.ItemDataRole.BackgroundRole
-_FOREGROUND = Qt.ItemDataRole.ForegroundRole
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
-_ALIGN = Qt.ItemDataRole.TextAlignmentRole
-_CENTER = int(Qt.AlignmentFlag.AlignCenter)
-
-COLUMNS = ("编号", "日期", "类型", "会议主题", "党组织", "状态", "应到", "实到", "请假", "出席率", "法定人数", "附件")
-_NUMERIC = {6, 7, 8, 9, 11}
-_RED = QBrush(QColor("#c8161e"))
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+STATUS_COLUMN = 5
 _AMBER = QBrush(QColor("#fff4c2"))
-_GREY = QBrush(QColor("#888888"))
+_GREY = QColor("#888888")
 
 PERIODS = ("本月", "本季度", "本年度", "上年度", "近12个月", "全部")
 
@@ -75,84 +69,47 @@ def _quorum_text(row: ms.MeetingRow) -> str:
     return "未登记支委" if q.met is None else ("达到" if q.met else "未达到")
 
 
-class MeetingsModel(QAbstractTableModel):
+class MeetingsModel(ColumnModel):
+    """The meetings list; a planned meeting already past is marked as waiting for its attendance."""
+
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.rows: list[ms.MeetingRow] = []
+        held = rules.HELD
+        columns = (
+            Column("编号", lambda r: short_number(r.number),
+                   tooltip=lambda r: f"会议编号 {r.number}（签到表上印的编号）"),
+            Column("日期", lambda r: f"{r.meeting_date:%Y-%m-%d}" + (f" {r.start_time:%H:%M}" if r.start_time else "")),
+            Column("类型", lambda r: r.kind),
+            Column("会议主题", lambda r: r.title, tooltip=lambda r: r.title),
+            Column("党组织", lambda r: r.org_name if r.org_name == r.branch_name else f"{r.branch_name}·{r.org_name}"),
+            Column("状态", lambda r: "待登记出勤" if self._owed(r) else r.status_label),
+            centered("应到", lambda r: str(r.expected)),
+            centered("实到", lambda r: str(r.present) if r.status == held else ""),
+            centered("请假", lambda r: str(r.leave) if r.leave else ""),
+            centered("出席率", lambda r: rules.format_rate(r.rate) if r.status == held else ""),
+            Column("法定人数", _quorum_text, tooltip=lambda r: r.quorum.note if r.quorum.applies else None,
+                   color=lambda r: ALERT if r.lacks_quorum else None),
+            centered("附件", lambda r: str(r.attachments) if r.attachments else ""),
+        )
+        super().__init__(columns, row_color=lambda r: _GREY if r.status == rules.CANCELLED else None, parent=parent)
         self.today = date.today()
 
-    def set_rows(self, rows: list[ms.MeetingRow], today: date) -> None:
-        self.beginResetModel()
-        self.rows, self.today = rows, today
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
+    def set_rows(self, rows: list[ms.MeetingRow], today: date | None = None) -> None:
+        if today is not None:
+            self.today = today
+        super().set_rows(rows)
 
     def _owed(self, r: ms.MeetingRow) -> bool:
         """Planned and already past: attendance is waiting to be entered."""
         return r.status == rules.PLANNED and r.meeting_date < self.today
 
     def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
-            return None
-        r, c = self.rows[index.row()], index.column()
-        if role == _DISPLAY:
-            if c == 0:
-                return short_number(r.number)
-            if c == 1:
-                return f"{r.meeting_date:%Y-%m-%d}" + (f" {r.start_time:%H:%M}" if r.start_time else "")
-            if c == 2:
-                return r.kind
-            if c == 3:
-                return r.title
-            if c == 4:
-                return r.org_name if r.org_name == r.branch_name else f"{r.branch_name}·{r.org_name}"
-            if c == 5:
-                return "待登记出勤" if self._owed(r) else r.status_label
-            if c == 6:
-                return str(r.expected)
-            if c == 7:
-                return str(r.present) if r.status == rules.HELD else ""
-            if c == 8:
-                return str(r.leave) if r.leave else ""
-            if c == 9:
-                return rules.format_rate(r.rate) if r.status == rules.HELD else ""
-            if c == 10:
-                return _quorum_text(r)
-            if c == 11:
-                return str(r.attachments) if r.attachments else ""
-        elif role == _ALIGN and c in _NUMERIC:
-            return _CENTER
-        elif role == _FOREGROUND:
-            if c == 10 and r.lacks_quorum:
-                return _RED
-            if r.status == rules.CANCELLED:
-                return _GREY
-        elif role == _BACKGROUND and c == 5 and self._owed(r):
-            return _AMBER
-        elif role == _TOOLTIP:
-            if c == 10 and r.quorum.applies:
-                return r.quorum.note
-            if c == 0:
-                return f"会议编号 {r.number}（签到表上印的编号）"
-            if c == 3:
-                return r.title
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
-        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
+        if role == _BACKGROUND and index.isValid() and index.column() == STATUS_COLUMN:
+            row = self.row(index.row())
+            return _AMBER if row is not None and self._owed(row) else None
+        return super().data(index, role)
 
     def row_at(self, i: int) -> ms.MeetingRow | None:
-        return self.rows[i] if 0 <= i < len(self.rows) else None
-
-    def find(self, meeting_id: str | None) -> int:
-        return next((i for i, r in enumerate(self.rows) if r.id == meeting_id), -1)
+        return self.row(i)
 
 
 def _combo(items: list[tuple[str, Any]]) -> QComboBox:
