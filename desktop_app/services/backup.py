@@ -13,14 +13,13 @@ import os
 import re
 import shutil
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from desktop_app.domain.errors import DomainError
 from desktop_app.settings import Settings, backup_dir
+from desktop_app.views.backup import KINDS, BackupInfo
 
-KINDS = {"daily": "每日自动", "exit": "退出时", "manual": "手动", "before-restore": "恢复前"}
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>[a-z-]+)\.db$")
 KEEP_DAYS = 7
 KEEP_WEEKS = 4
@@ -37,18 +36,6 @@ class CorruptDatabase(DomainError):
         self.path = path
         self.problems = problems
         super().__init__(f"数据库文件 {path} 已损坏或无法读取：{'；'.join(problems[:3])}")
-
-
-@dataclass(frozen=True)
-class BackupInfo:
-    path: Path
-    taken_at: datetime
-    kind: str
-    size: int
-
-    @property
-    def kind_label(self) -> str:
-        return KINDS.get(self.kind, self.kind)
 
 
 def integrity_problems(path: Path) -> list[str]:

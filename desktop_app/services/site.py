@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 
 from desktop_app.domain import orgs as org_rules
@@ -13,20 +11,9 @@ from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.base import SITE_KEY
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization, Site
+from desktop_app.views.site import LEVELS, SiteInfo
 
-LEVELS = {"community": "社区", "street": "街道"}
-
-
-@dataclass(frozen=True)
-class SiteInfo:
-    id: str
-    org_code: str
-    org_name: str
-    level: str
-
-    @property
-    def level_label(self) -> str:
-        return LEVELS.get(self.level, self.level)
+__all__ = ["LEVELS", "SiteInfo", "get_site", "init_site", "create_in"]
 
 
 def get_site(db: Database) -> SiteInfo | None:

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (
     QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from desktop_app.services.backup import BackupInfo
+from desktop_app.views.backup import BackupInfo
 
 
 class RestoreDialog(QDialog):

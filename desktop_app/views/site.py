@@ -1,0 +1,19 @@
+"""This database's identity as plain data: whose it is (organisation code and name) and at what level."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LEVELS = {"community": "社区", "street": "街道"}
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    id: str
+    org_code: str
+    org_name: str
+    level: str
+
+    @property
+    def level_label(self) -> str:
+        return LEVELS.get(self.level, self.level)
