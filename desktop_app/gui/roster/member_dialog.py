@@ -15,19 +15,18 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+    QAbstractItemView, QCheckBox, QComboBox, QFormLayout,
     QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QScrollArea,
     QSpinBox, QStyledItemDelegate, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import idcard
 from desktop_app.domain import members as rules
-from desktop_app.domain.errors import DomainError, ValidationError
+from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.members import MemberInput
-from desktop_app.gui.errors import show_error
 from desktop_app.gui.icons import org_icon
-from desktop_app.gui.ops import run_op
-from desktop_app.views.changes import Change, Changes, changes
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.views.changes import Change, changes
 from desktop_app.views.orgs import OrgNode
 from desktop_app.views.roster import MemberDetail
 
@@ -129,13 +128,6 @@ class DateField(QLineEdit):
             self.setText(value.isoformat())
 
 
-def _buttons(ok_text: str) -> QDialogButtonBox:
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-    return box
-
-
 def _error_label() -> QLabel:
     label = QLabel()
     label.setStyleSheet(ERROR_STYLE)
@@ -149,52 +141,40 @@ def _show(label: QLabel, text: str) -> None:
     label.setVisible(bool(text))
 
 
-class _SavingDialog(QDialog):
-    """A dialog whose OK runs a service call off the GUI thread and closes only on success."""
+class _MemberSave(SavingDialog):
+    """The kit's saving dialog, with a refusal naming a field shown at that field (see show_refusal)."""
 
-    changes_made: Changes = changes(Change.MEMBERS)  # every save here changes a member
+    changes_made = changes(Change.MEMBERS)  # every save here changes a member
 
-    def __init__(self, parent: QWidget | None):
-        super().__init__(parent)
-        self.saved: Any = None
-        self.buttons = _buttons("保存")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.message = _error_label()
-        self._saving = False
+    def __init__(self, parent: QWidget | None, title: str, ok_text: str = "保存"):
+        super().__init__(parent, title, ok_text)
+        self._call: Callable[[], Any] | None = None
 
     def reject(self) -> None:
         if not self._saving:  # a save in flight finishes first (its result must reach the page)
             super().reject()
 
-    def _save(self, fn: Callable[[], Any]) -> None:
-        if self._saving:
-            return
-        self._saving = True
-        self.buttons.setEnabled(False)
-        run_op(self, lambda job: fn(), self._saved, self._failed, changes=self.changes_made)
+    def prepare(self) -> Callable[[], Any]:
+        assert self._call is not None
+        return self._call
 
-    def _saved(self, result: Any) -> None:
-        self._saving = False
-        self.buttons.setEnabled(True)
-        self.saved = result
-        self.done(QDialog.DialogCode.Accepted)
+    def _save(self, fn: Callable[[], Any]) -> None:
+        self._call = fn
+        SavingDialog.accept(self)
 
     def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.buttons.setEnabled(True)
         if isinstance(exc, ValidationError):
+            self._saving = False
+            self.buttons.setEnabled(True)
             self.show_refusal(exc)
-        elif isinstance(exc, DomainError):
-            _show(self.message, str(exc))
         else:
-            show_error(self, exc)
+            super()._failed(exc)
 
     def show_refusal(self, exc: ValidationError) -> None:
         _show(self.message, str(exc))
 
 
-class MemberDialog(_SavingDialog):
+class MemberDialog(_MemberSave):
     """Add or edit one member. `save(input)` runs off the GUI thread and returns the saved detail."""
 
     def __init__(
@@ -207,14 +187,13 @@ class MemberDialog(_SavingDialog):
         default_org_id: str | None = None,
         today: date | None = None,
     ):
-        super().__init__(parent)
+        super().__init__(parent, f"编辑党员：{detail.name}" if detail else "新增党员")
         self.detail = detail
         self.today = today or date.today()
         self._save_fn = save
         self._touched: set[str] = set()
         self._show_all = False
         self._auto: dict[str, str] = {}  # values the ID number filled in, to refill when it changes
-        self.setWindowTitle(f"编辑党员：{detail.name}" if detail else "新增党员")
 
         self.w: dict[str, QWidget] = {}
         self.err: dict[str, QLabel] = {}
@@ -561,7 +540,7 @@ def _readonly_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], empty
     return table
 
 
-class StatusDialog(_SavingDialog):
+class StatusDialog(_MemberSave):
     """状态变更: new status, its date, where to (流动 / 转出), a note.
 
     `save(status, changed_on, destination, note)` runs off the GUI thread.
@@ -575,8 +554,7 @@ class StatusDialog(_SavingDialog):
         save: Callable[[str, date, str, str], MemberDetail],
         today: date | None = None,
     ):
-        super().__init__(parent)
-        self.setWindowTitle(f"状态变更：{name}")
+        super().__init__(parent, f"状态变更：{name}", "确定")
         self.today = today or date.today()
         self._save_fn = save
         self.status = QComboBox()
@@ -595,7 +573,6 @@ class StatusDialog(_SavingDialog):
         form.addRow("变更日期", self.changed_on)
         form.addRow("去向", self.destination)
         form.addRow("说明", self.note)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.message)
@@ -623,7 +600,7 @@ class StatusDialog(_SavingDialog):
         self._save(lambda: self._save_fn(status, on, destination, note))
 
 
-class TransferDialog(_SavingDialog):
+class TransferDialog(_MemberSave):
     """组织关系转接: 转出 to another unit, or 转入 (back) into one of our organisations.
 
     `save(direction, date, from_org, to_org, note, new_org_id)` runs off the GUI thread.
@@ -639,8 +616,7 @@ class TransferDialog(_SavingDialog):
         save: Callable[[str, date, str, str, str, str | None], MemberDetail],
         today: date | None = None,
     ):
-        super().__init__(parent)
-        self.setWindowTitle(f"组织关系转接：{name}")
+        super().__init__(parent, f"组织关系转接：{name}", "确定")
         self.today = today or date.today()
         self._save_fn = save
         self._names = {n.id: n.name for n in nodes}
@@ -666,7 +642,6 @@ class TransferDialog(_SavingDialog):
         self.form.addRow("转入单位", self.to_org)
         self.form.addRow("转入党组织", self.new_org)
         self.form.addRow("说明", self.note)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
         lay = QVBoxLayout(self)
         lay.addLayout(self.form)
         lay.addWidget(self.message)
