@@ -23,8 +23,6 @@ from desktop_app.services import auth, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.orgtree import subtree_select
 from desktop_app.services.roster._common import _chunks, _detail, _like_escape, _org_name_map, _today
-from desktop_app.services.uow import UnitOfWork
-from desktop_app.store import audit
 from desktop_app.store.models import Member, Organization, Site
 from desktop_app.views.roster import MemberDetail, MemberFilter, MemberRow
 
@@ -232,10 +230,7 @@ def get(db: Database, member_id: str, today: date | None = None) -> MemberDetail
     actor = auth.current_actor(db)
     if shown is detail and actor is not None and actor.kind == ActorKind.USER:
         # The detail form shows the whole ID number and phones: a reveal, logged.
-        with UnitOfWork(db) as uow:
-            audit.record(uow.session, "reveal", "member", detail.id, "查看完整公民身份号码和电话",
-                         label=detail.name)
-            uow.commit()
+        privacy.record_reveal(db, "member", "查看完整公民身份号码和电话", detail.id, detail.name)
     return shown
 
 
