@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from desktop_app.domain import dues as rules
 from desktop_app.domain.errors import NotFound, ValidationError
@@ -24,8 +23,9 @@ from desktop_app.services.dues.facts import (
     rate_label,
 )
 from desktop_app.services.dues.rates import ensure_rate_rules, rate_rules_in
+from desktop_app.services.ledger.books import site_name
 from desktop_app.store.db import Database
-from desktop_app.store.models import Organization, Site
+from desktop_app.store.models import Organization
 from desktop_app.store.models_ledger import DuesBase
 from desktop_app.views.dues import (
     OWED,
@@ -36,10 +36,6 @@ from desktop_app.views.dues import (
     MonthCell,
     NoBaseRow,
 )
-
-
-def center_name_in(s: Session) -> str:
-    return s.scalar(select(Site.org_name).limit(1)) or ""
 
 
 def branch_grid(db: Database, org_id: str, year: int, today: date | None = None) -> DuesGrid:
@@ -70,7 +66,7 @@ def branch_grid(db: Database, org_id: str, year: int, today: date | None = None)
                 except ValidationError as exc:
                     basis = exc.message
             rows.append(GridRow(f.id, f.seq, f.name, category, income, due, basis, cells, consent, rate))
-        center = center_name_in(s)
+        center = site_name(s)
         return DuesGrid(center, org.id, org.name, year, today, tuple(rows))
 
 
