@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 from desktop_app.domain.money import format_yuan
-from desktop_app.reports.dues import render_dues_registry
 from desktop_app.services import auth
 from desktop_app.services.dues.grid import registry_grids
 from desktop_app.services.ledger.books import site_name
@@ -24,6 +23,9 @@ def print_dues_registry(
     progress: Callable[[int], None] | None = None,
 ) -> str:
     """The 党费收缴登记表 of every 党支部 (or `branch`: id, code or name) for `year`; a summary line."""
+    # reportlab loads when printing, not at start-up
+    from desktop_app.reports.dues import render_dues_registry
+
     auth.require(db, "dues.read")
     grids = registry_grids(db, year, branch, today)
     with db.session() as s:

@@ -4,6 +4,8 @@ Each function checks the permission (through the read it makes), builds the
 read model and hands it to a report or the XLSX writer. The GUI and the
 command line call these; neither reaches reports or exchange itself. Each
 returns a one-line summary for the command line (the XLSX export: the count).
+The reports and the XLSX writer are imported when called: reportlab and
+openpyxl take a noticeable part of a second to load, and start-up need not pay it.
 """
 
 from __future__ import annotations
@@ -13,10 +15,6 @@ from datetime import date
 from pathlib import Path
 
 from desktop_app.domain.money import format_yuan
-from desktop_app.exchange import ledger_xlsx
-from desktop_app.reports.ledger import render_account_ledger
-from desktop_app.reports.ledger_annual import render_annual_ledger
-from desktop_app.reports.voucher import render_vouchers
 from desktop_app.services.ledger.accounts import find_account
 from desktop_app.services.ledger.books import center_name
 from desktop_app.services.ledger.entries import (
@@ -42,6 +40,8 @@ def print_vouchers(
     progress: Progress | None = None,
 ) -> str:
     """记账凭证 of entries `ids`, or by number (e.g. ["2024-0007"]), or for a period, to `out`."""
+    from desktop_app.reports.voucher import render_vouchers
+
     if ids is None:
         ids = entry_ids(db, voucher_nos, date_from, date_to)
     render_vouchers(vouchers(db, ids), out, center_name=center_name(db), progress=progress)
@@ -58,6 +58,8 @@ def print_account_ledger(
     progress: Progress | None = None,
 ) -> str:
     """收支明细账 of `account` (id, name, or a part of a name) to `out`; the period defaults to this year."""
+    from desktop_app.reports.ledger import render_account_ledger
+
     today = date.today()
     first = date_from or date(today.year, 1, 1)
     last = date_to or (date(first.year, 12, 31) if date_from else today)
@@ -70,6 +72,8 @@ def print_account_ledger(
 
 def print_annual_ledger(db: Database, year: int, out: Path, *, progress: Progress | None = None) -> str:
     """The year's 经费收支汇总表 to `out`."""
+    from desktop_app.reports.ledger_annual import render_annual_ledger
+
     summary = yearly_statement(db, year)
     render_annual_ledger(summary, out, progress=progress)
     t = summary.total
@@ -90,6 +94,8 @@ def export_entries_xlsx(
 
     Returns the number of entries written.
     """
+    from desktop_app.exchange import ledger_xlsx
+
     if flt is None:
         account_id = find_account(db, account).id if account else None
         flt = EntryFilter(account_id=account_id, date_from=date_from, date_to=date_to)
