@@ -56,6 +56,7 @@ def verify_password(password: str, stored_hash: str, salt: str, params: str) -> 
 
 
 def outdated(params: str) -> bool:
+    """True when a stored hash used weaker parameters than today's (re-hash it at the next log-in)."""
     try:
         n, r, p, length = _parse_params(params)
     except (ValueError, KeyError):
@@ -64,11 +65,14 @@ def outdated(params: str) -> bool:
 
 
 def set_password(user: User, password: str, now: datetime) -> None:
+    """Store a new password's hash, salt and parameters on the account row."""
     user.password_hash, user.password_salt, user.kdf_params = hash_password(password)
     user.password_changed_at = now
 
 
 _DUMMY: tuple[str, str, str] | None = None
+
+
 def burn_time(password: str) -> None:
     """Hash anyway for an unknown name, so timing does not tell which names exist."""
     global _DUMMY

@@ -15,6 +15,7 @@ _IDLE_KEY = "idle_lock_minutes"
 
 
 def policy(db: Database) -> Policy:
+    """The idle-lock time set on this database (the default when unset or out of range)."""
     with db.session() as s:
         row = s.get(AccessSetting, _IDLE_KEY)
     try:
