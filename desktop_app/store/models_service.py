@@ -14,6 +14,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop_app.store.base import Base, SyncMixin
+from desktop_app.store.models_cobuilding import PartnerUnit  # noqa: F401  the 共建 feature owns it
 
 
 class ServiceListItem(SyncMixin, Base):
@@ -27,17 +28,6 @@ class ServiceListItem(SyncMixin, Base):
     list_kind: Mapped[str] = mapped_column(String(20), index=True)
     name: Mapped[str] = mapped_column(String(20))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class PartnerUnit(SyncMixin, Base):
-    """共建单位: a unit that co-builds with the community and may claim wishes."""
-
-    __tablename__ = "partner_unit"
-
-    name: Mapped[str] = mapped_column(String(60), index=True)
-    contact_person: Mapped[str] = mapped_column(String(40), default="")
-    phone: Mapped[str] = mapped_column(String(30), default="")
-    notes: Mapped[str] = mapped_column(Text, default="")
 
 
 class Visit(SyncMixin, Base):

@@ -1,6 +1,7 @@
 """Every table, imported in one place so the metadata is complete (Alembic, tests, sync)."""
 
-from desktop_app.store import audit, models, models_access, models_ledger, models_meetings, models_service, models_sync  # noqa: F401
+from desktop_app.store import audit, models, models_access, models_cobuilding, models_ledger, models_meetings, models_service, models_sync  # noqa: F401
+from desktop_app.store import models_assessment  # noqa: F401
 from desktop_app.store.base import Base
 
 metadata = Base.metadata

@@ -1,0 +1,157 @@
+"""Tables of 共驻共建: partner units, activities with the units and people in them, and the 双报到 register.
+
+The community's own roster stays in `member`; a 在职党员 who reports here keeps
+their 组织关系 with the employer, so they live in `reporting_member`, apart from
+the roster. Names are copied onto the rows that print them (unit_name, name):
+a printed register stays true when a unit is renamed or a person leaves.
+Hours are kept in tenths of an hour (integers, like money in fen).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desktop_app.store.base import Base, SyncMixin
+
+
+class PartnerUnit(SyncMixin, Base):
+    """共建单位: a unit that co-builds with the community, takes part in activities and may claim wishes."""
+
+    __tablename__ = "partner_unit"
+
+    name: Mapped[str] = mapped_column(String(60), index=True)
+    contact_person: Mapped[str] = mapped_column(String(40), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20), default="")  # 机关, 企事业单位, 两新组织 …
+    party_org: Mapped[str] = mapped_column(String(120), default="")  # the unit's own party organisation
+    address: Mapped[str] = mapped_column(String(120), default="")
+    joined_on: Mapped[date | None] = mapped_column(Date, default=None)
+    offers: Mapped[str] = mapped_column(String(120), default="")  # 阵地、资金、专业服务、志愿者, joined by 、
+
+
+class Activity(SyncMixin, Base):
+    """A 共建 activity: 四进, 文艺演出, 政策宣讲, 义诊, 志愿服务 …"""
+
+    __tablename__ = "cobuild_activity"
+
+    activity_date: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    title: Mapped[str] = mapped_column(String(80))
+    place: Mapped[str] = mapped_column(String(120), default="")
+    residents_served: Mapped[int] = mapped_column(Integer, default=0)
+    cost_fen: Mapped[int] = mapped_column(Integer, default=0)
+    content: Mapped[str] = mapped_column(Text, default="")
+
+
+class ActivityOrg(SyncMixin, Base):
+    """A branch (or the community committee) that organised an activity."""
+
+    __tablename__ = "cobuild_activity_org"
+
+    activity_id: Mapped[str] = mapped_column(ForeignKey("cobuild_activity.id"), index=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organization.id"), index=True)
+
+
+class ActivityUnit(SyncMixin, Base):
+    """A partner unit that organised or took part in an activity."""
+
+    __tablename__ = "cobuild_activity_unit"
+
+    activity_id: Mapped[str] = mapped_column(ForeignKey("cobuild_activity.id"), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("partner_unit.id"), index=True)
+    unit_name: Mapped[str] = mapped_column(String(60), default="")
+
+
+class ActivityPerson(SyncMixin, Base):
+    """Someone who served at an activity, with the hours they gave."""
+
+    __tablename__ = "cobuild_activity_person"
+
+    activity_id: Mapped[str] = mapped_column(ForeignKey("cobuild_activity.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # 党员 / 报到党员 / 志愿者
+    member_id: Mapped[str | None] = mapped_column(ForeignKey("member.id"), index=True, default=None)
+    reporting_member_id: Mapped[str | None] = mapped_column(
+        ForeignKey("reporting_member.id"), index=True, default=None)
+    name: Mapped[str] = mapped_column(String(40))
+    hours_tenths: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ActivityPhoto(SyncMixin, Base):
+    """A photo of an activity, copied into the data folder."""
+
+    __tablename__ = "cobuild_activity_photo"
+
+    activity_id: Mapped[str] = mapped_column(ForeignKey("cobuild_activity.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ReportingMember(SyncMixin, Base):
+    """双报到: a 在职党员 reporting to the community; the 组织关系 stays with the employer.
+
+    `member_id` links a person who was on the community's roster before the
+    register existed; such a member no longer counts in the roster, 应到, quorum or 党费.
+    """
+
+    __tablename__ = "reporting_member"
+
+    name: Mapped[str] = mapped_column(String(40), index=True)
+    gender: Mapped[str] = mapped_column(String(2), default="")
+    mobile: Mapped[str] = mapped_column(String(30), default="")
+    employer: Mapped[str] = mapped_column(String(120), default="")
+    employer_org: Mapped[str] = mapped_column(String(120), default="")  # the employer's party organisation
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("partner_unit.id"), index=True, default=None)
+    job: Mapped[str] = mapped_column(String(60), default="")  # post at the employer (the old 报到岗位)
+    reported_on: Mapped[date | None] = mapped_column(Date, default=None)
+    org_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"), index=True, default=None)
+    member_id: Mapped[str | None] = mapped_column(ForeignKey("member.id"), index=True, default=None)
+    skills: Mapped[str] = mapped_column(Text, default="")  # what they offer (the old 服务内容)
+    left_on: Mapped[date | None] = mapped_column(Date, default=None)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReportingPost(SyncMixin, Base):
+    """认领岗位: a post the community offers to reporting members."""
+
+    __tablename__ = "reporting_post"
+
+    name: Mapped[str] = mapped_column(String(60))
+    org_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"), index=True, default=None)
+    duties: Mapped[str] = mapped_column(Text, default="")
+    places: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PostClaim(SyncMixin, Base):
+    """A reporting member took a post (认领), and maybe gave it up."""
+
+    __tablename__ = "reporting_post_claim"
+
+    post_id: Mapped[str] = mapped_column(ForeignKey("reporting_post.id"), index=True)
+    reporting_member_id: Mapped[str] = mapped_column(ForeignKey("reporting_member.id"), index=True)
+    claimed_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class ServiceLog(SyncMixin, Base):
+    """A dated service a reporting member gave, with hours and 积分."""
+
+    __tablename__ = "reporting_service"
+
+    reporting_member_id: Mapped[str] = mapped_column(ForeignKey("reporting_member.id"), index=True)
+    service_date: Mapped[date] = mapped_column(Date, index=True)
+    post_id: Mapped[str | None] = mapped_column(ForeignKey("reporting_post.id"), default=None)
+    content: Mapped[str] = mapped_column(String(200))
+    hours_tenths: Mapped[int] = mapped_column(Integer, default=0)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def registered_member_ids():
+    """Roster members moved into the 双报到 register: they count in neither roster, 应到, quorum nor 党费."""
+    return select(ReportingMember.member_id).where(
+        ReportingMember.member_id.is_not(None), ReportingMember.deleted.is_(False))
