@@ -6,6 +6,11 @@ before any dependency is installed:
     python3 -m desktop_app.bootstrap gui      # install if needed, start the program
     python3 -m desktop_app.bootstrap test     # install if needed, run every test headless
     python3 -m desktop_app.bootstrap bench    # install if needed, run the benchmarks
+    python3 -m desktop_app.bootstrap bundle   # build the PyInstaller bundle, smoke-test it headless
+
+`test` also builds and smoke-tests the bundle when CI=true or DANGQUN_BUNDLE_TEST=1
+(a few minutes), so developers' runs stay quick and CI still catches a bundle
+that lacks a data file or a hidden import.
 
 It keeps a virtual environment in `.venv` beside the checkout and reinstalls
 only when pyproject.toml changes. Run as root on Debian/Ubuntu it also installs
@@ -120,10 +125,50 @@ def ensure_venv() -> Path:
     return py
 
 
+BUNDLE_OUT = ROOT / "build" / "bundle"
+
+
+def _build_requirements() -> list[str]:
+    """The `build` extra of pyproject.toml (PyInstaller), read so it is written once."""
+    import tomllib
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return list(data["project"]["optional-dependencies"]["build"])
+
+
+def bundle(py: Path) -> int:
+    """Build dist folder from build_spec/dangqun.spec, then run build_spec/smoke.py on it."""
+    import time
+
+    have = subprocess.run([str(py), "-c", "import PyInstaller"], capture_output=True)
+    if have.returncode != 0:
+        say("安装打包工具 (installing PyInstaller) ...")
+        subprocess.run([str(py), "-m", "pip", "install", "-q", *_build_requirements()], check=True)
+    dist, work = BUNDLE_OUT / "dist", BUNDLE_OUT / "work"
+    start = time.monotonic()
+    r = subprocess.run([
+        str(py), "-m", "PyInstaller", str(ROOT / "build_spec" / "dangqun.spec"),
+        "--noconfirm", "--clean", "--log-level", "WARN",
+        "--distpath", str(dist), "--workpath", str(work),
+    ])
+    if r.returncode != 0:
+        say("打包失败 (bundle build failed)")
+        return r.returncode
+    say(f"打包用时 (bundle built in) {time.monotonic() - start:.0f} s → {dist / 'dangqun'}")
+    start = time.monotonic()
+    r = subprocess.run([str(py), str(ROOT / "build_spec" / "smoke.py"), str(dist / "dangqun")])
+    say(f"冒烟测试用时 (smoke test took) {time.monotonic() - start:.0f} s")
+    return r.returncode
+
+
+def _bundle_in_test() -> bool:
+    return os.environ.get("CI", "").lower() == "true" or os.environ.get("DANGQUN_BUNDLE_TEST") == "1"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     what = args.pop(0) if args else "gui"
-    if what not in {"gui", "test", "bench"}:
+    if what not in {"gui", "test", "bench", "bundle"}:
         print(__doc__)
         return 2
     if sys.platform.startswith("linux"):
@@ -134,13 +179,18 @@ def main(argv: list[str] | None = None) -> int:
         cmd = [str(py), "-m", "desktop_app", "gui", *args]
     elif what == "bench":
         cmd = [str(py), "-m", "tests.benchmarks", *args]
+    elif what == "bundle":
+        return bundle(py)
     else:
         lint_imports = py.parent / ("lint-imports.exe" if os.name == "nt" else "lint-imports")
         lint = subprocess.run([str(lint_imports), "--no-cache"])
         if lint.returncode != 0:
             say("分层约束检查失败 (layer contracts broken)")
             return lint.returncode
-        cmd = [str(py), "-m", "pytest", *args]
+        tests = subprocess.call([str(py), "-m", "pytest", *args])
+        if tests != 0 or not _bundle_in_test():
+            return tests
+        return bundle(py)
     return subprocess.call(cmd)
 
 

@@ -179,6 +179,9 @@ def run(db_path: Path, demo: bool = False) -> int:
     app = make_app()
     setup_logging()
     install_excepthook()
+    from desktop_app.gui.smoke import arm  # no-op unless DANGQUN_SMOKE is set (bundle check)
+
+    arm(app)
     try:
         ctx = _open_or_recover(db_path, demo)
     except Exception as exc:  # the window never opened: tell the user why
