@@ -16,7 +16,7 @@ def _isolated_data_dir(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def empty_db(tmp_path):
     """A real SQLite file migrated to head, with no site yet."""
-    from desktop_app.store.migrate import open_database
+    from desktop_app.services.database import open_database
 
     db, _ = open_database(tmp_path / "test.db")
     yield db

@@ -17,7 +17,7 @@ from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.base import stamp_sync_columns
 from desktop_app.store.errors import translate_engine_error
-from desktop_app.store.migrate import open_database
+from desktop_app.services.database import open_database
 from desktop_app.store.models_access import AuditEntry
 
 
