@@ -18,7 +18,7 @@ from desktop_app.gui.shell.backup_dialog import MirrorDialog, RestoreDialog
 from desktop_app.gui.users.login_dialog import change_own_password
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.pages import AppContext, Page
+from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.meetings.compliance import CompliancePage
 from desktop_app.gui.dues.page import DuesPage
 from desktop_app.gui.audit.page import AuditPage

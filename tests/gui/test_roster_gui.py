@@ -21,7 +21,7 @@ from desktop_app.domain.members import MemberInput
 from desktop_app.gui.widgets import common
 from desktop_app.gui.roster.import_dialog import ImportDialog
 from desktop_app.gui.roster.member_dialog import MemberDialog, StatusDialog, TransferDialog
-from desktop_app.gui.pages import AppContext
+from desktop_app.gui.widgets.page import AppContext
 from desktop_app.gui.roster import page as roster_page
 from desktop_app.gui.roster.page import CACHED_PAGES, PAGE_SIZE, RosterPage
 from desktop_app.reports.fonts import ENV_VAR, shipped_font_path

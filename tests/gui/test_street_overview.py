@@ -1,6 +1,6 @@
 """The street office's overview: every community in a table, and the cards for one of them."""
 
-from desktop_app.gui.pages import AppContext
+from desktop_app.gui.widgets.page import AppContext
 from desktop_app.gui.overview.page import OverviewPage
 from desktop_app.services import demo, site
 from desktop_app.store.migrate import open_database
