@@ -6,7 +6,10 @@ There is always at least one active administrator.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from desktop_app.domain import access
 from desktop_app.domain.access import Actor, ActorKind, Role
@@ -149,13 +152,24 @@ def create_user(db: Database, login: str, display_name: str, role: str, password
     return info
 
 
+def _change_user(db: Database, user_id: str, change: Callable[[Session, User], None]) -> UserInfo:
+    """One administrator action on one live account, in one unit of work; the account as it is after."""
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        user = _live_user(s, user_id)
+        change(s, user)
+        s.flush()
+        info = _info(user, _org_names(s))
+        uow.commit()
+    return info
+
+
 def update_user(db: Database, user_id: str, display_name: str, role: str, grid_ids=()) -> UserInfo:
     actor = require(db, "users.manage")
     display_name = access.check_display_name(display_name)
     role_ = access.role_of(role)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        user = _live_user(s, user_id)
+
+    def change(s: Session, user: User) -> None:
         if user.role == Role.ADMIN.value and role_ != Role.ADMIN and user.active and not _active_admins(s, user.id):
             raise Conflict("这是唯一的管理员，不能改为其他角色（请先把另一个用户设为管理员）")
         if user.id == actor.user_id and role_ != Role(user.role):
@@ -164,57 +178,46 @@ def update_user(db: Database, user_id: str, display_name: str, role: str, grid_i
         for key, value in (("display_name", display_name), ("role", role_.value), ("grid_ids", grids)):
             if getattr(user, key) != value:
                 setattr(user, key, value)
-        s.flush()
-        info = _info(user, _org_names(s))
-        uow.commit()
-    return info
+
+    return _change_user(db, user_id, change)
 
 
 def reset_password(db: Database, user_id: str, new_password: str) -> UserInfo:
     """An administrator sets a new password (forgotten one): unlocked, to be changed at next log-in."""
     require(db, "users.manage")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        user = _live_user(s, user_id)
+
+    def change(s: Session, user: User) -> None:
         access.check_password(new_password, user.login)
         set_password(user, new_password, utcnow())
         user.must_change_password = True
         user.failed_count = 0
         user.locked_until = None
         audit.record(s, "password_reset", "app_user", user.id, "管理员重置密码", label=user.display_name)
-        s.flush()
-        info = _info(user, _org_names(s))
-        uow.commit()
-    return info
+
+    return _change_user(db, user_id, change)
 
 
 def unlock_user(db: Database, user_id: str) -> UserInfo:
     require(db, "users.manage")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        user = _live_user(s, user_id)
+
+    def change(s: Session, user: User) -> None:
         user.failed_count = 0
         user.locked_until = None
         audit.record(s, "unlock", "app_user", user.id, "管理员解除锁定", label=user.display_name)
-        s.flush()
-        info = _info(user, _org_names(s))
-        uow.commit()
-    return info
+
+    return _change_user(db, user_id, change)
 
 
 def set_active(db: Database, user_id: str, active: bool) -> UserInfo:
     """Deactivate (the account stays in the trail, cannot log in) or reactivate an account."""
     actor = require(db, "users.manage")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        user = _live_user(s, user_id)
+
+    def change(s: Session, user: User) -> None:
         if not active and user.id == actor.user_id:
             raise Conflict("不能停用自己正在使用的账户")
         if not active and user.role == Role.ADMIN.value and user.active and not _active_admins(s, user.id):
             raise Conflict("这是唯一的管理员，不能停用")
         if user.active != active:
             user.active = active
-        s.flush()
-        info = _info(user, _org_names(s))
-        uow.commit()
-    return info
+
+    return _change_user(db, user_id, change)
