@@ -12,6 +12,7 @@ that come from code rather than a file.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Collection, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -78,6 +79,22 @@ def _create_branches(s: Session, names: Sequence[str], parent_org_id: str | None
         s.flush()
         created[name] = org.id
     return created
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """Pause the cycle collector while a bulk import builds 100,000s of rows that all stay alive.
+
+    Each collection would rescan every one of them to free nothing (30-40% of a
+    preview's time); reference counting still frees garbage meanwhile.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 @contextmanager
@@ -338,6 +355,11 @@ def preview_import(db: Database, path: str | Path, today: date | None = None) ->
     auth.require(db, "members.import")
     path = Path(path)
     today = _today(today)
+    with _no_cyclic_gc():
+        return _preview(db, path, today)
+
+
+def _preview(db: Database, path: Path, today: date) -> ImportPreview:
     sheet = member_files.read_member_file(path)
     with db.session() as s:
         parent_org_id = _root_org_id(s)
@@ -448,7 +470,7 @@ def apply_import(
     branches = [b for b in preview.new_branches if b in used]
     fields = set(preview.fields) & set(MEMBER_FIELDS)
 
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db) as uow, _no_cyclic_gc():
         s = uow.session
         site_id = uow.site_id
         now = utcnow()
