@@ -13,15 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.demo import pools
+from desktop_app.demo.bulk import insert_rows
 from desktop_app.domain import idcard, pinyin
 from desktop_app.domain.errors import Conflict
 from desktop_app.domain.idcard import FEMALE, MALE
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.store.base import new_id, sync_values, utcnow
+from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.models import Household, Member, Organization, Resident, Site
 
 MAX_MEMBERS = 20_000
@@ -29,7 +30,6 @@ HOUSEHOLDS_PER_MEMBER = 0.8
 RESIDENTS_PER_MEMBER = 1.5
 PROBATIONARY_SHARE = 0.05
 REPORTING_SHARE = 0.15
-_CHUNK = 1000  # rows per insert call
 _REPORT_EVERY = 500  # progress steps between two progress() calls
 
 Progress = Callable[[int, int], None]
@@ -102,14 +102,7 @@ def write(s: Session, plan: "Plan", site_id: str, advance: Callable[[int], None]
     ]
     now = utcnow()
     for model, rows in tables:
-        for start in range(0, len(rows), _CHUNK):
-            chunk = rows[start:start + _CHUNK]
-            # Planned ids (orgs, households) override the fresh one from sync_values.
-            # The table, not the mapped class: one plain executemany, where the ORM
-            # bulk path would split batches wherever a None moves to another column.
-            s.execute(insert(model.__table__), [{**sync_values(site_id, now), **row} for row in chunk])
-            if model is not Organization:
-                advance(len(chunk))
+        insert_rows(s, model, rows, site_id, now, None if model is Organization else advance)
 
 
 # --- planning ---------------------------------------------------------------

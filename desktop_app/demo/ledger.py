@@ -23,24 +23,24 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.demo import pools
+from desktop_app.demo.bulk import insert_rows
 from desktop_app.domain import dues as dues_rules
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import Conflict
 from desktop_app.domain.idcard import FEMALE, MALE
 from desktop_app.domain.ledger import EXPENSE, INCOME
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.store.base import new_id, sync_values, utcnow
+from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_ledger import (
     Account, Budget, ClosedMonth, DuesBase, DuesRecord, LedgerEntry,
 )
 
 SERVICE, PARTY, ACTIVITY, DUES = "服务群众专项经费", "党建工作经费", "党组织活动经费", "党费"
-_CHUNK = 1000
 
 # (months, account, category, memo, counterparties, yuan range, chance in a given month)
 _EVENTS: tuple[tuple[tuple[int, ...], str, str, str, tuple[str, ...], tuple[int, int], float], ...] = (
@@ -463,8 +463,7 @@ class _Planner:
 
 def _write(s, site_id: str, now, book, accounts: dict[str, str], plan: _Planner, budgets) -> dict[str, int]:
     def bulk(model, rows: list[dict]) -> None:
-        for i in range(0, len(rows), _CHUNK):
-            s.execute(insert(model.__table__), [{**sync_values(site_id, now), **r} for r in rows[i:i + _CHUNK]])
+        insert_rows(s, model, rows, site_id, now)
 
     entry_rows = [
         {

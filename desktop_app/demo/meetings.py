@@ -17,19 +17,18 @@ import random
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.demo.bulk import insert_rows
 from desktop_app.domain import meetings as rules
 from desktop_app.domain import members as member_rules
 from desktop_app.domain.errors import Conflict
 from desktop_app.domain.meetings import PeriodUnit
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.store.base import new_id, sync_values, utcnow
+from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.models import Member, Organization, Site
 from desktop_app.store.models_meetings import Attendance, CommitteeMember, Evaluation, Meeting
-
-_CHUNK = 1000
 
 GAP_SHARE = 0.02  # past periods a branch let slip
 LAGGING_GAP_SHARE = 0.12  # one branch that struggles
@@ -96,8 +95,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     now = utcnow()
     for model, rows in ((CommitteeMember, plan.committee), (Meeting, plan.meetings),
                         (Attendance, plan.attendance), (Evaluation, plan.evaluations)):
-        for i in range(0, len(rows), _CHUNK):
-            s.execute(insert(model.__table__), [{**sync_values(site_id, now), **row} for row in rows[i:i + _CHUNK]])
+        insert_rows(s, model, rows, site_id, now)
     return {
         "meetings": len(plan.meetings),
         "held": sum(1 for m in plan.meetings if m["status"] == rules.HELD),

@@ -15,22 +15,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.demo import pools
+from desktop_app.demo.bulk import insert_rows
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.store.base import new_id, sync_values, utcnow
+from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.models import Household, Member, Organization, Resident
 from desktop_app.store.models_service import (
     MediationCase, MediationParty, MediationSession, PartnerUnit, Project, ProjectMilestone, ProjectResident,
     Visit, VisitFollowUp, VisitMember, Wish, WishClaim,
 )
-
-_CHUNK = 1000
 
 # What residents raise, per category: (problem, how it was solved).
 ISSUES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -461,9 +460,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     now = utcnow()
     for model in order:
         rows = plan.rows.get(model, [])
-        for start in range(0, len(rows), _CHUNK):
-            s.execute(insert(model.__table__),
-                      [{**sync_values(site_id, now), **row} for row in rows[start:start + _CHUNK]])
+        insert_rows(s, model, rows, site_id, now)
     return {
         "visits": len(visits), "problems": sum(1 for v in visits if v["raised_issue"]),
         "projects": projects, "wishes": wishes, "partner_units": len(units), "mediation_cases": cases,

@@ -245,18 +245,18 @@ def test_three_thousand_members(empty_db):
 
 
 def test_a_failure_midway_leaves_the_database_empty(empty_db, monkeypatch):
-    from desktop_app.demo import community as community_demo
+    from desktop_app.demo import bulk
     from desktop_app.services import demo as demo_module
     from desktop_app.services import site as site_service
 
-    real_insert = community_demo.insert
+    real_insert = bulk.insert
 
     def failing_insert(table):
         if table.name == "resident":
             raise OSError("disk full")
         return real_insert(table)
 
-    monkeypatch.setattr(community_demo, "insert", failing_insert)
+    monkeypatch.setattr(bulk, "insert", failing_insert)
     with pytest.raises(OSError):
         demo_module.generate(empty_db, members=50, seed=3)
     assert site_service.get_site(empty_db) is None
