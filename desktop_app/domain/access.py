@@ -65,6 +65,7 @@ PERMISSIONS: dict[str, str] = {
     "dues.read": "查看党费",
     "dues.write": "登记党费缴纳和基数",
     "settings.write": "修改基础设置（选项列表、会议要求、党费标准）",
+    "settings.manage": "修改本机设置（纸张、字体、备份文件夹、自动锁定）",
     "export.personal": "导出含完整个人信息的文件",
     "sync.export": "导出同步数据包",
     "sync.import": "导入同步数据包",

@@ -342,6 +342,7 @@ class ReportRenderer:
 
     title: str = ""
     pagesize: tuple[float, float] = A4_PORTRAIT
+    margin: float = MARGIN
 
     def __init__(
         self,
@@ -370,6 +371,15 @@ class ReportRenderer:
             path = Settings.load().pdf_font_path
         return register_cjk_font(path or None)
 
+    def apply_page_settings(self) -> None:
+        """The paper and side margins chosen in 设置 (A4, 15 mm unless changed); a landscape form stays landscape."""
+        from desktop_app.settings import Settings
+
+        chosen = Settings.load()
+        width, height = chosen.page_mm(landscape=self.pagesize[0] > self.pagesize[1])
+        self.pagesize = (width * mm, height * mm)
+        self.margin = chosen.margin() * mm
+
     def build_stylesheet(self, font_name: str) -> StyleSheet1:
         return build_stylesheet(font_name)
 
@@ -380,7 +390,7 @@ class ReportRenderer:
 
     @property
     def frame_width(self) -> float:
-        return self.pagesize[0] - 2 * MARGIN
+        return self.pagesize[0] - 2 * self.margin
 
     @property
     def frame_height(self) -> float:
@@ -396,26 +406,27 @@ class ReportRenderer:
         width, height = self.pagesize
         canvas.saveState()
         y = height - HEADER_SPACE + 5 * mm
-        draw_text(canvas, MARGIN, y, self.center_name, self.font, 9)
-        draw_text(canvas, width - MARGIN, y, self.title, self.font, 9, "RIGHT")
+        draw_text(canvas, self.margin, y, self.center_name, self.font, 9)
+        draw_text(canvas, width - self.margin, y, self.title, self.font, 9, "RIGHT")
         canvas.setLineWidth(0.5)
-        canvas.line(MARGIN, y - 2 * mm, width - MARGIN, y - 2 * mm)
+        canvas.line(self.margin, y - 2 * mm, width - self.margin, y - 2 * mm)
         y = FOOTER_SPACE - 8 * mm
-        canvas.line(MARGIN, y + 4 * mm, width - MARGIN, y + 4 * mm)
-        draw_text(canvas, MARGIN, y, f"打印日期：{chinese_date(self.printed_on)}", self.font, 9)
+        canvas.line(self.margin, y + 4 * mm, width - self.margin, y + 4 * mm)
+        draw_text(canvas, self.margin, y, f"打印日期：{chinese_date(self.printed_on)}", self.font, 9)
         canvas.restoreState()
 
     def draw_page_number(self, canvas: Canvas, page: int, total: int) -> None:
         assert self.font is not None
         canvas.saveState()
         text = f"第 {page} 页 / 共 {total} 页"
-        draw_text(canvas, self.pagesize[0] - MARGIN, FOOTER_SPACE - 8 * mm, text, self.font, 9, "RIGHT")
+        draw_text(canvas, self.pagesize[0] - self.margin, FOOTER_SPACE - 8 * mm, text, self.font, 9, "RIGHT")
         canvas.restoreState()
 
     # -- output
 
     def render(self) -> bytes:
         """The whole PDF in memory; nothing touches the disk."""
+        self.apply_page_settings()
         self.font = self.register_fonts()
         self.styles = self.build_stylesheet(self.font.name)
         story = self.build_story()
@@ -423,8 +434,8 @@ class ReportRenderer:
         doc = BaseDocTemplate(
             buffer,
             pagesize=self.pagesize,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
+            leftMargin=self.margin,
+            rightMargin=self.margin,
             topMargin=HEADER_SPACE,
             bottomMargin=FOOTER_SPACE,
             title=self.title,
@@ -435,7 +446,7 @@ class ReportRenderer:
             pageCompression=1,
         )
         frame = Frame(
-            MARGIN, FOOTER_SPACE, self.frame_width, self.frame_height,
+            self.margin, FOOTER_SPACE, self.frame_width, self.frame_height,
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
         )
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.draw_page)])
