@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.store.models import Household, Member, Organization, Resident
+from desktop_app.store.models_cobuilding import registered_member_ids
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def overview(db: Database) -> Overview:
         by_cat = dict(
             s.execute(
                 select(Member.category, func.count())
-                .where(Member.deleted.is_(False))
+                .where(Member.deleted.is_(False), Member.id.not_in(registered_member_ids()))
                 .group_by(Member.category)
             ).all()
         )

@@ -21,8 +21,10 @@ class Change(StrEnum):
     WISHES = "wishes"
     PROJECTS = "projects"
     MEDIATION = "mediation"
+    COBUILDING = "cobuilding"  # partner units, activities, the 双报到 register
     LEDGER = "ledger"
     DUES = "dues"
+    ASSESSMENT = "assessment"
     SYNC = "sync"
     USERS = "users"
     ACCESS_POLICY = "access_policy"

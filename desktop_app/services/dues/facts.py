@@ -21,6 +21,7 @@ from desktop_app.domain.dues import RateRule
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services.orgtree import subtree_ids
 from desktop_app.store.models import Member, MemberStatusChange
+from desktop_app.store.models_cobuilding import registered_member_ids
 from desktop_app.store.models_ledger import DuesBase, DuesRecord
 from desktop_app.views.dues import (
     CURRENT,
@@ -223,7 +224,7 @@ def month_cell(f: MemberFacts, month: date, due_of: DuesCalculator, today: date)
 def members_of(s: Session, org_id: str | None) -> list:
     q = select(
         Member.id, Member.seq, Member.name, Member.org_id, Member.status, Member.party_status, Member.joined_date,
-    ).where(Member.deleted.is_(False))
+    ).where(Member.deleted.is_(False), Member.id.not_in(registered_member_ids()))  # 党费 goes to the employer
     if org_id:
         q = q.where(Member.org_id.in_(subtree_ids(s, org_id)))
     return list(s.connection().execute(q.order_by(Member.seq, Member.name_pinyin)))

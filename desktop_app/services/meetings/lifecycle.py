@@ -23,6 +23,7 @@ from desktop_app.services.meetings._common import (
 from desktop_app.services.meetings.queries import _detail
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
+from desktop_app.store.models_cobuilding import registered_member_ids
 from desktop_app.store.models_meetings import Attendance, Meeting, MeetingAttachment
 from desktop_app.views.meetings import ExpectedPerson, Guest, MeetingDetail, MeetingInput
 
@@ -83,7 +84,7 @@ def _roster_members(s: Session, org_ids: Sequence[str]) -> list[tuple]:
         out += s.execute(
             select(Member.id, Member.name, Member.org_id, Member.category, Member.seq)
             .where(Member.org_id.in_(chunk), Member.deleted.is_(False),
-                   Member.status.in_(EXPECTED_STATUSES))
+                   Member.status.in_(EXPECTED_STATUSES), Member.id.not_in(registered_member_ids()))
         ).all()
     return out
 

@@ -24,6 +24,7 @@ from desktop_app.services.database import Database
 from desktop_app.services.orgtree import subtree_select
 from desktop_app.services.roster._common import _chunks, _detail, _like_escape, _org_name_map, _today
 from desktop_app.store.models import Member, Organization, Site
+from desktop_app.store.models_cobuilding import registered_member_ids
 from desktop_app.views.roster import MemberDetail, MemberFilter, MemberRow
 
 
@@ -89,6 +90,8 @@ def _conditions(flt: MemberFilter, today: date) -> list[ColumnElement]:
         c.append(Member.status.not_in(rules.GONE_STATUSES))
     if flt.reporting is not None:
         c.append(Member.reporting_employer != "" if flt.reporting else Member.reporting_employer == "")
+    if not flt.reporting:  # moved into the 双报到 register: off the roster unless asked for
+        c.append(Member.id.not_in(registered_member_ids()))
     if flt.floating is not None:
         c.append(Member.is_floating.is_(flt.floating))
     if flt.age_band:

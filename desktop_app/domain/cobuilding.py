@@ -1,0 +1,216 @@
+"""共驻共建 rules: the lists (unit kinds, offers, activity kinds), checks of what is entered, hours and 积分.
+
+Hours are counted in tenths of an hour (2.5 小时 = 25), so totals add up exactly,
+the way money adds up in fen. Pure: no Qt, no SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.service_flow import check_day, optional, required
+
+UNIT_KINDS = ("机关", "企事业单位", "两新组织", "学校", "医院", "社区警务站", "物业", "业委会", "社会组织", "其他")
+OFFERS = ("阵地", "资金", "专业服务", "志愿者")
+ACTIVITY_KINDS = ("理论进社区", "法律进社区", "医疗进社区", "文化进社区", "文艺演出", "政策宣讲", "义诊",
+                  "志愿服务", "联席会议", "其他")
+FOUR_INTO = ACTIVITY_KINDS[:4]  # 四进
+MEMBER, REPORTING, VOLUNTEER = "党员", "报到党员", "志愿者"
+PERSON_KINDS = (MEMBER, REPORTING, VOLUNTEER)
+MAX_HOURS_TENTHS = 240  # one entry: at most a whole day
+POINTS_PER_HOUR = 1  # 积分: one point for each full hour served, at least one for any service
+
+
+# ---------------------------------------------------------------- hours
+
+
+def hours_text(tenths: int) -> str:
+    """25 -> "2.5", 30 -> "3"."""
+    whole, part = divmod(int(tenths), 10)
+    return f"{whole}.{part}" if part else str(whole)
+
+
+def parse_hours(text: str | float | int | None, field_name: str = "服务时长") -> int:
+    """"2.5" (hours) -> 25 tenths; one decimal at most, 0 to 24 hours."""
+    s = str(text if text is not None else "").strip()
+    if not s:
+        return 0
+    m = re.fullmatch(r"(\d{1,2})(?:\.(\d))?", s)
+    if not m:
+        raise ValidationError(field_name, "请填写小时数，最多一位小数，如 2.5")
+    tenths = int(m.group(1)) * 10 + int(m.group(2) or 0)
+    if tenths > MAX_HOURS_TENTHS:
+        raise ValidationError(field_name, "一次不能超过 24 小时")
+    return tenths
+
+
+def default_points(hours_tenths: int) -> int:
+    """积分 for a service of this length: a point an hour, at least one."""
+    return max(1, hours_tenths // 10 * POINTS_PER_HOUR) if hours_tenths > 0 else 0
+
+
+def join_offers(items) -> str:
+    chosen = [o for o in OFFERS if o in set(items)]
+    return "、".join(chosen)
+
+
+def split_offers(text: str) -> list[str]:
+    return [p for p in (text or "").split("、") if p]
+
+
+# ---------------------------------------------------------------- 共建单位
+
+
+@dataclass
+class UnitInput:
+    name: str = ""
+    kind: str = ""
+    party_org: str = ""
+    contact_person: str = ""
+    phone: str = ""
+    address: str = ""
+    joined_on: date | None = None
+    offers: list[str] = field(default_factory=list)
+    notes: str = ""
+
+
+def check_unit(inp: UnitInput, today: date) -> UnitInput:
+    name = required(inp.name, "单位名称", limit=60)
+    kind = optional(inp.kind, "单位类别", 20)
+    if kind and kind not in UNIT_KINDS:
+        raise ValidationError("单位类别", f"请从列表中选择：{'、'.join(UNIT_KINDS)}")
+    if inp.joined_on is not None and inp.joined_on > today:
+        raise ValidationError("加入日期", "不能晚于今天")
+    unknown = [o for o in inp.offers if o not in OFFERS]
+    if unknown:
+        raise ValidationError("可提供资源", f"未知的资源“{unknown[0]}”")
+    return UnitInput(
+        name=name, kind=kind, party_org=optional(inp.party_org, "单位党组织", 120),
+        contact_person=optional(inp.contact_person, "联系人", 40), phone=optional(inp.phone, "联系电话", 30),
+        address=optional(inp.address, "地址", 120), joined_on=inp.joined_on, offers=split_offers(join_offers(inp.offers)),
+        notes=optional(inp.notes, "备注", 1000),
+    )
+
+
+# ---------------------------------------------------------------- activities
+
+
+@dataclass
+class PersonInput:
+    kind: str
+    name: str
+    hours_tenths: int = 0
+    member_id: str | None = None
+    reporting_member_id: str | None = None
+
+
+@dataclass
+class ActivityInput:
+    activity_date: date | None = None
+    kind: str = ""
+    title: str = ""
+    place: str = ""
+    residents_served: int = 0
+    cost_fen: int = 0
+    content: str = ""
+    org_ids: list[str] = field(default_factory=list)
+    unit_ids: list[str] = field(default_factory=list)
+    people: list[PersonInput] = field(default_factory=list)
+
+
+def check_activity(inp: ActivityInput, today: date) -> ActivityInput:
+    on = check_day(inp.activity_date, "活动日期", today)
+    kind = required(inp.kind, "活动类型", limit=20)
+    if kind not in ACTIVITY_KINDS:
+        raise ValidationError("活动类型", f"请从列表中选择：{'、'.join(ACTIVITY_KINDS)}")
+    if inp.residents_served < 0 or inp.residents_served > 100000:
+        raise ValidationError("服务居民人次", "请填写 0 到 100000 之间的数")
+    if inp.cost_fen < 0:
+        raise ValidationError("费用", "不能为负数")
+    if not inp.org_ids and not inp.unit_ids:
+        raise ValidationError("组织单位", "请至少选择一个组织的支部或共建单位")
+    people: list[PersonInput] = []
+    seen: set[tuple] = set()
+    for p in inp.people:
+        if p.kind not in PERSON_KINDS:
+            raise ValidationError("参与人员", f"未知的人员类别“{p.kind}”")
+        name = required(p.name, "参与人员", "有一行没有姓名", limit=40)
+        if not 0 <= p.hours_tenths <= MAX_HOURS_TENTHS:
+            raise ValidationError("服务时长", f"{name}：一次不能超过 24 小时")
+        key = (p.member_id or p.reporting_member_id or name, p.kind)
+        if key in seen:
+            raise ValidationError("参与人员", f"{name} 重复了")
+        seen.add(key)
+        people.append(PersonInput(p.kind, name, p.hours_tenths, p.member_id, p.reporting_member_id))
+    return ActivityInput(
+        activity_date=on, kind=kind, title=required(inp.title, "活动名称", limit=80),
+        place=optional(inp.place, "地点", 120), residents_served=int(inp.residents_served),
+        cost_fen=int(inp.cost_fen), content=optional(inp.content, "活动内容", 4000),
+        org_ids=list(dict.fromkeys(inp.org_ids)), unit_ids=list(dict.fromkeys(inp.unit_ids)), people=people,
+    )
+
+
+# ---------------------------------------------------------------- 双报到
+
+
+@dataclass
+class ReportingInput:
+    name: str = ""
+    gender: str = ""
+    mobile: str = ""
+    employer: str = ""
+    employer_org: str = ""
+    unit_id: str | None = None
+    job: str = ""
+    reported_on: date | None = None
+    org_id: str | None = None
+    skills: str = ""
+    notes: str = ""
+
+
+def check_reporting(inp: ReportingInput, today: date) -> ReportingInput:
+    gender = optional(inp.gender, "性别", 2)
+    if gender and gender not in ("男", "女"):
+        raise ValidationError("性别", "请选择男或女")
+    mobile = optional(inp.mobile, "联系电话", 30)
+    if mobile and not re.fullmatch(r"[0-9\- ]{7,20}", mobile):
+        raise ValidationError("联系电话", "只能填数字和短横线")
+    return ReportingInput(
+        name=required(inp.name, "姓名", limit=40), gender=gender, mobile=mobile,
+        employer=required(inp.employer, "工作单位", limit=120),
+        employer_org=optional(inp.employer_org, "单位党组织", 120), unit_id=inp.unit_id or None,
+        job=optional(inp.job, "单位职务", 60), reported_on=check_day(inp.reported_on, "报到日期", today),
+        org_id=inp.org_id or None, skills=optional(inp.skills, "特长和可提供的服务", 1000),
+        notes=optional(inp.notes, "备注", 1000),
+    )
+
+
+@dataclass
+class ServiceInput:
+    service_date: date | None = None
+    content: str = ""
+    hours_tenths: int = 0
+    points: int | None = None  # None: the default for the hours
+    post_id: str | None = None
+
+
+def check_service(inp: ServiceInput, today: date, reported_on: date | None) -> ServiceInput:
+    on = check_day(inp.service_date, "服务日期", today)
+    if reported_on is not None and on < reported_on:
+        raise ValidationError("服务日期", f"不能早于报到日期 {reported_on.isoformat()}")
+    if not 0 < inp.hours_tenths <= MAX_HOURS_TENTHS:
+        raise ValidationError("服务时长", "请填写 0.1 到 24 小时")
+    points = default_points(inp.hours_tenths) if inp.points is None else int(inp.points)
+    if not 0 <= points <= 100:
+        raise ValidationError("积分", "请填写 0 到 100")
+    return ServiceInput(on, required(inp.content, "服务内容", limit=200), inp.hours_tenths, points,
+                        inp.post_id or None)
+
+
+def check_post(name: str, duties: str, places: int) -> tuple[str, str, int]:
+    if not 1 <= int(places) <= 999:
+        raise ValidationError("人数", "请填写 1 到 999")
+    return required(name, "岗位名称", limit=60), optional(duties, "岗位职责", 1000), int(places)

@@ -1,0 +1,232 @@
+"""共驻共建 printouts: the unit register, a unit's year, the yearly summary, the activity register,
+the 双报到 register and the feedback forms to employers' party organisations.
+
+Each renders a read model from views.cobuilding; nothing here reads the database.
+Phones of reporting members arrive masked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer
+
+from desktop_app.domain.cobuilding import hours_text
+from desktop_app.domain.money import format_yuan
+from desktop_app.reports.base import (
+    A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chinese_date, chunked_table, iso_date, rich,
+)
+from desktop_app.reports.visit import form_table
+from desktop_app.views.cobuilding import (
+    ActivityRegister, ActivityRow, CobuildingFigures, FeedbackForm, ReportingRow, UnitRow, UnitYear,
+)
+
+UNIT_COLUMNS = (Column("序号", 5, "CENTER"), Column("单位名称", 22), Column("类别", 9, "CENTER"),
+                Column("单位党组织", 20), Column("联系人", 8, "CENTER"), Column("联系电话", 12, "CENTER"),
+                Column("地址", 20), Column("加入日期", 10, "CENTER"), Column("可提供资源", 14),
+                Column("本年活动", 7, "CENTER"), Column("报到党员", 7, "CENTER"))
+ACTIVITY_COLUMNS = (Column("日期", 10, "CENTER"), Column("类型", 10, "CENTER"), Column("活动名称", 24),
+                    Column("地点", 16), Column("组织支部和单位", 30), Column("参与人数", 7, "CENTER"),
+                    Column("服务时长(时)", 9, "CENTER"), Column("服务居民", 8, "CENTER"), Column("费用(元)", 9, "RIGHT"),
+                    Column("照片", 5, "CENTER"))
+REPORTING_COLUMNS = (Column("序号", 5, "CENTER"), Column("姓名", 8, "CENTER"), Column("性别", 5, "CENTER"),
+                     Column("工作单位", 20), Column("单位党组织", 20), Column("职务", 10), Column("报到日期", 10, "CENTER"),
+                     Column("报到支部", 14), Column("认领岗位", 16), Column("服务次数", 7, "CENTER"),
+                     Column("时长(时)", 7, "CENTER"), Column("积分", 6, "CENTER"), Column("联系电话", 11, "CENTER"))
+
+
+def _activity_cells(r: ActivityRow) -> list[str]:
+    return [iso_date(r.activity_date), r.kind, r.title, r.place, r.organisers, str(r.people), hours_text(r.hours_tenths),
+            str(r.residents_served), format_yuan(r.cost_fen) if r.cost_fen else "", str(r.photos or "")]
+
+
+class _Report(ReportRenderer):
+    """A titled form whose story a function builds."""
+
+    def __init__(self, center_name: str, title: str, pagesize, build: Callable[["_Report"], list[Flowable]],
+                 **kwargs) -> None:
+        super().__init__(center_name, **kwargs)
+        self.title, self.pagesize, self._build = title, pagesize, build
+
+    def para(self, text: str, style: str = "Normal") -> Paragraph:
+        assert self.styles is not None and self.font is not None
+        return Paragraph(rich(text, self.font), self.styles[style])
+
+    def table(self, columns, rows) -> list[Flowable]:
+        assert self.styles is not None and self.font is not None
+        return chunked_table(columns, rows, self.styles, self.font, self.frame_width)
+
+    def form(self, rows, widths, label_cols=(0, 2), min_heights=None):
+        assert self.styles is not None and self.font is not None
+        return form_table(rows, widths, self.styles, self.font, label_cols=label_cols, min_heights=min_heights)
+
+    def heading(self, subtitle: str = "") -> list[Flowable]:
+        out: list[Flowable] = [self.para(f"{self.center_name}{self.title}", "Title")]
+        if subtitle:
+            out.append(self.para(subtitle, "Subtitle"))
+        return out
+
+    def build_story(self) -> list[Flowable]:
+        return self._build(self)
+
+
+def _render(center: str, title: str, pagesize, build, out: Path | None, printed_on: date | None,
+            font_path: str | None, progress) -> bytes:
+    return _Report(center, title, pagesize, build, printed_on=printed_on, font_path=font_path,
+                   progress=progress).render_to(out)
+
+
+# ---------------------------------------------------------------- 共建单位
+
+
+def _unit_cells(i: int, u: UnitRow) -> list[str]:
+    return [str(i), u.name, u.kind, u.party_org, u.contact_person, u.phone, u.address, iso_date(u.joined_on),
+            u.offers, str(u.activities or ""), str(u.reporting or "")]
+
+
+def render_unit_register(center: str, year: int, rows: Sequence[UnitRow], out: Path | None = None,
+                         printed_on: date | None = None, *, font_path: str | None = None,
+                         progress: Callable[[int], None] | None = None) -> bytes:
+    def build(r: _Report) -> list[Flowable]:
+        story = r.heading(f"共 {len(rows)} 个单位　“本年活动”为 {year} 年参与的活动次数")
+        story += r.table(UNIT_COLUMNS, [_unit_cells(i, u) for i, u in enumerate(rows, 1)]) if rows else [
+            r.para("尚未登记共建单位。")]
+        return story
+    return _render(center, "共建单位名册", A4_LANDSCAPE, build, out, printed_on, font_path, progress)
+
+
+def _unit_year_story(r: _Report, page: UnitYear) -> list[Flowable]:
+    u, w = page.unit, r.frame_width
+    quarter = [w * 0.14, w * 0.36, w * 0.14, w * 0.36]
+    story: list[Flowable] = [r.para(f"{u.name}　{page.year}年共驻共建情况", "Heading"), r.form([
+        ["单位类别", u.kind, "单位党组织", u.party_org],
+        ["联系人", f"{u.contact_person}　{u.phone}".strip(), "加入日期", iso_date(u.joined_on)],
+        ["地址", u.address, "可提供资源", u.offers],
+    ], quarter), Spacer(1, 2 * mm)]
+    hours = sum(a.hours_tenths for a in page.activities)
+    served = sum(a.residents_served for a in page.activities)
+    story.append(r.para(
+        f"参与活动 {len(page.activities)} 次，服务居民 {served} 人次，活动服务 {hours_text(hours)} 小时；"
+        f"在册报到党员 {sum(1 for p in page.reporting if p.left_on is None)} 名，报到服务 {page.service_count} 次、"
+        f"{hours_text(page.service_hours_tenths)} 小时；认领微心愿 {len(page.wishes)} 个。"))
+    if page.activities:
+        story += r.table(ACTIVITY_COLUMNS, [_activity_cells(a) for a in page.activities])
+    if page.reporting:
+        story.append(r.para("本单位报到党员", "Heading"))
+        story += r.table(REPORTING_COLUMNS, [_reporting_cells(i, p) for i, p in enumerate(page.reporting, 1)])
+    if page.wishes:
+        story.append(r.para("认领的微心愿：" + "；".join(page.wishes)))
+    return story
+
+
+def render_unit_year(center: str, page: UnitYear, out: Path | None = None, printed_on: date | None = None, *,
+                     font_path: str | None = None) -> bytes:
+    def build(r: _Report) -> list[Flowable]:
+        return r.heading() + _unit_year_story(r, page)
+    return _render(center, "共建单位年度共建情况", A4_LANDSCAPE, build, out, printed_on, font_path, None)
+
+
+def render_summary(center: str, figs: CobuildingFigures, pages: Sequence[UnitYear], out: Path | None = None,
+                   printed_on: date | None = None, *, font_path: str | None = None,
+                   progress: Callable[[int], None] | None = None) -> bytes:
+    def build(r: _Report) -> list[Flowable]:
+        w = r.frame_width
+        quarter = [w * 0.2, w * 0.3, w * 0.2, w * 0.3]
+        story = r.heading(f"{figs.year}年度")
+        story.append(r.form([
+            ["共建单位", f"{figs.units} 个（本年参与活动 {figs.units_active} 个）", "共建活动", f"{figs.activities} 次（四进 {figs.four_into} 次）"],
+            ["服务居民", f"{figs.residents_served} 人次", "活动服务时长", f"{hours_text(figs.activity_hours_tenths)} 小时"],
+            ["报到党员", f"{figs.reporting_members} 名", "报到服务", f"{figs.reporting_services} 次，{hours_text(figs.reporting_hours_tenths)} 小时，{figs.reporting_points} 积分"],
+            ["认领岗位", f"{figs.posts} 个岗位，已认领 {figs.posts_taken} 个", "", ""],
+        ], quarter))
+        active = [p for p in pages if p.activities or p.service_count or p.wishes]
+        for p in active:
+            story.append(Spacer(1, 4 * mm))
+            story += _unit_year_story(r, p)
+        if not active:
+            story.append(r.para("本年度没有共建单位参与的记录。"))
+        return story
+    return _render(center, "共驻共建年度汇总", A4_LANDSCAPE, build, out, printed_on, font_path, progress)
+
+
+# ---------------------------------------------------------------- activities
+
+
+def render_activity_register(center: str, register: ActivityRegister, out: Path | None = None,
+                             printed_on: date | None = None, *, font_path: str | None = None,
+                             progress: Callable[[int], None] | None = None) -> bytes:
+    def build(r: _Report) -> list[Flowable]:
+        rows = register.rows
+        served = sum(a.residents_served for a in rows)
+        hours = sum(a.hours_tenths for a in rows)
+        story = r.heading(f"{register.year}年　共 {len(rows)} 次活动，服务居民 {served} 人次，服务 {hours_text(hours)} 小时")
+        if not rows:
+            return story + [r.para("本年度尚无活动记录。")]
+        story += r.table(ACTIVITY_COLUMNS, [_activity_cells(a) for a in rows])
+        story.append(r.para("按类型", "Heading"))
+        story += r.table((Column("活动类型", 20), Column("次数", 10, "CENTER"), Column("服务居民人次", 12, "CENTER")),
+                         [[k, str(n), str(p)] for k, n, p in register.by_kind])
+        story.append(r.para("志愿服务时长（按人累计）", "Heading"))
+        story += r.table((Column("序号", 6, "CENTER"), Column("姓名", 14, "CENTER"), Column("身份", 10, "CENTER"),
+                          Column("参加活动", 10, "CENTER"), Column("累计时长（小时）", 14, "CENTER")),
+                         [[str(i), v.name, v.kind, str(v.activities), hours_text(v.hours_tenths)]
+                          for i, v in enumerate(register.volunteers, 1)])
+        return story
+    return _render(center, "共建活动登记册", A4_LANDSCAPE, build, out, printed_on, font_path, progress)
+
+
+# ---------------------------------------------------------------- 双报到
+
+
+def _reporting_cells(i: int, p: ReportingRow) -> list[str]:
+    name = p.name + ("（已离开）" if p.left_on else "")
+    return [str(i), name, p.gender, p.employer, p.employer_org, p.job, iso_date(p.reported_on), p.org_name, p.posts,
+            str(p.services), hours_text(p.hours_tenths), str(p.points), p.mobile_masked]
+
+
+def render_reporting_register(center: str, year: int, rows: Sequence[ReportingRow], out: Path | None = None,
+                              printed_on: date | None = None, *, font_path: str | None = None,
+                              progress: Callable[[int], None] | None = None) -> bytes:
+    def build(r: _Report) -> list[Flowable]:
+        serving = sum(1 for p in rows if p.left_on is None)
+        story = r.heading(f"{year}年　在册 {serving} 名　服务次数、时长和积分为 {year} 年合计")
+        story += r.table(REPORTING_COLUMNS, [_reporting_cells(i, p) for i, p in enumerate(rows, 1)]) if rows else [
+            r.para("尚无报到党员。")]
+        return story
+    return _render(center, "在职党员到社区报到名册", A4_LANDSCAPE, build, out, printed_on, font_path, progress)
+
+
+def render_feedback_forms(center: str, forms: Sequence[FeedbackForm], out: Path | None = None,
+                          printed_on: date | None = None, *, font_path: str | None = None,
+                          progress: Callable[[int], None] | None = None) -> bytes:
+    def build(r: _Report) -> list[Flowable]:
+        w = r.frame_width
+        story: list[Flowable] = []
+        for n, f in enumerate(forms):
+            if n:
+                story.append(PageBreak())
+            story += r.heading(f"{f.year}年度")
+            story.append(r.form([["工作单位", f.employer, "单位党组织", f.employer_org or "（未填）"]],
+                                [w * 0.14, w * 0.36, w * 0.14, w * 0.36]))
+            story.append(Spacer(1, 3 * mm))
+            story += r.table(
+                (Column("姓名", 8, "CENTER"), Column("职务", 10), Column("报到日期", 12, "CENTER"), Column("认领岗位", 14),
+                 Column("服务次数", 7, "CENTER"), Column("时长(时)", 7, "CENTER"), Column("积分", 6, "CENTER"),
+                 Column("参加活动", 8, "CENTER"), Column("主要服务内容", 30)),
+                [[p.name, p.job, iso_date(p.reported_on), p.posts, str(p.services), hours_text(p.hours_tenths),
+                  str(p.points), str(p.activities), "；".join(f"{x.service_date:%m-%d} {x.content}" for x in p.items[:8])
+                  + ("等" if len(p.items) > 8 else "")] for p in f.people])
+            story.append(Spacer(1, 4 * mm))
+            story.append(KeepTogether([r.form([
+                ["社区党组织评价", ""],
+                ["社区党组织（盖章）", f"日期：{chinese_date(printed_on or date.today())}"],
+            ], [w * 0.2, w * 0.8], label_cols=(0,), min_heights={0: 28 * mm, 1: 16 * mm})]))
+            story.append(Spacer(1, 2 * mm))
+            story.append(r.para("请单位党组织将本表作为党员年度考核和民主评议的参考。", "Small"))
+        if not story:
+            story.append(r.para("本年度没有报到党员。"))
+        return story
+    return _render(center, "在职党员到社区报到服务情况反馈表", A4_PORTRAIT, build, out, printed_on, font_path, progress)

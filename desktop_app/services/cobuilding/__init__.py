@@ -1,0 +1,28 @@
+"""共驻共建: partner units, activities, and the 双报到 register.
+
+One door for the GUI and CLI: `from desktop_app.services import cobuilding as cb; cb.list_units(db)`.
+The modules split along the parts of the work: units, activities, reporting, figures (and printing).
+"""
+
+from desktop_app.domain.cobuilding import (  # noqa: F401  the inputs callers build
+    ActivityInput, PersonInput, ReportingInput, ServiceInput, UnitInput,
+)
+from desktop_app.services.cobuilding.activities import (  # noqa: F401
+    activity_register, add_photo, delete_activity, get_activity, list_activities, photo_path,
+    print_activity_register, record_activity, remove_photo, update_activity, volunteer_hours,
+)
+from desktop_app.services.cobuilding.figures import (  # noqa: F401
+    figures, print_summary, print_unit_page, print_unit_register,
+)
+from desktop_app.services.cobuilding.reporting import (  # noqa: F401
+    claim_post, delete_service, end_claim, end_reporting, feedback_forms, get_reporting, list_posts,
+    list_reporting, log_service, move_from_roster, print_feedback_forms, print_reporting_register, register_reporting, save_post,
+    update_reporting,
+)
+from desktop_app.services.cobuilding.units import (  # noqa: F401
+    delete_unit, list_units, save_unit, unit_kinds_in_use, unit_year,
+)
+from desktop_app.views.cobuilding import (  # noqa: F401  re-exported read models
+    ActivityDetail, ActivityRegister, ActivityRow, CobuildingFigures, FeedbackForm, PostRow, ReportingDetail,
+    ReportingRow, ServiceRow, UnitRow, UnitYear, VolunteerHours,
+)

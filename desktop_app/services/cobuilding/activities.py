@@ -1,0 +1,273 @@
+"""Activities with the units and people in them: 四进, 文艺演出, 政策宣讲, 义诊, 志愿服务 …
+
+An activity names its organisers (branches and partner units), who served and
+for how long, how many residents it served, its cost and its photos. The
+register of a year adds up the hours per person.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.services import attachments, auth
+from desktop_app.services.cobuilding.common import activity_rows, org_names, year_span
+from desktop_app.services.residents import center_name
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import Database
+from desktop_app.store.models import Member, Organization
+from desktop_app.store.models_cobuilding import (
+    Activity, ActivityOrg, ActivityPerson, ActivityPhoto, ActivityUnit, PartnerUnit, ReportingMember,
+)
+from desktop_app.views.cobuilding import (
+    ActivityDetail, ActivityPersonRow, ActivityRegister, ActivityRow, PhotoRow, VolunteerHours,
+)
+
+MAX_PHOTO_BYTES = 20 * 1024 * 1024
+
+
+def list_activities(db: Database, year: int | None = None, text: str = "", kind: str | None = None,
+                    unit_id: str | None = None) -> list[ActivityRow]:
+    auth.require(db, "cobuilding.read")
+    with db.session() as s:
+        return activity_rows(s, year, text=text, kind=kind, unit_id=unit_id)
+
+
+def _live(s: Session, activity_id: str) -> Activity:
+    a = s.get(Activity, activity_id) if activity_id else None
+    if a is None or a.deleted:
+        raise NotFound("该活动不存在或已删除")
+    return a
+
+
+def _detail(s: Session, a: Activity) -> ActivityDetail:
+    row = activity_rows(s, None, ids=[a.id])[0]
+    names = org_names(s)
+    orgs = tuple((o, names.get(o, "")) for o in s.scalars(select(ActivityOrg.org_id).where(
+        ActivityOrg.activity_id == a.id, ActivityOrg.deleted.is_(False))))
+    units = tuple(s.execute(select(ActivityUnit.unit_id, ActivityUnit.unit_name).where(
+        ActivityUnit.activity_id == a.id, ActivityUnit.deleted.is_(False)).order_by(ActivityUnit.unit_name)).tuples())
+    people = tuple(ActivityPersonRow(p.kind, p.name, p.hours_tenths, p.member_id, p.reporting_member_id)
+                   for p in s.scalars(select(ActivityPerson).where(
+                       ActivityPerson.activity_id == a.id, ActivityPerson.deleted.is_(False))
+                       .order_by(ActivityPerson.kind, ActivityPerson.name)))
+    photos = tuple(PhotoRow(p.id, p.file_name, p.stored_name, p.size) for p in s.scalars(
+        select(ActivityPhoto).where(ActivityPhoto.activity_id == a.id, ActivityPhoto.deleted.is_(False))
+        .order_by(ActivityPhoto.created_at)))
+    return ActivityDetail(row, a.content, orgs, units, people, photos)
+
+
+def get_activity(db: Database, activity_id: str) -> ActivityDetail:
+    auth.require(db, "cobuilding.read")
+    with db.session() as s:
+        return _detail(s, _live(s, activity_id))
+
+
+def _check_links(s: Session, clean: rules.ActivityInput) -> dict[str, str]:
+    """Every organiser and person named must exist; returns unit id -> name."""
+    for oid in clean.org_ids:
+        o = s.get(Organization, oid)
+        if o is None or o.deleted:
+            raise ValidationError("组织支部", "所选党组织不存在或已删除")
+    units: dict[str, str] = {}
+    for uid in clean.unit_ids:
+        u = s.get(PartnerUnit, uid)
+        if u is None or u.deleted:
+            raise ValidationError("共建单位", "所选共建单位不存在或已删除")
+        units[uid] = u.name
+    for p in clean.people:
+        m = s.get(Member, p.member_id) if p.member_id else None
+        if p.member_id and (m is None or m.deleted):
+            raise ValidationError("参与人员", f"党员 {p.name} 不存在或已删除")
+        if p.reporting_member_id:
+            r = s.get(ReportingMember, p.reporting_member_id)
+            if r is None or r.deleted:
+                raise ValidationError("参与人员", f"报到党员 {p.name} 不在报到名册中")
+    return units
+
+
+def _replace_links(s: Session, a: Activity, clean: rules.ActivityInput, units: dict[str, str]) -> None:
+    """Tombstone the old organisers and people that are gone, add the new ones; unchanged rows stay."""
+    old_orgs = {r.org_id: r for r in s.scalars(select(ActivityOrg).where(
+        ActivityOrg.activity_id == a.id, ActivityOrg.deleted.is_(False)))}
+    for oid, r in old_orgs.items():
+        if oid not in clean.org_ids:
+            r.deleted = True
+    for oid in clean.org_ids:
+        if oid not in old_orgs:
+            s.add(ActivityOrg(activity_id=a.id, org_id=oid))
+    old_units = {r.unit_id: r for r in s.scalars(select(ActivityUnit).where(
+        ActivityUnit.activity_id == a.id, ActivityUnit.deleted.is_(False)))}
+    for uid, r in old_units.items():
+        if uid not in units:
+            r.deleted = True
+    for uid, name in units.items():
+        if uid not in old_units:
+            s.add(ActivityUnit(activity_id=a.id, unit_id=uid, unit_name=name))
+
+    def key(kind, name, mid, rid):
+        return (kind, mid or rid or name)
+    old_people = {key(p.kind, p.name, p.member_id, p.reporting_member_id): p for p in s.scalars(
+        select(ActivityPerson).where(ActivityPerson.activity_id == a.id, ActivityPerson.deleted.is_(False)))}
+    wanted = {key(p.kind, p.name, p.member_id, p.reporting_member_id): p for p in clean.people}
+    for k, row in old_people.items():
+        if k not in wanted:
+            row.deleted = True
+        elif row.hours_tenths != wanted[k].hours_tenths or row.name != wanted[k].name:
+            row.hours_tenths, row.name = wanted[k].hours_tenths, wanted[k].name
+    for k, p in wanted.items():
+        if k not in old_people:
+            s.add(ActivityPerson(activity_id=a.id, kind=p.kind, name=p.name, hours_tenths=p.hours_tenths,
+                                 member_id=p.member_id, reporting_member_id=p.reporting_member_id))
+
+
+def record_activity(db: Database, inp: rules.ActivityInput, today: date | None = None) -> ActivityDetail:
+    """Record an activity with its organisers and people, in one transaction."""
+    auth.require(db, "cobuilding.write")
+    clean = rules.check_activity(inp, today or date.today())
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        units = _check_links(s, clean)
+        a = Activity(activity_date=clean.activity_date, kind=clean.kind, title=clean.title, place=clean.place,
+                     residents_served=clean.residents_served, cost_fen=clean.cost_fen, content=clean.content)
+        s.add(a)
+        s.flush()
+        _replace_links(s, a, clean, units)
+        s.flush()
+        detail = _detail(s, a)
+        uow.commit()
+        return detail
+
+
+def update_activity(db: Database, activity_id: str, inp: rules.ActivityInput,
+                    today: date | None = None) -> ActivityDetail:
+    auth.require(db, "cobuilding.write")
+    clean = rules.check_activity(inp, today or date.today())
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        a = _live(s, activity_id)
+        units = _check_links(s, clean)
+        for k in ("activity_date", "kind", "title", "place", "residents_served", "cost_fen", "content"):
+            if getattr(a, k) != getattr(clean, k):
+                setattr(a, k, getattr(clean, k))
+        _replace_links(s, a, clean, units)
+        s.flush()
+        detail = _detail(s, a)
+        uow.commit()
+        return detail
+
+
+def delete_activity(db: Database, activity_id: str) -> None:
+    """Tombstone an activity and its links; photo files stay until the photos are removed."""
+    auth.require(db, "cobuilding.write")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        a = _live(s, activity_id)
+        for model in (ActivityOrg, ActivityUnit, ActivityPerson, ActivityPhoto):
+            for r in s.scalars(select(model).where(model.activity_id == a.id, model.deleted.is_(False))):
+                r.deleted = True
+        a.deleted = True
+        uow.commit()
+
+
+def add_photo(db: Database, activity_id: str, source: str | Path) -> PhotoRow:
+    """Copy a photo into the data folder and keep it with the activity (both or neither)."""
+    auth.require(db, "cobuilding.write")
+    source = attachments.check_source(source, MAX_PHOTO_BYTES)
+    with db.session() as s:
+        a = _live(s, activity_id)
+        folder = f"activities/{a.activity_date.year}"
+    stored = attachments.store(source, f"{folder}/{uuid.uuid4().hex[:8]}-{attachments.safe_name(source.name)}",
+                               MAX_PHOTO_BYTES)
+    try:
+        with UnitOfWork(db) as uow:
+            _live(uow.session, activity_id)
+            row = ActivityPhoto(activity_id=activity_id, file_name=source.name[:200], stored_name=stored.relative,
+                                size=stored.size, sha256=stored.sha256)
+            uow.session.add(row)
+            uow.commit()
+            return PhotoRow(row.id, row.file_name, row.stored_name, row.size)
+    except BaseException:
+        attachments.discard(stored)
+        raise
+
+
+def remove_photo(db: Database, photo_id: str) -> None:
+    auth.require(db, "cobuilding.write")
+    with UnitOfWork(db) as uow:
+        p = uow.session.get(ActivityPhoto, photo_id)
+        if p is None or p.deleted:
+            raise NotFound("该照片不存在或已删除")
+        p.deleted = True
+        uow.commit()
+
+
+def photo_path(db: Database, photo_id: str) -> Path:
+    auth.require(db, "cobuilding.read")
+    with db.session() as s:
+        p = s.get(ActivityPhoto, photo_id)
+        if p is None or p.deleted:
+            raise NotFound("该照片不存在或已删除")
+        stored = p.stored_name
+    return attachments.path_of(stored)
+
+
+def volunteer_hours(db: Database, year: int) -> list[VolunteerHours]:
+    """Hours per person over the year's activities, most hours first."""
+    auth.require(db, "cobuilding.read")
+    with db.session() as s:
+        return _volunteer_hours(s, year)
+
+
+def _volunteer_hours(s: Session, year: int) -> list[VolunteerHours]:
+    start, end = year_span(year)
+    acc: dict[tuple, list] = defaultdict(lambda: ["", "", 0, 0])
+    for kind, name, mid, rid, hours in s.execute(
+            select(ActivityPerson.kind, ActivityPerson.name, ActivityPerson.member_id,
+                   ActivityPerson.reporting_member_id, ActivityPerson.hours_tenths)
+            .join(Activity, Activity.id == ActivityPerson.activity_id)
+            .where(ActivityPerson.deleted.is_(False), Activity.deleted.is_(False),
+                   Activity.activity_date.between(start, end))):
+        k = (kind, mid or rid or name)
+        a = acc[k]
+        a[0], a[1] = kind, name
+        a[2] += 1
+        a[3] += hours
+    rows = [VolunteerHours(k, n, c, h) for k, n, c, h in acc.values()]
+    return sorted(rows, key=lambda r: (-r.hours_tenths, r.kind, r.name))
+
+
+def activity_register(db: Database, year: int) -> ActivityRegister:
+    auth.require(db, "cobuilding.read")
+    with db.session() as s:
+        rows = activity_rows(s, year)
+        by_kind: dict[str, list[int]] = {}
+        for r in rows:
+            k = by_kind.setdefault(r.kind, [0, 0])
+            k[0] += 1
+            k[1] += r.residents_served
+        order = [k for k in rules.ACTIVITY_KINDS if k in by_kind] + sorted(set(by_kind) - set(rules.ACTIVITY_KINDS))
+        return ActivityRegister(year, tuple(sorted(rows, key=lambda r: (r.activity_date, r.title))),
+                                tuple((k, by_kind[k][0], by_kind[k][1]) for k in order),
+                                tuple(_volunteer_hours(s, year)))
+
+
+def print_activity_register(db: Database, year: int, out: Path, *, today: date | None = None,
+                            progress: Callable[[int], None] | None = None) -> int:
+    """活动登记册 of `year`, with totals by kind and hours per person. Returns the activities listed."""
+    from desktop_app.reports.cobuilding import render_activity_register  # reportlab loads only when printing
+
+    register = activity_register(db, year)
+    with db.session() as s:
+        center = center_name(s)
+    render_activity_register(center, register, out, today or date.today(), progress=progress)
+    return len(register.rows)
+

@@ -1,0 +1,130 @@
+"""Queries the 共驻共建 modules share: a year's activity rows and register rows, built in bulk."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain import idcard
+from desktop_app.store.models import Organization
+from desktop_app.store.models_cobuilding import (
+    Activity, ActivityOrg, ActivityPerson, ActivityPhoto, ActivityUnit, PartnerUnit, PostClaim, ReportingMember,
+    ReportingPost, ServiceLog,
+)
+from desktop_app.views.cobuilding import ActivityRow, ReportingRow
+
+CHUNK = 500  # SQLite's bound-parameter limit, with room to spare
+
+
+def year_span(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def chunks(ids: Sequence[str]):
+    ids = list(ids)
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i:i + CHUNK]
+
+
+def org_names(s: Session) -> dict[str, str]:
+    return dict(s.execute(select(Organization.id, Organization.name)).all())
+
+
+def activity_rows(s: Session, year: int | None, ids: Sequence[str] | None = None, text: str = "",
+                  kind: str | None = None, unit_id: str | None = None) -> list[ActivityRow]:
+    """Live activities (of `year`, or all when None), newest first, with organisers and totals."""
+    q = select(Activity).where(Activity.deleted.is_(False))
+    if year:
+        start, end = year_span(year)
+        q = q.where(Activity.activity_date.between(start, end))
+    if kind:
+        q = q.where(Activity.kind == kind)
+    for term in text.split():
+        q = q.where(Activity.title.contains(term) | Activity.place.contains(term) | Activity.content.contains(term))
+    if unit_id:
+        q = q.where(Activity.id.in_(select(ActivityUnit.activity_id).where(
+            ActivityUnit.unit_id == unit_id, ActivityUnit.deleted.is_(False))))
+    acts = list(s.scalars(q.order_by(Activity.activity_date.desc(), Activity.title)))
+    if ids is not None:
+        wanted = set(ids)
+        acts = [a for a in acts if a.id in wanted]
+    if not acts:
+        return []
+    names = org_names(s)
+    organisers: dict[str, list[str]] = defaultdict(list)
+    people: dict[str, tuple[int, int]] = {}
+    photos: dict[str, int] = {}
+    for chunk in chunks([a.id for a in acts]):
+        for aid, oid in s.execute(select(ActivityOrg.activity_id, ActivityOrg.org_id).where(
+                ActivityOrg.activity_id.in_(chunk), ActivityOrg.deleted.is_(False))):
+            organisers[aid].append(names.get(oid, ""))
+        for aid, uname in s.execute(select(ActivityUnit.activity_id, ActivityUnit.unit_name).where(
+                ActivityUnit.activity_id.in_(chunk), ActivityUnit.deleted.is_(False)).order_by(ActivityUnit.unit_name)):
+            organisers[aid].append(uname)
+        for aid, n, h in s.execute(select(ActivityPerson.activity_id, func.count(),
+                                          func.coalesce(func.sum(ActivityPerson.hours_tenths), 0))
+                                   .where(ActivityPerson.activity_id.in_(chunk), ActivityPerson.deleted.is_(False))
+                                   .group_by(ActivityPerson.activity_id)):
+            people[aid] = (int(n), int(h))
+        photos.update(s.execute(select(ActivityPhoto.activity_id, func.count()).where(
+            ActivityPhoto.activity_id.in_(chunk), ActivityPhoto.deleted.is_(False)).group_by(ActivityPhoto.activity_id)
+        ).all())
+    return [ActivityRow(a.id, a.activity_date, a.kind, a.title, a.place, "、".join(p for p in organisers[a.id] if p),
+                        a.residents_served, people.get(a.id, (0, 0))[0], people.get(a.id, (0, 0))[1], a.cost_fen,
+                        photos.get(a.id, 0))
+            for a in acts]
+
+
+def reporting_rows(s: Session, year: int, unit_id: str | None = None, text: str = "", org_id: str | None = None,
+                   serving_only: bool = False, ids: Sequence[str] | None = None) -> list[ReportingRow]:
+    """The 双报到 register (live entries) by employer and name, with the year's services and posts held now."""
+    q = select(ReportingMember).where(ReportingMember.deleted.is_(False))
+    if unit_id:
+        q = q.where(ReportingMember.unit_id == unit_id)
+    if org_id:
+        q = q.where(ReportingMember.org_id == org_id)
+    if serving_only:
+        q = q.where(ReportingMember.left_on.is_(None))
+    for term in text.split():
+        q = q.where(ReportingMember.name.contains(term) | ReportingMember.employer.contains(term)
+                    | ReportingMember.employer_org.contains(term))
+    people = list(s.scalars(q.order_by(ReportingMember.employer, ReportingMember.name)))
+    if ids is not None:
+        wanted = set(ids)
+        people = [p for p in people if p.id in wanted]
+    if not people:
+        return []
+    names = org_names(s)
+    start, end = year_span(year)
+    totals: dict[str, tuple[int, int, int]] = {}
+    posts: dict[str, list[str]] = defaultdict(list)
+    for chunk in chunks([p.id for p in people]):
+        for rid, n, h, pts in s.execute(
+                select(ServiceLog.reporting_member_id, func.count(), func.coalesce(func.sum(ServiceLog.hours_tenths), 0),
+                       func.coalesce(func.sum(ServiceLog.points), 0))
+                .where(ServiceLog.reporting_member_id.in_(chunk), ServiceLog.deleted.is_(False),
+                       ServiceLog.service_date.between(start, end))
+                .group_by(ServiceLog.reporting_member_id)):
+            totals[rid] = (int(n), int(h), int(pts))
+        for rid, pname in s.execute(
+                select(PostClaim.reporting_member_id, ReportingPost.name)
+                .join(ReportingPost, ReportingPost.id == PostClaim.post_id)
+                .where(PostClaim.reporting_member_id.in_(chunk), PostClaim.deleted.is_(False),
+                       PostClaim.ended_on.is_(None), ReportingPost.deleted.is_(False))
+                .order_by(ReportingPost.name)):
+            posts[rid].append(pname)
+    return [ReportingRow(
+        p.id, p.name, p.gender, idcard.mask_phone(p.mobile), p.employer, p.employer_org, p.unit_id, p.job,
+        p.reported_on, p.org_id, names.get(p.org_id or "", ""), "、".join(posts[p.id]),
+        *totals.get(p.id, (0, 0, 0)), p.left_on, p.member_id is not None) for p in people]
+
+
+def unit_name(s: Session, unit_id: str | None) -> str:
+    if not unit_id:
+        return ""
+    u = s.get(PartnerUnit, unit_id)
+    return u.name if u is not None else ""

@@ -1,0 +1,89 @@
+"""A year of 共驻共建 in figures, and the printed unit register and yearly summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.services import auth
+from desktop_app.services.cobuilding.common import year_span
+from desktop_app.services.cobuilding.units import list_units, unit_year
+from desktop_app.services.residents import center_name
+from desktop_app.store.db import Database
+from desktop_app.store.models_cobuilding import (
+    Activity, ActivityPerson, ActivityUnit, PartnerUnit, PostClaim, ReportingMember, ReportingPost, ServiceLog,
+)
+from desktop_app.views.cobuilding import CobuildingFigures
+
+
+def figures(db: Database, year: int) -> CobuildingFigures:
+    """The year's counts: units, activities (四进 among them), residents served, hours, 双报到."""
+    auth.require(db, "cobuilding.read")
+    start, end = year_span(year)
+    in_year = (Activity.deleted.is_(False), Activity.activity_date.between(start, end))
+    with db.session() as s:
+        units = s.scalar(select(func.count()).select_from(PartnerUnit).where(PartnerUnit.deleted.is_(False))) or 0
+        active = s.scalar(select(func.count(func.distinct(ActivityUnit.unit_id)))
+                          .join(Activity, Activity.id == ActivityUnit.activity_id)
+                          .where(ActivityUnit.deleted.is_(False), *in_year)) or 0
+        acts, four, served = s.execute(select(
+            func.count(), func.coalesce(func.sum(Activity.kind.in_(rules.FOUR_INTO)), 0),
+            func.coalesce(func.sum(Activity.residents_served), 0)).where(*in_year)).one()
+        hours = s.scalar(select(func.coalesce(func.sum(ActivityPerson.hours_tenths), 0))
+                         .join(Activity, Activity.id == ActivityPerson.activity_id)
+                         .where(ActivityPerson.deleted.is_(False), *in_year)) or 0
+        reporting = s.scalar(select(func.count()).select_from(ReportingMember).where(
+            ReportingMember.deleted.is_(False),
+            (ReportingMember.reported_on.is_(None)) | (ReportingMember.reported_on <= end),
+            (ReportingMember.left_on.is_(None)) | (ReportingMember.left_on >= start))) or 0
+        services, s_hours, points = s.execute(select(
+            func.count(), func.coalesce(func.sum(ServiceLog.hours_tenths), 0),
+            func.coalesce(func.sum(ServiceLog.points), 0))
+            .join(ReportingMember, ReportingMember.id == ServiceLog.reporting_member_id)
+            .where(ServiceLog.deleted.is_(False), ReportingMember.deleted.is_(False),
+                   ServiceLog.service_date.between(start, end))).one()
+        posts = s.scalar(select(func.count()).select_from(ReportingPost).where(ReportingPost.deleted.is_(False))) or 0
+        taken = s.scalar(select(func.count(func.distinct(PostClaim.post_id))).where(
+            PostClaim.deleted.is_(False), PostClaim.ended_on.is_(None))) or 0
+    return CobuildingFigures(year, int(units), int(active), int(acts), int(four), int(served), int(hours),
+                             int(reporting), int(services), int(s_hours), int(points), int(posts), int(taken))
+
+
+def print_unit_register(db: Database, year: int, out: Path, *, today: date | None = None,
+                        progress: Callable[[int], None] | None = None) -> int:
+    """共建单位名册 with each unit's activities in `year`. Returns the units listed."""
+    from desktop_app.reports.cobuilding import render_unit_register
+
+    rows = list_units(db, year=year)
+    with db.session() as s:
+        center = center_name(s)
+    render_unit_register(center, year, rows, out, today or date.today(), progress=progress)
+    return len(rows)
+
+
+def print_unit_page(db: Database, unit_id: str, year: int, out: Path, *, today: date | None = None) -> str:
+    """One unit's year with the community (activities, reporting members, wishes). Returns the unit's name."""
+    from desktop_app.reports.cobuilding import render_unit_year
+
+    page = unit_year(db, unit_id, year)
+    with db.session() as s:
+        center = center_name(s)
+    render_unit_year(center, page, out, today or date.today())
+    return page.unit.name
+
+
+def print_summary(db: Database, year: int, out: Path, *, today: date | None = None,
+                  progress: Callable[[int], None] | None = None) -> CobuildingFigures:
+    """共驻共建年度汇总: the figures, then every unit that took part, with what it did."""
+    from desktop_app.reports.cobuilding import render_summary
+
+    figs = figures(db, year)
+    pages = [unit_year(db, u.id, year) for u in list_units(db, year=year)]
+    with db.session() as s:
+        center = center_name(s)
+    render_summary(center, figs, pages, out, today or date.today(), progress=progress)
+    return figs

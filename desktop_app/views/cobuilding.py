@@ -1,0 +1,235 @@
+"""Read models of 共驻共建: partner units, activities, the 双报到 register and what their printouts show.
+
+Services build them (services.cobuilding), reports render them (reports.cobuilding)
+and the pages show them. Hours are tenths of an hour; phones are masked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from desktop_app.domain import cobuilding as rules
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    id: str
+    name: str
+    kind: str
+    party_org: str
+    contact_person: str
+    phone: str
+    address: str
+    joined_on: date | None
+    offers: str
+    notes: str
+    activities: int = 0  # this year
+    reporting: int = 0  # reporting members from this unit, still serving
+    claims: int = 0  # wishes claimed, withdrawn ones left out
+
+    def to_input(self) -> rules.UnitInput:
+        return rules.UnitInput(self.name, self.kind, self.party_org, self.contact_person, self.phone, self.address,
+                               self.joined_on, rules.split_offers(self.offers), self.notes)
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    id: str
+    activity_date: date
+    kind: str
+    title: str
+    place: str
+    organisers: str  # branches and units, joined by 、
+    residents_served: int
+    people: int
+    hours_tenths: int
+    cost_fen: int
+    photos: int
+
+
+@dataclass(frozen=True)
+class ActivityPersonRow:
+    kind: str
+    name: str
+    hours_tenths: int
+    member_id: str | None = None
+    reporting_member_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PhotoRow:
+    id: str
+    file_name: str
+    stored_name: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ActivityDetail:
+    row: ActivityRow
+    content: str
+    orgs: tuple[tuple[str, str], ...]  # (id, name)
+    units: tuple[tuple[str, str], ...]  # (id, name)
+    people: tuple[ActivityPersonRow, ...]
+    photos: tuple[PhotoRow, ...]
+
+    @property
+    def id(self) -> str:
+        return self.row.id
+
+    def to_input(self) -> rules.ActivityInput:
+        r = self.row
+        return rules.ActivityInput(
+            r.activity_date, r.kind, r.title, r.place, r.residents_served, r.cost_fen, self.content,
+            [o for o, _ in self.orgs], [u for u, _ in self.units],
+            [rules.PersonInput(p.kind, p.name, p.hours_tenths, p.member_id, p.reporting_member_id)
+             for p in self.people])
+
+
+@dataclass(frozen=True)
+class VolunteerHours:
+    """One person's hours over a year's activities (and 双报到 services for reporting members)."""
+
+    kind: str
+    name: str
+    activities: int
+    hours_tenths: int
+
+
+@dataclass(frozen=True)
+class UnitYear:
+    """What a partner unit did with the community in one year: its page and its line in the summary."""
+
+    unit: UnitRow
+    year: int
+    activities: tuple[ActivityRow, ...]
+    reporting: tuple["ReportingRow", ...]
+    service_count: int
+    service_hours_tenths: int
+    wishes: tuple[str, ...]  # 微心愿 fulfilled or claimed by the unit this year
+
+
+@dataclass(frozen=True)
+class ActivityRegister:
+    """活动登记册: a year's activities, totals by kind, and the hours per person."""
+
+    year: int
+    rows: tuple[ActivityRow, ...]
+    by_kind: tuple[tuple[str, int, int], ...]  # (kind, activities, residents served)
+    volunteers: tuple[VolunteerHours, ...]
+
+
+# ---------------------------------------------------------------- 双报到
+
+
+@dataclass(frozen=True)
+class ReportingRow:
+    id: str
+    name: str
+    gender: str
+    mobile_masked: str
+    employer: str
+    employer_org: str
+    unit_id: str | None
+    job: str
+    reported_on: date | None
+    org_id: str | None
+    org_name: str
+    posts: str  # posts held now, joined by 、
+    services: int  # in the year asked for
+    hours_tenths: int
+    points: int
+    left_on: date | None
+    from_roster: bool  # moved over from the community's roster
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    id: str
+    service_date: date
+    content: str
+    post_name: str
+    hours_tenths: int
+    points: int
+
+
+@dataclass(frozen=True)
+class PostClaimRow:
+    id: str
+    post_id: str
+    post_name: str
+    claimed_on: date
+    ended_on: date | None
+
+
+@dataclass(frozen=True)
+class ReportingDetail:
+    row: ReportingRow
+    skills: str
+    notes: str
+    services: tuple[ServiceRow, ...]  # the year asked for, newest first
+    claims: tuple[PostClaimRow, ...]
+    activities: tuple[ActivityRow, ...]  # the year asked for
+
+    @property
+    def id(self) -> str:
+        return self.row.id
+
+    def to_input(self) -> rules.ReportingInput:
+        r = self.row
+        return rules.ReportingInput(r.name, r.gender, "", r.employer, r.employer_org, r.unit_id, r.job,
+                                    r.reported_on, r.org_id, self.skills, self.notes)
+
+
+@dataclass(frozen=True)
+class PostRow:
+    id: str
+    name: str
+    org_id: str | None
+    org_name: str
+    duties: str
+    places: int
+    holders: tuple[str, ...]  # who holds it now
+
+
+@dataclass(frozen=True)
+class FeedbackPerson:
+    name: str
+    job: str
+    reported_on: date | None
+    posts: str
+    services: int
+    hours_tenths: int
+    points: int
+    activities: int
+    items: tuple[ServiceRow, ...]
+
+
+@dataclass(frozen=True)
+class FeedbackForm:
+    """在职党员到社区报到服务情况反馈表: one per employer's party organisation and year."""
+
+    year: int
+    employer: str
+    employer_org: str
+    people: tuple[FeedbackPerson, ...]
+
+
+@dataclass(frozen=True)
+class CobuildingFigures:
+    """A year of 共驻共建 in numbers (stats, the summary's first lines, the street's totals)."""
+
+    year: int
+    units: int
+    units_active: int  # units that took part in at least one activity in the year
+    activities: int
+    four_into: int  # 四进 activities
+    residents_served: int
+    activity_hours_tenths: int
+    reporting_members: int
+    reporting_services: int
+    reporting_hours_tenths: int
+    reporting_points: int
+    posts: int
+    posts_taken: int
