@@ -1,8 +1,11 @@
 """签到表: the sign-in sheet printed before a meeting, A4 portrait.
 
 Every page carries the meeting's header (branch, kind, topic, time, place,
-host), its number and a QR code of the number, so a signed page that comes
-back alone can still be entered against its meeting. Rows have room for a
+host), its number and a QR code of the number, the page and its rows, so a
+signed page that comes back alone (or through a scanner) can still be entered
+against its meeting. Four small solid squares beside the table's corners let
+the scan reader straighten a photo; the geometry both share lives in
+views.signin_scan. Rows have room for a
 signature; the last page is filled with blank rows for walk-ins. Phones are
 masked here, so a caller cannot forget to.
 
@@ -27,12 +30,13 @@ from desktop_app.reports.base import (
     draw_text, rich, text_width,
 )
 from desktop_app.reports.fonts import FontInfo, text_runs
+from desktop_app.views import signin_scan as layout
 from desktop_app.views.meetings import SigninLine, SigninSheet  # noqa: F401 - the model this renders
 
-SHEET_HEAD = 34 * mm  # the meeting's header block under the page header
-ROW_HEIGHT = 8 * mm  # room for a signature
-HEADER_ROW_HEIGHT = 8 * mm
-QR_SIZE = 22 * mm
+SHEET_HEAD = layout.SHEET_HEAD_MM * mm  # the meeting's header block under the page header
+ROW_HEIGHT = layout.ROW_MM * mm  # room for a signature
+HEADER_ROW_HEIGHT = layout.HEADER_ROW_MM * mm
+QR_SIZE = layout.QR_MM * mm
 MIN_BLANK_ROWS = 4
 GAP = "\u00a0" * 5  # Paragraph collapses ordinary and ideographic spaces; no-break spaces stay
 TALLY_HEIGHT = 2 * ROW_HEIGHT  # 实到 / 请假 / 缺席 fill-in line under the last table
@@ -115,6 +119,20 @@ class _QrForm:
         canvas.restoreState()
 
 
+class _MarkedTable(Table):
+    """A page's table with the registration squares beside its four corners."""
+
+    def draw(self) -> None:
+        super().draw()
+        canvas, size, gap = self.canv, layout.MARK_MM * mm, layout.MARK_GAP_MM * mm
+        canvas.saveState()
+        canvas.setFillColorRGB(0, 0, 0)
+        for x in (-gap - size, self._width + gap):
+            for y in (0, self._height - size):
+                canvas.rect(x, y, size, size, stroke=0, fill=1)
+        canvas.restoreState()
+
+
 class SigninReport(ReportRenderer):
     title = "签到表"
     pagesize = A4_PORTRAIT
@@ -133,7 +151,8 @@ class SigninReport(ReportRenderer):
         self.sheet = sheet
         self.show_phones = show_phones
         self.min_blank_rows = max(0, min_blank_rows)
-        self._qr = _QrForm(sheet.number, QR_SIZE)
+        self._codes: list[layout.SheetCode] = []  # one per page, known once the story is laid out
+        self._qr: dict[int, _QrForm] = {}
 
     # -- geometry: the meeting's header block sits between the page header and the table
 
@@ -146,14 +165,11 @@ class SigninReport(ReportRenderer):
         return int((self.frame_height - HEADER_ROW_HEIGHT) // ROW_HEIGHT)
 
     def columns(self) -> list[tuple[str, float]]:
-        if self.show_phones:
-            spec = [("序号", 10), ("姓名", 24), ("所在党小组", 26), ("联系电话", 27), ("签到", 36),
-                    ("请假（原因）", 32), ("备注", 25)]
-        else:
-            spec = [("序号", 12), ("姓名", 28), ("所在党小组", 30), ("签到", 40), ("请假（原因）", 40),
-                    ("备注", 30)]
-        total = sum(w for _, w in spec)
-        return [(t, self.frame_width * w / total) for t, w in spec]
+        return [(t, (right - left) * mm) for t, left, right in layout.columns(self.show_phones, self._width_mm)]
+
+    @property
+    def _width_mm(self) -> float:
+        return round(self.frame_width / mm, 1)  # the QR code carries it to the scan reader
 
     # -- page furniture
 
@@ -165,8 +181,11 @@ class SigninReport(ReportRenderer):
         top = height - HEADER_SPACE  # the body frame's top before the sheet header takes its part
         canvas.saveState()
         qr_x = width - MARGIN - QR_SIZE
-        qr_y = top - 2 * mm - QR_SIZE
-        self._qr.place(canvas, qr_x, qr_y)
+        qr_y = top - layout.QR_TOP_GAP_MM * mm - QR_SIZE
+        page = canvas.getPageNumber()
+        if page <= len(self._codes):
+            form = self._qr.setdefault(page, _QrForm(self._codes[page - 1].text(), QR_SIZE))
+            form.place(canvas, qr_x, qr_y)
         draw_text(canvas, width - MARGIN, qr_y - 3.2 * mm, f"编号 {sheet.number}", font, 7, "RIGHT")
         room = qr_x - MARGIN - 4 * mm
         draw_text(canvas, MARGIN + room / 2, top - 9 * mm,
@@ -239,7 +258,7 @@ class SigninReport(ReportRenderer):
                 cells.append(cell)
             data.append(cells)
         heights = [HEADER_ROW_HEIGHT] + [ROW_HEIGHT] * len(rows)
-        return Table(data, colWidths=widths, rowHeights=heights, style=commands)
+        return _MarkedTable(data, colWidths=widths, rowHeights=heights, style=commands)
 
     def build_story(self) -> list[Flowable]:
         assert self.styles is not None
@@ -254,8 +273,13 @@ class SigninReport(ReportRenderer):
         blank = [""] * len(header)
         rows += [blank] * (total - len(rows))
         story: list[Flowable] = []
+        names = [line.name for line in self.sheet.lines]
+        self._codes = []
         for p in range(pages):
             chunk = rows[p * per_page:(p + 1) * per_page]
+            self._codes.append(layout.SheetCode(
+                self.sheet.number, p + 1, pages, p * per_page + 1, len(chunk), self.show_phones,
+                layout.names_hash(names[p * per_page:(p + 1) * per_page]), self._width_mm))
             story.append(self._page_table(header, chunk))
             if p < pages - 1:
                 story.append(PageBreak())

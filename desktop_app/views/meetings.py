@@ -338,6 +338,7 @@ class SigninLine:
     leave_reason: str = ""  # a leave asked for before the meeting, printed in 请假
     notes: str = ""
     mobile: str = ""  # unmasked; printed masked, and only when the sheet shows phones
+    attendance_id: str = ""  # whose row this is, so a scanned sheet maps back in printed order
 
 
 @dataclass(frozen=True)
@@ -392,17 +393,18 @@ def _org_label(detail: MeetingDetail) -> str:
 
 
 def signin_sheet(detail: MeetingDetail, center_name: str) -> SigninSheet:
-    """The sign-in sheet of a meeting: members first, then 列席 guests."""
+    """The sign-in sheet of a meeting: members first, then 列席 guests, each group in the meeting's
+    attendance order (sort order, then creation), so a scanned sheet's rows map back to the same people."""
     members = [a for a in detail.attendees if not a.is_guest]
     guests = [a for a in detail.attendees if a.is_guest]
     lines = [
         SigninLine(a.name, a.group_name, a.reason if a.status == rules.LEAVE else "",
-                   "预备党员" if a.category == "预备党员" else "", a.mobile)
+                   "预备党员" if a.category == "预备党员" else "", a.mobile, a.id)
         for a in members
     ]
     for g in guests:
         where = g.guest_unit or (g.org_name if g.member_id else "")
-        lines.append(SigninLine(g.name, "", "", f"列席（{where}）" if where else "列席", g.mobile))
+        lines.append(SigninLine(g.name, "", "", f"列席（{where}）" if where else "列席", g.mobile, g.id))
     return SigninSheet(
         center_name=center_name, org_name=_org_label(detail), kind=detail.kind, title=detail.title,
         number=detail.number, meeting_date=detail.meeting_date, start_time=detail.start_time,

@@ -15,6 +15,7 @@ from desktop_app.reports.signin import render_signin
 from desktop_app.services import evaluations, orgs, roster
 from desktop_app.services import meetings as ms
 from desktop_app.views.meetings import SigninLine, SigninSheet
+from desktop_app.views.signin_scan import SheetCode
 
 TODAY = date(2025, 5, 20)
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -32,6 +33,16 @@ def shipped_font(monkeypatch):
 
 def texts(data: bytes) -> list[str]:
     return [p.extract_text() for p in PdfReader(BytesIO(data)).pages]
+
+
+def qr_texts(data: bytes) -> list[str]:
+    """The QR code of each page, read off the rasterised page as a scanner would."""
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    pdf = pdfium.PdfDocument(data)
+    return [zxingcpp.read_barcodes(pdf[i].render(scale=150 / 72, grayscale=True).to_numpy())[0].text
+            for i in range(len(pdf))]
 
 
 @pytest.fixture
@@ -81,10 +92,13 @@ def test_signin_sheet_of_60_members_reads_back(branch, tmp_path):
     assert "应到：60 人" in pages[0]
     assert "2025年6月6日 19:30—21:00" in pages[0]
     assert "记录人（签字）" in pages[-1]
-    # the QR code is one form drawn on every page
+    # one QR code form per page, each naming the meeting, its page and rows (for the scan reader)
     reader = PdfReader(BytesIO(data))
     forms = [set((p["/Resources"].get("/XObject") or {}).keys()) for p in reader.pages]
-    assert all(len(f) == 1 for f in forms) and len(set.union(*forms)) == 1
+    assert all(len(f) == 1 for f in forms) and len(set.union(*forms)) == 3
+    codes = [SheetCode.parse(t) for t in qr_texts(data)]
+    assert [(c.number, c.page, c.pages, c.first, c.show_phones) for c in codes] == [
+        (d.number, n, 3, 1 + (n - 1) * codes[0].rows, True) for n in (1, 2, 3)]
     # the meeting is found again by the number on the sheet
     assert ms.resolve(db, d.number) == d.id
 

@@ -14,6 +14,7 @@ follow the feature's seams:
     followup          members' history, rates, absence streaks, lost contact
     attachments       a meeting's files
     printing          sign-in sheets and meeting records (print_*)
+    scan_import       signed sheets read back from a scan or photo, then confirmed
 
 `from desktop_app.services import meetings as ms; ms.plan(...)` reaches all of it.
 """
@@ -34,12 +35,14 @@ from desktop_app.services.meetings.printing import (
     meeting_record_of, print_meeting_record, print_signin_sheet, signin_sheet_of,
 )
 from desktop_app.services.meetings.queries import center_name, get, holders, list_meetings, resolve
+from desktop_app.services.meetings.scan_import import apply_scan, confirmed_entries, read_scan
 from desktop_app.views.meetings import (
     AbsenceStreak, AttachmentRow, AttendanceCheck, AttendanceEntry, AttendanceImportResult, Attendee,
     BulkAttendance, CommitteeSeat, ComplianceCell, ComplianceGrid, ComplianceRow, ComplianceSummary, ExpectedPerson,
     Guest, KindSetting, LostContactRisk, MeetingDetail, MeetingFilter, MeetingInput, MeetingRecord, MeetingRow,
     MemberHistory, MemberMeetingLine, MemberRate, PersonRef, RowError, SigninLine, SigninSheet,
 )
+from desktop_app.views.signin_scan import ProposedLine, RefusedPage, ScanProposal, SheetProposal
 
 __all__ = [
     "ATTACHMENTS_DIR", "EXPECTED_STATUSES", "MAX_ATTACHMENT_BYTES",
@@ -47,8 +50,8 @@ __all__ = [
     "BulkAttendance", "CommitteeSeat", "ComplianceCell", "ComplianceGrid", "ComplianceRow", "ComplianceSummary",
     "ExpectedPerson", "Guest", "KindSetting", "LostContactRisk", "MeetingDetail", "MeetingFilter", "MeetingInput",
     "MeetingRecord", "MeetingRow", "MemberHistory", "MemberMeetingLine", "MemberRate", "PersonRef", "RowError",
-    "SigninLine", "SigninSheet",
-    "absent_streaks", "add_attachment", "add_guest", "all_present", "attachment_path", "attachments_dir",
+    "ProposedLine", "RefusedPage", "ScanProposal", "SheetProposal", "SigninLine", "SigninSheet",
+    "absent_streaks", "add_attachment", "apply_scan", "confirmed_entries", "read_scan", "add_guest", "all_present", "attachment_path", "attachments_dir",
     "branch_people", "cancel", "center_name", "committee", "compliance", "compliance_summary", "default_attendees",
     "delete", "get", "hold", "holders", "kind_settings", "list_meetings", "lost_contact_risk", "meeting_record_of",
     "member_history", "member_rates", "overdue_count", "people_index", "plan", "print_meeting_record",

@@ -1,0 +1,188 @@
+"""Signed sign-in sheets back in: read a scan or photo into a proposed attendance, then record what a person confirms.
+
+The reading itself is the scan adapter's (desktop_app.scan, no database). Here each page's QR
+code is matched to its meeting, the page's rows to the attendees in the order the sheet
+printed them (views.meetings.signin_sheet), and a page that belongs elsewhere — another
+meeting than the one asked for, a meeting this machine does not know, a list that changed
+after printing — is refused with the reason. Nothing is saved by reading: apply_scan records
+the entries a person confirmed and keeps the scan with each meeting, in one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from desktop_app.domain import meetings as rules
+from desktop_app.domain.errors import DomainError, ValidationError
+from desktop_app.services import attachments, auth
+from desktop_app.services.database import Database
+from desktop_app.services.meetings._common import _live_meeting, _Orgs, _today
+from desktop_app.services.meetings.attendance import _apply_entries
+from desktop_app.services.meetings.lifecycle import _check_can_hold
+from desktop_app.services.meetings.printing import signin_sheet_of
+from desktop_app.services.meetings.queries import _detail, get, resolve
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.models_meetings import MeetingAttachment
+from desktop_app.views import signin_scan as layout
+from desktop_app.views.meetings import AttendanceEntry, MeetingDetail
+from desktop_app.views.signin_scan import (
+    BLANK, LEAVE_MARK, SIGNED, UNSURE, PageReading, ProposedLine, RefusedPage, ScanProposal, SheetProposal,
+)
+
+SCAN_NOTE = "签到表扫描件"
+SURE = 0.5  # a cell read with less confidence than this is shown as 不确定
+
+
+def _line_state(reading, printed_leave: str, is_guest: bool) -> tuple[str, str, float]:
+    """(state, proposed status, confidence) of one named row."""
+    sign, leave = reading.sign, reading.leave
+    present = rules.GUEST if is_guest else rules.PRESENT
+    if sign.confidence < SURE:
+        return UNSURE, present if sign.marked else rules.ABSENT, sign.confidence
+    if sign.marked:
+        if leave.marked and not printed_leave and not is_guest:
+            return UNSURE, present, min(sign.confidence, leave.confidence) / 2  # signed and wrote 请假
+        return SIGNED, present, sign.confidence
+    if is_guest:
+        return BLANK, rules.GUEST, sign.confidence  # a guest who did not come stays listed as invited
+    if printed_leave:
+        return LEAVE_MARK, rules.LEAVE, sign.confidence
+    if leave.confidence < SURE:
+        return UNSURE, rules.LEAVE if leave.marked else rules.ABSENT, leave.confidence
+    if leave.marked:
+        return LEAVE_MARK, rules.LEAVE, leave.confidence
+    return BLANK, rules.ABSENT, min(sign.confidence, leave.confidence)
+
+
+def _propose_page(db: Database, page: PageReading, meeting_id: str) -> SheetProposal | str:
+    """The page's rows as proposed lines, or why the page cannot be trusted."""
+    code = page.code
+    sheet = signin_sheet_of(db, meeting_id)
+    detail = get(db, meeting_id)
+    guests = {a.id for a in detail.attendees if a.is_guest}
+    start = code.first - 1
+    printed = sheet.lines[start:start + code.rows]
+    if layout.names_hash([line.name for line in printed]) != code.names:
+        return (f"第 {page.index} 页打印后参会名单有变动（{code.number}），按行对不上人："
+                "请重新打印签到表，或在“登记出勤”里手工登记")
+    lines = []
+    unnamed = 0
+    for i, row in enumerate(page.rows):
+        if i < len(printed):
+            line = printed[i]
+            state, status, confidence = _line_state(row, line.leave_reason, line.attendance_id in guests)
+            lines.append(ProposedLine(line.attendance_id, line.name, state, status, confidence, row.serial,
+                                      line.attendance_id in guests, line.leave_reason))
+        elif row.sign.marked or row.name_cell.marked:
+            unnamed += 1  # a walk-in on a blank row: a person must say who it is
+    return SheetProposal(meeting_id, code.number, sheet.title, code.page, code.pages, page.index, tuple(lines),
+                         unnamed)
+
+
+def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
+              progress: Callable[[int], None] | None = None) -> ScanProposal:
+    """Read a scanned file (PDF with any number of sheets, or a photo) into a proposal; nothing is saved.
+
+    With `meeting_ref`, pages of any other meeting are refused. Raises ValidationError when no page
+    at all can be used, naming each page's reason.
+    """
+    auth.require(db, "meetings.write")
+    from desktop_app.scan import read_file  # OpenCV loads on the first scan, not at start-up
+
+    expected = resolve(db, meeting_ref) if meeting_ref else None
+    expected_number = get(db, expected).number if expected else ""
+    reading = read_file(path, progress=progress)
+    refused = [RefusedPage(u.index, f"第 {u.index} 页：{u.reason}") for u in reading.unreadable]
+    sheets = []
+    for page in reading.pages:
+        number = page.code.number
+        try:
+            meeting_id = resolve(db, number)
+        except DomainError:
+            refused.append(RefusedPage(page.index, f"第 {page.index} 页是会议 {number} 的签到表，本机没有这次会议"
+                                                   "（可能是在别处打印的，或会议已删除）"))
+            continue
+        if expected and meeting_id != expected:
+            refused.append(RefusedPage(page.index, f"第 {page.index} 页是会议 {number} 的签到表，"
+                                                   f"不是本次会议（{expected_number}）的，未读取"))
+            continue
+        proposed = _propose_page(db, page, meeting_id)
+        if isinstance(proposed, str):
+            refused.append(RefusedPage(page.index, proposed))
+        else:
+            sheets.append(proposed)
+    refused.sort(key=lambda r: r.scan_page)
+    if not sheets:
+        reasons = "；".join(r.reason for r in refused) or "文件里没有页面"
+        raise ValidationError("扫描件", f"没有读出可用的签到表。{reasons}")
+    return ScanProposal(str(path), tuple(sheets), tuple(refused))
+
+
+def confirmed_entries(proposal: ScanProposal, meeting_id: str | None = None) -> list[AttendanceEntry]:
+    """The entries the reader is sure of (what the command line records without asking)."""
+    return [
+        AttendanceEntry(line.proposed_status, line.printed_leave if line.proposed_status == rules.LEAVE else "",
+                        attendance_id=line.attendance_id)
+        for sheet in proposal.sheets if meeting_id is None or sheet.meeting_id == meeting_id
+        for line in sheet.lines if not line.unsure
+    ]
+
+
+def apply_scan(db: Database, proposal: ScanProposal, decisions: Sequence[AttendanceEntry],
+               today: date | None = None) -> list[MeetingDetail]:
+    """Record the confirmed entries, mark each meeting held and keep the scan with it, all in one transaction.
+
+    Entries name people by attendance id; each must be on one of the proposal's meetings. A meeting of the
+    proposal that gets no entry is left as it was.
+    """
+    auth.require(db, "meetings.write")
+    today = _today(today)
+    owner: dict[str, str] = {}
+    for sheet in proposal.sheets:
+        for line in sheet.lines:
+            owner[line.attendance_id] = sheet.meeting_id
+    by_meeting: dict[str, list[AttendanceEntry]] = {}
+    for e in decisions:
+        meeting_id = owner.get(e.attendance_id or "")
+        if meeting_id is None:
+            # a person added in the dialog (a guest) belongs to the proposal's only meeting
+            if len(proposal.meeting_ids) != 1 or e.attendance_id:
+                raise ValidationError("出勤情况", f"“{e.guest_name or e.attendance_id}”不在扫描的签到表上")
+            meeting_id = proposal.meeting_ids[0]
+        by_meeting.setdefault(meeting_id, []).append(e)
+    if not by_meeting:
+        raise ValidationError("出勤情况", "没有要登记的出勤")
+    source = attachments.check_source(proposal.source, attachments.MAX_BYTES)
+    stored = []
+    try:
+        with UnitOfWork(db) as uow:
+            s = uow.session
+            details = []
+            for meeting_id, entries in by_meeting.items():
+                m = _live_meeting(s, meeting_id)
+                _check_can_hold(m, today)
+                try:
+                    _apply_entries(s, m, entries)
+                except ValidationError as exc:
+                    raise ValidationError(exc.field, f"会议 {m.number}：{exc.message}") from None
+                if m.status != rules.HELD:
+                    m.status = rules.HELD
+                folder = re.sub(r"[^0-9A-Za-z_-]", "_", m.number) or m.id
+                kept = attachments.store(
+                    source, f"{folder}/{uuid.uuid4().hex[:8]}-{attachments.safe_name(source.name)}",
+                    attachments.MAX_BYTES)
+                stored.append(kept)
+                s.add(MeetingAttachment(meeting_id=m.id, file_name=source.name[:200], stored_name=kept.relative,
+                                        size=kept.size, sha256=kept.sha256, note=SCAN_NOTE))
+                s.flush()
+                details.append(_detail(s, m, _Orgs(s)))
+            uow.commit()
+            return details
+    except BaseException:
+        for kept in stored:  # nothing half-kept: a file without its record would never be found again
+            attachments.discard(kept)
+        raise
