@@ -19,7 +19,7 @@ from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QScrollArea, QSplitter, QTableView, QToolBar, QToolButton, QVBoxLayout, QWidget,
+    QScrollArea, QSplitter, QTableView, QToolButton, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import members as rules
@@ -30,6 +30,7 @@ from desktop_app.gui.roster.member_dialog import (
     MemberDialog, OrgCombo, StatusDialog, TransferDialog, default_org,
 )
 from desktop_app.gui.roster.models import CACHED_PAGES, COLUMNS, ID_ROLE, PAGE_SIZE, RosterModel
+from desktop_app.gui.widgets.bars import SEARCH_DELAY_MS, debounced, heading, search_box, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import orgs as org_service
 from desktop_app.services import privacy, roster
@@ -39,9 +40,6 @@ from desktop_app.views.orgs import OrgNode
 from desktop_app.views.roster import MemberDetail, MemberFilter, MemberRow, RosterPrint, RosterStats
 
 __all__ = ["CACHED_PAGES", "ID_ROLE", "PAGE_SIZE", "RosterModel", "RosterPage"]
-
-SEARCH_DELAY_MS = 150  # typing pause before the search runs
-
 
 # ------------------------------------------------------------------ filters
 
@@ -110,59 +108,39 @@ class RosterPage(Page):
 
     # ------------------------------------------------------------------ UI
     def _build(self) -> None:
-        heading = QLabel("党员名册")
-        heading.setObjectName("pageHeading")
         self.count_label = QLabel("")
         self.count_label.setObjectName("countLabel")
         self.count_label.setStyleSheet("color: #555; font-size: 14px; padding-right: 4px;")
         top = QHBoxLayout()
-        top.addWidget(heading)
+        top.addWidget(heading("党员名册"))
         top.addStretch(1)
         top.addWidget(self.count_label)
 
-        tb = QToolBar()
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-
-        def action(icon: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-            act = QAction(icons.get(icon), text, self)
-            act.triggered.connect(slot)
-            if shortcut is not None:
-                act.setShortcut(shortcut)
-                act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                self.addAction(act)
-            if tip:
-                act.setToolTip(tip)
-            tb.addAction(act)
-            return act
-
-        self.act_add = action("member-add", "新增", self.add_member, QKeySequence("Ctrl+N"))
+        tb, action = toolbar(self)
+        self.act_add = action("member-add", "新增", self.add_member, "Ctrl+N")
         self.act_edit = action("member-edit", "编辑", self.edit_selected)
-        self.act_delete = action("member-delete", "删除", self.delete_selected, QKeySequence.StandardKey.Delete)
+        self.act_delete = action("member-delete", "删除", self.delete_selected, "Del")
         self.act_status = action("member-status", "状态变更", self.change_status_selected)
         self.act_transfer = action("member-transfer", "组织关系转接", self.transfer_selected)
         tb.addSeparator()
-        self.act_import = action("import", "导入…", self.import_members, tip="从 Excel 或 CSV 文件导入党员")
-        self.act_export = action("export", "导出…", self.export_members, tip="把当前筛选的党员导出为 Excel 或 CSV")
+        self.act_import = action("import", "导入…", self.import_members)
+        self.act_import.setToolTip("从 Excel 或 CSV 文件导入党员")
+        self.act_export = action("export", "导出…", self.export_members)
+        self.act_export.setToolTip("把当前筛选的党员导出为 Excel 或 CSV")
         self.act_template = action("template", "下载导入模板", self.save_template)
         tb.addSeparator()
-        self.act_print = action("print", "打印花名册", self.print_roster, QKeySequence("Ctrl+P"),
-                                tip="把当前筛选的党员生成党员花名册 PDF")
+        self.act_print = action("print", "打印花名册", self.print_roster, "Ctrl+P")
+        self.act_print.setToolTip("把当前筛选的党员生成党员花名册 PDF（Ctrl+P）")
         tb.addSeparator()
-        self.act_stats = action("stats", "统计", self._toggle_stats)
+        self.act_stats = action("stats", "统计", lambda: self._toggle_stats(self.act_stats.isChecked()))
         self.act_stats.setCheckable(True)
 
         # --- filters
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("姓名/拼音/首字母/身份证号/手机号")
-        self.search.setClearButtonEnabled(True)
-        self.search.addAction(icons.get("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search = search_box("姓名/拼音/首字母/身份证号/手机号")
         self.search.setMinimumWidth(200)
         self.search.setToolTip("按姓名、全拼（zhangsan）、拼音首字母（zs）、身份证号或手机号的一部分查找；多个词用空格分开")
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.run_search)
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self._search_later = debounced(self, self.run_search, SEARCH_DELAY_MS)
+        self.search.textChanged.connect(self._search_later)
         find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -327,7 +305,7 @@ class RosterPage(Page):
         Each search carries a number; a result that arrives after a newer search
         started is dropped, so a slow old query never overwrites a newer one.
         """
-        self._search_timer.stop()
+        self._search_later.timer.stop()
         self._search_generation += 1
         generation = self._search_generation
         flt, (sort, descending) = self.current_filter(), self._sort
