@@ -1,0 +1,189 @@
+"""五好党支部考评表 (a branch's scores with the evidence behind each) and the 互比互看 ranking table.
+
+Renders read models of views.assessment; knows nothing of the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
+
+from desktop_app.domain.assessment import points
+from desktop_app.reports.base import (
+    A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chinese_date, chunked_table, iso_date, rich,
+)
+from desktop_app.views.assessment import AssessmentYear, BranchAssessment, Comparison
+
+EVIDENCE_SHOWN = 40  # lines per indicator on paper; the rest are counted
+
+SCORE_COLUMNS: tuple[Column, ...] = (
+    Column("编号", 9, "CENTER"),
+    Column("项目", 18),
+    Column("考评指标", 50),
+    Column("满分", 9, "CENTER"),
+    Column("得分", 9, "CENTER"),
+    Column("计分方式", 18),
+    Column("完成情况 / 说明", 45),
+)
+EVIDENCE_COLUMNS: tuple[Column, ...] = (
+    Column("日期", 16, "CENTER"),
+    Column("记录", 100),
+    Column("情况", 12, "CENTER"),
+)
+COMMUNITY_COLUMNS: tuple[Column, ...] = (
+    Column("排名", 8, "CENTER"),
+    Column("社区", 28),
+    Column("支部", 8, "CENTER"),
+    Column("党员", 9, "CENTER"),
+    Column("会议按期", 14, "CENTER"),
+    Column("出勤率", 12, "CENTER"),
+    Column("党费按时", 14, "CENTER"),
+    Column("民主评议", 14, "CENTER"),
+    Column("发展党员", 14, "CENTER"),
+    Column("共建活动", 14, "CENTER"),
+    Column("五好/达标/未达标", 20, "CENTER"),
+    Column("平均分", 11, "CENTER"),
+)
+BRANCH_COLUMNS: tuple[Column, ...] = (
+    Column("排名", 8, "CENTER"),
+    Column("党支部", 30),
+    Column("所属社区", 24),
+    Column("总分", 10, "CENTER"),
+    Column("自动", 10, "CENTER"),
+    Column("人工", 10, "CENTER"),
+    Column("待打分", 10, "CENTER"),
+    Column("结果", 16, "CENTER"),
+    Column("荣誉称号", 22),
+    Column("失分较多的指标", 60),
+)
+
+
+def _score(tenths: int | None) -> str:
+    return "未打分" if tenths is None else points(tenths)
+
+
+class AssessmentFormReport(ReportRenderer):
+    title = "五好党支部考评表"
+    pagesize = A4_PORTRAIT
+
+    def __init__(self, forms: Sequence[BranchAssessment], *, printed_on: date | None = None,
+                 font_path: str | None = None, progress: Callable[[int], None] | None = None) -> None:
+        super().__init__(forms[0].center_name if forms else "", printed_on=printed_on, font_path=font_path,
+                         progress=progress)
+        self.forms = forms
+
+    def build_story(self) -> list[Flowable]:
+        assert self.styles is not None and self.font is not None
+        story: list[Flowable] = []
+        for i, form in enumerate(self.forms):
+            if i:
+                story.append(PageBreak())
+            story.extend(self._form(form))
+        if not story:
+            story.append(Paragraph(rich("没有可打印的党支部", self.font), self.styles["Normal"]))
+        return story
+
+    def _form(self, f: BranchAssessment) -> list[Flowable]:
+        styles, font, r = self.styles, self.font, f.row
+        assert styles is not None and font is not None
+        p = lambda text, style="Normal": Paragraph(rich(text, font), styles[style])  # noqa: E731
+        as_of = f"，数据截至 {chinese_date(f.as_of)}" if f.as_of else ""
+        story: list[Flowable] = [
+            p(f"{f.year}年度五好党支部考评表", "Title"),
+            p(f"党支部：{r.branch_name}　　所属社区：{r.community_name or '—'}　　考评方案：{f.scheme_name}{as_of}",
+              "Subtitle"),
+            p(f"总分 {points(r.total_tenths)} / {points(r.max_tenths)} 分（自动计分 {points(r.computed_tenths)}，"
+              f"人工评分 {points(r.manual_tenths)}）；考评结果：{r.result}；在 {f.ranked_among} 个党支部中排第 "
+              f"{r.rank} 名。五好党支部 {points(f.excellent_tenths)} 分以上，达标 {points(f.pass_tenths)} 分以上。"
+              + (f"尚有 {r.unscored} 项人工指标未打分。" if r.unscored else "")),
+        ]
+        story.append(p("一、各项得分", "Heading"))
+        rows, category = [], None
+        for x in f.scores:
+            if x.category != category:
+                category = x.category
+                rows.append(["", "", category, "", "", "", ""])
+            detail = x.measure if x.computed else x.note
+            if x.computed and x.hint:
+                detail = f"{detail}；{x.hint}"
+            rows.append([x.code, x.item, x.title, points(x.max_tenths), _score(x.score_tenths), x.rule_label,
+                         detail])
+        story.extend(chunked_table(SCORE_COLUMNS, rows, styles, font, self.frame_width))
+        if f.weakest:
+            story.append(p("二、失分较多的指标及改进建议", "Heading"))
+            for x in f.weakest:
+                advice = x.hint or x.note or "对照指标要求补齐工作和材料"
+                story.append(p(f"{x.code} {x.title}：失 {points(x.lost_tenths)} 分。{advice}"))
+        if f.titles:
+            story.append(p("三、获得荣誉", "Heading"))
+            for t in f.titles:
+                story.append(p(f"{t.title}（{iso_date(t.granted_on) or '日期未填'}，{t.issued_by or '授予单位未填'}）"))
+        story.append(p("佐证材料清单", "Heading"))
+        for x in f.scores:
+            lines = [[iso_date(e.on), e.text, "" if e.ok else "失分"] for e in x.evidence]
+            names = [[" ", f"附件：{e.file_name}", ""] for e in x.files]
+            if not lines and not names:
+                continue
+            story.append(p(f"{x.code} {x.title}（{_score(x.score_tenths)} / {points(x.max_tenths)} 分）", "Normal"))
+            shown = lines[:EVIDENCE_SHOWN]
+            if len(lines) > EVIDENCE_SHOWN:
+                shown.append(["", f"……另有 {len(lines) - EVIDENCE_SHOWN} 条记录", ""])
+            story.extend(chunked_table(EVIDENCE_COLUMNS, shown + names, styles, font, self.frame_width))
+            story.append(Spacer(1, 2 * mm))
+        story.append(Spacer(1, 8 * mm))
+        story.append(p("考评人（签字）：______________　　支部书记（签字）：______________　　日期：__________"))
+        return story
+
+
+class RankingReport(ReportRenderer):
+    title = "互比互看排名表"
+    pagesize = A4_LANDSCAPE
+
+    def __init__(self, comparison: Comparison, year_: AssessmentYear, *, printed_on: date | None = None,
+                 font_path: str | None = None, progress: Callable[[int], None] | None = None) -> None:
+        super().__init__(comparison.center_name, printed_on=printed_on, font_path=font_path, progress=progress)
+        self.comparison, self.year_ = comparison, year_
+
+    def build_story(self) -> list[Flowable]:
+        assert self.styles is not None and self.font is not None
+        styles, font, c = self.styles, self.font, self.comparison
+        p = lambda text, style="Normal": Paragraph(rich(text, font), styles[style])  # noqa: E731
+        as_of = f"数据截至 {chinese_date(c.as_of)}" if c.as_of else ""
+        scheme = f"考评方案：{c.scheme_name}　　" if c.scheme_name else "本年度尚无考评方案，仅比较工作数据　　"
+        story: list[Flowable] = [
+            p(f"{c.center_name}{c.year}年度党建工作互比互看排名表", "Title"),
+            p(scheme + as_of, "Subtitle"),
+            p("一、各社区比较", "Heading"),
+        ]
+        rows = [[str(r.rank or "—"), r.name, str(r.branches), str(r.members), r.compliance.text(),
+                 r.attendance.text(), r.dues_on_time.text(), r.evaluation_done.text(), r.development, r.activities,
+                 f"{r.excellent}/{r.passed}/{r.failed}", points(r.average_tenths) if c.scheme_name else "—"]
+                for r in c.rows]
+        story.extend(chunked_table(COMMUNITY_COLUMNS, rows, styles, font, self.frame_width))
+        story.append(Spacer(1, 2 * mm))
+        story.append(p("会议按期：已过期间中按期召开的比例；出勤率：应到党员出席比例；党费按时：应交月次中当月或次月足额交纳比例；"
+                       "民主评议：在册党员已评定等次比例。发展党员、共建活动尚未在本系统登记。", "Small"))
+        if self.year_.scheme is not None:
+            story.append(p("二、党支部排名", "Heading"))
+            rows = [[str(r.rank), r.branch_name, r.community_name, points(r.total_tenths), points(r.computed_tenths),
+                     points(r.manual_tenths), str(r.unscored), r.result, r.titles, r.weakest]
+                    for r in self.year_.rows]
+            story.extend(chunked_table(BRANCH_COLUMNS, rows, styles, font, self.frame_width))
+        return story
+
+
+def render_assessment_forms(forms: Sequence[BranchAssessment], out: Path | None = None, *,
+                            printed_on: date | None = None, font_path: str | None = None,
+                            progress: Callable[[int], None] | None = None) -> bytes:
+    return AssessmentFormReport(forms, printed_on=printed_on, font_path=font_path, progress=progress).render_to(out)
+
+
+def render_ranking(comparison: Comparison, year_: AssessmentYear, out: Path | None = None, *,
+                   printed_on: date | None = None, font_path: str | None = None,
+                   progress: Callable[[int], None] | None = None) -> bytes:
+    return RankingReport(comparison, year_, printed_on=printed_on, font_path=font_path,
+                         progress=progress).render_to(out)

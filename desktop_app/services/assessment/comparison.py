@@ -1,0 +1,89 @@
+"""互比互看: the street sets its communities side by side from the same year's records.
+
+Rows synced up from communities carry their organisation, so grouping every
+branch under its community in the org tree is enough. The figures are the
+computed rules' measures summed over a community's branches (one computation
+for all branches), plus the assessment results where the year has a scheme.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from desktop_app.domain import assessment as rules
+from desktop_app.services import auth
+from desktop_app.services.assessment.rules import measure_all
+from desktop_app.services.assessment.scoring import _as_of, _Year
+from desktop_app.services.database import Database
+from desktop_app.views.assessment import CommunityRow, Comparison, Share
+
+NOT_RECORDED = "暂无记录"  # 发展党员 and partner activities are not kept by the program yet
+DIRECT = "街道直属"
+
+
+def _sum(measures: dict, branch_ids: list[str]) -> Share:
+    return Share(sum(measures[b].achieved for b in branch_ids), sum(measures[b].required for b in branch_ids))
+
+
+def compare_communities(db: Database, year: int, as_of: date | None = None) -> Comparison:
+    """Each community's compliance, attendance, dues on time, 民主评议 done and results, ranked."""
+    auth.require(db, "assessment.read")
+    year = rules.check_year(year)
+    with db.session() as s:
+        y = _Year(db, s, year, _as_of(year, as_of))
+        f = y.facts
+        groups: dict[str, list[str]] = defaultdict(list)
+        names: dict[str, str] = {}
+        for b in f.branches:
+            c = f.orgs.community_of(b.id)
+            key = c.id if c else ""
+            names[key] = c.name if c else DIRECT
+            groups[key].append(b.id)
+        compliance = measure_all(f, "meetings_on_time", {})
+        attendance = measure_all(f, "attendance_rate", {})
+        dues = measure_all(f, "dues_on_time", {})
+        evaluation = measure_all(f, "evaluation_done", {})
+        averages: dict[str, int] = {}
+        results: dict[str, dict[str, int]] = {}
+        for key, ids in groups.items():
+            rows = [y.rows[b] for b in ids if b in y.rows]
+            averages[key] = round(sum(r.total_tenths for r in rows) / len(rows)) if rows else 0
+            results[key] = {r: sum(1 for x in rows if x.result == r) for r in rules.RESULTS}
+        ranks = rules.ranks(averages) if y.scheme is not None else {}
+        out = [
+            CommunityRow(
+                key, names[key], len(ids), sum(len(f.roster.get(b, [])) for b in ids),
+                _sum(compliance, ids), _sum(attendance, ids), _sum(dues, ids), _sum(evaluation, ids),
+                NOT_RECORDED, NOT_RECORDED,
+                results[key][rules.EXCELLENT], results[key][rules.PASSED], results[key][rules.FAILED],
+                averages[key], ranks.get(key, 0),
+            )
+            for key, ids in groups.items()
+        ]
+        out.sort(key=lambda r: (r.rank or 10**6, r.name))
+        return Comparison(y.center, year, tuple(out), y.scheme.name if y.scheme else "", y.as_of)
+
+
+def print_assessment_form(db: Database, year: int, out: Path | None = None, branch: str | None = None, *,
+                          as_of: date | None = None, printed_on: date | None = None,
+                          font_path: str | None = None) -> bytes:
+    """五好党支部考评表 of one branch (id, code or name) or of every branch, with evidence lists; PDF bytes."""
+    from desktop_app.reports.assessment import render_assessment_forms  # reportlab loads on the first print
+    from desktop_app.services.assessment.scoring import branch_assessments
+
+    auth.require(db, "assessment.read")
+    forms = branch_assessments(db, year, branch, as_of)
+    return render_assessment_forms(forms, out, printed_on=printed_on, font_path=font_path)
+
+
+def print_ranking(db: Database, year: int, out: Path | None = None, *, as_of: date | None = None,
+                  printed_on: date | None = None, font_path: str | None = None) -> bytes:
+    """互比互看排名表: communities side by side, then every branch ranked by its total; PDF bytes."""
+    from desktop_app.reports.assessment import render_ranking
+    from desktop_app.services.assessment.scoring import assess_year
+
+    auth.require(db, "assessment.read")
+    return render_ranking(compare_communities(db, year, as_of), assess_year(db, year, as_of), out,
+                          printed_on=printed_on, font_path=font_path)

@@ -1,0 +1,247 @@
+"""The year's records every computed rule reads, loaded once for all branches.
+
+Computing an assessment must not read the database once per branch: each fact
+here is one query over the year (or one call of the meetings or dues service
+that already works for every branch at once), grouped by branch in memory and
+kept for every rule that asks again. The facts live for one computation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain import meetings as meeting_rules
+from desktop_app.domain import members as member_rules
+from desktop_app.services import meetings as ms
+from desktop_app.services.database import Database
+from desktop_app.services.dues.facts import DuesCalculator, facts_of, members_of, month_state
+from desktop_app.services.dues.rates import rate_rules_in
+from desktop_app.services.meetings._common import _Orgs
+from desktop_app.store.models import Member
+from desktop_app.store.models_meetings import Attendance, CommitteeMember, Evaluation, Meeting
+from desktop_app.store.models_service import Visit, VisitMember, Wish
+
+
+@dataclass(frozen=True)
+class MeetingFact:
+    id: str
+    number: str
+    kind: str
+    title: str
+    org_id: str
+    on: date
+    status: str
+    lecturer: str
+    expected: int = 0
+    present: int = 0
+
+    def label(self) -> str:
+        title = f"“{self.title}”" if self.title and self.title != self.kind else ""
+        return f"{self.kind}{title}（{self.number}）"
+
+
+@dataclass(frozen=True)
+class VisitFact:
+    id: str
+    on: date
+    visitee: str
+    form: str
+    raised_issue: bool
+    follow_state: str
+    resolved_on: date | None
+    visitors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WishFact:
+    wish_no: str
+    content: str
+    claimant: str
+    fulfilled_on: date
+
+
+class YearFacts:
+    """What the program holds for `year` as of `as_of`, grouped by branch; each part loads on first use."""
+
+    def __init__(self, db: Database, s: Session, year: int, as_of: date):
+        self.db, self.s, self.year, self.as_of = db, s, year, as_of
+        self.first, self.last = date(year, 1, 1), date(year, 12, 31)
+        self.orgs = _Orgs(s)
+        self.branches = self.orgs.branches()
+        self._memo: dict = {}
+
+    def memo(self, key, make):
+        """A computed rule's result, kept for the other indicators that use the same rule and parameters."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def branch_id(self, org_id: str | None) -> str | None:
+        b = self.orgs.branch_of(org_id)
+        return b.id if b is not None else None
+
+    # ---- members
+
+    @cached_property
+    def roster(self) -> dict[str, list[tuple[str, str]]]:
+        """(id, name) of members on the roster, by branch."""
+        out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        q = (select(Member.id, Member.name, Member.org_id)
+             .where(Member.deleted.is_(False), Member.status.not_in(member_rules.GONE_STATUSES))
+             .order_by(Member.seq, Member.name_pinyin))
+        for mid, name, org_id in self.s.execute(q):
+            b = self.branch_id(org_id)
+            if b:
+                out[b].append((mid, name))
+        return out
+
+    @cached_property
+    def member_branch(self) -> dict[str, tuple[str | None, str]]:
+        """Every live member's (branch id, name), members who left included: their past records still count."""
+        return {mid: (self.branch_id(org_id), name) for mid, name, org_id in self.s.execute(
+            select(Member.id, Member.name, Member.org_id).where(Member.deleted.is_(False)))}
+
+    # ---- meetings
+
+    @cached_property
+    def compliance(self) -> ms.ComplianceGrid:
+        return ms.compliance(self.db, self.year, min(self.as_of, self.last))
+
+    @cached_property
+    def meetings(self) -> dict[str, MeetingFact]:
+        """The year's meetings (planned and held), with attendance counts of the held ones."""
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for meeting_id, status, is_guest in self.s.execute(
+            select(Attendance.meeting_id, Attendance.status, Attendance.is_guest)
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .where(Attendance.deleted.is_(False), Attendance.member_id.is_not(None), Meeting.deleted.is_(False),
+                   Meeting.status == meeting_rules.HELD, Meeting.meeting_date.between(self.first, self.last))
+        ):
+            if is_guest:
+                continue
+            c = counts[meeting_id]
+            c[0] += 1
+            c[1] += status == meeting_rules.PRESENT
+        out = {}
+        for r in self.s.execute(
+            select(Meeting.id, Meeting.number, Meeting.kind, Meeting.title, Meeting.org_id, Meeting.meeting_date,
+                   Meeting.status, Meeting.lecturer)
+            .where(Meeting.deleted.is_(False), Meeting.meeting_date.between(self.first, self.last),
+                   Meeting.status != meeting_rules.CANCELLED)
+            .order_by(Meeting.meeting_date, Meeting.number)
+        ):
+            c = counts.get(r[0], (0, 0))
+            out[r[0]] = MeetingFact(*r, expected=c[0], present=c[1])
+        return out
+
+    @cached_property
+    def held_by_branch(self) -> dict[str, list[MeetingFact]]:
+        """Held meetings of each branch and its party groups, by date."""
+        out: dict[str, list[MeetingFact]] = defaultdict(list)
+        for m in self.meetings.values():
+            if m.status == meeting_rules.HELD and m.on <= self.as_of:
+                b = self.branch_id(m.org_id)
+                if b:
+                    out[b].append(m)
+        return out
+
+    @cached_property
+    def secretaries(self) -> dict[str, list[tuple[str, date | None, date | None]]]:
+        """(name, from, to) of each branch's 书记 over time."""
+        out: dict[str, list] = defaultdict(list)
+        for org_id, name, start, end in self.s.execute(
+            select(CommitteeMember.org_id, Member.name, CommitteeMember.start_date, CommitteeMember.end_date)
+            .join(Member, Member.id == CommitteeMember.member_id)
+            .where(CommitteeMember.deleted.is_(False), CommitteeMember.role == "书记")
+        ):
+            out[org_id].append((name, start, end))
+        return out
+
+    def secretary_on(self, branch_id: str, on: date) -> str:
+        for name, start, end in self.secretaries.get(branch_id, []):
+            if (start is None or start <= on) and (end is None or end >= on):
+                return name
+        return ""
+
+    # ---- 民主评议
+
+    @cached_property
+    def evaluations(self) -> dict[str, str]:
+        """member id → grade given for the year."""
+        return {mid: grade for mid, grade in self.s.execute(
+            select(Evaluation.member_id, Evaluation.grade)
+            .where(Evaluation.deleted.is_(False), Evaluation.year == self.year))}
+
+    # ---- dues
+
+    @cached_property
+    def dues_months(self) -> dict[str, list[tuple[str, date, str, date | None]]]:
+        """(member name, month, state, paid on) of every month owed up to the reference month, by branch.
+
+        The dues service's own month rule (bases, exemptions, leaving dates),
+        for every member in one pass over the year's records.
+        """
+        from desktop_app.views import dues as dv
+
+        calc = DuesCalculator(rate_rules_in(self.s))
+        current = date(min(self.as_of, self.last).year, min(self.as_of, self.last).month, 1)
+        months = [date(self.year, m, 1) for m in range(1, 13) if date(self.year, m, 1) <= current]
+        out: dict[str, list] = defaultdict(list)
+        for f in facts_of(self.s, members_of(self.s, None), self.year, everyone=True):
+            b = self.branch_id(f.org_id)
+            if not b:
+                continue
+            for month in months:
+                state, _due, rec = month_state(f, month, calc, current)
+                if state in (dv.PAID, dv.PARTIAL, dv.OWED):
+                    out[b].append((f.name, month, state, rec.paid_on if rec is not None else None))
+        return out
+
+    # ---- visits and wishes
+
+    @cached_property
+    def visits(self) -> dict[str, list[VisitFact]]:
+        """The year's visits by each branch whose members took part (a visit counts once per branch)."""
+        visitors: dict[str, list[str]] = defaultdict(list)
+        for visit_id, member_id in self.s.execute(
+            select(VisitMember.visit_id, VisitMember.member_id)
+            .join(Visit, Visit.id == VisitMember.visit_id)
+            .where(VisitMember.deleted.is_(False), Visit.deleted.is_(False),
+                   Visit.visit_date.between(self.first, min(self.as_of, self.last)))
+        ):
+            visitors[visit_id].append(member_id)
+        out: dict[str, list[VisitFact]] = defaultdict(list)
+        if not visitors:
+            return out
+        for r in self.s.execute(
+            select(Visit.id, Visit.visit_date, Visit.visitee_name, Visit.form, Visit.raised_issue,
+                   Visit.follow_state, Visit.resolved_on)
+            .where(Visit.deleted.is_(False), Visit.visit_date.between(self.first, min(self.as_of, self.last)))
+            .order_by(Visit.visit_date)
+        ):
+            people = [self.member_branch.get(m, (None, "")) for m in visitors.get(r[0], [])]
+            for b in {p[0] for p in people if p[0]}:
+                names = tuple(name for branch, name in people if branch == b)
+                out[b].append(VisitFact(*r, visitors=names))
+        return out
+
+    @cached_property
+    def wishes(self) -> dict[str, list[WishFact]]:
+        """Wishes members of each branch fulfilled in the year."""
+        out: dict[str, list[WishFact]] = defaultdict(list)
+        for no, content, member_id, claimant, on in self.s.execute(
+            select(Wish.wish_no, Wish.content, Wish.claimant_member_id, Wish.claimant_name, Wish.fulfilled_on)
+            .where(Wish.deleted.is_(False), Wish.claimant_member_id.is_not(None),
+                   Wish.fulfilled_on.between(self.first, min(self.as_of, self.last)))
+            .order_by(Wish.fulfilled_on)
+        ):
+            b = self.member_branch.get(member_id, (None, ""))[0]
+            if b:
+                out[b].append(WishFact(no, content, claimant, on))
+        return out

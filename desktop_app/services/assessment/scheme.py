@@ -1,0 +1,278 @@
+"""The assessment scheme as data: load the shipped sample, copy a year, edit names, points and rules.
+
+A scheme belongs to a year; the street's scheme reaches its communities by
+sync like the other reference lists, and a community may adapt its copy. The
+sample (resources/assessment/sample_scheme.json, 6 / 19 / 42) is read only
+when someone loads it. Editing a scheme is a settings write.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain import assessment as rules
+from desktop_app.domain.errors import Conflict, NotFound, ValidationError
+from desktop_app.services import auth
+from desktop_app.services.assessment.rules import RULES, rule_infos, rule_label
+from desktop_app.services.database import Database
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.models_assessment import AssessmentIndicator, AssessmentScheme
+from desktop_app.views.assessment import IndicatorNode, RuleInfo, SchemeInfo
+
+SAMPLE_FILE = ("assessment", "sample_scheme.json")
+
+
+def _sample() -> dict:
+    from desktop_app.settings import resource_path
+
+    return json.loads(resource_path(*SAMPLE_FILE).read_text(encoding="utf-8"))
+
+
+def scheme_row(s: Session, year: int) -> AssessmentScheme | None:
+    """The year's scheme: an adapted one before the untouched sample, the newest first."""
+    return s.scalars(
+        select(AssessmentScheme)
+        .where(AssessmentScheme.deleted.is_(False), AssessmentScheme.year == year)
+        .order_by(AssessmentScheme.is_sample, AssessmentScheme.updated_at.desc())
+        .limit(1)
+    ).first()
+
+
+def info_of(s: Session, sch: AssessmentScheme) -> SchemeInfo:
+    rows = s.scalars(
+        select(AssessmentIndicator)
+        .where(AssessmentIndicator.scheme_id == sch.id, AssessmentIndicator.deleted.is_(False))
+        .order_by(AssessmentIndicator.sort_order, AssessmentIndicator.code)
+    ).all()
+    children: dict[str | None, list[AssessmentIndicator]] = defaultdict(list)
+    for r in rows:
+        children[r.parent_id].append(r)
+
+    def total(r: AssessmentIndicator) -> int:
+        if r.level == rules.INDICATOR:
+            return r.max_tenths
+        return sum(total(c) for c in children.get(r.id, []))
+
+    nodes: list[IndicatorNode] = []
+
+    def walk(parent: str | None, prefix: str) -> None:
+        for i, r in enumerate(children.get(parent, []), start=1):
+            code = f"{prefix}{i}"
+            nodes.append(IndicatorNode(r.id, r.parent_id, r.level, code, r.title, r.description, total(r),
+                                       r.rule, rule_label(r.rule), r.params, r.note, r.sort_order))
+            walk(r.id, code + ".")
+
+    walk(None, "")
+    shape = rules.shape_of((n.level, n.max_tenths) for n in nodes)
+    return SchemeInfo(sch.id, sch.year, sch.name, sch.is_sample, sch.excellent_tenths, sch.pass_tenths, sch.notes,
+                      shape.label(), shape.total_tenths, tuple(nodes))
+
+
+def scheme(db: Database, year: int) -> SchemeInfo | None:
+    """The scheme in force for `year`, None when the year has none yet."""
+    auth.require(db, "assessment.read")
+    with db.session() as s:
+        sch = scheme_row(s, rules.check_year(year))
+        return info_of(s, sch) if sch is not None else None
+
+
+def scheme_years(db: Database) -> list[int]:
+    """Years that have a scheme, newest first."""
+    auth.require(db, "assessment.read")
+    with db.session() as s:
+        return sorted(set(s.scalars(select(AssessmentScheme.year).where(AssessmentScheme.deleted.is_(False)))),
+                      reverse=True)
+
+
+def computed_rules(db: Database) -> list[RuleInfo]:
+    """The rules an indicator may use: manual and every computed rule."""
+    auth.require(db, "assessment.read")
+    return rule_infos()
+
+
+def _add_tree(s: Session, sch: AssessmentScheme, data: dict) -> None:
+    for ci, cat in enumerate(data["categories"], start=1):
+        c = AssessmentIndicator(scheme_id=sch.id, level=rules.CATEGORY, code=str(ci), title=cat["title"],
+                                description=cat.get("description", ""), sort_order=ci)
+        s.add(c)
+        s.flush()
+        for ii, item in enumerate(cat["items"], start=1):
+            it = AssessmentIndicator(scheme_id=sch.id, parent_id=c.id, level=rules.ITEM, code=f"{ci}.{ii}",
+                                     title=item["title"], description=item.get("description", ""), sort_order=ii)
+            s.add(it)
+            s.flush()
+            for ni, ind in enumerate(item["indicators"], start=1):
+                rule = ind.get("rule", rules.MANUAL)
+                if rule != rules.MANUAL and rule not in RULES:
+                    raise ValidationError("计分规则", f"“{ind['title']}”的规则 {rule} 不存在")
+                s.add(AssessmentIndicator(
+                    scheme_id=sch.id, parent_id=it.id, level=rules.INDICATOR, code=f"{ci}.{ii}.{ni}",
+                    title=ind["title"], description=ind.get("description", ""),
+                    max_tenths=rules.parse_points(ind["max"], "满分"), rule=rule,
+                    params=json.dumps(ind.get("params") or {}, ensure_ascii=False) if ind.get("params") else "",
+                    note=ind.get("note", ""), sort_order=ni,
+                ))
+
+
+def load_sample(db: Database, year: int) -> SchemeInfo:
+    """Create `year`'s scheme from the shipped sample (refused when the year already has one)."""
+    auth.require(db, "settings.write")
+    year = rules.check_year(year)
+    data = _sample()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        if scheme_row(s, year) is not None:
+            raise Conflict(f"{year} 年度已有考评方案，可直接修改")
+        sch = AssessmentScheme(year=year, name=data["name"], is_sample=bool(data.get("sample", True)),
+                               excellent_tenths=rules.parse_points(data["excellent"]),
+                               pass_tenths=rules.parse_points(data["passed"]), notes=data.get("notes", ""))
+        s.add(sch)
+        s.flush()
+        _add_tree(s, sch, data)
+        s.flush()
+        info = info_of(s, sch)
+        uow.commit()
+        return info
+
+
+def copy_scheme(db: Database, from_year: int, to_year: int) -> SchemeInfo:
+    """Start `to_year` with a copy of `from_year`'s scheme, points and rules included."""
+    auth.require(db, "settings.write")
+    to_year = rules.check_year(to_year)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        src = scheme_row(s, rules.check_year(from_year))
+        if src is None:
+            raise NotFound(f"{from_year} 年度没有考评方案")
+        if scheme_row(s, to_year) is not None:
+            raise Conflict(f"{to_year} 年度已有考评方案")
+        dst = AssessmentScheme(year=to_year, name=src.name, is_sample=src.is_sample, org_id=src.org_id,
+                               excellent_tenths=src.excellent_tenths, pass_tenths=src.pass_tenths, notes=src.notes)
+        s.add(dst)
+        s.flush()
+        old = s.scalars(select(AssessmentIndicator).where(
+            AssessmentIndicator.scheme_id == src.id, AssessmentIndicator.deleted.is_(False))).all()
+        new_ids: dict[str, str] = {}
+        for level in rules.LEVELS:  # parents before children
+            for r in old:
+                if r.level != level:
+                    continue
+                n = AssessmentIndicator(scheme_id=dst.id, parent_id=new_ids.get(r.parent_id or ""), level=r.level,
+                                        code=r.code, title=r.title, description=r.description,
+                                        max_tenths=r.max_tenths, rule=r.rule, params=r.params, note=r.note,
+                                        sort_order=r.sort_order)
+                s.add(n)
+                s.flush()
+                new_ids[r.id] = n.id
+        info = info_of(s, dst)
+        uow.commit()
+        return info
+
+
+def _live_scheme(s: Session, scheme_id: str) -> AssessmentScheme:
+    sch = s.get(AssessmentScheme, scheme_id)
+    if sch is None or sch.deleted:
+        raise NotFound("该考评方案不存在或已删除")
+    return sch
+
+
+def save_scheme(db: Database, scheme_id: str, name: str, excellent_tenths: int, pass_tenths: int,
+                notes: str = "") -> SchemeInfo:
+    """Rename a scheme and set its result thresholds; an edited sample is no longer marked a sample."""
+    auth.require(db, "settings.write")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("方案名称", "不能为空")
+    if len(name) > 60:
+        raise ValidationError("方案名称", "不能超过 60 个字")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        sch = _live_scheme(s, scheme_id)
+        total = info_of(s, sch).total_tenths
+        excellent_tenths, pass_tenths = rules.check_thresholds(excellent_tenths, pass_tenths, total)
+        for key, value in (("name", name), ("excellent_tenths", excellent_tenths), ("pass_tenths", pass_tenths),
+                           ("notes", notes or ""), ("is_sample", False)):
+            if getattr(sch, key) != value:
+                setattr(sch, key, value)
+        s.flush()
+        info = info_of(s, sch)
+        uow.commit()
+        return info
+
+
+def save_indicator(db: Database, scheme_id: str, node_id: str | None, parent_id: str | None, level: str,
+                   title: str, max_tenths: int = 0, rule: str = rules.MANUAL, params: str = "",
+                   description: str = "", note: str = "") -> SchemeInfo:
+    """Add (node_id None) or change a node of the scheme's tree; only indicators carry points and a rule."""
+    auth.require(db, "settings.write")
+    if level not in rules.LEVELS:
+        raise ValidationError("层级", f"未知的层级 {level}")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError("名称", "不能为空")
+    if len(title) > 100:
+        raise ValidationError("名称", "不能超过 100 个字")
+    if level == rules.INDICATOR:
+        rules.check_max(max_tenths)
+        if rule != rules.MANUAL and rule not in RULES:
+            raise ValidationError("计分规则", f"未知的计分规则 {rule}")
+        rules.parse_params(params)
+    else:
+        max_tenths, rule, params = 0, rules.MANUAL, ""
+    want_parent = {rules.CATEGORY: None, rules.ITEM: rules.CATEGORY, rules.INDICATOR: rules.ITEM}[level]
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        sch = _live_scheme(s, scheme_id)
+        if want_parent is not None:
+            parent = s.get(AssessmentIndicator, parent_id) if parent_id else None
+            if parent is None or parent.deleted or parent.scheme_id != sch.id or parent.level != want_parent:
+                raise ValidationError("上级", f"请选择所属的{rules.LEVEL_LABELS[want_parent]}")
+        else:
+            parent_id = None
+        if node_id:
+            node = s.get(AssessmentIndicator, node_id)
+            if node is None or node.deleted or node.scheme_id != sch.id:
+                raise NotFound("该指标不存在或已删除")
+        else:
+            siblings = s.scalars(select(AssessmentIndicator.sort_order).where(
+                AssessmentIndicator.scheme_id == sch.id, AssessmentIndicator.parent_id.is_(None) if parent_id is None
+                else AssessmentIndicator.parent_id == parent_id, AssessmentIndicator.deleted.is_(False))).all()
+            node = AssessmentIndicator(scheme_id=sch.id, level=level, sort_order=max(siblings, default=0) + 1)
+            s.add(node)
+        for key, value in (("parent_id", parent_id), ("level", level), ("title", title),
+                           ("max_tenths", max_tenths), ("rule", rule), ("params", (params or "").strip()),
+                           ("description", (description or "").strip()), ("note", (note or "").strip())):
+            if getattr(node, key) != value:
+                setattr(node, key, value)
+        if sch.is_sample:
+            sch.is_sample = False
+        s.flush()
+        info = info_of(s, sch)
+        uow.commit()
+        return info
+
+
+def delete_indicator(db: Database, node_id: str) -> SchemeInfo:
+    """Tombstone a node and everything under it (scores given on it stay, unseen)."""
+    auth.require(db, "settings.write")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        node = s.get(AssessmentIndicator, node_id)
+        if node is None or node.deleted:
+            raise NotFound("该指标不存在或已删除")
+        todo = [node]
+        while todo:
+            n = todo.pop()
+            n.deleted = True
+            todo.extend(s.scalars(select(AssessmentIndicator).where(
+                AssessmentIndicator.parent_id == n.id, AssessmentIndicator.deleted.is_(False))))
+        sch = _live_scheme(s, node.scheme_id)
+        sch.is_sample = False
+        s.flush()
+        info = info_of(s, sch)
+        uow.commit()
+        return info

@@ -1,0 +1,344 @@
+"""The yearly assessment: every branch scored against the year's scheme, ranked, with its evidence.
+
+Computed indicators are measured from the year's records each time (so a
+secretary sees, months before the inspection, where points are being lost);
+manual scores, their evidence files and the titles a branch received are
+kept rows. One computation serves every branch: the facts load once per year.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain import assessment as rules
+from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.orgs import OrgKind
+from desktop_app.services import attachments, auth
+from desktop_app.services.assessment.facts import YearFacts
+from desktop_app.services.assessment.rules import RULES, measure_all
+from desktop_app.services.assessment.scheme import info_of, scheme_row
+from desktop_app.services.database import Database
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.models import Organization, Site
+from desktop_app.store.models_assessment import (
+    AssessmentEvidence, AssessmentIndicator, AssessmentScore, AssessmentTitle,
+)
+from desktop_app.views.assessment import (
+    AssessmentRow, AssessmentYear, BranchAssessment, EvidenceFile, EvidenceLine, IndicatorScore, SchemeInfo, TitleRow,
+)
+
+EVIDENCE_FOLDER = "assessment"
+WEAKEST = 5
+
+
+def _as_of(year: int, as_of: date | None) -> date:
+    as_of = as_of or date.today()
+    return min(as_of, date(year, 12, 31))
+
+
+class _Year:
+    """One computation: the scheme, the facts and every branch's indicator scores."""
+
+    def __init__(self, db: Database, s: Session, year: int, as_of: date):
+        self.year, self.as_of = year, as_of
+        self.center = s.scalar(select(Site.org_name).limit(1)) or ""
+        sch = scheme_row(s, year)
+        self.scheme: SchemeInfo | None = info_of(s, sch) if sch is not None else None
+        self.facts = YearFacts(db, s, year, as_of)
+        self.scores: dict[str, list[IndicatorScore]] = {}
+        self.rows: dict[str, AssessmentRow] = {}
+        self.titles: dict[str, list[TitleRow]] = defaultdict(list)
+        names = {b.id: b.name for b in self.facts.branches}
+        for t in s.scalars(select(AssessmentTitle).where(AssessmentTitle.deleted.is_(False),
+                                                         AssessmentTitle.year == year)
+                           .order_by(AssessmentTitle.granted_on)):
+            self.titles[t.org_id].append(TitleRow(t.id, t.org_id, names.get(t.org_id, ""), t.year, t.title,
+                                                  t.granted_on, t.issued_by, t.note))
+        if self.scheme is not None:
+            self._score(s)
+
+    def _score(self, s: Session) -> None:
+        assert self.scheme is not None
+        nodes = {n.id: n for n in self.scheme.nodes}
+        indicators = self.scheme.indicators()
+        manual: dict[tuple[str, str], AssessmentScore] = {
+            (r.org_id, r.indicator_id): r for r in s.scalars(
+                select(AssessmentScore).where(AssessmentScore.deleted.is_(False), AssessmentScore.year == self.year))}
+        files: dict[str, list[EvidenceFile]] = defaultdict(list)
+        for f in s.execute(select(AssessmentEvidence.score_id, AssessmentEvidence.id, AssessmentEvidence.file_name,
+                                  AssessmentEvidence.size)
+                           .join(AssessmentScore, AssessmentScore.id == AssessmentEvidence.score_id)
+                           .where(AssessmentEvidence.deleted.is_(False), AssessmentScore.year == self.year)):
+            files[f[0]].append(EvidenceFile(f[1], f[2], f[3]))
+        for b in self.facts.branches:
+            lines = []
+            for ind in indicators:
+                item = nodes.get(ind.parent_id or "")
+                cat = nodes.get(item.parent_id or "") if item else None
+                base = dict(indicator_id=ind.id, code=ind.code, title=ind.title, category=cat.title if cat else "",
+                            item=item.title if item else "", max_tenths=ind.max_tenths, rule=ind.rule,
+                            rule_label=ind.rule_label)
+                if ind.rule in RULES:
+                    m = measure_all(self.facts, ind.rule, rules.parse_params(ind.params))[b.id]
+                    lines.append(IndicatorScore(**base, computed=True, score_tenths=m.score(ind.max_tenths),
+                                                measure=m.text(), hint=m.hint, note=ind.note, evidence=m.evidence))
+                    continue
+                r = manual.get((b.id, ind.id))
+                evidence = tuple(line for line in (r.evidence.splitlines() if r else []) if line.strip())
+                lines.append(IndicatorScore(
+                    **base, computed=False, score_tenths=r.score_tenths if r else None,
+                    hint="" if r else "尚未打分", note=(r.note if r else "") or ind.note,
+                    evidence=tuple(EvidenceLine(None, e) for e in evidence),
+                    files=tuple(files.get(r.id, [])) if r else (), score_id=r.id if r else None,
+                ))
+            self.scores[b.id] = lines
+        totals = {b: sum(x.score_tenths or 0 for x in lines) for b, lines in self.scores.items()}
+        ranks = rules.ranks(totals)
+        for b in self.facts.branches:
+            lines = self.scores[b.id]
+            community = self.facts.orgs.community_of(b.id)
+            weak = self.weakest(b.id)
+            self.rows[b.id] = AssessmentRow(
+                b.id, b.name, community.name if community else "", totals[b.id], self.scheme.total_tenths,
+                sum(x.score_tenths or 0 for x in lines if x.computed),
+                sum(x.score_tenths or 0 for x in lines if not x.computed),
+                sum(1 for x in lines if x.score_tenths is None),
+                rules.result_of(totals[b.id], self.scheme.excellent_tenths, self.scheme.pass_tenths),
+                ranks[b.id], "；".join(f"{x.title}（失 {rules.points(x.lost_tenths)} 分）" for x in weak[:3]),
+                "、".join(t.title for t in self.titles.get(b.id, [])),
+            )
+
+    def weakest(self, branch_id: str) -> list[IndicatorScore]:
+        lines = {x.indicator_id: x for x in self.scores.get(branch_id, [])}
+        chosen = rules.weakest([rules.Lost(x.indicator_id, x.lost_tenths, x.max_tenths) for x in lines.values()],
+                               WEAKEST)
+        return [lines[c.key] for c in chosen]
+
+    def ordered_rows(self) -> tuple[AssessmentRow, ...]:
+        return tuple(sorted(self.rows.values(), key=lambda r: (r.rank, r.branch_name)))
+
+
+def _no_scheme(year: int) -> ValidationError:
+    return ValidationError("考评方案", f"{year} 年度还没有考评方案，请先载入示例方案或复制上一年度的方案")
+
+
+def assess_year(db: Database, year: int, as_of: date | None = None) -> AssessmentYear:
+    """Every branch scored for `year` as of `as_of` (default today), ranked, with the grid's cells."""
+    auth.require(db, "assessment.read")
+    year = rules.check_year(year)
+    with db.session() as s:
+        y = _Year(db, s, year, _as_of(year, as_of))
+        cells = {(b, x.indicator_id): x.score_tenths for b, lines in y.scores.items() for x in lines}
+        return AssessmentYear(y.center, year, y.scheme, y.ordered_rows(), cells, y.as_of)
+
+
+def _find_branch(s: Session, branch: str) -> Organization:
+    wanted = (branch or "").strip()
+    found = s.scalars(select(Organization).where(
+        Organization.deleted.is_(False), Organization.kind == OrgKind.BRANCH,
+        (Organization.id == wanted) | (Organization.code == wanted) | (Organization.name == wanted))).all()
+    if len(found) != 1:
+        found = s.scalars(select(Organization).where(
+            Organization.deleted.is_(False), Organization.kind == OrgKind.BRANCH,
+            Organization.name.contains(wanted))).all() if not found else found
+    if len(found) != 1:
+        raise ValidationError("党支部", f"找不到唯一的党支部“{wanted}”" if not found
+                              else f"“{wanted}”对应多个党支部，请写全名")
+    return found[0]
+
+
+def branch_assessment(db: Database, year: int, branch: str, as_of: date | None = None) -> BranchAssessment:
+    """One branch's year (`branch`: id, code or name): scores, evidence, weakest indicators, titles."""
+    auth.require(db, "assessment.read")
+    year = rules.check_year(year)
+    with db.session() as s:
+        org = _find_branch(s, branch)
+        y = _Year(db, s, year, _as_of(year, as_of))
+        if y.scheme is None:
+            raise _no_scheme(year)
+        return _detail(y, org.id)
+
+
+def _detail(y: _Year, branch_id: str) -> BranchAssessment:
+    assert y.scheme is not None
+    return BranchAssessment(
+        y.center, y.year, y.scheme.name, y.scheme.excellent_tenths, y.scheme.pass_tenths, y.rows[branch_id],
+        len(y.rows), tuple(y.scores[branch_id]), tuple(y.weakest(branch_id)), tuple(y.titles.get(branch_id, [])),
+        y.as_of,
+    )
+
+
+def branch_assessments(db: Database, year: int, branch: str | None = None,
+                       as_of: date | None = None) -> list[BranchAssessment]:
+    """Every branch's detail (or one), from a single computation: what the printed forms need."""
+    auth.require(db, "assessment.read")
+    year = rules.check_year(year)
+    with db.session() as s:
+        wanted = _find_branch(s, branch).id if branch else None
+        y = _Year(db, s, year, _as_of(year, as_of))
+        if y.scheme is None:
+            raise _no_scheme(year)
+        return [_detail(y, r.branch_id) for r in y.ordered_rows() if wanted in (None, r.branch_id)]
+
+
+# ---------------------------------------------------------------- manual scores
+
+
+def _manual_indicator(s: Session, indicator_id: str) -> AssessmentIndicator:
+    ind = s.get(AssessmentIndicator, indicator_id)
+    if ind is None or ind.deleted or ind.level != rules.INDICATOR:
+        raise NotFound("该考评指标不存在或已删除")
+    if ind.rule != rules.MANUAL:
+        raise ValidationError("考评指标", f"“{ind.title}”按记录自动计分，不能人工打分")
+    return ind
+
+
+def _branch(s: Session, branch_id: str) -> Organization:
+    org = s.get(Organization, branch_id)
+    if org is None or org.deleted or org.kind != OrgKind.BRANCH:
+        raise ValidationError("党支部", "请选择一个党支部")
+    return org
+
+
+def set_score(db: Database, branch_id: str, year: int, indicator_id: str, score_tenths: int, note: str = "",
+              evidence: str = "", today: date | None = None) -> str:
+    """Give a branch its manual score on one indicator for `year`; returns the score's id."""
+    actor = auth.require(db, "assessment.write")
+    year = rules.check_year(year)
+    note, evidence = (note or "").strip(), (evidence or "").strip()
+    if len(note) > 1000 or len(evidence) > 4000:
+        raise ValidationError("说明" if len(note) > 1000 else "佐证材料", "内容过长")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        _branch(s, branch_id)
+        ind = _manual_indicator(s, indicator_id)
+        rules.check_manual_score(score_tenths, ind.max_tenths)
+        r = s.scalars(select(AssessmentScore).where(
+            AssessmentScore.org_id == branch_id, AssessmentScore.year == year,
+            AssessmentScore.indicator_id == indicator_id, AssessmentScore.deleted.is_(False))).first()
+        if r is None:
+            r = AssessmentScore(org_id=branch_id, year=year, indicator_id=indicator_id)
+            s.add(r)
+        for key, value in (("score_tenths", score_tenths), ("note", note), ("evidence", evidence),
+                           ("scored_by", actor.name[:40]), ("scored_on", today or date.today())):
+            if getattr(r, key) != value:
+                setattr(r, key, value)
+        s.flush()
+        score_id = r.id
+        uow.commit()
+        return score_id
+
+
+def clear_score(db: Database, branch_id: str, year: int, indicator_id: str) -> None:
+    """Take a manual score back: the indicator shows as not scored again."""
+    auth.require(db, "assessment.write")
+    with UnitOfWork(db) as uow:
+        for r in uow.session.scalars(select(AssessmentScore).where(
+                AssessmentScore.org_id == branch_id, AssessmentScore.year == year,
+                AssessmentScore.indicator_id == indicator_id, AssessmentScore.deleted.is_(False))):
+            r.deleted = True
+        uow.commit()
+
+
+def add_evidence_file(db: Database, score_id: str, source: str | Path) -> EvidenceFile:
+    """Attach a file (a scan, a photo) to a manual score; it is copied into the data folder."""
+    auth.require(db, "assessment.write")
+    source = attachments.check_source(source)
+    stored = attachments.store(source, f"{EVIDENCE_FOLDER}/{uuid.uuid4().hex[:8]}-{attachments.safe_name(source.name)}")
+    try:
+        with UnitOfWork(db) as uow:
+            s = uow.session
+            r = s.get(AssessmentScore, score_id)
+            if r is None or r.deleted:
+                raise NotFound("该评分不存在或已删除")
+            e = AssessmentEvidence(score_id=r.id, file_name=source.name[:200], stored_name=stored.relative,
+                                   size=stored.size, sha256=stored.sha256)
+            s.add(e)
+            s.flush()
+            out = EvidenceFile(e.id, e.file_name, e.size)
+            uow.commit()
+            return out
+    except BaseException:
+        attachments.discard(stored)
+        raise
+
+
+def evidence_file_path(db: Database, file_id: str) -> Path:
+    auth.require(db, "assessment.read")
+    with db.session() as s:
+        e = s.get(AssessmentEvidence, file_id)
+        if e is None or e.deleted:
+            raise NotFound("该佐证材料不存在或已删除")
+        return attachments.path_of(e.stored_name)
+
+
+def remove_evidence_file(db: Database, file_id: str) -> None:
+    auth.require(db, "assessment.write")
+    with UnitOfWork(db) as uow:
+        e = uow.session.get(AssessmentEvidence, file_id)
+        if e is None or e.deleted:
+            raise NotFound("该佐证材料不存在或已删除")
+        e.deleted = True
+        uow.commit()
+
+
+# ---------------------------------------------------------------- titles
+
+
+def titles(db: Database, year: int | None = None) -> list[TitleRow]:
+    """Titles branches received (in `year`, or all), newest first."""
+    auth.require(db, "assessment.read")
+    with db.session() as s:
+        q = (select(AssessmentTitle, Organization.name).join(Organization, Organization.id == AssessmentTitle.org_id)
+             .where(AssessmentTitle.deleted.is_(False)))
+        if year:
+            q = q.where(AssessmentTitle.year == year)
+        return [TitleRow(t.id, t.org_id, name, t.year, t.title, t.granted_on, t.issued_by, t.note)
+                for t, name in s.execute(q.order_by(AssessmentTitle.year.desc(), AssessmentTitle.granted_on))]
+
+
+def save_title(db: Database, title_id: str | None, branch_id: str, year: int, title: str,
+               granted_on: date | None = None, issued_by: str = "", note: str = "") -> TitleRow:
+    """Record (title_id None) or correct a title a branch received, with its date and issuing body."""
+    auth.require(db, "assessment.write")
+    year = rules.check_year(year)
+    title = rules.check_title_text(title)
+    issued_by = (issued_by or "").strip()
+    if len(issued_by) > 60:
+        raise ValidationError("授予单位", "不能超过 60 个字")
+    if granted_on is not None and granted_on.year < year:
+        raise ValidationError("授予日期", "不能早于所评年度")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        org = _branch(s, branch_id)
+        if title_id:
+            t = s.get(AssessmentTitle, title_id)
+            if t is None or t.deleted:
+                raise NotFound("该荣誉称号记录不存在或已删除")
+        else:
+            t = AssessmentTitle(org_id=org.id, year=year, title=title)
+            s.add(t)
+        for key, value in (("org_id", org.id), ("year", year), ("title", title), ("granted_on", granted_on),
+                           ("issued_by", issued_by), ("note", (note or "").strip())):
+            if getattr(t, key) != value:
+                setattr(t, key, value)
+        s.flush()
+        row = TitleRow(t.id, org.id, org.name, t.year, t.title, t.granted_on, t.issued_by, t.note)
+        uow.commit()
+        return row
+
+
+def delete_title(db: Database, title_id: str) -> None:
+    auth.require(db, "assessment.write")
+    with UnitOfWork(db) as uow:
+        t = uow.session.get(AssessmentTitle, title_id)
+        if t is None or t.deleted:
+            raise NotFound("该荣誉称号记录不存在或已删除")
+        t.deleted = True
+        uow.commit()

@@ -1,0 +1,96 @@
+"""五好党支部 scoring rules: points in tenths, proportional scores, thresholds, ranks, weakest indicators."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop_app.domain import assessment as a
+from desktop_app.domain.errors import ValidationError
+
+
+def test_points_are_written_and_read_in_tenths():
+    assert [a.points(x) for x in (0, 5, 25, 30, 1000, None)] == ["0", "0.5", "2.5", "3", "100", "—"]
+    assert a.parse_points("2.5") == 25 and a.parse_points(" 3 ") == 30 and a.parse_points(1.5) == 15
+    for bad in ("", "-1", "2.55", "abc", "1e3"):
+        with pytest.raises(ValidationError):
+            a.parse_points(bad)
+
+
+@given(st.integers(min_value=0, max_value=99999))
+def test_points_round_trip(tenths):
+    assert a.parse_points(a.points(tenths)) == tenths
+
+
+def test_ratio_score_is_proportional_and_full_from_the_line():
+    assert a.ratio_score(40, 10, 12) == 33
+    assert a.ratio_score(40, 10, 12, full_at=0.9) == 37
+    assert a.ratio_score(40, 11, 12, full_at=0.9) == 40  # above the line: no more than full marks
+    assert a.ratio_score(30, 0, 5) == 0
+    assert a.ratio_score(30, 0, 0) == 30  # nothing required, nothing lost
+    assert a.ratio_score(30, 7, 5) == 30
+
+
+@given(st.integers(1, 1000), st.integers(0, 500), st.integers(1, 500), st.floats(0.1, 1.0))
+def test_ratio_score_stays_within_bounds_and_grows_with_achievement(max_tenths, achieved, required, full_at):
+    s = a.ratio_score(max_tenths, achieved, required, full_at)
+    assert 0 <= s <= max_tenths
+    assert a.ratio_score(max_tenths, achieved + 1, required, full_at) >= s
+
+
+def test_results_follow_the_thresholds():
+    assert a.result_of(900, 900, 750) == a.EXCELLENT
+    assert a.result_of(899, 900, 750) == a.PASSED
+    assert a.result_of(750, 900, 750) == a.PASSED
+    assert a.result_of(749, 900, 750) == a.FAILED
+    assert a.check_thresholds(900, 750, 1000) == (900, 750)
+    with pytest.raises(ValidationError, match="达标分数线"):
+        a.check_thresholds(900, 0, 1000)
+    with pytest.raises(ValidationError, match="不能低于达标"):
+        a.check_thresholds(700, 750, 1000)
+    with pytest.raises(ValidationError, match="方案总分"):
+        a.check_thresholds(1100, 750, 1000)
+
+
+def test_manual_scores_stay_within_the_indicator():
+    assert a.check_manual_score(20, 20) == 20
+    with pytest.raises(ValidationError, match="满分 2 分"):
+        a.check_manual_score(21, 20)
+    with pytest.raises(ValidationError):
+        a.check_manual_score(-1, 20)
+
+
+def test_ranks_share_ties_and_skip():
+    assert a.ranks({"a": 900, "b": 850, "c": 850, "d": 700}) == {"a": 1, "b": 2, "c": 2, "d": 4}
+    assert a.ranks({}) == {}
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=3), st.integers(0, 1000), max_size=12))
+def test_a_higher_total_never_ranks_lower(totals):
+    r = a.ranks(totals)
+    for x in totals:
+        for y in totals:
+            if totals[x] > totals[y]:
+                assert r[x] < r[y]
+            if totals[x] == totals[y]:
+                assert r[x] == r[y]
+
+
+def test_weakest_lists_the_largest_losses_first():
+    lines = [a.Lost("a", 10, 40), a.Lost("b", 30, 30), a.Lost("c", 0, 20), a.Lost("d", 10, 20)]
+    assert [x.key for x in a.weakest(lines)] == ["b", "d", "a"]
+    assert [x.key for x in a.weakest(lines, 1)] == ["b"]
+
+
+def test_params_are_a_json_object_of_numbers():
+    assert a.parse_params("") == {} and a.parse_params('{"full_at": 0.9}') == {"full_at": 0.9}
+    for bad in ("[1]", "{", "3"):
+        with pytest.raises(ValidationError, match="参数"):
+            a.parse_params(bad)
+    assert a.number_param({"x": "2"}, "x", 1) == 2.0 and a.number_param({}, "x", 1) == 1
+    with pytest.raises(ValidationError):
+        a.number_param({"x": -1}, "x", 1)
+
+
+def test_shape_counts_levels_and_sums_indicator_points():
+    shape = a.shape_of([(a.CATEGORY, 0), (a.ITEM, 0), (a.INDICATOR, 25), (a.INDICATOR, 30)])
+    assert shape == a.Shape(1, 1, 2, 55) and shape.label() == "1 类 1 项 2 条，满分 5.5 分"
