@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter, QToolBar,
-    QTreeView, QVBoxLayout, QWidget,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTreeView, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import pinyin
@@ -15,6 +14,7 @@ from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
 from desktop_app.gui.orgs.org_dialog import MoveDialog, OrgDialog
 from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets.bars import heading, search_box, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import orgs as org_service
 from desktop_app.views.changes import Change, changes
@@ -99,10 +99,7 @@ class OrgsPage(Page):
         self.nodes: dict[str, OrgNode] = {}
         self._select_after_load: str | None = None
 
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText("筛选：名称、代码或拼音首字母")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.addAction(icons.get("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.filter = search_box("筛选：名称、代码或拼音首字母")
 
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setRecursiveFilteringEnabled(True)
@@ -117,20 +114,11 @@ class OrgsPage(Page):
         self.tree.move_requested.connect(self.move_to)
         self.tree.doubleClicked.connect(lambda _i: self.rename_selected())
 
-        tb = QToolBar()
-        self.act_add = QAction(icons.get("add-child"), "新增下级组织", self)
-        self.act_rename = QAction(icons.get("rename"), "重命名", self)
-        self.act_move = QAction(icons.get("move"), "移动到…", self)
-        self.act_delete = QAction(icons.get("delete"), "删除", self)
-        for act, slot in (
-            (self.act_add, self.add_child),
-            (self.act_rename, self.rename_selected),
-            (self.act_move, self.move_selected),
-            (self.act_delete, self.delete_selected),
-        ):
-            act.triggered.connect(slot)
-            tb.addAction(act)
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tb, action = toolbar(self)
+        self.act_add = action("add-child", "新增下级组织", self.add_child)
+        self.act_rename = action("rename", "重命名", self.rename_selected)
+        self.act_move = action("move", "移动到…", self.move_selected)
+        self.act_delete = action("delete", "删除", self.delete_selected)
 
         self.details = QLabel()
         self.details.setObjectName("details")
@@ -149,10 +137,8 @@ class OrgsPage(Page):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
 
-        heading = QLabel("党组织")
-        heading.setObjectName("pageHeading")
         top = QHBoxLayout()
-        top.addWidget(heading)
+        top.addWidget(heading("党组织"))
         top.addStretch(1)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
