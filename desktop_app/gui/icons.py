@@ -76,6 +76,10 @@ _ICONS = {
     "session": "fa5s.comment-dots",
     "close-case": "fa5s.gavel",
     "units": "fa5s.handshake",
+    "activities": "fa5s.theater-masks",  # 共驻共建 activities
+    "reporting": "fa5s.id-badge",  # 双报到
+    "hours": "fa5s.stopwatch",
+    "photo": "fa5s.image",
     "person-add": "fa5s.user-plus",
     # 经费台账 and 党费
     "ledger": "fa5s.book",

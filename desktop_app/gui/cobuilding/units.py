@@ -1,0 +1,181 @@
+"""共建单位 register: register and edit units; a unit's page shows what it did with the community this year."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.gui.cobuilding.common import d, hours, year_of, years
+from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit, list_combo, text_area
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.table import CENTER, MUTED, Column
+from desktop_app.services import cobuilding as cb
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.cobuilding import UnitRow, UnitYear
+
+COLUMNS = (
+    Column("单位名称", lambda r: r.name, width=170),
+    Column("类别", lambda r: r.kind, CENTER, 80),
+    Column("单位党组织", lambda r: r.party_org, width=150),
+    Column("联系人", lambda r: r.contact_person, CENTER, 64),
+    Column("联系电话", lambda r: r.phone, CENTER, 100),
+    Column("可提供", lambda r: r.offers, width=120),
+    Column("加入", lambda r: d(r.joined_on), CENTER, 84),
+    Column("本年活动", lambda r: str(r.activities or ""), CENTER, 64, sort_key=lambda r: r.activities),
+    Column("报到党员", lambda r: str(r.reporting or ""), CENTER, 64, sort_key=lambda r: r.reporting),
+)
+
+
+class UnitDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING, Change.WISHES)  # wish claims name the same units
+
+    def __init__(self, parent: QWidget | None, db: Database, unit: UnitRow | None = None,
+                 today: date | None = None):
+        super().__init__(parent, "修改共建单位" if unit else "登记共建单位")
+        self.db, self.unit, self.today = db, unit, today or date.today()
+        v = unit.to_input() if unit else rules.UnitInput(joined_on=self.today)
+        self.name = QLineEdit(v.name)
+        self.kind = list_combo(rules.UNIT_KINDS, v.kind or rules.UNIT_KINDS[1])
+        self.party_org = QLineEdit(v.party_org)
+        self.party_org.setPlaceholderText("如 区人民医院党委")
+        self.contact = QLineEdit(v.contact_person)
+        self.phone = QLineEdit(v.phone)
+        self.address = QLineEdit(v.address)
+        self.joined = DateEdit(v.joined_on, optional=True)
+        self.offers: dict[str, QCheckBox] = {}
+        box = QHBoxLayout()
+        for o in rules.OFFERS:
+            self.offers[o] = QCheckBox(o)
+            self.offers[o].setChecked(o in v.offers)
+            box.addWidget(self.offers[o])
+        box.addStretch(1)
+        self.notes = text_area(2)
+        self.notes.setPlainText(v.notes)
+        form = QFormLayout()
+        form.addRow("单位名称", self.name)
+        form.addRow("单位类别", self.kind)
+        form.addRow("单位党组织", self.party_org)
+        form.addRow("联系人", self.contact)
+        form.addRow("联系电话", self.phone)
+        form.addRow("地址", self.address)
+        form.addRow("加入日期", self.joined)
+        form.addRow("可提供资源", box)
+        form.addRow("备注", self.notes)
+        self.finish_layout(form)
+        self.setMinimumWidth(480)
+        self.first_field = self.name
+
+    def current_input(self) -> rules.UnitInput:
+        return rules.UnitInput(
+            name=self.name.text(), kind=self.kind.currentData() or "", party_org=self.party_org.text(),
+            contact_person=self.contact.text(), phone=self.phone.text(), address=self.address.text(),
+            joined_on=self.joined.value(), offers=[o for o, b in self.offers.items() if b.isChecked()],
+            notes=self.notes.toPlainText())
+
+    def prepare(self):
+        inp = rules.check_unit(self.current_input(), self.today)
+        db, uid, today = self.db, self.unit.id if self.unit else None, self.today
+        return lambda: cb.save_unit(db, uid, inp, today)
+
+
+def unit_html(p: UnitYear) -> str:
+    e, u = escape, p.unit
+    lines = [
+        f"<h3>{e(u.name)}</h3>",
+        f"<p>{e(u.kind or '未分类')}　{e(u.party_org)}<br>联系人：{e(u.contact_person or '—')} {e(u.phone)}<br>"
+        f"地址：{e(u.address or '—')}<br>加入：{d(u.joined_on) or '—'}　可提供：{e(u.offers or '—')}</p>",
+        f"<p><b>{p.year}年</b>：参与活动 {len(p.activities)} 次，服务居民 "
+        f"{sum(a.residents_served for a in p.activities)} 人次；报到党员 {len(p.reporting)} 名，"
+        f"服务 {p.service_count} 次 {hours(p.service_hours_tenths) or '0'} 小时；微心愿 {len(p.wishes)} 个</p>",
+    ]
+    if p.activities:
+        items = "".join(f"<li>{d(a.activity_date)} {e(a.kind)}：{e(a.title)}（服务 {a.residents_served} 人次）</li>"
+                        for a in p.activities)
+        lines.append(f"<p>活动：</p><ul>{items}</ul>")
+    if p.reporting:
+        items = "".join(f"<li>{e(r.name)} {e(r.job)}：{r.services} 次，{hours(r.hours_tenths) or '0'} 小时"
+                        f"{'（已离开）' if r.left_on else ''}</li>" for r in p.reporting)
+        lines.append(f"<p>报到党员：</p><ul>{items}</ul>")
+    if p.wishes:
+        lines.append("<p>微心愿：</p><ul>" + "".join(f"<li>{e(w)}</li>" for w in p.wishes) + "</ul>")
+    if u.notes:
+        lines.append(f"<p>备注：{e(u.notes)}</p>")
+    return "".join(lines)
+
+
+class UnitsPage(RecordListPage):
+    title = "共建单位"
+    icon = "units"
+    heading = "共建单位"
+    watches = changes(Change.COBUILDING, Change.WISHES)
+    writes = changes(Change.COBUILDING, Change.WISHES)
+    tables = (Table(COLUMNS, lambda r: MUTED if not r.activities else None, stretch=0, details_width=320,
+                    empty="登记共建单位：Ctrl+N。选中一个单位，这里显示它本年和社区一起做了什么。"),)
+    filters = (Search("搜索：单位名称、党组织、联系人"),
+               Choice("kind", [(k, k) for k in rules.UNIT_KINDS], "全部类别"),
+               Choice("year", years))
+    actions = (
+        Act("add", "登记单位", "add_unit", "Ctrl+N", name="add"),
+        Act("edit", "修改", "edit_unit", when=selected, name="edit"),
+        Act("delete", "删除", "delete_unit", when=selected, name="delete"),
+        SEPARATOR,
+        Act("print", "打印名册", "print_register", name="register"),
+        Act("print", "打印本单位情况", "print_unit", when=selected, name="unit_page"),
+        Act("print", "打印年度汇总", "print_summary", name="summary"),
+    )
+    activate = "edit_unit"
+
+    def load(self, db, f):
+        year = f.year or self.today.year
+        return Loaded(cb.list_units(db, f.text, f.kind, year), year=year)
+
+    def fetch_detail(self, db, row):  # off the GUI thread: the year comes from the last load, not a widget
+        return cb.unit_year(db, row.id, self.loaded.year if self.loaded else self.today.year)
+
+    def detail_html(self, detail) -> str:
+        return unit_html(detail)
+
+    def on_loaded(self, loaded) -> None:
+        active = sum(1 for r in loaded.rows if r.activities)
+        self.counts.setText(f"列出 {len(loaded.rows)} 个单位，本年参与活动 {active} 个")
+
+    def add_unit(self) -> None:
+        self.run_dialog(UnitDialog(self, self.ctx.db, today=self.today), lambda u: f"已登记 {u.name}。")
+
+    def edit_unit(self) -> None:
+        if self.detail is not None:
+            self.run_dialog(UnitDialog(self, self.ctx.db, self.detail.unit, self.today), "已保存修改。")
+
+    def delete_unit(self) -> None:
+        p = self.detail
+        if p is None or not common.ask(self, "删除共建单位", f"确定删除“{p.unit.name}”吗？已有的活动和认领记录保留单位名称。"):
+            return
+        db = self.ctx.db
+        self.write(lambda: cb.delete_unit(db, p.unit.id), "已删除。")
+
+    def print_register(self) -> None:
+        db, year, today = self.ctx.db, year_of(self), self.today
+        self.print_pdf("打印共建单位名册", f"共建单位名册{year}.pdf",
+                       lambda path, job: cb.print_unit_register(db, year, path, today=today),
+                       lambda path, n: f"已保存共建单位名册（{n} 个单位）：{path}")
+
+    def print_unit(self) -> None:
+        p = self.detail
+        if p is None:
+            return
+        db, year, today = self.ctx.db, p.year, self.today
+        self.print_pdf("打印本单位年度共建情况", f"{p.unit.name}{year}年共建情况.pdf",
+                       lambda path, job: cb.print_unit_page(db, p.unit.id, year, path, today=today),
+                       lambda path, name: f"已保存 {name} 的年度共建情况：{path}")
+
+    def print_summary(self) -> None:
+        db, year, today = self.ctx.db, year_of(self), self.today
+        self.print_pdf("打印共驻共建年度汇总", f"共驻共建年度汇总{year}.pdf",
+                       lambda path, job: cb.print_summary(db, year, path, today=today),
+                       lambda path, figs: f"已保存{year}年度汇总：{figs.activities} 次活动：{path}")
