@@ -17,6 +17,7 @@ from desktop_app.gui.widgets import common
 from desktop_app.gui.shell.backup_dialog import MirrorDialog, RestoreDialog
 from desktop_app.gui.users.login_dialog import change_own_password
 from desktop_app.gui.errors import show_error
+from desktop_app.gui.settings.dialog import open_settings
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.meetings.compliance import CompliancePage
@@ -114,6 +115,10 @@ class MainWindow(QMainWindow):
         act_restore.setEnabled(auth.can(self.ctx.db, "backup.restore"))
         file_menu.addAction(act_restore)
         file_menu.addAction(act_mirror)
+        act_settings = QAction(icons.get("settings"), "设置…", self)
+        act_settings.setEnabled(auth.can(self.ctx.db, "settings.manage"))
+        act_settings.triggered.connect(lambda: open_settings(self, self.ctx.db))
+        file_menu.addAction(act_settings)
         file_menu.addSeparator()
         file_menu.addAction(act_quit)
 

@@ -27,13 +27,17 @@ def meeting_record_of(db: Database, meeting_ref: str) -> MeetingRecord:
     return meeting_record(detail, center_name(db))
 
 
-def print_signin_sheet(db: Database, meeting_ref: str, out: Path | None = None, *, show_phones: bool = False,
+def print_signin_sheet(db: Database, meeting_ref: str, out: Path | None = None, *, show_phones: bool | None = None,
                        printed_on: date | None = None, font_path: str | None = None) -> bytes:
     """签到表 of a meeting (by id or number) as PDF bytes; also written to `out` when given."""
     # reportlab loads on the first print, not at start-up.
     from desktop_app.reports.signin import render_signin
 
     auth.require(db, "meetings.read")
+    if show_phones is None:  # not said: the default chosen in 设置
+        from desktop_app.settings import Settings
+
+        show_phones = Settings.load().signin_show_phones
     return render_signin(signin_sheet_of(db, meeting_ref), out, show_phones=show_phones, printed_on=printed_on,
                          font_path=font_path)
 
