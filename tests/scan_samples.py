@@ -35,6 +35,12 @@ def raster(pdf_bytes: bytes, dpi: int) -> list[np.ndarray]:
     return pages
 
 
+def read_qr(page: np.ndarray) -> str:
+    import zxingcpp
+
+    return zxingcpp.read_barcodes(page, formats=zxingcpp.BarcodeFormat.QRCode)[0].text
+
+
 def _stroke(img, pts, width_px, ink):
     pts = np.array(pts, dtype=np.int32).reshape(-1, 1, 2)
     cv2.polylines(img, [pts], False, int(ink), max(1, int(round(width_px))), cv2.LINE_AA)

@@ -93,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     ia.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     ia.add_argument("--skip-invalid", action="store_true", help="跳过有误的行")
     ia.set_defaults(func=meetings.cmd_import_attendance)
+    isc = with_db(imp.add_parser("signin-scan", help="读取签字后的签到表扫描件或照片，登记出勤"))
+    isc.add_argument("file", help="扫描件：PDF（可多页、多次会议）或 JPEG/PNG/TIFF 照片")
+    isc.add_argument("--dry-run", action="store_true", help="只读取并列出，不写入")
+    isc.add_argument("--json", action="store_true", help="以 JSON 输出读取结果")
+    isc.set_defaults(func=meetings.cmd_import_signin_scan)
 
     exp = sub.add_parser("export", help="导出数据").add_subparsers(dest="what", required=True)
     em = with_db(exp.add_parser("members", help="导出党员名册为 CSV/XLSX"))

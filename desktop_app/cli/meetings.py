@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from desktop_app.cli.common import EXIT_OK, CliError, need, open_db
@@ -37,6 +38,51 @@ def cmd_import_attendance(args: argparse.Namespace) -> int:
     verb = "检查通过（--dry-run，未写入）" if result.dry_run else "已登记"
     print(f"{verb}：{result.meetings} 次会议，{result.rows} 条出勤记录"
           + (f"，跳过有误的行 {result.skipped_invalid} 行" if result.skipped_invalid else ""))
+    return EXIT_OK
+
+
+def cmd_import_signin_scan(args: argparse.Namespace) -> int:
+    """Per page the meeting and each attendee's state; without --dry-run, record what is sure and list the rest."""
+    import json
+
+    from desktop_app.services import meetings as ms
+
+    db = open_db(args)
+    source = Path(args.file)
+    if not source.exists():
+        raise CliError(f"文件不存在：{source}")
+    proposal = ms.read_scan(db, source)
+    if args.json:
+        print(json.dumps({"pages": [
+            {"meeting": s.number, "page": s.page,
+             "attendees": [{"name": line.name, "state": line.state} for line in s.lines],
+             "unnamed_signatures": s.unnamed_signatures}
+            for s in proposal.sheets
+        ]}, ensure_ascii=False, indent=2))
+        for r in proposal.refused:  # the JSON keeps the issue's shape; refusals go where errors go
+            print(f"未读取：{r.reason}", file=sys.stderr)
+    else:
+        for s in proposal.sheets:
+            print(f"第 {s.scan_page} 页：会议 {s.number}（{s.title}）签到表第 {s.page}/{s.pages} 页")
+            for line in s.lines:
+                print(f"  {line.serial:>3}  {line.name}  {line.state}")
+            if s.unnamed_signatures:
+                print(f"  未识别的签名 {s.unnamed_signatures} 处（空白行上的签名，请在程序里补登）")
+        for r in proposal.refused:
+            print(f"未读取：{r.reason}")
+    if args.dry_run:
+        if not args.json:
+            print("只读取（--dry-run），未写入")
+        return EXIT_OK
+    entries = ms.confirmed_entries(proposal)
+    unsure = [line for s in proposal.sheets for line in s.lines if line.unsure]
+    if entries:
+        details = ms.apply_scan(db, proposal, entries)
+        if not args.json:
+            print(f"已登记：{len(details)} 次会议，{len(entries)} 人；扫描件已存为会议附件")
+    if not args.json:
+        for line in unsure:
+            print(f"  待确认：{line.name}（第 {line.serial} 行，看不准，未登记）")
     return EXIT_OK
 
 
