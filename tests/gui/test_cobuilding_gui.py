@@ -81,3 +81,61 @@ def test_register_a_unit_from_the_page(qtbot, app_ctx, wait_ops, town, monkeypat
     page.print_register()
     wait_ops()
     assert out.exists() and out.stat().st_size > 1000
+
+
+def test_record_an_activity_with_two_units_and_twenty_residents(qtbot, app_ctx, wait_ops, town, monkeypatch,
+                                                                 qtmodeltester, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from desktop_app.gui.cobuilding import activities
+    from desktop_app.gui.cobuilding.activity_dialog import ActivityDialog, set_checked
+    from desktop_app.services.visits import member_choices
+
+    db = app_ctx.db
+    school = cb.save_unit(db, None, UnitInput(name="实验小学", kind="学校"), TODAY).id
+    page = show(qtbot, wait_ops, activities.ActivitiesPage(app_ctx))
+    zhang = next(m for m in member_choices(db, "张建国") if m.id == town["zhang"])
+
+    def fill(dlg: ActivityDialog):
+        dlg.title_edit.setText("健康进社区义诊")
+        forms.select(dlg.kind, "义诊")
+        dlg.place.setText("社区广场")
+        set_checked(dlg.orgs, town["g1"])
+        set_checked(dlg.units, town["hospital"])
+        set_checked(dlg.units, school)
+        dlg.served.setValue(20)
+        dlg.people.default_hours.setText("2.5")
+        dlg.people._member_picked(zhang)
+        dlg.people.volunteer.setText("小王")
+        dlg.people._volunteer_added()
+        dlg.people.table.item(1, 2).setText("3")
+        qtmodeltester.check(dlg.people.table.model())
+        shot(dlg, "activity_dialog")
+
+    monkeypatch.setattr(ActivityDialog, "exec", exec_with(wait_ops, fill))
+    page.add_activity()
+    wait_ops()
+    [row] = page.panel.model.rows
+    assert (row.title, row.residents_served, row.people, row.hours_tenths) == ("健康进社区义诊", 20, 2, 55)
+    assert row.organisers == "第一网格党支部、区人民医院、实验小学"
+    qtmodeltester.check(page.panel.model)
+    # a photo, shown in the details pane
+    src = tmp_path / "现场.png"
+    page.grab().save(str(src))
+    monkeypatch.setattr(activities, "ask_photos", lambda parent: [src])
+    page.add_photos()
+    wait_ops()
+    assert page.panel.model.rows[0].photos == 1
+    wait_ops()
+    assert "<img" in page.panel.details.text()
+    shot(page, "activities_page")
+    # the hours per person
+    page.tabs.setCurrentIndex(1)
+    qtmodeltester.check(page.panel.model)
+    assert {(r.name, r.hours_tenths) for r in page.panel.model.rows} == {("张建国", 25), ("小王", 30)}
+    out = tmp_path / "acts.pdf"
+    monkeypatch.setattr(forms, "ask_save_path", lambda *a: out)
+    page.print_register()
+    wait_ops()
+    assert out.stat().st_size > 1000
+    assert Qt  # imported for the checks above

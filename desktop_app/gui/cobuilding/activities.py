@@ -1,0 +1,154 @@
+"""共建活动: record what was done with whom (四进, 文艺演出, 义诊 …), its photos, and the hours each person gave."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.domain.money import format_yuan
+from desktop_app.gui.cobuilding.activity_dialog import ActivityDialog
+from desktop_app.gui.cobuilding.common import d, hours, years
+from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
+from desktop_app.gui.widgets.table import CENTER, RIGHT, Column
+from desktop_app.services import cobuilding as cb
+from desktop_app.services import orgs as org_service
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.cobuilding import ActivityDetail, VolunteerHours
+
+COLUMNS = (
+    Column("日期", lambda r: d(r.activity_date), CENTER, 84),
+    Column("类型", lambda r: r.kind, CENTER, 84),
+    Column("活动名称", lambda r: r.title, width=170),
+    Column("地点", lambda r: r.place, width=110),
+    Column("组织支部和单位", lambda r: r.organisers, width=200),
+    Column("人数", lambda r: str(r.people or ""), CENTER, 44, sort_key=lambda r: r.people),
+    Column("时长", lambda r: hours(r.hours_tenths), CENTER, 50, sort_key=lambda r: r.hours_tenths),
+    Column("服务居民", lambda r: str(r.residents_served or ""), CENTER, 64, sort_key=lambda r: r.residents_served),
+    Column("费用（元）", lambda r: format_yuan(r.cost_fen) if r.cost_fen else "", RIGHT, 72,
+           sort_key=lambda r: r.cost_fen),
+    Column("照片", lambda r: str(r.photos or ""), CENTER, 40),
+)
+HOURS_COLUMNS = (
+    Column("姓名", lambda r: r.name, width=100),
+    Column("身份", lambda r: r.kind, CENTER, 80),
+    Column("参加活动", lambda r: str(r.activities), CENTER, 70, sort_key=lambda r: r.activities),
+    Column("累计时长（小时）", lambda r: hours(r.hours_tenths), CENTER, 110, sort_key=lambda r: r.hours_tenths),
+)
+
+
+def ask_photos(parent: QWidget) -> list[Path]:
+    """Which photos to add (tests replace this)."""
+    paths, _ = QFileDialog.getOpenFileNames(parent, "添加活动照片", "", "图片 (*.jpg *.jpeg *.png *.bmp *.gif);;所有文件 (*)")
+    return [Path(p) for p in paths]
+
+
+def activity_html(a: ActivityDetail, photo_paths: dict[str, str]) -> str:
+    e, r = escape, a.row
+    lines = [
+        f"<h3>{e(r.title)}</h3>",
+        f"<p>{d(r.activity_date)}　{e(r.kind)}<br>地点：{e(r.place or '—')}<br>"
+        f"组织：{e(r.organisers)}<br>服务居民 {r.residents_served} 人次"
+        f"{('，费用 ' + format_yuan(r.cost_fen) + ' 元') if r.cost_fen else ''}</p>",
+    ]
+    if a.content:
+        lines.append(f"<p>{e(a.content)}</p>")
+    if a.people:
+        items = "".join(f"<li>{e(p.kind)} {e(p.name)}：{hours(p.hours_tenths) or '0'} 小时</li>" for p in a.people)
+        lines.append(f"<p>参与人员 {len(a.people)} 人，共 {hours(r.hours_tenths) or '0'} 小时：</p><ul>{items}</ul>")
+    if a.photos:
+        pics = "".join(f'<img src="{e(photo_paths[p.id])}" width="130"> ' for p in a.photos if p.id in photo_paths)
+        lines.append(f"<p>照片 {len(a.photos)} 张：</p><p>{pics}</p>")
+    return "".join(lines)
+
+
+class ActivitiesPage(RecordListPage):
+    title = "共建活动"
+    icon = "activities"
+    heading = "共建活动"
+    watches = changes(Change.COBUILDING, Change.ORGS, Change.MEMBERS)
+    writes = changes(Change.COBUILDING)
+    tables = (Table(COLUMNS, stretch=4, details_width=300, label="活动", empty="记录活动：Ctrl+N。"),
+              Table(HOURS_COLUMNS, stretch=0, details_width=300, label="志愿服务时长",
+                    empty="按人累计的活动服务时长（报到党员的日常服务另见“双报到”）。"))
+    filters = (Search("搜索：活动名称、地点、内容"), Choice("kind", [(k, k) for k in rules.ACTIVITY_KINDS], "全部类型"),
+               Choice("year", years))
+    actions = (
+        Act("add", "记录活动", "add_activity", "Ctrl+N", name="add"),
+        Act("edit", "修改", "edit_activity", when=lambda x: isinstance(x, tuple), name="edit"),
+        Act("delete", "删除", "delete_activity", when=lambda x: isinstance(x, tuple), name="delete"),
+        Act("photo", "添加照片", "add_photos", when=lambda x: isinstance(x, tuple), name="photos"),
+        SEPARATOR,
+        Act("print", "打印活动登记册", "print_register", name="register"),
+    )
+    activate = "edit_activity"
+
+    def load(self, db, f):
+        year = f.year or self.today.year
+        tree = org_service.list_tree(db)
+        organisers = [o for o in tree if o.kind in ("community", "branch")]
+        return Loaded(cb.list_activities(db, year, f.text, f.kind), cb.volunteer_hours(db, year), year=year,
+                      orgs=organisers, units=cb.list_units(db, year=year),
+                      reporting=cb.list_reporting(db, year, serving_only=True))
+
+    def fetch_detail(self, db, row):
+        if isinstance(row, VolunteerHours):
+            return row
+        a = cb.get_activity(db, row.id)
+        paths = {}
+        for p in a.photos:
+            try:
+                paths[p.id] = str(cb.photo_path(db, p.id))
+            except Exception:  # a photo file gone from the data folder: the rest still show
+                pass
+        return (a, paths)
+
+    def detail_html(self, detail) -> str:
+        if isinstance(detail, VolunteerHours):
+            return (f"<h3>{escape(detail.name)}</h3><p>{escape(detail.kind)}<br>参加活动 {detail.activities} 次<br>"
+                    f"累计 {hours(detail.hours_tenths) or '0'} 小时</p>")
+        return activity_html(*detail)
+
+    def on_loaded(self, loaded) -> None:
+        rows = loaded.rows
+        self.counts.setText(f"{loaded.year}年：{len(rows)} 次活动，服务居民 {sum(r.residents_served for r in rows)} 人次，"
+                            f"服务 {hours(sum(r.hours_tenths for r in rows)) or '0'} 小时")
+
+    def _dialog(self, detail=None) -> ActivityDialog:
+        lo = self.loaded
+        return ActivityDialog(self, self.ctx.db, lo.orgs if lo else [], lo.units if lo else [],
+                              lo.reporting if lo else [], detail, self.today)
+
+    def add_activity(self) -> None:
+        self.run_dialog(self._dialog(), lambda a: f"已记录活动：{a.row.title}。")
+
+    def edit_activity(self) -> None:
+        if isinstance(self.detail, tuple):
+            self.run_dialog(self._dialog(self.detail[0]), "已保存修改。")
+
+    def delete_activity(self) -> None:
+        if not isinstance(self.detail, tuple):
+            return
+        a = self.detail[0]
+        if common.ask(self, "删除活动", f"确定删除活动“{a.row.title}”（{d(a.row.activity_date)}）吗？"):
+            db = self.ctx.db
+            self.write(lambda: cb.delete_activity(db, a.id), "已删除。")
+
+    def add_photos(self) -> None:
+        if not isinstance(self.detail, tuple):
+            return
+        paths = ask_photos(self)
+        if not paths:
+            return
+        db, aid = self.ctx.db, self.detail[0].id
+        self.keep(aid)
+        self.write(lambda: [cb.add_photo(db, aid, p) for p in paths], lambda added: f"已添加 {len(added)} 张照片。")
+
+    def print_register(self) -> None:
+        db, year, today = self.ctx.db, self.loaded.year if self.loaded else self.today.year, self.today
+        self.print_pdf("打印共建活动登记册", f"共建活动登记册{year}.pdf",
+                       lambda path, job: cb.print_activity_register(db, year, path, today=today),
+                       lambda path, n: f"已保存{year}年活动登记册（{n} 次活动）：{path}")

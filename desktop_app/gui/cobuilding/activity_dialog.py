@@ -1,0 +1,203 @@
+"""The activity form: when, what, where, who organised it (branches and units), who served and for how long."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.gui.residents.pickers import member_picker
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, list_combo, text_area, yuan_field
+from desktop_app.services import cobuilding as cb
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.cobuilding import ActivityDetail
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def checklist(items: Sequence[tuple[str, str]], checked: Sequence[str]) -> QListWidget:
+    box = QListWidget()
+    wanted = set(checked)
+    for label, value in items:
+        item = QListWidgetItem(label)
+        item.setData(ID_ROLE, value)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if value in wanted else Qt.CheckState.Unchecked)
+        box.addItem(item)
+    box.setMaximumHeight(110)
+    return box
+
+
+def checked(box: QListWidget) -> list[str]:
+    return [box.item(i).data(ID_ROLE) for i in range(box.count())
+            if box.item(i).checkState() == Qt.CheckState.Checked]
+
+
+def set_checked(box: QListWidget, value: str, on: bool = True) -> None:
+    for i in range(box.count()):
+        if box.item(i).data(ID_ROLE) == value:
+            box.item(i).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+
+class PeopleTable(QWidget):
+    """Who served: a member (picked), a reporting member (from the register) or a volunteer (by name)."""
+
+    def __init__(self, db: Database, reporting: Sequence, people: Sequence[rules.PersonInput] = ()):
+        super().__init__()
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["身份", "姓名", "时长（小时）"])
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setMinimumHeight(130)
+        self.member = member_picker(db, "添加党员：姓名或拼音首字母，回车确认")
+        self.member.picked.connect(self._member_picked)
+        self.reporting = combo([("（选择报到党员）", None)] + [(f"{r.name}（{r.employer}）", r) for r in reporting])
+        self.reporting.activated.connect(self._reporting_picked)
+        self.volunteer = QLineEdit()
+        self.volunteer.setPlaceholderText("志愿者姓名，回车添加")
+        self.volunteer.returnPressed.connect(self._volunteer_added)
+        self.default_hours = QLineEdit("2")
+        self.default_hours.setMaximumWidth(50)
+        self.default_hours.setToolTip("新添加的人员默认的服务时长（小时）")
+        remove = QPushButton("移除所选")
+        remove.clicked.connect(self.remove_selected)
+        adders = QHBoxLayout()
+        adders.setContentsMargins(0, 0, 0, 0)
+        adders.addWidget(self.member, 2)
+        adders.addWidget(self.reporting, 2)
+        adders.addWidget(self.volunteer, 2)
+        adders.addWidget(self.default_hours)
+        adders.addWidget(remove)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(adders)
+        lay.addWidget(self.table)
+        for p in people:
+            self.add(p)
+
+    def _hours(self) -> int:
+        return rules.parse_hours(self.default_hours.text(), "默认时长")
+
+    def add(self, p: rules.PersonInput) -> None:
+        for r in range(self.table.rowCount()):
+            old: rules.PersonInput = self.table.item(r, 0).data(ID_ROLE)
+            same = (old.member_id or old.reporting_member_id or old.name) == (p.member_id or p.reporting_member_id or p.name)
+            if same and old.kind == p.kind:
+                return  # already listed
+        r = self.table.rowCount()
+        self.table.insertRow(r)
+        kind = QTableWidgetItem(p.kind)
+        kind.setData(ID_ROLE, p)
+        kind.setFlags(kind.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        name = QTableWidgetItem(p.name)
+        if p.member_id or p.reporting_member_id:
+            name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.table.setItem(r, 0, kind)
+        self.table.setItem(r, 1, name)
+        self.table.setItem(r, 2, QTableWidgetItem(rules.hours_text(p.hours_tenths)))
+
+    def _member_picked(self, m) -> None:
+        if m is not None:
+            self.add(rules.PersonInput(rules.MEMBER, m.name, self._hours(), member_id=m.id))
+            self.member.set_chosen(None, "")
+
+    def _reporting_picked(self, _i: int) -> None:
+        r = self.reporting.currentData()
+        if r is not None:
+            self.add(rules.PersonInput(rules.REPORTING, r.name, self._hours(), reporting_member_id=r.id))
+            self.reporting.setCurrentIndex(0)
+
+    def _volunteer_added(self) -> None:
+        name = self.volunteer.text().strip()
+        if name:
+            self.add(rules.PersonInput(rules.VOLUNTEER, name, self._hours()))
+            self.volunteer.clear()
+
+    def remove_selected(self) -> None:
+        for r in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
+            self.table.removeRow(r)
+
+    def people(self) -> list[rules.PersonInput]:
+        out = []
+        for r in range(self.table.rowCount()):
+            p: rules.PersonInput = self.table.item(r, 0).data(ID_ROLE)
+            name = self.table.item(r, 1).text()
+            hours = rules.parse_hours(self.table.item(r, 2).text(), f"服务时长（{name}）")
+            out.append(rules.PersonInput(p.kind, name, hours, p.member_id, p.reporting_member_id))
+        return out
+
+
+class ActivityDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, orgs: Sequence, units: Sequence, reporting: Sequence,
+                 detail: ActivityDetail | None = None, today: date | None = None):
+        super().__init__(parent, "修改活动" if detail else "记录共建活动")
+        self.db, self.detail, self.today = db, detail, today or date.today()
+        v = detail.to_input() if detail else rules.ActivityInput(activity_date=self.today, kind="志愿服务")
+        self.on = DateEdit(v.activity_date)
+        self.kind = list_combo(rules.ACTIVITY_KINDS, v.kind)
+        self.title_edit = QLineEdit(v.title)
+        self.title_edit.setPlaceholderText("如 “健康进社区”夏季义诊")
+        self.place = QLineEdit(v.place)
+        self.served = QSpinBox()
+        self.served.setRange(0, 100000)
+        self.served.setValue(v.residents_served)
+        self.served.setSuffix(" 人次")
+        self.cost = yuan_field(v.cost_fen)
+        self.content = text_area(3, "活动内容和效果")
+        self.content.setPlainText(v.content)
+        self.orgs = checklist([(o.name, o.id) for o in orgs], v.org_ids)
+        # a unit tombstoned since still shows on an old activity
+        unit_items = [(u.name, u.id) for u in units]
+        if detail:
+            unit_items += [(name, uid) for uid, name in detail.units if uid not in {u.id for u in units}]
+        self.units = checklist(unit_items, v.unit_ids)
+        self.people = PeopleTable(db, reporting, v.people)
+        form = QFormLayout()
+        form.addRow("活动日期", self.on)
+        form.addRow("活动类型", self.kind)
+        form.addRow("活动名称", self.title_edit)
+        form.addRow("地点", self.place)
+        form.addRow("组织支部", self.orgs)
+        form.addRow("共建单位", self.units)
+        form.addRow("服务居民", self.served)
+        form.addRow("费用（元）", self.cost)
+        form.addRow("活动内容", self.content)
+        form.addRow("参与人员", self.people)
+        self.finish_layout(form)
+        self.setMinimumWidth(720)
+        self.first_field = self.title_edit
+
+    def current_input(self) -> rules.ActivityInput:
+        return rules.ActivityInput(
+            activity_date=self.on.value(), kind=self.kind.currentData() or "", title=self.title_edit.text(),
+            place=self.place.text(), residents_served=self.served.value(), cost_fen=fen_of(self.cost, "费用"),
+            content=self.content.toPlainText(), org_ids=checked(self.orgs), unit_ids=checked(self.units),
+            people=self.people.people())
+
+    def prepare(self):
+        inp = rules.check_activity(self.current_input(), self.today)
+        db, today = self.db, self.today
+        if self.detail:
+            aid = self.detail.id
+            return lambda: cb.update_activity(db, aid, inp, today)
+        return lambda: cb.record_activity(db, inp, today)
