@@ -14,6 +14,7 @@ from pathlib import Path
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.cli import ledger, meetings, residents, roster, site, sync, users
+from desktop_app.cli import assessment
 from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, CliError, open_db
 from desktop_app.domain.errors import DomainError
 
@@ -30,6 +31,8 @@ REPORTS = {
     "mediation": residents.report_mediation,
     "ledger": ledger.report_ledger,
     "dues": ledger.report_dues,
+    "assessment": assessment.report_assessment,
+    "comparison": assessment.report_comparison,
 }
 
 
@@ -130,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--vouchers", help="ledger：打印这些记账凭证，如 2026-0007,2026-0012")
     rep.add_argument("--branch", help="dues：党支部名称或代码（默认全部）")
     rep.set_defaults(func=cmd_report)
+
+    asp = with_db(sub.add_parser("assessment", help="列出一年的五好党支部考评得分和排名"))
+    asp.add_argument("--year", type=int, help="年份（默认今年）")
+    asp.add_argument("--sample", action="store_true", help="本年度没有考评方案时载入示例方案")
+    asp.set_defaults(func=assessment.cmd_assessment)
 
     mt = with_db(sub.add_parser("meetings", help="列出一年的会议及编号"))
     mt.add_argument("--year", type=int, help="年份（默认今年）")

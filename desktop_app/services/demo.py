@@ -55,6 +55,7 @@ def generate(
         add_meetings(db, seed)
         add_service_work(db, seed)
         add_ledger(db, seed)
+        add_assessment(db, seed)
     steps.finish()
     return DemoSummary(
         org_code=plan.org_code,
@@ -104,5 +105,16 @@ def add_ledger(db: Database, seed: int, today: date | None = None) -> dict[str, 
             dues_account_id=ledger_service.dues_account_id(s, book), rate_table=table,
             due_of=dues_service.DuesCalculator(table),
         )
+        uow.commit()
+    return counts
+
+
+def add_assessment(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
+    """五好党支部 schemes for last year and this, with manual scores and titles; counts."""
+    from desktop_app.demo import assessment as assessment_demo
+
+    auth.require(db, "members.import")
+    with UnitOfWork(db) as uow:
+        counts = assessment_demo.fill(uow.session, uow.site_id, seed, today or date.today())
         uow.commit()
     return counts

@@ -54,8 +54,9 @@ def town(db):
                                    ms.AttendanceEntry(mr.PRESENT, member_id=m["李委员"]),
                                    ms.AttendanceEntry(mr.ABSENT, member_id=m["张一"]),
                                    ms.AttendanceEntry(mr.ABSENT, member_id=m["张二"])], today=TODAY)
-    evaluations.save(db, b1, YEAR, [evaluations.EvaluationEntry(m["王书记"], mr.EXCELLENT),
-                                    evaluations.EvaluationEntry(m["李委员"], mr.QUALIFIED)])
+    # 民主评议 held early in YEAR is about the year before
+    evaluations.save(db, b1, YEAR - 1, [evaluations.EvaluationEntry(m["王书记"], mr.EXCELLENT),
+                                        evaluations.EvaluationEntry(m["李委员"], mr.QUALIFIED)])
     # dues: 张一 pays Jan-Jun on time, 张二 pays nothing; the others have no base (owe nothing)
     for who in ("张一", "张二"):
         dues.set_base(db, m[who], date(2025, 1, 1), EMPLOYED, income_fen=300000)
@@ -105,7 +106,7 @@ def test_computed_indicators_match_the_records(db, town):
 
     evaluation = by["按时完成民主评议党员"]
     assert evaluation.measure.startswith("2/4") and evaluation.score_tenths == 15
-    assert "张一" in evaluation.evidence[-1].text and "还有 2 名" in evaluation.hint
+    assert "张一" in evaluation.evidence[-1].text and "还有 2 名党员未评定2024年度" in evaluation.hint
 
     paid = by["党员按时足额交纳党费"]  # 张一 6 months on time; 张二 owes Jan-May (June is not late yet)
     assert paid.measure.startswith("6/11") and "张二" in paid.evidence[-1].text

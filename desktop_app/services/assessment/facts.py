@@ -171,12 +171,11 @@ class YearFacts:
 
     # ---- 民主评议
 
-    @cached_property
-    def evaluations(self) -> dict[str, str]:
-        """member id → grade given for the year."""
-        return {mid: grade for mid, grade in self.s.execute(
+    def evaluations(self, of_year: int) -> dict[str, str]:
+        """member id → grade given for `of_year`."""
+        return self.memo(("evaluations", of_year), lambda: {mid: grade for mid, grade in self.s.execute(
             select(Evaluation.member_id, Evaluation.grade)
-            .where(Evaluation.deleted.is_(False), Evaluation.year == self.year))}
+            .where(Evaluation.deleted.is_(False), Evaluation.year == of_year))})
 
     # ---- dues
 

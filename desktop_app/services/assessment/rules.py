@@ -180,20 +180,25 @@ def secretary_lecture(f: YearFacts, params: Mapping) -> dict[str, Measure]:
 # ---------------------------------------------------------------- members
 
 
-@computed("evaluation_done", "民主评议完成", "在册党员中本年度已评定等次的比例")
+@computed("evaluation_done", "民主评议完成",
+          "在册党员中已评定等次的比例；年初开展的民主评议评的是上一年度，默认计入当年",
+          '{"previous_year": 1}，填 0 则按本年度的评议结果计')
 def evaluation_done(f: YearFacts, params: Mapping) -> dict[str, Measure]:
+    of_year = f.year - 1 if rules.number_param(params, "previous_year", 1) else f.year
+    grades_of = f.evaluations(of_year)
     out = {}
     for b in f.branches:
         roster = f.roster.get(b.id, [])
-        done = [(mid, name) for mid, name in roster if f.evaluations.get(mid)]
-        missing = [name for mid, name in roster if not f.evaluations.get(mid)]
+        done = [(mid, name) for mid, name in roster if grades_of.get(mid)]
+        missing = [name for mid, name in roster if not grades_of.get(mid)]
         grades: dict[str, int] = {}
         for mid, _ in done:
-            grades[f.evaluations[mid]] = grades.get(f.evaluations[mid], 0) + 1
-        lines = [EvidenceLine(None, "已评定：" + "，".join(f"{g} {n} 名" for g, n in grades.items()))] if done else []
+            grades[grades_of[mid]] = grades.get(grades_of[mid], 0) + 1
+        lines = [EvidenceLine(None, f"{of_year}年度已评定：" + "，".join(f"{g} {n} 名" for g, n in grades.items()))
+                 ] if done else []
         if missing:
             lines.append(EvidenceLine(None, f"未评议（{len(missing)} 名）：" + "、".join(missing), ok=False))
-        hint = f"还有 {len(missing)} 名党员未评定等次" if missing else ""
+        hint = f"还有 {len(missing)} 名党员未评定{of_year}年度等次" if missing else ""
         out[b.id] = Measure(len(done), len(roster), tuple(lines), hint)
     return out
 
