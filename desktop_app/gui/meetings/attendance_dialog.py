@@ -4,10 +4,15 @@ Keyboard: ↑/↓ move, 1 or Space = 出席, 2 = 请假 (then type the reason),
 3 = 缺席, 4 = 列席 (guests); each key moves to the next person. The buttons
 act on every selected row; 全部出席 marks everyone at once. People left
 unrecorded are saved as 缺席, and the dialog says so before saving.
+
+Opened from a scanned sign-in sheet, it comes pre-filled with what the scan
+reader proposes; rows it is unsure of are highlighted until a person sets them,
+and walk-ins' signatures on blank rows are counted for a person to name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -28,6 +33,7 @@ STATUS_COLORS = {
     rules.PRESENT: "#d9f2d9", rules.LEAVE: "#fff4c2", rules.ABSENT: "#f8d0d0", rules.GUEST: "#e3ecfa",
     rules.UNRECORDED: "#ffffff",
 }
+UNSURE_COLOR = "#ffa94d"  # a scanned cell the reader could not judge: a person looks at it
 KEYS = {
     Qt.Key.Key_1: rules.PRESENT, Qt.Key.Key_Space: rules.PRESENT, Qt.Key.Key_2: rules.LEAVE,
     Qt.Key.Key_3: rules.ABSENT, Qt.Key.Key_4: rules.GUEST,
@@ -49,16 +55,28 @@ class _Person:
 
 
 class AttendanceDialog(QDialog):
-    def __init__(self, parent: QWidget | None, detail: ms.MeetingDetail):
+    def __init__(self, parent: QWidget | None, detail: ms.MeetingDetail,
+                 proposal: Sequence[ms.ProposedLine] = (), unnamed: int = 0, notes: Sequence[str] = ()):
         super().__init__(parent)
         self.detail = detail
-        self.setWindowTitle(f"登记出勤 — {detail.number}")
+        self.from_scan = bool(proposal)
+        self.setWindowTitle(f"{'核对签到表' if self.from_scan else '登记出勤'} — {detail.number}")
         self.people: list[_Person] = [
             _Person(a.id, a.name, a.guest_unit or a.org_name if a.is_guest else a.group_name, a.is_guest,
                     rules.GUEST if a.is_guest else a.status, a.reason, a.category, a.has_vote, a.on_committee,
                     a.guest_unit)
             for a in detail.attendees
         ]
+        self.unsure: set[str] = set()
+        proposed = {line.attendance_id: line for line in proposal}
+        for p in self.people:
+            line = proposed.get(p.attendance_id or "")
+            if line is None or p.is_guest:
+                continue
+            p.status = line.proposed_status
+            p.reason = (line.printed_leave or p.reason) if p.status == rules.LEAVE else ""
+            if line.unsure:
+                self.unsure.add(p.attendance_id or "")
         when = f"{detail.meeting_date:%Y-%m-%d}" + (f" {detail.start_time:%H:%M}" if detail.start_time else "")
         head = QLabel(f"<b>{detail.branch_name if detail.org_name == detail.branch_name else detail.org_name}"
                       f" {detail.kind}</b>　{detail.title}<br>编号 {detail.number}　{when}　{detail.place}")
@@ -103,13 +121,29 @@ class AttendanceDialog(QDialog):
         self.summary.setObjectName("attendanceSummary")
         hint = QLabel("↑↓ 选人，1 或空格＝出席，2＝请假（接着输入原因），3＝缺席，4＝列席；可多选后点按钮。")
         hint.setStyleSheet("color: #666")
+        self.scan_note = QLabel()
+        self.scan_note.setObjectName("scanNote")
+        self.scan_note.setWordWrap(True)
+        scan_lines = []
+        if self.from_scan:
+            scan_lines.append("已按签到表扫描件预填。" + (
+                f"橙色的 {len(self.unsure)} 格看不准，请对照纸质签到表核对后按 1/2/3。" if self.unsure
+                else "每一格都已看清，核对无误后点“确认并保存”即可。"))
+        if unnamed:
+            scan_lines.append(f"<b>未识别的签名 {unnamed} 处</b>：空白行上有人签名，请在上面“添加列席”填写姓名，"
+                              "或把党员加入会议名单后再登记。")
+        scan_lines += list(notes)
+        self.scan_note.setText("<br>".join(scan_lines))
+        self.scan_note.setVisible(bool(scan_lines))
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        box.button(QDialogButtonBox.StandardButton.Ok).setText("保存并记为已召开")
+        box.button(QDialogButtonBox.StandardButton.Ok).setText(
+            "确认并保存（扫描件存为附件）" if self.from_scan else "保存并记为已召开")
         box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         box.accepted.connect(self.accept)
         box.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(head)
+        lay.addWidget(self.scan_note)
         lay.addLayout(buttons_row)
         lay.addWidget(self.table, 1)
         lay.addWidget(hint)
@@ -138,15 +172,23 @@ class AttendanceDialog(QDialog):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             if c == COL_STATUS:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                item.setBackground(QBrush(QColor(STATUS_COLORS[p.status])))
+                self._paint_status(item, p)
             self.table.setItem(r, c, item)
+
+    def _paint_status(self, item: QTableWidgetItem, p: _Person) -> None:
+        if (p.attendance_id or "") in self.unsure:
+            item.setText(f"{p.status or '未登记'}？")
+            item.setBackground(QBrush(QColor(UNSURE_COLOR)))
+            item.setToolTip("扫描件上这一格看不准，请核对")
+        else:
+            item.setText(p.status or "未登记")
+            item.setBackground(QBrush(QColor(STATUS_COLORS[p.status])))
+            item.setToolTip("")
 
     def _refresh_row(self, r: int, reason: bool = True) -> None:
         self.table.blockSignals(True)
         p = self.people[r]
-        status = self.table.item(r, COL_STATUS)
-        status.setText(p.status or "未登记")
-        status.setBackground(QBrush(QColor(STATUS_COLORS[p.status])))
+        self._paint_status(self.table.item(r, COL_STATUS), p)
         if reason:  # never while the reason cell's own editor is committing
             self.table.item(r, COL_REASON).setText(p.reason)
         self.table.blockSignals(False)
@@ -156,6 +198,7 @@ class AttendanceDialog(QDialog):
         if (status == rules.GUEST) != p.is_guest:
             return  # expected people are present, on leave or absent; guests are 列席
         p.status = status
+        self.unsure.discard(p.attendance_id or "")  # a person has looked at it
         if status != rules.LEAVE:
             p.reason = ""
         self._refresh_row(row)
@@ -238,6 +281,8 @@ class AttendanceDialog(QDialog):
             text += f"<br><span style='color:{color}'>法定人数：{q.note}</span>"
         if unrecorded:
             text += f"<br><span style='color:#b26a00'>还有 {unrecorded} 人未登记，保存时记为缺席。</span>"
+        if self.unsure:
+            text += f"<br><span style='color:#c05600'>扫描件上 {len(self.unsure)} 人看不准（橙色），请核对。</span>"
         self.summary.setText(text)
 
     def entries(self) -> list[ms.AttendanceEntry]:

@@ -20,6 +20,7 @@ from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
 from desktop_app.gui.meetings.attendance_dialog import AttendanceDialog
 from desktop_app.gui.meetings.meeting_dialog import CommitteeDialog, MeetingDialog
+from desktop_app.gui.meetings.scan_flow import read_signin_scan
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ALERT, Column, ColumnModel, centered
@@ -227,6 +228,8 @@ class MeetingsPage(Page):
         self.act_signin = action("print", "打印签到表", self.print_signin, "会前打印，带会议编号和二维码")
         self.act_record = action("print", "打印会议记录", self.print_record)
         self.act_attach = action("attach", "添加附件", self.attach_file, "签字后的签到表扫描件、会议照片")
+        self.act_scan = action("import", "读取签到表扫描件", lambda: read_signin_scan(self),
+                               "扫描或拍照签字后的签到表，自动预填出勤，核对后一键保存")
         tb.addSeparator()
         self.act_import = action("import", "导入出勤", self.import_attendance, "从 CSV 文件导入出勤（按会议编号）")
         self.act_committee = action("committee", "支委会成员", self.edit_committee)
@@ -479,7 +482,7 @@ class MeetingsPage(Page):
         live = has and row.status != rules.CANCELLED
         for act in (self.act_edit, self.act_signin, self.act_record, self.act_attach, self.act_delete):
             act.setEnabled(has)
-        for act in (self.act_attendance, self.act_all_present):
+        for act in (self.act_attendance, self.act_all_present, self.act_scan):
             act.setEnabled(bool(live and row.meeting_date <= date.today()))
         self.act_cancel.setEnabled(bool(has and row.status == rules.PLANNED))
         self.act_cancel.setText("取消会议" if not has or row.status != rules.CANCELLED else "已取消")

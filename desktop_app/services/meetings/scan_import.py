@@ -149,8 +149,9 @@ def apply_scan(db: Database, proposal: ScanProposal, decisions: Sequence[Attenda
     for e in decisions:
         meeting_id = owner.get(e.attendance_id or "")
         if meeting_id is None:
-            # a person added in the dialog (a guest) belongs to the proposal's only meeting
-            if len(proposal.meeting_ids) != 1 or e.attendance_id:
+            # someone on a page not scanned, or a guest added in the dialog: the proposal's only meeting
+            # (whether they belong to it is checked with the meeting's own list below)
+            if len(proposal.meeting_ids) != 1:
                 raise ValidationError("出勤情况", f"“{e.guest_name or e.attendance_id}”不在扫描的签到表上")
             meeting_id = proposal.meeting_ids[0]
         by_meeting.setdefault(meeting_id, []).append(e)

@@ -1,0 +1,61 @@
+"""读取签到表扫描件: pick a scan or photo, read it off the GUI thread, confirm it in the attendance dialog.
+
+The reading proposes and never saves; the pre-filled attendance dialog is where a person
+confirms (one click) or corrects, and only then is the attendance recorded and the scan
+attached to the meeting.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog
+
+from desktop_app.gui.meetings.attendance_dialog import AttendanceDialog
+from desktop_app.gui.ops import run_op
+from desktop_app.services import meetings as ms
+
+if TYPE_CHECKING:
+    from desktop_app.gui.meetings.page import MeetingsPage
+
+SCAN_FILTER = "签到表扫描件或照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.heic *.heif);;所有文件 (*)"
+
+
+def read_signin_scan(page: MeetingsPage, path: str | None = None) -> None:
+    """Read a signed sheet of the selected meeting (pages of other meetings are refused)."""
+    row = page.selected_row()
+    if row is None:
+        return
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(page, f"读取会议 {row.number} 的签到表扫描件",
+                                              str(page._documents()), SCAN_FILTER)
+        if not path:
+            return
+    db = page.ctx.db
+
+    def work(job):
+        proposal = ms.read_scan(db, path, row.id, progress=lambda n: job.report(n, 0))
+        return proposal, ms.get(db, row.id)
+
+    run_op(page, work, lambda result: confirm_scan(page, *result), label="正在读取签到表…")
+
+
+def confirm_scan(page: MeetingsPage, proposal: ms.ScanProposal, detail: ms.MeetingDetail) -> AttendanceDialog:
+    """Open the pre-filled attendance dialog; on OK record what it shows and keep the scan."""
+    dlg = AttendanceDialog(page, detail, proposal.lines_of(detail.id), proposal.unnamed_of(detail.id),
+                           [r.reason for r in proposal.refused])
+    page.scan_dialog = dlg  # tests reach the open dialog here
+    dlg.accepted.connect(lambda: _save(page, proposal, dlg))
+    dlg.open()
+    return dlg
+
+
+def _save(page: MeetingsPage, proposal: ms.ScanProposal, dlg: AttendanceDialog) -> None:
+    entries = dlg.entries()
+
+    def done(details: list[ms.MeetingDetail]) -> None:
+        for d in details:
+            page._attendance_saved(d)
+
+    page._write(lambda db: ms.apply_scan(db, proposal, entries), done)
+
