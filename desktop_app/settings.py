@@ -33,6 +33,11 @@ def migrations_dir() -> Path:
     return _source_root() / "db"
 
 
+def changelog_path() -> Path:
+    """CHANGELOG.md: the 更新说明 (beside the checkout's root; in the bundle's data files)."""
+    return _source_root() / "CHANGELOG.md"
+
+
 def portable_data_dir() -> Path | None:
     """A `data` folder beside the bundle's executables: the USB-stick copy keeps its data with it."""
     if not getattr(sys, "frozen", False):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget,
@@ -18,6 +18,7 @@ from desktop_app.gui.shell.backup_dialog import MirrorDialog, RestoreDialog
 from desktop_app.gui.users.login_dialog import change_own_password
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.settings.dialog import open_settings
+from desktop_app.gui.release.notes import show_changelog, show_pending_notes
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.meetings.compliance import CompliancePage
@@ -36,13 +37,17 @@ from desktop_app.gui.sync.page import SyncPage
 from desktop_app.gui.users.page import UsersPage
 from desktop_app.gui.visits.page import VisitsPage
 from desktop_app.gui.wishes.page import WishesPage
+from desktop_app.gui.cobuilding.units import UnitsPage
+from desktop_app.gui.cobuilding.activities import ActivitiesPage
+from desktop_app.gui.cobuilding.reporting import ReportingPage
 from desktop_app.services import auth, backup
 from desktop_app.settings import Settings, data_dir, log_dir
 
 # Only modules that really work are listed.
 PAGES: list[type[Page]] = [
     OverviewPage, OrgsPage, RosterPage, MeetingsPage, CompliancePage, EvaluationsPage,
-    ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage, LedgerPage, DuesPage,
+    ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage,
+    UnitsPage, ActivitiesPage, ReportingPage, LedgerPage, DuesPage,
     SyncPage, UsersPage, AuditPage,
 ]
 
@@ -140,8 +145,13 @@ class MainWindow(QMainWindow):
         act_logs.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir()))))
         act_about = QAction(icons.get("about"), "关于", self)
         act_about.triggered.connect(self.show_about)
+        act_notes = QAction(icons.get("about"), "更新说明", self)
+        act_notes.triggered.connect(lambda: show_changelog(self, self.ctx.db))
         help_menu.addAction(act_logs)
+        help_menu.addAction(act_notes)
         help_menu.addAction(act_about)
+        # after an upgrade, once: what changed (nothing shows on an up-to-date database)
+        QTimer.singleShot(0, self, lambda: show_pending_notes(self, self.ctx.db))
 
     def about_text(self) -> str:
         db_file = str(self.ctx.db.path) if self.ctx.db.path else self.ctx.db.url

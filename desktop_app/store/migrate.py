@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
-from desktop_app.settings import migrations_dir
+from desktop_app import __version__
+from desktop_app.domain.errors import DomainError
+from desktop_app.settings import Settings, migrations_dir
 from desktop_app.store.db import Database
 
 if TYPE_CHECKING:
@@ -98,6 +100,61 @@ class NotADatabase(Exception):
     pass
 
 
+class NewerDatabase(DomainError):
+    """The file was made or upgraded by a newer program: opening it here could damage it."""
+
+    def __init__(self, path: Path, revision: str):
+        super().__init__(
+            f"数据库 {path} 来自较新版本的程序（数据库版本 {revision}，本程序 {__version__} 只认识到 "
+            f"{SCHEMA_HEAD}）。为免损坏数据，本程序没有打开也没有改动它。"
+            "请用新版本的程序打开；若要退回旧版本，请用当时留下的备份恢复。"
+        )
+        self.path = path
+        self.revision = revision
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def refuse_newer(path: Path) -> None:
+    """Raise NewerDatabase when the file's schema revision is unknown to this program.
+
+    Read through a read-only connection, before anything (the WAL pragma, a
+    migration) could write to a file that belongs to a newer program.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    # immutable: not even the -shm/-wal side files appear; only when no WAL holds newer pages.
+    wal = path.with_name(path.name + "-wal")
+    flags = "mode=ro" if wal.exists() and wal.stat().st_size else "mode=ro&immutable=1"
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True)
+    try:
+        has = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'").fetchone()
+        revision = con.execute("SELECT version_num FROM alembic_version").fetchone() if has else None
+    except sqlite3.DatabaseError:
+        return  # not readable as a database: the integrity check reports it
+    finally:
+        con.close()
+    if revision is None or revision[0] == SCHEMA_HEAD:
+        return
+    if revision[0] not in known_revisions():
+        raise NewerDatabase(path, revision[0])
+
+
+def _remember_upgrade(path: Path, old_revision: str) -> None:
+    """Queue the 更新说明 since old_revision for the window to show once (kept in settings.json)."""
+    try:
+        stored = Settings.load()
+        stored.upgrade_notes_from.setdefault(str(path.resolve()), old_revision)
+        stored.save()
+    except OSError:
+        pass  # the notes are a courtesy; the upgrade itself has succeeded
+
+
 def open_database(path: str | Path) -> tuple[Database, Path | None]:
     """Open (creating if needed) the SQLite file at `path` and bring it to head.
 
@@ -106,7 +163,11 @@ def open_database(path: str | Path) -> tuple[Database, Path | None]:
     path = Path(path)
     if is_foreign_file(path):
         raise NotADatabase(f"{path} 不是本程序的数据库文件（也不是 SQLite 文件）")
+    refuse_newer(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = Database.at(path)
+    old = current_revision(db)
     backup = upgrade(db)
+    if backup is not None and old is not None:
+        _remember_upgrade(path, old)
     return db, backup
