@@ -139,3 +139,60 @@ def test_record_an_activity_with_two_units_and_twenty_residents(qtbot, app_ctx, 
     wait_ops()
     assert out.stat().st_size > 1000
     assert Qt  # imported for the checks above
+
+
+def test_log_a_reporting_members_service_hours(qtbot, app_ctx, wait_ops, town, monkeypatch, qtmodeltester, tmp_path):
+    from desktop_app.gui.cobuilding import reporting
+    from desktop_app.gui.cobuilding.reporting_dialogs import ClaimDialog, ReportingDialog, ServiceDialog
+
+    db = app_ctx.db
+    cb.save_post(db, None, "健康服务岗", "每月一次健康咨询", 2, town["g1"])
+    page = show(qtbot, wait_ops, reporting.ReportingPage(app_ctx))
+
+    def register(dlg: ReportingDialog):
+        dlg.name.setText("陈医生")
+        forms.select(dlg.unit, town["hospital"])  # fills the employer and its party organisation
+        dlg.job.setText("主治医师")
+        dlg.reported.set_value(date(TODAY.year, 1, 1))
+        forms.select(dlg.org, town["g1"])
+        shot(dlg, "reporting_dialog")
+
+    monkeypatch.setattr(ReportingDialog, "exec", exec_with(wait_ops, register))
+    page.add_person()
+    wait_ops()
+    [row] = page.panel.model.rows
+    assert (row.employer, row.employer_org, row.org_name) == ("区人民医院", "区人民医院党委", "第一网格党支部")
+    assert page.detail is not None and page.detail.row.name == "陈医生"
+    monkeypatch.setattr(ClaimDialog, "exec", exec_with(wait_ops, lambda dlg: None))
+    page.claim_post()
+    wait_ops()
+
+    def service(dlg: ServiceDialog):
+        dlg.content.setText("社区义诊")
+        dlg.hours.setText("2.5")
+        assert dlg.points.value() == 2  # a point a full hour
+        assert dlg.post.currentText() == "健康服务岗"  # the post they hold comes first
+        shot(dlg, "service_dialog")
+
+    monkeypatch.setattr(ServiceDialog, "exec", exec_with(wait_ops, service))
+    page.log_service()
+    wait_ops()
+    [row] = page.panel.model.rows
+    assert (row.services, row.hours_tenths, row.points, row.posts) == (1, 25, 2, "健康服务岗")
+    wait_ops()
+    assert "社区义诊" in page.panel.details.text()
+    qtmodeltester.check(page.panel.model)
+    shot(page, "reporting_page")
+    page.tabs.setCurrentIndex(1)
+    wait_ops()
+    qtmodeltester.check(page.panel.model)
+    assert page.panel.model.rows[0].holders == ("陈医生",)
+    page.tabs.setCurrentIndex(0)
+    page.panel.select_id(row.id)
+    wait_ops()
+    out = tmp_path / "feedback.pdf"
+    monkeypatch.setattr(forms, "ask_save_path", lambda *a: out)
+    monkeypatch.setattr(reporting.common, "ask", lambda *a: True)
+    page.print_feedback()
+    wait_ops()
+    assert out.stat().st_size > 1000

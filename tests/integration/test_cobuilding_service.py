@@ -146,7 +146,7 @@ def test_reporting_member_logs_services_with_hours_and_points(db, town):
     assert (page.service_count, page.service_hours_tenths, [p.name for p in page.reporting]) == (2, 55, ["陈医生"])
     with pytest.raises(Conflict):
         cb.delete_unit(db, town["hospital"])
-    cb.end_reporting(db, r.id, date(2026, 6, 1), TODAY)
+    cb.end_reporting(db, r.id, date(2026, 6, 1), "调往外区", TODAY)
     assert cb.list_posts(db)[0].holders == ()
     forms = cb.feedback_forms(db, 2026)
     assert [(f.employer, f.employer_org, [p.name for p in f.people]) for f in forms] == [

@@ -128,18 +128,23 @@ def update_reporting(db: Database, rid: str, inp: rules.ReportingInput, today: d
         return detail
 
 
-def end_reporting(db: Database, rid: str, on: date, today: date | None = None) -> ReportingDetail:
+def end_reporting(db: Database, rid: str, on: date | None, reason: str = "",
+                  today: date | None = None) -> ReportingDetail:
     """The member stops serving here (moved, changed job): posts held end the same day."""
     auth.require(db, "cobuilding.write")
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
         r = _live(s, rid)
+        if on is None:
+            raise ValidationError("离开日期", "不能为空")
         if on > today:
             raise ValidationError("离开日期", "不能晚于今天")
         if r.reported_on and on < r.reported_on:
             raise ValidationError("离开日期", "不能早于报到日期")
         r.left_on = on
+        if reason.strip():
+            r.notes = "；".join(p for p in (r.notes, f"{on.isoformat()} 离开：{reason.strip()[:200]}") if p)
         for c in s.scalars(select(PostClaim).where(PostClaim.reporting_member_id == r.id,
                                                    PostClaim.deleted.is_(False), PostClaim.ended_on.is_(None))):
             c.ended_on = on

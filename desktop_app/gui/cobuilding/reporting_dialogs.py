@@ -1,0 +1,221 @@
+"""双报到 forms: register a reporting member, log a service with hours and 积分, offer and claim posts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.domain.errors import ValidationError
+from desktop_app.gui.residents.pickers import member_picker
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit, combo, named_combo, text_area
+from desktop_app.services import cobuilding as cb
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.cobuilding import PostRow, ReportingDetail, ReportingRow
+
+
+class ReportingDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, units: Sequence, orgs: Sequence,
+                 detail: ReportingDetail | None = None, today: date | None = None):
+        super().__init__(parent, f"修改报到党员 {detail.row.name}" if detail else "登记在职党员报到")
+        self.db, self.detail, self.today = db, detail, today or date.today()
+        v = detail.to_input() if detail else rules.ReportingInput(reported_on=self.today)
+        self.name = QLineEdit(v.name)
+        self.gender = combo([("", ""), ("男", "男"), ("女", "女")], v.gender)
+        self.mobile = QLineEdit()
+        self.mobile.setPlaceholderText(f"已登记 {detail.row.mobile_masked}，不改请留空" if detail and detail.row.mobile_masked
+                                       else "手机号码")
+        self.unit = named_combo(units, v.unit_id, "（不是共建单位）")
+        self.unit.currentIndexChanged.connect(self._unit_changed)
+        self.employer = QLineEdit(v.employer)
+        self.employer_org = QLineEdit(v.employer_org)
+        self.employer_org.setPlaceholderText("如 区人民医院党委第三支部（反馈表寄给它）")
+        self.job = QLineEdit(v.job)
+        self.reported = DateEdit(v.reported_on)
+        self.org = named_combo(orgs, v.org_id, "（不指定支部）")
+        self.skills = text_area(2, "特长，能提供的服务，如 健康咨询、法律咨询、辅导作业")
+        self.skills.setPlainText(v.skills)
+        self.notes = text_area(2)
+        self.notes.setPlainText(v.notes)
+        self._units = {u.id: u for u in units}
+        form = QFormLayout()
+        form.addRow("姓名", self.name)
+        form.addRow("性别", self.gender)
+        form.addRow("联系电话", self.mobile)
+        form.addRow("所在共建单位", self.unit)
+        form.addRow("工作单位", self.employer)
+        form.addRow("单位党组织", self.employer_org)
+        form.addRow("单位职务", self.job)
+        form.addRow("报到日期", self.reported)
+        form.addRow("报到支部", self.org)
+        form.addRow("特长和服务", self.skills)
+        form.addRow("备注", self.notes)
+        self.finish_layout(form)
+        self.setMinimumWidth(480)
+        self.first_field = self.name
+
+    def _unit_changed(self, _i: int) -> None:
+        u = self._units.get(self.unit.currentData())
+        if u is not None:
+            self.employer.setText(u.name)
+            if not self.employer_org.text():
+                self.employer_org.setText(u.party_org)
+
+    def current_input(self) -> rules.ReportingInput:
+        return rules.ReportingInput(
+            name=self.name.text(), gender=self.gender.currentData() or "", mobile=self.mobile.text(),
+            employer=self.employer.text(), employer_org=self.employer_org.text(), unit_id=self.unit.currentData(),
+            job=self.job.text(), reported_on=self.reported.value(), org_id=self.org.currentData(),
+            skills=self.skills.toPlainText(), notes=self.notes.toPlainText())
+
+    def prepare(self):
+        inp = self.current_input()
+        if not self.detail:
+            rules.check_reporting(inp, self.today)
+        db, today = self.db, self.today
+        if self.detail:
+            rid = self.detail.id
+            return lambda: cb.update_reporting(db, rid, inp, today)
+        return lambda: cb.register_reporting(db, inp, today)
+
+
+class ServiceDialog(SavingDialog):
+    """记录服务: a dated service with hours; 积分 follow the hours unless changed."""
+
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, person: ReportingRow, posts: Sequence[PostRow],
+                 today: date | None = None):
+        super().__init__(parent, f"记录服务：{person.name}")
+        self.db, self.person, self.today = db, person, today or date.today()
+        self.on = DateEdit(self.today)
+        self.content = QLineEdit()
+        self.content.setPlaceholderText("如 协助疫苗接种登记、给独居老人读报")
+        held = [p for p in posts if person.name in p.holders]
+        self.post = combo([("（不属于岗位）", None)] + [(p.name, p.id) for p in held + [p for p in posts if p not in held]],
+                          held[0].id if held else None)
+        self.hours = QLineEdit("2")
+        self.hours.setPlaceholderText("小时，如 2.5")
+        self.hours.textChanged.connect(self._hours_changed)
+        self.points = QSpinBox()
+        self.points.setRange(0, 100)
+        self.points.setValue(rules.default_points(20))
+        self._points_touched = False
+        self.points.valueChanged.connect(lambda _v: setattr(self, "_points_touched", True))
+        summary = QLabel(f"<b>{person.name}</b>　{person.employer}　本年已服务 {person.services} 次，"
+                         f"{rules.hours_text(person.hours_tenths)} 小时，{person.points} 积分")
+        form = QFormLayout()
+        form.addRow(summary)
+        form.addRow("服务日期", self.on)
+        form.addRow("服务内容", self.content)
+        form.addRow("岗位", self.post)
+        form.addRow("时长（小时）", self.hours)
+        form.addRow("积分", self.points)
+        self.finish_layout(form)
+        self.setMinimumWidth(440)
+        self.first_field = self.content
+
+    def _hours_changed(self, text: str) -> None:
+        if self._points_touched:
+            return
+        try:
+            value = rules.default_points(rules.parse_hours(text))
+        except ValidationError:
+            return
+        self.points.blockSignals(True)
+        self.points.setValue(value)
+        self.points.blockSignals(False)
+
+    def prepare(self):
+        inp = rules.ServiceInput(self.on.value(), self.content.text(), rules.parse_hours(self.hours.text()),
+                                 self.points.value(), self.post.currentData())
+        rules.check_service(inp, self.today, self.person.reported_on)
+        db, rid, today = self.db, self.person.id, self.today
+        return lambda: cb.log_service(db, rid, inp, today)
+
+
+class PostDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, orgs: Sequence, post: PostRow | None = None):
+        super().__init__(parent, "修改岗位" if post else "新增认领岗位")
+        self.db, self.post = db, post
+        self.name = QLineEdit(post.name if post else "")
+        self.name.setPlaceholderText("如 楼道文明劝导岗、政策宣传岗")
+        self.org = named_combo(orgs, post.org_id if post else None, "（社区）")
+        self.places = QSpinBox()
+        self.places.setRange(1, 999)
+        self.places.setValue(post.places if post else 1)
+        self.duties = text_area(3, "岗位职责")
+        self.duties.setPlainText(post.duties if post else "")
+        form = QFormLayout()
+        form.addRow("岗位名称", self.name)
+        form.addRow("所属支部", self.org)
+        form.addRow("需要人数", self.places)
+        form.addRow("岗位职责", self.duties)
+        self.finish_layout(form)
+        self.setMinimumWidth(420)
+        self.first_field = self.name
+
+    def prepare(self):
+        name, duties, places = rules.check_post(self.name.text(), self.duties.toPlainText(), self.places.value())
+        db, pid, org = self.db, self.post.id if self.post else None, self.org.currentData()
+        return lambda: cb.save_post(db, pid, name, duties, places, org)
+
+
+class ClaimDialog(SavingDialog):
+    """认领岗位: which post the reporting member takes, from when."""
+
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, person: ReportingRow, posts: Sequence[PostRow],
+                 today: date | None = None):
+        super().__init__(parent, f"认领岗位：{person.name}", "认领")
+        self.db, self.person, self.today = db, person, today or date.today()
+        free = [p for p in posts if len(p.holders) < p.places and person.name not in p.holders]
+        self.post = combo([(f"{p.name}（还需 {p.places - len(p.holders)} 人）", p.id) for p in free])
+        self.on = DateEdit(self.today)
+        form = QFormLayout()
+        form.addRow("岗位", self.post)
+        form.addRow("认领日期", self.on)
+        self.finish_layout(form)
+        self.setMinimumWidth(380)
+
+    def prepare(self):
+        pid = self.post.currentData()
+        if not pid:
+            raise ValidationError("岗位", "没有可认领的岗位，请先新增岗位")
+        db, rid, on, today = self.db, self.person.id, self.on.value(), self.today
+        return lambda: cb.claim_post(db, pid, rid, on, today)
+
+
+class MoveFromRosterDialog(SavingDialog):
+    """A member on the roster who is really a 在职党员 reporting here moves into the register."""
+
+    changes_made = changes(Change.COBUILDING, Change.MEMBERS)
+
+    def __init__(self, parent: QWidget | None, db: Database, today: date | None = None):
+        super().__init__(parent, "从党员名册移入报到名册", "移入")
+        self.db, self.today = db, today or date.today()
+        self.member = member_picker(db)
+        note = QLabel("移入后，该党员不再计入本社区的党员人数、应到人数和党费收缴；名册中的记录保留。")
+        note.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("党员", self.member)
+        form.addRow(note)
+        self.finish_layout(form)
+        self.setMinimumWidth(420)
+        self.first_field = self.member
+
+    def prepare(self):
+        m = self.member.chosen()
+        if m is None:
+            raise ValidationError("党员", "请从列表中选择党员")
+        db, today = self.db, self.today
+        return lambda: cb.move_from_roster(db, m.id, today)
