@@ -113,6 +113,11 @@ _ICONS = {
     "user-off": "fa5s.user-slash",
     "user-on": "fa5s.user-check",
     "login": "fa5s.sign-in-alt",
+    # 五好党支部考评
+    "assessment": "fa5s.award",
+    "score": "fa5s.marker",
+    "honour": "fa5s.medal",
+    "scheme": "fa5s.list-ol",
 }
 
 

@@ -25,6 +25,7 @@ from desktop_app.gui.meetings.compliance import CompliancePage
 from desktop_app.gui.dues.page import DuesPage
 from desktop_app.gui.audit.page import AuditPage
 from desktop_app.gui.meetings.evaluations import EvaluationsPage
+from desktop_app.gui.assessment.page import AssessmentPage
 from desktop_app.gui.ledger.page import LedgerPage
 from desktop_app.gui.mediation.page import MediationPage
 from desktop_app.gui.meetings.page import MeetingsPage
@@ -45,7 +46,7 @@ from desktop_app.settings import Settings, data_dir, log_dir
 
 # Only modules that really work are listed.
 PAGES: list[type[Page]] = [
-    OverviewPage, OrgsPage, RosterPage, MeetingsPage, CompliancePage, EvaluationsPage,
+    OverviewPage, OrgsPage, RosterPage, MeetingsPage, CompliancePage, EvaluationsPage, AssessmentPage,
     ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage,
     UnitsPage, ActivitiesPage, ReportingPage, LedgerPage, DuesPage,
     SyncPage, UsersPage, AuditPage,

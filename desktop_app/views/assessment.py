@@ -125,6 +125,10 @@ class AssessmentRow:
     weakest: str  # the indicators losing most, in a line
     titles: str = ""
 
+    @property
+    def id(self) -> str:  # lists select by `id`
+        return self.branch_id
+
 
 @dataclass(frozen=True)
 class BranchAssessment:
@@ -189,6 +193,10 @@ class CommunityRow:
     failed: int
     average_tenths: int
     rank: int
+
+    @property
+    def id(self) -> str:
+        return self.org_id
 
 
 @dataclass(frozen=True)

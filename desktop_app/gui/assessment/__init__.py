@@ -1,0 +1,1 @@
+"""五好党支部 assessment pages and dialogs."""

@@ -1,0 +1,238 @@
+"""Assessment forms: a manual score with its evidence, a title, the scheme's thresholds, an indicator."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QWidget,
+)
+
+from desktop_app.domain import assessment as rules
+from desktop_app.domain.errors import ValidationError
+from desktop_app.gui.widgets import forms
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit, text_area
+from desktop_app.services import assessment as asm
+from desktop_app.views.assessment import BranchAssessment, IndicatorNode, RuleInfo, SchemeInfo, TitleRow
+from desktop_app.views.changes import Change, changes
+
+ASSESSMENT = changes(Change.ASSESSMENT)
+
+
+class ScoreDialog(SavingDialog):
+    """A branch's manual score on one indicator, with a note, evidence lines and files."""
+
+    changes_made = ASSESSMENT
+
+    def __init__(self, parent: QWidget | None, db, detail: BranchAssessment, indicator_id: str | None = None):
+        super().__init__(parent, f"打分：{detail.row.branch_name}（{detail.year}年度）")
+        self.db, self.detail = db, detail
+        self.lines = [x for x in detail.scores if not x.computed]
+        self.indicator = forms.combo([(f"{x.code} {x.title}（满分 {rules.points(x.max_tenths)}）", x.indicator_id)
+                                      for x in self.lines], indicator_id)
+        self.indicator.currentIndexChanged.connect(lambda _i: self._fill())
+        self.about = QLabel()
+        self.about.setWordWrap(True)
+        self.score = QLineEdit()
+        self.score.setPlaceholderText("如 2 或 1.5")
+        self.note = text_area(2, "扣分原因或评价")
+        self.evidence = text_area(4, "佐证材料，每行一项（如：换届选举批复、会议记录第 12 页）")
+        self.files = QListWidget()
+        self.files.setMaximumHeight(70)
+        self.new_files: list[Path] = []
+        add = QPushButton("添加附件…")
+        add.clicked.connect(self._pick)
+        form = QFormLayout()
+        form.addRow("考评指标", self.indicator)
+        form.addRow("", self.about)
+        form.addRow("得分", self.score)
+        form.addRow("说明", self.note)
+        form.addRow("佐证材料", self.evidence)
+        row = QHBoxLayout()
+        row.addWidget(self.files, 1)
+        row.addWidget(add)
+        form.addRow("附件", row)
+        self.finish_layout(form)
+        self.setMinimumWidth(560)
+        self.first_field = self.score
+        self._fill()
+
+    def current(self):
+        wanted = self.indicator.currentData()
+        return next((x for x in self.lines if x.indicator_id == wanted), None)
+
+    def _fill(self) -> None:
+        x = self.current()
+        self.files.clear()
+        self.new_files.clear()
+        if x is None:
+            return
+        self.about.setText(f"{x.category} › {x.item}" + (f"\n{x.note}" if x.note else ""))
+        self.score.setText("" if x.score_tenths is None else rules.points(x.score_tenths))
+        self.note.setPlainText(x.note if x.score_id else "")
+        self.evidence.setPlainText("\n".join(e.text for e in x.evidence))
+        for f in x.files:
+            self.files.addItem(f.file_name)
+
+    def _pick(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "选择佐证材料", "", "所有文件 (*)")
+        self.add_files([Path(n) for n in names])
+
+    def add_files(self, paths: Sequence[Path]) -> None:
+        for p in paths:
+            self.new_files.append(p)
+            self.files.addItem(f"{p.name}（新）")
+
+    def prepare(self):
+        x = self.current()
+        if x is None:
+            raise ValidationError("考评指标", "本方案没有需要人工打分的指标")
+        score = rules.check_manual_score(rules.parse_points(self.score.text(), "得分"), x.max_tenths)
+        db, branch, year = self.db, self.detail.row.branch_id, self.detail.year
+        note, evidence, files = self.note.toPlainText(), self.evidence.toPlainText(), list(self.new_files)
+
+        def save():
+            score_id = asm.set_score(db, branch, year, x.indicator_id, score, note, evidence)
+            for f in files:
+                asm.add_evidence_file(db, score_id, f)
+            return score_id
+        return save
+
+
+class TitleDialog(SavingDialog):
+    """A title the branch received (红旗党支部, 示范点), when and from whom."""
+
+    changes_made = ASSESSMENT
+
+    def __init__(self, parent: QWidget | None, db, branch_id: str, branch_name: str, year: int,
+                 title: TitleRow | None = None):
+        super().__init__(parent, f"荣誉称号：{branch_name}")
+        self.db, self.branch_id, self.year, self.row = db, branch_id, year, title
+        self.title_box = QComboBox()
+        self.title_box.setEditable(True)
+        self.title_box.addItems(list(rules.TITLES))
+        self.title_box.setCurrentText(title.title if title else rules.TITLES[0])
+        self.granted = DateEdit(title.granted_on if title else date.today(), optional=True)
+        self.issued_by = QLineEdit(title.issued_by if title else "")
+        self.issued_by.setPlaceholderText("如 某某街道党工委")
+        self.note = text_area(2)
+        if title:
+            self.note.setPlainText(title.note)
+        form = QFormLayout()
+        form.addRow("称号", self.title_box)
+        form.addRow("所评年度", QLabel(f"{year} 年度"))
+        form.addRow("授予日期", self.granted)
+        form.addRow("授予单位", self.issued_by)
+        form.addRow("备注", self.note)
+        self.finish_layout(form)
+        self.setMinimumWidth(420)
+        self.first_field = self.issued_by
+
+    def prepare(self):
+        db, row, branch, year = self.db, self.row, self.branch_id, self.year
+        title, on, by, note = (self.title_box.currentText(), self.granted.value(), self.issued_by.text(),
+                               self.note.toPlainText())
+        return lambda: asm.save_title(db, row.id if row else None, branch, year, title, on, by, note)
+
+
+class SchemeDialog(SavingDialog):
+    """The year's scheme: its name, the 五好 and 达标 lines, notes."""
+
+    changes_made = ASSESSMENT
+
+    def __init__(self, parent: QWidget | None, db, scheme: SchemeInfo):
+        super().__init__(parent, f"{scheme.year}年度考评方案")
+        self.db, self.scheme = db, scheme
+        self.name = QLineEdit(scheme.name)
+        self.excellent = QLineEdit(rules.points(scheme.excellent_tenths))
+        self.passed = QLineEdit(rules.points(scheme.pass_tenths))
+        self.notes = text_area(3)
+        self.notes.setPlainText(scheme.notes)
+        form = QFormLayout()
+        form.addRow("方案名称", self.name)
+        form.addRow("结构", QLabel(scheme.shape + ("（示例方案）" if scheme.is_sample else "")))
+        form.addRow("五好党支部分数线", self.excellent)
+        form.addRow("达标分数线", self.passed)
+        form.addRow("说明", self.notes)
+        self.finish_layout(form)
+        self.setMinimumWidth(460)
+        self.first_field = self.name
+
+    def prepare(self):
+        excellent = rules.parse_points(self.excellent.text(), "五好党支部分数线")
+        passed = rules.parse_points(self.passed.text(), "达标分数线")
+        rules.check_thresholds(excellent, passed, self.scheme.total_tenths)
+        db, sid, name, notes = self.db, self.scheme.id, self.name.text(), self.notes.toPlainText()
+        return lambda: asm.save_scheme(db, sid, name, excellent, passed, notes)
+
+
+class IndicatorDialog(SavingDialog):
+    """One indicator of the scheme: its wording, points, scoring rule and parameters."""
+
+    changes_made = ASSESSMENT
+
+    def __init__(self, parent: QWidget | None, db, scheme: SchemeInfo, rule_list: Sequence[RuleInfo],
+                 indicator_id: str | None = None):
+        super().__init__(parent, f"修改考评指标（{scheme.year}年度）")
+        self.db, self.scheme = db, scheme
+        self.nodes: list[IndicatorNode] = scheme.indicators()
+        self.pick = forms.combo([(f"{n.code} {n.title}", n.id) for n in self.nodes], indicator_id)
+        self.pick.currentIndexChanged.connect(lambda _i: self._fill())
+        self.title_edit = QLineEdit()
+        self.max_edit = QLineEdit()
+        self.rule = forms.combo([(r.label, r.key) for r in rule_list])
+        self.rule_help = {r.key: r for r in rule_list}
+        self.rule.currentIndexChanged.connect(lambda _i: self._explain())
+        self.explain = QLabel()
+        self.explain.setWordWrap(True)
+        self.params = QLineEdit()
+        self.description = text_area(2, "评分标准、查阅的材料")
+        self.note = text_area(2)
+        form = QFormLayout()
+        form.addRow("指标", self.pick)
+        form.addRow("名称", self.title_edit)
+        form.addRow("满分", self.max_edit)
+        form.addRow("计分方式", self.rule)
+        form.addRow("", self.explain)
+        form.addRow("参数", self.params)
+        form.addRow("评分标准", self.description)
+        form.addRow("备注", self.note)
+        self.finish_layout(form)
+        self.setMinimumWidth(560)
+        self.first_field = self.title_edit
+        self._fill()
+
+    def current(self) -> IndicatorNode | None:
+        wanted = self.pick.currentData()
+        return next((n for n in self.nodes if n.id == wanted), None)
+
+    def _fill(self) -> None:
+        n = self.current()
+        if n is None:
+            return
+        self.title_edit.setText(n.title)
+        self.max_edit.setText(rules.points(n.max_tenths))
+        forms.select(self.rule, n.rule)
+        self.params.setText(n.params)
+        self.description.setPlainText(n.description)
+        self.note.setPlainText(n.note)
+        self._explain()
+
+    def _explain(self) -> None:
+        r = self.rule_help.get(self.rule.currentData())
+        self.explain.setText("" if r is None else r.description + (f"\n参数：{r.params_hint}" if r.params_hint else ""))
+
+    def prepare(self):
+        n = self.current()
+        if n is None:
+            raise ValidationError("指标", "本方案还没有考评指标")
+        max_tenths = rules.check_max(rules.parse_points(self.max_edit.text(), "满分"))
+        rules.parse_params(self.params.text())
+        db, sid = self.db, self.scheme.id
+        title, rule, params = self.title_edit.text(), self.rule.currentData(), self.params.text()
+        description, note = self.description.toPlainText(), self.note.toPlainText()
+        return lambda: asm.save_indicator(db, sid, n.id, n.parent_id, n.level, title, max_tenths, rule, params,
+                                          description, note)

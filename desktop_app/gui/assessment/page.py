@@ -1,0 +1,214 @@
+"""五好党支部考评: every branch of the year ranked from its own records, what each is losing points on,
+manual scores and titles, the scheme, the communities side by side, and the printed forms."""
+
+from __future__ import annotations
+
+from html import escape
+
+from desktop_app.domain import assessment as rules
+from desktop_app.gui.assessment.dialogs import IndicatorDialog, SchemeDialog, ScoreDialog, TitleDialog
+from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
+from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column
+from desktop_app.services import assessment as asm
+from desktop_app.views.assessment import AssessmentRow, BranchAssessment, CommunityRow
+from desktop_app.views.changes import Change, changes
+
+EVIDENCE_SHOWN = 6  # lines per indicator in the details pane; the printed form lists them all
+
+COLUMNS = (
+    Column("排名", lambda r: str(r.rank), CENTER, 44, sort_key=lambda r: r.rank),
+    Column("党支部", lambda r: r.branch_name, width=130),
+    Column("所属社区", lambda r: r.community_name, width=110),
+    Column("总分", lambda r: rules.points(r.total_tenths), CENTER, 56, sort_key=lambda r: r.total_tenths),
+    Column("自动计分", lambda r: rules.points(r.computed_tenths), CENTER, 64, sort_key=lambda r: r.computed_tenths),
+    Column("人工评分", lambda r: rules.points(r.manual_tenths), CENTER, 64, sort_key=lambda r: r.manual_tenths),
+    Column("待打分", lambda r: str(r.unscored) if r.unscored else "", CENTER, 52, sort_key=lambda r: r.unscored),
+    Column("结果", lambda r: r.result, CENTER, 80),
+    Column("荣誉称号", lambda r: r.titles, width=90),
+    Column("失分较多的指标", lambda r: r.weakest, width=260),
+)
+COMMUNITY_COLUMNS = (
+    Column("排名", lambda r: str(r.rank or "—"), CENTER, 44, sort_key=lambda r: r.rank or 10**6),
+    Column("社区", lambda r: r.name, width=130),
+    Column("支部", lambda r: str(r.branches), CENTER, 44, sort_key=lambda r: r.branches),
+    Column("党员", lambda r: str(r.members), CENTER, 50, sort_key=lambda r: r.members),
+    Column("会议按期", lambda r: r.compliance.text(), CENTER, 70, sort_key=lambda r: r.compliance.percent() or 0),
+    Column("出勤率", lambda r: r.attendance.text(), CENTER, 64, sort_key=lambda r: r.attendance.percent() or 0),
+    Column("党费按时", lambda r: r.dues_on_time.text(), CENTER, 70, sort_key=lambda r: r.dues_on_time.percent() or 0),
+    Column("民主评议", lambda r: r.evaluation_done.text(), CENTER, 70,
+           sort_key=lambda r: r.evaluation_done.percent() or 0),
+    Column("发展党员", lambda r: r.development, CENTER, 70),
+    Column("共建活动", lambda r: r.activities, CENTER, 70),
+    Column("五好/达标/未达标", lambda r: f"{r.excellent}/{r.passed}/{r.failed}", CENTER, 110),
+    Column("平均分", lambda r: rules.points(r.average_tenths), CENTER, 60, sort_key=lambda r: r.average_tenths),
+)
+
+
+def _color(r: AssessmentRow):
+    return {rules.EXCELLENT: DONE, rules.FAILED: ALERT}.get(r.result)
+
+
+def _years(page) -> list[tuple[str, int]]:
+    year = page.today.year
+    return [(f"{y}年度", y) for y in range(year, year - 6, -1)]
+
+
+def branch_html(d: BranchAssessment) -> str:
+    e, r, p = escape, d.row, rules.points
+    out = [
+        f"<h3>{e(r.branch_name)}　{d.year}年度</h3>",
+        f"<p>总分 <b>{p(r.total_tenths)}</b> / {p(r.max_tenths)}　<b>{e(r.result)}</b>　"
+        f"第 {r.rank} 名（共 {d.ranked_among} 个支部）<br>自动计分 {p(r.computed_tenths)}，人工评分 "
+        f"{p(r.manual_tenths)}" + (f"，<span style='color:#c8161e'>待打分 {r.unscored} 项</span>" if r.unscored else "")
+        + f"<br>五好 {p(d.excellent_tenths)} 分以上，达标 {p(d.pass_tenths)} 分以上</p>",
+    ]
+    if d.titles:
+        out.append("<p>荣誉：" + "；".join(
+            f"{e(t.title)}（{t.granted_on or '日期未填'}，{e(t.issued_by or '授予单位未填')}）" for t in d.titles) + "</p>")
+    if d.weakest:
+        out.append("<p><b>失分较多的指标，怎样提高</b></p><ol>" + "".join(
+            f"<li>{e(x.title)}：失 {p(x.lost_tenths)} 分。{e(x.hint or x.note or '对照指标要求补齐工作和材料')}</li>"
+            for x in d.weakest) + "</ol>")
+    category = None
+    for x in d.scores:
+        if x.category != category:
+            category = x.category
+            out.append(f"<p><b>{e(category)}</b></p>")
+        score = "未打分" if x.score_tenths is None else p(x.score_tenths)
+        lost = x.score_tenths is None or x.score_tenths < x.max_tenths
+        style = " style='color:#c8161e'" if lost else ""
+        line = f"<p{style}>{e(x.code)} {e(x.title)}：{score} / {p(x.max_tenths)}　<small>{e(x.rule_label)}"
+        if x.measure:
+            line += f"　{e(x.measure)}"
+        line += "</small>"
+        evidence = [ev for ev in x.evidence if not ev.ok] + [ev for ev in x.evidence if ev.ok]
+        if evidence:
+            shown = "<br>".join(f"{ev.on or ''} {e(ev.text)}" for ev in evidence[:EVIDENCE_SHOWN])
+            more = f"<br>……共 {len(evidence)} 条" if len(evidence) > EVIDENCE_SHOWN else ""
+            line += f"<br><small style='color:#555'>{shown}{more}</small>"
+        if x.files:
+            line += "<br><small>附件：" + "、".join(e(f.file_name) for f in x.files) + "</small>"
+        out.append(line + "</p>")
+    return "".join(out)
+
+
+def community_html(r: CommunityRow) -> str:
+    e = escape
+    return (f"<h3>{e(r.name)}</h3><p>{r.branches} 个党支部，{r.members} 名党员</p>"
+            f"<p>会议按期召开 {r.compliance.text()}（{r.compliance.achieved:g}/{r.compliance.required:g}）<br>"
+            f"组织生活出勤率 {r.attendance.text()}<br>党费按时交纳 {r.dues_on_time.text()}<br>"
+            f"民主评议完成 {r.evaluation_done.text()}<br>发展党员：{e(r.development)}<br>共建活动：{e(r.activities)}</p>"
+            f"<p>五好党支部 {r.excellent} 个，达标 {r.passed} 个，未达标 {r.failed} 个；"
+            f"平均 {rules.points(r.average_tenths)} 分</p>")
+
+
+class AssessmentPage(RecordListPage):
+    title = "支部考评"
+    icon = "assessment"
+    permission = "assessment.read"  # the main window shows this page only to those who hold it
+    heading = "五好党支部考评"
+    watches = changes(Change.ASSESSMENT, Change.MEETINGS, Change.EVALUATIONS, Change.DUES, Change.VISITS,
+                      Change.WISHES, Change.MEMBERS, Change.ORGS)
+    writes = changes(Change.ASSESSMENT)
+    tables = (
+        Table(COLUMNS, _color, stretch=9, details_width=420, label="党支部排名",
+              empty="选中一个党支部，查看各项得分、失分原因和佐证记录。"),
+        Table(COMMUNITY_COLUMNS, stretch=1, details_width=300, label="社区互比互看",
+              empty="各社区的会议、出勤、党费、民主评议和考评结果。"),
+    )
+    filters = (Choice("year", _years), Search("搜索：党支部或社区名称"))
+    actions = (
+        Act("score", "打分", "score", "Ctrl+E", when=lambda d: isinstance(d, AssessmentRow), name="score"),
+        Act("honour", "荣誉称号", "add_title", when=lambda d: isinstance(d, AssessmentRow), name="title"),
+        SEPARATOR,
+        Act("scheme", "考评方案", "edit_scheme", name="scheme"),
+        Act("edit", "修改指标", "edit_indicator", name="indicator"),
+        SEPARATOR,
+        Act("print", "打印考评表", "print_forms", name="forms"),
+        Act("print", "打印排名表", "print_ranking", name="ranking"),
+    )
+    activate = "score"
+
+    def load(self, db, f):
+        year = f.year or self.today.year
+        scheme = asm.scheme(db, year)
+        forms = asm.branch_assessments(db, year) if scheme is not None else []
+        text = (f.text or "").strip()
+        rows = [d.row for d in forms if not text or text in d.row.branch_name or text in d.row.community_name]
+        comparison = asm.compare_communities(db, year)
+        return Loaded(rows, list(comparison.rows), year=year, scheme=scheme,
+                      details={d.row.branch_id: d for d in forms}, rules=asm.computed_rules(db))
+
+    def detail_html(self, detail) -> str:
+        if isinstance(detail, CommunityRow):
+            return community_html(detail)
+        d = self.branch_detail(detail)
+        return branch_html(d) if d is not None else ""
+
+    def branch_detail(self, row) -> BranchAssessment | None:
+        if not isinstance(row, AssessmentRow) or self.loaded is None:
+            return None
+        return self.loaded.details.get(row.branch_id)
+
+    def on_loaded(self, loaded: Loaded) -> None:
+        if loaded.scheme is None:
+            self.counts.setText(f"{loaded.year} 年度还没有考评方案：点“考评方案”载入示例方案")
+            return
+        rows = loaded.rows
+        counts = {r: sum(1 for x in rows if x.result == r) for r in rules.RESULTS}
+        self.counts.setText(f"{loaded.scheme.name}（{loaded.scheme.shape}）　" + "，".join(
+            f"{k} {v} 个" for k, v in counts.items()))
+
+    @property
+    def year(self) -> int:
+        return self.loaded.year if self.loaded is not None else self.today.year
+
+    # --- actions -----------------------------------------------------------
+    def score(self, indicator_id: str | None = None) -> None:
+        d = self.branch_detail(self.detail)
+        if d is None:
+            return
+        if not any(not x.computed for x in d.scores):
+            common.inform(self, "打分", "本年度方案没有需要人工打分的指标。")
+            return
+        self.run_dialog(ScoreDialog(self, self.ctx.db, d, indicator_id), f"已保存{d.row.branch_name}的评分。")
+
+    def add_title(self) -> None:
+        d = self.detail
+        if isinstance(d, AssessmentRow):
+            self.run_dialog(TitleDialog(self, self.ctx.db, d.branch_id, d.branch_name, self.year),
+                            lambda t: f"已登记{t.branch_name}的“{t.title}”。")
+
+    def edit_scheme(self) -> None:
+        scheme = self.loaded.scheme if self.loaded is not None else None
+        db, year = self.ctx.db, self.year
+        if scheme is None:
+            if common.ask(self, "考评方案", f"{year} 年度还没有考评方案。载入示例方案（6 类 19 项 42 条，满分 100 分）吗？"
+                          "\n载入后可修改分值、指标和分数线。"):
+                self.write(lambda: asm.load_sample(db, year), lambda s: f"已载入示例方案：{s.shape}。")
+            return
+        self.run_dialog(SchemeDialog(self, db, scheme), "已保存考评方案。")
+
+    def edit_indicator(self) -> None:
+        scheme = self.loaded.scheme if self.loaded is not None else None
+        if scheme is None:
+            self.edit_scheme()
+            return
+        self.run_dialog(IndicatorDialog(self, self.ctx.db, scheme, self.loaded.rules), "已保存考评指标。")
+
+    # --- printing ----------------------------------------------------------
+    def print_forms(self) -> None:
+        d = self.detail if isinstance(self.detail, AssessmentRow) else None
+        db, year = self.ctx.db, self.year
+        branch = d.branch_id if d else None
+        name = d.branch_name if d else "全部党支部"
+        self.print_pdf(f"打印五好党支部考评表（{name}）", f"{year}年度五好党支部考评表_{name}.pdf",
+                       lambda path, job: asm.print_assessment_form(db, year, path, branch),
+                       lambda path, _r: f"已保存考评表：{path}", "正在生成考评表…")
+
+    def print_ranking(self) -> None:
+        db, year = self.ctx.db, self.year
+        self.print_pdf("打印互比互看排名表", f"{year}年度互比互看排名表.pdf",
+                       lambda path, job: asm.print_ranking(db, year, path),
+                       lambda path, _r: f"已保存排名表：{path}", "正在生成排名表…")

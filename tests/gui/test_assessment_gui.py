@@ -1,0 +1,161 @@
+"""The 支部考评 page: scoring a branch, a title, the scheme, printing, the street's comparison, on real data."""
+
+from datetime import date
+
+import pytest
+
+from desktop_app.domain import assessment as rules
+from desktop_app.gui.assessment.dialogs import IndicatorDialog, SchemeDialog, ScoreDialog, TitleDialog
+from desktop_app.gui.assessment.page import AssessmentPage
+from desktop_app.gui.widgets import common, forms
+from desktop_app.services import assessment as asm
+from desktop_app.services import orgs
+
+YEAR = date.today().year
+
+
+def show(qtbot, wait_ops, page):
+    qtbot.addWidget(page)
+    page.resize(1300, 760)
+    page.show()
+    wait_ops()
+    return page
+
+
+def exec_with(wait_ops, fill):
+    def exec_(self):
+        fill(self)
+        self.accept()
+        wait_ops()
+        return self.result()
+
+    return exec_
+
+
+@pytest.fixture
+def town(app_ctx):
+    db = app_ctx.db
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    b1 = orgs.create(db, "第一网格党支部", "B01", "branch", c.id).id
+    b2 = orgs.create(db, "第二网格党支部", "B02", "branch", c.id).id
+    return dict(b1=b1, b2=b2)
+
+
+def test_without_a_scheme_the_page_offers_the_sample(qtbot, app_ctx, wait_ops, town, monkeypatch):
+    page = show(qtbot, wait_ops, AssessmentPage(app_ctx))
+    assert "还没有考评方案" in page.counts.text() and page.panel.model.rowCount() == 0
+    monkeypatch.setattr(common, "ask", lambda *a, **k: True)
+    page.edit_scheme()
+    wait_ops()
+    assert asm.scheme(app_ctx.db, YEAR).shape == "6 类 19 项 42 条，满分 100 分"
+    assert page.panel.model.rowCount() == 2 and "示例" in page.counts.text()
+
+
+def test_scoring_a_branch_from_the_page(qtbot, app_ctx, wait_ops, town, monkeypatch, qtmodeltester, tmp_path):
+    db = app_ctx.db
+    asm.load_sample(db, YEAR)
+    page = show(qtbot, wait_ops, AssessmentPage(app_ctx))
+    for each in page.panels:
+        qtmodeltester.check(each.model)
+    page.panel.select_id(town["b1"])
+    wait_ops()
+    assert page.act_score.isEnabled() and "待打分" in page.panel.details.text()
+    before = next(r for r in page.panel.model.rows if r.branch_id == town["b1"])
+
+    scan = tmp_path / "换届批复.jpg"
+    scan.write_bytes(b"jpeg")
+
+    def fill(dlg: ScoreDialog):
+        assert dlg.current().title == "支部委员会按期换届，委员配备齐全"
+        dlg.score.setText("1.5")
+        dlg.note.setPlainText("委员缺一名，已补选")
+        dlg.evidence.setPlainText("换届选举批复\n补选会议记录")
+        dlg.add_files([scan])
+    monkeypatch.setattr(ScoreDialog, "exec", exec_with(wait_ops, fill))
+    page.score()
+    wait_ops()
+    after = next(r for r in page.panel.model.rows if r.branch_id == town["b1"])
+    assert after.manual_tenths == 15 and after.total_tenths == before.total_tenths + 15
+    assert after.unscored == before.unscored - 1
+    assert after.rank == 1 and "评分" in page.message.text()
+    page.panel.select_id(town["b1"])
+    wait_ops()
+    html = page.panel.details.text()
+    assert "1.5 / 2" in html and "换届选举批复" in html and "换届批复.jpg" in html
+
+    def too_much(dlg: ScoreDialog):
+        dlg.score.setText("5")
+    monkeypatch.setattr(ScoreDialog, "exec", exec_with(wait_ops, too_much))
+    page.score()  # refused inside the dialog: nothing saved
+    wait_ops()
+    assert next(r for r in page.panel.model.rows if r.branch_id == town["b1"]).manual_tenths == 15
+
+    def honour(dlg: TitleDialog):
+        dlg.issued_by.setText("梅园街道党工委")
+    monkeypatch.setattr(TitleDialog, "exec", exec_with(wait_ops, honour))
+    page.add_title()
+    wait_ops()
+    assert [t.title for t in asm.titles(db, YEAR)] == ["红旗党支部"]
+    assert next(r for r in page.panel.model.rows if r.branch_id == town["b1"]).titles == "红旗党支部"
+    page.panel.select_id(town["b1"])
+    wait_ops()
+    page.grab().save(str(tmp_path / "page.png"))
+
+
+def test_scheme_and_indicator_edits_from_the_page(qtbot, app_ctx, wait_ops, town, monkeypatch):
+    db = app_ctx.db
+    asm.load_sample(db, YEAR)
+    page = show(qtbot, wait_ops, AssessmentPage(app_ctx))
+
+    def lines(dlg: SchemeDialog):
+        dlg.name.setText("幸福里社区五好党支部考评方案")
+        dlg.excellent.setText("85")
+        dlg.passed.setText("70")
+    monkeypatch.setattr(SchemeDialog, "exec", exec_with(wait_ops, lines))
+    page.edit_scheme()
+    wait_ops()
+    s = asm.scheme(db, YEAR)
+    assert (s.name, s.excellent_tenths, s.pass_tenths, s.is_sample) == ("幸福里社区五好党支部考评方案", 850, 700, False)
+
+    def points(dlg: IndicatorDialog):
+        forms.select(dlg.pick, next(n.id for n in dlg.nodes if n.code == "1.1.2"))
+        dlg.max_edit.setText("1.5")
+    monkeypatch.setattr(IndicatorDialog, "exec", exec_with(wait_ops, points))
+    page.edit_indicator()
+    wait_ops()
+    assert asm.scheme(db, YEAR).total_tenths == 1005
+
+
+def test_printing_the_form_and_the_ranking_from_the_page(qtbot, app_ctx, wait_ops, town, monkeypatch, tmp_path):
+    asm.load_sample(app_ctx.db, YEAR)
+    page = show(qtbot, wait_ops, AssessmentPage(app_ctx))
+    page.panel.select_id(town["b2"])
+    wait_ops()
+    out = tmp_path / "form.pdf"
+    monkeypatch.setattr(forms, "ask_save_path", lambda *a: out)
+    page.print_forms()
+    wait_ops()
+    assert out.read_bytes().startswith(b"%PDF") and str(out) in page.message.text()
+    ranking = tmp_path / "ranking.pdf"
+    monkeypatch.setattr(forms, "ask_save_path", lambda *a: ranking)
+    page.print_ranking()
+    wait_ops()
+    assert ranking.read_bytes().startswith(b"%PDF")
+
+
+def test_the_page_on_demo_data_shows_both_tables(qtbot, empty_db, qapp, wait_ops, qtmodeltester):
+    from desktop_app.gui.app import make_app
+    from desktop_app.gui.widgets.page import AppContext
+    from desktop_app.services import demo, site
+
+    make_app()
+    demo.generate(empty_db, members=60, seed=3)
+    page = show(qtbot, wait_ops, AssessmentPage(AppContext(empty_db, site.get_site(empty_db))))
+    assert page.panel.model.rowCount() > 0
+    assert [r.rank for r in page.panel.model.rows] == sorted(r.rank for r in page.panel.model.rows)
+    assert all(r.result in rules.RESULTS for r in page.panel.model.rows)
+    page.tabs.setCurrentIndex(1)
+    wait_ops()
+    assert page.panel.model.rowCount() == 1
+    for each in page.panels:
+        qtmodeltester.check(each.model)
