@@ -15,6 +15,7 @@ from pathlib import Path
 from desktop_app import APP_NAME, __version__
 from desktop_app.cli import ledger, meetings, residents, roster, site, sync, users
 from desktop_app.cli import assessment
+from desktop_app.cli import cobuilding
 from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, CliError, open_db
 from desktop_app.domain.errors import DomainError
 
@@ -33,6 +34,8 @@ REPORTS = {
     "dues": ledger.report_dues,
     "assessment": assessment.report_assessment,
     "comparison": assessment.report_comparison,
+    "cobuilding": cobuilding.report_cobuilding,
+    "reporting": cobuilding.report_reporting,
 }
 
 
@@ -132,6 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--account", help="ledger：账户名称（可写一部分）；不写则打印年度汇总")
     rep.add_argument("--vouchers", help="ledger：打印这些记账凭证，如 2026-0007,2026-0012")
     rep.add_argument("--branch", help="dues：党支部名称或代码（默认全部）")
+    rep.add_argument("--units", action="store_true", help="cobuilding：打印共建单位名册")
+    rep.add_argument("--activities", action="store_true", help="cobuilding：打印共建活动登记册")
+    rep.add_argument("--feedback", action="store_true", help="reporting：打印给各单位党组织的反馈表")
+    rep.add_argument("--employer", help="reporting --feedback：只打印此工作单位的反馈表")
     rep.set_defaults(func=cmd_report)
 
     asp = with_db(sub.add_parser("assessment", help="列出一年的五好党支部考评得分和排名"))

@@ -80,6 +80,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from datetime import date
 
     from desktop_app.domain.money import format_yuan
+    from desktop_app.cli import cobuilding
     from desktop_app.services import ledger, meetings, roster, service_stats, site
 
     db = open_db(args)
@@ -106,6 +107,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
                      "branches_owing": ms.branches_owing},
         "service": service,
         "funds": funds,
+        "cobuilding": cobuilding.stats_figures(db, year),
     }
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
@@ -117,6 +119,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"服务群众：走访 {service['visits']} 次，反映问题 {service['raised']} 件，已解决 {service['solved']} 件；"
           f"微心愿实现 {service['wishes_fulfilled']} 个；微实事完成 {service['projects_completed']} 项；"
           f"调解 {service['cases_received']} 件")
+    print(cobuilding.stats_line(data["cobuilding"]))
     for f in funds:
         print(f"经费 {f['account']}：收入 {format_yuan(f['income_fen'])} 元，支出 {format_yuan(f['expense_fen'])} 元，"
               f"余额 {format_yuan(f['balance_fen'])} 元")

@@ -1,0 +1,54 @@
+"""共驻共建 on the command line: the yearly summary, the unit and activity registers, the 双报到 register
+and feedback forms, and the figures `stats` prints."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from desktop_app.domain.cobuilding import hours_text
+from desktop_app.services import cobuilding as cb
+
+
+def _year(args: argparse.Namespace) -> int:
+    return getattr(args, "year", None) or date.today().year
+
+
+def report_cobuilding(db, args: argparse.Namespace, out: Path) -> str:
+    """共驻共建年度汇总 (--units: the unit register instead; --activities: the activity register)."""
+    year = _year(args)
+    if getattr(args, "units", False):
+        return f"{year}年共建单位名册，{cb.print_unit_register(db, year, out)} 个单位"
+    if getattr(args, "activities", False):
+        return f"{year}年共建活动登记册，{cb.print_activity_register(db, year, out)} 次活动"
+    figs = cb.print_summary(db, year, out)
+    return f"{year}年共驻共建汇总，{figs.units} 个共建单位，{figs.activities} 次活动"
+
+
+def report_reporting(db, args: argparse.Namespace, out: Path) -> str:
+    """在职党员报到名册 (--feedback: the feedback forms, one per employer; --employer limits them)."""
+    year = _year(args)
+    if getattr(args, "feedback", False):
+        n = cb.print_feedback_forms(db, year, out, getattr(args, "employer", None) or None)
+        return f"{year}年报到服务情况反馈表 {n} 份"
+    return f"{year}年报到名册，{cb.print_reporting_register(db, year, out)} 人"
+
+
+def stats_figures(db, year: int) -> dict:
+    """The year's 共驻共建 figures for `stats --json` (hours in tenths, as stored)."""
+    f = cb.figures(db, year)
+    return {
+        "units": f.units, "units_active": f.units_active, "activities": f.activities, "four_into": f.four_into,
+        "residents_served": f.residents_served, "activity_hours_tenths": f.activity_hours_tenths,
+        "reporting_members": f.reporting_members, "reporting_services": f.reporting_services,
+        "reporting_hours_tenths": f.reporting_hours_tenths, "reporting_points": f.reporting_points,
+        "posts": f.posts, "posts_taken": f.posts_taken,
+    }
+
+
+def stats_line(c: dict) -> str:
+    return (f"共驻共建：共建单位 {c['units']} 个（参与活动 {c['units_active']} 个），活动 {c['activities']} 次"
+            f"（四进 {c['four_into']} 次），服务居民 {c['residents_served']} 人次，"
+            f"活动服务 {hours_text(c['activity_hours_tenths'])} 小时；报到党员 {c['reporting_members']} 名，"
+            f"服务 {c['reporting_services']} 次、{hours_text(c['reporting_hours_tenths'])} 小时")

@@ -1,0 +1,40 @@
+"""`dangqun report cobuilding|reporting --year Y` and the 共驻共建 line of `stats`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from desktop_app.cli import main
+from desktop_app.reports.fonts import ENV_VAR, shipped_font_path
+from desktop_app.services import cobuilding as cb
+from desktop_app.services import orgs
+
+
+def _fill(db) -> None:
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    unit = cb.save_unit(db, None, cb.UnitInput(name="区人民医院", kind="医院", party_org="区人民医院党委"))
+    cb.record_activity(db, cb.ActivityInput(date(2025, 5, 20), "医疗进社区", "夏季义诊", residents_served=20,
+                                            org_ids=[community.id], unit_ids=[unit.id],
+                                            people=[cb.PersonInput("志愿者", "小王", 30)]))
+    r = cb.register_reporting(db, cb.ReportingInput(name="陈医生", employer="区人民医院", unit_id=unit.id,
+                                                    reported_on=date(2025, 3, 1)))
+    cb.log_service(db, r.id, cb.ServiceInput(date(2025, 4, 2), "健康咨询", 25))
+
+
+def test_reports_and_stats(db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv(ENV_VAR, str(shipped_font_path()))
+    _fill(db)
+    path = str(db.path)
+    db.dispose()
+    for kind, extra, said in (("cobuilding", [], "1 次活动"), ("cobuilding", ["--units"], "1 个单位"),
+                              ("cobuilding", ["--activities"], "1 次活动"), ("reporting", [], "1 人"),
+                              ("reporting", ["--feedback", "--employer", "区人民医院"], "反馈表 1 份")):
+        out = tmp_path / f"{kind}{len(extra)}.pdf"
+        assert main(["report", kind, "--db", path, "--year", "2025", "--out", str(out), *extra]) == 0
+        assert said in capsys.readouterr().out and out.stat().st_size > 1000
+    assert main(["stats", "--db", path, "--year", "2025", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)["cobuilding"]
+    assert (figures["activities"], figures["residents_served"], figures["reporting_hours_tenths"]) == (1, 20, 25)
+    assert main(["stats", "--db", path, "--year", "2025"]) == 0
+    assert "共驻共建：共建单位 1 个" in capsys.readouterr().out
