@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import platform
 import sys
 import traceback
+from datetime import datetime
 from logging.handlers import RotatingFileHandler
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from desktop_app import APP_NAME, __version__
 from desktop_app.domain.errors import DomainError
 from desktop_app.settings import log_dir
 
@@ -33,7 +36,41 @@ def plain_message(exc: BaseException) -> str:
         return f"没有权限读写文件：{exc.filename or exc}"
     if isinstance(exc, OSError):
         return f"无法读写文件 {exc.filename or ''}：{exc.strerror or exc}"
-    return f"程序遇到意外错误：{type(exc).__name__}: {exc}\n\n详情已写入日志：{log_dir() / 'dangqun.log'}"
+    return (
+        f"程序遇到意外错误：{type(exc).__name__}: {exc}\n\n"
+        "刚才的操作可能没有完成，请检查后再试一次。如果再次出现，请点“复制详情”，"
+        f"把详情粘贴发给技术支持。详情也已写入日志：{log_dir() / 'dangqun.log'}"
+    )
+
+
+def error_details(exc: BaseException) -> str:
+    """What support needs, as text to paste into a chat or an e-mail."""
+    return "\n".join([
+        f"{APP_NAME} {__version__}",
+        f"时间：{datetime.now():%Y-%m-%d %H:%M:%S}",
+        f"系统：{platform.platform()}，Python {platform.python_version()}",
+        f"日志：{log_dir() / 'dangqun.log'}",
+        "",
+        plain_message(exc),
+        "",
+        "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip(),
+    ])
+
+
+def error_box(parent: QWidget | None, exc: BaseException) -> QMessageBox:
+    """The 出错了 box: the plain message, the details folded away, a 复制详情 button."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "出错了", plain_message(exc), parent=parent)
+    box.details = error_details(exc)
+    box.setDetailedText(box.details)
+    box.copy_button = box.addButton("复制详情", QMessageBox.ButtonRole.ActionRole)
+    box.copy_button.setToolTip("复制到剪贴板，可粘贴到微信或邮件里发给技术支持")
+    box.setDefaultButton(box.addButton("关闭", QMessageBox.ButtonRole.RejectRole))
+    return box
+
+
+def copy_details(box: QMessageBox) -> None:
+    QApplication.clipboard().setText(box.details)
+    box.setInformativeText("详情已复制，可粘贴发给技术支持。")
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
@@ -41,7 +78,14 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
         QMessageBox.warning(parent, "无法完成", plain_message(exc))
         return
     log.error("error", exc_info=(type(exc), exc, exc.__traceback__))
-    QMessageBox.critical(parent, "出错了", plain_message(exc))
+    box = error_box(parent, exc)
+    # A QMessageBox closes on any button: after 复制详情, show it again until 关闭.
+    while True:
+        box.exec()
+        if box.clickedButton() is not box.copy_button:
+            break
+        copy_details(box)
+    box.deleteLater()
 
 
 def install_excepthook() -> None:
