@@ -41,6 +41,24 @@ def read_qr(page: np.ndarray) -> str:
     return zxingcpp.read_barcodes(page, formats=zxingcpp.BarcodeFormat.QRCode)[0].text
 
 
+def qr_image(text: str, module_px: int = 8) -> np.ndarray:
+    """A page holding only a QR code of `text` (an old sheet's, or anything else's)."""
+    matrix = np.array(_matrix(text), dtype=bool)
+    code = np.where(np.kron(matrix, np.ones((module_px, module_px), bool)), 0, 255).astype(np.uint8)
+    page = np.full((1400, 1000), 255, np.uint8)
+    page[100:100 + code.shape[0], 600:600 + code.shape[1]] = code
+    return page
+
+
+def _matrix(text: str):
+    import qrcode
+
+    q = qrcode.QRCode(border=4)
+    q.add_data(text)
+    q.make(fit=True)
+    return q.get_matrix()
+
+
 def _stroke(img, pts, width_px, ink):
     pts = np.array(pts, dtype=np.int32).reshape(-1, 1, 2)
     cv2.polylines(img, [pts], False, int(ink), max(1, int(round(width_px))), cv2.LINE_AA)

@@ -53,18 +53,25 @@ def _qr(img: np.ndarray) -> tuple[str, np.ndarray] | None:
     import zxingcpp
 
     cv2 = _cv()
-    tries = [img, cv2.equalizeHist(img)]
-    for candidate in tries:
+    other = None  # a QR code that is not a sheet's: said so rather than "none found"
+    for candidate in (img, cv2.equalizeHist(img)):
         for r in zxingcpp.read_barcodes(candidate, formats=zxingcpp.BarcodeFormat.QRCode):
-            if r.valid and r.text.startswith(layout.PAYLOAD_TAG):
-                p = r.position
-                pts = [(q.x, q.y) for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]
-                return r.text, np.array(pts, dtype=np.float64)
+            if not r.valid:
+                continue
+            p = r.position
+            pts = np.array([(q.x, q.y) for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)],
+                           dtype=np.float64)
+            if r.text.startswith(layout.PAYLOAD_TAG):
+                return r.text, pts
+            other = other or (r.text, pts)
     # OpenCV's detector as a second opinion: it sometimes reads a code zxing's locator misses.
     text, pts, _ = cv2.QRCodeDetector().detectAndDecode(img)
-    if text and pts is not None and text.startswith(layout.PAYLOAD_TAG):
-        return text, pts.reshape(4, 2).astype(np.float64)
-    return None
+    if text and pts is not None:
+        found = text, pts.reshape(4, 2).astype(np.float64)
+        if text.startswith(layout.PAYLOAD_TAG):
+            return found
+        other = other or found
+    return other
 
 
 def _project(h: np.ndarray, pts) -> np.ndarray:

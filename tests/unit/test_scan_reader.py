@@ -1,0 +1,83 @@
+"""The scan reader on a small generated set: no database, just the printed sheet, signed and distorted."""
+
+import random
+from datetime import date
+
+import cv2
+import numpy as np
+import pytest
+
+from desktop_app.reports.signin import render_signin
+from desktop_app.scan import PageError, ScanFileError, load_pages, read_file, read_image
+from desktop_app.views import signin_scan as layout
+from desktop_app.views.meetings import SigninLine, SigninSheet
+from desktop_app.views.signin_scan import SheetCode
+from tests import scan_samples as samples
+
+DPI = 200
+
+
+@pytest.fixture(scope="module")
+def pages():
+    lines = tuple(SigninLine(f"党员{i:02d}", "第一党小组", attendance_id=f"a{i}") for i in range(30))
+    sheet = SigninSheet("幸福里社区党委", "第一网格党支部", "支部党员大会", "学习", "320102001-2025-0008",
+                        date(2025, 6, 6), lines=lines)
+    return (samples.raster(render_signin(sheet, printed_on=date(2025, 6, 6)), DPI),
+            samples.raster(render_signin(sheet, show_phones=True, printed_on=date(2025, 6, 6)), DPI))
+
+
+@pytest.mark.parametrize("distortion", ["扫描 300dpi", "扫描 150dpi", "旋转 ±20°", "透视", "阴影", "手机照片"])
+def test_every_cell_of_a_signed_page_is_read_right(pages, distortion):
+    rng = random.Random(distortion)
+    plain, phones = pages
+    page = (plain + phones)[rng.randrange(4)]
+    code = SheetCode.parse(samples.read_qr(page))
+    named = min(30 - (code.first - 1), code.rows)
+    img, truth = samples.sign_page(page, code, named, DPI, rng, walk_ins=2)
+    reading = read_image(samples.DISTORTIONS[distortion](img, rng))
+    assert reading.code == code
+    assert [row.serial for row in reading.rows] == list(range(code.first, code.first + code.rows))
+    assert [row.sign.marked for row in reading.rows] == truth.signed
+    assert [row.leave.marked for row in reading.rows] == truth.leave
+    assert all(row.sign.confidence >= 0.5 for row in reading.rows)
+    assert reading.seconds < 2
+
+
+def test_the_qr_code_carries_meeting_page_rows_and_layout():
+    code = SheetCode("320102001-2025-0008", 2, 3, 28, 27, True, layout.names_hash(["王伟", "李芳"]), 170.0)
+    assert SheetCode.parse(code.text()) == code
+    for junk in ("320102001-2025-0008", "DQS1|x|0/1|1|27|N|abc|180.0", "DQS1|x|1/1|1|27|Q|abc|180.0", ""):
+        assert SheetCode.parse(junk) is None
+    assert layout.names_hash(["王伟", "李芳"]) != layout.names_hash(["李芳", "王伟"])
+
+
+def test_the_marks_sit_beside_the_table_corners(pages):
+    """Where views.signin_scan says: found again on the printed page by plain thresholding."""
+    page = pages[0][0]
+    px = DPI / 25.4
+    ox, oy = samples.TABLE_ORIGIN_MM
+    for x, y in layout.mark_centres(27):
+        cx, cy = round((ox + x) * px), round((oy + y) * px)
+        half = round(layout.MARK_MM / 2 * px) - 2
+        assert page[cy - half:cy + half, cx - half:cx + half].max() < 60  # solid black
+        # paper in the 2 mm gap between the mark and the table's side edge
+        gap_x = round((ox + x + (1 if x < 0 else -1) * (layout.MARK_MM / 2 + layout.MARK_GAP_MM / 2)) * px)
+        assert page[cy - half:cy + half, gap_x].min() > 200
+
+
+def test_pages_without_a_sheet_are_reported_not_guessed(tmp_path):
+    blank = np.full((1400, 1000), 255, np.uint8)
+    with pytest.raises(PageError, match="二维码"):
+        read_image(blank)
+    old = samples.qr_image("320102001-2025-0008")  # a sheet printed before codes carried pages
+    with pytest.raises(PageError, match="旧版"):
+        read_image(old)
+    path = tmp_path / "two.tif"
+    cv2.imwritemulti(str(path), [blank, old])
+    reading = read_file(path)
+    assert not reading.pages and [u.index for u in reading.unreadable] == [1, 2]
+    (tmp_path / "x.doc").write_text("x")
+    with pytest.raises(ScanFileError, match="不是扫描件"):
+        load_pages(tmp_path / "x.doc")
+    with pytest.raises(ScanFileError, match="找不到文件"):
+        load_pages(tmp_path / "missing.jpg")
