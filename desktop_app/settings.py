@@ -33,6 +33,11 @@ def migrations_dir() -> Path:
     return _source_root() / "db"
 
 
+def manual_dir() -> Path:
+    """docs/manual: the 用户手册 (Markdown and its screenshots), shipped in the bundle."""
+    return _source_root() / "docs" / "manual"
+
+
 def changelog_path() -> Path:
     """CHANGELOG.md: the 更新说明 (beside the checkout's root; in the bundle's data files)."""
     return _source_root() / "CHANGELOG.md"

@@ -19,6 +19,7 @@ from desktop_app.gui.users.login_dialog import change_own_password
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.settings.dialog import open_settings
 from desktop_app.gui.release.notes import show_changelog, show_pending_notes
+from desktop_app.gui.release.manual import open_manual
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.meetings.compliance import CompliancePage
@@ -146,6 +147,10 @@ class MainWindow(QMainWindow):
         act_logs.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir()))))
         act_about = QAction(icons.get("about"), "关于", self)
         act_about.triggered.connect(self.show_about)
+        act_manual = QAction(icons.get("about"), "用户手册", self)
+        act_manual.setShortcut(QKeySequence.StandardKey.HelpContents)  # F1: the current page's section
+        act_manual.triggered.connect(lambda: open_manual(self, getattr(self.stack.currentWidget(), "title", None)))
+        help_menu.addAction(act_manual)
         act_notes = QAction(icons.get("about"), "更新说明", self)
         act_notes.triggered.connect(lambda: show_changelog(self, self.ctx.db))
         help_menu.addAction(act_logs)

@@ -1,0 +1,34 @@
+"""帮助 → 用户手册 (F1) shows the shipped manual, with its screenshots, at the current page's section."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QWidget
+
+from desktop_app.gui.release import manual
+from desktop_app.settings import manual_dir
+
+
+def test_every_mapped_section_exists_and_images_load(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    win = manual.open_manual(parent, "党费")
+    doc = win.browser.document()
+    assert "第一次使用" in doc.toPlainText()
+    for title, heading in manual.SECTIONS.items():
+        assert win.show_section(heading), f"{title}: no section {heading}"
+    assert win.browser.textCursor().block().text().startswith(manual.SECTIONS["数据同步"])
+    image = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl("images/dues.png"))
+    assert image is not None and not image.isNull()
+    win.close()
+
+
+def test_the_manual_refers_only_to_screenshots_that_exist():
+    import re
+
+    text = (manual_dir() / "index.md").read_text(encoding="utf-8")
+    images = re.findall(r"\]\((images/[^)]+)\)", text)
+    assert images
+    for rel in images:
+        assert (manual_dir() / rel).exists(), rel
