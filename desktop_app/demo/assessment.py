@@ -38,9 +38,10 @@ def _sample() -> dict:
     return json.loads(resource_path("assessment", "sample_scheme.json").read_text(encoding="utf-8"))
 
 
-def _scheme_rows(data: dict, year: int, name: str, sample: bool) -> tuple[dict, list[dict], list[dict]]:
+def _scheme_rows(data: dict, year: int, name: str, sample: bool,
+                 org_id: str | None) -> tuple[dict, list[dict], list[dict]]:
     """The scheme row and its tree rows, parents first; and the manual indicators."""
-    scheme = {"id": new_id(), "org_id": None, "year": year, "name": name, "is_sample": sample,
+    scheme = {"id": new_id(), "org_id": org_id, "year": year, "name": name, "is_sample": sample,
               "excellent_tenths": rules.parse_points(data["excellent"]),
               "pass_tenths": rules.parse_points(data["passed"]), "notes": data.get("notes", "")}
     nodes: list[dict] = []
@@ -81,6 +82,8 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     center = s.scalar(select(Site.org_name).limit(1)) or "本社区"
     street = s.scalar(select(Organization.name).where(
         Organization.deleted.is_(False), Organization.kind == OrgKind.STREET).limit(1)) or "街道党工委"
+    community = s.scalar(select(Organization.id).where(  # the community's own schemes
+        Organization.deleted.is_(False), Organization.kind == OrgKind.COMMUNITY).order_by(Organization.code).limit(1))
     branches = list(s.scalars(select(Organization.id).where(
         Organization.deleted.is_(False), Organization.kind == OrgKind.BRANCH).order_by(Organization.code)))
     schemes, nodes, scores, titles = [], [], [], []
@@ -88,7 +91,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
         (today.year - 1, f"{center}五好党支部考评方案", False, 1.0),
         (today.year, data["name"], True, SCORED_THIS_YEAR),
     ):
-        scheme, tree, manual = _scheme_rows(data, year, name, sample)
+        scheme, tree, manual = _scheme_rows(data, year, name, sample, community)
         schemes.append(scheme)
         nodes.extend(tree)
         for b in branches:

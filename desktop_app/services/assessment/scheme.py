@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import assessment as rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
+from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.assessment.rules import RULES, rule_infos, rule_label
 from desktop_app.services.database import Database
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_assessment import AssessmentIndicator, AssessmentScheme
 from desktop_app.views.assessment import IndicatorNode, RuleInfo, SchemeInfo
 
@@ -32,14 +34,36 @@ def _sample() -> dict:
     return json.loads(resource_path(*SAMPLE_FILE).read_text(encoding="utf-8"))
 
 
-def scheme_row(s: Session, year: int) -> AssessmentScheme | None:
-    """The year's scheme: an adapted one before the untouched sample, the newest first."""
-    return s.scalars(
-        select(AssessmentScheme)
-        .where(AssessmentScheme.deleted.is_(False), AssessmentScheme.year == year)
-        .order_by(AssessmentScheme.is_sample, AssessmentScheme.updated_at.desc())
-        .limit(1)
-    ).first()
+def own_org_id(s: Session) -> str | None:
+    """This database's own organisation (its community, or the street at a street office)."""
+    code = s.scalar(select(Site.org_code).limit(1))
+    return s.scalar(select(Organization.id).where(Organization.code == code, Organization.deleted.is_(False))
+                    .order_by(Organization.created_at).limit(1)) if code else None
+
+
+def year_schemes(s: Session, year: int) -> list[AssessmentScheme]:
+    return list(s.scalars(select(AssessmentScheme).where(
+        AssessmentScheme.deleted.is_(False), AssessmentScheme.year == year)))
+
+
+def pick(candidates: list[AssessmentScheme], org_id: str | None, communities: set[str]) -> AssessmentScheme | None:
+    """The scheme a community works by: its own, else one from above (the street's), else any.
+
+    Among equals an adapted scheme comes before the untouched sample, the newest first.
+    """
+    def rank(sch: AssessmentScheme) -> tuple:
+        owner = 0 if org_id is not None and sch.org_id == org_id else 1 if sch.org_id not in communities else 2
+        return owner, sch.is_sample, -(sch.updated_at.timestamp() if sch.updated_at else 0)
+    return min(candidates, key=rank, default=None)
+
+
+def _communities(s: Session) -> set[str]:
+    return set(s.scalars(select(Organization.id).where(Organization.kind == OrgKind.COMMUNITY)))
+
+
+def scheme_row(s: Session, year: int, org_id: str | None = None) -> AssessmentScheme | None:
+    """The year's scheme for `org_id`'s community (default this database's own organisation)."""
+    return pick(year_schemes(s, year), org_id or own_org_id(s), _communities(s))
 
 
 def info_of(s: Session, sch: AssessmentScheme) -> SchemeInfo:
@@ -125,9 +149,10 @@ def load_sample(db: Database, year: int) -> SchemeInfo:
     data = _sample()
     with UnitOfWork(db) as uow:
         s = uow.session
-        if scheme_row(s, year) is not None:
+        own = own_org_id(s)
+        if any(x.org_id in (own, None) for x in year_schemes(s, year)):
             raise Conflict(f"{year} 年度已有考评方案，可直接修改")
-        sch = AssessmentScheme(year=year, name=data["name"], is_sample=bool(data.get("sample", True)),
+        sch = AssessmentScheme(org_id=own, year=year, name=data["name"], is_sample=bool(data.get("sample", True)),
                                excellent_tenths=rules.parse_points(data["excellent"]),
                                pass_tenths=rules.parse_points(data["passed"]), notes=data.get("notes", ""))
         s.add(sch)
@@ -148,9 +173,10 @@ def copy_scheme(db: Database, from_year: int, to_year: int) -> SchemeInfo:
         src = scheme_row(s, rules.check_year(from_year))
         if src is None:
             raise NotFound(f"{from_year} 年度没有考评方案")
-        if scheme_row(s, to_year) is not None:
+        own = own_org_id(s)
+        if any(x.org_id in (own, None) for x in year_schemes(s, to_year)):
             raise Conflict(f"{to_year} 年度已有考评方案")
-        dst = AssessmentScheme(year=to_year, name=src.name, is_sample=src.is_sample, org_id=src.org_id,
+        dst = AssessmentScheme(year=to_year, name=src.name, is_sample=src.is_sample, org_id=own,
                                excellent_tenths=src.excellent_tenths, pass_tenths=src.pass_tenths, notes=src.notes)
         s.add(dst)
         s.flush()

@@ -22,7 +22,7 @@ from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import attachments, auth
 from desktop_app.services.assessment.facts import YearFacts
 from desktop_app.services.assessment.rules import RULES, measure_all
-from desktop_app.services.assessment.scheme import info_of, scheme_row
+from desktop_app.services.assessment.scheme import info_of, own_org_id, pick, year_schemes
 from desktop_app.services.database import Database
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Organization, Site
@@ -43,14 +43,36 @@ def _as_of(year: int, as_of: date | None) -> date:
 
 
 class _Year:
-    """One computation: the scheme, the facts and every branch's indicator scores."""
+    """One computation: the schemes, the facts and every branch's indicator scores.
+
+    Each branch is scored by its community's scheme for the year (its own
+    adaptation, else the street's): at a street office every community's
+    branches keep the scheme their manual scores were given under.
+    """
 
     def __init__(self, db: Database, s: Session, year: int, as_of: date):
         self.year, self.as_of = year, as_of
         self.center = s.scalar(select(Site.org_name).limit(1)) or ""
-        sch = scheme_row(s, year)
-        self.scheme: SchemeInfo | None = info_of(s, sch) if sch is not None else None
         self.facts = YearFacts(db, s, year, as_of)
+        candidates = year_schemes(s, year)
+        communities = {o.id for o in self.facts.orgs.by_id.values() if o.kind == OrgKind.COMMUNITY}
+        own = pick(candidates, own_org_id(s), communities)
+        self.infos: dict[str, SchemeInfo] = {}
+
+        def info(sch) -> SchemeInfo | None:
+            if sch is None:
+                return None
+            if sch.id not in self.infos:
+                self.infos[sch.id] = info_of(s, sch)
+            return self.infos[sch.id]
+
+        self.scheme: SchemeInfo | None = info(own)
+        self.branch_scheme: dict[str, SchemeInfo] = {}
+        for b in self.facts.branches:
+            community = self.facts.orgs.community_of(b.id)
+            found = info(pick(candidates, community.id if community else None, communities))
+            if found is not None:
+                self.branch_scheme[b.id] = found
         self.scores: dict[str, list[IndicatorScore]] = {}
         self.rows: dict[str, AssessmentRow] = {}
         self.titles: dict[str, list[TitleRow]] = defaultdict(list)
@@ -64,9 +86,6 @@ class _Year:
             self._score(s)
 
     def _score(self, s: Session) -> None:
-        assert self.scheme is not None
-        nodes = {n.id: n for n in self.scheme.nodes}
-        indicators = self.scheme.indicators()
         manual: dict[tuple[str, str], AssessmentScore] = {
             (r.org_id, r.indicator_id): r for r in s.scalars(
                 select(AssessmentScore).where(AssessmentScore.deleted.is_(False), AssessmentScore.year == self.year))}
@@ -76,9 +95,12 @@ class _Year:
                            .join(AssessmentScore, AssessmentScore.id == AssessmentEvidence.score_id)
                            .where(AssessmentEvidence.deleted.is_(False), AssessmentScore.year == self.year)):
             files[f[0]].append(EvidenceFile(f[1], f[2], f[3]))
+        trees = {sid: {n.id: n for n in info.nodes} for sid, info in self.infos.items()}
         for b in self.facts.branches:
+            scheme = self.branch_scheme[b.id]
+            nodes = trees[scheme.id]
             lines = []
-            for ind in indicators:
+            for ind in scheme.indicators():
                 item = nodes.get(ind.parent_id or "")
                 cat = nodes.get(item.parent_id or "") if item else None
                 base = dict(indicator_id=ind.id, code=ind.code, title=ind.title, category=cat.title if cat else "",
@@ -101,15 +123,15 @@ class _Year:
         totals = {b: sum(x.score_tenths or 0 for x in lines) for b, lines in self.scores.items()}
         ranks = rules.ranks(totals)
         for b in self.facts.branches:
-            lines = self.scores[b.id]
+            lines, scheme = self.scores[b.id], self.branch_scheme[b.id]
             community = self.facts.orgs.community_of(b.id)
             weak = self.weakest(b.id)
             self.rows[b.id] = AssessmentRow(
-                b.id, b.name, community.name if community else "", totals[b.id], self.scheme.total_tenths,
+                b.id, b.name, community.name if community else "", totals[b.id], scheme.total_tenths,
                 sum(x.score_tenths or 0 for x in lines if x.computed),
                 sum(x.score_tenths or 0 for x in lines if not x.computed),
                 sum(1 for x in lines if x.score_tenths is None),
-                rules.result_of(totals[b.id], self.scheme.excellent_tenths, self.scheme.pass_tenths),
+                rules.result_of(totals[b.id], scheme.excellent_tenths, scheme.pass_tenths),
                 ranks[b.id], "；".join(f"{x.title}（失 {rules.points(x.lost_tenths)} 分）" for x in weak[:3]),
                 "、".join(t.title for t in self.titles.get(b.id, [])),
             )
@@ -166,9 +188,9 @@ def branch_assessment(db: Database, year: int, branch: str, as_of: date | None =
 
 
 def _detail(y: _Year, branch_id: str) -> BranchAssessment:
-    assert y.scheme is not None
+    scheme = y.branch_scheme[branch_id]
     return BranchAssessment(
-        y.center, y.year, y.scheme.name, y.scheme.excellent_tenths, y.scheme.pass_tenths, y.rows[branch_id],
+        y.center, y.year, scheme.name, scheme.excellent_tenths, scheme.pass_tenths, y.rows[branch_id],
         len(y.rows), tuple(y.scores[branch_id]), tuple(y.weakest(branch_id)), tuple(y.titles.get(branch_id, [])),
         y.as_of,
     )
