@@ -15,7 +15,7 @@ from desktop_app.services.orgtree import descendant_ids
 from desktop_app.store.models import Household, Member, Organization, Resident
 from desktop_app.views.orgs import OrgNode
 
-__all__ = ["OrgNode", "list_tree", "get", "suggest_code", "create", "rename", "move", "delete"]
+__all__ = ["OrgNode", "list_tree", "tree_nodes", "get", "suggest_code", "create", "rename", "move", "delete"]
 
 
 def _live(session: Session, org_id: str) -> Organization:
@@ -33,10 +33,10 @@ def list_tree(db: Database) -> list[OrgNode]:
     """Every live organisation, parents before children, siblings in sort order."""
     auth.require(db, "orgs.read")
     with db.session() as s:
-        return _tree(s)
+        return tree_nodes(s)
 
 
-def _tree(s: Session) -> list[OrgNode]:
+def tree_nodes(s: Session) -> list[OrgNode]:
     """list_tree() inside the caller's session (the printed roster reads tree and members in one)."""
     counts = dict(
         s.execute(

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from desktop_app.reports.roster import render_roster
 from desktop_app.services import auth
 from desktop_app.services.database import Database
-from desktop_app.services.orgs import _tree
+from desktop_app.services.orgs import tree_nodes
 from desktop_app.services.roster._common import _today
 from desktop_app.services.roster.queries import _conditions, _order_by
 from desktop_app.store.models import Member, Site
@@ -58,7 +58,7 @@ def roster_print(
     q = select(*_LINE_COLUMNS).where(*_conditions(flt, _today(today))).order_by(*order)
     with db.session() as s:
         site_name = s.scalar(select(Site.org_name).limit(1))
-        tree = _tree(s)
+        tree = tree_nodes(s)
         members = s.execute(q).all()
     nodes = {n.id: n for n in tree}
     section_of = _section_of(nodes)
