@@ -56,6 +56,7 @@ def generate(
         add_service_work(db, seed)
         add_ledger(db, seed)
         add_assessment(db, seed)
+        add_cobuilding(db, seed)
     steps.finish()
     return DemoSummary(
         org_code=plan.org_code,
@@ -116,5 +117,16 @@ def add_assessment(db: Database, seed: int, today: date | None = None) -> dict[s
     auth.require(db, "members.import")
     with UnitOfWork(db) as uow:
         counts = assessment_demo.fill(uow.session, uow.site_id, seed, today or date.today())
+        uow.commit()
+    return counts
+
+
+def add_cobuilding(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
+    """共驻共建: partner units filled in, a year of activities and the 双报到 register; counts."""
+    from desktop_app.demo import cobuilding as cobuilding_demo
+
+    auth.require(db, "members.import")
+    with UnitOfWork(db) as uow:
+        counts = cobuilding_demo.fill(uow.session, uow.site_id, seed, today or date.today())
         uow.commit()
     return counts

@@ -196,3 +196,28 @@ def test_log_a_reporting_members_service_hours(qtbot, app_ctx, wait_ops, town, m
     page.print_feedback()
     wait_ops()
     assert out.stat().st_size > 1000
+
+
+@pytest.mark.parametrize("name", ["units.UnitsPage", "activities.ActivitiesPage", "reporting.ReportingPage"])
+def test_every_cobuilding_page_opens_on_demo_data(qtbot, empty_db, qapp, wait_ops, qtmodeltester, name):
+    import importlib
+
+    from desktop_app.gui.app import make_app
+    from desktop_app.gui.widgets.page import AppContext
+    from desktop_app.services import auth, demo, site
+
+    make_app()
+    auth.cli_actor(empty_db, None, None)
+    demo.generate(empty_db, members=120, seed=4)
+    module, cls = name.split(".")
+    page = getattr(importlib.import_module(f"desktop_app.gui.cobuilding.{module}"), cls)(
+        AppContext(db=empty_db, site=site.get_site(empty_db)))
+    show(qtbot, wait_ops, page)
+    for i, panel in enumerate(page.panels):
+        if page.tabs is not None:
+            page.tabs.setCurrentIndex(i)
+        assert panel.model.rowCount() > 0
+        qtmodeltester.check(panel.model)
+        panel.select_id(panel.model.rows[0].id if hasattr(panel.model.rows[0], "id") else None)
+        wait_ops()
+        shot(page, f"demo_{module}_{i}")

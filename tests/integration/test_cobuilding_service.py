@@ -84,13 +84,16 @@ def test_an_activity_with_two_units_adds_up_hours_per_person(db, town):
     assert cb.unit_year(db, town["school"], 2025).activities == ()
     figs = cb.figures(db, 2026)
     assert (figs.activities, figs.four_into, figs.residents_served, figs.units_active) == (2, 1, 40, 2)
+    cb.record_activity(db, _activity(town, kind="文化进社区", title="读书会", residents_served=5,
+                                     people=[]), TODAY)
+    assert cb.figures(db, 2026).four_into == 2  # a count, not a yes/no
     # editing drops a unit and a person; the register follows
     cb.update_activity(db, a.id, _activity(town, unit_ids=[town["hospital"]], people=[PersonInput("志愿者", "小王", 40)]),
                        TODAY)
     assert cb.get_activity(db, a.id).units == ((town["hospital"], "区人民医院"),)
     assert {v.name: v.hours_tenths for v in cb.volunteer_hours(db, 2026)} == {"小王": 40, "张建国": 15}
     cb.delete_activity(db, a.id)
-    assert len(cb.list_activities(db, 2026)) == 1
+    assert len(cb.list_activities(db, 2026)) == 2
 
 
 def test_an_activity_needs_an_organiser_and_sane_hours(db, town):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.services import auth
@@ -31,7 +31,7 @@ def figures(db: Database, year: int) -> CobuildingFigures:
                           .join(Activity, Activity.id == ActivityUnit.activity_id)
                           .where(ActivityUnit.deleted.is_(False), *in_year)) or 0
         acts, four, served = s.execute(select(
-            func.count(), func.coalesce(func.sum(Activity.kind.in_(rules.FOUR_INTO)), 0),
+            func.count(), func.coalesce(func.sum(case((Activity.kind.in_(rules.FOUR_INTO), 1), else_=0)), 0),
             func.coalesce(func.sum(Activity.residents_served), 0)).where(*in_year)).one()
         hours = s.scalar(select(func.coalesce(func.sum(ActivityPerson.hours_tenths), 0))
                          .join(Activity, Activity.id == ActivityPerson.activity_id)

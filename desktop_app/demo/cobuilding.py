@@ -1,0 +1,173 @@
+"""Demo 共驻共建: partner units filled in, a year of activities, and the 双报到 register with posts and services.
+
+Runs after the community and service demos: it gives their partner units a kind,
+party organisation and offers, adds the units every community has (物业, 业委会,
+警务站 …), moves the roster's reporting members into the register as the
+migration does, and plans a year from one seed, written with bulk inserts.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from desktop_app.demo import pools
+from desktop_app.demo.bulk import insert_rows
+from desktop_app.domain import cobuilding as rules
+from desktop_app.domain.errors import Conflict
+from desktop_app.domain.members import GONE_STATUSES
+from desktop_app.domain.orgs import OrgKind
+from desktop_app.store.base import new_id, utcnow
+from desktop_app.store.models import Member, Organization
+from desktop_app.store.models_cobuilding import (
+    Activity, ActivityOrg, ActivityPerson, ActivityUnit, PartnerUnit, PostClaim, ReportingMember, ReportingPost,
+    ServiceLog,
+)
+
+LOCAL_UNITS = (  # name, kind, party organisation, offers
+    ("幸福里物业服务中心", "物业", "幸福里物业党支部", ("阵地", "志愿者")),
+    ("幸福里小区业主委员会", "业委会", "", ("志愿者",)),
+    ("城东派出所幸福里警务站", "社区警务站", "城东派出所党支部", ("专业服务",)),
+    ("新华书店城东店", "企事业单位", "新华书店城东店党支部", ("阵地", "资金")),
+    ("爱心助老服务社", "两新组织", "爱心助老服务社党支部", ("专业服务", "志愿者")),
+)
+POSTS = (
+    ("政策宣传岗", "宣传惠民政策，解答居民咨询", 3),
+    ("文明劝导岗", "楼道堆物、垃圾分类劝导", 4),
+    ("关爱帮扶岗", "结对看望独居、高龄老人", 4),
+    ("健康服务岗", "义诊、健康咨询", 2),
+    ("法律服务岗", "法律咨询、矛盾调解协助", 2),
+    ("课业辅导岗", "周末和假期辅导学生功课", 3),
+)
+ACTIVITY_TITLES = {
+    "理论进社区": ("党的创新理论宣讲", "“学思想”微党课"),
+    "法律进社区": ("民法典进社区", "防范电信诈骗讲座"),
+    "医疗进社区": ("健康体检进社区", "慢病防治讲座"),
+    "文化进社区": ("书香社区读书会", "非遗剪纸体验"),
+    "文艺演出": ("迎新春文艺汇演", "七一红歌会", "重阳敬老演出"),
+    "政策宣讲": ("医保政策宣讲", "养老服务政策宣讲"),
+    "义诊": ("夏季义诊", "中医义诊"),
+    "志愿服务": ("环境整治志愿行动", "垃圾分类宣传", "助老理发"),
+}
+PLACES = ("社区党群服务中心", "社区广场", "社区活动室", "小区中心花园", "社区文化长廊")
+
+
+def _kind_of(name: str) -> str:
+    for marker, kind in (("医院", "医院"), ("小学", "学校"), ("中学", "学校"), ("局", "机关"), ("委员会", "机关"),
+                         ("法院", "机关"), ("公司", "企事业单位")):
+        if marker in name:
+            return kind
+    return "其他"
+
+
+def _between(rng: random.Random, first: date, last: date) -> date:
+    return first + timedelta(days=rng.randint(0, max(0, (last - first).days)))
+
+
+def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
+    """A year of 共驻共建 for the community in `s`; same seed and day, same year. Returns counts."""
+    rng = random.Random(seed * 104729 + 16)
+    if s.scalar(select(Activity.id).limit(1)) or s.scalar(select(ReportingMember.id).limit(1)):
+        raise Conflict("数据库中已有共建活动或报到记录，不能再填入演示数据")
+    branches = [o for o in s.scalars(select(Organization).where(
+        Organization.deleted.is_(False), Organization.kind.in_((OrgKind.BRANCH, OrgKind.COMMUNITY))))]
+    if not branches:
+        raise Conflict("请先生成演示社区，再填入共驻共建演示数据")
+    start = today - timedelta(days=364)
+    now = utcnow()
+    rows: dict[type, list[dict]] = {m: [] for m in (PartnerUnit, ReportingMember, ReportingPost, PostClaim,
+                                                      ServiceLog, Activity, ActivityOrg, ActivityUnit,
+                                                      ActivityPerson)}
+
+    # Units: the service demo's claimants get their details; the local ones join.
+    units: list[tuple[str, str]] = []
+    for u in s.scalars(select(PartnerUnit).where(PartnerUnit.deleted.is_(False)).order_by(PartnerUnit.name)):
+        kind = _kind_of(u.name)
+        s.execute(update(PartnerUnit).where(PartnerUnit.id == u.id).values(
+            kind=kind, party_org=f"{u.name}{'党委' if kind in ('医院', '机关') else '党支部'}",
+            address=f"城东区{rng.choice(('中山路', '解放路', '建设路', '人民路'))}{rng.randint(1, 300)}号",
+            joined_on=_between(rng, today - timedelta(days=1500), start),
+            offers=rules.join_offers(rng.sample(rules.OFFERS, rng.randint(1, 3))), notes=""))
+        units.append((u.id, u.name))
+    for name, kind, party_org, offers in LOCAL_UNITS:
+        uid = new_id()
+        rows[PartnerUnit].append(dict(
+            id=uid, name=name, kind=kind, party_org=party_org, offers=rules.join_offers(offers),
+            contact_person=pools.person_name(rng, rng.choice(("男", "女")), 1975), phone=pools.mobile(rng),
+            address="幸福里小区内", joined_on=_between(rng, today - timedelta(days=1500), start), notes=""))
+        units.append((uid, name))
+    by_name = {name: uid for uid, name in units}
+
+    # 双报到: the roster's reporting members move into the register, as the migration moves real ones.
+    reporting: list[tuple[str, str, date]] = []
+    for mid, name, gender, mobile, org_id, employer, post, on, services in s.execute(
+            select(Member.id, Member.name, Member.gender, Member.mobile, Member.org_id, Member.reporting_employer,
+                   Member.reporting_post, Member.reporting_date, Member.reporting_services)
+            .where(Member.deleted.is_(False), Member.reporting_employer != "", Member.status.not_in(GONE_STATUSES))
+            .order_by(Member.seq)):
+        rid = new_id()
+        unit = by_name.get(employer)
+        rows[ReportingMember].append(dict(
+            id=rid, name=name, gender=gender or "", mobile=mobile or "", employer=employer,
+            employer_org=f"{employer}{'党委' if '医院' in employer or '局' in employer else '党支部'}",
+            unit_id=unit, job=post or "", reported_on=on or start, org_id=org_id, member_id=mid,
+            skills=services or "", left_on=None, notes=""))
+        reporting.append((rid, name, on or start))
+    posts = []
+    for name, duties, places in POSTS:
+        pid = new_id()
+        rows[ReportingPost].append(dict(id=pid, name=name, org_id=None, duties=duties, places=places))
+        posts.append((pid, name, places))
+    taken = {pid: 0 for pid, _n, _p in posts}
+    for rid, _name, on in reporting:
+        pid, _pname, places = rng.choice(posts)
+        if taken[pid] < places:
+            taken[pid] += 1
+            rows[PostClaim].append(dict(post_id=pid, reporting_member_id=rid, claimed_on=max(on, start),
+                                        ended_on=None))
+        for _ in range(rng.randint(2, 10)):
+            day = _between(rng, max(on, start), today)
+            tenths = rng.choice((10, 15, 20, 20, 25, 30, 40))
+            rows[ServiceLog].append(dict(
+                reporting_member_id=rid, service_date=day, post_id=pid if rng.random() < 0.6 else None,
+                content=rng.choice(pools.REPORTING_SERVICES), hours_tenths=tenths,
+                points=rules.default_points(tenths)))
+
+    # Activities: about three a month, each with a branch or two and a unit or two.
+    members = list(s.execute(select(Member.id, Member.name).where(
+        Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES), Member.reporting_employer == "")))
+    count = rng.randint(30, 42)
+    for day in sorted(_between(rng, start, today) for _ in range(count)):
+        kind = rng.choice(list(ACTIVITY_TITLES))
+        aid = new_id()
+        people = []
+        for mid, name in rng.sample(members, min(len(members), rng.randint(2, 8))):
+            people.append(dict(kind=rules.MEMBER, member_id=mid, reporting_member_id=None, name=name))
+        for rid, name, on in rng.sample(reporting, min(len(reporting), rng.randint(0, 4))):
+            if on <= day:
+                people.append(dict(kind=rules.REPORTING, member_id=None, reporting_member_id=rid, name=name))
+        for _ in range(rng.randint(0, 5)):
+            people.append(dict(kind=rules.VOLUNTEER, member_id=None, reporting_member_id=None,
+                               name=pools.person_name(rng, rng.choice(("男", "女")), 1990)))
+        seen = set()
+        for p in people:
+            key = (p["kind"], p["member_id"] or p["reporting_member_id"] or p["name"])
+            if key in seen:
+                continue
+            seen.add(key)
+            rows[ActivityPerson].append(dict(activity_id=aid, hours_tenths=rng.choice((10, 15, 20, 30)), **p))
+        for org in rng.sample(branches, min(len(branches), rng.randint(1, 2))):
+            rows[ActivityOrg].append(dict(activity_id=aid, org_id=org.id))
+        for uid, uname in rng.sample(units, min(len(units), rng.randint(1, 2))):
+            rows[ActivityUnit].append(dict(activity_id=aid, unit_id=uid, unit_name=uname))
+        rows[Activity].append(dict(
+            id=aid, activity_date=day, kind=kind, title=rng.choice(ACTIVITY_TITLES[kind]), place=rng.choice(PLACES),
+            residents_served=rng.choice((15, 20, 30, 40, 60, 80, 120, 200)),
+            cost_fen=rng.choice((0, 0, 0, 20000, 50000, 120000)), content=""))
+    for model, batch in rows.items():
+        insert_rows(s, model, batch, site_id, now)
+    return {"partner_units": len(units), "reporting_members": len(reporting),
+            "services": len(rows[ServiceLog]), "activities": len(rows[Activity])}

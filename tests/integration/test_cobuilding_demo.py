@@ -1,0 +1,26 @@
+"""The demo's year of 共驻共建: units filled in, activities, and the roster's 在职党员 moved into the register."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from desktop_app.services import auth, demo, roster
+from desktop_app.services import cobuilding as cb
+
+
+def test_demo_fills_a_year_of_cobuilding(empty_db):
+    db = empty_db
+    auth.cli_actor(db, None, None)
+    demo.generate(db, members=80, seed=6)
+    year = date.today().year
+    figs = cb.figures(db, year)
+    assert figs.units >= 10 and figs.activities > 0 and figs.residents_served > 0
+    assert figs.reporting_members > 0 and figs.reporting_services > 0 and figs.posts_taken > 0
+    units = cb.list_units(db, year=year)
+    assert all(u.kind for u in units)
+    people = cb.list_reporting(db, year)
+    assert all(p.from_roster and p.employer and p.reported_on for p in people)
+    # out of the roster: the planned 80 are the roster plus the register
+    assert roster.stats(db).total + len(people) == 80
+    assert sum(v.hours_tenths for v in cb.volunteer_hours(db, year)) == sum(
+        a.hours_tenths for a in cb.list_activities(db, year))
