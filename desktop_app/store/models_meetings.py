@@ -83,6 +83,7 @@ class Attendance(SyncMixin, Base):
     is_guest: Mapped[bool] = mapped_column(Boolean, default=False)  # 列席: not counted in 应到
     status: Mapped[str] = mapped_column(String(4), default="")
     reason: Mapped[str] = mapped_column(String(100), default="")  # 请假 reason
+    excused_reason: Mapped[str] = mapped_column(String(40), default="")  # 免于应到: 长期外出, 病重 …
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
