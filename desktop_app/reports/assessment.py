@@ -166,7 +166,7 @@ class RankingReport(ReportRenderer):
         story.extend(chunked_table(COMMUNITY_COLUMNS, rows, styles, font, self.frame_width))
         story.append(Spacer(1, 2 * mm))
         story.append(p("会议按期：已过期间中按期召开的比例；出勤率：应到党员出席比例；党费按时：应交月次中当月或次月足额交纳比例；"
-                       "民主评议：在册党员已评定等次比例。发展党员、共建活动尚未在本系统登记。", "Small"))
+                       "民主评议：在册党员已评定等次比例；共建活动：有共建单位参与的活动次数。发展党员尚未在本系统登记。", "Small"))
         if self.year_.scheme is not None:
             story.append(p("二、党支部排名", "Heading"))
             rows = [[str(r.rank), r.branch_name, r.community_name, points(r.total_tenths), points(r.computed_tenths),

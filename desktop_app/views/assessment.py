@@ -187,7 +187,7 @@ class CommunityRow:
     dues_on_time: Share
     evaluation_done: Share
     development: str  # 发展党员: not recorded by the program yet
-    activities: str  # 共建活动: not recorded by the program yet
+    activities: str  # 共建活动 with partner units, "N 次"
     excellent: int
     passed: int
     failed: int

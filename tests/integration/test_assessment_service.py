@@ -14,7 +14,8 @@ from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.members import MemberInput
 from desktop_app.domain.service_flow import VisitInput
 from desktop_app.services import assessment as asm
-from desktop_app.services import auth, dues, evaluations, orgs, roster, visits
+from desktop_app.services import auth, dues, evaluations, orgs, roster, visits, wishes
+from desktop_app.services import cobuilding as cb
 from desktop_app.services import meetings as ms
 from desktop_app.services.auth import PermissionDenied
 
@@ -70,6 +71,12 @@ def town(db):
                                     raised_issue=True), today=TODAY)
     visits.log_visit(db, VisitInput(visit_date=date(2025, 5, 1), member_ids=(m["孙二"],), visitee_name="赵阿姨",
                                     raised_issue=False), today=TODAY)
+    # one activity with a partner unit organised by the first branch, one without a unit
+    unit = wishes.save_unit(db, None, "区人民医院")
+    cb.record_activity(db, cb.ActivityInput(activity_date=date(2025, 5, 10), kind="义诊", title="社区义诊",
+                                            org_ids=[b1], unit_ids=[unit.id]), today=TODAY)
+    cb.record_activity(db, cb.ActivityInput(activity_date=date(2025, 5, 20), kind="志愿服务", title="清洁家园",
+                                            org_ids=[b1]), today=TODAY)
     asm.load_sample(db, YEAR)
     return dict(c=c.id, b1=b1, b2=b2, m=m)
 
@@ -82,8 +89,10 @@ def test_the_sample_scheme_has_the_6_19_42_shape_and_is_a_sample(db, town):
     s = asm.scheme(db, YEAR)
     assert s.is_sample and s.shape == "6 类 19 项 42 条，满分 100 分"
     assert s.total_tenths == 1000 and (s.excellent_tenths, s.pass_tenths) == (900, 750)
-    manual_notes = [n for n in s.indicators() if "发展党员" in n.title or "共建单位" in n.title]
-    assert manual_notes and all(n.rule == "manual" and n.note for n in manual_notes)
+    # 发展党员 steps are not recorded yet: manual, with a note saying so
+    manual_notes = [n for n in s.indicators() if "发展党员" in n.title or "积极分子" in n.title]
+    assert len(manual_notes) == 2 and all(n.rule == "manual" and "发展党员" in n.note for n in manual_notes)
+    assert {n.rule for n in s.indicators()} >= {"partner_activities", "meetings_on_time", "dues_on_time"}
     with pytest.raises(Conflict):
         asm.load_sample(db, YEAR)
     assert asm.scheme(db, YEAR + 1) is None and asm.scheme_years(db) == [YEAR]
@@ -115,6 +124,10 @@ def test_computed_indicators_match_the_records(db, town):
     assert visited.measure.startswith("2/8") and visited.score_tenths == 10
     solved = by["群众反映问题办结率"]
     assert solved.measure.startswith("0/1") and solved.score_tenths == 0 and "尚未办结" in solved.hint
+
+    partners = by["与共建单位联合开展活动"]  # one of four a year, the one without a partner unit not counted
+    assert partners.measure.startswith("1/4") and partners.score_tenths == 8
+    assert "区人民医院" in partners.evidence[0].text and "还需" in partners.hint
 
     other = asm.branch_assessment(db, YEAR, "B02", as_of=AS_OF)
     assert {x.title: x for x in other.scores}["党员走访入户"].measure.startswith("1/2")
@@ -212,7 +225,7 @@ def test_the_comparison_groups_branches_by_community(db, town):
     assert (row.attendance.achieved, row.attendance.required) == (10, 12)
     assert (row.evaluation_done.achieved, row.evaluation_done.required) == (2, 5)
     assert row.excellent + row.passed + row.failed == 2
-    assert row.development == row.activities == "暂无记录"
+    assert row.development == "暂无记录" and row.activities == "1 次"
 
 
 def test_one_computation_reads_the_year_once_not_per_branch(db, town):

@@ -19,7 +19,7 @@ from desktop_app.services.assessment.scoring import _as_of, _Year
 from desktop_app.services.database import Database
 from desktop_app.views.assessment import CommunityRow, Comparison, Share
 
-NOT_RECORDED = "暂无记录"  # 发展党员 and partner activities are not kept by the program yet
+NOT_RECORDED = "暂无记录"  # 发展党员 steps are not kept by the program yet
 DIRECT = "街道直属"
 
 
@@ -45,6 +45,7 @@ def compare_communities(db: Database, year: int, as_of: date | None = None) -> C
         attendance = measure_all(f, "attendance_rate", {})
         dues = measure_all(f, "dues_on_time", {})
         evaluation = measure_all(f, "evaluation_done", {})
+        activities = f.activities_of_community()
         averages: dict[str, int] = {}
         results: dict[str, dict[str, int]] = {}
         for key, ids in groups.items():
@@ -56,7 +57,7 @@ def compare_communities(db: Database, year: int, as_of: date | None = None) -> C
             CommunityRow(
                 key, names[key], len(ids), sum(len(f.roster.get(b, [])) for b in ids),
                 _sum(compliance, ids), _sum(attendance, ids), _sum(dues, ids), _sum(evaluation, ids),
-                NOT_RECORDED, NOT_RECORDED,
+                NOT_RECORDED, f"{activities.get(key, 0)} 次",
                 results[key][rules.EXCELLENT], results[key][rules.PASSED], results[key][rules.FAILED],
                 averages[key], ranks.get(key, 0),
             )

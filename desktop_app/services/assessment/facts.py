@@ -24,6 +24,7 @@ from desktop_app.services.dues.facts import DuesCalculator, facts_of, members_of
 from desktop_app.services.dues.rates import rate_rules_in
 from desktop_app.services.meetings._common import _Orgs
 from desktop_app.store.models import Member
+from desktop_app.store.models_cobuilding import Activity, ActivityOrg, ActivityUnit
 from desktop_app.store.models_meetings import Attendance, CommitteeMember, Evaluation, Meeting
 from desktop_app.store.models_service import Visit, VisitMember, Wish
 
@@ -56,6 +57,15 @@ class VisitFact:
     follow_state: str
     resolved_on: date | None
     visitors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActivityFact:
+    on: date
+    kind: str
+    title: str
+    units: tuple[str, ...]  # partner units that organised or took part
+    org_ids: tuple[str, ...]  # organisers (branches or the community committee)
 
 
 @dataclass(frozen=True)
@@ -243,4 +253,52 @@ class YearFacts:
             b = self.member_branch.get(member_id, (None, ""))[0]
             if b:
                 out[b].append(WishFact(no, content, claimant, on))
+        return out
+
+    # ---- 共驻共建
+
+    @cached_property
+    def activities(self) -> list[ActivityFact]:
+        """The year's 共建 activities held with at least one partner unit, with their organisers."""
+        last = min(self.as_of, self.last)
+        units: dict[str, list[str]] = defaultdict(list)
+        for activity_id, name in self.s.execute(
+            select(ActivityUnit.activity_id, ActivityUnit.unit_name)
+            .join(Activity, Activity.id == ActivityUnit.activity_id)
+            .where(ActivityUnit.deleted.is_(False), Activity.deleted.is_(False),
+                   Activity.activity_date.between(self.first, last))
+        ):
+            units[activity_id].append(name)
+        if not units:
+            return []
+        organisers: dict[str, list[str]] = defaultdict(list)
+        for activity_id, org_id in self.s.execute(
+            select(ActivityOrg.activity_id, ActivityOrg.org_id)
+            .join(Activity, Activity.id == ActivityOrg.activity_id)
+            .where(ActivityOrg.deleted.is_(False), Activity.deleted.is_(False),
+                   Activity.activity_date.between(self.first, last))
+        ):
+            organisers[activity_id].append(org_id)
+        return [
+            ActivityFact(on, kind, title, tuple(units[aid]), tuple(organisers.get(aid, ())))
+            for aid, on, kind, title in self.s.execute(
+                select(Activity.id, Activity.activity_date, Activity.kind, Activity.title)
+                .where(Activity.deleted.is_(False), Activity.activity_date.between(self.first, last))
+                .order_by(Activity.activity_date))
+            if aid in units
+        ]
+
+    def activities_of_branch(self) -> dict[str, list[ActivityFact]]:
+        out: dict[str, list[ActivityFact]] = defaultdict(list)
+        for a in self.activities:
+            for b in {self.branch_id(o) for o in a.org_ids} - {None}:
+                out[b].append(a)
+        return out
+
+    def activities_of_community(self) -> dict[str, int]:
+        """Activities each community's committee or branches organised (an activity counts once)."""
+        out: dict[str, int] = defaultdict(int)
+        for a in self.activities:
+            for c in {getattr(self.orgs.community_of(o), "id", None) for o in a.org_ids} - {None}:
+                out[c] += 1
         return out

@@ -270,3 +270,17 @@ def wishes_fulfilled(f: YearFacts, params: Mapping) -> dict[str, Measure]:
         hint = f"还需实现微心愿 {_count(target - len(wishes))} 个" if len(wishes) < target else ""
         out[b.id] = Measure(len(wishes), target, lines, hint)
     return out
+
+
+@computed("partner_activities", "与共建单位联合开展活动", "本支部组织、有共建单位参与的共驻共建活动次数（取自共驻共建登记）",
+          '{"per_year": 4} 全年次数达到即得满分')
+def partner_activities(f: YearFacts, params: Mapping) -> dict[str, Measure]:
+    target = rules.number_param(params, "per_year", 4)
+    by_branch = f.memo("activities_of_branch", f.activities_of_branch)
+    out = {}
+    for b in f.branches:
+        held = by_branch.get(b.id, [])
+        lines = tuple(EvidenceLine(a.on, f"{a.kind}“{a.title}”，共建单位：{'、'.join(a.units)}") for a in held)
+        hint = f"还需与共建单位联合开展活动 {_count(target - len(held))} 次" if len(held) < target else ""
+        out[b.id] = Measure(len(held), target, lines, hint)
+    return out
