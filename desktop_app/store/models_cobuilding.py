@@ -155,3 +155,62 @@ def registered_member_ids():
     """Roster members moved into the 双报到 register: they count in neither roster, 应到, quorum nor 党费."""
     return select(ReportingMember.member_id).where(
         ReportingMember.member_id.is_not(None), ReportingMember.deleted.is_(False))
+
+
+class CommitteeSeat(SyncMixin, Base):
+    """兼职委员: a resident unit's party leader sitting on the street 大工委 or the community 大党委."""
+
+    __tablename__ = "cobuild_committee"
+
+    level: Mapped[str] = mapped_column(String(10), index=True)  # 大工委 / 大党委
+    name: Mapped[str] = mapped_column(String(40))
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("partner_unit.id"), index=True, default=None)
+    unit_name: Mapped[str] = mapped_column(String(60), default="")
+    post: Mapped[str] = mapped_column(String(40), default="兼职委员")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    term_start: Mapped[date] = mapped_column(Date)
+    term_end: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class CareVisit(SyncMixin, Base):
+    """慰问: who went, when, on what occasion; the people visited are CareRecipient rows."""
+
+    __tablename__ = "cobuild_care"
+
+    care_date: Mapped[date] = mapped_column(Date, index=True)
+    occasion: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(80))
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("partner_unit.id"), index=True, default=None)
+    givers: Mapped[str] = mapped_column(String(120), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class CareRecipient(SyncMixin, Base):
+    """One person visited, with what they were given (signed for on the 签领 sheet)."""
+
+    __tablename__ = "cobuild_care_recipient"
+
+    care_id: Mapped[str] = mapped_column(ForeignKey("cobuild_care.id"), index=True)
+    member_id: Mapped[str | None] = mapped_column(ForeignKey("member.id"), index=True, default=None)
+    resident_id: Mapped[str | None] = mapped_column(ForeignKey("resident.id"), index=True, default=None)
+    name: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(20), default="")  # 困难党员, 老党员, 困难群众 …
+    address: Mapped[str] = mapped_column(String(120), default="")
+    items: Mapped[str] = mapped_column(String(120), default="")
+    amount_fen: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Contact(SyncMixin, Base):
+    """楼门书记 / 党员联系户: which member keeps in touch with which building or household."""
+
+    __tablename__ = "cobuild_contact"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
+    member_name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(10))  # 楼门书记 / 联系户
+    grid_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"), index=True, default=None)
+    building: Mapped[str] = mapped_column(String(40), default="")
+    household_id: Mapped[str | None] = mapped_column(ForeignKey("household.id"), index=True, default=None)
+    household_label: Mapped[str] = mapped_column(String(120), default="")
+    since: Mapped[date | None] = mapped_column(Date, default=None)
+    ended_on: Mapped[date | None] = mapped_column(Date, default=None)
