@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -84,6 +85,10 @@ def smoke(bundle: Path) -> None:
         signin = work / "signin.pdf"
         r.run("report signin", "report", "signin", "--meeting", numbers[0], "--db", db, "--out", str(signin))
         _is_pdf(signin)
+        # Reading the printed sheet back exercises the scan stack (pypdfium2, OpenCV, numpy, zxing-cpp).
+        read = r.run("import signin-scan --dry-run", "import", "signin-scan", str(signin), "--dry-run", "--db", db)
+        if numbers[0] not in read:
+            raise SmokeFailed(f"signin-scan did not find meeting {numbers[0]}:\n{read[-2000:]}")
         # Sync as a center does it: the street's key in, an encrypted package out,
         # read back by the street (exercises the bundled cryptography).
         street, key, package = str(work / "street.db"), str(work / "street.key"), work / "package"
@@ -103,12 +108,35 @@ def smoke(bundle: Path) -> None:
         again = json.loads(r.run("stats after restore", "stats", "--json", "--db", db))
         if again["members"]["total"] != stats["members"]["total"]:
             raise SmokeFailed("restore: member count changed")
+        # A database from a newer program: refused in one line, the file untouched.
+        newer = work / "newer.db"
+        newer.write_bytes((work / "copy.db").read_bytes())
+        con = sqlite3.connect(newer)
+        con.execute("UPDATE alembic_version SET version_num = '9999'")
+        con.commit()
+        con.close()
+        before = newer.read_bytes()
+        refused = subprocess.run([str(r.cli), "stats", "--db", str(newer)], capture_output=True, text=True,
+                                 encoding="utf-8", errors="replace", env=r.env, timeout=120, cwd=work)
+        if refused.returncode != 2 or "较新版本" not in refused.stderr or newer.read_bytes() != before:
+            raise SmokeFailed(f"newer database: exit {refused.returncode}, {refused.stderr[-1000:]}")
+        print("  ok  newer database refused, file untouched", flush=True)
         # The windowed program: DANGQUN_SMOKE makes it dismiss start-up dialogs,
         # confirm that the main window is shown, and quit.
         gui_env = dict(r.env, DANGQUN_SMOKE="1")
         shown = r.run("gui main window", "gui", "--db", db, exe=r.gui, env=gui_env, timeout=180)
         if "smoke: main window shown" not in shown:
             raise SmokeFailed(f"gui: the main window did not report itself shown:\n{shown[-2000:]}")
+
+
+def check_files(bundle: Path) -> None:
+    """Data files the frozen program reads at run time (PyInstaller 6 puts them in _internal)."""
+    base = bundle / "_internal"
+    for rel in ("CHANGELOG.md", "db/env.py", "resources/style.qss", "resources/dangqun.ico",
+                "resources/fonts/DroidSansFallbackFull.ttf", "docs/manual/index.md", "docs/manual/images/roster.png"):
+        if not (base / rel).exists():
+            raise SmokeFailed(f"missing data file {rel} in {base}")
+    print("  ok  data files present", flush=True)
 
 
 def folder_size(path: Path) -> int:
@@ -120,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     bundle = Path(args[0] if args else "dist/dangqun").resolve()
     print(f"smoke test of {bundle}", flush=True)
     try:
+        check_files(bundle)
         smoke(bundle)
     except (SmokeFailed, subprocess.TimeoutExpired, ValueError, KeyError) as exc:
         print(f"SMOKE TEST FAILED: {exc}", flush=True)
