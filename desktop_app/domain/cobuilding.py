@@ -214,3 +214,102 @@ def check_post(name: str, duties: str, places: int) -> tuple[str, str, int]:
     if not 1 <= int(places) <= 999:
         raise ValidationError("人数", "请填写 1 到 999")
     return required(name, "岗位名称", limit=60), optional(duties, "岗位职责", 1000), int(places)
+
+
+# ---------------------------------------------------------------- 慰问, 兼职委员, 联系户
+
+CARE_OCCASIONS = ("春节", "七一", "重阳", "中秋", "困难帮扶", "日常看望", "其他")
+CARE_CATEGORIES = ("困难党员", "老党员", "生活困难群众", "独居老人", "残疾人", "退役军人", "其他")
+COMMITTEE_LEVELS = ("大工委", "大党委")
+CONTACT_ROLES = ("楼门书记", "联系户")
+
+
+@dataclass
+class RecipientInput:
+    name: str
+    category: str = ""
+    items: str = ""
+    amount_fen: int = 0
+    address: str = ""
+    member_id: str | None = None
+    resident_id: str | None = None
+
+
+@dataclass
+class CareInput:
+    care_date: date | None = None
+    occasion: str = ""
+    title: str = ""
+    unit_id: str | None = None
+    givers: str = ""
+    notes: str = ""
+    recipients: list[RecipientInput] = field(default_factory=list)
+
+
+def check_care(inp: CareInput, today: date, allow_future: bool = True) -> CareInput:
+    """A 慰问 may be planned ahead (the 签领 sheet is printed before going), hence allow_future."""
+    on = check_day(inp.care_date, "慰问日期", today, allow_future=allow_future)
+    occasion = required(inp.occasion, "慰问类别", limit=20)
+    if occasion not in CARE_OCCASIONS:
+        raise ValidationError("慰问类别", f"请从列表中选择：{'、'.join(CARE_OCCASIONS)}")
+    if not inp.recipients:
+        raise ValidationError("慰问对象", "请至少添加一名慰问对象")
+    people, seen = [], set()
+    for p in inp.recipients:
+        name = required(p.name, "慰问对象", "有一行没有姓名", limit=40)
+        key = p.member_id or p.resident_id or name
+        if key in seen:
+            raise ValidationError("慰问对象", f"{name} 重复了")
+        seen.add(key)
+        if p.amount_fen < 0:
+            raise ValidationError("慰问金", f"{name}：不能为负数")
+        people.append(RecipientInput(name, optional(p.category, "类别", 20), optional(p.items, "慰问品", 120),
+                                     int(p.amount_fen), optional(p.address, "住址", 120), p.member_id or None,
+                                     p.resident_id or None))
+    return CareInput(on, occasion, required(inp.title, "慰问名称", limit=80), inp.unit_id or None,
+                     optional(inp.givers, "慰问人", 120), optional(inp.notes, "备注", 1000), people)
+
+
+@dataclass
+class SeatInput:
+    level: str = COMMITTEE_LEVELS[1]
+    name: str = ""
+    unit_id: str | None = None
+    post: str = "兼职委员"
+    phone: str = ""
+    term_start: date | None = None
+    term_end: date | None = None
+
+
+def check_seat(inp: SeatInput, today: date) -> SeatInput:
+    if inp.level not in COMMITTEE_LEVELS:
+        raise ValidationError("层级", "请选择大工委或大党委")
+    start = check_day(inp.term_start, "任期开始", today)
+    if inp.term_end is not None and inp.term_end < start:
+        raise ValidationError("任期结束", "不能早于任期开始")
+    return SeatInput(inp.level, required(inp.name, "姓名", limit=40), inp.unit_id or None,
+                     required(inp.post, "职务", limit=40), optional(inp.phone, "联系电话", 30), start, inp.term_end)
+
+
+@dataclass
+class ContactInput:
+    member_id: str | None = None
+    role: str = CONTACT_ROLES[0]
+    grid_id: str | None = None
+    building: str = ""
+    household_id: str | None = None
+    since: date | None = None
+
+
+def check_contact(inp: ContactInput, today: date) -> ContactInput:
+    if not inp.member_id:
+        raise ValidationError("党员", "请选择党员")
+    if inp.role not in CONTACT_ROLES:
+        raise ValidationError("类别", "请选择楼门书记或联系户")
+    building = optional(inp.building, "楼栋", 40)
+    if inp.role == CONTACT_ROLES[0] and not building:
+        raise ValidationError("楼栋", "楼门书记要写明负责的楼栋（单元）")
+    if inp.role == CONTACT_ROLES[1] and not inp.household_id:
+        raise ValidationError("住户", "请选择联系的住户")
+    since = check_day(inp.since, "开始日期", today) if inp.since else None
+    return ContactInput(inp.member_id, inp.role, inp.grid_id or None, building, inp.household_id or None, since)

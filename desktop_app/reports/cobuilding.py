@@ -21,7 +21,8 @@ from desktop_app.reports.base import (
 )
 from desktop_app.reports.visit import form_table
 from desktop_app.views.cobuilding import (
-    ActivityRegister, ActivityRow, CobuildingFigures, FeedbackForm, ReportingRow, UnitRow, UnitYear,
+    ActivityRegister, ActivityRow, CareDetail, CobuildingFigures, ContactRow, FeedbackForm, ReportingRow, UnitRow,
+    UnitYear,
 )
 
 UNIT_COLUMNS = (Column("序号", 5, "CENTER"), Column("单位名称", 22), Column("类别", 9, "CENTER"),
@@ -230,3 +231,60 @@ def render_feedback_forms(center: str, forms: Sequence[FeedbackForm], out: Path 
             story.append(r.para("本年度没有报到党员。"))
         return story
     return _render(center, "在职党员到社区报到服务情况反馈表", A4_PORTRAIT, build, out, printed_on, font_path, progress)
+
+
+# ---------------------------------------------------------------- 慰问签领表, 联系表
+
+
+def render_care_sheet(center: str, care: CareDetail, unit_name: str, out: Path | None = None,
+                      printed_on: date | None = None, *, font_path: str | None = None) -> bytes:
+    def build(r: _Report) -> list[Flowable]:
+        c, w = care.row, r.frame_width
+        story = r.heading(f"{c.title}")
+        story.append(r.form([
+            ["慰问日期", chinese_date(c.care_date), "慰问类别", c.occasion],
+            ["慰问单位", unit_name or r.center_name, "慰问人", c.givers],
+        ], [w * 0.14, w * 0.36, w * 0.14, w * 0.36]))
+        story.append(Spacer(1, 3 * mm))
+        # Rows tall enough to sign in by hand; " " keeps a blank cell from spanning into its neighbour.
+        head = ["序号", "姓名", "类别", "住址", "慰问品", "慰问金（元）", "领取人签名", "日期"]
+        lines = [[str(i), p.name, p.category or " ", p.address or " ", p.items or " ",
+                  format_yuan(p.amount_fen) if p.amount_fen else " ", " ", " "]
+                 for i, p in enumerate(care.recipients, 1)]
+        shares = (6, 9, 10, 20, 18, 12, 15, 10)
+        table = r.form([head] + lines, [w * x / sum(shares) for x in shares], label_cols=(),
+                       min_heights={i: 11 * mm for i in range(1, len(lines) + 1)})
+        table.repeatRows = 1
+        story.append(table)
+        total = sum(p.amount_fen for p in care.recipients)
+        story.append(Spacer(1, 2 * mm))
+        story.append(r.para(f"共 {len(care.recipients)} 人，慰问金合计 {format_yuan(total)} 元。"
+                            "领取人本人签名；代领的写明代领人姓名和关系。"))
+        story.append(Spacer(1, 8 * mm))
+        story.append(r.form([["经办人（签名）", " ", "审核人（签名）", " "]], [w * 0.16, w * 0.34, w * 0.16, w * 0.34],
+                            min_heights={0: 12 * mm}))
+        return story
+    return _render(center, "慰问签领表", A4_PORTRAIT, build, out, printed_on, font_path, None)
+
+
+def render_contact_sheet(center: str, grid_name: str, rows: Sequence[ContactRow], out: Path | None = None,
+                         printed_on: date | None = None, *, font_path: str | None = None) -> bytes:
+    def build(r: _Report) -> list[Flowable]:
+        story = r.heading(grid_name or "全部网格")
+        by_member: dict[tuple[str, str], list[ContactRow]] = {}
+        for c in rows:
+            by_member.setdefault((c.grid_name, c.member_id), []).append(c)
+        lines = []
+        for i, ((grid, _mid), items) in enumerate(sorted(by_member.items(), key=lambda kv: (kv[0][0], kv[1][0].member_name)), 1):
+            first = items[0]
+            buildings = "、".join(c.building for c in items if c.role == "楼门书记")
+            households = "、".join(c.household_label for c in items if c.role == "联系户")
+            lines.append([str(i), grid, first.member_name, first.mobile_masked, "楼门书记" if buildings else "党员",
+                          buildings, households, str(sum(1 for c in items if c.role == "联系户") or "")])
+        if not lines:
+            return story + [r.para("尚未登记楼门书记和党员联系户。")]
+        story += r.table((Column("序号", 5, "CENTER"), Column("网格", 14), Column("党员", 9, "CENTER"),
+                          Column("联系电话", 12, "CENTER"), Column("身份", 9, "CENTER"), Column("负责楼栋", 18),
+                          Column("联系户", 36), Column("户数", 6, "CENTER")), lines)
+        return story
+    return _render(center, "楼门书记和党员联系户联系表", A4_LANDSCAPE, build, out, printed_on, font_path, None)

@@ -233,3 +233,74 @@ class CobuildingFigures:
     reporting_points: int
     posts: int
     posts_taken: int
+
+
+# ---------------------------------------------------------------- 慰问, 兼职委员, 联系户
+
+
+@dataclass(frozen=True)
+class RecipientRow:
+    name: str
+    category: str
+    address: str
+    items: str
+    amount_fen: int
+    member_id: str | None = None
+    resident_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CareRow:
+    id: str
+    care_date: date
+    occasion: str
+    title: str
+    unit_name: str
+    givers: str
+    people: int
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class CareDetail:
+    row: CareRow
+    unit_id: str | None
+    notes: str
+    recipients: tuple[RecipientRow, ...]
+
+    @property
+    def id(self) -> str:
+        return self.row.id
+
+    def to_input(self) -> rules.CareInput:
+        r = self.row
+        return rules.CareInput(r.care_date, r.occasion, r.title, self.unit_id, r.givers, self.notes,
+                               [rules.RecipientInput(p.name, p.category, p.items, p.amount_fen, p.address, p.member_id,
+                                                     p.resident_id) for p in self.recipients])
+
+
+@dataclass(frozen=True)
+class SeatRow:
+    id: str
+    level: str
+    name: str
+    unit_id: str | None
+    unit_name: str
+    post: str
+    phone: str
+    term_start: date
+    term_end: date | None
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    id: str
+    member_id: str
+    member_name: str
+    mobile_masked: str
+    role: str
+    grid_id: str | None
+    grid_name: str
+    building: str
+    household_label: str
+    since: date | None

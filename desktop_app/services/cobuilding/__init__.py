@@ -5,11 +5,18 @@ The modules split along the parts of the work: units, activities, reporting, fig
 """
 
 from desktop_app.domain.cobuilding import (  # noqa: F401  the inputs callers build
-    ActivityInput, PersonInput, ReportingInput, ServiceInput, UnitInput,
+    ActivityInput, CareInput, ContactInput, PersonInput, RecipientInput, ReportingInput, SeatInput, ServiceInput,
+    UnitInput,
 )
 from desktop_app.services.cobuilding.activities import (  # noqa: F401
     activity_register, add_photo, delete_activity, get_activity, list_activities, photo_path,
     print_activity_register, record_activity, remove_photo, update_activity, volunteer_hours,
+)
+from desktop_app.services.cobuilding.care import (  # noqa: F401
+    care_candidates, delete_care, get_care, list_care, print_care_sheet, record_care, update_care,
+)
+from desktop_app.services.cobuilding.contacts import (  # noqa: F401
+    delete_seat, end_contact, list_contacts, list_seats, print_contact_sheet, save_contact, save_seat,
 )
 from desktop_app.services.cobuilding.figures import (  # noqa: F401
     figures, print_summary, print_unit_page, print_unit_register,
@@ -23,6 +30,6 @@ from desktop_app.services.cobuilding.units import (  # noqa: F401
     delete_unit, list_units, save_unit, unit_kinds_in_use, unit_year,
 )
 from desktop_app.views.cobuilding import (  # noqa: F401  re-exported read models
-    ActivityDetail, ActivityRegister, ActivityRow, CobuildingFigures, FeedbackForm, PostRow, ReportingDetail,
-    ReportingRow, ServiceRow, UnitRow, UnitYear, VolunteerHours,
+    ActivityDetail, ActivityRegister, ActivityRow, CareDetail, CareRow, CobuildingFigures, ContactRow, FeedbackForm,
+    PostRow, RecipientRow, ReportingDetail, ReportingRow, SeatRow, ServiceRow, UnitRow, UnitYear, VolunteerHours,
 )

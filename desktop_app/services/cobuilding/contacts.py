@@ -1,0 +1,159 @@
+"""楼门书记 / 党员联系户 and the 兼职委员 of the 大工委 / 大党委.
+
+A contact ties a member to a building (楼门书记) or a household (联系户) in a
+grid; a grid's contacts print as its 联系表. A 兼职委员 is a unit's party leader
+sitting on the street's or the community's big committee for a term.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.domain import idcard
+from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.services import auth
+from desktop_app.services.cobuilding.common import org_names
+from desktop_app.services.residents import center_name, household_label
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import Database
+from desktop_app.store.models import Household, Member, Organization
+from desktop_app.store.models_cobuilding import CommitteeSeat, Contact, PartnerUnit
+from desktop_app.views.cobuilding import ContactRow, SeatRow
+
+
+def _contact_rows(s: Session, q) -> list[ContactRow]:
+    names = org_names(s)
+    mobiles = dict(s.execute(select(Member.id, Member.mobile)).all())
+    return [ContactRow(c.id, c.member_id, c.member_name, idcard.mask_phone(mobiles.get(c.member_id) or ""), c.role,
+                       c.grid_id, names.get(c.grid_id or "", ""), c.building, c.household_label, c.since)
+            for c in s.scalars(q)]
+
+
+def list_contacts(db: Database, grid_id: str | None = None, text: str = "") -> list[ContactRow]:
+    """Current contacts by grid, member and building."""
+    auth.require(db, "cobuilding.read")
+    with db.session() as s:
+        q = select(Contact).where(Contact.deleted.is_(False), Contact.ended_on.is_(None))
+        if grid_id:
+            q = q.where(Contact.grid_id == grid_id)
+        for term in text.split():
+            q = q.where(Contact.member_name.contains(term) | Contact.building.contains(term)
+                        | Contact.household_label.contains(term))
+        return _contact_rows(s, q.order_by(Contact.grid_id, Contact.member_name, Contact.role.desc(),
+                                           Contact.building, Contact.household_label))
+
+
+def save_contact(db: Database, contact_id: str | None, inp: rules.ContactInput, today: date | None = None) -> ContactRow:
+    auth.require(db, "cobuilding.write")
+    clean = rules.check_contact(inp, today or date.today())
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        m = s.get(Member, clean.member_id)
+        if m is None or m.deleted:
+            raise ValidationError("党员", "所选党员不存在或已删除")
+        label, grid = "", clean.grid_id
+        if clean.household_id:
+            h = s.get(Household, clean.household_id)
+            if h is None or h.deleted:
+                raise ValidationError("住户", "所选住户不存在或已删除")
+            label, grid = household_label(h.building, h.unit, h.room, h.address), grid or h.grid_id
+        if grid:
+            o = s.get(Organization, grid)
+            if o is None or o.deleted:
+                raise ValidationError("网格", "所选网格不存在或已删除")
+        if contact_id:
+            c = s.get(Contact, contact_id)
+            if c is None or c.deleted:
+                raise NotFound("该联系记录不存在或已删除")
+        else:
+            c = Contact(member_id=m.id, member_name=m.name, role=clean.role)
+            s.add(c)
+        c.member_id, c.member_name, c.role, c.grid_id = m.id, m.name, clean.role, grid or m.org_id
+        c.building, c.household_id, c.household_label, c.since = clean.building, clean.household_id, label, clean.since
+        s.flush()
+        [row] = _contact_rows(s, select(Contact).where(Contact.id == c.id))
+        uow.commit()
+        return row
+
+
+def end_contact(db: Database, contact_id: str, on: date) -> None:
+    auth.require(db, "cobuilding.write")
+    with UnitOfWork(db) as uow:
+        c = uow.session.get(Contact, contact_id)
+        if c is None or c.deleted or c.ended_on:
+            raise NotFound("该联系记录不存在或已结束")
+        c.ended_on = on
+        uow.commit()
+
+
+def print_contact_sheet(db: Database, out: Path, grid_id: str | None = None, *, today: date | None = None) -> int:
+    """联系表 of a grid (or every grid): 楼门书记 with their buildings, members with the households they keep
+    in touch with. Returns the lines printed."""
+    from desktop_app.reports.cobuilding import render_contact_sheet
+
+    rows = list_contacts(db, grid_id)
+    with db.session() as s:
+        center = center_name(s)
+        grid = org_names(s).get(grid_id or "", "") if grid_id else ""
+    render_contact_sheet(center, grid, rows, out, today or date.today())
+    return len(rows)
+
+
+# ---------------------------------------------------------------- 兼职委员
+
+
+def list_seats(db: Database, level: str | None = None, current_only: bool = True,
+               today: date | None = None) -> list[SeatRow]:
+    auth.require(db, "cobuilding.read")
+    today = today or date.today()
+    with db.session() as s:
+        q = select(CommitteeSeat).where(CommitteeSeat.deleted.is_(False))
+        if level:
+            q = q.where(CommitteeSeat.level == level)
+        if current_only:
+            q = q.where((CommitteeSeat.term_end.is_(None)) | (CommitteeSeat.term_end >= today))
+        return [SeatRow(c.id, c.level, c.name, c.unit_id, c.unit_name, c.post, c.phone, c.term_start, c.term_end)
+                for c in s.scalars(q.order_by(CommitteeSeat.level, CommitteeSeat.unit_name, CommitteeSeat.name))]
+
+
+def save_seat(db: Database, seat_id: str | None, inp: rules.SeatInput, today: date | None = None) -> SeatRow:
+    auth.require(db, "cobuilding.write")
+    clean = rules.check_seat(inp, today or date.today())
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        uname = ""
+        if clean.unit_id:
+            u = s.get(PartnerUnit, clean.unit_id)
+            if u is None or u.deleted:
+                raise ValidationError("所在单位", "所选共建单位不存在或已删除")
+            uname = u.name
+        if seat_id:
+            c = s.get(CommitteeSeat, seat_id)
+            if c is None or c.deleted:
+                raise NotFound("该委员记录不存在或已删除")
+        else:
+            c = CommitteeSeat(level=clean.level, name=clean.name, term_start=clean.term_start)
+            s.add(c)
+        for k in ("level", "name", "unit_id", "post", "phone", "term_start", "term_end"):
+            if getattr(c, k) != getattr(clean, k):
+                setattr(c, k, getattr(clean, k))
+        c.unit_name = uname
+        s.flush()
+        row = SeatRow(c.id, c.level, c.name, c.unit_id, c.unit_name, c.post, c.phone, c.term_start, c.term_end)
+        uow.commit()
+        return row
+
+
+def delete_seat(db: Database, seat_id: str) -> None:
+    auth.require(db, "cobuilding.write")
+    with UnitOfWork(db) as uow:
+        c = uow.session.get(CommitteeSeat, seat_id)
+        if c is None or c.deleted:
+            raise NotFound("该委员记录不存在或已删除")
+        c.deleted = True
+        uow.commit()
