@@ -51,6 +51,7 @@ class SchemeInfo:
     shape: str  # 6 类 19 项 42 条，满分 100 分
     total_tenths: int
     nodes: tuple[IndicatorNode, ...] = ()
+    editable: bool = True  # False: sent down by the street; a community adapts a copy
 
     def indicators(self) -> list[IndicatorNode]:
         return [n for n in self.nodes if n.level == "indicator"]
@@ -109,6 +110,15 @@ class TitleRow:
 
 
 @dataclass(frozen=True)
+class CategoryScore:
+    """A category's subtotal for one branch (支部班子好 13.5 of 16)."""
+
+    title: str
+    score_tenths: int
+    max_tenths: int
+
+
+@dataclass(frozen=True)
 class AssessmentRow:
     """One branch in the year's list and ranking."""
 
@@ -124,6 +134,7 @@ class AssessmentRow:
     rank: int
     weakest: str  # the indicators losing most, in a line
     titles: str = ""
+    categories: tuple[CategoryScore, ...] = ()
 
     @property
     def id(self) -> str:  # lists select by `id`

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop_app.domain import assessment as rules
 from desktop_app.gui.assessment.dialogs import IndicatorDialog, SchemeDialog, ScoreDialog, TitleDialog
@@ -154,7 +155,14 @@ def test_the_page_on_demo_data_shows_both_tables(qtbot, empty_db, qapp, wait_ops
     assert page.panel.model.rowCount() > 0
     assert [r.rank for r in page.panel.model.rows] == sorted(r.rank for r in page.panel.model.rows)
     assert all(r.result in rules.RESULTS for r in page.panel.model.rows)
-    page.tabs.setCurrentIndex(1)
+    page.tabs.setCurrentIndex(1)  # the grid: a column per category, headed by the scheme's names
+    wait_ops()
+    grid = page.panel
+    headers = [grid.model.headerData(i, Qt.Orientation.Horizontal) for i in range(grid.model.columnCount())]
+    assert headers[3:9] == ["支部班子好", "党员队伍好", "组织生活好", "作用发挥好", "群众评价好", "基础保障好"]
+    assert grid.view.isColumnHidden(9) and not grid.view.isColumnHidden(8)
+    assert grid.model.data(grid.model.index(0, 3)).count("/") == 1
+    page.tabs.setCurrentIndex(2)
     wait_ops()
     assert page.panel.model.rowCount() == 1
     for each in page.panels:

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from desktop_app.domain.errors import Conflict
 from desktop_app.services import assessment as asm
 from tests.integration.sync_world import World, build_templates
 
@@ -56,3 +57,15 @@ def test_the_streets_scheme_goes_down_to_a_community(world):
     assert got is not None and got.id == sent.id and got.shape == sent.shape
     rows = asm.assess_year(world.c1, ahead, as_of=date(ahead, 1, 1)).rows
     assert rows and all(r.max_tenths == 1000 for r in rows)
+    # the community adapts a copy; the street's own stays as it sent it
+    assert not got.editable
+    with pytest.raises(Conflict, match="街道下发"):
+        asm.save_scheme(world.c1, got.id, "改名", 900, 750)
+    mine = asm.copy_scheme(world.c1, ahead, ahead)
+    assert mine.editable and mine.id != sent.id and asm.scheme(world.c1, ahead).id == mine.id
+    asm.save_scheme(world.c1, mine.id, "本社区方案", 850, 700)
+    world.up(world.c1)
+    world.up(world.c2)
+    assert asm.scheme(world.street, ahead).name == sent.name  # the street's own, untouched
+    at_street = asm.branch_assessments(world.street, ahead, as_of=date(ahead, 1, 1))
+    assert {d.scheme_name for d in at_street} == {"本社区方案", sent.name}  # c1 by its copy, c2 by the street's

@@ -3,7 +3,10 @@ manual scores and titles, the scheme, the communities side by side, and the prin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
+
+from PySide6.QtCore import Qt
 
 from desktop_app.domain import assessment as rules
 from desktop_app.gui.assessment.dialogs import IndicatorDialog, SchemeDialog, ScoreDialog, TitleDialog
@@ -28,6 +31,32 @@ COLUMNS = (
     Column("荣誉称号", lambda r: r.titles, width=90),
     Column("失分较多的指标", lambda r: r.weakest, width=260),
 )
+CATEGORY_SLOTS = 8  # category columns of the comparison grid; a scheme's own names head them after a load
+
+
+def _category(i: int) -> Column:
+    def part(r):
+        return r.categories[i] if i < len(r.categories) else None
+
+    def text(r) -> str:
+        c = part(r)
+        return f"{rules.points(c.score_tenths)} / {rules.points(c.max_tenths)}" if c else ""
+
+    def color(r):
+        c = part(r)
+        return ALERT if c and c.score_tenths * 10 < c.max_tenths * 8 else None  # below 80% of the category
+
+    return Column(f"第{i + 1}类", text, CENTER, 96, tooltip=lambda r: part(r).title if part(r) else None,
+                  sort_key=lambda r: part(r).score_tenths if part(r) else -1, color=color)
+
+
+GRID_COLUMNS = (
+    Column("排名", lambda r: str(r.rank), CENTER, 44, sort_key=lambda r: r.rank),
+    Column("党支部", lambda r: r.branch_name, width=130),
+    Column("总分", lambda r: rules.points(r.total_tenths), CENTER, 56, sort_key=lambda r: r.total_tenths),
+    *(_category(i) for i in range(CATEGORY_SLOTS)),
+)
+FIRST_CATEGORY = 3
 COMMUNITY_COLUMNS = (
     Column("排名", lambda r: str(r.rank or "—"), CENTER, 44, sort_key=lambda r: r.rank or 10**6),
     Column("社区", lambda r: r.name, width=130),
@@ -114,6 +143,8 @@ class AssessmentPage(RecordListPage):
     tables = (
         Table(COLUMNS, _color, stretch=9, details_width=420, label="党支部排名",
               empty="选中一个党支部，查看各项得分、失分原因和佐证记录。"),
+        Table(GRID_COLUMNS, _color, stretch=1, details_width=420, label="分类对比",
+              empty="各党支部在每一类指标上的得分；低于该类满分八成的标红。"),
         Table(COMMUNITY_COLUMNS, stretch=1, details_width=300, label="社区互比互看",
               empty="各社区的会议、出勤、党费、民主评议和考评结果。"),
     )
@@ -137,7 +168,7 @@ class AssessmentPage(RecordListPage):
         text = (f.text or "").strip()
         rows = [d.row for d in forms if not text or text in d.row.branch_name or text in d.row.community_name]
         comparison = asm.compare_communities(db, year)
-        return Loaded(rows, list(comparison.rows), year=year, scheme=scheme,
+        return Loaded(rows, rows, list(comparison.rows), year=year, scheme=scheme,
                       details={d.row.branch_id: d for d in forms}, rules=asm.computed_rules(db))
 
     def detail_html(self, detail) -> str:
@@ -152,6 +183,7 @@ class AssessmentPage(RecordListPage):
         return self.loaded.details.get(row.branch_id)
 
     def on_loaded(self, loaded: Loaded) -> None:
+        self._name_categories(loaded)
         if loaded.scheme is None:
             self.counts.setText(f"{loaded.year} 年度还没有考评方案：点“考评方案”载入示例方案")
             return
@@ -159,6 +191,18 @@ class AssessmentPage(RecordListPage):
         counts = {r: sum(1 for x in rows if x.result == r) for r in rules.RESULTS}
         self.counts.setText(f"{loaded.scheme.name}（{loaded.scheme.shape}）　" + "，".join(
             f"{k} {v} 个" for k, v in counts.items()))
+
+    def _name_categories(self, loaded: Loaded) -> None:
+        """Head the grid's category columns with the scheme's own category names; hide the unused ones."""
+        names = [n.title for n in loaded.scheme.nodes if n.level == rules.CATEGORY] if loaded.scheme else []
+        panel = self.panels[1]
+        for i in range(CATEGORY_SLOTS):
+            col = FIRST_CATEGORY + i
+            if i < len(names):
+                panel.model.columns[col] = replace(panel.model.columns[col], title=names[i])
+            panel.view.setColumnHidden(col, i >= len(names))
+        panel.model.headerDataChanged.emit(Qt.Orientation.Horizontal, FIRST_CATEGORY,
+                                           FIRST_CATEGORY + CATEGORY_SLOTS - 1)
 
     @property
     def year(self) -> int:
@@ -188,14 +232,26 @@ class AssessmentPage(RecordListPage):
                           "\n载入后可修改分值、指标和分数线。"):
                 self.write(lambda: asm.load_sample(db, year), lambda s: f"已载入示例方案：{s.shape}。")
             return
-        self.run_dialog(SchemeDialog(self, db, scheme), "已保存考评方案。")
+        if self._adapted(scheme):
+            self.run_dialog(SchemeDialog(self, db, scheme), "已保存考评方案。")
 
     def edit_indicator(self) -> None:
         scheme = self.loaded.scheme if self.loaded is not None else None
         if scheme is None:
             self.edit_scheme()
             return
-        self.run_dialog(IndicatorDialog(self, self.ctx.db, scheme, self.loaded.rules), "已保存考评指标。")
+        if self._adapted(scheme):
+            self.run_dialog(IndicatorDialog(self, self.ctx.db, scheme, self.loaded.rules), "已保存考评指标。")
+
+    def _adapted(self, scheme) -> bool:
+        """True when the scheme may be edited here; a street's scheme is first copied as the community's own."""
+        if scheme.editable:
+            return True
+        db, year = self.ctx.db, scheme.year
+        if common.ask(self, "考评方案", f"“{scheme.name}”是街道下发的方案，不能直接修改。\n"
+                      "复制为本社区的方案后再修改吗？已打的分数需按新方案重新打分。"):
+            self.write(lambda: asm.copy_scheme(db, year, year), lambda s: f"已复制为本社区方案：{s.shape}。")
+        return False
 
     # --- printing ----------------------------------------------------------
     def print_forms(self) -> None:

@@ -93,7 +93,18 @@ def info_of(s: Session, sch: AssessmentScheme) -> SchemeInfo:
     walk(None, "")
     shape = rules.shape_of((n.level, n.max_tenths) for n in nodes)
     return SchemeInfo(sch.id, sch.year, sch.name, sch.is_sample, sch.excellent_tenths, sch.pass_tenths, sch.notes,
-                      shape.label(), shape.total_tenths, tuple(nodes))
+                      shape.label(), shape.total_tenths, tuple(nodes), editable_here(s, sch))
+
+
+def editable_here(s: Session, sch: AssessmentScheme) -> bool:
+    """A community edits its own schemes only; the street's come down and are adapted as a copy.
+
+    The street office edits any (an edit at the street goes back as a correction).
+    """
+    own = own_org_id(s)
+    if sch.org_id in (None, own):
+        return True
+    return s.scalar(select(Organization.kind).where(Organization.id == own)) == OrgKind.STREET
 
 
 def scheme(db: Database, year: int) -> SchemeInfo | None:
@@ -203,6 +214,8 @@ def _live_scheme(s: Session, scheme_id: str) -> AssessmentScheme:
     sch = s.get(AssessmentScheme, scheme_id)
     if sch is None or sch.deleted:
         raise NotFound("该考评方案不存在或已删除")
+    if not editable_here(s, sch):
+        raise Conflict("这是街道下发的考评方案，不能直接修改；请先复制为本社区的方案，再修改副本")
     return sch
 
 

@@ -30,7 +30,8 @@ from desktop_app.store.models_assessment import (
     AssessmentEvidence, AssessmentIndicator, AssessmentScore, AssessmentTitle,
 )
 from desktop_app.views.assessment import (
-    AssessmentRow, AssessmentYear, BranchAssessment, EvidenceFile, EvidenceLine, IndicatorScore, SchemeInfo, TitleRow,
+    AssessmentRow, AssessmentYear, BranchAssessment, CategoryScore, EvidenceFile, EvidenceLine, IndicatorScore,
+    SchemeInfo, TitleRow,
 )
 
 EVIDENCE_FOLDER = "assessment"
@@ -133,7 +134,7 @@ class _Year:
                 sum(1 for x in lines if x.score_tenths is None),
                 rules.result_of(totals[b.id], scheme.excellent_tenths, scheme.pass_tenths),
                 ranks[b.id], "；".join(f"{x.title}（失 {rules.points(x.lost_tenths)} 分）" for x in weak[:3]),
-                "、".join(t.title for t in self.titles.get(b.id, [])),
+                "、".join(t.title for t in self.titles.get(b.id, [])), _categories(lines),
             )
 
     def weakest(self, branch_id: str) -> list[IndicatorScore]:
@@ -144,6 +145,16 @@ class _Year:
 
     def ordered_rows(self) -> tuple[AssessmentRow, ...]:
         return tuple(sorted(self.rows.values(), key=lambda r: (r.rank, r.branch_name)))
+
+
+def _categories(lines: list[IndicatorScore]) -> tuple[CategoryScore, ...]:
+    """Subtotals by category, in the scheme's order."""
+    sums: dict[str, list[int]] = {}
+    for x in lines:
+        part = sums.setdefault(x.category, [0, 0])
+        part[0] += x.score_tenths or 0
+        part[1] += x.max_tenths
+    return tuple(CategoryScore(title, got, most) for title, (got, most) in sums.items())
 
 
 def _no_scheme(year: int) -> ValidationError:
