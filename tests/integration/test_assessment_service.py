@@ -108,6 +108,9 @@ def test_computed_indicators_match_the_records(db, town):
     theme = by["每月开展主题党日活动"]  # January and March of six months
     assert theme.measure.startswith("2/6") and theme.score_tenths == 13
     assert "2月" in theme.hint and sum(1 for e in theme.evidence if not e.ok) == 4
+    mid_june = asm.branch_assessment(db, YEAR, "B01", as_of=date(2025, 6, 15))
+    theme = next(x for x in mid_june.scores if x.title == "每月开展主题党日活动")
+    assert theme.measure.startswith("2/5")  # June is still running: not owed yet
 
     attendance = by["党员参加组织生活出勤率"]  # 4 + 4 + 2 present of 12 expected, full marks from 90%
     assert attendance.measure.startswith("10/12")

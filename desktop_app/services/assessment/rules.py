@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from desktop_app.domain import assessment as rules
 from desktop_app.domain import dues as dues_rules
@@ -141,11 +142,14 @@ def attendance_rate(f: YearFacts, params: Mapping) -> dict[str, Measure]:
 @computed("theme_day", "主题党日按月开展", "已过月份中本支部（含党小组）开展了主题党日的月数比例")
 def theme_day(f: YearFacts, params: Mapping) -> dict[str, Measure]:
     last = min(f.as_of, f.last)
-    months = list(range(1, last.month + 1)) if last.year == f.year else []
+    # the running month is owed only once it is over
+    ended = last.month if (last + timedelta(days=1)).month != last.month else last.month - 1
     out = {}
     for b in f.branches:
         days = [m for m in f.held_by_branch.get(b.id, []) if m.kind == meeting_rules.THEME_DAY]
         held_months = {m.on.month for m in days}
+        months = list(range(1, ended + 1)) + ([last.month] if last.month > ended and last.month in held_months
+                                              else [])
         lines = [EvidenceLine(m.on, f"{m.label()}") for m in days]
         missing = [mo for mo in months if mo not in held_months]
         lines += [EvidenceLine(None, f"{f.year}年{mo}月：未开展主题党日", ok=False) for mo in missing]
