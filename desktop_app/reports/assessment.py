@@ -22,10 +22,10 @@ EVIDENCE_SHOWN = 40  # lines per indicator on paper; the rest are counted
 
 SCORE_COLUMNS: tuple[Column, ...] = (
     Column("编号", 9, "CENTER"),
-    Column("项目", 18),
+    Column("项目", 16),
     Column("考评指标", 50),
     Column("满分", 9, "CENTER"),
-    Column("得分", 9, "CENTER"),
+    Column("得分", 12, "CENTER"),
     Column("计分方式", 18),
     Column("完成情况 / 说明", 45),
 )
@@ -173,6 +173,16 @@ class RankingReport(ReportRenderer):
                      points(r.manual_tenths), str(r.unscored), r.result, r.titles, r.weakest]
                     for r in self.year_.rows]
             story.extend(chunked_table(BRANCH_COLUMNS, rows, styles, font, self.frame_width))
+            names = [n.title for n in self.year_.scheme.nodes if n.level == "category"]
+            if names:
+                story.append(p("三、分类得分", "Heading"))
+                columns = (Column("排名", 8, "CENTER"), Column("党支部", 30),
+                           *(Column(n, 18, "CENTER") for n in names), Column("总分", 12, "CENTER"))
+                rows = [[str(r.rank), r.branch_name,
+                         *(f"{points(c.score_tenths)}/{points(c.max_tenths)}" for c in r.categories[:len(names)]),
+                         *([""] * (len(names) - len(r.categories))), points(r.total_tenths)]
+                        for r in self.year_.rows]
+                story.extend(chunked_table(columns, rows, styles, font, self.frame_width))
         return story
 
 
