@@ -42,6 +42,8 @@ from desktop_app.gui.wishes.page import WishesPage
 from desktop_app.gui.cobuilding.units import UnitsPage
 from desktop_app.gui.cobuilding.activities import ActivitiesPage
 from desktop_app.gui.cobuilding.reporting import ReportingPage
+from desktop_app.gui.cobuilding.care import CarePage
+from desktop_app.gui.cobuilding.contacts import ContactsPage
 from desktop_app.services import auth, backup
 from desktop_app.settings import Settings, data_dir, log_dir
 
@@ -49,7 +51,7 @@ from desktop_app.settings import Settings, data_dir, log_dir
 PAGES: list[type[Page]] = [
     OverviewPage, OrgsPage, RosterPage, MeetingsPage, CompliancePage, EvaluationsPage, AssessmentPage,
     ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage,
-    UnitsPage, ActivitiesPage, ReportingPage, LedgerPage, DuesPage,
+    UnitsPage, ActivitiesPage, ReportingPage, CarePage, ContactsPage, LedgerPage, DuesPage,
     SyncPage, UsersPage, AuditPage,
 ]
 

@@ -221,3 +221,66 @@ def test_every_cobuilding_page_opens_on_demo_data(qtbot, empty_db, qapp, wait_op
         panel.select_id(panel.model.rows[0].id if hasattr(panel.model.rows[0], "id") else None)
         wait_ops()
         shot(page, f"demo_{module}_{i}")
+
+
+def test_record_a_care_visit_and_print_its_signing_sheet(qtbot, app_ctx, wait_ops, town, monkeypatch, qtmodeltester,
+                                                          tmp_path):
+    from desktop_app.gui.cobuilding.care import CareDialog, CarePage
+
+    db = app_ctx.db
+    roster.create(db, MemberInput(
+        name="李老党员", org_id=town["g1"], id_number=idcard.make("320102", date(1938, 3, 4), 3, "男"), gender="男",
+        birth_date=date(1938, 3, 4), joined_date=date(1960, 7, 1), confirmed_date=date(1961, 7, 1)))
+    page = show(qtbot, wait_ops, CarePage(app_ctx))
+
+    def fill(dlg: CareDialog):
+        dlg.title_edit.setText("春节走访慰问老党员")
+        dlg.people.items.setText("米、油")
+        dlg.people.amount.setText("300")
+        dlg.people.add_all()
+        qtmodeltester.check(dlg.people.table.model())
+        shot(dlg, "care_dialog")
+
+    monkeypatch.setattr(CareDialog, "exec", exec_with(wait_ops, fill))
+    page.add_care()
+    wait_ops()
+    [row] = page.panel.model.rows
+    assert (row.people, row.amount_fen) == (1, 30000)
+    qtmodeltester.check(page.panel.model)
+    out = tmp_path / "sign.pdf"
+    monkeypatch.setattr(forms, "ask_save_path", lambda *a: out)
+    page.print_sheet()
+    wait_ops()
+    assert out.stat().st_size > 1000
+    shot(page, "care_page")
+
+
+def test_contacts_and_part_time_members_pages(qtbot, app_ctx, wait_ops, town, monkeypatch, qtmodeltester):
+    from desktop_app.gui.cobuilding.contacts import ContactDialog, ContactsPage, SeatDialog
+    from desktop_app.services.visits import member_choices
+
+    page = show(qtbot, wait_ops, ContactsPage(app_ctx))
+    zhang = next(m for m in member_choices(app_ctx.db, "张建国") if m.id == town["zhang"])
+
+    def contact(dlg: ContactDialog):
+        dlg.member.set_chosen(zhang, zhang.name)
+        forms.select(dlg.grid, town["g1"])
+        dlg.building.setText("梅园新村3栋")
+
+    monkeypatch.setattr(ContactDialog, "exec", exec_with(wait_ops, contact))
+    page.add_contact()
+    wait_ops()
+    assert [(r.member_name, r.building) for r in page.panel.model.rows] == [("张建国", "梅园新村3栋")]
+    qtmodeltester.check(page.panel.model)
+
+    def seat(dlg: SeatDialog):
+        dlg.name.setText("刘院长")
+        forms.select(dlg.unit, town["hospital"])
+
+    monkeypatch.setattr(SeatDialog, "exec", exec_with(wait_ops, seat))
+    page.add_seat()
+    wait_ops()
+    page.tabs.setCurrentIndex(1)
+    assert [(s.name, s.unit_name, s.level) for s in page.panel.model.rows] == [("刘院长", "区人民医院", "大党委")]
+    qtmodeltester.check(page.panel.model)
+    shot(page, "contacts_page")

@@ -1,0 +1,256 @@
+"""慰问: record who was visited on which occasion and with what, and print the 签领表 to take along."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.domain.money import format_yuan, parse_yuan
+from desktop_app.gui.cobuilding.common import d, years
+from desktop_app.gui.residents.pickers import resident_picker
+from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit, combo, list_combo, named_combo, text_area
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.table import CENTER, RIGHT, Column
+from desktop_app.services import cobuilding as cb
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.cobuilding import CareDetail, RecipientRow
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+COLUMNS = (
+    Column("日期", lambda r: d(r.care_date), CENTER, 84),
+    Column("类别", lambda r: r.occasion, CENTER, 70),
+    Column("慰问名称", lambda r: r.title, width=200),
+    Column("慰问单位", lambda r: r.unit_name, width=140),
+    Column("慰问人", lambda r: r.givers, width=140),
+    Column("人数", lambda r: str(r.people), CENTER, 44, sort_key=lambda r: r.people),
+    Column("慰问金（元）", lambda r: format_yuan(r.amount_fen) if r.amount_fen else "", RIGHT, 90,
+           sort_key=lambda r: r.amount_fen),
+)
+
+
+class RecipientsTable(QWidget):
+    """The people visited: from the usual list (困难党员, 老党员, 独居老人 …), a resident search, or by name."""
+
+    HEAD = ("姓名", "类别", "住址", "慰问品", "慰问金（元）")
+
+    def __init__(self, db: Database, candidates: Sequence[RecipientRow], people: Sequence[rules.RecipientInput] = ()):
+        super().__init__()
+        self.table = QTableWidget(0, len(self.HEAD))
+        self.table.setHorizontalHeaderLabels(list(self.HEAD))
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setMinimumHeight(150)
+        self.candidates = combo([("（从常用慰问对象中添加）", None)]
+                                + [(f"{c.name}（{c.category}）", c) for c in candidates])
+        self.candidates.activated.connect(self._candidate)
+        self.resident = resident_picker(db, "添加居民：姓名或门牌，回车确认")
+        self.resident.picked.connect(self._resident)
+        self.items = QLineEdit()
+        self.items.setPlaceholderText("默认慰问品，如 米、油")
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("默认慰问金（元）")
+        self.amount.setMaximumWidth(110)
+        add_all = QPushButton("全部添加")
+        add_all.clicked.connect(self.add_all)
+        remove = QPushButton("移除所选")
+        remove.clicked.connect(self.remove_selected)
+        row1 = QHBoxLayout()
+        row1.setContentsMargins(0, 0, 0, 0)
+        row1.addWidget(self.candidates, 2)
+        row1.addWidget(add_all)
+        row1.addWidget(self.resident, 2)
+        row2 = QHBoxLayout()
+        row2.setContentsMargins(0, 0, 0, 0)
+        row2.addWidget(self.items, 2)
+        row2.addWidget(self.amount)
+        row2.addWidget(remove)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(row1)
+        lay.addLayout(row2)
+        lay.addWidget(self.table)
+        for p in people:
+            self.add(p)
+
+    def _defaults(self) -> tuple[str, int]:
+        text = self.amount.text().strip()
+        return self.items.text().strip(), parse_yuan(text, "慰问金") if text else 0
+
+    def add(self, p: rules.RecipientInput) -> None:
+        key = p.member_id or p.resident_id or p.name
+        for r in range(self.table.rowCount()):
+            old: rules.RecipientInput = self.table.item(r, 0).data(ID_ROLE)
+            if (old.member_id or old.resident_id or old.name) == key:
+                return
+        r = self.table.rowCount()
+        self.table.insertRow(r)
+        values = (p.name, p.category, p.address, p.items, format_yuan(p.amount_fen, grouping=False) if p.amount_fen else "")
+        for c, text in enumerate(values):
+            item = QTableWidgetItem(text)
+            if c == 0:
+                item.setData(ID_ROLE, p)
+                if p.member_id or p.resident_id:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(r, c, item)
+
+    def _from(self, c: RecipientRow) -> rules.RecipientInput:
+        items, fen = self._defaults()
+        return rules.RecipientInput(c.name, c.category, items, fen, c.address, c.member_id, c.resident_id)
+
+    def _candidate(self, _i: int) -> None:
+        c = self.candidates.currentData()
+        if c is not None:
+            self.add(self._from(c))
+            self.candidates.setCurrentIndex(0)
+
+    def add_all(self) -> None:
+        for i in range(1, self.candidates.count()):
+            self.add(self._from(self.candidates.itemData(i)))
+
+    def _resident(self, p) -> None:
+        if p is not None:
+            items, fen = self._defaults()
+            self.add(rules.RecipientInput(p.name, "、".join(p.tags[:1]) if p.tags else "", items, fen, p.address,
+                                          resident_id=p.resident_id))
+            self.resident.set_chosen(None, "")
+
+    def remove_selected(self) -> None:
+        for r in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
+            self.table.removeRow(r)
+
+    def people(self) -> list[rules.RecipientInput]:
+        out = []
+        for r in range(self.table.rowCount()):
+            p: rules.RecipientInput = self.table.item(r, 0).data(ID_ROLE)
+            cell = [self.table.item(r, c).text().strip() for c in range(len(self.HEAD))]
+            fen = parse_yuan(cell[4], f"慰问金（{cell[0]}）") if cell[4] else 0
+            out.append(rules.RecipientInput(cell[0], cell[1], cell[3], fen, cell[2], p.member_id, p.resident_id))
+        return out
+
+
+class CareDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, units: Sequence, candidates: Sequence[RecipientRow],
+                 detail: CareDetail | None = None, today: date | None = None):
+        super().__init__(parent, "修改慰问" if detail else "记录慰问")
+        self.db, self.detail, self.today = db, detail, today or date.today()
+        v = detail.to_input() if detail else rules.CareInput(care_date=self.today, occasion="春节")
+        self.on = DateEdit(v.care_date)
+        self.occasion = list_combo(rules.CARE_OCCASIONS, v.occasion)
+        self.title_edit = QLineEdit(v.title)
+        self.title_edit.setPlaceholderText(f"如 {self.today.year}年春节走访慰问困难党员和群众")
+        self.unit = named_combo(units, v.unit_id, "（社区党委）")
+        self.givers = QLineEdit(v.givers)
+        self.givers.setPlaceholderText("谁去慰问，如 社区书记、共建单位负责人")
+        self.notes = text_area(2)
+        self.notes.setPlainText(v.notes)
+        self.people = RecipientsTable(db, candidates, v.recipients)
+        form = QFormLayout()
+        form.addRow("慰问日期", self.on)
+        form.addRow("慰问类别", self.occasion)
+        form.addRow("慰问名称", self.title_edit)
+        form.addRow("慰问单位", self.unit)
+        form.addRow("慰问人", self.givers)
+        form.addRow("慰问对象", self.people)
+        form.addRow("备注", self.notes)
+        self.finish_layout(form)
+        self.setMinimumWidth(760)
+        self.first_field = self.title_edit
+
+    def prepare(self):
+        inp = rules.check_care(rules.CareInput(
+            self.on.value(), self.occasion.currentData() or "", self.title_edit.text(), self.unit.currentData(),
+            self.givers.text(), self.notes.toPlainText(), self.people.people()), self.today)
+        db, today = self.db, self.today
+        if self.detail:
+            cid = self.detail.id
+            return lambda: cb.update_care(db, cid, inp, today)
+        return lambda: cb.record_care(db, inp, today)
+
+
+def care_html(c: CareDetail) -> str:
+    e, r = escape, c.row
+    items = "".join(f"<li>{e(p.name)}（{e(p.category or '—')}）{e(p.items)}"
+                    f"{' ' + format_yuan(p.amount_fen) + ' 元' if p.amount_fen else ''}</li>" for p in c.recipients)
+    return (f"<h3>{e(r.title)}</h3><p>{d(r.care_date)}　{e(r.occasion)}<br>慰问单位：{e(r.unit_name or '社区党委')}<br>"
+            f"慰问人：{e(r.givers or '—')}</p><p>慰问 {r.people} 人，慰问金 {format_yuan(r.amount_fen)} 元：</p>"
+            f"<ul>{items}</ul>" + (f"<p>{e(c.notes)}</p>" if c.notes else ""))
+
+
+class CarePage(RecordListPage):
+    title = "慰问"
+    icon = "claim"
+    heading = "走访慰问"
+    watches = changes(Change.COBUILDING, Change.MEMBERS, Change.RESIDENTS)
+    writes = changes(Change.COBUILDING)
+    tables = (Table(COLUMNS, stretch=2, details_width=320, empty="记录慰问：Ctrl+N。选中后可打印签领表。"),)
+    filters = (Search("搜索：慰问名称、慰问人、慰问对象"), Choice("year", years))
+    actions = (
+        Act("add", "记录慰问", "add_care", "Ctrl+N", name="add"),
+        Act("edit", "修改", "edit_care", when=selected, name="edit"),
+        Act("delete", "删除", "delete_care", when=selected, name="delete"),
+        SEPARATOR,
+        Act("print", "打印签领表", "print_sheet", when=selected, name="sheet"),
+    )
+    activate = "edit_care"
+
+    def load(self, db, f):
+        year = f.year or self.today.year
+        return Loaded(cb.list_care(db, year, f.text), year=year, units=cb.list_units(db, year=year),
+                      candidates=cb.care_candidates(db, self.today))
+
+    def fetch_detail(self, db, row):
+        return cb.get_care(db, row.id)
+
+    def detail_html(self, detail) -> str:
+        return care_html(detail)
+
+    def on_loaded(self, loaded) -> None:
+        rows = loaded.rows
+        self.counts.setText(f"{loaded.year}年：慰问 {len(rows)} 次，{sum(r.people for r in rows)} 人次，"
+                            f"慰问金 {format_yuan(sum(r.amount_fen for r in rows))} 元")
+
+    def _dialog(self, detail=None) -> CareDialog:
+        lo = self.loaded
+        return CareDialog(self, self.ctx.db, lo.units if lo else [], lo.candidates if lo else [], detail, self.today)
+
+    def add_care(self) -> None:
+        self.run_dialog(self._dialog(), lambda c: f"已记录慰问：{c.row.title}（{c.row.people} 人）。")
+
+    def edit_care(self) -> None:
+        if self.detail is not None:
+            self.run_dialog(self._dialog(self.detail), "已保存修改。")
+
+    def delete_care(self) -> None:
+        c = self.detail
+        if c is not None and common.ask(self, "删除慰问", f"确定删除“{c.row.title}”吗？"):
+            db = self.ctx.db
+            self.write(lambda: cb.delete_care(db, c.id), "已删除。")
+
+    def print_sheet(self) -> None:
+        c = self.detail
+        if c is None:
+            return
+        db, today = self.ctx.db, self.today
+        self.print_pdf("打印慰问签领表", f"慰问签领表{c.row.care_date:%Y%m%d}.pdf",
+                       lambda path, job: cb.print_care_sheet(db, c.id, path, today=today),
+                       lambda path, n: f"已保存签领表（{n} 人）：{path}")

@@ -1,0 +1,199 @@
+"""楼门书记 / 党员联系户 and the 兼职委员 of the 大工委 / 大党委: who keeps in touch with whom."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.domain.errors import ValidationError
+from desktop_app.gui.cobuilding.common import d
+from desktop_app.gui.residents.pickers import member_picker, resident_picker
+from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit, grid_combo, list_combo, named_combo, select
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
+from desktop_app.gui.widgets.table import CENTER, Column
+from desktop_app.services import cobuilding as cb
+from desktop_app.services import residents as resident_service
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.cobuilding import ContactRow, SeatRow
+
+CONTACT_COLUMNS = (
+    Column("网格", lambda r: r.grid_name, width=120),
+    Column("党员", lambda r: r.member_name, CENTER, 70),
+    Column("联系电话", lambda r: r.mobile_masked, CENTER, 100),
+    Column("类别", lambda r: r.role, CENTER, 70),
+    Column("楼栋", lambda r: r.building, width=140),
+    Column("联系户", lambda r: r.household_label, width=180),
+    Column("开始", lambda r: d(r.since), CENTER, 84),
+)
+SEAT_COLUMNS = (
+    Column("层级", lambda r: r.level, CENTER, 60),
+    Column("姓名", lambda r: r.name, CENTER, 70),
+    Column("所在单位", lambda r: r.unit_name, width=180),
+    Column("职务", lambda r: r.post, width=100),
+    Column("联系电话", lambda r: r.phone, CENTER, 100),
+    Column("任期", lambda r: f"{d(r.term_start)} — {d(r.term_end)}", CENTER, 180),
+)
+
+
+class ContactDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, grids: Sequence, today: date | None = None):
+        super().__init__(parent, "登记楼门书记 / 联系户")
+        self.db, self.today = db, today or date.today()
+        self.member = member_picker(db)
+        self.role = list_combo(rules.CONTACT_ROLES, rules.CONTACT_ROLES[0])
+        self.grid = grid_combo(grids)
+        self.building = QLineEdit()
+        self.building.setPlaceholderText("楼门书记负责的楼栋或单元，如 梅园新村3栋")
+        self.household = resident_picker(db, "联系户：户主姓名或门牌，回车确认")
+        self.household.picked.connect(lambda p: p is not None and select(self.grid, p.grid_id))
+        self.since = DateEdit(self.today)
+        form = QFormLayout()
+        form.addRow("党员", self.member)
+        form.addRow("类别", self.role)
+        form.addRow("网格", self.grid)
+        form.addRow("楼栋", self.building)
+        form.addRow("联系户", self.household)
+        form.addRow("开始日期", self.since)
+        self.finish_layout(form)
+        self.setMinimumWidth(460)
+        self.first_field = self.member
+
+    def prepare(self):
+        m = self.member.chosen()
+        if m is None:
+            raise ValidationError("党员", "请从列表中选择党员")
+        h = self.household.chosen()
+        inp = rules.check_contact(rules.ContactInput(
+            m.id, self.role.currentData() or "", self.grid.currentData(), self.building.text(),
+            h.household_id if h is not None else None, self.since.value()), self.today)
+        db, today = self.db, self.today
+        return lambda: cb.save_contact(db, None, inp, today)
+
+
+class SeatDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, units: Sequence, seat: SeatRow | None = None,
+                 today: date | None = None):
+        super().__init__(parent, "修改兼职委员" if seat else "登记兼职委员")
+        self.db, self.seat, self.today = db, seat, today or date.today()
+        self.level = list_combo(rules.COMMITTEE_LEVELS, seat.level if seat else rules.COMMITTEE_LEVELS[1])
+        self.name = QLineEdit(seat.name if seat else "")
+        self.unit = named_combo(units, seat.unit_id if seat else None, "（不是共建单位）")
+        self.post = QLineEdit(seat.post if seat else "兼职委员")
+        self.phone = QLineEdit(seat.phone if seat else "")
+        self.start = DateEdit(seat.term_start if seat else self.today)
+        self.end = DateEdit(seat.term_end if seat else None, optional=True)
+        form = QFormLayout()
+        form.addRow("层级", self.level)
+        form.addRow("姓名", self.name)
+        form.addRow("所在单位", self.unit)
+        form.addRow("职务", self.post)
+        form.addRow("联系电话", self.phone)
+        form.addRow("任期开始", self.start)
+        form.addRow("任期结束", self.end)
+        self.finish_layout(form)
+        self.setMinimumWidth(420)
+        self.first_field = self.name
+
+    def prepare(self):
+        inp = rules.check_seat(rules.SeatInput(
+            self.level.currentData() or "", self.name.text(), self.unit.currentData(), self.post.text(),
+            self.phone.text(), self.start.value(), self.end.value()), self.today)
+        db, sid, today = self.db, self.seat.id if self.seat else None, self.today
+        return lambda: cb.save_seat(db, sid, inp, today)
+
+
+def _contact(x) -> bool:
+    return isinstance(x, ContactRow)
+
+
+def _seat(x) -> bool:
+    return isinstance(x, SeatRow)
+
+
+class ContactsPage(RecordListPage):
+    title = "联系户与兼职委员"
+    icon = "household"
+    heading = "楼门书记、党员联系户和兼职委员"
+    watches = changes(Change.COBUILDING, Change.MEMBERS, Change.RESIDENTS, Change.ORGS)
+    writes = changes(Change.COBUILDING)
+    tables = (Table(CONTACT_COLUMNS, stretch=5, details_width=260, label="楼门书记和联系户",
+                    empty="登记楼门书记或党员联系户：Ctrl+N。"),
+              Table(SEAT_COLUMNS, stretch=2, details_width=260, label="兼职委员",
+                    empty="街道大工委和社区大党委的兼职委员。"))
+    filters = (Search("搜索：党员、楼栋、门牌"), Choice("grid", all_label="全部网格"))
+    actions = (
+        Act("add", "登记联系", "add_contact", "Ctrl+N", name="add"),
+        Act("undo", "结束联系", "end_contact", when=_contact, name="end"),
+        SEPARATOR,
+        Act("person-add", "登记兼职委员", "add_seat", name="add_seat"),
+        Act("edit", "修改委员", "edit_seat", when=_seat, name="edit_seat"),
+        Act("delete", "删除委员", "delete_seat", when=_seat, name="delete_seat"),
+        SEPARATOR,
+        Act("print", "打印联系表", "print_sheet", name="sheet"),
+    )
+    activate = "edit_seat"
+
+    def load(self, db, f):
+        return Loaded(cb.list_contacts(db, f.grid, f.text), cb.list_seats(db, today=self.today),
+                      grids=resident_service.grids(db), units=cb.list_units(db))
+
+    def detail_html(self, x) -> str:
+        e = escape
+        if _seat(x):
+            return (f"<h3>{e(x.name)}</h3><p>{e(x.level)} {e(x.post)}<br>{e(x.unit_name)}<br>{e(x.phone)}<br>"
+                    f"任期：{d(x.term_start)} — {d(x.term_end) or '未定'}</p>")
+        return (f"<h3>{e(x.member_name)}</h3><p>{e(x.role)}　{e(x.grid_name)}<br>{e(x.building or x.household_label)}"
+                f"<br>电话：{e(x.mobile_masked or '—')}<br>开始：{d(x.since) or '—'}</p>")
+
+    def on_loaded(self, loaded) -> None:
+        self.fill_choice("grid", [(g.name, g.id) for g in loaded.grids])
+        contacts = loaded.tables[0]
+        self.counts.setText(f"楼门书记 {sum(1 for c in contacts if c.role == '楼门书记')} 人，联系户 "
+                            f"{sum(1 for c in contacts if c.role == '联系户')} 户，兼职委员 {len(loaded.tables[1])} 人")
+
+    def add_contact(self) -> None:
+        grids = self.loaded.grids if self.loaded else []
+        self.run_dialog(ContactDialog(self, self.ctx.db, grids, self.today),
+                        lambda c: f"已登记：{c.member_name} {c.role} {c.building or c.household_label}。")
+
+    def end_contact(self) -> None:
+        c = self.detail
+        if not _contact(c):
+            return
+        db = self.ctx.db
+        self.run_dialog(DateNoteDialog(
+            self, "结束联系", f"{c.member_name}：{c.role} {c.building or c.household_label}", "结束日期", "说明",
+            lambda on, note: cb.end_contact(db, c.id, on), "确定", "可不填", self.today, changes=self.writes),
+            "已结束联系。")
+
+    def add_seat(self) -> None:
+        units = self.loaded.units if self.loaded else []
+        self.run_dialog(SeatDialog(self, self.ctx.db, units, today=self.today), lambda s: f"已登记兼职委员 {s.name}。")
+
+    def edit_seat(self) -> None:
+        if _seat(self.detail):
+            units = self.loaded.units if self.loaded else []
+            self.run_dialog(SeatDialog(self, self.ctx.db, units, self.detail, self.today), "已保存修改。")
+
+    def delete_seat(self) -> None:
+        s = self.detail
+        if _seat(s) and common.ask(self, "删除兼职委员", f"确定删除 {s.name}（{s.unit_name}）的委员记录吗？"):
+            db = self.ctx.db
+            self.write(lambda: cb.delete_seat(db, s.id), "已删除。")
+
+    def print_sheet(self) -> None:
+        db, grid, today = self.ctx.db, self.filter_values().grid, self.today
+        self.print_pdf("打印联系表", f"联系表{today:%Y%m%d}.pdf",
+                       lambda path, job: cb.print_contact_sheet(db, path, grid, today=today),
+                       lambda path, n: f"已保存联系表（{n} 条）：{path}")
