@@ -22,6 +22,7 @@ from desktop_app.views.signin_scan import CellReading, PageReading, RowReading, 
 WORK_LONG_SIDE = 2000  # px: ~170 dpi for A4, plenty for 8 mm rows and a 22 mm QR code
 PX_PER_MM = 5.0  # the flattened table
 SIGN_INSET = (1.6, 1.3)  # mm kept clear of the grid lines (x, y): a slightly bent page must not read as ink
+INK_RATIO = 0.72  # darker than this share of the local paper brightness is ink (a pencil's grey too)
 INK_SIGNED = 0.020  # share of a cell's inner area: at or above, signed
 INK_BLANK = 0.006  # below, blank; between the two, unsure
 INK_LEAVE = 0.030  # the 请假 column holds printed text for leave asked in advance: a bar set higher
@@ -176,7 +177,7 @@ def _ink(ratio: np.ndarray, left: float, right: float, top: float, bottom: float
     cell = ratio[y0:y1, x0:x1]
     if cell.size == 0:
         return 0.0
-    return float(np.count_nonzero(cell < 0.62)) / cell.size
+    return float(np.count_nonzero(cell < INK_RATIO)) / cell.size
 
 
 def _cell(ink: float, signed_at: float, blank_below: float) -> CellReading:
