@@ -36,6 +36,7 @@ REPORTS = {
     "comparison": assessment.report_comparison,
     "cobuilding": cobuilding.report_cobuilding,
     "reporting": cobuilding.report_reporting,
+    "contacts": cobuilding.report_contacts,
 }
 
 

@@ -35,6 +35,22 @@ def report_reporting(db, args: argparse.Namespace, out: Path) -> str:
     return f"{year}年报到名册，{cb.print_reporting_register(db, year, out)} 人"
 
 
+def report_contacts(db, args: argparse.Namespace, out: Path) -> str:
+    """楼门书记和党员联系户联系表 of one grid (--grid: its name) or of every grid."""
+    grid_id = None
+    name = getattr(args, "grid", None)
+    if name:
+        from desktop_app.services import residents
+
+        match = [g for g in residents.grids(db) if g.name == name or name in g.name]
+        if len(match) != 1:
+            from desktop_app.cli.common import CliError
+
+            raise CliError(f"找不到唯一的网格“{name}”" + (f"：{'、'.join(g.name for g in match)}" if match else ""))
+        grid_id = match[0].id
+    return f"联系表 {cb.print_contact_sheet(db, out, grid_id)} 条"
+
+
 def stats_figures(db, year: int) -> dict:
     """The year's 共驻共建 figures for `stats --json` (hours in tenths, as stored)."""
     f = cb.figures(db, year)

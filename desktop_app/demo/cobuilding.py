@@ -21,10 +21,10 @@ from desktop_app.domain.errors import Conflict
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.store.base import new_id, utcnow
-from desktop_app.store.models import Member, Organization
+from desktop_app.store.models import Household, Member, Organization, Resident
 from desktop_app.store.models_cobuilding import (
-    Activity, ActivityOrg, ActivityPerson, ActivityUnit, PartnerUnit, PostClaim, ReportingMember, ReportingPost,
-    ServiceLog,
+    Activity, ActivityOrg, ActivityPerson, ActivityUnit, CareRecipient, CareVisit, CommitteeSeat, Contact, PartnerUnit,
+    PostClaim, ReportingMember, ReportingPost, ServiceLog,
 )
 
 LOCAL_UNITS = (  # name, kind, party organisation, offers
@@ -80,7 +80,8 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     now = utcnow()
     rows: dict[type, list[dict]] = {m: [] for m in (PartnerUnit, ReportingMember, ReportingPost, PostClaim,
                                                       ServiceLog, Activity, ActivityOrg, ActivityUnit,
-                                                      ActivityPerson)}
+                                                      ActivityPerson, CommitteeSeat, CareVisit, CareRecipient,
+                                                      Contact)}
 
     # Units: the service demo's claimants get their details; the local ones join.
     units: list[tuple[str, str]] = []
@@ -167,7 +168,61 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
             id=aid, activity_date=day, kind=kind, title=rng.choice(ACTIVITY_TITLES[kind]), place=rng.choice(PLACES),
             residents_served=rng.choice((15, 20, 30, 40, 60, 80, 120, 200)),
             cost_fen=rng.choice((0, 0, 0, 20000, 50000, 120000)), content=""))
+    _seats_care_contacts(rng, s, rows, units, branches, members, today)
     for model, batch in rows.items():
         insert_rows(s, model, batch, site_id, now)
     return {"partner_units": len(units), "reporting_members": len(reporting),
-            "services": len(rows[ServiceLog]), "activities": len(rows[Activity])}
+            "services": len(rows[ServiceLog]), "activities": len(rows[Activity]),
+            "care_visits": len(rows[CareVisit]), "contacts": len(rows[Contact])}
+
+
+def _seats_care_contacts(rng: random.Random, s: Session, rows: dict, units, branches, members, today: date) -> None:
+    """兼职委员 from the units, a 春节 and a 重阳 慰问, and 楼门书记 / 联系户 in every grid."""
+    for uid, uname in units[: max(3, len(units) // 2)]:
+        rows[CommitteeSeat].append(dict(
+            level=rng.choice(rules.COMMITTEE_LEVELS), name=pools.person_name(rng, rng.choice(("男", "女")), 1970),
+            unit_id=uid, unit_name=uname, post="兼职委员", phone=pools.mobile(rng),
+            term_start=date(today.year - 1, 1, 1), term_end=date(today.year + 3, 12, 31)))
+    hardship = list(s.execute(select(Member.id, Member.name, Member.address).where(
+        Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES), Member.is_hardship.is_(True))))
+    needy = [r for r in s.execute(
+        select(Resident.id, Resident.name, Resident.tags, Household.building, Household.unit, Household.room)
+        .outerjoin(Household, Household.id == Resident.household_id).where(Resident.deleted.is_(False)))
+        if any(t in (r[2] or "") for t in ("独居老人", "低保户", "困难群众", "残疾人"))]
+    for occasion, on in (("春节", date(today.year, 1, 25)), ("重阳", date(today.year, 10, 11))):
+        if on > today:
+            on = on.replace(year=today.year - 1)
+        cid = new_id()
+        uid, uname = rng.choice(units)
+        rows[CareVisit].append(dict(id=cid, care_date=on, occasion=occasion, unit_id=uid,
+                                    title=f"{on.year}年{occasion}走访慰问", givers=f"社区党委书记、{uname}负责人", notes=""))
+        for mid, name, address in rng.sample(hardship, min(len(hardship), 8)):
+            rows[CareRecipient].append(dict(care_id=cid, member_id=mid, resident_id=None, name=name, category="困难党员",
+                                            address=address or "", items="米、油", amount_fen=50000))
+        for rid, name, tags, b, u, r in rng.sample(needy, min(len(needy), 12)):
+            rows[CareRecipient].append(dict(
+                care_id=cid, member_id=None, resident_id=rid, name=name,
+                category="独居老人" if "独居老人" in (tags or "") else "生活困难群众",
+                address=f"{b or ''}{u or ''}{r or ''}", items="米、油、慰问信", amount_fen=30000))
+    households = list(s.execute(select(Household.id, Household.grid_id, Household.building, Household.unit,
+                                       Household.room).where(Household.deleted.is_(False))))
+    by_grid: dict[str, list] = {}
+    for h in households:
+        by_grid.setdefault(h[1], []).append(h)
+    keepers = list(members)
+    rng.shuffle(keepers)
+    for grid in branches:
+        homes = by_grid.get(grid.id, [])
+        buildings = sorted({h[2] for h in homes if h[2]})
+        for building in buildings[:4]:
+            if not keepers:
+                return
+            mid, name = keepers.pop()
+            rows[Contact].append(dict(member_id=mid, member_name=name, role="楼门书记", grid_id=grid.id,
+                                      building=building, household_id=None, household_label="",
+                                      since=date(today.year - 1, 3, 1), ended_on=None))
+            for hid, _g, b, u, r in rng.sample([h for h in homes if h[2] == building],
+                                                min(3, sum(1 for h in homes if h[2] == building))):
+                rows[Contact].append(dict(member_id=mid, member_name=name, role="联系户", grid_id=grid.id,
+                                          building="", household_id=hid, household_label=f"{b or ''}{u or ''}{r or ''}",
+                                          since=date(today.year - 1, 3, 1), ended_on=None))

@@ -38,3 +38,13 @@ def test_reports_and_stats(db, tmp_path, capsys, monkeypatch):
     assert (figures["activities"], figures["residents_served"], figures["reporting_hours_tenths"]) == (1, 20, 25)
     assert main(["stats", "--db", path, "--year", "2025"]) == 0
     assert "共驻共建：共建单位 1 个" in capsys.readouterr().out
+
+
+def test_contacts_report_names_a_grid_or_refuses(db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv(ENV_VAR, str(shipped_font_path()))
+    path = str(db.path)
+    db.dispose()
+    out = tmp_path / "c.pdf"
+    assert main(["report", "contacts", "--db", path, "--out", str(out)]) == 0
+    assert "联系表 0 条" in capsys.readouterr().out
+    assert main(["report", "contacts", "--db", path, "--out", str(out), "--grid", "没有这个网格"]) == 2

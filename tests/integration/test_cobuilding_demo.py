@@ -24,3 +24,6 @@ def test_demo_fills_a_year_of_cobuilding(empty_db):
     assert roster.stats(db).total + len(people) == 80
     assert sum(v.hours_tenths for v in cb.volunteer_hours(db, year)) == sum(
         a.hours_tenths for a in cb.list_activities(db, year))
+    assert cb.list_seats(db) and cb.list_contacts(db)
+    care = cb.list_care(db)
+    assert len(care) == 2 and all(c.people > 0 for c in care)
