@@ -214,3 +214,41 @@ class Contact(SyncMixin, Base):
     household_label: Mapped[str] = mapped_column(String(120), default="")
     since: Mapped[date | None] = mapped_column(Date, default=None)
     ended_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class Pairing(SyncMixin, Base):
+    """双进双认: an office's party organisation paired with this community."""
+
+    __tablename__ = "cobuild_pairing"
+
+    unit_id: Mapped[str] = mapped_column(ForeignKey("partner_unit.id"), index=True)
+    unit_name: Mapped[str] = mapped_column(String(60))
+    party_org: Mapped[str] = mapped_column(String(120), default="")
+    paired_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date, default=None)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class PairingItem(SyncMixin, Base):
+    """What a pairing took on: a post (认岗位) or a household adopted (认亲戚)."""
+
+    __tablename__ = "cobuild_pairing_item"
+
+    pairing_id: Mapped[str] = mapped_column(ForeignKey("cobuild_pairing.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # 认岗位 / 认亲戚
+    name: Mapped[str] = mapped_column(String(120))  # the post, or the household as printed
+    household_id: Mapped[str | None] = mapped_column(ForeignKey("household.id"), index=True, default=None)
+    since: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date, default=None)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class PairingVisit(SyncMixin, Base):
+    """A visit to an adopted household (or work done on a post), dated."""
+
+    __tablename__ = "cobuild_pairing_visit"
+
+    item_id: Mapped[str] = mapped_column(ForeignKey("cobuild_pairing_item.id"), index=True)
+    visit_date: Mapped[date] = mapped_column(Date, index=True)
+    visitors: Mapped[str] = mapped_column(String(120), default="")
+    content: Mapped[str] = mapped_column(String(300))
