@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import meetings as meeting_rules
@@ -126,18 +126,16 @@ class YearFacts:
     @cached_property
     def meetings(self) -> dict[str, MeetingFact]:
         """The year's meetings (planned and held), with attendance counts of the held ones."""
-        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for meeting_id, status, is_guest in self.s.execute(
-            select(Attendance.meeting_id, Attendance.status, Attendance.is_guest)
+        # Counted by the database: a community's year is tens of thousands of attendance rows.
+        counts = {meeting_id: (expected, present or 0) for meeting_id, expected, present in self.s.connection().execute(
+            select(Attendance.meeting_id, func.count(),
+                   func.sum(case((Attendance.status == meeting_rules.PRESENT, 1), else_=0)))
             .join(Meeting, Meeting.id == Attendance.meeting_id)
-            .where(Attendance.deleted.is_(False), Attendance.member_id.is_not(None), Meeting.deleted.is_(False),
-                   Meeting.status == meeting_rules.HELD, Meeting.meeting_date.between(self.first, self.last))
-        ):
-            if is_guest:
-                continue
-            c = counts[meeting_id]
-            c[0] += 1
-            c[1] += status == meeting_rules.PRESENT
+            .where(Attendance.deleted.is_(False), Attendance.member_id.is_not(None), Attendance.is_guest.is_(False),
+                   Meeting.deleted.is_(False), Meeting.status == meeting_rules.HELD,
+                   Meeting.meeting_date.between(self.first, self.last))
+            .group_by(Attendance.meeting_id)
+        )}
         out = {}
         for r in self.s.execute(
             select(Meeting.id, Meeting.number, Meeting.kind, Meeting.title, Meeting.org_id, Meeting.meeting_date,
@@ -218,7 +216,7 @@ class YearFacts:
     def visits(self) -> dict[str, list[VisitFact]]:
         """The year's visits by each branch whose members took part (a visit counts once per branch)."""
         visitors: dict[str, list[str]] = defaultdict(list)
-        for visit_id, member_id in self.s.execute(
+        for visit_id, member_id in self.s.connection().execute(
             select(VisitMember.visit_id, VisitMember.member_id)
             .join(Visit, Visit.id == VisitMember.visit_id)
             .where(VisitMember.deleted.is_(False), Visit.deleted.is_(False),

@@ -255,9 +255,10 @@ def visits_resolved(f: YearFacts, params: Mapping) -> dict[str, Measure]:
     for b in f.branches:
         issues = [v for v in f.visits.get(b.id, []) if v.raised_issue]
         done = [v for v in issues if v.follow_state in (flow.SOLVED, flow.NO_ACTION)]
-        open_ = [v for v in issues if v not in done]
-        lines = tuple(EvidenceLine(v.on, f"{v.visitee or '走访'}反映的问题：{v.follow_state}", ok=v not in open_)
-                      for v in open_ + done)
+        open_ = [v for v in issues if v.follow_state not in (flow.SOLVED, flow.NO_ACTION)]
+        lines = tuple(EvidenceLine(v.on, f"{v.visitee or '走访'}反映的问题：{v.follow_state}", ok=False)
+                      for v in open_) + tuple(
+            EvidenceLine(v.on, f"{v.visitee or '走访'}反映的问题：{v.follow_state}") for v in done)
         hint = f"{len(open_)} 件问题尚未办结，办结后可加分" if open_ else ""
         out[b.id] = Measure(len(done), len(issues), lines, hint, full_at)
     return out
