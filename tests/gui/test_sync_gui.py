@@ -141,6 +141,7 @@ def test_the_street_previews_then_imports_and_lists_the_community(qtbot, communi
     assert not page.warnings.isVisible()
     qtmodeltester.check(page.communities)
     assert page.imports.rowCount() == 1
+    qtmodeltester.check(page.imports)
 
     # forty days later the community has sent nothing since
     with street_db.session() as s:

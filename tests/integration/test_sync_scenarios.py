@@ -17,7 +17,7 @@ from desktop_app.services import site, sync
 from desktop_app.services.sync import outgoing
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, Organization, Resident
-from desktop_app.store.models_sync import SyncConflict, SyncExport
+from desktop_app.store.models_sync import SyncConflict, SyncExport, SyncRowState
 from desktop_app.sync.codec import NULL, codec_for, decode_value, encode_value, synced_tables
 from tests.integration.sync_world import World, build_templates, copy_db, data_changes, fingerprint, rows
 
@@ -209,7 +209,15 @@ def test_edits_and_deletions_go_up_as_a_small_delta(synced, monkeypatch):
     e, r = synced.up(synced.c1)
     assert not e.full and e.since is not None
     assert e.counts["member"] == 3
-    assert e.rows < 80  # three members, the rows taken from the street echoed once, the audit trail
+    # Three members, the audit trail, and the rows taken from the street (its org tree and reference
+    # lists, 五好 schemes included now that they exist) echoed once: nothing else of the community's year.
+    echoed = {t: n for t, n in e.counts.items() if n and t not in ("member", "audit_entry")}
+    assert set(echoed) <= {"organization", *outgoing.REFERENCE_TABLES}
+    with synced.c1.session() as s:
+        taken = s.scalar(select(func.count()).select_from(SyncRowState).where(
+            SyncRowState.peer_site == sync.key_info(synced.c1).street_site_id))
+    assert sum(echoed.values()) <= taken
+    assert e.rows - sum(echoed.values()) < 80
     street = rows(synced.street, "member")
     assert street[renamed]["name"] == "改名后"
     assert street[gone]["deleted"] is True
