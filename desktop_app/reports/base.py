@@ -343,6 +343,7 @@ class ReportRenderer:
     title: str = ""
     pagesize: tuple[float, float] = A4_PORTRAIT
     margin: float = MARGIN
+    margin_from_settings: bool = True  # False where a reader finds printed parts at the fixed MARGIN
 
     def __init__(
         self,
@@ -378,7 +379,8 @@ class ReportRenderer:
         chosen = Settings.load()
         width, height = chosen.page_mm(landscape=self.pagesize[0] > self.pagesize[1])
         self.pagesize = (width * mm, height * mm)
-        self.margin = chosen.margin() * mm
+        if self.margin_from_settings:
+            self.margin = chosen.margin() * mm
 
     def build_stylesheet(self, font_name: str) -> StyleSheet1:
         return build_stylesheet(font_name)

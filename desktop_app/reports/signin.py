@@ -136,6 +136,7 @@ class _MarkedTable(Table):
 class SigninReport(ReportRenderer):
     title = "签到表"
     pagesize = A4_PORTRAIT
+    margin_from_settings = False  # the scan reader finds the table at the fixed MARGIN
 
     def __init__(
         self,

@@ -59,3 +59,18 @@ def test_the_chosen_font_is_embedded():
     data = r.render()
     assert r.font is not None
     assert b"DroidSansFallback" in data or r.font.name.encode() in data
+
+
+def test_sign_in_sheets_keep_the_fixed_margin_the_scan_reader_expects():
+    from desktop_app.reports import signin
+
+    renderers = [c for c in vars(signin).values() if isinstance(c, type) and issubclass(c, ReportRenderer)
+                 and c is not ReportRenderer]
+    assert renderers and all(not c.margin_from_settings for c in renderers)
+    s = Settings()
+    s.margin_mm = 25
+    s.save()
+    r = _Note("幸福里社区党委")
+    r.margin_from_settings = False
+    r.render()
+    assert r.margin == pytest.approx(MARGIN)
