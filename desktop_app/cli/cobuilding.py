@@ -59,7 +59,8 @@ def stats_figures(db, year: int) -> dict:
         "residents_served": f.residents_served, "activity_hours_tenths": f.activity_hours_tenths,
         "reporting_members": f.reporting_members, "reporting_services": f.reporting_services,
         "reporting_hours_tenths": f.reporting_hours_tenths, "reporting_points": f.reporting_points,
-        "posts": f.posts, "posts_taken": f.posts_taken,
+        "posts": f.posts, "posts_taken": f.posts_taken, "pairings": f.pairings, "pairing_posts": f.pairing_posts,
+        "adopted_households": f.adopted, "pairing_visits": f.pairing_visits,
     }
 
 
@@ -67,4 +68,5 @@ def stats_line(c: dict) -> str:
     return (f"共驻共建：共建单位 {c['units']} 个（参与活动 {c['units_active']} 个），活动 {c['activities']} 次"
             f"（四进 {c['four_into']} 次），服务居民 {c['residents_served']} 人次，"
             f"活动服务 {hours_text(c['activity_hours_tenths'])} 小时；报到党员 {c['reporting_members']} 名，"
-            f"服务 {c['reporting_services']} 次、{hours_text(c['reporting_hours_tenths'])} 小时")
+            f"服务 {c['reporting_services']} 次、{hours_text(c['reporting_hours_tenths'])} 小时；双进双认结对 "
+            f"{c['pairings']} 个，认岗位 {c['pairing_posts']} 个，认亲戚 {c['adopted_households']} 户")

@@ -313,3 +313,29 @@ def check_contact(inp: ContactInput, today: date) -> ContactInput:
         raise ValidationError("住户", "请选择联系的住户")
     since = check_day(inp.since, "开始日期", today) if inp.since else None
     return ContactInput(inp.member_id, inp.role, inp.grid_id or None, building, inp.household_id or None, since)
+
+
+# ---------------------------------------------------------------- 双进双认
+
+TAKE_POST, ADOPT = "认岗位", "认亲戚"
+PAIRING_KINDS = (TAKE_POST, ADOPT)
+
+
+def check_pairing_item(kind: str, name: str, household_id: str | None, since: date | None, paired_on: date,
+                       today: date) -> tuple[str, str, str | None, date]:
+    if kind not in PAIRING_KINDS:
+        raise ValidationError("类别", "请选择认岗位或认亲戚")
+    if kind == ADOPT and not household_id:
+        raise ValidationError("住户", "认亲戚要选择结对的住户")
+    on = check_day(since, "开始日期", today)
+    if on < paired_on:
+        raise ValidationError("开始日期", f"不能早于结对日期 {paired_on.isoformat()}")
+    label = "岗位名称" if kind == TAKE_POST else "住户"
+    return kind, required(name, label, limit=120), household_id if kind == ADOPT else None, on
+
+
+def check_pairing_visit(on: date | None, visitors: str, content: str, since: date, today: date) -> tuple[date, str, str]:
+    day = check_day(on, "走访日期", today)
+    if day < since:
+        raise ValidationError("走访日期", f"不能早于结对开始 {since.isoformat()}")
+    return day, optional(visitors, "走访人", 120), required(content, "走访内容", limit=300)

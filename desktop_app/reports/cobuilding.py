@@ -120,6 +120,8 @@ def _unit_year_story(r: _Report, page: UnitYear) -> list[Flowable]:
         story += r.table(REPORTING_COLUMNS, [_reporting_cells(i, p) for i, p in enumerate(page.reporting, 1)])
     if page.wishes:
         story.append(r.para("认领的微心愿：" + "；".join(page.wishes)))
+    if page.pairing:
+        story.append(r.para("双进双认：" + "；".join(page.pairing)))
     return story
 
 
@@ -141,9 +143,10 @@ def render_summary(center: str, figs: CobuildingFigures, pages: Sequence[UnitYea
             ["共建单位", f"{figs.units} 个（本年参与活动 {figs.units_active} 个）", "共建活动", f"{figs.activities} 次（四进 {figs.four_into} 次）"],
             ["服务居民", f"{figs.residents_served} 人次", "活动服务时长", f"{hours_text(figs.activity_hours_tenths)} 小时"],
             ["报到党员", f"{figs.reporting_members} 名", "报到服务", f"{figs.reporting_services} 次，{hours_text(figs.reporting_hours_tenths)} 小时，{figs.reporting_points} 积分"],
-            ["认领岗位", f"{figs.posts} 个岗位，已认领 {figs.posts_taken} 个", "", ""],
+            ["认领岗位", f"{figs.posts} 个岗位，已认领 {figs.posts_taken} 个", "双进双认",
+             f"结对 {figs.pairings} 个，认岗位 {figs.pairing_posts} 个，认亲戚 {figs.adopted} 户，走访 {figs.pairing_visits} 次"],
         ], quarter))
-        active = [p for p in pages if p.activities or p.service_count or p.wishes]
+        active = [p for p in pages if p.activities or p.service_count or p.wishes or p.pairing]
         for p in active:
             story.append(Spacer(1, 4 * mm))
             story += _unit_year_story(r, p)

@@ -108,6 +108,7 @@ class UnitYear:
     service_count: int
     service_hours_tenths: int
     wishes: tuple[str, ...]  # 微心愿 fulfilled or claimed by the unit this year
+    pairing: tuple[str, ...] = ()  # 双进双认: posts taken and households adopted, with the year's visits
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,10 @@ class CobuildingFigures:
     reporting_points: int
     posts: int
     posts_taken: int
+    pairings: int = 0  # 双进双认 in force
+    pairing_posts: int = 0  # 认岗位
+    adopted: int = 0  # 认亲戚 households
+    pairing_visits: int = 0  # visits to them in the year
 
 
 # ---------------------------------------------------------------- 慰问, 兼职委员, 联系户
@@ -304,3 +309,49 @@ class ContactRow:
     building: str
     household_label: str
     since: date | None
+
+
+# ---------------------------------------------------------------- 双进双认
+
+
+@dataclass(frozen=True)
+class PairingVisitRow:
+    id: str
+    visit_date: date
+    visitors: str
+    content: str
+
+
+@dataclass(frozen=True)
+class PairingItemRow:
+    id: str
+    kind: str  # 认岗位 / 认亲戚
+    name: str
+    household_id: str | None
+    since: date
+    ended_on: date | None
+    visits: tuple[PairingVisitRow, ...]  # the year asked for, newest first
+
+
+@dataclass(frozen=True)
+class PairingRow:
+    id: str
+    unit_id: str
+    unit_name: str
+    party_org: str
+    paired_on: date
+    ended_on: date | None
+    posts: int
+    households: int
+    visits: int  # in the year asked for
+
+
+@dataclass(frozen=True)
+class PairingDetail:
+    row: PairingRow
+    notes: str
+    items: tuple[PairingItemRow, ...]
+
+    @property
+    def id(self) -> str:
+        return self.row.id

@@ -21,6 +21,9 @@ from desktop_app.services.cobuilding.contacts import (  # noqa: F401
 from desktop_app.services.cobuilding.figures import (  # noqa: F401
     figures, print_summary, print_unit_page, print_unit_register,
 )
+from desktop_app.services.cobuilding.pairing import (  # noqa: F401
+    end_pairing, get_pairing, list_pairings, log_pairing_visit, pair_unit, take_on,
+)
 from desktop_app.services.cobuilding.reporting import (  # noqa: F401
     claim_post, delete_service, end_claim, end_reporting, feedback_forms, get_reporting, list_posts,
     list_reporting, log_service, move_from_roster, print_feedback_forms, print_reporting_register, register_reporting, save_post,
@@ -31,5 +34,5 @@ from desktop_app.services.cobuilding.units import (  # noqa: F401
 )
 from desktop_app.views.cobuilding import (  # noqa: F401  re-exported read models
     ActivityDetail, ActivityRegister, ActivityRow, CareDetail, CareRow, CobuildingFigures, ContactRow, FeedbackForm,
-    PostRow, RecipientRow, ReportingDetail, ReportingRow, SeatRow, ServiceRow, UnitRow, UnitYear, VolunteerHours,
+    PairingDetail, PairingItemRow, PairingRow, PostRow, RecipientRow, ReportingDetail, ReportingRow, SeatRow, ServiceRow, UnitRow, UnitYear, VolunteerHours,
 )

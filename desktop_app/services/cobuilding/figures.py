@@ -11,6 +11,7 @@ from sqlalchemy import case, func, select
 from desktop_app.domain import cobuilding as rules
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import year_span
+from desktop_app.services.cobuilding.pairing import pairing_figures
 from desktop_app.services.cobuilding.units import list_units, unit_year
 from desktop_app.services.residents import center_name
 from desktop_app.store.db import Database
@@ -49,8 +50,10 @@ def figures(db: Database, year: int) -> CobuildingFigures:
         posts = s.scalar(select(func.count()).select_from(ReportingPost).where(ReportingPost.deleted.is_(False))) or 0
         taken = s.scalar(select(func.count(func.distinct(PostClaim.post_id))).where(
             PostClaim.deleted.is_(False), PostClaim.ended_on.is_(None))) or 0
+        pairings = pairing_figures(s, year)
     return CobuildingFigures(year, int(units), int(active), int(acts), int(four), int(served), int(hours),
-                             int(reporting), int(services), int(s_hours), int(points), int(posts), int(taken))
+                             int(reporting), int(services), int(s_hours), int(points), int(posts), int(taken),
+                             *pairings)
 
 
 def print_unit_register(db: Database, year: int, out: Path, *, today: date | None = None,

@@ -19,7 +19,9 @@ from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import activity_rows, reporting_rows, year_span
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
-from desktop_app.store.models_cobuilding import Activity, ActivityUnit, PartnerUnit, ReportingMember, ServiceLog
+from desktop_app.store.models_cobuilding import (
+    Activity, ActivityUnit, Pairing, PairingItem, PairingVisit, PartnerUnit, ReportingMember, ServiceLog,
+)
 from desktop_app.store.models_service import Wish, WishClaim
 from desktop_app.views.cobuilding import UnitRow, UnitYear
 
@@ -144,5 +146,16 @@ def unit_year(db: Database, unit_id: str, year: int) -> UnitYear:
             .where(WishClaim.unit_id == u.id, WishClaim.deleted.is_(False), Wish.deleted.is_(False),
                    WishClaim.status != flow.CLAIM_WITHDRAWN, extract("year", WishClaim.claimed_on) == year)
             .order_by(Wish.wish_no))]
+        pairing = []
+        for kind, name, n in s.execute(
+                select(PairingItem.kind, PairingItem.name, func.count(PairingVisit.id))
+                .join(Pairing, Pairing.id == PairingItem.pairing_id)
+                .outerjoin(PairingVisit, (PairingVisit.item_id == PairingItem.id) & PairingVisit.deleted.is_(False)
+                           & PairingVisit.visit_date.between(start, end))
+                .where(Pairing.unit_id == u.id, Pairing.deleted.is_(False), PairingItem.deleted.is_(False),
+                       PairingItem.since <= end, (PairingItem.ended_on.is_(None)) | (PairingItem.ended_on >= start))
+                .group_by(PairingItem.id).order_by(PairingItem.kind.desc(), PairingItem.name)):
+            pairing.append(f"{kind}：{name}" + (f"（走访 {n} 次）" if n else ""))
         row = _row(u, len(activities), sum(1 for p in people if p.left_on is None), len(wishes))
-        return UnitYear(row, year, tuple(activities), tuple(people), int(count), int(hours), tuple(wishes))
+        return UnitYear(row, year, tuple(activities), tuple(people), int(count), int(hours), tuple(wishes),
+                        tuple(pairing))

@@ -1,0 +1,52 @@
+"""双进双认: pair a unit, take a post and adopt a household, visit it; the unit's page and the figures show it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from desktop_app.domain.errors import Conflict, ValidationError
+from desktop_app.services import cobuilding as cb
+from desktop_app.services import orgs
+from desktop_app.services import residents as res
+from desktop_app.services.cobuilding import UnitInput
+
+TODAY = date(2026, 6, 28)
+
+
+@pytest.fixture
+def town(db):
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    g1 = orgs.create(db, "第一网格党支部", "G1", "branch", community.id).id
+    h = res.create_household(db, res.HouseholdInput(grid_id=g1, building="梅园新村3栋", unit="2单元", room="302室",
+                                                    head_name="王秀英"))
+    unit = cb.save_unit(db, None, UnitInput(name="区税务局", kind="机关", party_org="区税务局机关党委"), TODAY).id
+    return {"h": h.id, "unit": unit}
+
+
+def test_pair_take_a_post_adopt_and_visit(db, town):
+    p = cb.pair_unit(db, town["unit"], date(2026, 1, 10), "双进双认协议", TODAY)
+    assert (p.row.unit_name, p.row.party_org) == ("区税务局", "区税务局机关党委")
+    with pytest.raises(Conflict):
+        cb.pair_unit(db, town["unit"], date(2026, 2, 1), today=TODAY)
+    cb.take_on(db, p.id, "认岗位", "政策宣传岗", since=date(2026, 2, 1), today=TODAY)
+    d = cb.take_on(db, p.id, "认亲戚", household_id=town["h"], since=date(2026, 2, 1), today=TODAY)
+    adopted = next(i for i in d.items if i.kind == "认亲戚")
+    assert adopted.name == "王秀英 梅园新村3栋2单元302室"
+    with pytest.raises(Conflict):
+        cb.take_on(db, p.id, "认亲戚", household_id=town["h"], since=date(2026, 2, 1), today=TODAY)
+    with pytest.raises(ValidationError) as e:
+        cb.take_on(db, p.id, "认岗位", "早于结对", since=date(2026, 1, 1), today=TODAY)
+    assert e.value.field == "开始日期"
+    d = cb.log_pairing_visit(db, adopted.id, date(2026, 3, 8), "李科长", "送米送油，了解身体情况", TODAY)
+    assert d.row.visits == 1 and d.row.posts == 1 and d.row.households == 1
+    page = cb.unit_year(db, town["unit"], 2026)
+    assert "认亲戚：王秀英 梅园新村3栋2单元302室（走访 1 次）" in page.pairing
+    figs = cb.figures(db, 2026)
+    assert (figs.pairings, figs.pairing_posts, figs.adopted, figs.pairing_visits) == (1, 1, 1, 1)
+    ended = cb.end_pairing(db, p.id, date(2026, 6, 1), TODAY)
+    assert all(i.ended_on == date(2026, 6, 1) for i in ended.items)
+    with pytest.raises(Conflict):
+        cb.take_on(db, p.id, "认岗位", "又一个岗", since=date(2026, 6, 2), today=TODAY)
+    assert [r.ended_on for r in cb.list_pairings(db, 2026)] == [date(2026, 6, 1)]
