@@ -126,6 +126,32 @@ def test_scheme_and_indicator_edits_from_the_page(qtbot, app_ctx, wait_ops, town
     wait_ops()
     assert asm.scheme(db, YEAR).total_tenths == 1005
 
+    def new_one(dlg: IndicatorDialog):
+        forms.select(dlg.pick, next(n.id for n in asm.scheme(db, YEAR).nodes if n.code == "4.2"))
+        dlg.title_edit.setText("共建单位认领微心愿")
+        dlg.max_edit.setText("2")
+        forms.select(dlg.rule, "wishes_fulfilled")
+        dlg.params.setText('{"target": 2}')
+    monkeypatch.setattr(IndicatorDialog, "exec", exec_with(wait_ops, new_one))
+    page.add_indicator()
+    wait_ops()
+    s = asm.scheme(db, YEAR)
+    added = next(n for n in s.indicators() if n.title == "共建单位认领微心愿")
+    assert added.code == "4.2.3" and added.rule == "wishes_fulfilled" and s.total_tenths == 1025
+
+    def delete_it(dlg: IndicatorDialog):
+        forms.select(dlg.pick, added.id)
+        dlg._ask_delete()
+
+    def exec_delete(self):
+        delete_it(self)
+        return self.result()
+    monkeypatch.setattr(IndicatorDialog, "exec", exec_delete)
+    monkeypatch.setattr(common, "ask", lambda *a, **k: True)
+    page.edit_indicator()
+    wait_ops()
+    assert asm.scheme(db, YEAR).total_tenths == 1005
+
 
 def test_printing_the_form_and_the_ranking_from_the_page(qtbot, app_ctx, wait_ops, town, monkeypatch, tmp_path):
     asm.load_sample(app_ctx.db, YEAR)

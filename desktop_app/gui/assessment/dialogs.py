@@ -170,17 +170,25 @@ class SchemeDialog(SavingDialog):
 
 
 class IndicatorDialog(SavingDialog):
-    """One indicator of the scheme: its wording, points, scoring rule and parameters."""
+    """One indicator of the scheme: its wording, points, scoring rule and parameters.
+
+    `adding` makes a new indicator under a chosen item; otherwise an existing one
+    is picked and changed, or asked to be deleted (`delete_requested`, the page confirms).
+    """
 
     changes_made = ASSESSMENT
 
     def __init__(self, parent: QWidget | None, db, scheme: SchemeInfo, rule_list: Sequence[RuleInfo],
-                 indicator_id: str | None = None):
-        super().__init__(parent, f"修改考评指标（{scheme.year}年度）")
-        self.db, self.scheme = db, scheme
+                 indicator_id: str | None = None, adding: bool = False):
+        super().__init__(parent, f"{'新增' if adding else '修改'}考评指标（{scheme.year}年度）")
+        self.db, self.scheme, self.adding = db, scheme, adding
+        self.delete_requested: IndicatorNode | None = None
         self.nodes: list[IndicatorNode] = scheme.indicators()
-        self.pick = forms.combo([(f"{n.code} {n.title}", n.id) for n in self.nodes], indicator_id)
-        self.pick.currentIndexChanged.connect(lambda _i: self._fill())
+        if adding:
+            self.pick = forms.combo([(f"{n.code} {n.title}", n.id) for n in scheme.nodes if n.level == rules.ITEM])
+        else:
+            self.pick = forms.combo([(f"{n.code} {n.title}", n.id) for n in self.nodes], indicator_id)
+            self.pick.currentIndexChanged.connect(lambda _i: self._fill())
         self.title_edit = QLineEdit()
         self.max_edit = QLineEdit()
         self.rule = forms.combo([(r.label, r.key) for r in rule_list])
@@ -189,10 +197,11 @@ class IndicatorDialog(SavingDialog):
         self.explain = QLabel()
         self.explain.setWordWrap(True)
         self.params = QLineEdit()
+        self.params.setPlaceholderText("计算规则的参数（JSON），不填用默认值")
         self.description = text_area(2, "评分标准、查阅的材料")
         self.note = text_area(2)
         form = QFormLayout()
-        form.addRow("指标", self.pick)
+        form.addRow("所属二级指标" if adding else "指标", self.pick)
         form.addRow("名称", self.title_edit)
         form.addRow("满分", self.max_edit)
         form.addRow("计分方式", self.rule)
@@ -200,10 +209,21 @@ class IndicatorDialog(SavingDialog):
         form.addRow("参数", self.params)
         form.addRow("评分标准", self.description)
         form.addRow("备注", self.note)
-        self.finish_layout(form)
+        parts: list = [form]
+        if not adding:
+            remove = QPushButton("删除此指标…")
+            remove.clicked.connect(self._ask_delete)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(remove)
+            parts.append(row)
+        self.finish_layout(*parts)
         self.setMinimumWidth(560)
         self.first_field = self.title_edit
-        self._fill()
+        if adding:
+            self._explain()
+        else:
+            self._fill()
 
     def current(self) -> IndicatorNode | None:
         wanted = self.pick.currentData()
@@ -225,14 +245,25 @@ class IndicatorDialog(SavingDialog):
         r = self.rule_help.get(self.rule.currentData())
         self.explain.setText("" if r is None else r.description + (f"\n参数：{r.params_hint}" if r.params_hint else ""))
 
+    def _ask_delete(self) -> None:
+        self.delete_requested = self.current()
+        if self.delete_requested is not None:
+            self.reject()
+
     def prepare(self):
-        n = self.current()
-        if n is None:
-            raise ValidationError("指标", "本方案还没有考评指标")
+        if self.adding:
+            parent_id, node_id = self.pick.currentData(), None
+            if parent_id is None:
+                raise ValidationError("所属二级指标", "本方案还没有二级指标")
+        else:
+            n = self.current()
+            if n is None:
+                raise ValidationError("指标", "本方案还没有考评指标")
+            parent_id, node_id = n.parent_id, n.id
         max_tenths = rules.check_max(rules.parse_points(self.max_edit.text(), "满分"))
         rules.parse_params(self.params.text())
         db, sid = self.db, self.scheme.id
         title, rule, params = self.title_edit.text(), self.rule.currentData(), self.params.text()
         description, note = self.description.toPlainText(), self.note.toPlainText()
-        return lambda: asm.save_indicator(db, sid, n.id, n.parent_id, n.level, title, max_tenths, rule, params,
-                                          description, note)
+        return lambda: asm.save_indicator(db, sid, node_id, parent_id, rules.INDICATOR, title, max_tenths, rule,
+                                          params, description, note)

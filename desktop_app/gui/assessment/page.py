@@ -155,6 +155,7 @@ class AssessmentPage(RecordListPage):
         SEPARATOR,
         Act("scheme", "考评方案", "edit_scheme", name="scheme"),
         Act("edit", "修改指标", "edit_indicator", name="indicator"),
+        Act("add", "新增指标", "add_indicator", name="add_indicator"),
         SEPARATOR,
         Act("print", "打印考评表", "print_forms", name="forms"),
         Act("print", "打印排名表", "print_ranking", name="ranking"),
@@ -240,8 +241,24 @@ class AssessmentPage(RecordListPage):
         if scheme is None:
             self.edit_scheme()
             return
+        if not self._adapted(scheme):
+            return
+        db = self.ctx.db
+        dlg = IndicatorDialog(self, db, scheme, self.loaded.rules)
+        self.run_dialog(dlg, "已保存考评指标。")
+        gone = dlg.delete_requested
+        if gone is not None and common.ask(
+                self, "删除考评指标", f"确定从{scheme.year}年度方案中删除“{gone.code} {gone.title}”吗？已打的分数不再计入。"):
+            self.write(lambda: asm.delete_indicator(db, gone.id), f"已删除考评指标“{gone.title}”。")
+
+    def add_indicator(self) -> None:
+        scheme = self.loaded.scheme if self.loaded is not None else None
+        if scheme is None:
+            self.edit_scheme()
+            return
         if self._adapted(scheme):
-            self.run_dialog(IndicatorDialog(self, self.ctx.db, scheme, self.loaded.rules), "已保存考评指标。")
+            self.run_dialog(IndicatorDialog(self, self.ctx.db, scheme, self.loaded.rules, adding=True),
+                            "已新增考评指标。")
 
     def _adapted(self, scheme) -> bool:
         """True when the scheme may be edited here; a street's scheme is first copied as the community's own."""
