@@ -32,3 +32,17 @@ def test_the_manual_refers_only_to_screenshots_that_exist():
     assert images
     for rel in images:
         assert (manual_dir() / rel).exists(), rel
+
+
+def test_the_manual_saves_as_a_pdf_for_printing(qtbot, tmp_path):
+    from pypdf import PdfReader
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    win = manual.open_manual(parent)
+    out = tmp_path / "用户手册.pdf"
+    win.save_pdf(out)
+    pages = PdfReader(out).pages
+    assert len(pages) > 5
+    assert "党员名册" in "".join(p.extract_text() for p in pages[:4])
+    win.close()

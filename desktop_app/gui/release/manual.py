@@ -6,9 +6,11 @@ opens without a browser or a PDF reader and always matches this version.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QTextCursor, QTextDocument
-from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout, QWidget
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QUrl
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop_app.settings import manual_dir
 
@@ -30,6 +32,29 @@ SECTIONS: dict[str, str] = {
 }
 
 
+def fit_images(doc: QTextDocument, max_width: float) -> None:
+    """Scale screenshots wider than max_width down to it (Markdown has no image size)."""
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            fmt = frag.charFormat()
+            if fmt.isImageFormat():
+                img = fmt.toImageFormat()
+                image = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl(img.name()))
+                width = getattr(image, "width", lambda: 0)()
+                if width > max_width:
+                    img.setWidth(max_width)
+                    img.setHeight(image.height() * max_width / width)
+                    cursor = QTextCursor(doc)
+                    cursor.setPosition(frag.position())
+                    cursor.setPosition(frag.position() + frag.length(), QTextCursor.MoveMode.KeepAnchor)
+                    cursor.setCharFormat(img)
+            it += 1
+        block = block.next()
+
+
 class ManualWindow(QDialog):
     def __init__(self, parent: QWidget | None):
         super().__init__(parent)
@@ -41,10 +66,33 @@ class ManualWindow(QDialog):
         if index.exists():
             self.browser.setSearchPaths([str(manual_dir())])
             self.browser.setSource(QUrl.fromLocalFile(str(index)), QTextDocument.ResourceType.MarkdownResource)
+            fit_images(self.browser.document(), 820)
         else:
             self.browser.setPlainText(f"没有找到用户手册（{index}）。")
+        save = QPushButton("另存为 PDF（打印用）…")
+        save.clicked.connect(self._ask_save_pdf)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(save)
         lay = QVBoxLayout(self)
         lay.addWidget(self.browser)
+        lay.addLayout(row)
+
+    def save_pdf(self, path: Path) -> None:
+        """The manual as an A4 PDF with its screenshots, for printing (QtGui only: no print module)."""
+        writer = QPdfWriter(str(path))
+        writer.setTitle("党群服务中心工作台 用户手册")
+        writer.setResolution(96)  # screen pixels: screenshots and text keep the sizes seen on screen
+        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                         QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
+        doc = self.browser.document().clone()
+        fit_images(doc, (210 - 30) / 25.4 * 96)  # the A4 text width in pixels at 96 dpi
+        doc.print_(writer)
+
+    def _ask_save_pdf(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "另存用户手册", "用户手册.pdf", "PDF 文件 (*.pdf)")
+        if path:
+            self.save_pdf(Path(path))
 
     def show_section(self, heading: str | None) -> bool:
         """Scroll to the heading that starts with `heading`; False when there is none."""
@@ -70,7 +118,11 @@ _window: ManualWindow | None = None
 def open_manual(parent: QWidget, page_title: str | None = None) -> ManualWindow:
     """Show the manual (one window, reused) at the section for `page_title`."""
     global _window
-    if _window is None or _window.parent() is not parent:
+    try:
+        reuse = _window is not None and _window.parent() is parent
+    except RuntimeError:  # its window was closed for good and Qt deleted it
+        reuse = False
+    if not reuse:
         _window = ManualWindow(parent)
     _window.show()
     _window.raise_()
