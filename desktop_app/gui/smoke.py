@@ -8,7 +8,6 @@ stdout and quits. Without it nothing here runs.
 from __future__ import annotations
 
 import os
-import sys
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
@@ -37,7 +36,8 @@ def arm(app: QApplication) -> None:
             modal.reject()
         elif waited["ms"] > TIMEOUT_MS:
             print("smoke: no main window", flush=True)
-            sys.exit(3)
+            timer.stop()
+            app.exit(3)
 
     timer.timeout.connect(tick)
     timer.start(200)
