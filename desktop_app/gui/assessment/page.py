@@ -217,6 +217,8 @@ class AssessmentPage(RecordListPage):
         if not any(not x.computed for x in d.scores):
             common.inform(self, "打分", "本年度方案没有需要人工打分的指标。")
             return
+        if indicator_id is None:  # start at the first indicator still to be scored
+            indicator_id = next((x.indicator_id for x in d.scores if not x.computed and x.score_tenths is None), None)
         self.run_dialog(ScoreDialog(self, self.ctx.db, d, indicator_id), f"已保存{d.row.branch_name}的评分。")
 
     def add_title(self) -> None:
