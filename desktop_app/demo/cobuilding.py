@@ -23,8 +23,8 @@ from desktop_app.domain.orgs import OrgKind
 from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.models import Household, Member, Organization, Resident
 from desktop_app.store.models_cobuilding import (
-    Activity, ActivityOrg, ActivityPerson, ActivityUnit, CareRecipient, CareVisit, CommitteeSeat, Contact, PartnerUnit,
-    PostClaim, ReportingMember, ReportingPost, ServiceLog,
+    Activity, ActivityOrg, ActivityPerson, ActivityUnit, CareRecipient, CareVisit, CommitteeSeat, Contact, Pairing,
+    PairingItem, PairingVisit, PartnerUnit, PostClaim, ReportingMember, ReportingPost, ServiceLog,
 )
 
 LOCAL_UNITS = (  # name, kind, party organisation, offers
@@ -81,7 +81,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     rows: dict[type, list[dict]] = {m: [] for m in (PartnerUnit, ReportingMember, ReportingPost, PostClaim,
                                                       ServiceLog, Activity, ActivityOrg, ActivityUnit,
                                                       ActivityPerson, CommitteeSeat, CareVisit, CareRecipient,
-                                                      Contact)}
+                                                      Contact, Pairing, PairingItem, PairingVisit)}
 
     # Units: the service demo's claimants get their details; the local ones join.
     units: list[tuple[str, str]] = []
@@ -169,11 +169,41 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
             residents_served=rng.choice((15, 20, 30, 40, 60, 80, 120, 200)),
             cost_fen=rng.choice((0, 0, 0, 20000, 50000, 120000)), content=""))
     _seats_care_contacts(rng, s, rows, units, branches, members, today)
+    _pairings(rng, s, rows, today)
     for model, batch in rows.items():
         insert_rows(s, model, batch, site_id, now)
     return {"partner_units": len(units), "reporting_members": len(reporting),
             "services": len(rows[ServiceLog]), "activities": len(rows[Activity]),
-            "care_visits": len(rows[CareVisit]), "contacts": len(rows[Contact])}
+            "care_visits": len(rows[CareVisit]), "contacts": len(rows[Contact]), "pairings": len(rows[Pairing])}
+
+
+def _pairings(rng: random.Random, s: Session, rows: dict, today: date) -> None:
+    """双进双认: the 机关 among the units pair with the community, take a post and adopt two or three households."""
+    offices = [u for u in s.scalars(select(PartnerUnit).where(PartnerUnit.deleted.is_(False), PartnerUnit.kind == "机关")
+                                    .order_by(PartnerUnit.name))]
+    homes = list(s.execute(select(Household.id, Household.head_name, Household.building, Household.unit,
+                                  Household.room).where(Household.deleted.is_(False))))
+    rng.shuffle(homes)
+    posts = ("政策宣传岗", "助老服务岗", "环境整治岗", "矛盾调解岗", "文明创建岗")
+    for u in offices:
+        pid = new_id()
+        paired = date(today.year - 1, rng.randint(1, 6), rng.randint(1, 28))
+        rows[Pairing].append(dict(id=pid, unit_id=u.id, unit_name=u.name, party_org=u.party_org, paired_on=paired,
+                                  ended_on=None, notes="签订双进双认结对协议"))
+        rows[PairingItem].append(dict(pairing_id=pid, kind=rules.TAKE_POST, name=rng.choice(posts), household_id=None,
+                                      since=paired, ended_on=None, notes=""))
+        for _ in range(rng.randint(2, 3)):
+            if not homes:
+                return
+            hid, head, b, un, r = homes.pop()
+            iid = new_id()
+            rows[PairingItem].append(dict(id=iid, pairing_id=pid, kind=rules.ADOPT, household_id=hid,
+                                          name=f"{head or ''} {b or ''}{un or ''}{r or ''}".strip(), since=paired,
+                                          ended_on=None, notes=""))
+            for _ in range(rng.randint(1, 4)):
+                rows[PairingVisit].append(dict(item_id=iid, visit_date=_between(rng, today - timedelta(days=330), today),
+                                               visitors=f"{u.name}党员", content=rng.choice(
+                                                   ("节前看望，送米送油", "了解身体和生活情况", "帮助办理医保报销", "陪同就医"))))
 
 
 def _seats_care_contacts(rng: random.Random, s: Session, rows: dict, units, branches, members, today: date) -> None:

@@ -80,6 +80,8 @@ _ICONS = {
     "reporting": "fa5s.id-badge",  # 双报到
     "hours": "fa5s.stopwatch",
     "photo": "fa5s.image",
+    "pairing": "fa5s.link",  # 双进双认
+    "care": "fa5s.hands-helping",  # 慰问
     "person-add": "fa5s.user-plus",
     # 经费台账 and 党费
     "ledger": "fa5s.book",

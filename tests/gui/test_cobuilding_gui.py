@@ -198,7 +198,8 @@ def test_log_a_reporting_members_service_hours(qtbot, app_ctx, wait_ops, town, m
     assert out.stat().st_size > 1000
 
 
-@pytest.mark.parametrize("name", ["units.UnitsPage", "activities.ActivitiesPage", "reporting.ReportingPage"])
+@pytest.mark.parametrize("name", ["units.UnitsPage", "activities.ActivitiesPage", "reporting.ReportingPage",
+                                  "pairing.PairingPage", "care.CarePage", "contacts.ContactsPage"])
 def test_every_cobuilding_page_opens_on_demo_data(qtbot, empty_db, qapp, wait_ops, qtmodeltester, name):
     import importlib
 
@@ -284,3 +285,40 @@ def test_contacts_and_part_time_members_pages(qtbot, app_ctx, wait_ops, town, mo
     assert [(s.name, s.unit_name, s.level) for s in page.panel.model.rows] == [("刘院长", "区人民医院", "大党委")]
     qtmodeltester.check(page.panel.model)
     shot(page, "contacts_page")
+
+
+def test_pair_a_unit_adopt_a_household_and_visit(qtbot, app_ctx, wait_ops, town, monkeypatch, qtmodeltester):
+    from desktop_app.gui.cobuilding.pairing import PairDialog, PairingPage, PairingVisitDialog, TakeOnDialog
+    from desktop_app.services import residents as res
+
+    db = app_ctx.db
+    h = res.create_household(db, res.HouseholdInput(grid_id=town["g1"], building="梅园新村3栋", unit="2单元",
+                                                    room="302室"))
+    res.create_resident(db, res.ResidentInput(name="王秀英", household_id=h.id))
+    page = show(qtbot, wait_ops, PairingPage(app_ctx))
+    monkeypatch.setattr(PairDialog, "exec", exec_with(wait_ops, lambda dlg: forms.select(dlg.unit, town["hospital"])))
+    page.pair()
+    wait_ops()
+    assert page.detail is not None and page.detail.row.unit_name == "区人民医院"
+    pick = next(p for p in res.pick_residents(db, "王秀英"))
+
+    def adopt(dlg: TakeOnDialog):
+        dlg.household.set_chosen(pick, pick.name)
+
+    monkeypatch.setattr(TakeOnDialog, "exec", exec_with(wait_ops, adopt))
+    page.adopt()
+    wait_ops()
+
+    def visit(dlg: PairingVisitDialog):
+        dlg.visitors.setText("刘主任")
+        dlg.content.setPlainText("上门量血压")
+
+    monkeypatch.setattr(PairingVisitDialog, "exec", exec_with(wait_ops, visit))
+    page.visit()
+    wait_ops()
+    [row] = page.panel.model.rows
+    assert (row.households, row.visits) == (1, 1)
+    wait_ops()
+    assert "上门量血压" in page.panel.details.text()
+    qtmodeltester.check(page.panel.model)
+    shot(page, "pairing_page")

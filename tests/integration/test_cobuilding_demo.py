@@ -27,3 +27,4 @@ def test_demo_fills_a_year_of_cobuilding(empty_db):
     assert cb.list_seats(db) and cb.list_contacts(db)
     care = cb.list_care(db)
     assert len(care) == 2 and all(c.people > 0 for c in care)
+    assert figs.pairings > 0 and figs.adopted > 0

@@ -198,7 +198,7 @@ def care_html(c: CareDetail) -> str:
 
 class CarePage(RecordListPage):
     title = "慰问"
-    icon = "claim"
+    icon = "care"
     heading = "走访慰问"
     watches = changes(Change.COBUILDING, Change.MEMBERS, Change.RESIDENTS)
     writes = changes(Change.COBUILDING)

@@ -1,0 +1,196 @@
+"""双进双认: office party organisations paired with the community, the posts they take (认岗位),
+the households they adopt (认亲戚) and their visits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.domain.errors import ValidationError
+from desktop_app.gui.cobuilding.common import d, years
+from desktop_app.gui.residents.pickers import resident_picker
+from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit, combo, named_combo, text_area
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
+from desktop_app.gui.widgets.table import CENTER, MUTED, Column
+from desktop_app.services import cobuilding as cb
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.cobuilding import PairingDetail
+
+COLUMNS = (
+    Column("结对单位", lambda r: r.unit_name, width=170),
+    Column("单位党组织", lambda r: r.party_org, width=170),
+    Column("结对日期", lambda r: d(r.paired_on), CENTER, 84),
+    Column("认岗位", lambda r: str(r.posts or ""), CENTER, 60, sort_key=lambda r: r.posts),
+    Column("认亲戚（户）", lambda r: str(r.households or ""), CENTER, 80, sort_key=lambda r: r.households),
+    Column("本年走访", lambda r: str(r.visits or ""), CENTER, 64, sort_key=lambda r: r.visits),
+    Column("结束", lambda r: d(r.ended_on), CENTER, 84),
+)
+
+
+class PairDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, units: Sequence, today: date):
+        super().__init__(parent, "新建双进双认结对", "结对")
+        self.db, self.today = db, today
+        self.unit = named_combo(units, None, "（选择共建单位）")
+        self.on = DateEdit(today)
+        self.notes = text_area(2, "结对协议要点")
+        form = QFormLayout()
+        form.addRow("共建单位", self.unit)
+        form.addRow("结对日期", self.on)
+        form.addRow("备注", self.notes)
+        self.finish_layout(form)
+        self.setMinimumWidth(420)
+
+    def prepare(self):
+        uid = self.unit.currentData()
+        if not uid:
+            raise ValidationError("共建单位", "请选择共建单位")
+        db, on, notes, today = self.db, self.on.value(), self.notes.toPlainText(), self.today
+        return lambda: cb.pair_unit(db, uid, on, notes, today)
+
+
+class TakeOnDialog(SavingDialog):
+    """认岗位 (a post by name) or 认亲戚 (a household found by its resident)."""
+
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, pairing: PairingDetail, kind: str, today: date):
+        super().__init__(parent, f"{kind}：{pairing.row.unit_name}")
+        self.db, self.pairing, self.kind, self.today = db, pairing, kind, today
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("岗位名称，如 政策宣传岗、助老服务岗")
+        self.household = resident_picker(db, "结对住户：户主姓名或门牌，回车确认")
+        self.since = DateEdit(today)
+        form = QFormLayout()
+        form.addRow("岗位" if kind == rules.TAKE_POST else "住户", self.name if kind == rules.TAKE_POST else self.household)
+        form.addRow("开始日期", self.since)
+        self.finish_layout(form)
+        self.setMinimumWidth(420)
+        self.first_field = self.name if kind == rules.TAKE_POST else self.household
+
+    def prepare(self):
+        db, pid, kind, on, today = self.db, self.pairing.id, self.kind, self.since.value(), self.today
+        if kind == rules.TAKE_POST:
+            name = self.name.text()
+            rules.check_pairing_item(kind, name, None, on, self.pairing.row.paired_on, today)
+            return lambda: cb.take_on(db, pid, kind, name, since=on, today=today)
+        h = self.household.chosen()
+        if h is None or not h.household_id:
+            raise ValidationError("住户", "请从列表中选择住户")
+        return lambda: cb.take_on(db, pid, kind, household_id=h.household_id, since=on, today=today)
+
+
+class PairingVisitDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, pairing: PairingDetail, today: date):
+        super().__init__(parent, f"记录走访：{pairing.row.unit_name}")
+        self.db, self.today = db, today
+        current = [i for i in pairing.items if i.ended_on is None]
+        self.item = combo([(f"{i.kind}：{i.name}", i.id) for i in
+                           sorted(current, key=lambda i: i.kind != rules.ADOPT)])
+        self.on = DateEdit(today)
+        self.visitors = QLineEdit()
+        self.visitors.setPlaceholderText("谁去的，如 李科长、王干事")
+        self.content = text_area(3, "做了什么、了解到什么")
+        form = QFormLayout()
+        form.addRow("结对对象", self.item)
+        form.addRow("日期", self.on)
+        form.addRow("走访人", self.visitors)
+        form.addRow("内容", self.content)
+        self.finish_layout(form)
+        self.setMinimumWidth(440)
+        self.first_field = self.visitors
+
+    def prepare(self):
+        item = self.item.currentData()
+        if not item:
+            raise ValidationError("结对对象", "这个结对还没有认岗位或认亲戚")
+        db, on, who, what, today = self.db, self.on.value(), self.visitors.text(), self.content.toPlainText(), self.today
+        return lambda: cb.log_pairing_visit(db, item, on, who, what, today)
+
+
+def pairing_html(p: PairingDetail) -> str:
+    e, r = escape, p.row
+    lines = [f"<h3>{e(r.unit_name)}</h3>",
+             f"<p>{e(r.party_org or '—')}<br>结对：{d(r.paired_on)}{'　结束：' + d(r.ended_on) if r.ended_on else ''}</p>"]
+    for it in p.items:
+        visits = "".join(f"<li>{d(v.visit_date)} {e(v.visitors)}：{e(v.content)}</li>" for v in it.visits)
+        lines.append(f"<p><b>{e(it.kind)}</b>：{e(it.name)}（{d(it.since)} 起{'，' + d(it.ended_on) + ' 止' if it.ended_on else ''}）"
+                     f"</p>{'<ul>' + visits + '</ul>' if visits else ''}")
+    if p.notes:
+        lines.append(f"<p>{e(p.notes)}</p>")
+    return "".join(lines)
+
+
+def _open(x) -> bool:
+    return isinstance(x, PairingDetail) and x.row.ended_on is None
+
+
+class PairingPage(RecordListPage):
+    title = "双进双认"
+    icon = "pairing"
+    heading = "双进双认（认岗位、认亲戚）"
+    watches = changes(Change.COBUILDING, Change.RESIDENTS)
+    writes = changes(Change.COBUILDING)
+    tables = (Table(COLUMNS, lambda r: MUTED if r.ended_on else None, stretch=1, details_width=340,
+                    empty="新建结对：Ctrl+N。选中结对单位，可认岗位、认亲戚并记录走访。"),)
+    filters = (Search("搜索：结对单位、单位党组织"), Choice("year", years))
+    actions = (
+        Act("add", "新建结对", "pair", "Ctrl+N", name="pair"),
+        Act("claim", "认岗位", "take_post", when=_open, name="post"),
+        Act("household", "认亲戚", "adopt", when=_open, name="adopt"),
+        Act("visits", "记录走访", "visit", when=_open, name="visit"),
+        SEPARATOR,
+        Act("undo", "结束结对", "end", when=_open, name="end"),
+    )
+
+    def load(self, db, f):
+        year = f.year or self.today.year
+        rows = [r for r in cb.list_pairings(db, year) if all(t in r.unit_name + r.party_org for t in f.text.split())]
+        return Loaded(rows, year=year, units=cb.list_units(db, year=year))
+
+    def fetch_detail(self, db, row):
+        return cb.get_pairing(db, row.id, self.loaded.year if self.loaded else self.today.year)
+
+    def detail_html(self, detail) -> str:
+        return pairing_html(detail)
+
+    def on_loaded(self, loaded) -> None:
+        rows = [r for r in loaded.rows if r.ended_on is None]
+        self.counts.setText(f"结对 {len(rows)} 个，认岗位 {sum(r.posts for r in rows)} 个，认亲戚 "
+                            f"{sum(r.households for r in rows)} 户，{loaded.year}年走访 {sum(r.visits for r in loaded.rows)} 次")
+
+    def pair(self) -> None:
+        units = self.loaded.units if self.loaded else []
+        self.run_dialog(PairDialog(self, self.ctx.db, units, self.today), lambda p: f"{p.row.unit_name} 已与社区结对。")
+
+    def take_post(self) -> None:
+        if _open(self.detail):
+            self.run_dialog(TakeOnDialog(self, self.ctx.db, self.detail, rules.TAKE_POST, self.today), "已认岗位。")
+
+    def adopt(self) -> None:
+        if _open(self.detail):
+            self.run_dialog(TakeOnDialog(self, self.ctx.db, self.detail, rules.ADOPT, self.today), "已认亲戚。")
+
+    def visit(self) -> None:
+        if _open(self.detail):
+            self.run_dialog(PairingVisitDialog(self, self.ctx.db, self.detail, self.today), "已记录走访。")
+
+    def end(self) -> None:
+        p = self.detail
+        if not _open(p):
+            return
+        db, today = self.ctx.db, self.today
+        self.run_dialog(DateNoteDialog(
+            self, "结束结对", f"{p.row.unit_name} 与社区的结对结束，认的岗位和亲戚同时结束。", "结束日期", "说明",
+            lambda on, note: cb.end_pairing(db, p.id, on, today), "确定", "可不填", today, changes=self.writes),
+            "结对已结束。")
