@@ -79,14 +79,14 @@ class Steps:
             self.callback(self.total, self.total)
 
 
-def plan_community(seed: int, members: int, today: date, progress: Progress | None = None) -> tuple["Plan", Steps]:
+def plan_community(seed: int, members: int, today: date, progress: Progress | None = None) -> tuple[Plan, Steps]:
     """The whole community in memory, and the progress steps left for writing it."""
     planner = _Planner(seed, members, today)
     steps = Steps(progress, planner.total_steps)
     return planner.plan(steps.advance), steps
 
 
-def write(s: Session, plan: "Plan", site_id: str, advance: Callable[[int], None]) -> None:
+def write(s: Session, plan: Plan, site_id: str, advance: Callable[[int], None]) -> None:
     """Every planned row, with bulk inserts, under the community the caller's site set-up made."""
     community_id = s.scalar(
         select(Organization.id).where(

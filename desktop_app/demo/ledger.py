@@ -92,7 +92,7 @@ class _Entry:
     handler: str
     entered_by: str
     id: str = field(default_factory=new_id)
-    reversal_of: "_Entry | None" = None
+    reversal_of: _Entry | None = None
     reason: str = ""
     voucher_no: str = ""
 

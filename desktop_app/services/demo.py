@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from desktop_app.demo import community, ledger as ledger_demo, meetings as meetings_demo, service as service_demo
+from desktop_app.demo import community
+from desktop_app.demo import ledger as ledger_demo
+from desktop_app.demo import meetings as meetings_demo
+from desktop_app.demo import service as service_demo
 from desktop_app.demo.community import MAX_MEMBERS, Progress, planned_counts
 from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth

@@ -40,7 +40,7 @@ class UnitOfWork:
         self.db = db
         self.actor = db.actor
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         self.session = self.db.session()
         self.session.info[SITE_KEY] = site_id_of(self.db)
         self.session.info[audit.ACTOR_KEY] = self.actor

@@ -75,7 +75,7 @@ class Database:
         self.has_users = False
 
     @classmethod
-    def at(cls, path: str | Path) -> "Database":
+    def at(cls, path: str | Path) -> Database:
         return cls(url_for_path(path))
 
     @property

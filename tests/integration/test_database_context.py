@@ -13,11 +13,11 @@ import desktop_app.services
 import desktop_app.store
 from desktop_app.domain.access import Actor, ActorKind, Role
 from desktop_app.services import auth, orgs
+from desktop_app.services.database import open_database
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.base import stamp_sync_columns
 from desktop_app.store.errors import translate_engine_error
-from desktop_app.services.database import open_database
 from desktop_app.store.models_access import AuditEntry
 
 
