@@ -25,7 +25,7 @@ from desktop_app.store.db import Database
 from desktop_app.views.demo import DemoSummary
 
 __all__ = ["MAX_MEMBERS", "DemoSummary", "Progress", "planned_counts", "generate",
-           "add_meetings", "add_service_work", "add_ledger"]
+           "add_meetings", "add_service_work", "add_ledger", "add_assessment", "add_cobuilding"]
 
 
 def generate(
