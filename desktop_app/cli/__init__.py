@@ -16,6 +16,7 @@ from desktop_app import APP_NAME, __version__
 from desktop_app.cli import ledger, meetings, residents, roster, site, sync, users
 from desktop_app.cli import assessment
 from desktop_app.cli import cobuilding
+from desktop_app.cli import cadence
 from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, CliError, open_db
 from desktop_app.domain.errors import DomainError
 
@@ -37,6 +38,7 @@ REPORTS = {
     "cobuilding": cobuilding.report_cobuilding,
     "reporting": cobuilding.report_reporting,
     "contacts": cobuilding.report_contacts,
+    "compliance": cadence.report_compliance,
 }
 
 
@@ -140,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--activities", action="store_true", help="cobuilding：打印共建活动登记册")
     rep.add_argument("--feedback", action="store_true", help="reporting：打印给各单位党组织的反馈表")
     rep.add_argument("--employer", help="reporting --feedback：只打印此工作单位的反馈表")
+    rep.add_argument("--xlsx", help="compliance：同时导出三会一课落实情况表 XLSX 文件")
     rep.set_defaults(func=cmd_report)
 
     asp = with_db(sub.add_parser("assessment", help="列出一年的五好党支部考评得分和排名"))

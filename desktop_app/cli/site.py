@@ -87,6 +87,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
     year = args.year or date.today().year
     info = site.get_site(db)
     rs = roster.stats(db)
+    if year < date.today().year:
+        # A past year's members as they were on its last day, from the dated history.
+        from dataclasses import replace
+
+        from desktop_app.services import membership
+
+        then = membership.counts_on(db, date(year, 12, 31))
+        rs = replace(rs, total=then.total, by_category={"正式党员": then.full, "预备党员": then.probationary},
+                     by_branch=then.by_branch, by_status=then.by_status)
     ms = meetings.compliance_summary(db)
     months = service_stats.year_by_month(db, year)
     service = {

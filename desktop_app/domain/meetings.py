@@ -277,6 +277,7 @@ LEAVE = "请假"
 ABSENT = "缺席"
 GUEST = "列席"
 UNRECORDED = ""  # expected, not yet recorded
+EXCUSED = "免"  # counting only: on the list but excused from 应到 and did not come
 ATTENDANCE_STATUSES: tuple[str, ...] = (PRESENT, LEAVE, ABSENT, GUEST)
 
 PLANNED = "planned"
@@ -316,6 +317,8 @@ def count_attendance(statuses: Iterable[str]) -> AttendanceCounts:
         if st == GUEST:
             guests += 1
             continue
+        if st == EXCUSED:
+            continue  # 免于应到: listed on the sheet with the reason, not counted
         expected += 1
         if st == PRESENT:
             present += 1
@@ -397,6 +400,7 @@ class QuorumAttendee:
     party_status: str = "正常"
     on_committee: bool = False
     is_guest: bool = False
+    excused: bool = False  # 免于应到 that day (长期外出, 病重 …): not counted unless they came
 
 
 def quorum_for(kind: str, attendees: Sequence[QuorumAttendee], committee_size: int | None = None) -> Quorum:
@@ -406,7 +410,9 @@ def quorum_for(kind: str, attendees: Sequence[QuorumAttendee], committee_size: i
     the committee register); attendees flagged on_committee count as present.
     """
     if kind == BRANCH_CONGRESS:
-        voters = [a for a in attendees if not a.is_guest and has_vote(a.category, a.party_status)]
+        # Those excused (外出半年以上, 长期生病 …) are left out of 应到会人数 unless they came.
+        voters = [a for a in attendees if not a.is_guest and has_vote(a.category, a.party_status)
+                  and not (a.excused and a.status != PRESENT)]
         return congress_quorum(len(voters), sum(1 for a in voters if a.status == PRESENT))
     if kind == COMMITTEE:
         size = committee_size if committee_size is not None else sum(1 for a in attendees if a.on_committee)

@@ -79,7 +79,9 @@ def qr_matrix(value: str) -> list[list[bool]]:
     import qrcode  # a few ms per code; reportlab's own encoder is several times slower
     from qrcode.constants import ERROR_CORRECT_M
 
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    # Every page has its own code now; choosing the mask by trying all eight costs ~6x the encoding,
+    # and any mask reads as well on clean print.
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, mask_pattern=2)
     code.add_data(value)
     code.make(fit=True)
     return code.get_matrix()
@@ -195,7 +197,7 @@ class SigninReport(ReportRenderer):
         third = [f"会议地点：{sheet.place}" if sheet.place else "会议地点：", f"主持人：{sheet.host}"]
         if sheet.lecturer:
             third.append(f"授课人：{sheet.lecturer}")
-        expected = sum(1 for line in sheet.lines if "列席" not in line.notes)
+        expected = sum(1 for line in sheet.lines if "列席" not in line.notes and not line.excused_reason)
         third.append(f"应到：{expected} 人")
         lines.append("　".join(third))
         y = top - 16 * mm

@@ -41,7 +41,7 @@ def tree_nodes(s: Session) -> list[OrgNode]:
     counts = dict(
         s.execute(
             select(Member.org_id, func.count())
-            .where(Member.deleted.is_(False))
+            .where(Member.deleted.is_(False), Member.status.not_in(("转出", "去世")))  # those who left
             .group_by(Member.org_id)
         ).all()
     )

@@ -80,6 +80,7 @@ class Attendee:
     guest_unit: str
     on_committee: bool
     has_vote: bool
+    excused_reason: str = ""  # 免于应到 that day, with the reason printed on the sheet
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,10 @@ class ComplianceGrid:
     rules: dict[str, KindRule]  # by kind, as the site's community has them
     rows: tuple[ComplianceRow, ...]
     cells: dict[tuple[str, str], tuple[ComplianceCell, ...]]  # (branch id, kind) -> a cell per period of the year
+    # 书记讲党课: whether each branch's 书记 gave a 党课 in the year (branch id -> bool)
+    secretary_lecture: dict[str, bool] = field(default_factory=dict)
+    tracking_since: dict[str, date] = field(default_factory=dict)  # branches tracked from a later day
+    has_committee: dict[str, bool] = field(default_factory=dict)  # whether a 支委会 is asked of the branch
 
     def periods(self, kind: str) -> list[Period]:
         return rules.periods_in_year(self.year, self.rules[kind].unit)
@@ -339,6 +344,7 @@ class SigninLine:
     notes: str = ""
     mobile: str = ""  # unmasked; printed masked, and only when the sheet shows phones
     attendance_id: str = ""  # whose row this is, so a scanned sheet maps back in printed order
+    excused_reason: str = ""  # 免于应到 (长期外出, 病重 …): listed with the reason, not counted in 应到
 
 
 @dataclass(frozen=True)
@@ -399,7 +405,9 @@ def signin_sheet(detail: MeetingDetail, center_name: str) -> SigninSheet:
     guests = [a for a in detail.attendees if a.is_guest]
     lines = [
         SigninLine(a.name, a.group_name, a.reason if a.status == rules.LEAVE else "",
-                   "预备党员" if a.category == "预备党员" else "", a.mobile, a.id)
+                   "　".join(n for n in ("预备党员" if a.category == "预备党员" else "",
+                                        f"免于应到：{a.excused_reason}" if a.excused_reason else "") if n),
+                   a.mobile, a.id, a.excused_reason)
         for a in members
     ]
     for g in guests:

@@ -305,7 +305,10 @@ def test_compliance_grid_held_due_overdue_planned_and_no_quorum(db, cm):
     assert [row.name for row in only.rows] == ["第二网格党支部"]
     # a past year is all over: nothing due, only held or overdue
     past = ms.compliance(db, 2024, TODAY)
-    assert {c.status for cells in past.cells.values() for c in cells} == {CellStatus.OVERDUE}
+    asked = {key for key, cells in past.cells.items() if any(c.status != CellStatus.NOT_REQUIRED for c in cells)}
+    assert {c.status for key in asked for c in past.cells[key]} == {CellStatus.OVERDUE}
+    # 第二网格党支部 (one member, no committee, no groups) is asked for no 支委会 and no 党小组会
+    assert set(past.cells) - asked == {(cm.branch2, r.COMMITTEE), (cm.branch2, r.GROUP_MEETING)}
 
 
 def test_a_branch_level_group_meeting_counts_for_each_group(db, cm):

@@ -8,6 +8,7 @@ click a cell that is due or overdue to plan (or enter) that meeting.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor
@@ -19,7 +20,9 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.meetings import CellStatus, PeriodUnit
 from desktop_app.gui import icons
+from desktop_app.gui.meetings.cadence_dialog import BranchCadenceDialog
 from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
+from desktop_app.gui.widgets.forms import ask_save_path
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import meetings as ms
@@ -89,6 +92,19 @@ class KindSettingsDialog(QDialog):
                 for kind, unit, times, required in self.rows]
 
 
+def ask_xlsx_path(parent: QWidget | None, title: str, default_name: str) -> Path | None:
+    """Where to write the workbook (tests replace this)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop_app.settings import data_dir
+
+    path, _ = QFileDialog.getSaveFileName(parent, title, str(data_dir() / default_name), "Excel 工作簿 (*.xlsx)")
+    if not path:
+        return None
+    p = Path(path)
+    return p if p.suffix.lower() == ".xlsx" else p.with_suffix(".xlsx")
+
+
 class CompliancePage(Page):
     title = "三会一课落实"
     icon = "compliance"
@@ -116,8 +132,17 @@ class CompliancePage(Page):
         self.act_settings.triggered.connect(self.edit_settings)
         self.act_refresh = QAction(icons.get("refresh"), "刷新", self)
         self.act_refresh.triggered.connect(self.refresh)
+        self.act_branches = QAction(icons.get("settings"), "支部设置", self)
+        self.act_branches.triggered.connect(self.edit_branches)
+        self.act_print = QAction(icons.get("print"), "打印落实情况表", self)
+        self.act_print.triggered.connect(self.print_sheet)
+        self.act_export = QAction(icons.get("export"), "导出 XLSX", self)
+        self.act_export.triggered.connect(self.export_sheet)
         tb.addAction(self.act_refresh)
         tb.addAction(self.act_settings)
+        tb.addAction(self.act_branches)
+        tb.addAction(self.act_print)
+        tb.addAction(self.act_export)
         top = QHBoxLayout()
         top.addWidget(heading)
         top.addStretch(1)
@@ -180,7 +205,11 @@ class CompliancePage(Page):
         self.summary.setText(
             f"<span style='font-size:15px'>{g.year} 年：<b style='color:{color}'>逾期未开 {overdue} 项</b>"
             f"（涉及 {owing} 个党支部），待召开 {due} 项，已计划 {planned} 项，"
-            f"未达法定人数 {no_quorum} 次。</span>")
+            f"未达法定人数 {no_quorum} 次。</span>"
+            + (f"<br>书记讲党课：{sum(g.secretary_lecture.values())} / {len(g.secretary_lecture)} 个党支部已讲"
+               + (f"（未讲：{'、'.join(r.name for r in g.rows if not g.secretary_lecture.get(r.org_id, True))}）"
+                  if not all(g.secretary_lecture.values()) else "")
+               if g.secretary_lecture else ""))
         if mode == OVERVIEW:
             self._show_overview(g)
         else:
@@ -279,6 +308,33 @@ class CompliancePage(Page):
         inp, ids, guests = dlg.values(), dlg.attendee_ids(), dlg.guest_list()
         db = self.ctx.db
         run_op(self, lambda job: ms.plan(db, inp, ids, guests), changes=WRITES)
+
+    def edit_branches(self) -> None:
+        db = self.ctx.db
+        run_op(self, lambda job: ms.branch_cadence(db), self._open_branches)
+
+    def _open_branches(self, rows: list[ms.BranchCadenceRow]) -> None:
+        if not rows:
+            return
+        BranchCadenceDialog(self, self.ctx.db, rows).exec()
+
+    def print_sheet(self) -> None:
+        year = self.year.value()
+        out = ask_save_path(self, "保存三会一课落实情况表", f"三会一课落实情况表_{year}.pdf")
+        if out is None:
+            return
+        db, today = self.ctx.db, self.today
+        run_op(self, lambda job: ms.print_compliance(db, year, out, today=today),
+               lambda _pdf: self.summary.setText(self.summary.text() + f"<br>已保存 {out}"))
+
+    def export_sheet(self) -> None:
+        year = self.year.value()
+        out = ask_xlsx_path(self, "导出三会一课落实情况表", f"三会一课落实情况表_{year}.xlsx")
+        if out is None:
+            return
+        db, today = self.ctx.db, self.today
+        run_op(self, lambda job: ms.export_compliance(db, year, out, today=today),
+               lambda _n: self.summary.setText(self.summary.text() + f"<br>已导出 {out}"))
 
     def edit_settings(self) -> None:
         db = self.ctx.db

@@ -15,7 +15,7 @@ from desktop_app.services import auth
 from desktop_app.services import meetings as meeting_service
 from desktop_app.services import overview as overview_service
 from desktop_app.services import projects as project_service
-from desktop_app.services import sync_status
+from desktop_app.services import sync as sync_status
 from desktop_app.services import visits as visit_service
 from desktop_app.services import wishes as wish_service
 
@@ -151,8 +151,9 @@ class OverviewPage(Page):
         if ov is not None:
             branches = ov.orgs_by_kind.get("branch", 0)
             groups = ov.orgs_by_kind.get("group", 0)
-            self.cards["orgs"].value.setText(f"{branches + groups + ov.orgs_by_kind.get('community', 0)}")
-            self.cards["orgs"].detail.setText(f"党支部 {branches} 个 · 党小组 {groups} 个")
+            self.cards["orgs"].value.setText(str(ov.organisations))  # 党小组 are not organisations
+            self.cards["orgs"].detail.setText(f"党委 {ov.orgs_by_kind.get('community', 0)} 个 · 党支部 {branches} 个"
+                                              f" · 党小组 {groups} 个")
             self.cards["members"].value.setText(str(ov.members))
             self.cards["members"].detail.setText(f"正式党员 {ov.full_members} · 预备党员 {ov.probationary}")
             self.cards["residents"].value.setText(str(ov.residents))

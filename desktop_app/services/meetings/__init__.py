@@ -25,7 +25,9 @@ from desktop_app.services.meetings.attachments import (
 )
 from desktop_app.services.meetings.attendance import all_present, people_index, record_attendance, record_many
 from desktop_app.services.meetings.branch_committee import committee, set_committee
+from desktop_app.services.meetings.cadence import branch_cadence, set_branch_cadence
 from desktop_app.services.meetings.compliance_grid import compliance, compliance_summary, overdue_count
+from desktop_app.services.meetings.compliance_sheet import compliance_sheet, export_compliance, print_compliance
 from desktop_app.services.meetings.followup import absent_streaks, lost_contact_risk, member_history, member_rates
 from desktop_app.services.meetings.kinds import kind_settings, reset_kind_settings, set_kind_setting, set_kind_settings
 from desktop_app.services.meetings.lifecycle import (
@@ -42,6 +44,7 @@ from desktop_app.views.meetings import (
     Guest, KindSetting, LostContactRisk, MeetingDetail, MeetingFilter, MeetingInput, MeetingRecord, MeetingRow,
     MemberHistory, MemberMeetingLine, MemberRate, PersonRef, RowError, SigninLine, SigninSheet,
 )
+from desktop_app.views.cadence import BranchCadenceRow
 from desktop_app.views.signin_scan import ProposedLine, RefusedPage, ScanProposal, SheetProposal
 
 __all__ = [
@@ -51,6 +54,8 @@ __all__ = [
     "ExpectedPerson", "Guest", "KindSetting", "LostContactRisk", "MeetingDetail", "MeetingFilter", "MeetingInput",
     "MeetingRecord", "MeetingRow", "MemberHistory", "MemberMeetingLine", "MemberRate", "PersonRef", "RowError",
     "ProposedLine", "RefusedPage", "ScanProposal", "SheetProposal", "SigninLine", "SigninSheet",
+    "branch_cadence", "set_branch_cadence", "BranchCadenceRow", "compliance_sheet", "export_compliance",
+    "print_compliance",
     "absent_streaks", "add_attachment", "apply_scan", "confirmed_entries", "read_scan", "add_guest", "all_present", "attachment_path", "attachments_dir",
     "branch_people", "cancel", "center_name", "committee", "compliance", "compliance_summary", "default_attendees",
     "delete", "get", "hold", "holders", "kind_settings", "list_meetings", "lost_contact_risk", "meeting_record_of",

@@ -8,12 +8,14 @@ from datetime import date
 
 from sqlalchemy import select
 
+from desktop_app.domain import cadence
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.meetings import CellStatus, KindRule, PeriodUnit
 from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _Orgs, _own_community, _today
 from desktop_app.services.meetings.kinds import _RuleBook
+from desktop_app.services.meetings.cadence import branch_settings, secretary_lectures
 from desktop_app.services.meetings.queries import _quorums
 from desktop_app.store.models_meetings import Meeting
 from desktop_app.views.meetings import ComplianceCell, ComplianceGrid, ComplianceRow, ComplianceSummary
@@ -35,6 +37,7 @@ def compliance(db: Database, year: int | None = None, today: date | None = None,
     today = _today(today)
     year = year or today.year
     first, last = date(year, 1, 1), date(year, 12, 31)
+    review_last = cadence.review_deadline(year)  # a year's 组织生活会 / 民主评议 may be held up to 31 March after
     with db.session() as s:
         orgs = _Orgs(s)
         book = _RuleBook(s, orgs)
@@ -47,9 +50,10 @@ def compliance(db: Database, year: int | None = None, today: date | None = None,
             branches = [b for b in branches if b.id in inside or (top is not None and b.id == top.id)]
         meetings = s.execute(
             select(Meeting.id, Meeting.kind, Meeting.org_id, Meeting.meeting_date, Meeting.status)
-            .where(Meeting.deleted.is_(False), Meeting.meeting_date >= first, Meeting.meeting_date <= last,
+            .where(Meeting.deleted.is_(False), Meeting.meeting_date >= first, Meeting.meeting_date <= review_last,
                    Meeting.status.in_((rules.PLANNED, rules.HELD)))
         ).all()
+        settings = branch_settings(s, orgs, [b.id for b in branches], year, min(today, last))
         quorums = _quorums(s, orgs, [(m[0], m[1], m[2], m[3]) for m in meetings if m[4] == rules.HELD])
         by_holder: dict[tuple[str, str], list[tuple]] = defaultdict(list)
         for m in meetings:
@@ -60,8 +64,10 @@ def compliance(db: Database, year: int | None = None, today: date | None = None,
         cells: dict[tuple[str, str], tuple[ComplianceCell, ...]] = {}
         for b in branches:
             branch_rules = book.for_org(b.id)
+            since, committee = settings[b.id]
             for kind in kinds:
-                rule = branch_rules[kind]
+                # Only the meetings this branch must hold: no 支委会 without a committee, no 党小组会 without groups.
+                rule = cadence.branch_rule(branch_rules[kind], committee, bool(orgs.groups_of(b.id)))
                 if not rule.tracked:
                     unit = rule.unit if rule.unit != PeriodUnit.NONE else PeriodUnit.YEAR
                     cells[(b.id, kind)] = tuple(
@@ -75,7 +81,7 @@ def compliance(db: Database, year: int | None = None, today: date | None = None,
                 shared = by_holder.get((b.id, kind), []) if holders_[0].id != b.id else []
                 per_holder = [
                     _holder_cells(h.id, kind, rule, year, today, by_holder.get((h.id, kind), []) + shared,
-                                  quorums)
+                                  quorums, since)
                     for h in holders_
                 ]
                 merged = []
@@ -96,18 +102,22 @@ def compliance(db: Database, year: int | None = None, today: date | None = None,
             year=year, today=today, kinds=kinds, rules=head_rules,
             rows=tuple(ComplianceRow(b.id, b.name, b.code, b.kind) for b in branches),
             cells=cells,
+            secretary_lecture=secretary_lectures(s, [b.id for b in branches], year),
+            tracking_since={b.id: settings[b.id][0] for b in branches if settings[b.id][0] is not None},
+            has_committee={b.id: settings[b.id][1] for b in branches},
         )
 
 
 def _holder_cells(org_id: str, kind: str, rule: KindRule, year: int, today: date,
-                  meetings: list[tuple], quorums: dict[str, rules.Quorum]) -> list[ComplianceCell]:
+                  meetings: list[tuple], quorums: dict[str, rules.Quorum],
+                  since: date | None = None) -> list[ComplianceCell]:
     out = []
     for p in rules.periods_in_year(year, rule.unit):
-        inside = [m for m in meetings if p.contains(m[3])]
+        inside = [m for m in meetings if cadence.counts_in(rule, p, m[3])]
         held = [m for m in inside if m[4] == rules.HELD]
         planned = [m for m in inside if m[4] == rules.PLANNED and m[3] >= today]
         no_quorum = sum(1 for m in held if quorums.get(m[0]) is not None and quorums[m[0]].lacking)
-        status = rules.cell_status(rule, p, today, len(held), len(planned), no_quorum)
+        status = cadence.cell_status(rule, p, today, len(held), len(planned), no_quorum, since)
         out.append(ComplianceCell(org_id, kind, p, status, len(held), len(planned), no_quorum,
                                   tuple(m[0] for m in inside)))
     return out

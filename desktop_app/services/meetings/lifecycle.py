@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import meetings as rules
+from desktop_app.domain import membership as membership_rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.orgs import KIND_LABELS, OrgKind
 from desktop_app.services import auth, orgtree
@@ -21,6 +22,7 @@ from desktop_app.services.meetings._common import (
     EXPECTED_STATUSES, _attendance_rows, _chunks, _committee_ids, _live_meeting, _Org, _Orgs, _site_code, _today,
 )
 from desktop_app.services.meetings.queries import _detail
+from desktop_app.services.membership import StandingBook, exemptions_of
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
 from desktop_app.store.models_cobuilding import registered_member_ids
@@ -77,15 +79,38 @@ def _member_org_ids(s: Session, org: _Org) -> list[str]:
     return orgtree.subtree_ids(s, org.id) if org.kind != OrgKind.GROUP else [org.id]
 
 
-def _roster_members(s: Session, org_ids: Sequence[str]) -> list[tuple]:
-    """(id, name, org_id, category, seq) of the members expected at meetings of these orgs."""
+def _roster_members(s: Session, org_ids: Sequence[str], on: date | None = None) -> list[tuple]:
+    """(id, name, org_id, category, seq) of the members expected at meetings of these orgs.
+
+    With `on`, as on that day: a meeting entered afterwards lists who was a member
+    then (not those who joined later; those who died or left since still listed).
+    """
     out: list[tuple] = []
     for chunk in _chunks(list(org_ids)):
-        out += s.execute(
-            select(Member.id, Member.name, Member.org_id, Member.category, Member.seq)
-            .where(Member.org_id.in_(chunk), Member.deleted.is_(False),
-                   Member.status.in_(EXPECTED_STATUSES), Member.id.not_in(registered_member_ids()))
-        ).all()
+        q = (select(Member.id, Member.name, Member.org_id, Member.category, Member.seq)
+             .where(Member.org_id.in_(chunk), Member.deleted.is_(False),
+                    Member.id.not_in(registered_member_ids())))
+        if on is None:
+            q = q.where(Member.status.in_(EXPECTED_STATUSES))
+        out += s.execute(q).all()
+    if on is None:
+        return out
+    book = StandingBook(s, [r[0] for r in out])
+    return [r for r in out
+            if (then := book.on(r[0], on)) is not None and then.category is not None
+            and then.status in EXPECTED_STATUSES]
+
+
+def _excused(s: Session, member_ids: Sequence[str], on: date) -> dict[str, str]:
+    """Why each of these members is excused from 应到 on `on` (stated exemption, or 失联 that day)."""
+    book = StandingBook(s, member_ids)
+    granted = exemptions_of(s, member_ids)
+    out = {}
+    for mid in member_ids:
+        then = book.on(mid, on)
+        reason = membership_rules.excused_reason(then.status if then else "", granted.get(mid, ()), on)
+        if reason:
+            out[mid] = reason
     return out
 
 
@@ -96,7 +121,7 @@ def _default_attendees(s: Session, orgs: _Orgs, org: _Org, kind: str, on: date) 
         return []
     if who == "committee":
         return _committee_ids(s, orgs.branch_of(org.id).id if orgs.branch_of(org.id) else None, on)
-    members = _roster_members(s, _member_org_ids(s, org))
+    members = _roster_members(s, _member_org_ids(s, org), on)
 
     def order(r: tuple) -> tuple:
         group = orgs.get(r[2])
@@ -118,12 +143,14 @@ def _add_attendees(s: Session, meeting: Meeting, member_ids: Sequence[str], gues
                    start_order: int = 0) -> int:
     order = start_order
     seen: set[str] = set()
+    excused = _excused(s, list(dict.fromkeys(member_ids)), meeting.meeting_date)
     for mid in member_ids:
         if mid in seen:
             continue
         seen.add(mid)
         order += 1
-        s.add(Attendance(meeting_id=meeting.id, member_id=mid, sort_order=order))
+        s.add(Attendance(meeting_id=meeting.id, member_id=mid, sort_order=order,
+                         excused_reason=excused.get(mid, "")))
     for g in guests:
         order += 1
         s.add(_guest_row(s, meeting, g, order))
@@ -283,11 +310,12 @@ def _set_attendees(s: Session, m: Meeting, member_ids: Sequence[str], guests: Se
         if a.is_guest or a.member_id not in keep:
             a.deleted = True
     order = 0
+    excused = _excused(s, [mid for mid in wanted if mid not in keep], m.meeting_date)
     for mid in wanted:
         order += 1
         a = keep.get(mid)
         if a is None:
-            s.add(Attendance(meeting_id=m.id, member_id=mid, sort_order=order))
+            s.add(Attendance(meeting_id=m.id, member_id=mid, sort_order=order, excused_reason=excused.get(mid, "")))
         elif a.sort_order != order:
             a.sort_order = order
     if guests is None:

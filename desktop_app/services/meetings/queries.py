@@ -19,6 +19,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth, orgtree, privacy
 from desktop_app.services.database import Database
+from desktop_app.services.membership import StandingBook
 from desktop_app.services.meetings._common import _attendance_rows, _chunks, _committee_ids, _live_meeting, _Orgs
 from desktop_app.store.models import Member, Site
 from desktop_app.store.models_meetings import Attendance, CommitteeMember, Meeting, MeetingAttachment
@@ -36,11 +37,12 @@ def _quorums(s: Session, orgs: _Orgs, meetings: Sequence[Meeting | tuple]) -> di
     for chunk in _chunks([k[0] for k in need]):
         for r in s.execute(
             select(Attendance.meeting_id, Attendance.member_id, Attendance.status, Attendance.is_guest,
-                   Member.category, Member.party_status)
-            .outerjoin(Member, Member.id == Attendance.member_id)
+                   Attendance.excused_reason)
             .where(Attendance.meeting_id.in_(chunk), Attendance.deleted.is_(False))
         ):
             by_meeting[r[0]].append(r)
+    # Category and 党籍 as they were on each meeting's day: a later 转正 or 停止党籍 leaves the quorum alone.
+    book = StandingBook(s, [r[1] for rows in by_meeting.values() for r in rows if r[1]])
     branch_ids = {b.id for k in need if (b := orgs.branch_of(k[2])) is not None}
     seats: dict[str, list[tuple]] = defaultdict(list)
     if branch_ids:
@@ -58,11 +60,13 @@ def _quorums(s: Session, orgs: _Orgs, meetings: Sequence[Meeting | tuple]) -> di
                 r[1] for r in seats.get(branch.id, [])
                 if (r[2] is None or r[2] <= day) and (r[3] is None or r[3] >= day)
             }
-        people = [
-            rules.QuorumAttendee(status=r[2], category=r[4] or "", party_status=r[5] or "",
-                                 on_committee=r[1] in committee_ids, is_guest=r[3])
-            for r in by_meeting.get(mid, [])
-        ]
+        people = []
+        for r in by_meeting.get(mid, []):
+            then = book.on(r[1], day) if r[1] else None
+            people.append(rules.QuorumAttendee(
+                status=r[2], category=(then.category or "") if then else "",
+                party_status=then.party_status if then else "", on_committee=r[1] in committee_ids,
+                is_guest=r[3], excused=bool(r[4])))
         out[mid] = rules.quorum_for(kind, people, committee_size=len(committee_ids) if kind == rules.COMMITTEE else None)
     return out
 
@@ -72,12 +76,14 @@ def _rows(s: Session, orgs: _Orgs, meetings: Sequence[Meeting]) -> list[MeetingR
     # Counted in SQL: a year of a big community is ~100,000 attendance rows.
     statuses: dict[str, list[str]] = defaultdict(list)
     for chunk in _chunks(ids):
-        for mid, st, guest, n in s.execute(
-            select(Attendance.meeting_id, Attendance.status, Attendance.is_guest, func.count())
+        for mid, st, guest, excused, n in s.execute(
+            select(Attendance.meeting_id, Attendance.status, Attendance.is_guest,
+                   Attendance.excused_reason != "", func.count())
             .where(Attendance.meeting_id.in_(chunk), Attendance.deleted.is_(False))
-            .group_by(Attendance.meeting_id, Attendance.status, Attendance.is_guest)
+            .group_by(Attendance.meeting_id, Attendance.status, Attendance.is_guest, Attendance.excused_reason != "")
         ):
-            statuses[mid].extend([rules.GUEST if guest else st] * n)
+            shown = rules.GUEST if guest else (rules.EXCUSED if excused and st != rules.PRESENT else st)
+            statuses[mid].extend([shown] * n)
     files: dict[str, int] = {}
     for chunk in _chunks(ids):
         files.update(s.execute(
@@ -99,7 +105,7 @@ def _row(m: Meeting, orgs: _Orgs, statuses: list[str], quorum: rules.Quorum | No
         kind=m.kind, title=m.title, meeting_date=m.meeting_date, start_time=m.start_time, place=m.place,
         host=m.host, status=m.status, expected=counts.expected, present=counts.present, leave=counts.leave,
         absent=counts.absent, guests=counts.guests,
-        recorded=sum(1 for st in statuses if st),
+        recorded=sum(1 for st in statuses if st and st != rules.EXCUSED),
         quorum=quorum or rules.Quorum(False, None), attachments=files,
     )
 
@@ -114,18 +120,23 @@ def _detail(s: Session, m: Meeting, orgs: _Orgs) -> MeetingDetail:
             members[r[0]] = r
     branch = orgs.branch_of(m.org_id)
     committee_ids = set(_committee_ids(s, branch.id, m.meeting_date)) if branch else set()
+    book = StandingBook(s, list(members))  # category and 党籍 as on the meeting's day
     attendees = []
     for a in rows:
         r = members.get(a.member_id) if a.member_id else None
         if r is not None:
             own = orgs.get(r[2])
+            then = book.on(r[0], m.meeting_date)
+            category = (then.category or "") if then else r[3]
+            party_status = then.party_status if then else r[5]
             attendees.append(Attendee(
                 id=a.id, member_id=a.member_id, name=r[1],
                 group_name=orgs.group_name(r[2]) if not a.is_guest else "",
-                org_name=own.name if own else "", category=r[3], mobile=r[4], status=a.status,
+                org_name=own.name if own else "", category=category, mobile=r[4], status=a.status,
                 reason=a.reason, is_guest=a.is_guest, guest_unit=a.guest_unit,
                 on_committee=a.member_id in committee_ids,
-                has_vote=rules.has_vote(r[3], r[5]) and not a.is_guest,
+                has_vote=rules.has_vote(category, party_status) and not a.is_guest,
+                excused_reason=a.excused_reason,
             ))
         else:
             attendees.append(Attendee(
@@ -136,7 +147,8 @@ def _detail(s: Session, m: Meeting, orgs: _Orgs) -> MeetingDetail:
     files = s.scalars(select(MeetingAttachment).where(
         MeetingAttachment.meeting_id == m.id, MeetingAttachment.deleted.is_(False)
     ).order_by(MeetingAttachment.created_at)).all()
-    row = _row(m, orgs, [rules.GUEST if a.is_guest else a.status for a in rows],
+    row = _row(m, orgs, [rules.GUEST if a.is_guest else (rules.EXCUSED if a.excused_reason and a.status != rules.PRESENT
+                                                         else a.status) for a in rows],
                _quorums(s, orgs, [m]).get(m.id), len(files))
     return MeetingDetail(
         **{f: getattr(row, f) for f in MeetingRow.__dataclass_fields__},

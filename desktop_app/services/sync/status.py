@@ -171,12 +171,15 @@ def community_counts(db: Database, org_id: str | None = None) -> list[CommunityC
                 if root is not None:
                     totals[root][key] = totals[root].get(key, 0) + n
 
-        add("orgs", s.execute(select(Organization.id, func.count()).where(Organization.deleted.is_(False))
+        # 党小组 are not organisations; members who died or transferred out are no longer counted.
+        add("orgs", s.execute(select(Organization.id, func.count()).where(Organization.deleted.is_(False),
+                                                                         Organization.kind != "group")
                               .group_by(Organization.id)))
+        here = (Member.deleted.is_(False), Member.status.not_in(("转出", "去世")))
         for category, key in (("正式党员", "full"), ("预备党员", "prob")):
             add(key, s.execute(select(Member.org_id, func.count()).where(
-                Member.deleted.is_(False), Member.category == category).group_by(Member.org_id)))
-        add("members", s.execute(select(Member.org_id, func.count()).where(Member.deleted.is_(False))
+                *here, Member.category == category).group_by(Member.org_id)))
+        add("members", s.execute(select(Member.org_id, func.count()).where(*here)
                                  .group_by(Member.org_id)))
         add("residents", s.execute(select(Resident.grid_id, func.count()).where(Resident.deleted.is_(False))
                                    .group_by(Resident.grid_id)))

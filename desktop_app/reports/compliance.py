@@ -1,0 +1,58 @@
+"""三会一课落实情况表: one row per branch and kind, a column per month, the rate; A4 landscape."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Spacer
+
+from desktop_app.reports.base import A4_LANDSCAPE, Column, ReportRenderer, chunked_table, rich
+from desktop_app.views.cadence import MARKS_LEGEND, ComplianceSheet
+
+COLUMNS: tuple[Column, ...] = (
+    Column("党支部", 40),
+    Column("会议类型", 24),
+    Column("频次", 14, "CENTER"),
+    *(Column(f"{m}月", 10, "CENTER") for m in range(1, 13)),
+    Column("落实率", 13, "CENTER"),
+)
+
+
+class ComplianceReport(ReportRenderer):
+    title = "三会一课落实情况表"
+    pagesize = A4_LANDSCAPE
+
+    def __init__(self, sheet: ComplianceSheet, *, printed_on: date | None = None, font_path: str | None = None):
+        super().__init__(sheet.center_name, printed_on=printed_on, font_path=font_path)
+        self.sheet = sheet
+
+    def build_story(self) -> list[Flowable]:
+        assert self.styles is not None and self.font is not None
+        styles, font, s = self.styles, self.font, self.sheet
+        story: list[Flowable] = [
+            Paragraph(rich(f"{s.center_name}{s.year}年度三会一课落实情况表", font), styles["Title"]),
+            Paragraph(rich(f"统计截至 {s.today.year}年{s.today.month}月{s.today.day}日", font), styles["Small"]),
+            Spacer(1, 2 * mm),
+        ]
+        rows = []
+        last = ""
+        for line in s.lines:
+            rows.append([line.branch if line.branch != last else "", line.kind, line.cadence, *line.months,
+                         line.rate])
+            last = line.branch
+        story.extend(chunked_table(COLUMNS, rows, styles, font, self.frame_width))
+        story.append(Spacer(1, 2 * mm))
+        if s.secretary_lecture:
+            text = "；".join(f"{b}：{'已讲' if done else '未讲'}" for b, done in s.secretary_lecture)
+            story.append(Paragraph(rich(f"书记讲党课（每年至少一次）：{text}", font), styles["Small"]))
+        for note in s.notes:
+            story.append(Paragraph(rich(note, font), styles["Small"]))
+        story.append(Paragraph(rich(MARKS_LEGEND, font), styles["Small"]))
+        return story
+
+
+def render_compliance(sheet: ComplianceSheet, out: Path | None = None, *, printed_on: date | None = None,
+                      font_path: str | None = None) -> bytes:
+    return ComplianceReport(sheet, printed_on=printed_on, font_path=font_path).render_to(out)
