@@ -252,3 +252,25 @@ class PairingVisit(SyncMixin, Base):
     visit_date: Mapped[date] = mapped_column(Date, index=True)
     visitors: Mapped[str] = mapped_column(String(120), default="")
     content: Mapped[str] = mapped_column(String(300))
+
+
+class ListItem(SyncMixin, Base):
+    """三单: a line of the 需求清单 (what residents need), 资源清单 (what a unit offers) or
+    项目清单 (a project matching them, claimed by a unit, tracked to done, maybe run as a 微实事)."""
+
+    __tablename__ = "cobuild_list_item"
+
+    list_kind: Mapped[str] = mapped_column(String(4), index=True)  # 需求 / 资源 / 项目
+    title: Mapped[str] = mapped_column(String(80))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(20), default="")
+    raised_on: Mapped[date] = mapped_column(Date, index=True)
+    state: Mapped[str] = mapped_column(String(10), default="", index=True)
+    grid_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"), index=True, default=None)
+    visit_id: Mapped[str | None] = mapped_column(ForeignKey("visit.id"), default=None)  # a need raised on a visit
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("partner_unit.id"), index=True, default=None)
+    need_id: Mapped[str | None] = mapped_column(ForeignKey("cobuild_list_item.id"), default=None)
+    resource_id: Mapped[str | None] = mapped_column(ForeignKey("cobuild_list_item.id"), default=None)
+    project_id: Mapped[str | None] = mapped_column(ForeignKey("project.id"), default=None)  # 微实事
+    claimed_on: Mapped[date | None] = mapped_column(Date, default=None)
+    done_on: Mapped[date | None] = mapped_column(Date, default=None)
