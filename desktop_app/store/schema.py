@@ -3,6 +3,7 @@
 from desktop_app.store import audit, models, models_access, models_cobuilding, models_ledger, models_meetings, models_service, models_sync  # noqa: F401
 from desktop_app.store import models_assessment  # noqa: F401
 from desktop_app.store import models_cadence, models_membership  # noqa: F401
+from desktop_app.store import models_development  # noqa: F401
 from desktop_app.store.base import Base
 
 metadata = Base.metadata
