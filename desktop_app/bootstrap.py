@@ -8,7 +8,7 @@ before any dependency is installed:
     python3 -m desktop_app.bootstrap bench    # install if needed, run the benchmarks
     python3 -m desktop_app.bootstrap bundle   # build the PyInstaller bundle, smoke-test it headless
 
-`test` also builds and smoke-tests the bundle when CI=true or DANGQUN_BUNDLE_TEST=1
+`test` also builds and smoke-tests the bundle (first) when CI=true or DANGQUN_BUNDLE_TEST=1
 (a few minutes), so developers' runs stay quick and CI still catches a bundle
 that lacks a data file or a hidden import.
 
@@ -187,10 +187,12 @@ def main(argv: list[str] | None = None) -> int:
         if lint.returncode != 0:
             say("分层约束检查失败 (layer contracts broken)")
             return lint.returncode
-        tests = subprocess.call([str(py), "-m", "pytest", *args])
-        if tests != 0 or not _bundle_in_test():
-            return tests
-        return bundle(py)
+        if _bundle_in_test():
+            # Before the tests, so the run ends on pytest's own summary line.
+            built = bundle(py)
+            if built != 0:
+                return built
+        return subprocess.call([str(py), "-m", "pytest", *args])
     return subprocess.call(cmd)
 
 
