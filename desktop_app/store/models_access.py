@@ -51,6 +51,9 @@ class AuditEntry(SyncMixin, Base):
     before_json: Mapped[str] = mapped_column(Text, default="")
     after_json: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # The chain per site: the hash of this site's entry before, and of this one (store.audit).
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
 
 
 # A record's history: every entry of one row, oldest first.

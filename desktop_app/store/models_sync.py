@@ -23,12 +23,38 @@ class SyncIdentity(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
     role: Mapped[str] = mapped_column(String(16))  # street | community
-    key_b64: Mapped[str] = mapped_column(String(64))  # 32 random bytes, base64
-    fingerprint: Mapped[str] = mapped_column(String(32))
+    # Emptied by 0014: the old shared street key. Private keys never live in the database.
+    key_b64: Mapped[str] = mapped_column(String(64), default="")
+    fingerprint: Mapped[str] = mapped_column(String(32))  # the street's signing key
+    # The street's public keys (Ed25519 to verify, X25519 to encrypt to), base64.
+    street_sign_public: Mapped[str] = mapped_column(String(64), default="")
+    street_box_public: Mapped[str] = mapped_column(String(64), default="")
+    # This site's own public keys (the street's own at the street), base64.
+    own_sign_public: Mapped[str] = mapped_column(String(64), default="")
+    own_box_public: Mapped[str] = mapped_column(String(64), default="")
+    key_path: Mapped[str] = mapped_column(String(400), default="")  # this site's protected private key file
+    state: Mapped[str] = mapped_column(String(16), default="")  # requested | enrolled (community), street
     street_site_id: Mapped[str] = mapped_column(String(36), default="")
     street_org_code: Mapped[str] = mapped_column(String(32), default="")
     street_org_name: Mapped[str] = mapped_column(String(60), default="")
     set_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SyncEnrolment(Base):
+    """At the street: a community enrolled with its own public keys (revoked ones are kept, refused)."""
+
+    __tablename__ = "sync_enrolment"
+
+    site_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    org_code: Mapped[str] = mapped_column(String(32), default="")
+    org_name: Mapped[str] = mapped_column(String(60), default="")
+    org_id: Mapped[str] = mapped_column(String(36), default="")  # its 社区党委: the subtree it owns
+    sign_public: Mapped[str] = mapped_column(String(64))
+    box_public: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | revoked
+    enrolled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
 
 class SyncPeer(Base):
