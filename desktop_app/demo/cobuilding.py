@@ -22,9 +22,10 @@ from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.models import Household, Member, Organization, Resident
+from desktop_app.store.models_service import Project, Visit
 from desktop_app.store.models_cobuilding import (
-    Activity, ActivityOrg, ActivityPerson, ActivityUnit, CareRecipient, CareVisit, CommitteeSeat, Contact, Pairing,
-    PairingItem, PairingVisit, PartnerUnit, PostClaim, ReportingMember, ReportingPost, ServiceLog,
+    Activity, ActivityOrg, ActivityPerson, ActivityUnit, CareRecipient, CareVisit, CommitteeSeat, Contact, ListItem,
+    Pairing, PairingItem, PairingVisit, PartnerUnit, PostClaim, ReportingMember, ReportingPost, ServiceLog,
 )
 
 LOCAL_UNITS = (  # name, kind, party organisation, offers
@@ -81,7 +82,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     rows: dict[type, list[dict]] = {m: [] for m in (PartnerUnit, ReportingMember, ReportingPost, PostClaim,
                                                       ServiceLog, Activity, ActivityOrg, ActivityUnit,
                                                       ActivityPerson, CommitteeSeat, CareVisit, CareRecipient,
-                                                      Contact, Pairing, PairingItem, PairingVisit)}
+                                                      Contact, Pairing, PairingItem, PairingVisit, ListItem)}
 
     # Units: the service demo's claimants get their details; the local ones join.
     units: list[tuple[str, str]] = []
@@ -170,6 +171,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
             cost_fen=rng.choice((0, 0, 0, 20000, 50000, 120000)), content=""))
     _seats_care_contacts(rng, s, rows, units, branches, members, today)
     _pairings(rng, s, rows, today)
+    _three_lists(rng, s, rows, units, today)
     for model, batch in rows.items():
         insert_rows(s, model, batch, site_id, now)
     return {"partner_units": len(units), "reporting_members": len(reporting),
@@ -256,3 +258,47 @@ def _seats_care_contacts(rng: random.Random, s: Session, rows: dict, units, bran
                 rows[Contact].append(dict(member_id=mid, member_name=name, role="联系户", grid_id=grid.id,
                                           building="", household_id=hid, household_label=f"{b or ''}{u or ''}{r or ''}",
                                           since=date(today.year - 1, 3, 1), ended_on=None))
+
+
+def _three_lists(rng: random.Random, s: Session, rows: dict, units, today: date) -> None:
+    """三单: needs from the year's visits that raised a problem, a resource from each unit, and projects
+    matching some of them, claimed by a unit; the first few done, some run as the demo's 微实事."""
+    raised = list(s.execute(select(Visit.id, Visit.visit_date, Visit.content, Visit.category, Visit.grid_id).where(
+        Visit.deleted.is_(False), Visit.raised_issue.is_(True)).order_by(Visit.visit_date)))
+    needs = []
+    for vid, on, content, category, grid in rng.sample(raised, min(len(raised), 12)):
+        nid = new_id()
+        rows[ListItem].append(dict(id=nid, list_kind=rules.NEED, title=(content or category or "居民需求")[:80],
+                                   detail=content or "", category=category or "", raised_on=on, state=rules.NEED_OPEN,
+                                   grid_id=grid, visit_id=vid, unit_id=None, need_id=None, resource_id=None,
+                                   project_id=None, claimed_on=None, done_on=None))
+        needs.append(rows[ListItem][-1])
+    resources = []
+    offers = {"阵地": "活动场地", "资金": "共建资金", "专业服务": "专业志愿服务", "志愿者": "党员志愿者队伍"}
+    for uid, uname in units:
+        kind = rng.choice(rules.OFFERS)
+        rows[ListItem].append(dict(list_kind=rules.RESOURCE, title=f"{uname}{offers[kind]}", detail="", category=kind,
+                                   raised_on=today - timedelta(days=rng.randint(200, 360)), state=rules.RESOURCE_OPEN,
+                                   grid_id=None, visit_id=None, unit_id=uid, need_id=None, resource_id=None,
+                                   project_id=None, claimed_on=None, done_on=None, id=new_id()))
+        resources.append(rows[ListItem][-1])
+    projects = list(s.scalars(select(Project.id).where(Project.deleted.is_(False))))
+    for i, need in enumerate(needs[:6]):
+        res = rng.choice(resources)
+        raised_on = need["raised_on"] + timedelta(days=rng.randint(3, 15))
+        if raised_on > today:
+            continue
+        state, claimed, done = rules.PROJECT_OPEN, None, None
+        if i < 5:
+            claimed = min(today, raised_on + timedelta(days=rng.randint(2, 10)))
+            state = rules.PROJECT_CLAIMED
+            if i < 3 and claimed + timedelta(days=20) <= today:
+                done, state = claimed + timedelta(days=rng.randint(5, 20)), rules.PROJECT_DONE
+        need["state"] = rules.NEED_MET if done else rules.NEED_MATCHED
+        need["done_on"] = done
+        rows[ListItem].append(dict(
+            list_kind=rules.PROJECT, title=f"解决：{need['title'][:70]}", detail="", category=need["category"],
+            raised_on=raised_on, state=state, grid_id=need["grid_id"], visit_id=None,
+            unit_id=res["unit_id"] if claimed else None, need_id=need["id"], resource_id=res["id"],
+            project_id=projects[i] if i < 2 and i < len(projects) else None, claimed_on=claimed, done_on=done,
+            id=new_id()))

@@ -339,3 +339,58 @@ def check_pairing_visit(on: date | None, visitors: str, content: str, since: dat
     if day < since:
         raise ValidationError("走访日期", f"不能早于结对开始 {since.isoformat()}")
     return day, optional(visitors, "走访人", 120), required(content, "走访内容", limit=300)
+
+
+# ---------------------------------------------------------------- 三单
+
+NEED, RESOURCE, PROJECT = "需求", "资源", "项目"
+LIST_KINDS = (NEED, RESOURCE, PROJECT)
+NEED_OPEN, NEED_MATCHED, NEED_MET = "待对接", "已立项", "已解决"
+RESOURCE_OPEN = "可提供"
+PROJECT_OPEN, PROJECT_CLAIMED, PROJECT_DONE = "待认领", "已认领", "已完成"
+FIRST_STATE = {NEED: NEED_OPEN, RESOURCE: RESOURCE_OPEN, PROJECT: PROJECT_OPEN}
+
+
+@dataclass
+class ListInput:
+    list_kind: str = NEED
+    title: str = ""
+    detail: str = ""
+    category: str = ""
+    raised_on: date | None = None
+    grid_id: str | None = None
+    unit_id: str | None = None
+    visit_id: str | None = None
+    need_id: str | None = None
+    resource_id: str | None = None
+
+
+def check_list_item(inp: ListInput, today: date) -> ListInput:
+    if inp.list_kind not in LIST_KINDS:
+        raise ValidationError("清单", "请选择需求、资源或项目清单")
+    label = {NEED: "需求", RESOURCE: "资源", PROJECT: "项目名称"}[inp.list_kind]
+    if inp.list_kind == RESOURCE and not inp.unit_id:
+        raise ValidationError("提供单位", "资源要写明哪个共建单位提供")
+    return ListInput(inp.list_kind, required(inp.title, label, limit=80), optional(inp.detail, "说明", 2000),
+                     optional(inp.category, "类别", 20), check_day(inp.raised_on, "登记日期", today),
+                     inp.grid_id or None, inp.unit_id or None, inp.visit_id or None,
+                     inp.need_id if inp.list_kind == PROJECT else None,
+                     inp.resource_id if inp.list_kind == PROJECT else None)
+
+
+def check_claim(state: str, on: date | None, raised_on: date, today: date) -> date:
+    if state != PROJECT_OPEN:
+        raise ValidationError("状态", f"项目{state}，不能再认领")
+    day = check_day(on, "认领日期", today)
+    if day < raised_on:
+        raise ValidationError("认领日期", "不能早于项目登记日期")
+    return day
+
+
+def check_done(state: str, on: date | None, claimed_on: date | None, today: date) -> date:
+    if state != PROJECT_CLAIMED:
+        raise ValidationError("状态", "项目认领后才能完成")
+    day = check_day(on, "完成日期", today)
+    if claimed_on is not None and day < claimed_on:
+        raise ValidationError("完成日期", "不能早于认领日期")
+    return day

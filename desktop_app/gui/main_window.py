@@ -45,6 +45,7 @@ from desktop_app.gui.cobuilding.reporting import ReportingPage
 from desktop_app.gui.cobuilding.care import CarePage
 from desktop_app.gui.cobuilding.contacts import ContactsPage
 from desktop_app.gui.cobuilding.pairing import PairingPage
+from desktop_app.gui.cobuilding.lists import ListsPage
 from desktop_app.services import auth, backup
 from desktop_app.settings import Settings, data_dir, log_dir
 
@@ -52,7 +53,7 @@ from desktop_app.settings import Settings, data_dir, log_dir
 PAGES: list[type[Page]] = [
     OverviewPage, OrgsPage, RosterPage, MeetingsPage, CompliancePage, EvaluationsPage, AssessmentPage,
     ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage,
-    UnitsPage, ActivitiesPage, ReportingPage, PairingPage, CarePage, ContactsPage, LedgerPage, DuesPage,
+    UnitsPage, ActivitiesPage, ReportingPage, PairingPage, ListsPage, CarePage, ContactsPage, LedgerPage, DuesPage,
     SyncPage, UsersPage, AuditPage,
 ]
 

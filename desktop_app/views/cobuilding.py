@@ -355,3 +355,29 @@ class PairingDetail:
     @property
     def id(self) -> str:
         return self.row.id
+
+
+# ---------------------------------------------------------------- 三单
+
+
+@dataclass(frozen=True)
+class ListRow:
+    id: str
+    list_kind: str
+    title: str
+    detail: str
+    category: str
+    raised_on: date
+    state: str
+    grid_id: str | None
+    grid_name: str
+    unit_id: str | None
+    unit_name: str
+    need_id: str | None
+    need_title: str
+    resource_id: str | None
+    resource_title: str
+    project_id: str | None
+    project_name: str  # the 微实事 carrying it out
+    claimed_on: date | None
+    done_on: date | None

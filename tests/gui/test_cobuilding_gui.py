@@ -199,7 +199,8 @@ def test_log_a_reporting_members_service_hours(qtbot, app_ctx, wait_ops, town, m
 
 
 @pytest.mark.parametrize("name", ["units.UnitsPage", "activities.ActivitiesPage", "reporting.ReportingPage",
-                                  "pairing.PairingPage", "care.CarePage", "contacts.ContactsPage"])
+                                  "pairing.PairingPage", "care.CarePage", "contacts.ContactsPage",
+                                  "lists.ListsPage"])
 def test_every_cobuilding_page_opens_on_demo_data(qtbot, empty_db, qapp, wait_ops, qtmodeltester, name):
     import importlib
 
@@ -322,3 +323,34 @@ def test_pair_a_unit_adopt_a_household_and_visit(qtbot, app_ctx, wait_ops, town,
     assert "上门量血压" in page.panel.details.text()
     qtmodeltester.check(page.panel.model)
     shot(page, "pairing_page")
+
+
+def test_three_lists_need_resource_project_claimed(qtbot, app_ctx, wait_ops, town, monkeypatch, qtmodeltester):
+    from desktop_app.domain import cobuilding as rules
+    from desktop_app.gui.cobuilding.lists import ClaimProjectDialog, ListItemDialog, ListsPage
+
+    page = show(qtbot, wait_ops, ListsPage(app_ctx))
+    monkeypatch.setattr(ListItemDialog, "exec", exec_with(wait_ops, lambda dlg: dlg.title_edit.setText("楼道加装扶手")))
+    page.add_item()  # on the 需求 tab
+    wait_ops()
+    need = page.panels[0].model.rows[0]
+    assert (need.title, need.state) == ("楼道加装扶手", rules.NEED_OPEN)
+    page.tabs.setCurrentIndex(2)
+
+    def project(dlg: ListItemDialog):
+        dlg.title_edit.setText("老旧楼道加装扶手")
+        forms.select(dlg.need, need.id)
+
+    monkeypatch.setattr(ListItemDialog, "exec", exec_with(wait_ops, project))
+    page.add_item()
+    wait_ops()
+    assert page.detail is not None and page.detail.need_title == "楼道加装扶手"
+    monkeypatch.setattr(ClaimProjectDialog, "exec",
+                        exec_with(wait_ops, lambda dlg: forms.select(dlg.unit, town["hospital"])))
+    page.claim()
+    wait_ops()
+    assert page.panels[2].model.rows[0].state == rules.PROJECT_CLAIMED
+    assert page.panels[0].model.rows[0].state == rules.NEED_MATCHED
+    for panel in page.panels:
+        qtmodeltester.check(panel.model)
+    shot(page, "lists_page")

@@ -85,3 +85,19 @@ def test_reporting_and_service_checks():
     with pytest.raises(ValidationError) as e:
         rules.check_service(rules.ServiceInput(date(2026, 2, 1), "义诊", 0), TODAY, None)
     assert e.value.field == "服务时长"
+
+
+def test_list_items_and_the_project_states():
+    with pytest.raises(ValidationError) as e:
+        rules.check_list_item(rules.ListInput(rules.RESOURCE, "场地", raised_on=TODAY), TODAY)
+    assert e.value.field == "提供单位"
+    need = rules.check_list_item(rules.ListInput(rules.NEED, "加装扶手", raised_on=TODAY, need_id="x"), TODAY)
+    assert need.need_id is None  # only a project names a need
+    assert rules.check_claim(rules.PROJECT_OPEN, TODAY, date(2026, 1, 1), TODAY) == TODAY
+    with pytest.raises(ValidationError):
+        rules.check_claim(rules.PROJECT_CLAIMED, TODAY, date(2026, 1, 1), TODAY)
+    with pytest.raises(ValidationError):
+        rules.check_done(rules.PROJECT_OPEN, TODAY, None, TODAY)
+    with pytest.raises(ValidationError) as e:
+        rules.check_done(rules.PROJECT_CLAIMED, date(2026, 1, 1), date(2026, 2, 1), TODAY)
+    assert e.value.field == "完成日期"

@@ -5,7 +5,7 @@ The modules split along the parts of the work: units, activities, reporting, fig
 """
 
 from desktop_app.domain.cobuilding import (  # noqa: F401  the inputs callers build
-    ActivityInput, CareInput, ContactInput, PersonInput, RecipientInput, ReportingInput, SeatInput, ServiceInput,
+    ActivityInput, CareInput, ContactInput, ListInput, PersonInput, RecipientInput, ReportingInput, SeatInput, ServiceInput,
     UnitInput,
 )
 from desktop_app.services.cobuilding.activities import (  # noqa: F401
@@ -21,6 +21,9 @@ from desktop_app.services.cobuilding.contacts import (  # noqa: F401
 from desktop_app.services.cobuilding.figures import (  # noqa: F401
     figures, print_summary, print_unit_page, print_unit_register,
 )
+from desktop_app.services.cobuilding.lists import (  # noqa: F401
+    claim_project, complete_project, delete_item, link_project, list_items, need_from_visit, save_item,
+)
 from desktop_app.services.cobuilding.pairing import (  # noqa: F401
     end_pairing, get_pairing, list_pairings, log_pairing_visit, pair_unit, take_on,
 )
@@ -34,5 +37,5 @@ from desktop_app.services.cobuilding.units import (  # noqa: F401
 )
 from desktop_app.views.cobuilding import (  # noqa: F401  re-exported read models
     ActivityDetail, ActivityRegister, ActivityRow, CareDetail, CareRow, CobuildingFigures, ContactRow, FeedbackForm,
-    PairingDetail, PairingItemRow, PairingRow, PostRow, RecipientRow, ReportingDetail, ReportingRow, SeatRow, ServiceRow, UnitRow, UnitYear, VolunteerHours,
+    ListRow, PairingDetail, PairingItemRow, PairingRow, PostRow, RecipientRow, ReportingDetail, ReportingRow, SeatRow, ServiceRow, UnitRow, UnitYear, VolunteerHours,
 )

@@ -1,0 +1,252 @@
+"""三单: the 需求清单, 资源清单 and 项目清单 side by side; a project is claimed by a unit, done, and tied to a 微实事."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.domain.errors import ValidationError
+from desktop_app.gui.cobuilding.common import d, years
+from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, named_combo, text_area
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
+from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column
+from desktop_app.services import cobuilding as cb
+from desktop_app.services import projects as project_service
+from desktop_app.services import residents as resident_service
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.cobuilding import ListRow
+
+NEED_COLUMNS = (
+    Column("登记", lambda r: d(r.raised_on), CENTER, 84),
+    Column("需求", lambda r: r.title, width=260),
+    Column("类别", lambda r: r.category, CENTER, 70),
+    Column("网格", lambda r: r.grid_name, width=120),
+    Column("状态", lambda r: r.state, CENTER, 64),
+)
+RESOURCE_COLUMNS = (
+    Column("登记", lambda r: d(r.raised_on), CENTER, 84),
+    Column("资源", lambda r: r.title, width=260),
+    Column("类别", lambda r: r.category, CENTER, 80),
+    Column("提供单位", lambda r: r.unit_name, width=160),
+)
+PROJECT_COLUMNS = (
+    Column("登记", lambda r: d(r.raised_on), CENTER, 84),
+    Column("项目", lambda r: r.title, width=200),
+    Column("对应需求", lambda r: r.need_title, width=160),
+    Column("资源", lambda r: r.resource_title, width=120),
+    Column("认领单位", lambda r: r.unit_name, width=130),
+    Column("状态", lambda r: r.state, CENTER, 60),
+    Column("微实事", lambda r: r.project_name, width=120),
+    Column("完成", lambda r: d(r.done_on), CENTER, 84),
+)
+
+
+def _color(r: ListRow):
+    if r.state in (rules.NEED_OPEN, rules.PROJECT_OPEN):
+        return ALERT
+    return DONE if r.state in (rules.NEED_MET, rules.PROJECT_DONE) else None
+
+
+class ListItemDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, kind: str, grids: Sequence, units: Sequence,
+                 needs: Sequence[ListRow], resources: Sequence[ListRow], item: ListRow | None = None,
+                 today: date | None = None):
+        super().__init__(parent, ("修改" if item else "登记") + {rules.NEED: "需求", rules.RESOURCE: "资源",
+                                                                 rules.PROJECT: "项目"}[kind])
+        self.db, self.kind, self.item, self.today = db, kind, item, today or date.today()
+        self.title_edit = QLineEdit(item.title if item else "")
+        self.category = list_combo(("",) + rules.OFFERS if kind == rules.RESOURCE else
+                                   ("", "设施", "环境", "助老", "助学", "医疗", "文化", "其他"), item.category if item else "")
+        self.raised = DateEdit(item.raised_on if item else self.today)
+        self.grid = grid_combo(grids, item.grid_id if item else None)
+        self.unit = named_combo(units, item.unit_id if item else None, "（选择共建单位）")
+        self.need = combo([("（不对应某条需求）", None)] + [(n.title, n.id) for n in needs if n.state != rules.NEED_MET],
+                          item.need_id if item else None)
+        self.resource = combo([("（不用某项资源）", None)] + [(f"{x.title}（{x.unit_name}）", x.id) for x in resources],
+                              item.resource_id if item else None)
+        self.detail = text_area(3)
+        self.detail.setPlainText(item.detail if item else "")
+        form = QFormLayout()
+        form.addRow({rules.NEED: "需求", rules.RESOURCE: "资源", rules.PROJECT: "项目名称"}[kind], self.title_edit)
+        form.addRow("类别", self.category)
+        form.addRow("登记日期", self.raised)
+        if kind != rules.RESOURCE:
+            form.addRow("网格", self.grid)
+        if kind == rules.RESOURCE:
+            form.addRow("提供单位", self.unit)
+        if kind == rules.PROJECT:
+            form.addRow("对应需求", self.need)
+            form.addRow("使用资源", self.resource)
+        form.addRow("说明", self.detail)
+        self.finish_layout(form)
+        self.setMinimumWidth(480)
+        self.first_field = self.title_edit
+
+    def prepare(self):
+        kind = self.kind
+        inp = rules.check_list_item(rules.ListInput(
+            kind, self.title_edit.text(), self.detail.toPlainText(), self.category.currentData() or "",
+            self.raised.value(), self.grid.currentData() if kind != rules.RESOURCE else None,
+            self.unit.currentData() if kind == rules.RESOURCE else (self.item.unit_id if self.item else None),
+            None, self.need.currentData() if kind == rules.PROJECT else None,
+            self.resource.currentData() if kind == rules.PROJECT else None), self.today)
+        db, iid, today = self.db, self.item.id if self.item else None, self.today
+        return lambda: cb.save_item(db, iid, inp, today)
+
+
+class ClaimProjectDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, item: ListRow, units: Sequence, today: date):
+        super().__init__(parent, f"认领项目：{item.title}", "认领")
+        self.db, self.item, self.today = db, item, today
+        self.unit = named_combo(units, None, "（选择共建单位）")
+        self.on = DateEdit(today)
+        form = QFormLayout()
+        form.addRow("认领单位", self.unit)
+        form.addRow("认领日期", self.on)
+        self.finish_layout(form)
+        self.setMinimumWidth(380)
+
+    def prepare(self):
+        uid = self.unit.currentData()
+        if not uid:
+            raise ValidationError("认领单位", "请选择共建单位")
+        on = rules.check_claim(self.item.state, self.on.value(), self.item.raised_on, self.today)
+        db, iid, today = self.db, self.item.id, self.today
+        return lambda: cb.claim_project(db, iid, uid, on, today)
+
+
+class LinkProjectDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, item: ListRow, projects: Sequence):
+        super().__init__(parent, f"关联微实事：{item.title}")
+        self.db, self.item = db, item
+        self.project = combo([("（不关联）", None)] + [(f"{p.project_no} {p.name}", p.id) for p in projects],
+                             item.project_id)
+        form = QFormLayout()
+        form.addRow("微实事项目", self.project)
+        self.finish_layout(form)
+        self.setMinimumWidth(420)
+
+    def prepare(self):
+        db, iid, pid = self.db, self.item.id, self.project.currentData()
+        return lambda: cb.link_project(db, iid, pid)
+
+
+def item_html(r: ListRow) -> str:
+    e = escape
+    lines = [f"<h3>{e(r.title)}</h3>", f"<p>{e(r.list_kind)}清单　{d(r.raised_on)}　<b>{e(r.state)}</b><br>"
+             f"{e(r.category)} {e(r.grid_name)}</p>"]
+    if r.unit_name:
+        lines.append(f"<p>{'提供' if r.list_kind == rules.RESOURCE else '认领'}单位：{e(r.unit_name)}"
+                     f"{'（' + d(r.claimed_on) + '）' if r.claimed_on else ''}</p>")
+    if r.need_title or r.resource_title:
+        lines.append(f"<p>对应需求：{e(r.need_title or '—')}<br>使用资源：{e(r.resource_title or '—')}</p>")
+    if r.project_name:
+        lines.append(f"<p>微实事：{e(r.project_name)}</p>")
+    if r.done_on:
+        lines.append(f"<p>完成：{d(r.done_on)}</p>")
+    if r.detail:
+        lines.append(f"<p>{e(r.detail)}</p>")
+    return "".join(lines)
+
+
+def _kind_is(kind: str, *states: str):
+    return lambda x: isinstance(x, ListRow) and x.list_kind == kind and (not states or x.state in states)
+
+
+def _row(x) -> bool:
+    return isinstance(x, ListRow)
+
+
+class ListsPage(RecordListPage):
+    title = "三单"
+    icon = "to-project"
+    heading = "需求清单、资源清单、项目清单"
+    watches = changes(Change.COBUILDING, Change.PROJECTS, Change.VISITS)
+    writes = changes(Change.COBUILDING)
+    tables = (Table(NEED_COLUMNS, _color, stretch=1, details_width=300, label="需求清单",
+                    empty="居民的需求：走访、恳谈中反映的，或直接登记。"),
+              Table(RESOURCE_COLUMNS, stretch=1, details_width=300, label="资源清单", empty="共建单位能提供的资源。"),
+              Table(PROJECT_COLUMNS, _color, stretch=1, details_width=300, label="项目清单",
+                    empty="对接需求和资源的项目：由共建单位认领，办结后对应的需求即为已解决。"))
+    filters = (Search("搜索：标题、说明"), Choice("year", years, "全部年份"))
+    actions = (
+        Act("add", "登记", "add_item", "Ctrl+N", name="add"),
+        Act("edit", "修改", "edit_item", when=_row, name="edit"),
+        Act("delete", "删除", "delete_item", when=_row, name="delete"),
+        SEPARATOR,
+        Act("claim", "认领项目", "claim", when=_kind_is(rules.PROJECT, rules.PROJECT_OPEN), name="claim"),
+        Act("fulfil", "项目完成", "complete", when=_kind_is(rules.PROJECT, rules.PROJECT_CLAIMED), name="done"),
+        Act("to-project", "关联微实事", "link", when=_kind_is(rules.PROJECT), name="link"),
+    )
+    activate = "edit_item"
+
+    def load(self, db, f):
+        return Loaded(*(cb.list_items(db, k, f.year, text=f.text) for k in rules.LIST_KINDS),
+                      grids=resident_service.grids(db), units=cb.list_units(db),
+                      projects=project_service.list_projects(db))
+
+    def detail_html(self, detail) -> str:
+        return item_html(detail)
+
+    def on_loaded(self, loaded) -> None:
+        needs, resources, projects = loaded.tables
+        self.counts.setText(f"需求 {len(needs)} 条（待对接 {sum(1 for n in needs if n.state == rules.NEED_OPEN)}），"
+                            f"资源 {len(resources)} 条，项目 {len(projects)} 个（已完成 "
+                            f"{sum(1 for p in projects if p.state == rules.PROJECT_DONE)}）")
+
+    def _kind(self) -> str:
+        return rules.LIST_KINDS[self.tabs.currentIndex() if self.tabs is not None else 0]
+
+    def _dialog(self, kind: str, item: ListRow | None = None) -> ListItemDialog:
+        lo = self.loaded
+        return ListItemDialog(self, self.ctx.db, kind, lo.grids if lo else [], lo.units if lo else [],
+                              lo.tables[0] if lo else [], lo.tables[1] if lo else [], item, self.today)
+
+    def add_item(self) -> None:
+        self.run_dialog(self._dialog(self._kind()), lambda r: f"已登记：{r.title}。")
+
+    def edit_item(self) -> None:
+        if _row(self.detail):
+            self.run_dialog(self._dialog(self.detail.list_kind, self.detail), "已保存修改。")
+
+    def delete_item(self) -> None:
+        r = self.detail
+        if _row(r) and common.ask(self, "删除", f"确定删除{r.list_kind}“{r.title}”吗？"):
+            db = self.ctx.db
+            self.write(lambda: cb.delete_item(db, r.id), "已删除。")
+
+    def claim(self) -> None:
+        r = self.detail
+        if _kind_is(rules.PROJECT, rules.PROJECT_OPEN)(r):
+            units = self.loaded.units if self.loaded else []
+            self.run_dialog(ClaimProjectDialog(self, self.ctx.db, r, units, self.today),
+                            lambda x: f"{x.unit_name} 认领了项目“{x.title}”。")
+
+    def complete(self) -> None:
+        r = self.detail
+        if not _kind_is(rules.PROJECT, rules.PROJECT_CLAIMED)(r):
+            return
+        db, today = self.ctx.db, self.today
+        self.run_dialog(DateNoteDialog(
+            self, "项目完成", f"{r.unit_name} 认领的项目：{r.title}", "完成日期", "说明",
+            lambda on, note: cb.complete_project(db, r.id, on, today), "确认完成", "可不填", today,
+            changes=self.writes), "项目已完成，对应的需求已解决。")
+
+    def link(self) -> None:
+        r = self.detail
+        if _kind_is(rules.PROJECT)(r):
+            projects = self.loaded.projects if self.loaded else []
+            self.run_dialog(LinkProjectDialog(self, self.ctx.db, r, projects), "已关联微实事。")

@@ -1,0 +1,184 @@
+"""三单: the 需求清单 (what residents need, from visits and 恳谈), 资源清单 (what units offer) and
+项目清单 (projects that match them, claimed by a unit, tracked to done, linked to 微实事).
+
+A project made for a need marks the need 已立项; when the project is done the need is 已解决.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.services import auth
+from desktop_app.services.cobuilding.common import org_names, year_span
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import Database
+from desktop_app.store.models_cobuilding import ListItem, PartnerUnit
+from desktop_app.store.models_service import Project, Visit
+from desktop_app.views.cobuilding import ListRow
+
+
+def _rows(s: Session, q) -> list[ListRow]:
+    names = org_names(s)
+    units = dict(s.execute(select(PartnerUnit.id, PartnerUnit.name)).all())
+    projects = dict(s.execute(select(Project.id, Project.name)).all())
+    items = list(s.scalars(q))
+    titles = dict(s.execute(select(ListItem.id, ListItem.title).where(ListItem.id.in_(
+        [i.need_id for i in items if i.need_id] + [i.resource_id for i in items if i.resource_id]))).all())
+    return [ListRow(i.id, i.list_kind, i.title, i.detail, i.category, i.raised_on, i.state, i.grid_id,
+                    names.get(i.grid_id or "", ""), i.unit_id, units.get(i.unit_id or "", ""), i.need_id,
+                    titles.get(i.need_id or "", ""), i.resource_id, titles.get(i.resource_id or "", ""), i.project_id,
+                    projects.get(i.project_id or "", ""), i.claimed_on, i.done_on) for i in items]
+
+
+def list_items(db: Database, list_kind: str, year: int | None = None, state: str | None = None,
+               text: str = "") -> list[ListRow]:
+    """One of the three lists, newest first; open needs and projects stay listed whatever the year."""
+    auth.require(db, "cobuilding.read")
+    with db.session() as s:
+        q = select(ListItem).where(ListItem.deleted.is_(False), ListItem.list_kind == list_kind)
+        if year:
+            start, end = year_span(year)
+            q = q.where(ListItem.raised_on <= end,
+                        (ListItem.raised_on >= start) | ListItem.state.in_((rules.NEED_OPEN, rules.PROJECT_OPEN,
+                                                                             rules.PROJECT_CLAIMED, rules.RESOURCE_OPEN)))
+        if state:
+            q = q.where(ListItem.state == state)
+        for term in text.split():
+            q = q.where(ListItem.title.contains(term) | ListItem.detail.contains(term))
+        return _rows(s, q.order_by(ListItem.raised_on.desc(), ListItem.title))
+
+
+def _live(s: Session, item_id: str | None, what: str = "清单条目") -> ListItem:
+    i = s.get(ListItem, item_id) if item_id else None
+    if i is None or i.deleted:
+        raise NotFound(f"该{what}不存在或已删除")
+    return i
+
+
+def _one(s: Session, item: ListItem) -> ListRow:
+    return _rows(s, select(ListItem).where(ListItem.id == item.id))[0]
+
+
+def save_item(db: Database, item_id: str | None, inp: rules.ListInput, today: date | None = None) -> ListRow:
+    """Add (item_id None) or edit a line of one of the lists; a project names its need and resource."""
+    auth.require(db, "cobuilding.write")
+    clean = rules.check_list_item(inp, today or date.today())
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        u = s.get(PartnerUnit, clean.unit_id) if clean.unit_id else None
+        if clean.unit_id and (u is None or u.deleted):
+            raise ValidationError("共建单位", "所选共建单位不存在或已删除")
+        if clean.visit_id and s.get(Visit, clean.visit_id) is None:
+            raise ValidationError("走访记录", "所选走访记录不存在")
+        need = _live(s, clean.need_id, "需求") if clean.need_id else None
+        if need is not None and need.list_kind != rules.NEED:
+            raise ValidationError("对应需求", "请选择需求清单中的一条")
+        if clean.resource_id and _live(s, clean.resource_id, "资源").list_kind != rules.RESOURCE:
+            raise ValidationError("对应资源", "请选择资源清单中的一条")
+        if item_id:
+            item = _live(s, item_id)
+            if item.list_kind != clean.list_kind:
+                raise ValidationError("清单", "不能把条目移到另一张清单")
+        else:
+            item = ListItem(list_kind=clean.list_kind, title=clean.title, raised_on=clean.raised_on,
+                            state=rules.FIRST_STATE[clean.list_kind])
+            s.add(item)
+        for k in ("title", "detail", "category", "raised_on", "grid_id", "unit_id", "need_id", "resource_id"):
+            if getattr(item, k) != getattr(clean, k):
+                setattr(item, k, getattr(clean, k))
+        if clean.visit_id:  # an edit that does not name the visit keeps it
+            item.visit_id = clean.visit_id
+        if need is not None and need.state == rules.NEED_OPEN:
+            need.state = rules.NEED_MATCHED
+        s.flush()
+        row = _one(s, item)
+        uow.commit()
+        return row
+
+
+def claim_project(db: Database, item_id: str, unit_id: str, on: date | None, today: date | None = None) -> ListRow:
+    """A unit claims a project of the list."""
+    auth.require(db, "cobuilding.write")
+    today = today or date.today()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        item = _live(s, item_id, "项目")
+        u = s.get(PartnerUnit, unit_id) if unit_id else None
+        if u is None or u.deleted:
+            raise ValidationError("认领单位", "请选择共建单位")
+        item.claimed_on = rules.check_claim(item.state, on, item.raised_on, today)
+        item.unit_id, item.state = u.id, rules.PROJECT_CLAIMED
+        s.flush()
+        row = _one(s, item)
+        uow.commit()
+        return row
+
+
+def complete_project(db: Database, item_id: str, on: date | None, today: date | None = None) -> ListRow:
+    """The project is done; the need it answered is 已解决."""
+    auth.require(db, "cobuilding.write")
+    today = today or date.today()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        item = _live(s, item_id, "项目")
+        item.done_on = rules.check_done(item.state, on, item.claimed_on, today)
+        item.state = rules.PROJECT_DONE
+        if item.need_id:
+            need = s.get(ListItem, item.need_id)
+            if need is not None and not need.deleted:
+                need.state, need.done_on = rules.NEED_MET, item.done_on
+        s.flush()
+        row = _one(s, item)
+        uow.commit()
+        return row
+
+
+def link_project(db: Database, item_id: str, project_id: str | None) -> ListRow:
+    """Tie a project of the list to the 微实事 that carries it out (None unties it)."""
+    auth.require(db, "cobuilding.write")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        item = _live(s, item_id, "项目")
+        if item.list_kind != rules.PROJECT:
+            raise ValidationError("清单", "只有项目清单的条目能关联微实事")
+        if project_id:
+            p = s.get(Project, project_id)
+            if p is None or p.deleted:
+                raise ValidationError("微实事", "所选微实事项目不存在或已删除")
+        item.project_id = project_id or None
+        s.flush()
+        row = _one(s, item)
+        uow.commit()
+        return row
+
+
+def need_from_visit(db: Database, visit_id: str, today: date | None = None) -> ListRow:
+    """A problem raised on a visit or 恳谈 goes onto the 需求清单 (once)."""
+    auth.require(db, "cobuilding.write")
+    with db.session() as s:
+        v = s.get(Visit, visit_id)
+        if v is None or v.deleted:
+            raise NotFound("该走访记录不存在或已删除")
+        if s.scalar(select(ListItem.id).where(ListItem.visit_id == v.id, ListItem.deleted.is_(False))):
+            raise ValidationError("走访记录", "这次走访反映的问题已在需求清单中")
+        inp = rules.ListInput(rules.NEED, (v.content or v.category or "居民需求")[:80], v.content, v.category,
+                              v.visit_date, v.grid_id, visit_id=v.id)
+    return save_item(db, None, inp, today)
+
+
+def delete_item(db: Database, item_id: str) -> None:
+    auth.require(db, "cobuilding.write")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        item = _live(s, item_id)
+        used = aliased(ListItem)
+        if s.scalar(select(used.id).where(used.deleted.is_(False),
+                                          (used.need_id == item.id) | (used.resource_id == item.id))):
+            raise ValidationError("清单", "已有项目对应这一条，请先修改或删除那个项目")
+        item.deleted = True
+        uow.commit()
