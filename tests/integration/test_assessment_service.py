@@ -231,6 +231,13 @@ def test_the_comparison_groups_branches_by_community(db, town):
     assert row.development == "暂无记录" and row.activities == "1 次"
 
 
+def test_the_page_gets_everything_from_one_computation(db, town):
+    scheme, forms, comparison = asm.year_at_a_glance(db, YEAR, as_of=AS_OF)
+    assert scheme == asm.scheme(db, YEAR)
+    assert forms == asm.branch_assessments(db, YEAR, as_of=AS_OF)
+    assert comparison == asm.compare_communities(db, YEAR, as_of=AS_OF)
+
+
 def test_one_computation_reads_the_year_once_not_per_branch(db, town):
     """Adding branches must not add queries: the facts load once for all of them."""
     def queries(fn):

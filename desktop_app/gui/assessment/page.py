@@ -164,11 +164,9 @@ class AssessmentPage(RecordListPage):
 
     def load(self, db, f):
         year = f.year or self.today.year
-        scheme = asm.scheme(db, year)
-        forms = asm.branch_assessments(db, year) if scheme is not None else []
+        scheme, forms, comparison = asm.year_at_a_glance(db, year)  # one computation for the whole page
         text = (f.text or "").strip()
         rows = [d.row for d in forms if not text or text in d.row.branch_name or text in d.row.community_name]
-        comparison = asm.compare_communities(db, year)
         return Loaded(rows, rows, list(comparison.rows), year=year, scheme=scheme,
                       details={d.row.branch_id: d for d in forms}, rules=asm.computed_rules(db))
 

@@ -9,7 +9,9 @@
 `from desktop_app.services import assessment as asm; asm.assess_year(db, 2026)` reaches all of it.
 """
 
-from desktop_app.services.assessment.comparison import compare_communities, print_assessment_form, print_ranking
+from desktop_app.services.assessment.comparison import (
+    compare_communities, print_assessment_form, print_ranking, year_at_a_glance,
+)
 from desktop_app.services.assessment.rules import RULES, Measure, computed
 from desktop_app.services.assessment.scheme import (
     computed_rules, copy_scheme, delete_indicator, load_sample, save_indicator, save_scheme, scheme, scheme_years,
@@ -30,4 +32,5 @@ __all__ = [
     "compare_communities", "computed", "computed_rules", "copy_scheme", "delete_indicator", "delete_title",
     "evidence_file_path", "load_sample", "print_assessment_form", "print_ranking", "remove_evidence_file",
     "save_indicator", "save_scheme", "save_title", "scheme", "scheme_years", "set_score", "titles",
+    "year_at_a_glance",
 ]

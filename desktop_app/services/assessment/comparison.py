@@ -15,9 +15,9 @@ from pathlib import Path
 from desktop_app.domain import assessment as rules
 from desktop_app.services import auth
 from desktop_app.services.assessment.rules import measure_all
-from desktop_app.services.assessment.scoring import _as_of, _Year
+from desktop_app.services.assessment.scoring import _as_of, _detail, _Year
 from desktop_app.services.database import Database
-from desktop_app.views.assessment import CommunityRow, Comparison, Share
+from desktop_app.views.assessment import AssessmentYear, BranchAssessment, CommunityRow, Comparison, SchemeInfo, Share
 
 NOT_RECORDED = "暂无记录"  # 发展党员 steps are not kept by the program yet
 DIRECT = "街道直属"
@@ -32,39 +32,54 @@ def compare_communities(db: Database, year: int, as_of: date | None = None) -> C
     auth.require(db, "assessment.read")
     year = rules.check_year(year)
     with db.session() as s:
+        return _comparison(_Year(db, s, year, _as_of(year, as_of)))
+
+
+def year_at_a_glance(db: Database, year: int, as_of: date | None = None
+                     ) -> tuple[SchemeInfo | None, list[BranchAssessment], Comparison]:
+    """The year's scheme, every branch's assessment and the communities' comparison from one computation:
+    what the assessment page shows."""
+    auth.require(db, "assessment.read")
+    year = rules.check_year(year)
+    with db.session() as s:
         y = _Year(db, s, year, _as_of(year, as_of))
-        f = y.facts
-        groups: dict[str, list[str]] = defaultdict(list)
-        names: dict[str, str] = {}
-        for b in f.branches:
-            c = f.orgs.community_of(b.id)
-            key = c.id if c else ""
-            names[key] = c.name if c else DIRECT
-            groups[key].append(b.id)
-        compliance = measure_all(f, "meetings_on_time", {})
-        attendance = measure_all(f, "attendance_rate", {})
-        dues = measure_all(f, "dues_on_time", {})
-        evaluation = measure_all(f, "evaluation_done", {})
-        activities = f.activities_of_community()
-        averages: dict[str, int] = {}
-        results: dict[str, dict[str, int]] = {}
-        for key, ids in groups.items():
-            rows = [y.rows[b] for b in ids if b in y.rows]
-            averages[key] = round(sum(r.total_tenths for r in rows) / len(rows)) if rows else 0
-            results[key] = {r: sum(1 for x in rows if x.result == r) for r in rules.RESULTS}
-        ranks = rules.ranks(averages) if y.scheme is not None else {}
-        out = [
-            CommunityRow(
-                key, names[key], len(ids), sum(len(f.roster.get(b, [])) for b in ids),
-                _sum(compliance, ids), _sum(attendance, ids), _sum(dues, ids), _sum(evaluation, ids),
-                NOT_RECORDED, f"{activities.get(key, 0)} 次",
-                results[key][rules.EXCELLENT], results[key][rules.PASSED], results[key][rules.FAILED],
-                averages[key], ranks.get(key, 0),
-            )
-            for key, ids in groups.items()
-        ]
-        out.sort(key=lambda r: (r.rank or 10**6, r.name))
-        return Comparison(y.center, year, tuple(out), y.scheme.name if y.scheme else "", y.as_of)
+        forms = [_detail(y, r.branch_id) for r in y.ordered_rows()] if y.scheme is not None else []
+        return y.scheme, forms, _comparison(y)
+
+
+def _comparison(y: _Year) -> Comparison:
+    f = y.facts
+    groups: dict[str, list[str]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for b in f.branches:
+        c = f.orgs.community_of(b.id)
+        key = c.id if c else ""
+        names[key] = c.name if c else DIRECT
+        groups[key].append(b.id)
+    compliance = measure_all(f, "meetings_on_time", {})
+    attendance = measure_all(f, "attendance_rate", {})
+    dues = measure_all(f, "dues_on_time", {})
+    evaluation = measure_all(f, "evaluation_done", {})
+    activities = f.activities_of_community()
+    averages: dict[str, int] = {}
+    results: dict[str, dict[str, int]] = {}
+    for key, ids in groups.items():
+        rows = [y.rows[b] for b in ids if b in y.rows]
+        averages[key] = round(sum(r.total_tenths for r in rows) / len(rows)) if rows else 0
+        results[key] = {r: sum(1 for x in rows if x.result == r) for r in rules.RESULTS}
+    ranks = rules.ranks(averages) if y.scheme is not None else {}
+    out = [
+        CommunityRow(
+            key, names[key], len(ids), sum(len(f.roster.get(b, [])) for b in ids),
+            _sum(compliance, ids), _sum(attendance, ids), _sum(dues, ids), _sum(evaluation, ids),
+            NOT_RECORDED, f"{activities.get(key, 0)} 次",
+            results[key][rules.EXCELLENT], results[key][rules.PASSED], results[key][rules.FAILED],
+            averages[key], ranks.get(key, 0),
+        )
+        for key, ids in groups.items()
+    ]
+    out.sort(key=lambda r: (r.rank or 10**6, r.name))
+    return Comparison(y.center, y.year, tuple(out), y.scheme.name if y.scheme else "", y.as_of)
 
 
 def print_assessment_form(db: Database, year: int, out: Path | None = None, branch: str | None = None, *,
@@ -83,8 +98,11 @@ def print_ranking(db: Database, year: int, out: Path | None = None, *, as_of: da
                   printed_on: date | None = None, font_path: str | None = None) -> bytes:
     """互比互看排名表: communities side by side, then every branch ranked by its total; PDF bytes."""
     from desktop_app.reports.assessment import render_ranking
-    from desktop_app.services.assessment.scoring import assess_year
 
     auth.require(db, "assessment.read")
-    return render_ranking(compare_communities(db, year, as_of), assess_year(db, year, as_of), out,
-                          printed_on=printed_on, font_path=font_path)
+    year = rules.check_year(year)
+    with db.session() as s:
+        y = _Year(db, s, year, _as_of(year, as_of))
+        ranked = AssessmentYear(y.center, year, y.scheme, y.ordered_rows(), {}, y.as_of)
+        comparison = _comparison(y)
+    return render_ranking(comparison, ranked, out, printed_on=printed_on, font_path=font_path)
