@@ -58,6 +58,8 @@ PERMISSIONS: dict[str, str] = {
     "cobuilding.write": "登记共建单位、活动和双报到服务",
     "mediation.read": "查看矛盾纠纷调处",
     "mediation.write": "登记和调处矛盾纠纷",
+    "development.read": "查看发展党员",
+    "development.write": "登记发展党员的各个步骤",
     "meetings.read": "查看三会一课",
     "meetings.write": "安排和记录三会一课",
     "evaluations.read": "查看民主评议",

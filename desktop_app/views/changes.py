@@ -14,6 +14,7 @@ class Change(StrEnum):
     ORGS = "orgs"
     MEMBERS = "members"
     MEETINGS = "meetings"
+    DEVELOPMENT = "development"  # 发展党员: applicants and their steps
     EVALUATIONS = "evaluations"
     RESIDENTS = "residents"
     SERVICE_LISTS = "service_lists"  # reference lists: problem kinds, tags …

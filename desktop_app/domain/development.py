@@ -1,0 +1,274 @@
+"""发展党员: the stages, the steps, their documents and the time rules (as data), per the 党章 and
+the 中国共产党发展党员工作细则 (2014).
+
+入党申请人 → 入党积极分子 → 发展对象 → 预备党员 → 正式党员. The rules here:
+- 年满十八岁 to apply (党章 art. 1).
+- The branch talks with an applicant within one month of the application (细则 art. 7).
+- 积极分子 are educated and examined for at least one year before becoming
+  发展对象 (细则 art. 13), hand in 思想汇报 (here: each quarter) and are
+  examined every half year (细则 art. 12).
+- A 发展对象 is vetted (政审), trained (集中培训), and publicly announced (公示,
+  at least five working days) before the 支部大会 (细则 arts. 14–20).
+- The 支部大会 admits with more than half of the 应到会有表决权的正式党员 voting
+  for (细则 art. 24); the upper committee approves within three months (art. 27).
+- Probation lasts one year from the 支部大会 (党章 art. 7); 转正 takes effect on the
+  day it ends; it may be extended once, by six months to a year, or the
+  预备党员资格 cancelled (党章 art. 7, 细则 art. 33).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.members import add_years, full_years
+from desktop_app.domain.meetings import months_before
+
+# ---------------------------------------------------------------- stages
+
+APPLICANT = "入党申请人"
+ACTIVIST = "入党积极分子"
+CANDIDATE = "发展对象"
+PROBATIONARY = "预备党员"
+FULL = "正式党员"
+CANCELLED = "取消预备资格"
+STOPPED = "停止培养"
+STAGES = (APPLICANT, ACTIVIST, CANDIDATE, PROBATIONARY, FULL, CANCELLED, STOPPED)
+OPEN_STAGES = (APPLICANT, ACTIVIST, CANDIDATE, PROBATIONARY)
+
+# ---------------------------------------------------------------- steps
+
+APPLY = "递交入党申请书"
+TALK = "谈话"
+MAKE_ACTIVIST = "确定入党积极分子"
+REPORT = "思想汇报"
+EXAMINE = "培养考察"
+MAKE_CANDIDATE = "确定发展对象"
+VETTING = "政治审查"
+TRAINING = "集中培训"
+NOTICE = "公示"
+ADMIT = "支部大会讨论接收"
+APPROVE = "上级党委审批"
+CONFIRM = "转正"
+EXTEND = "延长预备期"
+CANCEL = "取消预备党员资格"
+STOP = "停止培养"
+
+
+@dataclass(frozen=True)
+class StepKind:
+    name: str
+    stages: tuple[str, ...]  # stages in which it may be recorded
+    to_stage: str | None = None  # the stage it moves the applicant into
+    documents: tuple[str, ...] = ()  # the checklist kept in the file
+    body: str = ""  # the usual deciding body
+    vote: bool = False
+    repeat: bool = False  # may be recorded more than once
+
+
+STEP_KINDS: tuple[StepKind, ...] = (
+    StepKind(APPLY, (), APPLICANT, ("入党申请书",)),
+    StepKind(TALK, (APPLICANT,), None, ("谈话记录",), "党支部"),
+    StepKind(MAKE_ACTIVIST, (APPLICANT,), ACTIVIST, ("推荐材料", "支委会会议记录", "入党积极分子登记"), "支委会"),
+    StepKind(REPORT, (ACTIVIST, CANDIDATE, PROBATIONARY), None, ("思想汇报",), repeat=True),
+    StepKind(EXAMINE, (ACTIVIST, CANDIDATE, PROBATIONARY), None, ("培养教育考察登记表",), "党支部", repeat=True),
+    StepKind(MAKE_CANDIDATE, (ACTIVIST,), CANDIDATE, ("听取意见记录", "支委会会议记录", "上级党委备案"), "支委会"),
+    StepKind(VETTING, (CANDIDATE,), None, ("政审材料", "政审结论"), "党支部"),
+    StepKind(TRAINING, (CANDIDATE,), None, ("培训结业证书",), "街道党校"),
+    StepKind(NOTICE, (CANDIDATE,), None, ("公示材料", "公示结果"), "党支部"),
+    StepKind(ADMIT, (CANDIDATE,), None, ("入党志愿书", "支部大会会议记录"), "支部大会", vote=True),
+    StepKind(APPROVE, (CANDIDATE,), PROBATIONARY, ("审批意见", "入党志愿书"), "街道党工委"),
+    StepKind(CONFIRM, (PROBATIONARY,), FULL, ("转正申请书", "支部大会会议记录", "上级党委审批意见"), "支部大会",
+             vote=True),
+    StepKind(EXTEND, (PROBATIONARY,), None, ("支部大会会议记录", "上级党委审批意见"), "支部大会", vote=True),
+    StepKind(CANCEL, (PROBATIONARY,), CANCELLED, ("支部大会会议记录", "上级党委审批意见"), "支部大会", vote=True),
+    StepKind(STOP, (APPLICANT, ACTIVIST, CANDIDATE), STOPPED, ("支委会会议记录",), "支委会"),
+)
+STEPS = tuple(k.name for k in STEP_KINDS)
+_KINDS = {k.name: k for k in STEP_KINDS}
+
+
+def step_kind(name: str) -> StepKind:
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise ValidationError("步骤", f"未知的步骤“{name}”") from None
+
+
+def steps_for(stage: str) -> tuple[str, ...]:
+    """Steps that may be recorded for an applicant in `stage`, in the order of the way."""
+    return tuple(k.name for k in STEP_KINDS if stage in k.stages)
+
+
+# ---------------------------------------------------------------- time rules (data)
+
+@dataclass(frozen=True)
+class TimeRule:
+    """`step` relative to `after`: at least min_months / min_days after it, at most max_months / max_days
+    after it, or (every_months) again every so often while the applicant is in `stages`."""
+
+    step: str
+    after: str
+    text: str
+    min_months: int = 0
+    min_days: int = 0
+    max_months: int = 0
+    max_days: int = 0
+    every_months: int = 0
+    stages: tuple[str, ...] = ()
+
+
+TIME_RULES: tuple[TimeRule, ...] = (
+    TimeRule(TALK, APPLY, "党组织应在收到入党申请书后一个月内派人谈话", max_months=1),
+    TimeRule(MAKE_CANDIDATE, MAKE_ACTIVIST, "入党积极分子经过一年以上培养教育和考察方可列为发展对象", min_months=12),
+    TimeRule(REPORT, MAKE_ACTIVIST, "入党积极分子、发展对象、预备党员每季度至少递交一次思想汇报", every_months=3,
+             stages=(ACTIVIST, CANDIDATE, PROBATIONARY)),
+    TimeRule(EXAMINE, MAKE_ACTIVIST, "党支部每半年对入党积极分子进行一次考察", every_months=6,
+             stages=(ACTIVIST, CANDIDATE)),
+    TimeRule(ADMIT, NOTICE, "公示期不少于5个工作日，公示结束后方可提交支部大会", min_days=7),
+    TimeRule(APPROVE, ADMIT, "上级党委应在支部大会通过后三个月内审批", max_months=3),
+    TimeRule(CONFIRM, ADMIT, "预备期为一年，自支部大会通过之日起算，期满方可转正", min_months=12),
+)
+BEFORE_ADMIT = (VETTING, TRAINING, NOTICE)  # all on file before the 支部大会
+MIN_AGE = 18
+EXTEND_MONTHS = (6, 12)  # 延长预备期 at least half a year, at most one
+
+
+def add_months(d: date, months: int) -> date:
+    """The same day `months` later (clamped to the month's end)."""
+    return months_before(d, -months)
+
+
+# ---------------------------------------------------------------- history
+
+@dataclass(frozen=True)
+class Done:
+    """A recorded step: what, when, and the extension's months where it is one."""
+
+    step: str
+    on: date
+    months: int | None = None
+
+
+def _last(history: Sequence[Done], step: str) -> date | None:
+    days = [d.on for d in history if d.step == step]
+    return max(days) if days else None
+
+
+def probation_end(history: Sequence[Done]) -> date | None:
+    """The day the probation ends: a year after the 支部大会, plus any extension."""
+    admitted = _last(history, ADMIT)
+    if admitted is None:
+        return None
+    end = add_years(admitted, 1)
+    for d in history:
+        if d.step == EXTEND and d.months:
+            end = add_months(end, d.months)
+    return end
+
+
+def check_age(birth: date | None, applied: date) -> None:
+    if birth is not None and full_years(birth, applied) < MIN_AGE:
+        raise ValidationError("出生日期", "申请入党须年满十八岁（党章第一条）")
+
+
+def check_votes(votes_for: int | None, against: int | None, abstain: int | None,
+                expected: int | None) -> bool:
+    """Validate a vote and tell whether it passed: 赞成 more than half of those entitled to vote."""
+    if votes_for is None or expected is None:
+        raise ValidationError("表决", "请填写应到会有表决权的正式党员人数和赞成票数")
+    counts = [votes_for, against or 0, abstain or 0]
+    if any(n < 0 for n in counts) or expected <= 0:
+        raise ValidationError("表决", "票数应为不小于 0 的整数，应到人数应大于 0")
+    if sum(counts) > expected:
+        raise ValidationError("表决", f"赞成、反对、弃权共 {sum(counts)} 票，超过应到会有表决权的 {expected} 人")
+    return votes_for * 2 > expected
+
+
+def check_step(stage: str, history: Sequence[Done], step: str, on: date, *, votes_for: int | None = None,
+               votes_against: int | None = None, votes_abstain: int | None = None,
+               voters_expected: int | None = None, months: int | None = None) -> str:
+    """Refuse a step that may not be recorded now; return the stage the applicant is in after it."""
+    kind = step_kind(step)
+    if stage not in kind.stages:
+        raise ValidationError("步骤", f"“{stage}”阶段不能登记“{step}”")
+    if not kind.repeat and step != EXTEND and _last(history, step) is not None:
+        raise ValidationError("步骤", f"“{step}”已登记过")
+    latest = max((d.on for d in history if not step_kind(d.step).repeat), default=None)
+    if latest is not None and on < latest and not kind.repeat:
+        raise ValidationError("日期", f"日期不能早于上一步（{latest.isoformat()}）")
+    for rule in TIME_RULES:
+        if rule.step != step or rule.every_months:
+            continue
+        start = _last(history, rule.after)
+        if start is None:
+            if rule.min_months or rule.min_days:
+                raise ValidationError("步骤", f"尚未登记“{rule.after}”：{rule.text}")
+            continue
+        earliest = add_months(start, rule.min_months) + timedelta(days=rule.min_days)
+        if (rule.min_months or rule.min_days) and on < earliest and step != CONFIRM:
+            raise ValidationError("日期", f"{rule.text}（最早 {earliest.isoformat()}）")
+    if step == ADMIT:
+        missing = [s for s in BEFORE_ADMIT if _last(history, s) is None]
+        if missing:
+            raise ValidationError("步骤", f"提交支部大会前还需登记：{'、'.join(missing)}")
+    if step == APPROVE and _last(history, ADMIT) is None:
+        raise ValidationError("步骤", "尚未登记支部大会讨论接收")
+    if step in (CONFIRM, EXTEND, CANCEL):
+        end = probation_end(history)
+        if end is None:
+            raise ValidationError("步骤", "尚未登记支部大会讨论接收，无法确定预备期")
+        if step == CONFIRM and on != end:
+            raise ValidationError("日期", f"转正应在预备期满之日（{end.isoformat()}）讨论通过并自该日起算")
+        if step == EXTEND:
+            if _last(history, EXTEND) is not None:
+                raise ValidationError("步骤", "预备期只能延长一次")
+            if months is None or not EXTEND_MONTHS[0] <= months <= EXTEND_MONTHS[1]:
+                raise ValidationError("延长月数", "延长预备期最少半年，最长不超过一年（6 至 12 个月）")
+    if kind.vote:
+        passed = check_votes(votes_for, votes_against, votes_abstain, voters_expected)
+        if not passed:
+            raise ValidationError("表决", "赞成票未超过应到会有表决权的正式党员的半数，不能通过")
+    return kind.to_stage or stage
+
+
+# ---------------------------------------------------------------- reminders
+
+@dataclass(frozen=True)
+class Reminder:
+    text: str
+    due: date
+    overdue: bool
+
+
+def reminders(stage: str, history: Sequence[Done], today: date) -> list[Reminder]:
+    """What is owed next for an applicant, from the time rules, soonest first."""
+    out: list[Reminder] = []
+    if stage not in OPEN_STAGES:
+        return out
+    for rule in TIME_RULES:
+        start = _last(history, rule.after)
+        if start is None:
+            continue
+        if rule.every_months:
+            if stage not in rule.stages:
+                continue
+            last = _last(history, rule.step) or start
+            due = add_months(max(last, start), rule.every_months)
+            out.append(Reminder(f"{rule.step}：{rule.text}", due, due < today))
+            continue
+        if _last(history, rule.step) is not None or rule.step not in steps_for(stage):
+            continue
+        if rule.max_months or rule.max_days:
+            due = add_months(start, rule.max_months) + timedelta(days=rule.max_days)
+            out.append(Reminder(f"{rule.step}：{rule.text}", due, due < today))
+        elif rule.step == CONFIRM:
+            end = probation_end(history) or add_months(start, rule.min_months)
+            out.append(Reminder(f"转正：预备期 {end.isoformat()} 期满，应及时讨论转正、延长预备期或取消资格",
+                                end, end < today))
+        elif rule.min_months or rule.min_days:
+            due = add_months(start, rule.min_months) + timedelta(days=rule.min_days)
+            out.append(Reminder(f"{rule.step}：{rule.text}（{due.isoformat()} 起可办理）", due, False))
+    return sorted(out, key=lambda r: r.due)

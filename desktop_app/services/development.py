@@ -1,0 +1,317 @@
+"""发展党员: the pipeline of one branch or all, each person's file, advancing a step, the register.
+
+Every step goes through domain/development.check_step (stage, order, the time
+rules, the vote), is kept as a dated record with its documents, and moves the
+applicant's stage. 上级党委审批 puts the person on the roster as a 预备党员 from
+the 支部大会's day (the probation counts from it); 转正 makes them 正式党员 on
+the day the probation ends; 取消预备党员资格 takes them off the roster.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain import development as rules
+from desktop_app.domain import idcard
+from desktop_app.domain import members as member_rules
+from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.members import MemberInput
+from desktop_app.domain.orgs import OrgKind
+from desktop_app.domain.pinyin import keys as pinyin_keys
+from desktop_app.services import auth, orgtree, privacy
+from desktop_app.services.database import Database
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.models import Member, Organization, Site
+from desktop_app.store.models_development import Applicant, DevelopmentStep
+from desktop_app.views.development import (  # noqa: F401  re-exported
+    ApplicantDetail, ApplicantInput, ApplicantRow, DevelopmentRegister, ReminderRow, StepInput, StepRow,
+)
+
+_TEXT_MAX = {"name": 40, "education": 20, "job": 60, "mobile": 20, "body": 60, "document_no": 40, "contacts": 60}
+
+
+def _today(today: date | None) -> date:
+    return today or date.today()
+
+
+def _text(field: str, label: str, value: str) -> str:
+    value = (value or "").strip()
+    if len(value) > _TEXT_MAX.get(field, 10_000):
+        raise ValidationError(label, f"不超过 {_TEXT_MAX[field]} 个字")
+    return value
+
+
+def _branch(s: Session, org_id: str | None) -> Organization:
+    org = s.get(Organization, org_id) if org_id else None
+    if org is None or org.deleted:
+        raise ValidationError("党支部", "请选择申请人所在的党支部")
+    if org.kind == OrgKind.GROUP and org.parent_id:
+        org = s.get(Organization, org.parent_id)
+    if org is None or org.kind != OrgKind.BRANCH:
+        raise ValidationError("党支部", "发展党员由党支部负责，请选择党支部")
+    return org
+
+
+def _live(s: Session, applicant_id: str) -> Applicant:
+    a = s.get(Applicant, applicant_id)
+    if a is None or a.deleted:
+        raise NotFound("该申请人不存在或已删除")
+    return a
+
+
+def _steps(s: Session, applicant_ids: list[str]) -> dict[str, list[DevelopmentStep]]:
+    out: dict[str, list[DevelopmentStep]] = {i: [] for i in applicant_ids}
+    for i in range(0, len(applicant_ids), 500):
+        for st in s.scalars(select(DevelopmentStep).where(
+                DevelopmentStep.applicant_id.in_(applicant_ids[i:i + 500]), DevelopmentStep.deleted.is_(False))
+                .order_by(DevelopmentStep.done_on, DevelopmentStep.created_at)):
+            out[st.applicant_id].append(st)
+    return out
+
+
+def _history(steps: list[DevelopmentStep]) -> list[rules.Done]:
+    return [rules.Done(st.step, st.done_on, st.months) for st in steps]
+
+
+def _stage_since(a: Applicant, steps: list[DevelopmentStep]) -> date:
+    moved = [st.done_on for st in steps if rules.step_kind(st.step).to_stage == a.stage]
+    return max(moved) if moved else a.applied_on
+
+
+def _row(a: Applicant, branch_name: str, steps: list[DevelopmentStep], today: date) -> ApplicantRow:
+    due = rules.reminders(a.stage, _history(steps), today)
+    return ApplicantRow(
+        a.id, a.name, a.gender, a.org_id, branch_name, a.stage, a.applied_on, _stage_since(a, steps), a.contacts,
+        due[0].due if due else None, sum(1 for r in due if r.overdue), a.mobile,
+    )
+
+
+def _step_row(st: DevelopmentStep) -> StepRow:
+    docs = tuple(d for d in st.documents.split("、") if d)
+    wanted = rules.step_kind(st.step).documents
+    return StepRow(st.id, st.step, st.done_on, st.body, st.document_no, st.votes_for, st.votes_against,
+                   st.votes_abstain, st.voters_expected, st.months, docs,
+                   tuple(d for d in wanted if d not in docs), st.note)
+
+
+def _detail(s: Session, a: Applicant, today: date) -> ApplicantDetail:
+    steps = _steps(s, [a.id])[a.id]
+    org = s.get(Organization, a.org_id)
+    history = _history(steps)
+    return ApplicantDetail(
+        row=_row(a, org.name if org else "", steps, today),
+        birth_date=a.birth_date, id_number=a.id_number, education=a.education, job=a.job, notes=a.notes,
+        member_id=a.member_id, steps=tuple(_step_row(st) for st in steps),
+        reminders=tuple(ReminderRow(r.text, r.due, r.overdue) for r in rules.reminders(a.stage, history, today)),
+        next_steps=rules.steps_for(a.stage), probation_end=rules.probation_end(history),
+    )
+
+
+# ---------------------------------------------------------------- reading
+
+def pipeline(db: Database, branch_id: str | None = None, stage: str | None = None,
+             today: date | None = None, include_closed: bool = False) -> list[ApplicantRow]:
+    """Everyone on the way into the party (under `branch_id`), by stage then application date."""
+    auth.require(db, "development.read")
+    today = _today(today)
+    with db.session() as s:
+        q = select(Applicant).where(Applicant.deleted.is_(False))
+        if branch_id:
+            q = q.where(Applicant.org_id.in_(orgtree.subtree_select(branch_id)))
+        if stage:
+            q = q.where(Applicant.stage == stage)
+        elif not include_closed:
+            q = q.where(Applicant.stage.in_(rules.OPEN_STAGES))
+        people = s.scalars(q).all()
+        names = dict(s.execute(select(Organization.id, Organization.name)).all())
+        steps = _steps(s, [a.id for a in people])
+        rows = [_row(a, names.get(a.org_id, ""), steps[a.id], today) for a in people]
+    order = {st: i for i, st in enumerate(rules.STAGES)}
+    rows.sort(key=lambda r: (order.get(r.stage, 99), r.applied_on, r.name))
+    return privacy.mask_unless(db, "members.reveal", rows)
+
+
+def get(db: Database, applicant_id: str, today: date | None = None) -> ApplicantDetail:
+    auth.require(db, "development.read")
+    with db.session() as s:
+        detail = _detail(s, _live(s, applicant_id), _today(today))
+    return detail if auth.can(db, "members.reveal") else _masked(detail)
+
+
+# ---------------------------------------------------------------- writing
+
+def add_applicant(db: Database, inp: ApplicantInput, today: date | None = None) -> ApplicantDetail:
+    """Register an 入党申请书: the person and the first step, dated the day it was handed in."""
+    auth.require(db, "development.write")
+    today = _today(today)
+    name = _text("name", "姓名", inp.name)
+    if not name:
+        raise ValidationError("姓名", "请填写姓名")
+    if inp.applied_on is None:
+        raise ValidationError("申请日期", "请填写递交入党申请书的日期")
+    if inp.applied_on > today:
+        raise ValidationError("申请日期", "不能晚于今天")
+    number = idcard.normalize(inp.id_number or "")
+    birth, gender = inp.birth_date, inp.gender
+    if number:
+        try:
+            info = idcard.parse(number)
+        except ValueError as exc:
+            raise ValidationError("公民身份号码", str(exc)) from None
+        number, birth, gender = info.number, birth or info.birth_date, gender or info.gender
+    rules.check_age(birth, inp.applied_on)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        branch = _branch(s, inp.org_id)
+        a = Applicant(name=name, gender=_text("gender", "性别", gender), birth_date=birth, id_number=number,
+                      education=_text("education", "学历", inp.education), job=_text("job", "工作单位及职务", inp.job),
+                      mobile=_text("mobile", "联系电话", inp.mobile), org_id=branch.id, stage=rules.APPLICANT,
+                      applied_on=inp.applied_on, notes=(inp.notes or "").strip())
+        s.add(a)
+        s.flush()
+        s.add(DevelopmentStep(applicant_id=a.id, step=rules.APPLY, done_on=inp.applied_on,
+                              documents="入党申请书"))
+        s.flush()
+        detail = _detail(s, a, today)
+        uow.commit()
+    return detail
+
+
+def advance(db: Database, applicant_id: str, inp: StepInput, today: date | None = None) -> ApplicantDetail:
+    """Record one step; refused (nothing written) when the stage, the order, a time rule or the vote forbids it."""
+    auth.require(db, "development.write")
+    today = _today(today)
+    if inp.done_on is None:
+        raise ValidationError("日期", "请填写日期")
+    if inp.done_on > today:
+        raise ValidationError("日期", "不能晚于今天")
+    kind = rules.step_kind(inp.step)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        a = _live(s, applicant_id)
+        steps = _steps(s, [a.id])[a.id]
+        stage = rules.check_step(a.stage, _history(steps), inp.step, inp.done_on, votes_for=inp.votes_for,
+                                 votes_against=inp.votes_against, votes_abstain=inp.votes_abstain,
+                                 voters_expected=inp.voters_expected, months=inp.months)
+        docs = [d.strip() for d in inp.documents if d and d.strip()]
+        s.add(DevelopmentStep(
+            applicant_id=a.id, step=inp.step, done_on=inp.done_on, body=_text("body", "决定机关", inp.body or kind.body),
+            document_no=_text("document_no", "文号", inp.document_no),
+            votes_for=inp.votes_for if kind.vote else None, votes_against=inp.votes_against if kind.vote else None,
+            votes_abstain=inp.votes_abstain if kind.vote else None,
+            voters_expected=inp.voters_expected if kind.vote else None,
+            months=inp.months if inp.step == rules.EXTEND else None,
+            documents="、".join(dict.fromkeys(docs)), note=(inp.note or "").strip(),
+        ))
+        if inp.step == rules.MAKE_ACTIVIST:
+            contacts = _text("contacts", "培养联系人", inp.contacts)
+            if not contacts:
+                raise ValidationError("培养联系人", "确定入党积极分子时请指定一至两名正式党员作培养联系人")
+            a.contacts = contacts
+        if inp.step == rules.APPROVE:
+            admitted = max(st.done_on for st in steps if st.step == rules.ADMIT)
+            a.member_id = _enrol(s, a, admitted, today)
+        elif inp.step == rules.CONFIRM and a.member_id:
+            m = s.get(Member, a.member_id)
+            if m is not None and not m.deleted:
+                m.category, m.confirmed_date = member_rules.FULL, inp.done_on
+        elif inp.step == rules.CANCEL and a.member_id:
+            m = s.get(Member, a.member_id)
+            if m is not None and not m.deleted:
+                m.deleted = True  # 取消预备党员资格: no longer a member, kept in the file
+                m.notes = (m.notes + "\n" if m.notes else "") + f"{inp.done_on.isoformat()} 取消预备党员资格"
+        if stage != a.stage:
+            a.stage = stage
+        s.flush()
+        detail = _detail(s, a, today)
+        uow.commit()
+    return detail
+
+
+def _enrol(s: Session, a: Applicant, admitted: date, today: date) -> str:
+    """Put an approved applicant on the roster as 预备党员 from the 支部大会's day."""
+    inp = MemberInput(name=a.name, org_id=a.org_id, id_number=a.id_number, gender=a.gender, birth_date=a.birth_date,
+                      education=a.education, category=member_rules.PROBATIONARY, joined_date=admitted,
+                      job=a.job, mobile=a.mobile)
+    clean, errors, _ = member_rules.check(inp, today)
+    if errors:
+        e = errors[0]
+        raise ValidationError(e.field, f"列入党员名册前请补全申请人信息：{e}")
+    taken = s.scalar(select(Member.id).where(Member.id_number == clean.id_number, Member.deleted.is_(False)))
+    if taken:
+        raise ValidationError("公民身份号码", f"{clean.id_number} 已在党员名册中")
+    seq = (s.scalar(select(Member.seq).where(Member.deleted.is_(False)).order_by(Member.seq.desc()).limit(1))
+           or 0) + 1
+    pinyin, initials = pinyin_keys(clean.name)
+    m = Member(**{f: getattr(clean, f) for f in member_rules.MEMBER_FIELDS if f != "seq"}, seq=seq,
+               name_pinyin=pinyin, name_initials=initials, status=member_rules.NORMAL)
+    s.add(m)
+    s.flush()
+    return m.id
+
+
+def update_applicant(db: Database, applicant_id: str, inp: ApplicantInput) -> None:
+    """Correct an applicant's particulars (the steps stay as recorded)."""
+    auth.require(db, "development.write")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        a = _live(s, applicant_id)
+        a.name = _text("name", "姓名", inp.name) or a.name
+        a.gender = _text("gender", "性别", inp.gender)
+        a.birth_date = inp.birth_date
+        a.id_number = (inp.id_number or "").strip().upper()
+        a.education = _text("education", "学历", inp.education)
+        a.job = _text("job", "工作单位及职务", inp.job)
+        a.mobile = _text("mobile", "联系电话", inp.mobile)
+        a.notes = (inp.notes or "").strip()
+        uow.commit()
+
+
+# ---------------------------------------------------------------- register and printing
+
+def register(db: Database, year: int, branch_id: str | None = None, today: date | None = None) -> DevelopmentRegister:
+    """发展党员工作登记簿: everyone with a step in `year` (under `branch_id`)."""
+    auth.require(db, "development.read")
+    today = _today(today)
+    with db.session() as s:
+        q = (select(Applicant).where(Applicant.deleted.is_(False), Applicant.id.in_(
+            select(DevelopmentStep.applicant_id).where(
+                DevelopmentStep.deleted.is_(False), DevelopmentStep.done_on >= date(year, 1, 1),
+                DevelopmentStep.done_on <= date(year, 12, 31)))))
+        if branch_id:
+            q = q.where(Applicant.org_id.in_(orgtree.subtree_select(branch_id)))
+        people = sorted(s.scalars(q).all(), key=lambda a: (a.org_id, a.applied_on, a.name))
+        details = tuple(_detail(s, a, today) for a in people)
+        center = s.scalar(select(Site.org_name).limit(1)) or ""
+    if not auth.can(db, "members.reveal"):
+        details = tuple(_masked(d) for d in details)
+    return DevelopmentRegister(center, year, details, dict(Counter(d.row.stage for d in details)))
+
+
+def _masked(d: ApplicantDetail) -> ApplicantDetail:
+    return replace(d, id_number=idcard.mask(d.id_number) if d.id_number else "", row=privacy.mask_record(d.row))
+
+
+def print_register(db: Database, year: int, out: Path | None = None, branch_id: str | None = None, *,
+                   today: date | None = None, printed_on: date | None = None, font_path: str | None = None) -> bytes:
+    """发展党员工作登记簿 of `year` as PDF bytes; also written to `out` when given."""
+    from desktop_app.reports.development import render_register
+
+    return render_register(register(db, year, branch_id, today), out, printed_on=printed_on, font_path=font_path)
+
+
+def print_record(db: Database, applicant_id: str, out: Path | None = None, *, today: date | None = None,
+                 printed_on: date | None = None, font_path: str | None = None) -> bytes:
+    """One person's 发展党员纪实表 as PDF bytes; also written to `out` when given."""
+    from desktop_app.reports.development import render_record
+
+    detail = get(db, applicant_id, today)
+    with db.session() as s:
+        center = s.scalar(select(Site.org_name).limit(1)) or ""
+    return render_record(detail, center, out, printed_on=printed_on, font_path=font_path)

@@ -1,0 +1,101 @@
+"""Read models of 发展党员: the pipeline's rows, one person's file, the year's register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class ApplicantInput:
+    name: str
+    org_id: str | None
+    applied_on: date | None
+    gender: str = ""
+    birth_date: date | None = None
+    id_number: str = ""
+    education: str = ""
+    job: str = ""
+    mobile: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class StepInput:
+    step: str
+    done_on: date | None
+    body: str = ""
+    document_no: str = ""
+    votes_for: int | None = None
+    votes_against: int | None = None
+    votes_abstain: int | None = None
+    voters_expected: int | None = None
+    months: int | None = None  # 延长预备期
+    documents: tuple[str, ...] = ()  # the checklist's documents on file
+    contacts: str = ""  # 培养联系人 named when an activist is made
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    text: str
+    due: date
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class ApplicantRow:
+    id: str
+    name: str
+    gender: str
+    org_id: str
+    branch_name: str
+    stage: str
+    applied_on: date
+    stage_since: date  # the date of the step that moved them into the stage
+    contacts: str
+    next_due: date | None  # the soonest reminder
+    overdue: int  # reminders already overdue
+    mobile: str = ""
+
+
+@dataclass(frozen=True)
+class StepRow:
+    id: str
+    step: str
+    done_on: date
+    body: str
+    document_no: str
+    votes_for: int | None
+    votes_against: int | None
+    votes_abstain: int | None
+    voters_expected: int | None
+    months: int | None
+    documents: tuple[str, ...]
+    missing: tuple[str, ...]  # the checklist's documents not yet on file
+    note: str
+
+
+@dataclass(frozen=True)
+class ApplicantDetail:
+    row: ApplicantRow
+    birth_date: date | None
+    id_number: str
+    education: str
+    job: str
+    notes: str
+    member_id: str | None
+    steps: tuple[StepRow, ...]
+    reminders: tuple[ReminderRow, ...]
+    next_steps: tuple[str, ...]  # what may be recorded now
+    probation_end: date | None
+
+
+@dataclass(frozen=True)
+class DevelopmentRegister:
+    """发展党员工作登记簿 of a year: everyone whose development moved in it, with their steps."""
+
+    center_name: str
+    year: int
+    people: tuple[ApplicantDetail, ...]
+    counts: dict[str, int]  # stage -> people in it now (of those listed)

@@ -1,0 +1,100 @@
+"""发展党员 from 入党申请书 to 转正 on a real database: each step refused when a rule forbids it,
+the roster gaining a 预备党员 on approval and a 正式党员 on the day probation ends; the PDFs."""
+
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from desktop_app.domain import development as d
+from desktop_app.domain import idcard
+from desktop_app.domain.errors import ValidationError
+from desktop_app.services import auth, development, orgs, roster
+from desktop_app.services.auth import PermissionDenied
+
+TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture
+def branch(db):
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
+    orgs.create(db, "第一党小组", "G01", "group", b.id)
+    return b.id
+
+
+def step(name, on, **kw):
+    return development.StepInput(step=name, done_on=on, documents=d.step_kind(name).documents, **kw)
+
+
+VOTE = {"votes_for": 8, "votes_against": 1, "votes_abstain": 0, "voters_expected": 10}
+
+
+def test_from_application_to_confirmation(db, branch, tmp_path):
+    number = idcard.make("320102", date(1998, 4, 2), 7, idcard.FEMALE)
+    a = development.add_applicant(db, development.ApplicantInput(
+        name="周晓梅", org_id=branch, applied_on=date(2023, 3, 1), id_number=number, education="本科",
+        job="社区卫生服务中心护士", mobile="13912345678"), today=TODAY)
+    assert a.row.stage == d.APPLICANT and a.birth_date == date(1998, 4, 2) and a.row.gender == "女"
+    assert [s.step for s in a.steps] == [d.APPLY]
+    aid = a.row.id
+    development.advance(db, aid, step(d.TALK, date(2023, 3, 20), note="书记谈话"), today=TODAY)
+    with pytest.raises(ValidationError) as e:
+        development.advance(db, aid, step(d.MAKE_ACTIVIST, date(2023, 5, 10)), today=TODAY)
+    assert e.value.field == "培养联系人"
+    development.advance(db, aid, step(d.MAKE_ACTIVIST, date(2023, 5, 10), contacts="王建国、李秀英"), today=TODAY)
+    development.advance(db, aid, step(d.REPORT, date(2023, 8, 1)), today=TODAY)
+    with pytest.raises(ValidationError):  # less than a year as activist
+        development.advance(db, aid, step(d.MAKE_CANDIDATE, date(2024, 5, 9)), today=TODAY)
+    development.advance(db, aid, step(d.MAKE_CANDIDATE, date(2024, 6, 1)), today=TODAY)
+    for name, on in ((d.VETTING, date(2024, 7, 1)), (d.TRAINING, date(2024, 7, 10)), (d.NOTICE, date(2024, 8, 1))):
+        development.advance(db, aid, step(name, on), today=TODAY)
+    with pytest.raises(ValidationError) as e:
+        development.advance(db, aid, step(d.ADMIT, date(2024, 9, 1), votes_for=5, voters_expected=10), today=TODAY)
+    assert e.value.field == "表决"
+    development.advance(db, aid, step(d.ADMIT, date(2024, 9, 1), **VOTE), today=TODAY)
+    got = development.advance(db, aid, step(d.APPROVE, date(2024, 10, 8), document_no="梅党〔2024〕12号"),
+                              today=TODAY)
+    assert got.row.stage == d.PROBATIONARY and got.member_id and got.probation_end == date(2025, 9, 1)
+    m = roster.get(db, got.member_id)
+    assert (m.category, m.joined_date, m.name) == ("预备党员", date(2024, 9, 1), "周晓梅")
+    with pytest.raises(ValidationError):  # not the day probation ends
+        development.advance(db, aid, step(d.CONFIRM, date(2025, 8, 1), **VOTE), today=TODAY)
+    done = development.advance(db, aid, step(d.CONFIRM, date(2025, 9, 1), **VOTE), today=TODAY)
+    assert done.row.stage == d.FULL and done.reminders == ()
+    m = roster.get(db, got.member_id)
+    assert (m.category, m.confirmed_date) == ("正式党员", date(2025, 9, 1))
+    assert development.pipeline(db, branch, today=TODAY) == []  # no longer on the way
+    assert [r.name for r in development.pipeline(db, branch, stage=d.FULL, today=TODAY)] == ["周晓梅"]
+
+    reg = development.register(db, 2024, today=TODAY)
+    assert [p.row.name for p in reg.people] == ["周晓梅"]
+    out = tmp_path / "登记簿.pdf"
+    development.print_register(db, 2024, out, today=TODAY)
+    assert "发展党员工作登记簿" in "".join(p.extract_text() for p in PdfReader(out).pages)
+    rec = tmp_path / "纪实表.pdf"
+    development.print_record(db, aid, rec, today=TODAY)
+    text = "".join(p.extract_text() for p in PdfReader(rec).pages).replace("\n", "")
+    assert "周晓梅" in text and "支部大会讨论接收" in text
+
+
+def test_extension_and_cancellation_and_reminders(db, branch):
+    a = development.add_applicant(db, development.ApplicantInput(
+        name="钱多多", org_id=branch, applied_on=date(2026, 4, 1)), today=TODAY)
+    rows = development.pipeline(db, today=TODAY)
+    assert rows[0].overdue == 1 and rows[0].next_due == date(2026, 5, 1)  # the talk within a month
+    with pytest.raises(ValidationError) as e:
+        development.add_applicant(db, development.ApplicantInput(
+            name="小明", org_id=branch, applied_on=date(2026, 4, 1), birth_date=date(2010, 1, 1)), today=TODAY)
+    assert e.value.field == "出生日期"
+    assert a.next_steps[0] == d.TALK
+
+
+def test_the_pipeline_needs_its_rights(db, branch):
+    auth.create_first_admin(db, "admin", "王书记", "pw-123456-ok")
+    auth.create_user(db, "viewer", "只读小王", "viewer", "pw-123456-ok")
+    auth.login(db, "viewer", "pw-123456-ok")
+    assert development.pipeline(db) == []
+    with pytest.raises(PermissionDenied):
+        development.add_applicant(db, development.ApplicantInput(name="甲", org_id=branch,
+                                                                 applied_on=date(2026, 1, 1)))

@@ -1,0 +1,106 @@
+"""发展党员 rules against the 党章 and the 发展党员工作细则: ages, one year as 积极分子, 公示, the vote,
+probation of one year with 转正 on its last day, one extension of six months to a year."""
+
+from datetime import date
+
+import pytest
+
+from desktop_app.domain import development as d
+from desktop_app.domain.errors import ValidationError
+
+D = date
+
+
+def history_to_candidate():
+    return [d.Done(d.APPLY, D(2023, 3, 1)), d.Done(d.TALK, D(2023, 3, 20)),
+            d.Done(d.MAKE_ACTIVIST, D(2023, 5, 10))]
+
+
+def test_applicants_must_be_eighteen():
+    d.check_age(D(2005, 3, 1), D(2023, 3, 1))
+    with pytest.raises(ValidationError) as e:
+        d.check_age(D(2005, 3, 2), D(2023, 3, 1))
+    assert e.value.field == "出生日期"
+
+
+def test_a_candidate_only_after_a_full_year_as_activist():
+    h = history_to_candidate()
+    with pytest.raises(ValidationError) as e:
+        d.check_step(d.ACTIVIST, h, d.MAKE_CANDIDATE, D(2024, 5, 9))
+    assert "一年以上" in str(e.value)
+    assert d.check_step(d.ACTIVIST, h, d.MAKE_CANDIDATE, D(2024, 5, 10)) == d.CANDIDATE
+
+
+def test_steps_belong_to_their_stage_and_are_not_repeated():
+    with pytest.raises(ValidationError):
+        d.check_step(d.APPLICANT, [d.Done(d.APPLY, D(2023, 1, 1))], d.MAKE_CANDIDATE, D(2024, 6, 1))
+    with pytest.raises(ValidationError):
+        d.check_step(d.APPLICANT, [d.Done(d.APPLY, D(2023, 1, 1)), d.Done(d.TALK, D(2023, 1, 5))], d.TALK,
+                     D(2023, 1, 9))
+    assert d.check_step(d.ACTIVIST, history_to_candidate(), d.REPORT, D(2023, 8, 1)) == d.ACTIVIST
+    assert d.steps_for(d.APPLICANT)[0] == d.TALK
+
+
+def candidate_ready():
+    return history_to_candidate() + [
+        d.Done(d.MAKE_CANDIDATE, D(2024, 6, 1)), d.Done(d.VETTING, D(2024, 7, 1)),
+        d.Done(d.TRAINING, D(2024, 7, 10)), d.Done(d.NOTICE, D(2024, 8, 1)),
+    ]
+
+
+def test_the_branch_meeting_needs_vetting_training_a_finished_notice_and_a_majority_of_voters():
+    h = candidate_ready()
+    with pytest.raises(ValidationError) as e:
+        d.check_step(d.CANDIDATE, h[:-1], d.ADMIT, D(2024, 9, 1), votes_for=9, voters_expected=10)
+    assert "公示" in str(e.value)
+    with pytest.raises(ValidationError):  # 公示 not over
+        d.check_step(d.CANDIDATE, h, d.ADMIT, D(2024, 8, 5), votes_for=9, voters_expected=10)
+    with pytest.raises(ValidationError) as e:  # 5 of 10 is not more than half
+        d.check_step(d.CANDIDATE, h, d.ADMIT, D(2024, 9, 1), votes_for=5, votes_against=1, voters_expected=10)
+    assert e.value.field == "表决"
+    with pytest.raises(ValidationError):  # more votes than voters
+        d.check_step(d.CANDIDATE, h, d.ADMIT, D(2024, 9, 1), votes_for=9, votes_against=3, voters_expected=10)
+    assert d.check_step(d.CANDIDATE, h, d.ADMIT, D(2024, 9, 1), votes_for=6, voters_expected=10) == d.CANDIDATE
+    h.append(d.Done(d.ADMIT, D(2024, 9, 1)))
+    assert d.check_step(d.CANDIDATE, h, d.APPROVE, D(2024, 10, 8)) == d.PROBATIONARY
+
+
+def test_probation_is_one_year_from_the_branch_meeting_and_confirmation_takes_effect_that_day():
+    h = candidate_ready() + [d.Done(d.ADMIT, D(2024, 9, 1)), d.Done(d.APPROVE, D(2024, 10, 8))]
+    assert d.probation_end(h) == D(2025, 9, 1)
+    with pytest.raises(ValidationError):
+        d.check_step(d.PROBATIONARY, h, d.CONFIRM, D(2025, 6, 1), votes_for=8, voters_expected=10)
+    assert d.check_step(d.PROBATIONARY, h, d.CONFIRM, D(2025, 9, 1), votes_for=8, voters_expected=10) == d.FULL
+
+
+def test_probation_may_be_extended_once_by_six_to_twelve_months():
+    h = candidate_ready() + [d.Done(d.ADMIT, D(2024, 9, 1)), d.Done(d.APPROVE, D(2024, 10, 8))]
+    with pytest.raises(ValidationError) as e:
+        d.check_step(d.PROBATIONARY, h, d.EXTEND, D(2025, 9, 1), votes_for=8, voters_expected=10, months=13)
+    assert e.value.field == "延长月数"
+    d.check_step(d.PROBATIONARY, h, d.EXTEND, D(2025, 9, 1), votes_for=8, voters_expected=10, months=6)
+    h.append(d.Done(d.EXTEND, D(2025, 9, 1), 6))
+    assert d.probation_end(h) == D(2026, 3, 1)
+    with pytest.raises(ValidationError):
+        d.check_step(d.PROBATIONARY, h, d.EXTEND, D(2026, 3, 1), votes_for=8, voters_expected=10, months=6)
+    assert d.check_step(d.PROBATIONARY, h, d.CONFIRM, D(2026, 3, 1), votes_for=8, voters_expected=10) == d.FULL
+    assert d.check_step(d.PROBATIONARY, h, d.CANCEL, D(2026, 3, 1), votes_for=8, voters_expected=10) \
+        == d.CANCELLED
+
+
+def test_reminders_follow_the_time_rules():
+    h = [d.Done(d.APPLY, D(2025, 1, 10))]
+    (talk,) = d.reminders(d.APPLICANT, h, D(2025, 2, 20))
+    assert talk.due == D(2025, 2, 10) and talk.overdue and "一个月内" in talk.text
+    h = history_to_candidate()
+    texts = {r.text.split("：")[0]: r for r in d.reminders(d.ACTIVIST, h, D(2023, 9, 1))}
+    assert texts[d.REPORT].due == D(2023, 8, 10) and texts[d.REPORT].overdue
+    assert texts[d.EXAMINE].due == D(2023, 11, 10) and not texts[d.EXAMINE].overdue
+    assert texts[d.MAKE_CANDIDATE].due == D(2024, 5, 10)
+    h = candidate_ready() + [d.Done(d.ADMIT, D(2024, 9, 1))]
+    approve = next(r for r in d.reminders(d.CANDIDATE, h, D(2024, 12, 2)) if r.text.startswith(d.APPROVE))
+    assert approve.due == D(2024, 12, 1) and approve.overdue
+    h.append(d.Done(d.APPROVE, D(2024, 10, 8)))
+    confirm = next(r for r in d.reminders(d.PROBATIONARY, h, D(2025, 8, 1)) if r.text.startswith("转正"))
+    assert confirm.due == D(2025, 9, 1) and not confirm.overdue
+    assert d.reminders(d.FULL, h, D(2030, 1, 1)) == []
