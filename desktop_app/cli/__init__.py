@@ -17,6 +17,7 @@ from desktop_app.cli import ledger, meetings, residents, roster, site, sync, use
 from desktop_app.cli import assessment
 from desktop_app.cli import cobuilding
 from desktop_app.cli import cadence
+from desktop_app.cli import development
 from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, CliError, open_db
 from desktop_app.domain.errors import DomainError
 
@@ -39,6 +40,7 @@ REPORTS = {
     "reporting": cobuilding.report_reporting,
     "contacts": cobuilding.report_contacts,
     "compliance": cadence.report_compliance,
+    "development": development.report_development,
 }
 
 
@@ -140,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--branch", help="dues：党支部名称或代码（默认全部）")
     rep.add_argument("--units", action="store_true", help="cobuilding：打印共建单位名册")
     rep.add_argument("--activities", action="store_true", help="cobuilding：打印共建活动登记册")
+    rep.add_argument("--street", action="store_true", help="cobuilding：街道按社区汇总（同步上来的数据）")
     rep.add_argument("--feedback", action="store_true", help="reporting：打印给各单位党组织的反馈表")
     rep.add_argument("--employer", help="reporting --feedback：只打印此工作单位的反馈表")
     rep.add_argument("--xlsx", help="compliance：同时导出三会一课落实情况表 XLSX 文件")
@@ -150,22 +153,39 @@ def build_parser() -> argparse.ArgumentParser:
     asp.add_argument("--sample", action="store_true", help="本年度没有考评方案时载入示例方案")
     asp.set_defaults(func=assessment.cmd_assessment)
 
+    mem = sub.add_parser("members", help="党员发展：发展党员的培养进度")
+    mem_sub = mem.add_subparsers(dest="members_command", required=True)
+    pl = with_db(mem_sub.add_parser("pipeline", help="列出正在培养的入党申请人、积极分子、发展对象和预备党员"))
+    pl.add_argument("--branch", help="只列此党支部（名称或代码）")
+    pl.add_argument("--all", action="store_true", help="包括已转正、取消资格和停止培养的人员")
+    pl.add_argument("--json", action="store_true", help="以 JSON 输出")
+    pl.set_defaults(func=development.cmd_pipeline)
+
     mt = with_db(sub.add_parser("meetings", help="列出一年的会议及编号"))
     mt.add_argument("--year", type=int, help="年份（默认今年）")
     mt.set_defaults(func=meetings.cmd_meetings)
 
     sy = sub.add_parser("sync", help="与街道同步：密钥、导出、导入、下发").add_subparsers(dest="sync_cmd", required=True)
     sk = sy.add_parser("key", help="街道密钥").add_subparsers(dest="key_cmd", required=True)
-    skn = with_db(sk.add_parser("new", help="街道：生成本街道的密钥（只做一次）"))
-    skn.add_argument("--out", required=True, help="密钥文件")
-    skn.add_argument("--replace", action="store_true", help="换新密钥（各社区须重新导入）")
+    skn = with_db(sk.add_parser("new", help="街道：生成本街道的密钥对（只做一次）"))
+    skn.add_argument("--out", required=True, help="私钥文件（受口令保护，妥善保管）")
+    skn.add_argument("--replace", action="store_true", help="换新密钥（各社区须重新登记）")
     skn.set_defaults(func=sync.cmd_sync)
-    skc = with_db(sk.add_parser("copy", help="街道：再存一份密钥文件（给新加入的社区）"))
-    skc.add_argument("--out", required=True, help="密钥文件")
-    skc.set_defaults(func=sync.cmd_sync)
-    sku = with_db(sk.add_parser("use", help="社区：导入街道的密钥"))
-    sku.add_argument("file", help="街道发来的密钥文件")
-    sku.set_defaults(func=sync.cmd_sync)
+    sen = sy.add_parser("enrol", help="社区向街道登记自己的密钥").add_subparsers(dest="enrol_cmd", required=True)
+    ser = with_db(sen.add_parser("request", help="社区：生成密钥并写登记申请"))
+    ser.add_argument("--out", required=True, help="登记申请文件（交给街道）")
+    ser.add_argument("--key-out", help="本社区私钥文件（默认在数据库旁）")
+    ser.set_defaults(func=sync.cmd_sync)
+    sea = with_db(sen.add_parser("accept", help="街道：接受社区的登记申请"))
+    sea.add_argument("file", help="社区的登记申请")
+    sea.add_argument("--out", required=True, help="登记回执文件（交回社区）")
+    sea.set_defaults(func=sync.cmd_sync)
+    sef = with_db(sen.add_parser("finish", help="社区：导入街道的登记回执"))
+    sef.add_argument("file", help="街道的登记回执")
+    sef.set_defaults(func=sync.cmd_sync)
+    sev = with_db(sen.add_parser("revoke", help="街道：作废某社区的密钥"))
+    sev.add_argument("code", help="社区的组织代码")
+    sev.set_defaults(func=sync.cmd_sync)
     se = with_db(sy.add_parser("export", help="社区：导出数据包给街道"))
     se.add_argument("--out", required=True, help="数据包文件或文件夹（如 U 盘）")
     se.add_argument("--full", action="store_true", help="导出全部数据（默认只导出街道未确认的变化）")

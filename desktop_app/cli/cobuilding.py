@@ -18,6 +18,8 @@ def _year(args: argparse.Namespace) -> int:
 def report_cobuilding(db, args: argparse.Namespace, out: Path) -> str:
     """共驻共建年度汇总 (--units: the unit register instead; --activities: the activity register)."""
     year = _year(args)
+    if getattr(args, "street", False):
+        return f"{year}年共驻共建街道汇总，{cb.print_street_summary(db, year, out)} 个社区"
     if getattr(args, "units", False):
         return f"{year}年共建单位名册，{cb.print_unit_register(db, year, out)} 个单位"
     if getattr(args, "activities", False):

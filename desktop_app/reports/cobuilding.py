@@ -21,7 +21,7 @@ from desktop_app.reports.base import (
 )
 from desktop_app.reports.visit import form_table
 from desktop_app.views.cobuilding import (
-    ActivityRegister, ActivityRow, CareDetail, CobuildingFigures, ContactRow, FeedbackForm, ReportingRow, UnitRow,
+    ActivityRegister, ActivityRow, CareDetail, CobuildingFigures, CommunityFigures, ContactRow, FeedbackForm, ReportingRow, UnitRow,
     UnitYear,
 )
 
@@ -291,3 +291,28 @@ def render_contact_sheet(center: str, grid_name: str, rows: Sequence[ContactRow]
                           Column("联系户", 36), Column("户数", 6, "CENTER")), lines)
         return story
     return _render(center, "楼门书记和党员联系户联系表", A4_LANDSCAPE, build, out, printed_on, font_path, None)
+
+
+def render_street_summary(center: str, year: int, rows: Sequence[CommunityFigures], out: Path | None = None,
+                          printed_on: date | None = None, *, font_path: str | None = None,
+                          progress: Callable[[int], None] | None = None) -> bytes:
+    def cells(name: str, f) -> list[str]:
+        return [name, str(f[0]), str(f[1]), str(f[2]), hours_text(f[3]), str(f[4]), str(f[5]), str(f[6]),
+                hours_text(f[7]), str(f[8]), str(f[9]), str(f[10])]
+
+    def build(r: _Report) -> list[Flowable]:
+        story = r.heading(f"{year}年度　共 {len(rows)} 个社区（按各社区同步上来的数据统计）")
+        if not rows:
+            return story + [r.para("尚未收到社区的同步数据。")]
+        numbers = [(c.activities, c.four_into, c.residents_served, c.activity_hours_tenths, c.units_active,
+                    c.reporting_members, c.reporting_services, c.reporting_hours_tenths, c.adopted, c.pairing_visits,
+                    c.care_people) for c in rows]
+        total = [sum(col) for col in zip(*numbers)]
+        story += r.table(
+            (Column("社区", 18), Column("活动", 6, "CENTER"), Column("四进", 6, "CENTER"), Column("服务居民", 8, "CENTER"),
+             Column("活动时长", 8, "CENTER"), Column("参与单位", 8, "CENTER"), Column("报到党员", 8, "CENTER"),
+             Column("报到服务", 8, "CENTER"), Column("报到时长", 8, "CENTER"), Column("认亲戚", 7, "CENTER"),
+             Column("结对走访", 8, "CENTER"), Column("慰问人次", 8, "CENTER")),
+            [cells(c.org_name, n) for c, n in zip(rows, numbers)] + [cells("合计", total)])
+        return story
+    return _render(center, "共驻共建街道汇总表", A4_LANDSCAPE, build, out, printed_on, font_path, progress)

@@ -381,3 +381,22 @@ class ListRow:
     project_name: str  # the 微实事 carrying it out
     claimed_on: date | None
     done_on: date | None
+
+
+@dataclass(frozen=True)
+class CommunityFigures:
+    """One community's year of 共驻共建 as the street totals it (rows hang on the community's organisations)."""
+
+    org_id: str
+    org_name: str
+    activities: int
+    four_into: int
+    residents_served: int
+    activity_hours_tenths: int
+    units_active: int
+    reporting_members: int
+    reporting_services: int
+    reporting_hours_tenths: int
+    adopted: int  # 认亲戚 households
+    pairing_visits: int
+    care_people: int  # people visited on 慰问

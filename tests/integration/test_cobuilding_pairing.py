@@ -50,3 +50,35 @@ def test_pair_take_a_post_adopt_and_visit(db, town):
     with pytest.raises(Conflict):
         cb.take_on(db, p.id, "认岗位", "又一个岗", since=date(2026, 6, 2), today=TODAY)
     assert [r.ended_on for r in cb.list_pairings(db, 2026)] == [date(2026, 6, 1)]
+
+
+def test_the_street_counts_each_community_by_the_organisations_rows_hang_on(db, town, tmp_path, monkeypatch):
+    from desktop_app.reports.fonts import ENV_VAR, shipped_font_path
+    from desktop_app.services.uow import UnitOfWork
+    from desktop_app.store.models_sync import SyncPeer
+
+    monkeypatch.setenv(ENV_VAR, str(shipped_font_path()))
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    branch = next(n for n in orgs.list_tree(db) if n.kind == "branch")
+    cb.record_activity(db, cb.ActivityInput(date(2026, 5, 1), "法律进社区", "法律讲座", residents_served=30,
+                                            org_ids=[branch.id], unit_ids=[town["unit"]],
+                                            people=[cb.PersonInput("志愿者", "小王", 20)]), TODAY)
+    r = cb.register_reporting(db, cb.ReportingInput(name="陈科长", employer="区税务局", org_id=branch.id,
+                                                    reported_on=date(2026, 1, 5)), TODAY)
+    cb.log_service(db, r.id, cb.ServiceInput(date(2026, 2, 1), "政策宣传", 15), TODAY)
+    p = cb.pair_unit(db, town["unit"], date(2026, 1, 10), today=TODAY)
+    d = cb.take_on(db, p.id, "认亲戚", household_id=town["h"], since=date(2026, 1, 10), today=TODAY)
+    cb.log_pairing_visit(db, d.items[0].id, date(2026, 3, 1), "", "看望", TODAY)
+    with UnitOfWork(db) as uow:  # as the street knows a community that sent packages
+        uow.session.add(SyncPeer(site_id="c1", level="community", org_code="C1", org_name=community.name,
+                                 org_id=community.id))
+        uow.commit()
+    [c] = cb.street_figures(db, 2026)
+    assert (c.activities, c.four_into, c.residents_served, c.activity_hours_tenths, c.units_active) == (1, 1, 30, 20, 1)
+    assert (c.reporting_members, c.reporting_services, c.reporting_hours_tenths) == (1, 1, 15)
+    assert (c.adopted, c.pairing_visits) == (1, 1)
+    assert cb.community_figures(db, community.id, community.name, 2026) == c
+    assert cb.street_figures(db, 2025)[0].activities == 0
+    out = tmp_path / "street.pdf"
+    assert cb.print_street_summary(db, 2026, out, today=TODAY) == 1
+    assert out.stat().st_size > 1000

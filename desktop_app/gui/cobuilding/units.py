@@ -130,6 +130,7 @@ class UnitsPage(RecordListPage):
         Act("print", "打印名册", "print_register", name="register"),
         Act("print", "打印本单位情况", "print_unit", when=selected, name="unit_page"),
         Act("print", "打印年度汇总", "print_summary", name="summary"),
+        Act("print", "街道汇总", "print_street", name="street"),
     )
     activate = "edit_unit"
 
@@ -175,6 +176,12 @@ class UnitsPage(RecordListPage):
         self.print_pdf("打印本单位年度共建情况", f"{p.unit.name}{year}年共建情况.pdf",
                        lambda path, job: cb.print_unit_page(db, p.unit.id, year, path, today=today),
                        lambda path, name: f"已保存 {name} 的年度共建情况：{path}")
+
+    def print_street(self) -> None:
+        db, year, today = self.ctx.db, year_of(self), self.today
+        self.print_pdf("打印共驻共建街道汇总表", f"共驻共建街道汇总{year}.pdf",
+                       lambda path, job: cb.print_street_summary(db, year, path, today=today),
+                       lambda path, n: f"已保存{year}年街道汇总（{n} 个社区）：{path}")
 
     def print_summary(self) -> None:
         db, year, today = self.ctx.db, year_of(self), self.today

@@ -32,10 +32,13 @@ from desktop_app.services.cobuilding.reporting import (  # noqa: F401
     list_reporting, log_service, move_from_roster, print_feedback_forms, print_reporting_register, register_reporting, save_post,
     update_reporting,
 )
+from desktop_app.services.cobuilding.street import (  # noqa: F401
+    community_figures, print_street_summary, street_figures,
+)
 from desktop_app.services.cobuilding.units import (  # noqa: F401
     delete_unit, list_units, save_unit, unit_kinds_in_use, unit_year,
 )
 from desktop_app.views.cobuilding import (  # noqa: F401  re-exported read models
-    ActivityDetail, ActivityRegister, ActivityRow, CareDetail, CareRow, CobuildingFigures, ContactRow, FeedbackForm,
+    ActivityDetail, ActivityRegister, ActivityRow, CareDetail, CareRow, CobuildingFigures, CommunityFigures, ContactRow, FeedbackForm,
     ListRow, PairingDetail, PairingItemRow, PairingRow, PostRow, RecipientRow, ReportingDetail, ReportingRow, SeatRow, ServiceRow, UnitRow, UnitYear, VolunteerHours,
 )

@@ -1,0 +1,100 @@
+"""The street's totals of 共驻共建 across its communities, from what sync brought up.
+
+At the street every community's rows sit in one database; each row is counted
+for the community whose organisation it hangs on (an activity's organising
+branch, a reporting member's branch, an adopted household's grid, a visited
+member's branch or resident's grid), as the district above counts them:
+activities, 四进, residents served, hours, units taking part, 双报到, 认亲戚, 慰问.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import case, func, select
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.services import auth
+from desktop_app.services.cobuilding.common import year_span
+from desktop_app.services.orgtree import subtree_select
+from desktop_app.services.residents import center_name
+from desktop_app.store.db import Database
+from desktop_app.store.models import Household, Member, Resident
+from desktop_app.store.models_cobuilding import (
+    Activity, ActivityOrg, ActivityPerson, ActivityUnit, CareRecipient, CareVisit, PairingItem, PairingVisit,
+    ReportingMember, ServiceLog,
+)
+from desktop_app.store.models_sync import SyncPeer
+from desktop_app.views.cobuilding import CommunityFigures
+
+
+def _one(s, org_id: str, name: str, year: int) -> CommunityFigures:
+    start, end = year_span(year)
+    tree = subtree_select(org_id, "community_tree")
+    acts = select(ActivityOrg.activity_id).where(ActivityOrg.deleted.is_(False), ActivityOrg.org_id.in_(tree))
+    in_year = (Activity.deleted.is_(False), Activity.activity_date.between(start, end), Activity.id.in_(acts))
+    n, four, served = s.execute(select(
+        func.count(), func.coalesce(func.sum(case((Activity.kind.in_(rules.FOUR_INTO), 1), else_=0)), 0),
+        func.coalesce(func.sum(Activity.residents_served), 0)).where(*in_year)).one()
+    hours = s.scalar(select(func.coalesce(func.sum(ActivityPerson.hours_tenths), 0))
+                     .join(Activity, Activity.id == ActivityPerson.activity_id)
+                     .where(ActivityPerson.deleted.is_(False), *in_year)) or 0
+    units = s.scalar(select(func.count(func.distinct(ActivityUnit.unit_id)))
+                     .join(Activity, Activity.id == ActivityUnit.activity_id)
+                     .where(ActivityUnit.deleted.is_(False), *in_year)) or 0
+    here = (ReportingMember.deleted.is_(False), ReportingMember.org_id.in_(tree))
+    reporting = s.scalar(select(func.count()).select_from(ReportingMember).where(
+        *here, (ReportingMember.reported_on.is_(None)) | (ReportingMember.reported_on <= end),
+        (ReportingMember.left_on.is_(None)) | (ReportingMember.left_on >= start))) or 0
+    services, s_hours = s.execute(select(func.count(), func.coalesce(func.sum(ServiceLog.hours_tenths), 0))
+                                  .join(ReportingMember, ReportingMember.id == ServiceLog.reporting_member_id)
+                                  .where(ServiceLog.deleted.is_(False), *here,
+                                         ServiceLog.service_date.between(start, end))).one()
+    homes = select(Household.id).where(Household.grid_id.in_(tree))
+    adopted_items = (PairingItem.deleted.is_(False), PairingItem.kind == rules.ADOPT, PairingItem.household_id.in_(homes))
+    adopted = s.scalar(select(func.count()).select_from(PairingItem).where(
+        *adopted_items, PairingItem.since <= end, (PairingItem.ended_on.is_(None)) | (PairingItem.ended_on >= start))) or 0
+    visits = s.scalar(select(func.count()).select_from(PairingVisit)
+                      .join(PairingItem, PairingItem.id == PairingVisit.item_id)
+                      .where(*adopted_items, PairingVisit.deleted.is_(False),
+                             PairingVisit.visit_date.between(start, end))) or 0
+    members = select(Member.id).where(Member.org_id.in_(tree))
+    residents = select(Resident.id).where(Resident.grid_id.in_(tree))
+    care = s.scalar(select(func.count()).select_from(CareRecipient)
+                    .join(CareVisit, CareVisit.id == CareRecipient.care_id)
+                    .where(CareRecipient.deleted.is_(False), CareVisit.deleted.is_(False),
+                           CareVisit.care_date.between(start, end),
+                           CareRecipient.member_id.in_(members) | CareRecipient.resident_id.in_(residents))) or 0
+    return CommunityFigures(org_id, name, int(n), int(four), int(served), int(hours), int(units), int(reporting),
+                            int(services), int(s_hours), int(adopted), int(visits), int(care))
+
+
+def street_figures(db: Database, year: int) -> list[CommunityFigures]:
+    """Per community the street has heard from, the year's 共驻共建 figures (a total is their sum)."""
+    auth.require(db, "cobuilding.read")
+    with db.session() as s:
+        peers = [(p.org_id, p.org_name) for p in s.scalars(
+            select(SyncPeer).where(SyncPeer.level == "community", SyncPeer.org_id.is_not(None))
+            .order_by(SyncPeer.org_code))]
+        return [_one(s, oid, name, year) for oid, name in peers]
+
+
+def community_figures(db: Database, org_id: str, name: str, year: int) -> CommunityFigures:
+    """The same count for one community's own tree (what its package will add at the street)."""
+    auth.require(db, "cobuilding.read")
+    with db.session() as s:
+        return _one(s, org_id, name, year)
+
+
+def print_street_summary(db: Database, year: int, out: Path, *, today: date | None = None,
+                         progress: Callable[[int], None] | None = None) -> int:
+    """共驻共建街道汇总表: one line per community and the street's total. Returns the communities listed."""
+    from desktop_app.reports.cobuilding import render_street_summary
+
+    rows = street_figures(db, year)
+    with db.session() as s:
+        center = center_name(s)
+    render_street_summary(center, year, rows, out, today or date.today(), progress=progress)
+    return len(rows)
