@@ -20,7 +20,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     from desktop_app.gui.fonts import ensure_cjk_font
+    from desktop_app.gui.translations import install_translations
 
+    install_translations(app)  # Qt's own buttons and dialogs in Chinese
     ensure_cjk_font(app)
     qss = resource_path("style.qss")
     if qss.exists():
