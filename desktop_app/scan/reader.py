@@ -104,22 +104,21 @@ def _find_mark(img: np.ndarray, h: np.ndarray, centre_mm: tuple[float, float], r
     window = img[y0:y1, x0:x1]
     blur = cv2.GaussianBlur(window, (3, 3), 0)
     _, binary = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
     side = layout.MARK_MM * px_per_mm
     best, best_score = None, None
-    for cnt in contours:
-        area = cv2.contourArea(cnt)
-        if not (0.35 * side * side <= area <= 2.6 * side * side):
+    for i in range(1, count):
+        ink = stats[i, cv2.CC_STAT_AREA]  # pixels actually dark: a ring (0, O) has few for its size
+        if not (0.45 * side * side <= ink <= 2.2 * side * side):
             continue
-        (mx, my), (w, hh), _ = cv2.minAreaRect(cnt)
-        if min(w, hh) <= 0 or max(w, hh) / min(w, hh) > 1.6:
+        x, y, w, hh = (stats[i, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH,
+                                              cv2.CC_STAT_HEIGHT))
+        ys, xs = np.nonzero(labels[y:y + hh, x:x + w] == i)
+        (_, _), (rw, rh), _ = cv2.minAreaRect(np.column_stack([xs, ys]).astype(np.float32))
+        rw, rh = rw + 1, rh + 1  # pixel centres to pixel edges
+        if max(rw, rh) / min(rw, rh) > 1.45 or ink / (rw * rh) < 0.8:  # a filled square, not a glyph
             continue
-        if area / (w * hh) < 0.75:  # a filled square, not a glyph
-            continue
-        m = cv2.moments(cnt)
-        if m["m00"] <= 0:
-            continue
-        pos = np.array([m["m10"] / m["m00"] + x0, m["m01"] / m["m00"] + y0])
+        pos = np.array([centroids[i][0] + x0, centroids[i][1] + y0])
         score = np.linalg.norm(pos - c)
         if best_score is None or score < best_score:
             best, best_score = pos, score
@@ -132,24 +131,33 @@ def _locate(img: np.ndarray, code: SheetCode, qr: np.ndarray) -> np.ndarray:
     dst = [tuple(p) for p in qr]
     h = _homography(src, dst)
     marks = layout.mark_centres(code.rows, code.width)
-    # top-right sits beside the QR code; then across the top; then down, where perspective has most play
-    found = 0
-    for i, radius in ((1, 14.0), (0, 24.0), (2, 40.0), (3, 40.0)):
+    # top-right sits beside the QR code; then across the top; then down, where perspective has most play.
+    # A window twice as wide is tried when the first misses: a steep photo bends the first guess most.
+    found: list[int] = []
+    for i, radius in ((1, 14.0), (0, 30.0), (2, 45.0), (3, 45.0)):
         pos = _find_mark(img, h, marks[i], radius)
+        if pos is None:
+            pos = _find_mark(img, h, marks[i], 2 * radius)
         if pos is None:
             continue
         src.append(marks[i])
         dst.append(tuple(pos))
-        found += 1
+        found.append(i)
         h = _homography(src, dst)
-    if found < 3:
+    if len(found) < 3:
         raise PageError("找不到表格四角的定位方块：请拍全整张表格（四个角都要在画面里）")
-    # The marks, not the small QR code, fix the table: check they agree with one plane.
-    err = np.linalg.norm(_project(h, src[4:]) - np.array(dst[4:]), axis=1).max()
-    c, dx = _project(h, [(code.width / 2, 100), (code.width / 2 + 1, 100)])
-    if err > 2.5 * np.linalg.norm(dx - c):  # more than 2.5 mm off
-        raise PageError("页面弯折或变形过大，无法可靠读取：请把纸压平后重新拍摄或扫描")
-    return h
+    # The marks, not the small QR code, fix the table: they must agree with one plane. If one does not
+    # (something else dark was taken for it), the other three decide.
+    tries = [list(range(len(found)))] + ([[k for k in range(4) if k != j] for j in range(4)] if len(found) == 4 else [])
+    for keep in tries:
+        s_pts = src[:4] + [src[4 + k] for k in keep]
+        d_pts = dst[:4] + [dst[4 + k] for k in keep]
+        h = _homography(s_pts, d_pts)
+        err = np.linalg.norm(_project(h, s_pts[4:]) - np.array(d_pts[4:]), axis=1).max()
+        c, dx = _project(h, [(code.width / 2, 100), (code.width / 2 + 1, 100)])
+        if err <= 2.5 * np.linalg.norm(dx - c):  # within 2.5 mm
+            return h
+    raise PageError("页面弯折或变形过大，无法可靠读取：请把纸压平后重新拍摄或扫描")
 
 
 def _flatten(img: np.ndarray, h: np.ndarray, rows: int, table_width: float) -> np.ndarray:
