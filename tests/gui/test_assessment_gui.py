@@ -193,3 +193,113 @@ def test_the_page_on_demo_data_shows_both_tables(qtbot, empty_db, qapp, wait_ops
     assert page.panel.model.rowCount() == 1
     for each in page.panels:
         qtmodeltester.check(each.model)
+
+
+def test_evidence_files_open_and_are_removed_after_a_confirmation(qtbot, app_ctx, wait_ops, town, monkeypatch,
+                                                                   tmp_path):
+    from PySide6.QtGui import QDesktopServices
+
+    db = app_ctx.db
+    asm.load_sample(db, YEAR)
+    first = next(n for n in asm.scheme(db, YEAR).indicators() if n.rule == rules.MANUAL)
+    score_id = asm.set_score(db, town["b1"], YEAR, first.id, 15, "", "换届选举批复")
+    for name in ("换届批复.jpg", "补选记录.pdf"):
+        (tmp_path / name).write_bytes(b"scan")
+        asm.add_evidence_file(db, score_id, tmp_path / name)
+    page = show(qtbot, wait_ops, AssessmentPage(app_ctx))
+    page.panel.select_id(town["b1"])
+    wait_ops()
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    asked: list[str] = []
+    answers = iter([False, True])
+    monkeypatch.setattr(common, "ask", lambda _p, _t, text: asked.append(text) or next(answers))
+
+    def work(dlg: ScoreDialog):
+        assert [dlg.files.item(i).text() for i in range(dlg.files.count())] == ["换届批复.jpg", "补选记录.pdf"]
+        dlg.files.setCurrentRow(0)
+        dlg.open_file()
+        wait_ops()
+        assert len(opened) == 1 and opened[0].endswith(".jpg")
+        assert open(opened[0], "rb").read() == b"scan"  # the stored copy, not the original
+        dlg.files.setCurrentRow(1)
+        dlg.remove_file()  # declined: stays
+        assert dlg.files.count() == 2 and not dlg.removed
+        dlg.remove_file()  # confirmed: gone on saving
+        assert [dlg.files.item(i).text() for i in range(dlg.files.count())] == ["换届批复.jpg"]
+        assert "补选记录.pdf" in asked[-1]
+        assert [f.file_name for f in asm.branch_assessment(db, YEAR, town["b1"]).scores[0].files] == [
+            "换届批复.jpg", "补选记录.pdf"]  # nothing deleted before the save
+    monkeypatch.setattr(ScoreDialog, "exec", exec_with(wait_ops, work))
+    page.score(first.id)
+    wait_ops()
+    line = next(x for x in asm.branch_assessment(db, YEAR, town["b1"]).scores if x.indicator_id == first.id)
+    assert [f.file_name for f in line.files] == ["换届批复.jpg"] and line.score_tenths == 15
+    page.panel.select_id(town["b1"])
+    wait_ops()
+    assert "补选记录.pdf" not in page.panel.details.text() and "换届批复.jpg" in page.panel.details.text()
+
+    def cancelled(dlg: ScoreDialog):  # removing and then cancelling leaves the file
+        dlg.files.setCurrentRow(0)
+        dlg.remove_file()
+
+    def exec_cancel(self):
+        cancelled(self)
+        self.reject()
+        return self.result()
+    monkeypatch.setattr(common, "ask", lambda *a, **k: True)
+    monkeypatch.setattr(ScoreDialog, "exec", exec_cancel)
+    page.score(first.id)
+    wait_ops()
+    line = next(x for x in asm.branch_assessment(db, YEAR, town["b1"]).scores if x.indicator_id == first.id)
+    assert [f.file_name for f in line.files] == ["换届批复.jpg"]
+
+
+def test_titles_are_corrected_and_deleted_after_a_confirmation(qtbot, app_ctx, wait_ops, town, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    db = app_ctx.db
+    asm.load_sample(db, YEAR)
+    flag = asm.save_title(db, None, town["b1"], YEAR, "红旗党支部", date(YEAR, 1, 1), "梅园街道党工委")
+    page = show(qtbot, wait_ops, AssessmentPage(app_ctx))
+    page.panel.select_id(town["b2"])
+    wait_ops()
+    assert not page.act_edit_title.isEnabled() and not page.act_delete_title.isEnabled()
+    page.panel.select_id(town["b1"])
+    wait_ops()
+    assert page.act_edit_title.isEnabled() and page.act_delete_title.isEnabled()
+
+    def correct(dlg: TitleDialog):
+        assert dlg.title_box.currentText() == "红旗党支部" and dlg.issued_by.text() == "梅园街道党工委"
+        dlg.title_box.setCurrentText("示范点")
+        dlg.issued_by.setText("梅园区委组织部")
+    monkeypatch.setattr(TitleDialog, "exec", exec_with(wait_ops, correct))
+    page.edit_title()
+    wait_ops()
+    (t,) = asm.titles(db, YEAR)
+    assert (t.id, t.title, t.issued_by, t.granted_on) == (flag.id, "示范点", "梅园区委组织部", date(YEAR, 1, 1))
+    assert next(r for r in page.panel.model.rows if r.branch_id == town["b1"]).titles == "示范点"
+    assert "已修改" in page.message.text()
+
+    second = asm.save_title(db, None, town["b1"], YEAR, "红旗党支部", date(YEAR, 2, 1), "梅园街道党工委")
+    page.refresh()
+    wait_ops()
+    page.panel.select_id(town["b1"])
+    wait_ops()
+    picked: list[list[str]] = []
+
+    def pick_second(_parent, _title, _label, items, *_a):
+        picked.append(items)
+        return next(i for i in items if i.startswith("红旗党支部")), True
+    monkeypatch.setattr(QInputDialog, "getItem", pick_second)
+    monkeypatch.setattr(common, "ask", lambda *a, **k: False)
+    page.delete_title()  # declined: nothing deleted
+    wait_ops()
+    assert len(asm.titles(db, YEAR)) == 2 and len(picked[0]) == 2
+    asked: list[str] = []
+    monkeypatch.setattr(common, "ask", lambda _p, _t, text: asked.append(text) or True)
+    page.delete_title()
+    wait_ops()
+    assert [x.id for x in asm.titles(db, YEAR)] == [flag.id] and "红旗党支部" in asked[0]
+    assert "已删除" in page.message.text()
+    assert second.id not in {x.id for x in asm.titles(db, YEAR)}

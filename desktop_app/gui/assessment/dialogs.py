@@ -6,24 +6,34 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QWidget,
+    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+    QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import assessment as rules
 from desktop_app.domain.errors import ValidationError
-from desktop_app.gui.widgets import forms
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets import common, forms
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, text_area
 from desktop_app.services import assessment as asm
-from desktop_app.views.assessment import BranchAssessment, IndicatorNode, RuleInfo, SchemeInfo, TitleRow
+from desktop_app.views.assessment import (
+    BranchAssessment, EvidenceFile, IndicatorNode, RuleInfo, SchemeInfo, TitleRow,
+)
 from desktop_app.views.changes import Change, changes
 
 ASSESSMENT = changes(Change.ASSESSMENT)
 
 
 class ScoreDialog(SavingDialog):
-    """A branch's manual score on one indicator, with a note, evidence lines and files."""
+    """A branch's manual score on one indicator, with a note, evidence lines and files.
+
+    Files are opened at once; added and removed ones take effect with the score on saving,
+    so cancelling the dialog leaves the stored evidence as it was.
+    """
 
     changes_made = ASSESSMENT
 
@@ -41,19 +51,29 @@ class ScoreDialog(SavingDialog):
         self.note = text_area(2, "扣分原因或评价")
         self.evidence = text_area(4, "佐证材料，每行一项（如：换届选举批复、会议记录第 12 页）")
         self.files = QListWidget()
-        self.files.setMaximumHeight(70)
+        self.files.setMaximumHeight(90)
+        self.files.itemDoubleClicked.connect(lambda _item: self.open_file())
         self.new_files: list[Path] = []
+        self.removed: list[EvidenceFile] = []
         add = QPushButton("添加附件…")
         add.clicked.connect(self._pick)
+        open_ = QPushButton("打开")
+        open_.clicked.connect(self.open_file)
+        remove = QPushButton("删除附件…")
+        remove.clicked.connect(self.remove_file)
         form = QFormLayout()
         form.addRow("考评指标", self.indicator)
         form.addRow("", self.about)
         form.addRow("得分", self.score)
         form.addRow("说明", self.note)
         form.addRow("佐证材料", self.evidence)
+        buttons = QVBoxLayout()
+        for b in (add, open_, remove):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(self.files, 1)
-        row.addWidget(add)
+        row.addLayout(buttons)
         form.addRow("附件", row)
         self.finish_layout(form)
         self.setMinimumWidth(560)
@@ -68,6 +88,7 @@ class ScoreDialog(SavingDialog):
         x = self.current()
         self.files.clear()
         self.new_files.clear()
+        self.removed.clear()
         if x is None:
             return
         self.about.setText(f"{x.category} › {x.item}" + (f"\n{x.note}" if x.note else ""))
@@ -75,7 +96,7 @@ class ScoreDialog(SavingDialog):
         self.note.setPlainText(x.note if x.score_id else "")
         self.evidence.setPlainText("\n".join(e.text for e in x.evidence))
         for f in x.files:
-            self.files.addItem(f.file_name)
+            self._list(f.file_name, f)
 
     def _pick(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "选择佐证材料", "", "所有文件 (*)")
@@ -84,7 +105,39 @@ class ScoreDialog(SavingDialog):
     def add_files(self, paths: Sequence[Path]) -> None:
         for p in paths:
             self.new_files.append(p)
-            self.files.addItem(f"{p.name}（新）")
+            self._list(f"{p.name}（新）", p)
+
+    def _list(self, text: str, what: EvidenceFile | Path) -> None:
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, what)
+        self.files.addItem(item)
+
+    def chosen_file(self) -> EvidenceFile | Path | None:
+        item = self.files.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def open_file(self) -> None:
+        """Open the selected file with the system's viewer (a stored file is looked up off the GUI thread)."""
+        f = self.chosen_file()
+        if isinstance(f, Path):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(f)))
+        elif f is not None:
+            db = self.db
+            run_op(self, lambda job: asm.evidence_file_path(db, f.id),
+                   lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
+
+    def remove_file(self) -> None:
+        """Take the selected file off the list; a stored one is deleted on saving, after a confirmation."""
+        f = self.chosen_file()
+        if f is None:
+            return
+        if isinstance(f, EvidenceFile):
+            if not common.ask(self, "删除附件", f"确定删除佐证材料“{f.file_name}”吗？保存评分后删除。"):
+                return
+            self.removed.append(f)
+        else:
+            self.new_files.remove(f)
+        self.files.takeItem(self.files.currentRow())
 
     def prepare(self):
         x = self.current()
@@ -93,9 +146,12 @@ class ScoreDialog(SavingDialog):
         score = rules.check_manual_score(rules.parse_points(self.score.text(), "得分"), x.max_tenths)
         db, branch, year = self.db, self.detail.row.branch_id, self.detail.year
         note, evidence, files = self.note.toPlainText(), self.evidence.toPlainText(), list(self.new_files)
+        removed = [f.id for f in self.removed]
 
         def save():
             score_id = asm.set_score(db, branch, year, x.indicator_id, score, note, evidence)
+            for file_id in removed:
+                asm.remove_evidence_file(db, file_id)
             for f in files:
                 asm.add_evidence_file(db, score_id, f)
             return score_id

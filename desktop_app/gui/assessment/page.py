@@ -7,6 +7,7 @@ from dataclasses import replace
 from html import escape
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
 
 from desktop_app.domain import assessment as rules
 from desktop_app.gui.assessment.dialogs import IndicatorDialog, SchemeDialog, ScoreDialog, TitleDialog
@@ -14,7 +15,7 @@ from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column
 from desktop_app.services import assessment as asm
-from desktop_app.views.assessment import AssessmentRow, BranchAssessment, CommunityRow
+from desktop_app.views.assessment import AssessmentRow, BranchAssessment, CommunityRow, TitleRow
 from desktop_app.views.changes import Change, changes
 
 EVIDENCE_SHOWN = 6  # lines per indicator in the details pane; the printed form lists them all
@@ -152,6 +153,8 @@ class AssessmentPage(RecordListPage):
     actions = (
         Act("score", "打分", "score", "Ctrl+E", when=lambda d: isinstance(d, AssessmentRow), name="score"),
         Act("honour", "荣誉称号", "add_title", when=lambda d: isinstance(d, AssessmentRow), name="title"),
+        Act("edit", "修改称号", "edit_title", when="has_titles", name="edit_title"),
+        Act("delete", "删除称号", "delete_title", when="has_titles", name="delete_title"),
         SEPARATOR,
         Act("scheme", "考评方案", "edit_scheme", name="scheme"),
         Act("edit", "修改指标", "edit_indicator", name="indicator"),
@@ -224,6 +227,33 @@ class AssessmentPage(RecordListPage):
         if isinstance(d, AssessmentRow):
             self.run_dialog(TitleDialog(self, self.ctx.db, d.branch_id, d.branch_name, self.year),
                             lambda t: f"已登记{t.branch_name}的“{t.title}”。")
+
+    def has_titles(self, detail) -> bool:
+        d = self.branch_detail(detail)
+        return d is not None and bool(d.titles)
+
+    def choose_title(self, d: BranchAssessment, verb: str) -> TitleRow | None:
+        """The title to change: the only one, or the one the user picks."""
+        if len(d.titles) == 1:
+            return d.titles[0]
+        labels = [f"{t.title}（{t.granted_on or '日期未填'}，{t.issued_by or '授予单位未填'}）" for t in d.titles]
+        label, ok = QInputDialog.getItem(self, f"{verb}荣誉称号", f"{d.row.branch_name}的荣誉称号：", labels, 0, False)
+        return d.titles[labels.index(label)] if ok and label in labels else None
+
+    def edit_title(self) -> None:
+        d = self.branch_detail(self.detail)
+        t = self.choose_title(d, "修改") if d is not None and d.titles else None
+        if t is not None:
+            self.run_dialog(TitleDialog(self, self.ctx.db, d.row.branch_id, d.row.branch_name, t.year, t),
+                            lambda saved: f"已修改{saved.branch_name}的“{saved.title}”。", keep=d.row.branch_id)
+
+    def delete_title(self) -> None:
+        d = self.branch_detail(self.detail)
+        t = self.choose_title(d, "删除") if d is not None and d.titles else None
+        if t is not None and common.ask(self, "删除荣誉称号", f"确定删除{d.row.branch_name}的“{t.title}”"
+                                        f"（{t.granted_on or '日期未填'}，{t.issued_by or '授予单位未填'}）吗？"):
+            db = self.ctx.db
+            self.write(lambda: asm.delete_title(db, t.id), f"已删除{d.row.branch_name}的“{t.title}”。")
 
     def edit_scheme(self) -> None:
         scheme = self.loaded.scheme if self.loaded is not None else None
