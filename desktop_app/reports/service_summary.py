@@ -27,8 +27,8 @@ COUNT_COLUMNS: tuple[Column, ...] = (
     Column("反映问题", 44, "CENTER"),
     Column("已解决", 40, "CENTER"),
     Column("无需处理", 44, "CENTER"),
-    Column("解决率", 40, "CENTER"),
-    Column("月末未办结", 50, "CENTER"),
+    Column("办结率", 40, "CENTER"),
+    Column("期末未办结", 50, "CENTER"),
     Column("其中逾期", 44, "CENTER"),
     Column("心愿发布", 44, "CENTER"),
     Column("心愿认领", 44, "CENTER"),
@@ -73,9 +73,11 @@ def item_row(seq: int, r: VisitRow) -> list[str]:
 
 
 def headline(total: GridStats) -> str:
-    parts = [f"走访 {total.visits} 次", f"群众反映问题 {total.raised} 件", f"办结 {total.solved} 件"]
+    parts = [f"走访 {total.visits} 次", f"群众反映问题 {total.raised} 件",
+             f"其中办结 {total.raised_closed} 件" + (f"（办结率 {total.solve_rate}）" if total.raised else ""),
+             f"本期解决 {total.solved} 件"]
     if total.open_at_end:
-        parts.append(f"月末尚有 {total.open_at_end} 件在办（逾期 {total.overdue_at_end} 件）")
+        parts.append(f"期末尚有 {total.open_at_end} 件在办（逾期 {total.overdue_at_end} 件）")
     parts.append(f"实现微心愿 {total.wishes_fulfilled} 个（约 {format_yuan(total.wish_value_fen)} 元）")
     parts.append(f"完成微实事项目 {total.projects_completed} 个")
     if total.cases_received or total.cases_closed:

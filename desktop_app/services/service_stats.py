@@ -3,7 +3,10 @@
 Counts come from group-by queries on the dates that mark each event: a visit
 on its visit date, a problem solved on its resolution date, a wish fulfilled
 on its fulfilment date, a project completed on its completion date. "Still
-open" and "overdue" are as they stood at the end of the period.
+open" and "overdue" are as they stood at the end of the period, or today for a
+period still running (a follow-up due on the 20th is not overdue on the 4th).
+办结率 is 办结 / 受理: of the problems raised in the period, the share closed by
+then, so a month of unanswered problems shows as such.
 """
 
 from __future__ import annotations
@@ -37,8 +40,9 @@ def _add(into: dict[str | None, dict[str, int]], name: str, pairs) -> None:
         into.setdefault(grid_id, {})[name] = int(value or 0)
 
 
-def _collect(s: Session, p: Period) -> tuple[dict[str | None, dict[str, int]], dict[str | None, dict[str, int]]]:
-    start, end = p.start, p.end
+def _collect(s: Session, p: Period, today: date) -> tuple[dict[str | None, dict[str, int]], dict[str | None, dict[str, int]]]:
+    start = p.start
+    end = min(p.end, today) if today >= p.start else p.end  # a running period stands as of today
     counts: dict[str | None, dict[str, int]] = {}
     cats: dict[str | None, dict[str, int]] = {}
 
@@ -58,6 +62,9 @@ def _collect(s: Session, p: Period) -> tuple[dict[str | None, dict[str, int]], d
         Visit.raised_issue.is_(True), Visit.visit_date <= end,
         not_(and_(Visit.follow_state.in_(flow.CLOSED_STATES), Visit.resolved_on <= end)),
     )
+    raised_closed = and_(Visit.raised_issue.is_(True), Visit.follow_state.in_(flow.CLOSED_STATES),
+                         Visit.resolved_on <= end)
+    _add(counts, "raised_closed", by_grid(Visit.grid_id, Visit, v_in, raised_closed))
     _add(counts, "open_at_end", by_grid(Visit.grid_id, Visit, still_open))
     _add(counts, "overdue_at_end", by_grid(Visit.grid_id, Visit, still_open, Visit.due_date < end))
     for grid_id, category, n in s.execute(
@@ -97,17 +104,18 @@ def _total(rows, label: str) -> GridStats:
     return GridStats(None, label, **{k: sum(getattr(r, k) for r in rows) for k in _COUNTS})
 
 
-def summary(db: Database, period: Period, grid_id: str | None = None) -> ServiceSummary:
+def summary(db: Database, period: Period, grid_id: str | None = None, today: date | None = None) -> ServiceSummary:
     """Counts per grid for a period (Period.month(y, m) for the monthly summary).
 
     A 网格员 gets the rows of their own grids only (and totals over those).
+    Open and overdue counts stand at the period's end, or at `today` while it runs.
     """
     actor = auth.require(db, "overview.read")
     own = actor.grid_ids if access.grid_bound(actor.role, "visits.read") else None
     known = grids(db)
     names = {g.id: g.name for g in known}
     with db.session() as s:
-        counts, cats = _collect(s, period)
+        counts, cats = _collect(s, period, today or date.today())
         # A grid is a branch that covers households; a branch of retired members, say, is not one.
         covering = set(s.scalars(select(Household.grid_id).where(Household.deleted.is_(False)).distinct()))
     if covering & set(names):
@@ -128,9 +136,10 @@ def summary(db: Database, period: Period, grid_id: str | None = None) -> Service
     return ServiceSummary(period, rows, _total(rows, "合计"), by_category)
 
 
-def monthly(db: Database, year: int, month: int, grid_id: str | None = None) -> ServiceSummary:
+def monthly(db: Database, year: int, month: int, grid_id: str | None = None,
+            today: date | None = None) -> ServiceSummary:
     auth.require(db, "overview.read")
-    return summary(db, Period.month(year, month), grid_id)
+    return summary(db, Period.month(year, month), grid_id, today)
 
 
 def year_by_month(db: Database, year: int, grid_id: str | None = None, today: date | None = None) -> list[GridStats]:
@@ -140,7 +149,7 @@ def year_by_month(db: Database, year: int, grid_id: str | None = None, today: da
     last = 12 if year < today.year else (today.month if year == today.year else 0)
     out = []
     for month in range(1, last + 1):
-        sm = monthly(db, year, month, grid_id)
+        sm = monthly(db, year, month, grid_id, today)
         out.append(GridStats(grid_id, f"{month}月", **{k: getattr(sm.total, k) for k in _COUNTS}))
     return out
 
@@ -154,7 +163,7 @@ def print_service_summary(db: Database, out: Path, year: int, month: int, grid_i
     if grid_id:
         auth.require(db, "visits.read", grid_id=grid_id)
     today = today or date.today()
-    sm = monthly(db, year, month, grid_id)
+    sm = monthly(db, year, month, grid_id, today)
     raised = [r for r in visits.list_visits(
         db, visits.VisitFilter(grid_id=grid_id, date_from=sm.period.start, date_to=sm.period.end),
         today, oldest_first=True) if r.raised_issue]

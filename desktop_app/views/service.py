@@ -19,6 +19,7 @@ class GridStats:
     raised: int = 0  # visits that raised a problem to follow up
     solved: int = 0  # problems closed as 已解决 in the period (raised earlier or now)
     no_action: int = 0  # closed as 无需处理 in the period (nothing-raised visits left out)
+    raised_closed: int = 0  # of the problems raised in the period, those closed (办结) by its end
     open_at_end: int = 0  # raised by the end of the period and not closed by then
     overdue_at_end: int = 0  # of those, past their due date at the end of the period
     wishes_posted: int = 0
@@ -35,9 +36,8 @@ class GridStats:
 
     @property
     def solve_rate(self) -> str:
-        """已解决 among problems closed in the period, as a percentage ("" when none closed)."""
-        closed = self.solved + self.no_action
-        return f"{round(100 * self.solved / closed)}%" if closed else ""
+        """办结率 = 办结 / 受理: problems raised in the period and closed by its end ("" when none raised)."""
+        return f"{round(100 * self.raised_closed / self.raised)}%" if self.raised else ""
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ def test_monthly_summary_per_grid(db, town, tmp_path):
     assert sm.total.raised == 2
     text = squash("".join(texts(out.read_bytes())))
     assert "幸福里社区党委2024年6月服务群众工作月报" in text
-    assert "走访2次；群众反映问题2件；办结1件；月末尚有1件在办（逾期1件）" in text
+    assert "走访2次；群众反映问题2件；其中办结1件（办结率50%）；本期解决1件；期末尚有1件在办（逾期1件）" in text
     assert "第一网格党支部：群众反映问题及办理情况（1件：路灯1件）" in text
     assert "张建国2024-06-09：联系供电所更换灯泡" in text
     assert "物业费公示不清楚" in text and "已逾期" in text

@@ -1,0 +1,201 @@
+"""待办: what is due or late this morning, each item naming the page (and record) that settles it.
+
+Each check asks the module that owns the rule (compliance for meetings, the
+roster for 转正, dues for arrears ...), so the to-do list and the page it opens
+always agree. A check the account may not read is skipped silently; a module
+this version does not have is named in `left_out`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from desktop_app.domain.meetings import CellStatus
+from desktop_app.services import auth
+from desktop_app.services.database import Database
+from desktop_app.services.overview.figures import scope_ids
+from desktop_app.views.overview import TodoItem, TodoList
+
+WISH_WAIT_DAYS = 30
+SYNC_DAYS = 30
+BACKUP_DAYS = 7
+
+
+def _meetings(db: Database, today: date, community: str | None) -> list[TodoItem]:
+    from desktop_app.services import meetings
+
+    grid = meetings.compliance(db, today.year, today, org_id=community)
+    names = {r.org_id: r.name for r in grid.rows}
+    out = []
+    for row in grid.rows:
+        late, due = [], []
+        for kind in grid.kinds:
+            cells = grid.cells.get((row.org_id, kind), ())
+            n_late = sum(1 for c in cells if c.status == CellStatus.OVERDUE)
+            if n_late:
+                late.append(f"{kind} {n_late} 期")
+            if any(c.status == CellStatus.DUE for c in cells):
+                due.append(kind)
+        if late:
+            out.append(TodoItem("meetings", f"{names[row.org_id]}：应开未开 {'、'.join(late)}", "三会一课落实",
+                                row.org_id))
+        if due:
+            out.append(TodoItem("meetings", f"{names[row.org_id]}：本期待开 {'、'.join(due)}", "三会一课落实",
+                                row.org_id, overdue=False))
+    return out
+
+
+def _probation(db: Database, today: date, ids: set[str] | None) -> list[TodoItem]:
+    from desktop_app.services import roster
+
+    out = []
+    for m in roster.probationary_due(db, today):
+        if ids is not None and m.org_id not in ids:
+            continue
+        end = m.joined_date.replace(year=m.joined_date.year + 1) if m.joined_date else None
+        late = end is not None and end <= today
+        when = f"预备期{'已于' if late else '将于'} {end.isoformat()} 期满" if end else "预备期将满"
+        out.append(TodoItem("probation", f"预备党员 {m.name}（{m.org_name}）{when}，应讨论转正", "党员名册",
+                            m.id, overdue=late))
+    return out
+
+
+def _development(db: Database, today: date, ids: set[str] | None) -> list[TodoItem]:
+    from desktop_app.services import development
+
+    out = []
+    for a in development.pipeline(db, today=today):
+        if (ids is not None and a.org_id not in ids) or a.next_due is None or a.next_due > today + timedelta(days=30):
+            continue
+        out.append(TodoItem("development", f"{a.stage} {a.name}（{a.branch_name}）下一步应于 {a.next_due.isoformat()} 前办理",
+                            "发展党员", a.id, overdue=a.overdue > 0))
+    return out
+
+
+def _dues(db: Database, today: date, community: str | None) -> list[TodoItem]:
+    from desktop_app.services import dues
+
+    by_branch: dict[str, list] = {}
+    for r in dues.arrears(db, community, today):
+        by_branch.setdefault(r.org_name or "未分支部", []).append(r)
+    return [
+        TodoItem("dues", f"{name}：{len(rows)} 人欠缴党费，合计 {sum(r.owed_fen for r in rows) / 100:,.2f} 元",
+                 "党费", rows[0].org_id)
+        for name, rows in sorted(by_branch.items(), key=lambda kv: -len(kv[1]))
+    ]
+
+
+def _visits(db: Database, today: date, ids: set[str] | None) -> list[TodoItem]:
+    from desktop_app.services import visits
+
+    return [
+        TodoItem("visits", f"走访反映的问题逾期未办结：{v.visitee}（{v.grid_name}）{v.content[:24]}，"
+                           f"期限 {v.due_date.isoformat() if v.due_date else ''}", "走访", v.id)
+        for v in visits.overdue(db, today) if ids is None or v.grid_id in ids
+    ]
+
+
+def _wishes(db: Database, today: date, ids: set[str] | None) -> list[TodoItem]:
+    from desktop_app.domain import service_flow as flow
+    from desktop_app.services import wishes
+
+    limit = today - timedelta(days=WISH_WAIT_DAYS)
+    return [
+        TodoItem("wishes", f"微心愿 {w.posted_on.isoformat()} 发布，{(today - w.posted_on).days} 天无人认领："
+                           f"{w.wisher_name} {w.content[:24]}", "微心愿", w.id)
+        for w in wishes.list_wishes(db, wishes.WishFilter(state=flow.WISH_POSTED))
+        if w.posted_on <= limit and (ids is None or w.grid_id in ids)
+    ]
+
+
+def _projects(db: Database, today: date, ids: set[str] | None) -> list[TodoItem]:
+    from desktop_app.services import projects
+
+    return [
+        TodoItem("projects", f"微实事已过期限 {p.deadline.isoformat() if p.deadline else ''}：{p.name}（{p.owner_name}）",
+                 "微实事", p.id)
+        for p in projects.overdue_projects(db, today) if ids is None or p.grid_id in ids
+    ]
+
+
+def _ledger(db: Database, today: date) -> list[TodoItem]:
+    from desktop_app.services import ledger
+
+    out = []
+    for b in ledger.balances(db, today):
+        if b.balance_fen < 0:
+            out.append(TodoItem("ledger", f"经费账户“{b.name}”已透支：余额 {b.balance_fen / 100:,.2f} 元", "经费台账",
+                                b.account_id))
+    for line in ledger.budget_report(db, today.year):
+        if line.budget_fen is not None and line.spent_fen > line.budget_fen:
+            what = f"“{line.account_name}”" + (f"的{line.category}" if line.category else "")
+            out.append(TodoItem("ledger", f"{what}超出预算：预算 {line.budget_fen / 100:,.2f} 元，"
+                                          f"已支出 {line.spent_fen / 100:,.2f} 元", "经费台账", line.account_id))
+    month = ledger.next_month_to_close(db, today)
+    if month is not None:
+        out.append(TodoItem("ledger", f"经费台账 {month.year}年{month.month}月 尚未结账", "经费台账", None,
+                            overdue=month < date(today.year, today.month, 1) - timedelta(days=31)))
+    return out
+
+
+def _sync(db: Database, today: date) -> list[TodoItem]:
+    from desktop_app.services import sync
+
+    state = sync.sync_state(db)
+    if state.level != "community" or not state.has_key:
+        return []
+    last = state.last_export.created_at if state.last_export else None
+    if last is None:
+        return [TodoItem("sync", "尚未向街道报送过同步数据包", "数据同步")]
+    days = (today - last.date()).days
+    if days > SYNC_DAYS:
+        return [TodoItem("sync", f"已有 {days} 天未向街道报送同步数据包（上次 {last.date().isoformat()}）", "数据同步")]
+    return []
+
+
+def _backup(db: Database, today: date) -> list[TodoItem]:
+    from desktop_app.services import backup
+
+    if db.path is None:
+        return []  # a server database is backed up by its server
+    found = backup.list_backups(db.path.stem)
+    last: datetime | None = found[0].taken_at if found else None
+    if last is None:
+        return [TodoItem("backup", "此数据库还没有备份：请在“文件”菜单中立即备份", "")]
+    days = (today - last.date()).days
+    if days > BACKUP_DAYS:
+        return [TodoItem("backup", f"已有 {days} 天没有备份（上次 {last.date().isoformat()}）：请立即备份", "")]
+    return []
+
+
+def todo(db: Database, today: date | None = None, community: str | None = None) -> TodoList:
+    """Everything due or late as of `today`, late first within each kind; narrowed to `community` at a street."""
+    auth.require(db, "overview.read")
+    today = today or date.today()
+    with db.session() as s:
+        ids = scope_ids(s, community)
+    items: list[TodoItem] = []
+    left: list[str] = []
+    checks = (
+        ("meetings.read", lambda: _meetings(db, today, community)),
+        ("members.read", lambda: _probation(db, today, ids)),
+        ("dues.read", lambda: _dues(db, today, community)),
+        ("visits.read", lambda: _visits(db, today, ids)),
+        ("wishes.read", lambda: _wishes(db, today, ids)),
+        ("projects.read", lambda: _projects(db, today, ids)),
+    )
+    for perm, check in checks:
+        if auth.can(db, perm):
+            items += check()
+    try:
+        import desktop_app.services.development  # noqa: F401 - the module may not be in this version
+    except ImportError:
+        left.append("发展党员的下一步（本版本尚无此模块）")
+    else:
+        if auth.can(db, "development.read"):
+            items += _development(db, today, ids)
+    if community is None:
+        if auth.can(db, "ledger.read"):
+            items += _ledger(db, today)
+        items += _sync(db, today) + _backup(db, today)
+    return TodoList(tuple(sorted(items, key=lambda i: not i.overdue)), tuple(left))

@@ -1,0 +1,100 @@
+"""Read models of the 工作台 (the morning page) and the year-end folder.
+
+One computation (services.overview) fills them; the page, `dangqun stats` and
+the 年度党建工作台账 PDF all show the same numbers from them, so a figure on
+screen, on paper and in a script never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+MONTHS = tuple(f"{m}月" for m in range(1, 13))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of the year beside last year's, and the page that lists what it counts."""
+
+    key: str  # stable: the JSON key of `dangqun stats --json`
+    label: str
+    value: int
+    last_year: int | None  # None: not known for last year (a figure of today only)
+    page: str  # the title of the main window's page behind it
+    unit: str = ""  # "%" for a rate (value is a whole percentage), "元" for money (value in fen)
+    group: str = ""  # the card it belongs to
+
+    @property
+    def text(self) -> str:
+        return _fmt(self.value, self.unit)
+
+    @property
+    def last_text(self) -> str:
+        return "" if self.last_year is None else _fmt(self.last_year, self.unit)
+
+    @property
+    def change(self) -> str:
+        """"+3" / "−2" / "持平" against last year ("" when last year is unknown)."""
+        if self.last_year is None:
+            return ""
+        d = self.value - self.last_year
+        if not d:
+            return "持平"
+        return ("+" if d > 0 else "−") + _fmt(abs(d), self.unit)
+
+
+def _fmt(value: int, unit: str) -> str:
+    if unit == "元":
+        return f"{value / 100:,.2f}"
+    return f"{value}{unit}" if unit == "%" else str(value)
+
+
+@dataclass(frozen=True)
+class Charts:
+    """What the four charts draw (the page with Qt, the PDF with reportlab)."""
+
+    meetings_by_month: tuple[tuple[str, tuple[int, ...]], ...] = ()  # kind -> 12 monthly counts of held
+    problems_by_category: tuple[tuple[str, int], ...] = ()  # category -> problems raised, biggest first
+    spending: tuple[tuple[str, int, int], ...] = ()  # account -> (budget fen, 0 when none; spent fen)
+    attendance_by_month: tuple[int | None, ...] = ()  # 12 whole percentages, None: no meeting that month
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    year: int
+    as_of: date  # the year's last day, or today for the running year
+    scope: str  # the community (or the whole site) the figures cover
+    figures: tuple[Figure, ...]
+    charts: Charts
+    left_out: tuple[str, ...] = ()  # figures not shown: modules missing or not readable by this account
+
+    def figure(self, key: str) -> Figure | None:
+        return next((f for f in self.figures if f.key == key), None)
+
+    def values(self) -> dict[str, int]:
+        return {f.key: f.value for f in self.figures}
+
+
+@dataclass(frozen=True)
+class CommunityColumn:
+    """The street's side-by-side table: one community's figures."""
+
+    org_id: str
+    name: str
+    values: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    kind: str  # meetings / probation / development / dues / visits / wishes / projects / ledger / sync / backup
+    text: str
+    page: str  # the page to open
+    record_id: str | None = None  # the record to select there
+    overdue: bool = True  # False: due soon, not late yet
+
+
+@dataclass(frozen=True)
+class TodoList:
+    items: tuple[TodoItem, ...]
+    left_out: tuple[str, ...] = ()  # checks not made (module missing here, or not readable)
