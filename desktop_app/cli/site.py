@@ -81,7 +81,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     from desktop_app.domain.money import format_yuan
     from desktop_app.cli import cobuilding
-    from desktop_app.services import ledger, meetings, roster, service_stats, site
+    from desktop_app.services import ledger, meetings, overview, roster, service_stats, site
 
     db = open_db(args)
     year = args.year or date.today().year
@@ -103,10 +103,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
         for key in ("visits", "raised", "solved", "wishes_posted", "wishes_fulfilled",
                     "projects_started", "projects_completed", "cases_received", "cases_closed")
     }
+    # The year's own income and expense; the balance as it stood at the year's end (or today).
     funds = [
-        {"account": b.name, "income_fen": b.income_fen, "expense_fen": b.expense_fen, "balance_fen": b.balance_fen}
-        for b in ledger.balances(db, date(year, 12, 31) if year < date.today().year else None)
+        {"account": line.account_name, "opening_fen": line.opening_fen, "income_fen": line.income_fen,
+         "expense_fen": line.expense_fen, "balance_fen": line.closing_fen}
+        for line in ledger.yearly_statement(db, year).lines
     ]
+    board = overview.dashboard(db, year)
     data = {
         "site": {"org_code": info.org_code, "org_name": info.org_name, "level": info.level} if info else None,
         "year": year,
@@ -117,6 +120,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         "service": service,
         "funds": funds,
         "cobuilding": cobuilding.stats_figures(db, year),
+        # The 工作台's figures (keys listed in README, pinned by tests): this year and last year.
+        "figures": {f.key: f.value for f in board.figures},
+        "last_year": {f.key: f.last_year for f in board.figures if f.last_year is not None},
     }
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
@@ -129,6 +135,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
           f"微心愿实现 {service['wishes_fulfilled']} 个；微实事完成 {service['projects_completed']} 项；"
           f"调解 {service['cases_received']} 件")
     print(cobuilding.stats_line(data["cobuilding"]))
+    print("工作台：" + "，".join(f"{f.label} {f.text}{'元' if f.unit == '元' else ''}"
+                             + (f"（上年 {f.last_text}）" if f.last_year is not None else "") for f in board.figures))
     for f in funds:
         print(f"经费 {f['account']}：收入 {format_yuan(f['income_fen'])} 元，支出 {format_yuan(f['expense_fen'])} 元，"
               f"余额 {format_yuan(f['balance_fen'])} 元")
