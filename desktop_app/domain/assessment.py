@@ -177,6 +177,14 @@ def number_param(params: Mapping, key: str, default: float) -> float:
     return value
 
 
+def whole_param(params: Mapping, key: str, default: int) -> int:
+    """A count parameter (months, times): a whole number not below zero."""
+    value = number_param(params, key, default)
+    if value != int(value):
+        raise ValidationError("参数", f"{key} 应为整数")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Shape:
     categories: int

@@ -136,6 +136,39 @@ def test_computed_indicators_match_the_records(db, town):
     assert {x.title: x for x in other.scores}["党员走访入户"].measure.startswith("1/2")
 
 
+def test_dues_grace_months_is_a_parameter_of_the_scheme(db, town):
+    # 张二 pays January in March and February in April: two months late, late under the default grace
+    dues.record_payment(db, town["m"]["张二"], [date(2025, 1, 1)], date(2025, 3, 10), "李委员")
+    dues.record_payment(db, town["m"]["张二"], [date(2025, 2, 1)], date(2025, 4, 10), "李委员")
+
+    def paid():
+        d = asm.branch_assessment(db, YEAR, "B01", as_of=AS_OF)
+        return next(x for x in d.scores if x.rule == "dues_on_time")
+
+    s = asm.scheme(db, YEAR)
+    node = next(n for n in s.indicators() if n.rule == "dues_on_time")
+    assert rules.parse_params(node.params) == {"full_at": 0.95, "grace_months": 1}
+    assert paid().measure.startswith("6/11") and "1月补交、2月补交" in paid().evidence[-1].text
+
+    def set_grace(params: str) -> None:
+        asm.save_indicator(db, s.id, node.id, node.parent_id, rules.INDICATOR, node.title, node.max_tenths,
+                           node.rule, params, node.description, node.note)
+
+    set_grace('{"full_at": 0.95, "grace_months": 2}')  # the district allows two months
+    assert paid().measure.startswith("8/11") and "1月" not in paid().evidence[-1].text
+    set_grace('{"full_at": 0.95, "grace_months": 0}')  # only the month itself: 张一 paid on the 5th, still on time
+    assert paid().measure.startswith("6/11")
+    set_grace('{"full_at": 0.95}')  # not given: the next month
+    assert paid().measure.startswith("6/11")
+    dues.record_payment(db, town["m"]["张二"], [date(2025, 3, 1)], date(2025, 4, 1), "李委员")
+    assert paid().measure.startswith("7/11")  # March paid in April: within the default grace
+    set_grace('{"grace_months": 0}')
+    assert paid().measure.startswith("6/11")
+    with pytest.raises(ValidationError, match="grace_months"):
+        set_grace('{"grace_months": 1.5}')
+        paid()
+
+
 def test_manual_scores_totals_results_and_ranks(db, town):
     s = asm.scheme(db, YEAR)
     manual = [n for n in s.indicators() if n.rule == "manual"]

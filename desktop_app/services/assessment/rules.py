@@ -207,16 +207,18 @@ def evaluation_done(f: YearFacts, params: Mapping) -> dict[str, Measure]:
     return out
 
 
-@computed("dues_on_time", "党费按时交纳", "应交月份中当月或次月足额交纳的比例（取自党费登记）",
-          '{"full_at": 0.95} 达到 95% 得满分')
+@computed("dues_on_time", "党费按时交纳",
+          "应交月份中按时足额交纳的比例（取自党费登记）；按时指当月交纳，或在宽限月数内补齐（默认 1，即次月）",
+          '{"full_at": 0.95, "grace_months": 1} 达到 95% 得满分；宽限月数填 0 则须当月交纳')
 def dues_on_time(f: YearFacts, params: Mapping) -> dict[str, Measure]:
     full_at = rules.number_param(params, "full_at", 0.95) or 1.0
+    grace = rules.whole_param(params, "grace_months", 1)  # a district may allow more than the next month
     out = {}
     for b in f.branches:
         months = f.dues_months.get(b.id, [])
         on_time, late = 0, {}
         for name, month, state, paid_on in months:
-            if state == PAID and paid_on is not None and dues_rules.months_between(month, paid_on) <= 1:
+            if state == PAID and paid_on is not None and dues_rules.months_between(month, paid_on) <= grace:
                 on_time += 1
                 continue
             word = {OWED: "欠交", PARTIAL: "少交"}.get(state, "补交")
