@@ -274,3 +274,20 @@ class ListItem(SyncMixin, Base):
     project_id: Mapped[str | None] = mapped_column(ForeignKey("project.id"), default=None)  # 微实事
     claimed_on: Mapped[date | None] = mapped_column(Date, default=None)
     done_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class JointTopic(SyncMixin, Base):
+    """联席会议 / 议事会议: a unit that attended (no topic) or a 议题 and the unit that took it on.
+
+    The meeting itself is an ordinary `meeting` row of kind 联席会议 (the meetings module
+    plans and records it); this table adds what only co-building needs.
+    """
+
+    __tablename__ = "cobuild_joint_topic"
+
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("partner_unit.id"), index=True, default=None)
+    unit_name: Mapped[str] = mapped_column(String(60), default="")
+    topic: Mapped[str] = mapped_column(String(200), default="")  # empty: the unit attended
+    done_on: Mapped[date | None] = mapped_column(Date, default=None)
+    result: Mapped[str] = mapped_column(String(300), default="")
