@@ -22,9 +22,11 @@ from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.models import Household, Member, Organization, Resident
+from desktop_app.store.models_meetings import Meeting
 from desktop_app.store.models_service import Project, Visit
 from desktop_app.store.models_cobuilding import (
-    Activity, ActivityOrg, ActivityPerson, ActivityUnit, CareRecipient, CareVisit, CommitteeSeat, Contact, ListItem,
+    Activity, ActivityOrg, ActivityPerson, ActivityUnit, CareRecipient, CareVisit, CommitteeSeat, Contact, JointTopic,
+    ListItem,
     Pairing, PairingItem, PairingVisit, PartnerUnit, PostClaim, ReportingMember, ReportingPost, ServiceLog,
 )
 
@@ -82,7 +84,8 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     rows: dict[type, list[dict]] = {m: [] for m in (PartnerUnit, ReportingMember, ReportingPost, PostClaim,
                                                       ServiceLog, Activity, ActivityOrg, ActivityUnit,
                                                       ActivityPerson, CommitteeSeat, CareVisit, CareRecipient,
-                                                      Contact, Pairing, PairingItem, PairingVisit, ListItem)}
+                                                      Contact, Pairing, PairingItem, PairingVisit, ListItem,
+                                                      JointTopic)}
 
     # Units: the service demo's claimants get their details; the local ones join.
     units: list[tuple[str, str]] = []
@@ -172,6 +175,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     _seats_care_contacts(rng, s, rows, units, branches, members, today)
     _pairings(rng, s, rows, today)
     _three_lists(rng, s, rows, units, today)
+    _joint_meetings(rng, s, rows, units, today)
     for model, batch in rows.items():
         insert_rows(s, model, batch, site_id, now)
     return {"partner_units": len(units), "reporting_members": len(reporting),
@@ -302,3 +306,25 @@ def _three_lists(rng: random.Random, s: Session, rows: dict, units, today: date)
             unit_id=res["unit_id"] if claimed else None, need_id=need["id"], resource_id=res["id"],
             project_id=projects[i] if i < 2 and i < len(projects) else None, claimed_on=claimed, done_on=done,
             id=new_id()))
+
+
+TOPICS = ("小区停车难", "老旧小区加装电梯", "垃圾分类督导", "背街小巷照明", "独居老人助餐", "青少年暑期托管",
+          "楼道堆物清理", "社区健身场地")
+
+
+def _joint_meetings(rng: random.Random, s: Session, rows: dict, units, today: date) -> None:
+    """The demo's held 联席会议: most units come, each meeting has two or three 议题 taken on by a unit."""
+    from desktop_app.domain import meetings as meeting_rules
+
+    for mid, on in s.execute(select(Meeting.id, Meeting.meeting_date).where(
+            Meeting.deleted.is_(False), Meeting.kind == meeting_rules.JOINT, Meeting.status == meeting_rules.HELD)):
+        came = rng.sample(units, max(1, len(units) * 2 // 3))
+        for uid, uname in came:
+            rows[JointTopic].append(dict(meeting_id=mid, unit_id=uid, unit_name=uname, topic="", done_on=None,
+                                         result=""))
+        for topic in rng.sample(TOPICS, rng.randint(2, 3)):
+            uid, uname = rng.choice(came)
+            done = on + timedelta(days=rng.randint(10, 60))
+            rows[JointTopic].append(dict(meeting_id=mid, unit_id=uid, unit_name=uname, topic=topic,
+                                         done_on=done if done <= today else None,
+                                         result="已协调解决" if done <= today else ""))

@@ -122,6 +122,8 @@ def _unit_year_story(r: _Report, page: UnitYear) -> list[Flowable]:
         story.append(r.para("认领的微心愿：" + "；".join(page.wishes)))
     if page.pairing:
         story.append(r.para("双进双认：" + "；".join(page.pairing)))
+    if page.topics:
+        story.append(r.para("联席会议认领议题：" + "；".join(page.topics)))
     return story
 
 

@@ -109,6 +109,7 @@ class UnitYear:
     service_hours_tenths: int
     wishes: tuple[str, ...]  # 微心愿 fulfilled or claimed by the unit this year
     pairing: tuple[str, ...] = ()  # 双进双认: posts taken and households adopted, with the year's visits
+    topics: tuple[str, ...] = ()  # 联席会议 议题 the unit took on in the year
 
 
 @dataclass(frozen=True)
@@ -400,3 +401,40 @@ class CommunityFigures:
     adopted: int  # 认亲戚 households
     pairing_visits: int
     care_people: int  # people visited on 慰问
+
+
+# ---------------------------------------------------------------- 联席会议
+
+
+@dataclass(frozen=True)
+class JointMeetingRow:
+    id: str
+    number: str
+    meeting_date: date
+    title: str
+    place: str
+    status: str
+    units: str  # attending units, joined by 、
+    topics: int
+    done: int
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    id: str
+    topic: str
+    unit_id: str | None
+    unit_name: str
+    done_on: date | None
+    result: str
+
+
+@dataclass(frozen=True)
+class JointDetail:
+    row: JointMeetingRow
+    units: tuple[tuple[str, str], ...]  # (id, name) attending
+    topics: tuple[TopicRow, ...]
+
+    @property
+    def id(self) -> str:
+        return self.row.id

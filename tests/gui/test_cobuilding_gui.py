@@ -13,7 +13,7 @@ from desktop_app.gui.cobuilding.units import UnitDialog, UnitsPage
 from desktop_app.gui.widgets import forms
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import orgs, roster
-from desktop_app.services.cobuilding import ReportingInput, UnitInput
+from desktop_app.services.cobuilding import UnitInput
 
 TODAY = date.today()
 SHOTS = None  # a folder to save screenshots in while looking at the pages
@@ -200,7 +200,7 @@ def test_log_a_reporting_members_service_hours(qtbot, app_ctx, wait_ops, town, m
 
 @pytest.mark.parametrize("name", ["units.UnitsPage", "activities.ActivitiesPage", "reporting.ReportingPage",
                                   "pairing.PairingPage", "care.CarePage", "contacts.ContactsPage",
-                                  "lists.ListsPage"])
+                                  "lists.ListsPage", "joint.JointPage"])
 def test_every_cobuilding_page_opens_on_demo_data(qtbot, empty_db, qapp, wait_ops, qtmodeltester, name):
     import importlib
 
@@ -354,3 +354,32 @@ def test_three_lists_need_resource_project_claimed(qtbot, app_ctx, wait_ops, tow
     for panel in page.panels:
         qtmodeltester.check(panel.model)
     shot(page, "lists_page")
+
+
+def test_units_and_topics_of_a_joint_meeting(qtbot, app_ctx, wait_ops, town, monkeypatch, qtmodeltester):
+    from desktop_app.gui.cobuilding.activity_dialog import set_checked
+    from desktop_app.gui.cobuilding.joint import JointPage, TopicDialog, UnitsAttendingDialog
+    from desktop_app.services import meetings
+    from desktop_app.views.meetings import MeetingInput
+
+    meetings.plan(app_ctx.db, MeetingInput(org_id=town["community"], kind="联席会议", title="大党委联席会议",
+                                           meeting_date=TODAY))
+    page = show(qtbot, wait_ops, JointPage(app_ctx))
+    page.panel.select_id(page.panel.model.rows[0].id)
+    wait_ops()
+    monkeypatch.setattr(UnitsAttendingDialog, "exec",
+                        exec_with(wait_ops, lambda dlg: set_checked(dlg.units, town["hospital"])))
+    page.set_units()
+    wait_ops()
+
+    def topic(dlg: TopicDialog):
+        dlg.topic.setText("社区义诊常态化")
+        forms.select(dlg.unit, town["hospital"])
+
+    monkeypatch.setattr(TopicDialog, "exec", exec_with(wait_ops, topic))
+    page.add_topic()
+    wait_ops()
+    [row] = page.panel.model.rows
+    assert (row.units, row.topics) == ("区人民医院", 1)
+    qtmodeltester.check(page.panel.model)
+    shot(page, "joint_page")

@@ -104,6 +104,8 @@ def unit_html(p: UnitYear) -> str:
         lines.append(f"<p>报到党员：</p><ul>{items}</ul>")
     if p.wishes:
         lines.append("<p>微心愿：</p><ul>" + "".join(f"<li>{e(w)}</li>" for w in p.wishes) + "</ul>")
+    if p.topics:
+        lines.append("<p>联席会议议题：</p><ul>" + "".join(f"<li>{e(x)}</li>" for x in p.topics) + "</ul>")
     if p.pairing:
         lines.append("<p>双进双认：</p><ul>" + "".join(f"<li>{e(x)}</li>" for x in p.pairing) + "</ul>")
     if u.notes:

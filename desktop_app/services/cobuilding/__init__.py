@@ -21,6 +21,9 @@ from desktop_app.services.cobuilding.contacts import (  # noqa: F401
 from desktop_app.services.cobuilding.figures import (  # noqa: F401
     figures, print_summary, print_unit_page, print_unit_register,
 )
+from desktop_app.services.cobuilding.joint import (  # noqa: F401
+    add_topic, finish_topic, get_joint, list_joint_meetings, set_units,
+)
 from desktop_app.services.cobuilding.lists import (  # noqa: F401
     claim_project, complete_project, delete_item, link_project, list_items, need_from_visit, save_item,
 )
@@ -40,5 +43,5 @@ from desktop_app.services.cobuilding.units import (  # noqa: F401
 )
 from desktop_app.views.cobuilding import (  # noqa: F401  re-exported read models
     ActivityDetail, ActivityRegister, ActivityRow, CareDetail, CareRow, CobuildingFigures, CommunityFigures, ContactRow, FeedbackForm,
-    ListRow, PairingDetail, PairingItemRow, PairingRow, PostRow, RecipientRow, ReportingDetail, ReportingRow, SeatRow, ServiceRow, UnitRow, UnitYear, VolunteerHours,
+    JointDetail, JointMeetingRow, ListRow, PairingDetail, PairingItemRow, PairingRow, PostRow, RecipientRow, ReportingDetail, ReportingRow, SeatRow, ServiceRow, UnitRow, UnitYear, VolunteerHours,
 )

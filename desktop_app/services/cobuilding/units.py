@@ -20,8 +20,9 @@ from desktop_app.services.cobuilding.common import activity_rows, reporting_rows
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import (
-    Activity, ActivityUnit, Pairing, PairingItem, PairingVisit, PartnerUnit, ReportingMember, ServiceLog,
+    Activity, ActivityUnit, JointTopic, Pairing, PairingItem, PairingVisit, PartnerUnit, ReportingMember, ServiceLog,
 )
+from desktop_app.store.models_meetings import Meeting
 from desktop_app.store.models_service import Wish, WishClaim
 from desktop_app.views.cobuilding import UnitRow, UnitYear
 
@@ -156,6 +157,11 @@ def unit_year(db: Database, unit_id: str, year: int) -> UnitYear:
                        PairingItem.since <= end, (PairingItem.ended_on.is_(None)) | (PairingItem.ended_on >= start))
                 .group_by(PairingItem.id).order_by(PairingItem.kind.desc(), PairingItem.name)):
             pairing.append(f"{kind}：{name}" + (f"（走访 {n} 次）" if n else ""))
+        topics = [f"{on.isoformat()} {t.topic}（{'已办结' if t.done_on else '办理中'}）" for t, on in s.execute(
+            select(JointTopic, Meeting.meeting_date).join(Meeting, Meeting.id == JointTopic.meeting_id)
+            .where(JointTopic.unit_id == u.id, JointTopic.deleted.is_(False), JointTopic.topic != "",
+                   Meeting.deleted.is_(False), Meeting.meeting_date.between(start, end))
+            .order_by(Meeting.meeting_date)).tuples()]
         row = _row(u, len(activities), sum(1 for p in people if p.left_on is None), len(wishes))
         return UnitYear(row, year, tuple(activities), tuple(people), int(count), int(hours), tuple(wishes),
-                        tuple(pairing))
+                        tuple(pairing), tuple(topics))

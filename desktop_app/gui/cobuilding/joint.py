@@ -1,0 +1,149 @@
+"""联席会议: for each joint meeting (planned in 三会一课), the units that came and the 议题 each took on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+
+from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.meetings import MEETING_STATUS_LABELS
+from desktop_app.gui.cobuilding.activity_dialog import checked, checklist
+from desktop_app.gui.cobuilding.common import d, years
+from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
+from desktop_app.gui.widgets.forms import combo, named_combo
+from desktop_app.gui.widgets.record_list import Act, Choice, Loaded, RecordListPage, Search, Table
+from desktop_app.gui.widgets.table import CENTER, Column
+from desktop_app.services import cobuilding as cb
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.cobuilding import JointDetail
+
+COLUMNS = (
+    Column("编号", lambda r: r.number, CENTER, 110),
+    Column("日期", lambda r: d(r.meeting_date), CENTER, 84),
+    Column("会议", lambda r: r.title, width=200),
+    Column("状态", lambda r: MEETING_STATUS_LABELS.get(r.status, r.status), CENTER, 60),
+    Column("参会单位", lambda r: r.units, width=260),
+    Column("议题", lambda r: str(r.topics or ""), CENTER, 44),
+    Column("已办结", lambda r: str(r.done or ""), CENTER, 54),
+)
+
+
+class UnitsAttendingDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, meeting: JointDetail, units: Sequence):
+        super().__init__(parent, f"参会单位：{meeting.row.title}")
+        self.db, self.meeting = db, meeting
+        self.units = checklist([(u.name, u.id) for u in units], [uid for uid, _n in meeting.units])
+        self.units.setMaximumHeight(320)
+        form = QFormLayout()
+        form.addRow("参会单位", self.units)
+        self.finish_layout(form)
+        self.setMinimumWidth(380)
+
+    def prepare(self):
+        db, mid, ids = self.db, self.meeting.id, checked(self.units)
+        return lambda: cb.set_units(db, mid, ids)
+
+
+class TopicDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, meeting: JointDetail, units: Sequence):
+        super().__init__(parent, f"添加议题：{meeting.row.title}")
+        self.db, self.meeting = db, meeting
+        self.topic = QLineEdit()
+        self.topic.setPlaceholderText("如 小区停车难、老旧小区加装电梯")
+        came = {uid for uid, _n in meeting.units}
+        ordered = [u for u in units if u.id in came] + [u for u in units if u.id not in came]
+        self.unit = named_combo(ordered, None, "（选择认领单位）")
+        form = QFormLayout()
+        form.addRow("议题", self.topic)
+        form.addRow("认领单位", self.unit)
+        self.finish_layout(form)
+        self.setMinimumWidth(420)
+        self.first_field = self.topic
+
+    def prepare(self):
+        if not self.topic.text().strip():
+            raise ValidationError("议题", "不能为空")
+        db, mid, topic, uid = self.db, self.meeting.id, self.topic.text(), self.unit.currentData()
+        if not uid:
+            raise ValidationError("认领单位", "请选择共建单位")
+        return lambda: cb.add_topic(db, mid, topic, uid)
+
+
+def joint_html(j: JointDetail) -> str:
+    e, r = escape, j.row
+    units = "、".join(n for _i, n in j.units) or "（未登记）"
+    items = "".join(f"<li>{e(t.topic)} — {e(t.unit_name)}：{'已办结 ' + d(t.done_on) + ' ' + e(t.result) if t.done_on else '办理中'}"
+                    f"</li>" for t in j.topics)
+    return (f"<h3>{e(r.title)}</h3><p>{e(r.number)}　{d(r.meeting_date)}　{e(r.place)}</p>"
+            f"<p>参会单位：{e(units)}</p>" + (f"<p>议题：</p><ul>{items}</ul>" if items else ""))
+
+
+def _joint(x) -> bool:
+    return isinstance(x, JointDetail)
+
+
+def _open_topics(x) -> bool:
+    return _joint(x) and any(t.done_on is None for t in x.topics)
+
+
+class JointPage(RecordListPage):
+    title = "联席会议"
+    icon = "meetings"
+    heading = "大党委联席会议：参会单位和议题"
+    watches = changes(Change.COBUILDING, Change.MEETINGS)
+    writes = changes(Change.COBUILDING)
+    tables = (Table(COLUMNS, stretch=4, details_width=320,
+                    empty="联席会议在“三会一课”中安排（会议类型选联席会议）；这里登记参会单位、议题和认领单位。"),)
+    filters = (Search("搜索：会议名称、参会单位"), Choice("year", years, "全部年份"))
+    actions = (
+        Act("units", "参会单位", "set_units", when=_joint, name="units"),
+        Act("add", "添加议题", "add_topic", when=_joint, name="topic"),
+        Act("fulfil", "议题办结", "finish_topic", when=_open_topics, name="finish"),
+    )
+    activate = "set_units"
+
+    def load(self, db, f):
+        rows = [r for r in cb.list_joint_meetings(db, f.year) if all(t in r.title + r.units for t in f.text.split())]
+        return Loaded(rows, units=cb.list_units(db))
+
+    def fetch_detail(self, db, row):
+        return cb.get_joint(db, row.id)
+
+    def detail_html(self, detail) -> str:
+        return joint_html(detail)
+
+    def on_loaded(self, loaded) -> None:
+        rows = loaded.rows
+        self.counts.setText(f"联席会议 {len(rows)} 次，议题 {sum(r.topics for r in rows)} 个，"
+                            f"已办结 {sum(r.done for r in rows)} 个")
+
+    def _units(self):
+        return self.loaded.units if self.loaded else []
+
+    def set_units(self) -> None:
+        if _joint(self.detail):
+            self.run_dialog(UnitsAttendingDialog(self, self.ctx.db, self.detail, self._units()), "已保存参会单位。")
+
+    def add_topic(self) -> None:
+        if _joint(self.detail):
+            self.run_dialog(TopicDialog(self, self.ctx.db, self.detail, self._units()), "已添加议题。")
+
+    def finish_topic(self) -> None:
+        j = self.detail
+        if not _open_topics(j):
+            return
+        open_topics = [t for t in j.topics if t.done_on is None]
+        box = combo([(f"{t.topic}（{t.unit_name}）", t.id) for t in open_topics])
+        db, today = self.ctx.db, self.today
+        dlg = DateNoteDialog(self, "议题办结", "选择办结的议题，写明办理结果。", "办结日期", "办理结果",
+                             lambda on, note: cb.finish_topic(db, box.currentData(), on, note, today), "办结",
+                             "如 新划车位 40 个", today, changes=self.writes)
+        dlg.layout().insertWidget(0, box)
+        self.run_dialog(dlg, "议题已办结。")
