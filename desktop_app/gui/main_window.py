@@ -46,6 +46,7 @@ from desktop_app.gui.cobuilding.care import CarePage
 from desktop_app.gui.cobuilding.contacts import ContactsPage
 from desktop_app.gui.cobuilding.pairing import PairingPage
 from desktop_app.gui.cobuilding.lists import ListsPage
+from desktop_app.gui.cobuilding.joint import JointPage
 from desktop_app.services import auth, backup
 from desktop_app.settings import Settings, data_dir, log_dir
 
@@ -53,7 +54,7 @@ from desktop_app.settings import Settings, data_dir, log_dir
 PAGES: list[type[Page]] = [
     OverviewPage, OrgsPage, RosterPage, MeetingsPage, CompliancePage, EvaluationsPage, AssessmentPage,
     ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage,
-    UnitsPage, ActivitiesPage, ReportingPage, PairingPage, ListsPage, CarePage, ContactsPage, LedgerPage, DuesPage,
+    UnitsPage, ActivitiesPage, ReportingPage, PairingPage, ListsPage, JointPage, CarePage, ContactsPage, LedgerPage, DuesPage,
     SyncPage, UsersPage, AuditPage,
 ]
 
