@@ -12,6 +12,7 @@ _ICONS = {
     "overview": "fa5s.tachometer-alt",
     "orgs": "fa5s.sitemap",
     "members": "fa5s.users",
+    "development": "fa5s.user-plus",
     "add": "fa5s.plus",
     "add-child": "fa5s.level-down-alt",
     "rename": "fa5s.pen",

@@ -195,3 +195,13 @@ def test_the_secretary_lecture_is_checked_once_a_year(db, world):
                                                start_time=time(9, 0), title="书记讲党课", lecturer="党员1"), today=THEN)
     ms.all_present(db, by_secretary.id, today=TODAY)
     assert ms.compliance(db, 2024, today=TODAY).secretary_lecture[branch] is True
+
+
+def test_lost_contact_leaves_out_those_with_a_good_reason(db, world):
+    _, _, ids = world
+    risks = {x.name for x in ms.lost_contact_risk(db, TODAY)}
+    assert {"党员2", "党员3"} <= risks  # no organisation life in the last six months
+    membership.add_exemption(db, ids["党员2"], date(2024, 10, 1), date(2025, 2, 28), "长期外出", "外地务工")
+    membership.add_exemption(db, ids["党员3"], date(2023, 1, 1), date(2024, 1, 31), "病重")  # long over
+    risks = {x.name for x in ms.lost_contact_risk(db, TODAY)}
+    assert "党员2" not in risks and "党员3" in risks

@@ -16,6 +16,7 @@ from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import auth, orgtree, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _CHUNK, _Orgs, _today
+from desktop_app.services.membership import exemptions_of
 from desktop_app.store.models import Member
 from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.views.meetings import AbsenceStreak, LostContactRisk, MemberHistory, MemberMeetingLine, MemberRate
@@ -144,7 +145,8 @@ def lost_contact_risk(
     months: int = rules.LOST_CONTACT_MONTHS,
     org_id: str | None = None,
 ) -> list[LostContactRisk]:
-    """Members with no organisation life (and, when `dues_last_paid` is given, no dues) for `months`.
+    """Members with no organisation life (and, when `dues_last_paid` is given, no dues) for `months`,
+    without good reason (an 应到 exemption in the window is one).
 
     `dues_last_paid(member_id)` is supplied by the dues module; without it only
     the meeting half of the rule is checked and each row says so. Members who
@@ -165,10 +167,13 @@ def lost_contact_risk(
             .group_by(Attendance.member_id)
         )
         last_life.update(s.execute(q).all())
+        # 党章 art. 9 asks "without good reason": an 应到 exemption (长期外出, 病重 …) in the window is one.
+        excused = {mid for mid, found in exemptions_of(s, [r[0] for r in roster]).items()
+                   if any(e.start <= today and (e.end is None or e.end >= since) for e in found)}
         out = []
         for r in roster:
             mid, name, org, status, mobile, joined = r[0], r[1], r[2], r[3], r[4], r[5]
-            if status == member_rules.SUSPENDED or (joined is not None and joined > since):
+            if status == member_rules.SUSPENDED or (joined is not None and joined > since) or mid in excused:
                 continue
             life = last_life.get(mid)
             if life is not None and life >= since:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -93,14 +94,69 @@ def _detail(s: Session, m: Member, today: date) -> MemberDetail:
     return replace(detail, warnings=tuple(rules.warnings(detail, today)))
 
 
-def _org_name_map(s: Session) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for oid, name in s.execute(
-        select(Organization.id, Organization.name)
+_PATH_SEP = re.compile(r"\s*[/／>＞]\s*")
+
+
+def _path_key(text: str) -> str:
+    return _PATH_SEP.sub(" / ", (text or "").strip())
+
+
+class OrgLookup(dict):
+    """An organisation named in a file -> its id: by a name only it bears, by its code, or by its path
+    (社区 / 支部 / 小组, or any tail of it). A name several organisations share (every branch has a
+    第一党小组) is not a key: `ambiguous[name]` lists the candidates so the row can be refused."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ambiguous: dict[str, list[str]] = {}
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and super().__contains__(_path_key(key))
+
+    def __getitem__(self, key: str) -> str:
+        return super().__getitem__(_path_key(key))
+
+    def get(self, key, default=None):
+        return super().get(_path_key(key), default) if isinstance(key, str) else default
+
+    def candidates(self, name: str) -> str:
+        return "、".join(self.ambiguous.get(_path_key(name), ()))
+
+
+def _org_name_map(s: Session) -> OrgLookup:
+    rows = s.execute(
+        select(Organization.id, Organization.name, Organization.code, Organization.parent_id)
         .where(Organization.deleted.is_(False))
         .order_by(Organization.code)
-    ):
-        out.setdefault(name, oid)
+    ).all()
+    by_id = {r[0]: r for r in rows}
+
+    def chain(oid: str) -> list[str]:
+        names, seen = [], set()
+        while oid in by_id and oid not in seen:
+            seen.add(oid)
+            names.append(by_id[oid][1])
+            oid = by_id[oid][3]
+        return names[::-1]
+
+    out = OrgLookup()
+    named: dict[str, list[str]] = {}
+    tails: dict[str, list[str]] = {}
+    for oid, name, code, _parent in rows:
+        named.setdefault(name, []).append(oid)
+        path = chain(oid)
+        for i in range(len(path) - 1):  # every tail of two or more names: 支部 / 小组, 社区 / 支部 / 小组 …
+            tails.setdefault(" / ".join(path[i:]), []).append(oid)
+        if code:
+            dict.__setitem__(out, code, oid)
+    for key, ids in tails.items():
+        if len(ids) == 1:
+            dict.__setitem__(out, key, ids[0])
+    for name, ids in named.items():
+        if len(ids) == 1:
+            dict.__setitem__(out, name, ids[0])
+        else:
+            out.ambiguous[name] = [f"{' / '.join(chain(i))}（{by_id[i][2]}）" for i in ids]
     return out
 
 

@@ -220,6 +220,9 @@ def import_members(
                     raise ValidationError("所在党支部", f"{inp.name}：所选党组织不存在或已删除")
                 return inp.org_id
             if inp.org_name:
+                if inp.org_name not in by_name and by_name.candidates(inp.org_name):
+                    raise ValidationError("所在党支部", f"{inp.name}：有多个党组织名为“{inp.org_name}”："
+                                          f"{by_name.candidates(inp.org_name)}，请写明路径或组织代码")
                 if inp.org_name not in by_name:
                     raise ValidationError("所在党支部", f"{inp.name}：党组织“{inp.org_name}”不存在")
                 return by_name[inp.org_name]
@@ -322,6 +325,11 @@ def _check_rows(
         org_name = values.get("org_name", "")
         if org_name in org_ids:
             values["org_id"] = org_ids[org_name]
+        elif org_name and getattr(org_ids, "candidates", None) and org_ids.candidates(org_name):
+            # Several organisations bear this name: the row must say which, by path or code.
+            row_errors.append(RowError(row_no, "所在党支部", org_name,
+                                       f"有多个党组织名为“{org_name}”：{org_ids.candidates(org_name)}；"
+                                       "请写明路径（如 幸福里社区党委 / 第一网格党支部 / 第一党小组）或组织代码"))
         elif org_name:  # a branch this import would create: its name must be usable
             try:
                 org_rules.check_name(org_name)

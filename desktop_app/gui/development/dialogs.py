@@ -1,0 +1,140 @@
+"""发展党员 forms: a new applicant (入党申请书 received) and one step of the way."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
+
+from desktop_app.domain import development as rules
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit, combo, text_area
+from desktop_app.services import development
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.development import ApplicantDetail, ApplicantInput, StepInput
+
+WRITES = changes(Change.DEVELOPMENT, Change.MEMBERS)
+
+
+class ApplicantDialog(SavingDialog):
+    """登记入党申请人: who, which branch, when the 入党申请书 came."""
+
+    changes_made = WRITES
+
+    def __init__(self, parent: QWidget | None, db: Database, branches: Sequence[tuple[str, str]],
+                 branch_id: str | None = None, today: date | None = None):
+        super().__init__(parent, "登记入党申请人")
+        self.db, self.today = db, today or date.today()
+        self.name = QLineEdit()
+        self.branch = combo(list(branches), branch_id)
+        self.applied = DateEdit(self.today)
+        self.id_number = QLineEdit()
+        self.id_number.setPlaceholderText("18 位；性别和出生日期由号码得出")
+        self.education = QLineEdit()
+        self.job = QLineEdit()
+        self.mobile = QLineEdit()
+        self.notes = text_area(2)
+        form = QFormLayout()
+        form.addRow("姓名", self.name)
+        form.addRow("党支部", self.branch)
+        form.addRow("递交申请书日期", self.applied)
+        form.addRow("公民身份号码", self.id_number)
+        form.addRow("学历", self.education)
+        form.addRow("工作单位及职务", self.job)
+        form.addRow("联系电话", self.mobile)
+        form.addRow("备注", self.notes)
+        self.finish_layout(form)
+        self.setMinimumWidth(460)
+        self.first_field = self.name
+
+    def prepare(self):
+        inp = ApplicantInput(name=self.name.text(), org_id=self.branch.currentData(), applied_on=self.applied.value(),
+                             id_number=self.id_number.text(), education=self.education.text(), job=self.job.text(),
+                             mobile=self.mobile.text(), notes=self.notes.toPlainText())
+        db, today = self.db, self.today
+        return lambda: development.add_applicant(db, inp, today)
+
+
+class StepDialog(SavingDialog):
+    """登记下一步: the step, its date, deciding body, document number, vote and documents on file."""
+
+    changes_made = WRITES
+
+    def __init__(self, parent: QWidget | None, db: Database, detail: ApplicantDetail, today: date | None = None):
+        super().__init__(parent, f"{detail.row.name}：登记发展步骤")
+        self.db, self.detail, self.today = db, detail, today or date.today()
+        self.step = combo([(s, s) for s in detail.next_steps])
+        self.on = DateEdit(self.today)
+        self.body = QLineEdit()
+        self.document_no = QLineEdit()
+        self.contacts = QLineEdit()
+        self.contacts.setPlaceholderText("一至两名正式党员，用顿号分隔")
+        self.votes = [QSpinBox() for _ in range(4)]
+        for box in self.votes:
+            box.setRange(0, 999)
+        vote_row = self.vote_row = QHBoxLayout()
+        for label, box in zip(("赞成", "反对", "弃权", "应到有表决权"), self.votes):
+            vote_row.addWidget(QLabel(label))
+            vote_row.addWidget(box)
+        self.months = QSpinBox()
+        self.months.setRange(*rules.EXTEND_MONTHS)
+        self.months.setSuffix(" 个月")
+        self.docs_row = QHBoxLayout()
+        self.docs: list[QCheckBox] = []
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.note = text_area(2)
+        form = QFormLayout()
+        form.addRow("步骤", self.step)
+        form.addRow("日期", self.on)
+        form.addRow("决定机关", self.body)
+        form.addRow("文号", self.document_no)
+        form.addRow("培养联系人", self.contacts)
+        form.addRow("表决", vote_row)
+        form.addRow("延长预备期", self.months)
+        form.addRow("材料已归档", self.docs_row)
+        form.addRow("备注", self.note)
+        self.form = form
+        self.step.currentIndexChanged.connect(lambda _i: self._fit())
+        self._fit()
+        self.finish_layout(QLabel(f"现阶段：{detail.row.stage}"), form, self.hint)
+        self.setMinimumWidth(560)
+        self.first_field = self.step
+
+    def _fit(self) -> None:
+        kind = rules.step_kind(self.step.currentData()) if self.step.currentData() else None
+        if kind is None:
+            return
+        self.body.setText(kind.body)
+        for row_widget, visible in ((self.contacts, kind.name == rules.MAKE_ACTIVIST),
+                                    (self.months, kind.name == rules.EXTEND)):
+            self.form.setRowVisible(row_widget, visible)
+        self.form.setRowVisible(self.docs_row, bool(kind.documents))
+        self.form.setRowVisible(self.vote_row, kind.vote)
+        for box in self.docs:
+            self.docs_row.removeWidget(box)
+            box.deleteLater()
+        self.docs = [QCheckBox(d) for d in kind.documents]
+        for box in self.docs:
+            box.setChecked(True)
+            self.docs_row.addWidget(box)
+        if kind.name in (rules.CONFIRM, rules.EXTEND, rules.CANCEL) and self.detail.probation_end:
+            self.on.set_value(self.detail.probation_end)
+        rules_text = [r.text for r in rules.TIME_RULES if r.step == kind.name]
+        self.hint.setText("　".join(rules_text))
+
+    def prepare(self):
+        name = self.step.currentData()
+        kind = rules.step_kind(name)
+        votes = [box.value() for box in self.votes] if kind.vote else [None] * 4
+        inp = StepInput(
+            step=name, done_on=self.on.value(), body=self.body.text(), document_no=self.document_no.text(),
+            votes_for=votes[0], votes_against=votes[1], votes_abstain=votes[2], voters_expected=votes[3],
+            months=self.months.value() if name == rules.EXTEND else None,
+            documents=tuple(box.text() for box in self.docs if box.isChecked()),
+            contacts=self.contacts.text(), note=self.note.toPlainText(),
+        )
+        db, aid, today = self.db, self.detail.row.id, self.today
+        return lambda: development.advance(db, aid, inp, today)

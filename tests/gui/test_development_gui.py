@@ -1,0 +1,95 @@
+"""发展党员 page offscreen: register an applicant, advance one step from the page, print the 纪实表."""
+
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from desktop_app.domain import development as rules
+from desktop_app.gui.development.dialogs import ApplicantDialog, StepDialog
+from desktop_app.gui.development.page import DevelopmentPage
+from desktop_app.gui.widgets import forms
+from desktop_app.reports.fonts import ENV_VAR, shipped_font_path
+from desktop_app.services import development, orgs
+
+
+@pytest.fixture
+def branch(app_ctx):
+    db = app_ctx.db
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    return orgs.create(db, "第一网格党支部", "B01", "branch", c.id).id
+
+
+@pytest.fixture
+def page(qtbot, app_ctx, branch, wait_ops):
+    p = DevelopmentPage(app_ctx)
+    qtbot.addWidget(p)
+    p.resize(1200, 700)
+    p.show()
+    wait_ops()
+    return p
+
+
+def test_register_then_advance_one_step(qtbot, page, branch, wait_ops, monkeypatch, qtmodeltester):
+    def fill(dlg):
+        dlg.name.setText("周晓梅")
+        dlg.applied.set_value(date.today())
+        dlg.accept()
+        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()))
+        return dlg.result()
+
+    monkeypatch.setattr(ApplicantDialog, "exec", fill)
+    page.add_applicant()
+    wait_ops()
+    assert [r.name for r in page.panel.model.rows] == ["周晓梅"]
+    qtmodeltester.check(page.panel.model)
+    page.panel.select_id(page.panel.model.rows[0].id)
+    wait_ops()
+    assert page.detail is not None and page.detail.next_steps[0] == rules.TALK
+
+    def talk(dlg):
+        assert dlg.step.currentData() == rules.TALK
+        assert [b.text() for b in dlg.docs] == ["谈话记录"]
+        dlg.note.setPlainText("书记与本人谈话")
+        dlg.accept()
+        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()))
+        return dlg.result()
+
+    monkeypatch.setattr(StepDialog, "exec", talk)
+    page.advance()
+    wait_ops()
+    (row,) = development.pipeline(page.ctx.db)
+    detail = development.get(page.ctx.db, row.id)
+    assert [s.step for s in detail.steps] == [rules.APPLY, rules.TALK]
+    assert detail.steps[1].documents == ("谈话记录",) and detail.steps[1].note == "书记与本人谈话"
+
+    def refused(dlg):  # an activist needs a 培养联系人: the dialog says so and stays open
+        dlg.step.setCurrentIndex(dlg.step.findData(rules.MAKE_ACTIVIST))
+        dlg.accept()
+        qtbot.waitUntil(lambda: bool(dlg.message.text()))
+        assert "培养联系人" in dlg.message.text()
+        dlg.reject()
+        return dlg.result()
+
+    page.panel.select_id(row.id)
+    wait_ops()
+    monkeypatch.setattr(StepDialog, "exec", refused)
+    page.advance()
+    wait_ops()
+    assert development.get(page.ctx.db, row.id).row.stage == rules.APPLICANT
+    page.grab().save("/tmp/development_page.png")
+
+
+def test_print_the_record(qtbot, page, branch, wait_ops, monkeypatch, tmp_path):
+    monkeypatch.setenv(ENV_VAR, str(shipped_font_path()))
+    development.add_applicant(page.ctx.db, development.ApplicantInput(
+        name="钱多多", org_id=branch, applied_on=date.today()))
+    page.refresh()
+    wait_ops()
+    page.panel.select_id(page.panel.model.rows[0].id)
+    wait_ops()
+    out = tmp_path / "纪实表.pdf"
+    monkeypatch.setattr(forms, "ask_save_path", lambda *a: out)
+    page.print_record()
+    wait_ops()
+    assert "钱多多" in "".join(p.extract_text() for p in PdfReader(out).pages)
