@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
+from desktop_app.domain import development as dev
 from desktop_app.domain.errors import ValidationError
 
 CATEGORY = "category"
@@ -205,3 +207,92 @@ def shape_of(nodes: Iterable[tuple[str, int]]) -> Shape:
         if level == INDICATOR:
             total += max_tenths
     return Shape(counts[CATEGORY], counts[ITEM], counts[INDICATOR], total)
+
+
+# ---------------------------------------------------------------- 发展党员 steps on time
+
+
+@dataclass(frozen=True)
+class StepCheck:
+    """One time limit of one applicant that fell in the assessed period: met (ok) or not."""
+
+    step: str
+    on: date  # the day the step was done, or the deadline it missed
+    ok: bool
+    text: str
+
+
+def development_checks(history: Sequence[dev.Done], first: date, cutoff: date,
+                       steps: Collection[str] = ()) -> list[StepCheck]:
+    """The time limits of domain.development.TIME_RULES an applicant met or missed between `first` and `cutoff`.
+
+    A deadline (谈话 within a month, 审批 within three months, 转正 when the probation ends)
+    counts in the period where the step was done, or where it passed undone. A periodic
+    duty (思想汇报 each quarter, 培养考察 each half year) counts once per period owed
+    while the applicant is in the rule's stages. Lower limits (“not before”) are refused
+    when a step is recorded, so they are never missed and not counted. `steps` keeps
+    only the named steps (all when empty).
+    """
+    history = sorted(history, key=lambda d: d.on)
+    out: list[StepCheck] = []
+
+    def add(step: str, on: date, ok: bool, text: str) -> None:
+        if first <= on <= cutoff and (not steps or step in steps):
+            out.append(StepCheck(step, on, ok, text))
+
+    def first_of(*names: str) -> dev.Done | None:
+        return next((d for d in history if d.step in names), None)
+
+    ended = first_of(dev.STOP, dev.CANCEL)
+    for rule in dev.TIME_RULES:
+        start = next((d.on for d in reversed(history) if d.step == rule.after), None)
+        if start is None:
+            continue
+        if rule.every_months:
+            _periodic(rule, start, history, cutoff, add)
+        elif rule.max_months or rule.max_days:
+            due = dev.add_months(start, rule.max_months) + timedelta(days=rule.max_days)
+            done = first_of(rule.step)
+            if done is not None:
+                late = (done.on - due).days
+                add(rule.step, done.on, late <= 0,
+                    f"{rule.step}：{done.on}" + ("，按时" if late <= 0 else f"，超过时限 {late} 天（应在 {due} 前）"))
+            elif due < cutoff and (ended is None or ended.on > due):
+                add(rule.step, due, False, f"{rule.step}：逾期未办（应在 {due} 前，{rule.text}）")
+        elif rule.step == dev.CONFIRM:
+            end = dev.probation_end(history)
+            decided = first_of(dev.CONFIRM, dev.CANCEL)
+            if end is None:
+                continue
+            if decided is not None:
+                late = (decided.on - end).days
+                add(rule.step, decided.on, late <= 0, f"{decided.step}：{decided.on}"
+                    + ("，预备期满按时讨论" if late <= 0 else f"，预备期 {end} 已满 {late} 天后才讨论"))
+            elif end < cutoff and (ended is None or ended.on > end):
+                add(rule.step, end, False, f"转正：预备期 {end} 已满，尚未讨论转正、延长预备期或取消资格")
+    return sorted(out, key=lambda c: c.on)
+
+
+def _periodic(rule: dev.TimeRule, start: date, history: Sequence[dev.Done], cutoff: date, add) -> None:
+    """Walk the periods of a duty owed every `rule.every_months` while the applicant is in `rule.stages`."""
+    stage, left = dev.APPLICANT, None
+    for d in history:  # the day the applicant left the rule's stages (became 正式党员, was stopped …)
+        to = dev.step_kind(d.step).to_stage if d.step in dev.STEPS else None
+        if to is not None:
+            if stage in rule.stages and to not in rule.stages and d.on >= start:
+                left = d.on
+                break
+            stage = to
+    done = sorted(d.on for d in history if d.step == rule.step and d.on > start)
+    last = start
+    while True:  # each period starts at the last report (or at the missed deadline)
+        due = dev.add_months(last, rule.every_months)
+        if due >= cutoff or (left is not None and left <= due):
+            return
+        nxt = next((t for t in done if last < t <= due), None)
+        if nxt is not None:
+            add(rule.step, nxt, True, f"{rule.step}：{nxt}，按时")
+            last = nxt
+        else:
+            add(rule.step, due, False, f"{rule.step}：{last} 起 {rule.every_months} 个月内未办（应在 {due} 前）")
+            last = due

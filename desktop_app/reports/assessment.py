@@ -43,7 +43,7 @@ COMMUNITY_COLUMNS: tuple[Column, ...] = (
     Column("出勤率", 12, "CENTER"),
     Column("党费按时", 14, "CENTER"),
     Column("民主评议", 14, "CENTER"),
-    Column("发展党员", 14, "CENTER"),
+    Column("发展党员", 22, "CENTER"),
     Column("共建活动", 14, "CENTER"),
     Column("五好/达标/未达标", 20, "CENTER"),
     Column("平均分", 11, "CENTER"),
@@ -166,7 +166,8 @@ class RankingReport(ReportRenderer):
         story.extend(chunked_table(COMMUNITY_COLUMNS, rows, styles, font, self.frame_width))
         story.append(Spacer(1, 2 * mm))
         story.append(p("会议按期：已过期间中按期召开的比例；出勤率：应到党员出席比例；党费按时：应交月次中当月或次月足额交纳比例；"
-                       "民主评议：在册党员已评定等次比例；共建活动：有共建单位参与的活动次数。发展党员尚未在本系统登记。", "Small"))
+                       "民主评议：在册党员已评定等次比例；共建活动：有共建单位参与的活动次数；"
+                       "发展党员：年内上级党委审批的预备党员人数，及谈话、思想汇报、培养考察、审批、转正等环节按时限完成的比例。", "Small"))
         if self.year_.scheme is not None:
             story.append(p("二、党支部排名", "Heading"))
             rows = [[str(r.rank), r.branch_name, r.community_name, points(r.total_tenths), points(r.computed_tenths),

@@ -197,7 +197,7 @@ class CommunityRow:
     attendance: Share
     dues_on_time: Share
     evaluation_done: Share
-    development: str  # 发展党员: not recorded by the program yet
+    development: str  # 发展党员: new 预备党员 and the share of its time limits met
     activities: str  # 共建活动 with partner units, "N 次"
     excellent: int
     passed: int

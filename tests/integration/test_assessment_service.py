@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event
 
 from desktop_app.domain import assessment as rules
+from desktop_app.domain import development as dr
 from desktop_app.domain import idcard
 from desktop_app.domain import meetings as mr
 from desktop_app.domain.dues import EMPLOYED
@@ -14,7 +15,7 @@ from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.members import MemberInput
 from desktop_app.domain.service_flow import VisitInput
 from desktop_app.services import assessment as asm
-from desktop_app.services import auth, dues, evaluations, orgs, roster, visits, wishes
+from desktop_app.services import auth, development, dues, evaluations, orgs, roster, visits, wishes
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import meetings as ms
 from desktop_app.services.auth import PermissionDenied
@@ -89,10 +90,12 @@ def test_the_sample_scheme_has_the_6_19_42_shape_and_is_a_sample(db, town):
     s = asm.scheme(db, YEAR)
     assert s.is_sample and s.shape == "6 类 19 项 42 条，满分 100 分"
     assert s.total_tenths == 1000 and (s.excellent_tenths, s.pass_tenths) == (900, 750)
-    # 发展党员 steps are not recorded yet: manual, with a note saying so
-    manual_notes = [n for n in s.indicators() if "发展党员" in n.title or "积极分子" in n.title]
-    assert len(manual_notes) == 2 and all(n.rule == "manual" and "发展党员" in n.note for n in manual_notes)
-    assert {n.rule for n in s.indicators()} >= {"partner_activities", "meetings_on_time", "dues_on_time"}
+    # 发展党员 steps are computed from the 发展党员 register: all time limits, and the activists' training ones
+    development = [n for n in s.indicators() if "发展党员" in n.title or "积极分子" in n.title]
+    assert [(n.rule, rules.parse_params(n.params)) for n in development] == [
+        ("development_on_time", {}), ("development_on_time", {"steps": ["思想汇报", "培养考察"]})]
+    assert {n.rule for n in s.indicators()} >= {"partner_activities", "meetings_on_time", "dues_on_time",
+                                                "development_on_time"}
     with pytest.raises(Conflict):
         asm.load_sample(db, YEAR)
     assert asm.scheme(db, YEAR + 1) is None and asm.scheme_years(db) == [YEAR]
@@ -167,6 +170,75 @@ def test_dues_grace_months_is_a_parameter_of_the_scheme(db, town):
     with pytest.raises(ValidationError, match="grace_months"):
         set_grace('{"grace_months": 1.5}')
         paid()
+
+
+def _applicant(db, name, org, steps):
+    """An applicant with dated steps, each recorded through the 发展党员 service (its own checks apply)."""
+    (applied, *rest) = steps
+    number = idcard.make("320102", date(1995, 5, 1), len(name) + ord(name[0]) % 900, idcard.MALE)
+    a = development.add_applicant(db, development.ApplicantInput(name, org, applied, id_number=number, mobile="13912340000"),
+                                  today=applied).row
+    for step, on in rest:
+        votes = dict(votes_for=5, voters_expected=6) if dr.step_kind(step).vote else {}
+        if step == dr.MAKE_ACTIVIST:
+            votes["contacts"] = "王书记、李委员"
+        development.advance(db, a.id, development.StepInput(step, on, **votes), today=on)
+    return a.id
+
+
+@pytest.fixture
+def pipeline(db, town):
+    # 甲: talked to 19 days after the month allowed, then a report within the quarter
+    _applicant(db, "甲", town["b1"], [date(2024, 12, 1), (dr.TALK, date(2025, 1, 20)),
+                                      (dr.MAKE_ACTIVIST, date(2025, 2, 1)), (dr.REPORT, date(2025, 4, 15))])
+    _applicant(db, "乙", town["b1"], [date(2025, 3, 1), (dr.TALK, date(2025, 3, 10))])  # on time
+    _applicant(db, "丙", town["b1"], [date(2025, 5, 1)])  # not talked to by 2025-06-01
+    # 丁 (second branch): admitted in January, approved late in May; a report in February, none since;
+    # never examined by the branch since becoming an activist in 2023
+    _applicant(db, "丁", town["b2"], [
+        date(2023, 1, 5), (dr.TALK, date(2023, 1, 20)), (dr.MAKE_ACTIVIST, date(2023, 3, 1)),
+        (dr.MAKE_CANDIDATE, date(2024, 3, 5)), (dr.VETTING, date(2024, 4, 1)), (dr.TRAINING, date(2024, 4, 10)),
+        (dr.NOTICE, date(2024, 12, 20)), (dr.ADMIT, date(2025, 1, 10)), (dr.REPORT, date(2025, 2, 1)),
+        (dr.APPROVE, date(2025, 5, 1))])
+
+
+def test_development_steps_on_time_against_the_register(db, town, pipeline):
+    def line(branch, title):
+        return next(x for x in asm.branch_assessment(db, YEAR, branch, as_of=AS_OF).scores if x.title == title)
+
+    steps = line("B01", "发展党员各环节按时完成")  # 甲 late talk + on-time report, 乙 on time, 丙 overdue
+    assert steps.computed and steps.measure.startswith("2/4") and steps.score_tenths == 15
+    late = [e.text for e in steps.evidence if not e.ok]
+    assert late == ["甲：谈话：2025-01-20，超过时限 19 天（应在 2025-01-01 前）",
+                    "丙：谈话：逾期未办（应在 2025-06-01 前，党组织应在收到入党申请书后一个月内派人谈话）"]
+    assert "谈话（甲、丙）" in steps.hint
+    other = line("B02", "发展党员各环节按时完成")  # 丁: report on time; late approval, a missed report, examination
+    assert other.measure.startswith("1/4") and other.score_tenths == 8
+    assert sorted(e.text.split("：")[1] for e in other.evidence if not e.ok) == ["上级党委审批", "培养考察", "思想汇报"]
+    training = line("B02", "入党积极分子培养教育到位")
+    assert training.measure.startswith("1/3") and training.score_tenths == 3
+    assert line("B01", "入党积极分子培养教育到位").measure.startswith("1/1")
+    # early in the year less is owed: 丙 has not applied, 丁's May deadlines have not come
+    march = asm.branch_assessment(db, YEAR, "B02", as_of=date(2025, 3, 31))
+    assert next(x for x in march.scores if x.title == "发展党员各环节按时完成").measure.startswith("1/2")
+    # a branch without anyone on the way loses nothing
+    empty = orgs.create(db, "第三网格党支部", "B03", "branch", town["c"]).id
+    nobody = line(empty, "发展党员各环节按时完成")
+    assert nobody.score_tenths == nobody.max_tenths and not nobody.evidence
+
+
+def test_development_rule_parameters_are_checked(db, town):
+    s = asm.scheme(db, YEAR)
+    node = next(n for n in s.indicators() if n.title == "入党积极分子培养教育到位")
+    asm.save_indicator(db, s.id, node.id, node.parent_id, rules.INDICATOR, node.title, node.max_tenths,
+                       node.rule, '{"steps": ["写日记"]}')
+    with pytest.raises(ValidationError, match="写日记"):
+        asm.branch_assessment(db, YEAR, "B01", as_of=AS_OF)
+
+
+def test_the_comparison_shows_development(db, town, pipeline):
+    (row,) = [r for r in asm.compare_communities(db, YEAR, as_of=AS_OF).rows if r.id == town["c"]]
+    assert row.development == "发展 1 名，按时 37.5%"  # 丁 approved in 2025; 3 of 8 time limits met
 
 
 def test_manual_scores_totals_results_and_ranks(db, town):
@@ -261,7 +333,7 @@ def test_the_comparison_groups_branches_by_community(db, town):
     assert (row.attendance.achieved, row.attendance.required) == (10, 12)
     assert (row.evaluation_done.achieved, row.evaluation_done.required) == (2, 5)
     assert row.excellent + row.passed + row.failed == 2
-    assert row.development == "暂无记录" and row.activities == "1 次"
+    assert row.development == "无" and row.activities == "1 次"  # nobody on the way into the party
 
 
 def test_the_page_gets_everything_from_one_computation(db, town):

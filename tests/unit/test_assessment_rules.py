@@ -94,3 +94,36 @@ def test_params_are_a_json_object_of_numbers():
 def test_shape_counts_levels_and_sums_indicator_points():
     shape = a.shape_of([(a.CATEGORY, 0), (a.ITEM, 0), (a.INDICATOR, 25), (a.INDICATOR, 30)])
     assert shape == a.Shape(1, 1, 2, 55) and shape.label() == "1 类 1 项 2 条，满分 5.5 分"
+
+
+def test_development_checks_follow_the_time_rules():
+    from datetime import date
+
+    from desktop_app.domain import development as dr
+
+    D = dr.Done
+    # an activist since 2024-01-01 who handed in one report (2025-02-10) and was never examined
+    history = [D(dr.APPLY, date(2023, 11, 1)), D(dr.TALK, date(2023, 11, 20)), D(dr.MAKE_ACTIVIST, date(2024, 1, 1)),
+               D(dr.REPORT, date(2025, 2, 10))]
+    checks = a.development_checks(history, date(2025, 1, 1), date(2025, 12, 31))
+    reports = [(c.on, c.ok) for c in checks if c.step == dr.REPORT]
+    # quarters owed from the last report (or the missed deadline): 2025-01-01 missed, the report on time,
+    # then 05-10, 08-10 and 11-10 missed
+    assert reports == [(date(2025, 1, 1), False), (date(2025, 2, 10), True), (date(2025, 5, 10), False),
+                       (date(2025, 8, 10), False), (date(2025, 11, 10), False)]
+    assert [(c.on, c.ok) for c in checks if c.step == dr.EXAMINE] == [(date(2025, 1, 1), False),
+                                                                     (date(2025, 7, 1), False)]
+    only = a.development_checks(history, date(2025, 1, 1), date(2025, 3, 31), steps=[dr.EXAMINE])
+    assert [c.step for c in only] == [dr.EXAMINE]
+    # a probation ending 2025-06-01: 转正 on the day is on time; undiscussed it is missed once the day has passed
+    admitted = [D(dr.APPLY, date(2022, 1, 1)), D(dr.ADMIT, date(2024, 6, 1)), D(dr.APPROVE, date(2024, 7, 1))]
+    assert [(c.step, c.ok) for c in a.development_checks(admitted, date(2025, 1, 1), date(2025, 5, 31))
+            if c.step == dr.CONFIRM] == []
+    assert [(c.step, c.on, c.ok) for c in a.development_checks(admitted, date(2025, 1, 1), date(2025, 6, 30))
+            if c.step == dr.CONFIRM] == [(dr.CONFIRM, date(2025, 6, 1), False)]
+    confirmed = admitted + [D(dr.CONFIRM, date(2025, 6, 1))]
+    assert [(c.step, c.ok) for c in a.development_checks(confirmed, date(2025, 1, 1), date(2025, 12, 31))
+            if c.step == dr.CONFIRM] == [(dr.CONFIRM, True)]
+    # a stopped applicant owes nothing after the stop
+    stopped = [D(dr.APPLY, date(2025, 3, 1)), D(dr.STOP, date(2025, 3, 20))]
+    assert a.development_checks(stopped, date(2025, 1, 1), date(2025, 12, 31)) == []

@@ -68,7 +68,7 @@ COMMUNITY_COLUMNS = (
     Column("党费按时", lambda r: r.dues_on_time.text(), CENTER, 70, sort_key=lambda r: r.dues_on_time.percent() or 0),
     Column("民主评议", lambda r: r.evaluation_done.text(), CENTER, 70,
            sort_key=lambda r: r.evaluation_done.percent() or 0),
-    Column("发展党员", lambda r: r.development, CENTER, 70),
+    Column("发展党员", lambda r: r.development, CENTER, 150),
     Column("共建活动", lambda r: r.activities, CENTER, 70),
     Column("五好/达标/未达标", lambda r: f"{r.excellent}/{r.passed}/{r.failed}", CENTER, 110),
     Column("平均分", lambda r: rules.points(r.average_tenths), CENTER, 60, sort_key=lambda r: r.average_tenths),

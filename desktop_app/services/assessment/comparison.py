@@ -13,13 +13,13 @@ from datetime import date
 from pathlib import Path
 
 from desktop_app.domain import assessment as rules
+from desktop_app.domain import development as dev_rules
 from desktop_app.services import auth
 from desktop_app.services.assessment.rules import measure_all
 from desktop_app.services.assessment.scoring import _as_of, _detail, _Year
 from desktop_app.services.database import Database
 from desktop_app.views.assessment import AssessmentYear, BranchAssessment, CommunityRow, Comparison, SchemeInfo, Share
 
-NOT_RECORDED = "暂无记录"  # 发展党员 steps are not kept by the program yet
 DIRECT = "街道直属"
 
 
@@ -60,6 +60,8 @@ def _comparison(y: _Year) -> Comparison:
     attendance = measure_all(f, "attendance_rate", {})
     dues = measure_all(f, "dues_on_time", {})
     evaluation = measure_all(f, "evaluation_done", {})
+    development = measure_all(f, "development_on_time", {})
+    admitted = _admitted(f)
     activities = f.activities_of_community()
     averages: dict[str, int] = {}
     results: dict[str, dict[str, int]] = {}
@@ -72,7 +74,8 @@ def _comparison(y: _Year) -> Comparison:
         CommunityRow(
             key, names[key], len(ids), sum(len(f.roster.get(b, [])) for b in ids),
             _sum(compliance, ids), _sum(attendance, ids), _sum(dues, ids), _sum(evaluation, ids),
-            NOT_RECORDED, f"{activities.get(key, 0)} 次",
+            _development(sum(admitted.get(b, 0) for b in ids), _sum(development, ids)),
+            f"{activities.get(key, 0)} 次",
             results[key][rules.EXCELLENT], results[key][rules.PASSED], results[key][rules.FAILED],
             averages[key], ranks.get(key, 0),
         )
@@ -80,6 +83,21 @@ def _comparison(y: _Year) -> Comparison:
     ]
     out.sort(key=lambda r: (r.rank or 10**6, r.name))
     return Comparison(y.center, y.year, tuple(out), y.scheme.name if y.scheme else "", y.as_of)
+
+
+def _admitted(f) -> dict[str, int]:
+    """New 预备党员 per branch: those whose admission the upper committee approved in the year."""
+    last = min(f.as_of, f.last)
+    return {b: sum(1 for _name, history in people
+                   if any(d.step == dev_rules.APPROVE and f.first <= d.on <= last for d in history))
+            for b, people in f.development.items()}
+
+
+def _development(admitted: int, on_time: Share) -> str:
+    """发展党员 in the comparison: new 预备党员 and the share of time limits met (发展 2 名，按时 90.0%)."""
+    if not on_time.required and not admitted:
+        return "无"
+    return f"发展 {admitted} 名，按时 {on_time.text()}"
 
 
 def print_assessment_form(db: Database, year: int, out: Path | None = None, branch: str | None = None, *,

@@ -16,6 +16,7 @@ from functools import cached_property
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.domain import development as dev_rules
 from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain import members as member_rules
 from desktop_app.services import meetings as ms
@@ -25,6 +26,7 @@ from desktop_app.services.dues.rates import rate_rules_in
 from desktop_app.services.meetings._common import _Orgs
 from desktop_app.store.models import Member
 from desktop_app.store.models_cobuilding import Activity, ActivityOrg, ActivityUnit
+from desktop_app.store.models_development import Applicant, DevelopmentStep
 from desktop_app.store.models_meetings import Attendance, CommitteeMember, Evaluation, Meeting
 from desktop_app.store.models_service import Visit, VisitMember, Wish
 
@@ -208,6 +210,28 @@ class YearFacts:
                 state, _due, rec = month_state(f, month, calc, current)
                 if state in (dv.PAID, dv.PARTIAL, dv.OWED):
                     out[b].append((f.name, month, state, rec.paid_on if rec is not None else None))
+        return out
+
+    # ---- 发展党员
+
+    @cached_property
+    def development(self) -> dict[str, list[tuple[str, list[dev_rules.Done]]]]:
+        """(name, dated steps) of every applicant of each branch with a step up to the year's end."""
+        steps: dict[str, list[dev_rules.Done]] = defaultdict(list)
+        for applicant_id, step, on, months in self.s.execute(
+            select(DevelopmentStep.applicant_id, DevelopmentStep.step, DevelopmentStep.done_on, DevelopmentStep.months)
+            .where(DevelopmentStep.deleted.is_(False), DevelopmentStep.done_on <= self.last)
+            .order_by(DevelopmentStep.done_on, DevelopmentStep.created_at)
+        ):
+            steps[applicant_id].append(dev_rules.Done(step, on, months))
+        out: dict[str, list] = defaultdict(list)
+        for applicant_id, name, org_id in self.s.execute(
+            select(Applicant.id, Applicant.name, Applicant.org_id)
+            .where(Applicant.deleted.is_(False)).order_by(Applicant.applied_on, Applicant.name)
+        ):
+            b = self.branch_id(org_id)
+            if b and steps.get(applicant_id):
+                out[b].append((name, steps[applicant_id]))
         return out
 
     # ---- visits and wishes

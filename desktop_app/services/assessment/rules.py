@@ -4,8 +4,7 @@ A rule is one function decorated with `@computed(key, label, …)`. It gets the
 year's facts (services.assessment.facts, loaded once for all branches) and the
 indicator's parameters, and returns a `Measure` for every branch at once:
 achieved out of required, the records behind it, and what would raise it.
-The scheme names a rule by its key. Adding a rule is adding one function here
-(发展党员 steps and partner activities become rules once their records exist).
+The scheme names a rule by its key. Adding a rule is adding one function here.
 """
 
 from __future__ import annotations
@@ -15,9 +14,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from desktop_app.domain import assessment as rules
+from desktop_app.domain import development as dev_rules
 from desktop_app.domain import dues as dues_rules
 from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain import service_flow as flow
+from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.meetings import CellStatus
 from desktop_app.services.assessment.facts import YearFacts
 from desktop_app.views.assessment import EvidenceLine, RuleInfo
@@ -228,6 +229,34 @@ def dues_on_time(f: YearFacts, params: Mapping) -> dict[str, Measure]:
             lines = (EvidenceLine(None, f"应交 {len(months)} 个月次，按时足额 {on_time} 个月次"),) + lines
         hint = f"{len(late)} 名党员有欠交、少交或补交，按月足额交纳可得满分" if late else ""
         out[b.id] = Measure(on_time, len(months), lines, hint, full_at)
+    return out
+
+
+@computed("development_on_time", "发展党员各环节按时",
+          "发展党员各环节按时限完成的比例（取自发展党员登记）：申请后一个月内谈话、每季度思想汇报、每半年培养考察、"
+          "支部大会后三个月内审批、预备期满按时讨论转正",
+          '{"steps": ["思想汇报", "培养考察"]} 只计这些环节，不填为全部时限')
+def development_on_time(f: YearFacts, params: Mapping) -> dict[str, Measure]:
+    wanted = params.get("steps") or ()
+    if isinstance(wanted, str) or not all(isinstance(x, str) for x in wanted):
+        raise ValidationError("参数", "steps 应为环节名称的列表")
+    unknown = [x for x in wanted if x not in dev_rules.STEPS]
+    if unknown:
+        raise ValidationError("参数", f"未知的发展党员环节：{'、'.join(unknown)}")
+    cutoff = min(f.as_of, f.last)
+    out = {}
+    for b in f.branches:
+        lines, missed = [], {}
+        for name, history in f.development.get(b.id, []):
+            for c in rules.development_checks(history, f.first, cutoff, wanted):
+                lines.append(EvidenceLine(c.on, f"{name}：{c.text}", ok=c.ok))
+                if not c.ok:
+                    missed.setdefault(c.step, []).append(name)
+        lines.sort(key=lambda e: e.on)
+        done = sum(e.ok for e in lines)
+        hint = ("未按时限完成：" + "；".join(f"{step}（{'、'.join(dict.fromkeys(who))}）" for step, who in missed.items())
+                + "。在发展党员页面按提醒及时办理可不失分") if missed else ""
+        out[b.id] = Measure(done, len(lines), tuple(lines), hint)
     return out
 
 
