@@ -1,32 +1,39 @@
-"""概览: the center at a glance, with real counts from the database."""
+"""概览 (工作台): a secretary's morning — the year's figures beside last year's, the 待办 list and four charts.
+
+Every figure is a button to the page that lists what it counts, every to-do
+item opens its record. At a street office a chosen community narrows every
+figure, and a table sets the communities side by side.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter, QTableView,
+    QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from desktop_app.domain.money import format_yuan
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
+from desktop_app.gui.overview.charts import Chart, Series
 from desktop_app.gui.widgets.page import AppContext, Page
-from desktop_app.services import auth
-from desktop_app.services import meetings as meeting_service
+from desktop_app.gui.widgets.table import ALERT, CENTER, Column, ColumnModel, fit_columns
 from desktop_app.services import overview as overview_service
-from desktop_app.services import projects as project_service
 from desktop_app.services import sync as sync_status
-from desktop_app.services import visits as visit_service
-from desktop_app.services import wishes as wish_service
+from desktop_app.views.overview import MONTHS, Dashboard, Figure, TodoItem, TodoList
 
 
 class Card(QFrame):
+    """One of the three standing counts (organisations, members, residents) as of today."""
+
     def __init__(self, title: str, icon: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         pic = QLabel()
-        pic.setPixmap(icons.get(icon, icons.ACCENT).pixmap(28, 28))
+        pic.setPixmap(icons.get(icon, icons.ACCENT).pixmap(24, 24))
         self.value = QLabel("—")
         self.value.setObjectName("cardValue")
         self.detail = QLabel("")
@@ -34,84 +41,164 @@ class Card(QFrame):
         caption = QLabel(title)
         caption.setObjectName("cardTitle")
         lay = QGridLayout(self)
+        lay.setContentsMargins(8, 4, 8, 4)
         lay.addWidget(pic, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
         lay.addWidget(caption, 0, 1)
-        lay.addWidget(self.value, 1, 1)
-        lay.addWidget(self.detail, 2, 1)
+        lay.addWidget(self.value, 0, 2, Qt.AlignmentFlag.AlignRight)
+        lay.addWidget(self.detail, 1, 1, 1, 2)
         lay.setColumnStretch(1, 1)
 
 
-STREET_COLUMNS = ["社区", "党员", "正式党员", "预备党员", "居民", "住户"]
+class FigureTile(QPushButton):
+    """A figure of the year: its value, last year's, and a click to the list behind it."""
+
+    def __init__(self, figure: Figure, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.figure = figure
+        self.setObjectName("figureTile")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        value = figure.text + (" 元" if figure.unit == "元" else "")
+        last = f"上年 {figure.last_text}（{figure.change}）" if figure.last_year is not None else "当前"
+        self.setText(f"{figure.label}\n{value}\n{last}")
+        self.setToolTip(f"打开“{figure.page}”查看明细")
+        self.setMinimumHeight(58)
+        self.setStyleSheet(
+            "QPushButton#figureTile { text-align: left; padding: 3px 8px; border: 1px solid #dcdfe4;"
+            " border-radius: 4px; background: #ffffff; }"
+            " QPushButton#figureTile:hover { border-color: #c8161e; background: #fff7f7; }")
+
+
+TODO_COLUMNS = [
+    Column("", lambda i: "逾期" if i.overdue else "待办", CENTER, 40, color=lambda i: ALERT if i.overdue else None),
+    Column("待办事项", lambda i: i.text, width=300),
+]
+
+STREET_COLUMNS = ["社区", "党员", "正式党员", "预备党员", "居民", "住户", "召开会议", "出勤率", "走访", "办结率", "心愿实现"]
+STREET_KEYS = ("meetings_held", "attendance_rate", "visits", "close_rate", "wishes_fulfilled")
 
 
 class OverviewPage(Page):
     title = "概览"
     icon = "overview"
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: date | None = None):
         super().__init__(ctx, parent)
-        heading = QLabel(ctx.site.org_name)
-        heading.setObjectName("pageHeading")
-        self.cards = {
-            "orgs": Card("党组织", "orgs"),
-            "members": Card("党员", "members"),
-            "residents": Card("居民", "resident"),
-            "meetings": Card("三会一课（本年应开未开）", "meetings"),
-            "followups": Card("逾期未办结（走访问题 / 微实事）", "warning"),
-            "wishes": Card("待认领微心愿", "wishes"),
-        }
-        grid = QGridLayout()
-        for i, card in enumerate(self.cards.values()):
-            grid.addWidget(card, i // 3, i % 3)
-        lay = QVBoxLayout(self)
-        lay.addWidget(heading)
-        lay.addLayout(grid)
+        self.today = today
         self.street = ctx.site.level == "street"
+        self.board: Dashboard | None = None
+        self.todos: TodoList | None = None
+
+        heading = QLabel(f"{ctx.site.org_name} · 工作台")
+        heading.setObjectName("pageHeading")
+        self.year = QComboBox()
+        this_year = (today or date.today()).year
+        for y in range(this_year, this_year - 5, -1):
+            self.year.addItem(f"{y} 年", y)
+        self.year.currentIndexChanged.connect(lambda _i: self.refresh())
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        self.community = QComboBox()
+        self.community.addItem("全街道", None)
+        self.community.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.community.setMinimumContentsLength(10)
+        self.community.currentIndexChanged.connect(lambda _i: self.refresh())
         if self.street:
-            # A street office sees every community: a table of each, and a filter for the cards.
-            self.community = QComboBox()
-            self.community.addItem("全街道", None)
-            self.community.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            self.community.setMinimumContentsLength(10)
-            self.community.currentIndexChanged.connect(lambda _i: self.refresh())
+            top.addWidget(QLabel("范围："))
+            top.addWidget(self.community)
+        top.addWidget(QLabel("年度："))
+        top.addWidget(self.year)
+
+        self.cards = {"orgs": Card("党组织", "orgs"), "members": Card("党员", "members"),
+                      "residents": Card("居民", "resident")}
+        cards = QHBoxLayout()
+        for card in self.cards.values():
+            cards.addWidget(card)
+
+        # Figures and charts share the left; the to-do list stands on the right.
+        self.tiles_box = QWidget()
+        self.tiles = QGridLayout(self.tiles_box)
+        self.tiles.setContentsMargins(0, 0, 0, 0)
+        self.tiles.setSpacing(6)
+        self.left_note = QLabel("")
+        self.left_note.setObjectName("cardDetail")
+        figures = QWidget()
+        fl = QVBoxLayout(figures)
+        fl.setContentsMargins(4, 4, 4, 4)
+        fl.addWidget(self.tiles_box)
+        fl.addWidget(self.left_note)
+        fl.addStretch(1)
+        self.charts = {
+            "meetings": Chart("三会一课：每月召开（按类型）", "stack"),
+            "problems": Chart("群众反映问题（按类别）", "hbars"),
+            "spending": Chart("经费：预算与支出（元）", "bars"),
+            "attendance": Chart("会议出勤率（按月）", "line"),
+        }
+        charts = QWidget()
+        cl = QGridLayout(charts)
+        cl.setContentsMargins(4, 4, 4, 4)
+        for i, chart in enumerate(self.charts.values()):
+            cl.addWidget(chart, i // 2, i % 2)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(figures, "本年数据")
+        self.tabs.addTab(charts, "图表")
+        if self.street:
             self.table = QTableWidget(0, len(STREET_COLUMNS))
             self.table.setHorizontalHeaderLabels(STREET_COLUMNS)
             self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
             self.table.verticalHeader().setVisible(False)
-            row = QHBoxLayout()
-            caption = QLabel("各社区")
-            caption.setObjectName("cardTitle")
-            row.addWidget(caption)
-            row.addStretch(1)
-            row.addWidget(QLabel("概览范围："))
-            row.addWidget(self.community)
-            lay.addLayout(row)
-            lay.addWidget(self.table, 1)
-        else:
-            lay.addStretch(1)
+            self.tabs.addTab(self.table, "各社区")
+
+        self.todo_model = ColumnModel(TODO_COLUMNS)
+        self.todo_view = QTableView()
+        self.todo_view.setModel(self.todo_model)
+        self.todo_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.todo_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.todo_view.setWordWrap(True)
+        self.todo_view.verticalHeader().setVisible(False)
+        self.todo_view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        fit_columns(self.todo_view, TODO_COLUMNS, stretch=1)
+        self.todo_view.activated.connect(lambda index: self.open_todo(self.todo_model.row(index.row())))
+        self.todo_view.doubleClicked.connect(lambda index: self.open_todo(self.todo_model.row(index.row())))
+        self.todo_title = QLabel("待办")
+        self.todo_title.setObjectName("cardTitle")
+        right = QWidget()
+        right.setMinimumWidth(340)
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(4, 0, 0, 0)
+        rl.addWidget(self.todo_title)
+        rl.addWidget(self.todo_view, 1)
+        hint = QLabel("双击一项打开它所在的页面")
+        hint.setObjectName("cardDetail")
+        rl.addWidget(hint)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.tabs)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([720, 420])
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addLayout(cards)
+        lay.addWidget(split, 1)
+
+    # ---------------------------------------------------------------- loading
 
     def refresh(self) -> None:
         super().refresh()
-        db = self.ctx.db
+        db, today, year = self.ctx.db, self.today, self.year.currentData()
+        chosen = self.community.currentData()
         if self.street:
-            chosen = self.community.currentData()
-            run_op(self, lambda job: (sync_status.community_choices(db), sync_status.community_counts(db)),
+            run_op(self, lambda job: (sync_status.community_choices(db), sync_status.community_counts(db),
+                                      overview_service.community_columns(db, year, today)),
                    lambda result: self._show_street(chosen, *result))
-        run_op(
-            self,
-            lambda job: (
-                overview_service.overview(db),
-                # A card the account may not read shows a dash instead of failing the page.
-                meeting_service.compliance_summary(db) if auth.can(db, "meetings.read") else None,
-                len(visit_service.overdue(db)) if auth.can(db, "visits.read") else 0,
-                len(project_service.overdue_projects(db)) if auth.can(db, "projects.read") else 0,
-                wish_service.list_wishes(db, wish_service.WishFilter(state="待认领"))
-                if auth.can(db, "wishes.read") else None,
-            ),
-            lambda result: self._show(*result),
-        )
+        run_op(self, lambda job: (overview_service.overview(db), overview_service.dashboard(db, year, chosen, today),
+                                  overview_service.todo(db, today, chosen)),
+               lambda result: self._show(chosen, *result))
 
-    def _show_street(self, chosen: str | None, choices, counts) -> None:
+    def _show_street(self, chosen: str | None, choices, counts, columns) -> None:
         if self.community.count() != len(choices) + 1:
             self.community.blockSignals(True)
             self.community.clear()
@@ -120,17 +207,20 @@ class OverviewPage(Page):
                 self.community.addItem(name, org_id)
             self.community.setCurrentIndex(max(0, self.community.findData(chosen)))
             self.community.blockSignals(False)
+        figures = {c.org_id: c.values for c in columns}
         self.table.setRowCount(len(counts))
         for r, c in enumerate(counts):
-            for col, value in enumerate((c.org_name, c.members, c.full_members, c.probationary,
-                                         c.residents, c.households)):
+            more = figures.get(c.org_id, {})
+            values = [c.org_name, c.members, c.full_members, c.probationary, c.residents, c.households]
+            values += [f"{more.get(k, 0)}%" if k.endswith("rate") else more.get(k, 0) for k in STREET_KEYS]
+            for col, value in enumerate(values):
                 item = QTableWidgetItem(str(value))
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, col, item)
         self.table.resizeColumnsToContents()
         mine = next((c for c in counts if c.org_id == chosen), None)
-        if mine is not None:  # the cards for one community
+        if mine is not None:  # the standing counts of one community
             self.cards["members"].value.setText(str(mine.members))
             self.cards["members"].detail.setText(f"正式党员 {mine.full_members} · 预备党员 {mine.probationary}")
             self.cards["residents"].value.setText(str(mine.residents))
@@ -138,37 +228,71 @@ class OverviewPage(Page):
             self.cards["orgs"].value.setText(str(mine.orgs))
             self.cards["orgs"].detail.setText(mine.org_name)
 
-    def _show(
-        self,
-        ov: overview_service.Overview | None,
-        meetings: meeting_service.ComplianceSummary | None,
-        overdue_visits: int = 0,
-        overdue_projects: int = 0,
-        waiting_wishes: list | None = None,
-    ) -> None:
-        if self.street and self.community.currentData() is not None:
-            ov = None  # the community's own counts come from _show_street
-        if ov is not None:
-            branches = ov.orgs_by_kind.get("branch", 0)
-            groups = ov.orgs_by_kind.get("group", 0)
+    def _show(self, chosen: str | None, ov, board: Dashboard, todos: TodoList) -> None:
+        if chosen != self.community.currentData():
+            return  # a newer choice is on its way
+        self.board, self.todos = board, todos
+        if chosen is None:
+            kinds = ov.orgs_by_kind
             self.cards["orgs"].value.setText(str(ov.organisations))  # 党小组 are not organisations
-            self.cards["orgs"].detail.setText(f"党委 {ov.orgs_by_kind.get('community', 0)} 个 · 党支部 {branches} 个"
-                                              f" · 党小组 {groups} 个")
+            self.cards["orgs"].detail.setText(f"党委 {kinds.get('community', 0)} 个 · 党支部 {kinds.get('branch', 0)} 个"
+                                              f" · 党小组 {kinds.get('group', 0)} 个")
             self.cards["members"].value.setText(str(ov.members))
             self.cards["members"].detail.setText(f"正式党员 {ov.full_members} · 预备党员 {ov.probationary}")
             self.cards["residents"].value.setText(str(ov.residents))
             self.cards["residents"].detail.setText(f"住户 {ov.households} 户")
-        if meetings is not None:
-            self.cards["meetings"].value.setText(str(meetings.overdue))
-            self.cards["meetings"].detail.setText(
-                f"{meetings.branches_owing} 个支部欠开 · 本期待开 {meetings.due} · 未达法定人数 {meetings.no_quorum}"
-            )
-        self.cards["followups"].value.setText(str(overdue_visits + overdue_projects))
-        self.cards["followups"].detail.setText(f"走访问题 {overdue_visits} 件 · 微实事 {overdue_projects} 项")
-        if waiting_wishes is None:
-            return
-        waiting = waiting_wishes
-        self.cards["wishes"].value.setText(str(len(waiting)))
-        self.cards["wishes"].detail.setText(
-            f"估值合计 {format_yuan(sum(w.estimated_fen or 0 for w in waiting))} 元" if waiting else "全部已认领"
-        )
+        self._show_tiles(board)
+        self._show_charts(board)
+        self.todo_model.set_rows(list(todos.items))
+        self.todo_view.resizeRowsToContents()
+        late = sum(1 for i in todos.items if i.overdue)
+        self.todo_title.setText(f"待办 {len(todos.items)} 项（逾期 {late} 项）" if todos.items else "待办：今天没有待办事项")
+
+    def _show_tiles(self, board: Dashboard) -> None:
+        while self.tiles.count():
+            w = self.tiles.takeAt(0).widget()
+            if w is not None:
+                w.deleteLater()
+        self.tile_of: dict[str, FigureTile] = {}
+        for i, f in enumerate(board.figures):
+            tile = FigureTile(f)
+            tile.clicked.connect(lambda _=False, fig=f: self.open_figure(fig))
+            self.tile_of[f.key] = tile
+            self.tiles.addWidget(tile, i // 4, i % 4)
+        notes = [f"{board.year} 年统计至 {board.as_of.isoformat()}；“上年”为上一年全年"]
+        if board.left_out:
+            notes.append("未显示：" + "、".join(board.left_out))
+        self.left_note.setText("；".join(notes))
+
+    def _show_charts(self, board: Dashboard) -> None:
+        c = board.charts
+        self.charts["meetings"].set_data(MONTHS, [Series(k, v) for k, v in c.meetings_by_month])
+        top = c.problems_by_category[:8]
+        self.charts["problems"].set_data([k for k, _ in top], [Series("问题", tuple(v for _, v in top))])
+        self.charts["spending"].set_data(
+            [a for a, _, _ in c.spending],
+            [Series("预算", tuple(b / 100 for _, b, _ in c.spending), "#8a8f98"),
+             Series("支出", tuple(s / 100 for _, _, s in c.spending), "#c8161e")])
+        self.charts["attendance"].set_data(MONTHS, [Series("出勤率", c.attendance_by_month, "#2f6fb5")], "%", 100)
+
+    # ---------------------------------------------------------------- opening what is behind
+
+    def _go(self, title: str) -> Page | None:
+        window = self.window()
+        pages = getattr(window, "pages", {})
+        if title not in pages:
+            return None  # a page this account does not see
+        return window.go_to(title)
+
+    def open_figure(self, figure: Figure) -> Page | None:
+        return self._go(figure.page)
+
+    def open_todo(self, item: TodoItem | None) -> Page | None:
+        if item is None or not item.page:
+            return None
+        page = self._go(item.page)
+        keep = getattr(page, "keep", None)
+        if page is not None and item.record_id and callable(keep):
+            keep(item.record_id)  # the record list selects it when its rows arrive
+            page.refresh()
+        return page

@@ -1,0 +1,59 @@
+"""The 工作台 page: figures that open their lists, to-do items that open their records, charts drawn."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.gui.main_window import MainWindow
+from tests.integration.test_overview_figures import TODAY, town  # noqa: F401 - the fixture with known counts
+
+
+@pytest.fixture
+def window(qtbot, app_ctx, town, wait_ops):  # noqa: F811
+    w = MainWindow(app_ctx)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    page = w.pages["概览"]
+    page.today = TODAY
+    page.year.setItemData(0, TODAY.year)
+    w.show()
+    wait_ops()
+    page.refresh()
+    wait_ops()
+    return w
+
+
+def test_figures_show_the_year_and_open_their_list(window, wait_ops, qtmodeltester):
+    page = window.pages["概览"]
+    tile = page.tile_of["problems_raised"]
+    assert tile.text().splitlines()[1] == "3"
+    assert page.tile_of["close_rate"].text().splitlines()[1] == "33%"
+    assert page.tile_of["meetings_held"].text().splitlines()[2] == "上年 1（+1）"
+    tile.click()
+    wait_ops()
+    assert window.stack.currentWidget() is window.pages["走访"]
+    window.go_to("概览")
+    page.tile_of["members_total"].click()
+    assert window.stack.currentWidget() is window.pages["党员名册"]
+    qtmodeltester.check(page.todo_model)
+
+
+def test_a_todo_item_opens_its_record(window, wait_ops, town):  # noqa: F811
+    page = window.pages["概览"]
+    rows = [page.todo_model.row(i) for i in range(page.todo_model.rowCount())]
+    late_visit = next(r for r in rows if r.kind == "visits")
+    assert late_visit.record_id == town["late"]
+    opened = page.open_todo(late_visit)
+    wait_ops()
+    assert window.stack.currentWidget() is opened is window.pages["走访"]
+    assert opened.panel.selected_id() == town["late"]
+    assert any("已透支" in r.text for r in rows)
+
+
+def test_the_charts_have_the_years_figures(window):
+    page = window.pages["概览"]
+    meetings = page.charts["meetings"]
+    assert [s.name for s in meetings.series] == ["主题党日"] and meetings.series[0].values[2] == 2
+    assert page.charts["attendance"].series[0].values[2] == 67
+    page.tabs.setCurrentIndex(1)
+    assert not page.grab().isNull()
