@@ -60,6 +60,7 @@ def generate(
         add_ledger(db, seed)
         add_assessment(db, seed)
         add_cobuilding(db, seed)
+        add_development(db, seed)
     steps.finish()
     return DemoSummary(
         org_code=plan.org_code,
@@ -120,6 +121,17 @@ def add_assessment(db: Database, seed: int, today: date | None = None) -> dict[s
     auth.require(db, "members.import")
     with UnitOfWork(db) as uow:
         counts = assessment_demo.fill(uow.session, uow.site_id, seed, today or date.today())
+        uow.commit()
+    return counts
+
+
+def add_development(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
+    """发展党员: applicants at every stage with their steps, and a few 应到 exemptions; counts."""
+    from desktop_app.demo import development as development_demo
+
+    auth.require(db, "members.import")
+    with UnitOfWork(db) as uow:
+        counts = development_demo.fill(uow.session, uow.site_id, seed, today or date.today())
         uow.commit()
     return counts
 
