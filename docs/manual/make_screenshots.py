@@ -29,6 +29,7 @@ PAGES = {
     "经费台账": "ledger",
     "党费": "dues",
     "数据同步": "sync",
+    "支部考评": "assessment",
 }
 
 
