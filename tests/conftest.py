@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("DANGQUN_SYNC_PASSPHRASE", "test-sync-passphrase")  # sync private key files
 
 import pytest  # noqa: E402
 

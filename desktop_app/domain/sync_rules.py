@@ -20,7 +20,7 @@ from typing import NamedTuple
 from desktop_app.domain.errors import DomainError
 
 FORMAT = "dangqun-sync"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: each site signs with its own key, sealed to one reader
 UPSTREAM = "upstream"  # community -> street: its data
 DOWNSTREAM = "downstream"  # street -> one community: org tree, reference lists, corrections, confirmations
 KINDS = (UPSTREAM, DOWNSTREAM)
@@ -245,7 +245,7 @@ def validate_manifest(obj: object, schema_version: str) -> Manifest:
     if fv != FORMAT_VERSION:
         if fv > FORMAT_VERSION:
             raise PackageRefused(f"数据包格式（第 {fv} 版）比本程序新，请先升级程序")
-        raise PackageRefused(f"数据包格式（第 {fv} 版）过旧，请对方升级程序后重新导出")
+        raise PackageRefused(f"数据包格式（第 {fv} 版）过旧：请对方升级程序，按 README“重新登记”一节重新登记后再导出")
     sv = _get(obj, "schema_version", str, "数据库版本")
     if sv != schema_version:
         if sv > schema_version:

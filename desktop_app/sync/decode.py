@@ -23,7 +23,7 @@ from sqlalchemy import Boolean, Date, DateTime, Integer, String, Table, Time
 from desktop_app.domain.sync_rules import DOWNSTREAM, STREET, UPSTREAM, Manifest, PackageRefused, Stamp, table_label
 from desktop_app.sync import package
 from desktop_app.sync.codec import NULL, codec_for, synced_tables
-from desktop_app.sync.crypto import StreetKey
+from desktop_app.sync.crypto import SiteKeys
 
 
 @dataclass
@@ -60,14 +60,14 @@ class Verified:
         return sum(len(t) for t in self.tables)
 
 
-def open_package(path: Path, key: StreetKey, schema_version: str, site_id: str, role: str, street_site_id: str,
-                 storage=None) -> Verified:
+def open_package(path: Path, keys: SiteKeys, signers: package.SignerLookup, schema_version: str, site_id: str,
+                 role: str, street_site_id: str, storage=None) -> Verified:
     """Everything about a package that can be checked without writing; raises PackageRefused.
 
     `storage` is the SQLite dialect when the rows should come out as SQLite keeps
     them (see _column_reader), None for plain Python values.
     """
-    opened = package.open_file(path, key, schema_version)
+    opened = package.open_file(path, keys, signers, schema_version)
     m = opened.manifest
     check_parties(m, site_id, role, street_site_id)
     tables = decode_tables(m, opened.files, storage=storage)

@@ -456,7 +456,8 @@ def standing(s: Session, m: Manifest) -> Standing:
     peer_row = s.get(SyncPeer, m.site.id)
     return Standing(
         already=s.get(SyncImport, m.package_id) is not None,
-        new_community=peer_row is None and m.kind == UPSTREAM,
+        # Enrolment registers the peer: it is new until its first package.
+        new_community=(peer_row is None or not peer_row.packages) and m.kind == UPSTREAM,
         older=peer_row is not None and m.seq < peer_row.last_seq,
         warnings=tuple(_warnings(s, m, peer_row)),
     )

@@ -38,7 +38,7 @@ from desktop_app.store.models import Organization
 from desktop_app.store.models_sync import SyncExport, SyncImport, SyncPeer, SyncRowState
 from desktop_app.sync import package
 from desktop_app.sync.codec import codec_for, encode_value, synced_tables
-from desktop_app.sync.crypto import StreetKey
+from desktop_app.sync.crypto import SiteKeys
 
 Progress = Callable[[int, int], None]
 Fetched = list[tuple["Encoder", list]]
@@ -154,7 +154,8 @@ def encode_all(fetched: Fetched, progress: Progress | None, every: int | None = 
 
 def write_tables(
     path: Path,
-    key: StreetKey,
+    signer: SiteKeys,
+    reader_box_public: bytes,
     head: dict,
     tables: list[tuple[Table, list[list[str]], list[str]]],
     plain: bool,
@@ -170,8 +171,8 @@ def write_tables(
                                   tuple(header)))
         counts[table.name] = len(texts)
     manifest = Manifest(tables=tuple(entries), schema_version=SCHEMA_HEAD, app_version=__version__,
-                        key_fingerprint=key.fingerprint, **head)
-    size = package.write(path, key, manifest, files, plain)
+                        key_fingerprint=signer.fingerprint, **head)
+    size = package.write(path, signer, reader_box_public, manifest, files, plain)
     return manifest, size, counts
 
 

@@ -1,12 +1,13 @@
 """The package file: one zip of table CSVs, manifest.json and manifest.sig, encrypted around it.
 
-    zip:  manifest.json   what the package holds: tables, row counts, SHA-256 of each file
-          manifest.sig    HMAC-SHA256 of manifest.json under the street key (hex)
+    zip:  manifest.json   what the package holds: tables, row counts, SHA-256 of each file,
+                          who sent it (and the fingerprint of the key that signed it)
+          manifest.sig    Ed25519 signature of manifest.json by the sender's own key (hex)
           tables/<t>.csv  UTF-8 (with BOM, so Excel opens a plain package), header row,
                           one row per record: every column, then the sender's base stamp
 
-    file: MAGIC | key fingerprint (8 bytes) | nonce (12 bytes) | AES-256-GCM(zip)
-          or the bare zip when the user chose plain CSV.
+    file: MAGIC | reader's key fingerprint | ephemeral X25519 key | nonce | AES-256-GCM(zip)
+          (sealed to its one reader, see crypto), or the bare zip when the user chose plain CSV.
 
 The GCM tag covers the header too, so a flipped byte anywhere, or a file cut
 short, is refused before anything is read. A file is written under a temporary
@@ -26,15 +27,19 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from desktop_app.domain.sync_rules import Manifest, PackageRefused, manifest_to_dict, validate_manifest
-from desktop_app.sync.crypto import StreetKey, format_fingerprint
+from desktop_app.sync import crypto
+from desktop_app.sync.crypto import SiteKeys, format_fingerprint
 
-MAGIC = b"DQSYNC\x00\x01"
-_FP_LEN = 8
-_NONCE_LEN = 12
-HEADER_LEN = len(MAGIC) + _FP_LEN + _NONCE_LEN
+MAGIC = b"DQSYNC\x00\x02"
+OLD_MAGIC = b"DQSYNC\x00\x01"  # the shared street key of before: refused, with what to do
+HEADER_LEN = crypto.header_len(len(MAGIC))
+OLD_FORMAT = ("这是旧版（共用街道密钥）的数据包，已不再接受：请社区和街道都升级程序，"
+              "社区按 README“重新登记”一节向街道重新登记后，再导出新的数据包")
+# Who may have signed a package: site id -> (Ed25519 public key, its fingerprint); raises PackageRefused.
+SignerLookup = Callable[[str], tuple[bytes, str]]
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 BASE_COLUMNS = ("_base_version", "_base_site")  # the sender's memory of the receiver's stamp
@@ -92,26 +97,26 @@ def manifest_bytes(manifest: Manifest) -> bytes:
     return json.dumps(manifest_to_dict(manifest), ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
-def seal(key: StreetKey, manifest: Manifest, files: dict[str, bytes], plain: bool = False) -> bytes:
-    """The bytes of a package file. `files` maps table name -> CSV bytes (as in the manifest)."""
+def seal(signer: SiteKeys, reader_box_public: bytes, manifest: Manifest, files: dict[str, bytes],
+         plain: bool = False) -> bytes:
+    """The bytes of a package file, signed by `signer`, sealed to the reader's public key (unless plain)."""
     mbytes = manifest_bytes(manifest)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
         zf.writestr(MANIFEST, mbytes)
-        zf.writestr(SIGNATURE, key.sign(mbytes))
+        zf.writestr(SIGNATURE, signer.sign(mbytes))
         for entry in manifest.tables:
             zf.writestr(entry.file, files[entry.name])
     raw = buf.getvalue()
     if plain:
         return raw
-    nonce = secrets.token_bytes(_NONCE_LEN)
-    header = MAGIC + key.fingerprint_bytes + nonce
-    return header + key.aead().encrypt(nonce, raw, header)
+    return crypto.seal_to(reader_box_public, raw, MAGIC)
 
 
-def write(path: Path, key: StreetKey, manifest: Manifest, files: dict[str, bytes], plain: bool = False) -> int:
+def write(path: Path, signer: SiteKeys, reader_box_public: bytes, manifest: Manifest, files: dict[str, bytes],
+          plain: bool = False) -> int:
     """Write a package atomically and read it back; returns its size in bytes."""
-    data = seal(key, manifest, files, plain)
+    data = seal(signer, reader_box_public, manifest, files, plain)
     atomic_write(path, data)
     # A bad stick or a full disk shows now, not at the street office next month.
     with open(path, "rb") as fh:
@@ -132,20 +137,22 @@ class Opened:
     encrypted: bool
 
 
-def open_file(path: Path, key: StreetKey, schema_version: str) -> Opened:
+def open_file(path: Path, keys: SiteKeys, signers: SignerLookup, schema_version: str) -> Opened:
     path = Path(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise PackageRefused(f"找不到文件 {path}") from None
-    return open_bytes(data, key, schema_version)
+    return open_bytes(data, keys, signers, schema_version)
 
 
-def open_bytes(data: bytes, key: StreetKey, schema_version: str) -> Opened:
-    """Check a package whole: container, signature, manifest, file list, checksums."""
+def open_bytes(data: bytes, keys: SiteKeys, signers: SignerLookup, schema_version: str) -> Opened:
+    """Check a package whole: container, its sender's signature, manifest, file list, checksums."""
+    if data.startswith(OLD_MAGIC):
+        raise PackageRefused(OLD_FORMAT)
     encrypted = data.startswith(MAGIC)
     if encrypted:
-        raw = _decrypt(data, key)
+        raw = _decrypt(data, keys)
     elif data.startswith(b"PK\x03\x04"):
         raw = data
     elif len(data) < HEADER_LEN and MAGIC.startswith(data[: len(MAGIC)]) and data:
@@ -162,15 +169,22 @@ def open_bytes(data: bytes, key: StreetKey, schema_version: str) -> Opened:
             raise PackageRefused("数据包缺少清单或签名，可能被改动过或不完整")
         mbytes = zf.read(MANIFEST)
         signature = zf.read(SIGNATURE)
-        if not key.verify(mbytes, signature):
-            raise PackageRefused(_signature_message(mbytes, key))
         try:
             obj = json.loads(mbytes.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise PackageRefused("数据包清单无法读取") from None
+        if isinstance(obj, dict) and obj.get("format_version") == 1:
+            raise PackageRefused(OLD_FORMAT)
+        claimed = obj.get("site") if isinstance(obj, dict) else None
+        site_id = claimed.get("id") if isinstance(claimed, dict) else None
+        if not isinstance(site_id, str) or not site_id:
+            raise PackageRefused("数据包清单中没有发送方")
+        public, fingerprint = signers(site_id)
+        if not crypto.verify(public, mbytes, signature):
+            raise PackageRefused(_signature_message(obj, fingerprint))
         manifest = validate_manifest(obj, schema_version)
-        if manifest.key_fingerprint != key.fingerprint:
-            raise PackageRefused("数据包清单中的密钥指纹与本库的街道密钥不符")
+        if manifest.key_fingerprint != fingerprint:
+            raise PackageRefused("数据包清单中的签名密钥指纹与登记的不符")
         expected = {MANIFEST, SIGNATURE} | {t.file for t in manifest.tables}
         extra = sorted(set(names) - expected)
         missing = sorted(expected - set(names))
@@ -193,35 +207,30 @@ def open_bytes(data: bytes, key: StreetKey, schema_version: str) -> Opened:
     return Opened(manifest=manifest, files=files, size=len(data), encrypted=encrypted)
 
 
-def _decrypt(data: bytes, key: StreetKey) -> bytes:
+def _decrypt(data: bytes, keys: SiteKeys) -> bytes:
     from cryptography.exceptions import InvalidTag
 
     if len(data) <= HEADER_LEN + 16:
         raise PackageRefused("数据包不完整（文件被截断），请重新拷贝或让对方重新导出")
-    header = data[:HEADER_LEN]
-    fp = header[len(MAGIC): len(MAGIC) + _FP_LEN]
-    if fp != key.fingerprint_bytes:
-        raise PackageRefused(
-            f"数据包是用另一把密钥加密的（指纹 {format_fingerprint(fp)}），本库的街道密钥指纹是 "
-            f"{key.fingerprint}：它可能来自其他街道，或社区用的是旧密钥"
-        )
-    nonce = header[len(MAGIC) + _FP_LEN:]
     try:
-        return key.aead().decrypt(nonce, data[HEADER_LEN:], header)
+        return keys.open_sealed(data, len(MAGIC))
+    except ValueError:
+        fp = format_fingerprint(crypto.recipient_of(data, len(MAGIC)))
+        raise PackageRefused(
+            f"数据包是加密给另一方的（接收方密钥指纹 {fp}），本库无法读取：社区的数据包只有街道能读，"
+            "街道的下发包只有收件社区能读"
+        ) from None
     except InvalidTag:
         raise PackageRefused(
             "数据包已损坏、不完整或被改动过（解密校验未通过），请重新拷贝或让对方重新导出"
         ) from None
 
 
-def _signature_message(mbytes: bytes, key: StreetKey) -> str:
-    try:
-        claimed = json.loads(mbytes.decode("utf-8")).get("street", {}).get("key_fingerprint")
-    except Exception:  # noqa: BLE001 - an unreadable manifest is simply "tampered"
-        claimed = None
-    if isinstance(claimed, str) and claimed and claimed != key.fingerprint:
+def _signature_message(obj: dict, fingerprint: str) -> str:
+    claimed = (obj.get("street") or {}).get("key_fingerprint") if isinstance(obj.get("street"), dict) else None
+    if isinstance(claimed, str) and claimed and claimed != fingerprint:
         return (
-            f"数据包不是用本街道的密钥签名的（数据包密钥指纹 {claimed}，本库 {key.fingerprint}）："
-            "它可能来自其他街道，或社区用的是旧密钥"
+            f"数据包不是用发送方登记的密钥签名的（数据包密钥指纹 {claimed}，登记的 {fingerprint}）："
+            "它可能是伪造的，或对方用的是已作废的旧密钥"
         )
-    return "数据包签名校验未通过：清单被改动过或已损坏"
+    return "数据包签名校验未通过：清单被改动过、已损坏或是伪造的"

@@ -39,6 +39,30 @@ class KeyUseResult:
     moved_under_street: bool  # the 社区党委 now hangs under the street's own node
 
 
+@dataclass(frozen=True)
+class EnrolRequestResult:
+    """A community's enrolment request written: the fingerprint to compare with the street's screen."""
+
+    path: Path
+    fingerprint: str
+    org_code: str
+    org_name: str
+    key_path: Path  # where this site's private keys are kept (protected)
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """At the street: one community enrolled with its own keys."""
+
+    site_id: str
+    org_code: str
+    org_name: str
+    fingerprint: str  # of its request, as compared at enrolment
+    status: str  # active | revoked
+    enrolled_at: datetime
+    revoked_at: datetime | None
+
+
 # --- packages out -------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -39,18 +39,20 @@ UUID_RE = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 def _build_community(args: tuple) -> dict:
     """In a worker process: generate one community, take the key, export everything."""
-    folder, index, members, seed, key_file = args
+    folder, index, members, seed, street_path = args
     os.environ["DANGQUN_DATA_DIR"] = str(Path(folder) / f"data{index}")
     from desktop_app.store.migrate import open_database
     from desktop_app.services import sync
-    from tests.integration.sync_world import fill_community
+    from tests.integration.sync_world import enrol, fill_community
 
     path = Path(folder) / f"community{index}.db"
     db, _ = open_database(path)
     t0 = time.perf_counter()
     fill_community(db, members, seed)
     built = time.perf_counter() - t0
-    sync.use_key(db, Path(key_file))
+    street, _ = open_database(Path(street_path))
+    enrol(street, db, Path(folder), f"community{index}")
+    street.dispose()
     t0 = time.perf_counter()
     e = sync.export_package(db, Path(folder) / f"community{index}.dqsync", full=True)
     exported = time.perf_counter() - t0
@@ -65,12 +67,12 @@ def _clone(args: tuple) -> int:
     from desktop_app.domain.sync_rules import Manifest, SiteRef, TableEntry, validate_manifest
     from desktop_app.store.migrate import SCHEMA_HEAD, open_database
     from desktop_app.services import sync
-    from desktop_app.sync import package
+    from desktop_app.sync import keyfile, package
+    from desktop_app.sync.crypto import SiteKeys
 
     street, _ = open_database(Path(street_path))
-    key, _ = sync.load_key(street)
-    street.dispose()
-    opened = package.open_file(source, key, SCHEMA_HEAD)
+    keys, _ = sync.load_keys(street)
+    opened = package.open_file(source, keys, sync.keys.signers(street), SCHEMA_HEAD)
     ns = uuid.uuid5(uuid.NAMESPACE_URL, f"dangqun-bench-{n}")
     mapping: dict[bytes, bytes] = {}
 
@@ -92,12 +94,20 @@ def _clone(args: tuple) -> int:
     site = SiteRef(moved(m.site.id), f"{m.site.org_code}{n:02d}", f"{m.site.org_name}（{n}）", m.site.level,
                    moved(m.site.org_id))
     tables = tuple(TableEntry(t.name, t.file, t.rows, package.sha256(files[t.name]), t.columns) for t in m.tables)
+    # The copy is another community: its own keys, enrolled at the street like any other.
+    own = SiteKeys.generate()
+    req = keyfile.EnrolRequest(site.id, site.org_code, site.org_name, site.org_id or "", own.sign_public,
+                               own.box_public)
+    req_path = Path(out).with_suffix(".dqreq")
+    keyfile.write_document(req_path, keyfile.request_document(req))
+    sync.enrol_accept(street, req_path, Path(out).with_suffix(".dqreply"))
+    street.dispose()
     clone = Manifest(kind=m.kind, package_id=str(uuid.uuid4()), seq=1, created_at=m.created_at,
                      schema_version=m.schema_version, site=site, street_org_code=m.street_org_code,
-                     key_fingerprint=m.key_fingerprint, full=m.full, since=m.since, until=m.until, tables=tables,
+                     key_fingerprint=own.fingerprint, full=m.full, since=m.since, until=m.until, tables=tables,
                      app_version=m.app_version)
     validate_manifest(json.loads(package.manifest_bytes(clone)), SCHEMA_HEAD)
-    return package.write(out, key, clone, files)
+    return package.write(out, own, keys.box_public, clone, files)
 
 
 def _raw_baseline(street_path: Path, raw_path: Path) -> tuple[float, int]:
@@ -176,7 +186,7 @@ def _run(args, folder: Path) -> None:
     print(f"{args.communities} communities x {args.members:,} members "
           f"({args.distinct} generated, the rest copies under new ids)", flush=True)
 
-    jobs = [(str(folder), i, args.members, 101 + i, str(folder / "street.dqkey")) for i in range(args.distinct)]
+    jobs = [(str(folder), i, args.members, 101 + i, str(folder / "street.db")) for i in range(args.distinct)]
     with ProcessPoolExecutor(max_workers=min(2, args.distinct)) as pool:
         built = list(pool.map(_build_community, jobs))
     for b in built:

@@ -6,6 +6,7 @@ from desktop_app.services import demo, site
 from desktop_app.store.migrate import open_database
 from desktop_app.services import sync as keys, sync as merge
 from desktop_app.services import sync as sync_export
+from tests.integration.sync_world import enrol
 
 
 def test_street_overview_lists_communities_and_filters_the_cards(qtbot, qapp, tmp_path, wait_ops):
@@ -17,7 +18,7 @@ def test_street_overview_lists_communities_and_filters_the_cards(qtbot, qapp, tm
         db, _ = open_database(tmp_path / f"c{seed}.db")
         summary = demo.generate(db, members=members, seed=seed, with_modules=False)
         sizes[summary.org_name] = members
-        keys.use_key(db, tmp_path / "street.key")
+        enrol(street, db, tmp_path, f"c{seed}")  # each community enrols its own key
         package = sync_export.export_package(db, tmp_path / f"p{seed}.dqsync")
         merge.import_package(street, package.path)
 

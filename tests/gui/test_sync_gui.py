@@ -19,6 +19,7 @@ from desktop_app.store.base import utcnow
 from desktop_app.store.migrate import open_database
 from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_sync import SyncPeer
+from tests.integration.sync_world import enrol
 
 
 @pytest.fixture
@@ -72,16 +73,23 @@ class Dialogs:
 def test_a_community_takes_the_key_and_exports_to_a_usb_folder(qtbot, community, street_db, wait_ops, tmp_path,
                                                                  monkeypatch, qtmodeltester):
     page = page_for(qtbot, community, wait_ops)
-    assert "尚未设置街道密钥" in page.key_label.text()
+    assert "尚未向街道登记" in page.key_label.text()
     assert not page.export_button.isEnabled()
 
     told = []
-    monkeypatch.setattr(sync_dialogs, "choose_open", lambda *a: tmp_path / "street.dqkey")
+    monkeypatch.setattr(sync_dialogs, "choose_save", lambda *a: tmp_path / "c.dqreq")
     monkeypatch.setattr(common, "inform", lambda parent, title, text: told.append(text))
     page.key_button.click()
     wait_ops()
+    shown = sync.read_request(street_db, tmp_path / "c.dqreq").fingerprint
+    assert shown in told[0]  # the same fingerprint on both screens
+    assert not page.export_button.isEnabled()  # not until the street's reply is in
+    assert sync.enrol_accept(street_db, tmp_path / "c.dqreq", tmp_path / "c.dqreply").fingerprint == shown
+    monkeypatch.setattr(sync_dialogs, "choose_open", lambda *a: tmp_path / "c.dqreply")
+    page.finish_button.click()
+    wait_ops()
     fingerprint = sync.key_info(street_db).fingerprint
-    assert fingerprint in told[0] and "挂到“梅园街道党工委”之下" in told[0]
+    assert fingerprint in told[1] and "挂到“梅园街道党工委”之下" in told[1]
     assert fingerprint in page.key_status.text()
     assert page.export_button.isEnabled()
 
@@ -102,7 +110,7 @@ def test_a_community_takes_the_key_and_exports_to_a_usb_folder(qtbot, community,
 
 
 def test_plain_export_asks_first(qtbot, community, street_db, wait_ops, tmp_path, monkeypatch):
-    sync.use_key(community.db, tmp_path / "street.dqkey")
+    enrol(street_db, community.db, tmp_path)
     page = page_for(qtbot, community, wait_ops)
     page.plain.setChecked(True)
     monkeypatch.setattr(common, "ask", lambda *a: False)
@@ -118,11 +126,12 @@ def _street_ctx(street_db) -> AppContext:
 
 def test_the_street_previews_then_imports_and_lists_the_community(qtbot, community, street_db, wait_ops,
                                                                     tmp_path, monkeypatch, qtmodeltester):
-    sync.use_key(community.db, tmp_path / "street.dqkey")
+    enrol(street_db, community.db, tmp_path)
     pkg = sync.export_package(community.db, tmp_path).path
     page = page_for(qtbot, _street_ctx(street_db), wait_ops)
-    assert page.communities.rowCount() == 0 and not page.send_all.isEnabled()
-    assert page.key_button.text() == "另存密钥文件…"
+    # enrolled, nothing sent yet: listed, and flagged as not reporting
+    assert page.communities.rowCount() == 1 and page.communities.row(0).packages == 0
+    assert page.key_button.text() == "接受社区登记…"
 
     monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: [pkg])
     previews = Dialogs(monkeypatch, ImportPreviewDialog)
@@ -164,7 +173,7 @@ def test_the_page_reads_and_decrypts_a_package_once_for_preview_and_import(qtbot
                                                                            tmp_path, monkeypatch):
     from desktop_app.sync import package
 
-    sync.use_key(community.db, tmp_path / "street.dqkey")
+    enrol(street_db, community.db, tmp_path)
     pkg = sync.export_package(community.db, tmp_path).path
     page = page_for(qtbot, _street_ctx(street_db), wait_ops)
     decrypted = []
@@ -190,20 +199,20 @@ def test_the_page_reads_and_decrypts_a_package_once_for_preview_and_import(qtbot
 
 
 def test_a_cancelled_preview_imports_nothing(qtbot, community, street_db, wait_ops, tmp_path, monkeypatch):
-    sync.use_key(community.db, tmp_path / "street.dqkey")
+    enrol(street_db, community.db, tmp_path)
     pkg = sync.export_package(community.db, tmp_path).path
     page = page_for(qtbot, _street_ctx(street_db), wait_ops)
     monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: [pkg])
     monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
     page.import_button.click()
     wait_ops()
-    assert page.communities.rowCount() == 0
+    assert page.communities.row(0).packages == 0
     with street_db.session() as s:
         assert s.scalar(select(Member.id).limit(1)) is None
 
 
 def test_a_refused_package_says_why(qtbot, community, street_db, wait_ops, tmp_path, monkeypatch):
-    sync.use_key(community.db, tmp_path / "street.dqkey")
+    enrol(street_db, community.db, tmp_path)
     pkg = sync.export_package(community.db, tmp_path).path
     data = bytearray(pkg.read_bytes())
     data[-5] ^= 1
@@ -219,7 +228,7 @@ def test_a_refused_package_says_why(qtbot, community, street_db, wait_ops, tmp_p
 
 def _conflict(community, street_db, tmp_path) -> str:
     """The street and the community both change one member's phone after the first package."""
-    sync.use_key(community.db, tmp_path / "street.dqkey")
+    enrol(street_db, community.db, tmp_path)
     sync.import_package(street_db, sync.export_package(community.db, tmp_path / "p1.dqsync").path)
     with community.db.session() as s:
         mid = s.scalar(select(Member.id).where(Member.name == "张三"))
@@ -262,7 +271,7 @@ def test_the_street_sees_both_versions_and_a_person_decides(qtbot, community, st
 
 def test_the_street_sends_a_package_down_to_the_chosen_community(qtbot, community, street_db, wait_ops, tmp_path,
                                                                 monkeypatch):
-    sync.use_key(community.db, tmp_path / "street.dqkey")
+    enrol(street_db, community.db, tmp_path)
     sync.import_package(street_db, sync.export_package(community.db, tmp_path).path)
     page = page_for(qtbot, _street_ctx(street_db), wait_ops)
     page.community_view.selectRow(0)
@@ -322,8 +331,10 @@ def test_the_street_makes_its_key_once(qtbot, app_ctx, wait_ops, tmp_path, monke
         monkeypatch.setattr(common, "inform", lambda parent, title, text: told.append(text))
         page.key_button.click()
         wait_ops()
-        assert (tmp_path / "k.dqkey").exists() and "当面拷给各社区" in told[0]
-        assert page.key_button.text() == "另存密钥文件…" and page.replace_key.isVisible()
+        assert (tmp_path / "k.dqkey").exists() and "受口令保护" in told[0]
+        assert b"PRIVATE" not in (tmp_path / "k.dqkey").read_bytes()
+        assert page.key_button.text() == "接受社区登记…" and page.replace_key.isVisible()
+        assert page.revoke_button.isVisible()
         assert sync.key_info(db).fingerprint in page.key_label.text()
         assert page.import_button.isEnabled()
     finally:

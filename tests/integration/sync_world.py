@@ -52,6 +52,16 @@ def copy_db(src: Path, dst: Path) -> None:
         a.close()
 
 
+def enrol(street: Database, community: Database, folder: Path, name: str | None = None) -> str:
+    """A community enrols with the street (request, accept, finish); returns the fingerprint both showed."""
+    name = name or f"c{_n()}"
+    req = sync.enrol_request(community, folder / f"{name}.dqreq", key_out=folder / f"{name}.dqkey")
+    accepted = sync.enrol_accept(street, req.path, folder / f"{name}.dqreply")
+    assert accepted.fingerprint == req.fingerprint
+    sync.enrol_finish(community, folder / f"{name}.dqreply")
+    return req.fingerprint
+
+
 def build_templates(
     folder: Path, members: int = 100, seeds: tuple[int, ...] = (11, 12), synced: bool = False
 ) -> dict[str, Path]:
@@ -60,14 +70,14 @@ def build_templates(
     site.init_site(street, STREET_CODE, STREET_NAME, "street")
     key_file = folder / "street.dqkey"
     sync.new_key(street, key_file)
-    street.dispose()
     paths = {"street": folder / "street.db", "key": key_file}
     for i, seed in enumerate(seeds, start=1):
         c, _ = open_database(folder / f"c{i}.db")
         fill_community(c, members, seed)
-        sync.use_key(c, key_file)
+        enrol(street, c, folder, f"c{i}")
         c.dispose()
         paths[f"c{i}"] = folder / f"c{i}.db"
+    street.dispose()
     if synced:
         # The same world after its first round: both communities sent everything
         # and took the street's package back (so their next exports are deltas).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -19,7 +20,7 @@ from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, Organization, Resident
 from desktop_app.store.models_sync import SyncConflict, SyncExport, SyncRowState
 from desktop_app.sync.codec import NULL, codec_for, decode_value, encode_value, synced_tables
-from tests.integration.sync_world import World, build_templates, copy_db, data_changes, fingerprint, rows
+from tests.integration.sync_world import World, build_templates, copy_db, data_changes, enrol, fingerprint, rows
 
 STAMPS = {"created_at", "updated_at", "updated_by_site", "version"}
 TRICKY_TEXTS = [
@@ -380,14 +381,13 @@ def test_reference_lists_go_to_every_community_but_a_community_s_own_rows_stay_i
     assert own.id not in rows(synced.c2, "service_list_item")
     # the street's org tree reaches each community
     assert e1.counts["organization"] > 1
-    # both communities edit the shared row: the second one to arrive conflicts at the street
+    # the street's reference rows are the street's: a community's edit of one is refused whole
     edit(synced.c1, ServiceListItem, item.id, name="空巢老人")
-    edit(synced.c2, ServiceListItem, item.id, name="独居长者")
-    _, r1 = synced.up(synced.c1)
-    _, r2 = synced.up(synced.c2)
-    assert {t.table: t.updated for t in r1.tables}["service_list_item"] == 1
-    assert {t.table: t.conflicts for t in r2.tables}["service_list_item"] == 1
-    assert rows(synced.street, "service_list_item")[item.id]["name"] == "空巢老人"
+    before = fingerprint(synced.street)
+    with pytest.raises(PackageRefused, match="空巢老人.*属于街道"):
+        synced.up(synced.c1)
+    assert fingerprint(synced.street) == before
+    assert rows(synced.street, "service_list_item")[item.id]["name"] == "独居老人"
 
 
 def test_downstream_confirms_what_the_street_merged(world):
@@ -457,12 +457,14 @@ def test_rows_both_communities_seeded_alike_are_one_row_not_a_conflict(synced, m
     from desktop_app.store.models_ledger import DuesRateRule
 
     rid = sorted(shared)[0]
+    # a rate is a reference list: community 2 may not change the row it shares with the others
     edit(synced.c2, DuesRateRule, rid, note="二社区改")
-    _, r = synced.up(synced.c2)
-    assert {t.table: t.updated for t in r.tables}["dues_rate_rule"] == 1
-    assert rows(synced.street, "dues_rate_rule")[rid]["note"] == "二社区改"
-    _, down = synced.down(synced.c1)  # the shared row is one row: community 1 catches up
-    assert rows(synced.c1, "dues_rate_rule")[rid]["note"] == "二社区改"
+    before = fingerprint(synced.street)
+    with pytest.raises(PackageRefused, match="党费.*不属于发送方"):
+        synced.up(synced.c2)
+    assert fingerprint(synced.street) == before
+    _, down = synced.down(synced.c1)
+    assert rows(synced.c1, "dues_rate_rule")[rid]["note"] != "二社区改"
     assert sync.conflicts(synced.street) == [] and sync.conflicts(synced.c1) == []
 
 
@@ -475,30 +477,43 @@ def test_who_may_do_what(world, tmp_path):
         sync.new_key(world.c1, tmp_path / "x.dqkey")
     with pytest.raises(NotFound):
         sync.send_package(world.street, tmp_path, "no-such-community")
-    copy = sync.write_key_file(world.street, tmp_path / "copy.dqkey")
-    assert copy.fingerprint == sync.key_info(world.c1).fingerprint
-    again = sync.use_key(world.c1, tmp_path / "copy.dqkey")
-    assert again.replaced and not again.street_changed and not again.moved_under_street
-    assert "key" not in repr(sync.read_key_file(tmp_path / "copy.dqkey")).lower().replace("keyfile", "")
+    # Enrolling again (a new PC, a lost key) keeps the street and the data; the old key stops counting.
+    again_fp = enrol(world.street, world.c1, tmp_path, "again")
+    info = sync.key_info(world.c1)
+    assert info.fingerprint == sync.key_info(world.street).fingerprint and info.role == "community"
+    assert len(again_fp) == 19 and "key" not in repr(sync.load_keys(world.c1)[0]).lower().replace("sitekeys", "")
+    with pytest.raises(Conflict, match="只有街道"):
+        sync.enrol_accept(world.c2, tmp_path / "again.dqreq", tmp_path / "x.dqreply")
+    with pytest.raises(Conflict, match="另一个社区"):
+        sync.enrol_finish(world.c2, tmp_path / "again.dqreply")
 
 
 def test_a_community_without_the_key_is_told_what_to_do(tmp_path, db):
-    with pytest.raises(Conflict, match="导入街道发来的密钥"):
+    with pytest.raises(Conflict, match="sync enrol request"):
         sync.export_package(db, tmp_path)
 
 
-def test_the_key_file_is_checked(world, tmp_path):
-    bad = tmp_path / "bad.dqkey"
-    doc = json.loads(world.key_file.read_text(encoding="utf-8"))
-    doc["fingerprint"] = "0000-0000-0000-0000"
+def test_the_enrolment_files_are_checked(world, tmp_path):
+    req = sync.enrol_request(world.c2, tmp_path / "c2.dqreq", key_out=tmp_path / "c2.dqkey")
+    bad = tmp_path / "bad.dqreq"
+    doc = json.loads(req.path.read_text(encoding="utf-8"))
+    doc["org_code"] = "999999"  # another community's code under this one's keys
     bad.write_text(json.dumps(doc), encoding="utf-8")
     from desktop_app.domain.errors import ValidationError
 
     with pytest.raises(ValidationError, match="指纹不符"):
-        sync.use_key(world.c2, bad)
+        sync.enrol_accept(world.street, bad, tmp_path / "r.dqreply")
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
-    with pytest.raises(ValidationError, match="不是街道密钥文件"):
-        sync.use_key(world.c2, tmp_path / "notes.txt")
+    with pytest.raises(ValidationError, match="不是登记申请"):
+        sync.enrol_accept(world.street, tmp_path / "notes.txt", tmp_path / "r.dqreply")
+    old = tmp_path / "old.dqkey"
+    old.write_text(json.dumps({"format": "dangqun-street-key", "version": 1}), encoding="utf-8")
+    with pytest.raises(ValidationError, match="README"):
+        sync.enrol_finish(world.c2, old)
+    # The private key file is protected and private to its owner.
+    assert "sealed" in json.loads((tmp_path / "c2.dqkey").read_text(encoding="utf-8"))
+    if os.name == "posix":
+        assert (tmp_path / "c2.dqkey").stat().st_mode & 0o077 == 0
 
 
 def test_export_progress_can_cancel_and_leaves_no_file(world, tmp_path):
@@ -627,5 +642,15 @@ def test_a_preview_made_under_a_key_since_replaced_is_refused(world, tmp_path):
     sync.new_key(world.street, tmp_path / "new.dqkey", replace=True)
     before = fingerprint(world.street)
     with pytest.raises(PackageRefused, match="密钥已更换"):
+        sync.apply_import(world.street, preview)
+    assert fingerprint(world.street) == before
+
+
+def test_a_preview_of_a_key_revoked_since_is_refused(world):
+    e = sync.export_package(world.c1, world.package("p.dqsync"))
+    preview = sync.preview_import(world.street, e.path)
+    sync.enrol_revoke(world.street, site.get_site(world.c1).org_code)
+    before = fingerprint(world.street)
+    with pytest.raises(PackageRefused, match="作废"):
         sync.apply_import(world.street, preview)
     assert fingerprint(world.street) == before

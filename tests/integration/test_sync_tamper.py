@@ -15,13 +15,12 @@ from desktop_app.services import site, sync
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.migrate import open_database
 from desktop_app.store.models import Member, Organization
-from desktop_app.sync import package
+from desktop_app.sync import keystore, package
 from desktop_app.sync.codec import synced_tables
-from desktop_app.sync.crypto import StreetKey
-from tests.integration.sync_world import copy_db, fingerprint
+from tests.integration.sync_world import copy_db, enrol, fingerprint
 
 
-def _community(path: Path, code: str, key_file: Path):
+def _community(path: Path, code: str, street, folder: Path):
     db, _ = open_database(path)
     site.init_site(db, code, f"社区{code[-3:]}党委", "community", street_name="梅园街道党工委")
     with UnitOfWork(db) as uow:
@@ -34,7 +33,7 @@ def _community(path: Path, code: str, key_file: Path):
             s.add(Member(name=f"党员{i}", id_number=f"11010119900101{i:03d}X", org_id=branch.id, seq=i + 1,
                          notes="有逗号,有引号\"，有换行\n" * i))
         uow.commit()
-    sync.use_key(db, key_file)
+    enrol(street, db, folder, path.stem)
     return db
 
 
@@ -47,9 +46,9 @@ def parts(tmp_path_factory):
     other, _ = open_database(d / "other-street.db")
     site.init_site(other, "320104", "朝天宫街道党工委", "street")
     sync.new_key(other, d / "other.dqkey")
-    c1 = _community(d / "c1.db", "320102001", d / "street.dqkey")
-    c2 = _community(d / "c2.db", "320102002", d / "street.dqkey")
-    foreign = _community(d / "foreign.db", "320104001", d / "other.dqkey")
+    c1 = _community(d / "c1.db", "320102001", street, d)
+    c2 = _community(d / "c2.db", "320102002", street, d)
+    foreign = _community(d / "foreign.db", "320104001", other, d)
     out = {
         "encrypted": sync.export_package(c1, d / "c1.dqsync").path,
         "plain": sync.export_package(c1, d / "c1.zip", plain=True).path,
@@ -107,11 +106,9 @@ def rezip(entries: dict[str, bytes] | list[tuple[str, bytes]]) -> bytes:
     return buf.getvalue()
 
 
-def street_key(parts):
-    with open(parts["dir"] / "street.dqkey", encoding="utf-8") as fh:
-        import base64
-
-        return StreetKey(base64.b64decode(json.load(fh)["key"]))
+def sender_key(parts):
+    """Community 1's own signing key: a package re-signed by its rightful sender."""
+    return keystore.read(parts["dir"] / "c1.dqkey")
 
 
 def test_the_untouched_packages_are_taken(parts, street):
@@ -135,7 +132,7 @@ def test_a_flipped_byte_in_the_nonce_is_refused(parts, street, tmp_path):
 
 
 def test_a_flipped_byte_in_the_key_fingerprint_is_refused(parts, street, tmp_path):
-    refused(street, flip(parts["encrypted"].read_bytes(), len(package.MAGIC)), tmp_path, "另一把密钥")
+    refused(street, flip(parts["encrypted"].read_bytes(), len(package.MAGIC)), tmp_path, "加密给另一方")
 
 
 @pytest.mark.parametrize("keep", [0, 3, 8, package.HEADER_LEN, package.HEADER_LEN + 10, "half", "minus1"])
@@ -154,16 +151,26 @@ def test_a_truncated_plain_package_is_refused(parts, street, tmp_path, cut):
 
 
 def test_a_package_of_another_street_is_refused(parts, street, tmp_path):
-    msg = refused(street, parts["foreign"].read_bytes(), tmp_path, "另一把密钥")
-    assert "其他街道" in msg
-    msg = refused(street, parts["foreign-plain"].read_bytes(), tmp_path, "不是用本街道的密钥签名的")
+    refused(street, parts["foreign"].read_bytes(), tmp_path, "加密给另一方")
+    refused(street, parts["foreign-plain"].read_bytes(), tmp_path, "没有在本街道登记")
 
 
-def test_a_community_with_a_wrong_key_is_refused(parts, street, tmp_path):
-    # a plain package under another key whose manifest claims ours: only the signature can tell
+def test_an_old_format_package_is_refused_saying_what_to_do(parts, street, tmp_path):
+    old = package.OLD_MAGIC + parts["encrypted"].read_bytes()[len(package.MAGIC):]
+    refused(street, old, tmp_path, "README")
+    entries = zip_entries(parts["plain"].read_bytes())
+    m = json.loads(entries["manifest.json"])
+    m["format_version"] = 1
+    entries["manifest.json"] = json.dumps(m).encode()
+    refused(street, rezip(entries), tmp_path, "重新登记")
+
+
+def test_a_community_claiming_to_be_another_is_refused(parts, street, tmp_path):
+    # a plain package signed by another key whose manifest claims community 1: only the signature can tell
     entries = zip_entries(parts["foreign-plain"].read_bytes())
     m = json.loads(entries["manifest.json"])
-    m["street"]["key_fingerprint"] = sync.key_info(street).fingerprint
+    mine = json.loads(zip_entries(parts["plain"].read_bytes())["manifest.json"])
+    m["site"], m["street"] = mine["site"], mine["street"]
     entries["manifest.json"] = json.dumps(m).encode()
     refused(street, rezip(entries), tmp_path, "签名校验未通过")
 
@@ -242,7 +249,7 @@ def test_a_flipped_byte_in_the_plain_zip_is_refused(parts, street, tmp_path):
 # --- signed correctly but still wrong: every layer checks on its own --------------------
 
 def resign(parts, entries: dict[str, bytes], manifest: dict) -> bytes:
-    key = street_key(parts)
+    key = sender_key(parts)
     mbytes = json.dumps(manifest, ensure_ascii=False).encode()
     entries["manifest.json"] = mbytes
     entries["manifest.sig"] = key.sign(mbytes)
@@ -299,7 +306,7 @@ def test_a_downstream_package_for_one_community_is_refused_by_another(parts, tmp
     copy_db(parts["c2"], tmp_path / "c2.db")
     c2, _ = open_database(tmp_path / "c2.db")
     try:
-        refused(c2, parts["down-c1"].read_bytes(), tmp_path, "不是本社区的")
+        refused(c2, parts["down-c1"].read_bytes(), tmp_path, "加密给另一方")
     finally:
         c2.dispose()
 
@@ -308,20 +315,20 @@ def test_a_community_package_is_refused_by_a_community(parts, tmp_path):
     copy_db(parts["c2"], tmp_path / "c2.db")
     c2, _ = open_database(tmp_path / "c2.db")
     try:
-        refused(c2, parts["encrypted"].read_bytes(), tmp_path, "社区只能导入街道下发的数据包")
+        refused(c2, parts["encrypted"].read_bytes(), tmp_path, "加密给另一方")
     finally:
         c2.dispose()
 
 
 def test_a_downstream_package_is_refused_by_the_street(parts, street, tmp_path):
-    refused(street, parts["down-c1"].read_bytes(), tmp_path, "本库自己生成")
+    refused(street, parts["down-c1"].read_bytes(), tmp_path, "加密给另一方")
 
 
 def test_a_package_is_refused_by_its_own_maker(parts, tmp_path):
     copy_db(parts["c1"], tmp_path / "c1.db")
     c1, _ = open_database(tmp_path / "c1.db")
     try:
-        refused(c1, parts["encrypted"].read_bytes(), tmp_path, "本库自己生成")
+        refused(c1, parts["encrypted"].read_bytes(), tmp_path, "加密给另一方")
     finally:
         c1.dispose()
 

@@ -22,7 +22,9 @@ from desktop_app.gui import icons
 from desktop_app.views.sync import ExportResult, ImportReport
 
 PACKAGE_FILTER = "同步数据包 (*.dqsync *.zip);;所有文件 (*)"
-KEY_FILTER = "街道密钥 (*.dqkey);;所有文件 (*)"
+KEY_FILTER = "同步私钥 (*.dqkey);;所有文件 (*)"
+REQUEST_FILTER = "登记申请 (*.dqreq);;所有文件 (*)"
+REPLY_FILTER = "登记回执 (*.dqreply);;所有文件 (*)"
 RED = QColor("#c8161e")
 _USB_FILESYSTEMS = {"vfat", "exfat", "fat", "fat32", "msdos", "fuseblk"}
 

@@ -14,9 +14,13 @@ All work goes through services.sync off the GUI thread.
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QTabWidget, QVBoxLayout, QWidget,
+)
 
 from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
@@ -24,7 +28,7 @@ from desktop_app.gui.errors import show_error
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.sync import dialogs
 from desktop_app.gui.sync.conflicts import ConflictsPanel
-from desktop_app.gui.sync.dialogs import KEY_FILTER, PACKAGE_FILTER, ExportSummaryDialog, ImportPreviewDialog, local_time, size_text
+from desktop_app.gui.sync.dialogs import KEY_FILTER, PACKAGE_FILTER, REPLY_FILTER, REQUEST_FILTER, ExportSummaryDialog, ImportPreviewDialog, local_time, size_text
 from desktop_app.gui.sync.models import COMMUNITY_COLUMNS, EXPORT_COLUMNS, IMPORT_COLUMNS, ColumnModel, button, silent_red, table_view
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import sync
@@ -42,6 +46,7 @@ class SyncPage(Page):
         super().__init__(ctx, parent)
         self.is_street = ctx.site.level == "street"
         self.state: SyncState | None = None
+        self._phrase: str | None = None
         self._queue: list[Path] = []
         heading = QLabel("数据同步" + ("（街道）" if self.is_street else ""))
         heading.setObjectName("pageHeading")
@@ -65,13 +70,15 @@ class SyncPage(Page):
 
     # --- layout ---------------------------------------------------------------------
     def _build_community(self) -> None:
-        self.key_button = button("导入街道密钥…", "key", self.use_key)
-        key_box = QGroupBox("街道密钥")
+        self.key_button = button("向街道登记…", "key", self.enrol_request)
+        self.finish_button = button("导入登记回执…", "key", self.enrol_finish)
+        key_box = QGroupBox("同步登记")
         kl = QHBoxLayout(key_box)
         self.key_status = QLabel()
         self.key_status.setWordWrap(True)
         kl.addWidget(self.key_status, 1)
         kl.addWidget(self.key_button)
+        kl.addWidget(self.finish_button)
 
         self.full = QCheckBox("导出全部数据（默认只导出街道上次确认收到之后的变化）")
         self.plain = QCheckBox("不加密（明文 CSV，能用 Excel 打开；含身份证号，仅在安全场合使用）")
@@ -113,12 +120,14 @@ class SyncPage(Page):
         self.send_all = button("给全部社区生成下发包…", "send-down", lambda: self.send_down(all_=True))
         self.key_button = button("生成街道密钥…", "key", self.new_key)
         self.replace_key = button("更换密钥…", "key", self.replace_street_key)
+        self.revoke_button = button("作废所选社区的密钥…", "key", self.enrol_revoke)
         bar = QHBoxLayout()
         for b in (self.import_button, self.send_selected, self.send_all):
             bar.addWidget(b)
         bar.addStretch(1)
         bar.addWidget(self.key_button)
         bar.addWidget(self.replace_key)
+        bar.addWidget(self.revoke_button)
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
         self.warnings.setStyleSheet("color: #c8161e")
@@ -162,7 +171,7 @@ class SyncPage(Page):
         else:
             self.key_label.setText(
                 "尚未生成街道密钥：先生成密钥，再把密钥文件拷给各社区。" if self.is_street
-                else "尚未设置街道密钥：请导入街道发来的密钥文件，之后才能报送数据。"
+                else "尚未向街道登记：请“向街道登记”，把登记申请交给街道，再导入街道的登记回执。"
             )
         if self.is_street:
             self.communities.set_rows(communities)
@@ -174,17 +183,18 @@ class SyncPage(Page):
                 "；".join(f"{c.org_name}{c.warning}" for c in silent) + "，请提醒报送。" if silent else ""
             )
             self.warnings.setVisible(bool(silent))
-            self.key_button.setText("另存密钥文件…" if state.has_key else "生成街道密钥…")
-            self.key_button.setToolTip("给新加入的社区再存一份密钥文件" if state.has_key else "")
+            self.key_button.setText("接受社区登记…" if state.has_key else "生成街道密钥…")
+            self.key_button.setToolTip("导入社区的登记申请，核对指纹后写登记回执" if state.has_key else "")
             self.replace_key.setVisible(state.has_key)
+            self.revoke_button.setVisible(state.has_key)
             self.import_button.setEnabled(state.has_key)
             self._set_send_buttons()
         else:
             self.key_status.setText(
                 f"已设置：{state.street_org_name}，指纹 {state.fingerprint}" if state.has_key
-                else "尚未设置。请向街道索取密钥文件（.dqkey），当面拷贝。"
+                else "尚未登记。请“向街道登记”，把登记申请（.dqreq）交给街道，核对指纹，再导入街道的登记回执（.dqreply）。"
             )
-            self.key_button.setText("更换街道密钥…" if state.has_key else "导入街道密钥…")
+            self.key_button.setText("重新登记…" if state.has_key else "向街道登记…")
             self.export_button.setEnabled(state.has_key)
             self.import_button.setEnabled(state.has_key)
             le, lc = state.last_export, state.last_confirmed
@@ -222,51 +232,102 @@ class SyncPage(Page):
         return self.communities.row(rows[0].row()) if rows else None
 
     # --- keys ---------------------------------------------------------------------
-    def use_key(self) -> None:
-        path = dialogs.choose_open(self, "选择街道发来的密钥文件", KEY_FILTER)
-        if path is None:
-            return
+    def _passphrase(self, new: bool = False) -> bool:
+        """Ask once per session for the private key's passphrase (not on Windows' key store, not from the env)."""
+        if os.environ.get(sync.PASSPHRASE_ENV) or self._phrase is not None or sys.platform == "win32":
+            return True
+        text, ok = QInputDialog.getText(self, "同步私钥口令", "设置保护私钥的口令（至少 8 个字符）：" if new
+                                        else "请输入同步私钥的口令：", QLineEdit.EchoMode.Password)
+        if not ok or not text:
+            return False
+        self._phrase = text
+        phrase = text
+        sync.set_passphrase_provider(lambda _new: phrase)
+        return True
+
+    def enrol_request(self) -> None:
         if self.state is not None and self.state.has_key and not common.ask(
-            self, "更换街道密钥", "本社区已有街道密钥。换用新的密钥文件吗？\n换成其他街道的密钥后，下次会导出全部数据。"
+            self, "重新登记", "本社区已登记。重新登记会生成新的密钥，街道接受之前不能报送。继续吗？"
         ):
             return
+        path = dialogs.choose_save(self, "保存登记申请", f"登记申请_{self.ctx.site.org_code}.dqreq", REQUEST_FILTER)
+        if path is None or not self._passphrase(new=True):
+            return
         db = self.ctx.db
-        run_op(self, lambda job: sync.use_key(db, path), self._key_taken, label="正在导入密钥…",
+        run_op(self, lambda job: sync.enrol_request(db, path), self._requested, label="正在生成密钥…",
+               changes=changes(Change.SYNC))
+
+    def _requested(self, result) -> None:
+        common.inform(self, "登记申请", f"登记申请已保存到 {result.path}。\n指纹：{result.fingerprint}\n"
+                      "请把文件交给街道，并与街道屏幕上显示的指纹核对一致；再导入街道的登记回执。")
+
+    def enrol_finish(self) -> None:
+        path = dialogs.choose_open(self, "选择街道的登记回执", REPLY_FILTER)
+        if path is None:
+            return
+        db = self.ctx.db
+        run_op(self, lambda job: sync.enrol_finish(db, path), self._key_taken, label="正在完成登记…",
                changes=changes(Change.ORGS, Change.SYNC))
 
     def _key_taken(self, result: KeyUseResult) -> None:
         info = result.info
-        text = f"已导入{info.street_org_name}的密钥（指纹 {info.fingerprint}）。"
+        text = f"已完成向{info.street_org_name}的登记（街道密钥指纹 {info.fingerprint}）。"
         if result.moved_under_street:
             text += f"\n本社区党委已挂到“{info.street_org_name}”之下，与街道的组织树一致。"
         if result.street_changed:
-            text += "\n这是另一个街道的密钥：下次会导出全部数据。"
-        common.inform(self, "街道密钥", text)
+            text += "\n这是另一个街道：下次会导出全部数据。"
+        common.inform(self, "同步登记", text)
 
     def new_key(self) -> None:
         db = self.ctx.db
         code = self.ctx.site.org_code
         if self.state is not None and self.state.has_key:
-            path = dialogs.choose_save(self, "另存街道密钥文件", f"街道密钥_{code}.dqkey", KEY_FILTER)
-            if path is not None:
-                run_op(self, lambda job: sync.write_key_file(db, path), lambda info: self._key_written(path, info),
-                       changes=changes(Change.SYNC))
+            self.enrol_accept()
             return
-        path = dialogs.choose_save(self, "保存街道密钥文件", f"街道密钥_{code}.dqkey", KEY_FILTER)
-        if path is None:
+        path = dialogs.choose_save(self, "保存街道私钥文件", f"街道私钥_{code}.dqkey", KEY_FILTER)
+        if path is None or not self._passphrase(new=True):
             return
         run_op(self, lambda job: sync.new_key(db, path), lambda info: self._key_written(path, info),
                changes=changes(Change.SYNC))
 
+    def enrol_accept(self) -> None:
+        path = dialogs.choose_open(self, "选择社区的登记申请", REQUEST_FILTER)
+        if path is None:
+            return
+        db = self.ctx.db
+        try:
+            req = sync.read_request(db, path)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+            return
+        if not common.ask(self, "接受登记", f"{req.org_name}（{req.org_code}）\n指纹：{req.fingerprint}\n"
+                          "请与社区屏幕上的指纹逐字核对（电话或纸面）。一致才接受。接受吗？"):
+            return
+        out = dialogs.choose_save(self, "保存登记回执", f"登记回执_{req.org_code}.dqreply", REPLY_FILTER)
+        if out is None:
+            return
+        run_op(self, lambda job: sync.enrol_accept(db, path, out),
+               lambda e: common.inform(self, "接受登记", f"已接受{e.org_name}的登记。请把回执 {out.name} 交回社区导入。"),
+               changes=changes(Change.SYNC))
+
+    def enrol_revoke(self) -> None:
+        c = self.selected_community()
+        if c is None or not common.ask(self, "作废密钥", f"作废“{c.org_name}”的密钥后，它签名的数据包一律不接受，"
+                                       "直到它重新登记。确定吗？"):
+            return
+        db = self.ctx.db
+        run_op(self, lambda job: sync.enrol_revoke(db, c.site_id),
+               lambda e: common.inform(self, "作废密钥", f"已作废{e.org_name}的密钥。"), changes=changes(Change.SYNC))
+
     def replace_street_key(self) -> None:
         if not common.ask(
             self, "更换街道密钥",
-            "换新密钥后，各社区手里的旧密钥立即作废：社区必须导入新密钥文件，才能再报送数据。\n确定要更换吗？",
+            "换新密钥后，各社区必须重新登记，才能再报送数据。\n确定要更换吗？",
         ):
             return
-        path = dialogs.choose_save(self, "保存新的街道密钥文件", f"街道密钥_{self.ctx.site.org_code}.dqkey",
+        path = dialogs.choose_save(self, "保存新的街道私钥文件", f"街道私钥_{self.ctx.site.org_code}.dqkey",
                                         KEY_FILTER)
-        if path is None:
+        if path is None or not self._passphrase(new=True):
             return
         db = self.ctx.db
         run_op(self, lambda job: sync.new_key(db, path, replace=True), lambda info: self._key_written(path, info),
@@ -275,12 +336,14 @@ class SyncPage(Page):
     def _key_written(self, path: Path, info: KeyInfo) -> None:
         common.inform(
             self, "街道密钥",
-            f"密钥文件已保存到 {path}（指纹 {info.fingerprint}）。\n"
-            "请当面拷给各社区，不要通过微信、邮件等网络方式发送；社区在“数据同步”中导入即可。",
+            f"街道私钥已保存到 {path}（指纹 {info.fingerprint}），受口令保护，请妥善保管、另做备份。\n"
+            "各社区在“数据同步”中“向街道登记”，把登记申请交来，在这里“接受社区登记”。",
         )
 
     # --- packages out -----------------------------------------------------------------
     def export_package(self) -> None:
+        if not self._passphrase():
+            return
         plain = self.plain.isChecked()
         if plain and not common.ask(
             self, "不加密导出", "不加密的数据包任何人都能打开，里面有党员的身份证号和电话。\n确定不加密吗？"
@@ -301,6 +364,8 @@ class SyncPage(Page):
         ExportSummaryDialog(self, results).exec()
 
     def send_down(self, all_: bool) -> None:
+        if not self._passphrase():
+            return
         target = None if all_ else self.selected_community()
         if not all_ and target is None:
             return
@@ -317,6 +382,8 @@ class SyncPage(Page):
 
     # --- packages in --------------------------------------------------------------------
     def import_packages(self) -> None:
+        if not self._passphrase():
+            return
         if self.is_street:
             paths = dialogs.choose_files(self, "选择社区数据包（可多选）", PACKAGE_FILTER)
         else:

@@ -1,6 +1,6 @@
 """Sync with the street office: every use case of it, with its permission checks and one transaction each.
 
-keys       the street's key: made once at the street, taken by each community
+keys       each site's own keys; enrolment of communities at the street, revocation
 outgoing   a community's package for the street; the street's packages back down
 incoming   preview a package (decrypted, verified, decoded once), then apply that preview
 status     what the sync page and the street overview show
@@ -16,22 +16,28 @@ which knows nothing of users or permissions; the read models are desktop_app.vie
 
 from desktop_app.services.sync.conflicts import conflict_detail, conflicts, resolve_conflict
 from desktop_app.services.sync.incoming import ImportPreview, apply_import, import_package, preview_import
-from desktop_app.services.sync.keys import KEY_SUFFIX, key_info, load_key, new_key, read_key_file, use_key, write_key_file
+from desktop_app.services.sync.keys import (
+    KEY_SUFFIX, PASSPHRASE_ENV, REPLY_SUFFIX, REQUEST_SUFFIX, enrol_accept, enrol_finish, enrol_request, enrol_revoke,
+    enrolments, key_info, load_keys, new_key, read_request, request_fingerprint, set_passphrase_provider,
+)
 from desktop_app.services.sync.outgoing import WATERMARK_MARGIN, export_package, send_all, send_package
 from desktop_app.services.sync.status import (
     community_choices, community_counts, community_org_ids, communities, exports, imports, silent_warnings, sync_state,
 )
 from desktop_app.views.sync import (
     INCOMING, LOCAL, SIDE_LABELS, STATUS_LABELS, CommunityCounts, CommunityStatus, ConflictDetail, ConflictRow,
-    ExportResult, FieldDiff, ImportReport, KeyInfo, KeyUseResult, PackageInfo, SyncState, TableReport,
+    Enrolment, EnrolRequestResult, ExportResult, FieldDiff, ImportReport, KeyInfo, KeyUseResult, PackageInfo,
+    SyncState, TableReport,
 )
 
 __all__ = [
-    "INCOMING", "KEY_SUFFIX", "LOCAL", "SIDE_LABELS", "STATUS_LABELS", "WATERMARK_MARGIN",
+    "INCOMING", "KEY_SUFFIX", "LOCAL", "PASSPHRASE_ENV", "REPLY_SUFFIX", "REQUEST_SUFFIX", "Enrolment",
+    "EnrolRequestResult", "enrol_accept", "enrol_finish", "enrol_request", "enrol_revoke", "enrolments",
+    "read_request", "request_fingerprint", "set_passphrase_provider", "SIDE_LABELS", "STATUS_LABELS", "WATERMARK_MARGIN",
     "CommunityCounts", "CommunityStatus", "ConflictDetail", "ConflictRow", "ExportResult", "FieldDiff",
     "ImportPreview", "ImportReport", "KeyInfo", "KeyUseResult", "PackageInfo", "SyncState", "TableReport",
     "apply_import", "communities", "community_choices", "community_counts", "community_org_ids", "conflict_detail",
-    "conflicts", "export_package", "exports", "import_package", "imports", "key_info", "load_key", "new_key",
-    "preview_import", "read_key_file", "resolve_conflict", "send_all", "send_package", "silent_warnings",
-    "sync_state", "use_key", "write_key_file",
+    "conflicts", "export_package", "exports", "import_package", "imports", "key_info", "load_keys", "new_key",
+    "preview_import", "resolve_conflict", "send_all", "send_package", "silent_warnings",
+    "sync_state",
 ]

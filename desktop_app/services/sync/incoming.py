@@ -17,17 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.domain.errors import Conflict
-from desktop_app.domain.sync_rules import Decision, PackageRefused
+from desktop_app.domain.sync_rules import COMMUNITY, UPSTREAM, Decision, PackageRefused
 from desktop_app.services import auth
 from desktop_app.services import site as site_service
-from desktop_app.services.sync.keys import load_key
+from desktop_app.services.sync.keys import key_info, load_keys, signers
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.base import utcnow
 from desktop_app.store.db import Database
 from desktop_app.store.migrate import SCHEMA_HEAD
 from desktop_app.store.models_sync import SyncImport
-from desktop_app.sync import decode, merge
+from desktop_app.store.models_sync import SyncEnrolment
+from desktop_app.sync import decode, merge, ownership
+from desktop_app.sync.outgoing import root_org_id
 from desktop_app.sync.decode import Verified
 from desktop_app.sync.merge import Progress, Stage
 from desktop_app.views.sync import ImportReport
@@ -51,15 +53,30 @@ def _open(db: Database, path: Path) -> tuple[Verified, str]:
     if site is None:
         raise Conflict("本库尚未设置所属单位")
     auth.require(db, "sync.import")
-    key, info = load_key(db)
+    keys, info = load_keys(db)
     dialect = db.engine.dialect
     # SQLite takes rows as its own storage values straight from the texts (see sync.decode).
     storage = dialect if dialect.name == "sqlite" else None
     try:
-        v = decode.open_package(path, key, SCHEMA_HEAD, site.id, info.role, info.street_site_id, storage)
+        v = decode.open_package(path, keys, signers(db), SCHEMA_HEAD, site.id, info.role, info.street_site_id,
+                                storage)
     except PackageRefused as exc:
         raise PackageRefused(f"数据包“{path.name}”未导入：{exc}") from None
-    return v, key.fingerprint
+    return v, info.fingerprint
+
+
+def _check(s, p: merge.MergePlan, path: Path) -> None:
+    """Every row the package adds or changes is its sender's to send, and closed months stay closed."""
+    m = p.manifest
+    try:
+        if m.kind == UPSTREAM:
+            e = s.get(SyncEnrolment, m.site.id)
+            ownership.check_from_community(s, p, m.site.id, e.org_id if e is not None else "")
+        else:
+            ownership.check_from_street(s, p, root_org_id(s, COMMUNITY, m.to_site.org_code if m.to_site else ""))
+        ownership.check_closed(s, p)
+    except PackageRefused as exc:
+        raise PackageRefused(f"数据包“{path.name}”未导入：{exc}") from None
 
 
 def _report(path: Path, p: merge.MergePlan, st: merge.Standing, dry_run: bool, confirmed: int = 0) -> ImportReport:
@@ -85,6 +102,7 @@ def preview_import(db: Database, path: Path, stage: Stage | None = None) -> Impo
             if stage:
                 stage("plan")
             p = merge.plan(s, v, keep_basis=True)
+            _check(s, p, path)
             st = merge.standing(s, v.manifest)
         finally:
             merge.end(s, old_cache)
@@ -95,9 +113,13 @@ def apply_import(db: Database, preview: ImportPreview, progress: Progress | None
                  stage: Stage | None = None) -> ImportReport:
     """Merge a previewed package, in one transaction; the file is not read again."""
     auth.require(db, "sync.import")
-    key, _ = load_key(db)
-    if key.fingerprint != preview.fingerprint:
+    info = key_info(db)
+    if info is None or info.fingerprint != preview.fingerprint:
         raise PackageRefused(f"数据包“{preview.path.name}”未导入：预览之后本库的街道密钥已更换，请重新选择数据包")
+    try:  # revoked since the preview: refused all the same
+        signers(db)(preview.plan.manifest.site.id)
+    except PackageRefused as exc:
+        raise PackageRefused(f"数据包“{preview.path.name}”未导入：{exc}") from None
     return _merge(db, preview.path, preview.plan, progress, stage)
 
 
@@ -142,6 +164,7 @@ def _merge(db: Database, path: Path, planned: merge.MergePlan | Verified, progre
                 p = planned
             else:  # new, or the rows a preview decided on changed since: decide now, under the lock
                 p = merge.plan(s, v)
+            _check(s, p, path)  # again under the write lock: ownership and closed months as they are now
             st = merge.standing(s, m)
             if stage:
                 stage("merge")

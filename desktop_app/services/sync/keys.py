@@ -1,21 +1,26 @@
-"""The street's key: made once at the street office, taken by each community (with its checks and audit).
+"""Sync keys and enrolment: each site its own key pairs, the street's register of communities.
 
-The street makes the key and writes the key file; a community takes it and
-hangs its 社区党委 under the street's own node of the org tree, so the street
-sees one tree. The key never goes to a log or the audit trail, only its fingerprint.
+    street:     new_key (once)          -> its private key file (protected) + its public keys in the database
+    community:  enrol_request           -> its own key file + a request (public keys) for the street
+    street:     enrol_accept(request)   -> the community registered; a reply (public keys) for it
+    community:  enrol_finish(reply)     -> the street's public keys; the 社区党委 hangs under the street
+    street:     enrol_revoke(code)      -> anything signed by that key is refused from now on
+
+Both ends show the request's fingerprint, compared by phone or on paper.
+The database holds public keys only; private keys are in keystore files
+(passphrase through scrypt, or the Windows key store). Only fingerprints go to
+the audit trail.
 """
 
 from __future__ import annotations
 
-import base64
-import secrets
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
 
-from desktop_app.domain.errors import Conflict, ValidationError
+from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.domain.sync_rules import COMMUNITY, STREET
+from desktop_app.domain.sync_rules import COMMUNITY, STREET, PackageRefused
 from desktop_app.services import auth
 from desktop_app.services import site as site_service
 from desktop_app.services.uow import UnitOfWork
@@ -23,15 +28,19 @@ from desktop_app.store import audit
 from desktop_app.store.base import utcnow
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
-from desktop_app.store.models_sync import SyncExport, SyncIdentity, SyncPeer, SyncRowState
-from desktop_app.sync import keyfile
+from desktop_app.store.models_sync import SyncEnrolment, SyncExport, SyncIdentity, SyncPeer, SyncRowState
+from desktop_app.sync import keyfile, keystore
 from desktop_app.sync.codec import texts_to_row
-from desktop_app.sync.crypto import KEY_BYTES, StreetKey, fingerprint_of
-from desktop_app.sync.keyfile import KEY_SUFFIX, KeyFile, read_key_file
-from desktop_app.views.sync import KeyInfo, KeyUseResult
+from desktop_app.sync.crypto import SiteKeys, fingerprint_of
+from desktop_app.sync.keyfile import KEY_SUFFIX, REPLY_SUFFIX, REQUEST_SUFFIX, EnrolReply, EnrolRequest
+from desktop_app.views.sync import EnrolRequestResult, Enrolment, KeyInfo, KeyUseResult
 
-__all__ = ["KEY_SUFFIX", "KeyFile", "KeyInfo", "KeyUseResult", "StreetKey", "key_info", "load_key", "new_key",
-           "read_key_file", "use_key", "write_key_file"]
+__all__ = ["KEY_SUFFIX", "REPLY_SUFFIX", "REQUEST_SUFFIX", "KeyInfo", "KeyUseResult", "enrol_accept",
+           "enrol_finish", "enrol_request", "enrol_revoke", "enrolments", "key_info", "load_keys", "new_key",
+           "reader_public", "signers"]
+
+PASSPHRASE_ENV = keystore.PASSPHRASE_ENV
+set_passphrase_provider = keystore.set_passphrase_provider
 
 
 def _info(row: SyncIdentity) -> KeyInfo:
@@ -40,20 +49,71 @@ def _info(row: SyncIdentity) -> KeyInfo:
 
 
 def key_info(db: Database) -> KeyInfo | None:
+    """This database's part in sync once enrolled (the street: once its key is made)."""
     with db.session() as s:
         row = s.get(SyncIdentity, 1)
-        return _info(row) if row else None
+        return _info(row) if row is not None and row.state in ("enrolled", STREET) else None
 
 
-def load_key(db: Database) -> tuple[StreetKey, KeyInfo]:
+def _identity(s) -> SyncIdentity:
+    row = s.get(SyncIdentity, 1)
+    if row is None or row.state not in ("enrolled", STREET):
+        if row is not None and row.key_b64 == "" and not row.own_sign_public and row.state == "":
+            raise Conflict("本库用的是旧版共用街道密钥，已作废：请按 README“重新登记”一节重新登记（数据都会保留）")
+        if row is not None and row.state == "requested":
+            raise Conflict("登记尚未完成：请把登记申请交给街道，再导入街道的登记回执（dangqun sync enrol finish）")
+        raise Conflict("本库还没有同步密钥：街道请先生成密钥（dangqun sync key new），"
+                       "社区请先向街道登记（dangqun sync enrol request）")
+    return row
+
+
+def load_keys(db: Database) -> tuple[SiteKeys, KeyInfo]:
+    """This site's private keys (asks for the passphrase where needed) and its key info."""
     with db.session() as s:
-        row = s.get(SyncIdentity, 1)
-        if row is None:
-            site = site_service.get_site(db)
-            if site is not None and site.level == STREET:
-                raise Conflict("本库还没有街道密钥：请先生成街道密钥（dangqun sync key new）")
-            raise Conflict("本库还没有街道密钥：请先导入街道发来的密钥文件（dangqun sync key use）")
-        return StreetKey(base64.b64decode(row.key_b64)), _info(row)
+        row = _identity(s)
+        info, path, own = _info(row), row.key_path, row.own_sign_public
+    keys = keystore.read(Path(path))
+    if keyfile.b64(keys.sign_public) != own:
+        raise Conflict(f"私钥文件 {path} 不是本库登记的那把密钥：请放回正确的私钥文件，或重新登记")
+    return keys, info
+
+
+def reader_public(db: Database, to_site: str | None = None) -> bytes:
+    """The X25519 public key a package is sealed to: the street's, or (at the street) the community's."""
+    with db.session() as s:
+        row = _identity(s)
+        if row.role == COMMUNITY:
+            return keyfile.unb64(row.street_box_public, "街道公钥")
+        e = s.get(SyncEnrolment, to_site or "")
+        if e is None or e.status != "active":
+            raise Conflict("该社区尚未登记或登记已作废：请先让社区重新登记（dangqun sync enrol request）")
+        return keyfile.unb64(e.box_public, "社区公钥")
+
+
+def signers(db: Database):
+    """Who may sign what this site takes: at the street its active communities, at a community the street."""
+    with db.session() as s:
+        row = _identity(s)
+        role = row.role
+        street = (row.street_site_id, row.street_sign_public)
+        enrolled = {e.site_id: (e.sign_public, e.status, e.org_name) for e in s.scalars(select(SyncEnrolment))}
+
+    def lookup(site_id: str) -> tuple[bytes, str]:
+        if role == COMMUNITY:
+            if site_id != street[0]:
+                raise PackageRefused("数据包不是本街道发来的（发送方未登记）")
+            public = keyfile.unb64(street[1], "街道公钥")
+            return public, fingerprint_of(public)
+        found = enrolled.get(site_id)
+        if found is None:
+            raise PackageRefused("发送数据包的社区没有在本街道登记：请先让该社区登记（dangqun sync enrol request）")
+        public_b64, status, name = found
+        if status != "active":
+            raise PackageRefused(f"“{name}”的密钥已作废：它签名的数据包一律不接受，请让该社区重新登记")
+        public = keyfile.unb64(public_b64, "社区公钥")
+        return public, fingerprint_of(public)
+
+    return lookup
 
 
 def _street_node(s, org_code: str) -> Organization | None:
@@ -66,116 +126,239 @@ def _street_node(s, org_code: str) -> Organization | None:
     )
 
 
-def _document(raw: bytes, row: SyncIdentity, node: Organization | None) -> bytes:
-    return keyfile.key_document(raw, row.fingerprint, row.street_site_id, row.street_org_code, row.street_org_name,
-                                row.set_at, keyfile.org_texts(node))
+def _community_node(s, org_code: str) -> Organization | None:
+    return s.scalar(
+        select(Organization)
+        .where(Organization.kind == OrgKind.COMMUNITY.value, Organization.deleted.is_(False))
+        .order_by((Organization.code == org_code).desc(), Organization.created_at)
+        .limit(1)
+    )
 
 
 def new_key(db: Database, out: Path, replace: bool = False) -> KeyInfo:
-    """At the street office: make the street's key, keep it, and write the key file for communities."""
+    """At the street office: make the street's key pairs; the private keys go to `out` (protected)."""
     site = site_service.get_site(db)
     if site is None or site.level != STREET:
-        raise Conflict("只有街道数据库可以生成街道密钥；社区请导入街道发来的密钥文件")
+        raise Conflict("只有街道数据库可以生成街道密钥；社区请向街道登记（dangqun sync enrol request）")
     auth.require(db, "settings.write")
-    raw = secrets.token_bytes(KEY_BYTES)
+    out = Path(out).resolve()
     with UnitOfWork(db) as uow:
         s = uow.session
         row = s.get(SyncIdentity, 1)
-        if row is not None and not replace:
+        if row is not None and row.state == STREET and not replace:
             raise Conflict(
-                f"本库已有街道密钥（指纹 {row.fingerprint}）。给新社区再发一份请用“另存密钥文件”"
-                "（dangqun sync key copy）；换新密钥会让各社区手里的旧密钥作废"
+                f"本库已有街道密钥（指纹 {row.fingerprint}）。换新密钥后，各社区都要重新登记"
             )
+        keys = SiteKeys.generate()
+        keystore.write(out, keys, f"{site.org_name} 街道同步私钥")
         node = _street_node(s, site.org_code)
         if row is None:
             row = SyncIdentity(id=1)
             s.add(row)
-        row.role = STREET
-        row.key_b64 = base64.b64encode(raw).decode("ascii")
-        row.fingerprint = fingerprint_of(raw)
+        row.role, row.state, row.key_b64 = STREET, STREET, ""
+        row.own_sign_public = row.street_sign_public = keyfile.b64(keys.sign_public)
+        row.own_box_public = row.street_box_public = keyfile.b64(keys.box_public)
+        row.fingerprint = keys.fingerprint
+        row.key_path = str(out)
         row.street_site_id = site.id
         row.street_org_code = site.org_code
         row.street_org_name = node.name if node else site.org_name
         row.set_at = utcnow()
         s.flush()
-        doc = _document(raw, row, node)
         info = _info(row)
         audit.record(s, "setting", SyncIdentity.__tablename__, "1",
-                     f"{'更换' if replace else '生成'}街道同步密钥（指纹 {info.fingerprint}），密钥文件 {Path(out).name}")
-        # The file first: if it cannot be written, the database keeps its old key.
-        keyfile.write_document(Path(out), doc)
+                     f"{'更换' if replace else '生成'}街道同步密钥（指纹 {info.fingerprint}），私钥文件 {out.name}")
         uow.commit()
     return info
 
 
-def write_key_file(db: Database, out: Path) -> KeyInfo:
-    """At the street office: write the existing key again (for a community that joins later)."""
-    auth.require(db, "settings.write")
-    with db.session() as s:
-        row = s.get(SyncIdentity, 1)
-        if row is None or row.role != STREET:
-            raise Conflict("本库没有街道密钥可以另存：请先生成街道密钥")
-        raw = base64.b64decode(row.key_b64)
-        node = _street_node(s, row.street_org_code)
-        keyfile.write_document(Path(out), _document(raw, row, node))
-        return _info(row)
+def default_key_path(db: Database) -> Path:
+    if db.path is None:
+        raise Conflict("请指定私钥文件的位置")
+    return db.path.with_name(db.path.stem + KEY_SUFFIX)
 
 
-def use_key(db: Database, path: Path) -> KeyUseResult:
-    """At a community: take the street's key from its key file, and hang the 社区党委 under the street."""
-    kf = read_key_file(path)
+def enrol_request(db: Database, out: Path, key_out: Path | None = None) -> EnrolRequestResult:
+    """At a community: make its own key pairs and write the enrolment request for the street."""
     site = site_service.get_site(db)
     if site is None:
-        raise Conflict("请先设置本社区的信息，再导入街道密钥")
+        raise Conflict("请先设置本社区的信息，再向街道登记")
     if site.level != COMMUNITY:
-        raise Conflict("街道数据库不导入密钥：街道的密钥在本库生成")
-    if kf.street_site_id == site.id:
-        raise Conflict("这是本库自己的密钥文件")
+        raise Conflict("街道数据库不登记：街道的密钥用 dangqun sync key new 生成")
+    auth.require(db, "settings.write")
+    key_path = Path(key_out or default_key_path(db)).resolve()
+    keys = SiteKeys.generate()
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        node = _community_node(s, site.org_code)
+        req = EnrolRequest(site.id, site.org_code, site.org_name, node.id if node else "",
+                           keys.sign_public, keys.box_public)
+        keystore.write(key_path, keys, f"{site.org_name} 社区同步私钥")
+        row = s.get(SyncIdentity, 1)
+        if row is None:
+            row = SyncIdentity(id=1, role=COMMUNITY, fingerprint="", street_site_id="", street_org_code="",
+                               street_org_name="")
+            s.add(row)
+        # Until the street's reply comes, the last street's keys (if any) stay for nothing: re-enrolment.
+        row.role, row.state, row.key_b64 = COMMUNITY, "requested", ""
+        row.own_sign_public, row.own_box_public = keyfile.b64(keys.sign_public), keyfile.b64(keys.box_public)
+        row.key_path = str(key_path)
+        row.set_at = utcnow()
+        s.flush()
+        audit.record(s, "setting", SyncIdentity.__tablename__, "1",
+                     f"生成社区同步密钥并写登记申请（指纹 {req.fingerprint}），文件 {Path(out).name}")
+        keyfile.write_document(Path(out), keyfile.request_document(req))
+        uow.commit()
+    return EnrolRequestResult(Path(out), req.fingerprint, site.org_code, site.org_name, key_path)
+
+
+def read_request(db: Database, path: Path) -> EnrolRequest:
+    """At the street: what a request says (to show its fingerprint before accepting)."""
+    auth.require(db, "settings.write")
+    return keyfile.read_request(Path(path))
+
+
+def enrol_accept(db: Database, path: Path, out: Path) -> Enrolment:
+    """At the street: register a community's request and write its reply (the street's public keys)."""
+    req = keyfile.read_request(Path(path))
+    auth.require(db, "settings.write")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        me = _identity(s)
+        if me.role != STREET:
+            raise Conflict("只有街道数据库可以接受登记")
+        if req.site_id == me.street_site_id:
+            raise Conflict("这是本库自己的登记申请")
+        twin = s.scalar(select(SyncEnrolment).where(SyncEnrolment.org_code == req.org_code,
+                                                   SyncEnrolment.site_id != req.site_id,
+                                                   SyncEnrolment.status == "active"))
+        if twin is not None:
+            raise Conflict(f"组织代码 {req.org_code} 已由“{twin.org_name}”登记：请先作废它（dangqun sync enrol revoke）")
+        now = utcnow()
+        e = s.get(SyncEnrolment, req.site_id)
+        again = e is not None
+        if e is None:
+            e = SyncEnrolment(site_id=req.site_id)
+            s.add(e)
+        e.org_code, e.org_name, e.org_id = req.org_code, req.org_name, req.org_id
+        e.sign_public, e.box_public = keyfile.b64(req.sign_public), keyfile.b64(req.box_public)
+        e.fingerprint, e.status, e.enrolled_at, e.revoked_at = req.fingerprint, "active", now, None
+        peer = s.get(SyncPeer, req.site_id)
+        if peer is None:
+            peer = SyncPeer(site_id=req.site_id, first_seen=now, last_package_id="", last_seq=0, last_size=0,
+                            last_rows=0, last_counts="{}", packages=0)
+            s.add(peer)
+        peer.level, peer.org_code, peer.org_name = COMMUNITY, req.org_code, req.org_name
+        peer.org_id = req.org_id or peer.org_id
+        s.flush()
+        node = _street_node(s, me.street_org_code)
+        reply = EnrolReply(me.street_site_id, me.street_org_code, me.street_org_name, keyfile.org_texts(node),
+                           keyfile.unb64(me.street_sign_public, "街道公钥"), keyfile.unb64(me.street_box_public, "街道公钥"),
+                           req.site_id, req.fingerprint)
+        audit.record(s, "setting", SyncEnrolment.__tablename__, req.site_id,
+                     f"{'重新' if again else ''}接受{req.org_name}（{req.org_code}）的同步登记（指纹 {req.fingerprint}）",
+                     label=req.org_name)
+        keyfile.write_document(Path(out), keyfile.reply_document(reply))
+        uow.commit()
+        return _enrolment(e)
+
+
+def _enrolment(e: SyncEnrolment) -> Enrolment:
+    return Enrolment(e.site_id, e.org_code, e.org_name, e.fingerprint, e.status, e.enrolled_at, e.revoked_at)
+
+
+def enrolments(db: Database) -> list[Enrolment]:
+    auth.require(db, "sync.import")
+    with db.session() as s:
+        return [_enrolment(e) for e in s.scalars(select(SyncEnrolment).order_by(SyncEnrolment.org_code))]
+
+
+def enrol_revoke(db: Database, community: str) -> Enrolment:
+    """At the street: a lost or stolen key; its packages are refused until the community enrols again."""
+    auth.require(db, "settings.write")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        e = s.get(SyncEnrolment, community) or s.scalar(
+            select(SyncEnrolment).where(SyncEnrolment.org_code == community, SyncEnrolment.status == "active"))
+        if e is None:
+            raise NotFound(f"没有登记过“{community}”")
+        e.status, e.revoked_at = "revoked", utcnow()
+        s.flush()
+        audit.record(s, "setting", SyncEnrolment.__tablename__, e.site_id,
+                     f"作废{e.org_name}（{e.org_code}）的同步密钥（指纹 {e.fingerprint}）", label=e.org_name)
+        uow.commit()
+        return _enrolment(e)
+
+
+def enrol_finish(db: Database, path: Path) -> KeyUseResult:
+    """At a community: take the street's reply; the 社区党委 hangs under the street's own node."""
+    reply = keyfile.read_reply(Path(path))
+    site = site_service.get_site(db)
+    if site is None or site.level != COMMUNITY:
+        raise Conflict("只有社区数据库导入登记回执")
     auth.require(db, "settings.write")
     with UnitOfWork(db) as uow:
         s = uow.session
         row = s.get(SyncIdentity, 1)
-        replaced = row is not None
-        street_changed = replaced and (row.street_site_id != kf.street_site_id)
-        if row is None:
-            row = SyncIdentity(id=1)
-            s.add(row)
-        row.role = COMMUNITY
-        row.key_b64 = base64.b64encode(kf.raw).decode("ascii")
-        row.fingerprint = kf.fingerprint
-        row.street_site_id = kf.street_site_id
-        row.street_org_code = kf.street_org_code
-        row.street_org_name = kf.street_org_name
+        if row is None or not row.own_sign_public:
+            raise Conflict("本库还没有写过登记申请：请先 dangqun sync enrol request")
+        if reply.community_site_id != site.id:
+            raise Conflict("这份登记回执是给另一个社区的")
+        mine = keyfile.EnrolRequest(site.id, site.org_code, site.org_name, "",
+                                    keyfile.unb64(row.own_sign_public, "本库公钥"),
+                                    keyfile.unb64(row.own_box_public, "本库公钥"))
+        if reply.request_fingerprint != mine.fingerprint:
+            raise Conflict("登记回执对应的不是本库最近一次的登记申请（指纹不同）：请用最新的申请重新登记")
+        replaced = bool(row.street_site_id)
+        street_changed = replaced and row.street_site_id != reply.street_site_id
+        row.role, row.state = COMMUNITY, "enrolled"
+        row.street_sign_public = keyfile.b64(reply.sign_public)
+        row.street_box_public = keyfile.b64(reply.box_public)
+        row.fingerprint = reply.street_fingerprint
+        row.street_site_id = reply.street_site_id
+        row.street_org_code = reply.street_org_code
+        row.street_org_name = reply.street_org_name
         row.set_at = utcnow()
         if street_changed:
             # Another street never had our data: what it "confirmed" means nothing now.
             s.execute(update(SyncExport).values(confirmed_at=None))
-        moved = _hang_under_street(s, site, kf)
-        peer = s.get(SyncPeer, kf.street_site_id)
+        moved = _hang_under_street(s, site, reply)
+        peer = s.get(SyncPeer, reply.street_site_id)
         if peer is None:
-            peer = SyncPeer(site_id=kf.street_site_id, first_seen=utcnow(), last_package_id="", last_seq=0,
+            peer = SyncPeer(site_id=reply.street_site_id, first_seen=utcnow(), last_package_id="", last_seq=0,
                             last_size=0, last_rows=0, last_counts="{}", packages=0)
             s.add(peer)
-        peer.level = STREET
-        peer.org_code = kf.street_org_code
-        peer.org_name = kf.street_org_name
-        peer.org_id = (kf.street_org or {}).get("id") or peer.org_id
+        peer.level, peer.org_code, peer.org_name = STREET, reply.street_org_code, reply.street_org_name
+        peer.org_id = (reply.street_org or {}).get("id") or peer.org_id
         s.flush()
         info = _info(row)
         audit.record(s, "setting", SyncIdentity.__tablename__, "1",
-                     f"导入{kf.street_org_name}的同步密钥（指纹 {kf.fingerprint}）")
+                     f"完成向{reply.street_org_name}的同步登记（街道密钥指纹 {reply.street_fingerprint}）")
         uow.commit()
     return KeyUseResult(info=info, replaced=replaced, street_changed=street_changed, moved_under_street=moved)
 
 
-def _hang_under_street(s, site, kf: KeyFile) -> bool:
-    if not kf.street_org:
+def request_fingerprint(db: Database) -> str | None:
+    """The fingerprint of this community's latest request (to compare with the street's screen)."""
+    auth.require(db, "settings.write")
+    site = site_service.get_site(db)
+    with db.session() as s:
+        row = s.get(SyncIdentity, 1)
+        if row is None or not row.own_sign_public or site is None:
+            return None
+        return keyfile.EnrolRequest(site.id, site.org_code, site.org_name, "",
+                                    keyfile.unb64(row.own_sign_public, "本库公钥"),
+                                    keyfile.unb64(row.own_box_public, "本库公钥")).fingerprint
+
+
+def _hang_under_street(s, site, reply: EnrolReply) -> bool:
+    if not reply.street_org:
         return False
     table = Organization.__table__
     try:
-        values = texts_to_row(table, kf.street_org)
+        values = texts_to_row(table, reply.street_org)
     except ValueError:
-        raise ValidationError("密钥文件", "街道组织信息无法读取") from None
+        raise ValidationError("登记回执", "街道组织信息无法读取") from None
     node_id = values.get("id")
     if not node_id or values.get("kind") != OrgKind.STREET.value:
         return False
@@ -184,16 +367,11 @@ def _hang_under_street(s, site, kf: KeyFile) -> bool:
         # package, the street finds it unchanged.
         s.execute(insert(table), [values])
     s.merge(SyncRowState(
-        peer_site=kf.street_site_id, table_name=table.name, row_id=node_id,
+        peer_site=reply.street_site_id, table_name=table.name, row_id=node_id,
         version=int(values["version"]), site=str(values["updated_by_site"]), agreed_at=utcnow(),
         introduced=False, local_version=None, local_site=None,
     ))
-    community = s.scalar(
-        select(Organization)
-        .where(Organization.kind == OrgKind.COMMUNITY.value, Organization.deleted.is_(False))
-        .order_by((Organization.code == site.org_code).desc(), Organization.created_at)
-        .limit(1)
-    )
+    community = _community_node(s, site.org_code)
     if community is None or community.parent_id == node_id:
         return False
     old_parent_id = community.parent_id

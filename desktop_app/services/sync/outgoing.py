@@ -22,7 +22,7 @@ from desktop_app.domain.errors import Conflict
 from desktop_app.domain.sync_rules import COMMUNITY, DOWNSTREAM, STREET, UPSTREAM, Manifest, SiteRef, watermark_since
 from desktop_app.services import auth
 from desktop_app.services import site as site_service
-from desktop_app.services.sync.keys import load_key
+from desktop_app.services.sync.keys import load_keys, reader_public
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.base import new_id, utcnow
@@ -70,7 +70,8 @@ def export_package(
     auth.require(db, "sync.export")
     if site.level != COMMUNITY:
         raise Conflict("街道数据库不导出社区数据包：请用“生成下发包”（dangqun sync send）给社区发数据")
-    key, info = load_key(db)
+    keys, info = load_keys(db)
+    reader = reader_public(db)
     path = outgoing.resolve_out(out, site.org_code, datetime.now(), plain)
     street = info.street_site_id
     with snapshot(db) as conn:
@@ -86,7 +87,7 @@ def export_package(
         site=SiteRef(site.id, site.org_code, site.org_name, site.level, org_id),
         street_org_code=info.street_org_code, full=since is None, since=since, until=now,
     )
-    manifest, size, counts = outgoing.write_tables(path, key, head, tables, plain)
+    manifest, size, counts = outgoing.write_tables(path, keys, reader, head, tables, plain)
     _record(db, manifest, path, size, counts, plain, to_site=street, to_name=info.street_org_name)
     return ExportResult(
         path=path, package_id=package_id, kind=UPSTREAM, seq=seq, full=since is None, plain=plain, since=since,
@@ -102,7 +103,7 @@ def send_package(
     if site is None or site.level != STREET:
         raise Conflict("只有街道数据库可以生成下发包")
     auth.require(db, "sync.export")
-    key, info = load_key(db)
+    keys, info = load_keys(db)
     with snapshot(db) as conn:
         now = utcnow()
         peer = outgoing.find_peer(conn, community)
@@ -114,6 +115,7 @@ def send_package(
         confirm = outgoing.confirmations(conn, peer_id)
         fetched = outgoing.downstream_rows(conn, peer_id, orgs)
     tables = outgoing.encode_all(fetched, progress, every=None)
+    reader = reader_public(db, peer_id)
     path = outgoing.resolve_out(out, peer_code, datetime.now(), plain, prefix="下发包")
     package_id = new_id()
     head = dict(
@@ -122,7 +124,7 @@ def send_package(
         to_site=to_site, street_org_code=info.street_org_code, full=True, since=None, until=now,
         confirm=confirm,
     )
-    manifest, size, counts = outgoing.write_tables(path, key, head, tables, plain)
+    manifest, size, counts = outgoing.write_tables(path, keys, reader, head, tables, plain)
     _record(db, manifest, path, size, counts, plain, to_site=peer_id, to_name=to_site.org_name)
     return ExportResult(
         path=path, package_id=package_id, kind=DOWNSTREAM, seq=seq, full=True, plain=plain, since=None,

@@ -50,7 +50,7 @@ def sync_state(db: Database) -> SyncState:
         n_open = s.scalar(select(func.count()).select_from(SyncConflict).where(SyncConflict.status == "open")) or 0
         return SyncState(
             level=site.level if site else "",
-            has_key=ident is not None,
+            has_key=ident is not None and ident.state in ("enrolled", "street"),  # "requested": not yet
             fingerprint=ident.fingerprint if ident else "",
             street_org_name=ident.street_org_name if ident else "",
             key_set_at=ident.set_at if ident else None,

@@ -1,0 +1,222 @@
+"""Who owns each synced table's rows (as data), and the checks a merge plan passes before anything is written.
+
+A row belongs to the organisation subtree where it was made: the table names
+the column that says which organisation (OWNER_COLUMN). Rows with no such
+column (or an empty one) belong to the site that brought them first (the
+street remembers that per row: sync_row_state.introduced), or to the street
+when the street made them. Reference lists are the street's (STREET_OWNED).
+The audit trail belongs to the site that wrote it and is append-only.
+
+At the street a package is refused whole if any row it adds or changes is
+not its sender's, naming the table, the row and its owner. At a community a
+package is refused if the street sends a row it may not (another community's,
+or anything but the org tree, reference lists and corrections of its own rows).
+Closed stays closed: a change to a posted ledger entry's money, or to anything
+dated in a month the receiver has closed (结账), is refused whole.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain.sync_rules import PackageRefused, table_label
+from desktop_app.store.models import Organization
+from desktop_app.store.models_ledger import ClosedMonth
+from desktop_app.store.models_sync import SyncPeer, SyncRowState
+from desktop_app.sync.merge import MergePlan, TablePlan, _chunks, _local_values
+from desktop_app.sync.outgoing import REFERENCE_TABLES
+
+# The organisation a row belongs to, per table ("id": the organisation itself).
+OWNER_COLUMN: dict[str, str] = {
+    "organization": "id",
+    "account": "org_id", "applicant": "org_id", "assessment_scheme": "org_id", "assessment_score": "org_id",
+    "assessment_title": "org_id", "branch_cadence": "org_id", "closed_month": "org_id",
+    "cobuild_activity_org": "org_id", "committee_member": "org_id", "dues_record": "org_id",
+    "evaluation": "org_id", "ledger_entry": "org_id", "meeting": "org_id", "meeting_kind_setting": "org_id",
+    "member": "org_id", "reporting_member": "org_id", "reporting_post": "org_id",
+    "cobuild_contact": "grid_id", "cobuild_list_item": "grid_id", "household": "grid_id",
+    "mediation_case": "grid_id", "project": "grid_id", "resident": "grid_id", "visit": "grid_id",
+    "wish": "grid_id",
+}
+STREET_OWNED: frozenset[str] = frozenset(REFERENCE_TABLES)
+SITE_COLUMN: dict[str, str] = {"audit_entry": "updated_by_site"}  # rows of the site that wrote them
+APPEND_ONLY: frozenset[str] = frozenset({"audit_entry", "closed_month"})  # written once, never changed
+# Dated rows: the date that puts them in a month of their organisation's books.
+DATED: dict[str, str] = {"ledger_entry": "entry_date", "dues_record": "month"}
+POSTED: dict[str, tuple[str, ...]] = {  # what a posted entry never changes (corrected by a reversal)
+    "ledger_entry": ("org_id", "account_id", "entry_date", "direction", "amount_fen", "voucher_no", "deleted"),
+}
+
+
+def _changed(tp: TablePlan) -> list[int]:
+    return tp.inserts + tp.updates + [i for i, _ in tp.conflicts]
+
+
+def _existing(tp: TablePlan) -> list[int]:
+    return tp.updates + [i for i, _ in tp.conflicts]
+
+
+def _col(tp: TablePlan, name: str) -> int:
+    return [c.name for c in tp.table.columns].index(name)
+
+
+def _subtree(s: Session, root: str, incoming: Iterable[tuple[str, str | None]] = ()) -> set[str]:
+    """The org ids under `root` (itself included), new nodes of this package counted."""
+    children: dict[str | None, list[str]] = {}
+    parent_of = dict(s.execute(select(Organization.id, Organization.parent_id)).all())
+    parent_of.update(incoming)
+    for oid, pid in parent_of.items():
+        children.setdefault(pid, []).append(oid)
+    out = {root}
+    stack = [root]
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in out:
+                out.add(child)
+                stack.append(child)
+    return out
+
+
+
+
+def _owner_name(s: Session, org_id: str) -> str:
+    """An organisation named with the community it is in: 紫荆社区党委·第一网格党支部."""
+    names = []
+    seen: set[str] = set()
+    cur: str | None = org_id
+    while cur and cur not in seen:
+        seen.add(cur)
+        row = s.execute(select(Organization.name, Organization.kind, Organization.parent_id)
+                        .where(Organization.id == cur)).first()
+        if row is None:
+            break
+        names.append(row.name)
+        if row.kind in ("community", "street"):
+            break
+        cur = row.parent_id
+    return "·".join(reversed(names)) or "其他组织"
+
+
+def _introducers(s: Session, table: str, ids: list[str]) -> dict[str, str]:
+    rs = SyncRowState.__table__
+    out: dict[str, str] = {}
+    q = select(rs.c.row_id, rs.c.peer_site).where(rs.c.table_name == table, rs.c.introduced.is_(True))
+    for part in _chunks(ids):
+        out.update(s.execute(q.where(rs.c.row_id.in_(part))).all())
+    return out
+
+
+def _refuse(tp: TablePlan, i: int, owner: str, why: str = "不属于发送方") -> PackageRefused:
+    label = table_label(tp.table.name)
+    names = [c.name for c in tp.table.columns]
+    row = dict(zip(names, tp.incoming.values[i]))
+    shown = next((str(row[k]) for k in ("name", "title", "voucher_no", "label", "code") if row.get(k)), "")
+    what = f"{shown}（{tp.incoming.ids[i]}）" if shown else tp.incoming.ids[i]
+    return PackageRefused(f"表“{label}”的记录 {what} {why}（属于{owner}），整个数据包未导入")
+
+
+def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> None:
+    """At the street: every row the package adds or changes must be its sender's."""
+    incoming_orgs = []
+    for tp in p.tables:
+        if tp.table.name == "organization":
+            i_parent = _col(tp, "parent_id")
+            incoming_orgs = [(tp.incoming.ids[i], tp.incoming.values[i][i_parent]) for i in _changed(tp)]
+    owned = _subtree(s, root, incoming_orgs) if root else set()
+    peers = dict(s.execute(select(SyncPeer.site_id, SyncPeer.org_name)).all())
+    known = set(s.scalars(select(Organization.id)))
+    for tp in p.tables:
+        name = tp.table.name
+        rows = _changed(tp)
+        if not rows:
+            continue
+        if name in APPEND_ONLY and _existing(tp):
+            raise _refuse(tp, _existing(tp)[0], "原记录", "只能追加，不能修改或删除")
+        site_col = SITE_COLUMN.get(name)
+        if site_col:
+            k = _col(tp, site_col)
+            for i in rows:
+                if tp.incoming.values[i][k] != sender:
+                    raise _refuse(tp, i, peers.get(tp.incoming.values[i][k], "其他单位"))
+        column = OWNER_COLUMN.get(name)
+        k = _col(tp, column) if column else None
+        # An organisation the street does not know is no one else's (the foreign keys refuse it if it matters).
+        foreign = [i for i in rows if k is not None and tp.incoming.values[i][k]
+                   and tp.incoming.values[i][k] not in owned and tp.incoming.values[i][k] in known]
+        if name == "organization" and foreign:
+            # A new node hanging off nothing the street knows (a community's own stand-in for the
+            # street, made before enrolment) belongs to no one else.
+            i_parent = _col(tp, "parent_id")
+            inserted = set(tp.inserts)
+            foreign = [i for i in foreign if not (i in inserted and tp.incoming.values[i][i_parent] not in known)]
+        if foreign:
+            i = foreign[0]
+            org = tp.incoming.values[i][k]
+            raise _refuse(tp, i, _owner_name(s, org))
+        existing = _existing(tp)
+        if existing:
+            ids = [tp.incoming.ids[i] for i in existing]
+            by = _introducers(s, name, ids)
+            for i in existing:
+                who = by.get(tp.incoming.ids[i])
+                # No one brought it here: the street's own, unless its organisation says it is the sender's.
+                mine = (who is None and k is not None and tp.incoming.values[i][k] in owned
+                        and name != "organization" and name not in STREET_OWNED)
+                if who != sender and not mine:
+                    raise _refuse(tp, i, peers.get(who, "其他社区") if who else "街道")
+
+
+def check_from_street(s: Session, p: MergePlan, root: str) -> None:
+    """At a community: the street sends the org tree, reference lists and corrections of our own rows only."""
+    owned = _subtree(s, root) if root else set()
+    for tp in p.tables:
+        name = tp.table.name
+        if name == "organization" or name in STREET_OWNED:
+            continue
+        if name in APPEND_ONLY and _existing(tp):
+            raise _refuse(tp, _existing(tp)[0], "原记录", "只能追加，不能修改或删除")
+        if tp.inserts:
+            raise _refuse(tp, tp.inserts[0], "其他社区", "不是本社区的数据，街道不能下发")
+        column = OWNER_COLUMN.get(name)
+        if column is None:
+            continue
+        k = _col(tp, column)
+        for i in _existing(tp):
+            org = tp.incoming.values[i][k]
+            if org and org not in owned:
+                raise _refuse(tp, i, _owner_name(s, org), "不是本社区的数据，街道不能下发")
+
+
+def check_closed(s: Session, p: MergePlan) -> None:
+    """Closed stays closed: posted entries' money, and anything dated in a month closed here."""
+    closed = {(org, str(month)[:7]) for org, month in s.execute(
+        select(ClosedMonth.org_id, ClosedMonth.month).where(ClosedMonth.deleted.is_(False))).tuples()}
+    for tp in p.tables:
+        name = tp.table.name
+        posted = POSTED.get(name)
+        dated = DATED.get(name)
+        if not (posted or (dated and closed)):
+            continue
+        existing = _existing(tp)
+        local = _local_values(s, tp.table, [tp.incoming.ids[i] for i in existing], p.package.storage) \
+            if existing else {}
+        names = [c.name for c in tp.table.columns]
+        if posted:
+            ks = [names.index(c) for c in posted]
+            for i in existing:
+                mine = local.get(tp.incoming.ids[i])
+                if mine is not None and any(mine[k] != tp.incoming.values[i][k] for k in ks):
+                    raise _refuse(tp, i, "已记账的凭证", "改动了已记账凭证（只能红字冲销）")
+        if dated and closed:
+            k_org, k_date = names.index(OWNER_COLUMN[name]), names.index(dated)
+            for i in _changed(tp):
+                vals = [tp.incoming.values[i]]
+                if tp.incoming.ids[i] in local:
+                    vals.append(local[tp.incoming.ids[i]])
+                for v in vals:
+                    if v[k_date] is not None and (v[k_org], str(v[k_date])[:7]) in closed:
+                        raise _refuse(tp, i, f"已结账的 {str(v[k_date])[:7]} 月", "落在已结账的月份")
+    # Reopening a closed month (tombstoning or changing its row) is an append-only breach, checked above.
