@@ -165,7 +165,7 @@ class RankingReport(ReportRenderer):
                 for r in c.rows]
         story.extend(chunked_table(COMMUNITY_COLUMNS, rows, styles, font, self.frame_width))
         story.append(Spacer(1, 2 * mm))
-        story.append(p("会议按期：已过期间中按期召开的比例；出勤率：应到党员出席比例；党费按时：应交月次中当月或次月足额交纳比例；"
+        story.append(p("会议按期：已过期间中按期召开的比例；出勤率：应到党员出席比例；党费按时：应交月次中当月或宽限期内（默认次月）足额交纳比例；"
                        "民主评议：在册党员已评定等次比例；共建活动：有共建单位参与的活动次数；"
                        "发展党员：年内上级党委审批的预备党员人数，及谈话、思想汇报、培养考察、审批、转正等环节按时限完成的比例。", "Small"))
         if self.year_.scheme is not None:

@@ -139,7 +139,7 @@ class AssessmentPage(RecordListPage):
     permission = "assessment.read"  # the main window shows this page only to those who hold it
     heading = "五好党支部考评"
     watches = changes(Change.ASSESSMENT, Change.MEETINGS, Change.EVALUATIONS, Change.DUES, Change.VISITS,
-                      Change.WISHES, Change.MEMBERS, Change.ORGS)
+                      Change.WISHES, Change.MEMBERS, Change.ORGS, Change.DEVELOPMENT, Change.COBUILDING)
     writes = changes(Change.ASSESSMENT)
     tables = (
         Table(COLUMNS, _color, stretch=9, details_width=420, label="党支部排名",
