@@ -91,3 +91,30 @@ def test_the_sheet_prints_and_exports(qtbot, page, wait_ops, monkeypatch, tmp_pa
     assert ws.cell(row=3, column=1).value == "党支部"
     assert ws.cell(row=4, column=1).value == "第一网格党支部"
     assert "已导出" in page.summary.text()
+
+
+def test_excuse_a_member_from_attendance(qtbot, app_ctx, branch, wait_ops, monkeypatch, qtmodeltester):
+    from desktop_app.gui.meetings.exemptions import ExemptionDialog, ExemptionsDialog
+    from desktop_app.services import membership
+    from desktop_app.views.visits import MemberChoice
+
+    member_id = roster.search_ids(app_ctx.db, roster.MemberFilter())[0]
+    dlg = ExemptionsDialog(None, app_ctx.db)
+    qtbot.addWidget(dlg)
+    wait_ops()
+    assert dlg.model.rowCount() == 0
+
+    def fill(d):
+        d.member.set_chosen(MemberChoice(member_id, "王建国", "第一网格党支部"), "王建国")
+        d.reason.setCurrentText("长期外出")
+        d.note.setText("在外地务工")
+        d.accept()
+        qtbot.waitUntil(lambda: d.saved is not None or bool(d.message.text()))
+        return d.result()
+
+    monkeypatch.setattr(ExemptionDialog, "exec", fill)
+    dlg.add()
+    wait_ops()
+    assert [(r.member_name, r.reason, r.note) for r in dlg.model.rows] == [("王建国", "长期外出", "在外地务工")]
+    qtmodeltester.check(dlg.model)
+    assert membership.exemptions(app_ctx.db, member_id)[0].reason == "长期外出"

@@ -21,6 +21,7 @@ from desktop_app.domain import meetings as rules
 from desktop_app.domain.meetings import CellStatus, PeriodUnit
 from desktop_app.gui import icons
 from desktop_app.gui.meetings.cadence_dialog import BranchCadenceDialog
+from desktop_app.gui.meetings.exemptions import ExemptionsDialog
 from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
 from desktop_app.gui.widgets.forms import ask_save_path
 from desktop_app.gui.ops import run_op
@@ -141,6 +142,9 @@ class CompliancePage(Page):
         tb.addAction(self.act_refresh)
         tb.addAction(self.act_settings)
         tb.addAction(self.act_branches)
+        self.act_exempt = QAction(icons.get("members"), "免于应到", self)
+        self.act_exempt.triggered.connect(self.edit_exemptions)
+        tb.addAction(self.act_exempt)
         tb.addAction(self.act_print)
         tb.addAction(self.act_export)
         top = QHBoxLayout()
@@ -317,6 +321,9 @@ class CompliancePage(Page):
         if not rows:
             return
         BranchCadenceDialog(self, self.ctx.db, rows).exec()
+
+    def edit_exemptions(self) -> None:
+        ExemptionsDialog(self, self.ctx.db, self.today).exec()
 
     def print_sheet(self) -> None:
         year = self.year.value()
