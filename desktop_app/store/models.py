@@ -128,6 +128,10 @@ class Transfer(SyncMixin, Base):
     from_org: Mapped[str] = mapped_column(Text, default="")
     to_org: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    letter_no: Mapped[str] = mapped_column(String(40), default="")  # 介绍信编号
+    valid_until: Mapped[date | None] = mapped_column(Date, default=None)  # 介绍信有效期至
+    receipt_on: Mapped[date | None] = mapped_column(Date, default=None)  # 回执 received (转出) or returned (转入)
+    dues_paid_to: Mapped[date | None] = mapped_column(Date, default=None)  # 党费交至 (the month's first day)
 
 
 # Search-as-you-type on the roster reads only these member columns, in roster order
