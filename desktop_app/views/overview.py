@@ -98,3 +98,32 @@ class TodoItem:
 class TodoList:
     items: tuple[TodoItem, ...]
     left_out: tuple[str, ...] = ()  # checks not made (module missing here, or not readable)
+
+
+@dataclass(frozen=True)
+class FolderColumn:
+    title: str
+    width: float  # relative
+    align: str = "LEFT"  # LEFT | CENTER | RIGHT
+
+
+@dataclass(frozen=True)
+class FolderSection:
+    """One chapter of the year-end folder: a heading, a line of totals, the list behind a figure."""
+
+    title: str
+    columns: tuple[FolderColumn, ...]
+    rows: tuple[tuple[str, ...], ...]
+    summary: str = ""
+    landscape: bool = False
+
+
+@dataclass(frozen=True)
+class AnnualFolder:
+    """年度党建工作台账: the year's figures and charts, then per module the lists behind them."""
+
+    center_name: str
+    year: int
+    board: Dashboard
+    sections: tuple[FolderSection, ...]
+    left_out: tuple[str, ...] = ()  # modules this version or this account has no section for

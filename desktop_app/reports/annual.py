@@ -1,0 +1,285 @@
+"""年度党建工作台账 PDF: cover, contents with page numbers, figures, charts, then each module's lists.
+
+The charts are drawn with reportlab's own graphics from the same read model the
+工作台 page paints, so paper and screen show the same numbers. Every chapter is a
+bookmark in the PDF outline; the contents page gets its page numbers from a
+second layout pass (reportlab's multiBuild).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageBreak, PageTemplate, Paragraph, Spacer
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from desktop_app import APP_NAME
+from desktop_app.reports.base import (
+    FOOTER_SPACE, HEADER_SPACE, Column, NumberedCanvas, ReportRenderer, chinese_date, chunked_table,
+    write_atomically,
+)
+from desktop_app.views.overview import MONTHS, AnnualFolder, FolderSection
+
+PALETTE = ("#c8161e", "#e0892b", "#2f6fb5", "#2e7d32", "#7b4fa0", "#8a8f98", "#00838f", "#b0803a")
+CHAPTER_NUMBERS = "一二三四五六七八九十"
+
+
+def _num(i: int) -> str:
+    if i <= 10:
+        return CHAPTER_NUMBERS[i - 1]
+    return "十" + CHAPTER_NUMBERS[i - 11] if i < 20 else str(i)
+
+
+class _FolderDoc(BaseDocTemplate):
+    """Headings report themselves to the contents and to the PDF outline as they are placed."""
+
+    def afterFlowable(self, flowable) -> None:  # noqa: N802 - reportlab hook
+        level = getattr(flowable, "outline_level", None)
+        if level is None:
+            return
+        text = flowable.getPlainText()
+        key = f"h{id(flowable)}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
+        self.notify("TOCEntry", (level, text, self.page, key))
+
+
+class AnnualFolderReport(ReportRenderer):
+    title = "年度党建工作台账"
+
+    def __init__(self, folder: AnnualFolder, **kwargs) -> None:
+        super().__init__(folder.center_name, **kwargs)
+        self.folder = folder
+
+    # ---------------------------------------------------------------- pieces
+
+    def _heading(self, text: str, level: int = 0) -> Paragraph:
+        style = self.styles["Heading"] if level else self.styles["Chapter"]
+        p = Paragraph(text, style)
+        p.outline_level = level
+        return p
+
+    def build_stylesheet(self, font_name: str):
+        sheet = super().build_stylesheet(font_name)
+        base = sheet["Normal"]
+        sheet.add(ParagraphStyle("Chapter", parent=base, fontSize=15, leading=20, spaceBefore=4, spaceAfter=8))
+        sheet.add(ParagraphStyle("Cover", parent=base, fontSize=30, leading=40, alignment=1))
+        sheet.add(ParagraphStyle("CoverSub", parent=base, fontSize=16, leading=24, alignment=1))
+        sheet.add(ParagraphStyle("Toc0", parent=base, fontSize=11, leading=18, leftIndent=10))
+        sheet.add(ParagraphStyle("Toc1", parent=base, fontSize=10, leading=15, leftIndent=28))
+        return sheet
+
+    def _cover(self) -> list:
+        f = self.folder
+        return [
+            Spacer(1, 60 * mm),
+            Paragraph(f"{f.year}年度", self.styles["CoverSub"]),
+            Spacer(1, 6 * mm),
+            Paragraph("党建工作台账", self.styles["Cover"]),
+            Spacer(1, 30 * mm),
+            Paragraph(f.center_name, self.styles["CoverSub"]),
+            Spacer(1, 8 * mm),
+            Paragraph(f"统计截至 {chinese_date(f.board.as_of)}", self.styles["Subtitle"]),
+            Paragraph(f"编印日期 {chinese_date(self.printed_on)}", self.styles["Subtitle"]),
+            PageBreak(),
+        ]
+
+    def _contents(self) -> list:
+        toc = TableOfContents()
+        toc.levelStyles = [self.styles["Toc0"], self.styles["Toc1"]]
+        toc.dotsMinLevel = 0
+        return [Paragraph("目　录", self.styles["Title"]), Spacer(1, 6 * mm), toc, PageBreak()]
+
+    def _table(self, columns, rows) -> list:
+        cols = [Column(c.title, c.width, c.align) for c in columns]
+        if not rows:
+            return [Paragraph("（本年无记录）", self.styles["Normal"])]
+        return chunked_table(cols, [list(r) for r in rows], self.styles, self.font, self.frame_width)
+
+    def _figures(self, n: int) -> list:
+        b = self.folder.board
+        rows = [(f.group, f.label, f.text + (" 元" if f.unit == "元" else ""),
+                 (f.last_text + (" 元" if f.unit == "元" else "")) if f.last_year is not None else "—",
+                 (f.change or "—").replace("−", "-")) for f in b.figures]  # the Latin font has no U+2212
+        cols = [Column("类别", 60), Column("项目", 100), Column(f"{b.year}年", 80, "RIGHT"),
+                Column(f"{b.year - 1}年", 80, "RIGHT"), Column("增减", 70, "RIGHT")]
+        out = [self._heading(f"{_num(n)}、年度主要数据"),
+               Paragraph(f"统计范围：{b.scope}；{b.year}年统计至 {b.as_of.isoformat()}，上年为全年数。",
+                         self.styles["Normal"]), Spacer(1, 3 * mm)]
+        out += chunked_table(cols, [list(r) for r in rows], self.styles, self.font, self.frame_width)
+        if b.left_out:
+            out.append(Paragraph("未列入：" + "、".join(b.left_out), self.styles["Small"]))
+        return out
+
+    def _charts(self, n: int) -> list:
+        c = self.folder.board.charts
+        w = self.frame_width
+        out = [PageBreak(), self._heading(f"{_num(n)}、图表")]
+        # A chart never leaves its heading at the foot of the page before.
+        out += [KeepTogether([self._heading("会议召开情况（按月、按类型）", 1), self._meetings_chart(w, c.meetings_by_month)])]
+        out += [KeepTogether([self._heading("会议出勤率（按月）", 1), self._attendance_chart(w, c.attendance_by_month)])]
+        out += [KeepTogether([self._heading("群众反映问题（按类别）", 1), self._problems_chart(w, c.problems_by_category)])]
+        out += [KeepTogether([self._heading("经费：预算与支出", 1), self._spending_chart(w, c.spending)])]
+        return out
+
+    def _drawing(self, w: float, h: float, empty: bool) -> Drawing:
+        d = Drawing(w, h)
+        if empty:
+            d.add(String(w / 2, h / 2, "暂无数据", fontName=self.font.name, fontSize=10, textAnchor="middle"))
+        return d
+
+    def _axis_fonts(self, chart) -> None:
+        for axis in (chart.categoryAxis, chart.valueAxis):
+            axis.labels.fontName = self.font.name
+            axis.labels.fontSize = 7
+
+    def _legend(self, d: Drawing, x: float, y: float, pairs) -> None:
+        lg = Legend()
+        lg.x, lg.y = x, y
+        lg.fontName, lg.fontSize = self.font.name, 7
+        lg.alignment = "right"
+        lg.columnMaximum = 2
+        lg.dx = lg.dy = 6
+        lg.deltax = 60
+        lg.colorNamePairs = pairs
+        d.add(lg)
+
+    def _meetings_chart(self, w: float, series) -> Drawing:
+        d = self._drawing(w, 62 * mm, not series)
+        if not series:
+            return d
+        ch = VerticalBarChart()
+        ch.x, ch.y, ch.width, ch.height = 30, 14, w - 40, 62 * mm - 48
+        ch.data = [list(v) for _, v in series]
+        ch.categoryAxis.categoryNames = list(MONTHS)
+        ch.categoryAxis.style = "stacked"
+        ch.valueAxis.valueMin = 0
+        for i in range(len(series)):
+            ch.bars[i].fillColor = colors.HexColor(PALETTE[i % len(PALETTE)])
+            ch.bars[i].strokeColor = None
+        self._axis_fonts(ch)
+        d.add(ch)
+        self._legend(d, 30, 62 * mm - 6, [(colors.HexColor(PALETTE[i % len(PALETTE)]), k)
+                                          for i, (k, _) in enumerate(series)])
+        return d
+
+    def _attendance_chart(self, w: float, values) -> Drawing:
+        known = [v for v in values if v is not None]
+        d = self._drawing(w, 50 * mm, not known)
+        if not known:
+            return d
+        ch = HorizontalLineChart()
+        ch.x, ch.y, ch.width, ch.height = 30, 14, w - 40, 50 * mm - 24
+        ch.data = [[v if v is not None else None for v in values]]
+        ch.categoryAxis.categoryNames = list(MONTHS)
+        ch.valueAxis.valueMin, ch.valueAxis.valueMax, ch.valueAxis.valueStep = 0, 100, 25
+        ch.lines[0].strokeColor = colors.HexColor("#2f6fb5")
+        ch.lines[0].strokeWidth = 1.5
+        ch.lineLabelFormat = "%d%%"
+        ch.lineLabels.fontName, ch.lineLabels.fontSize = self.font.name, 6
+        self._axis_fonts(ch)
+        d.add(ch)
+        return d
+
+    def _problems_chart(self, w: float, pairs) -> Drawing:
+        top = list(pairs[:10])
+        h = max(30 * mm, (len(top) * 6 + 14) * mm / 1.6)
+        d = self._drawing(w, h, not top)
+        if not top:
+            return d
+        ch = HorizontalBarChart()
+        ch.x, ch.y, ch.width, ch.height = 70, 10, w - 100, h - 20
+        ch.data = [[v for _, v in reversed(top)]]
+        ch.categoryAxis.categoryNames = [k for k, _ in reversed(top)]
+        ch.valueAxis.valueMin = 0
+        ch.bars[0].fillColor = colors.HexColor("#c8161e")
+        ch.barLabelFormat = "%d"
+        ch.barLabels.fontName, ch.barLabels.fontSize = self.font.name, 7
+        ch.barLabels.boxAnchor = "w"
+        ch.barLabels.dx = 3
+        self._axis_fonts(ch)
+        d.add(ch)
+        return d
+
+    def _spending_chart(self, w: float, rows) -> Drawing:
+        d = self._drawing(w, 60 * mm, not rows)
+        if not rows:
+            return d
+        ch = VerticalBarChart()
+        ch.x, ch.y, ch.width, ch.height = 50, 14, w - 60, 60 * mm - 40
+        ch.data = [[b / 100 for _, b, _ in rows], [s / 100 for _, _, s in rows]]
+        ch.categoryAxis.categoryNames = [a for a, _, _ in rows]
+        ch.valueAxis.valueMin = 0
+        ch.valueAxis.labelTextFormat = lambda v: f"{v / 10000:g}万" if v >= 10000 else f"{v:g}"
+        ch.bars[0].fillColor, ch.bars[1].fillColor = colors.HexColor("#8a8f98"), colors.HexColor("#c8161e")
+        self._axis_fonts(ch)
+        d.add(ch)
+        self._legend(d, 50, 60 * mm - 6, [(colors.HexColor("#8a8f98"), "预算（元）"),
+                                          (colors.HexColor("#c8161e"), "支出（元）")])
+        return d
+
+    def _section(self, n: int, sec: FolderSection) -> list:
+        out = [PageBreak(), self._heading(f"{_num(n)}、{sec.title}")]
+        if sec.summary:
+            out += [Paragraph(sec.summary, self.styles["Normal"]), Spacer(1, 3 * mm)]
+        return out + self._table(sec.columns, sec.rows)
+
+    def build_story(self) -> list:
+        story = self._cover() + self._contents()
+        story += self._figures(1)
+        story += self._charts(2)
+        for i, sec in enumerate(self.folder.sections, start=3):
+            story += self._section(i, sec)
+        if self.folder.left_out:
+            story += [Spacer(1, 6 * mm), Paragraph("说明：以下内容未列入本台账——" + "、".join(self.folder.left_out),
+                                                   self.styles["Small"])]
+        return story
+
+    def draw_page(self, canvas, doc) -> None:
+        if doc.page == 1:  # the cover carries no header
+            if self._progress is not None:
+                self._progress(doc.page)
+            return
+        super().draw_page(canvas, doc)
+
+    def draw_page_number(self, canvas, page: int, total: int) -> None:
+        if page > 1:
+            super().draw_page_number(canvas, page, total)
+
+    def render(self) -> bytes:
+        """As the base renders, but in two passes so the contents know each chapter's page."""
+        self.apply_page_settings()
+        self.font = self.register_fonts()
+        self.styles = self.build_stylesheet(self.font.name)
+        buffer = BytesIO()
+        doc = _FolderDoc(
+            buffer, pagesize=self.pagesize, leftMargin=self.margin, rightMargin=self.margin,
+            topMargin=HEADER_SPACE, bottomMargin=FOOTER_SPACE, title=f"{self.folder.year}年度党建工作台账",
+            author=self.center_name, creator=APP_NAME, lang="zh-CN", initialFontName=self.font.name,
+            pageCompression=1,
+        )
+        frame = Frame(self.margin, FOOTER_SPACE, self.frame_width, self.frame_height,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.draw_page)])
+        doc.multiBuild(self.build_story(),
+                       canvasmaker=functools.partial(NumberedCanvas, page_number_drawer=self.draw_page_number))
+        return buffer.getvalue()
+
+
+def render_annual_folder(folder: AnnualFolder, out: Path | None = None, *, printed_on: date | None = None,
+                         progress: Callable[[int], None] | None = None) -> bytes:
+    data = AnnualFolderReport(folder, printed_on=printed_on, progress=progress).render()
+    if out is not None:
+        write_atomically(Path(out), data)
+    return data

@@ -1,0 +1,247 @@
+"""年度党建工作台账: the year-end inspection folder in one file.
+
+The cover and figures come from the same dashboard as the 工作台; then each
+module's list behind them. Modules another part of the program may not have
+(发展党员, 共驻共建, 支部考评) get their chapter only when their service is present,
+and the folder says which were left out.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import case, func, select
+
+from desktop_app.domain import meetings as meeting_rules
+from desktop_app.domain.money import format_yuan
+from desktop_app.services import auth
+from desktop_app.services.database import Database
+from desktop_app.services.overview.figures import dashboard
+from desktop_app.store.models import Organization, Site
+from desktop_app.store.models_ledger import DuesRecord
+from desktop_app.store.models_meetings import Attendance, Meeting
+from desktop_app.views.overview import AnnualFolder, FolderColumn, FolderSection
+
+C, R = "CENTER", "RIGHT"
+
+
+def _d(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _meetings(db: Database, year: int) -> FolderSection:
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    expected = (Attendance.is_guest.is_(False)) & (
+        (Attendance.excused_reason == "") | (Attendance.status == meeting_rules.PRESENT))
+    with db.session() as s:
+        counts = {
+            mid: (int(e or 0), int(p or 0), int(lv or 0))
+            for mid, e, p, lv in s.execute(
+                select(Attendance.meeting_id, func.sum(case((expected, 1), else_=0)),
+                       func.sum(case((expected & (Attendance.status == meeting_rules.PRESENT), 1), else_=0)),
+                       func.sum(case((expected & (Attendance.status == meeting_rules.LEAVE), 1), else_=0)))
+                .join(Meeting, Meeting.id == Attendance.meeting_id)
+                .where(Attendance.deleted.is_(False), Meeting.deleted.is_(False),
+                       Meeting.meeting_date.between(first, last), Meeting.status == meeting_rules.HELD)
+                .group_by(Attendance.meeting_id))
+        }
+        rows = s.execute(
+            select(Meeting.id, Meeting.meeting_date, Organization.name, Meeting.kind, Meeting.title, Meeting.host)
+            .join(Organization, Organization.id == Meeting.org_id)
+            .where(Meeting.deleted.is_(False), Meeting.status == meeting_rules.HELD,
+                   Meeting.meeting_date.between(first, last))
+            .order_by(Meeting.meeting_date, Organization.code, Meeting.kind)
+        ).all()
+    out = []
+    for mid, day, org, kind, title, host in rows:
+        e, p, lv = counts.get(mid, (0, 0, 0))
+        out.append((_d(day), org, kind, title, host, str(e), str(p), str(lv), f"{round(100 * p / e)}%" if e else ""))
+    total_e = sum(c[0] for c in counts.values())
+    total_p = sum(c[1] for c in counts.values())
+    summary = f"全年召开会议 {len(out)} 次；应到 {total_e} 人次，实到 {total_p} 人次" + (
+        f"，出勤率 {round(100 * total_p / total_e)}%" if total_e else "")
+    cols = (FolderColumn("日期", 62, C), FolderColumn("党组织", 90), FolderColumn("类型", 60, C),
+            FolderColumn("主题", 150), FolderColumn("主持人", 44, C), FolderColumn("应到", 30, R),
+            FolderColumn("实到", 30, R), FolderColumn("请假", 30, R), FolderColumn("出勤率", 38, R))
+    return FolderSection("三会一课：会议及出勤", cols, tuple(out), summary)
+
+
+def _evaluations(db: Database, year: int) -> FolderSection:
+    from desktop_app.services import evaluations
+
+    sm = evaluations.summary(db, year)
+    grades = list(sm.totals())
+    rows = tuple((b.branch_name, *(str(b.counts().get(g, 0)) for g in grades)) for b in sm.branches)
+    totals = sm.totals()
+    return FolderSection("民主评议党员", (FolderColumn("党支部", 120),) + tuple(FolderColumn(g, 40, R) for g in grades),
+                         rows, "评议结果：" + "，".join(f"{g} {n} 人" for g, n in totals.items()))
+
+
+def _visits(db: Database, year: int, today: date) -> FolderSection:
+    from desktop_app.services import visits
+
+    rows = [r for r in visits.list_visits(db, visits.VisitFilter(date_from=date(year, 1, 1),
+                                                                  date_to=date(year, 12, 31)), today, oldest_first=True)
+            if r.raised_issue]
+    out = tuple((_d(r.visit_date), r.grid_name, r.visitee, r.category, r.content, r.follow_state,
+                 f"{r.resolved_by} {_d(r.resolved_on)} {r.resolution}".strip() if r.resolved_on else r.handler)
+                for r in rows)
+    closed = sum(1 for r in rows if r.resolved_on)
+    cols = (FolderColumn("走访日期", 58, C), FolderColumn("网格", 80), FolderColumn("对象", 50),
+            FolderColumn("类别", 44, C), FolderColumn("反映问题", 170), FolderColumn("状态", 40, C),
+            FolderColumn("办理结果", 170))
+    return FolderSection("走访与群众反映问题办理", cols, out,
+                         f"受理 {len(rows)} 件，办结 {closed} 件" + (f"，办结率 {round(100 * closed / len(rows))}%"
+                                                                   if rows else ""))
+
+
+def _wishes(db: Database, year: int) -> FolderSection:
+    from desktop_app.services import wishes
+
+    rows = wishes.list_wishes(db, wishes.WishFilter(year=year))
+    out = tuple((r.wish_no, _d(r.posted_on), r.wisher_name, r.grid_name, r.content, format_yuan(r.estimated_fen),
+                 r.state, r.claimant_name, _d(r.fulfilled_on)) for r in rows)
+    cols = (FolderColumn("编号", 56), FolderColumn("发布", 56, C), FolderColumn("心愿人", 44),
+            FolderColumn("网格", 76), FolderColumn("心愿", 130), FolderColumn("估值（元）", 50, R),
+            FolderColumn("状态", 40, C), FolderColumn("认领人", 70), FolderColumn("实现", 56, C))
+    done = sum(1 for r in rows if r.fulfilled_on)
+    return FolderSection("微心愿", cols, out, f"发布 {len(rows)} 个，实现 {done} 个")
+
+
+def _projects(db: Database, year: int, today: date) -> FolderSection:
+    from desktop_app.services import projects
+
+    rows = [r for r in projects.list_projects(db, today=today)
+            if (r.start_date and r.start_date.year == year) or (r.completed_on and r.completed_on.year == year)
+            or (r.deadline and r.deadline.year == year)]
+    out = tuple((r.project_no, r.name, r.category, r.grid_name, r.owner_name, format_yuan(r.budget_fen),
+                 format_yuan(r.actual_cost_fen), _d(r.start_date), _d(r.deadline), _d(r.completed_on), r.status)
+                for r in rows)
+    cols = (FolderColumn("编号", 54), FolderColumn("项目", 130), FolderColumn("类别", 50, C),
+            FolderColumn("网格", 70), FolderColumn("负责人", 44), FolderColumn("预算（元）", 54, R),
+            FolderColumn("实际（元）", 54, R), FolderColumn("开始", 56, C), FolderColumn("期限", 56, C),
+            FolderColumn("完成", 56, C), FolderColumn("状态", 40, C))
+    done = sum(1 for r in rows if r.completed_on and r.completed_on.year == year)
+    return FolderSection("微实事项目", cols, out, f"本年涉及项目 {len(rows)} 个，完成 {done} 个", landscape=True)
+
+
+def _cobuilding(db: Database, year: int) -> FolderSection:
+    from desktop_app.services import cobuilding
+
+    rows = cobuilding.list_activities(db, year)
+    out = tuple((_d(r.activity_date), r.kind, r.title, r.organisers, str(r.residents_served), str(r.people),
+                 f"{r.hours_tenths / 10:g}") for r in sorted(rows, key=lambda r: r.activity_date))
+    cols = (FolderColumn("日期", 58, C), FolderColumn("类型", 50, C), FolderColumn("活动", 150),
+            FolderColumn("组织方", 140), FolderColumn("服务居民", 44, R), FolderColumn("参与人数", 44, R),
+            FolderColumn("服务时长", 44, R))
+    return FolderSection("共驻共建活动", cols, out,
+                         f"活动 {len(rows)} 次，服务居民 {sum(r.residents_served for r in rows)} 人次")
+
+
+def _ledger(db: Database, year: int) -> FolderSection:
+    from desktop_app.services import ledger
+
+    st = ledger.yearly_statement(db, year)
+    budgets = {b.account_id: b for b in st.budgets if not b.category}
+    out = []
+    for line in (*st.lines, st.total):
+        b = budgets.get(line.account_id)
+        done = f"已用 {b.state.percent}%" if b and b.state.percent is not None else ""
+        if line.closing_fen < 0:
+            done = f"{done} 透支".strip()
+        out.append((line.account_name or "合计", format_yuan(line.opening_fen), format_yuan(line.income_fen),
+                    format_yuan(line.expense_fen), format_yuan(line.closing_fen),
+                    format_yuan(b.budget_fen) if b and b.budget_fen is not None else "", done))
+    cols = (FolderColumn("账户", 100), FolderColumn("上年结转", 60, R), FolderColumn("本年收入", 60, R),
+            FolderColumn("本年支出", 60, R), FolderColumn("年末余额", 60, R), FolderColumn("年度预算", 60, R),
+            FolderColumn("预算执行", 50, C))
+    overdrawn = [line.account_name for line in st.lines if line.closing_fen < 0]
+    note = f"凭证 {st.entry_count} 张" + (f"；年末透支账户：{'、'.join(overdrawn)}" if overdrawn else "")
+    return FolderSection("经费收支汇总", cols, tuple(out), note)
+
+
+def _dues(db: Database, year: int) -> FolderSection:
+    with db.session() as s:
+        rows = s.execute(
+            select(Organization.name, func.count(func.distinct(DuesRecord.member_id)), func.sum(DuesRecord.due_fen),
+                   func.sum(DuesRecord.paid_fen))
+            .join(Organization, Organization.id == DuesRecord.org_id)
+            .where(DuesRecord.deleted.is_(False), DuesRecord.month.between(date(year, 1, 1), date(year, 12, 1)))
+            .group_by(Organization.name, Organization.code).order_by(Organization.code)
+        ).all()
+    out = tuple((name, str(n), format_yuan(int(due or 0)), format_yuan(int(paid or 0)),
+                 f"{round(100 * int(paid or 0) / int(due))}%" if due else "") for name, n, due, paid in rows)
+    cols = (FolderColumn("党支部", 120), FolderColumn("交纳人数", 50, R), FolderColumn("应交（元）", 70, R),
+            FolderColumn("实交（元）", 70, R), FolderColumn("交纳率", 50, R))
+    paid = sum(int(r[3] or 0) for r in rows)
+    return FolderSection("党费收缴", cols, out, f"全年实交党费 {format_yuan(paid)} 元")
+
+
+def _development(db: Database, year: int, today: date) -> FolderSection:
+    from desktop_app.services import development
+
+    reg = development.register(db, year, today=today)
+    out = tuple((p.row.name, p.row.branch_name, p.row.stage, _d(p.row.applied_on),
+                 "；".join(f"{st.step} {_d(st.done_on)}" for st in p.steps)) for p in reg.people)
+    cols = (FolderColumn("姓名", 44), FolderColumn("党支部", 80), FolderColumn("当前阶段", 56, C),
+            FolderColumn("申请日期", 56, C), FolderColumn("本年办理步骤", 260))
+    return FolderSection("发展党员", cols, out, "，".join(f"{k} {v} 人" for k, v in reg.counts.items()))
+
+
+def _assessment(db: Database, year: int) -> FolderSection:
+    from desktop_app.services import assessment
+
+    y = assessment.assess_year(db, year)
+    out = tuple((str(r.rank), r.branch_name, f"{r.total_tenths / 10:g}", f"{r.max_tenths / 10:g}", r.result,
+                 str(r.unscored)) for r in y.rows)
+    cols = (FolderColumn("名次", 30, C), FolderColumn("党支部", 120), FolderColumn("得分", 44, R),
+            FolderColumn("满分", 44, R), FolderColumn("等次", 50, C), FolderColumn("未打分项", 44, R))
+    return FolderSection("支部考评", cols, out, y.scheme.name if y.scheme else "")
+
+
+def _present(module: str) -> bool:
+    return importlib.util.find_spec(f"desktop_app.services.{module}") is not None
+
+
+def annual_folder(db: Database, year: int, today: date | None = None) -> AnnualFolder:
+    """The folder's read model: the year's dashboard and every module's list behind it."""
+    auth.require(db, "overview.read")
+    today = today or date.today()
+    board = dashboard(db, year, today=today)
+    sections: list[FolderSection] = []
+    left: list[str] = list(board.left_out)
+    chapters: tuple[tuple[str, str, str, Callable[[], FolderSection]], ...] = (
+        ("meetings", "meetings.read", "三会一课", lambda: _meetings(db, year)),
+        ("development", "development.read", "发展党员", lambda: _development(db, year, today)),
+        ("evaluations", "evaluations.read", "民主评议", lambda: _evaluations(db, year)),
+        ("visits", "visits.read", "走访", lambda: _visits(db, year, today)),
+        ("wishes", "wishes.read", "微心愿", lambda: _wishes(db, year)),
+        ("projects", "projects.read", "微实事", lambda: _projects(db, year, today)),
+        ("cobuilding", "cobuilding.read", "共驻共建", lambda: _cobuilding(db, year)),
+        ("ledger", "ledger.read", "经费", lambda: _ledger(db, year)),
+        ("dues", "dues.read", "党费", lambda: _dues(db, year)),
+        ("assessment", "assessment.read", "支部考评", lambda: _assessment(db, year)),
+    )
+    for module, perm, label, build in chapters:
+        if not _present(module):
+            left.append(f"{label}（本版本尚无此模块）")
+        elif not auth.can(db, perm):
+            left.append(f"{label}（无权查看）")
+        else:
+            sections.append(build())
+    with db.session() as s:
+        center = s.scalar(select(Site.org_name).limit(1)) or ""
+    return AnnualFolder(center, year, board, tuple(sections), tuple(dict.fromkeys(left)))
+
+
+def print_annual_folder(db: Database, year: int, out: Path | None = None, *, today: date | None = None,
+                        progress: Callable[[int], None] | None = None) -> bytes:
+    """年度党建工作台账 of `year` as PDF bytes (written to `out` when given)."""
+    from desktop_app.reports.annual import render_annual_folder  # reportlab loads only when printing
+
+    auth.require(db, "overview.read")
+    folder = annual_folder(db, year, today)
+    return render_annual_folder(folder, out, printed_on=today, progress=progress)
