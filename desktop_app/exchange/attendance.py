@@ -20,6 +20,8 @@ from pathlib import Path
 from desktop_app.domain import idcard
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import DomainError, ValidationError
+from desktop_app.exchange import safety
+from desktop_app.exchange.cells import guard_csv, unguard_csv
 from desktop_app.views.meetings import AttendanceFile, AttendanceLine, MeetingDetail, RowError
 
 COLUMNS: tuple[str, ...] = ("会议编号", "姓名", "公民身份号码", "出勤情况", "请假原因", "单位")
@@ -44,16 +46,6 @@ def _key(text: str) -> str:
     return re.sub(r"[\s*:：]", "", s)
 
 
-def _decode(name: str, raw: bytes) -> str:
-    # Excel and WPS save CSV as UTF-8 with BOM or in the system code page (GBK, within GB18030).
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DomainError(f"{name}：无法识别文件编码，请在 Excel 或 WPS 中另存为“CSV UTF-8”后再导入")
-
-
 def read_rows(path: str | Path) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
     """Column -> index for the columns we know, and (row number, cells) of the data rows."""
     path = Path(path)
@@ -62,10 +54,11 @@ def read_rows(path: str | Path) -> tuple[dict[str, int], list[tuple[int, list[st
     if path.suffix.lower() not in (".csv", ".txt"):
         raise DomainError(f"{path.name}：出勤导入只接受 CSV 文件（在 Excel/WPS 中另存为 CSV）")
     try:
+        safety.check_file_size(path)
         raw = path.read_bytes()
     except PermissionError:
         raise DomainError(f"{path.name}：文件被占用或没有读取权限，请关闭 Excel/WPS 后重试") from None
-    text = _decode(path.name, raw)
+    text = safety.decode_text(path.name, raw)
     if "\x00" in text:
         raise DomainError(f"{path.name}：不是文本格式的 CSV 文件")
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
@@ -91,10 +84,12 @@ def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
     j = columns.get(name)
     if j is None or j >= len(cells):
         return ""
-    text = unicodedata.normalize("NFKC", cells[j]).strip()
+    text = unicodedata.normalize("NFKC", unguard_csv(cells[j])).strip()
     if m := re.fullmatch(r'="(.*)"', text):  # ="3201..." keeps a number as text in Excel
         text = m[1].strip()
-    return text.lstrip("'").strip()
+    if re.fullmatch(r"'+[\dXx ]*", text):  # '3201... keeps a number as text in Excel
+        text = text.lstrip("'")
+    return text.strip()
 
 
 
@@ -147,7 +142,7 @@ def write_template(path: str | Path, meeting: MeetingDetail | None = None) -> Pa
         lines.append(["320102001-2025-0001", "张三", "", "出席", "", ""])
         lines.append(["320102001-2025-0001", "李四", "", "请假", "外出就医", ""])
     buf = io.StringIO(newline="")
-    csv.writer(buf, lineterminator="\r\n").writerows(lines)
+    csv.writer(buf, lineterminator="\r\n").writerows([[guard_csv(c) for c in line] for line in lines])
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -11,16 +11,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from desktop_app.exchange.cells import set_cell
 from desktop_app.views.cadence import MARK_NO_QUORUM, MARK_OVERDUE, MARKS_LEGEND, ComplianceSheet
 
 HEADERS = ("党支部", "会议类型", "频次", *(f"{m}月" for m in range(1, 13)), "应开期数", "已开期数", "落实率")
 WIDTHS = (22, 14, 10, *(6,) * 12, 9, 9, 8)
 _ALARM = PatternFill("solid", fgColor="F8D7DA")
-
-
-def _guard(text: str) -> str:
-    """A cell that starts with = + - @ is text, not a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and text != "—" else text
 
 
 def compliance_workbook(sheet: ComplianceSheet) -> Workbook:
@@ -36,9 +32,9 @@ def compliance_workbook(sheet: ComplianceSheet) -> Workbook:
         ws.column_dimensions[get_column_letter(col)].width = width
     row = 4
     for line in sheet.lines:
-        values = [_guard(line.branch), line.kind, line.cadence, *line.months, line.required, line.done, line.rate]
+        values = [line.branch, line.kind, line.cadence, *line.months, line.required, line.done, line.rate]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col, value=value)
+            cell = set_cell(ws, row, col, value)  # a branch named "=..." stays text
             if 4 <= col <= 15:
                 cell.alignment = Alignment(horizontal="center")
                 if value in (MARK_OVERDUE, MARK_NO_QUORUM):
@@ -50,11 +46,11 @@ def compliance_workbook(sheet: ComplianceSheet) -> Workbook:
         ws.cell(row=row, column=1, value="书记讲党课").font = bold
         row += 1
         for branch, done in sheet.secretary_lecture:
-            ws.cell(row=row, column=1, value=_guard(branch))
+            set_cell(ws, row, 1, branch)
             ws.cell(row=row, column=2, value="已讲" if done else "未讲")
             row += 1
     for note in (*sheet.notes, MARKS_LEGEND):
-        ws.cell(row=row, column=1, value=_guard(note))
+        set_cell(ws, row, 1, note)
         row += 1
     return wb
 

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from desktop_app.domain.money import fen_to_decimal
+from desktop_app.exchange.cells import set_cell
 from desktop_app.views.ledger import EntryRow
 
 YUAN_FORMAT = "#,##0.00;[Red]-#,##0.00"
@@ -60,7 +61,7 @@ def entries_workbook(entries: Sequence[EntryRow], sheet_title: str = "收支明�
             e.handler, e.entered_by, _relation(e), e.attachments or None,
         ]
         for col, value in enumerate(values, start=1):
-            ws.cell(row=row, column=col, value=value)
+            set_cell(ws, row, col, value)  # a memo "=HYPERLINK(...)" stays text
         ws.cell(row=row, column=2).number_format = DATE_FORMAT
         for col in (INCOME_COL, EXPENSE_COL):
             ws.cell(row=row, column=col).number_format = YUAN_FORMAT

@@ -17,6 +17,7 @@ import re
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +28,8 @@ from desktop_app.domain import idcard
 from desktop_app.domain import members as rules
 from desktop_app.domain.errors import DomainError
 from desktop_app.domain.members import COLUMN_FIELDS
+from desktop_app.exchange import safety
+from desktop_app.exchange.cells import guard_csv, unguard_csv, xlsx_cell
 from desktop_app.views.roster import RowError
 
 TEMPLATE_COLUMNS: tuple[str, ...] = rules.TEMPLATE_COLUMNS
@@ -106,51 +109,75 @@ def _table(name: str, records: list[list[Any]]) -> _Table:
     )
 
 
-def _decode(name: str, raw: bytes) -> str:
-    # Excel/WPS save CSV as UTF-8 with BOM or in the system code page (GBK, within GB18030).
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DomainError(f"{name}：无法识别文件编码，请在 Excel 或 WPS 中另存为“CSV UTF-8”后再导入")
-
-
 def _read_csv(path: Path) -> _Table:
-    text = _decode(path.name, path.read_bytes())
+    safety.check_file_size(path)
+    text = safety.decode_text(path.name, path.read_bytes())
     if "\x00" in text:
         raise DomainError(f"{path.name}：不是文本格式的 CSV 文件")
     first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    records: list[list[Any]] = []
     try:
-        records = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        for n, r in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            row = [unguard_csv(c) for c in r[: safety.MAX_COLUMNS + 1]]
+            safety.check_row(path.name, n, row)
+            records.append(row)
     except csv.Error as exc:
         raise DomainError(f"{path.name}：CSV 格式有误（{exc}）") from None
     return _table(path.name, records)
+
+
+# What a damaged workbook raises from openpyxl, lxml/ElementTree (ParseError is a
+# SyntaxError) and zipfile/zlib: each becomes a DomainError naming the file.
+_BROKEN = (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, AttributeError,
+           SyntaxError, EOFError, zlib.error, OverflowError, UnicodeError, LookupError)
+
+
+def _sheet_records(name: str, ws) -> list[list[Any]]:
+    """A sheet's rows, read one by one: the declared dimension is ignored, the limits are not."""
+    ws.reset_dimensions()  # a sheet that declares A1:XFD1048576 must not make us pad to it
+    records: list[list[Any]] = []
+    width = 0
+    for n, r in enumerate(ws.iter_rows(values_only=True, max_col=safety.MAX_COLUMNS + 1), start=1):
+        row = list(r)
+        safety.check_row(name, n, row)
+        del row[safety.MAX_COLUMNS:]
+        while row and row[-1] is None:
+            row.pop()
+        width = max(width, len(row))
+        records.append(row)
+    # Every row as wide as the widest, as the sheet shows them.
+    return [row + [None] * (width - len(row)) for row in records]
 
 
 def _read_xlsx(path: Path) -> _Table:
     from openpyxl import load_workbook  # heavy: imported when a workbook is read
     from openpyxl.utils.exceptions import InvalidFileException
 
-    broken = (zipfile.BadZipFile, KeyError, ValueError, TypeError, InvalidFileException)
+    safety.check_xlsx_zip(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except broken as exc:
-        raise DomainError(f"{path.name}：不是有效的 Excel（.xlsx）文件（{exc}）") from None
+    except (*_BROKEN, InvalidFileException) as exc:
+        raise DomainError(f"{path.name}：不是有效的 Excel（.xlsx）文件（{_reason(exc)}）") from None
     try:
         first_error: DomainError | None = None
         for ws in wb.worksheets:  # the first sheet that has the header (a notes sheet may follow)
-            records = [list(r) for r in ws.iter_rows(values_only=True)]
+            name = f"{path.name}［{ws.title}］"
+            records = _sheet_records(name, ws)
             try:
-                return _table(f"{path.name}［{ws.title}］", records)
+                return _table(name, records)
             except DomainError as exc:
                 first_error = first_error or exc
         raise first_error or DomainError(f"{path.name}：工作簿中没有工作表")
-    except broken as exc:
-        raise DomainError(f"{path.name}：Excel 文件已损坏，无法读取（{exc}）") from None
+    except _BROKEN as exc:
+        raise DomainError(f"{path.name}：Excel 文件已损坏，无法读取（{_reason(exc)}）") from None
     finally:
         wb.close()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 def _read(path: str | Path) -> _Table:
@@ -401,7 +428,7 @@ def _csv_cell(column: str, value: Any) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
+    text = guard_csv(str(value))
     # Excel and WPS turn a long digit string into a number (1.10105E+17, precision
     # lost) and drop leading zeros. A leading tab makes both keep the cell as
     # text without a formula (="..." would be one) and without a visible mark
@@ -451,16 +478,17 @@ def _write_xlsx(path: Path, records: list[dict]) -> None:
 
     def as_text(value: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # never a formula, whatever the text starts with
         cell.number_format = "@"
         return cell
 
     # Dates need nothing: openpyxl gives a date value the yyyy-mm-dd format itself.
     for rec in records:
-        row = [rec[c] for c in TEMPLATE_COLUMNS]
+        row = [xlsx_cell(ws, rec[c]) for c in TEMPLATE_COLUMNS]
         for column in _TEXT_KEEP_COLUMNS:
             i = _COLUMN_INDEX[column]
-            if row[i]:
-                row[i] = as_text(str(row[i]))
+            if rec[column]:
+                row[i] = as_text(str(rec[column]))
         ws.append(row)
     wb.save(path)
 
