@@ -8,7 +8,6 @@ second layout pass (reportlab's multiBuild).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from datetime import date
 from io import BytesIO
@@ -26,7 +25,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from desktop_app import APP_NAME
 from desktop_app.reports.base import (
-    FOOTER_SPACE, HEADER_SPACE, Column, NumberedCanvas, ReportRenderer, chinese_date, chunked_table,
+    FOOTER_SPACE, HEADER_SPACE, Column, ReportRenderer, chinese_date, chunked_table,
     write_atomically,
 )
 from desktop_app.views.overview import MONTHS, AnnualFolder, FolderSection
@@ -42,7 +41,18 @@ def _num(i: int) -> str:
 
 
 class _FolderDoc(BaseDocTemplate):
-    """Headings report themselves to the contents and to the PDF outline as they are placed."""
+    """Headings report themselves to the contents and to the PDF outline as they are placed.
+
+    Pages go straight to the file (a deferring canvas would point every bookmark at
+    page 1); "共 Y 页" takes Y from the previous layout pass, which multiBuild always runs.
+    """
+
+    pages_seen = 0
+    total_pages = 0
+
+    def beforeDocument(self) -> None:  # noqa: N802 - reportlab hook, at the start of every pass
+        if self.pages_seen:
+            self.total_pages = self.pages_seen
 
     def afterFlowable(self, flowable) -> None:  # noqa: N802 - reportlab hook
         level = getattr(flowable, "outline_level", None)
@@ -186,7 +196,7 @@ class AnnualFolderReport(ReportRenderer):
         ch.valueAxis.valueMin, ch.valueAxis.valueMax, ch.valueAxis.valueStep = 0, 100, 25
         ch.lines[0].strokeColor = colors.HexColor("#2f6fb5")
         ch.lines[0].strokeWidth = 1.5
-        ch.lineLabelFormat = "%d%%"
+        ch.lineLabelFormat = lambda v: "" if v is None else f"{v:.0f}%"  # a month without meetings has no point
         ch.lineLabels.fontName, ch.lineLabels.fontSize = self.font.name, 6
         self._axis_fonts(ch)
         d.add(ch)
@@ -247,15 +257,13 @@ class AnnualFolderReport(ReportRenderer):
         return story
 
     def draw_page(self, canvas, doc) -> None:
+        doc.pages_seen = doc.page
         if doc.page == 1:  # the cover carries no header
             if self._progress is not None:
                 self._progress(doc.page)
             return
         super().draw_page(canvas, doc)
-
-    def draw_page_number(self, canvas, page: int, total: int) -> None:
-        if page > 1:
-            super().draw_page_number(canvas, page, total)
+        self.draw_page_number(canvas, doc.page, doc.total_pages or doc.page)
 
     def render(self) -> bytes:
         """As the base renders, but in two passes so the contents know each chapter's page."""
@@ -272,8 +280,7 @@ class AnnualFolderReport(ReportRenderer):
         frame = Frame(self.margin, FOOTER_SPACE, self.frame_width, self.frame_height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.draw_page)])
-        doc.multiBuild(self.build_story(),
-                       canvasmaker=functools.partial(NumberedCanvas, page_number_drawer=self.draw_page_number))
+        doc.multiBuild(self.build_story())
         return buffer.getvalue()
 
 

@@ -1,0 +1,73 @@
+"""年度党建工作台账: outline, contents with page numbers, the figures and the lists behind them."""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+from pypdf import PdfReader
+
+from desktop_app.cli import main
+from desktop_app.services import overview
+from tests.integration.test_overview_figures import TODAY, town  # noqa: F401 - the fixture with known counts
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    out: list[tuple[int, str, int]] = []
+
+    def walk(items, level):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                out.append((level, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return out
+
+
+def test_the_folder_has_a_chapter_per_module_with_bookmarks_and_page_numbers(db, town, tmp_path):  # noqa: F811
+    out = tmp_path / "台账.pdf"
+    data = overview.print_annual_folder(db, 2026, out, today=TODAY)
+    assert out.read_bytes() == data
+    reader = PdfReader(BytesIO(data))
+    pages = [squash(p.extract_text()) for p in reader.pages]
+    marks = outline(reader)
+    chapters = [t for level, t, _ in marks if level == 0]
+    assert chapters[:3] == ["一、年度主要数据", "二、图表", "三、三会一课：会议及出勤"]
+    for title in ("民主评议党员", "走访与群众反映问题办理", "微心愿", "微实事项目", "经费收支汇总", "党费收缴"):
+        assert any(title in c for c in chapters), title
+    assert [t for level, t, _ in marks if level == 1] == [
+        "会议召开情况（按月、按类型）", "会议出勤率（按月）", "群众反映问题（按类别）", "经费：预算与支出"]
+    # The cover, then the contents naming each chapter with the page its bookmark points to.
+    assert "2026年度" in pages[0] and "党建工作台账" in pages[0] and "幸福里社区党委" in pages[0]
+    assert "目录" in pages[1]
+    for level, title, page in marks:
+        assert squash(title) in pages[page - 1]  # the bookmark lands on its heading
+        if level == 0:
+            # pypdf reads each contents line's dot leader and number before its title
+            assert re.search(r"\.{3,}" + str(page) + re.escape(squash(title)), pages[1]), title
+    assert len(reader.pages) == max(p for _, _, p in marks)  # the last chapter is one page long here
+    # The figures and the lists behind them.
+    figures = pages[2]
+    assert "反映问题（受理）33" not in figures and "办结率33%" in figures
+    meetings = pages[marks[[t for _, t, _ in marks].index("三、三会一课：会议及出勤")][2] - 1]
+    assert "全年召开会议2次；应到3人次，实到2人次，出勤率67%" in meetings
+    visits_page = next(p for p in pages if "走访与群众反映问题办理" in p and "受理3件" in p)
+    assert "受理3件，办结1件，办结率33%" in visits_page
+    ledger_page = next(p for p in pages if "经费收支汇总" in p and "凭证" in p)
+    assert "党组织活动经费" in ledger_page and "-200.00" in ledger_page and "透支" in ledger_page
+
+
+def test_report_annual_from_the_command_line(tmp_path, capsys):
+    db = tmp_path / "a.db"
+    assert main(["demo", "--db", str(db), "--members", "30", "--seed", "2"]) == 0
+    out = tmp_path / "annual.pdf"
+    assert main(["report", "annual", "--db", str(db), "--year", str(TODAY.year - 1), "--out", str(out)]) == 0
+    assert "年度党建工作台账" in capsys.readouterr().out
+    reader = PdfReader(str(out))
+    assert outline(reader)[0][1] == "一、年度主要数据"
