@@ -13,6 +13,7 @@ _ICONS = {
     "orgs": "fa5s.sitemap",
     "members": "fa5s.users",
     "development": "fa5s.user-plus",
+    "transfer": "fa5s.exchange-alt",
     "add": "fa5s.plus",
     "add-child": "fa5s.level-down-alt",
     "rename": "fa5s.pen",

@@ -1,0 +1,120 @@
+"""组织关系转接: every 转入 and 转出 with its 介绍信 (number, validity, 党费交至) and whether the 回执
+came back; record the letter, record the 回执. The transfer itself is made on the roster page."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+
+from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit
+from desktop_app.gui.widgets.record_list import Act, Choice, RecordListPage, Table, selected
+from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column
+from desktop_app.services import transfers as transfer_service
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.transfers import TransferLetterRow
+
+WRITES = changes(Change.MEMBERS)
+
+
+def _d(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+COLUMNS = (
+    Column("方向", lambda r: r.direction, CENTER, 44),
+    Column("党员", lambda r: r.member_name, width=70),
+    Column("转接日期", lambda r: _d(r.transfer_date), CENTER, 88),
+    Column("转出单位", lambda r: r.from_org, width=140),
+    Column("转入单位", lambda r: r.to_org, width=140),
+    Column("介绍信编号", lambda r: r.letter_no, width=100),
+    Column("有效期至", lambda r: _d(r.valid_until), CENTER, 88),
+    Column("党费交至", lambda r: f"{r.dues_paid_to:%Y-%m}" if r.dues_paid_to else "", CENTER, 70),
+    Column("回执", lambda r: _d(r.receipt_on) or ("逾期未回" if r.overdue else "未回"), CENTER, 88),
+)
+
+
+def _color(r: TransferLetterRow):
+    return ALERT if r.overdue else (DONE if r.receipt_on else None)
+
+
+def _waiting(r: TransferLetterRow | None) -> bool:
+    return r is not None and r.receipt_on is None
+
+
+class LetterDialog(SavingDialog):
+    """介绍信: its number, how long it is valid, up to which month dues were paid."""
+
+    changes_made = WRITES
+
+    def __init__(self, parent: QWidget | None, db, row: TransferLetterRow):
+        super().__init__(parent, f"{row.member_name}：{row.direction}介绍信")
+        self.db, self.row = db, row
+        self.letter_no = QLineEdit(row.letter_no)
+        self.valid_until = DateEdit(row.valid_until, optional=True)
+        self.dues_paid_to = DateEdit(row.dues_paid_to, optional=True)
+        form = QFormLayout()
+        form.addRow("介绍信编号", self.letter_no)
+        form.addRow("有效期至", self.valid_until)
+        form.addRow("党费交至（月）", self.dues_paid_to)
+        self.finish_layout(QLabel(f"{row.from_org or '—'} → {row.to_org or '—'}，{_d(row.transfer_date)}"), form)
+        self.first_field = self.letter_no
+
+    def prepare(self):
+        db, tid = self.db, self.row.id
+        number, valid, dues = self.letter_no.text(), self.valid_until.value(), self.dues_paid_to.value()
+        return lambda: transfer_service.set_letter(db, tid, number, valid, dues)
+
+
+class TransfersPage(RecordListPage):
+    title = "组织关系转接"
+    icon = "transfer"
+    heading = "组织关系转接"
+    watches = changes(Change.MEMBERS)
+    writes = WRITES
+    tables = (Table(COLUMNS, _color, stretch=3, details_width=260,
+                    empty="转接在党员名册中办理；此处登记介绍信和回执。"),)
+    filters = (Choice("direction", [("转入", "转入"), ("转出", "转出")], "转入和转出"),
+               Choice("open", [("只看未回执", True)], "全部"))
+    actions = (
+        Act("edit", "登记介绍信", "edit_letter", "Ctrl+E", when=selected, name="letter"),
+        Act("all-present", "回执已收到", "receipt", when=_waiting, name="receipt"),
+    )
+    activate = "edit_letter"
+
+    def load(self, db, f):
+        return transfer_service.transfers(db, f.direction, bool(f.open), self.today)
+
+    def fetch_detail(self, db, row):
+        return row
+
+    def detail_html(self, r: TransferLetterRow) -> str:
+        e = escape
+        receipt = _d(r.receipt_on) or ("<b style='color:#c8161e'>介绍信已过期，回执未回</b>" if r.overdue else "未回")
+        return (f"<h3>{e(r.member_name)} {e(r.direction)}</h3><p>{_d(r.transfer_date)}<br>"
+                f"{e(r.from_org or '—')} → {e(r.to_org or '—')}</p>"
+                f"<p>介绍信：{e(r.letter_no or '未登记')}<br>有效期至：{_d(r.valid_until) or '—'}<br>"
+                f"党费交至：{f'{r.dues_paid_to:%Y年%m月}' if r.dues_paid_to else '—'}<br>回执：{receipt}</p>"
+                + (f"<p>{e(r.note)}</p>" if r.note else ""))
+
+    def on_loaded(self, loaded) -> None:
+        waiting = sum(1 for r in loaded.rows if r.receipt_on is None)
+        late = sum(1 for r in loaded.rows if r.overdue)
+        self.counts.setText(f"{len(loaded.rows)} 条，未回执 {waiting} 条" + (f"（逾期 {late}）" if late else ""))
+
+    def edit_letter(self) -> None:
+        r = self.detail
+        if r is not None:
+            self.run_dialog(LetterDialog(self, self.ctx.db, r), "已保存介绍信。", keep=r.id)
+
+    def receipt(self) -> None:
+        r = self.detail
+        if not _waiting(r):
+            return
+        db, today = self.ctx.db, self.today
+        self.run_dialog(DateNoteDialog(
+            self, "回执已收到", f"{r.member_name} {r.direction}：{r.from_org or '—'} → {r.to_org or '—'}",
+            "收到日期", "备注", lambda on, _note: transfer_service.record_receipt(db, r.id, on, today), "确认",
+            "可不填", today, changes=self.writes), "已登记回执。", keep=r.id)

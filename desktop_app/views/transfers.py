@@ -1,0 +1,23 @@
+"""Read model of the 组织关系转接 register (转入 and 转出 with their letters)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class TransferLetterRow:
+    id: str
+    member_id: str
+    member_name: str
+    direction: str  # 转入 / 转出
+    transfer_date: date
+    from_org: str
+    to_org: str
+    letter_no: str
+    valid_until: date | None
+    receipt_on: date | None
+    dues_paid_to: date | None
+    overdue: bool  # the letter lapsed without a 回执
+    note: str = ""
