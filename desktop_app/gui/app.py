@@ -23,6 +23,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     from desktop_app.gui.translations import install_translations
 
     install_translations(app)  # Qt's own buttons and dialogs in Chinese
+    from desktop_app.gui.widgets import fit
+
+    fit.install(app)  # no dialog larger than the screen at 1366×768
     ensure_cjk_font(app)
     qss = resource_path("style.qss")
     if qss.exists():

@@ -109,6 +109,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
         self.nav.setCurrentRow(0)
+        from desktop_app.gui.widgets import memory  # size, place and column widths of the last session
+
+        for title, page in self.pages.items():
+            memory.remember_tables(page, type(page).__name__)
+        memory.restore_window(self)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
@@ -224,6 +229,9 @@ class MainWindow(QMainWindow):
                 backup.backup_now(path, "exit")
             except Exception:  # noqa: BLE001 - closing must never be blocked by a backup
                 logging.getLogger(__name__).exception("exit backup failed")
+        from desktop_app.gui.widgets import memory
+
+        memory.save_window(self)
         super().closeEvent(event)
 
     def go_to(self, title: str) -> Page:

@@ -141,7 +141,13 @@ class OverviewPage(Page):
         for i, chart in enumerate(self.charts.values()):
             cl.addWidget(chart, i // 2, i % 2)
         self.tabs = QTabWidget()
-        self.tabs.addTab(figures, "本年数据")
+        from PySide6.QtWidgets import QScrollArea
+
+        scroll = QScrollArea()  # many figures scroll instead of pushing the window past a 768-pixel screen
+        scroll.setWidget(figures)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.tabs.addTab(scroll, "本年数据")
         self.tabs.addTab(charts, "图表")
         if self.street:
             self.table = QTableWidget(0, len(STREET_COLUMNS))

@@ -245,7 +245,7 @@ class MemberDialog(_MemberSave):
         lay.addWidget(self.warnings)
         lay.addWidget(self.message)
         lay.addWidget(self.buttons)
-        self.resize(940, 700)
+        self.resize(940, 660)  # inside 1366×768 with a taskbar and its title bar
         self._connect()
         self._update_enabled()
         self._revalidate()

@@ -149,9 +149,12 @@ class ColumnModel(QAbstractTableModel):
 
 
 def fit_columns(view: QTableView, columns: Sequence[Column], stretch: int | None = None) -> None:
-    """Each column at its declared width; `stretch` takes the room that is left."""
+    """Each column at its declared width (or the one the user left it at); `stretch` takes the room that is left."""
+    from desktop_app.gui.widgets.memory import remember_columns
+
     header = view.horizontalHeader()
     for i, c in enumerate(columns):
         view.setColumnWidth(i, c.width)
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    remember_columns(view, [c.title for c in columns], stretch)  # the widths the worker dragged last time

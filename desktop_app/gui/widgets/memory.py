@@ -1,0 +1,94 @@
+"""What the window remembers between sessions: its size and place, and each table's column widths.
+
+Kept with Qt's QSettings in an INI file in the data folder (never the registry), so a
+portable copy takes it along and a reset is deleting one file. The main window calls
+`restore_window`/`save_window`; `fit_columns` calls `remember_columns` for every
+ColumnModel table, keyed by the table's column titles, so every list page keeps the
+widths a worker dragged without any page doing anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
+
+from desktop_app.settings import data_dir
+
+FILE_NAME = "window.ini"
+_cache: dict[str, QSettings] = {}
+
+
+def ui_settings() -> QSettings:
+    """The INI file in the current data folder (tests move the folder, so it is looked up each time)."""
+    path = str(data_dir() / FILE_NAME)
+    found = _cache.get(path)
+    if found is None:
+        found = _cache[path] = QSettings(path, QSettings.Format.IniFormat)
+    return found
+
+
+def restore_window(window: QWidget) -> None:
+    """The size and place it had when last closed; maximised the first time."""
+    geometry = ui_settings().value("window/geometry")
+    if geometry is None or not window.restoreGeometry(geometry):
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+
+
+def save_window(window: QWidget) -> None:
+    store = ui_settings()
+    store.setValue("window/geometry", window.saveGeometry())
+    store.sync()
+
+
+def table_key(titles: Sequence[str]) -> str:
+    return "columns/" + hashlib.sha1("|".join(titles).encode("utf-8")).hexdigest()[:16]
+
+
+def remember_columns(view: QTableView, titles: Sequence[str], stretch: int | None = None) -> None:
+    """Apply the widths saved for a table with these columns, and save them whenever the user drags one."""
+    key = table_key(titles)
+    header = view.horizontalHeader()
+    saved = ui_settings().value(key)
+    if isinstance(saved, str):
+        saved = saved.split(",")
+    if isinstance(saved, list) and len(saved) == len(titles):
+        for i, width in enumerate(saved):
+            if i != stretch and str(width).isdigit() and int(width) > 10:
+                view.setColumnWidth(i, int(width))
+
+    def store(index: int, _old: int, _new: int) -> None:
+        if index == stretch or header.sectionResizeMode(index) != QHeaderView.ResizeMode.Interactive:
+            return  # a stretching column follows the window; only a dragged width is remembered
+        ui_settings().setValue(key, ",".join(str(header.sectionSize(i)) for i in range(len(titles))))
+
+    header.sectionResized.connect(store)
+    view.setProperty("columns_remembered", True)
+
+
+def remember_tables(root: QWidget, prefix: str) -> None:
+    """The same for tables a page built without `fit_columns`: keyed by the page and the table's place in it."""
+    from PySide6.QtWidgets import QTreeView
+
+    views = [v for v in root.findChildren(QTableView) + root.findChildren(QTreeView)
+             if not v.property("columns_remembered")]
+    for n, view in enumerate(views):
+        header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
+        key = f"columns/{prefix}/{n}"
+        saved = ui_settings().value(key)
+        if isinstance(saved, str):
+            saved = saved.split(",")
+        if isinstance(saved, list) and len(saved) == header.count():
+            for i, width in enumerate(saved):
+                if (str(width).isdigit() and int(width) > 10
+                        and header.sectionResizeMode(i) == QHeaderView.ResizeMode.Interactive):
+                    header.resizeSection(i, int(width))
+
+        def store(index: int, _old: int, _new: int, header=header, key=key) -> None:
+            if header.sectionResizeMode(index) == QHeaderView.ResizeMode.Interactive:
+                ui_settings().setValue(key, ",".join(str(header.sectionSize(i)) for i in range(header.count())))
+
+        header.sectionResized.connect(store)
+        view.setProperty("columns_remembered", True)

@@ -1,0 +1,82 @@
+"""The window at a center's desk (1366×768 with a taskbar): it fits, and it remembers."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QTableView
+
+from desktop_app.gui.main_window import MainWindow
+from desktop_app.gui.widgets import memory
+from desktop_app.gui.widgets.fit import fit_on_screen
+from desktop_app.gui.widgets.table import Column, ColumnModel, fit_columns
+
+WIDTH, HEIGHT = 1366, 768 - 40  # the taskbar takes the bottom 40 pixels
+
+
+@pytest.fixture
+def window(qtbot, app_ctx, wait_ops):
+    w = MainWindow(app_ctx)
+    qtbot.addWidget(w)
+    return w
+
+
+def test_first_start_is_maximised_then_the_last_size_and_place_come_back(window, qtbot, app_ctx):
+    assert window.windowState() & Qt.WindowState.WindowMaximized
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.setGeometry(30, 40, 700, 560)  # the offscreen screen is 800 wide
+    window.skip_exit_backup = True
+    window.close()
+    again = MainWindow(app_ctx)
+    qtbot.addWidget(again)
+    assert not again.windowState() & Qt.WindowState.WindowMaximized
+    assert (again.geometry().width(), again.geometry().height()) == (700, 560)
+    assert memory.ui_settings().fileName().endswith("window.ini")
+
+
+def test_every_page_fits_at_1366x768(window, wait_ops):
+    window.resize(WIDTH, HEIGHT)
+    window.show()
+    for title in window.pages:
+        page = window.go_to(title)
+        wait_ops()
+        hint = page.minimumSizeHint()
+        assert hint.width() <= WIDTH - window.nav.width(), (title, hint)
+        assert hint.height() <= HEIGHT - 60, (title, hint)  # the menu and status bars
+    hint = window.minimumSizeHint()
+    assert hint.width() <= WIDTH and hint.height() <= HEIGHT, hint
+
+
+def test_column_widths_are_remembered(qtbot, qapp):
+    columns = [Column("姓名", lambda r: r, width=70), Column("地址", lambda r: r, width=90),
+               Column("备注", lambda r: r)]
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(ColumnModel(columns))
+    fit_columns(view, columns, stretch=2)
+    view.setColumnWidth(1, 155)  # the worker drags the 地址 column wider
+    other = QTableView()
+    qtbot.addWidget(other)
+    other.setModel(ColumnModel(columns))
+    fit_columns(other, columns, stretch=2)
+    assert other.columnWidth(0) == 70 and other.columnWidth(1) == 155
+
+
+def test_a_dialog_larger_than_the_screen_is_brought_inside(qtbot, qapp):
+    dlg = QDialog()
+    qtbot.addWidget(dlg)
+    room = dlg.screen().availableGeometry()
+    dlg.resize(room.width() + 300, room.height() + 300)
+    dlg.move(room.right() - 50, room.bottom() - 50)
+    fit_on_screen(dlg)
+    assert dlg.width() <= room.width() and dlg.height() <= room.height()
+    assert room.contains(dlg.frameGeometry().topLeft())
+
+
+def test_the_member_dialog_fits_at_1366x768(qtbot, app_ctx):
+    from desktop_app.gui.roster.member_dialog import MemberDialog
+    from desktop_app.services import orgs
+
+    dlg = MemberDialog(None, orgs.list_tree(app_ctx.db), lambda inp: None)
+    qtbot.addWidget(dlg)
+    hint = dlg.minimumSizeHint()
+    assert hint.width() <= WIDTH and hint.height() <= HEIGHT - 40, hint  # 40: its title bar
+    assert dlg.height() <= HEIGHT - 40
