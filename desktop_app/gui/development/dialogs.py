@@ -115,6 +115,7 @@ class StepDialog(SavingDialog):
         self.form.setRowVisible(self.vote_row, kind.vote)
         for box in self.docs:
             self.docs_row.removeWidget(box)
+            box.hide()  # until deleteLater runs it would still show where the layout left it
             box.deleteLater()
         self.docs = [QCheckBox(d) for d in kind.documents]
         for box in self.docs:
