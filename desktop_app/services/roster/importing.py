@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -79,6 +80,29 @@ def _create_branches(s: Session, names: Sequence[str], parent_org_id: str | None
         s.flush()
         created[name] = org.id
     return created
+
+
+def _take_write_lock(s: Session) -> None:
+    """Begin the write transaction before the duplicate checks, not at the first INSERT.
+
+    SQLite (through Python's sqlite3) opens a transaction only when the first
+    row is written, so checks made before it read a roster another import may
+    be filling at the same moment. BEGIN IMMEDIATE takes the write lock first:
+    a second import waits, then sees the first one's members and stops.
+    """
+    conn = s.connection()
+    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _insert_checked(s: Session, new_rows: list[dict]) -> None:
+    """Insert new members; the live-ID-number index turns a duplicate that slipped past the checks into a Conflict."""
+    try:
+        _insert(s, new_rows)
+    except IntegrityError as exc:
+        if "id_number" not in str(exc.orig):
+            raise
+        raise Conflict(_STALE.format(what="有党员的公民身份号码已被另一次导入或录入登记")) from None
 
 
 @contextmanager
@@ -204,6 +228,7 @@ def import_members(
 
     with UnitOfWork(db) as uow:
         s = uow.session
+        _take_write_lock(s)
         site_id = uow.site_id
         now = utcnow()
         by_name = _org_name_map(s)
@@ -241,7 +266,7 @@ def import_members(
             else:
                 new.append((inp, org_id or parent_org_id))
         new_rows = _new_member_rows(s, site_id, now, new)
-        _insert(s, new_rows)
+        _insert_checked(s, new_rows)
 
         updated = unchanged = 0
         if matched and update_existing:
@@ -480,6 +505,7 @@ def apply_import(
 
     with UnitOfWork(db) as uow, _no_cyclic_gc():
         s = uow.session
+        _take_write_lock(s)
         site_id = uow.site_id
         now = utcnow()
         _recheck(s, preview, branches, update_existing)
@@ -489,7 +515,7 @@ def apply_import(
             return inp.org_id or created.get(inp.org_name) or None
 
         new_rows = _new_member_rows(s, site_id, now, [(inp, org_of(inp)) for inp in preview.to_add])
-        _insert(s, new_rows)
+        _insert_checked(s, new_rows)
         changes: list[dict] = []
         history: list[dict] = []
         for mid, inp, _ in updates:
