@@ -18,7 +18,7 @@ def test_closing_the_window_makes_an_exit_backup(qtbot, app_ctx):
     assert kinds == ["exit"]
 
 
-def test_restore_from_the_menu_replaces_the_data_and_reopens(qtbot, app_ctx, wait_ops, monkeypatch):
+def test_restore_from_the_menu_replaces_the_data_and_reopens(qtbot, app_ctx, wait_ops, monkeypatch, qtmodeltester):
     db = app_ctx.db
     c = next(n for n in orgs.list_tree(db) if n.kind == "community")
     orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
@@ -31,6 +31,8 @@ def test_restore_from_the_menu_replaces_the_data_and_reopens(qtbot, app_ctx, wai
     wait_ops()
 
     def pick_first(self):
+        qtmodeltester.check(self.table.model())
+        assert self.table.rowCount() == 1 and self.table.item(0, 1).text() == "手动"
         self.table.selectRow(0)
         self.accept()
         return self.result()
