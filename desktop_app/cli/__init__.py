@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.cli import ledger, meetings, residents, roster, site, sync, users
+from desktop_app.cli import audit_chain, ledger, meetings, residents, roster, site, sync, users
 from desktop_app.cli import assessment
 from desktop_app.cli import cobuilding
 from desktop_app.cli import cadence
@@ -220,7 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--row", help="某条记录的 ID")
     au.add_argument("--json", action="store_true", help="以 JSON 输出")
     au.add_argument("--limit", type=int, default=50, help="最多显示多少条（默认 50）")
-    au.set_defaults(func=users.cmd_audit)
+    au.add_argument("verb", nargs="?", choices=["verify"], help="verify：检查操作日志的哈希链，指出第一处断链")
+    au.set_defaults(func=audit_chain.cmd_audit)
 
     st = with_db(sub.add_parser("stats", help="统计：党员、三会一课、服务群众、经费"))
     st.add_argument("--json", action="store_true", help="以 JSON 输出")

@@ -2,9 +2,12 @@
 
 An `after_flush` listener (`write_trail`, which every Database attaches to its
 own sessions when it opens) reads each new and changed synced row
-(the attribute history still holds the old values then) and writes one
-AuditEntry per row with Core, on the flush's own connection: the trail
-commits or rolls back with the change it describes. Bulk paths (imports,
+(the attribute history still holds the old values then) and notes one entry
+per row; `write_open_entries` (before_commit) writes them with Core on the
+transaction's own connection: the trail commits or rolls back with the change
+it describes. Entries are append-only: never updated once written, and each
+carries the hash of its site's entry before it (`verify_chain` finds the
+first broken link). Bulk paths (imports,
 demo data, sync merge) write no ORM rows, so they call `record()` once for
 the whole batch; so do reveals and exports of personal data.
 
@@ -17,12 +20,13 @@ must not become a copy of the personal data.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
@@ -187,7 +191,7 @@ def _changes(session: Session) -> list[tuple[str, Any, dict | None, dict | None]
     return found
 
 
-_OPEN = "audit_open"  # Session.info: this transaction's entries, by (table, row id)
+_OPEN = "audit_open"  # Session.info: this transaction's entries, by (table, row id), written at commit
 
 
 def _merge(prev: dict, action: str, before: dict, after: dict) -> dict:
@@ -200,48 +204,143 @@ def _merge(prev: dict, action: str, before: dict, after: dict) -> dict:
     if prev["action"] == UPDATE and action == UPDATE:
         for key in [k for k in a if k in b and a[k] == b[k]]:
             del a[key], b[key]  # changed and changed back
-    return {"id": prev["id"], "action": prev["action"] if action == UPDATE else action,
-            "before": b, "after": a}
+    return {**prev, "action": prev["action"] if action == UPDATE else action, "before": b, "after": a}
 
 
 def write_trail(session: Session, flush_context) -> None:
-    """after_flush: one trail entry per new or changed synced row, on the flush's connection."""
+    """after_flush: note one trail entry per new or changed synced row; written whole at commit.
+
+    Entries are never updated once written (the trail is append-only and
+    hash-chained), so a row flushed twice in one transaction is merged here,
+    in memory, and its single entry goes in at before_commit (write_open_entries).
+    """
     changes = _changes(session)
     if not changes:
         return
     actor = actor_of(session)
     now = utcnow()
-    written = session.info.setdefault(_OPEN, {})
-    conn = session.connection()
-    table = AuditEntry.__table__
-    rows = []
+    pending = session.info.setdefault(_OPEN, {})
+    tx = session.get_transaction()
     for action, obj, before, after in changes:
         key = (obj.__tablename__, obj.id)
         label = _label(obj)
-        prev = written.get(key)
+        prev = pending.get(key)
         if prev is not None and UPDATE in (action, prev["action"]):
             merged = _merge(prev, action, before or {}, after or {})
-            values = {"action": merged["action"], "before_json": _dump(merged["before"]),
-                      "after_json": _dump(merged["after"])}
             if label:
-                values["label"] = label[:120]
-            if conn.execute(table.update().where(table.c.id == prev["id"]).values(**values)).rowcount:
-                written[key] = merged
-                continue
-            # the entry went with a rolled-back savepoint: write this change afresh
-        row = _entry(session, actor, action, obj.__tablename__, obj.id, label=label,
-                     before=before, after=after, now=now)
-        rows.append(row)
-        written[key] = {"id": row["id"], "action": action, "before": dict(before or {}),
-                        "after": dict(after or {})}
-    if rows:
-        conn.execute(table.insert(), rows)
+                merged["label"] = label
+            pending[key] = merged
+            continue
+        if prev is not None:
+            key = (obj.__tablename__, obj.id, len(pending))  # two events of one row: two lines
+        pending[key] = {"action": action, "table": obj.__tablename__, "row_id": obj.id, "label": label,
+                        "before": dict(before or {}), "after": dict(after or {}), "actor": actor, "at": now,
+                        "tx": tx}
+
+
+def write_open_entries(session: Session) -> None:
+    """before_commit: flush what is left, then write this transaction's entries, chained, in one INSERT."""
+    if session.info.get(_OPEN) is None and not (session.new or session.dirty or session.deleted):
+        return
+    session.flush()
+    pending = session.info.pop(_OPEN, None)
+    if not pending:
+        return
+    rows = [_entry(session, p["actor"], p["action"], p["table"], p["row_id"], label=p["label"],
+                   before=p["before"], after=p["after"], now=p["at"]) for p in pending.values()]
+    _insert_chained(session, rows)
+
+
+def drop_rolled_back(session: Session, previous_transaction) -> None:
+    """after_soft_rollback: entries of changes a rolled-back (savepoint) transaction undid go too."""
+    pending = session.info.get(_OPEN)
+    if not pending:
+        return
+    for key in [k for k, p in pending.items() if _inside(p["tx"], previous_transaction)]:
+        del pending[key]
+
+
+def _inside(tx, outer) -> bool:
+    while tx is not None:
+        if tx is outer:
+            return True
+        tx = tx.parent
+    return False
 
 
 def forget_open_entries(session: Session, transaction) -> None:
     """after_transaction_end: the next transaction starts its own entries."""
     if transaction.parent is None:
         session.info.pop(_OPEN, None)
+
+
+# ---------------------------------------------------------------- the chain
+
+_HASHED = ("id", "at", "user_id", "user_name", "site_id", "table_name", "row_id", "label", "action",
+           "before_json", "after_json", "note", "prev_hash")
+
+
+def entry_hash(row: dict) -> str:
+    """SHA-256 of an entry's content and the hash before it: changing or removing one breaks the next link."""
+    def text(v: Any) -> str:  # datetimes as SQLite keeps them, so a stored row hashes alike
+        return v.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, datetime) else "" if v is None else str(v)
+
+    payload = json.dumps([text(row.get(k)) for k in _HASHED], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def last_hash(conn, site: str) -> str:
+    """The newest entry of this site's chain (rowid order is insertion order), or "" for none yet."""
+    table = AuditEntry.__table__
+    got = conn.execute(
+        select(table.c.hash).where(table.c.site_id == site, table.c.hash != "")
+        .order_by(literal_column("rowid").desc()).limit(1)
+    ).scalar()
+    return got or ""
+
+
+def _insert_chained(session: Session, rows: list[dict]) -> None:
+    conn = session.connection()
+    prev = last_hash(conn, session.info.get(SITE_KEY, ""))
+    for row in rows:
+        row["prev_hash"] = prev
+        row["hash"] = prev = entry_hash(row)
+    conn.execute(AuditEntry.__table__.insert(), rows)
+
+
+def verify_chain(conn, site: str | None = None) -> list[tuple[str, str, str]]:
+    """Each site's chain checked: [(site, entry id, what is wrong)] for the first broken link of each."""
+    table = AuditEntry.__table__
+    q = select(table).where(table.c.hash != "").order_by(literal_column("rowid"))
+    if site is not None:
+        q = q.where(table.c.site_id == site)
+    by_site: dict[str, list[dict]] = {}
+    for r in conn.execute(q).mappings():
+        by_site.setdefault(r["site_id"], []).append(dict(r))
+    broken = []
+    for sid, entries in by_site.items():
+        problem = check_links(entries, "")
+        if problem:
+            broken.append((sid, *problem))
+    return broken
+
+
+def check_links(entries: list[dict], start: str) -> tuple[str, str] | None:
+    """The first entry (in chain order from `start`) whose content or link is wrong, and why; None if whole."""
+    by_prev: dict[str, list[dict]] = {}
+    for e in entries:
+        by_prev.setdefault(e["prev_hash"], []).append(e)
+    for e in entries:
+        if entry_hash(e) != e["hash"]:
+            return e["id"], "内容与哈希不符（被改动过）"
+    for prev, group in by_prev.items():
+        if len(group) > 1:
+            return group[1]["id"], "与另一条记录接在同一条之后（链分叉，可能有记录被删除或插入）"
+    hashes = {e["hash"] for e in entries}
+    for e in entries:
+        if e["prev_hash"] not in hashes and e["prev_hash"] != start and e["prev_hash"] != "":
+            return e["id"], "前一条记录不存在（被删除过）"
+    return None
 
 
 # ---------------------------------------------------------------- explicit entries
@@ -258,4 +357,4 @@ def record(
     """
     who = actor if actor is not None else actor_of(session)
     row = _entry(session, who, action, table, row_id, label=label, before=before, after=after, note=detail)
-    session.connection().execute(AuditEntry.__table__.insert(), [row])
+    _insert_chained(session, [row])

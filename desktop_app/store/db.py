@@ -49,6 +49,8 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
     event.listen(factory, "before_flush", stamp_sync_columns)
     event.listen(factory, "after_flush", audit.write_trail)
+    event.listen(factory, "before_commit", audit.write_open_entries)
+    event.listen(factory, "after_soft_rollback", audit.drop_rolled_back)
     event.listen(factory, "after_transaction_end", audit.forget_open_entries)
     return factory
 

@@ -23,7 +23,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.sync_rules import PackageRefused, table_label
+from desktop_app.store import audit
 from desktop_app.store.models import Organization
+from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.models_ledger import ClosedMonth
 from desktop_app.store.models_sync import SyncPeer, SyncRowState
 from desktop_app.sync.merge import MergePlan, TablePlan, _chunks, _local_values
@@ -220,3 +222,29 @@ def check_closed(s: Session, p: MergePlan) -> None:
                     if v[k_date] is not None and (v[k_org], str(v[k_date])[:7]) in closed:
                         raise _refuse(tp, i, f"已结账的 {str(v[k_date])[:7]} 月", "落在已结账的月份")
     # Reopening a closed month (tombstoning or changing its row) is an append-only breach, checked above.
+
+
+def check_trail(s: Session, p: MergePlan, sender: str) -> None:
+    """At the street: the sender's audit entries, as received, continue its hash chain without a gap or a fork."""
+    tp = next((t for t in p.tables if t.table.name == "audit_entry"), None)
+    if tp is None or not tp.inserts:
+        return
+    names = [c.name for c in tp.table.columns]
+    new = [(i, dict(zip(names, tp.incoming.values[i]))) for i in tp.inserts]
+    new = [(i, e) for i, e in new if e["hash"]]
+    if not new:
+        return
+    a = AuditEntry.__table__
+    stored = s.execute(select(a.c.hash, a.c.prev_hash).where(a.c.site_id == sender, a.c.hash != "")).all()
+    hashes = {h for h, _ in stored} | {e["hash"] for _, e in new}
+    taken = {prev for _, prev in stored}
+    for i, e in new:
+        if e["site_id"] != sender:
+            raise _refuse(tp, i, "其他单位", "不是发送方自己的操作日志")
+        if audit.entry_hash(e) != e["hash"]:
+            raise _refuse(tp, i, "发送方的操作日志", "内容与哈希链不符（被改动过）")
+        if e["prev_hash"] and e["prev_hash"] not in hashes:
+            raise _refuse(tp, i, "发送方的操作日志", "在哈希链上的前一条不存在（有记录被删除）")
+        if e["prev_hash"] in taken:
+            raise _refuse(tp, i, "发送方的操作日志", "与另一条记录接在哈希链的同一处（链分叉）")
+        taken.add(e["prev_hash"])

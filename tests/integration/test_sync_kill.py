@@ -18,7 +18,7 @@ from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.base import sync_values
 from desktop_app.store.migrate import open_database
 from desktop_app.store.models import Member, Organization, Resident
-from tests.integration.sync_world import copy_db, fingerprint
+from tests.integration.sync_world import copy_db, fingerprint, enrol
 
 BIG = 20_000  # members (and as many residents): a merge of some seconds on a slow PC
 
@@ -37,7 +37,7 @@ print("finished", flush=True)
 """
 
 
-def _big_community(path: Path, key_file: Path, n: int):
+def _big_community(path: Path, street, n: int):
     db, _ = open_database(path)
     info = site.init_site(db, "320102009", "大社区党委", "community", street_name="梅园街道党工委")
     with UnitOfWork(db) as uow:
@@ -57,7 +57,7 @@ def _big_community(path: Path, key_file: Path, n: int):
                 for i in range(start, min(n, start + 5000))
             ])
         uow.commit()
-    sync.use_key(db, key_file)
+    enrol(street, db, path.parent, path.stem)
     return db
 
 
@@ -69,9 +69,9 @@ def big(tmp_path_factory):
     sync.new_key(street, d / "street.dqkey")
     small, _ = open_database(d / "small.db")
     site.init_site(small, "320102001", "幸福里社区党委", "community", street_name="梅园街道党工委")
-    sync.use_key(small, d / "street.dqkey")
+    enrol(street, small, d, "small")
     sync.import_package(street, sync.export_package(small, d / "small.dqsync").path)  # data to keep safe
-    community = _big_community(d / "big.db", d / "street.dqkey", BIG)
+    community = _big_community(d / "big.db", street, BIG)
     pkg = sync.export_package(community, d / "big.dqsync").path
     for db in (street, small, community):
         db.dispose()

@@ -279,3 +279,60 @@ def test_honest_packages_from_many_communities_converge_with_conflicts_kept(tmp_
     finally:
         for db in [street, *communities]:
             db.dispose()
+
+
+# --- the audit trail: append-only, hash-chained, checked on import -----------------------
+
+def test_the_trail_is_never_updated_and_its_chain_names_the_first_broken_link(synced, capsys):
+    from sqlalchemy import event
+
+    from desktop_app.cli import main
+    from desktop_app.services import audit_chain
+
+    statements = []
+    event.listen(synced.c1.engine, "before_cursor_execute",
+                 lambda conn, cursor, sql, *a: statements.append(sql))
+    m = _a_member(synced)
+    with UnitOfWork(synced.c1) as uow:  # two flushes of one row in one transaction: one entry, inserted once
+        row = uow.session.get(Member, m["id"])
+        row.notes = "一"
+        uow.session.flush()
+        row.job = "二"
+        uow.session.flush()
+        uow.commit()
+    assert not [q for q in statements if q.lstrip().upper().startswith("UPDATE") and "audit_entry" in q]
+    assert audit_chain.verify(synced.c1) == []
+    assert main(["audit", "verify", "--db", str(synced.c1.path)]) == 0
+    # the street keeps A's trail as received and it checks whole there too
+    synced.up(synced.c1)
+    assert audit_chain.verify(synced.street) == []
+
+    con = sqlite3.connect(synced.c1.path)
+    try:
+        ids = [r[0] for r in con.execute("SELECT id FROM audit_entry WHERE hash != '' ORDER BY rowid")]
+        con.execute("UPDATE audit_entry SET note = 'changed' WHERE id = ?", (ids[3],))
+        con.commit()
+    finally:
+        con.close()
+    [broken] = audit_chain.verify(synced.c1)
+    assert broken.entry_id == ids[3] and "改动" in broken.problem
+    capsys.readouterr()
+    assert main(["audit", "verify", "--db", str(synced.c1.path)]) == 1
+    assert ids[3] in capsys.readouterr().err
+
+
+def test_a_package_with_a_gap_in_its_trail_is_refused(synced):
+    synced.up(synced.c1)
+    for i in range(3):  # three new entries the street has not seen yet
+        with UnitOfWork(synced.c1) as uow:
+            uow.session.get(Member, _a_member(synced)["id"]).notes = f"第{i}次"
+            uow.commit()
+    con = sqlite3.connect(synced.c1.path)
+    try:  # the middle one is removed from A's database before it leaves
+        newest = [r[0] for r in con.execute("SELECT id FROM audit_entry ORDER BY rowid DESC LIMIT 3")]
+        con.execute("DELETE FROM audit_entry WHERE id = ?", (newest[1],))
+        con.commit()
+    finally:
+        con.close()
+    msg = _refused_whole(synced, synced.c1, "前一条不存在")
+    assert newest[0] in msg

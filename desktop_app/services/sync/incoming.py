@@ -72,6 +72,7 @@ def _check(s, p: merge.MergePlan, path: Path) -> None:
         if m.kind == UPSTREAM:
             e = s.get(SyncEnrolment, m.site.id)
             ownership.check_from_community(s, p, m.site.id, e.org_id if e is not None else "")
+            ownership.check_trail(s, p, m.site.id)
         else:
             ownership.check_from_street(s, p, root_org_id(s, COMMUNITY, m.to_site.org_code if m.to_site else ""))
         ownership.check_closed(s, p)
