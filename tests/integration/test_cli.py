@@ -171,7 +171,13 @@ def test_sync_from_the_command_line(tmp_path, capsys):
                  "--level", "street"]) == 0
     assert main(["demo", "--db", str(c1), "--members", "20", "--seed", "3"]) == 0
     assert main(["sync", "key", "new", "--db", str(st), "--out", str(key)]) == 0
-    assert main(["sync", "key", "use", str(key), "--db", str(c1)]) == 0
+    req, reply = tmp_path / "登记申请.dqreq", tmp_path / "登记回执.dqreply"
+    capsys.readouterr()
+    assert main(["sync", "enrol", "request", "--db", str(c1), "--out", str(req)]) == 0
+    shown = capsys.readouterr().out.split("指纹 ")[1][:19]
+    assert main(["sync", "enrol", "accept", str(req), "--db", str(st), "--out", str(reply)]) == 0
+    assert shown in capsys.readouterr().out  # the same fingerprint at both ends
+    assert main(["sync", "enrol", "finish", str(reply), "--db", str(c1)]) == 0
     usb = tmp_path / "U盘"
     usb.mkdir()
     assert main(["sync", "export", "--db", str(c1), "--out", str(usb)]) == 0
@@ -191,3 +197,5 @@ def test_sync_from_the_command_line(tmp_path, capsys):
     tampered.write_bytes(bytes(raw))
     r = run("sync", "import", str(tampered), "--db", str(st))
     assert r.returncode == 2 and "未导入" in r.stderr and "Traceback" not in r.stderr
+    assert main(["sync", "enrol", "revoke", "310105", "--db", str(st)]) == 2  # the street itself: no such community
+    assert main(["audit", "verify", "--db", str(st)]) == 0
