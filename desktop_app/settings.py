@@ -115,6 +115,7 @@ class Settings:
     backup_folder: str = ""  # empty: `backups` in the data folder
     backup_mirror_dir: str = ""  # a second folder or USB drive that gets a copy of each backup
     signin_show_phones: bool = False  # 签到表 prints the (masked) mobile numbers by default
+    print_folder: str = ""  # empty: 打印文件 under the user's Documents; never the data folder
     recent_databases: list[str] = field(default_factory=list)
     # database path → the schema revision it had before this program upgraded it;
     # the window shows the 更新说明 since then once and clears the entry.

@@ -30,6 +30,7 @@ _LABELS = {
     "backup_mirror_dir": "第二备份文件夹",
     "signin_show_phones": "签到表印手机号",
     "idle_lock_minutes": "自动锁定（分钟）",
+    "print_folder": "打印文件夹",
 }
 
 
@@ -91,10 +92,13 @@ def _validate(values: SettingsValues) -> SettingsValues:
     if backup and mirror and Path(backup).resolve() == Path(mirror).resolve():
         raise ValidationError(_LABELS["backup_mirror_dir"], "应与备份文件夹不同（放在另一个盘或 U 盘上）")
     minutes = access.check_idle_minutes(values.idle_lock_minutes)
+    prints = _folder(_LABELS["print_folder"], values.print_folder)
+    if prints and Path(prints).resolve().is_relative_to(data_dir().resolve()):
+        raise ValidationError(_LABELS["print_folder"], "不能放在程序的数据文件夹里，请选“文档”下或桌面上的文件夹")
     return SettingsValues(
         pdf_font_path=font, paper_size=values.paper_size, margin_mm=values.margin_mm,
         backup_folder=backup, backup_mirror_dir=mirror,
-        signin_show_phones=bool(values.signin_show_phones), idle_lock_minutes=minutes,
+        signin_show_phones=bool(values.signin_show_phones), idle_lock_minutes=minutes, print_folder=prints,
     )
 
 

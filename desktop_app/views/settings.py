@@ -25,6 +25,7 @@ class SettingsValues:
     backup_mirror_dir: str = ""
     signin_show_phones: bool = False
     idle_lock_minutes: int = 10
+    print_folder: str = ""  # where prints and exports go; empty: 打印文件 under Documents
 
 
 @dataclass(frozen=True)

@@ -90,11 +90,15 @@ def test_plan_print_and_record_attendance(qtbot, page, community, wait_ops, monk
                         lambda *a, **k: (str(out), "PDF 文件 (*.pdf)"))
     asked = []
     monkeypatch.setattr(common, "ask", lambda *a: asked.append(a[1]) or False)
+    from desktop_app.gui.widgets import forms
+
+    offered = []
+    monkeypatch.setattr(forms, "offer_open", lambda parent, path, text=None: offered.append((path, text)))
     page.print_signin()
     wait_ops()
     text = "\n".join(p.extract_text() for p in PdfReader(BytesIO(out.read_bytes())).pages)
     assert row.number in text and all(name in text for name in NAMES) and "周书记" in text
-    assert asked == ["签到表已生成"] and str(out) in page.message.text()
+    assert asked == [] and offered == [(out, f"签到表已保存到\n{out}")] and str(out) in page.message.text()
 
     # record attendance with the keyboard: 1 = present, 2 = leave + reason, 3 = absent
     def keyboard(dlg):

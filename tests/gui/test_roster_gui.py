@@ -483,6 +483,10 @@ def test_print_the_roster_to_pdf(page, app_ctx, tree, tmp_path, monkeypatch, wai
     asked, opened = [], []
     monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(text) or True)
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
+    from desktop_app.gui.widgets import forms
+
+    boxes, offer = [], forms.offer_open
+    monkeypatch.setattr(forms, "offer_open", lambda *a: boxes.append(offer(*a)))
     page.print_roster()
     wait_ops(30_000)
 
@@ -492,7 +496,9 @@ def test_print_the_roster_to_pdf(page, app_ctx, tree, tmp_path, monkeypatch, wai
         assert name in text
     assert "110105********002X" in text and ZHANG_ID not in text
     assert "第一网格党支部（2 名）" in text and "幸福里社区党委" in text
-    assert str(out) in asked[0] and opened == [str(out)]
+    assert asked == [] and str(out) in boxes[0].text()
+    next(b for b in boxes[0].buttons() if b.text() == "打开").click()
+    assert opened == [str(out)]
 
     # The printed roster follows the filter on screen.
     page.branch.select(b1.id)

@@ -28,6 +28,7 @@ def _changed(tmp_path) -> SettingsValues:
         backup_mirror_dir=str(tmp_path / "U盘"),
         signin_show_phones=True,
         idle_lock_minutes=25,
+        print_folder=str(tmp_path / "打印文件"),
     )
 
 
@@ -111,3 +112,8 @@ def test_info_shows_the_data_folder_and_the_site(db):
     assert shown.data_folder == str(data_dir())
     assert shown.org_name == "幸福里社区党委" and shown.level_label == "社区"
     assert not shown.portable
+
+
+def test_prints_may_not_go_into_the_data_folder(db):
+    with pytest.raises(ValidationError, match="数据文件夹"):
+        settings_service.save(db, replace(SettingsValues(), print_folder=str(data_dir() / "prints")))

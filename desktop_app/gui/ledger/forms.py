@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -134,8 +133,6 @@ def documents_dir() -> Path:
 
 def save_path(parent: QWidget, title: str, name: str, filters: str) -> Path | None:
     """Ask where to save (tests replace QFileDialog.getSaveFileName)."""
-    path, _chosen = QFileDialog.getSaveFileName(parent, title, str(documents_dir() / name), filters)
-    if not path:
-        return None
-    p = Path(path)
-    return p if p.suffix else p.with_suffix(Path(name).suffix)
+    from desktop_app.gui.widgets import forms
+
+    return forms.ask_save_path(parent, title, name, filters)

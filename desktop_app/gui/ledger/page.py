@@ -485,6 +485,12 @@ class LedgerPage(Page):
         run_op(self, lambda job: ledger.list_attachments(db, entry_id), show)
 
     # ------------------------------------------------------------------ printing and export
+    def _saved(self, path: Path, text: str) -> None:
+        from desktop_app.gui.widgets import forms
+
+        self.show_message(text)
+        forms.offer_open(self, path, text)
+
     def print_vouchers(self) -> None:
         ids = self.selected_ids()
         if not ids:
@@ -500,7 +506,7 @@ class LedgerPage(Page):
         def render(job):
             return ledger.print_vouchers(db, path, ids=ids, progress=lambda page: job.report(page, 0))
 
-        run_op(self, render, lambda _r: self.show_message(f"已保存 {len(ids)} 张凭证到 {path}"), label="正在生成凭证…")
+        run_op(self, render, lambda _r: self._saved(path, f"已保存 {len(ids)} 张凭证到 {path}"), label="正在生成凭证…")
 
     def print_account_ledger(self) -> None:
         account_id = self.account_filter.currentData()
@@ -521,7 +527,7 @@ class LedgerPage(Page):
             return ledger.print_account_ledger(db, account_id, path, first, last,
                                                progress=lambda page: job.report(page, 0))
 
-        run_op(self, render, lambda _r: self.show_message(f"已保存收支明细账到 {path}"), label="正在生成明细账…")
+        run_op(self, render, lambda _r: self._saved(path, f"已保存收支明细账到 {path}"), label="正在生成明细账…")
 
     def print_annual(self) -> None:
         year = self.budget_year.value()
@@ -533,7 +539,7 @@ class LedgerPage(Page):
         def render(job):
             return ledger.print_annual_ledger(db, year, path)
 
-        run_op(self, render, lambda _r: self.show_message(f"已保存年度汇总表到 {path}"), label="正在生成年度汇总…")
+        run_op(self, render, lambda _r: self._saved(path, f"已保存年度汇总表到 {path}"), label="正在生成年度汇总…")
 
     def export_xlsx(self) -> None:
         first = from_qdate(self.date_from.date())
@@ -545,7 +551,7 @@ class LedgerPage(Page):
         def export(job):
             return ledger.export_entries_xlsx(db, path, flt=flt)
 
-        run_op(self, export, lambda n: self.show_message(f"已导出 {n} 笔到 {path}"), label="正在导出…")
+        run_op(self, export, lambda n: self._saved(path, f"已导出 {n} 笔到 {path}"), label="正在导出…")
 
     # ------------------------------------------------------------------ accounts and budgets
     def _selected_balance(self) -> AccountBalance | None:

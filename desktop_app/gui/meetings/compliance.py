@@ -93,16 +93,19 @@ class KindSettingsDialog(QDialog):
                 for kind, unit, times, required in self.rows]
 
 
+def _offer(parent: QWidget, out: Path) -> None:
+    from desktop_app.gui.widgets import forms
+
+    forms.offer_open(parent, out, f"已保存到\n{out}")
+
+
 def ask_xlsx_path(parent: QWidget | None, title: str, default_name: str) -> Path | None:
     """Where to write the workbook (tests replace this)."""
-    from PySide6.QtWidgets import QFileDialog
+    from desktop_app.gui.widgets import forms
 
-    from desktop_app.settings import data_dir
-
-    path, _ = QFileDialog.getSaveFileName(parent, title, str(data_dir() / default_name), "Excel 工作簿 (*.xlsx)")
-    if not path:
+    p = forms.ask_save_path(parent, title, default_name, forms.XLSX)
+    if p is None:
         return None
-    p = Path(path)
     return p if p.suffix.lower() == ".xlsx" else p.with_suffix(".xlsx")
 
 
@@ -332,7 +335,8 @@ class CompliancePage(Page):
             return
         db, today = self.ctx.db, self.today
         run_op(self, lambda job: ms.print_compliance(db, year, out, today=today),
-               lambda _pdf: self.summary.setText(self.summary.text() + f"<br>已保存 {out}"))
+               lambda _pdf: (self.summary.setText(self.summary.text() + f"<br>已保存 {out}"),
+                                      _offer(self, out)))
 
     def export_sheet(self) -> None:
         year = self.year.value()
@@ -341,7 +345,8 @@ class CompliancePage(Page):
             return
         db, today = self.ctx.db, self.today
         run_op(self, lambda job: ms.export_compliance(db, year, out, today=today),
-               lambda _n: self.summary.setText(self.summary.text() + f"<br>已导出 {out}"))
+               lambda _n: (self.summary.setText(self.summary.text() + f"<br>已导出 {out}"),
+                                      _offer(self, out)))
 
     def edit_settings(self) -> None:
         db = self.ctx.db

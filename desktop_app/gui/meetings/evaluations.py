@@ -6,12 +6,11 @@ Keyboard: ↑/↓ move, 1-4 set the grade (优秀, 合格, 基本合格, 不合�
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QTableWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QTableWidget,
     QTableWidgetItem, QToolBar, QVBoxLayout, QWidget,
 )
 
@@ -241,12 +240,11 @@ class EvaluationsPage(Page):
 
     def print_summary(self) -> None:
         year = self.year.value()
-        loc = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        default = Path(loc or Path.home()) / f"{year}年度民主评议党员结果汇总表.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, "打印民主评议汇总表", str(default), "PDF 文件 (*.pdf)")
-        if not path:
+        from desktop_app.gui.widgets import forms
+
+        out = forms.ask_save_path(self, "打印民主评议汇总表", f"{year}年度民主评议党员结果汇总表.pdf")
+        if out is None:
             return
-        out = Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
         db = self.ctx.db
 
         def render(job):
@@ -254,8 +252,7 @@ class EvaluationsPage(Page):
 
         def done(_r) -> None:
             self.message.setText(f"汇总表已保存到 {out}")
-            if common.ask(self, "汇总表已生成", f"民主评议汇总表已保存到\n{out}\n\n现在打开吗？"):
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(out)))
+            forms.offer_open(self, out, f"民主评议汇总表已保存到\n{out}")
 
         if self._dirty and not common.ask(self, "民主评议", "本页有未保存的修改，汇总表只含已保存的结果。继续打印吗？"):
             return

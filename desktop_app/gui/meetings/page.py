@@ -586,11 +586,9 @@ class MeetingsPage(Page):
         return Path(loc) if loc else Path.home()
 
     def _save_path(self, title: str, name: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self, title, str(self._documents() / name), "PDF 文件 (*.pdf)")
-        if not path:
-            return None
-        p = Path(path)
-        return p if p.suffix.lower() == ".pdf" else p.with_suffix(".pdf")
+        from desktop_app.gui.widgets import forms
+
+        return forms.ask_save_path(self, title, name)
 
     def _print(self, what: str, writer: Callable[[Database, str, Path], Any]) -> None:
         row = self.selected_row()
@@ -603,8 +601,9 @@ class MeetingsPage(Page):
 
         def done(_r: Any) -> None:
             self.show_message(f"{what}已保存到 {path}", path)
-            if common.ask(self, f"{what}已生成", f"{what}已保存到\n{path}\n\n现在打开吗？"):
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            from desktop_app.gui.widgets import forms
+
+            forms.offer_open(self, path, f"{what}已保存到\n{path}")
 
         run_op(self, lambda job: writer(db, row.id, path), done, label=f"正在生成{what}…")
 

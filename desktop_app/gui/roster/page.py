@@ -15,10 +15,10 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
+    QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel,
     QScrollArea, QSplitter, QTableView, QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -541,14 +541,9 @@ class RosterPage(Page):
         return Path(loc) if loc else Path.home()
 
     def _save_path(self, title: str, name: str, filters: str) -> Path | None:
-        path, chosen = QFileDialog.getSaveFileName(self, title, str(self._documents() / name), filters)
-        if not path:
-            return None
-        p = Path(path)
-        if not p.suffix:
-            # The filter the user picked decides the format when they typed no extension.
-            p = p.with_suffix(".csv" if "csv" in (chosen or "").lower() else Path(name).suffix)
-        return p
+        from desktop_app.gui.widgets import forms
+
+        return forms.ask_save_path(self, title, name, filters)
 
     def import_members(self) -> None:
         from desktop_app.gui.roster.import_dialog import ImportDialog
@@ -579,6 +574,9 @@ class RosterPage(Page):
             n = result if isinstance(result, int) else getattr(result, "count", None)
             counted = f" {n} 名党员" if isinstance(n, int) else ""
             self.show_message(f"已导出{counted}到 {path}")
+            from desktop_app.gui.widgets import forms
+
+            forms.offer_open(self, path, f"已导出{counted}到\n{path}")
 
         run_op(self, export, done, label="正在导出党员…")
 
@@ -592,7 +590,13 @@ class RosterPage(Page):
         def write(job):
             return roster.write_template(path)
 
-        run_op(self, write, lambda _r: self.show_message(f"导入模板已保存到 {path}"), label="正在保存模板…")
+        def saved(_r: Any) -> None:
+            from desktop_app.gui.widgets import forms
+
+            self.show_message(f"导入模板已保存到 {path}")
+            forms.offer_open(self, path, f"导入模板已保存到\n{path}")
+
+        run_op(self, write, saved, label="正在保存模板…")
 
     def print_roster(self) -> None:
         count = self.model.rowCount()
@@ -610,7 +614,8 @@ class RosterPage(Page):
 
         def done(lines: int) -> None:
             self.show_message(f"党员花名册（{lines} 名）已保存到 {path}")
-            if common.ask(self, "花名册已生成", f"党员花名册已保存到\n{path}\n\n现在打开吗？"):
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            from desktop_app.gui.widgets import forms
+
+            forms.offer_open(self, path, f"党员花名册（{lines} 名）已保存到\n{path}")
 
         run_op(self, render, done, label="正在生成党员花名册…")

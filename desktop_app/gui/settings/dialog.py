@@ -119,6 +119,9 @@ class SettingsDialog(SavingDialog):
         form.addRow("纸张", self.paper)
         form.addRow("左右页边距", self.margin)
         form.addRow("个人信息", self.phones)
+        self.print_folder = QLineEdit(values.print_folder)
+        self.print_folder.setPlaceholderText("默认：“文档”下的“打印文件”文件夹")
+        form.addRow("打印文件夹", _path_row(self.print_folder, lambda: self._folder("打印文件夹")))
 
         security, form, notes = _group("安全")
         self.idle = QSpinBox()
@@ -151,6 +154,7 @@ class SettingsDialog(SavingDialog):
             backup_mirror_dir=self.mirror.text().strip(),
             signin_show_phones=self.phones.isChecked(),
             idle_lock_minutes=self.idle.value(),
+            print_folder=self.print_folder.text().strip(),
         )
 
     def prepare(self) -> Callable[[], Any]:

@@ -100,15 +100,98 @@ def fen_of(edit: QLineEdit, field: str) -> int:
     return parse_yuan(text, field) if text else 0
 
 
-def ask_save_path(parent: QWidget | None, title: str, default_name: str) -> Path | None:
-    """Where to write a PDF (tests replace this)."""
+PDF = "PDF 文件 (*.pdf)"
+XLSX = "Excel 工作簿 (*.xlsx)"
+CSV = "CSV 文件，Excel/WPS 可直接打开 (*.csv)"
+PRINTS_FOLDER = "打印文件"
+
+
+def prints_dir() -> Path:
+    """Where prints and exports go by default: the folder chosen in 设置, else 打印文件 under Documents.
+
+    Never the program's data folder: workers do not look there, and it holds the database.
+    """
+    from PySide6.QtCore import QStandardPaths
+
+    from desktop_app.settings import Settings
+
+    chosen = Settings.load().print_folder
+    if chosen:
+        path = Path(chosen)
+    else:
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path = Path(docs or Path.home()) / PRINTS_FOLDER
+    if _inside_data_dir(path):
+        path = Path.home() / PRINTS_FOLDER
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return Path.home()
+    return path
+
+
+def _inside_data_dir(path: Path) -> bool:
     from desktop_app.settings import data_dir
 
-    path, _ = QFileDialog.getSaveFileName(parent, title, str(data_dir() / default_name), "PDF 文件 (*.pdf)")
+    try:
+        return path.resolve().is_relative_to(data_dir().resolve())
+    except OSError:
+        return False
+
+
+def ask_save_path(parent: QWidget | None, title: str, default_name: str, filters: str | None = None) -> Path | None:
+    """The one place every PDF and spreadsheet is saved from: opens on prints_dir(), refuses the data folder.
+
+    `filters` defaults to the kind of `default_name`; a name typed without an extension gets the
+    one of the filter chosen (tests replace QFileDialog.getSaveFileName or this function).
+    """
+    from desktop_app.gui.widgets import common
+
+    suffix = Path(default_name).suffix.lower() or ".pdf"
+    if filters is None:
+        filters = {".xlsx": XLSX, ".csv": CSV}.get(suffix, PDF)
+    path, chosen = QFileDialog.getSaveFileName(parent, title, str(prints_dir() / default_name), filters)
     if not path:
         return None
     p = Path(path)
-    return p if p.suffix.lower() == ".pdf" else p.with_suffix(".pdf")
+    if not p.suffix:
+        p = p.with_suffix(".csv" if "csv" in (chosen or "").lower() else suffix)
+    elif suffix == ".pdf" and p.suffix.lower() != ".pdf":
+        p = p.with_suffix(".pdf")
+    if _inside_data_dir(p):
+        common.inform(parent, "不能保存到这里",
+                      f"{p.parent} 是程序的数据文件夹（存放数据库和备份），打印和导出的文件不能放在这里。\n"
+                      f"请另选文件夹，例如 {prints_dir()}。")
+        return None
+    return p
+
+
+def offer_open(parent: QWidget | None, path: Path, text: str | None = None) -> Any:
+    """After a file is saved: say where, and offer 打开 and 打开所在文件夹 (without blocking the page)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle("文件已保存")
+    box.setText(text or f"已保存到\n{path}")
+    open_file = box.addButton("打开", QMessageBox.ButtonRole.AcceptRole)
+    open_folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+    box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(open_file)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def clicked(button) -> None:
+        if button is open_file:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        elif button is open_folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+    box.buttonClicked.connect(clicked)
+    box.setObjectName("savedFileBox")
+    box.open()
+    return box
 
 
 def ask_month(parent: QWidget | None, title: str, today: date | None = None) -> tuple[int, int] | None:

@@ -77,6 +77,9 @@ class Act:
     `when(detail)` says whether it is enabled for the selected record's detail
     (None when nothing is selected); a string names a page method doing that.
     Without `when` the action is always enabled. The page gets `act_<name>`.
+    A disabled action says why in its tooltip: `why(detail)` (or a fixed text; a
+    string naming a page method works too), else "请先在列表中选中一条记录"
+    when nothing is selected and "所选记录不能…" otherwise.
     """
 
     icon: str
@@ -85,6 +88,7 @@ class Act:
     shortcut: str | None = None
     when: Callable[[Any], bool] | str | None = None
     name: str | None = None
+    why: Callable[[Any], str] | str | None = None
 
 
 SEPARATOR = None
@@ -288,7 +292,27 @@ class RecordListPage(Page):
         for spec, act in self._acts:
             if spec.when is not None:
                 when = getattr(self, spec.when) if isinstance(spec.when, str) else spec.when
-                act.setEnabled(bool(when(self.detail)))
+                enabled = bool(when(self.detail))
+                act.setEnabled(enabled)
+                act.setToolTip(self._tooltip(spec, enabled))
+
+    def _tooltip(self, spec: Act, enabled: bool) -> str:
+        """What the action does, or, when it is disabled, why."""
+        keys = f"（{spec.shortcut}）" if spec.shortcut else ""
+        if enabled:
+            return spec.text + keys
+        why = spec.why
+        if isinstance(why, str) and hasattr(self, why) and callable(getattr(self, why)):
+            why = getattr(self, why)
+        if callable(why):
+            reason = why(self.detail)
+        elif why:
+            reason = why
+        elif self.detail is None:
+            reason = "请先在列表中选中一条记录"
+        else:
+            reason = f"所选记录现在不能“{spec.text.rstrip('…')}”"
+        return f"{spec.text}：{reason}" if reason else spec.text
 
     def _activate(self) -> None:
         if self.activate:
@@ -324,5 +348,9 @@ class RecordListPage(Page):
         path = forms.ask_save_path(self, title, default_name)
         if path is None:
             return
-        run_op(self, lambda job: render(path, job), lambda result: self.show_message(said(path, result)),
-               label=label)
+        def done(result: Any) -> None:
+            text = said(path, result)
+            self.show_message(text)
+            forms.offer_open(self, path, text)
+
+        run_op(self, lambda job: render(path, job), done, label=label)
