@@ -94,6 +94,24 @@ class EntryDialog(FormDialog):
         if self.voucher.text().strip():
             rules.normalize_voucher(self.voucher.text(), from_qdate(self.date.date()))
 
+    def accept(self) -> None:
+        """An entry can never be edited once posted (only 红字冲销): say so and ask before posting."""
+        try:
+            self.check()
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            return
+        if self.isVisible():  # the worker's last look; a scripted fill (tests) has nothing to look at
+            from desktop_app.gui.widgets import common
+
+            inp = self.result_input()
+            text = (f"{inp.entry_date.isoformat()}　{self.account.currentText()}　{inp.direction} "
+                    f"{format_yuan(inp.amount_fen)} 元\n摘要：{inp.memo}\n\n"
+                    "记账后这笔账不能修改或删除；发现错误只能红字冲销。\n确定记账吗？")
+            if not common.ask(self, "确认记账", text):
+                return
+        super().accept()
+
     def result_input(self) -> EntryInput:
         return EntryInput(
             entry_date=from_qdate(self.date.date()),
