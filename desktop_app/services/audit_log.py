@@ -8,6 +8,8 @@ shown in the PC's local time.
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, or_, select
@@ -17,7 +19,7 @@ from desktop_app.store.db import Database
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.views.audit import (  # noqa: F401  (re-exported: the page and tests import them from here)
     ACTION_LABELS, FIELD_LABELS, PAGE_SIZE, TABLE_FIELD_LABELS, TABLE_LABELS, AuditFilter, AuditRow, FieldChange,
-    FilterChoices, TrailPage, field_label,
+    SYSTEM_ACTOR, FilterChoices, TrailPage, field_label,
 )
 
 
@@ -45,6 +47,43 @@ def _row(e: AuditEntry) -> AuditRow:
         e.id, local_time(e.at), e.user_id, e.user_name, e.site_id, e.table_name, e.row_id, e.label,
         e.action, e.note, _load(e.before_json), _load(e.after_json),
     )
+
+
+_ID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.IGNORECASE)
+
+
+def _names(s, ids: set[str]) -> dict[str, str]:
+    """The people, organisations and accounts that these record ids stand for, by name."""
+    from desktop_app.store.models import Member, Organization, Resident
+    from desktop_app.store.models_access import User
+
+    found: dict[str, str] = {}
+    ids = {i for i in ids if _ID.match(i)}
+    for model, column in ((Organization, Organization.name), (Member, Member.name),
+                          (Resident, Resident.name), (User, User.display_name)):
+        if not ids - found.keys():
+            break
+        for row_id, name in s.execute(select(model.id, column).where(model.id.in_(ids - found.keys()))):
+            found[row_id] = name
+    return found
+
+
+def _named(s, rows: list[AuditRow]) -> list[AuditRow]:
+    """Rows whose record ids (the record itself, and *_id fields) read as names, never raw UUIDs."""
+    def ids_in(values: dict) -> set[str]:
+        return {v for k, v in values.items() if isinstance(v, str) and (k == "id" or k.endswith("_id"))}
+
+    wanted = set().union(*[{r.row_id} | ids_in(r.before) | ids_in(r.after) for r in rows]) if rows else set()
+    names = _names(s, {i for i in wanted if i})
+    if not names:
+        return rows
+
+    def swap(values: dict) -> dict:
+        return {k: names.get(v, v) if isinstance(v, str) and (k == "id" or k.endswith("_id")) else v
+                for k, v in values.items()}
+
+    return [replace(r, label=r.label or names.get(r.row_id, ""), before=swap(r.before), after=swap(r.after))
+            for r in rows]
 
 
 def _conditions(flt: AuditFilter) -> list:
@@ -83,7 +122,7 @@ def search(db: Database, flt: AuditFilter | None = None, page: int = 0, page_siz
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
             .offset(page * page_size).limit(page_size)
         ).all()
-        return TrailPage([_row(e) for e in rows], total, page, page_size)
+        return TrailPage(_named(s, [_row(e) for e in rows]), total, page, page_size)
 
 
 def history(db: Database, table: str, row_id: str) -> list[AuditRow]:
@@ -95,7 +134,7 @@ def history(db: Database, table: str, row_id: str) -> list[AuditRow]:
             .where(AuditEntry.table_name == table, AuditEntry.row_id == row_id, AuditEntry.deleted.is_(False))
             .order_by(AuditEntry.at, AuditEntry.id)
         ).all()
-        return [_row(e) for e in rows]
+        return _named(s, [_row(e) for e in rows])
 
 
 def choices(db: Database) -> FilterChoices:
@@ -108,7 +147,7 @@ def choices(db: Database) -> FilterChoices:
         tables = s.scalars(select(AuditEntry.table_name).distinct()).all()
         actions = s.scalars(select(AuditEntry.action).distinct()).all()
     return FilterChoices(
-        sorted(((u, n or "（未登录）") for u, n in users), key=lambda x: x[1]),
+        sorted(((u, n or SYSTEM_ACTOR) for u, n in users), key=lambda x: x[1]),
         sorted(((t, TABLE_LABELS.get(t, t or "（其他）")) for t in tables), key=lambda x: x[1]),
         sorted(((a, ACTION_LABELS.get(a, a)) for a in actions), key=lambda x: list(ACTION_LABELS).index(x[0])
                if x[0] in ACTION_LABELS else 99),

@@ -126,6 +126,10 @@ class FieldChange:
     after: object
 
 
+# Who did what nobody was logged in for: the command line, start-up and background tasks.
+SYSTEM_ACTOR = "命令行/系统"
+
+
 @dataclass(frozen=True)
 class AuditRow:
     id: str
@@ -151,7 +155,7 @@ class AuditRow:
 
     @property
     def who(self) -> str:
-        return self.user_name or "（未登录）"
+        return self.user_name or SYSTEM_ACTOR
 
     def changes(self) -> list[FieldChange]:
         """Each field with its value before and after, in a stable order (before's, then after's)."""

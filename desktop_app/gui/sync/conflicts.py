@@ -43,6 +43,7 @@ class ConflictsPanel(QWidget):
         self.only_diff.setChecked(True)
         self.only_diff.toggled.connect(lambda *_: self._fill_fields())
         self.fields = QTableWidget(0, 3)
+        self.fields.setHorizontalHeaderLabels(["字段", "本地版本", "来件版本"])  # before a conflict is chosen too
         self.fields.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.fields.verticalHeader().setVisible(False)
         self.fields.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
