@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from desktop_app import APP_NAME, __version__
+from desktop_app.domain.text import TerminalSafeWriter
 from desktop_app.cli import audit_chain, ledger, meetings, residents, roster, site, sync, users
 from desktop_app.cli import assessment
 from desktop_app.cli import cobuilding
@@ -248,6 +249,7 @@ def _setup_logging() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    sys.stdout, sys.stderr = TerminalSafeWriter.wrap(sys.stdout), TerminalSafeWriter.wrap(sys.stderr)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

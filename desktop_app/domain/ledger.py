@@ -15,6 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from desktop_app.domain.text import check_text
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.money import format_yuan
 
@@ -94,7 +95,7 @@ def check_amount(fen: int) -> int:
 
 def clean_text(value: str, field: str, required: bool = False) -> str:
     # Whitespace only: NFKC would turn the Chinese "，" into ",".
-    text = re.sub(r"\s+", " ", value or "").strip()
+    text = re.sub(r"\s+", " ", check_text(value or "", field)).strip()
     if required and not text:
         raise ValidationError(field, "请填写")
     limit = _NAME_LIMITS.get(field)

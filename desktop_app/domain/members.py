@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from desktop_app.domain import idcard
+from desktop_app.domain import text as text_rules
 from desktop_app.domain.errors import ValidationError
 
 FULL = "正式党员"
@@ -384,6 +385,9 @@ def _check(inp: MemberInput, today: date) -> tuple[MemberInput, list[ValidationE
     for f in _TEXT_FIELDS:
         value = getattr(inp, f)
         value = value.strip() if isinstance(value, str) else str(value or "").strip()
+        if (ch := text_rules.bad_char(value)) is not None:
+            # An XLSX cannot hold it and a terminal would obey it: refused, with the field.
+            fail(FIELD_LABELS[f], f"含有不可见的控制字符（{text_rules.describe(ch)}），请删除后重新填写")
         changes[f] = value
         limit = _MAX_LEN.get(f)
         if limit and len(value) > limit:
@@ -400,6 +404,7 @@ def _check(inp: MemberInput, today: date) -> tuple[MemberInput, list[ValidationE
     try:
         info = idcard.parse(inp.id_number)
         changes["id_number"] = info.number
+        warnings.extend(idcard.warnings(info.number))
     except ValueError as exc:
         fail("公民身份号码", str(exc))
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.text import check_text
 
 # ---------------------------------------------------------------- editable lists
 
@@ -106,7 +107,7 @@ def join_tags(tags: Iterable[str]) -> str:
 
 
 def required(value: str | None, field_name: str, message: str = "不能为空", limit: int | None = None) -> str:
-    text = _clean(value)
+    text = _clean(check_text(value or "", field_name))  # no control characters
     if not text:
         raise ValidationError(field_name, message)
     if limit is not None and len(text) > limit:
@@ -115,7 +116,7 @@ def required(value: str | None, field_name: str, message: str = "不能为空", 
 
 
 def optional(value: str | None, field_name: str, limit: int | None = None) -> str:
-    text = _clean(value)
+    text = _clean(check_text(value or "", field_name))  # no control characters
     if limit is not None and len(text) > limit:
         raise ValidationError(field_name, f"不能超过 {limit} 个字")
     return text

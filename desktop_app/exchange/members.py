@@ -266,6 +266,8 @@ def _id_number(value: Any) -> tuple[str, str | None]:
     text = re.sub(r"\s+", "", _unwrap(unicodedata.normalize("NFKC", _text(value)))).upper()
     if not text:
         return "", None
+    if problem := idcard.foreign_digits(text):
+        return text, problem
     if re.fullmatch(r"\d(\.\d+)?E\+?\d+", text):
         return text, (
             f"被 Excel 改成了科学计数法（{text}），原号码已丢失，无法恢复。"

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.ledger import EXPENSE
+from desktop_app.domain.text import check_text
 from desktop_app.services import auth
 from desktop_app.services.ledger.books import book_org_id, closed_set_in, in_book
 from desktop_app.services.ledger.budgets import budget_warnings
@@ -153,7 +154,7 @@ def post_in(s: Session, inp: EntryInput, *, reversal_of: str | None = None, allo
         counterparty=rules.clean_text(inp.counterparty, "收付款方"),
         handler=rules.clean_text(inp.handler, "经办人"),
         entered_by=rules.clean_text(inp.entered_by, "录入人"),
-        memo=(inp.memo or "").strip(),
+        memo=check_text(inp.memo or "", "摘要").strip(),
         reversal_of=reversal_of,
         project_id=inp.project_id or None,
         meeting_id=inp.meeting_id or None,
