@@ -80,7 +80,7 @@ class IdleLock(QObject):
         self.dialog: LoginDialog | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
-        self.timer.timeout.connect(self.lock_now)
+        self.timer.timeout.connect(lambda: self.lock_now(idle=True))
         self.set_minutes(minutes, interval_ms=interval_ms)
         QApplication.instance().installEventFilter(self)
 
@@ -107,7 +107,8 @@ class IdleLock(QObject):
             self.timer.start()  # restart the count on any input
         return False
 
-    def lock_now(self) -> None:
+    def lock_now(self, idle: bool = False) -> None:
+        """Lock: `idle` after the timeout, else asked for (Ctrl+L, 锁定), which the message says."""
         if self.is_locked:
             return
         if not auth.has_users(self.db):
@@ -117,7 +118,7 @@ class IdleLock(QObject):
         actor: Actor | None = auth.lock_session(self.db)
         windows = [w for w in QApplication.topLevelWidgets() if w.isVisible() and not isinstance(w, LockCover)]
         self.covers = [LockCover(w) for w in windows]
-        self.dialog = LoginDialog(self.db, None, locked_for=actor, org_name=self.org_name)
+        self.dialog = LoginDialog(self.db, None, locked_for=actor, org_name=self.org_name, idle=idle)
         self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.dialog.accepted.connect(self._unlocked)
         self.dialog.rejected.connect(self._quit)

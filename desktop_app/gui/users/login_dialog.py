@@ -25,6 +25,21 @@ from desktop_app.views.changes import Changes
 ERROR_STYLE = "color: #c8161e"
 
 
+def _last_login() -> str:
+    """The login name used last on this PC (window.ini in the data folder), to type only the password."""
+    from desktop_app.gui.widgets.memory import ui_settings
+
+    value = ui_settings().value("login/last", "")
+    return value if isinstance(value, str) else ""
+
+
+def _remember_login(name: str) -> None:
+    from desktop_app.gui.widgets.memory import ui_settings
+
+    ui_settings().setValue("login/last", name)
+    ui_settings().sync()
+
+
 def password_field(placeholder: str = "") -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -95,7 +110,7 @@ class LoginDialog(BusyDialog):
     """Name and password. `actor` holds who logged in once accepted."""
 
     def __init__(self, db: Database, parent: QWidget | None = None, locked_for: Actor | None = None,
-                 org_name: str = ""):
+                 org_name: str = "", idle: bool = True):
         super().__init__(parent, "已锁定" if locked_for else f"登录 — {APP_NAME}",
                          "解锁" if locked_for else "登录", "退出程序")
         self.db = db
@@ -103,11 +118,12 @@ class LoginDialog(BusyDialog):
         self.ok.setIcon(icons.get("unlock" if locked_for else "login"))
         heading = QLabel(f"<h3>{org_name or APP_NAME}</h3>")
         if locked_for:
-            note = QLabel(f"离开时间较长，程序已自动锁定（{locked_for.name}）。\n请输入密码解锁，或换一个账户登录。")
+            how = "离开时间较长，程序已自动锁定" if idle else "程序已锁定"  # the timeout, or Ctrl+L / 锁定
+            note = QLabel(f"{how}（{locked_for.name}）。\n请输入密码解锁，或换一个账户登录。")
         else:
             note = QLabel("请输入用户名和密码。")
         note.setWordWrap(True)
-        self.name = QLineEdit(locked_for.login if locked_for else "")
+        self.name = QLineEdit(locked_for.login if locked_for else _last_login())
         self.name.setPlaceholderText("登录名")
         self.name.setMaxLength(40)
         self.password = password_field("密码")
@@ -122,7 +138,7 @@ class LoginDialog(BusyDialog):
         lay.addWidget(QLabel(f"<small>连续 {access.MAX_FAILURES} 次密码错误，账户将锁定 "
                              f"{access.LOCKOUT_MINUTES} 分钟。忘记密码请找管理员重置。</small>"))
         lay.addWidget(self.buttons)
-        (self.password if locked_for else self.name).setFocus()
+        (self.password if locked_for or self.name.text() else self.name).setFocus()
         self.setMinimumWidth(380)
 
     def work(self):
@@ -135,6 +151,7 @@ class LoginDialog(BusyDialog):
 
     def done_ok(self, actor) -> None:
         self.actor = actor
+        _remember_login(self.name.text().strip())
         super().done_ok(actor)
 
     def failed(self, exc: BaseException) -> None:

@@ -1,0 +1,51 @@
+"""The login remembers the last name typed here; a lock says how it happened."""
+
+import pytest
+from PySide6.QtWidgets import QDialog, QLabel
+
+from desktop_app.gui.idle_lock import IdleLock
+from desktop_app.gui.users import login_dialog as ld
+from desktop_app.services import auth
+
+PASSWORD = "Dangqun#2024"
+
+
+@pytest.fixture(autouse=True)
+def fast_kdf(monkeypatch):
+    monkeypatch.setattr(auth.passwords, "SCRYPT_N", 2**10)
+
+
+def test_the_last_login_name_is_remembered(qtbot, app_ctx, wait_ops):
+    db = app_ctx.db
+    auth.create_first_admin(db, "admin", "王书记", PASSWORD)
+    auth.logout(db)
+    dlg = ld.LoginDialog(db)
+    qtbot.addWidget(dlg)
+    assert dlg.name.text() == ""
+    dlg.name.setText("admin")
+    dlg.password.setText(PASSWORD)
+    dlg.submit()
+    wait_ops()
+    assert dlg.result() == QDialog.DialogCode.Accepted
+    auth.logout(db)
+    again = ld.LoginDialog(db)
+    qtbot.addWidget(again)
+    assert again.name.text() == "admin"
+
+
+def notes(dlg):
+    return " ".join(label.text() for label in dlg.findChildren(QLabel))
+
+
+def test_the_lock_message_fits_how_the_lock_happened(qtbot, app_ctx):
+    db = app_ctx.db
+    auth.create_first_admin(db, "admin", "王书记", PASSWORD)
+    lock = IdleLock(db, 0)
+    lock.lock_now()  # Ctrl+L
+    assert "程序已锁定（王书记）" in notes(lock.dialog) and "离开时间较长" not in notes(lock.dialog)
+    lock._release()
+    auth.login(db, "admin", PASSWORD)
+    lock.lock_now(idle=True)  # the idle timeout
+    assert "离开时间较长，程序已自动锁定" in notes(lock.dialog)
+    lock._release()
+    lock.stop()
