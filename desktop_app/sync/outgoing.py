@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Table, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app import __version__
+from desktop_app.domain.clock import local_text
 from desktop_app.domain.errors import Conflict, NotFound
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.sync_rules import STREET, UPSTREAM, Confirmation, Manifest, TableEntry, table_file
@@ -60,7 +61,7 @@ CONFIRMATIONS_SENT = 50  # the newest packages confirmed; the community needs on
 
 def default_file_name(org_code: str, when: datetime, plain: bool, prefix: str = "同步包") -> str:
     suffix = package.PLAIN_SUFFIX if plain else package.SUFFIX
-    return f"{prefix}_{org_code}_{when:%Y%m%d-%H%M%S}{suffix}"
+    return f"{prefix}_{org_code}_{local_text(when, '%Y%m%d-%H%M%S')}{suffix}"  # as the worker's clock reads
 
 
 def resolve_out(out: Path, org_code: str, when: datetime, plain: bool, prefix: str = "同步包") -> Path:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from desktop_app.domain.clock import local_text
 from desktop_app.domain.sync_rules import DOWNSTREAM, SiteRef, table_label
 
 LOCAL = "local"
@@ -85,7 +86,7 @@ class ExportResult:
 
     def lines(self) -> list[str]:
         """A summary for the command line."""
-        scope = "全部数据" if self.full else f"{self.since:%Y-%m-%d %H:%M}（UTC）之后的变化"
+        scope = "全部数据" if self.full else f"{local_text(self.since)} 之后的变化"
         to = f"给{self.to_org_name}" if self.to_org_name else ""
         out = [f"已生成数据包{to}：{self.path}",
                f"{scope}，{self.rows:,} 条记录，{self.size / 1024:,.0f} KB，{'未加密（明文 CSV）' if self.plain else '已加密'}"]
@@ -145,7 +146,7 @@ class ImportReport:
         src = self.from_site
         what = "下发包" if self.kind == DOWNSTREAM else "数据包"
         head = (f"{'预览（未写入）' if self.dry_run else '已导入'}：{src.org_name}（{src.org_code}）的{what}，"
-                f"生成于 {self.created_at:%Y-%m-%d %H:%M}（UTC），{'全部数据' if self.full else '变化部分'}，"
+                f"生成于 {local_text(self.created_at)}，{'全部数据' if self.full else '变化部分'}，"
                 f"{self.size / 1024:,.0f} KB，{'已加密' if self.encrypted else '未加密'}")
         out = [head]
         if self.new_community:
