@@ -57,3 +57,16 @@ def test_the_charts_have_the_years_figures(window):
     assert page.charts["attendance"].series[0].values[2] == 67
     page.tabs.setCurrentIndex(1)
     assert not page.grab().isNull()
+
+
+def test_the_year_end_folder_in_one_click(window, wait_ops, monkeypatch, tmp_path):
+    from desktop_app.gui.widgets import forms
+
+    page = window.pages["概览"]
+    out = tmp_path / "台账.pdf"
+    offered = []
+    monkeypatch.setattr(forms, "ask_save_path", lambda *a, **k: out)
+    monkeypatch.setattr(forms, "offer_open", lambda parent, path, text=None: offered.append(path))
+    page.folder_button.click()
+    wait_ops(60_000)
+    assert offered == [out] and out.read_bytes().startswith(b"%PDF")

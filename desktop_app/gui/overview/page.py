@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.overview.charts import Chart, Series
+from desktop_app.gui.widgets import forms
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ALERT, CENTER, Column, ColumnModel, fit_columns
 from desktop_app.services import overview as overview_service
@@ -109,6 +110,11 @@ class OverviewPage(Page):
             top.addWidget(self.community)
         top.addWidget(QLabel("年度："))
         top.addWidget(self.year)
+        self.folder_button = QPushButton(icons.get("print", icons.ACCENT), "年度党建工作台账…")
+        self.folder_button.setToolTip("把所选年度的数据、图表和各模块明细打印成一份 PDF（年终检查用）")
+        self.folder_button.clicked.connect(self.print_folder)
+        if not self.street:
+            top.addWidget(self.folder_button)
 
         self.cards = {"orgs": Card("党组织", "orgs"), "members": Card("党员", "members"),
                       "residents": Card("居民", "resident")}
@@ -280,6 +286,20 @@ class OverviewPage(Page):
             [Series("预算", tuple(b / 100 for _, b, _ in c.spending), "#8a8f98"),
              Series("支出", tuple(s / 100 for _, _, s in c.spending), "#c8161e")])
         self.charts["attendance"].set_data(MONTHS, [Series("出勤率", c.attendance_by_month, "#2f6fb5")], "%", 100)
+
+    def print_folder(self) -> None:
+        """The year-end folder in one click: where to save it, then built off the GUI thread."""
+        year = self.year.currentData()
+        path = forms.ask_save_path(self, "保存年度党建工作台账", f"{year}年度党建工作台账.pdf")
+        if path is None:
+            return
+        db, today = self.ctx.db, self.today
+
+        def done(_data) -> None:
+            forms.offer_open(self, path, f"已生成 {path.name}")
+
+        run_op(self, lambda job: overview_service.print_annual_folder(db, year, path, today=today), done,
+               label="正在生成年度党建工作台账…")
 
     # ---------------------------------------------------------------- opening what is behind
 
