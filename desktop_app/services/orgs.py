@@ -13,7 +13,7 @@ from desktop_app.services.uow import UnitOfWork
 from desktop_app.services.database import Database
 from desktop_app.services.orgtree import descendant_ids
 from desktop_app.store.models import Household, Member, Organization, Resident
-from desktop_app.views.orgs import OrgNode
+from desktop_app.views.orgs import OrgNode, with_paths
 
 __all__ = ["OrgNode", "list_tree", "tree_nodes", "get", "suggest_code", "create", "rename", "move", "delete"]
 
@@ -63,7 +63,7 @@ def tree_nodes(s: Session) -> list[OrgNode]:
             walk(o.id)
 
     walk(None)
-    return out
+    return with_paths(out)  # same-named organisations shown with their path
 
 
 def get(db: Database, org_id: str) -> OrgNode:

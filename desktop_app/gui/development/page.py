@@ -90,7 +90,7 @@ class DevelopmentPage(RecordListPage):
         text = (f.text or "").strip()
         if text:
             rows = [r for r in rows if text in r.name]
-        branches = [(n.name, n.id) for n in org_service.list_tree(db) if n.kind == "branch"]
+        branches = [(n.shown, n.id) for n in org_service.list_tree(db) if n.kind == "branch"]
         return Loaded(rows, branches=branches)
 
     def fetch_detail(self, db, row):

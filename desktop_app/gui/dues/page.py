@@ -183,7 +183,7 @@ class DuesPage(Page):
         want_arrears = self.tabs.currentIndex() == 1
 
         def load(job) -> DuesView:
-            branches = [(n.id, n.name) for n in org_service.list_tree(db) if n.kind == "branch"]
+            branches = [(n.id, n.shown) for n in org_service.list_tree(db) if n.kind == "branch"]
             chosen = branch_id if any(b == branch_id for b, _ in branches) else (branches[0][0] if branches else None)
             return DuesView(
                 branches=branches,

@@ -80,7 +80,7 @@ class OrgCombo(QComboBox):
         for n in nodes:
             d = depth.get(n.parent_id, -1) + 1 if n.parent_id else 0
             depth[n.id] = d
-            self.addItem(org_icon(n.kind), n.name, n.id)
+            self.addItem(org_icon(n.kind), n.shown, n.id)  # with its path where names repeat
             self.setItemData(self.count() - 1, d, _DEPTH_ROLE)
         i = self.findData(keep)
         self.setCurrentIndex(i if i >= 0 else 0)

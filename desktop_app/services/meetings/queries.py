@@ -223,12 +223,15 @@ def holders(db: Database) -> list[tuple[str, str, str, int]]:
     auth.require(db, "meetings.read")
     with db.session() as s:
         orgs = _Orgs(s)
+        from desktop_app.services.orgs import tree_nodes
+
+        shown = {n.id: n.shown for n in tree_nodes(s)}  # five 第一党小组 told apart by their branch
         out: list[tuple[str, str, str, int]] = []
 
         def walk(parent: str | None, depth: int) -> None:
             for o in orgs.children.get(parent, []):
                 if o.kind in (OrgKind.COMMUNITY, OrgKind.BRANCH, OrgKind.GROUP):
-                    out.append((o.id, o.name, o.kind, depth))
+                    out.append((o.id, shown.get(o.id, o.name), o.kind, depth))
                     walk(o.id, depth + 1)
                 else:
                     walk(o.id, depth)
