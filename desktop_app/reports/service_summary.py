@@ -122,6 +122,9 @@ class ServiceSummaryReport(ReportRenderer):
                                         font), heading))
             story.extend(chunked_table(ITEM_COLUMNS, [item_row(i, r) for i, r in enumerate(items, start=1)],
                                        st, font, self.frame_width))
+        from desktop_app.reports.signoff import signoff
+
+        story.append(signoff(self, self.center_name, self.printed_on))  # the 月报 goes to the street
         return story
 
 

@@ -128,6 +128,8 @@ def test_monthly_summary_per_grid(db, town, tmp_path):
     assert "第一网格党支部：群众反映问题及办理情况（1件：路灯1件）" in text
     assert "张建国2024-06-09：联系供电所更换灯泡" in text
     assert "物业费公示不清楚" in text and "已逾期" in text
+    # it goes to the street: who files it, who answers for it, who filled it in, when
+    assert "填报单位（盖章）：幸福里社区党委" in text and "负责人：" in text and "填表人：" in text and "日期：" in text
 
 
 def test_mediation_record(db, town, tmp_path):
