@@ -58,11 +58,23 @@ class FigureTile(QPushButton):
         self.figure = figure
         self.setObjectName("figureTile")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        value = figure.text + (" 元" if figure.unit == "元" else "")
-        last = f"上年 {figure.last_text}（{figure.change}）" if figure.last_year is not None else "当前"
+        # Ignored: a long line is cut rather than pushing four tiles past a 1366-pixel screen.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(140)
+        if figure.unit == "元":  # money reads in 万元 on a tile; the PDF and the tooltip keep the fen
+            def wan(fen: int) -> str:
+                return f"{fen / 1_000_000:,.2f}"
+
+            value = f"{wan(figure.value)} 万元"
+            change = "" if figure.last_year is None else wan(figure.value - figure.last_year)
+            change = change if change.startswith("-") else f"+{change}"
+            last = f"上年 {wan(figure.last_year)}（{change}）" if figure.last_year is not None else "当前"
+        else:
+            value = figure.text
+            last = f"上年 {figure.last_text}（{figure.change}）" if figure.last_year is not None else "当前"
         self.setText(f"{figure.label}\n{value}\n{last}")
-        self.setToolTip(f"打开“{figure.page}”查看明细")
+        self.setToolTip(f"{figure.label}：{figure.text}{' 元' if figure.unit == '元' else ''}"
+                        f"（上年 {figure.last_text or '—'}）\n打开“{figure.page}”查看明细")
         self.setMinimumHeight(58)
         self.setStyleSheet(
             "QPushButton#figureTile { text-align: left; padding: 3px 8px; border: 1px solid #dcdfe4;"
