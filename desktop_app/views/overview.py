@@ -115,7 +115,6 @@ class FolderSection:
     columns: tuple[FolderColumn, ...]
     rows: tuple[tuple[str, ...], ...]
     summary: str = ""
-    landscape: bool = False
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,7 @@ def _projects(db: Database, year: int, today: date) -> FolderSection:
             FolderColumn("实际（元）", 54, R), FolderColumn("开始", 56, C), FolderColumn("期限", 56, C),
             FolderColumn("完成", 56, C), FolderColumn("状态", 40, C))
     done = sum(1 for r in rows if r.completed_on and r.completed_on.year == year)
-    return FolderSection("微实事项目", cols, out, f"本年涉及项目 {len(rows)} 个，完成 {done} 个", landscape=True)
+    return FolderSection("微实事项目", cols, out, f"本年涉及项目 {len(rows)} 个，完成 {done} 个")
 
 
 def _cobuilding(db: Database, year: int) -> FolderSection:
@@ -172,12 +172,13 @@ def _dues(db: Database, year: int) -> FolderSection:
             .where(DuesRecord.deleted.is_(False), DuesRecord.month.between(date(year, 1, 1), date(year, 12, 1)))
             .group_by(Organization.name, Organization.code).order_by(Organization.code)
         ).all()
-    out = tuple((name, str(n), format_yuan(int(due or 0)), format_yuan(int(paid or 0)),
-                 f"{round(100 * int(paid or 0) / int(due))}%" if due else "") for name, n, due, paid in rows)
-    cols = (FolderColumn("党支部", 120), FolderColumn("交纳人数", 50, R), FolderColumn("应交（元）", 70, R),
-            FolderColumn("实交（元）", 70, R), FolderColumn("交纳率", 50, R))
+    # Only months paid are recorded, so arrears come from the dues rules (as of today), not from these rows.
+    out = tuple((name, str(n), format_yuan(int(due or 0)), format_yuan(int(paid or 0)))
+                for name, n, due, paid in rows)
+    cols = (FolderColumn("党支部", 120), FolderColumn("交纳人数", 50, R), FolderColumn("登记应交（元）", 70, R),
+            FolderColumn("实交（元）", 70, R))
     paid = sum(int(r[3] or 0) for r in rows)
-    return FolderSection("党费收缴", cols, out, f"全年实交党费 {format_yuan(paid)} 元")
+    return FolderSection("党费收缴", cols, out, f"全年实交党费 {format_yuan(paid)} 元（按所交月份统计）")
 
 
 def _development(db: Database, year: int, today: date) -> FolderSection:

@@ -142,6 +142,8 @@ def _sync(db: Database, today: date) -> list[TodoItem]:
     from desktop_app.services import sync
 
     state = sync.sync_state(db)
+    if state.level == "street":  # the street's side: communities that have gone quiet
+        return [TodoItem("sync", text, "数据同步") for text in sync.silent_warnings(db, today, SYNC_DAYS)]
     if state.level != "community" or not state.has_key:
         return []
     last = state.last_export.created_at if state.last_export else None
