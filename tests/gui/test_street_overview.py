@@ -34,3 +34,8 @@ def test_street_overview_lists_communities_and_filters_the_cards(qtbot, qapp, tm
     page.community.setCurrentIndex(page.community.findText(name))
     wait_ops()
     assert page.cards["members"].value.text() == str(sizes[name])  # just that community
+    # Every figure follows the chosen community, not only the standing counts.
+    assert page.tile_of["members_total"].text().splitlines()[1] == str(sizes[name])
+    board = page.board
+    assert board.scope == name and "经费（街道账）" in board.left_out
+    assert page.table.columnCount() == 11  # the communities side by side, figures included
