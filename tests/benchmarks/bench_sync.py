@@ -86,6 +86,20 @@ def _clone(args: tuple) -> int:
         return got
 
     files = {name: UUID_RE.sub(new, data) for name, data in opened.files.items()}
+    for name, data in list(files.items()):  # ID numbers are unique among live members: the copy's own
+        lines = package.read_csv(data)
+        if lines and "id_number" in lines[0]:
+            k = lines[0].index("id_number")
+            for row in lines[1:]:
+                if len(row[k]) == 18:
+                    row[k] = f"9{n:02d}{row[k][3:]}"  # no area code starts with 9
+            files[name] = package.csv_bytes(lines[0], lines[1:])
+    if "audit_entry" in files:  # new ids break the copied trail's hash chain: it travels unchained
+        lines = package.read_csv(files["audit_entry"])
+        k_hash, k_prev = lines[0].index("hash"), lines[0].index("prev_hash")
+        for row in lines[1:]:
+            row[k_hash] = row[k_prev] = ""
+        files["audit_entry"] = package.csv_bytes(lines[0], lines[1:])
     m = opened.manifest
 
     def moved(s: str | None) -> str | None:
@@ -179,6 +193,7 @@ def _run(args, folder: Path) -> None:
     from desktop_app.store.migrate import open_database
     from desktop_app.store.models import Organization
 
+    os.environ.setdefault("DANGQUN_SYNC_PASSPHRASE", "bench-sync-passphrase")  # key files, in the workers too
     started = time.perf_counter()
     street, _ = open_database(folder / "street.db")
     info = site.init_site(street, "320102", "梅园街道党工委", "street")
