@@ -100,3 +100,47 @@ def test_posting_a_ledger_entry_asks_with_what_will_happen(qtbot, app_ctx, monke
     dlg.accept()
     assert dlg.result() != QDialog.DialogCode.Accepted and dlg.isVisible()
     assert "80.00 元" in asked[0] and "不能修改或删除" in asked[0] and "红字冲销" in asked[0]
+
+
+def test_a_new_meeting_defaults_to_a_branch_and_a_kind_it_holds(qtbot, app_ctx, wait_ops):
+    from desktop_app.domain import meetings as r
+    from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
+    from desktop_app.services import meetings as ms
+    from desktop_app.services import orgs
+
+    c = next(n for n in orgs.list_tree(app_ctx.db) if n.kind == "community")
+    b = orgs.create(app_ctx.db, "第一网格党支部", "B01", "branch", c.id)
+    g = orgs.create(app_ctx.db, "第一党小组", "G01", "group", b.id)
+    dlg = MeetingDialog(None, app_ctx.db, ms.holders(app_ctx.db))  # nothing chosen on the page
+    qtbot.addWidget(dlg)
+    wait_ops()
+    assert dlg.org.currentData() == b.id and dlg.kind.currentData() == r.BRANCH_CONGRESS
+    dlg = MeetingDialog(None, app_ctx.db, ms.holders(app_ctx.db), org_id=g.id)
+    qtbot.addWidget(dlg)
+    wait_ops()
+    assert dlg.org.currentData() == g.id and dlg.kind.currentData() == r.GROUP_MEETING
+
+
+def test_attendance_says_why_it_waits(qtbot, app_ctx, wait_ops):
+    from datetime import date, timedelta
+
+    from desktop_app.gui.meetings.page import MeetingsPage
+    from desktop_app.services import meetings as ms
+    from desktop_app.services import orgs
+    from desktop_app.services.meetings import MeetingInput
+
+    c = next(n for n in orgs.list_tree(app_ctx.db) if n.kind == "community")
+    b = orgs.create(app_ctx.db, "第一网格党支部", "B01", "branch", c.id)
+    later = date.today() + timedelta(days=7)
+    ms.plan(app_ctx.db, MeetingInput(org_id=b.id, kind="支部党员大会", title="学习", meeting_date=later))
+    page = MeetingsPage(app_ctx)
+    qtbot.addWidget(page)
+    assert "请先在列表中选中" in page.act_attendance.toolTip()
+    page.resize(1200, 720)
+    page.show()
+    wait_ops()
+    page.view.selectRow(0)
+    wait_ops()
+    assert page.selected_row() is not None
+    assert not page.act_attendance.isEnabled()
+    assert f"会议日期（{later.isoformat()}）之后才能登记" in page.act_attendance.toolTip()

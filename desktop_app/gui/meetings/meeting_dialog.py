@@ -175,8 +175,14 @@ class MeetingDialog(QDialog):
         if detail is not None:
             self._fill(detail)
         else:
+            # a combination that can be held: a branch (the first one when none is chosen) and its 党员大会,
+            # a 党小组 and its 党小组会
+            org_kinds = {oid: okind for oid, _n, okind, _d in holders}
+            if org_kinds.get(org_id) not in ("branch", "group"):
+                org_id = next((oid for oid, okind in org_kinds.items() if okind == "branch"), org_id)
             self._select(self.org, org_id)
-            self._select(self.kind, kind or rules.BRANCH_CONGRESS)
+            default_kind = rules.GROUP_MEETING if org_kinds.get(org_id) == "group" else rules.BRANCH_CONGRESS
+            self._select(self.kind, kind or default_kind)
             self.day.setDate(to_qdate(day or date.today()))
             self.has_time.setChecked(True)
         self._kind_changed()

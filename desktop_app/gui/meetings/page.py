@@ -482,8 +482,21 @@ class MeetingsPage(Page):
         live = has and row.status != rules.CANCELLED
         for act in (self.act_edit, self.act_signin, self.act_record, self.act_attach, self.act_delete):
             act.setEnabled(has)
+        held = bool(live and row.meeting_date <= date.today())
+        if not has:
+            why = "请先在列表中选中一次会议"
+        elif not live:
+            why = "会议已取消"
+        else:
+            why = f"会议日期（{row.meeting_date.isoformat()}）之后才能登记"
         for act in (self.act_attendance, self.act_all_present, self.act_scan):
-            act.setEnabled(bool(live and row.meeting_date <= date.today()))
+            act.setEnabled(held)
+            # a disabled action says why (the enabled one keeps its own help text)
+            base = act.property("help_text")
+            if base is None:
+                base = act.toolTip()
+                act.setProperty("help_text", base)
+            act.setToolTip(base if held else f"{act.text()}：{why}")
         self.act_cancel.setEnabled(bool(has and row.status == rules.PLANNED))
         self.act_cancel.setText("取消会议" if not has or row.status != rules.CANCELLED else "已取消")
 
