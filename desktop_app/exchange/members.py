@@ -124,6 +124,7 @@ def _read_csv(path: Path) -> _Table:
             records.append(row)
     except csv.Error as exc:
         raise DomainError(f"{path.name}：CSV 格式有误（{exc}）") from None
+    safety.check_cells(path.name, records)  # _table pads to the header itself
     return _table(path.name, records)
 
 
@@ -137,17 +138,28 @@ def _sheet_records(name: str, ws) -> list[list[Any]]:
     """A sheet's rows, read one by one: the declared dimension is ignored, the limits are not."""
     ws.reset_dimensions()  # a sheet that declares A1:XFD1048576 must not make us pad to it
     records: list[list[Any]] = []
-    width = 0
+    last = 0  # index after the last row with content: blank rows below it are dropped
+    empty: Any = None  # openpyxl yields one shared tuple for every missing row
     for n, r in enumerate(ws.iter_rows(values_only=True, max_col=safety.MAX_COLUMNS + 1), start=1):
+        if r is empty:
+            records.append(_NO_CELLS)
+            continue
         row = list(r)
-        safety.check_row(name, n, row)
-        del row[safety.MAX_COLUMNS:]
         while row and row[-1] is None:
             row.pop()
-        width = max(width, len(row))
+        if not row:
+            empty = r  # remembered: the next missing row is the same object
+            records.append(_NO_CELLS)
+            continue
+        safety.check_row(name, n, row)
+        del row[safety.MAX_COLUMNS:]
         records.append(row)
-    # Every row as wide as the widest, as the sheet shows them.
-    return [row + [None] * (width - len(row)) for row in records]
+        last = n
+    del records[last:]
+    return safety.rectangular(name, records)
+
+
+_NO_CELLS: list[Any] = []  # shared by every blank row; never mutated
 
 
 def _read_xlsx(path: Path) -> _Table:

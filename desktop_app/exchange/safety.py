@@ -22,6 +22,7 @@ MAX_ZIP_MEMBERS = 10_000
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 10_000
+MAX_CELLS = 6_000_000  # rows x columns once padded: what the parsed table may hold
 
 _BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
@@ -86,3 +87,17 @@ def check_row(name: str, row_no: int, cells: list, column_names: list[str] | Non
         if isinstance(c, str) and len(c) > MAX_CELL_CHARS:
             column = column_names[j] if column_names and j < len(column_names) and column_names[j] else f"第 {j + 1} 列"
             raise DomainError(f"{name}：第 {row_no} 行“{column}”有 {len(c)} 个字，超过 {MAX_CELL_CHARS} 字的上限")
+
+
+def rectangular(name: str, records: list[list]) -> list[list]:
+    """Every row padded to the widest (as the sheet shows them), within the cell budget."""
+    width = check_cells(name, records)
+    return [r + [None] * (width - len(r)) if len(r) < width else r for r in records]
+
+
+def check_cells(name: str, records: list[list]) -> int:
+    """The widest row's length; a DomainError when the padded table would exceed the cell budget."""
+    width = max((len(r) for r in records), default=0)
+    if width * len(records) > MAX_CELLS:
+        raise DomainError(f"{name}：表格过大（{len(records)} 行 × {width} 列），请拆分后分批导入")
+    return width

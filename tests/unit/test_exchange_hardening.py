@@ -158,3 +158,27 @@ def test_utf16_tab_separated_unicode_text_from_excel_is_read(tmp_path):
     path = tmp_path / "unicode.csv"
     path.write_bytes("会议编号\t姓名\t出勤情况\r\nM-1\t张三\t出席\r\n".encode("utf-16"))
     assert attendance.parse(path).lines[0].name == "张三"
+
+
+def test_a_stray_cell_far_below_is_refused_by_row_count_and_blank_tails_are_dropped(tmp_path, monkeypatch):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "公民身份号码"])
+    ws.append(["张三", "11010519491231002X"])
+    ws.cell(row=500, column=1).number_format = "@"  # formatting only: a blank row
+    path = tmp_path / "tail.xlsx"
+    wb.save(path)
+    assert ex.read_table(path)[1] == [["张三", "11010519491231002X"]]
+    ws.cell(row=900, column=3, value="x")
+    wb.save(path)
+    monkeypatch.setattr(safety, "MAX_ROWS", 800)
+    with pytest.raises(DomainError, match="超过 800 行"):
+        ex.read_table(path)
+
+
+def test_the_cell_budget_bounds_a_wide_and_long_table(tmp_path, monkeypatch):
+    monkeypatch.setattr(safety, "MAX_CELLS", 100)
+    path = tmp_path / "wide.csv"
+    path.write_text("姓名,公民身份号码" + ",备注" * 20 + "\n" + "张三,1\n" * 10, encoding="utf-8")
+    with pytest.raises(DomainError, match="表格过大"):
+        ex.read_table(path)
