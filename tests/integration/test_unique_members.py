@@ -123,3 +123,49 @@ def test_upgrading_a_database_with_duplicates_keeps_every_member_and_says_which(
     assert "重复" in notes["李四"] and number in notes["李四"] and "张三" in notes["李四"]
     assert notes["王五"].startswith("旧备注\n")
     assert "李四" in caplog.text and "王五" in caplog.text
+
+
+def test_two_writers_posting_one_voucher_number_leave_one_entry(db):
+    import threading
+
+    from desktop_app.domain import ledger as ledger_rules
+    from desktop_app.domain.errors import DomainError
+    from desktop_app.services import ledger
+
+    account = next(a for a in ledger.list_accounts(db) if a.name == "服务群众专项经费")
+    other = Database.at(db.path)
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def post(handle):
+        inp = ledger.EntryInput(date(2026, 3, 2), account.id, ledger_rules.INCOME, 1000, "其他",
+                                handler="王芳", entered_by="李明", voucher_no="2026-0007")
+        barrier.wait()
+        try:
+            outcomes.append(ledger.post_entry(handle, inp).entry.voucher_no)
+        except DomainError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=post, args=(h,)) for h in (db, other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    other.dispose()
+    assert len(outcomes) == 2 and outcomes.count("2026-0007") == 1
+    refused = next(o for o in outcomes if not isinstance(o, str))
+    assert "2026-0007" in str(refused)  # 已被使用 / 刚被占用: the second writer is told which number
+    con = sqlite3.connect(db.path)
+    assert con.execute("SELECT count(*) FROM ledger_entry WHERE voucher_no = '2026-0007'").fetchone() == (1,)
+    con.close()
+
+
+def test_a_ledger_memo_with_a_control_character_is_refused(db):
+    from desktop_app.domain import ledger as ledger_rules
+    from desktop_app.domain.errors import ValidationError
+    from desktop_app.services import ledger
+
+    account = next(a for a in ledger.list_accounts(db) if a.name == "服务群众专项经费")
+    with pytest.raises(ValidationError, match="摘要"):
+        ledger.post_entry(db, ledger.EntryInput(date(2026, 3, 2), account.id, ledger_rules.INCOME, 1000, "其他",
+                                                memo="收款\x1b[2J"))
