@@ -122,6 +122,7 @@ class RosterPage(Page):
         self.act_delete = action("member-delete", "删除", self.delete_selected, "Del")
         self.act_status = action("member-status", "状态变更", self.change_status_selected)
         self.act_transfer = action("member-transfer", "组织关系转接", self.transfer_selected)
+        self.act_group = action("member-transfer", "移入党小组…", self.move_to_group)  # several at once (Ctrl/Shift)
         tb.addSeparator()
         self.act_import = action("import", "导入…", self.import_members)
         self.act_import.setToolTip("从 Excel 或 CSV 文件导入党员")
@@ -218,7 +219,7 @@ class RosterPage(Page):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # 移入党小组 takes several
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -420,6 +421,40 @@ class RosterPage(Page):
         self.table.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
         return True
 
+    def selected_rows(self) -> list[MemberRow]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        found = [self.model.row_at(r) for r in rows]
+        return [r for r in found if r is not None] or ([self.selected_row()] if self.selected_row() else [])
+
+    def move_to_group(self) -> None:
+        """移入党小组: the selected members of one branch into one of its 党小组 (or back to the branch)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        rows = self.selected_rows()
+        if not rows:
+            return
+        by_id = {n.id: n for n in self.nodes}
+        first = by_id.get(rows[0].org_id)
+        if first is None:
+            return
+        branch = by_id.get(first.parent_id) if first.kind == "group" else first
+        if branch is None or branch.kind != "branch":
+            common.inform(self, "移入党小组", f"“{first.name}”不是党支部：党小组设在党支部之下。")
+            return
+        groups = [n for n in self.nodes if n.kind == "group" and n.parent_id == branch.id]
+        if not groups:
+            common.inform(self, "移入党小组", f"{branch.name}下还没有党小组：请先在“党组织”页添加。")
+            return
+        choices = {g.name: g.id for g in groups}
+        choices[f"（移回{branch.name}，不在党小组）"] = branch.id
+        label, ok = QInputDialog.getItem(self, "移入党小组", f"把选中的 {len(rows)} 名党员移入：",
+                                         list(choices), 0, False)
+        if not ok or label not in choices:
+            return
+        ids, target = [r.id for r in rows], choices[label]
+        self._write(lambda db: roster.move_to_group(db, ids, target),
+                    lambda n: self.show_message(f"已将 {n} 名党员移入“{label}”。"))
+
     def _select_saved(self, member_id: str) -> None:
         """Select a member just saved: now if the refreshed list is already shown, else when it arrives."""
         self._select_after = None if self.select(member_id) else member_id
@@ -427,7 +462,7 @@ class RosterPage(Page):
     def _update_actions(self) -> None:
         self.act_add.setEnabled(bool(self.nodes))  # a member needs an organisation to belong to
         has = self.selected_id() is not None
-        for act in (self.act_edit, self.act_delete, self.act_status, self.act_transfer):
+        for act in (self.act_edit, self.act_delete, self.act_status, self.act_transfer, self.act_group):
             act.setEnabled(has)
 
     # ------------------------------------------------------------------ messages

@@ -7,6 +7,7 @@ re-exported here, so `from desktop_app.services import roster; roster.create(...
 """
 
 from desktop_app.services.roster.edits import change_status, create, delete, restore, transfer, update
+from desktop_app.services.roster.groups import move_to_group
 from desktop_app.services.roster.exporting import export_members, export_rows, write_template
 from desktop_app.services.roster.importing import (
     TEMPLATE_FIELDS,
@@ -42,6 +43,7 @@ from desktop_app.views.roster import (
 )
 
 __all__ = [
+    "move_to_group",
     "NO_ORG", "SORT_KEYS", "TEMPLATE_FIELDS",
     "ImportPreview", "ImportResult", "MemberDetail", "MemberFilter", "MemberRow", "RosterLine",
     "RosterPrint", "RosterStats", "RowError", "StatusChangeRow", "TransferRow",
