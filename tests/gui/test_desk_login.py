@@ -49,3 +49,12 @@ def test_the_lock_message_fits_how_the_lock_happened(qtbot, app_ctx):
     assert "离开时间较长，程序已自动锁定" in notes(lock.dialog)
     lock._release()
     lock.stop()
+
+
+def test_the_ledger_enters_entries_as_the_logged_in_user(qtbot, app_ctx):
+    from desktop_app.gui.ledger.page import LedgerPage
+
+    auth.create_first_admin(app_ctx.db, "admin", "王书记", PASSWORD)
+    page = LedgerPage(app_ctx)
+    qtbot.addWidget(page)
+    assert page.entered_by == "王书记"

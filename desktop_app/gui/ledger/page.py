@@ -100,7 +100,11 @@ class LedgerPage(Page):
         super().__init__(ctx, parent)
         self.view: LedgerView | None = None
         self.handler = ""
-        self.entered_by = ""
+        from desktop_app.services import auth
+
+        actor = auth.current_actor(ctx.db)
+        # 录入人 is whoever is logged in, so the voucher's 记账 line is never blank
+        self.entered_by = actor.name if actor is not None and actor.user_id else ""
         self._select_after: list[str] = []
         today = date.today()
         self._build(today)
