@@ -3,7 +3,9 @@
 Two imports started at once used to both pass their duplicate check and leave
 every member twice. The partial unique index (live rows only: a removed
 member's number may return) stops that at the storage level whatever the code
-above does. A voucher number is already unique per book (uq_ledger_entry_org_voucher;
+above does. It is unique per writing site: a street merges the rosters of many
+communities, and during a 组织关系转接 one person is rightly on two of them (转出
+at one, new at the other); the street must not refuse either package. A voucher number is already unique per book (uq_ledger_entry_org_voucher;
 the number carries its year).
 
 A database that already holds duplicates must still upgrade, and no record may
@@ -33,23 +35,25 @@ INDEX = "uq_member_live_id_number"
 
 def _settle_duplicates(conn) -> list[str]:
     rows = conn.execute(sa.text(
-        "SELECT id, id_number, name, notes FROM member WHERE deleted = 0 AND id_number IN ("
-        " SELECT id_number FROM member WHERE deleted = 0 GROUP BY id_number HAVING COUNT(*) > 1)"
-        " ORDER BY id_number, created_at, id"
+        "SELECT m.id, m.id_number, m.updated_by_site, m.name, m.notes FROM member m JOIN ("
+        " SELECT id_number, updated_by_site FROM member WHERE deleted = 0"
+        " GROUP BY id_number, updated_by_site HAVING COUNT(*) > 1) d"
+        " ON d.id_number = m.id_number AND d.updated_by_site = m.updated_by_site"
+        " WHERE m.deleted = 0 ORDER BY m.updated_by_site, m.id_number, m.created_at, m.id"
     )).all()
     taken = set(conn.execute(sa.text("SELECT DISTINCT id_number FROM member")).scalars())
     reports: list[str] = []
-    keeper: dict[str, str] = {}
-    for mid, number, name, notes in rows:
-        if number not in keeper:
-            keeper[number] = name
+    keeper: dict[tuple[str, str], str] = {}
+    for mid, number, site, name, notes in rows:
+        if (number, site) not in keeper:
+            keeper[number, site] = name
             continue
         n = 2
         while f"{number}#{n}" in taken:
             n += 1
         new = f"{number}#{n}"
         taken.add(new)
-        note = (f"【数据库升级】公民身份号码 {number} 与党员{keeper[number]}重复，"
+        note = (f"【数据库升级】公民身份号码 {number} 与党员{keeper[number, site]}重复，"
                 f"已暂改为 {new}；请核实后更正号码或删除重复记录。")
         conn.execute(
             sa.text("UPDATE member SET id_number = :new, notes = :notes WHERE id = :id"),
@@ -64,7 +68,8 @@ def upgrade() -> None:
     for line in reports:
         log.warning("duplicate live member ID number kept under a new number: %s", line)
     with op.batch_alter_table("member", schema=None) as batch_op:
-        batch_op.create_index(INDEX, ["id_number"], unique=True, sqlite_where=sa.text("deleted = 0"))
+        batch_op.create_index(INDEX, ["id_number", "updated_by_site"], unique=True,
+                              sqlite_where=sa.text("deleted = 0"))
 
 
 def downgrade() -> None:

@@ -76,10 +76,13 @@ def test_the_database_refuses_a_second_live_member_with_the_same_id_number(db):
         s.add(Member(**base | {"seq": 3}))
         s.commit()
         assert s.scalar(select(func.count()).select_from(Member).where(Member.id_number == number)) == 2
-    assert sync_values and utcnow  # the helpers stay importable for sync-style inserts
+    # A street holds every community's roster: another site's live row with the number is not refused.
+    with db.session() as s:
+        s.execute(Member.__table__.insert(), [sync_values("another-site", utcnow()) | base | {"seq": 4}])
+        s.commit()
 
 
-def _insert_member(con, org_id, number, name, created, deleted=0):
+def _insert_member(con, org_id, number, name, created, deleted=0, site="site-1"):
     con.execute(
         "INSERT INTO member (id, seq, name, org_id, id_number, gender, ethnicity, education, category,"
         " job, mobile, phone, address, party_status, is_lost, is_floating, floating_to, notes, status,"
@@ -88,7 +91,7 @@ def _insert_member(con, org_id, number, name, created, deleted=0):
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (str(uuid.uuid4()), 1, name, org_id, number, "男", "汉族", "", "正式党员", "", "", "", "", "正常",
          0, 0, "", "旧备注" if name == "王五" else "", "正常", "", "", "", 0, "", "", created, created,
-         "site-1", 1, deleted),
+         site, 1, deleted),
     )
 
 
@@ -109,6 +112,8 @@ def test_upgrading_a_database_with_duplicates_keeps_every_member_and_says_which(
     _insert_member(con, org_id, number, "李四", "2021-01-01 00:00:00")
     _insert_member(con, org_id, number, "王五", "2022-01-01 00:00:00")
     _insert_member(con, org_id, number, "赵六", "2019-01-01 00:00:00", deleted=1)
+    # a street's copy of another community's roster: the same person during a transfer
+    _insert_member(con, org_id, number, "孙七", "2018-01-01 00:00:00", site="site-2")
     con.commit()
     con.close()
 
@@ -119,7 +124,7 @@ def test_upgrading_a_database_with_duplicates_keeps_every_member_and_says_which(
     rows = dict(con.execute("SELECT name, id_number FROM member").fetchall())
     notes = dict(con.execute("SELECT name, notes FROM member").fetchall())
     con.close()
-    assert rows == {"张三": number, "李四": f"{number}#2", "王五": f"{number}#3", "赵六": number}
+    assert rows == {"张三": number, "李四": f"{number}#2", "王五": f"{number}#3", "赵六": number, "孙七": number}
     assert "重复" in notes["李四"] and number in notes["李四"] and "张三" in notes["李四"]
     assert notes["王五"].startswith("旧备注\n")
     assert "李四" in caplog.text and "王五" in caplog.text
