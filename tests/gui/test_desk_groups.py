@@ -68,3 +68,15 @@ def test_the_roster_moves_the_selected_members(qtbot, app_ctx, branch, wait_ops,
     moved = {p.name for p in people if roster.get(app_ctx.db, p.id).org_id == g1.id}
     assert moved == {"张三", "李四"}
     assert "已将 2 名党员移入" in page.message_text.text()
+
+
+def test_roster_numbers_run_without_gaps(qtbot, qtmodeltester, app_ctx, branch, wait_ops):
+    _b1, _g1, people, _other = branch
+    roster.delete(app_ctx.db, people[1].id)  # 李四 leaves a gap in the stored numbers
+    page = RosterPage(app_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    wait_ops()
+    n = page.model.rowCount()
+    assert [page.model.index(r, 0).data() for r in range(n)] == [str(i) for i in range(1, n + 1)]
+    qtmodeltester.check(page.model)

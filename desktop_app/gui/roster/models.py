@@ -169,6 +169,8 @@ class RosterModel(QAbstractTableModel):
             return None
         role = int(role)
         if role == _DISPLAY:
+            if index.column() == 0:
+                return str(index.row() + 1)  # 序号 counts the rows shown, without gaps (the stored one: tooltip)
             r = self.row_at(index.row())
             if r is None:
                 return "…" if index.column() == _NAME_COLUMN else ""
@@ -185,6 +187,9 @@ class RosterModel(QAbstractTableModel):
                 if r.status in (rules.LOST, rules.SUSPENDED):
                     return _ALERT
             return None
+        if role == _TOOLTIP and index.column() == 0:
+            r = self.row_at(index.row())
+            return f"名册编号 {r.seq}" if r is not None and r.seq else None
         if role == _TOOLTIP and index.column() == len(COLUMNS) - 1:
             r = self.row_at(index.row())
             return _marks(r) or None if r is not None else None
