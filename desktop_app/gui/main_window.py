@@ -114,6 +114,9 @@ class MainWindow(QMainWindow):
         for title, page in self.pages.items():
             memory.remember_tables(page, type(page).__name__)
         memory.restore_window(self)
+        from desktop_app.gui.widgets.outside import OutsideChanges
+
+        self.outside = OutsideChanges(ctx.db.path, self)  # a package imported from the command line shows
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")

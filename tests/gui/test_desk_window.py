@@ -80,3 +80,24 @@ def test_the_member_dialog_fits_at_1366x768(qtbot, app_ctx):
     hint = dlg.minimumSizeHint()
     assert hint.width() <= WIDTH and hint.height() <= HEIGHT - 40, hint  # 40: its title bar
     assert dlg.height() <= HEIGHT - 40
+
+
+def test_a_change_made_outside_the_window_refreshes_the_pages(window, app_ctx, wait_ops):
+    import time
+
+    from desktop_app.gui.bus import bus
+    from desktop_app.services import orgs
+    from desktop_app.views.changes import Change
+
+    heard = []
+    bus.changed.connect(heard.append)
+    try:
+        assert window.outside.check() is False  # nothing happened
+        time.sleep(0.01)
+        c = next(n for n in orgs.list_tree(app_ctx.db) if n.kind == "community")
+        orgs.create(app_ctx.db, "第九网格党支部", "B09", "branch", c.id)  # as `dangqun` on the command line would
+        assert window.outside.check() is True
+        assert Change.ALL in heard[-1]
+        assert window.outside.check() is False  # told once
+    finally:
+        bus.changed.disconnect(heard.append)
