@@ -11,6 +11,7 @@ removes exactly one.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,8 +39,21 @@ def is_formula_like(value: Any) -> bool:
     return isinstance(value, str) and value[:1] in TRIGGERS
 
 
+# XML 1.0 cannot hold these: openpyxl refuses the whole workbook over one of them.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_safe(value: Any) -> Any:
+    """Text an XLSX can hold: a control character (only in data stored before entry refused them)
+    is written as its \\xNN escape, so one old record cannot make every export fail."""
+    if isinstance(value, str) and _XML_ILLEGAL.search(value):
+        return _XML_ILLEGAL.sub(lambda m: f"\\x{ord(m[0]):02x}", value)
+    return value
+
+
 def xlsx_cell(ws: Any, value: Any) -> Any:
     """A value to append to a write-only sheet `ws`: text that looks like a formula becomes an explicit string cell."""
+    value = xml_safe(value)
     if not is_formula_like(value):
         return value
     from openpyxl.cell import WriteOnlyCell
@@ -51,6 +65,7 @@ def xlsx_cell(ws: Any, value: Any) -> Any:
 
 def set_cell(ws: Any, row: int, column: int, value: Any) -> Any:
     """ws.cell(row, column, value) for a normal worksheet, with formula-like text kept as a string."""
+    value = xml_safe(value)
     cell = ws.cell(row=row, column=column)
     cell.value = value
     if is_formula_like(value):

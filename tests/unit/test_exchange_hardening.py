@@ -182,3 +182,11 @@ def test_the_cell_budget_bounds_a_wide_and_long_table(tmp_path, monkeypatch):
     path.write_text("姓名,公民身份号码" + ",备注" * 20 + "\n" + "张三,1\n" * 10, encoding="utf-8")
     with pytest.raises(DomainError, match="表格过大"):
         ex.read_table(path)
+
+
+def test_an_old_record_with_a_control_character_does_not_break_the_xlsx_export(tmp_path):
+    out = tmp_path / "old.xlsx"
+    ex.write_members(out, [record("张\x1b三", "备\x00注")])
+    header, rows = ex.read_table(out)
+    assert rows[0][header.index("姓名")] == "张\\x1b三"
+    assert rows[0][header.index("备注")] == "备\\x00注"
