@@ -7,11 +7,10 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from desktop_app.domain import meetings as rules
 from desktop_app.reports.base import A4_PORTRAIT, CELL_LEADING, Column, ReportRenderer, chunked_table, rich
-from desktop_app.reports.signin import GAP
 from desktop_app.views.evaluations import EvaluationSummary
 
 NOT_YET = "未评议"
@@ -78,12 +77,9 @@ class EvaluationReport(ReportRenderer):
                 story.append(Paragraph(rich(
                     f"评为基本合格 {counts[rules.BASICALLY_QUALIFIED]} 名、不合格 {counts[rules.UNQUALIFIED]} 名，"
                     "应按规定进行组织处置或帮助教育。", font), styles["Small"]))
-        story.append(Spacer(1, 12 * mm))
-        story.append(KeepTogether([
-            Paragraph(rich(f"党组织（盖章）{GAP * 12}负责人（签字）：＿＿＿＿＿＿＿＿", font), styles["Normal"]),
-            Spacer(1, 3 * mm),
-            Paragraph(rich(f"年{GAP}月{GAP}日{GAP}", font), styles["CellRight"]),
-        ]))
+        from desktop_app.reports.signoff import signoff
+
+        story.append(signoff(self, self.center_name))  # solid lines; the date is written when it is signed
         return story
 
 

@@ -112,6 +112,9 @@ class RosterReport(ReportRenderer):
             story.append(Paragraph(rich(f"{branch}（{len(members)} 名）", font), heading))
             rows = [roster_row(seq, line) for seq, line in enumerate(members, start=1)]
             story.extend(chunked_table(COLUMNS, rows, styles, font, self.frame_width))
+        from desktop_app.reports.signoff import signoff
+
+        story.append(signoff(self, self.center_name, self.printed_on))  # the 花名册 goes to the street
         return story
 
 

@@ -136,6 +136,9 @@ class VisitRegisterReport(ReportRenderer):
             return story
         body = [register_row(i, r) for i, r in enumerate(self.rows, start=1)]
         story.extend(chunked_table(REGISTER_COLUMNS, body, st, font, self.frame_width))
+        from desktop_app.reports.signoff import signoff
+
+        story.append(signoff(self, self.center_name, self.printed_on))  # the register is handed upward
         return story
 
 

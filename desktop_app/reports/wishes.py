@@ -196,6 +196,9 @@ class WishListReport(ReportRenderer):
             return story
         body = [list_row(i, r) for i, r in enumerate(self.rows, start=1)]
         story.extend(chunked_table(LIST_COLUMNS, body, st, font, self.frame_width))
+        from desktop_app.reports.signoff import signoff
+
+        story.append(signoff(self, self.center_name, self.printed_on))  # the list is handed upward
         return story
 
 
