@@ -188,8 +188,8 @@ class DuesPage(Page):
             return DuesView(
                 branches=branches,
                 grid=dues.branch_grid(db, chosen, year) if chosen else None,
-                arrears=dues.arrears(db) if want_arrears else None,
-                no_base=dues.members_without_base(db) if want_arrears else None,
+                arrears=dues.arrears(db, chosen) if want_arrears else None,  # the branch chosen above
+                no_base=dues.members_without_base(db, chosen) if want_arrears else None,
                 table=dues.rate_rules(db),
             )
 
@@ -218,7 +218,8 @@ class DuesPage(Page):
             self.arrears_model.set_rows(v.arrears)
             lapse = sum(1 for r in v.arrears if r.lapse_risk)
             self.arrears_label.setText(
-                f"全社区欠交党费 {len(v.arrears)} 人" + (f"，其中连续6个月以上未交 {lapse} 人" if lapse else "")
+                f"{self.branch.currentText() or '本支部'}欠交党费 {len(v.arrears)} 人"
+                + (f"，其中连续6个月以上未交 {lapse} 人" if lapse else "")
                 + "（统计到上月末）"
             )
             self.no_base_model.set_rows(v.no_base)
