@@ -101,3 +101,15 @@ def test_a_change_made_outside_the_window_refreshes_the_pages(window, app_ctx, w
         assert window.outside.check() is False  # told once
     finally:
         bus.changed.disconnect(heard.append)
+
+
+def test_the_ledger_needs_no_sideways_scrolling_at_1366(window, wait_ops):
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(WIDTH, HEIGHT)
+    window.show()
+    page = window.go_to("经费台账")
+    wait_ops()
+    table = page.table
+    used = sum(table.columnWidth(i) for i in range(table.model().columnCount()))
+    assert used <= table.viewport().width(), (used, table.viewport().width())
+    assert table.columnWidth(table.model().columnCount() - 1) >= 160  # 状态: "已被 2026-0019 冲销" whole

@@ -50,10 +50,10 @@ def _entry_tooltip(e: EntryRow) -> str:
 ENTRY_COLUMNS: tuple[Column, ...] = with_tooltip((
     Column("日期", lambda e: e.entry_date.isoformat(), CENTER, 92),
     Column("凭证号", lambda e: e.voucher_no, CENTER, 84),
-    Column("账户", lambda e: e.account_name, LEFT, 124),
+    Column("账户", lambda e: e.account_name, LEFT, 110),
     Column("类别", lambda e: e.category, CENTER, 70),
-    Column("摘要", lambda e: e.memo, LEFT, 240),
-    Column("收/付款方", lambda e: e.counterparty, LEFT, 120),
+    Column("摘要", lambda e: e.memo, LEFT, 200),  # narrower: 1366 pixels hold every column, 状态 uncut
+    Column("收/付款方", lambda e: e.counterparty, LEFT, 100),
     Column("收入", lambda e: yuan(e.income_fen, True), RIGHT, 92),
     Column("支出", lambda e: yuan(e.expense_fen, True), RIGHT, 92),
     Column("经办人", lambda e: e.handler, CENTER, 64),
