@@ -144,3 +144,24 @@ def test_attendance_says_why_it_waits(qtbot, app_ctx, wait_ops):
     assert page.selected_row() is not None
     assert not page.act_attendance.isEnabled()
     assert f"会议日期（{later.isoformat()}）之后才能登记" in page.act_attendance.toolTip()
+
+
+def test_ledger_and_meeting_forms_also_ask_before_discarding(qtbot, app_ctx, monkeypatch, wait_ops):
+    from desktop_app.gui.ledger.dialogs import EntryDialog
+    from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
+    from desktop_app.services import ledger
+    from desktop_app.services import meetings as ms
+
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(title) or False)
+    entry = EntryDialog(None, "支出", ledger.list_accounts(app_ctx.db), ["活动"], handler="王芳")
+    meeting = MeetingDialog(None, app_ctx.db, ms.holders(app_ctx.db))
+    for dlg, field in ((entry, entry.memo), (meeting, meeting.title_edit)):
+        qtbot.addWidget(dlg)
+        dlg.show()
+        wait_ops()
+        qtbot.waitUntil(lambda dlg=dlg: dlg._typed is not None)
+        field.setText("已经写了一半")
+        dlg.reject()
+        assert dlg.isVisible()
+    assert asked == ["放弃填写的内容？", "放弃填写的内容？"]

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import amount_in_capitals, format_yuan, parse_yuan
+from desktop_app.gui.widgets.dialog import DiscardGuard
 from desktop_app.gui.widgets.table import ColumnModel, fit_columns
 
 ERROR_STYLE = "color: #c8161e"
@@ -53,7 +54,7 @@ def date_edit(d: date, month_only: bool = False) -> QDateEdit:
     return edit
 
 
-class FormDialog(QDialog):
+class FormDialog(DiscardGuard, QDialog):  # asks before typed data is thrown away
     """A form, a red error line and OK/Cancel; subclasses implement check()."""
 
     def __init__(self, parent: QWidget | None, title: str, ok_text: str = "确定"):

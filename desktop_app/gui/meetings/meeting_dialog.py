@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets.dialog import DiscardGuard
 from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
 
@@ -63,7 +64,7 @@ def guests_text(detail: ms.MeetingDetail) -> str:
                     for a in detail.attendees if a.is_guest)
 
 
-class MeetingDialog(QDialog):
+class MeetingDialog(DiscardGuard, QDialog):  # asks before typed data is thrown away
     """计划会议 / 修改会议."""
 
     people_loaded = Signal()

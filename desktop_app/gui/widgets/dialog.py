@@ -41,7 +41,56 @@ from desktop_app.views.changes import Changes
 ERROR_STYLE = "color: #c8161e"
 
 
-class SavingDialog(QDialog):
+class DiscardGuard:
+    """Mixed into a QDialog (before it): closing it after a field changed asks first.
+
+    The fields' values are taken when the dialog is first shown; 取消, Esc and the
+    close box compare them with what the fields hold now.
+    """
+
+    _typed: list[Any] | None = None  # the fields' values when the dialog was shown
+
+    def _fields(self) -> list[QWidget]:
+        kinds = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox, QAbstractButton)
+        return [w for w in self.findChildren(QWidget) if isinstance(w, kinds)
+                and not isinstance(w.parent(), (QDialogButtonBox, QComboBox, QAbstractSpinBox))]
+
+    def field_values(self) -> list[Any]:
+        out: list[Any] = []
+        for w in self._fields():
+            if isinstance(w, (QLineEdit, QAbstractSpinBox)):
+                out.append(w.text())
+            elif isinstance(w, (QPlainTextEdit, QTextEdit)):
+                out.append(w.toPlainText())
+            elif isinstance(w, QComboBox):
+                out.append(w.currentText())
+            else:
+                out.append(w.isChecked() if w.isCheckable() else None)
+        return out
+
+    def is_modified(self) -> bool:
+        """Whether any field differs from what the dialog showed when it opened."""
+        return self._typed is not None and self.field_values() != self._typed
+
+    def reject(self) -> None:
+        if self.isVisible() and not getattr(self, "_saving", False) and self.is_modified():
+            from desktop_app.gui.widgets import common
+
+            if not common.ask(self, "放弃填写的内容？", "已填写或修改的内容还没有保存，关闭后会丢失。\n确定放弃吗？"):
+                return
+        super().reject()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._typed is None:
+            # after the subclass and the first event-loop pass have filled the fields
+            QTimer.singleShot(0, self, self._remember_fields)
+
+    def _remember_fields(self) -> None:
+        self._typed = self.field_values()
+
+
+class SavingDialog(DiscardGuard, QDialog):
     record_saved = Signal(object)  # each successful save, before the dialog closes
     changes_made: Changes = frozenset()  # what a save changes; the pages showing it refresh
 
@@ -70,55 +119,17 @@ class SavingDialog(QDialog):
         self.message.setSizePolicy(policy)
         self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() + 4)
         self.message.hide()
-        self._typed: list[Any] | None = None  # the fields' values when the dialog was shown
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.accept)
 
     def prepare(self) -> Callable[[], Any]:
         raise NotImplementedError
 
-    # --- asking before typed data is thrown away -------------------------------
-    def _fields(self) -> list[QWidget]:
-        kinds = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox, QAbstractButton)
-        return [w for w in self.findChildren(QWidget) if isinstance(w, kinds)
-                and not isinstance(w.parent(), (QDialogButtonBox, QComboBox, QAbstractSpinBox))]
-
-    def field_values(self) -> list[Any]:
-        out: list[Any] = []
-        for w in self._fields():
-            if isinstance(w, (QLineEdit, QAbstractSpinBox)):
-                out.append(w.text())
-            elif isinstance(w, (QPlainTextEdit, QTextEdit)):
-                out.append(w.toPlainText())
-            elif isinstance(w, QComboBox):
-                out.append(w.currentText())
-            else:
-                out.append(w.isChecked() if w.isCheckable() else None)
-        return out
-
-    def is_modified(self) -> bool:
-        """Whether any field differs from what the dialog showed when it opened."""
-        return self._typed is not None and self.field_values() != self._typed
-
-    def reject(self) -> None:
-        if self.isVisible() and not self._saving and self.is_modified():
-            from desktop_app.gui.widgets import common
-
-            if not common.ask(self, "放弃填写的内容？", "已填写或修改的内容还没有保存，关闭后会丢失。\n确定放弃吗？"):
-                return
-        super().reject()
-
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self._typed is None:
-            # after the subclass and the first event-loop pass have filled the fields
-            QTimer.singleShot(0, self._remember_fields)
         if self.first_field is not None:
             # After QDialog has given the focus to the first field of its tab chain.
             QTimer.singleShot(0, lambda: self.first_field.setFocus(Qt.FocusReason.ActiveWindowFocusReason))
-
-    def _remember_fields(self) -> None:
-        self._typed = self.field_values()
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
