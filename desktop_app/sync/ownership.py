@@ -244,7 +244,8 @@ def check_trail(s: Session, p: MergePlan, sender: str) -> None:
         if audit.entry_hash(e) != e["hash"]:
             raise _refuse(tp, i, "发送方的操作日志", "内容与哈希链不符（被改动过）")
         if e["prev_hash"] and e["prev_hash"] not in hashes:
-            raise _refuse(tp, i, "发送方的操作日志", "在哈希链上的前一条不存在（有记录被删除）")
+            raise _refuse(tp, i, "发送方的操作日志", "在哈希链上的前一条不存在（有记录被删除；若本库曾从备份恢复，"
+                                                        "请让社区导出全部数据（完整数据包）后再导入）")
         if e["prev_hash"] in taken:
             raise _refuse(tp, i, "发送方的操作日志", "与另一条记录接在哈希链的同一处（链分叉）")
         taken.add(e["prev_hash"])

@@ -30,7 +30,7 @@ def _community(path: Path, code: str, street, folder: Path):
         s.add(branch)
         s.flush()
         for i in range(5):
-            s.add(Member(name=f"党员{i}", id_number=f"11010119900101{i:03d}X", org_id=branch.id, seq=i + 1,
+            s.add(Member(name=f"党员{i}", id_number=f"1101011990{int(code[-1]):02d}01{i:03d}X", org_id=branch.id, seq=i + 1,
                          notes="有逗号,有引号\"，有换行\n" * i))
         uow.commit()
     enrol(street, db, folder, path.stem)
