@@ -19,6 +19,7 @@ from pathlib import Path
 
 from desktop_app.domain import idcard
 from desktop_app.domain import meetings as rules
+from desktop_app.domain import text as text_rules
 from desktop_app.domain.errors import DomainError, ValidationError
 from desktop_app.exchange import safety
 from desktop_app.exchange.cells import guard_csv, unguard_csv
@@ -109,6 +110,9 @@ def parse(path: str | Path) -> AttendanceFile:
         status_raw = _cell(cells, columns, "出勤情况")
         reason = _cell(cells, columns, "请假原因")
         unit = _cell(cells, columns, "单位")
+        for column, value in (("会议编号", number), ("姓名", name), ("请假原因", reason), ("单位", unit)):
+            if (ch := text_rules.bad_char(value)) is not None:
+                fail(column, text_rules.printable(value), f"含有不可见的控制字符（{text_rules.describe(ch)}），请删除后重新填写")
         if not number:
             fail("会议编号", "", "不能为空（见签到表右上角的编号）")
         status = ""

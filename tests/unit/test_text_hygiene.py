@@ -90,3 +90,13 @@ def test_printing_escapes_control_and_bidi_characters_but_keeps_layout():
     assert text.TerminalSafeWriter.wrap(w) is w and text.TerminalSafeWriter.wrap(None) is None
     print("名字\x1b]0;pwned\x07", file=w)
     assert out.getvalue() == "名字\\x1b]0;pwned\\x07\n"
+
+
+def test_an_attendance_row_with_a_control_character_names_row_and_field(tmp_path):
+    from desktop_app.exchange import attendance
+
+    path = tmp_path / "a.csv"
+    path.write_text("会议编号,姓名,出勤情况,请假原因\nM-1,张三,请假,外出\x1b[2J\n", encoding="utf-8")
+    errors = attendance.parse(path).errors
+    assert [(e.row_number, e.field) for e in errors] == [(2, "请假原因")]
+    assert "\x1b" not in errors[0].value
