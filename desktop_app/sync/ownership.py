@@ -44,6 +44,25 @@ OWNER_COLUMN: dict[str, str] = {
     "wish": "grid_id",
 }
 STREET_OWNED: frozenset[str] = frozenset(REFERENCE_TABLES)
+
+
+def _parents() -> dict[str, tuple[str, str]]:
+    """A row with no organisation of its own belongs to its parent's owner: table -> (column, parent table)."""
+    from desktop_app.sync.codec import synced_tables
+
+    out: dict[str, tuple[str, str]] = {}
+    for t in synced_tables():
+        if t.name in OWNER_COLUMN:
+            continue
+        for c in t.columns:
+            parents = {fk.column.table.name for fk in c.foreign_keys} & set(OWNER_COLUMN)
+            if parents:
+                out[t.name] = (c.name, parents.pop())
+                break
+    return out
+
+
+PARENT: dict[str, tuple[str, str]] = _parents()  # e.g. attendance -> (meeting_id, meeting)
 SITE_COLUMN: dict[str, str] = {"audit_entry": "updated_by_site"}  # rows of the site that wrote them
 APPEND_ONLY: frozenset[str] = frozenset({"audit_entry", "closed_month"})  # written once, never changed
 # Dated rows: the date that puts them in a month of their organisation's books.
@@ -158,6 +177,8 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> No
             i = foreign[0]
             org = tp.incoming.values[i][k]
             raise _refuse(tp, i, _owner_name(s, org))
+        if name in PARENT and tp.inserts:
+            _check_parents(s, p, tp, sender, owned, peers)
         existing = _existing(tp)
         if existing:
             ids = [tp.incoming.ids[i] for i in existing]
@@ -169,6 +190,33 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> No
                         and name != "organization" and name not in STREET_OWNED)
                 if who != sender and not mine:
                     raise _refuse(tp, i, peers.get(who, "其他社区") if who else "街道")
+
+
+def _check_parents(s: Session, p: MergePlan, tp: TablePlan, sender: str, owned: set[str],
+                   peers: dict[str, str]) -> None:
+    """New rows hung under a parent row: the parent must be the sender's (or come in this package)."""
+    column, parent_name = PARENT[tp.table.name]
+    k = _col(tp, column)
+    in_package = set()
+    for other in p.tables:
+        if other.table.name == parent_name:
+            in_package = set(other.incoming.ids)
+    wanted = {tp.incoming.values[i][k] for i in tp.inserts} - in_package - {None}
+    if not wanted:
+        return
+    parent = next(t for t in tp.table.metadata.sorted_tables if t.name == parent_name)
+    org_col = parent.c[OWNER_COLUMN[parent_name]]
+    orgs: dict[str, str | None] = {}
+    for part in _chunks(sorted(wanted)):
+        orgs.update(s.execute(select(parent.c.id, org_col).where(parent.c.id.in_(part))).all())
+    by = _introducers(s, parent_name, [pid for pid, org in orgs.items() if org not in owned])
+    for i in tp.inserts:
+        pid = tp.incoming.values[i][k]
+        if pid not in orgs or orgs[pid] in owned or by.get(pid) == sender:
+            continue  # unknown here (the foreign keys decide), or the sender's own
+        who = by.get(pid)
+        owner = _owner_name(s, orgs[pid]) if orgs[pid] else (peers.get(who, "其他社区") if who else "街道")
+        raise _refuse(tp, i, owner, f"挂在不属于发送方的{table_label(parent_name)}下")
 
 
 def check_from_street(s: Session, p: MergePlan, root: str) -> None:

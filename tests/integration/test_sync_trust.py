@@ -338,3 +338,13 @@ def test_a_package_with_a_gap_in_its_trail_is_refused(synced):
         con.close()
     msg = _refused_whole(synced, synced.c1, "前一条不存在")
     assert newest[0] in msg
+
+
+def test_b_hanging_a_row_under_a_s_meeting_is_refused(synced):
+    a_rows = [r for r in rows(synced.c1, "attendance").values()]
+    if not a_rows:
+        pytest.skip("the demo community holds no attendance")
+    forged = {**a_rows[0], "id": "f0f0f0f0-0000-4000-8000-000000000002", "version": 0}
+    _smuggle(synced.c2, "attendance", forged, updated_by_site=site.get_site(synced.c2).id)
+    msg = _refused_whole(synced, synced.c2, "挂在不属于发送方的")
+    assert forged["id"] in msg and site.get_site(synced.c1).org_name in msg
