@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.sync_rules import SILENT_DAYS, is_silent, silent_days
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization, Site
@@ -122,7 +123,8 @@ def communities(db: Database, today: date | None = None, days: int = SILENT_DAYS
         roots = _org_roots(s, {p.org_id for p in peers if p.org_id})
         members: dict[str, int] = {}
         for org_id, n in s.execute(
-            select(Member.org_id, func.count()).where(Member.deleted.is_(False)).group_by(Member.org_id)
+            select(Member.org_id, func.count())
+            .where(Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES)).group_by(Member.org_id)
         ):
             root = roots.get(org_id)
             if root:
@@ -175,7 +177,7 @@ def community_counts(db: Database, org_id: str | None = None) -> list[CommunityC
         add("orgs", s.execute(select(Organization.id, func.count()).where(Organization.deleted.is_(False),
                                                                          Organization.kind != "group")
                               .group_by(Organization.id)))
-        here = (Member.deleted.is_(False), Member.status.not_in(("转出", "去世")))
+        here = (Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES))
         for category, key in (("正式党员", "full"), ("预备党员", "prob")):
             add(key, s.execute(select(Member.org_id, func.count()).where(
                 *here, Member.category == category).group_by(Member.org_id)))
