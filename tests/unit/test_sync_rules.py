@@ -208,7 +208,7 @@ def test_a_manifest_goes_through_its_dict_and_back():
 
 @pytest.mark.parametrize("over, words", [
     ({"format": "zip"}, "不是本程序"),
-    ({"format_version": 2}, "升级程序"),
+    ({"format_version": r.FORMAT_VERSION + 1}, "升级程序"),
     ({"schema_version": "0009"}, "先升级本程序"),
     ({"schema_version": "0005"}, "对方升级程序"),
     ({"kind": "sideways"}, "类型"),
