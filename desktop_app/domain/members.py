@@ -58,6 +58,7 @@ COLUMN_FIELDS: dict[str, str] = {
 FIELD_LABELS: dict[str, str] = {v: k for k, v in COLUMN_FIELDS.items()} | {
     "reporting_employer": "报到单位", "reporting_post": "报到岗位",
     "reporting_date": "报到日期", "reporting_services": "服务内容", "is_hardship": "困难党员",
+    "org_name": "所在党支部",  # the branch as written in a file, before it is resolved to an org
 }
 
 # Column widths of the model (PostgreSQL enforces them; SQLite would not).

@@ -252,3 +252,13 @@ def test_start_range_of_the_band_holds_exactly_the_members_of_the_band(birth, to
         lower, upper = rules.start_range(label, today)
         inside = (lower is None or birth > lower) and (upper is None or birth <= upper)
         assert inside == (label == band)
+
+
+def test_every_checked_text_field_has_a_label_for_its_message():
+    # A refused character must name the field it was found in, whichever field that is.
+    from desktop_app.domain import members as rules
+
+    assert all(f in rules.FIELD_LABELS for f in rules._TEXT_FIELDS)
+    inp = rules.MemberInput(name="张三", org_id=None, id_number="320102200001010016", org_name="\x1b")
+    _clean, problems, _notes = rules.check(inp, date(2026, 12, 4))
+    assert any(p.field == "所在党支部" and "控制字符" in str(p) for p in problems)
