@@ -40,6 +40,7 @@ class Runner:
             DANGQUN_DATA_DIR=str(work / "data"),
             QT_QPA_PLATFORM="offscreen",
             PYTHONIOENCODING="utf-8",
+            DANGQUN_SYNC_PASSPHRASE="smoke-test-passphrase",  # sync private keys are kept under a passphrase
         )
         self.env.pop("DANGQUN_PASSWORD", None)
 
@@ -89,13 +90,17 @@ def smoke(bundle: Path) -> None:
         read = r.run("import signin-scan --dry-run", "import", "signin-scan", str(signin), "--dry-run", "--db", db)
         if numbers[0] not in read:
             raise SmokeFailed(f"signin-scan did not find meeting {numbers[0]}:\n{read[-2000:]}")
-        # Sync as a center does it: the street's key in, an encrypted package out,
-        # read back by the street (exercises the bundled cryptography).
+        # Sync as a center does it: the street makes its keys, the community enrols on a
+        # USB stick, exports a signed package sealed to the street, which reads it back
+        # (exercises the bundled cryptography).
         street, key, package = str(work / "street.db"), str(work / "street.key"), work / "package"
+        request, reply = str(work / "enrol.dqreq"), str(work / "enrol.dqreply")
         r.run("init street", "init", "--org-code", "S0001", "--org-name", "冒烟街道党工委",
               "--level", "street", "--db", street)
         r.run("sync key new", "sync", "key", "new", "--out", key, "--db", street)
-        r.run("sync key use", "sync", "key", "use", key, "--db", db)
+        r.run("sync enrol request", "sync", "enrol", "request", "--out", request, "--db", db)
+        r.run("sync enrol accept", "sync", "enrol", "accept", request, "--out", reply, "--db", street)
+        r.run("sync enrol finish", "sync", "enrol", "finish", reply, "--db", db)
         package.mkdir()
         r.run("sync export", "sync", "export", "--db", db, "--out", str(package))
         files = list(package.iterdir())
