@@ -25,7 +25,7 @@ from desktop_app.store.db import Database
 from desktop_app.views.demo import DemoSummary
 
 __all__ = ["MAX_MEMBERS", "DemoSummary", "Progress", "planned_counts", "generate",
-           "add_meetings", "add_service_work", "add_ledger", "add_assessment", "add_cobuilding"]
+           "add_meetings", "add_service_work", "add_ledger", "add_assessment", "add_cobuilding", "add_development"]
 
 
 def generate(
@@ -114,15 +114,20 @@ def add_ledger(db: Database, seed: int, today: date | None = None) -> dict[str, 
     return counts
 
 
+def _fill(db: Database, fill, seed: int, today: date | None) -> dict[str, int]:
+    """Run one demo generator in its own unit of work (the actor was checked by the caller)."""
+    with UnitOfWork(db) as uow:
+        counts = fill(uow.session, uow.site_id, seed, today or date.today())
+        uow.commit()
+    return counts
+
+
 def add_assessment(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
     """五好党支部 schemes for last year and this, with manual scores and titles; counts."""
     from desktop_app.demo import assessment as assessment_demo
 
     auth.require(db, "members.import")
-    with UnitOfWork(db) as uow:
-        counts = assessment_demo.fill(uow.session, uow.site_id, seed, today or date.today())
-        uow.commit()
-    return counts
+    return _fill(db, assessment_demo.fill, seed, today)
 
 
 def add_development(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
@@ -130,10 +135,7 @@ def add_development(db: Database, seed: int, today: date | None = None) -> dict[
     from desktop_app.demo import development as development_demo
 
     auth.require(db, "members.import")
-    with UnitOfWork(db) as uow:
-        counts = development_demo.fill(uow.session, uow.site_id, seed, today or date.today())
-        uow.commit()
-    return counts
+    return _fill(db, development_demo.fill, seed, today)
 
 
 def add_cobuilding(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
@@ -141,7 +143,4 @@ def add_cobuilding(db: Database, seed: int, today: date | None = None) -> dict[s
     from desktop_app.demo import cobuilding as cobuilding_demo
 
     auth.require(db, "members.import")
-    with UnitOfWork(db) as uow:
-        counts = cobuilding_demo.fill(uow.session, uow.site_id, seed, today or date.today())
-        uow.commit()
-    return counts
+    return _fill(db, cobuilding_demo.fill, seed, today)
