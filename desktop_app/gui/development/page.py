@@ -9,15 +9,14 @@ from html import escape
 from desktop_app.domain import development as rules
 from desktop_app.gui.development.dialogs import WRITES, ApplicantDialog, StepDialog
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
-from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column
+from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import development
 from desktop_app.services import orgs as org_service
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.development import ApplicantDetail, ApplicantRow
 
 
-def _d(d: date | None) -> str:
-    return d.isoformat() if d else ""
+_d = date_text
 
 
 COLUMNS = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 
 from PySide6.QtWidgets import QInputDialog
@@ -22,15 +21,14 @@ from desktop_app.gui.widgets.record_list import (
     Table,
     selected,
 )
-from desktop_app.gui.widgets.table import CENTER, DONE, MUTED, Column
+from desktop_app.gui.widgets.table import CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import mediation as svc
 from desktop_app.services import residents as resident_service
 from desktop_app.services.mediation import CaseDetail, CaseFilter, CaseRow
 from desktop_app.views.changes import Change, changes
 
 
-def _d(d: date | None) -> str:
-    return d.isoformat() if d else ""
+_d = date_text
 
 
 COLUMNS = (

@@ -32,7 +32,7 @@ from desktop_app.gui.widgets.record_list import (
     Table,
     selected,
 )
-from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column
+from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import projects as svc
 from desktop_app.services import residents as resident_service
 from desktop_app.services.projects import ProjectDetail, ProjectFilter, ProjectRow
@@ -41,8 +41,7 @@ from desktop_app.views.changes import Change, changes
 VIEWS = (("全部项目", "all"), ("进行中", "open"), ("已逾期", "overdue"), ("已完成", "done"), ("已终止", "stopped"))
 
 
-def _d(d: date | None) -> str:
-    return d.isoformat() if d else ""
+_d = date_text
 
 
 def _yuan(fen: int) -> str:

@@ -3,7 +3,6 @@ came back; record the letter, record the 回执. The transfer itself is made on 
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
@@ -11,7 +10,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit
 from desktop_app.gui.widgets.record_list import Act, Choice, RecordListPage, Table, selected
-from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column
+from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column, date_text
 from desktop_app.services import transfers as transfer_service
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.transfers import TransferLetterRow
@@ -19,8 +18,7 @@ from desktop_app.views.transfers import TransferLetterRow
 WRITES = changes(Change.MEMBERS)
 
 
-def _d(d: date | None) -> str:
-    return d.isoformat() if d else ""
+_d = date_text
 
 
 COLUMNS = (

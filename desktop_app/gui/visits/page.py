@@ -27,7 +27,7 @@ from desktop_app.gui.widgets.record_list import (
     Table,
     selected,
 )
-from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column
+from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import auth, projects, service_stats
 from desktop_app.services import residents as resident_service
 from desktop_app.services import visits as visit_service
@@ -45,8 +45,7 @@ PERIODS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _d(d: date | None) -> str:
-    return d.isoformat() if d else ""
+_d = date_text
 
 
 def _state_text(r: VisitRow) -> str:

@@ -158,3 +158,8 @@ def fit_columns(view: QTableView, columns: Sequence[Column], stretch: int | None
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     remember_columns(view, [c.title for c in columns], stretch)  # the widths the worker dragged last time
+
+
+def date_text(d) -> str:
+    """A date as a table cell shows it (ISO, sortable as text); blank for none."""
+    return d.isoformat() if d else ""

@@ -3,7 +3,6 @@ print the cards for the notice board and the list."""
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 
 from desktop_app.domain import service_flow as flow
@@ -20,7 +19,7 @@ from desktop_app.gui.widgets.record_list import (
     Table,
     selected,
 )
-from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column
+from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column, date_text
 from desktop_app.gui.wishes.dialogs import ClaimDialog, UnitsDialog, WishDialog
 from desktop_app.services import residents as resident_service
 from desktop_app.services import wishes as wish_service
@@ -28,8 +27,7 @@ from desktop_app.services.wishes import WishDetail, WishFilter, WishRow
 from desktop_app.views.changes import Change, changes
 
 
-def _d(d: date | None) -> str:
-    return d.isoformat() if d else ""
+_d = date_text
 
 
 COLUMNS = (
