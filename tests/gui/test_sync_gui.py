@@ -157,8 +157,9 @@ def test_the_street_previews_then_imports_and_lists_the_community(qtbot, communi
         s.execute(update(SyncPeer).values(last_package_at=utcnow() - timedelta(days=40)))
         s.commit()
     from desktop_app.gui.bus import bus
+    from desktop_app.views.changes import Change
 
-    bus.changed.emit("sync")
+    bus.announce(Change.SYNC)
     wait_ops()
     assert "40 天未报送" in page.warnings.text() and page.warnings.isVisible()
     from PySide6.QtCore import Qt

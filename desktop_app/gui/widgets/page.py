@@ -29,10 +29,8 @@ class Page(QWidget):
         self._stale = True
         bus.changed.connect(self._on_changed)
 
-    def _on_changed(self, changed) -> None:
-        if isinstance(changed, str):  # a single change, as older callers send it
-            changed = frozenset({Change(changed)})
-        if touches(frozenset(changed), frozenset(Change(w) for w in self.watches)):
+    def _on_changed(self, changed: Changes) -> None:
+        if touches(changed, self.watches):
             self._stale = True
             if self.isVisible():
                 self.refresh()
