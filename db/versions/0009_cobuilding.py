@@ -134,17 +134,17 @@ def _move_reporting_members() -> None:
     """
     con = op.get_bind()
     units = {name: uid for uid, name in con.execute(
-        sa.text("SELECT id, name FROM partner_unit WHERE deleted = 0"))}
+        sa.text("SELECT id, name FROM partner_unit WHERE deleted = false"))}
     rows = con.execute(sa.text(
         "SELECT id, name, gender, mobile, org_id, reporting_employer, reporting_post, reporting_date,"
         " reporting_services, updated_by_site FROM member"
-        " WHERE deleted = 0 AND reporting_employer != ''")).all()
+        " WHERE deleted = false AND reporting_employer != ''")).all()
     now = datetime.utcnow()
     insert = sa.text(
         "INSERT INTO reporting_member (id, name, gender, mobile, employer, employer_org, unit_id, job,"
         " reported_on, org_id, member_id, skills, left_on, notes, created_at, updated_at, updated_by_site,"
         " version, deleted) VALUES (:id, :name, :gender, :mobile, :employer, '', :unit_id, :job, :reported_on,"
-        " :org_id, :member_id, :skills, NULL, '', :now, :now, :site, 1, 0)")
+        " :org_id, :member_id, :skills, NULL, '', :now, :now, :site, 1, false)")
     for mid, name, gender, mobile, org_id, employer, post, on, services, site in rows:
         con.execute(insert, {
             "id": str(uuid.uuid4()), "name": name, "gender": gender or "", "mobile": mobile or "",

@@ -36,10 +36,10 @@ INDEX = "uq_member_live_id_number"
 def _settle_duplicates(conn) -> list[str]:
     rows = conn.execute(sa.text(
         "SELECT m.id, m.id_number, m.updated_by_site, m.name, m.notes FROM member m JOIN ("
-        " SELECT id_number, updated_by_site FROM member WHERE deleted = 0"
+        " SELECT id_number, updated_by_site FROM member WHERE deleted = false"
         " GROUP BY id_number, updated_by_site HAVING COUNT(*) > 1) d"
         " ON d.id_number = m.id_number AND d.updated_by_site = m.updated_by_site"
-        " WHERE m.deleted = 0 ORDER BY m.updated_by_site, m.id_number, m.created_at, m.id"
+        " WHERE m.deleted = false ORDER BY m.updated_by_site, m.id_number, m.created_at, m.id"
     )).all()
     taken = set(conn.execute(sa.text("SELECT DISTINCT id_number FROM member")).scalars())
     reports: list[str] = []
@@ -69,7 +69,8 @@ def upgrade() -> None:
         log.warning("duplicate live member ID number kept under a new number: %s", line)
     with op.batch_alter_table("member", schema=None) as batch_op:
         batch_op.create_index(INDEX, ["id_number", "updated_by_site"], unique=True,
-                              sqlite_where=sa.text("deleted = 0"))
+                              sqlite_where=sa.text("deleted = 0"),
+                              postgresql_where=sa.text("NOT deleted"))
 
 
 def downgrade() -> None:

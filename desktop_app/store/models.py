@@ -40,7 +40,8 @@ class Member(SyncMixin, Base):
     __tablename__ = "member"
     # A live member's ID number is unique per writing site (db/versions/0019); a removed one may return.
     __table_args__ = (Index("uq_member_live_id_number", "id_number", "updated_by_site", unique=True,
-                            sqlite_where=text("deleted = 0")),)
+                            sqlite_where=text("deleted = 0"),
+                            postgresql_where=text("NOT deleted")),)
 
     seq: Mapped[int] = mapped_column(Integer, default=0)  # 序号 as kept by the center
     name: Mapped[str] = mapped_column(String(40), index=True)
