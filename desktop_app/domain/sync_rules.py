@@ -436,6 +436,7 @@ TABLE_LABELS: dict[str, str] = {
     "cobuild_pairing_visit": "结对走访",
     "cobuild_joint_topic": "联席会议议题",
     "cobuild_list_item": "三单清单",
+    "cobuild_cost": "共建费用凭证", "cobuild_inquiry": "问需服务", "cobuild_unit_report": "单位报到", "cobuild_unit_report_item": "单位报到记录",
     "assessment_scheme": "考评方案",
     "assessment_indicator": "考评指标",
     "assessment_score": "考评评分",

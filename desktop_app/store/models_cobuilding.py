@@ -291,3 +291,78 @@ class JointTopic(SyncMixin, Base):
     topic: Mapped[str] = mapped_column(String(200), default="")  # empty: the unit attended
     done_on: Mapped[date | None] = mapped_column(Date, default=None)
     result: Mapped[str] = mapped_column(String(300), default="")
+
+
+class CostLink(SyncMixin, Base):
+    """A ledger voucher that pays for an activity or a 项目清单 item (费用关联).
+
+    The entry is posted through the ledger's own posting function and never
+    changes afterwards (a mistake is a 红字冲销), so its number, date and amount
+    are copied here for the lists; unlinking tombstones this row, not the entry.
+    """
+
+    __tablename__ = "cobuild_cost"
+
+    entry_id: Mapped[str] = mapped_column(ForeignKey("ledger_entry.id"), index=True)
+    activity_id: Mapped[str | None] = mapped_column(ForeignKey("cobuild_activity.id"), index=True, default=None)
+    item_id: Mapped[str | None] = mapped_column(ForeignKey("cobuild_list_item.id"), index=True, default=None)
+    voucher_no: Mapped[str] = mapped_column(String(20), default="")
+    entry_date: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Inquiry(SyncMixin, Base):
+    """问需服务: a resident or a unit asked what they need, what they said, and what was done about it."""
+
+    __tablename__ = "cobuild_inquiry"
+
+    grid_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"), index=True, default=None)
+    inquiry_date: Mapped[date] = mapped_column(Date, index=True)
+    channel: Mapped[str] = mapped_column(String(10), default="")  # 上门走访, 电话, 座谈会 …
+    party_kind: Mapped[str] = mapped_column(String(4), default="")  # 居民 / 单位
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("partner_unit.id"), index=True, default=None)
+    resident_id: Mapped[str | None] = mapped_column(ForeignKey("resident.id"), index=True, default=None)
+    asked_name: Mapped[str] = mapped_column(String(60))  # who was asked, as printed
+    asked_by: Mapped[str] = mapped_column(String(60), default="")  # who asked
+    topic: Mapped[str] = mapped_column(String(200))  # what they were asked about
+    answer: Mapped[str] = mapped_column(Text, default="")  # what they need, in their words
+    state: Mapped[str] = mapped_column(String(10), default="", index=True)
+    need_id: Mapped[str | None] = mapped_column(ForeignKey("cobuild_list_item.id"), default=None)
+    follow_up: Mapped[str] = mapped_column(Text, default="")  # what was done
+    done_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class UnitReport(SyncMixin, Base):
+    """单位报到: a partner unit reported to the community (its date, liaison and promise)."""
+
+    __tablename__ = "cobuild_unit_report"
+
+    org_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"), index=True, default=None)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("partner_unit.id"), index=True)
+    unit_name: Mapped[str] = mapped_column(String(60))
+    reported_on: Mapped[date] = mapped_column(Date)
+    liaison: Mapped[str] = mapped_column(String(40), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    promise: Mapped[str] = mapped_column(Text, default="")  # 服务承诺
+    ended_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class UnitReportItem(SyncMixin, Base):
+    """What a reporting unit did: a 认领 (post or project taken on), a dated service, or a year's 评价.
+
+    One table with a kind, as the three are small and always read together on the unit's page.
+    """
+
+    __tablename__ = "cobuild_unit_report_item"
+
+    report_id: Mapped[str] = mapped_column(ForeignKey("cobuild_unit_report.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(4), index=True)  # 认领 / 服务 / 评价
+    item_date: Mapped[date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(String(200))  # the item claimed, the service given, or the grade
+    post_id: Mapped[str | None] = mapped_column(ForeignKey("reporting_post.id"), default=None)
+    list_item_id: Mapped[str | None] = mapped_column(ForeignKey("cobuild_list_item.id"), default=None)
+    people: Mapped[int] = mapped_column(Integer, default=0)
+    hours_tenths: Mapped[int] = mapped_column(Integer, default=0)
+    year: Mapped[int | None] = mapped_column(Integer, default=None)  # the year a 评价 is for
+    notes: Mapped[str] = mapped_column(Text, default="")
+    ended_on: Mapped[date | None] = mapped_column(Date, default=None)  # a 认领 given up or done
