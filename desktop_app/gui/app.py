@@ -1,4 +1,10 @@
-"""Start the program: application, fonts, error handling, database, first-run dialog, window."""
+"""Start the program: application, fonts, error handling, database, first-run dialog, window.
+
+Everything the window needs from the database (site, whether accounts exist, the
+idle-lock time) is read in one service call, `startup.start_state`, before the
+window is built; that call and the opening run off the GUI thread, because on a
+reopen (after a restore, or another account) a window is already on screen.
+"""
 
 from __future__ import annotations
 
@@ -33,8 +39,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def _with_progress(label: str, fn):
-    """Run fn(job) off the GUI thread behind a progress dialog, waiting for it here."""
+def _with_progress(label: str | None, fn):
+    """Run fn(job) off the GUI thread (behind a progress dialog when labelled), waiting for it here."""
     from PySide6.QtCore import QEventLoop
 
     from desktop_app.gui.ops import run_op
@@ -62,23 +68,34 @@ def _make_demo(db, members: int) -> None:
     )
 
 
+def _open_and_read(db_path: Path):
+    """Check, open (upgrading) and read the start state: one background step, so a window already
+    open (a reopen after a restore or a change of account) never waits on the database."""
+    from desktop_app.services.backup import check_database
+    from desktop_app.services.database import open_database
+    from desktop_app.services.startup import start_state
+
+    def work(job):
+        check_database(db_path)  # a damaged file is reported before anything writes to it
+        db, backup = open_database(db_path)
+        return db, backup, start_state(db)
+
+    return _with_progress("正在打开数据库……", work)
+
+
 def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
     """Open the database, set up the site on first start; None if the user backed out."""
     from desktop_app.gui.widgets.page import AppContext
     from desktop_app.services import site as site_service
-    from desktop_app.services.database import open_database
+    from desktop_app.services.startup import start_state
 
-    from desktop_app.services.backup import check_database
-
-    check_database(db_path)  # a damaged file is reported before anything writes to it
-    db, backup = open_database(db_path)
+    db, backup, state = _open_and_read(db_path)
     if backup:
         log.info("database upgraded; copy before upgrade at %s", backup)
-    info = site_service.get_site(db)
-    if info is None and demo:
+    if state.site is None and demo:
         _make_demo(db, 300)
-        info = site_service.get_site(db)
-    if info is None:
+        state = _with_progress(None, lambda job: start_state(db))
+    if state.site is None:
         from desktop_app.gui.shell.setup import SetupDialog
 
         dlg = SetupDialog(parent)
@@ -89,9 +106,10 @@ def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
         if dlg.choice == "demo":
             _make_demo(db, dlg.demo_members)
         else:
-            site_service.init_site(db, **dlg.values)
-        info = site_service.get_site(db)
-    return AppContext(db=db, site=info)
+            values = dlg.values
+            _with_progress(None, lambda job: site_service.init_site(db, **values))
+        state = _with_progress(None, lambda job: start_state(db))
+    return AppContext(db=db, site=state.site, start=state)
 
 
 def _open_or_recover(db_path: Path, demo: bool):
@@ -123,26 +141,24 @@ class _WindowKeeper:
         self.db_path = db_path
         self.window = None
 
-    def show(self, ctx) -> None:
+    def show(self, ctx, who) -> None:
+        """Open the window for `who` (the actor ensure_login returned); everything it needs was read before."""
         from desktop_app.gui.main_window import MainWindow
         from desktop_app.gui.ops import run_op
         from desktop_app.services import backup
 
         from desktop_app.gui.idle_lock import IdleLock
-        from desktop_app.services import auth
 
         old = self.window
         self.window = MainWindow(ctx)
         self.window.reopen_requested.connect(self.reopen)
         self.window.logout_requested.connect(self.logout)
         self.window.show()
-        self.idle = IdleLock(
-            ctx.db, auth.policy(ctx.db).idle_minutes, org_name=ctx.site.org_name, parent=self.window
-        )
+        self.idle = IdleLock(ctx.db, ctx.start.idle_minutes, org_name=ctx.site.org_name, parent=self.window)
         self.window.lock_requested.connect(self.idle.lock_now)
-        who = auth.current_actor(ctx.db)
         self.idle.unlocked.connect(
-            lambda actor: None if who is None or actor.user_id == who.user_id else self.reopen(login=False)
+            lambda actor: None if who is None or actor.user_id == who.user_id
+            else self.reopen(login=False, actor=actor)
         )
         self.idle.quit_requested.connect(self.window.close)
         if old is not None:
@@ -159,25 +175,33 @@ class _WindowKeeper:
             run_op(self.window, daily, lambda p: p and log.info("daily backup %s", p),
                    lambda exc: log.error("daily backup failed: %s", exc))
 
-    def reopen(self, login: bool = True) -> None:
-        """Open the database afresh (after a restore, or for another account)."""
+    def reopen(self, login: bool = True, actor=None) -> None:
+        """Open the database afresh (after a restore, or for `actor`, another account that unlocked)."""
         from desktop_app.gui.users.login_dialog import ensure_login
+        from desktop_app.services import auth
 
         ctx = open_context(self.db_path, demo=False)
         if ctx is None:
             return
-        if login and ensure_login(ctx.db, org_name=ctx.site.org_name) is None:
-            if self.window is not None:
-                self.window.close()
-            return
-        self.show(ctx)
+        if login:
+            actor = ensure_login(ctx.db, org_name=ctx.site.org_name, has_users=ctx.start.has_users)
+            if actor is None:
+                if self.window is not None:
+                    self.window.close()
+                return
+        else:
+            auth.set_actor(ctx.db, actor)  # who unlocked acts on the fresh handle too
+        self.show(ctx, actor)
 
     def logout(self) -> None:
+        from desktop_app.gui.errors import show_error
+        from desktop_app.gui.ops import run_op
         from desktop_app.services import auth
 
-        auth.logout(self.window.ctx.db)
+        db = self.window.ctx.db
         self.window.hide()
-        self.reopen(login=True)
+        run_op(None, lambda job: auth.logout(db), lambda _: self.reopen(login=True),
+               lambda exc: (self.window.show(), show_error(self.window, exc)))
 
 
 def run(db_path: Path, demo: bool = False) -> int:
@@ -197,8 +221,9 @@ def run(db_path: Path, demo: bool = False) -> int:
         return 0
     from desktop_app.gui.users.login_dialog import ensure_login
 
-    if ensure_login(ctx.db, org_name=ctx.site.org_name) is None:
+    who = ensure_login(ctx.db, org_name=ctx.site.org_name, has_users=ctx.start.has_users)
+    if who is None:
         return 0
     keeper = _WindowKeeper(db_path)
-    keeper.show(ctx)
+    keeper.show(ctx, who)
     return app.exec()

@@ -244,9 +244,13 @@ class ChangePasswordDialog(BusyDialog):
         return lambda job: auth.change_password(db, old, new)
 
 
-def ensure_login(db: Database, parent: QWidget | None = None, org_name: str = "") -> Actor | None:
-    """At start: who works with the program now. None means the user chose to quit."""
-    if not auth.has_users(db):
+def ensure_login(db: Database, parent: QWidget | None = None, org_name: str = "",
+                 has_users: bool | None = None) -> Actor | None:
+    """At start: who works with the program now. None means the user chose to quit.
+
+    `has_users` is what start-up already read (services.startup), so this asks the database nothing itself.
+    """
+    if not (auth.has_users(db) if has_users is None else has_users):
         first = FirstAdminDialog(db, parent)
         if first.exec() == QDialog.DialogCode.Accepted and first.actor is not None:
             return first.actor

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
 
 from desktop_app.gui.bus import bus
 from desktop_app.services.database import Database
 from desktop_app.services.site import SiteInfo
 from desktop_app.views.changes import Change, Changes, touches
+from desktop_app.views.startup import StartState
 
 
 @dataclass
 class AppContext:
     db: Database
     site: SiteInfo
+    start: StartState | None = None  # what start-up read before the window opened (None in tests that skip it)
 
 
 class Page(QWidget):
@@ -42,3 +45,43 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         self._stale = False
+
+    # --- opening the page narrowed (the 工作台 opens the list behind a figure) ---
+    def filter_widgets(self) -> dict[str, QWidget]:
+        """The page's filters by key; a RecordListPage's are the ones it declares."""
+        return dict(getattr(self, "filter_boxes", None) or {})
+
+    def apply_filter(self, **values: Any) -> dict[str, Any]:
+        """Set the named filters (`year=2026, state="待认领"`) and show the rows they select.
+
+        A combo takes the entry whose data (else whose text) is the value, a text box
+        the text, a spin box the number. A key the page has no filter for, or a value its combo does not
+        offer, is skipped; the filters actually set are returned.
+        """
+        boxes, applied = self.filter_widgets(), {}
+        for key, value in values.items():
+            box = boxes.get(key)
+            if isinstance(box, QComboBox):
+                index = box.findData(value)
+                if index < 0 and isinstance(value, str):
+                    index = box.findText(value)
+                if index < 0:
+                    continue
+                box.blockSignals(True)  # one load below, not one per filter
+                box.setCurrentIndex(index)
+                box.blockSignals(False)
+            elif isinstance(box, QLineEdit):
+                box.blockSignals(True)
+                box.setText("" if value is None else str(value))
+                box.blockSignals(False)
+            elif isinstance(box, QSpinBox) and isinstance(value, int) and box.minimum() <= value <= box.maximum():
+                box.blockSignals(True)
+                box.setValue(value)
+                box.blockSignals(False)
+            else:
+                continue
+            applied[key] = value
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+        return applied
