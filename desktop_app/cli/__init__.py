@@ -205,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     si.set_defaults(func=sync.cmd_sync)
 
     us = with_db(sub.add_parser("user", help="管理用户账户（管理员）"))
-    us.add_argument("action", choices=["list", "add", "reset-password", "unlock", "disable", "enable"])
+    us.add_argument("action", choices=["list", "add", "reset-password", "unlock", "disable", "enable", "passwd"])
     us.add_argument("login", nargs="?", help="登录名")
     us.add_argument("--name", help="add：姓名")
     us.add_argument("--role", default="secretary", help="add：admin / secretary / grid / viewer")

@@ -37,7 +37,8 @@ def open_db(args: argparse.Namespace, must_exist: bool = True):
     # Whoever holds the file holds the data: the command line acts as the local
     # administrator unless --user names an account to sign the work with.
     user = getattr(args, "user", None)
-    auth.cli_actor(db, user, password("密码：", "DANGQUN_PASSWORD") if user else None)
+    changing = getattr(args, "command", None) == "user" and getattr(args, "action", None) == "passwd"
+    auth.cli_actor(db, user, password("密码：", "DANGQUN_PASSWORD") if user else None, changing_password=changing)
     return db
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from desktop_app.cli.common import EXIT_OK, CliError, date_arg, new_password, open_db
+from desktop_app.cli.common import EXIT_OK, CliError, date_arg, new_password, open_db, password
 
 
 ROLE_NAMES = {"admin": "管理员", "secretary": "书记/委员", "grid": "网格员", "viewer": "只读"}
@@ -25,6 +25,12 @@ def cmd_user(args: argparse.Namespace) -> int:
             grids = "、".join(u.grid_names)
             print(f"{u.login}  {u.display_name}  {access.ROLE_LABELS[access.role_of(u.role)]}  {state}"
                   + (f"  网格：{grids}" if grids else ""))
+        return EXIT_OK
+    if args.action == "passwd":
+        if not getattr(args, "user", None):
+            raise CliError("修改自己的密码：dangqun --user 登录名 user passwd")
+        auth.change_password(db, password("原密码：", "DANGQUN_PASSWORD"), new_password())
+        print(f"已修改 {args.user} 的密码")
         return EXIT_OK
     if not args.login:
         raise CliError("请给出登录名")

@@ -223,7 +223,7 @@ def test_the_command_line_acts_as_system_or_as_a_named_user(db, admin):
     actor = auth.cli_actor(db)
     assert actor is auth.SYSTEM and auth.current_actor(db) is auth.SYSTEM
     assert auth.require(db, "users.manage") is auth.SYSTEM
-    auth.create_user(db, "li", "李委员", "viewer", PASSWORD)
+    auth.create_user(db, "li", "李委员", "viewer", PASSWORD, must_change_password=False)
     assert auth.cli_actor(db, "li", PASSWORD).name == "李委员"
     with pytest.raises(PermissionDenied):
         auth.require(db, "members.write")

@@ -133,8 +133,16 @@ def test_users_and_the_audit_trail_from_the_command_line(tmp_path, monkeypatch, 
     assert main(["user", "list", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "wangli  王丽  管理员" in out and "zhaowei  赵伟  只读" in out
-    # a viewer signing in cannot add users; the refusal is one line, exit 2
+    # a first password must be changed before anything else, on the command line too
     monkeypatch.setenv("DANGQUN_PASSWORD", "Secret-2026")
+    assert main(["--user", "zhaowei", "orgs", "--db", str(db)]) == 2
+    assert "须先修改密码" in capsys.readouterr().err
+    monkeypatch.setenv("DANGQUN_NEW_PASSWORD", "Secret-2027")
+    assert main(["--user", "zhaowei", "user", "passwd", "--db", str(db)]) == 0
+    monkeypatch.setenv("DANGQUN_PASSWORD", "Secret-2027")
+    assert main(["--user", "zhaowei", "orgs", "--db", str(db)]) == 0
+    # a viewer signing in cannot add users; the refusal is one line, exit 2
+    capsys.readouterr()
     assert main(["--user", "zhaowei", "user", "add", "x1", "--db", str(db)]) == 2
     assert "权限" in capsys.readouterr().err
     assert main(["--user", "zhaowei", "audit", "--db", str(db)]) == 2

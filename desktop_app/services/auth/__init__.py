@@ -11,7 +11,8 @@ idle lock, the checks), `users` (account administration, own password),
 
 from desktop_app.domain.access import OPEN, SYSTEM, Actor
 from desktop_app.services.auth.actor import (
-    AccountLocked, LoginFailed, PermissionDenied, can, cli_actor, create_first_admin, current_actor, has_users,
+    AccountLocked, LoginFailed, PasswordChangeRequired, PermissionDenied, can, check_login, cli_actor,
+    create_first_admin, current_actor, has_users,
     lock_session, login, logout, require, scope, scoped, set_actor,
 )
 from desktop_app.services.auth.passwords import hash_password, verify_password
@@ -26,6 +27,7 @@ __all__ = [
     "Actor", "SYSTEM", "OPEN", "PermissionDenied", "LoginFailed", "AccountLocked", "UserInfo",
     "Policy", "set_actor", "current_actor", "require", "can", "scope", "scoped", "has_users",
     "create_first_admin", "login", "logout", "lock_session", "cli_actor", "change_password",
-    "list_users", "find_user", "grid_choices", "create_user", "update_user", "reset_password", "unlock_user", "set_active",
-    "policy", "set_idle_minutes", "hash_password", "verify_password",
+    "list_users", "find_user", "grid_choices", "create_user", "update_user", "reset_password", "unlock_user",
+    "set_active", "policy", "set_idle_minutes", "hash_password", "verify_password",
+    "PasswordChangeRequired", "check_login",
 ]

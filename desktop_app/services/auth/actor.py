@@ -22,6 +22,7 @@ sign what they do from the command line.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timezone
 from typing import Any
 
@@ -31,7 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from desktop_app.domain import access
 from desktop_app.domain.access import OPEN, SYSTEM, Actor, ActorKind, Role
-from desktop_app.domain.errors import Conflict, DomainError
+from desktop_app.domain.errors import Conflict, DomainError, ValidationError
 from desktop_app.services.auth.passwords import burn_time, outdated, set_password, verify_password
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
@@ -156,12 +157,21 @@ def account_named(s, login: str, except_id: str | None = None) -> User | None:
     return None
 
 
+def check_login(login: str) -> str:
+    """A login name as stored: NFC, printable, no bidi or zero-width controls (they disguise a name)."""
+    login = access.check_login_name(unicodedata.normalize("NFC", login or ""))
+    bad = next((ch for ch in login if not ch.isprintable()), None)
+    if bad is not None:
+        raise ValidationError("登录名", f"不能含不可见字符或文字方向控制符（U+{ord(bad):04X}）")
+    return login
+
+
 # ---------------------------------------------------------------- first start, log-in, lock
 
 
 def create_first_admin(db: Database, login: str, display_name: str, password: str) -> Actor:
     """The first account, an administrator; only while there is none. Logs them in."""
-    login = access.check_login_name(login)
+    login = check_login(login)
     display_name = access.check_display_name(display_name)
     access.check_password(password, login)
     now = utcnow()
@@ -186,7 +196,7 @@ def create_first_admin(db: Database, login: str, display_name: str, password: st
 def login(db: Database, name: str, password: str, now: datetime | None = None) -> Actor:
     """Log in and become the actor. Wrong passwords count; the 5th in a row locks for 15 minutes."""
     now = now or utcnow()
-    name = (name or "").strip()
+    name = unicodedata.normalize("NFC", name or "").strip()
     if not name or not password:
         raise LoginFailed("请输入用户名和密码")
     with UnitOfWork(db) as uow:
@@ -264,9 +274,25 @@ def lock_session(db: Database) -> Actor | None:
     return actor
 
 
-def cli_actor(db: Database, user: str | None = None, password: str | None = None) -> Actor:
-    """The command line's actor (see the module docstring); sets it on `db`."""
+class PasswordChangeRequired(PermissionDenied):
+    """The account logged in with a first or reset password: nothing else until it is changed."""
+
+
+def cli_actor(db: Database, user: str | None = None, password: str | None = None,
+              changing_password: bool = False) -> Actor:
+    """The command line's actor (see the module docstring); sets it on `db`.
+
+    An account that must change its password may do only that (`changing_password`),
+    here as in the window: the first password was chosen by someone else.
+    """
     if user:
-        return login(db, user, password or "")
+        actor = login(db, user, password or "")
+        if actor.must_change_password and not changing_password:
+            set_actor(db, None)
+            raise PasswordChangeRequired(
+                f"账户“{actor.login}”须先修改密码（首次登录或密码已被重设）：请运行 "
+                f"dangqun --user {actor.login} user passwd（新密码在终端输入或取自 DANGQUN_NEW_PASSWORD）",
+                "")
+        return actor
     set_actor(db, SYSTEM)
     return SYSTEM

@@ -1,7 +1,9 @@
 """Password hashing: scrypt (memory-hard, in the standard library), with the salt and parameters stored beside the hash.
 
 Stronger parameters later re-hash a password at its next log-in (`outdated`).
-A password is never stored or logged.
+A password is never stored or logged. Passwords are hashed in Unicode NFC, so
+the same password typed on a keyboard that composes accents differently (NFD)
+still matches; hashes stored before that still verify (see `verify_password`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import os
+import unicodedata
 from datetime import datetime
 
 from desktop_app.store.models_access import User
@@ -37,22 +40,38 @@ def _derive(password: str, salt: bytes, n: int, r: int, p: int, length: int) -> 
                           maxmem=128 * r * (n + p + 2) + 1024 * 1024)
 
 
+def normal(password: str) -> str:
+    """The password as it is hashed: NFC, so composed and decomposed spellings are one password."""
+    return unicodedata.normalize("NFC", password)
+
+
 def hash_password(password: str) -> tuple[str, str, str]:
     """(hash, salt, params), base64 and text, ready to store. The password itself is not kept."""
     salt = os.urandom(SALT_LEN)
-    key = _derive(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_LEN)
+    key = _derive(normal(password), salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_LEN)
     return (base64.b64encode(key).decode("ascii"), base64.b64encode(salt).decode("ascii"),
             _params_text(SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_LEN))
+
+
+def _spellings(password: str) -> list[str]:
+    """NFC first; a hash stored before normalisation may hold the raw or the NFD spelling."""
+    found: list[str] = []
+    for candidate in (normal(password), password, unicodedata.normalize("NFD", password)):
+        if candidate not in found:
+            found.append(candidate)
+    return found
 
 
 def verify_password(password: str, stored_hash: str, salt: str, params: str) -> bool:
     try:
         n, r, p, length = _parse_params(params)
         expected = base64.b64decode(stored_hash)
-        key = _derive(password, base64.b64decode(salt), n, r, p, length)
+        raw_salt = base64.b64decode(salt)
+        # Only a password with accents has more than one spelling (one scrypt each).
+        return any(hmac.compare_digest(_derive(c, raw_salt, n, r, p, length), expected)
+                   for c in _spellings(password))
     except (ValueError, KeyError):
         return False
-    return hmac.compare_digest(key, expected)
 
 
 def outdated(params: str) -> bool:

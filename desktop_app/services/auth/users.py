@@ -16,7 +16,7 @@ from desktop_app.domain.access import Actor, ActorKind, Role
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services.auth.actor import (
-    PermissionDenied, account_named, current_actor, grids_of, require, set_actor,
+    PermissionDenied, account_named, check_login, current_actor, grids_of, require, set_actor,
 )
 from desktop_app.services.auth.passwords import set_password, verify_password
 from desktop_app.services.uow import UnitOfWork
@@ -132,7 +132,7 @@ def create_user(db: Database, login: str, display_name: str, role: str, password
                 grid_ids=(), must_change_password: bool = True) -> UserInfo:
     """A new account with a first password, which the user must change at first log-in."""
     require(db, "users.manage")
-    login = access.check_login_name(login)
+    login = check_login(login)
     display_name = access.check_display_name(display_name)
     role_ = access.role_of(role)
     access.check_password(password, login)
