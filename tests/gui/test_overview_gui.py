@@ -70,3 +70,51 @@ def test_the_year_end_folder_in_one_click(window, wait_ops, monkeypatch, tmp_pat
     page.folder_button.click()
     wait_ops(60_000)
     assert offered == [out] and out.read_bytes().startswith(b"%PDF")
+
+
+def test_a_figure_opens_its_list_narrowed_to_the_year_and_kind(window, wait_ops):
+    page = window.pages["概览"]
+    meetings = window.pages["三会一课"]
+    page.tile_of["meetings_theme_day"].click()
+    wait_ops()
+    assert window.stack.currentWidget() is meetings
+    assert meetings.period_filter.currentData() == "本年度"
+    assert (meetings.status_filter.currentData(), meetings.kind_filter.currentData()) == ("held", "主题党日")
+    assert meetings.model.rowCount() == 2  # the two of 2026; last year's is left out
+
+    window.go_to("概览")
+    page.tile_of["members_probationary"].click()
+    wait_ops()
+    roster = window.pages["党员名册"]
+    assert roster.category.currentData() == "预备党员"
+    assert roster.model.rowCount() == 1
+
+    window.go_to("概览")
+    page.tile_of["wishes_posted"].click()
+    wait_ops()
+    wishes = window.pages["微心愿"]
+    assert wishes.filter_values().year == TODAY.year and wishes.filter_values().state is None
+    assert len(wishes.panel.model.rows) == 2
+
+    # Last year's figures open last year's rows.
+    window.go_to("概览")
+    page.year.setCurrentIndex(1)
+    wait_ops()
+    assert page.board.year == TODAY.year - 1
+    page.tile_of["meetings_held"].click()
+    wait_ops()
+    assert meetings.period_filter.currentData() == "上年度" and meetings.kind_filter.currentData() is None
+    assert meetings.model.rowCount() == 1
+    window.go_to("概览")
+    page.tile_of["visits"].click()
+    wait_ops()
+    visits = window.pages["走访"]
+    assert visits.filter_values().period == str(TODAY.year - 1)
+    assert len(visits.panel.model.rows) == 0
+
+
+def test_apply_filter_skips_what_a_page_does_not_offer(window):
+    wishes = window.pages["微心愿"]
+    applied = wishes.apply_filter(state="待认领", colour="红", year=1900)
+    assert applied == {"state": "待认领"}
+    assert wishes.filter_values().state == "待认领"

@@ -174,6 +174,17 @@ class DuesPage(Page):
         self._update_actions()
 
     # ------------------------------------------------------------------ loading
+    def filter_widgets(self) -> dict[str, QWidget]:
+        return {"branch": self.branch, "year": self.year}
+
+    def apply_filter(self, tab: str | None = None, **values) -> dict:
+        """`tab="arrears"` opens the 欠交名单."""
+        if tab is not None:
+            self.tabs.blockSignals(True)
+            self.tabs.setCurrentIndex(1 if tab == "arrears" else 0)
+            self.tabs.blockSignals(False)
+        return super().apply_filter(**values)
+
     def refresh(self) -> None:
         super().refresh()
         db = self.ctx.db

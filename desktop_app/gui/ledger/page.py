@@ -48,6 +48,7 @@ from desktop_app.gui.ledger.forms import (
     from_qdate,
     make_table,
     save_path,
+    to_qdate,
 )
 from desktop_app.gui.ledger.models import (
     BALANCE_COLUMNS,
@@ -262,6 +263,20 @@ class LedgerPage(Page):
         self._update_actions()
 
     # ------------------------------------------------------------------ loading
+    def filter_widgets(self) -> dict[str, QWidget]:
+        return {"account": self.account_filter, "direction": self.direction_filter, "text": self.search,
+                "budget_year": self.budget_year}
+
+    def apply_filter(self, year: int | None = None, **values) -> dict:
+        """`year`: the entries of that year and its budget."""
+        if year is not None:
+            for edit, day in ((self.date_from, date(year, 1, 1)), (self.date_to, date(year, 12, 31))):
+                edit.blockSignals(True)
+                edit.setDate(to_qdate(day))
+                edit.blockSignals(False)
+            values["budget_year"] = year
+        return super().apply_filter(**values)
+
     def current_filter(self) -> EntryFilter:
         return EntryFilter(
             account_id=self.account_filter.currentData(),

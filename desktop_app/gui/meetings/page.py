@@ -50,6 +50,8 @@ def period_range(choice: str, today: date) -> tuple[date | None, date | None]:
         p = rules.Period(today.year - 1, rules.PeriodUnit.YEAR, 1)
     elif choice == "近12个月":
         return rules.months_before(today, 12) + timedelta(days=1), None
+    elif choice[:4].isdigit() and choice[4:] == "年":  # a given year, as the 工作台 opens it
+        p = rules.Period(int(choice[:4]), rules.PeriodUnit.YEAR, 1)
     else:
         return None, None
     return p.start, p.end
@@ -347,6 +349,22 @@ class MeetingsPage(Page):
 
     def _load_tab(self) -> None:
         [self.load_meetings, self.load_rates, self.load_followup][self.tabs.currentIndex()]()
+
+    def filter_widgets(self) -> dict[str, QWidget]:
+        return {"org": self.org_filter, "kind": self.kind_filter, "status": self.status_filter,
+                "period": self.period_filter, "text": self.search}
+
+    def apply_filter(self, year: int | None = None, **values) -> dict:
+        """`year` picks that year's period (本年度, 上年度 or the year itself); the list tab shows."""
+        if year is not None:
+            named = {self.today.year: "本年度", self.today.year - 1: "上年度"}.get(year, f"{year}年")
+            if self.period_filter.findData(named) < 0:
+                self.period_filter.addItem(named, named)
+            values["period"] = named
+        self.tabs.blockSignals(True)
+        self.tabs.setCurrentIndex(0)
+        self.tabs.blockSignals(False)
+        return super().apply_filter(**values)
 
     def current_filter(self) -> ms.MeetingFilter:
         first, last = period_range(self.period_filter.currentData(), self.today)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.overview.charts import Chart, Series
+from desktop_app.gui.overview.targets import figure_filter
 from desktop_app.gui.widgets import forms
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ALERT, CENTER, Column, ColumnModel, fit_columns
@@ -315,15 +316,19 @@ class OverviewPage(Page):
 
     # ---------------------------------------------------------------- opening what is behind
 
-    def _go(self, title: str) -> Page | None:
+    def _go(self, title: str, **filters) -> Page | None:
         window = self.window()
         pages = getattr(window, "pages", {})
         if title not in pages:
             return None  # a page this account does not see
+        if filters:  # narrowed before it shows, so it loads once
+            pages[title].apply_filter(**filters)
         return window.go_to(title)
 
     def open_figure(self, figure: Figure) -> Page | None:
-        return self._go(figure.page)
+        """The list behind the figure, narrowed to its year and category."""
+        year = self.board.year if self.board is not None else self.year.currentData()
+        return self._go(figure.page, **figure_filter(figure, year))
 
     def open_todo(self, item: TodoItem | None) -> Page | None:
         if item is None or not item.page:

@@ -286,6 +286,9 @@ class RosterPage(Page):
         self._show_due(due)
         self.run_search()
 
+    def filter_widgets(self) -> dict[str, QWidget]:
+        return {"text": self.search, "org": self.branch, "category": self.category, "status": self.status}
+
     def current_filter(self) -> MemberFilter:
         status = self.status.currentData()
         return MemberFilter(

@@ -83,6 +83,8 @@ def period_bounds(key: str, today: date) -> tuple[date | None, date | None]:
         return today - timedelta(days=91), today
     if key == "year":
         return date(today.year, 1, 1), today
+    if key.isdigit():  # a given year, as the 工作台 opens it
+        return date(int(key), 1, 1), date(int(key), 12, 31)
     return None, None
 
 
@@ -142,6 +144,15 @@ class VisitsPage(RecordListPage):
             state=f.state if f.state not in (OPEN, OVERDUE) else None, open_only=f.state == OPEN,
             overdue_only=f.state == OVERDUE, date_from=start, date_to=end,
         )
+
+    def apply_filter(self, year: int | None = None, **values) -> dict:
+        """`year` picks 今年 or that year's own period."""
+        if year is not None:
+            box = self.choice("period")
+            values["period"] = "year" if year == self.today.year else str(year)
+            if box.findData(values["period"]) < 0:
+                box.addItem(f"{year}年", str(year))
+        return super().apply_filter(**values)
 
     def load(self, db, f):
         today = self.today

@@ -1,0 +1,49 @@
+"""Which filters open the list behind a 工作台 figure: the figure's year and, where a page can, its category.
+
+A figure counts rows of one page; clicking it should show those rows, not the
+whole page. Each page names its filters (`Page.filter_widgets`), this table says
+which of them a figure sets. A page skips a key it has no filter for, so a
+figure whose page cannot narrow by year still opens its page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop_app.domain import meetings as meeting_rules
+from desktop_app.domain import service_flow as flow
+from desktop_app.views.overview import Figure
+
+HELD = {"status": meeting_rules.HELD, "kind": None}  # None: the "全部" entry, undoing an earlier click
+
+# key of the figure -> filters beside the year
+FIGURE_FILTERS: dict[str, dict[str, Any]] = {
+    "members_total": {"category": None},
+    "members_full": {"category": "正式党员"},
+    "members_probationary": {"category": "预备党员"},
+    "meetings_held": HELD,
+    "attendance_rate": HELD,
+    "meetings_congress": {**HELD, "kind": meeting_rules.BRANCH_CONGRESS},
+    "meetings_committee": {**HELD, "kind": meeting_rules.COMMITTEE},
+    "meetings_group": {**HELD, "kind": meeting_rules.GROUP_MEETING},
+    "meetings_lecture": {**HELD, "kind": meeting_rules.PARTY_LECTURE},
+    "meetings_theme_day": {**HELD, "kind": meeting_rules.THEME_DAY},
+    "meetings_org_life": {**HELD, "kind": meeting_rules.ORG_LIFE},
+    "wishes_posted": {"state": None},
+    "wishes_claimed": {"state": flow.WISH_CLAIMED},
+    "wishes_fulfilled": {"state": flow.WISH_FULFILLED},
+    "projects_done": {"view": "done"},
+    "dues_arrears_members": {"tab": "arrears"},
+    "dues_arrears_fen": {"tab": "arrears"},
+}
+
+# Figures of today (no year): their page keeps its own period.
+TODAY_ONLY = frozenset({"members_total", "members_full", "members_probationary", "development_pipeline",
+                        "dues_arrears_members", "dues_arrears_fen"})
+
+
+def figure_filter(figure: Figure, year: int) -> dict[str, Any]:
+    """The filters that make `figure`'s page list what the figure counts."""
+    out: dict[str, Any] = {} if figure.key in TODAY_ONLY else {"year": year}
+    out.update(FIGURE_FILTERS.get(figure.key, {}))
+    return out
