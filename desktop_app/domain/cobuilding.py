@@ -394,3 +394,163 @@ def check_done(state: str, on: date | None, claimed_on: date | None, today: date
     if claimed_on is not None and day < claimed_on:
         raise ValidationError("完成日期", "不能早于认领日期")
     return day
+
+
+# ---------------------------------------------------------------- 费用关联
+
+
+@dataclass
+class CostInput:
+    """A cost paid for an activity or a 项目清单 item, to be posted as a ledger voucher (支出)."""
+
+    entry_date: date | None = None
+    account_id: str = ""
+    amount_fen: int = 0
+    category: str = ""
+    counterparty: str = ""
+    handler: str = ""
+    memo: str = ""
+    voucher_no: str = ""
+
+
+def check_cost(inp: CostInput, today: date) -> CostInput:
+    on = check_day(inp.entry_date, "凭证日期", today)
+    if not inp.account_id:
+        raise ValidationError("账户", "请选择记账的账户")
+    if isinstance(inp.amount_fen, bool) or not isinstance(inp.amount_fen, int) or inp.amount_fen <= 0:
+        raise ValidationError("金额", "请填写大于 0 的金额")
+    return CostInput(on, inp.account_id, inp.amount_fen, optional(inp.category, "类别", 20),
+                     optional(inp.counterparty, "收款方", 60), optional(inp.handler, "经办人", 20),
+                     optional(inp.memo, "摘要", 200), optional(inp.voucher_no, "凭证号", 20))
+
+
+def cost_memo(what: str, title: str, memo: str) -> str:
+    """The voucher's 摘要 names what it paid for, so the ledger's own lists show the link."""
+    head = f"{what}：{title}"
+    return f"{head}；{memo}" if memo else head
+
+
+def closed_message(month: date) -> str:
+    return (f"{month.year}年{month.month}月已结账，该月的凭证不能再记入或改变费用归属；"
+            "请把凭证日期改到未结账的月份")
+
+
+# ---------------------------------------------------------------- 问需服务
+
+INQUIRY_CHANNELS = ("上门走访", "电话", "座谈会", "恳谈会", "问卷", "其他")
+ASK_RESIDENT, ASK_UNIT = "居民", "单位"
+INQUIRY_OPEN, INQUIRY_TO_NEED, INQUIRY_DONE, INQUIRY_NONE = "待办理", "已转需求", "已办结", "无需求"
+INQUIRY_STATES = (INQUIRY_OPEN, INQUIRY_TO_NEED, INQUIRY_DONE, INQUIRY_NONE)
+
+
+@dataclass
+class InquiryInput:
+    inquiry_date: date | None = None
+    channel: str = INQUIRY_CHANNELS[0]
+    party_kind: str = ASK_RESIDENT
+    unit_id: str | None = None
+    resident_id: str | None = None
+    asked_name: str = ""
+    asked_by: str = ""
+    topic: str = ""
+    answer: str = ""
+    grid_id: str | None = None
+
+
+def check_inquiry(inp: InquiryInput, today: date) -> InquiryInput:
+    on = check_day(inp.inquiry_date, "问需日期", today)
+    if inp.channel not in INQUIRY_CHANNELS:
+        raise ValidationError("方式", f"请从列表中选择：{'、'.join(INQUIRY_CHANNELS)}")
+    if inp.party_kind not in (ASK_RESIDENT, ASK_UNIT):
+        raise ValidationError("问需对象", "请选择居民或单位")
+    if inp.party_kind == ASK_UNIT and not inp.unit_id:
+        raise ValidationError("共建单位", "问需于单位时请选择共建单位")
+    name = required(inp.asked_name, "问需对象", limit=60)
+    return InquiryInput(on, inp.channel, inp.party_kind, inp.unit_id if inp.party_kind == ASK_UNIT else None,
+                        inp.resident_id if inp.party_kind == ASK_RESIDENT else None, name,
+                        optional(inp.asked_by, "问需人", 60), required(inp.topic, "问需内容", limit=200),
+                        optional(inp.answer, "反映的需求", 2000), inp.grid_id or None)
+
+
+def check_inquiry_close(state: str, outcome: str, follow_up: str, on: date | None, asked_on: date,
+                        today: date) -> tuple[str, str, date]:
+    """办结 (something was done) or 无需求 (nothing was needed); either needs a date and words."""
+    if state in (INQUIRY_DONE, INQUIRY_NONE):
+        raise ValidationError("状态", f"这条问需已{state}")
+    if outcome not in (INQUIRY_DONE, INQUIRY_NONE):
+        raise ValidationError("结果", "请选择已办结或无需求")
+    day = check_day(on, "办结日期", today, asked_on, "问需日期")
+    return outcome, required(follow_up, "办理情况", limit=2000), day
+
+
+# ---------------------------------------------------------------- 单位报到
+
+CLAIM, SERVICE, REVIEW = "认领", "服务", "评价"
+REPORT_ITEM_KINDS = (CLAIM, SERVICE, REVIEW)
+GRADES = ("优秀", "良好", "一般", "较差")
+
+
+@dataclass
+class UnitReportInput:
+    unit_id: str | None = None
+    reported_on: date | None = None
+    org_id: str | None = None
+    liaison: str = ""
+    phone: str = ""
+    promise: str = ""
+
+
+def check_unit_report(inp: UnitReportInput, today: date) -> UnitReportInput:
+    if not inp.unit_id:
+        raise ValidationError("共建单位", "请选择报到的单位")
+    phone = optional(inp.phone, "联系电话", 30)
+    if phone and not re.fullmatch(r"[0-9\- ]{7,20}", phone):
+        raise ValidationError("联系电话", "只能填数字和短横线")
+    return UnitReportInput(inp.unit_id, check_day(inp.reported_on, "报到日期", today), inp.org_id or None,
+                           optional(inp.liaison, "联络人", 40), phone, optional(inp.promise, "服务承诺", 2000))
+
+
+@dataclass
+class ReportItemInput:
+    kind: str = CLAIM
+    item_date: date | None = None
+    title: str = ""
+    post_id: str | None = None
+    list_item_id: str | None = None
+    people: int = 0
+    hours_tenths: int = 0
+    year: int | None = None
+    notes: str = ""
+
+
+def check_report_item(inp: ReportItemInput, reported_on: date, today: date) -> ReportItemInput:
+    """认领 a post or project, log a service (people and total hours), or rate a year (评价)."""
+    if inp.kind not in REPORT_ITEM_KINDS:
+        raise ValidationError("类别", "请选择认领、服务或评价")
+    on = check_day(inp.item_date, "日期", today, reported_on, "报到日期")
+    notes = optional(inp.notes, "备注", 1000)
+    if inp.kind == REVIEW:
+        if inp.title not in GRADES:
+            raise ValidationError("评价等次", f"请从列表中选择：{'、'.join(GRADES)}")
+        year = inp.year or on.year
+        if not reported_on.year <= year <= on.year:
+            raise ValidationError("评价年度", f"只能评价 {reported_on.year} 年到 {on.year} 年")
+        return ReportItemInput(REVIEW, on, inp.title, year=year, notes=notes)
+    if inp.kind == SERVICE:
+        if not 1 <= int(inp.people) <= 10000:
+            raise ValidationError("参加人数", "请填写 1 到 10000")
+        if not 0 < inp.hours_tenths <= MAX_HOURS_TENTHS * 1000:
+            raise ValidationError("服务时长", "请填写参加人员合计的服务小时数")
+        return ReportItemInput(SERVICE, on, required(inp.title, "服务内容", limit=200), people=int(inp.people),
+                               hours_tenths=int(inp.hours_tenths), notes=notes)
+    title = required(inp.title, "认领内容", limit=200)
+    return ReportItemInput(CLAIM, on, title, inp.post_id or None, inp.list_item_id or None, notes=notes)
+
+
+def parse_total_hours(text: str | None, field_name: str = "服务时长") -> int:
+    """Total person-hours of a unit's service ("120.5" -> 1205 tenths); up to 24,000 hours."""
+    s = str(text if text is not None else "").strip()
+    m = re.fullmatch(r"(\d{1,5})(?:\.(\d))?", s)
+    if not m:
+        raise ValidationError(field_name, "请填写小时数，最多一位小数，如 12.5")
+    return int(m.group(1)) * 10 + int(m.group(2) or 0)

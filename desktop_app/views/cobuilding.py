@@ -46,6 +46,7 @@ class ActivityRow:
     hours_tenths: int
     cost_fen: int
     photos: int
+    linked_cost_fen: int = 0  # ledger vouchers linked to it, reversed ones left out
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class ActivityDetail:
     units: tuple[tuple[str, str], ...]  # (id, name)
     people: tuple[ActivityPersonRow, ...]
     photos: tuple[PhotoRow, ...]
+    costs: tuple["CostRow", ...] = ()
 
     @property
     def id(self) -> str:
@@ -239,6 +241,9 @@ class CobuildingFigures:
     pairing_posts: int = 0  # 认岗位
     adopted: int = 0  # 认亲戚 households
     pairing_visits: int = 0  # visits to them in the year
+    cost_fen: int = 0  # ledger vouchers linked to activities and projects, dated in the year
+    inquiries: int = 0  # 问需服务 in the year
+    units_reported: int = 0  # 单位报到 in force in the year
 
 
 # ---------------------------------------------------------------- 慰问, 兼职委员, 联系户
@@ -382,6 +387,7 @@ class ListRow:
     project_name: str  # the 微实事 carrying it out
     claimed_on: date | None
     done_on: date | None
+    linked_cost_fen: int = 0  # ledger vouchers linked to a project, reversed ones left out
 
 
 @dataclass(frozen=True)
@@ -401,6 +407,7 @@ class CommunityFigures:
     adopted: int  # 认亲戚 households
     pairing_visits: int
     care_people: int  # people visited on 慰问
+    cost_fen: int = 0  # ledger vouchers (in the community's books) linked to activities and projects
 
 
 # ---------------------------------------------------------------- 联席会议
@@ -434,6 +441,104 @@ class JointDetail:
     row: JointMeetingRow
     units: tuple[tuple[str, str], ...]  # (id, name) attending
     topics: tuple[TopicRow, ...]
+
+    @property
+    def id(self) -> str:
+        return self.row.id
+
+
+# ---------------------------------------------------------------- 费用关联
+
+
+@dataclass(frozen=True)
+class CostRow:
+    """A ledger voucher linked to an activity or a 项目清单 item; `reversed` ones count for nothing."""
+
+    id: str
+    entry_id: str
+    voucher_no: str
+    entry_date: date
+    amount_fen: int
+    reversed: bool
+    target: str  # 共建活动：… / 项目清单：…
+    activity_id: str | None = None
+    item_id: str | None = None
+
+
+# ---------------------------------------------------------------- 问需服务
+
+
+@dataclass(frozen=True)
+class InquiryRow:
+    id: str
+    inquiry_date: date
+    channel: str
+    party_kind: str  # 居民 / 单位
+    unit_id: str | None
+    resident_id: str | None
+    asked_name: str
+    asked_by: str
+    topic: str
+    answer: str
+    state: str
+    grid_id: str | None
+    grid_name: str
+    need_id: str | None
+    need_title: str
+    follow_up: str
+    done_on: date | None
+
+    def to_input(self) -> rules.InquiryInput:
+        return rules.InquiryInput(self.inquiry_date, self.channel, self.party_kind, self.unit_id, self.resident_id,
+                                  self.asked_name, self.asked_by, self.topic, self.answer, self.grid_id)
+
+
+# ---------------------------------------------------------------- 单位报到
+
+
+@dataclass(frozen=True)
+class UnitReportRow:
+    """A unit's 报到 with its year in figures: open 认领, services and hours, activities, the year's 评价."""
+
+    id: str
+    unit_id: str
+    unit_name: str
+    org_id: str | None
+    org_name: str
+    reported_on: date
+    liaison: str
+    phone_masked: str
+    promise: str
+    ended_on: date | None
+    claims: int
+    services: int
+    hours_tenths: int
+    activities: int
+    grade: str
+
+
+@dataclass(frozen=True)
+class ReportItemRow:
+    id: str
+    kind: str  # 认领 / 服务 / 评价
+    item_date: date
+    title: str
+    post_id: str | None
+    list_item_id: str | None
+    people: int
+    hours_tenths: int
+    year: int | None
+    notes: str
+    ended_on: date | None
+
+
+@dataclass(frozen=True)
+class UnitReportDetail:
+    row: UnitReportRow
+    year: int
+    items: tuple[ReportItemRow, ...]  # 认领 still open or of the year, the year's services, every 评价
+    activities: tuple[ActivityRow, ...]  # the year's
+    projects: tuple[ListRow, ...]  # 项目清单 items the unit claimed
 
     @property
     def id(self) -> str:

@@ -5,7 +5,7 @@ The modules split along the parts of the work: units, activities, reporting, fig
 """
 
 from desktop_app.domain.cobuilding import (  # noqa: F401  the inputs callers build
-    ActivityInput, CareInput, ContactInput, ListInput, PersonInput, RecipientInput, ReportingInput, SeatInput, ServiceInput,
+    ActivityInput, CareInput, ContactInput, CostInput, ListInput, PersonInput, RecipientInput, ReportingInput, SeatInput, ServiceInput,
     UnitInput,
 )
 from desktop_app.services.cobuilding.activities import (  # noqa: F401
@@ -17,6 +17,9 @@ from desktop_app.services.cobuilding.care import (  # noqa: F401
 )
 from desktop_app.services.cobuilding.contacts import (  # noqa: F401
     delete_seat, end_contact, list_contacts, list_seats, print_contact_sheet, save_contact, save_seat,
+)
+from desktop_app.services.cobuilding.costs import (  # noqa: F401
+    cost_of_entry, costs_of, link_cost, record_cost, unlink_cost,
 )
 from desktop_app.services.cobuilding.figures import (  # noqa: F401
     figures, print_summary, print_unit_page, print_unit_register,
@@ -42,6 +45,7 @@ from desktop_app.services.cobuilding.units import (  # noqa: F401
     delete_unit, list_units, save_unit, unit_kinds_in_use, unit_year,
 )
 from desktop_app.views.cobuilding import (  # noqa: F401  re-exported read models
-    ActivityDetail, ActivityRegister, ActivityRow, CareDetail, CareRow, CobuildingFigures, CommunityFigures, ContactRow, FeedbackForm,
+    ActivityDetail, ActivityRegister, ActivityRow, CareDetail, CareRow, CobuildingFigures, CommunityFigures, ContactRow,
+    CostRow, FeedbackForm,
     JointDetail, JointMeetingRow, ListRow, PairingDetail, PairingItemRow, PairingRow, PostRow, RecipientRow, ReportingDetail, ReportingRow, SeatRow, ServiceRow, UnitRow, UnitYear, VolunteerHours,
 )

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import attachments, auth
-from desktop_app.services.cobuilding.common import activity_rows, org_names, year_span
+from desktop_app.services.cobuilding.common import activity_rows, cost_rows, org_names, year_span
 from desktop_app.services.residents import center_name
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -62,7 +62,7 @@ def _detail(s: Session, a: Activity) -> ActivityDetail:
     photos = tuple(PhotoRow(p.id, p.file_name, p.stored_name, p.size) for p in s.scalars(
         select(ActivityPhoto).where(ActivityPhoto.activity_id == a.id, ActivityPhoto.deleted.is_(False))
         .order_by(ActivityPhoto.created_at)))
-    return ActivityDetail(row, a.content, orgs, units, people, photos)
+    return ActivityDetail(row, a.content, orgs, units, people, photos, tuple(cost_rows(s, [a.id])))
 
 
 def get_activity(db: Database, activity_id: str) -> ActivityDetail:

@@ -12,12 +12,14 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import idcard
 from desktop_app.store.models import Organization
 from desktop_app.store.models_cobuilding import (
-    Activity, ActivityOrg, ActivityPerson, ActivityPhoto, ActivityUnit, PartnerUnit, PostClaim, ReportingMember,
+    Activity, ActivityOrg, ActivityPerson, ActivityPhoto, ActivityUnit, CostLink, ListItem, PartnerUnit, PostClaim, ReportingMember,
     ReportingPost, ServiceLog,
 )
-from desktop_app.views.cobuilding import ActivityRow, ReportingRow
+from desktop_app.store.models_ledger import LedgerEntry
+from desktop_app.views.cobuilding import ActivityRow, CostRow, ReportingRow
 
 CHUNK = 500  # SQLite's bound-parameter limit, with room to spare
+ACTIVITY_LABEL, PROJECT_LABEL = "共建活动", "项目清单"
 
 
 def year_span(year: int) -> tuple[date, date]:
@@ -73,9 +75,10 @@ def activity_rows(s: Session, year: int | None, ids: Sequence[str] | None = None
         photos.update(s.execute(select(ActivityPhoto.activity_id, func.count()).where(
             ActivityPhoto.activity_id.in_(chunk), ActivityPhoto.deleted.is_(False)).group_by(ActivityPhoto.activity_id)
         ).all())
+    linked = linked_totals(s, [a.id for a in acts])
     return [ActivityRow(a.id, a.activity_date, a.kind, a.title, a.place, "、".join(p for p in organisers[a.id] if p),
                         a.residents_served, people.get(a.id, (0, 0))[0], people.get(a.id, (0, 0))[1], a.cost_fen,
-                        photos.get(a.id, 0))
+                        photos.get(a.id, 0), linked.get(a.id, 0))
             for a in acts]
 
 
@@ -128,3 +131,43 @@ def unit_name(s: Session, unit_id: str | None) -> str:
         return ""
     u = s.get(PartnerUnit, unit_id)
     return u.name if u is not None else ""
+
+
+# ---------------------------------------------------------------- costs (费用关联), read side
+
+
+def _reversed_ids(s: Session, entry_ids: Sequence[str]) -> set[str]:
+    out: set[str] = set()
+    for chunk in chunks(entry_ids):
+        out.update(s.scalars(select(LedgerEntry.reversal_of).where(LedgerEntry.reversal_of.in_(chunk))))
+    return out
+
+
+def cost_rows(s: Session, activity_ids: Sequence[str] = (), item_ids: Sequence[str] = ()) -> list[CostRow]:
+    """Live links of these activities and items, by voucher date."""
+    links: list[CostLink] = []
+    for col, ids in ((CostLink.activity_id, activity_ids), (CostLink.item_id, item_ids)):
+        for chunk in chunks(ids):
+            links += s.scalars(select(CostLink).where(col.in_(chunk), CostLink.deleted.is_(False)))
+    if not links:
+        return []
+    gone = _reversed_ids(s, [c.entry_id for c in links])
+    titles = dict(s.execute(select(Activity.id, Activity.title).where(
+        Activity.id.in_([c.activity_id for c in links if c.activity_id]))).all())
+    titles.update(s.execute(select(ListItem.id, ListItem.title).where(
+        ListItem.id.in_([c.item_id for c in links if c.item_id]))).all())
+    rows = [CostRow(c.id, c.entry_id, c.voucher_no, c.entry_date, c.amount_fen, c.entry_id in gone,
+                    f"{ACTIVITY_LABEL if c.activity_id else PROJECT_LABEL}：{titles.get(c.activity_id or c.item_id, '')}",
+                    c.activity_id, c.item_id) for c in links]
+    return sorted(rows, key=lambda r: (r.entry_date, r.voucher_no))
+
+
+def linked_totals(s: Session, activity_ids: Sequence[str] = (), item_ids: Sequence[str] = ()) -> dict[str, int]:
+    """Linked voucher amounts per activity or item, reversed vouchers left out."""
+    out: dict[str, int] = defaultdict(int)
+    for r in cost_rows(s, activity_ids, item_ids):
+        if not r.reversed:
+            out[r.activity_id or r.item_id or ""] += r.amount_fen
+    return dict(out)
+
+

@@ -11,12 +11,14 @@ from sqlalchemy import case, func, select
 from desktop_app.domain import cobuilding as rules
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import year_span
+from desktop_app.services.cobuilding.costs import linked_cost_in
 from desktop_app.services.cobuilding.pairing import pairing_figures
 from desktop_app.services.cobuilding.units import list_units, unit_year
 from desktop_app.services.residents import center_name
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import (
-    Activity, ActivityPerson, ActivityUnit, PartnerUnit, PostClaim, ReportingMember, ReportingPost, ServiceLog,
+    Activity, ActivityPerson, ActivityUnit, Inquiry, PartnerUnit, PostClaim, ReportingMember, ReportingPost, ServiceLog,
+    UnitReport,
 )
 from desktop_app.views.cobuilding import CobuildingFigures
 
@@ -51,9 +53,15 @@ def figures(db: Database, year: int) -> CobuildingFigures:
         taken = s.scalar(select(func.count(func.distinct(PostClaim.post_id))).where(
             PostClaim.deleted.is_(False), PostClaim.ended_on.is_(None))) or 0
         pairings = pairing_figures(s, year)
+        cost = linked_cost_in(s, start, end)
+        inquiries = s.scalar(select(func.count()).select_from(Inquiry).where(
+            Inquiry.deleted.is_(False), Inquiry.inquiry_date.between(start, end))) or 0
+        reported = s.scalar(select(func.count(func.distinct(UnitReport.unit_id))).where(
+            UnitReport.deleted.is_(False), UnitReport.reported_on <= end,
+            UnitReport.ended_on.is_(None) | (UnitReport.ended_on >= start))) or 0
     return CobuildingFigures(year, int(units), int(active), int(acts), int(four), int(served), int(hours),
                              int(reporting), int(services), int(s_hours), int(points), int(posts), int(taken),
-                             *pairings)
+                             *pairings, cost, int(inquiries), int(reported))
 
 
 def print_unit_register(db: Database, year: int, out: Path, *, today: date | None = None,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import org_names, year_span
+from desktop_app.services.cobuilding.common import linked_totals, org_names, year_span
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import ListItem, PartnerUnit
@@ -29,10 +29,12 @@ def _rows(s: Session, q) -> list[ListRow]:
     items = list(s.scalars(q))
     titles = dict(s.execute(select(ListItem.id, ListItem.title).where(ListItem.id.in_(
         [i.need_id for i in items if i.need_id] + [i.resource_id for i in items if i.resource_id]))).all())
+    linked = linked_totals(s, item_ids=[i.id for i in items if i.list_kind == rules.PROJECT])
     return [ListRow(i.id, i.list_kind, i.title, i.detail, i.category, i.raised_on, i.state, i.grid_id,
                     names.get(i.grid_id or "", ""), i.unit_id, units.get(i.unit_id or "", ""), i.need_id,
                     titles.get(i.need_id or "", ""), i.resource_id, titles.get(i.resource_id or "", ""), i.project_id,
-                    projects.get(i.project_id or "", ""), i.claimed_on, i.done_on) for i in items]
+                    projects.get(i.project_id or "", ""), i.claimed_on, i.done_on, linked.get(i.id, 0))
+            for i in items]
 
 
 def list_items(db: Database, list_kind: str, year: int | None = None, state: str | None = None,

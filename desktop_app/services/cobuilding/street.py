@@ -4,7 +4,8 @@ At the street every community's rows sit in one database; each row is counted
 for the community whose organisation it hangs on (an activity's organising
 branch, a reporting member's branch, an adopted household's grid, a visited
 member's branch or resident's grid), as the district above counts them:
-activities, 四进, residents served, hours, units taking part, 双报到, 认亲戚, 慰问.
+activities, 四进, residents served, hours, units taking part, 双报到, 认亲戚, 慰问,
+and the costs linked to ledger vouchers of the community's own books.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import case, func, select
 from desktop_app.domain import cobuilding as rules
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import year_span
+from desktop_app.services.cobuilding.costs import linked_cost_in
 from desktop_app.services.orgtree import subtree_select
 from desktop_app.services.residents import center_name
 from desktop_app.store.db import Database
@@ -67,8 +69,9 @@ def _one(s, org_id: str, name: str, year: int) -> CommunityFigures:
                     .where(CareRecipient.deleted.is_(False), CareVisit.deleted.is_(False),
                            CareVisit.care_date.between(start, end),
                            CareRecipient.member_id.in_(members) | CareRecipient.resident_id.in_(residents))) or 0
+    cost = linked_cost_in(s, start, end, tree)  # vouchers in the community's own books
     return CommunityFigures(org_id, name, int(n), int(four), int(served), int(hours), int(units), int(reporting),
-                            int(services), int(s_hours), int(adopted), int(visits), int(care))
+                            int(services), int(s_hours), int(adopted), int(visits), int(care), cost)
 
 
 def street_figures(db: Database, year: int) -> list[CommunityFigures]:

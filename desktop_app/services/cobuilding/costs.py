@@ -1,0 +1,148 @@
+"""Costs of activities and 项目清单 items, kept as links to ledger vouchers (费用关联).
+
+The money lives in the ledger: a cost is posted there as an expense through the
+ledger's own posting function (`ledger.post_in`, in this transaction, so the
+voucher and its link are written together or not at all), or an expense
+already posted is linked. A closed month (结账) takes no new voucher and no
+change of what its vouchers paid for. A reversed voucher (红字冲销) counts for
+nothing in the totals; its link stays visible, marked.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.domain.errors import Conflict, NotFound, ValidationError
+from desktop_app.domain.ledger import EXPENSE, month_of
+from desktop_app.services import auth, ledger
+from desktop_app.services.cobuilding.common import ACTIVITY_LABEL, PROJECT_LABEL, cost_rows
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import Database
+from desktop_app.store.models_cobuilding import Activity, CostLink, ListItem
+from desktop_app.store.models_ledger import LedgerEntry
+from desktop_app.views.cobuilding import CostRow
+
+
+
+
+def _target(s: Session, activity_id: str | None, item_id: str | None) -> tuple[Activity | None, ListItem | None]:
+    if bool(activity_id) == bool(item_id):
+        raise ValidationError("关联", "请选择一个活动或一个项目")
+    if activity_id:
+        a = s.get(Activity, activity_id)
+        if a is None or a.deleted:
+            raise NotFound("该活动不存在或已删除")
+        return a, None
+    i = s.get(ListItem, item_id)
+    if i is None or i.deleted:
+        raise NotFound("该项目不存在或已删除")
+    if i.list_kind != rules.PROJECT:
+        raise ValidationError("关联", "只有项目清单的条目能关联费用")
+    return None, i
+
+
+def _label(a: Activity | None, i: ListItem | None) -> str:
+    return f"{ACTIVITY_LABEL}：{a.title}" if a is not None else f"{PROJECT_LABEL}：{i.title}"
+
+
+def _check_open(s: Session, on: date) -> None:
+    if month_of(on) in ledger.closed_set_in(s, ledger.book_org_id(s)):
+        raise Conflict(rules.closed_message(month_of(on)))
+
+
+def _link(s: Session, entry, a: Activity | None, i: ListItem | None) -> CostRow:
+    """The link row; the voucher's number, date and amount are copied (a posted entry never changes)."""
+    link = CostLink(entry_id=entry.id, activity_id=a.id if a is not None else None,
+                    item_id=i.id if i is not None else None, voucher_no=entry.voucher_no,
+                    entry_date=entry.entry_date, amount_fen=entry.amount_fen)
+    s.add(link)
+    s.flush()
+    return CostRow(link.id, entry.id, entry.voucher_no, entry.entry_date, entry.amount_fen, False, _label(a, i),
+                   link.activity_id, link.item_id)
+
+
+def linked_cost_in(s: Session, start: date, end: date, orgs=None) -> int:
+    """Linked, unreversed voucher amounts dated in [start, end] (in the books of `orgs`, a select of org ids)."""
+    rev = aliased(LedgerEntry)
+    q = (select(func.coalesce(func.sum(CostLink.amount_fen), 0))
+         .join(LedgerEntry, LedgerEntry.id == CostLink.entry_id)
+         .where(CostLink.deleted.is_(False), CostLink.entry_date.between(start, end),
+                ~select(rev.id).where(rev.reversal_of == CostLink.entry_id).exists()))
+    if orgs is not None:
+        q = q.where(LedgerEntry.org_id.in_(orgs))
+    return int(s.scalar(q) or 0)
+
+
+def costs_of(db: Database, activity_id: str | None = None, item_id: str | None = None) -> list[CostRow]:
+    """The vouchers linked to an activity or a project."""
+    auth.require(db, "cobuilding.read")
+    with db.session() as s:
+        _target(s, activity_id, item_id)
+        return cost_rows(s, [activity_id] if activity_id else [], [item_id] if item_id else [])
+
+
+def cost_of_entry(db: Database, entry_id: str) -> list[CostRow]:
+    """The other way round: what a ledger voucher paid for (empty when it is linked to nothing)."""
+    auth.require(db, "cobuilding.read")
+    with db.session() as s:
+        links = list(s.scalars(select(CostLink).where(CostLink.entry_id == entry_id, CostLink.deleted.is_(False))))
+        return cost_rows(s, [c.activity_id for c in links if c.activity_id], [c.item_id for c in links if c.item_id])
+
+
+def record_cost(db: Database, inp: rules.CostInput, *, activity_id: str | None = None, item_id: str | None = None,
+                entered_by: str = "", today: date | None = None) -> CostRow:
+    """Post the cost as a ledger expense and link it, in one transaction; refused into a closed month."""
+    auth.require(db, "cobuilding.write")
+    auth.require(db, "ledger.write")
+    clean = rules.check_cost(inp, today or date.today())
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        a, i = _target(s, activity_id, item_id)
+        _check_open(s, clean.entry_date)
+        entry = ledger.post_in(s, ledger.EntryInput(
+            entry_date=clean.entry_date, account_id=clean.account_id, direction=EXPENSE, amount_fen=clean.amount_fen,
+            category=clean.category, counterparty=clean.counterparty, handler=clean.handler, entered_by=entered_by,
+            memo=rules.cost_memo(*_label(a, i).split("：", 1), clean.memo), voucher_no=clean.voucher_no,
+            activity_id=a.id if a is not None else None, project_id=i.project_id if i is not None else None))
+        row = _link(s, entry, a, i)
+        uow.commit()
+        return row
+
+
+def link_cost(db: Database, entry_id: str, *, activity_id: str | None = None,
+              item_id: str | None = None) -> CostRow:
+    """Link an expense already in the ledger (not reversed, not linked elsewhere, in an open month)."""
+    auth.require(db, "cobuilding.write")
+    entry = ledger.get_entry(db, entry_id)  # checks ledger.read
+    if entry.direction != EXPENSE or entry.is_reversal or entry.is_dues:
+        raise ValidationError("凭证", f"凭证 {entry.voucher_no} 不是支出，不能作为费用关联")
+    if entry.reversed_by:
+        raise ValidationError("凭证", f"凭证 {entry.voucher_no} 已冲销，不能再关联")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        a, i = _target(s, activity_id, item_id)
+        _check_open(s, entry.entry_date)
+        taken = s.scalar(select(CostLink).where(CostLink.entry_id == entry.id, CostLink.deleted.is_(False)))
+        if taken is not None:
+            where = cost_rows(s, [taken.activity_id] if taken.activity_id else [], [taken.item_id] if taken.item_id else [])
+            raise Conflict(f"凭证 {entry.voucher_no} 已关联到“{where[0].target if where else '其他记录'}”，请先取消那个关联")
+        row = _link(s, entry, a, i)
+        uow.commit()
+        return row
+
+
+def unlink_cost(db: Database, link_id: str) -> None:
+    """Take a voucher off what it paid for; the voucher stays in the ledger (reverse it there to cancel it)."""
+    auth.require(db, "cobuilding.write")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        c = s.get(CostLink, link_id)
+        if c is None or c.deleted:
+            raise NotFound("该费用关联不存在或已取消")
+        _check_open(s, c.entry_date)
+        c.deleted = True
+        uow.commit()
