@@ -130,13 +130,13 @@ def test_entry_dialog_refuses_bad_amounts_and_names_the_field(qtbot, app_ctx):
         dlg.amount.setText(text)
         dlg.accept()
         assert dlg.result() != QDialog.DialogCode.Accepted
-        assert "支出金额" in dlg.error.text() or "金额" in dlg.error.text()
-        assert words in dlg.error.text()
+        assert "支出金额" in dlg.message.text() or "金额" in dlg.message.text()
+        assert words in dlg.message.text()
     dlg.amount.setText("123.45")
     assert dlg.capitals.text() == "大写：壹佰贰拾叁元肆角伍分"
     dlg.memo.setText("")
     dlg.accept()
-    assert "摘要" in dlg.error.text()
+    assert "摘要" in dlg.message.text()
     dlg.memo.setText("活动用品")
     dlg.accept()
     assert dlg.result() == QDialog.DialogCode.Accepted
@@ -288,7 +288,7 @@ def test_base_dialog_previews_the_due(qtbot, app_ctx):
     assert not dlg.income.isEnabled() and dlg.preview.text().startswith("0.20 元")
     dlg.category.setCurrentText("农民")
     dlg.fixed.setText("1.5")
-    assert "不在范围内" in dlg.error.text()
+    assert "不在范围内" in dlg.message.text()
 
 
 def test_arrears_tab_lists_members_who_owe(dues_page, members, wait_ops):
@@ -313,3 +313,24 @@ def test_dues_models_with_rows_pass_the_model_tester(qtmodeltester, dues_page, m
     for model in (dues_page.grid_model, dues_page.arrears_model, dues_page.no_base_model):
         qtmodeltester.check(model)
     assert ARREARS_COLUMNS[5].color(dues_page.arrears_model.row(0)) is not None  # lapse risk shows red
+
+
+def test_an_entry_dialog_that_saves_itself_shows_a_refusal_inside(qtbot, app_ctx, wait_ops):
+    db = app_ctx.db
+    acc = ledger.list_accounts(db)[0]
+    ledger.post_entry(db, ledger.EntryInput(date(2024, 1, 5), acc.id, "收入", 100_000, "上级拨款", memo="拨款"))
+    ledger.close_month(db, date(2024, 1, 1), today=date(2024, 2, 1))
+    dlg = EntryDialog(None, "支出", ledger.list_accounts(db), ["活动"], handler="王芳",
+                      save=lambda inp: ledger.post_entry(db, inp))
+    qtbot.addWidget(dlg)
+    dlg.date.setDate(QDate(2024, 1, 20))
+    dlg.amount.setText("50")
+    dlg.memo.setText("补记")
+    dlg.accept()
+    wait_ops()
+    assert "2024年1月已结账" in dlg.message.text() and dlg.result() != QDialog.DialogCode.Accepted
+    assert dlg.memo.text() == "补记"  # what was typed is still there to correct
+    dlg.date.setDate(QDate(TODAY.year, TODAY.month, 1))
+    dlg.accept()
+    wait_ops()
+    assert dlg.result() == QDialog.DialogCode.Accepted and dlg.saved.entry.amount_fen == 5000

@@ -1,28 +1,26 @@
-"""Dialogs of the 党费 page: a payment of one or more members, undoing one, a member's dues base."""
+"""Dialogs of the 党费 page: a payment of one or more members, undoing one, a member's dues base.
+
+They are SavingDialogs: with `save=` they save themselves and show a refusal
+inside; without it OK closes and the page saves `values()`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from desktop_app.domain import dues as dues_rules
 from desktop_app.domain.dues import RateRule
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import format_yuan, parse_yuan
-from desktop_app.gui.ledger.forms import (
-    HINT_STYLE,
-    FormDialog,
-    amount_field,
-    date_edit,
-    from_qdate,
-    to_qdate,
-)
+from desktop_app.gui.ledger.forms import HINT_STYLE, amount_field, date_edit, from_qdate, to_qdate
+from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.views.dues import DuesBaseInfo
 
 
-class PaymentDialog(FormDialog):
+class PaymentDialog(SavingDialog):
     """登记党费交纳 for one or more members; `lines` are (name, months, dues in fen)."""
 
     def __init__(
@@ -34,8 +32,9 @@ class PaymentDialog(FormDialog):
         on: date | None = None,
         needs_consent: bool = False,
         consent: bool = False,
+        save=None,
     ):
-        super().__init__(parent, "登记党费交纳", "登记")
+        super().__init__(parent, "登记党费交纳", "登记", save=save)
         self.lines = list(lines)
         self.total_due = sum(fen for _, _, fen in self.lines)
         shown = self.lines[:12]
@@ -56,6 +55,7 @@ class PaymentDialog(FormDialog):
         self.consent.setChecked(consent)
         self.consent.setVisible(needs_consent)
         self.note = QLineEdit()
+        self.form = QFormLayout()
         self.form.addRow("交纳人", summary)
         self.form.addRow("交纳日期", self.date)
         self.form.addRow("收缴人", self.collected_by)
@@ -66,7 +66,8 @@ class PaymentDialog(FormDialog):
         hint = QLabel("登记后自动记入“党费”账户（党费收缴）。党费由党员本人交纳，党支部不得代交。")
         hint.setStyleSheet(HINT_STYLE)
         hint.setWordWrap(True)
-        self.top.insertWidget(1, hint)
+        self.finish_layout(self.form, hint)
+        self.setMinimumWidth(440)
 
     def check(self) -> None:
         if not self.collected_by.text().strip():
@@ -84,18 +85,23 @@ class PaymentDialog(FormDialog):
                 self.consent.isChecked(), self.note.text().strip())
 
 
-class ReasonDialog(FormDialog):
+class ReasonDialog(SavingDialog):
     """A date and a reason, for undoing something that must stay on record."""
 
-    def __init__(self, parent: QWidget | None, title: str, text: str, ok_text: str, on: date | None = None):
-        super().__init__(parent, title, ok_text)
+    def __init__(self, parent: QWidget | None, title: str, text: str, ok_text: str, on: date | None = None,
+                 save=None):
+        super().__init__(parent, title, ok_text, save=save)
         what = QLabel(text)
         what.setWordWrap(True)
         self.date = date_edit(on or date.today())
         self.reason = QLineEdit()
+        self.form = QFormLayout()
         self.form.addRow("", what)
         self.form.addRow("日期", self.date)
         self.form.addRow("原因", self.reason)
+        self.finish_layout(self.form)
+        self.setMinimumWidth(440)
+        self.first_field = self.reason
 
     def check(self) -> None:
         if not self.reason.text().strip():
@@ -105,7 +111,7 @@ class ReasonDialog(FormDialog):
         return from_qdate(self.date.date()), self.reason.text().strip()
 
 
-class DuesBaseDialog(FormDialog):
+class DuesBaseDialog(SavingDialog):
     """A member's dues base from a month on, with the monthly due shown as it is typed."""
 
     def __init__(
@@ -115,8 +121,9 @@ class DuesBaseDialog(FormDialog):
         table: Sequence[RateRule],
         base: DuesBaseInfo | None = None,
         on: date | None = None,
+        save=None,
     ):
-        super().__init__(parent, f"党费基数：{member_name}", "保存")
+        super().__init__(parent, f"党费基数：{member_name}", "保存", save=save)
         self.table = list(table)
         self.month = date_edit(dues_rules.month_of(on or date.today()), month_only=True)
         self.category = QComboBox()
@@ -128,6 +135,7 @@ class DuesBaseDialog(FormDialog):
         self.preview = QLabel()
         self.preview.setStyleSheet("font-weight: bold")
         self.income_label = QLabel("月收入（元）")
+        self.form = QFormLayout()
         self.form.addRow("生效月份", self.month)
         self.form.addRow("人员类别", self.category)
         self.form.addRow(self.income_label, self.income)
@@ -135,6 +143,8 @@ class DuesBaseDialog(FormDialog):
         self.form.addRow("", self.consent)
         self.form.addRow("备注", self.note)
         self.form.addRow("每月应交", self.preview)
+        self.finish_layout(self.form)
+        self.setMinimumWidth(440)
         if base is not None:
             self.category.setCurrentText(base.category)
             if base.income_fen:
@@ -164,9 +174,9 @@ class DuesBaseDialog(FormDialog):
             calc = self._calc()
         except (ValidationError, TypeError) as exc:
             self.preview.setText("")
-            self.error.setText(str(exc) if self.income.text().strip() or not needs_income else "")
+            self.show_message(str(exc) if self.income.text().strip() or not needs_income else "")
             return
-        self.error.setText("")
+        self.show_message("")
         self.preview.setText(f"{format_yuan(calc.due_fen)} 元（{calc.basis}）")
 
     def check(self) -> None:

@@ -2,7 +2,9 @@
 
 Each dialog checks what it can on its own (amounts as yuan with at most two
 decimals, required fields) and names the field in red; the service checks the
-rest. Tests fill the widgets and call accept().
+rest. They are SavingDialogs: with `save=` they save themselves and show a
+refusal inside; without it OK closes and the page saves `values()`.
+Tests fill the widgets and call accept().
 """
 
 from __future__ import annotations
@@ -10,24 +12,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import format_yuan, parse_yuan
-from desktop_app.gui.ledger.forms import (
-    HINT_STYLE,
-    FormDialog,
-    amount_field,
-    date_edit,
-    from_qdate,
-    to_qdate,
-)
+from desktop_app.gui.ledger.forms import HINT_STYLE, amount_field, date_edit, from_qdate, to_qdate
+from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.services.ledger import EntryInput
 from desktop_app.views.ledger import AccountInfo, EntryRow
 
 
-class EntryDialog(FormDialog):
+class EntryDialog(SavingDialog):
     """记一笔收入 / 支出. Posted entries cannot be edited afterwards, so the form says so."""
 
     def __init__(
@@ -42,8 +38,9 @@ class EntryDialog(FormDialog):
         handler: str = "",
         entered_by: str = "",
         voucher_hint: str = "",
+        save=None,
     ):
-        super().__init__(parent, f"记一笔{direction}", "记账")
+        super().__init__(parent, f"记一笔{direction}", "记账", save=save)
         self.direction = rules.check_direction(direction)
         self.date = date_edit(on or date.today())
         self.account = QComboBox()
@@ -67,7 +64,7 @@ class EntryDialog(FormDialog):
         self.entered_by = QLineEdit(entered_by)
         self.voucher = QLineEdit()
         self.voucher.setPlaceholderText(f"留空自动编号（{voucher_hint}）" if voucher_hint else "留空自动编号")
-        f = self.form
+        self.form = f = QFormLayout()
         f.addRow("日期", self.date)
         f.addRow("账户", self.account)
         f.addRow(f"{direction}金额（元）", self.amount)
@@ -80,8 +77,9 @@ class EntryDialog(FormDialog):
         f.addRow("凭证号", self.voucher)
         note = QLabel("记账后不能修改或删除；记错了请用“红字冲销”更正。")
         note.setStyleSheet(HINT_STYLE)
-        self.top.insertWidget(1, note)
-        self.amount.setFocus()
+        self.finish_layout(self.form, note)
+        self.setMinimumWidth(440)
+        self.first_field = self.amount
 
     def check(self) -> None:
         if self.account.currentIndex() < 0:
@@ -99,7 +97,7 @@ class EntryDialog(FormDialog):
         try:
             self.check()
         except ValidationError as exc:
-            self.error.setText(str(exc))
+            self.show_message(str(exc))
             return
         if self.isVisible():  # the worker's last look; a scripted fill (tests) has nothing to look at
             from desktop_app.gui.widgets import common
@@ -111,6 +109,9 @@ class EntryDialog(FormDialog):
             if not common.ask(self, "确认记账", text):
                 return
         super().accept()
+
+    def values(self) -> tuple[EntryInput]:
+        return (self.result_input(),)
 
     def result_input(self) -> EntryInput:
         return EntryInput(
@@ -127,11 +128,12 @@ class EntryDialog(FormDialog):
         )
 
 
-class ReverseDialog(FormDialog):
+class ReverseDialog(SavingDialog):
     """红字冲销: a new entry of the negative amount that points to the wrong one."""
 
-    def __init__(self, parent: QWidget | None, entry: EntryRow, entered_by: str = "", on: date | None = None):
-        super().__init__(parent, f"红字冲销凭证 {entry.voucher_no}", "生成红字凭证")
+    def __init__(self, parent: QWidget | None, entry: EntryRow, entered_by: str = "", on: date | None = None,
+                 save=None):
+        super().__init__(parent, f"红字冲销凭证 {entry.voucher_no}", "生成红字凭证", save=save)
         self.entry = entry
         what = QLabel(
             f"凭证 {entry.voucher_no}　{entry.entry_date.isoformat()}　{entry.account_name}\n"
@@ -143,6 +145,7 @@ class ReverseDialog(FormDialog):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("如 金额录错，应为 80.00 元")
         self.entered_by = QLineEdit(entered_by)
+        self.form = QFormLayout()
         self.form.addRow("原凭证", what)
         self.form.addRow("冲销日期", self.date)
         self.form.addRow("冲销原因", self.reason)
@@ -150,8 +153,9 @@ class ReverseDialog(FormDialog):
         note = QLabel(f"将记一笔 {entry.direction} -{format_yuan(entry.amount_fen)} 元的红字凭证，原凭证保留不变。")
         note.setStyleSheet(HINT_STYLE)
         note.setWordWrap(True)
-        self.top.insertWidget(1, note)
-        self.reason.setFocus()
+        self.finish_layout(self.form, note)
+        self.setMinimumWidth(440)
+        self.first_field = self.reason
 
     def check(self) -> None:
         if not self.reason.text().strip():
@@ -161,7 +165,7 @@ class ReverseDialog(FormDialog):
         return from_qdate(self.date.date()), self.reason.text().strip(), self.entered_by.text().strip()
 
 
-class BudgetDialog(FormDialog):
+class BudgetDialog(SavingDialog):
     def __init__(
         self,
         parent: QWidget | None,
@@ -173,8 +177,9 @@ class BudgetDialog(FormDialog):
         category: str = "",
         amount_fen: int | None = None,
         note: str = "",
+        save=None,
     ):
-        super().__init__(parent, "设置预算", "保存")
+        super().__init__(parent, "设置预算", "保存", save=save)
         self.account = QComboBox()
         for a in accounts:
             self.account.addItem(a.name, a.id)
@@ -193,12 +198,15 @@ class BudgetDialog(FormDialog):
         if amount_fen is not None:
             self.amount.setText(format_yuan(amount_fen, grouping=False))
         self.note = QLineEdit(note)
+        self.form = QFormLayout()
         self.form.addRow("账户", self.account)
         self.form.addRow("年度", self.year)
         self.form.addRow("支出类别", self.category)
         self.form.addRow("预算金额（元）", self.amount)
         self.form.addRow("", self.capitals)
         self.form.addRow("备注", self.note)
+        self.finish_layout(self.form)
+        self.setMinimumWidth(440)
 
     def check(self) -> None:
         if self.account.currentIndex() < 0:
@@ -210,14 +218,16 @@ class BudgetDialog(FormDialog):
                 parse_yuan(self.amount.text()), self.note.text().strip())
 
 
-class AccountDialog(FormDialog):
-    def __init__(self, parent: QWidget | None, title: str, name: str = "", note: str = ""):
-        super().__init__(parent, title, "保存")
+class AccountDialog(SavingDialog):
+    def __init__(self, parent: QWidget | None, title: str, name: str = "", note: str = "", save=None):
+        super().__init__(parent, title, "保存", save=save)
         self.name = QLineEdit(name)
         self.name.setPlaceholderText("如 共建单位资助")
         self.note = QLineEdit(note)
+        self.form = QFormLayout()
         self.form.addRow("账户名称", self.name)
         self.form.addRow("说明", self.note)
+        self.finish_layout(self.form)
         self.setMinimumWidth(380)
 
     def check(self) -> None:

@@ -1,8 +1,6 @@
-"""Form and table helpers shared by the 经费台账 and 党费 pages: dates, amounts, the checking dialog, saving.
+"""Form and table helpers shared by the 经费台账 and 党费 pages: dates, amounts, tables, saving.
 
-`FormDialog` only checks its fields (naming the field in red) and returns its
-values; the page runs the service call off the GUI thread, so tests can fill a
-dialog and press OK without a database.
+Their dialogs derive from the kit's SavingDialog (gui/widgets/dialog.py).
 """
 
 from __future__ import annotations
@@ -15,19 +13,14 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import amount_in_capitals, format_yuan, parse_yuan
-from desktop_app.gui.widgets.dialog import DiscardGuard
 from desktop_app.gui.widgets.table import ColumnModel, fit_columns
 
 ERROR_STYLE = "color: #c8161e"
@@ -52,41 +45,6 @@ def date_edit(d: date, month_only: bool = False) -> QDateEdit:
     edit.setMinimumDate(QDate(2000, 1, 1))
     edit.setMaximumDate(QDate(2100, 12, 31))
     return edit
-
-
-class FormDialog(DiscardGuard, QDialog):  # asks before typed data is thrown away
-    """A form, a red error line and OK/Cancel; subclasses implement check()."""
-
-    def __init__(self, parent: QWidget | None, title: str, ok_text: str = "确定"):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.form = QFormLayout()
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.top = QVBoxLayout(self)
-        self.top.addLayout(self.form)
-        self.top.addWidget(self.error)
-        self.top.addWidget(self.buttons)
-        self.setMinimumWidth(440)
-
-    def check(self) -> None:
-        """Raise ValidationError naming the field when something is wrong."""
-
-    def accept(self) -> None:
-        try:
-            self.check()
-        except ValidationError as exc:
-            self.error.setText(str(exc))
-            return
-        super().accept()
 
 
 def amount_field(placeholder: str = "如 123.45") -> tuple[QLineEdit, QLabel]:

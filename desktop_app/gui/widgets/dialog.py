@@ -6,7 +6,9 @@ A subclass defines `prepare()`: it reads the fields, raises a DomainError
 (ValidationError) for what is wrong, and returns the service call that saves.
 OK runs that call with `run_op`, announcing what it changes (`changes_made`);
 a refusal is shown inside the dialog, so nothing typed is lost. Ctrl+Enter
-saves from any field.
+saves from any field. A form may instead define `check()` and `values()`: the
+default `prepare()` checks, then calls `save(*values)` given by the caller; with
+no `save`, OK just closes and the caller reads `values()` (it saves itself).
 """
 
 from __future__ import annotations
@@ -97,11 +99,12 @@ class SavingDialog(DiscardGuard, QDialog):
     first_field: QWidget | None = None  # where typing starts when the dialog opens
 
     def __init__(self, parent: QWidget | None, title: str, ok_text: str = "保存", *,
-                 changes: Changes | None = None):
+                 changes: Changes | None = None, save: Callable[..., Any] | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         if changes is not None:
             self.changes_made = changes
+        self.save_with = save
         self.saved: Any = None
         self._saving = False
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -122,8 +125,17 @@ class SavingDialog(DiscardGuard, QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.accept)
 
-    def prepare(self) -> Callable[[], Any]:
-        raise NotImplementedError
+    def check(self) -> None:
+        """Raise ValidationError naming the field when something is wrong (for the default prepare)."""
+
+    def values(self) -> tuple:
+        """What the fields hold, as the arguments of `save` (for the default prepare)."""
+        return ()
+
+    def prepare(self) -> Callable[[], Any] | None:
+        self.check()
+        values, save = self.values(), self.save_with
+        return None if save is None else (lambda: save(*values))
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -142,6 +154,10 @@ class SavingDialog(DiscardGuard, QDialog):
             call = self.prepare()
         except DomainError as exc:
             self.show_message(str(exc))
+            return
+        if call is None:  # the caller saves what values() holds
+            self.show_message("")
+            self.done(QDialog.DialogCode.Accepted)
             return
         self._saving = True
         self.buttons.setEnabled(False)
