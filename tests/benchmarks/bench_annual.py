@@ -17,6 +17,8 @@ from datetime import date
 from io import BytesIO
 from pathlib import Path
 
+from tests.benchmarks.figures import record
+
 MEMBERS = 3000
 LIMIT_S = 60.0
 
@@ -33,7 +35,8 @@ def _plain_reportlab(rows: int) -> float:
     return time.perf_counter() - t0
 
 
-def main() -> None:
+def main(quick: bool = False, scale: int = 1) -> None:
+    members = 100 if quick else MEMBERS * scale
     from desktop_app.services import demo, overview
     from desktop_app.services.database import open_database
 
@@ -41,7 +44,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db, _ = open_database(Path(tmp) / "bench_annual.db")
         t0 = time.perf_counter()
-        demo.generate(db, members=MEMBERS, seed=7)
+        demo.generate(db, members=members, seed=7)
         fill = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -57,11 +60,15 @@ def main() -> None:
     from pypdf import PdfReader
 
     pages = len(PdfReader(BytesIO(data)).pages)
-    print(f"demo community of {MEMBERS:,} members made in {fill:.1f} s; the year's lists: {rows:,} rows")
+    print(f"demo community of {members:,} members made in {fill:.1f} s; the year's lists: {rows:,} rows")
     print(f"plain reportlab, the same rows as tables:      {base:6.2f} s")
     print(f"annual_folder (the read model):                 {model:6.2f} s")
     print(f"print_annual_folder ({pages} pages, with charts): {whole:6.2f} s   ratio {whole / base:5.2f}x"
           f"   {'under' if whole < LIMIT_S else 'OVER'} the {LIMIT_S:.0f} s limit")
+    size = f"{members:,} members, {rows:,} rows"
+    record("annual", "annual_folder (read model)", model, "s", base, "plain reportlab, same rows", size=size)
+    record("annual", "print_annual_folder (PDF with charts)", whole, "s", base, "plain reportlab, same rows",
+           size=size, limit_s=LIMIT_S)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from tests.benchmarks.figures import record
+
 MEMBERS = 2000
 RUNS = 5
 
@@ -31,7 +33,8 @@ def _median(fn, runs: int = RUNS) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
+def main(quick: bool = False, scale: int = 1) -> None:
+    members = 100 if quick else MEMBERS * scale
     from desktop_app.services import assessment as asm
     from desktop_app.services import demo
     from desktop_app.services.database import open_database
@@ -40,7 +43,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db, _ = open_database(Path(tmp) / "bench_assessment.db")
         t0 = time.perf_counter()
-        demo.generate(db, members=MEMBERS, seed=7)
+        demo.generate(db, members=members, seed=7)
         fill = time.perf_counter() - t0
 
         def plain_read():
@@ -60,10 +63,11 @@ def main() -> None:
         branches = len(asm.assess_year(db, year).rows)
         db.dispose()
 
-    print(f"demo community of {MEMBERS:,} members, {branches} branches, made in {fill:.1f} s")
+    print(f"demo community of {members:,} members, {branches} branches, made in {fill:.1f} s")
     print(f"plain SQL read of the year's attendance:   {base * 1000:7.1f} ms")
     for name, t in results.items():
         print(f"{name:42s} {t * 1000:7.1f} ms   ratio {t / base:5.2f}x")
+        record("assessment", name, t, "s", base, "plain SQL read of the attendance", size=f"{members:,} members")
 
 
 if __name__ == "__main__":

@@ -9,22 +9,32 @@ Search: on the imported roster, the ids for each prefix of a few typed queries
 (name, pinyin, initials, ID and phone fragments) are fetched the way the roster
 page does on every keystroke; median and 95th percentile.
 
-Run: python -m tests.benchmarks roster   (DANGQUN_BENCH_MEMBERS=20000 for a quick run)
+The import runs in a child process of its own, so its peak memory (the child's
+peak resident set, from resource.getrusage) is the import's and nothing else's.
+The same rows saved as XLSX are imported too, beside the CSV time.
+
+Run: python -m tests.benchmarks roster   (--quick: 2,000 members; --scale 10: 1,000,000)
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import random
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from tests.benchmarks.figures import record
+
 MEMBERS = int(os.environ.get("DANGQUN_BENCH_MEMBERS", "100000"))
+QUICK_MEMBERS = 2000
 QUERIES = ["zhang", "wxm", "王秀", "李建国", "3101", "1391", "liu", "chen"]
 
 
@@ -60,6 +70,45 @@ def _write_csv(path: Path, n: int) -> None:
             w.writerow([row[c] for c in TEMPLATE_COLUMNS])
 
 
+def _write_xlsx(source: Path, path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("党员信息")
+    with open(source, encoding="utf-8-sig") as fh:
+        for row in csv.reader(fh):
+            ws.append(row)
+    wb.save(path)
+
+
+# In a fresh process: open a new database, preview and apply the file, report the times and the peak memory.
+IMPORT = r"""
+import json, resource, sys, time
+from pathlib import Path
+from desktop_app.services import roster, site
+from desktop_app.services.database import open_database
+db, _ = open_database(Path(sys.argv[1]))
+site.init_site(db, "310105001", "幸福里社区党委", "community")
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+preview = roster.preview_import(db, Path(sys.argv[2]))
+t1 = time.perf_counter()
+result = roster.apply_import(db, preview)
+t2 = time.perf_counter()
+assert result.added == int(sys.argv[3]), result
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"preview": t1 - t0, "write": t2 - t1, "peak_mb": peak / 1024, "before_mb": before / 1024}))
+"""
+
+
+def _import(db_path: Path, source: Path, n: int) -> dict:
+    out = subprocess.run([sys.executable, "-c", IMPORT, str(db_path), str(source), str(n)],
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def _raw_baseline(path: Path, rows: list[tuple]) -> float:
     con = sqlite3.connect(path)
     cols = ", ".join(f"c{i}" for i in range(len(rows[0])))
@@ -72,50 +121,64 @@ def _raw_baseline(path: Path, rows: list[tuple]) -> float:
     return elapsed
 
 
-def main() -> None:
-    from desktop_app.services import roster, site
+def _search(db_path: Path, n: int) -> None:
+    from desktop_app.services import roster
     from desktop_app.services.database import open_database
 
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        source = tmp / "members.csv"
-        _write_csv(source, MEMBERS)
-        db, _ = open_database(tmp / "bench.db")
-        site.init_site(db, "310105001", "幸福里社区党委", "community")
-
-        t0 = time.perf_counter()
-        preview = roster.preview_import(db, source)
-        t1 = time.perf_counter()
-        result = roster.apply_import(db, preview)
-        t2 = time.perf_counter()
-        assert result.added == MEMBERS, result
-
-        with open(source, encoding="utf-8-sig") as fh:
-            rows = [tuple(r) for r in csv.reader(fh)][1:]
-        raw = _raw_baseline(tmp / "raw.db", rows)
-
-        ours = t2 - t0
-        print(f"import {MEMBERS:,} members from CSV: {ours:.1f} s (preview {t1 - t0:.1f} s, write {t2 - t1:.1f} s)")
-        print(f"raw sqlite3 executemany of the same rows: {raw:.2f} s")
-        print(f"ratio: {ours / raw:.0f}x")
-
-        flt = roster.MemberFilter
-        roster.search_ids(db, flt())  # warm the page cache as a running program has it
-        times = []
+    db, _ = open_database(db_path)
+    flt = roster.MemberFilter
+    roster.search_ids(db, flt())  # warm the page cache as a running program has it
+    times = []
+    for _ in range(3):
         for query in QUERIES:
             for k in range(1, len(query) + 1):
                 t = time.perf_counter()
                 roster.search_ids(db, flt(text=query[:k]))
                 times.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        roster.search_ids(db, flt())
-        everyone = time.perf_counter() - t
-        times.sort()
-        p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-        print(f"search per keystroke on {MEMBERS:,} members ({len(times)} keystrokes): "
-              f"median {statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
-        print(f"all {MEMBERS:,} ids in roster order (empty search box): {everyone * 1000:.0f} ms")
-        db.dispose()
+    t = time.perf_counter()
+    roster.search_ids(db, flt())
+    everyone = time.perf_counter() - t
+    db.dispose()
+    times.sort()
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+    median = statistics.median(times)
+    print(f"search per keystroke on {n:,} members ({len(times)} keystrokes): "
+          f"median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
+    print(f"all {n:,} ids in roster order (empty search box): {everyone * 1000:.0f} ms")
+    size = f"{n:,} members"
+    record("roster", "search per keystroke, p95", p95, "s", target=0.016, size=size)
+    record("roster", "search per keystroke, median", median, "s", size=size)
+    record("roster", "all ids, empty search box", everyone, "s", size=size)
+
+
+def main(quick: bool = False, scale: int = 1) -> None:
+    n = QUICK_MEMBERS if quick else MEMBERS * scale
+    size = f"{n:,} members"
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        source = tmp / "members.csv"
+        _write_csv(source, n)
+        with open(source, encoding="utf-8-sig") as fh:
+            rows = [tuple(r) for r in csv.reader(fh)][1:]
+        raw = _raw_baseline(tmp / "raw.db", rows)
+        del rows
+        got = _import(tmp / "bench.db", source, n)
+        ours = got["preview"] + got["write"]
+        print(f"import {n:,} members from CSV: {ours:.2f} s (preview {got['preview']:.2f} s, "
+              f"write {got['write']:.2f} s), peak memory {got['peak_mb']:.0f} MB "
+              f"({got['before_mb']:.0f} MB before the import)")
+        print(f"raw sqlite3 executemany of the same rows: {raw:.2f} s   ratio {ours / raw:.1f}x")
+        record("roster", "import from CSV (preview + apply)", ours, "s", raw, "raw sqlite3 executemany", 3, size,
+               preview=got["preview"], write=got["write"])
+        record("roster", "import peak memory (child process)", got["peak_mb"], "MB", target=300, size=size)
+        if scale == 1:  # an XLSX of 1,000,000 rows takes longer to write than the whole run
+            xlsx = tmp / "members.xlsx"
+            _write_xlsx(source, xlsx)
+            got_x = _import(tmp / "bench_xlsx.db", xlsx, n)
+            ours_x = got_x["preview"] + got_x["write"]
+            print(f"the same rows from XLSX: {ours_x:.2f} s   ratio {ours_x / ours:.2f}x the CSV import")
+            record("roster", "import from XLSX", ours_x, "s", ours, "the CSV import", 2, size)
+        _search(tmp / "bench.db", n)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ from datetime import date, timedelta, time as clock
 from io import BytesIO
 from pathlib import Path
 
+from tests.benchmarks.figures import record
+
 N_MEETINGS = 500
 N_ATTENDEES = 60
 N_SERVICE = 50
@@ -24,11 +26,11 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚"
 
 
-def _sheets():
+def _sheets(n_meetings: int = N_MEETINGS):
     from desktop_app.views.meetings import SigninLine, SigninSheet
 
     out = []
-    for k in range(N_MEETINGS):
+    for k in range(n_meetings):
         lines = tuple(
             SigninLine(SURNAMES[(i + k) % 20] + GIVEN[i % 20] + ("华" if i % 3 == 0 else ""),
                        ("第一党小组", "第二党小组", "")[i % 3], "外出就医" if i == 7 else "", "",
@@ -72,7 +74,7 @@ def _plain(sheets) -> tuple[float, int]:
     return time.perf_counter() - t0, size
 
 
-def _through_service(folder: Path) -> tuple[float, int]:
+def _through_service(folder: Path, n_service: int = N_SERVICE) -> tuple[float, int]:
     """print_signin_sheet for N_SERVICE meetings of one branch; setting the database up is not timed."""
     os.environ["DANGQUN_DATA_DIR"] = str(folder / "data")
     from desktop_app.domain import idcard
@@ -101,7 +103,7 @@ def _through_service(folder: Path) -> tuple[float, int]:
         ms.plan(db, ms.MeetingInput(org_id=branch.id, kind=rules.BRANCH_CONGRESS, title="学习贯彻党的二十届三中全会精神",
                                     meeting_date=date(2025, 1, 1) + timedelta(days=k), start_time=clock(19, 30),
                                     place="党群服务中心二楼会议室", host="王建国")).number
-        for k in range(N_SERVICE)
+        for k in range(n_service)
     ]
     ms.print_signin_sheet(db, numbers[0], printed_on=date(2025, 5, 1), font_path="")  # warm up
     t0 = time.perf_counter()
@@ -111,21 +113,26 @@ def _through_service(folder: Path) -> tuple[float, int]:
     return elapsed, size
 
 
-def main() -> None:
-    sheets = _sheets()
+def main(quick: bool = False, scale: int = 1) -> None:
+    n_meetings, n_service = (10, 3) if quick else (N_MEETINGS * scale, N_SERVICE)
+    sheets = _sheets(n_meetings)
     _ours(sheets[:3])  # font loading and imports out of the timing
     _plain(sheets[:3])
     ours, ours_size = _ours(sheets)
     plain, plain_size = _plain(sheets)
-    print(f"签到表 {N_MEETINGS} meetings x {N_ATTENDEES} attendees (ours, QR + header on every page): "
-          f"{ours:.2f} s, {ours / N_MEETINGS * 1000:.1f} ms/sheet, {ours_size / N_MEETINGS / 1024:.0f} KB/sheet")
+    print(f"签到表 {n_meetings} meetings x {N_ATTENDEES} attendees (ours, QR + header on every page): "
+          f"{ours:.2f} s, {ours / n_meetings * 1000:.1f} ms/sheet, {ours_size / n_meetings / 1024:.0f} KB/sheet")
     print(f"plain reportlab, same tables:                                   "
-          f"{plain:.2f} s, {plain / N_MEETINGS * 1000:.1f} ms/sheet, {plain_size / N_MEETINGS / 1024:.0f} KB/sheet")
+          f"{plain:.2f} s, {plain / n_meetings * 1000:.1f} ms/sheet, {plain_size / n_meetings / 1024:.0f} KB/sheet")
     print(f"ratio: {ours / plain:.2f}x")
+    record("signin", "签到表 per sheet (QR + header on every page)", ours / n_meetings, "s", plain / n_meetings,
+           "plain reportlab, same tables", 1.3, f"{n_meetings} meetings x {N_ATTENDEES}")
     with tempfile.TemporaryDirectory() as tmp:
-        served, served_size = _through_service(Path(tmp))
-    print(f"through services.meetings.print_signin_sheet, {N_SERVICE} meetings (read model + render): "
-          f"{served:.2f} s, {served / N_SERVICE * 1000:.1f} ms/sheet, {served_size / N_SERVICE / 1024:.0f} KB/sheet")
+        served, served_size = _through_service(Path(tmp), n_service)
+    print(f"through services.meetings.print_signin_sheet, {n_service} meetings (read model + render): "
+          f"{served:.2f} s, {served / n_service * 1000:.1f} ms/sheet, {served_size / n_service / 1024:.0f} KB/sheet")
+    record("signin", "print_signin_sheet per sheet (read model + render)", served / n_service, "s",
+           plain / n_meetings, "plain reportlab, same tables", size=f"{n_service} meetings")
 
 
 if __name__ == "__main__":

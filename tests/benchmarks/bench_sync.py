@@ -252,6 +252,12 @@ def _run(args, folder: Path) -> None:
     print(f"ratio: merge end to end {merged / raw_time:.1f}x raw inserts; "
           f"its write phase alone (rows + agreed stamps + commit) {write / raw_time:.1f}x")
     print(f"total benchmark time {time.perf_counter() - started:.0f} s")
+    from tests.benchmarks.figures import record
+
+    size = f"{args.communities} x {args.members:,} members"
+    record("sync", "street merge, end to end", merged, "s", raw_time, "raw sqlite3 inserts", 2, size,
+           verify=stages["verify"], decide=stages["plan"], write=stages["merge"], commit=stages["commit"])
+    record("sync", "street merge, write phase", write, "s", raw_time, "raw sqlite3 inserts", size=size)
 
 
 def _fresh_schema(path: Path) -> None:
