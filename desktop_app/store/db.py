@@ -55,6 +55,20 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return factory
 
 
+def take_write_lock(s: Session) -> None:
+    """Begin the session's write transaction now, before its checks read what they must guard.
+
+    Python's sqlite3 opens a transaction only at the first INSERT or UPDATE, so a
+    duplicate check made before it reads rows another writer may be adding at
+    that moment. BEGIN IMMEDIATE takes SQLite's one write lock first: a second
+    writer waits (busy timeout), then sees the first one's rows. PostgreSQL's
+    unique indexes settle the same race at commit.
+    """
+    conn = s.connection()
+    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 class Database:
     """One database: its URL, engine and session factory, and who acts on it in this process."""
 

@@ -1,12 +1,16 @@
 """党员名册 writes of one member: create, edit, delete and restore, status changes, transfers.
 
-Every write is one UnitOfWork and returns the member's detail as stored.
+Every write is one UnitOfWork and returns the member's detail as stored. A
+write that checks the ID number takes the write lock before the check, so two
+people saving the same person at once get one record and a clear refusal.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from desktop_app.domain import members as rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
@@ -25,8 +29,19 @@ from desktop_app.services.roster._common import (
     _validated,
 )
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import take_write_lock
 from desktop_app.store.models import Member, Organization, Transfer
 from desktop_app.views.roster import MemberDetail
+
+
+def _flush_unique(s: Session, id_number: str) -> None:
+    """Flush; the live-ID-number index catching a duplicate the checks could not see is the same refusal."""
+    try:
+        s.flush()
+    except IntegrityError as exc:
+        if "id_number" not in str(exc.orig):
+            raise
+        raise ValidationError("公民身份号码", f"{id_number} 刚刚已由别处登记，同一人不能登记两次") from None
 
 
 def create(db: Database, inp: MemberInput, today: date | None = None) -> MemberDetail:
@@ -35,6 +50,7 @@ def create(db: Database, inp: MemberInput, today: date | None = None) -> MemberD
     clean = _validated(inp, today)
     with UnitOfWork(db) as uow:
         s = uow.session
+        take_write_lock(s)
         _live_org(s, clean.org_id)
         _check_id_free(s, clean.id_number)
         values = {f: getattr(clean, f) for f in MEMBER_FIELDS}
@@ -43,7 +59,7 @@ def create(db: Database, inp: MemberInput, today: date | None = None) -> MemberD
         m = Member(**values, name_pinyin=pinyin, name_initials=initials,
                    status=rules.derived_status(clean))
         s.add(m)
-        s.flush()
+        _flush_unique(s, clean.id_number)
         detail = _detail(s, m, today)
         uow.commit()
         return detail
@@ -56,6 +72,7 @@ def update(db: Database, member_id: str, inp: MemberInput, today: date | None = 
     clean = _validated(inp, today)
     with UnitOfWork(db) as uow:
         s = uow.session
+        take_write_lock(s)
         m = _live_member(s, member_id)
         if clean.org_id != m.org_id:
             _live_org(s, clean.org_id)
@@ -75,7 +92,7 @@ def update(db: Database, member_id: str, inp: MemberInput, today: date | None = 
             if status != m.status:
                 m.status = status
                 _record_status(s, m, status, today, clean.floating_to, "修改党员信息")
-        s.flush()
+        _flush_unique(s, clean.id_number)
         detail = _detail(s, m, today)
         uow.commit()
         return detail
@@ -93,6 +110,7 @@ def restore(db: Database, member_id: str) -> None:
     auth.require(db, "members.write")
     with UnitOfWork(db) as uow:
         s = uow.session
+        take_write_lock(s)
         m = s.get(Member, member_id)
         if m is None:
             raise NotFound("该党员不存在")
@@ -100,9 +118,10 @@ def restore(db: Database, member_id: str) -> None:
             return
         try:
             _check_id_free(s, m.id_number, except_id=m.id)
+            m.deleted = False
+            _flush_unique(s, m.id_number)
         except ValidationError as exc:
             raise Conflict(f"不能恢复：{exc.message}") from None
-        m.deleted = False
         uow.commit()
 
 
