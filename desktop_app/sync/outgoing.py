@@ -13,6 +13,8 @@ Downstream (the street's package for one community):
 - corrections: any row of this community that the street now holds in another
   state than the one it took from it (a person's decision on a conflict, an
   edit at the street), so the community's copy catches up;
+- members another community transferred out to this one, with their history
+  (sync.handover), until this community records the 转入;
 - confirmations of the packages the street merged from the community, so the
   community's next export starts after them.
 
@@ -37,7 +39,7 @@ from desktop_app.domain.sync_rules import STREET, UPSTREAM, Confirmation, Manife
 from desktop_app.store.migrate import SCHEMA_HEAD
 from desktop_app.store.models import Organization
 from desktop_app.store.models_sync import SyncExport, SyncImport, SyncPeer, SyncRowState
-from desktop_app.sync import package
+from desktop_app.sync import handover, package
 from desktop_app.sync.codec import codec_for, encode_value, synced_tables
 from desktop_app.sync.crypto import SiteKeys
 
@@ -254,6 +256,7 @@ def downstream_rows(conn: Connection, peer_id: str, orgs: set[str]) -> Fetched:
     rs = SyncRowState.__table__
     other = rs.alias("other")
     fetched: Fetched = []
+    moving = handover.pending(conn, peer_id, orgs)  # transferred out to this community by another
     for table in synced_tables():
         enc = Encoder(table)
         t = table.c
@@ -273,6 +276,8 @@ def downstream_rows(conn: Connection, peer_id: str, orgs: set[str]) -> Fetched:
                 not_others = and_(not_others, or_(t.org_id.is_(None), t.org_id.in_(orgs)))
             wanted.append(not_others)
         rows = conn.execute(enc.select(peer_id).where(or_(*wanted))).all()
+        if moving:
+            rows = handover.add_rows(conn, enc, peer_id, rows, moving)
         if rows or table.name == "organization":
             fetched.append((enc, rows))
     return fetched

@@ -28,6 +28,7 @@ from desktop_app.store.models import Organization
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.models_ledger import ClosedMonth
 from desktop_app.store.models_sync import SyncPeer, SyncRowState
+from desktop_app.sync import handover
 from desktop_app.sync.merge import MergePlan, TablePlan, _chunks, _local_values
 from desktop_app.sync.outgoing import REFERENCE_TABLES
 
@@ -139,8 +140,13 @@ def _refuse(tp: TablePlan, i: int, owner: str, why: str = "不属于发送方") 
     return PackageRefused(f"表“{label}”的记录 {what} {why}（属于{owner}），整个数据包未导入")
 
 
-def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> None:
-    """At the street: every row the package adds or changes must be its sender's."""
+def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> dict[str, str]:
+    """At the street: every row the package adds or changes must be its sender's.
+
+    Returns the members it moves to the sender through a transfer both ends
+    recorded (id -> former owner's site): `handover.hand_over` once merged.
+    """
+    moved: dict[str, str] = {}
     incoming_orgs = []
     for tp in p.tables:
         if tp.table.name == "organization":
@@ -183,13 +189,21 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> No
         if existing:
             ids = [tp.incoming.ids[i] for i in existing]
             by = _introducers(s, name, ids)
+            claims: dict[str, str] = {}
             for i in existing:
                 who = by.get(tp.incoming.ids[i])
                 # No one brought it here: the street's own, unless its organisation says it is the sender's.
                 mine = (who is None and k is not None and tp.incoming.values[i][k] in owned
                         and name != "organization" and name not in STREET_OWNED)
-                if who != sender and not mine:
+                if who is not None and who != sender and name == handover.MOVED:
+                    claims[tp.incoming.ids[i]] = who  # another community's member: only through a transfer
+                elif who != sender and not mine:
                     raise _refuse(tp, i, peers.get(who, "其他社区") if who else "街道")
+            if claims:
+                handover.check_claims(s, p, sender, claims)
+                updated = {tp.incoming.ids[i] for i in tp.updates}
+                moved.update({rid: who for rid, who in claims.items() if rid in updated})
+    return moved
 
 
 def _check_parents(s: Session, p: MergePlan, tp: TablePlan, sender: str, owned: set[str],
@@ -197,10 +211,10 @@ def _check_parents(s: Session, p: MergePlan, tp: TablePlan, sender: str, owned: 
     """New rows hung under a parent row: the parent must be the sender's (or come in this package)."""
     column, parent_name = PARENT[tp.table.name]
     k = _col(tp, column)
-    in_package = set()
+    in_package = set()  # parents this package adds or changes (an unchanged copy proves nothing)
     for other in p.tables:
         if other.table.name == parent_name:
-            in_package = set(other.incoming.ids)
+            in_package = {other.incoming.ids[i] for i in _changed(other)}
     wanted = {tp.incoming.values[i][k] for i in tp.inserts} - in_package - {None}
     if not wanted:
         return
@@ -219,17 +233,28 @@ def _check_parents(s: Session, p: MergePlan, tp: TablePlan, sender: str, owned: 
         raise _refuse(tp, i, owner, f"挂在不属于发送方的{table_label(parent_name)}下")
 
 
-def check_from_street(s: Session, p: MergePlan, root: str) -> None:
-    """At a community: the street sends the org tree, reference lists and corrections of our own rows only."""
+def check_from_street(s: Session, p: MergePlan, root: str, me=None) -> None:
+    """At a community: the street sends the org tree, reference lists, corrections of our own rows only,
+    and members another community transferred out to us (`me`: our SiteRef), with their history."""
     owned = _subtree(s, root) if root else set()
+    arriving = handover.arriving(p, me.org_code, me.org_name, me.id) if me is not None else set()
     for tp in p.tables:
         name = tp.table.name
         if name == "organization" or name in STREET_OWNED:
             continue
         if name in APPEND_ONLY and _existing(tp):
             raise _refuse(tp, _existing(tp)[0], "原记录", "只能追加，不能修改或删除")
-        if tp.inserts:
-            raise _refuse(tp, tp.inserts[0], "其他社区", "不是本社区的数据，街道不能下发")
+        if name == handover.MOVED:
+            k = _col(tp, "org_id")
+            alien = [i for i in tp.inserts if tp.incoming.ids[i] not in arriving
+                     or tp.incoming.values[i][k] not in owned]
+        elif name in handover.HISTORY:
+            k = _col(tp, "member_id")
+            alien = [i for i in tp.inserts if tp.incoming.values[i][k] not in arriving]
+        else:
+            alien = tp.inserts
+        if alien:
+            raise _refuse(tp, alien[0], "其他社区", "不是本社区的数据，街道不能下发")
         column = OWNER_COLUMN.get(name)
         if column is None:
             continue

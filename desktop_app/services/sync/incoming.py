@@ -28,7 +28,7 @@ from desktop_app.store.db import Database
 from desktop_app.store.migrate import SCHEMA_HEAD
 from desktop_app.store.models_sync import SyncImport
 from desktop_app.store.models_sync import SyncEnrolment
-from desktop_app.sync import decode, merge, ownership
+from desktop_app.sync import decode, handover, merge, ownership
 from desktop_app.sync.outgoing import root_org_id
 from desktop_app.sync.decode import Verified
 from desktop_app.sync.merge import Progress, Stage
@@ -65,19 +65,25 @@ def _open(db: Database, path: Path) -> tuple[Verified, str]:
     return v, info.fingerprint
 
 
-def _check(s, p: merge.MergePlan, path: Path) -> None:
-    """Every row the package adds or changes is its sender's to send, and closed months stay closed."""
+def _check(s, p: merge.MergePlan, path: Path) -> dict[str, str]:
+    """Every row the package adds or changes is its sender's to send, and closed months stay closed.
+
+    Returns the members a transfer moves to the sending community (id -> former owner).
+    """
     m = p.manifest
+    moved: dict[str, str] = {}
     try:
         if m.kind == UPSTREAM:
             e = s.get(SyncEnrolment, m.site.id)
-            ownership.check_from_community(s, p, m.site.id, e.org_id if e is not None else "")
+            moved = ownership.check_from_community(s, p, m.site.id, e.org_id if e is not None else "")
             ownership.check_trail(s, p, m.site.id)
         else:
-            ownership.check_from_street(s, p, root_org_id(s, COMMUNITY, m.to_site.org_code if m.to_site else ""))
+            ownership.check_from_street(s, p, root_org_id(s, COMMUNITY, m.to_site.org_code if m.to_site else ""),
+                                        m.to_site)
         ownership.check_closed(s, p)
     except PackageRefused as exc:
         raise PackageRefused(f"数据包“{path.name}”未导入：{exc}") from None
+    return moved
 
 
 def _report(path: Path, p: merge.MergePlan, st: merge.Standing, dry_run: bool, confirmed: int = 0) -> ImportReport:
@@ -165,13 +171,14 @@ def _merge(db: Database, path: Path, planned: merge.MergePlan | Verified, progre
                 p = planned
             else:  # new, or the rows a preview decided on changed since: decide now, under the lock
                 p = merge.plan(s, v)
-            _check(s, p, path)  # again under the write lock: ownership and closed months as they are now
+            moved = _check(s, p, path)  # again under the write lock: ownership and closed months as they are now
             st = merge.standing(s, m)
             if stage:
                 stage("merge")
             if progress:
                 progress(0, total)
             confirmed = merge.apply(s, p, st, now, tick, path.name)
+            handover.hand_over(s, m.site.id, moved)
             if not st.already:
                 done_ = {k: p.total(d) for k, d in (
                     ("新增", Decision.INSERT), ("更新", Decision.UPDATE), ("冲突", Decision.CONFLICT))}

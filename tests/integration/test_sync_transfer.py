@@ -1,0 +1,162 @@
+"""A member moves between two communities only through a transfer both ends record, carried by packages.
+
+A records the 转出 (转往 naming B) and sends it up; the street's send-down hands
+the member to B; B records the 转入 into its own branch and sends it up; the
+street takes the member as B's. From then on B's edits are accepted and A's
+stale copy can no longer change it. B claiming A's member without A's 转出 (or
+with a 转出 to someone else, or without its own 转入) is refused whole, naming
+the member and both communities, with nothing changed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from desktop_app.domain.sync_rules import PackageRefused
+from desktop_app.services import roster, site, sync
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.models import Member, Organization
+from desktop_app.sync.handover import target
+from tests.integration.sync_world import World, build_templates, fingerprint, rows
+from tests.integration.test_sync_trust import _smuggle
+
+TODAY = date.today()
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory):
+    return build_templates(tmp_path_factory.mktemp("transfer-templates"), members=30, synced=True)
+
+
+@pytest.fixture
+def w(templates, tmp_path):
+    world = World.copy_from(templates, tmp_path, prefix="synced-")
+    yield world
+    world.close()
+
+
+def _member(w: World) -> dict:
+    return next(r for r in rows(w.c1, "member").values() if not r["deleted"] and r["status"] == "正常")
+
+
+def _branch(db) -> str:
+    with db.session() as s:
+        return s.scalar(select(Organization.id).where(Organization.kind == "branch", Organization.deleted.is_(False))
+                        .order_by(Organization.code))
+
+
+def _names(w: World) -> tuple[str, str]:
+    return site.get_site(w.c1).org_name, site.get_site(w.c2).org_name
+
+
+def _refused(w: World, words: tuple[str, ...]) -> str:
+    street_before, a_before = fingerprint(w.street), fingerprint(w.c1, data_only=True)
+    e = sync.export_package(w.c2, w.package(f"claim-{len(words)}.dqsync"))
+    for dry in (True, False):
+        with pytest.raises(PackageRefused) as exc:
+            sync.import_package(w.street, e.path, dry_run=dry)
+        for word in words:
+            assert word in str(exc.value), str(exc.value)
+    assert fingerprint(w.street) == street_before
+    w.down(w.c1)
+    assert fingerprint(w.c1, data_only=True) == a_before
+    return str(exc.value)
+
+
+def test_target_names_one_community_by_code_or_name():
+    peers = [("a", "320102001", "第一社区"), ("b", "320102002", "第一社区党委"), ("c", "320102003", "第三社区党委")]
+    assert target("320102003", peers) == "c"
+    assert target("第一社区党委·第二支部", peers) == "b"  # the longest name wins
+    assert target(" 第三社区 党委 ", peers) == "c"
+    assert target("外省某党委", peers) is None
+    assert target("", peers) is None
+
+
+def test_a_member_moves_from_a_to_b_through_both_ends_records(w):
+    a_name, b_name = _names(w)
+    m = _member(w)
+    roster.transfer(w.c1, m["id"], "转出", TODAY, to_org=b_name, note="工作调动")
+    w.up(w.c1)
+    assert rows(w.street, "member")[m["id"]]["status"] == "转出"
+
+    # the street hands the member to B, pointed at B's community node until B takes it in
+    w.down(w.c2)
+    at_b = rows(w.c2, "member")[m["id"]]
+    assert at_b["status"] == "转出" and at_b["name"] == m["name"]
+    b_root = site.get_site(w.c2)
+    assert any(t["direction"] == "转出" and t["member_id"] == m["id"] for t in rows(w.c2, "transfer").values())
+
+    b_branch = _branch(w.c2)
+    roster.transfer(w.c2, m["id"], "转入", TODAY, from_org=a_name, new_org_id=b_branch)
+    _, report = w.up(w.c2)
+    assert report.total("conflicts") == 0
+    at_street = rows(w.street, "member")[m["id"]]
+    assert at_street["org_id"] == b_branch and at_street["status"] == "正常"
+    assert at_street["updated_by_site"] == b_root.id
+
+    # both send-downs go through; A keeps its 转出 record, B holds the member
+    w.down(w.c1)
+    w.down(w.c2)
+    assert rows(w.c1, "member")[m["id"]]["status"] == "转出"
+    assert rows(w.c2, "member")[m["id"]]["org_id"] == b_branch
+
+    # the member is B's now: B's next edit is taken, A's stale copy may no longer change it
+    with UnitOfWork(w.c2) as uow:
+        uow.session.get(Member, m["id"]).notes = "到新社区后"
+        uow.commit()
+    w.up(w.c2)
+    assert rows(w.street, "member")[m["id"]]["notes"] == "到新社区后"
+    with UnitOfWork(w.c1) as uow:
+        uow.session.get(Member, m["id"]).notes = "原社区又改"
+        uow.commit()
+    before = fingerprint(w.street)
+    e = sync.export_package(w.c1, w.package("stale-a.dqsync"))
+    with pytest.raises(PackageRefused, match=m["id"]):
+        sync.import_package(w.street, e.path)
+    assert fingerprint(w.street) == before
+
+
+def _claim(w: World, m: dict) -> None:
+    """B puts A's member into its own branch, with a 转入 of its own, as a forger would."""
+    b = site.get_site(w.c2).id
+    _smuggle(w.c2, "member", m, org_id=_branch(w.c2), status="正常", updated_by_site=b)
+    with UnitOfWork(w.c2) as uow:
+        from desktop_app.store.models import Transfer
+
+        uow.session.add(Transfer(member_id=m["id"], direction="转入", transfer_date=TODAY, from_org="某社区"))
+        uow.commit()
+
+
+def test_b_claiming_a_s_member_without_a_s_transfer_out_is_refused(w):
+    a_name, b_name = _names(w)
+    m = _member(w)
+    _claim(w, m)
+    msg = _refused(w, (m["id"], a_name, b_name, "转出"))
+    assert rows(w.street, "member")[m["id"]]["org_id"] == m["org_id"]
+
+
+def test_a_transfer_out_to_someone_else_does_not_let_b_take_the_member(w):
+    a_name, b_name = _names(w)
+    m = _member(w)
+    roster.transfer(w.c1, m["id"], "转出", TODAY, to_org="外省某党委")
+    w.up(w.c1)
+    _, down = w.down(w.c2)
+    assert m["id"] not in rows(w.c2, "member")  # the street hands B nothing
+    _claim(w, {**rows(w.c1, "member")[m["id"]]})
+    _refused(w, (m["id"], a_name, b_name))
+
+
+def test_b_taking_the_member_without_its_own_transfer_in_is_refused(w):
+    a_name, b_name = _names(w)
+    m = _member(w)
+    roster.transfer(w.c1, m["id"], "转出", TODAY, to_org=b_name)
+    w.up(w.c1)
+    w.down(w.c2)
+    with UnitOfWork(w.c2) as uow:  # moved into a branch by hand, no 转入 recorded
+        row = uow.session.get(Member, m["id"])
+        row.org_id, row.status = _branch(w.c2), "正常"
+        uow.commit()
+    _refused(w, (m["id"], b_name, "转入"))
