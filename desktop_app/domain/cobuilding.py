@@ -543,7 +543,9 @@ def check_report_item(inp: ReportItemInput, reported_on: date, today: date) -> R
             raise ValidationError("服务时长", "请填写参加人员合计的服务小时数")
         return ReportItemInput(SERVICE, on, required(inp.title, "服务内容", limit=200), people=int(inp.people),
                                hours_tenths=int(inp.hours_tenths), notes=notes)
-    title = required(inp.title, "认领内容", limit=200)
+    title = optional(inp.title, "认领内容", 200)
+    if not (title or inp.post_id or inp.list_item_id):  # a post or project named lends its name
+        raise ValidationError("认领内容", "请选择岗位、项目或填写认领内容")
     return ReportItemInput(CLAIM, on, title, inp.post_id or None, inp.list_item_id or None, notes=notes)
 
 

@@ -5,7 +5,7 @@ The modules split along the parts of the work: units, activities, reporting, fig
 """
 
 from desktop_app.domain.cobuilding import (  # noqa: F401  the inputs callers build
-    ActivityInput, CareInput, ContactInput, CostInput, ListInput, PersonInput, RecipientInput, ReportingInput, SeatInput, ServiceInput,
+    ActivityInput, CareInput, ContactInput, CostInput, InquiryInput, ReportItemInput, UnitReportInput, ListInput, PersonInput, RecipientInput, ReportingInput, SeatInput, ServiceInput,
     UnitInput,
 )
 from desktop_app.services.cobuilding.activities import (  # noqa: F401
@@ -24,6 +24,9 @@ from desktop_app.services.cobuilding.costs import (  # noqa: F401
 from desktop_app.services.cobuilding.figures import (  # noqa: F401
     figures, print_summary, print_unit_page, print_unit_register,
 )
+from desktop_app.services.cobuilding.inquiries import (  # noqa: F401
+    close_inquiry, delete_inquiry, inquiry_to_need, list_inquiries, save_inquiry,
+)
 from desktop_app.services.cobuilding.joint import (  # noqa: F401
     add_topic, finish_topic, get_joint, list_joint_meetings, set_units,
 )
@@ -41,11 +44,15 @@ from desktop_app.services.cobuilding.reporting import (  # noqa: F401
 from desktop_app.services.cobuilding.street import (  # noqa: F401
     community_figures, print_street_summary, street_figures,
 )
+from desktop_app.services.cobuilding.unit_reports import (  # noqa: F401
+    add_report_item, delete_report_item, end_report_item, end_unit_report, get_unit_report, list_unit_reports,
+    save_unit_report,
+)
 from desktop_app.services.cobuilding.units import (  # noqa: F401
     delete_unit, list_units, save_unit, unit_kinds_in_use, unit_year,
 )
 from desktop_app.views.cobuilding import (  # noqa: F401  re-exported read models
     ActivityDetail, ActivityRegister, ActivityRow, CareDetail, CareRow, CobuildingFigures, CommunityFigures, ContactRow,
-    CostRow, FeedbackForm,
+    CostRow, FeedbackForm, InquiryRow, ReportItemRow, UnitReportDetail, UnitReportRow,
     JointDetail, JointMeetingRow, ListRow, PairingDetail, PairingItemRow, PairingRow, PostRow, RecipientRow, ReportingDetail, ReportingRow, SeatRow, ServiceRow, UnitRow, UnitYear, VolunteerHours,
 )

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import idcard
+from desktop_app.domain.errors import NotFound
 from desktop_app.store.models import Organization
 from desktop_app.store.models_cobuilding import (
     Activity, ActivityOrg, ActivityPerson, ActivityPhoto, ActivityUnit, CostLink, ListItem, PartnerUnit, PostClaim, ReportingMember,
@@ -20,6 +21,21 @@ from desktop_app.views.cobuilding import ActivityRow, CostRow, ReportingRow
 
 CHUNK = 500  # SQLite's bound-parameter limit, with room to spare
 ACTIVITY_LABEL, PROJECT_LABEL = "共建活动", "项目清单"
+
+
+def set_changed(row, values: dict) -> None:
+    """Assign only what differs, so an unchanged save writes nothing and the audit trail stays quiet."""
+    for key, value in values.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+
+
+def live(s: Session, model, row_id: str | None, message: str):
+    """The live row of `model` with this id, or NotFound(message)."""
+    row = s.get(model, row_id) if row_id else None
+    if row is None or row.deleted:
+        raise NotFound(message)
+    return row
 
 
 def year_span(year: int) -> tuple[date, date]:

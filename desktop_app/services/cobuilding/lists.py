@@ -22,7 +22,7 @@ from desktop_app.store.models_service import Project, Visit
 from desktop_app.views.cobuilding import ListRow
 
 
-def _rows(s: Session, q) -> list[ListRow]:
+def list_rows(s: Session, q) -> list[ListRow]:
     names = org_names(s)
     units = dict(s.execute(select(PartnerUnit.id, PartnerUnit.name)).all())
     projects = dict(s.execute(select(Project.id, Project.name)).all())
@@ -52,7 +52,7 @@ def list_items(db: Database, list_kind: str, year: int | None = None, state: str
             q = q.where(ListItem.state == state)
         for term in text.split():
             q = q.where(ListItem.title.contains(term) | ListItem.detail.contains(term))
-        return _rows(s, q.order_by(ListItem.raised_on.desc(), ListItem.title))
+        return list_rows(s, q.order_by(ListItem.raised_on.desc(), ListItem.title))
 
 
 def _live(s: Session, item_id: str | None, what: str = "清单条目") -> ListItem:
@@ -63,7 +63,7 @@ def _live(s: Session, item_id: str | None, what: str = "清单条目") -> ListIt
 
 
 def _one(s: Session, item: ListItem) -> ListRow:
-    return _rows(s, select(ListItem).where(ListItem.id == item.id))[0]
+    return list_rows(s, select(ListItem).where(ListItem.id == item.id))[0]
 
 
 def save_item(db: Database, item_id: str | None, inp: rules.ListInput, today: date | None = None) -> ListRow:
