@@ -6,7 +6,7 @@ the command line, package file names), so no screen says UTC while another says 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
 
 
 def to_local(at: datetime | None) -> datetime | None:
@@ -20,3 +20,8 @@ def to_local(at: datetime | None) -> datetime | None:
 def local_text(at: datetime | None, fmt: str = "%Y-%m-%d %H:%M", empty: str = "") -> str:
     local = to_local(at)
     return local.strftime(fmt) if local is not None else empty
+
+
+def local_day_start(day: date) -> datetime:
+    """Local midnight of `day` as naive UTC, the way times are stored (a day's bounds in a query)."""
+    return datetime.combine(day, time()).astimezone().astimezone(timezone.utc).replace(tzinfo=None)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
+from desktop_app.domain import clock
 from desktop_app.services import auth
 from desktop_app.store.db import Database
 from desktop_app.store.models_access import AuditEntry
@@ -23,13 +24,11 @@ from desktop_app.views.audit import (  # noqa: F401  (re-exported: the page and 
 )
 
 
-def _utc(d: date) -> datetime:
-    """Local midnight of `d` as naive UTC, the way `at` is stored."""
-    return datetime.combine(d, time()).astimezone().astimezone(timezone.utc).replace(tzinfo=None)
+_utc = clock.local_day_start  # a day's bounds in the trail's UTC
 
 
 def local_time(at: datetime) -> datetime:
-    return at.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+    return clock.to_local(at)
 
 
 def _load(text: str) -> dict:

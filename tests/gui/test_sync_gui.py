@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select, update
 
-from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets import common, forms
 from desktop_app.gui.sync import dialogs as sync_dialogs
 from desktop_app.gui.sync.dialogs import ExportSummaryDialog, ImportPreviewDialog
 from desktop_app.gui.sync.page import SyncPage
@@ -76,20 +76,21 @@ def test_a_community_takes_the_key_and_exports_to_a_usb_folder(qtbot, community,
     assert "尚未向街道登记" in page.key_label.text()
     assert not page.export_button.isEnabled()
 
-    told = []
+    told, offered = [], []
     monkeypatch.setattr(sync_dialogs, "choose_save", lambda *a: tmp_path / "c.dqreq")
     monkeypatch.setattr(common, "inform", lambda parent, title, text: told.append(text))
+    monkeypatch.setattr(forms, "offer_open", lambda parent, path, text=None: offered.append((path, text)))
     page.key_button.click()
     wait_ops()
     shown = sync.read_request(street_db, tmp_path / "c.dqreq").fingerprint
-    assert shown in told[0]  # the same fingerprint on both screens
+    assert offered[0][0] == tmp_path / "c.dqreq" and shown in offered[0][1]  # the same fingerprint on both screens
     assert not page.export_button.isEnabled()  # not until the street's reply is in
     assert sync.enrol_accept(street_db, tmp_path / "c.dqreq", tmp_path / "c.dqreply").fingerprint == shown
     monkeypatch.setattr(sync_dialogs, "choose_open", lambda *a: tmp_path / "c.dqreply")
     page.finish_button.click()
     wait_ops()
     fingerprint = sync.key_info(street_db).fingerprint
-    assert fingerprint in told[1] and "挂到“梅园街道党工委”之下" in told[1]
+    assert fingerprint in told[0] and "挂到“梅园街道党工委”之下" in told[0]
     assert fingerprint in page.key_status.text()
     assert page.export_button.isEnabled()
 
@@ -329,7 +330,7 @@ def test_the_street_makes_its_key_once(qtbot, app_ctx, wait_ops, tmp_path, monke
         assert not page.import_button.isEnabled()
         monkeypatch.setattr(sync_dialogs, "choose_save", lambda *a: tmp_path / "k.dqkey")
         told = []
-        monkeypatch.setattr(common, "inform", lambda parent, title, text: told.append(text))
+        monkeypatch.setattr(forms, "offer_open", lambda parent, path, text=None: told.append(text))
         page.key_button.click()
         wait_ops()
         assert (tmp_path / "k.dqkey").exists() and "受口令保护" in told[0]
@@ -340,3 +341,44 @@ def test_the_street_makes_its_key_once(qtbot, app_ctx, wait_ops, tmp_path, monke
         assert page.import_button.isEnabled()
     finally:
         db.dispose()
+
+
+def test_revoking_a_community_key_says_what_follows_and_asks_first(qtbot, community, street_db, wait_ops, tmp_path,
+                                                                   monkeypatch):
+    enrol(street_db, community.db, tmp_path)
+    sync.import_package(street_db, sync.export_package(community.db, tmp_path).path)
+    page = page_for(qtbot, _street_ctx(street_db), wait_ops)
+    page.community_view.selectRow(0)
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(text) or False)
+    page.revoke_button.click()
+    wait_ops()
+    assert "拒收" in asked[0] and "不能撤销" in asked[0] and "幸福里社区党委" in asked[0]
+    assert [e.status for e in sync.enrolments(street_db)] == ["active"]  # "no" leaves the key in use
+    monkeypatch.setattr(common, "ask", lambda *a: True)
+    monkeypatch.setattr(common, "inform", lambda *a: None)
+    page.revoke_button.click()
+    wait_ops()
+    assert [e.status for e in sync.enrolments(street_db)] == ["revoked"]
+
+
+def test_key_files_are_saved_through_the_one_save_flow(qtbot, app_ctx, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop_app.settings import data_dir
+
+    monkeypatch.setattr(sync_dialogs, "usb_drives", lambda: [])
+    monkeypatch.setattr(common, "inform", lambda *a: None)
+    seen = []
+
+    def dialog(parent, title, start, filters):
+        seen.append(start)
+        return str(data_dir() / "k"), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    # the data folder is refused, and a name typed without its extension gets it
+    assert sync_dialogs.choose_save(None, "保存", "街道私钥.dqkey", sync_dialogs.KEY_FILTER) is None
+    assert seen[0] == str(forms.prints_dir() / "街道私钥.dqkey")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(tmp_path / "k"), ""))
+    monkeypatch.setattr(sync_dialogs, "usb_drives", lambda: [tmp_path])
+    assert sync_dialogs.choose_save(None, "保存", "街道私钥.dqkey", sync_dialogs.KEY_FILTER) == tmp_path / "k.dqkey"

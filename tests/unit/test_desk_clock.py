@@ -37,3 +37,15 @@ def test_package_names_and_reports_use_local_time(shanghai):
     r = ExportResult(path=Path("x.dqsync"), package_id="p", kind="upstream", seq=1, full=False, plain=False,
                      since=datetime(2026, 12, 4, 19, 30), until=datetime(2026, 12, 4, 20, 0), size=2048)
     assert "2026-12-05 03:30 之后的变化" in "\n".join(r.lines()) and "UTC" not in "\n".join(r.lines())
+
+
+def test_the_sync_page_and_the_audit_trail_use_the_one_clock(shanghai):
+    from datetime import date
+
+    from desktop_app.domain.clock import local_day_start
+    from desktop_app.gui.sync.dialogs import local_time as sync_time
+    from desktop_app.services.audit_log import local_time as audit_time
+
+    assert sync_time(datetime(2026, 12, 4, 19, 30)) == "2026-12-05 03:30" and sync_time(None) == "—"
+    assert audit_time(datetime(2026, 12, 4, 19, 30)) == datetime(2026, 12, 5, 3, 30)
+    assert local_day_start(date(2026, 12, 5)) == datetime(2026, 12, 4, 16, 0)  # Shanghai's midnight in UTC

@@ -6,7 +6,7 @@ folder" setting) replace them in one place, like common.ask.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from desktop_app.domain import clock
 from desktop_app.domain.sync_rules import table_label
 from desktop_app.gui import icons
+from desktop_app.gui.widgets import forms
 from desktop_app.views.sync import ExportResult, ImportReport
 
 PACKAGE_FILTER = "同步数据包 (*.dqsync *.zip);;所有文件 (*)"
@@ -32,10 +34,8 @@ _USB_FILESYSTEMS = {"vfat", "exfat", "fat", "fat32", "msdos", "fuseblk"}
 # --- small formatting shared with the page --------------------------------------------
 
 def local_time(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """Times are kept in UTC; people read their own clock."""
-    if dt is None:
-        return "—"
-    return dt.replace(tzinfo=timezone.utc).astimezone().strftime(fmt)
+    """Times are kept in UTC; people read their own clock (domain.clock, as everywhere)."""
+    return clock.local_text(dt, fmt, empty="—")
 
 
 def size_text(n: int) -> str:
@@ -81,8 +81,9 @@ def choose_files(parent: QWidget | None, title: str, filters: str) -> list[Path]
 
 
 def choose_save(parent: QWidget | None, title: str, suggested: str, filters: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, title, str(Path(default_folder()) / suggested), filters)
-    return Path(name) if name else None
+    """Key files take the one save flow: a USB stick when one is in, else the 打印文件 folder; never the data folder."""
+    drives = usb_drives()
+    return forms.ask_save_path(parent, title, suggested, filters, folder=drives[0] if drives else None)
 
 
 # --- the dry run, and the result --------------------------------------------------------

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.gui import icons
-from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets import common, forms
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.sync import dialogs
@@ -258,8 +258,8 @@ class SyncPage(Page):
                changes=changes(Change.SYNC))
 
     def _requested(self, result) -> None:
-        common.inform(self, "登记申请", f"登记申请已保存到 {result.path}。\n指纹：{result.fingerprint}\n"
-                      "请把文件交给街道，并与街道屏幕上显示的指纹核对一致；再导入街道的登记回执。")
+        forms.offer_open(self, result.path, f"登记申请已保存到 {result.path}。\n指纹：{result.fingerprint}\n"
+                         "请把文件交给街道，并与街道屏幕上显示的指纹核对一致；再导入街道的登记回执。")
 
     def enrol_finish(self) -> None:
         path = dialogs.choose_open(self, "选择街道的登记回执", REPLY_FILTER)
@@ -307,13 +307,18 @@ class SyncPage(Page):
         if out is None:
             return
         run_op(self, lambda job: sync.enrol_accept(db, path, out),
-               lambda e: common.inform(self, "接受登记", f"已接受{e.org_name}的登记。请把回执 {out.name} 交回社区导入。"),
+               lambda e: forms.offer_open(self, out, f"已接受{e.org_name}的登记。请把回执 {out} 交回社区导入。"),
                changes=changes(Change.SYNC))
 
     def enrol_revoke(self) -> None:
         c = self.selected_community()
-        if c is None or not common.ask(self, "作废密钥", f"作废“{c.org_name}”的密钥后，它签名的数据包一律不接受，"
-                                       "直到它重新登记。确定吗？"):
+        if c is None or not common.ask(
+            self, "确认作废密钥",
+            f"作废“{c.org_name}”（{c.org_code}）的同步密钥（密钥丢失或被盗时使用）：\n"
+            "· 此后它签名的数据包一律拒收，包括已经拷出、尚未导入的；\n"
+            "· 已经导入的数据不受影响；\n"
+            "· 它要重新“向街道登记”，你接受之后才能再报送。\n"
+            "作废会记入审计日志，不能撤销。确定作废吗？"):
             return
         db = self.ctx.db
         run_op(self, lambda job: sync.enrol_revoke(db, c.site_id),
@@ -334,8 +339,8 @@ class SyncPage(Page):
                changes=changes(Change.SYNC))
 
     def _key_written(self, path: Path, info: KeyInfo) -> None:
-        common.inform(
-            self, "街道密钥",
+        forms.offer_open(
+            self, path,
             f"街道私钥已保存到 {path}（指纹 {info.fingerprint}），受口令保护，请妥善保管、另做备份。\n"
             "各社区在“数据同步”中“向街道登记”，把登记申请交来，在这里“接受社区登记”。",
         )

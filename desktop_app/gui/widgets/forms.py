@@ -139,8 +139,10 @@ def _inside_data_dir(path: Path) -> bool:
         return False
 
 
-def ask_save_path(parent: QWidget | None, title: str, default_name: str, filters: str | None = None) -> Path | None:
-    """The one place every PDF and spreadsheet is saved from: opens on prints_dir(), refuses the data folder.
+def ask_save_path(parent: QWidget | None, title: str, default_name: str, filters: str | None = None,
+                  folder: Path | None = None) -> Path | None:
+    """The one place every PDF and spreadsheet is saved from: opens on prints_dir() (or `folder`, a USB
+    stick for sync's key files), refuses the data folder.
 
     `filters` defaults to the kind of `default_name`; a name typed without an extension gets the
     one of the filter chosen (tests replace QFileDialog.getSaveFileName or this function).
@@ -150,7 +152,7 @@ def ask_save_path(parent: QWidget | None, title: str, default_name: str, filters
     suffix = Path(default_name).suffix.lower() or ".pdf"
     if filters is None:
         filters = {".xlsx": XLSX, ".csv": CSV}.get(suffix, PDF)
-    path, chosen = QFileDialog.getSaveFileName(parent, title, str(prints_dir() / default_name), filters)
+    path, chosen = QFileDialog.getSaveFileName(parent, title, str((folder or prints_dir()) / default_name), filters)
     if not path:
         return None
     p = Path(path)
