@@ -282,8 +282,12 @@ def test_follow_up_tabs_list_absentees(qtbot, page, community, wait_ops):
 
 # ---------------------------------------------------------------- compliance
 
+def _background(model, row, col):
+    return model.index(row, col).data(Qt.ItemDataRole.BackgroundRole).name()
+
+
 def test_compliance_grid_colours_and_planning_from_an_overdue_cell(qtbot, app_ctx, community, wait_ops,
-                                                                   monkeypatch):
+                                                                   monkeypatch, qtmodeltester):
     branch, _group, _ids = community
     today = date.today()
     first_of_month = today.replace(day=1)
@@ -296,19 +300,21 @@ def test_compliance_grid_colours_and_planning_from_an_overdue_cell(qtbot, app_ct
     p.resize(1200, 700)
     p.show()
     wait_ops()
-    assert p.table.rowCount() == 1 and p.table.verticalHeaderItem(0).text() == "第一网格党支部"
+    assert p.model.rowCount() == 1 and p.model.headerData(0, Qt.Orientation.Vertical) == "第一网格党支部"
+    qtmodeltester.check(p.model)
     p.view_box.setCurrentIndex(p.view_box.findData(r.THEME_DAY))
-    assert p.table.columnCount() == 12
+    assert p.model.columnCount() == 12
+    qtmodeltester.check(p.model)
     current = p.cell_at(0, today.month - 1)
     assert current.status == CellStatus.DUE
-    assert p.table.item(0, today.month - 1).background().color().name() == "#fff1b8"
+    assert _background(p.model, 0, today.month - 1) == "#fff1b8"
     if today.month > 1:
         assert p.cell_at(0, today.month - 2).status == CellStatus.HELD
-        assert p.table.item(0, today.month - 2).background().color().name() == "#cdeccd"
+        assert _background(p.model, 0, today.month - 2) == "#cdeccd"
     if today.month > 2:
         overdue = p.cell_at(0, 0)
         assert overdue.status == CellStatus.OVERDUE
-        assert p.table.item(0, 0).background().color().name() == "#f5b7b7"
+        assert _background(p.model, 0, 0) == "#f5b7b7"
     assert "逾期未开" in p.summary.text()
 
     # double-click the running month: plan it there and then
@@ -325,7 +331,7 @@ def test_compliance_grid_colours_and_planning_from_an_overdue_cell(qtbot, app_ct
     wait_ops()
     assert p.cell_at(0, today.month - 1).status == CellStatus.PLANNED
     p.view_box.setCurrentIndex(0)
-    assert p.table.columnCount() == len(p.grid.kinds)
+    assert p.model.columnCount() == len(p.grid.kinds)
 
 
 def test_cadence_settings_dialog_changes_the_grid(qtbot, app_ctx, community, wait_ops, monkeypatch):

@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QStandardPaths
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QLabel,
     QLineEdit,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import amount_in_capitals, format_yuan, parse_yuan
-from desktop_app.gui.widgets.table import ColumnModel, fit_columns
+from desktop_app.gui.widgets.table import ColumnModel, table_view
 
 ERROR_STYLE = "color: #c8161e"
 HINT_STYLE = "color: #666666"
@@ -70,17 +69,8 @@ def yuan(fen: int, blank_zero: bool = False) -> str:
 
 
 def make_table(model: ColumnModel, parent: QWidget | None = None, *, rows: bool = True) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setAlternatingRowColors(True)
-    view.setSelectionBehavior(
-        QAbstractItemView.SelectionBehavior.SelectRows if rows else QAbstractItemView.SelectionBehavior.SelectItems
-    )
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view = table_view(model, parent, rows=rows)
     view.verticalHeader().setDefaultSectionSize(26)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setHighlightSections(False)
-    fit_columns(view, model.columns)
     view.horizontalHeader().setStretchLastSection(True)
     return view
 

@@ -7,14 +7,15 @@ click a cell that is due or overdue to plan (or enter) that meeting.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QHeaderView,
-    QLabel, QSpinBox, QTableWidget, QTableWidgetItem, QToolBar, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QHeaderView,
+    QLabel, QSpinBox, QToolBar, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
@@ -26,6 +27,7 @@ from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
 from desktop_app.gui.widgets.forms import ask_save_path
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
+from desktop_app.gui.widgets.table import ALERT, CENTER, Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
 from desktop_app.views.changes import Change, changes
 
@@ -41,7 +43,31 @@ CELL_COLORS: dict[CellStatus, str] = {
     CellStatus.NOT_REQUIRED: "#eeeeee",
 }
 OVERVIEW = "__overview__"
-CELL_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One cell as shown: the period's record (None where a kind does not apply), its text and tooltip."""
+
+    cell: ms.ComplianceCell | None
+    text: str = ""
+    tip: str = ""
+    late_elsewhere: bool = False  # overdue in another period of the year: the text turns red
+
+
+@dataclass(frozen=True)
+class GridRow:
+    name: str
+    cells: tuple[GridCell, ...]
+
+
+def _cell_column(title: str, i: int) -> Column:
+    def background(row: GridRow) -> QColor | None:
+        c = row.cells[i].cell
+        return QColor(CELL_COLORS[c.status]) if c is not None else None
+
+    return Column(title, lambda row: row.cells[i].text, CENTER, 70, tooltip=lambda row: row.cells[i].tip,
+                  background=background, color=lambda row: ALERT if row.cells[i].late_elsewhere else None)
 
 
 class KindSettingsDialog(QDialog):
@@ -168,10 +194,10 @@ class CompliancePage(Page):
         legend.addStretch(1)
         legend.addWidget(QLabel("双击待召开或逾期的格子，计划（补录）该次会议"))
 
-        self.table = QTableWidget()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.cellDoubleClicked.connect(self._cell_activated)
+        self.model = ColumnModel([], row_title=lambda row: row.name, parent=self)
+        self.table = table_view(self.model, rows=False, multi=False, fit=False)
+        self.table.verticalHeader().show()
+        self.table.doubleClicked.connect(lambda index: self._cell_activated(index.row(), index.column()))
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.summary)
@@ -222,15 +248,6 @@ class CompliancePage(Page):
         else:
             self._show_kind(g, mode)
 
-    def _cell(self, cell: ms.ComplianceCell | None, text: str, tip: str) -> QTableWidgetItem:
-        item = QTableWidgetItem(text)
-        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-        if cell is not None:
-            item.setBackground(QBrush(QColor(CELL_COLORS[cell.status])))
-            item.setData(CELL_ROLE, cell)
-        item.setToolTip(tip)
-        return item
-
     @staticmethod
     def _tip(cell: ms.ComplianceCell) -> str:
         parts = [f"{cell.period.label} {cell.kind}：{cell.label}", f"已召开 {cell.held} 次"]
@@ -243,55 +260,47 @@ class CompliancePage(Page):
         return "\n".join(parts)
 
     def _show_overview(self, g: ms.ComplianceGrid) -> None:
-        self.table.clear()
-        self.table.setRowCount(len(g.rows))
-        self.table.setColumnCount(len(g.kinds))
-        self.table.setHorizontalHeaderLabels([f"{k}\n{g.rules[k].cadence_label}" for k in g.kinds])
-        self.table.setVerticalHeaderLabels([r.name for r in g.rows])
-        for r, row in enumerate(g.rows):
-            for c, kind in enumerate(g.kinds):
-                cell = g.current(row.org_id, kind)
-                cells = g.cells.get((row.org_id, kind), ())
-                late = sum(1 for x in cells if x.status == CellStatus.OVERDUE)
-                if cell is None:
-                    self.table.setItem(r, c, self._cell(None, "", ""))
-                    continue
-                text = cell.label
-                if late and cell.status != CellStatus.OVERDUE:
-                    text += f"\n全年逾期 {late}"
-                elif late > 1:
-                    text += f"（{late}）"
-                tip = self._tip(cell) + (f"\n{g.year} 年逾期未开 {late} 次" if late else "")
-                item = self._cell(cell, text, tip)
-                if late and cell.status not in (CellStatus.OVERDUE,):
-                    item.setForeground(QBrush(QColor("#c8161e")))
-                self.table.setItem(r, c, item)
-        self._fit()
+        def shown(org_id: str, kind: str) -> GridCell:
+            cell = g.current(org_id, kind)
+            if cell is None:
+                return GridCell(None)
+            late = sum(1 for x in g.cells.get((org_id, kind), ()) if x.status == CellStatus.OVERDUE)
+            text = cell.label
+            if late and cell.status != CellStatus.OVERDUE:
+                text += f"\n全年逾期 {late}"
+            elif late > 1:
+                text += f"（{late}）"
+            tip = self._tip(cell) + (f"\n{g.year} 年逾期未开 {late} 次" if late else "")
+            return GridCell(cell, text, tip, bool(late) and cell.status != CellStatus.OVERDUE)
+
+        self._fill([f"{k}\n{g.rules[k].cadence_label}" for k in g.kinds],
+                   [GridRow(r.name, tuple(shown(r.org_id, k) for k in g.kinds)) for r in g.rows])
 
     def _show_kind(self, g: ms.ComplianceGrid, kind: str) -> None:
         unit = g.rules[kind].unit
         periods = g.periods(kind) if unit != PeriodUnit.NONE else []
-        self.table.clear()
-        self.table.setRowCount(len(g.rows))
-        self.table.setColumnCount(len(periods))
-        self.table.setHorizontalHeaderLabels([p.short_label for p in periods])
-        self.table.setVerticalHeaderLabels([r.name for r in g.rows])
-        for r, row in enumerate(g.rows):
-            for c, cell in enumerate(g.cells.get((row.org_id, kind), ())):
-                text = cell.label if cell.status != CellStatus.HELD else f"已召开 {cell.held}"
-                self.table.setItem(r, c, self._cell(cell, text, self._tip(cell)))
-        self._fit()
 
-    def _fit(self) -> None:
+        def shown(cell: ms.ComplianceCell) -> GridCell:
+            text = cell.label if cell.status != CellStatus.HELD else f"已召开 {cell.held}"
+            return GridCell(cell, text, self._tip(cell))
+
+        rows = []
+        for r in g.rows:
+            cells = [shown(c) for c in g.cells.get((r.org_id, kind), ())][:len(periods)]
+            rows.append(GridRow(r.name, tuple(cells + [GridCell(None)] * (len(periods) - len(cells)))))
+        self._fill([p.short_label for p in periods], rows)
+
+    def _fill(self, titles: list[str], rows: list[GridRow]) -> None:
+        self.model.set_grid([_cell_column(t, i) for i, t in enumerate(titles)], rows)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(70)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setMinimumSectionSize(70)
 
     # ------------------------------------------------------------------ acting
     def cell_at(self, row: int, col: int) -> ms.ComplianceCell | None:
-        item = self.table.item(row, col)
-        return item.data(CELL_ROLE) if item is not None else None
+        shown = self.model.row(row)
+        return shown.cells[col].cell if shown is not None and 0 <= col < len(shown.cells) else None
 
     def _cell_activated(self, row: int, col: int) -> None:
         cell = self.cell_at(row, col)

@@ -11,17 +11,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QLabel,
-    QScrollArea,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from desktop_app.gui.widgets.table import Column, ColumnModel, fit_columns
+from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 
 
 class ListPanel(QWidget):
@@ -32,19 +24,8 @@ class ListPanel(QWidget):
                  stretch: int | None = None, details_width: int = 300, parent: QWidget | None = None):
         super().__init__(parent)
         self.model = ColumnModel(columns, color, self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
+        self.view = table_view(self.model, stretch=stretch, sortable=True)
         self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        fit_columns(self.view, columns, stretch)
-        # A header click sorts (in Python, by each column's sort key); until then the service's order stands.
-        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.view.setSortingEnabled(True)
         self.view.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.current_changed.emit(self.model.row(cur.row())))
         self.view.doubleClicked.connect(lambda idx: self.activated.emit(self.model.row(idx.row())))

@@ -5,6 +5,11 @@ hands the model the rows a service returned; the model never fetches. Sorting
 happens in Python over the row list (a sort key per column), because a
 QSortFilterProxyModel calling Python `data()` is slow on long lists. `data()`
 compares `role` against ints computed once, the cheapest check Python can make.
+
+A grid someone fills in (attendance, 民主评议) uses the same model: a column with
+`edit(row, value)` is editable (the function changes the row, or returns a
+replacement for a frozen one), `value(row)` is what an editor starts from, and
+`ChoiceDelegate` offers a fixed list of values in a combo box.
 """
 
 from __future__ import annotations
@@ -13,11 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHeaderView, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget,
+)
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_EDIT = int(Qt.ItemDataRole.EditRole)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
@@ -43,7 +51,8 @@ class Column:
 
     `tooltip(record)` explains a cell (default: the text itself when it is long);
     `sort_key(record)` orders the column (default: the text); `color(record)` tints
-    just this cell and wins over the model's row colour.
+    just this cell and wins over the model's row colour; `background(record)` fills it.
+    `edit(record, value)` makes the cell editable (see the module docstring).
     """
 
     title: str
@@ -53,6 +62,9 @@ class Column:
     tooltip: Callable[[Any], str | None] | None = None
     sort_key: Callable[[Any], Any] | None = None
     color: Callable[[Any], QColor | None] | None = None
+    background: Callable[[Any], QColor | None] | None = None
+    edit: Callable[[Any, Any], Any] | None = None
+    value: Callable[[Any], Any] | None = None
 
 
 def centered(title: str, text: Callable[[Any], str], width: int = 80, **kw: Any) -> Column:
@@ -60,14 +72,16 @@ def centered(title: str, text: Callable[[Any], str], width: int = 80, **kw: Any)
 
 
 class ColumnModel(QAbstractTableModel):
-    """A read-only table over a list of frozen rows; `row_color(row)` may tint a whole row."""
+    """A table over a list of rows; `row_color(row)` may tint a whole row, `row_title(row)` names it
+    in the vertical header (a grid whose rows are branches, say)."""
 
     def __init__(self, columns: Sequence[Column], row_color: Callable[[Any], QColor | None] | None = None,
-                 parent: QObject | None = None):
+                 parent: QObject | None = None, *, row_title: Callable[[Any], str] | None = None):
         super().__init__(parent)
         self.columns = list(columns)
         self.rows: list[Any] = []
         self._row_color = row_color
+        self._row_title = row_title
         self._sorted: tuple[int, Qt.SortOrder] | None = None  # the user's last header click, kept across loads
 
     # --- rows ----------------------------------------------------------------
@@ -77,6 +91,25 @@ class ColumnModel(QAbstractTableModel):
         if self._sorted is not None:
             self._sort_rows(*self._sorted)
         self.endResetModel()
+
+    def set_grid(self, columns: Sequence[Column], rows: Sequence[Any]) -> None:
+        """New columns and rows at once (a grid whose columns depend on what it shows)."""
+        self.beginResetModel()
+        self.columns = list(columns)
+        self.rows = list(rows)
+        self._sorted = None
+        self.endResetModel()
+
+    def append(self, row: Any) -> None:
+        n = len(self.rows)
+        self.beginInsertRows(_ROOT, n, n)
+        self.rows.append(row)
+        self.endInsertRows()
+
+    def row_changed(self, i: int) -> None:
+        """Row `i` was changed in place (its object mutated): views repaint it."""
+        if 0 <= i < len(self.rows) and self.columns:
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
 
     def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
         col = self.columns[column]
@@ -107,6 +140,10 @@ class ColumnModel(QAbstractTableModel):
         row, col = self.rows[r], self.columns[c]
         if role == _DISPLAY:
             return col.text(row)
+        if role == _EDIT:
+            return col.value(row) if col.value is not None else col.text(row)
+        if role == _BACKGROUND:
+            return col.background(row) if col.background is not None else None
         if role == _ALIGN:
             return col.align
         if role == _FOREGROUND:
@@ -126,14 +163,33 @@ class ColumnModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+        if role != _DISPLAY:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
             return self.columns[section].title
+        if orientation == Qt.Orientation.Vertical and self._row_title is not None and 0 <= section < len(self.rows):
+            return self._row_title(self.rows[section])
         return None
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if 0 <= index.column() < len(self.columns) and self.columns[index.column()].edit is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: QModelIndex, value: Any, role: int = _EDIT) -> bool:  # noqa: N802 - Qt override
+        if role != _EDIT or not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return False
+        edit = self.columns[index.column()].edit if 0 <= index.column() < len(self.columns) else None
+        if edit is None:
+            return False
+        replaced = edit(self.rows[index.row()], value)
+        if replaced is not None:
+            self.rows[index.row()] = replaced
+        self.row_changed(index.row())  # other cells of the row may show what was typed (a status, a colour)
+        return True
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
@@ -146,6 +202,66 @@ class ColumnModel(QAbstractTableModel):
         where = {id(r): i for i, r in enumerate(self.rows)}
         self.changePersistentIndexList(old, [self.index(where[id(r)], i.column()) for r, i in zip(before, old)])
         self.layoutChanged.emit()
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A combo box of fixed (label, value) choices for an editable column; the choice is saved at once.
+
+    Open it on every row (`view.openPersistentEditor`) so the column looks like a row of combo boxes.
+    """
+
+    def __init__(self, choices: Sequence[tuple[str, Any]], parent: QObject | None = None):
+        super().__init__(parent)
+        self.choices = list(choices)
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802 - Qt override
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        combo = QComboBox(parent)
+        for label, value in self.choices:
+            combo.addItem(label, value)
+        combo.currentIndexChanged.connect(lambda _i: self.commitData.emit(combo))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        i = editor.findData(index.data(_EDIT))
+        if i != editor.currentIndex():
+            editor.blockSignals(True)  # showing the stored value is not an edit
+            editor.setCurrentIndex(max(0, i))
+            editor.blockSignals(False)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel,  # noqa: N802 - Qt override
+                     index: QModelIndex | QPersistentModelIndex) -> None:
+        if editor.currentData() != index.data(_EDIT):
+            model.setData(index, editor.currentData(), _EDIT)
+
+
+def table_view(model: ColumnModel, parent: QWidget | None = None, *, stretch: int | None = None,
+               rows: bool = True, multi: bool = True, sortable: bool = False, editable: bool = False,
+               fit: bool = True) -> QTableView:
+    """A view over a ColumnModel as every list shows one: whole rows selected, no row numbers, columns fitted.
+
+    `editable` lets the editable columns open their editor on a double click, F2 or typing;
+    `fit=False` leaves the widths alone (a grid whose columns change with what it shows).
+    """
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setAlternatingRowColors(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows if rows
+                              else QAbstractItemView.SelectionBehavior.SelectItems)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
+                          else QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(
+        QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        | QAbstractItemView.EditTrigger.AnyKeyPressed if editable else QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    view.horizontalHeader().setHighlightSections(False)
+    if fit:
+        fit_columns(view, model.columns, stretch)
+    if sortable:  # a header click sorts (in Python, by each column's sort key); until then the service's order
+        view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(True)
+    return view
 
 
 def fit_columns(view: QTableView, columns: Sequence[Column], stretch: int | None = None) -> None:
