@@ -172,7 +172,7 @@ def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, adm
     page.resize(900, 600)
     page.show()
     wait_ops()
-    assert [page.table.item(0, i).text() for i in range(3)] == ["admin", "王书记", "管理员"]
+    assert [page.model.index(0, i).data() for i in range(3)] == ["admin", "王书记", "管理员"]
     qtmodeltester.check(page.table.model())
     announced: list = []
     bus.changed.connect(announced.append)
@@ -196,7 +196,7 @@ def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, adm
     li = next(u for u in auth.list_users(db) if u.login == "li")
     assert li.role == "grid" and li.grid_ids == (g.id,) and li.must_change_password
     assert page.selected().id == li.id
-    assert page.table.item(page.table.currentRow(), 3).text() == "第一网格党支部"
+    assert page.model.index(page.table.currentIndex().row(), 3).data() == "第一网格党支部"
     assert any(Change.USERS in c for c in announced)  # the write said what it changed
     bus.changed.disconnect(announced.append)
     qtmodeltester.check(page.table.model())

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timezone
-
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
+    QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
     QToolBar, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import access
+from desktop_app.domain.clock import local_text
 from desktop_app.domain.access import Role
 from desktop_app.domain.errors import ValidationError
 from desktop_app.gui import icons
@@ -20,17 +19,23 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.users.login_dialog import BusyDialog, password_field
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.page import AppContext, Page
+from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.services import auth
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.users import UserInfo
 
 USERS = changes(Change.USERS)
 
-COLUMNS = ("登录名", "姓名", "角色", "负责网格", "状态", "上次登录")
-
-
-def _local(at) -> str:
-    return at.replace(tzinfo=timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M") if at else "从未登录"
+DARK_RED = QColor(Qt.GlobalColor.darkRed)
+COLUMNS = (
+    Column("登录名", lambda u: u.login, width=100),
+    Column("姓名", lambda u: u.display_name, width=90),
+    Column("角色", lambda u: u.role_label, width=90),
+    Column("负责网格", lambda u: "、".join(u.grid_names) if u.role == "grid" else "—", width=200),
+    Column("状态", lambda u: u.state_label(), width=110,
+           color=lambda u: DARK_RED if u.state_label() != "正常" else None),
+    Column("上次登录", lambda u: local_text(u.last_login_at, empty="从未登录"), width=130),
+)
 
 
 class UserDialog(BusyDialog):
@@ -171,15 +176,9 @@ class UsersPage(Page):
         self.act_unlock = action("unlock", "解除锁定", self.unlock_selected)
         self.act_active = action("user-off", "停用", self.toggle_active)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.itemSelectionChanged.connect(self._update_actions)
+        self.model = ColumnModel(COLUMNS, parent=self)
+        self.table = table_view(self.model, multi=False, stretch=3)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
 
         roles = QLabel("<br>".join(
@@ -222,17 +221,7 @@ class UsersPage(Page):
         users, policy = result
         keep = keep or (self.selected().id if self.selected() else None)
         self.users = users
-        self.table.setRowCount(len(users))
-        for row, u in enumerate(users):
-            cells = (u.login, u.display_name, u.role_label, "、".join(u.grid_names) if u.role == "grid" else "—",
-                     u.state_label(), _local(u.last_login_at))
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col == 4 and text != "正常":
-                    item.setForeground(Qt.GlobalColor.darkRed)
-                self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.model.set_rows(users)
         index = next((i for i, u in enumerate(users) if u.id == keep), 0 if users else -1)
         if index >= 0:
             self.table.selectRow(index)
