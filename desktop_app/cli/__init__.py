@@ -19,6 +19,7 @@ from desktop_app.cli import assessment
 from desktop_app.cli import cobuilding
 from desktop_app.cli import cadence
 from desktop_app.cli import development
+from desktop_app.cli import imports
 from desktop_app.cli import overview
 from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, CliError, open_db
 from desktop_app.domain.errors import DomainError
@@ -90,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", help="备份到此文件")
     b.set_defaults(func=site.cmd_backup)
 
+    from desktop_app.cli import dbfile
+
+    dbc = with_db(sub.add_parser("db", help="数据库文件加密（SQLCipher）或解密（管理员）"))
+    dbc.add_argument("action", choices=["encrypt", "decrypt"], help="encrypt：就地加密；decrypt：解密")
+    dbc.add_argument("--out", help="decrypt：写出未加密的副本到此文件（数据库本身保持加密）")
+    dbc.set_defaults(func=dbfile.cmd_db)
+
     r = with_db(sub.add_parser("restore", help="用备份文件恢复数据库（当前数据先另存）"))
     r.add_argument("file", help="备份文件")
     r.set_defaults(func=site.cmd_restore)
@@ -100,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
     im.add_argument("--skip-invalid", action="store_true", help="跳过有误的行，只导入正确的行")
     im.add_argument("--update-existing", action="store_true", help="按身份证号更新已有党员")
-    im.set_defaults(func=roster.cmd_import_members)
+    imports.add_mapping_options(im).set_defaults(func=imports.cmd_import_members)
 
     ia = with_db(imp.add_parser("attendance", help="从 CSV 导入会议出勤"))
     ia.add_argument("file", help="出勤 CSV：会议编号, 姓名/公民身份号码, 出勤情况, 请假原因")

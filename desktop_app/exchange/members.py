@@ -11,13 +11,10 @@ are in services.roster.
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
 import unicodedata
 import uuid
-import zipfile
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,8 +25,10 @@ from desktop_app.domain import idcard
 from desktop_app.domain import members as rules
 from desktop_app.domain.errors import DomainError
 from desktop_app.domain.members import COLUMN_FIELDS
-from desktop_app.exchange import safety
-from desktop_app.exchange.cells import guard_csv, unguard_csv, xlsx_cell
+from desktop_app.exchange import mapping as mapping_files
+from desktop_app.exchange import sheets
+from desktop_app.exchange.cells import guard_csv, xlsx_cell
+from desktop_app.exchange.mapping import Mapping, header_key
 from desktop_app.views.roster import RowError
 
 TEMPLATE_COLUMNS: tuple[str, ...] = rules.TEMPLATE_COLUMNS
@@ -56,6 +55,15 @@ HEADER_ALIASES: dict[str, str] = {c: c for c in TEMPLATE_COLUMNS} | {
     "是否流动党员": "是否为流动党员", "是否流动": "是否为流动党员",
     "流向": "外出流向", "外出去向": "外出流向",
 }
+# Headers other systems' templates use for our columns (beyond the spellings above).
+HEADER_ALIASES.update({
+    "证件号码": "公民身份号码", "证件号": "公民身份号码", "身份证件号码": "公民身份号码", "居民身份证号码": "公民身份号码",
+    "所在党支部编码": "所在党支部", "党支部编码": "所在党支部", "所在党组织编码": "所在党支部",
+    "党组织名称": "所在党支部", "所在党组织名称": "所在党支部", "党支部名称": "所在党支部", "所在支部名称": "所在党支部",
+    "联系方式": "手机号码", "移动电话": "手机号码", "手机号码1": "手机号码",
+    "工作单位及职务": "工作岗位", "工作单位": "工作岗位", "现居住地": "家庭住址", "现住址": "家庭住址",
+    "性别代码": "性别", "民族代码": "民族", "序": "序号",
+})
 REQUIRED_COLUMNS = ("姓名", "公民身份号码")
 TEMPLATE_NAME = "党员信息导入模板.xlsx"
 
@@ -63,156 +71,61 @@ _DATE_COLUMNS = ("出生日期", "加入党组织日期", "转为正式党员日
 _YES_NO_COLUMNS = ("是否为失联党员", "是否为流动党员")
 _TEXT_KEEP_COLUMNS = ("公民身份号码", "手机号码", "固定电话")  # must stay text in Excel
 _COLUMN_INDEX = {c: i for i, c in enumerate(TEMPLATE_COLUMNS)}
-_HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common
+
+SPEC = sheets.Spec(
+    kind="members", title="党员信息", columns=TEMPLATE_COLUMNS, aliases=HEADER_ALIASES,
+    required=REQUIRED_COLUMNS, dates=_DATE_COLUMNS,
+    choices={"性别": rules.GENDERS, "人员类别": rules.CATEGORIES, "党籍状态": rules.PARTY_STATUSES},
+    codes={
+        "性别": {"1": "男", "2": "女", "M": "男", "F": "女", "m": "男", "f": "女", "男性": "男", "女性": "女"},
+        "人员类别": {"正式": rules.FULL, "预备": rules.PROBATIONARY},
+        "党籍状态": {"停止": rules.SUSPENDED, "正常党籍": rules.NORMAL},
+    } | {c: {"Y": rules.YES, "N": rules.NO, "√": rules.YES, "×": rules.NO} for c in _YES_NO_COLUMNS},
+    id_column="公民身份号码", mobile_column="手机号码",
+    date_keywords=(("出生", "出生日期"), ("转正", "转为正式党员日期"), ("入党", "加入党组织日期"),
+                   ("失去联系", "失去联系日期"), ("失联", "失去联系日期")),
+    template=TEMPLATE_NAME,
+)
 
 
 def _header_key(text: Any) -> str:
-    """姓名, ' 姓 名 ', '*姓名', '姓名（必填）' all become 姓名."""
-    s = unicodedata.normalize("NFKC", str(text or ""))
-    s = re.sub(r"\(.*?\)|\[.*?\]", "", s)
-    return re.sub(r"[\s*:：]", "", s)
+    return header_key(text)
 
 
 def canonical_column(header: Any) -> str | None:
     return HEADER_ALIASES.get(_header_key(header))
 
 
+def load_mapping(path: str | Path) -> Mapping:
+    """A --map JSON file for a member file."""
+    return mapping_files.load_mapping(path, TEMPLATE_COLUMNS)
+
+
 # ---------------------------------------------------------------- reading files
 
-@dataclass(frozen=True)
-class _Table:
-    header: list[str]
-    rows: list[list[Any]]
-    first_row: int  # spreadsheet row number of rows[0]
+def _table(path: Path, mapping: Mapping | None, sheet: str | None) -> sheets.Table:
+    table = sheets.read_table(SPEC, path, mapping, sheet)
+    if missing := table.missing(REQUIRED_COLUMNS):
+        raise DomainError(
+            f"{table.name}：找不到表头，缺少“{'、'.join(missing)}”列（表头在第 {table.header_row} 行）。"
+            "请使用党员信息导入模板，或用列映射（--map）说明哪一列是它；--show-columns 列出各列的读法"
+        )
+    return table
 
 
-def _is_header(cells: Sequence[Any]) -> bool:
-    found = {canonical_column(c) for c in cells if c not in (None, "")}
-    return all(c in found for c in REQUIRED_COLUMNS)
-
-
-def _table(name: str, records: list[list[Any]]) -> _Table:
-    if not any(any(c not in (None, "") for c in r) for r in records):
-        raise DomainError(f"{name}：文件是空的，没有表头也没有数据")
-    for i, rec in enumerate(records[:_HEADER_SEARCH_ROWS]):
-        if _is_header(rec):
-            header = ["" if c is None else str(c).strip() for c in rec]
-            width = len(header)
-            rows = [list(r[:width]) + [None] * (width - len(r)) for r in records[i + 1 :]]
-            return _Table(header, rows, i + 2)
-    first = next(r for r in records if any(c not in (None, "") for c in r))
-    found = {canonical_column(c) for c in first}
-    missing = "、".join(c for c in REQUIRED_COLUMNS if c not in found)
-    raise DomainError(
-        f"{name}：找不到表头，缺少“{missing}”列（前 {_HEADER_SEARCH_ROWS} 行中没有同时含"
-        f"“姓名”和“公民身份号码”的一行）。请使用党员信息导入模板。"
-    )
-
-
-def _read_csv(path: Path) -> _Table:
-    safety.check_file_size(path)
-    text = safety.decode_text(path.name, path.read_bytes())
-    if "\x00" in text:
-        raise DomainError(f"{path.name}：不是文本格式的 CSV 文件")
-    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    records: list[list[Any]] = []
-    try:
-        for n, r in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-            row = [unguard_csv(c) for c in r[: safety.MAX_COLUMNS + 1]]
-            safety.check_row(path.name, n, row)
-            records.append(row)
-    except csv.Error as exc:
-        raise DomainError(f"{path.name}：CSV 格式有误（{exc}）") from None
-    safety.check_cells(path.name, records)  # _table pads to the header itself
-    return _table(path.name, records)
-
-
-# What a damaged workbook raises from openpyxl, lxml/ElementTree (ParseError is a
-# SyntaxError) and zipfile/zlib: each becomes a DomainError naming the file.
-_BROKEN = (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, AttributeError,
-           SyntaxError, EOFError, zlib.error, OverflowError, UnicodeError, LookupError)
-
-
-def _sheet_records(name: str, ws) -> list[list[Any]]:
-    """A sheet's rows, read one by one: the declared dimension is ignored, the limits are not."""
-    ws.reset_dimensions()  # a sheet that declares A1:XFD1048576 must not make us pad to it
-    records: list[list[Any]] = []
-    last = 0  # index after the last row with content: blank rows below it are dropped
-    empty: Any = None  # openpyxl yields one shared tuple for every missing row
-    for n, r in enumerate(ws.iter_rows(values_only=True, max_col=safety.MAX_COLUMNS + 1), start=1):
-        if r is empty:
-            records.append(_NO_CELLS)
-            continue
-        row = list(r)
-        while row and row[-1] is None:
-            row.pop()
-        if not row:
-            empty = r  # remembered: the next missing row is the same object
-            records.append(_NO_CELLS)
-            continue
-        safety.check_row(name, n, row)
-        del row[safety.MAX_COLUMNS:]
-        records.append(row)
-        last = n
-    del records[last:]
-    return safety.rectangular(name, records)
-
-
-_NO_CELLS: list[Any] = []  # shared by every blank row; never mutated
-
-
-def _read_xlsx(path: Path) -> _Table:
-    from openpyxl import load_workbook  # heavy: imported when a workbook is read
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    safety.check_xlsx_zip(path)
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (*_BROKEN, InvalidFileException) as exc:
-        raise DomainError(f"{path.name}：不是有效的 Excel（.xlsx）文件（{_reason(exc)}）") from None
-    try:
-        first_error: DomainError | None = None
-        for ws in wb.worksheets:  # the first sheet that has the header (a notes sheet may follow)
-            name = f"{path.name}［{ws.title}］"
-            records = _sheet_records(name, ws)
-            try:
-                return _table(name, records)
-            except DomainError as exc:
-                first_error = first_error or exc
-        raise first_error or DomainError(f"{path.name}：工作簿中没有工作表")
-    except _BROKEN as exc:
-        raise DomainError(f"{path.name}：Excel 文件已损坏，无法读取（{_reason(exc)}）") from None
-    finally:
-        wb.close()
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text if len(text) <= 200 else text[:200] + "…"
-
-
-def _read(path: str | Path) -> _Table:
-    path = Path(path)
-    if not path.is_file():
-        raise DomainError(f"{path.name}：文件不存在")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".csv", ".txt"):
-            return _read_csv(path)
-        if suffix in (".xlsx", ".xlsm"):
-            return _read_xlsx(path)
-    except PermissionError:
-        raise DomainError(f"{path.name}：文件被占用或没有读取权限，请关闭 Excel/WPS 后重试") from None
-    if suffix == ".xls":
-        raise DomainError(f"{path.name}：不支持旧版 .xls 文件，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV")
-    raise DomainError(f"{path.name}：只能导入 .csv 或 .xlsx 文件")
+def _read(path: str | Path, mapping: Mapping | None = None, sheet: str | None = None) -> sheets.Table:
+    return _table(Path(path), mapping, sheet)
 
 
 def read_table(path: str | Path) -> tuple[list[str], list[list[Any]]]:
     """The header and the data rows of a CSV or XLSX file (cells as stored: str, int, float, datetime)."""
     t = _read(path)
-    return t.header, t.rows
+    return t.header, [cells for _, cells in t.rows]
+
+
+def inspect_file(path: str | Path, mapping: Mapping | None = None, sheet: str | None = None) -> sheets.Table:
+    """How each column of a member file would be read (--show-columns, the mapping step); no row is parsed."""
+    return sheets.read_table(SPEC, Path(path), mapping, sheet)
 
 
 # ---------------------------------------------------------------- cells
@@ -378,6 +291,8 @@ class MemberSheet:
     columns: dict[str, int]  # template column -> cell index
     ignored_columns: list[str]  # headers we do not know (left alone)
     rows: list[SheetRow]
+    skipped: tuple[sheets.Skipped, ...] = ()  # note and total rows, for the report
+    signature: str = ""  # the header's fingerprint, under which a mapping is saved
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -385,27 +300,40 @@ class MemberSheet:
         return tuple(COLUMN_FIELDS[c] for c in TEMPLATE_COLUMNS if c in self.columns)
 
 
-def read_member_file(path: str | Path) -> MemberSheet:
-    """The data rows of a member file, parsed cell by cell; checks against rules and roster are the caller's."""
+def _decoder(columns: dict[str, int], mapping: Mapping | None) -> Callable[[list[Any]], list[Any]] | None:
+    """The step before the row conversion: value codes (1/2 → 男/女, the user's values) on the columns that have them."""
+    coded = [(i, c) for c, i in columns.items()
+             if c in SPEC.codes or (mapping is not None and mapping.values.get(c))]
+    if not coded:
+        return None
+
+    def decode(cells: list[Any]) -> list[Any]:
+        out = list(cells)
+        for i, c in coded:
+            out[i] = sheets.decode(SPEC, mapping, c, out[i])
+        return out
+
+    return decode
+
+
+def read_member_file(path: str | Path, mapping: Mapping | None = None, sheet: str | None = None) -> MemberSheet:
+    """The data rows of a member file, parsed cell by cell; checks against rules and roster are the caller's.
+
+    `mapping` says what the columns of a file made for another system are and how its coded
+    values read; `sheet` picks a workbook's sheet (default: the first with a header).
+    """
     path = Path(path)
-    table = _read(path)
-    columns: dict[str, int] = {}
-    ignored: list[str] = []
-    for i, h in enumerate(table.header):
-        col = canonical_column(h)
-        if col is None or col in columns:
-            if h:
-                ignored.append(h)
-            continue
-        columns[col] = i
+    table = _read(path, mapping, sheet)
+    columns = table.columns
+    ignored = [p.source for p in table.plan if p.target is None and p.source]
+    decode = _decoder(columns, mapping)
     rows: list[SheetRow] = []
-    for offset, cells in enumerate(table.rows):
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
-        row_no = table.first_row + offset
+    for row_no, cells in table.rows:
+        if decode is not None:
+            cells = decode(cells)
         values, errors = _parse_cells(cells, columns, row_no)
         rows.append(SheetRow(row_no, cells, values, errors))
-    return MemberSheet(path, columns, ignored, rows)
+    return MemberSheet(path, columns, ignored, rows, tuple(table.skipped), table.signature)
 
 
 # ---------------------------------------------------------------- writing files

@@ -382,18 +382,19 @@ def _check_rows(
     return parsed, errors, warnings, bad_rows
 
 
-def preview_import(db: Database, path: str | Path, today: date | None = None) -> ImportPreview:
-    """Read and check a member file against the roster; writes nothing."""
+def preview_import(db: Database, path: str | Path, today: date | None = None, mapping=None,
+                   sheet: str | None = None) -> ImportPreview:
+    """Read and check a member file against the roster; writes nothing (`mapping`: see services.imports)."""
     # The preview compares the file with whole stored records: only for those who may import.
     auth.require(db, "members.import")
     path = Path(path)
     today = _today(today)
     with _no_cyclic_gc():
-        return _preview(db, path, today)
+        return _preview(db, path, today, mapping, sheet)
 
 
-def _preview(db: Database, path: Path, today: date) -> ImportPreview:
-    sheet = member_files.read_member_file(path)
+def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: str | None = None) -> ImportPreview:
+    sheet = member_files.read_member_file(path, mapping, sheet_name)
     with db.session() as s:
         parent_org_id = _root_org_id(s)
         if parent_org_id is None:
@@ -436,7 +437,7 @@ def _preview(db: Database, path: Path, today: date) -> ImportPreview:
         to_update=to_update,
         unchanged=unchanged,
         errors=errors,
-        warnings=warnings,
+        warnings=[RowError(k.row_number, "", k.text, f"{k.reason}，已跳过") for k in sheet.skipped] + warnings,
         new_branches=list(new_branches),
         parent_org_id=parent_org_id,
         total_rows=len(sheet.rows),

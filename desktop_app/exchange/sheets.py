@@ -1,0 +1,447 @@
+"""Spreadsheets made for other systems: find the header, skip note and total rows, guess what each column is.
+
+A center's files were made as import templates of other party-management
+systems: a title row, instruction rows under the data ("填写注意事项：…"), a
+合计 row, blank rows in the middle, headers we do not know (证件号码,
+所在党支部编码), and the same header meaning something else (one system's
+党籍状态 holds 正式党员/预备党员). This module reads such a sheet into rows of
+template columns for one import (a `Spec`): by the user's mapping first, then
+by header aliases, then by what the cells hold (a column of valid 18-digit ID
+numbers is 公民身份号码 whatever its name). It knows files only; which rows
+are valid and what they change is for the import's service.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from desktop_app.domain import idcard
+from desktop_app.domain.errors import DomainError
+from desktop_app.domain.members import parse_date
+from desktop_app.exchange import safety
+from desktop_app.exchange.cells import unguard_csv
+from desktop_app.views.imports import ColumnPlan, ColumnsReport, Mapping, Skipped, header_key
+
+HEADER_SEARCH_ROWS = 12  # title rows and a note or two may stand above the header
+_SAMPLE_ROWS = 300  # rows looked at to guess a column by its content
+_FIT = 0.8  # share of a column's values that must fit a guess
+MAX_CODE = 60  # longest value offered for value mapping
+
+
+def signature(header: list[str]) -> str:
+    """The header's fingerprint: the same layout (whatever the data) gets the same saved mapping."""
+    keys = "|".join(header_key(h) for h in header if header_key(h))
+    return hashlib.sha256(keys.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What one import reads: its template columns and how to recognise and decode them."""
+
+    kind: str  # members, development, meetings, residents, ledger
+    title: str  # 党员信息 …, for messages
+    columns: tuple[str, ...]
+    aliases: dict[str, str] = field(default_factory=dict)  # header_key -> column
+    required: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # coded columns and their values
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)  # built-in value codes per column
+    id_column: str | None = None  # where a column of ID numbers goes
+    mobile_column: str | None = None  # where a column of mobile numbers goes
+    date_keywords: tuple[tuple[str, str], ...] = ()  # (part of a header, date column), for date columns only
+    template: str = ""  # the shipped template's file name
+
+    def alias(self, header: Any) -> str | None:
+        key = header_key(header)
+        return key if key in self.columns else self.aliases.get(key)
+
+
+# ---------------------------------------------------------------- what a row is
+
+_TOTAL = re.compile(r"^(合计|总计|小计|累计|共计)[:：]?$")
+_NOTE_START = re.compile(r"^(填写|填表|注意|注[:：]|说明|备注[:：]|提示|[0-9０-９]+\s*[、.．]|[一二三四五六七八九十]+、|[（(][0-9一二三]+[)）])")
+
+
+def _filled(cells: list[Any]) -> list[tuple[int, Any]]:
+    return [(i, c) for i, c in enumerate(cells) if c is not None and not (isinstance(c, str) and not c.strip())]
+
+
+def skip_reason(cells: list[Any]) -> str | None:
+    """Why a row is not data: a note (only text in the first cells, long or numbered) or a total row."""
+    filled = _filled(cells)
+    if not filled:
+        return None
+    for _i, c in filled:
+        if isinstance(c, str) and _TOTAL.match(re.sub(r"\s+", "", c)):
+            return "合计行"
+    if len(filled) <= 2 and all(i <= 2 for i, _ in filled) and all(isinstance(c, str) for _, c in filled):
+        first = str(filled[0][1]).strip()
+        if _NOTE_START.match(first) or any(_prose(str(c)) for _, c in filled):
+            return "说明行"
+    return None
+
+
+def _prose(text: str) -> bool:
+    """A sentence, not a value: long, with several Chinese characters (an ID number or an address line is not)."""
+    text = text.strip()
+    return len(text) >= 15 and len(re.findall(r"[\u4e00-\u9fff]", text)) >= 8 and bool(re.search(r"[，。；：、,;:]", text))
+
+
+# ---------------------------------------------------------------- guessing a column by its content
+
+def _plain(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _is_id(value: Any) -> bool:
+    if isinstance(value, float):
+        return False  # Excel has already damaged it
+    text = re.sub(r"\s+", "", _plain(value)).lstrip("'").upper()
+    return len(text) == 18 and idcard.is_valid(text)
+
+
+def _is_mobile(value: Any) -> bool:
+    return bool(re.fullmatch(r"1[3-9]\d{9}", re.sub(r"[\s-]", "", _plain(value))))
+
+
+def _is_date(value: Any) -> bool:
+    if isinstance(value, (datetime, date)):
+        return True
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return 10_000 <= value <= 80_000  # an Excel serial between 1927 and 2119; smaller numbers are counts
+    text = _plain(value)
+    if not re.search(r"\d{4}", text):
+        return False
+    try:
+        return parse_date(text) is not None
+    except ValueError:
+        return False
+
+
+def _fits(values: list[Any], test) -> bool:
+    return bool(values) and sum(1 for v in values if test(v)) >= _FIT * len(values)
+
+
+def content_kind(values: list[Any]) -> str | None:
+    """公民身份号码 / 手机号码 / 日期 when nearly all the column's values are one, else None."""
+    if _fits(values, _is_id):
+        return "公民身份号码"
+    if _fits(values, _is_mobile):
+        return "手机号码"
+    if _fits(values, _is_date):
+        return "日期"
+    return None
+
+
+# ---------------------------------------------------------------- the plan: what each column fills
+
+def decode(spec: Spec, mapping: Mapping | None, column: str, value: Any) -> Any:
+    """A cell of `column` after the user's value mapping, then the built-in codes (1/2 → 男/女 …)."""
+    if value is None:
+        return None
+    if isinstance(value, (datetime, date)) or isinstance(value, bool):
+        return value
+    text = _plain(value)
+    if mapping is not None:
+        user = mapping.values.get(column)
+        if user and text in user:
+            return user[text]
+    codes = spec.codes.get(column)
+    if codes and text in codes:
+        return codes[text]
+    return value
+
+
+def _choice_share(spec: Spec, mapping: Mapping | None, column: str, values: list[Any]) -> float:
+    allowed = spec.choices[column]
+    return sum(1 for v in values if _plain(decode(spec, mapping, column, v)) in allowed) / max(len(values), 1)
+
+
+def plan_columns(spec: Spec, header: list[str], rows: list[list[Any]], mapping: Mapping | None = None) -> list[ColumnPlan]:
+    """Each source column's target: the user's mapping, else its header, else its content; one source per target."""
+    sample_rows = rows[:_SAMPLE_ROWS]
+    values = [[r[i] for r in sample_rows if i < len(r) and _filled([r[i]])] for i in range(len(header))]
+    wanted: list[tuple[str | None, str, int]] = []  # (target, how, rank): lower rank wins a clash
+    for i, h in enumerate(header):
+        vals = values[i]
+        kind = content_kind(vals)
+        if mapping is not None and (found := mapping.target_of(h)) is not None:
+            target = found[1]
+            wanted.append((target, "映射" if target else "映射为不导入", 0))
+            continue
+        alias = spec.alias(h)
+        if kind == "公民身份号码" and spec.id_column:
+            wanted.append((spec.id_column, "按内容（身份证号码）", 1))
+        elif alias and alias in spec.choices and vals and not _choice_share(spec, mapping, alias, vals):
+            # Not one value is a 党籍状态: the other system meant something else by this header.
+            other = next((c for c in spec.choices if c != alias and _choice_share(spec, mapping, c, vals) >= _FIT), None)
+            if other:
+                wanted.append((other, f"按内容（表头是“{h}”，内容是{other}）", 2))
+            else:
+                shown = "、".join(dict.fromkeys(_plain(v) for v in vals[:3]))
+                wanted.append((None, f"内容（{shown}）不是{alias}，不导入", 9))
+        elif alias:
+            wanted.append((alias, "模板列名" if header_key(h) == alias else "别名", 2))
+        elif kind == "手机号码" and spec.mobile_column:
+            wanted.append((spec.mobile_column, "按内容（手机号码）", 3))
+        elif kind == "日期" and (target := next((c for k, c in spec.date_keywords if k in header_key(h)), None)):
+            wanted.append((target, "按表头和内容（日期）", 3))
+        elif h:
+            wanted.append((None, "未识别" + ("（是日期）" if kind == "日期" else ""), 9))
+        else:
+            wanted.append((None, "无表头", 9))
+    taken: dict[str, int] = {}
+    for rank in sorted({w[2] for w in wanted}):
+        for i, (target, _how, r) in enumerate(wanted):
+            if r == rank and target and target not in taken:
+                taken[target] = i
+    plans = []
+    for i, (target, how, _r) in enumerate(wanted):
+        if target and taken.get(target) != i:
+            how, target = f"与第 {taken[target] + 1} 列重复（{target}），不导入", None
+        samples = tuple(dict.fromkeys(_plain(v)[:30] for v in values[i][:12]))[:3]
+        distinct = tuple(dict.fromkeys(_plain(v)[:MAX_CODE] for v in values[i]))
+        coded = len(distinct) <= 30 and not any(isinstance(v, (date, datetime)) for v in values[i][:5])
+        plans.append(ColumnPlan(i, header[i], target, how, samples, distinct if coded else ()))
+    return plans
+
+
+# ---------------------------------------------------------------- reading a file into records
+
+@dataclass(frozen=True)
+class Records:
+    name: str  # the file (and sheet) for messages
+    records: list[list[Any]]  # every row, blank ones as []
+    sheets: tuple[str, ...]  # a workbook's sheet names
+    sheet: str  # the sheet read ("" for CSV)
+
+
+def _read_csv(path: Path) -> Records:
+    safety.check_file_size(path)
+    text = safety.decode_text(path.name, path.read_bytes())
+    if "\x00" in text:
+        raise DomainError(f"{path.name}：不是文本格式的 CSV 文件")
+    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    records: list[list[Any]] = []
+    try:
+        for n, r in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            row = [unguard_csv(c) for c in r[: safety.MAX_COLUMNS + 1]]
+            safety.check_row(path.name, n, row)
+            records.append(row)
+    except csv.Error as exc:
+        raise DomainError(f"{path.name}：CSV 格式有误（{exc}）") from None
+    safety.check_cells(path.name, records)
+    return Records(path.name, records, (), "")
+
+
+# What a damaged workbook raises from openpyxl, lxml/ElementTree (ParseError is a
+# SyntaxError) and zipfile/zlib: each becomes a DomainError naming the file.
+BROKEN = (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, AttributeError,
+          SyntaxError, EOFError, zlib.error, OverflowError, UnicodeError, LookupError)
+_NO_CELLS: list[Any] = []  # shared by every blank row; never mutated
+
+
+def sheet_records(name: str, ws) -> list[list[Any]]:
+    """A sheet's rows, read one by one: the declared dimension is ignored, the limits are not."""
+    ws.reset_dimensions()  # a sheet that declares A1:XFD1048576 must not make us pad to it
+    records: list[list[Any]] = []
+    last = 0  # index after the last row with content: blank rows below it are dropped
+    empty: Any = None  # openpyxl yields one shared tuple for every missing row
+    for n, r in enumerate(ws.iter_rows(values_only=True, max_col=safety.MAX_COLUMNS + 1), start=1):
+        if r is empty:
+            records.append(_NO_CELLS)
+            continue
+        row = list(r)
+        while row and row[-1] is None:
+            row.pop()
+        if not row:
+            empty = r  # remembered: the next missing row is the same object
+            records.append(_NO_CELLS)
+            continue
+        safety.check_row(name, n, row)
+        del row[safety.MAX_COLUMNS:]
+        records.append(row)
+        last = n
+    del records[last:]
+    return safety.rectangular(name, records)
+
+
+def reason(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def _read_xlsx(path: Path, sheet: str | None, pick) -> Records:
+    """The sheet named `sheet`, else the first sheet `pick(records)` accepts (a notes sheet may come first)."""
+    from openpyxl import load_workbook  # heavy: imported when a workbook is read
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    safety.check_xlsx_zip(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (*BROKEN, InvalidFileException) as exc:
+        raise DomainError(f"{path.name}：不是有效的 Excel（.xlsx）文件（{reason(exc)}）") from None
+    try:
+        names = tuple(ws.title for ws in wb.worksheets)
+        if sheet is not None:
+            if sheet not in names:
+                raise DomainError(f"{path.name}：没有名为“{sheet}”的工作表（有：{'、'.join(names)}）")
+            sheets = [wb[sheet]]
+        else:
+            sheets = list(wb.worksheets)
+        first: Records | None = None
+        for ws in sheets:
+            records = sheet_records(f"{path.name}［{ws.title}］", ws)
+            found = Records(f"{path.name}［{ws.title}］", records, names, ws.title)
+            if sheet is not None or pick(records):
+                return found
+            first = first or found
+        if first is None:
+            raise DomainError(f"{path.name}：工作簿中没有工作表")
+        return first
+    except BROKEN as exc:
+        raise DomainError(f"{path.name}：Excel 文件已损坏，无法读取（{reason(exc)}）") from None
+    finally:
+        wb.close()
+
+
+def read_records(path: str | Path, sheet: str | None = None, pick=lambda records: True) -> Records:
+    """Every row of a CSV, or of one sheet of a workbook (by name, else the first `pick` accepts)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DomainError(f"{path.name}：文件不存在")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".txt"):
+            if sheet:
+                raise DomainError(f"{path.name}：CSV 文件没有工作表，不能用 --sheet")
+            return _read_csv(path)
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_xlsx(path, sheet, pick)
+    except PermissionError:
+        raise DomainError(f"{path.name}：文件被占用或没有读取权限，请关闭 Excel/WPS 后重试") from None
+    if suffix == ".xls":
+        raise DomainError(f"{path.name}：不支持旧版 .xls 文件，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV")
+    raise DomainError(f"{path.name}：只能导入 .csv 或 .xlsx 文件")
+
+
+# ---------------------------------------------------------------- a sheet as rows of template columns
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    header: list[str]
+    header_row: int  # spreadsheet row number of the header
+    plan: list[ColumnPlan]
+    rows: list[tuple[int, list[Any]]]  # (row number, cells padded to the header) of data rows
+    skipped: list[Skipped]
+    sheets: tuple[str, ...]
+    sheet: str
+
+    @property
+    def columns(self) -> dict[str, int]:
+        """Template column -> cell index."""
+        return {p.target: p.index for p in self.plan if p.target}
+
+    @property
+    def signature(self) -> str:
+        return signature(self.header)
+
+    def missing(self, required: tuple[str, ...]) -> list[str]:
+        return [c for c in required if c not in self.columns]
+
+
+def _header_score(spec: Spec, mapping: Mapping | None, cells: list[Any]) -> int:
+    score = 0
+    for c in cells:
+        if c is None or not str(c).strip():
+            continue
+        if spec.alias(c) or (mapping is not None and mapping.target_of(str(c).strip()) is not None):
+            score += 1
+    return score
+
+
+def find_header(spec: Spec, mapping: Mapping | None, records: list[list[Any]]) -> int | None:
+    """Index of the header row among the first rows: the one naming the most known columns."""
+    best, best_score = None, 0
+    for i, rec in enumerate(records[:HEADER_SEARCH_ROWS]):
+        if not rec or skip_reason(rec):
+            continue
+        score = _header_score(spec, mapping, rec)
+        if score > best_score:
+            best, best_score = i, score
+    if best is None:
+        # No header we know: the first row of two or more labels, so that content and a mapping can still read it.
+        best = next((i for i, rec in enumerate(records[:HEADER_SEARCH_ROWS])
+                     if rec and not skip_reason(rec) and len(_filled(rec)) >= 2
+                     and all(isinstance(c, str) and not _is_date(c) and not _is_id(c) for _, c in _filled(rec))), None)
+    return best
+
+
+def _cell_text(c: Any) -> str:
+    return "" if c is None else str(c).strip()
+
+
+def table_from_records(spec: Spec, found: Records, mapping: Mapping | None = None) -> Table:
+    records = found.records
+    if not any(_filled(r) for r in records):
+        raise DomainError(f"{found.name}：文件是空的，没有表头也没有数据")
+    at = find_header(spec, mapping, records)
+    if at is None:
+        raise DomainError(
+            f"{found.name}：找不到表头（前 {HEADER_SEARCH_ROWS} 行中没有一行含两个以上认得的列名）。"
+            f"请使用{spec.title}导入模板，或用列映射（--map）说明各列"
+        )
+    header = [_cell_text(c) for c in records[at]]
+    width = len(header)
+    rows: list[tuple[int, list[Any]]] = []
+    skipped: list[Skipped] = []
+    for offset, rec in enumerate(records[at + 1:]):
+        row_no = at + 2 + offset
+        if not _filled(rec):
+            continue  # a blank row in the middle does not end the data
+        if why := skip_reason(rec):
+            text = " ".join(_cell_text(c) for _, c in _filled(rec))
+            skipped.append(Skipped(row_no, why, text if len(text) <= 40 else text[:40] + "…"))
+            continue
+        rows.append((row_no, list(rec[:width]) + [None] * (width - len(rec))))
+    plan = plan_columns(spec, header, [r for _, r in rows], mapping)
+    return Table(found.name, header, at + 1, plan, rows, skipped, found.sheets, found.sheet)
+
+
+def read_table(spec: Spec, path: str | Path, mapping: Mapping | None = None, sheet: str | None = None) -> Table:
+    """A file's data rows with the plan of its columns (which are the import's, which are ignored)."""
+    def pick(records: list[list[Any]]) -> bool:
+        return find_header(spec, mapping, records) is not None
+
+    return table_from_records(spec, read_records(path, sheet, pick), mapping)
+
+
+def values_of(spec: Spec, table: Table, cells: list[Any], mapping: Mapping | None = None) -> dict[str, Any]:
+    """A row's cells by template column, value codes applied."""
+    return {c: decode(spec, mapping, c, cells[i]) for c, i in table.columns.items()}
+
+
+def report(spec: Spec, table: Table, saved: Mapping | None = None) -> ColumnsReport:
+    """--show-columns and the mapping step: the plan with what one may map to."""
+    return ColumnsReport(
+        kind=spec.kind, file_name=table.name, sheet=table.sheet, sheets=table.sheets, header_row=table.header_row,
+        data_rows=len(table.rows), plan=tuple(table.plan), skipped=tuple(table.skipped),
+        signature=table.signature, targets=spec.columns, required=spec.required,
+        coded=dict(spec.choices), saved=saved,
+    )

@@ -1,0 +1,137 @@
+"""Spreadsheets a center already has: how their columns read, and the mappings saved for their layouts.
+
+Every import (members, development, meetings, residents, ledger) reads its file
+through exchange.sheets with the import's Spec. Here are what they share:
+the --show-columns report, a --map file checked against the import's columns,
+and the mapping saved under a header's signature (audited) so the same layout
+reads the same way next time without asking again.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop_app.domain.errors import DomainError
+from desktop_app.exchange import sheets
+from desktop_app.exchange import mapping as mapping_files
+from desktop_app.exchange import members as member_files
+from desktop_app.services import auth
+from desktop_app.services.database import Database
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store import audit
+from desktop_app.store.base import utcnow
+from desktop_app.store.models_imports import ImportMapping
+from desktop_app.views.imports import ColumnsReport, Mapping
+
+__all__ = ["KINDS", "ColumnsReport", "Mapping", "inspect", "load_mapping", "mapping_from_dict", "permission",
+           "save_mapping", "saved_mapping", "spec_columns", "effective_mapping"]
+
+# kind -> (Spec, the permission its import needs)
+KINDS: dict[str, tuple[sheets.Spec, str]] = {
+    "members": (member_files.SPEC, "members.import"),
+}
+
+
+def _spec(kind: str) -> tuple[sheets.Spec, str]:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise DomainError(f"未知的导入种类：{kind}（可用：{'、'.join(KINDS)}）") from None
+
+
+def permission(kind: str) -> str:
+    return _spec(kind)[1]
+
+
+def spec_columns(db: Database, kind: str) -> tuple[str, ...]:
+    """The template columns of an import, for the mapping step's choices."""
+    spec, perm = _spec(kind)
+    auth.require(db, perm)
+    return spec.columns
+
+
+def load_mapping(db: Database, kind: str, path: str | Path) -> Mapping:
+    """A --map JSON file, checked against the import's columns."""
+    spec, perm = _spec(kind)
+    auth.require(db, perm)
+    return mapping_files.load_mapping(path, spec.columns)
+
+
+def mapping_from_dict(db: Database, kind: str, data: dict) -> Mapping:
+    """A mapping the dialog built, checked like a file."""
+    spec, perm = _spec(kind)
+    auth.require(db, perm)
+    return mapping_files.parse_mapping(data, spec.columns)
+
+
+def _saved(db: Database, kind: str, signature: str) -> Mapping | None:
+    spec, _perm = _spec(kind)
+    with db.session() as s:
+        text = s.scalar(select(ImportMapping.mapping).where(
+            ImportMapping.kind == kind, ImportMapping.signature == signature))
+    if text is None:
+        return None
+    try:
+        return mapping_files.parse_mapping(json.loads(text), spec.columns, "保存的列映射")
+    except (DomainError, ValueError):
+        return None  # saved by an older program whose columns differ: ask again
+
+
+def saved_mapping(db: Database, kind: str, signature: str) -> Mapping | None:
+    """The mapping saved for this header layout, if any."""
+    auth.require(db, permission(kind))
+    return _saved(db, kind, signature)
+
+
+def effective_mapping(db: Database, kind: str, path: str | Path, mapping: Mapping | None = None,
+                      sheet: str | None = None) -> tuple[Mapping | None, bool]:
+    """The mapping to read a file with: the one given, else the one saved for its header; and whether it was saved."""
+    spec, perm = _spec(kind)
+    auth.require(db, perm)
+    if mapping is not None:
+        return mapping, False
+    table = sheets.read_table(spec, path, None, sheet)
+    saved = _saved(db, kind, table.signature)
+    return saved, saved is not None
+
+
+def inspect(db: Database, kind: str, path: str | Path, mapping: Mapping | None = None,
+            sheet: str | None = None) -> ColumnsReport:
+    """How each column of the file would be read (with the saved mapping when none is given); reads no row."""
+    spec, perm = _spec(kind)
+    auth.require(db, perm)
+    table = sheets.read_table(spec, path, mapping, sheet)
+    saved = None
+    if mapping is None and (saved := _saved(db, kind, table.signature)) is not None:
+        table = sheets.read_table(spec, path, saved, sheet)
+    return sheets.report(spec, table, saved)
+
+
+def save_mapping(db: Database, kind: str, path: str | Path, mapping: Mapping, sheet: str | None = None) -> str:
+    """Keep `mapping` for the header layout of this file (replacing an older one); returns the signature."""
+    spec, perm = _spec(kind)
+    actor = auth.require(db, perm)
+    mapping = mapping_files.parse_mapping(mapping.as_dict(), spec.columns)
+    table = sheets.read_table(spec, path, mapping, sheet)
+    text = mapping_files.to_json(mapping)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        row = s.scalar(select(ImportMapping).where(
+            ImportMapping.kind == kind, ImportMapping.signature == table.signature))
+        before = None if row is None else {"mapping": row.mapping}
+        if row is None:
+            row = ImportMapping(kind=kind, signature=table.signature)
+            s.add(row)
+        row.header = json.dumps(table.header, ensure_ascii=False)
+        row.mapping = text
+        row.saved_at = utcnow()
+        row.saved_by = actor.login if actor else ""
+        s.flush()
+        audit.record(s, "update" if before else "insert", "import_mapping", row.id,
+                     f"保存{spec.title}导入的列映射（{Path(path).name}）", label=spec.title,
+                     before=before, after={"kind": kind, "signature": table.signature, "mapping": text})
+        uow.commit()
+    return table.signature

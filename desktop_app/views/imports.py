@@ -1,0 +1,121 @@
+"""What an import of another system's spreadsheet shows before it reads a row: the column plan and the mapping.
+
+Plain values shared by the file readers (exchange), the import services, the
+command line (--show-columns, --map) and the import dialog's mapping step.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def header_key(text: Any) -> str:
+    """姓名, ' 姓 名 ', '*姓名', '姓名（必填）' all become 姓名."""
+    s = unicodedata.normalize("NFKC", str(text or ""))
+    s = re.sub(r"\(.*?\)|\[.*?\]", "", s)
+    return re.sub(r"[\s*:：]", "", s)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """{"columns": {"source header": "template header or None"}, "values": {"template header": {"source": "value"}}}."""
+
+    columns: dict[str, str | None] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def target_of(self, header: str) -> tuple[str, str | None] | None:
+        """(source header, target or None) when the mapping names this header (as written, or spaces aside)."""
+        if header in self.columns:
+            return header, self.columns[header]
+        key = header_key(header)
+        for source, target in self.columns.items():
+            if key and header_key(source) == key:
+                return source, target
+        return None
+
+    def as_dict(self) -> dict:
+        return {"columns": dict(self.columns), "values": {k: dict(v) for k, v in self.values.items()}}
+
+    @property
+    def empty(self) -> bool:
+        return not self.columns and not self.values
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    index: int
+    source: str  # the header as written
+    target: str | None  # the template column it fills, None when ignored
+    how: str  # 模板列名 / 别名 / 按内容 / 映射 / 未识别 …
+    samples: tuple[str, ...]
+    values: tuple[str, ...] = ()  # distinct values (up to 30), for a coded column's value mapping
+
+    @property
+    def letter(self) -> str:
+        n, out = self.index + 1, ""
+        while n:
+            n, r = divmod(n - 1, 26)
+            out = chr(65 + r) + out
+        return out
+
+    def line(self) -> str:
+        target = f"→ {self.target}" if self.target else "→ （不导入）"
+        sample = "、".join(self.samples) if self.samples else "（空）"
+        return f"{self.letter} 列“{self.source}” {target}［{self.how}］ 例：{sample}"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    row_number: int
+    reason: str  # 说明行 / 合计行
+    text: str
+
+    def line(self) -> str:
+        return f"第 {self.row_number} 行是{self.reason}，已跳过：{self.text}"
+
+
+@dataclass(frozen=True)
+class ColumnsReport:
+    """How a file would be read: for --show-columns and the import dialog's mapping step."""
+
+    kind: str
+    file_name: str
+    sheet: str
+    sheets: tuple[str, ...]
+    header_row: int
+    data_rows: int
+    plan: tuple[ColumnPlan, ...]
+    skipped: tuple[Skipped, ...]
+    signature: str
+    targets: tuple[str, ...]  # every template column one may map to
+    required: tuple[str, ...]
+    coded: dict[str, tuple[str, ...]]  # coded template columns and their values
+    saved: Mapping | None = None  # the mapping saved earlier for this header, if any
+
+    @property
+    def missing(self) -> list[str]:
+        found = {p.target for p in self.plan}
+        return [c for c in self.required if c not in found]
+
+    @property
+    def unrecognised(self) -> list[str]:
+        return [p.source for p in self.plan if p.target is None and p.source]
+
+    @property
+    def needs_mapping(self) -> bool:
+        return bool(self.missing or self.unrecognised)
+
+    def lines(self) -> list[str]:
+        lines = [f"{self.file_name}：表头在第 {self.header_row} 行，数据 {self.data_rows} 行"]
+        if len(self.sheets) > 1:
+            lines.append(f"工作表：{'、'.join(self.sheets)}（读取“{self.sheet}”，可用 --sheet 选择）")
+        if self.saved is not None:
+            lines.append("（已按上次为此表头保存的列映射读取）")
+        lines += [p.line() for p in self.plan]
+        lines += [s.line() for s in self.skipped]
+        if self.missing:
+            lines.append(f"缺少必需的列：{'、'.join(self.missing)}（可用 --map 指定哪一列是它）")
+        return lines
