@@ -104,6 +104,9 @@ def dialog_exec(fill, wait_ops):
 
 def test_add_a_member_through_the_form(page, app_ctx, tree, monkeypatch, wait_ops):
     _c, _b1, b2 = tree
+    group = orgs.create(app_ctx.db, "第一党小组", "B02G1", "group", b2.id)
+    page.refresh()
+    wait_ops()
     seen = {}
 
     def fill(dlg: MemberDialog):
@@ -115,21 +118,23 @@ def test_add_a_member_through_the_form(page, app_ctx, tree, monkeypatch, wait_op
         dlg.set_value("joined_date", "2010年7月1日")
         dlg.set_value("confirmed_date", "2011.7.1")
         dlg.set_value("mobile", "139-0000-1111")
-        dlg.set_value("reporting_employer", "区人民医院")
-        dlg.set_value("reporting_post", "医生")
+        # the 党小组 is picked within the branch; 双报到 is no longer typed here
+        seen["groups"] = [dlg.group_box.itemText(i) for i in range(dlg.group_box.count())]
+        dlg.group_box.setCurrentIndex(dlg.group_box.findData(group.id))
+        seen["reporting"] = [f for f in dlg.w if f.startswith("reporting")]
         dlg.set_value("is_hardship", True)
 
     monkeypatch.setattr(MemberDialog, "exec", dialog_exec(fill, wait_ops))
     page.add_member()
     wait_ops()
 
-    assert seen == {"birth": "1985-06-15", "gender": "男"}
+    assert seen == {"birth": "1985-06-15", "gender": "男", "groups": ["（不在党小组）", "第一党小组"], "reporting": []}
     ids = roster.search_ids(app_ctx.db, MemberFilter(text="赵六"))
     assert len(ids) == 1
     saved = roster.get(app_ctx.db, ids[0])
-    assert (saved.org_id, saved.birth_date, saved.gender) == (b2.id, date(1985, 6, 15), "男")
+    assert (saved.org_id, saved.birth_date, saved.gender) == (group.id, date(1985, 6, 15), "男")
     assert (saved.joined_date, saved.confirmed_date, saved.mobile) == (date(2010, 7, 1), date(2011, 7, 1), "13900001111")
-    assert (saved.reporting_employer, saved.reporting_post, saved.is_hardship) == ("区人民医院", "医生", True)
+    assert saved.is_hardship is True
     assert "赵六" in shown(page)
     assert page.selected_id() == saved.id  # the new member is selected
     assert page.count_label.text() == "共 4 名"
@@ -582,3 +587,49 @@ def test_stays_responsive_on_20000_members(qtbot, qapp, empty_db, wait_ops, caps
               + "; ".join(f"search {t!r} {ms:.0f} ms" for t, ms in trips.items())
               + f" (round trips incl. {roster_page.SEARCH_DELAY_MS} ms typing pause; last query+reset {queries:.0f} ms); "
               f"sort by name {sort_ms:.0f} ms; scroll to bottom {scroll_ms:.0f} ms")
+
+
+def test_the_form_shows_branch_and_group_apart_and_keeps_the_old_reporting_columns(qtbot, app_ctx, tree):
+    _c, b1, b2 = tree
+    db = app_ctx.db
+    g1 = orgs.create(db, "第一党小组", "B01G1", "group", b1.id)
+    g2 = orgs.create(db, "第一党小组", "B02G1", "group", b2.id)
+    m = roster.create(db, person("钱八", g1.id, 41, reporting_employer="区人民医院", reporting_post="医生"))
+    nodes = orgs.list_tree(db)
+    dlg = MemberDialog(None, nodes, lambda inp: roster.update(db, m.id, inp), roster.get(db, m.id), registration=None)
+    qtbot.addWidget(dlg)
+    org = dlg.w["org_id"]
+    assert org.currentData() == b1.id and dlg.group_box.currentData() == g1.id
+    assert all(org.itemData(i) not in (g1.id, g2.id) for i in range(org.count()))  # groups have their own field
+    assert "未在双报到名册中" in dlg.registration_label.text()
+    # another branch offers its own groups only; 不在党小组 puts the member in the branch itself
+    dlg.set_value("org_id", b2.id)
+    assert [dlg.group_box.itemData(i) for i in range(dlg.group_box.count())] == [None, g2.id]
+    inp, _ = dlg.current_input()
+    assert inp.org_id == b2.id
+    dlg.group_box.setCurrentIndex(1)
+    inp, _ = dlg.current_input()
+    assert inp.org_id == g2.id
+    assert (inp.reporting_employer, inp.reporting_post) == ("区人民医院", "医生")  # carried through, not wiped
+
+
+def test_the_form_shows_the_register_entry_and_opens_the_register(qtbot, app_ctx, tree, monkeypatch):
+    from desktop_app.gui.roster.member_dialog import REG_UNKNOWN
+    from desktop_app.services import cobuilding
+
+    _c, b1, _b2 = tree
+    db = app_ctx.db
+    m = roster.create(db, person("孙九", b1.id, 42, reporting_employer="区税务局", reporting_post="科员"))
+    cobuilding.move_from_roster(db, m.id)
+    registration = cobuilding.registration_of(db, m.id)
+    assert registration.employer == "区税务局"
+    dlg = MemberDialog(None, orgs.list_tree(db), lambda inp: None, roster.get(db, m.id), registration=registration)
+    qtbot.addWidget(dlg)
+    assert "已登记：区税务局（科员）" in dlg.registration_label.text()
+    opened = []
+    dlg.open_register.connect(opened.append)
+    dlg.register_button.click()
+    assert opened == ["孙九"]
+    hidden = MemberDialog(None, orgs.list_tree(db), lambda inp: None, roster.get(db, m.id), registration=REG_UNKNOWN)
+    qtbot.addWidget(hidden)
+    assert not hidden.register_button.isEnabled() and "无权查看" in hidden.registration_label.text()

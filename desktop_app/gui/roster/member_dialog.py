@@ -10,13 +10,14 @@ the dialog stays open until the service accepted the record, so a refusal
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QFormLayout,
-    QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QScrollArea,
+    QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
     QSpinBox, QStyledItemDelegate, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -39,12 +40,13 @@ ETHNICITIES = (
 )
 EDUCATIONS = ("博士研究生", "硕士研究生", "本科", "大专", "中专", "高中", "初中", "小学")
 
-DATE_FIELDS = ("birth_date", "joined_date", "confirmed_date", "lost_date", "reporting_date")
-LINE_FIELDS = (
-    "name", "id_number", "job", "mobile", "phone", "address", "floating_to",
-    "reporting_employer", "reporting_post",
-)
-TEXT_FIELDS = ("notes", "reporting_services")
+DATE_FIELDS = ("birth_date", "joined_date", "confirmed_date", "lost_date")
+LINE_FIELDS = ("name", "id_number", "job", "mobile", "phone", "address", "floating_to")
+TEXT_FIELDS = ("notes",)
+# 双报到 lives in co-building's register now; the old columns are carried through a save untouched.
+REPORTING_FIELDS = ("reporting_employer", "reporting_post", "reporting_date", "reporting_services")
+NO_GROUP = "（不在党小组）"
+REG_UNKNOWN = object()  # the 双报到 register was not read (the account may not)
 
 # Error field (the Chinese column a ValidationError names) -> form field.
 _LABEL_FIELD = {label: f for f, label in rules.FIELD_LABELS.items()}
@@ -175,7 +177,14 @@ class _MemberSave(SavingDialog):
 
 
 class MemberDialog(_MemberSave):
-    """Add or edit one member. `save(input)` runs off the GUI thread and returns the saved detail."""
+    """Add or edit one member. `save(input)` runs off the GUI thread and returns the saved detail.
+
+    The member's place is a branch and, within it, a 党小组 (the member's `org_id` is the group
+    when one is chosen). `registration` is the member's row in the 双报到 register (None: not in it,
+    REG_UNKNOWN: the account may not read it); 打开双报到名册 emits `open_register(name)`.
+    """
+
+    open_register = Signal(str)
 
     def __init__(
         self,
@@ -186,8 +195,11 @@ class MemberDialog(_MemberSave):
         *,
         default_org_id: str | None = None,
         today: date | None = None,
+        registration: Any = REG_UNKNOWN,
     ):
         super().__init__(parent, f"编辑党员：{detail.name}" if detail else "新增党员")
+        self.registration = registration
+        self._kept: dict[str, Any] = {}
         self.detail = detail
         self.today = today or date.today()
         self._save_fn = save
@@ -211,13 +223,13 @@ class MemberDialog(_MemberSave):
         left.addWidget(self._group("其他", ("is_hardship", "notes")))
         left.addStretch(1)
         right = QVBoxLayout()
-        right.addWidget(self._group("党籍信息", (
+        party = self._group("党籍信息", (
             "seq", "org_id", "category", "joined_date", "confirmed_date", "party_status",
             "is_lost", "lost_date", "is_floating", "floating_to",
-        )))
-        right.addWidget(self._group("在职党员报到", (
-            "reporting_employer", "reporting_post", "reporting_date", "reporting_services",
-        )))
+        ))
+        party.layout().insertRow(2, "党小组", self.group_box)
+        right.addWidget(party)
+        right.addWidget(self._registration_box(detail))
         right.addStretch(1)
         cols.addLayout(left, 1)
         cols.addLayout(right, 1)
@@ -283,9 +295,13 @@ class MemberDialog(_MemberSave):
         for p in rules.PARTY_STATUSES:
             party.addItem(p, p)
         self.w["party_status"] = party
+        self._nodes = {n.id: n for n in nodes}
         org = OrgCombo(all_label="（请选择）")
-        org.set_nodes(nodes)
+        org.set_nodes([n for n in nodes if n.kind != "group"])  # the 党小组 has a field of its own
         self.w["org_id"] = org
+        self.group_box = QComboBox()
+        self.group_box.setToolTip("所在党支部下的党小组；不在党小组的党员选“不在党小组”")
+        org.currentIndexChanged.connect(lambda _i: self._fill_groups())
         seq = QSpinBox()
         seq.setRange(0, 999_999)
         seq.setSpecialValueText("自动编号")
@@ -368,8 +384,58 @@ class MemberDialog(_MemberSave):
                 w.setCurrentIndex(i if i >= 0 else 0)
 
     def _load(self, inp: MemberInput) -> None:
+        self._kept = {f: getattr(inp, f) for f in REPORTING_FIELDS}
+        node = self._nodes.get(inp.org_id or "")
+        group = inp.org_id if node is not None and node.kind == "group" else None
+        if group is not None:
+            inp = replace(inp, org_id=node.parent_id)
         for f in self.w:
             self.set_value(f, getattr(inp, f))
+        self._fill_groups(group)
+
+    def _fill_groups(self, keep: str | None = None) -> None:
+        """The chosen branch's 党小组."""
+        branch = self.w["org_id"].currentData()
+        keep = keep if keep is not None else self.group_box.currentData()
+        groups = [n for n in self._nodes.values() if n.kind == "group" and branch and n.parent_id == branch]
+        self.group_box.blockSignals(True)
+        self.group_box.clear()
+        self.group_box.addItem(NO_GROUP if groups else "（本支部未设党小组）", None)
+        for n in groups:
+            self.group_box.addItem(n.name, n.id)
+        self.group_box.setCurrentIndex(max(0, self.group_box.findData(keep)))
+        self.group_box.setEnabled(bool(groups))
+        self.group_box.blockSignals(False)
+
+    def _registration_box(self, detail: MemberDetail | None) -> QGroupBox:
+        """双报到 is kept in co-building's register: shown here, edited there."""
+        box = QGroupBox("双报到（在职党员到社区报到）")
+        lay = QVBoxLayout(box)
+        r = self.registration
+        if r is REG_UNKNOWN:
+            text = "双报到登记在“双报到”页面（当前账户无权查看）。"
+        elif r is None:
+            text = "未在双报到名册中。在职党员到社区报到，请在“双报到”页面登记。"
+        else:
+            when = rules.format_date(r.reported_on) if r.reported_on else "—"
+            text = (f"已登记：{r.employer}{'（' + r.job + '）' if r.job else ''}，{when} 报到"
+                    f"{'，已于 ' + rules.format_date(r.left_on) + ' 结束' if r.left_on else ''}；"
+                    f"今年服务 {r.services} 次、{r.hours_tenths / 10:g} 小时。")
+        self.registration_label = QLabel(text)
+        self.registration_label.setWordWrap(True)
+        self.register_button = QPushButton("打开双报到名册")
+        self.register_button.setToolTip("在“双报到”页面查看或修改报到登记（先关闭本窗口）")
+        self.register_button.setEnabled(r is not REG_UNKNOWN)
+        name = detail.name if detail else ""
+        self.register_button.clicked.connect(lambda: self._to_register(name))
+        lay.addWidget(self.registration_label)
+        lay.addWidget(self.register_button, 0, Qt.AlignmentFlag.AlignLeft)
+        return box
+
+    def _to_register(self, name: str) -> None:
+        self.reject()  # asks first when something typed would be lost
+        if not self.isVisible():  # closed, not kept open by the question
+            self.open_register.emit(name)
 
     def _raw(self, f: str) -> Any:
         w = self.w[f]
@@ -404,6 +470,9 @@ class MemberDialog(_MemberSave):
             problems.pop("lost_date", None)
         if not values["is_floating"]:
             values["floating_to"] = ""
+        if self.group_box.currentData():
+            values["org_id"] = self.group_box.currentData()
+        values.update(self._kept)
         return MemberInput(**values), problems
 
     # ----------------------------------------------------------- behaviour

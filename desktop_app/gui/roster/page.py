@@ -27,13 +27,13 @@ from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.roster.member_dialog import (
-    MemberDialog, OrgCombo, StatusDialog, TransferDialog, default_org,
+    REG_UNKNOWN, MemberDialog, OrgCombo, StatusDialog, TransferDialog, default_org,
 )
 from desktop_app.gui.roster.models import CACHED_PAGES, COLUMNS, ID_ROLE, PAGE_SIZE, RosterModel
 from desktop_app.gui.widgets.bars import SEARCH_DELAY_MS, debounced, heading, search_box, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import orgs as org_service
-from desktop_app.services import privacy, roster
+from desktop_app.services import auth, cobuilding, privacy, roster
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.orgs import OrgNode
@@ -511,16 +511,31 @@ class RosterPage(Page):
 
     def edit_member(self, member_id: str) -> None:
         db = self.ctx.db
-        run_op(self, lambda job: roster.get(db, member_id), self._open_editor)
 
-    def _open_editor(self, detail: MemberDetail) -> None:
+        def load(job):
+            registration = REG_UNKNOWN
+            if auth.can(db, "cobuilding.read"):
+                registration = cobuilding.registration_of(db, member_id)
+            return roster.get(db, member_id), registration
+
+        run_op(self, load, lambda loaded: self._open_editor(*loaded))
+
+    def _open_editor(self, detail: MemberDetail, registration=REG_UNKNOWN) -> None:
         db = self.ctx.db
         dlg = MemberDialog(self, self.nodes, lambda inp: roster.update(db, detail.id, inp), detail,
-                           today=self.today)
+                           today=self.today, registration=registration)
+        dlg.open_register.connect(self.open_register)
         if dlg.exec() != MemberDialog.DialogCode.Accepted or dlg.saved is None:
             return
         self._select_saved(detail.id)
         self.show_message(f"已保存党员“{dlg.saved.name}”的信息。")
+
+    def open_register(self, name: str) -> None:
+        """The 双报到 register, found by the member's name (edited there, not in the member form)."""
+        pages = getattr(self.window(), "pages", {})
+        if "双报到" in pages:
+            pages["双报到"].apply_filter(text=name)
+            self.window().go_to("双报到")
 
     def delete_selected(self) -> None:
         member_id, row = self.selected_id(), self.selected_row()

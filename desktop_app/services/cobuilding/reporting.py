@@ -19,16 +19,33 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import activity_rows, org_names, reporting_rows, year_span
+from desktop_app.services.cobuilding.common import (
+    activity_rows,
+    org_names,
+    reporting_rows,
+    year_span,
+)
 from desktop_app.services.residents import center_name
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_cobuilding import (
-    Activity, ActivityPerson, PartnerUnit, PostClaim, ReportingMember, ReportingPost, ServiceLog,
+    Activity,
+    ActivityPerson,
+    PartnerUnit,
+    PostClaim,
+    ReportingMember,
+    ReportingPost,
+    ServiceLog,
 )
 from desktop_app.views.cobuilding import (
-    FeedbackForm, FeedbackPerson, PostClaimRow, PostRow, ReportingDetail, ReportingRow, ServiceRow,
+    FeedbackForm,
+    FeedbackPerson,
+    PostClaimRow,
+    PostRow,
+    ReportingDetail,
+    ReportingRow,
+    ServiceRow,
 )
 
 
@@ -45,6 +62,15 @@ def list_reporting(db: Database, year: int | None = None, text: str = "", unit_i
     auth.require(db, "cobuilding.read")
     with db.session() as s:
         return reporting_rows(s, year or date.today().year, unit_id=unit_id, text=text, serving_only=serving_only)
+
+
+def registration_of(db: Database, member_id: str, year: int | None = None) -> ReportingRow | None:
+    """A roster member's entry in the 双报到 register (None: not registered); the member form shows it read-only."""
+    auth.require(db, "cobuilding.read")
+    with db.session() as s:
+        r = s.scalar(select(ReportingMember).where(ReportingMember.member_id == member_id,
+                                                   ReportingMember.deleted.is_(False)))
+        return None if r is None else _detail(s, r, year or date.today().year).row
 
 
 def _services(s: Session, rid: str, year: int) -> tuple[ServiceRow, ...]:
