@@ -14,9 +14,50 @@ def _isolated_data_dir(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("DANGQUN_DATA_DIR", str(tmp_path_factory.mktemp("data")))
 
 
+# Set by `bootstrap test` (tests/pgcluster.py): the fixtures' databases live on that
+# PostgreSQL server instead of in SQLite files. Tests that open their own files stay on SQLite.
+PG_URL = os.environ.get("DANGQUN_TEST_PG_URL", "")
+
+
+@pytest.fixture(scope="session")
+def _pg_template():
+    """A database migrated to head once per run; each test copies it (CREATE DATABASE ... TEMPLATE)."""
+    from sqlalchemy import create_engine, text
+
+    from desktop_app.store import migrate
+    from desktop_app.store.db import Database
+
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text("DROP DATABASE IF EXISTS dangqun_template WITH (FORCE)"))
+        c.execute(text("CREATE DATABASE dangqun_template"))
+    template = Database(PG_URL.replace("/postgres?", "/dangqun_template?"))
+    migrate.upgrade(template)
+    template.dispose()
+    yield admin
+    admin.dispose()
+
+
 @pytest.fixture
-def empty_db(tmp_path):
-    """A real SQLite file migrated to head, with no site yet."""
+def empty_db(tmp_path, request):
+    """A real database migrated to head, with no site yet: an SQLite file, or PostgreSQL when asked."""
+    if PG_URL and not request.node.get_closest_marker("sqlite_only"):
+        import uuid
+
+        from sqlalchemy import text
+
+        from desktop_app.store.db import Database
+
+        admin = request.getfixturevalue("_pg_template")
+        name = "t_" + uuid.uuid4().hex[:16]
+        with admin.connect() as c:
+            c.execute(text(f"CREATE DATABASE {name} TEMPLATE dangqun_template"))
+        db = Database(PG_URL.replace("/postgres?", f"/{name}?"))
+        yield db
+        db.dispose()
+        with admin.connect() as c:
+            c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        return
     from desktop_app.services.database import open_database
 
     db, _ = open_database(tmp_path / "test.db")
