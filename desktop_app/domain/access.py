@@ -60,6 +60,8 @@ PERMISSIONS: dict[str, str] = {
     "mediation.write": "登记和调处矛盾纠纷",
     "development.read": "查看发展党员",
     "development.write": "登记发展党员的各个步骤",
+    "discipline.read": "查看出党记录、党纪处分和不合格党员处置",
+    "discipline.write": "登记出党、党纪处分和不合格党员处置",
     "meetings.read": "查看三会一课",
     "meetings.write": "安排和记录三会一课",
     "evaluations.read": "查看民主评议",

@@ -28,9 +28,16 @@ FLOATING = "流动"
 LOST = "失联"
 TRANSFERRED_OUT = "转出"
 DECEASED = "去世"
-# Where a member is now. 转出 and 去世 leave the current roster but keep their record.
+# 出党: the member is no longer in the party (党章 articles 9 and 40); set by an exit record only.
+REMOVED = "除名"
+WITHDRAWN = "退党"
+EXPELLED = "开除党籍"
+LAPSED = "自行脱党"
+EXIT_STATUSES = (REMOVED, WITHDRAWN, EXPELLED, LAPSED)
+# Where a member is now. 转出, 去世 and 出党 leave the current roster but keep their record.
 STATUSES = (NORMAL, FLOATING, SUSPENDED, LOST, TRANSFERRED_OUT, DECEASED)
-GONE_STATUSES = (TRANSFERRED_OUT, DECEASED)
+ALL_STATUSES = STATUSES + EXIT_STATUSES
+GONE_STATUSES = (TRANSFERRED_OUT, DECEASED) + EXIT_STATUSES
 
 TRANSFER_IN = "转入"
 TRANSFER_OUT = "转出"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.memberlife import Move, Sanction, org_on, vote_barred
 from desktop_app.domain.members import (
     FULL, GONE_STATUSES, LOST, NORMAL, PROBATIONARY, SUSPENDED, add_years,
 )
@@ -74,10 +75,13 @@ def on_roster(status: str) -> bool:
 
 @dataclass(frozen=True)
 class Standing:
-    """What a member was on one day: category (None = not yet a member) and status."""
+    """What a member was on one day: category (None = not yet a member), status, whether under
+    留党察看 (no vote), and the branch or 党小组 they sat in."""
 
     category: str | None
     status: str
+    barred: bool = False
+    org_id: str | None = None
 
     @property
     def member(self) -> bool:
@@ -85,16 +89,20 @@ class Standing:
 
     @property
     def party_status(self) -> str:
-        return party_status_of(self.status)
+        """党籍 as the vote sees it: 停止党籍, or under 留党察看 (no vote either), counts as suspended."""
+        return SUSPENDED if self.barred else party_status_of(self.status)
 
 
 def standing_on(category: str, joined: date | None, confirmed: date | None, current: str,
-                changes: Iterable[tuple[date, str]], day: date, arrived: date | None = None) -> Standing:
-    """A member's standing on `day`. `arrived` is the date of a 转入 here, when later than joining."""
+                changes: Iterable[tuple[date, str]], day: date, arrived: date | None = None,
+                sanctions: Iterable[Sanction] = (), org_id: str | None = None,
+                moves: Iterable[Move] = ()) -> Standing:
+    """A member's standing on `day`. `arrived` is the date of a 转入 here, when later than joining;
+    `org_id` today's organisation, `moves` the dated moves between branches."""
     cat = category_on(category, joined, confirmed, day)
     if arrived is not None and day < arrived:
         cat = None
-    return Standing(cat, status_on(current, changes, day))
+    return Standing(cat, status_on(current, changes, day), vote_barred(sanctions, day), org_on(org_id, moves, day))
 
 
 # ---------------------------------------------------------------- 应到 exemptions

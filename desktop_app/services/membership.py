@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import members as member_rules
 from desktop_app.domain import membership as rules
 from desktop_app.domain.errors import NotFound
+from desktop_app.domain.memberlife import Move, Sanction
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, MemberStatusChange, Organization, Transfer
 from desktop_app.store.models_cobuilding import registered_member_ids
+from desktop_app.store.models_memberlife import Discipline, OrgMove
 from desktop_app.store.models_membership import AttendanceExemption
 from desktop_app.views.membership import ExemptionRow, MembershipCounts
 
@@ -64,6 +66,40 @@ def arrivals(s: Session, member_ids: Sequence[str]) -> dict[str, date]:
     return out
 
 
+def sanctions_of(s: Session, member_ids: Sequence[str]) -> dict[str, list[Sanction]]:
+    """The 党纪处分 of each member (only 留党察看 changes a standing: no vote while it runs)."""
+    out: dict[str, list[Sanction]] = defaultdict(list)
+    for chunk in _chunks(list(member_ids)):
+        for mid, kind, on, ends, lifted in s.execute(
+            select(Discipline.member_id, Discipline.kind, Discipline.decided_on, Discipline.ends_on,
+                   Discipline.lifted_on)
+            .where(Discipline.member_id.in_(chunk), Discipline.deleted.is_(False))
+        ):
+            out[mid].append(Sanction(kind, on, ends, lifted))
+    return out
+
+
+def moves_of(s: Session, member_ids: Sequence[str]) -> dict[str, list[Move]]:
+    """The dated moves of each member between branches and 党小组."""
+    out: dict[str, list[Move]] = defaultdict(list)
+    for chunk in _chunks(list(member_ids)):
+        for mid, on, src, dst in s.execute(
+            select(OrgMove.member_id, OrgMove.moved_on, OrgMove.from_org_id, OrgMove.to_org_id)
+            .where(OrgMove.member_id.in_(chunk), OrgMove.deleted.is_(False))
+        ):
+            out[mid].append(Move(on, src, dst))
+    return out
+
+
+def moved_through(s: Session, org_ids: Sequence[str]) -> set[str]:
+    """Members who ever moved into or out of these organisations (they may have sat there on a past day)."""
+    out: set[str] = set()
+    for chunk in _chunks(list(org_ids)):
+        out.update(s.scalars(select(OrgMove.member_id).where(
+            OrgMove.deleted.is_(False), OrgMove.from_org_id.in_(chunk) | OrgMove.to_org_id.in_(chunk))))
+    return out
+
+
 def exemptions_of(s: Session, member_ids: Sequence[str]) -> dict[str, list[rules.Exemption]]:
     out: dict[str, list[rules.Exemption]] = defaultdict(list)
     for chunk in _chunks(list(member_ids)):
@@ -77,12 +113,13 @@ def exemptions_of(s: Session, member_ids: Sequence[str]) -> dict[str, list[rules
 
 
 def standings(s: Session, rows: Sequence[tuple], day: date) -> dict[str, rules.Standing]:
-    """Each member's standing on `day`; rows are (id, category, joined_date, confirmed_date, status)."""
+    """Each member's standing on `day`; rows are (id, category, joined_date, confirmed_date, status[, org_id])."""
     ids = [r[0] for r in rows]
-    hist, came = history(s, ids), arrivals(s, ids)
+    hist, came, bars, moved = history(s, ids), arrivals(s, ids), sanctions_of(s, ids), moves_of(s, ids)
     return {
         r[0]: rules.standing_on(r[1] or member_rules.FULL, r[2], r[3], r[4] or member_rules.NORMAL,
-                                hist.get(r[0], ()), day, came.get(r[0]))
+                                hist.get(r[0], ()), day, came.get(r[0]), bars.get(r[0], ()),
+                                r[5] if len(r) > 5 else None, moved.get(r[0], ()))
         for r in rows
     }
 
@@ -94,21 +131,23 @@ class StandingBook:
         ids = sorted(set(member_ids))
         self._rows = {r[0]: r for r in standing_rows(s, ids)}
         self._hist, self._came = history(s, ids), arrivals(s, ids)
+        self._bars, self._moves = sanctions_of(s, ids), moves_of(s, ids)
 
     def on(self, member_id: str, day: date) -> rules.Standing | None:
         r = self._rows.get(member_id)
         if r is None:
             return None
         return rules.standing_on(r[1] or member_rules.FULL, r[2], r[3], r[4] or member_rules.NORMAL,
-                                 self._hist.get(member_id, ()), day, self._came.get(member_id))
+                                 self._hist.get(member_id, ()), day, self._came.get(member_id),
+                                 self._bars.get(member_id, ()), r[5], self._moves.get(member_id, ()))
 
 
 def standing_rows(s: Session, member_ids: Sequence[str]) -> list[tuple]:
-    """(id, category, joined_date, confirmed_date, status) of these members, for `standings`."""
+    """(id, category, joined_date, confirmed_date, status, org_id) of these members, for `standings`."""
     out: list[tuple] = []
     for chunk in _chunks(list(member_ids)):
         out += s.execute(select(Member.id, Member.category, Member.joined_date, Member.confirmed_date,
-                                Member.status).where(Member.id.in_(chunk))).all()
+                                Member.status, Member.org_id).where(Member.id.in_(chunk))).all()
     return out
 
 
@@ -128,7 +167,7 @@ def counts_on(db: Database, day: date, include_gone: bool = False) -> Membership
             .where(Member.deleted.is_(False), Member.id.not_in(registered_member_ids()))
         ).all()
         orgs = {o.id: o for o in s.scalars(select(Organization).where(Organization.deleted.is_(False)))}
-        st = standings(s, [r[:5] for r in rows], day)
+        st = standings(s, rows, day)
     by_cat: Counter = Counter()
     by_status: Counter = Counter()
     by_branch: Counter = Counter()
@@ -143,11 +182,11 @@ def counts_on(db: Database, day: date, include_gone: bool = False) -> Membership
                 continue
         by_cat[one.category] += 1
         by_status[one.status] += 1
-        by_branch[_branch_name(orgs, r[5])] += 1
+        by_branch[_branch_name(orgs, one.org_id)] += 1
     return MembershipCounts(
         day=day, total=sum(by_cat.values()), full=by_cat.get(member_rules.FULL, 0),
         probationary=by_cat.get(member_rules.PROBATIONARY, 0),
-        by_status={k: by_status[k] for k in member_rules.STATUSES if by_status.get(k)},
+        by_status={k: by_status[k] for k in member_rules.ALL_STATUSES if by_status.get(k)},
         by_branch=dict(sorted(by_branch.items(), key=lambda kv: (-kv[1], kv[0]))),
         gone=gone,
     )

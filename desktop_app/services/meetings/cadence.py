@@ -59,11 +59,11 @@ def _full_members(s: Session, orgs: _Orgs, branch_ids: Sequence[str], day: date)
     rows = s.execute(select(Member.id, Member.org_id).where(Member.deleted.is_(False))).all()
     book = StandingBook(s, [r[0] for r in rows])
     out: dict[str, int] = defaultdict(int)
-    for mid, org_id in rows:
-        b = orgs.branch_of(org_id)
+    for mid, _org_id in rows:
+        then = book.on(mid, day)
+        b = orgs.branch_of(then.org_id) if then is not None else None  # the branch of that day
         if b is None or b.id not in wanted:
             continue
-        then = book.on(mid, day)
         if then is not None and then.member and then.category == FULL and then.party_status != SUSPENDED:
             out[b.id] += 1
     return out

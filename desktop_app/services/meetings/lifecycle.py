@@ -22,7 +22,7 @@ from desktop_app.services.meetings._common import (
     EXPECTED_STATUSES, _attendance_rows, _chunks, _committee_ids, _live_meeting, _Org, _Orgs, _site_code, _today,
 )
 from desktop_app.services.meetings.queries import _detail
-from desktop_app.services.membership import StandingBook, exemptions_of
+from desktop_app.services.membership import StandingBook, exemptions_of, moved_through
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
 from desktop_app.store.models_cobuilding import registered_member_ids
@@ -95,10 +95,22 @@ def _roster_members(s: Session, org_ids: Sequence[str], on: date | None = None) 
         out += s.execute(q).all()
     if on is None:
         return out
+    # Who sat here on that day: today's members and those who moved in or out since (branch as of `on`).
+    seen = {r[0] for r in out}
+    moved = sorted(moved_through(s, org_ids) - seen)
+    for chunk in _chunks(moved):
+        out += s.execute(select(Member.id, Member.name, Member.org_id, Member.category, Member.seq)
+                         .where(Member.id.in_(chunk), Member.deleted.is_(False),
+                                Member.id.not_in(registered_member_ids()))).all()
     book = StandingBook(s, [r[0] for r in out])
-    return [r for r in out
-            if (then := book.on(r[0], on)) is not None and then.category is not None
-            and then.status in EXPECTED_STATUSES]
+    wanted = set(org_ids)
+    keep = []
+    for r in out:
+        then = book.on(r[0], on)
+        if then is not None and then.category is not None and then.status in EXPECTED_STATUSES \
+                and then.org_id in wanted:
+            keep.append((r[0], r[1], then.org_id, r[3], r[4]))
+    return keep
 
 
 def _excused(s: Session, member_ids: Sequence[str], on: date) -> dict[str, str]:

@@ -1,0 +1,224 @@
+"""流动党员 流入 and 流出 registers (活动证, 流向, contact, the branch attended) and 失联党员 searches.
+
+A 流出 is one of our members gone elsewhere: the roster status becomes 流动 from
+its start (and 正常 again when it ends). A 流入 is a member of another
+organisation attending one of our branches; they are not on our roster.
+A 失联党员 keeps a record of each search (who tried what, when) and the
+decision taken, with the waiting times of the 中组部 rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from desktop_app.domain import idcard
+from desktop_app.domain import members as member_rules
+from desktop_app.domain import memberlife as rules
+from desktop_app.domain.errors import ValidationError
+from desktop_app.services import auth
+from desktop_app.services.database import Database
+from desktop_app.services.memberlife._common import Orgs, live_member, live_row, record_status, today_of
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.models import Member, MemberStatusChange, Organization
+from desktop_app.store.models_memberlife import FloatingRecord, LostSearch, PartyExit
+from desktop_app.views.memberlife import FloatingRow, LostRow, SearchRow
+
+
+def _frow(r: FloatingRecord, orgs: Orgs, reveal: bool) -> FloatingRow:
+    idn = r.id_number if reveal or not r.id_number else idcard.mask(r.id_number)
+    contact = r.contact if reveal or not r.contact else idcard.mask_phone(r.contact)
+    return FloatingRow(r.id, r.direction, r.member_id, r.name, idn, r.card_no, r.org_id, orgs.branch_name(r.org_id),
+                       r.start_date, r.end_date, r.place, r.other_org, contact, r.note)
+
+
+def add_floating(db: Database, inp: rules.FloatingInput, today: date | None = None) -> FloatingRow:
+    """Register a 流出 (our member, marked 流动 from the start day) or a 流入 (attending a branch here)."""
+    auth.require(db, "members.write")
+    today = today_of(today)
+    clean = rules.check_floating(inp, today)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        org = s.get(Organization, clean.org_id)
+        if org is None or org.deleted:
+            raise ValidationError("党支部", "所选党组织不存在或已删除")
+        name, idn = clean.name, clean.id_number
+        if clean.direction == rules.FLOW_OUT:
+            m = live_member(s, clean.member_id)
+            if m.status in member_rules.GONE_STATUSES:
+                raise ValidationError("党员", f"该党员已{m.status}")
+            name, idn = m.name, m.id_number
+            if clean.end_date is None:
+                m.is_floating, m.floating_to = True, clean.place
+                record_status(s, m, member_rules.FLOATING, clean.start_date, clean.place, "流出登记")
+        r = FloatingRecord(org_id=org.id, direction=clean.direction, member_id=clean.member_id, name=name,
+                           id_number=idn, card_no=clean.card_no, start_date=clean.start_date,
+                           end_date=clean.end_date, place=clean.place, other_org=clean.other_org,
+                           contact=clean.contact, note=clean.note)
+        s.add(r)
+        s.flush()
+        out = _frow(r, Orgs(s), True)
+        uow.commit()
+    return out
+
+
+def end_floating(db: Database, record_id: str, on: date | None, today: date | None = None) -> FloatingRow:
+    """A 流出 member came back (正常 again from that day) or a 流入 member left."""
+    auth.require(db, "members.write")
+    today = today_of(today)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        r = live_row(s, FloatingRecord, record_id, "流动党员登记")
+        if r.end_date is not None:
+            raise ValidationError("结束日期", "该登记已结束")
+        if on is None or on < r.start_date or on > today:
+            raise ValidationError("结束日期", "请填写开始日期之后、今天以前的日期")
+        r.end_date = on
+        if r.direction == rules.FLOW_OUT and r.member_id:
+            m = live_member(s, r.member_id)
+            if m.status == member_rules.FLOATING:
+                m.is_floating, m.floating_to = False, ""
+                record_status(s, m, member_rules.NORMAL, on, "", "流动党员返回")
+        s.flush()
+        out = _frow(r, Orgs(s), True)
+        uow.commit()
+    return out
+
+
+def floating(db: Database, direction: str | None = None, active_only: bool = False) -> list[FloatingRow]:
+    """The 流出 and 流入 registers, newest first; ID numbers and contacts masked unless revealed."""
+    auth.require(db, "members.read")
+    reveal = auth.can(db, "members.reveal")
+    with db.session() as s:
+        q = select(FloatingRecord).where(FloatingRecord.deleted.is_(False)).order_by(FloatingRecord.start_date.desc())
+        if direction:
+            q = q.where(FloatingRecord.direction == direction)
+        if active_only:
+            q = q.where(FloatingRecord.end_date.is_(None))
+        orgs = Orgs(s)
+        return [_frow(r, orgs, reveal) for r in s.scalars(q)]
+
+
+def withdraw_floating(db: Database, record_id: str) -> None:
+    """Remove a registration entered by mistake (the status history it wrote stays: dates were real)."""
+    auth.require(db, "members.write")
+    with UnitOfWork(db) as uow:
+        live_row(uow.session, FloatingRecord, record_id, "流动党员登记").deleted = True
+        uow.commit()
+
+
+# ---------------------------------------------------------------- 失联党员
+
+def _srow(r: LostSearch, name: str) -> SearchRow:
+    return SearchRow(r.id, r.member_id, name, r.tried_on, r.tried_by, r.method, r.result, r.decision, r.note)
+
+
+def add_search(db: Database, member_id: str, on: date | None, tried_by: str, method: str, result: str = "",
+               note: str = "", today: date | None = None) -> SearchRow:
+    """One attempt to find a 失联党员: who tried, how, when, with what result."""
+    auth.require(db, "members.write")
+    today = today_of(today)
+    day, who, how, res = rules.check_search(on, tried_by, method, result, today)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        m = live_member(s, member_id)
+        if m.status not in (member_rules.LOST, member_rules.SUSPENDED):
+            raise ValidationError("党员", "只有失联党员需要登记查找记录")
+        r = LostSearch(member_id=m.id, tried_on=day, tried_by=who, method=how, result=res, note=(note or "").strip())
+        s.add(r)
+        s.flush()
+        out = _srow(r, m.name)
+        uow.commit()
+    return out
+
+
+def _since(s, member_id: str, status: str) -> date | None:
+    return s.scalar(select(MemberStatusChange.changed_on).where(
+        MemberStatusChange.member_id == member_id, MemberStatusChange.deleted.is_(False),
+        MemberStatusChange.status == status).order_by(MemberStatusChange.changed_on.desc()).limit(1))
+
+
+def decide_lost(db: Database, member_id: str, decision: str, on: date | None, decided_by: str = "",
+                document_no: str = "", note: str = "", today: date | None = None) -> SearchRow:
+    """The decision on a 失联党员: 恢复联系, 继续查找, 停止党籍 (after six months) or 按自行脱党除名."""
+    auth.require(db, "members.write")
+    if decision in (rules.SUSPEND, rules.REMOVE_AS_LAPSED):  # a decision on the 党籍 itself
+        auth.require(db, "discipline.write")
+    today = today_of(today)
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        m = live_member(s, member_id)
+        lost_since = m.lost_date or _since(s, m.id, member_rules.LOST)
+        searches = len(s.scalars(select(LostSearch.id).where(
+            LostSearch.member_id == m.id, LostSearch.deleted.is_(False), LostSearch.decision == "")).all())
+        day = rules.check_lost_decision(decision, on, today, m.status, lost_since,
+                                        _since(s, m.id, member_rules.SUSPENDED), searches)
+        body = rules.short_text("决定机关", decided_by)
+        number = rules.short_text("文号", document_no, rules.DOC_MAX)
+        if decision == rules.FOUND:
+            m.is_lost, m.lost_date = False, None
+            m.party_status = member_rules.NORMAL
+            record_status(s, m, member_rules.NORMAL, day, "", "失联党员恢复联系")
+        elif decision == rules.SUSPEND:
+            m.party_status = member_rules.SUSPENDED
+            record_status(s, m, member_rules.SUSPENDED, day, "", f"失联满{rules.LOST_SUSPEND_MONTHS}个月，停止党籍")
+        elif decision == rules.REMOVE_AS_LAPSED:
+            if not body or not number:
+                raise ValidationError("决定机关", "按自行脱党除名须写明决定机关和文号")
+            prior = m.status
+            change_id = record_status(s, m, member_rules.LAPSED, day, "", "失联，按自行脱党除名")
+            s.add(PartyExit(member_id=m.id, kind=member_rules.LAPSED, exit_date=day, decided_by=body,
+                            document_no=number, reason=f"失去联系，停止党籍满{rules.SUSPENDED_REMOVE_YEARS}年仍无法取得联系",
+                            note=(note or "").strip(), prior_status=prior, status_change_id=change_id))
+        r = LostSearch(member_id=m.id, tried_on=day, tried_by=body, method="", result=number,
+                       decision=decision, note=(note or "").strip())
+        s.add(r)
+        s.flush()
+        out = _srow(r, m.name)
+        uow.commit()
+    return out
+
+
+def searches(db: Database, member_id: str) -> list[SearchRow]:
+    """One member's searches and decisions, newest first."""
+    auth.require(db, "members.read")
+    with db.session() as s:
+        return [_srow(r, name) for r, name in s.execute(
+            select(LostSearch, Member.name).join(Member, Member.id == LostSearch.member_id)
+            .where(LostSearch.member_id == member_id, LostSearch.deleted.is_(False))
+            .order_by(LostSearch.tried_on.desc(), LostSearch.created_at.desc()))]
+
+
+def lost_members(db: Database, today: date | None = None) -> list[LostRow]:
+    """失联党员 and those suspended for it, with their searches and what the rules allow next."""
+    auth.require(db, "members.read")
+    today = today_of(today)
+    with db.session() as s:
+        members = s.scalars(select(Member).where(
+            Member.deleted.is_(False), Member.status.in_((member_rules.LOST, member_rules.SUSPENDED)))).all()
+        orgs = Orgs(s)
+        out = []
+        for m in members:
+            rows = s.scalars(select(LostSearch).where(LostSearch.member_id == m.id, LostSearch.deleted.is_(False))
+                             .order_by(LostSearch.tried_on.desc())).all()
+            tries = [r for r in rows if not r.decision]
+            decisions = [r for r in rows if r.decision]
+            if m.status == member_rules.SUSPENDED and not decisions:
+                continue  # suspended for another reason, not 失联
+            since = m.lost_date or _since(s, m.id, member_rules.LOST)
+            months = rules.months_between(since, today) if since else None
+            if m.status == member_rules.LOST:
+                if months is not None and months >= rules.LOST_SUSPEND_MONTHS and tries:
+                    step = "可停止党籍"
+                elif not tries:
+                    step = "请登记查找"
+                else:
+                    step = "继续查找"
+            else:
+                susp = _since(s, m.id, member_rules.SUSPENDED)
+                ok = susp is not None and today >= member_rules.add_years(susp, rules.SUSPENDED_REMOVE_YEARS)
+                step = "可按自行脱党除名" if ok else "继续查找"
+            out.append(LostRow(m.id, m.name, orgs.branch_name(m.org_id), m.status, since, months, len(tries),
+                               tries[0].tried_on if tries else None, decisions[0].decision if decisions else "", step))
+        return sorted(out, key=lambda r: (r.branch_name, r.name))

@@ -1,0 +1,157 @@
+"""Read models of a member's life in the party: exits, discipline, disposals, moves, 流动, 失联, 议题."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class ExitRow:
+    id: str
+    member_id: str
+    member_name: str
+    branch_name: str
+    kind: str
+    exit_date: date
+    decided_by: str
+    document_no: str
+    reason: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DisciplineRow:
+    id: str
+    member_id: str
+    member_name: str
+    kind: str
+    decided_on: date
+    decided_by: str
+    document_no: str
+    ends_on: date | None
+    lifted_on: date | None
+    reason: str
+    running: bool  # 留党察看 in force today: no vote
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DisposalRow:
+    id: str
+    member_id: str
+    member_name: str
+    year: int
+    measure: str
+    decided_on: date
+    decided_by: str
+    document_no: str
+    deadline: date | None
+    outcome: str
+    overdue: bool  # 限期改正 past its deadline with no outcome recorded
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MoveRow:
+    id: str
+    member_id: str
+    member_name: str
+    moved_on: date
+    from_name: str
+    to_name: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FloatingRow:
+    id: str
+    direction: str
+    member_id: str | None
+    name: str
+    id_number: str  # masked unless the reader may see it
+    card_no: str
+    org_id: str
+    branch_name: str  # 流出: the member's branch; 流入: the branch attended here
+    start_date: date
+    end_date: date | None
+    place: str
+    other_org: str
+    contact: str  # masked like a phone unless the reader may see it
+    note: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self.end_date is None
+
+
+@dataclass(frozen=True)
+class SearchRow:
+    id: str
+    member_id: str
+    member_name: str
+    tried_on: date
+    tried_by: str
+    method: str
+    result: str
+    decision: str  # "" for a search
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LostRow:
+    """A 失联党员 (or one suspended for it) with the searches so far and what the rules allow next."""
+
+    member_id: str
+    name: str
+    branch_name: str
+    status: str
+    lost_since: date | None
+    months_lost: int | None
+    searches: int
+    last_search: date | None
+    last_decision: str
+    next_step: str  # what the rules allow now, in words
+
+
+@dataclass(frozen=True)
+class LapseRow:
+    """A member who meets 党章 article 9's six months (without organisation life, or without dues)."""
+
+    member_id: str
+    name: str
+    branch_name: str
+    last_life: date | None
+    dues_paid_to: date | None
+    grounds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    id: str
+    meeting_id: str
+    seq: int
+    title: str
+    decision: str
+    votes_for: int | None
+    votes_against: int | None
+    votes_abstain: int | None
+    passed: bool | None  # None: no vote taken
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MemberLife:
+    """Everything of one member's life after joining, for the member's page."""
+
+    member_id: str
+    name: str
+    status: str
+    branch_name: str
+    vote_barred: bool
+    exits: tuple[ExitRow, ...]
+    disciplines: tuple[DisciplineRow, ...]
+    disposals: tuple[DisposalRow, ...]
+    moves: tuple[MoveRow, ...]
+    floating: tuple[FloatingRow, ...]
+    searches: tuple[SearchRow, ...]
