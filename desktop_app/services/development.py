@@ -26,6 +26,7 @@ from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.services import auth, orgtree, privacy
 from desktop_app.services.database import Database
+from desktop_app.services.membership import branch_voters
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, Organization, Site
 from desktop_app.store.models_development import Applicant, DevelopmentStep
@@ -199,6 +200,8 @@ def advance(db: Database, applicant_id: str, inp: StepInput, today: date | None 
         stage = rules.check_step(a.stage, _history(steps), inp.step, inp.done_on, votes_for=inp.votes_for,
                                  votes_against=inp.votes_against, votes_abstain=inp.votes_abstain,
                                  voters_expected=inp.voters_expected, months=inp.months)
+        if kind.vote:
+            _check_voters(s, a.org_id, inp)
         docs = [d.strip() for d in inp.documents if d and d.strip()]
         s.add(DevelopmentStep(
             applicant_id=a.id, step=inp.step, done_on=inp.done_on, body=_text("body", "决定机关", inp.body or kind.body),
@@ -232,6 +235,18 @@ def advance(db: Database, applicant_id: str, inp: StepInput, today: date | None 
         detail = _detail(s, a, today)
         uow.commit()
     return detail
+
+
+def _check_voters(s: Session, branch_id: str, inp: StepInput) -> None:
+    """The 支部大会's vote counts only members with a vote that day (预备党员, 停止党籍 and 留党察看 have none)."""
+    eligible = branch_voters(s, orgtree.subtree_ids(s, branch_id), inp.done_on)
+    if eligible == 0:
+        return  # the branch's members are not on the roster yet: nothing to check against
+    cast = sum(v or 0 for v in (inp.votes_for, inp.votes_against, inp.votes_abstain))
+    if inp.voters_expected is not None and inp.voters_expected > eligible:
+        raise ValidationError("应到人数", f"该日支部有表决权的正式党员共 {eligible} 人（留党察看、停止党籍的党员和预备党员没有表决权）")
+    if cast > eligible:
+        raise ValidationError("表决", f"票数合计 {cast} 超过该日有表决权的正式党员 {eligible} 人")
 
 
 def _enrol(s: Session, a: Applicant, admitted: date, today: date) -> str:

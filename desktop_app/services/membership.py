@@ -142,6 +142,20 @@ class StandingBook:
                                  self._bars.get(member_id, ()), r[5], self._moves.get(member_id, ()))
 
 
+def branch_voters(s: Session, org_ids: Sequence[str], day: date) -> int:
+    """Members with a vote on `day` (正式, 党籍 normal, not under 留党察看) who sat in these organisations then."""
+    from desktop_app.domain.meetings import has_vote
+
+    wanted = set(org_ids)
+    ids: set[str] = set(moved_through(s, org_ids))
+    for chunk in _chunks(list(org_ids)):
+        ids.update(s.scalars(select(Member.id).where(Member.org_id.in_(chunk), Member.deleted.is_(False),
+                                                     Member.id.not_in(registered_member_ids()))))
+    book = StandingBook(s, sorted(ids))
+    return sum(1 for mid in ids if (t := book.on(mid, day)) is not None and t.member and t.org_id in wanted
+               and has_vote(t.category or "", t.party_status))
+
+
 def standing_rows(s: Session, member_ids: Sequence[str]) -> list[tuple]:
     """(id, category, joined_date, confirmed_date, status, org_id) of these members, for `standings`."""
     out: list[tuple] = []

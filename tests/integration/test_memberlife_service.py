@@ -171,3 +171,22 @@ def test_a_viewer_reads_but_cannot_record(db, world):
         ml.add_discipline(db, ids["党员1"], ml.DisciplineInput(rules.WARNING, date(2025, 1, 1), "支部", "1号"),
                           today=TODAY)
     assert ml.member_life(db, ids["党员1"]).exits == ()
+
+
+def test_the_branch_congress_vote_on_an_applicant_counts_no_one_under_probation(db, world):
+    from desktop_app.domain import development as d
+    from desktop_app.services import development
+
+    a, _, ids = world
+    ml.add_discipline(db, ids["党员1"], ml.DisciplineInput(rules.PROBATION, date(2024, 1, 10), "区纪委", "纪〔2024〕2号",
+                                                            date(2026, 1, 10)), today=TODAY)
+    voters = development._check_voters
+    with db.session() as s:
+        with pytest.raises(ValidationError, match="有表决权的正式党员共 4 人"):
+            voters(s, a, development.StepInput(step=d.ADMIT, done_on=TODAY, votes_for=4, votes_against=0,
+                                               votes_abstain=0, voters_expected=5))
+        with pytest.raises(ValidationError, match="超过该日有表决权的正式党员 4 人"):
+            voters(s, a, development.StepInput(step=d.ADMIT, done_on=TODAY, votes_for=5, votes_against=0,
+                                               votes_abstain=0))
+        voters(s, a, development.StepInput(step=d.ADMIT, done_on=TODAY, votes_for=3, votes_against=1,
+                                           votes_abstain=0, voters_expected=4))
