@@ -360,7 +360,7 @@ def test_cadence_settings_dialog_changes_the_grid(qtbot, app_ctx, community, wai
 
 # ---------------------------------------------------------------- 民主评议
 
-def test_evaluation_grid_keyboard_save_and_reload(qtbot, app_ctx, community, wait_ops):
+def test_evaluation_grid_keyboard_save_and_reload(qtbot, app_ctx, community, wait_ops, qtmodeltester):
     branch, _group, ids = community
     p = EvaluationsPage(app_ctx)
     qtbot.addWidget(p)
@@ -368,12 +368,21 @@ def test_evaluation_grid_keyboard_save_and_reload(qtbot, app_ctx, community, wai
     wait_ops()
     p.year.setValue(2025)
     wait_ops()
-    assert p.table.rowCount() == len(NAMES)
-    p.table.setCurrentCell(0, COL_GRADE)
+    assert p.model.rowCount() == len(NAMES)
+    qtmodeltester.check(p.model)
+    p.table.setCurrentIndex(p.model.index(0, COL_GRADE))
     qtbot.keyClick(p.table, Qt.Key.Key_1)  # 优秀, moves on
     qtbot.keyClick(p.table, Qt.Key.Key_4)  # 不合格
-    p.table.item(1, 5).setText("长期不参加组织生活")
+    assert p.model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole).name() == "#cdeccd"  # 优秀 shows green
+    combo = p.table.indexWidget(p.model.index(1, COL_GRADE))
+    assert combo.currentText() == "不合格"  # the line's combo box follows the key
+    combo.setCurrentIndex(combo.findData("基本合格"))  # and a choice there is a grade
+    assert p.grade_at(1) == "基本合格"
+    combo.setCurrentIndex(combo.findData("不合格"))
+    p.model.setData(p.model.index(1, 5), "长期不参加组织生活")
     p.fill_blank()
+    p.resize(900, 500)
+    p.grab().save("/tmp/gui_evaluations.png")
     assert p.counts() == {"优秀": 1, "合格": 4, "基本合格": 0, "不合格": 1, "": 0}
     p.save()
     wait_ops()

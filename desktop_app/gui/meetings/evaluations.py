@@ -5,13 +5,13 @@ Keyboard: ↑/↓ move, 1-4 set the grade (优秀, 合格, 基本合格, 不合�
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QTableWidget,
-    QTableWidgetItem, QToolBar, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QToolBar, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
@@ -19,17 +19,45 @@ from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
+from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
 from desktop_app.services import evaluations
 from desktop_app.services import meetings as ms
 from desktop_app.views.changes import Change, changes
 
-COLUMNS = ("序号", "姓名", "所在党小组", "人员类别", "评议等次", "备注")
 COL_GRADE, COL_NOTES = 4, 5
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
 GRADE_COLORS = {rules.EXCELLENT: "#cdeccd", rules.QUALIFIED: "#ffffff", rules.BASICALLY_QUALIFIED: "#fff1b8",
                 rules.UNQUALIFIED: "#f5b7b7", "": "#ffffff"}
 KEYS = {Qt.Key.Key_1: rules.EXCELLENT, Qt.Key.Key_2: rules.QUALIFIED, Qt.Key.Key_3: rules.BASICALLY_QUALIFIED,
         Qt.Key.Key_4: rules.UNQUALIFIED, Qt.Key.Key_0: ""}
+UNGRADED = "（未评）"
+
+
+@dataclass
+class Draft:
+    """A member's line as the secretary fills it in (the grid's rows change in place)."""
+
+    row: evaluations.EvaluationRow
+    seq: int
+    grade: str
+    notes: str
+
+
+def _tint(d: Draft) -> QColor:
+    return QColor(GRADE_COLORS.get(d.grade, "#ffffff"))
+
+
+def _set(field: str):
+    return lambda d, value: setattr(d, field, value if field == "grade" else str(value))
+
+
+COLUMNS = (
+    Column("序号", lambda d: str(d.seq), width=50, background=_tint),
+    Column("姓名", lambda d: d.row.name, width=90, background=_tint),
+    Column("所在党小组", lambda d: d.row.group_name, width=120, background=_tint),
+    Column("人员类别", lambda d: d.row.category, width=90, background=_tint),
+    Column("评议等次", lambda d: d.grade or UNGRADED, width=110, value=lambda d: d.grade, edit=_set("grade")),
+    Column("备注", lambda d: d.notes, width=200, edit=_set("notes")),
+)
 
 
 class EvaluationsPage(Page):
@@ -67,16 +95,16 @@ class EvaluationsPage(Page):
         for act in (self.act_fill, self.act_save, self.act_print):
             tb.addAction(act)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_NOTES, QHeaderView.ResizeMode.Stretch)
+        self.model = ColumnModel(COLUMNS, parent=self)
+        self.model.dataChanged.connect(lambda *_: self._edited())
+        self.table = table_view(self.model, multi=False, editable=True, stretch=COL_NOTES)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed)  # digits grade, not type
+        self.table.setItemDelegateForColumn(
+            COL_GRADE, ChoiceDelegate([(UNGRADED, "")] + [(g, g) for g in rules.GRADES], self.table))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(COL_NOTES, QHeaderView.ResizeMode.Stretch)
         self.table.installEventFilter(self)
-        self.table.itemChanged.connect(self._notes_changed)
         self.summary = QLabel()
         hint = QLabel("↑↓ 选人，1＝优秀 2＝合格 3＝基本合格 4＝不合格 0＝清除；备注双击填写。Ctrl+S 保存。")
         hint.setStyleSheet("color: #666")
@@ -136,93 +164,58 @@ class EvaluationsPage(Page):
     def _show(self, branch: str | None, year: int, rows: list[evaluations.EvaluationRow]) -> None:
         self.rows = rows
         self._shown_key = (branch, year)
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            values = (str(row.seq or r + 1), row.name, row.group_name, row.category)
-            for c, text in enumerate(values):
-                item = QTableWidgetItem(text)
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                if c == 1:
-                    item.setData(ID_ROLE, row.member_id)
-                self.table.setItem(r, c, item)
-            combo = QComboBox()
-            combo.addItem("（未评）", "")
-            for g in rules.GRADES:
-                combo.addItem(g, g)
-            combo.setCurrentIndex(max(0, combo.findData(row.grade)))
-            combo.currentIndexChanged.connect(lambda _i, rr=r: self._grade_changed(rr))
-            self.table.setCellWidget(r, COL_GRADE, combo)
-            self.table.setItem(r, COL_NOTES, QTableWidgetItem(row.notes))
-            self._paint(r)
-        self.table.blockSignals(False)
+        self.model.set_rows([Draft(row, row.seq or r + 1, row.grade, row.notes) for r, row in enumerate(rows)])
+        for r in range(len(rows)):
+            self.table.openPersistentEditor(self.model.index(r, COL_GRADE))  # a combo box on every line
         self._dirty = False
         self._update_summary()
         if rows:
-            self.table.setCurrentCell(0, COL_GRADE)
+            self.table.setCurrentIndex(self.model.index(0, COL_GRADE))
         self.loaded.emit()
 
     # ------------------------------------------------------------------ editing
     def grade_at(self, row: int) -> str:
-        combo = self.table.cellWidget(row, COL_GRADE)
-        return combo.currentData() if combo is not None else ""
+        d = self.model.row(row)
+        return d.grade if d is not None else ""
 
     def set_grade(self, row: int, grade: str) -> None:
-        combo = self.table.cellWidget(row, COL_GRADE)
-        if combo is not None:
-            combo.setCurrentIndex(max(0, combo.findData(grade)))
+        self.model.setData(self.model.index(row, COL_GRADE), grade)
 
-    def _grade_changed(self, row: int) -> None:
+    def _edited(self) -> None:
         self._dirty = True
-        self._paint(row)
         self._update_summary()
 
-    def _notes_changed(self, item: QTableWidgetItem) -> None:
-        if item.column() == COL_NOTES:
-            self._dirty = True
-
-    def _paint(self, row: int) -> None:
-        color = QBrush(QColor(GRADE_COLORS.get(self.grade_at(row), "#ffffff")))
-        for c in (0, 1, 2, 3):
-            item = self.table.item(row, c)
-            if item is not None:
-                item.setBackground(color)
-
     def fill_blank(self) -> None:
-        for r in range(self.table.rowCount()):
+        for r in range(self.model.rowCount()):
             if not self.grade_at(r):
                 self.set_grade(r, rules.QUALIFIED)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if obj is self.table and event.type() == QEvent.Type.KeyPress:
             grade = KEYS.get(Qt.Key(event.key()))
-            row = self.table.currentRow()
+            current = self.table.currentIndex()
+            row = current.row() if current.isValid() else -1
             if grade is not None and row >= 0 and self.table.state() != QAbstractItemView.State.EditingState:
                 self.set_grade(row, grade)
-                if row + 1 < self.table.rowCount():
-                    self.table.setCurrentCell(row + 1, self.table.currentColumn())
+                if row + 1 < self.model.rowCount():
+                    self.table.setCurrentIndex(self.model.index(row + 1, current.column()))
                 return True
         return super().eventFilter(obj, event)
 
     def counts(self) -> dict[str, int]:
         out = {g: 0 for g in (*rules.GRADES, "")}
-        for r in range(self.table.rowCount()):
-            out[self.grade_at(r)] += 1
+        for d in self.model.rows:
+            out[d.grade] += 1
         return out
 
     def _update_summary(self) -> None:
         c = self.counts()
         self.summary.setText(
-            f"共 {self.table.rowCount()} 名党员：" + "，".join(f"{g} {c[g]} 名" for g in rules.GRADES)
+            f"共 {self.model.rowCount()} 名党员：" + "，".join(f"{g} {c[g]} 名" for g in rules.GRADES)
             + f"，未评 {c['']} 名" + ("　<span style='color:#b26a00'>（有未保存的修改）</span>" if self._dirty else ""))
 
     def entries(self) -> list[evaluations.EvaluationEntry]:
-        out = []
-        for r in range(self.table.rowCount()):
-            mid = self.table.item(r, 1).data(ID_ROLE)
-            notes = self.table.item(r, COL_NOTES).text() if self.table.item(r, COL_NOTES) else ""
-            out.append(evaluations.EvaluationEntry(mid, self.grade_at(r), notes))
-        return out
+        return [evaluations.EvaluationEntry(d.row.member_id, d.grade, d.notes) for d in self.model.rows]
 
     def save(self) -> None:
         branch, year = self._shown_key or (None, 0)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget,
@@ -219,8 +219,16 @@ class ChoiceDelegate(QStyledItemDelegate):
         combo = QComboBox(parent)
         for label, value in self.choices:
             combo.addItem(label, value)
-        combo.currentIndexChanged.connect(lambda _i: self.commitData.emit(combo))
+        # A released editor (the rows were reloaded) may still change as it goes: only a shown one commits.
+        combo.currentIndexChanged.connect(lambda _i: combo.isVisible() and self.commitData.emit(combo))
         return combo
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # A choice is committed when made; committing again on focus-out would reach a view that
+        # already let go of the editor (after a reload).
+        if event.type() == QEvent.Type.FocusOut:
+            return False
+        return super().eventFilter(editor, event)
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
         i = editor.findData(index.data(_EDIT))
