@@ -388,6 +388,7 @@ class ListRow:
     claimed_on: date | None
     done_on: date | None
     linked_cost_fen: int = 0  # ledger vouchers linked to a project, reversed ones left out
+    costs: tuple["CostRow", ...] = ()  # the vouchers themselves, filled for a project's detail
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.money import format_yuan
+from desktop_app.gui.cobuilding import costs
 from desktop_app.gui.cobuilding.activity_dialog import ActivityDialog
 from desktop_app.gui.cobuilding.common import d, hours, years
+from desktop_app.gui.cobuilding.costs import Target, costs_html
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
 from desktop_app.gui.widgets.table import CENTER, RIGHT, Column
@@ -30,6 +32,8 @@ COLUMNS = (
     Column("服务居民", lambda r: str(r.residents_served or ""), CENTER, 64, sort_key=lambda r: r.residents_served),
     Column("费用（元）", lambda r: format_yuan(r.cost_fen) if r.cost_fen else "", RIGHT, 72,
            sort_key=lambda r: r.cost_fen),
+    Column("已记账（元）", lambda r: format_yuan(r.linked_cost_fen) if r.linked_cost_fen else "", RIGHT, 80,
+           sort_key=lambda r: r.linked_cost_fen),
     Column("照片", lambda r: str(r.photos or ""), CENTER, 40),
 )
 HOURS_COLUMNS = (
@@ -54,6 +58,7 @@ def activity_html(a: ActivityDetail, photo_paths: dict[str, str]) -> str:
         f"组织：{e(r.organisers)}<br>服务居民 {r.residents_served} 人次"
         f"{('，费用 ' + format_yuan(r.cost_fen) + ' 元') if r.cost_fen else ''}</p>",
     ]
+    lines.append(costs_html(a.costs, r.cost_fen))
     if a.content:
         lines.append(f"<p>{e(a.content)}</p>")
     if a.people:
@@ -69,7 +74,7 @@ class ActivitiesPage(RecordListPage):
     title = "共建活动"
     icon = "activities"
     heading = "共建活动"
-    watches = changes(Change.COBUILDING, Change.ORGS, Change.MEMBERS)
+    watches = changes(Change.COBUILDING, Change.ORGS, Change.MEMBERS, Change.LEDGER)
     writes = changes(Change.COBUILDING)
     tables = (Table(COLUMNS, stretch=4, details_width=300, label="活动", empty="记录活动：Ctrl+N。"),
               Table(HOURS_COLUMNS, stretch=0, details_width=300, label="志愿服务时长",
@@ -81,6 +86,9 @@ class ActivitiesPage(RecordListPage):
         Act("edit", "修改", "edit_activity", when=lambda x: isinstance(x, tuple), name="edit"),
         Act("delete", "删除", "delete_activity", when=lambda x: isinstance(x, tuple), name="delete"),
         Act("photo", "添加照片", "add_photos", when=lambda x: isinstance(x, tuple), name="photos"),
+        Act("voucher", "费用凭证", "record_cost", when=lambda x: isinstance(x, tuple), name="cost"),
+        Act("cancel", "取消费用关联", "unlink_cost", when=lambda x: isinstance(x, tuple) and bool(x[0].costs),
+            name="unlink"),
         SEPARATOR,
         Act("print", "打印活动登记册", "print_register", name="register"),
     )
@@ -146,6 +154,20 @@ class ActivitiesPage(RecordListPage):
         db, aid = self.ctx.db, self.detail[0].id
         self.keep(aid)
         self.write(lambda: [cb.add_photo(db, aid, p) for p in paths], lambda added: f"已添加 {len(added)} 张照片。")
+
+    def _target(self) -> Target | None:
+        if not isinstance(self.detail, tuple):
+            return None
+        r = self.detail[0].row
+        return Target(f"共建活动：{r.title}", r.activity_date, activity_id=r.id)
+
+    def record_cost(self) -> None:
+        if (t := self._target()) is not None:
+            costs.record_cost(self, t)
+
+    def unlink_cost(self) -> None:
+        if (t := self._target()) is not None:
+            costs.unlink_cost(self, t, self.detail[0].costs)
 
     def print_register(self) -> None:
         db, year, today = self.ctx.db, self.loaded.year if self.loaded else self.today.year, self.today

@@ -1,8 +1,13 @@
-"""Bits the 共驻共建 pages share: the year choice, dates and hours as shown."""
+"""Bits the 共驻共建 pages share: the year choice, dates and hours as shown, a listed section, a choice."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from html import escape
+from typing import Any
+
+from PySide6.QtWidgets import QInputDialog, QWidget
 
 from desktop_app.domain.cobuilding import hours_text
 
@@ -24,3 +29,16 @@ def year_of(page) -> int:
     """The year chosen on the page (the current one until another is picked)."""
     value = page.filter_values().year if "year" in page.filter_boxes else None
     return value or page.today.year
+
+
+def bullets(label: str, items: Sequence[str]) -> str:
+    """A labelled list for a details pane; nothing when there is nothing to list."""
+    if not items:
+        return ""
+    return f"<p>{escape(label)}：</p><ul>" + "".join(f"<li>{escape(x)}</li>" for x in items) + "</ul>"
+
+
+def choose(parent: QWidget | None, title: str, label: str, items: Sequence[tuple[str, Any]]) -> Any:
+    """One of several (label, value) pairs, or None when cancelled (tests replace this)."""
+    text, ok = QInputDialog.getItem(parent, title, label, [t for t, _ in items], 0, False)
+    return dict(items).get(text) if ok else None

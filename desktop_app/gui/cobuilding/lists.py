@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from html import escape
 
@@ -10,12 +11,15 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.money import format_yuan
+from desktop_app.gui.cobuilding import costs
 from desktop_app.gui.cobuilding.common import d, years
+from desktop_app.gui.cobuilding.costs import Target, costs_html
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, named_combo, text_area
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
-from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column
+from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, RIGHT, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import projects as project_service
 from desktop_app.services import residents as resident_service
@@ -45,6 +49,8 @@ PROJECT_COLUMNS = (
     Column("状态", lambda r: r.state, CENTER, 60),
     Column("微实事", lambda r: r.project_name, width=120),
     Column("完成", lambda r: d(r.done_on), CENTER, 84),
+    Column("已记账（元）", lambda r: format_yuan(r.linked_cost_fen) if r.linked_cost_fen else "", RIGHT, 80,
+           sort_key=lambda r: r.linked_cost_fen),
 )
 
 
@@ -157,6 +163,7 @@ def item_html(r: ListRow) -> str:
         lines.append(f"<p>微实事：{e(r.project_name)}</p>")
     if r.done_on:
         lines.append(f"<p>完成：{d(r.done_on)}</p>")
+    lines.append(costs_html(r.costs))
     if r.detail:
         lines.append(f"<p>{e(r.detail)}</p>")
     return "".join(lines)
@@ -174,7 +181,7 @@ class ListsPage(RecordListPage):
     title = "三单"
     icon = "to-project"
     heading = "需求清单、资源清单、项目清单"
-    watches = changes(Change.COBUILDING, Change.PROJECTS, Change.VISITS)
+    watches = changes(Change.COBUILDING, Change.PROJECTS, Change.VISITS, Change.LEDGER)
     writes = changes(Change.COBUILDING)
     tables = (Table(NEED_COLUMNS, _color, stretch=1, details_width=300, label="需求清单",
                     empty="居民的需求：走访、恳谈中反映的，或直接登记。"),
@@ -190,6 +197,9 @@ class ListsPage(RecordListPage):
         Act("claim", "认领项目", "claim", when=_kind_is(rules.PROJECT, rules.PROJECT_OPEN), name="claim"),
         Act("fulfil", "项目完成", "complete", when=_kind_is(rules.PROJECT, rules.PROJECT_CLAIMED), name="done"),
         Act("to-project", "关联微实事", "link", when=_kind_is(rules.PROJECT), name="link"),
+        Act("voucher", "费用凭证", "record_cost", when=_kind_is(rules.PROJECT), name="cost"),
+        Act("cancel", "取消费用关联", "unlink_cost", when=lambda x: _kind_is(rules.PROJECT)(x) and bool(x.costs),
+            name="unlink"),
     )
     activate = "edit_item"
 
@@ -197,6 +207,11 @@ class ListsPage(RecordListPage):
         return Loaded(*(cb.list_items(db, k, f.year, text=f.text) for k in rules.LIST_KINDS),
                       grids=resident_service.grids(db), units=cb.list_units(db),
                       projects=project_service.list_projects(db))
+
+    def fetch_detail(self, db, row):
+        if row.list_kind != rules.PROJECT:
+            return row
+        return replace(row, costs=tuple(cb.costs_of(db, item_id=row.id)))
 
     def detail_html(self, detail) -> str:
         return item_html(detail)
@@ -244,6 +259,16 @@ class ListsPage(RecordListPage):
             self, "项目完成", f"{r.unit_name} 认领的项目：{r.title}", "完成日期", "说明",
             lambda on, note: cb.complete_project(db, r.id, on, today), "确认完成", "可不填", today,
             changes=self.writes), "项目已完成，对应的需求已解决。")
+
+    def record_cost(self) -> None:
+        r = self.detail
+        if _kind_is(rules.PROJECT)(r):
+            costs.record_cost(self, Target(f"项目清单：{r.title}", self.today, item_id=r.id))
+
+    def unlink_cost(self) -> None:
+        r = self.detail
+        if _kind_is(rules.PROJECT)(r):
+            costs.unlink_cost(self, Target(f"项目清单：{r.title}", self.today, item_id=r.id), r.costs)
 
     def link(self) -> None:
         r = self.detail

@@ -263,7 +263,9 @@ def activity_register(db: Database, year: int) -> ActivityRegister:
 def print_activity_register(db: Database, year: int, out: Path, *, today: date | None = None,
                             progress: Callable[[int], None] | None = None) -> int:
     """活动登记册 of `year`, with totals by kind and hours per person. Returns the activities listed."""
-    from desktop_app.reports.cobuilding import render_activity_register  # reportlab loads only when printing
+    from desktop_app.reports.cobuilding import (
+        render_activity_register,  # reportlab loads only when printing
+    )
 
     register = activity_register(db, year)
     with db.session() as s:

@@ -13,8 +13,8 @@ from desktop_app.domain import idcard
 from desktop_app.domain.errors import NotFound
 from desktop_app.store.models import Organization
 from desktop_app.store.models_cobuilding import (
-    Activity, ActivityOrg, ActivityPerson, ActivityPhoto, ActivityUnit, CostLink, ListItem, PartnerUnit, PostClaim, ReportingMember,
-    ReportingPost, ServiceLog,
+    Activity, ActivityOrg, ActivityPerson, ActivityPhoto, ActivityUnit, CostLink, ListItem, PartnerUnit, PostClaim,
+    ReportingMember, ReportingPost, ServiceLog,
 )
 from desktop_app.store.models_ledger import LedgerEntry
 from desktop_app.views.cobuilding import ActivityRow, CostRow, ReportingRow

@@ -10,6 +10,7 @@ nothing in the totals; its link stays visible, marked.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import func, select
@@ -19,14 +20,12 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.ledger import EXPENSE, month_of
 from desktop_app.services import auth, ledger
-from desktop_app.services.cobuilding.common import ACTIVITY_LABEL, PROJECT_LABEL, cost_rows
+from desktop_app.services.cobuilding.common import ACTIVITY_LABEL, PROJECT_LABEL, chunks, cost_rows
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import Activity, CostLink, ListItem
 from desktop_app.store.models_ledger import LedgerEntry
 from desktop_app.views.cobuilding import CostRow
-
-
 
 
 def _target(s: Session, activity_id: str | None, item_id: str | None) -> tuple[Activity | None, ListItem | None]:
@@ -91,6 +90,17 @@ def cost_of_entry(db: Database, entry_id: str) -> list[CostRow]:
     with db.session() as s:
         links = list(s.scalars(select(CostLink).where(CostLink.entry_id == entry_id, CostLink.deleted.is_(False))))
         return cost_rows(s, [c.activity_id for c in links if c.activity_id], [c.item_id for c in links if c.item_id])
+
+
+def linked_entries(db: Database, entry_ids: Sequence[str]) -> set[str]:
+    """Which of these ledger vouchers are already linked to an activity or a project."""
+    auth.require(db, "cobuilding.read")
+    out: set[str] = set()
+    with db.session() as s:
+        for chunk in chunks(entry_ids):
+            out.update(s.scalars(select(CostLink.entry_id).where(CostLink.entry_id.in_(chunk),
+                                                                 CostLink.deleted.is_(False))))
+    return out
 
 
 def record_cost(db: Database, inp: rules.CostInput, *, activity_id: str | None = None, item_id: str | None = None,

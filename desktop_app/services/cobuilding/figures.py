@@ -17,8 +17,8 @@ from desktop_app.services.cobuilding.units import list_units, unit_year
 from desktop_app.services.residents import center_name
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import (
-    Activity, ActivityPerson, ActivityUnit, Inquiry, PartnerUnit, PostClaim, ReportingMember, ReportingPost, ServiceLog,
-    UnitReport,
+    Activity, ActivityPerson, ActivityUnit, Inquiry, PartnerUnit, PostClaim, ReportingMember, ReportingPost,
+    ServiceLog, UnitReport,
 )
 from desktop_app.views.cobuilding import CobuildingFigures
 

@@ -19,33 +19,16 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import (
-    activity_rows,
-    org_names,
-    reporting_rows,
-    year_span,
-)
+from desktop_app.services.cobuilding.common import activity_rows, org_names, reporting_rows, year_span
 from desktop_app.services.residents import center_name
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_cobuilding import (
-    Activity,
-    ActivityPerson,
-    PartnerUnit,
-    PostClaim,
-    ReportingMember,
-    ReportingPost,
-    ServiceLog,
+    Activity, ActivityPerson, PartnerUnit, PostClaim, ReportingMember, ReportingPost, ServiceLog,
 )
 from desktop_app.views.cobuilding import (
-    FeedbackForm,
-    FeedbackPerson,
-    PostClaimRow,
-    PostRow,
-    ReportingDetail,
-    ReportingRow,
-    ServiceRow,
+    FeedbackForm, FeedbackPerson, PostClaimRow, PostRow, ReportingDetail, ReportingRow, ServiceRow,
 )
 
 

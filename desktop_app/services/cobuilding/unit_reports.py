@@ -104,7 +104,9 @@ def get_unit_report(db: Database, report_id: str, year: int) -> UnitReportDetail
 
 def save_unit_report(db: Database, report_id: str | None, inp: rules.UnitReportInput,
                      today: date | None = None) -> UnitReportRow:
-    """Register (report_id None) or correct a unit's 报到; a unit has one 报到 in force at a time."""
+    """Register (report_id None) or correct a unit's 报到; a unit has one 报到 in force at a time.
+
+    A blank phone on a correction keeps the stored number (the page only ever shows it masked)."""
     auth.require(db, "cobuilding.write")
     clean = rules.check_unit_report(inp, today or date.today())
     with UnitOfWork(db) as uow:
@@ -129,8 +131,11 @@ def save_unit_report(db: Database, report_id: str | None, inp: rules.UnitReportI
         else:
             r = UnitReport(unit_id=u.id, unit_name=u.name, reported_on=clean.reported_on)
             s.add(r)
-        set_changed(r, {"unit_name": u.name, "reported_on": clean.reported_on, "org_id": clean.org_id,
-                        "liaison": clean.liaison, "phone": clean.phone, "promise": clean.promise})
+        values = {"unit_name": u.name, "reported_on": clean.reported_on, "org_id": clean.org_id,
+                  "liaison": clean.liaison, "promise": clean.promise}
+        if clean.phone or not report_id:  # the page shows the number masked: an edit left blank keeps it
+            values["phone"] = clean.phone
+        set_changed(r, values)
         s.flush()
         row = _rows(s, [r], (today or date.today()).year)[0]
         uow.commit()

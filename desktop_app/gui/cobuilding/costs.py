@@ -1,0 +1,172 @@
+"""费用凭证 of an activity or a 项目清单 item: post a new expense voucher, link one already in the ledger, or unlink.
+
+The pages offer it as one action; what the dialog needs from the ledger (accounts,
+categories, the year's unlinked expenses) is loaded off the GUI thread first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QRadioButton, QWidget
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.ledger import EXPENSE
+from desktop_app.domain.money import format_yuan
+from desktop_app.gui.cobuilding.common import d
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, list_combo, yuan_field
+from desktop_app.services import cobuilding as cb
+from desktop_app.services import ledger
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.cobuilding import CostRow
+
+COST_CHANGES = changes(Change.COBUILDING, Change.LEDGER)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the cost is for: an activity or a project, with the date a new voucher starts from."""
+
+    label: str  # 共建活动：… / 项目清单：…
+    on: date
+    activity_id: str | None = None
+    item_id: str | None = None
+
+
+@dataclass(frozen=True)
+class LedgerChoices:
+    accounts: tuple
+    categories: tuple[str, ...]
+    expenses: tuple  # unlinked, unreversed expenses of the year, newest first
+
+
+def ledger_choices(db: Database, year: int) -> LedgerChoices:
+    """Off the GUI thread: what the cost dialog offers (needs 经费台账 rights)."""
+    accounts = tuple(a for a in ledger.list_accounts(db, include_inactive=False) if not a.is_dues)
+    flt = ledger.EntryFilter(date_from=date(year - 1, 1, 1), date_to=date(year, 12, 31), direction=EXPENSE,
+                             hide_reversed=True)
+    expenses = tuple(e for e in reversed(ledger.list_entries(db, flt)) if not e.is_dues and not e.is_reversal)
+    linked = cb.linked_entries(db, [e.id for e in expenses])
+    return LedgerChoices(accounts, tuple(ledger.categories(db, EXPENSE)),
+                         tuple(e for e in expenses if e.id not in linked and not e.month_closed))
+
+
+class CostDialog(SavingDialog):
+    """Record a cost: a new 支出 voucher, or an expense already in the ledger."""
+
+    changes_made = COST_CHANGES
+
+    def __init__(self, parent: QWidget | None, db: Database, target: Target, choices: LedgerChoices,
+                 today: date, handler: str = ""):
+        super().__init__(parent, f"费用凭证：{target.label}")
+        self.db, self.target, self.today = db, target, today
+        self.new = QRadioButton("记一笔新的支出凭证（记入经费台账）")
+        self.link = QRadioButton("关联经费台账中已有的支出凭证")
+        self.new.setChecked(True)
+        self.on = DateEdit(min(target.on, today))
+        self.account = combo([(a.name, a.id) for a in choices.accounts])
+        self.amount = yuan_field()
+        self.category = list_combo(("",) + choices.categories)
+        self.category.setEditable(True)
+        self.counterparty = QLineEdit()
+        self.handler = QLineEdit(handler)
+        self.memo = QLineEdit()
+        self.memo.setPlaceholderText("摘要会写成“" + target.label + "；…”")
+        self.voucher = QLineEdit()
+        self.voucher.setPlaceholderText("留空自动编号")
+        self.entry = combo([("（选择凭证）", None)] + [
+            (f"{e.voucher_no}　{d(e.entry_date)}　{format_yuan(e.amount_fen)} 元　{e.memo[:24]}", e.id)
+            for e in choices.expenses])
+        new_form = QFormLayout()
+        for label, w in (("凭证日期", self.on), ("账户", self.account), ("金额（元）", self.amount),
+                         ("类别", self.category), ("收款方", self.counterparty), ("经办人", self.handler),
+                         ("摘要", self.memo), ("凭证号", self.voucher)):
+            new_form.addRow(label, w)
+        link_form = QFormLayout()
+        link_form.addRow("凭证", self.entry)
+        note = QLabel("已结账月份不能再记入新凭证，也不能改变其凭证的费用归属。")
+        note.setWordWrap(True)
+        self.new.toggled.connect(self._mode)
+        self.finish_layout(self.new, new_form, self.link, link_form, note)
+        self._mode()
+        self.setMinimumWidth(520)
+        self.first_field = self.amount
+
+    def _mode(self) -> None:
+        new = self.new.isChecked()
+        for w in (self.on, self.account, self.amount, self.category, self.counterparty, self.handler, self.memo,
+                  self.voucher):
+            w.setEnabled(new)
+        self.entry.setEnabled(not new)
+
+    def prepare(self):
+        db, t, today = self.db, self.target, self.today
+        if self.link.isChecked():
+            entry_id = self.entry.currentData()
+            if not entry_id:
+                raise ValidationError("凭证", "请选择要关联的凭证")
+            return lambda: cb.link_cost(db, entry_id, activity_id=t.activity_id, item_id=t.item_id)
+        inp = rules.check_cost(rules.CostInput(
+            self.on.value(), self.account.currentData() or "", fen_of(self.amount, "金额"),
+            self.category.currentText(), self.counterparty.text(), self.handler.text(), self.memo.text(),
+            self.voucher.text()), today)
+        return lambda: cb.record_cost(db, inp, activity_id=t.activity_id, item_id=t.item_id, today=today)
+
+
+class UnlinkCostDialog(SavingDialog):
+    changes_made = COST_CHANGES
+
+    def __init__(self, parent: QWidget | None, db: Database, target: Target, costs: Sequence[CostRow]):
+        super().__init__(parent, f"取消费用关联：{target.label}", "取消关联")
+        self.db = db
+        self.cost = combo([(cost_label(c), c.id) for c in costs])
+        form = QFormLayout()
+        form.addRow("凭证", self.cost)
+        note = QLabel("凭证仍留在经费台账中；要作废这笔支出，请在“经费台账”中红字冲销。")
+        note.setWordWrap(True)
+        self.finish_layout(form, note)
+        self.setMinimumWidth(440)
+
+    def prepare(self):
+        db, link_id = self.db, self.cost.currentData()
+        if not link_id:
+            raise ValidationError("凭证", "请选择凭证")
+        return lambda: cb.unlink_cost(db, link_id)
+
+
+def cost_label(c: CostRow) -> str:
+    return f"{c.voucher_no}　{d(c.entry_date)}　{format_yuan(c.amount_fen)} 元" + ("（已冲销）" if c.reversed else "")
+
+
+def costs_html(costs: Sequence[CostRow], typed_fen: int = 0) -> str:
+    """The detail pane's lines: each linked voucher, and the total that counts."""
+    if not costs:
+        return ""
+    live = sum(c.amount_fen for c in costs if not c.reversed)
+    items = "".join(f"<li>{escape(cost_label(c))}</li>" for c in costs)
+    planned = f"（登记费用 {format_yuan(typed_fen)} 元）" if typed_fen and typed_fen != live else ""
+    return f"<p>费用凭证 {len(costs)} 张，计 {format_yuan(live)} 元{planned}：</p><ul>{items}</ul>"
+
+
+def record_cost(page, target: Target) -> None:
+    """The page action: load the ledger's choices off the GUI thread, then open the dialog."""
+    db, today = page.ctx.db, page.today
+
+    def opened(choices: LedgerChoices) -> None:
+        page.run_dialog(CostDialog(page, db, target, choices, today), lambda c: f"已记入凭证 {c.voucher_no}：{c.target}。",
+                        keep=target.activity_id or target.item_id)
+
+    run_op(page, lambda job: ledger_choices(db, target.on.year), opened)
+
+
+def unlink_cost(page, target: Target, costs: Sequence[CostRow]) -> None:
+    if costs:
+        page.run_dialog(UnlinkCostDialog(page, page.ctx.db, target, costs), "已取消费用关联。",
+                        keep=target.activity_id or target.item_id)

@@ -1,0 +1,220 @@
+"""问需服务: record asking a resident or a unit what they need, follow it up onto the 需求清单, or settle it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QRadioButton, QWidget
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.gui.cobuilding.common import d, years
+from desktop_app.gui.residents.pickers import resident_picker
+from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, named_combo, text_area
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column
+from desktop_app.services import cobuilding as cb
+from desktop_app.services import residents as resident_service
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.cobuilding import InquiryRow
+
+COLUMNS = (
+    Column("日期", lambda r: d(r.inquiry_date), CENTER, 84),
+    Column("方式", lambda r: r.channel, CENTER, 64),
+    Column("对象", lambda r: r.asked_name, width=130),
+    Column("类别", lambda r: r.party_kind, CENTER, 44),
+    Column("问需内容", lambda r: r.topic, width=150),
+    Column("反映的需求", lambda r: r.answer, width=220),
+    Column("状态", lambda r: r.state, CENTER, 64),
+    Column("跟进", lambda r: r.need_title or r.follow_up, width=180),
+)
+
+
+def _color(r: InquiryRow):
+    if r.state == rules.INQUIRY_OPEN:
+        return ALERT
+    return DONE if r.state == rules.INQUIRY_DONE else None
+
+
+class InquiryDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, units: Sequence, grids: Sequence,
+                 row: InquiryRow | None = None, today: date | None = None):
+        super().__init__(parent, "修改问需记录" if row else "登记问需服务")
+        self.db, self.row, self.today = db, row, today or date.today()
+        v = row.to_input() if row else rules.InquiryInput(self.today)
+        self.on = DateEdit(v.inquiry_date)
+        self.channel = list_combo(rules.INQUIRY_CHANNELS, v.channel)
+        self.resident_kind = QRadioButton("居民")
+        self.unit_kind = QRadioButton("共建单位")
+        (self.unit_kind if v.party_kind == rules.ASK_UNIT else self.resident_kind).setChecked(True)
+        kinds = QHBoxLayout()
+        kinds.addWidget(self.resident_kind)
+        kinds.addWidget(self.unit_kind)
+        kinds.addStretch(1)
+        self.resident = resident_picker(db)
+        self.name = QLineEdit(v.asked_name)
+        self.name.setPlaceholderText("居民姓名（可从上面查找），或单位名称")
+        self.resident.picked.connect(lambda p: self.name.setText(p.name) if p is not None else None)
+        self.unit = named_combo(units, v.unit_id, "（选择共建单位）")
+        self.unit.currentIndexChanged.connect(self._unit_named)
+        self.grid = grid_combo(grids, v.grid_id)
+        self.asked_by = QLineEdit(v.asked_by)
+        self.topic = QLineEdit(v.topic)
+        self.topic.setPlaceholderText("如 居家养老、停车难、共建需求")
+        self.answer = text_area(3, "对方反映的需求、意见，用对方的话记下")
+        self.answer.setPlainText(v.answer)
+        form = QFormLayout()
+        form.addRow("问需日期", self.on)
+        form.addRow("方式", self.channel)
+        form.addRow("问需对象", kinds)
+        form.addRow("查找居民", self.resident)
+        form.addRow("共建单位", self.unit)
+        form.addRow("对象姓名/名称", self.name)
+        form.addRow("网格", self.grid)
+        form.addRow("问需人", self.asked_by)
+        form.addRow("问需内容", self.topic)
+        form.addRow("反映的需求", self.answer)
+        self.resident_kind.toggled.connect(self._kind)
+        self._resident_id = v.resident_id
+        self.finish_layout(form)
+        self._kind()
+        self.setMinimumWidth(520)
+        self.first_field = self.topic if row else self.resident
+
+    def _kind(self) -> None:
+        resident = self.resident_kind.isChecked()
+        self.resident.setEnabled(resident)
+        self.unit.setEnabled(not resident)
+
+    def _unit_named(self) -> None:
+        if self.unit_kind.isChecked() and self.unit.currentData():
+            self.name.setText(self.unit.currentText())
+
+    def prepare(self):
+        unit = self.unit_kind.isChecked()
+        pick = self.resident.chosen()
+        resident_id = pick.resident_id if pick is not None else self._resident_id
+        inp = rules.check_inquiry(rules.InquiryInput(
+            self.on.value(), self.channel.currentData() or "", rules.ASK_UNIT if unit else rules.ASK_RESIDENT,
+            self.unit.currentData(), None if unit else resident_id, self.name.text(), self.asked_by.text(),
+            self.topic.text(), self.answer.toPlainText(), self.grid.currentData()), self.today)
+        db, rid, today = self.db, self.row.id if self.row else None, self.today
+        return lambda: cb.save_inquiry(db, rid, inp, today)
+
+
+class CloseInquiryDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, row: InquiryRow, today: date):
+        super().__init__(parent, f"办结问需：{row.asked_name}", "办结")
+        self.db, self.row, self.today = db, row, today
+        self.outcome = combo([("已办结（做了什么写在下面）", rules.INQUIRY_DONE), ("无需求", rules.INQUIRY_NONE)])
+        self.on = DateEdit(today)
+        self.follow_up = text_area(3, "办理情况、答复")
+        summary = QLabel(f"{d(row.inquiry_date)} {row.topic}：{row.answer}")
+        summary.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("结果", self.outcome)
+        form.addRow("办结日期", self.on)
+        form.addRow("办理情况", self.follow_up)
+        self.finish_layout(summary, form)
+        self.setMinimumWidth(440)
+        self.first_field = self.follow_up
+
+    def prepare(self):
+        r = self.row
+        outcome, text, on = rules.check_inquiry_close(r.state, self.outcome.currentData(),
+                                                      self.follow_up.toPlainText(), self.on.value(),
+                                                      r.inquiry_date, self.today)
+        db, today = self.db, self.today
+        return lambda: cb.close_inquiry(db, r.id, outcome, text, on, today)
+
+
+def inquiry_html(r: InquiryRow) -> str:
+    e = escape
+    lines = [f"<h3>{e(r.asked_name)}（{e(r.party_kind)}）</h3>",
+             f"<p>{d(r.inquiry_date)}　{e(r.channel)}　问需人：{e(r.asked_by or '—')}<br>"
+             f"网格：{e(r.grid_name or '—')}　<b>{e(r.state)}</b></p>",
+             f"<p>问需内容：{e(r.topic)}</p>", f"<p>反映的需求：{e(r.answer or '—')}</p>"]
+    if r.need_title:
+        lines.append(f"<p>已转入需求清单：{e(r.need_title)}</p>")
+    if r.follow_up:
+        lines.append(f"<p>办理情况（{d(r.done_on)}）：{e(r.follow_up)}</p>")
+    return "".join(lines)
+
+
+def _open(x) -> bool:
+    return isinstance(x, InquiryRow) and x.state == rules.INQUIRY_OPEN
+
+
+def _closable(x) -> bool:
+    return isinstance(x, InquiryRow) and x.state in (rules.INQUIRY_OPEN, rules.INQUIRY_TO_NEED)
+
+
+class InquiriesPage(RecordListPage):
+    title = "问需服务"
+    icon = "followup"
+    heading = "问需服务"
+    watches = changes(Change.COBUILDING, Change.RESIDENTS)
+    writes = changes(Change.COBUILDING)
+    tables = (Table(COLUMNS, _color, stretch=5, details_width=300,
+                    empty="登记向居民、共建单位问需的情况：Ctrl+N。反映的需求可转入需求清单，或直接办结。"),)
+    filters = (Search("搜索：对象、问需内容、需求、办理情况"),
+               Choice("state", [(s, s) for s in rules.INQUIRY_STATES], "全部状态"),
+               Choice("year", years, "全部年份"))
+    actions = (
+        Act("add", "登记问需", "add_inquiry", "Ctrl+N", name="add"),
+        Act("edit", "修改", "edit_inquiry", when=selected, name="edit"),
+        Act("delete", "删除", "delete_inquiry", when=selected, name="delete"),
+        SEPARATOR,
+        Act("to-project", "转入需求清单", "to_need", when=_open, name="to_need"),
+        Act("close-case", "办结", "close_inquiry", when=_closable, name="close"),
+    )
+    activate = "edit_inquiry"
+
+    def load(self, db, f):
+        return Loaded(cb.list_inquiries(db, f.year, f.state, f.text), units=cb.list_units(db),
+                      grids=resident_service.grids(db))
+
+    def detail_html(self, detail) -> str:
+        return inquiry_html(detail)
+
+    def on_loaded(self, loaded) -> None:
+        rows = loaded.rows
+        self.counts.setText(f"问需 {len(rows)} 次，待办理 {sum(1 for r in rows if r.state == rules.INQUIRY_OPEN)}，"
+                            f"已转需求 {sum(1 for r in rows if r.state == rules.INQUIRY_TO_NEED)}")
+
+    def _dialog(self, row: InquiryRow | None = None) -> InquiryDialog:
+        lo = self.loaded
+        return InquiryDialog(self, self.ctx.db, lo.units if lo else [], lo.grids if lo else [], row, self.today)
+
+    def add_inquiry(self) -> None:
+        self.run_dialog(self._dialog(), lambda r: f"已登记问需：{r.asked_name}。")
+
+    def edit_inquiry(self) -> None:
+        if self.detail is not None:
+            self.run_dialog(self._dialog(self.detail), "已保存修改。")
+
+    def delete_inquiry(self) -> None:
+        r = self.detail
+        if r is not None and common.ask(self, "删除", f"确定删除对“{r.asked_name}”的问需记录吗？已转入需求清单的需求保留。"):
+            db = self.ctx.db
+            self.write(lambda: cb.delete_inquiry(db, r.id), "已删除。")
+
+    def to_need(self) -> None:
+        r = self.detail
+        if _open(r):
+            db, today = self.ctx.db, self.today
+            self.keep(r.id)
+            self.write(lambda: cb.inquiry_to_need(db, r.id, today), lambda x: f"已转入需求清单：{x.need_title}。")
+
+    def close_inquiry(self) -> None:
+        r = self.detail
+        if _closable(r):
+            self.run_dialog(CloseInquiryDialog(self, self.ctx.db, r, self.today), lambda x: f"问需已处理：{x.state}。")

@@ -1,0 +1,245 @@
+"""单位报到: a unit's 报到 with its date and promise, what it takes on (认领), its services with hours, its yearly 评价.
+
+Selecting a unit shows its year: open 认领, services, 评价, the activities it took
+part in and the 项目清单 items it claimed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.gui.cobuilding.common import bullets, choose, d, hours, year_of, years
+from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit, combo, list_combo, named_combo, text_area
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.table import CENTER, MUTED, Column
+from desktop_app.services import cobuilding as cb
+from desktop_app.services import orgs as org_service
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.cobuilding import UnitReportDetail, UnitReportRow
+
+COLUMNS = (
+    Column("单位", lambda r: r.unit_name, width=170),
+    Column("报到日期", lambda r: d(r.reported_on), CENTER, 84),
+    Column("报到组织", lambda r: r.org_name, width=130),
+    Column("联络人", lambda r: r.liaison, CENTER, 64),
+    Column("联系电话", lambda r: r.phone_masked, CENTER, 100),
+    Column("认领中", lambda r: str(r.claims or ""), CENTER, 56, sort_key=lambda r: r.claims),
+    Column("本年服务", lambda r: str(r.services or ""), CENTER, 64, sort_key=lambda r: r.services),
+    Column("服务时长", lambda r: hours(r.hours_tenths), CENTER, 64, sort_key=lambda r: r.hours_tenths),
+    Column("本年活动", lambda r: str(r.activities or ""), CENTER, 64, sort_key=lambda r: r.activities),
+    Column("年度评价", lambda r: r.grade, CENTER, 64),
+    Column("结束", lambda r: d(r.ended_on), CENTER, 84),
+)
+
+
+class UnitReportDialog(SavingDialog):
+    changes_made = changes(Change.COBUILDING)
+
+    def __init__(self, parent: QWidget | None, db: Database, units: Sequence, orgs: Sequence,
+                 row: UnitReportRow | None = None, today: date | None = None):
+        super().__init__(parent, "修改单位报到" if row else "单位报到")
+        self.db, self.row, self.today = db, row, today or date.today()
+        self.unit = named_combo(units, row.unit_id if row else None, "（选择共建单位）")
+        self.unit.setEnabled(row is None)
+        self.on = DateEdit(row.reported_on if row else self.today)
+        self.org = named_combo(orgs, row.org_id if row else (orgs[0].id if orgs else None), "（不指定）")
+        self.liaison = QLineEdit(row.liaison if row else "")
+        self.phone = QLineEdit()
+        if row is not None and row.phone_masked:
+            self.phone.setPlaceholderText(f"已登记 {row.phone_masked}，不改请留空")
+        self.promise = text_area(3, "单位承诺为社区做的事，如 每季度组织一次义诊")
+        self.promise.setPlainText(row.promise if row else "")
+        form = QFormLayout()
+        for label, w in (("共建单位", self.unit), ("报到日期", self.on), ("报到到", self.org), ("联络人", self.liaison),
+                         ("联系电话", self.phone), ("服务承诺", self.promise)):
+            form.addRow(label, w)
+        self.finish_layout(form)
+        self.setMinimumWidth(460)
+        self.first_field = self.liaison if row else self.unit
+
+    def prepare(self):
+        inp = rules.check_unit_report(rules.UnitReportInput(
+            self.unit.currentData(), self.on.value(), self.org.currentData(), self.liaison.text(), self.phone.text(),
+            self.promise.toPlainText()), self.today)
+        db, rid, today = self.db, self.row.id if self.row else None, self.today
+        return lambda: cb.save_unit_report(db, rid, inp, today)
+
+
+class ReportItemDialog(SavingDialog):
+    """One dialog for the three kinds of record: 认领, 服务, 评价."""
+
+    changes_made = changes(Change.COBUILDING)
+    TITLES = {rules.CLAIM: "认领", rules.SERVICE: "登记服务", rules.REVIEW: "年度评价"}
+
+    def __init__(self, parent: QWidget | None, db: Database, report: UnitReportRow, kind: str, posts: Sequence,
+                 projects: Sequence, today: date, year: int):
+        super().__init__(parent, f"{self.TITLES[kind]}：{report.unit_name}")
+        self.db, self.report, self.kind, self.today = db, report, kind, today
+        self.on = DateEdit(today)
+        self.title_edit = QLineEdit()
+        self.post = combo([("（不是社区的岗位）", None)] + [(p.name, p.id) for p in posts])
+        self.project = combo([("（不是项目清单中的项目）", None)] + [(p.title, p.id) for p in projects])
+        self.people = QSpinBox()
+        self.people.setRange(1, 10000)
+        self.hours = QLineEdit()
+        self.hours.setPlaceholderText("参加人员合计，如 12.5")
+        self.grade = list_combo(rules.GRADES, rules.GRADES[1])
+        self.year = QSpinBox()
+        self.year.setRange(report.reported_on.year, today.year)
+        self.year.setValue(min(max(year, report.reported_on.year), today.year))
+        self.notes = text_area(2)
+        form = QFormLayout()
+        form.addRow("日期", self.on)
+        if kind == rules.CLAIM:
+            form.addRow("认领岗位", self.post)
+            form.addRow("认领项目", self.project)
+            form.addRow("或写明认领内容", self.title_edit)
+        elif kind == rules.SERVICE:
+            form.addRow("服务内容", self.title_edit)
+            form.addRow("参加人数", self.people)
+            form.addRow("服务时长（小时）", self.hours)
+        else:
+            form.addRow("评价年度", self.year)
+            form.addRow("评价等次", self.grade)
+        form.addRow("评价意见" if kind == rules.REVIEW else "备注", self.notes)
+        self.finish_layout(QLabel(f"{report.unit_name}，{d(report.reported_on)} 报到"), form)
+        self.setMinimumWidth(440)
+        self.first_field = self.title_edit if kind == rules.SERVICE else None
+
+    def prepare(self):
+        kind = self.kind
+        inp = rules.ReportItemInput(kind, self.on.value(), self.title_edit.text(), notes=self.notes.toPlainText())
+        if kind == rules.CLAIM:
+            inp.post_id, inp.list_item_id = self.post.currentData(), self.project.currentData()
+        elif kind == rules.SERVICE:
+            inp.people, inp.hours_tenths = self.people.value(), rules.parse_total_hours(self.hours.text())
+        else:
+            inp.title, inp.year = self.grade.currentData() or "", self.year.value()
+        rules.check_report_item(inp, self.report.reported_on, self.today)
+        db, rid, today = self.db, self.report.id, self.today
+        return lambda: cb.add_report_item(db, rid, inp, today)
+
+
+def report_html(p: UnitReportDetail) -> str:
+    e, r = escape, p.row
+    lines = [f"<h3>{e(r.unit_name)}</h3>",
+             f"<p>{d(r.reported_on)} 报到{('到' + e(r.org_name)) if r.org_name else ''}"
+             f"{('，' + d(r.ended_on) + ' 结束') if r.ended_on else ''}<br>"
+             f"联络人：{e(r.liaison or '—')} {e(r.phone_masked)}</p>"]
+    if r.promise:
+        lines.append(f"<p>服务承诺：{e(r.promise)}</p>")
+    lines.append(f"<p><b>{p.year}年</b>：服务 {r.services} 次 {hours(r.hours_tenths) or '0'} 小时，参与活动 "
+                 f"{r.activities} 次，评价：{e(r.grade or '未评')}</p>")
+    by = {k: [i for i in p.items if i.kind == k] for k in rules.REPORT_ITEM_KINDS}
+    lines.append(bullets("认领", [f"{d(i.item_date)} {i.title}" + (f"（{d(i.ended_on)} 结束）" if i.ended_on else "（进行中）")
+                                  for i in by[rules.CLAIM]]))
+    lines.append(bullets("服务", [f"{d(i.item_date)} {i.title}：{i.people} 人，{hours(i.hours_tenths)} 小时"
+                                  for i in by[rules.SERVICE]]))
+    lines.append(bullets("评价", [f"{i.year}年 {i.title}" + (f"：{i.notes}" if i.notes else "") for i in by[rules.REVIEW]]))
+    lines.append(bullets("参与活动", [f"{d(a.activity_date)} {a.kind}：{a.title}" for a in p.activities]))
+    lines.append(bullets("认领的项目", [f"{x.title}（{x.state}）" for x in p.projects]))
+    return "".join(lines)
+
+
+def _serving(x) -> bool:
+    return isinstance(x, UnitReportDetail) and x.row.ended_on is None
+
+
+def _open_claims(x) -> list:
+    return [i for i in x.items if i.kind == rules.CLAIM and i.ended_on is None] if isinstance(x, UnitReportDetail) else []
+
+
+class UnitReportsPage(RecordListPage):
+    title = "单位报到"
+    icon = "units"
+    heading = "单位报到"
+    watches = changes(Change.COBUILDING, Change.ORGS)
+    writes = changes(Change.COBUILDING)
+    tables = (Table(COLUMNS, lambda r: MUTED if r.ended_on else None, stretch=0, details_width=330,
+                    empty="共建单位到社区报到：Ctrl+N。选中一个单位，这里显示它本年认领、服务、参与活动和评价。"),)
+    filters = (Search("搜索：单位、联络人、承诺"), Choice("year", years))
+    actions = (
+        Act("add", "单位报到", "add_report", "Ctrl+N", name="add"),
+        Act("edit", "修改", "edit_report", when=selected, name="edit"),
+        SEPARATOR,
+        Act("claim", "认领", "add_claim", when=_serving, name="claim"),
+        Act("hours", "登记服务", "add_service", when=_serving, name="service"),
+        Act("evaluations", "年度评价", "add_review", when=selected, name="review"),
+        Act("fulfil", "结束认领", "end_claim", when=lambda x: bool(_open_claims(x)), name="end_claim"),
+        Act("close-case", "结束报到", "end_report", when=_serving, name="end"),
+    )
+    activate = "edit_report"
+
+    def load(self, db, f):
+        year = f.year or self.today.year
+        tree = org_service.list_tree(db)
+        return Loaded(cb.list_unit_reports(db, year, f.text), year=year, units=cb.list_units(db),
+                      orgs=[o for o in tree if o.kind in ("community", "branch")], posts=cb.list_posts(db),
+                      projects=[p for p in cb.list_items(db, rules.PROJECT) if p.state != rules.PROJECT_DONE])
+
+    def fetch_detail(self, db, row):
+        return cb.get_unit_report(db, row.id, self.loaded.year if self.loaded else self.today.year)
+
+    def detail_html(self, detail) -> str:
+        return report_html(detail)
+
+    def on_loaded(self, loaded) -> None:
+        rows = loaded.rows
+        self.counts.setText(f"{loaded.year}年：报到单位 {len(rows)} 个，服务 {sum(r.services for r in rows)} 次 "
+                            f"{hours(sum(r.hours_tenths for r in rows)) or '0'} 小时")
+
+    def add_report(self) -> None:
+        lo = self.loaded
+        self.run_dialog(UnitReportDialog(self, self.ctx.db, lo.units if lo else [], lo.orgs if lo else [],
+                                         today=self.today), lambda r: f"{r.unit_name} 已报到。")
+
+    def edit_report(self) -> None:
+        if self.detail is not None:
+            lo = self.loaded
+            self.run_dialog(UnitReportDialog(self, self.ctx.db, lo.units if lo else [], lo.orgs if lo else [],
+                                             self.detail.row, self.today), "已保存修改。")
+
+    def _item(self, kind: str) -> None:
+        p, lo = self.detail, self.loaded
+        if isinstance(p, UnitReportDetail):
+            self.run_dialog(ReportItemDialog(self, self.ctx.db, p.row, kind, lo.posts if lo else [],
+                                             lo.projects if lo else [], self.today, year_of(self)),
+                            lambda i: f"已登记{i.kind}：{i.title}。", keep=p.id)
+
+    def add_claim(self) -> None:
+        self._item(rules.CLAIM)
+
+    def add_service(self) -> None:
+        self._item(rules.SERVICE)
+
+    def add_review(self) -> None:
+        self._item(rules.REVIEW)
+
+    def end_claim(self) -> None:
+        claims = _open_claims(self.detail)
+        if not claims:
+            return
+        db, today, p = self.ctx.db, self.today, self.detail
+        claim = claims[0] if len(claims) == 1 else choose(self, "结束认领", "结束哪一项认领？",
+                                                          [(f"{d(i.item_date)} {i.title}", i) for i in claims])
+        if claim is not None:
+            self.run_dialog(DateNoteDialog(
+                self, "结束认领", f"{p.row.unit_name} 认领的：{claim.title}", "结束日期", "说明",
+                lambda on, note: cb.end_report_item(db, claim.id, on, today), "结束", "可不填", today,
+                changes=self.writes), "已结束认领。", keep=p.id)
+
+    def end_report(self) -> None:
+        p = self.detail
+        if _serving(p):
+            db, today = self.ctx.db, self.today
+            self.run_dialog(DateNoteDialog(
+                self, "结束报到", f"{p.row.unit_name}（{d(p.row.reported_on)} 报到）不再到社区报到；记录保留。",
+                "结束日期", "说明", lambda on, note: cb.end_unit_report(db, p.id, on, today), "结束报到", "可不填",
+                today, changes=self.writes), "已结束报到。", keep=p.id)
