@@ -49,6 +49,8 @@ from desktop_app.gui.cobuilding.contacts import ContactsPage
 from desktop_app.gui.cobuilding.pairing import PairingPage
 from desktop_app.gui.cobuilding.lists import ListsPage
 from desktop_app.gui.cobuilding.joint import JointPage
+from desktop_app.gui.cobuilding.inquiries import InquiriesPage
+from desktop_app.gui.cobuilding.unit_reports import UnitReportsPage
 from desktop_app.services import auth, backup
 from desktop_app.settings import Settings, data_dir, log_dir
 
@@ -56,7 +58,7 @@ from desktop_app.settings import Settings, data_dir, log_dir
 PAGES: list[type[Page]] = [
     OverviewPage, OrgsPage, RosterPage, DevelopmentPage, TransfersPage, MeetingsPage, CompliancePage, EvaluationsPage, AssessmentPage,
     ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage,
-    UnitsPage, ActivitiesPage, ReportingPage, PairingPage, ListsPage, JointPage, CarePage, ContactsPage, LedgerPage, DuesPage,
+    UnitsPage, ActivitiesPage, ReportingPage, UnitReportsPage, PairingPage, InquiriesPage, ListsPage, JointPage, CarePage, ContactsPage, LedgerPage, DuesPage,
     SyncPage, UsersPage, AuditPage,
 ]
 
