@@ -1,6 +1,7 @@
 """Log-in, first administrator, idle lock, the users page and the audit page, offscreen."""
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.gui.widgets import common
@@ -233,16 +234,17 @@ def test_audit_page_shows_the_trail_with_before_and_after(qtbot, app_ctx, admin,
     page.show()
     wait_ops()
     assert page.current.total >= 3
-    first = [page.list.item(0, i).text() for i in range(1, 5)]
+    first = [page.model.index(0, i).data() for i in range(1, 5)]
     assert first == ["王书记", "修改", "党组织", "幸福网格党支部"]
-    assert [page.fields.item(0, i).text() for i in range(3)] == ["名称", "第一网格党支部", "幸福网格党支部"]
+    assert [page.field_model.index(0, i).data() for i in range(3)] == ["名称", "第一网格党支部", "幸福网格党支部"]
+    assert page.field_model.index(0, 2).data(Qt.ItemDataRole.ForegroundRole).name() == "#008000"  # what it became
     qtmodeltester.check(page.list.model())
     qtmodeltester.check(page.fields.model())
     page.grab().save("/tmp/gui_audit_page.png")
     page.action.setCurrentIndex(page.action.findData("login"))
     page.search()
     wait_ops()
-    assert page.current.total == 1 and page.list.item(0, 2).text() == "登录"
+    assert page.current.total == 1 and page.model.index(0, 2).data() == "登录"
     page.row_id.setText(b.id)
     page.action.setCurrentIndex(0)
     page.search()

@@ -6,20 +6,49 @@ import json
 from datetime import date, timedelta
 from html import escape
 
+from dataclasses import dataclass
+from typing import Any
+
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-    QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
+from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.services import audit_log
 from desktop_app.views.audit import AuditFilter, AuditRow, TrailPage
 from desktop_app.views.changes import Change, changes
 
-COLUMNS = ("时间", "操作人", "操作", "对象", "名称", "内容")
+COLUMNS = (
+    Column("时间", lambda r: r.at.strftime("%Y-%m-%d %H:%M:%S"), width=150),
+    Column("操作人", lambda r: r.who, width=80),
+    Column("操作", lambda r: r.action_label, width=80),
+    Column("对象", lambda r: r.table_label, width=90),
+    Column("名称", lambda r: r.label, width=120),
+    Column("内容", lambda r: r.summary, width=300),
+)
+BEFORE, AFTER = QColor(Qt.GlobalColor.darkRed), QColor(Qt.GlobalColor.darkGreen)
+
+
+@dataclass(frozen=True)
+class FieldLine:
+    """One field of a record in the trail: its value before and after; `changed` when an update altered it."""
+
+    label: str
+    before: Any
+    after: Any
+    changed: bool
+
+
+FIELD_COLUMNS = (
+    Column("字段", lambda f: f.label, width=120),
+    Column("修改前", lambda f: _text(f.before), width=250, color=lambda f: BEFORE if f.changed else None),
+    Column("修改后", lambda f: _text(f.after), width=250, color=lambda f: AFTER if f.changed else None),
+)
 
 
 def _text(value) -> str:
@@ -91,24 +120,17 @@ class AuditPage(Page):
         filters2.addWidget(self.pager)
         filters2.addWidget(self.next)
 
-        self.list = QTableWidget(0, len(COLUMNS))
-        self.list.setHorizontalHeaderLabels(list(COLUMNS))
-        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setAlternatingRowColors(True)
+        self.model = ColumnModel(COLUMNS, parent=self)
+        self.list = table_view(self.model, multi=False, stretch=5)
         self.list.setWordWrap(False)
-        self.list.verticalHeader().hide()
-        self.list.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        self.list.itemSelectionChanged.connect(self._show_selected)
+        self.list.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
 
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.fields = QTableWidget(0, 3)
-        self.fields.setHorizontalHeaderLabels(["字段", "修改前", "修改后"])
-        self.fields.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.fields.verticalHeader().hide()
+        self.field_model = ColumnModel(FIELD_COLUMNS, parent=self)
+        self.fields = table_view(self.field_model, fit=False)
+        self.fields.setAlternatingRowColors(False)
         self.fields.setWordWrap(True)
         hh = self.fields.horizontalHeader()
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -171,13 +193,7 @@ class AuditPage(Page):
     def _loaded(self, result: TrailPage) -> None:
         self.current = result
         self.page_no = result.page
-        self.list.setRowCount(len(result.rows))
-        for i, r in enumerate(result.rows):
-            cells = (r.at.strftime("%Y-%m-%d %H:%M:%S"), r.who, r.action_label, r.table_label, r.label, r.summary)
-            for col, text in enumerate(cells):
-                self.list.setItem(i, col, QTableWidgetItem(text))
-        self.list.resizeColumnsToContents()
-        self.list.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.model.set_rows(result.rows)
         self.pager.setText(f"第 {result.page + 1} / {result.pages} 页（共 {result.total} 条）")
         self.prev.setEnabled(result.page > 0)
         self.next.setEnabled(result.page + 1 < result.pages)
@@ -198,7 +214,7 @@ class AuditPage(Page):
     def show_entry(self, r: AuditRow | None) -> None:
         if r is None:
             self.header.setText("没有符合条件的记录。" if self.current and not self.current.total else "")
-            self.fields.setRowCount(0)
+            self.field_model.set_rows([])
             return
         lines = [
             f"<b>{escape(r.at.strftime('%Y-%m-%d %H:%M:%S'))}</b>　{escape(r.who)}　{escape(r.action_label)}"
@@ -209,12 +225,6 @@ class AuditPage(Page):
         if r.row_id:
             lines.append(f"<small>记录编号 {escape(r.row_id)}</small>")
         self.header.setText("<br>".join(lines))
-        changes = r.changes()
-        self.fields.setRowCount(len(changes))
-        for i, c in enumerate(changes):
-            for col, text in enumerate((c.label, _text(c.before), _text(c.after))):
-                item = QTableWidgetItem(text)
-                if col and c.before != c.after and r.action == "update":
-                    item.setForeground(Qt.GlobalColor.darkRed if col == 1 else Qt.GlobalColor.darkGreen)
-                self.fields.setItem(i, col, item)
+        self.field_model.set_rows([FieldLine(c.label, c.before, c.after, r.action == "update" and c.before != c.after)
+                                   for c in r.changes()])
         self.fields.resizeRowsToContents()
