@@ -3,7 +3,7 @@
 Plain data in, PDF out: services.roster.print_roster builds the read model
 (views.roster.RosterPrint) and calls render_roster; this module never touches
 the database. ID numbers and mobiles are
-masked here, so a caller cannot forget to.
+masked here, so a caller cannot forget to; only `full_ids=True` prints them whole.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def _remark(line: RosterLine) -> str:
     return "；".join(part for part in (line.job.strip(), line.notes.strip()) if part)
 
 
-def roster_row(seq: int, line: RosterLine) -> list[str]:
+def roster_row(seq: int, line: RosterLine, full_ids: bool = False) -> list[str]:
     return [
         str(seq),
         line.name,
@@ -63,8 +63,8 @@ def roster_row(seq: int, line: RosterLine) -> list[str]:
         line.category,
         iso_date(line.joined_date),
         iso_date(line.confirmed_date),
-        mask(line.id_number),
-        mask_phone(line.mobile),
+        line.id_number if full_ids else mask(line.id_number),
+        line.mobile if full_ids else mask_phone(line.mobile),
         line.party_status,
         _remark(line),
     ]
@@ -82,9 +82,11 @@ class RosterReport(ReportRenderer):
         printed_on: date | None = None,
         font_path: str | None = None,
         progress: Callable[[int], None] | None = None,
+        full_ids: bool = False,
     ) -> None:
         super().__init__(center_name, printed_on=printed_on, font_path=font_path, progress=progress)
         self.groups = groups
+        self.full_ids = full_ids
 
     def summary(self) -> str:
         lines = [line for _, members in self.groups for line in members]
@@ -101,6 +103,9 @@ class RosterReport(ReportRenderer):
             Paragraph(rich(f"{self.center_name}{self.title}", font), styles["Title"]),
             Paragraph(rich(self.summary(), font), styles["Subtitle"]),
         ]
+        if self.full_ids:  # the copy says what it is on its first page
+            story.append(Paragraph(rich("本册含完整公民身份号码和手机号码，属个人敏感信息，注意保密，用后销毁。", font),
+                                   styles["Subtitle"]))
         if not self.groups:
             story.append(Paragraph("暂无党员。", styles["Normal"]))
             return story
@@ -110,7 +115,7 @@ class RosterReport(ReportRenderer):
         for branch, members in self.groups:
             story.append(CondPageBreak(keep))
             story.append(Paragraph(rich(f"{branch}（{len(members)} 名）", font), heading))
-            rows = [roster_row(seq, line) for seq, line in enumerate(members, start=1)]
+            rows = [roster_row(seq, line, self.full_ids) for seq, line in enumerate(members, start=1)]
             story.extend(chunked_table(COLUMNS, rows, styles, font, self.frame_width))
         from desktop_app.reports.signoff import signoff
 
@@ -126,12 +131,16 @@ def render_roster(
     *,
     font_path: str | None = None,
     progress: Callable[[int], None] | None = None,
+    full_ids: bool = False,
 ) -> bytes:
     """The roster PDF as bytes; also written to `out` (atomically) when given.
+
+    ID numbers and mobiles are masked unless `full_ids` (the service decides who may ask).
 
     `groups` is [(branch name, members in print order)]. `font_path` defaults to
     the font in the user's settings (None); pass "" to ignore the setting.
     `progress(page)` is called as each page starts; raise from it to cancel.
     """
-    report = RosterReport(center_name, groups, printed_on=printed_on, font_path=font_path, progress=progress)
+    report = RosterReport(center_name, groups, printed_on=printed_on, font_path=font_path, progress=progress,
+                          full_ids=full_ids)
     return report.render_to(out)

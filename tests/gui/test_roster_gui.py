@@ -633,3 +633,27 @@ def test_the_form_shows_the_register_entry_and_opens_the_register(qtbot, app_ctx
     hidden = MemberDialog(None, orgs.list_tree(db), lambda inp: None, roster.get(db, m.id), registration=REG_UNKNOWN)
     qtbot.addWidget(hidden)
     assert not hidden.register_button.isEnabled() and "无权查看" in hidden.registration_label.text()
+
+
+def test_the_full_id_copy_asks_first_and_is_logged(page, app_ctx, tmp_path, monkeypatch, wait_ops):
+    from desktop_app.gui.widgets import forms
+    from desktop_app.services import audit_log
+    from desktop_app.views.audit import AuditFilter
+
+    monkeypatch.setenv(ENV_VAR, str(shipped_font_path()))
+    out = tmp_path / "全号.pdf"
+    monkeypatch.setattr(forms, "ask_save_path", lambda *a, **k: out)
+    monkeypatch.setattr(forms, "offer_open", lambda *a, **k: None)
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(text) or False)
+    assert page.act_print_full.isEnabled()  # no accounts yet: the operator holds every right
+    page.act_print_full.trigger()
+    wait_ops()
+    assert "审计日志" in asked[0] and "完整的公民身份号码" in asked[0] and not out.exists()
+    monkeypatch.setattr(common, "ask", lambda *a: True)
+    page.act_print_full.trigger()
+    wait_ops(30_000)
+    text = "\n".join(p.extract_text() for p in PdfReader(BytesIO(out.read_bytes())).pages)
+    assert ZHANG_ID in text
+    [entry] = audit_log.search(app_ctx.db, AuditFilter(action="export")).rows
+    assert str(out) in entry.note

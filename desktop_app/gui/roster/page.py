@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel,
+    QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QMenu,
     QScrollArea, QSplitter, QTableView, QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -131,7 +131,23 @@ class RosterPage(Page):
         self.act_template = action("template", "下载导入模板", self.save_template)
         tb.addSeparator()
         self.act_print = action("print", "打印花名册", self.print_roster, "Ctrl+P")
-        self.act_print.setToolTip("把当前筛选的党员生成党员花名册 PDF（Ctrl+P）")
+        self.act_print.setToolTip("把当前筛选的党员生成党员花名册 PDF（Ctrl+P），身份证号和手机号部分隐藏")
+        # The full-ID copy hangs under 打印 so it is never the button pressed by habit.
+        self.act_print_full = QAction(icons.get("print"), "打印含完整身份证号的花名册…", self)
+        self.act_print_full.triggered.connect(self.print_roster_full)
+        full_ok = auth.can(self.ctx.db, "members.reveal") and auth.can(self.ctx.db, "export.personal")
+        self.act_print_full.setEnabled(full_ok)
+        self.act_print_full.setToolTip(
+            "报送上级需要完整身份证号时使用；会记入审计日志" if full_ok
+            else "需要“查看党员完整身份证号和电话”和“导出含完整个人信息的文件”两项权限")
+        print_menu = QMenu(self)
+        print_menu.setToolTipsVisible(True)
+        print_menu.addAction(self.act_print)
+        print_menu.addAction(self.act_print_full)
+        print_button = tb.widgetForAction(self.act_print)
+        if isinstance(print_button, QToolButton):
+            print_button.setMenu(print_menu)
+            print_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         tb.addSeparator()
         self.act_stats = action("stats", "统计", lambda: self._toggle_stats(self.act_stats.isChecked()))
         self.act_stats.setCheckable(True)
@@ -651,10 +667,22 @@ class RosterPage(Page):
 
         run_op(self, write, saved, label="正在保存模板…")
 
-    def print_roster(self) -> None:
+    def print_roster_full(self) -> None:
+        """The copy with whole ID numbers (报送 needs them): asked for, confirmed, logged by the service."""
         count = self.model.rowCount()
-        path = self._save_path(f"打印党员花名册（当前筛选的 {count} 名党员）",
-                               f"党员花名册{date.today():%Y%m%d}.pdf", "PDF 文件 (*.pdf)")
+        if not common.ask(
+            self, "打印完整身份证号",
+            f"将把当前筛选的 {count} 名党员连同完整的公民身份号码和手机号码打印成 PDF。\n"
+            "这是个人敏感信息：打印会以你的名义记入审计日志（谁、何时、多少人、存到哪里），"
+            "文件请妥善保管、用后删除。\n确定打印吗？"):
+            return
+        self.print_roster(full_ids=True)
+
+    def print_roster(self, full_ids: bool = False) -> None:
+        count = self.model.rowCount()
+        kind = "（完整身份证号）" if full_ids else ""
+        path = self._save_path(f"打印党员花名册{kind}（当前筛选的 {count} 名党员）",
+                               f"党员花名册{kind}{date.today():%Y%m%d}.pdf", "PDF 文件 (*.pdf)")
         if path is None:
             return
         if path.suffix.lower() != ".pdf":
@@ -662,7 +690,8 @@ class RosterPage(Page):
         db, flt, today = self.ctx.db, self.current_filter(), self.today
 
         def render(job) -> int:
-            printed: RosterPrint = roster.print_roster(db, path, flt=flt, today=today, progress=job.report)
+            printed: RosterPrint = roster.print_roster(db, path, flt=flt, today=today, progress=job.report,
+                                                       full_ids=full_ids)
             return printed.member_count
 
         def done(lines: int) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from desktop_app.reports.roster import render_roster
-from desktop_app.services import auth
+from desktop_app.services import auth, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.orgs import tree_nodes
 from desktop_app.services.roster._common import _today
@@ -83,14 +83,20 @@ def print_roster(
     printed_on: date | None = None,
     font_path: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    full_ids: bool = False,
 ) -> RosterPrint:
     """Print the 党员花名册 to the PDF `out`; returns what was printed.
 
     Prints `flt` when given, else everyone still on the roster, or every
     member ever recorded with `include_all`. `progress(done, total)` is told
     the page being laid out against an estimate; raise from it to cancel.
+    ID numbers and mobiles are masked; `full_ids` prints them whole, which needs
+    members.reveal and export.personal and is recorded in the audit trail first.
     """
     auth.require(db, "members.read")
+    if full_ids:
+        auth.require(db, "members.reveal")
+        auth.require(db, "export.personal")
     if flt is None and include_all:
         flt = MemberFilter()
     model = roster_print(db, flt, today)
@@ -102,6 +108,9 @@ def print_roster(
         if progress is not None:
             progress(min(page, estimate), estimate)
 
+    if full_ids:  # logged before a single number is written
+        privacy.confirm_personal_export(db, "党员花名册（完整身份证号）", str(out), rows=model.member_count,
+                                        table="member")
     render_roster(model.center_name, model.groups, Path(out), printed_on,
-                  font_path=font_path, progress=on_page)
+                  font_path=font_path, progress=on_page, full_ids=full_ids)
     return model
