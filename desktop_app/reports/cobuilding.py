@@ -124,6 +124,10 @@ def _unit_year_story(r: _Report, page: UnitYear) -> list[Flowable]:
         story.append(r.para("双进双认：" + "；".join(page.pairing)))
     if page.topics:
         story.append(r.para("联席会议认领议题：" + "；".join(page.topics)))
+    if page.reported:
+        story.append(r.para("单位报到：" + "；".join(page.reported)))
+    if page.inquiries:
+        story.append(r.para("问需服务：" + "；".join(page.inquiries)))
     return story
 
 
@@ -147,8 +151,11 @@ def render_summary(center: str, figs: CobuildingFigures, pages: Sequence[UnitYea
             ["报到党员", f"{figs.reporting_members} 名", "报到服务", f"{figs.reporting_services} 次，{hours_text(figs.reporting_hours_tenths)} 小时，{figs.reporting_points} 积分"],
             ["认领岗位", f"{figs.posts} 个岗位，已认领 {figs.posts_taken} 个", "双进双认",
              f"结对 {figs.pairings} 个，认岗位 {figs.pairing_posts} 个，认亲戚 {figs.adopted} 户，走访 {figs.pairing_visits} 次"],
+            ["单位报到", f"{figs.units_reported} 个单位", "问需服务", f"{figs.inquiries} 次"],
+            ["共建经费", f"{format_yuan(figs.cost_fen)} 元（活动和项目已记账的支出）", "", ""],
         ], quarter))
-        active = [p for p in pages if p.activities or p.service_count or p.wishes or p.pairing]
+        active = [p for p in pages if p.activities or p.service_count or p.wishes or p.pairing or p.reported
+                  or p.inquiries]
         for p in active:
             story.append(Spacer(1, 4 * mm))
             story += _unit_year_story(r, p)
@@ -300,7 +307,7 @@ def render_street_summary(center: str, year: int, rows: Sequence[CommunityFigure
                           progress: Callable[[int], None] | None = None) -> bytes:
     def cells(name: str, f) -> list[str]:
         return [name, str(f[0]), str(f[1]), str(f[2]), hours_text(f[3]), str(f[4]), str(f[5]), str(f[6]),
-                hours_text(f[7]), str(f[8]), str(f[9]), str(f[10])]
+                hours_text(f[7]), str(f[8]), str(f[9]), str(f[10]), format_yuan(f[11])]
 
     def build(r: _Report) -> list[Flowable]:
         story = r.heading(f"{year}年度　共 {len(rows)} 个社区（按各社区同步上来的数据统计）")
@@ -308,13 +315,13 @@ def render_street_summary(center: str, year: int, rows: Sequence[CommunityFigure
             return story + [r.para("尚未收到社区的同步数据。")]
         numbers = [(c.activities, c.four_into, c.residents_served, c.activity_hours_tenths, c.units_active,
                     c.reporting_members, c.reporting_services, c.reporting_hours_tenths, c.adopted, c.pairing_visits,
-                    c.care_people) for c in rows]
+                    c.care_people, c.cost_fen) for c in rows]
         total = [sum(col) for col in zip(*numbers)]
         story += r.table(
             (Column("社区", 18), Column("活动", 6, "CENTER"), Column("四进", 6, "CENTER"), Column("服务居民", 8, "CENTER"),
              Column("活动时长", 8, "CENTER"), Column("参与单位", 8, "CENTER"), Column("报到党员", 8, "CENTER"),
              Column("报到服务", 8, "CENTER"), Column("报到时长", 8, "CENTER"), Column("认亲戚", 7, "CENTER"),
-             Column("结对走访", 8, "CENTER"), Column("慰问人次", 8, "CENTER")),
+             Column("结对走访", 8, "CENTER"), Column("慰问人次", 8, "CENTER"), Column("共建经费（元）", 10, "RIGHT")),
             [cells(c.org_name, n) for c, n in zip(rows, numbers)] + [cells("合计", total)])
         return story
     return _render(center, "共驻共建街道汇总表", A4_LANDSCAPE, build, out, printed_on, font_path, progress)

@@ -112,6 +112,8 @@ class UnitYear:
     wishes: tuple[str, ...]  # 微心愿 fulfilled or claimed by the unit this year
     pairing: tuple[str, ...] = ()  # 双进双认: posts taken and households adopted, with the year's visits
     topics: tuple[str, ...] = ()  # 联席会议 议题 the unit took on in the year
+    reported: tuple[str, ...] = ()  # 单位报到: its date, then the year's 认领, services and 评价
+    inquiries: tuple[str, ...] = ()  # 问需服务 of the unit in the year, with what became of them
 
 
 @dataclass(frozen=True)

@@ -126,3 +126,36 @@ def test_a_viewer_reads_but_cannot_record(db, town):
         cb.save_inquiry(db, None, InquiryInput(date(2026, 5, 10), "电话", "居民", asked_name="张三", topic="x"), TODAY)
     with pytest.raises(PermissionDenied):
         cb.save_unit_report(db, None, UnitReportInput(town["unit"], date(2026, 3, 5)), TODAY)
+
+
+def test_the_units_page_and_printouts_carry_its_report_and_inquiries(db, town, tmp_path, monkeypatch):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from desktop_app.reports.fonts import ENV_VAR, shipped_font_path
+    from desktop_app.services import ledger
+
+    monkeypatch.setenv(ENV_VAR, str(shipped_font_path()))
+    rep = cb.save_unit_report(db, None, UnitReportInput(town["unit"], date(2026, 3, 5), promise="每季度义诊一次"), TODAY)
+    cb.add_report_item(db, rep.id, ReportItemInput("服务", date(2026, 4, 12), "义诊", people=6, hours_tenths=240), TODAY)
+    cb.add_report_item(db, rep.id, ReportItemInput("评价", date(2026, 6, 20), "优秀", year=2026), TODAY)
+    cb.save_inquiry(db, None, InquiryInput(date(2026, 5, 10), "座谈会", "单位", unit_id=town["unit"],
+                                           asked_name="区人民医院", topic="共建需求", answer="义诊场地"), TODAY)
+    act = cb.record_activity(db, ActivityInput(date(2026, 5, 20), "义诊", "夏季义诊", org_ids=[town["g1"]],
+                                               unit_ids=[town["unit"]]), TODAY)
+    account = next(a for a in ledger.list_accounts(db) if not a.is_dues).id
+    cb.record_cost(db, cb.CostInput(date(2026, 5, 21), account, 12_345), activity_id=act.id, today=TODAY)
+    page = cb.unit_year(db, town["unit"], 2026)
+    assert page.reported == ("2026-03-05 报到；承诺：每季度义诊一次", "2026-04-12 服务：义诊，6 人，24 小时",
+                             "2026年评价：优秀")
+    assert page.inquiries == ("2026-05-10 共建需求：义诊场地（待办理）",)
+
+    def text(path) -> str:
+        return "".join(p.extract_text() for p in PdfReader(BytesIO(path.read_bytes())).pages)
+
+    cb.print_unit_page(db, town["unit"], 2026, tmp_path / "unit.pdf", today=TODAY)
+    assert "2026年评价：优秀" in text(tmp_path / "unit.pdf") and "问需服务" in text(tmp_path / "unit.pdf")
+    cb.print_summary(db, 2026, tmp_path / "summary.pdf", today=TODAY)
+    summary = text(tmp_path / "summary.pdf")
+    assert "123.45 元" in summary and "单位报到" in summary

@@ -8,7 +8,7 @@ from html import escape
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.gui.cobuilding.common import d, hours, year_of, years
+from desktop_app.gui.cobuilding.common import bullets, d, hours, year_of, years
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, list_combo, text_area
@@ -94,20 +94,13 @@ def unit_html(p: UnitYear) -> str:
         f"{sum(a.residents_served for a in p.activities)} 人次；报到党员 {len(p.reporting)} 名，"
         f"服务 {p.service_count} 次 {hours(p.service_hours_tenths) or '0'} 小时；微心愿 {len(p.wishes)} 个</p>",
     ]
-    if p.activities:
-        items = "".join(f"<li>{d(a.activity_date)} {e(a.kind)}：{e(a.title)}（服务 {a.residents_served} 人次）</li>"
-                        for a in p.activities)
-        lines.append(f"<p>活动：</p><ul>{items}</ul>")
-    if p.reporting:
-        items = "".join(f"<li>{e(r.name)} {e(r.job)}：{r.services} 次，{hours(r.hours_tenths) or '0'} 小时"
-                        f"{'（已离开）' if r.left_on else ''}</li>" for r in p.reporting)
-        lines.append(f"<p>报到党员：</p><ul>{items}</ul>")
-    if p.wishes:
-        lines.append("<p>微心愿：</p><ul>" + "".join(f"<li>{e(w)}</li>" for w in p.wishes) + "</ul>")
-    if p.topics:
-        lines.append("<p>联席会议议题：</p><ul>" + "".join(f"<li>{e(x)}</li>" for x in p.topics) + "</ul>")
-    if p.pairing:
-        lines.append("<p>双进双认：</p><ul>" + "".join(f"<li>{e(x)}</li>" for x in p.pairing) + "</ul>")
+    lines.append(bullets("活动", [f"{d(a.activity_date)} {a.kind}：{a.title}（服务 {a.residents_served} 人次）"
+                                  for a in p.activities]))
+    lines.append(bullets("报到党员", [f"{r.name} {r.job}：{r.services} 次，{hours(r.hours_tenths) or '0'} 小时"
+                                      f"{'（已离开）' if r.left_on else ''}" for r in p.reporting]))
+    for label, items in (("单位报到", p.reported), ("微心愿", p.wishes), ("联席会议议题", p.topics),
+                         ("双进双认", p.pairing), ("问需服务", p.inquiries)):
+        lines.append(bullets(label, items))
     if u.notes:
         lines.append(f"<p>备注：{e(u.notes)}</p>")
     return "".join(lines)

@@ -20,7 +20,8 @@ from desktop_app.services.cobuilding.common import activity_rows, reporting_rows
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import (
-    Activity, ActivityUnit, JointTopic, Pairing, PairingItem, PairingVisit, PartnerUnit, ReportingMember, ServiceLog,
+    Activity, ActivityUnit, Inquiry, JointTopic, Pairing, PairingItem, PairingVisit, PartnerUnit, ReportingMember,
+    ServiceLog, UnitReport, UnitReportItem,
 )
 from desktop_app.store.models_meetings import Meeting
 from desktop_app.store.models_service import Wish, WishClaim
@@ -164,4 +165,29 @@ def unit_year(db: Database, unit_id: str, year: int) -> UnitYear:
             .order_by(Meeting.meeting_date)).tuples()]
         row = _row(u, len(activities), sum(1 for p in people if p.left_on is None), len(wishes))
         return UnitYear(row, year, tuple(activities), tuple(people), int(count), int(hours), tuple(wishes),
-                        tuple(pairing), tuple(topics))
+                        tuple(pairing), tuple(topics), tuple(_reported(s, u.id, start, end)),
+                        tuple(f"{i.inquiry_date.isoformat()} {i.topic}：{i.answer or '—'}（{i.state}）"
+                              for i in s.scalars(select(Inquiry).where(
+                                  Inquiry.unit_id == u.id, Inquiry.deleted.is_(False),
+                                  Inquiry.inquiry_date.between(start, end)).order_by(Inquiry.inquiry_date))))
+
+
+def _reported(s, unit_id: str, start: date, end: date) -> list[str]:
+    """单位报到 lines of a unit's year: the 报到, then each 认领, service and 评价 that falls in it."""
+    out: list[str] = []
+    for r in s.scalars(select(UnitReport).where(
+            UnitReport.unit_id == unit_id, UnitReport.deleted.is_(False), UnitReport.reported_on <= end,
+            UnitReport.ended_on.is_(None) | (UnitReport.ended_on >= start)).order_by(UnitReport.reported_on)):
+        out.append(f"{r.reported_on.isoformat()} 报到" + (f"，{r.ended_on.isoformat()} 结束" if r.ended_on else "")
+                   + (f"；承诺：{r.promise}" if r.promise else ""))
+        for i in s.scalars(select(UnitReportItem).where(
+                UnitReportItem.report_id == r.id, UnitReportItem.deleted.is_(False), UnitReportItem.item_date <= end)
+                .order_by(UnitReportItem.item_date)):
+            if i.kind == rules.REVIEW and i.year == start.year:
+                out.append(f"{i.year}年评价：{i.title}" + (f"（{i.notes}）" if i.notes else ""))
+            elif i.kind == rules.SERVICE and i.item_date >= start:
+                out.append(f"{i.item_date.isoformat()} 服务：{i.title}，{i.people} 人，{rules.hours_text(i.hours_tenths)} 小时")
+            elif i.kind == rules.CLAIM and (i.ended_on is None or i.ended_on >= start):
+                out.append(f"{i.item_date.isoformat()} 认领：{i.title}" + (f"（{i.ended_on.isoformat()} 结束）"
+                                                                           if i.ended_on else ""))
+    return out
