@@ -10,10 +10,13 @@ reads the same way next time without asking again.
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select
 
+from desktop_app.domain import idcard
 from desktop_app.domain.errors import DomainError
 from desktop_app.exchange import sheets
 from desktop_app.exchange import mapping as mapping_files
@@ -107,7 +110,21 @@ def inspect(db: Database, kind: str, path: str | Path, mapping: Mapping | None =
     saved = None
     if mapping is None and (saved := _saved(db, kind, table.signature)) is not None:
         table = sheets.read_table(spec, path, saved, sheet)
-    return sheets.report(spec, table, saved)
+    report = sheets.report(spec, table, saved)
+    return replace(report, plan=tuple(replace(p, samples=_masked(p.samples), values=_masked(p.values))
+                                      for p in report.plan))
+
+
+def _masked(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """Samples show what a column is, not whose: ID numbers and mobiles masked as everywhere else."""
+    out = []
+    for t in texts:
+        if idcard.is_valid(t):
+            t = idcard.mask(t)
+        elif re.fullmatch(r"1[3-9]\d{9}", t):
+            t = idcard.mask_phone(t)
+        out.append(t)
+    return tuple(out)
 
 
 def save_mapping(db: Database, kind: str, path: str | Path, mapping: Mapping, sheet: str | None = None) -> str:

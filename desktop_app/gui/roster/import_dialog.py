@@ -4,7 +4,9 @@ The preview lists the rows to add, the rows that would update a member already
 on the roster (matched by ID number, with the fields that change), every bad
 row with its row number, column, value and reason, and the branches the file
 names that do not exist yet. Nothing is written until 导入 is pressed; a file
-with bad rows imports nothing unless "只导入正确的行" is ticked.
+with bad rows imports nothing unless "只导入正确的行" is ticked. A file made for
+another system whose headers are not all recognised first goes through the
+列映射 step (also on request); a mapping saved for its layout is used at once.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView,
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -26,12 +28,15 @@ from desktop_app.domain.errors import DomainError
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui import icons
 from desktop_app.gui.errors import show_error
+from desktop_app.gui.imports.mapping_dialog import MappingDialog
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.table import Column, ColumnModel
+from desktop_app.services import imports
 from desktop_app.services import orgs as org_service
 from desktop_app.services import roster
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
+from desktop_app.views.imports import ColumnsReport, Mapping
 from desktop_app.views.roster import ImportPreview, ImportResult, RowError
 
 ERROR_STYLE = "color: #c8161e;"
@@ -74,6 +79,10 @@ class ImportDialog(QDialog):
         self.preview: ImportPreview | None = None
         self.result_summary: ImportResult | None = None  # set once imported
         self.path: Path | None = None
+        self.report: ColumnsReport | None = None  # how the file's columns read
+        self.mapping: Mapping | None = None  # the column mapping in use (given, or saved for the layout)
+        self.mapping_dialog: MappingDialog | None = None
+        self.sheet: str | None = None  # the workbook's sheet chosen (None: the first with a header)
         self.setWindowTitle("导入党员")
 
         self.file_edit = QLineEdit()
@@ -81,9 +90,18 @@ class ImportDialog(QDialog):
         self.file_edit.setPlaceholderText("选择要导入的 Excel（.xlsx）或 CSV 文件")
         self.choose_button = QPushButton(icons.get("open"), "选择文件…")
         self.choose_button.clicked.connect(self.choose_file)
+        self.map_button = QPushButton("列映射…")
+        self.map_button.setToolTip("说明文件中各列是什么（其他系统导出的表格）")
+        self.map_button.clicked.connect(self.open_mapping)
+        self.sheet_box = QComboBox()
+        self.sheet_box.setToolTip("工作簿中要导入的工作表")
+        self.sheet_box.hide()
+        self.sheet_box.activated.connect(lambda _i: self.path and self.load(self.path, self.sheet_box.currentText()))
         row = QHBoxLayout()
         row.addWidget(self.file_edit, 1)
+        row.addWidget(self.sheet_box)
         row.addWidget(self.choose_button)
+        row.addWidget(self.map_button)
         hint = QLabel("列名与“党员信息导入模板”相同（也认得 身份证号、入党日期 等常见写法）；"
                       "CSV 可以是 UTF-8 或 GBK 编码。按公民身份号码识别已在名册中的党员。")
         hint.setWordWrap(True)
@@ -186,9 +204,15 @@ class ImportDialog(QDialog):
         if path:
             self.load(path)
 
-    def load(self, path: str | Path) -> None:
-        """Read the file and show what an import would do; writes nothing."""
+    def load(self, path: str | Path, sheet: str | None = None, mapping: Mapping | None = None) -> None:
+        """Read the file and show what an import would do; writes nothing.
+
+        Headers that are not all recognised (and no mapping saved for them) stop at
+        the 列映射 step; the preview follows once the user has said what the columns are.
+        """
         self.path = Path(path)
+        self.sheet = sheet
+        self.mapping = mapping
         self.file_edit.setText(str(self.path))
         self.preview = None
         self.result_summary = None
@@ -197,8 +221,12 @@ class ImportDialog(QDialog):
         db, today, chosen = self.db, self.today, self.path
 
         def read(job):
+            report = imports.inspect(db, "members", chosen, mapping, sheet)
+            use = mapping or report.saved
+            if use is None and report.needs_mapping:
+                return report, None, {}
             names = {n.id: n.name for n in org_service.list_tree(db)}
-            return roster.preview_import(db, chosen, today=today), names
+            return report, roster.preview_import(db, chosen, today=today, mapping=use, sheet=sheet), names
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, (DomainError, OSError, ValueError, UnicodeError)):
@@ -210,11 +238,39 @@ class ImportDialog(QDialog):
 
         run_op(self, read, lambda p: self._loaded(chosen, p), failed, label="正在读取文件…")
 
-    def _loaded(self, path: Path, result: tuple[ImportPreview, dict[str, str]]) -> None:
+    def _loaded(self, path: Path, result: tuple[ColumnsReport, ImportPreview | None, dict[str, str]]) -> None:
         if path != self.path:
             return  # the user picked another file meanwhile
-        self.preview, self._org_names = result
+        self.report, self.preview, self._org_names = result
+        self.mapping = self.mapping or self.report.saved
+        self._show_sheets(self.report)
+        if self.preview is None:
+            self._show_preview(None)
+            self._set_message(self.summary, "文件的表头与党员信息导入模板不同：" + (
+                f"缺少“{'、'.join(self.report.missing)}”，" if self.report.missing else "")
+                + f"有 {len(self.report.unrecognised)} 列未识别。请在“列映射”中说明各列是什么。", ERROR_STYLE)
+            self.open_mapping()
+            return
         self._show_preview(self.preview)
+
+    def _show_sheets(self, report: ColumnsReport) -> None:
+        self.sheet_box.blockSignals(True)
+        self.sheet_box.clear()
+        self.sheet_box.addItems(list(report.sheets))
+        self.sheet_box.setCurrentText(report.sheet)
+        self.sheet_box.blockSignals(False)
+        self.sheet_box.setVisible(len(report.sheets) > 1)
+
+    def open_mapping(self) -> MappingDialog | None:
+        """The 列映射 step for the file loaded (not modal: the caller, or a test, answers it)."""
+        if self.report is None or self.path is None:
+            return None
+        dlg = MappingDialog(self, self.db, "members", self.path, self.report, self.sheet)
+        path, sheet = self.path, self.sheet
+        dlg.record_saved.connect(lambda mapping: self.load(path, sheet, mapping))
+        self.mapping_dialog = dlg
+        dlg.open()
+        return dlg
 
     def _add_cells(self, inp: MemberInput) -> list[str]:
         if inp.org_name and not inp.org_id:
@@ -256,6 +312,11 @@ class ImportDialog(QDialog):
             if branches:
                 parts.append(f"将新建党支部 {len(branches)} 个")
             ignored = f"<br>未识别的列（不导入）：{'、'.join(p.ignored_columns)}" if p.ignored_columns else ""
+            skipped = sum(1 for w in warnings if not w.field and w.reason.endswith("已跳过"))
+            if skipped:
+                ignored += f"<br>跳过说明行、合计行 {skipped} 行（见“提示”）"
+            if self.report is not None and self.report.saved is not None and self.mapping is self.report.saved:
+                ignored += "<br>已按上次为此表头保存的列映射读取（可点“列映射…”修改）"
             self._set_message(self.summary, "预览：" + "，".join(parts) + "。尚未写入任何数据。" + ignored)
             if errors:
                 self.tabs.setCurrentIndex(2)
@@ -288,6 +349,7 @@ class ImportDialog(QDialog):
     def _update_state(self) -> None:
         adds, updates, errors, branches = self._counts()
         done = self.result_summary is not None
+        self.map_button.setEnabled(self.report is not None and not done)
         self.update_existing.setEnabled(self.preview is not None and not done)
         self.skip_invalid.setEnabled(self.preview is not None and not done and errors > 0)
         self.import_button.setEnabled(self.can_import())
