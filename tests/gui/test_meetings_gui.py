@@ -263,7 +263,7 @@ def test_meetings_model_passes_the_model_tester(qtmodeltester, app_ctx, communit
     qtmodeltester.check(model)
 
 
-def test_follow_up_tabs_list_absentees(qtbot, page, community, wait_ops):
+def test_follow_up_tabs_list_absentees(qtbot, page, community, wait_ops, qtmodeltester, monkeypatch):
     branch, _group, ids = community
     db = page.ctx.db
     for k in range(3):
@@ -272,12 +272,28 @@ def test_follow_up_tabs_list_absentees(qtbot, page, community, wait_ops):
         ms.record_attendance(db, m.id, [ms.AttendanceEntry(r.PRESENT, member_id=ids[n]) for n in NAMES[:-1]])
     page.tabs.setCurrentIndex(2)
     wait_ops()
-    names = [page.streaks.item(i, 0).text() for i in range(page.streaks.rowCount())]
-    assert names == [NAMES[-1]] and page.streaks.item(0, 2).text() == "3 次"
+    streaks = page.streaks.model()
+    names = [streaks.index(i, 0).data() for i in range(streaks.rowCount())]
+    assert names == [NAMES[-1]] and streaks.index(0, 2).data() == "3 次"
+    qtmodeltester.check(streaks)
+    qtmodeltester.check(page.risks.model())
     page.tabs.setCurrentIndex(1)
     wait_ops()
-    rates = {page.rates.item(i, 0).text(): page.rates.item(i, 6).text() for i in range(page.rates.rowCount())}
+    model = page.rates.model()
+    rates = {model.index(i, 0).data(): model.index(i, 6).data() for i in range(model.rowCount())}
     assert rates[NAMES[0]] == "100.0%" and rates[NAMES[-1]] == "0.0%"
+    qtmodeltester.check(model)
+
+    from desktop_app.gui.meetings import page as page_mod
+
+    shown = []
+    monkeypatch.setattr(page_mod.MemberHistoryDialog, "exec", lambda dlg: shown.append(dlg) or 0)
+    page.rates.setCurrentIndex(model.index([model.row(i).name for i in range(model.rowCount())].index(NAMES[0]), 0))
+    page.show_history()
+    wait_ops()
+    history = shown[0].findChild(page_mod.QTableView).model()
+    assert history.rowCount() == 3 and {history.index(i, 5).data() for i in range(3)} == {"出席"}
+    qtmodeltester.check(history)
 
 
 # ---------------------------------------------------------------- compliance

@@ -7,12 +7,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices
+from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
-    QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
-    QTabWidget, QToolBar, QVBoxLayout, QWidget,
+    QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QTableView, QTabWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
@@ -23,17 +22,16 @@ from desktop_app.gui.meetings.meeting_dialog import CommitteeDialog, MeetingDial
 from desktop_app.gui.meetings.scan_flow import read_signin_scan
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
-from desktop_app.gui.widgets.table import ALERT, Column, ColumnModel, centered
+from desktop_app.domain.idcard import mask_phone
+from desktop_app.gui.widgets.table import ALERT, RIGHT, Column, ColumnModel, centered, table_view
 from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
 from desktop_app.services.meetings import attendance_import
 from desktop_app.views.changes import Change, changes
 
 WRITES = changes(Change.MEETINGS)
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 STATUS_COLUMN = 5
-_AMBER = QBrush(QColor("#fff4c2"))
+_AMBER = QColor("#fff4c2")
 _GREY = QColor("#888888")
 
 PERIODS = ("本月", "本季度", "本年度", "上年度", "近12个月", "全部")
@@ -84,7 +82,8 @@ class MeetingsModel(ColumnModel):
             Column("类型", lambda r: r.kind),
             Column("会议主题", lambda r: r.title, tooltip=lambda r: r.title),
             Column("党组织", lambda r: r.org_name if r.org_name == r.branch_name else f"{r.branch_name}·{r.org_name}"),
-            Column("状态", lambda r: "待登记出勤" if self._owed(r) else r.status_label),
+            Column("状态", lambda r: "待登记出勤" if self._owed(r) else r.status_label,
+                   background=lambda r: _AMBER if self._owed(r) else None),
             centered("应到", lambda r: str(r.expected)),
             centered("实到", lambda r: str(r.present) if r.status == held else ""),
             centered("请假", lambda r: str(r.leave) if r.leave else ""),
@@ -105,12 +104,6 @@ class MeetingsModel(ColumnModel):
         """Planned and already past: attendance is waiting to be entered."""
         return r.status == rules.PLANNED and r.meeting_date < self.today
 
-    def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
-        if role == _BACKGROUND and index.isValid() and index.column() == STATUS_COLUMN:
-            row = self.row(index.row())
-            return _AMBER if row is not None and self._owed(row) else None
-        return super().data(index, role)
-
     def row_at(self, i: int) -> ms.MeetingRow | None:
         return self.row(i)
 
@@ -122,35 +115,49 @@ def _combo(items: list[tuple[str, Any]]) -> QComboBox:
     return box
 
 
-def _table(headers: tuple[str, ...]) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(list(headers))
-    t.verticalHeader().setVisible(False)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setAlternatingRowColors(True)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
+def _day(d: date | None, empty: str = "") -> str:
+    return f"{d:%Y-%m-%d}" if d else empty
 
 
-def _fill(table: QTableWidget, rows: list[list[str]], ids: list[str] | None = None) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, text in enumerate(values):
-            item = QTableWidgetItem(text)
-            if ids is not None and c == 0:
-                item.setData(Qt.ItemDataRole.UserRole, ids[r])
-            table.setItem(r, c, item)
+HISTORY_COLUMNS = (
+    Column("日期", lambda x: _day(x.meeting_date), width=90), Column("编号", lambda x: x.number, width=110),
+    Column("类型", lambda x: x.kind, width=90), Column("会议主题", lambda x: x.title, width=200),
+    Column("党组织", lambda x: x.org_name, width=130), Column("出勤", lambda x: x.status, width=60),
+    Column("请假原因", lambda x: x.reason, width=120),
+)
+RATE_COLUMNS = (
+    Column("姓名", lambda x: x.name, width=80), Column("党支部", lambda x: x.branch_name, width=140),
+    Column("应参加", lambda x: str(x.expected), RIGHT, 60), Column("出席", lambda x: str(x.present), RIGHT, 50),
+    Column("请假", lambda x: str(x.leave), RIGHT, 50), Column("缺席", lambda x: str(x.absent), RIGHT, 50),
+    Column("出席率", lambda x: rules.format_rate(x.rate), RIGHT, 70), Column("最近出席", lambda x: _day(x.last_present)),
+)
+STREAK_COLUMNS = (
+    Column("姓名", lambda s: s.name, width=80), Column("党支部", lambda s: s.branch_name, width=140),
+    Column("连续缺席", lambda s: f"{s.streak} 次", RIGHT, 70),
+    Column("最近出席", lambda s: _day(s.last_present, "无记录"), width=90),
+    Column("联系电话", lambda s: mask_phone(s.mobile), width=110),
+    Column("缺席的会议", lambda s: "、".join(f"{d:%m-%d}{k}" for d, k in s.missed[:6]), width=200),
+)
+RISK_COLUMNS = (
+    Column("姓名", lambda x: x.name, width=80), Column("党支部", lambda x: x.branch_name, width=140),
+    Column("状态", lambda x: x.status, width=80),
+    Column("最近参加组织生活", lambda x: _day(x.last_life, "无记录"), width=120),
+    Column("最近交纳党费", lambda x: _day(x.last_dues, "无记录") if x.dues_known else "—", width=100),
+    Column("联系电话", lambda x: mask_phone(x.mobile), width=110),
+)
+
+
+def _table(columns: tuple[Column, ...], parent: QWidget) -> QTableView:
+    """A side list of the page (rates, follow-up): its ColumnModel is `view.model()`."""
+    return table_view(ColumnModel(columns, parent=parent), stretch=len(columns) - 1)
 
 
 class MemberHistoryDialog(QDialog):
     def __init__(self, parent: QWidget | None, h: ms.MemberHistory):
         super().__init__(parent)
         self.setWindowTitle(f"参会记录 — {h.name}")
-        table = _table(("日期", "编号", "类型", "会议主题", "党组织", "出勤", "请假原因"))
-        _fill(table, [[f"{x.meeting_date:%Y-%m-%d}", x.number, x.kind, x.title, x.org_name, x.status, x.reason]
-                      for x in h.lines])
+        table = _table(HISTORY_COLUMNS, self)
+        table.model().set_rows(h.lines)
         head = QLabel(f"<b>{h.name}</b>（{h.branch_name}）　应参加 {h.expected} 次，出席 {h.present} 次，"
                       f"请假 {h.leave} 次，缺席 {h.absent} 次；出席率 {rules.format_rate(h.rate)}")
         close = QPushButton("关闭")
@@ -289,7 +296,7 @@ class MeetingsPage(Page):
         self.rate_period = _combo([(p, p) for p in ("本年度", "近12个月", "上年度", "全部")])
         self.rate_org.currentIndexChanged.connect(lambda _i: self.load_rates())
         self.rate_period.currentIndexChanged.connect(lambda _i: self.load_rates())
-        self.rates = _table(("姓名", "党支部", "应参加", "出席", "请假", "缺席", "出席率", "最近出席"))
+        self.rates = _table(RATE_COLUMNS, self)
         self.rates.doubleClicked.connect(lambda _i: self.show_history())
         row = QHBoxLayout()
         row.addWidget(self.rate_org)
@@ -308,8 +315,8 @@ class MeetingsPage(Page):
         self.streak_n.setValue(3)
         self.streak_n.setSuffix(" 次")
         self.streak_n.valueChanged.connect(lambda _v: self.load_followup())
-        self.streaks = _table(("姓名", "党支部", "连续缺席", "最近出席", "联系电话", "缺席的会议"))
-        self.risks = _table(("姓名", "党支部", "状态", "最近参加组织生活", "最近交纳党费", "联系电话"))
+        self.streaks = _table(STREAK_COLUMNS, self)
+        self.risks = _table(RISK_COLUMNS, self)
         self.risk_note = QLabel()
         self.risk_note.setWordWrap(True)
         row = QHBoxLayout()
@@ -403,9 +410,7 @@ class MeetingsPage(Page):
 
     def _show_rates(self, rows: list[ms.MemberRate]) -> None:
         rows = sorted(rows, key=lambda x: (x.rate if x.rate is not None else 2, x.branch_name))
-        _fill(self.rates, [[x.name, x.branch_name, str(x.expected), str(x.present), str(x.leave), str(x.absent),
-                            rules.format_rate(x.rate), f"{x.last_present:%Y-%m-%d}" if x.last_present else ""]
-                           for x in rows], [x.member_id for x in rows])
+        self.rates.model().set_rows(rows)
         self.loaded.emit()
 
     def load_followup(self) -> None:
@@ -419,17 +424,9 @@ class MeetingsPage(Page):
         run_op(self, load, self._show_followup)
 
     def _show_followup(self, result) -> None:
-        from desktop_app.domain.idcard import mask_phone
-
         streaks, risks, dues_known = result
-        _fill(self.streaks, [[s.name, s.branch_name, f"{s.streak} 次",
-                              f"{s.last_present:%Y-%m-%d}" if s.last_present else "无记录", mask_phone(s.mobile),
-                              "、".join(f"{d:%m-%d}{k}" for d, k in s.missed[:6])] for s in streaks],
-              [s.member_id for s in streaks])
-        _fill(self.risks, [[x.name, x.branch_name, x.status,
-                            f"{x.last_life:%Y-%m-%d}" if x.last_life else "无记录",
-                            (f"{x.last_dues:%Y-%m-%d}" if x.last_dues else "无记录") if x.dues_known else "—",
-                            mask_phone(x.mobile)] for x in risks], [x.member_id for x in risks])
+        self.streaks.model().set_rows(streaks)
+        self.risks.model().set_rows(risks)
         self.risk_note.setText(
             f"共 {len(streaks)} 人连续缺席，{len(risks)} 人有失联风险。"
             + ("" if dues_known else "（党费记录暂不可用，只按组织生活判断。）"))
@@ -717,11 +714,10 @@ class MeetingsPage(Page):
                     lambda s: self.show_message(f"{name}支委会成员已保存（{len(s)} 人）。"))
 
     def show_history(self) -> None:
-        r = self.rates.currentRow()
-        item = self.rates.item(r, 0) if r >= 0 else None
-        if item is None:
+        rate = self.rates.model().row(self.rates.currentIndex().row())
+        if rate is None:
             return
-        db, mid = self.ctx.db, item.data(Qt.ItemDataRole.UserRole)
+        db, mid = self.ctx.db, rate.member_id
         run_op(self, lambda job: ms.member_history(db, mid), lambda h: MemberHistoryDialog(self, h).exec())
 
 
