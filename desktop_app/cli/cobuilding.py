@@ -1,13 +1,16 @@
 """共驻共建 on the command line: the yearly summary, the unit and activity registers, the 双报到 register
-and feedback forms, and the figures `stats` prints."""
+and feedback forms, the 问需服务 and 单位报到 lists, and the figures `stats` prints."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import date
 from pathlib import Path
 
+from desktop_app.cli.common import EXIT_OK, open_db
 from desktop_app.domain.cobuilding import hours_text
+from desktop_app.domain.money import format_yuan
 from desktop_app.services import cobuilding as cb
 
 
@@ -62,7 +65,8 @@ def stats_figures(db, year: int) -> dict:
         "reporting_members": f.reporting_members, "reporting_services": f.reporting_services,
         "reporting_hours_tenths": f.reporting_hours_tenths, "reporting_points": f.reporting_points,
         "posts": f.posts, "posts_taken": f.posts_taken, "pairings": f.pairings, "pairing_posts": f.pairing_posts,
-        "adopted_households": f.adopted, "pairing_visits": f.pairing_visits,
+        "adopted_households": f.adopted, "pairing_visits": f.pairing_visits, "cost_fen": f.cost_fen,
+        "inquiries": f.inquiries, "units_reported": f.units_reported,
     }
 
 
@@ -71,4 +75,39 @@ def stats_line(c: dict) -> str:
             f"（四进 {c['four_into']} 次），服务居民 {c['residents_served']} 人次，"
             f"活动服务 {hours_text(c['activity_hours_tenths'])} 小时；报到党员 {c['reporting_members']} 名，"
             f"服务 {c['reporting_services']} 次、{hours_text(c['reporting_hours_tenths'])} 小时；双进双认结对 "
-            f"{c['pairings']} 个，认岗位 {c['pairing_posts']} 个，认亲戚 {c['adopted_households']} 户")
+            f"{c['pairings']} 个，认岗位 {c['pairing_posts']} 个，认亲戚 {c['adopted_households']} 户；单位报到 "
+            f"{c.get('units_reported', 0)} 个，问需服务 {c.get('inquiries', 0)} 次，共建经费 "
+            f"{format_yuan(c.get('cost_fen', 0))} 元")
+
+
+def cmd_cobuilding(args: argparse.Namespace) -> int:
+    """dangqun cobuilding inquiries|unit-reports [--year Y] [--state S] [--json]"""
+    db, year = open_db(args), _year(args)
+    if args.what == "inquiries":
+        rows = cb.list_inquiries(db, year, getattr(args, "state", None) or None)
+        if args.json:
+            print(json.dumps([{
+                "date": r.inquiry_date.isoformat(), "channel": r.channel, "party_kind": r.party_kind,
+                "asked": r.asked_name, "asked_by": r.asked_by, "topic": r.topic, "answer": r.answer, "state": r.state,
+                "need": r.need_title, "follow_up": r.follow_up, "done_on": r.done_on.isoformat() if r.done_on else None,
+            } for r in rows], ensure_ascii=False, indent=1))
+            return EXIT_OK
+        for r in rows:
+            print(f"{r.inquiry_date.isoformat()} {r.channel} {r.asked_name}（{r.party_kind}） {r.topic}："
+                  f"{r.answer or '—'} 【{r.state}】{(' ' + (r.need_title or r.follow_up)) if (r.need_title or r.follow_up) else ''}")
+        print(f"{year}年问需服务 {len(rows)} 次" if rows else f"{year}年没有问需服务记录")
+        return EXIT_OK
+    rows = cb.list_unit_reports(db, year)
+    if args.json:
+        print(json.dumps([{
+            "unit": r.unit_name, "reported_on": r.reported_on.isoformat(), "liaison": r.liaison,
+            "claims_open": r.claims, "services": r.services, "hours_tenths": r.hours_tenths,
+            "activities": r.activities, "grade": r.grade, "ended_on": r.ended_on.isoformat() if r.ended_on else None,
+        } for r in rows], ensure_ascii=False, indent=1))
+        return EXIT_OK
+    for r in rows:
+        print(f"{r.unit_name}  {r.reported_on.isoformat()} 报到  认领中 {r.claims} 项  服务 {r.services} 次 "
+              f"{hours_text(r.hours_tenths)} 小时  活动 {r.activities} 次  评价 {r.grade or '未评'}"
+              + (f"  {r.ended_on.isoformat()} 结束" if r.ended_on else ""))
+    print(f"{year}年报到单位 {len(rows)} 个" if rows else f"{year}年没有单位报到")
+    return EXIT_OK

@@ -49,3 +49,24 @@ def test_contacts_report_names_a_grid_or_refuses(db, tmp_path, capsys, monkeypat
     assert main(["report", "contacts", "--db", path, "--out", str(out)]) == 0
     assert "联系表 0 条" in capsys.readouterr().out
     assert main(["report", "contacts", "--db", path, "--out", str(out), "--grid", "没有这个网格"]) == 2
+
+
+def test_inquiries_and_unit_reports_listed(db, capsys):
+    unit = cb.save_unit(db, None, cb.UnitInput(name="区人民医院", kind="医院"))
+    cb.save_inquiry(db, None, cb.InquiryInput(date(2025, 5, 10), "座谈会", "单位", unit_id=unit.id,
+                                              asked_name="区人民医院", topic="共建需求", answer="义诊场地"))
+    rep = cb.save_unit_report(db, None, cb.UnitReportInput(unit.id, date(2025, 3, 5), liaison="刘主任"))
+    cb.add_report_item(db, rep.id, cb.ReportItemInput("服务", date(2025, 4, 12), "义诊", people=6, hours_tenths=240))
+    path = str(db.path)
+    db.dispose()
+    assert main(["cobuilding", "inquiries", "--db", path, "--year", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert "区人民医院（单位） 共建需求：义诊场地 【待办理】" in out and "2025年问需服务 1 次" in out
+    assert main(["cobuilding", "inquiries", "--db", path, "--year", "2025", "--state", "已办结", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["cobuilding", "unit-reports", "--db", path, "--year", "2025", "--json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert (row["unit"], row["services"], row["hours_tenths"]) == ("区人民医院", 1, 240)
+    assert main(["stats", "--db", path, "--year", "2025", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)["cobuilding"]
+    assert (figures["inquiries"], figures["units_reported"], figures["cost_fen"]) == (1, 1, 0)
