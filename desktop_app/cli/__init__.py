@@ -159,6 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--xlsx", help="compliance：同时导出三会一课落实情况表 XLSX 文件")
     rep.set_defaults(func=cmd_report)
 
+    cbp = with_db(sub.add_parser("cobuilding", help="共驻共建：列出问需服务或单位报到"))
+    cbp.add_argument("what", choices=["inquiries", "unit-reports"], help="inquiries：问需服务；unit-reports：单位报到")
+    cbp.add_argument("--year", type=int, help="年份（默认今年）")
+    cbp.add_argument("--state", choices=["待办理", "已转需求", "已办结", "无需求"], help="inquiries：只列此状态")
+    cbp.add_argument("--json", action="store_true", help="以 JSON 输出")
+    cbp.set_defaults(func=cobuilding.cmd_cobuilding)
+
     asp = with_db(sub.add_parser("assessment", help="列出一年的五好党支部考评得分和排名"))
     asp.add_argument("--year", type=int, help="年份（默认今年）")
     asp.add_argument("--sample", action="store_true", help="本年度没有考评方案时载入示例方案")
