@@ -26,6 +26,8 @@ from desktop_app.gui.meetings.compliance import CompliancePage
 from desktop_app.gui.dues.page import DuesPage
 from desktop_app.gui.development.page import DevelopmentPage
 from desktop_app.gui.transfers.page import TransfersPage
+from desktop_app.gui.memberlife.page import MemberLifePage
+from desktop_app.gui.memberlife.floating_page import FloatingPage
 from desktop_app.gui.audit.page import AuditPage
 from desktop_app.gui.meetings.evaluations import EvaluationsPage
 from desktop_app.gui.assessment.page import AssessmentPage
@@ -56,7 +58,7 @@ from desktop_app.settings import Settings, data_dir, log_dir
 
 # Only modules that really work are listed.
 PAGES: list[type[Page]] = [
-    OverviewPage, OrgsPage, RosterPage, DevelopmentPage, TransfersPage, MeetingsPage, CompliancePage, EvaluationsPage, AssessmentPage,
+    OverviewPage, OrgsPage, RosterPage, DevelopmentPage, TransfersPage, MemberLifePage, FloatingPage, MeetingsPage, CompliancePage, EvaluationsPage, AssessmentPage,
     ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage,
     UnitsPage, ActivitiesPage, ReportingPage, UnitReportsPage, PairingPage, InquiriesPage, ListsPage, JointPage, CarePage, ContactsPage, LedgerPage, DuesPage,
     SyncPage, UsersPage, AuditPage,

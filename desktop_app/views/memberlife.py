@@ -113,6 +113,10 @@ class LostRow:
     last_decision: str
     next_step: str  # what the rules allow now, in words
 
+    @property
+    def id(self) -> str:
+        return self.member_id
+
 
 @dataclass(frozen=True)
 class LapseRow:
@@ -124,6 +128,10 @@ class LapseRow:
     last_life: date | None
     dues_paid_to: date | None
     grounds: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.member_id
 
 
 @dataclass(frozen=True)
