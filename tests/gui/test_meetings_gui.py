@@ -53,7 +53,7 @@ def page(qtbot, app_ctx, community, wait_ops):
     return p
 
 
-def test_plan_print_and_record_attendance(qtbot, page, community, wait_ops, monkeypatch, tmp_path):
+def test_plan_print_and_record_attendance(qtbot, page, community, wait_ops, monkeypatch, tmp_path, qtmodeltester):
     branch, _group, ids = community
     day = date.today() - timedelta(days=2)  # entered afterwards, so attendance can follow at once
 
@@ -104,22 +104,24 @@ def test_plan_print_and_record_attendance(qtbot, page, community, wait_ops, monk
     def keyboard(dlg):
         dlg.show()  # as exec() would: the reason editor opens inside it
         qtbot.waitExposed(dlg)
-        assert dlg.table.rowCount() == len(NAMES) + 1
-        dlg.table.setCurrentCell(0, COL_STATUS)
+        assert dlg.model.rowCount() == len(NAMES) + 1
+        qtmodeltester.check(dlg.model)
+        dlg.table.setCurrentIndex(dlg.model.index(0, COL_STATUS))
         qtbot.keyClick(dlg.table, Qt.Key.Key_1)
-        assert dlg.table.currentRow() == 1  # moved on by itself
+        assert dlg.current_row() == 1  # moved on by itself
         qtbot.keyClick(dlg.table, Qt.Key.Key_2)
         editor = next(w for w in dlg.table.viewport().findChildren(QLineEdit) if w.isVisible())
         editor.setText("外出就医")
         qtbot.keyClick(editor, Qt.Key.Key_Return)
         qtbot.wait(20)  # let the closed editor go, as between two real keystrokes
-        dlg.table.setCurrentCell(2, COL_STATUS)
+        dlg.table.setCurrentIndex(dlg.model.index(2, COL_STATUS))
         qtbot.keyClick(dlg.table, Qt.Key.Key_3)
         for i in range(3, len(NAMES)):
-            dlg.table.setCurrentCell(i, COL_STATUS)
+            dlg.table.setCurrentIndex(dlg.model.index(i, COL_STATUS))
             qtbot.keyClick(dlg.table, Qt.Key.Key_Space)
         assert "实到 4 人" in dlg.summary.text() and "请假 1 人" in dlg.summary.text()
-        assert dlg.table.item(1, COL_REASON).text() == "外出就医"
+        assert dlg.model.index(1, COL_REASON).data() == "外出就医"
+        assert dlg.model.index(1, COL_STATUS).data() == r.LEAVE
         order[:] = [p.name for p in dlg.people]
         dlg.accept()
         return dlg.result()
@@ -142,7 +144,8 @@ def test_plan_print_and_record_attendance(qtbot, page, community, wait_ops, monk
     assert "实到 4 人" in page.message.text()
 
 
-def test_all_present_in_one_click_and_unrecorded_become_absent(qtbot, page, community, wait_ops, monkeypatch):
+def test_all_present_in_one_click_and_unrecorded_become_absent(qtbot, page, community, wait_ops, monkeypatch,
+                                                               qtmodeltester):
     branch, _group, ids = community
     db = page.ctx.db
     m = ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY, meeting_date=date.today()))
@@ -173,6 +176,16 @@ def test_all_present_in_one_click_and_unrecorded_become_absent(qtbot, page, comm
     assert [e.status for e in dlg.entries()] == [r.PRESENT] + [r.ABSENT] * 5
     dlg.set_status(1, r.GUEST)  # an expected member cannot be 列席
     assert dlg.people[1].status == ""
+
+    # a walk-in named on the spot is a counted line of the grid; a typed reason means leave
+    dlg.guest_edit.setText("吴老师（区委党校）")
+    dlg.add_guests()
+    assert dlg.model.rowCount() == 7 and dlg.model.index(6, 1).data() == "吴老师"
+    assert dlg.entries()[-1].guest_name == "吴老师" and "列席 1 人" in dlg.summary.text()
+    dlg.model.setData(dlg.model.index(2, COL_REASON), "  出差 ")
+    assert (dlg.people[2].status, dlg.people[2].reason) == (r.LEAVE, "出差")
+    assert dlg.model.index(2, COL_STATUS).data() == r.LEAVE
+    qtmodeltester.check(dlg.model)
 
 
 def test_a_meeting_in_the_future_cannot_be_recorded(qtbot, page, community, wait_ops, monkeypatch):

@@ -76,14 +76,15 @@ def test_unsure_cells_are_highlighted_until_a_person_sets_them(qtbot, page, meet
                 ProposedLine(a[1].id, a[1].name, UNSURE, r.ABSENT, 0.2, 2)]
     dlg = AttendanceDialog(page, detail, proposal, unnamed=2)
     qtbot.addWidget(dlg)
-    item = dlg.table.item(1, COL_STATUS)
-    assert item.text() == "缺席？" and item.background().color().name() == UNSURE_COLOR
-    assert "1 人看不准" in dlg.summary.text() and "未识别的签名 2 处" in dlg.scan_note.text()
-    assert dlg.table.item(0, COL_STATUS).text() == r.PRESENT
-    dlg.table.setCurrentCell(1, COL_STATUS)
     from PySide6.QtCore import Qt
+
+    item = dlg.model.index(1, COL_STATUS)
+    assert item.data() == "缺席？" and item.data(Qt.ItemDataRole.BackgroundRole).name() == UNSURE_COLOR
+    assert "1 人看不准" in dlg.summary.text() and "未识别的签名 2 处" in dlg.scan_note.text()
+    assert dlg.model.index(0, COL_STATUS).data() == r.PRESENT
+    dlg.table.setCurrentIndex(item)
     qtbot.keyClick(dlg.table, Qt.Key.Key_1)
-    assert dlg.table.item(1, COL_STATUS).text() == r.PRESENT and "看不准" not in dlg.summary.text()
+    assert dlg.model.index(1, COL_STATUS).data() == r.PRESENT and "看不准" not in dlg.summary.text()
 
 
 def test_a_page_of_another_meeting_is_refused_in_the_page(qtbot, page, meeting, wait_ops, tmp_path, monkeypatch):

@@ -16,18 +16,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
 from desktop_app.gui import icons
 from desktop_app.gui.meetings.meeting_dialog import parse_guests
+from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
 
-COLUMNS = ("序号", "姓名", "所在党小组 / 单位", "出勤情况", "请假原因")
 COL_STATUS, COL_REASON = 3, 4
 STATUS_COLORS = {
     rules.PRESENT: "#d9f2d9", rules.LEAVE: "#fff4c2", rules.ABSENT: "#f8d0d0", rules.GUEST: "#e3ecfa",
@@ -52,6 +52,8 @@ class _Person:
     has_vote: bool = False
     on_committee: bool = False
     unit: str = ""
+    seq: int = 0  # the line's number on the sign-in order
+    unsure: bool = False  # a scanned cell the reader could not judge, until a person sets it
 
 
 class AttendanceDialog(QDialog):
@@ -67,34 +69,36 @@ class AttendanceDialog(QDialog):
                     a.guest_unit)
             for a in detail.attendees
         ]
-        self.unsure: set[str] = set()
         proposed = {line.attendance_id: line for line in proposal}
-        for p in self.people:
+        for n, p in enumerate(self.people, start=1):
+            p.seq = n
             line = proposed.get(p.attendance_id or "")
             if line is None or p.is_guest:
                 continue
             p.status = line.proposed_status
             p.reason = (line.printed_leave or p.reason) if p.status == rules.LEAVE else ""
-            if line.unsure:
-                self.unsure.add(p.attendance_id or "")
+            p.unsure = line.unsure
         when = f"{detail.meeting_date:%Y-%m-%d}" + (f" {detail.start_time:%H:%M}" if detail.start_time else "")
         head = QLabel(f"<b>{detail.branch_name if detail.org_name == detail.branch_name else detail.org_name}"
                       f" {detail.kind}</b>　{detail.title}<br>编号 {detail.number}　{when}　{detail.place}")
         head.setWordWrap(True)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.model = ColumnModel((
+            Column("序号", lambda p: str(p.seq), width=40),
+            Column("姓名", lambda p: p.name),
+            Column("所在党小组 / 单位", lambda p: p.where, width=140),
+            Column("出勤情况", lambda p: (p.status or "未登记") + ("？" if p.unsure else ""), CENTER,
+                   tooltip=lambda p: "扫描件上这一格看不准，请核对" if p.unsure else None,
+                   background=lambda p: QColor(UNSURE_COLOR if p.unsure else STATUS_COLORS[p.status])),
+            Column("请假原因", lambda p: p.reason, width=160, edit=self._reason_typed),
+        ), parent=self)
+        self.model.set_rows(self.people)
+        self.people = self.model.rows  # one list: a guest added to the grid is a person counted
+        self.table = table_view(self.model, editable=True, fit=False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_REASON, QHeaderView.ResizeMode.Stretch)
         self.table.installEventFilter(self)
-        self.table.itemChanged.connect(self._item_changed)
 
         self.all_present = QPushButton(icons.get("all-present"), "全部出席")
         self.all_present.setToolTip("应到人员全部记为出席（列席人员记为列席）")
@@ -125,9 +129,10 @@ class AttendanceDialog(QDialog):
         self.scan_note.setObjectName("scanNote")
         self.scan_note.setWordWrap(True)
         scan_lines = []
+        unsure = self.unsure_count()
         if self.from_scan:
             scan_lines.append("已按签到表扫描件预填。" + (
-                f"橙色的 {len(self.unsure)} 格看不准，请对照纸质签到表核对后按 1/2/3。" if self.unsure
+                f"橙色的 {unsure} 格看不准，请对照纸质签到表核对后按 1/2/3。" if unsure
                 else "每一格都已看清，核对无误后点“确认并保存”即可。"))
         if unnamed:
             scan_lines.append(f"<b>未识别的签名 {unnamed} 处</b>：空白行上有人签名，请在上面“添加列席”填写姓名，"
@@ -150,62 +155,38 @@ class AttendanceDialog(QDialog):
         lay.addWidget(self.summary)
         lay.addWidget(box)
         self.resize(760, 620)
-        self._fill()
-        if self.table.rowCount():
-            self.table.setCurrentCell(0, COL_STATUS)
+        self._update_summary()
+        if self.people:
+            self.table.setCurrentIndex(self.model.index(0, COL_STATUS))
         self.table.setFocus()
 
     # --- table ------------------------------------------------------------
-    def _fill(self) -> None:
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(self.people))
-        for r, p in enumerate(self.people):
-            self._set_row(r, p)
-        self.table.blockSignals(False)
+    def unsure_count(self) -> int:
+        return sum(p.unsure for p in self.people)
+
+    def _reason_typed(self, p: _Person, text: str) -> None:
+        p.reason = str(text).strip()
+        if p.reason and not p.is_guest and p.status != rules.LEAVE:
+            p.status = rules.LEAVE  # a reason means the person asked for leave
         self._update_summary()
 
-    def _set_row(self, r: int, p: _Person) -> None:
-        texts = (str(r + 1), p.name, p.where, p.status or "未登记", p.reason)
-        for c, text in enumerate(texts):
-            item = QTableWidgetItem(text)
-            if c != COL_REASON:
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            if c == COL_STATUS:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self._paint_status(item, p)
-            self.table.setItem(r, c, item)
-
-    def _paint_status(self, item: QTableWidgetItem, p: _Person) -> None:
-        if (p.attendance_id or "") in self.unsure:
-            item.setText(f"{p.status or '未登记'}？")
-            item.setBackground(QBrush(QColor(UNSURE_COLOR)))
-            item.setToolTip("扫描件上这一格看不准，请核对")
-        else:
-            item.setText(p.status or "未登记")
-            item.setBackground(QBrush(QColor(STATUS_COLORS[p.status])))
-            item.setToolTip("")
-
-    def _refresh_row(self, r: int, reason: bool = True) -> None:
-        self.table.blockSignals(True)
-        p = self.people[r]
-        self._paint_status(self.table.item(r, COL_STATUS), p)
-        if reason:  # never while the reason cell's own editor is committing
-            self.table.item(r, COL_REASON).setText(p.reason)
-        self.table.blockSignals(False)
+    def current_row(self) -> int:
+        index = self.table.currentIndex()
+        return index.row() if index.isValid() else -1
 
     def set_status(self, row: int, status: str) -> None:
         p = self.people[row]
         if (status == rules.GUEST) != p.is_guest:
             return  # expected people are present, on leave or absent; guests are 列席
         p.status = status
-        self.unsure.discard(p.attendance_id or "")  # a person has looked at it
+        p.unsure = False  # a person has looked at it
         if status != rules.LEAVE:
             p.reason = ""
-        self._refresh_row(row)
+        self.model.row_changed(row)
         self._update_summary()
 
     def set_selected(self, status: str) -> None:
-        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedIndexes()})
         for r in rows:
             self.set_status(r, status)
         if status == rules.LEAVE and len(rows) == 1:
@@ -216,29 +197,20 @@ class AttendanceDialog(QDialog):
             self.set_status(r, rules.GUEST if p.is_guest else rules.PRESENT)
 
     def _edit_reason(self, row: int) -> None:
-        self.table.setCurrentCell(row, COL_REASON)
-        self.table.editItem(self.table.item(row, COL_REASON))
-
-    def _item_changed(self, item: QTableWidgetItem) -> None:
-        if item.column() != COL_REASON:
-            return
-        p = self.people[item.row()]
-        p.reason = item.text().strip()
-        if p.reason and not p.is_guest and p.status != rules.LEAVE:
-            p.status = rules.LEAVE  # a reason means the person asked for leave
-            self._refresh_row(item.row(), reason=False)
-        self._update_summary()
+        index = self.model.index(row, COL_REASON)
+        self.table.setCurrentIndex(index)
+        self.table.edit(index)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if obj is self.table and event.type() == QEvent.Type.KeyPress:
             status = KEYS.get(Qt.Key(event.key()))
-            row = self.table.currentRow()
+            row = self.current_row()
             if status is not None and row >= 0 and self.table.state() != QAbstractItemView.State.EditingState:
                 self.set_status(row, status)
                 if status == rules.LEAVE:
                     self._edit_reason(row)
-                elif row + 1 < self.table.rowCount():
-                    self.table.setCurrentCell(row + 1, COL_STATUS)
+                elif row + 1 < self.model.rowCount():
+                    self.table.setCurrentIndex(self.model.index(row + 1, COL_STATUS))
                 return True
         return super().eventFilter(obj, event)
 
@@ -246,13 +218,8 @@ class AttendanceDialog(QDialog):
         for g in parse_guests(self.guest_edit.text()):
             if not g.name:
                 continue
-            p = _Person(None, g.name, g.unit, True, rules.GUEST, "", unit=g.unit)
-            self.people.append(p)
-            r = self.table.rowCount()
-            self.table.blockSignals(True)
-            self.table.insertRow(r)
-            self._set_row(r, p)
-            self.table.blockSignals(False)
+            self.model.append(_Person(None, g.name, g.unit, True, rules.GUEST, "", unit=g.unit,
+                                      seq=len(self.people) + 1))
         self.guest_edit.clear()
         self._update_summary()
 
@@ -281,8 +248,8 @@ class AttendanceDialog(QDialog):
             text += f"<br><span style='color:{color}'>法定人数：{q.note}</span>"
         if unrecorded:
             text += f"<br><span style='color:#b26a00'>还有 {unrecorded} 人未登记，保存时记为缺席。</span>"
-        if self.unsure:
-            text += f"<br><span style='color:#c05600'>扫描件上 {len(self.unsure)} 人看不准（橙色），请核对。</span>"
+        if self.unsure_count():
+            text += f"<br><span style='color:#c05600'>扫描件上 {self.unsure_count()} 人看不准（橙色），请核对。</span>"
         self.summary.setText(text)
 
     def entries(self) -> list[ms.AttendanceEntry]:
