@@ -19,6 +19,7 @@ from desktop_app.cli import assessment
 from desktop_app.cli import cobuilding
 from desktop_app.cli import cadence
 from desktop_app.cli import development
+from desktop_app.cli import memberlife
 from desktop_app.cli import imports
 from desktop_app.cli import overview
 from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, CliError, open_db
@@ -87,20 +88,20 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=1, help="随机种子：不同种子生成不同社区")
     d.set_defaults(func=site.cmd_demo)
 
-    b = with_db(sub.add_parser("backup", help="备份数据库（默认放入备份文件夹）"))
-    b.add_argument("--out", help="备份到此文件")
-    b.set_defaults(func=site.cmd_backup)
-
     from desktop_app.cli import dbfile
+
+    b = with_db(sub.add_parser("backup", help="备份数据库（管理员；默认放入备份文件夹）"))
+    b.add_argument("--out", help="备份到此文件")
+    b.set_defaults(func=dbfile.cmd_backup)
 
     dbc = with_db(sub.add_parser("db", help="数据库文件加密（SQLCipher）或解密（管理员）"))
     dbc.add_argument("action", choices=["encrypt", "decrypt"], help="encrypt：就地加密；decrypt：解密")
     dbc.add_argument("--out", help="decrypt：写出未加密的副本到此文件（数据库本身保持加密）")
     dbc.set_defaults(func=dbfile.cmd_db)
 
-    r = with_db(sub.add_parser("restore", help="用备份文件恢复数据库（当前数据先另存）"))
-    r.add_argument("file", help="备份文件")
-    r.set_defaults(func=site.cmd_restore)
+    r = with_db(sub.add_parser("restore", help="用备份文件恢复数据库（管理员；当前数据先另存）"))
+    r.add_argument("file", help="备份文件（加密的备份：密钥取自 DANGQUN_BACKUP_KEY 或在终端输入）")
+    r.set_defaults(func=dbfile.cmd_restore)
 
     imp = sub.add_parser("import", help="导入数据").add_subparsers(dest="what", required=True)
     im = with_db(imp.add_parser("members", help="从 CSV/XLSX 导入党员"))
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--skip-invalid", action="store_true", help="跳过有误的行，只导入正确的行")
     im.add_argument("--update-existing", action="store_true", help="按身份证号更新已有党员")
     imports.add_mapping_options(im).set_defaults(func=imports.cmd_import_members)
+    imports.add_history_parsers(imp, with_db)
 
     ia = with_db(imp.add_parser("attendance", help="从 CSV 导入会议出勤"))
     ia.add_argument("file", help="出勤 CSV：会议编号, 姓名/公民身份号码, 出勤情况, 请假原因")
@@ -178,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--all", action="store_true", help="包括已转正、取消资格和停止培养的人员")
     pl.add_argument("--json", action="store_true", help="以 JSON 输出")
     pl.set_defaults(func=development.cmd_pipeline)
+    memberlife.add_commands(mem_sub, with_db)
 
     mt = with_db(sub.add_parser("meetings", help="列出一年的会议及编号"))
     mt.add_argument("--year", type=int, help="年份（默认今年）")

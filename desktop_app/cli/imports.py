@@ -95,3 +95,50 @@ def add_mapping_options(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
     sp.add_argument("--show-columns", action="store_true", help="只列出每一列将如何读取（含示例），不导入")
     sp.add_argument("--sheet", help="工作簿中要读取的工作表名称（默认第一张有表头的）")
     return sp
+
+
+# kind -> (service module, what one row is, help)
+HISTORY: dict[str, tuple[str, str, str]] = {
+    "development": ("development_import", "名", "从 CSV/XLSX 导入发展党员的历史记录（各阶段时间）"),
+}
+
+
+def cmd_import_history(args: argparse.Namespace) -> int:
+    import importlib
+
+    kind = args.what
+    module_name, unit, _help = HISTORY[kind]
+    service = importlib.import_module(f"desktop_app.services.{module_name}")
+    db = open_db(args)
+    source = _source(args)
+    mapping, saved = _mapping(db, kind, args, source)
+    if args.show_columns:
+        return _show_columns(db, kind, args, source, mapping)
+    if saved:
+        print("按上次为此表头保存的列映射读取（--show-columns 查看各列）")
+    plan = service.preview(db, source, mapping, args.sheet)
+    print(f"{plan.file_name}：共 {plan.total_rows} 行" + "".join(f"，{line}" for line in plan.lines))
+    for k in plan.skipped:
+        print(f"  {k.line()}")
+    for line in plan.error_lines():
+        print(f"  {line}")
+    if plan.errors:
+        print(f"错误：{plan.file_name} 有 {plan.invalid_rows} 行数据有误，未导入任何数据（改正后重新导入）",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.dry_run:
+        print("试运行（--dry-run）：未写入任何数据")
+        return EXIT_OK
+    count = service.apply(db, plan)
+    print(f"已导入 {count} {unit}")
+    _save(db, kind, args, source, mapping)
+    return EXIT_OK
+
+
+def add_history_parsers(imp, with_db) -> None:
+    """`dangqun import development|meetings|residents|ledger FILE`: one parser each, the same options."""
+    for kind, (_module, _unit, text) in HISTORY.items():
+        sp = with_db(imp.add_parser(kind, help=text))
+        sp.add_argument("file", help="CSV 或 XLSX 文件（本程序的导入模板，或其他系统导出的表格）")
+        sp.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
+        add_mapping_options(sp).set_defaults(func=cmd_import_history)

@@ -119,3 +119,33 @@ class ColumnsReport:
         if self.missing:
             lines.append(f"缺少必需的列：{'、'.join(self.missing)}（可用 --map 指定哪一列是它）")
         return lines
+
+
+@dataclass(frozen=True)
+class HistoryPreview:
+    """A history import (发展党员, 三会一课, 居民, 台账) as previewed: what apply writes, and why rows were refused.
+
+    `items` are the import's own planned records; apply takes exactly these,
+    re-checks them in its transaction and writes all of them or nothing.
+    """
+
+    kind: str
+    file_name: str
+    items: tuple[Any, ...]
+    errors: tuple[Any, ...]  # views.roster.RowError: row, field, value, reason
+    skipped: tuple[Skipped, ...]
+    total_rows: int
+    lines: tuple[str, ...] = ()  # what the import will do, one line each
+    mapping: Mapping | None = None
+    signature: str = ""
+
+    @property
+    def invalid_rows(self) -> int:
+        return len({e.row_number for e in self.errors})
+
+    def error_lines(self, limit: int | None = None) -> list[str]:
+        shown = self.errors if limit is None else self.errors[:limit]
+        out = [e.message() for e in shown]
+        if limit is not None and len(self.errors) > limit:
+            out.append(f"……另有 {len(self.errors) - limit} 处")
+        return out

@@ -1,0 +1,146 @@
+"""Reading the rows of a history import (发展党员, 三会一课, 居民, 台账) into typed values and cell errors.
+
+Each import declares its fields (template column -> key and cell type); this
+module reads the sheet with exchange.sheets (mapping, notes and totals,
+guessed columns) and turns each data row into values plus the cells that would
+not parse, named by row and column. What the rows mean is the service's.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from desktop_app.domain import idcard
+from desktop_app.domain.members import parse_date, parse_yes_no
+from desktop_app.exchange import sheets
+from desktop_app.views.imports import Mapping
+from desktop_app.views.roster import RowError
+
+
+def shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (datetime, date)):
+        return shown(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    out = unicodedata.normalize("NFKC", str(value)).strip() if not isinstance(value, str) else value.strip()
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", out):
+        raise ValueError("含有控制字符")
+    return out
+
+
+def count(value: Any) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("应为整数")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError("不能为负数")
+        return value
+    t = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("人").removesuffix("名")
+    if re.fullmatch(r"\d{1,6}", t):
+        return int(t)
+    raise ValueError("应为整数")
+
+
+def id_number(value: Any) -> str:
+    if isinstance(value, float):
+        raise ValueError("单元格是数字格式，号码已被 Excel 改变，请把该列设为“文本”后重新填写")
+    t = re.sub(r"\s+", "", text(value)).lstrip("'").upper()
+    if not t:
+        return ""
+    if not idcard.is_valid(t):
+        raise ValueError("不是有效的 18 位公民身份号码（位数或校验码不对）")
+    return t
+
+
+def fen(value: Any) -> int | None:
+    """An amount in 元 (1234.5, ¥1,234.50, 1234元) -> integer fen; blank -> None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("应为金额")
+    t = unicodedata.normalize("NFKC", str(value)).strip()
+    t = re.sub(r"[¥￥,\s]|元$", "", t)
+    negative = t.startswith("(") and t.endswith(")")
+    t = t.strip("()")
+    try:
+        amount = Decimal(t)
+    except InvalidOperation:
+        raise ValueError("应为金额（元）") from None
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError("金额最多两位小数")
+    out = int(amount * 100)
+    return -out if negative else out
+
+
+PARSERS: dict[str, Callable[[Any], Any]] = {
+    "text": text, "date": parse_date, "count": count, "id": id_number, "yes_no": parse_yes_no, "fen": fen,
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    row_number: int
+    values: dict[str, Any]  # key -> parsed value (None/"" when blank or the column is absent)
+    shown: dict[str, str]  # template column -> the cell as written, for messages
+    errors: list[RowError]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    table: sheets.Table
+    rows: list[Row]
+
+
+def parse(spec: sheets.Spec, fields: dict[str, tuple[str, str]], path: str | Path,
+          mapping: Mapping | None = None, sheet: str | None = None) -> Parsed:
+    """`fields`: template column -> (key, parser name). Absent columns give None / ""."""
+    from desktop_app.domain.errors import DomainError
+
+    table = sheets.read_table(spec, path, mapping, sheet)
+    if missing := table.missing(spec.required):
+        raise DomainError(
+            f"{table.name}：缺少“{'、'.join(missing)}”列（表头在第 {table.header_row} 行）。"
+            f"请使用{spec.title}导入模板，或用列映射（--map）说明哪一列是它；--show-columns 列出各列的读法"
+        )
+    columns = table.columns
+    rows: list[Row] = []
+    for row_no, cells in table.rows:
+        values: dict[str, Any] = {}
+        seen: dict[str, str] = {}
+        errors: list[RowError] = []
+        for column, (key, kind) in fields.items():
+            i = columns.get(column)
+            raw = None if i is None else sheets.decode(spec, mapping, column, cells[i])
+            seen[column] = shown(None if i is None else cells[i])
+            try:
+                values[key] = PARSERS[kind](raw)
+            except ValueError as exc:
+                values[key] = None
+                errors.append(RowError(row_no, column, seen[column], str(exc)))
+            if values[key] is None and kind == "text":
+                values[key] = ""
+        rows.append(Row(row_no, values, seen, errors))
+    return Parsed(table, rows)

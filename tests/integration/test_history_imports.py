@@ -1,0 +1,111 @@
+"""History imports from other systems' sheets: 发展党员 (and the others as they come), all or nothing, with dry runs."""
+
+from datetime import date
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from desktop_app.cli import main
+from desktop_app.domain import idcard
+from desktop_app.domain.members import MemberInput
+from desktop_app.services import development, development_import, orgs, roster
+from desktop_app.services.database import open_database
+from desktop_app.store.models_development import Applicant, DevelopmentStep
+
+P1 = idcard.make("320102", date(1998, 5, 6), 11, "男")
+P2 = idcard.make("320102", date(1995, 3, 2), 12, "女")
+P3 = idcard.make("320104", date(1990, 1, 9), 13, "男")
+
+
+def serial(d: date) -> int:
+    return (d - date(1899, 12, 30)).days
+
+
+def workbook(path, header, rows, title=None, notes=()):
+    wb = Workbook()
+    ws = wb.active
+    if title:
+        ws.append([title])
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    for line in notes:
+        ws.append([line])
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def world(tmp_path):
+    path = tmp_path / "c.db"
+    assert main(["init", "--db", str(path), "--org-code", "320102001", "--org-name", "幸福里社区党委"]) == 0
+    db, _ = open_database(path)
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    branch = orgs.create(db, "第一网格党支部", "32010200101", "branch", community.id)
+    roster.create(db, MemberInput(name="郑三", org_id=branch.id, id_number=P3, category="预备党员",
+                                  joined_date=date(2025, 9, 1)))
+    db.dispose()
+    return path, branch
+
+
+DEV_HEADER = ["序号", "申请人姓名", "性别", "身份证号码", "所在党支部编码", "申请入党时间", "确定积极分子时间",
+              "确定发展对象时间", "入党志愿书编号", "入党日期", "发展阶段"]
+
+
+def dev_rows(bad: bool = False):
+    return [
+        [1, "周一", "1", P1, "32010200101", serial(date(2025, 3, 1)), None, None, None, None, "申请人"],
+        [2, "吴二", "2", P2, "32010200101", "2023-01-05", "2023.6.1",
+         "2022-07-01" if bad else "2024年7月1日", None, None, "发展对象"],
+        [3, "郑三", "男", P3, "第一网格党支部", serial(date(2022, 3, 1)), serial(date(2022, 9, 1)),
+         serial(date(2024, 3, 1)), "NO.2025-001", serial(date(2025, 9, 1)), "预备党员"],
+    ]
+
+
+def test_development_history_goes_into_the_pipeline_all_or_nothing(world, tmp_path, capsys):
+    path, branch = world
+    notes = ("填写注意事项：1、红色字段为必填；2、日期格式为年-月-日。", "1、红色字段为必填")
+    bad = workbook(tmp_path / "发展党员.xlsx", DEV_HEADER, dev_rows(bad=True), "发展党员信息表", notes)
+    assert main(["import", "development", str(bad), "--db", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert "第 4 行，确定为发展对象时间“2022-07-01”：早于确定为入党积极分子时间" in out
+    assert "第 6 行是说明行" in out and "未导入任何数据" in err
+    good = workbook(tmp_path / "发展党员2.xlsx", DEV_HEADER, dev_rows(), "发展党员信息表", notes)
+    assert main(["import", "development", str(good), "--db", str(path), "--dry-run"]) == 0
+    assert "入党申请人 1 名，发展对象 1 名，预备党员 1 名" in capsys.readouterr().out
+    db, _ = open_database(path)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Applicant)) == 0
+    db.dispose()
+    assert main(["import", "development", str(good), "--db", str(path)]) == 0
+    assert "已导入 3 名" in capsys.readouterr().out
+    db, _ = open_database(path)
+    rows = {r.name: r for r in development.pipeline(db)}
+    assert {n: r.stage for n, r in rows.items()} == {"周一": "入党申请人", "吴二": "发展对象", "郑三": "预备党员"}
+    detail = development.get(db, rows["郑三"].id)
+    assert [(st.step, st.done_on) for st in detail.steps] == [
+        ("递交入党申请书", date(2022, 3, 1)), ("确定入党积极分子", date(2022, 9, 1)),
+        ("确定发展对象", date(2024, 3, 1)), ("支部大会讨论接收", date(2025, 9, 1)),
+        ("上级党委审批", date(2025, 9, 1))]
+    with db.session() as s:
+        assert s.scalar(select(DevelopmentStep.document_no).where(DevelopmentStep.step == "支部大会讨论接收")) \
+            == "NO.2025-001"
+        assert s.scalar(select(Applicant.member_id).where(Applicant.name == "郑三")) is not None
+    # The same sheet again: everyone is already in the pipeline.
+    again = development_import.preview(db, good)
+    assert {e.reason for e in again.errors} == {"已在发展党员名单中"}
+    db.dispose()
+
+
+def test_a_probationary_member_off_the_roster_and_a_disagreeing_stage_are_row_errors(world, tmp_path):
+    path, _branch = world
+    db, _ = open_database(path)
+    rows = dev_rows()
+    rows[0][-1] = "发展对象"  # the dates say 入党申请人
+    rows[2][3] = idcard.make("320104", date(1991, 1, 9), 14, "男")  # not on the roster
+    plan = development_import.preview(db, workbook(tmp_path / "d.xlsx", DEV_HEADER, rows))
+    assert {(e.row_number, e.field) for e in plan.errors} == {(2, "当前发展阶段"), (4, "公民身份号码")}
+    with pytest.raises(Exception, match="未导入任何数据"):
+        development_import.apply(db, plan)
+    db.dispose()
