@@ -1,4 +1,5 @@
-"""Demo 共驻共建: partner units filled in, a year of activities, and the 双报到 register with posts and services.
+"""Demo 共驻共建: partner units filled in, a year of activities, the 双报到 register with posts and services,
+单位报到, 问需服务, and the ledger's activity and project expenses linked as their costs.
 
 Runs after the community and service demos: it gives their partner units a kind,
 party organisation and offers, adds the units every community has (物业, 业委会,
@@ -25,10 +26,11 @@ from desktop_app.store.models import Household, Member, Organization, Resident
 from desktop_app.store.models_meetings import Meeting
 from desktop_app.store.models_service import Project, Visit
 from desktop_app.store.models_cobuilding import (
-    Activity, ActivityOrg, ActivityPerson, ActivityUnit, CareRecipient, CareVisit, CommitteeSeat, Contact, JointTopic,
-    ListItem,
-    Pairing, PairingItem, PairingVisit, PartnerUnit, PostClaim, ReportingMember, ReportingPost, ServiceLog,
+    Activity, ActivityOrg, ActivityPerson, ActivityUnit, CareRecipient, CareVisit, CommitteeSeat, Contact, CostLink,
+    Inquiry, JointTopic, ListItem, Pairing, PairingItem, PairingVisit, PartnerUnit, PostClaim, ReportingMember,
+    ReportingPost, ServiceLog, UnitReport, UnitReportItem,
 )
+from desktop_app.store.models_ledger import LedgerEntry
 
 LOCAL_UNITS = (  # name, kind, party organisation, offers
     ("幸福里物业服务中心", "物业", "幸福里物业党支部", ("阵地", "志愿者")),
@@ -85,7 +87,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
                                                       ServiceLog, Activity, ActivityOrg, ActivityUnit,
                                                       ActivityPerson, CommitteeSeat, CareVisit, CareRecipient,
                                                       Contact, Pairing, PairingItem, PairingVisit, ListItem,
-                                                      JointTopic)}
+                                                      JointTopic, UnitReport, UnitReportItem, Inquiry, CostLink)}
 
     # Units: the service demo's claimants get their details; the local ones join.
     units: list[tuple[str, str]] = []
@@ -176,11 +178,15 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     _pairings(rng, s, rows, today)
     _three_lists(rng, s, rows, units, today)
     _joint_meetings(rng, s, rows, units, today)
+    _unit_reports(rng, rows, units, posts, today)
+    _inquiries(rng, s, rows, units, today)
+    _costs(s, rows)
     for model, batch in rows.items():
         insert_rows(s, model, batch, site_id, now)
     return {"partner_units": len(units), "reporting_members": len(reporting),
             "services": len(rows[ServiceLog]), "activities": len(rows[Activity]),
-            "care_visits": len(rows[CareVisit]), "contacts": len(rows[Contact]), "pairings": len(rows[Pairing])}
+            "care_visits": len(rows[CareVisit]), "contacts": len(rows[Contact]), "pairings": len(rows[Pairing]),
+            "unit_reports": len(rows[UnitReport]), "inquiries": len(rows[Inquiry]), "cost_links": len(rows[CostLink])}
 
 
 def _pairings(rng: random.Random, s: Session, rows: dict, today: date) -> None:
@@ -328,3 +334,101 @@ def _joint_meetings(rng: random.Random, s: Session, rows: dict, units, today: da
             rows[JointTopic].append(dict(meeting_id=mid, unit_id=uid, unit_name=uname, topic=topic,
                                          done_on=done if done <= today else None,
                                          result="已协调解决" if done <= today else ""))
+
+
+UNIT_SERVICES = ("义诊进社区", "环境整治", "政策咨询", "助老服务", "青少年课业辅导", "文艺演出")
+
+
+def _unit_reports(rng: random.Random, rows: dict, units, posts, today: date) -> None:
+    """单位报到: about two units in three report, take a post or a project, serve a few times, and are rated."""
+    projects = [p for p in rows[ListItem] if p["list_kind"] == rules.PROJECT]
+    for uid, uname in units:
+        if rng.random() > 0.67:
+            continue
+        rid, on = new_id(), today - timedelta(days=rng.randint(200, 700))
+        rows[UnitReport].append(dict(id=rid, org_id=None, unit_id=uid, unit_name=uname, reported_on=on,
+                                     liaison=pools.person_name(rng, rng.choice(("男", "女")), 1975),
+                                     phone=pools.mobile(rng), promise=f"每季度开展一次{rng.choice(UNIT_SERVICES)}",
+                                     ended_on=None))
+        item = dict(report_id=rid, people=0, hours_tenths=0, year=None, notes="", ended_on=None, post_id=None,
+                    list_item_id=None)
+        pid, pname, _places = rng.choice(posts)
+        rows[UnitReportItem].append({**item, "kind": rules.CLAIM, "item_date": on, "title": pname, "post_id": pid})
+        mine = [p for p in projects if p["unit_id"] == uid]
+        if mine:
+            rows[UnitReportItem].append({**item, "kind": rules.CLAIM, "item_date": max(on, mine[0]["raised_on"]),
+                                         "title": mine[0]["title"], "list_item_id": mine[0]["id"],
+                                         "ended_on": mine[0]["done_on"]})
+        for _ in range(rng.randint(2, 6)):
+            people = rng.randint(2, 12)
+            rows[UnitReportItem].append({**item, "kind": rules.SERVICE, "item_date": _between(rng, on, today),
+                                         "title": rng.choice(UNIT_SERVICES), "people": people,
+                                         "hours_tenths": people * rng.choice((10, 20, 30))})
+        if on.year < today.year:
+            rows[UnitReportItem].append({**item, "kind": rules.REVIEW, "item_date": date(today.year - 1, 12, 20),
+                                         "title": rng.choice(rules.GRADES[:3]), "year": today.year - 1})
+
+
+ASKED = (("居家养老", "希望有老年助餐点"), ("停车难", "晚上车位不够，希望规划临时停车位"),
+         ("文化活动", "希望周末有亲子活动"), ("环境卫生", "楼道堆物多，希望集中清理"),
+         ("就业", "希望介绍家门口的工作"), ("共建需求", "希望社区提供活动场地"), ("安全", "路灯坏了，夜里不安全"))
+
+
+def _inquiries(rng: random.Random, s: Session, rows: dict, units, today: date) -> None:
+    """问需服务: residents and units asked through the year; some answers go onto the 需求清单, some are settled."""
+    people = list(s.execute(select(Resident.id, Resident.name, Resident.grid_id).where(
+        Resident.deleted.is_(False)).order_by(Resident.id).limit(400)))
+    for i in range(rng.randint(14, 22)):
+        on = _between(rng, today - timedelta(days=360), today)
+        topic, answer = rng.choice(ASKED)
+        base = dict(id=new_id(), inquiry_date=on, channel=rng.choice(rules.INQUIRY_CHANNELS[:5]), topic=topic,
+                    answer=answer, asked_by=pools.person_name(rng, rng.choice(("男", "女")), 1980), need_id=None,
+                    follow_up="", done_on=None, state=rules.INQUIRY_OPEN, unit_id=None, resident_id=None, grid_id=None)
+        if units and (i % 3 == 0 or not people):
+            uid, uname = rng.choice(units)
+            base.update(party_kind=rules.ASK_UNIT, unit_id=uid, asked_name=uname)
+        elif people:
+            rid, name, grid = rng.choice(people)
+            base.update(party_kind=rules.ASK_RESIDENT, resident_id=rid, asked_name=name, grid_id=grid)
+        else:
+            continue
+        fate = rng.random()
+        if fate < 0.35:
+            nid = new_id()
+            rows[ListItem].append(dict(
+                id=nid, list_kind=rules.NEED, title=answer[:80], detail=f"{on.isoformat()} {base['channel']}问需 "
+                f"{base['asked_name']}：{answer}", category="问需服务", raised_on=on, state=rules.NEED_OPEN,
+                grid_id=base["grid_id"], visit_id=None, unit_id=None, need_id=None, resource_id=None, project_id=None,
+                claimed_on=None, done_on=None))
+            base.update(state=rules.INQUIRY_TO_NEED, need_id=nid)
+        elif fate < 0.7 and on + timedelta(days=7) <= today:
+            base.update(state=rules.INQUIRY_DONE, follow_up="已联系相关部门解决并回访", done_on=on + timedelta(days=7))
+        elif fate < 0.8:
+            base.update(state=rules.INQUIRY_NONE, follow_up="暂无需求", done_on=on)
+        rows[Inquiry].append(base)
+
+
+def _costs(s: Session, rows: dict) -> None:
+    """The ledger demo's 活动 and 设施改造 expenses become the costs of the nearest activity or project."""
+    reversed_ids = set(s.scalars(select(LedgerEntry.reversal_of).where(LedgerEntry.reversal_of.is_not(None))))
+    acts = sorted((a["activity_date"], a["id"]) for a in rows[Activity])
+    projects = [p for p in rows[ListItem] if p["list_kind"] == rules.PROJECT and p["claimed_on"]]
+    for e in s.scalars(select(LedgerEntry).where(
+            LedgerEntry.deleted.is_(False), LedgerEntry.direction == "支出", LedgerEntry.reversal_of.is_(None),
+            LedgerEntry.category.in_(("活动", "设施改造"))).order_by(LedgerEntry.entry_date)):
+        if e.id in reversed_ids:
+            continue
+        link = dict(entry_id=e.id, activity_id=None, item_id=None, voucher_no=e.voucher_no, entry_date=e.entry_date,
+                    amount_fen=e.amount_fen)
+        started = [p for p in projects if p["claimed_on"] <= e.entry_date]
+        if e.category == "设施改造":
+            if not started:
+                continue
+            link["item_id"] = started[0]["id"]
+            projects.remove(started[0])
+        else:
+            near = [aid for day, aid in acts if abs((day - e.entry_date).days) <= 10]
+            if not near:
+                continue
+            link["activity_id"] = near[0]
+        rows[CostLink].append(link)

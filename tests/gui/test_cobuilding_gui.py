@@ -200,7 +200,8 @@ def test_log_a_reporting_members_service_hours(qtbot, app_ctx, wait_ops, town, m
 
 @pytest.mark.parametrize("name", ["units.UnitsPage", "activities.ActivitiesPage", "reporting.ReportingPage",
                                   "pairing.PairingPage", "care.CarePage", "contacts.ContactsPage",
-                                  "lists.ListsPage", "joint.JointPage"])
+                                  "lists.ListsPage", "joint.JointPage", "unit_reports.UnitReportsPage",
+                                  "inquiries.InquiriesPage"])
 def test_every_cobuilding_page_opens_on_demo_data(qtbot, empty_db, qapp, wait_ops, qtmodeltester, name):
     import importlib
 

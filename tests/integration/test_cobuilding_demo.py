@@ -28,3 +28,20 @@ def test_demo_fills_a_year_of_cobuilding(empty_db):
     care = cb.list_care(db)
     assert len(care) == 2 and all(c.people > 0 for c in care)
     assert figs.pairings > 0 and figs.adopted > 0
+
+
+def test_demo_has_unit_reports_inquiries_and_ledger_linked_costs(empty_db):
+    db = empty_db
+    auth.cli_actor(db, None, None)
+    demo.generate(db, members=80, seed=6)
+    year = date.today().year
+    reports = cb.list_unit_reports(db, year)
+    assert reports and any(r.services for r in reports) and any(r.claims for r in reports)
+    inquiries = cb.list_inquiries(db)
+    assert len(inquiries) >= 14 and {r.party_kind for r in inquiries} == {"居民", "单位"}
+    assert all(r.need_title for r in inquiries if r.state == "已转需求")
+    linked = [a for a in cb.list_activities(db, year) + cb.list_activities(db, year - 1) if a.linked_cost_fen]
+    assert linked
+    detail = cb.get_activity(db, linked[0].id)
+    assert sum(c.amount_fen for c in detail.costs if not c.reversed) == linked[0].linked_cost_fen
+    assert cb.cost_of_entry(db, detail.costs[0].entry_id)[0].activity_id == detail.id
