@@ -425,3 +425,35 @@ def test_evaluation_grid_keyboard_save_and_reload(qtbot, app_ctx, community, wai
     p.year.setValue(2025)
     wait_ops()
     assert p.counts()["优秀"] == 1
+
+
+def test_committee_dialog_edits_the_seats_and_saves_them(qtbot, page, community, wait_ops, monkeypatch,
+                                                         qtmodeltester):
+    from desktop_app.gui.meetings.meeting_dialog import CommitteeDialog
+
+    branch, _group, ids = community
+    db = page.ctx.db
+
+    def fill(dlg):
+        qtmodeltester.check(dlg.model)
+        for member_id in (ids[NAMES[0]], ids[NAMES[1]], ids[NAMES[2]], ids[NAMES[0]]):  # a second add is ignored
+            dlg.pick.setCurrentIndex(dlg.pick.findData(member_id))
+            dlg.add_seat(dlg.pick.currentData(), "委员")
+        assert dlg.model.rowCount() == 3
+        dlg.table.indexWidget(dlg.model.index(0, 1)).setCurrentText("书记")  # the line's own combo box
+        dlg.table.indexWidget(dlg.model.index(1, 1)).setCurrentText("书记")
+        dlg.accept()
+        assert "只能有一名书记" in dlg.error.text()  # refused, nothing lost
+        dlg.table.selectRow(1)
+        dlg._remove()
+        assert dlg.seats() == [(ids[NAMES[0]], "书记"), (ids[NAMES[2]], "委员")]
+        qtmodeltester.check(dlg.model)
+        dlg.accept()
+        return dlg.result()
+
+    monkeypatch.setattr(CommitteeDialog, "exec", fill)
+    page.org_filter.setCurrentIndex(page.org_filter.findData(branch))
+    wait_ops()
+    page.edit_committee()
+    wait_ops()
+    assert {(s.name, s.role) for s in ms.committee(db, branch)} == {(NAMES[0], "书记"), (NAMES[2], "委员")}

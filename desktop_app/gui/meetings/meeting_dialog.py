@@ -8,19 +8,20 @@ chosen organisation is loaded in the background and ticked as the kind expects
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, time
 
 from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-    QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QTableWidget,
-    QTableWidgetItem, QTimeEdit, QVBoxLayout, QWidget,
+    QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QTimeEdit, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.dialog import DiscardGuard
+from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
 
@@ -340,6 +341,15 @@ class MeetingDialog(DiscardGuard, QDialog):  # asks before typed data is thrown 
         super().accept()
 
 
+@dataclass
+class Seat:
+    """A line of the committee as it is being edited."""
+
+    member_id: str
+    name: str
+    role: str
+
+
 class CommitteeDialog(QDialog):
     """支部委员会: who sits on it from a date; the register gives 支委会 their quorum."""
 
@@ -348,11 +358,12 @@ class CommitteeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"支委会成员 — {branch_name}")
         self.names = {p.member_id: p.name for p in people} | {s.member_id: s.name for s in seats}
-        self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["姓名", "职务"])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.model = ColumnModel((
+            Column("姓名", lambda seat: seat.name, width=200),
+            Column("职务", lambda seat: seat.role, width=120, edit=lambda seat, role: setattr(seat, "role", role)),
+        ), parent=self)
+        self.table = table_view(self.model, stretch=0, editable=True)
+        self.table.setItemDelegateForColumn(1, ChoiceDelegate([(r, r) for r in rules.COMMITTEE_ROLES], self.table))
         for s in seats:
             self.add_seat(s.member_id, s.role)
         self.pick = QComboBox()
@@ -390,27 +401,18 @@ class CommitteeDialog(QDialog):
     def add_seat(self, member_id: str | None, role: str) -> None:
         if not member_id or member_id in self.member_ids():
             return
-        r = self.table.rowCount()
-        self.table.insertRow(r)
-        item = QTableWidgetItem(self.names.get(member_id, ""))
-        item.setData(ID_ROLE, member_id)
-        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        self.table.setItem(r, 0, item)
-        combo = QComboBox()
-        combo.addItems(list(rules.COMMITTEE_ROLES))
-        combo.setCurrentText(role)
-        self.table.setCellWidget(r, 1, combo)
+        self.model.append(Seat(member_id, self.names.get(member_id, ""), role))
+        self.table.openPersistentEditor(self.model.index(self.model.rowCount() - 1, 1))  # the role's combo box
 
     def _remove(self) -> None:
-        for r in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
-            self.table.removeRow(r)
+        for r in sorted({i.row() for i in self.table.selectionModel().selectedIndexes()}, reverse=True):
+            self.model.remove(r)
 
     def member_ids(self) -> list[str]:
-        return [self.table.item(r, 0).data(ID_ROLE) for r in range(self.table.rowCount())]
+        return [seat.member_id for seat in self.model.rows]
 
     def seats(self) -> list[tuple[str, str]]:
-        return [(self.table.item(r, 0).data(ID_ROLE), self.table.cellWidget(r, 1).currentText())
-                for r in range(self.table.rowCount())]
+        return [(seat.member_id, seat.role) for seat in self.model.rows]
 
     def since_date(self) -> date:
         return from_qdate(self.since.date())

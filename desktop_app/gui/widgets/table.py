@@ -106,6 +106,12 @@ class ColumnModel(QAbstractTableModel):
         self.rows.append(row)
         self.endInsertRows()
 
+    def remove(self, i: int) -> None:
+        if 0 <= i < len(self.rows):
+            self.beginRemoveRows(_ROOT, i, i)
+            del self.rows[i]
+            self.endRemoveRows()
+
     def row_changed(self, i: int) -> None:
         """Row `i` was changed in place (its object mutated): views repaint it."""
         if 0 <= i < len(self.rows) and self.columns:
@@ -219,8 +225,7 @@ class ChoiceDelegate(QStyledItemDelegate):
         combo = QComboBox(parent)
         for label, value in self.choices:
             combo.addItem(label, value)
-        # A released editor (the rows were reloaded) may still change as it goes: only a shown one commits.
-        combo.currentIndexChanged.connect(lambda _i: combo.isVisible() and self.commitData.emit(combo))
+        combo.currentIndexChanged.connect(lambda _i: self.commitData.emit(combo))
         return combo
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
