@@ -69,9 +69,23 @@ PAYMENT_WRITES = changes(Change.DUES, Change.LEDGER)
 BASE_WRITES = changes(Change.DUES)
 
 
+def branches_by_community(nodes) -> list[tuple[str, str, str | None, str]]:
+    """(branch id, its name as shown, its community's id, the community's name), in tree order."""
+    by_id = {n.id: n for n in nodes}
+    out = []
+    for n in nodes:
+        if n.kind != "branch":
+            continue
+        up = by_id.get(n.parent_id or "")
+        while up is not None and up.kind != "community":
+            up = by_id.get(up.parent_id or "")
+        out.append((n.id, n.shown, up.id if up else None, up.name if up else ""))
+    return out
+
+
 @dataclass(frozen=True)
 class DuesView:
-    branches: list[tuple[str, str]]  # (id, name)
+    branches: list[tuple[str, str, str | None, str]]  # (id, name, community id, community name)
     grid: DuesGrid | None
     arrears: list[ArrearsRow] | None  # None: not loaded (the tab is not shown)
     no_base: list[NoBaseRow] | None
@@ -90,6 +104,13 @@ class DuesPage(Page):
         self.collected_by = ""
         today = date.today()
 
+        # At a street office the branches of every community are here: pick the community first.
+        self.street = ctx.site.level == "street"
+        self.community = QComboBox()
+        self.community.addItem("全部社区", None)
+        self.community.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.community.setToolTip("只列出这个社区的党支部")
+        self.community.currentIndexChanged.connect(lambda _i: self._community_changed())
         self.branch = QComboBox()
         self.branch.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.branch.setMinimumContentsLength(8)
@@ -164,6 +185,9 @@ class DuesPage(Page):
         top = QHBoxLayout()
         top.addWidget(heading("党费"))
         top.addStretch(1)
+        if self.street:
+            top.addWidget(QLabel("社区"))
+            top.addWidget(self.community)
         top.addWidget(QLabel("党支部"))
         top.addWidget(self.branch)
         top.addWidget(self.year)
@@ -175,7 +199,7 @@ class DuesPage(Page):
 
     # ------------------------------------------------------------------ loading
     def filter_widgets(self) -> dict[str, QWidget]:
-        return {"branch": self.branch, "year": self.year}
+        return {"community": self.community, "branch": self.branch, "year": self.year}
 
     def apply_filter(self, tab: str | None = None, **values) -> dict:
         """`tab="arrears"` opens the 欠交名单."""
@@ -185,17 +209,25 @@ class DuesPage(Page):
             self.tabs.blockSignals(False)
         return super().apply_filter(**values)
 
+    def _community_changed(self) -> None:
+        self.branch.blockSignals(True)
+        self.branch.clear()  # the first branch of the community is shown
+        self.branch.blockSignals(False)
+        self.refresh()
+
     def refresh(self) -> None:
         super().refresh()
         db = self.ctx.db
         branch_id = self.branch.currentData()
+        community = self.community.currentData()
         year = self.year.value()
         # The whole community's arrears take a moment for thousands of members: only when looked at.
         want_arrears = self.tabs.currentIndex() == 1
 
         def load(job) -> DuesView:
-            branches = [(n.id, n.shown) for n in org_service.list_tree(db) if n.kind == "branch"]
-            chosen = branch_id if any(b == branch_id for b, _ in branches) else (branches[0][0] if branches else None)
+            branches = branches_by_community(org_service.list_tree(db))
+            mine = [b for b in branches if community is None or b[2] == community]
+            chosen = branch_id if any(b[0] == branch_id for b in mine) else (mine[0][0] if mine else None)
             return DuesView(
                 branches=branches,
                 grid=dues.branch_grid(db, chosen, year) if chosen else None,
@@ -210,11 +242,22 @@ class DuesPage(Page):
         self.view = v
         self.branch.blockSignals(True)
         current = v.grid.org_id if v.grid else None
+        community = self.community.currentData()
         self.branch.clear()
-        for bid, name in v.branches:
-            self.branch.addItem(name, bid)
+        for bid, name, cid, _cname in v.branches:
+            if community is None or cid == community:
+                self.branch.addItem(name, bid)
         self.branch.setCurrentIndex(max(0, self.branch.findData(current)))
         self.branch.blockSignals(False)
+        communities = list(dict.fromkeys((cid, cname) for _b, _n, cid, cname in v.branches if cid))
+        if self.community.count() != len(communities) + 1:
+            self.community.blockSignals(True)
+            self.community.clear()
+            self.community.addItem("全部社区", None)
+            for cid, cname in communities:
+                self.community.addItem(cname, cid)
+            self.community.setCurrentIndex(max(0, self.community.findData(community)))
+            self.community.blockSignals(False)
         self.grid_model.set_grid(v.grid)
         if v.grid is None:
             self.summary.setText("还没有党支部：请先在“党组织”页面建立党支部。")
@@ -222,7 +265,7 @@ class DuesPage(Page):
             g = v.grid
             no_base = sum(1 for r in g.rows if not r.has_base)
             self.summary.setText(
-                f"{g.org_name} {g.year}年：党员 {len(g.rows)} 名，已收 {format_yuan(g.paid_fen)} 元，"
+                f"{self.branch.currentText() if self.street else g.org_name} {g.year}年：党员 {len(g.rows)} 名，已收 {format_yuan(g.paid_fen)} 元，"
                 f"欠交 {format_yuan(g.owed_fen)} 元" + (f"，{no_base} 名未登记党费基数" if no_base else "")
             )
         if v.arrears is not None and v.no_base is not None:

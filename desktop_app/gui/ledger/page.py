@@ -89,6 +89,8 @@ class LedgerView:
     next_to_close: date | None
     closed: list[date]
     voucher_hint: str
+    books: list[tuple[str | None, str]]  # whose books: own (None) and, at a street, each community's
+    book: str | None  # the books shown
 
 
 class LedgerPage(Page):
@@ -112,6 +114,14 @@ class LedgerPage(Page):
 
     # ------------------------------------------------------------------ layout
     def _build(self, today: date) -> None:
+        # At a street office each community's books came in its packages: read them one at a time.
+        self.street = self.ctx.site.level == "street"
+        self.book = QComboBox()
+        self.book.addItem(self.ctx.site.org_name + "（本级）", None)
+        self.book.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.book.setToolTip("选择查看哪个社区的经费台账；社区的账由社区记，街道只能查看")
+        self.book.currentIndexChanged.connect(lambda _i: self._book_changed())
+        self.own_book_actions: list[QAction] = []
         # filters
         self.account_filter = QComboBox()
         self.account_filter.setMinimumContentsLength(10)
@@ -161,6 +171,7 @@ class LedgerPage(Page):
         self.act_export = action("excel", "导出Excel", self.export_xlsx)
         tb.addSeparator()
         self.act_close = action("close-month", "结账", self.close_next_month)
+        self.own_book_actions += [self.act_expense, self.act_income, self.act_close]
 
         self.entries_model = ColumnModel(ENTRY_COLUMNS, entry_color, self)
         self.table = make_table(self.entries_model, self)
@@ -194,6 +205,7 @@ class LedgerPage(Page):
             act = QAction(icons.get(icon), text, self)
             act.triggered.connect(lambda _c=False, f=slot: f())
             acc_bar.addAction(act)
+            self.own_book_actions.append(act)
         bal_tab = QWidget()
         bl = QVBoxLayout(bal_tab)
         row = QHBoxLayout()
@@ -228,6 +240,8 @@ class LedgerPage(Page):
             act = QAction(icons.get(icon), text, self)
             act.triggered.connect(lambda _c=False, f=slot: f())
             bud_bar.addAction(act)
+            if slot != self.print_annual:
+                self.own_book_actions.append(act)
         bud_tab = QWidget()
         bdl = QVBoxLayout(bud_tab)
         row3 = QHBoxLayout()
@@ -252,6 +266,9 @@ class LedgerPage(Page):
 
         top = QHBoxLayout()
         top.addWidget(heading("经费台账"))
+        if self.street:
+            top.addWidget(QLabel("账簿"))
+            top.addWidget(self.book)
         top.addStretch(1)
         self.closed_label = QLabel()
         self.closed_label.setObjectName("cardDetail")
@@ -264,8 +281,8 @@ class LedgerPage(Page):
 
     # ------------------------------------------------------------------ loading
     def filter_widgets(self) -> dict[str, QWidget]:
-        return {"account": self.account_filter, "direction": self.direction_filter, "text": self.search,
-                "budget_year": self.budget_year}
+        return {"book": self.book, "account": self.account_filter, "direction": self.direction_filter,
+                "text": self.search, "budget_year": self.budget_year}
 
     def apply_filter(self, year: int | None = None, **values) -> dict:
         """`year`: the entries of that year and its budget."""
@@ -293,18 +310,23 @@ class LedgerPage(Page):
         on = from_qdate(self.balance_date.date())
         month = from_qdate(self.statement_month.date())
         year = self.budget_year.value()
+        book, street = self.book.currentData(), self.street
 
         def load(job) -> LedgerView:
-            accounts = ledger.list_accounts(db)
+            books = ledger.books(db) if street else []
+            chosen = book if any(b == book for b, _ in books) else None
+            accounts = ledger.list_accounts(db, book=chosen)
             return LedgerView(
                 accounts=accounts,
-                entries=ledger.list_entries(db, flt),
-                balances=ledger.balances(db, on),
-                statement=ledger.monthly_statement(db, month.year, month.month),
-                budgets=ledger.budget_report(db, year),
-                next_to_close=ledger.next_month_to_close(db),
-                closed=ledger.closed_months(db),
+                entries=ledger.list_entries(db, flt, book=chosen),
+                balances=ledger.balances(db, on, book=chosen),
+                statement=ledger.monthly_statement(db, month.year, month.month, book=chosen),
+                budgets=ledger.budget_report(db, year, book=chosen),
+                next_to_close=ledger.next_month_to_close(db, book=chosen),
+                closed=ledger.closed_months(db, book=chosen),
                 voucher_hint=ledger.suggest_voucher_no(db, date.today().year),
+                books=books,
+                book=chosen,
             )
 
         run_op(self, load, self._show)
@@ -313,6 +335,7 @@ class LedgerPage(Page):
         keep = self._select_after or self.selected_ids()
         self._select_after = []
         self.view = v
+        self._fill_books(v)
         self._fill_accounts(v.accounts)
         self.entries_model.set_rows(v.entries)
         income = sum(e.income_fen for e in v.entries)
@@ -335,6 +358,25 @@ class LedgerPage(Page):
         self.select_ids(keep)
         self._update_actions()
         self.loaded.emit()
+
+    def _fill_books(self, v: LedgerView) -> None:
+        if v.books and self.book.count() != len(v.books):
+            self.book.blockSignals(True)
+            self.book.clear()
+            for book, name in v.books:
+                self.book.addItem(name + ("（本级）" if book is None else ""), book)
+            self.book.setCurrentIndex(max(0, self.book.findData(v.book)))
+            self.book.blockSignals(False)
+
+    def reading_other_book(self) -> bool:
+        """A community's books, read at the street: nothing may be written to them here."""
+        return self.book.currentData() is not None
+
+    def _book_changed(self) -> None:
+        self.account_filter.blockSignals(True)
+        self.account_filter.setCurrentIndex(0)  # another book has other accounts
+        self.account_filter.blockSignals(False)
+        self.refresh()
 
     def _fill_accounts(self, accounts: list[AccountInfo]) -> None:
         current = self.account_filter.currentData()
@@ -369,10 +411,19 @@ class LedgerPage(Page):
 
     def _update_actions(self) -> None:
         e = self.selected_entry()
-        self.act_reverse.setEnabled(bool(e and e.can_reverse))
-        self.act_attach.setEnabled(bool(e and not e.month_closed))
+        other = self.reading_other_book()
+        self.act_reverse.setEnabled(bool(e and e.can_reverse) and not other)
+        self.act_attach.setEnabled(bool(e and not e.month_closed) and not other)
         self.act_open_attachment.setEnabled(bool(e and e.attachments))
         self.act_voucher.setEnabled(e is not None)
+        why = f"“{self.book.currentText()}”的账由该社区自己记，街道只能查看和打印"
+        for act in self.own_book_actions + [self.act_reverse, self.act_attach]:
+            if other:
+                act.setEnabled(False)
+                act.setToolTip(f"{act.text()}：{why}")
+            elif act in self.own_book_actions:
+                act.setEnabled(True)
+                act.setToolTip(act.text())
 
     def show_message(self, text: str, warnings: Sequence[str] = ()) -> None:
         html = text
@@ -550,13 +601,14 @@ class LedgerPage(Page):
 
     def print_annual(self) -> None:
         year = self.budget_year.value()
-        path = save_path(self, "保存年度经费收支汇总表", f"{year}年度经费收支汇总表.pdf", "PDF 文件 (*.pdf)")
+        name = self.book.currentText().replace("（本级）", "") if self.street else ""
+        path = save_path(self, "保存年度经费收支汇总表", f"{name}{year}年度经费收支汇总表.pdf", "PDF 文件 (*.pdf)")
         if path is None:
             return
-        db = self.ctx.db
+        db, book = self.ctx.db, self.book.currentData()
 
         def render(job):
-            return ledger.print_annual_ledger(db, year, path)
+            return ledger.print_annual_ledger(db, year, path, book=book)
 
         run_op(self, render, lambda _r: self._saved(path, f"已保存年度汇总表到 {path}"), label="正在生成年度汇总…")
 
@@ -565,10 +617,10 @@ class LedgerPage(Page):
         path = save_path(self, "导出收支明细", f"经费收支明细{first:%Y}.xlsx", "Excel 工作簿 (*.xlsx)")
         if path is None:
             return
-        db, flt = self.ctx.db, self.current_filter()
+        db, flt, book = self.ctx.db, self.current_filter(), self.book.currentData()
 
         def export(job):
-            return ledger.export_entries_xlsx(db, path, flt=flt)
+            return ledger.export_entries_xlsx(db, path, flt=flt, book=book)
 
         run_op(self, export, lambda n: self._saved(path, f"已导出 {n} 笔到 {path}"), label="正在导出…")
 

@@ -36,6 +36,7 @@ from desktop_app.services.ledger.attachments import (
 )
 from desktop_app.services.ledger.books import (
     book_org_id,
+    books,
     center_name,
     closed_set_in,
     ensure_accounts,
@@ -114,6 +115,7 @@ __all__ = [
     "balance",
     "balances",
     "book_org_id",
+    "books",
     "budget_report",
     "categories",
     "center_name",

@@ -15,6 +15,7 @@ from desktop_app.services.ledger.books import (
     account_info,
     balance_at,
     book_org_id,
+    chosen_book,
     ensure_accounts,
     ensure_accounts_in,
     in_book,
@@ -26,11 +27,12 @@ from desktop_app.store.models_ledger import Account, LedgerEntry
 from desktop_app.views.ledger import AccountInfo
 
 
-def list_accounts(db: Database, include_inactive: bool = True) -> list[AccountInfo]:
+def list_accounts(db: Database, include_inactive: bool = True, *, book: str | None = None) -> list[AccountInfo]:
+    """The accounts of this site's books, or of a community's (`book`, at a street office)."""
     auth.require(db, "ledger.read")
     ensure_accounts(db)
     with db.session() as s:
-        q = select(Account).where(in_book(Account.org_id, book_org_id(s)), Account.deleted.is_(False))
+        q = select(Account).where(in_book(Account.org_id, chosen_book(s, book)), Account.deleted.is_(False))
         if not include_inactive:
             q = q.where(Account.active.is_(True))
         return [account_info(a) for a in s.scalars(q.order_by(Account.sort_order, Account.name))]

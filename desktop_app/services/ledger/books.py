@@ -39,6 +39,30 @@ def book_org_id(s: Session) -> str | None:
     )
 
 
+def chosen_book(s: Session, book: str | None) -> str | None:
+    """The site's own books (`book` None), or, read at a street office, one community's by its org id."""
+    if book is None:
+        return book_org_id(s)
+    org = s.get(Organization, book)
+    if org is None or org.deleted or org.kind != "community":
+        raise NotFound("没有这个社区的经费台账")
+    return book
+
+
+def books(db: Database) -> list[tuple[str | None, str]]:
+    """Whose books this database holds: its own (None) first, then each community's that came in a package."""
+    auth.require(db, "ledger.read")
+    with db.session() as s:
+        own = book_org_id(s)
+        rows = s.execute(
+            select(Organization.id, Organization.name).where(
+                Organization.id.in_(select(Account.org_id).where(Account.deleted.is_(False))),
+                Organization.kind == "community", Organization.deleted.is_(False))
+            .order_by(Organization.sort_order, Organization.name)
+        ).all()
+        return [(None, site_name(s))] + [(oid, name) for oid, name in rows if oid != own]
+
+
 def in_book(col, book: str | None):
     return col.is_(None) if book is None else col == book
 

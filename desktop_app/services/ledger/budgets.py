@@ -12,7 +12,7 @@ from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.ledger import EXPENSE
 from desktop_app.services import auth
-from desktop_app.services.ledger.books import book_org_id, in_book, live_account
+from desktop_app.services.ledger.books import chosen_book, in_book, live_account
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_ledger import Account, Budget, LedgerEntry
@@ -126,8 +126,8 @@ def budget_lines(s: Session, book: str | None, year: int) -> list[BudgetLine]:
     return out
 
 
-def budget_report(db: Database, year: int) -> list[BudgetLine]:
+def budget_report(db: Database, year: int, *, book: str | None = None) -> list[BudgetLine]:
     """Budget against actual spending per account (category "") and per category, with levels."""
     auth.require(db, "ledger.read")
     with db.session() as s:
-        return budget_lines(s, book_org_id(s), year)
+        return budget_lines(s, chosen_book(s, book), year)

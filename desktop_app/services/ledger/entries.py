@@ -18,6 +18,7 @@ from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import auth
 from desktop_app.services.ledger.books import (
     book_org_id,
+    chosen_book,
     closed_set_in,
     in_book,
     site_name,
@@ -166,12 +167,13 @@ def _entry_conditions(flt: EntryFilter, book: str | None) -> list:
     return c
 
 
-def list_entries(db: Database, flt: EntryFilter | None = None, limit: int | None = None) -> list[EntryRow]:
-    """Entries matching `flt`, by date then voucher number (filtered in SQL)."""
+def list_entries(db: Database, flt: EntryFilter | None = None, limit: int | None = None, *,
+                 book: str | None = None) -> list[EntryRow]:
+    """Entries matching `flt`, by date then voucher number (filtered in SQL); `book`: a community's, at a street."""
     auth.require(db, "ledger.read")
     flt = flt or EntryFilter()
     with db.session() as s:
-        book = book_org_id(s)
+        book = chosen_book(s, book)
         closed = closed_set_in(s, book)
         q = entry_query().where(*_entry_conditions(flt, book)).order_by(
             LedgerEntry.entry_date, LedgerEntry.voucher_no

@@ -22,7 +22,7 @@ from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.ledger import EXPENSE
 from desktop_app.domain.text import check_text
 from desktop_app.services import auth
-from desktop_app.services.ledger.books import book_org_id, closed_set_in, in_book
+from desktop_app.services.ledger.books import book_org_id, chosen_book, closed_set_in, in_book
 from desktop_app.services.ledger.budgets import budget_warnings
 from desktop_app.services.ledger.entries import get_row
 from desktop_app.services.uow import UnitOfWork
@@ -55,10 +55,10 @@ class EntryInput:
     activity_id: str | None = None
 
 
-def closed_months(db: Database) -> list[date]:
+def closed_months(db: Database, *, book: str | None = None) -> list[date]:
     auth.require(db, "ledger.read")
     with db.session() as s:
-        return sorted(closed_set_in(s, book_org_id(s)))
+        return sorted(closed_set_in(s, chosen_book(s, book)))
 
 
 def close_month(db: Database, month: date, closed_by: str = "", note: str = "", today: date | None = None) -> date:
@@ -80,12 +80,12 @@ def close_month(db: Database, month: date, closed_by: str = "", note: str = "", 
     return month
 
 
-def next_month_to_close(db: Database, today: date | None = None) -> date | None:
+def next_month_to_close(db: Database, today: date | None = None, *, book: str | None = None) -> date | None:
     """The earliest month that can be closed now (None when every ended month is closed)."""
     auth.require(db, "ledger.read")
     today = today or date.today()
     with db.session() as s:
-        book = book_org_id(s)
+        book = chosen_book(s, book)
         closed = closed_set_in(s, book)
         first = s.scalar(select(func.min(LedgerEntry.entry_date)).where(in_book(LedgerEntry.org_id, book)))
     m = rules.month_of(first) if first else None

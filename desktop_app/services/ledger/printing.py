@@ -70,11 +70,12 @@ def print_account_ledger(
             f"期末余额 {format_yuan(data.closing_fen)} 元")
 
 
-def print_annual_ledger(db: Database, year: int, out: Path, *, progress: Progress | None = None) -> str:
-    """The year's 经费收支汇总表 to `out`."""
+def print_annual_ledger(db: Database, year: int, out: Path, *, progress: Progress | None = None,
+                        book: str | None = None) -> str:
+    """The year's 经费收支汇总表 to `out` (`book`: a community's, read at a street office)."""
     from desktop_app.reports.ledger_annual import render_annual_ledger
 
-    summary = yearly_statement(db, year)
+    summary = yearly_statement(db, year, book=book)
     render_annual_ledger(summary, out, progress=progress)
     t = summary.total
     return (f"{year}年 收入 {format_yuan(t.income_fen)} 元，支出 {format_yuan(t.expense_fen)} 元，"
@@ -89,6 +90,7 @@ def export_entries_xlsx(
     date_to: date | None = None,
     *,
     flt: EntryFilter | None = None,
+    book: str | None = None,
 ) -> int:
     """Entries of the period (and account: id, name or part of a name), or matching `flt`, to `out` (.xlsx).
 
@@ -99,4 +101,4 @@ def export_entries_xlsx(
     if flt is None:
         account_id = find_account(db, account).id if account else None
         flt = EntryFilter(account_id=account_id, date_from=date_from, date_to=date_to)
-    return ledger_xlsx.export_entries(list_entries(db, flt), out)
+    return ledger_xlsx.export_entries(list_entries(db, flt, book=book), out)

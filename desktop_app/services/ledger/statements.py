@@ -16,7 +16,7 @@ from desktop_app.services import auth
 from desktop_app.services.ledger.books import (
     accounts_in_order,
     balance_at,
-    book_org_id,
+    chosen_book,
     closed_set_in,
     ensure_accounts,
     in_book,
@@ -27,6 +27,7 @@ from desktop_app.services.ledger.books import (
 from desktop_app.services.ledger.budgets import budget_lines
 from desktop_app.services.ledger.entries import entry_query, entry_rows
 from desktop_app.store.db import Database
+from desktop_app.store.models import Organization
 from desktop_app.store.models_ledger import LedgerEntry
 from desktop_app.views.ledger import (
     AccountBalance,
@@ -47,13 +48,13 @@ def balance(db: Database, account_id: str, on: date | None = None) -> int:
         return balance_at(s, account_id, on or date.today())
 
 
-def balances(db: Database, on: date | None = None) -> list[AccountBalance]:
-    """Every account's income, expense and balance up to and including `on`."""
+def balances(db: Database, on: date | None = None, *, book: str | None = None) -> list[AccountBalance]:
+    """Every account's income, expense and balance up to and including `on` (`book`: a community's, at a street)."""
     auth.require(db, "ledger.read")
     on = on or date.today()
     ensure_accounts(db)
     with db.session() as s:
-        book = book_org_id(s)
+        book = chosen_book(s, book)
         accounts = accounts_in_order(s, book)
         sums = {
             (acc, d): int(v or 0)
@@ -125,25 +126,26 @@ def _statement(s: Session, book: str | None, first: date, last: date, by_month: 
     return lines, cat_rows, months, count
 
 
-def monthly_statement(db: Database, year: int, month: int) -> MonthStatement:
+def monthly_statement(db: Database, year: int, month: int, *, book: str | None = None) -> MonthStatement:
     """A month's opening balance, income, expense and closing balance per account, and category totals."""
     auth.require(db, "ledger.read")
     first = date(year, month, 1)
     last = rules.month_end(first)
     ensure_accounts(db)
     with db.session() as s:
-        book = book_org_id(s)
+        book = chosen_book(s, book)
         lines, cats, _, count = _statement(s, book, first, last)
         return MonthStatement(first, first in closed_set_in(s, book), lines, cats, count)
 
 
-def yearly_statement(db: Database, year: int) -> AnnualSummary:
+def yearly_statement(db: Database, year: int, *, book: str | None = None) -> AnnualSummary:
     """The year's summary: per account 上年结转, income, expense, balance; categories; months; budgets."""
     auth.require(db, "ledger.read")
     first, last = date(year, 1, 1), date(year, 12, 31)
     ensure_accounts(db)
+    community = book
     with db.session() as s:
-        book = book_org_id(s)
+        book = chosen_book(s, book)
         lines, cats, months, count = _statement(s, book, first, last, by_month=True)
         closed = closed_set_in(s, book)
         month_rows = tuple(
@@ -155,7 +157,7 @@ def yearly_statement(db: Database, year: int) -> AnnualSummary:
                 LedgerEntry.entry_date >= first, LedgerEntry.entry_date <= last,
             )
         ) or 0
-        name = site_name(s)
+        name = site_name(s) if community is None else s.get(Organization, community).name
         return AnnualSummary(
             year, name, lines, cats, month_rows, tuple(budget_lines(s, book, year)), count, int(reversals)
         )
