@@ -32,7 +32,7 @@ def test_restore_from_the_menu_replaces_the_data_and_reopens(qtbot, app_ctx, wai
 
     def pick_first(self):
         qtmodeltester.check(self.table.model())
-        assert self.table.rowCount() == 1 and self.table.item(0, 1).text() == "手动"
+        assert self.model.rowCount() == 1 and self.model.index(0, 1).data() == "手动"
         self.table.selectRow(0)
         self.accept()
         return self.result()

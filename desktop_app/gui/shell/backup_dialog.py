@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-    QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
+from desktop_app.gui.widgets.table import RIGHT, Column, ColumnModel, table_view
 from desktop_app.views.backup import BackupInfo
+
+BACKUP_COLUMNS = (
+    Column("备份时间", lambda b: b.taken_at.strftime("%Y-%m-%d %H:%M:%S"), width=150),
+    Column("类型", lambda b: b.kind_label, width=110),
+    Column("大小", lambda b: f"{b.size / 1024:,.0f} KB", RIGHT, 100),
+)
 
 
 class RestoreDialog(QDialog):
@@ -20,17 +26,9 @@ class RestoreDialog(QDialog):
             if backups else "还没有备份。程序每天和退出时会自动备份。"
         )
         note.setWordWrap(True)
-        self.table = QTableWidget(len(backups), 3)
-        self.table.setHorizontalHeaderLabels(["备份时间", "类型", "大小"])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for row, b in enumerate(backups):
-            for col, text in enumerate(
-                (b.taken_at.strftime("%Y-%m-%d %H:%M:%S"), b.kind_label, f"{b.size / 1024:,.0f} KB")
-            ):
-                self.table.setItem(row, col, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        self.model = ColumnModel(BACKUP_COLUMNS, parent=self)
+        self.model.set_rows(backups)
+        self.table = table_view(self.model, multi=False)
         self.table.horizontalHeader().setStretchLastSection(True)
         if backups:
             self.table.selectRow(0)
