@@ -109,3 +109,56 @@ def test_a_probationary_member_off_the_roster_and_a_disagreeing_stage_are_row_er
     with pytest.raises(Exception, match="未导入任何数据"):
         development_import.apply(db, plan)
     db.dispose()
+
+
+MEET_HEADER = ["会议类别", "所在党支部", "会议名称", "计划时间", "实际召开时间", "会议地点", "主持人", "记录人",
+               "应到人数", "实到人数", "请假人数", "列席人员", "会议议题", "会议记录", "会议决定", "参会人员", "请假人员"]
+
+
+def meeting_rows(bad: bool = False):
+    return [
+        ["党员大会", "第一网格党支部", "第一季度党员大会", "2025-03-01", "2025年3月5日", "党群服务中心", "张三", "李四",
+         3, 2, 1, "王社区", "1、学习新党章；2、讨论发展对象", "传达学习了……", "1、全体党员自学；2、同意吴二列为发展对象",
+         "张三、郑三" if not bad else "张三、赵六", "李四"],
+        ["支委会会议", "32010200101", None, None, serial(date(2025, 4, 2)), "会议室", "张三", "郑三",
+         5, 4, 1, None, "研究发展党员工作", None, "同意", None, None],
+        ["党课学习", "幸福里社区党委 / 第一网格党支部", "学习贯彻党的二十大精神", None,
+         "2099-01-01" if bad else "2025-05-10", "会议室", "张三", "李四", None, None, None, None, None, None, None,
+         None, None],
+    ]
+
+
+def test_past_meetings_with_counts_topics_and_named_attendance(world, tmp_path, capsys):
+    path, branch = world
+    db, _ = open_database(path)
+    for i, name in enumerate(("张三", "李四"), start=20):
+        roster.create(db, MemberInput(name=name, org_id=branch.id, id_number=idcard.make("320102", date(1970, 1, 1), i,
+                                                                                        "男"),
+                                      joined_date=date(2000, 7, 1), confirmed_date=date(2001, 7, 1)))
+    db.dispose()
+    notes = ("填写注意事项：会议类型请从下拉列表选择，日期写成 2025-03-05。",)
+    bad = workbook(tmp_path / "会议.xlsx", MEET_HEADER, meeting_rows(bad=True), "三会一课台账", notes)
+    assert main(["import", "meetings", str(bad), "--db", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert "第 3 行，出席人员“赵六”：“赵六”不是本组织的党员" in out
+    assert "第 5 行，实际会议时间“2099-01-01”：是将来的日期" in out
+    good = workbook(tmp_path / "会议2.xlsx", MEET_HEADER, meeting_rows(), "三会一课台账", notes)
+    assert main(["import", "meetings", str(good), "--db", str(path), "--dry-run"]) == 0
+    assert "支部党员大会 1 次，支委会 1 次，党课 1 次" in capsys.readouterr().out
+    assert main(["import", "meetings", str(good), "--db", str(path)]) == 0
+    assert "已导入 3 次会议" in capsys.readouterr().out
+    db, _ = open_database(path)
+    from desktop_app.store.models_meetings import Attendance, Meeting
+    from desktop_app.store.models_memberlife import MeetingTopic
+    with db.session() as s:
+        congress = s.scalar(select(Meeting).where(Meeting.kind == "支部党员大会"))
+        assert (congress.status, congress.meeting_date, congress.host, congress.recorder) == (
+            "held", date(2025, 3, 5), "张三", "李四")
+        statuses = sorted(s.scalars(select(Attendance.status).where(Attendance.meeting_id == congress.id)))
+        assert statuses == sorted(["出席", "出席", "请假", "列席"])
+        topics = s.execute(select(MeetingTopic.title, MeetingTopic.decision).where(
+            MeetingTopic.meeting_id == congress.id).order_by(MeetingTopic.seq)).all()
+        assert [tuple(t) for t in topics] == [("1、学习新党章", "1、全体党员自学"), ("2、讨论发展对象", "2、同意吴二列为发展对象")]
+        committee = s.scalar(select(Meeting).where(Meeting.kind == "支委会"))
+        assert committee.meeting_date == date(2025, 4, 2) and "应到 5 人，实到 4 人，请假 1 人" in committee.notes
+    db.dispose()
