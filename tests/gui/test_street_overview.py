@@ -9,7 +9,7 @@ from desktop_app.services import sync as sync_export
 from tests.integration.sync_world import enrol
 
 
-def test_street_overview_lists_communities_and_filters_the_cards(qtbot, qapp, tmp_path, wait_ops):
+def test_street_overview_lists_communities_and_filters_the_cards(qtbot, qapp, tmp_path, wait_ops, qtmodeltester):
     street, _ = open_database(tmp_path / "street.db")
     site.init_site(street, "310105", "长宁街道党工委", "street")
     keys.new_key(street, tmp_path / "street.key")
@@ -26,8 +26,10 @@ def test_street_overview_lists_communities_and_filters_the_cards(qtbot, qapp, tm
     qtbot.addWidget(page)
     page.show()
     wait_ops()
-    rows = {page.table.item(r, 0).text(): int(page.table.item(r, 1).text()) for r in range(page.table.rowCount())}
+    grid = page.street_model
+    rows = {grid.index(r, 0).data(): int(grid.index(r, 1).data()) for r in range(grid.rowCount())}
     assert rows == sizes
+    qtmodeltester.check(grid)
     assert page.cards["members"].value.text() == str(sum(sizes.values()))  # the whole street
 
     name = next(iter(sizes))
@@ -38,4 +40,4 @@ def test_street_overview_lists_communities_and_filters_the_cards(qtbot, qapp, tm
     assert page.tile_of["members_total"].text().splitlines()[1] == str(sizes[name])
     board = page.board
     assert board.scope == name and "经费（街道账）" in board.left_out
-    assert page.table.columnCount() == 11  # the communities side by side, figures included
+    assert grid.columnCount() == 11  # the communities side by side, figures included

@@ -12,7 +12,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter, QTableView,
-    QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QTabWidget, QVBoxLayout, QWidget,
 )
 
 from desktop_app.gui import icons
@@ -21,7 +21,7 @@ from desktop_app.gui.overview.charts import Chart, Series
 from desktop_app.gui.overview.targets import figure_filter
 from desktop_app.gui.widgets import forms
 from desktop_app.gui.widgets.page import AppContext, Page
-from desktop_app.gui.widgets.table import ALERT, CENTER, Column, ColumnModel, fit_columns
+from desktop_app.gui.widgets.table import ALERT, CENTER, LEFT, RIGHT, Column, ColumnModel, fit_columns, table_view
 from desktop_app.services import overview as overview_service
 from desktop_app.services import sync as sync_status
 from desktop_app.views.overview import MONTHS, Dashboard, Figure, TodoItem, TodoList
@@ -169,10 +169,10 @@ class OverviewPage(Page):
         self.tabs.addTab(scroll, "本年数据")
         self.tabs.addTab(charts, "图表")
         if self.street:
-            self.table = QTableWidget(0, len(STREET_COLUMNS))
-            self.table.setHorizontalHeaderLabels(STREET_COLUMNS)
-            self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-            self.table.verticalHeader().setVisible(False)
+            # a row is the community's values in STREET_COLUMNS order
+            self.street_model = ColumnModel([Column(t, lambda v, i=i: str(v[i]), RIGHT if i else LEFT, 90 if i else 160)
+                                             for i, t in enumerate(STREET_COLUMNS)], parent=self)
+            self.table = table_view(self.street_model)
             self.tabs.addTab(self.table, "各社区")
 
         self.todo_model = ColumnModel(TODO_COLUMNS)
@@ -233,17 +233,12 @@ class OverviewPage(Page):
             self.community.setCurrentIndex(max(0, self.community.findData(chosen)))
             self.community.blockSignals(False)
         figures = {c.org_id: c.values for c in columns}
-        self.table.setRowCount(len(counts))
-        for r, c in enumerate(counts):
+        rows = []
+        for c in counts:
             more = figures.get(c.org_id, {})
             values = [c.org_name, c.members, c.full_members, c.probationary, c.residents, c.households]
-            values += [f"{more.get(k, 0)}%" if k.endswith("rate") else more.get(k, 0) for k in STREET_KEYS]
-            for col, value in enumerate(values):
-                item = QTableWidgetItem(str(value))
-                if col:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(r, col, item)
-        self.table.resizeColumnsToContents()
+            rows.append(values + [f"{more.get(k, 0)}%" if k.endswith("rate") else more.get(k, 0) for k in STREET_KEYS])
+        self.street_model.set_rows(rows)
         mine = next((c for c in counts if c.org_id == chosen), None)
         if mine is not None:  # the standing counts of one community
             self.cards["members"].value.setText(str(mine.members))
