@@ -16,9 +16,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QFormLayout,
+    QCheckBox, QComboBox, QFormLayout,
     QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
-    QSpinBox, QStyledItemDelegate, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QSpinBox, QStyledItemDelegate, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import idcard
@@ -27,6 +27,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui.icons import org_icon
 from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.orgs import OrgNode
 from desktop_app.views.roster import MemberDetail
@@ -594,14 +595,10 @@ def _readonly_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], empty
         label = QLabel(empty)
         label.setStyleSheet("color: #888; padding: 6px;")
         return label
-    table = QTableWidget(len(rows), len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().hide()
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
+    model = ColumnModel([Column(h, lambda row, i=i: row[i]) for i, h in enumerate(headers)])
+    model.set_rows(rows)
+    table = table_view(model, fit=False)
+    model.setParent(table)
     table.resizeColumnsToContents()
     for c in range(len(headers) - 1):
         table.setColumnWidth(c, table.columnWidth(c) + 16)
