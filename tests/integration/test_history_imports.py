@@ -162,3 +162,35 @@ def test_past_meetings_with_counts_topics_and_named_attendance(world, tmp_path, 
         committee = s.scalar(select(Meeting).where(Meeting.kind == "支委会"))
         assert committee.meeting_date == date(2025, 4, 2) and "应到 5 人，实到 4 人，请假 1 人" in committee.notes
     db.dispose()
+
+
+def test_residents_and_their_households_from_a_grid_roll(world, tmp_path, capsys):
+    path, _branch = world
+    r1 = idcard.make("320102", date(1950, 2, 3), 31, "女")
+    r2 = idcard.make("320102", date(1948, 8, 9), 32, "男")
+    header = ["序号", "居民姓名", "性别", "证件号码", "手机号", "楼号", "单元号", "门牌号", "户主姓名", "人员类别"]
+    rows = [[1, "孙奶奶", "2", r1, "13900001111", "梅园新村3栋", "2", "301", "孙奶奶", "独居老人、低保户"],
+            [2, "钱爷爷", "1", r2, None, "梅园新村3栋", "2", "301", "孙奶奶", "高龄老人"],
+            [3, "周阿姨", None, None, "025-83330000", None, None, None, None, None]]
+    bad_rows = [r[:] for r in rows]
+    bad_rows[1][2] = "2"  # the ID number says 男
+    notes = ("说明：1、证件号码请填写 18 位公民身份号码；2、同一住户的居民填写相同的楼号、单元号、门牌号。",)
+    bad = workbook(tmp_path / "居民.xlsx", header, bad_rows, "第一网格居民花名册", notes)
+    assert main(["import", "residents", str(bad), "--db", str(path)]) == 2
+    assert "第 4 行，性别" in capsys.readouterr().out
+    good = workbook(tmp_path / "居民2.xlsx", header, rows, "第一网格居民花名册", notes)
+    assert main(["import", "residents", str(good), "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "居民 3 人，新建住户 1 户" in out and "已导入 3 名居民" in out
+    db, _ = open_database(path)
+    from desktop_app.store.models import Household, Resident
+    with db.session() as s:
+        homes = s.scalars(select(Household)).all()
+        assert [(h.building, h.unit, h.room, h.head_name) for h in homes] == [("梅园新村3栋", "2", "301", "孙奶奶")]
+        people = {r.name: r for r in s.scalars(select(Resident))}
+        assert people["孙奶奶"].household_id == people["钱爷爷"].household_id == homes[0].id
+        assert people["周阿姨"].household_id is None and people["钱爷爷"].gender == "男"
+        assert "独居老人" in people["孙奶奶"].tags and "低保户" in people["孙奶奶"].tags
+    db.dispose()
+    assert main(["import", "residents", str(good), "--db", str(path), "--dry-run"]) == 2
+    assert "已登记为居民" in capsys.readouterr().out
