@@ -90,17 +90,27 @@ class Lapse:
         return bool(self.grounds)
 
 
-def lapse_on(day: date, since: date, last_life: date | None, dues_paid_to: date | None) -> Lapse:
+def lapse_on(day: date, since: date, last_life: date | None, dues_paid_to: date | None,
+             life_from: date | None = date.min, dues_from: date | None = date.min) -> Lapse:
     """Article 9 as of `day` for a member on the roster since `since`.
 
     `last_life` is the last meeting attended; `dues_paid_to` the first day of the
-    last month paid. With neither on record the clock runs from `since`.
+    last month paid. With neither on record the clock runs from `since`, or from
+    when the program began keeping meetings (`life_from`) or dues (`dues_from`):
+    months nobody recorded are not held against the member. A ground whose
+    records are not kept at all (None) is not judged.
     """
-    life_from = max(last_life, since) if last_life is not None else since
-    # Dues paid for a month cover it: the gap starts the month after.
-    dues_from = max(add_months(dues_paid_to.replace(day=1), 1), since) if dues_paid_to is not None else since
-    return Lapse(months_between(life_from, day) if life_from <= day else 0,
-                 months_between(dues_from, day) if dues_from <= day else 0)
+    def gap(start: date) -> int:
+        return months_between(start, day) if start <= day else 0
+
+    life = dues = None
+    if life_from is not None:
+        life = gap(max(last_life or since, since, life_from))
+    if dues_from is not None:
+        # Dues paid for a month cover it: the gap starts the month after.
+        paid = add_months(dues_paid_to.replace(day=1), 1) if dues_paid_to is not None else since
+        dues = gap(max(paid, since, dues_from))
+    return Lapse(life, dues)
 
 
 @dataclass(frozen=True)

@@ -69,12 +69,14 @@ def test_lapse_needs_article_9(db, world):
     assert ml.lapse_candidates(db, TODAY) == []
     with pytest.raises(ValidationError, match="党章第九条"):
         ml.record_exit(db, ids["党员3"], ml.ExitInput(m.LAPSED, date(2025, 2, 1), "支部大会", "1号"), today=TODAY)
-    # A meeting in October that all but 党员3 attended: by March only 党员3 has six months without one.
-    meeting = ms.plan(db, ms.MeetingInput(org_id=a, kind=mr.BRANCH_CONGRESS, meeting_date=date(2024, 10, 1),
-                                          start_time=time(9), title="支部党员大会"), today=date(2024, 10, 1))
-    ms.record_attendance(db, meeting.id, [
-        ms.AttendanceEntry(status=mr.ABSENT if n == "党员3" else mr.PRESENT, member_id=mid) for n, mid in ids.items()],
-        today=date(2024, 10, 1))
+    # Meetings in August (all there) and October (all but 党员3): by March only 党员3 has six months without one.
+    # Months before the first meeting on record are not held against anyone.
+    for day, away in ((date(2024, 8, 1), ()), (date(2024, 10, 1), ("党员3",))):
+        meeting = ms.plan(db, ms.MeetingInput(org_id=a, kind=mr.BRANCH_CONGRESS, meeting_date=day,
+                                              start_time=time(9), title="支部党员大会"), today=day)
+        ms.record_attendance(db, meeting.id, [
+            ms.AttendanceEntry(status=mr.ABSENT if n in away else mr.PRESENT, member_id=mid) for n, mid in ids.items()],
+            today=day)
     assert [r.name for r in ml.lapse_candidates(db, TODAY)] == ["党员3"]
     with pytest.raises(ValidationError, match="党章第九条"):
         ml.record_exit(db, ids["党员1"], ml.ExitInput(m.LAPSED, date(2025, 2, 1), "支部大会", "1号"), today=TODAY)

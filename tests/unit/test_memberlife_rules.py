@@ -162,3 +162,11 @@ def test_topic_votes():
     assert r.topic_passed(4, 1, 0, 7) is True
     assert r.topic_passed(3, 1, 0, 7) is False  # 3 of 7 expected is not more than half
     assert r.topic_passed(None, None, None, 7) is None
+
+
+def test_months_before_records_were_kept_are_not_held_against_a_member():
+    since = date(1990, 7, 1)
+    # Dues kept since January 2026, none paid by this member: five months by June, not 431.
+    lapse = r.lapse_on(date(2026, 6, 15), since, None, None, life_from=None, dues_from=date(2026, 1, 1))
+    assert (lapse.months_without_life, lapse.months_without_dues) == (None, 5) and not lapse.lapsed
+    assert r.lapse_on(date(2026, 7, 1), since, None, None, None, date(2026, 1, 1)).lapsed

@@ -16,7 +16,7 @@ from desktop_app.services.memberlife.exits import exits, lapse_candidates, recor
 from desktop_app.services.memberlife.floating import (
     add_floating, add_search, decide_lost, end_floating, floating, lost_members, searches, withdraw_floating,
 )
-from desktop_app.services.memberlife.life import member_life
+from desktop_app.services.memberlife.life import find_member, find_org, member_life
 from desktop_app.services.memberlife.moves import move_member, moves, record_move, withdraw_move
 from desktop_app.services.memberlife.topics import add_topic, delete_topic, topics
 from desktop_app.views.memberlife import (
@@ -29,7 +29,7 @@ __all__ = [
     "SearchRow", "TopicRow",
     "add_discipline", "add_disposal", "add_floating", "add_search", "add_topic", "decide_lost", "delete_topic",
     "disciplines", "disposals", "end_floating", "exits", "floating", "lapse_candidates", "lift_probation",
-    "lost_members", "member_life", "move_member", "moves", "record_exit", "record_move", "searches",
+    "find_member", "find_org", "lost_members", "member_life", "move_member", "moves", "record_exit", "record_move", "searches",
     "set_disposal_outcome", "topics", "withdraw_discipline", "withdraw_disposal", "withdraw_exit",
     "withdraw_floating", "withdraw_move",
 ]

@@ -65,23 +65,19 @@ def _dues_paid_to(s: Session, member_ids: Sequence[str], day: date) -> dict[str,
     return out
 
 
-def _tracked(s: Session) -> tuple[bool, bool]:
-    """Whether the program keeps meetings and dues at all: a ground without data is not judged."""
-    life = bool(s.scalar(select(func.count()).select_from(Meeting).where(
-        Meeting.deleted.is_(False), Meeting.status == meeting_rules.HELD)))
-    dues = bool(s.scalar(select(func.count()).select_from(DuesRecord).where(DuesRecord.deleted.is_(False))))
+def _tracked(s: Session) -> tuple[date | None, date | None]:
+    """Since when the program keeps meetings and dues (None: not at all, so that ground is not judged)."""
+    life = s.scalar(select(func.min(Meeting.meeting_date)).where(
+        Meeting.deleted.is_(False), Meeting.status == meeting_rules.HELD))
+    dues = s.scalar(select(func.min(DuesRecord.month)).where(DuesRecord.deleted.is_(False)))
     return life, dues
-
-
-def _judged(lapse: rules.Lapse, tracked: tuple[bool, bool]) -> rules.Lapse:
-    return rules.Lapse(lapse.months_without_life if tracked[0] else None,
-                       lapse.months_without_dues if tracked[1] else None)
 
 
 def _lapse(s: Session, m: Member, day: date) -> rules.Lapse:
     since = m.joined_date or m.created_at.date()
-    lapse = rules.lapse_on(day, since, _last_life(s, [m.id], day).get(m.id), _dues_paid_to(s, [m.id], day).get(m.id))
-    return _judged(lapse, _tracked(s))
+    life_from, dues_from = _tracked(s)
+    return rules.lapse_on(day, since, _last_life(s, [m.id], day).get(m.id), _dues_paid_to(s, [m.id], day).get(m.id),
+                          life_from, dues_from)
 
 
 def record_exit(db: Database, member_id: str, inp: rules.ExitInput, today: date | None = None) -> ExitRow:
@@ -169,7 +165,7 @@ def lapse_candidates(db: Database, day: date | None = None) -> list[LapseRow]:
             if exemption_on(excused.get(m.id, ()), day):
                 continue
             since = m.joined_date or m.created_at.date()
-            lapse = _judged(rules.lapse_on(day, since, life.get(m.id), dues.get(m.id)), tracked)
+            lapse = rules.lapse_on(day, since, life.get(m.id), dues.get(m.id), *tracked)
             if lapse.lapsed:
                 out.append(LapseRow(m.id, m.name, orgs.branch_name(m.org_id), life.get(m.id), dues.get(m.id),
                                     tuple(lapse.grounds)))

@@ -33,3 +33,41 @@ def member_life(db: Database, member_id: str, today: date | None = None) -> Memb
         floating=tuple(r for r in floating(db) if r.member_id == member_id),
         searches=tuple(searches(db, member_id)),
     )
+
+
+def find_member(db: Database, text: str) -> tuple[str, str]:
+    """(id, name) of the member named by an ID number or an exact name; several of that name are refused."""
+    from sqlalchemy import select
+
+    from desktop_app.domain import idcard
+    from desktop_app.domain.errors import NotFound, ValidationError
+    from desktop_app.store.models import Member
+
+    auth.require(db, "members.read")
+    text = (text or "").strip()
+    with db.session() as s:
+        rows = s.execute(select(Member.id, Member.name, Member.id_number, Member.org_id).where(
+            Member.deleted.is_(False), (Member.id_number == text.upper()) | (Member.name == text))).all()
+        orgs = Orgs(s)
+    if not rows:
+        raise NotFound(f"名册中没有“{text}”")
+    if len(rows) > 1:
+        raise ValidationError("党员", f"有 {len(rows)} 名党员叫“{text}”，请用公民身份号码："
+                              + "、".join(f"{idcard.mask(r[2])}（{orgs.branch_name(r[3])}）" for r in rows))
+    return rows[0][0], rows[0][1]
+
+
+def find_org(db: Database, text: str) -> str:
+    """The id of the organisation named by its code, its path (社区 / 支部 / 小组) or a name only it bears."""
+    from desktop_app.domain.errors import ValidationError
+    from desktop_app.services.roster._common import _org_name_map
+
+    auth.require(db, "orgs.read")
+    with db.session() as s:
+        lookup = _org_name_map(s)
+    found = lookup.get(text)
+    if found:
+        return found
+    if lookup.candidates(text):
+        raise ValidationError("党组织", f"有几个党组织叫“{text}”，请写路径（社区 / 支部 / 小组）或代码：{lookup.candidates(text)}")
+    raise ValidationError("党组织", f"找不到党组织“{text}”")
