@@ -11,6 +11,8 @@ At the street a package is refused whole if any row it adds or changes is
 not its sender's, naming the table, the row and its owner. At a community a
 package is refused if the street sends a row it may not (another community's,
 or anything but the org tree, reference lists and corrections of its own rows).
+A new row a community hangs under the street's own record is that community's;
+a member changes community only through a transfer both ends record (sync.handover).
 Closed stays closed: a change to a posted ledger entry's money, or to anything
 dated in a month the receiver has closed (结账), is refused whole.
 """
@@ -102,6 +104,23 @@ def _subtree(s: Session, root: str, incoming: Iterable[tuple[str, str | None]] =
     return out
 
 
+
+
+def _street_org(s: Session, org_id: str | None, cache: dict[str | None, bool]) -> bool:
+    """Is this organisation the street's own (no community at or above it)? None counts as the street's."""
+    if org_id not in cache:
+        cur, seen, street = org_id, set(), True
+        while cur and cur not in seen:
+            seen.add(cur)
+            row = s.execute(select(Organization.kind, Organization.parent_id).where(Organization.id == cur)).first()
+            if row is None:
+                break
+            if row.kind == "community":
+                street = False
+                break
+            cur = row.parent_id
+        cache[org_id] = street
+    return cache[org_id]
 
 
 def _owner_name(s: Session, org_id: str) -> str:
@@ -208,7 +227,12 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> di
 
 def _check_parents(s: Session, p: MergePlan, tp: TablePlan, sender: str, owned: set[str],
                    peers: dict[str, str]) -> None:
-    """New rows hung under a parent row: the parent must be the sender's (or come in this package)."""
+    """New rows hung under a parent row: the parent must be the sender's (or come in this package).
+
+    A row under the street's own record (a 议题 for the street's 联席会议, a row tied to the
+    street's node) is the sending community's, as any new row it makes; under a reference
+    list (an indicator of the street's scheme) or under another community's record it is refused.
+    """
     column, parent_name = PARENT[tp.table.name]
     k = _col(tp, column)
     in_package = set()  # parents this package adds or changes (an unchanged copy proves nothing)
@@ -224,11 +248,14 @@ def _check_parents(s: Session, p: MergePlan, tp: TablePlan, sender: str, owned: 
     for part in _chunks(sorted(wanted)):
         orgs.update(s.execute(select(parent.c.id, org_col).where(parent.c.id.in_(part))).all())
     by = _introducers(s, parent_name, [pid for pid, org in orgs.items() if org not in owned])
+    streets: dict[str | None, bool] = {}
     for i in tp.inserts:
         pid = tp.incoming.values[i][k]
         if pid not in orgs or orgs[pid] in owned or by.get(pid) == sender:
             continue  # unknown here (the foreign keys decide), or the sender's own
         who = by.get(pid)
+        if who is None and parent_name not in STREET_OWNED and _street_org(s, orgs[pid], streets):
+            continue  # under the street's own record (not a reference list): the new row is its maker's
         owner = _owner_name(s, orgs[pid]) if orgs[pid] else (peers.get(who, "其他社区") if who else "街道")
         raise _refuse(tp, i, owner, f"挂在不属于发送方的{table_label(parent_name)}下")
 

@@ -10,7 +10,7 @@ the member and both communities, with nothing changed.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from sqlalchemy import select
@@ -160,3 +160,69 @@ def test_b_taking_the_member_without_its_own_transfer_in_is_refused(w):
         row.org_id, row.status = _branch(w.c2), "正常"
         uow.commit()
     _refused(w, (m["id"], b_name, "转入"))
+
+
+# --- rows under the street's own records -------------------------------------------------------
+
+def test_b_adds_a_member_to_a_branch_the_street_made_for_it(w):
+    from desktop_app.services import orgs
+
+    b = site.get_site(w.c2)
+    b_root = rows(w.street, "organization")
+    root = next(oid for oid, r in b_root.items() if r["kind"] == "community" and r["code"] == b.org_code)
+    node = orgs.create(w.street, "街道新建支部", f"{b.org_code}77", "branch", root)
+    w.down(w.c2)
+    assert node.id in rows(w.c2, "organization")
+    with UnitOfWork(w.c2) as uow:
+        uow.session.add(Member(id="f0f0f0f0-0000-4000-8000-0000000000aa", name="新支部党员", org_id=node.id,
+                               id_number="110101199001017777"[:18], seq=1))
+        uow.commit()
+    _, report = w.up(w.c2)
+    assert rows(w.street, "member")["f0f0f0f0-0000-4000-8000-0000000000aa"]["org_id"] == node.id
+
+
+def _street_meeting(w: World) -> dict:
+    """A 联席会议 the street holds at its own node, copied to B as the street holds it."""
+    from desktop_app.store.models_meetings import Meeting
+
+    with UnitOfWork(w.street) as uow:
+        node = uow.session.scalar(select(Organization.id).where(Organization.kind == "street"))
+        meeting = Meeting(number="JL-2026-01", org_id=node, kind="联席会议", title="街道联席会议", meeting_date=TODAY)
+        uow.session.add(meeting)
+        uow.commit()
+        mid = meeting.id
+    row = rows(w.street, "meeting")[mid]
+    _smuggle(w.c2, "meeting", {**row, "version": row["version"] - 1})  # _smuggle bumps it: same stamp as there
+    return row
+
+
+def test_b_adds_its_topic_under_the_street_s_joint_meeting(w):
+    from desktop_app.store.models_cobuilding import JointTopic
+
+    meeting = _street_meeting(w)
+    with UnitOfWork(w.c2) as uow:
+        topic = JointTopic(meeting_id=meeting["id"], unit_name="辖区医院", topic="社区义诊场地")
+        uow.session.add(topic)
+        uow.commit()
+        tid = topic.id
+    _, report = w.up(w.c2)
+    assert rows(w.street, "cobuild_joint_topic")[tid]["topic"] == "社区义诊场地"
+    # the topic is B's own from now on: B's later edit is taken too
+    with UnitOfWork(w.c2) as uow:
+        uow.session.get(JointTopic, tid).result = "已落实"
+        uow.commit()
+    w.up(w.c2)
+    assert rows(w.street, "cobuild_joint_topic")[tid]["result"] == "已落实"
+
+
+def test_b_still_cannot_hang_a_row_under_a_s_meeting(w):
+    a_meeting = next(r for r in rows(w.c1, "meeting").values() if not r["deleted"])
+    a_meeting = {k: v.isoformat() if isinstance(v, time) else v for k, v in a_meeting.items()}
+    _smuggle(w.c2, "meeting", {**a_meeting, "version": a_meeting["version"] - 1})  # as A holds it
+    from desktop_app.store.models_cobuilding import JointTopic
+
+    with UnitOfWork(w.c2) as uow:
+        uow.session.add(JointTopic(meeting_id=a_meeting["id"], unit_name="某单位", topic="插进来的议题"))
+        uow.commit()
+    a_name, _ = _names(w)
+    _refused(w, ("挂在不属于发送方的", a_name))
