@@ -45,6 +45,13 @@ SIGNATURE = "manifest.sig"
 BASE_COLUMNS = ("_base_version", "_base_site")  # the sender's memory of the receiver's stamp
 SUFFIX = ".dqsync"
 PLAIN_SUFFIX = ".zip"
+# Sizes checked before anything is decrypted or inflated (a zip bomb, or a huge file, is refused as is).
+# A street of 20 communities x 3,000 members sends ~10 MB each; a year's CSV compresses 5-10 times.
+MAX_FILE = 1 << 30  # the package file itself
+MAX_INFLATED = 4 << 30  # every member of the zip together, as declared
+MAX_RATIO = 100  # declared size over compressed size, per member
+MAX_SMALL = 4 << 20  # manifest.json and manifest.sig, read before the signature is checked
+MAX_MEMBERS = 1000
 
 
 # --- CSV ---------------------------------------------------------------------------
@@ -140,14 +147,44 @@ class Opened:
 def open_file(path: Path, keys: SiteKeys, signers: SignerLookup, schema_version: str) -> Opened:
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE:
+            raise PackageRefused(f"数据包文件过大（{_mb(size)}，上限 {_mb(MAX_FILE)}），不是本程序生成的数据包，未读取")
         data = path.read_bytes()
     except FileNotFoundError:
         raise PackageRefused(f"找不到文件 {path}") from None
     return open_bytes(data, keys, signers, schema_version)
 
 
+def _mb(n: int) -> str:
+    return f"{n / (1 << 20):,.1f} MB"
+
+
+def check_sizes(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip whose members would inflate too far, from the sizes it declares, before inflating any.
+
+    zipfile never returns more than a member's declared size (and checks its
+    CRC), so the declared sizes bound what reading can cost.
+    """
+    if len(infos) > MAX_MEMBERS:
+        raise PackageRefused(f"数据包中的文件过多（{len(infos)} 个），不是本程序生成的数据包，未解压")
+    total = 0
+    for info in infos:
+        small = info.filename in (MANIFEST, SIGNATURE)
+        if info.file_size > (MAX_SMALL if small else MAX_INFLATED) or (
+                info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > MAX_SMALL):
+            raise PackageRefused(
+                f"数据包中的 {info.filename} 解压后过大（压缩 {_mb(info.compress_size)}，声明解压后 "
+                f"{_mb(info.file_size)}），可能是恶意构造的压缩包，未解压，未导入任何数据")
+        total += info.file_size
+    if total > MAX_INFLATED:
+        raise PackageRefused(f"数据包解压后总计 {_mb(total)}，超过上限 {_mb(MAX_INFLATED)}，未解压，未导入任何数据")
+
+
 def open_bytes(data: bytes, keys: SiteKeys, signers: SignerLookup, schema_version: str) -> Opened:
     """Check a package whole: container, its sender's signature, manifest, file list, checksums."""
+    if len(data) > MAX_FILE:
+        raise PackageRefused(f"数据包文件过大（{_mb(len(data))}，上限 {_mb(MAX_FILE)}），不是本程序生成的数据包，未读取")
     if data.startswith(OLD_MAGIC):
         raise PackageRefused(OLD_FORMAT)
     encrypted = data.startswith(MAGIC)
@@ -162,13 +199,14 @@ def open_bytes(data: bytes, keys: SiteKeys, signers: SignerLookup, schema_versio
     try:
         zf = zipfile.ZipFile(io.BytesIO(raw))
         infos = zf.infolist()
+        check_sizes(infos)
         names = [i.filename for i in infos]
         if len(names) != len(set(names)):
             raise PackageRefused("数据包中有重名文件，可能被改动过")
         if MANIFEST not in names or SIGNATURE not in names:
             raise PackageRefused("数据包缺少清单或签名，可能被改动过或不完整")
-        mbytes = zf.read(MANIFEST)
-        signature = zf.read(SIGNATURE)
+        mbytes = _read(zf, MANIFEST)
+        signature = _read(zf, SIGNATURE)
         try:
             obj = json.loads(mbytes.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
@@ -197,7 +235,7 @@ def open_bytes(data: bytes, keys: SiteKeys, signers: SignerLookup, schema_versio
             raise PackageRefused(f"数据包中的文件与清单不符（{'；'.join(parts)}），可能被改动过")
         files: dict[str, bytes] = {}
         for entry in manifest.tables:
-            content = zf.read(entry.file)
+            content = _read(zf, entry.file)
             if sha256(content) != entry.sha256:
                 raise PackageRefused(f"表 {entry.name} 的数据与清单的校验值不符，数据包被改动过或已损坏")
             files[entry.name] = content
@@ -205,6 +243,19 @@ def open_bytes(data: bytes, keys: SiteKeys, signers: SignerLookup, schema_versio
             NotImplementedError, RuntimeError) as exc:  # what zipfile raises on a damaged archive
         raise PackageRefused(f"数据包已损坏或不完整（{type(exc).__name__}），请重新拷贝或让对方重新导出") from None
     return Opened(manifest=manifest, files=files, size=len(data), encrypted=encrypted)
+
+
+def _read(zf: zipfile.ZipFile, name: str) -> bytes:
+    """One member, inflated a megabyte at a time: never more than its declared (checked) size in memory.
+
+    zf.read() inflates whatever one compressed chunk holds before cutting it to
+    the declared size, which a crafted member makes a gigabyte.
+    """
+    out = bytearray()
+    with zf.open(name) as fh:
+        while chunk := fh.read(1 << 20):
+            out += chunk
+    return bytes(out)
 
 
 def _decrypt(data: bytes, keys: SiteKeys) -> bytes:
