@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain.sync_rules import DOWNSTREAM, UPSTREAM, Decision, Manifest, PackageRefused, Stamp, decide, table_label
 from desktop_app.store.base import new_id
 from desktop_app.store.models_sync import SyncConflict, SyncExport, SyncImport, SyncPeer, SyncRowState
+from desktop_app.sync import trail
 from desktop_app.sync.codec import row_to_texts, self_references
 from desktop_app.sync.decode import IncomingTable, Verified
 from desktop_app.views.sync import TableReport
@@ -284,10 +285,12 @@ def agree(s: Session, peer: str, table: str, states: list[tuple], now: datetime)
 
 
 def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: datetime,
-                 tick: Callable[[int], None], open_rows: set[tuple[str, str]], storage: bool) -> None:
+                 tick: Callable[[int], None], open_rows: set[tuple[str, str]], storage: bool, source: str) -> None:
     table = plan.table
     label = table_label(table.name)
     writer = _Writer(s, plan.incoming, storage)
+    # the rows about to be overwritten, as they are, for the trail (updates only: new rows have no before)
+    before = _local_values(s, table, [plan.incoming.ids[i] for i in plan.updates], storage) if plan.updates else {}
     try:
         for part in _chunks(_parents_first(plan.incoming, plan.inserts), _WRITE_CHUNK):
             writer.insert(part)
@@ -302,6 +305,7 @@ def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: d
             "若社区或街道的数据库曾从备份恢复，请让社区导出全部数据（完整数据包）后再导入"
         ) from None
     agree(s, peer, str(table.name), plan.states, now)  # a plain str: sqlite3 probes subclasses
+    trail.write(s, plan, before, source)
     _record_conflicts(s, peer, package_id, plan, now)
     settled = [rid for rid in plan.applied_ids if (table.name, rid) in open_rows]
     if settled:
@@ -474,8 +478,9 @@ def apply(s: Session, p: MergePlan, st: Standing, now: datetime, tick: Callable[
     open_rows = set(s.execute(
         select(sc.c.table_name, sc.c.row_id).where(sc.c.peer_site == peer, sc.c.status == "open")
     ).tuples())
+    source = f"数据包 {file_name}（{m.site.org_name}，第 {m.seq} 号）"
     for tp in p.tables:
-        _apply_table(s, peer, m.package_id, tp, now, tick, open_rows, v.storage)
+        _apply_table(s, peer, m.package_id, tp, now, tick, open_rows, v.storage, source)
     _note_peer(s, m, s.get(SyncPeer, peer), v.size, now, st.already)
     confirmed = 0
     if m.kind == DOWNSTREAM and not st.older and not st.already:
