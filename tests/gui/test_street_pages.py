@@ -77,3 +77,24 @@ def test_the_street_s_dues_page_lists_one_community_s_branches(qtbot, street, wa
     # the chosen branch is one of that community's
     assert all(cname == first for bid, _n, _c, cname in page.view.branches if bid == page.view.grid.org_id)
     page.grab().save("/tmp/street_dues.png")
+
+
+def test_the_street_s_compliance_grid_names_each_community_and_shows_one(qtbot, street, wait_ops, qtmodeltester):
+    from desktop_app.gui.meetings.compliance import CompliancePage
+
+    db, names = street
+    page = CompliancePage(AppContext(db, site.get_site(db)))
+    qtbot.addWidget(page)
+    page.show()
+    wait_ops()
+    titles = [r.name for r in page.grid.rows]
+    assert len(titles) == len(set(titles))  # no two identical 第一网格党支部 rows
+    assert sorted(page.community.itemText(i) for i in range(1, page.community.count())) == sorted(names)
+    page.community.setCurrentIndex(1)
+    wait_ops()
+    short = page.community.itemText(1).removesuffix("党委")
+    mine = [r.name for r in page.grid.rows]
+    other = page.community.itemText(2).removesuffix("党委")
+    assert 0 < len(mine) < len(titles) and set(mine) <= set(titles)
+    assert any(t.startswith(short) for t in mine) and not any(t.startswith(other) for t in mine)
+    qtmodeltester.check(page.model)

@@ -153,6 +153,9 @@ class CompliancePage(Page):
         self.year.setValue(self.today.year)
         self.year.setSuffix(" 年")
         self.year.valueChanged.connect(lambda _v: self.refresh())
+        self.community = QComboBox()  # at a street: one community's branches at a time
+        self.community.addItem("全部社区", None)
+        self.community.currentIndexChanged.connect(lambda _i: self.refresh())
         self.view_box = QComboBox()
         self.view_box.addItem("本期概况（全部类型）", OVERVIEW)
         self.view_box.currentIndexChanged.connect(lambda _i: self._show())
@@ -179,6 +182,8 @@ class CompliancePage(Page):
         top = QHBoxLayout()
         top.addWidget(heading)
         top.addStretch(1)
+        if ctx.site.level == "street":
+            top.addWidget(self.community)
         top.addWidget(self.year)
         top.addWidget(self.view_box)
         top.addWidget(tb)
@@ -208,12 +213,22 @@ class CompliancePage(Page):
     def refresh(self) -> None:
         super().refresh()
         self.today = date.today()
-        db, year, today = self.ctx.db, self.year.value(), self.today
-        run_op(self, lambda job: (ms.compliance(db, year, today), ms.holders(db)), self._loaded)
+        db, year, today, community = self.ctx.db, self.year.value(), self.today, self.community.currentData()
+        run_op(self, lambda job: (ms.compliance(db, year, today, org_id=community), ms.holders(db)), self._loaded)
 
     def _loaded(self, result: tuple[ms.ComplianceGrid, list[tuple[str, str, str, int]]]) -> None:
         grid, self.holders = result
         self.grid = grid
+        communities = [(oid, name) for oid, name, kind, _depth in self.holders if kind == "community"]
+        if len(communities) > 1 and self.community.count() != len(communities) + 1:
+            chosen = self.community.currentData()
+            self.community.blockSignals(True)
+            self.community.clear()
+            self.community.addItem("全部社区", None)
+            for oid, name in communities:
+                self.community.addItem(name, oid)
+            self.community.setCurrentIndex(max(0, self.community.findData(chosen)))
+            self.community.blockSignals(False)
         current = self.view_box.currentData()
         self.view_box.blockSignals(True)
         self.view_box.clear()

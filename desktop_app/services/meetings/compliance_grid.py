@@ -19,6 +19,7 @@ from desktop_app.services.meetings.cadence import branch_settings, secretary_lec
 from desktop_app.services.meetings.queries import _quorums
 from desktop_app.store.models_meetings import Meeting
 from desktop_app.views.meetings import ComplianceCell, ComplianceGrid, ComplianceRow, ComplianceSummary
+from desktop_app.views.orgs import OrgNode, path_names
 
 _SEVERITY = {
     CellStatus.OVERDUE: 6, CellStatus.NO_QUORUM: 5, CellStatus.DUE: 4, CellStatus.PLANNED: 3,
@@ -61,6 +62,9 @@ def compliance(db: Database, year: int | None = None, today: date | None = None,
 
         kinds = tuple(k for k in rules.KINDS if any(book.for_org(b.id)[k].tracked for b in branches)
                       or head_rules[k].tracked)
+        # At a street two communities' 第一网格党支部 are told apart by their community's name.
+        shown = path_names([OrgNode(o.id, o.code, o.name, o.kind, o.parent_id, o.sort_order)
+                            for o in orgs.by_id.values()])
         cells: dict[tuple[str, str], tuple[ComplianceCell, ...]] = {}
         for b in branches:
             branch_rules = book.for_org(b.id)
@@ -100,7 +104,7 @@ def compliance(db: Database, year: int | None = None, today: date | None = None,
                 cells[(b.id, kind)] = tuple(merged)
         return ComplianceGrid(
             year=year, today=today, kinds=kinds, rules=head_rules,
-            rows=tuple(ComplianceRow(b.id, b.name, b.code, b.kind) for b in branches),
+            rows=tuple(ComplianceRow(b.id, shown.get(b.id, b.name), b.code, b.kind) for b in branches),
             cells=cells,
             secretary_lecture=secretary_lectures(s, [b.id for b in branches], year),
             tracking_since={b.id: settings[b.id][0] for b in branches if settings[b.id][0] is not None},
