@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import attachments, auth
-from desktop_app.services.cobuilding.common import activity_rows, cost_rows, org_names, year_span
+from desktop_app.services.cobuilding.common import (
+    activity_rows, copy_changed, cost_rows, live, org_names, tombstone, year_span,
+)
 from desktop_app.services.residents import center_name
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -74,23 +76,17 @@ def get_activity(db: Database, activity_id: str) -> ActivityDetail:
 def _check_links(s: Session, clean: rules.ActivityInput) -> dict[str, str]:
     """Every organiser and person named must exist; returns unit id -> name."""
     for oid in clean.org_ids:
-        o = s.get(Organization, oid)
-        if o is None or o.deleted:
-            raise ValidationError("组织支部", "所选党组织不存在或已删除")
+        live(s, Organization, oid, "所选党组织不存在或已删除", "组织支部")
     units: dict[str, str] = {}
     for uid in clean.unit_ids:
-        u = s.get(PartnerUnit, uid)
-        if u is None or u.deleted:
-            raise ValidationError("共建单位", "所选共建单位不存在或已删除")
+        u = live(s, PartnerUnit, uid, "所选共建单位不存在或已删除", "共建单位")
         units[uid] = u.name
     for p in clean.people:
         m = s.get(Member, p.member_id) if p.member_id else None
         if p.member_id and (m is None or m.deleted):
             raise ValidationError("参与人员", f"党员 {p.name} 不存在或已删除")
         if p.reporting_member_id:
-            r = s.get(ReportingMember, p.reporting_member_id)
-            if r is None or r.deleted:
-                raise ValidationError("参与人员", f"报到党员 {p.name} 不在报到名册中")
+            live(s, ReportingMember, p.reporting_member_id, f"报到党员 {p.name} 不在报到名册中", "参与人员")
     return units
 
 
@@ -155,9 +151,8 @@ def update_activity(db: Database, activity_id: str, inp: rules.ActivityInput,
         s = uow.session
         a = _live(s, activity_id)
         units = _check_links(s, clean)
-        for k in ("activity_date", "kind", "title", "place", "residents_served", "cost_fen", "content"):
-            if getattr(a, k) != getattr(clean, k):
-                setattr(a, k, getattr(clean, k))
+        copy_changed(a, clean, ("activity_date", "kind", "title", "place", "residents_served", "cost_fen",
+                                "content"))
         _replace_links(s, a, clean, units)
         s.flush()
         detail = _detail(s, a)
@@ -201,21 +196,13 @@ def add_photo(db: Database, activity_id: str, source: str | Path) -> PhotoRow:
 
 
 def remove_photo(db: Database, photo_id: str) -> None:
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        p = uow.session.get(ActivityPhoto, photo_id)
-        if p is None or p.deleted:
-            raise NotFound("该照片不存在或已删除")
-        p.deleted = True
-        uow.commit()
+    tombstone(db, ActivityPhoto, photo_id, "该照片不存在或已删除")
 
 
 def photo_path(db: Database, photo_id: str) -> Path:
     auth.require(db, "cobuilding.read")
     with db.session() as s:
-        p = s.get(ActivityPhoto, photo_id)
-        if p is None or p.deleted:
-            raise NotFound("该照片不存在或已删除")
+        p = live(s, ActivityPhoto, photo_id, "该照片不存在或已删除")
         stored = p.stored_name
     return attachments.path_of(stored)
 

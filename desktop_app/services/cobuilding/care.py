@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.errors import NotFound
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import unit_name, year_span
+from desktop_app.services.cobuilding.common import live, copy_changed, unit_name, year_span
 from desktop_app.services.residents import center_name
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -97,12 +97,8 @@ def care_candidates(db: Database, today: date | None = None) -> list[RecipientRo
 
 def _write(s: Session, v: CareVisit, clean: rules.CareInput) -> None:
     if clean.unit_id:
-        u = s.get(PartnerUnit, clean.unit_id)
-        if u is None or u.deleted:
-            raise ValidationError("慰问单位", "所选共建单位不存在或已删除")
-    for k in ("care_date", "occasion", "title", "unit_id", "givers", "notes"):
-        if getattr(v, k) != getattr(clean, k):
-            setattr(v, k, getattr(clean, k))
+        live(s, PartnerUnit, clean.unit_id, "所选共建单位不存在或已删除", "慰问单位")
+    copy_changed(v, clean, ("care_date", "occasion", "title", "unit_id", "givers", "notes"))
     s.flush()
     old = list(s.scalars(select(CareRecipient).where(CareRecipient.care_id == v.id, CareRecipient.deleted.is_(False))))
     for r in old:

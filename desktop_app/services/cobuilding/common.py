@@ -10,7 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import idcard
-from desktop_app.domain.errors import NotFound
+from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.services import auth
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
 from desktop_app.store.models_cobuilding import (
     Activity, ActivityOrg, ActivityPerson, ActivityPhoto, ActivityUnit, CostLink, ListItem, PartnerUnit, PostClaim,
@@ -30,12 +33,26 @@ def set_changed(row, values: dict) -> None:
             setattr(row, key, value)
 
 
-def live(s: Session, model, row_id: str | None, message: str):
-    """The live row of `model` with this id, or NotFound(message)."""
+def copy_changed(row, source, keys) -> None:
+    """set_changed with the values of `keys` taken from `source` (a checked input)."""
+    set_changed(row, {k: getattr(source, k) for k in keys})
+
+
+def live(s: Session, model, row_id: str | None, message: str, field: str | None = None):
+    """The live row of `model` with this id; else NotFound(message), or a ValidationError of `field`
+    when the id came from a form (a unit or member picked that has since been removed)."""
     row = s.get(model, row_id) if row_id else None
     if row is None or row.deleted:
-        raise NotFound(message)
+        raise NotFound(message) if field is None else ValidationError(field, message)
     return row
+
+
+def tombstone(db: Database, model, row_id: str, message: str) -> None:
+    """Delete a row the way synced rows are deleted (deleted = True), in its own unit of work."""
+    auth.require(db, "cobuilding.write")
+    with UnitOfWork(db) as uow:
+        live(uow.session, model, row_id, message).deleted = True
+        uow.commit()
 
 
 def year_span(year: int) -> tuple[date, date]:

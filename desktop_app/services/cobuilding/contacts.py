@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain import idcard
-from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.errors import NotFound
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import org_names
+from desktop_app.services.cobuilding.common import live, org_names, copy_changed, tombstone
 from desktop_app.services.residents import center_name, household_label
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -53,23 +53,15 @@ def save_contact(db: Database, contact_id: str | None, inp: rules.ContactInput, 
     clean = rules.check_contact(inp, today or date.today())
     with UnitOfWork(db) as uow:
         s = uow.session
-        m = s.get(Member, clean.member_id)
-        if m is None or m.deleted:
-            raise ValidationError("党员", "所选党员不存在或已删除")
+        m = live(s, Member, clean.member_id, "所选党员不存在或已删除", "党员")
         label, grid = "", clean.grid_id
         if clean.household_id:
-            h = s.get(Household, clean.household_id)
-            if h is None or h.deleted:
-                raise ValidationError("住户", "所选住户不存在或已删除")
+            h = live(s, Household, clean.household_id, "所选住户不存在或已删除", "住户")
             label, grid = household_label(h.building, h.unit, h.room, h.address), grid or h.grid_id
         if grid:
-            o = s.get(Organization, grid)
-            if o is None or o.deleted:
-                raise ValidationError("网格", "所选网格不存在或已删除")
+            live(s, Organization, grid, "所选网格不存在或已删除", "网格")
         if contact_id:
-            c = s.get(Contact, contact_id)
-            if c is None or c.deleted:
-                raise NotFound("该联系记录不存在或已删除")
+            c = live(s, Contact, contact_id, "该联系记录不存在或已删除")
         else:
             c = Contact(member_id=m.id, member_name=m.name, role=clean.role)
             s.add(c)
@@ -128,20 +120,14 @@ def save_seat(db: Database, seat_id: str | None, inp: rules.SeatInput, today: da
         s = uow.session
         uname = ""
         if clean.unit_id:
-            u = s.get(PartnerUnit, clean.unit_id)
-            if u is None or u.deleted:
-                raise ValidationError("所在单位", "所选共建单位不存在或已删除")
+            u = live(s, PartnerUnit, clean.unit_id, "所选共建单位不存在或已删除", "所在单位")
             uname = u.name
         if seat_id:
-            c = s.get(CommitteeSeat, seat_id)
-            if c is None or c.deleted:
-                raise NotFound("该委员记录不存在或已删除")
+            c = live(s, CommitteeSeat, seat_id, "该委员记录不存在或已删除")
         else:
             c = CommitteeSeat(level=clean.level, name=clean.name, term_start=clean.term_start)
             s.add(c)
-        for k in ("level", "name", "unit_id", "post", "phone", "term_start", "term_end"):
-            if getattr(c, k) != getattr(clean, k):
-                setattr(c, k, getattr(clean, k))
+        copy_changed(c, clean, ("level", "name", "unit_id", "post", "phone", "term_start", "term_end"))
         c.unit_name = uname
         s.flush()
         row = SeatRow(c.id, c.level, c.name, c.unit_id, c.unit_name, c.post, c.phone, c.term_start, c.term_end)
@@ -150,10 +136,4 @@ def save_seat(db: Database, seat_id: str | None, inp: rules.SeatInput, today: da
 
 
 def delete_seat(db: Database, seat_id: str) -> None:
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        c = uow.session.get(CommitteeSeat, seat_id)
-        if c is None or c.deleted:
-            raise NotFound("该委员记录不存在或已删除")
-        c.deleted = True
-        uow.commit()
+    tombstone(db, CommitteeSeat, seat_id, "该委员记录不存在或已删除")

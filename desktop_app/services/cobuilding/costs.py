@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.domain.errors import Conflict, NotFound, ValidationError
+from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.ledger import EXPENSE, month_of
 from desktop_app.services import auth, ledger
-from desktop_app.services.cobuilding.common import ACTIVITY_LABEL, PROJECT_LABEL, chunks, cost_rows
+from desktop_app.services.cobuilding.common import ACTIVITY_LABEL, PROJECT_LABEL, chunks, cost_rows, live
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import Activity, CostLink, ListItem
@@ -32,13 +32,9 @@ def _target(s: Session, activity_id: str | None, item_id: str | None) -> tuple[A
     if bool(activity_id) == bool(item_id):
         raise ValidationError("关联", "请选择一个活动或一个项目")
     if activity_id:
-        a = s.get(Activity, activity_id)
-        if a is None or a.deleted:
-            raise NotFound("该活动不存在或已删除")
+        a = live(s, Activity, activity_id, "该活动不存在或已删除")
         return a, None
-    i = s.get(ListItem, item_id)
-    if i is None or i.deleted:
-        raise NotFound("该项目不存在或已删除")
+    i = live(s, ListItem, item_id, "该项目不存在或已删除")
     if i.list_kind != rules.PROJECT:
         raise ValidationError("关联", "只有项目清单的条目能关联费用")
     return None, i
@@ -138,8 +134,9 @@ def link_cost(db: Database, entry_id: str, *, activity_id: str | None = None,
         _check_open(s, entry.entry_date)
         taken = s.scalar(select(CostLink).where(CostLink.entry_id == entry.id, CostLink.deleted.is_(False)))
         if taken is not None:
-            where = cost_rows(s, [taken.activity_id] if taken.activity_id else [], [taken.item_id] if taken.item_id else [])
-            raise Conflict(f"凭证 {entry.voucher_no} 已关联到“{where[0].target if where else '其他记录'}”，请先取消那个关联")
+            where = cost_rows(s, [taken.activity_id or ""], [taken.item_id or ""])
+            raise Conflict(f"凭证 {entry.voucher_no} 已关联到“{where[0].target if where else '其他记录'}”，"
+                           "请先取消那个关联")
         row = _link(s, entry, a, i)
         uow.commit()
         return row
@@ -150,9 +147,7 @@ def unlink_cost(db: Database, link_id: str) -> None:
     auth.require(db, "cobuilding.write")
     with UnitOfWork(db) as uow:
         s = uow.session
-        c = s.get(CostLink, link_id)
-        if c is None or c.deleted:
-            raise NotFound("该费用关联不存在或已取消")
+        c = live(s, CostLink, link_id, "该费用关联不存在或已取消")
         _check_open(s, c.entry_date)
         c.deleted = True
         uow.commit()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import org_names, set_changed, year_span
+from desktop_app.services.cobuilding.common import live, org_names, copy_changed, tombstone, year_span
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization, Resident
@@ -78,13 +78,9 @@ def save_inquiry(db: Database, inquiry_id: str | None, inp: rules.InquiryInput,
     with UnitOfWork(db) as uow:
         s = uow.session
         if clean.unit_id:
-            u = s.get(PartnerUnit, clean.unit_id)
-            if u is None or u.deleted:
-                raise ValidationError("共建单位", "所选共建单位不存在或已删除")
+            live(s, PartnerUnit, clean.unit_id, "所选共建单位不存在或已删除", "共建单位")
         if clean.resident_id:
-            r = s.get(Resident, clean.resident_id)
-            if r is None or r.deleted:
-                raise ValidationError("问需对象", "所选居民不存在或已删除")
+            r = live(s, Resident, clean.resident_id, "所选居民不存在或已删除", "问需对象")
             clean.grid_id = clean.grid_id or r.grid_id
         if clean.grid_id and s.get(Organization, clean.grid_id) is None:
             raise ValidationError("网格", "所选网格不存在")
@@ -93,7 +89,7 @@ def save_inquiry(db: Database, inquiry_id: str | None, inp: rules.InquiryInput,
         else:
             i = Inquiry(state=rules.INQUIRY_OPEN)
             s.add(i)
-        set_changed(i, {k: getattr(clean, k) for k in EDITABLE})
+        copy_changed(i, clean, EDITABLE)
         row = _one(s, i)
         uow.commit()
         return row
@@ -109,8 +105,8 @@ def inquiry_to_need(db: Database, inquiry_id: str, today: date | None = None) ->
         if i.state != rules.INQUIRY_OPEN:
             raise ValidationError("状态", f"这条问需已{i.state}，不能再转为需求")
         need = rules.check_list_item(rules.ListInput(
-            rules.NEED, (i.answer or i.topic)[:80], f"{i.inquiry_date.isoformat()} {i.channel}问需 {i.asked_name}：{i.answer}",
-            "问需服务", today, i.grid_id), today)
+            rules.NEED, (i.answer or i.topic)[:80],
+            f"{i.inquiry_date.isoformat()} {i.channel}问需 {i.asked_name}：{i.answer}", "问需服务", today, i.grid_id), today)
         item = ListItem(list_kind=rules.NEED, title=need.title, detail=need.detail, category=need.category,
                         raised_on=need.raised_on, state=rules.NEED_OPEN, grid_id=need.grid_id)
         s.add(item)
@@ -137,7 +133,4 @@ def close_inquiry(db: Database, inquiry_id: str, outcome: str, follow_up: str, o
 
 def delete_inquiry(db: Database, inquiry_id: str) -> None:
     """Tombstone an inquiry; a need it put on the 需求清单 stays there."""
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        _live(uow.session, inquiry_id).deleted = True
-        uow.commit()
+    tombstone(db, Inquiry, inquiry_id, "该问需记录不存在或已删除")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import linked_totals, org_names, year_span
+from desktop_app.services.cobuilding.common import linked_totals, live, org_names, copy_changed, year_span
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import ListItem, PartnerUnit
@@ -90,9 +90,8 @@ def save_item(db: Database, item_id: str | None, inp: rules.ListInput, today: da
             item = ListItem(list_kind=clean.list_kind, title=clean.title, raised_on=clean.raised_on,
                             state=rules.FIRST_STATE[clean.list_kind])
             s.add(item)
-        for k in ("title", "detail", "category", "raised_on", "grid_id", "unit_id", "need_id", "resource_id"):
-            if getattr(item, k) != getattr(clean, k):
-                setattr(item, k, getattr(clean, k))
+        copy_changed(item, clean, ("title", "detail", "category", "raised_on", "grid_id", "unit_id", "need_id",
+                                   "resource_id"))
         if clean.visit_id:  # an edit that does not name the visit keeps it
             item.visit_id = clean.visit_id
         if need is not None and need.state == rules.NEED_OPEN:
@@ -149,9 +148,7 @@ def link_project(db: Database, item_id: str, project_id: str | None) -> ListRow:
         if item.list_kind != rules.PROJECT:
             raise ValidationError("清单", "只有项目清单的条目能关联微实事")
         if project_id:
-            p = s.get(Project, project_id)
-            if p is None or p.deleted:
-                raise ValidationError("微实事", "所选微实事项目不存在或已删除")
+            live(s, Project, project_id, "所选微实事项目不存在或已删除", "微实事")
         item.project_id = project_id or None
         s.flush()
         row = _one(s, item)
@@ -163,9 +160,7 @@ def need_from_visit(db: Database, visit_id: str, today: date | None = None) -> L
     """A problem raised on a visit or 恳谈 goes onto the 需求清单 (once)."""
     auth.require(db, "cobuilding.write")
     with db.session() as s:
-        v = s.get(Visit, visit_id)
-        if v is None or v.deleted:
-            raise NotFound("该走访记录不存在或已删除")
+        v = live(s, Visit, visit_id, "该走访记录不存在或已删除")
         if s.scalar(select(ListItem.id).where(ListItem.visit_id == v.id, ListItem.deleted.is_(False))):
             raise ValidationError("走访记录", "这次走访反映的问题已在需求清单中")
         inp = rules.ListInput(rules.NEED, (v.content or v.category or "居民需求")[:80], v.content, v.category,

@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import activity_rows, org_names, reporting_rows, year_span
+from desktop_app.services.cobuilding.common import (
+    activity_rows, copy_changed, live, org_names, reporting_rows, tombstone, year_span,
+)
 from desktop_app.services.residents import center_name
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -86,13 +88,9 @@ def get_reporting(db: Database, rid: str, year: int | None = None) -> ReportingD
 
 def _check_refs(s: Session, clean: rules.ReportingInput) -> None:
     if clean.unit_id:
-        u = s.get(PartnerUnit, clean.unit_id)
-        if u is None or u.deleted:
-            raise ValidationError("共建单位", "所选共建单位不存在或已删除")
+        live(s, PartnerUnit, clean.unit_id, "所选共建单位不存在或已删除", "共建单位")
     if clean.org_id:
-        o = s.get(Organization, clean.org_id)
-        if o is None or o.deleted:
-            raise ValidationError("报到支部", "所选党组织不存在或已删除")
+        live(s, Organization, clean.org_id, "所选党组织不存在或已删除", "报到支部")
 
 
 _FIELDS = ("name", "gender", "employer", "employer_org", "unit_id", "job", "reported_on", "org_id", "skills", "notes")
@@ -128,9 +126,7 @@ def update_reporting(db: Database, rid: str, inp: rules.ReportingInput, today: d
         s = uow.session
         r = _live(s, rid)
         _check_refs(s, clean)
-        for k in _FIELDS + (("mobile",) if clean.mobile else ()):
-            if getattr(r, k) != getattr(clean, k):
-                setattr(r, k, getattr(clean, k))
+        copy_changed(r, clean, _FIELDS + (("mobile",) if clean.mobile else ()))
         s.flush()
         detail = _detail(s, r, today.year)
         uow.commit()
@@ -175,9 +171,7 @@ def log_service(db: Database, rid: str, inp: rules.ServiceInput, today: date | N
             raise ValidationError("服务日期", f"{r.name} 已于 {r.left_on.isoformat()} 离开")
         post_name = ""
         if clean.post_id:
-            p = s.get(ReportingPost, clean.post_id)
-            if p is None or p.deleted:
-                raise ValidationError("岗位", "所选岗位不存在或已删除")
+            p = live(s, ReportingPost, clean.post_id, "所选岗位不存在或已删除", "岗位")
             post_name = p.name
         x = ServiceLog(reporting_member_id=r.id, service_date=clean.service_date, post_id=clean.post_id,
                        content=clean.content, hours_tenths=clean.hours_tenths, points=clean.points or 0)
@@ -189,13 +183,7 @@ def log_service(db: Database, rid: str, inp: rules.ServiceInput, today: date | N
 
 
 def delete_service(db: Database, service_id: str) -> None:
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        x = uow.session.get(ServiceLog, service_id)
-        if x is None or x.deleted:
-            raise NotFound("该服务记录不存在或已删除")
-        x.deleted = True
-        uow.commit()
+    tombstone(db, ServiceLog, service_id, "该服务记录不存在或已删除")
 
 
 # ---------------------------------------------------------------- posts
@@ -226,9 +214,7 @@ def save_post(db: Database, post_id: str | None, name: str, duties: str = "", pl
     with UnitOfWork(db) as uow:
         s = uow.session
         if post_id:
-            p = s.get(ReportingPost, post_id)
-            if p is None or p.deleted:
-                raise NotFound("该岗位不存在或已删除")
+            p = live(s, ReportingPost, post_id, "该岗位不存在或已删除")
         else:
             p = ReportingPost(name=name)
             s.add(p)
@@ -246,9 +232,7 @@ def claim_post(db: Database, post_id: str, rid: str, on: date, today: date | Non
     with UnitOfWork(db) as uow:
         s = uow.session
         r = _live(s, rid)
-        p = s.get(ReportingPost, post_id)
-        if p is None or p.deleted:
-            raise NotFound("该岗位不存在或已删除")
+        p = live(s, ReportingPost, post_id, "该岗位不存在或已删除")
         if on > today:
             raise ValidationError("认领日期", "不能晚于今天")
         if r.left_on:
@@ -336,9 +320,7 @@ def move_from_roster(db: Database, member_id: str, today: date | None = None) ->
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
-        m = s.get(Member, member_id)
-        if m is None or m.deleted:
-            raise NotFound("该党员不存在或已删除")
+        m = live(s, Member, member_id, "该党员不存在或已删除")
         if s.scalar(select(ReportingMember.id).where(ReportingMember.member_id == m.id,
                                                      ReportingMember.deleted.is_(False))):
             raise Conflict(f"{m.name} 已在报到名册中")

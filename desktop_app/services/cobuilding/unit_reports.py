@@ -20,7 +20,7 @@ from desktop_app.domain import idcard
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.service_flow import check_day
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import activity_rows, live, org_names, set_changed, year_span
+from desktop_app.services.cobuilding.common import activity_rows, live, org_names, set_changed, tombstone, year_span
 from desktop_app.services.cobuilding.lists import list_rows
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -111,9 +111,7 @@ def save_unit_report(db: Database, report_id: str | None, inp: rules.UnitReportI
     clean = rules.check_unit_report(inp, today or date.today())
     with UnitOfWork(db) as uow:
         s = uow.session
-        u = s.get(PartnerUnit, clean.unit_id)
-        if u is None or u.deleted:
-            raise ValidationError("共建单位", "所选共建单位不存在或已删除")
+        u = live(s, PartnerUnit, clean.unit_id, "所选共建单位不存在或已删除", "共建单位")
         if clean.org_id and s.get(Organization, clean.org_id) is None:
             raise ValidationError("报到组织", "所选党组织不存在")
         other = s.scalar(select(UnitReport.id).where(UnitReport.unit_id == u.id, UnitReport.deleted.is_(False),
@@ -200,7 +198,4 @@ def end_report_item(db: Database, item_id: str, on: date | None, today: date | N
 
 
 def delete_report_item(db: Database, item_id: str) -> None:
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        live(uow.session, UnitReportItem, item_id, "该记录不存在或已删除").deleted = True
-        uow.commit()
+    tombstone(db, UnitReportItem, item_id, "该记录不存在或已删除")

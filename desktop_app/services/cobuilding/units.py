@@ -14,9 +14,9 @@ from sqlalchemy import extract, func, select
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain import service_flow as flow
-from desktop_app.domain.errors import Conflict, NotFound, ValidationError
+from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import activity_rows, reporting_rows, year_span
+from desktop_app.services.cobuilding.common import activity_rows, live, reporting_rows, set_changed, year_span
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import (
@@ -84,9 +84,7 @@ def save_unit(db: Database, unit_id: str | None, inp: rules.UnitInput, today: da
         if other and other != unit_id:
             raise ValidationError("单位名称", f"“{clean.name}”已经登记过")
         if unit_id:
-            u = s.get(PartnerUnit, unit_id)
-            if u is None or u.deleted:
-                raise NotFound("该共建单位不存在或已删除")
+            u = live(s, PartnerUnit, unit_id, "该共建单位不存在或已删除")
         else:
             u = PartnerUnit(name=clean.name)
             s.add(u)
@@ -95,9 +93,7 @@ def save_unit(db: Database, unit_id: str | None, inp: rules.UnitInput, today: da
             "contact_person": clean.contact_person, "phone": clean.phone, "address": clean.address,
             "joined_on": clean.joined_on, "offers": rules.join_offers(clean.offers), "notes": clean.notes,
         }
-        for key, value in values.items():
-            if getattr(u, key) != value:
-                setattr(u, key, value)
+        set_changed(u, values)
         s.flush()
         row = _row(u)
         uow.commit()
@@ -109,9 +105,7 @@ def delete_unit(db: Database, unit_id: str) -> None:
     auth.require(db, "cobuilding.write")
     with UnitOfWork(db) as uow:
         s = uow.session
-        u = s.get(PartnerUnit, unit_id)
-        if u is None or u.deleted:
-            raise NotFound("该共建单位不存在或已删除")
+        u = live(s, PartnerUnit, unit_id, "该共建单位不存在或已删除")
         open_claims = s.scalar(select(func.count()).select_from(WishClaim).where(
             WishClaim.unit_id == u.id, WishClaim.status == flow.CLAIM_ACTIVE, WishClaim.deleted.is_(False)))
         if open_claims:
@@ -129,9 +123,7 @@ def unit_year(db: Database, unit_id: str, year: int) -> UnitYear:
     auth.require(db, "cobuilding.read")
     start, end = year_span(year)
     with db.session() as s:
-        u = s.get(PartnerUnit, unit_id)
-        if u is None or u.deleted:
-            raise NotFound("该共建单位不存在或已删除")
+        u = live(s, PartnerUnit, unit_id, "该共建单位不存在或已删除")
         act_ids = list(s.scalars(select(ActivityUnit.activity_id).where(
             ActivityUnit.unit_id == u.id, ActivityUnit.deleted.is_(False))))
         activities = activity_rows(s, year, ids=act_ids) if act_ids else []
