@@ -170,6 +170,7 @@ class ProposedLine:
     serial: int
     is_guest: bool = False
     printed_leave: str = ""  # a leave asked for before the meeting, printed on the sheet
+    excused: str = ""  # 免于应到 that day (长期外出, 病重 …): not signing is expected, proposed as 请假
 
     @property
     def unsure(self) -> bool:

@@ -76,7 +76,7 @@ class AttendanceDialog(QDialog):
             if line is None or p.is_guest:
                 continue
             p.status = line.proposed_status
-            p.reason = (line.printed_leave or p.reason) if p.status == rules.LEAVE else ""
+            p.reason = (line.printed_leave or line.excused or p.reason) if p.status == rules.LEAVE else ""
             p.unsure = line.unsure
         when = f"{detail.meeting_date:%Y-%m-%d}" + (f" {detail.start_time:%H:%M}" if detail.start_time else "")
         head = QLabel(f"<b>{detail.branch_name if detail.org_name == detail.branch_name else detail.org_name}"

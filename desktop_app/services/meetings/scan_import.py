@@ -37,19 +37,24 @@ SCAN_NOTE = "签到表扫描件"
 SURE = 0.5  # a cell read with less confidence than this is shown as 不确定
 
 
-def _line_state(reading, printed_leave: str, is_guest: bool) -> tuple[str, str, float]:
-    """(state, proposed status, confidence) of one named row."""
+def _line_state(reading, printed_leave: str, is_guest: bool, excused: str = "") -> tuple[str, str, float]:
+    """(state, proposed status, confidence) of one named row.
+
+    A member excused from 应到 that day (the sheet prints why) who did not sign is
+    proposed as 请假, never as 缺席: they were not expected.
+    """
     sign, leave = reading.sign, reading.leave
     present = rules.GUEST if is_guest else rules.PRESENT
+    away = rules.LEAVE if excused and not is_guest else rules.ABSENT
     if sign.confidence < SURE:
-        return UNSURE, present if sign.marked else rules.ABSENT, sign.confidence
+        return UNSURE, present if sign.marked else away, sign.confidence
     if sign.marked:
         if leave.marked and not printed_leave and not is_guest:
             return UNSURE, present, min(sign.confidence, leave.confidence) / 2  # signed and wrote 请假
         return SIGNED, present, sign.confidence
     if is_guest:
         return BLANK, rules.GUEST, sign.confidence  # a guest who did not come stays listed as invited
-    if printed_leave:
+    if printed_leave or excused:
         return LEAVE_MARK, rules.LEAVE, sign.confidence
     if leave.confidence < SURE:
         return UNSURE, rules.LEAVE if leave.marked else rules.ABSENT, leave.confidence
@@ -74,9 +79,10 @@ def _propose_page(db: Database, page: PageReading, meeting_id: str) -> SheetProp
     for i, row in enumerate(page.rows):
         if i < len(printed):
             line = printed[i]
-            state, status, confidence = _line_state(row, line.leave_reason, line.attendance_id in guests)
+            excused = "" if line.attendance_id in guests else line.excused_reason
+            state, status, confidence = _line_state(row, line.leave_reason, line.attendance_id in guests, excused)
             lines.append(ProposedLine(line.attendance_id, line.name, state, status, confidence, row.serial,
-                                      line.attendance_id in guests, line.leave_reason))
+                                      line.attendance_id in guests, line.leave_reason, excused))
         elif row.sign.marked or row.name_cell.marked:
             unnamed += 1  # a walk-in on a blank row: a person must say who it is
     return SheetProposal(meeting_id, code.number, sheet.title, code.page, code.pages, page.index, tuple(lines),
@@ -125,7 +131,8 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
 def confirmed_entries(proposal: ScanProposal, meeting_id: str | None = None) -> list[AttendanceEntry]:
     """The entries the reader is sure of (what the command line records without asking)."""
     return [
-        AttendanceEntry(line.proposed_status, line.printed_leave if line.proposed_status == rules.LEAVE else "",
+        AttendanceEntry(line.proposed_status,
+                        (line.printed_leave or line.excused) if line.proposed_status == rules.LEAVE else "",
                         attendance_id=line.attendance_id)
         for sheet in proposal.sheets if meeting_id is None or sheet.meeting_id == meeting_id
         for line in sheet.lines if not line.unsure
