@@ -284,3 +284,36 @@ def test_a_resident_added_from_the_page_is_selected_after_the_reload(qtbot, app_
     assert page.people.selected().name == "李四"  # the new one, not the one selected before
     assert "李四" in page.people.details.text() and page.message.text() == "已新增居民“李四”。"
     assert page.counts.text() == "居民 2 人，住户 1 户"
+
+
+def test_a_case_is_received_with_its_parties_typed_and_picked_in_the_grid(qtbot, app_ctx, wait_ops, town,
+                                                                          qtmodeltester):
+    from desktop_app.gui.mediation.dialogs import PARTY_ROLE, CaseDialog
+    from desktop_app.services import mediation
+
+    db = app_ctx.db
+    dlg = CaseDialog(None, db, res.grids(db), ["邻里纠纷"], today=TODAY)
+    qtbot.addWidget(dlg)
+    parties = dlg.party_model
+    assert [p.role for p in parties.rows] == list(flow.PARTY_ROLES[:2])  # two blank lines to start
+    qtmodeltester.check(parties)
+    (wang,) = res.pick_residents(db, "王秀英")
+    dlg._picked(wang)  # the resident fills the first blank line, address and all
+    parties.setData(parties.index(1, 0), "李大爷")
+    parties.setData(parties.index(1, 2), "13912345678")
+    dlg._picked(wang)  # no blank line left: a third one
+    assert parties.rowCount() == 3
+    dlg.parties.setCurrentIndex(parties.index(2, 0))
+    dlg._remove_party()
+    role = dlg.parties.indexWidget(parties.index(1, PARTY_ROLE))
+    role.setCurrentIndex(role.findData(flow.PARTY_ROLES[2]))  # the line's own combo box
+    qtmodeltester.check(parties)
+    dlg.summary.setPlainText("楼上漏水")
+    dlg.mediator.setText("赵调解")
+    dlg.accept()
+    wait_ops()
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.message.text()
+    case = mediation.get_case(db, dlg.saved.id)
+    assert [(p.name, p.role, p.resident_id) for p in case.parties] == [
+        ("王秀英", flow.PARTY_ROLES[0], town["wang"]), ("李大爷", flow.PARTY_ROLES[2], None)]
+    assert case.parties[1].phone == "13912345678" and "梅园新村3栋" in case.parties[0].address

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
@@ -29,16 +20,29 @@ from desktop_app.gui.widgets.forms import (
     select,
     text_area,
 )
+from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
 from desktop_app.services import mediation
 from desktop_app.services.database import Database
 from desktop_app.services.residents import Grid, ResidentPick
 from desktop_app.views.changes import Change, changes
 
 
+def _typed(field: str):
+    """An editable party column: the typed text replaces that field of the (frozen) PartyInput."""
+    return lambda p, value: replace(p, **{field: str(value)})
+
+
+PARTY_COLUMNS = (
+    Column("姓名", lambda p: p.name, width=100, edit=_typed("name")),
+    Column("身份", lambda p: p.role, width=90, edit=_typed("role")),
+    Column("联系电话", lambda p: p.phone, width=120, edit=_typed("phone")),
+    Column("住址", lambda p: p.address, width=200, edit=_typed("address")),
+)
+PARTY_ROLE = 1
+
+
 class CaseDialog(SavingDialog):
     changes_made = changes(Change.MEDIATION)
-
-    PARTY_HEADERS = ("姓名", "身份", "联系电话", "住址")
 
     def __init__(self, parent: QWidget | None, db: Database, grids: Sequence[Grid], kinds: Sequence[str],
                  detail=None, today: date | None = None):
@@ -52,12 +56,11 @@ class CaseDialog(SavingDialog):
         self.grid = grid_combo(grids, d.grid_id)
         self.summary = text_area(4, "纠纷的起因、经过和双方诉求")
         self.summary.setPlainText(d.summary)
-        self.parties = QTableWidget(0, len(self.PARTY_HEADERS))
-        self.parties.setHorizontalHeaderLabels(list(self.PARTY_HEADERS))
-        self.parties.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.parties.verticalHeader().hide()
+        self.party_model = ColumnModel(PARTY_COLUMNS, parent=self)
+        self.parties = table_view(self.party_model, multi=False, editable=True, stretch=3)
+        self.parties.setItemDelegateForColumn(
+            PARTY_ROLE, ChoiceDelegate([(r, r) for r in flow.PARTY_ROLES], self.parties))
         self.parties.setMinimumHeight(120)
-        self._resident_ids: list[str | None] = []
         for p in d.parties or (PartyInput(role=flow.PARTY_ROLES[0]), PartyInput(role=flow.PARTY_ROLES[1])):
             self.add_party(p)
         self.party_picker = resident_picker(db, "从居民中添加当事人：姓名或拼音首字母")
@@ -93,27 +96,18 @@ class CaseDialog(SavingDialog):
         self.setMinimumWidth(640)
 
     def add_party(self, p: PartyInput) -> None:
-        row = self.parties.rowCount()
-        self.parties.insertRow(row)
-        for col, text in enumerate((p.name, p.role, p.phone, p.address)):
-            if col == 1:
-                box = list_combo(flow.PARTY_ROLES, p.role)
-                self.parties.setCellWidget(row, col, box)
-            else:
-                self.parties.setItem(row, col, QTableWidgetItem(text))
-        self._resident_ids.append(p.resident_id)
+        self.party_model.append(p)
+        self.parties.openPersistentEditor(self.party_model.index(self.party_model.rowCount() - 1, PARTY_ROLE))
 
     def _picked(self, pick: ResidentPick | None) -> None:
         if pick is None:
             return
+        rows = self.party_model.rows
         # fill the first blank row, else add one
-        for row in range(self.parties.rowCount()):
-            item = self.parties.item(row, 0)
-            if item is None or not item.text().strip():
-                self.parties.setItem(row, 0, QTableWidgetItem(pick.name))
-                self.parties.setItem(row, 3, QTableWidgetItem(pick.address))
-                self._resident_ids[row] = pick.resident_id
-                break
+        blank = next((i for i, p in enumerate(rows) if not p.name.strip()), None)
+        if blank is not None:
+            rows[blank] = replace(rows[blank], name=pick.name, address=pick.address, resident_id=pick.resident_id)
+            self.party_model.row_changed(blank)
         else:
             self.add_party(PartyInput(pick.name, flow.PARTY_ROLES[2], pick.resident_id, "", pick.address))
         if self.grid.currentData() is None:
@@ -121,22 +115,10 @@ class CaseDialog(SavingDialog):
         self.party_picker.clear()
 
     def _remove_party(self) -> None:
-        row = self.parties.currentRow()
-        if row >= 0:
-            self.parties.removeRow(row)
-            del self._resident_ids[row]
-
-    def _cell(self, row: int, col: int) -> str:
-        item = self.parties.item(row, col)
-        return item.text() if item else ""
+        self.party_model.remove(self.parties.currentIndex().row())
 
     def party_inputs(self) -> tuple[PartyInput, ...]:
-        out = []
-        for row in range(self.parties.rowCount()):
-            name, phone, address = (self._cell(row, col) for col in (0, 2, 3))
-            role = self.parties.cellWidget(row, 1).currentData()
-            out.append(PartyInput(name, role, self._resident_ids[row], phone, address))
-        return tuple(out)
+        return tuple(self.party_model.rows)
 
     def current_input(self) -> CaseInput:
         return CaseInput(
