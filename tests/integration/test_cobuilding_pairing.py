@@ -69,6 +69,11 @@ def test_the_street_counts_each_community_by_the_organisations_rows_hang_on(db, 
     p = cb.pair_unit(db, town["unit"], date(2026, 1, 10), today=TODAY)
     d = cb.take_on(db, p.id, "认亲戚", household_id=town["h"], since=date(2026, 1, 10), today=TODAY)
     cb.log_pairing_visit(db, d.items[0].id, date(2026, 3, 1), "", "看望", TODAY)
+    from desktop_app.services import ledger
+
+    account = next(a for a in ledger.list_accounts(db) if not a.is_dues).id
+    act = cb.list_activities(db, 2026)[0]
+    cb.record_cost(db, cb.CostInput(date(2026, 5, 2), account, 45_600), activity_id=act.id, today=TODAY)
     with UnitOfWork(db) as uow:  # as the street knows a community that sent packages
         uow.session.add(SyncPeer(site_id="c1", level="community", org_code="C1", org_name=community.name,
                                  org_id=community.id))
@@ -77,8 +82,13 @@ def test_the_street_counts_each_community_by_the_organisations_rows_hang_on(db, 
     assert (c.activities, c.four_into, c.residents_served, c.activity_hours_tenths, c.units_active) == (1, 1, 30, 20, 1)
     assert (c.reporting_members, c.reporting_services, c.reporting_hours_tenths) == (1, 1, 15)
     assert (c.adopted, c.pairing_visits) == (1, 1)
+    assert c.cost_fen == 45_600  # the community's own books
     assert cb.community_figures(db, community.id, community.name, 2026) == c
     assert cb.street_figures(db, 2025)[0].activities == 0
     out = tmp_path / "street.pdf"
     assert cb.print_street_summary(db, 2026, out, today=TODAY) == 1
     assert out.stat().st_size > 1000
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    assert "456.00" in "".join(pg.extract_text() for pg in PdfReader(BytesIO(out.read_bytes())).pages)
