@@ -169,7 +169,7 @@ def ask_save_path(parent: QWidget | None, title: str, default_name: str, filters
 
 
 def offer_open(parent: QWidget | None, path: Path, text: str | None = None) -> Any:
-    """After a file is saved: say where, and offer 打开 and 打开所在文件夹 (without blocking the page)."""
+    """After a file is saved: say where, and offer 打开, 打开所在文件夹 and, for a PDF, 打印… (without blocking the page)."""
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QMessageBox
@@ -180,6 +180,8 @@ def offer_open(parent: QWidget | None, path: Path, text: str | None = None) -> A
     box.setText(text or f"已保存到\n{path}")
     open_file = box.addButton("打开", QMessageBox.ButtonRole.AcceptRole)
     open_folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+    # A PDF may go straight to paper: Qt's print dialog, from the same box.
+    print_it = box.addButton("打印…", QMessageBox.ButtonRole.ActionRole) if path.suffix.lower() == ".pdf" else None
     box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(open_file)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -189,6 +191,10 @@ def offer_open(parent: QWidget | None, path: Path, text: str | None = None) -> A
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         elif button is open_folder:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        elif print_it is not None and button is print_it:
+            from desktop_app.gui.widgets import print_pdf
+
+            print_pdf.ask_and_print(parent, path)
 
     box.buttonClicked.connect(clicked)
     box.setObjectName("savedFileBox")
