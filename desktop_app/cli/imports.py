@@ -102,6 +102,7 @@ HISTORY: dict[str, tuple[str, str, str]] = {
     "development": ("development_import", "名", "从 CSV/XLSX 导入发展党员的历史记录（各阶段时间）"),
     "meetings": ("meetings_import", "次会议", "从 CSV/XLSX 导入已召开的三会一课（人数、主持人、议题、决议、出勤）"),
     "residents": ("residents_import", "名居民", "从 CSV/XLSX 导入居民及其住户"),
+    "ledger": ("ledger_import", "笔账目", "从 CSV/XLSX 导入一年的期初余额和收支明细（记账并结账）"),
 }
 
 

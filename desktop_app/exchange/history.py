@@ -13,12 +13,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from desktop_app.domain import idcard
+from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.members import parse_date, parse_yes_no
+from desktop_app.domain.money import parse_yuan
 from desktop_app.exchange import sheets
 from desktop_app.views.imports import Mapping
 from desktop_app.views.roster import RowError
@@ -76,23 +78,17 @@ def id_number(value: Any) -> str:
 
 
 def fen(value: Any) -> int | None:
-    """An amount in 元 (1234.5, ¥1,234.50, 1234元) -> integer fen; blank -> None."""
+    """An amount in 元 as a sheet holds it (1234.5, ¥1,234.50, -80) -> integer fen; blank -> None."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         raise ValueError("应为金额")
-    t = unicodedata.normalize("NFKC", str(value)).strip()
-    t = re.sub(r"[¥￥,\s]|元$", "", t)
-    negative = t.startswith("(") and t.endswith(")")
-    t = t.strip("()")
+    if isinstance(value, float):
+        value = Decimal(repr(value))  # the number as Excel shows it, never a binary fraction
     try:
-        amount = Decimal(t)
-    except InvalidOperation:
-        raise ValueError("应为金额（元）") from None
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("金额最多两位小数")
-    out = int(amount * 100)
-    return -out if negative else out
+        return parse_yuan(value, allow_negative=True)
+    except ValidationError as exc:
+        raise ValueError(exc.message) from None
 
 
 PARSERS: dict[str, Callable[[Any], Any]] = {

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import DomainError
-from desktop_app.exchange import development_files, meeting_files, resident_files, sheets
+from desktop_app.exchange import development_files, ledger_files, meeting_files, resident_files, sheets
 from desktop_app.exchange import mapping as mapping_files
 from desktop_app.exchange import members as member_files
 from desktop_app.services import auth
@@ -38,6 +38,7 @@ KINDS: dict[str, tuple[sheets.Spec, str]] = {
     "development": (development_files.SPEC, "development.write"),
     "meetings": (meeting_files.SPEC, "meetings.write"),
     "residents": (resident_files.SPEC, "residents.write"),
+    "ledger": (ledger_files.SPEC, "ledger.write"),
 }
 
 

@@ -194,3 +194,36 @@ def test_residents_and_their_households_from_a_grid_roll(world, tmp_path, capsys
     db.dispose()
     assert main(["import", "residents", str(good), "--db", str(path), "--dry-run"]) == 2
     assert "已登记为居民" in capsys.readouterr().out
+
+
+def test_a_year_of_ledger_entries_with_its_opening_balance_is_posted_and_closed(world, tmp_path, capsys):
+    from desktop_app.services import ledger
+
+    path, _branch = world
+    header = ["记账日期", "凭证编号", "科目", "摘要", "收入(元)", "支出(元)", "结余", "经手人"]
+    rows = [
+        [None, None, "党建工作经费", "上年结转", None, None, "5,000.00", None],
+        ["2025-01-10", "2025-1", "党建工作经费", "街道拨付党建经费", 10000, None, 15000, "王会计"],
+        [serial(date(2025, 3, 5)), None, "党建工作经费", "七一慰问老党员", None, "1200.50", "13799.5", "张三"],
+        [None, None, None, "合计", 10000, 1200.5, None, None],
+    ]
+    notes = ("填表说明：金额以元为单位，保留两位小数；结余列可不填。",)
+    bad = [r[:] for r in rows]
+    bad[2][6] = "13800"
+    assert main(["import", "ledger", str(workbook(tmp_path / "账.xlsx", header, bad, "2025年党建经费明细账", notes)),
+                 "--db", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert "第 5 行，余额“13800”：与逐笔计算的余额（13,799.50 元）不符" in out and "第 6 行是合计行" in out
+    good = workbook(tmp_path / "账2.xlsx", header, rows, "2025年党建经费明细账", notes)
+    assert main(["import", "ledger", str(good), "--db", str(path), "--dry-run"]) == 0
+    assert "2025 年 3 笔，收入 15,000.00 元，支出 1,200.50 元，导入后结账 12 个月" in capsys.readouterr().out
+    assert main(["import", "ledger", str(good), "--db", str(path)]) == 0
+    assert "已导入 3 笔账目" in capsys.readouterr().out
+    db, _ = open_database(path)
+    account = ledger.find_account(db, "党建工作经费")
+    assert ledger.balance(db, account.id, date(2025, 12, 31)) == 1_379_950
+    assert len(ledger.closed_months(db)) == 12
+    with pytest.raises(Exception, match="结账"):
+        ledger.post_entry(db, ledger.EntryInput(entry_date=date(2025, 6, 1), account_id=account.id,
+                                                direction="支出", amount_fen=100, memo="补记"))
+    db.dispose()

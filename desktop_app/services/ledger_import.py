@@ -1,0 +1,189 @@
+"""经费 history import: a year's opening balances and entries, posted and the months closed.
+
+A center's 收支明细账 of a past year becomes posted entries through the
+ledger's own posting (services.ledger.post_in: accounts, amounts, voucher
+numbers, open months, as a typed entry is checked), and every month of that
+year that has ended is then closed (结账) in order, so the past cannot be
+changed afterwards, as the books it comes from. A 期初余额 / 上年结转 row is the
+account's opening balance (an income entry of 上年结转 on 1 January). When the
+sheet has a 余额 column, each row's balance must agree with the running
+balance of its account, which catches a row typed wrong or left out.
+preview() writes nothing; apply() posts and closes everything or nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from desktop_app.domain import ledger as rules
+from desktop_app.domain.errors import DomainError, ValidationError
+from desktop_app.domain.money import format_yuan
+from desktop_app.exchange import history
+from desktop_app.exchange import ledger_files as files
+from desktop_app.services import auth
+from desktop_app.services.database import Database
+from desktop_app.services.ledger import EntryInput, book_org_id, closed_set_in, list_accounts, post_in
+from desktop_app.services.ledger.books import balance_at
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store import audit
+from desktop_app.store.models_ledger import ClosedMonth
+from desktop_app.views.imports import HistoryPreview, Mapping
+from desktop_app.views.roster import RowError
+
+__all__ = ["apply", "preview"]
+
+_OPENING = re.compile(r"期初|上年结转|年初余额|承前|上期结转|上年结余")
+CLOSED_BY = "导入"
+
+
+@dataclass(frozen=True)
+class PlannedEntries:
+    year: int
+    entries: tuple[tuple[int, EntryInput], ...]  # (row number, entry), in date order
+    months: tuple[date, ...]  # months to close, in order
+
+
+def preview(db: Database, path: str | Path, mapping: Mapping | None = None, sheet: str | None = None,
+            today: date | None = None) -> HistoryPreview:
+    """Read a year's ledger sheet and check every row as posting would; writes nothing."""
+    auth.require(db, "ledger.write")
+    today = today or date.today()
+    parsed = history.parse(files.SPEC, files.FIELDS, path, mapping, sheet)
+    accounts = [a for a in list_accounts(db) if a.active]
+    by_name = {a.name: a for a in accounts}
+    years = sorted({r.values["on"].year for r in parsed.rows if r.values["on"]})
+    year = years[0] if years else None
+    with db.session() as s:
+        book = book_org_id(s)
+        closed = closed_set_in(s, book)
+        start = {a.id: balance_at(s, a.id, date(year - 1, 12, 31)) if year else 0 for a in accounts}
+    running = dict(start)
+    planned: list[tuple[int, EntryInput]] = []
+    errors: list[RowError] = []
+    vouchers: dict[str, int] = {}
+    for row in parsed.rows:
+        v, n = row.values, row.row_number
+        row_errors = list(row.errors)
+
+        def fail(column: str, reason: str, value: str | None = None) -> None:
+            row_errors.append(RowError(n, column, row.shown.get(column, "") if value is None else value, reason))
+
+        opening = bool(_OPENING.search(v["memo"]))
+        on = v["on"] or (date(year, 1, 1) if opening and year else None)
+        if on is None and not any(e.field == "日期" for e in row_errors):
+            fail("日期", "请填写日期")
+        elif on is not None and year is not None and on.year != year:
+            fail("日期", f"一个文件只能导入一年的账目（本文件从 {year} 年开始）")
+        elif on is not None and on > today:
+            fail("日期", "不能晚于今天")
+        elif on is not None and rules.month_of(on) in closed:
+            fail("日期", f"{on.year} 年 {on.month} 月已经结账，不能再导入")
+        if not v["account"] and len(accounts) == 1:
+            account = accounts[0]
+        elif not v["account"]:
+            account = None
+            fail("账户", f"请填写账户（{'、'.join(by_name)}）")
+        else:
+            matches = [a for a in accounts if v["account"] in a.name]
+            account = by_name.get(v["account"]) or (matches[0] if len(matches) == 1 else None)
+            if account is None:
+                fail("账户", f"没有这个账户（现有：{'、'.join(by_name)}）")
+        income, expense, amount = v["income"], v["expense"], v["amount"]
+        direction = v["direction"]
+        if direction and direction not in rules.DIRECTIONS:
+            fail("收支", "应为 收入 或 支出")
+        if income and expense:
+            fail("支出金额", "同一行不能既有收入又有支出")
+        if income or expense:
+            direction = direction or (rules.INCOME if income else rules.EXPENSE)
+            amount = income or expense
+        elif amount is not None:
+            direction = direction or (rules.EXPENSE if amount < 0 else rules.INCOME)
+            amount = abs(amount)
+        elif opening and v["balance"] is not None:
+            direction, amount = rules.INCOME, v["balance"] - (running.get(account.id, 0) if account else 0)
+        if opening:
+            direction = rules.INCOME
+        if not amount and not row_errors:
+            fail("金额", "请填写金额（收入、支出或金额列）")
+        if row_errors:
+            errors += row_errors
+            continue
+        category = v["category"] or (rules.CARRIED_FORWARD if opening else "")
+        entry = EntryInput(entry_date=on, account_id=account.id, direction=direction, amount_fen=amount,
+                           category=category, counterparty=v["counterparty"], handler=v["handler"],
+                           entered_by=CLOSED_BY, memo=v["memo"], voucher_no=v["voucher"])
+        try:
+            rules.check_amount(amount)
+            if entry.voucher_no:
+                rules.normalize_voucher(entry.voucher_no, on)
+        except (ValidationError, TypeError) as exc:
+            fail("凭证号" if "凭证" in str(exc) else "金额", getattr(exc, "message", str(exc)))
+            errors += row_errors
+            continue
+        if entry.voucher_no:
+            number = rules.normalize_voucher(entry.voucher_no, on)
+            if number in vouchers:
+                fail("凭证号", f"与第 {vouchers[number]} 行的凭证号相同")
+                errors += row_errors
+                continue
+            vouchers[number] = n
+        running[account.id] = running.get(account.id, 0) + (amount if direction == rules.INCOME else -amount)
+        if v["balance"] is not None and v["balance"] != running[account.id]:
+            fail("余额", f"与逐笔计算的余额（{format_yuan(running[account.id])} 元）不符：请核对本行及以前各行")
+            errors += row_errors
+            running[account.id] = v["balance"]  # report each wrong row once, not every later one
+            continue
+        planned.append((n, entry))
+    planned.sort(key=lambda p: (p[1].entry_date, p[0]))
+    months: list[date] = []
+    if year is not None and planned:
+        m, last = date(year, 1, 1), rules.month_of(max(e.entry_date for _, e in planned))
+        last = max(last, date(year, 12, 1)) if date(year, 12, 31) < today else last
+        while m <= last and rules.month_end(m) <= today:
+            if m not in closed:
+                months.append(m)
+            m = rules.next_month(m)
+    income = sum(e.amount_fen for _, e in planned if e.direction == rules.INCOME)
+    expense = sum(e.amount_fen for _, e in planned if e.direction == rules.EXPENSE)
+    lines = (f"{year or ''} 年 {len(planned)} 笔", f"收入 {format_yuan(income)} 元", f"支出 {format_yuan(expense)} 元",
+             f"导入后结账 {len(months)} 个月")
+    plan = PlannedEntries(year or 0, tuple(planned), tuple(months))
+    return HistoryPreview("ledger", parsed.table.name, (plan,) if planned else (), tuple(errors),
+                          tuple(parsed.table.skipped), len(parsed.rows), lines, mapping, parsed.table.signature)
+
+
+def apply(db: Database, plan: HistoryPreview) -> int:
+    """Post the previewed entries and close the year's ended months, in one transaction."""
+    auth.require(db, "ledger.write")
+    if plan.kind != "ledger":
+        raise DomainError("不是经费账目导入的预览")
+    if plan.errors:
+        raise DomainError(f"{plan.file_name}：有 {plan.invalid_rows} 行数据有误，未导入任何数据")
+    if not plan.items:
+        return 0
+    entries: PlannedEntries = plan.items[0]
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        # Numbered vouchers first: a blank one then takes the next number after them, never theirs.
+        ordered = sorted(entries.entries, key=lambda p: not p[1].voucher_no)
+        for row_number, entry in ordered:
+            try:
+                post_in(s, entry)
+            except DomainError as exc:
+                raise DomainError(f"{plan.file_name} 第 {row_number} 行：{exc}（未导入任何数据）") from None
+        book = book_org_id(s)
+        closed = set(closed_set_in(s, book))
+        for month in entries.months:
+            rules.check_close(month, closed, entries.months[0], date.today())
+            s.add(ClosedMonth(org_id=book, month=month, closed_by=CLOSED_BY, note=f"导入历史账目（{plan.file_name}）"))
+            closed.add(month)
+        s.flush()
+        audit.record(s, "import", "ledger_entry", "", f"导入 {entries.year} 年账目 {len(entries.entries)} 笔，"
+                     f"结账 {len(entries.months)} 个月（{plan.file_name}）",
+                     after={"entries": len(entries.entries), "months_closed": len(entries.months)})
+        uow.commit()
+    return len(entries.entries)
