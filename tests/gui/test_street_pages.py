@@ -98,3 +98,24 @@ def test_the_street_s_compliance_grid_names_each_community_and_shows_one(qtbot, 
     assert 0 < len(mine) < len(titles) and set(mine) <= set(titles)
     assert any(t.startswith(short) for t in mine) and not any(t.startswith(other) for t in mine)
     qtmodeltester.check(page.model)
+
+
+def test_the_dues_registry_is_offered_like_every_print(qtbot, street, wait_ops, tmp_path, monkeypatch):
+    from desktop_app.gui.dues import page as dues_page
+    from desktop_app.gui.widgets import forms
+
+    db, _names = street
+    page = DuesPage(AppContext(db, site.get_site(db)))
+    qtbot.addWidget(page)
+    page.show()
+    wait_ops()
+    page.community.setCurrentIndex(1)
+    wait_ops()
+    named, offered = [], []
+    monkeypatch.setattr(dues_page, "save_path", lambda parent, title, name, filters: named.append(name)
+                        or tmp_path / "登记表.pdf")
+    monkeypatch.setattr(forms, "offer_open", lambda parent, path, text=None: offered.append(path))
+    page.print_registry()
+    wait_ops(30_000)
+    assert offered == [tmp_path / "登记表.pdf"] and offered[0].read_bytes().startswith(b"%PDF")
+    assert named[0].startswith(page.community.itemText(1).removesuffix("党委"))  # whose branch, in the name

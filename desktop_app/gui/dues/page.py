@@ -421,7 +421,8 @@ class DuesPage(Page):
         if self.view is None or self.view.grid is None:
             return
         g = self.view.grid
-        path = save_path(self, "保存党费收缴登记表", f"{g.org_name}{g.year}年党费收缴登记表.pdf", "PDF 文件 (*.pdf)")
+        name = self.branch.currentText().replace(" · ", "") if self.street else g.org_name
+        path = save_path(self, "保存党费收缴登记表", f"{name}{g.year}年党费收缴登记表.pdf", "PDF 文件 (*.pdf)")
         if path is None:
             return
         db, org_id, year = self.ctx.db, g.org_id, g.year
@@ -429,4 +430,10 @@ class DuesPage(Page):
         def render(job):
             return dues.print_dues_registry(db, year, path, org_id, progress=lambda page: job.report(page, 0))
 
-        run_op(self, render, lambda _r: self.show_message(f"已保存登记表到 {path}"), label="正在生成登记表…")
+        def done(_r) -> None:
+            from desktop_app.gui.widgets import forms
+
+            self.show_message(f"已保存登记表到 {path}")
+            forms.offer_open(self, path, f"已保存登记表到\n{path}")  # 打开, 打开所在文件夹, 打印… as after every print
+
+        run_op(self, render, done, label="正在生成登记表…")
