@@ -35,6 +35,9 @@ _ALIASES: dict[str, str] = {c: c for c in COLUMNS} | {
     "到会情况": "出勤情况",
     "原因": "请假原因", "请假": "请假原因", "备注": "请假原因", "事由": "请假原因",
     "工作单位": "单位", "单位职务": "单位", "列席单位": "单位",
+    # Optional: tells apart members of the same name (a code, a path 社区 / 支部 / 小组, or a name).
+    "所在党组织": "所在党组织", "所在党支部": "所在党组织", "党支部": "所在党组织", "所在党小组": "所在党组织",
+    "党小组": "所在党组织", "党组织": "所在党组织", "支部": "所在党组织",
 }
 TEMPLATE_NAME = "出勤导入模板.csv"
 
@@ -110,7 +113,9 @@ def parse(path: str | Path) -> AttendanceFile:
         status_raw = _cell(cells, columns, "出勤情况")
         reason = _cell(cells, columns, "请假原因")
         unit = _cell(cells, columns, "单位")
-        for column, value in (("会议编号", number), ("姓名", name), ("请假原因", reason), ("单位", unit)):
+        org = _cell(cells, columns, "所在党组织")
+        for column, value in (("会议编号", number), ("姓名", name), ("请假原因", reason), ("单位", unit),
+                              ("所在党组织", org)):
             if (ch := text_rules.bad_char(value)) is not None:
                 fail(column, text_rules.printable(value), f"含有不可见的控制字符（{text_rules.describe(ch)}），请删除后重新填写")
         if not number:
@@ -130,7 +135,7 @@ def parse(path: str | Path) -> AttendanceFile:
                 fail("公民身份号码", id_raw, str(exc))
         elif not name:
             fail("姓名", "", "姓名和公民身份号码至少填一项")
-        lines.append(AttendanceLine(row_no, number, name, id_raw, id_number, status, reason, unit))
+        lines.append(AttendanceLine(row_no, number, name, id_raw, id_number, status, reason, unit, org))
     return AttendanceFile(path, tuple(lines), tuple(errors))
 
 

@@ -323,6 +323,7 @@ class PersonRef:
     name: str
     id_number: str
     branch_id: str | None
+    org_id: str | None = None  # the branch or 党小组 the member sits in
 
 
 
@@ -469,6 +470,7 @@ class AttendanceLine:
     status: str  # a valid attendance status, "" when missing or wrong
     reason: str
     unit: str
+    org: str = ""  # 所在党组织 as written: a code, a path (社区 / 支部 / 小组) or a name
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,6 @@ def people_index(db: Database) -> list[PersonRef]:
             select(Member.id, Member.name, Member.id_number, Member.org_id).where(Member.deleted.is_(False))
         ):
             branch = orgs.branch_of(org_id)
-            out.append(PersonRef(mid, name, id_number, branch.id if branch else None))
+            out.append(PersonRef(mid, name, id_number, branch.id if branch else None, org_id))
     # Full ID numbers only for a role that may see them (the importers: 书记/委员, 管理员).
     return privacy.mask_unless(db, "members.reveal", out)

@@ -3,8 +3,10 @@
 A row names its meeting by the number printed on the sheet (the whole number,
 or without the site code: 2025-0007), the person by ID number or by name (a
 name must be unambiguous: first among the meeting's own list, then the branch,
-then the roster), and the status 出席 / 请假 / 缺席 / 列席. Someone not on the
-roster may only be 列席.
+then the roster, or within the 所在党组织 the row names by code or path), and the
+status 出席 / 请假 / 缺席 / 列席. Someone not on the roster may only be 列席. An
+organisation named by a name several share (every branch has a 第一党小组) is
+refused with the candidates' paths and codes.
 
 `preview` writes nothing and lists every problem by row and column; `apply`
 writes the preview's rows in one transaction (re-checking each meeting and
@@ -18,6 +20,8 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
+
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import DomainError
 from desktop_app.exchange import attendance as files
@@ -25,6 +29,8 @@ from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.meetings.attendance import people_index, record_many
 from desktop_app.services.meetings.queries import get, resolve
+from desktop_app.services.roster._common import _org_name_map
+from desktop_app.store.models import Organization
 from desktop_app.views.meetings import (
     AttendanceCheck, AttendanceEntry, AttendanceImportResult, BulkAttendance, MeetingDetail, PersonRef, RowError,
 )
@@ -32,7 +38,7 @@ from desktop_app.views.meetings import (
 COLUMNS = files.COLUMNS
 TEMPLATE_NAME = files.TEMPLATE_NAME
 # Within a row, problems are listed in the order of the columns they are about.
-_FIELD_ORDER = {"会议编号": 0, "出勤情况": 1, "请假原因": 2, "公民身份号码": 3, "姓名": 3}
+_FIELD_ORDER = {"会议编号": 0, "出勤情况": 1, "请假原因": 2, "公民身份号码": 3, "姓名": 3, "所在党组织": 4}
 
 
 class AttendanceImportError(DomainError):
@@ -44,6 +50,34 @@ class AttendanceImportError(DomainError):
         shown = "\n".join(e.message(file_name) for e in errors[:10])
         more = f"\n…… 另有 {len(errors) - 10} 处错误" if len(errors) > 10 else ""
         super().__init__(f"{file_name}：有 {len(errors)} 处错误，未导入任何记录\n{shown}{more}")
+
+
+class _OrgNames:
+    """Organisations named in the file: by code, by path (社区 / 支部 / 小组) or by a name only one bears."""
+
+    def __init__(self, db: Database):
+        auth.require(db, "meetings.read")
+        with db.session() as s:
+            self.lookup = _org_name_map(s)
+            self.parent = dict(s.execute(select(Organization.id, Organization.parent_id)
+                                         .where(Organization.deleted.is_(False))).all())
+
+    def resolve(self, text: str) -> tuple[str | None, str]:
+        found = self.lookup.get(text)
+        if found:
+            return found, ""
+        if self.lookup.candidates(text):
+            return None, f"有几个党组织叫这个名字，请写路径（社区 / 支部 / 小组）或代码：{self.lookup.candidates(text)}"
+        return None, "找不到这个党组织（可写代码，或路径 社区 / 支部 / 小组）"
+
+    def within(self, org_id: str | None, root: str) -> bool:
+        seen = set()
+        while org_id is not None and org_id not in seen:
+            if org_id == root:
+                return True
+            seen.add(org_id)
+            org_id = self.parent.get(org_id)
+        return False
 
 
 class _People:
@@ -63,6 +97,7 @@ def preview(db: Database, path: str | Path, today: date | None = None) -> Attend
     today = today or date.today()
     parsed = files.parse(path)
     people = _People(db)
+    org_names: _OrgNames | None = None
     meetings: dict[str, MeetingDetail | None] = {}  # number as written -> meeting
     bad: dict[str, str] = {}  # number as written -> why it cannot be used
     errors: list[RowError] = list(parsed.errors)
@@ -87,6 +122,13 @@ def preview(db: Database, path: str | Path, today: date | None = None) -> Attend
                 fail("会议编号", line.number, bad[line.number])
             meeting = meetings[line.number]
 
+        org_id = None
+        if line.org:
+            org_names = org_names or _OrgNames(db)
+            org_id, problem = org_names.resolve(line.org)
+            if problem:
+                fail("所在党组织", line.org, problem)
+
         person: PersonRef | None = None
         guest_name = ""
         if line.id_number:
@@ -95,7 +137,13 @@ def preview(db: Database, path: str | Path, today: date | None = None) -> Attend
                 fail("公民身份号码", line.id_raw, "名册中没有这个号码的党员")
             elif name and name != person.name:
                 fail("姓名", name, f"与公民身份号码不符（名册中该号码是{person.name}）")
-        elif name and not line.id_raw:
+            elif org_id and not org_names.within(person.org_id, org_id):
+                fail("所在党组织", line.org, f"{person.name}不在这个党组织")
+        elif name and not line.id_raw and org_id:
+            person, problem = _by_name_in(people, name, org_names, org_id)
+            if problem:
+                fail("姓名", name, problem)
+        elif name and not line.id_raw and not line.org:
             person, problem = _by_name(people, name, meeting)
             if problem:
                 fail("姓名", name, problem)
@@ -158,6 +206,16 @@ def _by_name(people: _People, name: str, meeting: MeetingDetail | None) -> tuple
     if len(everyone) > 1:
         return None, f"名册中有 {len(everyone)} 名同名党员，请填写公民身份号码"
     return None, ""
+
+
+def _by_name_in(people: _People, name: str, orgs: _OrgNames, root: str) -> tuple[PersonRef | None, str]:
+    """The one member of that name in the named organisation (its 党小组 included)."""
+    found = [p for p in people.by_name.get(name, []) if orgs.within(p.org_id, root)]
+    if len(found) == 1:
+        return found[0], ""
+    if len(found) > 1:
+        return None, f"该党组织有 {len(found)} 名同名党员，请填写公民身份号码"
+    return None, "该党组织中没有此人"
 
 
 def apply(db: Database, checked: AttendanceCheck, skip_invalid: bool = False, dry_run: bool = False,
