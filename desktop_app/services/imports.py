@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import DomainError
-from desktop_app.exchange import development_files, ledger_files, meeting_files, resident_files, sheets
+from desktop_app.exchange import development_files, ledger_files, meeting_files, resident_files, sheets, templates
 from desktop_app.exchange import mapping as mapping_files
 from desktop_app.exchange import members as member_files
 from desktop_app.services import auth
@@ -30,7 +30,7 @@ from desktop_app.store.models_imports import ImportMapping
 from desktop_app.views.imports import ColumnsReport, Mapping
 
 __all__ = ["KINDS", "ColumnsReport", "Mapping", "inspect", "load_mapping", "mapping_from_dict", "permission",
-           "save_mapping", "saved_mapping", "spec_columns", "effective_mapping"]
+           "save_mapping", "saved_mapping", "spec_columns", "effective_mapping", "template_name", "write_template"]
 
 # kind -> (Spec, the permission its import needs)
 KINDS: dict[str, tuple[sheets.Spec, str]] = {
@@ -47,6 +47,19 @@ def _spec(kind: str) -> tuple[sheets.Spec, str]:
         return KINDS[kind]
     except KeyError:
         raise DomainError(f"未知的导入种类：{kind}（可用：{'、'.join(KINDS)}）") from None
+
+
+def write_template(kind: str, path: str | Path) -> None:
+    """The blank template of an import, with its 填写说明 sheet (members: the 党员信息导入模板)."""
+    _spec(kind)
+    if kind == "members":
+        member_files.write_template(path)
+    else:
+        templates.write_template(kind, path)
+
+
+def template_name(kind: str) -> str:
+    return _spec(kind)[0].template
 
 
 def permission(kind: str) -> str:

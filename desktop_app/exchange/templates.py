@@ -1,0 +1,99 @@
+"""The blank import templates we ship for the history imports: one data sheet, then a 填写说明 sheet.
+
+The data sheet has the import's columns in order (ID and phone columns kept as
+text, drop-down lists for coded columns, the header frozen); the 填写说明 sheet
+holds the instructions as prose, which the importer passes over like any
+sheet without a header. The member template has its own writer in
+exchange.members (it predates these).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop_app.exchange import development_files, ledger_files, meeting_files, resident_files
+from desktop_app.exchange.members import _atomic_write
+from desktop_app.exchange.sheets import Spec
+
+_COMMON = (
+    "本表的列名与其他系统的导出表不同也能导入：导入时会按列名和内容识别各列，识别不了的列可在“列映射”中说明"
+    "（命令行：--show-columns 查看，--map 指定）。",
+    "表头上方可以有标题行，数据中间可以有空行；以“填写说明”“注：”或“1、”开头的说明行和“合计”行导入时跳过。",
+    "日期可写成 2025-03-02、2025/3/2、2025.3.2、2025年3月2日 或 20250302，也可以是 Excel 的日期格式。",
+    "整个文件一次导入：有一行有误就不导入任何数据，并列出每个错误所在的行和列。可先试运行（--dry-run）。",
+)
+
+NOTES: dict[str, tuple[str, ...]] = {
+    "development": (
+        "每行一名入党申请人（或已发展的党员）。必填：姓名、所在党支部、提交申请书时间。",
+        "所在党支部填写支部全称、路径（如 幸福里社区党委 / 第一网格党支部）或组织代码。",
+        "各阶段的时间须依次不早于前一阶段；当前发展阶段可不填，按所填时间推定，填了则须与时间相符。",
+        "入党时间即支部大会讨论接收之日（同时记为上级党委审批）；预备党员须已在党员名册中（请先导入党员信息）。",
+        "列入发展计划时间记入备注。",
+    ),
+    "meetings": (
+        "每行一次已召开的会议。必填：会议类型、党组织、实际会议时间（或计划会议时间）。",
+        "会议类型：支部党员大会、支委会、党小组会、党课、主题党日、组织生活会、民主评议党员、联席会议。",
+        "出席人员、请假人员、缺席人员填姓名，用顿号或逗号隔开，须是该党组织的党员；填了人员则人数须一致。",
+        "只有人数没有名单时，应到、实到、请假人数记在会议备注中。",
+        "议题可写多条（用分号或换行隔开，或写成 1、… 2、…）；决议条数与议题相同时逐条对应。",
+    ),
+    "residents": (
+        "每行一名居民。必填：姓名。公民身份号码填了则须正确，性别、出生日期按号码核对。",
+        "楼栋、单元、室相同的居民归入同一住户（已登记的住户直接使用）；没有楼栋时按地址归户。",
+        "所属网格填写网格党支部的名称、路径或组织代码；标签可写多个，用顿号隔开（如 独居老人、低保户）。",
+    ),
+    "ledger": (
+        "一个文件导入一个年度的账目。每行一笔收入或支出，金额以元为单位，最多两位小数。",
+        "收入金额、支出金额分列填写；也可只填金额列并在收支列写 收入 或 支出（或负数表示支出）。",
+        "摘要为“上年结转”“期初余额”的行是该账户的期初余额，可只填余额。",
+        "填了余额列时逐行核对余额，不符的行会被指出。凭证号可不填，按年度顺序自动编号。",
+        "导入后该年度已结束的月份全部结账，不能再修改，请先试运行核对。",
+    ),
+}
+SPECS: dict[str, Spec] = {
+    "development": development_files.SPEC, "meetings": meeting_files.SPEC,
+    "residents": resident_files.SPEC, "ledger": ledger_files.SPEC,
+}
+_TEXT_COLUMNS = ("公民身份号码", "联系电话", "手机号码", "凭证号", "室", "单元")
+_WIDE = {"摘要": 30, "会议内容": 40, "决议": 30, "议题": 30, "出席人员": 30, "地址": 30, "所在党支部": 24,
+         "党组织": 24, "公民身份号码": 21, "备注": 24}
+
+
+def write_template(kind: str, path: str | Path) -> None:
+    """The blank template of a history import (`kind`: development, meetings, residents, ledger)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    spec = SPECS[kind]
+    path = Path(path)
+
+    def build(tmp: Path) -> None:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = spec.title
+        bold = Font(bold=True)
+        for i, column in enumerate(spec.columns, start=1):
+            cell = ws.cell(row=1, column=i, value=column)
+            cell.font = bold
+            dim = ws.column_dimensions[get_column_letter(i)]
+            dim.width = _WIDE.get(column, max(10, len(column) * 2 + 2))
+            if column in _TEXT_COLUMNS:
+                dim.number_format = "@"
+        ws.freeze_panes = "A2"
+        for column, choices in spec.choices.items():
+            letter = get_column_letter(spec.columns.index(column) + 1)
+            dv = DataValidation(type="list", formula1=f'"{",".join(choices)}"', allow_blank=True)
+            dv.add(f"{letter}2:{letter}5000")
+            ws.add_data_validation(dv)
+        notes = wb.create_sheet("填写说明")
+        notes.column_dimensions["A"].width = 110
+        notes.append([f"{spec.title}导入模板填写说明"])
+        notes["A1"].font = bold
+        for n, line in enumerate(NOTES[kind] + _COMMON, start=1):
+            notes.append([f"{n}、{line}"])
+        wb.save(tmp)
+
+    _atomic_write(path, build)
