@@ -8,20 +8,15 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.domain import cobuilding as rules
+from desktop_app.gui.cobuilding.rows_editor import ID_ROLE, RowsEditor
 from desktop_app.gui.residents.pickers import member_picker
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, list_combo, text_area, yuan_field
@@ -29,8 +24,6 @@ from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.cobuilding import ActivityDetail
-
-ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def checklist(items: Sequence[tuple[str, str]], checked: Sequence[str]) -> QListWidget:
@@ -57,16 +50,14 @@ def set_checked(box: QListWidget, value: str, on: bool = True) -> None:
             box.item(i).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
 
-class PeopleTable(QWidget):
+class PeopleTable(RowsEditor):
     """Who served: a member (picked), a reporting member (from the register) or a volunteer (by name)."""
 
+    HEAD = ("身份", "姓名", "时长（小时）")
+    LOCKED, PICKED_LOCKED = (0,), (1,)  # the kind; the name of a member or reporting member
+
     def __init__(self, db: Database, reporting: Sequence, people: Sequence[rules.PersonInput] = ()):
-        super().__init__()
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["身份", "姓名", "时长（小时）"])
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
-        self.table.setMinimumHeight(130)
+        super().__init__(130, lambda p: (p.kind, p.member_id or p.reporting_member_id or p.name))
         self.member = member_picker(db, "添加党员：姓名或拼音首字母，回车确认")
         self.member.picked.connect(self._member_picked)
         self.reporting = combo([("（选择报到党员）", None)] + [(f"{r.name}（{r.employer}）", r) for r in reporting])
@@ -77,19 +68,8 @@ class PeopleTable(QWidget):
         self.default_hours = QLineEdit("2")
         self.default_hours.setMaximumWidth(50)
         self.default_hours.setToolTip("新添加的人员默认的服务时长（小时）")
-        remove = QPushButton("移除所选")
-        remove.clicked.connect(self.remove_selected)
-        adders = QHBoxLayout()
-        adders.setContentsMargins(0, 0, 0, 0)
-        adders.addWidget(self.member, 2)
-        adders.addWidget(self.reporting, 2)
-        adders.addWidget(self.volunteer, 2)
-        adders.addWidget(self.default_hours)
-        adders.addWidget(remove)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addLayout(adders)
-        lay.addWidget(self.table)
+        self.lay_out([(self.member, 2), (self.reporting, 2), (self.volunteer, 2), (self.default_hours, 0),
+                      (self.remove_button, 0)])
         for p in people:
             self.add(p)
 
@@ -97,22 +77,7 @@ class PeopleTable(QWidget):
         return rules.parse_hours(self.default_hours.text(), "默认时长")
 
     def add(self, p: rules.PersonInput) -> None:
-        for r in range(self.table.rowCount()):
-            old: rules.PersonInput = self.table.item(r, 0).data(ID_ROLE)
-            same = (old.member_id or old.reporting_member_id or old.name) == (p.member_id or p.reporting_member_id or p.name)
-            if same and old.kind == p.kind:
-                return  # already listed
-        r = self.table.rowCount()
-        self.table.insertRow(r)
-        kind = QTableWidgetItem(p.kind)
-        kind.setData(ID_ROLE, p)
-        kind.setFlags(kind.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        name = QTableWidgetItem(p.name)
-        if p.member_id or p.reporting_member_id:
-            name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        self.table.setItem(r, 0, kind)
-        self.table.setItem(r, 1, name)
-        self.table.setItem(r, 2, QTableWidgetItem(rules.hours_text(p.hours_tenths)))
+        self.append(p, (p.kind, p.name, rules.hours_text(p.hours_tenths)), bool(p.member_id or p.reporting_member_id))
 
     def _member_picked(self, m) -> None:
         if m is not None:
@@ -131,16 +96,12 @@ class PeopleTable(QWidget):
             self.add(rules.PersonInput(rules.VOLUNTEER, name, self._hours()))
             self.volunteer.clear()
 
-    def remove_selected(self) -> None:
-        for r in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
-            self.table.removeRow(r)
-
     def people(self) -> list[rules.PersonInput]:
         out = []
         for r in range(self.table.rowCount()):
-            p: rules.PersonInput = self.table.item(r, 0).data(ID_ROLE)
-            name = self.table.item(r, 1).text()
-            hours = rules.parse_hours(self.table.item(r, 2).text(), f"服务时长（{name}）")
+            p: rules.PersonInput = self.payload(r)
+            _kind, name, hours_text = self.texts(r)
+            hours = rules.parse_hours(hours_text, f"服务时长（{name}）")
             out.append(rules.PersonInput(p.kind, name, hours, p.member_id, p.reporting_member_id))
         return out
 

@@ -6,22 +6,17 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.money import format_yuan, parse_yuan
 from desktop_app.gui.cobuilding.common import d, years
+from desktop_app.gui.cobuilding.rows_editor import RowsEditor
 from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import SavingDialog
@@ -33,7 +28,6 @@ from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.cobuilding import CareDetail, RecipientRow
 
-ID_ROLE = Qt.ItemDataRole.UserRole
 COLUMNS = (
     Column("日期", lambda r: d(r.care_date), CENTER, 84),
     Column("类别", lambda r: r.occasion, CENTER, 70),
@@ -46,18 +40,14 @@ COLUMNS = (
 )
 
 
-class RecipientsTable(QWidget):
+class RecipientsTable(RowsEditor):
     """The people visited: from the usual list (困难党员, 老党员, 独居老人 …), a resident search, or by name."""
 
     HEAD = ("姓名", "类别", "住址", "慰问品", "慰问金（元）")
+    STRETCH, PICKED_LOCKED = 2, (0,)  # a picked member's or resident's name stays as recorded
 
     def __init__(self, db: Database, candidates: Sequence[RecipientRow], people: Sequence[rules.RecipientInput] = ()):
-        super().__init__()
-        self.table = QTableWidget(0, len(self.HEAD))
-        self.table.setHorizontalHeaderLabels(list(self.HEAD))
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
-        self.table.setMinimumHeight(150)
+        super().__init__(150, lambda p: p.member_id or p.resident_id or p.name)
         self.candidates = combo([("（从常用慰问对象中添加）", None)]
                                 + [(f"{c.name}（{c.category}）", c) for c in candidates])
         self.candidates.activated.connect(self._candidate)
@@ -70,23 +60,8 @@ class RecipientsTable(QWidget):
         self.amount.setMaximumWidth(110)
         add_all = QPushButton("全部添加")
         add_all.clicked.connect(self.add_all)
-        remove = QPushButton("移除所选")
-        remove.clicked.connect(self.remove_selected)
-        row1 = QHBoxLayout()
-        row1.setContentsMargins(0, 0, 0, 0)
-        row1.addWidget(self.candidates, 2)
-        row1.addWidget(add_all)
-        row1.addWidget(self.resident, 2)
-        row2 = QHBoxLayout()
-        row2.setContentsMargins(0, 0, 0, 0)
-        row2.addWidget(self.items, 2)
-        row2.addWidget(self.amount)
-        row2.addWidget(remove)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addLayout(row1)
-        lay.addLayout(row2)
-        lay.addWidget(self.table)
+        self.lay_out([(self.candidates, 2), (add_all, 0), (self.resident, 2)],
+                     [(self.items, 2), (self.amount, 0), (self.remove_button, 0)])
         for p in people:
             self.add(p)
 
@@ -95,21 +70,9 @@ class RecipientsTable(QWidget):
         return self.items.text().strip(), parse_yuan(text, "慰问金") if text else 0
 
     def add(self, p: rules.RecipientInput) -> None:
-        key = p.member_id or p.resident_id or p.name
-        for r in range(self.table.rowCount()):
-            old: rules.RecipientInput = self.table.item(r, 0).data(ID_ROLE)
-            if (old.member_id or old.resident_id or old.name) == key:
-                return
-        r = self.table.rowCount()
-        self.table.insertRow(r)
-        values = (p.name, p.category, p.address, p.items, format_yuan(p.amount_fen, grouping=False) if p.amount_fen else "")
-        for c, text in enumerate(values):
-            item = QTableWidgetItem(text)
-            if c == 0:
-                item.setData(ID_ROLE, p)
-                if p.member_id or p.resident_id:
-                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.table.setItem(r, c, item)
+        self.append(p, (p.name, p.category, p.address, p.items,
+                        format_yuan(p.amount_fen, grouping=False) if p.amount_fen else ""),
+                    bool(p.member_id or p.resident_id))
 
     def _from(self, c: RecipientRow) -> rules.RecipientInput:
         items, fen = self._defaults()
@@ -132,15 +95,11 @@ class RecipientsTable(QWidget):
                                           resident_id=p.resident_id))
             self.resident.set_chosen(None, "")
 
-    def remove_selected(self) -> None:
-        for r in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
-            self.table.removeRow(r)
-
     def people(self) -> list[rules.RecipientInput]:
         out = []
         for r in range(self.table.rowCount()):
-            p: rules.RecipientInput = self.table.item(r, 0).data(ID_ROLE)
-            cell = [self.table.item(r, c).text().strip() for c in range(len(self.HEAD))]
+            p: rules.RecipientInput = self.payload(r)
+            cell = self.texts(r)
             fen = parse_yuan(cell[4], f"慰问金（{cell[0]}）") if cell[4] else 0
             out.append(rules.RecipientInput(cell[0], cell[1], cell[3], fen, cell[2], p.member_id, p.resident_id))
         return out
