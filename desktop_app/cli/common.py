@@ -20,16 +20,25 @@ def db_path(args: argparse.Namespace) -> Path:
     return Path(args.db) if getattr(args, "db", None) else default_db_path()
 
 
-def open_db(args: argparse.Namespace, must_exist: bool = True):
-    from desktop_app.services.database import NotADatabase, open_database
+def open_db(args: argparse.Namespace, must_exist: bool = True, key: str | None = None):
+    from desktop_app.services.database import CorruptDatabase, NotADatabase, db_key, open_database
 
     path = db_path(args)
     if must_exist and not path.exists():
         raise CliError(f"数据库文件不存在：{path}（先运行 dangqun init 或 dangqun demo）")
+    if key is None:
+        key = db_key(path, lambda: password("数据库密钥：", "DANGQUN_DB_KEY") if sys.stdin and sys.stdin.isatty() else "")
     try:
-        db, backup = open_database(path)
+        db, backup = open_database(path, key)
     except NotADatabase as exc:
         raise CliError(str(exc)) from None
+    except CorruptDatabase as exc:
+        from desktop_app.services import backup as backups
+
+        good = backups.newest_good(path.stem)
+        offer = (f"最新的完好备份是 {good.path}（{good.taken_at:%Y-%m-%d %H:%M}），可运行 dangqun restore {good.path} 恢复"
+                 if good else "没有找到完好的备份")
+        raise CliError(f"{exc}。为免在损坏的文件上继续写入，本程序没有打开它。{offer}") from None
     if backup:
         print(f"数据库已升级，升级前的副本保存在 {backup}")
     from desktop_app.services import auth

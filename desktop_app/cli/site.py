@@ -1,9 +1,8 @@
-"""Site set-up, demo data, the GUI, the org tree, backups and the yearly figures."""
+"""Site set-up, demo data, the GUI, the org tree and the yearly figures (backups: cli/dbfile.py)."""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from desktop_app.cli.common import EXIT_OK, CliError, db_path, open_db
 
@@ -47,31 +46,6 @@ def cmd_orgs(args: argparse.Namespace) -> int:
     for n in nodes:
         depth[n.id] = depth.get(n.parent_id, -1) + 1
         print(f"{'  ' * depth[n.id]}{n.name}  [{n.kind_label} {n.code}]  党员 {n.member_count}")
-    return EXIT_OK
-
-
-def cmd_backup(args: argparse.Namespace) -> int:
-    from desktop_app.services import backup
-
-    path = db_path(args)
-    if not path.exists():
-        raise CliError(f"数据库文件不存在：{path}")
-    out = backup.export_copy(path, Path(args.out)) if args.out else backup.backup_now(path, "manual")
-    print(f"已备份 {path} → {out}")
-    return EXIT_OK
-
-
-def cmd_restore(args: argparse.Namespace) -> int:
-    from desktop_app.services import backup
-
-    path = db_path(args)
-    source = Path(args.file)
-    if not source.exists():
-        raise CliError(f"备份文件不存在：{source}")
-    kept = backup.restore(source, path)
-    print(f"已用 {source} 恢复 {path}")
-    if kept:
-        print(f"恢复前的数据保存在 {kept}")
     return EXIT_OK
 
 

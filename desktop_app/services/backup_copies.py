@@ -1,10 +1,14 @@
-"""Backups with SQLite's online backup API: on exit, daily, on demand; rotated; restorable.
+"""Backup copies with SQLite's online backup API: on exit, daily, on demand; rotated.
 
 A backup is a complete SQLite file, checked with `PRAGMA integrity_check`
 before it counts. Automatic backups are rotated (the newest of each of the
 last 7 days and of the last 4 weeks are kept); manual ones are kept until the
 user removes them. Every copy is written to a temporary name and renamed, so
-a power cut never leaves a half backup under a real name.
+a power cut never leaves a half backup under a real name, nor side files.
+The backup of an encrypted database is encrypted with the same key, and every
+copy is readable by its owner only (0600 on POSIX). A backup someone asks for
+(`take_backup`) needs an administrator and is audited with its size and
+checksum. Restoring lives in backup_restore.py; backup.py gathers both.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from desktop_app.domain.errors import DomainError
+from desktop_app.services.database import CorruptDatabase, Database, record, require_admin
 from desktop_app.settings import Settings, backup_dir
+from desktop_app.store import cipher
 from desktop_app.views.backup import KINDS, BackupInfo
 
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>[a-z-]+)\.db$")
@@ -29,65 +34,58 @@ class BackupError(DomainError):
     pass
 
 
-class CorruptDatabase(DomainError):
-    """The database file cannot be read or fails its integrity check."""
-
-    def __init__(self, path: Path, problems: list[str]):
-        self.path = path
-        self.problems = problems
-        super().__init__(f"数据库文件 {path} 已损坏或无法读取：{'；'.join(problems[:3])}")
+_NO_KEY = object()
 
 
-def integrity_problems(path: Path) -> list[str]:
-    """[] when the file is a sound SQLite database; else what is wrong, in plain words."""
+def integrity_problems(path: Path, key: str | None | object = _NO_KEY) -> list[str]:
+    """[] when the file is a sound database (opened with `key`, default: its own); else what is wrong."""
     path = Path(path)
-    if not path.exists():
-        return ["文件不存在"]
     try:
-        with open(path, "rb") as fh:
-            if fh.read(16) != b"SQLite format 3\x00":
-                return ["不是 SQLite 数据库文件"]
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        return [f"无法读取（{exc}）"]
+        state = cipher.file_state(path)
+        if state == "missing":
+            return ["文件不存在"]
+        if state == "empty":
+            return ["文件是空的（0 字节）"]
+        key = cipher.key_of(path) if key is _NO_KEY else key
+        if state == "sealed" and not key:
+            return ["不是 SQLite 数据库文件"]
+        return cipher.problems(path, key if state == "sealed" else None)
     except OSError as exc:
         return [f"无法打开（{exc.strerror or exc}）"]
-    return [] if rows == ["ok"] else rows
 
 
 def check_database(path: Path) -> None:
-    """Raise CorruptDatabase unless the file is missing (new) or sound."""
+    """Raise CorruptDatabase unless the file is missing (new) or sound; a 0-byte file is not sound."""
     path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
-        return
+    state = cipher.file_state(path)
+    if state == "missing" or (state == "sealed" and not cipher.key_of(path)):
+        return  # new; or encrypted with no key yet: opening it says so
     problems = integrity_problems(path)
     if problems:
         raise CorruptDatabase(path, problems)
 
 
-def _copy_sqlite(src: Path, dst: Path) -> None:
-    """Online backup of src into dst (written under a temporary name, then renamed)."""
+def _side_files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def _copy_sqlite(src: Path, dst: Path, key: str | None | object = _NO_KEY) -> None:
+    """Online backup of src into dst (written under a temporary name, verified, then renamed)."""
+    key = cipher.key_of(src) if key is _NO_KEY else key
     tmp = dst.with_name(dst.name + ".part")
-    if tmp.exists():
-        tmp.unlink()
-    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    for leftover in (tmp, *_side_files(tmp)):
+        leftover.unlink(missing_ok=True)
     try:
-        target = sqlite3.connect(tmp)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
+        cipher.backup(src, tmp, key)
+        cipher.private(tmp)
+        problems = integrity_problems(tmp, key)
+        if problems:
+            raise BackupError(f"备份副本校验失败：{'；'.join(problems[:3])}")
+        os.replace(tmp, dst)
+        cipher.remember(dst, key)  # a copy is opened with its database's key (checks, restore)
     finally:
-        source.close()
-    problems = integrity_problems(tmp)
-    if problems:
-        tmp.unlink(missing_ok=True)
-        raise BackupError(f"备份副本校验失败：{'；'.join(problems[:3])}")
-    os.replace(tmp, dst)
+        for leftover in (tmp, *_side_files(tmp)):
+            leftover.unlink(missing_ok=True)
 
 
 def _target_dir(folder: Path | None) -> Path:
@@ -97,7 +95,8 @@ def _target_dir(folder: Path | None) -> Path:
 
 
 def backup_now(
-    db_path: Path, kind: str = "manual", folder: Path | None = None, now: datetime | None = None
+    db_path: Path, kind: str = "manual", folder: Path | None = None, now: datetime | None = None,
+    key: str | None | object = _NO_KEY,
 ) -> Path:
     """Copy the database into the backup folder (and the mirror folder, when one is set)."""
     db_path = Path(db_path)
@@ -108,8 +107,8 @@ def backup_now(
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     dest = _target_dir(folder) / f"{db_path.stem}-{stamp}-{kind}.db"
     try:
-        _copy_sqlite(db_path, dest)
-    except sqlite3.DatabaseError as exc:
+        _copy_sqlite(db_path, dest, key)
+    except cipher.database_errors() as exc:
         raise BackupError(f"无法备份 {db_path}：{exc}") from None
     mirror = Settings.load().backup_mirror_dir if folder is None else ""
     if mirror:
@@ -132,7 +131,7 @@ def export_copy(db_path: Path, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         _copy_sqlite(Path(db_path), out)
-    except sqlite3.DatabaseError as exc:
+    except cipher.database_errors() as exc:
         raise BackupError(f"无法备份 {db_path}：{exc}") from None
     return out
 
@@ -190,24 +189,17 @@ def newest_good(db_stem: str = "dangqun", folder: Path | None = None) -> BackupI
     return None
 
 
-def restore(backup: Path, db_path: Path, folder: Path | None = None) -> Path | None:
-    """Replace the database with a backup. The database must not be open.
+def plain_backups(db_path: Path, folder: Path | None = None) -> list[Path]:
+    """Backups of this database that are not encrypted (left from before `dangqun db encrypt`)."""
+    return [b.path for b in list_backups(Path(db_path).stem, folder) if cipher.file_state(b.path) == "plain"]
 
-    The current file, when it is still readable, is kept first as a
-    'before-restore' backup, so a restore can itself be undone.
-    """
-    backup, db_path = Path(backup), Path(db_path)
-    problems = integrity_problems(backup)
-    if problems:
-        raise BackupError(f"备份文件 {backup} 不可用：{'；'.join(problems[:3])}")
-    kept = None
-    if db_path.exists() and not integrity_problems(db_path):
-        kept = backup_now(db_path, "before-restore", folder)
-    elif db_path.exists():
-        # A corrupt file is kept aside, never silently destroyed.
-        kept = db_path.with_name(f"{db_path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
-        os.replace(db_path, kept)
-    for suffix in ("-wal", "-shm"):
-        Path(str(db_path) + suffix).unlink(missing_ok=True)
-    _copy_sqlite(backup, db_path)
-    return kept
+
+def take_backup(db: Database, out: Path | None = None, folder: Path | None = None) -> Path:
+    """A backup someone asked for (not the automatic ones): administrators only, audited."""
+    require_admin(db, "备份数据")
+    path = db.path
+    if path is None or not path.exists():
+        raise BackupError("只有数据库文件可以备份")
+    dest = export_copy(path, out) if out else backup_now(path, "manual", folder)
+    record(db, "backup", f"备份到 {dest}", dest)
+    return dest

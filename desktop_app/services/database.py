@@ -1,22 +1,181 @@
 """Opening the database: the one door the GUI and the command line use to get a `Database`.
 
 They hold the handle and pass it back to services; they never open sessions on it.
+Here too: turning a plain file into an encrypted one and back (`dangqun db
+encrypt` / `decrypt`), always through a temporary copy that is verified before
+it replaces anything, so the original is untouched on any failure.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Callable
 from pathlib import Path
 
+from desktop_app.domain.access import Actor
+from desktop_app.domain.errors import Conflict, DomainError
+from desktop_app.services import auth
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store import audit, cipher
+from desktop_app.store.cipher import KEY_ENV, PLAIN, KeyProblem, env_key
 from desktop_app.store.db import Database
-from desktop_app.store.migrate import NotADatabase
+from desktop_app.store.migrate import NotADatabase, NotEncrypted
 from desktop_app.store.migrate import open_database as _open_database
 
-__all__ = ["Database", "NotADatabase", "open_database"]
+__all__ = [
+    "KEY_ENV", "PLAIN", "CorruptDatabase", "Database", "damaged", "env_key", "KeyProblem", "NotADatabase", "NotEncrypted", "db_key", "decrypt", "encrypt",
+    "open_database", "opens_with", "record", "require_admin", "sha256_of",
+]
 
 
-def open_database(path: str | Path) -> tuple[Database, Path | None]:
+class CorruptDatabase(DomainError):
+    """The database file cannot be read, fails its integrity check, or is empty (0 bytes)."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        super().__init__(f"数据库文件 {path} 已损坏或无法读取：{'；'.join(problems[:3])}")
+
+
+def open_database(path: str | Path, key: str | None = None) -> tuple[Database, Path | None]:
     """Open (creating if needed) the file at `path` and bring its schema up to date.
 
-    Returns the database and the copy kept before an upgrade, if there was one.
+    `key` opens an encrypted (SQLCipher) file or creates a new one encrypted;
+    without it DANGQUN_DB_KEY is used, and without that the file is plain
+    (PLAIN says "plain, whatever the environment holds"). A wrong key is a
+    KeyProblem, a key for a plain file NotEncrypted: plain messages, the file
+    untouched. A 0-byte file is a CorruptDatabase, not a new database: it is
+    what a failed copy leaves, and filling it would hide the loss.
+    Returns the database and the copy kept before an upgrade, if any.
     """
-    return _open_database(path)
+    if cipher.file_state(path) == "empty":
+        raise CorruptDatabase(Path(path), ["文件是空的（0 字节），可能是复制或保存时出错"])
+    return _open_database(path, key)
+
+
+def db_key(path: str | Path, ask: Callable[[], str]) -> str | None:
+    """The key to open `path` with: DANGQUN_DB_KEY, else `ask()` when the file looks encrypted; None: none needed."""
+    if cipher.env_key() or cipher.file_state(path) != "sealed":
+        return None  # open_database takes the environment's key itself
+    return ask() or None
+
+
+def opens_with(path: str | Path, key: str | None) -> bool:
+    """True when `path` is a plain database, or an encrypted one that `key` opens (nothing is written)."""
+    state = cipher.file_state(path)
+    if state == "plain":
+        return True
+    if state != "sealed" or not key:
+        return False
+    try:
+        cipher.check_opens(Path(path), key)
+    except KeyProblem:
+        return False
+    return True
+
+
+def damaged(path: str | Path) -> bool:
+    """True for an empty file, or a plain one SQLite finds damaged (an encrypted file without its key is not)."""
+    state = cipher.file_state(path)
+    return state == "empty" or (state == "plain" and bool(cipher.problems(Path(path), None)))
+
+
+class ConversionFailed(DomainError):
+    pass
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def require_admin(db: Database, what: str) -> Actor:
+    """Backups, restores and the database file itself are for administrators (the permission backup.restore)."""
+    try:
+        return auth.require(db, "backup.restore")
+    except auth.PermissionDenied as exc:
+        raise auth.PermissionDenied(f"只有管理员可以{what}（{exc}）", exc.permission) from None
+
+
+def _file_of(db: Database) -> Path:
+    if db.path is None or not db.path.exists():
+        raise Conflict("只有数据库文件可以加密或解密")
+    return db.path
+
+
+def record(db: Database, action: str, detail: str, path: Path, actor: Actor | None = None) -> None:
+    """An audit entry naming a database file, its size and SHA-256, so a copy can be recognised later."""
+    path = Path(path)
+    with UnitOfWork(db) as uow:
+        if actor is not None:
+            uow.act_as(actor)
+        audit.record(uow.session, action, "database", "", detail, label=path.name,
+                     after={"file": str(path), "size": path.stat().st_size, "sha256": sha256_of(path)})
+        uow.commit()
+
+
+def _convert(db: Database, key: str | None, out: Path | None, new_key: str | None) -> Path:
+    """Copy db's file (opened with `key`) into `out` or in place, encrypted with `new_key` (None: plain)."""
+    path = _file_of(db)
+    target = out or path
+    tmp = target.with_name(target.name + ".converting")
+    tmp.unlink(missing_ok=True)
+    if out is None:
+        db.dispose()
+        cipher.settle(path, key)  # the WAL folded in, no side files left to pair with the new file
+    try:
+        cipher.export(path, key, tmp, new_key)
+        cipher.private(tmp)
+        problems = cipher.compare(path, key, tmp, new_key)
+        if problems:
+            raise ConversionFailed(f"转换后的副本与原数据库不一致（{'；'.join(problems[:3])}），原数据库没有改动")
+        if out is None:
+            cipher.replace_shredding(tmp, path)
+        else:
+            os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def encrypt(db: Database, new_key: str) -> Database:
+    """Encrypt a plain database in place with `new_key`; returns the database reopened encrypted.
+
+    The plain original is overwritten once the encrypted copy has been verified
+    row by row. Backups made before stay as they were (plain): the caller is told.
+    """
+    require_admin(db, "加密数据库")
+    if db.encrypted:
+        raise Conflict("数据库已经是加密的")
+    if not new_key:
+        raise Conflict(f"请给出密钥（环境变量 {KEY_ENV}）")
+    actor = db.actor
+    path = _convert(db, None, None, new_key)
+    new, _ = open_database(path, new_key)
+    auth.set_actor(new, actor)
+    record(new, "encrypt", "数据库已加密（SQLCipher）", path)
+    return new
+
+
+def decrypt(db: Database, key: str, out: Path | None = None) -> Path:
+    """A plain copy of an encrypted database at `out` (for an administrator, audited), or in place when out is None."""
+    require_admin(db, "解密数据库")
+    if not db.encrypted:
+        raise Conflict("数据库没有加密")
+    if out is not None and Path(out).resolve() == _file_of(db).resolve():
+        raise Conflict("解密副本不能覆盖数据库本身（不写 --out 即就地解密）")
+    actor = db.actor
+    if out is not None:
+        target = _convert(db, key, Path(out), None)
+        record(db, "decrypt", f"写出未加密的副本 {target}", target)
+        return target
+    path = _convert(db, key, None, None)
+    new, _ = open_database(path, PLAIN)
+    auth.set_actor(new, actor)
+    record(new, "decrypt", "数据库已解密（不再加密）", path)
+    new.dispose()
+    return path

@@ -1,5 +1,8 @@
 """Engine and session setup. SQLite gets WAL, foreign keys and a busy timeout.
 
+An encrypted file (store/cipher.py) gets the same engine through SQLAlchemy's
+sqlite+pysqlcipher dialect, which keys every new connection first.
+
 Everything a database needs to behave is attached here, when it opens, to its
 own engine and session factory: the SQLite pragmas, the translation of storage
 failures into plain messages, the sync-column stamping and the audit trail.
@@ -11,8 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from desktop_app.domain.access import Actor
 from desktop_app.store import audit
@@ -33,8 +37,19 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
+def _sqlcipher_url(url: str, key: str) -> URL:
+    """The sqlite+pysqlcipher URL of a file: the dialect gives each new connection `PRAGMA key` first."""
+    return URL.create("sqlite+pysqlcipher", password=key, database=url.removeprefix("sqlite:///"))
+
+
+def make_engine(url: str, key: str | None = None) -> Engine:
+    if url.startswith("sqlite") and key:
+        # QueuePool as for plain files (the dialect's default, one connection per thread, would
+        # close a connection another thread still uses); check_same_thread off as pysqlite does.
+        engine = create_engine(_sqlcipher_url(url, key), poolclass=QueuePool,
+                               connect_args={"timeout": 15, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    elif url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
@@ -82,17 +97,21 @@ class Database:
     has_users: bool
     """True once an account is known to exist (accounts are deactivated, never removed)."""
 
-    def __init__(self, url: str):
+    encrypted: bool
+    """True for a SQLCipher file (opened with a key); the key itself is not kept on the handle."""
+
+    def __init__(self, url: str, key: str | None = None):
         self.url = url
-        self.engine = make_engine(url)
+        self.encrypted = bool(key)
+        self.engine = make_engine(url, key)
         self.session_factory = make_session_factory(self.engine)
         self.actor = None
         self.site_id = ""
         self.has_users = False
 
     @classmethod
-    def at(cls, path: str | Path) -> Database:
-        return cls(url_for_path(path))
+    def at(cls, path: str | Path, key: str | None = None) -> Database:
+        return cls(url_for_path(path), key)
 
     @property
     def path(self) -> Path | None:

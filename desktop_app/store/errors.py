@@ -81,8 +81,8 @@ def plain(exc: BaseException, path: str | Path | None = None) -> StorageError | 
         return exc
     original = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the sqlite3 error
     kind = None
-    if isinstance(original, sqlite3.Error):
-        kind = _kind_of_sqlite(original)
+    if isinstance(original, sqlite3.Error) or type(original).__module__.startswith("sqlcipher3"):
+        kind = _kind_of_sqlite(original)  # the SQLCipher driver's errors mirror sqlite3's
     elif isinstance(original, OSError):
         kind = _kind_of_os(original)
         path = path or original.filename

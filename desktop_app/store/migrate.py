@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from sqlalchemy import text
 from desktop_app import __version__
 from desktop_app.domain.errors import DomainError
 from desktop_app.settings import Settings, migrations_dir
+from desktop_app.store import cipher
 from desktop_app.store.db import Database
 
 if TYPE_CHECKING:
@@ -47,19 +47,12 @@ def current_revision(db: Database) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def backup_copy(path: Path, reason: str) -> Path:
-    """Copy a live SQLite file with the online backup API (safe under WAL)."""
+def backup_copy(path: Path, reason: str, key: str | None = None) -> Path:
+    """Copy a live database file with the online backup API (safe under WAL); encrypted as the original."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.{reason}-{stamp}{path.suffix}")
-    src = sqlite3.connect(path)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    cipher.backup(path, target, key)
+    cipher.private(target)
     return target
 
 
@@ -74,7 +67,7 @@ def upgrade(db: Database, revision: str = "head") -> Path | None:
     backup = None
     path = db.path
     if current is not None and path is not None and path.exists():
-        backup = backup_copy(path, f"before-upgrade-{current}")
+        backup = backup_copy(path, f"before-upgrade-{current}", cipher.key_of(path) if db.encrypted else None)
     from alembic import command
 
     cfg = alembic_config(db.url)
@@ -85,11 +78,8 @@ def upgrade(db: Database, revision: str = "head") -> Path | None:
 
 
 def is_foreign_file(path: Path) -> bool:
-    """True when a file exists but is not an SQLite database at all."""
-    if not path.exists() or path.stat().st_size == 0:
-        return False
-    with open(path, "rb") as fh:
-        return fh.read(16) != b"SQLite format 3\x00"
+    """True when a file exists but is not a plain SQLite database (foreign, or encrypted)."""
+    return cipher.file_state(path) == "sealed"
 
 
 def copy_file(src: Path, dst: Path) -> None:
@@ -120,7 +110,7 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
-def refuse_newer(path: Path) -> None:
+def refuse_newer(path: Path, key: str | None = None) -> None:
     """Raise NewerDatabase when the file's schema revision is unknown to this program.
 
     Read through a read-only connection, before anything (the WAL pragma, a
@@ -131,11 +121,14 @@ def refuse_newer(path: Path) -> None:
     # immutable: not even the -shm/-wal side files appear; only when no WAL holds newer pages.
     wal = path.with_name(path.name + "-wal")
     flags = "mode=ro" if wal.exists() and wal.stat().st_size else "mode=ro&immutable=1"
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True)
+    try:
+        con = cipher.connect(path, key, flags)
+    except cipher.database_errors():
+        return
     try:
         has = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'").fetchone()
         revision = con.execute("SELECT version_num FROM alembic_version").fetchone() if has else None
-    except sqlite3.DatabaseError:
+    except cipher.database_errors():
         return  # not readable as a database: the integrity check reports it
     finally:
         con.close()
@@ -155,17 +148,42 @@ def _remember_upgrade(path: Path, old_revision: str) -> None:
         pass  # the notes are a courtesy; the upgrade itself has succeeded
 
 
-def open_database(path: str | Path) -> tuple[Database, Path | None]:
-    """Open (creating if needed) the SQLite file at `path` and bring it to head.
+class NotEncrypted(DomainError):
+    """A key was given for a plain file: opening it quietly unencrypted would mislead."""
 
-    Returns the database and the backup copy made before an upgrade, if any.
+
+def _check_key(path: Path, key: str | None) -> None:
+    """Refuse a key that does not fit the file, before anything writes to it."""
+    state = cipher.file_state(path)
+    if state == "sealed" and not key:
+        raise NotADatabase(
+            f"{path} 不是本程序能直接打开的数据库文件：它可能是加密的数据库（请通过环境变量 "
+            f"{cipher.KEY_ENV} 提供密钥），也可能根本不是数据库文件"
+        )
+    if state == "sealed":
+        cipher.check_opens(path, key)
+    if state == "plain" and key:
+        raise NotEncrypted(
+            f"数据库 {path} 没有加密，而给出了密钥（{cipher.KEY_ENV}）。要加密它，请运行 dangqun db encrypt；"
+            f"要照旧不加密地使用，请去掉 {cipher.KEY_ENV}。数据库没有被改动。"
+        )
+
+
+def open_database(path: str | Path, key: str | None = None) -> tuple[Database, Path | None]:
+    """Open (creating if needed) the database file at `path` and bring it to head.
+
+    `key` (default: DANGQUN_DB_KEY) opens an encrypted file, or creates a new
+    file encrypted. Returns the database and the copy made before an upgrade, if any.
     """
     path = Path(path)
-    if is_foreign_file(path):
-        raise NotADatabase(f"{path} 不是本程序的数据库文件（也不是 SQLite 文件）")
-    refuse_newer(path)
+    key = (cipher.env_key() if key is None else key) or None  # PLAIN ("") ignores the environment
+    _check_key(path, key)
+    refuse_newer(path, key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database.at(path)
+    if cipher.file_state(path) == "missing":
+        cipher.create_private(path)  # 0600 before SQLite makes it (and its -wal, -shm: same mode)
+    db = Database.at(path, key)
+    cipher.remember(path, key)
     old = current_revision(db)
     backup = upgrade(db)
     if backup is not None and old is not None:

@@ -48,7 +48,8 @@ def test_restore_from_the_menu_replaces_the_data_and_reopens(qtbot, app_ctx, wai
     reopened = gui_app.open_context(db.path, demo=False)
     names = [n.name for n in orgs.list_tree(reopened.db)]
     assert "第一网格党支部" in names and "误建的支部" not in names
-    assert any(b.kind == "before-restore" for b in backup.list_backups(db.path.stem))
+    # the copy of the replaced data sits beside the database it replaced (here not in the data folder)
+    assert any(b.kind == "before-restore" for b in backup.list_backups(db.path.stem, db.path.parent))
     assert good.exists()
 
 

@@ -1,0 +1,20 @@
+"""Backups: copies (on exit, daily, on demand; rotated) and restoring one, gathered under one name.
+
+    from desktop_app.services import backup
+    backup.take_backup(db)                  # administrators, audited
+    backup.restore_database(db, path)       # administrators, audited, checked before the swap
+
+backup_copies.py makes and lists copies; backup_restore.py restores them.
+"""
+
+from desktop_app.services.backup_copies import (
+    KEEP_DAYS, KEEP_WEEKS, BackupError, CorruptDatabase, backup_now, check_database, daily_due, export_copy,
+    integrity_problems, list_backups, newest_good, plain_backups, rotate, take_backup,
+)
+from desktop_app.services.backup_restore import RestoreRefused, restore, restore_database
+
+__all__ = [
+    "KEEP_DAYS", "KEEP_WEEKS", "BackupError", "CorruptDatabase", "RestoreRefused", "backup_now", "check_database",
+    "daily_due", "export_copy", "integrity_problems", "list_backups", "newest_good", "plain_backups", "restore",
+    "restore_database", "rotate", "take_backup",
+]
