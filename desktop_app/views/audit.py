@@ -31,6 +31,7 @@ ACTION_LABELS: dict[str, str] = {
     "sync_export": "导出同步包",
     "demo": "生成演示数据",
     "bulk": "批量修改",
+    "backup": "备份数据库", "encrypt": "加密数据库", "decrypt": "解密数据库",
 }
 
 TABLE_LABELS: dict[str, str] = {
