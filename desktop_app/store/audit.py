@@ -9,7 +9,10 @@ it describes. Entries are append-only: never updated once written, and each
 carries the hash of its site's entry before it (`verify_chain` finds the
 first broken link). Bulk paths (imports,
 demo data, sync merge) write no ORM rows, so they call `record()` once for
-the whole batch; so do reveals and exports of personal data.
+the whole batch; so do reveals and exports of personal data. A bulk UPDATE
+(an import that overwrites existing rows) calls `record_updates()` before it
+runs: one entry per changed row with its old and new values, so an overwrite
+can be traced to the row and undone by hand.
 
 Who acts comes only from `session.info[ACTOR_KEY]`: the unit of work (or
 `Database.session()`) puts the database's actor there when the session opens;
@@ -358,3 +361,40 @@ def record(
     who = actor if actor is not None else actor_of(session)
     row = _entry(session, who, action, table, row_id, label=label, before=before, after=after, note=detail)
     _insert_chained(session, [row])
+
+
+def record_updates(session: Session, model: Any, changes: list[dict], note: str) -> int:
+    """One 'update' entry per row a Core bulk UPDATE is about to change; call it before the UPDATE.
+
+    `changes` are the UPDATE's parameter rows (each with "id"); the old values
+    are read now, in the same transaction, and only fields whose value really
+    changes are written (masked like every entry). Returns the entries written.
+    """
+    if not changes:
+        return 0
+    table = model.__table__
+    audited = set(_columns(inspect(model)).values())
+    fields = sorted({k for c in changes for k in c} & audited)
+    label_col = next((c for c in _LABEL_ATTRS if c in table.c), None)
+    wanted = [table.c.id, *(table.c[f] for f in fields), *([table.c[label_col]] if label_col else [])]
+    conn = session.connection()
+    old: dict[str, Any] = {}
+    ids = [c["id"] for c in changes]
+    for start in range(0, len(ids), 500):
+        for row in conn.execute(select(*wanted).where(table.c.id.in_(ids[start:start + 500]))).mappings():
+            old[row["id"]] = row
+    actor, now = actor_of(session), utcnow()
+    entries = []
+    for change in changes:
+        prev = old.get(change["id"])
+        if prev is None:
+            continue
+        before = {f: prev[f] for f in fields if f in change and prev[f] != change[f]}
+        if not before:
+            continue
+        label = str(prev[label_col] or "") if label_col else ""
+        entries.append(_entry(session, actor, "update", table.name, change["id"], label=label, before=before,
+                              after={f: change[f] for f in before}, note=note, now=now))
+    if entries:
+        _insert_chained(session, entries)
+    return len(entries)

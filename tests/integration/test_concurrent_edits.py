@@ -1,6 +1,7 @@
 """Two people saving the same person at the same moment, on one real SQLite file through two connections."""
 
 import threading
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -104,3 +105,34 @@ def test_restoring_a_removed_member_whose_number_was_taken_meanwhile_is_refused(
     with pytest.raises(Conflict, match="不能恢复"):
         roster.restore(db, first.id)
     assert _live_with_number(db) == 1
+
+
+def test_an_import_that_overwrites_members_leaves_one_trail_entry_per_changed_member(db, branch):
+    """A bulk overwrite can be traced: who changed which member, by which import, from what to what."""
+    import json
+
+    from desktop_app.services import audit_log
+
+    auth.cli_actor(db)
+    first = roster.create(db, person("张三", branch), TODAY)
+    other_number = idcard.make("320102", date(1972, 1, 2), 3, "男")
+    second = roster.create(db, person("李四", branch, other_number), TODAY)
+    rows = [
+        replace(person("张三", branch), mobile="13911112222", notes="导入时更新"),
+        person("李四", branch, other_number),  # unchanged: no entry
+    ]
+    result = roster.import_members(db, rows, True, [], roster.root_org_id(db), today=TODAY)
+    assert result is not None
+    trail = audit_log.search(db, audit_log.AuditFilter(action="update", table="member"))
+    mine = [r for r in trail.rows if r.note.startswith("导入党员名册")]
+    assert [r.row_id for r in mine] == [first.id]
+    with db.session() as s:
+        from desktop_app.store.models_access import AuditEntry
+
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.row_id == first.id,
+                                                   AuditEntry.note.like("导入党员名册%"))).one()
+    before, after = json.loads(entry.before_json), json.loads(entry.after_json)
+    assert entry.label == "张三" and entry.user_name
+    assert set(before) >= {"mobile", "notes"} and after["notes"] == "导入时更新"
+    assert after["mobile"] != "13911112222" and after["mobile"].startswith("139")  # masked in the trail
+    assert second.id not in [r.row_id for r in mine]

@@ -184,6 +184,7 @@ def _update_values(
 
 def _write_updates(s: Session, changes: list[dict], history: list[dict]) -> None:
     if changes:
+        audit.record_updates(s, Member, changes, "导入党员名册时按公民身份号码更新")  # per-row before/after
         s.execute(sql_update(Member), changes)
     if history:
         s.execute(insert(MemberStatusChange.__table__), history)
