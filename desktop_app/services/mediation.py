@@ -21,7 +21,10 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
 from desktop_app.services import auth, privacy
-from desktop_app.services.residents import NO_GRID, center_name, check_grid, grid_names, like_escape, live, text_terms
+from desktop_app.services.records import (
+    any_like, assign, chunked, given, in_year, live_children, settle, tombstone_children,
+)
+from desktop_app.services.residents import NO_GRID, center_name, check_grid, grid_names, live, text_terms
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Resident
@@ -46,14 +49,10 @@ def _parties_text(names: list[str]) -> str:
 
 
 def _detail(s: Session, c: MediationCase) -> CaseDetail:
-    parties = s.scalars(
-        select(MediationParty).where(MediationParty.case_id == c.id, MediationParty.deleted.is_(False))
-        .order_by(MediationParty.sort_order, MediationParty.created_at)
-    ).all()
-    sessions = s.scalars(
-        select(MediationSession).where(MediationSession.case_id == c.id, MediationSession.deleted.is_(False))
-        .order_by(MediationSession.session_date, MediationSession.created_at)
-    ).all()
+    parties = s.scalars(live_children(MediationParty, MediationParty.case_id, c.id)
+                        .order_by(MediationParty.sort_order, MediationParty.created_at)).all()
+    sessions = s.scalars(live_children(MediationSession, MediationSession.case_id, c.id)
+                         .order_by(MediationSession.session_date, MediationSession.created_at)).all()
     return CaseDetail(
         kind=c.kind, summary=c.summary, received_on=c.received_on, source=c.source, mediator=c.mediator,
         grid_id=c.grid_id, notes=c.notes,
@@ -67,26 +66,15 @@ def _detail(s: Session, c: MediationCase) -> CaseDetail:
 
 
 def _conditions(flt: CaseFilter) -> list[ColumnElement]:
-    c: list[ColumnElement] = [MediationCase.deleted.is_(False)]
-    if flt.state:
-        c.append(MediationCase.state == flt.state)
-    if flt.open_only:
-        c.append(MediationCase.state == flow.MEDIATING)
-    if flt.grid_id:
-        c.append(MediationCase.grid_id == flt.grid_id)
-    if flt.kind:
-        c.append(MediationCase.kind == flt.kind)
-    if flt.year:
-        c.append(MediationCase.received_on.between(date(flt.year, 1, 1), date(flt.year, 12, 31)))
+    c: list[ColumnElement] = [MediationCase.deleted.is_(False), *given(
+        (MediationCase.state, flt.state), (MediationCase.state, flt.open_only and flow.MEDIATING),
+        (MediationCase.grid_id, flt.grid_id), (MediationCase.kind, flt.kind),
+    ), *in_year(flt.year, MediationCase.received_on)]
     for term in text_terms(flt.text):
-        t = like_escape(term)
-        parties = select(MediationParty.case_id).where(
-            MediationParty.deleted.is_(False), MediationParty.name.like(f"%{t}%", escape="\\"))
-        c.append(or_(
-            MediationCase.case_no.like(f"%{t}%", escape="\\"), MediationCase.summary.like(f"%{t}%", escape="\\"),
-            MediationCase.kind.like(f"%{t}%", escape="\\"), MediationCase.mediator.like(f"%{t}%", escape="\\"),
-            MediationCase.id.in_(parties),
-        ))
+        parties = select(MediationParty.case_id).where(MediationParty.deleted.is_(False),
+                                                       *any_like(term, MediationParty.name))
+        c.append(or_(*any_like(term, MediationCase.case_no, MediationCase.summary, MediationCase.kind,
+                               MediationCase.mediator), MediationCase.id.in_(parties)))
     return c
 
 
@@ -101,8 +89,7 @@ def list_cases(db: Database, flt: CaseFilter | None = None) -> list[CaseRow]:
         ids = [c.id for c in cases]
         names: dict[str, list[str]] = {}
         sessions: dict[str, int] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+        for chunk in chunked(ids):
             for cid, name in s.execute(
                 select(MediationParty.case_id, MediationParty.name)
                 .where(MediationParty.case_id.in_(chunk), MediationParty.deleted.is_(False))
@@ -144,8 +131,7 @@ def case_id_by_no(db: Database, case_no: str) -> str:
 
 def _set_parties(s: Session, c: MediationCase, parties: tuple[PartyInput, ...]) -> None:
     """Replace the case's parties (tombstoning removed ones, keeping unchanged rows as they are)."""
-    current = list(s.scalars(select(MediationParty).where(
-        MediationParty.case_id == c.id, MediationParty.deleted.is_(False))))
+    current = list(s.scalars(live_children(MediationParty, MediationParty.case_id, c.id)))
     by_key = {(p.name, p.role): p for p in current}
     keep: set[str] = set()
     for order, p in enumerate(parties, start=1):
@@ -157,10 +143,7 @@ def _set_parties(s: Session, c: MediationCase, parties: tuple[PartyInput, ...]) 
         if row is None or row.id in keep:
             row = MediationParty(case_id=c.id, name=p.name, role=p.role)
             s.add(row)
-        values = {"resident_id": p.resident_id, "phone": p.phone, "address": p.address, "sort_order": order}
-        for key, value in values.items():
-            if getattr(row, key) != value:
-                setattr(row, key, value)
+        assign(row, {"resident_id": p.resident_id, "phone": p.phone, "address": p.address, "sort_order": order})
         s.flush()
         keep.add(row.id)
     for row in current:
@@ -185,10 +168,7 @@ def create_case(db: Database, inp: CaseInput, today: date | None = None) -> Case
         s.add(c)
         s.flush()
         _set_parties(s, c, clean.parties)
-        s.flush()
-        detail = _detail(s, c)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, c)
 
 
 def update_case(db: Database, case_id: str, inp: CaseInput, today: date | None = None) -> CaseDetail:
@@ -202,19 +182,13 @@ def update_case(db: Database, case_id: str, inp: CaseInput, today: date | None =
             MediationSession.case_id == c.id, MediationSession.deleted.is_(False)))
         if first is not None and clean.received_on > first:
             raise ValidationError("受理日期", f"不能晚于第一次调解（{first.isoformat()}）")
-        values = {
+        assign(c, {
             "kind": clean.kind, "summary": clean.summary, "received_on": clean.received_on,
             "source": clean.source, "mediator": clean.mediator, "grid_id": check_grid(s, clean.grid_id),
             "notes": clean.notes,
-        }
-        for key, new in values.items():
-            if getattr(c, key) != new:
-                setattr(c, key, new)
+        })
         _set_parties(s, c, clean.parties)
-        s.flush()
-        detail = _detail(s, c)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, c)
 
 
 def add_session(db: Database, case_id: str, inp: SessionInput, today: date | None = None) -> CaseDetail:
@@ -229,10 +203,7 @@ def add_session(db: Database, case_id: str, inp: SessionInput, today: date | Non
         clean = flow.check_session(inp, c.received_on, today)
         s.add(MediationSession(case_id=c.id, session_date=clean.session_date, place=clean.place,
                                mediators=clean.mediators, notes=clean.notes))
-        s.flush()
-        detail = _detail(s, c)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, c)
 
 
 def update_session(db: Database, session_id: str, inp: SessionInput, today: date | None = None) -> CaseDetail:
@@ -245,13 +216,8 @@ def update_session(db: Database, session_id: str, inp: SessionInput, today: date
         clean = flow.check_session(inp, c.received_on, today)
         if c.closed_on and clean.session_date > c.closed_on:
             raise ValidationError("调解日期", f"不能晚于结案日期（{c.closed_on.isoformat()}）")
-        for key in ("session_date", "place", "mediators", "notes"):
-            if getattr(x, key) != getattr(clean, key):
-                setattr(x, key, getattr(clean, key))
-        s.flush()
-        detail = _detail(s, c)
-        uow.commit()
-        return detail
+        assign(x, {key: getattr(clean, key) for key in ("session_date", "place", "mediators", "notes")})
+        return settle(uow, _detail, c)
 
 
 def delete_session(db: Database, session_id: str) -> CaseDetail:
@@ -263,10 +229,7 @@ def delete_session(db: Database, session_id: str) -> CaseDetail:
         if c.state != flow.MEDIATING:
             raise ValidationError("调解记录", "已结案的案件不能删除调解记录，请先重新打开")
         x.deleted = True
-        s.flush()
-        detail = _detail(s, c)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, c)
 
 
 def close_case(
@@ -283,10 +246,7 @@ def close_case(
             MediationSession.case_id == c.id, MediationSession.deleted.is_(False)))
         step = flow.check_outcome(c.state, outcome, closed_on, c.received_on, last, today, agreement, transferred_to)
         c.state, c.closed_on, c.agreement, c.transferred_to = step.outcome, step.closed_on, step.agreement, step.transferred_to
-        s.flush()
-        detail = _detail(s, c)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, c)
 
 
 def reopen_case(db: Database, case_id: str, reason: str, today: date | None = None) -> CaseDetail:
@@ -300,10 +260,7 @@ def reopen_case(db: Database, case_id: str, reason: str, today: date | None = No
             raise ValidationError("调解结果", "案件正在调解中")
         c.notes = "\n".join(p for p in (c.notes, f"{today.isoformat()} 重新调解（原结果：{c.state}）：{reason}") if p)
         c.state, c.closed_on = flow.MEDIATING, None
-        s.flush()
-        detail = _detail(s, c)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, c)
 
 
 def delete_case(db: Database, case_id: str) -> None:
@@ -311,9 +268,7 @@ def delete_case(db: Database, case_id: str) -> None:
     with UnitOfWork(db) as uow:
         s = uow.session
         c = live(s, MediationCase, case_id, "调解案件")
-        for model in (MediationParty, MediationSession):
-            for row in s.scalars(select(model).where(model.case_id == c.id, model.deleted.is_(False))):
-                row.deleted = True
+        tombstone_children(s, c.id, MediationParty.case_id, MediationSession.case_id)
         c.deleted = True
         uow.commit()
 

@@ -22,9 +22,10 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
 from desktop_app.services import auth
-from desktop_app.services.residents import (
-    check_grid, grid_names, like_escape, live, resident_place, text_terms,
+from desktop_app.services.records import (
+    any_like, assign, chunked, given, in_year, live_children, settle, tombstone_children, within,
 )
+from desktop_app.services.residents import check_grid, grid_names, live, resident_place, text_terms
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.services.visit_steps import close_for_project
 from desktop_app.store.db import Database
@@ -99,15 +100,15 @@ def _check_owner(s: Session, member_id: str | None) -> str | None:
 
 def detail_of(s: Session, p: Project, today: date) -> ProjectDetail:
     milestones = s.scalars(
-        select(ProjectMilestone).where(ProjectMilestone.project_id == p.id, ProjectMilestone.deleted.is_(False))
+        live_children(ProjectMilestone, ProjectMilestone.project_id, p.id)
         .order_by(ProjectMilestone.sort_order, ProjectMilestone.created_at)
     ).all()
     concerned = s.scalars(
-        select(ProjectResident).where(ProjectResident.project_id == p.id, ProjectResident.deleted.is_(False))
+        live_children(ProjectResident, ProjectResident.project_id, p.id)
         .order_by(ProjectResident.created_at)
     ).all()
     visits = s.scalars(
-        select(Visit).where(Visit.project_id == p.id, Visit.deleted.is_(False)).order_by(Visit.visit_date)
+        live_children(Visit, Visit.project_id, p.id).order_by(Visit.visit_date)
     ).all()
     return ProjectDetail(
         **{f.name: getattr(p, f.name) for f in fields(ProjectInput)},
@@ -130,29 +131,19 @@ def detail_of(s: Session, p: Project, today: date) -> ProjectDetail:
 
 
 def _conditions(flt: ProjectFilter, today: date) -> list[ColumnElement]:
-    c: list[ColumnElement] = [Project.deleted.is_(False)]
-    if flt.status:
-        c.append(Project.status == flt.status)
+    c: list[ColumnElement] = [
+        Project.deleted.is_(False),
+        *given((Project.status, flt.status), (Project.category, flt.category), (Project.grid_id, flt.grid_id)),
+        *within(Project.completed_on, flt.completed_from, flt.completed_to),
+        *in_year(flt.year, Project.start_date, Project.deadline, Project.completed_on),
+    ]
     if flt.open_only or flt.overdue_only:
         c.append(Project.status.in_(flow.PROJECT_OPEN))
     if flt.overdue_only:
         c.append(Project.deadline < today)
-    if flt.category:
-        c.append(Project.category == flt.category)
-    if flt.grid_id:
-        c.append(Project.grid_id == flt.grid_id)
-    if flt.completed_from:
-        c.append(Project.completed_on >= flt.completed_from)
-    if flt.completed_to:
-        c.append(Project.completed_on <= flt.completed_to)
-    if flt.year:
-        first, last = date(flt.year, 1, 1), date(flt.year, 12, 31)
-        c.append(or_(Project.start_date.between(first, last), Project.deadline.between(first, last),
-                     Project.completed_on.between(first, last)))
     for term in text_terms(flt.text):
-        t = like_escape(term)
-        c.append(or_(*(col.like(f"%{t}%", escape="\\") for col in (
-            Project.name, Project.project_no, Project.owner_name, Project.description, Project.category))))
+        c.append(or_(*any_like(term, Project.name, Project.project_no, Project.owner_name, Project.description,
+                               Project.category)))
     return c
 
 
@@ -169,10 +160,10 @@ def list_projects(db: Database, flt: ProjectFilter | None = None, today: date | 
         found = list(s.scalars(q))
         counts: dict[str, tuple[int, int]] = {}
         ids = [p.id for p in found]
-        for start in range(0, len(ids), 500):
+        for chunk in chunked(ids):
             for pid, total, done in s.execute(
                 select(ProjectMilestone.project_id, func.count(), func.count(ProjectMilestone.done_on))
-                .where(ProjectMilestone.project_id.in_(ids[start:start + 500]), ProjectMilestone.deleted.is_(False))
+                .where(ProjectMilestone.project_id.in_(chunk), ProjectMilestone.deleted.is_(False))
                 .group_by(ProjectMilestone.project_id)
             ):
                 counts[pid] = (done, total)
@@ -236,9 +227,7 @@ def create_project(db: Database, inp: ProjectInput, today: date | None = None) -
     with UnitOfWork(db) as uow:
         s = uow.session
         p = new_project(s, clean, today)
-        detail = detail_of(s, p, today)
-        uow.commit()
-        return detail
+        return settle(uow, detail_of, p, today)
 
 
 def update_project(db: Database, project_id: str, inp: ProjectInput, today: date | None = None) -> ProjectDetail:
@@ -253,14 +242,8 @@ def update_project(db: Database, project_id: str, inp: ProjectInput, today: date
                         owner_member_id=_check_owner(s, clean.owner_member_id))
         if p.completed_on and clean.start_date and clean.start_date > p.completed_on:
             raise ValidationError("开始日期", f"不能晚于完成日期（{p.completed_on.isoformat()}）")
-        for f in fields(ProjectInput):
-            new = getattr(clean, f.name)
-            if getattr(p, f.name) != new:
-                setattr(p, f.name, new)
-        s.flush()
-        detail = detail_of(s, p, today)
-        uow.commit()
-        return detail
+        assign(p, {f.name: getattr(clean, f.name) for f in fields(ProjectInput)})
+        return settle(uow, detail_of, p, today)
 
 
 def change_status(db: Database, project_id: str, target: str, on: date | None, note: str = "",
@@ -286,10 +269,7 @@ def change_status(db: Database, project_id: str, target: str, on: date | None, n
             close_for_project(s, p, step.on, today)
         else:
             p.completed_on = None
-        s.flush()
-        detail = detail_of(s, p, today)
-        uow.commit()
-        return detail
+        return settle(uow, detail_of, p, today)
 
 
 def delete_project(db: Database, project_id: str) -> None:
@@ -299,9 +279,7 @@ def delete_project(db: Database, project_id: str) -> None:
     with UnitOfWork(db) as uow:
         s = uow.session
         p = live(s, Project, project_id, "项目")
-        for model in (ProjectMilestone, ProjectResident):
-            for row in s.scalars(select(model).where(model.project_id == p.id, model.deleted.is_(False))):
-                row.deleted = True
+        tombstone_children(s, p.id, ProjectMilestone.project_id, ProjectResident.project_id)
         for v in s.scalars(select(Visit).where(Visit.project_id == p.id)):
             v.project_id = None
         p.deleted = True
@@ -319,10 +297,7 @@ def add_milestone(db: Database, project_id: str, inp: MilestoneInput, today: dat
             ProjectMilestone.project_id == p.id, ProjectMilestone.deleted.is_(False))) or 0
         s.add(ProjectMilestone(project_id=p.id, title=clean.title, due_date=clean.due_date,
                                done_on=clean.done_on, note=clean.note, sort_order=last + 1))
-        s.flush()
-        detail = detail_of(s, p, today)
-        uow.commit()
-        return detail
+        return settle(uow, detail_of, p, today)
 
 
 def update_milestone(db: Database, milestone_id: str, inp: MilestoneInput, today: date | None = None) -> ProjectDetail:
@@ -333,14 +308,9 @@ def update_milestone(db: Database, milestone_id: str, inp: MilestoneInput, today
     with UnitOfWork(db) as uow:
         s = uow.session
         m = live(s, ProjectMilestone, milestone_id, "项目节点")
-        for key in ("title", "due_date", "done_on", "note"):
-            if getattr(m, key) != getattr(clean, key):
-                setattr(m, key, getattr(clean, key))
+        assign(m, {key: getattr(clean, key) for key in ("title", "due_date", "done_on", "note")})
         p = live(s, Project, m.project_id, "项目")
-        s.flush()
-        detail = detail_of(s, p, today)
-        uow.commit()
-        return detail
+        return settle(uow, detail_of, p, today)
 
 
 def delete_milestone(db: Database, milestone_id: str, today: date | None = None) -> ProjectDetail:
@@ -351,10 +321,7 @@ def delete_milestone(db: Database, milestone_id: str, today: date | None = None)
         m = live(s, ProjectMilestone, milestone_id, "项目节点")
         m.deleted = True
         p = live(s, Project, m.project_id, "项目")
-        s.flush()
-        detail = detail_of(s, p, today)
-        uow.commit()
-        return detail
+        return settle(uow, detail_of, p, today)
 
 
 def add_resident(db: Database, project_id: str, resident_id: str | None = None, household_id: str | None = None,
@@ -371,10 +338,7 @@ def add_resident(db: Database, project_id: str, resident_id: str | None = None, 
         )):
             raise ValidationError("涉及居民", "该居民已在本项目中")
         add_concerned(s, p, resident_id, household_id, name, note)
-        s.flush()
-        detail = detail_of(s, p, today)
-        uow.commit()
-        return detail
+        return settle(uow, detail_of, p, today)
 
 
 def remove_resident(db: Database, concerned_id: str, today: date | None = None) -> ProjectDetail:
@@ -387,8 +351,5 @@ def remove_resident(db: Database, concerned_id: str, today: date | None = None) 
             raise NotFound("该记录不存在或已删除")
         row.deleted = True
         p = live(s, Project, row.project_id, "项目")
-        s.flush()
-        detail = detail_of(s, p, today)
-        uow.commit()
-        return detail
+        return settle(uow, detail_of, p, today)
 

@@ -24,9 +24,11 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.service_flow import FollowUpStep, ProjectInput, VisitInput
 from desktop_app.services import auth, projects
+from desktop_app.services.records import (
+    any_like, assign, chunked, given, live_children, settle, tombstone_children, within,
+)
 from desktop_app.services.residents import (
-    NO_GRID, center_name, check_grid, grid_names, household_label, like_escape, live, name_match, resident_place,
-    text_terms,
+    NO_GRID, center_name, check_grid, grid_names, household_label, live, name_match, resident_place, text_terms,
 )
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.services.visit_steps import apply_step, close_for_project  # noqa: F401  close_for_project re-exported
@@ -59,11 +61,11 @@ def _visitors(s, visit_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
     """visit id -> [(member id, name)] in the order they were added."""
     out: dict[str, list[tuple[str, str]]] = {}
     ids = list(visit_ids)
-    for start in range(0, len(ids), 500):
+    for chunk in chunked(ids):
         q = (
             select(VisitMember.visit_id, Member.id, Member.name)
             .join(Member, Member.id == VisitMember.member_id)
-            .where(VisitMember.visit_id.in_(ids[start:start + 500]), VisitMember.deleted.is_(False))
+            .where(VisitMember.visit_id.in_(chunk), VisitMember.deleted.is_(False))
             .order_by(VisitMember.created_at, Member.seq)
         )
         for vid, mid, name in s.execute(q):
@@ -106,28 +108,20 @@ def _rows(s, q, today: date) -> list[VisitRow]:
 
 
 def _conditions(flt: VisitFilter, today: date) -> list[ColumnElement]:
-    c: list[ColumnElement] = [Visit.deleted.is_(False)]
-    if flt.grid_id:
-        c.append(Visit.grid_id == flt.grid_id)
-    if flt.state:
-        c.append(Visit.follow_state == flt.state)
+    c: list[ColumnElement] = [
+        Visit.deleted.is_(False),
+        *given((Visit.grid_id, flt.grid_id), (Visit.follow_state, flt.state), (Visit.category, flt.category),
+               (Visit.form, flt.form)),
+        *within(Visit.visit_date, flt.date_from, flt.date_to),
+    ]
     if flt.open_only or flt.overdue_only:
         c.append(Visit.follow_state.in_(flow.OPEN_STATES))
     if flt.overdue_only:
         c.append(Visit.due_date < today)
-    if flt.category:
-        c.append(Visit.category == flt.category)
-    if flt.form:
-        c.append(Visit.form == flt.form)
-    if flt.date_from:
-        c.append(Visit.visit_date >= flt.date_from)
-    if flt.date_to:
-        c.append(Visit.visit_date <= flt.date_to)
     if flt.member_id:
         c.append(Visit.id.in_(select(VisitMember.visit_id).where(
             VisitMember.member_id == flt.member_id, VisitMember.deleted.is_(False))))
     for term in text_terms(flt.text):
-        t = like_escape(term)
         residents = select(Resident.id).where(or_(*name_match(
             term, Resident.name, Resident.name_pinyin, Resident.name_initials)))
         members = select(VisitMember.visit_id).join(Member, Member.id == VisitMember.member_id).where(
@@ -135,12 +129,9 @@ def _conditions(flt: VisitFilter, today: date) -> list[ColumnElement]:
             or_(*name_match(term, Member.name, Member.name_pinyin, Member.name_initials)),
         )
         c.append(or_(
-            Visit.visitee_name.like(f"%{t}%", escape="\\"), Visit.content.like(f"%{t}%", escape="\\"),
-            Visit.place.like(f"%{t}%", escape="\\"), Visit.other_visitors.like(f"%{t}%", escape="\\"),
-            Visit.resolution.like(f"%{t}%", escape="\\"), Visit.category == term,
-            Visit.resident_id.in_(residents), Visit.id.in_(members),
-            Household.address.like(f"%{t}%", escape="\\"),
-            (Household.building + Household.unit + Household.room).like(f"%{t}%", escape="\\"),
+            *any_like(term, Visit.visitee_name, Visit.content, Visit.place, Visit.other_visitors, Visit.resolution,
+                      Household.address, Household.building + Household.unit + Household.room),
+            Visit.category == term, Visit.resident_id.in_(residents), Visit.id.in_(members),
         ))
     return c
 
@@ -279,7 +270,7 @@ def _place(s: Session, clean: VisitInput) -> tuple[str | None, str | None, str |
 def _set_members(s: Session, v: Visit, ids: Sequence[str]) -> None:
     current = {
         row.member_id: row
-        for row in s.scalars(select(VisitMember).where(VisitMember.visit_id == v.id, VisitMember.deleted.is_(False)))
+        for row in s.scalars(live_children(VisitMember, VisitMember.visit_id, v.id))
     }
     for mid, row in current.items():
         if mid not in ids:
@@ -331,10 +322,7 @@ def log_visit(
             apply_step(s, v, flow.check_follow_up(
                 flow.PENDING, flow.SOLVED, solved_by or visitors, clean.visit_date, solved_how,
                 clean.visit_date, today))
-        s.flush()
-        detail = _detail(s, v, today)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, v, today)
 
 
 def update_visit(db: Database, visit_id: str, inp: VisitInput, today: date | None = None) -> VisitDetail:
@@ -360,9 +348,7 @@ def update_visit(db: Database, visit_id: str, inp: VisitInput, today: date | Non
             "due_date": clean.due_date, "recorder": clean.recorder, "notes": clean.notes,
         }
         was_raised = v.raised_issue
-        for key, new in values.items():
-            if getattr(v, key) != new:
-                setattr(v, key, new)
+        assign(v, values)
         _set_members(s, v, clean.member_ids)
         visitors = _visitor_names(s, clean)
         if was_raised and not clean.raised_issue and v.follow_state in flow.OPEN_STATES:
@@ -372,10 +358,7 @@ def update_visit(db: Database, visit_id: str, inp: VisitInput, today: date | Non
             apply_step(s, v, flow.check_follow_up(
                 v.follow_state, flow.IN_PROGRESS, clean.handler or visitors, today,
                 "更正：走访中反映了需要跟进的问题", clean.visit_date, today))
-        s.flush()
-        detail = _detail(s, v, today)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, v, today)
 
 
 def move_follow_up(
@@ -390,10 +373,7 @@ def move_follow_up(
         auth.require(db, "visits.write", grid_id=v.grid_id)
         step = flow.check_follow_up(v.follow_state, target, by, on, how, v.visit_date, today)
         apply_step(s, v, step)
-        s.flush()
-        detail = _detail(s, v, today)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, v, today)
 
 
 def delete_visit(db: Database, visit_id: str) -> None:
@@ -402,9 +382,7 @@ def delete_visit(db: Database, visit_id: str) -> None:
         s = uow.session
         v = live(s, Visit, visit_id, "走访记录")
         auth.require(db, "visits.write", grid_id=v.grid_id)
-        for model in (VisitMember, VisitFollowUp):
-            for row in s.scalars(select(model).where(model.visit_id == v.id, model.deleted.is_(False))):
-                row.deleted = True
+        tombstone_children(s, v.id, VisitMember.visit_id, VisitFollowUp.visit_id)
         v.deleted = True
         uow.commit()
 
@@ -437,10 +415,7 @@ def to_project(db: Database, visit_id: str, inp: ProjectInput, today: date | Non
             apply_step(s, v, flow.check_follow_up(
                 v.follow_state, flow.IN_PROGRESS, clean.owner_name, max(today, v.visit_date),
                 f"转为微实事项目“{clean.name}”（{project.project_no}）", v.visit_date, today))
-        s.flush()
-        detail = projects.detail_of(s, project, today)
-        uow.commit()
-        return detail
+        return settle(uow, projects.detail_of, project, today)
 
 
 def link_to_project(db: Database, visit_id: str, project_id: str | None, today: date | None = None) -> VisitDetail:
@@ -460,10 +435,7 @@ def link_to_project(db: Database, visit_id: str, project_id: str | None, today: 
                     f"并入微实事项目“{p.name}”（{p.project_no}）", v.visit_date, today))
         else:
             v.project_id = None
-        s.flush()
-        detail = _detail(s, v, today)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, v, today)
 
 
 # ---------------------------------------------------------------- printing

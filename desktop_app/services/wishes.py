@@ -23,9 +23,9 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.service_flow import WishInput
 from desktop_app.services import auth
+from desktop_app.services.records import any_like, assign, given, in_year, settle, tombstone_children, within
 from desktop_app.services.residents import (
-    NO_GRID, center_name, check_grid, grid_names, household_label, like_escape, live, name_match, resident_place,
-    text_terms,
+    NO_GRID, center_name, check_grid, grid_names, household_label, live, name_match, resident_place, text_terms,
 )
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -80,9 +80,7 @@ def save_unit(db: Database, unit_id: str | None, name: str, contact_person: str 
         if other and other != unit_id:
             raise ValidationError("单位名称", f"“{name}”已经登记过")
         u = live(s, PartnerUnit, unit_id, "共建单位") if unit_id else PartnerUnit(name=name)
-        for key, value in (("name", name), ("contact_person", contact_person), ("phone", phone), ("notes", notes)):
-            if getattr(u, key) != value:
-                setattr(u, key, value)
+        assign(u, {"name": name, "contact_person": contact_person, "phone": phone, "notes": notes})
         s.add(u)
         s.flush()
         row = PartnerUnitRow(u.id, u.name, u.contact_person, u.phone, u.notes, 0)
@@ -108,26 +106,15 @@ def delete_unit(db: Database, unit_id: str) -> None:
 
 
 def _conditions(flt: WishFilter) -> list[ColumnElement]:
-    c: list[ColumnElement] = [Wish.deleted.is_(False)]
-    if flt.state:
-        c.append(Wish.state == flt.state)
-    if flt.grid_id:
-        c.append(Wish.grid_id == flt.grid_id)
-    if flt.year:
-        c.append(Wish.posted_on.between(date(flt.year, 1, 1), date(flt.year, 12, 31)))
-    if flt.fulfilled_from:
-        c.append(Wish.fulfilled_on >= flt.fulfilled_from)
-    if flt.fulfilled_to:
-        c.append(Wish.fulfilled_on <= flt.fulfilled_to)
+    c: list[ColumnElement] = [
+        Wish.deleted.is_(False), *given((Wish.state, flt.state), (Wish.grid_id, flt.grid_id)),
+        *in_year(flt.year, Wish.posted_on), *within(Wish.fulfilled_on, flt.fulfilled_from, flt.fulfilled_to),
+    ]
     for term in text_terms(flt.text):
-        t = like_escape(term)
         residents = select(Resident.id).where(or_(*name_match(
             term, Resident.name, Resident.name_pinyin, Resident.name_initials)))
-        c.append(or_(
-            Wish.wisher_name.like(f"%{t}%", escape="\\"), Wish.content.like(f"%{t}%", escape="\\"),
-            Wish.claimant_name.like(f"%{t}%", escape="\\"), Wish.wish_no.like(f"%{t}%", escape="\\"),
-            Wish.resident_id.in_(residents),
-        ))
+        c.append(or_(*any_like(term, Wish.wisher_name, Wish.content, Wish.claimant_name, Wish.wish_no),
+                     Wish.resident_id.in_(residents)))
     return c
 
 
@@ -230,10 +217,7 @@ def post_wish(db: Database, inp: WishInput, today: date | None = None) -> WishDe
             claimant_kind="", claimant_name="", fulfil_note="", notes=clean.notes,
         )
         s.add(w)
-        s.flush()
-        detail = _detail(s, w)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, w)
 
 
 def update_wish(db: Database, wish_id: str, inp: WishInput, today: date | None = None) -> WishDetail:
@@ -247,18 +231,12 @@ def update_wish(db: Database, wish_id: str, inp: WishInput, today: date | None =
             raise ValidationError("发布日期", f"不能晚于认领日期（{w.claimed_on.isoformat()}）")
         resident_id, household_id, grid_id, name = _place(s, clean)
         auth.require(db, "wishes.write", grid_id=grid_id)  # and the grid it moves to
-        values = {
+        assign(w, {
             "resident_id": resident_id, "household_id": household_id, "wisher_name": name, "grid_id": grid_id,
             "content": clean.content, "background": clean.background, "estimated_fen": clean.estimated_fen,
             "posted_on": clean.posted_on, "notes": clean.notes,
-        }
-        for key, new in values.items():
-            if getattr(w, key) != new:
-                setattr(w, key, new)
-        s.flush()
-        detail = _detail(s, w)
-        uow.commit()
-        return detail
+        })
+        return settle(uow, _detail, w)
 
 
 def _active_claim(s: Session, w: Wish) -> WishClaim | None:
@@ -295,10 +273,7 @@ def claim_wish(
                         note=flow.optional(note, "认领说明", 500)))
         w.state, w.claimant_kind, w.claimant_name, w.claimed_on = flow.WISH_CLAIMED, kind, name, on
         w.claimant_member_id, w.claimant_unit_id = member_id or None, unit_id or None
-        s.flush()
-        detail = _detail(s, w)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, w)
 
 
 def withdraw_claim(db: Database, wish_id: str, on: date | None, reason: str = "",
@@ -317,10 +292,7 @@ def withdraw_claim(db: Database, wish_id: str, on: date | None, reason: str = ""
         w.state = flow.WISH_POSTED
         w.claimant_kind, w.claimant_name, w.claimed_on = "", "", None
         w.claimant_member_id = w.claimant_unit_id = None
-        s.flush()
-        detail = _detail(s, w)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, w)
 
 
 def fulfil_wish(db: Database, wish_id: str, on: date | None, note: str, today: date | None = None) -> WishDetail:
@@ -335,10 +307,7 @@ def fulfil_wish(db: Database, wish_id: str, on: date | None, note: str, today: d
         if claim is not None:
             claim.status, claim.ended_on = flow.CLAIM_FULFILLED, on
         w.state, w.fulfilled_on, w.fulfil_note = flow.WISH_FULFILLED, on, note
-        s.flush()
-        detail = _detail(s, w)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, w)
 
 
 def delete_wish(db: Database, wish_id: str) -> None:
@@ -347,8 +316,7 @@ def delete_wish(db: Database, wish_id: str) -> None:
         s = uow.session
         w = live(s, Wish, wish_id, "心愿")
         auth.require(db, "wishes.write", grid_id=w.grid_id)
-        for c in s.scalars(select(WishClaim).where(WishClaim.wish_id == w.id, WishClaim.deleted.is_(False))):
-            c.deleted = True
+        tombstone_children(s, w.id, WishClaim.wish_id)
         w.deleted = True
         uow.commit()
 

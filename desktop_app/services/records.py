@@ -1,0 +1,82 @@
+"""The shapes every record module repeats (visits, wishes, projects, mediation, dues, ledger …), written once.
+
+Lists: a filter is a list of SQL conditions built from the fields a user filled in
+(`given`, `within`, `in_year`, `any_like`); ids go to `IN (...)` in chunks SQLite
+accepts. Writes: a changed field is written only when it differs (`assign`, so the
+audit trail and the sync version see real changes only), a record's children are
+tombstoned with it (`tombstone_children`), and a write ends by reading back what
+it changed inside the same unit of work (`settle`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from desktop_app.services.residents import like_escape
+from desktop_app.services.uow import UnitOfWork
+
+R = TypeVar("R")
+CHUNK = 500  # ids per IN (...): well under SQLite's limit of bound parameters
+
+
+def given(*pairs: tuple[Any, Any]) -> list[ColumnElement]:
+    """`column == value` for each pair whose value was chosen (None, "" and 0 mean "any")."""
+    return [col == value for col, value in pairs if value]
+
+
+def within(col, first: date | None, last: date | None) -> list[ColumnElement]:
+    """`col` from `first` to `last`, either end open when not given."""
+    return ([col >= first] if first else []) + ([col <= last] if last else [])
+
+
+def in_year(year: int | None, *cols) -> list[ColumnElement]:
+    """Any of `cols` falls in `year` (nothing when no year is chosen)."""
+    if not year:
+        return []
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return [or_(*(col.between(first, last) for col in cols))]
+
+
+def any_like(term: str, *cols) -> list[ColumnElement]:
+    """The term's text appears in any of `cols` (LIKE wildcards in the term are taken literally)."""
+    t = like_escape(term)
+    return [col.like(f"%{t}%", escape="\\") for col in cols]
+
+
+def chunked(ids: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def live_children(model, fk, parent_id: str):
+    """The live rows of `model` under a parent (`fk` is the model's column that points to it)."""
+    return select(model).where(fk == parent_id, model.deleted.is_(False))
+
+
+def assign(row: Any, values: Mapping[str, Any]) -> None:
+    """Set the attributes that differ; an unchanged field is not touched (no empty audit line, no new version)."""
+    for key, value in values.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+
+
+def tombstone_children(s: Session, parent_id: str, *fks) -> None:
+    """Tombstone the live rows under a parent, for each child column in `fks` (e.g. `VisitMember.visit_id`)."""
+    for fk in fks:
+        for row in s.scalars(live_children(fk.class_, fk, parent_id)):
+            row.deleted = True
+
+
+def settle(uow: UnitOfWork, read: Callable[..., R], *args: Any) -> R:
+    """End a write: flush, read back what it changed (`read(session, *args)`), commit, return that."""
+    s = uow.session
+    s.flush()
+    result = read(s, *args)
+    uow.commit()
+    return result
