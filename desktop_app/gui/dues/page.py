@@ -45,7 +45,7 @@ from desktop_app.gui.dues.models import (
 )
 from desktop_app.gui.ledger.forms import make_table, save_path
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.widgets.bars import heading
+from desktop_app.gui.widgets.bars import heading, refill
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ColumnModel
 from desktop_app.services import dues
@@ -249,15 +249,7 @@ class DuesPage(Page):
                 self.branch.addItem(name, bid)
         self.branch.setCurrentIndex(max(0, self.branch.findData(current)))
         self.branch.blockSignals(False)
-        communities = list(dict.fromkeys((cid, cname) for _b, _n, cid, cname in v.branches if cid))
-        if self.community.count() != len(communities) + 1:
-            self.community.blockSignals(True)
-            self.community.clear()
-            self.community.addItem("全部社区", None)
-            for cid, cname in communities:
-                self.community.addItem(cname, cid)
-            self.community.setCurrentIndex(max(0, self.community.findData(community)))
-            self.community.blockSignals(False)
+        refill(self.community, "全部社区", list(dict.fromkeys((cname, cid) for _b, _n, cid, cname in v.branches if cid)))
         self.grid_model.set_grid(v.grid)
         if v.grid is None:
             self.summary.setText("还没有党支部：请先在“党组织”页面建立党支部。")

@@ -24,6 +24,7 @@ from desktop_app.gui import icons
 from desktop_app.gui.meetings.cadence_dialog import BranchCadenceDialog
 from desktop_app.gui.meetings.exemptions import ExemptionsDialog
 from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
+from desktop_app.gui.widgets.bars import refill
 from desktop_app.gui.widgets.forms import ask_save_path
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
@@ -219,16 +220,7 @@ class CompliancePage(Page):
     def _loaded(self, result: tuple[ms.ComplianceGrid, list[tuple[str, str, str, int]]]) -> None:
         grid, self.holders = result
         self.grid = grid
-        communities = [(oid, name) for oid, name, kind, _depth in self.holders if kind == "community"]
-        if len(communities) > 1 and self.community.count() != len(communities) + 1:
-            chosen = self.community.currentData()
-            self.community.blockSignals(True)
-            self.community.clear()
-            self.community.addItem("全部社区", None)
-            for oid, name in communities:
-                self.community.addItem(name, oid)
-            self.community.setCurrentIndex(max(0, self.community.findData(chosen)))
-            self.community.blockSignals(False)
+        refill(self.community, "全部社区", [(name, oid) for oid, name, kind, _d in self.holders if kind == "community"])
         current = self.view_box.currentData()
         self.view_box.blockSignals(True)
         self.view_box.clear()
