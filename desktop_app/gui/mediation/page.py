@@ -109,22 +109,16 @@ class MediationPage(RecordListPage):
     def fetch_detail(self, db, row):
         return svc.get_case(db, row.id)
 
-    def detail_html(self, detail) -> str:
-        return details_html(detail)
+    details = staticmethod(details_html)
 
     def on_loaded(self, loaded: Loaded) -> None:
-        self.fill_choice("grid", [(g.name, g.id) for g in loaded.grids])
         mediating = sum(1 for r in loaded.rows if r.state == flow.MEDIATING)
         success = sum(1 for r in loaded.rows if r.state == flow.MEDIATION_SUCCESS)
         self.counts.setText(f"列出 {len(loaded.rows)} 件：调解中 {mediating} 件，调解成功 {success} 件")
 
     @property
-    def grids(self):
-        return self.loaded.grids if self.loaded else []
-
-    @property
     def kinds(self):
-        return self.loaded.kinds if self.loaded else flow.DEFAULT_LISTS[flow.DISPUTE_KIND]
+        return self.loaded_value("kinds", flow.DEFAULT_LISTS[flow.DISPUTE_KIND])
 
     # --- actions -----------------------------------------------------------
     def new_case(self) -> None:

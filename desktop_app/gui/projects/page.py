@@ -142,11 +142,9 @@ class ProjectsPage(RecordListPage):
     def fetch_detail(self, db, row):
         return svc.get_project(db, row.id, self.today)
 
-    def detail_html(self, detail) -> str:
-        return details_html(detail)
+    details = staticmethod(details_html)
 
     def on_loaded(self, loaded: Loaded) -> None:
-        self.fill_choice("grid", [(g.name, g.id) for g in loaded.grids])
         self.fill_choice("category", [(c, c) for c in loaded.categories])
         budget = sum(r.budget_fen for r in loaded.rows)
         spent = sum(r.actual_cost_fen for r in loaded.rows)
@@ -155,12 +153,8 @@ class ProjectsPage(RecordListPage):
         self.counts.setText(text + (f"　<span style='color:#c8161e'>逾期 {overdue} 个</span>" if overdue else ""))
 
     @property
-    def grids(self):
-        return self.loaded.grids if self.loaded else []
-
-    @property
     def categories(self):
-        return self.loaded.categories if self.loaded else flow.DEFAULT_LISTS[flow.PROJECT_CATEGORY]
+        return self.loaded_value("categories", flow.DEFAULT_LISTS[flow.PROJECT_CATEGORY])
 
     # --- actions -----------------------------------------------------------
     def new_project(self) -> None:

@@ -107,17 +107,12 @@ class ResidentsPage(RecordListPage):
         return household_html(row) if isinstance(row, HouseholdRow) else resident_html(row)
 
     def on_loaded(self, loaded: Loaded) -> None:
-        self.fill_choice("grid", [(g.name, g.id) for g in loaded.grids])
         self.fill_choice("tag", [(f"{t}（{loaded.counts.get(t, 0)}）", t) for t in loaded.tags])
         self.counts.setText(f"居民 {len(loaded.tables[0])} 人，住户 {len(loaded.tables[1])} 户")
 
     @property
-    def grids(self):
-        return self.loaded.grids if self.loaded else []
-
-    @property
     def tags(self):
-        return self.loaded.tags if self.loaded else flow.DEFAULT_LISTS[flow.RESIDENT_TAG]
+        return self.loaded_value("tags", flow.DEFAULT_LISTS[flow.RESIDENT_TAG])
 
     # --- actions -----------------------------------------------------------
     def add_resident(self) -> None:

@@ -164,11 +164,9 @@ class VisitsPage(RecordListPage):
     def fetch_detail(self, db, row):
         return visit_service.get_visit(db, row.id, self.today)
 
-    def detail_html(self, detail) -> str:
-        return details_html(detail)
+    details = staticmethod(details_html)
 
     def on_loaded(self, loaded: Loaded) -> None:
-        self.fill_choice("grid", [(g.name, g.id) for g in loaded.grids])
         self.fill_choice("category", [(c, c) for c in loaded.categories])
         open_count = sum(1 for r in loaded.rows if r.follow_state in flow.OPEN_STATES)
         text = f"共 {len(loaded.rows)} 条，未办结 {open_count} 条"
@@ -176,12 +174,8 @@ class VisitsPage(RecordListPage):
         self.counts.setText(text + (f"　<span style='color:#c8161e'>全部逾期 {overdue} 条</span>" if overdue else ""))
 
     @property
-    def grids(self):
-        return self.loaded.grids if self.loaded else []
-
-    @property
     def categories(self):
-        return self.loaded.categories if self.loaded else flow.DEFAULT_LISTS[flow.ISSUE_CATEGORY]
+        return self.loaded_value("categories", flow.DEFAULT_LISTS[flow.ISSUE_CATEGORY])
 
     def can_follow(self, d: VisitDetail | None) -> bool:
         return d is not None and bool(flow.FOLLOW_TRANSITIONS.get(d.follow_state))

@@ -128,6 +128,8 @@ class RecordListPage(Page):
     actions: Sequence[Act | None] = ()
     activate: str | None = None  # the page method a double-click runs
     writes: Changes = frozenset()  # what this page's writes change unless they say otherwise
+    # how the details pane shows a record: `details = staticmethod(details_html)` (or override detail_html)
+    details: Callable[[Any], str] | None = None
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: date | None = None):
         super().__init__(ctx, parent)
@@ -157,7 +159,7 @@ class RecordListPage(Page):
         return row
 
     def detail_html(self, detail: Any) -> str:
-        return ""
+        return self.details(detail) if self.details is not None else ""
 
     def on_loaded(self, loaded: Loaded) -> None:
         """After a load, before the rows are shown: counts, filter lists."""
@@ -232,6 +234,15 @@ class RecordListPage(Page):
         spec = next(s for s in self.filters if isinstance(s, Choice) and s.key == key)
         refill(self.choice(key), spec.all_label, items)
 
+    def loaded_value(self, name: str, default: Any) -> Any:
+        """What the last load returned besides the rows (`Loaded(rows, kinds=…)`), or `default` before one."""
+        return getattr(self.loaded, name, default) if self.loaded is not None else default
+
+    @property
+    def grids(self) -> list[Any]:
+        """The grids the last load listed (`Loaded(rows, grids=…)`), for the page's forms."""
+        return self.loaded_value("grids", [])
+
     def filter_values(self) -> SimpleNamespace:
         return SimpleNamespace(**{
             key: w.text() if isinstance(w, QLineEdit) else w.currentData() for key, w in self.filter_boxes.items()
@@ -251,6 +262,8 @@ class RecordListPage(Page):
         loaded = result if isinstance(result, Loaded) else Loaded(result)
         self.loaded = loaded
         keep, self._keep = self._keep, None
+        if "grid" in self.filter_boxes and hasattr(loaded, "grids"):  # a grid filter lists the grids loaded
+            self.fill_choice("grid", [(g.name, g.id) for g in loaded.grids])
         self.on_loaded(loaded)
         for panel, rows in zip(self.panels, loaded.tables):
             panel.set_rows(rows, keep if keep is not None else panel.selected_id())

@@ -114,17 +114,11 @@ class WishesPage(RecordListPage):
     def fetch_detail(self, db, row):
         return wish_service.get_wish(db, row.id)
 
-    def detail_html(self, detail) -> str:
-        return details_html(detail)
+    details = staticmethod(details_html)
 
     def on_loaded(self, loaded: Loaded) -> None:
-        self.fill_choice("grid", [(g.name, g.id) for g in loaded.grids])
         waiting = sum(1 for r in loaded.rows if r.state == flow.WISH_POSTED)
         self.counts.setText(f"列出 {len(loaded.rows)} 个，待认领 {waiting} 个　{self.today.year}年已实现 {loaded.fulfilled} 个")
-
-    @property
-    def grids(self):
-        return self.loaded.grids if self.loaded else []
 
     # --- actions -----------------------------------------------------------
     def post_wish(self) -> None:
