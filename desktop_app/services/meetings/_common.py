@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import members as member_rules
 from desktop_app.domain.errors import NotFound
 from desktop_app.domain.orgs import OrgKind
+from desktop_app.services.records import chunked
 from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_meetings import Attendance, CommitteeMember, Meeting
 
@@ -32,8 +33,7 @@ def _today(today: date | None) -> date:
 
 
 def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterable[Sequence[str]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+    return chunked(items, size)
 
 
 @dataclass

@@ -15,7 +15,8 @@ from desktop_app.services import auth, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _attendance_rows, _live_meeting, _Orgs, _today
 from desktop_app.services.meetings.lifecycle import _check_can_hold, _guest_row
-from desktop_app.services.meetings.queries import _detail
+from desktop_app.services.meetings.queries import _fresh_detail
+from desktop_app.services.records import settle
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
 from desktop_app.store.models_meetings import Attendance, Meeting
@@ -93,10 +94,7 @@ def record_attendance(
             m.status = rules.HELD
         if minutes is not None and minutes.strip() != m.minutes:
             m.minutes = minutes.strip()
-        s.flush()
-        detail = _detail(s, m, _Orgs(s))
-        uow.commit()
-        return detail
+        return settle(uow, _fresh_detail, m)
 
 
 def all_present(db: Database, meeting_id: str, today: date | None = None) -> MeetingDetail:
@@ -113,10 +111,7 @@ def all_present(db: Database, meeting_id: str, today: date | None = None) -> Mee
             elif a.is_guest and a.status != rules.GUEST:
                 a.status = rules.GUEST
         m.status = rules.HELD
-        s.flush()
-        detail = _detail(s, m, _Orgs(s))
-        uow.commit()
-        return detail
+        return settle(uow, _fresh_detail, m)
 
 
 def record_many(db: Database, batches: Sequence[BulkAttendance], today: date | None = None) -> int:

@@ -21,7 +21,8 @@ from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import (
     EXPECTED_STATUSES, _attendance_rows, _chunks, _committee_ids, _live_meeting, _Org, _Orgs, _site_code, _today,
 )
-from desktop_app.services.meetings.queries import _detail
+from desktop_app.services.meetings.queries import _detail, _fresh_detail
+from desktop_app.services.records import assign, settle
 from desktop_app.services.membership import StandingBook, exemptions_of, moved_through
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
@@ -266,10 +267,7 @@ def plan(
         s.add(m)
         s.flush()
         _add_attendees(s, m, attendee_ids, guests)
-        s.flush()
-        detail = _detail(s, m, orgs)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, m, orgs)
 
 
 _INPUT_FIELDS = ("org_id", "kind", "title", "meeting_date", "start_time", "end_time", "place", "host",
@@ -296,19 +294,14 @@ def update(db: Database, meeting_id: str, inp: MeetingInput, attendee_ids: Seque
             rows = _attendance_rows(s, m.id)
             if any(a.status and not a.is_guest for a in rows):
                 raise Conflict("已登记出勤的会议不能更换党组织或会议类型，请先清空出勤记录或新建会议")
-        for k in _INPUT_FIELDS:
-            if getattr(m, k) != getattr(clean, k):
-                setattr(m, k, getattr(clean, k))
+        assign(m, {k: getattr(clean, k) for k in _INPUT_FIELDS})
         if moved and attendee_ids is None:
             attendee_ids = _default_attendees(s, orgs, org, clean.kind, clean.meeting_date)
         if attendee_ids is not None or guests is not None:
             if attendee_ids is None:
                 attendee_ids = [a.member_id for a in _attendance_rows(s, m.id) if not a.is_guest and a.member_id]
             _set_attendees(s, m, attendee_ids, guests)
-        s.flush()
-        detail = _detail(s, m, orgs)
-        uow.commit()
-        return detail
+        return settle(uow, _detail, m, orgs)
 
 
 def _set_attendees(s: Session, m: Meeting, member_ids: Sequence[str], guests: Sequence[Guest] | None) -> None:
@@ -358,10 +351,7 @@ def set_attendees(db: Database, meeting_id: str, member_ids: Sequence[str],
         s = uow.session
         m = _live_meeting(s, meeting_id)
         _set_attendees(s, m, member_ids, guests)
-        s.flush()
-        detail = _detail(s, m, _Orgs(s))
-        uow.commit()
-        return detail
+        return settle(uow, _fresh_detail, m)
 
 
 def add_guest(db: Database, meeting_id: str, guest: Guest) -> MeetingDetail:
@@ -373,10 +363,7 @@ def add_guest(db: Database, meeting_id: str, guest: Guest) -> MeetingDetail:
         if guest.member_id and any(a.member_id == guest.member_id for a in rows):
             raise ValidationError("列席人员", "该党员已在本次会议名单中")
         s.add(_guest_row(s, m, guest, max((a.sort_order for a in rows), default=0) + 1))
-        s.flush()
-        detail = _detail(s, m, _Orgs(s))
-        uow.commit()
-        return detail
+        return settle(uow, _fresh_detail, m)
 
 
 def cancel(db: Database, meeting_id: str, reason: str = "") -> MeetingDetail:
@@ -390,10 +377,7 @@ def cancel(db: Database, meeting_id: str, reason: str = "") -> MeetingDetail:
             raise Conflict("会议已经取消")
         m.status = rules.CANCELLED
         m.cancel_reason = (reason or "").strip()
-        s.flush()
-        detail = _detail(s, m, _Orgs(s))
-        uow.commit()
-        return detail
+        return settle(uow, _fresh_detail, m)
 
 
 def reopen(db: Database, meeting_id: str) -> MeetingDetail:
@@ -405,10 +389,7 @@ def reopen(db: Database, meeting_id: str) -> MeetingDetail:
         if m.status != rules.PLANNED:
             m.status = rules.PLANNED
             m.cancel_reason = ""
-        s.flush()
-        detail = _detail(s, m, _Orgs(s))
-        uow.commit()
-        return detail
+        return settle(uow, _fresh_detail, m)
 
 
 def delete(db: Database, meeting_id: str) -> None:
@@ -444,7 +425,4 @@ def hold(db: Database, meeting_id: str, minutes: str | None = None, today: date 
         m.status = rules.HELD
         if minutes is not None and minutes.strip() != m.minutes:
             m.minutes = minutes.strip()
-        s.flush()
-        detail = _detail(s, m, _Orgs(s))
-        uow.commit()
-        return detail
+        return settle(uow, _fresh_detail, m)

@@ -110,6 +110,11 @@ def _row(m: Meeting, orgs: _Orgs, statuses: list[str], quorum: rules.Quorum | No
     )
 
 
+def _fresh_detail(s: Session, m: Meeting) -> MeetingDetail:
+    """A meeting as a write left it (organisations read afresh in the same session)."""
+    return _detail(s, m, _Orgs(s))
+
+
 def _detail(s: Session, m: Meeting, orgs: _Orgs) -> MeetingDetail:
     rows = _attendance_rows(s, m.id)
     members: dict[str, tuple] = {}
