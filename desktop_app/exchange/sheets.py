@@ -200,6 +200,8 @@ def plan_columns(spec: Spec, header: list[str], rows: list[list[Any]], mapping: 
             wanted.append((spec.mobile_column, "按内容（手机号码）", 3))
         elif kind == "日期" and (target := next((c for k, c in spec.date_keywords if k in header_key(h)), None)):
             wanted.append((target, "按表头和内容（日期）", 3))
+        elif vals and (coded := next((c for c in spec.choices if _choice_share(spec, mapping, c, vals) >= _FIT), None)):
+            wanted.append((coded, f"按内容（{coded}）", 4))
         elif h:
             wanted.append((None, "未识别" + ("（是日期）" if kind == "日期" else ""), 9))
         else:

@@ -40,6 +40,7 @@ from desktop_app.gui.projects.page import ProjectsPage
 from desktop_app.gui.residents.page import ResidentsPage
 from desktop_app.gui.roster.page import RosterPage
 from desktop_app.gui.sync.page import SyncPage
+from desktop_app.gui.imports.page import ImportsPage
 from desktop_app.gui.users.page import UsersPage
 from desktop_app.gui.visits.page import VisitsPage
 from desktop_app.gui.wishes.page import WishesPage
@@ -61,7 +62,7 @@ PAGES: list[type[Page]] = [
     OverviewPage, OrgsPage, RosterPage, DevelopmentPage, TransfersPage, MemberLifePage, FloatingPage, MeetingsPage, CompliancePage, EvaluationsPage, AssessmentPage,
     ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage,
     UnitsPage, ActivitiesPage, ReportingPage, UnitReportsPage, PairingPage, InquiriesPage, ListsPage, JointPage, CarePage, ContactsPage, LedgerPage, DuesPage,
-    SyncPage, UsersPage, AuditPage,
+    ImportsPage, SyncPage, UsersPage, AuditPage,
 ]
 
 

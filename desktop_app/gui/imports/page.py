@@ -1,0 +1,239 @@
+"""导入表格: bring the spreadsheets a center already has — members, 发展党员, past 三会一课, residents, a year's ledger.
+
+Pick what the file holds and the file: its columns are read by name and by
+content; when they are not all recognised (and no mapping was saved for the
+layout) the 列映射 step asks what they are. The preview lists what would be
+written, the rows passed over (notes, totals) and every bad row by row and
+column; 导入 writes all of it or nothing. Members go through their own dialog
+(updates of members already on the roster, new branches).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QTabWidget, QVBoxLayout,
+)
+
+from desktop_app.domain.errors import DomainError
+from desktop_app.gui import icons
+from desktop_app.gui.errors import show_error
+from desktop_app.gui.imports.mapping_dialog import MappingDialog
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets.page import AppContext, Page
+from desktop_app.gui.widgets.table import Column, ColumnModel
+from desktop_app.services import development_import, imports, ledger_import, meetings_import, residents_import
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.imports import ColumnsReport, HistoryPreview, Mapping
+
+ERROR_STYLE = "color: #c8161e;"
+OK_STYLE = "color: #1b7a1b;"
+
+# kind -> (label, service module, what apply changes)
+KINDS: dict[str, tuple[str, Any, Any]] = {
+    "members": ("党员信息", None, changes(Change.MEMBERS, Change.ORGS)),
+    "development": ("发展党员（各阶段时间）", development_import, changes(Change.DEVELOPMENT)),
+    "meetings": ("三会一课（已召开的会议）", meetings_import, changes(Change.MEETINGS)),
+    "residents": ("居民和住户", residents_import, changes(Change.RESIDENTS)),
+    "ledger": ("经费收支明细（一年）", ledger_import, changes(Change.LEDGER)),
+}
+
+
+def _view() -> QTableView:
+    view = QTableView()
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class ImportsPage(Page):
+    title = "导入表格"
+    icon = "import"
+    watches = frozenset()
+
+    def __init__(self, ctx: AppContext):
+        super().__init__(ctx)
+        self.kind_box = QComboBox()
+        for kind, (label, _service, _changes) in KINDS.items():
+            self.kind_box.addItem(label, kind)
+        self.kind_box.currentIndexChanged.connect(lambda _i: self._reset())
+        self.file_edit = QLineEdit()
+        self.file_edit.setReadOnly(True)
+        self.file_edit.setPlaceholderText("选择 Excel（.xlsx）或 CSV 文件：本程序的模板，或其他系统导出的表格")
+        choose = QPushButton(icons.get("open"), "选择文件…")
+        choose.clicked.connect(self.choose_file)
+        template = QPushButton(icons.get("template"), "保存空白模板…")
+        template.clicked.connect(self.save_template)
+        self.map_button = QPushButton("列映射…")
+        self.map_button.clicked.connect(self.open_mapping)
+        self.import_button = QPushButton(icons.get("import"), "导入")
+        self.import_button.clicked.connect(self.do_import)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("内容："))
+        top.addWidget(self.kind_box)
+        top.addWidget(self.file_edit, 1)
+        for b in (choose, self.map_button, template):
+            top.addWidget(b)
+        self.summary = QLabel("选择要导入的内容和文件。导入前会先预览，不会直接写入。")
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-size: 14px; padding: 4px 0;")
+        self.errors = ColumnModel([
+            Column("行号", lambda e: str(e.row_number), width=56),
+            Column("列", lambda e: e.field, width=140),
+            Column("内容", lambda e: e.value, width=170, tooltip=lambda e: e.value),
+            Column("原因", lambda e: e.reason, width=400, tooltip=lambda e: e.reason),
+        ], parent=self)
+        self.skipped = ColumnModel([
+            Column("行号", lambda k: str(k.row_number), width=56),
+            Column("跳过的原因", lambda k: k.reason, width=90),
+            Column("内容", lambda k: k.text, width=500),
+        ], parent=self)
+        self.tabs = QTabWidget()
+        for model, label in ((self.errors, "有问题的行"), (self.skipped, "跳过的行")):
+            view = _view()
+            view.setModel(model)
+            for i, c in enumerate(model.columns):
+                view.setColumnWidth(i, c.width)
+            self.tabs.addTab(view, label)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.tabs, 1)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.import_button)
+        lay.addLayout(bottom)
+        self.path: Path | None = None
+        self.report: ColumnsReport | None = None
+        self.mapping: Mapping | None = None
+        self.preview: HistoryPreview | None = None
+        self.mapping_dialog: MappingDialog | None = None
+        self.member_dialog = None
+        self._reset()
+
+    @property
+    def kind(self) -> str:
+        return self.kind_box.currentData()
+
+    def _say(self, text: str, style: str = "") -> None:
+        self.summary.setText(text)
+        self.summary.setStyleSheet(f"font-size: 14px; padding: 4px 0; {style}")
+
+    def _reset(self) -> None:
+        self.path = self.report = self.mapping = self.preview = None
+        self.file_edit.clear()
+        self.errors.set_rows([])
+        self.skipped.set_rows([])
+        self._update()
+
+    def _update(self) -> None:
+        self.map_button.setEnabled(self.report is not None)
+        self.import_button.setEnabled(self.preview is not None and not self.preview.errors
+                                      and bool(self.preview.items))
+
+    # ------------------------------------------------------------------ reading
+    def choose_file(self) -> None:
+        start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path, _ = QFileDialog.getOpenFileName(self, "选择要导入的文件", start, "表格 (*.xlsx *.csv)")
+        if path:
+            self.load(path)
+
+    def load(self, path: str | Path, mapping: Mapping | None = None) -> None:
+        """Read the file and preview it; members open their own import dialog."""
+        if self.kind == "members":
+            from desktop_app.gui.roster.import_dialog import ImportDialog
+
+            self.member_dialog = ImportDialog(self, self.ctx.db, path=path)
+            self.member_dialog.open()
+            return
+        self.path, self.mapping, self.preview = Path(path), mapping, None
+        self.file_edit.setText(str(self.path))
+        self._say("正在读取文件…")
+        self._update()
+        db, kind, chosen, service = self.ctx.db, self.kind, self.path, KINDS[self.kind][1]
+
+        def read(job):
+            report = imports.inspect(db, kind, chosen, mapping)
+            use = mapping or report.saved
+            if use is None and report.missing:
+                return report, None, None
+            return report, use, service.preview(db, chosen, use)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, (DomainError, OSError)):
+                self._say(f"无法读取文件：{exc}", ERROR_STYLE)
+            else:
+                show_error(self, exc)
+
+        run_op(self, read, lambda r: self._loaded(chosen, r), failed, label="正在读取文件…")
+
+    def _loaded(self, path: Path, result) -> None:
+        if path != self.path:
+            return
+        self.report, self.mapping, self.preview = result
+        self._update()
+        if self.preview is None:
+            self._say(f"文件缺少“{'、'.join(self.report.missing)}”列，或列名与模板不同。请在“列映射”中说明各列是什么。",
+                      ERROR_STYLE)
+            self.open_mapping()
+            return
+        p = self.preview
+        self.errors.set_rows(list(p.errors))
+        self.skipped.set_rows(list(p.skipped))
+        self.tabs.setTabText(0, f"有问题的行（{p.invalid_rows}）")
+        self.tabs.setTabText(1, f"跳过的行（{len(p.skipped)}）")
+        unknown = self.report.unrecognised if self.report else []
+        extra = (f"<br>未导入的列：{'、'.join(unknown)}（可点“列映射…”说明）" if unknown else "") + (
+            "<br>已按上次为此表头保存的列映射读取" if self.report and self.report.saved is not None else "")
+        if p.errors:
+            self._say(f"预览：共 {p.total_rows} 行，有问题 <b>{p.invalid_rows}</b> 行（{len(p.errors)} 处），"
+                      f"按默认不导入任何数据。请改正文件后重新选择。{extra}", ERROR_STYLE)
+            self.tabs.setCurrentIndex(0)
+        else:
+            self._say(f"预览：共 {p.total_rows} 行，{'，'.join(p.lines)}。尚未写入任何数据，点“导入”写入。{extra}")
+
+    def open_mapping(self) -> MappingDialog | None:
+        if self.report is None or self.path is None:
+            return None
+        dlg = MappingDialog(self, self.ctx.db, self.kind, self.path, self.report)
+        path = self.path
+        dlg.record_saved.connect(lambda mapping: self.load(path, mapping))
+        self.mapping_dialog = dlg
+        dlg.open()
+        return dlg
+
+    # ------------------------------------------------------------------ writing
+    def do_import(self) -> None:
+        if self.preview is None or self.preview.errors:
+            return
+        db, plan, kind = self.ctx.db, self.preview, self.kind
+        service, what = KINDS[kind][1], KINDS[kind][2]
+        self.import_button.setEnabled(False)
+
+        def failed(exc: BaseException) -> None:
+            self._update()
+            if isinstance(exc, DomainError):
+                self._say(f"导入未完成，没有写入任何数据：{exc}", ERROR_STYLE)
+            else:
+                show_error(self, exc)
+
+        def done(count: int) -> None:
+            self.preview = None
+            self._update()
+            self._say(f"已导入 {count} 条（{plan.file_name}）。", OK_STYLE)
+
+        run_op(self, lambda job: service.apply(db, plan), done, failed, label="正在导入…", changes=what)
+
+    def save_template(self) -> None:
+        name = imports.template_name(self.kind)
+        start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path, _ = QFileDialog.getSaveFileName(self, "保存空白模板", str(Path(start) / name), "Excel 工作簿 (*.xlsx)")
+        if path:
+            kind = self.kind
+            run_op(self, lambda job: imports.write_template(kind, path),
+                   lambda _r: self._say(f"已保存模板：{path}", OK_STYLE), label="正在保存模板…")
