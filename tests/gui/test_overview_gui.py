@@ -47,6 +47,12 @@ def test_a_todo_item_opens_its_record(window, wait_ops, town):  # noqa: F811
     wait_ops()
     assert window.stack.currentWidget() is opened is window.pages["走访"]
     assert opened.panel.selected_id() == town["late"]
+    assert opened.filter_values().state == "overdue"  # the list shows the late ones, this one selected
+    assert [r.id for r in opened.panel.model.rows] == [town["late"]]
+    waiting = next(r for r in rows if r.kind == "wishes")
+    wishes = page.open_todo(waiting)
+    wait_ops()
+    assert wishes.filter_values().state == "待认领" and wishes.panel.selected_id() == town["old_wish"]
     assert any("已透支" in r.text for r in rows)
 
 

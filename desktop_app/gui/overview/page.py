@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.overview.charts import Chart, Series
-from desktop_app.gui.overview.targets import figure_filter
+from desktop_app.gui.overview.targets import figure_filter, todo_filter
 from desktop_app.gui.widgets import forms
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ALERT, CENTER, LEFT, RIGHT, Column, ColumnModel, fit_columns, table_view
@@ -328,7 +328,7 @@ class OverviewPage(Page):
     def open_todo(self, item: TodoItem | None) -> Page | None:
         if item is None or not item.page:
             return None
-        page = self._go(item.page)
+        page = self._go(item.page, **todo_filter(item))
         keep = getattr(page, "keep", None)
         if page is not None and item.record_id and callable(keep):
             keep(item.record_id)  # the record list selects it when its rows arrive

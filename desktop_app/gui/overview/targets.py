@@ -1,4 +1,4 @@
-"""Which filters open the list behind a 工作台 figure: the figure's year and, where a page can, its category.
+"""Which filters open the list behind a 工作台 figure or 待办 item: its year and, where a page can, its category.
 
 A figure counts rows of one page; clicking it should show those rows, not the
 whole page. Each page names its filters (`Page.filter_widgets`), this table says
@@ -12,7 +12,7 @@ from typing import Any
 
 from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain import service_flow as flow
-from desktop_app.views.overview import Figure
+from desktop_app.views.overview import Figure, TodoItem
 
 HELD = {"status": meeting_rules.HELD, "kind": None}  # None: the "全部" entry, undoing an earlier click
 
@@ -47,3 +47,18 @@ def figure_filter(figure: Figure, year: int) -> dict[str, Any]:
     out: dict[str, Any] = {} if figure.key in TODAY_ONLY else {"year": year}
     out.update(FIGURE_FILTERS.get(figure.key, {}))
     return out
+
+
+# A to-do item opens its page showing the kind of record it is about (the record itself is selected too).
+TODO_FILTERS: dict[str, dict[str, Any]] = {
+    "probation": {"category": "预备党员"},
+    "visits": {"state": "overdue", "period": "all"},
+    "wishes": {"state": flow.WISH_POSTED, "year": None},
+    "projects": {"view": "overdue"},
+}
+
+
+def todo_filter(item: TodoItem) -> dict[str, Any]:
+    if item.kind == "dues" and item.record_id:
+        return {"branch": item.record_id, "tab": "arrears"}  # that branch's 欠交名单
+    return dict(TODO_FILTERS.get(item.kind, {}))
