@@ -12,14 +12,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
 from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog
-from desktop_app.gui.widgets.forms import (
-    DateEdit,
-    combo,
-    grid_combo,
-    list_combo,
-    select,
-    text_area,
-)
+from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, select, text_area
 from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
 from desktop_app.services import mediation
 from desktop_app.services.database import Database

@@ -11,16 +11,7 @@ from desktop_app.domain.idcard import mask_phone
 from desktop_app.gui.widgets import common
 from desktop_app.gui.mediation.dialogs import CaseDialog, OutcomeDialog, SessionDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
-from desktop_app.gui.widgets.record_list import (
-    SEPARATOR,
-    Act,
-    Choice,
-    Loaded,
-    RecordListPage,
-    Search,
-    Table,
-    selected,
-)
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
 from desktop_app.gui.widgets.table import CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import mediation as svc
 from desktop_app.services import residents as resident_service

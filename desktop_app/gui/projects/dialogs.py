@@ -14,15 +14,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
 from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog
-from desktop_app.gui.widgets.forms import (
-    DateEdit,
-    combo,
-    fen_of,
-    grid_combo,
-    list_combo,
-    text_area,
-    yuan_field,
-)
+from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, grid_combo, list_combo, text_area, yuan_field
 from desktop_app.services import projects
 from desktop_app.services.database import Database
 from desktop_app.services.residents import Grid

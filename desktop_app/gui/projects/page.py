@@ -15,23 +15,9 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.projects.dialogs import (
-    ConcernedDialog,
-    MilestoneDialog,
-    ProjectDialog,
-    ProjectStatusDialog,
-)
+from desktop_app.gui.projects.dialogs import ConcernedDialog, MilestoneDialog, ProjectDialog, ProjectStatusDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
-from desktop_app.gui.widgets.record_list import (
-    SEPARATOR,
-    Act,
-    Choice,
-    Loaded,
-    RecordListPage,
-    Search,
-    Table,
-    selected,
-)
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import projects as svc
 from desktop_app.services import residents as resident_service

@@ -12,20 +12,8 @@ from html import escape
 from desktop_app.domain import service_flow as flow
 from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.residents.dialogs import (
-    HouseholdDialog,
-    ListEditDialog,
-    ResidentDialog,
-)
-from desktop_app.gui.widgets.record_list import (
-    SEPARATOR,
-    Act,
-    Choice,
-    Loaded,
-    RecordListPage,
-    Search,
-    Table,
-)
+from desktop_app.gui.residents.dialogs import HouseholdDialog, ListEditDialog, ResidentDialog
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
 from desktop_app.gui.widgets.table import CENTER, Column
 from desktop_app.services import residents as svc
 from desktop_app.services.residents import HouseholdRow, ResidentFilter, ResidentRow

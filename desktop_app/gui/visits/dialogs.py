@@ -26,14 +26,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import VisitInput
 from desktop_app.gui.residents.pickers import MemberChooser, resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog
-from desktop_app.gui.widgets.forms import (
-    DateEdit,
-    combo,
-    grid_combo,
-    list_combo,
-    select,
-    text_area,
-)
+from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, select, text_area
 from desktop_app.services import visits as visit_service
 from desktop_app.services.database import Database
 from desktop_app.services.residents import Grid, ResidentPick

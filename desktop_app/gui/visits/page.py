@@ -17,16 +17,7 @@ from desktop_app.gui.projects.dialogs import ProjectDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
 from desktop_app.gui.visits.dialogs import FollowUpDialog, VisitDialog
 from desktop_app.gui.widgets import forms
-from desktop_app.gui.widgets.record_list import (
-    SEPARATOR,
-    Act,
-    Choice,
-    Loaded,
-    RecordListPage,
-    Search,
-    Table,
-    selected,
-)
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import auth, projects, service_stats
 from desktop_app.services import residents as resident_service

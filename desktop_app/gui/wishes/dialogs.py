@@ -29,15 +29,7 @@ from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.residents.pickers import member_picker, resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog
-from desktop_app.gui.widgets.forms import (
-    DateEdit,
-    combo,
-    fen_of,
-    grid_combo,
-    select,
-    text_area,
-    yuan_field,
-)
+from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, grid_combo, select, text_area, yuan_field
 from desktop_app.services import wishes
 from desktop_app.services.database import Database
 from desktop_app.services.residents import Grid, ResidentPick

@@ -9,16 +9,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import DateNoteDialog
-from desktop_app.gui.widgets.record_list import (
-    SEPARATOR,
-    Act,
-    Choice,
-    Loaded,
-    RecordListPage,
-    Search,
-    Table,
-    selected,
-)
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column, date_text
 from desktop_app.gui.wishes.dialogs import ClaimDialog, UnitsDialog, WishDialog
 from desktop_app.services import residents as resident_service
