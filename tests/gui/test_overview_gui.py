@@ -124,3 +124,11 @@ def test_apply_filter_skips_what_a_page_does_not_offer(window):
     applied = wishes.apply_filter(state="待认领", colour="红", year=1900)
     assert applied == {"state": "待认领"}
     assert wishes.filter_values().state == "待认领"
+
+
+def test_the_member_form_s_register_button_opens_the_register_at_that_member(window, wait_ops):
+    window.pages["党员名册"].open_register("张建国")
+    wait_ops()
+    register = window.pages["双报到"]
+    assert window.stack.currentWidget() is register
+    assert register.filter_values().text == "张建国"
