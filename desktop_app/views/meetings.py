@@ -92,8 +92,19 @@ class AttachmentRow:
     note: str
 
 
+class _Rated:
+    """Mixed into a record with `present` and `expected`: its attendance rate (None when nobody was expected)."""
+
+    present: int
+    expected: int
+
+    @property
+    def rate(self) -> float | None:
+        return rules.attendance_rate(self.present, self.expected)
+
+
 @dataclass(frozen=True)
-class MeetingRow:
+class MeetingRow(_Rated):
     id: str
     number: str
     org_id: str
@@ -119,10 +130,6 @@ class MeetingRow:
     @property
     def status_label(self) -> str:
         return rules.MEETING_STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def rate(self) -> float | None:
-        return rules.attendance_rate(self.present, self.expected)
 
     @property
     def lacks_quorum(self) -> bool:
@@ -261,7 +268,7 @@ class MemberMeetingLine:
 
 
 @dataclass(frozen=True)
-class MemberHistory:
+class MemberHistory(_Rated):
     member_id: str
     name: str
     branch_name: str
@@ -271,13 +278,9 @@ class MemberHistory:
     leave: int
     absent: int
 
-    @property
-    def rate(self) -> float | None:
-        return rules.attendance_rate(self.present, self.expected)
-
 
 @dataclass(frozen=True)
-class MemberRate:
+class MemberRate(_Rated):
     member_id: str
     name: str
     branch_name: str
@@ -286,10 +289,6 @@ class MemberRate:
     leave: int
     absent: int
     last_present: date | None
-
-    @property
-    def rate(self) -> float | None:
-        return rules.attendance_rate(self.present, self.expected)
 
 
 @dataclass(frozen=True)
