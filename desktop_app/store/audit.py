@@ -292,12 +292,17 @@ def entry_hash(row: dict) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def insertion_order(conn):
+    """The column that orders entries as they were written: SQLite's rowid, PostgreSQL's insert_seq (0023)."""
+    return literal_column("rowid" if conn.dialect.name == "sqlite" else "insert_seq")
+
+
 def last_hash(conn, site: str) -> str:
-    """The newest entry of this site's chain (rowid order is insertion order), or "" for none yet."""
+    """The newest entry of this site's chain (insertion order), or "" for none yet."""
     table = AuditEntry.__table__
     got = conn.execute(
         select(table.c.hash).where(table.c.site_id == site, table.c.hash != "")
-        .order_by(literal_column("rowid").desc()).limit(1)
+        .order_by(insertion_order(conn).desc()).limit(1)
     ).scalar()
     return got or ""
 
@@ -314,7 +319,7 @@ def _insert_chained(session: Session, rows: list[dict]) -> None:
 def verify_chain(conn, site: str | None = None) -> list[tuple[str, str, str]]:
     """Each site's chain checked: [(site, entry id, what is wrong)] for the first broken link of each."""
     table = AuditEntry.__table__
-    q = select(table).where(table.c.hash != "").order_by(literal_column("rowid"))
+    q = select(table).where(table.c.hash != "").order_by(insertion_order(conn))
     if site is not None:
         q = q.where(table.c.site_id == site)
     by_site: dict[str, list[dict]] = {}
