@@ -20,7 +20,7 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import attachments, auth
 from desktop_app.services.cobuilding.common import (
-    activity_rows, copy_changed, cost_rows, live, org_names, tombstone, year_span,
+    activity_rows, copy_changed, cost_rows, finish, live, org_names, tombstone, year_span,
 )
 from desktop_app.services.residents import center_name
 from desktop_app.services.uow import UnitOfWork
@@ -137,10 +137,7 @@ def record_activity(db: Database, inp: rules.ActivityInput, today: date | None =
         s.add(a)
         s.flush()
         _replace_links(s, a, clean, units)
-        s.flush()
-        detail = _detail(s, a)
-        uow.commit()
-        return detail
+        return finish(uow, lambda: _detail(s, a))
 
 
 def update_activity(db: Database, activity_id: str, inp: rules.ActivityInput,
@@ -154,10 +151,7 @@ def update_activity(db: Database, activity_id: str, inp: rules.ActivityInput,
         copy_changed(a, clean, ("activity_date", "kind", "title", "place", "residents_served", "cost_fen",
                                 "content"))
         _replace_links(s, a, clean, units)
-        s.flush()
-        detail = _detail(s, a)
-        uow.commit()
-        return detail
+        return finish(uow, lambda: _detail(s, a))
 
 
 def delete_activity(db: Database, activity_id: str) -> None:

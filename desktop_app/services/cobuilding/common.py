@@ -47,6 +47,15 @@ def live(s: Session, model, row_id: str | None, message: str, field: str | None 
     return row
 
 
+def finish(uow: UnitOfWork, build):
+    """Flush, build the read model the caller returns (inside the transaction, ids and totals as written),
+    then commit: the tail every write of this package shares."""
+    uow.session.flush()
+    out = build()
+    uow.commit()
+    return out
+
+
 def tombstone(db: Database, model, row_id: str, message: str) -> None:
     """Delete a row the way synced rows are deleted (deleted = True), in its own unit of work."""
     auth.require(db, "cobuilding.write")

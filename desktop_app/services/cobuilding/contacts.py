@@ -17,7 +17,7 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import NotFound
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import live, org_names, copy_changed, tombstone
+from desktop_app.services.cobuilding.common import copy_changed, finish, live, org_names, tombstone
 from desktop_app.services.residents import center_name, household_label
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -129,10 +129,7 @@ def save_seat(db: Database, seat_id: str | None, inp: rules.SeatInput, today: da
             s.add(c)
         copy_changed(c, clean, ("level", "name", "unit_id", "post", "phone", "term_start", "term_end"))
         c.unit_name = uname
-        s.flush()
-        row = SeatRow(c.id, c.level, c.name, c.unit_id, c.unit_name, c.post, c.phone, c.term_start, c.term_end)
-        uow.commit()
-        return row
+        return finish(uow, lambda: SeatRow(c.id, c.level, c.name, c.unit_id, c.unit_name, c.post, c.phone, c.term_start, c.term_end))
 
 
 def delete_seat(db: Database, seat_id: str) -> None:

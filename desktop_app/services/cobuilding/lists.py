@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import linked_totals, live, org_names, copy_changed, year_span
+from desktop_app.services.cobuilding.common import copy_changed, finish, linked_totals, live, org_names, year_span
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import ListItem, PartnerUnit
@@ -96,10 +96,7 @@ def save_item(db: Database, item_id: str | None, inp: rules.ListInput, today: da
             item.visit_id = clean.visit_id
         if need is not None and need.state == rules.NEED_OPEN:
             need.state = rules.NEED_MATCHED
-        s.flush()
-        row = _one(s, item)
-        uow.commit()
-        return row
+        return finish(uow, lambda: _one(s, item))
 
 
 def claim_project(db: Database, item_id: str, unit_id: str, on: date | None, today: date | None = None) -> ListRow:
@@ -114,10 +111,7 @@ def claim_project(db: Database, item_id: str, unit_id: str, on: date | None, tod
             raise ValidationError("认领单位", "请选择共建单位")
         item.claimed_on = rules.check_claim(item.state, on, item.raised_on, today)
         item.unit_id, item.state = u.id, rules.PROJECT_CLAIMED
-        s.flush()
-        row = _one(s, item)
-        uow.commit()
-        return row
+        return finish(uow, lambda: _one(s, item))
 
 
 def complete_project(db: Database, item_id: str, on: date | None, today: date | None = None) -> ListRow:
@@ -133,10 +127,7 @@ def complete_project(db: Database, item_id: str, on: date | None, today: date | 
             need = s.get(ListItem, item.need_id)
             if need is not None and not need.deleted:
                 need.state, need.done_on = rules.NEED_MET, item.done_on
-        s.flush()
-        row = _one(s, item)
-        uow.commit()
-        return row
+        return finish(uow, lambda: _one(s, item))
 
 
 def link_project(db: Database, item_id: str, project_id: str | None) -> ListRow:
@@ -150,10 +141,7 @@ def link_project(db: Database, item_id: str, project_id: str | None) -> ListRow:
         if project_id:
             live(s, Project, project_id, "所选微实事项目不存在或已删除", "微实事")
         item.project_id = project_id or None
-        s.flush()
-        row = _one(s, item)
-        uow.commit()
-        return row
+        return finish(uow, lambda: _one(s, item))
 
 
 def need_from_visit(db: Database, visit_id: str, today: date | None = None) -> ListRow:

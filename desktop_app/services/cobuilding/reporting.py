@@ -20,7 +20,7 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import (
-    activity_rows, copy_changed, live, org_names, reporting_rows, tombstone, year_span,
+    activity_rows, copy_changed, finish, live, org_names, reporting_rows, tombstone, year_span,
 )
 from desktop_app.services.residents import center_name
 from desktop_app.services.uow import UnitOfWork
@@ -111,10 +111,7 @@ def register_reporting(db: Database, inp: rules.ReportingInput, today: date | No
             raise ValidationError("姓名", f"{clean.employer}的{clean.name}已在报到名册中")
         r = ReportingMember(mobile=clean.mobile, **{k: getattr(clean, k) for k in _FIELDS})
         s.add(r)
-        s.flush()
-        detail = _detail(s, r, today.year)
-        uow.commit()
-        return detail
+        return finish(uow, lambda: _detail(s, r, today.year))
 
 
 def update_reporting(db: Database, rid: str, inp: rules.ReportingInput, today: date | None = None) -> ReportingDetail:
@@ -127,10 +124,7 @@ def update_reporting(db: Database, rid: str, inp: rules.ReportingInput, today: d
         r = _live(s, rid)
         _check_refs(s, clean)
         copy_changed(r, clean, _FIELDS + (("mobile",) if clean.mobile else ()))
-        s.flush()
-        detail = _detail(s, r, today.year)
-        uow.commit()
-        return detail
+        return finish(uow, lambda: _detail(s, r, today.year))
 
 
 def end_reporting(db: Database, rid: str, on: date | None, reason: str = "",
@@ -153,10 +147,7 @@ def end_reporting(db: Database, rid: str, on: date | None, reason: str = "",
         for c in s.scalars(select(PostClaim).where(PostClaim.reporting_member_id == r.id,
                                                    PostClaim.deleted.is_(False), PostClaim.ended_on.is_(None))):
             c.ended_on = on
-        s.flush()
-        detail = _detail(s, r, today.year)
-        uow.commit()
-        return detail
+        return finish(uow, lambda: _detail(s, r, today.year))
 
 
 def log_service(db: Database, rid: str, inp: rules.ServiceInput, today: date | None = None) -> ServiceRow:
@@ -176,10 +167,7 @@ def log_service(db: Database, rid: str, inp: rules.ServiceInput, today: date | N
         x = ServiceLog(reporting_member_id=r.id, service_date=clean.service_date, post_id=clean.post_id,
                        content=clean.content, hours_tenths=clean.hours_tenths, points=clean.points or 0)
         s.add(x)
-        s.flush()
-        row = ServiceRow(x.id, x.service_date, x.content, post_name, x.hours_tenths, x.points)
-        uow.commit()
-        return row
+        return finish(uow, lambda: ServiceRow(x.id, x.service_date, x.content, post_name, x.hours_tenths, x.points))
 
 
 def delete_service(db: Database, service_id: str) -> None:
@@ -219,10 +207,7 @@ def save_post(db: Database, post_id: str | None, name: str, duties: str = "", pl
             p = ReportingPost(name=name)
             s.add(p)
         p.name, p.duties, p.places, p.org_id = name, duties, places, org_id or None
-        s.flush()
-        pid = p.id
-        uow.commit()
-        return pid
+        return finish(uow, lambda: p.id)
 
 
 def claim_post(db: Database, post_id: str, rid: str, on: date, today: date | None = None) -> None:
@@ -332,7 +317,4 @@ def move_from_roster(db: Database, member_id: str, today: date | None = None) ->
                             unit_id=unit, job=(m.reporting_post or "")[:60], reported_on=m.reporting_date or today,
                             org_id=m.org_id, member_id=m.id, skills=m.reporting_services or "")
         s.add(r)
-        s.flush()
-        detail = _detail(s, r, today.year)
-        uow.commit()
-        return detail
+        return finish(uow, lambda: _detail(s, r, today.year))

@@ -20,7 +20,7 @@ from desktop_app.domain import idcard
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.service_flow import check_day
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import activity_rows, live, org_names, set_changed, tombstone, year_span
+from desktop_app.services.cobuilding.common import activity_rows, finish, live, org_names, set_changed, tombstone, year_span
 from desktop_app.services.cobuilding.lists import list_rows
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -134,10 +134,7 @@ def save_unit_report(db: Database, report_id: str | None, inp: rules.UnitReportI
         if clean.phone or not report_id:  # the page shows the number masked: an edit left blank keeps it
             values["phone"] = clean.phone
         set_changed(r, values)
-        s.flush()
-        row = _rows(s, [r], (today or date.today()).year)[0]
-        uow.commit()
-        return row
+        return finish(uow, lambda: _rows(s, [r], (today or date.today()).year)[0])
 
 
 def end_unit_report(db: Database, report_id: str, on: date | None, today: date | None = None) -> None:
@@ -178,10 +175,7 @@ def add_report_item(db: Database, report_id: str, inp: rules.ReportItemInput,
         set_changed(row, {"item_date": clean.item_date, "title": clean.title, "post_id": clean.post_id,
                           "list_item_id": clean.list_item_id, "people": clean.people,
                           "hours_tenths": clean.hours_tenths, "year": clean.year, "notes": clean.notes})
-        s.flush()
-        out = _item_row(row)
-        uow.commit()
-        return out
+        return finish(uow, lambda: _item_row(row))
 
 
 def end_report_item(db: Database, item_id: str, on: date | None, today: date | None = None) -> ReportItemRow:
@@ -192,9 +186,7 @@ def end_report_item(db: Database, item_id: str, on: date | None, today: date | N
         if i.kind != rules.CLAIM or i.ended_on is not None:
             raise ValidationError("状态", "只有进行中的认领可以结束")
         i.ended_on = check_day(on, "结束日期", today or date.today(), i.item_date, "认领日期")
-        out = _item_row(i)
-        uow.commit()
-        return out
+        return finish(uow, lambda: _item_row(i))
 
 
 def delete_report_item(db: Database, item_id: str) -> None:

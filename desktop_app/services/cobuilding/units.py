@@ -16,7 +16,7 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import activity_rows, live, reporting_rows, set_changed, year_span
+from desktop_app.services.cobuilding.common import activity_rows, finish, live, reporting_rows, set_changed, year_span
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import (
@@ -94,10 +94,7 @@ def save_unit(db: Database, unit_id: str | None, inp: rules.UnitInput, today: da
             "joined_on": clean.joined_on, "offers": rules.join_offers(clean.offers), "notes": clean.notes,
         }
         set_changed(u, values)
-        s.flush()
-        row = _row(u)
-        uow.commit()
-        return row
+        return finish(uow, lambda: _row(u))
 
 
 def delete_unit(db: Database, unit_id: str) -> None:
