@@ -18,6 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from desktop_app.domain.errors import NotFound
 from desktop_app.services.residents import like_escape
 from desktop_app.services.uow import UnitOfWork
 
@@ -64,6 +65,25 @@ def assign(row: Any, values: Mapping[str, Any]) -> None:
     for key, value in values.items():
         if getattr(row, key) != value:
             setattr(row, key, value)
+
+
+def upsert(s: Session, model, key: Mapping[str, Any], values: Mapping[str, Any]) -> Any:
+    """The row with these key columns, created when missing (a tombstoned one comes back), with `values` set."""
+    row = s.scalar(select(model).filter_by(**key))
+    if row is None:
+        row = model(**key)
+        s.add(row)
+    assign(row, {**values, "deleted": False})
+    return row
+
+
+def tombstone(s: Session, model, row_id: str, missing: str) -> Any:
+    """Tombstone one live row; `missing` is the refusal when it is not there (or gone already)."""
+    row = s.get(model, row_id)
+    if row is None or row.deleted:
+        raise NotFound(missing)
+    row.deleted = True
+    return row
 
 
 def tombstone_children(s: Session, parent_id: str, *fks) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from desktop_app.domain import dues as rules
 from desktop_app.domain.dues import RateRule
-from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services.dues.facts import live_member
 from desktop_app.services.dues.rates import (
@@ -16,6 +16,7 @@ from desktop_app.services.dues.rates import (
     rate_rules_in,
     seed_rate_rules_in,
 )
+from desktop_app.services.records import settle, tombstone, upsert
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_ledger import DuesBase
@@ -71,30 +72,17 @@ def set_base(
         calc = rules.monthly_due(table, category, month, income_fen, fixed_due_fen)
         if calc.overridden and not note:
             raise ValidationError("备注", "少交或免交党费须经党委批准，请在备注中写明批准情况")
-        row = s.scalar(select(DuesBase).where(DuesBase.member_id == member_id, DuesBase.effective_from == month))
-        if row is None:
-            row = DuesBase(member_id=member_id, effective_from=month)
-            s.add(row)
-        row.category = category
-        row.income_fen = income_fen
-        row.fixed_due_fen = fixed_due_fen
-        row.quarterly_consent = bool(quarterly_consent)
-        row.note = note
-        row.deleted = False
-        s.flush()
-        info = _base_info(row, table)
-        uow.commit()
-        return info
+        row = upsert(s, DuesBase, {"member_id": member_id, "effective_from": month}, {
+            "category": category, "income_fen": income_fen, "fixed_due_fen": fixed_due_fen,
+            "quarterly_consent": bool(quarterly_consent), "note": note})
+        return settle(uow, lambda _s: _base_info(row, table))
 
 
 def remove_base(db: Database, base_id: str) -> None:
     """Withdraw a base entered by mistake; months already paid keep what was recorded."""
     auth.require(db, "dues.write")
     with UnitOfWork(db) as uow:
-        row = uow.session.get(DuesBase, base_id)
-        if row is None or row.deleted:
-            raise NotFound("该党费基数不存在")
-        row.deleted = True
+        tombstone(uow.session, DuesBase, base_id, "该党费基数不存在")
         uow.commit()
 
 

@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import ledger as rules
-from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.ledger import EXPENSE
 from desktop_app.services import auth
 from desktop_app.services.ledger.books import chosen_book, in_book, live_account
+from desktop_app.services.records import settle, tombstone, upsert
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_ledger import Account, Budget, LedgerEntry
@@ -63,28 +64,16 @@ def set_budget(
     with UnitOfWork(db) as uow:
         s = uow.session
         acc = live_account(s, account_id)
-        row = s.scalar(
-            select(Budget).where(Budget.account_id == acc.id, Budget.year == year, Budget.category == category)
-        )
-        if row is None:
-            row = Budget(account_id=acc.id, year=year, category=category)
-            s.add(row)
-        row.amount_fen = amount_fen
-        row.note = (note or "").strip()
-        row.deleted = False
-        s.flush()
-        line = BudgetLine(acc.id, acc.name, year, category, amount_fen, budget_spent(s, acc.id, year, category), row.note, row.id)
-        uow.commit()
-        return line
+        row = upsert(s, Budget, {"account_id": acc.id, "year": year, "category": category},
+                     {"amount_fen": amount_fen, "note": (note or "").strip()})
+        return settle(uow, lambda s: BudgetLine(acc.id, acc.name, year, category, amount_fen,
+                                                budget_spent(s, acc.id, year, category), row.note, row.id))
 
 
 def remove_budget(db: Database, budget_id: str) -> None:
     auth.require(db, "ledger.write")
     with UnitOfWork(db) as uow:
-        row = uow.session.get(Budget, budget_id)
-        if row is None or row.deleted:
-            raise NotFound("该预算不存在")
-        row.deleted = True
+        tombstone(uow.session, Budget, budget_id, "该预算不存在")
         uow.commit()
 
 
