@@ -101,3 +101,81 @@ def test_list_items_and_the_project_states():
     with pytest.raises(ValidationError) as e:
         rules.check_done(rules.PROJECT_CLAIMED, date(2026, 1, 1), date(2026, 2, 1), TODAY)
     assert e.value.field == "完成日期"
+
+
+# ---------------------------------------------------------------- costs, 问需服务, 单位报到
+
+
+def test_a_cost_needs_a_date_an_account_and_a_positive_amount_in_fen():
+    ok = rules.check_cost(rules.CostInput(date(2026, 5, 1), "acc", 12_050, memo=" 药品 "), TODAY)
+    assert (ok.amount_fen, ok.memo) == (12_050, "药品")
+    for bad, field in ((rules.CostInput(None, "acc", 100), "凭证日期"), (rules.CostInput(TODAY, "", 100), "账户"),
+                       (rules.CostInput(TODAY, "acc", 0), "金额"), (rules.CostInput(TODAY, "acc", -5), "金额"),
+                       (rules.CostInput(TODAY, "acc", 1.5), "金额"), (rules.CostInput(TODAY, "acc", True), "金额"),
+                       (rules.CostInput(date(2026, 7, 1), "acc", 100), "凭证日期")):
+        with pytest.raises(ValidationError) as e:
+            rules.check_cost(bad, TODAY)
+        assert e.value.field == field
+    assert rules.cost_memo("共建活动", "夏季义诊", "") == "共建活动：夏季义诊"
+    assert "2026年4月已结账" in rules.closed_message(date(2026, 4, 1))
+
+
+def test_an_inquiry_names_who_was_asked_and_keeps_only_the_matching_link():
+    unit = rules.check_inquiry(rules.InquiryInput(TODAY, "座谈会", "单位", unit_id="u1", resident_id="r1",
+                                                  asked_name="区人民医院", topic="共建需求"), TODAY)
+    assert (unit.unit_id, unit.resident_id) == ("u1", None)
+    person = rules.check_inquiry(rules.InquiryInput(TODAY, "电话", "居民", unit_id="u1", resident_id="r1",
+                                                    asked_name="王秀英", topic="养老"), TODAY)
+    assert (person.unit_id, person.resident_id) == (None, "r1")
+    for bad, field in ((rules.InquiryInput(TODAY, "飞鸽传书", "居民", asked_name="x", topic="y"), "方式"),
+                       (rules.InquiryInput(TODAY, "电话", "外星人", asked_name="x", topic="y"), "问需对象"),
+                       (rules.InquiryInput(TODAY, "电话", "单位", asked_name="x", topic="y"), "共建单位"),
+                       (rules.InquiryInput(TODAY, "电话", "居民", asked_name=" ", topic="y"), "问需对象"),
+                       (rules.InquiryInput(TODAY, "电话", "居民", asked_name="x", topic=""), "问需内容"),
+                       (rules.InquiryInput(TODAY, "电话", "居民", asked_name="x\x07", topic="y"), "问需对象")):
+        with pytest.raises(ValidationError) as e:
+            rules.check_inquiry(bad, TODAY)
+        assert e.value.field == field
+
+
+def test_closing_an_inquiry():
+    assert rules.check_inquiry_close("待办理", "已办结", "已解决", TODAY, date(2026, 6, 1), TODAY) == (
+        "已办结", "已解决", TODAY)
+    assert rules.check_inquiry_close("已转需求", "无需求", "对方表示暂不需要", TODAY, date(2026, 6, 1), TODAY)[0] == "无需求"
+    for state, outcome, text, on, field in (("已办结", "已办结", "x", TODAY, "状态"), ("待办理", "待办理", "x", TODAY, "结果"),
+                                            ("待办理", "已办结", "", TODAY, "办理情况"),
+                                            ("待办理", "已办结", "x", date(2026, 5, 1), "办结日期")):
+        with pytest.raises(ValidationError) as e:
+            rules.check_inquiry_close(state, outcome, text, on, date(2026, 6, 1), TODAY)
+        assert e.value.field == field
+
+
+def test_unit_report_items():
+    on = date(2025, 3, 5)
+    claim = rules.check_report_item(rules.ReportItemInput("认领", TODAY, post_id="p1"), on, TODAY)
+    assert (claim.title, claim.post_id) == ("", "p1")  # the service names it after the post
+    service = rules.check_report_item(rules.ReportItemInput("服务", TODAY, "义诊", people=6, hours_tenths=240), on, TODAY)
+    assert (service.people, service.hours_tenths, service.post_id) == (6, 240, None)
+    review = rules.check_report_item(rules.ReportItemInput("评价", TODAY, "优秀", year=2025), on, TODAY)
+    assert (review.year, review.title) == (2025, "优秀")
+    assert rules.check_report_item(rules.ReportItemInput("评价", TODAY, "良好"), on, TODAY).year == 2026
+    for bad, field in ((rules.ReportItemInput("捐款", TODAY, "x"), "类别"),
+                       (rules.ReportItemInput("认领", TODAY, ""), "认领内容"),
+                       (rules.ReportItemInput("认领", date(2025, 3, 1), "x"), "日期"),
+                       (rules.ReportItemInput("服务", TODAY, "义诊", people=0, hours_tenths=10), "参加人数"),
+                       (rules.ReportItemInput("服务", TODAY, "义诊", people=1, hours_tenths=0), "服务时长"),
+                       (rules.ReportItemInput("评价", TODAY, "满分"), "评价等次"),
+                       (rules.ReportItemInput("评价", TODAY, "优秀", year=2024), "评价年度"),
+                       (rules.ReportItemInput("评价", TODAY, "优秀", year=2027), "评价年度")):
+        with pytest.raises(ValidationError) as e:
+            rules.check_report_item(bad, on, TODAY)
+        assert e.value.field == field
+    assert rules.parse_total_hours("120.5") == 1205
+    with pytest.raises(ValidationError):
+        rules.parse_total_hours("12.55")
+    with pytest.raises(ValidationError) as e:
+        rules.check_unit_report(rules.UnitReportInput("u1", TODAY, phone="abc"), TODAY)
+    assert e.value.field == "联系电话"
+    with pytest.raises(ValidationError) as e:
+        rules.check_unit_report(rules.UnitReportInput(None, TODAY), TODAY)
+    assert e.value.field == "共建单位"
