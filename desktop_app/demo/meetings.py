@@ -1,4 +1,4 @@
-"""Demo 三会一课: a realistic past year of meetings for the demo community (demo/community.py).
+"""Demo 三会一课: last year's and this year's meetings for the demo community (demo/community.py).
 
 Mostly compliant, as a well-run community is: every branch holds its meetings
 on time, with the odd gap (an overdue month), a 支部党员大会 that missed its
@@ -137,7 +137,8 @@ class _Planner:
         self.propensity = {m[0]: self._propensity(m) for m in members}
         self.plan_ = _Plan()
         self.serial: dict[int, int] = defaultdict(int)
-        self.window_start = rules.months_before(today, 12) + timedelta(days=1)
+        # Last year whole and this year so far: the 工作台's 上年 comparisons need a full year to compare with.
+        self.window_start = date(today.year - 1, 1, 1)
         self.short_of_quorum = False
 
     # --- people
@@ -189,8 +190,12 @@ class _Planner:
             recorder = names.get(seats[1][0], "") if len(seats) > 1 else secretary
             groups = self.groups.get(branch[0], [])
             members = self.by_branch[branch[0]]
+            placed = {m[0]: m[2] for m in members if (own := self.orgs.get(m[2])) is not None and own[2] == OrgKind.GROUP}
             for i, m in enumerate(members):
-                if groups:
+                if placed:
+                    if m[0] in placed:
+                        self.group_of[m[0]] = placed[m[0]]  # the group the member sits in
+                elif groups:  # nobody placed in a group yet: spread the branch over its groups
                     self.group_of[m[0]] = groups[i % len(groups)][0]
             gap = LAGGING_GAP_SHARE if branch[0] == lagging else GAP_SHARE
             self.short_of_quorum = branch[0] == lagging  # its first 支部党员大会 falls short

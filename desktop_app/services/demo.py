@@ -25,7 +25,7 @@ from desktop_app.store.db import Database
 from desktop_app.views.demo import DemoSummary
 
 __all__ = ["MAX_MEMBERS", "DemoSummary", "Progress", "planned_counts", "generate",
-           "add_meetings", "add_service_work", "add_ledger", "add_assessment", "add_cobuilding", "add_development"]
+           "add_meetings", "add_service_work", "add_ledger", "add_assessment", "add_cobuilding", "add_development", "add_member_life"]
 
 
 def generate(
@@ -55,6 +55,7 @@ def generate(
     db.site_id = site.id
     if with_modules:
         # A realistic past year for every module, on top of the community just written.
+        add_member_life(db, seed)  # first: the meetings follow the 党小组 members sit in
         add_meetings(db, seed)
         add_service_work(db, seed)
         add_ledger(db, seed)
@@ -144,3 +145,11 @@ def add_cobuilding(db: Database, seed: int, today: date | None = None) -> dict[s
 
     auth.require(db, "members.import")
     return _fill(db, cobuilding_demo.fill, seed, today)
+
+
+def add_member_life(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
+    """Members in 党小组, dated status history, transfers both ways, exits, discipline, 流动, 失联; counts."""
+    from desktop_app.demo import memberlife as memberlife_demo
+
+    auth.require(db, "members.import")
+    return _fill(db, memberlife_demo.fill, seed, today)

@@ -118,7 +118,7 @@ def test_party_dates_and_statuses_are_plausible(demo_db):
         if m.reporting_employer:
             assert m.reporting_post and m.reporting_date and m.reporting_date <= today
     statuses = {m.status for m in members}
-    assert "正常" in statuses and statuses <= {"正常", "流动", "失联", "去世"}
+    assert "正常" in statuses and statuses <= {"正常", "流动", "失联", "去世", "转出", "除名"}
     assert sum(m.status == "正常" for m in members) > 0.85 * len(members)
     reporting = sum(bool(m.reporting_employer) for m in members)
     assert 0.10 * len(members) <= reporting <= 0.20 * len(members)
@@ -161,8 +161,10 @@ def test_orgs_form_a_tree_and_people_sit_in_branches(demo_db):
     assert any(b.name == "退休党员党支部" for b in branches)
 
     branch_ids = {b.id for b in branches}
-    assert {m.org_id for m in members} <= branch_ids
+    group_ids = {g.id for g in by_kind["group"]}
+    assert {m.org_id for m in members} <= branch_ids | group_ids
     assert {m.org_id for m in members} & grids
+    assert {m.org_id for m in members} >= group_ids  # every 党小组 has members
     assert all(h.grid_id in grids for h in households.values())
     flats = {(h.building, h.unit, h.room) for h in households.values()}
     assert len(flats) == len(households)

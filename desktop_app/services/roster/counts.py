@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import case, func, literal, select
+from sqlalchemy.orm import aliased
 
 from desktop_app.domain import members as rules
+from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.roster._common import _today
@@ -33,12 +35,16 @@ def stats(db: Database, flt: MemberFilter | None = None, today: date | None = No
         else_=literal("未填"),
     )
 
+    # A member in a 党小组 counts for the group's branch.
+    parent = aliased(Organization)
+    branch_name = case((Organization.kind == OrgKind.GROUP.value, parent.name), else_=Organization.name)
     dims = (Member.category, Member.gender, age_label, Member.education, party_label,
-            Organization.name, Member.status)
+            branch_name, Member.status)
     q = (
         select(*dims, func.count())
         .select_from(Member)
         .outerjoin(Organization, Organization.id == Member.org_id)
+        .outerjoin(parent, parent.id == Organization.parent_id)
         .where(*where)
         .group_by(*dims)
     )
