@@ -136,3 +136,39 @@ def test_a_unit_reports_claims_serves_and_is_rated(qtbot, app_ctx, wait_ops, tow
     text = page.panel.details.text()
     assert "社区卫生站值守" in text and "6 人，24 小时" in text and "优秀" in text
     shot(page, "unit_reports_page")
+
+
+def test_a_cost_into_a_closed_month_is_refused_in_the_dialog_and_an_expense_can_be_linked(
+        qtbot, app_ctx, wait_ops, town, monkeypatch):
+    from datetime import timedelta
+
+    from desktop_app.domain.ledger import month_of
+
+    db = app_ctx.db
+    last_month = month_of(TODAY) - timedelta(days=1)
+    act = cb.record_activity(db, ActivityInput(last_month, "义诊", "冬季义诊", org_ids=[town["g1"]]), TODAY)
+    account = next(a for a in ledger.list_accounts(db) if not a.is_dues).id
+    paid = ledger.post_entry(db, ledger.EntryInput(TODAY, account, "支出", 5_000, memo="横幅")).entry
+    ledger.post_entry(db, ledger.EntryInput(last_month, account, "支出", 100, memo="文具"))
+    ledger.close_month(db, month_of(last_month), today=TODAY)
+    page = show(qtbot, wait_ops, ActivitiesPage(app_ctx))
+    page.panel.select_id(act.id)
+    wait_ops()
+    seen = {}
+
+    def refused(dlg: cost_gui.CostDialog):
+        dlg.on.set_value(last_month)
+        dlg.amount.setText("50")
+        dlg.accept()
+        wait_ops()
+        seen["message"] = dlg.message.text()
+        dlg.link.setChecked(True)  # then link the expense already in the books instead
+        forms.select(dlg.entry, paid.id)
+
+    monkeypatch.setattr(cost_gui.CostDialog, "exec", exec_with(wait_ops, refused))
+    page.record_cost()
+    wait_ops()
+    wait_ops()
+    assert f"{last_month.year}年{last_month.month}月已结账" in seen["message"]
+    assert page.panel.model.rows[0].linked_cost_fen == 5_000
+    assert [c.entry_id for c in cb.costs_of(db, activity_id=act.id)] == [paid.id]
