@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
 from desktop_app.gui.residents.pickers import resident_picker
-from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.dialog import SavingDialog, create_or_update
 from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, select, text_area
 from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
 from desktop_app.services import mediation
@@ -125,10 +125,8 @@ class CaseDialog(SavingDialog):
         inp = self.current_input()
         flow.check_case(inp, self.today)
         db, today = self.db, self.today
-        if self.detail:
-            cid = self.detail.id
-            return lambda: mediation.update_case(db, cid, inp, today)
-        return lambda: mediation.create_case(db, inp, today)
+        return create_or_update(self.detail, lambda: mediation.create_case(db, inp, today),
+                                lambda cid: mediation.update_case(db, cid, inp, today))
 
 
 class SessionDialog(SavingDialog):

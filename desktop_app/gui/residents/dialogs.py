@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import ValidationError
-from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.dialog import SavingDialog, create_or_update
 from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, select, text_area
 from desktop_app.gui.widgets.picker import SearchPicker
 from desktop_app.services import residents as resident_service
@@ -70,10 +70,8 @@ class HouseholdDialog(SavingDialog):
 
     def prepare(self):
         inp, db = self.current_input(), self.db
-        if self.detail:
-            hid = self.detail.id
-            return lambda: resident_service.update_household(db, hid, inp)
-        return lambda: resident_service.create_household(db, inp)
+        return create_or_update(self.detail, lambda: resident_service.create_household(db, inp),
+                                lambda hid: resident_service.update_household(db, hid, inp))
 
 
 class TagChecks(QWidget):
@@ -162,10 +160,8 @@ class ResidentDialog(SavingDialog):
 
     def prepare(self):
         inp, db = self.current_input(), self.db
-        if self.detail:
-            rid = self.detail.id
-            return lambda: resident_service.update_resident(db, rid, inp)
-        return lambda: resident_service.create_resident(db, inp)
+        return create_or_update(self.detail, lambda: resident_service.create_resident(db, inp),
+                                lambda rid: resident_service.update_resident(db, rid, inp))
 
 
 class ListEditDialog(SavingDialog):

@@ -25,7 +25,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import VisitInput
 from desktop_app.gui.residents.pickers import MemberChooser, resident_picker
-from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.dialog import SavingDialog, create_or_update
 from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, select, text_area
 from desktop_app.services import visits as visit_service
 from desktop_app.services.database import Database
@@ -180,10 +180,8 @@ class VisitDialog(SavingDialog):
         inp, how = self.current_input()
         flow.check_visit(inp, self.today)  # name the problem before anything is sent
         db, today = self.db, self.today
-        if self.detail:
-            vid = self.detail.id
-            return lambda: visit_service.update_visit(db, vid, inp, today)
-        return lambda: visit_service.log_visit(db, inp, solved_how=how, today=today)
+        return create_or_update(self.detail, lambda: visit_service.log_visit(db, inp, solved_how=how, today=today),
+                                lambda vid: visit_service.update_visit(db, vid, inp, today))
 
     def save_and_next(self) -> None:
         self._again = True

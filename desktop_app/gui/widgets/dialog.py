@@ -195,6 +195,14 @@ class SavingDialog(DiscardGuard, QDialog):
         return lay
 
 
+def create_or_update(detail: Any, create: Callable[[], Any], update: Callable[[Any], Any]) -> Callable[[], Any]:
+    """The call a record form's prepare() returns: `update(id)` when it edits `detail`, else `create()`."""
+    if detail:
+        record_id = detail.id
+        return lambda: update(record_id)
+    return create
+
+
 class DateNoteDialog(SavingDialog):
     """A date and a note (实现心愿, 撤回认领 …); `save(on, note)` makes the service call."""
 

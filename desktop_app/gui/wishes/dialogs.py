@@ -28,7 +28,7 @@ from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.residents.pickers import member_picker, resident_picker
-from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.dialog import SavingDialog, create_or_update
 from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, grid_combo, select, text_area, yuan_field
 from desktop_app.services import wishes
 from desktop_app.services.database import Database
@@ -97,10 +97,8 @@ class WishDialog(SavingDialog):
         inp = self.current_input()
         flow.check_wish(inp, self.today)
         db, today, wishes = self.db, self.today, self._wishes
-        if self.detail:
-            wid = self.detail.id
-            return lambda: wishes.update_wish(db, wid, inp, today)
-        return lambda: wishes.post_wish(db, inp, today)
+        return create_or_update(self.detail, lambda: wishes.post_wish(db, inp, today),
+                                lambda wid: wishes.update_wish(db, wid, inp, today))
 
 
 class ClaimDialog(SavingDialog):
