@@ -154,3 +154,41 @@ def test_floating_out_and_back_a_search_and_a_move(qtbot, app_ctx, people, wait_
     for panel in page.panels:
         qtmodeltester.check(panel.model)
     page.grab().save("/tmp/floating_page.png")
+
+
+def test_topics_with_a_vote_on_a_meeting_record(qtbot, app_ctx, people, wait_ops, monkeypatch, qtmodeltester):
+    from datetime import time
+
+    from desktop_app.domain import meetings as mr
+    from desktop_app.gui.memberlife.topics import TopicDialog, TopicsDialog
+    from desktop_app.services import meetings as ms
+
+    a, _, ids = people
+    meeting = ms.plan(app_ctx.db, ms.MeetingInput(org_id=a, kind=mr.BRANCH_CONGRESS, meeting_date=date(2026, 6, 1),
+                                                  start_time=time(9), title="支部党员大会"), today=TODAY)
+    ms.record_attendance(app_ctx.db, meeting.id, [ms.AttendanceEntry(status=mr.PRESENT, member_id=mid)
+                                                  for mid in ids.values()], today=TODAY)
+    dlg = TopicsDialog(None, app_ctx.db, meeting.id, meeting.number)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    wait_ops()
+
+    def too_many(form):
+        form.title_edit.setText("讨论接收预备党员")
+        form.voted.setChecked(True)
+        form.spins[0].setValue(4)
+        form.accept()
+        qtbot.waitUntil(lambda: bool(form.message.text()))
+        assert "超过有表决权的到会人数 3" in form.message.text()
+        form.spins[0].setValue(3)
+        form.accept()
+        qtbot.waitUntil(lambda: form.saved is not None)
+        return form.result()
+
+    monkeypatch.setattr(TopicDialog, "exec", too_many)
+    dlg.add()
+    wait_ops()
+    [row] = dlg.model.rows
+    assert (row.title, row.votes_for, row.passed) == ("讨论接收预备党员", 3, True)
+    qtmodeltester.check(dlg.model)
+    dlg.grab().save("/tmp/topics_dialog.png")

@@ -1,0 +1,128 @@
+"""议题 of a meeting with the decision and the vote (赞成/反对/弃权), opened from a meeting's record.
+
+The vote counts only members with a vote that day (预备党员, 停止党籍 and 留党察看
+have none); a topic passes with more than half of those expected (应到).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+    QVBoxLayout, QWidget,
+)
+
+from desktop_app.domain import memberlife as rules
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.forms import text_area
+from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, table_view
+from desktop_app.services import memberlife as life
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+from desktop_app.views.memberlife import TopicRow
+
+WRITES = changes(Change.MEETINGS)
+
+
+def _votes(r: TopicRow) -> str:
+    if r.votes_for is None:
+        return "未表决"
+    return f"{r.votes_for} / {r.votes_against or 0} / {r.votes_abstain or 0}"
+
+
+COLUMNS = (
+    Column("序号", lambda r: str(r.seq), CENTER, 40),
+    Column("议题", lambda r: r.title, width=220),
+    Column("赞成/反对/弃权", _votes, CENTER, 110),
+    Column("结果", lambda r: "" if r.passed is None else ("通过" if r.passed else "未通过"), CENTER, 60),
+    Column("决定", lambda r: r.decision, width=220),
+)
+
+
+class TopicDialog(SavingDialog):
+    """One 议题: its title, the decision, and the vote when one was taken."""
+
+    changes_made = WRITES
+
+    def __init__(self, parent: QWidget | None, db: Database, meeting_id: str):
+        super().__init__(parent, "添加议题")
+        self.db, self.meeting_id = db, meeting_id
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText("如 讨论接收周晓梅为预备党员")
+        self.decision = text_area(2, "会议决定")
+        self.voted = QCheckBox("进行了表决")
+        self.spins = []
+        row = QHBoxLayout()
+        for label in ("赞成", "反对", "弃权"):
+            spin = QSpinBox()
+            spin.setRange(0, 9999)
+            spin.setEnabled(False)
+            row.addWidget(QLabel(label))
+            row.addWidget(spin)
+            self.spins.append(spin)
+        self.voted.toggled.connect(lambda on: [s.setEnabled(on) for s in self.spins])
+        form = QFormLayout()
+        form.addRow("议题", self.title_edit)
+        form.addRow("决定", self.decision)
+        form.addRow("", self.voted)
+        form.addRow("票数", row)
+        self.first_field = self.title_edit
+        self.finish_layout(form, QLabel("只计有表决权的到会党员；预备党员、停止党籍和留党察看的党员没有表决权。"))
+
+    def prepare(self):
+        votes = tuple(s.value() for s in self.spins) if self.voted.isChecked() else (None, None, None)
+        title = rules.check_topic(self.title_edit.text(), votes, None)
+        db, mid, decision = self.db, self.meeting_id, self.decision.toPlainText()
+        return lambda: life.add_topic(db, mid, title, decision, *votes)
+
+
+class TopicsDialog(QDialog):
+    """A meeting's 议题: list, add, remove."""
+
+    def __init__(self, parent: QWidget | None, db: Database, meeting_id: str, label: str = ""):
+        super().__init__(parent)
+        self.db, self.meeting_id = db, meeting_id
+        self.setWindowTitle(f"议题与表决 — {label}" if label else "议题与表决")
+        self.model = ColumnModel(COLUMNS, parent=self)
+        self.table = table_view(self.model, stretch=4)
+        self.add_button = QPushButton("添加议题…")
+        self.add_button.clicked.connect(self.add)
+        self.remove_button = QPushButton("删除所选")
+        self.remove_button.clicked.connect(self.remove)
+        self.message = QLabel()
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        close.rejected.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.message)
+        lay.addLayout(buttons)
+        lay.addWidget(close)
+        self.resize(760, 380)
+        self.reload()
+
+    def reload(self) -> None:
+        db, mid = self.db, self.meeting_id
+        run_op(self, lambda job: life.topics(db, mid), self.model.set_rows)
+
+    def selected(self) -> TopicRow | None:
+        index = self.table.currentIndex()
+        return self.model.row(index.row()) if index.isValid() else None
+
+    def add(self) -> None:
+        dlg = TopicDialog(self, self.db, self.meeting_id)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.message.setText(f"已添加议题：{dlg.saved.title}")
+            self.reload()
+
+    def remove(self) -> None:
+        r = self.selected()
+        if r is None or not common.ask(self, "删除议题", f"删除议题“{r.title}”？"):
+            return
+        db = self.db
+        run_op(self, lambda job: life.delete_topic(db, r.id), lambda _r: self.reload(), changes=WRITES)
