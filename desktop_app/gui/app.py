@@ -212,7 +212,9 @@ def run(db_path: Path, demo: bool = False) -> int:
 
     arm(app)
     try:
-        ctx = _open_or_recover(db_path, demo)
+        from desktop_app.services.database import claim_for_window  # alone on the file: see store/filelock.py
+
+        ctx = _open_or_recover(claim_for_window(db_path), demo)
     except Exception as exc:  # the window never opened: tell the user why
         log.exception("cannot open %s", db_path)
         QMessageBox.critical(None, APP_NAME, f"无法打开数据库 {db_path}：\n{plain_message(exc)}")

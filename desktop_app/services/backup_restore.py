@@ -26,7 +26,7 @@ from desktop_app.domain.errors import DomainError
 from desktop_app.services.backup_copies import BackupError, _side_files, backup_now, integrity_problems
 from desktop_app.services.database import Database, record, require_admin
 from desktop_app.settings import data_dir
-from desktop_app.store import cipher, migrate
+from desktop_app.store import cipher, filelock, migrate
 from desktop_app.store.db import Database as _StoreDatabase
 
 
@@ -130,6 +130,8 @@ def restore(backup: Path, db_path: Path, folder: Path | None = None, *, key: str
     copy kept of the current data (None when there was no file).
     """
     backup, db_path = Path(backup), Path(db_path)
+    if db_path.parent.is_dir():
+        filelock.acquire(db_path, exclusive=False)  # never under a window of another process
     if key is ...:
         key = cipher.key_of(db_path) if cipher.file_state(db_path) == "sealed" else cipher.env_key()
     if cipher.file_state(db_path) == "plain":

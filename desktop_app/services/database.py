@@ -17,14 +17,15 @@ from desktop_app.domain.access import Actor
 from desktop_app.domain.errors import Conflict, DomainError
 from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store import audit, cipher
+from desktop_app.store import audit, cipher, filelock
 from desktop_app.store.cipher import KEY_ENV, PLAIN, KeyProblem, env_key
 from desktop_app.store.db import Database
+from desktop_app.store.filelock import InUse
 from desktop_app.store.migrate import NotADatabase, NotEncrypted
 from desktop_app.store.migrate import open_database as _open_database
 
 __all__ = [
-    "KEY_ENV", "PLAIN", "CorruptDatabase", "Database", "damaged", "env_key", "KeyProblem", "NotADatabase", "NotEncrypted", "db_key", "decrypt", "encrypt",
+    "KEY_ENV", "PLAIN", "CorruptDatabase", "Database", "InUse", "claim_for_window", "damaged", "env_key", "KeyProblem", "NotADatabase", "NotEncrypted", "db_key", "decrypt", "encrypt",
     "open_database", "opens_with", "record", "require_admin", "sha256_of",
 ]
 
@@ -51,7 +52,20 @@ def open_database(path: str | Path, key: str | None = None) -> tuple[Database, P
     """
     if cipher.file_state(path) == "empty":
         raise CorruptDatabase(Path(path), ["文件是空的（0 字节），可能是复制或保存时出错"])
+    if Path(path).parent.is_dir():
+        filelock.acquire(path, exclusive=False)  # refused while a window holds the file
     return _open_database(path, key)
+
+
+def claim_for_window(path: str | Path) -> Path:
+    """The window holds the database alone for its whole life (see store/filelock.py); InUse if not free.
+
+    Commands run meanwhile are refused politely instead of removing the WAL
+    file the window writes to. Returns `path`.
+    """
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    filelock.acquire(path, exclusive=True)
+    return Path(path)
 
 
 def db_key(path: str | Path, ask: Callable[[], str]) -> str | None:
