@@ -11,7 +11,7 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.cobuilding import costs
 from desktop_app.gui.cobuilding.activity_dialog import ActivityDialog
-from desktop_app.gui.cobuilding.common import d, hours, years
+from desktop_app.gui.cobuilding.common import d, hours, is_a, years
 from desktop_app.gui.cobuilding.costs import Target, costs_html
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
@@ -70,6 +70,9 @@ def activity_html(a: ActivityDetail, photo_paths: dict[str, str]) -> str:
     return "".join(lines)
 
 
+_chosen = is_a(tuple)  # an activity (its detail and photo paths), not a row of hours
+
+
 class ActivitiesPage(RecordListPage):
     title = "共建活动"
     icon = "activities"
@@ -83,11 +86,11 @@ class ActivitiesPage(RecordListPage):
                Choice("year", years))
     actions = (
         Act("add", "记录活动", "add_activity", "Ctrl+N", name="add"),
-        Act("edit", "修改", "edit_activity", when=lambda x: isinstance(x, tuple), name="edit"),
-        Act("delete", "删除", "delete_activity", when=lambda x: isinstance(x, tuple), name="delete"),
-        Act("photo", "添加照片", "add_photos", when=lambda x: isinstance(x, tuple), name="photos"),
-        Act("voucher", "费用凭证", "record_cost", when=lambda x: isinstance(x, tuple), name="cost"),
-        Act("cancel", "取消费用关联", "unlink_cost", when=lambda x: isinstance(x, tuple) and bool(x[0].costs),
+        Act("edit", "修改", "edit_activity", when=_chosen, name="edit"),
+        Act("delete", "删除", "delete_activity", when=_chosen, name="delete"),
+        Act("photo", "添加照片", "add_photos", when=_chosen, name="photos"),
+        Act("voucher", "费用凭证", "record_cost", when=_chosen, name="cost"),
+        Act("cancel", "取消费用关联", "unlink_cost", when=is_a(tuple, lambda x: x[0].costs),
             name="unlink"),
         SEPARATOR,
         Act("print", "打印活动登记册", "print_register", name="register"),

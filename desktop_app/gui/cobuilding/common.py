@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from html import escape
 from typing import Any
@@ -29,6 +29,11 @@ def year_of(page) -> int:
     """The year chosen on the page (the current one until another is picked)."""
     value = page.filter_values().year if "year" in page.filter_boxes else None
     return value or page.today.year
+
+
+def is_a(kind: type, test: Callable[[Any], Any] | None = None) -> Callable[[Any], bool]:
+    """An action's `when`: the selected detail is a `kind` (and passes `test`)."""
+    return lambda x: isinstance(x, kind) and (test is None or bool(test(x)))
 
 
 def bullets(label: str, items: Sequence[str]) -> str:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
-from desktop_app.gui.cobuilding.common import d
+from desktop_app.gui.cobuilding.common import d, is_a
 from desktop_app.gui.residents.pickers import member_picker, resident_picker
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
@@ -113,12 +113,10 @@ class SeatDialog(SavingDialog):
         return lambda: cb.save_seat(db, sid, inp, today)
 
 
-def _contact(x) -> bool:
-    return isinstance(x, ContactRow)
+_contact = is_a(ContactRow)
 
 
-def _seat(x) -> bool:
-    return isinstance(x, SeatRow)
+_seat = is_a(SeatRow)
 
 
 class ContactsPage(RecordListPage):

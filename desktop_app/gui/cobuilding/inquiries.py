@@ -9,7 +9,7 @@ from html import escape
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QRadioButton, QWidget
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.gui.cobuilding.common import d, years
+from desktop_app.gui.cobuilding.common import d, is_a, years
 from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import SavingDialog
@@ -149,12 +149,10 @@ def inquiry_html(r: InquiryRow) -> str:
     return "".join(lines)
 
 
-def _open(x) -> bool:
-    return isinstance(x, InquiryRow) and x.state == rules.INQUIRY_OPEN
+_open = is_a(InquiryRow, lambda x: x.state == rules.INQUIRY_OPEN)
 
 
-def _closable(x) -> bool:
-    return isinstance(x, InquiryRow) and x.state in (rules.INQUIRY_OPEN, rules.INQUIRY_TO_NEED)
+_closable = is_a(InquiryRow, lambda x: x.state in (rules.INQUIRY_OPEN, rules.INQUIRY_TO_NEED))
 
 
 class InquiriesPage(RecordListPage):

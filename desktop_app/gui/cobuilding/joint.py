@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.meetings import MEETING_STATUS_LABELS
 from desktop_app.gui.cobuilding.activity_dialog import checked, checklist
-from desktop_app.gui.cobuilding.common import d, years
+from desktop_app.gui.cobuilding.common import d, is_a, years
 from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
 from desktop_app.gui.widgets.forms import combo, named_combo
 from desktop_app.gui.widgets.record_list import Act, Choice, Loaded, RecordListPage, Search, Table
@@ -85,8 +85,7 @@ def joint_html(j: JointDetail) -> str:
             f"<p>参会单位：{e(units)}</p>" + (f"<p>议题：</p><ul>{items}</ul>" if items else ""))
 
 
-def _joint(x) -> bool:
-    return isinstance(x, JointDetail)
+_joint = is_a(JointDetail)
 
 
 def _open_topics(x) -> bool:

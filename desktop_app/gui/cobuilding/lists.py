@@ -13,7 +13,7 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.cobuilding import costs
-from desktop_app.gui.cobuilding.common import d, years
+from desktop_app.gui.cobuilding.common import d, is_a, years
 from desktop_app.gui.cobuilding.costs import Target, costs_html
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
@@ -170,11 +170,10 @@ def item_html(r: ListRow) -> str:
 
 
 def _kind_is(kind: str, *states: str):
-    return lambda x: isinstance(x, ListRow) and x.list_kind == kind and (not states or x.state in states)
+    return is_a(ListRow, lambda x: x.list_kind == kind and (not states or x.state in states))
 
 
-def _row(x) -> bool:
-    return isinstance(x, ListRow)
+_row = is_a(ListRow)
 
 
 class ListsPage(RecordListPage):

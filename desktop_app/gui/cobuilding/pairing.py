@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
-from desktop_app.gui.cobuilding.common import d, years
+from desktop_app.gui.cobuilding.common import d, is_a, years
 from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, named_combo, text_area
@@ -131,8 +131,7 @@ def pairing_html(p: PairingDetail) -> str:
     return "".join(lines)
 
 
-def _open(x) -> bool:
-    return isinstance(x, PairingDetail) and x.row.ended_on is None
+_open = is_a(PairingDetail, lambda x: x.row.ended_on is None)
 
 
 class PairingPage(RecordListPage):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from desktop_app.gui.cobuilding.common import d, hours, years
+from desktop_app.gui.cobuilding.common import d, hours, is_a, years
 from desktop_app.gui.cobuilding.reporting_dialogs import (
     ClaimDialog, MoveFromRosterDialog, PostDialog, ReportingDialog, ServiceDialog,
 )
@@ -73,12 +73,10 @@ def post_html(p: PostRow) -> str:
             f"<p>已认领：{e('、'.join(p.holders) or '无')}</p><p>{e(p.duties)}</p>")
 
 
-def _person(x) -> bool:
-    return isinstance(x, ReportingDetail)
+_person = is_a(ReportingDetail)
 
 
-def _serving(x) -> bool:
-    return isinstance(x, ReportingDetail) and x.row.left_on is None
+_serving = is_a(ReportingDetail, lambda x: x.row.left_on is None)
 
 
 class ReportingPage(RecordListPage):

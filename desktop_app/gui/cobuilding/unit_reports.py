@@ -13,7 +13,7 @@ from html import escape
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.gui.cobuilding.common import bullets, choose, d, hours, year_of, years
+from desktop_app.gui.cobuilding.common import bullets, choose, d, hours, is_a, year_of, years
 from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, list_combo, named_combo, text_area
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
@@ -148,8 +148,7 @@ def report_html(p: UnitReportDetail) -> str:
     return "".join(lines)
 
 
-def _serving(x) -> bool:
-    return isinstance(x, UnitReportDetail) and x.row.ended_on is None
+_serving = is_a(UnitReportDetail, lambda x: x.row.ended_on is None)
 
 
 def _open_claims(x) -> list:
