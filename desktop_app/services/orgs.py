@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import orgs as rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.orgs import OrgKind
+from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.services.database import Database
@@ -41,7 +42,7 @@ def tree_nodes(s: Session) -> list[OrgNode]:
     counts = dict(
         s.execute(
             select(Member.org_id, func.count())
-            .where(Member.deleted.is_(False), Member.status.not_in(("转出", "去世")))  # those who left
+            .where(Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES))  # those who left (转出, 去世, 出党)
             .group_by(Member.org_id)
         ).all()
     )

@@ -46,6 +46,7 @@ def test_an_exit_takes_the_member_off_later_counts_only_and_can_be_withdrawn(db,
     assert membership.counts_on(db, date(2024, 12, 31)).total == 5
     assert membership.counts_on(db, TODAY).total == 4
     assert overview.overview(db, on=TODAY).members == 4
+    assert {n.name: n.member_count for n in orgs.list_tree(db)}["第一网格党支部"] == 4
     assert [e.member_name for e in ml.exits(db, year=2025)] == ["党员1"]
     with pytest.raises(ValidationError, match="已是"):
         ml.record_exit(db, ids["党员1"], ml.ExitInput(m.DECEASED, date(2025, 2, 1)), today=TODAY)

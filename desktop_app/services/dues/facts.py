@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import dues as rules
 from desktop_app.domain.dues import RateRule
+from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services.orgtree import subtree_ids
 from desktop_app.store.models import Member, MemberStatusChange
@@ -36,7 +37,7 @@ from desktop_app.views.dues import (
 
 _CHUNK = 500
 # Members no longer on the roster, and members whose rights are suspended, owe nothing after the change.
-ENDED_STATUSES = ("转出", "去世", "停止党籍")
+ENDED_STATUSES = (*GONE_STATUSES, "停止党籍")  # 转出, 去世, 出党 and suspended owe no dues
 
 
 def live_member(s: Session, member_id: str) -> Member:

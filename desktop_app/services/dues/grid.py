@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from desktop_app.domain import dues as rules
+from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import auth
 from desktop_app.services.dues.facts import (
@@ -125,7 +126,7 @@ def arrears(db: Database, org_id: str | None = None, today: date | None = None) 
     with db.session() as s:
         due_of = DuesCalculator(rate_rules_in(s))
         org_names = dict(s.execute(select(Organization.id, Organization.name)).all())
-        members = [m for m in members_of(s, org_id) if m.status not in ("转出", "去世")]
+        members = [m for m in members_of(s, org_id) if m.status not in GONE_STATUSES]
         last_paid = last_paid_map(s, [m.id for m in members])
         out = []
         for f in facts_of(s, members, everyone=org_id is None):
