@@ -26,7 +26,7 @@ class StorageError(DomainError):
 
     def __init__(self, message: str, kind: str, path: str | None = None):
         super().__init__(message)
-        self.kind = kind  # full | readonly | permission | locked | unopenable | io
+        self.kind = kind  # full | readonly | permission | locked | unopenable | io | corrupt
         self.path = path
 
 
@@ -40,6 +40,8 @@ _MESSAGES = {
     "locked": "数据库正被另一个程序占用，暂时无法保存{where}。" + _NOTHING_LOST + "请关闭同时打开这个数据文件的其他工作台窗口，稍后再试。",
     "unopenable": "无法打开数据库文件{where}。请检查文件是否存在、所在的 U 盘或网络盘是否已连接，以及是否有读写权限。",
     "io": "读写磁盘时出错{where}。" + _NOTHING_LOST + "请检查磁盘或 U 盘是否已拔出或损坏，必要时从备份恢复。",
+    "corrupt": "数据库文件已损坏{where}，本次操作没有完成。为免损坏扩大，请不要继续在这个文件上工作："
+    "用最新的完好备份恢复（dangqun restore 备份文件，或 文件 → 从备份恢复）；损坏的文件会另外保留。",
 }
 
 
@@ -56,6 +58,8 @@ def _kind_of_sqlite(exc: BaseException) -> str | None:
         return "unopenable"
     if "disk i/o error" in text or code == sqlite3.SQLITE_IOERR:
         return "io"
+    if "malformed" in text or code == sqlite3.SQLITE_CORRUPT:
+        return "corrupt"
     return None
 
 

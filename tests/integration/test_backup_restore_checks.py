@@ -203,3 +203,18 @@ def test_the_command_line_restores_a_damaged_database_and_keeps_the_damaged_file
     assert main(["orgs", "--db", str(path)]) == 0
     assert "第一网格党支部" in capsys.readouterr().out
     assert any(".corrupt-" in p.name for p in path.parent.iterdir())
+
+
+def test_a_command_on_a_database_with_damaged_pages_stops_with_a_plain_message(town, capsys):
+    path = town.path
+    town.dispose()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    data = bytearray(path.read_bytes())
+    for i in range(4096, len(data)):
+        data[i] = 0x5A  # every page but the first: the header still says SQLite
+    path.write_bytes(bytes(data))
+    assert main(["orgs", "--db", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "已损坏" in err and "Traceback" not in err and "restore" in err
