@@ -11,7 +11,9 @@ from desktop_app.domain.idcard import mask_phone
 from desktop_app.gui.widgets import common
 from desktop_app.gui.mediation.dialogs import CaseDialog, OutcomeDialog, SessionDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.record_list import (
+    SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, recent_years, selected,
+)
 from desktop_app.gui.widgets.table import CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import mediation as svc
 from desktop_app.services import residents as resident_service
@@ -62,11 +64,6 @@ def _mediating(d: CaseDetail | None) -> bool:
     return d is not None and d.state == flow.MEDIATING
 
 
-def _years(page) -> list[tuple[str, int]]:
-    year = page.today.year
-    return [(f"{y}年受理", y) for y in range(year, year - 5, -1)]
-
-
 class MediationPage(RecordListPage):
     title = "矛盾调处"
     icon = "mediation"
@@ -75,7 +72,7 @@ class MediationPage(RecordListPage):
     writes = changes(Change.MEDIATION)
     tables = (Table(COLUMNS, _color, stretch=5, details_width=280, empty="受理纠纷：Ctrl+N。"),)
     filters = (Search("搜索：当事人、案号、纠纷情况、调解员"), Choice("state", [(s, s) for s in flow.CASE_STATES], "全部案件"),
-               Choice("grid", all_label="全部网格"), Choice("year", _years, "全部年份"))
+               Choice("grid", all_label="全部网格"), Choice("year", recent_years("年受理"), "全部年份"))
     actions = (
         Act("add", "受理纠纷", "new_case", "Ctrl+N", name="new"),
         Act("edit", "修改", "edit_case", when=selected, name="edit"),

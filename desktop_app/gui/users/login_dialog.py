@@ -8,7 +8,7 @@ from then on the program opens only after a log-in.
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QLineEdit, QVBoxLayout, QWidget,
 )
 
 from desktop_app import APP_NAME
@@ -69,6 +69,18 @@ class BusyDialog(QDialog):
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
+
+    def finish_layout(self, *parts: QWidget | QLayout | None, width: int = 400) -> None:
+        """The parts top to bottom (None left out), then the error line and the buttons."""
+        lay = QVBoxLayout(self)
+        for part in parts:
+            if isinstance(part, QWidget):
+                lay.addWidget(part)
+            elif part is not None:
+                lay.addLayout(part)
+        lay.addWidget(self.message)
+        lay.addWidget(self.buttons)
+        self.setMinimumWidth(width)
 
     def work(self):  # returns a callable(job) for run_op, or raises ValidationError
         raise NotImplementedError
@@ -224,15 +236,10 @@ class ChangePasswordDialog(BusyDialog):
         form.addRow("原密码", self.old)
         form.addRow("新密码", self.new)
         form.addRow("确认新密码", self.repeat)
-        lay = QVBoxLayout(self)
-        if forced:
-            note = QLabel("管理员为您设置了临时密码，请先改成只有您自己知道的密码。")
+        note = QLabel("管理员为您设置了临时密码，请先改成只有您自己知道的密码。") if forced else None
+        if note is not None:
             note.setWordWrap(True)
-            lay.addWidget(note)
-        lay.addLayout(form)
-        lay.addWidget(self.message)
-        lay.addWidget(self.buttons)
-        self.setMinimumWidth(400)
+        self.finish_layout(note, form)
 
     def work(self):
         db, old, new = self.db, self.old.text(), self.new.text()

@@ -82,13 +82,9 @@ class UserDialog(BusyDialog):
             form.addRow("初始密码", self.password)
             form.addRow("确认密码", self.repeat)
             form.addRow("", QLabel("<small>首次登录时，本人须把初始密码改成自己的密码。</small>"))
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.message)
-        lay.addWidget(self.buttons)
+        self.finish_layout(form, width=440)
         self.role.currentIndexChanged.connect(self._role_changed)
         self._role_changed()
-        self.setMinimumWidth(440)
 
     def _role_changed(self) -> None:
         role = Role(self.role.currentData())
@@ -136,12 +132,7 @@ class ResetPasswordDialog(BusyDialog):
         note = QLabel(f"为“{user.display_name}”（{user.login}）设置一个临时密码。\n"
                       "本人下次登录时须改成自己的密码；账户如已锁定，会同时解锁。")
         note.setWordWrap(True)
-        lay = QVBoxLayout(self)
-        lay.addWidget(note)
-        lay.addLayout(form)
-        lay.addWidget(self.message)
-        lay.addWidget(self.buttons)
-        self.setMinimumWidth(400)
+        self.finish_layout(note, form)
 
     def work(self):
         db, uid, password = self.db, self.user.id, self.password.text()

@@ -70,6 +70,11 @@ class Choice:
     all_label: str | None = None
 
 
+def recent_years(label: str = "年", count: int = 5) -> Callable[[Any], list[tuple[str, int]]]:
+    """Choice items for a year filter: this year and the `count - 1` before it, labelled `2026{label}`."""
+    return lambda page: [(f"{y}{label}", y) for y in range(page.today.year, page.today.year - count, -1)]
+
+
 @dataclass(frozen=True)
 class Act:
     """A toolbar action calling the page method `slot`.

@@ -9,7 +9,9 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import DateNoteDialog
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.record_list import (
+    SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, recent_years, selected,
+)
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column, date_text
 from desktop_app.gui.wishes.dialogs import ClaimDialog, UnitsDialog, WishDialog
 from desktop_app.services import residents as resident_service
@@ -64,11 +66,6 @@ def _state_is(state: str):
     return lambda d: d is not None and d.state == state
 
 
-def _years(page) -> list[tuple[str, int]]:
-    year = page.today.year
-    return [(f"{y}年发布", y) for y in range(year, year - 5, -1)]
-
-
 class WishesPage(RecordListPage):
     title = "微心愿"
     icon = "wishes"
@@ -78,7 +75,7 @@ class WishesPage(RecordListPage):
     tables = (Table(COLUMNS, _color, stretch=3, details_width=260, empty="发布心愿：Ctrl+N。"),)
     filters = (Search("搜索：心愿人（可用拼音首字母）、心愿内容、认领人、编号"),
                Choice("state", [(s, s) for s in flow.WISH_STATES], "全部状态"),
-               Choice("grid", all_label="全部网格"), Choice("year", _years, "全部年份"))
+               Choice("grid", all_label="全部网格"), Choice("year", recent_years("年发布"), "全部年份"))
     actions = (
         Act("add", "发布心愿", "post_wish", "Ctrl+N", name="post"),
         Act("claim", "认领", "claim", when=_state_is(flow.WISH_POSTED)),
