@@ -302,15 +302,15 @@ class MemberSheet:
 
 def _decoder(columns: dict[str, int], mapping: Mapping | None) -> Callable[[list[Any]], list[Any]] | None:
     """The step before the row conversion: value codes (1/2 → 男/女, the user's values) on the columns that have them."""
-    coded = [(i, c) for c, i in columns.items()
+    coded = [(i, sheets.decoder(SPEC, mapping, c)) for c, i in columns.items()
              if c in SPEC.codes or (mapping is not None and mapping.values.get(c))]
     if not coded:
         return None
 
     def decode(cells: list[Any]) -> list[Any]:
         out = list(cells)
-        for i, c in coded:
-            out[i] = sheets.decode(SPEC, mapping, c, out[i])
+        for i, one in coded:
+            out[i] = one(out[i])
         return out
 
     return decode

@@ -76,14 +76,33 @@ def _filled(cells: list[Any]) -> list[tuple[int, Any]]:
     return [(i, c) for i, c in enumerate(cells) if c is not None and not (isinstance(c, str) and not c.strip())]
 
 
+_TOTAL_FIRST = frozenset("合总小累共")
+
+
 def skip_reason(cells: list[Any]) -> str | None:
     """Why a row is not data: a note (only text in the first cells, long or numbered) or a total row."""
+    why = _row_kind(cells)
+    return None if why == _BLANK else why
+
+
+_BLANK = "空行"
+
+
+def _row_kind(cells: list[Any]) -> str | None:
+    """skip_reason, and 空行 for a blank row; on every row of a 100,000-row file a data row leaves after a
+    count of its first three cells and three looks."""
+    for c in cells[:4]:  # a 合计 label stands at the left
+        if isinstance(c, str) and c and c.lstrip()[:1] in _TOTAL_FIRST and _TOTAL.match(re.sub(r"\s+", "", c)):
+            return "合计行"
+    n = 0
+    for c in cells:
+        if c is not None and c != "" and (type(c) is not str or c.strip()):
+            n += 1
+            if n > 2:
+                return None
     filled = _filled(cells)
     if not filled:
-        return None
-    for _i, c in filled:
-        if isinstance(c, str) and _TOTAL.match(re.sub(r"\s+", "", c)):
-            return "合计行"
+        return _BLANK
     if len(filled) <= 2 and all(i <= 2 for i, _ in filled) and all(isinstance(c, str) for _, c in filled):
         first = str(filled[0][1]).strip()
         if _NOTE_START.match(first) or any(_prose(str(c)) for _, c in filled):
@@ -151,19 +170,36 @@ def content_kind(values: list[Any]) -> str | None:
 
 def decode(spec: Spec, mapping: Mapping | None, column: str, value: Any) -> Any:
     """A cell of `column` after the user's value mapping, then the built-in codes (1/2 → 男/女 …)."""
-    if value is None:
-        return None
-    if isinstance(value, (datetime, date)) or isinstance(value, bool):
-        return value
-    text = _plain(value)
+    return decoder(spec, mapping, column)(value)
+
+
+def decoder(spec: Spec, mapping: Mapping | None, column: str):
+    """decode() for one column, its tables merged once: the member import calls it on every coded cell."""
+    table = dict(spec.codes.get(column, {}))
     if mapping is not None:
-        user = mapping.values.get(column)
-        if user and text in user:
-            return user[text]
-    codes = spec.codes.get(column)
-    if codes and text in codes:
-        return codes[text]
-    return value
+        table.update(mapping.values.get(column, {}))
+    if not table:
+        return lambda value: value
+    for plain in (*spec.choices.get(column, ()), *table.values()):
+        table.setdefault(plain, plain)  # the values already right are found at the first look
+    get = table.get
+
+    def one(value: Any) -> Any:
+        if type(value) is str:  # nearly every cell
+            found = get(value)
+            if found is not None:
+                return found
+            text = value.strip()
+            found = get(text) if text else None
+            if found is None and text and not text.isascii():
+                found = get(unicodedata.normalize("NFKC", text))
+            return value if found is None else found
+        if value is None or isinstance(value, (bool, datetime, date)):
+            return value
+        found = get(_plain(value))
+        return value if found is None else found
+
+    return one
 
 
 def _choice_share(spec: Spec, mapping: Mapping | None, column: str, values: list[Any]) -> float:
@@ -296,7 +332,9 @@ def _read_xlsx(path: Path, sheet: str | None, pick) -> Records:
     safety.check_xlsx_zip(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (*BROKEN, InvalidFileException) as exc:
+    except PermissionError:
+        raise
+    except (*BROKEN, InvalidFileException, OSError) as exc:  # zipfile says OSError of some damaged entries
         raise DomainError(f"{path.name}：不是有效的 Excel（.xlsx）文件（{reason(exc)}）") from None
     try:
         names = tuple(ws.title for ws in wb.worksheets)
@@ -415,13 +453,12 @@ def table_from_records(spec: Spec, found: Records, mapping: Mapping | None = Non
     skipped: list[Skipped] = []
     for offset, rec in enumerate(records[at + 1:]):
         row_no = at + 2 + offset
-        if not _filled(rec):
-            continue  # a blank row in the middle does not end the data
-        if why := skip_reason(rec):
-            text = " ".join(_cell_text(c) for _, c in _filled(rec))
-            skipped.append(Skipped(row_no, why, text if len(text) <= 40 else text[:40] + "…"))
+        if why := _row_kind(rec):
+            if why != _BLANK:  # a blank row in the middle does not end the data
+                text = " ".join(_cell_text(c) for _, c in _filled(rec))
+                skipped.append(Skipped(row_no, why, text if len(text) <= 40 else text[:40] + "…"))
             continue
-        rows.append((row_no, list(rec[:width]) + [None] * (width - len(rec))))
+        rows.append((row_no, rec if len(rec) == width else list(rec[:width]) + [None] * (width - len(rec))))
     plan = plan_columns(spec, header, [r for _, r in rows], mapping)
     return Table(found.name, header, at + 1, plan, rows, skipped, found.sheets, found.sheet)
 
