@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.errors import ValidationError
 from desktop_app.services import attachments, auth
 from desktop_app.services.cobuilding.common import (
     activity_rows, copy_changed, cost_rows, finish, live, org_names, tombstone, year_span,
@@ -44,10 +44,7 @@ def list_activities(db: Database, year: int | None = None, text: str = "", kind:
 
 
 def _live(s: Session, activity_id: str) -> Activity:
-    a = s.get(Activity, activity_id) if activity_id else None
-    if a is None or a.deleted:
-        raise NotFound("该活动不存在或已删除")
-    return a
+    return live(s, Activity, activity_id, "该活动不存在或已删除")
 
 
 def _detail(s: Session, a: Activity) -> ActivityDetail:

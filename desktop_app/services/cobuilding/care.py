@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.domain.errors import NotFound
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import copy_changed, finish, live, unit_name, year_span
@@ -52,10 +51,7 @@ def list_care(db: Database, year: int | None = None, text: str = "") -> list[Car
 
 
 def _live(s: Session, care_id: str) -> CareVisit:
-    v = s.get(CareVisit, care_id) if care_id else None
-    if v is None or v.deleted:
-        raise NotFound("该慰问记录不存在或已删除")
-    return v
+    return live(s, CareVisit, care_id, "该慰问记录不存在或已删除")
 
 
 def _detail(s: Session, v: CareVisit) -> CareDetail:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import copy_changed, finish, live, org_names, tombstone, year_span
 from desktop_app.services.uow import UnitOfWork
@@ -59,10 +59,7 @@ def list_inquiries(db: Database, year: int | None = None, state: str | None = No
 
 
 def _live(s: Session, inquiry_id: str) -> Inquiry:
-    i = s.get(Inquiry, inquiry_id) if inquiry_id else None
-    if i is None or i.deleted:
-        raise NotFound("该问需记录不存在或已删除")
-    return i
+    return live(s, Inquiry, inquiry_id, "该问需记录不存在或已删除")
 
 
 def _one(s: Session, i: Inquiry) -> InquiryRow:

@@ -16,7 +16,7 @@ from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.service_flow import check_day, optional, required
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import finish, year_span
+from desktop_app.services.cobuilding.common import finish, live, year_span
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import JointTopic, PartnerUnit
@@ -67,10 +67,7 @@ def get_joint(db: Database, meeting_id: str) -> JointDetail:
 
 
 def _unit(s: Session, unit_id: str | None) -> PartnerUnit:
-    u = s.get(PartnerUnit, unit_id) if unit_id else None
-    if u is None or u.deleted:
-        raise ValidationError("共建单位", "请选择共建单位")
-    return u
+    return live(s, PartnerUnit, unit_id, "请选择共建单位", "共建单位")
 
 
 def set_units(db: Database, meeting_id: str, unit_ids: list[str]) -> JointDetail:

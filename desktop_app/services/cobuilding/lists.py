@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import copy_changed, finish, linked_totals, live, org_names, year_span
 from desktop_app.services.uow import UnitOfWork
@@ -56,10 +56,7 @@ def list_items(db: Database, list_kind: str, year: int | None = None, state: str
 
 
 def _live(s: Session, item_id: str | None, what: str = "清单条目") -> ListItem:
-    i = s.get(ListItem, item_id) if item_id else None
-    if i is None or i.deleted:
-        raise NotFound(f"该{what}不存在或已删除")
-    return i
+    return live(s, ListItem, item_id, f"该{what}不存在或已删除")
 
 
 def _one(s: Session, item: ListItem) -> ListRow:
@@ -106,9 +103,7 @@ def claim_project(db: Database, item_id: str, unit_id: str, on: date | None, tod
     with UnitOfWork(db) as uow:
         s = uow.session
         item = _live(s, item_id, "项目")
-        u = s.get(PartnerUnit, unit_id) if unit_id else None
-        if u is None or u.deleted:
-            raise ValidationError("认领单位", "请选择共建单位")
+        u = live(s, PartnerUnit, unit_id, "请选择共建单位", "认领单位")
         item.claimed_on = rules.check_claim(item.state, on, item.raised_on, today)
         item.unit_id, item.state = u.id, rules.PROJECT_CLAIMED
         return finish(uow, lambda: _one(s, item))

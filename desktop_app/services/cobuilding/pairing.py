@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.domain.errors import Conflict, NotFound, ValidationError
+from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import finish, year_span
+from desktop_app.services.cobuilding.common import finish, live, year_span
 from desktop_app.services.residents import household_label
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -52,10 +52,7 @@ def list_pairings(db: Database, year: int | None = None, unit_id: str | None = N
 
 
 def _live(s: Session, model, row_id: str, what: str):
-    row = s.get(model, row_id) if row_id else None
-    if row is None or row.deleted:
-        raise NotFound(f"该{what}不存在或已删除")
-    return row
+    return live(s, model, row_id, f"该{what}不存在或已删除")
 
 
 def _detail(s: Session, p: Pairing, year: int) -> PairingDetail:
@@ -85,9 +82,7 @@ def pair_unit(db: Database, unit_id: str, paired_on: date, notes: str = "", toda
         raise ValidationError("结对日期", "不能为空，也不能晚于今天")
     with UnitOfWork(db) as uow:
         s = uow.session
-        u = s.get(PartnerUnit, unit_id) if unit_id else None
-        if u is None or u.deleted:
-            raise ValidationError("共建单位", "请选择共建单位")
+        u = live(s, PartnerUnit, unit_id, "请选择共建单位", "共建单位")
         if s.scalar(select(Pairing.id).where(Pairing.unit_id == u.id, Pairing.deleted.is_(False),
                                              Pairing.ended_on.is_(None))):
             raise Conflict(f"“{u.name}”已经和社区结对")

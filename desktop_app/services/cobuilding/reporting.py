@@ -35,10 +35,7 @@ from desktop_app.views.cobuilding import (
 
 
 def _live(s: Session, rid: str) -> ReportingMember:
-    r = s.get(ReportingMember, rid) if rid else None
-    if r is None or r.deleted:
-        raise NotFound("该报到党员不在名册中或已删除")
-    return r
+    return live(s, ReportingMember, rid, "该报到党员不在名册中或已删除")
 
 
 def list_reporting(db: Database, year: int | None = None, text: str = "", unit_id: str | None = None,
