@@ -147,7 +147,7 @@ def test_floating_out_and_back_a_search_and_a_move(qtbot, app_ctx, people, wait_
         dlg.target.setCurrentIndex(dlg.target.findData(b))
 
     monkeypatch.setattr(MoveDialog, "exec", _run(qtbot, move))
-    page.move()
+    page.move_between()
     wait_ops()
     assert roster.get(app_ctx.db, ids["李秀英"]).org_id == b
     page.tabs.setCurrentIndex(3)
@@ -192,3 +192,24 @@ def test_topics_with_a_vote_on_a_meeting_record(qtbot, app_ctx, people, wait_ops
     assert (row.title, row.votes_for, row.passed) == ("讨论接收预备党员", 3, True)
     qtmodeltester.check(dlg.model)
     dlg.grab().save("/tmp/topics_dialog.png")
+
+
+def test_a_members_life_from_the_member_record(qtbot, app_ctx, people, wait_ops, monkeypatch):
+    from desktop_app.gui.memberlife.member import MemberLifeDialog
+
+    a, b, ids = people
+    dlg = MemberLifeDialog(None, app_ctx.db, ids["张伟"], "张伟")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    wait_ops()
+    assert "没有出党" in dlg.view.toPlainText()
+
+    def move(form):
+        form.target.setCurrentIndex(form.target.findData(b))
+        form.on.set_value(date(2026, 6, 1))
+
+    monkeypatch.setattr(MoveDialog, "exec", _run(qtbot, move))
+    dlg.move_member()
+    wait_ops()
+    assert "第一网格党支部 → 第二网格党支部" in dlg.view.toPlainText()
+    dlg.grab().save("/tmp/member_life.png")

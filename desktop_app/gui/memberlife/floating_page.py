@@ -99,7 +99,7 @@ class FloatingPage(RecordListPage):
         Act("search", "查找记录…", "add_search", when=_lost, name="search"),
         Act("edit", "处理决定…", "decide", when=_lost, name="decide"),
         SEPARATOR,
-        Act("move", "调动党支部…", "move", name="move"),
+        Act("move", "调动党支部…", "move_between", name="move"),
         Act("delete", "撤销所选", "withdraw", when=_is((FloatingRow, MoveRow)), name="withdraw"),
     )
 
@@ -185,7 +185,7 @@ class FloatingPage(RecordListPage):
         self.run_dialog(LostDecisionDialog(self, self.ctx.db, (r.member_id, r.name), self.today, default),
                         lambda s: f"已登记决定：{r.name} {s.decision}。", keep=r.id)
 
-    def move(self) -> None:
+    def move_between(self) -> None:
         self.run_dialog(MoveDialog(self, self.ctx.db, self.orgs, today=self.today),
                         lambda m: f"已调动：{m.member_name} {m.from_name} → {m.to_name}。")
 
