@@ -142,3 +142,22 @@ def test_cli_show_columns_map_sheet_and_the_saved_mapping(tmp_path, capsys):
     db.dispose()
     assert main(["import", "members", str(sheet), "--db", str(path), "--dry-run"]) == 0
     assert "按上次为此表头保存的列映射读取" in capsys.readouterr().out
+
+
+def test_a_gbk_csv_with_notes_above_and_below_codes_and_serials_as_text(db, branch, tmp_path):
+    lines = [
+        "填表说明：本表由组织部党员管理系统导出，请勿修改表头。,,,,,",
+        "姓名,身份证号码,性别,入党日期,是否流动党员,流向",
+        f"张三,{A},1,{serial(date(2005, 7, 1))},N,",
+        ",,,,,",
+        f"李四,{B},2,2010/7/1,Y,上海市浦东新区",
+        "1、身份证号码请设为文本格式,,,,,",
+        "2、入党日期格式为年-月-日,,,,,",
+    ]
+    path = tmp_path / "系统导出.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gb18030"))
+    preview = roster.preview_import(db, path, today=date(2026, 6, 15))
+    assert preview.errors == []
+    got = {m.name: (m.gender, m.joined_date, m.is_floating, m.floating_to) for m in preview.to_add}
+    assert got == {"张三": ("男", date(2005, 7, 1), False, ""), "李四": ("女", date(2010, 7, 1), True, "上海市浦东新区")}
+    assert [w.row_number for w in preview.warnings if w.reason.endswith("已跳过")] == [6, 7]

@@ -160,7 +160,7 @@ class ImportsPage(Page):
         def read(job):
             report = imports.inspect(db, kind, chosen, mapping)
             use = mapping or report.saved
-            if use is None and report.missing:
+            if use is None and report.needs_mapping:  # columns not all recognised: ask first
                 return report, None, None
             return report, use, service.preview(db, chosen, use)
 
@@ -178,8 +178,9 @@ class ImportsPage(Page):
         self.report, self.mapping, self.preview = result
         self._update()
         if self.preview is None:
-            self._say(f"文件缺少“{'、'.join(self.report.missing)}”列，或列名与模板不同。请在“列映射”中说明各列是什么。",
-                      ERROR_STYLE)
+            missing = f"缺少“{'、'.join(self.report.missing)}”，" if self.report.missing else ""
+            self._say(f"文件的列与模板不同：{missing}有 {len(self.report.unrecognised)} 列未识别。"
+                      "请在“列映射”中说明各列是什么。", ERROR_STYLE)
             self.open_mapping()
             return
         p = self.preview
