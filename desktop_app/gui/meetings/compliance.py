@@ -12,19 +12,19 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QHeaderView,
-    QLabel, QSpinBox, QToolBar, QVBoxLayout, QWidget,
+    QLabel, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.meetings import CellStatus, PeriodUnit
-from desktop_app.gui import icons
 from desktop_app.gui.meetings.cadence_dialog import BranchCadenceDialog
 from desktop_app.gui.meetings.exemptions import ExemptionsDialog
 from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
 from desktop_app.gui.widgets.bars import refill
+from desktop_app.gui.widgets.bars import heading, toolbar
 from desktop_app.gui.widgets.forms import ask_save_path
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
@@ -147,8 +147,7 @@ class CompliancePage(Page):
         self.today = date.today()
         self.grid: ms.ComplianceGrid | None = None
         self.holders: list[tuple[str, str, str, int]] = []
-        heading = QLabel("三会一课落实情况")
-        heading.setObjectName("pageHeading")
+        title = heading("三会一课落实情况")
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(self.today.year)
@@ -160,28 +159,15 @@ class CompliancePage(Page):
         self.view_box = QComboBox()
         self.view_box.addItem("本期概况（全部类型）", OVERVIEW)
         self.view_box.currentIndexChanged.connect(lambda _i: self._show())
-        tb = QToolBar()
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.act_settings = QAction(icons.get("settings"), "会议周期设置", self)
-        self.act_settings.triggered.connect(self.edit_settings)
-        self.act_refresh = QAction(icons.get("refresh"), "刷新", self)
-        self.act_refresh.triggered.connect(self.refresh)
-        self.act_branches = QAction(icons.get("settings"), "支部设置", self)
-        self.act_branches.triggered.connect(self.edit_branches)
-        self.act_print = QAction(icons.get("print"), "打印落实情况表", self)
-        self.act_print.triggered.connect(self.print_sheet)
-        self.act_export = QAction(icons.get("export"), "导出 XLSX", self)
-        self.act_export.triggered.connect(self.export_sheet)
-        tb.addAction(self.act_refresh)
-        tb.addAction(self.act_settings)
-        tb.addAction(self.act_branches)
-        self.act_exempt = QAction(icons.get("members"), "免于应到", self)
-        self.act_exempt.triggered.connect(self.edit_exemptions)
-        tb.addAction(self.act_exempt)
-        tb.addAction(self.act_print)
-        tb.addAction(self.act_export)
+        tb, action = toolbar(self)
+        self.act_refresh = action("refresh", "刷新", self.refresh)
+        self.act_settings = action("settings", "会议周期设置", self.edit_settings)
+        self.act_branches = action("settings", "支部设置", self.edit_branches)
+        self.act_exempt = action("members", "免于应到", self.edit_exemptions)
+        self.act_print = action("print", "打印落实情况表", self.print_sheet)
+        self.act_export = action("export", "导出 XLSX", self.export_sheet)
         top = QHBoxLayout()
-        top.addWidget(heading)
+        top.addWidget(title)
         top.addStretch(1)
         if ctx.site.level == "street":
             top.addWidget(self.community)

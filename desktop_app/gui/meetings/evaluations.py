@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QToolBar, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
-from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets.bars import heading, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
 from desktop_app.services import evaluations
@@ -71,8 +71,7 @@ class EvaluationsPage(Page):
         self.rows: list[evaluations.EvaluationRow] = []
         self._dirty = False
         self._shown_key: tuple[str | None, int] | None = None
-        heading = QLabel("民主评议党员")
-        heading.setObjectName("pageHeading")
+        title = heading("民主评议党员")
         self.branch = QComboBox()
         self.branch.setMinimumWidth(220)
         self.year = QSpinBox()
@@ -83,17 +82,10 @@ class EvaluationsPage(Page):
         self.branch.currentIndexChanged.connect(lambda _i: self._switch())
         self.year.valueChanged.connect(lambda _v: self._switch())
 
-        tb = QToolBar()
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.act_fill = QAction(icons.get("all-present"), "未评的设为合格", self)
-        self.act_fill.triggered.connect(self.fill_blank)
-        self.act_save = QAction(icons.get("backup"), "保存", self)
-        self.act_save.setShortcut("Ctrl+S")
-        self.act_save.triggered.connect(self.save)
-        self.act_print = QAction(icons.get("print"), "打印汇总表", self)
-        self.act_print.triggered.connect(self.print_summary)
-        for act in (self.act_fill, self.act_save, self.act_print):
-            tb.addAction(act)
+        tb, action = toolbar(self)
+        self.act_fill = action("all-present", "未评的设为合格", self.fill_blank)
+        self.act_save = action("backup", "保存", self.save, "Ctrl+S")
+        self.act_print = action("print", "打印汇总表", self.print_summary)
 
         self.model = ColumnModel(COLUMNS, parent=self)
         self.model.dataChanged.connect(lambda *_: self._edited())
@@ -112,7 +104,7 @@ class EvaluationsPage(Page):
         self.message.setWordWrap(True)
 
         top = QHBoxLayout()
-        top.addWidget(heading)
+        top.addWidget(title)
         top.addStretch(1)
         top.addWidget(self.branch)
         top.addWidget(self.year)
