@@ -137,6 +137,7 @@ class DuesPage(Page):
         self.act_base = action("dues-base", "党费基数", self.edit_base, "登记或调整选中党员的收入基数和类别")
         tb.addSeparator()
         self.act_print = action("print", "打印登记表", self.print_registry)
+        self.write_tips = {a: a.toolTip() for a in (self.act_pay, self.act_cancel, self.act_base)}
 
         self.grid_model = DuesGridModel(self)
         self.grid = QTableView()
@@ -300,12 +301,26 @@ class DuesPage(Page):
         for row, month in cells:
             sm.select(self.grid_model.index(row, FIRST_MONTH_COLUMN + month - 1), sm.SelectionFlag.Select)
 
+    def reading_community(self) -> str:
+        """At a street: the community whose branch is shown (its dues are recorded there, read here), else ""."""
+        if not self.street or self.view is None or self.view.grid is None:
+            return ""
+        return next((cname for bid, _n, cid, cname in self.view.branches
+                     if bid == self.view.grid.org_id and cid), "")
+
     def _update_actions(self) -> None:
         cells = self.selected_cells()
         self.act_pay.setEnabled(any(c.state in PAYABLE for _, c in cells))
         self.act_cancel.setEnabled(len(cells) == 1 and cells[0][1].state in (PAID, PARTIAL))
         self.act_base.setEnabled(self.selected_row() is not None)
         self.act_print.setEnabled(self.grid_model.rowCount() > 0)
+        community = self.reading_community()
+        for act, tip in self.write_tips.items():
+            if community:  # a street's write would never reach the community's own books
+                act.setEnabled(False)
+                act.setToolTip(f"{act.text()}：{community}的党费由该社区登记，街道只能查看和打印")
+            else:
+                act.setToolTip(tip)
 
     def show_message(self, text: str, warnings: tuple[str, ...] | list[str] = ()) -> None:
         html = text + "".join(f'<br><span style="color:#b26a00">{w}</span>' for w in warnings)
@@ -318,6 +333,8 @@ class DuesPage(Page):
 
     # ------------------------------------------------------------------ actions
     def _double_clicked(self, index: QModelIndex) -> None:
+        if self.reading_community():
+            return
         c = self.grid_model.cell(index)
         if c is not None and c.state in PAYABLE:
             self.pay_selected()
