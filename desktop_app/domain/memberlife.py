@@ -177,6 +177,17 @@ class DisciplineInput:
     note: str = ""
 
 
+def _term_end(field: str, end: date | None, start: date, latest: date, missing: str, too_long: str) -> date:
+    """The end of a term that runs from a decision: after the decision, not beyond the longest term."""
+    if end is None:
+        raise ValidationError(field, missing)
+    if end <= start:
+        raise ValidationError(field, "须晚于决定日期")
+    if end > latest:
+        raise ValidationError(field, too_long)
+    return end
+
+
 def probation_end(decided_on: date, years: int) -> date:
     return add_years(decided_on, years)
 
@@ -198,13 +209,8 @@ def check_discipline(inp: DisciplineInput, today: date, joined: date | None) -> 
         raise ValidationError("文号", "请填写处分决定的文号")
     ends = None
     if inp.kind == PROBATION:
-        if inp.ends_on is None:
-            raise ValidationError("察看期至", "留党察看须写明察看期满的日期（一年或二年）")
-        if inp.ends_on <= inp.decided_on:
-            raise ValidationError("察看期至", "察看期满日期须晚于决定日期")
-        if inp.ends_on > probation_end(inp.decided_on, PROBATION_MAX_YEARS):
-            raise ValidationError("察看期至", f"留党察看最长不超过{PROBATION_MAX_YEARS}年")
-        ends = inp.ends_on
+        ends = _term_end("察看期至", inp.ends_on, inp.decided_on, probation_end(inp.decided_on, PROBATION_MAX_YEARS),
+                         "留党察看须写明察看期满的日期（一年或二年）", f"留党察看最长不超过{PROBATION_MAX_YEARS}年")
     elif inp.ends_on is not None:
         raise ValidationError("察看期至", "只有留党察看有察看期")
     return DisciplineInput(inp.kind, inp.decided_on, body, number, ends, (inp.reason or "").strip(),
@@ -281,13 +287,8 @@ def check_disposal(inp: DisposalInput, today: date, earlier: Sequence[str] = ())
     number = short_text("文号", inp.document_no, DOC_MAX)
     deadline = None
     if inp.measure == RECTIFY:
-        if inp.deadline is None:
-            raise ValidationError("改正期限", "限期改正须写明期限")
-        if inp.deadline <= inp.decided_on:
-            raise ValidationError("改正期限", "期限须晚于决定日期")
-        if inp.deadline > add_months(inp.decided_on, RECTIFY_MAX_MONTHS):
-            raise ValidationError("改正期限", f"期限不超过 {RECTIFY_MAX_MONTHS} 个月")
-        deadline = inp.deadline
+        deadline = _term_end("改正期限", inp.deadline, inp.decided_on, add_months(inp.decided_on, RECTIFY_MAX_MONTHS),
+                             "限期改正须写明期限", f"期限不超过 {RECTIFY_MAX_MONTHS} 个月")
     if inp.measure == DISPOSAL_REMOVE and not number:
         raise ValidationError("文号", "除名须填写上级党组织批准的文号")
     if inp.measure in earlier:
