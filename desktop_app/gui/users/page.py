@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
     QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
-    QToolBar, QVBoxLayout, QWidget,
+    QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import access
@@ -18,6 +18,7 @@ from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.users.login_dialog import BusyDialog, password_field
 from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.bars import toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.services import auth
@@ -152,15 +153,7 @@ class UsersPage(Page):
         super().__init__(ctx, parent)
         self.users: list[UserInfo] = []
         heading = QLabel("<h2>用户管理</h2>")
-        tb = QToolBar()
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-
-        def action(icon: str, text: str, slot) -> QAction:
-            act = QAction(icons.get(icon), text, self)
-            act.triggered.connect(slot)
-            tb.addAction(act)
-            return act
-
+        tb, action = toolbar(self)
         self.act_add = action("person-add", "新增用户", self.add_user)
         self.act_edit = action("edit", "修改", self.edit_selected)
         self.act_reset = action("key", "重置密码", self.reset_selected)
