@@ -180,3 +180,21 @@ def test_printouts_carry_the_year(db, town, tmp_path):
     assert "区人民医院" in _text(out)
     out = tmp_path / "unit.pdf"
     assert cb.print_unit_page(db, town["hospital"], 2026, out, today=TODAY) == "区人民医院"
+
+
+def test_a_post_claim_ends_once_between_its_start_and_today(db, town):
+    from desktop_app.domain.errors import NotFound
+
+    r = _reporter(db, town)
+    pid = cb.save_post(db, None, "文明劝导岗", "", 2, town["g1"])
+    cb.claim_post(db, pid, r.id, date(2026, 3, 10), TODAY)
+    claim = cb.get_reporting(db, r.id, 2026).claims[0]
+    for on in (date(2026, 3, 9), date(2026, 7, 1), None):  # before the claim, after today, none
+        with pytest.raises(ValidationError) as e:
+            cb.end_claim(db, claim.id, on, TODAY)
+        assert e.value.field == "结束日期"
+    cb.end_claim(db, claim.id, date(2026, 6, 1), TODAY)
+    assert cb.get_reporting(db, r.id, 2026).claims[0].ended_on == date(2026, 6, 1)
+    with pytest.raises(NotFound):
+        cb.end_claim(db, claim.id, date(2026, 6, 2), TODAY)
+    assert cb.list_posts(db)[0].holders == ()

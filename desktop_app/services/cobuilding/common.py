@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.service_flow import check_day
 from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -54,6 +55,18 @@ def finish(uow: UnitOfWork, build):
     out = build()
     uow.commit()
     return out
+
+
+def end_row(db: Database, model, row_id: str, on: date | None, message: str, since: str, since_label: str,
+            today: date | None = None) -> None:
+    """End a dated row (a contact kept, a post claimed) on `on`: once, between its start and today."""
+    auth.require(db, "cobuilding.write")
+    with UnitOfWork(db) as uow:
+        row = live(uow.session, model, row_id, message)
+        if row.ended_on is not None:
+            raise NotFound(message)
+        row.ended_on = check_day(on, "结束日期", today or date.today(), getattr(row, since), since_label)
+        uow.commit()
 
 
 def tombstone(db: Database, model, row_id: str, message: str) -> None:

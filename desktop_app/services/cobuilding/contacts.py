@@ -15,9 +15,8 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain import idcard
-from desktop_app.domain.errors import NotFound
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import copy_changed, finish, live, org_names, tombstone
+from desktop_app.services.cobuilding.common import copy_changed, end_row, finish, live, org_names, tombstone
 from desktop_app.services.residents import center_name, household_label
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -73,14 +72,9 @@ def save_contact(db: Database, contact_id: str | None, inp: rules.ContactInput, 
         return row
 
 
-def end_contact(db: Database, contact_id: str, on: date) -> None:
+def end_contact(db: Database, contact_id: str, on: date | None, today: date | None = None) -> None:
     auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        c = uow.session.get(Contact, contact_id)
-        if c is None or c.deleted or c.ended_on:
-            raise NotFound("该联系记录不存在或已结束")
-        c.ended_on = on
-        uow.commit()
+    end_row(db, Contact, contact_id, on, "该联系记录不存在或已结束", "since", "开始日期", today)
 
 
 def print_contact_sheet(db: Database, out: Path, grid_id: str | None = None, *, today: date | None = None) -> int:

@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.domain.errors import Conflict, NotFound, ValidationError
+from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import (
-    activity_rows, copy_changed, finish, live, org_names, reporting_rows, tombstone, year_span,
+    activity_rows, copy_changed, end_row, finish, live, org_names, reporting_rows, tombstone, year_span,
 )
 from desktop_app.services.residents import center_name
 from desktop_app.services.uow import UnitOfWork
@@ -229,16 +229,9 @@ def claim_post(db: Database, post_id: str, rid: str, on: date, today: date | Non
         uow.commit()
 
 
-def end_claim(db: Database, claim_id: str, on: date) -> None:
+def end_claim(db: Database, claim_id: str, on: date | None, today: date | None = None) -> None:
     auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        c = uow.session.get(PostClaim, claim_id)
-        if c is None or c.deleted or c.ended_on:
-            raise NotFound("该认领不存在或已结束")
-        if on < c.claimed_on:
-            raise ValidationError("结束日期", "不能早于认领日期")
-        c.ended_on = on
-        uow.commit()
+    end_row(db, PostClaim, claim_id, on, "该认领不存在或已结束", "claimed_on", "认领日期", today)
 
 
 # ---------------------------------------------------------------- feedback to employers
