@@ -172,3 +172,29 @@ def test_a_cost_into_a_closed_month_is_refused_in_the_dialog_and_an_expense_can_
     assert f"{last_month.year}年{last_month.month}月已结账" in seen["message"]
     assert page.panel.model.rows[0].linked_cost_fen == 5_000
     assert [c.entry_id for c in cb.costs_of(db, activity_id=act.id)] == [paid.id]
+
+
+def test_recording_an_activity_with_a_cost_offers_the_voucher(qtbot, app_ctx, wait_ops, town, monkeypatch):
+    from desktop_app.gui.cobuilding.activity_dialog import ActivityDialog, set_checked
+
+    page = show(qtbot, wait_ops, ActivitiesPage(app_ctx))
+
+    def fill(dlg: ActivityDialog):
+        dlg.title_edit.setText("迎新春文艺汇演")
+        forms.select(dlg.kind, "文艺演出")
+        set_checked(dlg.units, town["hospital"])
+        dlg.cost.setText("800")
+
+    asked = []
+    monkeypatch.setattr(ActivityDialog, "exec", exec_with(wait_ops, fill))
+    monkeypatch.setattr(cost_gui.common, "ask", lambda parent, title, text: asked.append(text) or True)
+    monkeypatch.setattr(cost_gui.CostDialog, "exec", exec_with(
+        wait_ops, lambda dlg: seen.append(dlg.amount.text())))
+    seen: list[str] = []
+    page.add_activity()
+    wait_ops()
+    wait_ops()
+    assert asked and "800.00 元还没有记入经费台账" in asked[0]
+    assert seen == ["800.00"]  # the dialog starts from what is still to be booked
+    [row] = page.panel.model.rows
+    assert (row.cost_fen, row.linked_cost_fen) == (80_000, 80_000)

@@ -134,11 +134,15 @@ class ActivitiesPage(RecordListPage):
                               lo.reporting if lo else [], detail, self.today)
 
     def add_activity(self) -> None:
-        self.run_dialog(self._dialog(), lambda a: f"已记录活动：{a.row.title}。")
+        saved = self.run_dialog(self._dialog(), lambda a: f"已记录活动：{a.row.title}。")
+        if saved is not None:
+            costs.offer_after_save(self, saved)
 
     def edit_activity(self) -> None:
         if isinstance(self.detail, tuple):
-            self.run_dialog(self._dialog(self.detail[0]), "已保存修改。")
+            saved = self.run_dialog(self._dialog(self.detail[0]), "已保存修改。")
+            if saved is not None:
+                costs.offer_after_save(self, saved)
 
     def delete_activity(self) -> None:
         if not isinstance(self.detail, tuple):

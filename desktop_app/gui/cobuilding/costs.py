@@ -19,6 +19,7 @@ from desktop_app.domain.ledger import EXPENSE
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.cobuilding.common import d
 from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, list_combo, yuan_field
 from desktop_app.services import cobuilding as cb
@@ -38,6 +39,7 @@ class Target:
     on: date
     activity_id: str | None = None
     item_id: str | None = None
+    amount_fen: int = 0  # what is still to be booked, when known (an activity's cost not yet in the ledger)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class CostDialog(SavingDialog):
         self.new.setChecked(True)
         self.on = DateEdit(min(target.on, today))
         self.account = combo([(a.name, a.id) for a in choices.accounts])
-        self.amount = yuan_field()
+        self.amount = yuan_field(target.amount_fen)
         self.category = list_combo(("",) + choices.categories)
         self.category.setEditable(True)
         self.counterparty = QLineEdit()
@@ -164,6 +166,15 @@ def record_cost(page, target: Target) -> None:
                         keep=target.activity_id or target.item_id)
 
     run_op(page, lambda job: ledger_choices(db, target.on.year), opened)
+
+
+def offer_after_save(page, a) -> None:
+    """After an activity is saved with a cost not yet in the ledger, offer to book the rest now."""
+    r = a.row
+    rest = r.cost_fen - r.linked_cost_fen
+    if rest > 0 and common.ask(page, "费用凭证", f"“{r.title}”登记了费用 {format_yuan(r.cost_fen)} 元，"
+                                             f"其中 {format_yuan(rest)} 元还没有记入经费台账。现在记账吗？"):
+        record_cost(page, Target(f"共建活动：{r.title}", r.activity_date, activity_id=r.id, amount_fen=rest))
 
 
 def unlink_cost(page, target: Target, costs: Sequence[CostRow]) -> None:
