@@ -67,6 +67,11 @@ def default_db_path() -> Path:
     return data_dir() / "dangqun.db"
 
 
+def database_url() -> str:
+    """DANGQUN_DB_URL: a district's PostgreSQL server instead of the file ("": the file)."""
+    return os.environ.get("DANGQUN_DB_URL", "").strip()
+
+
 def log_dir() -> Path:
     path = data_dir() / "logs"
     path.mkdir(parents=True, exist_ok=True)

@@ -14,15 +14,43 @@ class CliError(Exception):
     """A message for the user; exit status 2."""
 
 
+def db_url(args: argparse.Namespace) -> str:
+    """A server database's URL (a district's PostgreSQL): --db-url, else DANGQUN_DB_URL unless --db names a file.
+
+    "" means the database is a file (--db or the default one).
+    """
+    if getattr(args, "db_url", None):
+        return args.db_url.strip()
+    if getattr(args, "db", None):
+        return ""
+    from desktop_app.settings import database_url
+
+    return database_url()
+
+
 def db_path(args: argparse.Namespace) -> Path:
+    """The database file; a command about the file itself (backups, encryption) is refused on a server."""
     from desktop_app.settings import default_db_path
 
+    if db_url(args):
+        raise CliError("此命令只适用于数据库文件；数据库服务器（PostgreSQL）请用服务器的工具（如 pg_dump 备份）")
     return Path(args.db) if getattr(args, "db", None) else default_db_path()
+
+
+def db_label(args: argparse.Namespace) -> str:
+    """Where the data is, for messages: the file, or the server's URL without its password."""
+    from desktop_app.services.database import shown_url
+
+    url = db_url(args)
+    return shown_url(url) if url else str(db_path(args))
 
 
 def open_db(args: argparse.Namespace, must_exist: bool = True, key: str | None = None):
     from desktop_app.services.database import CorruptDatabase, NotADatabase, db_key, open_database
 
+    url = db_url(args)
+    if url:
+        return _open_server(args, url)
     path = db_path(args)
     if must_exist and not path.exists():
         raise CliError(f"数据库文件不存在：{path}（先运行 dangqun init 或 dangqun demo）")
@@ -41,6 +69,20 @@ def open_db(args: argparse.Namespace, must_exist: bool = True, key: str | None =
         raise CliError(f"{exc}。为免在损坏的文件上继续写入，本程序没有打开它。{offer}") from None
     if backup:
         print(f"数据库已升级，升级前的副本保存在 {backup}")
+    return _act(args, db)
+
+
+def _open_server(args: argparse.Namespace, url: str):
+    from desktop_app.services.database import NewerDatabase, ServerUnavailable, open_database
+
+    try:
+        db, _ = open_database(url)
+    except (ServerUnavailable, NewerDatabase) as exc:
+        raise CliError(str(exc)) from None
+    return _act(args, db)
+
+
+def _act(args: argparse.Namespace, db):
     from desktop_app.services import auth
 
     # Whoever holds the file holds the data: the command line acts as the local

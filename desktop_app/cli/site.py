@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from desktop_app.cli.common import EXIT_OK, CliError, db_path, open_db
+from desktop_app.cli.common import EXIT_OK, CliError, db_label, db_path, open_db
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -12,7 +12,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     db = open_db(args, must_exist=False)
     info = site.init_site(db, args.org_code, args.org_name, args.level, street_name=args.street or "")
-    print(f"已初始化：{info.org_name}（{info.org_code}，{info.level_label}） 数据库 {db_path(args)}")
+    print(f"已初始化：{info.org_name}（{info.org_code}，{info.level_label}） 数据库 {db_label(args)}")
     return EXIT_OK
 
 
@@ -26,7 +26,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(
         f"已生成演示数据：{summary.street_name} {summary.org_name}（{summary.org_code}），"
         f"{summary.branches} 个党支部、{summary.groups} 个党小组、{summary.members} 名党员、"
-        f"{summary.households} 户 {summary.residents} 名居民 → {db_path(args)}"
+        f"{summary.households} 户 {summary.residents} 名居民 → {db_label(args)}"
     )
     return EXIT_OK
 

@@ -198,6 +198,9 @@ def take_backup(db: Database, out: Path | None = None, folder: Path | None = Non
     """A backup someone asked for (not the automatic ones): administrators only, audited."""
     require_admin(db, "备份数据")
     path = db.path
+    if path is None and db.engine.dialect.name == "postgresql":
+        raise BackupError("数据库在 PostgreSQL 服务器上，本程序不复制它：请在服务器上用 pg_dump 备份"
+                          "（如 pg_dump -Fc -f dangqun.dump 库名），用 pg_restore 恢复")
     if path is None or not path.exists():
         raise BackupError("只有数据库文件可以备份")
     dest = export_copy(path, out) if out else backup_now(path, "manual", folder)

@@ -168,6 +168,8 @@ def restore_database(db: Database, backup: Path, backup_key: str | None = None, 
     """
     actor = require_admin(db, "从备份恢复数据")
     path = db.path
+    if path is None and db.engine.dialect.name == "postgresql":
+        raise BackupError("数据库在 PostgreSQL 服务器上：请在服务器上用 pg_restore 从 pg_dump 的备份恢复")
     if path is None:
         raise BackupError("只有数据库文件可以恢复")
     key = cipher.key_of(path) if db.encrypted else None

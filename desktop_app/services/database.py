@@ -17,16 +17,18 @@ from desktop_app.domain.access import Actor
 from desktop_app.domain.errors import Conflict, DomainError
 from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store import audit, cipher, filelock
+from desktop_app.store import audit, cipher, filelock, server
 from desktop_app.store.cipher import KEY_ENV, PLAIN, KeyProblem, env_key
 from desktop_app.store.db import Database
 from desktop_app.store.filelock import InUse
-from desktop_app.store.migrate import NotADatabase, NotEncrypted
+from desktop_app.store.migrate import NewerDatabase, NotADatabase, NotEncrypted
 from desktop_app.store.migrate import open_database as _open_database
+from desktop_app.store.server import ServerUnavailable
+from desktop_app.store.server import shown as shown_url
 
 __all__ = [
     "KEY_ENV", "PLAIN", "CorruptDatabase", "Database", "InUse", "claim_for_window", "damaged", "env_key", "KeyProblem", "NotADatabase", "NotEncrypted", "db_key", "decrypt", "encrypt",
-    "open_database", "opens_with", "record", "require_admin", "sha256_of",
+    "open_database", "opens_with", "record", "require_admin", "ServerUnavailable", "sha256_of", "shown_url", "NewerDatabase",
 ]
 
 
@@ -42,6 +44,9 @@ class CorruptDatabase(DomainError):
 def open_database(path: str | Path, key: str | None = None) -> tuple[Database, Path | None]:
     """Open (creating if needed) the file at `path` and bring its schema up to date.
 
+    `path` may also be a server's URL (postgresql://user@host/db?sslmode=require):
+    a district's shared database, opened as it is (store/server.py).
+
     `key` opens an encrypted (SQLCipher) file or creates a new one encrypted;
     without it DANGQUN_DB_KEY is used, and without that the file is plain
     (PLAIN says "plain, whatever the environment holds"). A wrong key is a
@@ -50,6 +55,8 @@ def open_database(path: str | Path, key: str | None = None) -> tuple[Database, P
     what a failed copy leaves, and filling it would hide the loss.
     Returns the database and the copy kept before an upgrade, if any.
     """
+    if server.is_server_url(path):  # a district's PostgreSQL server: no file, no key, no lock file
+        return server.open_server(str(path)), None
     if cipher.file_state(path) == "empty":
         raise CorruptDatabase(Path(path), ["文件是空的（0 字节），可能是复制或保存时出错"])
     if Path(path).parent.is_dir():
