@@ -27,7 +27,7 @@ ZEROS = bytes(1 << 20)
 
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory):
-    return build_templates(tmp_path_factory.mktemp("bomb-templates"), members=8, seeds=(11,))
+    return build_templates(tmp_path_factory.mktemp("bomb-templates"), members=20, seeds=(11,))
 
 
 @pytest.fixture
@@ -85,18 +85,14 @@ def _patch_sizes(data: bytes, name: str, size: int) -> bytes:
     """Make a member declare `size` bytes (local header and central directory), CRC left as it was."""
     raw = bytearray(data)
     key = name.encode()
-    at = raw.find(b"PK\x03\x04")
-    while at >= 0:
-        n = struct.unpack_from("<H", raw, at + 26)[0]
-        if raw[at + 30:at + 30 + n] == key:
-            struct.pack_into("<I", raw, at + 22, size)
-        at = raw.find(b"PK\x03\x04", at + 4)
-    at = raw.find(b"PK\x01\x02")
-    while at >= 0:
-        n = struct.unpack_from("<H", raw, at + 28)[0]
-        if raw[at + 46:at + 46 + n] == key:
-            struct.pack_into("<I", raw, at + 24, size)
-        at = raw.find(b"PK\x01\x02", at + 4)
+    # (record signature, where its name length is, where its name starts, where its uncompressed size is)
+    for sig, n_at, name_at, size_at in ((b"PK\x03\x04", 26, 30, 22), (b"PK\x01\x02", 28, 46, 24)):
+        at = raw.find(sig)
+        while at >= 0:
+            n = struct.unpack_from("<H", raw, at + n_at)[0]
+            if raw[at + name_at:at + name_at + n] == key:
+                struct.pack_into("<I", raw, at + size_at, size)
+            at = raw.find(sig, at + 4)
     return bytes(raw)
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, String, Text, Time, func, select
 
 from desktop_app.domain.errors import Conflict, NotFound
+from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.sync_rules import PackageRefused
 from desktop_app.services import site, sync
@@ -432,9 +433,9 @@ def test_the_street_list_shows_last_packages_and_flags_silence(synced):
     assert len(listed) == 2
     c1 = listed[site.get_site(synced.c1).org_name]
     assert c1.last_size > 10_000 and c1.packages == 1 and not c1.silent and c1.last_package_at
-    # members who died or transferred out have left the figures (their records still travel)
+    # members who died, transferred out or left the party have left the figures (their records still travel)
     assert c1.members == len([m for m in rows(synced.c1, "member").values()
-                              if not m["deleted"] and m["status"] not in ("转出", "去世")])
+                              if not m["deleted"] and m["status"] not in GONE_STATUSES])
     assert c1.counts["member"] == len(rows(synced.c1, "member"))
     later = date.today() + timedelta(days=31)
     warnings = sync.silent_warnings(synced.street, today=later)
@@ -448,7 +449,7 @@ def test_the_street_list_shows_last_packages_and_flags_silence(synced):
     org_ids = sync.community_org_ids(synced.street, c1.org_id)
     with synced.street.session() as s:
         n = s.scalar(select(func.count()).select_from(Member).where(
-            Member.org_id.in_(org_ids), Member.deleted.is_(False), Member.status.not_in(("转出", "去世"))))
+            Member.org_id.in_(org_ids), Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES)))
     assert n == c1.members
 
 
