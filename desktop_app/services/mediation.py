@@ -22,7 +22,7 @@ from desktop_app.domain.idcard import mask_phone
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
 from desktop_app.services import auth, privacy
 from desktop_app.services.records import (
-    any_like, assign, chunked, given, in_year, live_children, settle, tombstone_children,
+    any_like, assign, chosen, chunked, given, in_year, live_children, settle, tombstone_children,
 )
 from desktop_app.services.residents import NO_GRID, center_name, check_grid, grid_names, live, text_terms
 from desktop_app.services.uow import UnitOfWork
@@ -136,9 +136,7 @@ def _set_parties(s: Session, c: MediationCase, parties: tuple[PartyInput, ...]) 
     keep: set[str] = set()
     for order, p in enumerate(parties, start=1):
         if p.resident_id:
-            r = s.get(Resident, p.resident_id)
-            if r is None or r.deleted:
-                raise ValidationError("当事人", f"{p.name}：所选居民不存在或已删除")
+            chosen(s, Resident, p.resident_id, "当事人", "居民", f"{p.name}：")
         row = by_key.get((p.name, p.role))
         if row is None or row.id in keep:
             row = MediationParty(case_id=c.id, name=p.name, role=p.role)

@@ -23,7 +23,7 @@ from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
 from desktop_app.services import auth
 from desktop_app.services.records import (
-    any_like, assign, chunked, given, in_year, live_children, settle, tombstone_children, within,
+    any_like, assign, chosen, chunked, given, in_year, live_children, settle, tombstone_children, within,
 )
 from desktop_app.services.residents import check_grid, grid_names, live, resident_place, text_terms
 from desktop_app.services.uow import UnitOfWork
@@ -92,9 +92,7 @@ def add_concerned(s: Session, p: Project, resident_id: str | None, household_id:
 def _check_owner(s: Session, member_id: str | None) -> str | None:
     if not member_id:
         return None
-    m = s.get(Member, member_id)
-    if m is None or m.deleted:
-        raise ValidationError("项目经理", "所选党员不存在或已删除")
+    m = chosen(s, Member, member_id, "项目经理", "党员")
     return m.id
 
 

@@ -18,12 +18,30 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from desktop_app.domain.errors import NotFound
-from desktop_app.services.residents import like_escape
+import unicodedata
+
+from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services.uow import UnitOfWork
 
 R = TypeVar("R")
 CHUNK = 500  # ids per IN (...): well under SQLite's limit of bound parameters
+
+
+def like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def text_terms(text: str) -> list[str]:
+    """The words of a search box (full-width letters and digits folded), each to be matched on its own."""
+    return unicodedata.normalize("NFKC", text or "").split()
+
+
+def chosen(s: Session, model, row_id: str, field: str, what: str, where: str = "") -> Any:
+    """A row the user picked from a list, refused by field name when it was deleted in the meantime."""
+    row = s.get(model, row_id)
+    if row is None or row.deleted:
+        raise ValidationError(field, f"{where}所选{what}不存在或已删除")
+    return row
 
 
 def given(*pairs: tuple[Any, Any]) -> list[ColumnElement]:

@@ -9,7 +9,6 @@ grids and addresses the same way.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -25,6 +24,7 @@ from desktop_app.domain.members import age as age_on
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.services import auth, privacy
+from desktop_app.services.records import chosen, like_escape, text_terms  # noqa: F401  the last two re-exported
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Organization, Resident, Site
@@ -75,18 +75,7 @@ def live(s: Session, model, row_id: str | None, what: str):
 def check_grid(s: Session, grid_id: str | None) -> str | None:
     if not grid_id:
         return None
-    org = s.get(Organization, grid_id)
-    if org is None or org.deleted:
-        raise ValidationError("所属网格", "所选网格不存在或已删除")
-    return org.id
-
-
-def like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def text_terms(text: str) -> list[str]:
-    return unicodedata.normalize("NFKC", text or "").split()
+    return chosen(s, Organization, grid_id, "所属网格", "网格").id
 
 
 def name_match(term: str, name_col, pinyin_col=None, initials_col=None) -> list[ColumnElement]:

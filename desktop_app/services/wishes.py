@@ -23,7 +23,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.service_flow import WishInput
 from desktop_app.services import auth
-from desktop_app.services.records import any_like, assign, given, in_year, settle, tombstone_children, within
+from desktop_app.services.records import any_like, assign, chosen, given, in_year, settle, tombstone_children, within
 from desktop_app.services.residents import (
     NO_GRID, center_name, check_grid, grid_names, household_label, live, name_match, resident_place, text_terms,
 )
@@ -258,14 +258,10 @@ def claim_wish(
         w = live(s, Wish, wish_id, "心愿")
         auth.require(db, "wishes.write", grid_id=w.grid_id)
         if member_id:
-            m = s.get(Member, member_id)
-            if m is None or m.deleted:
-                raise ValidationError("认领人", "所选党员不存在或已删除")
+            m = chosen(s, Member, member_id, "认领人", "党员")
             kind, name = flow.CLAIMANT_MEMBER, m.name
         else:
-            u = s.get(PartnerUnit, unit_id)
-            if u is None or u.deleted:
-                raise ValidationError("认领人", "所选共建单位不存在或已删除")
+            u = chosen(s, PartnerUnit, unit_id, "认领人", "共建单位")
             kind, name = flow.CLAIMANT_UNIT, u.name
         on = flow.check_claim(w.state, kind, name, claimed_on, w.posted_on, today)
         s.add(WishClaim(wish_id=w.id, claimant_kind=kind, member_id=member_id or None, unit_id=unit_id or None,

@@ -16,7 +16,7 @@ from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _attendance_rows, _live_meeting, _Orgs, _today
 from desktop_app.services.meetings.lifecycle import _check_can_hold, _guest_row
 from desktop_app.services.meetings.queries import _fresh_detail
-from desktop_app.services.records import settle
+from desktop_app.services.records import chosen, settle
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
 from desktop_app.store.models_meetings import Attendance, Meeting
@@ -39,9 +39,7 @@ def _apply_entries(s: Session, m: Meeting, entries: Sequence[AttendanceEntry]) -
         elif e.member_id:
             a = by_member.get(e.member_id)
             if a is None:
-                member = s.get(Member, e.member_id)
-                if member is None or member.deleted:
-                    raise ValidationError("出勤情况", f"第 {i} 条：所选党员不存在或已删除")
+                member = chosen(s, Member, e.member_id, "出勤情况", "党员", f"第 {i} 条：")
                 order += 1
                 # A member who came though not on the list: a walk-in, now expected (or a guest).
                 a = Attendance(meeting_id=m.id, member_id=member.id, sort_order=order,

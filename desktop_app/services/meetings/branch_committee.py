@@ -14,6 +14,7 @@ from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _Orgs, _today
+from desktop_app.services.records import chosen
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
 from desktop_app.store.models_meetings import CommitteeMember
@@ -64,9 +65,7 @@ def set_committee(db: Database, branch_id: str, seats: Sequence[tuple[str, str]]
             raise ValidationError("党支部", "请选择一个党支部")
         allowed = set(orgtree.subtree_ids(s, branch.id))
         for mid in ids:
-            m = s.get(Member, mid)
-            if m is None or m.deleted:
-                raise ValidationError("支委会成员", "所选党员不存在或已删除")
+            m = chosen(s, Member, mid, "支委会成员", "党员")
             if m.org_id not in allowed:
                 raise ValidationError("支委会成员", f"{m.name}不是{branch.name}的党员")
         current = s.scalars(select(CommitteeMember).where(

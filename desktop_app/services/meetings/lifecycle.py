@@ -22,7 +22,7 @@ from desktop_app.services.meetings._common import (
     EXPECTED_STATUSES, _attendance_rows, _chunks, _committee_ids, _live_meeting, _Org, _Orgs, _site_code, _today,
 )
 from desktop_app.services.meetings.queries import _detail, _fresh_detail
-from desktop_app.services.records import assign, settle
+from desktop_app.services.records import assign, chosen, settle
 from desktop_app.services.membership import StandingBook, exemptions_of, moved_through
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
@@ -172,9 +172,7 @@ def _add_attendees(s: Session, meeting: Meeting, member_ids: Sequence[str], gues
 
 def _guest_row(s: Session, meeting: Meeting, g: Guest, order: int, status: str = rules.GUEST) -> Attendance:
     if g.member_id:
-        m = s.get(Member, g.member_id)
-        if m is None or m.deleted:
-            raise ValidationError("列席人员", "所选党员不存在或已删除")
+        m = chosen(s, Member, g.member_id, "列席人员", "党员")
         return Attendance(meeting_id=meeting.id, member_id=m.id, is_guest=True, status=status,
                           guest_unit=rules.check_short("列席人员单位", g.unit, 60), sort_order=order)
     name = rules.check_short("列席人员", g.name, 40)
