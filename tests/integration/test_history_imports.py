@@ -72,6 +72,9 @@ def test_development_history_goes_into_the_pipeline_all_or_nothing(world, tmp_pa
     assert "第 4 行，确定为发展对象时间“2022-07-01”：早于确定为入党积极分子时间" in out
     assert "第 6 行是说明行" in out and "未导入任何数据" in err
     good = workbook(tmp_path / "发展党员2.xlsx", DEV_HEADER, dev_rows(), "发展党员信息表", notes)
+    assert main(["import", "development", str(good), "--db", str(path), "--show-columns"]) == 0
+    out = capsys.readouterr().out
+    assert "F 列“申请入党时间” → 提交申请书时间" in out and "A 列“序号” → （不导入）" in out
     assert main(["import", "development", str(good), "--db", str(path), "--dry-run"]) == 0
     assert "入党申请人 1 名，发展对象 1 名，预备党员 1 名" in capsys.readouterr().out
     db, _ = open_database(path)
@@ -226,4 +229,23 @@ def test_a_year_of_ledger_entries_with_its_opening_balance_is_posted_and_closed(
     with pytest.raises(Exception, match="结账"):
         ledger.post_entry(db, ledger.EntryInput(entry_date=date(2025, 6, 1), account_id=account.id,
                                                 direction="支出", amount_fen=100, memo="补记"))
+    db.dispose()
+
+
+def test_a_history_import_takes_a_value_mapping_from_a_file(world, tmp_path, capsys):
+    import json
+
+    path, _branch = world
+    header = ["姓名", "党支部", "申请时间", "所处阶段"]
+    sheet = workbook(tmp_path / "d.xlsx", header, [["周一", "第一网格党支部", "2025-03-01", "S"]])
+    assert main(["import", "development", str(sheet), "--db", str(path), "--show-columns"]) == 0
+    assert "D 列“所处阶段” → （不导入）［未识别］" in capsys.readouterr().out
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps({"columns": {"所处阶段": "当前发展阶段"},
+                                   "values": {"当前发展阶段": {"S": "停止培养"}}}, ensure_ascii=False), "utf-8")
+    assert main(["import", "development", str(sheet), "--db", str(path), "--map", str(mapping)]) == 0
+    assert "已导入 1 名" in capsys.readouterr().out
+    db, _ = open_database(path)
+    with db.session() as s:
+        assert s.scalar(select(Applicant.stage)) == "停止培养"
     db.dispose()
