@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
 from desktop_app.domain import idcard
+from desktop_app.store import dialect
 from desktop_app.domain.access import Actor
 from desktop_app.store.base import SITE_KEY, SyncMixin, sync_values, utcnow
 from desktop_app.store.models_access import AuditEntry
@@ -309,7 +310,10 @@ def last_hash(conn, site: str) -> str:
 
 def _insert_chained(session: Session, rows: list[dict]) -> None:
     conn = session.connection()
-    prev = last_hash(conn, session.info.get(SITE_KEY, ""))
+    site = session.info.get(SITE_KEY, "")
+    # Concurrent writers on PostgreSQL take turns from here to their commit, so no two link to one entry.
+    dialect.serialize(conn, "audit-chain:" + site)
+    prev = last_hash(conn, site)
     for row in rows:
         row["prev_hash"] = prev
         row["hash"] = prev = entry_hash(row)

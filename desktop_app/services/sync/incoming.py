@@ -23,6 +23,7 @@ from desktop_app.services import site as site_service
 from desktop_app.services.sync.keys import key_info, load_keys, signers
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
+from desktop_app.store import dialect as store_dialect
 from desktop_app.store.base import utcnow
 from desktop_app.store.db import Database
 from desktop_app.store.migrate import SCHEMA_HEAD
@@ -164,6 +165,7 @@ def _merge(db: Database, path: Path, planned: merge.MergePlan | Verified, progre
         s = uow.session
         old_cache = merge.begin(s, write=True)
         try:
+            store_dialect.lock_for_import(s)  # PostgreSQL: one merge at a time, as SQLite's write lock
             now = utcnow()
             if stage:
                 stage("plan")
