@@ -50,6 +50,12 @@ def test_an_exit_takes_the_member_off_later_counts_only_and_can_be_withdrawn(db,
     assert [e.member_name for e in ml.exits(db, year=2025)] == ["党员1"]
     with pytest.raises(ValidationError, match="已是"):
         ml.record_exit(db, ids["党员1"], ml.ExitInput(m.DECEASED, date(2025, 2, 1)), today=TODAY)
+    with db.session() as s:  # the trail keeps the decision and the status it changed
+        from sqlalchemy import select
+
+        from desktop_app.store.models_access import AuditEntry
+        trail = set(s.execute(select(AuditEntry.table_name, AuditEntry.action)).all())
+    assert {("party_exit", "insert"), ("member", "update")} <= {(t, a) for t, a in trail}, trail
     ml.withdraw_exit(db, row.id)
     assert roster.get(db, ids["党员1"]).status == m.NORMAL
     assert membership.counts_on(db, TODAY).total == 5
