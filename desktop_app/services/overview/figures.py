@@ -89,14 +89,15 @@ def _attendance(s: Session, ids: set[str] | None, year: int, day: date) -> list[
     month = extract("month", Meeting.meeting_date)
     expected = (Attendance.is_guest.is_(False)) & (
         (Attendance.excused_reason == "") | (Attendance.status == meeting_rules.PRESENT))
-    for m, present, n in s.execute(
-        select(month, Attendance.status == meeting_rules.PRESENT, func.count())
+    # Grouped by the status itself: PostgreSQL does not match a compared expression's two bound copies.
+    for m, status, n in s.execute(
+        select(month, Attendance.status, func.count())
         .join(Meeting, Meeting.id == Attendance.meeting_id)
         .where(*_held(s, ids, year, day), Attendance.deleted.is_(False), expected)
-        .group_by(month, Attendance.status == meeting_rules.PRESENT)
+        .group_by(month, Attendance.status)
     ):
         out[int(m) - 1][1] += int(n)
-        if present:
+        if status == meeting_rules.PRESENT:
             out[int(m) - 1][0] += int(n)
     return [(p, e) for p, e in out]
 
