@@ -139,5 +139,8 @@ def test_todo_names_each_late_thing_and_the_page_that_settles_it(db, town):
     assert any("超出预算" in i.text for i in ledger_items)
     assert all(i.page == "三会一课落实" for i in by_kind["meetings"])
     assert {i.record_id for i in by_kind["meetings"]} <= {town["g1"], town["g2"]}
+    if db.path is None:  # a server database (PostgreSQL) is backed up by its server (pg_dump), not here
+        assert "backup" not in by_kind
+        return
     assert by_kind["backup"][0].text.startswith("此数据库还没有备份")
     assert todo.items.index(by_kind["backup"][0]) < todo.items.index(by_kind["probation"][0])  # late first
