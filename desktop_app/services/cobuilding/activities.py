@@ -20,9 +20,10 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.services import attachments, auth
 from desktop_app.services.cobuilding.common import (
-    activity_rows, copy_changed, cost_rows, finish, live, org_names, tombstone, year_span,
+    activity_rows, copy_changed, cost_rows, live, org_names, tombstone, year_span,
 )
 from desktop_app.services.residents import center_name
+from desktop_app.services.records import settle
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization
@@ -134,7 +135,7 @@ def record_activity(db: Database, inp: rules.ActivityInput, today: date | None =
         s.add(a)
         s.flush()
         _replace_links(s, a, clean, units)
-        return finish(uow, lambda: _detail(s, a))
+        return settle(uow, lambda s: _detail(s, a))
 
 
 def update_activity(db: Database, activity_id: str, inp: rules.ActivityInput,
@@ -148,7 +149,7 @@ def update_activity(db: Database, activity_id: str, inp: rules.ActivityInput,
         copy_changed(a, clean, ("activity_date", "kind", "title", "place", "residents_served", "cost_fen",
                                 "content"))
         _replace_links(s, a, clean, units)
-        return finish(uow, lambda: _detail(s, a))
+        return settle(uow, lambda s: _detail(s, a))
 
 
 def delete_activity(db: Database, activity_id: str) -> None:

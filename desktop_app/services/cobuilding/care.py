@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import copy_changed, finish, live, unit_name, year_span
+from desktop_app.services.cobuilding.common import copy_changed, live, unit_name, year_span
 from desktop_app.services.residents import center_name
+from desktop_app.services.records import settle
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Resident
@@ -112,7 +113,7 @@ def record_care(db: Database, inp: rules.CareInput, today: date | None = None) -
         v = CareVisit(care_date=clean.care_date, occasion=clean.occasion, title=clean.title)
         uow.session.add(v)
         _write(uow.session, v, clean)
-        return finish(uow, lambda: _detail(uow.session, v))
+        return settle(uow, lambda s: _detail(uow.session, v))
 
 
 def update_care(db: Database, care_id: str, inp: rules.CareInput, today: date | None = None) -> CareDetail:
@@ -121,7 +122,7 @@ def update_care(db: Database, care_id: str, inp: rules.CareInput, today: date | 
     with UnitOfWork(db) as uow:
         v = _live(uow.session, care_id)
         _write(uow.session, v, clean)
-        return finish(uow, lambda: _detail(uow.session, v))
+        return settle(uow, lambda s: _detail(uow.session, v))
 
 
 def delete_care(db: Database, care_id: str) -> None:

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.service_flow import check_day
-from desktop_app.services import auth
+from desktop_app.services import auth, records
+from desktop_app.services.records import assign, chunked
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
@@ -23,20 +24,12 @@ from desktop_app.store.models_cobuilding import (
 from desktop_app.store.models_ledger import LedgerEntry
 from desktop_app.views.cobuilding import ActivityRow, CostRow, ReportingRow
 
-CHUNK = 500  # SQLite's bound-parameter limit, with room to spare
 ACTIVITY_LABEL, PROJECT_LABEL = "共建活动", "项目清单"
 
 
-def set_changed(row, values: dict) -> None:
-    """Assign only what differs, so an unchanged save writes nothing and the audit trail stays quiet."""
-    for key, value in values.items():
-        if getattr(row, key) != value:
-            setattr(row, key, value)
-
-
 def copy_changed(row, source, keys) -> None:
-    """set_changed with the values of `keys` taken from `source` (a checked input)."""
-    set_changed(row, {k: getattr(source, k) for k in keys})
+    """records.assign with the values of `keys` taken from `source` (a checked input)."""
+    assign(row, {k: getattr(source, k) for k in keys})
 
 
 def live(s: Session, model, row_id: str | None, message: str, field: str | None = None):
@@ -46,15 +39,6 @@ def live(s: Session, model, row_id: str | None, message: str, field: str | None 
     if row is None or row.deleted:
         raise NotFound(message) if field is None else ValidationError(field, message)
     return row
-
-
-def finish(uow: UnitOfWork, build):
-    """Flush, build the read model the caller returns (inside the transaction, ids and totals as written),
-    then commit: the tail every write of this package shares."""
-    uow.session.flush()
-    out = build()
-    uow.commit()
-    return out
 
 
 def end_row(db: Database, model, row_id: str, on: date | None, message: str, since: str, since_label: str,
@@ -73,18 +57,12 @@ def tombstone(db: Database, model, row_id: str, message: str) -> None:
     """Delete a row the way synced rows are deleted (deleted = True), in its own unit of work."""
     auth.require(db, "cobuilding.write")
     with UnitOfWork(db) as uow:
-        live(uow.session, model, row_id, message).deleted = True
+        records.tombstone(uow.session, model, row_id, message)
         uow.commit()
 
 
 def year_span(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
-
-
-def chunks(ids: Sequence[str]):
-    ids = list(ids)
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i:i + CHUNK]
 
 
 def org_names(s: Session) -> dict[str, str]:
@@ -115,7 +93,7 @@ def activity_rows(s: Session, year: int | None, ids: Sequence[str] | None = None
     organisers: dict[str, list[str]] = defaultdict(list)
     people: dict[str, tuple[int, int]] = {}
     photos: dict[str, int] = {}
-    for chunk in chunks([a.id for a in acts]):
+    for chunk in chunked([a.id for a in acts]):
         for aid, oid in s.execute(select(ActivityOrg.activity_id, ActivityOrg.org_id).where(
                 ActivityOrg.activity_id.in_(chunk), ActivityOrg.deleted.is_(False))):
             organisers[aid].append(names.get(oid, ""))
@@ -160,7 +138,7 @@ def reporting_rows(s: Session, year: int, unit_id: str | None = None, text: str 
     start, end = year_span(year)
     totals: dict[str, tuple[int, int, int]] = {}
     posts: dict[str, list[str]] = defaultdict(list)
-    for chunk in chunks([p.id for p in people]):
+    for chunk in chunked([p.id for p in people]):
         for rid, n, h, pts in s.execute(
                 select(ServiceLog.reporting_member_id, func.count(), func.coalesce(func.sum(ServiceLog.hours_tenths), 0),
                        func.coalesce(func.sum(ServiceLog.points), 0))
@@ -193,7 +171,7 @@ def unit_name(s: Session, unit_id: str | None) -> str:
 
 def _reversed_ids(s: Session, entry_ids: Sequence[str]) -> set[str]:
     out: set[str] = set()
-    for chunk in chunks(entry_ids):
+    for chunk in chunked(entry_ids):
         out.update(s.scalars(select(LedgerEntry.reversal_of).where(LedgerEntry.reversal_of.in_(chunk))))
     return out
 
@@ -202,7 +180,7 @@ def cost_rows(s: Session, activity_ids: Sequence[str] = (), item_ids: Sequence[s
     """Live links of these activities and items, by voucher date."""
     links: list[CostLink] = []
     for col, ids in ((CostLink.activity_id, activity_ids), (CostLink.item_id, item_ids)):
-        for chunk in chunks(ids):
+        for chunk in chunked(ids):
             links += s.scalars(select(CostLink).where(col.in_(chunk), CostLink.deleted.is_(False)))
     if not links:
         return []

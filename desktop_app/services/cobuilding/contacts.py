@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain import idcard
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import copy_changed, end_row, finish, live, org_names, tombstone
+from desktop_app.services.cobuilding.common import copy_changed, end_row, live, org_names, tombstone
 from desktop_app.services.residents import center_name, household_label
+from desktop_app.services.records import settle
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Organization
@@ -123,7 +124,7 @@ def save_seat(db: Database, seat_id: str | None, inp: rules.SeatInput, today: da
             s.add(c)
         copy_changed(c, clean, ("level", "name", "unit_id", "post", "phone", "term_start", "term_end"))
         c.unit_name = uname
-        return finish(uow, lambda: SeatRow(c.id, c.level, c.name, c.unit_id, c.unit_name, c.post, c.phone, c.term_start, c.term_end))
+        return settle(uow, lambda s: SeatRow(c.id, c.level, c.name, c.unit_id, c.unit_name, c.post, c.phone, c.term_start, c.term_end))
 
 
 def delete_seat(db: Database, seat_id: str) -> None:

@@ -20,7 +20,8 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.ledger import EXPENSE, month_of
 from desktop_app.services import auth, ledger
-from desktop_app.services.cobuilding.common import ACTIVITY_LABEL, PROJECT_LABEL, chunks, cost_rows, finish, live
+from desktop_app.services.cobuilding.common import ACTIVITY_LABEL, PROJECT_LABEL, cost_rows, live
+from desktop_app.services.records import chunked, settle
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import Activity, CostLink, ListItem
@@ -93,7 +94,7 @@ def linked_entries(db: Database, entry_ids: Sequence[str]) -> set[str]:
     auth.require(db, "cobuilding.read")
     out: set[str] = set()
     with db.session() as s:
-        for chunk in chunks(entry_ids):
+        for chunk in chunked(entry_ids):
             out.update(s.scalars(select(CostLink.entry_id).where(CostLink.entry_id.in_(chunk),
                                                                  CostLink.deleted.is_(False))))
     return out
@@ -114,7 +115,7 @@ def record_cost(db: Database, inp: rules.CostInput, *, activity_id: str | None =
             category=clean.category, counterparty=clean.counterparty, handler=clean.handler, entered_by=entered_by,
             memo=rules.cost_memo(*_label(a, i).split("：", 1), clean.memo), voucher_no=clean.voucher_no,
             activity_id=a.id if a is not None else None, project_id=i.project_id if i is not None else None))
-        return finish(uow, lambda: _link(s, entry, a, i))
+        return settle(uow, lambda s: _link(s, entry, a, i))
 
 
 def link_cost(db: Database, entry_id: str, *, activity_id: str | None = None,
@@ -135,7 +136,7 @@ def link_cost(db: Database, entry_id: str, *, activity_id: str | None = None,
             where = cost_rows(s, [taken.activity_id or ""], [taken.item_id or ""])
             raise Conflict(f"凭证 {entry.voucher_no} 已关联到“{where[0].target if where else '其他记录'}”，"
                            "请先取消那个关联")
-        return finish(uow, lambda: _link(s, entry, a, i))
+        return settle(uow, lambda s: _link(s, entry, a, i))
 
 
 def unlink_cost(db: Database, link_id: str) -> None:

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import copy_changed, finish, live, org_names, tombstone, year_span
+from desktop_app.services.cobuilding.common import copy_changed, live, org_names, tombstone, year_span
+from desktop_app.services.records import settle
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization, Resident
@@ -87,7 +88,7 @@ def save_inquiry(db: Database, inquiry_id: str | None, inp: rules.InquiryInput,
             i = Inquiry(state=rules.INQUIRY_OPEN)
             s.add(i)
         copy_changed(i, clean, EDITABLE)
-        return finish(uow, lambda: _one(s, i))
+        return settle(uow, lambda s: _one(s, i))
 
 
 def inquiry_to_need(db: Database, inquiry_id: str, today: date | None = None) -> InquiryRow:
@@ -107,7 +108,7 @@ def inquiry_to_need(db: Database, inquiry_id: str, today: date | None = None) ->
         s.add(item)
         s.flush()
         i.need_id, i.state = item.id, rules.INQUIRY_TO_NEED
-        return finish(uow, lambda: _one(s, i))
+        return settle(uow, lambda s: _one(s, i))
 
 
 def close_inquiry(db: Database, inquiry_id: str, outcome: str, follow_up: str, on: date | None,
@@ -119,7 +120,7 @@ def close_inquiry(db: Database, inquiry_id: str, outcome: str, follow_up: str, o
         i = _live(s, inquiry_id)
         i.state, i.follow_up, i.done_on = rules.check_inquiry_close(
             i.state, outcome, follow_up, on, i.inquiry_date, today or date.today())
-        return finish(uow, lambda: _one(s, i))
+        return settle(uow, lambda s: _one(s, i))
 
 
 def delete_inquiry(db: Database, inquiry_id: str) -> None:

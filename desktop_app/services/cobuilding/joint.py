@@ -16,7 +16,8 @@ from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.service_flow import check_day, optional, required
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import finish, live, year_span
+from desktop_app.services.cobuilding.common import live, year_span
+from desktop_app.services.records import settle
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import JointTopic, PartnerUnit
@@ -86,7 +87,7 @@ def set_units(db: Database, meeting_id: str, unit_ids: list[str]) -> JointDetail
             if uid not in old:
                 u = _unit(s, uid)
                 s.add(JointTopic(meeting_id=m.id, unit_id=u.id, unit_name=u.name, topic=""))
-        return finish(uow, lambda: _detail(s, m))
+        return settle(uow, lambda s: _detail(s, m))
 
 
 def add_topic(db: Database, meeting_id: str, topic: str, unit_id: str | None) -> JointDetail:
@@ -98,7 +99,7 @@ def add_topic(db: Database, meeting_id: str, topic: str, unit_id: str | None) ->
         m = _meeting(s, meeting_id)
         u = _unit(s, unit_id)
         s.add(JointTopic(meeting_id=m.id, unit_id=u.id, unit_name=u.name, topic=topic))
-        return finish(uow, lambda: _detail(s, m))
+        return settle(uow, lambda s: _detail(s, m))
 
 
 def finish_topic(db: Database, topic_id: str, on: date | None, result: str = "",
@@ -115,4 +116,4 @@ def finish_topic(db: Database, topic_id: str, on: date | None, result: str = "",
         if day < m.meeting_date:
             raise ValidationError("办结日期", "不能早于会议日期")
         t.done_on, t.result = day, optional(result, "办理结果", 300)
-        return finish(uow, lambda: _detail(s, m))
+        return settle(uow, lambda s: _detail(s, m))

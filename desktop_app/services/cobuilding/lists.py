@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, aliased
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import copy_changed, finish, linked_totals, live, org_names, year_span
+from desktop_app.services.cobuilding.common import copy_changed, linked_totals, live, org_names, year_span
+from desktop_app.services.records import settle
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import ListItem, PartnerUnit
@@ -93,7 +94,7 @@ def save_item(db: Database, item_id: str | None, inp: rules.ListInput, today: da
             item.visit_id = clean.visit_id
         if need is not None and need.state == rules.NEED_OPEN:
             need.state = rules.NEED_MATCHED
-        return finish(uow, lambda: _one(s, item))
+        return settle(uow, lambda s: _one(s, item))
 
 
 def claim_project(db: Database, item_id: str, unit_id: str, on: date | None, today: date | None = None) -> ListRow:
@@ -106,7 +107,7 @@ def claim_project(db: Database, item_id: str, unit_id: str, on: date | None, tod
         u = live(s, PartnerUnit, unit_id, "请选择共建单位", "认领单位")
         item.claimed_on = rules.check_claim(item.state, on, item.raised_on, today)
         item.unit_id, item.state = u.id, rules.PROJECT_CLAIMED
-        return finish(uow, lambda: _one(s, item))
+        return settle(uow, lambda s: _one(s, item))
 
 
 def complete_project(db: Database, item_id: str, on: date | None, today: date | None = None) -> ListRow:
@@ -122,7 +123,7 @@ def complete_project(db: Database, item_id: str, on: date | None, today: date | 
             need = s.get(ListItem, item.need_id)
             if need is not None and not need.deleted:
                 need.state, need.done_on = rules.NEED_MET, item.done_on
-        return finish(uow, lambda: _one(s, item))
+        return settle(uow, lambda s: _one(s, item))
 
 
 def link_project(db: Database, item_id: str, project_id: str | None) -> ListRow:
@@ -136,7 +137,7 @@ def link_project(db: Database, item_id: str, project_id: str | None) -> ListRow:
         if project_id:
             live(s, Project, project_id, "所选微实事项目不存在或已删除", "微实事")
         item.project_id = project_id or None
-        return finish(uow, lambda: _one(s, item))
+        return settle(uow, lambda s: _one(s, item))
 
 
 def need_from_visit(db: Database, visit_id: str, today: date | None = None) -> ListRow:

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import finish, live, year_span
+from desktop_app.services.cobuilding.common import live, year_span
 from desktop_app.services.residents import household_label
+from desktop_app.services.records import settle
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household
@@ -88,7 +89,7 @@ def pair_unit(db: Database, unit_id: str, paired_on: date, notes: str = "", toda
             raise Conflict(f"“{u.name}”已经和社区结对")
         p = Pairing(unit_id=u.id, unit_name=u.name, party_org=u.party_org, paired_on=paired_on, notes=notes.strip())
         s.add(p)
-        return finish(uow, lambda: _detail(s, p, today.year))
+        return settle(uow, lambda s: _detail(s, p, today.year))
 
 
 def end_pairing(db: Database, pairing_id: str, on: date | None, today: date | None = None) -> PairingDetail:
@@ -104,7 +105,7 @@ def end_pairing(db: Database, pairing_id: str, on: date | None, today: date | No
         for it in s.scalars(select(PairingItem).where(PairingItem.pairing_id == p.id, PairingItem.deleted.is_(False),
                                                       PairingItem.ended_on.is_(None))):
             it.ended_on = on
-        return finish(uow, lambda: _detail(s, p, today.year))
+        return settle(uow, lambda s: _detail(s, p, today.year))
 
 
 def take_on(db: Database, pairing_id: str, kind: str, name: str = "", household_id: str | None = None,
@@ -125,7 +126,7 @@ def take_on(db: Database, pairing_id: str, kind: str, name: str = "", household_
                 raise Conflict("这户已经有结对单位了")
         kind, name, household_id, on = rules.check_pairing_item(kind, name, household_id, since, p.paired_on, today)
         s.add(PairingItem(pairing_id=p.id, kind=kind, name=name, household_id=household_id, since=on))
-        return finish(uow, lambda: _detail(s, p, today.year))
+        return settle(uow, lambda s: _detail(s, p, today.year))
 
 
 def log_pairing_visit(db: Database, item_id: str, on: date | None, visitors: str, content: str,
@@ -140,7 +141,7 @@ def log_pairing_visit(db: Database, item_id: str, on: date | None, visitors: str
         if it.ended_on and day > it.ended_on:
             raise ValidationError("走访日期", f"结对已于 {it.ended_on.isoformat()} 结束")
         s.add(PairingVisit(item_id=it.id, visit_date=day, visitors=visitors, content=content))
-        return finish(uow, lambda: _detail(s, _live(s, Pairing, it.pairing_id, "结对"), today.year))
+        return settle(uow, lambda s: _detail(s, _live(s, Pairing, it.pairing_id, "结对"), today.year))
 
 
 def pairing_figures(s: Session, year: int) -> tuple[int, int, int, int]:

@@ -20,9 +20,10 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import (
-    activity_rows, copy_changed, end_row, finish, live, org_names, reporting_rows, tombstone, year_span,
+    activity_rows, copy_changed, end_row, live, org_names, reporting_rows, tombstone, year_span,
 )
 from desktop_app.services.residents import center_name
+from desktop_app.services.records import settle
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization
@@ -108,7 +109,7 @@ def register_reporting(db: Database, inp: rules.ReportingInput, today: date | No
             raise ValidationError("姓名", f"{clean.employer}的{clean.name}已在报到名册中")
         r = ReportingMember(mobile=clean.mobile, **{k: getattr(clean, k) for k in _FIELDS})
         s.add(r)
-        return finish(uow, lambda: _detail(s, r, today.year))
+        return settle(uow, lambda s: _detail(s, r, today.year))
 
 
 def update_reporting(db: Database, rid: str, inp: rules.ReportingInput, today: date | None = None) -> ReportingDetail:
@@ -121,7 +122,7 @@ def update_reporting(db: Database, rid: str, inp: rules.ReportingInput, today: d
         r = _live(s, rid)
         _check_refs(s, clean)
         copy_changed(r, clean, _FIELDS + (("mobile",) if clean.mobile else ()))
-        return finish(uow, lambda: _detail(s, r, today.year))
+        return settle(uow, lambda s: _detail(s, r, today.year))
 
 
 def end_reporting(db: Database, rid: str, on: date | None, reason: str = "",
@@ -144,7 +145,7 @@ def end_reporting(db: Database, rid: str, on: date | None, reason: str = "",
         for c in s.scalars(select(PostClaim).where(PostClaim.reporting_member_id == r.id,
                                                    PostClaim.deleted.is_(False), PostClaim.ended_on.is_(None))):
             c.ended_on = on
-        return finish(uow, lambda: _detail(s, r, today.year))
+        return settle(uow, lambda s: _detail(s, r, today.year))
 
 
 def log_service(db: Database, rid: str, inp: rules.ServiceInput, today: date | None = None) -> ServiceRow:
@@ -164,7 +165,7 @@ def log_service(db: Database, rid: str, inp: rules.ServiceInput, today: date | N
         x = ServiceLog(reporting_member_id=r.id, service_date=clean.service_date, post_id=clean.post_id,
                        content=clean.content, hours_tenths=clean.hours_tenths, points=clean.points or 0)
         s.add(x)
-        return finish(uow, lambda: ServiceRow(x.id, x.service_date, x.content, post_name, x.hours_tenths, x.points))
+        return settle(uow, lambda s: ServiceRow(x.id, x.service_date, x.content, post_name, x.hours_tenths, x.points))
 
 
 def delete_service(db: Database, service_id: str) -> None:
@@ -204,7 +205,7 @@ def save_post(db: Database, post_id: str | None, name: str, duties: str = "", pl
             p = ReportingPost(name=name)
             s.add(p)
         p.name, p.duties, p.places, p.org_id = name, duties, places, org_id or None
-        return finish(uow, lambda: p.id)
+        return settle(uow, lambda s: p.id)
 
 
 def claim_post(db: Database, post_id: str, rid: str, on: date, today: date | None = None) -> None:
@@ -307,4 +308,4 @@ def move_from_roster(db: Database, member_id: str, today: date | None = None) ->
                             unit_id=unit, job=(m.reporting_post or "")[:60], reported_on=m.reporting_date or today,
                             org_id=m.org_id, member_id=m.id, skills=m.reporting_services or "")
         s.add(r)
-        return finish(uow, lambda: _detail(s, r, today.year))
+        return settle(uow, lambda s: _detail(s, r, today.year))

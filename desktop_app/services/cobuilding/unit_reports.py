@@ -20,8 +20,9 @@ from desktop_app.domain import idcard
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.service_flow import check_day
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import activity_rows, finish, live, org_names, set_changed, tombstone, year_span
+from desktop_app.services.cobuilding.common import activity_rows, live, org_names, tombstone, year_span
 from desktop_app.services.cobuilding.lists import list_rows
+from desktop_app.services.records import assign, settle
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
@@ -133,8 +134,8 @@ def save_unit_report(db: Database, report_id: str | None, inp: rules.UnitReportI
                   "liaison": clean.liaison, "promise": clean.promise}
         if clean.phone or not report_id:  # the page shows the number masked: an edit left blank keeps it
             values["phone"] = clean.phone
-        set_changed(r, values)
-        return finish(uow, lambda: _rows(s, [r], (today or date.today()).year)[0])
+        assign(r, values)
+        return settle(uow, lambda s: _rows(s, [r], (today or date.today()).year)[0])
 
 
 def end_unit_report(db: Database, report_id: str, on: date | None, today: date | None = None) -> None:
@@ -172,10 +173,10 @@ def add_report_item(db: Database, report_id: str, inp: rules.ReportItemInput,
         if row is None:
             row = UnitReportItem(report_id=r.id, kind=clean.kind, item_date=clean.item_date, title=clean.title)
             s.add(row)
-        set_changed(row, {"item_date": clean.item_date, "title": clean.title, "post_id": clean.post_id,
+        assign(row, {"item_date": clean.item_date, "title": clean.title, "post_id": clean.post_id,
                           "list_item_id": clean.list_item_id, "people": clean.people,
                           "hours_tenths": clean.hours_tenths, "year": clean.year, "notes": clean.notes})
-        return finish(uow, lambda: _item_row(row))
+        return settle(uow, lambda s: _item_row(row))
 
 
 def end_report_item(db: Database, item_id: str, on: date | None, today: date | None = None) -> ReportItemRow:
@@ -186,7 +187,7 @@ def end_report_item(db: Database, item_id: str, on: date | None, today: date | N
         if i.kind != rules.CLAIM or i.ended_on is not None:
             raise ValidationError("状态", "只有进行中的认领可以结束")
         i.ended_on = check_day(on, "结束日期", today or date.today(), i.item_date, "认领日期")
-        return finish(uow, lambda: _item_row(i))
+        return settle(uow, lambda s: _item_row(i))
 
 
 def delete_report_item(db: Database, item_id: str) -> None:

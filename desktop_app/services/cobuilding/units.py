@@ -16,7 +16,8 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import activity_rows, finish, live, reporting_rows, set_changed, year_span
+from desktop_app.services.cobuilding.common import activity_rows, live, reporting_rows, year_span
+from desktop_app.services.records import assign, settle
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import (
@@ -93,8 +94,8 @@ def save_unit(db: Database, unit_id: str | None, inp: rules.UnitInput, today: da
             "contact_person": clean.contact_person, "phone": clean.phone, "address": clean.address,
             "joined_on": clean.joined_on, "offers": rules.join_offers(clean.offers), "notes": clean.notes,
         }
-        set_changed(u, values)
-        return finish(uow, lambda: _row(u))
+        assign(u, values)
+        return settle(uow, lambda s: _row(u))
 
 
 def delete_unit(db: Database, unit_id: str) -> None:
