@@ -18,6 +18,7 @@ class ExitRow:
     document_no: str
     reason: str
     note: str = ""
+    from_roster: bool = False  # a 去世 or 转出 entered on the roster (no exit record to withdraw here)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,17 @@ def test_an_exit_takes_the_member_off_later_counts_only_and_can_be_withdrawn(db,
     assert ml.exits(db) == []
 
 
+def test_the_register_also_lists_deaths_and_transfers_entered_on_the_roster(db, world):
+    _, _, ids = world
+    roster.change_status(db, ids["党员4"], m.DECEASED, date(2025, 2, 3), today=TODAY)
+    roster.transfer(db, ids["党员5"], "转出", date(2025, 2, 5), to_org="外区某支部", today=TODAY)
+    rows = ml.exits(db, year=2025)
+    assert [(r.member_name, r.kind, r.from_roster) for r in rows] == [("党员5", m.TRANSFERRED_OUT, True),
+                                                                       ("党员4", m.DECEASED, True)]
+    ml.record_exit(db, ids["党员1"], ml.ExitInput(m.DECEASED, date(2025, 2, 4)), today=TODAY)
+    assert [r.member_name for r in ml.exits(db)] == ["党员5", "党员1", "党员4"]  # no one twice
+
+
 def test_a_transfer_out_through_the_exit_register_writes_the_transfer(db, world):
     _, _, ids = world
     ml.record_exit(db, ids["党员2"], ml.ExitInput(m.TRANSFERRED_OUT, date(2025, 2, 1), document_no="介字001",

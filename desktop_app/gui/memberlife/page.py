@@ -71,7 +71,9 @@ def _running_probation(d) -> bool:
 
 
 def _withdrawable(d) -> bool:
-    return isinstance(d, (ExitRow, DisciplineRow)) or (isinstance(d, DisposalRow) and d.measure != rules.DISPOSAL_REMOVE)
+    if isinstance(d, ExitRow):
+        return not d.from_roster  # a 去世 or 转出 entered on the roster is corrected there
+    return isinstance(d, DisciplineRow) or (isinstance(d, DisposalRow) and d.measure != rules.DISPOSAL_REMOVE)
 
 
 class MemberLifePage(RecordListPage):
@@ -100,7 +102,8 @@ class MemberLifePage(RecordListPage):
             why="选中一条尚未期满登记的留党察看"),
         Act("edit", "登记处置结果", "outcome", when=_is(DisposalRow), name="outcome"),
         Act("member-delete", "按自行脱党除名…", "lapse_exit", when=_is(LapseRow), name="lapse"),
-        Act("delete", "撤销所选记录", "withdraw", when=_withdrawable, name="withdraw"),
+        Act("delete", "撤销所选记录", "withdraw", when=_withdrawable, name="withdraw",
+            why=lambda d: "在党员名册中登记的去世或转出，请在名册中更正" if isinstance(d, ExitRow) else ""),
     )
 
     def load(self, db, f):

@@ -140,7 +140,27 @@ def exits(db: Database, year: int | None = None, member_id: str | None = None) -
         if member_id is not None:
             q = q.where(PartyExit.member_id == member_id)
         orgs = Orgs(s)
-        return [_row(e, m, orgs) for e, m in s.execute(q)]
+        out = [_row(e, m, orgs) for e, m in s.execute(q)]
+        out += _roster_leavers(s, orgs, {(r.member_id, r.kind, r.exit_date) for r in out}, year, member_id)
+    return sorted(out, key=lambda r: r.exit_date, reverse=True)
+
+
+def _roster_leavers(s: Session, orgs: Orgs, known: set, year: int | None, member_id: str | None) -> list[ExitRow]:
+    """去世 and 转出 entered as status changes on the roster, so the register misses no one who left."""
+    q = (select(MemberStatusChange, Member).join(Member, Member.id == MemberStatusChange.member_id)
+         .where(MemberStatusChange.deleted.is_(False), Member.deleted.is_(False),
+                MemberStatusChange.status.in_(member_rules.GONE_STATUSES)))
+    if year is not None:
+        q = q.where(MemberStatusChange.changed_on >= date(year, 1, 1), MemberStatusChange.changed_on <= date(year, 12, 31))
+    if member_id is not None:
+        q = q.where(MemberStatusChange.member_id == member_id)
+    out = []
+    for ch, m in s.execute(q):
+        if (m.id, ch.status, ch.changed_on) in known or m.status != ch.status:
+            continue  # recorded here already, or the member came back since
+        out.append(ExitRow(ch.id, m.id, m.name, orgs.branch_name(m.org_id), ch.status, ch.changed_on, "", "",
+                           ch.note, ch.destination, from_roster=True))
+    return out
 
 
 def lapse_candidates(db: Database, day: date | None = None) -> list[LapseRow]:
