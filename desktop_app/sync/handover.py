@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import Connection, Table, delete, select, update
+from sqlalchemy import Connection, Table, exists, select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.members import TRANSFER_IN, TRANSFER_OUT, TRANSFERRED_OUT
@@ -118,14 +118,27 @@ def check_claims(s: Session, plan, sender: str, claims: dict[str, str]) -> None:
 
 
 def hand_over(s: Session, sender: str, moved: dict[str, str]) -> None:
-    """After the merge: the moved members (id -> former owner) are the sender's from now on."""
+    """After the merge: the moved members (id -> former owner) are the sender's from now on.
+
+    The former owner's agreed stamp stays, so its unchanged copy (a 转出 record)
+    in a later package is merely older; the street no longer sends it corrections
+    of the member (outgoing.downstream_rows), and a change it makes is refused.
+    """
     if not moved:
         return
     rs = SyncRowState.__table__
     for mid, former in moved.items():
-        s.execute(delete(rs).where(rs.c.peer_site == former, rs.c.table_name == MOVED, rs.c.row_id == mid))
+        s.execute(update(rs).where(rs.c.peer_site == former, rs.c.table_name == MOVED, rs.c.row_id == mid)
+                  .values(introduced=False))
     s.execute(update(rs).where(rs.c.peer_site == sender, rs.c.table_name == MOVED, rs.c.row_id.in_(list(moved)))
               .values(introduced=True))
+
+
+def not_handed_on(table: Table, peer_id: str):
+    """A send-down's corrections of members: only those no other community holds now (see hand_over)."""
+    rs = SyncRowState.__table__.alias("holder")
+    return ~exists().where(rs.c.row_id == table.c.id, rs.c.table_name == MOVED, rs.c.peer_site != peer_id,
+                           rs.c.introduced.is_(True))
 
 
 # --- the street's send-down: members on their way to the community --------------------------

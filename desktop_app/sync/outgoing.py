@@ -264,6 +264,8 @@ def downstream_rows(conn: Connection, peer_id: str, orgs: set[str]) -> Fetched:
         corrected = and_(rs.c.row_id.is_not(None),
                          or_(t.version != func.coalesce(rs.c.local_version, rs.c.version),
                              t.updated_by_site != func.coalesce(rs.c.local_site, rs.c.site)))
+        if table.name == handover.MOVED:
+            corrected = and_(corrected, handover.not_handed_on(table, peer_id))
         wanted = [corrected]
         if table.name == "organization":
             wanted.append(t.id.in_(orgs))

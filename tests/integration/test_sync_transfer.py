@@ -103,6 +103,11 @@ def test_a_member_moves_from_a_to_b_through_both_ends_records(w):
     assert rows(w.c1, "member")[m["id"]]["status"] == "转出"
     assert rows(w.c2, "member")[m["id"]]["org_id"] == b_branch
 
+    # A's unchanged copy (its 转出 record) in a full package is merely older: nothing blocked, nothing changed
+    _, full = w.up(w.c1, full=True)
+    assert full.total("conflicts") == 0
+    assert rows(w.street, "member")[m["id"]]["org_id"] == b_branch
+
     # the member is B's now: B's next edit is taken, A's stale copy may no longer change it
     with UnitOfWork(w.c2) as uow:
         uow.session.get(Member, m["id"]).notes = "到新社区后"
@@ -134,7 +139,7 @@ def test_b_claiming_a_s_member_without_a_s_transfer_out_is_refused(w):
     a_name, b_name = _names(w)
     m = _member(w)
     _claim(w, m)
-    msg = _refused(w, (m["id"], a_name, b_name, "转出"))
+    _refused(w, (m["id"], a_name, b_name, "转出"))
     assert rows(w.street, "member")[m["id"]]["org_id"] == m["org_id"]
 
 
