@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import DomainError, ValidationError
 from desktop_app.domain.money import format_yuan
@@ -26,10 +28,10 @@ from desktop_app.exchange import ledger_files as files
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.ledger import EntryInput, book_org_id, closed_set_in, list_accounts, post_in
-from desktop_app.services.ledger.books import balance_at
+from desktop_app.services.ledger.books import balance_at, in_book
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
-from desktop_app.store.models_ledger import ClosedMonth
+from desktop_app.store.models_ledger import ClosedMonth, LedgerEntry
 from desktop_app.views.imports import HistoryPreview, Mapping
 from desktop_app.views.roster import RowError
 
@@ -59,6 +61,7 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
     with db.session() as s:
         book = book_org_id(s)
         closed = closed_set_in(s, book)
+        first_held = s.scalar(select(func.min(LedgerEntry.entry_date)).where(in_book(LedgerEntry.org_id, book)))
         start = {a.id: balance_at(s, a.id, date(year - 1, 12, 31)) if year else 0 for a in accounts}
     running = dict(start)
     planned: list[tuple[int, EntryInput]] = []
@@ -147,6 +150,16 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
             if m not in closed:
                 months.append(m)
             m = rules.next_month(m)
+    if months:
+        first = min(rules.month_of(first_held), months[0]) if first_held else months[0]
+        done = set(closed)
+        for m in months:  # closing must go month by month: earlier months of the books first
+            try:
+                rules.check_close(m, done, first, today)
+            except DomainError as exc:
+                raise DomainError(f"{parsed.table.name}：导入后要结账到 {m.year} 年 {m.month} 月，但{exc}"
+                                  "（请先在经费台账中结清以前的月份）") from None
+            done.add(m)
     income = sum(e.amount_fen for _, e in planned if e.direction == rules.INCOME)
     expense = sum(e.amount_fen for _, e in planned if e.direction == rules.EXPENSE)
     lines = (f"{year or ''} 年 {len(planned)} 笔", f"收入 {format_yuan(income)} 元", f"支出 {format_yuan(expense)} 元",
@@ -178,7 +191,7 @@ def apply(db: Database, plan: HistoryPreview) -> int:
         book = book_org_id(s)
         closed = set(closed_set_in(s, book))
         for month in entries.months:
-            rules.check_close(month, closed, entries.months[0], date.today())
+            rules.check_close(month, closed, None, date.today())  # the order was checked by the preview
             s.add(ClosedMonth(org_id=book, month=month, closed_by=CLOSED_BY, note=f"导入历史账目（{plan.file_name}）"))
             closed.add(month)
         s.flush()

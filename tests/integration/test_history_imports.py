@@ -249,3 +249,19 @@ def test_a_history_import_takes_a_value_mapping_from_a_file(world, tmp_path, cap
     with db.session() as s:
         assert s.scalar(select(Applicant.stage)) == "停止培养"
     db.dispose()
+
+
+def test_a_ledger_year_after_unclosed_months_of_the_books_is_refused_whole(world, tmp_path):
+    from desktop_app.domain.errors import DomainError
+    from desktop_app.services import ledger, ledger_import
+
+    path, _branch = world
+    db, _ = open_database(path)
+    account = ledger.find_account(db, "党建工作经费")
+    ledger.post_entry(db, ledger.EntryInput(entry_date=date(2024, 5, 6), account_id=account.id,
+                                            direction="收入", amount_fen=100, memo="拨款"))
+    sheet = workbook(tmp_path / "账.xlsx", ["日期", "账户", "摘要", "收入"],
+                     [["2025-01-10", "党建工作经费", "拨款", 100]])
+    with pytest.raises(DomainError, match="请先结账2024年5月"):
+        ledger_import.preview(db, sheet, today=date(2026, 1, 15))
+    db.dispose()
