@@ -210,3 +210,11 @@ def test_the_branch_congress_vote_on_an_applicant_counts_no_one_under_probation(
                                                votes_abstain=0))
         voters(s, a, development.StepInput(step=d.ADMIT, done_on=TODAY, votes_for=3, votes_against=1,
                                            votes_abstain=0, voters_expected=4))
+
+
+def test_moving_members_into_a_group_is_dated(db, world):
+    a, _, ids = world
+    g = orgs.create(db, "第一党小组", "B01G1", "group", a)
+    assert roster.move_to_group(db, [ids["党员1"], ids["党员2"]], g.id) == 2
+    assert sorted((r.member_name, r.from_name, r.to_name) for r in ml.moves(db)) == [
+        ("党员1", "第一网格党支部", "第一党小组"), ("党员2", "第一网格党支部", "第一党小组")]

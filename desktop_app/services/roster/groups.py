@@ -8,11 +8,13 @@ form of choosing that 党小组 in the member form, so that every 所在党小�
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.database import Database
+from desktop_app.services.memberlife.moves import record_move
 from desktop_app.services.roster._common import _live_member, _live_org
 from desktop_app.services.uow import UnitOfWork
 
@@ -36,7 +38,7 @@ def move_to_group(db: Database, member_ids: Sequence[str], org_id: str) -> int:
             if own_branch != branch_id:
                 raise Conflict(f"{m.name}不在“{target.name}”所属的党支部，不能移入；换支部请用“组织关系转接”")
             if m.org_id != target.id:
-                m.org_id = target.id
+                record_move(s, m, target.id, date.today(), "移入党小组")  # dated: past 党小组会 lists stay
                 moved += 1
         uow.commit()
         return moved
