@@ -1,10 +1,10 @@
 """Accounts on real database files: password storage, log-in, lock-out, management, the actor."""
 
 import base64
-import sqlite3
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from desktop_app.domain import access
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
@@ -23,15 +23,17 @@ def fast_kdf(monkeypatch):
 
 
 def raw_user(db, login):
-    con = sqlite3.connect(db.path)
-    try:
-        con.row_factory = sqlite3.Row
-        return dict(con.execute("SELECT * FROM app_user WHERE login = ?", (login,)).fetchone())
-    finally:
-        con.close()
+    """The account's row as stored, read past the services (an SQLite file or a PostgreSQL server)."""
+    with db.engine.connect() as con:
+        return dict(con.execute(text("SELECT * FROM app_user WHERE login = :login"), {"login": login}).mappings().one())
 
 
 def file_bytes(db) -> bytes:
+    """Everything the database holds: the file and its WAL, or on a server every table's rows as text."""
+    if db.path is None:
+        with db.engine.connect() as con:
+            tables = con.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars().all()
+            return "".join(repr(con.execute(text(f'SELECT * FROM "{t}"')).all()) for t in tables).encode()
     data = db.path.read_bytes()
     wal = db.path.with_name(db.path.name + "-wal")
     return data + (wal.read_bytes() if wal.exists() else b"")
