@@ -108,8 +108,12 @@ def test_record_an_activity_with_two_units_and_twenty_residents(qtbot, app_ctx, 
         dlg.people._member_picked(zhang)
         dlg.people.volunteer.setText("小王")
         dlg.people._volunteer_added()
-        dlg.people.table.item(1, 2).setText("3")
-        qtmodeltester.check(dlg.people.table.model())
+        model = dlg.people.model
+        assert model.setData(model.index(1, 2), "3")
+        assert not model.flags(model.index(1, 0)) & Qt.ItemFlag.ItemIsEditable  # the kind is never typed
+        model.setData(model.index(0, 1), "别人")  # a picked member keeps the name on record
+        assert model.index(0, 1).data() == "张建国"
+        qtmodeltester.check(model)
         shot(dlg, "activity_dialog")
 
     monkeypatch.setattr(ActivityDialog, "exec", exec_with(wait_ops, fill))
@@ -241,7 +245,7 @@ def test_record_a_care_visit_and_print_its_signing_sheet(qtbot, app_ctx, wait_op
         dlg.people.items.setText("米、油")
         dlg.people.amount.setText("300")
         dlg.people.add_all()
-        qtmodeltester.check(dlg.people.table.model())
+        qtmodeltester.check(dlg.people.model)
         shot(dlg, "care_dialog")
 
     monkeypatch.setattr(CareDialog, "exec", exec_with(wait_ops, fill))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.gui.cobuilding.rows_editor import ID_ROLE, RowsEditor
+from desktop_app.gui.cobuilding.rows_editor import RowsEditor
 from desktop_app.gui.residents.pickers import member_picker
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, list_combo, text_area, yuan_field
@@ -24,6 +24,8 @@ from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.cobuilding import ActivityDetail
+
+ID_ROLE = Qt.ItemDataRole.UserRole  # a checklist item's value
 
 
 def checklist(items: Sequence[tuple[str, str]], checked: Sequence[str]) -> QListWidget:
@@ -53,7 +55,7 @@ def set_checked(box: QListWidget, value: str, on: bool = True) -> None:
 class PeopleTable(RowsEditor):
     """Who served: a member (picked), a reporting member (from the register) or a volunteer (by name)."""
 
-    HEAD = ("身份", "姓名", "时长（小时）")
+    HEAD, WIDTHS = ("身份", "姓名", "时长（小时）"), (70, 160, 90)
     LOCKED, PICKED_LOCKED = (0,), (1,)  # the kind; the name of a member or reporting member
 
     def __init__(self, db: Database, reporting: Sequence, people: Sequence[rules.PersonInput] = ()):
@@ -98,11 +100,11 @@ class PeopleTable(RowsEditor):
 
     def people(self) -> list[rules.PersonInput]:
         out = []
-        for r in range(self.table.rowCount()):
-            p: rules.PersonInput = self.payload(r)
-            _kind, name, hours_text = self.texts(r)
-            hours = rules.parse_hours(hours_text, f"服务时长（{name}）")
-            out.append(rules.PersonInput(p.kind, name, hours, p.member_id, p.reporting_member_id))
+        for line in self.lines():
+            p: rules.PersonInput = line.payload
+            _kind, name, hours_text = line.texts
+            out.append(rules.PersonInput(p.kind, name, rules.parse_hours(hours_text, f"服务时长（{name}）"),
+                                         p.member_id, p.reporting_member_id))
         return out
 
 

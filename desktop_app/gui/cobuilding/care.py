@@ -43,7 +43,7 @@ COLUMNS = (
 class RecipientsTable(RowsEditor):
     """The people visited: from the usual list (困难党员, 老党员, 独居老人 …), a resident search, or by name."""
 
-    HEAD = ("姓名", "类别", "住址", "慰问品", "慰问金（元）")
+    HEAD, WIDTHS = ("姓名", "类别", "住址", "慰问品", "慰问金（元）"), (80, 90, 160, 100, 90)
     STRETCH, PICKED_LOCKED = 2, (0,)  # a picked member's or resident's name stays as recorded
 
     def __init__(self, db: Database, candidates: Sequence[RecipientRow], people: Sequence[rules.RecipientInput] = ()):
@@ -97,9 +97,9 @@ class RecipientsTable(RowsEditor):
 
     def people(self) -> list[rules.RecipientInput]:
         out = []
-        for r in range(self.table.rowCount()):
-            p: rules.RecipientInput = self.payload(r)
-            cell = self.texts(r)
+        for line in self.lines():
+            p: rules.RecipientInput = line.payload
+            cell = line.texts
             fen = parse_yuan(cell[4], f"慰问金（{cell[0]}）") if cell[4] else 0
             out.append(rules.RecipientInput(cell[0], cell[1], cell[3], fen, cell[2], p.member_id, p.resident_id))
         return out

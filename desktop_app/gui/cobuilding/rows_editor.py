@@ -1,42 +1,57 @@
 """An editable table of people inside a form (who served at an activity, who was visited on a 慰问).
 
-Each row carries its input in the first cell; a row that stands for a picked
-record (a member, a resident) keeps its name locked; the same person is not
-listed twice; the cells are read back as text when the form saves.
+A grid someone fills in, on the kit's ColumnModel: each line carries its input
+(the payload) and the texts typed into its cells; a line that stands for a
+picked record (a member, a resident) keeps its name as recorded; the same
+person is not listed twice; the texts are read back when the form saves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-ID_ROLE = Qt.ItemDataRole.UserRole
+from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
+
+
+@dataclass
+class Line:
+    payload: Any
+    texts: list[str] = field(default_factory=list)
+    picked: bool = False
 
 
 class RowsEditor(QWidget):
-    """The table and its 移除所选 button; subclasses add the pickers above it and say what a row is."""
+    """The grid and its 移除所选 button; subclasses add the pickers above it and say what a line is."""
 
     HEAD: tuple[str, ...] = ()
+    WIDTHS: tuple[int, ...] = ()
     STRETCH = 1  # the column that takes the spare width
     LOCKED: tuple[int, ...] = ()  # columns never typed into
-    PICKED_LOCKED: tuple[int, ...] = ()  # columns not typed into when the row stands for a picked record
+    PICKED_LOCKED: tuple[int, ...] = ()  # columns kept as recorded when the line stands for a picked record
 
-    def __init__(self, min_height: int, key: Callable[[Any], tuple]):
+    def __init__(self, min_height: int, key: Callable[[Any], Any]):
         super().__init__()
         self.key = key
-        self.table = QTableWidget(0, len(self.HEAD))
-        self.table.setHorizontalHeaderLabels(list(self.HEAD))
-        self.table.horizontalHeader().setSectionResizeMode(self.STRETCH, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
+        self.model = ColumnModel([self._column(c) for c in range(len(self.HEAD))])
+        self.table = table_view(self.model, stretch=self.STRETCH, editable=True)
         self.table.setMinimumHeight(min_height)
         self.remove_button = QPushButton("移除所选")
         self.remove_button.clicked.connect(self.remove_selected)
 
+    def _column(self, c: int) -> Column:
+        def edit(line: Line, value: Any) -> None:
+            if not (line.picked and c in self.PICKED_LOCKED):
+                line.texts[c] = str(value if value is not None else "").strip()
+
+        return Column(self.HEAD[c], lambda line: line.texts[c], width=self.WIDTHS[c] if self.WIDTHS else 80,
+                      edit=None if c in self.LOCKED else edit)
+
     def lay_out(self, *rows: Sequence[tuple[QWidget, int]]) -> None:
-        """Rows of (widget, stretch) above the table."""
+        """Rows of (widget, stretch) above the grid."""
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         for row in rows:
@@ -47,27 +62,16 @@ class RowsEditor(QWidget):
             lay.addLayout(box)
         lay.addWidget(self.table)
 
-    def payload(self, r: int) -> Any:
-        return self.table.item(r, 0).data(ID_ROLE)
-
-    def texts(self, r: int) -> list[str]:
-        return [self.table.item(r, c).text().strip() for c in range(len(self.HEAD))]
+    def lines(self) -> list[Line]:
+        return list(self.model.rows)
 
     def append(self, payload: Any, texts: Sequence[str], picked: bool) -> bool:
-        """Add a row unless the same person is listed already; False when it was."""
-        if any(self.key(self.payload(r)) == self.key(payload) for r in range(self.table.rowCount())):
+        """Add a line unless the same person is listed already; False when it was."""
+        if any(self.key(line.payload) == self.key(payload) for line in self.model.rows):
             return False
-        r = self.table.rowCount()
-        self.table.insertRow(r)
-        for c, text in enumerate(texts):
-            item = QTableWidgetItem(text)
-            if c == 0:
-                item.setData(ID_ROLE, payload)
-            if c in self.LOCKED or (picked and c in self.PICKED_LOCKED):
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.table.setItem(r, c, item)
+        self.model.append(Line(payload, list(texts), picked))
         return True
 
     def remove_selected(self) -> None:
-        for r in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
-            self.table.removeRow(r)
+        for r in sorted({i.row() for i in self.table.selectionModel().selectedIndexes()}, reverse=True):
+            self.model.remove(r)
