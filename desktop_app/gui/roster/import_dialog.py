@@ -102,8 +102,9 @@ class ImportDialog(QDialog):
         row.addWidget(self.sheet_box)
         row.addWidget(self.choose_button)
         row.addWidget(self.map_button)
-        hint = QLabel("列名与“党员信息导入模板”相同（也认得 身份证号、入党日期 等常见写法）；"
-                      "CSV 可以是 UTF-8 或 GBK 编码。按公民身份号码识别已在名册中的党员。")
+        hint = QLabel("可以是“党员信息导入模板”，也可以是其他系统导出的表格：按列名和内容识别各列，"
+                      "认不出的列在“列映射”中说明；说明行、合计行自动跳过。CSV 可以是 UTF-8 或 GBK 编码。"
+                      "按公民身份号码识别已在名册中的党员。")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #666;")
 
@@ -276,7 +277,8 @@ class ImportDialog(QDialog):
         if inp.org_name and not inp.org_id:
             branch = f"{inp.org_name}（新建）"
         else:
-            branch = inp.org_name or self._org_names.get(inp.org_id or "", "")
+            # the branch's name, also when the file names it by path or code
+            branch = self._org_names.get(inp.org_id or "", "") or inp.org_name
         return [
             inp.name, branch, idcard.mask(inp.id_number), inp.gender, inp.category,
             rules.format_date(inp.joined_date),
