@@ -8,6 +8,10 @@ import pytest
 from desktop_app.services import backup, orgs
 from desktop_app.settings import Settings
 
+# Backups copy and restore the database file itself; a server database is backed up with pg_dump
+# (test_server_database.py checks that the program says so).
+pytestmark = pytest.mark.sqlite_only
+
 
 def names(path):
     con = sqlite3.connect(path)

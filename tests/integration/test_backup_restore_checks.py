@@ -12,6 +12,10 @@ from desktop_app.services import auth, backup, orgs, roster, site
 from desktop_app.services.database import open_database
 from desktop_app.store.models_access import AuditEntry
 
+# Backups copy and restore the database file itself; a server database is backed up with pg_dump
+# (test_server_database.py checks that the program says so).
+pytestmark = pytest.mark.sqlite_only
+
 PASSWORD = "admin-pass-1"
 
 
