@@ -161,3 +161,18 @@ def test_a_gbk_csv_with_notes_above_and_below_codes_and_serials_as_text(db, bran
     got = {m.name: (m.gender, m.joined_date, m.is_floating, m.floating_to) for m in preview.to_add}
     assert got == {"张三": ("男", date(2005, 7, 1), False, ""), "李四": ("女", date(2010, 7, 1), True, "上海市浦东新区")}
     assert [w.row_number for w in preview.warnings if w.reason.endswith("已跳过")] == [6, 7]
+
+
+def test_cli_refuses_a_broken_mapping_file_by_name(tmp_path, capsys):
+    path = _cli_world(tmp_path)
+    sheet = other_system_workbook(tmp_path / "其他系统.xlsx")
+    bad = tmp_path / "bad.json"
+    for content, message in [(b"{not json", "bad.json：不是有效的 JSON"), (b"\xff\xfe\x00", "bad.json：不是有效的 JSON"),
+                             ('{"columns": {"证件号码": "身份证"}}'.encode(), "不是可导入的列")]:
+        bad.write_bytes(content)
+        assert main(["import", "members", str(sheet), "--db", str(path), "--map", str(bad)]) == 2
+        assert message in capsys.readouterr().err
+    assert main(["import", "members", str(sheet), "--db", str(path), "--map", str(tmp_path / "无.json")]) == 2
+    assert "映射文件不存在" in capsys.readouterr().err
+    assert main(["import", "meetings", str(sheet), "--db", str(path), "--map", str(bad)]) == 2
+    assert "不是可导入的列" in capsys.readouterr().err  # checked against the meeting columns
