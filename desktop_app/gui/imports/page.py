@@ -160,7 +160,7 @@ class ImportsPage(Page):
         def read(job):
             report = imports.inspect(db, kind, chosen, mapping)
             use = mapping or report.saved
-            if use is None and report.needs_mapping:  # columns not all recognised: ask first
+            if report.missing or (use is None and report.needs_mapping):  # columns not all recognised: ask first
                 return report, None, None
             return report, use, service.preview(db, chosen, use)
 

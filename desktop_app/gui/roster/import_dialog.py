@@ -224,8 +224,8 @@ class ImportDialog(QDialog):
         def read(job):
             report = imports.inspect(db, "members", chosen, mapping, sheet)
             use = mapping or report.saved
-            if use is None and report.needs_mapping:
-                return report, None, {}
+            if report.missing or (use is None and report.needs_mapping):
+                return report, None, {}  # the 列映射 step first
             names = {n.id: n.name for n in org_service.list_tree(db)}
             return report, roster.preview_import(db, chosen, today=today, mapping=use, sheet=sheet), names
 
