@@ -253,6 +253,39 @@ def test_typing_waits_for_a_pause_and_a_stale_result_never_wins(qtbot, page, app
     assert page.count_label.text() == "共 1 名"
 
 
+def test_a_search_superseded_before_it_starts_never_runs(qtbot, page, monkeypatch, wait_ops):
+    import threading
+
+    from PySide6.QtCore import QThreadPool
+
+    from desktop_app.gui.ops import run_op
+
+    wait_ops()
+    calls = []
+    real = roster.search_ids
+
+    def recorded(db, flt, **kw):
+        calls.append(flt.text)
+        return real(db, flt, **kw)
+
+    monkeypatch.setattr(roster_page.roster, "search_ids", recorded)
+    pool = QThreadPool.globalInstance()
+    threads = pool.maxThreadCount()
+    gate = threading.Event()
+    pool.setMaxThreadCount(1)
+    try:
+        run_op(None, lambda job: gate.wait(5))  # the only worker is busy: the searches queue behind it
+        for text in ("l", "li", "lisi"):
+            page.search.setText(text)
+            page.run_search()
+        gate.set()
+        wait_ops()
+    finally:
+        pool.setMaxThreadCount(threads)
+    assert calls == ["lisi"]  # the two stale keystrokes were cancelled before they reached the database
+    assert shown(page) == ["李四"]
+
+
 def test_filter_by_branch_category_and_status(qtbot, page, app_ctx, tree, people, wait_ops):
     _c, b1, b2 = tree
     with qtbot.waitSignal(page.searched):

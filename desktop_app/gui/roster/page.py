@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import members as rules
 from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
-from desktop_app.gui.ops import run_op
+from desktop_app.gui.ops import Cancelled, run_op
 from desktop_app.gui.roster.member_dialog import (
     REG_UNKNOWN, MemberDialog, OrgCombo, StatusDialog, TransferDialog, default_org,
 )
@@ -334,6 +334,8 @@ class RosterPage(Page):
         started = perf_counter()
 
         def search(job):
+            if generation != self._search_generation:
+                raise Cancelled()  # a newer keystroke is already queued behind this one: never run it
             ids = roster.search_ids(db, flt, sort=sort, descending=descending, today=today)
             return ids, roster.rows(db, ids[:PAGE_SIZE], today=today)
 
