@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
 
     def with_db(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sp.add_argument("--db", help="数据库文件（默认在用户数据目录）")
+        sp.add_argument("--db", help="数据库文件（默认在用户数据目录）或数据库服务器地址")
         sp.add_argument("--db-url", help="数据库服务器地址，如 postgresql://用户@主机/库?sslmode=require（区级；也可设 DANGQUN_DB_URL）")
         return sp
 

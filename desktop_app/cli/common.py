@@ -21,8 +21,8 @@ def db_url(args: argparse.Namespace) -> str:
     """
     if getattr(args, "db_url", None):
         return args.db_url.strip()
-    if getattr(args, "db", None):
-        return ""
+    if getattr(args, "db", None):  # a file, or a server's URL given in its place
+        return args.db.strip() if args.db.startswith(("postgresql://", "postgresql+psycopg://")) else ""
     from desktop_app.settings import database_url
 
     return database_url()

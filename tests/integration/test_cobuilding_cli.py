@@ -25,7 +25,7 @@ def _fill(db) -> None:
 def test_reports_and_stats(db, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv(ENV_VAR, str(shipped_font_path()))
     _fill(db)
-    path = str(db.path)
+    path = str(db.path or db.url)
     db.dispose()
     for kind, extra, said in (("cobuilding", [], "1 次活动"), ("cobuilding", ["--units"], "1 个单位"),
                               ("cobuilding", ["--activities"], "1 次活动"), ("cobuilding", ["--street"], "0 个社区"),
@@ -43,7 +43,7 @@ def test_reports_and_stats(db, tmp_path, capsys, monkeypatch):
 
 def test_contacts_report_names_a_grid_or_refuses(db, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv(ENV_VAR, str(shipped_font_path()))
-    path = str(db.path)
+    path = str(db.path or db.url)
     db.dispose()
     out = tmp_path / "c.pdf"
     assert main(["report", "contacts", "--db", path, "--out", str(out)]) == 0
@@ -57,7 +57,7 @@ def test_inquiries_and_unit_reports_listed(db, capsys):
                                               asked_name="区人民医院", topic="共建需求", answer="义诊场地"))
     rep = cb.save_unit_report(db, None, cb.UnitReportInput(unit.id, date(2025, 3, 5), liaison="刘主任"))
     cb.add_report_item(db, rep.id, cb.ReportItemInput("服务", date(2025, 4, 12), "义诊", people=6, hours_tenths=240))
-    path = str(db.path)
+    path = str(db.path or db.url)
     db.dispose()
     assert main(["cobuilding", "inquiries", "--db", path, "--year", "2025"]) == 0
     out = capsys.readouterr().out
