@@ -27,14 +27,18 @@ def _pg_template():
     from desktop_app.store import migrate
     from desktop_app.store.db import Database
 
+    # One template per run (its own name), so two runs on one cluster never drop each other's.
+    name = f"dangqun_template_{os.getpid()}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
-        c.execute(text("DROP DATABASE IF EXISTS dangqun_template WITH (FORCE)"))
-        c.execute(text("CREATE DATABASE dangqun_template"))
-    template = Database(PG_URL.replace("/postgres?", "/dangqun_template?"))
+        c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        c.execute(text(f"CREATE DATABASE {name}"))
+    template = Database(PG_URL.replace("/postgres?", f"/{name}?"))
     migrate.upgrade(template)
     template.dispose()
-    yield admin
+    yield admin, name
+    with admin.connect() as c:
+        c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     admin.dispose()
 
 
@@ -48,10 +52,10 @@ def empty_db(tmp_path, request):
 
         from desktop_app.store.db import Database
 
-        admin = request.getfixturevalue("_pg_template")
+        admin, template = request.getfixturevalue("_pg_template")
         name = "t_" + uuid.uuid4().hex[:16]
         with admin.connect() as c:
-            c.execute(text(f"CREATE DATABASE {name} TEMPLATE dangqun_template"))
+            c.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
         db = Database(PG_URL.replace("/postgres?", f"/{name}?"))
         yield db
         db.dispose()
