@@ -213,3 +213,30 @@ def test_a_members_life_from_the_member_record(qtbot, app_ctx, people, wait_ops,
     wait_ops()
     assert "第一网格党支部 → 第二网格党支部" in dlg.view.toPlainText()
     dlg.grab().save("/tmp/member_life.png")
+
+
+def test_the_meetings_page_opens_the_topics_of_the_selected_meeting(qtbot, app_ctx, people, wait_ops, monkeypatch):
+    from datetime import time
+
+    from desktop_app.domain import meetings as mr
+    from desktop_app.gui.meetings.page import MeetingsPage
+    from desktop_app.gui.memberlife.topics import TopicsDialog
+    from desktop_app.services import meetings as ms
+
+    a, _, _ = people
+    meeting = ms.plan(app_ctx.db, ms.MeetingInput(org_id=a, kind=mr.BRANCH_CONGRESS, meeting_date=date(2026, 1, 5),
+                                                  start_time=time(9), title="支部党员大会"), today=date(2026, 1, 2))
+    page = MeetingsPage(app_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    wait_ops()
+    page.apply_filter(year=2026)
+    wait_ops()
+    assert page.select(meeting.id)
+    wait_ops()
+    assert page.act_topics.isEnabled()
+    opened = []
+    monkeypatch.setattr(TopicsDialog, "exec", lambda dlg: opened.append(dlg.meeting_id) or 0)
+    page.act_topics.trigger()
+    wait_ops()
+    assert opened == [meeting.id]

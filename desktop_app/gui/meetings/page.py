@@ -24,6 +24,7 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.gui.widgets.table import ALERT, RIGHT, Column, ColumnModel, centered, table_view
+from desktop_app.gui.memberlife.topics import open_topics
 from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
 from desktop_app.services.meetings import attendance_import
@@ -233,6 +234,7 @@ class MeetingsPage(Page):
         self.act_edit = action("edit", "修改", self.edit_selected)
         self.act_attendance = action("attendance", "登记出勤", self.record_attendance, "逐人登记出席、请假、缺席")
         self.act_all_present = action("all-present", "全部出席", self.all_present_selected)
+        self.act_topics = action("edit", "议题与表决", lambda: open_topics(self), "会议的议题、决定和赞成/反对/弃权票数")
         tb.addSeparator()
         self.act_signin = action("print", "打印签到表", self.print_signin, "会前打印，带会议编号和二维码")
         self.act_record = action("print", "打印会议记录", self.print_record)
@@ -504,7 +506,7 @@ class MeetingsPage(Page):
             why = "会议已取消"
         else:
             why = f"会议日期（{row.meeting_date.isoformat()}）之后才能登记"
-        for act in (self.act_attendance, self.act_all_present, self.act_scan):
+        for act in (self.act_attendance, self.act_all_present, self.act_scan, self.act_topics):
             act.setEnabled(held)
             # a disabled action says why (the enabled one keeps its own help text)
             base = act.property("help_text")

@@ -126,3 +126,10 @@ class TopicsDialog(QDialog):
             return
         db = self.db
         run_op(self, lambda job: life.delete_topic(db, r.id), lambda _r: self.reload(), changes=WRITES)
+
+
+def open_topics(page) -> None:
+    """The meetings page's 议题与表决 action: the selected meeting's topics."""
+    row = page.selected_row()
+    if row is not None:
+        TopicsDialog(page, page.ctx.db, row.id, f"{row.number} {row.title}").exec()
