@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     dbc = with_db(sub.add_parser("db", help="数据库文件加密（SQLCipher）或解密（管理员）"))
     dbc.add_argument("action", choices=["encrypt", "decrypt"], help="encrypt：就地加密；decrypt：解密")
     dbc.add_argument("--out", help="decrypt：写出未加密的副本到此文件（数据库本身保持加密）")
+    dbc.add_argument("--sheet", help="encrypt：同时生成数据库密钥恢复单 PDF（打印后锁进保险柜）")
     dbc.set_defaults(func=dbfile.cmd_db)
 
     r = with_db(sub.add_parser("restore", help="用备份文件恢复数据库（管理员；当前数据先另存）"))

@@ -36,8 +36,12 @@ def cmd_db(args: argparse.Namespace) -> int:
     if args.action == "encrypt":
         key = _new_key()
         db = open_db(args, key=database.PLAIN)
-        database.encrypt(db, key).dispose()
+        encrypted = database.encrypt(db, key)
         print(f"已加密 {path}（SQLCipher）。请把密钥妥善保管：没有密钥，数据库和今后的备份都无法打开。")
+        if getattr(args, "sheet", None):
+            sheet = database.print_key_sheet(encrypted, key, Path(args.sheet))
+            print(f"密钥恢复单：{sheet}（密钥指纹 {database.key_fingerprint(key)}）。打印后锁进保险柜，并删除此 PDF 文件。")
+        encrypted.dispose()
         plain = backup.plain_backups(path)
         if plain:
             print(f"注意：之前的 {len(plain)} 个备份没有加密（如 {plain[0]}），确认新备份可用后请删除它们。")

@@ -28,7 +28,7 @@ from desktop_app.store.server import shown as shown_url
 
 __all__ = [
     "KEY_ENV", "PLAIN", "CorruptDatabase", "Database", "InUse", "claim_for_window", "damaged", "env_key", "KeyProblem", "NotADatabase", "NotEncrypted", "db_key", "decrypt", "encrypt",
-    "open_database", "opens_with", "record", "require_admin", "ServerUnavailable", "sha256_of", "shown_url", "NewerDatabase",
+    "key_fingerprint", "open_database", "opens_with", "print_key_sheet", "record", "require_admin", "ServerUnavailable", "sha256_of", "shown_url", "NewerDatabase",
 ]
 
 
@@ -200,3 +200,30 @@ def decrypt(db: Database, key: str, out: Path | None = None) -> Path:
     record(new, "decrypt", "数据库已解密（不再加密）", path)
     new.dispose()
     return path
+
+
+def key_fingerprint(key: str) -> str:
+    """A short check of a key (not the key): the recovery sheet prints it, a typed key can be compared."""
+    digest = hashlib.sha256(("dangqun-db-key:" + key).encode("utf-8")).hexdigest()[:16].upper()
+    return " ".join(digest[i:i + 4] for i in range(0, 16, 4))
+
+
+def print_key_sheet(db: Database, key: str, out: Path) -> Path:
+    """The 数据库密钥恢复单 PDF for the safe (administrators only; audited, without the key)."""
+    from sqlalchemy import select
+
+    from desktop_app.reports.key_sheet import render_key_sheet
+    from desktop_app.store.models import Site
+
+    require_admin(db, "打印数据库密钥恢复单")
+    if not db.encrypted:
+        raise Conflict("数据库没有加密，没有密钥可打印")
+    cipher.check_opens(_file_of(db), key)  # never print a key that does not open the file
+    with db.session() as s:
+        name = s.scalar(select(Site.org_name).limit(1)) or ""
+    out = render_key_sheet(name, str(_file_of(db)), key, key_fingerprint(key), Path(out))
+    with UnitOfWork(db) as uow:
+        audit.record(uow.session, "export", "database", "", f"打印数据库密钥恢复单 {out}", label=out.name,
+                     after={"file": str(out), "fingerprint": key_fingerprint(key)})
+        uow.commit()
+    return out

@@ -193,3 +193,21 @@ def test_a_zero_byte_database_is_refused_not_made_new(tmp_path):
     with pytest.raises(CorruptDatabase, match="0 字节"):
         open_database(empty)
     assert empty.stat().st_size == 0
+
+
+def test_encrypting_from_the_command_line_prints_a_recovery_sheet_for_the_safe(db, tmp_path, monkeypatch, capsys):
+    from pypdf import PdfReader
+
+    from desktop_app.services.database import key_fingerprint
+
+    path, sheet = db.path, tmp_path / "密钥恢复单.pdf"
+    db.dispose()
+    monkeypatch.setenv(cipher.KEY_ENV, KEY)
+    assert main(["db", "encrypt", "--db", str(path), "--sheet", str(sheet)]) == 0
+    assert key_fingerprint(KEY) in capsys.readouterr().out
+    assert cipher.file_state(path) == "sealed"
+    text = "".join(page.extract_text() for page in PdfReader(sheet).pages)
+    assert KEY in text and key_fingerprint(KEY) in text and "数据库密钥恢复单" in text and "幸福里社区党委" in text
+    assert main(["audit", "--db", str(path), "--json", "--action", "export"]) == 0
+    logged = capsys.readouterr().out
+    assert "密钥恢复单" in logged and KEY not in logged  # the trail names the sheet, never the key
