@@ -1,0 +1,180 @@
+"""Search-as-you-type over the roster: an in-memory index of the search columns, checked against the file.
+
+Every keystroke in the roster's search box asks for the ids of the matching
+members in display order. In SQL that is a LIKE over five columns of every row
+plus the ordering, and a fragment such as "3" or "1" matches nearly everyone:
+at 100,000 members that costs 30-80 ms whatever index serves the LIKE (an FTS5
+trigram index finds "zhang" in 4 ms but fetching and ordering its 9,000 ids
+takes 25 ms more, and it costs 2-3 s to fill per 100,000 members on import).
+
+So the ids in display order, with the lower-cased name, pinyin, initials, ID
+number and mobile beside them, are read once per filter (the combo boxes) and
+sort; each keystroke then scans those lists in Python (about 5 ms per 100,000).
+
+Kept in step by SQLite itself: the index remembers `PRAGMA data_version` of a
+connection of its own that never writes, which changes whenever anything
+(this process, the command line, a sync merge) commits to the file. A changed
+version drops the cached lists, so a search never shows a roster older than
+its last commit. Other databases (no data_version) search in SQL as before.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+from sqlalchemy import event
+
+from desktop_app.services.database import Database
+
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+_KEEP = 3  # filters (combo-box states) whose lists stay cached: the current one and a recent few
+
+
+def _low(text: str | None) -> str:
+    """ASCII letters lower-cased, nothing else: what SQLite's LIKE treats as equal."""
+    return (text or "").translate(_ASCII_LOWER)
+
+
+def terms(text: str) -> list[str]:
+    """The words of a search box, as the SQL search splits them."""
+    return unicodedata.normalize("NFKC", text).split()
+
+
+def _is_pinyin(term: str) -> bool:
+    return term.isascii() and term.isalnum() and not term.isdigit()
+
+
+def _is_id_fragment(term: str) -> bool:
+    return bool(term) and all(c in "0123456789xX" for c in term)
+
+
+class _Lists:
+    """Live members of one filter in display order, with their search columns lower-cased.
+
+    Each row's fields are joined into one string per kind of search word, so a
+    keystroke is one substring test per row: `by_digits` (ID number, mobile,
+    name) for 1391, `by_letters` (pinyin, name, then the initials upper-cased
+    behind a marker so a lower-case word can only meet them from their start)
+    for zhang or wxm. Fields are separated by a NUL, which no search word holds.
+    """
+
+    def __init__(self, rows: Sequence[tuple[Any, ...]]):
+        self.ids = [r[0] for r in rows]
+        self.names = [_low(r[1]) for r in rows]
+        self.id_numbers = [_low(r[4]) for r in rows]
+        self.by_letters = [f"{_low(r[2])}\0{_low(r[1])}\0\x02{(r[3] or '').upper()}" for r in rows]
+        self.by_digits = [f"{_low(r[4])}\0{_low(r[5])}\0{_low(r[1])}" for r in rows]
+        self._chars: dict[tuple[int, str], list[int]] = {}
+
+    def match(self, words: Sequence[str]) -> list[str]:
+        hits: Sequence[int] | None = None
+        for word in words:
+            hits = self._match(word, hits)
+            if not hits:
+                return []
+        return list(self.ids) if hits is None else [self.ids[i] for i in hits]
+
+    def _match(self, word: str, within: Sequence[int] | None) -> Sequence[int]:
+        """Rows (of `within`, else of all) holding `word` as the SQL search reads it (see queries._text_conditions)."""
+        t = _low(word)
+        if "\0" in t:  # cannot be typed; and it would cross fields
+            return []
+        start = "\x02" + t.upper()  # the initials, from their first letter
+        if _is_pinyin(word):
+            if _is_id_fragment(word):  # digits with an x: the ID number too (rare: no character lists)
+                rows = range(len(self.ids)) if within is None else within
+                hay, ids = self.by_letters, self.id_numbers
+                return [i for i in rows if t in hay[i] or start in hay[i] or t in ids[i]]
+            hay = self.by_letters
+        else:
+            hay = self.by_digits if word.isdigit() else self.names
+            start = ""  # no initials to meet
+        if within is None:
+            # Every row holding the word holds each of its characters: start from the rarest one's rows.
+            within = min((self._rows_with(hay, c) for c in set(t)), key=len)
+            if len(t) == 1:
+                return within  # exact: one character is the whole test (initials start with a pinyin letter)
+            if len(within) > len(hay) // 2:  # most rows: one pass over all is cheaper than indexing
+                within = range(len(hay))
+        if start:
+            return [i for i in within if t in hay[i] or start in hay[i]]
+        if isinstance(within, range):
+            return [i for i, h in enumerate(hay) if t in h]
+        return [i for i in within if t in hay[i]]
+
+    def _rows_with(self, hay: list[str], char: str) -> list[int]:
+        """Rows whose `hay` holds `char`, found once per character and kept with these lists."""
+        key = (id(hay), char)
+        got = self._chars.get(key)
+        if got is None:
+            got = self._chars[key] = [i for i, h in enumerate(hay) if char in h]
+        return got
+
+
+class _Index:
+    def __init__(self, db: Database):
+        self._lock = threading.Lock()
+        self._lists: OrderedDict[Hashable, _Lists] = OrderedDict()
+        self._version: int | None = None
+        self._probe = None  # a connection of our own: its data_version moves with every other commit
+        event.listen(db.engine, "engine_disposed", lambda *_: self.close())
+
+    def close(self) -> None:
+        with self._lock:
+            self._lists.clear()
+            self._version = None
+            if self._probe is not None:
+                try:
+                    self._probe.close()
+                finally:
+                    self._probe = None
+
+    def _data_version(self, db: Database) -> int:
+        if self._probe is None:
+            probe = db.engine.raw_connection()
+            probe.detach()  # ours alone, closed with the engine; never returned to the pool for writes
+            self._probe = probe
+        cur = self._probe.cursor()
+        try:
+            cur.execute("PRAGMA data_version")
+            return cur.fetchone()[0]
+        finally:
+            cur.close()
+
+    def lists(self, db: Database, key: Hashable, load: Callable[[], Sequence[tuple[Any, ...]]]) -> _Lists:
+        with self._lock:
+            version = self._data_version(db)
+            if version != self._version:
+                self._lists.clear()
+                self._version = version
+            got = self._lists.get(key)
+            if got is not None:
+                self._lists.move_to_end(key)
+                return got
+            # Read after the version: a commit landing meanwhile moves the version, and the next search reloads.
+            rows = load()
+            got = _Lists(rows)
+            self._lists[key] = got
+            while len(self._lists) > _KEEP:
+                self._lists.popitem(last=False)
+            return got
+
+
+_indexes: weakref.WeakKeyDictionary[Database, _Index] = weakref.WeakKeyDictionary()
+_indexes_lock = threading.Lock()
+
+
+def index_for(db: Database) -> _Index | None:
+    """The search index of `db`, or None where the database cannot say when it changed (not SQLite)."""
+    if db.engine.dialect.name != "sqlite" or ":memory:" in db.url:
+        return None
+    with _indexes_lock:
+        found = _indexes.get(db)
+        if found is None:
+            found = _indexes[db] = _Index(db)
+        return found
