@@ -46,7 +46,7 @@ def cmd_db(args: argparse.Namespace) -> int:
         if plain:
             print(f"注意：之前的 {len(plain)} 个备份没有加密（如 {plain[0]}），确认新备份可用后请删除它们。")
         return EXIT_OK
-    key = database.db_key(path, lambda: password("数据库密钥：", database.KEY_ENV)) or database.env_key()
+    key = database.db_key(path, lambda: password("数据库密钥：", database.KEY_ENV)) or database.default_key(path)
     db = open_db(args, key=key or "")
     out = database.decrypt(db, key or "", Path(args.out) if args.out else None)
     if args.out:

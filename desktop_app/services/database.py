@@ -18,7 +18,7 @@ from desktop_app.domain.errors import Conflict, DomainError
 from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit, cipher, filelock, server
-from desktop_app.store.cipher import KEY_ENV, PLAIN, KeyProblem, env_key
+from desktop_app.store.cipher import KEY_ENV, PLAIN, KeyProblem, default_key, env_key
 from desktop_app.store.db import Database
 from desktop_app.store.filelock import InUse
 from desktop_app.store.migrate import NewerDatabase, NotADatabase, NotEncrypted
@@ -27,7 +27,7 @@ from desktop_app.store.server import ServerUnavailable
 from desktop_app.store.server import shown as shown_url
 
 __all__ = [
-    "KEY_ENV", "PLAIN", "CorruptDatabase", "Database", "InUse", "claim_for_window", "damaged", "env_key", "KeyProblem", "NotADatabase", "NotEncrypted", "db_key", "decrypt", "encrypt",
+    "KEY_ENV", "PLAIN", "CorruptDatabase", "Database", "InUse", "claim_for_window", "damaged", "default_key", "env_key", "KeyProblem", "NotADatabase", "NotEncrypted", "db_key", "decrypt", "encrypt",
     "key_fingerprint", "open_database", "opens_with", "print_key_sheet", "record", "require_admin", "ServerUnavailable", "sha256_of", "shown_url", "NewerDatabase",
 ]
 
@@ -77,8 +77,8 @@ def claim_for_window(path: str | Path) -> Path:
 
 def db_key(path: str | Path, ask: Callable[[], str]) -> str | None:
     """The key to open `path` with: DANGQUN_DB_KEY, else `ask()` when the file looks encrypted; None: none needed."""
-    if cipher.env_key() or cipher.file_state(path) != "sealed":
-        return None  # open_database takes the environment's key itself
+    if cipher.default_key(path) or cipher.file_state(path) != "sealed":
+        return None  # open_database takes the environment's (or the OS store's) key itself
     return ask() or None
 
 
@@ -176,6 +176,7 @@ def encrypt(db: Database, new_key: str) -> Database:
         raise Conflict(f"请给出密钥（环境变量 {KEY_ENV}）")
     actor = db.actor
     path = _convert(db, None, None, new_key)
+    cipher.keep_key(path, new_key)  # Windows: DPAPI keeps it for this user; elsewhere a no-op
     new, _ = open_database(path, new_key)
     auth.set_actor(new, actor)
     record(new, "encrypt", "数据库已加密（SQLCipher）", path)
@@ -195,6 +196,7 @@ def decrypt(db: Database, key: str, out: Path | None = None) -> Path:
         record(db, "decrypt", f"写出未加密的副本 {target}", target)
         return target
     path = _convert(db, key, None, None)
+    cipher.keep_key(path, None)
     new, _ = open_database(path, PLAIN)
     auth.set_actor(new, actor)
     record(new, "decrypt", "数据库已解密（不再加密）", path)

@@ -5,7 +5,9 @@ key. An encrypted file is a SQLCipher 4 file (AES-256, a passphrase stretched
 with PBKDF2 inside SQLCipher) opened through the `sqlcipher3` driver; a plain
 file stays an ordinary SQLite file opened through Python's `sqlite3`, so a
 program without a key behaves exactly as before. For scripts, tests and CI the
-passphrase comes from DANGQUN_DB_KEY; a caller that asked the user for it hands
+passphrase comes from DANGQUN_DB_KEY; on Windows `dangqun db encrypt` also
+keeps it in the user's credential store (DPAPI), so the window opens the file
+without asking; a caller that asked the user for it hands
 it to `open_database`, which remembers it for this process so that the backups
 of that file (`key_of`) are encrypted with the same key.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +42,51 @@ def env_key() -> str | None:
     return os.environ.get(KEY_ENV) or None
 
 
+KEYRING_SERVICE = "dangqun-database"
+
+
+def _keyring():
+    """Windows' credential store (DPAPI, through the keyring package); None elsewhere."""
+    if sys.platform != "win32":
+        return None
+    try:
+        import keyring
+    except ImportError:
+        return None
+    return keyring
+
+
+def stored_key(path: str | Path) -> str | None:
+    """The key this PC's user keeps for `path` in the operating system's store (Windows), if any."""
+    kr = _keyring()
+    if kr is None:
+        return None
+    try:
+        return kr.get_password(KEYRING_SERVICE, _name(path)) or None
+    except Exception:  # noqa: BLE001 - a locked or missing store is "no key kept", never a crash
+        return None
+
+
+def keep_key(path: str | Path, key: str | None) -> bool:
+    """Keep (or with None forget) the key of `path` in the operating system's store; False where there is none."""
+    kr = _keyring()
+    if kr is None:
+        return False
+    try:
+        if key:
+            kr.set_password(KEYRING_SERVICE, _name(path), key)
+        else:
+            kr.delete_password(KEYRING_SERVICE, _name(path))
+    except Exception:  # noqa: BLE001 - the key still works from the environment or the prompt
+        return False
+    return True
+
+
+def default_key(path: str | Path) -> str | None:
+    """DANGQUN_DB_KEY, else (for an encrypted file) the key the operating system keeps for it."""
+    return env_key() or (stored_key(path) if file_state(path) == "sealed" else None)
+
+
 def _name(path: str | Path) -> str:
     return str(Path(path).resolve())
 
@@ -55,7 +103,7 @@ def key_of(path: str | Path) -> str | None:
     """The key to open `path` with: the one it was opened with here, else DANGQUN_DB_KEY; None for a plain file."""
     if file_state(path) == "plain":
         return None
-    return _keys.get(_name(path)) or env_key()
+    return _keys.get(_name(path)) or env_key() or stored_key(path)
 
 
 def file_state(path: str | Path) -> str:

@@ -176,7 +176,7 @@ def open_database(path: str | Path, key: str | None = None) -> tuple[Database, P
     file encrypted. Returns the database and the copy made before an upgrade, if any.
     """
     path = Path(path)
-    key = (cipher.env_key() if key is None else key) or None  # PLAIN ("") ignores the environment
+    key = (cipher.default_key(path) if key is None else key) or None  # PLAIN ("") ignores the environment
     _check_key(path, key)
     refuse_newer(path, key)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -211,3 +211,36 @@ def test_encrypting_from_the_command_line_prints_a_recovery_sheet_for_the_safe(d
     assert main(["audit", "--db", str(path), "--json", "--action", "export"]) == 0
     logged = capsys.readouterr().out
     assert "密钥恢复单" in logged and KEY not in logged  # the trail names the sheet, never the key
+
+
+class FakeCredentialStore:
+    """Stands in for Windows' DPAPI-backed keyring (the package is only installed on Windows)."""
+
+    def __init__(self):
+        self.saved = {}
+
+    def get_password(self, service, account):
+        return self.saved.get((service, account))
+
+    def set_password(self, service, account, secret):
+        self.saved[(service, account)] = secret
+
+    def delete_password(self, service, account):
+        self.saved.pop((service, account), None)
+
+
+def test_on_windows_the_key_is_kept_by_the_operating_system_for_the_window(db, monkeypatch):
+    store = FakeCredentialStore()
+    monkeypatch.setattr(cipher, "_keyring", lambda: store)
+    monkeypatch.delenv(cipher.KEY_ENV, raising=False)
+    auth.cli_actor(db)
+    add_member(db)
+    path = db.path
+    encrypt(db, KEY).dispose()
+    assert store.get_password(cipher.KEYRING_SERVICE, str(path.resolve())) == KEY
+    cipher._keys.clear()  # a new process: nothing remembered, no environment variable
+    again, _ = open_database(path)  # the window opens it with the kept key, without asking
+    assert again.encrypted
+    auth.cli_actor(again)
+    decrypt(again, KEY)
+    assert store.saved == {}  # a decrypted database leaves no key behind
