@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout,
+    QCheckBox, QComboBox, QDialogButtonBox, QFormLayout,
     QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
     QSpinBox, QStyledItemDelegate, QTabWidget, QVBoxLayout, QWidget,
 )
@@ -26,6 +26,7 @@ from desktop_app.domain import members as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui.icons import org_icon
+from desktop_app.gui.memberlife.member import MemberLifeDialog
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.views.changes import Change, changes
@@ -197,8 +198,10 @@ class MemberDialog(_MemberSave):
         default_org_id: str | None = None,
         today: date | None = None,
         registration: Any = REG_UNKNOWN,
+        db: Any = None,
     ):
         super().__init__(parent, f"编辑党员：{detail.name}" if detail else "新增党员")
+        self.db = db  # only for 党员动态 (exits, discipline, moves), which saves on its own
         self.registration = registration
         self._kept: dict[str, Any] = {}
         self.detail = detail
@@ -257,6 +260,11 @@ class MemberDialog(_MemberSave):
         lay.addWidget(self.tabs, 1)
         lay.addWidget(self.warnings)
         lay.addWidget(self.message)
+        if detail is not None and db is not None:
+            self.life_button = QPushButton("党员动态…")
+            self.life_button.setToolTip("出党、党纪处分、不合格党员处置、调动党支部（另行保存）")
+            self.life_button.clicked.connect(self.open_life)
+            self.buttons.addButton(self.life_button, QDialogButtonBox.ButtonRole.ActionRole)
         lay.addWidget(self.buttons)
         self.resize(940, 660)  # inside 1366×768 with a taskbar and its title bar
         self._connect()
@@ -432,6 +440,9 @@ class MemberDialog(_MemberSave):
         lay.addWidget(self.registration_label)
         lay.addWidget(self.register_button, 0, Qt.AlignmentFlag.AlignLeft)
         return box
+
+    def open_life(self) -> None:
+        MemberLifeDialog(self, self.db, self.detail.id, self.detail.name).exec()
 
     def _to_register(self, name: str) -> None:
         self.reject()  # asks first when something typed would be lost

@@ -171,7 +171,7 @@ class RosterPage(Page):
         self.category = _combo([("全部类别", None)] + [(c, c) for c in rules.CATEGORIES], "人员类别")
         self.status = _combo(
             [("在册党员", _STATUS_ACTIVE), ("全部（含转出、去世）", _STATUS_ALL)]
-            + [(f"状态：{s}", s) for s in rules.STATUSES],
+            + [(f"状态：{s}", s) for s in rules.ALL_STATUSES],
             "党籍状态：默认只列在册党员（不含转出、去世）", chars=6,
         )
         self.reporting = _combo([("报到：全部", None), ("在职报到", True), ("未报到", False)], "在职党员报到", chars=6)
@@ -541,7 +541,7 @@ class RosterPage(Page):
     def _open_editor(self, detail: MemberDetail, registration=REG_UNKNOWN) -> None:
         db = self.ctx.db
         dlg = MemberDialog(self, self.nodes, lambda inp: roster.update(db, detail.id, inp), detail,
-                           today=self.today, registration=registration)
+                           today=self.today, registration=registration, db=db)
         dlg.open_register.connect(self.open_register)
         if dlg.exec() != MemberDialog.DialogCode.Accepted or dlg.saved is None:
             return
