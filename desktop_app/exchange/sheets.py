@@ -471,11 +471,6 @@ def read_table(spec: Spec, path: str | Path, mapping: Mapping | None = None, she
     return table_from_records(spec, read_records(path, sheet, pick), mapping)
 
 
-def values_of(spec: Spec, table: Table, cells: list[Any], mapping: Mapping | None = None) -> dict[str, Any]:
-    """A row's cells by template column, value codes applied."""
-    return {c: decode(spec, mapping, c, cells[i]) for c, i in table.columns.items()}
-
-
 def report(spec: Spec, table: Table, saved: Mapping | None = None) -> ColumnsReport:
     """--show-columns and the mapping step: the plan with what one may map to."""
     return ColumnsReport(

@@ -30,7 +30,7 @@ from desktop_app.store.models_imports import ImportMapping
 from desktop_app.views.imports import ColumnsReport, Mapping
 
 __all__ = ["KINDS", "ColumnsReport", "Mapping", "inspect", "load_mapping", "mapping_from_dict", "permission",
-           "save_mapping", "saved_mapping", "spec_columns", "effective_mapping", "template_name", "write_template"]
+           "save_mapping", "saved_mapping", "effective_mapping", "template_name", "write_template"]
 
 # kind -> (Spec, the permission its import needs)
 KINDS: dict[str, tuple[sheets.Spec, str]] = {
@@ -64,13 +64,6 @@ def template_name(kind: str) -> str:
 
 def permission(kind: str) -> str:
     return _spec(kind)[1]
-
-
-def spec_columns(db: Database, kind: str) -> tuple[str, ...]:
-    """The template columns of an import, for the mapping step's choices."""
-    spec, perm = _spec(kind)
-    auth.require(db, perm)
-    return spec.columns
 
 
 def load_mapping(db: Database, kind: str, path: str | Path) -> Mapping:
