@@ -25,6 +25,32 @@ def cmd_meetings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_topics(args: argparse.Namespace) -> int:
+    """议题 of one meeting with their votes: 赞成/反对/弃权 and whether the vote passed."""
+    import json
+
+    from desktop_app.services import meetings as ms
+    from desktop_app.services import memberlife
+
+    db = open_db(args)
+    detail = ms.get(db, ms.resolve(db, args.number))
+    rows = memberlife.topics(db, detail.id)
+    if args.json:
+        print(json.dumps([{
+            "seq": i, "title": t.title, "decision": t.decision, "votes_for": t.votes_for,
+            "votes_against": t.votes_against, "votes_abstain": t.votes_abstain, "passed": t.passed, "note": t.note,
+        } for i, t in enumerate(rows, start=1)], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{detail.number}  {detail.meeting_date}  {detail.kind}  {detail.title}")
+    for i, t in enumerate(rows, start=1):
+        vote = ("未表决" if t.votes_for is None else
+                f"赞成 {t.votes_for} / 反对 {t.votes_against or 0} / 弃权 {t.votes_abstain or 0}"
+                f"  {'通过' if t.passed else '未通过'}")
+        print(f"{i}. {t.title}  {vote}" + (f"\n   决定：{t.decision}" if t.decision else ""))
+    print(f"共 {len(rows)} 项议题")
+    return EXIT_OK
+
+
 def cmd_import_attendance(args: argparse.Namespace) -> int:
     from desktop_app.services.meetings import attendance_import
 

@@ -85,6 +85,30 @@ class MeetingRecordReport(ReportRenderer):
         ]
         return Table(rows, colWidths=[label_w, value_w, label_w, value_w], style=style)
 
+    def _topics_table(self) -> Table:
+        """One row per 议题: what was decided and how the vote went (no vote: 未表决)."""
+        def votes(t) -> str:
+            if t.votes_for is None:
+                return "未表决"
+            return f"赞成 {t.votes_for}，反对 {t.votes_against or 0}，弃权 {t.votes_abstain or 0}"
+
+        def result(t) -> str:
+            return "—" if t.passed is None else ("通过" if t.passed else "未通过")
+
+        head = [self._p(h, "CellCenter") for h in ("序号", "议题", "决定事项", "表决情况", "结果")]
+        rows: list[list[object]] = [head] + [
+            [self._p(str(i), "CellCenter"), self._p(t.title, "Cell"), self._p(t.decision or "—", "Cell"),
+             self._p(votes(t), "Cell"), self._p(result(t), "CellCenter", ALERT if t.passed is False else None)]
+            for i, t in enumerate(self.record.topics, start=1)
+        ]
+        w = self.frame_width
+        return Table(rows, colWidths=[12 * mm, w * 0.3, w - 12 * mm - w * 0.3 - 42 * mm - 16 * mm, 42 * mm, 16 * mm],
+                     repeatRows=1, style=[
+                         ("GRID", (0, 0), (-1, -1), 0.5, GRID_COLOR),
+                         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+                     ])
+
     def _people(self, heading: str, people: list[RecordPerson], show: Callable[[RecordPerson], str]) -> list[Flowable]:
         text = "、".join(show(p) for p in people) if people else "无"
         return [self._p(f"{heading}（{len(people)} 人）：{text}")]
@@ -118,6 +142,9 @@ class MeetingRecordReport(ReportRenderer):
                 story.append(self._p(para.strip(), "Body") if para.strip() else Spacer(1, 2 * mm))
         else:
             story.append(self._p("（未填写）"))
+        if r.topics:
+            story.append(self._p("议题与表决", "Heading"))
+            story.append(self._topics_table())
         if r.attachments:
             story.append(self._p("附件", "Heading"))
             for i, name in enumerate(r.attachments, start=1):

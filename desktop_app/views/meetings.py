@@ -13,6 +13,7 @@ from pathlib import Path
 
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.meetings import CellStatus, KindRule, Period
+from desktop_app.views.memberlife import TopicRow
 
 
 @dataclass(frozen=True)
@@ -392,6 +393,7 @@ class MeetingRecord:
     people: tuple[RecordPerson, ...] = ()
     quorum: rules.Quorum = rules.Quorum(False, None)
     attachments: tuple[str, ...] = ()
+    topics: tuple[TopicRow, ...] = ()  # 议题 with their votes, in order
 
 
 def _org_label(detail: MeetingDetail) -> str:

@@ -5,10 +5,11 @@ These are what the GUI and the command line call; the reports never see the data
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from desktop_app.services import auth
+from desktop_app.services import auth, memberlife
 from desktop_app.services.database import Database
 from desktop_app.services.meetings.queries import center_name, get, resolve
 from desktop_app.views.meetings import MeetingRecord, SigninSheet, meeting_record, signin_sheet
@@ -24,7 +25,7 @@ def signin_sheet_of(db: Database, meeting_ref: str) -> SigninSheet:
 def meeting_record_of(db: Database, meeting_ref: str) -> MeetingRecord:
     auth.require(db, "meetings.read")
     detail = get(db, resolve(db, meeting_ref))
-    return meeting_record(detail, center_name(db))
+    return replace(meeting_record(detail, center_name(db)), topics=tuple(memberlife.topics(db, detail.id)))
 
 
 def print_signin_sheet(db: Database, meeting_ref: str, out: Path | None = None, *, show_phones: bool | None = None,
