@@ -29,6 +29,7 @@ from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Organization, Resident, Site
 from desktop_app.store.models_service import ServiceListItem
+from desktop_app.views.orgs import OrgNode, path_names
 from desktop_app.views.residents import (  # noqa: F401  re-exported: callers import them from here
     Grid, HouseholdDetail, HouseholdInput, HouseholdRow, ResidentDetail, ResidentInput, ResidentPick, ResidentRow,
 )
@@ -60,9 +61,34 @@ def center_name(s: Session) -> str:
     return s.scalar(select(Site.org_name).limit(1)) or ""
 
 
+def _org_nodes(s) -> list[OrgNode]:
+    return [OrgNode(*r) for r in s.execute(select(
+        Organization.id, Organization.code, Organization.name, Organization.kind, Organization.parent_id,
+        Organization.sort_order).where(Organization.deleted.is_(False)))]
+
+
 def grid_names(s) -> dict[str, str]:
-    """Organisation id -> name, for naming the grid of a row (any live or tombstoned org)."""
-    return dict(s.execute(select(Organization.id, Organization.name)).all())
+    """Organisation id -> name, for naming the grid of a row (any live or tombstoned org).
+
+    Where names repeat (a street's communities each have a 第一网格党支部) the name is led by its
+    community, as everywhere else organisations are listed.
+    """
+    names = dict(s.execute(select(Organization.id, Organization.name)).all())
+    names.update(path_names(_org_nodes(s)))
+    return names
+
+
+def _community_of(nodes: Sequence[OrgNode]) -> dict[str, OrgNode]:
+    """Organisation id -> the community above it (or itself), for those below one."""
+    by_id = {n.id: n for n in nodes}
+    out: dict[str, OrgNode] = {}
+    for n in nodes:
+        up: OrgNode | None = n
+        while up is not None and up.kind != OrgKind.COMMUNITY.value:
+            up = by_id.get(up.parent_id) if up.parent_id else None
+        if up is not None:
+            out[n.id] = up
+    return out
 
 
 def live(s: Session, model, row_id: str | None, what: str):
@@ -117,12 +143,12 @@ def grids(db: Database) -> list[Grid]:
     """The branches a household can belong to (网格党支部 first, in tree order)."""
     auth.require(db, "orgs.read")
     with db.session() as s:
-        rows = s.execute(
-            select(Organization.id, Organization.name)
-            .where(Organization.deleted.is_(False), Organization.kind == OrgKind.BRANCH.value)
-            .order_by(Organization.sort_order, Organization.code)
-        ).all()
-    return [Grid(i, n) for i, n in sorted(rows, key=lambda r: "网格" not in r[1])]
+        nodes = _org_nodes(s)
+    labels, community = path_names(nodes), _community_of(nodes)
+    branches = sorted((n for n in nodes if n.kind == OrgKind.BRANCH.value), key=lambda n: (n.sort_order, n.code))
+    return [Grid(n.id, labels[n.id], community[n.id].id if n.id in community else None,
+                 community[n.id].name if n.id in community else "")
+            for n in sorted(branches, key=lambda n: "网格" not in n.name)]
 
 
 def grid_id_by_name(db: Database, name: str) -> str:

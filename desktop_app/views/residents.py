@@ -14,7 +14,9 @@ from datetime import date, datetime
 @dataclass(frozen=True)
 class Grid:
     id: str
-    name: str
+    name: str  # at a street led by its community where names repeat (梅园社区 · 第一网格党支部)
+    community_id: str | None = None  # the community it belongs to, for the street's community selector
+    community: str = ""
 
 
 @dataclass(frozen=True)

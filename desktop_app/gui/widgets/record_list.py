@@ -194,6 +194,8 @@ class RecordListPage(Page):
                 row.addWidget(edit, spec.stretch)
                 self.filter_boxes[spec.key] = self.search = edit
             else:
+                if spec.key == "grid":
+                    row.addWidget(self._community_box())
                 items = spec.items(self) if callable(spec.items) else spec.items
                 lead = [(spec.all_label, None)] if spec.all_label is not None else []
                 box = forms.combo(lead + list(items))
@@ -268,11 +270,41 @@ class RecordListPage(Page):
         self.loaded = loaded
         keep, self._keep = self._keep, None
         if "grid" in self.filter_boxes and hasattr(loaded, "grids"):  # a grid filter lists the grids loaded
-            self.fill_choice("grid", [(g.name, g.id) for g in loaded.grids])
+            self._by_community(loaded)
         self.on_loaded(loaded)
         for panel, rows in zip(self.panels, loaded.tables):
             panel.set_rows(rows, keep if keep is not None else panel.selected_id())
         self._update_actions()
+
+    def _community_box(self) -> QComboBox:
+        """At a street the grids of several communities are listed: this picks one (hidden otherwise)."""
+        self.community = forms.combo([("全部社区", None)])
+        self.community.setToolTip("只列出这个社区的网格和记录")
+        self.community.hide()
+        self.community.currentIndexChanged.connect(lambda _i: self._community_changed())
+        return self.community
+
+    def _community_changed(self) -> None:
+        grid = self.choice("grid")
+        grid.blockSignals(True)
+        grid.setCurrentIndex(0)  # a grid of another community would list nothing
+        grid.blockSignals(False)
+        self.refresh()
+
+    def _by_community(self, loaded: Loaded) -> None:
+        """Fill the community and grid choices; with a community chosen keep only its grids' rows."""
+        grids = list(loaded.grids)
+        communities = dict.fromkeys((g.community, g.community_id) for g in grids if getattr(g, "community_id", None))
+        refill(self.community, "全部社区", list(communities))
+        self.community.setVisible(len(communities) > 1)
+        chosen = self.community.currentData()
+        if chosen is not None:
+            grids = [g for g in grids if g.community_id == chosen]
+            ids, names = {g.id for g in grids}, {g.name for g in grids}
+            loaded.tables = [[r for r in rows if not hasattr(r, "grid_name")
+                              or getattr(r, "grid_id", None) in ids or r.grid_name in names]
+                             for rows in loaded.tables]
+        self.fill_choice("grid", [(g.name, g.id) for g in grids])
 
     def keep(self, row_id: Any) -> None:
         """Select this record after the next load (a record just added)."""
