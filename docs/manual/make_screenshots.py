@@ -30,6 +30,11 @@ PAGES = {
     "党费": "dues",
     "数据同步": "sync",
     "支部考评": "assessment",
+    "发展党员": "development",
+    "出党与处分": "exits",
+    "流动与失联": "floating",
+    "共建单位": "cobuilding",
+    "导入表格": "imports",
 }
 
 
