@@ -19,6 +19,9 @@ from desktop_app.store import cipher
 from desktop_app.store.models import Member
 from desktop_app.store.models_access import AuditEntry
 
+# SQLCipher encrypts the database file itself; a server protects its data with TLS and its own accounts.
+pytestmark = pytest.mark.sqlite_only
+
 KEY = "correct horse battery staple"
 NAME = "欧阳翠花"
 NUMBER = idcard.make("320102", date(1968, 5, 17), 7, "女")

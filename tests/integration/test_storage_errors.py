@@ -13,6 +13,9 @@ from desktop_app.services import orgs, storage_errors
 from desktop_app.services.storage_errors import StorageError
 from desktop_app.store.db import Database
 
+# A read-only file and a full disk under SQLite's file: a server reports its own errors.
+pytestmark = pytest.mark.sqlite_only
+
 
 def org_names(path) -> list[str]:
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
