@@ -13,7 +13,8 @@ that come from code rather than a file.
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Sequence
+from itertools import islice
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
@@ -95,10 +96,10 @@ def _take_write_lock(s: Session) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _insert_checked(s: Session, new_rows: list[dict]) -> None:
+def _insert_checked(s: Session, new_rows: Iterable[dict]) -> int:
     """Insert new members; the live-ID-number index turns a duplicate that slipped past the checks into a Conflict."""
     try:
-        _insert(s, new_rows)
+        return _insert(s, new_rows)
     except IntegrityError as exc:
         if "id_number" not in str(exc.orig):
             raise
@@ -136,9 +137,10 @@ def _big_cache(s: Session, kib: int = 65536):
         conn.exec_driver_sql(f"PRAGMA cache_size={int(old)}")
 
 
-def _new_member_rows(s: Session, site_id: str, now: datetime, rows: Sequence[tuple[MemberInput, str | None]]) -> list[dict]:
-    """Insert values for new members (row, its org id); 序号 0 takes the next free number."""
-    out: list[dict] = []
+def _new_member_rows(
+    s: Session, site_id: str, now: datetime, rows: Sequence[tuple[MemberInput, str | None]]
+) -> Iterator[dict]:
+    """Insert values for new members (row, its org id), made as they are written; 序号 0 takes the next free number."""
     seq = _next_seq(s) - 1
     for inp, org_id in rows:
         values = {f: getattr(inp, f) for f in MEMBER_FIELDS}
@@ -150,15 +152,21 @@ def _new_member_rows(s: Session, site_id: str, now: datetime, rows: Sequence[tup
             seq = max(seq, values["seq"])
         values["name_pinyin"], values["name_initials"] = pinyin_keys(inp.name)
         values["status"] = rules.derived_status(inp)
-        out.append(sync_values(site_id, now) | values)
-    return out
+        yield sync_values(site_id, now) | values
 
 
-def _insert(s: Session, new_rows: list[dict]) -> None:
-    if new_rows:
-        # Core insert: every dict carries every column, so it is one executemany.
-        with _big_cache(s):
-            s.execute(insert(Member.__table__), new_rows)
+_INSERT_BATCH = 5000  # rows per executemany: 100,000 rows of 35 values need not all sit in memory at once
+
+
+def _insert(s: Session, new_rows: Iterable[dict]) -> int:
+    """Write the rows in batches (Core insert: every dict carries every column, so each is one executemany)."""
+    written = 0
+    rows = iter(new_rows)
+    with _big_cache(s):
+        while batch := list(islice(rows, _INSERT_BATCH)):
+            s.execute(insert(Member.__table__), batch)
+            written += len(batch)
+    return written
 
 
 def _update_values(
@@ -266,8 +274,7 @@ def import_members(
                 matched[mid] = replace(inp, org_id=org_id)
             else:
                 new.append((inp, org_id or parent_org_id))
-        new_rows = _new_member_rows(s, site_id, now, new)
-        _insert_checked(s, new_rows)
+        added = _insert_checked(s, _new_member_rows(s, site_id, now, new))
 
         updated = unchanged = 0
         if matched and update_existing:
@@ -280,10 +287,10 @@ def import_members(
                     changes.append(_update_values(mid, stored[mid], inp, diff, fields, site_id, now, today, history))
             updated, unchanged = len(changes), len(matched) - len(changes)
             _write_updates(s, changes, history)
-        _record(s, len(new_rows), updated, len(created))
+        _record(s, added, updated, len(created))
         uow.commit()
     return ImportResult(
-        added=len(new_rows),
+        added=added,
         updated=updated,
         unchanged=unchanged,
         skipped_existing=0 if update_existing else len(matched),
@@ -516,8 +523,7 @@ def apply_import(
         def org_of(inp: MemberInput) -> str | None:
             return inp.org_id or created.get(inp.org_name) or None
 
-        new_rows = _new_member_rows(s, site_id, now, [(inp, org_of(inp)) for inp in preview.to_add])
-        _insert_checked(s, new_rows)
+        added = _insert_checked(s, _new_member_rows(s, site_id, now, [(inp, org_of(inp)) for inp in preview.to_add]))
         changes: list[dict] = []
         history: list[dict] = []
         for mid, inp, _ in updates:
@@ -527,10 +533,10 @@ def apply_import(
             old = plan.stored | {"status": plan.status, "version": plan.version}
             changes.append(_update_values(mid, old, inp, plan.changed, fields, site_id, now, today, history))
         _write_updates(s, changes, history)
-        _record(s, len(new_rows), len(changes), len(created))
+        _record(s, added, len(changes), len(created))
         uow.commit()
     return ImportResult(
-        added=len(new_rows),
+        added=added,
         updated=len(changes),
         unchanged=preview.unchanged,
         skipped_existing=0 if update_existing else len(preview.to_update),
