@@ -251,11 +251,11 @@ def _read(zf: zipfile.ZipFile, name: str) -> bytes:
     zf.read() inflates whatever one compressed chunk holds before cutting it to
     the declared size, which a crafted member makes a gigabyte.
     """
-    out = bytearray()
+    chunks = []
     with zf.open(name) as fh:
         while chunk := fh.read(1 << 20):
-            out += chunk
-    return bytes(out)
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _decrypt(data: bytes, keys: SiteKeys) -> bytes:

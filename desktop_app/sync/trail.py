@@ -44,11 +44,11 @@ def _label(names: Sequence[str], row: Sequence) -> str:
     return ""
 
 
-def write(s: Session, plan, before: dict[str, tuple], source: str) -> None:
+def describe(s: Session, plan, before: dict[str, tuple], source: str) -> list[dict]:
     """Entries for one table's merged rows; `before` holds the overwritten rows as they were."""
     table = plan.table.name
     if table in NOT_DESCRIBED:
-        return
+        return []
     inc = plan.incoming
     names = [c.name for c in plan.table.columns]
     content = [k for k, n in enumerate(names) if n not in STAMPS]
@@ -79,5 +79,10 @@ def write(s: Session, plan, before: dict[str, tuple], source: str) -> None:
     elif plan.inserts:
         rows.append(audit._entry(  # noqa: SLF001
             s, actor, "sync_insert", table, "", note=f"{source}新增{label} {len(plan.inserts)} 条"))
+    return rows
+
+
+def write(s: Session, rows: list[dict]) -> None:
+    """A whole package's entries, chained in one go (finding the chain's end once, not per table)."""
     if rows:
         audit._insert_chained(s, rows)  # noqa: SLF001

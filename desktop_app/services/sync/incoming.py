@@ -59,8 +59,9 @@ def _open(db: Database, path: Path) -> tuple[Verified, str]:
     # SQLite takes rows as its own storage values straight from the texts (see sync.decode).
     storage = dialect if dialect.name == "sqlite" else None
     try:
-        v = decode.open_package(path, keys, signers(db), SCHEMA_HEAD, site.id, info.role, info.street_site_id,
-                                storage)
+        with decode.quiet_gc():
+            v = decode.open_package(path, keys, signers(db), SCHEMA_HEAD, site.id, info.role, info.street_site_id,
+                                    storage)
     except PackageRefused as exc:
         raise PackageRefused(f"数据包“{path.name}”未导入：{exc}") from None
     return v, info.fingerprint
@@ -103,7 +104,7 @@ def preview_import(db: Database, path: Path, stage: Stage | None = None) -> Impo
     if stage:
         stage("verify")
     v, fingerprint = _open(db, path)
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db) as uow, decode.quiet_gc():
         s = uow.session
         old_cache = merge.begin(s, write=False)
         try:
@@ -161,7 +162,7 @@ def _merge(db: Database, path: Path, planned: merge.MergePlan | Verified, progre
         if progress:
             progress(min(done, total), total)  # may raise to cancel: the transaction rolls back
 
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db) as uow, decode.quiet_gc():
         s = uow.session
         old_cache = merge.begin(s, write=True)
         try:

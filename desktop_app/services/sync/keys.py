@@ -72,10 +72,30 @@ def load_keys(db: Database) -> tuple[SiteKeys, KeyInfo]:
     with db.session() as s:
         row = _identity(s)
         info, path, own = _info(row), row.key_path, row.own_sign_public
-    keys = keystore.read(Path(path))
+    keys = _unlock(Path(path))
     if keyfile.b64(keys.sign_public) != own:
         raise Conflict(f"私钥文件 {path} 不是本库登记的那把密钥：请放回正确的私钥文件，或重新登记")
     return keys, info
+
+
+# Keys this process unlocked, by the key file's path and state: scrypt takes a second on purpose, and a
+# street importing twenty packages pays it once. They live only in this process's memory.
+_unlocked: dict[tuple[str, int, int], SiteKeys] = {}
+
+
+def _unlock(path: Path) -> SiteKeys:
+    try:
+        st = path.stat()
+    except OSError:
+        return keystore.read(path)  # says what is missing
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    keys = _unlocked.get(key)
+    if keys is None:
+        keys = keystore.read(path)
+        if len(_unlocked) >= 8:
+            _unlocked.clear()
+        _unlocked[key] = keys
+    return keys
 
 
 def reader_public(db: Database, to_site: str | None = None) -> bytes:
