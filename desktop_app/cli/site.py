@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from desktop_app.cli.common import EXIT_OK, CliError, db_label, db_path, open_db
+from desktop_app.cli.common import EXIT_OK, CliError, db_label, db_path, db_url, open_db
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -34,7 +34,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from desktop_app.gui.app import run
 
-    return run(db_path=db_path(args), demo=getattr(args, "demo", False))
+    return run(db_path=db_url(args) or db_path(args), demo=getattr(args, "demo", False))  # a file or a server
 
 
 def cmd_orgs(args: argparse.Namespace) -> int:

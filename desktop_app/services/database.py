@@ -64,12 +64,14 @@ def open_database(path: str | Path, key: str | None = None) -> tuple[Database, P
     return _open_database(path, key)
 
 
-def claim_for_window(path: str | Path) -> Path:
+def claim_for_window(path: str | Path) -> str | Path:
     """The window holds the database alone for its whole life (see store/filelock.py); InUse if not free.
 
     Commands run meanwhile are refused politely instead of removing the WAL
     file the window writes to. Returns `path`.
     """
+    if server.is_server_url(path):
+        return path  # a server database: the server keeps concurrent windows and commands apart
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     filelock.acquire(path, exclusive=True)
     return Path(path)
