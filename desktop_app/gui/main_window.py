@@ -204,8 +204,10 @@ class MainWindow(QMainWindow):
         )
 
     def restore_backup(self) -> None:
-        path = self.ctx.db.path
-        dlg = RestoreDialog(self, backup.list_backups(path.stem))
+        from desktop_app.domain.errors import DomainError
+        from desktop_app.gui.shell.backup_dialog import restore_choices
+
+        dlg = RestoreDialog(self, restore_choices(self.ctx.db.path))
         if dlg.exec() != RestoreDialog.DialogCode.Accepted or dlg.chosen() is None:
             return
         chosen = dlg.chosen()
@@ -215,10 +217,9 @@ class MainWindow(QMainWindow):
             "当前数据会先另存为“恢复前”备份。",
         ):
             return
-        self.ctx.db.dispose()
-        try:
-            backup.restore(chosen.path, path)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, the old file is untouched
+        try:  # the service checks for an administrator, audits, and refuses a bad file untouched
+            backup.restore_database(self.ctx.db, chosen.path)
+        except DomainError as exc:
             show_error(self, exc)
             return
         self.reopen_requested.emit()

@@ -1,12 +1,22 @@
-"""Choose a backup to restore from; set the second backup folder."""
+"""Choose a backup to restore from; set the second backup folder.
+
+The restore itself goes through services.backup.restore_database (called by
+the main window), so the service checks that an administrator acts, audits it
+and refuses a bad file with the data untouched; the window picks, confirms
+and reopens.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
 from desktop_app.gui.widgets.table import RIGHT, Column, ColumnModel, table_view
+from desktop_app.services import backup
+from desktop_app.settings import backup_dir
 from desktop_app.views.backup import BackupInfo
 
 BACKUP_COLUMNS = (
@@ -47,6 +57,16 @@ class RestoreDialog(QDialog):
     def chosen(self) -> BackupInfo | None:
         rows = self.table.selectionModel().selectedRows()
         return self.backups[rows[0].row()] if rows else None
+
+
+def restore_choices(db_path: Path) -> list[BackupInfo]:
+    """The backup folder's copies plus the before-restore copies kept beside a database outside it, newest first."""
+    found = {b.path: b for b in backup.list_backups(db_path.stem)}
+    if db_path.parent.resolve() != backup_dir().resolve():
+        for b in backup.list_backups(db_path.stem, db_path.parent):
+            if b.kind == "before-restore":
+                found.setdefault(b.path, b)
+    return sorted(found.values(), key=lambda b: b.taken_at, reverse=True)
 
 
 class MirrorDialog(QDialog):
