@@ -36,7 +36,7 @@ def demo_db(tmp_path_factory):
 
 def test_every_prefix_under_every_sort_matches_the_sql_search(demo_db):
     today = date.today()
-    assert search.index_for(demo_db) is not None
+    assert search._index_for(demo_db) is not None
     checked = 0
     for word in WORDS:
         for k in range(1, len(word) + 1):
@@ -96,7 +96,7 @@ def _fields(detail) -> dict:
 
 def test_closing_the_database_closes_the_index_connection(tmp_path):
     db, _ = open_database(tmp_path / "t.db")
-    roster_index = search.index_for(db)
+    roster_index = search._index_for(db)
     from desktop_app.services import site
 
     site.init_site(db, "320102001", "幸福里社区党委", "community")

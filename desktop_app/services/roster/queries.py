@@ -175,7 +175,7 @@ def search_ids(
     """
     auth.require(db, "members.read")
     today = _today(today)
-    index = search.index_for(db)
+    index = search._index_for(db)
     if index is None:
         return _search_sql(db, flt, sort, descending, today)
     words = search.terms(flt.text)

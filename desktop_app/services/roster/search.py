@@ -169,7 +169,7 @@ _indexes: weakref.WeakKeyDictionary[Database, _Index] = weakref.WeakKeyDictionar
 _indexes_lock = threading.Lock()
 
 
-def index_for(db: Database) -> _Index | None:
+def _index_for(db: Database) -> _Index | None:
     """The search index of `db`, or None where the database cannot say when it changed (not SQLite)."""
     if db.engine.dialect.name != "sqlite" or ":memory:" in db.url:
         return None
