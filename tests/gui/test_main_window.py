@@ -59,6 +59,19 @@ def test_every_page_opens_and_the_window_says_where_the_data_is(window, wait_ops
     assert str(window.ctx.db.path) in window.about_text()
 
 
+def test_pages_are_built_when_first_shown(window, wait_ops):
+    first = PAGES[0].title
+    assert list(window.pages.built()) == [first]  # the window paints without building the other pages
+    assert window.stack.count() == len(window.pages)
+    roster_page = window.pages["党员名册"]  # asking for a page builds it, in its own slot of the stack
+    assert window.stack.indexOf(roster_page) == list(window.pages).index("党员名册")
+    assert window.go_to("党员名册") is roster_page and window.stack.currentWidget() is roster_page
+    window.nav.setCurrentRow(list(window.pages).index("党费"))
+    wait_ops()
+    assert window.stack.currentWidget() is window.pages.built()["党费"]
+    assert set(window.pages.built()) == {first, "党员名册", "党费"}
+
+
 def test_overview_shows_real_counts(window, wait_ops):
     page = window.go_to("概览")
     wait_ops()
