@@ -55,7 +55,7 @@ def _race(db, monkeypatch, writes):
     results: list[object] = [None] * len(writes)
     handles = []
     for _ in writes:
-        other, _ = open_database(db.path)
+        other, _ = open_database(db.path or db.url)  # a second program on the same file or server
         auth.cli_actor(other)
         handles.append(other)
 
