@@ -68,6 +68,32 @@ def _make_demo(db, members: int) -> None:
     )
 
 
+_typed_keys: dict[str, str] = {}  # database path -> the key typed for it: a reopen after a restore asks no more
+
+
+def _key_for(db_path: Path) -> str | None:
+    """None when the file is plain, new, damaged, or DANGQUN_DB_KEY or the stored key opens it; else the key
+    the user types (KeyProblem after three wrong ones or a cancel: the window cannot open without it)."""
+    from desktop_app.gui.shell.key_dialog import TRIES, ask_key
+    from desktop_app.services.database import KeyProblem, damaged, default_key, opens_with
+
+    path = Path(db_path)
+    if not path.is_file() or damaged(path):
+        return None  # a new file, a server's URL, or a damaged file (reported by the check that follows)
+    typed = _typed_keys.get(str(path))
+    if typed and opens_with(path, typed):
+        return typed
+    if opens_with(path, default_key(path)):
+        return None  # plain, or the environment's / the operating system's key opens it
+    key, wrong = ask_key(None, path, lambda k: opens_with(path, k))
+    if key is None:
+        raise KeyProblem(
+            f"密钥已输错 {TRIES} 次，数据库没有打开，也没有被改动。请找到设置加密时打印的密钥单后再试。" if wrong
+            else "没有输入密钥：加密的数据库不能打开。数据库没有被改动。")
+    _typed_keys[str(path)] = key
+    return key
+
+
 def _open_and_read(db_path: Path):
     """Check, open (upgrading) and read the start state: one background step, so a window already
     open (a reopen after a restore or a change of account) never waits on the database."""
@@ -75,9 +101,11 @@ def _open_and_read(db_path: Path):
     from desktop_app.services.database import open_database
     from desktop_app.services.startup import start_state
 
+    key = _key_for(db_path)  # asked here, on the GUI thread, before the background step
+
     def work(job):
-        check_database(db_path)  # a damaged file is reported before anything writes to it
-        db, backup = open_database(db_path)
+        check_database(db_path, key)  # a damaged file is reported before anything writes to it
+        db, backup = open_database(db_path, key)
         return db, backup, start_state(db)
 
     return _with_progress("正在打开数据库……", work)

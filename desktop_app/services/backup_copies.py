@@ -54,13 +54,17 @@ def integrity_problems(path: Path, key: str | None | object = _NO_KEY) -> list[s
         return [f"无法打开（{exc.strerror or exc}）"]
 
 
-def check_database(path: Path) -> None:
-    """Raise CorruptDatabase unless the file is missing (new) or sound; a 0-byte file is not sound."""
+def check_database(path: Path, key: str | None = None) -> None:
+    """Raise CorruptDatabase unless the file is missing (new) or sound; a 0-byte file is not sound.
+
+    `key`: the key typed for an encrypted file (default: its own, see cipher.key_of).
+    """
     path = Path(path)
     state = cipher.file_state(path)
-    if state == "missing" or (state == "sealed" and not cipher.key_of(path)):
+    key = key or cipher.key_of(path)
+    if state == "missing" or (state == "sealed" and not key):
         return  # new; or encrypted with no key yet: opening it says so
-    problems = integrity_problems(path)
+    problems = integrity_problems(path, key)
     if problems:
         raise CorruptDatabase(path, problems)
 

@@ -1,0 +1,65 @@
+"""Asking for the key of an encrypted database the window cannot open by itself.
+
+When neither DANGQUN_DB_KEY nor the key the operating system keeps opens the
+file, the window asks instead of failing: the key is typed hidden, checked
+without writing anything, and after three wrong tries the program stops with
+a plain message (the file is never touched by a wrong key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+TRIES = 3
+
+
+class KeyDialog(QDialog):
+    def __init__(self, parent: QWidget | None, path: Path):
+        super().__init__(parent)
+        self.setWindowTitle("输入数据库密钥")
+        note = QLabel(
+            f"数据库文件 {path} 已加密，本机没有保存它的密钥。\n"
+            "请输入密钥（设置加密时打印的密钥单上的恢复密钥）："
+        )
+        note.setWordWrap(True)
+        self.key = QLineEdit()
+        self.key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key.setPlaceholderText("密钥")
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("打开")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(note)
+        lay.addWidget(self.key)
+        lay.addWidget(self.message)
+        lay.addWidget(buttons)
+        self.resize(460, 160)
+
+    def wrong(self, tries_left: int) -> None:
+        self.message.setText(f"密钥不正确，还可以再试 {tries_left} 次。数据库没有被改动。")
+        self.message.show()
+        self.key.clear()
+        self.key.setFocus()
+
+
+def ask_key(parent: QWidget | None, path: Path, opens: Callable[[str], bool]) -> tuple[str | None, bool]:
+    """(the key that opens `path`, False) ; (None, False) when cancelled; (None, True) after TRIES wrong keys."""
+    dlg = KeyDialog(parent, path)
+    for attempt in range(TRIES):
+        if dlg.exec() != KeyDialog.DialogCode.Accepted:
+            return None, False
+        key = dlg.key.text()
+        if key and opens(key):
+            return key, False
+        if attempt + 1 < TRIES:
+            dlg.wrong(TRIES - attempt - 1)
+    return None, True
