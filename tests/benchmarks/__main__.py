@@ -5,6 +5,7 @@
     python -m tests.benchmarks --quick              every benchmark at tiny sizes (CI: they still run)
     python -m tests.benchmarks --scale 10           the 10x sizes (1,000,000 members, 2,000,000 entries)
     python -m tests.benchmarks --json out.json      also write the figures as JSON
+    python -m tests.benchmarks --scale 10 --against out.json   the growth of each figure over a 1x run
 
 Each benchmark measures its figure beside a baseline in the same run, so the
 ratio holds on a busy machine where the seconds do not.
@@ -51,6 +52,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--quick", action="store_true", help="tiny sizes: proves every benchmark still runs")
     p.add_argument("--scale", type=int, default=1, help="multiply the sizes (10: the growth run)")
     p.add_argument("--json", metavar="PATH", help="write the figures as JSON")
+    p.add_argument("--against", metavar="PATH", help="a --json file of a smaller run: print how each figure grew")
     args = p.parse_args(argv)
     wanted = [n for n in _names() if not args.names or any(a in n for a in args.names)]
     if not wanted:
@@ -70,6 +72,8 @@ def main(argv: list[str]) -> int:
         print(f"   ({time.perf_counter() - t0:.0f} s)", flush=True)
     print()
     print(figures.table(figures.RESULTS))
+    if args.against:
+        _growth(json.loads(Path(args.against).read_text(encoding="utf-8")), args.scale)
     if failed:
         print("\nFAILED:\n  " + "\n  ".join(failed))
     if args.json:
@@ -80,6 +84,19 @@ def main(argv: list[str]) -> int:
             "figures": [f.as_json() for f in figures.RESULTS],
         }, ensure_ascii=False, indent=1), encoding="utf-8")
     return 1 if failed else 0
+
+
+def _growth(before: dict, scale: int) -> None:
+    """Each figure against the same figure of a smaller run: linear growth is at most the size ratio."""
+    size_ratio = scale / before.get("scale", 1)
+    old = {(f["bench"], f["name"]): f for f in before["figures"]}
+    print(f"\ngrowth against the x{before.get('scale', 1)} run (sizes x{size_ratio:g}; linear is <= x{size_ratio:g}):")
+    for f in figures.RESULTS:
+        was = old.get((f.bench, f.name))
+        if was and was["value"] and f.unit == "s":
+            grew = f.value / was["value"]
+            verdict = "linear or better" if grew <= size_ratio * 1.1 else "FASTER THAN LINEAR"
+            print(f"  {f.bench:10s} {f.name:50s} x{grew:6.2f}  {verdict}")
 
 
 if __name__ == "__main__":
