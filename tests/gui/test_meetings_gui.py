@@ -86,7 +86,7 @@ def test_plan_print_and_record_attendance(qtbot, page, community, wait_ops, monk
     # print its sign-in sheet
     monkeypatch.setenv(ENV_VAR, str(shipped_font_path()))
     out = tmp_path / "签到表.pdf"
-    monkeypatch.setattr("desktop_app.gui.meetings.page.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(out), "PDF 文件 (*.pdf)"))
     asked = []
     monkeypatch.setattr(common, "ask", lambda *a: asked.append(a[1]) or False)

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
     QVBoxLayout, QWidget,
 )
 
@@ -99,8 +99,7 @@ class ScoreDialog(SavingDialog):
             self._list(f.file_name, f)
 
     def _pick(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "选择佐证材料", "", "所有文件 (*)")
-        self.add_files([Path(n) for n in names])
+        self.add_files(forms.ask_open_paths(self, "选择佐证材料"))  # starts in Documents, refuses the data folder
 
     def add_files(self, paths: Sequence[Path]) -> None:
         for p in paths:

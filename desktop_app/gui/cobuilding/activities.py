@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.money import format_yuan
@@ -46,8 +46,9 @@ HOURS_COLUMNS = (
 
 def ask_photos(parent: QWidget) -> list[Path]:
     """Which photos to add (tests replace this)."""
-    paths, _ = QFileDialog.getOpenFileNames(parent, "添加活动照片", "", "图片 (*.jpg *.jpeg *.png *.bmp *.gif);;所有文件 (*)")
-    return [Path(p) for p in paths]
+    from desktop_app.gui.widgets.forms import ask_open_paths  # starts in Documents, refuses the data folder
+
+    return ask_open_paths(parent, "添加活动照片", "图片 (*.jpg *.jpeg *.png *.bmp *.gif);;所有文件 (*)")
 
 
 def activity_html(a: ActivityDetail, photo_paths: dict[str, str]) -> str:

@@ -138,8 +138,9 @@ class ImportsPage(Page):
 
     # ------------------------------------------------------------------ reading
     def choose_file(self) -> None:
-        start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        path, _ = QFileDialog.getOpenFileName(self, "选择要导入的文件", start, "表格 (*.xlsx *.csv)")
+        from desktop_app.gui.widgets.forms import ask_open_path  # starts in Documents, refuses the data folder
+
+        path = ask_open_path(self, "选择要导入的文件", "表格 (*.xlsx *.csv)")
         if path:
             self.load(path)
 

@@ -22,7 +22,6 @@ from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QSpinBox,
@@ -44,7 +43,6 @@ from desktop_app.gui.ledger.dialogs import (
 )
 from desktop_app.gui.ledger.forms import (
     date_edit,
-    documents_dir,
     from_qdate,
     make_table,
     save_path,
@@ -532,8 +530,10 @@ class LedgerPage(Page):
         e = self.selected_entry()
         if e is None:
             return
-        path, _ = QFileDialog.getOpenFileName(
-            self, f"为凭证 {e.voucher_no} 添加附件", str(documents_dir()),
+        from desktop_app.gui.widgets.forms import ask_open_path  # starts in Documents, refuses the data folder
+
+        path = ask_open_path(
+            self, f"为凭证 {e.voucher_no} 添加附件",
             "发票、收据扫描件 (*.jpg *.jpeg *.png *.pdf *.tif *.tiff *.bmp);;所有文件 (*)",
         )
         if not path:

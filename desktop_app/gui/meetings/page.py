@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QColor, QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
+    QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QTableView, QTabWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
@@ -647,8 +647,10 @@ class MeetingsPage(Page):
         row = self.selected_row()
         if row is None:
             return
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, f"为会议 {row.number} 添加附件", str(self._documents()),
+        from desktop_app.gui.widgets.forms import ask_open_paths  # starts in Documents, refuses the data folder
+
+        paths = ask_open_paths(
+            self, f"为会议 {row.number} 添加附件",
             "扫描件和照片 (*.jpg *.jpeg *.png *.pdf *.tif *.tiff *.heic);;所有文件 (*)")
         if not paths:
             return
@@ -667,8 +669,9 @@ class MeetingsPage(Page):
 
     def import_attendance(self) -> None:
         imp = attendance_import
-        path, _ = QFileDialog.getOpenFileName(self, "导入出勤（CSV）", str(self._documents()),
-                                              "CSV 文件 (*.csv *.txt)")
+        from desktop_app.gui.widgets.forms import ask_open_path
+
+        path = ask_open_path(self, "导入出勤（CSV）", "CSV 文件 (*.csv *.txt)")
         if not path:
             return
         db = self.ctx.db

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog
 
 from desktop_app.gui.meetings.attendance_dialog import AttendanceDialog
 from desktop_app.gui.ops import run_op
@@ -27,8 +26,9 @@ def read_signin_scan(page: MeetingsPage, path: str | None = None) -> None:
     if row is None:
         return
     if path is None:
-        path, _ = QFileDialog.getOpenFileName(page, f"读取会议 {row.number} 的签到表扫描件",
-                                              str(page._documents()), SCAN_FILTER)
+        from desktop_app.gui.widgets.forms import ask_open_path  # starts in Documents, refuses the data folder
+
+        path = ask_open_path(page, f"读取会议 {row.number} 的签到表扫描件", SCAN_FILTER)
         if not path:
             return
     db = page.ctx.db

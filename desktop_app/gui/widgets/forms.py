@@ -168,6 +168,50 @@ def ask_save_path(parent: QWidget | None, title: str, default_name: str, filters
     return p
 
 
+def documents_dir() -> Path:
+    """Where every open-file dialog starts: Documents (the home folder if Documents is the data folder).
+
+    Never the data folder: a file dialog there opens and closes the database and its
+    -wal/-shm files to sniff them, which on Linux drops the program's locks on them.
+    """
+    from PySide6.QtCore import QStandardPaths
+
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    path = Path(docs) if docs else Path.home()
+    return Path.home() if _inside_data_dir(path) else path
+
+
+def _in_data_dir(parent: QWidget | None, paths: Sequence[Path]) -> bool:
+    """True (after saying why) when a picked file lies in the data folder: the database, its backups and
+    stored attachments live there, and nothing is imported or attached from it."""
+    from desktop_app.gui.widgets import common
+
+    inside = [p for p in paths if _inside_data_dir(p)]
+    if inside:
+        common.inform(parent, "不能选这里的文件",
+                      f"{inside[0].parent} 是程序的数据文件夹（存放数据库、备份和已添加的附件），"
+                      f"不能从这里导入或添加文件。\n请另选文件夹，例如 {documents_dir()}。")
+    return bool(inside)
+
+
+def ask_open_paths(parent: QWidget | None, title: str, filters: str = "所有文件 (*)",
+                   folder: Path | None = None) -> list[Path]:
+    """The one place files are picked to import or attach: opens on documents_dir() (or `folder`),
+    refuses files inside the data folder. Tests replace QFileDialog.getOpenFileNames or this function."""
+    names, _ = QFileDialog.getOpenFileNames(parent, title, str(folder or documents_dir()), filters)
+    paths = [Path(n) for n in names]
+    return [] if _in_data_dir(parent, paths) else paths
+
+
+def ask_open_path(parent: QWidget | None, title: str, filters: str = "所有文件 (*)",
+                  folder: Path | None = None) -> Path | None:
+    """One file, as ask_open_paths (tests replace QFileDialog.getOpenFileName or this function)."""
+    name, _ = QFileDialog.getOpenFileName(parent, title, str(folder or documents_dir()), filters)
+    if not name or _in_data_dir(parent, [Path(name)]):
+        return None
+    return Path(name)
+
+
 def offer_open(parent: QWidget | None, path: Path, text: str | None = None) -> Any:
     """After a file is saved: say where, and offer 打开, 打开所在文件夹 and, for a PDF, 打印… (without blocking the page)."""
     from PySide6.QtCore import QUrl
