@@ -139,7 +139,9 @@ class SettingsDialog(SavingDialog):
         self.finish_layout(site, data, backups, printing, security)
 
     def _folder(self, title: str) -> str:
-        return QFileDialog.getExistingDirectory(self, title)
+        from desktop_app.gui.widgets.forms import documents_dir  # never opens on the data folder
+
+        return QFileDialog.getExistingDirectory(self, title, str(documents_dir()))
 
     def _font_file(self) -> str:
         path, _ = QFileDialog.getOpenFileName(self, "选择 PDF 字体", "", "字体文件 (*.ttf *.otf *.ttc)")

@@ -94,6 +94,8 @@ class MirrorDialog(QDialog):
         self.resize(480, 140)
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择第二备份文件夹", self.path.text())
+        from desktop_app.gui.widgets.forms import documents_dir  # never opens on the data folder
+
+        folder = QFileDialog.getExistingDirectory(self, "选择第二备份文件夹", self.path.text() or str(documents_dir()))
         if folder:
             self.path.setText(folder)
