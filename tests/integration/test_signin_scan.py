@@ -127,7 +127,7 @@ def test_cli_prints_the_issue_json_and_dry_run_writes_nothing(meetings, tmp_path
     db, a, _ = meetings
     img, truth = signed_photo(db, a, seed=5, walk_ins=2)
     photo = save(img, tmp_path / "scan.png")
-    db_path = str(tmp_path / "test.db")  # the db fixture's file
+    db_path = str(db.path or db.url)  # the db fixture's file or server database
     assert main(["import", "signin-scan", str(photo), "--dry-run", "--json", "--db", db_path]) == 0
     out = json.loads(capsys.readouterr().out)
     [page] = out["pages"]

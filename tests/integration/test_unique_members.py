@@ -8,7 +8,7 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from desktop_app.cli import main
@@ -138,7 +138,7 @@ def test_two_writers_posting_one_voucher_number_leave_one_entry(db):
     from desktop_app.services import ledger
 
     account = next(a for a in ledger.list_accounts(db) if a.name == "服务群众专项经费")
-    other = Database.at(db.path)
+    other = Database.at(db.path) if db.path else Database(db.url)  # a second program on the file or server
     barrier = threading.Barrier(2)
     outcomes: list[object] = []
 
@@ -160,9 +160,8 @@ def test_two_writers_posting_one_voucher_number_leave_one_entry(db):
     assert len(outcomes) == 2 and outcomes.count("2026-0007") == 1
     refused = next(o for o in outcomes if not isinstance(o, str))
     assert "2026-0007" in str(refused)  # 已被使用 / 刚被占用: the second writer is told which number
-    con = sqlite3.connect(db.path)
-    assert con.execute("SELECT count(*) FROM ledger_entry WHERE voucher_no = '2026-0007'").fetchone() == (1,)
-    con.close()
+    with db.engine.connect() as con:  # as stored, past the services (file or server)
+        assert con.execute(text("SELECT count(*) FROM ledger_entry WHERE voucher_no = '2026-0007'")).scalar() == 1
 
 
 def test_a_ledger_memo_with_a_control_character_is_refused(db):

@@ -76,13 +76,15 @@ def _rows(s: Session, orgs: _Orgs, meetings: Sequence[Meeting]) -> list[MeetingR
     # Counted in SQL: a year of a big community is ~100,000 attendance rows.
     statuses: dict[str, list[str]] = defaultdict(list)
     for chunk in _chunks(ids):
-        for mid, st, guest, excused, n in s.execute(
-            select(Attendance.meeting_id, Attendance.status, Attendance.is_guest,
-                   Attendance.excused_reason != "", func.count())
+        # Grouped by the reason itself (few distinct ones): PostgreSQL does not match a comparison's
+        # two bound copies in SELECT and GROUP BY.
+        for mid, st, guest, reason, n in s.execute(
+            select(Attendance.meeting_id, Attendance.status, Attendance.is_guest, Attendance.excused_reason,
+                   func.count())
             .where(Attendance.meeting_id.in_(chunk), Attendance.deleted.is_(False))
-            .group_by(Attendance.meeting_id, Attendance.status, Attendance.is_guest, Attendance.excused_reason != "")
+            .group_by(Attendance.meeting_id, Attendance.status, Attendance.is_guest, Attendance.excused_reason)
         ):
-            shown = rules.GUEST if guest else (rules.EXCUSED if excused and st != rules.PRESENT else st)
+            shown = rules.GUEST if guest else (rules.EXCUSED if reason and st != rules.PRESENT else st)
             statuses[mid].extend([shown] * n)
     files: dict[str, int] = {}
     for chunk in _chunks(ids):
