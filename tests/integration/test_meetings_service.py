@@ -1,10 +1,10 @@
 """三会一课 service on a real SQLite file: planning, attendance, quorum, compliance, follow-up, 民主评议."""
 
-import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, time
 
 import pytest
+from sqlalchemy import text
 
 from desktop_app.domain import idcard
 from desktop_app.domain import meetings as r
@@ -69,12 +69,10 @@ def meeting(cm, kind=r.BRANCH_CONGRESS, day=date(2025, 4, 10), org=None, **kw):
                            place="党群服务中心二楼会议室", host="王书记", recorder="李委员", **kw)
 
 
-def count(db, table, where="deleted = 0"):
-    con = sqlite3.connect(db.path)
-    try:
-        return con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0]
-    finally:
-        con.close()
+def count(db, table, where="deleted = false"):
+    """Rows as stored, read past the services (an SQLite file or a PostgreSQL server)."""
+    with db.engine.connect() as con:
+        return con.execute(text(f"SELECT count(*) FROM {table} WHERE {where}")).scalar()
 
 
 # ---------------------------------------------------------------- planning
@@ -371,7 +369,7 @@ def test_delete_tombstones_the_meeting_and_its_rows(db, cm):
     d = ms.plan(db, meeting(cm), today=TODAY)
     ms.delete(db, d.id)
     assert ms.list_meetings(db) == []
-    assert count(db, "meeting", "deleted = 1") == 1 and count(db, "attendance") == 0
+    assert count(db, "meeting", "deleted = true") == 1 and count(db, "attendance") == 0
     with pytest.raises(NotFound):
         ms.get(db, d.id)
     # numbers are never reused
@@ -468,7 +466,7 @@ def test_evaluation_grid_save_and_summary(db, cm):
         evaluations.EvaluationEntry(m["张一"], ""),
     ])
     assert (res.added, res.changed, res.cleared, res.unchanged) == (0, 1, 1, 1)
-    assert count(db, "evaluation") == 2 and count(db, "evaluation", "deleted = 1") == 1
+    assert count(db, "evaluation") == 2 and count(db, "evaluation", "deleted = true") == 1
 
     summary = evaluations.summary(db, 2024)
     assert summary.center_name == "幸福里社区党委"
