@@ -10,7 +10,11 @@ before any dependency is installed:
 
 `test` also builds and smoke-tests the bundle (first) when CI=true or DANGQUN_BUNDLE_TEST=1
 (a few minutes), so developers' runs stay quick and CI still catches a bundle
-that lacks a data file or a hidden import.
+that lacks a data file or a hidden import. With CI=true or DANGQUN_PG_TEST=1 it
+then runs the PostgreSQL suites (PG_SUITES) a second time against a throwaway
+PostgreSQL cluster on a local socket (tests/pgcluster.py), which is stopped
+afterwards whatever happens: a district's server database is proven by the
+same tests as a street's file.
 
 It keeps a virtual environment in `.venv` beside the checkout and reinstalls
 only when pyproject.toml changes. Run as root on Debian/Ubuntu it also installs
@@ -161,6 +165,99 @@ def bundle(py: Path) -> int:
     return r.returncode
 
 
+# Integration tests that pass on PostgreSQL as well (DANGQUN_TEST_PG_URL): the list grows
+# until it is all of tests/integration (issue #21). Tests that inspect an SQLite file itself
+# are marked sqlite_only and stay on SQLite.
+_PG_PASSING = [
+    "test_annual_folder",
+    "test_assessment_cli",
+    "test_assessment_sync",
+    "test_attendance_import",
+    "test_attendance_import_orgs",
+    "test_audit",
+    "test_audit_names",
+    "test_auth",
+    "test_cli",
+    "test_cobuilding_care",
+    "test_cobuilding_cli",
+    "test_cobuilding_costs",
+    "test_cobuilding_demo",
+    "test_cobuilding_inquiries",
+    "test_cobuilding_joint",
+    "test_cobuilding_lists",
+    "test_cobuilding_pairing",
+    "test_cobuilding_roster",
+    "test_cobuilding_service",
+    "test_concurrent_edits",
+    "test_database_context",
+    "test_demo",
+    "test_development_cli",
+    "test_development_demo",
+    "test_development_service",
+    "test_district_imports",
+    "test_dues_service",
+    "test_file_fuzz",
+    "test_foreign_sheets",
+    "test_history_imports",
+    "test_hostile_files_cli",
+    "test_import_hypothesis",
+    "test_import_templates",
+    "test_kill_safety",
+    "test_ledger_pdfs",
+    "test_login_hygiene",
+    "test_meeting_pdfs",
+    "test_meetings_service",
+    "test_memberlife_cli",
+    "test_memberlife_demo",
+    "test_memberlife_service",
+    "test_membership_import",
+    "test_membership_service",
+    "test_overview_cli",
+    "test_overview_figures",
+    "test_roles",
+    "test_roster_full_ids",
+    "test_roster_pdf",
+    "test_roster_service",
+    "test_roster_source",
+    "test_server_database",
+    "test_service_pdfs",
+    "test_settings_service",
+    "test_signin_scan",
+    "test_signin_scan_excused",
+    "test_sync_bomb",
+    "test_sync_kill",
+    "test_sync_scenarios",
+    "test_sync_tamper",
+    "test_sync_trail",
+    "test_sync_transfer",
+    "test_sync_trust",
+    "test_unique_members",
+]
+PG_SUITES = [f"tests/integration/{name}.py" for name in _PG_PASSING]
+
+
+def _pg_in_test() -> bool:
+    return os.environ.get("CI", "").lower() == "true" or os.environ.get("DANGQUN_PG_TEST") == "1"
+
+
+def pg_tests(py: Path, args: list[str]) -> int:
+    """PG_SUITES against a throwaway PostgreSQL cluster in a temporary folder, stopped in any case."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="dangqun-pg-"))
+    cluster = [sys.executable, "-m", "tests.pgcluster"]
+    try:
+        # Standard library only: it installs the distribution's server when missing and we are root.
+        url = subprocess.run([*cluster, "start", str(base)], check=True, stdout=subprocess.PIPE,
+                             text=True).stdout.strip().splitlines()[-1]
+        say(f"PostgreSQL 测试 (tests on PostgreSQL): {url}")
+        env = {**os.environ, "DANGQUN_TEST_PG_URL": url}
+        return subprocess.call([str(py), "-m", "pytest", *PG_SUITES, *args], env=env)
+    finally:
+        subprocess.run([*cluster, "stop", str(base)])
+        shutil.rmtree(base, ignore_errors=True)
+
+
 def _bundle_in_test() -> bool:
     return os.environ.get("CI", "").lower() == "true" or os.environ.get("DANGQUN_BUNDLE_TEST") == "1"
 
@@ -192,7 +289,13 @@ def main(argv: list[str] | None = None) -> int:
             built = bundle(py)
             if built != 0:
                 return built
-        return subprocess.call([str(py), "-m", "pytest", *args])
+        plain = subprocess.call([str(py), "-m", "pytest", *args])
+        if not _pg_in_test():
+            return plain
+        on_pg = pg_tests(py, [a for a in args if a.startswith("-")])
+        if on_pg != 0:
+            say("PostgreSQL 上的测试失败 (tests on PostgreSQL failed)")
+        return plain or on_pg
     return subprocess.call(cmd)
 
 
