@@ -1,6 +1,5 @@
-import sqlite3
-
 import pytest
+from sqlalchemy import text
 
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.services import orgs, site
@@ -82,8 +81,9 @@ def test_delete_only_when_empty_leaves_a_tombstone(db, tmp_path):
     orgs.delete(db, g.id)
     orgs.delete(db, b.id)
     assert [n.kind for n in orgs.list_tree(db)] == ["street", "community"]
-    raw = sqlite3.connect(db.path).execute("SELECT deleted FROM organization WHERE id = ?", (b.id,)).fetchone()
-    assert raw == (1,)
+    with db.engine.connect() as con:  # as stored, past the services (file or server)
+        raw = con.execute(text("SELECT deleted FROM organization WHERE id = :id"), {"id": b.id}).scalar()
+    assert raw == 1  # 1 in SQLite, true in PostgreSQL
     with pytest.raises(NotFound):
         orgs.rename(db, b.id, "复活")
     # the code of a deleted org is free again
@@ -92,11 +92,14 @@ def test_delete_only_when_empty_leaves_a_tombstone(db, tmp_path):
 
 def test_sync_columns_are_kept_on_every_write(db):
     b = orgs.create(db, "一支部", "B01", "branch", community(db).id)
-    con = sqlite3.connect(db.path)
-    row = con.execute("SELECT version, updated_by_site, created_at, updated_at FROM organization WHERE id=?", (b.id,)).fetchone()
+    def stored(columns: str):  # as stored, past the services (file or server)
+        with db.engine.connect() as con:
+            return con.execute(text(f"SELECT {columns} FROM organization WHERE id = :id"), {"id": b.id}).one()
+
+    row = stored("version, updated_by_site, created_at, updated_at")
     assert row[0] == 1 and row[1] == site.get_site(db).id
     orgs.rename(db, b.id, "一支部（改）")
-    row2 = con.execute("SELECT version, created_at, updated_at FROM organization WHERE id=?", (b.id,)).fetchone()
+    row2 = stored("version, created_at, updated_at")
     assert row2[0] == 2 and row2[1] == row[2] and row2[2] >= row[3]
 
 
@@ -109,6 +112,7 @@ def test_overview_counts_live_rows(db):
     assert ov.members == 0
 
 
+@pytest.mark.sqlite_only  # the SQLite file's own pragmas
 def test_sqlite_is_opened_with_wal_and_foreign_keys(db):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
