@@ -212,6 +212,7 @@ _PG_PASSING = [
     "test_memberlife_service",
     "test_membership_import",
     "test_membership_service",
+    "test_orgs_service",
     "test_overview_cli",
     "test_overview_figures",
     "test_roles",
