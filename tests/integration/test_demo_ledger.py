@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from datetime import date
 
 import pytest
+from sqlalchemy import text
 
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import Conflict
@@ -50,19 +50,16 @@ def test_a_year_of_books_that_add_up(demo_db):
     assert ledger.next_month_to_close(db, today=TODAY) == date(2026, 4, 1)
 
     # Every dues record points to the 党费收缴 entry that holds its money, to the fen.
-    con = sqlite3.connect(db.path)
-    try:
-        mismatched = con.execute(
+    with db.engine.connect() as con:  # as stored, past the services (file or server)
+        mismatched = con.execute(text(
             "SELECT e.voucher_no FROM ledger_entry e JOIN dues_record r ON r.ledger_entry_id = e.id "
             "GROUP BY e.id HAVING SUM(r.paid_fen) != e.amount_fen"
-        ).fetchall()
-        orphans = con.execute(
+        )).all()
+        orphans = con.execute(text(
             "SELECT count(*) FROM ledger_entry e JOIN account a ON a.id = e.account_id "
             "WHERE a.kind = 'dues' AND e.category = '党费收缴' "
             "AND NOT EXISTS (SELECT 1 FROM dues_record r WHERE r.ledger_entry_id = e.id)"
-        ).fetchone()[0]
-    finally:
-        con.close()
+        )).scalar()
     assert mismatched == [] and orphans == 0
     # Collected dues go to the street each quarter: the 党费 account keeps little.
     dues_account = next(b for b in ledger.balances(db, TODAY) if b.kind == rules.DUES_KIND)
@@ -74,12 +71,9 @@ def test_a_year_of_books_that_add_up(demo_db):
     # Late payers and members who went missing (失联) owe dues; some owe six months in a row.
     owing = dues.arrears(db, today=TODAY)
     assert owing and any(r.lapse_risk for r in owing)
-    con = sqlite3.connect(db.path)
-    try:
-        lost = {m for (m,) in con.execute("SELECT id FROM member WHERE status = '失联'")}
-        joined_later = {m for (m,) in con.execute("SELECT id FROM member WHERE joined_date > ?", (TODAY.isoformat(),))}
-    finally:
-        con.close()
+    with db.engine.connect() as con:
+        lost = set(con.execute(text("SELECT id FROM member WHERE status = '失联'")).scalars())
+        joined_later = set(con.execute(text("SELECT id FROM member WHERE joined_date > :d"), {"d": TODAY}).scalars())
     assert lost <= {r.member_id for r in owing}
     # Everyone has a dues base, except members who join after the demo's "today".
     assert {r.member_id for r in dues.members_without_base(db)} <= joined_later
