@@ -191,6 +191,7 @@ _PG_PASSING = [
     "test_concurrent_edits",
     "test_database_context",
     "test_demo",
+    "test_demo_ledger",
     "test_development_cli",
     "test_development_demo",
     "test_development_service",
