@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 import pytest
+from sqlalchemy import text
 
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
@@ -25,11 +25,9 @@ def post(db, d, amount, direction=rules.EXPENSE, account=None, category="活动"
 
 
 def count_rows(db, table="ledger_entry"):
-    con = sqlite3.connect(db.path)
-    try:
-        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        con.close()
+    """Rows as stored, read past the services (an SQLite file or a PostgreSQL server)."""
+    with db.engine.connect() as con:
+        return con.execute(text(f"SELECT count(*) FROM {table}")).scalar()
 
 
 def test_four_default_accounts_are_seeded_once_and_centers_add_their_own(db):
