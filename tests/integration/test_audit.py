@@ -1,7 +1,6 @@
 """The audit trail on real database files: every ORM write through the services leaves an entry."""
 
 import json
-import sqlite3
 from datetime import date, timedelta
 
 import pytest
@@ -37,11 +36,11 @@ def entries(db, **where) -> list[AuditEntry]:
 
 
 def raw_trail(db) -> str:
-    con = sqlite3.connect(db.path)
+    con = db.engine.raw_connection()  # the stored rows as they are, on either engine
     try:
-        return "\n".join(
-            " ".join(str(v) for v in row) for row in con.execute("SELECT * FROM audit_entry")
-        )
+        cur = con.cursor()
+        cur.execute("SELECT * FROM audit_entry")
+        return "\n".join(" ".join(str(v) for v in row) for row in cur.fetchall())
     finally:
         con.close()
 
