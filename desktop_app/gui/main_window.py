@@ -55,7 +55,7 @@ from desktop_app.gui.cobuilding.lists import ListsPage
 from desktop_app.gui.cobuilding.joint import JointPage
 from desktop_app.gui.cobuilding.inquiries import InquiriesPage
 from desktop_app.gui.cobuilding.unit_reports import UnitReportsPage
-from desktop_app.services import auth, backup
+from desktop_app.services import auth, backup, database
 from desktop_app.settings import Settings, data_dir, log_dir
 
 # Only modules that really work are listed.
@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
 
         self._build_menus()
-        db_file = str(ctx.db.path) if ctx.db.path else ctx.db.url
+        db_file = str(ctx.db.path) if ctx.db.path else database.shown_url(ctx.db.url)
         self.site_label = QLabel(f"{ctx.site.org_name}（{ctx.site.level_label}）")
         self.db_label = QLabel(f"数据库：{db_file}")
         actor = auth.current_actor(ctx.db)
@@ -177,7 +177,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, lambda: show_pending_notes(self, self.ctx.db))
 
     def about_text(self) -> str:
-        db_file = str(self.ctx.db.path) if self.ctx.db.path else self.ctx.db.url
+        db_file = str(self.ctx.db.path) if self.ctx.db.path else database.shown_url(self.ctx.db.url)
         return (
             f"<h3>{APP_NAME}</h3><p>版本 {__version__}</p>"
             f"<p>本单位：{self.ctx.site.org_name}（{self.ctx.site.org_code}）</p>"
