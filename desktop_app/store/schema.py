@@ -6,6 +6,7 @@ from desktop_app.store import models_cadence, models_membership  # noqa: F401
 from desktop_app.store import models_development  # noqa: F401
 from desktop_app.store import models_memberlife  # noqa: F401
 from desktop_app.store import models_imports  # noqa: F401
+from desktop_app.store import models_undo  # noqa: F401
 from desktop_app.store.base import Base
 
 metadata = Base.metadata
