@@ -24,6 +24,8 @@ class User(SyncMixin, Base):
     display_name: Mapped[str] = mapped_column(String(40))
     role: Mapped[str] = mapped_column(String(16))  # domain.access.Role
     grid_ids: Mapped[str] = mapped_column(Text, default="")  # comma-separated organisation ids (网格员)
+    # The organisation whose subtree alone this account sees and changes ("": the whole database).
+    org_id: Mapped[str] = mapped_column(String(36), default="", server_default="")
     password_hash: Mapped[str] = mapped_column(String(128))  # base64 of the derived key
     password_salt: Mapped[str] = mapped_column(String(64))  # base64
     kdf_params: Mapped[str] = mapped_column(String(80))  # e.g. scrypt:n=32768,r=8,p=1,len=32
