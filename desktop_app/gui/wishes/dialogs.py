@@ -29,7 +29,8 @@ from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.residents.pickers import member_picker, resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog, create_or_update
-from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, grid_combo, select, text_area, yuan_field
+from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Money, Put, Text, grid
+from desktop_app.gui.widgets.forms import DateEdit, combo, select
 from desktop_app.services import wishes
 from desktop_app.services.database import Database
 from desktop_app.services.residents import Grid, ResidentPick
@@ -49,24 +50,16 @@ class WishDialog(SavingDialog):
         if d.wisher_name:
             self.wisher.set_chosen(None, d.wisher_name)
         self.wisher.picked.connect(self._picked)
-        self.grid = grid_combo(grids, d.grid_id)
-        self.content = QLineEdit(d.content)
-        self.content.setPlaceholderText("如 一台收音机、上门理发、孩子的课外辅导书")
-        self.background = QLineEdit(d.background)
-        self.background.setPlaceholderText("心愿人情况，如 独居老人、腿脚不便（会印在心愿卡上）")
-        self.value = yuan_field(d.estimated_fen)
-        self.posted = DateEdit(d.posted_on)
-        self.notes = text_area(2)
-        self.notes.setPlainText(d.notes)
-        form = QFormLayout()
-        form.addRow("心愿人", self.wisher)
-        form.addRow("所属网格", self.grid)
-        form.addRow("心愿内容", self.content)
-        form.addRow("心愿人情况", self.background)
-        form.addRow("预计价值（元）", self.value)
-        form.addRow("发布日期", self.posted)
-        form.addRow("备注", self.notes)
-        self.finish_layout(form)
+        self.fields = FieldForm(self, d, (
+            Put("wisher", "心愿人", self.wisher),
+            grid(grids=grids, attr="grid"),
+            Line("content", "心愿内容", "如 一台收音机、上门理发、孩子的课外辅导书"),
+            Line("background", "心愿人情况", "心愿人情况，如 独居老人、腿脚不便（会印在心愿卡上）"),
+            Money("estimated_fen", "预计价值（元）", attr="value"),
+            Day("posted_on", "发布日期", attr="posted"),
+            Text("notes", "备注", lines=2),
+        ))
+        self.finish_layout(self.fields)
         self.setMinimumWidth(500)
         self._wishes = wishes
         self.first_field = self.wisher
@@ -86,12 +79,7 @@ class WishDialog(SavingDialog):
             (resident_id, household_id), name = self._ids, self.detail.wisher_name
         else:
             resident_id, household_id, name = None, None, self.wisher.text()
-        return WishInput(
-            resident_id=resident_id, household_id=household_id, wisher_name=name, grid_id=self.grid.currentData(),
-            content=self.content.text(), background=self.background.text(),
-            estimated_fen=fen_of(self.value, "预计价值"), posted_on=self.posted.value(),
-            notes=self.notes.toPlainText(),
-        )
+        return self.fields.build(WishInput, resident_id=resident_id, household_id=household_id, wisher_name=name)
 
     def prepare(self):
         inp = self.current_input()
@@ -162,21 +150,18 @@ class PartnerUnitDialog(SavingDialog):
     def __init__(self, parent: QWidget | None, db: Database, unit=None):
         super().__init__(parent, "修改共建单位" if unit else "新增共建单位")
         self.db, self.unit = db, unit
-        self.name = QLineEdit(unit.name if unit else "")
-        self.contact = QLineEdit(unit.contact_person if unit else "")
-        self.phone = QLineEdit(unit.phone if unit else "")
-        self.notes = QLineEdit(unit.notes if unit else "")
-        form = QFormLayout()
-        form.addRow("单位名称", self.name)
-        form.addRow("联系人", self.contact)
-        form.addRow("联系电话", self.phone)
-        form.addRow("备注", self.notes)
-        self.finish_layout(form)
+        self.fields = FieldForm(self, unit, (
+            Line("name", "单位名称"),
+            Line("contact_person", "联系人", attr="contact"),
+            Line("phone", "联系电话"),
+            Line("notes", "备注"),
+        ))
+        self.finish_layout(self.fields)
         self.setMinimumWidth(400)
 
     def prepare(self):
         db, uid = self.db, self.unit.id if self.unit else None
-        values = (self.name.text(), self.contact.text(), self.phone.text(), self.notes.text())
+        values = tuple(self.fields.values().values())
         flow.required(values[0], "单位名称")
         return lambda: wishes.save_unit(db, uid, *values)
 

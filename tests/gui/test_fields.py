@@ -1,0 +1,158 @@
+"""The declarative form builder: a field table fills widgets from an input, lays them out and reads them back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+from desktop_app.domain.errors import ValidationError
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.fields import (
+    Checks,
+    Choice,
+    Day,
+    FieldForm,
+    Flag,
+    Line,
+    Listed,
+    Money,
+    Put,
+    Row,
+    Text,
+    grid,
+    show,
+)
+from desktop_app.gui.widgets.forms import DateEdit
+
+
+@dataclass(frozen=True)
+class Grid:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Thing:
+    name: str = ""
+    kind: str = ""
+    level: int | None = None
+    grid_id: str | None = None
+    budget_fen: int = 0
+    cost_fen: int = 0
+    start: date | None = None
+    due: date | None = None
+    offers: list[str] = field(default_factory=list)
+    urgent: bool = False
+    notes: str = ""
+    owner_id: str | None = None
+
+
+GRIDS = [Grid("g1", "一网格"), Grid("g2", "二网格")]
+
+
+def rows(extra: QWidget):
+    return (
+        Line("name", "名称", "如 路灯修复"),
+        Listed("kind", "类别", names=("修缮", "环境")),
+        Choice("level", "级别", items=(("一般", 1), ("紧急", 2))),
+        grid(grids=GRIDS, attr="grid"),
+        Row("预算（元）", Money("budget_fen", attr="budget"), "实际支出", Money("cost_fen", what="实际支出")),
+        Row("开始日期", Day("start", optional=True), "期限", Day("due", default=date(2024, 7, 1)), end_stretch=True),
+        Checks("offers", "可提供", options=("场地", "资金", "人员")),
+        Flag("urgent", "", text="加急"),
+        Text("notes", "备注", lines=2, placeholder="可不填"),
+        Put("extra", "另附", extra),
+        show("当前状态", "进行中"),
+    )
+
+
+def make(qtbot, source):
+    owner = SavingDialog(None, "表单")
+    qtbot.addWidget(owner)
+    extra = QLineEdit("另附的")
+    form = FieldForm(owner, source, rows(extra))
+    owner.finish_layout(form)
+    return owner, form, extra
+
+
+def test_a_blank_form_reads_back_its_defaults(qtbot):
+    owner, form, extra = make(qtbot, None)
+    assert isinstance(owner.name, QLineEdit) and owner.name.placeholderText() == "如 路灯修复"
+    assert isinstance(owner.kind, QComboBox) and isinstance(owner.notes, QPlainTextEdit)
+    assert isinstance(owner.start, DateEdit) and owner.extra is extra and form.get("budget") is owner.budget
+    assert form.rowCount() == 11
+    assert form.build(Thing) == Thing(kind="修缮", level=1, due=date(2024, 7, 1))
+    label = form.itemAt(10, form.ItemRole.FieldRole).widget()
+    assert isinstance(label, QLabel) and label.text() == "进行中"
+
+
+def test_a_form_shows_its_source_and_reads_what_was_typed(qtbot):
+    src = Thing(name="路灯", kind="老类别", level=2, grid_id="g2", budget_fen=120050, cost_fen=0,
+                start=date(2024, 6, 3), due=date(2024, 6, 30), offers=["资金"], urgent=True, notes="第一行")
+    owner, form, _extra = make(qtbot, src)
+    assert owner.kind.currentText() == "老类别"  # the record's own word stays offered
+    assert owner.budget.text() == "1200.50" and owner.cost_fen.text() == ""
+    assert form.build(Thing) == src
+    owner.name.setText("路灯修复")
+    owner.cost_fen.setText("35.5")
+    owner.offers.boxes["场地"].setChecked(True)
+    assert isinstance(owner.urgent, QCheckBox)
+    owner.urgent.setChecked(False)
+    owner.start.set_value(None)
+    got = form.build(Thing, owner_id="m1")
+    assert (got.name, got.cost_fen, got.offers, got.urgent, got.start, got.owner_id) == (
+        "路灯修复", 3550, ["场地", "资金"], False, None, "m1")
+    assert list(form.values()) == ["name", "kind", "level", "grid_id", "budget_fen", "cost_fen", "start", "due",
+                                   "offers", "urgent", "notes"]
+
+
+def test_a_wrong_amount_is_refused_naming_the_field_without_its_unit(qtbot):
+    owner, form, _extra = make(qtbot, None)
+    owner.budget.setText("一千")
+    with pytest.raises(ValidationError) as err:
+        form.values()
+    assert "预算" in str(err.value) and "（元）" not in str(err.value)
+    owner.budget.setText("")
+    owner.cost_fen.setText("abc")
+    with pytest.raises(ValidationError, match="实际支出"):
+        form.values()
+
+
+def test_the_discard_guard_sees_the_fields_a_table_made(qtbot):
+    owner, _form, _extra = make(qtbot, None)
+    owner.show()
+    qtbot.waitUntil(lambda: owner._typed is not None)
+    assert not owner.is_modified()
+    owner.offers.boxes["人员"].setChecked(True)
+    assert owner.is_modified()
+
+
+def test_the_wish_form_reads_the_same_input_it_was_given(qtbot):
+    from desktop_app.domain.service_flow import WishInput
+    from desktop_app.gui.wishes.dialogs import PartnerUnitDialog, WishDialog
+
+    src = WishInput(wisher_name="王阿姨", grid_id="g2", content="一台收音机", background="独居老人",
+                    estimated_fen=12050, posted_on=date(2024, 6, 3), notes="周末送")
+
+    class Detail:
+        id, wisher_name = "w1", "王阿姨"
+
+        def to_input(self):
+            return src
+
+    dlg = WishDialog(None, None, GRIDS, Detail(), today=date(2024, 6, 10))
+    qtbot.addWidget(dlg)
+    assert dlg.grid.currentText() == "二网格" and dlg.value.text() == "120.50"
+    assert dlg.current_input() == src
+    dlg.value.setText("一百")
+    with pytest.raises(ValidationError, match="预计价值"):
+        dlg.current_input()
+
+    unit = PartnerUnitDialog(None, None)
+    qtbot.addWidget(unit)
+    unit.name.setText("区医院")
+    unit.contact.setText("李")
+    assert unit.fields.values() == {"name": "区医院", "contact_person": "李", "phone": "", "notes": ""}
