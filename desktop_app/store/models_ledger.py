@@ -11,12 +11,12 @@ those tables belong to other modules.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop_app.store.base import Base, SyncMixin
+from desktop_app.store.base import Base, SyncMixin, new_id, utcnow
 
 
 class Account(SyncMixin, Base):
@@ -99,6 +99,37 @@ class ClosedMonth(SyncMixin, Base):
     month: Mapped[date] = mapped_column(Date)
     closed_by: Mapped[str] = mapped_column(String(20), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class LedgerMonthBalance(Base):
+    """A closed month's totals of one account by direction and category, kept when the month closes.
+
+    A local cache, never synced (no SyncMixin): each site derives it from its
+    own entries. A row counts only while the ClosedMonth row it was built from
+    (`closed_month_id` at `closed_version`) is still live and unchanged, so a
+    month reopened (its row tombstoned or changed) drops out of every read
+    until it is closed and built again. Every account of the books gets a row
+    per built month (zero when idle), so a built month is known by its rows.
+    """
+
+    __tablename__ = "ledger_month_balance"
+    __table_args__ = (
+        Index("ix_ledger_month_balance_org_month", "org_id", "month"),
+        Index("ix_ledger_month_balance_account_month", "account_id", "month"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    org_id: Mapped[str | None] = mapped_column(String(36), default=None)  # whose books (None: no site yet)
+    month: Mapped[date] = mapped_column(Date)  # first day
+    account_id: Mapped[str] = mapped_column(String(36))
+    direction: Mapped[str] = mapped_column(String(4))
+    category: Mapped[str] = mapped_column(String(20), default="")
+    amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    reversals: Mapped[int] = mapped_column(Integer, default=0)
+    closed_month_id: Mapped[str] = mapped_column(String(36))
+    closed_version: Mapped[int] = mapped_column(Integer)
+    built_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class DuesRateRule(SyncMixin, Base):
