@@ -5,11 +5,14 @@ Lists: a filter is a list of SQL conditions built from the fields a user filled 
 accepts. Writes: a changed field is written only when it differs (`assign`, so the
 audit trail and the sync version see real changes only), a record's children are
 tombstoned with it (`tombstone_children`), and a write ends by reading back what
-it changed inside the same unit of work (`settle`).
+it changed inside the same unit of work (`settle`). A write whose permission does
+not depend on the row is declared with `@writes("perm")`: the check, the unit of
+work (whose session carries the actor to the audit trail) and the commit are one line.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
@@ -21,6 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 import unicodedata
 
 from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
 
 R = TypeVar("R")
@@ -118,3 +122,24 @@ def settle(uow: UnitOfWork, read: Callable[..., R], *args: Any) -> R:
     result = read(s, *args)
     uow.commit()
     return result
+
+
+def writes(permission: str) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Declare a service write: check `permission`, run the body in one unit of work, commit.
+
+    The caller passes the database (`add_x(db, ...)`); the body is written as
+    `def add_x(uow, ...)` and gets the open unit of work. What it returns is
+    returned (flush first when that needs new ids); when it raises, nothing is
+    kept. A write checked against the row's own grid checks inside instead.
+    tests/integration/test_roles.py reads the permission from this decorator.
+    """
+    def decorate(body: Callable[..., R]) -> Callable[..., R]:
+        @functools.wraps(body)
+        def run(db, *args: Any, **kwargs: Any) -> R:
+            auth.require(db, permission)
+            with UnitOfWork(db) as uow:
+                result = body(uow, *args, **kwargs)
+                uow.commit()
+            return result
+        return run
+    return decorate

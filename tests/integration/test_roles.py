@@ -503,9 +503,15 @@ def _service_functions():
     for mod in SERVICE_MODULES:
         tree = ast.Module([n for p in sorted((root / mod).glob("*.py")) or [root / f"{mod}.py"] for n in ast.parse(p.read_text(encoding="utf-8")).body], [])  # noqa: E501 - a package is read as one module
         funcs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-        facts = {}
+        facts, bodies = {}, set()
         for name, fn in funcs.items():
             perms, calls, writes = set(), set(), False
+            for deco in fn.decorator_list:  # @writes("perm"): the check and the unit of work (services/records)
+                if isinstance(deco, ast.Call) and getattr(deco.func, "id", getattr(deco.func, "attr", "")) == "writes":
+                    arg = deco.args[0] if deco.args else None
+                    perms.add(arg.value if isinstance(arg, ast.Constant) else "<not a literal>")
+                    writes = True
+                    bodies.add(name)
             for node in ast.walk(fn):
                 if not isinstance(node, ast.Call):
                     continue
@@ -529,6 +535,8 @@ def _service_functions():
 
         for name, fn in funcs.items():
             args = [a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
+            if name in bodies:
+                args.append("db")  # a @writes body takes the unit of work; its callers pass the database
             if name.startswith("_") or "db" not in args:
                 continue  # private, pure, or a helper inside the caller's unit of work (takes a session)
             yield mod, name, closure(name), facts[name][2]

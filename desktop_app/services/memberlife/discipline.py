@@ -16,6 +16,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.memberlife._common import live_member, live_row, record_status, today_of
+from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
 from desktop_app.store.models_memberlife import Discipline, Disposal, PartyExit
@@ -34,44 +35,43 @@ def _prow(p: Disposal, name: str, today: date) -> DisposalRow:
                        p.deadline, p.outcome, overdue, p.note)
 
 
-def add_discipline(db: Database, member_id: str, inp: rules.DisciplineInput,
+def _named(model, member_id: str | None):
+    """Live decisions of `model` with the member's name, latest first (one member's when given)."""
+    q = (select(model, Member.name).join(Member, Member.id == model.member_id)
+         .where(model.deleted.is_(False)).order_by(model.decided_on.desc()))
+    return q if member_id is None else q.where(model.member_id == member_id)
+
+
+@writes("discipline.write")
+def add_discipline(uow: UnitOfWork, member_id: str, inp: rules.DisciplineInput,
                    today: date | None = None) -> DisciplineRow:
     """Record a 党纪处分 (开除党籍 is an exit: record_exit)."""
-    auth.require(db, "discipline.write")
     today = today_of(today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = live_member(s, member_id)
-        clean = rules.check_discipline(inp, today, m.joined_date)
-        d = Discipline(member_id=m.id, kind=clean.kind, decided_on=clean.decided_on, decided_by=clean.decided_by,
-                       document_no=clean.document_no, ends_on=clean.ends_on, reason=clean.reason, note=clean.note)
-        s.add(d)
-        s.flush()
-        out = _drow(d, m.name, today)
-        uow.commit()
-    return out
+    s = uow.session
+    m = live_member(s, member_id)
+    clean = rules.check_discipline(inp, today, m.joined_date)
+    d = Discipline(member_id=m.id, kind=clean.kind, decided_on=clean.decided_on, decided_by=clean.decided_by,
+                   document_no=clean.document_no, ends_on=clean.ends_on, reason=clean.reason, note=clean.note)
+    s.add(d)
+    s.flush()
+    return _drow(d, m.name, today)
 
 
-def lift_probation(db: Database, discipline_id: str, on: date | None, today: date | None = None) -> DisciplineRow:
+@writes("discipline.write")
+def lift_probation(uow: UnitOfWork, discipline_id: str, on: date | None, today: date | None = None) -> DisciplineRow:
     """恢复党员权利 at the end of a 留党察看: the vote comes back from that day."""
-    auth.require(db, "discipline.write")
     today = today_of(today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        d = live_row(s, Discipline, discipline_id, "处分记录")
-        d.lifted_on = rules.check_lift(rules.Sanction(d.kind, d.decided_on, d.ends_on), on, today)
-        s.flush()
-        out = _drow(d, live_member(s, d.member_id).name, today)
-        uow.commit()
-    return out
+    s = uow.session
+    d = live_row(s, Discipline, discipline_id, "处分记录")
+    d.lifted_on = rules.check_lift(rules.Sanction(d.kind, d.decided_on, d.ends_on), on, today)
+    s.flush()
+    return _drow(d, live_member(s, d.member_id).name, today)
 
 
-def withdraw_discipline(db: Database, discipline_id: str) -> None:
+@writes("discipline.write")
+def withdraw_discipline(uow: UnitOfWork, discipline_id: str) -> None:
     """Withdraw a 处分 entered by mistake (or annulled on appeal)."""
-    auth.require(db, "discipline.write")
-    with UnitOfWork(db) as uow:
-        live_row(uow.session, Discipline, discipline_id, "处分记录").deleted = True
-        uow.commit()
+    live_row(uow.session, Discipline, discipline_id, "处分记录").deleted = True
 
 
 def disciplines(db: Database, member_id: str | None = None, running_only: bool = False,
@@ -79,58 +79,48 @@ def disciplines(db: Database, member_id: str | None = None, running_only: bool =
     auth.require(db, "discipline.read")
     today = today_of(today)
     with db.session() as s:
-        q = (select(Discipline, Member.name).join(Member, Member.id == Discipline.member_id)
-             .where(Discipline.deleted.is_(False)).order_by(Discipline.decided_on.desc()))
-        if member_id is not None:
-            q = q.where(Discipline.member_id == member_id)
-        rows = [_drow(d, name, today) for d, name in s.execute(q)]
+        rows = [_drow(d, name, today) for d, name in s.execute(_named(Discipline, member_id))]
     return [r for r in rows if r.running] if running_only else rows
 
 
-def add_disposal(db: Database, member_id: str, inp: rules.DisposalInput, today: date | None = None) -> DisposalRow:
+@writes("discipline.write")
+def add_disposal(uow: UnitOfWork, member_id: str, inp: rules.DisposalInput, today: date | None = None) -> DisposalRow:
     """处置 of a member found 不合格 in the 民主评议; 除名 also records the exit."""
-    auth.require(db, "discipline.write")
     today = today_of(today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = live_member(s, member_id)
-        earlier = list(s.scalars(select(Disposal.measure).where(
-            Disposal.member_id == m.id, Disposal.year == inp.year, Disposal.deleted.is_(False))))
-        clean = rules.check_disposal(inp, today, earlier)
-        if clean.measure == rules.DISPOSAL_REMOVE:
-            exit_inp = rules.check_exit(
-                rules.ExitInput(rules.REMOVED, clean.decided_on, clean.decided_by, clean.document_no,
-                                f"{clean.year}年度民主评议为不合格党员，经教育仍无转变", clean.note),
-                today, m.joined_date, m.status)
-            prior = m.status
-            change_id = record_status(s, m, rules.REMOVED, clean.decided_on, "", f"不合格党员处置：除名（{clean.document_no}）")
-            s.add(PartyExit(member_id=m.id, kind=rules.REMOVED, exit_date=clean.decided_on,
-                            decided_by=clean.decided_by, document_no=clean.document_no, reason=exit_inp.reason,
-                            note=clean.note, prior_status=prior, status_change_id=change_id))
-        p = Disposal(member_id=m.id, year=clean.year, measure=clean.measure, decided_on=clean.decided_on,
-                     decided_by=clean.decided_by, document_no=clean.document_no, deadline=clean.deadline,
-                     note=clean.note)
-        s.add(p)
-        s.flush()
-        out = _prow(p, m.name, today)
-        uow.commit()
-    return out
+    s = uow.session
+    m = live_member(s, member_id)
+    earlier = list(s.scalars(select(Disposal.measure).where(
+        Disposal.member_id == m.id, Disposal.year == inp.year, Disposal.deleted.is_(False))))
+    clean = rules.check_disposal(inp, today, earlier)
+    if clean.measure == rules.DISPOSAL_REMOVE:
+        exit_inp = rules.check_exit(
+            rules.ExitInput(rules.REMOVED, clean.decided_on, clean.decided_by, clean.document_no,
+                            f"{clean.year}年度民主评议为不合格党员，经教育仍无转变", clean.note),
+            today, m.joined_date, m.status)
+        prior = m.status
+        change_id = record_status(s, m, rules.REMOVED, clean.decided_on, "", f"不合格党员处置：除名（{clean.document_no}）")
+        s.add(PartyExit(member_id=m.id, kind=rules.REMOVED, exit_date=clean.decided_on,
+                        decided_by=clean.decided_by, document_no=clean.document_no, reason=exit_inp.reason,
+                        note=clean.note, prior_status=prior, status_change_id=change_id))
+    p = Disposal(member_id=m.id, year=clean.year, measure=clean.measure, decided_on=clean.decided_on,
+                 decided_by=clean.decided_by, document_no=clean.document_no, deadline=clean.deadline,
+                 note=clean.note)
+    s.add(p)
+    s.flush()
+    return _prow(p, m.name, today)
 
 
-def set_disposal_outcome(db: Database, disposal_id: str, outcome: str, today: date | None = None) -> DisposalRow:
+@writes("discipline.write")
+def set_disposal_outcome(uow: UnitOfWork, disposal_id: str, outcome: str, today: date | None = None) -> DisposalRow:
     """How a 限期改正 or 劝退 ended (已改正, 仍无转变, 本人退党 …)."""
-    auth.require(db, "discipline.write")
     outcome = (outcome or "").strip()
     if not outcome or len(outcome) > 40:
         raise ValidationError("处置结果", "请写明结果（不超过 40 个字）")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        p = live_row(s, Disposal, disposal_id, "处置记录")
-        p.outcome = outcome
-        s.flush()
-        out = _prow(p, live_member(s, p.member_id).name, today_of(today))
-        uow.commit()
-    return out
+    s = uow.session
+    p = live_row(s, Disposal, disposal_id, "处置记录")
+    p.outcome = outcome
+    s.flush()
+    return _prow(p, live_member(s, p.member_id).name, today_of(today))
 
 
 def disposals(db: Database, year: int | None = None, member_id: str | None = None,
@@ -138,22 +128,17 @@ def disposals(db: Database, year: int | None = None, member_id: str | None = Non
     auth.require(db, "discipline.read")
     today = today_of(today)
     with db.session() as s:
-        q = (select(Disposal, Member.name).join(Member, Member.id == Disposal.member_id)
-             .where(Disposal.deleted.is_(False)).order_by(Disposal.decided_on.desc()))
+        q = _named(Disposal, member_id)
         if year is not None:
             q = q.where(Disposal.year == year)
-        if member_id is not None:
-            q = q.where(Disposal.member_id == member_id)
         return [_prow(p, name, today) for p, name in s.execute(q)]
 
 
-def withdraw_disposal(db: Database, disposal_id: str) -> None:
+@writes("discipline.write")
+def withdraw_disposal(uow: UnitOfWork, disposal_id: str) -> None:
     """Withdraw a 处置 entered by mistake (a 除名 is withdrawn as an exit: withdraw_exit)."""
-    auth.require(db, "discipline.write")
-    with UnitOfWork(db) as uow:
-        p = live_row(uow.session, Disposal, disposal_id, "处置记录")
-        if p.measure == rules.DISPOSAL_REMOVE:
-            raise ValidationError("处置方式", "除名请在出党记录中撤销")
-        p.deleted = True
-        uow.commit()
+    p = live_row(uow.session, Disposal, disposal_id, "处置记录")
+    if p.measure == rules.DISPOSAL_REMOVE:
+        raise ValidationError("处置方式", "除名请在出党记录中撤销")
+    p.deleted = True
 

@@ -23,6 +23,7 @@ from desktop_app.services.database import Database
 from desktop_app.services.memberlife._common import Orgs, live_member, live_row, record_status, status_before, today_of
 from desktop_app.services.membership import exemptions_of
 from desktop_app.domain.membership import exemption_on
+from desktop_app.services.records import chunked, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, MemberStatusChange, Transfer
 from desktop_app.store.models_cobuilding import registered_member_ids
@@ -31,38 +32,36 @@ from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.store.models_memberlife import PartyExit
 from desktop_app.views.memberlife import ExitRow, LapseRow
 
-_CHUNK = 500
-
 
 def _row(e: PartyExit, m: Member, orgs: Orgs) -> ExitRow:
     return ExitRow(e.id, m.id, m.name, orgs.branch_name(m.org_id), e.kind, e.exit_date, e.decided_by,
                    e.document_no, e.reason, e.note)
 
 
-def _last_life(s: Session, member_ids: Sequence[str], day: date) -> dict[str, date]:
+def _per_member(s: Session, member_ids: Sequence[str], query) -> dict[str, date]:
+    """member id -> date, from `query(chunk)` run over the ids a chunk at a time."""
     out: dict[str, date] = {}
-    for i in range(0, len(member_ids), _CHUNK):
-        chunk = list(member_ids[i:i + _CHUNK])
-        out.update(s.execute(
-            select(Attendance.member_id, func.max(Meeting.meeting_date))
-            .join(Meeting, Meeting.id == Attendance.meeting_id)
-            .where(Attendance.member_id.in_(chunk), Attendance.deleted.is_(False), Meeting.deleted.is_(False),
-                   Meeting.status == meeting_rules.HELD, Attendance.status == meeting_rules.PRESENT,
-                   Meeting.meeting_date <= day)
-            .group_by(Attendance.member_id)).all())
+    for chunk in chunked(list(member_ids)):
+        out.update(s.execute(query(chunk)).all())
     return out
+
+
+def _last_life(s: Session, member_ids: Sequence[str], day: date) -> dict[str, date]:
+    return _per_member(s, member_ids, lambda chunk: (
+        select(Attendance.member_id, func.max(Meeting.meeting_date))
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(Attendance.member_id.in_(chunk), Attendance.deleted.is_(False), Meeting.deleted.is_(False),
+               Meeting.status == meeting_rules.HELD, Attendance.status == meeting_rules.PRESENT,
+               Meeting.meeting_date <= day)
+        .group_by(Attendance.member_id)))
 
 
 def _dues_paid_to(s: Session, member_ids: Sequence[str], day: date) -> dict[str, date]:
-    out: dict[str, date] = {}
-    for i in range(0, len(member_ids), _CHUNK):
-        chunk = list(member_ids[i:i + _CHUNK])
-        out.update(s.execute(
-            select(DuesRecord.member_id, func.max(DuesRecord.month))
-            .where(DuesRecord.member_id.in_(chunk), DuesRecord.deleted.is_(False), DuesRecord.paid_fen > 0,
-                   DuesRecord.paid_on.is_not(None), DuesRecord.paid_on <= day)
-            .group_by(DuesRecord.member_id)).all())
-    return out
+    return _per_member(s, member_ids, lambda chunk: (
+        select(DuesRecord.member_id, func.max(DuesRecord.month))
+        .where(DuesRecord.member_id.in_(chunk), DuesRecord.deleted.is_(False), DuesRecord.paid_fen > 0,
+               DuesRecord.paid_on.is_not(None), DuesRecord.paid_on <= day)
+        .group_by(DuesRecord.member_id)))
 
 
 def _tracked(s: Session) -> tuple[date | None, date | None]:
@@ -80,53 +79,48 @@ def _lapse(s: Session, m: Member, day: date) -> rules.Lapse:
                           life_from, dues_from)
 
 
-def record_exit(db: Database, member_id: str, inp: rules.ExitInput, today: date | None = None) -> ExitRow:
+@writes("discipline.write")
+def record_exit(uow: UnitOfWork, member_id: str, inp: rules.ExitInput, today: date | None = None) -> ExitRow:
     """Record a member's exit; refused (nothing written) when the 党章's terms are not met."""
-    auth.require(db, "discipline.write")
     today = today_of(today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = live_member(s, member_id)
-        lapse = _lapse(s, m, inp.exit_date) if inp.kind == rules.LAPSED and inp.exit_date else None
-        clean = rules.check_exit(inp, today, m.joined_date, m.status, lapse)
-        orgs = Orgs(s)
-        prior = m.status
-        if clean.kind == member_rules.TRANSFERRED_OUT:
-            s.add(Transfer(member_id=m.id, direction=member_rules.TRANSFER_OUT, transfer_date=clean.exit_date,
-                           from_org=orgs.branch_name(m.org_id), to_org=clean.destination, note=clean.note,
-                           letter_no=clean.document_no))
-        change_id = record_status(s, m, clean.kind, clean.exit_date, clean.destination,
-                                  f"{clean.kind}（{clean.decided_by} {clean.document_no}）".replace("（ ）", "").strip())
-        e = PartyExit(member_id=m.id, kind=clean.kind, exit_date=clean.exit_date, decided_by=clean.decided_by,
-                      document_no=clean.document_no, reason=clean.reason, note=clean.note, prior_status=prior,
-                      status_change_id=change_id)
-        s.add(e)
-        s.flush()
-        out = _row(e, m, orgs)
-        uow.commit()
-    return out
+    s = uow.session
+    m = live_member(s, member_id)
+    lapse = _lapse(s, m, inp.exit_date) if inp.kind == rules.LAPSED and inp.exit_date else None
+    clean = rules.check_exit(inp, today, m.joined_date, m.status, lapse)
+    orgs = Orgs(s)
+    prior = m.status
+    if clean.kind == member_rules.TRANSFERRED_OUT:
+        s.add(Transfer(member_id=m.id, direction=member_rules.TRANSFER_OUT, transfer_date=clean.exit_date,
+                       from_org=orgs.branch_name(m.org_id), to_org=clean.destination, note=clean.note,
+                       letter_no=clean.document_no))
+    change_id = record_status(s, m, clean.kind, clean.exit_date, clean.destination,
+                              f"{clean.kind}（{clean.decided_by} {clean.document_no}）".replace("（ ）", "").strip())
+    e = PartyExit(member_id=m.id, kind=clean.kind, exit_date=clean.exit_date, decided_by=clean.decided_by,
+                  document_no=clean.document_no, reason=clean.reason, note=clean.note, prior_status=prior,
+                  status_change_id=change_id)
+    s.add(e)
+    s.flush()
+    return _row(e, m, orgs)
 
 
-def withdraw_exit(db: Database, exit_id: str) -> None:
+@writes("discipline.write")
+def withdraw_exit(uow: UnitOfWork, exit_id: str) -> None:
     """Withdraw an exit entered by mistake: its status history goes too and the previous status comes back."""
-    auth.require(db, "discipline.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        e = live_row(s, PartyExit, exit_id, "出党记录")
-        m = live_member(s, e.member_id)
-        if m.status != e.kind:
-            raise ValidationError("出党方式", f"该党员现在是“{m.status}”，请先撤销之后的变动")
-        change = s.get(MemberStatusChange, e.status_change_id) if e.status_change_id else None
-        if change is not None:
-            change.deleted = True
-        if e.kind == member_rules.TRANSFERRED_OUT:
-            for t in s.scalars(select(Transfer).where(
-                    Transfer.member_id == m.id, Transfer.deleted.is_(False),
-                    Transfer.direction == member_rules.TRANSFER_OUT, Transfer.transfer_date == e.exit_date)):
-                t.deleted = True
-        m.status = e.prior_status or status_before(s, m.id, e.status_change_id)
-        e.deleted = True
-        uow.commit()
+    s = uow.session
+    e = live_row(s, PartyExit, exit_id, "出党记录")
+    m = live_member(s, e.member_id)
+    if m.status != e.kind:
+        raise ValidationError("出党方式", f"该党员现在是“{m.status}”，请先撤销之后的变动")
+    change = s.get(MemberStatusChange, e.status_change_id) if e.status_change_id else None
+    if change is not None:
+        change.deleted = True
+    if e.kind == member_rules.TRANSFERRED_OUT:
+        for t in s.scalars(select(Transfer).where(
+                Transfer.member_id == m.id, Transfer.deleted.is_(False),
+                Transfer.direction == member_rules.TRANSFER_OUT, Transfer.transfer_date == e.exit_date)):
+            t.deleted = True
+    m.status = e.prior_status or status_before(s, m.id, e.status_change_id)
+    e.deleted = True
 
 
 def exits(db: Database, year: int | None = None, member_id: str | None = None) -> list[ExitRow]:

@@ -20,6 +20,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.memberlife._common import Orgs, live_member, live_row, record_status, today_of
+from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, MemberStatusChange, Organization
 from desktop_app.store.models_memberlife import FloatingRecord, LostSearch, PartyExit
@@ -33,57 +34,51 @@ def _frow(r: FloatingRecord, orgs: Orgs, reveal: bool) -> FloatingRow:
                        r.start_date, r.end_date, r.place, r.other_org, contact, r.note)
 
 
-def add_floating(db: Database, inp: rules.FloatingInput, today: date | None = None) -> FloatingRow:
+@writes("members.write")
+def add_floating(uow: UnitOfWork, inp: rules.FloatingInput, today: date | None = None) -> FloatingRow:
     """Register a 流出 (our member, marked 流动 from the start day) or a 流入 (attending a branch here)."""
-    auth.require(db, "members.write")
     today = today_of(today)
     clean = rules.check_floating(inp, today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        org = s.get(Organization, clean.org_id)
-        if org is None or org.deleted:
-            raise ValidationError("党支部", "所选党组织不存在或已删除")
-        name, idn = clean.name, clean.id_number
-        if clean.direction == rules.FLOW_OUT:
-            m = live_member(s, clean.member_id)
-            if m.status in member_rules.GONE_STATUSES:
-                raise ValidationError("党员", f"该党员已{m.status}")
-            name, idn = m.name, m.id_number
-            if clean.end_date is None:
-                m.is_floating, m.floating_to = True, clean.place
-                record_status(s, m, member_rules.FLOATING, clean.start_date, clean.place, "流出登记")
-        r = FloatingRecord(org_id=org.id, direction=clean.direction, member_id=clean.member_id, name=name,
-                           id_number=idn, card_no=clean.card_no, start_date=clean.start_date,
-                           end_date=clean.end_date, place=clean.place, other_org=clean.other_org,
-                           contact=clean.contact, note=clean.note)
-        s.add(r)
-        s.flush()
-        out = _frow(r, Orgs(s), True)
-        uow.commit()
-    return out
+    s = uow.session
+    org = s.get(Organization, clean.org_id)
+    if org is None or org.deleted:
+        raise ValidationError("党支部", "所选党组织不存在或已删除")
+    name, idn = clean.name, clean.id_number
+    if clean.direction == rules.FLOW_OUT:
+        m = live_member(s, clean.member_id)
+        if m.status in member_rules.GONE_STATUSES:
+            raise ValidationError("党员", f"该党员已{m.status}")
+        name, idn = m.name, m.id_number
+        if clean.end_date is None:
+            m.is_floating, m.floating_to = True, clean.place
+            record_status(s, m, member_rules.FLOATING, clean.start_date, clean.place, "流出登记")
+    r = FloatingRecord(org_id=org.id, direction=clean.direction, member_id=clean.member_id, name=name,
+                       id_number=idn, card_no=clean.card_no, start_date=clean.start_date,
+                       end_date=clean.end_date, place=clean.place, other_org=clean.other_org,
+                       contact=clean.contact, note=clean.note)
+    s.add(r)
+    s.flush()
+    return _frow(r, Orgs(s), True)
 
 
-def end_floating(db: Database, record_id: str, on: date | None, today: date | None = None) -> FloatingRow:
+@writes("members.write")
+def end_floating(uow: UnitOfWork, record_id: str, on: date | None, today: date | None = None) -> FloatingRow:
     """A 流出 member came back (正常 again from that day) or a 流入 member left."""
-    auth.require(db, "members.write")
     today = today_of(today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        r = live_row(s, FloatingRecord, record_id, "流动党员登记")
-        if r.end_date is not None:
-            raise ValidationError("结束日期", "该登记已结束")
-        if on is None or on < r.start_date or on > today:
-            raise ValidationError("结束日期", "请填写开始日期之后、今天以前的日期")
-        r.end_date = on
-        if r.direction == rules.FLOW_OUT and r.member_id:
-            m = live_member(s, r.member_id)
-            if m.status == member_rules.FLOATING:
-                m.is_floating, m.floating_to = False, ""
-                record_status(s, m, member_rules.NORMAL, on, "", "流动党员返回")
-        s.flush()
-        out = _frow(r, Orgs(s), True)
-        uow.commit()
-    return out
+    s = uow.session
+    r = live_row(s, FloatingRecord, record_id, "流动党员登记")
+    if r.end_date is not None:
+        raise ValidationError("结束日期", "该登记已结束")
+    if on is None or on < r.start_date or on > today:
+        raise ValidationError("结束日期", "请填写开始日期之后、今天以前的日期")
+    r.end_date = on
+    if r.direction == rules.FLOW_OUT and r.member_id:
+        m = live_member(s, r.member_id)
+        if m.status == member_rules.FLOATING:
+            m.is_floating, m.floating_to = False, ""
+            record_status(s, m, member_rules.NORMAL, on, "", "流动党员返回")
+    s.flush()
+    return _frow(r, Orgs(s), True)
 
 
 def floating(db: Database, direction: str | None = None, active_only: bool = False) -> list[FloatingRow]:
@@ -100,12 +95,10 @@ def floating(db: Database, direction: str | None = None, active_only: bool = Fal
         return [_frow(r, orgs, reveal) for r in s.scalars(q)]
 
 
-def withdraw_floating(db: Database, record_id: str) -> None:
+@writes("members.write")
+def withdraw_floating(uow: UnitOfWork, record_id: str) -> None:
     """Remove a registration entered by mistake (the status history it wrote stays: dates were real)."""
-    auth.require(db, "members.write")
-    with UnitOfWork(db) as uow:
-        live_row(uow.session, FloatingRecord, record_id, "流动党员登记").deleted = True
-        uow.commit()
+    live_row(uow.session, FloatingRecord, record_id, "流动党员登记").deleted = True
 
 
 # ---------------------------------------------------------------- 失联党员
@@ -114,23 +107,20 @@ def _srow(r: LostSearch, name: str) -> SearchRow:
     return SearchRow(r.id, r.member_id, name, r.tried_on, r.tried_by, r.method, r.result, r.decision, r.note)
 
 
-def add_search(db: Database, member_id: str, on: date | None, tried_by: str, method: str, result: str = "",
+@writes("members.write")
+def add_search(uow: UnitOfWork, member_id: str, on: date | None, tried_by: str, method: str, result: str = "",
                note: str = "", today: date | None = None) -> SearchRow:
     """One attempt to find a 失联党员: who tried, how, when, with what result."""
-    auth.require(db, "members.write")
     today = today_of(today)
     day, who, how, res = rules.check_search(on, tried_by, method, result, today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = live_member(s, member_id)
-        if m.status not in (member_rules.LOST, member_rules.SUSPENDED):
-            raise ValidationError("党员", "只有失联党员需要登记查找记录")
-        r = LostSearch(member_id=m.id, tried_on=day, tried_by=who, method=how, result=res, note=(note or "").strip())
-        s.add(r)
-        s.flush()
-        out = _srow(r, m.name)
-        uow.commit()
-    return out
+    s = uow.session
+    m = live_member(s, member_id)
+    if m.status not in (member_rules.LOST, member_rules.SUSPENDED):
+        raise ValidationError("党员", "只有失联党员需要登记查找记录")
+    r = LostSearch(member_id=m.id, tried_on=day, tried_by=who, method=how, result=res, note=(note or "").strip())
+    s.add(r)
+    s.flush()
+    return _srow(r, m.name)
 
 
 def _since(s, member_id: str, status: str) -> date | None:

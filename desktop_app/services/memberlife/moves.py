@@ -19,6 +19,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.memberlife._common import Orgs, live_member, live_row, today_of
+from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_memberlife import OrgMove
@@ -38,40 +39,35 @@ def record_move(s: Session, m: Member, org_id: str, on: date, note: str = "") ->
     return row
 
 
-def move_member(db: Database, member_id: str, org_id: str, on: date | None, note: str = "",
+@writes("members.write")
+def move_member(uow: UnitOfWork, member_id: str, org_id: str, on: date | None, note: str = "",
                 today: date | None = None) -> MoveRow:
     """Move a member to another branch or 党小组 from a given day (figures before it keep the old branch)."""
-    auth.require(db, "members.write")
     today = today_of(today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = live_member(s, member_id)
-        target = s.get(Organization, org_id) if org_id else None
-        if org_id and (target is None or target.deleted):
-            raise ValidationError("调入组织", "所选党组织不存在或已删除")
-        day = rules.check_move(m.org_id, org_id, on, today, _last_move(s, m.id))
-        if m.joined_date is not None and day < m.joined_date:
-            raise ValidationError("调动日期", "不能早于加入党组织日期")
-        row = record_move(s, m, org_id, day, (note or "").strip())
-        s.flush()
-        orgs = Orgs(s)
-        out = MoveRow(row.id, m.id, m.name, row.moved_on, orgs.name(row.from_org_id), orgs.name(row.to_org_id), row.note)
-        uow.commit()
-    return out
+    s = uow.session
+    m = live_member(s, member_id)
+    target = s.get(Organization, org_id) if org_id else None
+    if org_id and (target is None or target.deleted):
+        raise ValidationError("调入组织", "所选党组织不存在或已删除")
+    day = rules.check_move(m.org_id, org_id, on, today, _last_move(s, m.id))
+    if m.joined_date is not None and day < m.joined_date:
+        raise ValidationError("调动日期", "不能早于加入党组织日期")
+    row = record_move(s, m, org_id, day, (note or "").strip())
+    s.flush()
+    orgs = Orgs(s)
+    return MoveRow(row.id, m.id, m.name, row.moved_on, orgs.name(row.from_org_id), orgs.name(row.to_org_id), row.note)
 
 
-def withdraw_move(db: Database, move_id: str) -> None:
+@writes("members.write")
+def withdraw_move(uow: UnitOfWork, move_id: str) -> None:
     """Undo the latest move entered by mistake: the member goes back where they came from."""
-    auth.require(db, "members.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        row = live_row(s, OrgMove, move_id, "调动记录")
-        m = live_member(s, row.member_id)
-        if m.org_id != row.to_org_id or _last_move(s, m.id) != row.moved_on:
-            raise ValidationError("调动", "只能撤销该党员最近的一次调动")
-        m.org_id = row.from_org_id
-        row.deleted = True
-        uow.commit()
+    s = uow.session
+    row = live_row(s, OrgMove, move_id, "调动记录")
+    m = live_member(s, row.member_id)
+    if m.org_id != row.to_org_id or _last_move(s, m.id) != row.moved_on:
+        raise ValidationError("调动", "只能撤销该党员最近的一次调动")
+    m.org_id = row.from_org_id
+    row.deleted = True
 
 
 def moves(db: Database, member_id: str | None = None) -> list[MoveRow]:

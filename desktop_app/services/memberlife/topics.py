@@ -19,6 +19,7 @@ from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.memberlife._common import live_row
 from desktop_app.services.membership import StandingBook
+from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.store.models_memberlife import MeetingTopic
@@ -56,32 +57,27 @@ def _meeting(s: Session, meeting_id: str) -> Meeting:
     return m
 
 
-def add_topic(db: Database, meeting_id: str, title: str, decision: str = "", votes_for: int | None = None,
+@writes("meetings.write")
+def add_topic(uow: UnitOfWork, meeting_id: str, title: str, decision: str = "", votes_for: int | None = None,
               votes_against: int | None = None, votes_abstain: int | None = None, note: str = "") -> TopicRow:
     """Add a 议题 to a meeting's record; a vote needs the three counts and no more than the voters present."""
-    auth.require(db, "meetings.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = _meeting(s, meeting_id)
-        expected, present = voters(s, m.id, m.meeting_date)
-        clean = rules.check_topic(title, (votes_for, votes_against, votes_abstain), present)
-        seq = (s.scalar(select(func.max(MeetingTopic.seq)).where(
-            MeetingTopic.meeting_id == m.id, MeetingTopic.deleted.is_(False))) or 0) + 1
-        t = MeetingTopic(meeting_id=m.id, seq=seq, title=clean, decision=(decision or "").strip(),
-                         votes_for=votes_for, votes_against=votes_against, votes_abstain=votes_abstain,
-                         note=(note or "").strip())
-        s.add(t)
-        s.flush()
-        out = _row(t, expected)
-        uow.commit()
-    return out
+    s = uow.session
+    m = _meeting(s, meeting_id)
+    expected, present = voters(s, m.id, m.meeting_date)
+    clean = rules.check_topic(title, (votes_for, votes_against, votes_abstain), present)
+    seq = (s.scalar(select(func.max(MeetingTopic.seq)).where(
+        MeetingTopic.meeting_id == m.id, MeetingTopic.deleted.is_(False))) or 0) + 1
+    t = MeetingTopic(meeting_id=m.id, seq=seq, title=clean, decision=(decision or "").strip(),
+                     votes_for=votes_for, votes_against=votes_against, votes_abstain=votes_abstain,
+                     note=(note or "").strip())
+    s.add(t)
+    s.flush()
+    return _row(t, expected)
 
 
-def delete_topic(db: Database, topic_id: str) -> None:
-    auth.require(db, "meetings.write")
-    with UnitOfWork(db) as uow:
-        live_row(uow.session, MeetingTopic, topic_id, "议题").deleted = True
-        uow.commit()
+@writes("meetings.write")
+def delete_topic(uow: UnitOfWork, topic_id: str) -> None:
+    live_row(uow.session, MeetingTopic, topic_id, "议题").deleted = True
 
 
 def topics(db: Database, meeting_id: str) -> list[TopicRow]:
