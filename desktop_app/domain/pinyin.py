@@ -1,7 +1,9 @@
 """Pinyin keys for search-as-you-type: 张三 -> ("zhangsan", "zs").
 
 A name is read character by character from a table (pypinyin's reading list,
-first reading, tone marks dropped), each character looked up once per process.
+first reading, tone marks dropped), shipped as domain/pinyin_table.py: pypinyin
+itself, whose phrase dictionary costs half a second and about 55 MB when first
+imported, is needed only to regenerate that table (python -m tests.pinyin_table).
 Phrase segmentation does not help with names: it reads 于思雨 as yu-sai-yu
 (思 in the phrase 于思, "bearded") and costs about 45 µs a name, which is most
 of an import of 100,000 members. Surnames with a reading of their own as a
@@ -20,20 +22,23 @@ _SURNAME_READINGS = {
     "卜": "bu",
 }
 
-_readings: dict[str, str] = {}  # character -> toneless reading, filled as characters are met
+_readings: dict[str, str] = {}  # character -> toneless reading, filled from the table on the first name
+
+
+def _table() -> dict[str, str]:
+    if not _readings:
+        from desktop_app.domain.pinyin_table import BASE, RUNS, SYLLABLES
+
+        for first, text in RUNS:
+            for offset, code in enumerate(text):
+                if code != " ":
+                    _readings[chr(first + offset)] = SYLLABLES[ord(code) - BASE]
+    return _readings
 
 
 def _reading(char: str) -> str:
-    got = _readings.get(char)
-    if got is None:
-        from pypinyin.contrib.tone_convert import to_normal  # imported on first use: ~0.4 s of start-up
-        from pypinyin.pinyin_dict import pinyin_dict
-
-        listed = pinyin_dict.get(ord(char))
-        # Not a Chinese character: itself, lower-cased (Latin letters and digits in a name are searched as typed).
-        got = to_normal(listed.split(",", 1)[0]).lower() if listed else char.lower()
-        _readings[char] = got
-    return got
+    # Not a Chinese character: itself, lower-cased (Latin letters and digits in a name are searched as typed).
+    return _table().get(char) or char.lower()
 
 
 @lru_cache(maxsize=65536)
