@@ -156,3 +156,39 @@ def test_the_wish_form_reads_the_same_input_it_was_given(qtbot):
     unit.name.setText("区医院")
     unit.contact.setText("李")
     assert unit.fields.values() == {"name": "区医院", "contact_person": "李", "phone": "", "notes": ""}
+
+
+def test_the_project_forms_read_the_same_input_they_were_given(qtbot):
+    from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
+    from desktop_app.gui.projects.dialogs import MilestoneDialog, ProjectDialog, ProjectStatusDialog
+
+    src = ProjectInput(name="路灯修复", category="修缮", grid_id=None, owner_name="张书记", owner_member_id="m1",
+                       description="3栋门口", budget_fen=500000, actual_cost_fen=120000,
+                       start_date=date(2024, 6, 1), deadline=date(2024, 7, 1), notes="")
+
+    class Detail:
+        id, name, owner_member_id, status, actual_cost_fen, start_date = "p1", "路灯修复", "m1", "进行中", 120000, None
+
+        def to_input(self):
+            return src
+
+    dlg = ProjectDialog(None, None, GRIDS, ["修缮", "环境"], Detail(), today=date(2024, 6, 10))
+    qtbot.addWidget(dlg)
+    assert dlg.grid.currentText() == "全社区" and dlg.budget.text() == "5000.00" and dlg.cost.text() == "1200.00"
+    assert dlg.current_input() == src
+    dlg.cost.setText("x")
+    with pytest.raises(ValidationError, match="实际支出"):
+        dlg.current_input()
+    blank = ProjectDialog(None, None, GRIDS, ["修缮"], default_owner="李", today=date(2024, 6, 10))
+    qtbot.addWidget(blank)
+    assert blank.current_input() == ProjectInput(category="修缮", owner_name="李", deadline=date(2024, 7, 10))
+
+    ms = MilestoneDialog(None, None, "p1", MilestoneInput("采购", date(2024, 6, 5), None, "先问价"))
+    qtbot.addWidget(ms)
+    assert ms.fields.build(MilestoneInput) == MilestoneInput("采购", date(2024, 6, 5), None, "先问价")
+    assert ms.title_edit.placeholderText() == "如 采购材料、施工、验收"
+
+    status = ProjectStatusDialog(None, None, Detail(), today=date(2024, 6, 10))
+    qtbot.addWidget(status)
+    assert status.on.value() == date(2024, 6, 10) and status.cost.text() == "1200.00"
+    assert status.note.placeholderText() == "完成情况 / 终止或重新启动的原因"

@@ -7,14 +7,15 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
 from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog
-from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, grid_combo, list_combo, text_area, yuan_field
+from desktop_app.gui.widgets.fields import Choice, Day, FieldForm, Line, Listed, Money, Row, Text, grid, show
+from desktop_app.gui.widgets.forms import fen_of
 from desktop_app.services import projects
 from desktop_app.services.database import Database
 from desktop_app.services.residents import Grid
@@ -41,49 +42,24 @@ class ProjectDialog(SavingDialog):
             else:
                 save = lambda inp: projects.create_project(db, inp, self.today)
         self._save_fn = save
-        self.name = QLineEdit(d.name)
-        self.name.setPlaceholderText("如 梅园新村3栋门口路灯修复")
-        self.category = list_combo(categories, d.category)
-        self.grid = grid_combo(grids, d.grid_id, "全社区")
-        self.owner = QLineEdit(d.owner_name)
-        self.owner.setPlaceholderText("项目经理，一般为支部书记")
-        self.budget = yuan_field(d.budget_fen)
-        self.cost = yuan_field(d.actual_cost_fen)
-        self.start = DateEdit(d.start_date, optional=True)
-        self.deadline = DateEdit(d.deadline or self.today + timedelta(days=30))
-        self.description = text_area(3, "要做什么、为谁做")
-        self.description.setPlainText(d.description)
-        self.notes = text_area(2)
-        self.notes.setPlainText(d.notes)
-        money = QHBoxLayout()
-        money.addWidget(self.budget)
-        money.addWidget(QLabel("实际支出"))
-        money.addWidget(self.cost)
-        dates = QHBoxLayout()
-        dates.addWidget(self.start)
-        dates.addWidget(QLabel("完成期限"))
-        dates.addWidget(self.deadline)
-        form = QFormLayout()
-        form.addRow("项目名称", self.name)
-        form.addRow("项目类别", self.category)
-        form.addRow("所在网格", self.grid)
-        form.addRow("项目经理", self.owner)
-        form.addRow("预算（元）", money)
-        form.addRow("开始日期", dates)
-        form.addRow("项目内容", self.description)
-        form.addRow("备注", self.notes)
-        self.finish_layout(form)
+        self.fields = FieldForm(self, d, (
+            Line("name", "项目名称", "如 梅园新村3栋门口路灯修复"),
+            Listed("category", "项目类别", names=categories),
+            grid(label="所在网格", grids=grids, none_label="全社区", attr="grid"),
+            Line("owner_name", "项目经理", "项目经理，一般为支部书记", attr="owner"),
+            Row("预算（元）", Money("budget_fen", attr="budget"), "实际支出", Money("actual_cost_fen", attr="cost")),
+            Row("开始日期", Day("start_date", optional=True, attr="start"), "完成期限",
+                Day("deadline", default=self.today + timedelta(days=30))),
+            Text("description", "项目内容", placeholder="要做什么、为谁做"),
+            Text("notes", "备注", lines=2),
+        ))
+        self.finish_layout(self.fields)
         self.setMinimumWidth(520)
         self.first_field = self.name
 
     def current_input(self) -> ProjectInput:
         owner_id = self.detail.owner_member_id if self.detail else None
-        return ProjectInput(
-            name=self.name.text(), category=self.category.currentData() or "", grid_id=self.grid.currentData(),
-            owner_name=self.owner.text(), owner_member_id=owner_id, description=self.description.toPlainText(),
-            budget_fen=fen_of(self.budget, "预算"), actual_cost_fen=fen_of(self.cost, "实际支出"),
-            start_date=self.start.value(), deadline=self.deadline.value(), notes=self.notes.toPlainText(),
-        )
+        return self.fields.build(ProjectInput, owner_member_id=owner_id)
 
     def prepare(self):
         inp = flow.check_project(self.current_input())
@@ -98,16 +74,13 @@ class ProjectStatusDialog(SavingDialog):
         super().__init__(parent, f"项目状态：{detail.name}")
         self.db, self.detail, self.today = db, detail, today or date.today()
         targets = flow.PROJECT_TRANSITIONS.get(detail.status, ())
-        self.target = combo([(t, t) for t in targets])
-        self.on = DateEdit(self.today)
-        self.note = text_area(3, "完成情况 / 终止或重新启动的原因")
-        self.cost = yuan_field(detail.actual_cost_fen)
-        form = QFormLayout()
-        form.addRow("当前状态", QLabel(detail.status))
-        form.addRow("改为", self.target)
-        form.addRow("日期", self.on)
-        form.addRow("实际支出（元）", self.cost)
-        form.addRow("说明", self.note)
+        form = FieldForm(self, detail, (
+            show("当前状态", detail.status),
+            Choice("", "改为", items=[(t, t) for t in targets], attr="target"),
+            Day("", "日期", default=self.today, attr="on"),
+            Money("actual_cost_fen", "实际支出（元）", attr="cost"),
+            Text("", "说明", placeholder="完成情况 / 终止或重新启动的原因", attr="note"),
+        ))
         self.target.currentIndexChanged.connect(lambda _i: self.cost.setEnabled(self.target.currentData() == flow.PROJECT_DONE))
         self.cost.setEnabled(self.target.currentData() == flow.PROJECT_DONE)
         self.finish_layout(form)
@@ -130,22 +103,17 @@ class MilestoneDialog(SavingDialog):
                  today: date | None = None):
         super().__init__(parent, "修改项目节点" if milestone else "添加项目节点")
         self.db, self.project_id, self.milestone, self.today = db, project_id, milestone, today or date.today()
-        self.title_edit = QLineEdit(milestone.title if milestone else "")
-        self.title_edit.setPlaceholderText("如 采购材料、施工、验收")
-        self.due = DateEdit(milestone.due_date if milestone else None, optional=True)
-        self.done_on = DateEdit(milestone.done_on if milestone else None, optional=True)
-        self.note = QLineEdit(milestone.note if milestone else "")
-        form = QFormLayout()
-        form.addRow("节点", self.title_edit)
-        form.addRow("计划日期", self.due)
-        form.addRow("完成日期", self.done_on)
-        form.addRow("说明", self.note)
-        self.finish_layout(form)
+        self.fields = FieldForm(self, milestone, (
+            Line("title", "节点", "如 采购材料、施工、验收", attr="title_edit"),
+            Day("due_date", "计划日期", optional=True, attr="due"),
+            Day("done_on", "完成日期", optional=True),
+            Line("note", "说明"),
+        ))
+        self.finish_layout(self.fields)
         self.setMinimumWidth(380)
 
     def prepare(self):
-        inp = flow.check_milestone(MilestoneInput(self.title_edit.text(), self.due.value(), self.done_on.value(),
-                                                  self.note.text()), self.today)
+        inp = flow.check_milestone(self.fields.build(MilestoneInput), self.today)
         db, today = self.db, self.today
         if self.milestone:
             mid = self.milestone.id
