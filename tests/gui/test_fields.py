@@ -192,3 +192,27 @@ def test_the_project_forms_read_the_same_input_they_were_given(qtbot):
     qtbot.addWidget(status)
     assert status.on.value() == date(2024, 6, 10) and status.cost.text() == "1200.00"
     assert status.note.placeholderText() == "完成情况 / 终止或重新启动的原因"
+
+
+def test_the_mediation_session_and_outcome_forms_keep_their_defaults(qtbot):
+    from desktop_app.domain import service_flow as flow
+    from desktop_app.domain.service_flow import SessionInput
+    from desktop_app.gui.mediation.dialogs import OutcomeDialog, SessionDialog
+
+    class Case:
+        id, case_no, mediator, received_on, state, sessions = "c1", "TJ-1", "老周", date(2024, 6, 1), "", ()
+
+    new = SessionDialog(None, None, Case(), today=date(2024, 6, 10))
+    qtbot.addWidget(new)
+    assert new.fields.build(SessionInput) == SessionInput(date(2024, 6, 10), "社区调解室", "老周", "")
+    old = SessionDialog(None, None, Case(), SessionInput(date(2024, 6, 3), "", "小李", "谈妥"), today=date(2024, 6, 10))
+    qtbot.addWidget(old)
+    assert old.fields.build(SessionInput) == SessionInput(date(2024, 6, 3), "", "小李", "谈妥")
+    assert old.on is old.fields.get("on")
+
+    out = OutcomeDialog(None, None, Case(), today=date(2024, 6, 10))
+    qtbot.addWidget(out)
+    assert out.closed_on.value() == date(2024, 6, 10) and out.outcome.currentData() == flow.OUTCOMES[0]
+    flow_index = out.outcome.findData(flow.MEDIATION_TRANSFERRED)
+    out.outcome.setCurrentIndex(flow_index)
+    assert out.transferred_to.isEnabled() and not out.agreement.isEnabled()

@@ -6,13 +6,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
 from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog, create_or_update
-from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, select, text_area
+from desktop_app.gui.widgets.fields import Choice, Day, FieldForm, Line, Listed, Put, Row, Text, grid
+from desktop_app.gui.widgets.forms import select
 from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
 from desktop_app.services import mediation
 from desktop_app.services.database import Database
@@ -42,13 +43,6 @@ class CaseDialog(SavingDialog):
         super().__init__(parent, "修改调解案件" if detail else "受理矛盾纠纷")
         self.db, self.detail, self.today = db, detail, today or date.today()
         d = detail.to_input() if detail else CaseInput(received_on=self.today)
-        self.kind = list_combo(kinds, d.kind)
-        self.received = DateEdit(d.received_on)
-        self.source = list_combo(flow.CASE_SOURCES, d.source)
-        self.mediator = QLineEdit(d.mediator)
-        self.grid = grid_combo(grids, d.grid_id)
-        self.summary = text_area(4, "纠纷的起因、经过和双方诉求")
-        self.summary.setPlainText(d.summary)
         self.party_model = ColumnModel(PARTY_COLUMNS, parent=self)
         self.parties = table_view(self.party_model, multi=False, editable=True, stretch=3)
         self.parties.setItemDelegateForColumn(
@@ -66,26 +60,16 @@ class CaseDialog(SavingDialog):
         party_tools.addWidget(self.party_picker, 1)
         party_tools.addWidget(add)
         party_tools.addWidget(remove)
-        self.notes = text_area(2)
-        self.notes.setPlainText(d.notes)
-        top = QHBoxLayout()
-        top.addWidget(self.kind)
-        top.addWidget(QLabel("受理日期"))
-        top.addWidget(self.received)
-        top.addWidget(QLabel("来源"))
-        top.addWidget(self.source)
-        who = QHBoxLayout()
-        who.addWidget(self.mediator, 1)
-        who.addWidget(QLabel("所属网格"))
-        who.addWidget(self.grid, 1)
-        form = QFormLayout()
-        form.addRow("纠纷类型", top)
-        form.addRow("调解员", who)
-        form.addRow("当事人", self.parties)
-        form.addRow("", party_tools)
-        form.addRow("简要情况", self.summary)
-        form.addRow("备注", self.notes)
-        self.finish_layout(form)
+        self.fields = FieldForm(self, d, (
+            Row("纠纷类型", Listed("kind", names=kinds), "受理日期", Day("received_on", attr="received"),
+                "来源", Listed("source", names=flow.CASE_SOURCES)),
+            Row("调解员", Line("mediator", stretch=1), "所属网格", grid(grids=grids, attr="grid", stretch=1)),
+            Put("parties", "当事人", self.parties),
+            Put("", "", party_tools),
+            Text("summary", "简要情况", lines=4, placeholder="纠纷的起因、经过和双方诉求"),
+            Text("notes", "备注", lines=2),
+        ))
+        self.finish_layout(self.fields)
         self.setMinimumWidth(640)
 
     def add_party(self, p: PartyInput) -> None:
@@ -114,12 +98,7 @@ class CaseDialog(SavingDialog):
         return tuple(self.party_model.rows)
 
     def current_input(self) -> CaseInput:
-        return CaseInput(
-            kind=self.kind.currentData() or "", summary=self.summary.toPlainText(),
-            received_on=self.received.value(), source=self.source.currentData() or "",
-            mediator=self.mediator.text(), grid_id=self.grid.currentData(), parties=self.party_inputs(),
-            notes=self.notes.toPlainText(),
-        )
+        return self.fields.build(CaseInput, parties=self.party_inputs())
 
     def prepare(self):
         inp = self.current_input()
@@ -135,24 +114,18 @@ class SessionDialog(SavingDialog):
     def __init__(self, parent: QWidget | None, db: Database, case, session=None, today: date | None = None):
         super().__init__(parent, f"调解记录：{case.case_no}")
         self.db, self.case, self.session, self.today = db, case, session, today or date.today()
-        self.on = DateEdit(session.session_date if session else self.today)
-        self.place = QLineEdit(session.place if session else "社区调解室")
-        self.mediators = QLineEdit(session.mediators if session else case.mediator)
-        self.notes = text_area(6, "调解经过：双方陈述、调解员意见、达成的共识")
-        if session:
-            self.notes.setPlainText(session.notes)
-        form = QFormLayout()
-        form.addRow("调解日期", self.on)
-        form.addRow("地点", self.place)
-        form.addRow("调解人员", self.mediators)
-        form.addRow("调解经过", self.notes)
-        self.finish_layout(form)
+        self.fields = FieldForm(self, session or SessionInput(self.today, "社区调解室", case.mediator), (
+            Day("session_date", "调解日期", attr="on"),
+            Line("place", "地点"),
+            Line("mediators", "调解人员"),
+            Text("notes", "调解经过", lines=6, placeholder="调解经过：双方陈述、调解员意见、达成的共识"),
+        ))
+        self.finish_layout(self.fields)
         self.setMinimumWidth(520)
         self.first_field = self.notes
 
     def prepare(self):
-        inp = flow.check_session(SessionInput(self.on.value(), self.place.text(), self.mediators.text(),
-                                              self.notes.toPlainText()), self.case.received_on, self.today)
+        inp = flow.check_session(self.fields.build(SessionInput), self.case.received_on, self.today)
         db, today = self.db, self.today
         if self.session:
             sid = self.session.id
@@ -167,18 +140,14 @@ class OutcomeDialog(SavingDialog):
     def __init__(self, parent: QWidget | None, db: Database, case, today: date | None = None):
         super().__init__(parent, f"结案：{case.case_no}", "结案")
         self.db, self.case, self.today = db, case, today or date.today()
-        self.outcome = combo([(o, o) for o in flow.OUTCOMES])
-        self.closed_on = DateEdit(self.today)
-        self.agreement = text_area(5, "达成的协议内容（调解成功时必填）")
-        self.transferred_to = QLineEdit()
-        self.transferred_to.setPlaceholderText("如 街道司法所、派出所、人民法院")
+        self.fields = FieldForm(self, None, (
+            Choice("outcome", "调解结果", items=[(o, o) for o in flow.OUTCOMES]),
+            Day("closed_on", "结案日期", default=self.today),
+            Text("agreement", "协议内容", lines=5, placeholder="达成的协议内容（调解成功时必填）"),
+            Line("transferred_to", "转交单位", "如 街道司法所、派出所、人民法院"),
+        ))
         self.outcome.currentIndexChanged.connect(lambda _i: self._update())
-        form = QFormLayout()
-        form.addRow("调解结果", self.outcome)
-        form.addRow("结案日期", self.closed_on)
-        form.addRow("协议内容", self.agreement)
-        form.addRow("转交单位", self.transferred_to)
-        self.finish_layout(form)
+        self.finish_layout(self.fields)
         self.setMinimumWidth(480)
         self._update()
 
