@@ -11,10 +11,9 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.cobuilding import costs
 from desktop_app.gui.cobuilding.activity_dialog import ActivityDialog
-from desktop_app.gui.cobuilding.common import d, hours, is_a, years
+from desktop_app.gui.cobuilding.common import CobuildingPage, d, hours, is_a, years
 from desktop_app.gui.cobuilding.costs import Target, costs_html
-from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
 from desktop_app.gui.widgets.table import CENTER, RIGHT, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import orgs as org_service
@@ -74,12 +73,11 @@ def activity_html(a: ActivityDetail, photo_paths: dict[str, str]) -> str:
 _chosen = is_a(tuple)  # an activity (its detail and photo paths), not a row of hours
 
 
-class ActivitiesPage(RecordListPage):
+class ActivitiesPage(CobuildingPage):
     title = "共建活动"
     icon = "activities"
     heading = "共建活动"
     watches = changes(Change.COBUILDING, Change.ORGS, Change.MEMBERS, Change.LEDGER)
-    writes = changes(Change.COBUILDING)
     tables = (Table(COLUMNS, stretch=4, details_width=300, label="活动", empty="记录活动：Ctrl+N。"),
               Table(HOURS_COLUMNS, stretch=0, details_width=300, label="志愿服务时长",
                     empty="按人累计的活动服务时长（报到党员的日常服务另见“双报到”）。"))
@@ -130,9 +128,8 @@ class ActivitiesPage(RecordListPage):
                             f"服务 {hours(sum(r.hours_tenths for r in rows)) or '0'} 小时")
 
     def _dialog(self, detail=None) -> ActivityDialog:
-        lo = self.loaded
-        return ActivityDialog(self, self.ctx.db, lo.orgs if lo else [], lo.units if lo else [],
-                              lo.reporting if lo else [], detail, self.today)
+        return ActivityDialog(self, self.ctx.db, self.listed("orgs"), self.listed("units"), self.listed("reporting"),
+                              detail, self.today)
 
     def add_activity(self) -> None:
         saved = self.run_dialog(self._dialog(), lambda a: f"已记录活动：{a.row.title}。")
@@ -146,12 +143,8 @@ class ActivitiesPage(RecordListPage):
                 costs.offer_after_save(self, saved)
 
     def delete_activity(self) -> None:
-        if not isinstance(self.detail, tuple):
-            return
-        a = self.detail[0]
-        if common.ask(self, "删除活动", f"确定删除活动“{a.row.title}”（{d(a.row.activity_date)}）吗？"):
-            db = self.ctx.db
-            self.write(lambda: cb.delete_activity(db, a.id), "已删除。")
+        self.delete_selected("删除活动", lambda x: f"确定删除活动“{x[0].row.title}”（{d(x[0].row.activity_date)}）吗？",
+                             lambda db, x: cb.delete_activity(db, x[0].id), _chosen)
 
     def add_photos(self) -> None:
         if not isinstance(self.detail, tuple):

@@ -7,7 +7,6 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFormLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -16,13 +15,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain import cobuilding as rules
+from desktop_app.gui.cobuilding.common import CobuildingDialog
 from desktop_app.gui.cobuilding.rows_editor import RowsEditor
 from desktop_app.gui.residents.pickers import member_picker
-from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.dialog import create_or_update
 from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, list_combo, text_area, yuan_field
+from desktop_app.gui.widgets.layouts import form_layout
 from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
-from desktop_app.views.changes import Change, changes
 from desktop_app.views.cobuilding import ActivityDetail
 
 ID_ROLE = Qt.ItemDataRole.UserRole  # a checklist item's value
@@ -108,13 +108,11 @@ class PeopleTable(RowsEditor):
         return out
 
 
-class ActivityDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class ActivityDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, orgs: Sequence, units: Sequence, reporting: Sequence,
                  detail: ActivityDetail | None = None, today: date | None = None):
-        super().__init__(parent, "修改活动" if detail else "记录共建活动")
-        self.db, self.detail, self.today = db, detail, today or date.today()
+        super().__init__(parent, db, "修改活动" if detail else "记录共建活动", today=today)
+        self.detail = detail
         v = detail.to_input() if detail else rules.ActivityInput(activity_date=self.today, kind="志愿服务")
         self.on = DateEdit(v.activity_date)
         self.kind = list_combo(rules.ACTIVITY_KINDS, v.kind)
@@ -135,18 +133,10 @@ class ActivityDialog(SavingDialog):
             unit_items += [(name, uid) for uid, name in detail.units if uid not in {u.id for u in units}]
         self.units = checklist(unit_items, v.unit_ids)
         self.people = PeopleTable(db, reporting, v.people)
-        form = QFormLayout()
-        form.addRow("活动日期", self.on)
-        form.addRow("活动类型", self.kind)
-        form.addRow("活动名称", self.title_edit)
-        form.addRow("地点", self.place)
-        form.addRow("组织支部", self.orgs)
-        form.addRow("共建单位", self.units)
-        form.addRow("服务居民", self.served)
-        form.addRow("费用（元）", self.cost)
-        form.addRow("活动内容", self.content)
-        form.addRow("参与人员", self.people)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(
+            ("活动日期", self.on), ("活动类型", self.kind), ("活动名称", self.title_edit), ("地点", self.place),
+            ("组织支部", self.orgs), ("共建单位", self.units), ("服务居民", self.served), ("费用（元）", self.cost),
+            ("活动内容", self.content), ("参与人员", self.people)))
         self.setMinimumWidth(720)
         self.first_field = self.title_edit
 
@@ -160,7 +150,5 @@ class ActivityDialog(SavingDialog):
     def prepare(self):
         inp = rules.check_activity(self.current_input(), self.today)
         db, today = self.db, self.today
-        if self.detail:
-            aid = self.detail.id
-            return lambda: cb.update_activity(db, aid, inp, today)
-        return lambda: cb.record_activity(db, inp, today)
+        return create_or_update(self.detail, lambda: cb.record_activity(db, inp, today),
+                                lambda aid: cb.update_activity(db, aid, inp, today))

@@ -6,22 +6,17 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QLineEdit,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.money import format_yuan, parse_yuan
-from desktop_app.gui.cobuilding.common import d, years
+from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, years
 from desktop_app.gui.cobuilding.rows_editor import RowsEditor
 from desktop_app.gui.residents.pickers import resident_picker
-from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.dialog import create_or_update
 from desktop_app.gui.widgets.forms import DateEdit, combo, list_combo, named_combo, text_area
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, selected
 from desktop_app.gui.widgets.table import CENTER, RIGHT, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
@@ -105,13 +100,11 @@ class RecipientsTable(RowsEditor):
         return out
 
 
-class CareDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class CareDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, units: Sequence, candidates: Sequence[RecipientRow],
                  detail: CareDetail | None = None, today: date | None = None):
-        super().__init__(parent, "修改慰问" if detail else "记录慰问")
-        self.db, self.detail, self.today = db, detail, today or date.today()
+        super().__init__(parent, db, "修改慰问" if detail else "记录慰问", today=today)
+        self.detail = detail
         v = detail.to_input() if detail else rules.CareInput(care_date=self.today, occasion="春节")
         self.on = DateEdit(v.care_date)
         self.occasion = list_combo(rules.CARE_OCCASIONS, v.occasion)
@@ -123,15 +116,9 @@ class CareDialog(SavingDialog):
         self.notes = text_area(2)
         self.notes.setPlainText(v.notes)
         self.people = RecipientsTable(db, candidates, v.recipients)
-        form = QFormLayout()
-        form.addRow("慰问日期", self.on)
-        form.addRow("慰问类别", self.occasion)
-        form.addRow("慰问名称", self.title_edit)
-        form.addRow("慰问单位", self.unit)
-        form.addRow("慰问人", self.givers)
-        form.addRow("慰问对象", self.people)
-        form.addRow("备注", self.notes)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(
+            ("慰问日期", self.on), ("慰问类别", self.occasion), ("慰问名称", self.title_edit), ("慰问单位", self.unit),
+            ("慰问人", self.givers), ("慰问对象", self.people), ("备注", self.notes)))
         self.setMinimumWidth(760)
         self.first_field = self.title_edit
 
@@ -140,10 +127,8 @@ class CareDialog(SavingDialog):
             self.on.value(), self.occasion.currentData() or "", self.title_edit.text(), self.unit.currentData(),
             self.givers.text(), self.notes.toPlainText(), self.people.people()), self.today)
         db, today = self.db, self.today
-        if self.detail:
-            cid = self.detail.id
-            return lambda: cb.update_care(db, cid, inp, today)
-        return lambda: cb.record_care(db, inp, today)
+        return create_or_update(self.detail, lambda: cb.record_care(db, inp, today),
+                                lambda cid: cb.update_care(db, cid, inp, today))
 
 
 def care_html(c: CareDetail) -> str:
@@ -155,12 +140,11 @@ def care_html(c: CareDetail) -> str:
             f"<ul>{items}</ul>" + (f"<p>{e(c.notes)}</p>" if c.notes else ""))
 
 
-class CarePage(RecordListPage):
+class CarePage(CobuildingPage):
     title = "慰问"
     icon = "care"
     heading = "走访慰问"
     watches = changes(Change.COBUILDING, Change.MEMBERS, Change.RESIDENTS)
-    writes = changes(Change.COBUILDING)
     tables = (Table(COLUMNS, stretch=2, details_width=320, empty="记录慰问：Ctrl+N。选中后可打印签领表。"),)
     filters = (Search("搜索：慰问名称、慰问人、慰问对象"), Choice("year", years))
     actions = (
@@ -180,8 +164,7 @@ class CarePage(RecordListPage):
     def fetch_detail(self, db, row):
         return cb.get_care(db, row.id)
 
-    def detail_html(self, detail) -> str:
-        return care_html(detail)
+    details = staticmethod(care_html)
 
     def on_loaded(self, loaded) -> None:
         rows = loaded.rows
@@ -189,8 +172,7 @@ class CarePage(RecordListPage):
                             f"慰问金 {format_yuan(sum(r.amount_fen for r in rows))} 元")
 
     def _dialog(self, detail=None) -> CareDialog:
-        lo = self.loaded
-        return CareDialog(self, self.ctx.db, lo.units if lo else [], lo.candidates if lo else [], detail, self.today)
+        return CareDialog(self, self.ctx.db, self.listed("units"), self.listed("candidates"), detail, self.today)
 
     def add_care(self) -> None:
         self.run_dialog(self._dialog(), lambda c: f"已记录慰问：{c.row.title}（{c.row.people} 人）。")
@@ -200,10 +182,7 @@ class CarePage(RecordListPage):
             self.run_dialog(self._dialog(self.detail), "已保存修改。")
 
     def delete_care(self) -> None:
-        c = self.detail
-        if c is not None and common.ask(self, "删除慰问", f"确定删除“{c.row.title}”吗？"):
-            db = self.ctx.db
-            self.write(lambda: cb.delete_care(db, c.id), "已删除。")
+        self.delete_selected("删除慰问", lambda c: f"确定删除“{c.row.title}”吗？", lambda db, c: cb.delete_care(db, c.id))
 
     def print_sheet(self) -> None:
         c = self.detail

@@ -1,4 +1,5 @@
-"""Bits the 共驻共建 pages share: the year choice, dates and hours as shown, a listed section, a choice."""
+"""Bits the 共驻共建 pages share: the year choice, dates and hours as shown, a listed section, a choice,
+and the bases of their forms and pages (every one of them writes the co-building records)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,13 @@ from typing import Any
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from desktop_app.domain.cobuilding import hours_text
+from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.record_list import RecordListPage
+from desktop_app.services.database import Database
+from desktop_app.views.changes import Change, changes
+
+WRITES = changes(Change.COBUILDING)
 
 
 def d(value: date | None) -> str:
@@ -47,3 +55,32 @@ def choose(parent: QWidget | None, title: str, label: str, items: Sequence[tuple
     """One of several (label, value) pairs, or None when cancelled (tests replace this)."""
     text, ok = QInputDialog.getItem(parent, title, label, [t for t, _ in items], 0, False)
     return dict(items).get(text) if ok else None
+
+
+class CobuildingDialog(SavingDialog):
+    """A 共驻共建 form: it saves through the co-building service with the database and today it is given."""
+
+    changes_made = WRITES
+
+    def __init__(self, parent: QWidget | None, db: Database, title: str, ok_text: str = "保存",
+                 today: date | None = None):
+        super().__init__(parent, title, ok_text)
+        self.db, self.today = db, today or date.today()
+
+
+class CobuildingPage(RecordListPage):
+    """A 共驻共建 list page: its writes change the co-building records; deleting the selection asks first."""
+
+    writes = WRITES
+
+    def listed(self, name: str) -> list:
+        """A list the last load brought besides the rows (units, grids, orgs …); empty before the first load."""
+        return self.loaded_value(name, [])
+
+    def delete_selected(self, title: str, question: Callable[[Any], str], delete: Callable[[Database, Any], Any],
+                        chosen: Callable[[Any], bool] = lambda x: x is not None) -> None:
+        """Ask `question(detail)`; on yes run `delete(db, detail)` off the GUI thread and say 已删除。"""
+        x = self.detail
+        if chosen(x) and common.ask(self, title, question(x)):
+            db = self.ctx.db
+            self.write(lambda: delete(db, x), "已删除。")

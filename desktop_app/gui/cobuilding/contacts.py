@@ -6,16 +6,16 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
-from desktop_app.gui.cobuilding.common import d, is_a
+from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a
 from desktop_app.gui.residents.pickers import member_picker, resident_picker
-from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
+from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.forms import DateEdit, grid_combo, list_combo, named_combo, select
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
+from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
 from desktop_app.gui.widgets.table import CENTER, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import residents as resident_service
@@ -42,12 +42,9 @@ SEAT_COLUMNS = (
 )
 
 
-class ContactDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class ContactDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, grids: Sequence, today: date | None = None):
-        super().__init__(parent, "登记楼门书记 / 联系户")
-        self.db, self.today = db, today or date.today()
+        super().__init__(parent, db, "登记楼门书记 / 联系户", today=today)
         self.member = member_picker(db)
         self.role = list_combo(rules.CONTACT_ROLES, rules.CONTACT_ROLES[0])
         self.grid = grid_combo(grids)
@@ -56,14 +53,8 @@ class ContactDialog(SavingDialog):
         self.household = resident_picker(db, "联系户：户主姓名或门牌，回车确认")
         self.household.picked.connect(lambda p: p is not None and select(self.grid, p.grid_id))
         self.since = DateEdit(self.today)
-        form = QFormLayout()
-        form.addRow("党员", self.member)
-        form.addRow("类别", self.role)
-        form.addRow("网格", self.grid)
-        form.addRow("楼栋", self.building)
-        form.addRow("联系户", self.household)
-        form.addRow("开始日期", self.since)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(("党员", self.member), ("类别", self.role), ("网格", self.grid),
+                                       ("楼栋", self.building), ("联系户", self.household), ("开始日期", self.since)))
         self.setMinimumWidth(460)
         self.first_field = self.member
 
@@ -79,13 +70,11 @@ class ContactDialog(SavingDialog):
         return lambda: cb.save_contact(db, None, inp, today)
 
 
-class SeatDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class SeatDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, units: Sequence, seat: SeatRow | None = None,
                  today: date | None = None):
-        super().__init__(parent, "修改兼职委员" if seat else "登记兼职委员")
-        self.db, self.seat, self.today = db, seat, today or date.today()
+        super().__init__(parent, db, "修改兼职委员" if seat else "登记兼职委员", today=today)
+        self.seat = seat
         self.level = list_combo(rules.COMMITTEE_LEVELS, seat.level if seat else rules.COMMITTEE_LEVELS[1])
         self.name = QLineEdit(seat.name if seat else "")
         self.unit = named_combo(units, seat.unit_id if seat else None, "（不是共建单位）")
@@ -93,15 +82,9 @@ class SeatDialog(SavingDialog):
         self.phone = QLineEdit(seat.phone if seat else "")
         self.start = DateEdit(seat.term_start if seat else self.today)
         self.end = DateEdit(seat.term_end if seat else None, optional=True)
-        form = QFormLayout()
-        form.addRow("层级", self.level)
-        form.addRow("姓名", self.name)
-        form.addRow("所在单位", self.unit)
-        form.addRow("职务", self.post)
-        form.addRow("联系电话", self.phone)
-        form.addRow("任期开始", self.start)
-        form.addRow("任期结束", self.end)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(
+            ("层级", self.level), ("姓名", self.name), ("所在单位", self.unit), ("职务", self.post),
+            ("联系电话", self.phone), ("任期开始", self.start), ("任期结束", self.end)))
         self.setMinimumWidth(420)
         self.first_field = self.name
 
@@ -119,12 +102,11 @@ _contact = is_a(ContactRow)
 _seat = is_a(SeatRow)
 
 
-class ContactsPage(RecordListPage):
+class ContactsPage(CobuildingPage):
     title = "联系户与兼职委员"
     icon = "household"
     heading = "楼门书记、党员联系户和兼职委员"
     watches = changes(Change.COBUILDING, Change.MEMBERS, Change.RESIDENTS, Change.ORGS)
-    writes = changes(Change.COBUILDING)
     tables = (Table(CONTACT_COLUMNS, stretch=5, details_width=260, label="楼门书记和联系户",
                     empty="登记楼门书记或党员联系户：Ctrl+N。"),
               Table(SEAT_COLUMNS, stretch=2, details_width=260, label="兼职委员",
@@ -161,8 +143,7 @@ class ContactsPage(RecordListPage):
                             f"{sum(1 for c in contacts if c.role == '联系户')} 户，兼职委员 {len(loaded.tables[1])} 人")
 
     def add_contact(self) -> None:
-        grids = self.loaded.grids if self.loaded else []
-        self.run_dialog(ContactDialog(self, self.ctx.db, grids, self.today),
+        self.run_dialog(ContactDialog(self, self.ctx.db, self.grids, self.today),
                         lambda c: f"已登记：{c.member_name} {c.role} {c.building or c.household_label}。")
 
     def end_contact(self) -> None:
@@ -176,19 +157,16 @@ class ContactsPage(RecordListPage):
             "已结束联系。")
 
     def add_seat(self) -> None:
-        units = self.loaded.units if self.loaded else []
-        self.run_dialog(SeatDialog(self, self.ctx.db, units, today=self.today), lambda s: f"已登记兼职委员 {s.name}。")
+        self.run_dialog(SeatDialog(self, self.ctx.db, self.listed("units"), today=self.today),
+                        lambda s: f"已登记兼职委员 {s.name}。")
 
     def edit_seat(self) -> None:
         if _seat(self.detail):
-            units = self.loaded.units if self.loaded else []
-            self.run_dialog(SeatDialog(self, self.ctx.db, units, self.detail, self.today), "已保存修改。")
+            self.run_dialog(SeatDialog(self, self.ctx.db, self.listed("units"), self.detail, self.today), "已保存修改。")
 
     def delete_seat(self) -> None:
-        s = self.detail
-        if _seat(s) and common.ask(self, "删除兼职委员", f"确定删除 {s.name}（{s.unit_name}）的委员记录吗？"):
-            db = self.ctx.db
-            self.write(lambda: cb.delete_seat(db, s.id), "已删除。")
+        self.delete_selected("删除兼职委员", lambda s: f"确定删除 {s.name}（{s.unit_name}）的委员记录吗？",
+                             lambda db, s: cb.delete_seat(db, s.id), _seat)
 
     def print_sheet(self) -> None:
         db, grid, today = self.ctx.db, self.filter_values().grid, self.today

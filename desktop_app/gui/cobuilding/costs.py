@@ -11,17 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QRadioButton, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QRadioButton, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.ledger import EXPENSE
 from desktop_app.domain.money import format_yuan
-from desktop_app.gui.cobuilding.common import d
+from desktop_app.gui.cobuilding.common import CobuildingDialog, d
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, list_combo, yuan_field
+from desktop_app.gui.widgets.layouts import form_layout
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import ledger
 from desktop_app.services.database import Database
@@ -60,15 +60,15 @@ def ledger_choices(db: Database, year: int) -> LedgerChoices:
                          tuple(e for e in expenses if e.id not in linked and not e.month_closed))
 
 
-class CostDialog(SavingDialog):
+class CostDialog(CobuildingDialog):
     """Record a cost: a new 支出 voucher, or an expense already in the ledger."""
 
     changes_made = COST_CHANGES
 
     def __init__(self, parent: QWidget | None, db: Database, target: Target, choices: LedgerChoices,
                  today: date, handler: str = ""):
-        super().__init__(parent, f"费用凭证：{target.label}")
-        self.db, self.target, self.today = db, target, today
+        super().__init__(parent, db, f"费用凭证：{target.label}", today=today)
+        self.target = target
         self.new = QRadioButton("记一笔新的支出凭证（记入经费台账）")
         self.link = QRadioButton("关联经费台账中已有的支出凭证")
         self.new.setChecked(True)
@@ -86,17 +86,13 @@ class CostDialog(SavingDialog):
         self.entry = combo([("（选择凭证）", None)] + [
             (f"{e.voucher_no}　{d(e.entry_date)}　{format_yuan(e.amount_fen)} 元　{e.memo[:24]}", e.id)
             for e in choices.expenses])
-        new_form = QFormLayout()
-        for label, w in (("凭证日期", self.on), ("账户", self.account), ("金额（元）", self.amount),
-                         ("类别", self.category), ("收款方", self.counterparty), ("经办人", self.handler),
-                         ("摘要", self.memo), ("凭证号", self.voucher)):
-            new_form.addRow(label, w)
-        link_form = QFormLayout()
-        link_form.addRow("凭证", self.entry)
+        new_form = form_layout(("凭证日期", self.on), ("账户", self.account), ("金额（元）", self.amount),
+                               ("类别", self.category), ("收款方", self.counterparty), ("经办人", self.handler),
+                               ("摘要", self.memo), ("凭证号", self.voucher))
         note = QLabel("已结账月份不能再记入新凭证，也不能改变其凭证的费用归属。")
         note.setWordWrap(True)
         self.new.toggled.connect(self._mode)
-        self.finish_layout(self.new, new_form, self.link, link_form, note)
+        self.finish_layout(self.new, new_form, self.link, form_layout(("凭证", self.entry)), note)
         self._mode()
         self.setMinimumWidth(520)
         self.first_field = self.amount
@@ -122,18 +118,15 @@ class CostDialog(SavingDialog):
         return lambda: cb.record_cost(db, inp, activity_id=t.activity_id, item_id=t.item_id, today=today)
 
 
-class UnlinkCostDialog(SavingDialog):
+class UnlinkCostDialog(CobuildingDialog):
     changes_made = COST_CHANGES
 
     def __init__(self, parent: QWidget | None, db: Database, target: Target, costs: Sequence[CostRow]):
-        super().__init__(parent, f"取消费用关联：{target.label}", "取消关联")
-        self.db = db
+        super().__init__(parent, db, f"取消费用关联：{target.label}", "取消关联")
         self.cost = combo([(cost_label(c), c.id) for c in costs])
-        form = QFormLayout()
-        form.addRow("凭证", self.cost)
         note = QLabel("凭证仍留在经费台账中；要作废这笔支出，请在“经费台账”中红字冲销。")
         note.setWordWrap(True)
-        self.finish_layout(form, note)
+        self.finish_layout(form_layout(("凭证", self.cost)), note)
         self.setMinimumWidth(440)
 
     def prepare(self):

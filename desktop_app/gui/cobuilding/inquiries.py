@@ -6,15 +6,14 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QRadioButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QRadioButton, QWidget
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.gui.cobuilding.common import d, is_a, years
+from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
 from desktop_app.gui.residents.pickers import resident_picker
-from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, named_combo, text_area
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.layouts import fill, form_layout
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, selected
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import residents as resident_service
@@ -40,23 +39,18 @@ def _color(r: InquiryRow):
     return DONE if r.state == rules.INQUIRY_DONE else None
 
 
-class InquiryDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class InquiryDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, units: Sequence, grids: Sequence,
                  row: InquiryRow | None = None, today: date | None = None):
-        super().__init__(parent, "修改问需记录" if row else "登记问需服务")
-        self.db, self.row, self.today = db, row, today or date.today()
+        super().__init__(parent, db, "修改问需记录" if row else "登记问需服务", today=today)
+        self.row = row
         v = row.to_input() if row else rules.InquiryInput(self.today)
         self.on = DateEdit(v.inquiry_date)
         self.channel = list_combo(rules.INQUIRY_CHANNELS, v.channel)
         self.resident_kind = QRadioButton("居民")
         self.unit_kind = QRadioButton("共建单位")
         (self.unit_kind if v.party_kind == rules.ASK_UNIT else self.resident_kind).setChecked(True)
-        kinds = QHBoxLayout()
-        kinds.addWidget(self.resident_kind)
-        kinds.addWidget(self.unit_kind)
-        kinds.addStretch(1)
+        kinds = fill(QHBoxLayout(), self.resident_kind, self.unit_kind, 1)
         self.resident = resident_picker(db)
         self.name = QLineEdit(v.asked_name)
         self.name.setPlaceholderText("居民姓名（可从上面查找），或单位名称")
@@ -69,20 +63,12 @@ class InquiryDialog(SavingDialog):
         self.topic.setPlaceholderText("如 居家养老、停车难、共建需求")
         self.answer = text_area(3, "对方反映的需求、意见，用对方的话记下")
         self.answer.setPlainText(v.answer)
-        form = QFormLayout()
-        form.addRow("问需日期", self.on)
-        form.addRow("方式", self.channel)
-        form.addRow("问需对象", kinds)
-        form.addRow("查找居民", self.resident)
-        form.addRow("共建单位", self.unit)
-        form.addRow("对象姓名/名称", self.name)
-        form.addRow("网格", self.grid)
-        form.addRow("问需人", self.asked_by)
-        form.addRow("问需内容", self.topic)
-        form.addRow("反映的需求", self.answer)
         self.resident_kind.toggled.connect(self._kind)
         self._resident_id = v.resident_id
-        self.finish_layout(form)
+        self.finish_layout(form_layout(
+            ("问需日期", self.on), ("方式", self.channel), ("问需对象", kinds), ("查找居民", self.resident),
+            ("共建单位", self.unit), ("对象姓名/名称", self.name), ("网格", self.grid), ("问需人", self.asked_by),
+            ("问需内容", self.topic), ("反映的需求", self.answer)))
         self._kind()
         self.setMinimumWidth(520)
         self.first_field = self.topic if row else self.resident
@@ -108,22 +94,17 @@ class InquiryDialog(SavingDialog):
         return lambda: cb.save_inquiry(db, rid, inp, today)
 
 
-class CloseInquiryDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class CloseInquiryDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, row: InquiryRow, today: date):
-        super().__init__(parent, f"办结问需：{row.asked_name}", "办结")
-        self.db, self.row, self.today = db, row, today
+        super().__init__(parent, db, f"办结问需：{row.asked_name}", "办结", today)
+        self.row = row
         self.outcome = combo([("已办结（做了什么写在下面）", rules.INQUIRY_DONE), ("无需求", rules.INQUIRY_NONE)])
         self.on = DateEdit(today)
         self.follow_up = text_area(3, "办理情况、答复")
         summary = QLabel(f"{d(row.inquiry_date)} {row.topic}：{row.answer}")
         summary.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("结果", self.outcome)
-        form.addRow("办结日期", self.on)
-        form.addRow("办理情况", self.follow_up)
-        self.finish_layout(summary, form)
+        self.finish_layout(summary, form_layout(("结果", self.outcome), ("办结日期", self.on),
+                                                ("办理情况", self.follow_up)))
         self.setMinimumWidth(440)
         self.first_field = self.follow_up
 
@@ -155,12 +136,11 @@ _open = is_a(InquiryRow, lambda x: x.state == rules.INQUIRY_OPEN)
 _closable = is_a(InquiryRow, lambda x: x.state in (rules.INQUIRY_OPEN, rules.INQUIRY_TO_NEED))
 
 
-class InquiriesPage(RecordListPage):
+class InquiriesPage(CobuildingPage):
     title = "问需服务"
     icon = "followup"
     heading = "问需服务"
     watches = changes(Change.COBUILDING, Change.RESIDENTS)
-    writes = changes(Change.COBUILDING)
     tables = (Table(COLUMNS, _color, stretch=5, details_width=300,
                     empty="登记向居民、共建单位问需的情况：Ctrl+N。反映的需求可转入需求清单，或直接办结。"),)
     filters = (Search("搜索：对象、问需内容、需求、办理情况"),
@@ -180,8 +160,7 @@ class InquiriesPage(RecordListPage):
         return Loaded(cb.list_inquiries(db, f.year, f.state, f.text), units=cb.list_units(db),
                       grids=resident_service.grids(db))
 
-    def detail_html(self, detail) -> str:
-        return inquiry_html(detail)
+    details = staticmethod(inquiry_html)
 
     def on_loaded(self, loaded) -> None:
         rows = loaded.rows
@@ -189,8 +168,7 @@ class InquiriesPage(RecordListPage):
                             f"已转需求 {sum(1 for r in rows if r.state == rules.INQUIRY_TO_NEED)}")
 
     def _dialog(self, row: InquiryRow | None = None) -> InquiryDialog:
-        lo = self.loaded
-        return InquiryDialog(self, self.ctx.db, lo.units if lo else [], lo.grids if lo else [], row, self.today)
+        return InquiryDialog(self, self.ctx.db, self.listed("units"), self.grids, row, self.today)
 
     def add_inquiry(self) -> None:
         self.run_dialog(self._dialog(), lambda r: f"已登记问需：{r.asked_name}。")
@@ -200,10 +178,8 @@ class InquiriesPage(RecordListPage):
             self.run_dialog(self._dialog(self.detail), "已保存修改。")
 
     def delete_inquiry(self) -> None:
-        r = self.detail
-        if r is not None and common.ask(self, "删除", f"确定删除对“{r.asked_name}”的问需记录吗？已转入需求清单的需求保留。"):
-            db = self.ctx.db
-            self.write(lambda: cb.delete_inquiry(db, r.id), "已删除。")
+        self.delete_selected("删除", lambda r: f"确定删除对“{r.asked_name}”的问需记录吗？已转入需求清单的需求保留。",
+                             lambda db, r: cb.delete_inquiry(db, r.id))
 
     def to_need(self) -> None:
         r = self.detail

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.meetings import MEETING_STATUS_LABELS
 from desktop_app.gui.cobuilding.activity_dialog import checked, checklist
-from desktop_app.gui.cobuilding.common import d, is_a, years
-from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
+from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
+from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.forms import combo, named_combo
-from desktop_app.gui.widgets.record_list import Act, Choice, Loaded, RecordListPage, Search, Table
+from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.record_list import Act, Choice, Loaded, Search, Table
 from desktop_app.gui.widgets.table import CENTER, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
@@ -31,17 +32,13 @@ COLUMNS = (
 )
 
 
-class UnitsAttendingDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class UnitsAttendingDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, meeting: JointDetail, units: Sequence):
-        super().__init__(parent, f"参会单位：{meeting.row.title}")
-        self.db, self.meeting = db, meeting
+        super().__init__(parent, db, f"参会单位：{meeting.row.title}")
+        self.meeting = meeting
         self.units = checklist([(u.name, u.id) for u in units], [uid for uid, _n in meeting.units])
         self.units.setMaximumHeight(320)
-        form = QFormLayout()
-        form.addRow("参会单位", self.units)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(("参会单位", self.units)))
         self.setMinimumWidth(380)
 
     def prepare(self):
@@ -49,21 +46,16 @@ class UnitsAttendingDialog(SavingDialog):
         return lambda: cb.set_units(db, mid, ids)
 
 
-class TopicDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class TopicDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, meeting: JointDetail, units: Sequence):
-        super().__init__(parent, f"添加议题：{meeting.row.title}")
-        self.db, self.meeting = db, meeting
+        super().__init__(parent, db, f"添加议题：{meeting.row.title}")
+        self.meeting = meeting
         self.topic = QLineEdit()
         self.topic.setPlaceholderText("如 小区停车难、老旧小区加装电梯")
         came = {uid for uid, _n in meeting.units}
         ordered = [u for u in units if u.id in came] + [u for u in units if u.id not in came]
         self.unit = named_combo(ordered, None, "（选择认领单位）")
-        form = QFormLayout()
-        form.addRow("议题", self.topic)
-        form.addRow("认领单位", self.unit)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(("议题", self.topic), ("认领单位", self.unit)))
         self.setMinimumWidth(420)
         self.first_field = self.topic
 
@@ -92,12 +84,11 @@ def _open_topics(x) -> bool:
     return _joint(x) and any(t.done_on is None for t in x.topics)
 
 
-class JointPage(RecordListPage):
+class JointPage(CobuildingPage):
     title = "联席会议"
     icon = "meetings"
     heading = "大党委联席会议：参会单位和议题"
     watches = changes(Change.COBUILDING, Change.MEETINGS)
-    writes = changes(Change.COBUILDING)
     tables = (Table(COLUMNS, stretch=4, details_width=320,
                     empty="联席会议在“三会一课”中安排（会议类型选联席会议）；这里登记参会单位、议题和认领单位。"),)
     filters = (Search("搜索：会议名称、参会单位"), Choice("year", years, "全部年份"))
@@ -115,24 +106,20 @@ class JointPage(RecordListPage):
     def fetch_detail(self, db, row):
         return cb.get_joint(db, row.id)
 
-    def detail_html(self, detail) -> str:
-        return joint_html(detail)
+    details = staticmethod(joint_html)
 
     def on_loaded(self, loaded) -> None:
         rows = loaded.rows
         self.counts.setText(f"联席会议 {len(rows)} 次，议题 {sum(r.topics for r in rows)} 个，"
                             f"已办结 {sum(r.done for r in rows)} 个")
 
-    def _units(self):
-        return self.loaded.units if self.loaded else []
-
     def set_units(self) -> None:
         if _joint(self.detail):
-            self.run_dialog(UnitsAttendingDialog(self, self.ctx.db, self.detail, self._units()), "已保存参会单位。")
+            self.run_dialog(UnitsAttendingDialog(self, self.ctx.db, self.detail, self.listed("units")), "已保存参会单位。")
 
     def add_topic(self) -> None:
         if _joint(self.detail):
-            self.run_dialog(TopicDialog(self, self.ctx.db, self.detail, self._units()), "已添加议题。")
+            self.run_dialog(TopicDialog(self, self.ctx.db, self.detail, self.listed("units")), "已添加议题。")
 
     def finish_topic(self) -> None:
         j = self.detail

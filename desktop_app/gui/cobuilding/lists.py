@@ -7,18 +7,18 @@ from dataclasses import replace
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.cobuilding import costs
-from desktop_app.gui.cobuilding.common import d, is_a, years
+from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
 from desktop_app.gui.cobuilding.costs import Target, costs_html
-from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
+from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, named_combo, text_area
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
+from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, RIGHT, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import projects as project_service
@@ -60,15 +60,13 @@ def _color(r: ListRow):
     return DONE if r.state in (rules.NEED_MET, rules.PROJECT_DONE) else None
 
 
-class ListItemDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class ListItemDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, kind: str, grids: Sequence, units: Sequence,
                  needs: Sequence[ListRow], resources: Sequence[ListRow], item: ListRow | None = None,
                  today: date | None = None):
-        super().__init__(parent, ("修改" if item else "登记") + {rules.NEED: "需求", rules.RESOURCE: "资源",
-                                                                 rules.PROJECT: "项目"}[kind])
-        self.db, self.kind, self.item, self.today = db, kind, item, today or date.today()
+        super().__init__(parent, db, ("修改" if item else "登记") + {rules.NEED: "需求", rules.RESOURCE: "资源",
+                                                                     rules.PROJECT: "项目"}[kind], today=today)
+        self.kind, self.item = kind, item
         self.title_edit = QLineEdit(item.title if item else "")
         self.category = list_combo(("",) + rules.OFFERS if kind == rules.RESOURCE else
                                    ("", "设施", "环境", "助老", "助学", "医疗", "文化", "其他"), item.category if item else "")
@@ -81,19 +79,13 @@ class ListItemDialog(SavingDialog):
                               item.resource_id if item else None)
         self.detail = text_area(3)
         self.detail.setPlainText(item.detail if item else "")
-        form = QFormLayout()
-        form.addRow({rules.NEED: "需求", rules.RESOURCE: "资源", rules.PROJECT: "项目名称"}[kind], self.title_edit)
-        form.addRow("类别", self.category)
-        form.addRow("登记日期", self.raised)
-        if kind != rules.RESOURCE:
-            form.addRow("网格", self.grid)
-        if kind == rules.RESOURCE:
-            form.addRow("提供单位", self.unit)
-        if kind == rules.PROJECT:
-            form.addRow("对应需求", self.need)
-            form.addRow("使用资源", self.resource)
-        form.addRow("说明", self.detail)
-        self.finish_layout(form)
+        project = kind == rules.PROJECT
+        self.finish_layout(form_layout(
+            ({rules.NEED: "需求", rules.RESOURCE: "资源", rules.PROJECT: "项目名称"}[kind], self.title_edit),
+            ("类别", self.category), ("登记日期", self.raised),
+            ("提供单位", self.unit) if kind == rules.RESOURCE else ("网格", self.grid),
+            ("对应需求", self.need) if project else None, ("使用资源", self.resource) if project else None,
+            ("说明", self.detail)))
         self.setMinimumWidth(480)
         self.first_field = self.title_edit
 
@@ -109,18 +101,13 @@ class ListItemDialog(SavingDialog):
         return lambda: cb.save_item(db, iid, inp, today)
 
 
-class ClaimProjectDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class ClaimProjectDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, item: ListRow, units: Sequence, today: date):
-        super().__init__(parent, f"认领项目：{item.title}", "认领")
-        self.db, self.item, self.today = db, item, today
+        super().__init__(parent, db, f"认领项目：{item.title}", "认领", today)
+        self.item = item
         self.unit = named_combo(units, None, "（选择共建单位）")
         self.on = DateEdit(today)
-        form = QFormLayout()
-        form.addRow("认领单位", self.unit)
-        form.addRow("认领日期", self.on)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(("认领单位", self.unit), ("认领日期", self.on)))
         self.setMinimumWidth(380)
 
     def prepare(self):
@@ -132,17 +119,13 @@ class ClaimProjectDialog(SavingDialog):
         return lambda: cb.claim_project(db, iid, uid, on, today)
 
 
-class LinkProjectDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class LinkProjectDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, item: ListRow, projects: Sequence):
-        super().__init__(parent, f"关联微实事：{item.title}")
-        self.db, self.item = db, item
+        super().__init__(parent, db, f"关联微实事：{item.title}")
+        self.item = item
         self.project = combo([("（不关联）", None)] + [(f"{p.project_no} {p.name}", p.id) for p in projects],
                              item.project_id)
-        form = QFormLayout()
-        form.addRow("微实事项目", self.project)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(("微实事项目", self.project)))
         self.setMinimumWidth(420)
 
     def prepare(self):
@@ -176,12 +159,11 @@ def _kind_is(kind: str, *states: str):
 _row = is_a(ListRow)
 
 
-class ListsPage(RecordListPage):
+class ListsPage(CobuildingPage):
     title = "三单"
     icon = "to-project"
     heading = "需求清单、资源清单、项目清单"
     watches = changes(Change.COBUILDING, Change.PROJECTS, Change.VISITS, Change.LEDGER)
-    writes = changes(Change.COBUILDING)
     tables = (Table(NEED_COLUMNS, _color, stretch=1, details_width=300, label="需求清单",
                     empty="居民的需求：走访、恳谈中反映的，或直接登记。"),
               Table(RESOURCE_COLUMNS, stretch=1, details_width=300, label="资源清单", empty="共建单位能提供的资源。"),
@@ -212,8 +194,7 @@ class ListsPage(RecordListPage):
             return row
         return replace(row, costs=tuple(cb.costs_of(db, item_id=row.id)))
 
-    def detail_html(self, detail) -> str:
-        return item_html(detail)
+    details = staticmethod(item_html)
 
     def on_loaded(self, loaded) -> None:
         needs, resources, projects = loaded.tables
@@ -226,7 +207,7 @@ class ListsPage(RecordListPage):
 
     def _dialog(self, kind: str, item: ListRow | None = None) -> ListItemDialog:
         lo = self.loaded
-        return ListItemDialog(self, self.ctx.db, kind, lo.grids if lo else [], lo.units if lo else [],
+        return ListItemDialog(self, self.ctx.db, kind, self.grids, self.listed("units"),
                               lo.tables[0] if lo else [], lo.tables[1] if lo else [], item, self.today)
 
     def add_item(self) -> None:
@@ -237,16 +218,13 @@ class ListsPage(RecordListPage):
             self.run_dialog(self._dialog(self.detail.list_kind, self.detail), "已保存修改。")
 
     def delete_item(self) -> None:
-        r = self.detail
-        if _row(r) and common.ask(self, "删除", f"确定删除{r.list_kind}“{r.title}”吗？"):
-            db = self.ctx.db
-            self.write(lambda: cb.delete_item(db, r.id), "已删除。")
+        self.delete_selected("删除", lambda r: f"确定删除{r.list_kind}“{r.title}”吗？",
+                             lambda db, r: cb.delete_item(db, r.id), _row)
 
     def claim(self) -> None:
         r = self.detail
         if _kind_is(rules.PROJECT, rules.PROJECT_OPEN)(r):
-            units = self.loaded.units if self.loaded else []
-            self.run_dialog(ClaimProjectDialog(self, self.ctx.db, r, units, self.today),
+            self.run_dialog(ClaimProjectDialog(self, self.ctx.db, r, self.listed("units"), self.today),
                             lambda x: f"{x.unit_name} 认领了项目“{x.title}”。")
 
     def complete(self) -> None:
@@ -272,5 +250,4 @@ class ListsPage(RecordListPage):
     def link(self) -> None:
         r = self.detail
         if _kind_is(rules.PROJECT)(r):
-            projects = self.loaded.projects if self.loaded else []
-            self.run_dialog(LinkProjectDialog(self, self.ctx.db, r, projects), "已关联微实事。")
+            self.run_dialog(LinkProjectDialog(self, self.ctx.db, r, self.listed("projects")), "已关联微实事。")

@@ -7,15 +7,16 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
-from desktop_app.gui.cobuilding.common import d, is_a, years
+from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
 from desktop_app.gui.residents.pickers import resident_picker
-from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
+from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, named_combo, text_area
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
+from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
 from desktop_app.gui.widgets.table import CENTER, MUTED, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
@@ -33,20 +34,13 @@ COLUMNS = (
 )
 
 
-class PairDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class PairDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, units: Sequence, today: date):
-        super().__init__(parent, "新建双进双认结对", "结对")
-        self.db, self.today = db, today
+        super().__init__(parent, db, "新建双进双认结对", "结对", today)
         self.unit = named_combo(units, None, "（选择共建单位）")
         self.on = DateEdit(today)
         self.notes = text_area(2, "结对协议要点")
-        form = QFormLayout()
-        form.addRow("共建单位", self.unit)
-        form.addRow("结对日期", self.on)
-        form.addRow("备注", self.notes)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(("共建单位", self.unit), ("结对日期", self.on), ("备注", self.notes)))
         self.setMinimumWidth(420)
 
     def prepare(self):
@@ -57,22 +51,18 @@ class PairDialog(SavingDialog):
         return lambda: cb.pair_unit(db, uid, on, notes, today)
 
 
-class TakeOnDialog(SavingDialog):
+class TakeOnDialog(CobuildingDialog):
     """认岗位 (a post by name) or 认亲戚 (a household found by its resident)."""
 
-    changes_made = changes(Change.COBUILDING)
-
     def __init__(self, parent: QWidget | None, db: Database, pairing: PairingDetail, kind: str, today: date):
-        super().__init__(parent, f"{kind}：{pairing.row.unit_name}")
-        self.db, self.pairing, self.kind, self.today = db, pairing, kind, today
+        super().__init__(parent, db, f"{kind}：{pairing.row.unit_name}", today=today)
+        self.pairing, self.kind = pairing, kind
         self.name = QLineEdit()
         self.name.setPlaceholderText("岗位名称，如 政策宣传岗、助老服务岗")
         self.household = resident_picker(db, "结对住户：户主姓名或门牌，回车确认")
         self.since = DateEdit(today)
-        form = QFormLayout()
-        form.addRow("岗位" if kind == rules.TAKE_POST else "住户", self.name if kind == rules.TAKE_POST else self.household)
-        form.addRow("开始日期", self.since)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(
+            ("岗位", self.name) if kind == rules.TAKE_POST else ("住户", self.household), ("开始日期", self.since)))
         self.setMinimumWidth(420)
         self.first_field = self.name if kind == rules.TAKE_POST else self.household
 
@@ -88,12 +78,9 @@ class TakeOnDialog(SavingDialog):
         return lambda: cb.take_on(db, pid, kind, household_id=h.household_id, since=on, today=today)
 
 
-class PairingVisitDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class PairingVisitDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, pairing: PairingDetail, today: date):
-        super().__init__(parent, f"记录走访：{pairing.row.unit_name}")
-        self.db, self.today = db, today
+        super().__init__(parent, db, f"记录走访：{pairing.row.unit_name}", today=today)
         current = [i for i in pairing.items if i.ended_on is None]
         self.item = combo([(f"{i.kind}：{i.name}", i.id) for i in
                            sorted(current, key=lambda i: i.kind != rules.ADOPT)])
@@ -101,12 +88,8 @@ class PairingVisitDialog(SavingDialog):
         self.visitors = QLineEdit()
         self.visitors.setPlaceholderText("谁去的，如 李科长、王干事")
         self.content = text_area(3, "做了什么、了解到什么")
-        form = QFormLayout()
-        form.addRow("结对对象", self.item)
-        form.addRow("日期", self.on)
-        form.addRow("走访人", self.visitors)
-        form.addRow("内容", self.content)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(("结对对象", self.item), ("日期", self.on), ("走访人", self.visitors),
+                                       ("内容", self.content)))
         self.setMinimumWidth(440)
         self.first_field = self.visitors
 
@@ -134,12 +117,11 @@ def pairing_html(p: PairingDetail) -> str:
 _open = is_a(PairingDetail, lambda x: x.row.ended_on is None)
 
 
-class PairingPage(RecordListPage):
+class PairingPage(CobuildingPage):
     title = "双进双认"
     icon = "pairing"
     heading = "双进双认（认岗位、认亲戚）"
     watches = changes(Change.COBUILDING, Change.RESIDENTS)
-    writes = changes(Change.COBUILDING)
     tables = (Table(COLUMNS, lambda r: MUTED if r.ended_on else None, stretch=1, details_width=340,
                     empty="新建结对：Ctrl+N。选中结对单位，可认岗位、认亲戚并记录走访。"),)
     filters = (Search("搜索：结对单位、单位党组织"), Choice("year", years))
@@ -160,8 +142,7 @@ class PairingPage(RecordListPage):
     def fetch_detail(self, db, row):
         return cb.get_pairing(db, row.id, self.loaded.year if self.loaded else self.today.year)
 
-    def detail_html(self, detail) -> str:
-        return pairing_html(detail)
+    details = staticmethod(pairing_html)
 
     def on_loaded(self, loaded) -> None:
         rows = [r for r in loaded.rows if r.ended_on is None]
@@ -169,8 +150,7 @@ class PairingPage(RecordListPage):
                             f"{sum(r.households for r in rows)} 户，{loaded.year}年走访 {sum(r.visits for r in loaded.rows)} 次")
 
     def pair(self) -> None:
-        units = self.loaded.units if self.loaded else []
-        self.run_dialog(PairDialog(self, self.ctx.db, units, self.today), lambda p: f"{p.row.unit_name} 已与社区结对。")
+        self.run_dialog(PairDialog(self, self.ctx.db, self.listed("units"), self.today), lambda p: f"{p.row.unit_name} 已与社区结对。")
 
     def take_post(self) -> None:
         if _open(self.detail):

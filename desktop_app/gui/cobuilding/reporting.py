@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from html import escape
 
-from desktop_app.gui.cobuilding.common import d, hours, is_a, years
+from desktop_app.gui.cobuilding.common import CobuildingPage, bullets, d, hours, is_a, years
 from desktop_app.gui.cobuilding.reporting_dialogs import (
     ClaimDialog, MoveFromRosterDialog, PostDialog, ReportingDialog, ServiceDialog,
 )
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import DateNoteDialog
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
 from desktop_app.gui.widgets.table import CENTER, MUTED, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import orgs as org_service
@@ -49,17 +49,11 @@ def person_html(p: ReportingDetail, year: int) -> str:
         f"<p><b>{year}年</b>：服务 {r.services} 次，{hours(r.hours_tenths) or '0'} 小时，{r.points} 积分；"
         f"参加活动 {len(p.activities)} 次</p>",
     ]
-    if p.claims:
-        items = "".join(f"<li>{e(c.post_name)}：{d(c.claimed_on)} 起{'，' + d(c.ended_on) + ' 止' if c.ended_on else ''}</li>"
-                        for c in p.claims)
-        lines.append(f"<p>认领岗位：</p><ul>{items}</ul>")
-    if p.services:
-        items = "".join(f"<li>{d(x.service_date)} {e(x.content)}{'（' + e(x.post_name) + '）' if x.post_name else ''}："
-                        f"{hours(x.hours_tenths)} 小时，{x.points} 分</li>" for x in p.services)
-        lines.append(f"<p>服务记录：</p><ul>{items}</ul>")
-    if p.activities:
-        items = "".join(f"<li>{d(a.activity_date)} {e(a.title)}</li>" for a in p.activities)
-        lines.append(f"<p>参加活动：</p><ul>{items}</ul>")
+    lines.append(bullets("认领岗位", [f"{c.post_name}：{d(c.claimed_on)} 起{'，' + d(c.ended_on) + ' 止' if c.ended_on else ''}"
+                                      for c in p.claims]))
+    lines.append(bullets("服务记录", [f"{d(x.service_date)} {x.content}{'（' + x.post_name + '）' if x.post_name else ''}："
+                                      f"{hours(x.hours_tenths)} 小时，{x.points} 分" for x in p.services]))
+    lines.append(bullets("参加活动", [f"{d(a.activity_date)} {a.title}" for a in p.activities]))
     if p.skills:
         lines.append(f"<p>特长和服务：{e(p.skills)}</p>")
     if p.notes:
@@ -79,12 +73,11 @@ _person = is_a(ReportingDetail)
 _serving = is_a(ReportingDetail, lambda x: x.row.left_on is None)
 
 
-class ReportingPage(RecordListPage):
+class ReportingPage(CobuildingPage):
     title = "双报到"
     icon = "reporting"
     heading = "在职党员到社区报到"
     watches = changes(Change.COBUILDING, Change.ORGS, Change.MEMBERS)
-    writes = changes(Change.COBUILDING)
     tables = (Table(COLUMNS, lambda r: MUTED if r.left_on else None, stretch=1, details_width=320, label="报到党员",
                     empty="登记报到：Ctrl+N。选中一人，这里显示本年的服务、岗位和活动。"),
               Table(POST_COLUMNS, stretch=4, details_width=320, label="认领岗位", empty="社区提供给报到党员认领的岗位。"))
@@ -129,22 +122,18 @@ class ReportingPage(RecordListPage):
                             f"{hours(sum(r.hours_tenths for r in rows)) or '0'} 小时")
 
     # --- actions ------------------------------------------------------------
-    def _lists(self):
-        lo = self.loaded
-        return (lo.units, lo.orgs) if lo else ([], [])
+    def _dialog(self, detail: ReportingDetail | None = None) -> ReportingDialog:
+        return ReportingDialog(self, self.ctx.db, self.listed("units"), self.listed("orgs"), detail, self.today)
 
     def add_person(self) -> None:
-        units, orgs = self._lists()
-        self.run_dialog(ReportingDialog(self, self.ctx.db, units, orgs, today=self.today),
-                        lambda p: f"已登记 {p.row.name} 报到。")
+        self.run_dialog(self._dialog(), lambda p: f"已登记 {p.row.name} 报到。")
 
     def edit_person(self) -> None:
         if isinstance(self.detail, PostRow):
-            self.run_dialog(PostDialog(self, self.ctx.db, self._lists()[1], self.detail), "已保存岗位。",
+            self.run_dialog(PostDialog(self, self.ctx.db, self.listed("orgs"), self.detail), "已保存岗位。",
                             keep=self.detail.id)
         elif _person(self.detail):
-            units, orgs = self._lists()
-            self.run_dialog(ReportingDialog(self, self.ctx.db, units, orgs, self.detail, self.today), "已保存修改。")
+            self.run_dialog(self._dialog(self.detail), "已保存修改。")
 
     def log_service(self) -> None:
         if _serving(self.detail):
@@ -169,7 +158,7 @@ class ReportingPage(RecordListPage):
             changes=self.writes), f"{p.name} 已离开。", keep=p.id)
 
     def add_post(self) -> None:
-        self.run_dialog(PostDialog(self, self.ctx.db, self._lists()[1]), "已新增岗位。")
+        self.run_dialog(PostDialog(self, self.ctx.db, self.listed("orgs")), "已新增岗位。")
 
     def move_from_roster(self) -> None:
         self.run_dialog(MoveFromRosterDialog(self, self.ctx.db, self.today),

@@ -5,26 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
+from desktop_app.gui.cobuilding.common import CobuildingDialog
 from desktop_app.gui.residents.pickers import member_picker
-from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.dialog import create_or_update
 from desktop_app.gui.widgets.forms import DateEdit, combo, named_combo, text_area
+from desktop_app.gui.widgets.layouts import form_layout
 from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.cobuilding import PostRow, ReportingDetail, ReportingRow
 
 
-class ReportingDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class ReportingDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, units: Sequence, orgs: Sequence,
                  detail: ReportingDetail | None = None, today: date | None = None):
-        super().__init__(parent, f"修改报到党员 {detail.row.name}" if detail else "登记在职党员报到")
-        self.db, self.detail, self.today = db, detail, today or date.today()
+        super().__init__(parent, db, f"修改报到党员 {detail.row.name}" if detail else "登记在职党员报到", today=today)
+        self.detail = detail
         v = detail.to_input() if detail else rules.ReportingInput(reported_on=self.today)
         self.name = QLineEdit(v.name)
         self.gender = combo([("", ""), ("男", "男"), ("女", "女")], v.gender)
@@ -44,19 +44,10 @@ class ReportingDialog(SavingDialog):
         self.notes = text_area(2)
         self.notes.setPlainText(v.notes)
         self._units = {u.id: u for u in units}
-        form = QFormLayout()
-        form.addRow("姓名", self.name)
-        form.addRow("性别", self.gender)
-        form.addRow("联系电话", self.mobile)
-        form.addRow("所在共建单位", self.unit)
-        form.addRow("工作单位", self.employer)
-        form.addRow("单位党组织", self.employer_org)
-        form.addRow("单位职务", self.job)
-        form.addRow("报到日期", self.reported)
-        form.addRow("报到支部", self.org)
-        form.addRow("特长和服务", self.skills)
-        form.addRow("备注", self.notes)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(
+            ("姓名", self.name), ("性别", self.gender), ("联系电话", self.mobile), ("所在共建单位", self.unit),
+            ("工作单位", self.employer), ("单位党组织", self.employer_org), ("单位职务", self.job),
+            ("报到日期", self.reported), ("报到支部", self.org), ("特长和服务", self.skills), ("备注", self.notes)))
         self.setMinimumWidth(480)
         self.first_field = self.name
 
@@ -79,21 +70,17 @@ class ReportingDialog(SavingDialog):
         if not self.detail:
             rules.check_reporting(inp, self.today)
         db, today = self.db, self.today
-        if self.detail:
-            rid = self.detail.id
-            return lambda: cb.update_reporting(db, rid, inp, today)
-        return lambda: cb.register_reporting(db, inp, today)
+        return create_or_update(self.detail, lambda: cb.register_reporting(db, inp, today),
+                                lambda rid: cb.update_reporting(db, rid, inp, today))
 
 
-class ServiceDialog(SavingDialog):
+class ServiceDialog(CobuildingDialog):
     """记录服务: a dated service with hours; 积分 follow the hours unless changed."""
-
-    changes_made = changes(Change.COBUILDING)
 
     def __init__(self, parent: QWidget | None, db: Database, person: ReportingRow, posts: Sequence[PostRow],
                  today: date | None = None):
-        super().__init__(parent, f"记录服务：{person.name}")
-        self.db, self.person, self.today = db, person, today or date.today()
+        super().__init__(parent, db, f"记录服务：{person.name}", today=today)
+        self.person = person
         self.on = DateEdit(self.today)
         self.content = QLineEdit()
         self.content.setPlaceholderText("如 协助疫苗接种登记、给独居老人读报")
@@ -110,14 +97,8 @@ class ServiceDialog(SavingDialog):
         self.points.valueChanged.connect(lambda _v: setattr(self, "_points_touched", True))
         summary = QLabel(f"<b>{person.name}</b>　{person.employer}　本年已服务 {person.services} 次，"
                          f"{rules.hours_text(person.hours_tenths)} 小时，{person.points} 积分")
-        form = QFormLayout()
-        form.addRow(summary)
-        form.addRow("服务日期", self.on)
-        form.addRow("服务内容", self.content)
-        form.addRow("岗位", self.post)
-        form.addRow("时长（小时）", self.hours)
-        form.addRow("积分", self.points)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(summary, ("服务日期", self.on), ("服务内容", self.content), ("岗位", self.post),
+                                       ("时长（小时）", self.hours), ("积分", self.points)))
         self.setMinimumWidth(440)
         self.first_field = self.content
 
@@ -140,12 +121,10 @@ class ServiceDialog(SavingDialog):
         return lambda: cb.log_service(db, rid, inp, today)
 
 
-class PostDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class PostDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, orgs: Sequence, post: PostRow | None = None):
-        super().__init__(parent, "修改岗位" if post else "新增认领岗位")
-        self.db, self.post = db, post
+        super().__init__(parent, db, "修改岗位" if post else "新增认领岗位")
+        self.post = post
         self.name = QLineEdit(post.name if post else "")
         self.name.setPlaceholderText("如 楼道文明劝导岗、政策宣传岗")
         self.org = named_combo(orgs, post.org_id if post else None, "（社区）")
@@ -154,12 +133,8 @@ class PostDialog(SavingDialog):
         self.places.setValue(post.places if post else 1)
         self.duties = text_area(3, "岗位职责")
         self.duties.setPlainText(post.duties if post else "")
-        form = QFormLayout()
-        form.addRow("岗位名称", self.name)
-        form.addRow("所属支部", self.org)
-        form.addRow("需要人数", self.places)
-        form.addRow("岗位职责", self.duties)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(("岗位名称", self.name), ("所属支部", self.org), ("需要人数", self.places),
+                                       ("岗位职责", self.duties)))
         self.setMinimumWidth(420)
         self.first_field = self.name
 
@@ -169,22 +144,17 @@ class PostDialog(SavingDialog):
         return lambda: cb.save_post(db, pid, name, duties, places, org)
 
 
-class ClaimDialog(SavingDialog):
+class ClaimDialog(CobuildingDialog):
     """认领岗位: which post the reporting member takes, from when."""
-
-    changes_made = changes(Change.COBUILDING)
 
     def __init__(self, parent: QWidget | None, db: Database, person: ReportingRow, posts: Sequence[PostRow],
                  today: date | None = None):
-        super().__init__(parent, f"认领岗位：{person.name}", "认领")
-        self.db, self.person, self.today = db, person, today or date.today()
+        super().__init__(parent, db, f"认领岗位：{person.name}", "认领", today)
+        self.person = person
         free = [p for p in posts if len(p.holders) < p.places and person.name not in p.holders]
         self.post = combo([(f"{p.name}（还需 {p.places - len(p.holders)} 人）", p.id) for p in free])
         self.on = DateEdit(self.today)
-        form = QFormLayout()
-        form.addRow("岗位", self.post)
-        form.addRow("认领日期", self.on)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(("岗位", self.post), ("认领日期", self.on)))
         self.setMinimumWidth(380)
 
     def prepare(self):
@@ -195,21 +165,17 @@ class ClaimDialog(SavingDialog):
         return lambda: cb.claim_post(db, pid, rid, on, today)
 
 
-class MoveFromRosterDialog(SavingDialog):
+class MoveFromRosterDialog(CobuildingDialog):
     """A member on the roster who is really a 在职党员 reporting here moves into the register."""
 
     changes_made = changes(Change.COBUILDING, Change.MEMBERS)
 
     def __init__(self, parent: QWidget | None, db: Database, today: date | None = None):
-        super().__init__(parent, "从党员名册移入报到名册", "移入")
-        self.db, self.today = db, today or date.today()
+        super().__init__(parent, db, "从党员名册移入报到名册", "移入", today)
         self.member = member_picker(db)
         note = QLabel("移入后，该党员不再计入本社区的党员人数、应到人数和党费收缴；名册中的记录保留。")
         note.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("党员", self.member)
-        form.addRow(note)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(("党员", self.member), note))
         self.setMinimumWidth(420)
         self.first_field = self.member
 

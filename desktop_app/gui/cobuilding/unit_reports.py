@@ -10,13 +10,16 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox, QWidget
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.gui.cobuilding.common import bullets, choose, d, hours, is_a, year_of, years
-from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
+from desktop_app.gui.cobuilding.common import (
+    CobuildingDialog, CobuildingPage, bullets, choose, d, hours, is_a, year_of, years,
+)
+from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, list_combo, named_combo, text_area
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, selected
 from desktop_app.gui.widgets.table import CENTER, MUTED, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import orgs as org_service
@@ -39,13 +42,11 @@ COLUMNS = (
 )
 
 
-class UnitReportDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING)
-
+class UnitReportDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, units: Sequence, orgs: Sequence,
                  row: UnitReportRow | None = None, today: date | None = None):
-        super().__init__(parent, "修改单位报到" if row else "单位报到")
-        self.db, self.row, self.today = db, row, today or date.today()
+        super().__init__(parent, db, "修改单位报到" if row else "单位报到", today=today)
+        self.row = row
         self.unit = named_combo(units, row.unit_id if row else None, "（选择共建单位）")
         self.unit.setEnabled(row is None)
         self.on = DateEdit(row.reported_on if row else self.today)
@@ -56,11 +57,8 @@ class UnitReportDialog(SavingDialog):
             self.phone.setPlaceholderText(f"已登记 {row.phone_masked}，不改请留空")
         self.promise = text_area(3, "单位承诺为社区做的事，如 每季度组织一次义诊")
         self.promise.setPlainText(row.promise if row else "")
-        form = QFormLayout()
-        for label, w in (("共建单位", self.unit), ("报到日期", self.on), ("报到到", self.org), ("联络人", self.liaison),
-                         ("联系电话", self.phone), ("服务承诺", self.promise)):
-            form.addRow(label, w)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(("共建单位", self.unit), ("报到日期", self.on), ("报到到", self.org),
+                                       ("联络人", self.liaison), ("联系电话", self.phone), ("服务承诺", self.promise)))
         self.setMinimumWidth(460)
         self.first_field = self.liaison if row else self.unit
 
@@ -72,16 +70,15 @@ class UnitReportDialog(SavingDialog):
         return lambda: cb.save_unit_report(db, rid, inp, today)
 
 
-class ReportItemDialog(SavingDialog):
+class ReportItemDialog(CobuildingDialog):
     """One dialog for the three kinds of record: 认领, 服务, 评价."""
 
-    changes_made = changes(Change.COBUILDING)
     TITLES = {rules.CLAIM: "认领", rules.SERVICE: "登记服务", rules.REVIEW: "年度评价"}
 
     def __init__(self, parent: QWidget | None, db: Database, report: UnitReportRow, kind: str, posts: Sequence,
                  projects: Sequence, today: date, year: int):
-        super().__init__(parent, f"{self.TITLES[kind]}：{report.unit_name}")
-        self.db, self.report, self.kind, self.today = db, report, kind, today
+        super().__init__(parent, db, f"{self.TITLES[kind]}：{report.unit_name}", today=today)
+        self.report, self.kind = report, kind
         self.on = DateEdit(today)
         self.title_edit = QLineEdit()
         self.post = combo([("（不是社区的岗位）", None)] + [(p.name, p.id) for p in posts])
@@ -95,20 +92,10 @@ class ReportItemDialog(SavingDialog):
         self.year.setRange(report.reported_on.year, today.year)
         self.year.setValue(min(max(year, report.reported_on.year), today.year))
         self.notes = text_area(2)
-        form = QFormLayout()
-        form.addRow("日期", self.on)
-        if kind == rules.CLAIM:
-            form.addRow("认领岗位", self.post)
-            form.addRow("认领项目", self.project)
-            form.addRow("或写明认领内容", self.title_edit)
-        elif kind == rules.SERVICE:
-            form.addRow("服务内容", self.title_edit)
-            form.addRow("参加人数", self.people)
-            form.addRow("服务时长（小时）", self.hours)
-        else:
-            form.addRow("评价年度", self.year)
-            form.addRow("评价等次", self.grade)
-        form.addRow("评价意见" if kind == rules.REVIEW else "备注", self.notes)
+        rows = {rules.CLAIM: (("认领岗位", self.post), ("认领项目", self.project), ("或写明认领内容", self.title_edit)),
+                rules.SERVICE: (("服务内容", self.title_edit), ("参加人数", self.people), ("服务时长（小时）", self.hours)),
+                rules.REVIEW: (("评价年度", self.year), ("评价等次", self.grade))}[kind]
+        form = form_layout(("日期", self.on), *rows, ("评价意见" if kind == rules.REVIEW else "备注", self.notes))
         self.finish_layout(QLabel(f"{report.unit_name}，{d(report.reported_on)} 报到"), form)
         self.setMinimumWidth(440)
         self.first_field = self.title_edit if kind == rules.SERVICE else None
@@ -155,12 +142,11 @@ def _open_claims(x) -> list:
     return [i for i in x.items if i.kind == rules.CLAIM and i.ended_on is None] if isinstance(x, UnitReportDetail) else []
 
 
-class UnitReportsPage(RecordListPage):
+class UnitReportsPage(CobuildingPage):
     title = "单位报到"
     icon = "units"
     heading = "单位报到"
     watches = changes(Change.COBUILDING, Change.ORGS)
-    writes = changes(Change.COBUILDING)
     tables = (Table(COLUMNS, lambda r: MUTED if r.ended_on else None, stretch=0, details_width=330,
                     empty="共建单位到社区报到：Ctrl+N。选中一个单位，这里显示它本年认领、服务、参与活动和评价。"),)
     filters = (Search("搜索：单位、联络人、承诺"), Choice("year", years))
@@ -186,30 +172,28 @@ class UnitReportsPage(RecordListPage):
     def fetch_detail(self, db, row):
         return cb.get_unit_report(db, row.id, self.loaded.year if self.loaded else self.today.year)
 
-    def detail_html(self, detail) -> str:
-        return report_html(detail)
+    details = staticmethod(report_html)
 
     def on_loaded(self, loaded) -> None:
         rows = loaded.rows
         self.counts.setText(f"{loaded.year}年：报到单位 {len(rows)} 个，服务 {sum(r.services for r in rows)} 次 "
                             f"{hours(sum(r.hours_tenths for r in rows)) or '0'} 小时")
 
+    def _dialog(self, row: UnitReportRow | None = None) -> UnitReportDialog:
+        return UnitReportDialog(self, self.ctx.db, self.listed("units"), self.listed("orgs"), row, self.today)
+
     def add_report(self) -> None:
-        lo = self.loaded
-        self.run_dialog(UnitReportDialog(self, self.ctx.db, lo.units if lo else [], lo.orgs if lo else [],
-                                         today=self.today), lambda r: f"{r.unit_name} 已报到。")
+        self.run_dialog(self._dialog(), lambda r: f"{r.unit_name} 已报到。")
 
     def edit_report(self) -> None:
         if self.detail is not None:
-            lo = self.loaded
-            self.run_dialog(UnitReportDialog(self, self.ctx.db, lo.units if lo else [], lo.orgs if lo else [],
-                                             self.detail.row, self.today), "已保存修改。")
+            self.run_dialog(self._dialog(self.detail.row), "已保存修改。")
 
     def _item(self, kind: str) -> None:
-        p, lo = self.detail, self.loaded
+        p = self.detail
         if isinstance(p, UnitReportDetail):
-            self.run_dialog(ReportItemDialog(self, self.ctx.db, p.row, kind, lo.posts if lo else [],
-                                             lo.projects if lo else [], self.today, year_of(self)),
+            self.run_dialog(ReportItemDialog(self, self.ctx.db, p.row, kind, self.listed("posts"),
+                                             self.listed("projects"), self.today, year_of(self)),
                             lambda i: f"已登记{i.kind}：{i.title}。", keep=p.id)
 
     def add_claim(self) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QWidget
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.gui.cobuilding.common import bullets, d, hours, year_of, years
-from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, bullets, d, hours, year_of, years
 from desktop_app.gui.widgets.forms import DateEdit, list_combo, text_area
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.layouts import fill, form_layout
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, selected
 from desktop_app.gui.widgets.table import CENTER, MUTED, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
@@ -32,13 +31,16 @@ COLUMNS = (
 )
 
 
-class UnitDialog(SavingDialog):
-    changes_made = changes(Change.COBUILDING, Change.WISHES)  # wish claims name the same units
+WRITES = changes(Change.COBUILDING, Change.WISHES)  # wish claims name the same units
+
+
+class UnitDialog(CobuildingDialog):
+    changes_made = WRITES
 
     def __init__(self, parent: QWidget | None, db: Database, unit: UnitRow | None = None,
                  today: date | None = None):
-        super().__init__(parent, "修改共建单位" if unit else "登记共建单位")
-        self.db, self.unit, self.today = db, unit, today or date.today()
+        super().__init__(parent, db, "修改共建单位" if unit else "登记共建单位", today=today)
+        self.unit = unit
         v = unit.to_input() if unit else rules.UnitInput(joined_on=self.today)
         self.name = QLineEdit(v.name)
         self.kind = list_combo(rules.UNIT_KINDS, v.kind or rules.UNIT_KINDS[1])
@@ -48,26 +50,16 @@ class UnitDialog(SavingDialog):
         self.phone = QLineEdit(v.phone)
         self.address = QLineEdit(v.address)
         self.joined = DateEdit(v.joined_on, optional=True)
-        self.offers: dict[str, QCheckBox] = {}
-        box = QHBoxLayout()
-        for o in rules.OFFERS:
-            self.offers[o] = QCheckBox(o)
-            self.offers[o].setChecked(o in v.offers)
-            box.addWidget(self.offers[o])
-        box.addStretch(1)
+        self.offers = {o: QCheckBox(o) for o in rules.OFFERS}
+        for o, check in self.offers.items():
+            check.setChecked(o in v.offers)
+        box = fill(QHBoxLayout(), *self.offers.values(), 1)
         self.notes = text_area(2)
         self.notes.setPlainText(v.notes)
-        form = QFormLayout()
-        form.addRow("单位名称", self.name)
-        form.addRow("单位类别", self.kind)
-        form.addRow("单位党组织", self.party_org)
-        form.addRow("联系人", self.contact)
-        form.addRow("联系电话", self.phone)
-        form.addRow("地址", self.address)
-        form.addRow("加入日期", self.joined)
-        form.addRow("可提供资源", box)
-        form.addRow("备注", self.notes)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(
+            ("单位名称", self.name), ("单位类别", self.kind), ("单位党组织", self.party_org), ("联系人", self.contact),
+            ("联系电话", self.phone), ("地址", self.address), ("加入日期", self.joined), ("可提供资源", box),
+            ("备注", self.notes)))
         self.setMinimumWidth(480)
         self.first_field = self.name
 
@@ -106,12 +98,12 @@ def unit_html(p: UnitYear) -> str:
     return "".join(lines)
 
 
-class UnitsPage(RecordListPage):
+class UnitsPage(CobuildingPage):
     title = "共建单位"
     icon = "units"
     heading = "共建单位"
-    watches = changes(Change.COBUILDING, Change.WISHES)
-    writes = changes(Change.COBUILDING, Change.WISHES)
+    watches = WRITES
+    writes = WRITES
     tables = (Table(COLUMNS, lambda r: MUTED if not r.activities else None, stretch=0, details_width=320,
                     empty="登记共建单位：Ctrl+N。选中一个单位，这里显示它本年和社区一起做了什么。"),)
     filters = (Search("搜索：单位名称、党组织、联系人"),
@@ -136,8 +128,7 @@ class UnitsPage(RecordListPage):
     def fetch_detail(self, db, row):  # off the GUI thread: the year comes from the last load, not a widget
         return cb.unit_year(db, row.id, self.loaded.year if self.loaded else self.today.year)
 
-    def detail_html(self, detail) -> str:
-        return unit_html(detail)
+    details = staticmethod(unit_html)
 
     def on_loaded(self, loaded) -> None:
         active = sum(1 for r in loaded.rows if r.activities)
@@ -151,11 +142,8 @@ class UnitsPage(RecordListPage):
             self.run_dialog(UnitDialog(self, self.ctx.db, self.detail.unit, self.today), "已保存修改。")
 
     def delete_unit(self) -> None:
-        p = self.detail
-        if p is None or not common.ask(self, "删除共建单位", f"确定删除“{p.unit.name}”吗？已有的活动和认领记录保留单位名称。"):
-            return
-        db = self.ctx.db
-        self.write(lambda: cb.delete_unit(db, p.unit.id), "已删除。")
+        self.delete_selected("删除共建单位", lambda p: f"确定删除“{p.unit.name}”吗？已有的活动和认领记录保留单位名称。",
+                             lambda db, p: cb.delete_unit(db, p.unit.id))
 
     def print_register(self) -> None:
         db, year, today = self.ctx.db, year_of(self), self.today

@@ -1,0 +1,71 @@
+"""Layouts declared as data: a form's (label, field) rows, a column of parts, the OK/取消 button row.
+
+Dialogs used to spell each of these out one `addRow` / `addWidget` / `setText`
+call at a time, the same statements in every form; here one builder reads a
+table of rows, so a form lists its fields and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Union
+
+from PySide6.QtWidgets import QBoxLayout, QDialog, QDialogButtonBox, QFormLayout, QLayout, QVBoxLayout, QWidget
+
+Part = Union[QWidget, QLayout]
+# (label, field), a lone field spanning both columns, or None for a row this form does not show
+Row = Union[tuple[str, Part], Part, None]
+# a widget or layout, or (part, stretch); an int alone is a stretch
+Item = Union[Part, tuple[Part, int], int]
+
+
+def form_layout(*rows: Row, parent: QWidget | None = None) -> QFormLayout:
+    """A QFormLayout of the rows given, in order; `None` rows are skipped (fields shown for some kinds only)."""
+    form = QFormLayout(parent) if parent is not None else QFormLayout()
+    for row in rows:
+        if row is None:
+            continue
+        if isinstance(row, tuple):
+            form.addRow(*row)
+        else:
+            form.addRow(row)
+    return form
+
+
+def fill(lay: QBoxLayout, *items: Item) -> QBoxLayout:
+    """Add widgets, layouts, (part, stretch) pairs and stretches (an int) to a box layout, in order."""
+    for item in items:
+        part, stretch = item if isinstance(item, tuple) else (item, 0)
+        if isinstance(part, int):
+            lay.addStretch(part)
+        elif isinstance(part, QLayout):
+            lay.addLayout(part, stretch)
+        else:
+            lay.addWidget(part, stretch)
+    return lay
+
+
+def column(owner: QWidget | None, *items: Item) -> QVBoxLayout:
+    """A vertical layout set on `owner` (or free when None) holding `items`, top to bottom."""
+    lay = QVBoxLayout(owner) if owner is not None else QVBoxLayout()
+    fill(lay, *items)
+    return lay
+
+
+def ok_cancel(dialog: QDialog, ok_text: str = "确定", extra: QDialogButtonBox.StandardButton | None = None,
+              on_extra: Callable[[], None] | None = None, extra_text: str = "") -> QDialogButtonBox:
+    """The OK / 取消 row wired to the dialog's accept and reject (and one more standard button if asked)."""
+    which = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    if extra is not None:
+        which |= extra
+    box = QDialogButtonBox(which)
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    if extra is not None:
+        button = box.button(extra)
+        button.setText(extra_text)
+        if on_extra is not None:
+            button.clicked.connect(on_extra)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
