@@ -22,7 +22,7 @@ from desktop_app.domain.idcard import mask_phone
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
 from desktop_app.services import auth, privacy
 from desktop_app.services.records import (
-    any_like, assign, chosen, chunked, given, in_year, live_children, settle, tombstone_children,
+    any_like, assign, chosen, chunked, given, in_year, live_children, settle, tombstone_children, writes,
 )
 from desktop_app.services.residents import NO_GRID, center_name, check_grid, grid_names, live, text_terms
 from desktop_app.services.uow import UnitOfWork
@@ -149,126 +149,117 @@ def _set_parties(s: Session, c: MediationCase, parties: tuple[PartyInput, ...]) 
             row.deleted = True
 
 
-def create_case(db: Database, inp: CaseInput, today: date | None = None) -> CaseDetail:
-    auth.require(db, "mediation.write")
+@writes("mediation.write")
+def create_case(uow: UnitOfWork, inp: CaseInput, today: date | None = None) -> CaseDetail:
     today = today or date.today()
     clean = flow.check_case(inp, today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        year = clean.received_on.year
-        taken = s.scalars(select(MediationCase.case_no).where(MediationCase.case_no.like(f"{PREFIX}{year}-%")))
-        c = MediationCase(
-            case_no=flow.next_number(PREFIX, year, taken), kind=clean.kind, summary=clean.summary,
-            received_on=clean.received_on, source=clean.source, mediator=clean.mediator,
-            grid_id=check_grid(s, clean.grid_id), state=flow.MEDIATING, agreement="", transferred_to="",
-            notes=clean.notes,
-        )
-        s.add(c)
-        s.flush()
-        _set_parties(s, c, clean.parties)
-        return settle(uow, _detail, c)
+    s = uow.session
+    year = clean.received_on.year
+    taken = s.scalars(select(MediationCase.case_no).where(MediationCase.case_no.like(f"{PREFIX}{year}-%")))
+    c = MediationCase(
+        case_no=flow.next_number(PREFIX, year, taken), kind=clean.kind, summary=clean.summary,
+        received_on=clean.received_on, source=clean.source, mediator=clean.mediator,
+        grid_id=check_grid(s, clean.grid_id), state=flow.MEDIATING, agreement="", transferred_to="",
+        notes=clean.notes,
+    )
+    s.add(c)
+    s.flush()
+    _set_parties(s, c, clean.parties)
+    return settle(uow, _detail, c)
 
 
-def update_case(db: Database, case_id: str, inp: CaseInput, today: date | None = None) -> CaseDetail:
-    auth.require(db, "mediation.write")
+@writes("mediation.write")
+def update_case(uow: UnitOfWork, case_id: str, inp: CaseInput, today: date | None = None) -> CaseDetail:
     today = today or date.today()
     clean = flow.check_case(inp, today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        c = live(s, MediationCase, case_id, "调解案件")
-        first = s.scalar(select(func.min(MediationSession.session_date)).where(
-            MediationSession.case_id == c.id, MediationSession.deleted.is_(False)))
-        if first is not None and clean.received_on > first:
-            raise ValidationError("受理日期", f"不能晚于第一次调解（{first.isoformat()}）")
-        assign(c, {
-            "kind": clean.kind, "summary": clean.summary, "received_on": clean.received_on,
-            "source": clean.source, "mediator": clean.mediator, "grid_id": check_grid(s, clean.grid_id),
-            "notes": clean.notes,
-        })
-        _set_parties(s, c, clean.parties)
-        return settle(uow, _detail, c)
+    s = uow.session
+    c = live(s, MediationCase, case_id, "调解案件")
+    first = s.scalar(select(func.min(MediationSession.session_date)).where(
+        MediationSession.case_id == c.id, MediationSession.deleted.is_(False)))
+    if first is not None and clean.received_on > first:
+        raise ValidationError("受理日期", f"不能晚于第一次调解（{first.isoformat()}）")
+    assign(c, {
+        "kind": clean.kind, "summary": clean.summary, "received_on": clean.received_on,
+        "source": clean.source, "mediator": clean.mediator, "grid_id": check_grid(s, clean.grid_id),
+        "notes": clean.notes,
+    })
+    _set_parties(s, c, clean.parties)
+    return settle(uow, _detail, c)
 
 
-def add_session(db: Database, case_id: str, inp: SessionInput, today: date | None = None) -> CaseDetail:
+@writes("mediation.write")
+def add_session(uow: UnitOfWork, case_id: str, inp: SessionInput, today: date | None = None) -> CaseDetail:
     """Record one mediation session (date, place, mediators, what happened)."""
-    auth.require(db, "mediation.write")
     today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        c = live(s, MediationCase, case_id, "调解案件")
-        if c.state != flow.MEDIATING:
-            raise ValidationError("调解记录", f"案件已“{c.state}”，如需继续调解请先重新打开")
-        clean = flow.check_session(inp, c.received_on, today)
-        s.add(MediationSession(case_id=c.id, session_date=clean.session_date, place=clean.place,
-                               mediators=clean.mediators, notes=clean.notes))
-        return settle(uow, _detail, c)
+    s = uow.session
+    c = live(s, MediationCase, case_id, "调解案件")
+    if c.state != flow.MEDIATING:
+        raise ValidationError("调解记录", f"案件已“{c.state}”，如需继续调解请先重新打开")
+    clean = flow.check_session(inp, c.received_on, today)
+    s.add(MediationSession(case_id=c.id, session_date=clean.session_date, place=clean.place,
+                           mediators=clean.mediators, notes=clean.notes))
+    return settle(uow, _detail, c)
 
 
-def update_session(db: Database, session_id: str, inp: SessionInput, today: date | None = None) -> CaseDetail:
-    auth.require(db, "mediation.write")
+@writes("mediation.write")
+def update_session(uow: UnitOfWork, session_id: str, inp: SessionInput, today: date | None = None) -> CaseDetail:
     today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        x = live(s, MediationSession, session_id, "调解记录")
-        c = live(s, MediationCase, x.case_id, "调解案件")
-        clean = flow.check_session(inp, c.received_on, today)
-        if c.closed_on and clean.session_date > c.closed_on:
-            raise ValidationError("调解日期", f"不能晚于结案日期（{c.closed_on.isoformat()}）")
-        assign(x, {key: getattr(clean, key) for key in ("session_date", "place", "mediators", "notes")})
-        return settle(uow, _detail, c)
+    s = uow.session
+    x = live(s, MediationSession, session_id, "调解记录")
+    c = live(s, MediationCase, x.case_id, "调解案件")
+    clean = flow.check_session(inp, c.received_on, today)
+    if c.closed_on and clean.session_date > c.closed_on:
+        raise ValidationError("调解日期", f"不能晚于结案日期（{c.closed_on.isoformat()}）")
+    assign(x, {key: getattr(clean, key) for key in ("session_date", "place", "mediators", "notes")})
+    return settle(uow, _detail, c)
 
 
-def delete_session(db: Database, session_id: str) -> CaseDetail:
-    auth.require(db, "mediation.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        x = live(s, MediationSession, session_id, "调解记录")
-        c = live(s, MediationCase, x.case_id, "调解案件")
-        if c.state != flow.MEDIATING:
-            raise ValidationError("调解记录", "已结案的案件不能删除调解记录，请先重新打开")
-        x.deleted = True
-        return settle(uow, _detail, c)
+@writes("mediation.write")
+def delete_session(uow: UnitOfWork, session_id: str) -> CaseDetail:
+    s = uow.session
+    x = live(s, MediationSession, session_id, "调解记录")
+    c = live(s, MediationCase, x.case_id, "调解案件")
+    if c.state != flow.MEDIATING:
+        raise ValidationError("调解记录", "已结案的案件不能删除调解记录，请先重新打开")
+    x.deleted = True
+    return settle(uow, _detail, c)
 
 
+@writes("mediation.write")
 def close_case(
-    db: Database, case_id: str, outcome: str, closed_on: date | None, agreement: str = "",
+    uow: UnitOfWork, case_id: str, outcome: str, closed_on: date | None, agreement: str = "",
     transferred_to: str = "", today: date | None = None,
 ) -> CaseDetail:
     """调解成功 (with the agreement), 调解未成功, or 已转交 (to whom)."""
-    auth.require(db, "mediation.write")
     today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        c = live(s, MediationCase, case_id, "调解案件")
-        last = s.scalar(select(func.max(MediationSession.session_date)).where(
-            MediationSession.case_id == c.id, MediationSession.deleted.is_(False)))
-        step = flow.check_outcome(c.state, outcome, closed_on, c.received_on, last, today, agreement, transferred_to)
-        c.state, c.closed_on, c.agreement, c.transferred_to = step.outcome, step.closed_on, step.agreement, step.transferred_to
-        return settle(uow, _detail, c)
+    s = uow.session
+    c = live(s, MediationCase, case_id, "调解案件")
+    last = s.scalar(select(func.max(MediationSession.session_date)).where(
+        MediationSession.case_id == c.id, MediationSession.deleted.is_(False)))
+    step = flow.check_outcome(c.state, outcome, closed_on, c.received_on, last, today, agreement, transferred_to)
+    c.state, c.closed_on, c.agreement, c.transferred_to = step.outcome, step.closed_on, step.agreement, step.transferred_to
+    return settle(uow, _detail, c)
 
 
-def reopen_case(db: Database, case_id: str, reason: str, today: date | None = None) -> CaseDetail:
-    auth.require(db, "mediation.write")
+@writes("mediation.write")
+def reopen_case(uow: UnitOfWork, case_id: str, reason: str, today: date | None = None) -> CaseDetail:
     today = today or date.today()
     reason = flow.required(reason, "重新调解原因", "请写明为什么重新调解", 500)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        c = live(s, MediationCase, case_id, "调解案件")
-        if c.state == flow.MEDIATING:
-            raise ValidationError("调解结果", "案件正在调解中")
-        c.notes = "\n".join(p for p in (c.notes, f"{today.isoformat()} 重新调解（原结果：{c.state}）：{reason}") if p)
-        c.state, c.closed_on = flow.MEDIATING, None
-        return settle(uow, _detail, c)
+    s = uow.session
+    c = live(s, MediationCase, case_id, "调解案件")
+    if c.state == flow.MEDIATING:
+        raise ValidationError("调解结果", "案件正在调解中")
+    c.notes = "\n".join(p for p in (c.notes, f"{today.isoformat()} 重新调解（原结果：{c.state}）：{reason}") if p)
+    c.state, c.closed_on = flow.MEDIATING, None
+    return settle(uow, _detail, c)
 
 
-def delete_case(db: Database, case_id: str) -> None:
-    auth.require(db, "mediation.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        c = live(s, MediationCase, case_id, "调解案件")
-        tombstone_children(s, c.id, MediationParty.case_id, MediationSession.case_id)
-        c.deleted = True
-        uow.commit()
+@writes("mediation.write")
+def delete_case(uow: UnitOfWork, case_id: str) -> None:
+    s = uow.session
+    c = live(s, MediationCase, case_id, "调解案件")
+    tombstone_children(s, c.id, MediationParty.case_id, MediationSession.case_id)
+    c.deleted = True
 
 
 # ---------------------------------------------------------------- printing

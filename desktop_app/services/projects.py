@@ -23,7 +23,7 @@ from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
 from desktop_app.services import auth
 from desktop_app.services.records import (
-    any_like, assign, chosen, chunked, given, in_year, live_children, settle, tombstone_children, within,
+    any_like, assign, chosen, chunked, given, in_year, live_children, settle, tombstone_children, within, writes,
 )
 from desktop_app.services.residents import check_grid, grid_names, live, resident_place, text_terms
 from desktop_app.services.uow import UnitOfWork
@@ -218,136 +218,126 @@ def default_owner(db: Database, grid_id: str | None) -> str:
 # ---------------------------------------------------------------- writing
 
 
-def create_project(db: Database, inp: ProjectInput, today: date | None = None) -> ProjectDetail:
-    auth.require(db, "projects.write")
+@writes("projects.write")
+def create_project(uow: UnitOfWork, inp: ProjectInput, today: date | None = None) -> ProjectDetail:
     today = today or date.today()
     clean = flow.check_project(inp)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        p = new_project(s, clean, today)
-        return settle(uow, detail_of, p, today)
+    s = uow.session
+    p = new_project(s, clean, today)
+    return settle(uow, detail_of, p, today)
 
 
-def update_project(db: Database, project_id: str, inp: ProjectInput, today: date | None = None) -> ProjectDetail:
+@writes("projects.write")
+def update_project(uow: UnitOfWork, project_id: str, inp: ProjectInput, today: date | None = None) -> ProjectDetail:
     """Save edited fields; the status moves only by change_status()."""
-    auth.require(db, "projects.write")
     today = today or date.today()
     clean = flow.check_project(inp)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        p = live(s, Project, project_id, "项目")
-        clean = replace(clean, grid_id=check_grid(s, clean.grid_id),
-                        owner_member_id=_check_owner(s, clean.owner_member_id))
-        if p.completed_on and clean.start_date and clean.start_date > p.completed_on:
-            raise ValidationError("开始日期", f"不能晚于完成日期（{p.completed_on.isoformat()}）")
-        assign(p, {f.name: getattr(clean, f.name) for f in fields(ProjectInput)})
-        return settle(uow, detail_of, p, today)
+    s = uow.session
+    p = live(s, Project, project_id, "项目")
+    clean = replace(clean, grid_id=check_grid(s, clean.grid_id),
+                    owner_member_id=_check_owner(s, clean.owner_member_id))
+    if p.completed_on and clean.start_date and clean.start_date > p.completed_on:
+        raise ValidationError("开始日期", f"不能晚于完成日期（{p.completed_on.isoformat()}）")
+    assign(p, {f.name: getattr(clean, f.name) for f in fields(ProjectInput)})
+    return settle(uow, detail_of, p, today)
 
 
-def change_status(db: Database, project_id: str, target: str, on: date | None, note: str = "",
+@writes("projects.write")
+def change_status(uow: UnitOfWork, project_id: str, target: str, on: date | None, note: str = "",
                   actual_cost_fen: int | None = None, today: date | None = None) -> ProjectDetail:
     """待启动 → 实施中 → 已完成 (or 已终止; a finished project can be reopened with a reason).
 
     Completing records the date (and the final cost, when given) and closes the
     project's open visits as 已解决.
     """
-    auth.require(db, "projects.write")
     today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        p = live(s, Project, project_id, "项目")
-        step = flow.check_project_move(p.status, target, on, p.start_date, today, note)
-        p.status, p.status_note = step.status, step.note
-        if step.status == flow.PROJECT_ACTIVE and (p.start_date is None or p.start_date > step.on):
-            p.start_date = step.on  # started now, or earlier than planned
-        if step.status == flow.PROJECT_DONE:
-            p.completed_on = step.on
-            if actual_cost_fen is not None:
-                p.actual_cost_fen = flow.check_fen(actual_cost_fen, "实际支出")
-            close_for_project(s, p, step.on, today)
-        else:
-            p.completed_on = None
-        return settle(uow, detail_of, p, today)
+    s = uow.session
+    p = live(s, Project, project_id, "项目")
+    step = flow.check_project_move(p.status, target, on, p.start_date, today, note)
+    p.status, p.status_note = step.status, step.note
+    if step.status == flow.PROJECT_ACTIVE and (p.start_date is None or p.start_date > step.on):
+        p.start_date = step.on  # started now, or earlier than planned
+    if step.status == flow.PROJECT_DONE:
+        p.completed_on = step.on
+        if actual_cost_fen is not None:
+            p.actual_cost_fen = flow.check_fen(actual_cost_fen, "实际支出")
+        close_for_project(s, p, step.on, today)
+    else:
+        p.completed_on = None
+    return settle(uow, detail_of, p, today)
 
 
-def delete_project(db: Database, project_id: str) -> None:
+@writes("projects.write")
+def delete_project(uow: UnitOfWork, project_id: str) -> None:
     """Tombstone a project with its milestones and concerned residents; its visits are let go
     (they keep their follow-up state and lose the link)."""
-    auth.require(db, "projects.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        p = live(s, Project, project_id, "项目")
-        tombstone_children(s, p.id, ProjectMilestone.project_id, ProjectResident.project_id)
-        for v in s.scalars(select(Visit).where(Visit.project_id == p.id)):
-            v.project_id = None
-        p.deleted = True
-        uow.commit()
+    s = uow.session
+    p = live(s, Project, project_id, "项目")
+    tombstone_children(s, p.id, ProjectMilestone.project_id, ProjectResident.project_id)
+    for v in s.scalars(select(Visit).where(Visit.project_id == p.id)):
+        v.project_id = None
+    p.deleted = True
 
 
-def add_milestone(db: Database, project_id: str, inp: MilestoneInput, today: date | None = None) -> ProjectDetail:
-    auth.require(db, "projects.write")
+@writes("projects.write")
+def add_milestone(uow: UnitOfWork, project_id: str, inp: MilestoneInput, today: date | None = None) -> ProjectDetail:
     today = today or date.today()
     clean = flow.check_milestone(inp, today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        p = live(s, Project, project_id, "项目")
-        last = s.scalar(select(func.max(ProjectMilestone.sort_order)).where(
-            ProjectMilestone.project_id == p.id, ProjectMilestone.deleted.is_(False))) or 0
-        s.add(ProjectMilestone(project_id=p.id, title=clean.title, due_date=clean.due_date,
-                               done_on=clean.done_on, note=clean.note, sort_order=last + 1))
-        return settle(uow, detail_of, p, today)
+    s = uow.session
+    p = live(s, Project, project_id, "项目")
+    last = s.scalar(select(func.max(ProjectMilestone.sort_order)).where(
+        ProjectMilestone.project_id == p.id, ProjectMilestone.deleted.is_(False))) or 0
+    s.add(ProjectMilestone(project_id=p.id, title=clean.title, due_date=clean.due_date,
+                           done_on=clean.done_on, note=clean.note, sort_order=last + 1))
+    return settle(uow, detail_of, p, today)
 
 
-def update_milestone(db: Database, milestone_id: str, inp: MilestoneInput, today: date | None = None) -> ProjectDetail:
+@writes("projects.write")
+def update_milestone(uow: UnitOfWork, milestone_id: str, inp: MilestoneInput, today: date | None = None) -> ProjectDetail:
     """Edit a milestone; set done_on to mark it reached (None to undo)."""
-    auth.require(db, "projects.write")
     today = today or date.today()
     clean = flow.check_milestone(inp, today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = live(s, ProjectMilestone, milestone_id, "项目节点")
-        assign(m, {key: getattr(clean, key) for key in ("title", "due_date", "done_on", "note")})
-        p = live(s, Project, m.project_id, "项目")
-        return settle(uow, detail_of, p, today)
+    s = uow.session
+    m = live(s, ProjectMilestone, milestone_id, "项目节点")
+    assign(m, {key: getattr(clean, key) for key in ("title", "due_date", "done_on", "note")})
+    p = live(s, Project, m.project_id, "项目")
+    return settle(uow, detail_of, p, today)
 
 
-def delete_milestone(db: Database, milestone_id: str, today: date | None = None) -> ProjectDetail:
-    auth.require(db, "projects.write")
+@writes("projects.write")
+def delete_milestone(uow: UnitOfWork, milestone_id: str, today: date | None = None) -> ProjectDetail:
     today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = live(s, ProjectMilestone, milestone_id, "项目节点")
-        m.deleted = True
-        p = live(s, Project, m.project_id, "项目")
-        return settle(uow, detail_of, p, today)
+    s = uow.session
+    m = live(s, ProjectMilestone, milestone_id, "项目节点")
+    m.deleted = True
+    p = live(s, Project, m.project_id, "项目")
+    return settle(uow, detail_of, p, today)
 
 
-def add_resident(db: Database, project_id: str, resident_id: str | None = None, household_id: str | None = None,
+@writes("projects.write")
+def add_resident(uow: UnitOfWork, project_id: str, resident_id: str | None = None, household_id: str | None = None,
                  name: str = "", note: str = "", today: date | None = None) -> ProjectDetail:
     """Add a resident (or household, or a name) the project concerns."""
-    auth.require(db, "projects.write")
     today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        p = live(s, Project, project_id, "项目")
-        if resident_id and s.scalar(select(ProjectResident.id).where(
-            ProjectResident.project_id == p.id, ProjectResident.resident_id == resident_id,
-            ProjectResident.deleted.is_(False),
-        )):
-            raise ValidationError("涉及居民", "该居民已在本项目中")
-        add_concerned(s, p, resident_id, household_id, name, note)
-        return settle(uow, detail_of, p, today)
+    s = uow.session
+    p = live(s, Project, project_id, "项目")
+    if resident_id and s.scalar(select(ProjectResident.id).where(
+        ProjectResident.project_id == p.id, ProjectResident.resident_id == resident_id,
+        ProjectResident.deleted.is_(False),
+    )):
+        raise ValidationError("涉及居民", "该居民已在本项目中")
+    add_concerned(s, p, resident_id, household_id, name, note)
+    return settle(uow, detail_of, p, today)
 
 
-def remove_resident(db: Database, concerned_id: str, today: date | None = None) -> ProjectDetail:
-    auth.require(db, "projects.write")
+@writes("projects.write")
+def remove_resident(uow: UnitOfWork, concerned_id: str, today: date | None = None) -> ProjectDetail:
     today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        row = s.get(ProjectResident, concerned_id)
-        if row is None or row.deleted:
-            raise NotFound("该记录不存在或已删除")
-        row.deleted = True
-        p = live(s, Project, row.project_id, "项目")
-        return settle(uow, detail_of, p, today)
+    s = uow.session
+    row = s.get(ProjectResident, concerned_id)
+    if row is None or row.deleted:
+        raise NotFound("该记录不存在或已删除")
+    row.deleted = True
+    p = live(s, Project, row.project_id, "项目")
+    return settle(uow, detail_of, p, today)
 

@@ -23,7 +23,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.service_flow import WishInput
 from desktop_app.services import auth
-from desktop_app.services.records import any_like, assign, chosen, given, in_year, settle, tombstone_children, within
+from desktop_app.services.records import any_like, assign, chosen, given, in_year, settle, tombstone_children, within, writes
 from desktop_app.services.residents import (
     NO_GRID, center_name, check_grid, grid_names, household_label, live, name_match, resident_place, text_terms,
 )
@@ -66,40 +66,35 @@ def list_units(db: Database) -> list[PartnerUnitRow]:
         ]
 
 
-def save_unit(db: Database, unit_id: str | None, name: str, contact_person: str = "", phone: str = "",
+@writes("settings.write")
+def save_unit(uow: UnitOfWork, unit_id: str | None, name: str, contact_person: str = "", phone: str = "",
               notes: str = "") -> PartnerUnitRow:
     """Create (unit_id None) or update a partner unit; names are unique among live units."""
-    auth.require(db, "settings.write")
     name = flow.required(name, "单位名称", limit=60)
     contact_person = flow.optional(contact_person, "联系人", 40)
     phone = flow.optional(phone, "联系电话", 30)
     notes = flow.optional(notes, "备注", 1000)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        other = s.scalar(select(PartnerUnit.id).where(PartnerUnit.name == name, PartnerUnit.deleted.is_(False)))
-        if other and other != unit_id:
-            raise ValidationError("单位名称", f"“{name}”已经登记过")
-        u = live(s, PartnerUnit, unit_id, "共建单位") if unit_id else PartnerUnit(name=name)
-        assign(u, {"name": name, "contact_person": contact_person, "phone": phone, "notes": notes})
-        s.add(u)
-        s.flush()
-        row = PartnerUnitRow(u.id, u.name, u.contact_person, u.phone, u.notes, 0)
-        uow.commit()
-        return row
+    s = uow.session
+    other = s.scalar(select(PartnerUnit.id).where(PartnerUnit.name == name, PartnerUnit.deleted.is_(False)))
+    if other and other != unit_id:
+        raise ValidationError("单位名称", f"“{name}”已经登记过")
+    u = live(s, PartnerUnit, unit_id, "共建单位") if unit_id else PartnerUnit(name=name)
+    assign(u, {"name": name, "contact_person": contact_person, "phone": phone, "notes": notes})
+    s.add(u)
+    s.flush()
+    return PartnerUnitRow(u.id, u.name, u.contact_person, u.phone, u.notes, 0)
 
 
-def delete_unit(db: Database, unit_id: str) -> None:
+@writes("settings.write")
+def delete_unit(uow: UnitOfWork, unit_id: str) -> None:
     """Tombstone a partner unit that holds no open claim (past claims keep its name)."""
-    auth.require(db, "settings.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        u = live(s, PartnerUnit, unit_id, "共建单位")
-        open_claims = s.scalar(select(func.count()).select_from(WishClaim).where(
-            WishClaim.unit_id == u.id, WishClaim.status == flow.CLAIM_ACTIVE, WishClaim.deleted.is_(False)))
-        if open_claims:
-            raise Conflict(f"“{u.name}”还有 {open_claims} 个认领中的心愿，请先实现或撤回认领后再删除")
-        u.deleted = True
-        uow.commit()
+    s = uow.session
+    u = live(s, PartnerUnit, unit_id, "共建单位")
+    open_claims = s.scalar(select(func.count()).select_from(WishClaim).where(
+        WishClaim.unit_id == u.id, WishClaim.status == flow.CLAIM_ACTIVE, WishClaim.deleted.is_(False)))
+    if open_claims:
+        raise Conflict(f"“{u.name}”还有 {open_claims} 个认领中的心愿，请先实现或撤回认领后再删除")
+    u.deleted = True
 
 
 # ---------------------------------------------------------------- reading

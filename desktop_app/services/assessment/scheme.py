@@ -20,6 +20,7 @@ from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.assessment.rules import RULES, rule_infos, rule_label
 from desktop_app.services.database import Database
+from desktop_app.services.records import assign, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_assessment import AssessmentIndicator, AssessmentScheme
@@ -153,61 +154,55 @@ def _add_tree(s: Session, sch: AssessmentScheme, data: dict) -> None:
                 ))
 
 
-def load_sample(db: Database, year: int) -> SchemeInfo:
+@writes("settings.write")
+def load_sample(uow: UnitOfWork, year: int) -> SchemeInfo:
     """Create `year`'s scheme from the shipped sample (refused when the year already has one)."""
-    auth.require(db, "settings.write")
     year = rules.check_year(year)
     data = _sample()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        own = own_org_id(s)
-        if any(x.org_id in (own, None) for x in year_schemes(s, year)):
-            raise Conflict(f"{year} 年度已有考评方案，可直接修改")
-        sch = AssessmentScheme(org_id=own, year=year, name=data["name"], is_sample=bool(data.get("sample", True)),
-                               excellent_tenths=rules.parse_points(data["excellent"]),
-                               pass_tenths=rules.parse_points(data["passed"]), notes=data.get("notes", ""))
-        s.add(sch)
-        s.flush()
-        _add_tree(s, sch, data)
-        s.flush()
-        info = info_of(s, sch)
-        uow.commit()
-        return info
+    s = uow.session
+    own = own_org_id(s)
+    if any(x.org_id in (own, None) for x in year_schemes(s, year)):
+        raise Conflict(f"{year} 年度已有考评方案，可直接修改")
+    sch = AssessmentScheme(org_id=own, year=year, name=data["name"], is_sample=bool(data.get("sample", True)),
+                           excellent_tenths=rules.parse_points(data["excellent"]),
+                           pass_tenths=rules.parse_points(data["passed"]), notes=data.get("notes", ""))
+    s.add(sch)
+    s.flush()
+    _add_tree(s, sch, data)
+    s.flush()
+    return info_of(s, sch)
 
 
-def copy_scheme(db: Database, from_year: int, to_year: int) -> SchemeInfo:
+@writes("settings.write")
+def copy_scheme(uow: UnitOfWork, from_year: int, to_year: int) -> SchemeInfo:
     """Start `to_year` with a copy of `from_year`'s scheme, points and rules included."""
-    auth.require(db, "settings.write")
     to_year = rules.check_year(to_year)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        src = scheme_row(s, rules.check_year(from_year))
-        if src is None:
-            raise NotFound(f"{from_year} 年度没有考评方案")
-        own = own_org_id(s)
-        if any(x.org_id in (own, None) for x in year_schemes(s, to_year)):
-            raise Conflict(f"{to_year} 年度已有考评方案")
-        dst = AssessmentScheme(year=to_year, name=src.name, is_sample=src.is_sample, org_id=own,
-                               excellent_tenths=src.excellent_tenths, pass_tenths=src.pass_tenths, notes=src.notes)
-        s.add(dst)
-        s.flush()
-        old = s.scalars(select(AssessmentIndicator).where(
-            AssessmentIndicator.scheme_id == src.id, AssessmentIndicator.deleted.is_(False))).all()
-        new_ids: dict[str, str] = {}
-        for level in rules.LEVELS:  # parents before children
-            for r in old:
-                if r.level != level:
-                    continue
-                n = AssessmentIndicator(scheme_id=dst.id, parent_id=new_ids.get(r.parent_id or ""), level=r.level,
-                                        code=r.code, title=r.title, description=r.description,
-                                        max_tenths=r.max_tenths, rule=r.rule, params=r.params, note=r.note,
-                                        sort_order=r.sort_order)
-                s.add(n)
-                s.flush()
-                new_ids[r.id] = n.id
-        info = info_of(s, dst)
-        uow.commit()
-        return info
+    s = uow.session
+    src = scheme_row(s, rules.check_year(from_year))
+    if src is None:
+        raise NotFound(f"{from_year} 年度没有考评方案")
+    own = own_org_id(s)
+    if any(x.org_id in (own, None) for x in year_schemes(s, to_year)):
+        raise Conflict(f"{to_year} 年度已有考评方案")
+    dst = AssessmentScheme(year=to_year, name=src.name, is_sample=src.is_sample, org_id=own,
+                           excellent_tenths=src.excellent_tenths, pass_tenths=src.pass_tenths, notes=src.notes)
+    s.add(dst)
+    s.flush()
+    old = s.scalars(select(AssessmentIndicator).where(
+        AssessmentIndicator.scheme_id == src.id, AssessmentIndicator.deleted.is_(False))).all()
+    new_ids: dict[str, str] = {}
+    for level in rules.LEVELS:  # parents before children
+        for r in old:
+            if r.level != level:
+                continue
+            n = AssessmentIndicator(scheme_id=dst.id, parent_id=new_ids.get(r.parent_id or ""), level=r.level,
+                                    code=r.code, title=r.title, description=r.description,
+                                    max_tenths=r.max_tenths, rule=r.rule, params=r.params, note=r.note,
+                                    sort_order=r.sort_order)
+            s.add(n)
+            s.flush()
+            new_ids[r.id] = n.id
+    return info_of(s, dst)
 
 
 def _live_scheme(s: Session, scheme_id: str) -> AssessmentScheme:
@@ -219,35 +214,30 @@ def _live_scheme(s: Session, scheme_id: str) -> AssessmentScheme:
     return sch
 
 
-def save_scheme(db: Database, scheme_id: str, name: str, excellent_tenths: int, pass_tenths: int,
+@writes("settings.write")
+def save_scheme(uow: UnitOfWork, scheme_id: str, name: str, excellent_tenths: int, pass_tenths: int,
                 notes: str = "") -> SchemeInfo:
     """Rename a scheme and set its result thresholds; an edited sample is no longer marked a sample."""
-    auth.require(db, "settings.write")
     name = (name or "").strip()
     if not name:
         raise ValidationError("方案名称", "不能为空")
     if len(name) > 60:
         raise ValidationError("方案名称", "不能超过 60 个字")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        sch = _live_scheme(s, scheme_id)
-        total = info_of(s, sch).total_tenths
-        excellent_tenths, pass_tenths = rules.check_thresholds(excellent_tenths, pass_tenths, total)
-        for key, value in (("name", name), ("excellent_tenths", excellent_tenths), ("pass_tenths", pass_tenths),
-                           ("notes", notes or ""), ("is_sample", False)):
-            if getattr(sch, key) != value:
-                setattr(sch, key, value)
-        s.flush()
-        info = info_of(s, sch)
-        uow.commit()
-        return info
+    s = uow.session
+    sch = _live_scheme(s, scheme_id)
+    total = info_of(s, sch).total_tenths
+    excellent_tenths, pass_tenths = rules.check_thresholds(excellent_tenths, pass_tenths, total)
+    assign(sch, {"name": name, "excellent_tenths": excellent_tenths, "pass_tenths": pass_tenths,
+                 "notes": notes or "", "is_sample": False})
+    s.flush()
+    return info_of(s, sch)
 
 
-def save_indicator(db: Database, scheme_id: str, node_id: str | None, parent_id: str | None, level: str,
+@writes("settings.write")
+def save_indicator(uow: UnitOfWork, scheme_id: str, node_id: str | None, parent_id: str | None, level: str,
                    title: str, max_tenths: int = 0, rule: str = rules.MANUAL, params: str = "",
                    description: str = "", note: str = "") -> SchemeInfo:
     """Add (node_id None) or change a node of the scheme's tree; only indicators carry points and a rule."""
-    auth.require(db, "settings.write")
     if level not in rules.LEVELS:
         raise ValidationError("层级", f"未知的层级 {level}")
     title = (title or "").strip()
@@ -263,55 +253,47 @@ def save_indicator(db: Database, scheme_id: str, node_id: str | None, parent_id:
     else:
         max_tenths, rule, params = 0, rules.MANUAL, ""
     want_parent = {rules.CATEGORY: None, rules.ITEM: rules.CATEGORY, rules.INDICATOR: rules.ITEM}[level]
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        sch = _live_scheme(s, scheme_id)
-        if want_parent is not None:
-            parent = s.get(AssessmentIndicator, parent_id) if parent_id else None
-            if parent is None or parent.deleted or parent.scheme_id != sch.id or parent.level != want_parent:
-                raise ValidationError("上级", f"请选择所属的{rules.LEVEL_LABELS[want_parent]}")
-        else:
-            parent_id = None
-        if node_id:
-            node = s.get(AssessmentIndicator, node_id)
-            if node is None or node.deleted or node.scheme_id != sch.id:
-                raise NotFound("该指标不存在或已删除")
-        else:
-            siblings = s.scalars(select(AssessmentIndicator.sort_order).where(
-                AssessmentIndicator.scheme_id == sch.id, AssessmentIndicator.parent_id.is_(None) if parent_id is None
-                else AssessmentIndicator.parent_id == parent_id, AssessmentIndicator.deleted.is_(False))).all()
-            node = AssessmentIndicator(scheme_id=sch.id, level=level, sort_order=max(siblings, default=0) + 1)
-            s.add(node)
-        for key, value in (("parent_id", parent_id), ("level", level), ("title", title),
-                           ("max_tenths", max_tenths), ("rule", rule), ("params", (params or "").strip()),
-                           ("description", (description or "").strip()), ("note", (note or "").strip())):
-            if getattr(node, key) != value:
-                setattr(node, key, value)
-        if sch.is_sample:
-            sch.is_sample = False
-        s.flush()
-        info = info_of(s, sch)
-        uow.commit()
-        return info
-
-
-def delete_indicator(db: Database, node_id: str) -> SchemeInfo:
-    """Tombstone a node and everything under it (scores given on it stay, unseen)."""
-    auth.require(db, "settings.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
+    s = uow.session
+    sch = _live_scheme(s, scheme_id)
+    if want_parent is not None:
+        parent = s.get(AssessmentIndicator, parent_id) if parent_id else None
+        if parent is None or parent.deleted or parent.scheme_id != sch.id or parent.level != want_parent:
+            raise ValidationError("上级", f"请选择所属的{rules.LEVEL_LABELS[want_parent]}")
+    else:
+        parent_id = None
+    if node_id:
         node = s.get(AssessmentIndicator, node_id)
-        if node is None or node.deleted:
+        if node is None or node.deleted or node.scheme_id != sch.id:
             raise NotFound("该指标不存在或已删除")
-        todo = [node]
-        while todo:
-            n = todo.pop()
-            n.deleted = True
-            todo.extend(s.scalars(select(AssessmentIndicator).where(
-                AssessmentIndicator.parent_id == n.id, AssessmentIndicator.deleted.is_(False))))
-        sch = _live_scheme(s, node.scheme_id)
+    else:
+        siblings = s.scalars(select(AssessmentIndicator.sort_order).where(
+            AssessmentIndicator.scheme_id == sch.id, AssessmentIndicator.parent_id.is_(None) if parent_id is None
+            else AssessmentIndicator.parent_id == parent_id, AssessmentIndicator.deleted.is_(False))).all()
+        node = AssessmentIndicator(scheme_id=sch.id, level=level, sort_order=max(siblings, default=0) + 1)
+        s.add(node)
+    assign(node, {"parent_id": parent_id, "level": level, "title": title, "max_tenths": max_tenths, "rule": rule,
+                  "params": (params or "").strip(), "description": (description or "").strip(),
+                  "note": (note or "").strip()})
+    if sch.is_sample:
         sch.is_sample = False
-        s.flush()
-        info = info_of(s, sch)
-        uow.commit()
-        return info
+    s.flush()
+    return info_of(s, sch)
+
+
+@writes("settings.write")
+def delete_indicator(uow: UnitOfWork, node_id: str) -> SchemeInfo:
+    """Tombstone a node and everything under it (scores given on it stay, unseen)."""
+    s = uow.session
+    node = s.get(AssessmentIndicator, node_id)
+    if node is None or node.deleted:
+        raise NotFound("该指标不存在或已删除")
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        n.deleted = True
+        todo.extend(s.scalars(select(AssessmentIndicator).where(
+            AssessmentIndicator.parent_id == n.id, AssessmentIndicator.deleted.is_(False))))
+    sch = _live_scheme(s, node.scheme_id)
+    sch.is_sample = False
+    s.flush()
+    return info_of(s, sch)

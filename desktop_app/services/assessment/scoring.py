@@ -24,6 +24,7 @@ from desktop_app.services.assessment.facts import YearFacts
 from desktop_app.services.assessment.rules import RULES, measure_all
 from desktop_app.services.assessment.scheme import info_of, own_org_id, pick, year_schemes
 from desktop_app.services.database import Database
+from desktop_app.services.records import assign, tombstone, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_assessment import (
@@ -268,15 +269,13 @@ def set_score(db: Database, branch_id: str, year: int, indicator_id: str, score_
         return score_id
 
 
-def clear_score(db: Database, branch_id: str, year: int, indicator_id: str) -> None:
+@writes("assessment.write")
+def clear_score(uow: UnitOfWork, branch_id: str, year: int, indicator_id: str) -> None:
     """Take a manual score back: the indicator shows as not scored again."""
-    auth.require(db, "assessment.write")
-    with UnitOfWork(db) as uow:
-        for r in uow.session.scalars(select(AssessmentScore).where(
-                AssessmentScore.org_id == branch_id, AssessmentScore.year == year,
-                AssessmentScore.indicator_id == indicator_id, AssessmentScore.deleted.is_(False))):
-            r.deleted = True
-        uow.commit()
+    for r in uow.session.scalars(select(AssessmentScore).where(
+            AssessmentScore.org_id == branch_id, AssessmentScore.year == year,
+            AssessmentScore.indicator_id == indicator_id, AssessmentScore.deleted.is_(False))):
+        r.deleted = True
 
 
 def add_evidence_file(db: Database, score_id: str, source: str | Path) -> EvidenceFile:
@@ -311,14 +310,9 @@ def evidence_file_path(db: Database, file_id: str) -> Path:
         return attachments.path_of(e.stored_name)
 
 
-def remove_evidence_file(db: Database, file_id: str) -> None:
-    auth.require(db, "assessment.write")
-    with UnitOfWork(db) as uow:
-        e = uow.session.get(AssessmentEvidence, file_id)
-        if e is None or e.deleted:
-            raise NotFound("该佐证材料不存在或已删除")
-        e.deleted = True
-        uow.commit()
+@writes("assessment.write")
+def remove_evidence_file(uow: UnitOfWork, file_id: str) -> None:
+    tombstone(uow.session, AssessmentEvidence, file_id, "该佐证材料不存在或已删除")
 
 
 # ---------------------------------------------------------------- titles
@@ -336,10 +330,10 @@ def titles(db: Database, year: int | None = None) -> list[TitleRow]:
                 for t, name in s.execute(q.order_by(AssessmentTitle.year.desc(), AssessmentTitle.granted_on))]
 
 
-def save_title(db: Database, title_id: str | None, branch_id: str, year: int, title: str,
+@writes("assessment.write")
+def save_title(uow: UnitOfWork, title_id: str | None, branch_id: str, year: int, title: str,
                granted_on: date | None = None, issued_by: str = "", note: str = "") -> TitleRow:
     """Record (title_id None) or correct a title a branch received, with its date and issuing body."""
-    auth.require(db, "assessment.write")
     year = rules.check_year(year)
     title = rules.check_title_text(title)
     issued_by = (issued_by or "").strip()
@@ -347,31 +341,21 @@ def save_title(db: Database, title_id: str | None, branch_id: str, year: int, ti
         raise ValidationError("授予单位", "不能超过 60 个字")
     if granted_on is not None and granted_on.year < year:
         raise ValidationError("授予日期", "不能早于所评年度")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        org = _branch(s, branch_id)
-        if title_id:
-            t = s.get(AssessmentTitle, title_id)
-            if t is None or t.deleted:
-                raise NotFound("该荣誉称号记录不存在或已删除")
-        else:
-            t = AssessmentTitle(org_id=org.id, year=year, title=title)
-            s.add(t)
-        for key, value in (("org_id", org.id), ("year", year), ("title", title), ("granted_on", granted_on),
-                           ("issued_by", issued_by), ("note", (note or "").strip())):
-            if getattr(t, key) != value:
-                setattr(t, key, value)
-        s.flush()
-        row = TitleRow(t.id, org.id, org.name, t.year, t.title, t.granted_on, t.issued_by, t.note)
-        uow.commit()
-        return row
-
-
-def delete_title(db: Database, title_id: str) -> None:
-    auth.require(db, "assessment.write")
-    with UnitOfWork(db) as uow:
-        t = uow.session.get(AssessmentTitle, title_id)
+    s = uow.session
+    org = _branch(s, branch_id)
+    if title_id:
+        t = s.get(AssessmentTitle, title_id)
         if t is None or t.deleted:
             raise NotFound("该荣誉称号记录不存在或已删除")
-        t.deleted = True
-        uow.commit()
+    else:
+        t = AssessmentTitle(org_id=org.id, year=year, title=title)
+        s.add(t)
+    assign(t, {"org_id": org.id, "year": year, "title": title, "granted_on": granted_on, "issued_by": issued_by,
+               "note": (note or "").strip()})
+    s.flush()
+    return TitleRow(t.id, org.id, org.name, t.year, t.title, t.granted_on, t.issued_by, t.note)
+
+
+@writes("assessment.write")
+def delete_title(uow: UnitOfWork, title_id: str) -> None:
+    tombstone(uow.session, AssessmentTitle, title_id, "该荣誉称号记录不存在或已删除")
