@@ -9,8 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
-    QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import assessment as rules
@@ -19,6 +18,7 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common, forms
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, text_area
+from desktop_app.gui.widgets.layouts import fill, form_layout, wrapped
 from desktop_app.services import assessment as asm
 from desktop_app.views.assessment import (
     BranchAssessment, EvidenceFile, IndicatorNode, RuleInfo, SchemeInfo, TitleRow,
@@ -44,8 +44,7 @@ class ScoreDialog(SavingDialog):
         self.indicator = forms.combo([(f"{x.code} {x.title}（满分 {rules.points(x.max_tenths)}）", x.indicator_id)
                                       for x in self.lines], indicator_id)
         self.indicator.currentIndexChanged.connect(lambda _i: self._fill())
-        self.about = QLabel()
-        self.about.setWordWrap(True)
+        self.about = wrapped()
         self.score = QLineEdit()
         self.score.setPlaceholderText("如 2 或 1.5")
         self.note = text_area(2, "扣分原因或评价")
@@ -61,21 +60,9 @@ class ScoreDialog(SavingDialog):
         open_.clicked.connect(self.open_file)
         remove = QPushButton("删除附件…")
         remove.clicked.connect(self.remove_file)
-        form = QFormLayout()
-        form.addRow("考评指标", self.indicator)
-        form.addRow("", self.about)
-        form.addRow("得分", self.score)
-        form.addRow("说明", self.note)
-        form.addRow("佐证材料", self.evidence)
-        buttons = QVBoxLayout()
-        for b in (add, open_, remove):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        row = QHBoxLayout()
-        row.addWidget(self.files, 1)
-        row.addLayout(buttons)
-        form.addRow("附件", row)
-        self.finish_layout(form)
+        files = fill(QHBoxLayout(), (self.files, 1), fill(QVBoxLayout(), add, open_, remove, 1))
+        self.finish_layout(form_layout(("考评指标", self.indicator), ("", self.about), ("得分", self.score),
+                                       ("说明", self.note), ("佐证材料", self.evidence), ("附件", files)))
         self.setMinimumWidth(560)
         self.first_field = self.score
         self._fill()
@@ -176,13 +163,8 @@ class TitleDialog(SavingDialog):
         self.note = text_area(2)
         if title:
             self.note.setPlainText(title.note)
-        form = QFormLayout()
-        form.addRow("称号", self.title_box)
-        form.addRow("所评年度", QLabel(f"{year} 年度"))
-        form.addRow("授予日期", self.granted)
-        form.addRow("授予单位", self.issued_by)
-        form.addRow("备注", self.note)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(("称号", self.title_box), ("所评年度", QLabel(f"{year} 年度")),
+                                       ("授予日期", self.granted), ("授予单位", self.issued_by), ("备注", self.note)))
         self.setMinimumWidth(420)
         self.first_field = self.issued_by
 
@@ -206,13 +188,9 @@ class SchemeDialog(SavingDialog):
         self.passed = QLineEdit(rules.points(scheme.pass_tenths))
         self.notes = text_area(3)
         self.notes.setPlainText(scheme.notes)
-        form = QFormLayout()
-        form.addRow("方案名称", self.name)
-        form.addRow("结构", QLabel(scheme.shape + ("（示例方案）" if scheme.is_sample else "")))
-        form.addRow("五好党支部分数线", self.excellent)
-        form.addRow("达标分数线", self.passed)
-        form.addRow("说明", self.notes)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(
+            ("方案名称", self.name), ("结构", QLabel(scheme.shape + ("（示例方案）" if scheme.is_sample else ""))),
+            ("五好党支部分数线", self.excellent), ("达标分数线", self.passed), ("说明", self.notes)))
         self.setMinimumWidth(460)
         self.first_field = self.name
 
@@ -249,29 +227,19 @@ class IndicatorDialog(SavingDialog):
         self.rule = forms.combo([(r.label, r.key) for r in rule_list])
         self.rule_help = {r.key: r for r in rule_list}
         self.rule.currentIndexChanged.connect(lambda _i: self._explain())
-        self.explain = QLabel()
-        self.explain.setWordWrap(True)
+        self.explain = wrapped()
         self.params = QLineEdit()
         self.params.setPlaceholderText("计算规则的参数（JSON），不填用默认值")
         self.description = text_area(2, "评分标准、查阅的材料")
         self.note = text_area(2)
-        form = QFormLayout()
-        form.addRow("所属二级指标" if adding else "指标", self.pick)
-        form.addRow("名称", self.title_edit)
-        form.addRow("满分", self.max_edit)
-        form.addRow("计分方式", self.rule)
-        form.addRow("", self.explain)
-        form.addRow("参数", self.params)
-        form.addRow("评分标准", self.description)
-        form.addRow("备注", self.note)
-        parts: list = [form]
+        parts: list = [form_layout(
+            ("所属二级指标" if adding else "指标", self.pick), ("名称", self.title_edit), ("满分", self.max_edit),
+            ("计分方式", self.rule), ("", self.explain), ("参数", self.params), ("评分标准", self.description),
+            ("备注", self.note))]
         if not adding:
             remove = QPushButton("删除此指标…")
             remove.clicked.connect(self._ask_delete)
-            row = QHBoxLayout()
-            row.addStretch(1)
-            row.addWidget(remove)
-            parts.append(row)
+            parts.append(fill(QHBoxLayout(), 1, remove))
         self.finish_layout(*parts)
         self.setMinimumWidth(560)
         self.first_field = self.title_edit

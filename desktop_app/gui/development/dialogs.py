@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from desktop_app.domain import development as rules
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, text_area
+from desktop_app.gui.widgets.layouts import form_layout, wrapped
 from desktop_app.services import development
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
@@ -36,16 +37,9 @@ class ApplicantDialog(SavingDialog):
         self.job = QLineEdit()
         self.mobile = QLineEdit()
         self.notes = text_area(2)
-        form = QFormLayout()
-        form.addRow("姓名", self.name)
-        form.addRow("党支部", self.branch)
-        form.addRow("递交申请书日期", self.applied)
-        form.addRow("公民身份号码", self.id_number)
-        form.addRow("学历", self.education)
-        form.addRow("工作单位及职务", self.job)
-        form.addRow("联系电话", self.mobile)
-        form.addRow("备注", self.notes)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(
+            ("姓名", self.name), ("党支部", self.branch), ("递交申请书日期", self.applied), ("公民身份号码", self.id_number),
+            ("学历", self.education), ("工作单位及职务", self.job), ("联系电话", self.mobile), ("备注", self.notes)))
         self.setMinimumWidth(460)
         self.first_field = self.name
 
@@ -83,20 +77,12 @@ class StepDialog(SavingDialog):
         self.months.setSuffix(" 个月")
         self.docs_row = QHBoxLayout()
         self.docs: list[QCheckBox] = []
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
+        self.hint = wrapped()
         self.note = text_area(2)
-        form = QFormLayout()
-        form.addRow("步骤", self.step)
-        form.addRow("日期", self.on)
-        form.addRow("决定机关", self.body)
-        form.addRow("文号", self.document_no)
-        form.addRow("培养联系人", self.contacts)
-        form.addRow("表决", vote_row)
-        form.addRow("延长预备期", self.months)
-        form.addRow("材料已归档", self.docs_row)
-        form.addRow("备注", self.note)
-        self.form = form
+        self.form = form = form_layout(
+            ("步骤", self.step), ("日期", self.on), ("决定机关", self.body), ("文号", self.document_no),
+            ("培养联系人", self.contacts), ("表决", vote_row), ("延长预备期", self.months), ("材料已归档", self.docs_row),
+            ("备注", self.note))
         self.step.currentIndexChanged.connect(lambda _i: self._fit())
         self._fit()
         self.finish_layout(QLabel(f"现阶段：{detail.row.stage}"), form, self.hint)

@@ -1,4 +1,5 @@
-"""Layouts declared as data: a form's (label, field) rows, a column of parts, the OK/取消 button row.
+"""Layouts declared as data: a form's (label, field) rows, a column of parts, the OK/取消 button row,
+and the wrapping note label that sits in many of them.
 
 Dialogs used to spell each of these out one `addRow` / `addWidget` / `setText`
 call at a time, the same statements in every form; here one builder reads a
@@ -10,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Union
 
-from PySide6.QtWidgets import QBoxLayout, QDialog, QDialogButtonBox, QFormLayout, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QVBoxLayout, QWidget,
+)
 
 Part = Union[QWidget, QLayout]
 # (label, field), a lone field spanning both columns, or None for a row this form does not show
@@ -69,3 +72,10 @@ def ok_cancel(dialog: QDialog, ok_text: str = "确定", extra: QDialogButtonBox.
     box.accepted.connect(dialog.accept)
     box.rejected.connect(dialog.reject)
     return box
+
+
+def wrapped(text: str = "") -> QLabel:
+    """A label that wraps its text to the width of the form (notes, summaries, rule explanations)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
