@@ -12,10 +12,8 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QRadioButton,
     QWidget,
@@ -26,7 +24,8 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import VisitInput
 from desktop_app.gui.residents.pickers import MemberChooser, resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog, create_or_update
-from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, select, text_area
+from desktop_app.gui.widgets.fields import Choice, Day, FieldForm, Line, Listed, Put, Row, Text, grid
+from desktop_app.gui.widgets.forms import select
 from desktop_app.services import visits as visit_service
 from desktop_app.services.database import Database
 from desktop_app.services.residents import Grid, ResidentPick
@@ -60,12 +59,7 @@ class VisitDialog(SavingDialog):
         self._again = False
         self.count = 0
         d = detail.to_input() if detail else VisitInput(visit_date=self.today, other_visitors=other_visitors)
-        self.visit_date = DateEdit(d.visit_date)
-        self.visit_date.dateChanged.connect(self._date_moved)
-        self.form = combo([(f, f) for f in flow.VISIT_FORMS], d.form)
         self.members = MemberChooser(db, members if detail else visitors)
-        self.others = QLineEdit(d.other_visitors)
-        self.others.setPlaceholderText("网格员、楼栋长等非党员走访人（可不填）")
         self.visitee = resident_picker(db)
         if detail:
             self.visitee.set_chosen(None, detail.visitee_name)
@@ -73,12 +67,6 @@ class VisitDialog(SavingDialog):
         else:
             self._picked_ids = (None, None)
         self.visitee.picked.connect(self._picked)
-        self.place = QLineEdit(d.place)
-        self.place.setPlaceholderText("不是某户时填地点，如 5栋楼道、小区广场")
-        self.grid = grid_combo(grids, d.grid_id)
-        self.category = list_combo(categories, d.category)
-        self.content = text_area(3, "群众反映的问题、诉求或走访情况")
-        self.content.setPlainText(d.content)
         self.mode_follow = QRadioButton("需要跟进")
         self.mode_spot = QRadioButton("当场解决")
         self.mode_nothing = QRadioButton("未反映问题")
@@ -87,39 +75,28 @@ class VisitDialog(SavingDialog):
             self.modes.addButton(b, i)
         (self.mode_follow if d.raised_issue else self.mode_nothing).setChecked(True)
         self.mode_spot.setVisible(detail is None)  # an existing visit moves by 办理, not here
-        self.spot_how = QLineEdit()
-        self.spot_how.setPlaceholderText("当场如何解决的，如 讲解了申请流程")
-        self.handler = QLineEdit(d.handler)
-        self.handler.setPlaceholderText("责任人（可不填）")
-        self.due = DateEdit(d.due_date or flow.default_due(d.visit_date or self.today))
         self.modes.idToggled.connect(lambda *_: self._update())
 
-        when = QHBoxLayout()
-        when.addWidget(self.visit_date)
-        when.addWidget(self.form)
-        when.addStretch(1)
         mode = QHBoxLayout()
         for b in (self.mode_follow, self.mode_spot, self.mode_nothing):
             mode.addWidget(b)
         mode.addStretch(1)
-        follow = QHBoxLayout()
-        follow.addWidget(self.handler, 1)
-        follow.addWidget(QLabel("办结期限"))
-        follow.addWidget(self.due)
-        where = QHBoxLayout()
-        where.addWidget(self.place, 2)
-        where.addWidget(self.grid, 1)
-        form = QFormLayout()
-        form.addRow("走访日期", when)
-        form.addRow("走访党员", self.members)
-        form.addRow("其他走访人", self.others)
-        form.addRow("走访对象", self.visitee)
-        form.addRow("地点 / 网格", where)
-        form.addRow("问题类别", self.category)
-        form.addRow("反映问题", self.content)
-        form.addRow("办理", mode)
-        form.addRow("", self.spot_how)
-        form.addRow("跟进", follow)
+        self.fields = FieldForm(self, d, (
+            Row("走访日期", Day("visit_date"), Choice("form", items=[(f, f) for f in flow.VISIT_FORMS]),
+                end_stretch=True),
+            Put("members", "走访党员", self.members),
+            Line("other_visitors", "其他走访人", "网格员、楼栋长等非党员走访人（可不填）", attr="others"),
+            Put("visitee", "走访对象", self.visitee),
+            Row("地点 / 网格", Line("place", placeholder="不是某户时填地点，如 5栋楼道、小区广场", stretch=2),
+                grid(grids=grids, attr="grid", stretch=1)),
+            Listed("category", "问题类别", names=categories),
+            Text("content", "反映问题", placeholder="群众反映的问题、诉求或走访情况"),
+            Put("", "办理", mode),
+            Line("", "", "当场如何解决的，如 讲解了申请流程", attr="spot_how"),
+            Row("跟进", Line("handler", placeholder="责任人（可不填）", stretch=1), "办结期限",
+                Day("due_date", default=flow.default_due(d.visit_date or self.today), attr="due")),
+        ))
+        self.visit_date.dateChanged.connect(self._date_moved)
         self.again_button = QPushButton("保存并继续登记")
         self.again_button.setToolTip("保存后留在此窗口，日期和走访人不变（Ctrl+Shift+Enter）")
         self.again_button.clicked.connect(self.save_and_next)
@@ -128,7 +105,7 @@ class VisitDialog(SavingDialog):
         self.buttons.addButton(self.again_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.status = QLabel()
         self.status.setStyleSheet("color: #2e7d32")
-        self.finish_layout(form, self.status)
+        self.finish_layout(self.fields, self.status)
         self.setMinimumWidth(560)
         self._update()
         self.first_field = self.visitee
@@ -161,14 +138,12 @@ class VisitDialog(SavingDialog):
         else:
             resident_id, household_id, name = None, None, self.visitee.text()
         raised = not self.mode_nothing.isChecked()
+        values = self.fields.values()
+        values.update(category=values["category"] if raised else "",
+                      due_date=values["due_date"] if self.mode_follow.isChecked() else None)
         inp = VisitInput(
-            visit_date=self.visit_date.value(), form=self.form.currentData(), member_ids=self.members.member_ids(),
-            other_visitors=self.others.text(), household_id=household_id, resident_id=resident_id,
-            visitee_name=name, grid_id=self.grid.currentData(), place=self.place.text(),
-            category=self.category.currentData() if raised else "", content=self.content.toPlainText(),
-            raised_issue=raised, handler=self.handler.text(),
-            due_date=self.due.value() if self.mode_follow.isChecked() else None,
-            recorder=self.detail.recorder if self.detail else "",
+            **values, member_ids=self.members.member_ids(), household_id=household_id, resident_id=resident_id,
+            visitee_name=name, raised_issue=raised, recorder=self.detail.recorder if self.detail else "",
             notes=self.detail.notes if self.detail else "",
         )
         how = self.spot_how.text().strip() if self.mode_spot.isChecked() else ""
@@ -218,26 +193,22 @@ class FollowUpDialog(SavingDialog):
         targets = flow.FOLLOW_TRANSITIONS.get(visit.follow_state, ())
         label = {flow.IN_PROGRESS: "重新办理" if visit.follow_state in flow.CLOSED_STATES else "开始办理（处理中）",
                  flow.SOLVED: "已解决", flow.NO_ACTION: "无需处理"}
-        self.target = combo([(label[t], t) for t in targets],
-                            flow.SOLVED if flow.SOLVED in targets else None)
-        self.by = QLineEdit(default_by or visit.handler)
-        self.by.setPlaceholderText("谁办理的")
-        self.on = DateEdit(self.today)
-        self.how = text_area(3, "如何解决的 / 无需处理的原因 / 办理进展")
         summary = QLabel(f"<b>{visit.visitee_name or visit.place}</b>（{visit.visit_date.isoformat()} {visit.form}）"
                          f"：{visit.content}<br>当前状态：{visit.follow_state}")
         summary.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("办理结果", self.target)
-        form.addRow("办理人", self.by)
-        form.addRow("办理日期", self.on)
-        form.addRow("办理情况", self.how)
-        self.finish_layout(summary, form)
+        self.fields = FieldForm(self, None, (
+            Choice("target", "办理结果", items=[(label[t], t) for t in targets],
+                   default=flow.SOLVED if flow.SOLVED in targets else None),
+            Line("by", "办理人", "谁办理的", default=default_by or visit.handler),
+            Day("on", "办理日期", default=self.today),
+            Text("how", "办理情况", placeholder="如何解决的 / 无需处理的原因 / 办理进展"),
+        ))
+        self.finish_layout(summary, self.fields)
         self.setMinimumWidth(480)
         self.first_field = self.how
 
     def prepare(self):
-        target, by, on, how = self.target.currentData(), self.by.text(), self.on.value(), self.how.toPlainText()
+        target, by, on, how = self.fields.values().values()
         if target is None:
             raise ValidationError("办理状态", "该记录没有可以进行的办理")
         flow.check_follow_up(self.visit.follow_state, target, by, on, how, self.visit.visit_date, self.today)
