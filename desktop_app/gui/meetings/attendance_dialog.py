@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-    QVBoxLayout, QWidget,
+    QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
 from desktop_app.gui import icons
 from desktop_app.gui.meetings.meeting_dialog import parse_guests
+from desktop_app.gui.widgets.layouts import column, ok_cancel
 from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
 
@@ -140,20 +140,8 @@ class AttendanceDialog(QDialog):
         scan_lines += list(notes)
         self.scan_note.setText("<br>".join(scan_lines))
         self.scan_note.setVisible(bool(scan_lines))
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        box.button(QDialogButtonBox.StandardButton.Ok).setText(
-            "确认并保存（扫描件存为附件）" if self.from_scan else "保存并记为已召开")
-        box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(head)
-        lay.addWidget(self.scan_note)
-        lay.addLayout(buttons_row)
-        lay.addWidget(self.table, 1)
-        lay.addWidget(hint)
-        lay.addWidget(self.summary)
-        lay.addWidget(box)
+        column(self, head, self.scan_note, buttons_row, (self.table, 1), hint, self.summary,
+               ok_cancel(self, "确认并保存（扫描件存为附件）" if self.from_scan else "保存并记为已召开"))
         self.resize(760, 620)
         self._update_summary()
         if self.people:

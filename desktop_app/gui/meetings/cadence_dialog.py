@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo
+from desktop_app.gui.widgets.layouts import form_layout, wrapped
 from desktop_app.services import meetings as ms
 from desktop_app.views.changes import Change, changes
 
@@ -25,13 +26,9 @@ class BranchCadenceDialog(SavingDialog):
         self.committee = combo([("按党章确定（正式党员7人以上或已登记支委会）", AUTO), ("设有支部委员会", YES),
                                 ("未设支部委员会", NO)])
         self.note = QLineEdit()
-        self.info = QLabel()
-        self.info.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("党支部", self.branch)
-        form.addRow("建档统计起始日", self.since)
-        form.addRow("支部委员会", self.committee)
-        form.addRow("说明", self.note)
+        self.info = wrapped()
+        form = form_layout(("党支部", self.branch), ("建档统计起始日", self.since), ("支部委员会", self.committee),
+                           ("说明", self.note))
         self.branch.currentIndexChanged.connect(lambda _i: self._fill())
         self._fill()
         self.finish_layout(QLabel("只要求支部召开它应开的会：未设支委会的不要求支委会，没有党小组的不要求党小组会；"

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QHeaderView,
-    QLabel, QSpinBox, QVBoxLayout, QWidget,
+    QLabel, QSpinBox, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
@@ -26,6 +26,7 @@ from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
 from desktop_app.gui.widgets.bars import refill
 from desktop_app.gui.widgets.bars import heading, toolbar
 from desktop_app.gui.widgets.forms import ask_save_path
+from desktop_app.gui.widgets.layouts import column, fill, ok_cancel, wrapped
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ALERT, CENTER, Column, ColumnModel, table_view
@@ -97,19 +98,8 @@ class KindSettingsDialog(QDialog):
             grid.addWidget(required, r, 3, Qt.AlignmentFlag.AlignCenter)
             self.rows.append((s.kind, unit, times, required))
         self.reset_requested = False
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-                               | QDialogButtonBox.StandardButton.RestoreDefaults)
-        box.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
-        box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        restore = box.button(QDialogButtonBox.StandardButton.RestoreDefaults)
-        restore.setText("恢复街道默认")
-        restore.clicked.connect(self._restore)
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("按街道党工委要求设置各类会议的召开周期；不纳入考核的会议不计逾期。"))
-        lay.addLayout(grid)
-        lay.addWidget(box)
+        box = ok_cancel(self, "保存", QDialogButtonBox.StandardButton.RestoreDefaults, self._restore, "恢复街道默认")
+        column(self, QLabel("按街道党工委要求设置各类会议的召开周期；不纳入考核的会议不计逾期。"), grid, box)
 
     def _restore(self) -> None:
         self.reset_requested = True
@@ -166,17 +156,10 @@ class CompliancePage(Page):
         self.act_exempt = action("members", "免于应到", self.edit_exemptions)
         self.act_print = action("print", "打印落实情况表", self.print_sheet)
         self.act_export = action("export", "导出 XLSX", self.export_sheet)
-        top = QHBoxLayout()
-        top.addWidget(title)
-        top.addStretch(1)
-        if ctx.site.level == "street":
-            top.addWidget(self.community)
-        top.addWidget(self.year)
-        top.addWidget(self.view_box)
-        top.addWidget(tb)
+        street = [self.community] if ctx.site.level == "street" else []
+        top = fill(QHBoxLayout(), title, 1, *street, self.year, self.view_box, tb)
 
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
+        self.summary = wrapped()
         legend = QHBoxLayout()
         for st in (CellStatus.HELD, CellStatus.PLANNED, CellStatus.DUE, CellStatus.OVERDUE, CellStatus.NO_QUORUM,
                    CellStatus.FUTURE):
@@ -190,11 +173,7 @@ class CompliancePage(Page):
         self.table = table_view(self.model, rows=False, multi=False, fit=False)
         self.table.verticalHeader().show()
         self.table.doubleClicked.connect(lambda index: self._cell_activated(index.row(), index.column()))
-        lay = QVBoxLayout(self)
-        lay.addLayout(top)
-        lay.addWidget(self.summary)
-        lay.addLayout(legend)
-        lay.addWidget(self.table, 1)
+        column(self, top, self.summary, legend, (self.table, 1))
 
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
@@ -331,24 +310,20 @@ class CompliancePage(Page):
         ExemptionsDialog(self, self.ctx.db, self.today).exec()
 
     def print_sheet(self) -> None:
-        year = self.year.value()
-        out = ask_save_path(self, "保存三会一课落实情况表", f"三会一课落实情况表_{year}.pdf")
-        if out is None:
-            return
-        db, today = self.ctx.db, self.today
-        run_op(self, lambda job: ms.print_compliance(db, year, out, today=today),
-               lambda _pdf: (self.summary.setText(self.summary.text() + f"<br>已保存 {out}"),
-                                      _offer(self, out)))
+        self._write_sheet(ask_save_path(self, "保存三会一课落实情况表", f"三会一课落实情况表_{self.year.value()}.pdf"),
+                          ms.print_compliance, "已保存")
 
     def export_sheet(self) -> None:
-        year = self.year.value()
-        out = ask_xlsx_path(self, "导出三会一课落实情况表", f"三会一课落实情况表_{year}.xlsx")
+        self._write_sheet(ask_xlsx_path(self, "导出三会一课落实情况表", f"三会一课落实情况表_{self.year.value()}.xlsx"),
+                          ms.export_compliance, "已导出")
+
+    def _write_sheet(self, out: Path | None, write, said: str) -> None:
+        """Write the year's sheet (PDF or workbook) off the GUI thread, then say where and offer to open it."""
         if out is None:
             return
-        db, today = self.ctx.db, self.today
-        run_op(self, lambda job: ms.export_compliance(db, year, out, today=today),
-               lambda _n: (self.summary.setText(self.summary.text() + f"<br>已导出 {out}"),
-                                      _offer(self, out)))
+        db, year, today = self.ctx.db, self.year.value(), self.today
+        run_op(self, lambda job: write(db, year, out, today=today),
+               lambda _result: (self.summary.setText(self.summary.text() + f"<br>{said} {out}"), _offer(self, out)))
 
     def edit_settings(self) -> None:
         db = self.ctx.db

@@ -9,8 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout,
-    QWidget,
+    QAbstractItemView, QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QWidget,
 )
 
 from desktop_app.domain import membership as rules
@@ -20,6 +19,7 @@ from desktop_app.gui.residents.pickers import member_picker
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, list_combo
+from desktop_app.gui.widgets.layouts import column, fill, form_layout
 from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, fit_columns
 from desktop_app.services import membership
 from desktop_app.services.database import Database
@@ -50,12 +50,8 @@ class ExemptionDialog(SavingDialog):
         self.reason = list_combo(rules.EXEMPT_REASONS)
         self.reason.setEditable(True)
         self.note = QLineEdit()
-        form = QFormLayout()
-        form.addRow("党员", self.member)
-        form.addRow("开始日期", self.start)
-        form.addRow("结束日期", self.end)
-        form.addRow("原因", self.reason)
-        form.addRow("说明", self.note)
+        form = form_layout(("党员", self.member), ("开始日期", self.start), ("结束日期", self.end), ("原因", self.reason),
+                           ("说明", self.note))
         self.finish_layout(QLabel("免于应到的党员仍列在签到表上并注明原因，不计入应到人数和法定人数。"), form)
         self.setMinimumWidth(440)
         self.first_field = self.member
@@ -86,14 +82,7 @@ class ExemptionsDialog(QDialog):
         add.clicked.connect(self.add)
         remove.clicked.connect(self.remove)
         close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        for b in (add, remove):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.view, 1)
-        lay.addLayout(buttons)
+        column(self, (self.view, 1), fill(QHBoxLayout(), add, remove, 1, close))
         self.resize(620, 380)
         self.reload()
 

@@ -13,14 +13,15 @@ from datetime import date, time
 
 from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-    QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QTimeEdit, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QPlainTextEdit, QPushButton, QTimeEdit, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.dialog import DiscardGuard
+from desktop_app.gui.widgets.layouts import column, error_line, fill, form_layout, ok_cancel
 from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
@@ -34,13 +35,6 @@ def to_qdate(d: date) -> QDate:
 
 def from_qdate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
-
-
-def _buttons(ok_text: str) -> QDialogButtonBox:
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-    return box
 
 
 _GUEST = re.compile(r"^(?P<name>[^（(]+?)\s*(?:[（(](?P<unit>.*?)[）)])?$")
@@ -128,49 +122,17 @@ class MeetingDialog(DiscardGuard, QDialog):  # asks before typed data is thrown 
         check_all.clicked.connect(lambda: self._check_all(True))
         check_none.clicked.connect(lambda: self._check_all(False))
 
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c8161e")
-        self.error.setWordWrap(True)
+        self.error = error_line()
 
-        time_row = QHBoxLayout()
-        time_row.addWidget(self.has_time)
-        time_row.addWidget(self.start)
-        time_row.addWidget(QLabel("至"))
-        time_row.addWidget(self.end)
-        time_row.addStretch(1)
-        form = QFormLayout()
-        form.addRow("党组织", self.org)
-        form.addRow("会议类型", self.kind)
-        form.addRow("会议主题", self.title_edit)
-        form.addRow("会议日期", self.day)
-        form.addRow("会议时间", time_row)
-        form.addRow("会议地点", self.place)
-        form.addRow("主持人", self.host)
-        form.addRow("记录人", self.recorder)
-        form.addRow("授课人", self.lecturer)
-        form.addRow("列席人员", self.guests)
-        form.addRow("会议记录", self.minutes)
-
-        people_head = QHBoxLayout()
-        people_head.addWidget(QLabel("应到人员"))
-        people_head.addStretch(1)
-        people_head.addWidget(check_all)
-        people_head.addWidget(check_none)
-        right = QVBoxLayout()
-        right.addLayout(people_head)
-        right.addWidget(self.people, 1)
-        right.addWidget(self.people_count)
-
-        body = QHBoxLayout()
-        body.addLayout(form, 3)
-        body.addLayout(right, 2)
-        buttons = _buttons("保存" if detail else "计划会议")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(body)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
+        time_row = fill(QHBoxLayout(), self.has_time, self.start, QLabel("至"), self.end, 1)
+        form = form_layout(
+            ("党组织", self.org), ("会议类型", self.kind), ("会议主题", self.title_edit), ("会议日期", self.day),
+            ("会议时间", time_row), ("会议地点", self.place), ("主持人", self.host), ("记录人", self.recorder),
+            ("授课人", self.lecturer), ("列席人员", self.guests), ("会议记录", self.minutes))
+        people_head = fill(QHBoxLayout(), QLabel("应到人员"), 1, check_all, check_none)
+        right = column(None, people_head, (self.people, 1), self.people_count)
+        body = fill(QHBoxLayout(), (form, 3), (right, 2))
+        column(self, body, self.error, ok_cancel(self, "保存" if detail else "计划会议"))
         self.resize(880, 560)
 
         self._member_guests: dict[str, str] = {}
@@ -378,24 +340,10 @@ class CommitteeDialog(QDialog):
         self.since = QDateEdit(to_qdate(today or date.today()))
         self.since.setCalendarPopup(True)
         self.since.setDisplayFormat("yyyy-MM-dd")
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c8161e")
-        row = QHBoxLayout()
-        row.addWidget(self.pick, 1)
-        row.addWidget(add)
-        row.addWidget(remove)
-        form = QFormLayout()
-        form.addRow("自何日起", self.since)
-        buttons = _buttons("保存")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("支委会须有过半数委员到会方为有效。成员变动从所填日期起生效，以前的会议按当时的成员计算。"))
-        lay.addWidget(self.table, 1)
-        lay.addLayout(row)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
+        self.error = error_line()
+        column(self, QLabel("支委会须有过半数委员到会方为有效。成员变动从所填日期起生效，以前的会议按当时的成员计算。"),
+               (self.table, 1), fill(QHBoxLayout(), (self.pick, 1), add, remove),
+               form_layout(("自何日起", self.since)), self.error, ok_cancel(self, "保存"))
         self.resize(460, 420)
 
     def add_seat(self, member_id: str | None, role: str) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QWidget
 
 from desktop_app.domain import orgs as org_rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.orgs import ALLOWED_CHILDREN, KIND_LABELS, OrgKind
+from desktop_app.gui.widgets.layouts import column, error_line, form_layout, ok_cancel
 
 
 class OrgDialog(QDialog):
@@ -39,25 +38,10 @@ class OrgDialog(QDialog):
         for k in kinds:
             self.kind.addItem(KIND_LABELS[k], k.value)
         self.kind.setEnabled(kind is None and len(kinds) > 1)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c8161e")
-        form = QFormLayout()
-        if parent_name:
-            form.addRow("上级组织", QLabel(parent_name))
-        form.addRow("名称", self.name)
-        form.addRow("组织代码", self.code)
-        form.addRow("类型", self.kind)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
+        self.error = error_line()
+        form = form_layout(("上级组织", QLabel(parent_name)) if parent_name else None, ("名称", self.name),
+                           ("组织代码", self.code), ("类型", self.kind))
+        column(self, form, self.error, ok_cancel(self))
         self.setMinimumWidth(380)
         self.name.setFocus()
 
@@ -83,16 +67,7 @@ class MoveDialog(QDialog):
         self.target = QComboBox()
         for org_id, label in targets:
             self.target.addItem(label, org_id)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("移动")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
-        form.addRow("移到", self.target)
-        form.addRow(buttons)
+        form_layout(("移到", self.target), ok_cancel(self, "移动"), parent=self)
         self.setMinimumWidth(380)
 
     def chosen(self) -> str:

@@ -1,5 +1,5 @@
 """Layouts declared as data: a form's (label, field) rows, a column of parts, the OK/取消 button row,
-and the wrapping note label that sits in many of them.
+and the wrapping labels that sit in many of them (a note, the line that shows a refusal).
 
 Dialogs used to spell each of these out one `addRow` / `addWidget` / `setText`
 call at a time, the same statements in every form; here one builder reads a
@@ -78,4 +78,13 @@ def wrapped(text: str = "") -> QLabel:
     """A label that wraps its text to the width of the form (notes, summaries, rule explanations)."""
     label = QLabel(text)
     label.setWordWrap(True)
+    return label
+
+
+def error_line() -> QLabel:
+    """The red line where a dialog that is not a SavingDialog says what is wrong with the form."""
+    from desktop_app.gui.widgets.dialog import ERROR_STYLE  # dialog.py may come to use these layouts
+
+    label = wrapped()
+    label.setStyleSheet(ERROR_STYLE)
     return label
