@@ -247,7 +247,11 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--row", help="某条记录的 ID")
     au.add_argument("--json", action="store_true", help="以 JSON 输出")
     au.add_argument("--limit", type=int, default=50, help="最多显示多少条（默认 50）")
-    au.add_argument("verb", nargs="?", choices=["verify"], help="verify：检查操作日志的哈希链，指出第一处断链")
+    au.add_argument("verb", nargs="?", choices=["verify", "revert"],
+                    help="verify：检查操作日志的哈希链，指出第一处断链；revert 编号：撤销这条记录的更改（管理员）")
+    au.add_argument("entry", nargs="?", help="revert：操作记录编号（列表第一列，至少 8 位）")
+    au.add_argument("--batch", help="revert：撤销整个导入批次或数据包的更改（编号见操作记录的说明）")
+    au.add_argument("--dry-run", action="store_true", help="revert：只检查并列出将恢复的内容，不写入")
     au.set_defaults(func=audit_chain.cmd_audit)
 
     st = with_db(sub.add_parser("stats", help="统计：党员、三会一课、服务群众、经费"))

@@ -76,12 +76,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
     page = audit_log.search(db, flt, page_size=args.limit)
     if args.json:
         print(json.dumps([
-            {"at": r.at.isoformat(sep=" ", timespec="seconds"), "user": r.user_name, "action": r.action,
+            {"id": r.id, "at": r.at.isoformat(sep=" ", timespec="seconds"), "user": r.user_name, "action": r.action,
              "table": r.table, "row": r.row_id, "label": r.label, "note": r.note}
             for r in page.rows
         ], ensure_ascii=False, indent=1))
     else:
         for r in page.rows:
-            print(f"{r.at:%Y-%m-%d %H:%M:%S}  {r.user_name}  {r.action}  {r.table}  {r.label}  {r.note}")
+            # the id's first 8 characters are enough for `audit revert`
+            print(f"{r.id[:8]}  {r.at:%Y-%m-%d %H:%M:%S}  {r.user_name}  {r.action}  {r.table}  {r.label}  {r.note}")
         print(f"共 {page.total} 条，显示最新 {len(page.rows)} 条")
     return EXIT_OK

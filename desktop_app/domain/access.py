@@ -78,6 +78,7 @@ PERMISSIONS: dict[str, str] = {
     "sync.export": "导出同步数据包",
     "sync.import": "导入同步数据包",
     "audit.read": "查看操作记录",
+    "audit.revert": "按操作记录撤销导入、数据包带来的更改",
     "users.manage": "管理用户",
     "backup.restore": "从备份恢复数据",
 }
@@ -86,7 +87,7 @@ _READS = frozenset(p for p in PERMISSIONS if p.endswith(".read"))
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset(PERMISSIONS),
-    Role.SECRETARY: frozenset(PERMISSIONS) - {"users.manage", "backup.restore"},
+    Role.SECRETARY: frozenset(PERMISSIONS) - {"users.manage", "backup.restore", "audit.revert"},
     Role.GRID: frozenset({
         "overview.read", "orgs.read", "members.read",
         "residents.read", "residents.write", "residents.reveal",

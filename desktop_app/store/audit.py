@@ -12,7 +12,7 @@ demo data, sync merge) write no ORM rows, so they call `record()` once for
 the whole batch; so do reveals and exports of personal data. A bulk UPDATE
 (an import that overwrites existing rows) calls `record_updates()` before it
 runs: one entry per changed row with its old and new values, so an overwrite
-can be traced to the row and undone by hand.
+can be traced to the row and reverted (services/revert.py, with audit_undo).
 
 Who acts comes only from `session.info[ACTOR_KEY]`: the unit of work (or
 `Database.session()`) puts the database's actor there when the session opens;
@@ -36,8 +36,9 @@ from sqlalchemy.orm.base import NO_VALUE
 from desktop_app.domain import idcard
 from desktop_app.store import dialect
 from desktop_app.domain.access import Actor
-from desktop_app.store.base import SITE_KEY, SyncMixin, sync_values, utcnow
+from desktop_app.store.base import SITE_KEY, SyncMixin, new_id, sync_values, utcnow
 from desktop_app.store.models_access import AuditEntry
+from desktop_app.store.models_undo import AuditUndo
 
 ACTOR_KEY = "actor"  # Session.info key: the domain.access.Actor doing this unit of work
 
@@ -74,9 +75,14 @@ def actor_of(session: Session) -> Actor | None:
 # ---------------------------------------------------------------- values as the trail keeps them
 
 
+def masked(column: str) -> bool:
+    """Whether the trail keeps this column's values masked (or hidden) rather than as they are."""
+    return column in SECRET_COLUMNS or "id_number" in column or column == "mobile" or "phone" in column
+
+
 def mask_value(column: str, value: Any) -> Any:
     """ID numbers and phones masked; secrets hidden; everything else as is."""
-    if value in (None, ""):
+    if value in (None, "") or not masked(column):
         return value
     if column in SECRET_COLUMNS:
         return HIDDEN
@@ -372,15 +378,39 @@ def record(
     _insert_chained(session, [row])
 
 
+def keep_undo(session: Session, entries: list[tuple[dict, dict]], batch: str) -> None:
+    """Keep, for each (entry, raw before values), what the trail masked: so the change can be reverted.
+
+    Called by bulk writers (import updates, merges) with the entries they are
+    about to insert. Only masked fields are kept (the rest is in the entry);
+    every entry gets a row, so its batch finds it.
+    """
+    if not entries:
+        return
+    now = utcnow()
+    rows = [{"entry_id": e["id"], "batch": batch[:36], "table_name": e["table_name"], "row_id": e["row_id"],
+             "values_json": json.dumps({k: _plain(v) for k, v in raw.items() if masked(k)},
+                                       ensure_ascii=False, default=str),
+             "created_at": now} for e, raw in entries]
+    session.connection().execute(AuditUndo.__table__.insert(), rows)
+
+
+IMPORT_UPDATE = "import_update"
+
+
 def record_updates(session: Session, model: Any, changes: list[dict], note: str) -> int:
-    """One 'update' entry per row a Core bulk UPDATE is about to change; call it before the UPDATE.
+    """One 'import_update' entry per row a Core bulk UPDATE is about to change; call it before the UPDATE.
 
     `changes` are the UPDATE's parameter rows (each with "id"); the old values
     are read now, in the same transaction, and only fields whose value really
-    changes are written (masked like every entry). Returns the entries written.
+    changes are written (masked like every entry). The entries share one batch
+    id, named in their note, by which the whole import can be reverted; what the
+    trail masks is kept for that in audit_undo. Returns the entries written.
     """
     if not changes:
         return 0
+    batch = new_id()
+    note = f"{note}（导入批次 {batch}）"
     table = model.__table__
     audited = set(_columns(inspect(model)).values())
     fields = sorted({k for c in changes for k in c} & audited)
@@ -402,8 +432,9 @@ def record_updates(session: Session, model: Any, changes: list[dict], note: str)
         if not before:
             continue
         label = str(prev[label_col] or "") if label_col else ""
-        entries.append(_entry(session, actor, "update", table.name, change["id"], label=label, before=before,
-                              after={f: change[f] for f in before}, note=note, now=now))
+        entries.append((_entry(session, actor, IMPORT_UPDATE, table.name, change["id"], label=label,
+                               before=before, after={f: change[f] for f in before}, note=note, now=now), before))
     if entries:
-        _insert_chained(session, entries)
+        _insert_chained(session, [e for e, _ in entries])
+        keep_undo(session, entries, batch)
     return len(entries)

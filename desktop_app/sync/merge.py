@@ -497,7 +497,7 @@ def apply(s: Session, p: MergePlan, st: Standing, now: datetime, tick: Callable[
     described: list[dict] = []
     for tp in p.tables:
         _apply_table(s, peer, m.package_id, tp, now, tick, open_rows, v.storage, source, described)
-    trail.write(s, described)
+    trail.write(s, described, m.package_id)
     _note_peer(s, m, s.get(SyncPeer, peer), v.size, now, st.already)
     confirmed = 0
     if m.kind == DOWNSTREAM and not st.older and not st.already:

@@ -8,6 +8,8 @@ this writes what it changed, in the same transaction:
   changed it when, by which package;
 - each new member (PER_ROW): one entry; other new rows, one entry per table
   with their count (they overwrite nothing, and each row keeps its own stamp).
+What the trail masks of an overwritten row is kept unmasked in audit_undo
+(local, never synced), under the package id, so the change can be reverted.
 Conflicts change nothing here: they wait in sync_conflict for a person, whose
 decision is audited when made. The sender's own trail (audit_entry) is kept as
 received, not described again.
@@ -27,6 +29,7 @@ PER_ROW = frozenset({"member"})  # new rows worth an entry each (personal record
 STAMPS = frozenset({"created_at", "updated_at", "updated_by_site", "version"})
 _LABELS = ("name", "title", "voucher_no", "label", "code", "number")
 _SHOWN = 60  # characters of one value in a note
+_UNDO = "_undo"  # an entry's own key for its raw old values until write() keeps them apart
 
 
 def _text(column: str, value) -> str:
@@ -66,10 +69,13 @@ def describe(s: Session, plan, before: dict[str, tuple], source: str) -> list[di
             continue
         gone = k_deleted is not None and new[k_deleted] and not old[k_deleted]
         diff = "；".join(f"{names[k]}：{_text(names[k], old[k])} → {_text(names[k], new[k])}" for k in changed)
-        rows.append(audit._entry(  # noqa: SLF001 - the merge writes its entries in bulk, chained as one
+        was = {names[k]: old[k] for k in changed}
+        entry = audit._entry(  # noqa: SLF001 - the merge writes its entries in bulk, chained as one
             s, actor, "sync_delete" if gone else "sync_update", table, rid, label=_label(names, new),
-            before={names[k]: old[k] for k in changed}, after={names[k]: new[k] for k in changed},
-            note=f"{source}{'删除' if gone else '更新'}{label}：{diff}"))
+            before=was, after={names[k]: new[k] for k in changed},
+            note=f"{source}{'删除' if gone else '更新'}{label}：{diff}")
+        entry[_UNDO] = was  # the unmasked old values, kept apart (audit_undo) so the change can be reverted
+        rows.append(entry)
     if table in PER_ROW:
         for i in plan.inserts:
             new = inc.values[i]
@@ -82,7 +88,15 @@ def describe(s: Session, plan, before: dict[str, tuple], source: str) -> list[di
     return rows
 
 
-def write(s: Session, rows: list[dict]) -> None:
-    """A whole package's entries, chained in one go (finding the chain's end once, not per table)."""
+def write(s: Session, rows: list[dict], package_id: str = "") -> None:
+    """A whole package's entries, chained in one go (finding the chain's end once, not per table).
+
+    What the overwritten rows held goes to audit_undo under the package id, so
+    `dangqun audit revert --batch <package id>` can put it back.
+    """
+    undo = [(r, r.pop(_UNDO)) for r in rows if _UNDO in r]
+    for r in rows if package_id else ():
+        r["note"] += f"（数据包编号 {package_id}）"
     if rows:
         audit._insert_chained(s, rows)  # noqa: SLF001
+        audit.keep_undo(s, undo, package_id)

@@ -32,6 +32,8 @@ ACTION_LABELS: dict[str, str] = {
     "demo": "生成演示数据",
     "bulk": "批量修改",
     "backup": "备份数据库", "encrypt": "加密数据库", "decrypt": "解密数据库",
+    "import_update": "导入更新", "sync_insert": "同步新增", "sync_update": "同步更新", "sync_delete": "同步删除",
+    "audit_revert": "撤销更改",
 }
 
 TABLE_LABELS: dict[str, str] = {

@@ -1,0 +1,277 @@
+"""Reverting a change from the audit trail: one entry, or every row of one import or one package.
+
+Bulk writers (member import updates, the street's merge) leave one trail entry
+per changed row with its fields before and after, masked, plus the unmasked
+old values of masked fields in audit_undo (store/models_undo.py). Reverting
+puts the before values back in one unit of work, all or nothing, and only
+when nothing changed the row since: every field the change wrote still holds
+what it wrote, and no later entry touched those fields. A before value the
+trail masked and audit_undo does not hold (an edit in a form, an entry from
+before audit_undo) is refused by name rather than written back masked.
+Each reverted row gets its own `audit_revert` entry with before and after;
+its audit_undo row is deleted, so the old values are kept no longer than needed.
+
+Administrators only ("audit.revert"). The row gets a new version and this
+site's stamp, so a merge downstream carries the revert on like any edit.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from desktop_app.domain.errors import DomainError
+from desktop_app.domain.pinyin import keys as pinyin_keys
+from desktop_app.services import auth
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store import audit
+from desktop_app.store.base import SITE_KEY, utcnow
+from desktop_app.store.db import Database
+from desktop_app.store.models_access import AuditEntry
+from desktop_app.store.models_undo import AuditUndo
+from desktop_app.store.schema import metadata
+from desktop_app.views.audit import ACTION_LABELS, field_label
+from desktop_app.views.revert import RevertItem, RevertOutcome
+
+__all__ = ["REVERT", "REVERTIBLE", "RevertItem", "RevertOutcome", "RevertRefused", "check_entry", "revert_batch",
+           "revert_entry", "revertible"]
+
+REVERT = "audit_revert"
+REVERTIBLE = frozenset({"update", audit.IMPORT_UPDATE, "sync_update", "sync_delete"})
+# The trail itself, and accounts (secrets, and a revert must not re-open a closed login).
+NOT_REVERTIBLE_TABLES = frozenset({AuditEntry.__tablename__, "app_user"})
+_MIN_REF = 8  # characters of an entry or batch id that must be typed
+_SHOWN = 5  # stale rows named in a refusal
+
+
+class RevertRefused(DomainError):
+    """The change cannot be reverted; nothing was written."""
+
+
+def revertible(action: str) -> bool:
+    """Whether the audit page offers 撤销此更改 for an entry of this action."""
+    return action in REVERTIBLE
+
+
+# ---------------------------------------------------------------- finding what to revert
+
+
+def _entry(s: Session, ref: str) -> AuditEntry:
+    ref = (ref or "").strip().lower()
+    if len(ref) < _MIN_REF:
+        raise RevertRefused(f"请给出操作记录编号（至少 {_MIN_REF} 位）")
+    found = s.scalars(select(AuditEntry).where(AuditEntry.id.like(_like(ref), escape="\\"),
+                                               AuditEntry.deleted.is_(False)).limit(2)).all()
+    if not found:
+        raise RevertRefused(f"没有编号为 {ref} 的操作记录")
+    if len(found) > 1:
+        raise RevertRefused(f"编号 {ref} 对应多条操作记录，请给出更长的编号")
+    return found[0]
+
+
+def _like(ref: str) -> str:
+    return ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _batch(s: Session, ref: str) -> tuple[str, list[AuditEntry]]:
+    ref = (ref or "").strip().lower()
+    if len(ref) < _MIN_REF:
+        raise RevertRefused(f"请给出导入批次或数据包编号（至少 {_MIN_REF} 位）")
+    batches = s.scalars(select(AuditUndo.batch).where(AuditUndo.batch.like(_like(ref), escape="\\"))
+                        .distinct().limit(2)).all()
+    if not batches:
+        raise RevertRefused(f"没有编号为 {ref} 的导入批次或数据包可撤销（编号不对，或它的更改都已撤销）")
+    if len(batches) > 1:
+        raise RevertRefused(f"编号 {ref} 对应多个批次，请给出更长的编号")
+    ids = s.scalars(select(AuditUndo.entry_id).where(AuditUndo.batch == batches[0])).all()
+    entries = []
+    for start in range(0, len(ids), 500):
+        entries += s.scalars(select(AuditEntry).where(AuditEntry.id.in_(ids[start:start + 500]))).all()
+    return batches[0], sorted(entries, key=lambda e: (e.at, e.id))
+
+
+# ---------------------------------------------------------------- values
+
+
+def _typed(table: Table, column: str, value: Any) -> Any:
+    """A trail value (JSON: dates as ISO text) as the column holds it, so it can be compared and written."""
+    if value is None:
+        return None
+    try:
+        kind = table.c[column].type.python_type
+    except NotImplementedError:
+        return value
+    if kind is str:
+        return str(value)
+    if value == "":
+        return None
+    if kind is bool:
+        return value.strip().lower() in ("1", "true") if isinstance(value, str) else bool(value)
+    if kind is datetime:
+        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if kind is date:
+        return value if isinstance(value, date) and not isinstance(value, datetime) else date.fromisoformat(str(value)[:10])
+    if kind is int:
+        return int(value)
+    if kind is Decimal:
+        return Decimal(str(value))
+    return value
+
+
+def _load(text: str) -> dict:
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _what(e: AuditEntry, table: str) -> str:
+    return f"“{e.label}”" if e.label else f"记录 {e.row_id}"
+
+
+def _plan(s: Session, e: AuditEntry, kept: dict | None) -> tuple[Table, dict, dict]:
+    """(table, current values of the fields, values they return to) for one entry; refuses when it cannot."""
+    if e.action not in REVERTIBLE:
+        raise RevertRefused(f"“{ACTION_LABELS.get(e.action, e.action)}”这类操作记录不能撤销（只有修改、导入更新和数据包带来的更改可以）")
+    table = metadata.tables.get(e.table_name)
+    if table is None or e.table_name in NOT_REVERTIBLE_TABLES or "version" not in table.c or not e.row_id:
+        raise RevertRefused(f"这条记录（{e.table_name or '无数据表'}）不能按操作记录撤销")
+    before, after = _load(e.before_json), _load(e.after_json)
+    if not before:
+        raise RevertRefused("这条操作记录没有修改前的内容，无法撤销")
+    if set(before) - set(table.c.keys()):
+        raise RevertRefused(f"这条操作记录的字段与当前数据表不符（{'、'.join(sorted(set(before) - set(table.c.keys())))}），无法撤销")
+    row = s.execute(select(table).where(table.c.id == e.row_id)).mappings().first()
+    if row is None:
+        raise RevertRefused(f"{_what(e, e.table_name)}已不存在，无法撤销")
+    if _reverted(s, e):
+        raise RevertRefused(f"{_what(e, e.table_name)}的这次更改已经撤销过了")
+    for k, v in after.items():
+        if k not in table.c:
+            continue
+        now = row[k]
+        same = audit.mask_value(k, now) == v if audit.masked(k) else _typed(table, k, now) == _typed(table, k, v)
+        if not same:
+            raise RevertRefused(f"{_what(e, e.table_name)}的“{field_label(e.table_name, k)}”此后又改过了，"
+                                "为免覆盖后来的修改，没有撤销")
+    later = _later_fields(s, e)
+    touched = sorted(later & (set(before) | set(after)))
+    if touched:
+        raise RevertRefused(f"{_what(e, e.table_name)}的“{field_label(e.table_name, touched[0])}”此后又改过了，"
+                            "为免覆盖后来的修改，没有撤销")
+    restored: dict[str, Any] = {}
+    for k, v in before.items():
+        if kept is not None and k in kept:
+            v = kept[k]
+        elif audit.masked(k) and v not in (None, ""):
+            raise RevertRefused(
+                f"{_what(e, e.table_name)}修改前的“{field_label(e.table_name, k)}”在操作记录中是遮蔽的（{v}），"
+                "无法自动恢复；请在记录中手动改回")
+        restored[k] = _typed(table, k, v)
+    if "name" in restored and "name_pinyin" in table.c and "name_pinyin" not in restored:
+        restored["name_pinyin"], restored["name_initials"] = pinyin_keys(restored["name"] or "")
+    return table, {k: row[k] for k in restored}, restored
+
+
+def _reverted(s: Session, e: AuditEntry) -> bool:
+    notes = s.scalars(select(AuditEntry.note).where(
+        AuditEntry.table_name == e.table_name, AuditEntry.row_id == e.row_id, AuditEntry.action == REVERT)).all()
+    return any(e.id in (n or "") for n in notes)
+
+
+def _later_fields(s: Session, e: AuditEntry) -> set[str]:
+    """The fields later entries of the same row changed (a change since, even one changed back)."""
+    fields: set[str] = set()
+    for b, a in s.execute(select(AuditEntry.before_json, AuditEntry.after_json).where(
+            AuditEntry.table_name == e.table_name, AuditEntry.row_id == e.row_id, AuditEntry.at > e.at,
+            AuditEntry.deleted.is_(False), AuditEntry.id != e.id)):
+        fields |= set(_load(b)) | set(_load(a))
+    return fields - audit.SKIP_COLUMNS | (fields & {"deleted"})
+
+
+def _kept(s: Session, ids: list[str]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for start in range(0, len(ids), 500):
+        for eid, text in s.execute(select(AuditUndo.entry_id, AuditUndo.values_json)
+                                   .where(AuditUndo.entry_id.in_(ids[start:start + 500]))):
+            out[eid] = _load(text)
+    return out
+
+
+# ---------------------------------------------------------------- reverting
+
+
+def _run(db: Database, pick, write: bool) -> RevertOutcome:
+    auth.require(db, "audit.revert")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        batch, entries = pick(s)
+        kept = _kept(s, [e.id for e in entries])
+        planned, refused = [], []
+        for e in entries:
+            try:
+                planned.append((e, *_plan(s, e, kept.get(e.id))))
+            except RevertRefused as exc:
+                refused.append(str(exc))
+        if refused:
+            more = f"（另有 {len(refused) - _SHOWN} 条同样无法撤销）" if len(refused) > _SHOWN else ""
+            head = "没有撤销任何更改：" if len(entries) > 1 else ""
+            raise RevertRefused(head + "；".join(refused[:_SHOWN]) + more)
+        items = tuple(RevertItem(e.id, e.table_name, e.row_id, e.label, audit.clean(now), audit.clean(back))
+                      for e, _, now, back in planned)
+        if not write:
+            return RevertOutcome(items, batch)
+        _write(s, planned, batch)
+        uow.commit()
+    return RevertOutcome(items, batch, done=True)
+
+
+def _write(s: Session, planned: list, batch: str) -> None:
+    site, now = s.info.get(SITE_KEY, ""), utcnow()
+    actor = audit.actor_of(s)
+    entries = []
+    try:
+        for e, table, was, back in planned:
+            version = s.execute(select(table.c.version).where(table.c.id == e.row_id)).scalar() or 0
+            s.execute(update(table).where(table.c.id == e.row_id)
+                      .values(**back, version=version + 1, updated_at=now, updated_by_site=site))
+            origin = f"，{'导入批次' if e.action == audit.IMPORT_UPDATE else '数据包'} {batch}" if batch else ""
+            entries.append(audit._entry(  # noqa: SLF001 - one chained insert for the whole revert
+                s, actor, REVERT, e.table_name, e.row_id, label=e.label, before=was, after=back,
+                note=f"撤销{ACTION_LABELS.get(e.action, e.action)}（操作记录 {e.id}{origin}）", now=now))
+        s.flush()
+    except IntegrityError:
+        raise RevertRefused("撤销后会与现有记录重复（如另一名党员已使用原来的公民身份号码），没有撤销任何更改") from None
+    audit._insert_chained(s, entries)  # noqa: SLF001
+    ids = [e.id for e, *_ in planned]
+    for start in range(0, len(ids), 500):
+        s.execute(delete(AuditUndo).where(AuditUndo.entry_id.in_(ids[start:start + 500])))
+
+
+def _single(entry_id: str):
+    def pick(s: Session) -> tuple[str, list[AuditEntry]]:
+        e = _entry(s, entry_id)
+        return s.scalar(select(AuditUndo.batch).where(AuditUndo.entry_id == e.id)) or "", [e]
+    return pick
+
+
+def check_entry(db: Database, entry_id: str) -> RevertOutcome:
+    """What reverting one entry would do, or RevertRefused with the reason; nothing is written."""
+    return _run(db, _single(entry_id), write=False)
+
+
+def revert_entry(db: Database, entry_id: str) -> RevertOutcome:
+    """Put back what one trail entry changed (administrators; audited as audit_revert)."""
+    return _run(db, _single(entry_id), write=True)
+
+
+def revert_batch(db: Database, batch: str, *, dry_run: bool = False) -> RevertOutcome:
+    """Put back every row one import or one package changed, all or nothing (administrators; audited)."""
+    return _run(db, lambda s: _batch(s, batch), write=not dry_run)

@@ -1,0 +1,56 @@
+"""What reverting a change from the audit trail did (or would do): the read model the audit page and CLI show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from desktop_app.views.audit import TABLE_LABELS, field_label
+
+
+_LABELS = {"deleted": "已删除"}
+_DERIVED = frozenset({"name_pinyin", "name_initials"})  # follow the name; not worth a line
+
+
+@dataclass(frozen=True)
+class RevertItem:
+    """One record put back: its fields now (masked like the trail) and what they return to."""
+
+    entry_id: str  # the trail entry reverted
+    table: str
+    row_id: str
+    label: str
+    now: dict = field(default_factory=dict)
+    restored: dict = field(default_factory=dict)
+
+    @property
+    def what(self) -> str:
+        kind = TABLE_LABELS.get(self.table, self.table)
+        return f"{kind}“{self.label}”" if self.label else kind
+
+    def lines(self) -> list[str]:
+        """One line per field: 「label：now → restored」, for the confirmation and the result."""
+        def shown(v) -> str:
+            return "（空）" if v in (None, "") else ("是" if v else "否") if isinstance(v, bool) else str(v)
+
+        return [f"{_LABELS.get(k) or field_label(self.table, k)}：{shown(self.now.get(k))} → {shown(v)}"
+                for k, v in self.restored.items() if k not in _DERIVED]
+
+
+@dataclass(frozen=True)
+class RevertOutcome:
+    """A revert (or its dry run): the records and the batch (import or package) they came from."""
+
+    items: tuple[RevertItem, ...]
+    batch: str = ""
+    done: bool = False  # False: a check only, nothing written
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    def summary(self) -> str:
+        if not self.items:
+            return "没有可撤销的更改"
+        head = self.items[0].what if self.count == 1 else f" {self.count} 条记录"
+        verb = "已撤销" if self.done else "将撤销"
+        return f"{verb}{head}的更改" + (f"（批次 {self.batch}）" if self.batch else "")

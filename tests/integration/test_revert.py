@@ -1,0 +1,199 @@
+"""Reverting bulk changes from the audit trail: an import's updates, a street merge, one entry or a whole batch.
+
+The trail stays masked; the real old ID numbers and phones come from audit_undo,
+which is emptied once a change is reverted. Stale rows and masked-only values
+are refused with the reason and nothing is written; every revert is itself audited.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from desktop_app.domain import idcard
+from desktop_app.domain.members import MEMBER_FIELDS
+from desktop_app.services import audit_chain, auth, orgs, revert, roster
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.models import Member
+from desktop_app.store.models_access import AuditEntry
+from desktop_app.store.models_undo import AuditUndo
+from tests.integration.test_member_import import GOOD_ROWS, HEADER, by_name, write_csv
+
+WANG_ROW = [3, "王五", "第一网格党支部", idcard.make("320104", date(1960, 1, 9), 5, "男"), "男", "正式党员", "1990-07-01", "1991-07-01", "13611112222"]
+
+
+@pytest.fixture
+def imported(db, tmp_path):
+    """Three members, then an --update-existing import that changes five fields of two of them."""
+    orgs.create(db, "第一网格党支部", "32010200101", "branch", roster.root_org_id(db))
+    orgs.create(db, "第二网格党支部", "32010200102", "branch", roster.root_org_id(db))
+    first = [list(r) for r in GOOD_ROWS] + [WANG_ROW]
+    roster.apply_import(db, roster.preview_import(db, write_csv(tmp_path / "a.csv", HEADER, first)))
+    was = {n: _fields(d) for n, d in by_name(db).items()}
+    second = [list(r) for r in first]
+    second[0][1:] = ["张叁", "第二网格党支部", second[0][3], "男", "预备党员", "2006-07-01", "", "13700000000"]
+    second[1][8] = "13800000001"
+    done = roster.apply_import(db, roster.preview_import(db, write_csv(tmp_path / "b.csv", HEADER, second)),
+                               update_existing=True)
+    assert done.updated == 2
+    return was
+
+
+def _fields(d) -> dict:
+    """Every member field (all of MemberInput's) as the roster shows it to an administrator."""
+    return {f: getattr(d, f) for f in MEMBER_FIELDS if hasattr(d, f)} | {"status": d.status}
+
+
+def _now(db) -> dict:
+    return {d.id_number: _fields(d) for d in by_name(db).values()}
+
+
+def _entries(db, action: str) -> list[AuditEntry]:
+    with db.session() as s:
+        return s.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.at)).all()
+
+
+def _undo_rows(db) -> int:
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(AuditUndo))
+
+
+def test_an_import_update_is_traced_per_member_and_reverted_whole(db, imported):
+    entries = _entries(db, "import_update")
+    assert len(entries) == 2
+    batch = entries[0].note.rsplit("导入批次 ", 1)[1].rstrip("）")
+    assert all(batch in e.note for e in entries)
+    assert all("13700000000" not in e.before_json + e.after_json for e in entries)  # the trail stays masked
+    assert {e.label for e in entries} == {"张三", "李四"}
+    assert _undo_rows(db) == 2
+
+    out = revert.revert_batch(db, batch[:8])
+    assert out.done and out.count == 2 and out.batch == batch
+    now = _now(db)
+    assert now == {v["id_number"]: v for v in imported.values()}  # every field of every member back
+    zhang = next(d for d in by_name(db).values() if d.name == "张三")
+    with db.session() as s:
+        assert s.scalar(select(Member.name_pinyin).where(Member.id == zhang.id)) == "zhangsan"
+
+    reverts = _entries(db, "audit_revert")
+    assert len(reverts) == 2 and all(batch in e.note for e in reverts)
+    z = next(e for e in reverts if e.row_id == zhang.id)
+    assert json.loads(z.after_json)["name"] == "张三" and json.loads(z.before_json)["name"] == "张叁"
+    assert "13912345678" not in z.after_json and "13700000000" not in z.before_json  # masked like every entry
+    assert _undo_rows(db) == 0  # the old values are kept no longer than needed
+    assert audit_chain.verify(db) == []
+
+    with pytest.raises(revert.RevertRefused, match="没有编号为"):
+        revert.revert_batch(db, batch)  # nothing left to revert
+
+
+def test_one_entry_is_reverted_alone_and_not_twice(db, imported):
+    li = next(e for e in _entries(db, "import_update") if e.label == "李四")
+    check = revert.check_entry(db, li.id)
+    assert not check.done and check.items[0].lines() == ["手机号码：138****0001 → 139****5679"]
+    assert _now(db)[imported["李四"]["id_number"]]["mobile"] == "13800000001"  # a check writes nothing
+
+    revert.revert_entry(db, li.id)
+    assert _now(db)[imported["李四"]["id_number"]] == imported["李四"]
+    assert _now(db)[imported["张三"]["id_number"]]["name"] == "张叁"  # the other member keeps the import
+    with pytest.raises(revert.RevertRefused, match="已经撤销过"):
+        revert.revert_entry(db, li.id)
+
+
+def test_a_member_changed_since_is_refused_and_nothing_is_written(db, imported):
+    zhang_id = next(e.row_id for e in _entries(db, "import_update") if e.label == "张三")
+    with UnitOfWork(db) as uow:
+        uow.session.get(Member, zhang_id).mobile = "13511113333"
+        uow.commit()
+    batch = _entries(db, "import_update")[0].note.rsplit("导入批次 ", 1)[1].rstrip("）")
+    before = _now(db)
+    with pytest.raises(revert.RevertRefused, match="没有撤销任何更改.*张三.*手机号码.*此后又改过了"):
+        revert.revert_batch(db, batch)
+    assert _now(db) == before and _entries(db, "audit_revert") == [] and _undo_rows(db) == 2
+
+    # the edit itself masked the phone in the trail: it cannot be put back from there
+    edit = next(e for e in _entries(db, "update") if e.row_id == zhang_id)
+    with pytest.raises(revert.RevertRefused, match="遮蔽"):
+        revert.revert_entry(db, edit.id)
+
+
+def test_an_edit_without_masked_fields_is_reverted_too(db, imported):
+    zhang_id = next(e.row_id for e in _entries(db, "import_update") if e.label == "张三")
+    with UnitOfWork(db) as uow:
+        uow.session.get(Member, zhang_id).notes = "调往外地"
+        uow.commit()
+    edit = next(e for e in _entries(db, "update") if e.row_id == zhang_id)
+    revert.revert_entry(db, edit.id)
+    with db.session() as s:
+        assert s.get(Member, zhang_id).notes in ("", None)
+
+
+def test_only_an_administrator_reverts_and_bad_references_are_named(db, imported):
+    with pytest.raises(revert.RevertRefused, match="至少 8 位"):
+        revert.revert_entry(db, "abc")
+    with pytest.raises(revert.RevertRefused, match="没有编号为"):
+        revert.revert_entry(db, "ffffffff-ffff")
+    login = _entries(db, "import")[0]
+    with pytest.raises(revert.RevertRefused, match="不能撤销"):
+        revert.revert_entry(db, login.id)
+    auth.create_user(db, "admin1", "管理员", "admin", "Admin-pass-1", must_change_password=False)
+    auth.login(db, "admin1", "Admin-pass-1")
+    auth.create_user(db, "secretary1", "秘书", "secretary", "Secret-pass-1", must_change_password=False)
+    auth.login(db, "secretary1", "Secret-pass-1")
+    with pytest.raises(auth.PermissionDenied):
+        revert.revert_entry(db, _entries(db, "import_update")[0].id)
+
+
+# ---------------------------------------------------------------- a street merge
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory):
+    from tests.integration.sync_world import build_templates
+
+    return build_templates(tmp_path_factory.mktemp("revert-templates"), members=20, synced=True)
+
+
+def test_a_street_merge_is_reverted_by_its_package(templates, tmp_path, capsys):
+    from desktop_app.cli import main
+    from tests.integration.sync_world import World, rows
+
+    w = World.copy_from(templates, tmp_path, prefix="synced-")
+    try:
+        live = [r for r in rows(w.street, "member").values() if not r["deleted"]]
+        edited, removed = live[0], live[1]
+        with UnitOfWork(w.c1) as uow:
+            m = uow.session.get(Member, edited["id"])
+            m.notes, m.mobile = "搬到新楼", "13912345678"
+            uow.commit()
+        roster.delete(w.c1, removed["id"])
+        w.up(w.c1, name="revert-test.dqsync")
+        merged = rows(w.street, "member")
+        assert merged[edited["id"]]["mobile"] == "13912345678" and merged[removed["id"]]["deleted"]
+        with w.street.session() as s:
+            [package] = s.scalars(select(AuditUndo.batch).distinct()).all()
+        entries = [e for e in _entries(w.street, "sync_update") + _entries(w.street, "sync_delete")]
+        assert {e.row_id for e in entries} == {edited["id"], removed["id"]}
+        assert all(package in e.note for e in entries)  # the trail names the package
+
+        capsys.readouterr()
+        assert main(["audit", "--db", str(w.street.path), "revert", "--batch", package, "--dry-run"]) == 0
+        assert "将撤销 2 条记录" in capsys.readouterr().out
+        assert rows(w.street, "member")[edited["id"]]["mobile"] == "13912345678"  # a dry run writes nothing
+
+        assert main(["audit", "--db", str(w.street.path), "revert", "--batch", package]) == 0
+        out = capsys.readouterr().out
+        assert "已撤销 2 条记录" in out and "13912345678" not in out
+        back = rows(w.street, "member")
+        assert back[edited["id"]]["mobile"] == edited["mobile"] and back[edited["id"]]["notes"] == edited["notes"]
+        assert not back[removed["id"]]["deleted"]
+        assert back[edited["id"]]["version"] > merged[edited["id"]]["version"]  # carried on like any edit
+        assert audit_chain.verify(w.street) == []
+
+        assert main(["audit", "--db", str(w.street.path), "revert", "--batch", package]) == 2
+        assert "没有编号为" in capsys.readouterr().err
+    finally:
+        w.close()
