@@ -216,3 +216,31 @@ def test_the_mediation_session_and_outcome_forms_keep_their_defaults(qtbot):
     flow_index = out.outcome.findData(flow.MEDIATION_TRANSFERRED)
     out.outcome.setCurrentIndex(flow_index)
     assert out.transferred_to.isEnabled() and not out.agreement.isEnabled()
+
+
+def test_the_household_and_resident_forms_read_the_same_input_they_were_given(qtbot):
+    from desktop_app.gui.residents.dialogs import HouseholdDialog, ResidentDialog
+    from desktop_app.services.residents import HouseholdInput, ResidentInput
+
+    house = HouseholdInput("g1", "梅园新村3栋", "2单元", "302室", "", "王强", "139", "独居")
+    resident = ResidentInput("王阿姨", None, "g2", "", "女", date(1950, 3, 1), "139", ("独居老人", "旧标签"), "")
+
+    class Detail:
+        id, address = "x1", ""
+
+        def __init__(self, inp):
+            self.inp = inp
+
+        def to_input(self):
+            return self.inp
+
+    hd = HouseholdDialog(None, None, GRIDS, Detail(house))
+    qtbot.addWidget(hd)
+    assert hd.current_input() == house and hd.head.text() == "王强" and hd.room.placeholderText() == "如 302室"
+    rd = ResidentDialog(None, None, GRIDS, ["独居老人", "低保户"], Detail(resident))
+    qtbot.addWidget(rd)
+    assert list(rd.tag_checks.boxes) == ["独居老人", "低保户", "旧标签"]  # a tag dropped from the list stays
+    assert rd.current_input() == resident
+    rd.tag_checks.boxes["旧标签"].setChecked(False)
+    rd.tag_checks.boxes["低保户"].setChecked(True)
+    assert rd.current_input().tags == ("独居老人", "低保户")

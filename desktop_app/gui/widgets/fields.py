@@ -26,7 +26,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
 from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, list_combo, named_combo, text_area, yuan_field
 
@@ -157,18 +166,27 @@ def grid(name: str = "grid_id", label: str = "所属网格", grids: Sequence[Any
 
 
 class CheckGroup(QWidget):
-    """Tick boxes in a line, one per option; `boxes` by option."""
+    """Tick boxes, one per option: in a line, or `per_row` to a row; `boxes` by option.
 
-    def __init__(self, options: Sequence[str], chosen: Sequence[str] = ()):
-        super().__init__()
-        lay = QHBoxLayout(self)
+    With `keep_others` a chosen value the options no longer hold still shows (ticked), so saving keeps it.
+    """
+
+    def __init__(self, options: Sequence[str], chosen: Sequence[str] = (), per_row: int = 0,
+                 keep_others: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        names = list(options) + ([c for c in chosen if c not in options] if keep_others else [])
+        lay = QGridLayout(self) if per_row else QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, QCheckBox] = {}
-        for o in options:
-            self.boxes[o] = box = QCheckBox(o)
-            box.setChecked(o in chosen)
-            lay.addWidget(box)
-        lay.addStretch(1)
+        for i, name in enumerate(names):
+            self.boxes[name] = box = QCheckBox(name)
+            box.setChecked(name in chosen)
+            if per_row:
+                lay.addWidget(box, i // per_row, i % per_row)
+            else:
+                lay.addWidget(box)
+        if not per_row:
+            lay.addStretch(1)
 
     def chosen(self) -> list[str]:
         return [o for o, b in self.boxes.items() if b.isChecked()]
