@@ -129,8 +129,8 @@ def writes(permission: str) -> Callable[[Callable[..., R]], Callable[..., R]]:
 
     The caller passes the database (`add_x(db, ...)`); the body is written as
     `def add_x(uow, ...)` and gets the open unit of work. What it returns is
-    returned (flush first when that needs new ids); when it raises, nothing is
-    kept. A write checked against the row's own grid checks inside instead.
+    returned (flush first when that needs new ids, or end with `settle`, whose
+    commit leaves this one nothing to do); when it raises, nothing is kept. A write checked against the row's own grid checks inside instead.
     tests/integration/test_roles.py reads the permission from this decorator.
     """
     def decorate(body: Callable[..., R]) -> Callable[..., R]:

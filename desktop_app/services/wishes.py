@@ -88,13 +88,17 @@ def save_unit(uow: UnitOfWork, unit_id: str | None, name: str, contact_person: s
 @writes("settings.write")
 def delete_unit(uow: UnitOfWork, unit_id: str) -> None:
     """Tombstone a partner unit that holds no open claim (past claims keep its name)."""
-    s = uow.session
-    u = live(s, PartnerUnit, unit_id, "共建单位")
+    u = live(uow.session, PartnerUnit, unit_id, "共建单位")
+    refuse_open_claims(uow.session, u)
+    u.deleted = True
+
+
+def refuse_open_claims(s: Session, u: PartnerUnit) -> None:
+    """A unit still holding a wish it claimed cannot be deleted (the 共建单位 register asks this too)."""
     open_claims = s.scalar(select(func.count()).select_from(WishClaim).where(
         WishClaim.unit_id == u.id, WishClaim.status == flow.CLAIM_ACTIVE, WishClaim.deleted.is_(False)))
     if open_claims:
         raise Conflict(f"“{u.name}”还有 {open_claims} 个认领中的心愿，请先实现或撤回认领后再删除")
-    u.deleted = True
 
 
 # ---------------------------------------------------------------- reading

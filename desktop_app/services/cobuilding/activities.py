@@ -23,7 +23,7 @@ from desktop_app.services.cobuilding.common import (
     activity_rows, copy_changed, cost_rows, live, org_names, tombstone, year_span,
 )
 from desktop_app.services.residents import center_name
-from desktop_app.services.records import settle
+from desktop_app.services.records import settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization
@@ -123,46 +123,42 @@ def _replace_links(s: Session, a: Activity, clean: rules.ActivityInput, units: d
                                  member_id=p.member_id, reporting_member_id=p.reporting_member_id))
 
 
-def record_activity(db: Database, inp: rules.ActivityInput, today: date | None = None) -> ActivityDetail:
+@writes("cobuilding.write")
+def record_activity(uow: UnitOfWork, inp: rules.ActivityInput, today: date | None = None) -> ActivityDetail:
     """Record an activity with its organisers and people, in one transaction."""
-    auth.require(db, "cobuilding.write")
     clean = rules.check_activity(inp, today or date.today())
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        units = _check_links(s, clean)
-        a = Activity(activity_date=clean.activity_date, kind=clean.kind, title=clean.title, place=clean.place,
-                     residents_served=clean.residents_served, cost_fen=clean.cost_fen, content=clean.content)
-        s.add(a)
-        s.flush()
-        _replace_links(s, a, clean, units)
-        return settle(uow, lambda s: _detail(s, a))
+    s = uow.session
+    units = _check_links(s, clean)
+    a = Activity(activity_date=clean.activity_date, kind=clean.kind, title=clean.title, place=clean.place,
+                 residents_served=clean.residents_served, cost_fen=clean.cost_fen, content=clean.content)
+    s.add(a)
+    s.flush()
+    _replace_links(s, a, clean, units)
+    return settle(uow, lambda s: _detail(s, a))
 
 
-def update_activity(db: Database, activity_id: str, inp: rules.ActivityInput,
+@writes("cobuilding.write")
+def update_activity(uow: UnitOfWork, activity_id: str, inp: rules.ActivityInput,
                     today: date | None = None) -> ActivityDetail:
-    auth.require(db, "cobuilding.write")
     clean = rules.check_activity(inp, today or date.today())
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        a = _live(s, activity_id)
-        units = _check_links(s, clean)
-        copy_changed(a, clean, ("activity_date", "kind", "title", "place", "residents_served", "cost_fen",
-                                "content"))
-        _replace_links(s, a, clean, units)
-        return settle(uow, lambda s: _detail(s, a))
+    s = uow.session
+    a = _live(s, activity_id)
+    units = _check_links(s, clean)
+    copy_changed(a, clean, ("activity_date", "kind", "title", "place", "residents_served", "cost_fen",
+                            "content"))
+    _replace_links(s, a, clean, units)
+    return settle(uow, lambda s: _detail(s, a))
 
 
-def delete_activity(db: Database, activity_id: str) -> None:
+@writes("cobuilding.write")
+def delete_activity(uow: UnitOfWork, activity_id: str) -> None:
     """Tombstone an activity and its links; photo files stay until the photos are removed."""
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        a = _live(s, activity_id)
-        for model in (ActivityOrg, ActivityUnit, ActivityPerson, ActivityPhoto):
-            for r in s.scalars(select(model).where(model.activity_id == a.id, model.deleted.is_(False))):
-                r.deleted = True
-        a.deleted = True
-        uow.commit()
+    s = uow.session
+    a = _live(s, activity_id)
+    for model in (ActivityOrg, ActivityUnit, ActivityPerson, ActivityPhoto):
+        for r in s.scalars(select(model).where(model.activity_id == a.id, model.deleted.is_(False))):
+            r.deleted = True
+    a.deleted = True
 
 
 def add_photo(db: Database, activity_id: str, source: str | Path) -> PhotoRow:

@@ -18,7 +18,7 @@ from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import copy_changed, live, unit_name, year_span
 from desktop_app.services.residents import center_name
-from desktop_app.services.records import settle
+from desktop_app.services.records import settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Resident
@@ -106,33 +106,29 @@ def _write(s: Session, v: CareVisit, clean: rules.CareInput) -> None:
     s.flush()
 
 
-def record_care(db: Database, inp: rules.CareInput, today: date | None = None) -> CareDetail:
-    auth.require(db, "cobuilding.write")
+@writes("cobuilding.write")
+def record_care(uow: UnitOfWork, inp: rules.CareInput, today: date | None = None) -> CareDetail:
     clean = rules.check_care(inp, today or date.today())
-    with UnitOfWork(db) as uow:
-        v = CareVisit(care_date=clean.care_date, occasion=clean.occasion, title=clean.title)
-        uow.session.add(v)
-        _write(uow.session, v, clean)
-        return settle(uow, lambda s: _detail(uow.session, v))
+    v = CareVisit(care_date=clean.care_date, occasion=clean.occasion, title=clean.title)
+    uow.session.add(v)
+    _write(uow.session, v, clean)
+    return settle(uow, lambda s: _detail(uow.session, v))
 
 
-def update_care(db: Database, care_id: str, inp: rules.CareInput, today: date | None = None) -> CareDetail:
-    auth.require(db, "cobuilding.write")
+@writes("cobuilding.write")
+def update_care(uow: UnitOfWork, care_id: str, inp: rules.CareInput, today: date | None = None) -> CareDetail:
     clean = rules.check_care(inp, today or date.today())
-    with UnitOfWork(db) as uow:
-        v = _live(uow.session, care_id)
-        _write(uow.session, v, clean)
-        return settle(uow, lambda s: _detail(uow.session, v))
+    v = _live(uow.session, care_id)
+    _write(uow.session, v, clean)
+    return settle(uow, lambda s: _detail(uow.session, v))
 
 
-def delete_care(db: Database, care_id: str) -> None:
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        v = _live(uow.session, care_id)
-        for r in uow.session.scalars(select(CareRecipient).where(CareRecipient.care_id == v.id)):
-            r.deleted = True
-        v.deleted = True
-        uow.commit()
+@writes("cobuilding.write")
+def delete_care(uow: UnitOfWork, care_id: str) -> None:
+    v = _live(uow.session, care_id)
+    for r in uow.session.scalars(select(CareRecipient).where(CareRecipient.care_id == v.id)):
+        r.deleted = True
+    v.deleted = True
 
 
 def print_care_sheet(db: Database, care_id: str, out: Path, *, today: date | None = None) -> int:

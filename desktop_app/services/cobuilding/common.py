@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.service_flow import check_day
-from desktop_app.services import auth, records
-from desktop_app.services.records import assign, chunked
+from desktop_app.services import records
+from desktop_app.services.records import assign, chunked, writes
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
 from desktop_app.store.models_cobuilding import (
     Activity, ActivityOrg, ActivityPerson, ActivityPhoto, ActivityUnit, CostLink, ListItem, PartnerUnit, PostClaim,
@@ -41,24 +40,20 @@ def live(s: Session, model, row_id: str | None, message: str, field: str | None 
     return row
 
 
-def end_row(db: Database, model, row_id: str, on: date | None, message: str, since: str, since_label: str,
+@writes("cobuilding.write")
+def end_row(uow: UnitOfWork, model, row_id: str, on: date | None, message: str, since: str, since_label: str,
             today: date | None = None) -> None:
     """End a dated row (a contact kept, a post claimed) on `on`: once, between its start and today."""
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        row = live(uow.session, model, row_id, message)
-        if row.ended_on is not None:
-            raise NotFound(message)
-        row.ended_on = check_day(on, "结束日期", today or date.today(), getattr(row, since), since_label)
-        uow.commit()
+    row = live(uow.session, model, row_id, message)
+    if row.ended_on is not None:
+        raise NotFound(message)
+    row.ended_on = check_day(on, "结束日期", today or date.today(), getattr(row, since), since_label)
 
 
-def tombstone(db: Database, model, row_id: str, message: str) -> None:
+@writes("cobuilding.write")
+def tombstone(uow: UnitOfWork, model, row_id: str, message: str) -> None:
     """Delete a row the way synced rows are deleted (deleted = True), in its own unit of work."""
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        records.tombstone(uow.session, model, row_id, message)
-        uow.commit()
+    records.tombstone(uow.session, model, row_id, message)
 
 
 def year_span(year: int) -> tuple[date, date]:

@@ -18,7 +18,7 @@ from desktop_app.domain import idcard
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import copy_changed, end_row, live, org_names, tombstone
 from desktop_app.services.residents import center_name, household_label
-from desktop_app.services.records import settle
+from desktop_app.services.records import settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Organization
@@ -48,29 +48,27 @@ def list_contacts(db: Database, grid_id: str | None = None, text: str = "") -> l
                                            Contact.building, Contact.household_label))
 
 
-def save_contact(db: Database, contact_id: str | None, inp: rules.ContactInput, today: date | None = None) -> ContactRow:
-    auth.require(db, "cobuilding.write")
+@writes("cobuilding.write")
+def save_contact(uow: UnitOfWork, contact_id: str | None, inp: rules.ContactInput, today: date | None = None) -> ContactRow:
     clean = rules.check_contact(inp, today or date.today())
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = live(s, Member, clean.member_id, "所选党员不存在或已删除", "党员")
-        label, grid = "", clean.grid_id
-        if clean.household_id:
-            h = live(s, Household, clean.household_id, "所选住户不存在或已删除", "住户")
-            label, grid = household_label(h.building, h.unit, h.room, h.address), grid or h.grid_id
-        if grid:
-            live(s, Organization, grid, "所选网格不存在或已删除", "网格")
-        if contact_id:
-            c = live(s, Contact, contact_id, "该联系记录不存在或已删除")
-        else:
-            c = Contact(member_id=m.id, member_name=m.name, role=clean.role)
-            s.add(c)
-        c.member_id, c.member_name, c.role, c.grid_id = m.id, m.name, clean.role, grid or m.org_id
-        c.building, c.household_id, c.household_label, c.since = clean.building, clean.household_id, label, clean.since
-        s.flush()
-        [row] = _contact_rows(s, select(Contact).where(Contact.id == c.id))
-        uow.commit()
-        return row
+    s = uow.session
+    m = live(s, Member, clean.member_id, "所选党员不存在或已删除", "党员")
+    label, grid = "", clean.grid_id
+    if clean.household_id:
+        h = live(s, Household, clean.household_id, "所选住户不存在或已删除", "住户")
+        label, grid = household_label(h.building, h.unit, h.room, h.address), grid or h.grid_id
+    if grid:
+        live(s, Organization, grid, "所选网格不存在或已删除", "网格")
+    if contact_id:
+        c = live(s, Contact, contact_id, "该联系记录不存在或已删除")
+    else:
+        c = Contact(member_id=m.id, member_name=m.name, role=clean.role)
+        s.add(c)
+    c.member_id, c.member_name, c.role, c.grid_id = m.id, m.name, clean.role, grid or m.org_id
+    c.building, c.household_id, c.household_label, c.since = clean.building, clean.household_id, label, clean.since
+    s.flush()
+    [row] = _contact_rows(s, select(Contact).where(Contact.id == c.id))
+    return row
 
 
 def end_contact(db: Database, contact_id: str, on: date | None, today: date | None = None) -> None:
@@ -108,23 +106,22 @@ def list_seats(db: Database, level: str | None = None, current_only: bool = True
                 for c in s.scalars(q.order_by(CommitteeSeat.level, CommitteeSeat.unit_name, CommitteeSeat.name))]
 
 
-def save_seat(db: Database, seat_id: str | None, inp: rules.SeatInput, today: date | None = None) -> SeatRow:
-    auth.require(db, "cobuilding.write")
+@writes("cobuilding.write")
+def save_seat(uow: UnitOfWork, seat_id: str | None, inp: rules.SeatInput, today: date | None = None) -> SeatRow:
     clean = rules.check_seat(inp, today or date.today())
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        uname = ""
-        if clean.unit_id:
-            u = live(s, PartnerUnit, clean.unit_id, "所选共建单位不存在或已删除", "所在单位")
-            uname = u.name
-        if seat_id:
-            c = live(s, CommitteeSeat, seat_id, "该委员记录不存在或已删除")
-        else:
-            c = CommitteeSeat(level=clean.level, name=clean.name, term_start=clean.term_start)
-            s.add(c)
-        copy_changed(c, clean, ("level", "name", "unit_id", "post", "phone", "term_start", "term_end"))
-        c.unit_name = uname
-        return settle(uow, lambda s: SeatRow(c.id, c.level, c.name, c.unit_id, c.unit_name, c.post, c.phone, c.term_start, c.term_end))
+    s = uow.session
+    uname = ""
+    if clean.unit_id:
+        u = live(s, PartnerUnit, clean.unit_id, "所选共建单位不存在或已删除", "所在单位")
+        uname = u.name
+    if seat_id:
+        c = live(s, CommitteeSeat, seat_id, "该委员记录不存在或已删除")
+    else:
+        c = CommitteeSeat(level=clean.level, name=clean.name, term_start=clean.term_start)
+        s.add(c)
+    copy_changed(c, clean, ("level", "name", "unit_id", "post", "phone", "term_start", "term_end"))
+    c.unit_name = uname
+    return settle(uow, lambda s: SeatRow(c.id, c.level, c.name, c.unit_id, c.unit_name, c.post, c.phone, c.term_start, c.term_end))
 
 
 def delete_seat(db: Database, seat_id: str) -> None:

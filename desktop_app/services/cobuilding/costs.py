@@ -21,7 +21,7 @@ from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.ledger import EXPENSE, month_of
 from desktop_app.services import auth, ledger
 from desktop_app.services.cobuilding.common import ACTIVITY_LABEL, PROJECT_LABEL, cost_rows, live
-from desktop_app.services.records import chunked, settle
+from desktop_app.services.records import chunked, settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import Activity, CostLink, ListItem
@@ -139,12 +139,10 @@ def link_cost(db: Database, entry_id: str, *, activity_id: str | None = None,
         return settle(uow, lambda s: _link(s, entry, a, i))
 
 
-def unlink_cost(db: Database, link_id: str) -> None:
+@writes("cobuilding.write")
+def unlink_cost(uow: UnitOfWork, link_id: str) -> None:
     """Take a voucher off what it paid for; the voucher stays in the ledger (reverse it there to cancel it)."""
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        c = live(s, CostLink, link_id, "该费用关联不存在或已取消")
-        _check_open(s, c.entry_date)
-        c.deleted = True
-        uow.commit()
+    s = uow.session
+    c = live(s, CostLink, link_id, "该费用关联不存在或已取消")
+    _check_open(s, c.entry_date)
+    c.deleted = True

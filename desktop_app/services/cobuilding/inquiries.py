@@ -18,7 +18,7 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import copy_changed, live, org_names, tombstone, year_span
-from desktop_app.services.records import settle
+from desktop_app.services.records import settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization, Resident
@@ -68,59 +68,56 @@ def _one(s: Session, i: Inquiry) -> InquiryRow:
     return _rows(s, select(Inquiry).where(Inquiry.id == i.id))[0]
 
 
-def save_inquiry(db: Database, inquiry_id: str | None, inp: rules.InquiryInput,
+@writes("cobuilding.write")
+def save_inquiry(uow: UnitOfWork, inquiry_id: str | None, inp: rules.InquiryInput,
                  today: date | None = None) -> InquiryRow:
     """Record (inquiry_id None) or correct an inquiry; a resident asked lends their grid when none is given."""
-    auth.require(db, "cobuilding.write")
     clean = rules.check_inquiry(inp, today or date.today())
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        if clean.unit_id:
-            live(s, PartnerUnit, clean.unit_id, "所选共建单位不存在或已删除", "共建单位")
-        if clean.resident_id:
-            r = live(s, Resident, clean.resident_id, "所选居民不存在或已删除", "问需对象")
-            clean.grid_id = clean.grid_id or r.grid_id
-        if clean.grid_id and s.get(Organization, clean.grid_id) is None:
-            raise ValidationError("网格", "所选网格不存在")
-        if inquiry_id:
-            i = _live(s, inquiry_id)
-        else:
-            i = Inquiry(state=rules.INQUIRY_OPEN)
-            s.add(i)
-        copy_changed(i, clean, EDITABLE)
-        return settle(uow, lambda s: _one(s, i))
-
-
-def inquiry_to_need(db: Database, inquiry_id: str, today: date | None = None) -> InquiryRow:
-    """Put what an open inquiry raised onto the 需求清单, in the same transaction."""
-    auth.require(db, "cobuilding.write")
-    today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
+    s = uow.session
+    if clean.unit_id:
+        live(s, PartnerUnit, clean.unit_id, "所选共建单位不存在或已删除", "共建单位")
+    if clean.resident_id:
+        r = live(s, Resident, clean.resident_id, "所选居民不存在或已删除", "问需对象")
+        clean.grid_id = clean.grid_id or r.grid_id
+    if clean.grid_id and s.get(Organization, clean.grid_id) is None:
+        raise ValidationError("网格", "所选网格不存在")
+    if inquiry_id:
         i = _live(s, inquiry_id)
-        if i.state != rules.INQUIRY_OPEN:
-            raise ValidationError("状态", f"这条问需已{i.state}，不能再转为需求")
-        need = rules.check_list_item(rules.ListInput(
-            rules.NEED, (i.answer or i.topic)[:80],
-            f"{i.inquiry_date.isoformat()} {i.channel}问需 {i.asked_name}：{i.answer}", "问需服务", today, i.grid_id), today)
-        item = ListItem(list_kind=rules.NEED, title=need.title, detail=need.detail, category=need.category,
-                        raised_on=need.raised_on, state=rules.NEED_OPEN, grid_id=need.grid_id)
-        s.add(item)
-        s.flush()
-        i.need_id, i.state = item.id, rules.INQUIRY_TO_NEED
-        return settle(uow, lambda s: _one(s, i))
+    else:
+        i = Inquiry(state=rules.INQUIRY_OPEN)
+        s.add(i)
+    copy_changed(i, clean, EDITABLE)
+    return settle(uow, lambda s: _one(s, i))
 
 
-def close_inquiry(db: Database, inquiry_id: str, outcome: str, follow_up: str, on: date | None,
+@writes("cobuilding.write")
+def inquiry_to_need(uow: UnitOfWork, inquiry_id: str, today: date | None = None) -> InquiryRow:
+    """Put what an open inquiry raised onto the 需求清单, in the same transaction."""
+    today = today or date.today()
+    s = uow.session
+    i = _live(s, inquiry_id)
+    if i.state != rules.INQUIRY_OPEN:
+        raise ValidationError("状态", f"这条问需已{i.state}，不能再转为需求")
+    need = rules.check_list_item(rules.ListInput(
+        rules.NEED, (i.answer or i.topic)[:80],
+        f"{i.inquiry_date.isoformat()} {i.channel}问需 {i.asked_name}：{i.answer}", "问需服务", today, i.grid_id), today)
+    item = ListItem(list_kind=rules.NEED, title=need.title, detail=need.detail, category=need.category,
+                    raised_on=need.raised_on, state=rules.NEED_OPEN, grid_id=need.grid_id)
+    s.add(item)
+    s.flush()
+    i.need_id, i.state = item.id, rules.INQUIRY_TO_NEED
+    return settle(uow, lambda s: _one(s, i))
+
+
+@writes("cobuilding.write")
+def close_inquiry(uow: UnitOfWork, inquiry_id: str, outcome: str, follow_up: str, on: date | None,
                   today: date | None = None) -> InquiryRow:
     """已办结 (what was done) or 无需求; an inquiry already on the 需求清单 may also be closed here."""
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        i = _live(s, inquiry_id)
-        i.state, i.follow_up, i.done_on = rules.check_inquiry_close(
-            i.state, outcome, follow_up, on, i.inquiry_date, today or date.today())
-        return settle(uow, lambda s: _one(s, i))
+    s = uow.session
+    i = _live(s, inquiry_id)
+    i.state, i.follow_up, i.done_on = rules.check_inquiry_close(
+        i.state, outcome, follow_up, on, i.inquiry_date, today or date.today())
+    return settle(uow, lambda s: _one(s, i))
 
 
 def delete_inquiry(db: Database, inquiry_id: str) -> None:

@@ -17,7 +17,7 @@ from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.service_flow import check_day, optional, required
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import live, year_span
-from desktop_app.services.records import settle
+from desktop_app.services.records import settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import JointTopic, PartnerUnit
@@ -71,49 +71,46 @@ def _unit(s: Session, unit_id: str | None) -> PartnerUnit:
     return live(s, PartnerUnit, unit_id, "请选择共建单位", "共建单位")
 
 
-def set_units(db: Database, meeting_id: str, unit_ids: list[str]) -> JointDetail:
+@writes("cobuilding.write")
+def set_units(uow: UnitOfWork, meeting_id: str, unit_ids: list[str]) -> JointDetail:
     """The units that attended: the list given replaces the one kept."""
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = _meeting(s, meeting_id)
-        old = {t.unit_id: t for t in s.scalars(select(JointTopic).where(
-            JointTopic.meeting_id == m.id, JointTopic.deleted.is_(False), JointTopic.topic == ""))}
-        wanted = list(dict.fromkeys(unit_ids))
-        for uid, t in old.items():
-            if uid not in wanted:
-                t.deleted = True
-        for uid in wanted:
-            if uid not in old:
-                u = _unit(s, uid)
-                s.add(JointTopic(meeting_id=m.id, unit_id=u.id, unit_name=u.name, topic=""))
-        return settle(uow, lambda s: _detail(s, m))
+    s = uow.session
+    m = _meeting(s, meeting_id)
+    old = {t.unit_id: t for t in s.scalars(select(JointTopic).where(
+        JointTopic.meeting_id == m.id, JointTopic.deleted.is_(False), JointTopic.topic == ""))}
+    wanted = list(dict.fromkeys(unit_ids))
+    for uid, t in old.items():
+        if uid not in wanted:
+            t.deleted = True
+    for uid in wanted:
+        if uid not in old:
+            u = _unit(s, uid)
+            s.add(JointTopic(meeting_id=m.id, unit_id=u.id, unit_name=u.name, topic=""))
+    return settle(uow, lambda s: _detail(s, m))
 
 
-def add_topic(db: Database, meeting_id: str, topic: str, unit_id: str | None) -> JointDetail:
+@writes("cobuilding.write")
+def add_topic(uow: UnitOfWork, meeting_id: str, topic: str, unit_id: str | None) -> JointDetail:
     """A 议题 of the meeting and the unit that took it on (认领)."""
-    auth.require(db, "cobuilding.write")
     topic = required(topic, "议题", limit=200)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = _meeting(s, meeting_id)
-        u = _unit(s, unit_id)
-        s.add(JointTopic(meeting_id=m.id, unit_id=u.id, unit_name=u.name, topic=topic))
-        return settle(uow, lambda s: _detail(s, m))
+    s = uow.session
+    m = _meeting(s, meeting_id)
+    u = _unit(s, unit_id)
+    s.add(JointTopic(meeting_id=m.id, unit_id=u.id, unit_name=u.name, topic=topic))
+    return settle(uow, lambda s: _detail(s, m))
 
 
-def finish_topic(db: Database, topic_id: str, on: date | None, result: str = "",
+@writes("cobuilding.write")
+def finish_topic(uow: UnitOfWork, topic_id: str, on: date | None, result: str = "",
                  today: date | None = None) -> JointDetail:
-    auth.require(db, "cobuilding.write")
     today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        t = s.get(JointTopic, topic_id)
-        if t is None or t.deleted or not t.topic:
-            raise NotFound("该议题不存在或已删除")
-        m = _meeting(s, t.meeting_id)
-        day = check_day(on, "办结日期", today)
-        if day < m.meeting_date:
-            raise ValidationError("办结日期", "不能早于会议日期")
-        t.done_on, t.result = day, optional(result, "办理结果", 300)
-        return settle(uow, lambda s: _detail(s, m))
+    s = uow.session
+    t = s.get(JointTopic, topic_id)
+    if t is None or t.deleted or not t.topic:
+        raise NotFound("该议题不存在或已删除")
+    m = _meeting(s, t.meeting_id)
+    day = check_day(on, "办结日期", today)
+    if day < m.meeting_date:
+        raise ValidationError("办结日期", "不能早于会议日期")
+    t.done_on, t.result = day, optional(result, "办理结果", 300)
+    return settle(uow, lambda s: _detail(s, m))

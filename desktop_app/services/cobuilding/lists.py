@@ -15,7 +15,7 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import copy_changed, linked_totals, live, org_names, year_span
-from desktop_app.services.records import settle
+from desktop_app.services.records import settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import ListItem, PartnerUnit
@@ -64,80 +64,76 @@ def _one(s: Session, item: ListItem) -> ListRow:
     return list_rows(s, select(ListItem).where(ListItem.id == item.id))[0]
 
 
-def save_item(db: Database, item_id: str | None, inp: rules.ListInput, today: date | None = None) -> ListRow:
+@writes("cobuilding.write")
+def save_item(uow: UnitOfWork, item_id: str | None, inp: rules.ListInput, today: date | None = None) -> ListRow:
     """Add (item_id None) or edit a line of one of the lists; a project names its need and resource."""
-    auth.require(db, "cobuilding.write")
     clean = rules.check_list_item(inp, today or date.today())
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        u = s.get(PartnerUnit, clean.unit_id) if clean.unit_id else None
-        if clean.unit_id and (u is None or u.deleted):
-            raise ValidationError("共建单位", "所选共建单位不存在或已删除")
-        if clean.visit_id and s.get(Visit, clean.visit_id) is None:
-            raise ValidationError("走访记录", "所选走访记录不存在")
-        need = _live(s, clean.need_id, "需求") if clean.need_id else None
-        if need is not None and need.list_kind != rules.NEED:
-            raise ValidationError("对应需求", "请选择需求清单中的一条")
-        if clean.resource_id and _live(s, clean.resource_id, "资源").list_kind != rules.RESOURCE:
-            raise ValidationError("对应资源", "请选择资源清单中的一条")
-        if item_id:
-            item = _live(s, item_id)
-            if item.list_kind != clean.list_kind:
-                raise ValidationError("清单", "不能把条目移到另一张清单")
-        else:
-            item = ListItem(list_kind=clean.list_kind, title=clean.title, raised_on=clean.raised_on,
-                            state=rules.FIRST_STATE[clean.list_kind])
-            s.add(item)
-        copy_changed(item, clean, ("title", "detail", "category", "raised_on", "grid_id", "unit_id", "need_id",
-                                   "resource_id"))
-        if clean.visit_id:  # an edit that does not name the visit keeps it
-            item.visit_id = clean.visit_id
-        if need is not None and need.state == rules.NEED_OPEN:
-            need.state = rules.NEED_MATCHED
-        return settle(uow, lambda s: _one(s, item))
+    s = uow.session
+    u = s.get(PartnerUnit, clean.unit_id) if clean.unit_id else None
+    if clean.unit_id and (u is None or u.deleted):
+        raise ValidationError("共建单位", "所选共建单位不存在或已删除")
+    if clean.visit_id and s.get(Visit, clean.visit_id) is None:
+        raise ValidationError("走访记录", "所选走访记录不存在")
+    need = _live(s, clean.need_id, "需求") if clean.need_id else None
+    if need is not None and need.list_kind != rules.NEED:
+        raise ValidationError("对应需求", "请选择需求清单中的一条")
+    if clean.resource_id and _live(s, clean.resource_id, "资源").list_kind != rules.RESOURCE:
+        raise ValidationError("对应资源", "请选择资源清单中的一条")
+    if item_id:
+        item = _live(s, item_id)
+        if item.list_kind != clean.list_kind:
+            raise ValidationError("清单", "不能把条目移到另一张清单")
+    else:
+        item = ListItem(list_kind=clean.list_kind, title=clean.title, raised_on=clean.raised_on,
+                        state=rules.FIRST_STATE[clean.list_kind])
+        s.add(item)
+    copy_changed(item, clean, ("title", "detail", "category", "raised_on", "grid_id", "unit_id", "need_id",
+                               "resource_id"))
+    if clean.visit_id:  # an edit that does not name the visit keeps it
+        item.visit_id = clean.visit_id
+    if need is not None and need.state == rules.NEED_OPEN:
+        need.state = rules.NEED_MATCHED
+    return settle(uow, lambda s: _one(s, item))
 
 
-def claim_project(db: Database, item_id: str, unit_id: str, on: date | None, today: date | None = None) -> ListRow:
+@writes("cobuilding.write")
+def claim_project(uow: UnitOfWork, item_id: str, unit_id: str, on: date | None, today: date | None = None) -> ListRow:
     """A unit claims a project of the list."""
-    auth.require(db, "cobuilding.write")
     today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        item = _live(s, item_id, "项目")
-        u = live(s, PartnerUnit, unit_id, "请选择共建单位", "认领单位")
-        item.claimed_on = rules.check_claim(item.state, on, item.raised_on, today)
-        item.unit_id, item.state = u.id, rules.PROJECT_CLAIMED
-        return settle(uow, lambda s: _one(s, item))
+    s = uow.session
+    item = _live(s, item_id, "项目")
+    u = live(s, PartnerUnit, unit_id, "请选择共建单位", "认领单位")
+    item.claimed_on = rules.check_claim(item.state, on, item.raised_on, today)
+    item.unit_id, item.state = u.id, rules.PROJECT_CLAIMED
+    return settle(uow, lambda s: _one(s, item))
 
 
-def complete_project(db: Database, item_id: str, on: date | None, today: date | None = None) -> ListRow:
+@writes("cobuilding.write")
+def complete_project(uow: UnitOfWork, item_id: str, on: date | None, today: date | None = None) -> ListRow:
     """The project is done; the need it answered is 已解决."""
-    auth.require(db, "cobuilding.write")
     today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        item = _live(s, item_id, "项目")
-        item.done_on = rules.check_done(item.state, on, item.claimed_on, today)
-        item.state = rules.PROJECT_DONE
-        if item.need_id:
-            need = s.get(ListItem, item.need_id)
-            if need is not None and not need.deleted:
-                need.state, need.done_on = rules.NEED_MET, item.done_on
-        return settle(uow, lambda s: _one(s, item))
+    s = uow.session
+    item = _live(s, item_id, "项目")
+    item.done_on = rules.check_done(item.state, on, item.claimed_on, today)
+    item.state = rules.PROJECT_DONE
+    if item.need_id:
+        need = s.get(ListItem, item.need_id)
+        if need is not None and not need.deleted:
+            need.state, need.done_on = rules.NEED_MET, item.done_on
+    return settle(uow, lambda s: _one(s, item))
 
 
-def link_project(db: Database, item_id: str, project_id: str | None) -> ListRow:
+@writes("cobuilding.write")
+def link_project(uow: UnitOfWork, item_id: str, project_id: str | None) -> ListRow:
     """Tie a project of the list to the 微实事 that carries it out (None unties it)."""
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        item = _live(s, item_id, "项目")
-        if item.list_kind != rules.PROJECT:
-            raise ValidationError("清单", "只有项目清单的条目能关联微实事")
-        if project_id:
-            live(s, Project, project_id, "所选微实事项目不存在或已删除", "微实事")
-        item.project_id = project_id or None
-        return settle(uow, lambda s: _one(s, item))
+    s = uow.session
+    item = _live(s, item_id, "项目")
+    if item.list_kind != rules.PROJECT:
+        raise ValidationError("清单", "只有项目清单的条目能关联微实事")
+    if project_id:
+        live(s, Project, project_id, "所选微实事项目不存在或已删除", "微实事")
+    item.project_id = project_id or None
+    return settle(uow, lambda s: _one(s, item))
 
 
 def need_from_visit(db: Database, visit_id: str, today: date | None = None) -> ListRow:
@@ -152,14 +148,12 @@ def need_from_visit(db: Database, visit_id: str, today: date | None = None) -> L
     return save_item(db, None, inp, today)
 
 
-def delete_item(db: Database, item_id: str) -> None:
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        item = _live(s, item_id)
-        used = aliased(ListItem)
-        if s.scalar(select(used.id).where(used.deleted.is_(False),
-                                          (used.need_id == item.id) | (used.resource_id == item.id))):
-            raise ValidationError("清单", "已有项目对应这一条，请先修改或删除那个项目")
-        item.deleted = True
-        uow.commit()
+@writes("cobuilding.write")
+def delete_item(uow: UnitOfWork, item_id: str) -> None:
+    s = uow.session
+    item = _live(s, item_id)
+    used = aliased(ListItem)
+    if s.scalar(select(used.id).where(used.deleted.is_(False),
+                                      (used.need_id == item.id) | (used.resource_id == item.id))):
+        raise ValidationError("清单", "已有项目对应这一条，请先修改或删除那个项目")
+    item.deleted = True

@@ -14,7 +14,7 @@ from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import live, year_span
 from desktop_app.services.residents import household_label
-from desktop_app.services.records import settle
+from desktop_app.services.records import settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household
@@ -75,73 +75,69 @@ def get_pairing(db: Database, pairing_id: str, year: int | None = None) -> Pairi
         return _detail(s, _live(s, Pairing, pairing_id, "结对"), year or date.today().year)
 
 
-def pair_unit(db: Database, unit_id: str, paired_on: date, notes: str = "", today: date | None = None) -> PairingDetail:
+@writes("cobuilding.write")
+def pair_unit(uow: UnitOfWork, unit_id: str, paired_on: date, notes: str = "", today: date | None = None) -> PairingDetail:
     """双进双认: the unit's party organisation pairs with the community (one pairing in force per unit)."""
-    auth.require(db, "cobuilding.write")
     today = today or date.today()
     if paired_on is None or paired_on > today:
         raise ValidationError("结对日期", "不能为空，也不能晚于今天")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        u = live(s, PartnerUnit, unit_id, "请选择共建单位", "共建单位")
-        if s.scalar(select(Pairing.id).where(Pairing.unit_id == u.id, Pairing.deleted.is_(False),
-                                             Pairing.ended_on.is_(None))):
-            raise Conflict(f"“{u.name}”已经和社区结对")
-        p = Pairing(unit_id=u.id, unit_name=u.name, party_org=u.party_org, paired_on=paired_on, notes=notes.strip())
-        s.add(p)
-        return settle(uow, lambda s: _detail(s, p, today.year))
+    s = uow.session
+    u = live(s, PartnerUnit, unit_id, "请选择共建单位", "共建单位")
+    if s.scalar(select(Pairing.id).where(Pairing.unit_id == u.id, Pairing.deleted.is_(False),
+                                         Pairing.ended_on.is_(None))):
+        raise Conflict(f"“{u.name}”已经和社区结对")
+    p = Pairing(unit_id=u.id, unit_name=u.name, party_org=u.party_org, paired_on=paired_on, notes=notes.strip())
+    s.add(p)
+    return settle(uow, lambda s: _detail(s, p, today.year))
 
 
-def end_pairing(db: Database, pairing_id: str, on: date | None, today: date | None = None) -> PairingDetail:
+@writes("cobuilding.write")
+def end_pairing(uow: UnitOfWork, pairing_id: str, on: date | None, today: date | None = None) -> PairingDetail:
     """The pairing ends; the posts and households it held end the same day."""
-    auth.require(db, "cobuilding.write")
     today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        p = _live(s, Pairing, pairing_id, "结对")
-        if on is None or on > today or on < p.paired_on:
-            raise ValidationError("结束日期", "应在结对日期和今天之间")
-        p.ended_on = on
-        for it in s.scalars(select(PairingItem).where(PairingItem.pairing_id == p.id, PairingItem.deleted.is_(False),
-                                                      PairingItem.ended_on.is_(None))):
-            it.ended_on = on
-        return settle(uow, lambda s: _detail(s, p, today.year))
+    s = uow.session
+    p = _live(s, Pairing, pairing_id, "结对")
+    if on is None or on > today or on < p.paired_on:
+        raise ValidationError("结束日期", "应在结对日期和今天之间")
+    p.ended_on = on
+    for it in s.scalars(select(PairingItem).where(PairingItem.pairing_id == p.id, PairingItem.deleted.is_(False),
+                                                  PairingItem.ended_on.is_(None))):
+        it.ended_on = on
+    return settle(uow, lambda s: _detail(s, p, today.year))
 
 
-def take_on(db: Database, pairing_id: str, kind: str, name: str = "", household_id: str | None = None,
+@writes("cobuilding.write")
+def take_on(uow: UnitOfWork, pairing_id: str, kind: str, name: str = "", household_id: str | None = None,
             since: date | None = None, today: date | None = None) -> PairingDetail:
     """认岗位 (a post by name) or 认亲戚 (a household, named as its address)."""
-    auth.require(db, "cobuilding.write")
     today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        p = _live(s, Pairing, pairing_id, "结对")
-        if p.ended_on:
-            raise Conflict(f"“{p.unit_name}”的结对已结束")
-        if kind == rules.ADOPT and household_id:
-            h = _live(s, Household, household_id, "住户")
-            name = name or f"{h.head_name or ''} {household_label(h.building, h.unit, h.room, h.address)}".strip()
-            if s.scalar(select(PairingItem.id).where(PairingItem.household_id == h.id, PairingItem.deleted.is_(False),
-                                                     PairingItem.ended_on.is_(None))):
-                raise Conflict("这户已经有结对单位了")
-        kind, name, household_id, on = rules.check_pairing_item(kind, name, household_id, since, p.paired_on, today)
-        s.add(PairingItem(pairing_id=p.id, kind=kind, name=name, household_id=household_id, since=on))
-        return settle(uow, lambda s: _detail(s, p, today.year))
+    s = uow.session
+    p = _live(s, Pairing, pairing_id, "结对")
+    if p.ended_on:
+        raise Conflict(f"“{p.unit_name}”的结对已结束")
+    if kind == rules.ADOPT and household_id:
+        h = _live(s, Household, household_id, "住户")
+        name = name or f"{h.head_name or ''} {household_label(h.building, h.unit, h.room, h.address)}".strip()
+        if s.scalar(select(PairingItem.id).where(PairingItem.household_id == h.id, PairingItem.deleted.is_(False),
+                                                 PairingItem.ended_on.is_(None))):
+            raise Conflict("这户已经有结对单位了")
+    kind, name, household_id, on = rules.check_pairing_item(kind, name, household_id, since, p.paired_on, today)
+    s.add(PairingItem(pairing_id=p.id, kind=kind, name=name, household_id=household_id, since=on))
+    return settle(uow, lambda s: _detail(s, p, today.year))
 
 
-def log_pairing_visit(db: Database, item_id: str, on: date | None, visitors: str, content: str,
+@writes("cobuilding.write")
+def log_pairing_visit(uow: UnitOfWork, item_id: str, on: date | None, visitors: str, content: str,
                       today: date | None = None) -> PairingDetail:
     """A visit to an adopted household (or a day's work on a post)."""
-    auth.require(db, "cobuilding.write")
     today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        it = _live(s, PairingItem, item_id, "结对项目")
-        day, visitors, content = rules.check_pairing_visit(on, visitors, content, it.since, today)
-        if it.ended_on and day > it.ended_on:
-            raise ValidationError("走访日期", f"结对已于 {it.ended_on.isoformat()} 结束")
-        s.add(PairingVisit(item_id=it.id, visit_date=day, visitors=visitors, content=content))
-        return settle(uow, lambda s: _detail(s, _live(s, Pairing, it.pairing_id, "结对"), today.year))
+    s = uow.session
+    it = _live(s, PairingItem, item_id, "结对项目")
+    day, visitors, content = rules.check_pairing_visit(on, visitors, content, it.since, today)
+    if it.ended_on and day > it.ended_on:
+        raise ValidationError("走访日期", f"结对已于 {it.ended_on.isoformat()} 结束")
+    s.add(PairingVisit(item_id=it.id, visit_date=day, visitors=visitors, content=content))
+    return settle(uow, lambda s: _detail(s, _live(s, Pairing, it.pairing_id, "结对"), today.year))
 
 
 def pairing_figures(s: Session, year: int) -> tuple[int, int, int, int]:

@@ -23,7 +23,7 @@ from desktop_app.services.cobuilding.common import (
     activity_rows, copy_changed, end_row, live, org_names, reporting_rows, tombstone, year_span,
 )
 from desktop_app.services.residents import center_name
-from desktop_app.services.records import settle
+from desktop_app.services.records import settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization
@@ -94,78 +94,74 @@ def _check_refs(s: Session, clean: rules.ReportingInput) -> None:
 _FIELDS = ("name", "gender", "employer", "employer_org", "unit_id", "job", "reported_on", "org_id", "skills", "notes")
 
 
-def register_reporting(db: Database, inp: rules.ReportingInput, today: date | None = None) -> ReportingDetail:
+@writes("cobuilding.write")
+def register_reporting(uow: UnitOfWork, inp: rules.ReportingInput, today: date | None = None) -> ReportingDetail:
     """A 在职党员 reports to the community (the roster is not touched)."""
-    auth.require(db, "cobuilding.write")
     today = today or date.today()
     clean = rules.check_reporting(inp, today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        _check_refs(s, clean)
-        same = s.scalar(select(ReportingMember.id).where(
-            ReportingMember.name == clean.name, ReportingMember.employer == clean.employer,
-            ReportingMember.deleted.is_(False), ReportingMember.left_on.is_(None)))
-        if same:
-            raise ValidationError("姓名", f"{clean.employer}的{clean.name}已在报到名册中")
-        r = ReportingMember(mobile=clean.mobile, **{k: getattr(clean, k) for k in _FIELDS})
-        s.add(r)
-        return settle(uow, lambda s: _detail(s, r, today.year))
+    s = uow.session
+    _check_refs(s, clean)
+    same = s.scalar(select(ReportingMember.id).where(
+        ReportingMember.name == clean.name, ReportingMember.employer == clean.employer,
+        ReportingMember.deleted.is_(False), ReportingMember.left_on.is_(None)))
+    if same:
+        raise ValidationError("姓名", f"{clean.employer}的{clean.name}已在报到名册中")
+    r = ReportingMember(mobile=clean.mobile, **{k: getattr(clean, k) for k in _FIELDS})
+    s.add(r)
+    return settle(uow, lambda s: _detail(s, r, today.year))
 
 
-def update_reporting(db: Database, rid: str, inp: rules.ReportingInput, today: date | None = None) -> ReportingDetail:
+@writes("cobuilding.write")
+def update_reporting(uow: UnitOfWork, rid: str, inp: rules.ReportingInput, today: date | None = None) -> ReportingDetail:
     """Save edits; an empty phone keeps the one on file (the form only ever shows it masked)."""
-    auth.require(db, "cobuilding.write")
     today = today or date.today()
     clean = rules.check_reporting(inp, today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        r = _live(s, rid)
-        _check_refs(s, clean)
-        copy_changed(r, clean, _FIELDS + (("mobile",) if clean.mobile else ()))
-        return settle(uow, lambda s: _detail(s, r, today.year))
+    s = uow.session
+    r = _live(s, rid)
+    _check_refs(s, clean)
+    copy_changed(r, clean, _FIELDS + (("mobile",) if clean.mobile else ()))
+    return settle(uow, lambda s: _detail(s, r, today.year))
 
 
-def end_reporting(db: Database, rid: str, on: date | None, reason: str = "",
+@writes("cobuilding.write")
+def end_reporting(uow: UnitOfWork, rid: str, on: date | None, reason: str = "",
                   today: date | None = None) -> ReportingDetail:
     """The member stops serving here (moved, changed job): posts held end the same day."""
-    auth.require(db, "cobuilding.write")
     today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        r = _live(s, rid)
-        if on is None:
-            raise ValidationError("离开日期", "不能为空")
-        if on > today:
-            raise ValidationError("离开日期", "不能晚于今天")
-        if r.reported_on and on < r.reported_on:
-            raise ValidationError("离开日期", "不能早于报到日期")
-        r.left_on = on
-        if reason.strip():
-            r.notes = "；".join(p for p in (r.notes, f"{on.isoformat()} 离开：{reason.strip()[:200]}") if p)
-        for c in s.scalars(select(PostClaim).where(PostClaim.reporting_member_id == r.id,
-                                                   PostClaim.deleted.is_(False), PostClaim.ended_on.is_(None))):
-            c.ended_on = on
-        return settle(uow, lambda s: _detail(s, r, today.year))
+    s = uow.session
+    r = _live(s, rid)
+    if on is None:
+        raise ValidationError("离开日期", "不能为空")
+    if on > today:
+        raise ValidationError("离开日期", "不能晚于今天")
+    if r.reported_on and on < r.reported_on:
+        raise ValidationError("离开日期", "不能早于报到日期")
+    r.left_on = on
+    if reason.strip():
+        r.notes = "；".join(p for p in (r.notes, f"{on.isoformat()} 离开：{reason.strip()[:200]}") if p)
+    for c in s.scalars(select(PostClaim).where(PostClaim.reporting_member_id == r.id,
+                                               PostClaim.deleted.is_(False), PostClaim.ended_on.is_(None))):
+        c.ended_on = on
+    return settle(uow, lambda s: _detail(s, r, today.year))
 
 
-def log_service(db: Database, rid: str, inp: rules.ServiceInput, today: date | None = None) -> ServiceRow:
+@writes("cobuilding.write")
+def log_service(uow: UnitOfWork, rid: str, inp: rules.ServiceInput, today: date | None = None) -> ServiceRow:
     """A dated service with hours and 积分 (a point an hour unless given)."""
-    auth.require(db, "cobuilding.write")
     today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        r = _live(s, rid)
-        clean = rules.check_service(inp, today, r.reported_on)
-        if r.left_on and clean.service_date > r.left_on:
-            raise ValidationError("服务日期", f"{r.name} 已于 {r.left_on.isoformat()} 离开")
-        post_name = ""
-        if clean.post_id:
-            p = live(s, ReportingPost, clean.post_id, "所选岗位不存在或已删除", "岗位")
-            post_name = p.name
-        x = ServiceLog(reporting_member_id=r.id, service_date=clean.service_date, post_id=clean.post_id,
-                       content=clean.content, hours_tenths=clean.hours_tenths, points=clean.points or 0)
-        s.add(x)
-        return settle(uow, lambda s: ServiceRow(x.id, x.service_date, x.content, post_name, x.hours_tenths, x.points))
+    s = uow.session
+    r = _live(s, rid)
+    clean = rules.check_service(inp, today, r.reported_on)
+    if r.left_on and clean.service_date > r.left_on:
+        raise ValidationError("服务日期", f"{r.name} 已于 {r.left_on.isoformat()} 离开")
+    post_name = ""
+    if clean.post_id:
+        p = live(s, ReportingPost, clean.post_id, "所选岗位不存在或已删除", "岗位")
+        post_name = p.name
+    x = ServiceLog(reporting_member_id=r.id, service_date=clean.service_date, post_id=clean.post_id,
+                   content=clean.content, hours_tenths=clean.hours_tenths, points=clean.points or 0)
+    s.add(x)
+    return settle(uow, lambda s: ServiceRow(x.id, x.service_date, x.content, post_name, x.hours_tenths, x.points))
 
 
 def delete_service(db: Database, service_id: str) -> None:
@@ -192,42 +188,39 @@ def list_posts(db: Database) -> list[PostRow]:
                                    .order_by(ReportingPost.name))]
 
 
-def save_post(db: Database, post_id: str | None, name: str, duties: str = "", places: int = 1,
+@writes("cobuilding.write")
+def save_post(uow: UnitOfWork, post_id: str | None, name: str, duties: str = "", places: int = 1,
               org_id: str | None = None) -> str:
     """Create or edit a post the community offers (认领岗位); returns its id."""
-    auth.require(db, "cobuilding.write")
     name, duties, places = rules.check_post(name, duties, places)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        if post_id:
-            p = live(s, ReportingPost, post_id, "该岗位不存在或已删除")
-        else:
-            p = ReportingPost(name=name)
-            s.add(p)
-        p.name, p.duties, p.places, p.org_id = name, duties, places, org_id or None
-        return settle(uow, lambda s: p.id)
-
-
-def claim_post(db: Database, post_id: str, rid: str, on: date, today: date | None = None) -> None:
-    """认领岗位: the member takes the post, if it still has room."""
-    auth.require(db, "cobuilding.write")
-    today = today or date.today()
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        r = _live(s, rid)
+    s = uow.session
+    if post_id:
         p = live(s, ReportingPost, post_id, "该岗位不存在或已删除")
-        if on > today:
-            raise ValidationError("认领日期", "不能晚于今天")
-        if r.left_on:
-            raise Conflict(f"{r.name} 已离开，不能再认领岗位")
-        held = list(s.scalars(select(PostClaim.reporting_member_id).where(
-            PostClaim.post_id == p.id, PostClaim.deleted.is_(False), PostClaim.ended_on.is_(None))))
-        if r.id in held:
-            raise Conflict(f"{r.name} 已认领“{p.name}”")
-        if len(held) >= p.places:
-            raise Conflict(f"“{p.name}”只需 {p.places} 人，已经认领满了")
-        s.add(PostClaim(post_id=p.id, reporting_member_id=r.id, claimed_on=on))
-        uow.commit()
+    else:
+        p = ReportingPost(name=name)
+        s.add(p)
+    p.name, p.duties, p.places, p.org_id = name, duties, places, org_id or None
+    return settle(uow, lambda s: p.id)
+
+
+@writes("cobuilding.write")
+def claim_post(uow: UnitOfWork, post_id: str, rid: str, on: date, today: date | None = None) -> None:
+    """认领岗位: the member takes the post, if it still has room."""
+    today = today or date.today()
+    s = uow.session
+    r = _live(s, rid)
+    p = live(s, ReportingPost, post_id, "该岗位不存在或已删除")
+    if on > today:
+        raise ValidationError("认领日期", "不能晚于今天")
+    if r.left_on:
+        raise Conflict(f"{r.name} 已离开，不能再认领岗位")
+    held = list(s.scalars(select(PostClaim.reporting_member_id).where(
+        PostClaim.post_id == p.id, PostClaim.deleted.is_(False), PostClaim.ended_on.is_(None))))
+    if r.id in held:
+        raise Conflict(f"{r.name} 已认领“{p.name}”")
+    if len(held) >= p.places:
+        raise Conflict(f"“{p.name}”只需 {p.places} 人，已经认领满了")
+    s.add(PostClaim(post_id=p.id, reporting_member_id=r.id, claimed_on=on))
 
 
 def end_claim(db: Database, claim_id: str, on: date | None, today: date | None = None) -> None:

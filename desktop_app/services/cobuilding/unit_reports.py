@@ -22,7 +22,7 @@ from desktop_app.domain.service_flow import check_day
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import activity_rows, live, org_names, tombstone, year_span
 from desktop_app.services.cobuilding.lists import list_rows
-from desktop_app.services.records import assign, settle
+from desktop_app.services.records import assign, settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
@@ -103,91 +103,86 @@ def get_unit_report(db: Database, report_id: str, year: int) -> UnitReportDetail
                                 tuple(activity_rows(s, year, ids=act_ids)) if act_ids else (), tuple(projects))
 
 
-def save_unit_report(db: Database, report_id: str | None, inp: rules.UnitReportInput,
+@writes("cobuilding.write")
+def save_unit_report(uow: UnitOfWork, report_id: str | None, inp: rules.UnitReportInput,
                      today: date | None = None) -> UnitReportRow:
     """Register (report_id None) or correct a unit's 报到; a unit has one 报到 in force at a time.
 
     A blank phone on a correction keeps the stored number (the page only ever shows it masked)."""
-    auth.require(db, "cobuilding.write")
     clean = rules.check_unit_report(inp, today or date.today())
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        u = live(s, PartnerUnit, clean.unit_id, "所选共建单位不存在或已删除", "共建单位")
-        if clean.org_id and s.get(Organization, clean.org_id) is None:
-            raise ValidationError("报到组织", "所选党组织不存在")
-        other = s.scalar(select(UnitReport.id).where(UnitReport.unit_id == u.id, UnitReport.deleted.is_(False),
-                                                     UnitReport.ended_on.is_(None), UnitReport.id != (report_id or "")))
-        if other:
-            raise Conflict(f"“{u.name}”已经报到，请在原来的报到记录上登记")
-        if report_id:
-            r = live(s, UnitReport, report_id, GONE)
-            if r.unit_id != u.id:
-                raise ValidationError("共建单位", "不能把报到记录改到另一个单位")
-            first = s.scalar(select(func.min(UnitReportItem.item_date)).where(
-                UnitReportItem.report_id == r.id, UnitReportItem.deleted.is_(False)))
-            if first is not None and clean.reported_on > first:
-                raise ValidationError("报到日期", f"已有 {first.isoformat()} 的记录，报到日期不能晚于它")
-        else:
-            r = UnitReport(unit_id=u.id, unit_name=u.name, reported_on=clean.reported_on)
-            s.add(r)
-        values = {"unit_name": u.name, "reported_on": clean.reported_on, "org_id": clean.org_id,
-                  "liaison": clean.liaison, "promise": clean.promise}
-        if clean.phone or not report_id:  # the page shows the number masked: an edit left blank keeps it
-            values["phone"] = clean.phone
-        assign(r, values)
-        return settle(uow, lambda s: _rows(s, [r], (today or date.today()).year)[0])
+    s = uow.session
+    u = live(s, PartnerUnit, clean.unit_id, "所选共建单位不存在或已删除", "共建单位")
+    if clean.org_id and s.get(Organization, clean.org_id) is None:
+        raise ValidationError("报到组织", "所选党组织不存在")
+    other = s.scalar(select(UnitReport.id).where(UnitReport.unit_id == u.id, UnitReport.deleted.is_(False),
+                                                 UnitReport.ended_on.is_(None), UnitReport.id != (report_id or "")))
+    if other:
+        raise Conflict(f"“{u.name}”已经报到，请在原来的报到记录上登记")
+    if report_id:
+        r = live(s, UnitReport, report_id, GONE)
+        if r.unit_id != u.id:
+            raise ValidationError("共建单位", "不能把报到记录改到另一个单位")
+        first = s.scalar(select(func.min(UnitReportItem.item_date)).where(
+            UnitReportItem.report_id == r.id, UnitReportItem.deleted.is_(False)))
+        if first is not None and clean.reported_on > first:
+            raise ValidationError("报到日期", f"已有 {first.isoformat()} 的记录，报到日期不能晚于它")
+    else:
+        r = UnitReport(unit_id=u.id, unit_name=u.name, reported_on=clean.reported_on)
+        s.add(r)
+    values = {"unit_name": u.name, "reported_on": clean.reported_on, "org_id": clean.org_id,
+              "liaison": clean.liaison, "promise": clean.promise}
+    if clean.phone or not report_id:  # the page shows the number masked: an edit left blank keeps it
+        values["phone"] = clean.phone
+    assign(r, values)
+    return settle(uow, lambda s: _rows(s, [r], (today or date.today()).year)[0])
 
 
-def end_unit_report(db: Database, report_id: str, on: date | None, today: date | None = None) -> None:
+@writes("cobuilding.write")
+def end_unit_report(uow: UnitOfWork, report_id: str, on: date | None, today: date | None = None) -> None:
     """The unit no longer reports here (its record and what it did stay)."""
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        r = live(uow.session, UnitReport, report_id, GONE)
-        if r.ended_on is not None:
-            raise ValidationError("状态", f"已于 {r.ended_on.isoformat()} 结束报到")
-        r.ended_on = check_day(on, "结束日期", today or date.today(), r.reported_on, "报到日期")
-        uow.commit()
+    r = live(uow.session, UnitReport, report_id, GONE)
+    if r.ended_on is not None:
+        raise ValidationError("状态", f"已于 {r.ended_on.isoformat()} 结束报到")
+    r.ended_on = check_day(on, "结束日期", today or date.today(), r.reported_on, "报到日期")
 
 
-def add_report_item(db: Database, report_id: str, inp: rules.ReportItemInput,
+@writes("cobuilding.write")
+def add_report_item(uow: UnitOfWork, report_id: str, inp: rules.ReportItemInput,
                     today: date | None = None) -> ReportItemRow:
     """A 认领, a service or the year's 评价 (a second 评价 of the same year replaces the first)."""
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        r = live(s, UnitReport, report_id, GONE)
-        clean = rules.check_report_item(inp, r.reported_on, today or date.today())
-        if clean.post_id:
-            post = live(s, ReportingPost, clean.post_id, "所选岗位不存在或已删除")
-            clean.title = clean.title or post.name
-        if clean.list_item_id:
-            item = live(s, ListItem, clean.list_item_id, "所选项目不存在或已删除")
-            if item.list_kind != rules.PROJECT:
-                raise ValidationError("认领项目", "请选择项目清单中的一条")
-            clean.title = clean.title or item.title
-        row = None
-        if clean.kind == rules.REVIEW:
-            row = s.scalar(select(UnitReportItem).where(
-                UnitReportItem.report_id == r.id, UnitReportItem.kind == rules.REVIEW,
-                UnitReportItem.year == clean.year, UnitReportItem.deleted.is_(False)))
-        if row is None:
-            row = UnitReportItem(report_id=r.id, kind=clean.kind, item_date=clean.item_date, title=clean.title)
-            s.add(row)
-        assign(row, {"item_date": clean.item_date, "title": clean.title, "post_id": clean.post_id,
-                          "list_item_id": clean.list_item_id, "people": clean.people,
-                          "hours_tenths": clean.hours_tenths, "year": clean.year, "notes": clean.notes})
-        return settle(uow, lambda s: _item_row(row))
+    s = uow.session
+    r = live(s, UnitReport, report_id, GONE)
+    clean = rules.check_report_item(inp, r.reported_on, today or date.today())
+    if clean.post_id:
+        post = live(s, ReportingPost, clean.post_id, "所选岗位不存在或已删除")
+        clean.title = clean.title or post.name
+    if clean.list_item_id:
+        item = live(s, ListItem, clean.list_item_id, "所选项目不存在或已删除")
+        if item.list_kind != rules.PROJECT:
+            raise ValidationError("认领项目", "请选择项目清单中的一条")
+        clean.title = clean.title or item.title
+    row = None
+    if clean.kind == rules.REVIEW:
+        row = s.scalar(select(UnitReportItem).where(
+            UnitReportItem.report_id == r.id, UnitReportItem.kind == rules.REVIEW,
+            UnitReportItem.year == clean.year, UnitReportItem.deleted.is_(False)))
+    if row is None:
+        row = UnitReportItem(report_id=r.id, kind=clean.kind, item_date=clean.item_date, title=clean.title)
+        s.add(row)
+    assign(row, {"item_date": clean.item_date, "title": clean.title, "post_id": clean.post_id,
+                      "list_item_id": clean.list_item_id, "people": clean.people,
+                      "hours_tenths": clean.hours_tenths, "year": clean.year, "notes": clean.notes})
+    return settle(uow, lambda s: _item_row(row))
 
 
-def end_report_item(db: Database, item_id: str, on: date | None, today: date | None = None) -> ReportItemRow:
+@writes("cobuilding.write")
+def end_report_item(uow: UnitOfWork, item_id: str, on: date | None, today: date | None = None) -> ReportItemRow:
     """A 认领 is done or given up on `on`."""
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        i = live(uow.session, UnitReportItem, item_id, "该记录不存在或已删除")
-        if i.kind != rules.CLAIM or i.ended_on is not None:
-            raise ValidationError("状态", "只有进行中的认领可以结束")
-        i.ended_on = check_day(on, "结束日期", today or date.today(), i.item_date, "认领日期")
-        return settle(uow, lambda s: _item_row(i))
+    i = live(uow.session, UnitReportItem, item_id, "该记录不存在或已删除")
+    if i.kind != rules.CLAIM or i.ended_on is not None:
+        raise ValidationError("状态", "只有进行中的认领可以结束")
+    i.ended_on = check_day(on, "结束日期", today or date.today(), i.item_date, "认领日期")
+    return settle(uow, lambda s: _item_row(i))
 
 
 def delete_report_item(db: Database, item_id: str) -> None:

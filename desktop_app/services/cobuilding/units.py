@@ -17,8 +17,9 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import activity_rows, live, reporting_rows, year_span
-from desktop_app.services.records import assign, settle
+from desktop_app.services.records import assign, settle, writes
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.services.wishes import refuse_open_claims
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import (
     Activity, ActivityUnit, Inquiry, JointTopic, Pairing, PairingItem, PairingVisit, PartnerUnit, ReportingMember,
@@ -75,45 +76,39 @@ def unit_kinds_in_use(db: Database) -> dict[str, int]:
     return {k: c[k] for k in order if c[k]}
 
 
-def save_unit(db: Database, unit_id: str | None, inp: rules.UnitInput, today: date | None = None) -> UnitRow:
+@writes("cobuilding.write")
+def save_unit(uow: UnitOfWork, unit_id: str | None, inp: rules.UnitInput, today: date | None = None) -> UnitRow:
     """Register (unit_id None) or update a partner unit; names are unique among live units."""
-    auth.require(db, "cobuilding.write")
     clean = rules.check_unit(inp, today or date.today())
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        other = s.scalar(select(PartnerUnit.id).where(PartnerUnit.name == clean.name, PartnerUnit.deleted.is_(False)))
-        if other and other != unit_id:
-            raise ValidationError("单位名称", f"“{clean.name}”已经登记过")
-        if unit_id:
-            u = live(s, PartnerUnit, unit_id, "该共建单位不存在或已删除")
-        else:
-            u = PartnerUnit(name=clean.name)
-            s.add(u)
-        values = {
-            "name": clean.name, "kind": clean.kind, "party_org": clean.party_org,
-            "contact_person": clean.contact_person, "phone": clean.phone, "address": clean.address,
-            "joined_on": clean.joined_on, "offers": rules.join_offers(clean.offers), "notes": clean.notes,
-        }
-        assign(u, values)
-        return settle(uow, lambda s: _row(u))
-
-
-def delete_unit(db: Database, unit_id: str) -> None:
-    """Tombstone a unit with no open wish claim and no serving reporting member; its past stays named."""
-    auth.require(db, "cobuilding.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
+    s = uow.session
+    other = s.scalar(select(PartnerUnit.id).where(PartnerUnit.name == clean.name, PartnerUnit.deleted.is_(False)))
+    if other and other != unit_id:
+        raise ValidationError("单位名称", f"“{clean.name}”已经登记过")
+    if unit_id:
         u = live(s, PartnerUnit, unit_id, "该共建单位不存在或已删除")
-        open_claims = s.scalar(select(func.count()).select_from(WishClaim).where(
-            WishClaim.unit_id == u.id, WishClaim.status == flow.CLAIM_ACTIVE, WishClaim.deleted.is_(False)))
-        if open_claims:
-            raise Conflict(f"“{u.name}”还有 {open_claims} 个认领中的心愿，请先实现或撤回认领后再删除")
-        serving = s.scalar(select(func.count()).select_from(ReportingMember).where(
-            ReportingMember.unit_id == u.id, ReportingMember.deleted.is_(False), ReportingMember.left_on.is_(None)))
-        if serving:
-            raise Conflict(f"“{u.name}”还有 {serving} 名在册的报到党员，请先办理他们的离开后再删除")
-        u.deleted = True
-        uow.commit()
+    else:
+        u = PartnerUnit(name=clean.name)
+        s.add(u)
+    values = {
+        "name": clean.name, "kind": clean.kind, "party_org": clean.party_org,
+        "contact_person": clean.contact_person, "phone": clean.phone, "address": clean.address,
+        "joined_on": clean.joined_on, "offers": rules.join_offers(clean.offers), "notes": clean.notes,
+    }
+    assign(u, values)
+    return settle(uow, lambda s: _row(u))
+
+
+@writes("cobuilding.write")
+def delete_unit(uow: UnitOfWork, unit_id: str) -> None:
+    """Tombstone a unit with no open wish claim and no serving reporting member; its past stays named."""
+    s = uow.session
+    u = live(s, PartnerUnit, unit_id, "该共建单位不存在或已删除")
+    refuse_open_claims(s, u)
+    serving = s.scalar(select(func.count()).select_from(ReportingMember).where(
+        ReportingMember.unit_id == u.id, ReportingMember.deleted.is_(False), ReportingMember.left_on.is_(None)))
+    if serving:
+        raise Conflict(f"“{u.name}”还有 {serving} 名在册的报到党员，请先办理他们的离开后再删除")
+    u.deleted = True
 
 
 def unit_year(db: Database, unit_id: str, year: int) -> UnitYear:
