@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QInputDialog
 from desktop_app.domain import assessment as rules
 from desktop_app.gui.assessment.dialogs import IndicatorDialog, SchemeDialog, ScoreDialog, TitleDialog
 from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, recent_years
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column
 from desktop_app.services import assessment as asm
 from desktop_app.views.assessment import AssessmentRow, BranchAssessment, CommunityRow, TitleRow
@@ -79,9 +79,7 @@ def _color(r: AssessmentRow):
     return {rules.EXCELLENT: DONE, rules.FAILED: ALERT}.get(r.result)
 
 
-def _years(page) -> list[tuple[str, int]]:
-    year = page.today.year
-    return [(f"{y}年度", y) for y in range(year, year - 6, -1)]
+_years = recent_years("年度", 6)
 
 
 def branch_html(d: BranchAssessment) -> str:

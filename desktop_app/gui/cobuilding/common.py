@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 from desktop_app.domain.cobuilding import hours_text
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import SavingDialog
-from desktop_app.gui.widgets.record_list import RecordListPage
+from desktop_app.gui.widgets.record_list import RecordListPage, recent_years
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
 
@@ -28,9 +28,7 @@ def hours(tenths: int) -> str:
     return hours_text(tenths) if tenths else ""
 
 
-def years(page) -> list[tuple[str, int]]:
-    year = page.today.year
-    return [(f"{y}年", y) for y in range(year, year - 5, -1)]
+years = recent_years()  # the year filter of every co-building page: this year and the four before
 
 
 def year_of(page) -> int:

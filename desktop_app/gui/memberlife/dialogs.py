@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TypeVar
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
@@ -22,6 +23,7 @@ from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
 
 WRITES = changes(Change.MEMBERS)
+W = TypeVar("W", bound=QWidget)
 
 
 class _MemberForm(SavingDialog):
@@ -51,12 +53,16 @@ class _MemberForm(SavingDialog):
             raise ValidationError("党员", "请从名册中选择党员（输入姓名或拼音首字母后选中）")
         return chosen.id
 
+    def field(self, label: str, widget: W) -> W:
+        """Add a row to the form; the field is returned so a form reads as one line per field."""
+        self.form.addRow(label, widget)
+        return widget
+
     def line(self, label: str, value: str = "", placeholder: str = "") -> QLineEdit:
         edit = QLineEdit(value)
         if placeholder:
             edit.setPlaceholderText(placeholder)
-        self.form.addRow(label, edit)
-        return edit
+        return self.field(label, edit)
 
 
 class ExitDialog(_MemberForm):
@@ -64,15 +70,12 @@ class ExitDialog(_MemberForm):
 
     def __init__(self, parent, db, member=None, today=None, kind: str = member_rules.REMOVED):
         super().__init__(parent, db, "登记出党（除名、退党、开除党籍、自行脱党、去世、转出）", member, today)
-        self.kind = combo([(k, k) for k in rules.EXIT_KINDS], kind)
-        self.form.addRow("方式", self.kind)
-        self.on = DateEdit(self.today)
-        self.form.addRow("日期", self.on)
+        self.kind = self.field("方式", combo([(k, k) for k in rules.EXIT_KINDS], kind))
+        self.on = self.field("日期", DateEdit(self.today))
         self.body = self.line("决定机关", placeholder="如 支部大会（上级党委批准）、区纪委")
         self.number = self.line("文号", placeholder="批准或处分决定的文号")
         self.destination = self.line("转往", placeholder="转出时：转往的党组织")
-        self.reason = text_area(2, "原因（自行脱党可不填：按党章第九条自动写明）")
-        self.form.addRow("原因", self.reason)
+        self.reason = self.field("原因", text_area(2, "原因（自行脱党可不填：按党章第九条自动写明）"))
         self.note = self.line("备注")
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
@@ -96,16 +99,12 @@ class DisciplineDialog(_MemberForm):
 
     def __init__(self, parent, db, member=None, today=None):
         super().__init__(parent, db, "登记党纪处分", member, today)
-        self.kind = combo([(k, k) for k in rules.DISCIPLINE_KINDS])
-        self.form.addRow("处分种类", self.kind)
-        self.on = DateEdit(self.today)
-        self.form.addRow("决定日期", self.on)
-        self.years = combo([("一年", 1), ("二年", 2)])
-        self.form.addRow("留党察看期", self.years)
+        self.kind = self.field("处分种类", combo([(k, k) for k in rules.DISCIPLINE_KINDS]))
+        self.on = self.field("决定日期", DateEdit(self.today))
+        self.years = self.field("留党察看期", combo([("一年", 1), ("二年", 2)]))
         self.body = self.line("决定机关", placeholder="如 街道纪工委、区纪委")
         self.number = self.line("文号")
-        self.reason = text_area(2)
-        self.form.addRow("违纪事实", self.reason)
+        self.reason = self.field("违纪事实", text_area(2))
         self.note = self.line("备注")
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
@@ -137,12 +136,9 @@ class DisposalDialog(_MemberForm):
         self.year.setRange(2000, self.today.year)
         self.year.setValue(self.today.year - 1 if self.today.month <= 3 else self.today.year)
         self.form.addRow("评议年度", self.year)
-        self.measure = combo([(k, k) for k in rules.MEASURES])
-        self.form.addRow("处置方式", self.measure)
-        self.on = DateEdit(self.today)
-        self.form.addRow("决定日期", self.on)
-        self.deadline = DateEdit(None, optional=True)
-        self.form.addRow("改正期限", self.deadline)
+        self.measure = self.field("处置方式", combo([(k, k) for k in rules.MEASURES]))
+        self.on = self.field("决定日期", DateEdit(self.today))
+        self.deadline = self.field("改正期限", DateEdit(None, optional=True))
         self.body = self.line("决定机关", "支部大会")
         self.number = self.line("文号", placeholder="除名须填上级批准的文号")
         self.note = self.line("备注")
@@ -169,10 +165,8 @@ class MoveDialog(_MemberForm):
 
     def __init__(self, parent, db, orgs: Sequence, member=None, today=None):
         super().__init__(parent, db, "调动党支部（党小组）", member, today)
-        self.target = org_combo(orgs)
-        self.form.addRow("调入", self.target)
-        self.on = DateEdit(self.today)
-        self.form.addRow("调动日期", self.on)
+        self.target = self.field("调入", org_combo(orgs))
+        self.on = self.field("调动日期", DateEdit(self.today))
         self.note = self.line("备注", placeholder="如 居住地变动")
         self.finish_layout(self.form, QLabel("调动日期以前的统计、应到人数仍按原党支部计算。"))
 
@@ -199,11 +193,9 @@ class FloatingDialog(_MemberForm):
             self.id_number = self.line("公民身份号码")
             self.first_field = self.name
         out = direction == rules.FLOW_OUT
-        self.org = org_combo(orgs, kinds=("branch",))
-        self.form.addRow("所在党支部" if out else "参加活动的党支部", self.org)
+        self.org = self.field("所在党支部" if out else "参加活动的党支部", org_combo(orgs, kinds=("branch",)))
         self.card = self.line("活动证编号", placeholder="流动党员活动证")
-        self.start = DateEdit(self.today)
-        self.form.addRow("外出日期" if out else "流入日期", self.start)
+        self.start = self.field("外出日期" if out else "流入日期", DateEdit(self.today))
         self.place = self.line("外出流向" if out else "来自", placeholder="省、市、县（区）及单位")
         self.other = self.line("参加活动的党组织" if out else "组织关系所在党组织")
         self.contact = self.line("联系方式", placeholder="手机号码")
@@ -227,13 +219,10 @@ class SearchDialog(_MemberForm):
 
     def __init__(self, parent, db, member: tuple[str, str], today=None):
         super().__init__(parent, db, "登记查找记录", member, today)
-        self.on = DateEdit(self.today)
-        self.form.addRow("查找日期", self.on)
+        self.on = self.field("查找日期", DateEdit(self.today))
         self.who = self.line("查找人")
-        self.method = combo([(k, k) for k in rules.SEARCH_METHODS])
-        self.form.addRow("查找方式", self.method)
-        self.outcome = text_area(2, "如 电话停机；邻居称已搬往外地")
-        self.form.addRow("结果", self.outcome)
+        self.method = self.field("查找方式", combo([(k, k) for k in rules.SEARCH_METHODS]))
+        self.outcome = self.field("结果", text_area(2, "如 电话停机；邻居称已搬往外地"))
         self.first_field = self.who
         self.finish_layout(self.form)
 
@@ -250,10 +239,8 @@ class LostDecisionDialog(_MemberForm):
 
     def __init__(self, parent, db, member: tuple[str, str], today=None, decision: str = rules.KEEP_LOOKING):
         super().__init__(parent, db, "失联党员处理决定", member, today)
-        self.decision = combo([(k, k) for k in rules.LOST_DECISIONS], decision)
-        self.form.addRow("决定", self.decision)
-        self.on = DateEdit(self.today)
-        self.form.addRow("决定日期", self.on)
+        self.decision = self.field("决定", combo([(k, k) for k in rules.LOST_DECISIONS], decision))
+        self.on = self.field("决定日期", DateEdit(self.today))
         self.body = self.line("决定机关", placeholder="如 支委会、支部大会")
         self.number = self.line("文号", placeholder="按自行脱党除名时必填")
         self.note = self.line("备注")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTextBrowser
 
 from desktop_app.gui.memberlife.dialogs import DisciplineDialog, DisposalDialog, ExitDialog, MoveDialog
 from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets.layouts import close_box, column
 from desktop_app.gui.widgets.table import date_text
 from desktop_app.services import memberlife as life
 from desktop_app.services import orgs as org_service
@@ -65,14 +66,7 @@ class MemberLifeDialog(QDialog):
             row.addWidget(button)
         row.addStretch(1)
         self.message = QLabel()
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
-        close.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.view, 1)
-        lay.addWidget(self.message)
-        lay.addLayout(row)
-        lay.addWidget(close)
+        column(self, (self.view, 1), self.message, row, close_box(self))
         self.resize(620, 480)
         self.reload()
 

@@ -12,7 +12,7 @@ from desktop_app.domain import memberlife as rules
 from desktop_app.gui.memberlife.dialogs import WRITES, DisciplineDialog, DisposalDialog, ExitDialog
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import DateNoteDialog
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Table
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Table, recent_years
 from desktop_app.gui.widgets.table import ALERT, CENTER, MUTED, Column, date_text
 from desktop_app.services import memberlife as life
 from desktop_app.views.changes import Change, changes
@@ -58,8 +58,7 @@ LAPSE_COLUMNS = (
 )
 
 
-def _years(page) -> list[tuple[str, int]]:
-    return [(f"{y}年", y) for y in range(page.today.year, page.today.year - 6, -1)]
+_years = recent_years(count=6)
 
 
 def _is(kind):

@@ -6,16 +6,14 @@ have none); a topic passes with more than half of those expected (应到).
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
-    QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
 
 from desktop_app.domain import memberlife as rules
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import text_area
+from desktop_app.gui.widgets.layouts import close_box, column, fill, form_layout
 from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, table_view
 from desktop_app.services import memberlife as life
 from desktop_app.services.database import Database
@@ -62,11 +60,7 @@ class TopicDialog(SavingDialog):
             row.addWidget(spin)
             self.spins.append(spin)
         self.voted.toggled.connect(lambda on: [s.setEnabled(on) for s in self.spins])
-        form = QFormLayout()
-        form.addRow("议题", self.title_edit)
-        form.addRow("决定", self.decision)
-        form.addRow("", self.voted)
-        form.addRow("票数", row)
+        form = form_layout(("议题", self.title_edit), ("决定", self.decision), ("", self.voted), ("票数", row))
         self.first_field = self.title_edit
         self.finish_layout(form, QLabel("只计有表决权的到会党员；预备党员、停止党籍和留党察看的党员没有表决权。"))
 
@@ -91,18 +85,8 @@ class TopicsDialog(QDialog):
         self.remove_button = QPushButton("删除所选")
         self.remove_button.clicked.connect(self.remove)
         self.message = QLabel()
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
-        close.rejected.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.table, 1)
-        lay.addWidget(self.message)
-        lay.addLayout(buttons)
-        lay.addWidget(close)
+        column(self, (self.table, 1), self.message, fill(QHBoxLayout(), self.add_button, self.remove_button, 1),
+               close_box(self))
         self.resize(760, 380)
         self.reload()
 

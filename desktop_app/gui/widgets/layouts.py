@@ -74,6 +74,14 @@ def ok_cancel(dialog: QDialog, ok_text: str = "确定", extra: QDialogButtonBox.
     return box
 
 
+def close_box(dialog: QDialog) -> QDialogButtonBox:
+    """The lone 关闭 button of a dialog that saves as it goes (a register, a member's history)."""
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    box.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+    box.rejected.connect(dialog.reject)
+    return box
+
+
 def wrapped(text: str = "") -> QLabel:
     """A label that wraps its text to the width of the form (notes, summaries, rule explanations)."""
     label = QLabel(text)
