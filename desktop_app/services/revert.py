@@ -39,11 +39,12 @@ from desktop_app.store.schema import metadata
 from desktop_app.views.audit import ACTION_LABELS, field_label
 from desktop_app.views.revert import RevertItem, RevertOutcome
 
-__all__ = ["REVERT", "REVERTIBLE", "RevertItem", "RevertOutcome", "RevertRefused", "check_entry", "revert_batch",
-           "revert_entry", "revertible"]
+__all__ = ["BATCHED", "REVERT", "REVERTIBLE", "RevertItem", "RevertOutcome", "RevertRefused", "check_batch_of",
+           "check_entry", "revert_batch", "revert_entry", "revertible"]
 
 REVERT = "audit_revert"
-REVERTIBLE = frozenset({"update", audit.IMPORT_UPDATE, "sync_update", "sync_delete"})
+BATCHED = frozenset({audit.IMPORT_UPDATE, "sync_update", "sync_delete"})  # written by an import or a package
+REVERTIBLE = BATCHED | {"update"}
 # The trail itself, and accounts (secrets, and a revert must not re-open a closed login).
 NOT_REVERTIBLE_TABLES = frozenset({AuditEntry.__tablename__, "app_user"})
 _MIN_REF = 8  # characters of an entry or batch id that must be typed
@@ -270,6 +271,16 @@ def check_entry(db: Database, entry_id: str) -> RevertOutcome:
 def revert_entry(db: Database, entry_id: str) -> RevertOutcome:
     """Put back what one trail entry changed (administrators; audited as audit_revert)."""
     return _run(db, _single(entry_id), write=True)
+
+
+def check_batch_of(db: Database, entry_id: str) -> RevertOutcome:
+    """What reverting the whole import or package this entry came from would do; nothing is written."""
+    def pick(s: Session) -> tuple[str, list[AuditEntry]]:
+        batch, _ = _single(entry_id)(s)
+        if not batch:
+            raise RevertRefused("这条记录不属于可整批撤销的导入或数据包（或这一批已撤销）")
+        return _batch(s, batch)
+    return _run(db, pick, write=False)
 
 
 def revert_batch(db: Database, batch: str, *, dry_run: bool = False) -> RevertOutcome:

@@ -1,4 +1,9 @@
-"""操作记录: who changed what and when; filter, page through, see a record's fields before and after."""
+"""操作记录: who changed what and when; filter, page through, see a record's fields before and after.
+
+An import's or a package's change can be put back from here (撤销此更改, or the whole
+batch): the service checks it first, the page shows what returns and asks, then
+writes it in one go and says plainly what was done (a revert is itself audited).
+"""
 
 from __future__ import annotations
 
@@ -17,11 +22,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
-from desktop_app.services import audit_log
+from desktop_app.services import audit_log, revert
 from desktop_app.views.audit import AuditFilter, AuditRow, TrailPage
 from desktop_app.views.changes import Change, changes
+from desktop_app.views.revert import RevertOutcome
 
 COLUMNS = (
     Column("时间", lambda r: r.at.strftime("%Y-%m-%d %H:%M:%S"), width=150),
@@ -136,10 +143,20 @@ class AuditPage(Page):
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.undo = QPushButton(icons.get("undo"), "撤销此更改")
+        self.undo.setToolTip("把这条记录修改过的字段改回修改前的值（管理员）")
+        self.undo.clicked.connect(lambda: self.revert_selected(whole=False))
+        self.undo_batch = QPushButton("撤销整批…")
+        self.undo_batch.setToolTip("撤销这次导入或这个数据包带来的全部更改（管理员）")
+        self.undo_batch.clicked.connect(lambda: self.revert_selected(whole=True))
+        head = QHBoxLayout()
+        head.addWidget(self.header, 1)
+        head.addWidget(self.undo, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.undo_batch, 0, Qt.AlignmentFlag.AlignTop)
         details = QWidget()
         dl = QVBoxLayout(details)
         dl.setContentsMargins(0, 0, 0, 0)
-        dl.addWidget(self.header)
+        dl.addLayout(head)
         dl.addWidget(self.fields, 1)
 
         split = QSplitter(Qt.Orientation.Vertical)
@@ -212,6 +229,8 @@ class AuditPage(Page):
         self.show_entry(self.selected())
 
     def show_entry(self, r: AuditRow | None) -> None:
+        self.undo.setEnabled(r is not None and revert.revertible(r.action))
+        self.undo_batch.setEnabled(r is not None and r.action in revert.BATCHED)
         if r is None:
             self.header.setText("没有符合条件的记录。" if self.current and not self.current.total else "")
             self.field_model.set_rows([])
@@ -222,9 +241,43 @@ class AuditPage(Page):
         ]
         if r.note:
             lines.append(escape(r.note))
-        if r.row_id:
-            lines.append(f"<small>记录编号 {escape(r.row_id)}</small>")
+        ids = [f"操作记录编号 {escape(r.id)}"] + ([f"记录编号 {escape(r.row_id)}"] if r.row_id else [])
+        lines.append(f"<small>{'　'.join(ids)}</small>")
         self.header.setText("<br>".join(lines))
-        self.field_model.set_rows([FieldLine(c.label, c.before, c.after, r.action == "update" and c.before != c.after)
+        altered = r.action in _ALTERS
+        self.field_model.set_rows([FieldLine(c.label, c.before, c.after, altered and c.before != c.after)
                                    for c in r.changes()])
         self.fields.resizeRowsToContents()
+
+    # ---------------------------------------------------------------- 撤销此更改
+
+    def revert_selected(self, whole: bool) -> None:
+        """Check first (off the GUI thread), then show what returns and ask."""
+        r = self.selected()
+        if r is None:
+            return
+        db, check = self.ctx.db, revert.check_batch_of if whole else revert.check_entry
+        run_op(self, lambda job: check(db, r.id), lambda out: self._confirm(out, whole))
+
+    def _confirm(self, out: RevertOutcome, whole: bool) -> None:
+        shown = [f"{i.what}：{'；'.join(i.lines())}" for i in out.items[:_LISTED]]
+        more = [f"……另有 {out.count - _LISTED} 条"] if out.count > _LISTED else []
+        text = (f"{out.summary()}：\n\n" + "\n".join(shown + more)
+                + "\n\n撤销本身也会记入操作记录。撤销后没有“恢复撤销”，如需改回只能再次修改。确定撤销吗？")
+        if not common.ask(self, "撤销此更改", text):
+            return
+        db = self.ctx.db
+        if whole:
+            def work(job):
+                return revert.revert_batch(db, out.batch)
+        else:
+            def work(job):
+                return revert.revert_entry(db, out.items[0].entry_id)
+        run_op(self, work, self._reverted, label="正在撤销……", changes=changes(Change.ALL))
+
+    def _reverted(self, out: RevertOutcome) -> None:
+        common.inform(self, "撤销此更改", f"{out.summary()}，已改回修改前的值。这次撤销已记入操作记录（“撤销更改”）。")
+
+
+_LISTED = 12  # records listed in the confirmation; the rest are counted
+_ALTERS = revert.REVERTIBLE | {revert.REVERT}  # entries whose before/after columns show one change
