@@ -49,6 +49,18 @@ class SyncMixin:
     deleted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
 
 
+class StoredFileMixin:
+    """A file copied into the data folder (services/attachments): the name the user gave, where it is kept, size, hash.
+
+    List it before SyncMixin: its columns then follow the table's own, as the migrations made them.
+    """
+
+    file_name: Mapped[str] = mapped_column(String(200))  # as the user named it
+    stored_name: Mapped[str] = mapped_column(String(200))  # under data_dir()/attachments
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+
+
 def sync_values(site_id: str, now: datetime | None = None) -> dict:
     """Sync columns for one row written through a bulk insert."""
     now = now or utcnow()

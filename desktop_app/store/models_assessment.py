@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop_app.store.base import Base, SyncMixin
+from desktop_app.store.base import Base, StoredFileMixin, SyncMixin
 
 
 class AssessmentScheme(SyncMixin, Base):
@@ -69,16 +69,12 @@ class AssessmentScore(SyncMixin, Base):
     scored_on: Mapped[date | None] = mapped_column(Date, default=None)
 
 
-class AssessmentEvidence(SyncMixin, Base):
+class AssessmentEvidence(StoredFileMixin, SyncMixin, Base):
     """A file attached to a manual score (a scan, a photo), copied into the data folder."""
 
     __tablename__ = "assessment_evidence"
 
     score_id: Mapped[str] = mapped_column(ForeignKey("assessment_score.id"), index=True)
-    file_name: Mapped[str] = mapped_column(String(200))
-    stored_name: Mapped[str] = mapped_column(String(200))
-    size: Mapped[int] = mapped_column(Integer, default=0)
-    sha256: Mapped[str] = mapped_column(String(64), default="")
 
 
 class AssessmentTitle(SyncMixin, Base):

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop_app.store.base import Base, SyncMixin
+from desktop_app.store.base import Base, StoredFileMixin, SyncMixin
 
 
 class PartnerUnit(SyncMixin, Base):
@@ -80,16 +80,12 @@ class ActivityPerson(SyncMixin, Base):
     hours_tenths: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ActivityPhoto(SyncMixin, Base):
+class ActivityPhoto(StoredFileMixin, SyncMixin, Base):
     """A photo of an activity, copied into the data folder."""
 
     __tablename__ = "cobuild_activity_photo"
 
     activity_id: Mapped[str] = mapped_column(ForeignKey("cobuild_activity.id"), index=True)
-    file_name: Mapped[str] = mapped_column(String(200))
-    stored_name: Mapped[str] = mapped_column(String(200))
-    size: Mapped[int] = mapped_column(Integer, default=0)
-    sha256: Mapped[str] = mapped_column(String(64), default="")
 
 
 class ReportingMember(SyncMixin, Base):
