@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.domain import dues as rules
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.ledger.forms import RED
-from desktop_app.gui.widgets.table import CENTER, LEFT, RIGHT, Column
+from desktop_app.gui.widgets.table import CENTER, LEFT, RIGHT, Column, ColumnModel
 from desktop_app.views.dues import (
     CURRENT,
     EXEMPT,
@@ -25,15 +25,8 @@ from desktop_app.views.dues import (
 )
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
-_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-MEMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 
 FIRST_MONTH_COLUMN = 3
-HEADERS = ("姓名", "类别", "月应交", *(f"{m}月" for m in range(1, 13)), "已交", "欠交")
-WIDTHS = (70, 56, 64, *([54] * 12), 76, 64)  # 12 months and the totals fit a 1,000-pixel page
 CELL_COLORS = {
     PAID: QColor("#e6f4ea"), PARTIAL: QColor("#fff4e5"), OWED: QColor("#fde8e8"),
     CURRENT: QColor("#fff8d6"), EXEMPT: QColor("#f1f3f4"),
@@ -63,17 +56,43 @@ def cell_tip(name: str, c: MonthCell) -> str:
     return f"{head}：无须交纳（未登记基数或不在本支部）"
 
 
-class DuesGridModel(QAbstractTableModel):
-    """Members × months of one branch and year (plain GridRow records)."""
+def _month(m: int) -> Column:
+    """The column of month `m` (1-12): a cell's mark, coloured by its state, explained in its tooltip."""
+    def cell(r: GridRow) -> MonthCell:
+        return r.cells[m - 1]
+
+    return Column(
+        f"{m}月", lambda r: cell_text(cell(r)), lambda r: RIGHT if cell(r).state in (PAID, PARTIAL) else CENTER, 54,
+        tooltip=lambda r: cell_tip(r.name, cell(r)), background=lambda r: CELL_COLORS.get(cell(r).state),
+        color=lambda r: RED if cell(r).state == OWED or cell(r).late else None)
+
+
+def _basis(r: GridRow) -> str:
+    return r.basis + ("\n经党支部同意按季度交纳" if r.quarterly_consent else "")
+
+
+# 12 months and the totals fit a 1,000-pixel page
+GRID_COLUMNS = (
+    Column("姓名", lambda r: r.name, LEFT, 70, tooltip=lambda r: None),
+    Column("类别", lambda r: r.category or "未登记", CENTER, 56, tooltip=_basis,
+           color=lambda r: None if r.has_base else RED),
+    Column("月应交", lambda r: format_yuan(r.monthly_due_fen) if r.has_base else "", RIGHT, 64, tooltip=_basis),
+    *(_month(m) for m in range(1, 13)),
+    Column("已交", lambda r: format_yuan(r.paid_fen), RIGHT, 76, tooltip=lambda r: None),
+    Column("欠交", lambda r: format_yuan(r.owed_fen) if r.owed_fen else "", RIGHT, 64, tooltip=lambda r: None,
+           color=lambda r: RED if r.owed_fen else None),
+)
+WIDTHS = tuple(c.width for c in GRID_COLUMNS)
+
+
+class DuesGridModel(ColumnModel):
+    """Members × months of one branch and year (plain GridRow records), rows numbered in the vertical header."""
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.rows: list[GridRow] = []
+        super().__init__(GRID_COLUMNS, parent=parent)
 
-    def set_grid(self, grid: DuesGrid | None) -> None:
-        self.beginResetModel()
-        self.rows = list(grid.rows) if grid else []
-        self.endResetModel()
+    def show_grid(self, grid: DuesGrid | None) -> None:
+        self.set_rows(grid.rows if grid else [])
 
     def cell(self, index: QModelIndex) -> MonthCell | None:
         col = index.column() - FIRST_MONTH_COLUMN
@@ -81,63 +100,10 @@ class DuesGridModel(QAbstractTableModel):
             return None
         return self.rows[index.row()].cells[col]
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
-            return None
-        r = self.rows[index.row()]
-        col = index.column()
-        c = self.cell(index)
-        if role == _DISPLAY:
-            if c is not None:
-                return cell_text(c)
-            if col == 0:
-                return r.name
-            if col == 1:
-                return r.category or "未登记"
-            if col == 2:
-                return format_yuan(r.monthly_due_fen) if r.has_base else ""
-            if col == FIRST_MONTH_COLUMN + 12:
-                return format_yuan(r.paid_fen)
-            return format_yuan(r.owed_fen) if r.owed_fen else ""
-        if role == _ALIGN:
-            return LEFT if col == 0 else (CENTER if col == 1 or (c is not None and c.state not in (PAID, PARTIAL)) else RIGHT)
-        if role == _BACKGROUND and c is not None:
-            return CELL_COLORS.get(c.state)
-        if role == _FOREGROUND:
-            if c is not None and (c.state == OWED or c.late):
-                return RED
-            if col == FIRST_MONTH_COLUMN + 13 and r.owed_fen:
-                return RED
-            if col == 1 and not r.has_base:
-                return RED
-            return None
-        if role == _TOOLTIP:
-            if c is not None:
-                return cell_tip(r.name, c)
-            if col in (1, 2):
-                return r.basis + ("\n经党支部同意按季度交纳" if r.quarterly_consent else "")
-            return None
-        if role == MEMBER_ROLE:
-            return r.member_id
-        return None
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            return HEADERS[section]
         if role == _DISPLAY and orientation == Qt.Orientation.Vertical:
             return str(section + 1)
-        return None
-
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return super().headerData(section, orientation, role)
 
 
 def _lapse_red(r) -> QColor | None:

@@ -251,7 +251,7 @@ class DuesPage(Page):
         self.branch.setCurrentIndex(max(0, self.branch.findData(current)))
         self.branch.blockSignals(False)
         refill(self.community, "全部社区", list(dict.fromkeys((cname, cid) for _b, _n, cid, cname in v.branches if cid)))
-        self.grid_model.set_grid(v.grid)
+        self.grid_model.show_grid(v.grid)
         if v.grid is None:
             self.summary.setText("还没有党支部：请先在“党组织”页面建立党支部。")
         else:

@@ -52,12 +52,13 @@ class Column:
     `tooltip(record)` explains a cell (default: the text itself when it is long);
     `sort_key(record)` orders the column (default: the text); `color(record)` tints
     just this cell and wins over the model's row colour; `background(record)` fills it.
-    `edit(record, value)` makes the cell editable (see the module docstring).
+    `edit(record, value)` makes the cell editable (see the module docstring). `align` may be a
+    function of the record when cells of one column differ (an amount right, a mark centred).
     """
 
     title: str
     text: Callable[[Any], str]
-    align: int = LEFT
+    align: int | Callable[[Any], int] = LEFT
     width: int = 80
     tooltip: Callable[[Any], str | None] | None = None
     sort_key: Callable[[Any], Any] | None = None
@@ -151,7 +152,7 @@ class ColumnModel(QAbstractTableModel):
         if role == _BACKGROUND:
             return col.background(row) if col.background is not None else None
         if role == _ALIGN:
-            return col.align
+            return col.align(row) if callable(col.align) else col.align
         if role == _FOREGROUND:
             tint = col.color(row) if col.color is not None else None
             if tint is None and self._row_color is not None:
