@@ -10,8 +10,8 @@ from typing import Any
 from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QColor, QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
-    QListWidget, QListWidgetItem, QPushButton, QSpinBox, QSplitter, QTableView, QTabWidget, QToolBar, QVBoxLayout, QWidget,
+    QDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
+    QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
@@ -21,6 +21,9 @@ from desktop_app.gui.meetings.attendance_dialog import AttendanceDialog
 from desktop_app.gui.meetings.meeting_dialog import CommitteeDialog, MeetingDialog
 from desktop_app.gui.meetings.scan_flow import read_signin_scan
 from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets.bars import heading, search_box, toolbar
+from desktop_app.gui.widgets.forms import combo
+from desktop_app.gui.widgets.layouts import column, fill, wrapped
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.gui.widgets.table import ALERT, RIGHT, Column, ColumnModel, centered, table_view
@@ -109,13 +112,6 @@ class MeetingsModel(ColumnModel):
         return self.row(i)
 
 
-def _combo(items: list[tuple[str, Any]]) -> QComboBox:
-    box = QComboBox()
-    for text, data in items:
-        box.addItem(text, data)
-    return box
-
-
 def _day(d: date | None, empty: str = "") -> str:
     return f"{d:%Y-%m-%d}" if d else empty
 
@@ -183,8 +179,6 @@ class MeetingsPage(Page):
         self._select_after: str | None = None
         self.detail: ms.MeetingDetail | None = None
 
-        heading = QLabel("三会一课")
-        heading.setObjectName("pageHeading")
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_meetings(), "会议")
         self.tabs.addTab(self._build_members(), "党员参会")
@@ -195,39 +189,28 @@ class MeetingsPage(Page):
         self.message.setWordWrap(True)
         self.message.setOpenExternalLinks(False)
         self.message.linkActivated.connect(lambda link: QDesktopServices.openUrl(QUrl(link)))
-        lay = QVBoxLayout(self)
-        lay.addWidget(heading)
-        lay.addWidget(self.tabs, 1)
-        lay.addWidget(self.message)
+        column(self, heading("三会一课"), (self.tabs, 1), self.message)
 
     # ------------------------------------------------------------------ building
     def _build_meetings(self) -> QWidget:
-        self.org_filter = _combo([("全部党组织", None)])
-        self.kind_filter = _combo([("全部类型", None)] + [(k, k) for k in rules.KINDS])
-        self.status_filter = _combo([("全部状态", None)] + [(v, k) for k, v in rules.MEETING_STATUS_LABELS.items()])
-        self.period_filter = _combo([(p, p) for p in PERIODS])
+        self.org_filter = combo([("全部党组织", None)])
+        self.kind_filter = combo([("全部类型", None)] + [(k, k) for k in rules.KINDS])
+        self.status_filter = combo([("全部状态", None)] + [(v, k) for k, v in rules.MEETING_STATUS_LABELS.items()])
+        self.period_filter = combo([(p, p) for p in PERIODS])
         self.period_filter.setCurrentText("本年度")
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("编号、主题、地点或主持人")
-        self.search.setClearButtonEnabled(True)
-        self.search.addAction(icons.get("search"), QLineEdit.ActionPosition.LeadingPosition)
-        for box in (self.org_filter, self.kind_filter, self.status_filter, self.period_filter):
+        self.search = search_box("编号、主题、地点或主持人")
+        boxes = (self.org_filter, self.kind_filter, self.status_filter, self.period_filter)
+        for box in boxes:
             box.currentIndexChanged.connect(lambda _i: self.load_meetings())
         self.search.returnPressed.connect(self.load_meetings)
-        filters = QHBoxLayout()
-        for w in (self.org_filter, self.kind_filter, self.status_filter, self.period_filter):
-            filters.addWidget(w)
-        filters.addWidget(self.search, 1)
+        filters = fill(QHBoxLayout(), *boxes, (self.search, 1))
 
-        tb = QToolBar()
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tb, kit_action = toolbar(self)
 
         def action(icon: str, text: str, slot: Callable[[], None], tip: str = "") -> QAction:
-            act = QAction(icons.get(icon), text, self)
-            act.triggered.connect(slot)
+            act = kit_action(icon, text, slot)
             if tip:
                 act.setToolTip(tip)
-            tb.addAction(act)
             return act
 
         self.act_plan = action("add", "计划会议", self.plan_meeting)
@@ -249,12 +232,7 @@ class MeetingsPage(Page):
         self.act_delete = action("delete", "删除", self.delete_selected)
 
         self.model = MeetingsModel(self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().setVisible(False)
+        self.view = table_view(self.model, multi=False, fit=False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -270,11 +248,7 @@ class MeetingsPage(Page):
         self.files.setMaximumHeight(110)
         self.files.itemDoubleClicked.connect(self._open_file)
         side = QWidget()
-        sl = QVBoxLayout(side)
-        sl.setContentsMargins(0, 0, 0, 0)
-        sl.addWidget(self.details, 1)
-        sl.addWidget(QLabel("附件（双击打开）"))
-        sl.addWidget(self.files)
+        column(side, (self.details, 1), QLabel("附件（双击打开）"), self.files).setContentsMargins(0, 0, 0, 0)
         split = QSplitter()
         split.addWidget(self.view)
         split.addWidget(side)
@@ -285,30 +259,20 @@ class MeetingsPage(Page):
 
         self.count_label = QLabel()
         w = QWidget()
-        lay = QVBoxLayout(w)
-        lay.addLayout(filters)
-        lay.addWidget(tb)
-        lay.addWidget(split, 1)
-        lay.addWidget(self.count_label)
+        column(w, filters, tb, (split, 1), self.count_label)
         self._update_actions()
         return w
 
     def _build_members(self) -> QWidget:
-        self.rate_org = _combo([("全部党组织", None)])
-        self.rate_period = _combo([(p, p) for p in ("本年度", "近12个月", "上年度", "全部")])
+        self.rate_org = combo([("全部党组织", None)])
+        self.rate_period = combo([(p, p) for p in ("本年度", "近12个月", "上年度", "全部")])
         self.rate_org.currentIndexChanged.connect(lambda _i: self.load_rates())
         self.rate_period.currentIndexChanged.connect(lambda _i: self.load_rates())
         self.rates = _table(RATE_COLUMNS, self)
         self.rates.doubleClicked.connect(lambda _i: self.show_history())
-        row = QHBoxLayout()
-        row.addWidget(self.rate_org)
-        row.addWidget(self.rate_period)
-        row.addStretch(1)
-        row.addWidget(QLabel("双击查看个人参会记录"))
         w = QWidget()
-        lay = QVBoxLayout(w)
-        lay.addLayout(row)
-        lay.addWidget(self.rates, 1)
+        column(w, fill(QHBoxLayout(), self.rate_org, self.rate_period, 1, QLabel("双击查看个人参会记录")),
+               (self.rates, 1))
         return w
 
     def _build_followup(self) -> QWidget:
@@ -319,19 +283,10 @@ class MeetingsPage(Page):
         self.streak_n.valueChanged.connect(lambda _v: self.load_followup())
         self.streaks = _table(STREAK_COLUMNS, self)
         self.risks = _table(RISK_COLUMNS, self)
-        self.risk_note = QLabel()
-        self.risk_note.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("连续缺席应参加的会议（请假不计）达"))
-        row.addWidget(self.streak_n)
-        row.addStretch(1)
+        self.risk_note = wrapped()
         w = QWidget()
-        lay = QVBoxLayout(w)
-        lay.addLayout(row)
-        lay.addWidget(self.streaks, 1)
-        lay.addWidget(QLabel("<b>失联风险</b>：6 个月未参加组织生活、未交纳党费的党员"))
-        lay.addWidget(self.risks, 1)
-        lay.addWidget(self.risk_note)
+        column(w, fill(QHBoxLayout(), QLabel("连续缺席应参加的会议（请假不计）达"), self.streak_n, 1), (self.streaks, 1),
+               QLabel("<b>失联风险</b>：6 个月未参加组织生活、未交纳党费的党员"), (self.risks, 1), self.risk_note)
         return w
 
     # ------------------------------------------------------------------ loading
