@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableView,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -45,7 +43,7 @@ from desktop_app.gui.dues.models import (
 )
 from desktop_app.gui.ledger.forms import make_table, save_path
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.widgets.bars import heading, refill
+from desktop_app.gui.widgets.bars import heading, refill, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ColumnModel
 from desktop_app.services import dues
@@ -121,20 +119,10 @@ class DuesPage(Page):
         self.year.setSuffix(" 年")
         self.year.valueChanged.connect(lambda _v: self.refresh())
 
-        tb = QToolBar()
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-
-        def action(icon: str, text: str, slot, tip: str = "") -> QAction:
-            act = QAction(icons.get(icon), text, self)
-            act.triggered.connect(lambda _c=False: slot())
-            if tip:
-                act.setToolTip(tip)
-            tb.addAction(act)
-            return act
-
-        self.act_pay = action("pay", "登记交纳", self.pay_selected, "选中一名或多名党员的月份后登记（可多选）")
-        self.act_cancel = action("reverse", "撤销交纳", self.cancel_selected, "登记错了：撤销并自动红字冲销")
-        self.act_base = action("dues-base", "党费基数", self.edit_base, "登记或调整选中党员的收入基数和类别")
+        tb, action = toolbar(self)
+        self.act_pay = action("pay", "登记交纳", self.pay_selected, tip="选中一名或多名党员的月份后登记（可多选）")
+        self.act_cancel = action("reverse", "撤销交纳", self.cancel_selected, tip="登记错了：撤销并自动红字冲销")
+        self.act_base = action("dues-base", "党费基数", self.edit_base, tip="登记或调整选中党员的收入基数和类别")
         tb.addSeparator()
         self.act_print = action("print", "打印登记表", self.print_registry)
         self.write_tips = {a: a.toolTip() for a in (self.act_pay, self.act_cancel, self.act_base)}

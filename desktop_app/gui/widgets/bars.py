@@ -20,19 +20,22 @@ SEARCH_DELAY_MS = 150
 
 
 def toolbar(owner: QWidget) -> tuple[QToolBar, Callable[..., QAction]]:
-    """A text-beside-icon toolbar and an `action(icon, text, slot, shortcut=None)` that fills it."""
+    """A text-beside-icon toolbar and an `action(icon, text, slot, shortcut=None, tip=None)` that fills it."""
     from desktop_app.gui import icons
 
     tb = QToolBar()
     tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
-    def action(icon: str, text: str, slot: Callable[..., Any], shortcut: str | None = None) -> QAction:
+    def action(icon: str, text: str, slot: Callable[..., Any], shortcut: str | None = None,
+               tip: str | None = None) -> QAction:
         act = QAction(icons.get(icon), text, owner)
         if shortcut:
             act.setShortcut(QKeySequence(shortcut))
             # the shortcut works wherever the focus is inside the page, not in other pages
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.setToolTip(f"{text}（{shortcut}）")
+            act.setToolTip(f"{tip or text}（{shortcut}）")
+        elif tip:
+            act.setToolTip(tip)
         act.triggered.connect(lambda _checked=False: slot())
         tb.addAction(act)
         owner.addAction(act)
