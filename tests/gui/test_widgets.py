@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QLineEdit
 
 from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.bus import bus
+from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.bars import refill
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import combo
@@ -330,3 +331,60 @@ def test_saving_dialog_saves_off_the_gui_thread_announces_and_closes(qtbot, wait
     assert announced.args[0] == changes(Change.WISHES)
     assert saved.args[0].name == "梨" and dlg.saved.name == "梨"
     assert dlg.result() == QDialog.DialogCode.Accepted and not dlg.isVisible()
+
+
+@dataclass(frozen=True)
+class KindFilter:
+    words: str
+    kind: str | None
+
+
+class KindsPage(RecordListPage):
+    """A page whose filter row fills its service filter by itself, and whose kinds come with each load."""
+
+    title = "种类"
+    tables = (Table(COLUMNS),)
+    filters = (Search("搜索", field="words"), Choice("kind", all_label="全部种类", fill="kinds"))
+    filter_type = KindFilter
+
+    def __init__(self, ctx, store: Store):
+        self.store, self.deleted = store, []
+        super().__init__(ctx)
+
+    def load(self, db, f):
+        flt = self.current_filter(f)
+        return Loaded([t for t in self.store.things if flt.words in t.name and flt.kind in (None, t.note or "无")],
+                      kinds=sorted({t.note or "无" for t in self.store.things}))
+
+    def on_loaded(self, loaded: Loaded) -> None:
+        self.set_counts(f"{len(loaded.rows)} 个", "有长说明" if any(t.note for t in loaded.rows) else "")
+
+    def remove(self) -> None:
+        self.delete_detail("删除", lambda d: f"删除{d.name}？", lambda db, thing_id: self.deleted.append((db, thing_id)))
+
+
+def test_a_page_declares_its_filter_type_fills_choices_from_the_load_and_deletes_after_asking(
+        qtbot, qapp, wait_ops, monkeypatch):
+    page = KindsPage(AppContext(db="数据库", site=None), Store())
+    qtbot.addWidget(page)
+    page.show()
+    wait_ops()
+    box = page.choice("kind")
+    assert [box.itemText(i) for i in range(box.count())] == ["全部种类", THINGS[1].note, "无"]
+    assert page.current_filter() == KindFilter("", None)
+    assert "color:#c8161e'>有长说明</span>" in page.counts.text()
+    box.setCurrentIndex(box.findData("无"))
+    wait_ops()
+    assert page.current_filter() == KindFilter("", "无")
+    assert [t.id for t in page.panel.model.rows] == ["a", "c"] and page.counts.text() == "2 个"
+    page.panel.select_id("c")
+    wait_ops()
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(text) or False)
+    page.remove()
+    wait_ops()
+    assert asked == ["删除橙子？"] and page.deleted == []  # said no: nothing deleted
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: True)
+    page.remove()
+    wait_ops()
+    assert page.deleted == [("数据库", "c")] and page.message.text() == "已删除。"

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QInputDialog
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.idcard import mask_phone
-from desktop_app.gui.widgets import common
 from desktop_app.gui.mediation.dialogs import CaseDialog, OutcomeDialog, SessionDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
 from desktop_app.gui.widgets.record_list import (
@@ -72,7 +71,8 @@ class MediationPage(RecordListPage):
     writes = changes(Change.MEDIATION)
     tables = (Table(COLUMNS, _color, stretch=5, details_width=280, empty="受理纠纷：Ctrl+N。"),)
     filters = (Search("搜索：当事人、案号、纠纷情况、调解员"), Choice("state", [(s, s) for s in flow.CASE_STATES], "全部案件"),
-               Choice("grid", all_label="全部网格"), Choice("year", recent_years("年受理"), "全部年份"))
+               Choice("grid", all_label="全部网格", field="grid_id"), Choice("year", recent_years("年受理"), "全部年份"))
+    filter_type = CaseFilter
     actions = (
         Act("add", "受理纠纷", "new_case", "Ctrl+N", name="new"),
         Act("edit", "修改", "edit_case", when=selected, name="edit"),
@@ -85,10 +85,6 @@ class MediationPage(RecordListPage):
         Act("tags", "纠纷类型", "edit_kinds", name="kinds"),
     )
     activate = "add_session"
-
-    def current_filter(self, f=None) -> CaseFilter:
-        f = f or self.filter_values()
-        return CaseFilter(text=f.text, state=f.state, grid_id=f.grid, year=f.year)
 
     def load(self, db, f):
         return Loaded(svc.list_cases(db, self.current_filter(f)), grids=resident_service.grids(db),
@@ -141,11 +137,7 @@ class MediationPage(RecordListPage):
         self.write(lambda: svc.reopen_case(db, d.id, reason, today), lambda c: f"案件 {c.case_no} 重新调解中。")
 
     def delete_case(self) -> None:
-        d = self.detail
-        if d is None or not common.ask(self, "删除案件", f"确定删除调解案件 {d.case_no}（{d.kind}）吗？"):
-            return
-        db = self.ctx.db
-        self.write(lambda: svc.delete_case(db, d.id), "已删除。")
+        self.delete_detail("删除案件", lambda d: f"确定删除调解案件 {d.case_no}（{d.kind}）吗？", svc.delete_case)
 
     def edit_kinds(self) -> None:
         self.run_dialog(ListEditDialog(self, self.ctx.db, flow.DISPUTE_KIND, self.kinds))

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QInputDialog
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
-from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.projects.dialogs import ConcernedDialog, MilestoneDialog, ProjectDialog, ProjectStatusDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
@@ -95,7 +94,7 @@ class ProjectsPage(RecordListPage):
     tables = (Table(COLUMNS, _color, stretch=1, details_width=280,
                     empty="新建项目：Ctrl+N；也可在“走访”中把群众反映的问题转为项目。"),)
     filters = (Search("搜索：项目名称、编号、项目经理"), Choice("view", VIEWS),
-               Choice("category", all_label="全部类别"), Choice("grid", all_label="全部网格"))
+               Choice("category", all_label="全部类别", fill="categories"), Choice("grid", all_label="全部网格"))
     actions = (
         Act("add", "新建项目", "new_project", "Ctrl+N", name="new"),
         Act("edit", "修改", "edit_project", when=selected, name="edit"),
@@ -131,12 +130,10 @@ class ProjectsPage(RecordListPage):
     details = staticmethod(details_html)
 
     def on_loaded(self, loaded: Loaded) -> None:
-        self.fill_choice("category", [(c, c) for c in loaded.categories])
         budget = sum(r.budget_fen for r in loaded.rows)
         spent = sum(r.actual_cost_fen for r in loaded.rows)
-        text = f"列出 {len(loaded.rows)} 个，预算 {format_yuan(budget)} 元，已支出 {format_yuan(spent)} 元"
-        overdue = loaded.overdue
-        self.counts.setText(text + (f"　<span style='color:#c8161e'>逾期 {overdue} 个</span>" if overdue else ""))
+        self.set_counts(f"列出 {len(loaded.rows)} 个，预算 {format_yuan(budget)} 元，已支出 {format_yuan(spent)} 元",
+                        f"逾期 {loaded.overdue} 个" if loaded.overdue else "")
 
     @property
     def categories(self):
@@ -193,12 +190,8 @@ class ProjectsPage(RecordListPage):
             self.run_dialog(ConcernedDialog(self, self.ctx.db, d.id, self.today), "已添加涉及居民。", keep=d.id)
 
     def delete_project(self) -> None:
-        d = self.detail
-        if d is None or not common.ask(self, "删除项目", f"确定删除项目 {d.project_no}“{d.name}”吗？\n"
-                                                       "来自走访的记录保留，只是不再关联此项目。"):
-            return
-        db = self.ctx.db
-        self.write(lambda: svc.delete_project(db, d.id), "已删除。")
+        self.delete_detail("删除项目", lambda d: f"确定删除项目 {d.project_no}“{d.name}”吗？\n来自走访的记录保留，只是不再关联此项目。",
+                           svc.delete_project)
 
     def edit_categories(self) -> None:
         self.run_dialog(ListEditDialog(self, self.ctx.db, flow.PROJECT_CATEGORY, self.categories))

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from html import escape
 
 from desktop_app.domain import service_flow as flow
-from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.projects.dialogs import ProjectDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
@@ -112,7 +111,7 @@ class VisitsPage(RecordListPage):
     tables = (Table(COLUMNS, _color, stretch=5, details_width=250,
                     empty="登记走访：Ctrl+N。<br>选中一条记录后可办理（Ctrl+D）、修改或转为项目。"),)
     filters = (Search("搜索：对象、问题、走访人（可用拼音首字母）"), Choice("state", STATE_FILTERS),
-               Choice("period", PERIODS), Choice("grid", all_label="全部网格"), Choice("category", all_label="全部类别"))
+               Choice("period", PERIODS), Choice("grid", all_label="全部网格"), Choice("category", all_label="全部类别", fill="categories"))
     actions = (
         Act("add", "登记走访", "log_visit", "Ctrl+N", name="log"),
         Act("follow-up", "办理", "follow_up", "Ctrl+D", when="can_follow", name="follow"),
@@ -158,11 +157,9 @@ class VisitsPage(RecordListPage):
     details = staticmethod(details_html)
 
     def on_loaded(self, loaded: Loaded) -> None:
-        self.fill_choice("category", [(c, c) for c in loaded.categories])
         open_count = sum(1 for r in loaded.rows if r.follow_state in flow.OPEN_STATES)
-        text = f"共 {len(loaded.rows)} 条，未办结 {open_count} 条"
-        overdue = loaded.overdue
-        self.counts.setText(text + (f"　<span style='color:#c8161e'>全部逾期 {overdue} 条</span>" if overdue else ""))
+        self.set_counts(f"共 {len(loaded.rows)} 条，未办结 {open_count} 条",
+                        f"全部逾期 {loaded.overdue} 条" if loaded.overdue else "")
 
     @property
     def categories(self):
@@ -224,12 +221,8 @@ class VisitsPage(RecordListPage):
         self.run_dialog(dlg, lambda p: f"已转为项目“{p.name}”（{p.project_no}），可在“微实事”中跟进。", keep=d.id)
 
     def delete_visit(self) -> None:
-        d = self.detail
-        if d is None or not common.ask(self, "删除走访记录",
-                                       f"确定删除 {d.visit_date.isoformat()} 对“{d.visitee_name or d.place}”的走访记录吗？"):
-            return
-        db = self.ctx.db
-        self.write(lambda: visit_service.delete_visit(db, d.id), "已删除。")
+        self.delete_detail("删除走访记录", lambda d: f"确定删除 {d.visit_date.isoformat()} 对“{d.visitee_name or d.place}”的走访记录吗？",
+                           visit_service.delete_visit)
 
     def edit_categories(self) -> None:
         self.run_dialog(ListEditDialog(self, self.ctx.db, flow.ISSUE_CATEGORY, self.categories))

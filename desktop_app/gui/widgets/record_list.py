@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.widgets import forms
+from desktop_app.gui.widgets import common, forms
 from desktop_app.gui.widgets.bars import debounced, heading, refill, search_box, toolbar
 from desktop_app.gui.widgets.list_panel import ListPanel
 from desktop_app.gui.widgets.page import AppContext, Page
@@ -54,6 +54,7 @@ class Search:
     placeholder: str
     key: str = "text"
     stretch: int = 2
+    field: str = ""  # the attribute of the page's `filter_type` it fills (default: key)
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,16 @@ class Choice:
 
     `items` are (label, value) pairs, or a function of the page returning them;
     with `all_label` the combo leads with that entry (value None) and the page may
-    refill the rest after each load (`fill_choice`).
+    refill the rest after each load (`fill_choice`). `fill` names a list of words the
+    load returns (`Loaded(rows, categories=…)`) that refills it after each load.
+    `field` is the attribute of the page's `filter_type` it fills (default: key).
     """
 
     key: str
     items: Sequence[tuple[str, Any]] | Callable[[Any], Sequence[tuple[str, Any]]] = ()
     all_label: str | None = None
+    field: str = ""
+    fill: str = ""
 
 
 def recent_years(label: str = "年", count: int = 5) -> Callable[[Any], list[tuple[str, int]]]:
@@ -132,6 +137,7 @@ class RecordListPage(Page):
     filters: Sequence[Search | Choice] = ()
     actions: Sequence[Act | None] = ()
     activate: str | None = None  # the page method a double-click runs
+    filter_type: type | None = None  # the service's filter: current_filter() fills it from the filter row
     writes: Changes = frozenset()  # what this page's writes change unless they say otherwise
     # how the details pane shows a record: `details = staticmethod(details_html)` (or override detail_html)
     details: Callable[[Any], str] | None = None
@@ -168,6 +174,11 @@ class RecordListPage(Page):
 
     def on_loaded(self, loaded: Loaded) -> None:
         """After a load, before the rows are shown: counts, filter lists."""
+
+    def current_filter(self, f: SimpleNamespace | None = None) -> Any:
+        """The page's `filter_type` filled from the filter row (`f`, or what it shows now), one field per filter."""
+        f = f or self.filter_values()
+        return self.filter_type(**{spec.field or spec.key: getattr(f, spec.key) for spec in self.filters})
 
     # --- building -------------------------------------------------------------
     def _build(self) -> None:
@@ -271,6 +282,9 @@ class RecordListPage(Page):
         keep, self._keep = self._keep, None
         if "grid" in self.filter_boxes and hasattr(loaded, "grids"):  # a grid filter lists the grids loaded
             self._by_community(loaded)
+        for spec in self.filters:
+            if isinstance(spec, Choice) and spec.fill and hasattr(loaded, spec.fill):
+                self.fill_choice(spec.key, [(w, w) for w in getattr(loaded, spec.fill)])
         self.on_loaded(loaded)
         for panel, rows in zip(self.panels, loaded.tables):
             panel.set_rows(rows, keep if keep is not None else panel.selected_id())
@@ -368,9 +382,22 @@ class RecordListPage(Page):
         if self.activate:
             getattr(self, self.activate)()
 
+    def set_counts(self, text: str, alert: str = "") -> None:
+        """The figures beside the heading; `alert` (逾期 …) follows them in red."""
+        self.counts.setText(text + (f"　<span style='color:#c8161e'>{alert}</span>" if alert else ""))
+
     # --- writing --------------------------------------------------------------
     def show_message(self, text: str) -> None:
         self.message.setText(text)
+
+    def delete_detail(self, title: str, question: Callable[[Any], str], delete: Callable[[Any, Any], Any],
+                      message: str = "已删除。") -> None:
+        """Ask `question(detail)`; on yes run `delete(db, detail.id)` off the GUI thread and say `message`."""
+        d = self.detail
+        if d is None or not common.ask(self, title, question(d)):
+            return
+        db, record_id = self.ctx.db, d.id
+        self.write(lambda: delete(db, record_id), message)
 
     def run_dialog(self, dlg: QDialog, message: str | Callable[[Any], str] | None = None,
                    keep: Any = None) -> Any:

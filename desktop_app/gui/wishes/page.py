@@ -75,7 +75,8 @@ class WishesPage(RecordListPage):
     tables = (Table(COLUMNS, _color, stretch=3, details_width=260, empty="发布心愿：Ctrl+N。"),)
     filters = (Search("搜索：心愿人（可用拼音首字母）、心愿内容、认领人、编号"),
                Choice("state", [(s, s) for s in flow.WISH_STATES], "全部状态"),
-               Choice("grid", all_label="全部网格"), Choice("year", recent_years("年发布"), "全部年份"))
+               Choice("grid", all_label="全部网格", field="grid_id"), Choice("year", recent_years("年发布"), "全部年份"))
+    filter_type = WishFilter
     actions = (
         Act("add", "发布心愿", "post_wish", "Ctrl+N", name="post"),
         Act("claim", "认领", "claim", when=_state_is(flow.WISH_POSTED)),
@@ -89,10 +90,6 @@ class WishesPage(RecordListPage):
         Act("units", "共建单位", "edit_units", name="units"),
     )
     activate = "edit_wish"
-
-    def current_filter(self, f=None) -> WishFilter:
-        f = f or self.filter_values()
-        return WishFilter(text=f.text, state=f.state, grid_id=f.grid, year=f.year)
 
     def load(self, db, f):
         year = self.today.year
@@ -145,11 +142,8 @@ class WishesPage(RecordListPage):
             "送了什么、谁送去的、居民的反馈", today, changes=self.writes), f"心愿 {d.wish_no} 已实现。")
 
     def delete_wish(self) -> None:
-        d = self.detail
-        if d is None or not common.ask(self, "删除心愿", f"确定删除心愿 {d.wish_no}（{d.wisher_name}：{d.content}）吗？"):
-            return
-        db = self.ctx.db
-        self.write(lambda: wish_service.delete_wish(db, d.id), "已删除。")
+        self.delete_detail("删除心愿", lambda d: f"确定删除心愿 {d.wish_no}（{d.wisher_name}：{d.content}）吗？",
+                           wish_service.delete_wish)
 
     def edit_units(self) -> None:
         UnitsDialog(self, self.ctx.db).exec()  # its saves announce Change.WISHES themselves
