@@ -104,6 +104,14 @@ GRID_SCOPED: frozenset[str] = frozenset({
 })
 GRID_BOUND_ROLES: frozenset[Role] = frozenset({Role.GRID})
 
+# What an account confined to one organisation's subtree (a street's operator at
+# the district, Actor.org_id) may not do whatever its role: these act on the
+# whole database (accounts, a restore, the shared lists, everyone's trail, a
+# package of everything).
+WHOLE_DATABASE: frozenset[str] = frozenset({
+    "users.manage", "backup.restore", "settings.write", "audit.read", "sync.export",
+})
+
 
 def role_of(value: str) -> Role:
     try:
@@ -158,6 +166,7 @@ class Actor:
     grid_ids: frozenset[str] = field(default_factory=frozenset)
     kind: ActorKind = ActorKind.USER
     must_change_password: bool = False
+    org_id: str = ""  # the organisation whose subtree alone this actor sees ("": the whole database)
 
     @property
     def role_label(self) -> str:
@@ -165,6 +174,8 @@ class Actor:
 
     def can(self, permission: str, grid_id: str | None | object = ...) -> bool:
         """`permission` at all (grid_id omitted) or on a row of grid `grid_id` (None = no grid)."""
+        if self.org_id and permission in WHOLE_DATABASE:
+            return False
         if grid_id is ...:
             return allowed(self.role, permission)
         return in_scope(self.role, self.grid_ids, permission, grid_id)  # type: ignore[arg-type]

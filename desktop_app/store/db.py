@@ -12,6 +12,7 @@ a listener or an actor.
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from sqlalchemy import URL, Engine, create_engine, event
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from desktop_app.domain.access import Actor
-from desktop_app.store import audit
+from desktop_app.store import audit, scope
 from desktop_app.store.base import stamp_sync_columns
 from desktop_app.store.errors import translate_engine_error
 
@@ -67,6 +68,7 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     event.listen(factory, "before_commit", audit.write_open_entries)
     event.listen(factory, "after_soft_rollback", audit.drop_rolled_back)
     event.listen(factory, "after_transaction_end", audit.forget_open_entries)
+    scope.install(factory)  # an account confined to a subtree sees and changes only that
     return factory
 
 
@@ -104,6 +106,8 @@ class Database:
         self.url = url
         self.encrypted = bool(key)
         self.engine = make_engine(url, key)
+        me = weakref.ref(self)  # the engine's listener must not keep the handle alive
+        scope.install_engine(self.engine, lambda: getattr(me(), "actor", None))  # confined accounts
         self.session_factory = make_session_factory(self.engine)
         self.actor = None
         self.site_id = ""

@@ -21,6 +21,8 @@ class UserInfo:
     locked_until: datetime | None  # UTC; None or past = not locked
     must_change_password: bool
     last_login_at: datetime | None  # UTC
+    org_id: str = ""  # the organisation whose subtree alone the account sees ("": the whole database)
+    org_name: str = ""
 
     @property
     def role_label(self) -> str:

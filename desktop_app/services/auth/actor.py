@@ -22,7 +22,9 @@ sign what they do from the command line.
 
 from __future__ import annotations
 
+import time
 import unicodedata
+import weakref
 from datetime import datetime, timezone
 from typing import Any
 
@@ -64,16 +66,32 @@ class AccountLocked(LoginFailed):
 # ---------------------------------------------------------------- the actor
 
 
+# When each database was last seen without accounts (time.monotonic()). Every permission
+# check asks has_users; while there is no account it would read the table each time.
+_NO_USERS_SEEN: weakref.WeakKeyDictionary[Database, float] = weakref.WeakKeyDictionary()
+NO_USERS_RECHECK_S = 2.0  # another program on the same file or server may create the first account
+
+
 def has_users(db: Database) -> bool:
-    """True once any account exists (accounts are never removed, only deactivated)."""
+    """True once any account exists (accounts are never removed, only deactivated).
+
+    A "no" is remembered per database for NO_USERS_RECHECK_S seconds; creating an
+    account here sets db.has_users at once (and another program's first account is
+    seen within those seconds).
+    """
     if db.has_users:
         return True
+    seen = _NO_USERS_SEEN.get(db)
+    if seen is not None and time.monotonic() - seen < NO_USERS_RECHECK_S:
+        return False
     try:
         with db.session() as s:
             found = s.scalar(select(User.id).limit(1)) is not None
     except OperationalError:  # a database older than the accounts table
         return False
     db.has_users = found
+    if not found:
+        _NO_USERS_SEEN[db] = time.monotonic()
     return found
 
 
@@ -108,6 +126,9 @@ def require(db: Database, permission: str, grid_id: str | None | Any = ...) -> A
     actor = current_actor(db)
     if actor is None or not access.allowed(actor.role, permission):
         raise _deny(actor, permission)
+    if actor.org_id and permission in access.WHOLE_DATABASE:
+        raise _deny(actor, permission, f"“{actor.name}”的账户只管本单位的数据，"
+                                       f"“{access.PERMISSIONS[permission]}”涉及整个数据库，请由区里的管理员办理")
     if grid_id is not ... and not access.in_scope(actor.role, actor.grid_ids, permission, grid_id):
         raise _deny(actor, permission, f"“{actor.name}”只能处理本人负责网格的记录（{access.PERMISSIONS[permission]}）")
     return actor
@@ -146,7 +167,7 @@ def grids_of(text: str) -> frozenset[str]:
 
 def actor_for(user: User) -> Actor:
     return Actor(user.id, user.login, user.display_name, Role(user.role), grids_of(user.grid_ids),
-                 ActorKind.USER, user.must_change_password)
+                 ActorKind.USER, user.must_change_password, user.org_id or "")
 
 
 def account_named(s, login: str, except_id: str | None = None) -> User | None:

@@ -6,13 +6,14 @@ There is always at least one active administrator.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import access
-from desktop_app.domain.access import Actor, ActorKind, Role
+from desktop_app.domain.access import ActorKind, Role
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services.auth.actor import (
@@ -33,7 +34,8 @@ def _info(user: User, names: dict[str, str]) -> UserInfo:
     return UserInfo(
         user.id, user.login, user.display_name, user.role, grids,
         tuple(names.get(g, "（已删除的网格）") for g in grids), user.active, user.locked_until,
-        user.must_change_password, user.last_login_at,
+        user.must_change_password, user.last_login_at, user.org_id or "",
+        names.get(user.org_id, "（已删除的组织）") if user.org_id else "",
     )
 
 
@@ -56,6 +58,18 @@ def _check_grids(s, role: Role, grid_ids) -> str:
     return ",".join(ids)
 
 
+def _check_org(s, org_id: str | None) -> str:
+    """The organisation an account is confined to ("": the whole database): a live street or community."""
+    if not org_id:
+        return ""
+    org = s.get(Organization, org_id)
+    if org is None or org.deleted:
+        raise ValidationError("管辖范围", "所选组织不存在或已删除")
+    if org.kind not in (OrgKind.STREET.value, OrgKind.COMMUNITY.value):
+        raise ValidationError("管辖范围", f"“{org.name}”不是街道或社区（账户只能限定到街道或社区）")
+    return org.id
+
+
 def _live_user(s, user_id: str) -> User:
     user = s.get(User, user_id)
     if user is None or user.deleted:
@@ -65,8 +79,8 @@ def _live_user(s, user_id: str) -> User:
 
 def _active_admins(s, except_id: str | None = None) -> int:
     q = select(func.count()).select_from(User).where(
-        User.deleted.is_(False), User.active.is_(True), User.role == Role.ADMIN.value
-    )
+        User.deleted.is_(False), User.active.is_(True), User.role == Role.ADMIN.value, User.org_id == ""
+    )  # an administrator confined to one unit cannot manage accounts (access.WHOLE_DATABASE)
     if except_id:
         q = q.where(User.id != except_id)
     return s.scalar(q) or 0
@@ -92,7 +106,7 @@ def change_password(db: Database, old_password: str, new_password: str) -> None:
         set_password(user, new_password, now)
         user.must_change_password = False
         uow.commit()
-    set_actor(db, Actor(actor.user_id, actor.login, actor.name, actor.role, actor.grid_ids, actor.kind, False))
+    set_actor(db, dataclasses.replace(actor, must_change_password=False))
 
 
 # ---------------------------------------------------------------- user management (管理员)
@@ -129,8 +143,12 @@ def grid_choices(db: Database) -> list[tuple[str, str]]:
 
 
 def create_user(db: Database, login: str, display_name: str, role: str, password: str,
-                grid_ids=(), must_change_password: bool = True) -> UserInfo:
-    """A new account with a first password, which the user must change at first log-in."""
+                grid_ids=(), must_change_password: bool = True, org_id: str = "") -> UserInfo:
+    """A new account with a first password, which the user must change at first log-in.
+
+    `org_id` confines the account to that street's or community's subtree (a
+    street's operator at the district): it sees and changes nothing else.
+    """
     require(db, "users.manage")
     login = check_login(login)
     display_name = access.check_display_name(display_name)
@@ -142,7 +160,7 @@ def create_user(db: Database, login: str, display_name: str, role: str, password
             raise ValidationError("登录名", f"“{login}”已被使用")
         user = User(login=login, display_name=display_name, role=role_.value,
                     grid_ids=_check_grids(s, role_, grid_ids), password_hash="", password_salt="",
-                    kdf_params="", must_change_password=must_change_password)
+                    kdf_params="", must_change_password=must_change_password, org_id=_check_org(s, org_id))
         set_password(user, password, utcnow())
         s.add(user)
         s.flush()
@@ -164,7 +182,9 @@ def _change_user(db: Database, user_id: str, change: Callable[[Session, User], N
     return info
 
 
-def update_user(db: Database, user_id: str, display_name: str, role: str, grid_ids=()) -> UserInfo:
+def update_user(db: Database, user_id: str, display_name: str, role: str, grid_ids=(),
+                org_id: str | None = None) -> UserInfo:
+    """Name, role, grids and (unless None) the organisation the account is confined to."""
     actor = require(db, "users.manage")
     display_name = access.check_display_name(display_name)
     role_ = access.role_of(role)
@@ -175,7 +195,14 @@ def update_user(db: Database, user_id: str, display_name: str, role: str, grid_i
         if user.id == actor.user_id and role_ != Role(user.role):
             raise Conflict("不能修改自己的角色，请让另一位管理员修改")
         grids = _check_grids(s, role_, grid_ids)
-        for key, value in (("display_name", display_name), ("role", role_.value), ("grid_ids", grids)):
+        scope = user.org_id if org_id is None else _check_org(s, org_id)
+        if user.id == actor.user_id and scope != (user.org_id or ""):
+            raise Conflict("不能修改自己的管辖范围，请让另一位管理员修改")
+        if scope and not user.org_id and user.role == Role.ADMIN.value and user.active \
+                and not _active_admins(s, user.id):
+            raise Conflict("这是唯一管理全库的管理员，不能限定到一个单位（请先另设一位管理员）")
+        for key, value in (("display_name", display_name), ("role", role_.value), ("grid_ids", grids),
+                           ("org_id", scope)):
             if getattr(user, key) != value:
                 setattr(user, key, value)
 

@@ -173,14 +173,15 @@ def search_ids(
     the roster's search index (see roster.search), read once per filter and
     sort and dropped whenever the database file changes.
     """
-    auth.require(db, "members.read")
+    actor = auth.require(db, "members.read")
     today = _today(today)
     index = search._index_for(db)
     if index is None:
         return _search_sql(db, flt, sort, descending, today)
     words = search.terms(flt.text)
     base = replace(flt, text="")
-    lists = index.lists(db, (astuple(base), sort, descending, today),
+    # The lists hold what this actor may see (store.scope): another account's are other lists.
+    lists = index.lists(db, (astuple(base), sort, descending, today, actor.org_id),
                         lambda: _select(db, base, sort, descending, today, _SEARCH_COLUMNS))
     return lists.match(words) if words else list(lists.ids)
 

@@ -1,0 +1,278 @@
+"""An account confined to one organisation's subtree sees and changes only that subtree, on every session.
+
+At a district several streets share one database; a street's operator is an
+account whose `org_id` is that street (domain.access.Actor.org_id). Rather
+than every service and page remembering to filter, the session does it once:
+the actor a session carries (session.info, set by Database.session and the
+unit of work) decides
+
+- reads: every ORM query on a table that belongs to an organisation gets
+  `org column IN (the subtree)` (with_loader_criteria, also on relationship
+  loads and Session.get); a row of a child table (an attendance) follows its
+  parent (the meeting). A row whose organisation is empty belongs to nobody's
+  subtree and stays hidden from a confined account;
+- writes: a flush, a bulk INSERT and an UPDATE/DELETE statement may touch only
+  rows of the subtree; anything else raises OutOfScope and nothing is written.
+
+Which column names a table's organisation is derived from the schema by the
+rule sync.ownership states as data (org_id, grid_id, else the foreign key to
+such a table); tests/integration/test_district_roles.py keeps the two equal.
+An actor with no org_id (the district, a street's or community's own file,
+the command line) pays one dictionary lookup per statement and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import Join, Select, Table, event, inspect, select
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql import Delete, Insert, Update
+
+from desktop_app.domain.errors import DomainError
+from desktop_app.store import audit
+from desktop_app.store.base import Base
+from desktop_app.store.models import Organization, Site
+
+_UNSCOPED_KEY = "dangqun_unscoped"
+_UNSCOPED = {_UNSCOPED_KEY: True}  # this module's own look-ups of the tree (never filtered)
+_IDS_KEY = "dangqun.scope"  # session.info: the Scope of the session's actor
+# What a confined account may read from the organisations above it (never write): the district's scheme.
+HANDED_DOWN = frozenset({"assessment_scheme"})
+EXEMPT = frozenset({"app_user"})  # accounts are not an organisation's rows (app_user.org_id is the scope itself)
+
+
+class OutOfScope(DomainError):
+    """A confined account reached for a row outside its organisation's subtree."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one table's rows reach their organisation."""
+
+    table: Table
+    column: str  # the organisation column, or the foreign key to the parent table
+    parent: Table | None = None  # None: `column` holds the organisation itself
+    parent_column: str = ""  # the parent's organisation column
+
+
+@cache
+def rules() -> dict[str, Rule]:
+    """table name -> Rule, for every mapped table that belongs to an organisation."""
+    from desktop_app.store import schema  # noqa: F401 - every module's tables mapped before they are read
+
+    direct: dict[str, Rule] = {}
+    for m in Base.registry.mappers:
+        t = m.local_table
+        if t.name in EXEMPT:
+            continue
+        name = "id" if t.name == "organization" else next((c for c in ("org_id", "grid_id") if c in t.c), None)
+        if name:
+            direct[t.name] = Rule(t, name)
+    out = dict(direct)
+    for m in Base.registry.mappers:
+        t = m.local_table
+        if t.name in direct or t.name in EXEMPT:
+            continue
+        for c in t.columns:
+            parents = [fk.column.table for fk in c.foreign_keys if fk.column.table.name in direct]
+            if parents:
+                out[t.name] = Rule(t, c.name, parents[0], direct[parents[0].name].column)
+                break
+    return out
+
+
+def _classes() -> list[tuple[type, Rule]]:
+    by_table = rules()
+    return [(m.class_, by_table[m.local_table.name]) for m in Base.registry.mappers
+            if m.local_table.name in by_table]
+
+
+def root_of(session: Session) -> str:
+    """The organisation the session's actor is confined to ("": not confined)."""
+    actor = session.info.get(audit.ACTOR_KEY)
+    return getattr(actor, "org_id", "") or "" if actor is not None else ""
+
+
+@dataclass
+class Scope:
+    """What a confined actor reaches: its subtree (reads and writes) and, read-only, what comes from above."""
+
+    root: str
+    ids: set[str]  # root and everything under it, deleted nodes included (their rows stay the subtree's)
+    above: set[str]  # the organisations over root and the database's own: their HANDED_DOWN rows are readable
+
+    def readable(self, rule: Rule) -> list[str]:
+        handed = rule.table.name in HANDED_DOWN or (rule.parent is not None and rule.parent.name in HANDED_DOWN)
+        return sorted(self.ids | self.above if handed else self.ids)
+
+
+def _tree_select(root: str) -> Select:
+    org = Organization.__table__
+    tree = select(org.c.id).where(org.c.id == root).cte("scope_tree", recursive=True)
+    return select(tree.union_all(select(org.c.id).where(org.c.parent_id == tree.c.id)).c.id)
+
+
+def _above_select(root: str) -> Select:
+    org = Organization.__table__
+    up = select(org.c.parent_id.label("id")).where(org.c.id == root).cte("scope_up", recursive=True)
+    return select(up.union_all(select(org.c.parent_id).where(org.c.id == up.c.id)).c.id)
+
+
+def scope_on(conn, root: str) -> Scope:
+    """Read the subtree and the chain above `root` (plain SELECTs of CTEs: no table here is filtered)."""
+    ids = set(conn.execute(_tree_select(root), execution_options=_UNSCOPED).scalars())
+    above = {i for i in conn.execute(_above_select(root), execution_options=_UNSCOPED).scalars() if i}
+    # The database's own organisation hands down too (at a district the streets sit beside it).
+    org, site = Organization.__table__, Site.__table__
+    own = select(org.c.id).where(org.c.code == select(site.c.org_code).limit(1).scalar_subquery())
+    above.update(conn.execute(own, execution_options=_UNSCOPED).scalars())
+    return Scope(root, ids, above - ids)
+
+
+def scope_of(session: Session, root: str) -> Scope:
+    """The session's actor's scope, read once per session (orgs it creates are added as they come)."""
+    cached = session.info.get(_IDS_KEY)
+    if cached is None or cached.root != root:
+        cached = session.info[_IDS_KEY] = scope_on(session.connection(), root)
+    return cached
+
+
+def _visible(rule: Rule, ids: list[str]):
+    col = rule.table.c[rule.column]
+    if rule.parent is None:
+        return col.in_(ids)
+    return col.in_(select(rule.parent.c.id).where(rule.parent.c[rule.parent_column].in_(ids)))
+
+
+def _refuse(rule: Rule, value) -> OutOfScope:
+    return OutOfScope(f"当前账户只能处理本单位（及下级组织）的数据：“{rule.table.name}”的记录"
+                      f"属于其他单位（{value or '未指定组织'}），未作改动")
+
+
+def _row_in(conn, rule: Rule, value, ids: set[str], seen: dict) -> bool:
+    """May a row whose organisation column (or parent key) holds `value` be written?"""
+    if rule.parent is None:
+        return value in ids
+    if value is None:
+        return False
+    key = (rule.parent.name, value)
+    if key not in seen:
+        p = rule.parent
+        owner = select(p.c[rule.parent_column]).where(p.c.id == value)
+        seen[key] = conn.execute(owner, execution_options=_UNSCOPED).scalar() in ids
+    return seen[key]
+
+
+def _check_insert(conn, rule: Rule, params, sc: Scope) -> None:
+    rows = params if isinstance(params, list) else [params or {}]
+    seen: dict = {}
+    for row in rows:
+        is_org = rule.table.name == "organization"
+        value = row.get("parent_id") if is_org else row.get(rule.column)
+        if not _row_in(conn, rule, value, sc.ids, seen):
+            raise _refuse(rule, value)
+        if is_org:
+            sc.ids.add(row.get("id"))
+
+
+def _on_execute(state: ORMExecuteState) -> None:
+    root = root_of(state.session)
+    if not root:
+        return
+    sc = scope_of(state.session, root)
+    stmt = state.statement
+    if state.is_select:
+        if state.is_column_load:
+            return  # a deferred column of an object already read
+        opts = [with_loader_criteria(cls, _visible(rule, sc.readable(rule)), include_aliases=True,
+                                     propagate_to_loaders=True)
+                for cls, rule in _classes()]
+        state.statement = stmt.options(*opts)
+        return
+    table = getattr(stmt, "table", None)
+    rule = rules().get(getattr(table, "name", ""))
+    if rule is None:
+        return
+    if isinstance(stmt, Insert):
+        _check_insert(state.session.connection(), rule, state.parameters, sc)
+    elif isinstance(stmt, (Update, Delete)):
+        state.statement = stmt.where(_visible(rule, sorted(sc.ids)))
+        if isinstance(stmt, Update) and rule.parent is None:
+            target = "parent_id" if rule.table.name == "organization" else rule.column
+            values = {getattr(k, "key", k): v for k, v in (stmt._values or {}).items()}
+            new = getattr(values.get(target), "value", values.get(target))
+            if target in values and new not in sc.ids:
+                raise _refuse(rule, new)
+
+
+def _before_flush(session: Session, _ctx, _instances) -> None:
+    root = root_of(session)
+    if not root:
+        return
+    sc = scope_of(session, root)
+    by_table = rules()
+    seen: dict = {}
+    conn = session.connection()
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        rule = by_table.get(getattr(getattr(obj, "__table__", None), "name", ""))
+        if rule is None:
+            continue
+        if rule.table.name == "organization":
+            if obj in session.new or obj.id not in sc.ids:
+                if obj.parent_id not in sc.ids:
+                    raise _refuse(rule, obj.parent_id)
+                sc.ids.add(obj.id)
+            elif obj.id != root and obj.parent_id not in sc.ids:
+                raise _refuse(rule, obj.parent_id)
+            continue
+        value = getattr(obj, inspect(obj).mapper.get_property_by_column(rule.table.c[rule.column]).key, None)
+        if not _row_in(conn, rule, value, sc.ids, seen):
+            raise _refuse(rule, value)
+
+
+def install(factory) -> None:
+    """Attach the confinement to a session factory (store.db.make_session_factory)."""
+    event.listen(factory, "do_orm_execute", _on_execute)
+    event.listen(factory, "before_flush", _before_flush)
+
+
+# ---------------------------------------------------------------- reads on a bare connection
+
+def _primary_tables(from_) -> list[Table]:
+    """The tables a FROM reads rows of: both sides of an inner join, the left of an outer join."""
+    if isinstance(from_, Table):
+        return [from_]
+    if isinstance(from_, Join):
+        return _primary_tables(from_.left) + ([] if from_.isouter else _primary_tables(from_.right))
+    return []
+
+
+def confine(conn, stmt: Select, root: str) -> Select:
+    """`stmt` reading only rows of `root`'s scope from each table it reads rows of."""
+    sc = None
+    by_table = rules()
+    for from_ in stmt.get_final_froms():
+        for table in _primary_tables(from_):
+            rule = by_table.get(table.name)
+            if rule is not None:  # (the ORM hands its tables over annotated: the same table by name)
+                sc = sc or scope_on(conn, root)
+                stmt = stmt.where(_visible(rule, sc.readable(rule)))
+    return stmt
+
+
+def install_engine(engine, actor_of) -> None:
+    """Confine the SELECTs run on `engine`'s own connections too (the roster's fast reads skip the ORM).
+
+    `actor_of()` is who acts on the database in this process (Database.actor).
+    Statements a session runs come here as well; filtering them twice changes nothing.
+    """
+    def before_execute(conn, clause, multiparams, params, execution_options):
+        actor = actor_of()
+        root = getattr(actor, "org_id", "") if actor is not None else ""
+        if root and isinstance(clause, Select) and not execution_options.get(_UNSCOPED_KEY):
+            clause = confine(conn, clause, root)
+        return clause, multiparams, params
+
+    event.listen(engine, "before_execute", before_execute, retval=True)
