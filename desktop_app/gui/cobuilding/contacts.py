@@ -9,13 +9,13 @@ from html import escape
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a
 from desktop_app.gui.residents.pickers import member_picker, resident_picker
 from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.forms import DateEdit, grid_combo, list_combo, named_combo, select
 from desktop_app.gui.widgets.layouts import form_layout
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
+from desktop_app.gui.widgets.required import picked
 from desktop_app.gui.widgets.table import CENTER, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import residents as resident_service
@@ -59,9 +59,7 @@ class ContactDialog(CobuildingDialog):
         self.first_field = self.member
 
     def prepare(self):
-        m = self.member.chosen()
-        if m is None:
-            raise ValidationError("党员", "请从列表中选择党员")
+        m = picked(self.member)
         h = self.household.chosen()
         inp = rules.check_contact(rules.ContactInput(
             m.id, self.role.currentData() or "", self.grid.currentData(), self.building.text(),

@@ -14,7 +14,6 @@ from html import escape
 from PySide6.QtWidgets import QLabel, QLineEdit, QRadioButton, QWidget
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.ledger import EXPENSE
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.cobuilding.common import CobuildingDialog, d
@@ -22,6 +21,7 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, list_combo, yuan_field
 from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.required import required
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import ledger
 from desktop_app.services.database import Database
@@ -107,9 +107,7 @@ class CostDialog(CobuildingDialog):
     def prepare(self):
         db, t, today = self.db, self.target, self.today
         if self.link.isChecked():
-            entry_id = self.entry.currentData()
-            if not entry_id:
-                raise ValidationError("凭证", "请选择要关联的凭证")
+            entry_id = required(self.entry.currentData(), "凭证", "请选择要关联的凭证")
             return lambda: cb.link_cost(db, entry_id, activity_id=t.activity_id, item_id=t.item_id)
         inp = rules.check_cost(rules.CostInput(
             self.on.value(), self.account.currentData() or "", fen_of(self.amount, "金额"),
@@ -130,9 +128,7 @@ class UnlinkCostDialog(CobuildingDialog):
         self.setMinimumWidth(440)
 
     def prepare(self):
-        db, link_id = self.db, self.cost.currentData()
-        if not link_id:
-            raise ValidationError("凭证", "请选择凭证")
+        db, link_id = self.db, required(self.cost.currentData(), "凭证", "请选择凭证")
         return lambda: cb.unlink_cost(db, link_id)
 
 

@@ -7,7 +7,6 @@ from html import escape
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.meetings import MEETING_STATUS_LABELS
 from desktop_app.gui.cobuilding.activity_dialog import checked, checklist
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
@@ -15,6 +14,7 @@ from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.forms import combo, named_combo
 from desktop_app.gui.widgets.layouts import form_layout
 from desktop_app.gui.widgets.record_list import Act, Choice, Loaded, Search, Table
+from desktop_app.gui.widgets.required import required
 from desktop_app.gui.widgets.table import CENTER, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
@@ -60,11 +60,9 @@ class TopicDialog(CobuildingDialog):
         self.first_field = self.topic
 
     def prepare(self):
-        if not self.topic.text().strip():
-            raise ValidationError("议题", "不能为空")
-        db, mid, topic, uid = self.db, self.meeting.id, self.topic.text(), self.unit.currentData()
-        if not uid:
-            raise ValidationError("认领单位", "请选择共建单位")
+        topic = self.topic.text()
+        required(topic.strip(), "议题", "不能为空")
+        db, mid, uid = self.db, self.meeting.id, required(self.unit.currentData(), "认领单位", "请选择共建单位")
         return lambda: cb.add_topic(db, mid, topic, uid)
 
 

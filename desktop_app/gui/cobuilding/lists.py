@@ -10,7 +10,6 @@ from html import escape
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.cobuilding import costs
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
@@ -19,6 +18,7 @@ from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, named_combo, text_area
 from desktop_app.gui.widgets.layouts import form_layout
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
+from desktop_app.gui.widgets.required import required
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, RIGHT, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import projects as project_service
@@ -111,9 +111,7 @@ class ClaimProjectDialog(CobuildingDialog):
         self.setMinimumWidth(380)
 
     def prepare(self):
-        uid = self.unit.currentData()
-        if not uid:
-            raise ValidationError("认领单位", "请选择共建单位")
+        uid = required(self.unit.currentData(), "认领单位", "请选择共建单位")
         on = rules.check_claim(self.item.state, self.on.value(), self.item.raised_on, self.today)
         db, iid, today = self.db, self.item.id, self.today
         return lambda: cb.claim_project(db, iid, uid, on, today)

@@ -10,12 +10,12 @@ from html import escape
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
 from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, named_combo, text_area
 from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.required import required
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
 from desktop_app.gui.widgets.table import CENTER, MUTED, Column
 from desktop_app.services import cobuilding as cb
@@ -44,9 +44,7 @@ class PairDialog(CobuildingDialog):
         self.setMinimumWidth(420)
 
     def prepare(self):
-        uid = self.unit.currentData()
-        if not uid:
-            raise ValidationError("共建单位", "请选择共建单位")
+        uid = required(self.unit.currentData(), "共建单位", "请选择共建单位")
         db, on, notes, today = self.db, self.on.value(), self.notes.toPlainText(), self.today
         return lambda: cb.pair_unit(db, uid, on, notes, today)
 
@@ -72,10 +70,8 @@ class TakeOnDialog(CobuildingDialog):
             name = self.name.text()
             rules.check_pairing_item(kind, name, None, on, self.pairing.row.paired_on, today)
             return lambda: cb.take_on(db, pid, kind, name, since=on, today=today)
-        h = self.household.chosen()
-        if h is None or not h.household_id:
-            raise ValidationError("住户", "请从列表中选择住户")
-        return lambda: cb.take_on(db, pid, kind, household_id=h.household_id, since=on, today=today)
+        household = required(getattr(self.household.chosen(), "household_id", None), "住户", "请从列表中选择住户")
+        return lambda: cb.take_on(db, pid, kind, household_id=household, since=on, today=today)
 
 
 class PairingVisitDialog(CobuildingDialog):
@@ -94,9 +90,7 @@ class PairingVisitDialog(CobuildingDialog):
         self.first_field = self.visitors
 
     def prepare(self):
-        item = self.item.currentData()
-        if not item:
-            raise ValidationError("结对对象", "这个结对还没有认岗位或认亲戚")
+        item = required(self.item.currentData(), "结对对象", "这个结对还没有认岗位或认亲戚")
         db, on, who, what, today = self.db, self.on.value(), self.visitors.text(), self.content.toPlainText(), self.today
         return lambda: cb.log_pairing_visit(db, item, on, who, what, today)
 

@@ -14,6 +14,7 @@ from desktop_app.gui.residents.pickers import member_picker
 from desktop_app.gui.widgets.dialog import create_or_update
 from desktop_app.gui.widgets.forms import DateEdit, combo, named_combo, text_area
 from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.required import picked, required
 from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
@@ -158,9 +159,7 @@ class ClaimDialog(CobuildingDialog):
         self.setMinimumWidth(380)
 
     def prepare(self):
-        pid = self.post.currentData()
-        if not pid:
-            raise ValidationError("岗位", "没有可认领的岗位，请先新增岗位")
+        pid = required(self.post.currentData(), "岗位", "没有可认领的岗位，请先新增岗位")
         db, rid, on, today = self.db, self.person.id, self.on.value(), self.today
         return lambda: cb.claim_post(db, pid, rid, on, today)
 
@@ -180,8 +179,6 @@ class MoveFromRosterDialog(CobuildingDialog):
         self.first_field = self.member
 
     def prepare(self):
-        m = self.member.chosen()
-        if m is None:
-            raise ValidationError("党员", "请从列表中选择党员")
+        m = picked(self.member)
         db, today = self.db, self.today
         return lambda: cb.move_from_roster(db, m.id, today)

@@ -95,8 +95,7 @@ class DevelopmentPage(RecordListPage):
     def fetch_detail(self, db, row):
         return development.get(db, row.id, self.today)
 
-    def detail_html(self, detail) -> str:
-        return details_html(detail)
+    details = staticmethod(details_html)
 
     def on_loaded(self, loaded: Loaded) -> None:
         self.fill_choice("branch", loaded.branches)
@@ -107,9 +106,8 @@ class DevelopmentPage(RecordListPage):
         self.counts.setText("，".join(f"{k} {v}" for k, v in by_stage.items()) + (f"　有逾期事项 {late} 人" if late else ""))
 
     def add_applicant(self) -> None:
-        branches = self.loaded.branches if self.loaded else []
-        self.run_dialog(ApplicantDialog(self, self.ctx.db, branches, self.filter_values().branch, self.today),
-                        lambda d: f"已登记入党申请人 {d.row.name}。", )
+        self.run_dialog(ApplicantDialog(self, self.ctx.db, self.loaded_value("branches", []), self.filter_values().branch,
+                                        self.today), lambda d: f"已登记入党申请人 {d.row.name}。")
 
     def advance(self) -> None:
         d = self.detail

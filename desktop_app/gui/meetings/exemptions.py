@@ -13,13 +13,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain import membership as rules
-from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.residents.pickers import member_picker
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, list_combo
 from desktop_app.gui.widgets.layouts import column, fill, form_layout
+from desktop_app.gui.widgets.required import picked
 from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, fit_columns
 from desktop_app.services import membership
 from desktop_app.services.database import Database
@@ -57,9 +57,7 @@ class ExemptionDialog(SavingDialog):
         self.first_field = self.member
 
     def prepare(self):
-        chosen = self.member.chosen()
-        if chosen is None:
-            raise ValidationError("党员", "请从列表中选择党员")
+        chosen = picked(self.member)
         db, start, end, reason, note = self.db, self.start.value(), self.end.value(), self.reason.currentText(), \
             self.note.text()
         return lambda: membership.add_exemption(db, chosen.id, start, end, reason, note)

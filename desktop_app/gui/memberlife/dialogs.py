@@ -18,6 +18,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.residents.pickers import member_picker
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, text_area
+from desktop_app.gui.widgets.required import picked
 from desktop_app.services import memberlife as life
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
@@ -48,10 +49,7 @@ class _MemberForm(SavingDialog):
     def member_id(self) -> str:
         if self._member is not None:
             return self._member[0]
-        chosen = self.picker.chosen() if self.picker is not None else None
-        if chosen is None:
-            raise ValidationError("党员", "请从名册中选择党员（输入姓名或拼音首字母后选中）")
-        return chosen.id
+        return picked(self.picker, message="请从名册中选择党员（输入姓名或拼音首字母后选中）").id
 
     def field(self, label: str, widget: W) -> W:
         """Add a row to the form; the field is returned so a form reads as one line per field."""
