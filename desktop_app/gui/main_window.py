@@ -138,6 +138,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(act_backup)
         act_restore.setEnabled(auth.can(self.ctx.db, "backup.restore"))
         file_menu.addAction(act_restore)
+        act_restore_file = QAction(icons.get("restore"), "从文件恢复…", self)
+        act_restore_file.triggered.connect(self.restore_from_file)
+        act_restore_file.setEnabled(act_restore.isEnabled())
+        file_menu.addAction(act_restore_file)
         file_menu.addAction(act_mirror)
         act_settings = QAction(icons.get("settings"), "设置…", self)
         act_settings.setEnabled(auth.can(self.ctx.db, "settings.manage"))
@@ -201,21 +205,32 @@ class MainWindow(QMainWindow):
         )
 
     def restore_backup(self) -> None:
-        from desktop_app.domain.errors import DomainError
         from desktop_app.gui.shell.backup_dialog import restore_choices
 
         dlg = RestoreDialog(self, restore_choices(self.ctx.db.path))
         if dlg.exec() != RestoreDialog.DialogCode.Accepted or dlg.chosen() is None:
             return
         chosen = dlg.chosen()
-        if not common.ask(
-            self, "从备份恢复",
-            f"用 {chosen.taken_at:%Y-%m-%d %H:%M} 的备份替换当前全部数据吗？\n"
-            "当前数据会先另存为“恢复前”备份。",
-        ):
+        self._restore_from(chosen.path, f"用 {chosen.taken_at:%Y-%m-%d %H:%M} 的备份替换当前全部数据吗？")
+
+    def restore_from_file(self) -> None:
+        from desktop_app.gui.shell.backup_dialog import pick_backup_file
+
+        path = pick_backup_file(self)
+        if path is not None:
+            self._restore_from(path, f"用备份文件 {path} 替换当前全部数据吗？")
+
+    def _restore_from(self, path, question: str) -> None:
+        from desktop_app.domain.errors import DomainError
+        from desktop_app.gui.shell.backup_dialog import backup_key
+
+        if not common.ask(self, "从备份恢复", question + "\n当前数据会先另存为“恢复前”备份。"):
             return
         try:  # the service checks for an administrator, audits, and refuses a bad file untouched
-            backup.restore_database(self.ctx.db, chosen.path)
+            go, key = backup_key(self, self.ctx.db, path)
+            if not go:
+                return
+            backup.restore_database(self.ctx.db, path, key)
         except DomainError as exc:
             show_error(self, exc)
             return

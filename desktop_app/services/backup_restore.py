@@ -122,7 +122,7 @@ def _put_aside(db_path: Path, key: str | None, folder: Path | None) -> Path | No
 
 
 def restore(backup: Path, db_path: Path, folder: Path | None = None, *, key: str | None | object = ...,
-            backup_key: str | None = None, actor: Actor | None = None) -> Path | None:
+            backup_key: str | None = None, actor: Actor | None = None, why: str = "") -> Path | None:
     """Replace the database file with a checked copy of `backup`. The database must not be open here.
 
     `key`: the database's key (default: the one it was opened with, or
@@ -152,13 +152,31 @@ def restore(backup: Path, db_path: Path, folder: Path | None = None, *, key: str
     restored = _StoreDatabase.at(db_path, key)
     try:
         restored.actor = actor
-        record(restored, "restore", f"从备份 {backup} 恢复" + (f"，恢复前的数据在 {kept}" if kept else ""),
+        record(restored, "restore", f"{why}从备份 {backup} 恢复" + (f"，恢复前的数据在 {kept}" if kept else ""),
                backup, actor)
     except DomainError:
         pass  # the restore itself stands; the trail entry is a courtesy when the file cannot take it
     finally:
         restored.dispose()
     return kept
+
+
+def needs_own_key(db: Database, backup: Path) -> bool:
+    """True when `backup` is encrypted and the open database's key does not open it: ask for the backup's own key."""
+    require_admin(db, "从备份恢复数据")
+    backup = Path(backup)
+    if cipher.file_state(backup) != "sealed":
+        return False
+    key = cipher.key_of(db.path) if db.encrypted and db.path is not None else None
+    return not key or not _opens(backup, key)
+
+
+def _opens(path: Path, key: str) -> bool:
+    try:
+        cipher.check_opens(path, key)
+    except cipher.KeyProblem:
+        return False
+    return True
 
 
 def restore_database(db: Database, backup: Path, backup_key: str | None = None, folder: Path | None = None) -> Path | None:
@@ -175,3 +193,32 @@ def restore_database(db: Database, backup: Path, backup_key: str | None = None, 
     key = cipher.key_of(path) if db.encrypted else None
     db.dispose()
     return restore(backup, path, folder, key=key, backup_key=backup_key, actor=actor)
+
+
+def recover_damaged(db_path: Path, backup: Path, key: str | None = None) -> Path | None:
+    """Start-up recovery: put the newest good backup in place of a damaged database file.
+
+    No account in a damaged file can be checked, so whoever runs the program
+    on this PC may do this, and only this: the service itself must find the
+    file damaged (a sound one is refused: an administrator restores it from
+    the menu), only the newest good backup is accepted (no choosing an older
+    one to undo recent work), the damaged file is kept aside, never destroyed,
+    and the restore is recorded in the restored database (who: 命令行/系统,
+    why: 启动时发现数据库损坏), where administrators see it. Returns the path of
+    the damaged file kept. `key`: the key typed for an encrypted database.
+    """
+    from desktop_app.services.backup_copies import newest_good
+
+    db_path, backup = Path(db_path), Path(backup)
+    state = cipher.file_state(db_path)
+    key = key or (cipher.key_of(db_path) if state == "sealed" else None)
+    if state == "sealed" and not key:
+        raise RestoreRefused("数据库已加密，没有它的密钥无法判断它是否损坏；请先输入密钥。数据没有改动。")
+    problems = [] if state == "missing" else integrity_problems(db_path, key)
+    if not problems:
+        raise RestoreRefused("数据库文件没有损坏：请登录后由管理员从“文件—从备份恢复”恢复。数据没有改动。")
+    good = newest_good(db_path.stem)
+    if good is None or good.path.resolve() != backup.resolve():
+        raise RestoreRefused("启动时只能用最新的完好备份恢复损坏的数据库；请登录后由管理员选择其他备份。数据没有改动。")
+    why = f"启动时发现数据库损坏（{'；'.join(problems[:2])}），"
+    return restore(backup, db_path, **({"key": key} if key else {}), why=why)

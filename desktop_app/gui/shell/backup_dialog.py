@@ -1,9 +1,10 @@
-"""Choose a backup to restore from; set the second backup folder.
+"""Choose a backup to restore from (the list, or any file), ask for its own key; set the second backup folder.
 
 The restore itself goes through services.backup.restore_database (called by
 the main window), so the service checks that an administrator acts, audits it
-and refuses a bad file with the data untouched; the window picks, confirms
-and reopens.
+and refuses a bad file with the data untouched; the window picks, confirms,
+asks for the key of a backup encrypted with another key (three tries), and
+reopens.
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
+from desktop_app.domain.errors import DomainError
+from desktop_app.gui.shell.key_dialog import TRIES, ask_key
+from desktop_app.gui.widgets import forms
 from desktop_app.gui.widgets.table import RIGHT, Column, ColumnModel, table_view
-from desktop_app.services import backup
+from desktop_app.services import backup, database
+from desktop_app.services.database import Database
 from desktop_app.settings import backup_dir
 from desktop_app.views.backup import BackupInfo
 
@@ -67,6 +72,34 @@ def restore_choices(db_path: Path) -> list[BackupInfo]:
             if b.kind == "before-restore":
                 found.setdefault(b.path, b)
     return sorted(found.values(), key=lambda b: b.taken_at, reverse=True)
+
+
+BACKUP_FILES = "数据库备份 (*.db *.sqlite *.sqlite3 *.bak);;所有文件 (*)"
+
+
+def pick_backup_file(parent: QWidget | None) -> Path | None:
+    """Any backup file (a USB stick, a colleague's copy): opened on Documents, never on the data folder."""
+    return forms.ask_open_path(parent, "选择要恢复的备份文件", BACKUP_FILES)
+
+
+class KeyRefused(DomainError):
+    """Three wrong keys for a backup: nothing was restored."""
+
+
+def backup_key(parent: QWidget | None, db: Database, path: Path) -> tuple[bool, str | None]:
+    """(go on, the backup's own key): asks for it when the database's key does not open the backup.
+
+    (False, None) when the person cancels; KeyRefused after three wrong keys.
+    """
+    if not backup.needs_own_key(db, path):
+        return True, None
+    key, exhausted = ask_key(
+        parent, path, lambda k: database.opens_with(path, k), ok="恢复",
+        note=f"备份文件 {path.name} 是用另一个密钥加密的（不是当前数据库的密钥）。\n"
+             "请输入这个备份的密钥（备份所属数据库的密钥单上的恢复密钥）：")
+    if exhausted:
+        raise KeyRefused(f"{TRIES} 次输入的密钥都打不开备份文件 {path.name}，没有恢复。当前数据没有改动。")
+    return key is not None, key
 
 
 class MirrorDialog(QDialog):

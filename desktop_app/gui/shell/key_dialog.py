@@ -17,13 +17,13 @@ TRIES = 3
 
 
 class KeyDialog(QDialog):
-    def __init__(self, parent: QWidget | None, path: Path):
+    def __init__(self, parent: QWidget | None, path: Path, note: str = "", ok: str = "打开"):
         super().__init__(parent)
-        self.setWindowTitle("输入数据库密钥")
-        note = QLabel(
+        self.setWindowTitle("输入数据库密钥" if not note else "输入备份的密钥")
+        note = QLabel(note or (
             f"数据库文件 {path} 已加密，本机没有保存它的密钥。\n"
             "请输入密钥（设置加密时打印的密钥单上的恢复密钥）："
-        )
+        ))
         note.setWordWrap(True)
         self.key = QLineEdit()
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
@@ -33,7 +33,7 @@ class KeyDialog(QDialog):
         self.message.setStyleSheet("color: #b00020;")
         self.message.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("打开")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -45,15 +45,19 @@ class KeyDialog(QDialog):
         self.resize(460, 160)
 
     def wrong(self, tries_left: int) -> None:
-        self.message.setText(f"密钥不正确，还可以再试 {tries_left} 次。数据库没有被改动。")
+        self.message.setText(f"密钥不正确，还可以再试 {tries_left} 次。数据没有被改动。")
         self.message.show()
         self.key.clear()
         self.key.setFocus()
 
 
-def ask_key(parent: QWidget | None, path: Path, opens: Callable[[str], bool]) -> tuple[str | None, bool]:
-    """(the key that opens `path`, False) ; (None, False) when cancelled; (None, True) after TRIES wrong keys."""
-    dlg = KeyDialog(parent, path)
+def ask_key(parent: QWidget | None, path: Path, opens: Callable[[str], bool], note: str = "",
+            ok: str = "打开") -> tuple[str | None, bool]:
+    """(the key that opens `path`, False) ; (None, False) when cancelled; (None, True) after TRIES wrong keys.
+
+    `note` and `ok` word the dialog for another file than the database (a backup to restore).
+    """
+    dlg = KeyDialog(parent, path, note, ok)
     for attempt in range(TRIES):
         if dlg.exec() != KeyDialog.DialogCode.Accepted:
             return None, False
