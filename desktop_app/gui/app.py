@@ -158,7 +158,8 @@ def _open_or_recover(db_path: Path, demo: bool):
         )
         if not common.ask(None, "数据库已损坏", question):
             raise
-        backup.restore(good.path, db_path)
+        # the service re-checks the damage and the backup, keeps the damaged file and audits in the restored file
+        backup.recover_damaged(db_path, good.path, _typed_keys.get(str(db_path)))
         return open_context(db_path, demo)
 
 

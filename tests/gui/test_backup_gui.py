@@ -66,3 +66,29 @@ def test_a_damaged_database_is_offered_its_newest_good_backup(app_ctx, monkeypat
     assert asked and "损坏" in asked[0]
     assert ctx.site.org_name == "幸福里社区党委"
     assert good.exists()
+
+
+def test_start_up_recovery_goes_through_the_service_and_is_audited_in_the_restored_file(app_ctx, monkeypatch):
+    from sqlalchemy import select
+
+    from desktop_app.store.models_access import AuditEntry
+
+    db = app_ctx.db
+    good = backup.backup_now(db.path, "manual")
+    db.dispose()
+    for suffix in ("-wal", "-shm"):
+        (db.path.parent / (db.path.name + suffix)).unlink(missing_ok=True)
+    damaged = b"SQLite format 3\x00" + b"\x00" * 100 + b"garbage" * 500
+    db.path.write_bytes(damaged)
+    called = []
+    real = backup.recover_damaged
+    monkeypatch.setattr(backup, "recover_damaged", lambda *a, **k: called.append(a) or real(*a, **k))
+    monkeypatch.setattr(common, "ask", lambda *a: True)
+    ctx = gui_app._open_or_recover(db.path, demo=False)
+    assert called and called[0][1] == good
+    with ctx.db.session() as s:
+        [entry] = s.scalars(select(AuditEntry).where(AuditEntry.action == "restore")).all()
+    assert "启动时发现数据库损坏" in entry.note and good.name in entry.note
+    kept = [p for p in db.path.parent.iterdir() if ".corrupt-" in p.name]
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged  # the damaged file is kept, never destroyed
+    ctx.db.dispose()
