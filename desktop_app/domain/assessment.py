@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from desktop_app.domain import development as dev
 from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.text import required_text
 
 CATEGORY = "category"
 ITEM = "item"
@@ -94,12 +95,7 @@ def check_year(year: int) -> int:
 
 
 def check_title_text(title: str) -> str:
-    title = (title or "").strip()
-    if not title:
-        raise ValidationError("称号", "请填写称号")
-    if len(title) > 40:
-        raise ValidationError("称号", "不能超过 40 个字")
-    return title
+    return required_text(title, "称号", 40, "请填写称号")
 
 
 def ratio_score(max_tenths: int, achieved: float, required: float, full_at: float = 1.0) -> int:

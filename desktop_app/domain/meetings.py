@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from enum import StrEnum
 
 from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.labels import LabelledEnum, labels
 
 # ---------------------------------------------------------------- kinds and cadence
 
@@ -26,38 +26,30 @@ EVALUATION = "民主评议党员"
 JOINT = "联席会议"
 
 
-class PeriodUnit(StrEnum):
-    MONTH = "month"
-    QUARTER = "quarter"
-    HALF = "half"
-    YEAR = "year"
-    NONE = "none"  # no fixed cadence: held as needed, never due
+class PeriodUnit(LabelledEnum):
+    MONTH = "month", "每月"
+    QUARTER = "quarter", "每季度"
+    HALF = "half", "每半年"
+    YEAR = "year", "每年"
+    NONE = "none", "不定期"  # no fixed cadence: held as needed, never due
 
 
-PERIOD_LABELS: dict[PeriodUnit, str] = {
-    PeriodUnit.MONTH: "每月",
-    PeriodUnit.QUARTER: "每季度",
-    PeriodUnit.HALF: "每半年",
-    PeriodUnit.YEAR: "每年",
-    PeriodUnit.NONE: "不定期",
-}
+PERIOD_LABELS: dict[PeriodUnit, str] = labels(PeriodUnit)
 
 _MONTHS_PER: dict[PeriodUnit, int] = {
     PeriodUnit.MONTH: 1, PeriodUnit.QUARTER: 3, PeriodUnit.HALF: 6, PeriodUnit.YEAR: 12,
 }
 
 
-class Holder(StrEnum):
+class Holder(LabelledEnum):
     """Which organisation holds a kind of meeting (org kinds of domain.orgs)."""
 
-    BRANCH = "branch"
-    GROUP = "group"
-    COMMUNITY = "community"
+    BRANCH = "branch", "党支部"
+    GROUP = "group", "党小组"
+    COMMUNITY = "community", "社区党委"
 
 
-HOLDER_LABELS: dict[Holder, str] = {
-    Holder.BRANCH: "党支部", Holder.GROUP: "党小组", Holder.COMMUNITY: "社区党委",
-}
+HOLDER_LABELS: dict[Holder, str] = labels(Holder)
 
 
 @dataclass(frozen=True)
@@ -220,25 +212,17 @@ def periods_between(first: date, last: date, unit: PeriodUnit | str) -> list[Per
 
 # ---------------------------------------------------------------- due and overdue
 
-class CellStatus(StrEnum):
-    HELD = "held"  # held as often as required
-    NO_QUORUM = "no_quorum"  # held, but a meeting that needs a quorum lacked it
-    PLANNED = "planned"  # not yet held, a meeting is planned in the period
-    DUE = "due"  # the period is running and the meeting is still owed
-    OVERDUE = "overdue"  # the period is over and the meeting was not held
-    FUTURE = "future"  # the period has not started
-    NOT_REQUIRED = "not_required"  # kind not tracked (no cadence, or switched off)
+class CellStatus(LabelledEnum):
+    HELD = "held", "已召开"  # held as often as required
+    NO_QUORUM = "no_quorum", "未达法定人数"  # held, but a meeting that needs a quorum lacked it
+    PLANNED = "planned", "已计划"  # not yet held, a meeting is planned in the period
+    DUE = "due", "待召开"  # the period is running and the meeting is still owed
+    OVERDUE = "overdue", "逾期未开"  # the period is over and the meeting was not held
+    FUTURE = "future", "未到期"  # the period has not started
+    NOT_REQUIRED = "not_required", "不要求"  # kind not tracked (no cadence, or switched off)
 
 
-CELL_LABELS: dict[CellStatus, str] = {
-    CellStatus.HELD: "已召开",
-    CellStatus.NO_QUORUM: "未达法定人数",
-    CellStatus.PLANNED: "已计划",
-    CellStatus.DUE: "待召开",
-    CellStatus.OVERDUE: "逾期未开",
-    CellStatus.FUTURE: "未到期",
-    CellStatus.NOT_REQUIRED: "不要求",
-}
+CELL_LABELS: dict[CellStatus, str] = labels(CellStatus)
 
 
 def cell_status(

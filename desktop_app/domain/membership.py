@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.text import required_text
 from desktop_app.domain.memberlife import Move, Sanction, org_on, vote_barred
 from desktop_app.domain.members import (
     FULL, GONE_STATUSES, LOST, NORMAL, PROBATIONARY, SUSPENDED, add_years,
@@ -120,11 +121,7 @@ def check_exemption(start: date | None, end: date | None, reason: str) -> Exempt
         raise ValidationError("开始日期", "请填写免于应到的开始日期")
     if end is not None and end < start:
         raise ValidationError("结束日期", "结束日期不能早于开始日期")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("原因", "请写明免于应到的原因（如长期外出、病重）")
-    if len(reason) > REASON_MAX:
-        raise ValidationError("原因", f"原因不超过 {REASON_MAX} 个字")
+    reason = required_text(reason, "原因", REASON_MAX, "请写明免于应到的原因（如长期外出、病重）", "原因不超过 {limit} 个字")
     return Exemption(start, end, reason)
 
 

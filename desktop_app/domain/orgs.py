@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 
 from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.labels import LabelledEnum, labels
+from desktop_app.domain.text import required_text
 
 
-class OrgKind(StrEnum):
-    DISTRICT = "district"
-    STREET = "street"
-    COMMUNITY = "community"
-    BRANCH = "branch"
-    GROUP = "group"
+class OrgKind(LabelledEnum):
+    DISTRICT = "district", "区委"
+    STREET = "street", "街道党工委"
+    COMMUNITY = "community", "社区党委"
+    BRANCH = "branch", "党支部"
+    GROUP = "group", "党小组"
 
 
-KIND_LABELS: dict[OrgKind, str] = {
-    OrgKind.DISTRICT: "区委",
-    OrgKind.STREET: "街道党工委",
-    OrgKind.COMMUNITY: "社区党委",
-    OrgKind.BRANCH: "党支部",
-    OrgKind.GROUP: "党小组",
-}
+KIND_LABELS: dict[OrgKind, str] = labels(OrgKind)
 
 # Parent kind -> kinds it may hold. A community may hold branches directly
 # (网格党支部) and party groups sit under branches.
@@ -45,12 +40,7 @@ def kind_from_label(text: str) -> OrgKind:
 
 
 def check_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError("名称", "不能为空")
-    if len(name) > 60:
-        raise ValidationError("名称", "不能超过 60 个字")
-    return name
+    return required_text(name, "名称", 60)
 
 
 def check_code(code: str) -> str:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import NamedTuple
 
 from desktop_app.domain.errors import DomainError
+from desktop_app.domain.labels import LabelledEnum, labels
 
 FORMAT = "dangqun-sync"
 FORMAT_VERSION = 2  # 2: each site signs with its own key, sealed to one reader
@@ -47,21 +47,15 @@ class Stamp(NamedTuple):
         return f"第 {self.version} 版"
 
 
-class Decision(StrEnum):
-    INSERT = "insert"
-    UPDATE = "update"
-    UNCHANGED = "unchanged"
-    OLDER = "older"
-    CONFLICT = "conflict"
+class Decision(LabelledEnum):
+    INSERT = "insert", "新增"
+    UPDATE = "update", "更新"
+    UNCHANGED = "unchanged", "未变"
+    OLDER = "older", "较旧（保留本地）"
+    CONFLICT = "conflict", "冲突"
 
 
-DECISION_LABELS: dict[Decision, str] = {
-    Decision.INSERT: "新增",
-    Decision.UPDATE: "更新",
-    Decision.UNCHANGED: "未变",
-    Decision.OLDER: "较旧（保留本地）",
-    Decision.CONFLICT: "冲突",
-}
+DECISION_LABELS: dict[Decision, str] = labels(Decision)
 
 
 def decide(

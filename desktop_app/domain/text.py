@@ -78,3 +78,14 @@ class TerminalSafeWriter:
 
     def __getattr__(self, name: str):
         return getattr(self._stream, name)
+
+
+def required_text(value: str | None, field: str, limit: int, missing: str = "不能为空",
+                  too_long: str = "不能超过 {limit} 个字") -> str:
+    """A field that must be filled: trimmed, at most `limit` characters; the refusals name the field."""
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(field, missing)
+    if len(text) > limit:
+        raise ValidationError(field, too_long.format(limit=limit))
+    return text
