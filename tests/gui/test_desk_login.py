@@ -24,7 +24,7 @@ def test_the_last_login_name_is_remembered(qtbot, app_ctx, wait_ops):
     assert dlg.name.text() == ""
     dlg.name.setText("admin")
     dlg.password.setText(PASSWORD)
-    dlg.submit()
+    dlg.accept()
     wait_ops()
     assert dlg.result() == QDialog.DialogCode.Accepted
     auth.logout(db)
@@ -58,3 +58,17 @@ def test_the_ledger_enters_entries_as_the_logged_in_user(qtbot, app_ctx):
     page = LedgerPage(app_ctx)
     qtbot.addWidget(page)
     assert page.entered_by == "王书记"
+
+
+def test_quitting_at_the_log_in_never_asks_about_what_was_typed(qtbot, app_ctx, monkeypatch):
+    from desktop_app.gui.widgets import common
+
+    monkeypatch.setattr(common, "ask", lambda *a: pytest.fail("asked before quitting"))
+    dlg = ld.LoginDialog(app_ctx.db)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitUntil(lambda: dlg._typed is not None)
+    dlg.password.setText("typed")
+    assert dlg.buttons.button(dlg.buttons.StandardButton.Cancel).text() == "退出程序"
+    dlg.reject()
+    assert dlg.result() == QDialog.DialogCode.Rejected and not dlg.isVisible()

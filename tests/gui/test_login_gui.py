@@ -25,7 +25,7 @@ def admin(app_ctx):
 
 
 def submit_and_wait(qtbot, wait_ops, dlg):
-    dlg.submit()
+    dlg.accept()
     wait_ops()
     return dlg.result()
 
@@ -99,7 +99,7 @@ def test_a_reset_password_must_be_changed_before_work(qtbot, app_ctx, admin, wai
     def log_in(self):
         self.name.setText("li")
         self.password.setText(PASSWORD)
-        self.submit()
+        self.accept()
         wait_ops()
         return self.result()
 
@@ -108,7 +108,7 @@ def test_a_reset_password_must_be_changed_before_work(qtbot, app_ctx, admin, wai
         self.new.setText("li-own-password")
         self.repeat.setText("li-own-password")
         self.grab().save("/tmp/gui_change_password.png")
-        self.submit()
+        self.accept()
         wait_ops()
         return self.result()
 
@@ -137,12 +137,12 @@ def test_idle_lock_covers_the_windows_and_unlocks_with_the_password(qtbot, app_c
         idle.dialog.grab().save("/tmp/gui_unlock_dialog.png")
         assert idle.dialog.name.text() == "admin"
         idle.dialog.password.setText("wrong-password")
-        idle.dialog.submit()
+        idle.dialog.accept()
         wait_ops()
         assert idle.is_locked and "不正确" in idle.dialog.message.text()
         with qtbot.waitSignal(idle.unlocked, timeout=5000) as got:
             idle.dialog.password.setText(PASSWORD)
-            idle.dialog.submit()
+            idle.dialog.accept()
         assert got.args[0].user_id == admin.user_id
         assert not idle.is_locked and auth.current_actor(db).user_id == admin.user_id
         qtbot.waitUntil(lambda: not any(c.isVisible() for c in window.findChildren(LockCover)))
@@ -187,7 +187,7 @@ def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, adm
         self.password.setText(PASSWORD)
         self.repeat.setText(PASSWORD)
         self.grab().save("/tmp/gui_user_dialog.png")
-        self.submit()
+        self.accept()
         wait_ops()
         return self.result()
 
@@ -206,7 +206,7 @@ def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, adm
     def reset(self):
         self.password.setText("temporary-2026")
         self.repeat.setText("temporary-2026")
-        self.submit()
+        self.accept()
         wait_ops()
         return self.result()
 

@@ -8,21 +8,17 @@ from then on the program opens only after a log-in.
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QLineEdit, QVBoxLayout, QWidget,
+    QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
 )
 
 from desktop_app import APP_NAME
 from desktop_app.domain import access
 from desktop_app.domain.access import Actor
-from desktop_app.domain.errors import DomainError, ValidationError
+from desktop_app.domain.errors import ValidationError
 from desktop_app.gui import icons
-from desktop_app.gui.errors import show_error
-from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.services import auth
 from desktop_app.services.database import Database
-from desktop_app.views.changes import Changes
-
-ERROR_STYLE = "color: #c8161e"
 
 
 def _last_login() -> str:
@@ -48,77 +44,19 @@ def password_field(placeholder: str = "") -> QLineEdit:
     return edit
 
 
-class BusyDialog(QDialog):
-    """A dialog whose OK runs a service call in the background and closes only when it succeeded."""
+class AccountDialog(SavingDialog):
+    """A dialog about an account: OK runs the service call in the background and closes only when it succeeded.
 
-    changes: Changes | None = None  # what a successful call changes (pages showing it refresh)
+    Its cancel button says what it does (退出程序, 暂不设置) and does so without asking about typed passwords.
+    """
+
+    asks_before_discard = False
 
     def __init__(self, parent: QWidget | None, title: str, ok_text: str, cancel_text: str):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.message = QLabel()
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText(ok_text)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        self.busy = False
-
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
-
-    def finish_layout(self, *parts: QWidget | QLayout | None, width: int = 400) -> None:
-        """The parts top to bottom (None left out), then the error line and the buttons."""
-        lay = QVBoxLayout(self)
-        for part in parts:
-            if isinstance(part, QWidget):
-                lay.addWidget(part)
-            elif part is not None:
-                lay.addLayout(part)
-        lay.addWidget(self.message)
-        lay.addWidget(self.buttons)
-        self.setMinimumWidth(width)
-
-    def work(self):  # returns a callable(job) for run_op, or raises ValidationError
-        raise NotImplementedError
-
-    def done_ok(self, result) -> None:
-        super().accept()
-
-    def failed(self, exc: BaseException) -> None:
-        self.busy = False
-        self.ok.setEnabled(True)
-        if isinstance(exc, DomainError):
-            self.show_message(str(exc))
-        else:
-            show_error(self, exc)
-
-    def submit(self) -> None:
-        if self.busy:
-            return
-        try:
-            fn = self.work()
-        except ValidationError as exc:
-            self.show_message(str(exc))
-            return
-        self.busy = True
-        self.ok.setEnabled(False)
-        self.show_message("")
-        run_op(self, fn, self._succeeded, self.failed, changes=self.changes)
-
-    def _succeeded(self, result) -> None:
-        self.busy = False
-        self.ok.setEnabled(True)
-        self.done_ok(result)
-
-    def accept(self) -> None:  # Enter in a field: submit, never close unchecked
-        self.submit()
+        super().__init__(parent, title, ok_text, cancel_text=cancel_text)
 
 
-class LoginDialog(BusyDialog):
+class LoginDialog(AccountDialog):
     """Name and password. `actor` holds who logged in once accepted."""
 
     def __init__(self, db: Database, parent: QWidget | None = None, locked_for: Actor | None = None,
@@ -127,7 +65,7 @@ class LoginDialog(BusyDialog):
                          "解锁" if locked_for else "登录", "退出程序")
         self.db = db
         self.actor: Actor | None = None
-        self.ok.setIcon(icons.get("unlock" if locked_for else "login"))
+        self.ok_button.setIcon(icons.get("unlock" if locked_for else "login"))
         heading = QLabel(f"<h3>{org_name or APP_NAME}</h3>")
         if locked_for:
             how = "离开时间较长，程序已自动锁定" if idle else "程序已锁定"  # the timeout, or Ctrl+L / 锁定
@@ -153,26 +91,26 @@ class LoginDialog(BusyDialog):
         (self.password if locked_for or self.name.text() else self.name).setFocus()
         self.setMinimumWidth(380)
 
-    def work(self):
+    def prepare(self):
         db, name, password = self.db, self.name.text(), self.password.text()
         if not name.strip():
             raise ValidationError("用户名", "请输入")
         if not password:
             raise ValidationError("密码", "请输入")
-        return lambda job: auth.login(db, name, password)
+        return lambda: auth.login(db, name, password)
 
-    def done_ok(self, actor) -> None:
+    def after_save(self, actor) -> None:
         self.actor = actor
         _remember_login(self.name.text().strip())
-        super().done_ok(actor)
+        super().after_save(actor)
 
-    def failed(self, exc: BaseException) -> None:
-        super().failed(exc)
+    def _failed(self, exc: BaseException) -> None:
+        super()._failed(exc)
         self.password.clear()
         self.password.setFocus()
 
 
-class FirstAdminDialog(BusyDialog):
+class FirstAdminDialog(AccountDialog):
     """First start: create the administrator, or go on without accounts for now."""
 
     def __init__(self, db: Database, parent: QWidget | None = None):
@@ -208,7 +146,7 @@ class FirstAdminDialog(BusyDialog):
         self.display_name.setFocus()
         self.setMinimumWidth(460)
 
-    def work(self):
+    def prepare(self):
         db = self.db
         login, name, password = self.login.text(), self.display_name.text(), self.password.text()
         access.check_login_name(login)
@@ -216,14 +154,14 @@ class FirstAdminDialog(BusyDialog):
         access.check_password(password, login)
         if password != self.repeat.text():
             raise ValidationError("确认密码", "两次输入的密码不一致")
-        return lambda job: auth.create_first_admin(db, login, name, password)
+        return lambda: auth.create_first_admin(db, login, name, password)
 
-    def done_ok(self, actor) -> None:
+    def after_save(self, actor) -> None:
         self.actor = actor
-        super().done_ok(actor)
+        super().after_save(actor)
 
 
-class ChangePasswordDialog(BusyDialog):
+class ChangePasswordDialog(AccountDialog):
     """The logged-in user's own password; `forced` after an administrator's reset."""
 
     def __init__(self, db: Database, parent: QWidget | None = None, forced: bool = False):
@@ -240,15 +178,16 @@ class ChangePasswordDialog(BusyDialog):
         if note is not None:
             note.setWordWrap(True)
         self.finish_layout(note, form)
+        self.setMinimumWidth(400)
 
-    def work(self):
+    def prepare(self):
         db, old, new = self.db, self.old.text(), self.new.text()
         if not old:
             raise ValidationError("原密码", "请输入")
         access.check_password(new)
         if new != self.repeat.text():
             raise ValidationError("确认新密码", "两次输入的密码不一致")
-        return lambda job: auth.change_password(db, old, new)
+        return lambda: auth.change_password(db, old, new)
 
 
 def ensure_login(db: Database, parent: QWidget | None = None, org_name: str = "",

@@ -16,7 +16,7 @@ from desktop_app.domain.access import Role
 from desktop_app.domain.errors import ValidationError
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.users.login_dialog import BusyDialog, password_field
+from desktop_app.gui.users.login_dialog import AccountDialog, password_field
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.bars import toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
@@ -39,10 +39,10 @@ COLUMNS = (
 )
 
 
-class UserDialog(BusyDialog):
+class UserDialog(AccountDialog):
     """Add an account (with its first password) or change name, role and grids of one."""
 
-    changes = USERS
+    changes_made = USERS
 
     def __init__(self, parent: QWidget | None, db, grids: list[tuple[str, str]], user: UserInfo | None = None):
         super().__init__(parent, "修改用户" if user else "新增用户", "保存", "取消")
@@ -83,7 +83,8 @@ class UserDialog(BusyDialog):
             form.addRow("初始密码", self.password)
             form.addRow("确认密码", self.repeat)
             form.addRow("", QLabel("<small>首次登录时，本人须把初始密码改成自己的密码。</small>"))
-        self.finish_layout(form, width=440)
+        self.finish_layout(form)
+        self.setMinimumWidth(440)
         self.role.currentIndexChanged.connect(self._role_changed)
         self._role_changed()
 
@@ -99,28 +100,28 @@ class UserDialog(BusyDialog):
             if self.grids.item(i).checkState() == Qt.CheckState.Checked
         ]
 
-    def work(self):
+    def prepare(self):
         db, name, role, grids = self.db, self.display_name.text(), self.role.currentData(), self.chosen_grids()
         if self.user is not None:
             uid = self.user.id
-            return lambda job: auth.update_user(db, uid, name, role, grids)
+            return lambda: auth.update_user(db, uid, name, role, grids)
         login, password = self.login.text(), self.password.text()
         access.check_login_name(login)
         access.check_display_name(name)
         access.check_password(password, login)
         if password != self.repeat.text():
             raise ValidationError("确认密码", "两次输入的密码不一致")
-        return lambda job: auth.create_user(db, login, name, role, password, grids)
+        return lambda: auth.create_user(db, login, name, role, password, grids)
 
-    def done_ok(self, result) -> None:
+    def after_save(self, result) -> None:
         self.result_user = result
-        super().done_ok(result)
+        super().after_save(result)
 
 
-class ResetPasswordDialog(BusyDialog):
+class ResetPasswordDialog(AccountDialog):
     """An administrator sets a forgotten password anew; the user must change it at the next log-in."""
 
-    changes = USERS
+    changes_made = USERS
 
     def __init__(self, parent: QWidget | None, db, user: UserInfo):
         super().__init__(parent, "重置密码", "重置密码", "取消")
@@ -134,13 +135,14 @@ class ResetPasswordDialog(BusyDialog):
                       "本人下次登录时须改成自己的密码；账户如已锁定，会同时解锁。")
         note.setWordWrap(True)
         self.finish_layout(note, form)
+        self.setMinimumWidth(400)
 
-    def work(self):
+    def prepare(self):
         db, uid, password = self.db, self.user.id, self.password.text()
         access.check_password(password, self.user.login)
         if password != self.repeat.text():
             raise ValidationError("确认密码", "两次输入的密码不一致")
-        return lambda job: auth.reset_password(db, uid, password)
+        return lambda: auth.reset_password(db, uid, password)
 
 
 class UsersPage(Page):

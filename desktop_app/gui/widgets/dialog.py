@@ -47,10 +47,12 @@ class DiscardGuard:
     """Mixed into a QDialog (before it): closing it after a field changed asks first.
 
     The fields' values are taken when the dialog is first shown; 取消, Esc and the
-    close box compare them with what the fields hold now.
+    close box compare them with what the fields hold now. A dialog whose cancel means
+    something else (退出程序 at the log-in) sets `asks_before_discard = False`.
     """
 
     _typed: list[Any] | None = None  # the fields' values when the dialog was shown
+    asks_before_discard = True
 
     def _fields(self) -> list[QWidget]:
         kinds = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox, QAbstractButton)
@@ -75,7 +77,8 @@ class DiscardGuard:
         return self._typed is not None and self.field_values() != self._typed
 
     def reject(self) -> None:
-        if self.isVisible() and not getattr(self, "_saving", False) and self.is_modified():
+        if (self.asks_before_discard and self.isVisible() and not getattr(self, "_saving", False)
+                and self.is_modified()):
             from desktop_app.gui.widgets import common
 
             if not common.ask(self, "放弃填写的内容？", "已填写或修改的内容还没有保存，关闭后会丢失。\n确定放弃吗？"):
@@ -99,7 +102,7 @@ class SavingDialog(DiscardGuard, QDialog):
     first_field: QWidget | None = None  # where typing starts when the dialog opens
 
     def __init__(self, parent: QWidget | None, title: str, ok_text: str = "保存", *,
-                 changes: Changes | None = None, save: Callable[..., Any] | None = None):
+                 changes: Changes | None = None, save: Callable[..., Any] | None = None, cancel_text: str = "取消"):
         super().__init__(parent)
         self.setWindowTitle(title)
         if changes is not None:
@@ -111,7 +114,7 @@ class SavingDialog(DiscardGuard, QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(ok_text)
         self.ok_button.setToolTip("Ctrl+Enter")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.message = QLabel()
@@ -183,11 +186,12 @@ class SavingDialog(DiscardGuard, QDialog):
             show_error(self, exc)
 
     def finish_layout(self, *parts) -> QVBoxLayout:
+        """The parts top to bottom (None left out), then the line for refusals and the buttons."""
         lay = QVBoxLayout(self)
         for part in parts:
             if isinstance(part, QWidget):
                 lay.addWidget(part)
-            else:
+            elif part is not None:
                 lay.addLayout(part)
         lay.addStretch(1)  # a hidden match list gives its room back to the bottom, not to every row
         lay.addWidget(self.message)
