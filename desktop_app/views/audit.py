@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from desktop_app.domain.members import FIELD_LABELS as MEMBER_FIELD_LABELS
+from desktop_app.domain.sync_rules import TABLE_LABELS as SYNC_TABLE_LABELS
 
 ACTION_LABELS: dict[str, str] = {
     "insert": "新增",
@@ -36,41 +37,19 @@ ACTION_LABELS: dict[str, str] = {
     "audit_revert": "撤销更改",
 }
 
+# The trail names a table as the sync screens do (domain.sync_rules), but for the
+# words these screens have always used for the tables people edit by hand.
 TABLE_LABELS: dict[str, str] = {
-    "organization": "党组织",
-    "member": "党员",
-    "member_status_change": "党员状态变动",
-    "transfer": "组织关系转接",
-    "household": "住户",
-    "resident": "居民",
+    **SYNC_TABLE_LABELS,
     "meeting": "三会一课",
-    "attendance": "签到",
-    "meeting_attachment": "会议附件",
     "meeting_kind_setting": "会议要求",
-    "committee_member": "支委会成员",
-    "evaluation": "民主评议",
-    "visit": "走访",
-    "visit_member": "走访党员",
-    "visit_follow_up": "走访跟进",
-    "wish": "微心愿",
     "wish_claim": "微心愿认领",
-    "project": "微实事项目",
-    "project_milestone": "项目节点",
     "project_resident": "项目涉及居民",
-    "mediation_case": "矛盾纠纷",
-    "mediation_party": "纠纷当事人",
-    "mediation_session": "调解记录",
-    "partner_unit": "共建单位",
     "service_list_item": "选项列表",
-    "account": "经费账户",
-    "budget": "预算",
     "ledger_entry": "经费凭证",
-    "ledger_attachment": "凭证附件",
     "closed_month": "月结",
     "dues_rate_rule": "党费标准",
-    "dues_base": "党费基数",
     "dues_record": "党费缴纳",
-    "app_user": "用户",
     "access_setting": "安全设置",
 }
 
