@@ -71,7 +71,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     flt = audit_log.AuditFilter(
         user_id=user_id, table=args.table, action=args.action,
         date_from=date_arg(args.date_from, "--from"), date_to=date_arg(args.date_to, "--to"),
-        row_id=args.row,
+        row_id=args.row, text=getattr(args, "batch", None) or "",  # a batch id is named in its entries' notes
     )
     page = audit_log.search(db, flt, page_size=args.limit)
     if args.json:

@@ -87,7 +87,8 @@ def _batch(s: Session, ref: str) -> tuple[str, list[AuditEntry]]:
     batches = s.scalars(select(AuditUndo.batch).where(AuditUndo.batch.like(_like(ref), escape="\\"))
                         .distinct().limit(2)).all()
     if not batches:
-        raise RevertRefused(f"没有编号为 {ref} 的导入批次或数据包可撤销（编号不对，或它的更改都已撤销）")
+        raise RevertRefused(f"没有编号为 {ref} 的导入批次或数据包可撤销（编号不对、它的更改都已撤销，"
+                            f"或已超过 {audit.UNDO_DAYS} 天的保留期）")
     if len(batches) > 1:
         raise RevertRefused(f"编号 {ref} 对应多个批次，请给出更长的编号")
     ids = s.scalars(select(AuditUndo.entry_id).where(AuditUndo.batch == batches[0])).all()

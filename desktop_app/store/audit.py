@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -378,6 +378,9 @@ def record(
     _insert_chained(session, [row])
 
 
+UNDO_DAYS = 180  # how long a bulk change's unmasked old values are kept for a revert
+
+
 def keep_undo(session: Session, entries: list[tuple[dict, dict]], batch: str) -> None:
     """Keep, for each (entry, raw before values), what the trail masked: so the change can be reverted.
 
@@ -388,6 +391,9 @@ def keep_undo(session: Session, entries: list[tuple[dict, dict]], batch: str) ->
     if not entries:
         return
     now = utcnow()
+    # Old values are personal data: kept for UNDO_DAYS, long enough to notice a bad import, then gone.
+    session.connection().execute(AuditUndo.__table__.delete().where(
+        AuditUndo.created_at < now - timedelta(days=UNDO_DAYS)))
     rows = [{"entry_id": e["id"], "batch": batch[:36], "table_name": e["table_name"], "row_id": e["row_id"],
              "values_json": json.dumps({k: _plain(v) for k, v in raw.items() if masked(k)},
                                        ensure_ascii=False, default=str),

@@ -195,5 +195,52 @@ def test_a_street_merge_is_reverted_by_its_package(templates, tmp_path, capsys):
 
         assert main(["audit", "--db", str(w.street.path), "revert", "--batch", package]) == 2
         assert "没有编号为" in capsys.readouterr().err
+
+        # the street's revert goes down to the community as a correction of its own rows
+        w.down(w.c1)
+        home = rows(w.c1, "member")
+        assert home[edited["id"]]["mobile"] == edited["mobile"] and not home[removed["id"]]["deleted"]
     finally:
         w.close()
+
+
+def test_old_values_are_kept_for_a_limited_time_only(db, imported, tmp_path):
+    from datetime import timedelta
+
+    from desktop_app.store import audit
+
+    batch = _entries(db, "import_update")[0].note.rsplit("导入批次 ", 1)[1].rstrip("）")
+    with UnitOfWork(db) as uow:
+        for u in uow.session.scalars(select(AuditUndo)):
+            u.created_at -= timedelta(days=audit.UNDO_DAYS + 1)
+        uow.commit()
+    rows = [list(WANG_ROW)]
+    rows[0][8] = "13622223333"
+    roster.apply_import(db, roster.preview_import(db, write_csv(tmp_path / "c.csv", HEADER, rows)),
+                        update_existing=True)  # the next bulk write clears what is past its time
+    with db.session() as s:
+        assert s.scalars(select(AuditUndo.batch)).all() != [] and batch not in s.scalars(select(AuditUndo.batch)).all()
+    with pytest.raises(revert.RevertRefused, match="保留期"):
+        revert.revert_batch(db, batch)
+    li = next(e for e in _entries(db, "import_update") if e.label == "李四")
+    with pytest.raises(revert.RevertRefused, match="遮蔽"):
+        revert.revert_entry(db, li.id)  # its phone is only masked in the trail now
+
+
+def test_the_command_line_lists_one_import_and_reverts_one_entry(db, imported, capsys):
+    from desktop_app.cli import main
+
+    li = next(e for e in _entries(db, "import_update") if e.label == "李四")
+    batch = li.note.rsplit("导入批次 ", 1)[1].rstrip("）")
+    capsys.readouterr()
+    assert main(["audit", "--db", str(db.path), "--batch", batch]) == 0
+    out = capsys.readouterr().out
+    assert out.count("import_update") == 2 and "李四" in out and "张三" in out and li.id[:8] in out
+    assert "13800000001" not in out
+
+    assert main(["audit", "--db", str(db.path), "revert"]) == 2
+    assert "二者选一" in capsys.readouterr().err
+    assert main(["audit", "--db", str(db.path), "revert", li.id[:8]]) == 0
+    out = capsys.readouterr().out
+    assert "已撤销党员“李四”的更改" in out and "138****0001 → 139****5679" in out
+    assert _now(db)[imported["李四"]["id_number"]] == imported["李四"]
