@@ -149,12 +149,12 @@ class CarePage(CobuildingPage):
     filters = (Search("搜索：慰问名称、慰问人、慰问对象"), Choice("year", years))
     actions = (
         Act("add", "记录慰问", "add_care", "Ctrl+N", name="add"),
-        Act("edit", "修改", "edit_care", when=selected, name="edit"),
+        Act("edit", "修改", "edit_selected", when=selected, name="edit"),
         Act("delete", "删除", "delete_care", when=selected, name="delete"),
         SEPARATOR,
         Act("print", "打印签领表", "print_sheet", when=selected, name="sheet"),
     )
-    activate = "edit_care"
+    activate = "edit_selected"
 
     def load(self, db, f):
         year = f.year or self.today.year
@@ -171,15 +171,11 @@ class CarePage(CobuildingPage):
         self.counts.setText(f"{loaded.year}年：慰问 {len(rows)} 次，{sum(r.people for r in rows)} 人次，"
                             f"慰问金 {format_yuan(sum(r.amount_fen for r in rows))} 元")
 
-    def _dialog(self, detail=None) -> CareDialog:
+    def form(self, detail=None) -> CareDialog:
         return CareDialog(self, self.ctx.db, self.listed("units"), self.listed("candidates"), detail, self.today)
 
     def add_care(self) -> None:
-        self.run_dialog(self._dialog(), lambda c: f"已记录慰问：{c.row.title}（{c.row.people} 人）。")
-
-    def edit_care(self) -> None:
-        if self.detail is not None:
-            self.run_dialog(self._dialog(self.detail), "已保存修改。")
+        self.run_dialog(self.form(), lambda c: f"已记录慰问：{c.row.title}（{c.row.people} 人）。")
 
     def delete_care(self) -> None:
         self.delete_selected("删除慰问", lambda c: f"确定删除“{c.row.title}”吗？", lambda db, c: cb.delete_care(db, c.id))

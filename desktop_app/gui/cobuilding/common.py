@@ -67,9 +67,19 @@ class CobuildingDialog(SavingDialog):
 
 
 class CobuildingPage(RecordListPage):
-    """A 共驻共建 list page: its writes change the co-building records; deleting the selection asks first."""
+    """A 共驻共建 list page: its writes change the co-building records; 修改 opens its record form;
+    deleting the selection asks first."""
 
     writes = WRITES
+
+    def form(self, detail: Any = None) -> SavingDialog:
+        """The page's record form, blank or showing `detail` (pages with one kind of record define it)."""
+        raise NotImplementedError
+
+    def edit_selected(self) -> None:
+        """修改 (and a double-click): the record form for the selected record."""
+        if self.detail is not None:
+            self.run_dialog(self.form(self.detail), "已保存修改。")
 
     def listed(self, name: str) -> list:
         """A list the last load brought besides the rows (units, grids, orgs …); empty before the first load."""

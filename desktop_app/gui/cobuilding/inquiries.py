@@ -148,13 +148,13 @@ class InquiriesPage(CobuildingPage):
                Choice("year", years, "全部年份"))
     actions = (
         Act("add", "登记问需", "add_inquiry", "Ctrl+N", name="add"),
-        Act("edit", "修改", "edit_inquiry", when=selected, name="edit"),
+        Act("edit", "修改", "edit_selected", when=selected, name="edit"),
         Act("delete", "删除", "delete_inquiry", when=selected, name="delete"),
         SEPARATOR,
         Act("to-project", "转入需求清单", "to_need", when=_open, name="to_need"),
         Act("close-case", "办结", "close_inquiry", when=_closable, name="close"),
     )
-    activate = "edit_inquiry"
+    activate = "edit_selected"
 
     def load(self, db, f):
         return Loaded(cb.list_inquiries(db, f.year, f.state, f.text), units=cb.list_units(db),
@@ -167,15 +167,11 @@ class InquiriesPage(CobuildingPage):
         self.counts.setText(f"问需 {len(rows)} 次，待办理 {sum(1 for r in rows if r.state == rules.INQUIRY_OPEN)}，"
                             f"已转需求 {sum(1 for r in rows if r.state == rules.INQUIRY_TO_NEED)}")
 
-    def _dialog(self, row: InquiryRow | None = None) -> InquiryDialog:
+    def form(self, row: InquiryRow | None = None) -> InquiryDialog:
         return InquiryDialog(self, self.ctx.db, self.listed("units"), self.grids, row, self.today)
 
     def add_inquiry(self) -> None:
-        self.run_dialog(self._dialog(), lambda r: f"已登记问需：{r.asked_name}。")
-
-    def edit_inquiry(self) -> None:
-        if self.detail is not None:
-            self.run_dialog(self._dialog(self.detail), "已保存修改。")
+        self.run_dialog(self.form(), lambda r: f"已登记问需：{r.asked_name}。")
 
     def delete_inquiry(self) -> None:
         self.delete_selected("删除", lambda r: f"确定删除对“{r.asked_name}”的问需记录吗？已转入需求清单的需求保留。",

@@ -152,7 +152,7 @@ class UnitReportsPage(CobuildingPage):
     filters = (Search("搜索：单位、联络人、承诺"), Choice("year", years))
     actions = (
         Act("add", "单位报到", "add_report", "Ctrl+N", name="add"),
-        Act("edit", "修改", "edit_report", when=selected, name="edit"),
+        Act("edit", "修改", "edit_selected", when=selected, name="edit"),
         SEPARATOR,
         Act("claim", "认领", "add_claim", when=_serving, name="claim"),
         Act("hours", "登记服务", "add_service", when=_serving, name="service"),
@@ -160,7 +160,7 @@ class UnitReportsPage(CobuildingPage):
         Act("fulfil", "结束认领", "end_claim", when=lambda x: bool(_open_claims(x)), name="end_claim"),
         Act("close-case", "结束报到", "end_report", when=_serving, name="end"),
     )
-    activate = "edit_report"
+    activate = "edit_selected"
 
     def load(self, db, f):
         year = f.year or self.today.year
@@ -179,15 +179,12 @@ class UnitReportsPage(CobuildingPage):
         self.counts.setText(f"{loaded.year}年：报到单位 {len(rows)} 个，服务 {sum(r.services for r in rows)} 次 "
                             f"{hours(sum(r.hours_tenths for r in rows)) or '0'} 小时")
 
-    def _dialog(self, row: UnitReportRow | None = None) -> UnitReportDialog:
-        return UnitReportDialog(self, self.ctx.db, self.listed("units"), self.listed("orgs"), row, self.today)
+    def form(self, detail: UnitReportDetail | None = None) -> UnitReportDialog:
+        return UnitReportDialog(self, self.ctx.db, self.listed("units"), self.listed("orgs"),
+                                detail.row if detail else None, self.today)
 
     def add_report(self) -> None:
-        self.run_dialog(self._dialog(), lambda r: f"{r.unit_name} 已报到。")
-
-    def edit_report(self) -> None:
-        if self.detail is not None:
-            self.run_dialog(self._dialog(self.detail.row), "已保存修改。")
+        self.run_dialog(self.form(), lambda r: f"{r.unit_name} 已报到。")
 
     def _item(self, kind: str) -> None:
         p = self.detail

@@ -111,7 +111,7 @@ class UnitsPage(CobuildingPage):
                Choice("year", years))
     actions = (
         Act("add", "登记单位", "add_unit", "Ctrl+N", name="add"),
-        Act("edit", "修改", "edit_unit", when=selected, name="edit"),
+        Act("edit", "修改", "edit_selected", when=selected, name="edit"),
         Act("delete", "删除", "delete_unit", when=selected, name="delete"),
         SEPARATOR,
         Act("print", "打印名册", "print_register", name="register"),
@@ -119,7 +119,7 @@ class UnitsPage(CobuildingPage):
         Act("print", "打印年度汇总", "print_summary", name="summary"),
         Act("print", "街道汇总", "print_street", name="street"),
     )
-    activate = "edit_unit"
+    activate = "edit_selected"
 
     def load(self, db, f):
         year = f.year or self.today.year
@@ -134,22 +134,25 @@ class UnitsPage(CobuildingPage):
         active = sum(1 for r in loaded.rows if r.activities)
         self.counts.setText(f"列出 {len(loaded.rows)} 个单位，本年参与活动 {active} 个")
 
-    def add_unit(self) -> None:
-        self.run_dialog(UnitDialog(self, self.ctx.db, today=self.today), lambda u: f"已登记 {u.name}。")
+    def form(self, detail: UnitYear | None = None) -> UnitDialog:
+        return UnitDialog(self, self.ctx.db, detail.unit if detail else None, self.today)
 
-    def edit_unit(self) -> None:
-        if self.detail is not None:
-            self.run_dialog(UnitDialog(self, self.ctx.db, self.detail.unit, self.today), "已保存修改。")
+    def add_unit(self) -> None:
+        self.run_dialog(self.form(), lambda u: f"已登记 {u.name}。")
 
     def delete_unit(self) -> None:
         self.delete_selected("删除共建单位", lambda p: f"确定删除“{p.unit.name}”吗？已有的活动和认领记录保留单位名称。",
                              lambda db, p: cb.delete_unit(db, p.unit.id))
 
-    def print_register(self) -> None:
+    def _print_year(self, title: str, name: str, render, said) -> None:
+        """A year's register or summary, for the year chosen on the page: `render(db, year, path, today=)`."""
         db, year, today = self.ctx.db, year_of(self), self.today
-        self.print_pdf("打印共建单位名册", f"共建单位名册{year}.pdf",
-                       lambda path, job: cb.print_unit_register(db, year, path, today=today),
-                       lambda path, n: f"已保存共建单位名册（{n} 个单位）：{path}")
+        self.print_pdf(title, f"{name}{year}.pdf", lambda path, job: render(db, year, path, today=today),
+                       lambda path, result: said(year, path, result))
+
+    def print_register(self) -> None:
+        self._print_year("打印共建单位名册", "共建单位名册", cb.print_unit_register,
+                         lambda year, path, n: f"已保存共建单位名册（{n} 个单位）：{path}")
 
     def print_unit(self) -> None:
         p = self.detail
@@ -161,13 +164,9 @@ class UnitsPage(CobuildingPage):
                        lambda path, name: f"已保存 {name} 的年度共建情况：{path}")
 
     def print_street(self) -> None:
-        db, year, today = self.ctx.db, year_of(self), self.today
-        self.print_pdf("打印共驻共建街道汇总表", f"共驻共建街道汇总{year}.pdf",
-                       lambda path, job: cb.print_street_summary(db, year, path, today=today),
-                       lambda path, n: f"已保存{year}年街道汇总（{n} 个社区）：{path}")
+        self._print_year("打印共驻共建街道汇总表", "共驻共建街道汇总", cb.print_street_summary,
+                         lambda year, path, n: f"已保存{year}年街道汇总（{n} 个社区）：{path}")
 
     def print_summary(self) -> None:
-        db, year, today = self.ctx.db, year_of(self), self.today
-        self.print_pdf("打印共驻共建年度汇总", f"共驻共建年度汇总{year}.pdf",
-                       lambda path, job: cb.print_summary(db, year, path, today=today),
-                       lambda path, figs: f"已保存{year}年度汇总：{figs.activities} 次活动：{path}")
+        self._print_year("打印共驻共建年度汇总", "共驻共建年度汇总", cb.print_summary,
+                         lambda year, path, figs: f"已保存{year}年度汇总：{figs.activities} 次活动：{path}")
