@@ -72,3 +72,21 @@ def test_quitting_at_the_log_in_never_asks_about_what_was_typed(qtbot, app_ctx, 
     assert dlg.buttons.button(dlg.buttons.StandardButton.Cancel).text() == "退出程序"
     dlg.reject()
     assert dlg.result() == QDialog.DialogCode.Rejected and not dlg.isVisible()
+
+
+def test_the_user_form_shows_an_account_with_its_grids_only_for_a_grid_worker(qtbot):
+    from desktop_app.gui.users.page import UserDialog
+    from desktop_app.views.users import UserInfo
+
+    user = UserInfo("u1", "li", "李委员", "secretary", ("g1",), ("一网格",), True, None, False, None)
+    dlg = UserDialog(None, None, [("g1", "一网格"), ("g2", "二网格")], user)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert (dlg.login.text(), dlg.display_name.text(), dlg.role.currentData()) == ("li", "李委员", "secretary")
+    assert not dlg.login.isEnabled() and dlg.password is None and not dlg.grids.isVisible()
+    dlg.role.setCurrentIndex(dlg.role.findData("grid"))
+    assert dlg.grids.isVisible() and dlg.chosen_grids() == ["g1"]
+    blank = UserDialog(None, None, [])
+    qtbot.addWidget(blank)
+    assert blank.role.currentData() == "secretary" and blank.login.isEnabled()
+    assert blank.password.echoMode() == blank.password.EchoMode.Password

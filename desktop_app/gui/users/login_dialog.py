@@ -8,7 +8,7 @@ from then on the program opens only after a log-in.
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
+    QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget,
 )
 
 from desktop_app import APP_NAME
@@ -17,6 +17,7 @@ from desktop_app.domain.access import Actor
 from desktop_app.domain.errors import ValidationError
 from desktop_app.gui import icons
 from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.fields import FieldForm, Line
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 
@@ -36,12 +37,17 @@ def _remember_login(name: str) -> None:
     ui_settings().sync()
 
 
-def password_field(placeholder: str = "") -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setPlaceholderText(placeholder)
-    edit.setMaxLength(access.MAX_PASSWORD_LENGTH)
-    return edit
+NEW_PASSWORD = f"至少 {access.MIN_PASSWORD_LENGTH} 位，不能全是数字"
+
+
+def secret(name: str, label: str, placeholder: str = "") -> Line:
+    """A password field: typed as dots, as long as a password may be."""
+    return Line(name, label, placeholder, secret=True, max_length=access.MAX_PASSWORD_LENGTH)
+
+
+def name_field(name: str, label: str, placeholder: str = "", **kw) -> Line:
+    """A login or display name, as long as the account tables keep."""
+    return Line(name, label, placeholder, max_length=40, **kw)
 
 
 class AccountDialog(SavingDialog):
@@ -54,6 +60,15 @@ class AccountDialog(SavingDialog):
 
     def __init__(self, parent: QWidget | None, title: str, ok_text: str, cancel_text: str):
         super().__init__(parent, title, ok_text, cancel_text=cancel_text)
+
+    def new_password(self, login: str = "", field: str = "确认密码", typed: QLineEdit | None = None) -> str:
+        """The password typed twice (`typed`, by default the field `password`, and `repeat`), checked
+        against the policy."""
+        password = (typed or self.password).text()
+        access.check_password(password, login)
+        if password != self.repeat.text():
+            raise ValidationError(field, "两次输入的密码不一致")
+        return password
 
 
 class LoginDialog(AccountDialog):
@@ -73,13 +88,10 @@ class LoginDialog(AccountDialog):
         else:
             note = QLabel("请输入用户名和密码。")
         note.setWordWrap(True)
-        self.name = QLineEdit(locked_for.login if locked_for else _last_login())
-        self.name.setPlaceholderText("登录名")
-        self.name.setMaxLength(40)
-        self.password = password_field("密码")
-        form = QFormLayout()
-        form.addRow("用户名", self.name)
-        form.addRow("密码", self.password)
+        form = FieldForm(self, None, (
+            name_field("name", "用户名", "登录名", default=locked_for.login if locked_for else _last_login()),
+            secret("password", "密码", "密码"),
+        ))
         lay = QVBoxLayout(self)
         lay.addWidget(heading)
         lay.addWidget(note)
@@ -123,18 +135,12 @@ class FirstAdminDialog(AccountDialog):
             "管理员可以再为书记、委员、网格员添加各自的账户。"
         )
         intro.setWordWrap(True)
-        self.login = QLineEdit("admin")
-        self.login.setMaxLength(40)
-        self.display_name = QLineEdit()
-        self.display_name.setPlaceholderText("如 王书记")
-        self.display_name.setMaxLength(40)
-        self.password = password_field(f"至少 {access.MIN_PASSWORD_LENGTH} 位，不能全是数字")
-        self.repeat = password_field("再输入一次")
-        form = QFormLayout()
-        form.addRow("登录名", self.login)
-        form.addRow("姓名", self.display_name)
-        form.addRow("密码", self.password)
-        form.addRow("确认密码", self.repeat)
+        form = FieldForm(self, None, (
+            name_field("login", "登录名", default="admin"),
+            name_field("display_name", "姓名", "如 王书记"),
+            secret("password", "密码", NEW_PASSWORD),
+            secret("repeat", "确认密码", "再输入一次"),
+        ))
         later = QLabel("<small>暂不设置也可以照常使用；在设置管理员之前，每次启动都会再询问。</small>")
         later.setWordWrap(True)
         lay = QVBoxLayout(self)
@@ -148,12 +154,10 @@ class FirstAdminDialog(AccountDialog):
 
     def prepare(self):
         db = self.db
-        login, name, password = self.login.text(), self.display_name.text(), self.password.text()
+        login, name = self.login.text(), self.display_name.text()
         access.check_login_name(login)
         access.check_display_name(name)
-        access.check_password(password, login)
-        if password != self.repeat.text():
-            raise ValidationError("确认密码", "两次输入的密码不一致")
+        password = self.new_password(login)
         return lambda: auth.create_first_admin(db, login, name, password)
 
     def after_save(self, actor) -> None:
@@ -167,13 +171,11 @@ class ChangePasswordDialog(AccountDialog):
     def __init__(self, db: Database, parent: QWidget | None = None, forced: bool = False):
         super().__init__(parent, "修改密码", "修改密码", "退出程序" if forced else "取消")
         self.db = db
-        self.old = password_field()
-        self.new = password_field(f"至少 {access.MIN_PASSWORD_LENGTH} 位，不能全是数字")
-        self.repeat = password_field("再输入一次")
-        form = QFormLayout()
-        form.addRow("原密码", self.old)
-        form.addRow("新密码", self.new)
-        form.addRow("确认新密码", self.repeat)
+        form = FieldForm(self, None, (
+            secret("old", "原密码"),
+            secret("new", "新密码", NEW_PASSWORD),
+            secret("repeat", "确认新密码", "再输入一次"),
+        ))
         note = QLabel("管理员为您设置了临时密码，请先改成只有您自己知道的密码。") if forced else None
         if note is not None:
             note.setWordWrap(True)
@@ -181,12 +183,10 @@ class ChangePasswordDialog(AccountDialog):
         self.setMinimumWidth(400)
 
     def prepare(self):
-        db, old, new = self.db, self.old.text(), self.new.text()
+        db, old = self.db, self.old.text()
         if not old:
             raise ValidationError("原密码", "请输入")
-        access.check_password(new)
-        if new != self.repeat.text():
-            raise ValidationError("确认新密码", "两次输入的密码不一致")
+        new = self.new_password(field="确认新密码", typed=self.new)
         return lambda: auth.change_password(db, old, new)
 
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
+    QDialog, QGroupBox, QHBoxLayout, QLabel,
+    QListWidget, QListWidgetItem, QPushButton, QSpinBox,
     QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import access
 from desktop_app.domain.clock import local_text
 from desktop_app.domain.access import Role
-from desktop_app.domain.errors import ValidationError
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.users.login_dialog import AccountDialog, password_field
+from desktop_app.gui.users.login_dialog import NEW_PASSWORD, AccountDialog, name_field, secret
+from desktop_app.gui.widgets.fields import Choice, FieldForm, Put, show
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.bars import toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
@@ -48,15 +48,6 @@ class UserDialog(AccountDialog):
         super().__init__(parent, "修改用户" if user else "新增用户", "保存", "取消")
         self.db, self.user = db, user
         self.result_user: UserInfo | None = None
-        self.login = QLineEdit(user.login if user else "")
-        self.login.setMaxLength(40)
-        self.login.setEnabled(user is None)  # the trail names people by account: keep the login
-        self.display_name = QLineEdit(user.display_name if user else "")
-        self.display_name.setMaxLength(40)
-        self.role = QComboBox()
-        for role in Role:
-            self.role.addItem(access.ROLE_LABELS[role], role.value)
-        self.role.setCurrentIndex(max(0, self.role.findData(user.role if user else Role.SECRETARY.value)))
         self.role_note = QLabel()
         self.role_note.setWordWrap(True)
         self.role_note.setStyleSheet("color: #5f6368")
@@ -69,21 +60,23 @@ class UserDialog(AccountDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if gid in chosen else Qt.CheckState.Unchecked)
             self.grids.addItem(item)
-        self.grids_label = QLabel("负责网格")
-        form = QFormLayout()
-        form.addRow("登录名", self.login)
-        form.addRow("姓名", self.display_name)
-        form.addRow("角色", self.role)
-        form.addRow("", self.role_note)
-        form.addRow(self.grids_label, self.grids)
         self.password = self.repeat = None
-        if user is None:
-            self.password = password_field(f"至少 {access.MIN_PASSWORD_LENGTH} 位，不能全是数字")
-            self.repeat = password_field("再输入一次")
-            form.addRow("初始密码", self.password)
-            form.addRow("确认密码", self.repeat)
-            form.addRow("", QLabel("<small>首次登录时，本人须把初始密码改成自己的密码。</small>"))
-        self.finish_layout(form)
+        first_password = (
+            secret("password", "初始密码", NEW_PASSWORD),
+            secret("repeat", "确认密码", "再输入一次"),
+            show("", "<small>首次登录时，本人须把初始密码改成自己的密码。</small>"),
+        )
+        self.fields = FieldForm(self, user, (
+            name_field("login", "登录名"),
+            name_field("display_name", "姓名"),
+            Choice("role", "角色", items=[(access.ROLE_LABELS[r], r.value) for r in Role],
+                   default=Role.SECRETARY.value),
+            Put("role_note", "", self.role_note),
+            Put("grids", "负责网格", self.grids),
+            *(first_password if user is None else ()),
+        ))
+        self.login.setEnabled(user is None)  # the trail names people by account: keep the login
+        self.finish_layout(self.fields)
         self.setMinimumWidth(440)
         self.role.currentIndexChanged.connect(self._role_changed)
         self._role_changed()
@@ -91,8 +84,7 @@ class UserDialog(AccountDialog):
     def _role_changed(self) -> None:
         role = Role(self.role.currentData())
         self.role_note.setText(access.ROLE_NOTES[role])
-        self.grids.setVisible(role == Role.GRID)
-        self.grids_label.setVisible(role == Role.GRID)
+        self.fields.setRowVisible(self.grids, role == Role.GRID)
 
     def chosen_grids(self) -> list[str]:
         return [
@@ -105,12 +97,10 @@ class UserDialog(AccountDialog):
         if self.user is not None:
             uid = self.user.id
             return lambda: auth.update_user(db, uid, name, role, grids)
-        login, password = self.login.text(), self.password.text()
+        login = self.login.text()
         access.check_login_name(login)
         access.check_display_name(name)
-        access.check_password(password, login)
-        if password != self.repeat.text():
-            raise ValidationError("确认密码", "两次输入的密码不一致")
+        password = self.new_password(login)
         return lambda: auth.create_user(db, login, name, role, password, grids)
 
     def after_save(self, result) -> None:
@@ -126,11 +116,10 @@ class ResetPasswordDialog(AccountDialog):
     def __init__(self, parent: QWidget | None, db, user: UserInfo):
         super().__init__(parent, "重置密码", "重置密码", "取消")
         self.db, self.user = db, user
-        self.password = password_field(f"至少 {access.MIN_PASSWORD_LENGTH} 位，不能全是数字")
-        self.repeat = password_field("再输入一次")
-        form = QFormLayout()
-        form.addRow("新密码", self.password)
-        form.addRow("确认密码", self.repeat)
+        form = FieldForm(self, None, (
+            secret("password", "新密码", NEW_PASSWORD),
+            secret("repeat", "确认密码", "再输入一次"),
+        ))
         note = QLabel(f"为“{user.display_name}”（{user.login}）设置一个临时密码。\n"
                       "本人下次登录时须改成自己的密码；账户如已锁定，会同时解锁。")
         note.setWordWrap(True)
@@ -138,10 +127,7 @@ class ResetPasswordDialog(AccountDialog):
         self.setMinimumWidth(400)
 
     def prepare(self):
-        db, uid, password = self.db, self.user.id, self.password.text()
-        access.check_password(password, self.user.login)
-        if password != self.repeat.text():
-            raise ValidationError("确认密码", "两次输入的密码不一致")
+        db, uid, password = self.db, self.user.id, self.new_password(self.user.login)
         return lambda: auth.reset_password(db, uid, password)
 
 
@@ -245,29 +231,23 @@ class UsersPage(Page):
                    lambda result: self._loaded(result, info.id))
 
     # --- actions ---------------------------------------------------------------
-    def _grids_then(self, then) -> None:
-        db = self.ctx.db
-        run_op(self, lambda job: auth.grid_choices(db), then)
-
-    def add_user(self) -> None:
-        def open_dialog(grids):
-            dlg = UserDialog(self, self.ctx.db, grids)
-            if dlg.exec() == QDialog.DialogCode.Accepted and dlg.result_user:
-                self._changed(dlg.result_user, f"已新增用户“{dlg.result_user.display_name}”")
-
-        self._grids_then(open_dialog)
-
-    def edit_selected(self) -> None:
-        user = self.selected()
-        if user is None:
-            return
-
+    def _open_user(self, user: UserInfo | None, said: str) -> None:
+        """The user form (after the grids are read off the GUI thread); `said` is told with the saved name."""
         def open_dialog(grids):
             dlg = UserDialog(self, self.ctx.db, grids, user)
             if dlg.exec() == QDialog.DialogCode.Accepted and dlg.result_user:
-                self._changed(dlg.result_user, f"已保存“{dlg.result_user.display_name}”")
+                self._changed(dlg.result_user, said.format(dlg.result_user.display_name))
 
-        self._grids_then(open_dialog)
+        db = self.ctx.db
+        run_op(self, lambda job: auth.grid_choices(db), open_dialog)
+
+    def add_user(self) -> None:
+        self._open_user(None, "已新增用户“{}”")
+
+    def edit_selected(self) -> None:
+        user = self.selected()
+        if user is not None:
+            self._open_user(user, "已保存“{}”")
 
     def reset_selected(self) -> None:
         user = self.selected()

@@ -63,15 +63,26 @@ class Field:
 
 @dataclass(frozen=True)
 class Line(Field):
-    placeholder: str = ""
+    """One line of text; `max_length` caps it, `secret` shows dots (a password)."""
 
-    def __init__(self, name: str, label: str = "", placeholder: str = "", **kw: Any):
+    placeholder: str = ""
+    max_length: int = 0
+    secret: bool = False
+
+    def __init__(self, name: str, label: str = "", placeholder: str = "", *, max_length: int = 0,
+                 secret: bool = False, **kw: Any):
         object.__setattr__(self, "placeholder", placeholder)
+        object.__setattr__(self, "max_length", max_length)
+        object.__setattr__(self, "secret", secret)
         Field.__init__(self, name, label, **kw)
 
     def make(self, value: Any) -> QLineEdit:
         edit = QLineEdit(value or "")
         edit.setPlaceholderText(self.placeholder)
+        if self.max_length:
+            edit.setMaxLength(self.max_length)
+        if self.secret:
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
         return edit
 
     def read(self, widget: QLineEdit) -> str:
