@@ -19,8 +19,8 @@ from desktop_app.gui.cobuilding.common import CobuildingDialog
 from desktop_app.gui.cobuilding.rows_editor import RowsEditor
 from desktop_app.gui.residents.pickers import member_picker
 from desktop_app.gui.widgets.dialog import create_or_update
-from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, list_combo, text_area, yuan_field
-from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Listed, Money, Put, Text
+from desktop_app.gui.widgets.forms import combo
 from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
 from desktop_app.views.cobuilding import ActivityDetail
@@ -114,38 +114,33 @@ class ActivityDialog(CobuildingDialog):
         super().__init__(parent, db, "修改活动" if detail else "记录共建活动", today=today)
         self.detail = detail
         v = detail.to_input() if detail else rules.ActivityInput(activity_date=self.today, kind="志愿服务")
-        self.on = DateEdit(v.activity_date)
-        self.kind = list_combo(rules.ACTIVITY_KINDS, v.kind)
-        self.title_edit = QLineEdit(v.title)
-        self.title_edit.setPlaceholderText("如 “健康进社区”夏季义诊")
-        self.place = QLineEdit(v.place)
-        self.served = QSpinBox()
-        self.served.setRange(0, 100000)
-        self.served.setValue(v.residents_served)
-        self.served.setSuffix(" 人次")
-        self.cost = yuan_field(v.cost_fen)
-        self.content = text_area(3, "活动内容和效果")
-        self.content.setPlainText(v.content)
-        self.orgs = checklist([(o.name, o.id) for o in orgs], v.org_ids)
+        served = QSpinBox()
+        served.setRange(0, 100000)
+        served.setValue(v.residents_served)
+        served.setSuffix(" 人次")
         # a unit tombstoned since still shows on an old activity
         unit_items = [(u.name, u.id) for u in units]
         if detail:
             unit_items += [(name, uid) for uid, name in detail.units if uid not in {u.id for u in units}]
-        self.units = checklist(unit_items, v.unit_ids)
-        self.people = PeopleTable(db, reporting, v.people)
-        self.finish_layout(form_layout(
-            ("活动日期", self.on), ("活动类型", self.kind), ("活动名称", self.title_edit), ("地点", self.place),
-            ("组织支部", self.orgs), ("共建单位", self.units), ("服务居民", self.served), ("费用（元）", self.cost),
-            ("活动内容", self.content), ("参与人员", self.people)))
+        self.fields = FieldForm(self, v, (
+            Day("activity_date", "活动日期", attr="on"),
+            Listed("kind", "活动类型", names=rules.ACTIVITY_KINDS),
+            Line("title", "活动名称", "如 “健康进社区”夏季义诊", attr="title_edit"),
+            Line("place", "地点"),
+            Put("orgs", "组织支部", checklist([(o.name, o.id) for o in orgs], v.org_ids)),
+            Put("units", "共建单位", checklist(unit_items, v.unit_ids)),
+            Put("served", "服务居民", served),
+            Money("cost_fen", "费用（元）", attr="cost"),
+            Text("content", "活动内容", placeholder="活动内容和效果"),
+            Put("people", "参与人员", PeopleTable(db, reporting, v.people)),
+        ))
+        self.finish_layout(self.fields)
         self.setMinimumWidth(720)
         self.first_field = self.title_edit
 
     def current_input(self) -> rules.ActivityInput:
-        return rules.ActivityInput(
-            activity_date=self.on.value(), kind=self.kind.currentData() or "", title=self.title_edit.text(),
-            place=self.place.text(), residents_served=self.served.value(), cost_fen=fen_of(self.cost, "费用"),
-            content=self.content.toPlainText(), org_ids=checked(self.orgs), unit_ids=checked(self.units),
-            people=self.people.people())
+        return self.fields.build(rules.ActivityInput, residents_served=self.served.value(), org_ids=checked(self.orgs),
+                                 unit_ids=checked(self.units), people=self.people.people())
 
     def prepare(self):
         inp = rules.check_activity(self.current_input(), self.today)

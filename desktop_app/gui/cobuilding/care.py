@@ -14,8 +14,8 @@ from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, 
 from desktop_app.gui.cobuilding.rows_editor import RowsEditor
 from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.dialog import create_or_update
-from desktop_app.gui.widgets.forms import DateEdit, combo, list_combo, named_combo, text_area
-from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Listed, Named, Put, Text
+from desktop_app.gui.widgets.forms import combo
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, selected
 from desktop_app.gui.widgets.table import CENTER, RIGHT, Column
 from desktop_app.services import cobuilding as cb
@@ -106,26 +106,21 @@ class CareDialog(CobuildingDialog):
         super().__init__(parent, db, "修改慰问" if detail else "记录慰问", today=today)
         self.detail = detail
         v = detail.to_input() if detail else rules.CareInput(care_date=self.today, occasion="春节")
-        self.on = DateEdit(v.care_date)
-        self.occasion = list_combo(rules.CARE_OCCASIONS, v.occasion)
-        self.title_edit = QLineEdit(v.title)
-        self.title_edit.setPlaceholderText(f"如 {self.today.year}年春节走访慰问困难党员和群众")
-        self.unit = named_combo(units, v.unit_id, "（社区党委）")
-        self.givers = QLineEdit(v.givers)
-        self.givers.setPlaceholderText("谁去慰问，如 社区书记、共建单位负责人")
-        self.notes = text_area(2)
-        self.notes.setPlainText(v.notes)
-        self.people = RecipientsTable(db, candidates, v.recipients)
-        self.finish_layout(form_layout(
-            ("慰问日期", self.on), ("慰问类别", self.occasion), ("慰问名称", self.title_edit), ("慰问单位", self.unit),
-            ("慰问人", self.givers), ("慰问对象", self.people), ("备注", self.notes)))
+        self.fields = FieldForm(self, v, (
+            Day("care_date", "慰问日期", attr="on"),
+            Listed("occasion", "慰问类别", names=rules.CARE_OCCASIONS),
+            Line("title", "慰问名称", f"如 {self.today.year}年春节走访慰问困难党员和群众", attr="title_edit"),
+            Named("unit_id", "慰问单位", things=units, none_label="（社区党委）", attr="unit"),
+            Line("givers", "慰问人", "谁去慰问，如 社区书记、共建单位负责人"),
+            Put("people", "慰问对象", RecipientsTable(db, candidates, v.recipients)),
+            Text("notes", "备注", lines=2),
+        ))
+        self.finish_layout(self.fields)
         self.setMinimumWidth(760)
         self.first_field = self.title_edit
 
     def prepare(self):
-        inp = rules.check_care(rules.CareInput(
-            self.on.value(), self.occasion.currentData() or "", self.title_edit.text(), self.unit.currentData(),
-            self.givers.text(), self.notes.toPlainText(), self.people.people()), self.today)
+        inp = rules.check_care(self.fields.build(rules.CareInput, recipients=self.people.people()), self.today)
         db, today = self.db, self.today
         return create_or_update(self.detail, lambda: cb.record_care(db, inp, today),
                                 lambda cid: cb.update_care(db, cid, inp, today))
