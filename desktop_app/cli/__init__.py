@@ -137,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     el.add_argument("--to", dest="date_to", help="截止日期")
     el.set_defaults(func=ledger.cmd_export_ledger)
 
+    ledger.add_commands(sub, with_db)
+
     rep = with_db(sub.add_parser("report", help="生成 PDF 报表"))
     rep.add_argument("kind", help="报表种类：" + "、".join(REPORTS))
     rep.add_argument("--out", required=True, help="输出 PDF 文件")

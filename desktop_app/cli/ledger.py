@@ -41,3 +41,18 @@ def report_dues(db, args, out: Path) -> str:
     from desktop_app.services import dues
 
     return dues.print_dues_registry(db, args.year or date.today().year, out, args.branch)
+
+
+def cmd_rebuild_balances(args: argparse.Namespace) -> int:
+    from desktop_app.services import ledger
+
+    months = ledger.rebuild_balances(open_db(args))
+    print(f"已重建月度余额：已结账 {months} 个月")
+    return EXIT_OK
+
+
+def add_commands(sub, with_db) -> None:
+    """`dangqun ledger ...`: upkeep of the books."""
+    lp = sub.add_parser("ledger", help="经费台账：维护").add_subparsers(dest="ledger_cmd", required=True)
+    rb = with_db(lp.add_parser("rebuild-balances", help="按账目重建各已结账月份的月度余额（年度汇总据此计算）"))
+    rb.set_defaults(func=cmd_rebuild_balances)

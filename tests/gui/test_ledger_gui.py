@@ -173,6 +173,22 @@ def test_close_a_month_from_the_page(page, wait_ops, monkeypatch):
     assert f"已结账至 {last_month.year}年{last_month.month}月" in page.closed_label.text()
 
 
+def test_rebuild_the_month_balances_from_the_page(page, wait_ops, monkeypatch):
+    db = page.ctx.db
+    acc = ledger.list_accounts(db)[0]
+    last_month = date(TODAY.year - (TODAY.month == 1), (TODAY.month - 2) % 12 + 1, 3)
+    ledger.post_entry(db, ledger.EntryInput(last_month, acc.id, "收入", 100_000, "上级拨款", memo="拨款"))
+    ledger.close_month(db, last_month)
+    assert page.act_rebuild.isVisible() and page.act_rebuild.isEnabled()
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(text) or True)
+    page.act_rebuild.trigger()
+    wait_ops()
+    assert asked and "账目本身不会改变" in asked[0]
+    assert "已重建月度余额：已结账 1 个月" in page.message.text()
+    assert ledger.yearly_statement(db, last_month.year).lines[0].income_fen >= 100_000
+
+
 def test_budget_warning_appears_after_an_expense(page, wait_ops, monkeypatch):
     db = page.ctx.db
     acc = ledger.list_accounts(db)[0]

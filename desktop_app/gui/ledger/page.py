@@ -59,7 +59,7 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import debounced, heading, search_box
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ColumnModel
-from desktop_app.services import ledger
+from desktop_app.services import auth, ledger
 from desktop_app.services.ledger import EntryFilter
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.ledger import (
@@ -169,6 +169,9 @@ class LedgerPage(Page):
         self.act_export = action("excel", "导出Excel", self.export_xlsx)
         tb.addSeparator()
         self.act_close = action("close-month", "结账", self.close_next_month)
+        self.act_rebuild = action("refresh", "重建余额", self.rebuild_balances,
+                                  "按账目重新计算各已结账月份的月度余额（年度汇总、明细账的期初余额据此计算）")
+        self.act_rebuild.setVisible(auth.can(self.ctx.db, "ledger.write"))
         self.own_book_actions += [self.act_expense, self.act_income, self.act_close]
 
         self.entries_model = ColumnModel(ENTRY_COLUMNS, entry_color, self)
@@ -525,6 +528,15 @@ class LedgerPage(Page):
             self.show_message(f"{rules.month_label(m)}已结账。")
 
         self._write(lambda db: ledger.close_month(db, month, closed_by=closed_by), done)
+
+    def rebuild_balances(self) -> None:
+        if not common.ask(
+            self, "重建月度余额",
+            "将按账目重新计算每个已结账月份的月度余额。账目本身不会改变，各报表的数字也应保持不变。\n"
+            "账目很多时需要一些时间。确定重建吗？",
+        ):
+            return
+        self._write(ledger.rebuild_balances, lambda n: self.show_message(f"已重建月度余额：已结账 {n} 个月。"))
 
     def attach_selected(self) -> None:
         e = self.selected_entry()

@@ -15,6 +15,7 @@ The package is split along its seams; this module re-exports the public API so
     entries      reading entries and voucher data
     statements   balances, monthly statement, annual summary, account ledger
     posting      posting, reversals, voucher numbers, month closing
+    month_balances  closed months' totals kept for the yearly figures; rebuilding them
     attachments  receipts linked to entries
     printing     print_* (PDF) and the XLSX export
 """
@@ -51,6 +52,7 @@ from desktop_app.services.ledger.entries import (
     list_entries,
     vouchers,
 )
+from desktop_app.services.ledger.month_balances import rebuild_balances
 from desktop_app.services.ledger.posting import (
     EntryInput,
     close_month,
@@ -140,6 +142,7 @@ __all__ = [
     "print_account_ledger",
     "print_annual_ledger",
     "print_vouchers",
+    "rebuild_balances",
     "remove_budget",
     "rename_account",
     "reverse_entry",

@@ -13,6 +13,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.ledger import EXPENSE
 from desktop_app.services import auth
 from desktop_app.services.ledger.books import chosen_book, in_book, live_account
+from desktop_app.services.ledger.month_balances import activity
 from desktop_app.services.records import settle, tombstone, upsert
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -77,24 +78,23 @@ def remove_budget(db: Database, budget_id: str) -> None:
         uow.commit()
 
 
-def budget_lines(s: Session, book: str | None, year: int) -> list[BudgetLine]:
+def budget_lines(s: Session, book: str | None, year: int,
+                 spending: dict[tuple[str, str], int] | None = None) -> list[BudgetLine]:
+    """Budget lines of the year; `spending`: (account, category) → expense, when the caller has summed it."""
     accounts = {
         a.id: a
         for a in s.scalars(select(Account).where(in_book(Account.org_id, book), Account.deleted.is_(False)))
     }
+    if spending is None:
+        spending = defaultdict(int)
+        for t in activity(s, book, date(year, 1, 1), date(year, 12, 31)):
+            if t.direction == EXPENSE:
+                spending[(t.account_id, t.category)] += t.amount_fen
     spent: dict[tuple[str, str], int] = defaultdict(int)
-    for acc_id, cat, v in s.execute(
-        select(LedgerEntry.account_id, LedgerEntry.category, func.sum(LedgerEntry.amount_fen))
-        .where(
-            in_book(LedgerEntry.org_id, book), LedgerEntry.direction == EXPENSE,
-            LedgerEntry.entry_date >= date(year, 1, 1), LedgerEntry.entry_date <= date(year, 12, 31),
-            LedgerEntry.deleted.is_(False),
-        )
-        .group_by(LedgerEntry.account_id, LedgerEntry.category)
-    ):
-        spent[(acc_id, cat)] += int(v or 0)
+    for (acc_id, cat), v in spending.items():
+        spent[(acc_id, cat)] += v
         if cat:
-            spent[(acc_id, "")] += int(v or 0)
+            spent[(acc_id, "")] += v
     budgets = s.scalars(
         select(Budget).where(Budget.year == year, Budget.deleted.is_(False), Budget.account_id.in_(list(accounts)))
     ).all()

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.domain import ledger as rules
@@ -73,12 +73,15 @@ class _Links:
     dues: set[str]
 
 
-def _links(s: Session, ids: Sequence[str] | None = None) -> _Links:
+def _links(s: Session, ids: Sequence[str] | None = None, period: Sequence | None = None) -> _Links:
+    """Links of the rows `ids`, or of the entries matching the conditions `period`, or of all rows."""
     orig = aliased(LedgerEntry, name="orig")
+    # "> ''" rather than IS NOT NULL: SQLite reads that range from the unique index on reversal_of
+    # (the few reversals) where IS NOT NULL scans the whole table.
     q = (
         select(LedgerEntry.reversal_of, LedgerEntry.id, LedgerEntry.voucher_no, orig.voucher_no)
         .join(orig, orig.id == LedgerEntry.reversal_of)
-        .where(LedgerEntry.reversal_of.is_not(None))
+        .where(LedgerEntry.reversal_of > "")
     )
     att = (
         select(LedgerAttachment.entry_id, func.count())
@@ -90,6 +93,9 @@ def _links(s: Session, ids: Sequence[str] | None = None) -> _Links:
         q = q.where(or_(LedgerEntry.id.in_(ids), LedgerEntry.reversal_of.in_(ids)))
         att = att.where(LedgerAttachment.entry_id.in_(ids))
         dues = dues.where(DuesRecord.ledger_entry_id.in_(ids))
+    elif period is not None:  # joined to the period's entries: the read grows with the period, not the books
+        att = att.join(LedgerEntry, LedgerEntry.id == LedgerAttachment.entry_id).where(*period)
+        dues = dues.join(LedgerEntry, LedgerEntry.id == DuesRecord.ledger_entry_id).where(*period)
     links = _Links({}, {}, {}, set())
     for orig_id, rev_id, rev_voucher, orig_voucher in s.execute(q):
         links.reversed_by[orig_id] = (rev_id, rev_voucher)
@@ -99,11 +105,26 @@ def _links(s: Session, ids: Sequence[str] | None = None) -> _Links:
     return links
 
 
+_new = object.__new__
+
+
+def _make_row(values: dict) -> EntryRow:
+    """EntryRow(**values), every field given, without the frozen dataclass's __init__.
+
+    That __init__ sets each of the 24 fields through object.__setattr__ (about
+    8 µs a row); a year's 收支明细账 has thousands of rows. The result is the
+    same object (tests/unit/test_ledger_rows.py compares them).
+    """
+    row = _new(EntryRow)
+    row.__dict__.update(values)
+    return row
+
+
 def _row(r, closed: set[date], links: _Links) -> EntryRow:
     (eid, voucher, entry_date, account_id, account_name, direction, amount, category, counterparty, handler,
      entered_by, memo, reversal_of, project_id, meeting_id, activity_id, created_at, site) = r
     rev_id, rev_voucher = links.reversed_by.get(eid, (None, ""))
-    return EntryRow(
+    return _make_row(dict(
         id=eid, voucher_no=voucher, entry_date=entry_date, account_id=account_id,
         account_name=account_name, direction=direction, amount_fen=amount, category=category,
         counterparty=counterparty, handler=handler, entered_by=entered_by, memo=memo,
@@ -112,12 +133,23 @@ def _row(r, closed: set[date], links: _Links) -> EntryRow:
         project_id=project_id, meeting_id=meeting_id, activity_id=activity_id,
         attachments=links.attachments.get(eid, 0), created_at=created_at, updated_by_site=site,
         month_closed=rules.month_of(entry_date) in closed, is_dues=eid in links.dues,
-    )
+    ))
 
 
 def entry_rows(s: Session, q, closed: set[date], ids: Sequence[str] | None = None) -> list[EntryRow]:
     found = s.connection().execute(q).all()  # Core rows: the ORM's per-row loading is the slow part
     links = _links(s, ids if ids is not None else ([r[0] for r in found] if len(found) <= 200 else None))
+    return [_row(r, closed, links) for r in found]
+
+
+def account_rows(s: Session, acc: Account, date_from: date, date_to: date, closed: set[date]) -> list[EntryRow]:
+    """An account's entries of a period by date and voucher number (the 收支明细账's lines)."""
+    cols = [literal(acc.name).label("account_name") if c is Account.name else c for c in _ROW_COLUMNS]
+    period = (LedgerEntry.account_id == acc.id, LedgerEntry.entry_date >= date_from,
+              LedgerEntry.entry_date <= date_to, LedgerEntry.deleted.is_(False))
+    # Sorted here: the index gives date order, and SQLite would sort the whole period again for the voucher number.
+    found = sorted(s.connection().execute(select(*cols).where(*period)).all(), key=lambda r: (r[2], r[1]))
+    links = _links(s, [r[0] for r in found] if len(found) <= 200 else None, period)
     return [_row(r, closed, links) for r in found]
 
 

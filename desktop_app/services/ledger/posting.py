@@ -25,6 +25,7 @@ from desktop_app.services import auth
 from desktop_app.services.ledger.books import book_org_id, chosen_book, closed_set_in, in_book
 from desktop_app.services.ledger.budgets import budget_warnings
 from desktop_app.services.ledger.entries import get_row
+from desktop_app.services.ledger.month_balances import build_month_in
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_ledger import (
@@ -62,7 +63,7 @@ def closed_months(db: Database, *, book: str | None = None) -> list[date]:
 
 
 def close_month(db: Database, month: date, closed_by: str = "", note: str = "", today: date | None = None) -> date:
-    """结账: after this nothing dated in `month` can be entered, reversed or attached."""
+    """结账: after this nothing dated in `month` can be entered, reversed or attached; its month balances are kept."""
     auth.require(db, "ledger.write")
     today = today or date.today()
     month = rules.month_of(month)
@@ -75,7 +76,9 @@ def close_month(db: Database, month: date, closed_by: str = "", note: str = "", 
             select(func.min(LedgerEntry.entry_date)).where(in_book(LedgerEntry.org_id, book))
         )
         rules.check_close(month, closed, rules.month_of(first) if first else None, today)
-        s.add(ClosedMonth(org_id=book, month=month, closed_by=closed_by, note=(note or "").strip()))
+        closed_row = ClosedMonth(org_id=book, month=month, closed_by=closed_by, note=(note or "").strip())
+        s.add(closed_row)
+        build_month_in(s, closed_row)  # its month balances: the year's figures read these, not its entries
         uow.commit()
     return month
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import ledger as rules
@@ -19,13 +18,12 @@ from desktop_app.services.ledger.books import (
     chosen_book,
     closed_set_in,
     ensure_accounts,
-    in_book,
     live_account,
-    signed_sum,
     site_name,
 )
 from desktop_app.services.ledger.budgets import budget_lines
-from desktop_app.services.ledger.entries import entry_query, entry_rows
+from desktop_app.services.ledger.entries import account_rows
+from desktop_app.services.ledger.month_balances import activity, built_months, signed_totals
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
 from desktop_app.store.models_ledger import LedgerEntry
@@ -72,50 +70,24 @@ def balances(db: Database, on: date | None = None, *, book: str | None = None) -
         return out
 
 
-def _openings(s: Session, account_ids: Sequence[str], before: date) -> dict[str, int]:
-    # By account ids (not org_id) so SQLite answers from ix_ledger_entry_account_date alone.
-    return {
-        acc: int(v or 0)
-        for acc, v in s.execute(
-            select(LedgerEntry.account_id, signed_sum())
-            .where(LedgerEntry.account_id.in_(list(account_ids)), LedgerEntry.entry_date < before,
-                   LedgerEntry.deleted.is_(False))
-            .group_by(LedgerEntry.account_id)
-        )
-    }
-
-
-def _period_sums(s: Session, book: str | None, first: date, last: date, by_month: bool = False):
-    cols = [LedgerEntry.account_id, LedgerEntry.direction, LedgerEntry.category]
-    if by_month:
-        cols.append(extract("month", LedgerEntry.entry_date).label("m"))
-    return s.execute(
-        select(*cols, func.sum(LedgerEntry.amount_fen), func.count())
-        .where(
-            in_book(LedgerEntry.org_id, book), LedgerEntry.entry_date >= first, LedgerEntry.entry_date <= last,
-            LedgerEntry.deleted.is_(False),
-        )
-        .group_by(*cols)
-    ).all()
-
-
 def _statement(s: Session, book: str | None, first: date, last: date, by_month: bool = False):
+    # Closed months come from their month balances, the other days from their entries (month_balances).
     accounts = accounts_in_order(s, book)
     names = {a.id: a.name for a in accounts}
-    openings = _openings(s, [a.id for a in accounts], first)
+    built = built_months(s, book)
+    openings = signed_totals(s, book, [a.id for a in accounts], first, built)
     inc: dict[str, int] = defaultdict(int)
     exp: dict[str, int] = defaultdict(int)
     cats: dict[tuple[str, str, str], int] = defaultdict(int)
     months: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    count = 0
-    for row in _period_sums(s, book, first, last, by_month):
-        acc, direction, cat = row[0], row[1], row[2]
-        amount, n = int(row[-2] or 0), int(row[-1])
-        count += n
-        (inc if direction == INCOME else exp)[acc] += amount
-        cats[(acc, direction, cat)] += amount
+    count = reversals = 0
+    for t in activity(s, book, first, last, by_month=by_month, built=built):
+        count += t.entries
+        reversals += t.reversals
+        (inc if t.direction == INCOME else exp)[t.account_id] += t.amount_fen
+        cats[(t.account_id, t.direction, t.category)] += t.amount_fen
         if by_month:
-            months[int(row[3])][0 if direction == INCOME else 1] += amount
+            months[t.month][0 if t.direction == INCOME else 1] += t.amount_fen
     lines = tuple(StatementLine(a.id, a.name, openings.get(a.id, 0), inc[a.id], exp[a.id]) for a in accounts)
     order = {a.id: i for i, a in enumerate(accounts)}
     cat_rows = tuple(
@@ -123,7 +95,7 @@ def _statement(s: Session, book: str | None, first: date, last: date, by_month: 
         for (acc, d, c), v in sorted(cats.items(), key=lambda kv: (order.get(kv[0][0], 999), kv[0][1] != INCOME, kv[0][2]))
         if v
     )
-    return lines, cat_rows, months, count
+    return lines, cat_rows, months, count, reversals
 
 
 def monthly_statement(db: Database, year: int, month: int, *, book: str | None = None) -> MonthStatement:
@@ -134,7 +106,7 @@ def monthly_statement(db: Database, year: int, month: int, *, book: str | None =
     ensure_accounts(db)
     with db.session() as s:
         book = chosen_book(s, book)
-        lines, cats, _, count = _statement(s, book, first, last)
+        lines, cats, _, count, _ = _statement(s, book, first, last)
         return MonthStatement(first, first in closed_set_in(s, book), lines, cats, count)
 
 
@@ -146,20 +118,15 @@ def yearly_statement(db: Database, year: int, *, book: str | None = None) -> Ann
     community = book
     with db.session() as s:
         book = chosen_book(s, book)
-        lines, cats, months, count = _statement(s, book, first, last, by_month=True)
+        lines, cats, months, count, reversals = _statement(s, book, first, last, by_month=True)
+        spending = {(c.account_id, c.category): c.amount_fen for c in cats if c.direction == EXPENSE}
         closed = closed_set_in(s, book)
         month_rows = tuple(
             MonthTotal(date(year, m, 1), months[m][0], months[m][1], date(year, m, 1) in closed) for m in range(1, 13)
         )
-        reversals = s.scalar(
-            select(func.count()).select_from(LedgerEntry).where(
-                in_book(LedgerEntry.org_id, book), LedgerEntry.reversal_of.is_not(None),
-                LedgerEntry.entry_date >= first, LedgerEntry.entry_date <= last,
-            )
-        ) or 0
         name = site_name(s) if community is None else s.get(Organization, community).name
         return AnnualSummary(
-            year, name, lines, cats, month_rows, tuple(budget_lines(s, book, year)), count, int(reversals)
+            year, name, lines, cats, month_rows, tuple(budget_lines(s, book, year, spending)), count, reversals
         )
 
 
@@ -171,11 +138,7 @@ def account_ledger(db: Database, account_id: str, date_from: date, date_to: date
     with db.session() as s:
         acc = live_account(s, account_id)
         closed = closed_set_in(s, acc.org_id)
-        opening = balance_at(s, acc.id, date_from - timedelta(days=1))
-        q = entry_query().where(
-            LedgerEntry.account_id == acc.id, LedgerEntry.entry_date >= date_from, LedgerEntry.entry_date <= date_to,
-            LedgerEntry.deleted.is_(False),
-        ).order_by(LedgerEntry.entry_date, LedgerEntry.voucher_no)
-        entries = tuple(entry_rows(s, q, closed))
+        opening = signed_totals(s, acc.org_id, [acc.id], date_from).get(acc.id, 0)
+        entries = tuple(account_rows(s, acc, date_from, date_to, closed))
         name = site_name(s)
         return AccountLedger(name, acc.id, acc.name, date_from, date_to, opening, entries, tuple(sorted(closed)))
