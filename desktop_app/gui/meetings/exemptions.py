@@ -8,19 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QWidget,
-)
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from desktop_app.domain import membership as rules
-from desktop_app.gui.ops import run_op
 from desktop_app.gui.residents.pickers import member_picker
-from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, list_combo
-from desktop_app.gui.widgets.layouts import column, fill, form_layout
+from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.register import RegisterDialog
 from desktop_app.gui.widgets.required import picked
-from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, fit_columns
+from desktop_app.gui.widgets.table import CENTER, Column
 from desktop_app.services import membership
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
@@ -63,40 +60,21 @@ class ExemptionDialog(SavingDialog):
         return lambda: membership.add_exemption(db, chosen.id, start, end, reason, note)
 
 
-class ExemptionsDialog(QDialog):
+class ExemptionsDialog(RegisterDialog):
     """The register of exemptions: add one, withdraw one entered by mistake."""
 
+    columns, stretch, writes, add_text, remove_text = COLUMNS, 4, WRITES, "登记…", "撤销所选"
+
     def __init__(self, parent: QWidget | None, db: Database, today: date | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("免于应到登记")
-        self.db, self.today = db, today
-        self.model = ColumnModel(COLUMNS)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        fit_columns(self.view, COLUMNS, stretch=4)
-        add, remove, close = QPushButton("登记…"), QPushButton("撤销所选"), QPushButton("关闭")
-        add.clicked.connect(self.add)
-        remove.clicked.connect(self.remove)
-        close.clicked.connect(self.accept)
-        column(self, (self.view, 1), fill(QHBoxLayout(), add, remove, 1, close))
-        self.resize(620, 380)
-        self.reload()
+        self.today = today
+        super().__init__(parent, db, "免于应到登记", 620, 380)
 
-    def reload(self) -> None:
-        db = self.db
-        run_op(self, lambda job: membership.exemptions(db), self.model.set_rows)
+    def load(self, db):
+        return membership.exemptions(db)
 
-    def add(self) -> None:
-        dlg = ExemptionDialog(self, self.db, self.today)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
-            self.reload()
+    def form(self) -> ExemptionDialog:
+        return ExemptionDialog(self, self.db, self.today)
 
-    def remove(self) -> None:
-        rows = self.view.selectionModel().selectedRows()
-        row = self.model.row(rows[0].row()) if rows else None
-        if row is None or not common.ask(self, "撤销免于应到", f"撤销 {row.member_name}（{row.reason}）的免于应到登记吗？"):
-            return
-        db = self.db
-        run_op(self, lambda job: membership.delete_exemption(db, row.id), lambda _r: self.reload(), changes=WRITES)
+    def removal(self, row):
+        return ("撤销免于应到", f"撤销 {row.member_name}（{row.reason}）的免于应到登记吗？",
+                lambda db: membership.delete_exemption(db, row.id))

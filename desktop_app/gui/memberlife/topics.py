@@ -6,15 +6,14 @@ have none); a topic passes with more than half of those expected (应到).
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from desktop_app.domain import memberlife as rules
-from desktop_app.gui.ops import run_op
-from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import text_area
-from desktop_app.gui.widgets.layouts import close_box, column, fill, form_layout
-from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, table_view
+from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.register import RegisterDialog
+from desktop_app.gui.widgets.table import CENTER, Column
 from desktop_app.services import memberlife as life
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
@@ -71,45 +70,26 @@ class TopicDialog(SavingDialog):
         return lambda: life.add_topic(db, mid, title, decision, *votes)
 
 
-class TopicsDialog(QDialog):
+class TopicsDialog(RegisterDialog):
     """A meeting's 议题: list, add, remove."""
 
+    columns, stretch, writes, add_text = COLUMNS, 4, WRITES, "添加议题…"
+
     def __init__(self, parent: QWidget | None, db: Database, meeting_id: str, label: str = ""):
-        super().__init__(parent)
-        self.db, self.meeting_id = db, meeting_id
-        self.setWindowTitle(f"议题与表决 — {label}" if label else "议题与表决")
-        self.model = ColumnModel(COLUMNS, parent=self)
-        self.table = table_view(self.model, stretch=4)
-        self.add_button = QPushButton("添加议题…")
-        self.add_button.clicked.connect(self.add)
-        self.remove_button = QPushButton("删除所选")
-        self.remove_button.clicked.connect(self.remove)
-        self.message = QLabel()
-        column(self, (self.table, 1), self.message, fill(QHBoxLayout(), self.add_button, self.remove_button, 1),
-               close_box(self))
-        self.resize(760, 380)
-        self.reload()
+        self.meeting_id = meeting_id
+        super().__init__(parent, db, f"议题与表决 — {label}" if label else "议题与表决", 760, 380)
 
-    def reload(self) -> None:
-        db, mid = self.db, self.meeting_id
-        run_op(self, lambda job: life.topics(db, mid), self.model.set_rows)
+    def load(self, db):
+        return life.topics(db, self.meeting_id)
 
-    def selected(self) -> TopicRow | None:
-        index = self.table.currentIndex()
-        return self.model.row(index.row()) if index.isValid() else None
+    def form(self) -> TopicDialog:
+        return TopicDialog(self, self.db, self.meeting_id)
 
-    def add(self) -> None:
-        dlg = TopicDialog(self, self.db, self.meeting_id)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
-            self.message.setText(f"已添加议题：{dlg.saved.title}")
-            self.reload()
+    def added(self, saved) -> str:
+        return f"已添加议题：{saved.title}"
 
-    def remove(self) -> None:
-        r = self.selected()
-        if r is None or not common.ask(self, "删除议题", f"删除议题“{r.title}”？"):
-            return
-        db = self.db
-        run_op(self, lambda job: life.delete_topic(db, r.id), lambda _r: self.reload(), changes=WRITES)
+    def removal(self, row: TopicRow):
+        return "删除议题", f"删除议题“{row.title}”？", lambda db: life.delete_topic(db, row.id)
 
 
 def open_topics(page) -> None:

@@ -1,0 +1,86 @@
+"""A small register kept in a dialog (免于应到, a meeting's 议题 …): its rows in a table, 添加 through a
+saving form, 删除 of the selected row after asking; every change is saved at once, so 关闭 only closes.
+
+Each such dialog used to build the same table, buttons, reload and confirmed delete; a subclass now
+says only what it lists (`columns`, `load`), which form adds a row (`form`) and how a row is removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.layouts import column, fill
+from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
+from desktop_app.views.changes import Changes
+
+
+class RegisterDialog(QDialog):
+    columns: Sequence[Column] = ()
+    stretch: int | None = None  # the column that takes the spare width
+    writes: Changes = frozenset()  # what adding or removing a row changes
+    add_text = "添加…"
+    remove_text = "删除所选"
+
+    def __init__(self, parent: QWidget | None, db: Any, title: str, width: int, height: int):
+        super().__init__(parent)
+        self.db = db
+        self.setWindowTitle(title)
+        self.model = ColumnModel(self.columns, parent=self)
+        self.table = table_view(self.model, stretch=self.stretch, multi=False)
+        self.add_button = QPushButton(self.add_text)
+        self.add_button.clicked.connect(self.add)
+        self.remove_button = QPushButton(self.remove_text)
+        self.remove_button.clicked.connect(self.remove)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        self.message = QLabel()
+        column(self, (self.table, 1), self.message, fill(QHBoxLayout(), self.add_button, self.remove_button, 1, close))
+        self.resize(width, height)
+        self.reload()
+
+    # --- what a register says ---------------------------------------------------
+    def load(self, db: Any) -> list[Any]:
+        """Its rows (off the GUI thread)."""
+        raise NotImplementedError
+
+    def form(self) -> QDialog:
+        """The saving dialog that adds a row."""
+        raise NotImplementedError
+
+    def added(self, saved: Any) -> str:
+        """What to say after a row was added."""
+        return ""
+
+    def removal(self, row: Any) -> tuple[str, str, Callable[[Any], Any]]:
+        """(title, question, delete(db)) for removing `row`."""
+        raise NotImplementedError
+
+    # --- the rest -------------------------------------------------------------------
+    def reload(self) -> None:
+        db, load = self.db, self.load
+        run_op(self, lambda job: load(db), self.model.set_rows)
+
+    def selected(self) -> Any:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row(rows[0].row()) if rows else None
+
+    def add(self) -> None:
+        dlg = self.form()
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.message.setText(self.added(dlg.saved))
+            self.reload()
+
+    def remove(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        title, question, delete = self.removal(row)
+        if not common.ask(self, title, question):
+            return
+        db = self.db
+        run_op(self, lambda job: delete(db), lambda _r: self.reload(), changes=self.writes)
