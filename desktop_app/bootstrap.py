@@ -204,6 +204,7 @@ _PG_PASSING = [
     "test_import_hypothesis",
     "test_import_templates",
     "test_kill_safety",
+    "test_ledger_month_balances",
     "test_ledger_pdfs",
     "test_ledger_service",
     "test_login_hygiene",
