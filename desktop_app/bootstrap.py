@@ -171,6 +171,7 @@ def bundle(py: Path) -> int:
 _PG_PASSING = [
     "test_annual_folder",
     "test_assessment_cli",
+    "test_assessment_service",
     "test_assessment_sync",
     "test_attendance_import",
     "test_attendance_import_orgs",
@@ -196,6 +197,7 @@ _PG_PASSING = [
     "test_development_demo",
     "test_development_service",
     "test_district_imports",
+    "test_district_roles",
     "test_dues_service",
     "test_file_fuzz",
     "test_foreign_sheets",
@@ -209,6 +211,7 @@ _PG_PASSING = [
     "test_ledger_service",
     "test_login_hygiene",
     "test_meeting_pdfs",
+    "test_meeting_topics_print",
     "test_meetings_service",
     "test_member_import",
     "test_memberlife_cli",
@@ -221,8 +224,10 @@ _PG_PASSING = [
     "test_overview_figures",
     "test_residents_service",
     "test_roles",
+    "test_roster_edit_moves",
     "test_roster_full_ids",
     "test_roster_pdf",
+    "test_roster_search_index",
     "test_roster_service",
     "test_roster_source",
     "test_server_database",
@@ -238,6 +243,8 @@ _PG_PASSING = [
     "test_sync_transfer",
     "test_sync_trust",
     "test_unique_members",
+    "test_visits_wishes_projects",
+    "test_window_lock",
 ]
 PG_SUITES = [f"tests/integration/{name}.py" for name in _PG_PASSING]
 

@@ -10,7 +10,7 @@ imports) go through `sync_values()` so they carry the same columns.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Boolean, DateTime, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -78,10 +78,14 @@ def stamp_sync_columns(session: Session, flush_context, instances) -> None:
     """before_flush: new and changed synced rows get their sync columns (site from session.info)."""
     site = session.info.get(SITE_KEY, "")
     now = utcnow()
-    for obj in session.new:
+    # Rows made in one flush get created_at a microsecond apart, in the order they were added:
+    # histories ordered by it (a visit's two steps of one day) read back in that order on
+    # PostgreSQL too, which, unlike SQLite's rowid scan, returns equal keys in any order.
+    # (A flush of n rows takes far longer than n microseconds, so the next flush is still later.)
+    for i, obj in enumerate(session.new):
         if isinstance(obj, SyncMixin):
             obj.id = obj.id or new_id()
-            obj.created_at = obj.created_at or now
+            obj.created_at = obj.created_at or now + timedelta(microseconds=i)
             obj.updated_at = now
             obj.updated_by_site = site
             obj.version = 1

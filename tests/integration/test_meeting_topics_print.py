@@ -47,7 +47,7 @@ def test_a_meeting_without_topics_prints_no_topics_section(db, world):
 
 def test_the_command_line_lists_the_topics(db, world, tmp_path, capsys):
     meeting = _meeting(db, world)
-    path = str(tmp_path / "test.db")
+    path = str(db.path) if db.path else db.url  # the file, or the server database under a PostgreSQL run
     assert main(["meetings", "topics", meeting.number, "--db", path]) == 0
     out = capsys.readouterr().out
     assert "1. 讨论接收张某为预备党员  赞成 4 / 反对 1 / 弃权 0  通过" in out

@@ -54,6 +54,7 @@ def _member(name: str, n: int, org_id: str) -> MemberInput:
                        joined_date=date(1990, 7, 1), confirmed_date=date(1991, 7, 1), mobile="13955501234")
 
 
+@pytest.mark.sqlite_only  # a second handle on the same file and plain sqlite3: the file's own data_version
 def test_a_write_from_anywhere_shows_in_the_next_search(db, tmp_path):
     from desktop_app.services import orgs
 
