@@ -49,13 +49,16 @@ def _mobiles(db) -> dict:
     return {d.name: d.mobile for d in by_name(db).values()}
 
 
-def test_one_change_is_shown_confirmed_and_reverted(page, wait_ops, monkeypatch, tmp_path):
+def test_one_change_is_shown_confirmed_and_reverted(page, wait_ops, monkeypatch, tmp_path, qtmodeltester):
     db = page.ctx.db
     asked, told = [], []
     monkeypatch.setattr(common, "ask", lambda _p, _t, text: asked.append(text) or True)
     monkeypatch.setattr(common, "inform", lambda _p, _t, text: told.append(text))
     _select(page, wait_ops, "import_update", "李四")
     assert page.undo.isEnabled() and page.undo_batch.isEnabled()
+    qtmodeltester.check(page.model)
+    qtmodeltester.check(page.field_model)
+    assert page.field_model.index(0, 1).data() == "139****5679"  # the trail as it is: masked
     page.grab().save(str(tmp_path / "audit-revert.png"))
     page.undo.click()
     wait_ops()

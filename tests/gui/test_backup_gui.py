@@ -5,6 +5,7 @@ from desktop_app.gui.widgets import common
 from desktop_app.gui.shell.backup_dialog import RestoreDialog
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.services import backup, orgs
+from tests.integration.test_backup_recover import _damage
 
 
 def test_closing_the_window_makes_an_exit_backup(qtbot, app_ctx):
@@ -56,10 +57,7 @@ def test_restore_from_the_menu_replaces_the_data_and_reopens(qtbot, app_ctx, wai
 def test_a_damaged_database_is_offered_its_newest_good_backup(app_ctx, monkeypatch):
     db = app_ctx.db
     good = backup.backup_now(db.path, "manual")
-    db.dispose()
-    for suffix in ("-wal", "-shm"):
-        (db.path.parent / (db.path.name + suffix)).unlink(missing_ok=True)
-    db.path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100 + b"garbage" * 500)
+    _damage(db)
     asked = []
     monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(text) or True)
     ctx = gui_app._open_or_recover(db.path, demo=False)
@@ -75,11 +73,7 @@ def test_start_up_recovery_goes_through_the_service_and_is_audited_in_the_restor
 
     db = app_ctx.db
     good = backup.backup_now(db.path, "manual")
-    db.dispose()
-    for suffix in ("-wal", "-shm"):
-        (db.path.parent / (db.path.name + suffix)).unlink(missing_ok=True)
-    damaged = b"SQLite format 3\x00" + b"\x00" * 100 + b"garbage" * 500
-    db.path.write_bytes(damaged)
+    damaged = _damage(db)
     called = []
     real = backup.recover_damaged
     monkeypatch.setattr(backup, "recover_damaged", lambda *a, **k: called.append(a) or real(*a, **k))

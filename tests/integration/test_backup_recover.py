@@ -19,11 +19,14 @@ from desktop_app.store.models_access import AuditEntry
 pytestmark = pytest.mark.sqlite_only
 
 
-def _damage(db) -> bytes:
+GARBAGE = b"SQLite format 3\x00" + b"\x00" * 100 + b"garbage" * 500  # the header still says SQLite
+
+
+def _damage(db, data: bytes = GARBAGE) -> bytes:
+    """Close the database and overwrite its file (side files gone): what start-up finds after a crash."""
     db.dispose()
     for suffix in ("-wal", "-shm"):
         (db.path.parent / (db.path.name + suffix)).unlink(missing_ok=True)
-    data = b"SQLite format 3\x00" + b"\x00" * 100 + b"garbage" * 500
     db.path.write_bytes(data)
     return data
 
@@ -58,10 +61,7 @@ def test_only_the_newest_good_backup_is_accepted(db):
 
 def test_an_empty_file_is_recovered_too(db):
     good = backup.backup_now(db.path, "manual")
-    db.dispose()
-    for suffix in ("-wal", "-shm"):
-        (db.path.parent / (db.path.name + suffix)).unlink(missing_ok=True)
-    db.path.write_bytes(b"")
+    _damage(db, b"")
     backup.recover_damaged(db.path, good)
     again, _ = open_database(db.path)
     again.dispose()

@@ -56,6 +56,21 @@ def _entries(db, action: str) -> list[AuditEntry]:
         return s.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.at)).all()
 
 
+def _batch(db) -> str:
+    return _entries(db, "import_update")[0].note.rsplit("导入批次 ", 1)[1].rstrip("）")
+
+
+def _edit(db, label: str, **values) -> AuditEntry:
+    """A form-like edit (ORM) of the member the import entry `label` names; returns its trail entry."""
+    member_id = next(e.row_id for e in _entries(db, "import_update") if e.label == label)
+    with UnitOfWork(db) as uow:
+        m = uow.session.get(Member, member_id)
+        for k, v in values.items():
+            setattr(m, k, v)
+        uow.commit()
+    return next(e for e in _entries(db, "update") if e.row_id == member_id)
+
+
 def _undo_rows(db) -> int:
     with db.session() as s:
         return s.scalar(select(func.count()).select_from(AuditUndo))
@@ -104,31 +119,22 @@ def test_one_entry_is_reverted_alone_and_not_twice(db, imported):
 
 
 def test_a_member_changed_since_is_refused_and_nothing_is_written(db, imported):
-    zhang_id = next(e.row_id for e in _entries(db, "import_update") if e.label == "张三")
-    with UnitOfWork(db) as uow:
-        uow.session.get(Member, zhang_id).mobile = "13511113333"
-        uow.commit()
-    batch = _entries(db, "import_update")[0].note.rsplit("导入批次 ", 1)[1].rstrip("）")
+    edit = _edit(db, "张三", mobile="13511113333")
     before = _now(db)
     with pytest.raises(revert.RevertRefused, match="没有撤销任何更改.*张三.*手机号码.*此后又改过了"):
-        revert.revert_batch(db, batch)
+        revert.revert_batch(db, _batch(db))
     assert _now(db) == before and _entries(db, "audit_revert") == [] and _undo_rows(db) == 2
 
     # the edit itself masked the phone in the trail: it cannot be put back from there
-    edit = next(e for e in _entries(db, "update") if e.row_id == zhang_id)
     with pytest.raises(revert.RevertRefused, match="遮蔽"):
         revert.revert_entry(db, edit.id)
 
 
 def test_an_edit_without_masked_fields_is_reverted_too(db, imported):
-    zhang_id = next(e.row_id for e in _entries(db, "import_update") if e.label == "张三")
-    with UnitOfWork(db) as uow:
-        uow.session.get(Member, zhang_id).notes = "调往外地"
-        uow.commit()
-    edit = next(e for e in _entries(db, "update") if e.row_id == zhang_id)
+    edit = _edit(db, "张三", notes="调往外地")
     revert.revert_entry(db, edit.id)
     with db.session() as s:
-        assert s.get(Member, zhang_id).notes in ("", None)
+        assert s.get(Member, edit.row_id).notes in ("", None)
 
 
 def test_only_an_administrator_reverts_and_bad_references_are_named(db, imported):
@@ -209,7 +215,7 @@ def test_old_values_are_kept_for_a_limited_time_only(db, imported, tmp_path):
 
     from desktop_app.store import audit
 
-    batch = _entries(db, "import_update")[0].note.rsplit("导入批次 ", 1)[1].rstrip("）")
+    batch = _batch(db)
     with UnitOfWork(db) as uow:
         for u in uow.session.scalars(select(AuditUndo)):
             u.created_at -= timedelta(days=audit.UNDO_DAYS + 1)
