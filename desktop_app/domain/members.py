@@ -275,6 +275,10 @@ def parse_date(value: Any) -> date | None:
     serial number and date/datetime objects. Raises ValueError with a plain
     Chinese reason otherwise.
     """
+    if type(value) is str and len(value) == 10 and value[4] == "-" == value[7] and value.isascii():
+        y, m, d = value[:4], value[5:7], value[8:]
+        if y.isdigit() and m.isdigit() and d.isdigit():  # 1985-03-02, as most files write it
+            return _checked(int(y), int(m), int(d), value)
     if value is None:
         return None
     if isinstance(value, datetime):

@@ -38,7 +38,7 @@ def _table() -> dict[str, str]:
 
 def _reading(char: str) -> str:
     # Not a Chinese character: itself, lower-cased (Latin letters and digits in a name are searched as typed).
-    return _table().get(char) or char.lower()
+    return (_readings or _table()).get(char) or char.lower()
 
 
 @lru_cache(maxsize=65536)

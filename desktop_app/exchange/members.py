@@ -17,8 +17,10 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from pathlib import Path
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from desktop_app.domain import idcard
@@ -169,6 +171,9 @@ def _text(value: Any) -> str:
 
 def _id_number(value: Any) -> tuple[str, str | None]:
     """The ID number in a cell, and why it cannot be used when Excel has damaged it."""
+    if (type(value) is str and len(value) == 18 and value.isascii() and value[:17].isdigit()
+            and value[17] in "0123456789Xx" and not value.endswith("000")):
+        return value.upper(), None  # the shape of nearly every cell: nothing below applies to it
     if isinstance(value, bool):
         return str(value), "不是身份证号码"
     if isinstance(value, (int, float)):
@@ -252,32 +257,43 @@ _PARSERS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "所在党支部": ("org_name", _text),
 }
 _ID_COLUMN = "公民身份号码"
+_DEFAULTS = {f.name: f.default for f in dataclass_fields(rules.MemberInput)}
 
 
-def _parse_cells(
-    cells: Sequence[Any], columns: dict[str, int], row_no: int
-) -> tuple[dict[str, Any], list[RowError]]:
-    """The template columns of one row -> MemberInput keyword values, and the cells that would not parse."""
-    values: dict[str, Any] = {}
-    errors: list[RowError] = []
-    for column, i in columns.items():
-        raw = cells[i]
-        if column == _ID_COLUMN:
-            number, problem = _id_number(raw)
-            values["id_number"] = number
-            if problem:
-                errors.append(RowError(row_no, column, shown(raw), problem))
-            continue
-        key, parse = _PARSERS[column]
+class _Failed(NamedTuple):
+    """A cell value that would not parse, and why."""
+
+    reason: str
+
+
+def _id_cell(value: Any) -> Any:
+    number, problem = _id_number(value)
+    return (number, problem)
+
+
+def _parsed_column(column: str, cells: list[Any]) -> list[Any]:
+    """One template column parsed; each distinct text once (a file repeats 汉族, 正式党员, dates ...).
+
+    A cell that does not parse is a _Failed; the ID number column gives (number, problem) pairs.
+    """
+    parse = _id_cell if column == _ID_COLUMN else _PARSERS[column][1]
+
+    def one(value: Any) -> Any:
         try:
-            values[key] = parse(raw)
+            return parse(value)
         except ValueError as exc:
-            errors.append(RowError(row_no, column, shown(raw), str(exc)))
-    return values, errors
+            return _Failed(str(exc))
+
+    distinct = dict.fromkeys(cells)
+    if all(type(v) is str for v in distinct):
+        table = {v: one(v) for v in distinct}
+        return [table[v] for v in cells]
+    # Numbers, booleans and dates from a workbook: 1, 1.0 and True are one key but not one cell.
+    return [one(v) for v in cells]
 
 
 class SheetRow(NamedTuple):
-    """One non-blank data row: its cells as stored, the MemberInput keyword values, the cells that would not parse."""
+    """One non-blank data row: its template cells, the MemberInput keyword values, the cells that would not parse."""
 
     row_number: int  # as the spreadsheet shows it; the header is row 1
     cells: list[Any]
@@ -287,10 +303,15 @@ class SheetRow(NamedTuple):
 
 @dataclass(frozen=True)
 class MemberSheet:
+    """A member file as columns: one list per template column, not one object per row (100,000 rows fit)."""
+
     path: Path
-    columns: dict[str, int]  # template column -> cell index
+    columns: dict[str, int]  # template column -> cell index in the file
     ignored_columns: list[str]  # headers we do not know (left alone)
-    rows: list[SheetRow]
+    row_numbers: list[int]  # each data row's number as the spreadsheet shows it (the header is row 1)
+    cells: dict[str, list[Any]]  # template column -> its cells as stored (after value codes), for messages
+    values: dict[str, list[Any]]  # MemberInput keyword -> parsed values (org_name for 所在党支部)
+    errors: dict[int, list[RowError]]  # row index -> the cells of that row that would not parse
     skipped: tuple[sheets.Skipped, ...] = ()  # note and total rows, for the report
     signature: str = ""  # the header's fingerprint, under which a mapping is saved
 
@@ -299,25 +320,30 @@ class MemberSheet:
         """MemberInput fields the file carries."""
         return tuple(COLUMN_FIELDS[c] for c in TEMPLATE_COLUMNS if c in self.columns)
 
+    def __len__(self) -> int:
+        return len(self.row_numbers)
 
-def _decoder(columns: dict[str, int], mapping: Mapping | None) -> Callable[[list[Any]], list[Any]] | None:
-    """The step before the row conversion: value codes (1/2 → 男/女, the user's values) on the columns that have them."""
-    coded = [(i, sheets.decoder(SPEC, mapping, c)) for c, i in columns.items()
-             if c in SPEC.codes or (mapping is not None and mapping.values.get(c))]
-    if not coded:
-        return None
+    def shown(self, column: str, i: int) -> str:
+        """Row i's cell of a template column as the user saw it ("" when the file has no such column)."""
+        got = self.cells.get(column)
+        return "" if got is None else shown(got[i])
 
-    def decode(cells: list[Any]) -> list[Any]:
-        out = list(cells)
-        for i, one in coded:
-            out[i] = one(out[i])
-        return out
+    def row(self, i: int) -> SheetRow:
+        width = max(self.columns.values(), default=-1) + 1
+        cells: list[Any] = [None] * width
+        for column, at in self.columns.items():
+            cells[at] = self.cells[column][i]
+        values = {key: got[i] for key, got in self.values.items()}
+        return SheetRow(self.row_numbers[i], cells, values, list(self.errors.get(i, ())))
 
-    return decode
+    @property
+    def rows(self) -> list[SheetRow]:
+        """Row by row (small files, tests); an import reads the columns."""
+        return [self.row(i) for i in range(len(self))]
 
 
 def read_member_file(path: str | Path, mapping: Mapping | None = None, sheet: str | None = None) -> MemberSheet:
-    """The data rows of a member file, parsed cell by cell; checks against rules and roster are the caller's.
+    """The data rows of a member file, parsed column by column; checks against rules and roster are the caller's.
 
     `mapping` says what the columns of a file made for another system are and how its coded
     values read; `sheet` picks a workbook's sheet (default: the first with a header).
@@ -326,14 +352,35 @@ def read_member_file(path: str | Path, mapping: Mapping | None = None, sheet: st
     table = _read(path, mapping, sheet)
     columns = table.columns
     ignored = [p.source for p in table.plan if p.target is None and p.source]
-    decode = _decoder(columns, mapping)
-    rows: list[SheetRow] = []
-    for row_no, cells in table.rows:
-        if decode is not None:
-            cells = decode(cells)
-        values, errors = _parse_cells(cells, columns, row_no)
-        rows.append(SheetRow(row_no, cells, values, errors))
-    return MemberSheet(path, columns, ignored, rows, tuple(table.skipped), table.signature)
+    row_numbers = [row_no for row_no, _ in table.rows]
+    records = [cells for _, cells in table.rows]
+    skipped, signature = tuple(table.skipped), table.signature
+    del table  # the rows as lists go as soon as their cells sit in columns
+    cells: dict[str, list[Any]] = {}
+    for column, at in columns.items():
+        got = list(map(itemgetter(at), records))
+        if column in SPEC.codes or (mapping is not None and mapping.values.get(column)):
+            got = list(map(sheets.decoder(SPEC, mapping, column), got))
+        cells[column] = got
+    del records
+    values: dict[str, list[Any]] = {}
+    errors: dict[int, list[RowError]] = {}
+    for column in columns:  # in the file's order: a row's errors read left to right
+        key = _PARSERS[column][0]
+        raw = cells[column]
+        got = _parsed_column(column, raw)
+        if column == _ID_COLUMN:
+            problems = [i for i, (_, problem) in enumerate(got) if problem]
+            for i in problems:
+                errors.setdefault(i, []).append(RowError(row_numbers[i], column, shown(raw[i]), got[i][1]))
+            got = [number for number, _ in got]
+        else:
+            failed = [i for i, v in enumerate(got) if type(v) is _Failed]
+            for i in failed:
+                errors.setdefault(i, []).append(RowError(row_numbers[i], column, shown(raw[i]), got[i].reason))
+                got[i] = _DEFAULTS[key]  # as if the cell were blank: the row is refused anyway
+        values[key] = got
+    return MemberSheet(path, columns, ignored, row_numbers, cells, values, errors, skipped, signature)
 
 
 # ---------------------------------------------------------------- writing files

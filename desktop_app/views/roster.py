@@ -8,6 +8,7 @@ importing the others.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
@@ -145,12 +146,59 @@ class PlannedUpdate:
     changed: tuple[str, ...]  # MemberInput fields to write
 
 
+_INPUT_FIELDS = tuple(f.name for f in fields(MemberInput))
+
+
+class MemberBatch(Sequence[MemberInput]):
+    """Members to add, held as columns (one list per MemberInput field): an import of 100,000 rows keeps
+    27 lists, not 100,000 objects. Indexing and iterating give MemberInput values, made when asked for."""
+
+    __slots__ = ("columns", "_n")
+
+    def __init__(self, columns: dict[str, list], n: int):
+        self.columns = columns  # MemberInput field -> values; a field left out is its default
+        self._n = n
+
+    @classmethod
+    def of(cls, inputs: Sequence[MemberInput]) -> MemberBatch:
+        return cls({f: [getattr(m, f) for m in inputs] for f in _INPUT_FIELDS}, len(inputs))
+
+    def column(self, name: str) -> list:
+        got = self.columns.get(name)
+        return got if got is not None else [getattr(MemberInput, name)] * self._n
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._n))]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        return MemberInput(**{f: c[i] for f, c in self.columns.items()})
+
+    def __iter__(self) -> Iterator[MemberInput]:
+        return (self[i] for i in range(self._n))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple, MemberBatch)):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"MemberBatch({self._n} members)"
+
+
 @dataclass
 class ImportPreview:
     path: Path
     columns: list[str]  # template columns found in the file
     ignored_columns: list[str]  # headers we do not know (left alone)
-    to_add: list[MemberInput]
+    to_add: Sequence[MemberInput]  # a MemberBatch from a file
     to_update: list[tuple[str, MemberInput, list[str]]]  # member id, row, changed columns
     unchanged: int
     errors: list[RowError]

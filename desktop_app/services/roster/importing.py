@@ -13,8 +13,7 @@ that come from code rather than a file.
 from __future__ import annotations
 
 import gc
-from itertools import islice
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
@@ -30,6 +29,7 @@ from desktop_app.domain import members as rules
 from desktop_app.domain import orgs as org_rules
 from desktop_app.domain.errors import Conflict, DomainError, ValidationError
 from desktop_app.domain.members import MEMBER_FIELDS, MemberInput
+from desktop_app.domain.members_bulk import check_columns
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.exchange import members as member_files
@@ -39,9 +39,10 @@ from desktop_app.services.roster._common import _chunks, _live_org, _next_seq, _
 from desktop_app.services.roster.queries import _root_org_id
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
-from desktop_app.store.base import sync_values, utcnow
+from desktop_app.store import bulk
+from desktop_app.store.base import new_id, sync_values, utcnow
 from desktop_app.store.models import Member, MemberStatusChange, Organization
-from desktop_app.views.roster import ImportPreview, ImportResult, PlannedUpdate, RowError
+from desktop_app.views.roster import ImportPreview, ImportResult, MemberBatch, PlannedUpdate, RowError
 
 
 # MemberInput fields an import writes when its file has the column.
@@ -96,10 +97,10 @@ def _take_write_lock(s: Session) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _insert_checked(s: Session, new_rows: Iterable[dict]) -> int:
+def _insert_checked(s: Session, site_id: str, now: datetime, batch: MemberBatch, org_ids: Sequence[str | None]) -> int:
     """Insert new members; the live-ID-number index turns a duplicate that slipped past the checks into a Conflict."""
     try:
-        return _insert(s, new_rows)
+        return _insert_new(s, site_id, now, batch, org_ids)
     except IntegrityError as exc:
         if "id_number" not in str(exc.orig):
             raise
@@ -137,36 +138,36 @@ def _big_cache(s: Session, kib: int = 65536):
         conn.exec_driver_sql(f"PRAGMA cache_size={int(old)}")
 
 
-def _new_member_rows(
-    s: Session, site_id: str, now: datetime, rows: Sequence[tuple[MemberInput, str | None]]
-) -> Iterator[dict]:
-    """Insert values for new members (row, its org id), made as they are written; 序号 0 takes the next free number."""
+def _insert_new(s: Session, site_id: str, now: datetime, batch: MemberBatch, org_ids: Sequence[str | None]) -> int:
+    """Insert the batch's members (org_ids: each one's organisation), column by column; 序号 0 takes the next free number."""
+    n = len(batch)
+    if not n:
+        return 0
+    columns: dict[str, Sequence] = {f: batch.column(f) for f in MEMBER_FIELDS}
+    columns["org_id"] = org_ids
     seq = _next_seq(s) - 1
-    for inp, org_id in rows:
-        values = {f: getattr(inp, f) for f in MEMBER_FIELDS}
-        values["org_id"] = org_id
-        if not values["seq"]:
+    numbers = []
+    for given in columns["seq"]:
+        if not given:
             seq += 1
-            values["seq"] = seq
-        else:
-            seq = max(seq, values["seq"])
-        values["name_pinyin"], values["name_initials"] = pinyin_keys(inp.name)
-        values["status"] = rules.derived_status(inp)
-        yield sync_values(site_id, now) | values
-
-
-_INSERT_BATCH = 5000  # rows per executemany: 100,000 rows of 35 values need not all sit in memory at once
-
-
-def _insert(s: Session, new_rows: Iterable[dict]) -> int:
-    """Write the rows in batches (Core insert: every dict carries every column, so each is one executemany)."""
-    written = 0
-    rows = iter(new_rows)
-    with _big_cache(s):
-        while batch := list(islice(rows, _INSERT_BATCH)):
-            s.execute(insert(Member.__table__), batch)
-            written += len(batch)
-    return written
+            given = seq
+        elif given > seq:
+            seq = given
+        numbers.append(given)
+    columns["seq"] = numbers
+    keys = list(map(pinyin_keys, columns["name"]))
+    columns["name_pinyin"] = [k[0] for k in keys]
+    columns["name_initials"] = [k[1] for k in keys]
+    del keys
+    columns["status"] = [
+        rules.SUSPENDED if party == rules.SUSPENDED else rules.LOST if lost else rules.FLOATING if floating else rules.NORMAL
+        for party, lost, floating in zip(columns["party_status"], columns["is_lost"], columns["is_floating"])
+    ]  # rules.derived_status, a column at a time
+    columns |= {"id": [new_id() for _ in range(n)], "created_at": [now] * n, "updated_at": [now] * n,
+                "updated_by_site": [site_id] * n, "version": [1] * n, "deleted": [False] * n}
+    conn = s.connection()
+    with _big_cache(s), bulk.indexes_built_after(conn, Member.__table__, n):
+        return bulk.insert_columns(conn, Member.__table__, columns, n)
 
 
 def _update_values(
@@ -274,7 +275,7 @@ def import_members(
                 matched[mid] = replace(inp, org_id=org_id)
             else:
                 new.append((inp, org_id or parent_org_id))
-        added = _insert_checked(s, _new_member_rows(s, site_id, now, new))
+        added = _insert_checked(s, site_id, now, MemberBatch.of([inp for inp, _ in new]), [o for _, o in new])
 
         updated = unchanged = 0
         if matched and update_existing:
@@ -342,52 +343,71 @@ def changed_fields(stored: dict, inp: MemberInput, fields: Collection[str]) -> l
 
 # ---------------------------------------------------------------- a file: preview, then apply
 
+def _resolve_orgs(sheet: member_files.MemberSheet, org_ids, row_errors: dict[int, list[RowError]]) -> list | None:
+    """Each row's organisation id by its 所在党支部 (None: none, or a branch to create); each name looked up once."""
+    names = sheet.values.get("org_name")
+    if names is None:
+        return None
+    resolved: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    for name in dict.fromkeys(names):
+        if name in org_ids:
+            resolved[name] = org_ids[name]
+        elif name and getattr(org_ids, "candidates", None) and org_ids.candidates(name):
+            # Several organisations bear this name: the row must say which, by path or code.
+            problems[name] = (f"有多个党组织名为“{name}”：{org_ids.candidates(name)}；"
+                              "请写明路径（如 幸福里社区党委 / 第一网格党支部 / 第一党小组）或组织代码")
+        elif name:  # a branch this import would create: its name must be usable
+            try:
+                org_rules.check_name(name)
+            except ValidationError as exc:
+                problems[name] = f"不能作为新党支部名称：{exc.message}"
+    if problems:
+        for i, name in enumerate(names):
+            if name in problems:
+                row_errors.setdefault(i, []).append(RowError(sheet.row_numbers[i], "所在党支部", name, problems[name]))
+    return [resolved.get(name) for name in names]
+
+
 def _check_rows(
-    sheet: member_files.MemberSheet, org_ids: dict[str, str], today: date
-) -> tuple[list[tuple[int, MemberInput]], list[RowError], list[RowError], int]:
-    """The rows that pass every check, the errors and warnings, and how many rows failed."""
-    parsed: list[tuple[int, MemberInput]] = []
+    sheet: member_files.MemberSheet, org_ids, today: date
+) -> tuple[list[int], dict[str, list], list[RowError], list[RowError], int]:
+    """The rows that pass every check (indexes), every row's normalized values (columns), the errors and
+    warnings, and how many rows failed. The rules run over columns (domain.members_bulk)."""
+    row_errors = {i: list(errs) for i, errs in sheet.errors.items()}  # a row's later errors join its parse errors
+    values = dict(sheet.values)
+    if (org_col := _resolve_orgs(sheet, org_ids, row_errors)) is not None:
+        values["org_id"] = org_col
+    n = len(sheet)
+    clean, problems, notes = check_columns(values, n, today)
+    del values
+    ids, row_numbers = clean["id_number"], sheet.row_numbers
+    first_seen: dict[str, int] = {}
     errors: list[RowError] = []
     warnings: list[RowError] = []
-    bad_rows = 0
-    first_seen: dict[str, int] = {}
-    columns = sheet.columns
-    for row in sheet.rows:
-        row_no, values = row.row_number, row.values
-        row_errors = row.errors  # the parser's fresh list: the row's later errors join it
-        org_name = values.get("org_name", "")
-        if org_name in org_ids:
-            values["org_id"] = org_ids[org_name]
-        elif org_name and getattr(org_ids, "candidates", None) and org_ids.candidates(org_name):
-            # Several organisations bear this name: the row must say which, by path or code.
-            row_errors.append(RowError(row_no, "所在党支部", org_name,
-                                       f"有多个党组织名为“{org_name}”：{org_ids.candidates(org_name)}；"
-                                       "请写明路径（如 幸福里社区党委 / 第一网格党支部 / 第一党小组）或组织代码"))
-        elif org_name:  # a branch this import would create: its name must be usable
-            try:
-                org_rules.check_name(org_name)
-            except ValidationError as exc:
-                row_errors.append(RowError(row_no, "所在党支部", org_name, f"不能作为新党支部名称：{exc.message}"))
-        clean, problems, notes = rules.check(MemberInput(**values), today)
-        failed = {e.field for e in row_errors}
-        for p in problems:
-            if p.field not in failed:  # a cell that did not parse is reported once
-                i = columns.get(p.field)
-                shown = "" if i is None else member_files.shown(row.cells[i])
-                row_errors.append(RowError(row_no, p.field, shown, p.message))
-        number = clean.id_number
-        if number and not any(e.field == "公民身份号码" for e in row_errors):
+    good: list[int] = []
+    for i in range(n):
+        row_no = row_numbers[i]
+        errs = row_errors.get(i)
+        if i in problems:
+            errs = errs if errs is not None else []
+            failed = {e.field for e in errs}
+            errs.extend(RowError(row_no, p.field, sheet.shown(p.field, i), p.message)
+                        for p in problems[i] if p.field not in failed)  # a cell that did not parse is reported once
+        number = ids[i]
+        if number and not (errs and any(e.field == "公民身份号码" for e in errs)):
             if number in first_seen:
-                row_errors.append(RowError(row_no, "公民身份号码", number, f"与第 {first_seen[number]} 行重复"))
+                errs = errs if errs is not None else []
+                errs.append(RowError(row_no, "公民身份号码", number, f"与第 {first_seen[number]} 行重复"))
             else:
                 first_seen[number] = row_no
-        if row_errors:
-            errors.extend(row_errors)
-            bad_rows += 1
+        if errs:
+            errors.extend(errs)
             continue
-        warnings.extend(RowError(row_no, "", "", n) for n in notes)
-        parsed.append((row_no, clean))
-    return parsed, errors, warnings, bad_rows
+        if i in notes:
+            warnings.extend(RowError(row_no, "", "", note) for note in notes[i])
+        good.append(i)
+    return good, clean, errors, warnings, n - len(good)
 
 
 def preview_import(db: Database, path: str | Path, today: date | None = None, mapping=None,
@@ -408,24 +428,35 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
         if parent_org_id is None:
             raise DomainError("本数据库还没有设置所属单位，请先完成初始化（dangqun init）再导入党员")
         org_ids = _org_name_map(s)
-        parsed, errors, warnings, bad_rows = _check_rows(sheet, org_ids, today)
-        stored = {d["id_number"]: d for d in _stored(s, Member.id_number, [inp.id_number for _, inp in parsed])}
+        good, clean, errors, warnings, bad_rows = _check_rows(sheet, org_ids, today)
+        ids = clean["id_number"]
+        stored = {d["id_number"]: d for d in _stored(s, Member.id_number, [ids[i] for i in good])}
     fields = sheet.fields
+    total, skipped, ignored = len(sheet), sheet.skipped, sheet.ignored_columns
+    file_columns = [c for c in member_files.TEMPLATE_COLUMNS if c in sheet.columns]
+    del sheet  # the cells as written are no longer needed: the preview keeps the clean columns only
 
-    to_add: list[MemberInput] = []
+    org_col, name_col = clean["org_id"], clean["org_name"]
+    new_branches = dict.fromkeys(name_col[i] for i in good if name_col[i] and not org_col[i])
+    org_ids_used = frozenset(org_col[i] for i in good if org_col[i])
+    adding = [i for i in good if ids[i] not in stored] if stored else good
+    if len(adding) == total:
+        add_columns = clean  # every row is new (a first import): the columns as they are
+    else:
+        add_columns = {f: [c[i] for i in adding] for f, c in clean.items()}
+    # A row naming no branch goes under the unit itself (a blank 所在党支部 of a stored member keeps theirs).
+    add_columns["org_id"] = [parent_org_id if not name else oid
+                             for oid, name in zip(add_columns["org_id"], add_columns["org_name"])]
+    to_add = MemberBatch(add_columns, len(adding))
+
     to_update: list[tuple[str, MemberInput, list[str]]] = []
     planned: dict[str, PlannedUpdate] = {}
     unchanged = 0
-    new_branches: dict[str, None] = {}
-    for _, inp in parsed:
-        old = stored.get(inp.id_number)
-        if inp.org_name and not inp.org_id:
-            new_branches[inp.org_name] = None
-        elif not inp.org_name and old is None:
-            inp = replace(inp, org_id=parent_org_id)
+    for i in good if stored else ():
+        old = stored.get(ids[i])
         if old is None:
-            to_add.append(inp)
             continue
+        inp = MemberInput(**{f: c[i] for f, c in clean.items()})
         if not inp.org_name:  # a blank 所在党支部 keeps the member where they are
             inp = replace(inp, org_id=old["org_id"])
         diff = changed_fields(old, inp, fields)
@@ -439,20 +470,20 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
             unchanged += 1
     return ImportPreview(
         path=path,
-        columns=[c for c in member_files.TEMPLATE_COLUMNS if c in sheet.columns],
-        ignored_columns=sheet.ignored_columns,
+        columns=file_columns,
+        ignored_columns=ignored,
         to_add=to_add,
         to_update=to_update,
         unchanged=unchanged,
         errors=errors,
-        warnings=[RowError(k.row_number, "", k.text, f"{k.reason}，已跳过") for k in sheet.skipped] + warnings,
+        warnings=[RowError(k.row_number, "", k.text, f"{k.reason}，已跳过") for k in skipped] + warnings,
         new_branches=list(new_branches),
         parent_org_id=parent_org_id,
-        total_rows=len(sheet.rows),
+        total_rows=total,
         invalid_rows=bad_rows,
         fields=fields,
         planned=planned,
-        org_ids=frozenset(inp.org_id for _, inp in parsed if inp.org_id),
+        org_ids=org_ids_used,
     )
 
 
@@ -473,8 +504,11 @@ def _recheck(s: Session, preview: ImportPreview, branches: Sequence[str], update
             raise Conflict(_STALE.format(what=f"已有党组织“{clash[0]}”"))
     if preview.to_add:
         taken = set(s.scalars(select(Member.id_number).where(Member.deleted.is_(False))))
-        if clash := next((inp for inp in preview.to_add if inp.id_number in taken), None):
-            raise Conflict(_STALE.format(what=f"{clash.name}（{clash.id_number}）已登记"))
+        adding = _batch(preview)
+        numbers = adding.column("id_number")
+        if taken and not taken.isdisjoint(numbers):
+            at = next(i for i, number in enumerate(numbers) if number in taken)
+            raise Conflict(_STALE.format(what=f"{adding.column('name')[at]}（{numbers[at]}）已登记"))
     if update_existing and preview.planned:
         current: dict[str, int] = {}
         ids = list(preview.planned)
@@ -484,6 +518,11 @@ def _recheck(s: Session, preview: ImportPreview, branches: Sequence[str], update
             ).all())
         if stale := next((p for p in preview.planned.values() if current.get(p.member_id) != p.version), None):
             raise Conflict(_STALE.format(what=f"{stale.stored['name']} 的信息已被修改或删除"))
+
+
+def _batch(preview: ImportPreview) -> MemberBatch:
+    """The members to add as columns (a preview made by code may hold a plain list)."""
+    return preview.to_add if isinstance(preview.to_add, MemberBatch) else MemberBatch.of(preview.to_add)
 
 
 def apply_import(
@@ -507,7 +546,8 @@ def apply_import(
         )
     today = _today(today)
     updates = preview.to_update if update_existing else []
-    used = {inp.org_name for inp in preview.to_add if inp.org_name and not inp.org_id}
+    adding = _batch(preview)
+    used = {name for name, org_id in zip(adding.column("org_name"), adding.column("org_id")) if name and not org_id}
     used |= {inp.org_name for _, inp, _ in updates if inp.org_name and not inp.org_id}
     branches = [b for b in preview.new_branches if b in used]
     fields = set(preview.fields) & set(MEMBER_FIELDS)
@@ -523,7 +563,10 @@ def apply_import(
         def org_of(inp: MemberInput) -> str | None:
             return inp.org_id or created.get(inp.org_name) or None
 
-        added = _insert_checked(s, _new_member_rows(s, site_id, now, [(inp, org_of(inp)) for inp in preview.to_add]))
+        named = adding.column("org_name")
+        added = _insert_checked(s, site_id, now, adding, [
+            org_id or created.get(name) or None for org_id, name in zip(adding.column("org_id"), named)
+        ])
         changes: list[dict] = []
         history: list[dict] = []
         for mid, inp, _ in updates:
