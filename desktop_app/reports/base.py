@@ -26,7 +26,7 @@ from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph, Table
 from reportlab.platypus import paragraph as _rl_paragraph
 
 from desktop_app import APP_NAME
@@ -337,6 +337,56 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def form_table(rows: Sequence[Sequence[str]], widths: Sequence[float], styles, font: FontInfo,
+               label_cols: Sequence[int] = (0,), min_heights: dict[int, float] | None = None) -> Table:
+    """A bordered form: label cells shaded, value cells wrapping Chinese text.
+
+    An empty string after a value cell means "this value spans over here too".
+    `min_heights` gives rows room to write in by hand; a longer text still grows the row.
+    """
+    pad = 4
+    body: list[list] = []
+    commands: list[tuple] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID_COLOR),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONT", (0, 0), (-1, -1), font.name, CELL_FONT_SIZE, CELL_LEADING),
+        ("TOPPADDING", (0, 0), (-1, -1), pad),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+    ]
+    heights: list[float | None] = []
+    for r, row in enumerate(rows):
+        cells: list = []
+        tallest = 0.0
+        c = 0
+        while c < len(row):
+            text = row[c]
+            is_label = c in label_cols
+            end = c
+            if not is_label:  # a value spans the blank cells after it
+                while end + 1 < len(row) and row[end + 1] == "":
+                    end += 1
+            style = styles["CellCenter"] if is_label else styles["Cell"]
+            para = Paragraph(rich(text, font), style) if text else ""
+            if para:
+                width = sum(widths[c:end + 1]) - 6
+                tallest = max(tallest, para.wrap(width, 10_000)[1])
+            cells.append(para)
+            cells.extend([""] * (end - c))
+            if end > c:
+                commands.append(("SPAN", (c, r), (end, r)))
+            if is_label:
+                commands.append(("BACKGROUND", (c, r), (c, r), HEADER_FILL))
+            c = end + 1
+        body.append(cells)
+        wanted = (min_heights or {}).get(r)
+        if wanted and tallest + 2 * pad < wanted:
+            heights.append(wanted)
+            commands += [("VALIGN", (c, r), (c, r), "TOP") for c in range(len(row)) if c not in label_cols]
+        else:
+            heights.append(None)
+    return Table(body, colWidths=list(widths), rowHeights=heights, style=commands)
+
+
 class ReportRenderer:
     """Base of every PDF form. Subclasses set `title`, `pagesize` and write `build_story`."""
 
@@ -387,6 +437,37 @@ class ReportRenderer:
 
     def build_story(self) -> list[Flowable]:
         raise NotImplementedError
+
+    # -- building blocks of a story (after the font and styles are set)
+
+    def para(self, text: str, style: str = "Normal") -> Paragraph:
+        assert self.styles is not None and self.font is not None
+        return Paragraph(rich(text, self.font), self.styles[style])
+
+    def heading(self, subtitle: str = "") -> list[Flowable]:
+        """The form's title under the center's name, and a subtitle line when there is one."""
+        out: list[Flowable] = [self.para(f"{self.center_name}{self.title}", "Title")]
+        if subtitle:
+            out.append(self.para(subtitle, "Subtitle"))
+        return out
+
+    def table(self, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> list[Flowable]:
+        assert self.styles is not None and self.font is not None
+        return chunked_table(columns, rows, self.styles, self.font, self.frame_width)
+
+    def form(self, rows: Sequence[Sequence[str]], widths: Sequence[float], label_cols: Sequence[int] = (0, 2),
+             min_heights: dict[int, float] | None = None) -> Table:
+        assert self.styles is not None and self.font is not None
+        return form_table(rows, widths, self.styles, self.font, label_cols=label_cols, min_heights=min_heights)
+
+    def one_per_page(self, records: Sequence[Any], one: Callable[[Any], list[Flowable]], empty: str) -> list[Flowable]:
+        """Each record's flowables (`one(record)`) on a page of its own; `empty` when there is none."""
+        story: list[Flowable] = []
+        for i, record in enumerate(records):
+            if i:
+                story.append(PageBreak())
+            story.extend(one(record))
+        return story or [self.para(empty)]
 
     # -- geometry helpers for subclasses
 

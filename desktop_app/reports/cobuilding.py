@@ -12,14 +12,13 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from desktop_app.domain.cobuilding import hours_text
 from desktop_app.domain.money import format_yuan
 from desktop_app.reports.base import (
-    A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chinese_date, chunked_table, iso_date, rich,
+    A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chinese_date, iso_date,
 )
-from desktop_app.reports.visit import form_table
 from desktop_app.views.cobuilding import (
     ActivityRegister, ActivityRow, CareDetail, CobuildingFigures, CommunityFigures, ContactRow, FeedbackForm, ReportingRow, UnitRow,
     UnitYear,
@@ -51,24 +50,6 @@ class _Report(ReportRenderer):
                  **kwargs) -> None:
         super().__init__(center_name, **kwargs)
         self.title, self.pagesize, self._build = title, pagesize, build
-
-    def para(self, text: str, style: str = "Normal") -> Paragraph:
-        assert self.styles is not None and self.font is not None
-        return Paragraph(rich(text, self.font), self.styles[style])
-
-    def table(self, columns, rows) -> list[Flowable]:
-        assert self.styles is not None and self.font is not None
-        return chunked_table(columns, rows, self.styles, self.font, self.frame_width)
-
-    def form(self, rows, widths, label_cols=(0, 2), min_heights=None):
-        assert self.styles is not None and self.font is not None
-        return form_table(rows, widths, self.styles, self.font, label_cols=label_cols, min_heights=min_heights)
-
-    def heading(self, subtitle: str = "") -> list[Flowable]:
-        out: list[Flowable] = [self.para(f"{self.center_name}{self.title}", "Title")]
-        if subtitle:
-            out.append(self.para(subtitle, "Subtitle"))
-        return out
 
     def build_story(self) -> list[Flowable]:
         return self._build(self)

@@ -10,14 +10,13 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.reports.base import (
-    A4_PORTRAIT, Column, ReportRenderer, chinese_date, chunked_table, iso_date, rich,
+    A4_PORTRAIT, Column, ReportRenderer, chinese_date, iso_date,
 )
-from desktop_app.reports.visit import form_table
 from desktop_app.views.mediation import CaseDetail
 
 
@@ -34,35 +33,29 @@ class MediationRecordReport(ReportRenderer):
         self.cases = list(cases)
 
     def _case(self, c: CaseDetail) -> list[Flowable]:
-        assert self.styles is not None and self.font is not None
-        st, font = self.styles, self.font
         w = self.frame_width
         quarter = [w * 0.16, w * 0.34, w * 0.16, w * 0.34]
         story: list[Flowable] = [
-            Paragraph(rich(f"{self.center_name}{self.title}", font), st["Title"]),
-            Paragraph(rich(f"案号：{c.case_no}", font), st["Subtitle"]),
-            form_table([
+            *self.heading(f"案号：{c.case_no}"),
+            self.form([
                 ["受理日期", chinese_date(c.received_on), "纠纷类型", c.kind],
                 ["来源", c.source, "所属网格", c.grid_name],
                 ["调解员", c.mediator, "调解状态", c.state],
-            ], quarter, st, font, label_cols=(0, 2)),
-            Paragraph(rich("当事人", font), st["Heading"]),
+            ], quarter),
+            self.para("当事人", "Heading"),
         ]
-        story.extend(chunked_table(PARTY_COLUMNS, [[p.role, p.name, mask_phone(p.phone), p.address]
-                                                  for p in c.party_rows], st, font, w))
-        story.append(Paragraph(rich("纠纷简要情况", font), st["Heading"]))
-        story.append(form_table([[c.summary]], [w], st, font, label_cols=(), min_heights={0: 30 * mm}))
-        story.append(Paragraph(rich(f"调解经过（共 {len(c.sessions)} 次）", font), st["Heading"]))
+        story.extend(self.table(PARTY_COLUMNS,
+                                [[p.role, p.name, mask_phone(p.phone), p.address] for p in c.party_rows]))
+        story.append(self.para("纠纷简要情况", "Heading"))
+        story.append(self.form([[c.summary]], [w], label_cols=(), min_heights={0: 30 * mm}))
+        story.append(self.para(f"调解经过（共 {len(c.sessions)} 次）", "Heading"))
         if c.sessions:
             for i, x in enumerate(c.sessions, start=1):
                 head = f"第 {i} 次　{chinese_date(x.session_date)}　{x.place}　调解人员：{x.mediators}"
-                story.append(KeepTogether([
-                    Paragraph(rich(head, font), st["Normal"]),
-                    form_table([[x.notes]], [w], st, font, label_cols=()),
-                    Spacer(1, 2 * mm),
-                ]))
+                story.append(KeepTogether([self.para(head), self.form([[x.notes]], [w], label_cols=()),
+                                           Spacer(1, 2 * mm)]))
         else:
-            story.append(Paragraph(rich("尚无调解记录。", font), st["Normal"]))
+            story.append(self.para("尚无调解记录。"))
         closed = c.state != flow.MEDIATING
         outcome = c.state if closed else "尚未结案"
         if c.state == flow.MEDIATION_TRANSFERRED:
@@ -71,27 +64,18 @@ class MediationRecordReport(ReportRenderer):
             ["调解结果", outcome, "结案日期", iso_date(c.closed_on) if closed else ""],
             ["协议内容", c.agreement or ("" if c.state == flow.MEDIATION_SUCCESS or not closed else "（无）"), "", ""],
         ]
-        story.append(Paragraph(rich("调解结果", font), st["Heading"]))
-        story.append(form_table(result_rows, quarter, st, font, label_cols=(0, 2), min_heights={1: 30 * mm}))
+        story.append(self.para("调解结果", "Heading"))
+        story.append(self.form(result_rows, quarter, min_heights={1: 30 * mm}))
         if c.notes:
-            story.append(Paragraph(rich("备注", font), st["Heading"]))
-            story.append(form_table([[c.notes]], [w], st, font, label_cols=()))
+            story.append(self.para("备注", "Heading"))
+            story.append(self.form([[c.notes]], [w], label_cols=()))
         signatures = [["当事人（签名）", "", "调解员（签名）", ""], ["日期", "", "日期", ""]]
         story.append(Spacer(1, 6 * mm))
-        story.append(KeepTogether([form_table(signatures, quarter, st, font, label_cols=(0, 2),
-                                              min_heights={0: 16 * mm})]))
+        story.append(KeepTogether([self.form(signatures, quarter, min_heights={0: 16 * mm})]))
         return story
 
     def build_story(self) -> list[Flowable]:
-        assert self.styles is not None and self.font is not None
-        story: list[Flowable] = []
-        for i, c in enumerate(self.cases):
-            if i:
-                story.append(PageBreak())
-            story.extend(self._case(c))
-        if not story:
-            story.append(Paragraph(rich("没有要打印的调解案件。", self.font), self.styles["Normal"]))
-        return story
+        return self.one_per_page(self.cases, self._case, "没有要打印的调解案件。")
 
 
 def render_mediation_record(center_name: str, cases: Sequence[CaseDetail], out: Path | None = None,

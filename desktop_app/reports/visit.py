@@ -12,65 +12,13 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, Spacer
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.reports.base import (
-    A4_LANDSCAPE, A4_PORTRAIT, CELL_FONT_SIZE, CELL_LEADING, GRID_COLOR, HEADER_FILL, Column,
-    ReportRenderer, chinese_date, chunked_table, iso_date, rich,
+    A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chinese_date, form_table, iso_date,
 )
-from desktop_app.reports.fonts import FontInfo
 from desktop_app.views.visits import Scope, VisitDetail, VisitRow
-
-
-def form_table(rows: Sequence[Sequence[str]], widths: Sequence[float], styles, font: FontInfo,
-               label_cols: Sequence[int] = (0,), min_heights: dict[int, float] | None = None) -> Table:
-    """A bordered form: label cells shaded, value cells wrapping Chinese text.
-
-    An empty string after a value cell means "this value spans over here too".
-    `min_heights` gives rows room to write in by hand; a longer text still grows the row.
-    """
-    pad = 4
-    body: list[list] = []
-    commands: list[tuple] = [
-        ("GRID", (0, 0), (-1, -1), 0.5, GRID_COLOR),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("FONT", (0, 0), (-1, -1), font.name, CELL_FONT_SIZE, CELL_LEADING),
-        ("TOPPADDING", (0, 0), (-1, -1), pad),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-    ]
-    heights: list[float | None] = []
-    for r, row in enumerate(rows):
-        cells: list = []
-        tallest = 0.0
-        c = 0
-        while c < len(row):
-            text = row[c]
-            is_label = c in label_cols
-            end = c
-            if not is_label:  # a value spans the blank cells after it
-                while end + 1 < len(row) and row[end + 1] == "":
-                    end += 1
-            style = styles["CellCenter"] if is_label else styles["Cell"]
-            para = Paragraph(rich(text, font), style) if text else ""
-            if para:
-                width = sum(widths[c:end + 1]) - 6
-                tallest = max(tallest, para.wrap(width, 10_000)[1])
-            cells.append(para)
-            cells.extend([""] * (end - c))
-            if end > c:
-                commands.append(("SPAN", (c, r), (end, r)))
-            if is_label:
-                commands.append(("BACKGROUND", (c, r), (c, r), HEADER_FILL))
-            c = end + 1
-        body.append(cells)
-        wanted = (min_heights or {}).get(r)
-        if wanted and tallest + 2 * pad < wanted:
-            heights.append(wanted)
-            commands += [("VALIGN", (c, r), (c, r), "TOP") for c in range(len(row)) if c not in label_cols]
-        else:
-            heights.append(None)
-    return Table(body, colWidths=list(widths), rowHeights=heights, style=commands)
 
 
 REGISTER_COLUMNS: tuple[Column, ...] = (
@@ -126,16 +74,11 @@ class VisitRegisterReport(ReportRenderer):
         self.rows, self.scope = list(rows), scope
 
     def build_story(self) -> list[Flowable]:
-        assert self.styles is not None and self.font is not None
-        st, font = self.styles, self.font
-        story: list[Flowable] = [Paragraph(rich(f"{self.center_name}{self.title}", font), st["Title"])]
-        sub = "　".join(p for p in (self.scope.text(), register_summary(self.rows)) if p)
-        story.append(Paragraph(rich(sub, font), st["Subtitle"]))
+        story = self.heading("　".join(p for p in (self.scope.text(), register_summary(self.rows)) if p))
         if not self.rows:
-            story.append(Paragraph(rich("此期间没有走访记录。", font), st["Normal"]))
+            story.append(self.para("此期间没有走访记录。"))
             return story
-        body = [register_row(i, r) for i, r in enumerate(self.rows, start=1)]
-        story.extend(chunked_table(REGISTER_COLUMNS, body, st, font, self.frame_width))
+        story.extend(self.table(REGISTER_COLUMNS, [register_row(i, r) for i, r in enumerate(self.rows, start=1)]))
         from desktop_app.reports.signoff import signoff
 
         story.append(signoff(self, self.center_name, self.printed_on))  # the register is handed upward
@@ -153,8 +96,6 @@ class VisitFormReport(ReportRenderer):
         self.visits = list(visits)
 
     def _one(self, v: VisitDetail) -> list[Flowable]:
-        assert self.styles is not None and self.font is not None
-        st, font = self.styles, self.font
         w = self.frame_width
         widths = [w * 0.15, w * 0.35, w * 0.15, w * 0.35]
         closed = v.follow_state in flow.CLOSED_STATES
@@ -176,26 +117,17 @@ class VisitFormReport(ReportRenderer):
             ["备注", v.notes, "", ""],
         ]
         heights = {5: 42 * mm, 7: 30 * mm, 9: 28 * mm}
-        story: list[Flowable] = [
-            Paragraph(rich(f"{self.center_name}{self.title}", font), st["Title"]),
+        return [
+            *self.heading(),
             Spacer(1, 4 * mm),
-            form_table(rows, widths, st, font, label_cols=(0, 2), min_heights=heights),
+            self.form(rows, widths, min_heights=heights),
             Spacer(1, 10 * mm),
-            Paragraph(rich("被走访人（签字）：＿＿＿＿＿＿＿＿　　走访人（签字）：＿＿＿＿＿＿＿＿　　"
-                           "记录人：" + (v.recorder or "＿＿＿＿＿＿"), font), st["Normal"]),
+            self.para("被走访人（签字）：＿＿＿＿＿＿＿＿　　走访人（签字）：＿＿＿＿＿＿＿＿　　"
+                      "记录人：" + (v.recorder or "＿＿＿＿＿＿")),
         ]
-        return story
 
     def build_story(self) -> list[Flowable]:
-        assert self.styles is not None and self.font is not None
-        story: list[Flowable] = []
-        for i, v in enumerate(self.visits):
-            if i:
-                story.append(PageBreak())
-            story.extend(self._one(v))
-        if not story:
-            story.append(Paragraph(rich("没有要打印的走访记录。", self.font), self.styles["Normal"]))
-        return story
+        return self.one_per_page(self.visits, self._one, "没有要打印的走访记录。")
 
 
 def render_visit_register(center_name: str, rows: Sequence[VisitRow], out: Path | None = None,
