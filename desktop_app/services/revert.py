@@ -22,17 +22,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from desktop_app.domain import clock
 from desktop_app.domain.errors import DomainError
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
-from desktop_app.store.base import SITE_KEY, utcnow
+from desktop_app.store.base import SITE_KEY, sync_values, utcnow
 from desktop_app.store.db import Database
+from desktop_app.store.models import Member, MemberStatusChange
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.models_undo import AuditUndo
 from desktop_app.store.schema import metadata
@@ -47,6 +49,9 @@ BATCHED = frozenset({audit.IMPORT_UPDATE, "sync_update", "sync_delete"})  # writ
 REVERTIBLE = BATCHED | {"update"}
 # The trail itself, and accounts (secrets, and a revert must not re-open a closed login).
 NOT_REVERTIBLE_TABLES = frozenset({AuditEntry.__tablename__, "app_user"})
+# Money keeps its own rules (closed months, posted vouchers corrected by reversal): never written back raw.
+MONEY_TABLES = frozenset({"account", "budget", "ledger_entry", "ledger_attachment", "closed_month",
+                          "ledger_month_balance", "dues_rate_rule", "dues_base", "dues_record"})
 _MIN_REF = 8  # characters of an entry or batch id that must be typed
 _SHOWN = 5  # stale rows named in a refusal
 
@@ -142,6 +147,8 @@ def _plan(s: Session, e: AuditEntry, kept: dict | None) -> tuple[Table, dict, di
     """(table, current values of the fields, values they return to) for one entry; refuses when it cannot."""
     if e.action not in REVERTIBLE:
         raise RevertRefused(f"“{ACTION_LABELS.get(e.action, e.action)}”这类操作记录不能撤销（只有修改、导入更新和数据包带来的更改可以）")
+    if e.table_name in MONEY_TABLES:
+        raise RevertRefused("经费和党费的记录有结账、冲销的规则，不能按操作记录撤销；请在经费台账或党费页面更正")
     table = metadata.tables.get(e.table_name)
     if table is None or e.table_name in NOT_REVERTIBLE_TABLES or "version" not in table.c or not e.row_id:
         raise RevertRefused(f"这条记录（{e.table_name or '无数据表'}）不能按操作记录撤销")
@@ -244,6 +251,11 @@ def _write(s: Session, planned: list, batch: str) -> None:
             version = s.execute(select(table.c.version).where(table.c.id == e.row_id)).scalar() or 0
             s.execute(update(table).where(table.c.id == e.row_id)
                       .values(**back, version=version + 1, updated_at=now, updated_by_site=site))
+            if e.table_name == Member.__tablename__ and back.get("status", was.get("status")) != was.get("status"):
+                # the roster's status history says when and why the status went back
+                s.execute(insert(MemberStatusChange.__table__).values(
+                    **sync_values(site, now), member_id=e.row_id, status=back["status"],
+                    changed_on=clock.to_local(now).date(), destination="", note="撤销导入或数据包带来的更改"))
             origin = f"，{'导入批次' if e.action == audit.IMPORT_UPDATE else '数据包'} {batch}" if batch else ""
             entries.append(audit._entry(  # noqa: SLF001 - one chained insert for the whole revert
                 s, actor, REVERT, e.table_name, e.row_id, label=e.label, before=was, after=back,

@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop_app.domain import idcard
-from desktop_app.domain.members import MEMBER_FIELDS
+from desktop_app.domain.members import FLOATING, MEMBER_FIELDS, NORMAL
 from desktop_app.services import audit_chain, auth, orgs, revert, roster
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store.models import Member
+from desktop_app.store.models import Member, MemberStatusChange
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.models_undo import AuditUndo
 from tests.integration.test_member_import import GOOD_ROWS, HEADER, by_name, write_csv
@@ -95,6 +95,10 @@ def test_an_import_update_is_traced_per_member_and_reverted_whole(db, imported):
 
     reverts = _entries(db, "audit_revert")
     assert len(reverts) == 2 and all(batch in e.note for e in reverts)
+    zhang_import = next(e for e in entries if e.row_id == zhang.id)
+    assert "status" not in json.loads(zhang_import.before_json)
+    with db.session() as s:  # no status went back: the history has nothing to say
+        assert s.scalars(select(MemberStatusChange.note).where(MemberStatusChange.member_id == zhang.id)).all() == []
     z = next(e for e in reverts if e.row_id == zhang.id)
     assert json.loads(z.after_json)["name"] == "张三" and json.loads(z.before_json)["name"] == "张叁"
     assert "13912345678" not in z.after_json and "13700000000" not in z.before_json  # masked like every entry
@@ -250,3 +254,35 @@ def test_the_command_line_lists_one_import_and_reverts_one_entry(db, imported, c
     out = capsys.readouterr().out
     assert "已撤销党员“李四”的更改" in out and "138****0001 → 139****5679" in out
     assert _now(db)[imported["李四"]["id_number"]] == imported["李四"]
+
+
+def test_money_is_never_written_back_raw(db):
+    from desktop_app.store import audit
+
+    with UnitOfWork(db) as uow:  # an edit of a voucher's amount, as the trail would hold it
+        audit.record(uow.session, "update", "ledger_entry", "11111111-2222-3333-4444-555555555555", "",
+                     before={"amount_fen": 100}, after={"amount_fen": 100000})
+        uow.commit()
+    [entry] = [e for e in _entries(db, "update") if e.table_name == "ledger_entry"]
+    with pytest.raises(revert.RevertRefused, match="经费和党费"):
+        revert.revert_entry(db, entry.id)
+
+
+def test_a_status_the_import_changed_goes_back_with_a_line_in_the_history(db, tmp_path):
+    orgs.create(db, "第一网格党支部", "32010200101", "branch", roster.root_org_id(db))
+    header = HEADER + ["是否为流动党员", "外出流向"]
+    rows = [list(r) + ["否", ""] for r in GOOD_ROWS]
+    roster.apply_import(db, roster.preview_import(db, write_csv(tmp_path / "a.csv", header, rows)))
+    rows[1][-2:] = ["是", "上海市浦东新区"]
+    roster.apply_import(db, roster.preview_import(db, write_csv(tmp_path / "b.csv", header, rows)),
+                        update_existing=True)
+    li = by_name(db)["李四"]
+    assert li.is_floating and li.status == FLOATING
+
+    revert.revert_batch(db, _batch(db))
+    back = by_name(db)["李四"]
+    assert not back.is_floating and back.status == NORMAL and back.floating_to == ""
+    with db.session() as s:
+        history = s.execute(select(MemberStatusChange.status, MemberStatusChange.note)
+                            .where(MemberStatusChange.member_id == li.id)).all()
+    assert (back.status, "撤销导入或数据包带来的更改") in history
