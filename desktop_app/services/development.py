@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import development as rules
 from desktop_app.domain import idcard
 from desktop_app.domain import members as member_rules
-from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.members import MemberInput
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
@@ -28,6 +28,7 @@ from desktop_app.services import auth, orgtree, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.membership import branch_voters
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.services.records import live
 from desktop_app.store.models import Member, Organization, Site
 from desktop_app.store.models_development import Applicant, DevelopmentStep
 from desktop_app.views.development import (  # noqa: F401  re-exported
@@ -60,10 +61,7 @@ def _branch(s: Session, org_id: str | None) -> Organization:
 
 
 def _live(s: Session, applicant_id: str) -> Applicant:
-    a = s.get(Applicant, applicant_id)
-    if a is None or a.deleted:
-        raise NotFound("该申请人不存在或已删除")
-    return a
+    return live(s, Applicant, applicant_id, "申请人")
 
 
 def _steps(s: Session, applicant_ids: list[str]) -> dict[str, list[DevelopmentStep]]:

@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from desktop_app.domain import meetings as rules
 from desktop_app.domain import members as member_rules
-from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.services.records import live
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization, Site
 from desktop_app.store.models_meetings import Evaluation
@@ -35,9 +36,7 @@ def _check_year(year: int) -> int:
 
 
 def _branch_and_groups(s, branch_id: str) -> tuple[Organization, dict[str, str]]:
-    branch = s.get(Organization, branch_id)
-    if branch is None or branch.deleted:
-        raise NotFound("该党支部不存在或已删除")
+    branch = live(s, Organization, branch_id, "党支部")
     if branch.kind != OrgKind.BRANCH:
         raise ValidationError("党支部", f"“{branch.name}”不是党支部，请选择党支部")
     groups = dict(s.execute(

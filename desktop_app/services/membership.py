@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import members as member_rules
 from desktop_app.domain import membership as rules
-from desktop_app.domain.errors import NotFound
 from desktop_app.domain.memberlife import Move, Sanction
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
@@ -27,6 +26,7 @@ from desktop_app.store.models_cobuilding import registered_member_ids
 from desktop_app.store.models_memberlife import Discipline, OrgMove
 from desktop_app.store.models_membership import AttendanceExemption
 from desktop_app.views.membership import ExemptionRow, MembershipCounts
+from desktop_app.services.records import live
 
 __all__ = [
     "ExemptionRow", "MembershipCounts", "add_exemption", "counts_on", "delete_exemption", "exemptions",
@@ -239,9 +239,7 @@ def add_exemption(db: Database, member_id: str, start: date | None, end: date | 
     clean = rules.check_exemption(start, end, reason)
     with UnitOfWork(db) as uow:
         s = uow.session
-        m = s.get(Member, member_id)
-        if m is None or m.deleted:
-            raise NotFound("该党员不存在或已删除")
+        m = live(s, Member, member_id, "党员")
         e = AttendanceExemption(member_id=m.id, start_date=clean.start, end_date=clean.end, reason=clean.reason,
                                 note=(note or "").strip())
         s.add(e)
@@ -255,8 +253,6 @@ def delete_exemption(db: Database, exemption_id: str) -> None:
     """Withdraw an exemption entered by mistake (meetings already planned keep their sheets)."""
     auth.require(db, "members.write")
     with UnitOfWork(db) as uow:
-        e = uow.session.get(AttendanceExemption, exemption_id)
-        if e is None or e.deleted:
-            raise NotFound("该免于应到记录不存在或已删除")
+        e = live(uow.session, AttendanceExemption, exemption_id, "免于应到记录")
         e.deleted = True
         uow.commit()

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import orgs as rules
-from desktop_app.domain.errors import Conflict, NotFound, ValidationError
+from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.services import auth
@@ -15,15 +15,13 @@ from desktop_app.services.database import Database
 from desktop_app.services.orgtree import descendant_ids
 from desktop_app.store.models import Household, Member, Organization, Resident
 from desktop_app.views.orgs import OrgNode, with_paths
+from desktop_app.services.records import live
 
 __all__ = ["OrgNode", "list_tree", "tree_nodes", "get", "suggest_code", "create", "rename", "move", "delete"]
 
 
 def _live(session: Session, org_id: str) -> Organization:
-    org = session.get(Organization, org_id)
-    if org is None or org.deleted:
-        raise NotFound("该组织不存在或已删除")
-    return org
+    return live(session, Organization, org_id, "组织")
 
 
 def _node(org: Organization, members: int = 0) -> OrgNode:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from desktop_app.domain import service_flow as flow
-from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
 from desktop_app.services import auth
 from desktop_app.services.records import (
@@ -334,9 +334,7 @@ def add_resident(uow: UnitOfWork, project_id: str, resident_id: str | None = Non
 def remove_resident(uow: UnitOfWork, concerned_id: str, today: date | None = None) -> ProjectDetail:
     today = today or date.today()
     s = uow.session
-    row = s.get(ProjectResident, concerned_id)
-    if row is None or row.deleted:
-        raise NotFound("该记录不存在或已删除")
+    row = live(s, ProjectResident, concerned_id, "记录")
     row.deleted = True
     p = live(s, Project, row.project_id, "项目")
     return settle(uow, detail_of, p, today)

@@ -40,6 +40,14 @@ def text_terms(text: str) -> list[str]:
     return unicodedata.normalize("NFKC", text or "").split()
 
 
+def live(s: Session, model, row_id: str | None, what: str) -> Any:
+    """The live row of `model` with this id; NotFound("该{what}不存在或已删除") when it is gone."""
+    row = s.get(model, row_id) if row_id else None
+    if row is None or row.deleted:
+        raise NotFound(f"该{what}不存在或已删除")
+    return row
+
+
 def chosen(s: Session, model, row_id: str, field: str, what: str, where: str = "") -> Any:
     """A row the user picked from a list, refused by field name when it was deleted in the meantime."""
     row = s.get(model, row_id)

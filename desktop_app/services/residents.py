@@ -24,7 +24,7 @@ from desktop_app.domain.members import age as age_on
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.services import auth, privacy
-from desktop_app.services.records import chosen, like_escape, text_terms  # noqa: F401  the last two re-exported
+from desktop_app.services.records import chosen, like_escape, live, text_terms  # noqa: F401  live and the last two re-exported
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Organization, Resident, Site
@@ -89,13 +89,6 @@ def _community_of(nodes: Sequence[OrgNode]) -> dict[str, OrgNode]:
         if up is not None:
             out[n.id] = up
     return out
-
-
-def live(s: Session, model, row_id: str | None, what: str):
-    row = s.get(model, row_id) if row_id else None
-    if row is None or row.deleted:
-        raise NotFound(f"该{what}不存在或已删除")
-    return row
 
 
 def check_grid(s: Session, grid_id: str | None) -> str | None:

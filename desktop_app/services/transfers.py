@@ -12,19 +12,16 @@ from datetime import date
 from sqlalchemy import select
 
 from desktop_app.domain import transfers as rules
-from desktop_app.domain.errors import NotFound
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, Transfer
 from desktop_app.views.transfers import TransferLetterRow
+from desktop_app.services.records import live
 
 
 def _live(s, transfer_id: str) -> Transfer:
-    t = s.get(Transfer, transfer_id)
-    if t is None or t.deleted:
-        raise NotFound("该转接记录不存在或已删除")
-    return t
+    return live(s, Transfer, transfer_id, "转接记录")
 
 
 def transfers(db: Database, direction: str | None = None, open_only: bool = False,

@@ -20,7 +20,7 @@ from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.assessment.rules import RULES, rule_infos, rule_label
 from desktop_app.services.database import Database
-from desktop_app.services.records import assign, writes
+from desktop_app.services.records import assign, live, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_assessment import AssessmentIndicator, AssessmentScheme
@@ -206,9 +206,7 @@ def copy_scheme(uow: UnitOfWork, from_year: int, to_year: int) -> SchemeInfo:
 
 
 def _live_scheme(s: Session, scheme_id: str) -> AssessmentScheme:
-    sch = s.get(AssessmentScheme, scheme_id)
-    if sch is None or sch.deleted:
-        raise NotFound("该考评方案不存在或已删除")
+    sch = live(s, AssessmentScheme, scheme_id, "考评方案")
     if not editable_here(s, sch):
         raise Conflict("这是街道下发的考评方案，不能直接修改；请先复制为本社区的方案，再修改副本")
     return sch
@@ -284,9 +282,7 @@ def save_indicator(uow: UnitOfWork, scheme_id: str, node_id: str | None, parent_
 def delete_indicator(uow: UnitOfWork, node_id: str) -> SchemeInfo:
     """Tombstone a node and everything under it (scores given on it stay, unseen)."""
     s = uow.session
-    node = s.get(AssessmentIndicator, node_id)
-    if node is None or node.deleted:
-        raise NotFound("该指标不存在或已删除")
+    node = live(s, AssessmentIndicator, node_id, "指标")
     todo = [node]
     while todo:
         n = todo.pop()

@@ -24,7 +24,7 @@ from desktop_app.services.assessment.facts import YearFacts
 from desktop_app.services.assessment.rules import RULES, measure_all
 from desktop_app.services.assessment.scheme import info_of, own_org_id, pick, year_schemes
 from desktop_app.services.database import Database
-from desktop_app.services.records import assign, tombstone, writes
+from desktop_app.services.records import assign, live, tombstone, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_assessment import (
@@ -286,9 +286,7 @@ def add_evidence_file(db: Database, score_id: str, source: str | Path) -> Eviden
     try:
         with UnitOfWork(db) as uow:
             s = uow.session
-            r = s.get(AssessmentScore, score_id)
-            if r is None or r.deleted:
-                raise NotFound("该评分不存在或已删除")
+            r = live(s, AssessmentScore, score_id, "评分")
             e = AssessmentEvidence(score_id=r.id, file_name=source.name[:200], stored_name=stored.relative,
                                    size=stored.size, sha256=stored.sha256)
             s.add(e)
@@ -304,9 +302,7 @@ def add_evidence_file(db: Database, score_id: str, source: str | Path) -> Eviden
 def evidence_file_path(db: Database, file_id: str) -> Path:
     auth.require(db, "assessment.read")
     with db.session() as s:
-        e = s.get(AssessmentEvidence, file_id)
-        if e is None or e.deleted:
-            raise NotFound("该佐证材料不存在或已删除")
+        e = live(s, AssessmentEvidence, file_id, "佐证材料")
         return attachments.path_of(e.stored_name)
 
 
@@ -344,9 +340,7 @@ def save_title(uow: UnitOfWork, title_id: str | None, branch_id: str, year: int,
     s = uow.session
     org = _branch(s, branch_id)
     if title_id:
-        t = s.get(AssessmentTitle, title_id)
-        if t is None or t.deleted:
-            raise NotFound("该荣誉称号记录不存在或已删除")
+        t = live(s, AssessmentTitle, title_id, "荣誉称号记录")
     else:
         t = AssessmentTitle(org_id=org.id, year=year, title=title)
         s.add(t)

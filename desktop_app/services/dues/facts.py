@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import dues as rules
 from desktop_app.domain.dues import RateRule
 from desktop_app.domain.members import GONE_STATUSES
-from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.errors import ValidationError
 from desktop_app.services.orgtree import subtree_ids
+from desktop_app.services.records import live
 from desktop_app.store.models import Member, MemberStatusChange
 from desktop_app.store.models_cobuilding import registered_member_ids
 from desktop_app.store.models_ledger import DuesBase, DuesRecord
@@ -41,10 +42,7 @@ ENDED_STATUSES = (*GONE_STATUSES, "停止党籍")  # 转出, 去世, 出党 and 
 
 
 def live_member(s: Session, member_id: str) -> Member:
-    m = s.get(Member, member_id)
-    if m is None or m.deleted:
-        raise NotFound("该党员不存在或已删除")
-    return m
+    return live(s, Member, member_id, "党员")
 
 
 @dataclass

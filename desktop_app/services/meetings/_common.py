@@ -16,9 +16,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import members as member_rules
-from desktop_app.domain.errors import NotFound
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.services.records import chunked
+from desktop_app.services.records import chunked, live
 from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_meetings import Attendance, CommitteeMember, Meeting
 
@@ -110,10 +109,7 @@ def _own_community(s: Session, orgs: _Orgs) -> _Org | None:
 
 
 def _live_meeting(s: Session, meeting_id: str) -> Meeting:
-    m = s.get(Meeting, meeting_id)
-    if m is None or m.deleted:
-        raise NotFound("该会议不存在或已删除")
-    return m
+    return live(s, Meeting, meeting_id, "会议")
 
 
 def _committee_ids(s: Session, branch_id: str | None, on: date) -> list[str]:

@@ -7,11 +7,11 @@ import uuid
 from pathlib import Path
 
 from desktop_app.domain import meetings as rules
-from desktop_app.domain.errors import NotFound
 from desktop_app.services import attachments, auth
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _live_meeting
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.services.records import live
 from desktop_app.store.models_meetings import MeetingAttachment
 from desktop_app.views.meetings import AttachmentRow
 
@@ -50,9 +50,7 @@ def add_attachment(db: Database, meeting_id: str, source: str | Path, note: str 
 def attachment_path(db: Database, attachment_id: str) -> Path:
     auth.require(db, "meetings.read")
     with db.session() as s:
-        row = s.get(MeetingAttachment, attachment_id)
-        if row is None or row.deleted:
-            raise NotFound("该附件不存在或已删除")
+        row = live(s, MeetingAttachment, attachment_id, "附件")
         stored = row.stored_name
     return attachments.path_of(stored)
 
@@ -61,8 +59,6 @@ def remove_attachment(db: Database, attachment_id: str) -> None:
     """Tombstone the record; the file stays in the data folder (a restore or another copy may need it)."""
     auth.require(db, "meetings.write")
     with UnitOfWork(db) as uow:
-        row = uow.session.get(MeetingAttachment, attachment_id)
-        if row is None or row.deleted:
-            raise NotFound("该附件不存在或已删除")
+        row = live(uow.session, MeetingAttachment, attachment_id, "附件")
         row.deleted = True
         uow.commit()

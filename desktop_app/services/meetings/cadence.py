@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import cadence as rules
 from desktop_app.domain import meetings as meeting_rules
-from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.members import FULL, SUSPENDED
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
@@ -25,6 +25,7 @@ from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _Orgs, _today
 from desktop_app.services.membership import StandingBook
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.services.records import live
 from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_cadence import BranchCadence
 from desktop_app.store.models_meetings import CommitteeMember, Meeting
@@ -138,9 +139,7 @@ def set_branch_cadence(db: Database, org_id: str, tracking_since: date | None, h
     auth.require(db, "meetings.write")
     with UnitOfWork(db) as uow:
         s = uow.session
-        org = s.get(Organization, org_id)
-        if org is None or org.deleted:
-            raise NotFound("该党组织不存在或已删除")
+        org = live(s, Organization, org_id, "党组织")
         if org.kind != OrgKind.BRANCH:
             raise ValidationError("党组织", "只有党支部有三会一课的频次设置")
         row = _settings_rows(s, [org_id]).get(org_id)

@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_app.domain.errors import NotFound
 from desktop_app.domain.orgs import OrgKind
+from desktop_app.services.records import live
 from desktop_app.store.models import Member, MemberStatusChange, Organization
 
 
@@ -17,17 +17,7 @@ def today_of(today: date | None) -> date:
 
 
 def live_member(s: Session, member_id: str) -> Member:
-    m = s.get(Member, member_id)
-    if m is None or m.deleted:
-        raise NotFound("该党员不存在或已删除")
-    return m
-
-
-def live_row(s: Session, model, row_id: str, what: str):
-    row = s.get(model, row_id)
-    if row is None or row.deleted:
-        raise NotFound(f"该{what}不存在或已删除")
-    return row
+    return live(s, Member, member_id, "党员")
 
 
 class Orgs:

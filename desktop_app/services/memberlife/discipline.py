@@ -15,8 +15,8 @@ from desktop_app.domain import memberlife as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services.database import Database
-from desktop_app.services.memberlife._common import live_member, live_row, record_status, today_of
-from desktop_app.services.records import writes
+from desktop_app.services.memberlife._common import live_member, record_status, today_of
+from desktop_app.services.records import live, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
 from desktop_app.store.models_memberlife import Discipline, Disposal, PartyExit
@@ -62,7 +62,7 @@ def lift_probation(uow: UnitOfWork, discipline_id: str, on: date | None, today: 
     """恢复党员权利 at the end of a 留党察看: the vote comes back from that day."""
     today = today_of(today)
     s = uow.session
-    d = live_row(s, Discipline, discipline_id, "处分记录")
+    d = live(s, Discipline, discipline_id, "处分记录")
     d.lifted_on = rules.check_lift(rules.Sanction(d.kind, d.decided_on, d.ends_on), on, today)
     s.flush()
     return _drow(d, live_member(s, d.member_id).name, today)
@@ -71,7 +71,7 @@ def lift_probation(uow: UnitOfWork, discipline_id: str, on: date | None, today: 
 @writes("discipline.write")
 def withdraw_discipline(uow: UnitOfWork, discipline_id: str) -> None:
     """Withdraw a 处分 entered by mistake (or annulled on appeal)."""
-    live_row(uow.session, Discipline, discipline_id, "处分记录").deleted = True
+    live(uow.session, Discipline, discipline_id, "处分记录").deleted = True
 
 
 def disciplines(db: Database, member_id: str | None = None, running_only: bool = False,
@@ -117,7 +117,7 @@ def set_disposal_outcome(uow: UnitOfWork, disposal_id: str, outcome: str, today:
     if not outcome or len(outcome) > 40:
         raise ValidationError("处置结果", "请写明结果（不超过 40 个字）")
     s = uow.session
-    p = live_row(s, Disposal, disposal_id, "处置记录")
+    p = live(s, Disposal, disposal_id, "处置记录")
     p.outcome = outcome
     s.flush()
     return _prow(p, live_member(s, p.member_id).name, today_of(today))
@@ -137,7 +137,7 @@ def disposals(db: Database, year: int | None = None, member_id: str | None = Non
 @writes("discipline.write")
 def withdraw_disposal(uow: UnitOfWork, disposal_id: str) -> None:
     """Withdraw a 处置 entered by mistake (a 除名 is withdrawn as an exit: withdraw_exit)."""
-    p = live_row(uow.session, Disposal, disposal_id, "处置记录")
+    p = live(uow.session, Disposal, disposal_id, "处置记录")
     if p.measure == rules.DISPOSAL_REMOVE:
         raise ValidationError("处置方式", "除名请在出党记录中撤销")
     p.deleted = True

@@ -20,10 +20,10 @@ from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services.database import Database
-from desktop_app.services.memberlife._common import Orgs, live_member, live_row, record_status, status_before, today_of
+from desktop_app.services.memberlife._common import Orgs, live_member, record_status, status_before, today_of
 from desktop_app.services.membership import exemptions_of
 from desktop_app.domain.membership import exemption_on
-from desktop_app.services.records import chunked, writes
+from desktop_app.services.records import chunked, live, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, MemberStatusChange, Transfer
 from desktop_app.store.models_cobuilding import registered_member_ids
@@ -107,7 +107,7 @@ def record_exit(uow: UnitOfWork, member_id: str, inp: rules.ExitInput, today: da
 def withdraw_exit(uow: UnitOfWork, exit_id: str) -> None:
     """Withdraw an exit entered by mistake: its status history goes too and the previous status comes back."""
     s = uow.session
-    e = live_row(s, PartyExit, exit_id, "出党记录")
+    e = live(s, PartyExit, exit_id, "出党记录")
     m = live_member(s, e.member_id)
     if m.status != e.kind:
         raise ValidationError("出党方式", f"该党员现在是“{m.status}”，请先撤销之后的变动")

@@ -19,8 +19,8 @@ from desktop_app.domain import memberlife as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services.database import Database
-from desktop_app.services.memberlife._common import Orgs, live_member, live_row, record_status, today_of
-from desktop_app.services.records import writes
+from desktop_app.services.memberlife._common import Orgs, live_member, record_status, today_of
+from desktop_app.services.records import live, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, MemberStatusChange, Organization
 from desktop_app.store.models_memberlife import FloatingRecord, LostSearch, PartyExit
@@ -66,7 +66,7 @@ def end_floating(uow: UnitOfWork, record_id: str, on: date | None, today: date |
     """A 流出 member came back (正常 again from that day) or a 流入 member left."""
     today = today_of(today)
     s = uow.session
-    r = live_row(s, FloatingRecord, record_id, "流动党员登记")
+    r = live(s, FloatingRecord, record_id, "流动党员登记")
     if r.end_date is not None:
         raise ValidationError("结束日期", "该登记已结束")
     if on is None or on < r.start_date or on > today:
@@ -98,7 +98,7 @@ def floating(db: Database, direction: str | None = None, active_only: bool = Fal
 @writes("members.write")
 def withdraw_floating(uow: UnitOfWork, record_id: str) -> None:
     """Remove a registration entered by mistake (the status history it wrote stays: dates were real)."""
-    live_row(uow.session, FloatingRecord, record_id, "流动党员登记").deleted = True
+    live(uow.session, FloatingRecord, record_id, "流动党员登记").deleted = True
 
 
 # ---------------------------------------------------------------- 失联党员

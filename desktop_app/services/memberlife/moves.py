@@ -18,8 +18,8 @@ from desktop_app.domain import memberlife as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services.database import Database
-from desktop_app.services.memberlife._common import Orgs, live_member, live_row, today_of
-from desktop_app.services.records import writes
+from desktop_app.services.memberlife._common import Orgs, live_member, today_of
+from desktop_app.services.records import live, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_memberlife import OrgMove
@@ -62,7 +62,7 @@ def move_member(uow: UnitOfWork, member_id: str, org_id: str, on: date | None, n
 def withdraw_move(uow: UnitOfWork, move_id: str) -> None:
     """Undo the latest move entered by mistake: the member goes back where they came from."""
     s = uow.session
-    row = live_row(s, OrgMove, move_id, "调动记录")
+    row = live(s, OrgMove, move_id, "调动记录")
     m = live_member(s, row.member_id)
     if m.org_id != row.to_org_id or _last_move(s, m.id) != row.moved_on:
         raise ValidationError("调动", "只能撤销该党员最近的一次调动")

@@ -14,12 +14,10 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain import memberlife as rules
-from desktop_app.domain.errors import NotFound
 from desktop_app.services import auth
 from desktop_app.services.database import Database
-from desktop_app.services.memberlife._common import live_row
 from desktop_app.services.membership import StandingBook
-from desktop_app.services.records import writes
+from desktop_app.services.records import live, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.store.models_memberlife import MeetingTopic
@@ -51,10 +49,7 @@ def _row(t: MeetingTopic, expected: int) -> TopicRow:
 
 
 def _meeting(s: Session, meeting_id: str) -> Meeting:
-    m = s.get(Meeting, meeting_id)
-    if m is None or m.deleted:
-        raise NotFound("该会议不存在或已删除")
-    return m
+    return live(s, Meeting, meeting_id, "会议")
 
 
 @writes("meetings.write")
@@ -77,7 +72,7 @@ def add_topic(uow: UnitOfWork, meeting_id: str, title: str, decision: str = "", 
 
 @writes("meetings.write")
 def delete_topic(uow: UnitOfWork, topic_id: str) -> None:
-    live_row(uow.session, MeetingTopic, topic_id, "议题").deleted = True
+    live(uow.session, MeetingTopic, topic_id, "议题").deleted = True
 
 
 def topics(db: Database, meeting_id: str) -> list[TopicRow]:
