@@ -18,6 +18,8 @@ site's stamp, so a merge downstream carries the revert on like any edit.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -54,6 +56,7 @@ MONEY_TABLES = frozenset({"account", "budget", "ledger_entry", "ledger_attachmen
                           "ledger_month_balance", "dues_rate_rule", "dues_base", "dues_record"})
 _MIN_REF = 8  # characters of an entry or batch id that must be typed
 _SHOWN = 5  # stale rows named in a refusal
+_CHUNK = 500  # ids per IN (...)
 
 
 class RevertRefused(DomainError):
@@ -98,8 +101,8 @@ def _batch(s: Session, ref: str) -> tuple[str, list[AuditEntry]]:
         raise RevertRefused(f"编号 {ref} 对应多个批次，请给出更长的编号")
     ids = s.scalars(select(AuditUndo.entry_id).where(AuditUndo.batch == batches[0])).all()
     entries = []
-    for start in range(0, len(ids), 500):
-        entries += s.scalars(select(AuditEntry).where(AuditEntry.id.in_(ids[start:start + 500]))).all()
+    for start in range(0, len(ids), _CHUNK):
+        entries += s.scalars(select(AuditEntry).where(AuditEntry.id.in_(ids[start:start + _CHUNK]))).all()
     return batches[0], sorted(entries, key=lambda e: (e.at, e.id))
 
 
@@ -143,7 +146,36 @@ def _what(e: AuditEntry, table: str) -> str:
     return f"“{e.label}”" if e.label else f"记录 {e.row_id}"
 
 
-def _plan(s: Session, e: AuditEntry, kept: dict | None) -> tuple[Table, dict, dict]:
+@dataclass
+class _Known:
+    """What the checks need about every row of a revert, read in a few queries rather than three per row."""
+
+    rows: dict[tuple[str, str], Any] = field(default_factory=dict)  # (table, id) -> the row as it is
+    trail: dict[tuple[str, str], list] = field(default_factory=dict)  # (table, id) -> its entries (at, id, action, …)
+
+
+def _known(s: Session, entries: list[AuditEntry]) -> _Known:
+    known = _Known()
+    since = min((e.at for e in entries), default=None)
+    by_table: dict[str, list[str]] = defaultdict(list)
+    for e in entries:
+        if e.table_name in metadata.tables and e.row_id:
+            by_table[e.table_name].append(e.row_id)
+    for name, ids in by_table.items():
+        table = metadata.tables[name]
+        for start in range(0, len(ids), _CHUNK):
+            part = ids[start:start + _CHUNK]
+            for row in s.execute(select(table).where(table.c.id.in_(part))).mappings():
+                known.rows[(name, row["id"])] = row
+            for t in s.execute(select(AuditEntry.row_id, AuditEntry.at, AuditEntry.id, AuditEntry.action,
+                                      AuditEntry.note, AuditEntry.before_json, AuditEntry.after_json).where(
+                    AuditEntry.table_name == name, AuditEntry.row_id.in_(part), AuditEntry.at >= since,
+                    AuditEntry.deleted.is_(False))):
+                known.trail.setdefault((name, t.row_id), []).append(t)
+    return known
+
+
+def _plan(e: AuditEntry, kept: dict | None, known: _Known) -> tuple[Table, dict, dict]:
     """(table, current values of the fields, values they return to) for one entry; refuses when it cannot."""
     if e.action not in REVERTIBLE:
         raise RevertRefused(f"“{ACTION_LABELS.get(e.action, e.action)}”这类操作记录不能撤销（只有修改、导入更新和数据包带来的更改可以）")
@@ -157,10 +189,11 @@ def _plan(s: Session, e: AuditEntry, kept: dict | None) -> tuple[Table, dict, di
         raise RevertRefused("这条操作记录没有修改前的内容，无法撤销")
     if set(before) - set(table.c.keys()):
         raise RevertRefused(f"这条操作记录的字段与当前数据表不符（{'、'.join(sorted(set(before) - set(table.c.keys())))}），无法撤销")
-    row = s.execute(select(table).where(table.c.id == e.row_id)).mappings().first()
+    row = known.rows.get((e.table_name, e.row_id))
     if row is None:
         raise RevertRefused(f"{_what(e, e.table_name)}已不存在，无法撤销")
-    if _reverted(s, e):
+    trail = known.trail.get((e.table_name, e.row_id), [])
+    if any(t.action == REVERT and e.id in (t.note or "") for t in trail):
         raise RevertRefused(f"{_what(e, e.table_name)}的这次更改已经撤销过了")
     for k, v in after.items():
         if k not in table.c:
@@ -170,7 +203,7 @@ def _plan(s: Session, e: AuditEntry, kept: dict | None) -> tuple[Table, dict, di
         if not same:
             raise RevertRefused(f"{_what(e, e.table_name)}的“{field_label(e.table_name, k)}”此后又改过了，"
                                 "为免覆盖后来的修改，没有撤销")
-    later = _later_fields(s, e)
+    later = _later_fields(e, trail)
     touched = sorted(later & (set(before) | set(after)))
     if touched:
         raise RevertRefused(f"{_what(e, e.table_name)}的“{field_label(e.table_name, touched[0])}”此后又改过了，"
@@ -189,27 +222,20 @@ def _plan(s: Session, e: AuditEntry, kept: dict | None) -> tuple[Table, dict, di
     return table, {k: row[k] for k in restored}, restored
 
 
-def _reverted(s: Session, e: AuditEntry) -> bool:
-    notes = s.scalars(select(AuditEntry.note).where(
-        AuditEntry.table_name == e.table_name, AuditEntry.row_id == e.row_id, AuditEntry.action == REVERT)).all()
-    return any(e.id in (n or "") for n in notes)
-
-
-def _later_fields(s: Session, e: AuditEntry) -> set[str]:
+def _later_fields(e: AuditEntry, trail: list) -> set[str]:
     """The fields later entries of the same row changed (a change since, even one changed back)."""
     fields: set[str] = set()
-    for b, a in s.execute(select(AuditEntry.before_json, AuditEntry.after_json).where(
-            AuditEntry.table_name == e.table_name, AuditEntry.row_id == e.row_id, AuditEntry.at > e.at,
-            AuditEntry.deleted.is_(False), AuditEntry.id != e.id)):
-        fields |= set(_load(b)) | set(_load(a))
+    for t in trail:
+        if t.at > e.at and t.id != e.id:
+            fields |= set(_load(t.before_json)) | set(_load(t.after_json))
     return fields - audit.SKIP_COLUMNS | (fields & {"deleted"})
 
 
 def _kept(s: Session, ids: list[str]) -> dict[str, dict]:
     out: dict[str, dict] = {}
-    for start in range(0, len(ids), 500):
+    for start in range(0, len(ids), _CHUNK):
         for eid, text in s.execute(select(AuditUndo.entry_id, AuditUndo.values_json)
-                                   .where(AuditUndo.entry_id.in_(ids[start:start + 500]))):
+                                   .where(AuditUndo.entry_id.in_(ids[start:start + _CHUNK]))):
             out[eid] = _load(text)
     return out
 
@@ -223,10 +249,11 @@ def _run(db: Database, pick, write: bool) -> RevertOutcome:
         s = uow.session
         batch, entries = pick(s)
         kept = _kept(s, [e.id for e in entries])
+        known = _known(s, entries)
         planned, refused = [], []
         for e in entries:
             try:
-                planned.append((e, *_plan(s, e, kept.get(e.id))))
+                planned.append((e, *_plan(e, kept.get(e.id), known)))
             except RevertRefused as exc:
                 refused.append(str(exc))
         if refused:
@@ -248,9 +275,8 @@ def _write(s: Session, planned: list, batch: str) -> None:
     entries = []
     try:
         for e, table, was, back in planned:
-            version = s.execute(select(table.c.version).where(table.c.id == e.row_id)).scalar() or 0
             s.execute(update(table).where(table.c.id == e.row_id)
-                      .values(**back, version=version + 1, updated_at=now, updated_by_site=site))
+                      .values(**back, version=table.c.version + 1, updated_at=now, updated_by_site=site))
             if e.table_name == Member.__tablename__ and back.get("status", was.get("status")) != was.get("status"):
                 # the roster's status history says when and why the status went back
                 s.execute(insert(MemberStatusChange.__table__).values(
@@ -265,8 +291,8 @@ def _write(s: Session, planned: list, batch: str) -> None:
         raise RevertRefused("撤销后会与现有记录重复（如另一名党员已使用原来的公民身份号码），没有撤销任何更改") from None
     audit._insert_chained(s, entries)  # noqa: SLF001
     ids = [e.id for e, *_ in planned]
-    for start in range(0, len(ids), 500):
-        s.execute(delete(AuditUndo).where(AuditUndo.entry_id.in_(ids[start:start + 500])))
+    for start in range(0, len(ids), _CHUNK):
+        s.execute(delete(AuditUndo).where(AuditUndo.entry_id.in_(ids[start:start + _CHUNK])))
 
 
 def _single(entry_id: str):
