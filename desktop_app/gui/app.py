@@ -78,8 +78,10 @@ def _key_for(db_path: Path) -> str | None:
     from desktop_app.services.database import KeyProblem, damaged, default_key, opens_with
 
     path = Path(db_path)
-    if not path.is_file() or damaged(path):
-        return None  # a new file, a server's URL, or a damaged file (reported by the check that follows)
+    if not path.is_file() or opens_with(path, None) or damaged(path):
+        # a plain file, a new one, a server's URL, or a damaged file (reported by the check that follows);
+        # a plain file is not checked here: that is the background step's (quicker) check
+        return None
     typed = _typed_keys.get(str(path))
     if typed and opens_with(path, typed):
         return typed
@@ -94,17 +96,24 @@ def _key_for(db_path: Path) -> str | None:
     return key
 
 
+def _load_services(job=None) -> None:
+    """Import what opening the database needs (SQLAlchemy, the services): in the background, behind a painted frame."""
+    import desktop_app.gui.widgets.page  # noqa: F401
+    import desktop_app.services.backup  # noqa: F401
+    import desktop_app.services.startup  # noqa: F401
+
+
 def _open_and_read(db_path: Path):
     """Check, open (upgrading) and read the start state: one background step, so a window already
-    open (a reopen after a restore or a change of account) never waits on the database."""
-    from desktop_app.services.backup import check_database
+    open (a reopen after a restore or a change of account, or the frame painted at start) never waits."""
+    _with_progress(None, _load_services)
     from desktop_app.services.database import open_database
-    from desktop_app.services.startup import start_state
+    from desktop_app.services.startup import check_file, start_state
 
     key = _key_for(db_path)  # asked here, on the GUI thread, before the background step
 
     def work(job):
-        check_database(db_path, key)  # a damaged file is reported before anything writes to it
+        check_file(db_path, key)  # a damaged file is reported before anything writes to it
         db, backup = open_database(db_path, key)
         return db, backup, start_state(db)
 
@@ -170,8 +179,11 @@ class _WindowKeeper:
         self.db_path = db_path
         self.window = None
 
-    def show(self, ctx, who) -> None:
-        """Open the window for `who` (the actor ensure_login returned); everything it needs was read before."""
+    def show(self, ctx, who, frame=None) -> None:
+        """Open the window for `who` (the actor ensure_login returned); everything it needs was read before.
+
+        `frame`: the window painted at start before the database opened, which now gets it.
+        """
         from desktop_app.gui.main_window import MainWindow
         from desktop_app.gui.ops import run_op
         from desktop_app.services import backup
@@ -179,7 +191,11 @@ class _WindowKeeper:
         from desktop_app.gui.idle_lock import IdleLock
 
         old = self.window
-        self.window = MainWindow(ctx)
+        if frame is not None and old is None:
+            self.window = frame
+            frame.attach(ctx)
+        else:
+            self.window = MainWindow(ctx)
         self.window.reopen_requested.connect(self.reopen)
         self.window.logout_requested.connect(self.logout)
         self.window.show()
@@ -240,12 +256,15 @@ def run(db_path: Path, demo: bool = False) -> int:
     from desktop_app.gui.smoke import arm  # no-op unless DANGQUN_SMOKE is set (bundle check)
 
     arm(app)
+    frame = paint_frame()
     try:
+        _with_progress(None, _load_services)
         from desktop_app.services.database import claim_for_window  # alone on the file: see store/filelock.py
 
         ctx = _open_or_recover(claim_for_window(db_path), demo)
     except Exception as exc:  # the window never opened: tell the user why
         log.exception("cannot open %s", db_path)
+        frame.hide()
         QMessageBox.critical(None, APP_NAME, f"无法打开数据库 {db_path}：\n{plain_message(exc)}")
         return 2
     if ctx is None:
@@ -256,5 +275,19 @@ def run(db_path: Path, demo: bool = False) -> int:
     if who is None:
         return 0
     keeper = _WindowKeeper(db_path)
-    keeper.show(ctx, who)
+    keeper.show(ctx, who, frame)
     return app.exec()
+
+
+def paint_frame():
+    """The main window's frame (navigation, menus, status bar), painted before the database is opened.
+
+    Nothing heavy is imported yet: the user sees the program at once, and the
+    database, the login and the first page follow into the same window.
+    """
+    from desktop_app.gui.main_window import MainWindow
+
+    frame = MainWindow()
+    frame.show()
+    QApplication.processEvents()
+    return frame

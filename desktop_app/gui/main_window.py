@@ -1,69 +1,83 @@
-"""The main window is a frame: navigation on the left, pages on the right."""
+"""The main window is a frame: navigation on the left, pages on the right.
+
+The frame paints before the database is open: this module imports nothing but
+Qt and the settings, the navigation lists the pages by their titles (PAGES), and
+each page's module is imported the first time the page is shown. `attach(ctx)`
+then hands the window its open database: pages the account may not use leave
+the navigation, the menus and the status bar fill in, and the current page is
+built. Importing every page module up front cost most of a start (SQLAlchemy,
+reportlab, the icon font and 32 page modules before the first paint).
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget,
     QWidget,
 )
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.gui import icons
-from desktop_app.gui.widgets import common
-from desktop_app.gui.shell.backup_dialog import MirrorDialog, RestoreDialog
-from desktop_app.gui.users.login_dialog import change_own_password
-from desktop_app.gui.errors import show_error
-from desktop_app.gui.settings.dialog import open_settings
-from desktop_app.gui.release.notes import show_changelog, show_pending_notes
-from desktop_app.gui.release.manual import open_manual
-from desktop_app.gui.ops import run_op
-from desktop_app.gui.widgets.page import AppContext, Page
-from desktop_app.gui.meetings.compliance import CompliancePage
-from desktop_app.gui.dues.page import DuesPage
-from desktop_app.gui.development.page import DevelopmentPage
-from desktop_app.gui.transfers.page import TransfersPage
-from desktop_app.gui.memberlife.page import MemberLifePage
-from desktop_app.gui.memberlife.floating_page import FloatingPage
-from desktop_app.gui.audit.page import AuditPage
-from desktop_app.gui.meetings.evaluations import EvaluationsPage
-from desktop_app.gui.assessment.page import AssessmentPage
-from desktop_app.gui.ledger.page import LedgerPage
-from desktop_app.gui.mediation.page import MediationPage
-from desktop_app.gui.meetings.page import MeetingsPage
-from desktop_app.gui.orgs.page import OrgsPage
-from desktop_app.gui.overview.page import OverviewPage
-from desktop_app.gui.projects.page import ProjectsPage
-from desktop_app.gui.residents.page import ResidentsPage
-from desktop_app.gui.roster.page import RosterPage
-from desktop_app.gui.sync.page import SyncPage
-from desktop_app.gui.imports.page import ImportsPage
-from desktop_app.gui.users.page import UsersPage
-from desktop_app.gui.visits.page import VisitsPage
-from desktop_app.gui.wishes.page import WishesPage
-from desktop_app.gui.cobuilding.units import UnitsPage
-from desktop_app.gui.cobuilding.activities import ActivitiesPage
-from desktop_app.gui.cobuilding.reporting import ReportingPage
-from desktop_app.gui.cobuilding.care import CarePage
-from desktop_app.gui.cobuilding.contacts import ContactsPage
-from desktop_app.gui.cobuilding.pairing import PairingPage
-from desktop_app.gui.cobuilding.lists import ListsPage
-from desktop_app.gui.cobuilding.joint import JointPage
-from desktop_app.gui.cobuilding.inquiries import InquiriesPage
-from desktop_app.gui.cobuilding.unit_reports import UnitReportsPage
-from desktop_app.services import auth, backup, database
+from desktop_app.gui.errors import show_error  # light (Qt and logging); tests replace it here
 from desktop_app.settings import Settings, data_dir, log_dir
 
-# Only modules that really work are listed.
-PAGES: list[type[Page]] = [
-    OverviewPage, OrgsPage, RosterPage, DevelopmentPage, TransfersPage, MemberLifePage, FloatingPage, MeetingsPage, CompliancePage, EvaluationsPage, AssessmentPage,
-    ResidentsPage, VisitsPage, WishesPage, ProjectsPage, MediationPage,
-    UnitsPage, ActivitiesPage, ReportingPage, UnitReportsPage, PairingPage, InquiriesPage, ListsPage, JointPage, CarePage, ContactsPage, LedgerPage, DuesPage,
-    ImportsPage, SyncPage, UsersPage, AuditPage,
+if TYPE_CHECKING:
+    from desktop_app.gui.widgets.page import AppContext, Page
+
+
+class PageSpec(NamedTuple):
+    """A page as the navigation knows it before its module is imported (its class says the same)."""
+
+    module: str  # under desktop_app.gui
+    name: str  # the Page class in it
+    title: str
+    icon: str
+    permission: str | None = None  # pages the account may not use are not shown at all
+
+    def load(self) -> type[Page]:
+        return getattr(importlib.import_module(f"desktop_app.gui.{self.module}"), self.name)
+
+
+# Only modules that really work are listed. tests/gui/test_startup_frame.py checks each line against its class.
+PAGES: list[PageSpec] = [
+    PageSpec("overview.page", "OverviewPage", "概览", "overview"),
+    PageSpec("orgs.page", "OrgsPage", "党组织", "orgs"),
+    PageSpec("roster.page", "RosterPage", "党员名册", "members"),
+    PageSpec("development.page", "DevelopmentPage", "发展党员", "development"),
+    PageSpec("transfers.page", "TransfersPage", "组织关系转接", "transfer"),
+    PageSpec("memberlife.page", "MemberLifePage", "出党与处分", "member-status"),
+    PageSpec("memberlife.floating_page", "FloatingPage", "流动与失联", "move"),
+    PageSpec("meetings.page", "MeetingsPage", "三会一课", "meetings"),
+    PageSpec("meetings.compliance", "CompliancePage", "三会一课落实", "compliance"),
+    PageSpec("meetings.evaluations", "EvaluationsPage", "民主评议", "evaluations"),
+    PageSpec("assessment.page", "AssessmentPage", "支部考评", "assessment", "assessment.read"),
+    PageSpec("residents.page", "ResidentsPage", "居民", "resident"),
+    PageSpec("visits.page", "VisitsPage", "走访", "visits"),
+    PageSpec("wishes.page", "WishesPage", "微心愿", "wishes"),
+    PageSpec("projects.page", "ProjectsPage", "微实事", "projects"),
+    PageSpec("mediation.page", "MediationPage", "矛盾调处", "mediation"),
+    PageSpec("cobuilding.units", "UnitsPage", "共建单位", "units"),
+    PageSpec("cobuilding.activities", "ActivitiesPage", "共建活动", "activities"),
+    PageSpec("cobuilding.reporting", "ReportingPage", "双报到", "reporting"),
+    PageSpec("cobuilding.unit_reports", "UnitReportsPage", "单位报到", "units"),
+    PageSpec("cobuilding.pairing", "PairingPage", "双进双认", "pairing"),
+    PageSpec("cobuilding.inquiries", "InquiriesPage", "问需服务", "followup"),
+    PageSpec("cobuilding.lists", "ListsPage", "三单", "to-project"),
+    PageSpec("cobuilding.joint", "JointPage", "联席会议", "meetings"),
+    PageSpec("cobuilding.care", "CarePage", "慰问", "care"),
+    PageSpec("cobuilding.contacts", "ContactsPage", "联系户与兼职委员", "household"),
+    PageSpec("ledger.page", "LedgerPage", "经费台账", "ledger"),
+    PageSpec("dues.page", "DuesPage", "党费", "dues"),
+    PageSpec("imports.page", "ImportsPage", "导入表格", "import"),
+    PageSpec("sync.page", "SyncPage", "数据同步", "sync"),
+    PageSpec("users.page", "UsersPage", "用户管理", "users", "users.manage"),
+    PageSpec("audit.page", "AuditPage", "操作记录", "audit", "audit.read"),
 ]
 
 
@@ -71,12 +85,14 @@ class MainWindow(QMainWindow):
     reopen_requested = Signal()  # the database file was replaced (restore): open it afresh
     lock_requested = Signal()
     logout_requested = Signal()
+    ready = Signal()  # attach() is done: the database is open and the current page is built
+    page_built = Signal(object)  # a page, the first time it is built
 
-    def __init__(self, ctx: AppContext):
+    def __init__(self, ctx: AppContext | None = None):
         super().__init__()
-        self.ctx = ctx
+        self.ctx: AppContext | None = None
         self.skip_exit_backup = False
-        self.setWindowTitle(f"{APP_NAME} — {ctx.site.org_name}")
+        self.setWindowTitle(APP_NAME)
         self.resize(1200, 760)
 
         self.nav = QListWidget()
@@ -85,12 +101,11 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(170)
         self.stack = QStackedWidget()
         self.pages = LazyPages(self)
-        for cls in PAGES:
-            needed = getattr(cls, "permission", None)
-            if needed and not auth.can(ctx.db, needed):
-                continue  # pages the current account may not use are not shown at all
-            self.pages.add(cls)
-            item = QListWidgetItem(icons.get(cls.icon, icons.NAV), cls.title)
+        blank = QPixmap(20, 20)  # keeps the icons' room, so the titles do not move when the icons arrive
+        blank.fill(Qt.GlobalColor.transparent)
+        for spec in PAGES:
+            self.pages.add(spec)
+            item = QListWidgetItem(QIcon(blank), spec.title)
             item.setSizeHint(QSize(150, 40))
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self.pages.show_row)
@@ -103,12 +118,11 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(body)
 
-        self._build_menus()
-        db_file = str(ctx.db.path) if ctx.db.path else database.shown_url(ctx.db.url)
-        self.site_label = QLabel(f"{ctx.site.org_name}（{ctx.site.level_label}）")
-        self.db_label = QLabel(f"数据库：{db_file}")
-        actor = auth.current_actor(ctx.db)
-        self.user_label = QLabel(f"当前用户：{actor.name}（{actor.role_label}）" if actor and actor.user_id else "")
+        bar = self.menuBar()
+        self.menus = {"file": bar.addMenu("文件(&F)"), "account": bar.addMenu("账户(&A)"), "help": bar.addMenu("帮助(&H)")}
+        self.site_label = QLabel("")
+        self.db_label = QLabel("正在打开数据库……")
+        self.user_label = QLabel("")
         self.statusBar().addWidget(self.site_label)
         self.statusBar().addWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
@@ -116,12 +130,44 @@ class MainWindow(QMainWindow):
         from desktop_app.gui.widgets import memory  # size, place and column widths of the last session
 
         memory.restore_window(self)  # each page's column widths are applied when it is built
-        from desktop_app.gui.widgets.outside import OutsideChanges
+        if ctx is not None:
+            self.attach(ctx)
 
+    def attach(self, ctx: AppContext) -> None:
+        """The database is open: drop the pages this account may not use, fill menus and status bar, build the page."""
+        from desktop_app.gui import icons
+        from desktop_app.gui.widgets.outside import OutsideChanges
+        from desktop_app.services import auth, database
+
+        self.ctx = ctx
+        self.setWindowTitle(f"{APP_NAME} — {ctx.site.org_name}")
+        self.nav.blockSignals(True)
+        for spec in PAGES:
+            if spec.permission and spec.title in self.pages and not auth.can(ctx.db, spec.permission):
+                self.nav.takeItem(self.pages.drop(spec.title))
+        for row, spec in enumerate(self.pages.specs()):
+            self.nav.item(row).setIcon(icons.get(spec.icon, icons.NAV))
+        self.nav.setCurrentRow(min(max(self.nav.currentRow(), 0), self.nav.count() - 1))
+        self.nav.blockSignals(False)
+        self._build_menus()
+        db_file = str(ctx.db.path) if ctx.db.path else database.shown_url(ctx.db.url)
+        self.site_label.setText(f"{ctx.site.org_name}（{ctx.site.level_label}）")
+        self.db_label.setText(f"数据库：{db_file}")
+        actor = auth.current_actor(ctx.db)
+        self.user_label.setText(f"当前用户：{actor.name}（{actor.role_label}）" if actor and actor.user_id else "")
         self.outside = OutsideChanges(ctx.db.path, self)  # a package imported from the command line shows
+        self.pages.show_row(self.nav.currentRow())
+        self.ready.emit()
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("文件(&F)")
+        from desktop_app.gui import icons
+        from desktop_app.gui.release.manual import open_manual
+        from desktop_app.gui.release.notes import show_changelog, show_pending_notes
+        from desktop_app.gui.settings.dialog import open_settings
+        from desktop_app.gui.users.login_dialog import change_own_password
+        from desktop_app.services import auth
+
+        file_menu = self.menus["file"]
         act_data = QAction(icons.get("open"), "打开数据文件夹", self)
         act_data.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(data_dir()))))
         act_quit = QAction(icons.get("quit"), "退出", self)
@@ -150,7 +196,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(act_quit)
 
-        account_menu = self.menuBar().addMenu("账户(&A)")
+        account_menu = self.menus["account"]
         act_password = QAction(icons.get("rename"), "修改密码…", self)
         act_password.triggered.connect(lambda: change_own_password(self.ctx.db, self))
         act_lock = QAction(icons.get("lock"), "锁定", self)
@@ -163,7 +209,7 @@ class MainWindow(QMainWindow):
             act.setEnabled(has_users)
             account_menu.addAction(act)
 
-        help_menu = self.menuBar().addMenu("帮助(&H)")
+        help_menu = self.menus["help"]
         act_logs = QAction(icons.get("logs"), "打开日志文件夹", self)
         act_logs.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir()))))
         act_about = QAction(icons.get("about"), "关于", self)
@@ -181,6 +227,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, lambda: show_pending_notes(self, self.ctx.db))
 
     def about_text(self) -> str:
+        from desktop_app.services import database
+
         db_file = str(self.ctx.db.path) if self.ctx.db.path else database.shown_url(self.ctx.db.url)
         return (
             f"<h3>{APP_NAME}</h3><p>版本 {__version__}</p>"
@@ -197,6 +245,9 @@ class MainWindow(QMainWindow):
 
     # --- backups -------------------------------------------------------------
     def backup_now(self) -> None:
+        from desktop_app.gui.ops import run_op
+        from desktop_app.services import backup
+
         path = self.ctx.db.path
         run_op(
             self, lambda job: backup.backup_now(path, "manual"),
@@ -205,7 +256,7 @@ class MainWindow(QMainWindow):
         )
 
     def restore_backup(self) -> None:
-        from desktop_app.gui.shell.backup_dialog import restore_choices
+        from desktop_app.gui.shell.backup_dialog import RestoreDialog, restore_choices
 
         dlg = RestoreDialog(self, restore_choices(self.ctx.db.path))
         if dlg.exec() != RestoreDialog.DialogCode.Accepted or dlg.chosen() is None:
@@ -223,6 +274,8 @@ class MainWindow(QMainWindow):
     def _restore_from(self, path, question: str) -> None:
         from desktop_app.domain.errors import DomainError
         from desktop_app.gui.shell.backup_dialog import backup_key
+        from desktop_app.gui.widgets import common
+        from desktop_app.services import backup
 
         if not common.ask(self, "从备份恢复", question + "\n当前数据会先另存为“恢复前”备份。"):
             return
@@ -237,6 +290,8 @@ class MainWindow(QMainWindow):
         self.reopen_requested.emit()
 
     def backup_settings(self) -> None:
+        from desktop_app.gui.shell.backup_dialog import MirrorDialog
+
         settings = Settings.load()
         dlg = MirrorDialog(self, settings.backup_mirror_dir)
         if dlg.exec() == MirrorDialog.DialogCode.Accepted:
@@ -244,8 +299,10 @@ class MainWindow(QMainWindow):
             settings.save()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        path = self.ctx.db.path
+        path = self.ctx.db.path if self.ctx is not None else None
         if not self.skip_exit_backup and path is not None and path.exists():
+            from desktop_app.services import backup
+
             try:
                 backup.backup_now(path, "exit")
             except Exception:  # noqa: BLE001 - closing must never be blocked by a backup
@@ -255,30 +312,43 @@ class MainWindow(QMainWindow):
         memory.save_window(self)
         super().closeEvent(event)
 
-    def go_to(self, title: str) -> Page:
+    def go_to(self, title: str) -> Page | None:
+        """Show the page `title` (None while the database is still opening: it is built then)."""
         index = list(self.pages).index(title)
         self.nav.setCurrentRow(index)
-        return self.pages[title]
+        return self.pages[title] if self.ctx is not None else None
 
 
-class LazyPages(Mapping[str, Page]):
-    """title -> page, each page built the first time it is shown or asked for.
+class LazyPages(Mapping[str, "Page"]):
+    """title -> page, each page built (and its module imported) the first time it is shown or asked for.
 
-    Building all 32 pages took two of the six seconds of a start: the window now
-    paints with a placeholder in every slot of the stack but the first, and a
-    page replaces its placeholder when the user (or code, through window.pages[…]
-    or go_to) first needs it. A page not yet built hears no change notices; it
-    loads fresh when it is built.
+    Building all 32 pages took two of the six seconds of a start, importing their
+    modules most of the rest: the window paints with a placeholder in every slot
+    of the stack, and a page replaces its placeholder when the user (or code,
+    through window.pages[…] or go_to) first needs it. A page not yet built hears
+    no change notices; it loads fresh when it is built.
     """
 
     def __init__(self, window: MainWindow):
         self._window = window
-        self._classes: dict[str, type[Page]] = {}
+        self._specs: dict[str, PageSpec] = {}
         self._built: dict[str, Page] = {}
 
-    def add(self, cls: type[Page]) -> None:
-        self._classes[cls.title] = cls
+    def add(self, spec: PageSpec) -> None:
+        self._specs[spec.title] = spec
         self._window.stack.addWidget(QWidget())
+
+    def drop(self, title: str) -> int:
+        """Take a page (not built yet) out of the window; its row, for the navigation to drop too."""
+        index = list(self._specs).index(title)
+        del self._specs[title]
+        placeholder = self._window.stack.widget(index)
+        self._window.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        return index
+
+    def specs(self) -> list[PageSpec]:
+        return list(self._specs.values())
 
     def built(self) -> dict[str, Page]:
         return dict(self._built)
@@ -286,10 +356,12 @@ class LazyPages(Mapping[str, Page]):
     def __getitem__(self, title: str) -> Page:
         page = self._built.get(title)
         if page is None:
-            cls = self._classes[title]  # KeyError for a page this account does not have
-            page = self._built[title] = cls(self._window.ctx)
+            spec = self._specs[title]  # KeyError for a page this account does not have
+            if self._window.ctx is None:
+                raise KeyError(f"{title}: the database is not open yet")
+            page = self._built[title] = spec.load()(self._window.ctx)
             stack = self._window.stack
-            index = list(self._classes).index(title)
+            index = list(self._specs).index(title)
             placeholder = stack.widget(index)
             stack.insertWidget(index, page)
             if stack.currentWidget() is placeholder:
@@ -298,15 +370,23 @@ class LazyPages(Mapping[str, Page]):
             placeholder.deleteLater()
             from desktop_app.gui.widgets import memory
 
-            memory.remember_tables(page, cls.__name__)
+            memory.remember_tables(page, spec.name)
+            self._window.page_built.emit(page)
         return page
 
+    def __contains__(self, title: object) -> bool:  # Mapping's own would build the page to find out
+        return title in self._specs
+
     def __iter__(self) -> Iterator[str]:
-        return iter(self._classes)
+        return iter(self._specs)
 
     def __len__(self) -> int:
-        return len(self._classes)
+        return len(self._specs)
 
     def show_row(self, row: int) -> None:
-        if 0 <= row < len(self._classes):
-            self._window.stack.setCurrentWidget(self[list(self._classes)[row]])
+        if not 0 <= row < len(self._specs):
+            return
+        if self._window.ctx is None:
+            self._window.stack.setCurrentIndex(row)  # its placeholder; the page is built once the database is open
+            return
+        self._window.stack.setCurrentWidget(self[list(self._specs)[row]])

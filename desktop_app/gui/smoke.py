@@ -24,7 +24,9 @@ def arm(app: QApplication) -> None:
     def tick() -> None:
         waited["ms"] += 200
         modal = QApplication.activeModalWidget()
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
+        # the frame painted before the database opens has no ctx yet: the check waits for the opened window
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()
+                   and getattr(w, "ctx", True) is not None]
         if windows:
             print(f"smoke: main window shown: {windows[0].windowTitle()}", flush=True)
             timer.stop()

@@ -2,17 +2,46 @@
 
 Nothing here is personal or secret (the organisation's name and a setting), and
 it must be known before anyone has logged in, so it checks no permission.
+
+`check_file` is the start-up check of the file itself, before anything writes to it.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from desktop_app.services import auth
-from desktop_app.services.database import Database
+from desktop_app.services.database import CorruptDatabase, Database
 from desktop_app.services.site import get_site
+from desktop_app.store import cipher
 from desktop_app.views.startup import StartState
 
-__all__ = ["StartState", "start_state"]
+__all__ = ["StartState", "check_file", "start_state"]
 
 
 def start_state(db: Database) -> StartState:
     return StartState(site=get_site(db), has_users=auth.has_users(db), idle_minutes=auth.policy(db).idle_minutes)
+
+
+def check_file(path: Path, key: str | None = None) -> None:
+    """Raise CorruptDatabase unless the file is new or passes SQLite's quick check.
+
+    The full integrity check compares every index with its table: 4.5 s of a
+    3,000-member community's start, the longest wait of all. The quick check
+    (pages, b-trees, free list) takes 0.6 s there and finds the damage that makes
+    writing unsafe; the full check still runs on every backup copy (daily, on
+    exit, before an upgrade), where nobody waits for it.
+    """
+    path = Path(path)
+    state = cipher.file_state(path)
+    key = key or cipher.key_of(path)
+    if state == "missing" or (state == "sealed" and not key):
+        return  # new; or encrypted with no key yet: opening it says so
+    if state == "empty":
+        raise CorruptDatabase(path, ["文件是空的（0 字节）"])
+    try:
+        problems = cipher.problems(path, key if state == "sealed" else None, quick=True)
+    except OSError as exc:
+        problems = [f"无法打开（{exc.strerror or exc}）"]
+    if problems:
+        raise CorruptDatabase(path, problems)

@@ -26,7 +26,6 @@ from desktop_app.domain import members as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui.icons import org_icon
-from desktop_app.gui.memberlife.member import MemberLifeDialog
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.views.changes import Change, changes
@@ -442,6 +441,8 @@ class MemberDialog(_MemberSave):
         return box
 
     def open_life(self) -> None:
+        from desktop_app.gui.memberlife.member import MemberLifeDialog  # its module is big: the roster opens without it
+
         MemberLifeDialog(self, self.db, self.detail.id, self.detail.name).exec()
 
     def _to_register(self, name: str) -> None:

@@ -33,7 +33,7 @@ from desktop_app.gui.roster.models import CACHED_PAGES, COLUMNS, ID_ROLE, PAGE_S
 from desktop_app.gui.widgets.bars import SEARCH_DELAY_MS, debounced, heading, search_box, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import orgs as org_service
-from desktop_app.services import auth, cobuilding, privacy, roster
+from desktop_app.services import auth, roster
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.orgs import OrgNode
@@ -533,6 +533,8 @@ class RosterPage(Page):
         def load(job):
             registration = REG_UNKNOWN
             if auth.can(db, "cobuilding.read"):
+                from desktop_app.services import cobuilding  # not needed before a member is opened
+
                 registration = cobuilding.registration_of(db, member_id)
             return roster.get(db, member_id), registration
 
@@ -634,6 +636,8 @@ class RosterPage(Page):
         if path.suffix.lower() not in (".xlsx", ".csv"):
             common.inform(self, "无法导出", "请选择 .xlsx 或 .csv 文件。")
             return
+        from desktop_app.services import privacy
+
         if not common.ask(self, "导出含个人信息的文件", privacy.PERSONAL_EXPORT_WARNING):
             return
         db, flt = self.ctx.db, self.current_filter()

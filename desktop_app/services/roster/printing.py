@@ -14,7 +14,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from desktop_app.reports.roster import render_roster
 from desktop_app.services import auth, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.orgs import tree_nodes
@@ -111,6 +110,8 @@ def print_roster(
     if full_ids:  # logged before a single number is written
         privacy.confirm_personal_export(db, "党员花名册（完整身份证号）", str(out), rows=model.member_count,
                                         table="member")
+    from desktop_app.reports.roster import render_roster  # reportlab: loaded when something is printed
+
     render_roster(model.center_name, model.groups, Path(out), printed_on,
                   font_path=font_path, progress=on_page, full_ids=full_ids)
     return model
