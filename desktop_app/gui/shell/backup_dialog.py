@@ -95,10 +95,11 @@ def backup_key(parent: QWidget | None, db: Database, path: Path) -> tuple[bool, 
         return True, None
     key, exhausted = ask_key(
         parent, path, lambda k: database.opens_with(path, k), ok="恢复",
-        note=f"备份文件 {path.name} 是用另一个密钥加密的（不是当前数据库的密钥）。\n"
+        note=f"备份文件 {path.name} 是加密的，当前数据库的密钥打不开它（它用另一个密钥加密）。\n"
              "请输入这个备份的密钥（备份所属数据库的密钥单上的恢复密钥）：")
     if exhausted:
-        raise KeyRefused(f"{TRIES} 次输入的密钥都打不开备份文件 {path.name}，没有恢复。当前数据没有改动。")
+        raise KeyRefused(f"{TRIES} 次输入的密钥都打不开备份文件 {path.name}（也可能它不是本程序的数据库备份），"
+                         "没有恢复。当前数据没有改动。")
     return key is not None, key
 
 
