@@ -8,8 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Generic, TypeVar
 
 from desktop_app.domain import cobuilding as rules
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Detail(Generic[R]):
+    """A register entry opened in full: the list's row (so a page can refresh that one line) and what only
+    the full record shows; its id is the row's."""
+
+    row: R
+
+    @property
+    def id(self) -> str:
+        return self.row.id
 
 
 @dataclass(frozen=True)
@@ -67,18 +82,13 @@ class PhotoRow:
 
 
 @dataclass(frozen=True)
-class ActivityDetail:
-    row: ActivityRow
+class ActivityDetail(Detail[ActivityRow]):
     content: str
     orgs: tuple[tuple[str, str], ...]  # (id, name)
     units: tuple[tuple[str, str], ...]  # (id, name)
     people: tuple[ActivityPersonRow, ...]
     photos: tuple[PhotoRow, ...]
     costs: tuple["CostRow", ...] = ()
-
-    @property
-    def id(self) -> str:
-        return self.row.id
 
     def to_input(self) -> rules.ActivityInput:
         r = self.row
@@ -170,17 +180,12 @@ class PostClaimRow:
 
 
 @dataclass(frozen=True)
-class ReportingDetail:
-    row: ReportingRow
+class ReportingDetail(Detail[ReportingRow]):
     skills: str
     notes: str
     services: tuple[ServiceRow, ...]  # the year asked for, newest first
     claims: tuple[PostClaimRow, ...]
     activities: tuple[ActivityRow, ...]  # the year asked for
-
-    @property
-    def id(self) -> str:
-        return self.row.id
 
     def to_input(self) -> rules.ReportingInput:
         r = self.row
@@ -275,15 +280,10 @@ class CareRow:
 
 
 @dataclass(frozen=True)
-class CareDetail:
-    row: CareRow
+class CareDetail(Detail[CareRow]):
     unit_id: str | None
     notes: str
     recipients: tuple[RecipientRow, ...]
-
-    @property
-    def id(self) -> str:
-        return self.row.id
 
     def to_input(self) -> rules.CareInput:
         r = self.row
@@ -355,14 +355,9 @@ class PairingRow:
 
 
 @dataclass(frozen=True)
-class PairingDetail:
-    row: PairingRow
+class PairingDetail(Detail[PairingRow]):
     notes: str
     items: tuple[PairingItemRow, ...]
-
-    @property
-    def id(self) -> str:
-        return self.row.id
 
 
 # ---------------------------------------------------------------- 三单
@@ -440,14 +435,9 @@ class TopicRow:
 
 
 @dataclass(frozen=True)
-class JointDetail:
-    row: JointMeetingRow
+class JointDetail(Detail[JointMeetingRow]):
     units: tuple[tuple[str, str], ...]  # (id, name) attending
     topics: tuple[TopicRow, ...]
-
-    @property
-    def id(self) -> str:
-        return self.row.id
 
 
 # ---------------------------------------------------------------- 费用关联
@@ -536,13 +526,8 @@ class ReportItemRow:
 
 
 @dataclass(frozen=True)
-class UnitReportDetail:
-    row: UnitReportRow
+class UnitReportDetail(Detail[UnitReportRow]):
     year: int
     items: tuple[ReportItemRow, ...]  # 认领 still open or of the year, the year's services, every 评价
     activities: tuple[ActivityRow, ...]  # the year's
     projects: tuple[ListRow, ...]  # 项目清单 items the unit claimed
-
-    @property
-    def id(self) -> str:
-        return self.row.id
