@@ -25,8 +25,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from desktop_app import APP_NAME
 from desktop_app.reports.base import (
-    FOOTER_SPACE, HEADER_SPACE, Column, ReportRenderer, chinese_date, chunked_table,
-    write_atomically,
+    FOOTER_SPACE, HEADER_SPACE, Column, ReportRenderer, chinese_date, write_atomically,
 )
 from desktop_app.views.overview import MONTHS, AnnualFolder, FolderSection
 
@@ -115,7 +114,7 @@ class AnnualFolderReport(ReportRenderer):
         cols = [Column(c.title, c.width, c.align) for c in columns]
         if not rows:
             return [Paragraph("（本年无记录）", self.styles["Normal"])]
-        return chunked_table(cols, [list(r) for r in rows], self.styles, self.font, self.frame_width)
+        return self.table(cols, [list(r) for r in rows])
 
     def _figures(self, n: int) -> list:
         b = self.folder.board
@@ -127,7 +126,7 @@ class AnnualFolderReport(ReportRenderer):
         out = [self._heading(f"{_num(n)}、年度主要数据"),
                Paragraph(f"统计范围：{b.scope}；{b.year}年统计至 {b.as_of.isoformat()}，上年为全年数。",
                          self.styles["Normal"]), Spacer(1, 3 * mm)]
-        out += chunked_table(cols, [list(r) for r in rows], self.styles, self.font, self.frame_width)
+        out += self.table(cols, [list(r) for r in rows])
         if b.left_out:
             out.append(Paragraph("未列入：" + "、".join(b.left_out), self.styles["Small"]))
         return out

@@ -10,11 +10,11 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from desktop_app.domain.assessment import points
 from desktop_app.reports.base import (
-    A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chinese_date, chunked_table, iso_date, rich,
+    A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chinese_date, iso_date,
 )
 from desktop_app.views.assessment import AssessmentYear, BranchAssessment, Comparison
 
@@ -77,20 +77,10 @@ class AssessmentFormReport(ReportRenderer):
         self.forms = forms
 
     def build_story(self) -> list[Flowable]:
-        assert self.styles is not None and self.font is not None
-        story: list[Flowable] = []
-        for i, form in enumerate(self.forms):
-            if i:
-                story.append(PageBreak())
-            story.extend(self._form(form))
-        if not story:
-            story.append(Paragraph(rich("没有可打印的党支部", self.font), self.styles["Normal"]))
-        return story
+        return self.one_per_page(self.forms, self._form, "没有可打印的党支部")
 
     def _form(self, f: BranchAssessment) -> list[Flowable]:
-        styles, font, r = self.styles, self.font, f.row
-        assert styles is not None and font is not None
-        p = lambda text, style="Normal": Paragraph(rich(text, font), styles[style])  # noqa: E731
+        r, p = f.row, self.para
         as_of = f"，数据截至 {chinese_date(f.as_of)}" if f.as_of else ""
         story: list[Flowable] = [
             p(f"{f.year}年度五好党支部考评表", "Title"),
@@ -112,7 +102,7 @@ class AssessmentFormReport(ReportRenderer):
                 detail = f"{detail}；{x.hint}"
             rows.append([x.code, x.item, x.title, points(x.max_tenths), _score(x.score_tenths), x.rule_label,
                          detail])
-        story.extend(chunked_table(SCORE_COLUMNS, rows, styles, font, self.frame_width))
+        story.extend(self.table(SCORE_COLUMNS, rows))
         if f.weakest:
             story.append(p("二、失分较多的指标及改进建议", "Heading"))
             for x in f.weakest:
@@ -132,7 +122,7 @@ class AssessmentFormReport(ReportRenderer):
             shown = lines[:EVIDENCE_SHOWN]
             if len(lines) > EVIDENCE_SHOWN:
                 shown.append(["", f"……另有 {len(lines) - EVIDENCE_SHOWN} 条记录", ""])
-            story.extend(chunked_table(EVIDENCE_COLUMNS, shown + names, styles, font, self.frame_width))
+            story.extend(self.table(EVIDENCE_COLUMNS, shown + names))
             story.append(Spacer(1, 2 * mm))
         story.append(Spacer(1, 8 * mm))
         story.append(p("考评人（签字）：______________　　支部书记（签字）：______________　　日期：__________"))
@@ -149,9 +139,7 @@ class RankingReport(ReportRenderer):
         self.comparison, self.year_ = comparison, year_
 
     def build_story(self) -> list[Flowable]:
-        assert self.styles is not None and self.font is not None
-        styles, font, c = self.styles, self.font, self.comparison
-        p = lambda text, style="Normal": Paragraph(rich(text, font), styles[style])  # noqa: E731
+        c, p = self.comparison, self.para
         as_of = f"数据截至 {chinese_date(c.as_of)}" if c.as_of else ""
         scheme = f"考评方案：{c.scheme_name}　　" if c.scheme_name else "本年度尚无考评方案，仅比较工作数据　　"
         story: list[Flowable] = [
@@ -163,7 +151,7 @@ class RankingReport(ReportRenderer):
                  r.attendance.text(), r.dues_on_time.text(), r.evaluation_done.text(), r.development, r.activities,
                  f"{r.excellent}/{r.passed}/{r.failed}", points(r.average_tenths) if c.scheme_name else "—"]
                 for r in c.rows]
-        story.extend(chunked_table(COMMUNITY_COLUMNS, rows, styles, font, self.frame_width))
+        story.extend(self.table(COMMUNITY_COLUMNS, rows))
         story.append(Spacer(1, 2 * mm))
         story.append(p("会议按期：已过期间中按期召开的比例；出勤率：应到党员出席比例；党费按时：应交月次中当月或宽限期内（默认次月）足额交纳比例；"
                        "民主评议：在册党员已评定等次比例；共建活动：有共建单位参与的活动次数；"
@@ -173,7 +161,7 @@ class RankingReport(ReportRenderer):
             rows = [[str(r.rank), r.branch_name, r.community_name, points(r.total_tenths), points(r.computed_tenths),
                      points(r.manual_tenths), str(r.unscored), r.result, r.titles, r.weakest]
                     for r in self.year_.rows]
-            story.extend(chunked_table(BRANCH_COLUMNS, rows, styles, font, self.frame_width))
+            story.extend(self.table(BRANCH_COLUMNS, rows))
             names = [n.title for n in self.year_.scheme.nodes if n.level == "category"]
             if names:
                 story.append(p("三、分类得分", "Heading"))
@@ -183,7 +171,7 @@ class RankingReport(ReportRenderer):
                          *(f"{points(c.score_tenths)}/{points(c.max_tenths)}" for c in r.categories[:len(names)]),
                          *([""] * (len(names) - len(r.categories))), points(r.total_tenths)]
                         for r in self.year_.rows]
-                story.extend(chunked_table(columns, rows, styles, font, self.frame_width))
+                story.extend(self.table(columns, rows))
         return story
 
 

@@ -6,9 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
-from desktop_app.reports.base import A4_LANDSCAPE, Column, ReportRenderer, chunked_table, rich
+from desktop_app.reports.base import A4_LANDSCAPE, Column, ReportRenderer
 from desktop_app.views.cadence import MARKS_LEGEND, ComplianceSheet
 
 COLUMNS: tuple[Column, ...] = (
@@ -29,11 +29,10 @@ class ComplianceReport(ReportRenderer):
         self.sheet = sheet
 
     def build_story(self) -> list[Flowable]:
-        assert self.styles is not None and self.font is not None
-        styles, font, s = self.styles, self.font, self.sheet
+        s = self.sheet
         story: list[Flowable] = [
-            Paragraph(rich(f"{s.center_name}{s.year}年度三会一课落实情况表", font), styles["Title"]),
-            Paragraph(rich(f"统计截至 {s.today.year}年{s.today.month}月{s.today.day}日", font), styles["Small"]),
+            self.para(f"{s.center_name}{s.year}年度三会一课落实情况表", "Title"),
+            self.para(f"统计截至 {s.today.year}年{s.today.month}月{s.today.day}日", "Small"),
             Spacer(1, 2 * mm),
         ]
         rows = []
@@ -42,14 +41,14 @@ class ComplianceReport(ReportRenderer):
             rows.append([line.branch if line.branch != last else "", line.kind, line.cadence, *line.months,
                          line.rate])
             last = line.branch
-        story.extend(chunked_table(COLUMNS, rows, styles, font, self.frame_width))
+        story.extend(self.table(COLUMNS, rows))
         story.append(Spacer(1, 2 * mm))
         if s.secretary_lecture:
             text = "；".join(f"{b}：{'已讲' if done else '未讲'}" for b, done in s.secretary_lecture)
-            story.append(Paragraph(rich(f"书记讲党课（每年至少一次）：{text}", font), styles["Small"]))
+            story.append(self.para(f"书记讲党课（每年至少一次）：{text}", "Small"))
         for note in s.notes:
-            story.append(Paragraph(rich(note, font), styles["Small"]))
-        story.append(Paragraph(rich(MARKS_LEGEND, font), styles["Small"]))
+            story.append(self.para(note, "Small"))
+        story.append(self.para(MARKS_LEGEND, "Small"))
         return story
 
 

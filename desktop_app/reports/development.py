@@ -8,7 +8,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from desktop_app.reports.base import A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chunked_table, iso_date, rich
+from desktop_app.reports.base import A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, iso_date, rich
 from desktop_app.views.development import ApplicantDetail, DevelopmentRegister, StepRow
 
 REGISTER_COLUMNS: tuple[Column, ...] = (
@@ -63,7 +63,7 @@ class RegisterReport(ReportRenderer):
         assert self.styles is not None and self.font is not None
         r, font, styles = self.register, self.font, self.styles
         story: list[Flowable] = [
-            Paragraph(rich(f"{r.center_name}{r.year}年度发展党员工作登记簿", font), styles["Title"]),
+            self.para(f"{r.center_name}{r.year}年度发展党员工作登记簿", "Title"),
             Paragraph(rich("本年度有进展的人员：" + ("，".join(f"{k} {v} 名" for k, v in r.counts.items()) or "无"),
                            font), styles["Small"]),
             Spacer(1, 2 * mm),
@@ -74,7 +74,7 @@ class RegisterReport(ReportRenderer):
              d.row.contacts, d.row.stage]
             for i, d in enumerate(r.people, start=1)
         ]
-        story.extend(chunked_table(REGISTER_COLUMNS, rows, styles, font, self.frame_width))
+        story.extend(self.table(REGISTER_COLUMNS, rows))
         return story
 
 
@@ -99,18 +99,18 @@ class RecordReport(ReportRenderer):
         ]
         if d.probation_end:
             facts.append(f"预备期满：{iso_date(d.probation_end)}")
-        story: list[Flowable] = [Paragraph(rich(f"{r.name}同志发展党员纪实表", font), styles["Title"])]
-        story += [Paragraph(rich(t, font), styles["Normal"]) for t in facts]
+        story: list[Flowable] = [self.para(f"{r.name}同志发展党员纪实表", "Title")]
+        story += [self.para(t) for t in facts]
         story.append(Spacer(1, 3 * mm))
         rows = [[s.step, iso_date(s.done_on), s.body, s.document_no, _votes(s), _documents(s), s.note]
                 for s in d.steps]
-        story.extend(chunked_table(STEP_COLUMNS, rows, styles, font, self.frame_width))
+        story.extend(self.table(STEP_COLUMNS, rows))
         if d.reminders:
             story.append(Spacer(1, 3 * mm))
-            story.append(Paragraph(rich("待办提醒：", font), styles["Heading"]))
+            story.append(self.para("待办提醒：", "Heading"))
             for rem in d.reminders:
                 mark = "（已逾期）" if rem.overdue else ""
-                story.append(Paragraph(rich(f"{iso_date(rem.due)} {rem.text}{mark}", font), styles["Small"]))
+                story.append(self.para(f"{iso_date(rem.due)} {rem.text}{mark}", "Small"))
         story.append(Spacer(1, 8 * mm))
         story.append(Paragraph(rich("党支部书记（签字）：　　　　　　　　　党支部（盖章）　　　　　年　　月　　日", font),
                                styles["Small"]))

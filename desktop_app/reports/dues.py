@@ -105,13 +105,13 @@ class DuesRegistryReport(ReportRenderer):
         styles, font = self.styles, self.font
         story: list[Flowable] = []
         if not self.grids:
-            return [Paragraph(rich("没有要打印的党支部。", font), styles["Normal"])]
+            return [self.para("没有要打印的党支部。")]
         for i, g in enumerate(self.grids):
             if i:
                 story.append(PageBreak())
             counted = sum(1 for r in g.rows if r.has_base)
             story += [
-                Paragraph(rich(f"{g.year}年度党费收缴登记表", font), styles["Title"]),
+                self.para(f"{g.year}年度党费收缴登记表", "Title"),
                 Paragraph(
                     rich(f"党组织：{g.org_name}　　党员 {len(g.rows)} 名（已登记基数 {counted} 名）　　金额单位：元", font),
                     styles["Subtitle"],
@@ -121,7 +121,7 @@ class DuesRegistryReport(ReportRenderer):
             story.extend(chunked_table(COLUMNS, rows, styles, font, self.frame_width, chunk_rows=30))
             story.append(Spacer(1, 2 * mm))
             closing: list[Flowable] = [
-                *chunked_table(MONTH_TOTAL_COLUMNS, [month_total_row(g)], styles, font, self.frame_width),
+                *self.table(MONTH_TOTAL_COLUMNS, [month_total_row(g)]),
                 Spacer(1, 2 * mm),
                 Paragraph(rich(f"全年已收缴 {format_yuan(g.paid_fen)} 元（大写：{amount_in_capitals(g.paid_fen)}）", font),
                           styles["Normal"]),

@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from desktop_app.domain import meetings as rules
-from desktop_app.reports.base import A4_PORTRAIT, CELL_LEADING, Column, ReportRenderer, chunked_table, rich
+from desktop_app.reports.base import A4_PORTRAIT, CELL_LEADING, Column, ReportRenderer, rich
 from desktop_app.views.evaluations import EvaluationSummary
 
 NOT_YET = "未评议"
@@ -54,24 +54,24 @@ class EvaluationReport(ReportRenderer):
         assert self.styles is not None and self.font is not None
         styles, font, s = self.styles, self.font, self.summary
         story: list[Flowable] = [
-            Paragraph(rich(f"{s.center_name}{s.year}年度民主评议党员结果汇总表", font), styles["Title"]),
+            self.para(f"{s.center_name}{s.year}年度民主评议党员结果汇总表", "Title"),
         ]
         rows = [self._count_row(b.branch_name, b.counts()) for b in s.branches]
         rows.append(self._count_row("合计", s.totals()))
-        story.append(Paragraph(rich("一、各党支部评议结果", font), styles["Heading"]))
-        story.extend(chunked_table(COUNT_COLUMNS, rows, styles, font, self.frame_width))
-        story.append(Paragraph(rich("二、党员评议等次", font), styles["Heading"]))
+        story.append(self.para("一、各党支部评议结果", "Heading"))
+        story.extend(self.table(COUNT_COLUMNS, rows))
+        story.append(self.para("二、党员评议等次", "Heading"))
         heading = styles["Heading"]
         keep = heading.leading + heading.spaceBefore + heading.spaceAfter + 5 * (CELL_LEADING + 6)
         for b in s.branches:
             story.append(CondPageBreak(keep))
             counts = b.counts()
-            story.append(Paragraph(rich(f"{b.branch_name}（{len(b.rows)} 名）", font), styles["Heading"]))
+            story.append(self.para(f"{b.branch_name}（{len(b.rows)} 名）", "Heading"))
             lines = [
                 [str(i), r.name, r.group_name, r.category, r.grade or NOT_YET, r.notes]
                 for i, r in enumerate(b.rows, start=1)
             ]
-            story.extend(chunked_table(MEMBER_COLUMNS, lines, styles, font, self.frame_width))
+            story.extend(self.table(MEMBER_COLUMNS, lines))
             if counts[rules.UNQUALIFIED] or counts[rules.BASICALLY_QUALIFIED]:
                 story.append(Spacer(1, 1.5 * mm))
                 story.append(Paragraph(rich(

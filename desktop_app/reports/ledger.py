@@ -20,7 +20,6 @@ from desktop_app.reports.base import (
     Column,
     ReportRenderer,
     chinese_date,
-    chunked_table,
     iso_date,
     rich,
 )
@@ -82,14 +81,13 @@ class AccountLedgerReport(ReportRenderer):
         self.data = data
 
     def build_story(self) -> list[Flowable]:
-        assert self.styles is not None and self.font is not None
-        styles, font, d = self.styles, self.font, self.data
+        d = self.data
         period = f"{chinese_date(d.date_from)}至{chinese_date(d.date_to)}"
         story: list[Flowable] = [
-            Paragraph(rich(f"{self.center_name}收支明细账", font), styles["Title"]),
-            Paragraph(rich(f"账户：{d.account_name}　　期间：{period}　　金额单位：元", font), styles["Subtitle"]),
+            self.para(f"{self.center_name}收支明细账", "Title"),
+            self.para(f"账户：{d.account_name}　　期间：{period}　　金额单位：元", "Subtitle"),
         ]
-        story.extend(chunked_table(COLUMNS, ledger_rows(d), styles, font, self.frame_width))
+        story.extend(self.table(COLUMNS, ledger_rows(d)))
         reversals = sum(1 for e in d.entries if e.is_reversal)
         summary = (
             f"本期收入 {format_yuan(d.income_fen)} 元，支出 {format_yuan(d.expense_fen)} 元，"
@@ -97,12 +95,12 @@ class AccountLedgerReport(ReportRenderer):
         )
         story += [
             Spacer(1, 3 * mm),
-            Paragraph(rich(summary, font), styles["Normal"]),
-            Paragraph(rich(f"期末余额（大写）：{amount_in_capitals(d.closing_fen)}", font), styles["Normal"]),
+            self.para(summary),
+            self.para(f"期末余额（大写）：{amount_in_capitals(d.closing_fen)}"),
         ]
         open_months = _open_months(d)
         if open_months:
-            story.append(Paragraph(rich(f"注：{open_months}尚未结账，数字可能变动。", font), styles["Small"]))
+            story.append(self.para(f"注：{open_months}尚未结账，数字可能变动。", "Small"))
         story += [Spacer(1, 8 * mm), signature_row(self, ("会计", "出纳", "审核", "负责人"))]
         return story
 

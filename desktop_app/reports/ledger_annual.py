@@ -18,7 +18,6 @@ from desktop_app.reports.base import (
     CELL_LEADING,
     Column,
     ReportRenderer,
-    chunked_table,
     rich,
 )
 from desktop_app.reports.ledger import signature_row
@@ -96,7 +95,7 @@ class AnnualLedgerReport(ReportRenderer):
         return [
             CondPageBreak(keep),
             Paragraph(rich(title, self.font), heading),
-            *chunked_table(columns, rows, self.styles, self.font, self.frame_width),
+            *self.table(columns, rows),
         ]
 
     def build_story(self) -> list[Flowable]:
@@ -104,8 +103,8 @@ class AnnualLedgerReport(ReportRenderer):
         s, styles, font = self.summary, self.styles, self.font
         total = s.total
         story: list[Flowable] = [
-            Paragraph(rich(f"{self.center_name}{s.year}年度经费收支汇总表", font), styles["Title"]),
-            Paragraph(rich(f"{s.year}年1月1日至{s.year}年12月31日　　金额单位：元", font), styles["Subtitle"]),
+            self.para(f"{self.center_name}{s.year}年度经费收支汇总表", "Title"),
+            self.para(f"{s.year}年1月1日至{s.year}年12月31日　　金额单位：元", "Subtitle"),
         ]
         story += self._section("一、各账户收支及结余", ACCOUNT_COLUMNS, account_rows(s))
         story.append(Paragraph(
@@ -119,7 +118,7 @@ class AnnualLedgerReport(ReportRenderer):
         note = f"本年共记账凭证 {s.entry_count} 张，其中红字冲销 {s.reversal_count} 张；已结账 {closed} 个月。"
         story += [
             Spacer(1, 3 * mm),
-            Paragraph(rich(note, font), styles["Normal"]),
+            self.para(note),
             Spacer(1, 10 * mm),
             signature_row(self, ("编制人", "审核人", "负责人", "日期")),
         ]

@@ -20,7 +20,6 @@ from desktop_app.reports.base import (
     CELL_LEADING,
     Column,
     ReportRenderer,
-    chunked_table,
     iso_date,
     rich,
 )
@@ -100,8 +99,8 @@ class RosterReport(ReportRenderer):
         assert self.styles is not None and self.font is not None
         styles, font = self.styles, self.font
         story: list[Flowable] = [
-            Paragraph(rich(f"{self.center_name}{self.title}", font), styles["Title"]),
-            Paragraph(rich(self.summary(), font), styles["Subtitle"]),
+            self.para(f"{self.center_name}{self.title}", "Title"),
+            self.para(self.summary(), "Subtitle"),
         ]
         if self.full_ids:  # the copy says what it is on its first page
             story.append(Paragraph(rich("本册含完整公民身份号码和手机号码，属个人敏感信息，注意保密，用后销毁。", font),
@@ -116,7 +115,7 @@ class RosterReport(ReportRenderer):
             story.append(CondPageBreak(keep))
             story.append(Paragraph(rich(f"{branch}（{len(members)} 名）", font), heading))
             rows = [roster_row(seq, line, self.full_ids) for seq, line in enumerate(members, start=1)]
-            story.extend(chunked_table(COLUMNS, rows, styles, font, self.frame_width))
+            story.extend(self.table(COLUMNS, rows))
         from desktop_app.reports.signoff import signoff
 
         story.append(signoff(self, self.center_name, self.printed_on))  # the 花名册 goes to the street

@@ -100,15 +100,15 @@ class ServiceSummaryReport(ReportRenderer):
         st, font = self.styles, self.font
         sm = self.summary
         story: list[Flowable] = [
-            Paragraph(rich(f"{self.center_name}{sm.period.label}{self.title}", font), st["Title"]),
-            Paragraph(rich(f"统计期间：{iso_date(sm.period.start)} 至 {iso_date(sm.period.end)}", font), st["Subtitle"]),
-            Paragraph(rich(headline(sm.total), font), st["Normal"]),
-            Paragraph(rich("各网格情况", font), st["Heading"]),
+            self.para(f"{self.center_name}{sm.period.label}{self.title}", "Title"),
+            self.para(f"统计期间：{iso_date(sm.period.start)} 至 {iso_date(sm.period.end)}", "Subtitle"),
+            self.para(headline(sm.total)),
+            self.para("各网格情况", "Heading"),
         ]
         rows = [count_row(g) for g in sm.rows]
         if len(sm.rows) != 1:
             rows.append(count_row(sm.total))
-        story.extend(chunked_table(COUNT_COLUMNS, rows, st, font, self.frame_width))
+        story.extend(self.table(COUNT_COLUMNS, rows))
         heading = st["Heading"]
         keep = heading.leading + heading.spaceBefore + heading.spaceAfter + 4 * (CELL_LEADING + 6)
         for g in sm.rows:

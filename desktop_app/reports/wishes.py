@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Paragraph, Spac
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
 from desktop_app.reports.base import (
-    A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chunked_table, iso_date, rich,
+    A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, iso_date, rich,
 )
 from desktop_app.reports.fonts import FontInfo
 from desktop_app.views.wishes import WishRow
@@ -106,7 +106,7 @@ class WishCardsReport(ReportRenderer):
         assert self.styles is not None and self.font is not None
         font = self.font
         if not self.rows:
-            return [Paragraph(rich("没有要打印的微心愿。", font), self.styles["Normal"])]
+            return [self.para("没有要打印的微心愿。")]
         st = self._styles()
         gap = 6 * mm
         width = (self.frame_width - gap * (CARDS_PER_ROW - 1)) / CARDS_PER_ROW
@@ -178,24 +178,18 @@ class WishListReport(ReportRenderer):
         self.by_month = fulfilled_by_month or {}
 
     def build_story(self) -> list[Flowable]:
-        assert self.styles is not None and self.font is not None
-        st, font = self.styles, self.font
-        sub = "　".join(p for p in (self.scope_text, list_summary(self.rows)) if p)
-        story: list[Flowable] = [
-            Paragraph(rich(f"{self.center_name}{self.title}", font), st["Title"]),
-            Paragraph(rich(sub, font), st["Subtitle"]),
-        ]
+        story = self.heading("　".join(p for p in (self.scope_text, list_summary(self.rows)) if p))
         if self.by_month:
             months = [Column(f"{m}月", 1, "CENTER") for m in self.by_month] + [Column("合计", 1.2, "CENTER")]
             values = [str(n) for n in self.by_month.values()] + [str(sum(self.by_month.values()))]
-            story.append(Paragraph(rich("按实现日期统计的已实现心愿（个）", font), st["Heading"]))
-            story.extend(chunked_table(months, [values], st, font, self.frame_width))
-            story.append(Paragraph(rich("心愿明细", font), st["Heading"]))
+            story.append(self.para("按实现日期统计的已实现心愿（个）", "Heading"))
+            story.extend(self.table(months, [values]))
+            story.append(self.para("心愿明细", "Heading"))
         if not self.rows:
-            story.append(Paragraph(rich("暂无微心愿。", font), st["Normal"]))
+            story.append(self.para("暂无微心愿。"))
             return story
         body = [list_row(i, r) for i, r in enumerate(self.rows, start=1)]
-        story.extend(chunked_table(LIST_COLUMNS, body, st, font, self.frame_width))
+        story.extend(self.table(LIST_COLUMNS, body))
         from desktop_app.reports.signoff import signoff
 
         story.append(signoff(self, self.center_name, self.printed_on))  # the list is handed upward
