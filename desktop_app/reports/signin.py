@@ -30,7 +30,6 @@ from desktop_app.reports.base import (
     draw_text, rich, text_width,
 )
 from desktop_app.reports.fonts import FontInfo, text_runs
-from desktop_app.reports.signin_qr import qr_matrix
 from desktop_app.views import signin_scan as layout
 from desktop_app.views.meetings import SigninLine, SigninSheet  # noqa: F401 - the model this renders
 
@@ -75,40 +74,51 @@ def _clip(text: str, font: FontInfo, size: float, width: float) -> str:
     return text[:lo] + "…"
 
 
-def qr_path(value: str) -> tuple[int, str]:
-    """The QR code of `value` as PDF path operators in module units: (modules per side, operators).
+def qr_matrix(value: str) -> list[list[bool]]:
+    """The QR code of `value` as rows of dark modules (no quiet zone; the page margin is one)."""
+    import qrcode  # a few ms per code; reportlab's own encoder is several times slower
+    from qrcode.constants import ERROR_CORRECT_M
 
-    One rectangle per run of dark modules, whole numbers only, filled at once. Written
-    as one literal string: reportlab's path object formats every coordinate as a float
-    in Python, which cost more than everything else on the page.
-    """
-    rows = qr_matrix(value)
-    n = len(rows)
-    ops = []
-    for r, row in enumerate(rows):
-        y = n - 1 - r
-        c = 0
-        while c < n:
-            if row[c]:
-                start = c
-                while c < n and row[c]:
-                    c += 1
-                ops.append(f"{start} {y} {c - start} 1 re")
-            else:
-                c += 1
-    ops.append("f")
-    return n, "\n".join(ops)
+    # Every page has its own code now; choosing the mask by trying all eight costs ~6x the encoding,
+    # and any mask reads as well on clean print.
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, mask_pattern=2)
+    code.add_data(value)
+    code.make(fit=True)
+    return code.get_matrix()
 
 
-def draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None:
-    """The QR code of `value`, `size` points square, its lower left corner at (x, y)."""
-    n, path = qr_path(value)
-    canvas.saveState()
-    canvas.translate(x, y)
-    canvas.scale(size / n, size / n)
-    canvas.setFillColorRGB(0, 0, 0)
-    canvas.addLiteral(path)
-    canvas.restoreState()
+class _QrForm:
+    """The QR code drawn once per document as a form XObject and placed on every page."""
+
+    def __init__(self, value: str, size: float):
+        self.value, self.size = value, size
+        self.name = ""
+
+    def place(self, canvas: Canvas, x: float, y: float) -> None:
+        if not self.name:
+            self.name = f"qr{abs(hash((self.value, id(canvas)))):x}"
+            rows = qr_matrix(self.value)
+            cell = self.size / len(rows)
+            canvas.beginForm(self.name)
+            path = canvas.beginPath()
+            for r, row in enumerate(rows):
+                top = self.size - (r + 1) * cell
+                c = 0
+                while c < len(row):  # one rectangle per run of dark modules
+                    if row[c]:
+                        start = c
+                        while c < len(row) and row[c]:
+                            c += 1
+                        path.rect(start * cell, top, (c - start) * cell, cell)
+                    else:
+                        c += 1
+            canvas.setFillColorRGB(0, 0, 0)
+            canvas.drawPath(path, stroke=0, fill=1)
+            canvas.endForm()
+        canvas.saveState()
+        canvas.translate(x, y)
+        canvas.doForm(self.name)
+        canvas.restoreState()
 
 
 class _MarkedTable(Table):
@@ -145,6 +155,7 @@ class SigninReport(ReportRenderer):
         self.show_phones = show_phones
         self.min_blank_rows = max(0, min_blank_rows)
         self._codes: list[layout.SheetCode] = []  # one per page, known once the story is laid out
+        self._qr: dict[int, _QrForm] = {}
 
     # -- geometry: the meeting's header block sits between the page header and the table
 
@@ -176,7 +187,8 @@ class SigninReport(ReportRenderer):
         qr_y = top - layout.QR_TOP_GAP_MM * mm - QR_SIZE
         page = canvas.getPageNumber()
         if page <= len(self._codes):
-            draw_qr(canvas, self._codes[page - 1].text(), qr_x, qr_y, QR_SIZE)
+            form = self._qr.setdefault(page, _QrForm(self._codes[page - 1].text(), QR_SIZE))
+            form.place(canvas, qr_x, qr_y)
         draw_text(canvas, width - MARGIN, qr_y - 3.2 * mm, f"编号 {sheet.number}", font, 7, "RIGHT")
         room = qr_x - MARGIN - 4 * mm
         draw_text(canvas, MARGIN + room / 2, top - 9 * mm,
