@@ -103,7 +103,22 @@ def _load_services(job=None) -> None:
     import desktop_app.services.startup  # noqa: F401
 
 
-def _open_and_read(db_path: Path):
+def _check_early(db_path):
+    """The quick check of a plain file, started in a thread of its own at once: SQLite runs it without holding
+    Python's lock, so it overlaps the import of SQLAlchemy and the services (None: nothing to check early)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from desktop_app.services import startup  # the file layer only
+
+    if "://" in str(db_path) or not Path(db_path).is_file():
+        return None
+    pool = ThreadPoolExecutor(1, thread_name_prefix="file-check")
+    found = pool.submit(startup.file_problems, Path(db_path))
+    pool.shutdown(wait=False)
+    return found
+
+
+def _open_and_read(db_path: Path, checked=None):
     """Check, open (upgrading) and read the start state: one background step, so a window already
     open (a reopen after a restore or a change of account, or the frame painted at start) never waits."""
     _with_progress(None, _load_services)
@@ -113,20 +128,24 @@ def _open_and_read(db_path: Path):
     key = _key_for(db_path)  # asked here, on the GUI thread, before the background step
 
     def work(job):
-        check_file(db_path, key)  # a damaged file is reported before anything writes to it
+        early = checked.result() if checked is not None and key is None else None  # a typed key: check with it
+        check_file(db_path, key, early)  # a damaged file is reported before anything writes to it
         db, backup = open_database(db_path, key)
         return db, backup, start_state(db)
 
     return _with_progress("正在打开数据库……", work)
 
 
-def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
-    """Open the database, set up the site on first start; None if the user backed out."""
+def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None, checked=None):
+    """Open the database, set up the site on first start; None if the user backed out.
+
+    `checked`: the quick check of the file already under way (_check_early), if any.
+    """
     from desktop_app.gui.widgets.page import AppContext
     from desktop_app.services import site as site_service
     from desktop_app.services.startup import start_state
 
-    db, backup, state = _open_and_read(db_path)
+    db, backup, state = _open_and_read(db_path, checked)
     if backup:
         log.info("database upgraded; copy before upgrade at %s", backup)
     if state.site is None and demo:
@@ -149,13 +168,13 @@ def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
     return AppContext(db=db, site=state.site, start=state)
 
 
-def _open_or_recover(db_path: Path, demo: bool):
+def _open_or_recover(db_path: Path, demo: bool, checked=None):
     """open_context, offering the newest good backup when the file is damaged."""
     from desktop_app.gui.widgets import common
     from desktop_app.services import backup
 
     try:
-        return open_context(db_path, demo)
+        return open_context(db_path, demo, checked=checked)
     except backup.CorruptDatabase as exc:
         log.error("corrupt database %s: %s", db_path, exc.problems)
         good = backup.newest_good(db_path.stem)
@@ -258,10 +277,11 @@ def run(db_path: Path, demo: bool = False) -> int:
     arm(app)
     frame = paint_frame()
     try:
+        checked = _check_early(db_path)
         _with_progress(None, _load_services)
         from desktop_app.services.database import claim_for_window  # alone on the file: see store/filelock.py
 
-        ctx = _open_or_recover(claim_for_window(db_path), demo)
+        ctx = _open_or_recover(claim_for_window(db_path), demo, checked)
     except Exception as exc:  # the window never opened: tell the user why
         log.exception("cannot open %s", db_path)
         frame.hide()

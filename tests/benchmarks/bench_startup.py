@@ -34,7 +34,7 @@ print(time.perf_counter() - t0)
 OURS = r"""
 import json, sys, time; t0 = time.perf_counter()
 from pathlib import Path
-from desktop_app.gui.app import make_app, open_context, paint_frame
+from desktop_app.gui.app import _check_early, make_app, open_context, paint_frame
 app = make_app()
 w = paint_frame()  # what `dangqun gui` does first: the frame, before the database opens
 painted = time.perf_counter() - t0
@@ -43,7 +43,8 @@ at_paint = [m for m in heavy if m in sys.modules]
 found = []
 w.page_built.connect(lambda p: p.title == "党员名册" and p.searched.connect(found.append))
 w.nav.setCurrentRow(list(w.pages).index("党员名册"))  # the user goes to 党员名册 at once
-ctx = open_context(Path(sys.argv[1]), demo=False)
+checked = _check_early(Path(sys.argv[1]))  # as `dangqun gui` does: the file's check beside the imports
+ctx = open_context(Path(sys.argv[1]), demo=False, checked=checked)
 w.attach(ctx)
 from PySide6.QtCore import QEventLoop
 from desktop_app.gui import ops

@@ -78,3 +78,25 @@ def test_pages_the_account_may_not_use_leave_the_navigation_when_it_opens(qtbot,
     assert w.stack.currentWidget() is w.pages.built()[titles[w.nav.currentRow()]]
     assert not w.nav.item(0).icon().isNull()  # the icons arrived with the database
     w.skip_exit_backup = True
+
+
+def test_the_file_check_started_beside_the_imports_stops_a_damaged_file_before_it_opens(app_ctx):
+    import pytest
+
+    from desktop_app.gui import app as gui_app
+    from desktop_app.services.database import CorruptDatabase
+
+    db = app_ctx.db
+    path = db.path
+    db.dispose()
+    for suffix in ("-wal", "-shm"):
+        (path.parent / (path.name + suffix)).unlink(missing_ok=True)
+    assert gui_app._check_early(path).result() == []  # a sound file
+    assert gui_app._check_early(path.parent / "new.db") is None  # nothing to check yet
+    raw = bytearray(path.read_bytes())
+    raw[100:4096] = b"\xff" * (4096 - 100)  # smash the first page's b-tree
+    path.write_bytes(bytes(raw))
+    checked = gui_app._check_early(path)
+    assert checked.result()
+    with pytest.raises(CorruptDatabase):
+        gui_app.open_context(path, demo=False, checked=checked)
