@@ -542,3 +542,36 @@ class ReportRenderer:
         if out is not None:
             write_atomically(Path(out), data)
         return data
+
+
+class RecordsReport(ReportRenderer):
+    """A form over a list of read-model records (`self.records`): registers, one record a page, cards."""
+
+    def __init__(self, center_name: str, records: Sequence[Any], **kwargs: Any) -> None:
+        super().__init__(center_name, **kwargs)
+        self.records = list(records)
+
+
+def records_renderer(cls: type[RecordsReport], doc: str) -> Callable[..., bytes]:
+    """The render function of a records form: `render(records, out=None, printed_on=None, *, center_name=None,
+    font_path=None, progress=None)` returns the PDF bytes (and writes `out`); the center's name defaults to
+    the first record's."""
+    def render(records: Sequence[Any], out: Path | None = None, printed_on: date | None = None, *,
+               center_name: str | None = None, font_path: str | None = None,
+               progress: Callable[[int], None] | None = None) -> bytes:
+        name = center_name if center_name is not None else (records[0].center_name if records else "")
+        return cls(name, records, printed_on=printed_on, font_path=font_path, progress=progress).render_to(out)
+
+    render.__doc__ = doc
+    return render
+
+
+def model_renderer(cls: Callable[..., ReportRenderer], doc: str) -> Callable[..., bytes]:
+    """The render function of a form made from one read model that names its center:
+    `render(model, out=None, printed_on=None, *, font_path=None, progress=None)`."""
+    def render(model: Any, out: Path | None = None, printed_on: date | None = None, *,
+               font_path: str | None = None, progress: Callable[[int], None] | None = None) -> bytes:
+        return cls(model, printed_on=printed_on, font_path=font_path, progress=progress).render_to(out)
+
+    render.__doc__ = doc
+    return render

@@ -8,10 +8,6 @@ are single narrow characters so twelve months fit across the page.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import date
-from pathlib import Path
-
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer
 
@@ -19,9 +15,10 @@ from desktop_app.domain.money import amount_in_capitals, format_yuan
 from desktop_app.reports.base import (
     A4_LANDSCAPE,
     Column,
-    ReportRenderer,
+    RecordsReport,
     chinese_date,
     chunked_table,
+    records_renderer,
     rich,
 )
 from desktop_app.reports.ledger import signature_row
@@ -92,21 +89,18 @@ def month_total_row(grid: DuesGrid) -> list[str]:
     return ["实收", *(format_yuan(grid.month_paid(m)) for m in range(1, 13)), format_yuan(grid.paid_fen)]
 
 
-class DuesRegistryReport(ReportRenderer):
+class DuesRegistryReport(RecordsReport):
     title = "党费收缴登记表"
     pagesize = A4_LANDSCAPE
 
-    def __init__(self, center_name: str, grids: Sequence[DuesGrid], **kwargs) -> None:
-        super().__init__(center_name, **kwargs)
-        self.grids = list(grids)
 
     def build_story(self) -> list[Flowable]:
         assert self.styles is not None and self.font is not None
         styles, font = self.styles, self.font
         story: list[Flowable] = []
-        if not self.grids:
+        if not self.records:
             return [self.para("没有要打印的党支部。")]
-        for i, g in enumerate(self.grids):
+        for i, g in enumerate(self.records):
             if i:
                 story.append(PageBreak())
             counted = sum(1 for r in g.rows if r.has_base)
@@ -136,16 +130,5 @@ class DuesRegistryReport(ReportRenderer):
         return story
 
 
-def render_dues_registry(
-    grids: Sequence[DuesGrid],
-    out: Path | None = None,
-    printed_on: date | None = None,
-    *,
-    center_name: str | None = None,
-    font_path: str | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> bytes:
-    """The 党费收缴登记表 for one or more branches (one section each), as PDF bytes."""
-    name = center_name if center_name is not None else (grids[0].center_name if grids else "")
-    report = DuesRegistryReport(name, grids, printed_on=printed_on, font_path=font_path, progress=progress)
-    return report.render_to(out)
+render_dues_registry = records_renderer(
+    DuesRegistryReport, "The 党费收缴登记表 for one or more branches (one section each), as PDF bytes.")

@@ -7,9 +7,7 @@ cancels, so each column adds up as printed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
@@ -21,6 +19,7 @@ from desktop_app.reports.base import (
     ReportRenderer,
     chinese_date,
     iso_date,
+    model_renderer,
     rich,
 )
 from desktop_app.views.ledger import AccountLedger
@@ -125,14 +124,5 @@ def signature_row(report: ReportRenderer, roles: tuple[str, ...]) -> Table:
     return Table([cells], colWidths=[width] * len(roles), hAlign="LEFT")
 
 
-def render_account_ledger(
-    data: AccountLedger,
-    out: Path | None = None,
-    printed_on: date | None = None,
-    *,
-    font_path: str | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> bytes:
-    """The 收支明细账 PDF as bytes; also written atomically to `out` when given."""
-    report = AccountLedgerReport(data, printed_on=printed_on, font_path=font_path, progress=progress)
-    return report.render_to(out)
+render_account_ledger = model_renderer(
+    AccountLedgerReport, "The 收支明细账 PDF as bytes; also written atomically to `out` when given.")

@@ -5,10 +5,6 @@ Plain data in (views.ledger.AnnualSummary), PDF out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-from pathlib import Path
-
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
@@ -18,6 +14,7 @@ from desktop_app.reports.base import (
     CELL_LEADING,
     Column,
     ReportRenderer,
+    model_renderer,
     rich,
 )
 from desktop_app.reports.ledger import signature_row
@@ -125,14 +122,5 @@ class AnnualLedgerReport(ReportRenderer):
         return story
 
 
-def render_annual_ledger(
-    summary: AnnualSummary,
-    out: Path | None = None,
-    printed_on: date | None = None,
-    *,
-    font_path: str | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> bytes:
-    """The year's summary PDF as bytes; also written atomically to `out` when given."""
-    report = AnnualLedgerReport(summary, printed_on=printed_on, font_path=font_path, progress=progress)
-    return report.render_to(out)
+render_annual_ledger = model_renderer(
+    AnnualLedgerReport, "The year's summary PDF as bytes; also written atomically to `out` when given.")

@@ -15,22 +15,22 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.reports.base import (
-    A4_PORTRAIT, Column, ReportRenderer, chinese_date, iso_date,
+    A4_PORTRAIT,
+    Column,
+    RecordsReport,
+    chinese_date,
+    iso_date,
 )
 from desktop_app.views.mediation import CaseDetail
-
 
 PARTY_COLUMNS = (Column("身份", 14, "CENTER"), Column("姓名", 20), Column("联系电话", 20, "CENTER"),
                  Column("住址", 46))
 
 
-class MediationRecordReport(ReportRenderer):
+class MediationRecordReport(RecordsReport):
     title = "矛盾纠纷调解记录"
     pagesize = A4_PORTRAIT
 
-    def __init__(self, center_name: str, cases: Sequence[CaseDetail], **kwargs) -> None:
-        super().__init__(center_name, **kwargs)
-        self.cases = list(cases)
 
     def _case(self, c: CaseDetail) -> list[Flowable]:
         w = self.frame_width
@@ -75,7 +75,7 @@ class MediationRecordReport(ReportRenderer):
         return story
 
     def build_story(self) -> list[Flowable]:
-        return self.one_per_page(self.cases, self._case, "没有要打印的调解案件。")
+        return self.one_per_page(self.records, self._case, "没有要打印的调解案件。")
 
 
 def render_mediation_record(center_name: str, cases: Sequence[CaseDetail], out: Path | None = None,

@@ -16,10 +16,15 @@ from reportlab.platypus import Flowable, Spacer
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.reports.base import (
-    A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chinese_date, form_table, iso_date,
+    A4_LANDSCAPE,
+    A4_PORTRAIT,
+    Column,
+    RecordsReport,
+    chinese_date,
+    form_table,
+    iso_date,
 )
 from desktop_app.views.visits import Scope, VisitDetail, VisitRow
-
 
 REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("序号", 26, "CENTER"),
@@ -65,35 +70,32 @@ def register_summary(rows: Sequence[VisitRow]) -> str:
     return text + (f"（逾期 {overdue} 件）" if overdue else "")
 
 
-class VisitRegisterReport(ReportRenderer):
+class VisitRegisterReport(RecordsReport):
     title = "走访记录表"
     pagesize = A4_LANDSCAPE
 
     def __init__(self, center_name: str, rows: Sequence[VisitRow], scope: Scope = Scope(), **kwargs) -> None:
-        super().__init__(center_name, **kwargs)
-        self.rows, self.scope = list(rows), scope
+        super().__init__(center_name, rows, **kwargs)
+        self.scope = scope
 
     def build_story(self) -> list[Flowable]:
-        story = self.heading("　".join(p for p in (self.scope.text(), register_summary(self.rows)) if p))
-        if not self.rows:
+        story = self.heading("　".join(p for p in (self.scope.text(), register_summary(self.records)) if p))
+        if not self.records:
             story.append(self.para("此期间没有走访记录。"))
             return story
-        story.extend(self.table(REGISTER_COLUMNS, [register_row(i, r) for i, r in enumerate(self.rows, start=1)]))
+        story.extend(self.table(REGISTER_COLUMNS, [register_row(i, r) for i, r in enumerate(self.records, start=1)]))
         from desktop_app.reports.signoff import signoff
 
         story.append(signoff(self, self.center_name, self.printed_on))  # the register is handed upward
         return story
 
 
-class VisitFormReport(ReportRenderer):
+class VisitFormReport(RecordsReport):
     """One visit per page, as a form to file or to have the visited resident sign."""
 
     title = "走访记录表"
     pagesize = A4_PORTRAIT
 
-    def __init__(self, center_name: str, visits: Sequence[VisitDetail], **kwargs) -> None:
-        super().__init__(center_name, **kwargs)
-        self.visits = list(visits)
 
     def _one(self, v: VisitDetail) -> list[Flowable]:
         w = self.frame_width
@@ -127,7 +129,7 @@ class VisitFormReport(ReportRenderer):
         ]
 
     def build_story(self) -> list[Flowable]:
-        return self.one_per_page(self.visits, self._one, "没有要打印的走访记录。")
+        return self.one_per_page(self.records, self._one, "没有要打印的走访记录。")
 
 
 def render_visit_register(center_name: str, rows: Sequence[VisitRow], out: Path | None = None,

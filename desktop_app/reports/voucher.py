@@ -6,10 +6,6 @@ negative amount, "负…" in capitals, and the voucher it cancels.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import date
-from pathlib import Path
-
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
@@ -20,8 +16,9 @@ from desktop_app.reports.base import (
     CELL_PAD_X,
     GRID_COLOR,
     HEADER_FILL,
-    ReportRenderer,
+    RecordsReport,
     chinese_date,
+    records_renderer,
     rich,
 )
 from desktop_app.views.ledger import VoucherData
@@ -29,13 +26,10 @@ from desktop_app.views.ledger import VoucherData
 BLANK_LINES = 3  # empty rows under the entry, as on the printed voucher form
 
 
-class VoucherReport(ReportRenderer):
+class VoucherReport(RecordsReport):
     title = "记账凭证"
     pagesize = A4_PORTRAIT
 
-    def __init__(self, center_name: str, vouchers: Sequence[VoucherData], **kwargs) -> None:
-        super().__init__(center_name, **kwargs)
-        self.vouchers = list(vouchers)
 
     def _p(self, text: str, style: str = "Cell") -> Paragraph:
         assert self.styles is not None and self.font is not None
@@ -102,23 +96,12 @@ class VoucherReport(ReportRenderer):
 
     def build_story(self) -> list[Flowable]:
         story: list[Flowable] = []
-        if not self.vouchers:
+        if not self.records:
             return [self._p("没有要打印的凭证。", "Normal")]
-        for v in self.vouchers:
+        for v in self.records:
             story.extend(self.voucher(v))
         return story
 
 
-def render_vouchers(
-    vouchers: Sequence[VoucherData],
-    out: Path | None = None,
-    printed_on: date | None = None,
-    *,
-    center_name: str | None = None,
-    font_path: str | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> bytes:
-    """记账凭证 for each entry, as PDF bytes; also written atomically to `out` when given."""
-    name = center_name if center_name is not None else (vouchers[0].center_name if vouchers else "")
-    report = VoucherReport(name, vouchers, printed_on=printed_on, font_path=font_path, progress=progress)
-    return report.render_to(out)
+render_vouchers = records_renderer(
+    VoucherReport, "记账凭证 for each entry, as PDF bytes; also written atomically to `out` when given.")

@@ -13,12 +13,24 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import (
+    Flowable,
+    KeepInFrame,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+)
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
 from desktop_app.reports.base import (
-    A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, iso_date, rich,
+    A4_LANDSCAPE,
+    A4_PORTRAIT,
+    Column,
+    RecordsReport,
+    iso_date,
+    rich,
 )
 from desktop_app.reports.fonts import FontInfo
 from desktop_app.views.wishes import WishRow
@@ -44,13 +56,10 @@ def yuan_text(fen: int) -> str:
     return f"约 {format_yuan(fen)} 元" if fen else "—"
 
 
-class WishCardsReport(ReportRenderer):
+class WishCardsReport(RecordsReport):
     title = "微心愿"
     pagesize = A4_PORTRAIT
 
-    def __init__(self, center_name: str, rows: Sequence[WishRow], **kwargs) -> None:
-        super().__init__(center_name, **kwargs)
-        self.rows = list(rows)
 
     def _styles(self):
         from reportlab.lib.enums import TA_CENTER
@@ -105,7 +114,7 @@ class WishCardsReport(ReportRenderer):
     def build_story(self) -> list[Flowable]:
         assert self.styles is not None and self.font is not None
         font = self.font
-        if not self.rows:
+        if not self.records:
             return [self.para("没有要打印的微心愿。")]
         st = self._styles()
         gap = 6 * mm
@@ -115,10 +124,10 @@ class WishCardsReport(ReportRenderer):
         # Cards in columns with a gap column between them; a gap row between card rows.
         col_widths = [gap if i % 2 else width for i in range(2 * CARDS_PER_ROW - 1)]
         story: list[Flowable] = []
-        for start in range(0, len(self.rows), per_page):
+        for start in range(0, len(self.records), per_page):
             if start:
                 story.append(PageBreak())
-            page = self.rows[start:start + per_page]
+            page = self.records[start:start + per_page]
             data: list[list] = []
             heights: list[float] = []
             for r in range(0, len(page), CARDS_PER_ROW):
@@ -167,28 +176,28 @@ def list_summary(rows: Sequence[WishRow]) -> str:
             f"已实现 {by_state[flow.WISH_FULFILLED]} 个（价值约 {format_yuan(value)} 元）")
 
 
-class WishListReport(ReportRenderer):
+class WishListReport(RecordsReport):
     title = "微心愿清单"
     pagesize = A4_LANDSCAPE
 
     def __init__(self, center_name: str, rows: Sequence[WishRow], scope_text: str = "",
                  fulfilled_by_month: dict[int, int] | None = None, **kwargs) -> None:
-        super().__init__(center_name, **kwargs)
-        self.rows, self.scope_text = list(rows), scope_text
+        super().__init__(center_name, rows, **kwargs)
+        self.scope_text = scope_text
         self.by_month = fulfilled_by_month or {}
 
     def build_story(self) -> list[Flowable]:
-        story = self.heading("　".join(p for p in (self.scope_text, list_summary(self.rows)) if p))
+        story = self.heading("　".join(p for p in (self.scope_text, list_summary(self.records)) if p))
         if self.by_month:
             months = [Column(f"{m}月", 1, "CENTER") for m in self.by_month] + [Column("合计", 1.2, "CENTER")]
             values = [str(n) for n in self.by_month.values()] + [str(sum(self.by_month.values()))]
             story.append(self.para("按实现日期统计的已实现心愿（个）", "Heading"))
             story.extend(self.table(months, [values]))
             story.append(self.para("心愿明细", "Heading"))
-        if not self.rows:
+        if not self.records:
             story.append(self.para("暂无微心愿。"))
             return story
-        body = [list_row(i, r) for i, r in enumerate(self.rows, start=1)]
+        body = [list_row(i, r) for i, r in enumerate(self.records, start=1)]
         story.extend(self.table(LIST_COLUMNS, body))
         from desktop_app.reports.signoff import signoff
 
