@@ -150,12 +150,13 @@ def _what(e: AuditEntry, table: str) -> str:
 class _Known:
     """What the checks need about every row of a revert, read in a few queries rather than three per row."""
 
+    site: str = ""  # this database's site: only its own trail is reverted here
     rows: dict[tuple[str, str], Any] = field(default_factory=dict)  # (table, id) -> the row as it is
     trail: dict[tuple[str, str], list] = field(default_factory=dict)  # (table, id) -> its entries (at, id, action, …)
 
 
 def _known(s: Session, entries: list[AuditEntry]) -> _Known:
-    known = _Known()
+    known = _Known(site=s.info.get(SITE_KEY, ""))
     since = min((e.at for e in entries), default=None)
     by_table: dict[str, list[str]] = defaultdict(list)
     for e in entries:
@@ -179,6 +180,8 @@ def _plan(e: AuditEntry, kept: dict | None, known: _Known) -> tuple[Table, dict,
     """(table, current values of the fields, values they return to) for one entry; refuses when it cannot."""
     if e.action not in REVERTIBLE:
         raise RevertRefused(f"“{ACTION_LABELS.get(e.action, e.action)}”这类操作记录不能撤销（只有修改、导入更新和数据包带来的更改可以）")
+    if e.site_id and known.site and e.site_id != known.site:
+        raise RevertRefused("这是另一个单位写下、随数据包传来的操作记录：请在那个单位撤销，它的下一个数据包会带来结果")
     if e.table_name in MONEY_TABLES:
         raise RevertRefused("经费和党费的记录有结账、冲销的规则，不能按操作记录撤销；请在经费台账或党费页面更正")
     table = metadata.tables.get(e.table_name)

@@ -286,3 +286,12 @@ def test_a_status_the_import_changed_goes_back_with_a_line_in_the_history(db, tm
         history = s.execute(select(MemberStatusChange.status, MemberStatusChange.note)
                             .where(MemberStatusChange.member_id == li.id)).all()
     assert (back.status, "撤销导入或数据包带来的更改") in history
+
+
+def test_another_sites_entry_received_with_a_package_is_reverted_there_not_here(db, imported):
+    li = next(e for e in _entries(db, "import_update") if e.label == "李四")
+    with UnitOfWork(db) as uow:  # as the street holds a community's trail
+        uow.session.get(AuditEntry, li.id).site_id = "another-site"
+        uow.commit()
+    with pytest.raises(revert.RevertRefused, match="另一个单位"):
+        revert.revert_entry(db, li.id)
