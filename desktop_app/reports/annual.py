@@ -25,7 +25,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from desktop_app import APP_NAME
 from desktop_app.reports.base import (
-    FOOTER_SPACE, HEADER_SPACE, Column, ReportRenderer, chinese_date, write_atomically,
+    FOOTER_SPACE, HEADER_SPACE, Column, ReportRenderer, chinese_date,
 )
 from desktop_app.views.overview import MONTHS, AnnualFolder, FolderSection
 
@@ -148,10 +148,16 @@ class AnnualFolderReport(ReportRenderer):
             d.add(String(w / 2, h / 2, "暂无数据", fontName=self.font.name, fontSize=10, textAnchor="middle"))
         return d
 
-    def _axis_fonts(self, chart) -> None:
+    def _chart(self, d: Drawing, chart, box: tuple[float, float, float, float], data, categories):
+        """Put `chart` into `d` at `box` (x, y, width, height) with its data, category names and the axis font."""
+        chart.x, chart.y, chart.width, chart.height = box
+        chart.data = data
+        chart.categoryAxis.categoryNames = categories
         for axis in (chart.categoryAxis, chart.valueAxis):
             axis.labels.fontName = self.font.name
             axis.labels.fontSize = 7
+        d.add(chart)
+        return chart
 
     def _legend(self, d: Drawing, x: float, y: float, pairs) -> None:
         lg = Legend()
@@ -168,17 +174,13 @@ class AnnualFolderReport(ReportRenderer):
         d = self._drawing(w, 62 * mm, not series)
         if not series:
             return d
-        ch = VerticalBarChart()
-        ch.x, ch.y, ch.width, ch.height = 30, 14, w - 40, 62 * mm - 48
-        ch.data = [list(v) for _, v in series]
-        ch.categoryAxis.categoryNames = list(MONTHS)
+        ch = self._chart(d, VerticalBarChart(), (30, 14, w - 40, 62 * mm - 48), [list(v) for _, v in series],
+                         list(MONTHS))
         ch.categoryAxis.style = "stacked"
         ch.valueAxis.valueMin = 0
         for i in range(len(series)):
             ch.bars[i].fillColor = colors.HexColor(PALETTE[i % len(PALETTE)])
             ch.bars[i].strokeColor = None
-        self._axis_fonts(ch)
-        d.add(ch)
         self._legend(d, 30, 62 * mm - 6, [(colors.HexColor(PALETTE[i % len(PALETTE)]), k)
                                           for i, (k, _) in enumerate(series)])
         return d
@@ -188,17 +190,13 @@ class AnnualFolderReport(ReportRenderer):
         d = self._drawing(w, 50 * mm, not known)
         if not known:
             return d
-        ch = HorizontalLineChart()
-        ch.x, ch.y, ch.width, ch.height = 30, 14, w - 40, 50 * mm - 24
-        ch.data = [[v if v is not None else None for v in values]]
-        ch.categoryAxis.categoryNames = list(MONTHS)
+        ch = self._chart(d, HorizontalLineChart(), (30, 14, w - 40, 50 * mm - 24),
+                         [[v if v is not None else None for v in values]], list(MONTHS))
         ch.valueAxis.valueMin, ch.valueAxis.valueMax, ch.valueAxis.valueStep = 0, 100, 25
         ch.lines[0].strokeColor = colors.HexColor("#2f6fb5")
         ch.lines[0].strokeWidth = 1.5
         ch.lineLabelFormat = lambda v: "" if v is None else f"{v:.0f}%"  # a month without meetings has no point
         ch.lineLabels.fontName, ch.lineLabels.fontSize = self.font.name, 6
-        self._axis_fonts(ch)
-        d.add(ch)
         return d
 
     def _problems_chart(self, w: float, pairs) -> Drawing:
@@ -207,33 +205,25 @@ class AnnualFolderReport(ReportRenderer):
         d = self._drawing(w, h, not top)
         if not top:
             return d
-        ch = HorizontalBarChart()
-        ch.x, ch.y, ch.width, ch.height = 70, 10, w - 100, h - 20
-        ch.data = [[v for _, v in reversed(top)]]
-        ch.categoryAxis.categoryNames = [k for k, _ in reversed(top)]
+        ch = self._chart(d, HorizontalBarChart(), (70, 10, w - 100, h - 20), [[v for _, v in reversed(top)]],
+                         [k for k, _ in reversed(top)])
         ch.valueAxis.valueMin = 0
         ch.bars[0].fillColor = colors.HexColor("#c8161e")
         ch.barLabelFormat = "%d"
         ch.barLabels.fontName, ch.barLabels.fontSize = self.font.name, 7
         ch.barLabels.boxAnchor = "w"
         ch.barLabels.dx = 3
-        self._axis_fonts(ch)
-        d.add(ch)
         return d
 
     def _spending_chart(self, w: float, rows) -> Drawing:
         d = self._drawing(w, 60 * mm, not rows)
         if not rows:
             return d
-        ch = VerticalBarChart()
-        ch.x, ch.y, ch.width, ch.height = 50, 14, w - 60, 60 * mm - 40
-        ch.data = [[b / 100 for _, b, _ in rows], [s / 100 for _, _, s in rows]]
-        ch.categoryAxis.categoryNames = [a for a, _, _ in rows]
+        ch = self._chart(d, VerticalBarChart(), (50, 14, w - 60, 60 * mm - 40),
+                         [[b / 100 for _, b, _ in rows], [s / 100 for _, _, s in rows]], [a for a, _, _ in rows])
         ch.valueAxis.valueMin = 0
         ch.valueAxis.labelTextFormat = lambda v: f"{v / 10000:g}万" if v >= 10000 else f"{v:g}"
         ch.bars[0].fillColor, ch.bars[1].fillColor = colors.HexColor("#8a8f98"), colors.HexColor("#c8161e")
-        self._axis_fonts(ch)
-        d.add(ch)
         self._legend(d, 50, 60 * mm - 6, [(colors.HexColor("#8a8f98"), "预算（元）"),
                                           (colors.HexColor("#c8161e"), "支出（元）")])
         return d
@@ -285,7 +275,4 @@ class AnnualFolderReport(ReportRenderer):
 
 def render_annual_folder(folder: AnnualFolder, out: Path | None = None, *, printed_on: date | None = None,
                          progress: Callable[[int], None] | None = None) -> bytes:
-    data = AnnualFolderReport(folder, printed_on=printed_on, progress=progress).render()
-    if out is not None:
-        write_atomically(Path(out), data)
-    return data
+    return AnnualFolderReport(folder, printed_on=printed_on, progress=progress).render_to(out)
