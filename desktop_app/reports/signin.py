@@ -15,6 +15,7 @@ so each page is one Table of known size (fast for hundreds of sheets).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date, time
 from pathlib import Path
@@ -23,13 +24,15 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus.tables import CellStyle
 
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.reports.base import (
     A4_PORTRAIT, CELL_FONT_SIZE, GRID_COLOR, HEADER_FILL, HEADER_SPACE, MARGIN, ReportRenderer, chinese_date,
-    draw_text, rich, text_width,
+    rich, text_width,
 )
 from desktop_app.reports.fonts import FontInfo, text_runs
+from desktop_app.reports.signin_qr import qr_matrix
 from desktop_app.views import signin_scan as layout
 from desktop_app.views.meetings import SigninLine, SigninSheet  # noqa: F401 - the model this renders
 
@@ -40,6 +43,8 @@ QR_SIZE = layout.QR_MM * mm
 MIN_BLANK_ROWS = 4
 GAP = "\u00a0" * 5  # Paragraph collapses ordinary and ideographic spaces; no-break spaces stay
 TALLY_HEIGHT = 2 * ROW_HEIGHT  # 实到 / 请假 / 缺席 fill-in line under the last table
+_DARK_RUN = re.compile(b"\x01+")
+NOTHING = ()  # a blank cell: an empty list of flowables draws nothing, where "" draws an empty text object
 
 
 def _hm(t: time | None) -> str:
@@ -74,51 +79,33 @@ def _clip(text: str, font: FontInfo, size: float, width: float) -> str:
     return text[:lo] + "…"
 
 
-def qr_matrix(value: str) -> list[list[bool]]:
-    """The QR code of `value` as rows of dark modules (no quiet zone; the page margin is one)."""
-    import qrcode  # a few ms per code; reportlab's own encoder is several times slower
-    from qrcode.constants import ERROR_CORRECT_M
+def qr_path(value: str) -> tuple[int, str]:
+    """The QR code of `value` as PDF path operators in module units: (modules per side, operators).
 
-    # Every page has its own code now; choosing the mask by trying all eight costs ~6x the encoding,
-    # and any mask reads as well on clean print.
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, mask_pattern=2)
-    code.add_data(value)
-    code.make(fit=True)
-    return code.get_matrix()
+    One rectangle per run of dark modules, whole numbers only, filled at once. Written
+    as one literal string: reportlab's path object formats every coordinate as a float
+    in Python, which cost more than everything else on the page.
+    """
+    rows = qr_matrix(value)
+    n = len(rows)
+    ops = []
+    for r, row in enumerate(rows):
+        y = n - 1 - r
+        for run in _DARK_RUN.finditer(bytes(row)):  # True/False as bytes 1/0
+            ops.append(f"{run.start()} {y} {run.end() - run.start()} 1 re")
+    ops.append("f")
+    return n, "\n".join(ops)
 
 
-class _QrForm:
-    """The QR code drawn once per document as a form XObject and placed on every page."""
-
-    def __init__(self, value: str, size: float):
-        self.value, self.size = value, size
-        self.name = ""
-
-    def place(self, canvas: Canvas, x: float, y: float) -> None:
-        if not self.name:
-            self.name = f"qr{abs(hash((self.value, id(canvas)))):x}"
-            rows = qr_matrix(self.value)
-            cell = self.size / len(rows)
-            canvas.beginForm(self.name)
-            path = canvas.beginPath()
-            for r, row in enumerate(rows):
-                top = self.size - (r + 1) * cell
-                c = 0
-                while c < len(row):  # one rectangle per run of dark modules
-                    if row[c]:
-                        start = c
-                        while c < len(row) and row[c]:
-                            c += 1
-                        path.rect(start * cell, top, (c - start) * cell, cell)
-                    else:
-                        c += 1
-            canvas.setFillColorRGB(0, 0, 0)
-            canvas.drawPath(path, stroke=0, fill=1)
-            canvas.endForm()
-        canvas.saveState()
-        canvas.translate(x, y)
-        canvas.doForm(self.name)
-        canvas.restoreState()
+def draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None:
+    """The QR code of `value`, `size` points square, its lower left corner at (x, y)."""
+    n, path = qr_path(value)
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(size / n, size / n)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.addLiteral(path)
+    canvas.restoreState()
 
 
 class _MarkedTable(Table):
@@ -155,7 +142,9 @@ class SigninReport(ReportRenderer):
         self.show_phones = show_phones
         self.min_blank_rows = max(0, min_blank_rows)
         self._codes: list[layout.SheetCode] = []  # one per page, known once the story is laid out
-        self._qr: dict[int, _QrForm] = {}
+        self._head: list[tuple[float, float, list, float]] | None = None
+        self._cells: dict[tuple[str, float], tuple[object, bool]] = {}
+        self._looks: dict[tuple[bool, bool], CellStyle] | None = None
 
     # -- geometry: the meeting's header block sits between the page header and the table
 
@@ -178,8 +167,6 @@ class SigninReport(ReportRenderer):
 
     def draw_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         super().draw_page(canvas, doc)
-        assert self.font is not None
-        font, sheet = self.font, self.sheet
         width, height = self.pagesize
         top = height - HEADER_SPACE  # the body frame's top before the sheet header takes its part
         canvas.saveState()
@@ -187,12 +174,34 @@ class SigninReport(ReportRenderer):
         qr_y = top - layout.QR_TOP_GAP_MM * mm - QR_SIZE
         page = canvas.getPageNumber()
         if page <= len(self._codes):
-            form = self._qr.setdefault(page, _QrForm(self._codes[page - 1].text(), QR_SIZE))
-            form.place(canvas, qr_x, qr_y)
-        draw_text(canvas, width - MARGIN, qr_y - 3.2 * mm, f"编号 {sheet.number}", font, 7, "RIGHT")
+            draw_qr(canvas, self._codes[page - 1].text(), qr_x, qr_y, QR_SIZE)
+        if self._head is None:
+            self._head = self._sheet_head(qr_x, qr_y, top)
+        for x, y, runs, size in self._head:
+            obj = canvas.beginText(x, y)  # as draw_text does, measured and split once per sheet
+            for name, run in runs:
+                obj.setFont(name, size)
+                obj.textOut(run)
+            canvas.drawText(obj)
+        canvas.restoreState()
+
+    def _sheet_head(self, qr_x: float, qr_y: float, top: float) -> list[tuple[float, float, list, float]]:
+        """The meeting's lines beside the QR code, the same on every page: (x, y, font runs, size) each."""
+        assert self.font is not None
+        font, sheet = self.font, self.sheet
+        width = self.pagesize[0]
+        out = []
+
+        def put(x: float, y: float, text: str, size: float, align: str = "LEFT") -> None:
+            if align == "RIGHT":
+                x -= text_width(text, font, size)
+            elif align == "CENTER":
+                x -= text_width(text, font, size) / 2
+            out.append((x, y, text_runs(text, font), size))
+
+        put(width - MARGIN, qr_y - 3.2 * mm, f"编号 {sheet.number}", 7, "RIGHT")
         room = qr_x - MARGIN - 4 * mm
-        draw_text(canvas, MARGIN + room / 2, top - 9 * mm,
-                  _clip(heading(sheet.org_name, sheet.kind), font, 15, room), font, 15, "CENTER")
+        put(MARGIN + room / 2, top - 9 * mm, _clip(heading(sheet.org_name, sheet.kind), font, 15, room), 15, "CENTER")
         lines = [f"会议主题：{sheet.title}", f"会议时间：{when(sheet.meeting_date, sheet.start_time, sheet.end_time)}"]
         third = [f"会议地点：{sheet.place}" if sheet.place else "会议地点：", f"主持人：{sheet.host}"]
         if sheet.lecturer:
@@ -202,9 +211,9 @@ class SigninReport(ReportRenderer):
         lines.append("　".join(third))
         y = top - 16 * mm
         for text in lines:
-            draw_text(canvas, MARGIN, y, _clip(text, font, 10, room), font, 10)
+            put(MARGIN, y, _clip(text, font, 10, room), 10)
             y -= 5.5 * mm
-        canvas.restoreState()
+        return out
 
     # -- the table
 
@@ -223,6 +232,16 @@ class SigninReport(ReportRenderer):
                 return text, name != self.font.name
         return Paragraph(rich(text, self.font), self.styles["Small"]), False
 
+    def _plain_cell(self, text: str, width: float) -> tuple[object, bool]:
+        """_cell of a text that fits as a plain string, remembered (group names, blanks, 请假 repeat)."""
+        key = (text, width)
+        found = self._cells.get(key)
+        if found is None:
+            found = self._cell(text, width)
+            if isinstance(found[0], str):
+                self._cells[key] = found
+        return found
+
     def _rows(self) -> list[list[str]]:
         out = []
         for i, line in enumerate(self.sheet.lines, start=1):
@@ -234,34 +253,47 @@ class SigninReport(ReportRenderer):
             out.append(row)
         return out
 
-    def _page_table(self, header: list[str], rows: Sequence[Sequence[str]]) -> Table:
+    def _cell_styles(self) -> dict[tuple[bool, bool], CellStyle]:
+        """The four looks a cell can have, (centred, Latin font): shared by every cell that has it.
+
+        What style commands over every cell would set one cell at a time (font,
+        middle alignment, padding), set once: the table only reads them.
+        """
         assert self.font is not None
+        if self._looks is None:
+            self._looks = {}
+            for centred in (False, True):
+                for latin in (False, True):
+                    look = CellStyle("signin")
+                    look.fontname = self.font.latin_name if latin else self.font.name
+                    look.fontsize, look.leading = CELL_FONT_SIZE, CELL_FONT_SIZE * 1.2
+                    look.valign = "MIDDLE"
+                    look.alignment = "CENTER" if centred else "LEFT"
+                    look.leftPadding = look.rightPadding = 3
+                    look.topPadding = look.bottomPadding = 1
+                    self._looks[(centred, latin)] = look
+        return self._looks
+
+    def _page_table(self, header: list[str], rows: Sequence[Sequence[str]]) -> Table:
         cols = self.columns()
         widths = [w for _, w in cols]
+        looks = self._cell_styles()
         data: list[list[object]] = [list(header)]
+        styles = [[looks[(True, False)]] * len(header)]
         commands: list[tuple] = [
-            ("FONT", (0, 0), (-1, -1), self.font.name, CELL_FONT_SIZE),
             ("GRID", (0, 0), (-1, -1), 0.5, GRID_COLOR),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("ALIGN", (0, 0), (-1, 0), "CENTER"),
-            ("ALIGN", (0, 1), (0, -1), "CENTER"),
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), 1),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ]
-        latin = self.font.latin_name
-        for r, row in enumerate(rows, start=1):
-            cells = []
+        for row in rows:
+            cells, row_styles = [], []
             for c, text in enumerate(row):
-                cell, is_latin = self._cell(text, widths[c])
-                if is_latin:
-                    commands.append(("FONTNAME", (c, r), (c, r), latin))
-                cells.append(cell)
+                cell, is_latin = self._plain_cell(text, widths[c])
+                cells.append(cell if cell != "" else NOTHING)
+                row_styles.append(looks[(c == 0, is_latin)])
             data.append(cells)
+            styles.append(row_styles)
         heights = [HEADER_ROW_HEIGHT] + [ROW_HEIGHT] * len(rows)
-        return _MarkedTable(data, colWidths=widths, rowHeights=heights, style=commands)
+        return _MarkedTable(data, colWidths=widths, rowHeights=heights, style=commands, cellStyles=styles)
 
     def build_story(self) -> list[Flowable]:
         assert self.styles is not None
