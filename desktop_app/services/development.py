@@ -28,7 +28,7 @@ from desktop_app.services import auth, orgtree, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.membership import branch_voters
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.services.records import live
+from desktop_app.services.records import live, writes
 from desktop_app.store.models import Member, Organization, Site
 from desktop_app.store.models_development import Applicant, DevelopmentStep
 from desktop_app.views.development import (  # noqa: F401  re-exported
@@ -145,9 +145,9 @@ def get(db: Database, applicant_id: str, today: date | None = None) -> Applicant
 
 # ---------------------------------------------------------------- writing
 
-def add_applicant(db: Database, inp: ApplicantInput, today: date | None = None) -> ApplicantDetail:
+@writes("development.write")
+def add_applicant(uow: UnitOfWork, inp: ApplicantInput, today: date | None = None) -> ApplicantDetail:
     """Register an 入党申请书: the person and the first step, dated the day it was handed in."""
-    auth.require(db, "development.write")
     today = _today(today)
     name = _text("name", "姓名", inp.name)
     if not name:
@@ -165,74 +165,68 @@ def add_applicant(db: Database, inp: ApplicantInput, today: date | None = None) 
             raise ValidationError("公民身份号码", str(exc)) from None
         number, birth, gender = info.number, birth or info.birth_date, gender or info.gender
     rules.check_age(birth, inp.applied_on)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        branch = _branch(s, inp.org_id)
-        a = Applicant(name=name, gender=_text("gender", "性别", gender), birth_date=birth, id_number=number,
-                      education=_text("education", "学历", inp.education), job=_text("job", "工作单位及职务", inp.job),
-                      mobile=_text("mobile", "联系电话", inp.mobile), org_id=branch.id, stage=rules.APPLICANT,
-                      applied_on=inp.applied_on, notes=(inp.notes or "").strip())
-        s.add(a)
-        s.flush()
-        s.add(DevelopmentStep(applicant_id=a.id, step=rules.APPLY, done_on=inp.applied_on,
-                              documents="入党申请书"))
-        s.flush()
-        detail = _detail(s, a, today)
-        uow.commit()
-    return detail
+    s = uow.session
+    branch = _branch(s, inp.org_id)
+    a = Applicant(name=name, gender=_text("gender", "性别", gender), birth_date=birth, id_number=number,
+                  education=_text("education", "学历", inp.education), job=_text("job", "工作单位及职务", inp.job),
+                  mobile=_text("mobile", "联系电话", inp.mobile), org_id=branch.id, stage=rules.APPLICANT,
+                  applied_on=inp.applied_on, notes=(inp.notes or "").strip())
+    s.add(a)
+    s.flush()
+    s.add(DevelopmentStep(applicant_id=a.id, step=rules.APPLY, done_on=inp.applied_on,
+                          documents="入党申请书"))
+    s.flush()
+    return _detail(s, a, today)
 
 
-def advance(db: Database, applicant_id: str, inp: StepInput, today: date | None = None) -> ApplicantDetail:
+@writes("development.write")
+def advance(uow: UnitOfWork, applicant_id: str, inp: StepInput, today: date | None = None) -> ApplicantDetail:
     """Record one step; refused (nothing written) when the stage, the order, a time rule or the vote forbids it."""
-    auth.require(db, "development.write")
     today = _today(today)
     if inp.done_on is None:
         raise ValidationError("日期", "请填写日期")
     if inp.done_on > today:
         raise ValidationError("日期", "不能晚于今天")
     kind = rules.step_kind(inp.step)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        a = _live(s, applicant_id)
-        steps = _steps(s, [a.id])[a.id]
-        stage = rules.check_step(a.stage, _history(steps), inp.step, inp.done_on, votes_for=inp.votes_for,
-                                 votes_against=inp.votes_against, votes_abstain=inp.votes_abstain,
-                                 voters_expected=inp.voters_expected, months=inp.months)
-        if kind.vote:
-            _check_voters(s, a.org_id, inp)
-        docs = [d.strip() for d in inp.documents if d and d.strip()]
-        s.add(DevelopmentStep(
-            applicant_id=a.id, step=inp.step, done_on=inp.done_on, body=_text("body", "决定机关", inp.body or kind.body),
-            document_no=_text("document_no", "文号", inp.document_no),
-            votes_for=inp.votes_for if kind.vote else None, votes_against=inp.votes_against if kind.vote else None,
-            votes_abstain=inp.votes_abstain if kind.vote else None,
-            voters_expected=inp.voters_expected if kind.vote else None,
-            months=inp.months if inp.step == rules.EXTEND else None,
-            documents="、".join(dict.fromkeys(docs)), note=(inp.note or "").strip(),
-        ))
-        if inp.step == rules.MAKE_ACTIVIST:
-            contacts = _text("contacts", "培养联系人", inp.contacts)
-            if not contacts:
-                raise ValidationError("培养联系人", "确定入党积极分子时请指定一至两名正式党员作培养联系人")
-            a.contacts = contacts
-        if inp.step == rules.APPROVE:
-            admitted = max(st.done_on for st in steps if st.step == rules.ADMIT)
-            a.member_id = _enrol(s, a, admitted, today)
-        elif inp.step == rules.CONFIRM and a.member_id:
-            m = s.get(Member, a.member_id)
-            if m is not None and not m.deleted:
-                m.category, m.confirmed_date = member_rules.FULL, inp.done_on
-        elif inp.step == rules.CANCEL and a.member_id:
-            m = s.get(Member, a.member_id)
-            if m is not None and not m.deleted:
-                m.deleted = True  # 取消预备党员资格: no longer a member, kept in the file
-                m.notes = (m.notes + "\n" if m.notes else "") + f"{inp.done_on.isoformat()} 取消预备党员资格"
-        if stage != a.stage:
-            a.stage = stage
-        s.flush()
-        detail = _detail(s, a, today)
-        uow.commit()
-    return detail
+    s = uow.session
+    a = _live(s, applicant_id)
+    steps = _steps(s, [a.id])[a.id]
+    stage = rules.check_step(a.stage, _history(steps), inp.step, inp.done_on, votes_for=inp.votes_for,
+                             votes_against=inp.votes_against, votes_abstain=inp.votes_abstain,
+                             voters_expected=inp.voters_expected, months=inp.months)
+    if kind.vote:
+        _check_voters(s, a.org_id, inp)
+    docs = [d.strip() for d in inp.documents if d and d.strip()]
+    s.add(DevelopmentStep(
+        applicant_id=a.id, step=inp.step, done_on=inp.done_on, body=_text("body", "决定机关", inp.body or kind.body),
+        document_no=_text("document_no", "文号", inp.document_no),
+        votes_for=inp.votes_for if kind.vote else None, votes_against=inp.votes_against if kind.vote else None,
+        votes_abstain=inp.votes_abstain if kind.vote else None,
+        voters_expected=inp.voters_expected if kind.vote else None,
+        months=inp.months if inp.step == rules.EXTEND else None,
+        documents="、".join(dict.fromkeys(docs)), note=(inp.note or "").strip(),
+    ))
+    if inp.step == rules.MAKE_ACTIVIST:
+        contacts = _text("contacts", "培养联系人", inp.contacts)
+        if not contacts:
+            raise ValidationError("培养联系人", "确定入党积极分子时请指定一至两名正式党员作培养联系人")
+        a.contacts = contacts
+    if inp.step == rules.APPROVE:
+        admitted = max(st.done_on for st in steps if st.step == rules.ADMIT)
+        a.member_id = _enrol(s, a, admitted, today)
+    elif inp.step == rules.CONFIRM and a.member_id:
+        m = s.get(Member, a.member_id)
+        if m is not None and not m.deleted:
+            m.category, m.confirmed_date = member_rules.FULL, inp.done_on
+    elif inp.step == rules.CANCEL and a.member_id:
+        m = s.get(Member, a.member_id)
+        if m is not None and not m.deleted:
+            m.deleted = True  # 取消预备党员资格: no longer a member, kept in the file
+            m.notes = (m.notes + "\n" if m.notes else "") + f"{inp.done_on.isoformat()} 取消预备党员资格"
+    if stage != a.stage:
+        a.stage = stage
+    s.flush()
+    return _detail(s, a, today)
 
 
 def _check_voters(s: Session, branch_id: str, inp: StepInput) -> None:
@@ -269,21 +263,19 @@ def _enrol(s: Session, a: Applicant, admitted: date, today: date) -> str:
     return m.id
 
 
-def update_applicant(db: Database, applicant_id: str, inp: ApplicantInput) -> None:
+@writes("development.write")
+def update_applicant(uow: UnitOfWork, applicant_id: str, inp: ApplicantInput) -> None:
     """Correct an applicant's particulars (the steps stay as recorded)."""
-    auth.require(db, "development.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        a = _live(s, applicant_id)
-        a.name = _text("name", "姓名", inp.name) or a.name
-        a.gender = _text("gender", "性别", inp.gender)
-        a.birth_date = inp.birth_date
-        a.id_number = (inp.id_number or "").strip().upper()
-        a.education = _text("education", "学历", inp.education)
-        a.job = _text("job", "工作单位及职务", inp.job)
-        a.mobile = _text("mobile", "联系电话", inp.mobile)
-        a.notes = (inp.notes or "").strip()
-        uow.commit()
+    s = uow.session
+    a = _live(s, applicant_id)
+    a.name = _text("name", "姓名", inp.name) or a.name
+    a.gender = _text("gender", "性别", inp.gender)
+    a.birth_date = inp.birth_date
+    a.id_number = (inp.id_number or "").strip().upper()
+    a.education = _text("education", "学历", inp.education)
+    a.job = _text("job", "工作单位及职务", inp.job)
+    a.mobile = _text("mobile", "联系电话", inp.mobile)
+    a.notes = (inp.notes or "").strip()
 
 
 # ---------------------------------------------------------------- register and printing

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from desktop_app.domain import development as rules
 from desktop_app.domain import idcard
-from desktop_app.domain.errors import Conflict, DomainError, ValidationError
+from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.exchange import development_files as files
 from desktop_app.exchange import history
 from desktop_app.services import auth, orgs
@@ -195,10 +195,7 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
 def apply(db: Database, plan: HistoryPreview) -> int:
     """Write the previewed applicants and their steps in one transaction; nothing when the sheet had errors."""
     auth.require(db, "development.write")
-    if plan.kind != "development":
-        raise DomainError("不是发展党员导入的预览")
-    if plan.errors:
-        raise DomainError(f"{plan.file_name}：有 {plan.invalid_rows} 行数据有误，未导入任何数据")
+    plan.check_applicable("development", "发展党员")
     with UnitOfWork(db) as uow:
         s = uow.session
         numbers = [it.id_number for it in plan.items if it.id_number]

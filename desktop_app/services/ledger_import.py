@@ -172,10 +172,7 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
 def apply(db: Database, plan: HistoryPreview) -> int:
     """Post the previewed entries and close the year's ended months, in one transaction."""
     auth.require(db, "ledger.write")
-    if plan.kind != "ledger":
-        raise DomainError("不是经费账目导入的预览")
-    if plan.errors:
-        raise DomainError(f"{plan.file_name}：有 {plan.invalid_rows} 行数据有误，未导入任何数据")
+    plan.check_applicable("ledger", "经费账目")
     if not plan.items:
         return 0
     entries: PlannedEntries = plan.items[0]

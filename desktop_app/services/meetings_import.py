@@ -163,10 +163,7 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
 def apply(db: Database, plan: HistoryPreview) -> int:
     """Write the previewed meetings as held, with their attendance and topics, in one transaction."""
     auth.require(db, "meetings.write")
-    if plan.kind != "meetings":
-        raise DomainError("不是三会一课导入的预览")
-    if plan.errors:
-        raise DomainError(f"{plan.file_name}：有 {plan.invalid_rows} 行数据有误，未导入任何数据")
+    plan.check_applicable("meetings", "三会一课")
     with UnitOfWork(db) as uow:
         s = uow.session
         orgs = _Orgs(s)

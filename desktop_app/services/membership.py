@@ -26,7 +26,7 @@ from desktop_app.store.models_cobuilding import registered_member_ids
 from desktop_app.store.models_memberlife import Discipline, OrgMove
 from desktop_app.store.models_membership import AttendanceExemption
 from desktop_app.views.membership import ExemptionRow, MembershipCounts
-from desktop_app.services.records import live
+from desktop_app.services.records import live, writes
 
 __all__ = [
     "ExemptionRow", "MembershipCounts", "add_exemption", "counts_on", "delete_exemption", "exemptions",
@@ -232,27 +232,22 @@ def exemptions(db: Database, member_id: str | None = None) -> list[ExemptionRow]
         return [_row(e, name) for e, name in s.execute(q)]
 
 
-def add_exemption(db: Database, member_id: str, start: date | None, end: date | None, reason: str,
+@writes("members.write")
+def add_exemption(uow: UnitOfWork, member_id: str, start: date | None, end: date | None, reason: str,
                   note: str = "") -> ExemptionRow:
     """Excuse a member from 应到 for a period with a stated reason; meetings of those days list the reason."""
-    auth.require(db, "members.write")
     clean = rules.check_exemption(start, end, reason)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = live(s, Member, member_id, "党员")
-        e = AttendanceExemption(member_id=m.id, start_date=clean.start, end_date=clean.end, reason=clean.reason,
-                                note=(note or "").strip())
-        s.add(e)
-        s.flush()
-        out = _row(e, m.name)
-        uow.commit()
-    return out
+    s = uow.session
+    m = live(s, Member, member_id, "党员")
+    e = AttendanceExemption(member_id=m.id, start_date=clean.start, end_date=clean.end, reason=clean.reason,
+                            note=(note or "").strip())
+    s.add(e)
+    s.flush()
+    return _row(e, m.name)
 
 
-def delete_exemption(db: Database, exemption_id: str) -> None:
+@writes("members.write")
+def delete_exemption(uow: UnitOfWork, exemption_id: str) -> None:
     """Withdraw an exemption entered by mistake (meetings already planned keep their sheets)."""
-    auth.require(db, "members.write")
-    with UnitOfWork(db) as uow:
-        e = live(uow.session, AttendanceExemption, exemption_id, "免于应到记录")
-        e.deleted = True
-        uow.commit()
+    e = live(uow.session, AttendanceExemption, exemption_id, "免于应到记录")
+    e.deleted = True

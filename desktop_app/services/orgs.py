@@ -15,7 +15,7 @@ from desktop_app.services.database import Database
 from desktop_app.services.orgtree import descendant_ids
 from desktop_app.store.models import Household, Member, Organization, Resident
 from desktop_app.views.orgs import OrgNode, with_paths
-from desktop_app.services.records import live
+from desktop_app.services.records import live, writes
 
 __all__ = ["OrgNode", "list_tree", "tree_nodes", "get", "suggest_code", "create", "rename", "move", "delete"]
 
@@ -91,102 +91,97 @@ def suggest_code(db: Database, parent_id: str | None) -> str:
     raise Conflict("无法生成组织代码，请手工填写")
 
 
-def create(db: Database, name: str, code: str, kind: str, parent_id: str | None) -> OrgNode:
-    auth.require(db, "orgs.write")
+@writes("orgs.write")
+def create(uow: UnitOfWork, name: str, code: str, kind: str, parent_id: str | None) -> OrgNode:
     name = rules.check_name(name)
     code = rules.check_code(code)
     try:
         kind_ = OrgKind(kind)
     except ValueError:
         raise ValidationError("类型", f"未知的组织类型“{kind}”") from None
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        parent = _live(s, parent_id) if parent_id else None
-        rules.check_child(OrgKind(parent.kind) if parent else None, kind_)
-        _check_code_free(s, code)
-        last = s.scalar(
-            select(func.max(Organization.sort_order)).where(
-                Organization.parent_id == parent_id, Organization.deleted.is_(False)
-            )
+    s = uow.session
+    parent = _live(s, parent_id) if parent_id else None
+    rules.check_child(OrgKind(parent.kind) if parent else None, kind_)
+    _check_code_free(s, code)
+    last = s.scalar(
+        select(func.max(Organization.sort_order)).where(
+            Organization.parent_id == parent_id, Organization.deleted.is_(False)
         )
-        org = Organization(
-            name=name, code=code, kind=kind_.value, parent_id=parent_id,
-            sort_order=(last or 0) + 1,
-        )
-        s.add(org)
-        uow.commit()
-        return _node(org)
+    )
+    org = Organization(
+        name=name, code=code, kind=kind_.value, parent_id=parent_id,
+        sort_order=(last or 0) + 1,
+    )
+    s.add(org)
+    s.flush()
+    return _node(org)
 
 
-def rename(db: Database, org_id: str, name: str, code: str | None = None) -> OrgNode:
-    auth.require(db, "orgs.write")
+@writes("orgs.write")
+def rename(uow: UnitOfWork, org_id: str, name: str, code: str | None = None) -> OrgNode:
     name = rules.check_name(name)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        org = _live(s, org_id)
-        org.name = name
-        if code is not None and code.strip() != org.code:
-            code = rules.check_code(code)
-            _check_code_free(s, code, except_id=org.id)
-            org.code = code
-        uow.commit()
-        return _node(org)
+    s = uow.session
+    org = _live(s, org_id)
+    org.name = name
+    if code is not None and code.strip() != org.code:
+        code = rules.check_code(code)
+        _check_code_free(s, code, except_id=org.id)
+        org.code = code
+    s.flush()
+    return _node(org)
 
 
-def move(db: Database, org_id: str, new_parent_id: str | None, position: int | None = None) -> OrgNode:
+@writes("orgs.write")
+def move(uow: UnitOfWork, org_id: str, new_parent_id: str | None, position: int | None = None) -> OrgNode:
     """Put an organisation under another one (at `position` among its siblings, else last)."""
-    auth.require(db, "orgs.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        org = _live(s, org_id)
-        if new_parent_id == org.id or (new_parent_id and new_parent_id in descendant_ids(s, org.id)):
-            raise ValidationError("上级组织", "不能移到自己或自己的下级组织之下")
-        parent = _live(s, new_parent_id) if new_parent_id else None
-        rules.check_child(OrgKind(parent.kind) if parent else None, OrgKind(org.kind))
-        siblings = list(
-            s.scalars(
-                select(Organization)
-                .where(
-                    Organization.parent_id == new_parent_id,
-                    Organization.deleted.is_(False),
-                    Organization.id != org.id,
-                )
-                .order_by(Organization.sort_order, Organization.code)
+    s = uow.session
+    org = _live(s, org_id)
+    if new_parent_id == org.id or (new_parent_id and new_parent_id in descendant_ids(s, org.id)):
+        raise ValidationError("上级组织", "不能移到自己或自己的下级组织之下")
+    parent = _live(s, new_parent_id) if new_parent_id else None
+    rules.check_child(OrgKind(parent.kind) if parent else None, OrgKind(org.kind))
+    siblings = list(
+        s.scalars(
+            select(Organization)
+            .where(
+                Organization.parent_id == new_parent_id,
+                Organization.deleted.is_(False),
+                Organization.id != org.id,
             )
+            .order_by(Organization.sort_order, Organization.code)
         )
-        pos = len(siblings) if position is None else max(0, min(position, len(siblings)))
-        siblings.insert(pos, org)
-        org.parent_id = new_parent_id
-        for i, sib in enumerate(siblings, start=1):
-            if sib.sort_order != i:
-                sib.sort_order = i
-        uow.commit()
-        return _node(org)
+    )
+    pos = len(siblings) if position is None else max(0, min(position, len(siblings)))
+    siblings.insert(pos, org)
+    org.parent_id = new_parent_id
+    for i, sib in enumerate(siblings, start=1):
+        if sib.sort_order != i:
+            sib.sort_order = i
+    s.flush()
+    return _node(org)
 
 
-def delete(db: Database, org_id: str) -> None:
+@writes("orgs.write")
+def delete(uow: UnitOfWork, org_id: str) -> None:
     """Tombstone an organisation that holds no sub-organisations, members or residents."""
-    auth.require(db, "orgs.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        org = _live(s, org_id)
+    s = uow.session
+    org = _live(s, org_id)
 
-        def count(model, column) -> int:
-            return s.scalar(
-                select(func.count()).select_from(model).where(column == org.id, model.deleted.is_(False))
-            ) or 0
+    def count(model, column) -> int:
+        return s.scalar(
+            select(func.count()).select_from(model).where(column == org.id, model.deleted.is_(False))
+        ) or 0
 
-        children = count(Organization, Organization.parent_id)
-        members = count(Member, Member.org_id)
-        residents = count(Resident, Resident.grid_id) + count(Household, Household.grid_id)
-        parts = []
-        if children:
-            parts.append(f"{children} 个下级组织")
-        if members:
-            parts.append(f"{members} 名党员")
-        if residents:
-            parts.append(f"{residents} 条居民或住户记录")
-        if parts:
-            raise Conflict(f"“{org.name}”下还有" + "、".join(parts) + "，请先移走或删除后再删除该组织")
-        org.deleted = True
-        uow.commit()
+    children = count(Organization, Organization.parent_id)
+    members = count(Member, Member.org_id)
+    residents = count(Resident, Resident.grid_id) + count(Household, Household.grid_id)
+    parts = []
+    if children:
+        parts.append(f"{children} 个下级组织")
+    if members:
+        parts.append(f"{members} 名党员")
+    if residents:
+        parts.append(f"{residents} 条居民或住户记录")
+    if parts:
+        raise Conflict(f"“{org.name}”下还有" + "、".join(parts) + "，请先移走或删除后再删除该组织")
+    org.deleted = True

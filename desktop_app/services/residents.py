@@ -24,7 +24,7 @@ from desktop_app.domain.members import age as age_on
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.services import auth, privacy
-from desktop_app.services.records import chosen, like_escape, live, text_terms  # noqa: F401  live and the last two re-exported
+from desktop_app.services.records import chosen, like_escape, live, text_terms, writes  # noqa: F401  live and the last two re-exported
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Organization, Resident, Site
@@ -172,26 +172,24 @@ def get_list(db: Database, kind: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names)) or flow.DEFAULT_LISTS[kind]
 
 
-def set_list(db: Database, kind: str, names: Iterable[str]) -> tuple[str, ...]:
+@writes("settings.write")
+def set_list(uow: UnitOfWork, kind: str, names: Iterable[str]) -> tuple[str, ...]:
     """Replace a list with `names` in that order. Records keep the names they already carry."""
-    auth.require(db, "settings.write")
     names = flow.check_list(kind, names)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        stored = _stored_list(s, kind)
-        by_name: dict[str, ServiceListItem] = {}
-        for row in stored:
-            if row.name in by_name or row.name not in names:
-                row.deleted = True
-            else:
-                by_name[row.name] = row
-        for order, name in enumerate(names, start=1):
-            row = by_name.get(name)
-            if row is None:
-                s.add(ServiceListItem(list_kind=kind, name=name, sort_order=order))
-            elif row.sort_order != order:
-                row.sort_order = order
-        uow.commit()
+    s = uow.session
+    stored = _stored_list(s, kind)
+    by_name: dict[str, ServiceListItem] = {}
+    for row in stored:
+        if row.name in by_name or row.name not in names:
+            row.deleted = True
+        else:
+            by_name[row.name] = row
+    for order, name in enumerate(names, start=1):
+        row = by_name.get(name)
+        if row is None:
+            s.add(ServiceListItem(list_kind=kind, name=name, sort_order=order))
+        elif row.sort_order != order:
+            row.sort_order = order
     return names
 
 

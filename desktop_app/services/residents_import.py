@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from desktop_app.domain import idcard
 from desktop_app.domain import service_flow as flow
-from desktop_app.domain.errors import Conflict, DomainError, ValidationError
+from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.exchange import history
 from desktop_app.exchange import resident_files as files
@@ -120,10 +120,7 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
 
 def apply(db: Database, plan: HistoryPreview) -> int:
     auth.require(db, "residents.write")
-    if plan.kind != "residents":
-        raise DomainError("不是居民导入的预览")
-    if plan.errors:
-        raise DomainError(f"{plan.file_name}：有 {plan.invalid_rows} 行数据有误，未导入任何数据")
+    plan.check_applicable("residents", "居民")
     with UnitOfWork(db) as uow:
         s = uow.session
         numbers = [it.resident.id_number for it in plan.items if it.resident.id_number]

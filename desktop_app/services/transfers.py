@@ -17,7 +17,7 @@ from desktop_app.services.database import Database
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, Transfer
 from desktop_app.views.transfers import TransferLetterRow
-from desktop_app.services.records import live
+from desktop_app.services.records import live, writes
 
 
 def _live(s, transfer_id: str) -> Transfer:
@@ -43,23 +43,19 @@ def transfers(db: Database, direction: str | None = None, open_only: bool = Fals
                 for t, name in s.execute(q)]
 
 
-def set_letter(db: Database, transfer_id: str, letter_no: str, valid_until: date | None,
+@writes("members.write")
+def set_letter(uow: UnitOfWork, transfer_id: str, letter_no: str, valid_until: date | None,
                dues_paid_to: date | None) -> str:
     """Record the 介绍信 of a transfer: its number, how long it is valid, up to which month dues were paid."""
-    auth.require(db, "members.write")
-    with UnitOfWork(db) as uow:
-        t = _live(uow.session, transfer_id)
-        letter = rules.check_letter(t.transfer_date, letter_no, valid_until, dues_paid_to)
-        t.letter_no, t.valid_until, t.dues_paid_to = letter.letter_no, letter.valid_until, letter.dues_paid_to
-        uow.commit()
+    t = _live(uow.session, transfer_id)
+    letter = rules.check_letter(t.transfer_date, letter_no, valid_until, dues_paid_to)
+    t.letter_no, t.valid_until, t.dues_paid_to = letter.letter_no, letter.valid_until, letter.dues_paid_to
     return transfer_id
 
 
-def record_receipt(db: Database, transfer_id: str, on: date | None, today: date | None = None) -> str:
+@writes("members.write")
+def record_receipt(uow: UnitOfWork, transfer_id: str, on: date | None, today: date | None = None) -> str:
     """The 回执 came back (转出) or was returned (转入) on `on`: the transfer is complete."""
-    auth.require(db, "members.write")
-    with UnitOfWork(db) as uow:
-        t = _live(uow.session, transfer_id)
-        t.receipt_on = rules.check_receipt(t.transfer_date, on, today or date.today())
-        uow.commit()
+    t = _live(uow.session, transfer_id)
+    t.receipt_on = rules.check_receipt(t.transfer_date, on, today or date.today())
     return transfer_id

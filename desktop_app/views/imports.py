@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop_app.domain.errors import DomainError
+
 
 def header_key(text: Any) -> str:
     """姓名, ' 姓 名 ', '*姓名', '姓名（必填）' all become 姓名."""
@@ -142,6 +144,13 @@ class HistoryPreview:
     @property
     def invalid_rows(self) -> int:
         return len({e.row_number for e in self.errors})
+
+    def check_applicable(self, kind: str, what: str) -> None:
+        """Apply writes a clean preview of its own kind only (`what`: the import's name in the refusal)."""
+        if self.kind != kind:
+            raise DomainError(f"不是{what}导入的预览")
+        if self.errors:
+            raise DomainError(f"{self.file_name}：有 {self.invalid_rows} 行数据有误，未导入任何数据")
 
     def error_lines(self, limit: int | None = None) -> list[str]:
         shown = self.errors if limit is None else self.errors[:limit]

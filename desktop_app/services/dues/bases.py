@@ -16,7 +16,7 @@ from desktop_app.services.dues.rates import (
     rate_rules_in,
     seed_rate_rules_in,
 )
-from desktop_app.services.records import settle, tombstone, upsert
+from desktop_app.services.records import settle, tombstone, upsert, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_ledger import DuesBase
@@ -35,8 +35,9 @@ def _base_info(b: DuesBase, table: list[RateRule]) -> DuesBaseInfo:
     )
 
 
+@writes("dues.write")
 def set_base(
-    db: Database,
+    uow: UnitOfWork,
     member_id: str,
     effective_from: date,
     category: str,
@@ -51,7 +52,6 @@ def set_base(
     (离退休). `fixed_due_fen` is a farmer's chosen amount, or a reduction or
     exemption approved by the party committee (then `note` must say so).
     """
-    auth.require(db, "dues.write")
     category = rules.check_category(category)
     for value in (income_fen, fixed_due_fen):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
@@ -64,26 +64,23 @@ def set_base(
         income_fen = 0
     note = (note or "").strip()
     month = rules.month_of(effective_from)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        live_member(s, member_id)
-        seed_rate_rules_in(s)
-        table = rate_rules_in(s)
-        calc = rules.monthly_due(table, category, month, income_fen, fixed_due_fen)
-        if calc.overridden and not note:
-            raise ValidationError("备注", "少交或免交党费须经党委批准，请在备注中写明批准情况")
-        row = upsert(s, DuesBase, {"member_id": member_id, "effective_from": month}, {
-            "category": category, "income_fen": income_fen, "fixed_due_fen": fixed_due_fen,
-            "quarterly_consent": bool(quarterly_consent), "note": note})
-        return settle(uow, lambda _s: _base_info(row, table))
+    s = uow.session
+    live_member(s, member_id)
+    seed_rate_rules_in(s)
+    table = rate_rules_in(s)
+    calc = rules.monthly_due(table, category, month, income_fen, fixed_due_fen)
+    if calc.overridden and not note:
+        raise ValidationError("备注", "少交或免交党费须经党委批准，请在备注中写明批准情况")
+    row = upsert(s, DuesBase, {"member_id": member_id, "effective_from": month}, {
+        "category": category, "income_fen": income_fen, "fixed_due_fen": fixed_due_fen,
+        "quarterly_consent": bool(quarterly_consent), "note": note})
+    return settle(uow, lambda _s: _base_info(row, table))
 
 
-def remove_base(db: Database, base_id: str) -> None:
+@writes("dues.write")
+def remove_base(uow: UnitOfWork, base_id: str) -> None:
     """Withdraw a base entered by mistake; months already paid keep what was recorded."""
-    auth.require(db, "dues.write")
-    with UnitOfWork(db) as uow:
-        tombstone(uow.session, DuesBase, base_id, "该党费基数不存在")
-        uow.commit()
+    tombstone(uow.session, DuesBase, base_id, "该党费基数不存在")
 
 
 def bases(db: Database, member_id: str) -> list[DuesBaseInfo]:

@@ -23,6 +23,7 @@ from desktop_app.services import auth
 from desktop_app.services import ledger as ledger_service
 from desktop_app.services.dues.facts import facts_of, live_member
 from desktop_app.services.dues.rates import rate_rules_in, seed_rate_rules_in
+from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member
@@ -67,8 +68,9 @@ def _prepare(
     return m, items, amounts, consent, warnings
 
 
+@writes("dues.write")
 def record_payments(
-    db: Database,
+    uow: UnitOfWork,
     payments: Sequence[PaymentInput],
     paid_on: date,
     collected_by: str,
@@ -80,7 +82,6 @@ def record_payments(
 
     All or nothing: a refused month anywhere leaves everything unrecorded.
     """
-    auth.require(db, "dues.write")
     if not payments:
         raise ValidationError("交纳人", "请选择交纳党费的党员")
     collected_by = ledger_rules.clean_text(collected_by, "经办人")
@@ -91,54 +92,53 @@ def record_payments(
     ids = [p.member_id for p in payments]
     if len(set(ids)) != len(ids):
         raise ValidationError("交纳人", "同一党员在一次登记中只能出现一次，请把月份合在一起")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        seed_rate_rules_in(s)
-        table = rate_rules_in(s)
-        book, account_id = _book_and_account(s)
-        prepared = [_prepare(s, p, paid_on, table) for p in payments]
-        total = sum(sum(amounts) for _, _, amounts, _, _ in prepared)
-        if total <= 0:
-            raise ValidationError("实交金额", "实交金额应大于 0（免交的月份无需登记）")
-        all_months = sorted({month for _, items, _, _, _ in prepared for month, _, _ in items})
-        if len(prepared) == 1:
-            member = prepared[0][0]
-            memo = f"{member.name}交纳{rules.months_label(all_months)}党费"
-            counterparty = member.name
-        else:
-            memo = f"收缴{rules.months_label(all_months)}党费，{len(prepared)}人"
-            counterparty = "党员交纳"
-        if note.strip():
-            memo += f"（{note.strip()}）"
-        entry = ledger_service.post_in(s, ledger_service.EntryInput(
-            entry_date=paid_on, account_id=account_id, direction=ledger_rules.INCOME, amount_fen=total,
-            category=ledger_rules.DUES_COLLECTED, counterparty=counterparty, handler=collected_by,
-            entered_by=entered_by, memo=memo, voucher_no=voucher_no,
-        ))
-        count = 0
-        warnings: list[str] = []
-        for member, items, amounts, consent, warns in prepared:
-            warnings += warns
-            for (month, calc, _base), amount in zip(items, amounts):
-                rec = s.scalar(select(DuesRecord).where(DuesRecord.member_id == member.id, DuesRecord.month == month))
-                if rec is None:
-                    rec = DuesRecord(member_id=member.id, month=month)
-                    s.add(rec)
-                rec.org_id = member.org_id
-                rec.category = calc.category
-                rec.base_fen = calc.income_fen
-                rec.rate_bp = calc.rate_bp
-                rec.due_fen = calc.due_fen
-                rec.paid_fen = amount
-                rec.paid_on = paid_on
-                rec.collected_by = collected_by
-                rec.quarterly_consent = consent and month > rules.month_of(paid_on)
-                rec.ledger_entry_id = entry.id
-                rec.note = note.strip()
-                rec.deleted = False
-                count += 1
-        uow.commit()
-        return PaymentResult(entry.voucher_no, entry.id, total, count, tuple(warnings))
+    s = uow.session
+    seed_rate_rules_in(s)
+    table = rate_rules_in(s)
+    book, account_id = _book_and_account(s)
+    prepared = [_prepare(s, p, paid_on, table) for p in payments]
+    total = sum(sum(amounts) for _, _, amounts, _, _ in prepared)
+    if total <= 0:
+        raise ValidationError("实交金额", "实交金额应大于 0（免交的月份无需登记）")
+    all_months = sorted({month for _, items, _, _, _ in prepared for month, _, _ in items})
+    if len(prepared) == 1:
+        member = prepared[0][0]
+        memo = f"{member.name}交纳{rules.months_label(all_months)}党费"
+        counterparty = member.name
+    else:
+        memo = f"收缴{rules.months_label(all_months)}党费，{len(prepared)}人"
+        counterparty = "党员交纳"
+    if note.strip():
+        memo += f"（{note.strip()}）"
+    entry = ledger_service.post_in(s, ledger_service.EntryInput(
+        entry_date=paid_on, account_id=account_id, direction=ledger_rules.INCOME, amount_fen=total,
+        category=ledger_rules.DUES_COLLECTED, counterparty=counterparty, handler=collected_by,
+        entered_by=entered_by, memo=memo, voucher_no=voucher_no,
+    ))
+    count = 0
+    warnings: list[str] = []
+    for member, items, amounts, consent, warns in prepared:
+        warnings += warns
+        for (month, calc, _base), amount in zip(items, amounts):
+            rec = s.scalar(select(DuesRecord).where(DuesRecord.member_id == member.id, DuesRecord.month == month))
+            if rec is None:
+                rec = DuesRecord(member_id=member.id, month=month)
+                s.add(rec)
+            rec.org_id = member.org_id
+            rec.category = calc.category
+            rec.base_fen = calc.income_fen
+            rec.rate_bp = calc.rate_bp
+            rec.due_fen = calc.due_fen
+            rec.paid_fen = amount
+            rec.paid_on = paid_on
+            rec.collected_by = collected_by
+            rec.quarterly_consent = consent and month > rules.month_of(paid_on)
+            rec.ledger_entry_id = entry.id
+            rec.note = note.strip()
+            rec.deleted = False
+            count += 1
+    s.flush()
+    return PaymentResult(entry.voucher_no, entry.id, total, count, tuple(warnings))
 
 
 def record_payment(
@@ -160,8 +160,9 @@ def record_payment(
     )
 
 
+@writes("dues.write")
 def cancel_payment(
-    db: Database,
+    uow: UnitOfWork,
     member_id: str,
     month: date,
     reason: str,
@@ -173,46 +174,44 @@ def cancel_payment(
     The 党费收缴 entry is reversed (红字冲销, dated `on`); other members'
     payments it carried are posted again as a new entry, so nothing else changes.
     """
-    auth.require(db, "dues.write")
     on = on or date.today()
     month = rules.month_of(month)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = live_member(s, member_id)
-        rec = s.scalar(select(DuesRecord).where(DuesRecord.member_id == m.id, DuesRecord.month == month))
-        if rec is None or rec.paid_fen <= 0:
-            raise NotFound(f"{m.name}{rules.month_label(month)}没有交纳记录")
-        if rec.ledger_entry_id is None:
-            raise Conflict("这条交纳记录没有对应的账目，无法撤销")
-        entry = s.get(LedgerEntry, rec.ledger_entry_id)
-        assert entry is not None
-        on_entry = list(s.scalars(select(DuesRecord).where(DuesRecord.ledger_entry_id == entry.id)))
-        mine = [r for r in on_entry if r.member_id == m.id]
-        others = [r for r in on_entry if r.member_id != m.id]
-        reversal = ledger_service.reverse_in(
-            s, entry.id, f"撤销{m.name}{rules.months_label([r.month for r in mine])}党费交纳：{reason}",
-            on, entered_by=entered_by, for_dues=True,
-        )
-        new_entry = None
-        if others:
-            total = sum(r.paid_fen for r in others)
-            new_entry = ledger_service.post_in(s, ledger_service.EntryInput(
-                entry_date=on, account_id=entry.account_id, direction=entry.direction, amount_fen=total,
-                category=entry.category, counterparty=entry.counterparty, handler=entry.handler,
-                entered_by=entered_by,
-                memo=f"{entry.memo}（{entry.voucher_no} 冲销后重新入账，不含{m.name}）",
-            ))
-            for r in others:
-                r.ledger_entry_id = new_entry.id
-        for r in mine:
-            r.paid_fen = 0
-            r.paid_on = None
-            r.collected_by = ""
-            r.quarterly_consent = False
-            r.ledger_entry_id = None
-            r.note = f"已撤销（{on.isoformat()}）：{reason}".strip()
-        uow.commit()
-        return PaymentResult(
-            reversal.voucher_no, reversal.id, reversal.amount_fen, len(mine),
-            (f"其他党员的交纳已重新入账：凭证 {new_entry.voucher_no}",) if new_entry else (),
-        )
+    s = uow.session
+    m = live_member(s, member_id)
+    rec = s.scalar(select(DuesRecord).where(DuesRecord.member_id == m.id, DuesRecord.month == month))
+    if rec is None or rec.paid_fen <= 0:
+        raise NotFound(f"{m.name}{rules.month_label(month)}没有交纳记录")
+    if rec.ledger_entry_id is None:
+        raise Conflict("这条交纳记录没有对应的账目，无法撤销")
+    entry = s.get(LedgerEntry, rec.ledger_entry_id)
+    assert entry is not None
+    on_entry = list(s.scalars(select(DuesRecord).where(DuesRecord.ledger_entry_id == entry.id)))
+    mine = [r for r in on_entry if r.member_id == m.id]
+    others = [r for r in on_entry if r.member_id != m.id]
+    reversal = ledger_service.reverse_in(
+        s, entry.id, f"撤销{m.name}{rules.months_label([r.month for r in mine])}党费交纳：{reason}",
+        on, entered_by=entered_by, for_dues=True,
+    )
+    new_entry = None
+    if others:
+        total = sum(r.paid_fen for r in others)
+        new_entry = ledger_service.post_in(s, ledger_service.EntryInput(
+            entry_date=on, account_id=entry.account_id, direction=entry.direction, amount_fen=total,
+            category=entry.category, counterparty=entry.counterparty, handler=entry.handler,
+            entered_by=entered_by,
+            memo=f"{entry.memo}（{entry.voucher_no} 冲销后重新入账，不含{m.name}）",
+        ))
+        for r in others:
+            r.ledger_entry_id = new_entry.id
+    for r in mine:
+        r.paid_fen = 0
+        r.paid_on = None
+        r.collected_by = ""
+        r.quarterly_consent = False
+        r.ledger_entry_id = None
+        r.note = f"已撤销（{on.isoformat()}）：{reason}".strip()
+    s.flush()
+    return PaymentResult(
+        reversal.voucher_no, reversal.id, reversal.amount_fen, len(mine),
+        (f"其他党员的交纳已重新入账：凭证 {new_entry.voucher_no}",) if new_entry else (),
+    )

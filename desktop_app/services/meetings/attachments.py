@@ -11,7 +11,7 @@ from desktop_app.services import attachments, auth
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _live_meeting
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.services.records import live
+from desktop_app.services.records import live, writes
 from desktop_app.store.models_meetings import MeetingAttachment
 from desktop_app.views.meetings import AttachmentRow
 
@@ -55,10 +55,8 @@ def attachment_path(db: Database, attachment_id: str) -> Path:
     return attachments.path_of(stored)
 
 
-def remove_attachment(db: Database, attachment_id: str) -> None:
+@writes("meetings.write")
+def remove_attachment(uow: UnitOfWork, attachment_id: str) -> None:
     """Tombstone the record; the file stays in the data folder (a restore or another copy may need it)."""
-    auth.require(db, "meetings.write")
-    with UnitOfWork(db) as uow:
-        row = live(uow.session, MeetingAttachment, attachment_id, "附件")
-        row.deleted = True
-        uow.commit()
+    row = live(uow.session, MeetingAttachment, attachment_id, "附件")
+    row.deleted = True

@@ -16,7 +16,7 @@ from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _attendance_rows, _live_meeting, _Orgs, _today
 from desktop_app.services.meetings.lifecycle import _check_can_hold, _guest_row
 from desktop_app.services.meetings.queries import _fresh_detail
-from desktop_app.services.records import chosen, settle
+from desktop_app.services.records import chosen, settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
 from desktop_app.store.models_meetings import Attendance, Meeting
@@ -69,8 +69,9 @@ def _apply_entries(s: Session, m: Meeting, entries: Sequence[AttendanceEntry]) -
             a.reason = reason
 
 
+@writes("meetings.write")
 def record_attendance(
-    db: Database,
+    uow: UnitOfWork,
     meeting_id: str,
     entries: Sequence[AttendanceEntry],
     mark_held: bool = True,
@@ -78,58 +79,53 @@ def record_attendance(
     today: date | None = None,
 ) -> MeetingDetail:
     """Record how people attended, all in one transaction; the meeting becomes held (mark_held)."""
-    auth.require(db, "meetings.write")
     today = _today(today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = _live_meeting(s, meeting_id)
-        if mark_held:
-            _check_can_hold(m, today)
-        elif m.status == rules.CANCELLED:
-            raise Conflict("会议已取消，不能登记出勤")
-        _apply_entries(s, m, entries)
-        if mark_held and m.status != rules.HELD:
-            m.status = rules.HELD
-        if minutes is not None and minutes.strip() != m.minutes:
-            m.minutes = minutes.strip()
-        return settle(uow, _fresh_detail, m)
-
-
-def all_present(db: Database, meeting_id: str, today: date | None = None) -> MeetingDetail:
-    """Everyone expected came: the one-click case."""
-    auth.require(db, "meetings.write")
-    today = _today(today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = _live_meeting(s, meeting_id)
+    s = uow.session
+    m = _live_meeting(s, meeting_id)
+    if mark_held:
         _check_can_hold(m, today)
-        for a in _attendance_rows(s, m.id):
-            if not a.is_guest and a.status != rules.PRESENT:
-                a.status, a.reason = rules.PRESENT, ""
-            elif a.is_guest and a.status != rules.GUEST:
-                a.status = rules.GUEST
+    elif m.status == rules.CANCELLED:
+        raise Conflict("会议已取消，不能登记出勤")
+    _apply_entries(s, m, entries)
+    if mark_held and m.status != rules.HELD:
         m.status = rules.HELD
-        return settle(uow, _fresh_detail, m)
+    if minutes is not None and minutes.strip() != m.minutes:
+        m.minutes = minutes.strip()
+    return settle(uow, _fresh_detail, m)
 
 
-def record_many(db: Database, batches: Sequence[BulkAttendance], today: date | None = None) -> int:
+@writes("meetings.write")
+def all_present(uow: UnitOfWork, meeting_id: str, today: date | None = None) -> MeetingDetail:
+    """Everyone expected came: the one-click case."""
+    today = _today(today)
+    s = uow.session
+    m = _live_meeting(s, meeting_id)
+    _check_can_hold(m, today)
+    for a in _attendance_rows(s, m.id):
+        if not a.is_guest and a.status != rules.PRESENT:
+            a.status, a.reason = rules.PRESENT, ""
+        elif a.is_guest and a.status != rules.GUEST:
+            a.status = rules.GUEST
+    m.status = rules.HELD
+    return settle(uow, _fresh_detail, m)
+
+
+@writes("meetings.write")
+def record_many(uow: UnitOfWork, batches: Sequence[BulkAttendance], today: date | None = None) -> int:
     """Record attendance for many meetings in one transaction; each becomes held. Returns rows written."""
-    auth.require(db, "meetings.write")
     today = _today(today)
     n = 0
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        for b in batches:
-            m = _live_meeting(s, b.meeting_id)
-            _check_can_hold(m, today)
-            try:
-                _apply_entries(s, m, b.entries)
-            except ValidationError as exc:
-                raise ValidationError(exc.field, f"会议 {m.number}：{exc.message}") from None
-            if m.status != rules.HELD:
-                m.status = rules.HELD
-            n += len(b.entries)
-        uow.commit()
+    s = uow.session
+    for b in batches:
+        m = _live_meeting(s, b.meeting_id)
+        _check_can_hold(m, today)
+        try:
+            _apply_entries(s, m, b.entries)
+        except ValidationError as exc:
+            raise ValidationError(exc.field, f"会议 {m.number}：{exc.message}") from None
+        if m.status != rules.HELD:
+            m.status = rules.HELD
+        n += len(b.entries)
     return n
 
 

@@ -25,7 +25,7 @@ from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _Orgs, _today
 from desktop_app.services.membership import StandingBook
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.services.records import live
+from desktop_app.services.records import live, writes
 from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_cadence import BranchCadence
 from desktop_app.store.models_meetings import CommitteeMember, Meeting
@@ -133,20 +133,18 @@ def branch_cadence(db: Database, today: date | None = None) -> list[BranchCadenc
         ]
 
 
-def set_branch_cadence(db: Database, org_id: str, tracking_since: date | None, has_committee: bool | None,
+@writes("meetings.write")
+def set_branch_cadence(uow: UnitOfWork, org_id: str, tracking_since: date | None, has_committee: bool | None,
                        note: str = "") -> None:
     """Save a branch's tracking start and committee setting (None: decided by the 党章)."""
-    auth.require(db, "meetings.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        org = live(s, Organization, org_id, "党组织")
-        if org.kind != OrgKind.BRANCH:
-            raise ValidationError("党组织", "只有党支部有三会一课的频次设置")
-        row = _settings_rows(s, [org_id]).get(org_id)
-        if row is None:
-            row = BranchCadence(org_id=org_id)
-            s.add(row)
-        row.tracking_since = tracking_since
-        row.has_committee = has_committee
-        row.note = (note or "").strip()
-        uow.commit()
+    s = uow.session
+    org = live(s, Organization, org_id, "党组织")
+    if org.kind != OrgKind.BRANCH:
+        raise ValidationError("党组织", "只有党支部有三会一课的频次设置")
+    row = _settings_rows(s, [org_id]).get(org_id)
+    if row is None:
+        row = BranchCadence(org_id=org_id)
+        s.add(row)
+    row.tracking_since = tracking_since
+    row.has_committee = has_committee
+    row.note = (note or "").strip()

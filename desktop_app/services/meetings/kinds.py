@@ -14,6 +14,7 @@ from desktop_app.domain.meetings import KindRule
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _Orgs, _own_community
+from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models_meetings import MeetingKindSetting
 from desktop_app.views.meetings import KindSetting
@@ -109,17 +110,15 @@ def set_kind_settings(db: Database, settings: Sequence[tuple[str, str, int, bool
     return kind_settings(db, org_id)
 
 
-def reset_kind_settings(db: Database, org_id: str | None = None) -> None:
+@writes("settings.write")
+def reset_kind_settings(uow: UnitOfWork, org_id: str | None = None) -> None:
     """Back to the street's defaults for a community (default: this site's own)."""
-    auth.require(db, "settings.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        orgs = _Orgs(s)
-        community = orgs.community_of(org_id) if org_id else _own_community(s, orgs)
-        cid = community.id if community else None
-        for row in s.scalars(select(MeetingKindSetting).where(
-            MeetingKindSetting.deleted.is_(False),
-            MeetingKindSetting.org_id == cid if cid else MeetingKindSetting.org_id.is_(None),
-        )):
-            row.deleted = True
-        uow.commit()
+    s = uow.session
+    orgs = _Orgs(s)
+    community = orgs.community_of(org_id) if org_id else _own_community(s, orgs)
+    cid = community.id if community else None
+    for row in s.scalars(select(MeetingKindSetting).where(
+        MeetingKindSetting.deleted.is_(False),
+        MeetingKindSetting.org_id == cid if cid else MeetingKindSetting.org_id.is_(None),
+    )):
+        row.deleted = True

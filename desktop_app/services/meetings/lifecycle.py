@@ -22,7 +22,7 @@ from desktop_app.services.meetings._common import (
     EXPECTED_STATUSES, _attendance_rows, _chunks, _committee_ids, _live_meeting, _Org, _Orgs, _site_code, _today,
 )
 from desktop_app.services.meetings.queries import _detail, _fresh_detail
-from desktop_app.services.records import assign, chosen, settle
+from desktop_app.services.records import assign, chosen, settle, writes
 from desktop_app.services.membership import StandingBook, exemptions_of, moved_through
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
@@ -237,8 +237,9 @@ def _people(s: Session, orgs: _Orgs, ids: Sequence[str], on: date) -> list[Expec
     return out
 
 
+@writes("meetings.write")
 def plan(
-    db: Database,
+    uow: UnitOfWork,
     inp: MeetingInput,
     attendee_ids: Sequence[str] | None = None,
     guests: Sequence[Guest] = (),
@@ -249,30 +250,29 @@ def plan(
     A meeting already past may be planned too: secretaries enter last week's
     meeting this way and then record its attendance.
     """
-    auth.require(db, "meetings.write")
     clean = _validated(inp)
     today = _today(today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        orgs = _Orgs(s)
-        org = _check_holder(orgs, clean.org_id, clean.kind)
-        if attendee_ids is None:
-            attendee_ids = _default_attendees(s, orgs, org, clean.kind, clean.meeting_date)
-        else:
-            _check_members_exist(s, attendee_ids)
-        m = Meeting(number=_next_number(s, clean.meeting_date.year), status=rules.PLANNED,
-                    **{k: getattr(clean, k) for k in _INPUT_FIELDS})
-        s.add(m)
-        s.flush()
-        _add_attendees(s, m, attendee_ids, guests)
-        return settle(uow, _detail, m, orgs)
+    s = uow.session
+    orgs = _Orgs(s)
+    org = _check_holder(orgs, clean.org_id, clean.kind)
+    if attendee_ids is None:
+        attendee_ids = _default_attendees(s, orgs, org, clean.kind, clean.meeting_date)
+    else:
+        _check_members_exist(s, attendee_ids)
+    m = Meeting(number=_next_number(s, clean.meeting_date.year), status=rules.PLANNED,
+                **{k: getattr(clean, k) for k in _INPUT_FIELDS})
+    s.add(m)
+    s.flush()
+    _add_attendees(s, m, attendee_ids, guests)
+    return settle(uow, _detail, m, orgs)
 
 
 _INPUT_FIELDS = ("org_id", "kind", "title", "meeting_date", "start_time", "end_time", "place", "host",
                  "recorder", "lecturer", "minutes", "notes")
 
 
-def update(db: Database, meeting_id: str, inp: MeetingInput, attendee_ids: Sequence[str] | None = None,
+@writes("meetings.write")
+def update(uow: UnitOfWork, meeting_id: str, inp: MeetingInput, attendee_ids: Sequence[str] | None = None,
            guests: Sequence[Guest] | None = None, today: date | None = None) -> MeetingDetail:
     """Save edited fields, and the expected attendees and guests when given (None keeps them).
 
@@ -280,26 +280,24 @@ def update(db: Database, meeting_id: str, inp: MeetingInput, attendee_ids: Seque
     recorded gets that one's default attendees unless attendee_ids says otherwise;
     once attendance is recorded it cannot move.
     """
-    auth.require(db, "meetings.write")
     clean = _validated(inp)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        orgs = _Orgs(s)
-        m = _live_meeting(s, meeting_id)
-        org = _check_holder(orgs, clean.org_id, clean.kind)
-        moved = (clean.org_id, clean.kind) != (m.org_id, m.kind)
-        if moved:
-            rows = _attendance_rows(s, m.id)
-            if any(a.status and not a.is_guest for a in rows):
-                raise Conflict("已登记出勤的会议不能更换党组织或会议类型，请先清空出勤记录或新建会议")
-        assign(m, {k: getattr(clean, k) for k in _INPUT_FIELDS})
-        if moved and attendee_ids is None:
-            attendee_ids = _default_attendees(s, orgs, org, clean.kind, clean.meeting_date)
-        if attendee_ids is not None or guests is not None:
-            if attendee_ids is None:
-                attendee_ids = [a.member_id for a in _attendance_rows(s, m.id) if not a.is_guest and a.member_id]
-            _set_attendees(s, m, attendee_ids, guests)
-        return settle(uow, _detail, m, orgs)
+    s = uow.session
+    orgs = _Orgs(s)
+    m = _live_meeting(s, meeting_id)
+    org = _check_holder(orgs, clean.org_id, clean.kind)
+    moved = (clean.org_id, clean.kind) != (m.org_id, m.kind)
+    if moved:
+        rows = _attendance_rows(s, m.id)
+        if any(a.status and not a.is_guest for a in rows):
+            raise Conflict("已登记出勤的会议不能更换党组织或会议类型，请先清空出勤记录或新建会议")
+    assign(m, {k: getattr(clean, k) for k in _INPUT_FIELDS})
+    if moved and attendee_ids is None:
+        attendee_ids = _default_attendees(s, orgs, org, clean.kind, clean.meeting_date)
+    if attendee_ids is not None or guests is not None:
+        if attendee_ids is None:
+            attendee_ids = [a.member_id for a in _attendance_rows(s, m.id) if not a.is_guest and a.member_id]
+        _set_attendees(s, m, attendee_ids, guests)
+    return settle(uow, _detail, m, orgs)
 
 
 def _set_attendees(s: Session, m: Meeting, member_ids: Sequence[str], guests: Sequence[Guest] | None) -> None:
@@ -341,68 +339,62 @@ def _set_attendees(s: Session, m: Meeting, member_ids: Sequence[str], guests: Se
             s.add(row)
 
 
-def set_attendees(db: Database, meeting_id: str, member_ids: Sequence[str],
+@writes("meetings.write")
+def set_attendees(uow: UnitOfWork, meeting_id: str, member_ids: Sequence[str],
                   guests: Sequence[Guest] | None = None) -> MeetingDetail:
     """Make `member_ids` the expected attendees (in that order); guests None keeps the guests."""
-    auth.require(db, "meetings.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = _live_meeting(s, meeting_id)
-        _set_attendees(s, m, member_ids, guests)
-        return settle(uow, _fresh_detail, m)
+    s = uow.session
+    m = _live_meeting(s, meeting_id)
+    _set_attendees(s, m, member_ids, guests)
+    return settle(uow, _fresh_detail, m)
 
 
-def add_guest(db: Database, meeting_id: str, guest: Guest) -> MeetingDetail:
-    auth.require(db, "meetings.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = _live_meeting(s, meeting_id)
-        rows = _attendance_rows(s, m.id)
-        if guest.member_id and any(a.member_id == guest.member_id for a in rows):
-            raise ValidationError("列席人员", "该党员已在本次会议名单中")
-        s.add(_guest_row(s, m, guest, max((a.sort_order for a in rows), default=0) + 1))
-        return settle(uow, _fresh_detail, m)
+@writes("meetings.write")
+def add_guest(uow: UnitOfWork, meeting_id: str, guest: Guest) -> MeetingDetail:
+    s = uow.session
+    m = _live_meeting(s, meeting_id)
+    rows = _attendance_rows(s, m.id)
+    if guest.member_id and any(a.member_id == guest.member_id for a in rows):
+        raise ValidationError("列席人员", "该党员已在本次会议名单中")
+    s.add(_guest_row(s, m, guest, max((a.sort_order for a in rows), default=0) + 1))
+    return settle(uow, _fresh_detail, m)
 
 
-def cancel(db: Database, meeting_id: str, reason: str = "") -> MeetingDetail:
-    auth.require(db, "meetings.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = _live_meeting(s, meeting_id)
-        if m.status == rules.HELD:
-            raise Conflict("会议已召开，不能取消；如登记有误，请先改回“计划中”")
-        if m.status == rules.CANCELLED:
-            raise Conflict("会议已经取消")
-        m.status = rules.CANCELLED
-        m.cancel_reason = (reason or "").strip()
-        return settle(uow, _fresh_detail, m)
+@writes("meetings.write")
+def cancel(uow: UnitOfWork, meeting_id: str, reason: str = "") -> MeetingDetail:
+    s = uow.session
+    m = _live_meeting(s, meeting_id)
+    if m.status == rules.HELD:
+        raise Conflict("会议已召开，不能取消；如登记有误，请先改回“计划中”")
+    if m.status == rules.CANCELLED:
+        raise Conflict("会议已经取消")
+    m.status = rules.CANCELLED
+    m.cancel_reason = (reason or "").strip()
+    return settle(uow, _fresh_detail, m)
 
 
-def reopen(db: Database, meeting_id: str) -> MeetingDetail:
+@writes("meetings.write")
+def reopen(uow: UnitOfWork, meeting_id: str) -> MeetingDetail:
     """Back to 计划中: undo a cancellation, or a meeting marked held by mistake (attendance is kept)."""
-    auth.require(db, "meetings.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = _live_meeting(s, meeting_id)
-        if m.status != rules.PLANNED:
-            m.status = rules.PLANNED
-            m.cancel_reason = ""
-        return settle(uow, _fresh_detail, m)
+    s = uow.session
+    m = _live_meeting(s, meeting_id)
+    if m.status != rules.PLANNED:
+        m.status = rules.PLANNED
+        m.cancel_reason = ""
+    return settle(uow, _fresh_detail, m)
 
 
-def delete(db: Database, meeting_id: str) -> None:
+@writes("meetings.write")
+def delete(uow: UnitOfWork, meeting_id: str) -> None:
     """Tombstone a meeting with its attendance and attachment records (files stay in the data folder)."""
-    auth.require(db, "meetings.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = _live_meeting(s, meeting_id)
-        m.deleted = True
-        for a in _attendance_rows(s, m.id):
-            a.deleted = True
-        for f in s.scalars(select(MeetingAttachment).where(
-                MeetingAttachment.meeting_id == m.id, MeetingAttachment.deleted.is_(False))):
-            f.deleted = True
-        uow.commit()
+    s = uow.session
+    m = _live_meeting(s, meeting_id)
+    m.deleted = True
+    for a in _attendance_rows(s, m.id):
+        a.deleted = True
+    for f in s.scalars(select(MeetingAttachment).where(
+            MeetingAttachment.meeting_id == m.id, MeetingAttachment.deleted.is_(False))):
+        f.deleted = True
 
 
 def _check_can_hold(m: Meeting, today: date) -> None:
@@ -412,15 +404,14 @@ def _check_can_hold(m: Meeting, today: date) -> None:
         raise ValidationError("会议日期", f"会议日期 {m.meeting_date:%Y-%m-%d} 还没到，不能登记为已召开")
 
 
-def hold(db: Database, meeting_id: str, minutes: str | None = None, today: date | None = None) -> MeetingDetail:
+@writes("meetings.write")
+def hold(uow: UnitOfWork, meeting_id: str, minutes: str | None = None, today: date | None = None) -> MeetingDetail:
     """Mark a meeting held (attendance as recorded so far; unrecorded attendees count as absent)."""
-    auth.require(db, "meetings.write")
     today = _today(today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = _live_meeting(s, meeting_id)
-        _check_can_hold(m, today)
-        m.status = rules.HELD
-        if minutes is not None and minutes.strip() != m.minutes:
-            m.minutes = minutes.strip()
-        return settle(uow, _fresh_detail, m)
+    s = uow.session
+    m = _live_meeting(s, meeting_id)
+    _check_can_hold(m, today)
+    m.status = rules.HELD
+    if minutes is not None and minutes.strip() != m.minutes:
+        m.minutes = minutes.strip()
+    return settle(uow, _fresh_detail, m)
