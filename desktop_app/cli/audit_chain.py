@@ -1,4 +1,4 @@
-"""dangqun audit verify | revert: check the trail's hash chain (naming the first broken link), or revert a change it records."""
+"""dangqun audit verify | revert: check the trail's hash chain (naming the first broken link), or revert a change."""
 
 from __future__ import annotations
 

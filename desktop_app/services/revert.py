@@ -126,7 +126,8 @@ def _typed(table: Table, column: str, value: Any) -> Any:
     if kind is datetime:
         return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     if kind is date:
-        return value if isinstance(value, date) and not isinstance(value, datetime) else date.fromisoformat(str(value)[:10])
+        plain_date = isinstance(value, date) and not isinstance(value, datetime)
+        return value if plain_date else date.fromisoformat(str(value)[:10])
     if kind is int:
         return int(value)
     if kind is Decimal:

@@ -66,7 +66,8 @@ def test_one_change_is_shown_confirmed_and_reverted(page, wait_ops, monkeypatch,
     assert "13800000001" not in asked[0]  # masked in the confirmation too
     assert told and "已撤销党员“李四”的更改" in told[0] and "已记入操作记录" in told[0]
     assert _mobiles(db) == {"张三": "13700000000", "李四": "13912345679"}
-    assert [r.action for r in audit_log.search(db, audit_log.AuditFilter(action="audit_revert")).rows] == ["audit_revert"]
+    reverts = audit_log.search(db, audit_log.AuditFilter(action="audit_revert")).rows
+    assert [(r.action, r.label) for r in reverts] == [("audit_revert", "李四")]
 
 
 def test_the_whole_import_is_reverted_after_one_confirmation(page, wait_ops, monkeypatch):

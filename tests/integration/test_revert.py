@@ -22,7 +22,8 @@ from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.models_undo import AuditUndo
 from tests.integration.test_member_import import GOOD_ROWS, HEADER, by_name, write_csv
 
-WANG_ROW = [3, "王五", "第一网格党支部", idcard.make("320104", date(1960, 1, 9), 5, "男"), "男", "正式党员", "1990-07-01", "1991-07-01", "13611112222"]
+WANG_ROW = [3, "王五", "第一网格党支部", idcard.make("320104", date(1960, 1, 9), 5, "男"), "男", "正式党员",
+            "1990-07-01", "1991-07-01", "13611112222"]
 
 
 @pytest.fixture
@@ -170,17 +171,11 @@ def templates(tmp_path_factory):
 def test_a_street_merge_is_reverted_by_its_package(templates, tmp_path, capsys):
     from desktop_app.cli import main
     from tests.integration.sync_world import World, rows
+    from tests.integration.test_sync_trail import edit_and_remove
 
     w = World.copy_from(templates, tmp_path, prefix="synced-")
     try:
-        live = [r for r in rows(w.street, "member").values() if not r["deleted"]]
-        edited, removed = live[0], live[1]
-        with UnitOfWork(w.c1) as uow:
-            m = uow.session.get(Member, edited["id"])
-            m.notes, m.mobile = "搬到新楼", "13912345678"
-            uow.commit()
-        roster.delete(w.c1, removed["id"])
-        w.up(w.c1, name="revert-test.dqsync")
+        edited, removed = edit_and_remove(w, "revert-test.dqsync")
         merged = rows(w.street, "member")
         assert merged[edited["id"]]["mobile"] == "13912345678" and merged[removed["id"]]["deleted"]
         with w.street.session() as s:

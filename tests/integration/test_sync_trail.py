@@ -35,7 +35,10 @@ def _trail(db, row_id: str, package: str = "") -> list[dict]:
             if r["row_id"] == row_id and r["action"].startswith("sync_") and package in r["note"]]
 
 
-def test_the_street_s_merge_records_each_changed_row_before_and_after(w, capsys):
+def edit_and_remove(w, package: str) -> tuple[dict, dict]:
+    """At community 1 a member moves (notes, phone) and another is deleted; the package goes up.
+
+    Returns both members as they were before."""
     live = [r for r in rows(w.c1, "member").values() if not r["deleted"]]
     edited, removed = live[0], live[1]
     with UnitOfWork(w.c1) as uow:
@@ -43,7 +46,12 @@ def test_the_street_s_merge_records_each_changed_row_before_and_after(w, capsys)
         m.notes, m.mobile = "搬到新楼", "13912345678"
         uow.commit()
     roster.delete(w.c1, removed["id"])
-    e, report = w.up(w.c1, name="trail-test.dqsync")
+    w.up(w.c1, name=package)
+    return edited, removed
+
+
+def test_the_street_s_merge_records_each_changed_row_before_and_after(w, capsys):
+    edited, removed = edit_and_remove(w, "trail-test.dqsync")
 
     [entry] = _trail(w.street, edited["id"], "trail-test")
     assert entry["action"] == "sync_update" and entry["table_name"] == "member"
