@@ -222,6 +222,8 @@ def _id_number(value: Any) -> tuple[str, str | None]:
 
 
 def _seq(value: Any) -> int:
+    if type(value) is str and value.isascii() and value.isdigit() and len(value) <= 9:
+        return int(value)  # 1, 2, 3 ... as nearly every file has them
     if value is None or (isinstance(value, str) and not value.strip()):
         return 0
     if isinstance(value, bool):
@@ -271,11 +273,10 @@ def _id_cell(value: Any) -> Any:
     return (number, problem)
 
 
-def _parsed_column(column: str, cells: list[Any]) -> list[Any]:
-    """One template column parsed; each distinct text once (a file repeats 汉族, 正式党员, dates ...).
-
-    A cell that does not parse is a _Failed; the ID number column gives (number, problem) pairs.
-    """
+def _parsed_column(column: str, cells: list[Any]) -> tuple[list[Any], list[int], bool]:
+    """One template column parsed, each distinct text once (a file repeats 汉族, 正式党员, dates ...): the values,
+    the rows whose cell did not parse (a _Failed there; the ID number column gives (number, problem) pairs),
+    and whether every cell was text."""
     parse = _id_cell if column == _ID_COLUMN else _PARSERS[column][1]
 
     def one(value: Any) -> Any:
@@ -284,12 +285,17 @@ def _parsed_column(column: str, cells: list[Any]) -> list[Any]:
         except ValueError as exc:
             return _Failed(str(exc))
 
+    def failed(out: Any) -> bool:
+        return out[1] is not None if column == _ID_COLUMN else type(out) is _Failed
+
     distinct = dict.fromkeys(cells)
     if all(type(v) is str for v in distinct):
         table = {v: one(v) for v in distinct}
-        return [table[v] for v in cells]
+        bad = {v for v, out in table.items() if failed(out)}
+        return [table[v] for v in cells], [i for i, v in enumerate(cells) if v in bad] if bad else [], True
     # Numbers, booleans and dates from a workbook: 1, 1.0 and True are one key but not one cell.
-    return [one(v) for v in cells]
+    got = [one(v) for v in cells]
+    return got, [i for i, out in enumerate(got) if failed(out)], False
 
 
 class SheetRow(NamedTuple):
@@ -366,20 +372,20 @@ def read_member_file(path: str | Path, mapping: Mapping | None = None, sheet: st
     values: dict[str, list[Any]] = {}
     errors: dict[int, list[RowError]] = {}
     for column in columns:  # in the file's order: a row's errors read left to right
-        key = _PARSERS[column][0]
+        key, parse = _PARSERS[column]
         raw = cells[column]
-        got = _parsed_column(column, raw)
-        if column == _ID_COLUMN:
-            problems = [i for i, (_, problem) in enumerate(got) if problem]
-            for i in problems:
-                errors.setdefault(i, []).append(RowError(row_numbers[i], column, shown(raw[i]), got[i][1]))
-            got = [number for number, _ in got]
-        else:
-            failed = [i for i, v in enumerate(got) if type(v) is _Failed]
-            for i in failed:
-                errors.setdefault(i, []).append(RowError(row_numbers[i], column, shown(raw[i]), got[i].reason))
+        got, bad, text_only = _parsed_column(column, raw)
+        for i in bad:
+            reason = got[i][1] if column == _ID_COLUMN else got[i].reason
+            errors.setdefault(i, []).append(RowError(row_numbers[i], column, shown(raw[i]), reason))
+            if column != _ID_COLUMN:
                 got[i] = _DEFAULTS[key]  # as if the cell were blank: the row is refused anyway
+        if column == _ID_COLUMN:
+            got = [number for number, _ in got]
         values[key] = got
+        if parse is _text and text_only:
+            # Its cells are shown as its values are (stripped text): the values stand in for them.
+            cells[column] = got
     return MemberSheet(path, columns, ignored, row_numbers, cells, values, errors, skipped, signature)
 
 

@@ -76,7 +76,7 @@ def _filled(cells: list[Any]) -> list[tuple[int, Any]]:
     return [(i, c) for i, c in enumerate(cells) if c is not None and not (isinstance(c, str) and not c.strip())]
 
 
-_TOTAL_FIRST = frozenset("合总小累共")
+_TOTAL_FIRST = tuple("合总小累共")
 
 
 def skip_reason(cells: list[Any]) -> str | None:
@@ -92,7 +92,8 @@ def _row_kind(cells: list[Any]) -> str | None:
     """skip_reason, and 空行 for a blank row; on every row of a 100,000-row file a data row leaves after a
     count of its first three cells and three looks."""
     for c in cells[:4]:  # a 合计 label stands at the left
-        if isinstance(c, str) and c and c.lstrip()[:1] in _TOTAL_FIRST and _TOTAL.match(re.sub(r"\s+", "", c)):
+        if (type(c) is str and (c.startswith(_TOTAL_FIRST) or (c[:1].isspace() and c.lstrip().startswith(_TOTAL_FIRST)))
+                and _TOTAL.match(re.sub(r"\s+", "", c))):
             return "合计行"
     n = 0
     for c in cells:
@@ -268,29 +269,53 @@ class Records:
     sheet: str  # the sheet read ("" for CSV)
 
 
+def _first_line(text: str) -> str:
+    """The first non-blank line, from the head of the text when it is there (not a list of 100,000 lines)."""
+    head = text[:65536]
+    lines = head.splitlines()
+    whole = len(head) == len(text)
+    for k, line in enumerate(lines):
+        if line.strip():
+            if whole or k < len(lines) - 1:  # the head's last line may go on past it
+                return line
+            break
+    else:
+        if whole:
+            return ""
+    return next((ln for ln in text.splitlines() if ln.strip()), "")
+
+
+_INTERN_LIMIT = 2048  # distinct values a column may show before it is taken for one of unique values
+
+
 def _read_csv(path: Path) -> Records:
     safety.check_file_size(path)
     text = safety.decode_text(path.name, path.read_bytes())
     if "\x00" in text:
         raise DomainError(f"{path.name}：不是文本格式的 CSV 文件")
-    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    first_line = _first_line(text)
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     records: list[list[Any]] = []
-    # Checks every cell would pass are skipped for the whole file: no apostrophe anywhere means no
-    # guard to take off, and no cell can be longer than the file itself.
-    guarded = "'" in text
-    long_cells = len(text) > safety.MAX_CELL_CHARS
+    guarded = "'" in text  # no apostrophe anywhere: no formula guard to take off
+    # One object per distinct value of a column (汉族, 正式党员 ... 100,000 times over is 100,000 strings
+    # otherwise); a column that shows many distinct values (names, ID numbers) is left as read.
+    memos: list[dict | None] = []
     try:
         for n, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
             if len(row) > safety.MAX_COLUMNS:
                 del row[safety.MAX_COLUMNS + 1:]
             if guarded:
                 row = [unguard_csv(c) for c in row]
-            if long_cells or n > safety.MAX_ROWS or len(row) > safety.MAX_COLUMNS:
+            if n > safety.MAX_ROWS or len(row) > safety.MAX_COLUMNS or max(map(len, row), default=0) > safety.MAX_CELL_CHARS:
                 safety.check_row(path.name, n, row)
-            records.append(row)
+            if len(memos) < len(row):
+                memos.extend({} for _ in range(len(row) - len(memos)))
+            records.append([c if m is None else m.setdefault(c, c) for m, c in zip(memos, row)])
+            if not n % 1024:
+                memos = [None if m is None or len(m) > _INTERN_LIMIT else m for m in memos]
     except csv.Error as exc:
         raise DomainError(f"{path.name}：CSV 格式有误（{exc}）") from None
+    del text, memos
     safety.check_cells(path.name, records)
     return Records(path.name, records, (), "")
 
