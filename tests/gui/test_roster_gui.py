@@ -558,6 +558,29 @@ def test_model_passes_the_model_tester(qtmodeltester, page, wait_ops):
     assert page.model.headerData(9, Qt.Orientation.Horizontal) == "公民身份号码"
 
 
+def test_a_search_brings_a_screenful_of_rows_and_the_rest_of_the_first_page_when_shown(
+        qtmodeltester, qtbot, app_ctx, tree, wait_ops):
+    from desktop_app.gui.roster.models import FIRST_ROWS
+
+    db = app_ctx.db
+    for n in range(FIRST_ROWS + 40):
+        roster.create(db, person(f"成员{n:03d}", tree[1].id, 100 + n))
+    p = RosterPage(app_ctx)
+    qtbot.addWidget(p)
+    p.resize(1100, 700)
+    p.show()
+    wait_ops()
+    assert p.model.rowCount() == FIRST_ROWS + 40
+    assert len(p.model._pages[0]) == FIRST_ROWS  # the search read a screenful, not the whole first page
+    assert p.model.index(3, 1).data() == "成员003"
+    beyond = FIRST_ROWS + 10
+    assert p.model.index(beyond, 1).data() == "…"  # asked for: read in the background
+    wait_ops()
+    assert p.model.index(beyond, 1).data() == f"成员{beyond:03d}"
+    assert len(p.model._pages[0]) == FIRST_ROWS + 40
+    qtmodeltester.check(p.model)
+
+
 def test_empty_roster_model_passes_the_model_tester(qtmodeltester, qtbot, app_ctx, wait_ops):
     p = RosterPage(app_ctx)
     qtbot.addWidget(p)

@@ -29,6 +29,7 @@ from desktop_app.views.roster import MemberRow
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200  # rows fetched per query when the view needs them
+FIRST_ROWS = 60  # rows a search brings with its ids: a screenful; the rest of page 0 follows when scrolled to
 CACHED_PAGES = 50  # pages kept; older ones are dropped (and fetched again if shown)
 
 ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -69,6 +70,15 @@ COLUMNS: tuple[tuple[str, str, Callable[[MemberRow], str], bool, int], ...] = (
 _GETTERS = tuple(c[2] for c in COLUMNS)
 _ALIGNS = tuple(_CENTER if c[3] else _LEFT for c in COLUMNS)
 _NAME_COLUMN = 1
+_ROLES = frozenset({_DISPLAY, _ALIGN, ID_ROLE, _FOREGROUND, _TOOLTIP})  # the view asks for seven per cell
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_LOADING = ("",) * _NAME_COLUMN + ("…",) + ("",) * (len(COLUMNS) - _NAME_COLUMN - 1)
+
+
+def _shown(r: MemberRow) -> tuple[tuple[str, ...], QColor | None, str | None, str | None]:
+    """What a row shows, worked out once: cell texts, colour, and the tooltips of the first and last column."""
+    color = _GONE if r.status in rules.GONE_STATUSES else _ALERT if r.status in (rules.LOST, rules.SUSPENDED) else None
+    return (tuple(get(r) for get in _GETTERS), color, f"名册编号 {r.seq}" if r.seq else None, _marks(r) or None)
 
 
 class RosterModel(QAbstractTableModel):
@@ -84,6 +94,9 @@ class RosterModel(QAbstractTableModel):
         self._pages: OrderedDict[int, dict[str, MemberRow]] = OrderedDict()
         self._pending: set[int] = set()
         self._generation = 0
+        # id -> _shown(row): a repaint asks data() ~2,000 times; texts made once per row, not per paint
+        self._shown: dict[str, tuple] = {}
+        self._first_rows = PAGE_SIZE  # how many rows of page 0 a search brought (the rest are fetched if shown)
 
     # --- loading -----------------------------------------------------------
     def set_ids(self, ids: list[str], first_rows: list[MemberRow], today: date) -> None:
@@ -94,6 +107,8 @@ class RosterModel(QAbstractTableModel):
         self._ids = ids
         self._pages.clear()
         self._pending.clear()
+        self._shown.clear()
+        self._first_rows = max(len(first_rows), min(len(ids), FIRST_ROWS))
         if ids:
             self._pages[0] = {r.id: r for r in first_rows}
         self.endResetModel()
@@ -115,9 +130,14 @@ class RosterModel(QAbstractTableModel):
         if generation != self._generation:
             return  # rows of an older result: the ids have changed since
         self._pending.discard(page)
+        if page == 0:
+            self._first_rows = PAGE_SIZE
         self._pages[page] = {r.id: r for r in rows}
+        for r in rows:
+            self._shown.pop(r.id, None)  # read again: what it shows may have changed
         while len(self._pages) > CACHED_PAGES:
-            self._pages.popitem(last=False)
+            for gone in self._pages.popitem(last=False)[1]:
+                self._shown.pop(gone, None)
         first = page * PAGE_SIZE
         last = min(first + PAGE_SIZE, len(self._ids)) - 1
         if last >= first:
@@ -139,7 +159,7 @@ class RosterModel(QAbstractTableModel):
             return None
         page = row // PAGE_SIZE
         cached = self._pages.get(page)
-        if cached is None:
+        if cached is None or (page == 0 and row >= self._first_rows):
             self._request(page)
             return None
         self._pages.move_to_end(page)
@@ -164,35 +184,37 @@ class RosterModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
+    def _shown_at(self, row: int) -> tuple | None:
+        r = self.row_at(row)
+        if r is None:
+            return None
+        got = self._shown.get(r.id)
+        if got is None:
+            got = self._shown[r.id] = _shown(r)
+        return got
+
     def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
+        if role not in _ROLES:
+            return None  # most of what the view asks (font, background, check state...): answered first
+        row = index.row()
+        if not 0 <= row < len(self._ids) or not index.isValid():
             return None
-        role = int(role)
+        column = index.column()
         if role == _DISPLAY:
-            if index.column() == 0:
-                return str(index.row() + 1)  # 序号 counts the rows shown, without gaps (the stored one: tooltip)
-            r = self.row_at(index.row())
-            if r is None:
-                return "…" if index.column() == _NAME_COLUMN else ""
-            return _GETTERS[index.column()](r)
+            if column == 0:
+                return str(row + 1)  # 序号 counts the rows shown, without gaps (the stored one: tooltip)
+            shown = self._shown_at(row)
+            return (shown[0] if shown is not None else _LOADING)[column]
         if role == _ALIGN:
-            return _ALIGNS[index.column()]
+            return _ALIGNS[column]
         if role == ID_ROLE:
-            return self._ids[index.row()]
+            return self._ids[row]
         if role == _FOREGROUND:
-            r = self.row_at(index.row())
-            if r is not None:
-                if r.status in rules.GONE_STATUSES:
-                    return _GONE
-                if r.status in (rules.LOST, rules.SUSPENDED):
-                    return _ALERT
-            return None
-        if role == _TOOLTIP and index.column() == 0:
-            r = self.row_at(index.row())
-            return f"名册编号 {r.seq}" if r is not None and r.seq else None
-        if role == _TOOLTIP and index.column() == len(COLUMNS) - 1:
-            r = self.row_at(index.row())
-            return _marks(r) or None if r is not None else None
+            shown = self._shown_at(row)
+            return shown[1] if shown is not None else None
+        if column == 0 or column == len(COLUMNS) - 1:  # tooltips
+            shown = self._shown_at(row)
+            return None if shown is None else shown[2] if column == 0 else shown[3]
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
@@ -206,6 +228,6 @@ class RosterModel(QAbstractTableModel):
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS
 
 

@@ -77,7 +77,9 @@ class _Lists:
             hits = self._match(word, hits)
             if not hits:
                 return []
-        return list(self.ids) if hits is None else [self.ids[i] for i in hits]
+        if hits is None or len(hits) == len(self.ids):
+            return list(self.ids)  # everyone (a fragment every ID number holds): one copy, no lookups
+        return list(map(self.ids.__getitem__, hits))
 
     def _match(self, word: str, within: Sequence[int] | None) -> Sequence[int]:
         """Rows (of `within`, else of all) holding `word` as the SQL search reads it (see queries._text_conditions)."""
