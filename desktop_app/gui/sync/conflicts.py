@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.bars import refill
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.sync.models import CONFLICT_COLUMNS, ColumnModel, button, table_view
 from desktop_app.services import sync
@@ -90,15 +91,7 @@ class ConflictsPanel(QWidget):
         self._set_buttons()
 
     def set_communities(self, communities: Sequence[CommunityStatus]) -> None:
-        current = self.community.currentData()
-        self.community.blockSignals(True)
-        self.community.clear()
-        self.community.addItem("全部社区", None)
-        for c in communities:
-            self.community.addItem(c.org_name, c.site_id)
-        i = self.community.findData(current)
-        self.community.setCurrentIndex(max(i, 0))
-        self.community.blockSignals(False)
+        refill(self.community, "全部社区", [(c.org_name, c.site_id) for c in communities])
 
     def refresh(self) -> None:
         db, peer = self.page.ctx.db, self.community.currentData()

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
-from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
-from desktop_app.gui.widgets.forms import DateEdit
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.fields import Day, FieldForm, Line
 from desktop_app.gui.widgets.record_list import Act, Choice, RecordListPage, Table, selected
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column, date_text
 from desktop_app.services import transfers as transfer_service
@@ -50,19 +50,17 @@ class LetterDialog(SavingDialog):
     def __init__(self, parent: QWidget | None, db, row: TransferLetterRow):
         super().__init__(parent, f"{row.member_name}：{row.direction}介绍信")
         self.db, self.row = db, row
-        self.letter_no = QLineEdit(row.letter_no)
-        self.valid_until = DateEdit(row.valid_until, optional=True)
-        self.dues_paid_to = DateEdit(row.dues_paid_to, optional=True)
-        form = QFormLayout()
-        form.addRow("介绍信编号", self.letter_no)
-        form.addRow("有效期至", self.valid_until)
-        form.addRow("党费交至（月）", self.dues_paid_to)
-        self.finish_layout(QLabel(f"{row.from_org or '—'} → {row.to_org or '—'}，{_d(row.transfer_date)}"), form)
+        self.fields = FieldForm(self, row, (
+            Line("letter_no", "介绍信编号"),
+            Day("valid_until", "有效期至", optional=True),
+            Day("dues_paid_to", "党费交至（月）", optional=True),
+        ))
+        self.finish_layout(QLabel(f"{row.from_org or '—'} → {row.to_org or '—'}，{_d(row.transfer_date)}"), self.fields)
         self.first_field = self.letter_no
 
     def prepare(self):
         db, tid = self.db, self.row.id
-        number, valid, dues = self.letter_no.text(), self.valid_until.value(), self.dues_paid_to.value()
+        number, valid, dues = self.fields.values().values()
         return lambda: transfer_service.set_letter(db, tid, number, valid, dues)
 
 
@@ -112,7 +110,6 @@ class TransfersPage(RecordListPage):
         if not _waiting(r):
             return
         db, today = self.ctx.db, self.today
-        self.run_dialog(DateNoteDialog(
-            self, "回执已收到", f"{r.member_name} {r.direction}：{r.from_org or '—'} → {r.to_org or '—'}",
-            "收到日期", "备注", lambda on, _note: transfer_service.record_receipt(db, r.id, on, today), "确认",
-            "可不填", today, changes=self.writes), "已登记回执。", keep=r.id)
+        self.ask_date_note("回执已收到", f"{r.member_name} {r.direction}：{r.from_org or '—'} → {r.to_org or '—'}",
+                           "收到日期", "备注", lambda on, _note: transfer_service.record_receipt(db, r.id, on, today),
+                           "已登记回执。", "确认", keep=r.id)

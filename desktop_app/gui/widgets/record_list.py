@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common, forms
 from desktop_app.gui.widgets.bars import debounced, heading, refill, search_box, toolbar
+from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.list_panel import ListPanel
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import Column
@@ -389,6 +390,15 @@ class RecordListPage(Page):
     # --- writing --------------------------------------------------------------
     def show_message(self, text: str) -> None:
         self.message.setText(text)
+
+    def ask_date_note(self, title: str, summary: str, date_label: str, note_label: str,
+                      save: Callable[[date | None, str], Any], message: str | Callable[[Any], str],
+                      ok_text: str = "确定", placeholder: str = "可不填", on: date | None = None,
+                      keep: Any = None) -> Any:
+        """Ask a date (from `on`, else today) and a note about the selected record; `save(on, note)` runs off
+        the GUI thread and announces the page's writes."""
+        return self.run_dialog(DateNoteDialog(self, title, summary, date_label, note_label, save, ok_text, placeholder,
+                                              on or self.today, changes=self.writes), message, keep=keep)
 
     def delete_detail(self, title: str, question: Callable[[Any], str], delete: Callable[[Any, Any], Any],
                       message: str = "已删除。") -> None:

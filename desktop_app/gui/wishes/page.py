@@ -8,7 +8,6 @@ from html import escape
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.record_list import (
     SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, recent_years, selected,
 )
@@ -75,7 +74,8 @@ class WishesPage(RecordListPage):
     tables = (Table(COLUMNS, _color, stretch=3, details_width=260, empty="发布心愿：Ctrl+N。"),)
     filters = (Search("搜索：心愿人（可用拼音首字母）、心愿内容、认领人、编号"),
                Choice("state", [(s, s) for s in flow.WISH_STATES], "全部状态"),
-               Choice("grid", all_label="全部网格", field="grid_id"), Choice("year", recent_years("年发布"), "全部年份"))
+               Choice("grid", all_label="全部网格", field="grid_id"),
+               Choice("year", recent_years("年发布"), "全部年份"))
     filter_type = WishFilter
     actions = (
         Act("add", "发布心愿", "post_wish", "Ctrl+N", name="post"),
@@ -126,20 +126,18 @@ class WishesPage(RecordListPage):
         if d is None or d.state != flow.WISH_CLAIMED:
             return
         db, today = self.ctx.db, self.today
-        self.run_dialog(DateNoteDialog(
-            self, "撤回认领", f"{d.claimant_name} 撤回对心愿“{d.content}”的认领，心愿回到待认领。", "撤回日期", "撤回原因",
-            lambda on, note: wish_service.withdraw_claim(db, d.id, on, note, today), "撤回认领", "可不填", today,
-            changes=self.writes), f"已撤回认领，心愿 {d.wish_no} 重新待认领。")
+        self.ask_date_note("撤回认领", f"{d.claimant_name} 撤回对心愿“{d.content}”的认领，心愿回到待认领。", "撤回日期",
+                           "撤回原因", lambda on, note: wish_service.withdraw_claim(db, d.id, on, note, today),
+                           f"已撤回认领，心愿 {d.wish_no} 重新待认领。", "撤回认领")
 
     def fulfil(self) -> None:
         d = self.detail
         if d is None or d.state != flow.WISH_CLAIMED:
             return
         db, today = self.ctx.db, self.today
-        self.run_dialog(DateNoteDialog(
-            self, "心愿已实现", f"{d.claimant_name} 认领的心愿：{d.wisher_name}，{d.content}", "实现日期", "实现情况",
-            lambda on, note: wish_service.fulfil_wish(db, d.id, on, note, today), "确认实现",
-            "送了什么、谁送去的、居民的反馈", today, changes=self.writes), f"心愿 {d.wish_no} 已实现。")
+        self.ask_date_note("心愿已实现", f"{d.claimant_name} 认领的心愿：{d.wisher_name}，{d.content}", "实现日期",
+                           "实现情况", lambda on, note: wish_service.fulfil_wish(db, d.id, on, note, today),
+                           f"心愿 {d.wish_no} 已实现。", "确认实现", "送了什么、谁送去的、居民的反馈")
 
     def delete_wish(self) -> None:
         self.delete_detail("删除心愿", lambda d: f"确定删除心愿 {d.wish_no}（{d.wisher_name}：{d.content}）吗？",
