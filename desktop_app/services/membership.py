@@ -249,5 +249,4 @@ def add_exemption(uow: UnitOfWork, member_id: str, start: date | None, end: date
 @writes("members.write")
 def delete_exemption(uow: UnitOfWork, exemption_id: str) -> None:
     """Withdraw an exemption entered by mistake (meetings already planned keep their sheets)."""
-    e = live(uow.session, AttendanceExemption, exemption_id, "免于应到记录")
-    e.deleted = True
+    live(uow.session, AttendanceExemption, exemption_id, "免于应到记录").deleted = True

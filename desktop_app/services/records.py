@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import or_, select
@@ -24,7 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 import unicodedata
 
 from desktop_app.domain.errors import NotFound, ValidationError
-from desktop_app.services import auth
+from desktop_app.services import attachments, auth
 from desktop_app.services.uow import UnitOfWork
 
 R = TypeVar("R")
@@ -46,6 +47,13 @@ def live(s: Session, model, row_id: str | None, what: str) -> Any:
     if row is None or row.deleted:
         raise NotFound(f"该{what}不存在或已删除")
     return row
+
+
+def stored_file(db, model, row_id: str, what: str) -> Path:
+    """The file kept for a live row of a StoredFileMixin table (a photo, a scan), from the data folder."""
+    with db.session() as s:
+        stored = live(s, model, row_id, what).stored_name
+    return attachments.path_of(stored)
 
 
 def chosen(s: Session, model, row_id: str, field: str, what: str, where: str = "") -> Any:

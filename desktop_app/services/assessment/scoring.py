@@ -24,7 +24,7 @@ from desktop_app.services.assessment.facts import YearFacts
 from desktop_app.services.assessment.rules import RULES, measure_all
 from desktop_app.services.assessment.scheme import info_of, own_org_id, pick, year_schemes
 from desktop_app.services.database import Database
-from desktop_app.services.records import assign, live, tombstone, writes
+from desktop_app.services.records import assign, live, stored_file, tombstone, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_assessment import (
@@ -301,9 +301,7 @@ def add_evidence_file(db: Database, score_id: str, source: str | Path) -> Eviden
 
 def evidence_file_path(db: Database, file_id: str) -> Path:
     auth.require(db, "assessment.read")
-    with db.session() as s:
-        e = live(s, AssessmentEvidence, file_id, "佐证材料")
-        return attachments.path_of(e.stored_name)
+    return stored_file(db, AssessmentEvidence, file_id, "佐证材料")
 
 
 @writes("assessment.write")

@@ -23,7 +23,7 @@ from desktop_app.services.cobuilding.common import (
     activity_rows, copy_changed, cost_rows, live, org_names, tombstone, year_span,
 )
 from desktop_app.services.residents import center_name
-from desktop_app.services.records import settle, writes
+from desktop_app.services.records import settle, stored_file, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization
@@ -189,10 +189,7 @@ def remove_photo(db: Database, photo_id: str) -> None:
 
 def photo_path(db: Database, photo_id: str) -> Path:
     auth.require(db, "cobuilding.read")
-    with db.session() as s:
-        p = live(s, ActivityPhoto, photo_id, "该照片不存在或已删除")
-        stored = p.stored_name
-    return attachments.path_of(stored)
+    return stored_file(db, ActivityPhoto, photo_id, "照片")
 
 
 def volunteer_hours(db: Database, year: int) -> list[VolunteerHours]:

@@ -11,7 +11,7 @@ from desktop_app.services import attachments, auth
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _live_meeting
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.services.records import live, writes
+from desktop_app.services.records import live, stored_file, writes
 from desktop_app.store.models_meetings import MeetingAttachment
 from desktop_app.views.meetings import AttachmentRow
 
@@ -49,14 +49,10 @@ def add_attachment(db: Database, meeting_id: str, source: str | Path, note: str 
 
 def attachment_path(db: Database, attachment_id: str) -> Path:
     auth.require(db, "meetings.read")
-    with db.session() as s:
-        row = live(s, MeetingAttachment, attachment_id, "附件")
-        stored = row.stored_name
-    return attachments.path_of(stored)
+    return stored_file(db, MeetingAttachment, attachment_id, "附件")
 
 
 @writes("meetings.write")
 def remove_attachment(uow: UnitOfWork, attachment_id: str) -> None:
     """Tombstone the record; the file stays in the data folder (a restore or another copy may need it)."""
-    row = live(uow.session, MeetingAttachment, attachment_id, "附件")
-    row.deleted = True
+    live(uow.session, MeetingAttachment, attachment_id, "附件").deleted = True
