@@ -388,3 +388,16 @@ def test_a_page_declares_its_filter_type_fills_choices_from_the_load_and_deletes
     page.remove()
     wait_ops()
     assert page.deleted == [("数据库", "c")] and page.message.text() == "已删除。"
+
+
+def test_delete_detail_keeps_to_its_when_and_deletes_by_the_id_it_is_told(qtbot, qapp, wait_ops, monkeypatch):
+    page = KindsPage(AppContext(db="数据库", site=None), Store())
+    qtbot.addWidget(page)
+    page.show()
+    wait_ops()
+    monkeypatch.setattr(common, "ask", lambda *a: pytest.fail("asked although the record may not be deleted"))
+    page.delete_detail("删除", lambda d: "?", lambda db, i: page.deleted.append(i), when=lambda d: False)
+    monkeypatch.setattr(common, "ask", lambda *a: True)
+    page.delete_detail("删除", lambda d: "?", lambda db, i: page.deleted.append(i), record_id=lambda d: d.name)
+    wait_ops()
+    assert page.deleted == [page.detail.name]

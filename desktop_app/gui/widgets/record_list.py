@@ -401,13 +401,15 @@ class RecordListPage(Page):
                                               on or self.today, changes=self.writes), message, keep=keep)
 
     def delete_detail(self, title: str, question: Callable[[Any], str], delete: Callable[[Any, Any], Any],
-                      message: str = "已删除。") -> None:
-        """Ask `question(detail)`; on yes run `delete(db, detail.id)` off the GUI thread and say `message`."""
+                      message: str = "已删除。", *, when: Callable[[Any], bool] = selected,
+                      record_id: Callable[[Any], Any] = lambda d: d.id) -> None:
+        """When `when(detail)` holds, ask `question(detail)`; on yes run `delete(db, record_id(detail))` off the
+        GUI thread and say `message`."""
         d = self.detail
-        if d is None or not common.ask(self, title, question(d)):
+        if not when(d) or not common.ask(self, title, question(d)):
             return
-        db, record_id = self.ctx.db, d.id
-        self.write(lambda: delete(db, record_id), message)
+        db, rid = self.ctx.db, record_id(d)
+        self.write(lambda: delete(db, rid), message)
 
     def run_dialog(self, dlg: QDialog, message: str | Callable[[Any], str] | None = None,
                    keep: Any = None) -> Any:
