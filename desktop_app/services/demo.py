@@ -19,6 +19,7 @@ from desktop_app.demo.community import MAX_MEMBERS, Progress, planned_counts
 from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services import site as site_service
+from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.db import Database
@@ -75,81 +76,69 @@ def generate(
     )
 
 
-def add_meetings(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
+def _fill(uow: UnitOfWork, fill, seed: int, today: date | None) -> dict[str, int]:
+    """Run one demo generator in the caller's unit of work; the counts of what it added."""
+    return fill(uow.session, uow.site_id, seed, today or date.today())
+
+
+@writes("members.import")
+def add_meetings(uow: UnitOfWork, seed: int, today: date | None = None) -> dict[str, int]:
     """A year of 三会一课 for the demo community; counts of what was added."""
-    auth.require(db, "members.import")
-    with UnitOfWork(db) as uow:
-        counts = meetings_demo.fill(uow.session, uow.site_id, seed, today or date.today())
-        uow.commit()
-    return counts
+    return _fill(uow, meetings_demo.fill, seed, today)
 
 
-def add_service_work(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
+@writes("members.import")
+def add_service_work(uow: UnitOfWork, seed: int, today: date | None = None) -> dict[str, int]:
     """A year of visits, wishes, 微实事 projects and mediation for the demo community; counts."""
-    auth.require(db, "members.import")
-    with UnitOfWork(db) as uow:
-        counts = service_demo.fill(uow.session, uow.site_id, seed, today or date.today())
-        uow.commit()
-    return counts
+    return _fill(uow, service_demo.fill, seed, today)
 
 
-def add_ledger(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
+@writes("members.import")
+def add_ledger(uow: UnitOfWork, seed: int, today: date | None = None) -> dict[str, int]:
     """The funds' books and members' dues for the demo community, last year and this; counts."""
     from desktop_app.services import dues as dues_service
     from desktop_app.services import ledger as ledger_service
 
-    auth.require(db, "members.import")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        book = ledger_service.book_org_id(s)
-        ledger_demo.check_empty(s)
-        ledger_service.ensure_accounts_in(s, book)
-        dues_service.seed_rate_rules_in(s)
-        table = dues_service.rate_rules_in(s)
-        counts = ledger_demo.fill(
-            s, uow.site_id, seed, today or date.today(), book=book,
-            dues_account_id=ledger_service.dues_account_id(s, book), rate_table=table,
-            due_of=dues_service.DuesCalculator(table),
-        )
-        uow.commit()
-    return counts
+    s = uow.session
+    book = ledger_service.book_org_id(s)
+    ledger_demo.check_empty(s)
+    ledger_service.ensure_accounts_in(s, book)
+    dues_service.seed_rate_rules_in(s)
+    table = dues_service.rate_rules_in(s)
+    return ledger_demo.fill(
+        s, uow.site_id, seed, today or date.today(), book=book,
+        dues_account_id=ledger_service.dues_account_id(s, book), rate_table=table,
+        due_of=dues_service.DuesCalculator(table),
+    )
 
 
-def _fill(db: Database, fill, seed: int, today: date | None) -> dict[str, int]:
-    """Run one demo generator in its own unit of work (the actor was checked by the caller)."""
-    with UnitOfWork(db) as uow:
-        counts = fill(uow.session, uow.site_id, seed, today or date.today())
-        uow.commit()
-    return counts
-
-
-def add_assessment(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
+@writes("members.import")
+def add_assessment(uow: UnitOfWork, seed: int, today: date | None = None) -> dict[str, int]:
     """五好党支部 schemes for last year and this, with manual scores and titles; counts."""
     from desktop_app.demo import assessment as assessment_demo
 
-    auth.require(db, "members.import")
-    return _fill(db, assessment_demo.fill, seed, today)
+    return _fill(uow, assessment_demo.fill, seed, today)
 
 
-def add_development(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
+@writes("members.import")
+def add_development(uow: UnitOfWork, seed: int, today: date | None = None) -> dict[str, int]:
     """发展党员: applicants at every stage with their steps, and a few 应到 exemptions; counts."""
     from desktop_app.demo import development as development_demo
 
-    auth.require(db, "members.import")
-    return _fill(db, development_demo.fill, seed, today)
+    return _fill(uow, development_demo.fill, seed, today)
 
 
-def add_cobuilding(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
+@writes("members.import")
+def add_cobuilding(uow: UnitOfWork, seed: int, today: date | None = None) -> dict[str, int]:
     """共驻共建: partner units filled in, a year of activities and the 双报到 register; counts."""
     from desktop_app.demo import cobuilding as cobuilding_demo
 
-    auth.require(db, "members.import")
-    return _fill(db, cobuilding_demo.fill, seed, today)
+    return _fill(uow, cobuilding_demo.fill, seed, today)
 
 
-def add_member_life(db: Database, seed: int, today: date | None = None) -> dict[str, int]:
+@writes("members.import")
+def add_member_life(uow: UnitOfWork, seed: int, today: date | None = None) -> dict[str, int]:
     """Members in 党小组, dated status history, transfers both ways, exits, discipline, 流动, 失联; counts."""
     from desktop_app.demo import memberlife as memberlife_demo
 
-    auth.require(db, "members.import")
-    return _fill(db, memberlife_demo.fill, seed, today)
+    return _fill(uow, memberlife_demo.fill, seed, today)
