@@ -460,6 +460,12 @@ class ReportRenderer:
         assert self.styles is not None and self.font is not None
         return form_table(rows, widths, self.styles, self.font, label_cols=label_cols, min_heights=min_heights)
 
+    def pair_widths(self, label: float) -> list[float]:
+        """The columns of a form with two label/value pairs a row: each label `label` of the frame's width,
+        each value the rest of its half."""
+        w = self.frame_width
+        return [w * label, w * (0.5 - label), w * label, w * (0.5 - label)]
+
     def one_per_page(self, records: Sequence[Any], one: Callable[[Any], list[Flowable]], empty: str) -> list[Flowable]:
         """Each record's flowables (`one(record)`) on a page of its own; `empty` when there is none."""
         story: list[Flowable] = []

@@ -81,8 +81,8 @@ def render_unit_register(center: str, year: int, rows: Sequence[UnitRow], out: P
 
 
 def _unit_year_story(r: _Report, page: UnitYear) -> list[Flowable]:
-    u, w = page.unit, r.frame_width
-    quarter = [w * 0.14, w * 0.36, w * 0.14, w * 0.36]
+    u = page.unit
+    quarter = r.pair_widths(0.14)
     story: list[Flowable] = [r.para(f"{u.name}　{page.year}年共驻共建情况", "Heading"), r.form([
         ["单位类别", u.kind, "单位党组织", u.party_org],
         ["联系人", f"{u.contact_person}　{u.phone}".strip(), "加入日期", iso_date(u.joined_on)],
@@ -204,7 +204,7 @@ def render_feedback_forms(center: str, forms: Sequence[FeedbackForm], out: Path 
                 story.append(PageBreak())
             story += r.heading(f"{f.year}年度")
             story.append(r.form([["工作单位", f.employer, "单位党组织", f.employer_org or "（未填）"]],
-                                [w * 0.14, w * 0.36, w * 0.14, w * 0.36]))
+                                r.pair_widths(0.14)))
             story.append(Spacer(1, 3 * mm))
             story += r.table(
                 (Column("姓名", 8, "CENTER"), Column("职务", 10), Column("报到日期", 12, "CENTER"), Column("认领岗位", 14),
@@ -237,7 +237,7 @@ def render_care_sheet(center: str, care: CareDetail, unit_name: str, out: Path |
         story.append(r.form([
             ["慰问日期", chinese_date(c.care_date), "慰问类别", c.occasion],
             ["慰问单位", unit_name or r.center_name, "慰问人", c.givers],
-        ], [w * 0.14, w * 0.36, w * 0.14, w * 0.36]))
+        ], r.pair_widths(0.14)))
         story.append(Spacer(1, 3 * mm))
         # Rows tall enough to sign in by hand; " " keeps a blank cell from spanning into its neighbour.
         head = ["序号", "姓名", "类别", "住址", "慰问品", "慰问金（元）", "领取人签名", "日期"]
@@ -254,7 +254,7 @@ def render_care_sheet(center: str, care: CareDetail, unit_name: str, out: Path |
         story.append(r.para(f"共 {len(care.recipients)} 人，慰问金合计 {format_yuan(total)} 元。"
                             "领取人本人签名；代领的写明代领人姓名和关系。"))
         story.append(Spacer(1, 8 * mm))
-        story.append(r.form([["经办人（签名）", " ", "审核人（签名）", " "]], [w * 0.16, w * 0.34, w * 0.16, w * 0.34],
+        story.append(r.form([["经办人（签名）", " ", "审核人（签名）", " "]], r.pair_widths(0.16),
                             min_heights={0: 12 * mm}))
         return story
     return _render(center, "慰问签领表", A4_PORTRAIT, build, out, printed_on, font_path, None)

@@ -93,7 +93,6 @@ class DuesRegistryReport(RecordsReport):
     title = "党费收缴登记表"
     pagesize = A4_LANDSCAPE
 
-
     def build_story(self) -> list[Flowable]:
         assert self.styles is not None and self.font is not None
         styles, font = self.styles, self.font

@@ -31,10 +31,9 @@ class MediationRecordReport(RecordsReport):
     title = "矛盾纠纷调解记录"
     pagesize = A4_PORTRAIT
 
-
     def _case(self, c: CaseDetail) -> list[Flowable]:
         w = self.frame_width
-        quarter = [w * 0.16, w * 0.34, w * 0.16, w * 0.34]
+        quarter = self.pair_widths(0.16)
         story: list[Flowable] = [
             *self.heading(f"案号：{c.case_no}"),
             self.form([

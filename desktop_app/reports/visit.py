@@ -96,10 +96,8 @@ class VisitFormReport(RecordsReport):
     title = "走访记录表"
     pagesize = A4_PORTRAIT
 
-
     def _one(self, v: VisitDetail) -> list[Flowable]:
-        w = self.frame_width
-        widths = [w * 0.15, w * 0.35, w * 0.15, w * 0.35]
+        widths = self.pair_widths(0.15)
         closed = v.follow_state in flow.CLOSED_STATES
         history = "\n".join(
             f"{h.on_date.isoformat()} {h.to_state}{('（' + h.by + '）') if h.by else ''}{('：' + h.note) if h.note and h.note != '登记' else ''}"

@@ -30,7 +30,6 @@ class VoucherReport(RecordsReport):
     title = "记账凭证"
     pagesize = A4_PORTRAIT
 
-
     def _p(self, text: str, style: str = "Cell") -> Paragraph:
         assert self.styles is not None and self.font is not None
         return Paragraph(rich(text, self.font), self.styles[style])

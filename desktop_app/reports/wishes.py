@@ -60,7 +60,6 @@ class WishCardsReport(RecordsReport):
     title = "微心愿"
     pagesize = A4_PORTRAIT
 
-
     def _styles(self):
         from reportlab.lib.enums import TA_CENTER
         from reportlab.lib.styles import ParagraphStyle
