@@ -63,8 +63,8 @@ def test_register_a_unit_from_the_page(qtbot, app_ctx, wait_ops, town, monkeypat
         forms.select(dlg.kind, "学校")
         dlg.party_org.setText("实验小学党支部")
         dlg.contact.setText("周校长")
-        dlg.offers["阵地"].setChecked(True)
-        dlg.offers["志愿者"].setChecked(True)
+        dlg.offers.boxes["阵地"].setChecked(True)
+        dlg.offers.boxes["志愿者"].setChecked(True)
         shot(dlg, "unit_dialog")
 
     monkeypatch.setattr(UnitDialog, "exec", exec_with(wait_ops, fill))

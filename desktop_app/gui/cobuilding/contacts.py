@@ -12,7 +12,8 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a
 from desktop_app.gui.residents.pickers import member_picker, resident_picker
 from desktop_app.gui.widgets.dialog import DateNoteDialog
-from desktop_app.gui.widgets.forms import DateEdit, grid_combo, list_combo, named_combo, select
+from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Listed, Named
+from desktop_app.gui.widgets.forms import DateEdit, grid_combo, list_combo, select
 from desktop_app.gui.widgets.layouts import form_layout
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
 from desktop_app.gui.widgets.required import picked
@@ -73,23 +74,21 @@ class SeatDialog(CobuildingDialog):
                  today: date | None = None):
         super().__init__(parent, db, "修改兼职委员" if seat else "登记兼职委员", today=today)
         self.seat = seat
-        self.level = list_combo(rules.COMMITTEE_LEVELS, seat.level if seat else rules.COMMITTEE_LEVELS[1])
-        self.name = QLineEdit(seat.name if seat else "")
-        self.unit = named_combo(units, seat.unit_id if seat else None, "（不是共建单位）")
-        self.post = QLineEdit(seat.post if seat else "兼职委员")
-        self.phone = QLineEdit(seat.phone if seat else "")
-        self.start = DateEdit(seat.term_start if seat else self.today)
-        self.end = DateEdit(seat.term_end if seat else None, optional=True)
-        self.finish_layout(form_layout(
-            ("层级", self.level), ("姓名", self.name), ("所在单位", self.unit), ("职务", self.post),
-            ("联系电话", self.phone), ("任期开始", self.start), ("任期结束", self.end)))
+        self.fields = FieldForm(self, seat or rules.SeatInput(term_start=self.today), (  # a new seat: 大党委 兼职委员
+            Listed("level", "层级", names=rules.COMMITTEE_LEVELS),
+            Line("name", "姓名"),
+            Named("unit_id", "所在单位", things=units, none_label="（不是共建单位）", attr="unit"),
+            Line("post", "职务"),
+            Line("phone", "联系电话"),
+            Day("term_start", "任期开始", attr="start"),
+            Day("term_end", "任期结束", optional=True, attr="end"),
+        ))
+        self.finish_layout(self.fields)
         self.setMinimumWidth(420)
         self.first_field = self.name
 
     def prepare(self):
-        inp = rules.check_seat(rules.SeatInput(
-            self.level.currentData() or "", self.name.text(), self.unit.currentData(), self.post.text(),
-            self.phone.text(), self.start.value(), self.end.value()), self.today)
+        inp = rules.check_seat(self.fields.build(rules.SeatInput), self.today)
         db, sid, today = self.db, self.seat.id if self.seat else None, self.today
         return lambda: cb.save_seat(db, sid, inp, today)
 

@@ -12,6 +12,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.cobuilding.common import CobuildingDialog
 from desktop_app.gui.residents.pickers import member_picker
 from desktop_app.gui.widgets.dialog import create_or_update
+from desktop_app.gui.widgets.fields import Choice, Day, FieldForm, Line, Named, Text
 from desktop_app.gui.widgets.forms import DateEdit, combo, named_combo, text_area
 from desktop_app.gui.widgets.layouts import form_layout
 from desktop_app.gui.widgets.required import picked, required
@@ -26,29 +27,23 @@ class ReportingDialog(CobuildingDialog):
                  detail: ReportingDetail | None = None, today: date | None = None):
         super().__init__(parent, db, f"修改报到党员 {detail.row.name}" if detail else "登记在职党员报到", today=today)
         self.detail = detail
-        v = detail.to_input() if detail else rules.ReportingInput(reported_on=self.today)
-        self.name = QLineEdit(v.name)
-        self.gender = combo([("", ""), ("男", "男"), ("女", "女")], v.gender)
-        self.mobile = QLineEdit()
-        self.mobile.setPlaceholderText(f"已登记 {detail.row.mobile_masked}，不改请留空" if detail and detail.row.mobile_masked
-                                       else "手机号码")
-        self.unit = named_combo(units, v.unit_id, "（不是共建单位）")
+        masked = detail.row.mobile_masked if detail else ""
+        self.fields = FieldForm(self, detail.to_input() if detail else rules.ReportingInput(reported_on=self.today), (
+            Line("name", "姓名"),
+            Choice("gender", "性别", items=[("", ""), ("男", "男"), ("女", "女")]),
+            Line("mobile", "联系电话", f"已登记 {masked}，不改请留空" if masked else "手机号码"),  # never shown in full
+            Named("unit_id", "所在共建单位", things=units, none_label="（不是共建单位）", attr="unit"),
+            Line("employer", "工作单位"),
+            Line("employer_org", "单位党组织", "如 区人民医院党委第三支部（反馈表寄给它）"),
+            Line("job", "单位职务"),
+            Day("reported_on", "报到日期", attr="reported"),
+            Named("org_id", "报到支部", things=orgs, none_label="（不指定支部）", attr="org"),
+            Text("skills", "特长和服务", lines=2, placeholder="特长，能提供的服务，如 健康咨询、法律咨询、辅导作业"),
+            Text("notes", "备注", lines=2),
+        ))
         self.unit.currentIndexChanged.connect(self._unit_changed)
-        self.employer = QLineEdit(v.employer)
-        self.employer_org = QLineEdit(v.employer_org)
-        self.employer_org.setPlaceholderText("如 区人民医院党委第三支部（反馈表寄给它）")
-        self.job = QLineEdit(v.job)
-        self.reported = DateEdit(v.reported_on)
-        self.org = named_combo(orgs, v.org_id, "（不指定支部）")
-        self.skills = text_area(2, "特长，能提供的服务，如 健康咨询、法律咨询、辅导作业")
-        self.skills.setPlainText(v.skills)
-        self.notes = text_area(2)
-        self.notes.setPlainText(v.notes)
         self._units = {u.id: u for u in units}
-        self.finish_layout(form_layout(
-            ("姓名", self.name), ("性别", self.gender), ("联系电话", self.mobile), ("所在共建单位", self.unit),
-            ("工作单位", self.employer), ("单位党组织", self.employer_org), ("单位职务", self.job),
-            ("报到日期", self.reported), ("报到支部", self.org), ("特长和服务", self.skills), ("备注", self.notes)))
+        self.finish_layout(self.fields)
         self.setMinimumWidth(480)
         self.first_field = self.name
 
@@ -60,11 +55,7 @@ class ReportingDialog(CobuildingDialog):
                 self.employer_org.setText(u.party_org)
 
     def current_input(self) -> rules.ReportingInput:
-        return rules.ReportingInput(
-            name=self.name.text(), gender=self.gender.currentData() or "", mobile=self.mobile.text(),
-            employer=self.employer.text(), employer_org=self.employer_org.text(), unit_id=self.unit.currentData(),
-            job=self.job.text(), reported_on=self.reported.value(), org_id=self.org.currentData(),
-            skills=self.skills.toPlainText(), notes=self.notes.toPlainText())
+        return self.fields.build(rules.ReportingInput)
 
     def prepare(self):
         inp = self.current_input()

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, bullets, d, hours, year_of, years
-from desktop_app.gui.widgets.forms import DateEdit, list_combo, text_area
-from desktop_app.gui.widgets.layouts import fill, form_layout
+from desktop_app.gui.widgets.fields import Checks, Day, FieldForm, Line, Listed, Text
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, selected
 from desktop_app.gui.widgets.table import CENTER, MUTED, Column
 from desktop_app.services import cobuilding as cb
@@ -41,34 +40,23 @@ class UnitDialog(CobuildingDialog):
                  today: date | None = None):
         super().__init__(parent, db, "修改共建单位" if unit else "登记共建单位", today=today)
         self.unit = unit
-        v = unit.to_input() if unit else rules.UnitInput(joined_on=self.today)
-        self.name = QLineEdit(v.name)
-        self.kind = list_combo(rules.UNIT_KINDS, v.kind or rules.UNIT_KINDS[1])
-        self.party_org = QLineEdit(v.party_org)
-        self.party_org.setPlaceholderText("如 区人民医院党委")
-        self.contact = QLineEdit(v.contact_person)
-        self.phone = QLineEdit(v.phone)
-        self.address = QLineEdit(v.address)
-        self.joined = DateEdit(v.joined_on, optional=True)
-        self.offers = {o: QCheckBox(o) for o in rules.OFFERS}
-        for o, check in self.offers.items():
-            check.setChecked(o in v.offers)
-        box = fill(QHBoxLayout(), *self.offers.values(), 1)
-        self.notes = text_area(2)
-        self.notes.setPlainText(v.notes)
-        self.finish_layout(form_layout(
-            ("单位名称", self.name), ("单位类别", self.kind), ("单位党组织", self.party_org), ("联系人", self.contact),
-            ("联系电话", self.phone), ("地址", self.address), ("加入日期", self.joined), ("可提供资源", box),
-            ("备注", self.notes)))
+        self.fields = FieldForm(self, unit.to_input() if unit else rules.UnitInput(joined_on=self.today), (
+            Line("name", "单位名称"),
+            Listed("kind", "单位类别", names=rules.UNIT_KINDS, default=rules.UNIT_KINDS[1]),
+            Line("party_org", "单位党组织", "如 区人民医院党委"),
+            Line("contact_person", "联系人", attr="contact"),
+            Line("phone", "联系电话"),
+            Line("address", "地址"),
+            Day("joined_on", "加入日期", optional=True, attr="joined"),
+            Checks("offers", "可提供资源", options=rules.OFFERS),
+            Text("notes", "备注", lines=2),
+        ))
+        self.finish_layout(self.fields)
         self.setMinimumWidth(480)
         self.first_field = self.name
 
     def current_input(self) -> rules.UnitInput:
-        return rules.UnitInput(
-            name=self.name.text(), kind=self.kind.currentData() or "", party_org=self.party_org.text(),
-            contact_person=self.contact.text(), phone=self.phone.text(), address=self.address.text(),
-            joined_on=self.joined.value(), offers=[o for o, b in self.offers.items() if b.isChecked()],
-            notes=self.notes.toPlainText())
+        return self.fields.build(rules.UnitInput)
 
     def prepare(self):
         inp = rules.check_unit(self.current_input(), self.today)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QSpinBo
 
 from desktop_app.domain import development as rules
 from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.fields import Choice, Day, FieldForm, Line, Text
 from desktop_app.gui.widgets.forms import DateEdit, combo, text_area
 from desktop_app.gui.widgets.layouts import form_layout, wrapped
 from desktop_app.services import development
@@ -28,25 +29,22 @@ class ApplicantDialog(SavingDialog):
                  branch_id: str | None = None, today: date | None = None):
         super().__init__(parent, "登记入党申请人")
         self.db, self.today = db, today or date.today()
-        self.name = QLineEdit()
-        self.branch = combo(list(branches), branch_id)
-        self.applied = DateEdit(self.today)
-        self.id_number = QLineEdit()
-        self.id_number.setPlaceholderText("18 位；性别和出生日期由号码得出")
-        self.education = QLineEdit()
-        self.job = QLineEdit()
-        self.mobile = QLineEdit()
-        self.notes = text_area(2)
-        self.finish_layout(form_layout(
-            ("姓名", self.name), ("党支部", self.branch), ("递交申请书日期", self.applied), ("公民身份号码", self.id_number),
-            ("学历", self.education), ("工作单位及职务", self.job), ("联系电话", self.mobile), ("备注", self.notes)))
+        self.fields = FieldForm(self, None, (
+            Line("name", "姓名"),
+            Choice("org_id", "党支部", items=list(branches), default=branch_id, attr="branch"),
+            Day("applied_on", "递交申请书日期", default=self.today, attr="applied"),
+            Line("id_number", "公民身份号码", "18 位；性别和出生日期由号码得出"),
+            Line("education", "学历"),
+            Line("job", "工作单位及职务"),
+            Line("mobile", "联系电话"),
+            Text("notes", "备注", lines=2),
+        ))
+        self.finish_layout(self.fields)
         self.setMinimumWidth(460)
         self.first_field = self.name
 
     def prepare(self):
-        inp = ApplicantInput(name=self.name.text(), org_id=self.branch.currentData(), applied_on=self.applied.value(),
-                             id_number=self.id_number.text(), education=self.education.text(), job=self.job.text(),
-                             mobile=self.mobile.text(), notes=self.notes.toPlainText())
+        inp = self.fields.build(ApplicantInput)
         db, today = self.db, self.today
         return lambda: development.add_applicant(db, inp, today)
 
