@@ -144,3 +144,19 @@ def test_todo_names_each_late_thing_and_the_page_that_settles_it(db, town):
         return
     assert by_kind["backup"][0].text.startswith("此数据库还没有备份")
     assert todo.items.index(by_kind["backup"][0]) < todo.items.index(by_kind["probation"][0])  # late first
+
+
+def test_figures_and_to_do_list_of_one_refresh_read_the_dues_arrears_and_pipeline_once(db, town, monkeypatch):
+    from desktop_app.services import development, dues
+
+    calls = []
+    real_arrears, real_pipeline = dues.arrears, development.pipeline
+    monkeypatch.setattr(dues, "arrears", lambda *a, **k: calls.append("arrears") or real_arrears(*a, **k))
+    monkeypatch.setattr(development, "pipeline", lambda *a, **k: calls.append("pipeline") or real_pipeline(*a, **k))
+    alone = (overview.dashboard(db, 2026, today=TODAY), overview.todo(db, TODAY))
+    assert sorted(calls) == ["arrears", "arrears", "pipeline", "pipeline"]  # each on its own reads both
+    calls.clear()
+    shared = overview.Shared()
+    together = (overview.dashboard(db, 2026, today=TODAY, shared=shared), overview.todo(db, TODAY, shared=shared))
+    assert sorted(calls) == ["arrears", "pipeline"]
+    assert together == alone  # the same figures and items

@@ -20,6 +20,7 @@ from desktop_app.services import auth, service_stats
 from desktop_app.services.database import Database
 from desktop_app.services.membership import standings
 from desktop_app.services.orgtree import subtree_ids
+from desktop_app.services.overview.shared import Shared
 from desktop_app.store.models import Member, Organization, Site
 from desktop_app.store.models_cobuilding import registered_member_ids
 from desktop_app.store.models_ledger import DuesRecord
@@ -214,7 +215,7 @@ def _cobuilding(db: Database, year: int) -> list[Figure]:
     ]
 
 
-def _today_only(db: Database, community: str | None, today: date) -> tuple[list[Figure], list[str]]:
+def _today_only(db: Database, community: str | None, today: date, shared: Shared) -> tuple[list[Figure], list[str]]:
     """Figures that exist only as of today: the 发展党员 pipeline and the dues arrears."""
     out, left = [], []
     try:
@@ -224,27 +225,26 @@ def _today_only(db: Database, community: str | None, today: date) -> tuple[list[
     if development is None:
         left.append("发展党员（本版本尚无此模块）")
     elif auth.can(db, "development.read"):
-        rows = development.pipeline(db, today=today)
+        rows = shared.pipeline(db, today)
         if community:
             with db.session() as s:
                 ids = scope_ids(s, community)
             rows = [r for r in rows if r.org_id in ids]
         out.append(Figure("development_pipeline", "发展党员在培养", len(rows), None, DEVELOPMENT, "", "发展党员"))
     if auth.can(db, "dues.read"):
-        from desktop_app.services import dues
-
-        arrears = dues.arrears(db, community, today)
+        arrears = shared.arrears(db, community, today)
         out.append(Figure("dues_arrears_members", "党费欠缴人数", len(arrears), None, DUES, "", "党费"))
         out.append(Figure("dues_arrears_fen", "党费欠缴金额", sum(a.owed_fen for a in arrears), None, DUES, "元", "党费"))
     return out, left
 
 
 def dashboard(db: Database, year: int | None = None, community: str | None = None,
-              today: date | None = None) -> Dashboard:
+              today: date | None = None, shared: Shared | None = None) -> Dashboard:
     """The 工作台's figures of `year` (default this year) beside last year's, and its charts.
 
     `community` (a community's org id, at a street office) narrows every figure to it.
     A figure of a module the account may not read is left out and named in `left_out`.
+    `shared`: the reads this refresh shares with `todo` (see overview.shared).
     """
     auth.require(db, "overview.read")
     today = today or date.today()
@@ -260,7 +260,7 @@ def dashboard(db: Database, year: int | None = None, community: str | None = Non
     else:  # kept by the street as a whole, not per community
         now.left_out.extend(("经费（街道账）", "共驻共建（街道统计）"))
     if year == today.year:
-        more, left = _today_only(db, community, today)
+        more, left = _today_only(db, community, today, shared or Shared())
         extra += more
     else:
         left = []

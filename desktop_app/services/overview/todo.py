@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from desktop_app.domain.meetings import CellStatus
 from desktop_app.services import auth
 from desktop_app.services.database import Database
+from desktop_app.services.overview.shared import Shared
 from desktop_app.services.overview.figures import scope_ids
 from desktop_app.views.overview import TodoItem, TodoList
 
@@ -60,11 +61,9 @@ def _probation(db: Database, today: date, ids: set[str] | None) -> list[TodoItem
     return out
 
 
-def _development(db: Database, today: date, ids: set[str] | None) -> list[TodoItem]:
-    from desktop_app.services import development
-
+def _development(db: Database, today: date, ids: set[str] | None, shared: Shared) -> list[TodoItem]:
     out = []
-    for a in development.pipeline(db, today=today):
+    for a in shared.pipeline(db, today):
         if (ids is not None and a.org_id not in ids) or a.next_due is None or a.next_due > today + timedelta(days=30):
             continue
         out.append(TodoItem("development", f"{a.stage} {a.name}（{a.branch_name}）下一步应于 {a.next_due.isoformat()} 前办理",
@@ -72,11 +71,9 @@ def _development(db: Database, today: date, ids: set[str] | None) -> list[TodoIt
     return out
 
 
-def _dues(db: Database, today: date, community: str | None) -> list[TodoItem]:
-    from desktop_app.services import dues
-
+def _dues(db: Database, today: date, community: str | None, shared: Shared) -> list[TodoItem]:
     by_branch: dict[str, list] = {}
-    for r in dues.arrears(db, community, today):
+    for r in shared.arrears(db, community, today):
         by_branch.setdefault(r.org_name or "未分支部", []).append(r)
     return [
         TodoItem("dues", f"{name}：{len(rows)} 人欠缴党费，合计 {sum(r.owed_fen for r in rows) / 100:,.2f} 元",
@@ -170,10 +167,15 @@ def _backup(db: Database, today: date) -> list[TodoItem]:
     return []
 
 
-def todo(db: Database, today: date | None = None, community: str | None = None) -> TodoList:
-    """Everything due or late as of `today`, late first within each kind; narrowed to `community` at a street."""
+def todo(db: Database, today: date | None = None, community: str | None = None,
+         shared: Shared | None = None) -> TodoList:
+    """Everything due or late as of `today`, late first within each kind; narrowed to `community` at a street.
+
+    `shared`: the reads this refresh shares with `dashboard` (see overview.shared).
+    """
     auth.require(db, "overview.read")
     today = today or date.today()
+    shared = shared or Shared()
     with db.session() as s:
         ids = scope_ids(s, community)
     items: list[TodoItem] = []
@@ -181,7 +183,7 @@ def todo(db: Database, today: date | None = None, community: str | None = None) 
     checks = (
         ("meetings.read", lambda: _meetings(db, today, community)),
         ("members.read", lambda: _probation(db, today, ids)),
-        ("dues.read", lambda: _dues(db, today, community)),
+        ("dues.read", lambda: _dues(db, today, community, shared)),
         ("visits.read", lambda: _visits(db, today, ids)),
         ("wishes.read", lambda: _wishes(db, today, ids)),
         ("projects.read", lambda: _projects(db, today, ids)),
@@ -195,7 +197,7 @@ def todo(db: Database, today: date | None = None, community: str | None = None) 
         left.append("发展党员的下一步（本版本尚无此模块）")
     else:
         if auth.can(db, "development.read"):
-            items += _development(db, today, ids)
+            items += _development(db, today, ids, shared)
     if community is None:
         if auth.can(db, "ledger.read"):
             items += _ledger(db, today)
