@@ -348,28 +348,26 @@ def _more_than_half(present: int, base: int) -> bool:
     return base > 0 and present * 2 > base
 
 
+def _majority(base: int, present: int, counted: str, met_without_base: bool | None, without_base: str) -> Quorum:
+    """More than half of `base` present; `counted` names who make up the base in the note."""
+    if base <= 0:
+        return Quorum(True, met_without_base, 0, 0, without_base)
+    met = _more_than_half(present, base)
+    note = (
+        f"{counted} {base} 人，到会 {present} 人，"
+        + ("超过半数" if met else f"未超过半数（至少需 {base // 2 + 1} 人）")
+    )
+    return Quorum(True, met, base, present, note)
+
+
 def congress_quorum(voters: int, voters_present: int) -> Quorum:
     """支部党员大会: more than half of the members with a vote (正式党员) present."""
-    if voters <= 0:
-        return Quorum(True, False, 0, 0, "没有有表决权的正式党员，不能召开支部党员大会")
-    met = _more_than_half(voters_present, voters)
-    note = (
-        f"有表决权的应到 {voters} 人，到会 {voters_present} 人，"
-        + ("超过半数" if met else f"未超过半数（至少需 {voters // 2 + 1} 人）")
-    )
-    return Quorum(True, met, voters, voters_present, note)
+    return _majority(voters, voters_present, "有表决权的应到", False, "没有有表决权的正式党员，不能召开支部党员大会")
 
 
 def committee_quorum(committee: int, committee_present: int) -> Quorum:
     """支委会: more than half of the branch committee present."""
-    if committee <= 0:
-        return Quorum(True, None, 0, 0, "未登记支部委员会成员，无法判断是否达到法定人数")
-    met = _more_than_half(committee_present, committee)
-    note = (
-        f"支委 {committee} 人，到会 {committee_present} 人，"
-        + ("超过半数" if met else f"未超过半数（至少需 {committee // 2 + 1} 人）")
-    )
-    return Quorum(True, met, committee, committee_present, note)
+    return _majority(committee, committee_present, "支委", None, "未登记支部委员会成员，无法判断是否达到法定人数")
 
 
 def has_vote(category: str, party_status: str = "正常") -> bool:

@@ -124,17 +124,23 @@ class ExitInput:
     destination: str = ""  # 转出: where to (the transfer register's 转往)
 
 
+def _check_decision(kind: str, kinds: tuple[str, ...], kind_field: str, kind_hint: str, on: date | None,
+                    on_field: str, today: date, joined: date | None) -> None:
+    """A decision of a known kind, dated between joining the party and today."""
+    if kind not in kinds:
+        raise ValidationError(kind_field, f"应为 {'、'.join(kinds)} 之一{kind_hint}")
+    if on is None:
+        raise ValidationError(on_field, "请填写日期")
+    if on > today:
+        raise ValidationError(on_field, "不能晚于今天")
+    if joined is not None and on < joined:
+        raise ValidationError(on_field, "不能早于加入党组织日期")
+
+
 def check_exit(inp: ExitInput, today: date, joined: date | None, status: str,
                lapse: Lapse | None = None) -> ExitInput:
     """An exit record as the 党章 wants it; `lapse` is article 9's view on the exit date (自行脱党 only)."""
-    if inp.kind not in EXIT_KINDS:
-        raise ValidationError("出党方式", f"应为 {'、'.join(EXIT_KINDS)} 之一")
-    if inp.exit_date is None:
-        raise ValidationError("日期", "请填写日期")
-    if inp.exit_date > today:
-        raise ValidationError("日期", "不能晚于今天")
-    if joined is not None and inp.exit_date < joined:
-        raise ValidationError("日期", "不能早于加入党组织日期")
+    _check_decision(inp.kind, EXIT_KINDS, "出党方式", "", inp.exit_date, "日期", today, joined)
     if status in (DECEASED, TRANSFERRED_OUT, REMOVED, WITHDRAWN, EXPELLED, LAPSED):
         raise ValidationError("出党方式", f"该党员已是“{status}”，不能再登记")
     body = short_text("决定机关", inp.decided_by)
@@ -193,14 +199,8 @@ def probation_end(decided_on: date, years: int) -> date:
 
 
 def check_discipline(inp: DisciplineInput, today: date, joined: date | None) -> DisciplineInput:
-    if inp.kind not in DISCIPLINE_KINDS:
-        raise ValidationError("处分种类", f"应为 {'、'.join(DISCIPLINE_KINDS)} 之一（开除党籍请登记出党）")
-    if inp.decided_on is None:
-        raise ValidationError("决定日期", "请填写日期")
-    if inp.decided_on > today:
-        raise ValidationError("决定日期", "不能晚于今天")
-    if joined is not None and inp.decided_on < joined:
-        raise ValidationError("决定日期", "不能早于加入党组织日期")
+    _check_decision(inp.kind, DISCIPLINE_KINDS, "处分种类", "（开除党籍请登记出党）", inp.decided_on, "决定日期", today,
+                    joined)
     body = short_text("决定机关", inp.decided_by)
     if not body:
         raise ValidationError("决定机关", "请写明作出处分决定的党组织或纪委")
