@@ -44,3 +44,26 @@ def lock_for_import(s: Session) -> None:
     it imported and does nothing.
     """
     serialize(s.connection(), "sync-import")
+
+
+def tells_changes(engine) -> bool:
+    """Can data_version() say when anything committed to this database (an in-memory cache's check)?"""
+    return engine.dialect.name == "postgresql" or (engine.dialect.name == "sqlite" and ":memory:" not in str(engine.url))
+
+
+def data_version(dialect_name: str, dbapi_conn) -> object:
+    """A value that changes whenever another connection's commit becomes visible (compare with ==).
+
+    SQLite: PRAGMA data_version of a connection that never writes. PostgreSQL: the
+    current snapshot (xmin:xmax:in-progress ids), which changes exactly when a writing
+    transaction starts or ends, and says which commits a read made now would see.
+    """
+    cur = dbapi_conn.cursor()
+    try:
+        if dialect_name == "postgresql":
+            cur.execute("SELECT pg_current_snapshot()::text")
+        else:
+            cur.execute("PRAGMA data_version")
+        return cur.fetchone()[0]
+    finally:
+        cur.close()

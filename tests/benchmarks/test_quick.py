@@ -27,6 +27,8 @@ def test_every_benchmark_runs_at_quick_sizes(tmp_path):
     assert data["quick"] is True and data["failed"] == []
     benches = {f["bench"] for f in data["figures"]}
     modules = {p.stem.removeprefix("bench_") for p in Path(__file__).parent.glob("bench_*.py")}
+    if "district: skipped, PostgreSQL cannot be installed" in run.stdout:
+        modules.discard("district")  # no server here and none installable (bench_district says why)
     assert benches == modules  # every benchmark recorded at least one figure
     for f in data["figures"]:
         assert f["value"] > 0, f

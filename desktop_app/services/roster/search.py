@@ -11,11 +11,12 @@ So the ids in display order, with the lower-cased name, pinyin, initials, ID
 number and mobile beside them, are read once per filter (the combo boxes) and
 sort; each keystroke then scans those lists in Python (about 5 ms per 100,000).
 
-Kept in step by SQLite itself: the index remembers `PRAGMA data_version` of a
-connection of its own that never writes, which changes whenever anything
-(this process, the command line, a sync merge) commits to the file. A changed
-version drops the cached lists, so a search never shows a roster older than
-its last commit. Other databases (no data_version) search in SQL as before.
+Kept in step by the database itself: the index remembers the data version of a
+connection of its own that never writes (store.dialect.data_version: SQLite's
+`PRAGMA data_version`, PostgreSQL's current snapshot), which changes whenever
+anything (this process, the command line, a sync merge, another operator)
+commits. A changed version drops the cached lists, so a search never shows a
+roster older than its last commit. Other databases search in SQL as before.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 from sqlalchemy import event
 
 from desktop_app.services.database import Database
+from desktop_app.store import dialect
 
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 _KEEP = 3  # filters (combo-box states) whose lists stay cached: the current one and a recent few
@@ -136,17 +138,14 @@ class _Index:
                 finally:
                     self._probe = None
 
-    def _data_version(self, db: Database) -> int:
+    def _data_version(self, db: Database) -> object:
         if self._probe is None:
             probe = db.engine.raw_connection()
             probe.detach()  # ours alone, closed with the engine; never returned to the pool for writes
+            if db.engine.dialect.name == "postgresql":
+                probe.dbapi_connection.autocommit = True  # no transaction left open between searches
             self._probe = probe
-        cur = self._probe.cursor()
-        try:
-            cur.execute("PRAGMA data_version")
-            return cur.fetchone()[0]
-        finally:
-            cur.close()
+        return dialect.data_version(db.engine.dialect.name, self._probe)
 
     def lists(self, db: Database, key: Hashable, load: Callable[[], Sequence[tuple[Any, ...]]]) -> _Lists:
         with self._lock:
@@ -172,8 +171,8 @@ _indexes_lock = threading.Lock()
 
 
 def _index_for(db: Database) -> _Index | None:
-    """The search index of `db`, or None where the database cannot say when it changed (not SQLite)."""
-    if db.engine.dialect.name != "sqlite" or ":memory:" in db.url:
+    """The search index of `db`, or None where the database cannot say when it changed."""
+    if not dialect.tells_changes(db.engine):
         return None
     with _indexes_lock:
         found = _indexes.get(db)

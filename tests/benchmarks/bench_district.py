@@ -1,0 +1,228 @@
+"""A district on PostgreSQL: community packages imported by one operator and by two at once, and search.
+
+    python -m tests.benchmarks district           160 packages x 2,000 members, a year of records each
+    python -m tests.benchmarks district --quick   2 x 60 (CI: proves it runs; the figures mean little)
+    python -m tests.benchmarks.bench_district --communities 16 --members 2000 --search-members 320000
+
+The district's database is a PostgreSQL database on a throwaway cluster that
+this benchmark starts itself (tests/pgcluster.py: the distribution's server,
+installed when missing and we may; a socket in a temporary folder; stopped at
+the end), or the cluster DANGQUN_TEST_PG_URL names. Without a PostgreSQL
+server that can be installed it says so and records nothing.
+
+As in bench_sync, two communities are really generated (a year of meetings,
+visits, ledger and dues per member) and the other packages are copies under
+new ids, each enrolled as a community of its own. The street database (keys
+and enrolments, no data) is made as a file and loaded into two fresh server
+databases: one operator imports every package into the first, two operators
+(two processes, each with its own connections, as two PCs) import half each
+into the second at the same time. Figures: time, rows per second, and the
+two-operator time over the one-operator time (target <= 0.59, a 1.7x speed-up).
+
+Search: the members imported are copied under new ids and ID numbers until
+there are --search-members of them (320,000 at full size), then the roster
+search runs for typed prefixes (names, pinyin, initials, ID and phone
+fragments); the figure is the 95th percentile per keystroke (target 30 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+WORDS = ["zhang", "wxm", "王秀", "李建国", "3101", "1391", "liu", "chen", "31x", "王 z", "zs", "秀 13", "4401", "huang"]
+
+
+def _import_all(args: tuple) -> dict:
+    """In a worker process (one operator's program): import the packages in order into the server database."""
+    url, paths, data_dir = args
+    os.environ["DANGQUN_DATA_DIR"] = data_dir
+    from desktop_app.services import sync
+    from desktop_app.services.database import open_database
+
+    db, _ = open_database(url)
+    rows = 0
+    t0 = time.perf_counter()
+    try:
+        for path in paths:
+            report = sync.import_package(db, Path(path))
+            assert report.total("conflicts") == 0 and not report.already_imported, path
+            rows += report.total("inserted") + report.total("unchanged")
+    finally:
+        db.dispose()
+    return {"rows": rows, "seconds": time.perf_counter() - t0, "started": t0}
+
+
+def _operators(url: str, packages: list[Path], folder: Path, n: int) -> tuple[float, int]:
+    """`n` operators importing the packages between them (alternately dealt) at once: wall time and rows."""
+    shares = [[str(p) for p in packages[i::n]] for i in range(n)]
+    jobs = [(url, share, str(folder / f"operator{i}")) for i, share in enumerate(shares)]
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        done = list(pool.map(_import_all, jobs))
+    return time.perf_counter() - t0, sum(d["rows"] for d in done)
+
+
+def _grow_members(db, target: int) -> int:
+    """Copies of the imported members under new ids and ID numbers until there are `target`; the count."""
+    from sqlalchemy import func, select, text
+
+    from desktop_app.store.models import Member
+
+    with db.engine.begin() as conn:
+        have = conn.scalar(select(func.count()).select_from(Member))
+        cols = [c.name for c in Member.__table__.columns if c.name not in ("id", "id_number")]
+        names = ", ".join(cols)
+        copy = 0
+        while have < target and copy < 90:
+            copy += 1
+            # An ID number no area code uses (8x...), so the copies are live members of their own.
+            conn.execute(text(
+                f"INSERT INTO member (id, id_number, {names}) "
+                f"SELECT gen_random_uuid()::text, '8' || lpad(:k, 2, '0') || substr(id_number, 4), {names} "
+                f"FROM member WHERE id_number NOT LIKE '8%' AND length(id_number) = 18 LIMIT :n"),
+                {"k": str(copy), "n": target - have})
+            have = conn.scalar(select(func.count()).select_from(Member))
+        conn.execute(text("ANALYZE member"))
+    return have
+
+
+def _search(db) -> tuple[list[float], int]:
+    """Seconds per keystroke of the roster search, every prefix of WORDS, twice (the second as typed again)."""
+    from desktop_app.services import roster
+    from desktop_app.views.roster import MemberFilter
+
+    times: list[float] = []
+    found = 0
+    for _ in range(2):
+        for word in WORDS:
+            for k in range(1, len(word) + 1):
+                t0 = time.perf_counter()
+                ids = roster.search_ids(db, MemberFilter(text=word[:k]))
+                times.append(time.perf_counter() - t0)
+                found += bool(ids)
+    return times, found
+
+
+def _cluster(folder: Path) -> tuple[str, bool]:
+    """The cluster's URL, and whether we started it (and must stop it)."""
+    given = os.environ.get("DANGQUN_TEST_PG_URL", "")
+    if given:
+        return given, False
+    from tests import pgcluster
+
+    return pgcluster.start(folder / "pg"), True
+
+
+def main(quick: bool = False, scale: int = 1, communities: int | None = None, members: int | None = None,
+         search_members: int | None = None, distinct: int = 2) -> None:
+    communities = communities or (2 if quick else 160 * scale)
+    members = members or (60 if quick else 2000)
+    search_members = search_members or (1000 if quick else 320_000 * scale)
+    distinct = max(1, min(1 if quick else distinct, communities))
+    folder = Path(tempfile.mkdtemp(prefix="bench-district-"))
+    started_cluster = False
+    try:
+        try:
+            url, started_cluster = _cluster(folder)
+        except (SystemExit, OSError) as exc:  # no server binaries and none installable here
+            print(f"district: skipped, PostgreSQL cannot be installed here ({exc})", flush=True)
+            return
+        _run(url, folder, communities, members, search_members, distinct)
+    finally:
+        if started_cluster:
+            from tests import pgcluster
+
+            pgcluster.stop(folder / "pg")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run(url: str, folder: Path, communities: int, members: int, search_members: int, distinct: int) -> None:
+    from sqlalchemy import select
+
+    from desktop_app.services import site, sync
+    from desktop_app.store.migrate import open_database
+    from desktop_app.store.models import Organization
+    from tests.benchmarks.bench_sync import _build_community, _clone
+    from tests.benchmarks.figures import record
+    from tests.integration.sync_world import drop_server, on_server
+
+    os.environ["DANGQUN_DATA_DIR"] = str(folder / "data")
+    os.environ.setdefault("DANGQUN_SYNC_PASSPHRASE", "bench-sync-passphrase")  # key files, in the workers too
+    started = time.perf_counter()
+    street_path = folder / "street.db"
+    street, _ = open_database(street_path)
+    info = site.init_site(street, "320102", "玄武区委（区级数据库）", "street")
+    sync.new_key(street, folder / "street.dqkey")
+    with street.session() as s:
+        node = s.scalar(select(Organization.id).where(Organization.kind == "street"))
+    keep = {info.id.encode(), node.encode()}  # the district's own site and org node stay shared
+    street.dispose()
+    print(f"{communities} community packages x {members:,} members ({distinct} generated, the rest copies "
+          f"under new ids) into PostgreSQL", flush=True)
+    jobs = [(str(folder), i, members, 201 + i, str(street_path)) for i in range(distinct)]
+    with ProcessPoolExecutor(max_workers=min(2, distinct)) as pool:
+        built = list(pool.map(_build_community, jobs))
+    packages = [Path(b["path"]) for b in built]
+    clones = [(str(street_path), Path(built[n % distinct]["path"]), folder / f"clone{n}.dqsync", n, keep)
+              for n in range(distinct, communities)]
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        list(pool.map(_clone, clones))
+    packages.extend(c[2] for c in clones)
+    print(f"  packages ready in {time.perf_counter() - started:.0f} s (copies {time.perf_counter() - t0:.0f} s)",
+          flush=True)
+
+    one, two = on_server(street_path, url), on_server(street_path, url)
+    try:
+        t_one, rows = _operators(one.url, packages, folder, 1)
+        print(f"  one operator: {rows:,} rows in {t_one:.1f} s ({rows / t_one:,.0f} rows/s)", flush=True)
+        t_two, rows_two = _operators(two.url, packages, folder, 2)
+        assert rows_two == rows, (rows, rows_two)
+        print(f"  two operators at once: {rows_two:,} rows in {t_two:.1f} s ({rows_two / t_two:,.0f} rows/s); "
+              f"speed-up {t_one / t_two:.2f}x", flush=True)
+        size = f"{communities} x {members:,} members, PostgreSQL"
+        record("district", "import, one operator", t_one, "s", size=size, rows=rows, rows_per_s=rows / t_one)
+        record("district", "import, two operators at once", t_two, "s", t_one, "one operator", 1 / 1.7, size,
+               rows=rows_two, rows_per_s=rows_two / t_two, speed_up=t_one / t_two)
+
+        total = _grow_members(two, search_members)
+        times, found = _search(two)
+        times.sort()
+        p95 = times[int(0.95 * (len(times) - 1))]
+        median = statistics.median(times)
+        print(f"  search over {total:,} members: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms "
+              f"({len(times)} keystrokes, {found} found someone)", flush=True)
+        record("district", "search per keystroke, p95", p95, "s", target=0.030, size=f"{total:,} members",
+               median=median, keystrokes=len(times))
+    finally:
+        drop_server(one, url)
+        drop_server(two, url)
+    print(f"total benchmark time {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _cli(argv: list[str]) -> None:
+    p = argparse.ArgumentParser(prog="bench_district")
+    p.add_argument("--communities", type=int)
+    p.add_argument("--members", type=int)
+    p.add_argument("--search-members", type=int)
+    p.add_argument("--distinct", type=int, default=2)
+    p.add_argument("--quick", action="store_true")
+    a = p.parse_args(argv)
+    main(a.quick, 1, a.communities, a.members, a.search_members, a.distinct)
+    from tests.benchmarks.figures import RESULTS, table
+
+    print(table(RESULTS))
+
+
+if __name__ == "__main__":
+    _cli(sys.argv[1:])
