@@ -167,6 +167,13 @@ def overdue(db: Database, today: date | None = None, grid_id: str | None = None)
         return _rows(conn, q, today)
 
 
+def _writable(db: Database, s: Session, visit_id: str) -> Visit:
+    """The live visit, refused unless the user may write in its grid."""
+    v = live(s, Visit, visit_id, "走访记录")
+    auth.require(db, "visits.write", grid_id=v.grid_id)
+    return v
+
+
 def _detail(s: Session, v: Visit, today: date) -> VisitDetail:
     members = _visitors(s, [v.id]).get(v.id, [])
     history = s.scalars(
@@ -333,8 +340,7 @@ def update_visit(db: Database, visit_id: str, inp: VisitInput, today: date | Non
     clean = flow.check_visit(inp, today)
     with UnitOfWork(db) as uow:
         s = uow.session
-        v = live(s, Visit, visit_id, "走访记录")
-        auth.require(db, "visits.write", grid_id=v.grid_id)
+        v = _writable(db, s, visit_id)
         _check_members(s, clean.member_ids)
         resident_id, household_id, grid_id, visitee = _place(s, clean)
         auth.require(db, "visits.write", grid_id=grid_id)  # and the grid it moves to
@@ -369,8 +375,7 @@ def move_follow_up(
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
-        v = live(s, Visit, visit_id, "走访记录")
-        auth.require(db, "visits.write", grid_id=v.grid_id)
+        v = _writable(db, s, visit_id)
         step = flow.check_follow_up(v.follow_state, target, by, on, how, v.visit_date, today)
         apply_step(s, v, step)
         return settle(uow, _detail, v, today)
@@ -380,8 +385,7 @@ def delete_visit(db: Database, visit_id: str) -> None:
     """Tombstone a visit with its visitor links and follow-up history."""
     with UnitOfWork(db) as uow:
         s = uow.session
-        v = live(s, Visit, visit_id, "走访记录")
-        auth.require(db, "visits.write", grid_id=v.grid_id)
+        v = _writable(db, s, visit_id)
         tombstone_children(s, v.id, VisitMember.visit_id, VisitFollowUp.visit_id)
         v.deleted = True
         uow.commit()
@@ -396,8 +400,7 @@ def to_project(db: Database, visit_id: str, inp: ProjectInput, today: date | Non
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
-        v = live(s, Visit, visit_id, "走访记录")
-        auth.require(db, "visits.write", grid_id=v.grid_id)
+        v = _writable(db, s, visit_id)
         if v.project_id:
             p = s.get(Project, v.project_id)
             if p is not None and not p.deleted:
@@ -424,8 +427,7 @@ def link_to_project(db: Database, visit_id: str, project_id: str | None, today: 
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
-        v = live(s, Visit, visit_id, "走访记录")
-        auth.require(db, "visits.write", grid_id=v.grid_id)
+        v = _writable(db, s, visit_id)
         if project_id:
             p = live(s, Project, project_id, "项目")
             v.project_id = p.id

@@ -224,8 +224,7 @@ def update_wish(db: Database, wish_id: str, inp: WishInput, today: date | None =
     clean = flow.check_wish(inp, today)
     with UnitOfWork(db) as uow:
         s = uow.session
-        w = live(s, Wish, wish_id, "心愿")
-        auth.require(db, "wishes.write", grid_id=w.grid_id)
+        w = _writable(db, s, wish_id)
         if w.claimed_on and clean.posted_on > w.claimed_on:
             raise ValidationError("发布日期", f"不能晚于认领日期（{w.claimed_on.isoformat()}）")
         resident_id, household_id, grid_id, name = _place(s, clean)
@@ -236,6 +235,13 @@ def update_wish(db: Database, wish_id: str, inp: WishInput, today: date | None =
             "posted_on": clean.posted_on, "notes": clean.notes,
         })
         return settle(uow, _detail, w)
+
+
+def _writable(db: Database, s: Session, wish_id: str) -> Wish:
+    """The live wish, refused unless the user may write in its grid."""
+    w = live(s, Wish, wish_id, "心愿")
+    auth.require(db, "wishes.write", grid_id=w.grid_id)
+    return w
 
 
 def _active_claim(s: Session, w: Wish) -> WishClaim | None:
@@ -254,8 +260,7 @@ def claim_wish(
         raise ValidationError("认领人", "请选择一名认领的党员或一个共建单位")
     with UnitOfWork(db) as uow:
         s = uow.session
-        w = live(s, Wish, wish_id, "心愿")
-        auth.require(db, "wishes.write", grid_id=w.grid_id)
+        w = _writable(db, s, wish_id)
         if member_id:
             m = chosen(s, Member, member_id, "认领人", "党员")
             kind, name = flow.CLAIMANT_MEMBER, m.name
@@ -277,8 +282,7 @@ def withdraw_claim(db: Database, wish_id: str, on: date | None, reason: str = ""
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
-        w = live(s, Wish, wish_id, "心愿")
-        auth.require(db, "wishes.write", grid_id=w.grid_id)
+        w = _writable(db, s, wish_id)
         on, reason = flow.check_withdraw(w.state, on, w.claimed_on or w.posted_on, today, reason)
         claim = _active_claim(s, w)
         if claim is not None:
@@ -295,8 +299,7 @@ def fulfil_wish(db: Database, wish_id: str, on: date | None, note: str, today: d
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
-        w = live(s, Wish, wish_id, "心愿")
-        auth.require(db, "wishes.write", grid_id=w.grid_id)
+        w = _writable(db, s, wish_id)
         on, note = flow.check_fulfil(w.state, on, w.claimed_on or w.posted_on, today, note)
         claim = _active_claim(s, w)
         if claim is not None:
@@ -309,8 +312,7 @@ def delete_wish(db: Database, wish_id: str) -> None:
     """Tombstone a wish and its claims (a wish posted by mistake, or the resident changed their mind)."""
     with UnitOfWork(db) as uow:
         s = uow.session
-        w = live(s, Wish, wish_id, "心愿")
-        auth.require(db, "wishes.write", grid_id=w.grid_id)
+        w = _writable(db, s, wish_id)
         tombstone_children(s, w.id, WishClaim.wish_id)
         w.deleted = True
         uow.commit()

@@ -283,24 +283,22 @@ class YearFacts:
     def activities(self) -> list[ActivityFact]:
         """The year's 共建 activities held with at least one partner unit, with their organisers."""
         last = min(self.as_of, self.last)
-        units: dict[str, list[str]] = defaultdict(list)
-        for activity_id, name in self.s.execute(
-            select(ActivityUnit.activity_id, ActivityUnit.unit_name)
-            .join(Activity, Activity.id == ActivityUnit.activity_id)
-            .where(ActivityUnit.deleted.is_(False), Activity.deleted.is_(False),
-                   Activity.activity_date.between(self.first, last))
-        ):
-            units[activity_id].append(name)
+
+        def per_activity(link, value) -> dict[str, list[str]]:
+            """activity id -> `value` of its live `link` rows (units, organisers), for the year's activities."""
+            out: dict[str, list[str]] = defaultdict(list)
+            for activity_id, v in self.s.execute(
+                select(link.activity_id, value).join(Activity, Activity.id == link.activity_id)
+                .where(link.deleted.is_(False), Activity.deleted.is_(False),
+                       Activity.activity_date.between(self.first, last))
+            ):
+                out[activity_id].append(v)
+            return out
+
+        units = per_activity(ActivityUnit, ActivityUnit.unit_name)
         if not units:
             return []
-        organisers: dict[str, list[str]] = defaultdict(list)
-        for activity_id, org_id in self.s.execute(
-            select(ActivityOrg.activity_id, ActivityOrg.org_id)
-            .join(Activity, Activity.id == ActivityOrg.activity_id)
-            .where(ActivityOrg.deleted.is_(False), Activity.deleted.is_(False),
-                   Activity.activity_date.between(self.first, last))
-        ):
-            organisers[activity_id].append(org_id)
+        organisers = per_activity(ActivityOrg, ActivityOrg.org_id)
         return [
             ActivityFact(on, kind, title, tuple(units[aid]), tuple(organisers.get(aid, ())))
             for aid, on, kind, title in self.s.execute(

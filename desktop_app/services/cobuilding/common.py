@@ -60,6 +60,14 @@ def year_span(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+def only(rows: list, ids: Sequence[str] | None) -> list:
+    """The rows whose id is in `ids` (all of them when None), in their order."""
+    if ids is None:
+        return rows
+    wanted = set(ids)
+    return [r for r in rows if r.id in wanted]
+
+
 def org_names(s: Session) -> dict[str, str]:
     return dict(s.execute(select(Organization.id, Organization.name)).all())
 
@@ -79,9 +87,7 @@ def activity_rows(s: Session, year: int | None, ids: Sequence[str] | None = None
         q = q.where(Activity.id.in_(select(ActivityUnit.activity_id).where(
             ActivityUnit.unit_id == unit_id, ActivityUnit.deleted.is_(False))))
     acts = list(s.scalars(q.order_by(Activity.activity_date.desc(), Activity.title)))
-    if ids is not None:
-        wanted = set(ids)
-        acts = [a for a in acts if a.id in wanted]
+    acts = only(acts, ids)
     if not acts:
         return []
     names = org_names(s)
@@ -124,9 +130,7 @@ def reporting_rows(s: Session, year: int, unit_id: str | None = None, text: str 
         q = q.where(ReportingMember.name.contains(term) | ReportingMember.employer.contains(term)
                     | ReportingMember.employer_org.contains(term))
     people = list(s.scalars(q.order_by(ReportingMember.employer, ReportingMember.name)))
-    if ids is not None:
-        wanted = set(ids)
-        people = [p for p in people if p.id in wanted]
+    people = only(people, ids)
     if not people:
         return []
     names = org_names(s)
