@@ -133,7 +133,7 @@ class Loaded:
 
 
 class RecordListPage(Page):
-    heading = ""
+    heading = ""  # the heading above the list, when it is not the page's title
     tables: Sequence[Table] = ()
     filters: Sequence[Search | Choice] = ()
     actions: Sequence[Act | None] = ()
