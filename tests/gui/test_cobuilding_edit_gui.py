@@ -91,3 +91,29 @@ def test_delete_seat_only_for_a_seat(qtbot, app_ctx, wait_ops, town, monkeypatch
     wait_ops()
     wait_ops()
     assert cb.list_seats(app_ctx.db, today=page.today) == []
+
+
+def test_ending_a_pairing_asks_a_date_and_ends_it(qtbot, app_ctx, wait_ops, town, monkeypatch):  # noqa: F811
+    from datetime import date
+
+    from desktop_app.gui.cobuilding.pairing import PairingPage
+    from desktop_app.gui.widgets.dialog import DateNoteDialog
+
+    today = date.today()
+    pairing = cb.pair_unit(app_ctx.db, town["hospital"], today, "", today)
+    page = show(qtbot, wait_ops, PairingPage(app_ctx))
+    page.panel.select_id(pairing.id)
+    wait_ops()
+    assert page.act_end.isEnabled()
+    seen = []
+
+    def end(dlg: DateNoteDialog):
+        seen.append((dlg.windowTitle(), dlg.on.value()))
+
+    monkeypatch.setattr(DateNoteDialog, "exec", exec_with(wait_ops, end))
+    page.act_end.trigger()
+    wait_ops()
+    wait_ops()
+    assert seen == [("结束结对", today)]
+    assert page.message.text() == "结对已结束。"
+    assert [r.ended_on for r in page.panel.model.rows] == [today]

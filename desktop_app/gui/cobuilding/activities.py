@@ -143,8 +143,8 @@ class ActivitiesPage(CobuildingPage):
                 costs.offer_after_save(self, saved)
 
     def delete_activity(self) -> None:
-        self.delete_selected("删除活动", lambda x: f"确定删除活动“{x[0].row.title}”（{d(x[0].row.activity_date)}）吗？",
-                             lambda db, x: cb.delete_activity(db, x[0].id), _chosen)
+        self.delete_detail("删除活动", lambda x: f"确定删除活动“{x[0].row.title}”（{d(x[0].row.activity_date)}）吗？",
+                           cb.delete_activity, when=_chosen, record_id=lambda x: x[0].id)
 
     def add_photos(self) -> None:
         if not isinstance(self.detail, tuple):

@@ -173,7 +173,7 @@ class CarePage(CobuildingPage):
         self.run_dialog(self.form(), lambda c: f"已记录慰问：{c.row.title}（{c.row.people} 人）。")
 
     def delete_care(self) -> None:
-        self.delete_selected("删除慰问", lambda c: f"确定删除“{c.row.title}”吗？", lambda db, c: cb.delete_care(db, c.id))
+        self.delete_detail("删除慰问", lambda c: f"确定删除“{c.row.title}”吗？", cb.delete_care)
 
     def print_sheet(self) -> None:
         c = self.detail

@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from desktop_app.domain.cobuilding import hours_text
-from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.record_list import RecordListPage, recent_years
 from desktop_app.services.database import Database
@@ -67,8 +66,7 @@ class CobuildingDialog(SavingDialog):
 
 
 class CobuildingPage(RecordListPage):
-    """A 共驻共建 list page: its writes change the co-building records; 修改 opens its record form;
-    deleting the selection asks first."""
+    """A 共驻共建 list page: its writes change the co-building records; 修改 opens its record form."""
 
     writes = WRITES
 
@@ -84,11 +82,3 @@ class CobuildingPage(RecordListPage):
     def listed(self, name: str) -> list:
         """A list the last load brought besides the rows (units, grids, orgs …); empty before the first load."""
         return self.loaded_value(name, [])
-
-    def delete_selected(self, title: str, question: Callable[[Any], str], delete: Callable[[Database, Any], Any],
-                        chosen: Callable[[Any], bool] = lambda x: x is not None) -> None:
-        """Ask `question(detail)`; on yes run `delete(db, detail)` off the GUI thread and say 已删除。"""
-        x = self.detail
-        if chosen(x) and common.ask(self, title, question(x)):
-            db = self.ctx.db
-            self.write(lambda: delete(db, x), "已删除。")

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from desktop_app.domain import cobuilding as rules
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a
 from desktop_app.gui.residents.pickers import member_picker, resident_picker
-from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Listed, Named
 from desktop_app.gui.widgets.forms import DateEdit, grid_combo, list_combo, select
 from desktop_app.gui.widgets.layouts import form_layout
@@ -148,10 +147,8 @@ class ContactsPage(CobuildingPage):
         if not _contact(c):
             return
         db = self.ctx.db
-        self.run_dialog(DateNoteDialog(
-            self, "结束联系", f"{c.member_name}：{c.role} {c.building or c.household_label}", "结束日期", "说明",
-            lambda on, note: cb.end_contact(db, c.id, on), "确定", "可不填", self.today, changes=self.writes),
-            "已结束联系。")
+        self.ask_date_note("结束联系", f"{c.member_name}：{c.role} {c.building or c.household_label}", "结束日期", "说明",
+                           lambda on, note: cb.end_contact(db, c.id, on), "已结束联系。")
 
     def add_seat(self) -> None:
         self.run_dialog(SeatDialog(self, self.ctx.db, self.listed("units"), today=self.today),
@@ -162,8 +159,8 @@ class ContactsPage(CobuildingPage):
             self.run_dialog(SeatDialog(self, self.ctx.db, self.listed("units"), self.detail, self.today), "已保存修改。")
 
     def delete_seat(self) -> None:
-        self.delete_selected("删除兼职委员", lambda s: f"确定删除 {s.name}（{s.unit_name}）的委员记录吗？",
-                             lambda db, s: cb.delete_seat(db, s.id), _seat)
+        self.delete_detail("删除兼职委员", lambda s: f"确定删除 {s.name}（{s.unit_name}）的委员记录吗？", cb.delete_seat,
+                           when=_seat)
 
     def print_sheet(self) -> None:
         db, grid, today = self.ctx.db, self.filter_values().grid, self.today

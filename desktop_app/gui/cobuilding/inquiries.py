@@ -174,8 +174,8 @@ class InquiriesPage(CobuildingPage):
         self.run_dialog(self.form(), lambda r: f"已登记问需：{r.asked_name}。")
 
     def delete_inquiry(self) -> None:
-        self.delete_selected("删除", lambda r: f"确定删除对“{r.asked_name}”的问需记录吗？已转入需求清单的需求保留。",
-                             lambda db, r: cb.delete_inquiry(db, r.id))
+        self.delete_detail("删除", lambda r: f"确定删除对“{r.asked_name}”的问需记录吗？已转入需求清单的需求保留。",
+                           cb.delete_inquiry)
 
     def to_need(self) -> None:
         r = self.detail

@@ -14,7 +14,6 @@ from desktop_app.domain.money import format_yuan
 from desktop_app.gui.cobuilding import costs
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
 from desktop_app.gui.cobuilding.costs import Target, costs_html
-from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, named_combo, text_area
 from desktop_app.gui.widgets.layouts import form_layout
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
@@ -216,8 +215,7 @@ class ListsPage(CobuildingPage):
             self.run_dialog(self._dialog(self.detail.list_kind, self.detail), "已保存修改。")
 
     def delete_item(self) -> None:
-        self.delete_selected("删除", lambda r: f"确定删除{r.list_kind}“{r.title}”吗？",
-                             lambda db, r: cb.delete_item(db, r.id), _row)
+        self.delete_detail("删除", lambda r: f"确定删除{r.list_kind}“{r.title}”吗？", cb.delete_item, when=_row)
 
     def claim(self) -> None:
         r = self.detail
@@ -230,10 +228,9 @@ class ListsPage(CobuildingPage):
         if not _kind_is(rules.PROJECT, rules.PROJECT_CLAIMED)(r):
             return
         db, today = self.ctx.db, self.today
-        self.run_dialog(DateNoteDialog(
-            self, "项目完成", f"{r.unit_name} 认领的项目：{r.title}", "完成日期", "说明",
-            lambda on, note: cb.complete_project(db, r.id, on, today), "确认完成", "可不填", today,
-            changes=self.writes), "项目已完成，对应的需求已解决。")
+        self.ask_date_note("项目完成", f"{r.unit_name} 认领的项目：{r.title}", "完成日期", "说明",
+                           lambda on, note: cb.complete_project(db, r.id, on, today), "项目已完成，对应的需求已解决。",
+                           "确认完成")
 
     def record_cost(self) -> None:
         r = self.detail

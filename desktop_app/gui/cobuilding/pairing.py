@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from desktop_app.domain import cobuilding as rules
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
 from desktop_app.gui.residents.pickers import resident_picker
-from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, named_combo, text_area
 from desktop_app.gui.widgets.layouts import form_layout
 from desktop_app.gui.widgets.required import required
@@ -163,7 +162,5 @@ class PairingPage(CobuildingPage):
         if not _open(p):
             return
         db, today = self.ctx.db, self.today
-        self.run_dialog(DateNoteDialog(
-            self, "结束结对", f"{p.row.unit_name} 与社区的结对结束，认的岗位和亲戚同时结束。", "结束日期", "说明",
-            lambda on, note: cb.end_pairing(db, p.id, on, today), "确定", "可不填", today, changes=self.writes),
-            "结对已结束。")
+        self.ask_date_note("结束结对", f"{p.row.unit_name} 与社区的结对结束，认的岗位和亲戚同时结束。", "结束日期", "说明",
+                           lambda on, note: cb.end_pairing(db, p.id, on, today), "结对已结束。")

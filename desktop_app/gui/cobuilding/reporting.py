@@ -10,7 +10,6 @@ from desktop_app.gui.cobuilding.reporting_dialogs import (
     ClaimDialog, MoveFromRosterDialog, PostDialog, ReportingDialog, ServiceDialog,
 )
 from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
 from desktop_app.gui.widgets.table import CENTER, MUTED, Column
 from desktop_app.services import cobuilding as cb
@@ -152,10 +151,9 @@ class ReportingPage(CobuildingPage):
         if not _serving(self.detail):
             return
         p, db, today = self.detail.row, self.ctx.db, self.today
-        self.run_dialog(DateNoteDialog(
-            self, "离开报到社区", f"{p.name}（{p.employer}）不再到本社区报到服务，认领的岗位同时结束。", "离开日期", "原因",
-            lambda on, note: cb.end_reporting(db, p.id, on, note, today), "确定", "如 调往外区工作", today,
-            changes=self.writes), f"{p.name} 已离开。", keep=p.id)
+        self.ask_date_note("离开报到社区", f"{p.name}（{p.employer}）不再到本社区报到服务，认领的岗位同时结束。", "离开日期",
+                           "原因", lambda on, note: cb.end_reporting(db, p.id, on, note, today), f"{p.name} 已离开。",
+                           placeholder="如 调往外区工作", keep=p.id)
 
     def add_post(self) -> None:
         self.run_dialog(PostDialog(self, self.ctx.db, self.listed("orgs")), "已新增岗位。")

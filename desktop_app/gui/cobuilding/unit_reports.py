@@ -16,7 +16,6 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.gui.cobuilding.common import (
     CobuildingDialog, CobuildingPage, bullets, choose, d, hours, is_a, year_of, years,
 )
-from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo, list_combo, named_combo, text_area
 from desktop_app.gui.widgets.layouts import form_layout
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, selected
@@ -210,16 +209,14 @@ class UnitReportsPage(CobuildingPage):
         claim = claims[0] if len(claims) == 1 else choose(self, "结束认领", "结束哪一项认领？",
                                                           [(f"{d(i.item_date)} {i.title}", i) for i in claims])
         if claim is not None:
-            self.run_dialog(DateNoteDialog(
-                self, "结束认领", f"{p.row.unit_name} 认领的：{claim.title}", "结束日期", "说明",
-                lambda on, note: cb.end_report_item(db, claim.id, on, today), "结束", "可不填", today,
-                changes=self.writes), "已结束认领。", keep=p.id)
+            self.ask_date_note("结束认领", f"{p.row.unit_name} 认领的：{claim.title}", "结束日期", "说明",
+                               lambda on, note: cb.end_report_item(db, claim.id, on, today), "已结束认领。", "结束",
+                               keep=p.id)
 
     def end_report(self) -> None:
         p = self.detail
         if _serving(p):
             db, today = self.ctx.db, self.today
-            self.run_dialog(DateNoteDialog(
-                self, "结束报到", f"{p.row.unit_name}（{d(p.row.reported_on)} 报到）不再到社区报到；记录保留。",
-                "结束日期", "说明", lambda on, note: cb.end_unit_report(db, p.id, on, today), "结束报到", "可不填",
-                today, changes=self.writes), "已结束报到。", keep=p.id)
+            self.ask_date_note("结束报到", f"{p.row.unit_name}（{d(p.row.reported_on)} 报到）不再到社区报到；记录保留。",
+                               "结束日期", "说明", lambda on, note: cb.end_unit_report(db, p.id, on, today), "已结束报到。",
+                               "结束报到", keep=p.id)

@@ -129,8 +129,8 @@ class UnitsPage(CobuildingPage):
         self.run_dialog(self.form(), lambda u: f"已登记 {u.name}。")
 
     def delete_unit(self) -> None:
-        self.delete_selected("删除共建单位", lambda p: f"确定删除“{p.unit.name}”吗？已有的活动和认领记录保留单位名称。",
-                             lambda db, p: cb.delete_unit(db, p.unit.id))
+        self.delete_detail("删除共建单位", lambda p: f"确定删除“{p.unit.name}”吗？已有的活动和认领记录保留单位名称。",
+                           cb.delete_unit, record_id=lambda p: p.unit.id)
 
     def _print_year(self, title: str, name: str, render, said) -> None:
         """A year's register or summary, for the year chosen on the page: `render(db, year, path, today=)`."""

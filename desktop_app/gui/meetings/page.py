@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QColor, QDesktopServices
+from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
     QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
@@ -205,27 +205,20 @@ class MeetingsPage(Page):
         self.search.returnPressed.connect(self.load_meetings)
         filters = fill(QHBoxLayout(), *boxes, (self.search, 1))
 
-        tb, kit_action = toolbar(self)
-
-        def action(icon: str, text: str, slot: Callable[[], None], tip: str = "") -> QAction:
-            act = kit_action(icon, text, slot)
-            if tip:
-                act.setToolTip(tip)
-            return act
-
+        tb, action = toolbar(self)
         self.act_plan = action("add", "计划会议", self.plan_meeting)
         self.act_edit = action("edit", "修改", self.edit_selected)
-        self.act_attendance = action("attendance", "登记出勤", self.record_attendance, "逐人登记出席、请假、缺席")
+        self.act_attendance = action("attendance", "登记出勤", self.record_attendance, tip="逐人登记出席、请假、缺席")
         self.act_all_present = action("all-present", "全部出席", self.all_present_selected)
-        self.act_topics = action("edit", "议题与表决", lambda: open_topics(self), "会议的议题、决定和赞成/反对/弃权票数")
+        self.act_topics = action("edit", "议题与表决", lambda: open_topics(self), tip="会议的议题、决定和赞成/反对/弃权票数")
         tb.addSeparator()
-        self.act_signin = action("print", "打印签到表", self.print_signin, "会前打印，带会议编号和二维码")
+        self.act_signin = action("print", "打印签到表", self.print_signin, tip="会前打印，带会议编号和二维码")
         self.act_record = action("print", "打印会议记录", self.print_record)
-        self.act_attach = action("attach", "添加附件", self.attach_file, "签字后的签到表扫描件、会议照片")
+        self.act_attach = action("attach", "添加附件", self.attach_file, tip="签字后的签到表扫描件、会议照片")
         self.act_scan = action("import", "读取签到表扫描件", lambda: read_signin_scan(self),
-                               "扫描或拍照签字后的签到表，自动预填出勤，核对后一键保存")
+                               tip="扫描或拍照签字后的签到表，自动预填出勤，核对后一键保存")
         tb.addSeparator()
-        self.act_import = action("import", "导入出勤", self.import_attendance, "从 CSV 文件导入出勤（按会议编号）")
+        self.act_import = action("import", "导入出勤", self.import_attendance, tip="从 CSV 文件导入出勤（按会议编号）")
         self.act_committee = action("committee", "支委会成员", self.edit_committee)
         tb.addSeparator()
         self.act_cancel = action("cancel", "取消会议", self.cancel_selected)

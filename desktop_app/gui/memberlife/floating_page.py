@@ -10,7 +10,6 @@ from desktop_app.gui.memberlife.dialogs import (
     WRITES, FloatingDialog, LostDecisionDialog, MoveDialog, SearchDialog,
 )
 from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Table
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import memberlife as life
@@ -165,10 +164,9 @@ class FloatingPage(RecordListPage):
             return
         db, today = self.ctx.db, self.today
         label = "返回日期" if d.direction == rules.FLOW_OUT else "离开日期"
-        self.run_dialog(DateNoteDialog(
-            self, label[:2], f"{d.name}（{d.direction}，{_d(d.start_date)}起）", label, "备注",
-            lambda on, _note: life.end_floating(db, d.id, on, today), "确认", "可不填", today, changes=self.writes),
-            f"已登记{label[:2]}。", keep=d.id)
+        self.ask_date_note(label[:2], f"{d.name}（{d.direction}，{_d(d.start_date)}起）", label, "备注",
+                           lambda on, _note: life.end_floating(db, d.id, on, today), f"已登记{label[:2]}。", "确认",
+                           keep=d.id)
 
     def add_search(self) -> None:
         r = self.lost_row

@@ -11,7 +11,6 @@ from desktop_app.domain import members as member_rules
 from desktop_app.domain import memberlife as rules
 from desktop_app.gui.memberlife.dialogs import WRITES, DisciplineDialog, DisposalDialog, ExitDialog
 from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Table, recent_years
 from desktop_app.gui.widgets.table import ALERT, CENTER, MUTED, Column, date_text
 from desktop_app.services import memberlife as life
@@ -162,11 +161,9 @@ class MemberLifePage(RecordListPage):
         if not _running_probation(d):
             return
         db, today = self.ctx.db, self.today
-        self.run_dialog(DateNoteDialog(
-            self, "恢复党员权利", f"{d.member_name}：留党察看（{_d(d.decided_on)} 至 {_d(d.ends_on)}）",
-            "恢复日期", "备注", lambda on, _note: life.lift_probation(db, d.id, on, today), "确认", "可不填",
-            d.ends_on if d.ends_on and d.ends_on <= today else today, changes=self.writes), "已恢复党员权利。",
-            keep=d.id)
+        self.ask_date_note("恢复党员权利", f"{d.member_name}：留党察看（{_d(d.decided_on)} 至 {_d(d.ends_on)}）",
+                           "恢复日期", "备注", lambda on, _note: life.lift_probation(db, d.id, on, today), "已恢复党员权利。",
+                           "确认", on=d.ends_on if d.ends_on and d.ends_on <= today else None, keep=d.id)
 
     def outcome(self) -> None:
         d = self.detail
