@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QRadioButton, QWidget
+from PySide6.QtWidgets import QLineEdit, QRadioButton, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.ledger import EXPENSE
@@ -20,7 +20,7 @@ from desktop_app.gui.cobuilding.common import CobuildingDialog, d
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.forms import DateEdit, combo, fen_of, list_combo, yuan_field
-from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.layouts import form_layout, wrapped
 from desktop_app.gui.widgets.required import required
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import ledger
@@ -89,8 +89,7 @@ class CostDialog(CobuildingDialog):
         new_form = form_layout(("凭证日期", self.on), ("账户", self.account), ("金额（元）", self.amount),
                                ("类别", self.category), ("收款方", self.counterparty), ("经办人", self.handler),
                                ("摘要", self.memo), ("凭证号", self.voucher))
-        note = QLabel("已结账月份不能再记入新凭证，也不能改变其凭证的费用归属。")
-        note.setWordWrap(True)
+        note = wrapped("已结账月份不能再记入新凭证，也不能改变其凭证的费用归属。")
         self.new.toggled.connect(self._mode)
         self.finish_layout(self.new, new_form, self.link, form_layout(("凭证", self.entry)), note)
         self._mode()
@@ -122,8 +121,7 @@ class UnlinkCostDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, target: Target, costs: Sequence[CostRow]):
         super().__init__(parent, db, f"取消费用关联：{target.label}", "取消关联")
         self.cost = combo([(cost_label(c), c.id) for c in costs])
-        note = QLabel("凭证仍留在经费台账中；要作废这笔支出，请在“经费台账”中红字冲销。")
-        note.setWordWrap(True)
+        note = wrapped("凭证仍留在经费台账中；要作废这笔支出，请在“经费台账”中红字冲销。")
         self.finish_layout(form_layout(("凭证", self.cost)), note)
         self.setMinimumWidth(440)
 

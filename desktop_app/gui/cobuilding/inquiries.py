@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QRadioButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QRadioButton, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
 from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, named_combo, text_area
-from desktop_app.gui.widgets.layouts import fill, form_layout
+from desktop_app.gui.widgets.layouts import fill, form_layout, wrapped
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, selected
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column
 from desktop_app.services import cobuilding as cb
@@ -101,8 +101,7 @@ class CloseInquiryDialog(CobuildingDialog):
         self.outcome = combo([("已办结（做了什么写在下面）", rules.INQUIRY_DONE), ("无需求", rules.INQUIRY_NONE)])
         self.on = DateEdit(today)
         self.follow_up = text_area(3, "办理情况、答复")
-        summary = QLabel(f"{d(row.inquiry_date)} {row.topic}：{row.answer}")
-        summary.setWordWrap(True)
+        summary = wrapped(f"{d(row.inquiry_date)} {row.topic}：{row.answer}")
         self.finish_layout(summary, form_layout(("结果", self.outcome), ("办结日期", self.on),
                                                 ("办理情况", self.follow_up)))
         self.setMinimumWidth(440)

@@ -14,7 +14,7 @@ from desktop_app.gui.residents.pickers import member_picker
 from desktop_app.gui.widgets.dialog import create_or_update
 from desktop_app.gui.widgets.fields import Choice, Day, FieldForm, Line, Named, Text
 from desktop_app.gui.widgets.forms import DateEdit, combo, named_combo, text_area
-from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.layouts import form_layout, wrapped
 from desktop_app.gui.widgets.required import picked, required
 from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
@@ -163,8 +163,7 @@ class MoveFromRosterDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, today: date | None = None):
         super().__init__(parent, db, "从党员名册移入报到名册", "移入", today)
         self.member = member_picker(db)
-        note = QLabel("移入后，该党员不再计入本社区的党员人数、应到人数和党费收缴；名册中的记录保留。")
-        note.setWordWrap(True)
+        note = wrapped("移入后，该党员不再计入本社区的党员人数、应到人数和党费收缴；名册中的记录保留。")
         self.finish_layout(form_layout(("党员", self.member), note))
         self.setMinimumWidth(420)
         self.first_field = self.member

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import meetings as rules
 from desktop_app.gui import icons
 from desktop_app.gui.meetings.meeting_dialog import parse_guests
-from desktop_app.gui.widgets.layouts import column, ok_cancel
+from desktop_app.gui.widgets.layouts import column, ok_cancel, wrapped
 from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
 
@@ -120,8 +120,7 @@ class AttendanceDialog(QDialog):
         buttons_row.addWidget(self.guest_edit)
         buttons_row.addWidget(add_guest)
 
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
+        self.summary = wrapped()
         self.summary.setObjectName("attendanceSummary")
         hint = QLabel("↑↓ 选人，1 或空格＝出席，2＝请假（接着输入原因），3＝缺席，4＝列席；可多选后点按钮。")
         hint.setStyleSheet("color: #666")

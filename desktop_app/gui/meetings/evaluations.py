@@ -20,6 +20,7 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
+from desktop_app.gui.widgets.layouts import wrapped
 from desktop_app.services import evaluations
 from desktop_app.services import meetings as ms
 from desktop_app.views.changes import Change, changes
@@ -100,8 +101,7 @@ class EvaluationsPage(Page):
         self.summary = QLabel()
         hint = QLabel("↑↓ 选人，1＝优秀 2＝合格 3＝基本合格 4＝不合格 0＝清除；备注双击填写。Ctrl+S 保存。")
         hint.setStyleSheet("color: #666")
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        self.message = wrapped()
 
         top = QHBoxLayout()
         top.addWidget(title)
