@@ -27,6 +27,7 @@ from desktop_app.exchange import history
 from desktop_app.services import auth, orgs
 from desktop_app.services.database import Database
 from desktop_app.services.roster import org_name_map
+from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.models import Member
@@ -188,32 +189,29 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
     for it in items:
         by_stage[it.stage] = by_stage.get(it.stage, 0) + 1
     lines = [f"{stage} {n} 名" for stage, n in by_stage.items()]
-    return HistoryPreview("development", parsed.table.name, tuple(items), tuple(errors), tuple(parsed.table.skipped),
-                          len(parsed.rows), tuple(lines), mapping, parsed.table.signature)
+    return HistoryPreview.of_sheet("development", parsed, items, errors, lines, mapping)
 
 
-def apply(db: Database, plan: HistoryPreview) -> int:
+@writes("development.write")
+def apply(uow: UnitOfWork, plan: HistoryPreview) -> int:
     """Write the previewed applicants and their steps in one transaction; nothing when the sheet had errors."""
-    auth.require(db, "development.write")
     plan.check_applicable("development", "发展党员")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        numbers = [it.id_number for it in plan.items if it.id_number]
-        if numbers and (clash := s.scalar(select(Applicant.name).where(
-                Applicant.deleted.is_(False), Applicant.id_number.in_(numbers)).limit(1))):
-            raise Conflict(f"预览之后{clash}已登记为发展对象，未导入任何数据。请重新预览")
-        for it in plan.items:
-            a = Applicant(name=it.name, gender=it.gender[:2], birth_date=it.birth_date, id_number=it.id_number,
-                          education=it.education[:20], job=it.job[:60], mobile=it.mobile[:20], org_id=it.org_id,
-                          stage=it.stage, applied_on=it.applied_on, contacts=it.contacts[:60], notes=it.notes,
-                          member_id=it.member_id)
-            s.add(a)
-            s.flush()
-            for step, on, doc in it.steps:
-                kind = rules.step_kind(step)
-                s.add(DevelopmentStep(applicant_id=a.id, step=step, done_on=on, body=_BODY.get(step, ""),
-                                      document_no=doc[:40], documents="、".join(kind.documents[:1]), note=_NOTE))
-        audit.record(s, "import", "applicant", "", f"导入发展党员 {len(plan.items)} 名（{plan.file_name}）",
-                     after={"applicants": len(plan.items)})
-        uow.commit()
+    s = uow.session
+    numbers = [it.id_number for it in plan.items if it.id_number]
+    if numbers and (clash := s.scalar(select(Applicant.name).where(
+            Applicant.deleted.is_(False), Applicant.id_number.in_(numbers)).limit(1))):
+        raise Conflict(f"预览之后{clash}已登记为发展对象，未导入任何数据。请重新预览")
+    for it in plan.items:
+        a = Applicant(name=it.name, gender=it.gender[:2], birth_date=it.birth_date, id_number=it.id_number,
+                      education=it.education[:20], job=it.job[:60], mobile=it.mobile[:20], org_id=it.org_id,
+                      stage=it.stage, applied_on=it.applied_on, contacts=it.contacts[:60], notes=it.notes,
+                      member_id=it.member_id)
+        s.add(a)
+        s.flush()
+        for step, on, doc in it.steps:
+            kind = rules.step_kind(step)
+            s.add(DevelopmentStep(applicant_id=a.id, step=step, done_on=on, body=_BODY.get(step, ""),
+                                  document_no=doc[:40], documents="、".join(kind.documents[:1]), note=_NOTE))
+    audit.record(s, "import", "applicant", "", f"导入发展党员 {len(plan.items)} 名（{plan.file_name}）",
+                 after={"applicants": len(plan.items)})
     return len(plan.items)

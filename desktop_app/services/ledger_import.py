@@ -165,8 +165,7 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
     lines = (f"{year or ''} 年 {len(planned)} 笔", f"收入 {format_yuan(income)} 元", f"支出 {format_yuan(expense)} 元",
              f"导入后结账 {len(months)} 个月")
     plan = PlannedEntries(year or 0, tuple(planned), tuple(months))
-    return HistoryPreview("ledger", parsed.table.name, (plan,) if planned else (), tuple(errors),
-                          tuple(parsed.table.skipped), len(parsed.rows), lines, mapping, parsed.table.signature)
+    return HistoryPreview.of_sheet("ledger", parsed, (plan,) if planned else (), errors, lines, mapping)
 
 
 def apply(db: Database, plan: HistoryPreview) -> int:

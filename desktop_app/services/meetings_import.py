@@ -28,6 +28,7 @@ from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _Orgs
 from desktop_app.services.meetings.lifecycle import _check_holder, _next_number, _validated
 from desktop_app.services.roster import org_name_map
+from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.models import Member
@@ -156,40 +157,37 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
     for it in items:
         by_kind[it.meeting.kind] = by_kind.get(it.meeting.kind, 0) + 1
     lines = tuple(f"{k} {x} 次" for k, x in by_kind.items())
-    return HistoryPreview("meetings", parsed.table.name, tuple(items), tuple(errors), tuple(parsed.table.skipped),
-                          len(parsed.rows), lines, mapping, parsed.table.signature)
+    return HistoryPreview.of_sheet("meetings", parsed, items, errors, lines, mapping)
 
 
-def apply(db: Database, plan: HistoryPreview) -> int:
+@writes("meetings.write")
+def apply(uow: UnitOfWork, plan: HistoryPreview) -> int:
     """Write the previewed meetings as held, with their attendance and topics, in one transaction."""
-    auth.require(db, "meetings.write")
     plan.check_applicable("meetings", "三会一课")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        orgs = _Orgs(s)
-        wanted = {mid for it in plan.items for mid, _ in it.attendance}
-        live = set(s.scalars(select(Member.id).where(Member.deleted.is_(False), Member.id.in_(wanted))))
-        for it in plan.items:
-            _check_holder(orgs, it.meeting.org_id, it.meeting.kind)  # still there, still allowed
-            if gone := [mid for mid, _ in it.attendance if mid not in live]:
-                raise DomainError(f"第 {it.row_number} 行：预览之后有 {len(gone)} 名党员已删除，未导入任何数据。请重新预览")
-            m = Meeting(number=_next_number(s, it.meeting.meeting_date.year), status=rules.HELD,
-                        **{k: getattr(it.meeting, k) for k in ("org_id", "kind", "title", "meeting_date", "place",
-                                                               "host", "recorder", "lecturer", "minutes", "notes")})
-            s.add(m)
-            s.flush()
-            order = 0
-            for mid, status in it.attendance:
-                order += 1
-                s.add(Attendance(meeting_id=m.id, member_id=mid, status=status, sort_order=order))
-            for name in it.guests:
-                order += 1
-                s.add(Attendance(meeting_id=m.id, guest_name=name[:40], is_guest=True, status=rules.GUEST,
-                                 sort_order=order))
-            for seq, (title, decision) in enumerate(it.topics, start=1):
-                s.add(MeetingTopic(meeting_id=m.id, seq=seq, title=title[:120], decision=decision))
-            s.flush()
-        audit.record(s, "import", "meeting", "", f"导入历史会议 {len(plan.items)} 次（{plan.file_name}）",
-                     after={"meetings": len(plan.items)})
-        uow.commit()
+    s = uow.session
+    orgs = _Orgs(s)
+    wanted = {mid for it in plan.items for mid, _ in it.attendance}
+    live = set(s.scalars(select(Member.id).where(Member.deleted.is_(False), Member.id.in_(wanted))))
+    for it in plan.items:
+        _check_holder(orgs, it.meeting.org_id, it.meeting.kind)  # still there, still allowed
+        if gone := [mid for mid, _ in it.attendance if mid not in live]:
+            raise DomainError(f"第 {it.row_number} 行：预览之后有 {len(gone)} 名党员已删除，未导入任何数据。请重新预览")
+        m = Meeting(number=_next_number(s, it.meeting.meeting_date.year), status=rules.HELD,
+                    **{k: getattr(it.meeting, k) for k in ("org_id", "kind", "title", "meeting_date", "place",
+                                                           "host", "recorder", "lecturer", "minutes", "notes")})
+        s.add(m)
+        s.flush()
+        order = 0
+        for mid, status in it.attendance:
+            order += 1
+            s.add(Attendance(meeting_id=m.id, member_id=mid, status=status, sort_order=order))
+        for name in it.guests:
+            order += 1
+            s.add(Attendance(meeting_id=m.id, guest_name=name[:40], is_guest=True, status=rules.GUEST,
+                             sort_order=order))
+        for seq, (title, decision) in enumerate(it.topics, start=1):
+            s.add(MeetingTopic(meeting_id=m.id, seq=seq, title=title[:120], decision=decision))
+        s.flush()
+    audit.record(s, "import", "meeting", "", f"导入历史会议 {len(plan.items)} 次（{plan.file_name}）",
+                 after={"meetings": len(plan.items)})
     return len(plan.items)

@@ -141,6 +141,12 @@ class HistoryPreview:
     mapping: Mapping | None = None
     signature: str = ""
 
+    @classmethod
+    def of_sheet(cls, kind: str, parsed: Any, items, errors, lines, mapping: Mapping | None) -> HistoryPreview:
+        """The preview of a sheet read by exchange.sheets (`parsed`: its table and rows)."""
+        return cls(kind, parsed.table.name, tuple(items), tuple(errors), tuple(parsed.table.skipped),
+                   len(parsed.rows), tuple(lines), mapping, parsed.table.signature)
+
     @property
     def invalid_rows(self) -> int:
         return len({e.row_number for e in self.errors})
