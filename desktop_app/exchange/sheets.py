@@ -28,7 +28,7 @@ from typing import Any
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import DomainError
 from desktop_app.domain.members import parse_date
-from desktop_app.exchange import safety
+from desktop_app.exchange import safety, xlsx_fast
 from desktop_app.exchange.cells import unguard_csv
 from desktop_app.views.imports import ColumnPlan, ColumnsReport, Mapping, Skipped, header_key
 
@@ -357,12 +357,75 @@ def reason(exc: BaseException) -> str:
     return text if len(text) <= 200 else text[:200] + "…"
 
 
+def _as_openpyxl(c: Any) -> Any:
+    """A calamine cell as openpyxl gives it: empty None, a whole number int, a date a datetime at midnight.
+
+    A number of 15 digits or more stays a float: calamine has already lost its tail, and the ID number
+    reader must see that it was stored as a number (an exact 18-digit integer from openpyxl is trusted).
+    """
+    if c == "" and type(c) is str:
+        return None
+    if type(c) is float and c.is_integer() and abs(c) < 1e15:
+        return int(c)
+    if type(c) is date:
+        return datetime(c.year, c.month, c.day)
+    return c
+
+
+def calamine_records(name: str, rows: list[list[Any]]) -> list[list[Any]]:
+    """sheet_records() for the rows calamine gives (every row padded with "" to the block's width)."""
+    records: list[list[Any]] = []
+    last = 0
+    memos: list[dict | None] = []
+    for n, r in enumerate(rows, start=1):
+        while r and (r[-1] == "" or r[-1] is None):  # an empty cell is "" here, None from openpyxl
+            r.pop()
+        if not r:
+            records.append(_NO_CELLS)
+            continue
+        row = [c if type(c) is str and c else _as_openpyxl(c) for c in r]
+        safety.check_row(name, n, row)
+        del row[safety.MAX_COLUMNS:]
+        if len(memos) < len(row):
+            memos.extend({} for _ in range(len(row) - len(memos)))
+        records.append([c if m is None or type(c) is not str else m.setdefault(c, c) for m, c in zip(memos, row)])
+        if not n % 1024:
+            memos = [None if m is None or len(m) > _INTERN_LIMIT else m for m in memos]
+        last = n
+    del records[last:]
+    return safety.rectangular(name, records)
+
+
+def _read_fast(path: Path, sheet: str | None, pick) -> Records | None:
+    """_read_xlsx through calamine, when exchange.xlsx_fast vouches for the workbook; None otherwise."""
+    opened = xlsx_fast.open_sheets(path)
+    if opened is None:
+        return None
+    names, rows_of = opened
+    if sheet is not None and sheet not in names:
+        raise DomainError(f"{path.name}：没有名为“{sheet}”的工作表（有：{'、'.join(names)}）")
+    first: Records | None = None
+    for title in ([sheet] if sheet is not None else names):
+        rows = rows_of(title)
+        if rows is None:  # calamine refused this sheet: openpyxl reads the workbook and says why
+            return None
+        records = calamine_records(f"{path.name}［{title}］", rows)
+        del rows
+        found = Records(f"{path.name}［{title}］", records, names, title)
+        if sheet is not None or pick(records):
+            return found
+        first = first or found
+    return first
+
+
 def _read_xlsx(path: Path, sheet: str | None, pick) -> Records:
     """The sheet named `sheet`, else the first sheet `pick(records)` accepts (a notes sheet may come first)."""
+    safety.check_xlsx_zip(path)
+    if (fast := _read_fast(path, sheet, pick)) is not None:
+        return fast
     from openpyxl import load_workbook  # heavy: imported when a workbook is read
     from openpyxl.utils.exceptions import InvalidFileException
 
-    safety.check_xlsx_zip(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except PermissionError:

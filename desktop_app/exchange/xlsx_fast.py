@@ -1,0 +1,132 @@
+"""Reading a workbook with python-calamine (Rust) when it is safe to, about 15x faster than openpyxl.
+
+Measured on the same 100,000-member workbook (21 columns): openpyxl in
+read-only mode 27 s of CPU, python-calamine 1.8 s. Calamine has wheels for
+Windows and Linux and reads the cached values of formulas, as openpyxl's
+data_only mode does.
+
+It has one trap: it lays a sheet out as one dense block from its first to
+its last cell, so a 5 KB file with a cell in A1 and one in XFD1048576 asks
+for 500 GB and the process aborts (no exception to catch). Before calamine
+sees a workbook, every XML part is scanned, streamed, for cells or rows
+without a reference of their own and for references beyond what the readers
+accept (safety.MAX_COLUMNS, and rows within safety.MAX_CELLS for the width
+found); a workbook that fails the scan, or that calamine cannot open, is left
+to openpyxl, which reads row by row and applies the limits as it goes. The
+scan costs about a fifth of calamine's own time.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from desktop_app.exchange import safety
+
+_CHUNK = 4 * 1024 * 1024
+_MAX_WIDTH = 201  # GS: safety.MAX_COLUMNS + 1, the most a reader keeps
+# Cells and rows as spreadsheet programs write them: the element unprefixed, its reference first.
+_CELL_REFS = (b'<c r="', b"<c r='")
+_ODD_TAGS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row)[>/\t\n\r]|<[A-Za-z_][\w.-]*:(?:c|row) ")
+_WIDE = re.compile(rb"""<c r=["'][A-Za-z]{2}""")  # a column beyond Z
+
+
+def _greater_than(n: int) -> bytes:
+    """A regular expression for a decimal number greater than n, then its closing quote."""
+    digits = str(n)
+    alternatives = [rb"0*[1-9]\d{%d,}" % len(digits)]
+    for i, ch in enumerate(digits):
+        if ch != "9":
+            alternatives.append(rb"0*" + digits[:i].encode() + b"[%d-9]" % (int(ch) + 1) + rb"\d{%d}" % (len(digits) - i - 1))
+    return rb"(?:" + rb"|".join(alternatives) + rb")[\"']"
+
+
+def _beyond(rows: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """References past column GS or past row `rows`, or not plain letters and digits: of cells, of rows.
+    (Each pattern starts with a literal, which the regular expression engine looks for quickly.)"""
+    far = _greater_than(rows)
+    return (re.compile(rb"""<c r=["'](?:[^A-Za-z]|[A-Za-z]{3}|[H-Zh-z][A-Za-z]|[Gg][T-Zt-z]|[A-Za-z]{1,2}(?:[^A-Za-z0-9]|"""
+                       + far + rb"))"),
+            re.compile(rb"""<row r=["'](?:[^0-9]|""" + far + rb")"))
+
+
+_NARROW_ROWS = min(safety.MAX_ROWS, safety.MAX_CELLS // 26)
+_WIDE_ROWS = min(safety.MAX_ROWS, safety.MAX_CELLS // _MAX_WIDTH)
+
+
+def _parts(zf: zipfile.ZipFile):
+    """Each XML part, a few MB at a time; a tag cut at a chunk's end comes whole with the next chunk."""
+    for info in zf.infolist():
+        if not info.filename.lower().endswith(".xml"):
+            continue
+        carry = b""
+        with zf.open(info) as fh:
+            while chunk := fh.read(_CHUNK):
+                data = carry + chunk
+                cut = data.rfind(b"<")
+                if cut < 0:
+                    cut = len(data)
+                yield data[:cut]
+                carry = data[cut:]
+        if carry:
+            yield carry
+
+
+def safe_for_calamine(path: Path) -> bool:
+    """No reference in the workbook makes calamine's dense block bigger than the readers' limits.
+
+    Every cell and row must carry its reference first (so none is placed by counting) and no
+    reference may lie past column GS, or past the rows that fit safety.MAX_CELLS at the width found.
+    """
+    narrow = _beyond(_NARROW_ROWS)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            wide = False
+            for data in _parts(zf):
+                if (data.count(b"<c ") != data.count(_CELL_REFS[0]) + data.count(_CELL_REFS[1]) or _ODD_TAGS.search(data)
+                        or any(p.search(data) for p in narrow)):
+                    return False
+                wide = wide or bool(_WIDE.search(data))
+            if wide:  # more than 26 columns: fewer rows fit
+                strict = _beyond(_WIDE_ROWS)
+                return not any(p.search(data) for data in _parts(zf) for p in strict)
+            return True
+    except Exception:  # noqa: BLE001 - a damaged part (bad zip, bad deflate ...): openpyxl says what is wrong
+        return False
+
+
+def _calamine():
+    try:
+        import python_calamine
+    except ImportError:  # not installed: openpyxl reads every workbook
+        return None
+    return python_calamine
+
+
+def open_sheets(path: Path) -> tuple[tuple[str, ...], Callable[[str], list[list[Any]] | None]] | None:
+    """The sheet names and a reader of one sheet's rows (cells as openpyxl gives them: None when empty),
+    or None when openpyxl must read this workbook (calamine missing, the scan failed, calamine refused)."""
+    calamine = _calamine()
+    if calamine is None or not safe_for_calamine(path):
+        return None
+    try:
+        wb = calamine.CalamineWorkbook.from_path(str(path))
+        names = tuple(wb.sheet_names)
+    except BaseException as exc:  # noqa: BLE001 - a refusal, even a Rust panic: openpyxl reads it and names the problem
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return None
+
+    def rows(title: str) -> list[list[Any]] | None:
+        """The sheet's rows from A1 on; None when calamine refuses it (even with a Rust panic)."""
+        try:
+            return wb.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        except BaseException as exc:  # noqa: BLE001
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            return None
+
+    return names, rows

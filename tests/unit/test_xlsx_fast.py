@@ -1,0 +1,104 @@
+"""Workbooks read through calamine give the rows openpyxl gives, and a workbook calamine would choke on never reaches it."""
+
+import zipfile
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook
+
+from desktop_app.domain.errors import DomainError
+from desktop_app.exchange import sheets, xlsx_fast
+
+pytest.importorskip("python_calamine")
+
+
+def _slow(monkeypatch, path):
+    with monkeypatch.context() as m:
+        m.setattr(xlsx_fast, "open_sheets", lambda p: None)
+        return sheets.read_records(path)
+
+
+def test_the_rows_are_those_openpyxl_reads(tmp_path, monkeypatch):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "党员信息"
+    ws.append(["姓名", "序号", "金额", "日期", "时间", "空", "布尔", "公式", "身份证"])
+    ws.append(["张三", 1, 1.5, date(1985, 3, 2), datetime(2020, 1, 2, 3, 4), None, True, "=1+1", 1.10105e17])
+    ws.append([None] * 9)
+    ws.append(["  李四 ", 7, 3.0, "1985-03-02", None, "", False, None, "11010519491231002X"])
+    notes = wb.create_sheet("填写说明")
+    notes.append(["说明"])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    called = []
+    real = xlsx_fast.open_sheets
+    monkeypatch.setattr(xlsx_fast, "open_sheets", lambda p: called.append(p) or real(p))
+    fast = sheets.read_records(path)
+    assert called and xlsx_fast.safe_for_calamine(path)
+    slow = _slow(monkeypatch, path)
+    assert (fast.records, fast.sheets, fast.sheet, fast.name) == (slow.records, slow.sheets, slow.sheet, slow.name)
+    assert sheets.read_records(path, "填写说明").records == _slow(monkeypatch, path).records[:0] + [["说明"]]
+
+
+def _workbook_with_a_far_cell(path, row: int, column: int):
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "姓名"
+    ws["B1"] = "公民身份号码"
+    ws.cell(row=row, column=column, value="x")
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("row, column", [(1048576, 16384), (3, 500), (250_000, 2), (40_000, 60)])
+def test_a_cell_far_out_is_left_to_openpyxl_which_applies_the_limits(tmp_path, row, column):
+    # Calamine would lay out one dense block up to that cell; at XFD1048576 the process aborts.
+    path = _workbook_with_a_far_cell(tmp_path / "far.xlsx", row, column)
+    assert not xlsx_fast.safe_for_calamine(path)
+    try:
+        sheets.read_records(path)
+    except DomainError:
+        pass
+
+
+def test_a_wide_but_short_sheet_is_read_by_calamine(tmp_path):
+    assert xlsx_fast.safe_for_calamine(_workbook_with_a_far_cell(tmp_path / "ok.xlsx", 20_000, 60))
+    assert xlsx_fast.safe_for_calamine(_workbook_with_a_far_cell(tmp_path / "ok2.xlsx", 150_000, 20))
+
+
+def _rewritten(src, dst, old: bytes, new: bytes):
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert old in data
+                data = data.replace(old, new)
+            zout.writestr(info, data)
+    return dst
+
+
+@pytest.mark.parametrize("old, new", [
+    (b'<c r="B1"', b'<c'),  # placed by counting, not by its reference
+    (b'<c r="B1"', b'<c t="s" r="B1"'),  # reference not first
+    (b'<c r="B1"', b'<x:c r="B1"'),  # a prefixed element
+    (b'<c r="B1"', b"<c r='&#88;FD9'"),  # a character reference
+    (b'<row r="1"', b'<row r="1048576"'),
+])
+def test_cells_and_rows_calamine_might_place_far_away_are_left_to_openpyxl(tmp_path, old, new):
+    wb = Workbook()
+    wb.active.append(["姓名", "公民身份号码"])
+    wb.save(tmp_path / "a.xlsx")
+    assert xlsx_fast.safe_for_calamine(tmp_path / "a.xlsx")
+    assert not xlsx_fast.safe_for_calamine(_rewritten(tmp_path / "a.xlsx", tmp_path / "b.xlsx", old, new))
+
+
+def test_a_damaged_workbook_is_refused_with_a_message_not_a_crash(tmp_path):
+    path = tmp_path / "bad.xlsx"
+    wb = Workbook()
+    wb.active.append(["姓名"])
+    wb.save(path)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2: len(data) // 2 + 40] = b"\x00" * 40
+    path.write_bytes(bytes(data))
+    with pytest.raises(DomainError, match="bad.xlsx"):
+        sheets.read_records(path)
