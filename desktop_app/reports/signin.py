@@ -32,7 +32,7 @@ from desktop_app.reports.base import (
     rich, text_width,
 )
 from desktop_app.reports.fonts import FontInfo, text_runs
-from desktop_app.reports.signin_qr import qr_matrix
+from desktop_app.reports.signin_qr import qr_rows
 from desktop_app.views import signin_scan as layout
 from desktop_app.views.meetings import SigninLine, SigninSheet  # noqa: F401 - the model this renders
 
@@ -43,7 +43,10 @@ QR_SIZE = layout.QR_MM * mm
 MIN_BLANK_ROWS = 4
 GAP = "\u00a0" * 5  # Paragraph collapses ordinary and ideographic spaces; no-break spaces stay
 TALLY_HEIGHT = 2 * ROW_HEIGHT  # 实到 / 请假 / 缺席 fill-in line under the last table
-_DARK_RUN = re.compile(b"\x01+")
+_DARK_RUN = re.compile("1+")
+# (font, text, column width) -> drawn in the Latin font; only texts that fit one line in one font
+_PLAIN_CELLS: dict[tuple, bool] = {}
+_RECTS: dict[tuple[int, int, int], str] = {}  # (start, row, end) of a run -> its operator; codes share most
 NOTHING = ()  # a blank cell: an empty list of flowables draws nothing, where "" draws an empty text object
 
 
@@ -82,17 +85,23 @@ def _clip(text: str, font: FontInfo, size: float, width: float) -> str:
 def qr_path(value: str) -> tuple[int, str]:
     """The QR code of `value` as PDF path operators in module units: (modules per side, operators).
 
-    One rectangle per run of dark modules, whole numbers only, filled at once. Written
-    as one literal string: reportlab's path object formats every coordinate as a float
-    in Python, which cost more than everything else on the page.
+    One rectangle per run of dark modules, whole numbers only, filled at once. Written as one
+    literal string: reportlab's path object formats every coordinate as a float in Python,
+    which cost more than everything else on the page.
     """
-    rows = qr_matrix(value)
+    rows = qr_rows(value)
     n = len(rows)
     ops = []
     for r, row in enumerate(rows):
         y = n - 1 - r
-        for run in _DARK_RUN.finditer(bytes(row)):  # True/False as bytes 1/0
-            ops.append(f"{run.start()} {y} {run.end() - run.start()} 1 re")
+        for run in _DARK_RUN.finditer(row):
+            key = (run.start(), y, run.end())
+            op = _RECTS.get(key)
+            if op is None:
+                op = f"{key[0]} {y} {key[2] - key[0]} 1 re"
+                if len(_RECTS) < 100_000:
+                    _RECTS[key] = op
+            ops.append(op)
     ops.append("f")
     return n, "\n".join(ops)
 
@@ -142,8 +151,7 @@ class SigninReport(ReportRenderer):
         self.show_phones = show_phones
         self.min_blank_rows = max(0, min_blank_rows)
         self._codes: list[layout.SheetCode] = []  # one per page, known once the story is laid out
-        self._head: list[tuple[float, float, list, float]] | None = None
-        self._cells: dict[tuple[str, float], tuple[object, bool]] = {}
+        self._head: str | None = None  # the name of the form that holds the meeting's lines
         self._looks: dict[tuple[bool, bool], CellStyle] | None = None
 
     # -- geometry: the meeting's header block sits between the page header and the table
@@ -166,24 +174,31 @@ class SigninReport(ReportRenderer):
     # -- page furniture
 
     def draw_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        super().draw_page(canvas, doc)
         width, height = self.pagesize
         top = height - HEADER_SPACE  # the body frame's top before the sheet header takes its part
-        canvas.saveState()
         qr_x = width - MARGIN - QR_SIZE
         qr_y = top - layout.QR_TOP_GAP_MM * mm - QR_SIZE
+        if self._head is None:
+            # All but the QR code and the page number is the same on every page (the report's header
+            # and footer, the meeting's lines): laid out once, as a form every page shows.
+            self._head = f"signinhead{id(canvas):x}"
+            canvas.beginForm(self._head)
+            super().draw_page(canvas, doc)
+            canvas.saveState()
+            for x, y, runs, size in self._sheet_head(qr_x, qr_y, top):
+                obj = canvas.beginText(x, y)  # as draw_text does
+                for name, run in runs:
+                    obj.setFont(name, size)
+                    obj.textOut(run)
+                canvas.drawText(obj)
+            canvas.restoreState()
+            canvas.endForm()
+        elif self._progress is not None:
+            self._progress(doc.page)  # what the base's draw_page does for each page besides drawing
+        canvas.doForm(self._head)
         page = canvas.getPageNumber()
         if page <= len(self._codes):
             draw_qr(canvas, self._codes[page - 1].text(), qr_x, qr_y, QR_SIZE)
-        if self._head is None:
-            self._head = self._sheet_head(qr_x, qr_y, top)
-        for x, y, runs, size in self._head:
-            obj = canvas.beginText(x, y)  # as draw_text does, measured and split once per sheet
-            for name, run in runs:
-                obj.setFont(name, size)
-                obj.textOut(run)
-            canvas.drawText(obj)
-        canvas.restoreState()
 
     def _sheet_head(self, qr_x: float, qr_y: float, top: float) -> list[tuple[float, float, list, float]]:
         """The meeting's lines beside the QR code, the same on every page: (x, y, font runs, size) each."""
@@ -233,13 +248,19 @@ class SigninReport(ReportRenderer):
         return Paragraph(rich(text, self.font), self.styles["Small"]), False
 
     def _plain_cell(self, text: str, width: float) -> tuple[object, bool]:
-        """_cell of a text that fits as a plain string, remembered (group names, blanks, 请假 repeat)."""
-        key = (text, width)
-        found = self._cells.get(key)
-        if found is None:
-            found = self._cell(text, width)
-            if isinstance(found[0], str):
-                self._cells[key] = found
+        """_cell, remembering which texts fit as plain strings: a branch's names, groups and
+        numbers come back on every sheet it prints (a Paragraph is made afresh each time)."""
+        font = self.font
+        assert font is not None
+        key = (font.name, font.path, font.subfont_index, font.latin_name, text, width)
+        is_latin = _PLAIN_CELLS.get(key)
+        if is_latin is not None:
+            return text, is_latin
+        found = self._cell(text, width)
+        if isinstance(found[0], str):
+            if len(_PLAIN_CELLS) >= 50_000:
+                _PLAIN_CELLS.clear()
+            _PLAIN_CELLS[key] = found[1]
         return found
 
     def _rows(self) -> list[list[str]]:

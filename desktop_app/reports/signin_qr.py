@@ -4,15 +4,19 @@ Every page of every sheet carries a code of its own, and qrcode's pure-Python
 bit buffer (a call per bit), Reed-Solomon polynomial division (new objects
 per term) and data placement (a mask function call per module) were the
 largest part of drawing a page. Here the version and the codewords are
-computed with whole integers and qrcode's own tables, and the data bits go
-to the module positions qrcode would visit, found once per version; qrcode
-still draws the finder, timing, format and version patterns. The matrix is
-the same one (tests/unit/test_signin_qr.py compares them over many texts).
+computed with whole integers and qrcode's own tables; qrcode draws a
+version's finder, timing, format and version patterns once, the walk its
+data placement takes is recorded then, and each code's masked bits are
+gathered into place in one call. The matrix is the same one
+(tests/unit/test_signin_qr.py compares them over many texts).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
+from operator import itemgetter
+from typing import NamedTuple
 
 import qrcode
 from qrcode import LUT, base, util
@@ -116,50 +120,78 @@ def version_for(error_correction: int, data_list) -> int:
         start = version
 
 
-# (version, mask) -> the data modules in qrcode's placement order, each with whether the mask flips it
-_PLACES: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}
+class _Probe(qrcode.QRCode):
+    """qrcode's QRCode that stops where the data would be placed: the function patterns, format and version."""
+
+    def map_data(self, data, mask_pattern):
+        self.blank = [row[:] for row in self.modules]
 
 
-def _places(modules: list[list], version: int, mask_pattern: int) -> list[tuple[int, int, bool]]:
-    n = len(modules)
-    mask = util.mask_func(mask_pattern)
-    order: list[tuple[int, int, bool]] = []
+class _Layout(NamedTuple):
+    size: int  # modules per side
+    data_modules: int
+    mask: int  # the mask's bits in placement order, as one integer
+    fixed: str  # "0"/"1" of the other modules, in reading order
+    gather: Callable[[str], tuple[str, ...]]  # placement-order bits + fixed -> every module in reading order
+
+
+_LAYOUTS: dict[int, _Layout] = {}
+
+
+def _layout(version: int) -> _Layout:
+    """Where qrcode puts the data of a version (its map_data walk) and what it draws around it; once per version."""
+    found = _LAYOUTS.get(version)
+    if found is not None:
+        return found
+    probe = _Probe(version=version, error_correction=ERROR_CORRECT_M, border=0, mask_pattern=MASK)
+    probe.data_cache = []
+    probe.makeImpl(False, MASK)
+    blank = probe.blank
+    n = len(blank)
+    mask = util.mask_func(MASK)
+    order: list[tuple[int, int]] = []
     row, inc = n - 1, -1
     for col in range(n - 1, 0, -2):  # qrcode's map_data walk: two columns at a time, zigzag up and down
         if col <= 6:
             col -= 1
         while True:
             for c in (col, col - 1):
-                if modules[row][c] is None:
-                    order.append((row, c, bool(mask(row, c))))
+                if blank[row][c] is None:
+                    order.append((row, c))
             row += inc
             if row < 0 or n <= row:
                 row -= inc
                 inc = -inc
                 break
-    return order
+    place = {rc: k for k, rc in enumerate(order)}
+    fixed: list[str] = []
+    sources: list[int] = []
+    for r in range(n):
+        for c in range(n):
+            k = place.get((r, c))
+            if k is None:
+                sources.append(len(order) + len(fixed))
+                fixed.append("1" if blank[r][c] else "0")
+            else:
+                sources.append(k)
+    mask_bits = int("".join("1" if mask(r, c) else "0" for r, c in order), 2)
+    found = _LAYOUTS[version] = _Layout(n, len(order), mask_bits, "".join(fixed), itemgetter(*sources))
+    return found
 
 
-class _Code(qrcode.QRCode):
-    """qrcode's QRCode with the data placed from a cached walk of its free modules."""
-
-    def map_data(self, data, mask_pattern):
-        key = (self.version, mask_pattern)
-        order = _PLACES.get(key)
-        if order is None:
-            order = _PLACES[key] = _places(self.modules, self.version, mask_pattern)
-        total = len(data) * 8
-        bits = bin(int.from_bytes(bytes(data), "big") | (1 << total))[3:].ljust(len(order), "0")
-        modules = self.modules
-        for (r, c, flip), bit in zip(order, bits):
-            modules[r][c] = (bit == "1") != flip
+def qr_rows(value: str) -> list[str]:
+    """The QR code of `value` (error correction M, mask 2) as rows of "1" (dark) and "0", no quiet zone."""
+    chunks = list(util.optimal_data_chunks(value, minimum=20))  # as QRCode.add_data does
+    version = version_for(ERROR_CORRECT_M, chunks)
+    words = codewords(version, ERROR_CORRECT_M, chunks)
+    lay = _layout(version)
+    total = len(words) * 8  # the modules left after the codewords stay light, before the mask
+    bits = (int.from_bytes(bytes(words), "big") << (lay.data_modules - total)) ^ lay.mask
+    modules = "".join(lay.gather(format(bits, f"0{lay.data_modules}b") + lay.fixed))
+    n = lay.size
+    return [modules[i:i + n] for i in range(0, n * n, n)]
 
 
 def qr_matrix(value: str) -> list[list[bool]]:
-    """The QR code of `value` (error correction M, mask 2) as rows of dark modules, no quiet zone."""
-    code = _Code(error_correction=ERROR_CORRECT_M, border=0, mask_pattern=MASK)
-    code.add_data(value)
-    code.version = version_for(code.error_correction, code.data_list)
-    code.data_cache = codewords(code.version, code.error_correction, code.data_list)
-    code.makeImpl(False, MASK)
-    return code.modules
+    """qr_rows as rows of booleans (dark modules True), the form qrcode's get_matrix gives."""
+    return [[m == "1" for m in row] for row in qr_rows(value)]

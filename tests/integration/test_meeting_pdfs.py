@@ -92,10 +92,11 @@ def test_signin_sheet_of_60_members_reads_back(branch, tmp_path):
     assert "应到：60 人" in pages[0]
     assert "2025年6月6日 19:30—21:00" in pages[0]
     assert "记录人（签字）" in pages[-1]
-    # one QR code per page, drawn in the page itself as filled rectangles (no image to blur), each naming
-    # the meeting, its page and rows (for the scan reader)
+    # the meeting's lines: one form every page shows; one QR code per page, drawn in the page itself as
+    # filled rectangles (no image to blur), each naming the meeting, its page and rows (for the scan reader)
     reader = PdfReader(BytesIO(data))
-    assert all(not (p["/Resources"].get("/XObject") or {}) for p in reader.pages)
+    forms = [set((p["/Resources"].get("/XObject") or {}).keys()) for p in reader.pages]
+    assert all(len(f) == 1 for f in forms) and len(set.union(*forms)) == 1
     assert all(" re\n" in p.get_contents().get_data().decode("latin-1") for p in reader.pages)
     codes = [SheetCode.parse(t) for t in qr_texts(data)]
     assert [(c.number, c.page, c.pages, c.first, c.show_phones) for c in codes] == [
