@@ -306,12 +306,7 @@ def update_milestone(uow: UnitOfWork, milestone_id: str, inp: MilestoneInput, to
 
 @writes("projects.write")
 def delete_milestone(uow: UnitOfWork, milestone_id: str, today: date | None = None) -> ProjectDetail:
-    today = today or date.today()
-    s = uow.session
-    m = live(s, ProjectMilestone, milestone_id, "项目节点")
-    m.deleted = True
-    p = live(s, Project, m.project_id, "项目")
-    return settle(uow, detail_of, p, today)
+    return _drop_part(uow, ProjectMilestone, milestone_id, "项目节点", today)
 
 
 @writes("projects.write")
@@ -332,10 +327,13 @@ def add_resident(uow: UnitOfWork, project_id: str, resident_id: str | None = Non
 
 @writes("projects.write")
 def remove_resident(uow: UnitOfWork, concerned_id: str, today: date | None = None) -> ProjectDetail:
-    today = today or date.today()
+    return _drop_part(uow, ProjectResident, concerned_id, "记录", today)
+
+
+def _drop_part(uow: UnitOfWork, model, row_id: str, what: str, today: date | None) -> ProjectDetail:
+    """Tombstone a milestone or a concerned resident; the project as it now stands."""
     s = uow.session
-    row = live(s, ProjectResident, concerned_id, "记录")
+    row = live(s, model, row_id, what)
     row.deleted = True
-    p = live(s, Project, row.project_id, "项目")
-    return settle(uow, detail_of, p, today)
+    return settle(uow, detail_of, live(s, Project, row.project_id, "项目"), today or date.today())
 

@@ -250,6 +250,14 @@ def _active_claim(s: Session, w: Wish) -> WishClaim | None:
     ).order_by(WishClaim.created_at.desc())).first()
 
 
+def _end_claim(s: Session, w: Wish, status: str, on: date) -> WishClaim | None:
+    """The wish's current claim ends (withdrawn or fulfilled) on `on`; None when it had none."""
+    claim = _active_claim(s, w)
+    if claim is not None:
+        claim.status, claim.ended_on = status, on
+    return claim
+
+
 def claim_wish(
     db: Database, wish_id: str, claimed_on: date | None, member_id: str | None = None,
     unit_id: str | None = None, note: str = "", today: date | None = None,
@@ -284,9 +292,8 @@ def withdraw_claim(db: Database, wish_id: str, on: date | None, reason: str = ""
         s = uow.session
         w = _writable(db, s, wish_id)
         on, reason = flow.check_withdraw(w.state, on, w.claimed_on or w.posted_on, today, reason)
-        claim = _active_claim(s, w)
+        claim = _end_claim(s, w, flow.CLAIM_WITHDRAWN, on)
         if claim is not None:
-            claim.status, claim.ended_on = flow.CLAIM_WITHDRAWN, on
             claim.note = "；".join(p for p in (claim.note, f"撤回原因：{reason}" if reason else "撤回认领") if p)
         w.state = flow.WISH_POSTED
         w.claimant_kind, w.claimant_name, w.claimed_on = "", "", None
@@ -301,9 +308,7 @@ def fulfil_wish(db: Database, wish_id: str, on: date | None, note: str, today: d
         s = uow.session
         w = _writable(db, s, wish_id)
         on, note = flow.check_fulfil(w.state, on, w.claimed_on or w.posted_on, today, note)
-        claim = _active_claim(s, w)
-        if claim is not None:
-            claim.status, claim.ended_on = flow.CLAIM_FULFILLED, on
+        _end_claim(s, w, flow.CLAIM_FULFILLED, on)
         w.state, w.fulfilled_on, w.fulfil_note = flow.WISH_FULFILLED, on, note
         return settle(uow, _detail, w)
 
