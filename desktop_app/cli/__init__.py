@@ -238,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     us.add_argument("--name", help="add：姓名")
     us.add_argument("--role", default="secretary", help="add：admin / secretary / grid / viewer")
     us.add_argument("--grid", nargs="*", help="add：网格员负责的网格（组织代码）")
+    us.add_argument("--org", help="add：只管这个街道或社区（组织代码；区级数据库里的街道操作员）")
     us.set_defaults(func=users.cmd_user)
 
     au = with_db(sub.add_parser("audit", help="查看操作日志"))

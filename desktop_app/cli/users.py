@@ -24,7 +24,7 @@ def cmd_user(args: argparse.Namespace) -> int:
             state = "停用" if not u.active else ("已锁定" if locked else "正常")
             grids = "、".join(u.grid_names)
             print(f"{u.login}  {u.display_name}  {access.ROLE_LABELS[access.role_of(u.role)]}  {state}"
-                  + (f"  网格：{grids}" if grids else ""))
+                  + (f"  网格：{grids}" if grids else "") + (f"  只管：{u.org_name}" if u.org_id else ""))
         return EXIT_OK
     if args.action == "passwd":
         if not getattr(args, "user", None):
@@ -36,16 +36,20 @@ def cmd_user(args: argparse.Namespace) -> int:
         raise CliError("请给出登录名")
     if args.action == "add":
         grid_ids = []
-        if args.grid:
+        by_code: dict[str, str] = {}
+        if args.grid or args.org:
             from desktop_app.services import orgs
 
             by_code = {n.code: n.id for n in orgs.list_tree(db)}
-            for code in args.grid:
-                if code not in by_code:
-                    raise CliError(f"--grid：找不到组织代码“{code}”")
-                grid_ids.append(by_code[code])
+        for code in args.grid or ():
+            if code not in by_code:
+                raise CliError(f"--grid：找不到组织代码“{code}”")
+            grid_ids.append(by_code[code])
+        if args.org and args.org not in by_code:
+            raise CliError(f"--org：找不到组织代码“{args.org}”")
         role = ROLE_NAMES.get(args.role, args.role)
-        info = auth.create_user(db, args.login, args.name or args.login, role, new_password(), grid_ids)
+        info = auth.create_user(db, args.login, args.name or args.login, role, new_password(), grid_ids,
+                                org_id=by_code.get(args.org or "", ""))
         print(f"已添加用户 {info.login}（{info.display_name}），首次登录须修改密码")
         return EXIT_OK
     user = auth.find_user(db, args.login)

@@ -218,3 +218,18 @@ def test_a_database_without_accounts_asks_once_per_while(empty_db):
     with pytest.raises(auth.PermissionDenied):  # the new account is seen at once, not after the while
         auth.require(db, "members.read")
 
+
+
+def test_the_command_line_adds_a_street_operator(district, monkeypatch, capsys):
+    from desktop_app.cli import main
+
+    db, w = district
+    target = str(db.path) if db.path else db.url  # the file, or the server database under a PostgreSQL run
+    monkeypatch.setenv("DANGQUN_NEW_PASSWORD", PASSWORD)
+    assert main(["user", "add", "xinjiekou", "--name", "新街口操作员", "--org", "320102200", "--db", target]) == 0
+    assert main(["user", "list", "--db", target]) == 0
+    assert "新街口操作员  书记/委员  正常  只管：新街口街道党工委" in capsys.readouterr().out
+    assert main(["user", "add", "nowhere", "--org", "999", "--db", target]) != 0
+    auth.logout(db)
+    auth.login(db, "xinjiekou", PASSWORD)
+    assert roster.search_ids(db, MemberFilter()) == [w["b_member"]]
