@@ -270,12 +270,12 @@ class _WindowKeeper:
 
 def run(db_path: Path, demo: bool = False) -> int:
     app = make_app()
-    setup_logging()
     install_excepthook()
     from desktop_app.gui.smoke import arm  # no-op unless DANGQUN_SMOKE is set (bundle check)
 
     arm(app)
     frame = paint_frame()
+    setup_logging()
     try:
         checked = _check_early(db_path)
         _with_progress(None, _load_services)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-import platform
 import sys
 import traceback
 from datetime import datetime
-from logging.handlers import RotatingFileHandler
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -18,7 +16,15 @@ from desktop_app.settings import log_dir
 log = logging.getLogger("desktop_app")
 
 
+def _platform():
+    import platform  # 15 ms at start; only an error report needs it
+
+    return platform
+
+
 def setup_logging() -> str:
+    from logging.handlers import RotatingFileHandler  # not before the window's frame has painted
+
     path = log_dir() / "dangqun.log"
     root = logging.getLogger()
     if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):
@@ -48,7 +54,7 @@ def error_details(exc: BaseException) -> str:
     return "\n".join([
         f"{APP_NAME} {__version__}",
         f"时间：{datetime.now():%Y-%m-%d %H:%M:%S}",
-        f"系统：{platform.platform()}，Python {platform.python_version()}",
+        f"系统：{_platform().platform()}，Python {_platform().python_version()}",
         f"日志：{log_dir() / 'dangqun.log'}",
         "",
         plain_message(exc),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from desktop_app.settings import data_dir
@@ -34,6 +34,8 @@ def restore_window(window: QWidget) -> None:
     """The size and place it had when last closed; maximised the first time."""
     geometry = ui_settings().value("window/geometry")
     if geometry is None or not window.restoreGeometry(geometry):
+        from PySide6.QtCore import Qt  # its first use costs 40-140 ms: not before the window's first paint
+
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
