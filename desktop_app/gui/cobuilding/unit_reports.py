@@ -16,7 +16,8 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.gui.cobuilding.common import (
     CobuildingDialog, CobuildingPage, bullets, choose, d, hours, is_a, year_of, years,
 )
-from desktop_app.gui.widgets.forms import DateEdit, combo, list_combo, named_combo, text_area
+from desktop_app.gui.widgets.forms import DateEdit, combo, list_combo, text_area
+from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Named, Text
 from desktop_app.gui.widgets.layouts import form_layout
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, selected
 from desktop_app.gui.widgets.table import CENTER, MUTED, Column
@@ -46,25 +47,23 @@ class UnitReportDialog(CobuildingDialog):
                  row: UnitReportRow | None = None, today: date | None = None):
         super().__init__(parent, db, "修改单位报到" if row else "单位报到", today=today)
         self.row = row
-        self.unit = named_combo(units, row.unit_id if row else None, "（选择共建单位）")
+        masked = row.phone_masked if row else ""  # the row never holds the number itself
+        new = rules.UnitReportInput(reported_on=self.today, org_id=orgs[0].id if orgs else None)
+        self.fields = FieldForm(self, row or new, (
+            Named("unit_id", "共建单位", things=units, none_label="（选择共建单位）", attr="unit"),
+            Day("reported_on", "报到日期", attr="on"),
+            Named("org_id", "报到到", things=orgs, attr="org"),
+            Line("liaison", "联络人"),
+            Line("phone", "联系电话", f"已登记 {masked}，不改请留空" if masked else ""),
+            Text("promise", "服务承诺", placeholder="单位承诺为社区做的事，如 每季度组织一次义诊"),
+        ))
         self.unit.setEnabled(row is None)
-        self.on = DateEdit(row.reported_on if row else self.today)
-        self.org = named_combo(orgs, row.org_id if row else (orgs[0].id if orgs else None), "（不指定）")
-        self.liaison = QLineEdit(row.liaison if row else "")
-        self.phone = QLineEdit()
-        if row is not None and row.phone_masked:
-            self.phone.setPlaceholderText(f"已登记 {row.phone_masked}，不改请留空")
-        self.promise = text_area(3, "单位承诺为社区做的事，如 每季度组织一次义诊")
-        self.promise.setPlainText(row.promise if row else "")
-        self.finish_layout(form_layout(("共建单位", self.unit), ("报到日期", self.on), ("报到到", self.org),
-                                       ("联络人", self.liaison), ("联系电话", self.phone), ("服务承诺", self.promise)))
+        self.finish_layout(self.fields)
         self.setMinimumWidth(460)
         self.first_field = self.liaison if row else self.unit
 
     def prepare(self):
-        inp = rules.check_unit_report(rules.UnitReportInput(
-            self.unit.currentData(), self.on.value(), self.org.currentData(), self.liaison.text(), self.phone.text(),
-            self.promise.toPlainText()), self.today)
+        inp = rules.check_unit_report(self.fields.build(rules.UnitReportInput), self.today)
         db, rid, today = self.db, self.row.id if self.row else None, self.today
         return lambda: cb.save_unit_report(db, rid, inp, today)
 
