@@ -6,9 +6,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.domain import cobuilding as rules
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.service_flow import check_day
@@ -66,6 +67,21 @@ def only(rows: list, ids: Sequence[str] | None) -> list:
         return rows
     wanted = set(ids)
     return [r for r in rows if r.id in wanted]
+
+
+def activity_totals(s: Session, *in_year) -> tuple[int, int, int, int, int]:
+    """(activities, 四进 among them, residents served, hours in tenths, partner units taking part) of the
+    live activities that meet the conditions `in_year` (a year, and at the street one community's)."""
+    acts, four, served = s.execute(select(
+        func.count(), func.coalesce(func.sum(case((Activity.kind.in_(rules.FOUR_INTO), 1), else_=0)), 0),
+        func.coalesce(func.sum(Activity.residents_served), 0)).where(*in_year)).one()
+    hours = s.scalar(select(func.coalesce(func.sum(ActivityPerson.hours_tenths), 0))
+                     .join(Activity, Activity.id == ActivityPerson.activity_id)
+                     .where(ActivityPerson.deleted.is_(False), *in_year)) or 0
+    units = s.scalar(select(func.count(func.distinct(ActivityUnit.unit_id)))
+                     .join(Activity, Activity.id == ActivityUnit.activity_id)
+                     .where(ActivityUnit.deleted.is_(False), *in_year)) or 0
+    return int(acts), int(four), int(served), int(hours), int(units)
 
 
 def org_names(s: Session) -> dict[str, str]:

@@ -6,18 +6,17 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
-from desktop_app.domain import cobuilding as rules
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import year_span
+from desktop_app.services.cobuilding.common import activity_totals, year_span
 from desktop_app.services.cobuilding.costs import linked_cost_in
 from desktop_app.services.cobuilding.pairing import pairing_figures
 from desktop_app.services.cobuilding.units import list_units, unit_year
 from desktop_app.services.residents import center_name
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import (
-    Activity, ActivityPerson, ActivityUnit, Inquiry, PartnerUnit, PostClaim, ReportingMember, ReportingPost,
+    Activity, Inquiry, PartnerUnit, PostClaim, ReportingMember, ReportingPost,
     ServiceLog, UnitReport,
 )
 from desktop_app.views.cobuilding import CobuildingFigures
@@ -30,15 +29,7 @@ def figures(db: Database, year: int) -> CobuildingFigures:
     in_year = (Activity.deleted.is_(False), Activity.activity_date.between(start, end))
     with db.session() as s:
         units = s.scalar(select(func.count()).select_from(PartnerUnit).where(PartnerUnit.deleted.is_(False))) or 0
-        active = s.scalar(select(func.count(func.distinct(ActivityUnit.unit_id)))
-                          .join(Activity, Activity.id == ActivityUnit.activity_id)
-                          .where(ActivityUnit.deleted.is_(False), *in_year)) or 0
-        acts, four, served = s.execute(select(
-            func.count(), func.coalesce(func.sum(case((Activity.kind.in_(rules.FOUR_INTO), 1), else_=0)), 0),
-            func.coalesce(func.sum(Activity.residents_served), 0)).where(*in_year)).one()
-        hours = s.scalar(select(func.coalesce(func.sum(ActivityPerson.hours_tenths), 0))
-                         .join(Activity, Activity.id == ActivityPerson.activity_id)
-                         .where(ActivityPerson.deleted.is_(False), *in_year)) or 0
+        acts, four, served, hours, active = activity_totals(s, *in_year)
         reporting = s.scalar(select(func.count()).select_from(ReportingMember).where(
             ReportingMember.deleted.is_(False),
             (ReportingMember.reported_on.is_(None)) | (ReportingMember.reported_on <= end),

@@ -14,18 +14,18 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import year_span
+from desktop_app.services.cobuilding.common import activity_totals, year_span
 from desktop_app.services.cobuilding.costs import linked_cost_in
 from desktop_app.services.orgtree import subtree_select
 from desktop_app.services.residents import center_name
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Resident
 from desktop_app.store.models_cobuilding import (
-    Activity, ActivityOrg, ActivityPerson, ActivityUnit, CareRecipient, CareVisit, PairingItem, PairingVisit,
+    Activity, ActivityOrg, CareRecipient, CareVisit, PairingItem, PairingVisit,
     ReportingMember, ServiceLog,
 )
 from desktop_app.store.models_sync import SyncPeer
@@ -37,15 +37,7 @@ def _one(s, org_id: str, name: str, year: int) -> CommunityFigures:
     tree = subtree_select(org_id, "community_tree")
     acts = select(ActivityOrg.activity_id).where(ActivityOrg.deleted.is_(False), ActivityOrg.org_id.in_(tree))
     in_year = (Activity.deleted.is_(False), Activity.activity_date.between(start, end), Activity.id.in_(acts))
-    n, four, served = s.execute(select(
-        func.count(), func.coalesce(func.sum(case((Activity.kind.in_(rules.FOUR_INTO), 1), else_=0)), 0),
-        func.coalesce(func.sum(Activity.residents_served), 0)).where(*in_year)).one()
-    hours = s.scalar(select(func.coalesce(func.sum(ActivityPerson.hours_tenths), 0))
-                     .join(Activity, Activity.id == ActivityPerson.activity_id)
-                     .where(ActivityPerson.deleted.is_(False), *in_year)) or 0
-    units = s.scalar(select(func.count(func.distinct(ActivityUnit.unit_id)))
-                     .join(Activity, Activity.id == ActivityUnit.activity_id)
-                     .where(ActivityUnit.deleted.is_(False), *in_year)) or 0
+    n, four, served, hours, units = activity_totals(s, *in_year)
     here = (ReportingMember.deleted.is_(False), ReportingMember.org_id.in_(tree))
     reporting = s.scalar(select(func.count()).select_from(ReportingMember).where(
         *here, (ReportingMember.reported_on.is_(None)) | (ReportingMember.reported_on <= end),
