@@ -123,7 +123,8 @@ class OrgLookup(dict):
         return "、".join(self.ambiguous.get(_path_key(name), ()))
 
 
-def _org_name_map(s: Session) -> OrgLookup:
+def _live_org_rows(s: Session):
+    """(id, name, code, parent_id) of every live organisation, in code order, and the path of names to one."""
     rows = s.execute(
         select(Organization.id, Organization.name, Organization.code, Organization.parent_id)
         .where(Organization.deleted.is_(False))
@@ -139,6 +140,26 @@ def _org_name_map(s: Session) -> OrgLookup:
             oid = by_id[oid][3]
         return names[::-1]
 
+    return rows, chain
+
+
+def _org_designations(s: Session) -> dict[str, str]:
+    """Live organisation id -> what a file should write for it in 所在党支部 so that an import
+    (_org_name_map) finds exactly that organisation again: its bare name when no other bears it,
+    else the shortest tail of its path that is unique (第一网格党支部 / 第一党小组), else its code."""
+    lookup = _org_name_map(s)
+    rows, chain = _live_org_rows(s)
+    out: dict[str, str] = {}
+    for oid, name, code, _parent in rows:
+        path = chain(oid)
+        tails = [" / ".join(path[i:]) for i in range(len(path) - 2, -1, -1)]
+        out[oid] = next((c for c in (name, *tails, code) if c and lookup.get(c) == oid), name)
+    return out
+
+
+def _org_name_map(s: Session) -> OrgLookup:
+    rows, chain = _live_org_rows(s)
+    codes = {r[0]: r[2] for r in rows}
     out = OrgLookup()
     named: dict[str, list[str]] = {}
     tails: dict[str, list[str]] = {}
@@ -156,7 +177,7 @@ def _org_name_map(s: Session) -> OrgLookup:
         if len(ids) == 1:
             dict.__setitem__(out, name, ids[0])
         else:
-            out.ambiguous[name] = [f"{' / '.join(chain(i))}（{by_id[i][2]}）" for i in ids]
+            out.ambiguous[name] = [f"{' / '.join(chain(i))}（{codes[i]}）" for i in ids]
     return out
 
 

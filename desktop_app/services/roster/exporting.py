@@ -18,7 +18,7 @@ from desktop_app.domain.errors import DomainError
 from desktop_app.exchange import members as member_files
 from desktop_app.services import auth, privacy
 from desktop_app.services.database import Database
-from desktop_app.services.roster._common import _today
+from desktop_app.services.roster._common import _org_designations, _today
 from desktop_app.services.roster.queries import _conditions, _order_by
 from desktop_app.store.models import Member, Organization
 from desktop_app.views.roster import MemberFilter
@@ -28,11 +28,14 @@ _MASKED = {"公民身份号码": "id_number", "手机号码": "mobile", "固定�
 
 
 def _template_rows(db: Database, flt: MemberFilter | None, today: date | None) -> list[dict]:
-    """Members as template rows, unmasked: callers check and mask."""
+    """Members as template rows, unmasked: callers check and mask.
+
+    所在党支部 names the organisation so that importing the file finds it again: the bare
+    name, or a path when several bear it (every branch has a 第一党小组)."""
     flt = flt or MemberFilter()
     order, _ = _order_by("seq", False)
-    cols = [Organization.name, *[getattr(Member, rules.COLUMN_FIELDS[c])
-                                 for c in rules.TEMPLATE_COLUMNS if c != "所在党支部"]]
+    cols = [Member.org_id, Organization.name, *[getattr(Member, rules.COLUMN_FIELDS[c])
+                                                for c in rules.TEMPLATE_COLUMNS if c != "所在党支部"]]
     q = (
         select(*cols)
         .select_from(Member)
@@ -42,10 +45,13 @@ def _template_rows(db: Database, flt: MemberFilter | None, today: date | None) -
     )
     header = ["所在党支部", *[c for c in rules.TEMPLATE_COLUMNS if c != "所在党支部"]]
     out: list[dict] = []
-    with db.engine.connect() as conn:
-        for r in conn.execute(q):
-            rec = dict(zip(header, r))
-            rec["所在党支部"] = rec["所在党支部"] or ""
+    with db.session() as s:
+        designations = _org_designations(s)
+        for r in s.connection().execute(q):
+            org_id, org_name, *values = r
+            rec = dict(zip(header, [None, *values]))
+            # A deleted organisation has no designation: its name still says where the member was.
+            rec["所在党支部"] = designations.get(org_id) or org_name or ""
             for c in ("是否为失联党员", "是否为流动党员"):
                 rec[c] = rules.YES if rec[c] else rules.NO
             out.append({c: rec[c] for c in rules.TEMPLATE_COLUMNS})
