@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import meetings as rules
 from desktop_app.gui import icons
 from desktop_app.gui.meetings.meeting_dialog import parse_guests
-from desktop_app.gui.widgets.layouts import column, ok_cancel, wrapped
+from desktop_app.gui.widgets.layouts import column, hint, ok_cancel, wrapped
 from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
 
@@ -122,8 +122,7 @@ class AttendanceDialog(QDialog):
 
         self.summary = wrapped()
         self.summary.setObjectName("attendanceSummary")
-        hint = QLabel("↑↓ 选人，1 或空格＝出席，2＝请假（接着输入原因），3＝缺席，4＝列席；可多选后点按钮。")
-        hint.setStyleSheet("color: #666")
+        keys = hint("↑↓ 选人，1 或空格＝出席，2＝请假（接着输入原因），3＝缺席，4＝列席；可多选后点按钮。")
         self.scan_note = QLabel()
         self.scan_note.setObjectName("scanNote")
         self.scan_note.setWordWrap(True)
@@ -139,7 +138,7 @@ class AttendanceDialog(QDialog):
         scan_lines += list(notes)
         self.scan_note.setText("<br>".join(scan_lines))
         self.scan_note.setVisible(bool(scan_lines))
-        column(self, head, self.scan_note, buttons_row, (self.table, 1), hint, self.summary,
+        column(self, head, self.scan_note, buttons_row, (self.table, 1), keys, self.summary,
                ok_cancel(self, "确认并保存（扫描件存为附件）" if self.from_scan else "保存并记为已召开"))
         self.resize(760, 620)
         self._update_summary()

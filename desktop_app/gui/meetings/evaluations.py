@@ -11,7 +11,7 @@ from datetime import date
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
@@ -20,7 +20,7 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
-from desktop_app.gui.widgets.layouts import wrapped
+from desktop_app.gui.widgets.layouts import column, fill, hint, wrapped
 from desktop_app.services import evaluations
 from desktop_app.services import meetings as ms
 from desktop_app.views.changes import Change, changes
@@ -99,22 +99,9 @@ class EvaluationsPage(Page):
         self.table.horizontalHeader().setSectionResizeMode(COL_NOTES, QHeaderView.ResizeMode.Stretch)
         self.table.installEventFilter(self)
         self.summary = QLabel()
-        hint = QLabel("↑↓ 选人，1＝优秀 2＝合格 3＝基本合格 4＝不合格 0＝清除；备注双击填写。Ctrl+S 保存。")
-        hint.setStyleSheet("color: #666")
         self.message = wrapped()
-
-        top = QHBoxLayout()
-        top.addWidget(title)
-        top.addStretch(1)
-        top.addWidget(self.branch)
-        top.addWidget(self.year)
-        lay = QVBoxLayout(self)
-        lay.addLayout(top)
-        lay.addWidget(tb)
-        lay.addWidget(self.summary)
-        lay.addWidget(self.table, 1)
-        lay.addWidget(hint)
-        lay.addWidget(self.message)
+        column(self, fill(QHBoxLayout(), title, 1, self.branch, self.year), tb, self.summary, (self.table, 1),
+               hint("↑↓ 选人，1＝优秀 2＝合格 3＝基本合格 4＝不合格 0＝清除；备注双击填写。Ctrl+S 保存。"), self.message)
 
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:

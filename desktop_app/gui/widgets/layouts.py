@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QBoxLayout, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QVBoxLayout, QWidget,
 )
 
+HINT_STYLE = "color: #666"
 Part = Union[QWidget, QLayout]
 # (label, field), a lone field spanning both columns, or None for a row this form does not show
 Row = Union[tuple[str, Part], Part, None]
@@ -86,6 +87,13 @@ def wrapped(text: str = "") -> QLabel:
     """A label that wraps its text to the width of the form (notes, summaries, rule explanations)."""
     label = QLabel(text)
     label.setWordWrap(True)
+    return label
+
+
+def hint(text: str) -> QLabel:
+    """A grey line under a table saying which keys and clicks it takes."""
+    label = QLabel(text)
+    label.setStyleSheet(HINT_STYLE)
     return label
 
 
