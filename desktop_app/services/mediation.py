@@ -24,7 +24,7 @@ from desktop_app.services import auth, privacy
 from desktop_app.services.records import (
     any_like, assign, chosen, chunked, given, in_year, live_children, settle, tombstone_children, writes,
 )
-from desktop_app.services.residents import NO_GRID, center_name, check_grid, grid_names, live, text_terms
+from desktop_app.services.residents import NO_GRID, center_of, check_grid, grid_names, live, text_terms
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Resident
@@ -274,7 +274,5 @@ def print_mediation_records(db: Database, out: Path, case_ids: Sequence[str], *,
     # Both parties see the record: neither's phone is printed whole.
     cases = [replace(c, party_rows=tuple(replace(p, phone=mask_phone(p.phone)) for p in c.party_rows))
              for c in (get_case(db, cid) for cid in case_ids)]
-    with db.session() as s:
-        center = center_name(s)
-    render_mediation_record(center, cases, out, today or date.today(), progress=progress)
+    render_mediation_record(center_of(db), cases, out, today or date.today(), progress=progress)
     return len(cases)

@@ -61,6 +61,12 @@ def center_name(s: Session) -> str:
     return s.scalar(select(Site.org_name).limit(1)) or ""
 
 
+def center_of(db: Database) -> str:
+    """center_name in a session of its own, for a print_* call that reads nothing else."""
+    with db.session() as s:
+        return center_name(s)
+
+
 def _org_nodes(s) -> list[OrgNode]:
     return [OrgNode(*r) for r in s.execute(select(
         Organization.id, Organization.code, Organization.name, Organization.kind, Organization.parent_id,

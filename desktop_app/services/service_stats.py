@@ -23,7 +23,7 @@ from desktop_app.domain import access
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import Period
 from desktop_app.services import auth, visits
-from desktop_app.services.residents import NO_GRID, center_name, grids
+from desktop_app.services.residents import NO_GRID, center_of, grids
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household
 from desktop_app.store.models_service import MediationCase, Project, Visit, Wish
@@ -171,7 +171,5 @@ def print_service_summary(db: Database, out: Path, year: int, month: int, grid_i
     items: dict[str, list[visits.VisitRow]] = {}
     for r in raised:
         items.setdefault(labels.get(r.grid_id, r.grid_name), []).append(r)
-    with db.session() as s:
-        center = center_name(s)
-    render_service_summary(center, sm, items, out, today, progress=progress)
+    render_service_summary(center_of(db), sm, items, out, today, progress=progress)
     return sm

@@ -28,7 +28,8 @@ from desktop_app.services.records import (
     any_like, assign, chunked, given, live_children, settle, tombstone_children, within,
 )
 from desktop_app.services.residents import (
-    NO_GRID, center_name, check_grid, grid_names, household_label, live, name_match, resident_place, text_terms,
+    NO_GRID, center_name, center_of, check_grid, grid_names, household_label, live, name_match, resident_place,
+    text_terms,
 )
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.services.visit_steps import apply_step, close_for_project  # noqa: F401  close_for_project re-exported
@@ -469,7 +470,5 @@ def print_visit_forms(db: Database, out: Path, visit_ids: Sequence[str], *, toda
     auth.require(db, "visits.read")
     today = today or date.today()
     details = [get_visit(db, vid, today) for vid in visit_ids]  # each checks the visit's grid
-    with db.session() as s:
-        center = center_name(s)
-    render_visit_forms(center, details, out, today, progress=progress)
+    render_visit_forms(center_of(db), details, out, today, progress=progress)
     return len(details)

@@ -22,7 +22,7 @@ from desktop_app.services import attachments, auth
 from desktop_app.services.cobuilding.common import (
     activity_rows, copy_changed, cost_rows, live, org_names, tombstone, year_span,
 )
-from desktop_app.services.residents import center_name
+from desktop_app.services.residents import center_of
 from desktop_app.services.records import settle, stored_file, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -240,8 +240,6 @@ def print_activity_register(db: Database, year: int, out: Path, *, today: date |
     )
 
     register = activity_register(db, year)
-    with db.session() as s:
-        center = center_name(s)
-    render_activity_register(center, register, out, today or date.today(), progress=progress)
+    render_activity_register(center_of(db), register, out, today or date.today(), progress=progress)
     return len(register.rows)
 

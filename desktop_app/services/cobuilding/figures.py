@@ -13,7 +13,7 @@ from desktop_app.services.cobuilding.common import activity_totals, year_span
 from desktop_app.services.cobuilding.costs import linked_cost_in
 from desktop_app.services.cobuilding.pairing import pairing_figures
 from desktop_app.services.cobuilding.units import list_units, unit_year
-from desktop_app.services.residents import center_name
+from desktop_app.services.residents import center_of
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import (
     Activity, Inquiry, PartnerUnit, PostClaim, ReportingMember, ReportingPost,
@@ -61,9 +61,7 @@ def print_unit_register(db: Database, year: int, out: Path, *, today: date | Non
     from desktop_app.reports.cobuilding import render_unit_register
 
     rows = list_units(db, year=year)
-    with db.session() as s:
-        center = center_name(s)
-    render_unit_register(center, year, rows, out, today or date.today(), progress=progress)
+    render_unit_register(center_of(db), year, rows, out, today or date.today(), progress=progress)
     return len(rows)
 
 
@@ -72,9 +70,7 @@ def print_unit_page(db: Database, unit_id: str, year: int, out: Path, *, today: 
     from desktop_app.reports.cobuilding import render_unit_year
 
     page = unit_year(db, unit_id, year)
-    with db.session() as s:
-        center = center_name(s)
-    render_unit_year(center, page, out, today or date.today())
+    render_unit_year(center_of(db), page, out, today or date.today())
     return page.unit.name
 
 
@@ -85,7 +81,5 @@ def print_summary(db: Database, year: int, out: Path, *, today: date | None = No
 
     figs = figures(db, year)
     pages = [unit_year(db, u.id, year) for u in list_units(db, year=year)]
-    with db.session() as s:
-        center = center_name(s)
-    render_summary(center, figs, pages, out, today or date.today(), progress=progress)
+    render_summary(center_of(db), figs, pages, out, today or date.today(), progress=progress)
     return figs

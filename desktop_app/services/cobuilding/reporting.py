@@ -22,7 +22,7 @@ from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import (
     activity_rows, copy_changed, end_row, live, org_names, reporting_rows, tombstone, year_span,
 )
-from desktop_app.services.residents import center_name
+from desktop_app.services.residents import center_of
 from desktop_app.services.records import settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -260,9 +260,7 @@ def print_feedback_forms(db: Database, year: int, out: Path, employer: str | Non
     from desktop_app.reports.cobuilding import render_feedback_forms
 
     forms = feedback_forms(db, year, employer)
-    with db.session() as s:
-        center = center_name(s)
-    render_feedback_forms(center, forms, out, today or date.today(), progress=progress)
+    render_feedback_forms(center_of(db), forms, out, today or date.today(), progress=progress)
     return len(forms)
 
 
@@ -272,9 +270,7 @@ def print_reporting_register(db: Database, year: int, out: Path, *, today: date 
     from desktop_app.reports.cobuilding import render_reporting_register
 
     rows = list_reporting(db, year)
-    with db.session() as s:
-        center = center_name(s)
-    render_reporting_register(center, year, rows, out, today or date.today(), progress=progress)
+    render_reporting_register(center_of(db), year, rows, out, today or date.today(), progress=progress)
     return len(rows)
 
 

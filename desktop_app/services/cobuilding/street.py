@@ -21,7 +21,7 @@ from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import activity_totals, year_span
 from desktop_app.services.cobuilding.costs import linked_cost_in
 from desktop_app.services.orgtree import subtree_select
-from desktop_app.services.residents import center_name
+from desktop_app.services.residents import center_of
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Resident
 from desktop_app.store.models_cobuilding import (
@@ -89,7 +89,5 @@ def print_street_summary(db: Database, year: int, out: Path, *, today: date | No
     from desktop_app.reports.cobuilding import render_street_summary
 
     rows = street_figures(db, year)
-    with db.session() as s:
-        center = center_name(s)
-    render_street_summary(center, year, rows, out, today or date.today(), progress=progress)
+    render_street_summary(center_of(db), year, rows, out, today or date.today(), progress=progress)
     return len(rows)
