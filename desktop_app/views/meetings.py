@@ -27,14 +27,10 @@ class KindSetting:
     customized: bool  # differs from the street's default
 
 
-@dataclass(frozen=True)
-class MeetingInput:
-    """What a user edits about a meeting (attendees and status have their own calls)."""
+@dataclass(frozen=True, kw_only=True)
+class MeetingParticulars:
+    """When and where a meeting sat, who ran it and what was written: the edit form's part the record prints."""
 
-    org_id: str | None = None
-    kind: str = ""
-    title: str = ""
-    meeting_date: date | None = None
     start_time: time | None = None
     end_time: time | None = None
     place: str = ""
@@ -42,6 +38,16 @@ class MeetingInput:
     recorder: str = ""
     lecturer: str = ""
     minutes: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingInput(MeetingParticulars):
+    """What a user edits about a meeting (attendees and status have their own calls)."""
+
+    org_id: str | None = None
+    kind: str = ""
+    title: str = ""
+    meeting_date: date | None = None
     notes: str = ""
 
 
@@ -374,7 +380,7 @@ class RecordPerson:
 
 
 @dataclass(frozen=True)
-class MeetingRecord:
+class MeetingRecord(MeetingParticulars):
     center_name: str
     org_name: str
     kind: str
@@ -382,13 +388,6 @@ class MeetingRecord:
     number: str
     meeting_date: date
     status: str  # planned / held / cancelled
-    start_time: time | None = None
-    end_time: time | None = None
-    place: str = ""
-    host: str = ""
-    recorder: str = ""
-    lecturer: str = ""
-    minutes: str = ""
     cancel_reason: str = ""
     people: tuple[RecordPerson, ...] = ()
     quorum: rules.Quorum = rules.Quorum(False, None)
