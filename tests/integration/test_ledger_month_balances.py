@@ -86,6 +86,8 @@ def check_account_ledger(db, entries, account_id: str, first: date, last: date) 
     assert data.opening_fen == sum(signed(e[2], e[3]) for e in mine if e[1] < first)
     assert len(data.entries) == sum(1 for e in mine if first <= e[1] <= last)
     assert data.closing_fen == sum(signed(e[2], e[3]) for e in mine if e[1] <= last)
+    # Its lines are the very rows the entry list shows (reversal links, closed months and all).
+    assert list(data.entries) == ledger.list_entries(db, ledger.EntryFilter(account_id, first, last))
 
 
 def check_all(db, rng) -> None:
