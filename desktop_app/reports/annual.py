@@ -8,10 +8,7 @@ second layout pass (reportlab's multiBuild).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
 from io import BytesIO
-from pathlib import Path
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -20,14 +17,27 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageBreak, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from desktop_app import APP_NAME
 from desktop_app.reports.base import (
-    FOOTER_SPACE, HEADER_SPACE, Column, ReportRenderer, chinese_date,
+    FOOTER_SPACE,
+    HEADER_SPACE,
+    Column,
+    ModelReport,
+    chinese_date,
+    model_renderer,
 )
-from desktop_app.views.overview import MONTHS, AnnualFolder, FolderSection
+from desktop_app.views.overview import MONTHS, FolderSection
 
 PALETTE = ("#c8161e", "#e0892b", "#2f6fb5", "#2e7d32", "#7b4fa0", "#8a8f98", "#00838f", "#b0803a")
 CHAPTER_NUMBERS = "一二三四五六七八九十"
@@ -64,12 +74,9 @@ class _FolderDoc(BaseDocTemplate):
         self.notify("TOCEntry", (level, text, self.page, key))
 
 
-class AnnualFolderReport(ReportRenderer):
+class AnnualFolderReport(ModelReport):
     title = "年度党建工作台账"
 
-    def __init__(self, folder: AnnualFolder, **kwargs) -> None:
-        super().__init__(folder.center_name, **kwargs)
-        self.folder = folder
 
     # ---------------------------------------------------------------- pieces
 
@@ -90,7 +97,7 @@ class AnnualFolderReport(ReportRenderer):
         return sheet
 
     def _cover(self) -> list:
-        f = self.folder
+        f = self.model
         return [
             Spacer(1, 60 * mm),
             Paragraph(f"{f.year}年度", self.styles["CoverSub"]),
@@ -117,7 +124,7 @@ class AnnualFolderReport(ReportRenderer):
         return self.table(cols, [list(r) for r in rows])
 
     def _figures(self, n: int) -> list:
-        b = self.folder.board
+        b = self.model.board
         rows = [(f.group, f.label, f.text + (" 元" if f.unit == "元" else ""),
                  (f.last_text + (" 元" if f.unit == "元" else "")) if f.last_year is not None else "—",
                  (f.change or "—").replace("−", "-")) for f in b.figures]  # the Latin font has no U+2212
@@ -132,7 +139,7 @@ class AnnualFolderReport(ReportRenderer):
         return out
 
     def _charts(self, n: int) -> list:
-        c = self.folder.board.charts
+        c = self.model.board.charts
         w = self.frame_width
         out = [PageBreak(), self._heading(f"{_num(n)}、图表")]
         # A chart never leaves its heading at the foot of the page before.
@@ -238,10 +245,10 @@ class AnnualFolderReport(ReportRenderer):
         story = self._cover() + self._contents()
         story += self._figures(1)
         story += self._charts(2)
-        for i, sec in enumerate(self.folder.sections, start=3):
+        for i, sec in enumerate(self.model.sections, start=3):
             story += self._section(i, sec)
-        if self.folder.left_out:
-            story += [Spacer(1, 6 * mm), Paragraph("说明：以下内容未列入本台账——" + "、".join(self.folder.left_out),
+        if self.model.left_out:
+            story += [Spacer(1, 6 * mm), Paragraph("说明：以下内容未列入本台账——" + "、".join(self.model.left_out),
                                                    self.styles["Small"])]
         return story
 
@@ -262,7 +269,7 @@ class AnnualFolderReport(ReportRenderer):
         buffer = BytesIO()
         doc = _FolderDoc(
             buffer, pagesize=self.pagesize, leftMargin=self.margin, rightMargin=self.margin,
-            topMargin=HEADER_SPACE, bottomMargin=FOOTER_SPACE, title=f"{self.folder.year}年度党建工作台账",
+            topMargin=HEADER_SPACE, bottomMargin=FOOTER_SPACE, title=f"{self.model.year}年度党建工作台账",
             author=self.center_name, creator=APP_NAME, lang="zh-CN", initialFontName=self.font.name,
             pageCompression=1,
         )
@@ -273,6 +280,5 @@ class AnnualFolderReport(ReportRenderer):
         return buffer.getvalue()
 
 
-def render_annual_folder(folder: AnnualFolder, out: Path | None = None, *, printed_on: date | None = None,
-                         progress: Callable[[int], None] | None = None) -> bytes:
-    return AnnualFolderReport(folder, printed_on=printed_on, progress=progress).render_to(out)
+render_annual_folder = model_renderer(
+    AnnualFolderReport, "The year's 党建工作台账 as PDF bytes; also written atomically to `out` when given.")

@@ -558,6 +558,14 @@ class RecordsReport(ReportRenderer):
         self.records = list(records)
 
 
+class ModelReport(ReportRenderer):
+    """A form made from one read model that names its center (`self.model`): a sheet, a register, a ledger."""
+
+    def __init__(self, model: Any, **kwargs: Any) -> None:
+        super().__init__(model.center_name, **kwargs)
+        self.model = model
+
+
 def records_renderer(cls: type[RecordsReport], doc: str) -> Callable[..., bytes]:
     """The render function of a records form: `render(records, out=None, printed_on=None, *, center_name=None,
     font_path=None, progress=None)` returns the PDF bytes (and writes `out`); the center's name defaults to

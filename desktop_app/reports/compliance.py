@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
-
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from desktop_app.reports.base import A4_LANDSCAPE, Column, ReportRenderer
-from desktop_app.views.cadence import MARKS_LEGEND, ComplianceSheet
+from desktop_app.reports.base import A4_LANDSCAPE, Column, ModelReport, model_renderer
+from desktop_app.views.cadence import MARKS_LEGEND
 
 COLUMNS: tuple[Column, ...] = (
     Column("党支部", 40),
@@ -20,16 +17,12 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-class ComplianceReport(ReportRenderer):
+class ComplianceReport(ModelReport):
     title = "三会一课落实情况表"
     pagesize = A4_LANDSCAPE
 
-    def __init__(self, sheet: ComplianceSheet, *, printed_on: date | None = None, font_path: str | None = None):
-        super().__init__(sheet.center_name, printed_on=printed_on, font_path=font_path)
-        self.sheet = sheet
-
     def build_story(self) -> list[Flowable]:
-        s = self.sheet
+        s = self.model
         story: list[Flowable] = [
             self.para(f"{s.center_name}{s.year}年度三会一课落实情况表", "Title"),
             self.para(f"统计截至 {s.today.year}年{s.today.month}月{s.today.day}日", "Small"),
@@ -52,6 +45,4 @@ class ComplianceReport(ReportRenderer):
         return story
 
 
-def render_compliance(sheet: ComplianceSheet, out: Path | None = None, *, printed_on: date | None = None,
-                      font_path: str | None = None) -> bytes:
-    return ComplianceReport(sheet, printed_on=printed_on, font_path=font_path).render_to(out)
+render_compliance = model_renderer(ComplianceReport, "The 三会一课落实情况表 as PDF bytes (and `out`).")

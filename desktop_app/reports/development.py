@@ -8,8 +8,17 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from desktop_app.reports.base import A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, iso_date, rich
-from desktop_app.views.development import ApplicantDetail, DevelopmentRegister, StepRow
+from desktop_app.reports.base import (
+    A4_LANDSCAPE,
+    A4_PORTRAIT,
+    Column,
+    ModelReport,
+    ReportRenderer,
+    iso_date,
+    model_renderer,
+    rich,
+)
+from desktop_app.views.development import ApplicantDetail, StepRow
 
 REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("序号", 8, "CENTER"),
@@ -51,17 +60,13 @@ def _documents(s: StepRow) -> str:
     return have + (f"（缺：{'、'.join(s.missing)}）" if s.missing else "")
 
 
-class RegisterReport(ReportRenderer):
+class RegisterReport(ModelReport):
     title = "发展党员工作登记簿"
     pagesize = A4_LANDSCAPE
 
-    def __init__(self, register: DevelopmentRegister, *, printed_on: date | None = None, font_path: str | None = None):
-        super().__init__(register.center_name, printed_on=printed_on, font_path=font_path)
-        self.register = register
-
     def build_story(self) -> list[Flowable]:
         assert self.styles is not None and self.font is not None
-        r, font, styles = self.register, self.font, self.styles
+        r, font, styles = self.model, self.font, self.styles
         story: list[Flowable] = [
             self.para(f"{r.center_name}{r.year}年度发展党员工作登记簿", "Title"),
             Paragraph(rich("本年度有进展的人员：" + ("，".join(f"{k} {v} 名" for k, v in r.counts.items()) or "无"),
@@ -117,9 +122,7 @@ class RecordReport(ReportRenderer):
         return story
 
 
-def render_register(register: DevelopmentRegister, out: Path | None = None, *, printed_on: date | None = None,
-                    font_path: str | None = None) -> bytes:
-    return RegisterReport(register, printed_on=printed_on, font_path=font_path).render_to(out)
+render_register = model_renderer(RegisterReport, "The year's 发展党员工作登记簿 as PDF bytes (and `out`).")
 
 
 def render_record(detail: ApplicantDetail, center_name: str, out: Path | None = None, *,

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-from pathlib import Path
-
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from desktop_app.domain import meetings as rules
-from desktop_app.reports.base import A4_PORTRAIT, CELL_LEADING, Column, ReportRenderer, rich
-from desktop_app.views.evaluations import EvaluationSummary
+from desktop_app.reports.base import (
+    A4_PORTRAIT,
+    CELL_LEADING,
+    Column,
+    ModelReport,
+    model_renderer,
+    rich,
+)
 
 NOT_YET = "未评议"
 
@@ -36,14 +38,9 @@ def _share(part: int, whole: int) -> str:
     return f"{part * 100 / whole:.1f}%" if whole else "—"
 
 
-class EvaluationReport(ReportRenderer):
+class EvaluationReport(ModelReport):
     title = "民主评议党员结果汇总表"
     pagesize = A4_PORTRAIT
-
-    def __init__(self, summary: EvaluationSummary, *, printed_on: date | None = None, font_path: str | None = None,
-                 progress: Callable[[int], None] | None = None) -> None:
-        super().__init__(summary.center_name, printed_on=printed_on, font_path=font_path, progress=progress)
-        self.summary = summary
 
     def _count_row(self, name: str, counts: dict[str, int]) -> list[str]:
         rated = sum(counts[g] for g in rules.GRADES)
@@ -52,7 +49,7 @@ class EvaluationReport(ReportRenderer):
 
     def build_story(self) -> list[Flowable]:
         assert self.styles is not None and self.font is not None
-        styles, font, s = self.styles, self.font, self.summary
+        styles, font, s = self.styles, self.font, self.model
         story: list[Flowable] = [
             self.para(f"{s.center_name}{s.year}年度民主评议党员结果汇总表", "Title"),
         ]
@@ -83,7 +80,4 @@ class EvaluationReport(ReportRenderer):
         return story
 
 
-def render_evaluation(summary: EvaluationSummary, out: Path | None = None, *, printed_on: date | None = None,
-                      font_path: str | None = None, progress: Callable[[int], None] | None = None) -> bytes:
-    report = EvaluationReport(summary, printed_on=printed_on, font_path=font_path, progress=progress)
-    return report.render_to(out)
+render_evaluation = model_renderer(EvaluationReport, "The 民主评议党员结果汇总表 as PDF bytes (and `out`).")

@@ -16,6 +16,7 @@ from desktop_app.domain.money import amount_in_capitals, format_yuan
 from desktop_app.reports.base import (
     A4_PORTRAIT,
     Column,
+    ModelReport,
     ReportRenderer,
     chinese_date,
     iso_date,
@@ -71,16 +72,12 @@ def ledger_rows(data: AccountLedger) -> list[list[str]]:
     return rows
 
 
-class AccountLedgerReport(ReportRenderer):
+class AccountLedgerReport(ModelReport):
     title = "收支明细账"
     pagesize = A4_PORTRAIT
 
-    def __init__(self, data: AccountLedger, **kwargs) -> None:
-        super().__init__(data.center_name, **kwargs)
-        self.data = data
-
     def build_story(self) -> list[Flowable]:
-        d = self.data
+        d = self.model
         period = f"{chinese_date(d.date_from)}至{chinese_date(d.date_to)}"
         story: list[Flowable] = [
             self.para(f"{self.center_name}收支明细账", "Title"),

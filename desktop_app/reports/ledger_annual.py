@@ -13,7 +13,7 @@ from desktop_app.reports.base import (
     A4_PORTRAIT,
     CELL_LEADING,
     Column,
-    ReportRenderer,
+    ModelReport,
     model_renderer,
     rich,
 )
@@ -77,13 +77,9 @@ def budget_rows(summary: AnnualSummary) -> list[list[str]]:
     return rows
 
 
-class AnnualLedgerReport(ReportRenderer):
+class AnnualLedgerReport(ModelReport):
     title = "年度经费收支汇总表"
     pagesize = A4_PORTRAIT
-
-    def __init__(self, summary: AnnualSummary, **kwargs) -> None:
-        super().__init__(summary.center_name, **kwargs)
-        self.summary = summary
 
     def _section(self, title: str, columns, rows) -> list[Flowable]:
         assert self.styles is not None and self.font is not None
@@ -97,7 +93,7 @@ class AnnualLedgerReport(ReportRenderer):
 
     def build_story(self) -> list[Flowable]:
         assert self.styles is not None and self.font is not None
-        s, styles, font = self.summary, self.styles, self.font
+        s, styles, font = self.model, self.styles, self.font
         total = s.total
         story: list[Flowable] = [
             self.para(f"{self.center_name}{s.year}年度经费收支汇总表", "Title"),

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
@@ -12,21 +10,24 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from desktop_app.domain import meetings as rules
-from desktop_app.reports.base import A4_PORTRAIT, GRID_COLOR, HEADER_FILL, ReportRenderer, chinese_date, rich
+from desktop_app.reports.base import (
+    A4_PORTRAIT,
+    GRID_COLOR,
+    HEADER_FILL,
+    ModelReport,
+    chinese_date,
+    model_renderer,
+    rich,
+)
 from desktop_app.reports.signin import GAP, heading, when
 from desktop_app.views.meetings import MeetingRecord, RecordPerson  # noqa: F401 - the model this renders
 
 ALERT = colors.HexColor("#C8161E")
 
 
-class MeetingRecordReport(ReportRenderer):
+class MeetingRecordReport(ModelReport):
     title = "会议记录"
     pagesize = A4_PORTRAIT
-
-    def __init__(self, record: MeetingRecord, *, printed_on: date | None = None, font_path: str | None = None,
-                 progress: Callable[[int], None] | None = None) -> None:
-        super().__init__(record.center_name, printed_on=printed_on, font_path=font_path, progress=progress)
-        self.record = record
 
     def build_stylesheet(self, font_name: str) -> StyleSheet1:
         sheet = super().build_stylesheet(font_name)
@@ -42,7 +43,7 @@ class MeetingRecordReport(ReportRenderer):
         return Paragraph(body, self.styles[style])
 
     def _info_table(self) -> Table:
-        r = self.record
+        r = self.model
         counts = rules.count_attendance(p.status for p in r.people)
         label_w, width = 22 * mm, self.frame_width
         value_w = (width - 2 * label_w) / 2
@@ -99,7 +100,7 @@ class MeetingRecordReport(ReportRenderer):
         rows: list[list[object]] = [head] + [
             [self._p(str(i), "CellCenter"), self._p(t.title, "Cell"), self._p(t.decision or "—", "Cell"),
              self._p(votes(t), "Cell"), self._p(result(t), "CellCenter", ALERT if t.passed is False else None)]
-            for i, t in enumerate(self.record.topics, start=1)
+            for i, t in enumerate(self.model.topics, start=1)
         ]
         w = self.frame_width
         return Table(rows, colWidths=[12 * mm, w * 0.3, w - 12 * mm - w * 0.3 - 42 * mm - 16 * mm, 42 * mm, 16 * mm],
@@ -114,7 +115,7 @@ class MeetingRecordReport(ReportRenderer):
         return [self._p(f"{heading}（{len(people)} 人）：{text}")]
 
     def build_story(self) -> list[Flowable]:
-        r = self.record
+        r = self.model
         story: list[Flowable] = [
             self._p(heading(r.org_name, r.kind, "会议记录"), "Title"),
             self._p(f"{r.center_name}{GAP}{chinese_date(r.meeting_date)}", "Subtitle"),
@@ -158,7 +159,4 @@ class MeetingRecordReport(ReportRenderer):
         return story
 
 
-def render_meeting_record(record: MeetingRecord, out: Path | None = None, *, printed_on: date | None = None,
-                          font_path: str | None = None, progress: Callable[[int], None] | None = None) -> bytes:
-    report = MeetingRecordReport(record, printed_on=printed_on, font_path=font_path, progress=progress)
-    return report.render_to(out)
+render_meeting_record = model_renderer(MeetingRecordReport, "A meeting's 会议记录 as PDF bytes (and `out`).")
