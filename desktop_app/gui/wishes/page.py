@@ -120,23 +120,26 @@ class WishesPage(RecordListPage):
             self.run_dialog(ClaimDialog(self, self.ctx.db, d, units, self.today),
                             lambda w: f"心愿 {d.wish_no} 已由 {w.claimant_name} 认领。")
 
-    def withdraw(self) -> None:
+    def _end_claim(self, title: str, summary: str, date_label: str, note_label: str, act, said: str,
+                   ok_text: str, placeholder: str = "可不填") -> None:
+        """Close the claim on the selected wish (withdrawn, or fulfilled): `act(db, wish_id, on, note, today)`.
+
+        `summary` and `said` are formatted with the wish as `w`.
+        """
         d = self.detail
         if d is None or d.state != flow.WISH_CLAIMED:
             return
         db, today = self.ctx.db, self.today
-        self.ask_date_note("撤回认领", f"{d.claimant_name} 撤回对心愿“{d.content}”的认领，心愿回到待认领。", "撤回日期",
-                           "撤回原因", lambda on, note: wish_service.withdraw_claim(db, d.id, on, note, today),
-                           f"已撤回认领，心愿 {d.wish_no} 重新待认领。", "撤回认领")
+        self.ask_date_note(title, summary.format(w=d), date_label, note_label,
+                           lambda on, note: act(db, d.id, on, note, today), said.format(w=d), ok_text, placeholder)
+
+    def withdraw(self) -> None:
+        self._end_claim("撤回认领", "{w.claimant_name} 撤回对心愿“{w.content}”的认领，心愿回到待认领。", "撤回日期",
+                        "撤回原因", wish_service.withdraw_claim, "已撤回认领，心愿 {w.wish_no} 重新待认领。", "撤回认领")
 
     def fulfil(self) -> None:
-        d = self.detail
-        if d is None or d.state != flow.WISH_CLAIMED:
-            return
-        db, today = self.ctx.db, self.today
-        self.ask_date_note("心愿已实现", f"{d.claimant_name} 认领的心愿：{d.wisher_name}，{d.content}", "实现日期",
-                           "实现情况", lambda on, note: wish_service.fulfil_wish(db, d.id, on, note, today),
-                           f"心愿 {d.wish_no} 已实现。", "确认实现", "送了什么、谁送去的、居民的反馈")
+        self._end_claim("心愿已实现", "{w.claimant_name} 认领的心愿：{w.wisher_name}，{w.content}", "实现日期", "实现情况",
+                        wish_service.fulfil_wish, "心愿 {w.wish_no} 已实现。", "确认实现", "送了什么、谁送去的、居民的反馈")
 
     def delete_wish(self) -> None:
         self.delete_detail("删除心愿", lambda d: f"确定删除心愿 {d.wish_no}（{d.wisher_name}：{d.content}）吗？",
