@@ -254,7 +254,7 @@ class AssessmentPage(RecordListPage):
             self.write(lambda: asm.delete_title(db, t.id), f"已删除{d.row.branch_name}的“{t.title}”。")
 
     def edit_scheme(self) -> None:
-        scheme = self.loaded.scheme if self.loaded is not None else None
+        scheme = self.loaded_value("scheme", None)
         db, year = self.ctx.db, self.year
         if scheme is None:
             if common.ask(self, "考评方案", f"{year} 年度还没有考评方案。载入示例方案（6 类 19 项 42 条，满分 100 分）吗？"
@@ -264,12 +264,17 @@ class AssessmentPage(RecordListPage):
         if self._adapted(scheme):
             self.run_dialog(SchemeDialog(self, db, scheme), "已保存考评方案。")
 
-    def edit_indicator(self) -> None:
-        scheme = self.loaded.scheme if self.loaded is not None else None
+    def _scheme_to_edit(self):
+        """The year's scheme when it may be changed here; else offer to load the sample or copy the street's."""
+        scheme = self.loaded_value("scheme", None)
         if scheme is None:
             self.edit_scheme()
-            return
-        if not self._adapted(scheme):
+            return None
+        return scheme if self._adapted(scheme) else None
+
+    def edit_indicator(self) -> None:
+        scheme = self._scheme_to_edit()
+        if scheme is None:
             return
         db = self.ctx.db
         dlg = IndicatorDialog(self, db, scheme, self.loaded.rules)
@@ -280,11 +285,8 @@ class AssessmentPage(RecordListPage):
             self.write(lambda: asm.delete_indicator(db, gone.id), f"已删除考评指标“{gone.title}”。")
 
     def add_indicator(self) -> None:
-        scheme = self.loaded.scheme if self.loaded is not None else None
-        if scheme is None:
-            self.edit_scheme()
-            return
-        if self._adapted(scheme):
+        scheme = self._scheme_to_edit()
+        if scheme is not None:
             self.run_dialog(IndicatorDialog(self, self.ctx.db, scheme, self.loaded.rules, adding=True),
                             "已新增考评指标。")
 
