@@ -29,14 +29,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from desktop_app import APP_NAME
-from desktop_app.reports.base import (
-    FOOTER_SPACE,
-    HEADER_SPACE,
-    Column,
-    ModelReport,
-    chinese_date,
-    model_renderer,
-)
+from desktop_app.reports.base import FOOTER_SPACE, HEADER_SPACE, Column, ModelReport, chinese_date, model_renderer
 from desktop_app.views.overview import MONTHS, FolderSection
 
 PALETTE = ("#c8161e", "#e0892b", "#2f6fb5", "#2e7d32", "#7b4fa0", "#8a8f98", "#00838f", "#b0803a")

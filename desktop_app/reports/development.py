@@ -9,14 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from desktop_app.reports.base import (
-    A4_LANDSCAPE,
-    A4_PORTRAIT,
-    Column,
-    ModelReport,
-    ReportRenderer,
-    iso_date,
-    model_renderer,
-    rich,
+    A4_LANDSCAPE, A4_PORTRAIT, Column, ModelReport, ReportRenderer, iso_date, model_renderer, rich,
 )
 from desktop_app.views.development import ApplicantDetail, StepRow
 

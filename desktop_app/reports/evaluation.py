@@ -6,14 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from desktop_app.domain import meetings as rules
-from desktop_app.reports.base import (
-    A4_PORTRAIT,
-    CELL_LEADING,
-    Column,
-    ModelReport,
-    model_renderer,
-    rich,
-)
+from desktop_app.reports.base import A4_PORTRAIT, CELL_LEADING, Column, ModelReport, model_renderer, rich
 
 NOT_YET = "未评议"
 

@@ -14,13 +14,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.idcard import mask_phone
-from desktop_app.reports.base import (
-    A4_PORTRAIT,
-    Column,
-    RecordsReport,
-    chinese_date,
-    iso_date,
-)
+from desktop_app.reports.base import A4_PORTRAIT, Column, RecordsReport, chinese_date, iso_date
 from desktop_app.views.mediation import CaseDetail
 
 PARTY_COLUMNS = (Column("身份", 14, "CENTER"), Column("姓名", 20), Column("联系电话", 20, "CENTER"),

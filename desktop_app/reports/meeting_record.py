@@ -11,13 +11,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from desktop_app.domain import meetings as rules
 from desktop_app.reports.base import (
-    A4_PORTRAIT,
-    GRID_COLOR,
-    HEADER_FILL,
-    ModelReport,
-    chinese_date,
-    model_renderer,
-    rich,
+    A4_PORTRAIT, GRID_COLOR, HEADER_FILL, ModelReport, chinese_date, model_renderer, rich,
 )
 from desktop_app.reports.signin import GAP, heading, when
 from desktop_app.views.meetings import MeetingRecord, RecordPerson  # noqa: F401 - the model this renders

@@ -16,13 +16,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.reports.base import (
-    A4_LANDSCAPE,
-    A4_PORTRAIT,
-    Column,
-    RecordsReport,
-    chinese_date,
-    form_table,
-    iso_date,
+    A4_LANDSCAPE, A4_PORTRAIT, Column, RecordsReport, chinese_date, form_table, iso_date,
 )
 from desktop_app.views.visits import Scope, VisitDetail, VisitRow
 

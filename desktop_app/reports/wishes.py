@@ -24,14 +24,7 @@ from reportlab.platypus import (
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
-from desktop_app.reports.base import (
-    A4_LANDSCAPE,
-    A4_PORTRAIT,
-    Column,
-    RecordsReport,
-    iso_date,
-    rich,
-)
+from desktop_app.reports.base import A4_LANDSCAPE, A4_PORTRAIT, Column, RecordsReport, iso_date, rich
 from desktop_app.reports.fonts import FontInfo
 from desktop_app.views.wishes import WishRow
 
