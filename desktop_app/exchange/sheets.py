@@ -372,23 +372,26 @@ def _as_openpyxl(c: Any) -> Any:
     return c
 
 
-def calamine_records(name: str, rows: list[list[Any]]) -> list[list[Any]]:
+def calamine_records(name: str, rows) -> list[list[Any]]:
     """sheet_records() for the rows calamine gives (every row padded with "" to the block's width)."""
     records: list[list[Any]] = []
     last = 0
     memos: list[dict | None] = []
+    limit = safety.MAX_CELL_CHARS
     for n, r in enumerate(rows, start=1):
         while r and (r[-1] == "" or r[-1] is None):  # an empty cell is "" here, None from openpyxl
             r.pop()
         if not r:
             records.append(_NO_CELLS)
             continue
-        row = [c if type(c) is str and c else _as_openpyxl(c) for c in r]
-        safety.check_row(name, n, row)
-        del row[safety.MAX_COLUMNS:]
-        if len(memos) < len(row):
-            memos.extend({} for _ in range(len(row) - len(memos)))
-        records.append([c if m is None or type(c) is not str else m.setdefault(c, c) for m, c in zip(memos, row)])
+        if n > safety.MAX_ROWS or len(r) > safety.MAX_COLUMNS or any(type(c) is str and len(c) > limit for c in r):
+            safety.check_row(name, n, r)
+            del r[safety.MAX_COLUMNS:]
+        if len(memos) < len(r):
+            memos.extend({} for _ in range(len(r) - len(memos)))
+        # Text as one object per distinct value of its column (see _read_csv); anything else as openpyxl has it.
+        records.append([(c if m is None else m.setdefault(c, c)) if type(c) is str and c
+                        else (None if type(c) is str else _as_openpyxl(c)) for m, c in zip(memos, r)])
         if not n % 1024:
             memos = [None if m is None or len(m) > _INTERN_LIMIT else m for m in memos]
         last = n
@@ -409,7 +412,14 @@ def _read_fast(path: Path, sheet: str | None, pick) -> Records | None:
         rows = rows_of(title)
         if rows is None:  # calamine refused this sheet: openpyxl reads the workbook and says why
             return None
-        records = calamine_records(f"{path.name}［{title}］", rows)
+        try:
+            records = calamine_records(f"{path.name}［{title}］", rows)
+        except DomainError:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - calamine failed mid-sheet: openpyxl reads it and says why
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            return None
         del rows
         found = Records(f"{path.name}［{title}］", records, names, title)
         if sheet is not None or pick(records):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,9 @@ _CHUNK = 4 * 1024 * 1024
 _MAX_WIDTH = 201  # GS: safety.MAX_COLUMNS + 1, the most a reader keeps
 # Cells and rows as spreadsheet programs write them: the element unprefixed, its reference first.
 _CELL_REFS = (b'<c r="', b"<c r='")
-_ODD_TAGS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row)[>/\t\n\r]|<[A-Za-z_][\w.-]*:(?:c|row) ")
+# Cells or rows written another way (no attributes, other white space, a namespace prefix): openpyxl's.
+# (Two patterns, each starting with a literal the regular expression engine finds quickly.)
+_ODD_TAGS = (re.compile(rb"<(?:c|row)[>/\t\n\r]"), re.compile(rb":(?:c|row)[ >/\t\n\r]"))
 _WIDE = re.compile(rb"""<c r=["'][A-Za-z]{2}""")  # a column beyond Z
 
 
@@ -86,8 +88,8 @@ def safe_for_calamine(path: Path) -> bool:
         with zipfile.ZipFile(path) as zf:
             wide = False
             for data in _parts(zf):
-                if (data.count(b"<c ") != data.count(_CELL_REFS[0]) + data.count(_CELL_REFS[1]) or _ODD_TAGS.search(data)
-                        or any(p.search(data) for p in narrow)):
+                if (data.count(b"<c ") != data.count(_CELL_REFS[0]) + data.count(_CELL_REFS[1])
+                        or any(p.search(data) for p in _ODD_TAGS) or any(p.search(data) for p in narrow)):
                     return False
                 wide = wide or bool(_WIDE.search(data))
             if wide:  # more than 26 columns: fewer rows fit
@@ -106,7 +108,7 @@ def _calamine():
     return python_calamine
 
 
-def open_sheets(path: Path) -> tuple[tuple[str, ...], Callable[[str], list[list[Any]] | None]] | None:
+def open_sheets(path: Path) -> tuple[tuple[str, ...], Callable[[str], Iterable[list[Any]] | None]] | None:
     """The sheet names and a reader of one sheet's rows (cells as openpyxl gives them: None when empty),
     or None when openpyxl must read this workbook (calamine missing, the scan failed, calamine refused)."""
     calamine = _calamine()
@@ -120,10 +122,15 @@ def open_sheets(path: Path) -> tuple[tuple[str, ...], Callable[[str], list[list[
             raise
         return None
 
-    def rows(title: str) -> list[list[Any]] | None:
+    def rows(title: str) -> Iterable[list[Any]] | None:
         """The sheet's rows from A1 on; None when calamine refuses it (even with a Rust panic)."""
         try:
-            return wb.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            ws = wb.get_sheet_by_name(title)
+            if ws.start is None or ws.start[1] == 0:
+                # Row by row: only the rows being read exist as Python lists (iter_rows starts at row 1
+                # but at the first column used, so a sheet that leaves column A empty is read whole).
+                return ws.iter_rows()
+            return ws.to_python(skip_empty_area=False)
         except BaseException as exc:  # noqa: BLE001
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise

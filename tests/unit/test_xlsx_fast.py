@@ -102,3 +102,15 @@ def test_a_damaged_workbook_is_refused_with_a_message_not_a_crash(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(DomainError, match="bad.xlsx"):
         sheets.read_records(path)
+
+
+@pytest.mark.parametrize("first", ["A3", "C1", "C3"])
+def test_a_sheet_that_starts_below_or_right_of_a1_keeps_its_row_and_column_numbers(tmp_path, monkeypatch, first):
+    wb = Workbook()
+    ws = wb.active
+    ws[first] = "姓名"
+    ws.cell(row=ws[first].row + 1, column=ws[first].column + 1, value=5)
+    path = tmp_path / "off.xlsx"
+    wb.save(path)
+    assert xlsx_fast.safe_for_calamine(path)
+    assert sheets.read_records(path).records == _slow(monkeypatch, path).records
