@@ -488,12 +488,14 @@ class MeetingsPage(Page):
         org_id = org_id or self.org_filter.currentData()
         dlg = MeetingDialog(self, self.ctx.db, self.holders, org_id=org_id,
                             kind=kind or self.kind_filter.currentData(), day=day)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return
-        inp, ids, guests = dlg.values(), dlg.attendee_ids(), dlg.guest_list()
-        self._write(lambda db: ms.plan(db, inp, ids, guests),
-                    lambda d: self.show_message(f"已计划会议 {d.number}（{d.kind}，{d.meeting_date:%Y-%m-%d}），"
-                                                f"应到 {d.expected} 人。会前可打印签到表。"))
+        self._save_meeting(dlg, ms.plan, lambda d: f"已计划会议 {d.number}（{d.kind}，{d.meeting_date:%Y-%m-%d}），"
+                                                   f"应到 {d.expected} 人。会前可打印签到表。")
+
+    def _save_meeting(self, dlg: MeetingDialog, save: Callable[..., Any], said: Callable[[Any], str]) -> None:
+        """Run the meeting form; on OK save what it holds, `save(db, input, attendee ids, guests)`, and say so."""
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            inp, ids, guests = dlg.values(), dlg.attendee_ids(), dlg.guest_list()
+            self._write(lambda db: save(db, inp, ids, guests), lambda d: self.show_message(said(d)))
 
     def edit_selected(self) -> None:
         row = self.selected_row()
@@ -503,12 +505,9 @@ class MeetingsPage(Page):
         run_op(self, lambda job: ms.get(db, row.id), self._open_editor)
 
     def _open_editor(self, d: ms.MeetingDetail) -> None:
-        dlg = MeetingDialog(self, self.ctx.db, self.holders, detail=d)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return
-        inp, ids, guests = dlg.values(), dlg.attendee_ids(), dlg.guest_list()
-        self._write(lambda db: ms.update(db, d.id, inp, ids, guests),
-                    lambda r: self.show_message(f"已保存会议 {r.number}。"))
+        self._save_meeting(MeetingDialog(self, self.ctx.db, self.holders, detail=d),
+                           lambda db, inp, ids, guests: ms.update(db, d.id, inp, ids, guests),
+                           lambda r: f"已保存会议 {r.number}。")
 
     def record_attendance(self) -> None:
         row = self.selected_row()
