@@ -177,6 +177,9 @@ class OrgsPage(Page):
         idx = self.tree.currentIndex()
         return idx.siblingAtColumn(0).data(ID_ROLE) if idx.isValid() else None
 
+    def selected_org(self) -> OrgNode | None:
+        return self.nodes.get(self.selected_id() or "")
+
     def _find(self, org_id: str, parent: QModelIndex = QModelIndex()) -> QModelIndex:
         for row in range(self.proxy.rowCount(parent)):
             idx = self.proxy.index(row, 0, parent)
@@ -196,7 +199,7 @@ class OrgsPage(Page):
             self.tree.scrollTo(idx)
 
     def _update_actions(self) -> None:
-        org = self.nodes.get(self.selected_id() or "")
+        org = self.selected_org()
         can_hold = bool(org and ALLOWED_CHILDREN[OrgKind(org.kind)])
         self.act_add.setEnabled(can_hold or not self.nodes)
         for act in (self.act_rename, self.act_move, self.act_delete):
@@ -227,7 +230,7 @@ class OrgsPage(Page):
         run_op(self, lambda job: fn(db), done, changes=changes(Change.ORGS))
 
     def add_child(self) -> None:
-        parent = self.nodes.get(self.selected_id() or "")
+        parent = self.selected_org()
         if parent is not None and not ALLOWED_CHILDREN[OrgKind(parent.kind)]:
             return
         db, parent_id = self.ctx.db, parent.id if parent else None
@@ -245,7 +248,7 @@ class OrgsPage(Page):
         self._write(lambda db: org_service.create(db, name, code, kind, parent_id))
 
     def rename_selected(self) -> None:
-        org = self.nodes.get(self.selected_id() or "")
+        org = self.selected_org()
         if org is None:
             return
         parent = self.nodes.get(org.parent_id or "")
@@ -259,7 +262,7 @@ class OrgsPage(Page):
         self._write(lambda db: org_service.rename(db, org.id, name, code))
 
     def move_selected(self) -> None:
-        org = self.nodes.get(self.selected_id() or "")
+        org = self.selected_org()
         if org is None:
             return
         below = self._descendants(org.id) | {org.id, org.parent_id}
@@ -280,7 +283,7 @@ class OrgsPage(Page):
         self._write(lambda db: org_service.move(db, org_id, parent_id, position))
 
     def delete_selected(self) -> None:
-        org = self.nodes.get(self.selected_id() or "")
+        org = self.selected_org()
         if org is None:
             return
         if not common.ask(self, "删除组织", f"确定删除“{org.name}”吗？\n只有没有下级组织和党员的组织才能删除。"):
