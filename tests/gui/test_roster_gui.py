@@ -253,6 +253,30 @@ def test_typing_waits_for_a_pause_and_a_stale_result_never_wins(qtbot, page, app
     assert page.count_label.text() == "共 1 名"
 
 
+def test_a_search_superseded_while_it_runs_never_reads_its_rows(qtbot, page, monkeypatch, wait_ops):
+    wait_ops()
+    searched, read = [], []
+    real_search, real_rows = roster.search_ids, roster.rows
+
+    def slow_for_zs(db, flt, **kw):
+        searched.append(flt.text)
+        if flt.text == "zs":
+            time.sleep(0.4)  # typing goes on meanwhile
+        return real_search(db, flt, **kw)
+
+    monkeypatch.setattr(roster_page.roster, "search_ids", slow_for_zs)
+    monkeypatch.setattr(roster_page.roster, "rows", lambda db, ids, **kw: read.append(list(ids)) or real_rows(db, ids, **kw))
+    page.search.setText("zs")
+    page.run_search()
+    qtbot.waitUntil(lambda: searched == ["zs"], timeout=3000)
+    page.search.setText("lisi")
+    page.run_search()
+    wait_ops()
+    assert searched == ["zs", "lisi"]
+    assert read == [[people_id for people_id in page.model.ids]]  # only the newer search's rows were read
+    assert shown(page) == ["李四"]
+
+
 def test_a_search_superseded_before_it_starts_never_runs(qtbot, page, monkeypatch, wait_ops):
     import threading
 

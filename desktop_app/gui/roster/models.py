@@ -196,8 +196,8 @@ class RosterModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
         if role not in _ROLES:
             return None  # most of what the view asks (font, background, check state...): answered first
-        row = index.row()
-        if not 0 <= row < len(self._ids) or not index.isValid():
+        row = index.row()  # -1 for an invalid index
+        if not 0 <= row < len(self._ids):
             return None
         column = index.column()
         if role == _DISPLAY:
