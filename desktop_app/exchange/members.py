@@ -366,7 +366,13 @@ def read_member_file(path: str | Path, mapping: Mapping | None = None, sheet: st
     for column, at in columns.items():
         got = list(map(itemgetter(at), records))
         if column in SPEC.codes or (mapping is not None and mapping.values.get(column)):
-            got = list(map(sheets.decoder(SPEC, mapping, column), got))
+            decode = sheets.decoder(SPEC, mapping, column)
+            distinct = dict.fromkeys(got)
+            if all(type(v) is str for v in distinct):  # a coded column holds a handful of values
+                table = {v: decode(v) for v in distinct}
+                got = [table[v] for v in got]
+            else:
+                got = list(map(decode, got))
         cells[column] = got
     del records
     values: dict[str, list[Any]] = {}
