@@ -6,14 +6,13 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a
 from desktop_app.gui.residents.pickers import member_picker, resident_picker
-from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Listed, Named
-from desktop_app.gui.widgets.forms import DateEdit, grid_combo, list_combo, select
-from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Listed, Named, Put, grid
+from desktop_app.gui.widgets.forms import select
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
 from desktop_app.gui.widgets.required import picked
 from desktop_app.gui.widgets.table import CENTER, Column
@@ -45,25 +44,23 @@ SEAT_COLUMNS = (
 class ContactDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, grids: Sequence, today: date | None = None):
         super().__init__(parent, db, "登记楼门书记 / 联系户", today=today)
-        self.member = member_picker(db)
-        self.role = list_combo(rules.CONTACT_ROLES, rules.CONTACT_ROLES[0])
-        self.grid = grid_combo(grids)
-        self.building = QLineEdit()
-        self.building.setPlaceholderText("楼门书记负责的楼栋或单元，如 梅园新村3栋")
-        self.household = resident_picker(db, "联系户：户主姓名或门牌，回车确认")
+        self.fields = FieldForm(self, rules.ContactInput(since=self.today), (
+            Put("member", "党员", member_picker(db)),
+            Listed("role", "类别", names=rules.CONTACT_ROLES),
+            grid(grids=grids, attr="grid", label="网格"),
+            Line("building", "楼栋", "楼门书记负责的楼栋或单元，如 梅园新村3栋"),
+            Put("household", "联系户", resident_picker(db, "联系户：户主姓名或门牌，回车确认")),
+            Day("since", "开始日期"),
+        ))
         self.household.picked.connect(lambda p: p is not None and select(self.grid, p.grid_id))
-        self.since = DateEdit(self.today)
-        self.finish_layout(form_layout(("党员", self.member), ("类别", self.role), ("网格", self.grid),
-                                       ("楼栋", self.building), ("联系户", self.household), ("开始日期", self.since)))
+        self.finish_layout(self.fields)
         self.setMinimumWidth(460)
         self.first_field = self.member
 
     def prepare(self):
-        m = picked(self.member)
-        h = self.household.chosen()
-        inp = rules.check_contact(rules.ContactInput(
-            m.id, self.role.currentData() or "", self.grid.currentData(), self.building.text(),
-            h.household_id if h is not None else None, self.since.value()), self.today)
+        inp = rules.check_contact(self.fields.build(rules.ContactInput, member_id=picked(self.member).id,
+                                                    household_id=getattr(self.household.chosen(), "household_id", None)),
+                                  self.today)
         db, today = self.db, self.today
         return lambda: cb.save_contact(db, None, inp, today)
 
