@@ -31,6 +31,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import Delete, Insert, Update
 
 from desktop_app.domain.errors import DomainError
+from desktop_app.domain.sync_rules import table_label
 from desktop_app.store import audit
 from desktop_app.store.base import Base
 from desktop_app.store.models import Organization, Site
@@ -40,7 +41,10 @@ _UNSCOPED = {_UNSCOPED_KEY: True}  # this module's own look-ups of the tree (nev
 _IDS_KEY = "dangqun.scope"  # session.info: the Scope of the session's actor
 # What a confined account may read from the organisations above it (never write): the district's scheme.
 HANDED_DOWN = frozenset({"assessment_scheme"})
-EXEMPT = frozenset({"app_user"})  # accounts are not an organisation's rows (app_user.org_id is the scope itself)
+# Not an organisation's rows: accounts (app_user.org_id is the scope itself) and the street's
+# register of enrolled communities and their keys (so a package from elsewhere is refused by
+# what it would write, with the reason, not as if its sender were unknown).
+EXEMPT = frozenset({"app_user", "sync_enrolment", "sync_peer"})
 
 
 class OutOfScope(DomainError):
@@ -147,8 +151,9 @@ def _visible(rule: Rule, ids: list[str]):
 
 
 def _refuse(rule: Rule, value) -> OutOfScope:
-    return OutOfScope(f"当前账户只能处理本单位（及下级组织）的数据：“{rule.table.name}”的记录"
-                      f"属于其他单位（{value or '未指定组织'}），未作改动")
+    what = table_label(rule.table.name)
+    return OutOfScope(f"当前账户只管本单位及下级组织的数据：“{what}”中有属于其他单位"
+                      f"{'' if value else '或未指定单位'}的记录，未作任何改动")
 
 
 def _row_in(conn, rule: Rule, value, ids: set[str], seen: dict) -> bool:
@@ -175,6 +180,13 @@ def _check_insert(conn, rule: Rule, params, sc: Scope) -> None:
             raise _refuse(rule, value)
         if is_org:
             sc.ids.add(row.get("id"))
+
+
+def check_org(session: Session, org_id: str | None, what: str) -> None:
+    """Refuse work on `org_id`'s rows unless the session's actor reaches it (for writes that skip the ORM)."""
+    root = root_of(session)
+    if root and org_id not in scope_of(session, root).ids:
+        raise OutOfScope(f"当前账户只管本单位及下级组织的数据：{what}属于其他单位（或尚未导入过），未作任何改动")
 
 
 def _on_execute(state: ORMExecuteState) -> None:

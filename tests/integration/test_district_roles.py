@@ -233,3 +233,38 @@ def test_the_command_line_adds_a_street_operator(district, monkeypatch, capsys):
     auth.logout(db)
     auth.login(db, "xinjiekou", PASSWORD)
     assert roster.search_ids(db, MemberFilter()) == [w["b_member"]]
+
+
+@pytest.fixture(scope="module")
+def sync_templates(tmp_path_factory):
+    from tests.integration.sync_world import build_templates
+
+    return build_templates(tmp_path_factory.mktemp("district-sync"), members=20, seeds=(41, 42))
+
+
+def test_a_confined_operator_imports_only_packages_of_their_own_subtree(sync_templates, tmp_path):
+    from desktop_app.services import sync
+    from tests.integration.sync_world import World
+
+    w = World.copy_from(sync_templates, tmp_path)
+    try:
+        first = sync.import_package(w.street, sync.export_package(w.c1, w.package("c1-a.dqsync"), full=True).path)
+        assert first.new_community
+        c1_root = next(n.id for n in orgs.list_tree(w.street) if n.kind == "community")
+        auth.create_first_admin(w.street, "admin", "管理员", "district-pass-1")
+        auth.create_user(w.street, "c1op", "一社区操作员", "secretary", PASSWORD, org_id=c1_root,
+                         must_change_password=False)
+        auth.logout(w.street)
+        auth.login(w.street, "c1op", PASSWORD)
+        other = sync.export_package(w.c2, w.package("c2-a.dqsync"), full=True).path
+        with pytest.raises(DomainError, match="只管本单位"):
+            sync.import_package(w.street, other)
+        with w.street.engine.connect() as conn:
+            assert {n.id for n in orgs.list_tree(w.street)} <= scope.scope_on(conn, c1_root).ids
+        again = sync.import_package(w.street, sync.export_package(w.c1, w.package("c1-b.dqsync")).path)
+        assert not again.already_imported
+        auth.logout(w.street)
+        auth.login(w.street, "admin", "district-pass-1")
+        assert sync.import_package(w.street, other).new_community  # the district's administrator may
+    finally:
+        w.close()

@@ -66,7 +66,8 @@ def test_the_street_s_merge_records_each_changed_row_before_and_after(w, capsys)
     assert audit_chain.verify(w.street) == []
 
     capsys.readouterr()
-    assert main(["audit", "--db", str(w.street.path), "--row", edited["id"]]) == 0
+    street = str(w.street.path) if w.street.path else w.street.url  # the file, or the server in a PG run
+    assert main(["audit", "--db", street, "--row", edited["id"]]) == 0
     out = capsys.readouterr().out
     assert "sync_update" in out and "搬到新楼" in out and "trail-test.dqsync" in out
 

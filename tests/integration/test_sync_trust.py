@@ -202,12 +202,9 @@ def test_a_copy_of_a_s_database_cannot_read_b_s_packages(synced, tmp_path):
     finally:
         stolen.dispose()
     # and no private key sits in any database or backup of one
-    for db in (synced.street, synced.c1, synced.c2):
-        con = sqlite3.connect(db.path)
-        try:
-            assert con.execute("SELECT key_b64 FROM sync_identity").fetchone()[0] == ""
-        finally:
-            con.close()
+    for db in (synced.street, synced.c1, synced.c2):  # files, and the street's server database in a PG run
+        with db.engine.connect() as con:
+            assert con.exec_driver_sql("SELECT key_b64 FROM sync_identity").scalar() == ""
 
 
 def test_a_package_in_the_old_format_says_what_to_do(synced):

@@ -22,7 +22,7 @@ from desktop_app.services import auth
 from desktop_app.services import site as site_service
 from desktop_app.services.sync.keys import key_info, load_keys, signers
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store import audit
+from desktop_app.store import audit, scope
 from desktop_app.store import dialect as store_dialect
 from desktop_app.store.base import utcnow
 from desktop_app.store.db import Database
@@ -77,6 +77,8 @@ def _check(s, p: merge.MergePlan, path: Path) -> dict[str, str]:
     try:
         if m.kind == UPSTREAM:
             e = s.get(SyncEnrolment, m.site.id)
+            # A street's operator at the district imports only its own communities' packages (store.scope).
+            scope.check_org(s, e.org_id if e is not None else None, f"{m.site.org_name}的数据包")
             moved = ownership.check_from_community(s, p, m.site.id, e.org_id if e is not None else "")
             ownership.check_trail(s, p, m.site.id)
         else:
