@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QRadioButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QRadioButton, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
 from desktop_app.gui.residents.pickers import resident_picker
-from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, named_combo, text_area
+from desktop_app.gui.widgets.forms import DateEdit, combo, text_area
+from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Listed, Named, Put, Text, grid
 from desktop_app.gui.widgets.layouts import fill, form_layout, wrapped
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, selected
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column
@@ -45,30 +46,26 @@ class InquiryDialog(CobuildingDialog):
         super().__init__(parent, db, "修改问需记录" if row else "登记问需服务", today=today)
         self.row = row
         v = row.to_input() if row else rules.InquiryInput(self.today)
-        self.on = DateEdit(v.inquiry_date)
-        self.channel = list_combo(rules.INQUIRY_CHANNELS, v.channel)
         self.resident_kind = QRadioButton("居民")
         self.unit_kind = QRadioButton("共建单位")
         (self.unit_kind if v.party_kind == rules.ASK_UNIT else self.resident_kind).setChecked(True)
-        kinds = fill(QHBoxLayout(), self.resident_kind, self.unit_kind, 1)
-        self.resident = resident_picker(db)
-        self.name = QLineEdit(v.asked_name)
-        self.name.setPlaceholderText("居民姓名（可从上面查找），或单位名称")
+        self.fields = FieldForm(self, v, (
+            Day("inquiry_date", "问需日期", attr="on"),
+            Listed("channel", "方式", names=rules.INQUIRY_CHANNELS),
+            Put("", "问需对象", fill(QHBoxLayout(), self.resident_kind, self.unit_kind, 1)),
+            Put("resident", "查找居民", resident_picker(db)),
+            Named("unit_id", "共建单位", things=units, none_label="（选择共建单位）", attr="unit"),
+            Line("asked_name", "对象姓名/名称", "居民姓名（可从上面查找），或单位名称", attr="name"),
+            grid(grids=grids, attr="grid", label="网格"),
+            Line("asked_by", "问需人"),
+            Line("topic", "问需内容", "如 居家养老、停车难、共建需求"),
+            Text("answer", "反映的需求", placeholder="对方反映的需求、意见，用对方的话记下"),
+        ))
         self.resident.picked.connect(lambda p: self.name.setText(p.name) if p is not None else None)
-        self.unit = named_combo(units, v.unit_id, "（选择共建单位）")
         self.unit.currentIndexChanged.connect(self._unit_named)
-        self.grid = grid_combo(grids, v.grid_id)
-        self.asked_by = QLineEdit(v.asked_by)
-        self.topic = QLineEdit(v.topic)
-        self.topic.setPlaceholderText("如 居家养老、停车难、共建需求")
-        self.answer = text_area(3, "对方反映的需求、意见，用对方的话记下")
-        self.answer.setPlainText(v.answer)
         self.resident_kind.toggled.connect(self._kind)
         self._resident_id = v.resident_id
-        self.finish_layout(form_layout(
-            ("问需日期", self.on), ("方式", self.channel), ("问需对象", kinds), ("查找居民", self.resident),
-            ("共建单位", self.unit), ("对象姓名/名称", self.name), ("网格", self.grid), ("问需人", self.asked_by),
-            ("问需内容", self.topic), ("反映的需求", self.answer)))
+        self.finish_layout(self.fields)
         self._kind()
         self.setMinimumWidth(520)
         self.first_field = self.topic if row else self.resident
@@ -86,10 +83,9 @@ class InquiryDialog(CobuildingDialog):
         unit = self.unit_kind.isChecked()
         pick = self.resident.chosen()
         resident_id = pick.resident_id if pick is not None else self._resident_id
-        inp = rules.check_inquiry(rules.InquiryInput(
-            self.on.value(), self.channel.currentData() or "", rules.ASK_UNIT if unit else rules.ASK_RESIDENT,
-            self.unit.currentData(), None if unit else resident_id, self.name.text(), self.asked_by.text(),
-            self.topic.text(), self.answer.toPlainText(), self.grid.currentData()), self.today)
+        inp = rules.check_inquiry(self.fields.build(
+            rules.InquiryInput, party_kind=rules.ASK_UNIT if unit else rules.ASK_RESIDENT,
+            resident_id=None if unit else resident_id), self.today)
         db, rid, today = self.db, self.row.id if self.row else None, self.today
         return lambda: cb.save_inquiry(db, rid, inp, today)
 
