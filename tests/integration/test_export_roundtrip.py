@@ -165,3 +165,40 @@ def test_a_held_meetings_attendance_sheet_imports_back_unchanged(demo_path, tmp_
         attendance_import.apply(db, check)
         assert attendance(m.id) == before, m.number
     db.dispose()
+
+
+def test_each_organisation_is_named_so_the_import_finds_it_again(empty_db, tmp_path):
+    """At a street office two communities have the same branches and groups: the path must go up further;
+    a name the import would read as a path (it holds a slash) is written as its code."""
+    from desktop_app.domain import idcard
+    from desktop_app.domain.members import MemberInput
+
+    db = empty_db
+    site.init_site(db, "310105003", "西园街道党工委", "street")
+    street = orgs.list_tree(db)[0]
+    placed = {}
+    for c, community in enumerate(("梅园社区党委", "幸福里社区党委"), start=1):
+        com = orgs.create(db, community, f"31010500300{c}", "community", street.id)
+        branch = orgs.create(db, "第一网格党支部", f"{com.code}01", "branch", com.id)
+        group = orgs.create(db, "第一党小组", f"{branch.code}01", "group", branch.id)
+        placed[group.id] = f"{community} / 第一网格党支部 / 第一党小组"
+        placed[branch.id] = f"{community} / 第一网格党支部"
+    odd = orgs.create(db, "老年/退休党支部", f"{com.code}05", "branch", com.id)
+    placed[odd.id] = odd.code
+    lone = orgs.create(db, "退休党员党支部", f"{com.code}06", "branch", com.id)
+    placed[lone.id] = "退休党员党支部"
+    for n, org_id in enumerate(placed, start=1):
+        number = idcard.make("310105", date(1980, 1, n), n, "男")
+        roster.create(db, MemberInput(name=f"党员{n}", org_id=org_id, id_number=number, category="正式党员",
+                                      joined_date=date(2005, 7, 1), confirmed_date=date(2006, 7, 1)))
+    rows = roster.export_rows(db, reveal=True)
+    by_number = {r["公民身份号码"]: r["所在党支部"] for r in rows}
+    before = stored(db, list(by_number))
+    assert sorted(by_number.values()) == sorted(placed.values())
+    out = tmp_path / "党员.xlsx"
+    roster.export_members(db, out)
+    preview = roster.preview_import(db, out)
+    assert not preview.error_lines()
+    result = roster.apply_import(db, preview, update_existing=True)
+    assert (result.added, result.updated, result.unchanged) == (0, 0, len(placed))
+    assert stored(db, list(by_number)) == before
