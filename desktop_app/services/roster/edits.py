@@ -18,7 +18,6 @@ from desktop_app.domain.members import MEMBER_FIELDS, MemberInput
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.services import auth
 from desktop_app.services.database import Database
-from desktop_app.services.memberlife import record_move
 from desktop_app.services.roster._common import (
     _check_id_free,
     _detail,
@@ -78,6 +77,8 @@ def update(db: Database, member_id: str, inp: MemberInput, today: date | None = 
         if clean.org_id != m.org_id:
             _live_org(s, clean.org_id)
             # dated from today, so figures for earlier days keep the member where they sat then
+            from desktop_app.services.memberlife import record_move  # its models: not needed to show the roster
+
             record_move(s, m, clean.org_id, today, "修改党员信息")
         if clean.id_number != m.id_number:
             _check_id_free(s, clean.id_number, except_id=m.id)

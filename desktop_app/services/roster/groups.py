@@ -14,13 +14,14 @@ from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.database import Database
-from desktop_app.services.memberlife.moves import record_move
 from desktop_app.services.roster._common import _live_member, _live_org
 from desktop_app.services.uow import UnitOfWork
 
 
 def move_to_group(db: Database, member_ids: Sequence[str], org_id: str) -> int:
     """Move the members into `org_id` (a 党小组, or their branch); how many moved. All or none."""
+    from desktop_app.services.memberlife.moves import record_move  # its models: not needed to show the roster
+
     auth.require(db, "members.write")
     if not member_ids:
         raise ValidationError("党员", "请先选中要移入党小组的党员")
