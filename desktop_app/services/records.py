@@ -13,6 +13,7 @@ work (whose session carries the actor to the audit trail) and the commit are one
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -54,6 +55,28 @@ def stored_file(db, model, row_id: str, what: str) -> Path:
     with db.session() as s:
         stored = live(s, model, row_id, what).stored_name
     return attachments.path_of(stored)
+
+
+def keep_file(db, source: Path, folder: str, record: Callable[[Session, dict[str, Any]], R],
+              max_bytes: int = attachments.MAX_BYTES) -> R:
+    """Copy `source` into the data folder under `folder` and record it, in one unit of work.
+
+    `record(session, columns)` makes the row (a StoredFileMixin table) from the file's `columns`
+    and returns it. Nothing is half-kept: a file without its record would never be found again,
+    so when the record fails the copy goes too.
+    """
+    stored = attachments.store(source, f"{folder}/{uuid.uuid4().hex[:8]}-{attachments.safe_name(source.name)}",
+                               max_bytes)
+    try:
+        with UnitOfWork(db) as uow:
+            row = record(uow.session, {"file_name": source.name[:200], "stored_name": stored.relative,
+                                       "size": stored.size, "sha256": stored.sha256})
+            uow.session.add(row)
+            uow.commit()
+            return row
+    except BaseException:
+        attachments.discard(stored)
+        raise
 
 
 def chosen(s: Session, model, row_id: str, field: str, what: str, where: str = "") -> Any:

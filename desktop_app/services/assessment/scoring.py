@@ -8,7 +8,6 @@ kept rows. One computation serves every branch: the facts load once per year.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -24,7 +23,7 @@ from desktop_app.services.assessment.facts import YearFacts
 from desktop_app.services.assessment.rules import RULES, measure_all
 from desktop_app.services.assessment.scheme import info_of, own_org_id, pick, year_schemes
 from desktop_app.services.database import Database
-from desktop_app.services.records import assign, live, stored_file, tombstone, writes
+from desktop_app.services.records import assign, keep_file, live, stored_file, tombstone, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_assessment import (
@@ -282,21 +281,9 @@ def add_evidence_file(db: Database, score_id: str, source: str | Path) -> Eviden
     """Attach a file (a scan, a photo) to a manual score; it is copied into the data folder."""
     auth.require(db, "assessment.write")
     source = attachments.check_source(source)
-    stored = attachments.store(source, f"{EVIDENCE_FOLDER}/{uuid.uuid4().hex[:8]}-{attachments.safe_name(source.name)}")
-    try:
-        with UnitOfWork(db) as uow:
-            s = uow.session
-            r = live(s, AssessmentScore, score_id, "评分")
-            e = AssessmentEvidence(score_id=r.id, file_name=source.name[:200], stored_name=stored.relative,
-                                   size=stored.size, sha256=stored.sha256)
-            s.add(e)
-            s.flush()
-            out = EvidenceFile(e.id, e.file_name, e.size)
-            uow.commit()
-            return out
-    except BaseException:
-        attachments.discard(stored)
-        raise
+    e = keep_file(db, source, EVIDENCE_FOLDER, lambda s, file: AssessmentEvidence(
+        score_id=live(s, AssessmentScore, score_id, "评分").id, **file))
+    return EvidenceFile(e.id, e.file_name, e.size)
 
 
 def evidence_file_path(db: Database, file_id: str) -> Path:

@@ -7,7 +7,6 @@ register of a year adds up the hours per person.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
@@ -23,7 +22,7 @@ from desktop_app.services.cobuilding.common import (
     activity_rows, copy_changed, cost_rows, live, org_names, tombstone, year_span,
 )
 from desktop_app.services.residents import center_of
-from desktop_app.services.records import settle, stored_file, writes
+from desktop_app.services.records import keep_file, settle, stored_file, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization
@@ -168,19 +167,9 @@ def add_photo(db: Database, activity_id: str, source: str | Path) -> PhotoRow:
     with db.session() as s:
         a = _live(s, activity_id)
         folder = f"activities/{a.activity_date.year}"
-    stored = attachments.store(source, f"{folder}/{uuid.uuid4().hex[:8]}-{attachments.safe_name(source.name)}",
-                               MAX_PHOTO_BYTES)
-    try:
-        with UnitOfWork(db) as uow:
-            _live(uow.session, activity_id)
-            row = ActivityPhoto(activity_id=activity_id, file_name=source.name[:200], stored_name=stored.relative,
-                                size=stored.size, sha256=stored.sha256)
-            uow.session.add(row)
-            uow.commit()
-            return PhotoRow(row.id, row.file_name, row.stored_name, row.size)
-    except BaseException:
-        attachments.discard(stored)
-        raise
+    row = keep_file(db, source, folder, lambda s, file: ActivityPhoto(
+        activity_id=_live(s, activity_id).id, **file), MAX_PHOTO_BYTES)
+    return PhotoRow(row.id, row.file_name, row.stored_name, row.size)
 
 
 def remove_photo(db: Database, photo_id: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from pathlib import Path
 
 from desktop_app.domain import meetings as rules
@@ -11,7 +10,7 @@ from desktop_app.services import attachments, auth
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _live_meeting
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.services.records import live, stored_file, writes
+from desktop_app.services.records import keep_file, live, stored_file, writes
 from desktop_app.store.models_meetings import MeetingAttachment
 from desktop_app.views.meetings import AttachmentRow
 
@@ -31,20 +30,9 @@ def add_attachment(db: Database, meeting_id: str, source: str | Path, note: str 
     with db.session() as s:
         m = _live_meeting(s, meeting_id)
         folder = re.sub(r"[^0-9A-Za-z_-]", "_", m.number) or m.id
-    stored = attachments.store(source, f"{folder}/{uuid.uuid4().hex[:8]}-{attachments.safe_name(source.name)}",
-                               MAX_ATTACHMENT_BYTES)
-    try:
-        with UnitOfWork(db) as uow:
-            m = _live_meeting(uow.session, meeting_id)
-            row = MeetingAttachment(meeting_id=m.id, file_name=source.name[:200], stored_name=stored.relative,
-                                    size=stored.size, sha256=stored.sha256, note=note)
-            uow.session.add(row)
-            uow.commit()
-            return AttachmentRow(row.id, row.file_name, row.stored_name, row.size, row.note)
-    except BaseException:
-        # Nothing half-kept: a file without its record would never be found again.
-        attachments.discard(stored)
-        raise
+    row = keep_file(db, source, folder, lambda s, file: MeetingAttachment(
+        meeting_id=_live_meeting(s, meeting_id).id, note=note, **file), MAX_ATTACHMENT_BYTES)
+    return AttachmentRow(row.id, row.file_name, row.stored_name, row.size, row.note)
 
 
 def attachment_path(db: Database, attachment_id: str) -> Path:
