@@ -98,6 +98,7 @@ def add_ledger(uow: UnitOfWork, seed: int, today: date | None = None) -> dict[st
     """The funds' books and members' dues for the demo community, last year and this; counts."""
     from desktop_app.services import dues as dues_service
     from desktop_app.services import ledger as ledger_service
+    from desktop_app.services.ledger import month_balances
 
     s = uow.session
     book = ledger_service.book_org_id(s)
@@ -105,11 +106,14 @@ def add_ledger(uow: UnitOfWork, seed: int, today: date | None = None) -> dict[st
     ledger_service.ensure_accounts_in(s, book)
     dues_service.seed_rate_rules_in(s)
     table = dues_service.rate_rules_in(s)
-    return ledger_demo.fill(
+    counts = ledger_demo.fill(
         s, uow.site_id, seed, today or date.today(), book=book,
         dues_account_id=ledger_service.dues_account_id(s, book), rate_table=table,
         due_of=dues_service.DuesCalculator(table),
     )
+    # The closed months' balances, as close_month keeps them: the demo's yearly figures read these rows.
+    month_balances.build_closed_in(s, book, ledger_service.closed_set_in(s, book))
+    return counts
 
 
 @writes("members.import")

@@ -29,6 +29,7 @@ from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.ledger import EntryInput, book_org_id, closed_set_in, list_accounts, post_in
 from desktop_app.services.ledger.books import balance_at, in_book
+from desktop_app.services.ledger.month_balances import build_closed_in
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.models_ledger import ClosedMonth, LedgerEntry
@@ -191,6 +192,7 @@ def apply(db: Database, plan: HistoryPreview) -> int:
             s.add(ClosedMonth(org_id=book, month=month, closed_by=CLOSED_BY, note=f"导入历史账目（{plan.file_name}）"))
             closed.add(month)
         s.flush()
+        build_closed_in(s, book, entries.months)  # as close_month does: the year's figures read these rows
         audit.record(s, "import", "ledger_entry", "", f"导入 {entries.year} 年账目 {len(entries.entries)} 笔，"
                      f"结账 {len(entries.months)} 个月（{plan.file_name}）",
                      after={"entries": len(entries.entries), "months_closed": len(entries.months)})

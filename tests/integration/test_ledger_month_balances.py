@@ -252,3 +252,57 @@ def test_the_command_line_rebuilds_the_month_balances(tmp_path):
     db, _ = open_database(path)
     assert built_months(db) == {date(2023, 1, 1)} or built_months(db) == {"2023-01-01"}
     db.dispose()
+
+
+def built_days(db) -> set[date]:
+    return {m if isinstance(m, date) else date.fromisoformat(m) for m in built_months(db)}
+
+
+def test_a_history_import_keeps_the_balances_of_the_months_it_closes(db, tmp_path):
+    from openpyxl import Workbook
+
+    from desktop_app.services import ledger_import
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["记账日期", "凭证编号", "科目", "摘要", "收入(元)", "支出(元)", "经手人", "类别"])
+    rng = random.Random(7)
+    days = sorted(date(2023, 1, 1) + timedelta(days=rng.randrange(365)) for _ in range(60))
+    for k, d in enumerate(days):
+        income = k % 4 == 0
+        ws.append([d.isoformat(), f"2023-{k + 1}", rng.choice(["党建工作经费", "服务群众专项经费"]), "导入的账目",
+                   rng.randint(100, 90_000) if income else None, None if income else rng.randint(100, 9_000),
+                   "王会计", rng.choice(CATEGORIES)])
+    wb.save(tmp_path / "2023.xlsx")
+    plan = ledger_import.preview(db, tmp_path / "2023.xlsx", today=TODAY)
+    assert not plan.errors
+    assert ledger_import.apply(db, plan) == 60
+    closed = set(ledger.closed_months(db))
+    assert len(closed) == 12 and built_days(db) == closed  # built as it closed: no rebuild needed
+    entries = stored_entries(db)
+    assert len(entries) == 60
+    for year in (2023, 2024):
+        check_year(db, entries, year)
+    check_month(db, entries, 2023, 7)
+    # The rows are what the year reads: a row altered behind the service shows through.
+    with db.engine.begin() as con:
+        con.execute(text("UPDATE ledger_month_balance SET amount_fen = amount_fen + 1 "
+                         "WHERE month = :m AND amount_fen > 0"), {"m": date(2023, 3, 1)})
+    with pytest.raises(AssertionError):
+        check_year(db, entries, 2023)
+
+
+def test_the_demo_books_keep_the_balances_of_their_closed_months(empty_db):
+    from desktop_app.services import demo
+
+    demo.generate(empty_db, members=60, seed=5, with_modules=False)
+    today = date(2026, 5, 20)
+    demo.add_ledger(empty_db, seed=5, today=today)
+    closed = set(ledger.closed_months(empty_db))
+    assert len(closed) == 15 and built_days(empty_db) == closed
+    entries = stored_entries(empty_db)
+    for year in (2025, 2026):
+        check_year(empty_db, entries, year)
+    check_month(empty_db, entries, 2026, 4)  # the first month not closed: its opening from the kept rows
+    assert ledger.rebuild_balances(empty_db) == 15
+    check_year(empty_db, entries, 2025)

@@ -2,7 +2,8 @@
 
 A closed month (结账) takes no more entries, so its totals per account,
 direction and category cannot change while it stays closed. `close_month`
-builds them in its own transaction; `rebuild_balances` builds every closed
+builds them in its own transaction, as do the history import and the demo
+for the months they close (`build_closed_in`); `rebuild_balances` builds every closed
 month afresh (after an upgrade, an import of history, a merge, or simply to be
 sure). A row is trusted only while the ClosedMonth row it was built from is
 live at the same version, so a reopened month falls back to its entries until
@@ -81,6 +82,16 @@ def build_month_in(s: Session, closed: ClosedMonth, *, replace: bool = True) -> 
     if rows:
         s.execute(insert(_B), rows)
     return len(rows)
+
+
+def build_closed_in(s: Session, book: str | None, months: Sequence[date]) -> int:
+    """Build the rows of these live closed months of the book (closed in the caller's transaction, e.g. by
+    a history import or the demo); returns the months built."""
+    closed = list(s.scalars(select(ClosedMonth).where(
+        in_book(ClosedMonth.org_id, book), ClosedMonth.month.in_(list(months)), ClosedMonth.deleted.is_(False))))
+    for cm in closed:
+        build_month_in(s, cm)
+    return len(closed)
 
 
 def rebuild_in(s: Session) -> int:
