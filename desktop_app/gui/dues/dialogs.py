@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from desktop_app.domain import dues as dues_rules
 from desktop_app.domain.dues import RateRule
@@ -17,6 +17,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import format_yuan, parse_yuan
 from desktop_app.gui.ledger.forms import HINT_STYLE, amount_field, date_edit, from_qdate, to_qdate
 from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.fields import FieldForm, Flag, Line, Put
 from desktop_app.views.dues import DuesBaseInfo
 
 
@@ -47,22 +48,19 @@ class PaymentDialog(SavingDialog):
         summary.setWordWrap(True)
         self.date = date_edit(on or date.today())
         self.date.setMaximumDate(to_qdate(date.today()))
-        self.collected_by = QLineEdit(collected_by)
         self.amount, self.capitals = amount_field()
         self.amount.setText(format_yuan(self.total_due, grouping=False))
         self.amount.setEnabled(len(self.lines) == 1)  # several members: each pays exactly their dues
-        self.consent = QCheckBox("经党支部同意按季度交纳（预交本季度党费）")
-        self.consent.setChecked(consent)
+        self.form = FieldForm(self, None, (
+            Put("", "交纳人", summary),
+            Put("date", "交纳日期", self.date),
+            Line("collected_by", "收缴人", default=collected_by),
+            Put("amount", "实交金额（元）", self.amount),
+            Put("capitals", "", self.capitals),
+            Flag("consent", "", text="经党支部同意按季度交纳（预交本季度党费）", default=consent),
+            Line("note", "备注"),
+        ))
         self.consent.setVisible(needs_consent)
-        self.note = QLineEdit()
-        self.form = QFormLayout()
-        self.form.addRow("交纳人", summary)
-        self.form.addRow("交纳日期", self.date)
-        self.form.addRow("收缴人", self.collected_by)
-        self.form.addRow("实交金额（元）", self.amount)
-        self.form.addRow("", self.capitals)
-        self.form.addRow("", self.consent)
-        self.form.addRow("备注", self.note)
         hint = QLabel("登记后自动记入“党费”账户（党费收缴）。党费由党员本人交纳，党支部不得代交。")
         hint.setStyleSheet(HINT_STYLE)
         hint.setWordWrap(True)
@@ -94,11 +92,7 @@ class ReasonDialog(SavingDialog):
         what = QLabel(text)
         what.setWordWrap(True)
         self.date = date_edit(on or date.today())
-        self.reason = QLineEdit()
-        self.form = QFormLayout()
-        self.form.addRow("", what)
-        self.form.addRow("日期", self.date)
-        self.form.addRow("原因", self.reason)
+        self.form = FieldForm(self, None, (Put("", "", what), Put("date", "日期", self.date), Line("reason", "原因")))
         self.finish_layout(self.form)
         self.setMinimumWidth(440)
         self.first_field = self.reason
@@ -130,19 +124,18 @@ class DuesBaseDialog(SavingDialog):
         self.category.addItems(list(dues_rules.CATEGORIES))
         self.income, _ = amount_field("税后月收入，如 4500")
         self.fixed, _ = amount_field("农民 0.2-1 元；其他类别仅在经批准少交/免交时填写")
-        self.consent = QCheckBox("经党支部同意按季度交纳")
-        self.note = QLineEdit()
         self.preview = QLabel()
         self.preview.setStyleSheet("font-weight: bold")
-        self.income_label = QLabel("月收入（元）")
-        self.form = QFormLayout()
-        self.form.addRow("生效月份", self.month)
-        self.form.addRow("人员类别", self.category)
-        self.form.addRow(self.income_label, self.income)
-        self.form.addRow("月交党费（元）", self.fixed)
-        self.form.addRow("", self.consent)
-        self.form.addRow("备注", self.note)
-        self.form.addRow("每月应交", self.preview)
+        self.income_label = QLabel("月收入（元）")  # its words follow the category
+        self.form = FieldForm(self, None, (
+            Put("month", "生效月份", self.month),
+            Put("category", "人员类别", self.category),
+            Put("income", self.income_label, self.income),
+            Put("fixed", "月交党费（元）", self.fixed),
+            Flag("consent", "", text="经党支部同意按季度交纳"),
+            Line("note", "备注"),
+            Put("preview", "每月应交", self.preview),
+        ))
         self.finish_layout(self.form)
         self.setMinimumWidth(440)
         if base is not None:
