@@ -39,6 +39,8 @@ from desktop_app.views.roster import RowError
 __all__ = ["apply", "preview"]
 
 _OPENING = re.compile(r"期初|上年结转|年初余额|承前|上期结转|上年结余")
+# A 红字冲销 as the ledger's own export writes it (rules.reversal_memo, a negative amount): it reverses that voucher.
+_REVERSAL = re.compile(r"^红字冲销\s*(\d{4}-\d+)")
 CLOSED_BY = "导入"
 
 
@@ -47,6 +49,20 @@ class PlannedEntries:
     year: int
     entries: tuple[tuple[int, EntryInput], ...]  # (row number, entry), in date order
     months: tuple[date, ...]  # months to close, in order
+    reverses: tuple[tuple[int, str], ...] = ()  # (row number, the voucher it reverses): the 红字冲销 rows
+
+
+def _held_original(db: Database, voucher: str) -> tuple[str, str, int, bool] | None:
+    """(account id, direction, amount, already reversed) of a voucher in the books, None when there is none."""
+    with db.session() as s:
+        book = book_org_id(s)
+        row = s.execute(select(LedgerEntry.id, LedgerEntry.account_id, LedgerEntry.direction, LedgerEntry.amount_fen)
+                        .where(in_book(LedgerEntry.org_id, book), LedgerEntry.voucher_no == voucher,
+                               LedgerEntry.deleted.is_(False), LedgerEntry.reversal_of.is_(None))).first()
+        if row is None:
+            return None
+        reversed_ = s.scalar(select(LedgerEntry.id).where(LedgerEntry.reversal_of == row[0]).limit(1)) is not None
+        return row[1], row[2], row[3], reversed_
 
 
 def preview(db: Database, path: str | Path, mapping: Mapping | None = None, sheet: str | None = None,
@@ -68,6 +84,8 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
     planned: list[tuple[int, EntryInput]] = []
     errors: list[RowError] = []
     vouchers: dict[str, int] = {}
+    originals: dict[str, tuple[str, str, int, bool]] = {}  # the file's vouchers, as _held_original gives them
+    reverses: list[tuple[int, str]] = []
     for row in parsed.rows:
         v, n = row.values, row.row_number
         row_errors = list(row.errors)
@@ -111,6 +129,15 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
             direction, amount = rules.INCOME, v["balance"] - (running.get(account.id, 0) if account else 0)
         if opening:
             direction = rules.INCOME
+        reversal = _REVERSAL.match(v["memo"]) if amount is not None and amount < 0 and account else None
+        if reversal:
+            original = originals.get(reversal[1]) or _held_original(db, reversal[1])
+            if original is None:
+                fail("摘要", f"冲销的凭证 {reversal[1]} 不在本文件中，也不在账上")
+            elif original[3]:
+                fail("摘要", f"凭证 {reversal[1]} 已被冲销过")
+            elif original[:3] != (account.id, direction, -amount):
+                fail("金额", f"与所冲销的凭证 {reversal[1]} 的账户、收支或金额不符")
         if not amount and not row_errors:
             fail("金额", "请填写金额（收入、支出或金额列）")
         if row_errors:
@@ -121,7 +148,7 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
                            category=category, counterparty=v["counterparty"], handler=v["handler"],
                            entered_by=CLOSED_BY, memo=v["memo"], voucher_no=v["voucher"])
         try:
-            rules.check_amount(amount)
+            rules.check_amount(-amount if reversal else amount)
             if entry.voucher_no:
                 rules.normalize_voucher(entry.voucher_no, on)
         except (ValidationError, TypeError) as exc:
@@ -135,6 +162,12 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
                 errors += row_errors
                 continue
             vouchers[number] = n
+            originals[number] = (account.id, direction, amount, False)
+        if reversal:
+            reverses.append((n, reversal[1]))
+            target = originals.get(reversal[1])
+            if target is not None:
+                originals[reversal[1]] = (*target[:3], True)
         running[account.id] = running.get(account.id, 0) + (amount if direction == rules.INCOME else -amount)
         if v["balance"] is not None and v["balance"] != running[account.id]:
             fail("余额", f"与逐笔计算的余额（{format_yuan(running[account.id])} 元）不符：请核对本行及以前各行")
@@ -165,7 +198,7 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
     expense = sum(e.amount_fen for _, e in planned if e.direction == rules.EXPENSE)
     lines = (f"{year or ''} 年 {len(planned)} 笔", f"收入 {format_yuan(income)} 元", f"支出 {format_yuan(expense)} 元",
              f"导入后结账 {len(months)} 个月")
-    plan = PlannedEntries(year or 0, tuple(planned), tuple(months))
+    plan = PlannedEntries(year or 0, tuple(planned), tuple(months), tuple(reverses))
     return HistoryPreview.of_sheet("ledger", parsed, (plan,) if planned else (), errors, lines, mapping)
 
 
@@ -178,14 +211,27 @@ def apply(db: Database, plan: HistoryPreview) -> int:
     entries: PlannedEntries = plan.items[0]
     with UnitOfWork(db) as uow:
         s = uow.session
-        # Numbered vouchers first: a blank one then takes the next number after them, never theirs.
-        ordered = sorted(entries.entries, key=lambda p: not p[1].voucher_no)
+        book = book_org_id(s)
+        reverses = dict(entries.reverses)
+        # Numbered vouchers first: a blank one then takes the next number after them, never theirs;
+        # a 红字冲销 after every entry, so what it reverses is posted before it.
+        ordered = sorted(entries.entries, key=lambda p: (p[0] in reverses, not p[1].voucher_no))
+        posted: dict[str, str] = {}
         for row_number, entry in ordered:
             try:
-                post_in(s, entry)
+                if row_number in reverses:
+                    voucher = reverses[row_number]
+                    target = posted.get(voucher) or s.scalar(select(LedgerEntry.id).where(
+                        in_book(LedgerEntry.org_id, book), LedgerEntry.voucher_no == voucher,
+                        LedgerEntry.deleted.is_(False)))
+                    if target is None:
+                        raise DomainError(f"冲销的凭证 {voucher} 已不在账上")
+                    done = post_in(s, entry, reversal_of=target, allow_negative=True)
+                else:
+                    done = post_in(s, entry)
             except DomainError as exc:
                 raise DomainError(f"{plan.file_name} 第 {row_number} 行：{exc}（未导入任何数据）") from None
-        book = book_org_id(s)
+            posted[done.voucher_no] = done.id
         closed = set(closed_set_in(s, book))
         for month in entries.months:
             rules.check_close(month, closed, None, date.today())  # the order was checked by the preview

@@ -7,7 +7,8 @@ branch of the demo community has a 第一党小组, so this is also the test tha
 names each member's organisation so the import can tell which one it is.
 
 The ledger's 收支明细 export (one year of it) imports as that year's history into a fresh
-database with the same accounts: the same entries, counterparties included.
+database with the same accounts: the same entries, counterparties included, each 红字冲销
+again the reversal of its voucher.
 
 A held meeting's attendance sheet (attendance_import.write_template with the meeting)
 imports back without a refusal and changes no one's attendance.
@@ -125,7 +126,6 @@ def _entries(db, year):
                    e.counterparty, e.handler, e.reversal_of_voucher) for e in ledger.list_entries(db, flt))
 
 
-@pytest.mark.xfail(strict=True, reason="the ledger import refuses the export's 红字冲销 rows (negative amounts)")
 def test_a_ledger_year_exported_imports_into_a_fresh_database_unchanged(demo_path, tmp_path):
     db, _ = open_database(demo_path)
     year = date.today().year - 1  # the demo's books: last year (closed by the import) and this one
@@ -202,3 +202,41 @@ def test_each_organisation_is_named_so_the_import_finds_it_again(empty_db, tmp_p
     result = roster.apply_import(db, preview, update_existing=True)
     assert (result.added, result.updated, result.unchanged) == (0, 0, len(placed))
     assert stored(db, list(by_number)) == before
+
+
+def test_a_reversal_row_must_match_what_it_reverses(demo_path, tmp_path):
+    """A 红字冲销 row imports only as the reversal of an entry in the file or the books, once, to the fen."""
+    from openpyxl import load_workbook
+
+    db, _ = open_database(demo_path)
+    year = date.today().year - 1
+    out = tmp_path / "收支明细.xlsx"
+    ledger.export_entries_xlsx(db, out, None, date(year, 1, 1), date(year, 12, 31))
+    fresh = fresh_like(db, tmp_path / "fresh.db")
+    for account in ledger.list_accounts(db):
+        if account.name not in {a.name for a in ledger.list_accounts(fresh)}:
+            ledger.add_account(fresh, account.name)
+    db.dispose()
+
+    def edited(name, change):
+        wb = load_workbook(out)
+        ws = wb.active
+        row = next(r for r in range(2, ws.max_row + 1) if str(ws.cell(r, 6).value or "").startswith("红字冲销"))
+        change(ws, row)
+        wb.save(tmp_path / name)
+        return [line for line in ledger_import.preview(fresh, tmp_path / name).error_lines()]
+
+    def amount(ws, row):
+        col = 8 if ws.cell(row, 8).value is not None else 9
+        ws.cell(row, col).value = ws.cell(row, col).value + 1
+
+    def elsewhere(ws, row):
+        ws.cell(row, 6).value = f"红字冲销 {year}-9999：发票作废"
+
+    def twice(ws, row):
+        ws.append([f"{year}-9998" if c == 1 else ws.cell(row, c).value for c in range(1, ws.max_column + 1)])
+
+    assert any("账户、收支或金额不符" in line for line in edited("金额.xlsx", amount))
+    assert any(f"冲销的凭证 {year}-9999 不在本文件中，也不在账上" in line for line in edited("别处.xlsx", elsewhere))
+    assert any("已被冲销过" in line for line in edited("两次.xlsx", twice))
+    fresh.dispose()
