@@ -123,7 +123,7 @@ def test_an_import_that_overwrites_members_leaves_one_trail_entry_per_changed_me
     ]
     result = roster.import_members(db, rows, True, [], roster.root_org_id(db), today=TODAY)
     assert result is not None
-    trail = audit_log.search(db, audit_log.AuditFilter(action="update", table="member"))
+    trail = audit_log.search(db, audit_log.AuditFilter(action="import_update", table="member"))
     mine = [r for r in trail.rows if r.note.startswith("导入党员名册")]
     assert [r.row_id for r in mine] == [first.id]
     with db.session() as s:
