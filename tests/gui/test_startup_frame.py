@@ -100,3 +100,18 @@ def test_the_file_check_started_beside_the_imports_stops_a_damaged_file_before_i
     assert checked.result()
     with pytest.raises(CorruptDatabase):
         gui_app.open_context(path, demo=False, checked=checked)
+
+
+ROSTER_ONLY = r"""
+import json, sys
+import desktop_app.gui.roster.page
+print(json.dumps([m for m in ("reportlab", "openpyxl", "desktop_app.services.memberlife", "desktop_app.store.models_cobuilding",
+                              "desktop_app.gui.memberlife.member", "desktop_app.services.cobuilding") if m in sys.modules]))
+"""
+
+
+def test_the_roster_page_opens_without_printing_member_life_or_cobuilding_modules():
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", ROSTER_ONLY], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

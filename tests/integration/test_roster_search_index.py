@@ -105,3 +105,14 @@ def test_closing_the_database_closes_the_index_connection(tmp_path):
     assert roster_index._probe is not None
     db.dispose()
     assert roster_index._probe is None  # nothing keeps the file open (a restore replaces it on Windows)
+
+
+def test_the_rosters_own_register_query_is_the_cobuilding_models_query():
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from desktop_app.services.roster import queries
+    from desktop_app.store.models_cobuilding import registered_member_ids
+
+    for dialect in (sqlite.dialect(), postgresql.dialect()):
+        ours = str(queries._registered_member_ids().compile(dialect=dialect))
+        assert ours == str(registered_member_ids().compile(dialect=dialect))
