@@ -51,7 +51,7 @@ def _import_all(args: tuple) -> dict:
 
     db, _ = open_database(url)
     rows = 0
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     try:
         for path in paths:
             report = sync.import_package(db, Path(path))
@@ -59,17 +59,17 @@ def _import_all(args: tuple) -> dict:
             rows += report.total("inserted") + report.total("unchanged")
     finally:
         db.dispose()
-    return {"rows": rows, "seconds": time.perf_counter() - t0, "started": t0}
+    return {"rows": rows, "seconds": time.perf_counter() - t0, "cpu": time.process_time() - cpu0}
 
 
-def _operators(url: str, packages: list[Path], folder: Path, n: int) -> tuple[float, int]:
-    """`n` operators importing the packages between them (alternately dealt) at once: wall time and rows."""
+def _operators(url: str, packages: list[Path], folder: Path, n: int) -> tuple[float, int, float]:
+    """`n` operators importing the packages between them (alternately dealt) at once: wall time, rows, client CPU."""
     shares = [[str(p) for p in packages[i::n]] for i in range(n)]
     jobs = [(url, share, str(folder / f"operator{i}")) for i, share in enumerate(shares)]
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=n) as pool:
         done = list(pool.map(_import_all, jobs))
-    return time.perf_counter() - t0, sum(d["rows"] for d in done)
+    return time.perf_counter() - t0, sum(d["rows"] for d in done), sum(d["cpu"] for d in done)
 
 
 def _grow_members(db, target: int) -> int:
@@ -184,16 +184,21 @@ def _run(url: str, folder: Path, communities: int, members: int, search_members:
 
     one, two = on_server(street_path, url), on_server(street_path, url)
     try:
-        t_one, rows = _operators(one.url, packages, folder, 1)
-        print(f"  one operator: {rows:,} rows in {t_one:.1f} s ({rows / t_one:,.0f} rows/s)", flush=True)
-        t_two, rows_two = _operators(two.url, packages, folder, 2)
+        load0 = os.getloadavg()[0]
+        t_one, rows, cpu_one = _operators(one.url, packages, folder, 1)
+        print(f"  one operator: {rows:,} rows in {t_one:.1f} s ({rows / t_one:,.0f} rows/s; program CPU "
+              f"{cpu_one:.0f} s; load {load0:.1f} -> {os.getloadavg()[0]:.1f})", flush=True)
+        load0 = os.getloadavg()[0]
+        t_two, rows_two, cpu_two = _operators(two.url, packages, folder, 2)
         assert rows_two == rows, (rows, rows_two)
-        print(f"  two operators at once: {rows_two:,} rows in {t_two:.1f} s ({rows_two / t_two:,.0f} rows/s); "
-              f"speed-up {t_one / t_two:.2f}x", flush=True)
+        print(f"  two operators at once: {rows_two:,} rows in {t_two:.1f} s ({rows_two / t_two:,.0f} rows/s; "
+              f"program CPU {cpu_two:.0f} s; load {load0:.1f} -> {os.getloadavg()[0]:.1f}); "
+              f"speed-up {t_one / t_two:.2f}x (compare under the same load only)", flush=True)
         size = f"{communities} x {members:,} members, PostgreSQL"
-        record("district", "import, one operator", t_one, "s", size=size, rows=rows, rows_per_s=rows / t_one)
+        record("district", "import, one operator", t_one, "s", size=size, rows=rows, rows_per_s=rows / t_one,
+               cpu=cpu_one)
         record("district", "import, two operators at once", t_two, "s", t_one, "one operator", 1 / 1.7, size,
-               rows=rows_two, rows_per_s=rows_two / t_two, speed_up=t_one / t_two)
+               rows=rows_two, rows_per_s=rows_two / t_two, speed_up=t_one / t_two, cpu=cpu_two)
 
         total = _grow_members(two, search_members)
         times, found = _search(two)

@@ -77,8 +77,6 @@ def _check(s, p: merge.MergePlan, path: Path) -> dict[str, str]:
     try:
         if m.kind == UPSTREAM:
             e = s.get(SyncEnrolment, m.site.id)
-            # A street's operator at the district imports only its own communities' packages (store.scope).
-            scope.check_org(s, e.org_id if e is not None else None, f"{m.site.org_name}的数据包")
             moved = ownership.check_from_community(s, p, m.site.id, e.org_id if e is not None else "")
             ownership.check_trail(s, p, m.site.id)
         else:
@@ -88,6 +86,16 @@ def _check(s, p: merge.MergePlan, path: Path) -> dict[str, str]:
     except PackageRefused as exc:
         raise PackageRefused(f"数据包“{path.name}”未导入：{exc}") from None
     return moved
+
+
+def _vet(s, m) -> None:
+    """A street's operator at the district merges only its own communities' packages (store.scope).
+
+    Before the plan: a vetted merge reads and decides on the whole database.
+    """
+    if m.kind == UPSTREAM:
+        e = s.get(SyncEnrolment, m.site.id)
+        scope.check_org(s, e.org_id if e is not None else None, f"{m.site.org_name}的数据包")
 
 
 def _report(path: Path, p: merge.MergePlan, st: merge.Standing, dry_run: bool, confirmed: int = 0) -> ImportReport:
@@ -108,6 +116,7 @@ def preview_import(db: Database, path: Path, stage: Stage | None = None) -> Impo
     v, fingerprint = _open(db, path)
     with UnitOfWork(db) as uow, decode.quiet_gc():
         s = uow.session
+        _vet(s, v.manifest)
         old_cache = merge.begin(s, write=False)
         try:
             if stage:
@@ -169,6 +178,7 @@ def _merge(db: Database, path: Path, planned: merge.MergePlan | Verified, progre
         old_cache = merge.begin(s, write=True)
         try:
             store_dialect.lock_for_import(s)  # PostgreSQL: one merge at a time, as SQLite's write lock
+            _vet(s, m)
             now = utcnow()
             if stage:
                 stage("plan")
