@@ -114,6 +114,7 @@ class Scope:
     root: str
     ids: set[str]  # root and everything under it, deleted nodes included (their rows stay the subtree's)
     above: set[str]  # the organisations over root and the database's own: their HANDED_DOWN rows are readable
+    options: tuple | None = None  # the ORM criteria built from the sets above (made on first read)
 
     def readable(self, rule: Rule) -> list[str]:
         handed = rule.table.name in HANDED_DOWN or (rule.parent is not None and rule.parent.name in HANDED_DOWN)
@@ -188,6 +189,7 @@ def _check_insert(conn, rule: Rule, params, sc: Scope) -> None:
             raise _refuse(rule, value)
         if is_org:
             sc.ids.add(row.get("id"))
+            sc.options = None
 
 
 def check_org(session: Session, org_id: str | None, what: str) -> None:
@@ -215,10 +217,11 @@ def _on_execute(state: ORMExecuteState) -> None:
     if state.is_select:
         if state.is_column_load:
             return  # a deferred column of an object already read
-        opts = [with_loader_criteria(cls, _visible(rule, sc.readable(rule)), include_aliases=True,
-                                     propagate_to_loaders=True)
-                for cls, rule in _classes()]
-        state.statement = stmt.options(*opts)
+        if sc.options is None:  # made once per session: the same criteria for each of its reads
+            sc.options = tuple(with_loader_criteria(cls, _visible(rule, sc.readable(rule)), include_aliases=True,
+                                                    propagate_to_loaders=True)
+                               for cls, rule in _classes())
+        state.statement = stmt.options(*sc.options)
         return
     table = getattr(stmt, "table", None)
     rule = rules().get(getattr(table, "name", ""))
@@ -253,6 +256,7 @@ def _before_flush(session: Session, _ctx, _instances) -> None:
                 if obj.parent_id not in sc.ids:
                     raise _refuse(rule, obj.parent_id)
                 sc.ids.add(obj.id)
+                sc.options = None
             elif obj.id != root and obj.parent_id not in sc.ids:
                 raise _refuse(rule, obj.parent_id)
             continue
