@@ -395,15 +395,20 @@ class MeetingRecord(MeetingParticulars):
     topics: tuple[TopicRow, ...] = ()  # 议题 with their votes, in order
 
 
+def org_label(org_name: str, branch_name: str) -> str:
+    """第一网格党支部, or 第一网格党支部第一党小组 for a meeting of a 党小组."""
+    return org_name if org_name == branch_name else f"{branch_name}{org_name}"
+
+
 def _org_label(detail: MeetingDetail) -> str:
-    return detail.org_name if detail.org_name == detail.branch_name else f"{detail.branch_name}{detail.org_name}"
+    return org_label(detail.org_name, detail.branch_name)
 
 
-def signin_sheet(detail: MeetingDetail, center_name: str) -> SigninSheet:
-    """The sign-in sheet of a meeting: members first, then 列席 guests, each group in the meeting's
+def signin_lines(attendees: tuple[Attendee, ...] | list[Attendee]) -> tuple[SigninLine, ...]:
+    """The sign-in sheet's rows: members first, then 列席 guests, each group in the meeting's
     attendance order (sort order, then creation), so a scanned sheet's rows map back to the same people."""
-    members = [a for a in detail.attendees if not a.is_guest]
-    guests = [a for a in detail.attendees if a.is_guest]
+    members = [a for a in attendees if not a.is_guest]
+    guests = [a for a in attendees if a.is_guest]
     lines = [
         SigninLine(a.name, a.group_name, a.reason if a.status == rules.LEAVE else "",
                    "　".join(n for n in ("预备党员" if a.category == "预备党员" else "",
@@ -414,13 +419,7 @@ def signin_sheet(detail: MeetingDetail, center_name: str) -> SigninSheet:
     for g in guests:
         where = g.guest_unit or (g.org_name if g.member_id else "")
         lines.append(SigninLine(g.name, "", "", f"列席（{where}）" if where else "列席", g.mobile, g.id))
-    return SigninSheet(
-        center_name=center_name, org_name=_org_label(detail), kind=detail.kind, title=detail.title,
-        number=detail.number, meeting_date=detail.meeting_date, start_time=detail.start_time,
-        end_time=detail.end_time, place=detail.place, host=detail.host,
-        lecturer=detail.lecturer if detail.kind == rules.PARTY_LECTURE else "",
-        lines=tuple(lines),
-    )
+    return tuple(lines)
 
 
 def meeting_record(detail: MeetingDetail, center_name: str) -> MeetingRecord:

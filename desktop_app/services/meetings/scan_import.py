@@ -2,7 +2,7 @@
 
 The reading itself is the scan adapter's (desktop_app.scan, no database). Here each page's QR
 code is matched to its meeting, the page's rows to the attendees in the order the sheet
-printed them (views.meetings.signin_sheet), and a page that belongs elsewhere — another
+printed them (views.meetings.signin_lines), and a page that belongs elsewhere — another
 meeting than the one asked for, a meeting this machine does not know, a list that changed
 after printing — is refused with the reason. Nothing is saved by reading: apply_scan records
 the entries a person confirmed and keeps the scan with each meeting, in one transaction.
