@@ -235,8 +235,10 @@ def main(quick: bool = False, scale: int = 1) -> None:
             _write_xlsx(source, xlsx)
             got_x = _import(tmp / "bench_xlsx.db", xlsx, n)
             ours_x = got_x["preview"] + got_x["write"]
-            print(f"the same rows from XLSX: {ours_x:.2f} s   ratio {ours_x / ours:.2f}x the CSV import")
+            print(f"the same rows from XLSX: {ours_x:.2f} s   ratio {ours_x / ours:.2f}x the CSV import, "
+                  f"peak memory {got_x['peak_mb']:.0f} MB")
             record("roster", "import from XLSX", ours_x, "s", ours, "the CSV import", 2, size)
+            record("roster", "import peak memory from XLSX (child process)", got_x["peak_mb"], "MB", size=size)
         _search(tmp / "bench.db", n)
         _search_page(tmp / "bench.db", n)
 
