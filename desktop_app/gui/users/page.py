@@ -27,12 +27,14 @@ from desktop_app.views.users import UserInfo
 
 USERS = changes(Change.USERS)
 
+WHOLE = "全部"  # an account not confined to one organisation sees the whole database
 DARK_RED = QColor(Qt.GlobalColor.darkRed)
 COLUMNS = (
     Column("登录名", lambda u: u.login, width=100),
     Column("姓名", lambda u: u.display_name, width=90),
     Column("角色", lambda u: u.role_label, width=90),
     Column("负责网格", lambda u: "、".join(u.grid_names) if u.role == "grid" else "—", width=200),
+    Column("管辖范围", lambda u: u.org_name or WHOLE, width=140),
     Column("状态", lambda u: u.state_label(), width=110,
            color=lambda u: DARK_RED if u.state_label() != "正常" else None),
     Column("上次登录", lambda u: local_text(u.last_login_at, empty="从未登录"), width=130),
@@ -40,11 +42,15 @@ COLUMNS = (
 
 
 class UserDialog(AccountDialog):
-    """Add an account (with its first password) or change name, role and grids of one."""
+    """Add an account (with its first password) or change name, role, grids and scope of one.
+
+    `scopes` are the (id, label) streets and communities the account can be confined to.
+    """
 
     changes_made = USERS
 
-    def __init__(self, parent: QWidget | None, db, grids: list[tuple[str, str]], user: UserInfo | None = None):
+    def __init__(self, parent: QWidget | None, db, grids: list[tuple[str, str]], user: UserInfo | None = None,
+                 scopes: list[tuple[str, str]] = ()):
         super().__init__(parent, "修改用户" if user else "新增用户", "保存", "取消")
         self.db, self.user = db, user
         self.result_user: UserInfo | None = None
@@ -73,6 +79,7 @@ class UserDialog(AccountDialog):
                    default=Role.SECRETARY.value),
             Put("role_note", "", self.role_note),
             Put("grids", "负责网格", self.grids),
+            Choice("org_id", "管辖范围", items=self._scope_items(user, scopes)),
             *(first_password if user is None else ()),
         ))
         self.login.setEnabled(user is None)  # the trail names people by account: keep the login
@@ -80,6 +87,13 @@ class UserDialog(AccountDialog):
         self.setMinimumWidth(440)
         self.role.currentIndexChanged.connect(self._role_changed)
         self._role_changed()
+
+    @staticmethod
+    def _scope_items(user: UserInfo | None, scopes) -> list[tuple[str, str]]:
+        items = [(f"{WHOLE}（整个数据库）", ""), *((label, oid) for oid, label in scopes)]
+        if user is not None and user.org_id and user.org_id not in {oid for oid, _l in scopes}:
+            items.append((user.org_name or user.org_id, user.org_id))  # keep a scope the list no longer offers
+        return items
 
     def _role_changed(self) -> None:
         role = Role(self.role.currentData())
@@ -94,14 +108,15 @@ class UserDialog(AccountDialog):
 
     def prepare(self):
         db, name, role, grids = self.db, self.display_name.text(), self.role.currentData(), self.chosen_grids()
+        scope = self.org_id.currentData() or ""
         if self.user is not None:
             uid = self.user.id
-            return lambda: auth.update_user(db, uid, name, role, grids)
+            return lambda: auth.update_user(db, uid, name, role, grids, org_id=scope)
         login = self.login.text()
         access.check_login_name(login)
         access.check_display_name(name)
         password = self.new_password(login)
-        return lambda: auth.create_user(db, login, name, role, password, grids)
+        return lambda: auth.create_user(db, login, name, role, password, grids, org_id=scope)
 
     def after_save(self, result) -> None:
         self.result_user = result
@@ -232,14 +247,15 @@ class UsersPage(Page):
 
     # --- actions ---------------------------------------------------------------
     def _open_user(self, user: UserInfo | None, said: str) -> None:
-        """The user form (after the grids are read off the GUI thread); `said` is told with the saved name."""
-        def open_dialog(grids):
-            dlg = UserDialog(self, self.ctx.db, grids, user)
+        """The user form (after grids and scopes are read off the GUI thread); `said` is told with the saved name."""
+        def open_dialog(choices):
+            grids, scopes = choices
+            dlg = UserDialog(self, self.ctx.db, grids, user, scopes)
             if dlg.exec() == QDialog.DialogCode.Accepted and dlg.result_user:
                 self._changed(dlg.result_user, said.format(dlg.result_user.display_name))
 
         db = self.ctx.db
-        run_op(self, lambda job: auth.grid_choices(db), open_dialog)
+        run_op(self, lambda job: (auth.grid_choices(db), auth.scope_choices(db)), open_dialog)
 
     def add_user(self) -> None:
         self._open_user(None, "已新增用户“{}”")

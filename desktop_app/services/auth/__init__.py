@@ -18,8 +18,8 @@ from desktop_app.services.auth.actor import (
 from desktop_app.services.auth.passwords import hash_password, verify_password
 from desktop_app.services.auth.policy import policy, set_idle_minutes
 from desktop_app.services.auth.users import (
-    change_password, create_user, find_user, grid_choices, list_users, reset_password, set_active, unlock_user,
-    update_user,
+    change_password, create_user, find_user, grid_choices, list_users, reset_password, scope_choices, set_active,
+    unlock_user, update_user,
 )
 from desktop_app.views.users import Policy, UserInfo
 
@@ -27,7 +27,7 @@ __all__ = [
     "Actor", "SYSTEM", "OPEN", "PermissionDenied", "LoginFailed", "AccountLocked", "UserInfo",
     "Policy", "set_actor", "current_actor", "require", "can", "scope", "scoped", "has_users",
     "create_first_admin", "login", "logout", "lock_session", "cli_actor", "change_password",
-    "list_users", "find_user", "grid_choices", "create_user", "update_user", "reset_password", "unlock_user",
+    "list_users", "find_user", "grid_choices", "scope_choices", "create_user", "update_user", "reset_password", "unlock_user",
     "set_active", "policy", "set_idle_minutes", "hash_password", "verify_password",
     "PasswordChangeRequired", "check_login",
 ]

@@ -142,6 +142,24 @@ def grid_choices(db: Database) -> list[tuple[str, str]]:
     return [(i, n) for i, n in rows]
 
 
+def scope_choices(db: Database) -> list[tuple[str, str]]:
+    """(id, label) of the streets and communities an account can be confined to, in tree order.
+
+    A community is labelled with its street so two communities of the same name stay apart.
+    """
+    require(db, "users.manage")
+    with db.session() as s:
+        rows = s.execute(
+            select(Organization.id, Organization.name, Organization.kind, Organization.parent_id)
+            .where(Organization.deleted.is_(False),
+                   Organization.kind.in_((OrgKind.STREET.value, OrgKind.COMMUNITY.value)))
+            .order_by(Organization.sort_order, Organization.code)
+        ).all()
+    streets = {i: n for i, n, k, _p in rows if k == OrgKind.STREET.value}
+    return [(i, n if k == OrgKind.STREET.value or p not in streets else f"{streets[p]} / {n}")
+            for i, n, k, p in rows]
+
+
 def create_user(db: Database, login: str, display_name: str, role: str, password: str,
                 grid_ids=(), must_change_password: bool = True, org_id: str = "") -> UserInfo:
     """A new account with a first password, which the user must change at first log-in.
