@@ -244,6 +244,7 @@ _PG_PASSING = [
     "test_sync_trust",
     "test_unique_members",
     "test_visits_wishes_projects",
+    "test_wide_integers",
     "test_window_lock",
 ]
 PG_SUITES = [f"tests/integration/{name}.py" for name in _PG_PASSING]

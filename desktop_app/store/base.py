@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Boolean, DateTime, Integer, MetaData, String
+from sqlalchemy import BigInteger, Boolean, DateTime, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 NAMING_CONVENTION = {
@@ -32,6 +32,12 @@ def utcnow() -> datetime:
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+# Keys, sequence numbers (序号), byte sizes, row counts and money kept in one column: 64-bit on
+# PostgreSQL, whose INTEGER stops at 2^31 - 1. SQLite's INTEGER is already 64-bit, and its DDL stays
+# INTEGER so that `INTEGER PRIMARY KEY` remains the rowid alias and new files match migrated ones.
+BigInt = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Base(DeclarativeBase):
@@ -57,7 +63,7 @@ class StoredFileMixin:
 
     file_name: Mapped[str] = mapped_column(String(200))  # as the user named it
     stored_name: Mapped[str] = mapped_column(String(200))  # under data_dir()/attachments
-    size: Mapped[int] = mapped_column(Integer, default=0)
+    size: Mapped[int] = mapped_column(BigInt, default=0)
     sha256: Mapped[str] = mapped_column(String(64), default="")
 
 

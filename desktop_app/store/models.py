@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop_app.store.base import Base, SyncMixin, new_id, utcnow
+from desktop_app.store.base import Base, BigInt, SyncMixin, new_id, utcnow
 
 
 class Site(Base):
@@ -43,7 +43,7 @@ class Member(SyncMixin, Base):
                             sqlite_where=text("deleted = 0"),
                             postgresql_where=text("NOT deleted")),)
 
-    seq: Mapped[int] = mapped_column(Integer, default=0)  # 序号 as kept by the center
+    seq: Mapped[int] = mapped_column(BigInt, default=0)  # 序号 as kept by the center
     name: Mapped[str] = mapped_column(String(40), index=True)
     name_pinyin: Mapped[str] = mapped_column(String(200), default="", index=True)
     name_initials: Mapped[str] = mapped_column(String(40), default="", index=True)

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop_app.store.base import Base, StoredFileMixin, SyncMixin
+from desktop_app.store.base import Base, BigInt, StoredFileMixin, SyncMixin
 
 
 class PartnerUnit(SyncMixin, Base):
@@ -43,7 +43,7 @@ class Activity(SyncMixin, Base):
     title: Mapped[str] = mapped_column(String(80))
     place: Mapped[str] = mapped_column(String(120), default="")
     residents_served: Mapped[int] = mapped_column(Integer, default=0)
-    cost_fen: Mapped[int] = mapped_column(Integer, default=0)
+    cost_fen: Mapped[int] = mapped_column(BigInt, default=0)
     content: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -193,7 +193,7 @@ class CareRecipient(SyncMixin, Base):
     category: Mapped[str] = mapped_column(String(20), default="")  # 困难党员, 老党员, 困难群众 …
     address: Mapped[str] = mapped_column(String(120), default="")
     items: Mapped[str] = mapped_column(String(120), default="")
-    amount_fen: Mapped[int] = mapped_column(Integer, default=0)
+    amount_fen: Mapped[int] = mapped_column(BigInt, default=0)
 
 
 class Contact(SyncMixin, Base):
@@ -304,7 +304,7 @@ class CostLink(SyncMixin, Base):
     item_id: Mapped[str | None] = mapped_column(ForeignKey("cobuild_list_item.id"), index=True, default=None)
     voucher_no: Mapped[str] = mapped_column(String(20), default="")
     entry_date: Mapped[date] = mapped_column(Date)
-    amount_fen: Mapped[int] = mapped_column(Integer, default=0)
+    amount_fen: Mapped[int] = mapped_column(BigInt, default=0)
 
 
 class Inquiry(SyncMixin, Base):

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop_app.store.base import Base, SyncMixin
+from desktop_app.store.base import Base, BigInt, SyncMixin
 
 
 class PartyExit(SyncMixin, Base):
@@ -114,7 +114,7 @@ class MeetingTopic(SyncMixin, Base):
     __tablename__ = "meeting_topic"
 
     meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
-    seq: Mapped[int] = mapped_column(Integer, default=0)
+    seq: Mapped[int] = mapped_column(BigInt, default=0)
     title: Mapped[str] = mapped_column(String(120))
     decision: Mapped[str] = mapped_column(Text, default="")
     votes_for: Mapped[int | None] = mapped_column(Integer, default=None)

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop_app.store.base import Base, SyncMixin
+from desktop_app.store.base import Base, BigInt, SyncMixin
 from desktop_app.store.models_cobuilding import PartnerUnit  # noqa: F401  the 共建 feature owns it
 
 
@@ -132,7 +132,7 @@ class Wish(SyncMixin, Base):
     grid_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"), index=True, default=None)
     content: Mapped[str] = mapped_column(String(200))
     background: Mapped[str] = mapped_column(String(200), default="")
-    estimated_fen: Mapped[int] = mapped_column(Integer, default=0)
+    estimated_fen: Mapped[int] = mapped_column(BigInt, default=0)
     posted_on: Mapped[date] = mapped_column(Date, index=True)
     state: Mapped[str] = mapped_column(String(10), index=True)
     claimant_kind: Mapped[str] = mapped_column(String(10), default="")
@@ -173,8 +173,8 @@ class Project(SyncMixin, Base):
     owner_name: Mapped[str] = mapped_column(String(40), default="")
     owner_member_id: Mapped[str | None] = mapped_column(ForeignKey("member.id"), index=True, default=None)
     description: Mapped[str] = mapped_column(Text, default="")
-    budget_fen: Mapped[int] = mapped_column(Integer, default=0)
-    actual_cost_fen: Mapped[int] = mapped_column(Integer, default=0)
+    budget_fen: Mapped[int] = mapped_column(BigInt, default=0)
+    actual_cost_fen: Mapped[int] = mapped_column(BigInt, default=0)
     start_date: Mapped[date | None] = mapped_column(Date, default=None)
     deadline: Mapped[date | None] = mapped_column(Date, default=None, index=True)
     completed_on: Mapped[date | None] = mapped_column(Date, default=None, index=True)

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop_app.store.base import Base, new_id, utcnow
+from desktop_app.store.base import Base, BigInt, new_id, utcnow
 
 
 class SyncIdentity(Base):
@@ -21,7 +21,7 @@ class SyncIdentity(Base):
 
     __tablename__ = "sync_identity"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    id: Mapped[int] = mapped_column(BigInt, primary_key=True)  # always 1
     role: Mapped[str] = mapped_column(String(16))  # street | community
     # Emptied by 0014: the old shared street key. Private keys never live in the database.
     key_b64: Mapped[str] = mapped_column(String(64), default="")
@@ -69,13 +69,13 @@ class SyncPeer(Base):
     org_id: Mapped[str | None] = mapped_column(String(36), default=None)  # its root organisation
     first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_package_id: Mapped[str] = mapped_column(String(36), default="")
-    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_seq: Mapped[int] = mapped_column(BigInt, default=0)
     last_package_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)  # when it was made
     last_imported_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     last_size: Mapped[int] = mapped_column(BigInteger, default=0)
-    last_rows: Mapped[int] = mapped_column(Integer, default=0)
+    last_rows: Mapped[int] = mapped_column(BigInt, default=0)
     last_counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON: rows per table in the last package
-    packages: Mapped[int] = mapped_column(Integer, default=0)
+    packages: Mapped[int] = mapped_column(BigInt, default=0)
 
 
 class SyncRowState(Base):
@@ -132,14 +132,14 @@ class SyncExport(Base):
 
     package_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))  # upstream / downstream
-    seq: Mapped[int] = mapped_column(Integer, index=True)
+    seq: Mapped[int] = mapped_column(BigInt, index=True)
     to_site: Mapped[str] = mapped_column(String(36), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     since: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     until: Mapped[datetime] = mapped_column(DateTime)
     full: Mapped[bool] = mapped_column(Boolean, default=False)
     plain: Mapped[bool] = mapped_column(Boolean, default=False)
-    rows: Mapped[int] = mapped_column(Integer, default=0)
+    rows: Mapped[int] = mapped_column(BigInt, default=0)
     size: Mapped[int] = mapped_column(BigInteger, default=0)
     file_name: Mapped[str] = mapped_column(String(260), default="")
     counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON: rows per table
@@ -154,12 +154,12 @@ class SyncImport(Base):
     package_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))
     from_site: Mapped[str] = mapped_column(String(36), index=True)
-    seq: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(BigInt)
     created_at: Mapped[datetime] = mapped_column(DateTime)  # when the sender made it
     until: Mapped[datetime] = mapped_column(DateTime)
     full: Mapped[bool] = mapped_column(Boolean, default=False)
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     size: Mapped[int] = mapped_column(BigInteger, default=0)
-    rows: Mapped[int] = mapped_column(Integer, default=0)
+    rows: Mapped[int] = mapped_column(BigInt, default=0)
     file_name: Mapped[str] = mapped_column(String(260), default="")
     counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON: table -> decision -> n
