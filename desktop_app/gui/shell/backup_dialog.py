@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.errors import DomainError
 from desktop_app.gui.shell.key_dialog import TRIES, ask_key
 from desktop_app.gui.widgets import forms
+from desktop_app.gui.widgets.layouts import column, ok_cancel, wrapped
 from desktop_app.gui.widgets.table import RIGHT, Column, ColumnModel, table_view
 from desktop_app.services import backup, database
 from desktop_app.services.database import Database
@@ -36,27 +37,19 @@ class RestoreDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("从备份恢复")
         self.backups = backups
-        note = QLabel(
+        note = wrapped(
             "选择一个备份恢复。当前数据会先另存为“恢复前”备份，恢复之后仍可找回。"
             if backups else "还没有备份。程序每天和退出时会自动备份。"
         )
-        note.setWordWrap(True)
         self.model = ColumnModel(BACKUP_COLUMNS, parent=self)
         self.model.set_rows(backups)
         self.table = table_view(self.model, multi=False)
         self.table.horizontalHeader().setStretchLastSection(True)
         if backups:
             self.table.selectRow(0)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("恢复所选备份")
+        buttons = ok_cancel(self, "恢复所选备份")
         buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(backups))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(note)
-        lay.addWidget(self.table)
-        lay.addWidget(buttons)
+        column(self, note, self.table, buttons)
         self.resize(520, 380)
 
     def chosen(self) -> BackupInfo | None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
+
+from desktop_app.gui.widgets.layouts import column, ok_cancel, wrapped
 
 TRIES = 3
 
@@ -20,28 +22,17 @@ class KeyDialog(QDialog):
     def __init__(self, parent: QWidget | None, path: Path, note: str = "", ok: str = "打开"):
         super().__init__(parent)
         self.setWindowTitle("输入数据库密钥" if not note else "输入备份的密钥")
-        note = QLabel(note or (
+        note = wrapped(note or (
             f"数据库文件 {path} 已加密，本机没有保存它的密钥。\n"
             "请输入密钥（设置加密时打印的密钥单上的恢复密钥）："
         ))
-        note.setWordWrap(True)
         self.key = QLineEdit()
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
         self.key.setPlaceholderText("密钥")
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
+        self.message = wrapped()
         self.message.setStyleSheet("color: #b00020;")
         self.message.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(note)
-        lay.addWidget(self.key)
-        lay.addWidget(self.message)
-        lay.addWidget(buttons)
+        column(self, note, self.key, self.message, ok_cancel(self, ok))
         self.resize(460, 160)
 
     def wrong(self, tries_left: int) -> None:
