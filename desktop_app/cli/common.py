@@ -124,6 +124,14 @@ def need(args: argparse.Namespace, name: str, flag: str) -> str:
     return value
 
 
+def existing_file(args: argparse.Namespace, what: str = "文件") -> Path:
+    """`args.file` as a path, refused with a message when there is nothing there."""
+    source = Path(args.file)
+    if not source.exists():
+        raise CliError(f"{what}不存在：{source}")
+    return source
+
+
 def date_arg(value: str | None, flag: str):
     from desktop_app.domain.members import parse_date
 

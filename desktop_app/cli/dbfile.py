@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from desktop_app.cli.common import EXIT_OK, CliError, db_path, open_db, password
+from desktop_app.cli.common import EXIT_OK, CliError, db_path, existing_file, open_db, password
 
 
 def _new_key() -> str:
@@ -85,9 +85,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from desktop_app.services import backup, database
 
     path = db_path(args)
-    source = Path(args.file)
-    if not source.exists():
-        raise CliError(f"备份文件不存在：{source}")
+    source = existing_file(args, "备份文件")
     backup_key = _backup_key(source)
     try:
         db = open_db(args)

@@ -12,14 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, CliError, open_db
-
-
-def _source(args: argparse.Namespace) -> Path:
-    source = Path(args.file)
-    if not source.exists():
-        raise CliError(f"文件不存在：{source}")
-    return source
+from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, existing_file, open_db
 
 
 def _mapping(db, kind: str, args: argparse.Namespace, source: Path):
@@ -52,7 +45,7 @@ def cmd_import_members(args: argparse.Namespace) -> int:
     from desktop_app.services import roster
 
     db = open_db(args)
-    source = _source(args)
+    source = existing_file(args)
     mapping, saved = _mapping(db, "members", args, source)
     if args.show_columns:
         return _show_columns(db, "members", args, source, mapping)
@@ -113,7 +106,7 @@ def cmd_import_history(args: argparse.Namespace) -> int:
     module_name, unit, _help = HISTORY[kind]
     service = importlib.import_module(f"desktop_app.services.{module_name}")
     db = open_db(args)
-    source = _source(args)
+    source = existing_file(args)
     mapping, saved = _mapping(db, kind, args, source)
     if args.show_columns:
         return _show_columns(db, kind, args, source, mapping)

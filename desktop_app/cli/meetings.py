@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.cli.common import EXIT_OK, CliError, need, open_db
+from desktop_app.cli.common import EXIT_OK, existing_file, need, open_db
 
 
 def cmd_meetings(args: argparse.Namespace) -> int:
@@ -55,9 +55,7 @@ def cmd_import_attendance(args: argparse.Namespace) -> int:
     from desktop_app.services.meetings import attendance_import
 
     db = open_db(args)
-    source = Path(args.file)
-    if not source.exists():
-        raise CliError(f"文件不存在：{source}")
+    source = existing_file(args)
     result = attendance_import.import_file(db, source, skip_invalid=args.skip_invalid, dry_run=args.dry_run)
     for err in result.errors:
         print(f"  跳过：{err}")
@@ -74,9 +72,7 @@ def cmd_import_signin_scan(args: argparse.Namespace) -> int:
     from desktop_app.services import meetings as ms
 
     db = open_db(args)
-    source = Path(args.file)
-    if not source.exists():
-        raise CliError(f"文件不存在：{source}")
+    source = existing_file(args)
     proposal = ms.read_scan(db, source)
     if args.json:
         print(json.dumps({"pages": [
