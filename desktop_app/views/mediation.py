@@ -6,11 +6,12 @@ and the pages show them, so each needs them without importing the others.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import CaseInput
+from desktop_app.views.records import input_part
 
 
 @dataclass(frozen=True)
@@ -61,4 +62,4 @@ class CaseDetail(CaseInput):
     version: int = 0
 
     def to_input(self) -> CaseInput:
-        return CaseInput(**{f.name: getattr(self, f.name) for f in fields(CaseInput)})
+        return input_part(self, CaseInput)

@@ -6,11 +6,12 @@ Services build them (services.projects) and the pages show them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import ProjectInput
+from desktop_app.views.records import input_part
 
 
 @dataclass(frozen=True)
@@ -77,4 +78,4 @@ class ProjectDetail(ProjectInput):
     updated_at: datetime | None = None
 
     def to_input(self) -> ProjectInput:
-        return ProjectInput(**{f.name: getattr(self, f.name) for f in fields(ProjectInput)})
+        return input_part(self, ProjectInput)

@@ -7,8 +7,10 @@ phones and ID numbers already masked; a detail carries them whole for its form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
+
+from desktop_app.views.records import input_part
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ class ResidentDetail(ResidentInput):
     updated_at: datetime | None = None
 
     def to_input(self) -> ResidentInput:
-        return ResidentInput(**{f.name: getattr(self, f.name) for f in fields(ResidentInput)})
+        return input_part(self, ResidentInput)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class HouseholdDetail(HouseholdInput):
     version: int = 0
 
     def to_input(self) -> HouseholdInput:
-        return HouseholdInput(**{f.name: getattr(self, f.name) for f in fields(HouseholdInput)})
+        return input_part(self, HouseholdInput)
 
 
 @dataclass(frozen=True)

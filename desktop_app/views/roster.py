@@ -15,6 +15,7 @@ from pathlib import Path
 
 from desktop_app.domain import members as rules
 from desktop_app.domain.members import MemberInput
+from desktop_app.views.records import input_part
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class MemberDetail(MemberInput):
     warnings: tuple[str, ...] = ()
 
     def to_input(self) -> MemberInput:
-        return MemberInput(**{f.name: getattr(self, f.name) for f in fields(MemberInput)})
+        return input_part(self, MemberInput)
 
 
 @dataclass(frozen=True)

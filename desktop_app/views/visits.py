@@ -6,11 +6,12 @@ the pages show them, so each needs them without importing the others.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import VisitInput
+from desktop_app.views.records import input_part
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class VisitDetail(VisitInput):
     updated_at: datetime | None = None
 
     def to_input(self) -> VisitInput:
-        return VisitInput(**{f.name: getattr(self, f.name) for f in fields(VisitInput)})
+        return input_part(self, VisitInput)
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,12 @@ and the pages show them, so each needs them without importing the others.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import WishInput
+from desktop_app.views.records import input_part
 
 
 @dataclass(frozen=True)
@@ -72,4 +73,4 @@ class WishDetail(WishInput):
     version: int = 0
 
     def to_input(self) -> WishInput:
-        return WishInput(**{f.name: getattr(self, f.name) for f in fields(WishInput)})
+        return input_part(self, WishInput)

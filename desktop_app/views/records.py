@@ -1,0 +1,18 @@
+"""What the record read models of several features share.
+
+A record's detail extends the input dataclass its form edits (CaseDetail(CaseInput),
+MemberDetail(MemberInput) …): `input_part` gives that editable part back, so each
+detail's `to_input()` says only which input it extends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any, TypeVar
+
+I = TypeVar("I")
+
+
+def input_part(detail: Any, input_type: type[I]) -> I:
+    """The fields of `input_type` read off `detail` (which extends it): what the edit form starts from."""
+    return input_type(**{f.name: getattr(detail, f.name) for f in fields(input_type)})
