@@ -14,6 +14,7 @@ from pathlib import Path
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.meetings import CellStatus, KindRule, Period
 from desktop_app.views.memberlife import TopicRow
+from desktop_app.views.records import input_part
 
 
 @dataclass(frozen=True)
@@ -143,12 +144,10 @@ class MeetingRow(_Rated):
         return self.status == rules.HELD and self.quorum.lacking
 
 
-@dataclass(frozen=True)
-class MeetingDetail(MeetingRow):
-    end_time: time | None = None
-    recorder: str = ""
-    lecturer: str = ""
-    minutes: str = ""
+@dataclass(frozen=True, kw_only=True)
+class MeetingDetail(MeetingParticulars, MeetingRow):
+    """The row plus the particulars only the full record shows (end time, recorder, lecturer, minutes)."""
+
     cancel_reason: str = ""
     notes: str = ""
     version: int = 0
@@ -156,11 +155,7 @@ class MeetingDetail(MeetingRow):
     files: tuple[AttachmentRow, ...] = ()
 
     def to_input(self) -> MeetingInput:
-        return MeetingInput(
-            org_id=self.org_id, kind=self.kind, title=self.title, meeting_date=self.meeting_date,
-            start_time=self.start_time, end_time=self.end_time, place=self.place, host=self.host,
-            recorder=self.recorder, lecturer=self.lecturer, minutes=self.minutes, notes=self.notes,
-        )
+        return input_part(self, MeetingInput)
 
 
 @dataclass
@@ -355,13 +350,19 @@ class SigninLine:
 
 
 @dataclass(frozen=True)
-class SigninSheet:
+class PrintedMeeting:
+    """What every printed form of a meeting heads with: the center, the organisation and which meeting."""
+
     center_name: str
     org_name: str  # 第一网格党支部, or 第一网格党支部第一党小组
     kind: str
     title: str
     number: str
     meeting_date: date
+
+
+@dataclass(frozen=True)
+class SigninSheet(PrintedMeeting):
     start_time: time | None = None
     end_time: time | None = None
     place: str = ""
@@ -380,13 +381,7 @@ class RecordPerson:
 
 
 @dataclass(frozen=True)
-class MeetingRecord(MeetingParticulars):
-    center_name: str
-    org_name: str
-    kind: str
-    title: str
-    number: str
-    meeting_date: date
+class MeetingRecord(MeetingParticulars, PrintedMeeting):
     status: str  # planned / held / cancelled
     cancel_reason: str = ""
     people: tuple[RecordPerson, ...] = ()
