@@ -22,6 +22,25 @@ def header_key(text: Any) -> str:
 
 
 @dataclass(frozen=True)
+class RowError:
+    """A problem on one row of an imported file (members, attendance, history, ledger …)."""
+
+    row_number: int  # as the spreadsheet shows it; the header is row 1
+    field: str  # template column, "" for a problem of the whole row
+    value: str
+    reason: str
+
+    def message(self, file_name: str = "") -> str:
+        where = f"{file_name}：" if file_name else ""
+        value = f"“{self.value}”" if self.value else ""
+        what = f"，{self.field}{value}" if self.field else ""
+        return f"{where}第 {self.row_number} 行{what}：{self.reason}"
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+@dataclass(frozen=True)
 class Mapping:
     """{"columns": {"source header": "template header or None"}, "values": {"template header": {"source": "value"}}}."""
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.meetings import CellStatus, KindRule, Period
+from desktop_app.views.imports import RowError
 from desktop_app.views.memberlife import TopicRow
 from desktop_app.views.records import input_part
 
@@ -435,22 +436,6 @@ def meeting_record(detail: MeetingDetail, center_name: str) -> MeetingRecord:
 
 
 # ---------------------------------------------------------------- attendance import
-
-@dataclass(frozen=True)
-class RowError:
-    row_number: int  # as a spreadsheet shows it: the header is row 1
-    field: str
-    value: str
-    reason: str
-
-    def message(self, file_name: str = "") -> str:
-        where = f"{file_name}：" if file_name else ""
-        value = f"“{self.value}”" if self.value else ""
-        return f"{where}第 {self.row_number} 行，{self.field}{value}：{self.reason}"
-
-    def __str__(self) -> str:
-        return self.message()
-
 
 @dataclass(frozen=True)
 class AttendanceLine:

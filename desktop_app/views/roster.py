@@ -15,6 +15,7 @@ from pathlib import Path
 
 from desktop_app.domain import members as rules
 from desktop_app.domain.members import MemberInput
+from desktop_app.views.imports import RowError
 from desktop_app.views.records import input_part
 
 
@@ -117,23 +118,6 @@ class ImportResult:
     skipped_existing: int = 0  # on file and in the roster, but update_existing was off
     skipped_invalid: int = 0  # rows left out because they had errors (skip_invalid)
     branches_created: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class RowError:
-    row_number: int  # as the spreadsheet shows it; the header is row 1
-    field: str  # template column
-    value: str
-    reason: str
-
-    def message(self, file_name: str = "") -> str:
-        where = f"{file_name}：" if file_name else ""
-        value = f"“{self.value}”" if self.value else ""
-        what = f"，{self.field}{value}" if self.field else ""
-        return f"{where}第 {self.row_number} 行{what}：{self.reason}"
-
-    def __str__(self) -> str:
-        return self.message()
 
 
 @dataclass(frozen=True)
