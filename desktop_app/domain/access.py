@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.text import required_text
 
 
 class Role(StrEnum):
@@ -215,23 +216,14 @@ def check_password(password: str, login: str = "") -> str:
 
 
 def check_login_name(login: str) -> str:
-    login = (login or "").strip()
-    if not login:
-        raise ValidationError("登录名", "不能为空")
-    if len(login) > 40:
-        raise ValidationError("登录名", "不能超过 40 个字")
+    login = required_text(login, "登录名", 40)
     if any(ch.isspace() for ch in login):
         raise ValidationError("登录名", "不能含空格")
     return login
 
 
 def check_display_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError("姓名", "不能为空")
-    if len(name) > 40:
-        raise ValidationError("姓名", "不能超过 40 个字")
-    return name
+    return required_text(name, "姓名", 40)
 
 
 def check_idle_minutes(minutes: int) -> int:
