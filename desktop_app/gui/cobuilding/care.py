@@ -10,13 +10,13 @@ from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.money import format_yuan, parse_yuan
-from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, years
+from desktop_app.gui.cobuilding.common import EDIT, CobuildingDialog, CobuildingPage, d, years
 from desktop_app.gui.cobuilding.rows_editor import RowsEditor
 from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.dialog import create_or_update
 from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Listed, Named, Put, Text
 from desktop_app.gui.widgets.forms import combo
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, selected
+from desktop_app.gui.widgets.record_list import DELETE, SEPARATOR, Act, Choice, Loaded, Removal, Search, Table, selected
 from desktop_app.gui.widgets.table import CENTER, RIGHT, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
@@ -144,20 +144,19 @@ class CarePage(CobuildingPage):
     filters = (Search("搜索：慰问名称、慰问人、慰问对象"), Choice("year", years))
     actions = (
         Act("add", "记录慰问", "add_care", "Ctrl+N", name="add"),
-        Act("edit", "修改", "edit_selected", when=selected, name="edit"),
-        Act("delete", "删除", "delete_care", when=selected, name="delete"),
+        EDIT,
+        DELETE,
         SEPARATOR,
         Act("print", "打印签领表", "print_sheet", when=selected, name="sheet"),
     )
     activate = "edit_selected"
+    removal = Removal("删除慰问", lambda c: f"确定删除“{c.row.title}”吗？", cb.delete_care)
+    detail_of = staticmethod(cb.get_care)
 
     def load(self, db, f):
         year = f.year or self.today.year
         return Loaded(cb.list_care(db, year, f.text), year=year, units=cb.list_units(db, year=year),
                       candidates=cb.care_candidates(db, self.today))
-
-    def fetch_detail(self, db, row):
-        return cb.get_care(db, row.id)
 
     details = staticmethod(care_html)
 
@@ -171,9 +170,6 @@ class CarePage(CobuildingPage):
 
     def add_care(self) -> None:
         self.run_dialog(self.form(), lambda c: f"已记录慰问：{c.row.title}（{c.row.people} 人）。")
-
-    def delete_care(self) -> None:
-        self.delete_detail("删除慰问", lambda c: f"确定删除“{c.row.title}”吗？", cb.delete_care)
 
     def print_sheet(self) -> None:
         c = self.detail

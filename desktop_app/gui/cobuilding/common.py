@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 
 from desktop_app.domain.cobuilding import hours_text
 from desktop_app.gui.widgets.dialog import SavingDialog
-from desktop_app.gui.widgets.record_list import RecordListPage, recent_years
+from desktop_app.gui.widgets.record_list import Act, RecordListPage, recent_years, selected
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
 
@@ -63,6 +63,10 @@ class CobuildingDialog(SavingDialog):
                  today: date | None = None):
         super().__init__(parent, title, ok_text)
         self.db, self.today = db, today or date.today()
+
+
+# 修改 on a page with one kind of record: its `form` for the selected record (edit_selected below)
+EDIT = Act("edit", "修改", "edit_selected", when=selected, name="edit")
 
 
 class CobuildingPage(RecordListPage):

@@ -9,12 +9,12 @@ from html import escape
 from PySide6.QtWidgets import QHBoxLayout, QRadioButton, QWidget
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
+from desktop_app.gui.cobuilding.common import EDIT, CobuildingDialog, CobuildingPage, d, is_a, years
 from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.forms import DateEdit, combo, text_area
 from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Listed, Named, Put, Text, grid
 from desktop_app.gui.widgets.layouts import fill, form_layout, wrapped
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, selected
+from desktop_app.gui.widgets.record_list import DELETE, SEPARATOR, Act, Choice, Loaded, Removal, Search, Table
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import residents as resident_service
@@ -143,13 +143,15 @@ class InquiriesPage(CobuildingPage):
                Choice("year", years, "全部年份"))
     actions = (
         Act("add", "登记问需", "add_inquiry", "Ctrl+N", name="add"),
-        Act("edit", "修改", "edit_selected", when=selected, name="edit"),
-        Act("delete", "删除", "delete_inquiry", when=selected, name="delete"),
+        EDIT,
+        DELETE,
         SEPARATOR,
         Act("to-project", "转入需求清单", "to_need", when=_open, name="to_need"),
         Act("close-case", "办结", "close_inquiry", when=_closable, name="close"),
     )
     activate = "edit_selected"
+    removal = Removal("删除", lambda r: f"确定删除对“{r.asked_name}”的问需记录吗？已转入需求清单的需求保留。",
+                      cb.delete_inquiry)
 
     def load(self, db, f):
         return Loaded(cb.list_inquiries(db, f.year, f.state, f.text), units=cb.list_units(db),
@@ -167,10 +169,6 @@ class InquiriesPage(CobuildingPage):
 
     def add_inquiry(self) -> None:
         self.run_dialog(self.form(), lambda r: f"已登记问需：{r.asked_name}。")
-
-    def delete_inquiry(self) -> None:
-        self.delete_detail("删除", lambda r: f"确定删除对“{r.asked_name}”的问需记录吗？已转入需求清单的需求保留。",
-                           cb.delete_inquiry)
 
     def to_need(self) -> None:
         r = self.detail

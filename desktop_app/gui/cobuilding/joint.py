@@ -96,13 +96,11 @@ class JointPage(CobuildingPage):
         Act("fulfil", "议题办结", "finish_topic", when=_open_topics, name="finish"),
     )
     activate = "set_units"
+    detail_of = staticmethod(cb.get_joint)
 
     def load(self, db, f):
         rows = [r for r in cb.list_joint_meetings(db, f.year) if all(t in r.title + r.units for t in f.text.split())]
         return Loaded(rows, units=cb.list_units(db))
-
-    def fetch_detail(self, db, row):
-        return cb.get_joint(db, row.id)
 
     details = staticmethod(joint_html)
 

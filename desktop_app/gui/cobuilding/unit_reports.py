@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.gui.cobuilding.common import (
-    CobuildingDialog, CobuildingPage, bullets, choose, d, hours, is_a, year_of, years,
+    EDIT, CobuildingDialog, CobuildingPage, bullets, choose, d, hours, is_a, year_of, years,
 )
 from desktop_app.gui.widgets.forms import DateEdit, combo, list_combo, text_area
 from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Named, Text
@@ -150,7 +150,7 @@ class UnitReportsPage(CobuildingPage):
     filters = (Search("搜索：单位、联络人、承诺"), Choice("year", years))
     actions = (
         Act("add", "单位报到", "add_report", "Ctrl+N", name="add"),
-        Act("edit", "修改", "edit_selected", when=selected, name="edit"),
+        EDIT,
         SEPARATOR,
         Act("claim", "认领", "add_claim", when=_serving, name="claim"),
         Act("hours", "登记服务", "add_service", when=_serving, name="service"),

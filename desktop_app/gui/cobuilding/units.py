@@ -8,9 +8,9 @@ from html import escape
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, bullets, d, hours, year_of, years
+from desktop_app.gui.cobuilding.common import EDIT, CobuildingDialog, CobuildingPage, bullets, d, hours, year_of, years
 from desktop_app.gui.widgets.fields import Checks, Day, FieldForm, Line, Listed, Text
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, selected
+from desktop_app.gui.widgets.record_list import DELETE, SEPARATOR, Act, Choice, Loaded, Removal, Search, Table, selected
 from desktop_app.gui.widgets.table import CENTER, MUTED, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
@@ -99,8 +99,8 @@ class UnitsPage(CobuildingPage):
                Choice("year", years))
     actions = (
         Act("add", "登记单位", "add_unit", "Ctrl+N", name="add"),
-        Act("edit", "修改", "edit_selected", when=selected, name="edit"),
-        Act("delete", "删除", "delete_unit", when=selected, name="delete"),
+        EDIT,
+        DELETE,
         SEPARATOR,
         Act("print", "打印名册", "print_register", name="register"),
         Act("print", "打印本单位情况", "print_unit", when=selected, name="unit_page"),
@@ -108,6 +108,8 @@ class UnitsPage(CobuildingPage):
         Act("print", "街道汇总", "print_street", name="street"),
     )
     activate = "edit_selected"
+    removal = Removal("删除共建单位", lambda p: f"确定删除“{p.unit.name}”吗？已有的活动和认领记录保留单位名称。",
+                      cb.delete_unit, record_id=lambda p: p.unit.id)
 
     def load(self, db, f):
         year = f.year or self.today.year
@@ -127,10 +129,6 @@ class UnitsPage(CobuildingPage):
 
     def add_unit(self) -> None:
         self.run_dialog(self.form(), lambda u: f"已登记 {u.name}。")
-
-    def delete_unit(self) -> None:
-        self.delete_detail("删除共建单位", lambda p: f"确定删除“{p.unit.name}”吗？已有的活动和认领记录保留单位名称。",
-                           cb.delete_unit, record_id=lambda p: p.unit.id)
 
     def _print_year(self, title: str, name: str, render, said) -> None:
         """A year's register or summary, for the year chosen on the page: `render(db, year, path, today=)`."""

@@ -11,7 +11,7 @@ from desktop_app.domain.idcard import mask_phone
 from desktop_app.gui.mediation.dialogs import CaseDialog, OutcomeDialog, SessionDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
 from desktop_app.gui.widgets.record_list import (
-    SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, recent_years, selected,
+    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, recent_years, selected,
 )
 from desktop_app.gui.widgets.table import CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import mediation as svc
@@ -79,19 +79,18 @@ class MediationPage(RecordListPage):
         Act("session", "调解记录", "add_session", when=_mediating, name="session"),
         Act("close-case", "结案", "close_case", when=lambda d: _mediating(d) and bool(d.sessions), name="close"),
         Act("undo", "重新调解", "reopen_case", when=lambda d: d is not None and not _mediating(d), name="reopen"),
-        Act("delete", "删除", "delete_case", when=selected, name="delete"),
+        DELETE,
         SEPARATOR,
         Act("print", "打印调解记录", "print_record", when=selected, name="print"),
         Act("tags", "纠纷类型", "edit_kinds", name="kinds"),
     )
     activate = "add_session"
+    detail_of = staticmethod(svc.get_case)
+    removal = Removal("删除案件", lambda d: f"确定删除调解案件 {d.case_no}（{d.kind}）吗？", svc.delete_case)
 
     def load(self, db, f):
         return Loaded(svc.list_cases(db, self.current_filter(f)), grids=resident_service.grids(db),
                       kinds=resident_service.get_list(db, flow.DISPUTE_KIND))
-
-    def fetch_detail(self, db, row):
-        return svc.get_case(db, row.id)
 
     details = staticmethod(details_html)
 
@@ -135,9 +134,6 @@ class MediationPage(RecordListPage):
             return
         db, today = self.ctx.db, self.today
         self.write(lambda: svc.reopen_case(db, d.id, reason, today), lambda c: f"案件 {c.case_no} 重新调解中。")
-
-    def delete_case(self) -> None:
-        self.delete_detail("删除案件", lambda d: f"确定删除调解案件 {d.case_no}（{d.kind}）吗？", svc.delete_case)
 
     def edit_kinds(self) -> None:
         self.run_dialog(ListEditDialog(self, self.ctx.db, flow.DISPUTE_KIND, self.kinds))

@@ -16,7 +16,9 @@ from desktop_app.domain.money import format_yuan
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.projects.dialogs import ConcernedDialog, MilestoneDialog, ProjectDialog, ProjectStatusDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.record_list import (
+    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, selected,
+)
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import projects as svc
 from desktop_app.services import residents as resident_service
@@ -102,11 +104,13 @@ class ProjectsPage(RecordListPage):
         Act("milestone", "添加节点", "add_milestone", when=selected, name="milestone"),
         Act("fulfil", "节点完成", "milestone_done", when=_pending_milestone, name="done"),
         Act("person-add", "涉及居民", "add_resident", when=selected, name="resident"),
-        Act("delete", "删除", "delete_project", when=selected, name="delete"),
+        DELETE,
         SEPARATOR,
         Act("tags", "项目类别", "edit_categories", name="lists"),
     )
     activate = "edit_project"
+    removal = Removal("删除项目", lambda d: f"确定删除项目 {d.project_no}“{d.name}”吗？\n来自走访的记录保留，只是不再关联此项目。",
+                      svc.delete_project)
 
     def current_filter(self, f=None) -> ProjectFilter:
         f = f or self.filter_values()
@@ -188,10 +192,6 @@ class ProjectsPage(RecordListPage):
         d = self.detail
         if d is not None:
             self.run_dialog(ConcernedDialog(self, self.ctx.db, d.id, self.today), "已添加涉及居民。", keep=d.id)
-
-    def delete_project(self) -> None:
-        self.delete_detail("删除项目", lambda d: f"确定删除项目 {d.project_no}“{d.name}”吗？\n来自走访的记录保留，只是不再关联此项目。",
-                           svc.delete_project)
 
     def edit_categories(self) -> None:
         self.run_dialog(ListEditDialog(self, self.ctx.db, flow.PROJECT_CATEGORY, self.categories))

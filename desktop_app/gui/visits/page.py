@@ -16,7 +16,9 @@ from desktop_app.gui.projects.dialogs import ProjectDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
 from desktop_app.gui.visits.dialogs import FollowUpDialog, VisitDialog
 from desktop_app.gui.widgets import forms
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
+from desktop_app.gui.widgets.record_list import (
+    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, selected,
+)
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import auth, projects, service_stats
 from desktop_app.services import residents as resident_service
@@ -117,7 +119,7 @@ class VisitsPage(RecordListPage):
         Act("follow-up", "办理", "follow_up", "Ctrl+D", when="can_follow", name="follow"),
         Act("edit", "修改", "edit_visit", when=selected, name="edit"),
         Act("to-project", "转为项目", "to_project", when="can_make_project", name="project"),
-        Act("delete", "删除", "delete_visit", when=selected, name="delete"),
+        DELETE,
         SEPARATOR,
         Act("print", "打印走访记录表", "print_register", name="print"),
         Act("print", "打印本条", "print_selected", when=selected, name="print_one"),
@@ -125,6 +127,9 @@ class VisitsPage(RecordListPage):
         Act("tags", "问题类别", "edit_categories", name="lists"),
     )
     activate = "follow_up"
+    removal = Removal("删除走访记录",
+                      lambda d: f"确定删除 {d.visit_date.isoformat()} 对“{d.visitee_name or d.place}”的走访记录吗？",
+                      visit_service.delete_visit)
 
     def current_filter(self, f=None) -> VisitFilter:
         f = f or self.filter_values()
@@ -219,10 +224,6 @@ class VisitsPage(RecordListPage):
                             save=lambda inp: visit_service.to_project(db, d.id, inp, today), today=today,
                             changes=changes(Change.VISITS, Change.PROJECTS))
         self.run_dialog(dlg, lambda p: f"已转为项目“{p.name}”（{p.project_no}），可在“微实事”中跟进。", keep=d.id)
-
-    def delete_visit(self) -> None:
-        self.delete_detail("删除走访记录", lambda d: f"确定删除 {d.visit_date.isoformat()} 对“{d.visitee_name or d.place}”的走访记录吗？",
-                           visit_service.delete_visit)
 
     def edit_categories(self) -> None:
         self.run_dialog(ListEditDialog(self, self.ctx.db, flow.ISSUE_CATEGORY, self.categories))

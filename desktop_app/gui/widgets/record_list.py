@@ -7,6 +7,8 @@ A page declares
     actions                 toolbar `Act`s: icon, text, the page method, shortcut, when enabled
     load(db, f)             the service calls, run off the GUI thread; returns rows or `Loaded`
     fetch_detail(db, row)   (optional) the full record for the details pane, off the GUI thread
+                            (or `detail_of`, the service's get(db, id) that fetch_detail calls)
+    removal                 (optional) what the shared 删除 action (DELETE) asks and deletes
     detail_html(detail)     what the details pane shows
 and the base builds the toolbar, the filter row, the table and details pane,
 debounces the search, loads in the background (a late answer to an older query
@@ -111,6 +113,21 @@ def selected(detail: Any) -> bool:
 
 
 @dataclass(frozen=True)
+class Removal:
+    """What 删除 asks and runs for the selected record: a page's `removal`, read by `delete_selected`."""
+
+    title: str
+    question: Callable[[Any], str]  # of the selected detail
+    delete: Callable[[Any, Any], Any]  # the service's delete(db, record_id), run off the GUI thread
+    message: str = "已删除。"
+    when: Callable[[Any], bool] = selected
+    record_id: Callable[[Any], Any] = lambda d: d.id
+
+
+DELETE = Act("delete", "删除", "delete_selected", when=selected, name="delete")  # with the page's `removal`
+
+
+@dataclass(frozen=True)
 class Table:
     columns: Sequence[Column]
     color: Callable[[Any], QColor | None] | None = None
@@ -142,6 +159,9 @@ class RecordListPage(Page):
     writes: Changes = frozenset()  # what this page's writes change unless they say otherwise
     # how the details pane shows a record: `details = staticmethod(details_html)` (or override detail_html)
     details: Callable[[Any], str] | None = None
+    # the full record of a row, off the GUI thread: `detail_of = staticmethod(svc.get_x)` runs get_x(db, row.id)
+    detail_of: Callable[[Any, Any], Any] | None = None
+    removal: Removal | None = None  # what 删除 (the DELETE action) asks and runs
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: date | None = None):
         super().__init__(ctx, parent)
@@ -167,8 +187,8 @@ class RecordListPage(Page):
         raise NotImplementedError
 
     def fetch_detail(self, db, row: Any) -> Any:
-        """Runs off the GUI thread when a page overrides it; by default the row is the detail."""
-        return row
+        """Runs off the GUI thread: the page's `detail_of(db, row.id)` when it declares one, else the row itself."""
+        return self.detail_of(db, row.id) if self.detail_of is not None else row
 
     def detail_html(self, detail: Any) -> str:
         return self.details(detail) if self.details is not None else ""
@@ -326,7 +346,7 @@ class RecordListPage(Page):
         self._keep = row_id
 
     def _fetches(self) -> bool:
-        return type(self).fetch_detail is not RecordListPage.fetch_detail
+        return self.detail_of is not None or type(self).fetch_detail is not RecordListPage.fetch_detail
 
     def _current(self, panel: ListPanel, row: Any) -> None:
         if panel is self.panel:
@@ -410,6 +430,11 @@ class RecordListPage(Page):
             return
         db, rid = self.ctx.db, record_id(d)
         self.write(lambda: delete(db, rid), message)
+
+    def delete_selected(self) -> None:
+        """删除: ask the page's `removal` question about the selected record; on yes delete it."""
+        r = self.removal
+        self.delete_detail(r.title, r.question, r.delete, r.message, when=r.when, record_id=r.record_id)
 
     def run_dialog(self, dlg: QDialog, message: str | Callable[[Any], str] | None = None,
                    keep: Any = None) -> Any:

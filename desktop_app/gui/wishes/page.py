@@ -9,7 +9,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.record_list import (
-    SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, recent_years, selected,
+    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, recent_years,
 )
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column, date_text
 from desktop_app.gui.wishes.dialogs import ClaimDialog, UnitsDialog, WishDialog
@@ -82,21 +82,21 @@ class WishesPage(RecordListPage):
         Act("undo", "撤回认领", "withdraw", when=_state_is(flow.WISH_CLAIMED)),
         Act("fulfil", "已实现", "fulfil", when=_state_is(flow.WISH_CLAIMED)),
         Act("edit", "修改", "edit_wish", when=lambda d: d is not None and d.state != flow.WISH_FULFILLED, name="edit"),
-        Act("delete", "删除", "delete_wish", when=selected, name="delete"),
+        DELETE,
         SEPARATOR,
         Act("print", "打印心愿卡", "print_cards", name="cards"),
         Act("print", "打印清单", "print_list", name="list"),
         Act("units", "共建单位", "edit_units", name="units"),
     )
     activate = "edit_wish"
+    detail_of = staticmethod(wish_service.get_wish)
+    removal = Removal("删除心愿", lambda d: f"确定删除心愿 {d.wish_no}（{d.wisher_name}：{d.content}）吗？",
+                      wish_service.delete_wish)
 
     def load(self, db, f):
         year = self.today.year
         return Loaded(wish_service.list_wishes(db, self.current_filter(f)), grids=resident_service.grids(db),
                       units=wish_service.list_units(db), fulfilled=sum(wish_service.fulfilled_counts(db, year).values()))
-
-    def fetch_detail(self, db, row):
-        return wish_service.get_wish(db, row.id)
 
     details = staticmethod(details_html)
 
@@ -140,10 +140,6 @@ class WishesPage(RecordListPage):
     def fulfil(self) -> None:
         self._end_claim("心愿已实现", "{w.claimant_name} 认领的心愿：{w.wisher_name}，{w.content}", "实现日期", "实现情况",
                         wish_service.fulfil_wish, "心愿 {w.wish_no} 已实现。", "确认实现", "送了什么、谁送去的、居民的反馈")
-
-    def delete_wish(self) -> None:
-        self.delete_detail("删除心愿", lambda d: f"确定删除心愿 {d.wish_no}（{d.wisher_name}：{d.content}）吗？",
-                           wish_service.delete_wish)
 
     def edit_units(self) -> None:
         UnitsDialog(self, self.ctx.db).exec()  # its saves announce Change.WISHES themselves
