@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.errors import ValidationError, known
 from desktop_app.domain.labels import LabelledEnum, labels
 
 # ---------------------------------------------------------------- kinds and cadence
@@ -91,10 +91,7 @@ _DEFAULTS = {r.kind: r for r in DEFAULT_KINDS}
 
 
 def default_rule(kind: str) -> KindRule:
-    try:
-        return _DEFAULTS[kind]
-    except KeyError:
-        raise ValidationError("会议类型", f"未知的会议类型“{kind}”，应为 {'、'.join(KINDS)} 之一") from None
+    return known(_DEFAULTS, kind, "会议类型", f"未知的会议类型“{kind}”，应为 {'、'.join(KINDS)} 之一")
 
 
 def check_kind(kind: str) -> str:
@@ -158,26 +155,26 @@ class Period:
     def contains(self, d: date) -> bool:
         return self.start <= d <= self.end
 
+    def _names(self) -> tuple[str, str]:
+        """How the period is named inside its year: after 2024年 in its label, and as a column heading."""
+        if self.unit == PeriodUnit.MONTH:
+            return f"{self.index}月", f"{self.index}月"
+        if self.unit == PeriodUnit.QUARTER:
+            return f"第{_CN_NUM[self.index - 1]}季度", f"{_CN_NUM[self.index - 1]}季度"
+        if self.unit == PeriodUnit.HALF:
+            half = "上半年" if self.index == 1 else "下半年"
+            return half, half
+        return "", "全年"
+
     @property
     def label(self) -> str:
-        if self.unit == PeriodUnit.MONTH:
-            return f"{self.year}年{self.index}月"
-        if self.unit == PeriodUnit.QUARTER:
-            return f"{self.year}年第{_CN_NUM[self.index - 1]}季度"
-        if self.unit == PeriodUnit.HALF:
-            return f"{self.year}年{'上' if self.index == 1 else '下'}半年"
-        return f"{self.year}年"
+        """2024年3月, 2024年第一季度, 2024年上半年, 2024年."""
+        return f"{self.year}年{self._names()[0]}"
 
     @property
     def short_label(self) -> str:
         """Column heading inside one year: 3月, 一季度, 上半年, 全年."""
-        if self.unit == PeriodUnit.MONTH:
-            return f"{self.index}月"
-        if self.unit == PeriodUnit.QUARTER:
-            return f"{_CN_NUM[self.index - 1]}季度"
-        if self.unit == PeriodUnit.HALF:
-            return "上半年" if self.index == 1 else "下半年"
-        return "全年"
+        return self._names()[1]
 
     def next(self) -> "Period":
         last = 12 // _MONTHS_PER[self.unit]
