@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.errors import ValidationError, known
 from desktop_app.domain.members import add_years, full_years
 from desktop_app.domain.meetings import months_before
 
@@ -91,10 +91,7 @@ _KINDS = {k.name: k for k in STEP_KINDS}
 
 
 def step_kind(name: str) -> StepKind:
-    try:
-        return _KINDS[name]
-    except KeyError:
-        raise ValidationError("步骤", f"未知的步骤“{name}”") from None
+    return known(_KINDS, name, "步骤", f"未知的步骤“{name}”")
 
 
 def steps_for(stage: str) -> tuple[str, ...]:

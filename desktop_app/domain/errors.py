@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class DomainError(Exception):
     """Base of all errors a user can act on (shown as a plain message, never a traceback)."""
@@ -20,3 +25,11 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     """The action would break a rule about other records (e.g. deleting a non-empty branch)."""
+
+
+def known(table: Mapping[str, T], key: str, field: str, message: str) -> T:
+    """The rule (kind, step …) a name stands for, or a ValidationError naming the field when there is none."""
+    try:
+        return table[key]
+    except KeyError:
+        raise ValidationError(field, message) from None
