@@ -52,7 +52,8 @@ class SyncMixin:
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_by_site: Mapped[str] = mapped_column(String(36), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
-    deleted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # No index: false on nearly every row, it selects nothing, and SQLite would pick it over a useful one.
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class StoredFileMixin:

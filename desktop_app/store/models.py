@@ -48,7 +48,7 @@ class Member(SyncMixin, Base):
     name_pinyin: Mapped[str] = mapped_column(String(200), default="", index=True)
     name_initials: Mapped[str] = mapped_column(String(40), default="", index=True)
     org_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"), index=True)
-    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    id_number: Mapped[str] = mapped_column(String(18))  # uq_member_live_id_number leads with it
     gender: Mapped[str] = mapped_column(String(2), default="")
     ethnicity: Mapped[str] = mapped_column(String(20), default="汉族")
     birth_date: Mapped[date | None] = mapped_column(Date, default=None)
@@ -67,7 +67,7 @@ class Member(SyncMixin, Base):
     floating_to: Mapped[str] = mapped_column(String(120), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     # Where the member is now: 正常 / 流动 / 停止党籍 / 失联 / 转出 / 去世
-    status: Mapped[str] = mapped_column(String(10), default="正常", index=True)
+    status: Mapped[str] = mapped_column(String(10), default="正常")
     # 在职党员报到 (双报到)
     reporting_employer: Mapped[str] = mapped_column(String(120), default="")
     reporting_post: Mapped[str] = mapped_column(String(60), default="")
