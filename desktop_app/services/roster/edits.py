@@ -13,11 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import members as rules
+from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.members import MEMBER_FIELDS, MemberInput
 from desktop_app.domain.pinyin import keys as pinyin_keys
-from desktop_app.services import auth
-from desktop_app.services.database import Database
 from desktop_app.services.roster._common import (
     _check_id_free,
     _detail,
@@ -28,6 +27,7 @@ from desktop_app.services.roster._common import (
     _today,
     _validated,
 )
+from desktop_app.services.records import settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import take_write_lock
 from desktop_app.store.models import Member, Organization, Transfer
@@ -44,89 +44,79 @@ def _flush_unique(s: Session, id_number: str) -> None:
         raise ValidationError("公民身份号码", f"{id_number} 刚刚已由别处登记，同一人不能登记两次") from None
 
 
-def create(db: Database, inp: MemberInput, today: date | None = None) -> MemberDetail:
-    auth.require(db, "members.write")
+@writes("members.write")
+def create(uow: UnitOfWork, inp: MemberInput, today: date | None = None) -> MemberDetail:
     today = _today(today)
     clean = _validated(inp, today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        take_write_lock(s)
-        _live_org(s, clean.org_id)
-        _check_id_free(s, clean.id_number)
-        values = {f: getattr(clean, f) for f in MEMBER_FIELDS}
-        values["seq"] = clean.seq or _next_seq(s)
-        pinyin, initials = pinyin_keys(clean.name)
-        m = Member(**values, name_pinyin=pinyin, name_initials=initials,
-                   status=rules.derived_status(clean))
-        s.add(m)
-        _flush_unique(s, clean.id_number)
-        detail = _detail(s, m, today)
-        uow.commit()
-        return detail
+    s = uow.session
+    take_write_lock(s)
+    _live_org(s, clean.org_id)
+    _check_id_free(s, clean.id_number)
+    values = {f: getattr(clean, f) for f in MEMBER_FIELDS}
+    values["seq"] = clean.seq or _next_seq(s)
+    pinyin, initials = pinyin_keys(clean.name)
+    m = Member(**values, name_pinyin=pinyin, name_initials=initials,
+               status=rules.derived_status(clean))
+    s.add(m)
+    _flush_unique(s, clean.id_number)
+    return settle(uow, _detail, m, today)
 
 
-def update(db: Database, member_id: str, inp: MemberInput, today: date | None = None) -> MemberDetail:
+@writes("members.write")
+def update(uow: UnitOfWork, member_id: str, inp: MemberInput, today: date | None = None) -> MemberDetail:
     """Save an edited record; fields that did not change are not touched (no version bump)."""
-    auth.require(db, "members.write")
     today = _today(today)
     clean = _validated(inp, today)
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        take_write_lock(s)
-        m = _live_member(s, member_id)
-        if clean.org_id != m.org_id:
-            _live_org(s, clean.org_id)
-            # dated from today, so figures for earlier days keep the member where they sat then
-            from desktop_app.services.memberlife import record_move  # its models: not needed to show the roster
+    s = uow.session
+    take_write_lock(s)
+    m = _live_member(s, member_id)
+    if clean.org_id != m.org_id:
+        _live_org(s, clean.org_id)
+        # dated from today, so figures for earlier days keep the member where they sat then
+        from desktop_app.services.memberlife import record_move  # its models: not needed to show the roster
 
-            record_move(s, m, clean.org_id, today, "修改党员信息")
-        if clean.id_number != m.id_number:
-            _check_id_free(s, clean.id_number, except_id=m.id)
-        for f in MEMBER_FIELDS:
-            new = getattr(clean, f)
-            if f == "seq" and not new:
-                continue  # 0 means "not given": keep the place in the roster
-            if getattr(m, f) != new:
-                setattr(m, f, new)
-        pinyin, initials = pinyin_keys(m.name)
-        if (m.name_pinyin, m.name_initials) != (pinyin, initials):
-            m.name_pinyin, m.name_initials = pinyin, initials
-        if m.status not in rules.GONE_STATUSES:
-            status = rules.derived_status(clean)
-            if status != m.status:
-                m.status = status
-                _record_status(s, m, status, today, clean.floating_to, "修改党员信息")
-        _flush_unique(s, clean.id_number)
-        detail = _detail(s, m, today)
-        uow.commit()
-        return detail
+        record_move(s, m, clean.org_id, today, "修改党员信息")
+    if clean.id_number != m.id_number:
+        _check_id_free(s, clean.id_number, except_id=m.id)
+    for f in MEMBER_FIELDS:
+        new = getattr(clean, f)
+        if f == "seq" and not new:
+            continue  # 0 means "not given": keep the place in the roster
+        if getattr(m, f) != new:
+            setattr(m, f, new)
+    pinyin, initials = pinyin_keys(m.name)
+    if (m.name_pinyin, m.name_initials) != (pinyin, initials):
+        m.name_pinyin, m.name_initials = pinyin, initials
+    if m.status not in rules.GONE_STATUSES:
+        status = rules.derived_status(clean)
+        if status != m.status:
+            m.status = status
+            _record_status(s, m, status, today, clean.floating_to, "修改党员信息")
+    _flush_unique(s, clean.id_number)
+    return settle(uow, _detail, m, today)
 
 
-def delete(db: Database, member_id: str) -> None:
+@writes("members.write")
+def delete(uow: UnitOfWork, member_id: str) -> None:
     """Tombstone a member (kept for sync and for restore)."""
-    auth.require(db, "members.write")
-    with UnitOfWork(db) as uow:
-        _live_member(uow.session, member_id).deleted = True
-        uow.commit()
+    _live_member(uow.session, member_id).deleted = True
 
 
-def restore(db: Database, member_id: str) -> None:
-    auth.require(db, "members.write")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        take_write_lock(s)
-        m = s.get(Member, member_id)
-        if m is None:
-            raise NotFound("该党员不存在")
-        if not m.deleted:
-            return
-        try:
-            _check_id_free(s, m.id_number, except_id=m.id)
-            m.deleted = False
-            _flush_unique(s, m.id_number)
-        except ValidationError as exc:
-            raise Conflict(f"不能恢复：{exc.message}") from None
-        uow.commit()
+@writes("members.write")
+def restore(uow: UnitOfWork, member_id: str) -> None:
+    s = uow.session
+    take_write_lock(s)
+    m = s.get(Member, member_id)
+    if m is None:
+        raise NotFound("该党员不存在")
+    if not m.deleted:
+        return
+    try:
+        _check_id_free(s, m.id_number, except_id=m.id)
+        m.deleted = False
+        _flush_unique(s, m.id_number)
+    except ValidationError as exc:
+        raise Conflict(f"不能恢复：{exc.message}") from None
 
 
 def _apply_status_flags(m: Member, status: str, on: date, destination: str) -> None:
@@ -144,8 +134,9 @@ def _apply_status_flags(m: Member, status: str, on: date, destination: str) -> N
     # 转出 / 去世 leave the flags as they were: the record shows the member's last state.
 
 
+@writes("members.write")
 def change_status(
-    db: Database,
+    uow: UnitOfWork,
     member_id: str,
     status: str,
     changed_on: date,
@@ -153,29 +144,22 @@ def change_status(
     note: str = "",
     today: date | None = None,
 ) -> MemberDetail:
-    auth.require(db, "members.write")
     today = _today(today)
     if status not in rules.STATUSES:
         raise ValidationError("状态", f"“{status}”应为 {'、'.join(rules.STATUSES)} 之一")
-    if changed_on is None:
-        raise ValidationError("变更日期", "不能为空")
-    if changed_on > today:
-        raise ValidationError("变更日期", "不能晚于今天")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = _live_member(s, member_id)
-        destination, note = destination.strip(), note.strip()
-        _apply_status_flags(m, status, changed_on, destination)
-        m.status = status
-        _record_status(s, m, status, changed_on, destination, note)
-        s.flush()
-        detail = _detail(s, m, today)
-        uow.commit()
-        return detail
+    flow.check_day(changed_on, "变更日期", today)
+    s = uow.session
+    m = _live_member(s, member_id)
+    destination, note = destination.strip(), note.strip()
+    _apply_status_flags(m, status, changed_on, destination)
+    m.status = status
+    _record_status(s, m, status, changed_on, destination, note)
+    return settle(uow, _detail, m, today)
 
 
+@writes("members.write")
 def transfer(
-    db: Database,
+    uow: UnitOfWork,
     member_id: str,
     direction: str,
     transfer_date: date,
@@ -186,41 +170,33 @@ def transfer(
     today: date | None = None,
 ) -> MemberDetail:
     """组织关系转接: 转出 marks the member 转出; 转入 (into new_org_id, if given) makes them 正常 again."""
-    auth.require(db, "members.write")
     today = _today(today)
     if direction not in rules.DIRECTIONS:
         raise ValidationError("转接方向", "应为 转入 或 转出")
-    if transfer_date is None:
-        raise ValidationError("转接日期", "不能为空")
-    if transfer_date > today:
-        raise ValidationError("转接日期", "不能晚于今天")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        m = _live_member(s, member_id)
-        current = s.get(Organization, m.org_id) if m.org_id else None
-        from_org, to_org, note = from_org.strip(), to_org.strip(), note.strip()
-        if direction == rules.TRANSFER_OUT:
-            if m.status == rules.TRANSFERRED_OUT:
-                raise ValidationError("转接方向", "该党员已经转出")
-            from_org = from_org or (current.name if current else "")
-            status = rules.TRANSFERRED_OUT
+    flow.check_day(transfer_date, "转接日期", today)
+    s = uow.session
+    m = _live_member(s, member_id)
+    current = s.get(Organization, m.org_id) if m.org_id else None
+    from_org, to_org, note = from_org.strip(), to_org.strip(), note.strip()
+    if direction == rules.TRANSFER_OUT:
+        if m.status == rules.TRANSFERRED_OUT:
+            raise ValidationError("转接方向", "该党员已经转出")
+        from_org = from_org or (current.name if current else "")
+        status = rules.TRANSFERRED_OUT
+    else:
+        if new_org_id:
+            target = _live_org(s, new_org_id)
+            m.org_id = target.id
+            to_org = to_org or target.name
         else:
-            if new_org_id:
-                target = _live_org(s, new_org_id)
-                m.org_id = target.id
-                to_org = to_org or target.name
-            else:
-                to_org = to_org or (current.name if current else "")
-            status = rules.NORMAL
-            _apply_status_flags(m, status, transfer_date, "")
-        m.status = status
-        s.add(Transfer(member_id=m.id, direction=direction, transfer_date=transfer_date,
-                       from_org=from_org, to_org=to_org, note=note))
-        _record_status(s, m, status, transfer_date,
-                       to_org if direction == rules.TRANSFER_OUT else from_org,
-                       note or f"组织关系{direction}")
-        s.flush()
-        detail = _detail(s, m, today)
-        uow.commit()
-        return detail
+            to_org = to_org or (current.name if current else "")
+        status = rules.NORMAL
+        _apply_status_flags(m, status, transfer_date, "")
+    m.status = status
+    s.add(Transfer(member_id=m.id, direction=direction, transfer_date=transfer_date,
+                   from_org=from_org, to_org=to_org, note=note))
+    _record_status(s, m, status, transfer_date,
+                   to_org if direction == rules.TRANSFER_OUT else from_org,
+                   note or f"组织关系{direction}")
+    return settle(uow, _detail, m, today)
 
