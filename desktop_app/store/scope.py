@@ -31,9 +31,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Join, Select, Table, event, inspect, select
+from sqlalchemy import Join, Select, Table, bindparam, event, inspect, literal, select, union_all
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import Delete, Insert, Update
+from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.selectable import TableClause
 
 from desktop_app.domain.errors import DomainError
 from desktop_app.domain.sync_rules import table_label
@@ -44,6 +46,7 @@ from desktop_app.store.models import Organization, Site
 _UNSCOPED_KEY = "dangqun_unscoped"
 _UNSCOPED = {_UNSCOPED_KEY: True}  # this module's own look-ups of the tree (never filtered)
 _VETTED_KEY = "dangqun.scope_vetted"
+_CONFINED_KEY = "dangqun_confined"  # a session's read whose every scoped table the ORM criteria filter
 _IDS_KEY = "dangqun.scope"  # session.info: the Scope of the session's actor
 # What a confined account may read from the organisations above it (never write): the district's scheme.
 HANDED_DOWN = frozenset({"assessment_scheme"})
@@ -93,10 +96,34 @@ def rules() -> dict[str, Rule]:
     return out
 
 
-def _classes() -> list[tuple[type, Rule]]:
+@cache
+def _classes() -> dict[str, tuple[type, Rule]]:
+    """table name -> (its mapped class, Rule), for the tables rules() names."""
     by_table = rules()
-    return [(m.class_, by_table[m.local_table.name]) for m in Base.registry.mappers
-            if m.local_table.name in by_table]
+    return {m.local_table.name: (m.class_, by_table[m.local_table.name]) for m in Base.registry.mappers
+            if m.local_table.name in by_table}
+
+
+def _read_tables(stmt) -> tuple[set[str], bool]:
+    """The names of the scoped tables `stmt` mentions anywhere (froms, joins, subqueries, columns),
+    and whether each is mentioned through its ORM entity (which the loader criteria reach) at least once.
+    """
+    orm: set[str] = set()
+    plain: set[str] = set()
+    by_table = _classes()
+    stack, seen = [stmt], set()
+    while stack:
+        el = stack.pop()
+        if id(el) in seen:
+            continue
+        seen.add(id(el))
+        if isinstance(el, (TableClause, ColumnClause)):  # a column's table is mentioned as the column is
+            name = getattr(el if isinstance(el, TableClause) else el.table, "name", None)
+            if name in by_table:
+                (orm if "parententity" in el._annotations else plain).add(name)
+            continue
+        stack.extend(el.get_children())
+    return orm | plain, plain <= orm
 
 
 def root_of(session: Session) -> str:
@@ -114,33 +141,36 @@ class Scope:
     root: str
     ids: set[str]  # root and everything under it, deleted nodes included (their rows stay the subtree's)
     above: set[str]  # the organisations over root and the database's own: their HANDED_DOWN rows are readable
-    options: tuple | None = None  # the ORM criteria built from the sets above (made on first read)
+    options: dict | None = None  # table name -> its ORM criteria, built from the sets above on first read
 
     def readable(self, rule: Rule) -> list[str]:
         handed = rule.table.name in HANDED_DOWN or (rule.parent is not None and rule.parent.name in HANDED_DOWN)
         return sorted(self.ids | self.above if handed else self.ids)
 
 
-def _tree_select(root: str) -> Select:
-    org = Organization.__table__
+@cache
+def _scope_select() -> Select:
+    """One statement for the whole scope of :root: its subtree (0), the chain above it (1), and the
+    database's own organisation (1: at a district the streets sit beside it, and it hands down too).
+    Built once: making the recursive CTEs cost more than running them.
+    """
+    org, site = Organization.__table__, Site.__table__
+    root = bindparam("root")
     tree = select(org.c.id).where(org.c.id == root).cte("scope_tree", recursive=True)
-    return select(tree.union_all(select(org.c.id).where(org.c.parent_id == tree.c.id)).c.id)
-
-
-def _above_select(root: str) -> Select:
-    org = Organization.__table__
+    tree = tree.union_all(select(org.c.id).where(org.c.parent_id == tree.c.id))
     up = select(org.c.parent_id.label("id")).where(org.c.id == root).cte("scope_up", recursive=True)
-    return select(up.union_all(select(org.c.parent_id).where(org.c.id == up.c.id)).c.id)
+    up = up.union_all(select(org.c.parent_id).where(org.c.id == up.c.id))
+    own = select(org.c.id, literal(1)).where(org.c.code == select(site.c.org_code).limit(1).scalar_subquery())
+    return union_all(select(tree.c.id, literal(0)), select(up.c.id, literal(1)), own)
 
 
 def scope_on(conn, root: str) -> Scope:
-    """Read the subtree and the chain above `root` (plain SELECTs of CTEs: no table here is filtered)."""
-    ids = set(conn.execute(_tree_select(root), execution_options=_UNSCOPED).scalars())
-    above = {i for i in conn.execute(_above_select(root), execution_options=_UNSCOPED).scalars() if i}
-    # The database's own organisation hands down too (at a district the streets sit beside it).
-    org, site = Organization.__table__, Site.__table__
-    own = select(org.c.id).where(org.c.code == select(site.c.org_code).limit(1).scalar_subquery())
-    above.update(conn.execute(own, execution_options=_UNSCOPED).scalars())
+    """Read the subtree and the chain above `root` (a plain SELECT of CTEs: no table here is filtered)."""
+    ids: set[str] = set()
+    above: set[str] = set()
+    for org_id, is_above in conn.execute(_scope_select(), {"root": root}, execution_options=_UNSCOPED):
+        if org_id:
+            (above if is_above else ids).add(org_id)
     return Scope(root, ids, above - ids)
 
 
@@ -217,11 +247,23 @@ def _on_execute(state: ORMExecuteState) -> None:
     if state.is_select:
         if state.is_column_load:
             return  # a deferred column of an object already read
-        if sc.options is None:  # made once per session: the same criteria for each of its reads
-            sc.options = tuple(with_loader_criteria(cls, _visible(rule, sc.readable(rule)), include_aliases=True,
-                                                    propagate_to_loaders=True)
-                               for cls, rule in _classes())
-        state.statement = stmt.options(*sc.options)
+        # Criteria only for the tables this statement reads: attaching all of them to every read
+        # made the ORM build, key and compile about sixty conditions per statement.
+        names, orm_only = _read_tables(stmt)
+        if sc.options is None:
+            sc.options = {}
+        options = []
+        for name in sorted(names):
+            option = sc.options.get(name)
+            if option is None:  # made once per session: the same criteria for each of its reads
+                cls, rule = _classes()[name]
+                option = sc.options[name] = with_loader_criteria(
+                    cls, _visible(rule, sc.readable(rule)), include_aliases=True, propagate_to_loaders=True)
+            options.append(option)
+        if options:
+            state.statement = stmt.options(*options)
+        if orm_only:  # nothing left for the engine's check (install_engine) to add
+            state.update_execution_options(**{_CONFINED_KEY: True})
         return
     table = getattr(stmt, "table", None)
     rule = rules().get(getattr(table, "name", ""))
@@ -304,7 +346,8 @@ def install_engine(engine, actor_of) -> None:
     def before_execute(conn, clause, multiparams, params, execution_options):
         actor = actor_of()
         root = getattr(actor, "org_id", "") if actor is not None else ""
-        if root and isinstance(clause, Select) and not execution_options.get(_UNSCOPED_KEY):
+        if (root and isinstance(clause, Select) and not execution_options.get(_UNSCOPED_KEY)
+                and not execution_options.get(_CONFINED_KEY)):
             clause = confine(conn, clause, root)
         return clause, multiparams, params
 
