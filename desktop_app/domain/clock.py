@@ -25,3 +25,8 @@ def local_text(at: datetime | None, fmt: str = "%Y-%m-%d %H:%M", empty: str = ""
 def local_day_start(day: date) -> datetime:
     """Local midnight of `day` as naive UTC, the way times are stored (a day's bounds in a query)."""
     return datetime.combine(day, time()).astimezone().astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def chinese_date(d: date) -> str:
+    """2024年5月6日: how printed dates are written on forms and in their subtitles."""
+    return f"{d.year}年{d.month}月{d.day}日"

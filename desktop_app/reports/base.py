@@ -30,6 +30,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 from reportlab.platypus import paragraph as _rl_paragraph
 
 from desktop_app import APP_NAME
+from desktop_app.domain.clock import chinese_date
 from desktop_app.reports.fonts import FontInfo, register_cjk_font, text_runs
 
 # reportlab's line-start rules are Japanese (、。): add the Chinese full-width marks
@@ -57,11 +58,6 @@ CELL_PAD_X = 3
 CELL_PAD_Y = 2
 GRID_COLOR = colors.black
 HEADER_FILL = colors.HexColor("#E6E6E6")
-
-
-def chinese_date(d: date) -> str:
-    """2024年5月6日: how printed dates are written on forms."""
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def iso_date(d: date | None) -> str:

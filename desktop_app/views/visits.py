@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from desktop_app.domain import service_flow as flow
+from desktop_app.domain.clock import chinese_date
 from desktop_app.domain.service_flow import VisitInput
 from desktop_app.views.records import input_part
 
@@ -78,10 +79,6 @@ class MemberChoice:
         return f"{self.name}（{self.org_name}）" if self.org_name else self.name
 
 
-def _chinese(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 @dataclass(frozen=True)
 class Scope:
     """What a printed list covers, for its subtitle."""
@@ -93,11 +90,11 @@ class Scope:
     def text(self) -> str:
         parts = []
         if self.date_from and self.date_to:
-            parts.append(f"{_chinese(self.date_from)} 至 {_chinese(self.date_to)}")
+            parts.append(f"{chinese_date(self.date_from)} 至 {chinese_date(self.date_to)}")
         elif self.date_from:
-            parts.append(f"{_chinese(self.date_from)} 起")
+            parts.append(f"{chinese_date(self.date_from)} 起")
         elif self.date_to:
-            parts.append(f"截至 {_chinese(self.date_to)}")
+            parts.append(f"截至 {chinese_date(self.date_to)}")
         if self.grid_name:
             parts.append(self.grid_name)
         return "　".join(parts)
