@@ -13,6 +13,7 @@ work (whose session carries the actor to the audit trail) and the commit are one
 from __future__ import annotations
 
 import functools
+import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
@@ -109,6 +110,17 @@ def any_like(term: str, *cols) -> list[ColumnElement]:
     """The term's text appears in any of `cols` (LIKE wildcards in the term are taken literally)."""
     t = like_escape(term)
     return [col.like(f"%{t}%", escape="\\") for col in cols]
+
+
+def number_like(term: str, id_col, phone_col) -> list[ColumnElement]:
+    """A term of digits (and X) may be part of an ID number; one of digits only, part of a phone number too."""
+    if not re.fullmatch(r"[0-9xX]+", term):
+        return []
+    t = like_escape(term)
+    alts = [id_col.like(f"%{t.upper()}%", escape="\\")]
+    if term.isdigit():
+        alts.append(phone_col.like(f"%{t}%", escape="\\"))
+    return alts
 
 
 def chunked(ids: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:

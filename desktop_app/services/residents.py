@@ -24,7 +24,7 @@ from desktop_app.domain.members import age as age_on
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.services import auth, privacy
-from desktop_app.services.records import chosen, like_escape, live, text_terms, writes  # noqa: F401  live and the last two re-exported
+from desktop_app.services.records import chosen, like_escape, live, number_like, text_terms, writes  # noqa: F401  live and the last two re-exported
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Organization, Resident, Site
@@ -433,10 +433,7 @@ def _resident_conditions(flt: ResidentFilter) -> list[ColumnElement]:
         alts = name_match(term, Resident.name, Resident.name_pinyin, Resident.name_initials)
         alts += [flat.like(f"%{t}%", escape="\\"), Household.address.like(f"%{t}%", escape="\\"),
                  Resident.tags.like(f"%{t}%", escape="\\")]
-        if re.fullmatch(r"[0-9xX]+", term):
-            alts.append(Resident.id_number.like(f"%{t.upper()}%", escape="\\"))
-            if term.isdigit():
-                alts.append(Resident.phone.like(f"%{t}%", escape="\\"))
+        alts += number_like(term, Resident.id_number, Resident.phone)
         c.append(or_(*alts))
     return c
 

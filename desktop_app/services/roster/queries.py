@@ -7,7 +7,6 @@ fetches rows for what it shows (Anki's browser does the same), so a roster of
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import astuple, replace
@@ -23,6 +22,7 @@ from desktop_app.domain.errors import NotFound
 from desktop_app.services import auth, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.orgtree import subtree_select
+from desktop_app.services.records import number_like
 from desktop_app.services.roster import search
 from desktop_app.services.roster._common import _chunks, _detail, _like_escape, _org_name_map, _today
 from desktop_app.store.models import Member, Organization, Site
@@ -75,10 +75,7 @@ def _text_conditions(text: str) -> list[ColumnElement]:
             low = t.lower()
             alts.append(Member.name_pinyin.like(f"%{low}%", escape="\\"))
             alts.append(Member.name_initials.like(f"{low}%", escape="\\"))
-        if re.fullmatch(r"[0-9xX]+", term):
-            alts.append(Member.id_number.like(f"%{t.upper()}%", escape="\\"))
-            if term.isdigit():
-                alts.append(Member.mobile.like(f"%{t}%", escape="\\"))
+        alts += number_like(term, Member.id_number, Member.mobile)
         out.append(or_(*alts))
     return out
 
