@@ -21,10 +21,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QSpinBox,
     QTableView,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,6 +30,8 @@ from desktop_app.domain import dues as rules
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.forms import year_spin
+from desktop_app.gui.widgets.layouts import column, fill
 from desktop_app.gui.dues.dialogs import DuesBaseDialog, PaymentDialog, ReasonDialog
 from desktop_app.gui.dues.models import (
     ARREARS_COLUMNS,
@@ -113,11 +113,7 @@ class DuesPage(Page):
         self.branch.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.branch.setMinimumContentsLength(8)
         self.branch.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.year.setValue(today.year)
-        self.year.setSuffix(" 年")
-        self.year.valueChanged.connect(lambda _v: self.refresh())
+        self.year = year_spin(today.year, self.refresh)
 
         tb, action = toolbar(self)
         self.act_pay = action("pay", "登记交纳", self.pay_selected, tip="选中一名或多名党员的月份后登记（可多选）")
@@ -144,11 +140,7 @@ class DuesPage(Page):
         legend.setObjectName("cardDetail")
 
         grid_tab = QWidget()
-        gl = QVBoxLayout(grid_tab)
-        gl.addWidget(tb)
-        gl.addWidget(self.grid, 1)
-        gl.addWidget(self.summary)
-        gl.addWidget(legend)
+        column(grid_tab, tb, (self.grid, 1), self.summary, legend)
 
         self.arrears_model = ColumnModel(ARREARS_COLUMNS, parent=self)
         self.arrears_table = make_table(self.arrears_model, self)
@@ -157,11 +149,7 @@ class DuesPage(Page):
         self.arrears_label = QLabel()
         self.no_base_label = QLabel()
         arrears_tab = QWidget()
-        al = QVBoxLayout(arrears_tab)
-        al.addWidget(self.arrears_label)
-        al.addWidget(self.arrears_table, 3)
-        al.addWidget(self.no_base_label)
-        al.addWidget(self.no_base_table, 1)
+        column(arrears_tab, self.arrears_label, (self.arrears_table, 3), self.no_base_label, (self.no_base_table, 1))
 
         self.tabs = QTabWidget()
         self.tabs.addTab(grid_tab, icons.get("dues"), "收缴登记")
@@ -171,19 +159,9 @@ class DuesPage(Page):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setVisible(False)
-        top = QHBoxLayout()
-        top.addWidget(heading("党费"))
-        top.addStretch(1)
-        if self.street:
-            top.addWidget(QLabel("社区"))
-            top.addWidget(self.community)
-        top.addWidget(QLabel("党支部"))
-        top.addWidget(self.branch)
-        top.addWidget(self.year)
-        lay = QVBoxLayout(self)
-        lay.addLayout(top)
-        lay.addWidget(self.message)
-        lay.addWidget(self.tabs, 1)
+        street = [QLabel("社区"), self.community] if self.street else []
+        top = fill(QHBoxLayout(), heading("党费"), 1, *street, QLabel("党支部"), self.branch, self.year)
+        column(self, top, self.message, (self.tabs, 1))
         self._update_actions()
 
     # ------------------------------------------------------------------ loading

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import format_yuan, parse_yuan
 from desktop_app.gui.ledger.forms import HINT_STYLE, amount_field, date_edit, from_qdate, to_qdate
+from desktop_app.gui.widgets.forms import year_spin
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.services.ledger import EntryInput
 from desktop_app.views.ledger import AccountInfo, EntryRow
@@ -185,9 +186,7 @@ class BudgetDialog(SavingDialog):
             self.account.addItem(a.name, a.id)
         if account_id:
             self.account.setCurrentIndex(max(0, self.account.findData(account_id)))
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.year.setValue(year)
+        self.year = year_spin(year, suffix="")
         self.category = QComboBox()
         self.category.setEditable(True)
         self.category.addItem("")

@@ -17,17 +17,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QSpinBox,
     QTabWidget,
-    QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,6 +32,8 @@ from desktop_app.domain import ledger as rules
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.forms import year_spin
+from desktop_app.gui.widgets.layouts import column, fill
 from desktop_app.gui.ledger.dialogs import (
     AccountDialog,
     BudgetDialog,
@@ -56,7 +55,7 @@ from desktop_app.gui.ledger.models import (
     entry_color,
 )
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.widgets.bars import debounced, heading, search_box
+from desktop_app.gui.widgets.bars import debounced, heading, search_box, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ColumnModel
 from desktop_app.services import auth, ledger
@@ -137,31 +136,14 @@ class LedgerPage(Page):
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(lambda _d: self.refresh())
 
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel("账户"))
-        filters.addWidget(self.account_filter)
-        filters.addWidget(self.direction_filter)
-        filters.addWidget(QLabel("日期"))
-        filters.addWidget(self.date_from)
-        filters.addWidget(QLabel("至"))
-        filters.addWidget(self.date_to)
-        filters.addWidget(self.search, 1)
+        filters = fill(QHBoxLayout(), QLabel("账户"), self.account_filter, self.direction_filter, QLabel("日期"),
+                       self.date_from, QLabel("至"), self.date_to, (self.search, 1))
 
-        tb = QToolBar()
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-
-        def action(icon: str, text: str, slot, tip: str = "") -> QAction:
-            act = QAction(icons.get(icon), text, self)
-            act.triggered.connect(lambda _checked=False: slot())
-            if tip:
-                act.setToolTip(tip)
-            tb.addAction(act)
-            return act
-
+        tb, action = toolbar(self)
         self.act_expense = action("expense", "记支出", self.add_expense)
         self.act_income = action("income", "记收入", self.add_income)
-        self.act_reverse = action("reverse", "红字冲销", self.reverse_selected, "记错的凭证用红字冲销更正，原凭证保留")
-        self.act_attach = action("attach", "添加附件", self.attach_selected, "把扫描的发票、收据附到凭证上")
+        self.act_reverse = action("reverse", "红字冲销", self.reverse_selected, tip="记错的凭证用红字冲销更正，原凭证保留")
+        self.act_attach = action("attach", "添加附件", self.attach_selected, tip="把扫描的发票、收据附到凭证上")
         self.act_open_attachment = action("open", "查看附件", self.open_attachments)
         tb.addSeparator()
         self.act_voucher = action("voucher", "打印凭证", self.print_vouchers)
@@ -170,7 +152,7 @@ class LedgerPage(Page):
         tb.addSeparator()
         self.act_close = action("close-month", "结账", self.close_next_month)
         self.act_rebuild = action("refresh", "重建余额", self.rebuild_balances,
-                                  "按账目重新计算各已结账月份的月度余额（年度汇总、明细账的期初余额据此计算）")
+                                  tip="按账目重新计算各已结账月份的月度余额（年度汇总、明细账的期初余额据此计算）")
         self.act_rebuild.setVisible(auth.can(self.ctx.db, "ledger.write"))
         self.own_book_actions += [self.act_expense, self.act_income, self.act_close]
 
@@ -183,11 +165,7 @@ class LedgerPage(Page):
         self.totals.setObjectName("cardDetail")
 
         entries_tab = QWidget()
-        el = QVBoxLayout(entries_tab)
-        el.addLayout(filters)
-        el.addWidget(tb)
-        el.addWidget(self.table, 1)
-        el.addWidget(self.totals)
+        column(entries_tab, filters, tb, (self.table, 1), self.totals)
 
         # balances and the month's statement
         self.balance_date = date_edit(today)
@@ -199,62 +177,29 @@ class LedgerPage(Page):
         self.statement_model = ColumnModel(STATEMENT_COLUMNS, parent=self)
         self.statement_table = make_table(self.statement_model, self)
         self.statement_state = QLabel()
-        acc_bar = QToolBar()
-        acc_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for icon, text, slot in (("add", "新增账户", self.add_account), ("rename", "修改账户", self.rename_account),
-                                 ("cancel", "停用/启用", self.toggle_account)):
-            act = QAction(icons.get(icon), text, self)
-            act.triggered.connect(lambda _c=False, f=slot: f())
-            acc_bar.addAction(act)
-            self.own_book_actions.append(act)
+        acc_bar, acc_action = toolbar(self)
+        self.own_book_actions += [acc_action("add", "新增账户", self.add_account),
+                                  acc_action("rename", "修改账户", self.rename_account),
+                                  acc_action("cancel", "停用/启用", self.toggle_account)]
         bal_tab = QWidget()
-        bl = QVBoxLayout(bal_tab)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("截至"))
-        row.addWidget(self.balance_date)
-        row.addWidget(QLabel("各账户余额"))
-        row.addStretch(1)
-        row.addWidget(acc_bar)
-        bl.addLayout(row)
-        bl.addWidget(self.balances_table, 1)
-        row2 = QHBoxLayout()
-        row2.addWidget(QLabel("月报"))
-        row2.addWidget(self.statement_month)
-        row2.addWidget(self.statement_state)
-        row2.addStretch(1)
-        bl.addLayout(row2)
-        bl.addWidget(self.statement_table, 1)
+        column(bal_tab, fill(QHBoxLayout(), QLabel("截至"), self.balance_date, QLabel("各账户余额"), 1, acc_bar),
+               (self.balances_table, 1), fill(QHBoxLayout(), QLabel("月报"), self.statement_month, self.statement_state, 1),
+               (self.statement_table, 1))
 
         # budgets
-        self.budget_year = QSpinBox()
-        self.budget_year.setRange(2000, 2100)
-        self.budget_year.setValue(today.year)
-        self.budget_year.setSuffix(" 年")
-        self.budget_year.valueChanged.connect(lambda _v: self.refresh())
+        self.budget_year = year_spin(today.year, self.refresh)
         self.budget_model = ColumnModel(BUDGET_COLUMNS, parent=self)
         self.budget_table = make_table(self.budget_model, self)
         self.budget_table.doubleClicked.connect(lambda _i: self.edit_budget())
-        bud_bar = QToolBar()
-        bud_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for icon, text, slot in (("budget", "设置预算", self.set_budget), ("delete", "删除预算", self.remove_budget),
-                                 ("print", "打印年度汇总", self.print_annual)):
-            act = QAction(icons.get(icon), text, self)
-            act.triggered.connect(lambda _c=False, f=slot: f())
-            bud_bar.addAction(act)
-            if slot != self.print_annual:
-                self.own_book_actions.append(act)
-        bud_tab = QWidget()
-        bdl = QVBoxLayout(bud_tab)
-        row3 = QHBoxLayout()
-        row3.addWidget(QLabel("年度"))
-        row3.addWidget(self.budget_year)
-        row3.addStretch(1)
-        row3.addWidget(bud_bar)
-        bdl.addLayout(row3)
-        bdl.addWidget(self.budget_table, 1)
+        bud_bar, bud_action = toolbar(self)
+        self.own_book_actions += [bud_action("budget", "设置预算", self.set_budget),
+                                  bud_action("delete", "删除预算", self.remove_budget)]
+        bud_action("print", "打印年度汇总", self.print_annual)
         self.budget_hint = QLabel(f"支出达到预算的 {rules.WARN_PERCENT}% 时提示“接近预算”，超过时标红。")
         self.budget_hint.setObjectName("cardDetail")
-        bdl.addWidget(self.budget_hint)
+        bud_tab = QWidget()
+        column(bud_tab, fill(QHBoxLayout(), QLabel("年度"), self.budget_year, 1, bud_bar), (self.budget_table, 1),
+               self.budget_hint)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(entries_tab, icons.get("ledger"), "收支明细")
@@ -265,19 +210,11 @@ class LedgerPage(Page):
         self.message.setWordWrap(True)
         self.message.setVisible(False)
 
-        top = QHBoxLayout()
-        top.addWidget(heading("经费台账"))
-        if self.street:
-            top.addWidget(QLabel("账簿"))
-            top.addWidget(self.book)
-        top.addStretch(1)
         self.closed_label = QLabel()
         self.closed_label.setObjectName("cardDetail")
-        top.addWidget(self.closed_label)
-        lay = QVBoxLayout(self)
-        lay.addLayout(top)
-        lay.addWidget(self.message)
-        lay.addWidget(self.tabs, 1)
+        street = [QLabel("账簿"), self.book] if self.street else []
+        top = fill(QHBoxLayout(), heading("经费台账"), *street, 1, self.closed_label)
+        column(self, top, self.message, (self.tabs, 1))
         self._update_actions()
 
     # ------------------------------------------------------------------ loading

@@ -25,7 +25,7 @@ from desktop_app.gui.meetings.exemptions import ExemptionsDialog
 from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
 from desktop_app.gui.widgets.bars import refill
 from desktop_app.gui.widgets.bars import heading, toolbar
-from desktop_app.gui.widgets.forms import ask_save_path
+from desktop_app.gui.widgets.forms import ask_save_path, year_spin
 from desktop_app.gui.widgets.layouts import column, fill, ok_cancel, wrapped
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
@@ -138,11 +138,7 @@ class CompliancePage(Page):
         self.grid: ms.ComplianceGrid | None = None
         self.holders: list[tuple[str, str, str, int]] = []
         title = heading("三会一课落实情况")
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.year.setValue(self.today.year)
-        self.year.setSuffix(" 年")
-        self.year.valueChanged.connect(lambda _v: self.refresh())
+        self.year = year_spin(self.today.year, self.refresh)
         self.community = QComboBox()  # at a street: one community's branches at a time
         self.community.addItem("全部社区", None)
         self.community.currentIndexChanged.connect(lambda _i: self.refresh())

@@ -11,11 +11,12 @@ from datetime import date
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
 from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.forms import year_spin
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
@@ -75,13 +76,9 @@ class EvaluationsPage(Page):
         title = heading("民主评议党员")
         self.branch = QComboBox()
         self.branch.setMinimumWidth(220)
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
         # 民主评议 is held early in the year for the year before.
-        self.year.setValue(date.today().year - (1 if date.today().month <= 3 else 0))
-        self.year.setSuffix(" 年度")
+        self.year = year_spin(date.today().year - (1 if date.today().month <= 3 else 0), self._switch, " 年度")
         self.branch.currentIndexChanged.connect(lambda _i: self._switch())
-        self.year.valueChanged.connect(lambda _v: self._switch())
 
         tb, action = toolbar(self)
         self.act_fill = action("all-present", "未评的设为合格", self.fill_blank)

@@ -5,7 +5,7 @@ Kept in one place so a date, an amount or a choice looks and reads the same in e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLineEdit,
     QPlainTextEdit,
+    QSpinBox,
     QWidget,
 )
 
@@ -47,6 +48,17 @@ class DateEdit(QDateEdit):
         d = self.date()
         got = date(d.year(), d.month(), d.day())
         return None if self.optional and got == NO_DATE else got
+
+
+def year_spin(year: int, on_change: Callable[[], Any] | None = None, suffix: str = " 年") -> QSpinBox:
+    """The year picker of a page or form (2000–2100); `on_change()` runs when another year is chosen."""
+    box = QSpinBox()
+    box.setRange(2000, 2100)
+    box.setValue(year)
+    box.setSuffix(suffix)
+    if on_change is not None:
+        box.valueChanged.connect(lambda _v: on_change())
+    return box
 
 
 def text_area(lines: int = 3, placeholder: str = "") -> QPlainTextEdit:
