@@ -9,13 +9,14 @@ in the audit trail once.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from desktop_app.store.base import sync_values
+from desktop_app.store.base import new_id, sync_values, utcnow
 
 CHUNK = 1000  # rows per insert call
 
@@ -31,3 +32,22 @@ def insert_rows(s: Session, model, rows: list[dict], site_id: str, now: datetime
                                             for k, row in enumerate(chunk)])
         if advance is not None:
             advance(len(chunk))
+
+
+class PlannedRows:
+    """A generator's rows, planned in memory per model and inserted at the end in one go."""
+
+    def __init__(self) -> None:
+        self.by_model: dict[type, list[dict]] = defaultdict(list)
+
+    def add(self, model, **values) -> dict:
+        """Plan a row; it gets its id now (unless given) so that later rows can point at it."""
+        values.setdefault("id", new_id())
+        self.by_model[model].append(values)
+        return values
+
+    def insert(self, s: Session, site_id: str, models=None) -> None:
+        """Insert every planned row, table by table in `models`' order (parents first), else as first planned."""
+        now = utcnow()
+        for model in models or list(self.by_model):
+            insert_rows(s, model, self.by_model.get(model, []), site_id, now)

@@ -68,10 +68,6 @@ def _kind_of(name: str) -> str:
     return "其他"
 
 
-def _between(rng: random.Random, first: date, last: date) -> date:
-    return first + timedelta(days=rng.randint(0, max(0, (last - first).days)))
-
-
 def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     """A year of 共驻共建 for the community in `s`; same seed and day, same year. Returns counts."""
     rng = random.Random(seed * 104729 + 16)
@@ -96,7 +92,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
         s.execute(update(PartnerUnit).where(PartnerUnit.id == u.id).values(
             kind=kind, party_org=f"{u.name}{'党委' if kind in ('医院', '机关') else '党支部'}",
             address=f"城东区{rng.choice(('中山路', '解放路', '建设路', '人民路'))}{rng.randint(1, 300)}号",
-            joined_on=_between(rng, today - timedelta(days=1500), start),
+            joined_on=pools.day_between(rng, today - timedelta(days=1500), start),
             offers=rules.join_offers(rng.sample(rules.OFFERS, rng.randint(1, 3))), notes=""))
         units.append((u.id, u.name))
     for name, kind, party_org, offers in LOCAL_UNITS:
@@ -104,7 +100,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
         rows[PartnerUnit].append(dict(
             id=uid, name=name, kind=kind, party_org=party_org, offers=rules.join_offers(offers),
             contact_person=pools.person_name(rng, rng.choice(("男", "女")), 1975), phone=pools.mobile(rng),
-            address="幸福里小区内", joined_on=_between(rng, today - timedelta(days=1500), start), notes=""))
+            address="幸福里小区内", joined_on=pools.day_between(rng, today - timedelta(days=1500), start), notes=""))
         units.append((uid, name))
     by_name = {name: uid for uid, name in units}
 
@@ -136,7 +132,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
             rows[PostClaim].append(dict(post_id=pid, reporting_member_id=rid, claimed_on=max(on, start),
                                         ended_on=None))
         for _ in range(rng.randint(2, 10)):
-            day = _between(rng, max(on, start), today)
+            day = pools.day_between(rng, max(on, start), today)
             tenths = rng.choice((10, 15, 20, 20, 25, 30, 40))
             rows[ServiceLog].append(dict(
                 reporting_member_id=rid, service_date=day, post_id=pid if rng.random() < 0.6 else None,
@@ -147,7 +143,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     members = list(s.execute(select(Member.id, Member.name).where(
         Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES), Member.reporting_employer == "")))
     count = rng.randint(30, 42)
-    for day in sorted(_between(rng, start, today) for _ in range(count)):
+    for day in sorted(pools.day_between(rng, start, today) for _ in range(count)):
         kind = rng.choice(list(ACTIVITY_TITLES))
         aid = new_id()
         people = []
@@ -213,7 +209,7 @@ def _pairings(rng: random.Random, s: Session, rows: dict, today: date) -> None:
                                           name=f"{head or ''} {b or ''}{un or ''}{r or ''}".strip(), since=paired,
                                           ended_on=None, notes=""))
             for _ in range(rng.randint(1, 4)):
-                rows[PairingVisit].append(dict(item_id=iid, visit_date=_between(rng, today - timedelta(days=330), today),
+                rows[PairingVisit].append(dict(item_id=iid, visit_date=pools.day_between(rng, today - timedelta(days=330), today),
                                                visitors=f"{u.name}党员", content=rng.choice(
                                                    ("节前看望，送米送油", "了解身体和生活情况", "帮助办理医保报销", "陪同就医"))))
 
@@ -361,7 +357,7 @@ def _unit_reports(rng: random.Random, rows: dict, units, posts, today: date) -> 
                                          "ended_on": mine[0]["done_on"]})
         for _ in range(rng.randint(2, 6)):
             people = rng.randint(2, 12)
-            rows[UnitReportItem].append({**item, "kind": rules.SERVICE, "item_date": _between(rng, on, today),
+            rows[UnitReportItem].append({**item, "kind": rules.SERVICE, "item_date": pools.day_between(rng, on, today),
                                          "title": rng.choice(UNIT_SERVICES), "people": people,
                                          "hours_tenths": people * rng.choice((10, 20, 30))})
         if on.year < today.year:
@@ -379,7 +375,7 @@ def _inquiries(rng: random.Random, s: Session, rows: dict, units, today: date) -
     people = list(s.execute(select(Resident.id, Resident.name, Resident.grid_id).where(
         Resident.deleted.is_(False)).order_by(Resident.id).limit(400)))
     for i in range(rng.randint(14, 22)):
-        on = _between(rng, today - timedelta(days=360), today)
+        on = pools.day_between(rng, today - timedelta(days=360), today)
         topic, answer = rng.choice(ASKED)
         base = dict(id=new_id(), inquiry_date=on, channel=rng.choice(rules.INQUIRY_CHANNELS[:5]), topic=topic,
                     answer=answer, asked_by=pools.person_name(rng, rng.choice(("男", "女")), 1980), need_id=None,

@@ -17,11 +17,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.demo import pools
-from desktop_app.demo.bulk import insert_rows
+from desktop_app.demo.bulk import PlannedRows
 from desktop_app.domain import members as m
 from desktop_app.domain import memberlife as rules
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.store.base import utcnow
 from desktop_app.store.models import Member, MemberStatusChange, Organization, Transfer
 from desktop_app.store.models_memberlife import (
     Discipline, Disposal, FloatingRecord, LostSearch, OrgMove, PartyExit,
@@ -29,10 +28,6 @@ from desktop_app.store.models_memberlife import (
 
 GROUP_SHARE = 0.8  # of a branch's members sit in one of its 党小组
 SEARCHERS = ("支部书记", "组织委员", "网格员", "社区党委委员")
-
-
-def _day(rng: random.Random, first: date, last: date) -> date:
-    return first + timedelta(days=rng.randint(0, max((last - first).days, 0)))
 
 
 def place_in_groups(s: Session, seed: int) -> int:
@@ -56,15 +51,6 @@ def place_in_groups(s: Session, seed: int) -> int:
     return sum(len(v) for v in moved.values())
 
 
-class _Rows:
-    def __init__(self) -> None:
-        self.by_model: dict[type, list[dict]] = defaultdict(list)
-
-    def add(self, model, **row) -> dict:
-        self.by_model[model].append(row)
-        return row
-
-
 def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     """The member-life records of the demo community in `s`; counts of what was added."""
     rng = random.Random(seed * 7333 + 9)
@@ -76,7 +62,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
         return orgs.get(o.parent_id) if o is not None and o.kind == OrgKind.GROUP else o
 
     members = s.scalars(select(Member).where(Member.deleted.is_(False)).order_by(Member.seq, Member.id)).all()
-    rows = _Rows()
+    rows = PlannedRows()
     last_year = date(today.year - 1, 1, 1)
 
     def status(member: Member, st: str, on: date, destination: str = "", note: str = "") -> dict:
@@ -87,22 +73,22 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     for mem in members:
         joined = mem.joined_date or last_year
         if mem.status == m.DECEASED:
-            on = _day(rng, max(joined, date(today.year - 2, 1, 1)), today - timedelta(days=20))
+            on = pools.day_between(rng, max(joined, date(today.year - 2, 1, 1)), today - timedelta(days=20))
             status(mem, m.DECEASED, on, note="病故")
             rows.add(PartyExit, member_id=mem.id, kind=m.DECEASED, exit_date=on, decided_by="", document_no="",
                      reason="病故", note="", prior_status=m.NORMAL, status_change_id="")
         elif mem.status == m.FLOATING:
-            on = _day(rng, max(joined, date(today.year - 3, 1, 1)), today - timedelta(days=60))
+            on = pools.day_between(rng, max(joined, date(today.year - 3, 1, 1)), today - timedelta(days=60))
             status(mem, m.FLOATING, on, mem.floating_to, "外出务工")
             rows.add(FloatingRecord, org_id=branch_of(mem.org_id).id, direction=rules.FLOW_OUT, member_id=mem.id,
                      name=mem.name, id_number=mem.id_number, card_no=f"LD{on:%Y}{rng.randint(1000, 9999)}",
                      start_date=on, end_date=None, place=mem.floating_to or rng.choice(pools.FLOATING_DESTINATIONS),
                      other_org=f"{(mem.floating_to or '当地')[:6]}流动党员党支部", contact=mem.mobile, note="")
         elif mem.status == m.LOST:
-            on = mem.lost_date or _day(rng, date(today.year - 3, 1, 1), today - timedelta(days=200))
+            on = mem.lost_date or pools.day_between(rng, date(today.year - 3, 1, 1), today - timedelta(days=200))
             status(mem, m.LOST, on, note="多次联系不上")
             for k in range(rng.randint(1, 3)):
-                tried = _day(rng, on + timedelta(days=30), today - timedelta(days=10))
+                tried = pools.day_between(rng, on + timedelta(days=30), today - timedelta(days=10))
                 rows.add(LostSearch, member_id=mem.id, tried_on=tried, tried_by=SEARCHERS[k % len(SEARCHERS)],
                          method=rules.SEARCH_METHODS[(k + rng.randint(0, 2)) % 4],
                          result=rng.choice(("电话停机", "原住址已出租，邻居不知去向", "亲属称在外地，未留联系方式")),
@@ -168,7 +154,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     # 流入: two members from elsewhere attending a branch here.
     branches = [o for o in orgs.values() if o.kind == OrgKind.BRANCH]
     for k, (name, origin) in enumerate((("韩立军", "安徽省合肥市庐阳区"), ("蒋晓燕", "河南省信阳市浉河区"))):
-        on = _day(rng, date(today.year - 1, 3, 1), today - timedelta(days=30))
+        on = pools.day_between(rng, date(today.year - 1, 3, 1), today - timedelta(days=30))
         rows.add(FloatingRecord, org_id=branches[k % len(branches)].id, direction=rules.FLOW_IN, member_id=None,
                  name=name, id_number="", card_no=f"LD{on:%Y}{rng.randint(1000, 9999)}", start_date=on,
                  end_date=None, place=origin, other_org=f"{origin[3:6]}某村党支部",
@@ -185,9 +171,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
         rows.add(OrgMove, member_id=who.id, from_org_id=src.id, to_org_id=who.org_id,
                  moved_on=today - timedelta(days=rng.randint(5, 25)), note="居住地变动")
 
-    now = utcnow()
-    for model, batch in rows.by_model.items():
-        insert_rows(s, model, batch, site_id, now)
+    rows.insert(s, site_id)
     for mid, st in now_status.items():
         s.execute(update(Member).where(Member.id == mid).values(status=st))
     return {"grouped": grouped, **{model.__tablename__: len(batch) for model, batch in rows.by_model.items()}}

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import date, timedelta
 from itertools import accumulate
 from typing import Generic, Sequence, TypeVar
 
 T = TypeVar("T")
+
+
+def day_between(rng: random.Random, first: date, last: date) -> date:
+    """A day from `first` to `last`, both included (`first` when `last` is earlier)."""
+    return first + timedelta(days=rng.randint(0, max(0, (last - first).days)))
 
 
 class Weighted(Generic[T]):

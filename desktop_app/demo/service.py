@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.demo import pools
-from desktop_app.demo.bulk import insert_rows
+from desktop_app.demo.bulk import PlannedRows
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.store.base import new_id, utcnow
+from desktop_app.store.base import new_id
 from desktop_app.store.models import Household, Member, Organization, Resident
 from desktop_app.store.models_service import (
     MediationCase, MediationParty, MediationSession, PartnerUnit, Project, ProjectMilestone, ProjectResident,
@@ -107,20 +106,6 @@ DISPUTES = (("房屋漏水", "楼上卫生间渗水到楼下，吊顶损坏，�
              "子女按月轮流照顾老人，每人每月承担赡养费{n}元"))
 
 
-@dataclass
-class _Plan:
-    rows: dict[type, list[dict]] = field(default_factory=lambda: defaultdict(list))
-
-    def add(self, model: type, **values) -> str:
-        values.setdefault("id", new_id())
-        self.rows[model].append(values)
-        return values["id"]
-
-
-def _between(rng: random.Random, first: date, last: date) -> date:
-    return first + timedelta(days=rng.randint(0, max(0, (last - first).days)))
-
-
 def _weekday(d: date) -> date:
     return d - timedelta(days=max(0, d.weekday() - 4))  # rounds weekends back to Friday
 
@@ -173,7 +158,7 @@ class _World:
         return h.building if h else "小区"
 
 
-def _visits(rng: random.Random, w: _World, plan: _Plan, today: date) -> list[dict]:
+def _visits(rng: random.Random, w: _World, plan: PlannedRows, today: date) -> list[dict]:
     start = today - timedelta(days=365)
     visits: list[dict] = []
     workers = {gid: f"网格员{pools.person_name(rng, rng.choice(('男', '女')), 1990)}" for gid, _ in w.grids}
@@ -188,7 +173,7 @@ def _visits(rng: random.Random, w: _World, plan: _Plan, today: date) -> list[dic
         day = start
         while day <= today:
             for _ in range(rng.randint(per_week - 1, per_week + 1)):
-                visit_day = _weekday(_between(rng, day, min(day + timedelta(days=6), today)))
+                visit_day = _weekday(pools.day_between(rng, day, min(day + timedelta(days=6), today)))
                 if visit_day < start:
                     continue
                 who = rng.choice(focus) if focus and rng.random() < 0.45 else rng.choice(people)
@@ -197,7 +182,7 @@ def _visits(rng: random.Random, w: _World, plan: _Plan, today: date) -> list[dic
     return visits
 
 
-def _visit(rng, w: _World, plan: _Plan, gid, who, members, worker, visit_day: date, today: date) -> dict:
+def _visit(rng, w: _World, plan: PlannedRows, gid, who, members, worker, visit_day: date, today: date) -> dict:
     rid, name, hid, _grid, _tags, _phone = who
     form = FORMS.pick(rng)
     team = rng.sample(members, min(len(members), rng.choice((1, 1, 2))))
@@ -259,7 +244,7 @@ def _visit(rng, w: _World, plan: _Plan, gid, who, members, worker, visit_day: da
     return row
 
 
-def _projects(rng, w: _World, plan: _Plan, visits: list[dict], today: date) -> int:
+def _projects(rng, w: _World, plan: PlannedRows, visits: list[dict], today: date) -> int:
     """Projects grown out of the year's visits, plus a few community-wide ones."""
     numbers: dict[int, int] = defaultdict(int)
     made = 0
@@ -270,7 +255,7 @@ def _projects(rng, w: _World, plan: _Plan, visits: list[dict], today: date) -> i
     for v in chosen + [None] * rng.randint(2, 4):
         if v is None:
             category = rng.choice(list(PROJECTS))
-            gid, building, start = None, "全社区", _between(rng, today - timedelta(days=300), today - timedelta(days=20))
+            gid, building, start = None, "全社区", pools.day_between(rng, today - timedelta(days=300), today - timedelta(days=20))
             owner = "社区书记"
         else:
             category = ISSUE_TO_PROJECT[v["category"]]
@@ -299,7 +284,7 @@ def _projects(rng, w: _World, plan: _Plan, visits: list[dict], today: date) -> i
                        budget_fen=budget, actual_cost_fen=cost, start_date=start, deadline=deadline,
                        completed_on=completed,
                        status=status, status_note="已完工并验收" if status == flow.PROJECT_DONE else
-                       ("居民意见不一，暂缓实施" if status == flow.PROJECT_STOPPED else ""), notes="")
+                       ("居民意见不一，暂缓实施" if status == flow.PROJECT_STOPPED else ""), notes="")["id"]
         made += 1
         span = max(1, (deadline - start).days)
         for i, title in enumerate(MILESTONES, start=1):
@@ -323,11 +308,11 @@ def _projects(rng, w: _World, plan: _Plan, visits: list[dict], today: date) -> i
     return made
 
 
-def _link_visit(plan: _Plan, v: dict, pid: str, name: str, owner: str, status: str, start: date,
+def _link_visit(plan: PlannedRows, v: dict, pid: str, name: str, owner: str, status: str, start: date,
                 completed: date | None) -> None:
     """A visit that became a project: 处理中 from the project's start, solved when it is completed."""
-    follow = plan.rows[VisitFollowUp]
-    plan.rows[VisitFollowUp] = [f for f in follow if f["visit_id"] != v["id"] or f["to_state"] == flow.PENDING]
+    follow = plan.by_model[VisitFollowUp]
+    plan.by_model[VisitFollowUp] = [f for f in follow if f["visit_id"] != v["id"] or f["to_state"] == flow.PENDING]
     on = max(start, v["visit_date"])
     plan.add(VisitFollowUp, visit_id=v["id"], from_state=flow.PENDING, to_state=flow.IN_PROGRESS, on_date=on,
              by=owner, note=f"转为微实事项目“{name}”")
@@ -340,21 +325,21 @@ def _link_visit(plan: _Plan, v: dict, pid: str, name: str, owner: str, status: s
         v.update(follow_state=flow.SOLVED, resolved_by=owner, resolved_on=done, resolution=how)
 
 
-def _units(rng, plan: _Plan) -> list[tuple[str, str]]:
+def _units(rng, plan: PlannedRows) -> list[tuple[str, str]]:
     units = []
     for employer, _posts in rng.sample(pools.EMPLOYERS, 8):
         contact = pools.person_name(rng, rng.choice(("男", "女")), 1978)
-        uid = plan.add(PartnerUnit, name=employer, contact_person=contact, phone=pools.mobile(rng), notes="共建单位")
+        uid = plan.add(PartnerUnit, name=employer, contact_person=contact, phone=pools.mobile(rng), notes="共建单位")["id"]
         units.append((uid, employer))
     return units
 
 
-def _wishes(rng, w: _World, plan: _Plan, units, today: date) -> int:
+def _wishes(rng, w: _World, plan: PlannedRows, units, today: date) -> int:
     wishers = [r for r in w.residents if any(t in (r[4] or "") for t in ("独居老人", "困难群众", "低保户", "残疾人",
                                                                          "空巢老人", "高龄老人"))] or w.residents
     numbers: dict[int, int] = defaultdict(int)
     count = rng.randint(45, 70)
-    days = sorted(_between(rng, today - timedelta(days=360), today) for _ in range(count))
+    days = sorted(pools.day_between(rng, today - timedelta(days=360), today) for _ in range(count))
     for posted in days:
         rid, name, hid, gid, tags, _phone = rng.choice(wishers)
         content, value = rng.choice(WISHES)
@@ -364,7 +349,7 @@ def _wishes(rng, w: _World, plan: _Plan, units, today: date) -> int:
                     estimated_fen=value, posted_on=posted, state=flow.WISH_POSTED, claimant_kind="",
                     claimant_member_id=None, claimant_unit_id=None, claimant_name="", claimed_on=None,
                     fulfilled_on=None, fulfil_note="", notes="")
-        wid = plan.add(Wish, **wish)
+        wid = plan.add(Wish, **wish)["id"]
         age = (today - posted).days
         if age < 3 or rng.random() < 0.1:
             continue  # still on the board
@@ -388,17 +373,17 @@ def _wishes(rng, w: _World, plan: _Plan, units, today: date) -> int:
         status = flow.CLAIM_FULFILLED if fulfilled else flow.CLAIM_ACTIVE
         plan.add(WishClaim, wish_id=wid, claimant_kind=kind, member_id=member_id, unit_id=unit_id, claimant_name=who,
                  claimed_on=claimed, status=status, ended_on=fulfilled, note="")
-        wish_row = plan.rows[Wish][-1]
+        wish_row = plan.by_model[Wish][-1]
         wish_row.update(state=flow.WISH_FULFILLED if fulfilled else flow.WISH_CLAIMED, claimant_kind=kind,
                         claimant_member_id=member_id, claimant_unit_id=unit_id, claimant_name=who, claimed_on=claimed,
                         fulfilled_on=fulfilled, fulfil_note=f"{who}送去{content}，居民很满意" if fulfilled else "")
     return count
 
 
-def _cases(rng, w: _World, plan: _Plan, today: date) -> int:
+def _cases(rng, w: _World, plan: PlannedRows, today: date) -> int:
     numbers: dict[int, int] = defaultdict(int)
     count = rng.randint(10, 18)
-    days = sorted(_between(rng, today - timedelta(days=350), today - timedelta(days=1)) for _ in range(count))
+    days = sorted(pools.day_between(rng, today - timedelta(days=350), today - timedelta(days=1)) for _ in range(count))
     for received in days:
         gid, _ = rng.choice(w.grids)
         people = w.by_grid.get(gid) or []
@@ -447,7 +432,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     w = _World(s)
     if not w.grids or not w.residents:
         raise Conflict("请先生成演示社区（网格、党员和居民），再填入服务演示数据")
-    plan = _Plan()
+    plan = PlannedRows()
     visits = _visits(rng, w, plan, today)
     projects = _projects(rng, w, plan, visits, today)
     for v in visits:
@@ -457,10 +442,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     cases = _cases(rng, w, plan, today)
     order = (PartnerUnit, Project, ProjectMilestone, ProjectResident, Visit, VisitMember, VisitFollowUp,
              MediationCase, MediationParty, MediationSession, Wish, WishClaim)
-    now = utcnow()
-    for model in order:
-        rows = plan.rows.get(model, [])
-        insert_rows(s, model, rows, site_id, now)
+    plan.insert(s, site_id, order)
     return {
         "visits": len(visits), "problems": sum(1 for v in visits if v["raised_issue"]),
         "projects": projects, "wishes": wishes, "partner_units": len(units), "mediation_cases": cases,
