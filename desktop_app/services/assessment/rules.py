@@ -9,9 +9,10 @@ The scheme names a rule by its key. Adding a rule is adding one function here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
 from desktop_app.domain import assessment as rules
 from desktop_app.domain import development as dev_rules
@@ -41,6 +42,7 @@ class Measure:
 
 
 RuleFn = Callable[[YearFacts, Mapping], dict[str, Measure]]
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,17 @@ def measure_all(facts: YearFacts, key: str, params: Mapping) -> dict[str, Measur
 
 def _count(n: float) -> str:
     return f"{n:g}"
+
+
+def _tally(f: YearFacts, *, records_of: Callable[[str], Sequence[R]], target_of: Callable[[str], float],
+           line: Callable[[R], EvidenceLine], short: Callable[[str], str]) -> dict[str, Measure]:
+    """Each branch's records counted against its target: one evidence line a record, and how many are still owed."""
+    out = {}
+    for b in f.branches:
+        records, target = records_of(b.id), target_of(b.id)
+        hint = short(_count(target - len(records))) if len(records) < target else ""
+        out[b.id] = Measure(len(records), target, tuple(line(x) for x in records), hint)
+    return out
 
 
 # ---------------------------------------------------------------- 三会一课
@@ -267,15 +280,11 @@ def development_on_time(f: YearFacts, params: Mapping) -> dict[str, Measure]:
           '{"per_member": 2} 人均走访次数达到即得满分')
 def visits_per_member(f: YearFacts, params: Mapping) -> dict[str, Measure]:
     per = rules.number_param(params, "per_member", 2)
-    out = {}
-    for b in f.branches:
-        visits = f.visits.get(b.id, [])
-        required = per * len(f.roster.get(b.id, []))
-        lines = tuple(EvidenceLine(v.on, f"{v.form} {v.visitee or '（未填对象）'}，走访党员 {'、'.join(v.visitors)}")
-                      for v in visits)
-        hint = f"还需走访 {_count(required - len(visits))} 次（人均 {per:g} 次）" if len(visits) < required else ""
-        out[b.id] = Measure(len(visits), required, lines, hint)
-    return out
+    return _tally(
+        f, records_of=lambda branch: f.visits.get(branch, []),
+        target_of=lambda branch: per * len(f.roster.get(branch, [])),
+        line=lambda v: EvidenceLine(v.on, f"{v.form} {v.visitee or '（未填对象）'}，走访党员 {'、'.join(v.visitors)}"),
+        short=lambda owed: f"还需走访 {owed} 次（人均 {per:g} 次）")
 
 
 @computed("visits_resolved", "群众反映问题办结率", "走访中反映的问题已解决或无需处理的比例",
@@ -299,13 +308,10 @@ def visits_resolved(f: YearFacts, params: Mapping) -> dict[str, Measure]:
           '{"target": 3} 达到个数即得满分')
 def wishes_fulfilled(f: YearFacts, params: Mapping) -> dict[str, Measure]:
     target = rules.number_param(params, "target", 3)
-    out = {}
-    for b in f.branches:
-        wishes = f.wishes.get(b.id, [])
-        lines = tuple(EvidenceLine(w.fulfilled_on, f"{w.wish_no} {w.content}（{w.claimant}）") for w in wishes)
-        hint = f"还需实现微心愿 {_count(target - len(wishes))} 个" if len(wishes) < target else ""
-        out[b.id] = Measure(len(wishes), target, lines, hint)
-    return out
+    return _tally(
+        f, records_of=lambda branch: f.wishes.get(branch, []), target_of=lambda _branch: target,
+        line=lambda w: EvidenceLine(w.fulfilled_on, f"{w.wish_no} {w.content}（{w.claimant}）"),
+        short=lambda owed: f"还需实现微心愿 {owed} 个")
 
 
 @computed("partner_activities", "与共建单位联合开展活动", "本支部组织、有共建单位参与的共驻共建活动次数（取自共驻共建登记）",
@@ -313,10 +319,7 @@ def wishes_fulfilled(f: YearFacts, params: Mapping) -> dict[str, Measure]:
 def partner_activities(f: YearFacts, params: Mapping) -> dict[str, Measure]:
     target = rules.number_param(params, "per_year", 4)
     by_branch = f.memo("activities_of_branch", f.activities_of_branch)
-    out = {}
-    for b in f.branches:
-        held = by_branch.get(b.id, [])
-        lines = tuple(EvidenceLine(a.on, f"{a.kind}“{a.title}”，共建单位：{'、'.join(a.units)}") for a in held)
-        hint = f"还需与共建单位联合开展活动 {_count(target - len(held))} 次" if len(held) < target else ""
-        out[b.id] = Measure(len(held), target, lines, hint)
-    return out
+    return _tally(
+        f, records_of=lambda branch: by_branch.get(branch, []), target_of=lambda _branch: target,
+        line=lambda a: EvidenceLine(a.on, f"{a.kind}“{a.title}”，共建单位：{'、'.join(a.units)}"),
+        short=lambda owed: f"还需与共建单位联合开展活动 {owed} 次")
