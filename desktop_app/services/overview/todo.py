@@ -8,6 +8,7 @@ this version does not have is named in `left_out`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from desktop_app.domain.meetings import CellStatus
@@ -135,6 +136,16 @@ def _ledger(db: Database, today: date) -> list[TodoItem]:
     return out
 
 
+def _since(never: TodoItem, last: datetime | None, today: date, limit: int, late: str) -> list[TodoItem]:
+    """`never` when it was never done; the same item saying `late` (with {days} and {last}) once over `limit` days."""
+    if last is None:
+        return [never]
+    days = (today - last.date()).days
+    if days > limit:
+        return [replace(never, text=late.format(days=days, last=last.date().isoformat()))]
+    return []
+
+
 def _sync(db: Database, today: date) -> list[TodoItem]:
     from desktop_app.services import sync
 
@@ -144,12 +155,8 @@ def _sync(db: Database, today: date) -> list[TodoItem]:
     if state.level != "community" or not state.has_key:
         return []
     last = state.last_export.created_at if state.last_export else None
-    if last is None:
-        return [TodoItem("sync", "尚未向街道报送过同步数据包", "数据同步")]
-    days = (today - last.date()).days
-    if days > SYNC_DAYS:
-        return [TodoItem("sync", f"已有 {days} 天未向街道报送同步数据包（上次 {last.date().isoformat()}）", "数据同步")]
-    return []
+    return _since(TodoItem("sync", "尚未向街道报送过同步数据包", "数据同步"), last, today, SYNC_DAYS,
+                  "已有 {days} 天未向街道报送同步数据包（上次 {last}）")
 
 
 def _backup(db: Database, today: date) -> list[TodoItem]:
@@ -159,12 +166,8 @@ def _backup(db: Database, today: date) -> list[TodoItem]:
         return []  # a server database is backed up by its server
     found = backup.list_backups(db.path.stem)
     last: datetime | None = found[0].taken_at if found else None
-    if last is None:
-        return [TodoItem("backup", "此数据库还没有备份：请在“文件”菜单中立即备份", "")]
-    days = (today - last.date()).days
-    if days > BACKUP_DAYS:
-        return [TodoItem("backup", f"已有 {days} 天没有备份（上次 {last.date().isoformat()}）：请立即备份", "")]
-    return []
+    return _since(TodoItem("backup", "此数据库还没有备份：请在“文件”菜单中立即备份", ""), last, today, BACKUP_DAYS,
+                  "已有 {days} 天没有备份（上次 {last}）：请立即备份")
 
 
 def todo(db: Database, today: date | None = None, community: str | None = None,
