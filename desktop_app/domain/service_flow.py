@@ -140,6 +140,15 @@ def in_choices(value: str, choices: Sequence[str], field_name: str) -> str:
     return value
 
 
+def allowed_move(current: str, target: str, states: Sequence[str], transitions: dict[str, tuple[str, ...]],
+                 field_name: str) -> str:
+    """`target` (one of `states`) when a record in state `current` may move to it, else refused."""
+    target = in_choices(target, states, field_name)
+    if target not in transitions.get(current, ()):
+        raise ValidationError(field_name, f"不能从“{current}”改为“{target}”")
+    return target
+
+
 def mask_name(name: str) -> str:
     """For the notice board: 王秀英 -> 王*英, 李娜 -> 李*, 欧阳娜娜 -> 欧**娜."""
     name = _clean(name)
@@ -223,9 +232,7 @@ def check_follow_up(
     current: str, target: str, by: str, on: date | None, how: str, raised_on: date, today: date
 ) -> FollowUpStep:
     """Validate a move of a visit's follow-up; a closing move needs who, when and how."""
-    target = in_choices(target, FOLLOW_STATES, "办理状态")
-    if target not in FOLLOW_TRANSITIONS.get(current, ()):
-        raise ValidationError("办理状态", f"不能从“{current}”改为“{target}”")
+    target = allowed_move(current, target, FOLLOW_STATES, FOLLOW_TRANSITIONS, "办理状态")
     on = check_day(on, "办理日期", today, raised_on, "走访日期")
     by = optional(by, "办理人", 60)
     how = optional(how, "办理情况", 2000)
@@ -431,9 +438,7 @@ class ProjectStep:
 
 def check_project_move(current: str, target: str, on: date | None, start_date: date | None,
                        today: date, note: str) -> ProjectStep:
-    target = in_choices(target, PROJECT_STATUSES, "项目状态")
-    if target not in PROJECT_TRANSITIONS.get(current, ()):
-        raise ValidationError("项目状态", f"不能从“{current}”改为“{target}”")
+    target = allowed_move(current, target, PROJECT_STATUSES, PROJECT_TRANSITIONS, "项目状态")
     label = {PROJECT_ACTIVE: "开始日期", PROJECT_DONE: "完成日期"}.get(target, "日期")
     before = start_date if target != PROJECT_ACTIVE else None
     on = check_day(on, label, today, before, "开始日期")
