@@ -175,13 +175,8 @@ def delete(uow: UnitOfWork, org_id: str) -> None:
     children = count(Organization, Organization.parent_id)
     members = count(Member, Member.org_id)
     residents = count(Resident, Resident.grid_id) + count(Household, Household.grid_id)
-    parts = []
-    if children:
-        parts.append(f"{children} 个下级组织")
-    if members:
-        parts.append(f"{members} 名党员")
-    if residents:
-        parts.append(f"{residents} 条居民或住户记录")
+    parts = [f"{n} {what}" for n, what in ((children, "个下级组织"), (members, "名党员"),
+                                            (residents, "条居民或住户记录")) if n]
     if parts:
         raise Conflict(f"“{org.name}”下还有" + "、".join(parts) + "，请先移走或删除后再删除该组织")
     org.deleted = True
