@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.service_flow import check_day
 from desktop_app.domain.members import (
     DECEASED, EXPELLED, LAPSED, LOST, REMOVED, SUSPENDED, TRANSFERRED_OUT, WITHDRAWN, add_years,
 )
@@ -129,10 +130,7 @@ def _check_decision(kind: str, kinds: tuple[str, ...], kind_field: str, kind_hin
     """A decision of a known kind, dated between joining the party and today."""
     if kind not in kinds:
         raise ValidationError(kind_field, f"应为 {'、'.join(kinds)} 之一{kind_hint}")
-    if on is None:
-        raise ValidationError(on_field, "请填写日期")
-    if on > today:
-        raise ValidationError(on_field, "不能晚于今天")
+    on = check_day(on, on_field, today, missing="请填写日期")
     if joined is not None and on < joined:
         raise ValidationError(on_field, "不能早于加入党组织日期")
 
@@ -275,10 +273,7 @@ def check_disposal(inp: DisposalInput, today: date, earlier: Sequence[str] = ())
         raise ValidationError("处置方式", f"应为 {'、'.join(MEASURES)} 之一")
     if not 2000 <= inp.year <= today.year:
         raise ValidationError("评议年度", "请填写评议的年度")
-    if inp.decided_on is None:
-        raise ValidationError("决定日期", "请填写日期")
-    if inp.decided_on > today:
-        raise ValidationError("决定日期", "不能晚于今天")
+    check_day(inp.decided_on, "决定日期", today, missing="请填写日期")
     if inp.decided_on < date(inp.year, 1, 1):
         raise ValidationError("决定日期", "不能早于评议年度")
     body = short_text("决定机关", inp.decided_by)
@@ -328,10 +323,7 @@ def check_move(current: str | None, target: str | None, on: date | None, today: 
         raise ValidationError("调入组织", "请选择调入的党支部或党小组")
     if target == current:
         raise ValidationError("调入组织", "该党员已在这个组织")
-    if on is None:
-        raise ValidationError("调动日期", "请填写日期")
-    if on > today:
-        raise ValidationError("调动日期", "不能晚于今天")
+    on = check_day(on, "调动日期", today, missing="请填写日期")
     if last_move is not None and on < last_move:
         raise ValidationError("调动日期", f"不能早于上一次调动（{last_move.isoformat()}）")
     return on
@@ -370,10 +362,7 @@ def check_floating(inp: FloatingInput, today: date) -> FloatingInput:
         raise ValidationError("姓名", "请填写流入党员的姓名")
     if not inp.org_id:
         raise ValidationError("党支部", "流出请选择所在党支部，流入请选择参加活动的党支部")
-    if inp.start_date is None:
-        raise ValidationError("开始日期", "请填写外出或流入的日期")
-    if inp.start_date > today:
-        raise ValidationError("开始日期", "不能晚于今天")
+    check_day(inp.start_date, "开始日期", today, missing="请填写外出或流入的日期")
     if inp.end_date is not None and inp.end_date < inp.start_date:
         raise ValidationError("结束日期", "不能早于开始日期")
     place = short_text("流向" if inp.direction == FLOW_OUT else "来自", inp.place, 120)
@@ -400,10 +389,7 @@ SUSPENDED_REMOVE_YEARS = 2  # 停止党籍 two years, still not found → 按自
 
 
 def check_search(on: date | None, tried_by: str, method: str, result: str, today: date) -> tuple[date, str, str, str]:
-    if on is None:
-        raise ValidationError("查找日期", "请填写日期")
-    if on > today:
-        raise ValidationError("查找日期", "不能晚于今天")
+    on = check_day(on, "查找日期", today, missing="请填写日期")
     who = short_text("查找人", tried_by, 40)
     if not who:
         raise ValidationError("查找人", "请写明由谁查找")
@@ -418,10 +404,7 @@ def check_lost_decision(decision: str, on: date | None, today: date, status: str
     """The decision on a 失联党员, with the waiting times of the 中组部 rules."""
     if decision not in LOST_DECISIONS:
         raise ValidationError("处理决定", f"应为 {'、'.join(LOST_DECISIONS)} 之一")
-    if on is None:
-        raise ValidationError("决定日期", "请填写日期")
-    if on > today:
-        raise ValidationError("决定日期", "不能晚于今天")
+    on = check_day(on, "决定日期", today, missing="请填写日期")
     if status not in (LOST, SUSPENDED):
         raise ValidationError("处理决定", "只能对失联党员（或因失联停止党籍的党员）作出决定")
     if decision == SUSPEND:

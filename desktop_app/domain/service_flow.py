@@ -123,9 +123,10 @@ def optional(value: str | None, field_name: str, limit: int | None = None) -> st
 
 
 def check_day(d: date | None, field_name: str, today: date, not_before: date | None = None,
-              before_label: str = "", allow_future: bool = False) -> date:
+              before_label: str = "", allow_future: bool = False, missing: str = "不能为空") -> date:
+    """A date that must be given, not after today (unless allowed) and not before `not_before`."""
     if d is None:
-        raise ValidationError(field_name, "不能为空")
+        raise ValidationError(field_name, missing)
     if not allow_future and d > today:
         raise ValidationError(field_name, "不能晚于今天")
     if not_before is not None and d < not_before:
