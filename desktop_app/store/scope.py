@@ -6,11 +6,14 @@ than every service and page remembering to filter, the session does it once:
 the actor a session carries (session.info, set by Database.session and the
 unit of work) decides
 
-- reads: every ORM query on a table that belongs to an organisation gets
-  `org column IN (the subtree)` (with_loader_criteria, also on relationship
-  loads and Session.get); a row of a child table (an attendance) follows its
-  parent (the meeting). A row whose organisation is empty belongs to nobody's
-  subtree and stays hidden from a confined account. SELECTs run on the
+- reads: every ORM query gets `org column IN (the subtree)` on each table it
+  mentions that belongs to an organisation (with_loader_criteria, also on
+  Session.get; only the tables the statement mentions, since building all of
+  them for every read cost more than the read); a row of a child table (an
+  attendance) follows its parent (the meeting). A row whose organisation is
+  empty belongs to nobody's subtree and stays hidden from a confined account.
+  共驻共建 rows that name no organisation (BROUGHT: partner units, activities)
+  belong to the community whose package brought them. SELECTs run on the
   engine's own connections (the roster's fast reads) get the same condition
   on each table they read rows of (install_engine). HANDED_DOWN rows of the
   organisations above (the district's scheme) are readable, never writable;
@@ -21,7 +24,8 @@ unit of work) decides
 
 Which column names a table's organisation is derived from the schema by the
 rule sync.ownership states as data (org_id, grid_id, else the foreign key to
-such a table); tests/integration/test_district_roles.py keeps them in step.
+such a table, else the site that brought the row); tests/integration/test_district_roles.py
+keeps them in step.
 An actor with no org_id (the district, a street's or community's own file,
 the command line) pays one dictionary lookup per statement and nothing else.
 """
@@ -42,6 +46,7 @@ from desktop_app.domain.sync_rules import table_label
 from desktop_app.store import audit
 from desktop_app.store.base import Base
 from desktop_app.store.models import Organization, Site
+from desktop_app.store.models_sync import SyncPeer, SyncRowState
 
 _UNSCOPED_KEY = "dangqun_unscoped"
 _UNSCOPED = {_UNSCOPED_KEY: True}  # this module's own look-ups of the tree (never filtered)
@@ -54,6 +59,12 @@ HANDED_DOWN = frozenset({"assessment_scheme"})
 # register of enrolled communities and their keys (so a package from elsewhere is refused by
 # what it would write, with the reason, not as if its sender were unknown).
 EXEMPT = frozenset({"app_user", "sync_enrolment", "sync_peer"})
+# 共驻共建 rows that name no organisation (a partner unit, an activity, a 慰问, a pairing, a 兼职委员 seat)
+# belong, as sync.ownership has it, to the community whose package brought them here first
+# (sync_row_state.introduced, that peer's sync_peer.org_id). A confined account reads and changes those
+# of its subtree's communities; rows this database made itself belong to no community's subtree, so
+# only an unconfined account (the district's administrator) sees and makes them.
+BROUGHT = frozenset({"partner_unit", "cobuild_activity", "cobuild_care", "cobuild_pairing", "cobuild_committee"})
 
 
 class OutOfScope(DomainError):
@@ -66,8 +77,9 @@ class Rule:
 
     table: Table
     column: str  # the organisation column, or the foreign key to the parent table
-    parent: Table | None = None  # None: `column` holds the organisation itself
+    parent: Table | None = None  # None: `column` holds the organisation itself (or the row's id: BROUGHT)
     parent_column: str = ""  # the parent's organisation column
+    brought: bool = False  # the row belongs to the community that brought it (BROUGHT)
 
 
 @cache
@@ -93,6 +105,21 @@ def rules() -> dict[str, Rule]:
             if parents:
                 out[t.name] = Rule(t, c.name, parents[0], direct[parents[0].name].column)
                 break
+    for name in BROUGHT:
+        out[name] = Rule(Base.metadata.tables[name], "id", brought=True)
+    grown = True
+    while grown:  # what hangs under a brought row (an activity's photos), or under a row that hangs
+        grown = False
+        for m in Base.registry.mappers:
+            t = m.local_table
+            if t.name in out or t.name in EXEMPT:
+                continue
+            for c in t.columns:
+                parents = [fk.column.table for fk in c.foreign_keys if fk.column.table.name in out]
+                if parents:
+                    out[t.name] = Rule(t, c.name, parents[0], out[parents[0].name].column)
+                    grown = True
+                    break
     return out
 
 
@@ -182,11 +209,19 @@ def scope_of(session: Session, root: str) -> Scope:
     return cached
 
 
+def _brought_by(table: str, ids: list[str]) -> Select:
+    """The ids of `table`'s rows that a community of `ids` brought here (read from the peer: its key's prefix)."""
+    rs, peer = SyncRowState.__table__, SyncPeer.__table__
+    return (select(rs.c.row_id).select_from(peer.join(rs, rs.c.peer_site == peer.c.site_id))
+            .where(peer.c.org_id.in_(ids), rs.c.table_name == table, rs.c.introduced.is_(True)))
+
+
 def _visible(rule: Rule, ids: list[str]):
     col = rule.table.c[rule.column]
     if rule.parent is None:
-        return col.in_(ids)
-    return col.in_(select(rule.parent.c.id).where(rule.parent.c[rule.parent_column].in_(ids)))
+        return col.in_(_brought_by(rule.table.name, ids)) if rule.brought else col.in_(ids)
+    parent = rules()[rule.parent.name]
+    return col.in_(select(rule.parent.c.id).where(_visible(parent, ids)))
 
 
 def _refuse(rule: Rule, value) -> OutOfScope:
@@ -197,15 +232,16 @@ def _refuse(rule: Rule, value) -> OutOfScope:
 
 def _row_in(conn, rule: Rule, value, ids: set[str], seen: dict) -> bool:
     """May a row whose organisation column (or parent key) holds `value` be written?"""
-    if rule.parent is None:
+    if rule.parent is None and not rule.brought:
         return value in ids
     if value is None:
         return False
-    key = (rule.parent.name, value)
-    if key not in seen:
-        p = rule.parent
-        owner = select(p.c[rule.parent_column]).where(p.c.id == value)
-        seen[key] = conn.execute(owner, execution_options=_UNSCOPED).scalar() in ids
+    key = (rule.table.name if rule.brought else rule.parent.name, value)
+    if key not in seen:  # the row itself (brought) or its parent: is it one of the subtree's?
+        owner = rule if rule.brought else rules()[rule.parent.name]
+        t = owner.table
+        found = select(t.c.id).where(t.c.id == value, _visible(owner, sorted(ids)))
+        seen[key] = conn.execute(found, execution_options=_UNSCOPED).first() is not None
     return seen[key]
 
 
@@ -273,7 +309,7 @@ def _on_execute(state: ORMExecuteState) -> None:
         _check_insert(state.session.connection(), rule, state.parameters, sc)
     elif isinstance(stmt, (Update, Delete)):
         state.statement = stmt.where(_visible(rule, sorted(sc.ids)))
-        if isinstance(stmt, Update) and rule.parent is None:
+        if isinstance(stmt, Update) and rule.parent is None and not rule.brought:
             target = "parent_id" if rule.table.name == "organization" else rule.column
             values = {getattr(k, "key", k): v for k, v in (stmt._values or {}).items()}
             new = getattr(values.get(target), "value", values.get(target))

@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import DomainError
@@ -23,6 +23,7 @@ from desktop_app.services import auth, meetings, orgs, roster, site
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import scope
 from desktop_app.store.models import Member
+from desktop_app.store.models_cobuilding import PartnerUnit
 from desktop_app.views.meetings import MeetingInput
 from desktop_app.views.roster import MemberFilter
 
@@ -154,6 +155,61 @@ def test_the_street_operator_sees_only_their_meetings(district):
     _as_street_a(db)
     listed = meetings.list_meetings(db)
     assert {m.org_id for m in listed} == {w["a_branch"]}
+
+
+def _brought(db, peer: str, org_id: str, table: str, row_ids: list[str]) -> None:
+    """As a merge records it: `peer` (a community whose root is `org_id`) brought these rows here first."""
+    from desktop_app.store.models_sync import SyncPeer, SyncRowState
+
+    with UnitOfWork(db) as uow:
+        if uow.session.get(SyncPeer, peer) is None:
+            uow.session.add(SyncPeer(site_id=peer, org_id=org_id, org_code=peer, org_name=peer))
+        for row_id in row_ids:
+            uow.session.add(SyncRowState(peer_site=peer, table_name=table, row_id=row_id, version=1, site=peer,
+                                         introduced=True))
+        uow.commit()
+
+
+def test_co_building_rows_are_their_bringing_communitys(district):
+    """共驻共建 rows with no organisation: the street sees its communities' (as packages brought them);
+    rows nobody brought (made in the district's database) only the unconfined administrator sees and makes."""
+    from desktop_app.domain.cobuilding import ActivityInput, UnitInput
+    from desktop_app.services import cobuilding as cb
+
+    db, w = district
+    day = date(YEAR, 1, 5)
+    units = {key: cb.save_unit(db, None, UnitInput(name=name, kind="医院"), day).id
+             for key, name in (("a", "梅园医院"), ("b", "新街口医院"), ("own", "区直机关工委"))}
+    acts = {key: cb.record_activity(db, ActivityInput(
+        activity_date=day, kind="义诊", title=f"{key}义诊", org_ids=[w[key + "_branch"]], unit_ids=[units[key]]),
+        day).id for key in ("a", "b")}
+    _brought(db, "peer-a", w["a_community"], "partner_unit", [units["a"]])
+    _brought(db, "peer-a", w["a_community"], "cobuild_activity", [acts["a"]])
+    _brought(db, "peer-b", w["b_community"], "partner_unit", [units["b"]])
+    _brought(db, "peer-b", w["b_community"], "cobuild_activity", [acts["b"]])
+    assert len(cb.list_units(db, year=YEAR)) == 3  # the administrator: all
+
+    _as_street_a(db)
+    assert [u.name for u in cb.list_units(db, year=YEAR)] == ["梅园医院"]
+    assert [a.title for a in cb.list_activities(db, YEAR)] == ["a义诊"]
+    assert cb.unit_year(db, units["a"], YEAR).activities
+    for other in (units["b"], units["own"]):
+        with pytest.raises(DomainError):
+            cb.unit_year(db, other, YEAR)
+    cb.save_unit(db, units["a"], UnitInput(name="梅园医院", kind="医院", phone="025-1234"), day)  # its own: yes
+    with pytest.raises(DomainError):  # another street's unit
+        cb.save_unit(db, units["b"], UnitInput(name="新街口医院", kind="学校"), day)
+    with pytest.raises(DomainError):  # a unit of nobody's subtree: the district's to make
+        cb.save_unit(db, None, UnitInput(name="越界单位", kind="医院"), day)
+    with UnitOfWork(db) as uow:  # a bulk statement past the services reaches only the street's own units
+        uow.session.execute(update(PartnerUnit).values(notes="改过"))
+        uow.commit()
+
+    auth.logout(db)
+    auth.login(db, "admin", "district-pass-1")
+    with db.session() as s:
+        notes = dict(s.execute(select(PartnerUnit.name, PartnerUnit.notes)).all())
+    assert notes == {"梅园医院": "改过", "新街口医院": "", "区直机关工委": ""}
 
 
 def test_whole_database_work_is_the_districts(district):
