@@ -7,8 +7,6 @@ cancels, so each column adds up as printed.
 
 from __future__ import annotations
 
-from datetime import date
-
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
@@ -47,26 +45,27 @@ def ledger_rows(data: AccountLedger) -> list[list[str]]:
     rows: list[list[str]] = [
         [iso_date(data.date_from), "", "期初余额", "", "", "", format_yuan(data.opening_fen)]
     ]
-    running = data.running()
+    lines = data.lines
     total_in = total_out = month_in = month_out = 0
-    for i, (entry, balance) in enumerate(running):
-        summary = entry.summary
-        if entry.reversed_by_voucher:
-            summary += f"（已被 {entry.reversed_by_voucher} 冲销）"
+    for i, line in enumerate(lines):
+        summary = line.summary
+        if line.reversed_by_voucher:
+            summary += f"（已被 {line.reversed_by_voucher} 冲销）"
+        balance = format_yuan(line.balance_fen)
         rows.append([
-            iso_date(entry.entry_date), entry.voucher_no, summary, entry.counterparty,
-            _amount(entry.income_fen), _amount(entry.expense_fen), format_yuan(balance),
+            iso_date(line.entry_date), line.voucher_no, summary, line.counterparty,
+            _amount(line.income_fen), _amount(line.expense_fen), balance,
         ])
-        total_in += entry.income_fen
-        total_out += entry.expense_fen
-        month_in += entry.income_fen
-        month_out += entry.expense_fen
-        d = entry.entry_date
-        following = running[i + 1][0].entry_date if i + 1 < len(running) else None
+        total_in += line.income_fen
+        total_out += line.expense_fen
+        month_in += line.income_fen
+        month_out += line.expense_fen
+        d = line.entry_date
+        following = lines[i + 1].entry_date if i + 1 < len(lines) else None
         if following is None or (following.year, following.month) != (d.year, d.month):
             rows.append(["", "", f"{d.year}年{d.month}月 本月合计", "", format_yuan(month_in),
-                         format_yuan(month_out), format_yuan(balance)])
-            rows.append(["", "", "本期累计", "", format_yuan(total_in), format_yuan(total_out), format_yuan(balance)])
+                         format_yuan(month_out), balance])
+            rows.append(["", "", "本期累计", "", format_yuan(total_in), format_yuan(total_out), balance])
             month_in = month_out = 0
     rows.append([iso_date(data.date_to), "", "期末余额", "", "", "", format_yuan(data.closing_fen)])
     return rows
@@ -84,10 +83,10 @@ class AccountLedgerReport(ModelReport):
             self.para(f"账户：{d.account_name}　　期间：{period}　　金额单位：元", "Subtitle"),
         ]
         story.extend(self.table(COLUMNS, ledger_rows(d)))
-        reversals = sum(1 for e in d.entries if e.is_reversal)
+        reversals = sum(1 for x in d.lines if x.is_reversal)
         summary = (
             f"本期收入 {format_yuan(d.income_fen)} 元，支出 {format_yuan(d.expense_fen)} 元，"
-            f"凭证 {len(d.entries)} 张" + (f"（其中红字冲销 {reversals} 张）" if reversals else "") + "。"
+            f"凭证 {len(d.lines)} 张" + (f"（其中红字冲销 {reversals} 张）" if reversals else "") + "。"
         )
         story += [
             Spacer(1, 3 * mm),
@@ -102,15 +101,10 @@ class AccountLedgerReport(ModelReport):
 
 
 def _open_months(d: AccountLedger) -> str:
-    months = []
-    y, m = d.date_from.year, d.date_from.month
-    while (y, m) <= (d.date_to.year, d.date_to.month):
-        if date(y, m, 1) not in d.closed_months and any(
-            (e.entry_date.year, e.entry_date.month) == (y, m) for e in d.entries
-        ):
-            months.append(f"{y}年{m}月")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return "、".join(months)
+    """The months of the period with entries that are not closed yet, in order."""
+    busy = {(x.entry_date.year, x.entry_date.month) for x in d.lines}
+    closed = {(m.year, m.month) for m in d.closed_months}
+    return "、".join(f"{y}年{m}月" for y, m in sorted(busy - closed))
 
 
 def signature_row(report: ReportRenderer, roles: tuple[str, ...]) -> Table:

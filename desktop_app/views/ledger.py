@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.ledger import EXPENSE, INCOME
@@ -79,9 +80,14 @@ class EntryRow:
 
     @property
     def summary(self) -> str:
-        """摘要 as the books print it: the category, then the memo."""
-        parts = [p for p in (self.category, self.memo) if p]
-        return "：".join(parts) if len(parts) == 2 and not self.is_reversal else (self.memo or self.category)
+        return summary_text(self.category, self.memo, self.is_reversal)
+
+
+def summary_text(category: str, memo: str, is_reversal: bool) -> str:
+    """摘要 as the books print it: the category, then the memo (a 红字冲销: its memo, which names the original)."""
+    if category and memo and not is_reversal:
+        return f"{category}：{memo}"
+    return memo or category
 
 
 @dataclass(frozen=True)
@@ -188,6 +194,25 @@ class AnnualSummary:
         return total_line(self.lines)
 
 
+class LedgerLine(NamedTuple):
+    """One entry as the 收支明细账 prints it, with the account's balance after it.
+
+    A tuple rather than an EntryRow: a year of a busy account is thousands of
+    lines, and the book needs only what it prints (a 红字冲销's negative amount
+    stays in its entry's column, so each column adds up as printed).
+    """
+
+    entry_date: date
+    voucher_no: str
+    summary: str  # 摘要 (summary_text)
+    counterparty: str
+    income_fen: int
+    expense_fen: int
+    is_reversal: bool
+    balance_fen: int  # the account's balance after this line
+    reversed_by_voucher: str = ""  # the 红字冲销 that cancels this entry, if any
+
+
 @dataclass(frozen=True)
 class AccountLedger:
     """收支明细账 of one account for a period, with running balance (the report's data)."""
@@ -198,27 +223,23 @@ class AccountLedger:
     date_from: date
     date_to: date
     opening_fen: int
-    entries: tuple[EntryRow, ...]
+    lines: tuple[LedgerLine, ...]
     closed_months: tuple[date, ...] = ()
 
     @property
     def income_fen(self) -> int:
-        return sum(e.income_fen for e in self.entries)
+        return sum(x.income_fen for x in self.lines)
 
     @property
     def expense_fen(self) -> int:
-        return sum(e.expense_fen for e in self.entries)
+        return sum(x.expense_fen for x in self.lines)
 
     @property
     def closing_fen(self) -> int:
-        return self.opening_fen + self.income_fen - self.expense_fen
+        return self.lines[-1].balance_fen if self.lines else self.opening_fen
 
-    def running(self) -> list[tuple[EntryRow, int]]:
-        out, bal = [], self.opening_fen
-        for e in self.entries:
-            bal += e.signed_fen
-            out.append((e, bal))
-        return out
+    def running(self) -> list[tuple[LedgerLine, int]]:
+        return [(x, x.balance_fen) for x in self.lines]
 
 
 @dataclass(frozen=True)
@@ -252,6 +273,6 @@ def total_line(lines: Sequence[StatementLine]) -> StatementLine:
 
 __all__ = [
     "AccountBalance", "AccountInfo", "AccountLedger", "AnnualSummary", "AttachmentInfo", "BudgetLine",
-    "CategoryTotal", "EntryRow", "MonthStatement", "MonthTotal", "PostResult", "StatementLine", "VoucherData",
-    "total_line",
+    "CategoryTotal", "EntryRow", "LedgerLine", "MonthStatement", "MonthTotal", "PostResult", "StatementLine",
+    "VoucherData", "summary_text", "total_line",
 ]

@@ -20,10 +20,12 @@ from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import DomainError
 from desktop_app.services import auth, audit_log, ledger
 from desktop_app.services.auth import PermissionDenied
+from desktop_app.views.ledger import LedgerLine
 
 TODAY = date(2024, 6, 15)
 YEARS = (2022, 2023, 2024)
 CATEGORIES = ("活动", "慰问", "办公", "")
+MEMOS = ("", "", "春节走访")  # the 收支明细账 prints 类别：摘要, or whichever of the two is given
 
 
 def stored_entries(db) -> list[tuple]:
@@ -84,10 +86,18 @@ def check_account_ledger(db, entries, account_id: str, first: date, last: date) 
     data = ledger.account_ledger(db, account_id, first, last)
     mine = [e for e in entries if e[0] == account_id]
     assert data.opening_fen == sum(signed(e[2], e[3]) for e in mine if e[1] < first)
-    assert len(data.entries) == sum(1 for e in mine if first <= e[1] <= last)
+    assert len(data.lines) == sum(1 for e in mine if first <= e[1] <= last)
     assert data.closing_fen == sum(signed(e[2], e[3]) for e in mine if e[1] <= last)
-    # Its lines are the very rows the entry list shows (reversal links, closed months and all).
-    assert list(data.entries) == ledger.list_entries(db, ledger.EntryFilter(account_id, first, last))
+    # Its lines print what the entry list shows of the same entries, in its order, reversal links and all,
+    # each with the running balance from the opening.
+    rows = ledger.list_entries(db, ledger.EntryFilter(account_id, first, last))
+    balance, expected = data.opening_fen, []
+    for r in rows:
+        balance += r.signed_fen
+        expected.append(LedgerLine(r.entry_date, r.voucher_no, r.summary, r.counterparty, r.income_fen,
+                                   r.expense_fen, r.is_reversal, balance, r.reversed_by_voucher))
+    assert list(data.lines) == expected
+    assert [type(x.is_reversal) for x in data.lines] == [bool] * len(rows)
 
 
 def check_all(db, rng) -> None:
@@ -128,7 +138,8 @@ def step(db, rng, posted: list[str]) -> None:
             direction = rules.INCOME if rng.random() < 0.4 else rules.EXPENSE
             e = ledger.post_entry(db, ledger.EntryInput(
                 random_day(rng), rng.choice(accounts), direction, rng.randint(1, 900_000), rng.choice(CATEGORIES),
-                handler="王芳", entered_by="李明")).entry
+                counterparty=rng.choice(("", "惠民超市")), handler="王芳", entered_by="李明",
+                memo=rng.choice(MEMOS))).entry
             posted.append(e.id)
         elif r < 0.65 and posted:
             ledger.reverse_entry(db, rng.choice(posted), "金额有误", random_day(rng))

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.domain import ledger as rules
@@ -30,7 +30,7 @@ from desktop_app.store.models_ledger import (
     LedgerAttachment,
     LedgerEntry,
 )
-from desktop_app.views.ledger import EntryRow, VoucherData
+from desktop_app.views.ledger import EntryRow, LedgerLine, VoucherData
 
 
 @dataclass
@@ -73,8 +73,8 @@ class _Links:
     dues: set[str]
 
 
-def _links(s: Session, ids: Sequence[str] | None = None, period: Sequence | None = None) -> _Links:
-    """Links of the rows `ids`, or of the entries matching the conditions `period`, or of all rows."""
+def _links(s: Session, ids: Sequence[str] | None = None) -> _Links:
+    """Links of the rows `ids`, or of all rows."""
     orig = aliased(LedgerEntry, name="orig")
     # "> ''" rather than IS NOT NULL: SQLite reads that range from the unique index on reversal_of
     # (the few reversals) where IS NOT NULL scans the whole table.
@@ -93,9 +93,6 @@ def _links(s: Session, ids: Sequence[str] | None = None, period: Sequence | None
         q = q.where(or_(LedgerEntry.id.in_(ids), LedgerEntry.reversal_of.in_(ids)))
         att = att.where(LedgerAttachment.entry_id.in_(ids))
         dues = dues.where(DuesRecord.ledger_entry_id.in_(ids))
-    elif period is not None:  # joined to the period's entries: the read grows with the period, not the books
-        att = att.join(LedgerEntry, LedgerEntry.id == LedgerAttachment.entry_id).where(*period)
-        dues = dues.join(LedgerEntry, LedgerEntry.id == DuesRecord.ledger_entry_id).where(*period)
     links = _Links({}, {}, {}, set())
     for orig_id, rev_id, rev_voucher, orig_voucher in s.execute(q):
         links.reversed_by[orig_id] = (rev_id, rev_voucher)
@@ -112,7 +109,7 @@ def _make_row(values: dict) -> EntryRow:
     """EntryRow(**values), every field given, without the frozen dataclass's __init__.
 
     That __init__ sets each of the 24 fields through object.__setattr__ (about
-    8 µs a row); a year's 收支明细账 has thousands of rows. The result is the
+    8 µs a row); a year's entry list has thousands of rows. The result is the
     same object (tests/unit/test_ledger_rows.py compares them).
     """
     row = _new(EntryRow)
@@ -142,34 +139,45 @@ def entry_rows(s: Session, q, closed: set[date], ids: Sequence[str] | None = Non
     return [_row(r, closed, links) for r in found]
 
 
-def account_rows(s: Session, acc: Account, date_from: date, date_to: date, closed: set[date]) -> list[EntryRow]:
-    """An account's entries of a period by date and voucher number (the 收支明细账's lines).
+def ledger_lines(s: Session, acc: Account, date_from: date, date_to: date, opening_fen: int) -> list[LedgerLine]:
+    """An account's entries of a period as the 收支明细账 prints them, by date and voucher number, each
+    with the balance after it (from `opening_fen`).
 
-    A year of a busy account is thousands of rows: the account's id and name are
-    not read per row, and the rows are built in one loop here.
+    A year of a busy account is thousands of lines, so the database does the
+    per-line work: one Core query of the printed columns in print order, 摘要
+    and the income/expense split computed there (the same as summary_text and
+    EntryRow; tests/integration/test_ledger_month_balances.py compares them with
+    the entry list). Python only adds up the running balance. No ORM object,
+    no EntryRow, none of the links the book does not print.
     """
-    cols = [c for c in _ROW_COLUMNS if c is not LedgerEntry.account_id and c is not Account.name]
-    period = (LedgerEntry.account_id == acc.id, LedgerEntry.entry_date >= date_from,
-              LedgerEntry.entry_date <= date_to, LedgerEntry.deleted.is_(False))
-    # Sorted here: the index gives date order, and SQLite would sort the whole period again for the voucher number.
-    found = sorted(s.connection().execute(select(*cols).where(*period)).all(), key=lambda r: (r[2], r[1]))
-    links = _links(s, [r[0] for r in found] if len(found) <= 200 else None, period)
-    reversed_by, original, attachments, dues = links.reversed_by, links.original_voucher, links.attachments, links.dues
-    closed_months = {(m.year, m.month) for m in closed}
+    E = LedgerEntry
+    income = E.direction == rules.INCOME
+    summary = case(
+        (and_(E.category != "", E.memo != "", E.reversal_of.is_(None)), E.category + "：" + E.memo),
+        (E.memo != "", E.memo),
+        else_=E.category,
+    )
+    period = (E.account_id == acc.id, E.entry_date >= date_from, E.entry_date <= date_to, E.deleted.is_(False))
+    # The index gives date order; sorting each day's few entries by voucher number is cheap.
+    found = s.connection().execute(
+        select(E.entry_date, E.voucher_no, summary, E.counterparty, case((income, E.amount_fen), else_=0),
+               case((income, 0), else_=E.amount_fen), E.reversal_of.is_not(None))
+        .where(*period).order_by(E.entry_date, E.voucher_no)
+    ).all()
+    # The few reversals of this period's entries: original voucher number -> the reversal's
+    # ("> ''" rather than IS NOT NULL: SQLite reads that range from the unique index on reversal_of).
+    orig = aliased(LedgerEntry, name="orig")
+    reversed_by = dict(s.execute(
+        select(orig.voucher_no, E.voucher_no).join(orig, orig.id == E.reversal_of)
+        .where(E.reversal_of > "", orig.account_id == acc.id, orig.entry_date >= date_from,
+               orig.entry_date <= date_to)
+    ).all())
+    new, by = tuple.__new__, reversed_by.get
     out = []
-    for (eid, voucher, entry_date, direction, amount, category, counterparty, handler, entered_by, memo,
-         reversal_of, project_id, meeting_id, activity_id, created_at, site) in found:
-        rev_id, rev_voucher = reversed_by.get(eid, (None, ""))
-        out.append(_make_row({
-            "id": eid, "voucher_no": voucher, "entry_date": entry_date, "account_id": acc.id,
-            "account_name": acc.name, "direction": direction, "amount_fen": amount, "category": category,
-            "counterparty": counterparty, "handler": handler, "entered_by": entered_by, "memo": memo,
-            "reversal_of": reversal_of, "reversal_of_voucher": original.get(eid, ""),
-            "reversed_by": rev_id, "reversed_by_voucher": rev_voucher,
-            "project_id": project_id, "meeting_id": meeting_id, "activity_id": activity_id,
-            "attachments": attachments.get(eid, 0), "created_at": created_at, "updated_by_site": site,
-            "month_closed": (entry_date.year, entry_date.month) in closed_months, "is_dues": eid in dues,
-        }))
+    balance = opening_fen
+    for r in found:
+        balance += r[4] - r[5]
+        out.append(new(LedgerLine, (*r, balance, by(r[1], ""))))
     return out
 
 

@@ -21,13 +21,13 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import and_, delete, extract, func, insert, or_, select
+from sqlalchemy import and_, case, delete, extract, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.ledger import INCOME
 from desktop_app.services import auth
-from desktop_app.services.ledger.books import in_book
+from desktop_app.services.ledger.books import in_book, signed_sum
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.base import new_id, utcnow
@@ -202,3 +202,26 @@ def signed_totals(s: Session, book: str | None, account_ids: Sequence[str], befo
     for t in activity(s, book, None, before - timedelta(days=1), account_ids=account_ids, built=built):
         out[t.account_id] = out.get(t.account_id, 0) + t.signed_fen
     return out
+
+
+def opening_balance(s: Session, account_id: str, on: date) -> int:
+    """One account's balance at the end of the day before `on`, as signed_totals gives it, in two reads.
+
+    The account's month rows whose closed month is still live at the same version,
+    summed per month in one query (a month built before the account existed has
+    no row for it and is read from its entries, which gives the same figure);
+    then the account's entries of every other day before `on`.
+    """
+    signed = case((_B.direction == INCOME, _B.amount_fen), else_=-_B.amount_fen)
+    live = and_(ClosedMonth.id == _B.closed_month_id, ClosedMonth.version == _B.closed_version,
+                ClosedMonth.month == _B.month, ClosedMonth.deleted.is_(False))
+    by_month = dict(s.execute(
+        select(_B.month, func.sum(signed)).join(ClosedMonth, live)
+        .where(_B.account_id == account_id, _B.month < on).group_by(_B.month)
+    ).all())
+    months, ranges = split_period(set(by_month), None, on - timedelta(days=1))
+    total = sum(int(by_month[m] or 0) for m in months)
+    if ranges:
+        total += int(s.scalar(select(signed_sum()).where(
+            _E.account_id == account_id, _in_ranges(_E.entry_date, ranges), _E.deleted.is_(False))) or 0)
+    return total

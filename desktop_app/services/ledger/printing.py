@@ -66,7 +66,7 @@ def print_account_ledger(
     acc = find_account(db, account)
     data = account_ledger(db, acc.id, first, last)
     render_account_ledger(data, out, progress=progress)
-    return (f"{acc.name} {first.isoformat()} 至 {last.isoformat()}，凭证 {len(data.entries)} 张，"
+    return (f"{acc.name} {first.isoformat()} 至 {last.isoformat()}，凭证 {len(data.lines)} 张，"
             f"期末余额 {format_yuan(data.closing_fen)} 元")
 
 

@@ -22,8 +22,8 @@ from desktop_app.services.ledger.books import (
     site_name,
 )
 from desktop_app.services.ledger.budgets import budget_lines
-from desktop_app.services.ledger.entries import account_rows
-from desktop_app.services.ledger.month_balances import activity, built_months, signed_totals
+from desktop_app.services.ledger.entries import ledger_lines
+from desktop_app.services.ledger.month_balances import activity, built_months, opening_balance, signed_totals
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
 from desktop_app.store.models_ledger import LedgerEntry
@@ -138,7 +138,8 @@ def account_ledger(db: Database, account_id: str, date_from: date, date_to: date
     with db.session() as s:
         acc = live_account(s, account_id)
         closed = closed_set_in(s, acc.org_id)
-        opening = signed_totals(s, acc.org_id, [acc.id], date_from).get(acc.id, 0)
-        entries = tuple(account_rows(s, acc, date_from, date_to, closed))
+        # The month balances of the closed months before `date_from`, entries only for the other days.
+        opening = opening_balance(s, acc.id, date_from)
+        lines = tuple(ledger_lines(s, acc, date_from, date_to, opening))
         name = site_name(s)
-        return AccountLedger(name, acc.id, acc.name, date_from, date_to, opening, entries, tuple(sorted(closed)))
+        return AccountLedger(name, acc.id, acc.name, date_from, date_to, opening, lines, tuple(sorted(closed)))
