@@ -578,10 +578,11 @@ def records_renderer(cls: type[RecordsReport], doc: str) -> Callable[..., bytes]
 
 def model_renderer(cls: Callable[..., ReportRenderer], doc: str) -> Callable[..., bytes]:
     """The render function of a form made from one read model that names its center:
-    `render(model, out=None, printed_on=None, *, font_path=None, progress=None)`."""
+    `render(model, out=None, printed_on=None, *, font_path=None, progress=None, **options)`; `options` are
+    the form's own keyword arguments (the sign-in sheet's show_phones, min_blank_rows)."""
     def render(model: Any, out: Path | None = None, printed_on: date | None = None, *,
-               font_path: str | None = None, progress: Callable[[int], None] | None = None) -> bytes:
-        return cls(model, printed_on=printed_on, font_path=font_path, progress=progress).render_to(out)
+               font_path: str | None = None, progress: Callable[[int], None] | None = None, **options: Any) -> bytes:
+        return cls(model, printed_on=printed_on, font_path=font_path, progress=progress, **options).render_to(out)
 
     render.__doc__ = doc
     return render

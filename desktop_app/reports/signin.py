@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date, time
-from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -28,7 +27,7 @@ from reportlab.platypus.tables import CellStyle
 
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.reports.base import (
-    A4_PORTRAIT, CELL_FONT_SIZE, GRID_COLOR, HEADER_FILL, HEADER_SPACE, MARGIN, ReportRenderer, chinese_date,
+    A4_PORTRAIT, CELL_FONT_SIZE, GRID_COLOR, HEADER_FILL, HEADER_SPACE, MARGIN, ReportRenderer, chinese_date, model_renderer,
     rich, text_width,
 )
 from desktop_app.reports.fonts import FontInfo, text_runs
@@ -346,17 +345,6 @@ class SigninReport(ReportRenderer):
         return story
 
 
-def render_signin(
-    sheet: SigninSheet,
-    out: Path | None = None,
-    *,
-    show_phones: bool = False,
-    min_blank_rows: int = MIN_BLANK_ROWS,
-    printed_on: date | None = None,
-    font_path: str | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> bytes:
-    """The sign-in sheet PDF as bytes; also written to `out` (atomically) when given."""
-    report = SigninReport(sheet, show_phones=show_phones, min_blank_rows=min_blank_rows,
-                          printed_on=printed_on, font_path=font_path, progress=progress)
-    return report.render_to(out)
+render_signin = model_renderer(
+    SigninReport, "The sign-in sheet PDF as bytes; also written to `out` (atomically) when given. "
+    "Options: show_phones (masked mobiles in a column), min_blank_rows (rows left for walk-ins).")
