@@ -13,16 +13,20 @@ from desktop_app.reports.base import (
 )
 from desktop_app.views.development import ApplicantDetail, StepRow
 
+# The register's dated columns: the heading on paper, and the step whose (latest) date the column shows.
+STEP_DATES: tuple[tuple[str, str], ...] = (
+    ("申请入党", "递交入党申请书"),
+    ("确定积极分子", "确定入党积极分子"),
+    ("确定发展对象", "确定发展对象"),
+    ("支部大会", "支部大会讨论接收"),
+    ("上级审批", "上级党委审批"),
+    ("转正", "转正"),
+)
 REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("序号", 8, "CENTER"),
     Column("姓名", 16),
     Column("党支部", 28),
-    Column("申请入党", 18, "CENTER"),
-    Column("确定积极分子", 18, "CENTER"),
-    Column("确定发展对象", 18, "CENTER"),
-    Column("支部大会", 18, "CENTER"),
-    Column("上级审批", 18, "CENTER"),
-    Column("转正", 18, "CENTER"),
+    *(Column(heading, 18, "CENTER") for heading, _ in STEP_DATES),
     Column("培养联系人", 24),
     Column("现阶段", 18, "CENTER"),
 )
@@ -67,8 +71,7 @@ class RegisterReport(ModelReport):
             Spacer(1, 2 * mm),
         ]
         rows = [
-            [str(i), d.row.name, d.row.branch_name, _on(d, "递交入党申请书"), _on(d, "确定入党积极分子"),
-             _on(d, "确定发展对象"), _on(d, "支部大会讨论接收"), _on(d, "上级党委审批"), _on(d, "转正"),
+            [str(i), d.row.name, d.row.branch_name, *(_on(d, step) for _, step in STEP_DATES),
              d.row.contacts, d.row.stage]
             for i, d in enumerate(r.people, start=1)
         ]
