@@ -11,10 +11,9 @@ reportlab, the icon font and 32 page modules before the first paint).
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 # Only what the frame needs: the first use of Qt's namespace (Qt.…) alone costs 40-140 ms, menus 20 ms more.
 from PySide6.QtCore import QSize, Signal
@@ -23,60 +22,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.gui.errors import show_error  # light (Qt and logging); tests replace it here
+from desktop_app.gui.pages import PAGES, PageSpec  # the titles the navigation lists
 from desktop_app.settings import Settings, data_dir, log_dir
 
 if TYPE_CHECKING:
     from desktop_app.gui.widgets.page import AppContext, Page
-
-
-class PageSpec(NamedTuple):
-    """A page as the navigation knows it before its module is imported (its class says the same)."""
-
-    module: str  # under desktop_app.gui
-    name: str  # the Page class in it
-    title: str
-    icon: str
-    permission: str | None = None  # pages the account may not use are not shown at all
-
-    def load(self) -> type[Page]:
-        return getattr(importlib.import_module(f"desktop_app.gui.{self.module}"), self.name)
-
-
-# Only modules that really work are listed. tests/gui/test_startup_frame.py checks each line against its class.
-PAGES: list[PageSpec] = [
-    PageSpec("overview.page", "OverviewPage", "概览", "overview"),
-    PageSpec("orgs.page", "OrgsPage", "党组织", "orgs"),
-    PageSpec("roster.page", "RosterPage", "党员名册", "members"),
-    PageSpec("development.page", "DevelopmentPage", "发展党员", "development"),
-    PageSpec("transfers.page", "TransfersPage", "组织关系转接", "transfer"),
-    PageSpec("memberlife.page", "MemberLifePage", "出党与处分", "member-status"),
-    PageSpec("memberlife.floating_page", "FloatingPage", "流动与失联", "move"),
-    PageSpec("meetings.page", "MeetingsPage", "三会一课", "meetings"),
-    PageSpec("meetings.compliance", "CompliancePage", "三会一课落实", "compliance"),
-    PageSpec("meetings.evaluations", "EvaluationsPage", "民主评议", "evaluations"),
-    PageSpec("assessment.page", "AssessmentPage", "支部考评", "assessment", "assessment.read"),
-    PageSpec("residents.page", "ResidentsPage", "居民", "resident"),
-    PageSpec("visits.page", "VisitsPage", "走访", "visits"),
-    PageSpec("wishes.page", "WishesPage", "微心愿", "wishes"),
-    PageSpec("projects.page", "ProjectsPage", "微实事", "projects"),
-    PageSpec("mediation.page", "MediationPage", "矛盾调处", "mediation"),
-    PageSpec("cobuilding.units", "UnitsPage", "共建单位", "units"),
-    PageSpec("cobuilding.activities", "ActivitiesPage", "共建活动", "activities"),
-    PageSpec("cobuilding.reporting", "ReportingPage", "双报到", "reporting"),
-    PageSpec("cobuilding.unit_reports", "UnitReportsPage", "单位报到", "units"),
-    PageSpec("cobuilding.pairing", "PairingPage", "双进双认", "pairing"),
-    PageSpec("cobuilding.inquiries", "InquiriesPage", "问需服务", "followup"),
-    PageSpec("cobuilding.lists", "ListsPage", "三单", "to-project"),
-    PageSpec("cobuilding.joint", "JointPage", "联席会议", "meetings"),
-    PageSpec("cobuilding.care", "CarePage", "慰问", "care"),
-    PageSpec("cobuilding.contacts", "ContactsPage", "联系户与兼职委员", "household"),
-    PageSpec("ledger.page", "LedgerPage", "经费台账", "ledger"),
-    PageSpec("dues.page", "DuesPage", "党费", "dues"),
-    PageSpec("imports.page", "ImportsPage", "导入表格", "import"),
-    PageSpec("sync.page", "SyncPage", "数据同步", "sync"),
-    PageSpec("users.page", "UsersPage", "用户管理", "users", "users.manage"),
-    PageSpec("audit.page", "AuditPage", "操作记录", "audit", "audit.read"),
-]
 
 
 class MainWindow(QMainWindow):

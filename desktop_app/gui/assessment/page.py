@@ -132,9 +132,6 @@ def community_html(r: CommunityRow) -> str:
 
 
 class AssessmentPage(RecordListPage):
-    title = "支部考评"
-    icon = "assessment"
-    permission = "assessment.read"  # the main window shows this page only to those who hold it
     heading = "五好党支部考评"
     watches = changes(Change.ASSESSMENT, Change.MEETINGS, Change.EVALUATIONS, Change.DUES, Change.VISITS,
                       Change.WISHES, Change.MEMBERS, Change.ORGS, Change.DEVELOPMENT, Change.COBUILDING)

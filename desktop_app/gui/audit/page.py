@@ -77,9 +77,6 @@ def _pydate(q: QDate) -> date:
 
 
 class AuditPage(Page):
-    title = "操作记录"
-    icon = "audit"
-    permission = "audit.read"  # the main window shows this page only to those who hold it
     watches = changes(Change.ALL)  # every write leaves a line in the trail
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: date | None = None):

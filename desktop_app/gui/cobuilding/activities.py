@@ -74,8 +74,6 @@ _chosen = is_a(tuple)  # an activity (its detail and photo paths), not a row of 
 
 
 class ActivitiesPage(CobuildingPage):
-    title = "共建活动"
-    icon = "activities"
     watches = changes(Change.COBUILDING, Change.ORGS, Change.MEMBERS, Change.LEDGER)
     tables = (Table(COLUMNS, stretch=4, details_width=300, label="活动", empty="记录活动：Ctrl+N。"),
               Table(HOURS_COLUMNS, stretch=0, details_width=300, label="志愿服务时长",

@@ -96,8 +96,6 @@ _seat = is_a(SeatRow)
 
 
 class ContactsPage(CobuildingPage):
-    title = "联系户与兼职委员"
-    icon = "household"
     heading = "楼门书记、党员联系户和兼职委员"
     watches = changes(Change.COBUILDING, Change.MEMBERS, Change.RESIDENTS, Change.ORGS)
     tables = (Table(CONTACT_COLUMNS, stretch=5, details_width=260, label="楼门书记和联系户",

@@ -83,8 +83,6 @@ def _open_topics(x) -> bool:
 
 
 class JointPage(CobuildingPage):
-    title = "联席会议"
-    icon = "meetings"
     heading = "大党委联席会议：参会单位和议题"
     watches = changes(Change.COBUILDING, Change.MEETINGS)
     tables = (Table(COLUMNS, stretch=4, details_width=320,

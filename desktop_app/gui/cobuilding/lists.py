@@ -157,8 +157,6 @@ _row = is_a(ListRow)
 
 
 class ListsPage(CobuildingPage):
-    title = "三单"
-    icon = "to-project"
     heading = "需求清单、资源清单、项目清单"
     watches = changes(Change.COBUILDING, Change.PROJECTS, Change.VISITS, Change.LEDGER)
     tables = (Table(NEED_COLUMNS, _color, stretch=1, details_width=300, label="需求清单",

@@ -111,8 +111,6 @@ _open = is_a(PairingDetail, lambda x: x.row.ended_on is None)
 
 
 class PairingPage(CobuildingPage):
-    title = "双进双认"
-    icon = "pairing"
     heading = "双进双认（认岗位、认亲戚）"
     watches = changes(Change.COBUILDING, Change.RESIDENTS)
     tables = (Table(COLUMNS, lambda r: MUTED if r.ended_on else None, stretch=1, details_width=340,

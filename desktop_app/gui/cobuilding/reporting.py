@@ -73,8 +73,6 @@ _serving = is_a(ReportingDetail, lambda x: x.row.left_on is None)
 
 
 class ReportingPage(CobuildingPage):
-    title = "双报到"
-    icon = "reporting"
     heading = "在职党员到社区报到"
     watches = changes(Change.COBUILDING, Change.ORGS, Change.MEMBERS)
     tables = (Table(COLUMNS, lambda r: MUTED if r.left_on else None, stretch=1, details_width=320, label="报到党员",

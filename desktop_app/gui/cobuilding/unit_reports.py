@@ -141,8 +141,6 @@ def _open_claims(x) -> list:
 
 
 class UnitReportsPage(CobuildingPage):
-    title = "单位报到"
-    icon = "units"
     watches = changes(Change.COBUILDING, Change.ORGS)
     tables = (Table(COLUMNS, lambda r: MUTED if r.ended_on else None, stretch=0, details_width=330,
                     empty="共建单位到社区报到：Ctrl+N。选中一个单位，这里显示它本年认领、服务、参与活动和评价。"),)

@@ -87,8 +87,6 @@ def unit_html(p: UnitYear) -> str:
 
 
 class UnitsPage(CobuildingPage):
-    title = "共建单位"
-    icon = "units"
     watches = WRITES
     writes = WRITES
     tables = (Table(COLUMNS, lambda r: MUTED if not r.activities else None, stretch=0, details_width=320,

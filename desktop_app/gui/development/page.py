@@ -67,8 +67,6 @@ def _can_advance(d: ApplicantDetail | None) -> bool:
 
 
 class DevelopmentPage(RecordListPage):
-    title = "发展党员"
-    icon = "development"
     watches = changes(Change.DEVELOPMENT, Change.ORGS, Change.MEMBERS)
     writes = WRITES
     tables = (Table(COLUMNS, _color, stretch=1, details_width=330, empty="登记入党申请人：Ctrl+N。"),)

@@ -91,8 +91,6 @@ class DuesView:
 
 
 class DuesPage(Page):
-    title = "党费"
-    icon = "dues"
     watches = changes(Change.DUES, Change.MEMBERS, Change.ORGS, Change.LEDGER)
     loaded = Signal()
 

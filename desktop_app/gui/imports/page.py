@@ -52,8 +52,6 @@ def _view() -> QTableView:
 
 
 class ImportsPage(Page):
-    title = "导入表格"
-    icon = "import"
     watches = frozenset()
 
     def __init__(self, ctx: AppContext):

@@ -91,8 +91,6 @@ class LedgerView:
 
 
 class LedgerPage(Page):
-    title = "经费台账"
-    icon = "ledger"
     watches = changes(Change.LEDGER, Change.DUES)
     loaded = Signal()
 

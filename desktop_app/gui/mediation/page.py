@@ -64,8 +64,6 @@ def _mediating(d: CaseDetail | None) -> bool:
 
 
 class MediationPage(RecordListPage):
-    title = "矛盾调处"
-    icon = "mediation"
     heading = "矛盾纠纷调处"
     watches = changes(Change.MEDIATION, Change.RESIDENTS, Change.ORGS, Change.SERVICE_LISTS)
     writes = changes(Change.MEDIATION)

@@ -127,8 +127,6 @@ def ask_xlsx_path(parent: QWidget | None, title: str, default_name: str) -> Path
 
 
 class CompliancePage(Page):
-    title = "三会一课落实"
-    icon = "compliance"
     watches = changes(Change.MEETINGS, Change.ORGS, Change.MEMBERS)
     loaded = Signal()
 

@@ -63,8 +63,6 @@ COLUMNS = (
 
 
 class EvaluationsPage(Page):
-    title = "民主评议"
-    icon = "evaluations"
     watches = changes(Change.EVALUATIONS, Change.ORGS, Change.MEMBERS)
     loaded = Signal()
 

@@ -167,8 +167,6 @@ class MemberHistoryDialog(QDialog):
 
 
 class MeetingsPage(Page):
-    title = "三会一课"
-    icon = "meetings"
     watches = changes(Change.MEETINGS, Change.ORGS, Change.MEMBERS, Change.DUES)
     loaded = Signal()
 

@@ -74,8 +74,6 @@ def _lost(d) -> bool:
 
 
 class FloatingPage(RecordListPage):
-    title = "流动与失联"
-    icon = "move"
     heading = "流动党员、失联党员和组织调动"
     watches = changes(Change.MEMBERS, Change.ORGS)
     writes = WRITES

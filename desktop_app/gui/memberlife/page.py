@@ -75,8 +75,6 @@ def _withdrawable(d) -> bool:
 
 
 class MemberLifePage(RecordListPage):
-    title = "出党与处分"
-    icon = "member-status"
     watches = changes(Change.MEMBERS, Change.MEETINGS, Change.DUES)
     writes = WRITES
     tables = (

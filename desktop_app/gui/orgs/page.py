@@ -90,8 +90,6 @@ class OrgTreeView(QTreeView):
 
 
 class OrgsPage(Page):
-    title = "党组织"
-    icon = "orgs"
     watches = changes(Change.ORGS, Change.MEMBERS)
     loaded = Signal()
 

@@ -93,8 +93,6 @@ STREET_KEYS = ("meetings_held", "attendance_rate", "visits", "close_rate", "wish
 
 
 class OverviewPage(Page):
-    title = "概览"
-    icon = "overview"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: date | None = None):
         super().__init__(ctx, parent)

@@ -88,8 +88,6 @@ def _pending_milestone(d: ProjectDetail | None) -> bool:
 
 
 class ProjectsPage(RecordListPage):
-    title = "微实事"
-    icon = "projects"
     heading = "微实事 · 项目清单"
     watches = changes(Change.PROJECTS, Change.VISITS, Change.ORGS, Change.SERVICE_LISTS)
     writes = changes(Change.PROJECTS)

@@ -56,8 +56,6 @@ def household_html(h: HouseholdRow) -> str:
 
 
 class ResidentsPage(RecordListPage):
-    title = "居民"
-    icon = "resident"
     heading = "居民与住户"
     watches = changes(Change.RESIDENTS, Change.ORGS, Change.SERVICE_LISTS)
     writes = changes(Change.RESIDENTS)

@@ -38,8 +38,6 @@ from desktop_app.views.sync import CommunityStatus, ImportReport, KeyInfo, KeyUs
 
 
 class SyncPage(Page):
-    title = "数据同步"
-    icon = "sync"
     watches = changes(Change.SYNC, Change.ORGS, Change.MEMBERS)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):

@@ -65,8 +65,6 @@ class LetterDialog(SavingDialog):
 
 
 class TransfersPage(RecordListPage):
-    title = "组织关系转接"
-    icon = "transfer"
     watches = changes(Change.MEMBERS)
     writes = WRITES
     tables = (Table(COLUMNS, _color, stretch=3, details_width=260,

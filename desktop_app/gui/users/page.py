@@ -147,9 +147,6 @@ class ResetPasswordDialog(AccountDialog):
 
 
 class UsersPage(Page):
-    title = "用户管理"
-    icon = "users"
-    permission = "users.manage"  # the main window shows this page only to those who hold it
     watches = changes(Change.USERS, Change.ORGS)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):

@@ -104,8 +104,6 @@ def details_html(v: VisitDetail) -> str:
 
 
 class VisitsPage(RecordListPage):
-    title = "走访"
-    icon = "visits"
     heading = "走访与民情恳谈"
     watches = changes(Change.VISITS, Change.RESIDENTS, Change.MEMBERS, Change.PROJECTS, Change.ORGS,
                       Change.SERVICE_LISTS)

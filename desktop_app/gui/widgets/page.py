@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
 
 from desktop_app.gui.bus import bus
+from desktop_app.gui.pages import spec_of
 from desktop_app.services.database import Database
 from desktop_app.services.site import SiteInfo
 from desktop_app.views.changes import Change, Changes, touches
@@ -22,9 +23,17 @@ class AppContext:
 
 
 class Page(QWidget):
+    # what the navigation calls the page, its icon and the permission it needs: from its line in gui/pages.py
     title = ""
     icon = ""
+    permission: str | None = None
     watches: Changes = frozenset({Change.ALL})  # which changes make this page stale
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        spec = spec_of(cls.__module__, cls.__name__)
+        if spec is not None:  # a page the window lists (not a base such as RecordListPage)
+            cls.title, cls.icon, cls.permission = spec.title, spec.icon, spec.permission
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)

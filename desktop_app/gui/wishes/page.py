@@ -66,8 +66,6 @@ def _state_is(state: str):
 
 
 class WishesPage(RecordListPage):
-    title = "微心愿"
-    icon = "wishes"
     watches = changes(Change.WISHES, Change.RESIDENTS, Change.MEMBERS, Change.ORGS)
     writes = changes(Change.WISHES)
     tables = (Table(COLUMNS, _color, stretch=3, details_width=260, empty="发布心愿：Ctrl+N。"),)

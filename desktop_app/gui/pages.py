@@ -1,0 +1,73 @@
+"""The pages the window lists, by module, class, title and icon: the one place a page's name and icon are said.
+
+The navigation paints every title before any page module is imported (the frame comes
+first), so the titles live here rather than in the page classes; a page class takes its
+`title` and `icon` from its line here when it is defined (Page.__init_subclass__). Light
+on purpose: nothing but the standard library.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from desktop_app.gui.widgets.page import Page
+
+
+class PageSpec(NamedTuple):
+    """A page as the navigation knows it before its module is imported (its class takes title and icon from here)."""
+
+    module: str  # under desktop_app.gui
+    name: str  # the Page class in it
+    title: str
+    icon: str
+    permission: str | None = None  # pages the account may not use are not shown at all
+
+    def load(self) -> type[Page]:
+        return getattr(importlib.import_module(f"desktop_app.gui.{self.module}"), self.name)
+
+
+# Only modules that really work are listed. tests/gui/test_startup_frame.py checks each line against its class.
+PAGES: list[PageSpec] = [
+    PageSpec("overview.page", "OverviewPage", "概览", "overview"),
+    PageSpec("orgs.page", "OrgsPage", "党组织", "orgs"),
+    PageSpec("roster.page", "RosterPage", "党员名册", "members"),
+    PageSpec("development.page", "DevelopmentPage", "发展党员", "development"),
+    PageSpec("transfers.page", "TransfersPage", "组织关系转接", "transfer"),
+    PageSpec("memberlife.page", "MemberLifePage", "出党与处分", "member-status"),
+    PageSpec("memberlife.floating_page", "FloatingPage", "流动与失联", "move"),
+    PageSpec("meetings.page", "MeetingsPage", "三会一课", "meetings"),
+    PageSpec("meetings.compliance", "CompliancePage", "三会一课落实", "compliance"),
+    PageSpec("meetings.evaluations", "EvaluationsPage", "民主评议", "evaluations"),
+    PageSpec("assessment.page", "AssessmentPage", "支部考评", "assessment", "assessment.read"),
+    PageSpec("residents.page", "ResidentsPage", "居民", "resident"),
+    PageSpec("visits.page", "VisitsPage", "走访", "visits"),
+    PageSpec("wishes.page", "WishesPage", "微心愿", "wishes"),
+    PageSpec("projects.page", "ProjectsPage", "微实事", "projects"),
+    PageSpec("mediation.page", "MediationPage", "矛盾调处", "mediation"),
+    PageSpec("cobuilding.units", "UnitsPage", "共建单位", "units"),
+    PageSpec("cobuilding.activities", "ActivitiesPage", "共建活动", "activities"),
+    PageSpec("cobuilding.reporting", "ReportingPage", "双报到", "reporting"),
+    PageSpec("cobuilding.unit_reports", "UnitReportsPage", "单位报到", "units"),
+    PageSpec("cobuilding.pairing", "PairingPage", "双进双认", "pairing"),
+    PageSpec("cobuilding.inquiries", "InquiriesPage", "问需服务", "followup"),
+    PageSpec("cobuilding.lists", "ListsPage", "三单", "to-project"),
+    PageSpec("cobuilding.joint", "JointPage", "联席会议", "meetings"),
+    PageSpec("cobuilding.care", "CarePage", "慰问", "care"),
+    PageSpec("cobuilding.contacts", "ContactsPage", "联系户与兼职委员", "household"),
+    PageSpec("ledger.page", "LedgerPage", "经费台账", "ledger"),
+    PageSpec("dues.page", "DuesPage", "党费", "dues"),
+    PageSpec("imports.page", "ImportsPage", "导入表格", "import"),
+    PageSpec("sync.page", "SyncPage", "数据同步", "sync"),
+    PageSpec("users.page", "UsersPage", "用户管理", "users", "users.manage"),
+    PageSpec("audit.page", "AuditPage", "操作记录", "audit", "audit.read"),
+]
+
+
+def spec_of(module: str, name: str) -> PageSpec | None:
+    """The line for the class `name` of the module `module` (a full dotted name), or None for a base class."""
+    return _BY_CLASS.get((module, name))
+
+
+_BY_CLASS = {(f"desktop_app.gui.{spec.module}", spec.name): spec for spec in PAGES}
