@@ -6,6 +6,7 @@
     python -m tests.benchmarks --scale 10           the 10x sizes (1,000,000 members, 2,000,000 entries)
     python -m tests.benchmarks --json out.json      also write the figures as JSON
     python -m tests.benchmarks --scale 10 --against out.json   the growth of each figure over a 1x run
+    python -m tests.benchmarks --skip district --skip sync     all but those
 
 Each benchmark measures its figure beside a baseline in the same run, so the
 ratio holds on a busy machine where the seconds do not.
@@ -49,12 +50,15 @@ def _run_one(name: str, quick: bool, scale: int) -> None:
 def main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__.splitlines()[0])
     p.add_argument("names", nargs="*", help="run only benchmarks whose name contains one of these")
+    p.add_argument("--skip", action="append", default=[], metavar="WORD",
+                   help="leave out benchmarks whose name contains this (may be given again)")
     p.add_argument("--quick", action="store_true", help="tiny sizes: proves every benchmark still runs")
     p.add_argument("--scale", type=int, default=1, help="multiply the sizes (10: the growth run)")
     p.add_argument("--json", metavar="PATH", help="write the figures as JSON")
     p.add_argument("--against", metavar="PATH", help="a --json file of a smaller run: print how each figure grew")
     args = p.parse_args(argv)
-    wanted = [n for n in _names() if not args.names or any(a in n for a in args.names)]
+    wanted = [n for n in _names() if (not args.names or any(a in n for a in args.names))
+              and not any(s in n for s in args.skip)]
     if not wanted:
         p.error(f"no benchmark matches {args.names}; there are {', '.join(_names())}")
     started = time.perf_counter()
@@ -73,7 +77,10 @@ def main(argv: list[str]) -> int:
     print()
     print(figures.table(figures.RESULTS))
     if args.against:
-        _growth(json.loads(Path(args.against).read_text(encoding="utf-8")), args.scale)
+        before = json.loads(Path(args.against).read_text(encoding="utf-8"))
+        print(f"\ngrowth from the x{before.get('scale', 1)} run ({args.against}) to this x{args.scale} run "
+              f"(linear: a figure grows as its size; a per-unit figure stays flat):")
+        print(figures.growth(before, figures.RESULTS, args.scale / before.get("scale", 1)))
     if failed:
         print("\nFAILED:\n  " + "\n  ".join(failed))
     if args.json:
@@ -84,19 +91,6 @@ def main(argv: list[str]) -> int:
             "figures": [f.as_json() for f in figures.RESULTS],
         }, ensure_ascii=False, indent=1), encoding="utf-8")
     return 1 if failed else 0
-
-
-def _growth(before: dict, scale: int) -> None:
-    """Each figure against the same figure of a smaller run: linear growth is at most the size ratio."""
-    size_ratio = scale / before.get("scale", 1)
-    old = {(f["bench"], f["name"]): f for f in before["figures"]}
-    print(f"\ngrowth against the x{before.get('scale', 1)} run (sizes x{size_ratio:g}; linear is <= x{size_ratio:g}):")
-    for f in figures.RESULTS:
-        was = old.get((f.bench, f.name))
-        if was and was["value"] and f.unit == "s":
-            grew = f.value / was["value"]
-            verdict = "linear or better" if grew <= size_ratio * 1.1 else "FASTER THAN LINEAR"
-            print(f"  {f.bench:10s} {f.name:50s} x{grew:6.2f}  {verdict}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ collects them; a benchmark run on its own still prints its own lines.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 
@@ -20,7 +21,8 @@ class Figure:
     baseline: float | None = None
     baseline_name: str = ""
     target: float | None = None  # the ratio to stay at or under
-    size: str = ""  # what it ran on (100,000 members ...)
+    size: str = ""  # what it ran on, its number first (100,000 members ...): the growth table compares them
+    per_unit: bool = False  # a figure per sheet, per page ...: linear growth of the whole keeps it flat
     notes: dict = field(default_factory=dict)
 
     @property
@@ -44,8 +46,9 @@ RESULTS: list[Figure] = []
 
 
 def record(bench: str, name: str, value: float, unit: str, baseline: float | None = None,
-           baseline_name: str = "", target: float | None = None, size: str = "", **notes) -> Figure:
-    f = Figure(bench, name, value, unit, baseline, baseline_name, target, size, notes)
+           baseline_name: str = "", target: float | None = None, size: str = "", *, per_unit: bool = False,
+           **notes) -> Figure:
+    f = Figure(bench, name, value, unit, baseline, baseline_name, target, size, per_unit, notes)
     RESULTS.append(f)
     return f
 
@@ -81,3 +84,59 @@ def table(figures: list[Figure]) -> str:
         return "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()
 
     return "\n".join([fmt(head), fmt(["-" * w for w in widths]), *(fmt(r) for r in lines)])
+
+
+def size_number(size: str) -> float | None:
+    """The leading number of a size ("2,000,000 entries" -> 2000000.0), None when it has none."""
+    m = re.match(r"\s*([\d,]+(?:\.\d+)?)", size or "")
+    return float(m.group(1).replace(",", "")) if m else None
+
+
+def growth(before: dict, after: list[Figure], scale_ratio: float) -> str:
+    """Each figure of this run against the same figure of a smaller run (`before`: its JSON), as a table.
+
+    A figure's size grew by the ratio of the leading numbers of its two sizes (the runs' scale
+    ratio where a size has no number); linear growth is that ratio for a whole (an import, a
+    read) and 1 for a per-unit figure (per sheet, per page). `vs linear` is growth over linear:
+    1.00 is linear, below is better, above 1.3 grows faster than linearly. Where the figure has
+    a baseline measured in the same run, its ratio to it at both sizes is shown too: on a loaded
+    machine a flat ratio to a linear baseline is the steadier evidence.
+    """
+    old = {(f["bench"], f["name"]): f for f in before["figures"]}
+    head = ("benchmark", "figure", "size", "value", "grew", "linear", "vs linear", "ratio to baseline", "verdict")
+    rows, notes = [], []
+    for f in after:
+        was = old.get((f.bench, f.name))
+        if not was or not was["value"] or f.unit not in ("s", "MB"):
+            continue
+        a, b = size_number(was.get("size", "")), size_number(f.size)
+        size_ratio = b / a if a and b else scale_ratio
+        linear = 1.0 if f.per_unit or was.get("per_unit") else size_ratio
+        grew = f.value / was["value"]
+        over = grew / linear
+        verdict = ("better than linear" if over < 0.8 else "linear" if over <= 1.1
+                   else "about linear (noise?)" if over <= 1.3 else "FASTER THAN LINEAR")
+        ratio = ""
+        if was.get("ratio") and f.ratio:
+            ratio = f"{was['ratio']:.2f}x -> {f.ratio:.2f}x"
+        sizes = f"{_short(a)} -> {_short(b)}" if a and b else f"x{scale_ratio:g}"
+        rows.append((f.bench, f.name, sizes, f"{_num(was['value'], f.unit)} -> {_num(f.value, f.unit)}",
+                     f"x{grew:.2f}", f"x{linear:g}" + (" (per unit)" if linear == 1 and size_ratio != 1 else ""),
+                     f"{over:.2f}", ratio, verdict))
+        if over > 1.3:
+            notes.append(f"{f.bench}: {f.name}")
+    if not rows:
+        return "no figure of this run is in the earlier run's JSON"
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+
+    def fmt(r) -> str:
+        return "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()
+
+    lines = [fmt(head), fmt(["-" * w for w in widths]), *(fmt(r) for r in rows)]
+    if notes:
+        lines.append("faster than linear: " + "; ".join(notes))
+    return "\n".join(lines)
+
+
+def _short(n: float) -> str:
+    return f"{n / 1e6:g}M" if n >= 1e6 else f"{n / 1e3:g}k" if n >= 1e4 else f"{n:g}"
