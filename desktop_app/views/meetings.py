@@ -15,7 +15,7 @@ from desktop_app.domain import meetings as rules
 from desktop_app.domain.meetings import CellStatus, KindRule, Period
 from desktop_app.views.imports import RowError
 from desktop_app.views.memberlife import TopicRow
-from desktop_app.views.records import input_part
+from desktop_app.views.records import BranchMember, input_part
 
 
 @dataclass(frozen=True)
@@ -271,10 +271,7 @@ class MemberMeetingLine:
 
 
 @dataclass(frozen=True)
-class MemberHistory(_Rated):
-    member_id: str
-    name: str
-    branch_name: str
+class MemberHistory(BranchMember, _Rated):
     lines: tuple[MemberMeetingLine, ...]  # held meetings, newest first
     expected: int
     present: int
@@ -283,10 +280,7 @@ class MemberHistory(_Rated):
 
 
 @dataclass(frozen=True)
-class MemberRate(_Rated):
-    member_id: str
-    name: str
-    branch_name: str
+class MemberRate(BranchMember, _Rated):
     expected: int
     present: int
     leave: int
@@ -295,10 +289,7 @@ class MemberRate(_Rated):
 
 
 @dataclass(frozen=True)
-class AbsenceStreak:
-    member_id: str
-    name: str
-    branch_name: str
+class AbsenceStreak(BranchMember):
     mobile: str
     streak: int  # latest required meetings missed in a row
     last_present: date | None
@@ -306,10 +297,7 @@ class AbsenceStreak:
 
 
 @dataclass(frozen=True)
-class LostContactRisk:
-    member_id: str
-    name: str
-    branch_name: str
+class LostContactRisk(BranchMember):
     status: str
     mobile: str
     last_life: date | None  # last meeting attended

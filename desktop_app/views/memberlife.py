@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from desktop_app.views.records import BranchMember
+
 
 @dataclass(frozen=True)
 class ExitRow:
@@ -100,12 +102,9 @@ class SearchRow:
 
 
 @dataclass(frozen=True)
-class LostRow:
+class LostRow(BranchMember):
     """A 失联党员 (or one suspended for it) with the searches so far and what the rules allow next."""
 
-    member_id: str
-    name: str
-    branch_name: str
     status: str
     lost_since: date | None
     months_lost: int | None
@@ -114,25 +113,14 @@ class LostRow:
     last_decision: str
     next_step: str  # what the rules allow now, in words
 
-    @property
-    def id(self) -> str:
-        return self.member_id
-
 
 @dataclass(frozen=True)
-class LapseRow:
+class LapseRow(BranchMember):
     """A member who meets 党章 article 9's six months (without organisation life, or without dues)."""
 
-    member_id: str
-    name: str
-    branch_name: str
     last_life: date | None
     dues_paid_to: date | None
     grounds: tuple[str, ...]
-
-    @property
-    def id(self) -> str:
-        return self.member_id
 
 
 @dataclass(frozen=True)

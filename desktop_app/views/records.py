@@ -2,12 +2,13 @@
 
 A record's detail extends the input dataclass its form edits (CaseDetail(CaseInput),
 MemberDetail(MemberInput) …): `input_part` gives that editable part back, so each
-detail's `to_input()` says only which input it extends.
+detail's `to_input()` says only which input it extends. The lists of members that
+attendance and 党员管理 keep (rates, streaks, risks, 失联, 党章第九条) start from BranchMember.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
 I = TypeVar("I")
@@ -16,3 +17,16 @@ I = TypeVar("I")
 def input_part(detail: Any, input_type: type[I]) -> I:
     """The fields of `input_type` read off `detail` (which extends it): what the edit form starts from."""
     return input_type(**{f.name: getattr(detail, f.name) for f in fields(input_type)})
+
+
+@dataclass(frozen=True)
+class BranchMember:
+    """A member as a list of members names one: the member's id, name and branch; the row is found again by the member."""
+
+    member_id: str
+    name: str
+    branch_name: str
+
+    @property
+    def id(self) -> str:
+        return self.member_id
