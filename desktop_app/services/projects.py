@@ -23,7 +23,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
 from desktop_app.services import auth
 from desktop_app.services.records import (
-    any_like, assign, chosen, chunked, given, in_year, live_children, settle, tombstone_children, within, writes,
+    OpenFilter, any_like, assign, chosen, chunked, given, in_year, live_children, settle, tombstone_children, within, writes,
 )
 from desktop_app.services.residents import check_grid, grid_names, live, resident_place, text_terms
 from desktop_app.services.uow import UnitOfWork
@@ -42,13 +42,10 @@ COMMUNITY_WIDE = "全社区"
 
 
 @dataclass
-class ProjectFilter:
-    text: str = ""
+class ProjectFilter(OpenFilter):
+    """Open: 待启动 or 实施中."""
+
     status: str | None = None
-    open_only: bool = False  # 待启动 or 实施中
-    overdue_only: bool = False
-    category: str | None = None
-    grid_id: str | None = None
     completed_from: date | None = None
     completed_to: date | None = None
     year: int | None = None  # started, due or completed in this year
@@ -135,10 +132,7 @@ def _conditions(flt: ProjectFilter, today: date) -> list[ColumnElement]:
         *within(Project.completed_on, flt.completed_from, flt.completed_to),
         *in_year(flt.year, Project.start_date, Project.deadline, Project.completed_on),
     ]
-    if flt.open_only or flt.overdue_only:
-        c.append(Project.status.in_(flow.PROJECT_OPEN))
-    if flt.overdue_only:
-        c.append(Project.deadline < today)
+    c += flt.open_conditions(Project.status, flow.PROJECT_OPEN, Project.deadline, today)
     for term in text_terms(flt.text):
         c.append(or_(*any_like(term, Project.name, Project.project_no, Project.owner_name, Project.description,
                                Project.category)))

@@ -16,6 +16,7 @@ import functools
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -110,6 +111,23 @@ def any_like(term: str, *cols) -> list[ColumnElement]:
     """The term's text appears in any of `cols` (LIKE wildcards in the term are taken literally)."""
     t = like_escape(term)
     return [col.like(f"%{t}%", escape="\\") for col in cols]
+
+
+@dataclass
+class OpenFilter:
+    """What the lists of records that stay open until settled (visits' follow-ups, 微实事 projects) filter alike."""
+
+    text: str = ""
+    grid_id: str | None = None
+    category: str | None = None
+    open_only: bool = False
+    overdue_only: bool = False  # open, and past its due date
+
+    def open_conditions(self, state_col, open_states, due_col, today: date) -> list[ColumnElement]:
+        """Open only: the state is one of `open_states`; overdue only: open, and due before `today`."""
+        if not (self.open_only or self.overdue_only):
+            return []
+        return [state_col.in_(open_states), *([due_col < today] if self.overdue_only else [])]
 
 
 def number_like(term: str, id_col, phone_col) -> list[ColumnElement]:

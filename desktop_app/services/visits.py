@@ -25,7 +25,7 @@ from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.service_flow import FollowUpStep, ProjectInput, VisitInput
 from desktop_app.services import auth, projects
 from desktop_app.services.records import (
-    any_like, assign, chunked, given, live_children, settle, tombstone_children, within,
+    OpenFilter, any_like, assign, chunked, given, live_children, settle, tombstone_children, within,
 )
 from desktop_app.services.residents import (
     NO_GRID, center_name, center_of, check_grid, grid_names, household_label, live, name_match, resident_place,
@@ -42,13 +42,10 @@ from desktop_app.views.visits import FollowUpRow, MemberChoice, Scope, VisitDeta
 
 
 @dataclass
-class VisitFilter:
-    text: str = ""  # visitee, content, place, visitor names, pinyin of the visitee
-    grid_id: str | None = None
+class VisitFilter(OpenFilter):
+    """`text`: visitee, content, place, visitor names, pinyin of the visitee; open: 待处理 or 处理中."""
+
     state: str | None = None  # one follow-up state
-    open_only: bool = False  # 待处理 or 处理中
-    overdue_only: bool = False
-    category: str | None = None
     form: str | None = None
     date_from: date | None = None
     date_to: date | None = None
@@ -115,10 +112,7 @@ def _conditions(flt: VisitFilter, today: date) -> list[ColumnElement]:
                (Visit.form, flt.form)),
         *within(Visit.visit_date, flt.date_from, flt.date_to),
     ]
-    if flt.open_only or flt.overdue_only:
-        c.append(Visit.follow_state.in_(flow.OPEN_STATES))
-    if flt.overdue_only:
-        c.append(Visit.due_date < today)
+    c += flt.open_conditions(Visit.follow_state, flow.OPEN_STATES, Visit.due_date, today)
     if flt.member_id:
         c.append(Visit.id.in_(select(VisitMember.visit_id).where(
             VisitMember.member_id == flt.member_id, VisitMember.deleted.is_(False))))
