@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from pathlib import Path
+from itertools import filterfalse
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -268,34 +269,70 @@ class _Failed(NamedTuple):
     reason: str
 
 
-def _id_cell(value: Any) -> Any:
-    number, problem = _id_number(value)
-    return (number, problem)
+# Texts in the shape a program writes them (digits only, no space at either end, an 18-character ID
+# number) read as they stand: a C-level regular expression match picks them out, and only the other
+# texts of a column go through its parser (which gives those the very same value).
+_PLAIN = {
+    "text": re.compile(r"(?:\S(?:.*\S)?)?", re.DOTALL),  # \s is exactly what str.strip() takes off
+    "digits": re.compile(r"\d*", re.ASCII),
+    "seq": re.compile(r"\d{0,9}", re.ASCII),
+    "id": re.compile(r"(?!\d{15}000)\d{17}[\dX]", re.ASCII),  # a tail of 000 is looked at by _id_number
+}
 
 
-def _parsed_column(column: str, cells: list[Any]) -> tuple[list[Any], list[int], bool]:
+def _plain_kind(column: str) -> str | None:
+    if column == _ID_COLUMN:
+        return "id"
+    if column == "序号":
+        return "seq"
+    parse = _PARSERS[column][1]
+    return "digits" if parse is _phone else "text" if parse is _text else None
+
+
+def _parsed_column(column: str, cells: list[Any]) -> tuple[list[Any], dict[int, str], bool]:
     """One template column parsed, each distinct text once (a file repeats 汉族, 正式党员, dates ...): the values,
-    the rows whose cell did not parse (a _Failed there; the ID number column gives (number, problem) pairs),
-    and whether every cell was text."""
-    parse = _id_cell if column == _ID_COLUMN else _PARSERS[column][1]
+    the rows whose cell did not parse with the reason (the value there is a placeholder), and whether every
+    cell was text."""
+    parse = _PARSERS[column][1]
+    is_id = column == _ID_COLUMN
 
     def one(value: Any) -> Any:
+        if is_id:
+            number, problem = _id_number(value)
+            return _Failed(problem) if problem is not None else number
         try:
             return parse(value)
         except ValueError as exc:
             return _Failed(str(exc))
 
-    def failed(out: Any) -> bool:
-        return out[1] is not None if column == _ID_COLUMN else type(out) is _Failed
-
     distinct = dict.fromkeys(cells)
-    if all(type(v) is str for v in distinct):
+    if not set(map(type, distinct)) <= {str}:
+        # Numbers, booleans and dates from a workbook: 1, 1.0 and True are one key but not one cell.
+        got = [one(v) for v in cells]
+        failed = {i: out.reason for i, out in enumerate(got) if type(out) is _Failed}
+        if is_id:  # the ID number column keeps what it read of a damaged cell, for the messages
+            for i in failed:
+                got[i] = _id_number(cells[i])[0]
+        return got, failed, False
+    kind = _plain_kind(column)
+    if kind is None:
         table = {v: one(v) for v in distinct}
-        bad = {v for v, out in table.items() if failed(out)}
-        return [table[v] for v in cells], [i for i, v in enumerate(cells) if v in bad] if bad else [], True
-    # Numbers, booleans and dates from a workbook: 1, 1.0 and True are one key but not one cell.
-    got = [one(v) for v in cells]
-    return got, [i for i, out in enumerate(got) if failed(out)], False
+    else:
+        plain = _PLAIN[kind].fullmatch
+        table = {v: one(v) for v in filterfalse(plain, distinct)}
+        if kind == "seq":
+            table.update((v, int(v) if v else 0) for v in distinct if v not in table)
+    failed_texts = {v: out.reason for v, out in table.items() if type(out) is _Failed}
+    if is_id:
+        for v in failed_texts:
+            table[v] = _id_number(v)[0]
+    if kind in ("text", "digits", "id"):
+        got = list(map(table.get, cells, cells)) if table else list(cells)
+    else:
+        got = list(map(table.__getitem__, cells))
+    if not failed_texts:
+        return got, {}, True
+    return got, {i: failed_texts[v] for i, v in enumerate(cells) if v in failed_texts}, True
 
 
 class SheetRow(NamedTuple):
@@ -368,9 +405,9 @@ def read_member_file(path: str | Path, mapping: Mapping | None = None, sheet: st
         if column in SPEC.codes or (mapping is not None and mapping.values.get(column)):
             decode = sheets.decoder(SPEC, mapping, column)
             distinct = dict.fromkeys(got)
-            if all(type(v) is str for v in distinct):  # a coded column holds a handful of values
+            if set(map(type, distinct)) <= {str}:  # a coded column holds a handful of values
                 table = {v: decode(v) for v in distinct}
-                got = [table[v] for v in got]
+                got = list(map(table.__getitem__, got))
             else:
                 got = list(map(decode, got))
         cells[column] = got
@@ -381,13 +418,10 @@ def read_member_file(path: str | Path, mapping: Mapping | None = None, sheet: st
         key, parse = _PARSERS[column]
         raw = cells[column]
         got, bad, text_only = _parsed_column(column, raw)
-        for i in bad:
-            reason = got[i][1] if column == _ID_COLUMN else got[i].reason
+        for i, reason in bad.items():
             errors.setdefault(i, []).append(RowError(row_numbers[i], column, shown(raw[i]), reason))
             if column != _ID_COLUMN:
                 got[i] = _DEFAULTS[key]  # as if the cell were blank: the row is refused anyway
-        if column == _ID_COLUMN:
-            got = [number for number, _ in got]
         values[key] = got
         if parse is _text and text_only:
             # Its cells are shown as its values are (stripped text): the values stand in for them.

@@ -96,3 +96,44 @@ def test_outside_a_transaction_the_indexes_are_left_alone(db, monkeypatch):
         before = _indexes(s)
         with bulk.indexes_built_after(s.connection(), Member.__table__, 3):
             assert _indexes(s) == before
+
+
+def test_ordered_ids_are_sorted_version_4_uuids():
+    ids = bulk.new_ids(3000, ordered=True)
+    assert ids == sorted(ids) and len(set(ids)) == 3000
+    assert all(uuid.UUID(i).version == 4 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
+    assert bulk.new_ids(0) == []
+
+
+def test_columns_of_one_value_written_into_the_statement_are_stored_alike(db):
+    """A column holding one value in every row goes into the INSERT's text: text with a quote, None,
+    an int, a flag, a date and a stamp read back as bound ones do; a column mixing 1 and True is bound."""
+    org_id = roster.root_org_id(db)
+    numbers = [idcard.make("310105", date(1950, 1, 1), i, idcard.FEMALE) for i in range(4)]
+    now = datetime(2026, 1, 2, 3, 4, 5, 678901)
+    cols = _columns(org_id, numbers, now) | {
+        "address": ["O'Brien 路 3 号"] * 4, "confirmed_date": [None] * 4, "is_lost": [False] * 4,
+        "job": ["退休", "退休", "在职", "退休"], "version": [1, True, 1, 1],
+    }
+    with db.session() as s:
+        sql, bound = bulk._statement(s.connection(), Member.__table__, list(cols), [cols[k] for k in cols], 4)
+        assert "'O''Brien 路 3 号'" in sql and "?" in sql
+        bulk.insert_columns(s, Member.__table__, cols, 4)
+        s.commit()
+    with db.session() as s:
+        got = s.scalars(select(Member).order_by(Member.seq)).all()
+        assert [(m.address, m.confirmed_date, m.is_lost, m.job, m.version, m.created_at, m.birth_date)
+                for m in got] == [("O'Brien 路 3 号", None, False, j, 1, now, date(1950, 1, 1))
+                                  for j in ("退休", "退休", "在职", "退休")]
+        raw = s.execute(text("SELECT typeof(version), typeof(is_lost), created_at FROM member LIMIT 1")).one()
+        assert tuple(raw) == ("integer", "integer", "2026-01-02 03:04:05.678901")
+
+
+def test_rows_whose_every_column_is_constant_are_all_written(db):
+    with db.session() as s:
+        conn = s.connection()
+        conn.exec_driver_sql("CREATE TEMP TABLE t (a, b)")
+        from sqlalchemy import Column, MetaData, Table
+        t = Table("t", MetaData(), Column("a"), Column("b"))
+        assert bulk.insert_columns(s, t, {"a": [1, 1, 1], "b": ["x", "x", "x"]}, 3) == 3
+        assert conn.exec_driver_sql("SELECT a, b FROM t").all() == [(1, "x")] * 3

@@ -46,7 +46,8 @@ wild = {
     "joined_date": _dates(),
     "confirmed_date": _dates(),
     "job": _text(),
-    "mobile": st.sampled_from(["", "13812345678", "+86 138-1234-5678", "12345", "１３８１２３４５６７８"]),
+    "mobile": st.sampled_from(["", "13812345678", "+86 138-1234-5678", "12345", "１３８１２３４５６７８",
+                               " 13812345678", "138123456789", "23812345678", "8613812345678"]),
     "phone": st.sampled_from(["", "021-12345678", "abc", "1" * 40, "0571 8888 8888转123"]),
     "address": _text(),
     "party_status": st.sampled_from(["", rules.NORMAL, rules.SUSPENDED, "开除"]),
@@ -121,3 +122,10 @@ def test_numbers_and_flags_from_code_are_not_mixed_up_by_equality():
     columns = {f: [r[f] for r in records] for f in records[0]}
     _, errors, _ = check_columns(columns, 2, TODAY)
     assert list(errors) == [1] and errors[1][0].field == "序号"
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_the_check_digit_read_in_base_13_is_the_weighted_one(first17):
+    from desktop_app.domain import members_bulk
+
+    assert members_bulk._CHECK[int(first17 + "0", 13) % 11] == idcard.check_digit(first17)

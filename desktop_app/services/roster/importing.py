@@ -161,6 +161,7 @@ def _insert_new(s: Session, site_id: str, now: datetime, batch: MemberBatch, org
     columns["seq"] = numbers
     conn = s.connection()
     memo: dict[str, dict] = {}  # the stored form of each date, flag ... once for the whole import
+    ids = bulk.new_ids(n, ordered=True)  # in ascending order: the primary key's b-tree grows at its end
     with _big_cache(s), bulk.indexes_built_after(conn, Member.__table__, n):
         for start in range(0, n, bulk.BATCH):
             part = {name: values[start:start + bulk.BATCH] for name, values in columns.items()}
@@ -172,7 +173,7 @@ def _insert_new(s: Session, site_id: str, now: datetime, batch: MemberBatch, org
                 "status": [rules.SUSPENDED if party == rules.SUSPENDED else rules.LOST if lost
                            else rules.FLOATING if floating else rules.NORMAL
                            for party, lost, floating in zip(part["party_status"], part["is_lost"], part["is_floating"])],
-                "id": bulk.new_ids(m), "created_at": [now] * m, "updated_at": [now] * m,
+                "id": ids[start:start + m], "created_at": [now] * m, "updated_at": [now] * m,
                 "updated_by_site": [site_id] * m, "version": [1] * m, "deleted": [False] * m,
             }
             bulk.insert_columns(s, Member.__table__, part, m, memo)
