@@ -7,6 +7,7 @@
     python -m tests.benchmarks --json out.json      also write the figures as JSON
     python -m tests.benchmarks --scale 10 --against out.json   the growth of each figure over a 1x run
     python -m tests.benchmarks --skip district --skip sync     all but those
+    python -m tests.benchmarks --show a.json b.json --against out.json   one run's parts, run apart, as one
 
 Each benchmark measures its figure beside a baseline in the same run, so the
 ratio holds on a busy machine where the seconds do not.
@@ -56,13 +57,24 @@ def main(argv: list[str]) -> int:
     p.add_argument("--scale", type=int, default=1, help="multiply the sizes (10: the growth run)")
     p.add_argument("--json", metavar="PATH", help="write the figures as JSON")
     p.add_argument("--against", metavar="PATH", help="a --json file of a smaller run: print how each figure grew")
+    p.add_argument("--show", nargs="+", metavar="PATH",
+                   help="run nothing: the table of these --json files of one run (its parts, run apart), "
+                        "with --against its growth; --json writes them as one file")
     args = p.parse_args(argv)
-    wanted = [n for n in _names() if (not args.names or any(a in n for a in args.names))
-              and not any(s in n for s in args.skip)]
-    if not wanted:
-        p.error(f"no benchmark matches {args.names}; there are {', '.join(_names())}")
     started = time.perf_counter()
     failed: list[str] = []
+    wanted: list[str] = []
+    if args.show:
+        runs = [json.loads(Path(x).read_text(encoding="utf-8")) for x in args.show]
+        figures.RESULTS.extend(figures.from_json(f) for r in runs for f in r["figures"])
+        failed = [x for r in runs for x in r["failed"]]
+        args.scale, args.quick = runs[0]["scale"], runs[0]["quick"]
+        started -= sum(r["seconds"] for r in runs)
+    else:
+        wanted = [n for n in _names() if (not args.names or any(a in n for a in args.names))
+                  and not any(s in n for s in args.skip)]
+        if not wanted:
+            p.error(f"no benchmark matches {args.names}; there are {', '.join(_names())}")
     for name in wanted:
         print(f"== {name}", flush=True)
         t0 = time.perf_counter()

@@ -45,6 +45,11 @@ class Figure:
 RESULTS: list[Figure] = []
 
 
+def from_json(d: dict) -> Figure:
+    """A figure as Figure.as_json wrote it (older files lack the newer fields)."""
+    return Figure(**{k: d[k] for k in Figure.__dataclass_fields__ if k in d})
+
+
 def record(bench: str, name: str, value: float, unit: str, baseline: float | None = None,
            baseline_name: str = "", target: float | None = None, size: str = "", *, per_unit: bool = False,
            **notes) -> Figure:
