@@ -11,6 +11,7 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from desktop_app.domain import cobuilding as rules
+from desktop_app.views.records import MemberRecord
 
 R = TypeVar("R")
 
@@ -306,10 +307,7 @@ class SeatRow:
 
 
 @dataclass(frozen=True)
-class ContactRow:
-    id: str
-    member_id: str
-    member_name: str
+class ContactRow(MemberRecord):
     mobile_masked: str
     role: str
     grid_id: str | None

@@ -5,14 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from desktop_app.views.records import BranchMember
+from desktop_app.views.records import BranchMember, MemberRecord
 
 
 @dataclass(frozen=True)
-class ExitRow:
-    id: str
-    member_id: str
-    member_name: str
+class ExitRow(MemberRecord):
     branch_name: str
     kind: str
     exit_date: date
@@ -24,10 +21,7 @@ class ExitRow:
 
 
 @dataclass(frozen=True)
-class DisciplineRow:
-    id: str
-    member_id: str
-    member_name: str
+class DisciplineRow(MemberRecord):
     kind: str
     decided_on: date
     decided_by: str
@@ -40,10 +34,7 @@ class DisciplineRow:
 
 
 @dataclass(frozen=True)
-class DisposalRow:
-    id: str
-    member_id: str
-    member_name: str
+class DisposalRow(MemberRecord):
     year: int
     measure: str
     decided_on: date
@@ -56,10 +47,7 @@ class DisposalRow:
 
 
 @dataclass(frozen=True)
-class MoveRow:
-    id: str
-    member_id: str
-    member_name: str
+class MoveRow(MemberRecord):
     moved_on: date
     from_name: str
     to_name: str
@@ -89,10 +77,7 @@ class FloatingRow:
 
 
 @dataclass(frozen=True)
-class SearchRow:
-    id: str
-    member_id: str
-    member_name: str
+class SearchRow(MemberRecord):
     tried_on: date
     tried_by: str
     method: str

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from desktop_app.views.records import MemberRecord
+
 
 @dataclass(frozen=True)
-class ExemptionRow:
-    id: str
-    member_id: str
-    member_name: str
+class ExemptionRow(MemberRecord):
     start_date: date
     end_date: date | None
     reason: str

@@ -3,7 +3,8 @@
 A record's detail extends the input dataclass its form edits (CaseDetail(CaseInput),
 MemberDetail(MemberInput) …): `input_part` gives that editable part back, so each
 detail's `to_input()` says only which input it extends. The lists of members that
-attendance and 党员管理 keep (rates, streaks, risks, 失联, 党章第九条) start from BranchMember.
+attendance and 党员管理 keep (rates, streaks, risks, 失联, 党章第九条) start from BranchMember;
+the records kept about one member (exits, discipline, moves, transfers …) from MemberRecord.
 """
 
 from __future__ import annotations
@@ -30,3 +31,12 @@ class BranchMember:
     @property
     def id(self) -> str:
         return self.member_id
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    """A record kept about one member: its own id, and the member's id and name as the list shows them."""
+
+    id: str
+    member_id: str
+    member_name: str

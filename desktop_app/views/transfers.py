@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from desktop_app.views.records import MemberRecord
+
 
 @dataclass(frozen=True)
-class TransferLetterRow:
-    id: str
-    member_id: str
-    member_name: str
+class TransferLetterRow(MemberRecord):
     direction: str  # 转入 / 转出
     transfer_date: date
     from_org: str
