@@ -11,7 +11,7 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.views.records import MemberRecord
+from desktop_app.views.records import MemberRecord, input_part
 
 R = TypeVar("R")
 
@@ -45,8 +45,7 @@ class UnitRow:
     claims: int = 0  # wishes claimed, withdrawn ones left out
 
     def to_input(self) -> rules.UnitInput:
-        return rules.UnitInput(self.name, self.kind, self.party_org, self.contact_person, self.phone, self.address,
-                               self.joined_on, rules.split_offers(self.offers), self.notes)
+        return input_part(self, rules.UnitInput, offers=rules.split_offers(self.offers))
 
 
 @dataclass(frozen=True)
@@ -92,12 +91,9 @@ class ActivityDetail(Detail[ActivityRow]):
     costs: tuple["CostRow", ...] = ()
 
     def to_input(self) -> rules.ActivityInput:
-        r = self.row
-        return rules.ActivityInput(
-            r.activity_date, r.kind, r.title, r.place, r.residents_served, r.cost_fen, self.content,
-            [o for o, _ in self.orgs], [u for u, _ in self.units],
-            [rules.PersonInput(p.kind, p.name, p.hours_tenths, p.member_id, p.reporting_member_id)
-             for p in self.people])
+        return input_part(self.row, rules.ActivityInput, content=self.content, org_ids=[o for o, _ in self.orgs],
+                          unit_ids=[u for u, _ in self.units],
+                          people=[input_part(p, rules.PersonInput) for p in self.people])
 
 
 @dataclass(frozen=True)
@@ -189,9 +185,8 @@ class ReportingDetail(Detail[ReportingRow]):
     activities: tuple[ActivityRow, ...]  # the year asked for
 
     def to_input(self) -> rules.ReportingInput:
-        r = self.row
-        return rules.ReportingInput(r.name, r.gender, "", r.employer, r.employer_org, r.unit_id, r.job,
-                                    r.reported_on, r.org_id, self.skills, self.notes)
+        # The row's mobile is masked: the form starts blank and keeps the stored number unless one is typed.
+        return input_part(self.row, rules.ReportingInput, mobile="", skills=self.skills, notes=self.notes)
 
 
 @dataclass(frozen=True)
@@ -287,10 +282,8 @@ class CareDetail(Detail[CareRow]):
     recipients: tuple[RecipientRow, ...]
 
     def to_input(self) -> rules.CareInput:
-        r = self.row
-        return rules.CareInput(r.care_date, r.occasion, r.title, self.unit_id, r.givers, self.notes,
-                               [rules.RecipientInput(p.name, p.category, p.items, p.amount_fen, p.address, p.member_id,
-                                                     p.resident_id) for p in self.recipients])
+        return input_part(self.row, rules.CareInput, unit_id=self.unit_id, notes=self.notes,
+                          recipients=[input_part(p, rules.RecipientInput) for p in self.recipients])
 
 
 @dataclass(frozen=True)
@@ -480,8 +473,7 @@ class InquiryRow:
     done_on: date | None
 
     def to_input(self) -> rules.InquiryInput:
-        return rules.InquiryInput(self.inquiry_date, self.channel, self.party_kind, self.unit_id, self.resident_id,
-                                  self.asked_name, self.asked_by, self.topic, self.answer, self.grid_id)
+        return input_part(self, rules.InquiryInput)
 
 
 # ---------------------------------------------------------------- 单位报到

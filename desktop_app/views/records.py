@@ -15,9 +15,11 @@ from typing import Any, TypeVar
 I = TypeVar("I")
 
 
-def input_part(detail: Any, input_type: type[I]) -> I:
-    """The fields of `input_type` read off `detail` (which extends it): what the edit form starts from."""
-    return input_type(**{f.name: getattr(detail, f.name) for f in fields(input_type)})
+def input_part(detail: Any, input_type: type[I], **given: Any) -> I:
+    """The fields of `input_type` read off `detail` (which extends it or shows them under the same names),
+    but those `given`: what the edit form starts from."""
+    return input_type(**{f.name: given[f.name] if f.name in given else getattr(detail, f.name)
+                         for f in fields(input_type)})
 
 
 @dataclass(frozen=True)
