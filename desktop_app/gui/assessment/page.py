@@ -201,10 +201,6 @@ class AssessmentPage(RecordListPage):
         panel.model.headerDataChanged.emit(Qt.Orientation.Horizontal, FIRST_CATEGORY,
                                            FIRST_CATEGORY + CATEGORY_SLOTS - 1)
 
-    @property
-    def year(self) -> int:
-        return self.loaded.year if self.loaded is not None else self.today.year
-
     # --- actions -----------------------------------------------------------
     def score(self, indicator_id: str | None = None) -> None:
         d = self.branch_detail(self.detail)
@@ -220,7 +216,7 @@ class AssessmentPage(RecordListPage):
     def add_title(self) -> None:
         d = self.detail
         if isinstance(d, AssessmentRow):
-            self.run_dialog(TitleDialog(self, self.ctx.db, d.branch_id, d.branch_name, self.year),
+            self.run_dialog(TitleDialog(self, self.ctx.db, d.branch_id, d.branch_name, self.loaded_year),
                             lambda t: f"已登记{t.branch_name}的“{t.title}”。")
 
     def has_titles(self, detail) -> bool:
@@ -252,7 +248,7 @@ class AssessmentPage(RecordListPage):
 
     def edit_scheme(self) -> None:
         scheme = self.loaded_value("scheme", None)
-        db, year = self.ctx.db, self.year
+        db, year = self.ctx.db, self.loaded_year
         if scheme is None:
             if common.ask(self, "考评方案", f"{year} 年度还没有考评方案。载入示例方案（6 类 19 项 42 条，满分 100 分）吗？"
                           "\n载入后可修改分值、指标和分数线。"):
@@ -300,7 +296,7 @@ class AssessmentPage(RecordListPage):
     # --- printing ----------------------------------------------------------
     def print_forms(self) -> None:
         d = self.detail if isinstance(self.detail, AssessmentRow) else None
-        db, year = self.ctx.db, self.year
+        db, year = self.ctx.db, self.loaded_year
         branch = d.branch_id if d else None
         name = d.branch_name if d else "全部党支部"
         self.print_pdf(f"打印五好党支部考评表（{name}）", f"{year}年度五好党支部考评表_{name}.pdf",
@@ -308,7 +304,7 @@ class AssessmentPage(RecordListPage):
                        lambda path, _r: f"已保存考评表：{path}", "正在生成考评表…")
 
     def print_ranking(self) -> None:
-        db, year = self.ctx.db, self.year
+        db, year = self.ctx.db, self.loaded_year
         self.print_pdf("打印互比互看排名表", f"{year}年度互比互看排名表.pdf",
                        lambda path, job: asm.print_ranking(db, year, path),
                        lambda path, _r: f"已保存排名表：{path}", "正在生成排名表…")

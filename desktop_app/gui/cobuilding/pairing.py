@@ -131,7 +131,7 @@ class PairingPage(CobuildingPage):
         return Loaded(rows, year=year, units=cb.list_units(db, year=year))
 
     def fetch_detail(self, db, row):
-        return cb.get_pairing(db, row.id, self.loaded.year if self.loaded else self.today.year)
+        return cb.get_pairing(db, row.id, self.loaded_year)
 
     details = staticmethod(pairing_html)
 

@@ -94,10 +94,6 @@ class ReportingPage(CobuildingPage):
     )
     activate = "edit_person"
 
-    @property
-    def year(self) -> int:
-        return self.loaded.year if self.loaded else self.today.year
-
     def load(self, db, f):
         year = f.year or self.today.year
         organisers = [o for o in org_service.list_tree(db) if o.kind in ("community", "branch")]
@@ -107,10 +103,10 @@ class ReportingPage(CobuildingPage):
     def fetch_detail(self, db, row):
         if isinstance(row, PostRow):
             return row
-        return cb.get_reporting(db, row.id, self.year)
+        return cb.get_reporting(db, row.id, self.loaded_year)
 
     def detail_html(self, detail) -> str:
-        return post_html(detail) if isinstance(detail, PostRow) else person_html(detail, self.year)
+        return post_html(detail) if isinstance(detail, PostRow) else person_html(detail, self.loaded_year)
 
     def on_loaded(self, loaded) -> None:
         rows = loaded.rows
@@ -161,13 +157,13 @@ class ReportingPage(CobuildingPage):
                         lambda p: f"{p.row.name} 已移入报到名册，不再计入本社区党员人数和党费。")
 
     def print_register(self) -> None:
-        db, year, today = self.ctx.db, self.year, self.today
+        db, year, today = self.ctx.db, self.loaded_year, self.today
         self.print_pdf("打印在职党员报到名册", f"双报到名册{year}.pdf",
                        lambda path, job: cb.print_reporting_register(db, year, path, today=today),
                        lambda path, n: f"已保存报到名册（{n} 人）：{path}")
 
     def print_feedback(self) -> None:
-        db, year, today = self.ctx.db, self.year, self.today
+        db, year, today = self.ctx.db, self.loaded_year, self.today
         employer = self.detail.row.employer if _person(self.detail) else None
         if employer and not common.ask(self, "打印反馈表", f"只打印“{employer}”的反馈表吗？选“否”打印全部单位。"):
             employer = None

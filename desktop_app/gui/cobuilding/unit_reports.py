@@ -165,7 +165,7 @@ class UnitReportsPage(CobuildingPage):
                       projects=[p for p in cb.list_items(db, rules.PROJECT) if p.state != rules.PROJECT_DONE])
 
     def fetch_detail(self, db, row):
-        return cb.get_unit_report(db, row.id, self.loaded.year if self.loaded else self.today.year)
+        return cb.get_unit_report(db, row.id, self.loaded_year)
 
     details = staticmethod(report_html)
 

@@ -113,7 +113,7 @@ class UnitsPage(CobuildingPage):
         return Loaded(cb.list_units(db, f.text, f.kind, year), year=year)
 
     def fetch_detail(self, db, row):  # off the GUI thread: the year comes from the last load, not a widget
-        return cb.unit_year(db, row.id, self.loaded.year if self.loaded else self.today.year)
+        return cb.unit_year(db, row.id, self.loaded_year)
 
     details = staticmethod(unit_html)
 

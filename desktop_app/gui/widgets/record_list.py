@@ -278,6 +278,11 @@ class RecordListPage(Page):
         return getattr(self.loaded, name, default) if self.loaded is not None else default
 
     @property
+    def loaded_year(self) -> int:
+        """The year the last load was for (`Loaded(rows, year=…)`): this year before the first load."""
+        return self.loaded_value("year", self.today.year)
+
+    @property
     def grids(self) -> list[Any]:
         """The grids the last load listed (`Loaded(rows, grids=…)`), for the page's forms."""
         return self.loaded_value("grids", [])
