@@ -35,6 +35,7 @@ from desktop_app.store import dialect
 
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 _KEEP = 3  # filters (combo-box states) whose lists stay cached: the current one and a recent few
+_HITS_KEPT = 3_000_000  # row numbers of recent words' hits kept per filter (about 24 MB at most)
 
 
 def _low(text: str | None) -> str:
@@ -72,6 +73,11 @@ class _Lists:
         self.by_letters = [f"{_low(r[2])}\0{_low(r[1])}\0\x02{(r[3] or '').upper()}" for r in rows]
         self.by_digits = [f"{_low(r[4])}\0{_low(r[5])}\0{_low(r[1])}" for r in rows]
         self._chars: dict[tuple[int, str], list[int]] = {}
+        # Recent first words' hits, newest last: (kind, word) -> row numbers. Typing "zhang" asks for
+        # z, zh, zha ...: each is looked for only among the rows of the longest earlier prefix, and
+        # a word typed again (after a backspace, or the same search later) is not looked for at all.
+        self._hits: OrderedDict[tuple[str, str], Sequence[int]] = OrderedDict()
+        self._hits_size = 0
 
     def match(self, words: Sequence[str]) -> list[str]:
         hits: Sequence[int] | None = None
@@ -88,6 +94,33 @@ class _Lists:
         t = _low(word)
         if "\0" in t:  # cannot be typed; and it would cross fields
             return []
+        if within is not None:
+            return self._scan(word, t, within)
+        kind = "x" if _is_id_fragment(word) and _is_pinyin(word) else "a" if _is_pinyin(word) else (
+            "9" if word.isdigit() else "n")
+        got = self._hits.get((kind, t))
+        if got is not None:
+            self._hits.move_to_end((kind, t))
+            return got
+        # A row holding the word holds each prefix of it (and an initials prefix): start from the
+        # hits of the longest prefix still remembered.
+        for k in range(len(t) - 1, 0, -1):
+            earlier = self._hits.get((kind, t[:k]))
+            if earlier is not None:
+                got = self._scan(word, t, earlier)
+                break
+        else:
+            got = self._scan(word, t, None)
+        if len(got) == len(self.ids):
+            got = range(len(got))  # everyone (a digit every ID number holds): kept for nothing
+        self._hits[(kind, t)] = got
+        self._hits_size += 0 if isinstance(got, range) else len(got)
+        while self._hits_size > _HITS_KEPT and len(self._hits) > 1:
+            dropped = self._hits.popitem(last=False)[1]
+            self._hits_size -= 0 if isinstance(dropped, range) else len(dropped)
+        return got
+
+    def _scan(self, word: str, t: str, within: Sequence[int] | None) -> Sequence[int]:
         start = "\x02" + t.upper()  # the initials, from their first letter
         if _is_pinyin(word):
             if _is_id_fragment(word):  # digits with an x: the ID number too (rare: no character lists)
