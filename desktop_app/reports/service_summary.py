@@ -21,24 +21,25 @@ from desktop_app.reports.base import (
 from desktop_app.views.service import GridStats, ServiceSummary
 from desktop_app.views.visits import VisitRow
 
-COUNT_COLUMNS: tuple[Column, ...] = (
-    Column("网格", 110),
-    Column("走访", 34, "CENTER"),
-    Column("反映问题", 44, "CENTER"),
-    Column("已解决", 40, "CENTER"),
-    Column("无需处理", 44, "CENTER"),
-    Column("办结率", 40, "CENTER"),
-    Column("期末未办结", 50, "CENTER"),
-    Column("其中逾期", 44, "CENTER"),
-    Column("心愿发布", 44, "CENTER"),
-    Column("心愿认领", 44, "CENTER"),
-    Column("心愿实现", 44, "CENTER"),
-    Column("项目启动", 44, "CENTER"),
-    Column("项目完成", 44, "CENTER"),
-    Column("项目逾期", 44, "CENTER"),
-    Column("调解受理", 44, "CENTER"),
-    Column("调解结案", 44, "CENTER"),
+# 各网格情况: after the grid, each column with the figure of GridStats it shows.
+FIGURES: tuple[tuple[Column, Callable[[GridStats], int | str]], ...] = (
+    (Column("走访", 34, "CENTER"), lambda g: g.visits),
+    (Column("反映问题", 44, "CENTER"), lambda g: g.raised),
+    (Column("已解决", 40, "CENTER"), lambda g: g.solved),
+    (Column("无需处理", 44, "CENTER"), lambda g: g.no_action),
+    (Column("办结率", 40, "CENTER"), lambda g: g.solve_rate),
+    (Column("期末未办结", 50, "CENTER"), lambda g: g.open_at_end),
+    (Column("其中逾期", 44, "CENTER"), lambda g: g.overdue_at_end),
+    (Column("心愿发布", 44, "CENTER"), lambda g: g.wishes_posted),
+    (Column("心愿认领", 44, "CENTER"), lambda g: g.wishes_claimed),
+    (Column("心愿实现", 44, "CENTER"), lambda g: g.wishes_fulfilled),
+    (Column("项目启动", 44, "CENTER"), lambda g: g.projects_started),
+    (Column("项目完成", 44, "CENTER"), lambda g: g.projects_completed),
+    (Column("项目逾期", 44, "CENTER"), lambda g: g.projects_overdue),
+    (Column("调解受理", 44, "CENTER"), lambda g: g.cases_received),
+    (Column("调解结案", 44, "CENTER"), lambda g: g.cases_closed),
 )
+COUNT_COLUMNS: tuple[Column, ...] = (Column("网格", 110), *(column for column, _ in FIGURES))
 
 ITEM_COLUMNS: tuple[Column, ...] = (
     Column("序号", 26, "CENTER"),
@@ -53,13 +54,7 @@ ITEM_COLUMNS: tuple[Column, ...] = (
 
 
 def count_row(g: GridStats) -> list[str]:
-    def n(v: int) -> str:
-        return str(v) if v else "0"
-
-    return [g.label, n(g.visits), n(g.raised), n(g.solved), n(g.no_action), g.solve_rate, n(g.open_at_end),
-            n(g.overdue_at_end), n(g.wishes_posted), n(g.wishes_claimed), n(g.wishes_fulfilled),
-            n(g.projects_started), n(g.projects_completed), n(g.projects_overdue), n(g.cases_received),
-            n(g.cases_closed)]
+    return [g.label, *(str(figure(g)) for _, figure in FIGURES)]
 
 
 def item_row(seq: int, r: VisitRow) -> list[str]:
