@@ -12,7 +12,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter, QTableView,
-    QTabWidget, QVBoxLayout, QWidget,
+    QTabWidget, QWidget,
 )
 
 from desktop_app.gui import icons
@@ -20,6 +20,8 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.overview.charts import Chart, Series
 from desktop_app.gui.overview.targets import figure_filter, todo_filter
 from desktop_app.gui.widgets import forms
+from desktop_app.gui.widgets.bars import heading
+from desktop_app.gui.widgets.layouts import column, fill
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ALERT, CENTER, LEFT, RIGHT, Column, ColumnModel, fit_columns, table_view
 from desktop_app.services import overview as overview_service
@@ -102,37 +104,27 @@ class OverviewPage(Page):
         self.todos: TodoList | None = None
         self._generation = 0  # the refresh whose parts are still arriving
 
-        heading = QLabel(f"{ctx.site.org_name} · 工作台")
-        heading.setObjectName("pageHeading")
+        title = heading(f"{ctx.site.org_name} · 工作台")
         self.year = QComboBox()
         this_year = (today or date.today()).year
         for y in range(this_year, this_year - 5, -1):
             self.year.addItem(f"{y} 年", y)
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
-        top = QHBoxLayout()
-        top.addWidget(heading)
-        top.addStretch(1)
         self.community = QComboBox()
         self.community.addItem("全街道", None)
         self.community.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.community.setMinimumContentsLength(10)
         self.community.currentIndexChanged.connect(lambda _i: self.refresh())
-        if self.street:
-            top.addWidget(QLabel("范围："))
-            top.addWidget(self.community)
-        top.addWidget(QLabel("年度："))
-        top.addWidget(self.year)
         self.folder_button = QPushButton(icons.get("print", icons.ACCENT), "年度党建工作台账…")
         self.folder_button.setToolTip("把所选年度的数据、图表和各模块明细打印成一份 PDF（年终检查用）")
         self.folder_button.clicked.connect(self.print_folder)
-        if not self.street:
-            top.addWidget(self.folder_button)
+        # at a street: the community to show instead of the yearly folder, which is a community's
+        top = fill(QHBoxLayout(), title, 1, *([QLabel("范围："), self.community] if self.street else []),
+                   QLabel("年度："), self.year, *([] if self.street else [self.folder_button]))
 
         self.cards = {"orgs": Card("党组织", "orgs"), "members": Card("党员", "members"),
                       "residents": Card("居民", "resident")}
-        cards = QHBoxLayout()
-        for card in self.cards.values():
-            cards.addWidget(card)
+        cards = fill(QHBoxLayout(), *self.cards.values())
 
         # Figures and charts share the left; the to-do list stands on the right.
         self.tiles_box = QWidget()
@@ -142,11 +134,7 @@ class OverviewPage(Page):
         self.left_note = QLabel("")
         self.left_note.setObjectName("cardDetail")
         figures = QWidget()
-        fl = QVBoxLayout(figures)
-        fl.setContentsMargins(4, 4, 4, 4)
-        fl.addWidget(self.tiles_box)
-        fl.addWidget(self.left_note)
-        fl.addStretch(1)
+        column(figures, self.tiles_box, self.left_note, 1).setContentsMargins(4, 4, 4, 4)
         self.charts = {
             "meetings": Chart("三会一课：每月召开（按类型）", "stack"),
             "problems": Chart("群众反映问题（按类别）", "hbars"),
@@ -187,15 +175,11 @@ class OverviewPage(Page):
         self.todo_view.doubleClicked.connect(lambda index: self.open_todo(self.todo_model.row(index.row())))
         self.todo_title = QLabel("待办")
         self.todo_title.setObjectName("cardTitle")
-        right = QWidget()
-        right.setMinimumWidth(340)
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(4, 0, 0, 0)
-        rl.addWidget(self.todo_title)
-        rl.addWidget(self.todo_view, 1)
         hint = QLabel("双击一项打开它所在的页面")
         hint.setObjectName("cardDetail")
-        rl.addWidget(hint)
+        right = QWidget()
+        right.setMinimumWidth(340)
+        column(right, self.todo_title, (self.todo_view, 1), hint).setContentsMargins(4, 0, 0, 0)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.tabs)
@@ -203,10 +187,7 @@ class OverviewPage(Page):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([720, 420])
-        lay = QVBoxLayout(self)
-        lay.addLayout(top)
-        lay.addLayout(cards)
-        lay.addWidget(split, 1)
+        column(self, top, cards, (split, 1))
 
     # ---------------------------------------------------------------- loading
 
