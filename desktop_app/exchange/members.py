@@ -275,7 +275,7 @@ class _Failed(NamedTuple):
 _PLAIN = {
     "text": re.compile(r"(?:\S(?:.*\S)?)?", re.DOTALL),  # \s is exactly what str.strip() takes off
     "digits": re.compile(r"\d*", re.ASCII),
-    "seq": re.compile(r"\d{0,9}", re.ASCII),
+    "seq": re.compile(r"\d{1,9}", re.ASCII),
     "id": re.compile(r"(?!\d{15}000)\d{17}[\dX]", re.ASCII),  # a tail of 000 is looked at by _id_number
 }
 
@@ -321,7 +321,8 @@ def _parsed_column(column: str, cells: list[Any]) -> tuple[list[Any], dict[int, 
         plain = _PLAIN[kind].fullmatch
         table = {v: one(v) for v in filterfalse(plain, distinct)}
         if kind == "seq":
-            table.update((v, int(v) if v else 0) for v in distinct if v not in table)
+            numbers = list(filter(plain, distinct))
+            table.update(zip(numbers, map(int, numbers)))
     failed_texts = {v: out.reason for v, out in table.items() if type(out) is _Failed}
     if is_id:
         for v in failed_texts:

@@ -372,30 +372,47 @@ def _as_openpyxl(c: Any) -> Any:
     return c
 
 
+_STR = {str}
+
+
 def calamine_records(name: str, rows) -> list[list[Any]]:
     """sheet_records() for the rows calamine gives (every row padded with "" to the block's width)."""
     records: list[list[Any]] = []
     last = 0
+    widest = 0
     memos: list[dict | None] = []
     limit = safety.MAX_CELL_CHARS
     for n, r in enumerate(rows, start=1):
-        while r and (r[-1] == "" or r[-1] is None):  # an empty cell is "" here, None from openpyxl
-            r.pop()
-        if not r:
+        k = len(r)
+        while k and (r[k - 1] == "" or r[k - 1] is None):  # an empty cell is "" here, None from openpyxl
+            k -= 1
+        if not k:
             records.append(_NO_CELLS)
             continue
-        if n > safety.MAX_ROWS or len(r) > safety.MAX_COLUMNS or any(type(c) is str and len(c) > limit for c in r):
+        text_only = set(map(type, r)) == _STR  # (an empty cell is "") as most rows of a roster are
+        if (n > safety.MAX_ROWS or k > safety.MAX_COLUMNS
+                or (max(map(len, r)) > limit if text_only else any(type(c) is str and len(c) > limit for c in r))):
+            del r[k:]
             safety.check_row(name, n, r)
             del r[safety.MAX_COLUMNS:]
+            k = len(r)
+        widest = max(widest, k)
         if len(memos) < len(r):
             memos.extend({} for _ in range(len(r) - len(memos)))
         # Text as one object per distinct value of its column (see _read_csv); anything else as openpyxl has it.
-        records.append([(c if m is None else m.setdefault(c, c)) if type(c) is str and c
-                        else (None if type(c) is str else _as_openpyxl(c)) for m, c in zip(memos, r)])
+        # The row keeps its empty cells on the right (as None): cut to the widest row below, not padded again.
+        if text_only:
+            records.append([(c if m is None else m.setdefault(c, c)) if c else None for m, c in zip(memos, r)])
+        else:
+            records.append([(c if m is None else m.setdefault(c, c)) if type(c) is str and c
+                            else (None if type(c) is str else _as_openpyxl(c)) for m, c in zip(memos, r)])
         if not n % 1024:
             memos = [None if m is None or len(m) > _INTERN_LIMIT else m for m in memos]
         last = n
     del records[last:]
+    for r in records:
+        if len(r) > widest:
+            del r[widest:]
     return safety.rectangular(name, records)
 
 

@@ -13,7 +13,7 @@ without a reference of their own and for references beyond what the readers
 accept (safety.MAX_COLUMNS, and rows within safety.MAX_CELLS for the width
 found); a workbook that fails the scan, or that calamine cannot open, is left
 to openpyxl, which reads row by row and applies the limits as it goes. The
-scan costs about a fifth of calamine's own time.
+scan costs about half of calamine's own time (0.8 s against 1.5 s at 100,000 rows).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from desktop_app.exchange import safety
 _CHUNK = 4 * 1024 * 1024
 _MAX_WIDTH = 201  # GS: safety.MAX_COLUMNS + 1, the most a reader keeps
 # Cells and rows as spreadsheet programs write them: the element unprefixed, its reference first.
-_CELL_REFS = (b'<c r="', b"<c r='")
+_NO_REF_FIRST = re.compile(rb"""<c (?!r=["'])""")
 # Cells or rows written another way (no attributes, other white space, a namespace prefix): openpyxl's.
 # (Two patterns, each starting with a literal the regular expression engine finds quickly.)
 _ODD_TAGS = (re.compile(rb"<(?:c|row)[>/\t\n\r]"), re.compile(rb":(?:c|row)[ >/\t\n\r]"))
@@ -50,8 +50,11 @@ def _beyond(rows: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     """References past column GS or past row `rows`, or not plain letters and digits: of cells, of rows.
     (Each pattern starts with a literal, which the regular expression engine looks for quickly.)"""
     far = _greater_than(rows)
+    # (?=\d{k}): a row number of fewer digits than `rows` has is not past it, and the test of a cell
+    # reference ends there, before the alternatives of `far` are tried (half the scan's time).
+    enough = rb"(?=\d{%d})" % len(str(rows))
     return (re.compile(rb"""<c r=["'](?:[^A-Za-z]|[A-Za-z]{3}|[H-Zh-z][A-Za-z]|[Gg][T-Zt-z]|[A-Za-z]{1,2}(?:[^A-Za-z0-9]|"""
-                       + far + rb"))"),
+                       + enough + far + rb"))"),
             re.compile(rb"""<row r=["'](?:[^0-9]|""" + far + rb")"))
 
 
@@ -88,7 +91,7 @@ def safe_for_calamine(path: Path) -> bool:
         with zipfile.ZipFile(path) as zf:
             wide = False
             for data in _parts(zf):
-                if (data.count(b"<c ") != data.count(_CELL_REFS[0]) + data.count(_CELL_REFS[1])
+                if (_NO_REF_FIRST.search(data)
                         or any(p.search(data) for p in _ODD_TAGS) or any(p.search(data) for p in narrow)):
                     return False
                 wide = wide or bool(_WIDE.search(data))

@@ -79,6 +79,9 @@ def _literal(value: Any) -> str | None:
     return None
 
 
+_INT = {int}
+
+
 def _statement(conn: Connection, table: Table, names: list[str], lists: list[Sequence[Any]],
                n: int) -> tuple[str, list[Sequence[Any]]]:
     """The INSERT for these columns and the columns left to bind. On SQLite a column holding one value in
@@ -91,7 +94,7 @@ def _statement(conn: Connection, table: Table, names: list[str], lists: list[Seq
     for values in lists:
         first = values[0]
         text = _literal(first) if values.count(first) == n else None
-        if text is None or (type(first) is int and any(type(v) is not int for v in values)):
+        if text is None or (type(first) is int and set(map(type, values)) != _INT):
             slots.append("?")  # (1 == True == 1.0: a column mixing them is bound as it is)
             bound.append(values)
         else:
