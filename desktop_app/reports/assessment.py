@@ -16,7 +16,7 @@ from desktop_app.domain.assessment import points
 from desktop_app.reports.base import (
     A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chinese_date, iso_date,
 )
-from desktop_app.views.assessment import AssessmentYear, BranchAssessment, Comparison
+from desktop_app.views.assessment import AssessmentRow, AssessmentYear, BranchAssessment, CommunityRow, Comparison
 
 EVIDENCE_SHOWN = 40  # lines per indicator on paper; the rest are counted
 
@@ -34,32 +34,35 @@ EVIDENCE_COLUMNS: tuple[Column, ...] = (
     Column("记录", 100),
     Column("情况", 12, "CENTER"),
 )
-COMMUNITY_COLUMNS: tuple[Column, ...] = (
-    Column("排名", 8, "CENTER"),
-    Column("社区", 28),
-    Column("支部", 8, "CENTER"),
-    Column("党员", 9, "CENTER"),
-    Column("会议按期", 14, "CENTER"),
-    Column("出勤率", 12, "CENTER"),
-    Column("党费按时", 14, "CENTER"),
-    Column("民主评议", 14, "CENTER"),
-    Column("发展党员", 22, "CENTER"),
-    Column("共建活动", 14, "CENTER"),
-    Column("五好/达标/未达标", 20, "CENTER"),
-    Column("平均分", 11, "CENTER"),
+# 一、各社区比较: each column with its cell of a community's row; 平均分 follows (shown only under a scheme).
+COMMUNITY_CELLS: tuple[tuple[Column, Callable[[CommunityRow], str]], ...] = (
+    (Column("排名", 8, "CENTER"), lambda r: str(r.rank or "—")),
+    (Column("社区", 28), lambda r: r.name),
+    (Column("支部", 8, "CENTER"), lambda r: str(r.branches)),
+    (Column("党员", 9, "CENTER"), lambda r: str(r.members)),
+    (Column("会议按期", 14, "CENTER"), lambda r: r.compliance.text()),
+    (Column("出勤率", 12, "CENTER"), lambda r: r.attendance.text()),
+    (Column("党费按时", 14, "CENTER"), lambda r: r.dues_on_time.text()),
+    (Column("民主评议", 14, "CENTER"), lambda r: r.evaluation_done.text()),
+    (Column("发展党员", 22, "CENTER"), lambda r: r.development),
+    (Column("共建活动", 14, "CENTER"), lambda r: r.activities),
+    (Column("五好/达标/未达标", 20, "CENTER"), lambda r: f"{r.excellent}/{r.passed}/{r.failed}"),
 )
-BRANCH_COLUMNS: tuple[Column, ...] = (
-    Column("排名", 8, "CENTER"),
-    Column("党支部", 30),
-    Column("所属社区", 24),
-    Column("总分", 10, "CENTER"),
-    Column("自动", 10, "CENTER"),
-    Column("人工", 10, "CENTER"),
-    Column("待打分", 10, "CENTER"),
-    Column("结果", 16, "CENTER"),
-    Column("荣誉称号", 22),
-    Column("失分较多的指标", 60),
+COMMUNITY_COLUMNS: tuple[Column, ...] = (*(column for column, _ in COMMUNITY_CELLS), Column("平均分", 11, "CENTER"))
+# 二、党支部排名: each column with its cell of a branch's row.
+BRANCH_CELLS: tuple[tuple[Column, Callable[[AssessmentRow], str]], ...] = (
+    (Column("排名", 8, "CENTER"), lambda r: str(r.rank)),
+    (Column("党支部", 30), lambda r: r.branch_name),
+    (Column("所属社区", 24), lambda r: r.community_name),
+    (Column("总分", 10, "CENTER"), lambda r: points(r.total_tenths)),
+    (Column("自动", 10, "CENTER"), lambda r: points(r.computed_tenths)),
+    (Column("人工", 10, "CENTER"), lambda r: points(r.manual_tenths)),
+    (Column("待打分", 10, "CENTER"), lambda r: str(r.unscored)),
+    (Column("结果", 16, "CENTER"), lambda r: r.result),
+    (Column("荣誉称号", 22), lambda r: r.titles),
+    (Column("失分较多的指标", 60), lambda r: r.weakest),
 )
+BRANCH_COLUMNS: tuple[Column, ...] = tuple(column for column, _ in BRANCH_CELLS)
 
 
 def _score(tenths: int | None) -> str:
@@ -147,9 +150,7 @@ class RankingReport(ReportRenderer):
             p(scheme + as_of, "Subtitle"),
             p("一、各社区比较", "Heading"),
         ]
-        rows = [[str(r.rank or "—"), r.name, str(r.branches), str(r.members), r.compliance.text(),
-                 r.attendance.text(), r.dues_on_time.text(), r.evaluation_done.text(), r.development, r.activities,
-                 f"{r.excellent}/{r.passed}/{r.failed}", points(r.average_tenths) if c.scheme_name else "—"]
+        rows = [[*(cell(r) for _, cell in COMMUNITY_CELLS), points(r.average_tenths) if c.scheme_name else "—"]
                 for r in c.rows]
         story.extend(self.table(COMMUNITY_COLUMNS, rows))
         story.append(Spacer(1, 2 * mm))
@@ -158,9 +159,7 @@ class RankingReport(ReportRenderer):
                        "发展党员：年内上级党委审批的预备党员人数，及谈话、思想汇报、培养考察、审批、转正等环节按时限完成的比例。", "Small"))
         if self.year_.scheme is not None:
             story.append(p("二、党支部排名", "Heading"))
-            rows = [[str(r.rank), r.branch_name, r.community_name, points(r.total_tenths), points(r.computed_tenths),
-                     points(r.manual_tenths), str(r.unscored), r.result, r.titles, r.weakest]
-                    for r in self.year_.rows]
+            rows = [[cell(r) for _, cell in BRANCH_CELLS] for r in self.year_.rows]
             story.extend(self.table(BRANCH_COLUMNS, rows))
             names = [n.title for n in self.year_.scheme.nodes if n.level == "category"]
             if names:
