@@ -13,22 +13,18 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.labels import LabelledEnum, labels
 from desktop_app.domain.text import required_text
 
 
-class Role(StrEnum):
-    ADMIN = "admin"
-    SECRETARY = "secretary"
-    GRID = "grid"
-    VIEWER = "viewer"
+class Role(LabelledEnum):
+    ADMIN = "admin", "管理员"
+    SECRETARY = "secretary", "书记/委员"
+    GRID = "grid", "网格员"
+    VIEWER = "viewer", "只读"
 
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.ADMIN: "管理员",
-    Role.SECRETARY: "书记/委员",
-    Role.GRID: "网格员",
-    Role.VIEWER: "只读",
-}
+ROLE_LABELS: dict[Role, str] = labels(Role)
 
 ROLE_NOTES: dict[Role, str] = {
     Role.ADMIN: "全部功能，包括用户管理和从备份恢复",
