@@ -153,7 +153,7 @@ class HistoryPreview:
     kind: str
     file_name: str
     items: tuple[Any, ...]
-    errors: tuple[Any, ...]  # views.roster.RowError: row, field, value, reason
+    errors: tuple[RowError, ...]
     skipped: tuple[Skipped, ...]
     total_rows: int
     lines: tuple[str, ...] = ()  # what the import will do, one line each
