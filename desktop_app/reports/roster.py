@@ -9,6 +9,7 @@ masked here, so a caller cannot forget to; only `full_ids=True` prints them whol
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -27,46 +28,36 @@ from desktop_app.views.roster import FULL_MEMBER, PROBATIONARY, RosterLine
 
 __all__ = ["RosterLine", "RosterReport", "render_roster", "roster_row", "COLUMNS"]
 
-# Widths are relative (they happen to be points on A4 landscape). Fixed-format
-# columns fit their content in the widest font we may pick (WenQuanYi's "*" and
-# digits are wider than SimSun's); 姓名 and 备注 wrap when needed.
-COLUMNS: tuple[Column, ...] = (
-    Column("序号", 30, "CENTER"),
-    Column("姓名", 54),
-    Column("性别", 26, "CENTER"),
-    Column("民族", 46, "CENTER"),
-    Column("出生日期", 56, "CENTER"),
-    Column("学历", 52, "CENTER"),
-    Column("人员类别", 46, "CENTER"),
-    Column("入党日期", 56, "CENTER"),
-    Column("转正日期", 56, "CENTER"),
-    Column("公民身份号码", 104, "CENTER"),
-    Column("手机号码", 68, "CENTER"),
-    Column("党籍状态", 46, "CENTER"),
-    Column("备注（工作岗位）", 117),
-)
-
 
 def _remark(line: RosterLine) -> str:
     return "；".join(part for part in (line.job.strip(), line.notes.strip()) if part)
 
 
+# After 序号, each column with its cell of a member's line (ID number and mobile already masked unless full).
+# Widths are relative (they happen to be points on A4 landscape). Fixed-format
+# columns fit their content in the widest font we may pick (WenQuanYi's "*" and
+# digits are wider than SimSun's); 姓名 and 备注 wrap when needed.
+CELLS: tuple[tuple[Column, Callable[[RosterLine], str]], ...] = (
+    (Column("姓名", 54), lambda line: line.name),
+    (Column("性别", 26, "CENTER"), lambda line: line.gender),
+    (Column("民族", 46, "CENTER"), lambda line: line.ethnicity),
+    (Column("出生日期", 56, "CENTER"), lambda line: iso_date(line.birth_date)),
+    (Column("学历", 52, "CENTER"), lambda line: line.education),
+    (Column("人员类别", 46, "CENTER"), lambda line: line.category),
+    (Column("入党日期", 56, "CENTER"), lambda line: iso_date(line.joined_date)),
+    (Column("转正日期", 56, "CENTER"), lambda line: iso_date(line.confirmed_date)),
+    (Column("公民身份号码", 104, "CENTER"), lambda line: line.id_number),
+    (Column("手机号码", 68, "CENTER"), lambda line: line.mobile),
+    (Column("党籍状态", 46, "CENTER"), lambda line: line.party_status),
+    (Column("备注（工作岗位）", 117), _remark),
+)
+COLUMNS: tuple[Column, ...] = (Column("序号", 30, "CENTER"), *(column for column, _ in CELLS))
+
+
 def roster_row(seq: int, line: RosterLine, full_ids: bool = False) -> list[str]:
-    return [
-        str(seq),
-        line.name,
-        line.gender,
-        line.ethnicity,
-        iso_date(line.birth_date),
-        line.education,
-        line.category,
-        iso_date(line.joined_date),
-        iso_date(line.confirmed_date),
-        line.id_number if full_ids else mask(line.id_number),
-        line.mobile if full_ids else mask_phone(line.mobile),
-        line.party_status,
-        _remark(line),
-    ]
+    if not full_ids:
+        line = replace(line, id_number=mask(line.id_number), mobile=mask_phone(line.mobile))
+    return [str(seq), *(cell(line) for _, cell in CELLS)]
 
 
 class RosterReport(ReportRenderer):
