@@ -15,9 +15,10 @@ from desktop_app.domain import dues as dues_rules
 from desktop_app.domain.dues import RateRule
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import format_yuan, parse_yuan
-from desktop_app.gui.ledger.forms import HINT_STYLE, amount_field, date_edit, from_qdate, to_qdate
+from desktop_app.gui.ledger.forms import amount_field, date_edit, from_qdate, to_qdate
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.fields import FieldForm, Flag, Line, Put
+from desktop_app.gui.widgets.layouts import hint
 from desktop_app.views.dues import DuesBaseInfo
 
 
@@ -61,10 +62,9 @@ class PaymentDialog(SavingDialog):
             Line("note", "备注"),
         ))
         self.consent.setVisible(needs_consent)
-        hint = QLabel("登记后自动记入“党费”账户（党费收缴）。党费由党员本人交纳，党支部不得代交。")
-        hint.setStyleSheet(HINT_STYLE)
-        hint.setWordWrap(True)
-        self.finish_layout(self.form, hint)
+        note = hint("登记后自动记入“党费”账户（党费收缴）。党费由党员本人交纳，党支部不得代交。")
+        note.setWordWrap(True)
+        self.finish_layout(self.form, note)
         self.setMinimumWidth(440)
 
     def check(self) -> None:

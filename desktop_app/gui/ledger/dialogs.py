@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import format_yuan, parse_yuan
-from desktop_app.gui.ledger.forms import HINT_STYLE, amount_field, date_edit, from_qdate, to_qdate
+from desktop_app.gui.ledger.forms import amount_field, date_edit, from_qdate, to_qdate
 from desktop_app.gui.widgets.forms import year_spin
+from desktop_app.gui.widgets.layouts import form_layout, hint
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.services.ledger import EntryInput
 from desktop_app.views.ledger import AccountInfo, EntryRow
@@ -65,19 +66,19 @@ class EntryDialog(SavingDialog):
         self.entered_by = QLineEdit(entered_by)
         self.voucher = QLineEdit()
         self.voucher.setPlaceholderText(f"留空自动编号（{voucher_hint}）" if voucher_hint else "留空自动编号")
-        self.form = f = QFormLayout()
-        f.addRow("日期", self.date)
-        f.addRow("账户", self.account)
-        f.addRow(f"{direction}金额（元）", self.amount)
-        f.addRow("", self.capitals)
-        f.addRow("类别", self.category)
-        f.addRow("摘要", self.memo)
-        f.addRow("付款方" if direction == rules.INCOME else "收款方", self.counterparty)
-        f.addRow("经办人", self.handler)
-        f.addRow("录入人", self.entered_by)
-        f.addRow("凭证号", self.voucher)
-        note = QLabel("记账后不能修改或删除；记错了请用“红字冲销”更正。")
-        note.setStyleSheet(HINT_STYLE)
+        self.form = form_layout(
+            ("日期", self.date),
+            ("账户", self.account),
+            (f"{direction}金额（元）", self.amount),
+            ("", self.capitals),
+            ("类别", self.category),
+            ("摘要", self.memo),
+            ("付款方" if direction == rules.INCOME else "收款方", self.counterparty),
+            ("经办人", self.handler),
+            ("录入人", self.entered_by),
+            ("凭证号", self.voucher),
+        )
+        note = hint("记账后不能修改或删除；记错了请用“红字冲销”更正。")
         self.finish_layout(self.form, note)
         self.setMinimumWidth(440)
         self.first_field = self.amount
@@ -146,13 +147,13 @@ class ReverseDialog(SavingDialog):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("如 金额录错，应为 80.00 元")
         self.entered_by = QLineEdit(entered_by)
-        self.form = QFormLayout()
-        self.form.addRow("原凭证", what)
-        self.form.addRow("冲销日期", self.date)
-        self.form.addRow("冲销原因", self.reason)
-        self.form.addRow("录入人", self.entered_by)
-        note = QLabel(f"将记一笔 {entry.direction} -{format_yuan(entry.amount_fen)} 元的红字凭证，原凭证保留不变。")
-        note.setStyleSheet(HINT_STYLE)
+        self.form = form_layout(
+            ("原凭证", what),
+            ("冲销日期", self.date),
+            ("冲销原因", self.reason),
+            ("录入人", self.entered_by),
+        )
+        note = hint(f"将记一笔 {entry.direction} -{format_yuan(entry.amount_fen)} 元的红字凭证，原凭证保留不变。")
         note.setWordWrap(True)
         self.finish_layout(self.form, note)
         self.setMinimumWidth(440)
@@ -197,13 +198,14 @@ class BudgetDialog(SavingDialog):
         if amount_fen is not None:
             self.amount.setText(format_yuan(amount_fen, grouping=False))
         self.note = QLineEdit(note)
-        self.form = QFormLayout()
-        self.form.addRow("账户", self.account)
-        self.form.addRow("年度", self.year)
-        self.form.addRow("支出类别", self.category)
-        self.form.addRow("预算金额（元）", self.amount)
-        self.form.addRow("", self.capitals)
-        self.form.addRow("备注", self.note)
+        self.form = form_layout(
+            ("账户", self.account),
+            ("年度", self.year),
+            ("支出类别", self.category),
+            ("预算金额（元）", self.amount),
+            ("", self.capitals),
+            ("备注", self.note),
+        )
         self.finish_layout(self.form)
         self.setMinimumWidth(440)
 
@@ -223,9 +225,10 @@ class AccountDialog(SavingDialog):
         self.name = QLineEdit(name)
         self.name.setPlaceholderText("如 共建单位资助")
         self.note = QLineEdit(note)
-        self.form = QFormLayout()
-        self.form.addRow("账户名称", self.name)
-        self.form.addRow("说明", self.note)
+        self.form = form_layout(
+            ("账户名称", self.name),
+            ("说明", self.note),
+        )
         self.finish_layout(self.form)
         self.setMinimumWidth(380)
 

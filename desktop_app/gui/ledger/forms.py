@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import amount_in_capitals, format_yuan, parse_yuan
+from desktop_app.gui.widgets.layouts import hint
 from desktop_app.gui.widgets.table import ColumnModel, table_view
 
-ERROR_STYLE = "color: #c8161e"
-HINT_STYLE = "color: #666666"
 RED = QColor("#c8161e")
 GREY = QColor("#9aa0a6")
 ORANGE = QColor("#b26a00")
@@ -49,8 +48,7 @@ def date_edit(d: date, month_only: bool = False) -> QDateEdit:
 def amount_field(placeholder: str = "如 123.45") -> tuple[QLineEdit, QLabel]:
     edit = QLineEdit()
     edit.setPlaceholderText(placeholder)
-    capitals = QLabel()
-    capitals.setStyleSheet(HINT_STYLE)
+    capitals = hint("")
 
     def show(text: str) -> None:
         try:
