@@ -20,20 +20,6 @@ from desktop_app.reports.base import (
 )
 from desktop_app.views.visits import Scope, VisitDetail, VisitRow
 
-REGISTER_COLUMNS: tuple[Column, ...] = (
-    Column("序号", 26, "CENTER"),
-    Column("日期", 58, "CENTER"),
-    Column("形式", 42, "CENTER"),
-    Column("走访对象", 52),
-    Column("住址 / 地点", 98),
-    Column("走访人", 70),
-    Column("类别", 42, "CENTER"),
-    Column("反映问题", 160),
-    Column("办理情况", 150),
-    Column("办结期限", 58, "CENTER"),
-)
-
-
 def _handling(row: VisitRow) -> str:
     if not row.raised_issue:
         return "未反映需跟进的问题"
@@ -48,11 +34,23 @@ def _handling(row: VisitRow) -> str:
     return text
 
 
+# After 序号, each column of the register with its cell of a visit.
+REGISTER_CELLS: tuple[tuple[Column, Callable[[VisitRow], str]], ...] = (
+    (Column("日期", 58, "CENTER"), lambda row: iso_date(row.visit_date)),
+    (Column("形式", 42, "CENTER"), lambda row: row.form),
+    (Column("走访对象", 52), lambda row: row.visitee),
+    (Column("住址 / 地点", 98), lambda row: row.address),
+    (Column("走访人", 70), lambda row: row.visitors),
+    (Column("类别", 42, "CENTER"), lambda row: row.category),
+    (Column("反映问题", 160), lambda row: row.content),
+    (Column("办理情况", 150), _handling),
+    (Column("办结期限", 58, "CENTER"), lambda row: iso_date(row.due_date) if row.raised_issue else ""),
+)
+REGISTER_COLUMNS: tuple[Column, ...] = (Column("序号", 26, "CENTER"), *(column for column, _ in REGISTER_CELLS))
+
+
 def register_row(seq: int, row: VisitRow) -> list[str]:
-    return [
-        str(seq), iso_date(row.visit_date), row.form, row.visitee, row.address, row.visitors,
-        row.category, row.content, _handling(row), iso_date(row.due_date) if row.raised_issue else "",
-    ]
+    return [str(seq), *(cell(row) for _, cell in REGISTER_CELLS)]
 
 
 def register_summary(rows: Sequence[VisitRow]) -> str:

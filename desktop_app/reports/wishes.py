@@ -138,27 +138,24 @@ class WishCardsReport(RecordsReport):
         return story
 
 
-LIST_COLUMNS: tuple[Column, ...] = (
-    Column("序号", 26, "CENTER"),
-    Column("编号", 62, "CENTER"),
-    Column("心愿人", 46),
-    Column("网格", 76),
-    Column("心愿内容", 150),
-    Column("价值（元）", 58, "RIGHT"),
-    Column("发布日期", 58, "CENTER"),
-    Column("状态", 40, "CENTER"),
-    Column("认领人", 80),
-    Column("认领日期", 58, "CENTER"),
-    Column("实现日期", 58, "CENTER"),
+# After 序号, each column of the list with its cell of a wish.
+LIST_CELLS: tuple[tuple[Column, Callable[[WishRow], str]], ...] = (
+    (Column("编号", 62, "CENTER"), lambda row: row.wish_no),
+    (Column("心愿人", 46), lambda row: row.wisher_name),
+    (Column("网格", 76), lambda row: row.grid_name),
+    (Column("心愿内容", 150), lambda row: row.content),
+    (Column("价值（元）", 58, "RIGHT"), lambda row: format_yuan(row.estimated_fen) if row.estimated_fen else ""),
+    (Column("发布日期", 58, "CENTER"), lambda row: iso_date(row.posted_on)),
+    (Column("状态", 40, "CENTER"), lambda row: row.state),
+    (Column("认领人", 80), lambda row: row.claimant_name),
+    (Column("认领日期", 58, "CENTER"), lambda row: iso_date(row.claimed_on)),
+    (Column("实现日期", 58, "CENTER"), lambda row: iso_date(row.fulfilled_on)),
 )
+LIST_COLUMNS: tuple[Column, ...] = (Column("序号", 26, "CENTER"), *(column for column, _ in LIST_CELLS))
 
 
 def list_row(seq: int, row: WishRow) -> list[str]:
-    return [
-        str(seq), row.wish_no, row.wisher_name, row.grid_name, row.content,
-        format_yuan(row.estimated_fen) if row.estimated_fen else "", iso_date(row.posted_on), row.state,
-        row.claimant_name, iso_date(row.claimed_on), iso_date(row.fulfilled_on),
-    ]
+    return [str(seq), *(cell(row) for _, cell in LIST_CELLS)]
 
 
 def list_summary(rows: Sequence[WishRow]) -> str:
