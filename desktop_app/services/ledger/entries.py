@@ -151,8 +151,8 @@ def ledger_lines(s: Session, acc: Account, date_from: date, date_to: date, openi
     no EntryRow, none of the links the book does not print.
     """
     E = LedgerEntry
-    income = E.direction == rules.INCOME
-    summary = case(
+    is_income = E.direction == rules.INCOME
+    summary_sql = case(
         (and_(E.category != "", E.memo != "", E.reversal_of.is_(None)), E.category + "：" + E.memo),
         (E.memo != "", E.memo),
         else_=E.category,
@@ -160,8 +160,8 @@ def ledger_lines(s: Session, acc: Account, date_from: date, date_to: date, openi
     period = (E.account_id == acc.id, E.entry_date >= date_from, E.entry_date <= date_to, E.deleted.is_(False))
     # The index gives date order; sorting each day's few entries by voucher number is cheap.
     found = s.connection().execute(
-        select(E.entry_date, E.voucher_no, summary, E.counterparty, case((income, E.amount_fen), else_=0),
-               case((income, 0), else_=E.amount_fen), E.reversal_of.is_not(None))
+        select(E.entry_date, E.voucher_no, summary_sql, E.counterparty, case((is_income, E.amount_fen), else_=0),
+               case((is_income, 0), else_=E.amount_fen), E.reversal_of.is_not(None))
         .where(*period).order_by(E.entry_date, E.voucher_no)
     ).all()
     # The few reversals of this period's entries: original voucher number -> the reversal's
@@ -175,9 +175,10 @@ def ledger_lines(s: Session, acc: Account, date_from: date, date_to: date, openi
     new, by = tuple.__new__, reversed_by.get
     out = []
     balance = opening_fen
-    for r in found:
-        balance += r[4] - r[5]
-        out.append(new(LedgerLine, (*r, balance, by(r[1], ""))))
+    for day, voucher, summary, counterparty, income, expense, is_reversal in found:
+        balance += income - expense
+        out.append(new(LedgerLine, (day, voucher, summary, counterparty, income, expense, is_reversal, balance,
+                                    by(voucher, ""))))
     return out
 
 
