@@ -96,31 +96,28 @@ def rules() -> dict[str, Rule]:
         if name:
             direct[t.name] = Rule(t, name)
     out = dict(direct)
-    for m in Base.registry.mappers:
-        t = m.local_table
-        if t.name in direct or t.name in EXEMPT:
-            continue
-        for c in t.columns:
-            parents = [fk.column.table for fk in c.foreign_keys if fk.column.table.name in direct]
-            if parents:
-                out[t.name] = Rule(t, c.name, parents[0], direct[parents[0].name].column)
-                break
+    _hang_under(out, direct)  # a row of a child table follows its parent (an attendance its meeting)
     for name in BROUGHT:
         out[name] = Rule(Base.metadata.tables[name], "id", brought=True)
-    grown = True
-    while grown:  # what hangs under a brought row (an activity's photos), or under a row that hangs
-        grown = False
-        for m in Base.registry.mappers:
-            t = m.local_table
-            if t.name in out or t.name in EXEMPT:
-                continue
-            for c in t.columns:
-                parents = [fk.column.table for fk in c.foreign_keys if fk.column.table.name in out]
-                if parents:
-                    out[t.name] = Rule(t, c.name, parents[0], out[parents[0].name].column)
-                    grown = True
-                    break
+    while _hang_under(out, out):  # what hangs under a brought row (an activity's photos), or under that
+        pass
     return out
+
+
+def _hang_under(out: dict[str, Rule], parents: dict[str, Rule]) -> bool:
+    """Give each table not yet in `out` its first foreign key into `parents`; whether any was added."""
+    added = False
+    for m in Base.registry.mappers:
+        t = m.local_table
+        if t.name in out or t.name in EXEMPT:
+            continue
+        for c in t.columns:
+            found = [fk.column.table for fk in c.foreign_keys if fk.column.table.name in parents]
+            if found:
+                out[t.name] = Rule(t, c.name, found[0], parents[found[0].name].column)
+                added = True
+                break
+    return added
 
 
 @cache
