@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from desktop_app.domain import meetings as rules
 from desktop_app.reports.base import A4_PORTRAIT, CELL_LEADING, Column, ModelReport, model_renderer, rich
+from desktop_app.views.evaluations import EvaluationRow
 
 NOT_YET = "未评议"
 
@@ -17,14 +20,15 @@ COUNT_COLUMNS: tuple[Column, ...] = (
     Column(NOT_YET, 14, "CENTER"),
     Column("优秀率", 16, "CENTER"),
 )
-MEMBER_COLUMNS: tuple[Column, ...] = (
-    Column("序号", 10, "CENTER"),
-    Column("姓名", 24),
-    Column("所在党小组", 26),
-    Column("人员类别", 18, "CENTER"),
-    Column("评议等次", 18, "CENTER"),
-    Column("备注", 64),
+# 二、党员评议等次: after 序号, each column with its cell of a member's row.
+MEMBER_CELLS: tuple[tuple[Column, Callable[[EvaluationRow], str]], ...] = (
+    (Column("姓名", 24), lambda r: r.name),
+    (Column("所在党小组", 26), lambda r: r.group_name),
+    (Column("人员类别", 18, "CENTER"), lambda r: r.category),
+    (Column("评议等次", 18, "CENTER"), lambda r: r.grade or NOT_YET),
+    (Column("备注", 64), lambda r: r.notes),
 )
+MEMBER_COLUMNS: tuple[Column, ...] = (Column("序号", 10, "CENTER"), *(column for column, _ in MEMBER_CELLS))
 
 
 def _share(part: int, whole: int) -> str:
@@ -57,10 +61,7 @@ class EvaluationReport(ModelReport):
             story.append(CondPageBreak(keep))
             counts = b.counts()
             story.append(self.para(f"{b.branch_name}（{len(b.rows)} 名）", "Heading"))
-            lines = [
-                [str(i), r.name, r.group_name, r.category, r.grade or NOT_YET, r.notes]
-                for i, r in enumerate(b.rows, start=1)
-            ]
+            lines = [[str(i), *(cell(r) for _, cell in MEMBER_CELLS)] for i, r in enumerate(b.rows, start=1)]
             story.extend(self.table(MEMBER_COLUMNS, lines))
             if counts[rules.UNQUALIFIED] or counts[rules.BASICALLY_QUALIFIED]:
                 story.append(Spacer(1, 1.5 * mm))
