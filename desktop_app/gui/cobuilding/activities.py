@@ -168,7 +168,5 @@ class ActivitiesPage(CobuildingPage):
             costs.unlink_cost(self, t, self.detail[0].costs)
 
     def print_register(self) -> None:
-        db, year, today = self.ctx.db, self.loaded_year, self.today
-        self.print_pdf("打印共建活动登记册", f"共建活动登记册{year}.pdf",
-                       lambda path, job: cb.print_activity_register(db, year, path, today=today),
-                       lambda path, n: f"已保存{year}年活动登记册（{n} 次活动）：{path}")
+        self.print_year("打印共建活动登记册", "共建活动登记册", cb.print_activity_register,
+                        lambda year, path, n: f"已保存{year}年活动登记册（{n} 次活动）：{path}")

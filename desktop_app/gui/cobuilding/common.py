@@ -78,6 +78,14 @@ class CobuildingPage(RecordListPage):
         """The page's record form, blank or showing `detail` (pages with one kind of record define it)."""
         raise NotImplementedError
 
+    def print_year(self, title: str, name: str, render: Callable[..., Any], said: Callable[[int, Any, Any], str],
+                   year: int | None = None) -> None:
+        """A year's register or summary as `<name><year>.pdf`, for the year loaded unless `year` is given:
+        `render(db, year, path, today=)` off the GUI thread, then `said(year, path, result)`."""
+        db, today, year = self.ctx.db, self.today, year or self.loaded_year
+        self.print_pdf(title, f"{name}{year}.pdf", lambda path, job: render(db, year, path, today=today),
+                       lambda path, result: said(year, path, result))
+
     def edit_selected(self) -> None:
         """修改 (and a double-click): the record form for the selected record."""
         if self.detail is not None:

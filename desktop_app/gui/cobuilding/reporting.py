@@ -157,10 +157,8 @@ class ReportingPage(CobuildingPage):
                         lambda p: f"{p.row.name} 已移入报到名册，不再计入本社区党员人数和党费。")
 
     def print_register(self) -> None:
-        db, year, today = self.ctx.db, self.loaded_year, self.today
-        self.print_pdf("打印在职党员报到名册", f"双报到名册{year}.pdf",
-                       lambda path, job: cb.print_reporting_register(db, year, path, today=today),
-                       lambda path, n: f"已保存报到名册（{n} 人）：{path}")
+        self.print_year("打印在职党员报到名册", "双报到名册", cb.print_reporting_register,
+                        lambda year, path, n: f"已保存报到名册（{n} 人）：{path}")
 
     def print_feedback(self) -> None:
         db, year, today = self.ctx.db, self.loaded_year, self.today

@@ -127,15 +127,9 @@ class UnitsPage(CobuildingPage):
     def add_unit(self) -> None:
         self.run_dialog(self.form(), lambda u: f"已登记 {u.name}。")
 
-    def _print_year(self, title: str, name: str, render, said) -> None:
-        """A year's register or summary, for the year chosen on the page: `render(db, year, path, today=)`."""
-        db, year, today = self.ctx.db, year_of(self), self.today
-        self.print_pdf(title, f"{name}{year}.pdf", lambda path, job: render(db, year, path, today=today),
-                       lambda path, result: said(year, path, result))
-
     def print_register(self) -> None:
-        self._print_year("打印共建单位名册", "共建单位名册", cb.print_unit_register,
-                         lambda year, path, n: f"已保存共建单位名册（{n} 个单位）：{path}")
+        self.print_year("打印共建单位名册", "共建单位名册", cb.print_unit_register,
+                        lambda year, path, n: f"已保存共建单位名册（{n} 个单位）：{path}", year_of(self))
 
     def print_unit(self) -> None:
         p = self.detail
@@ -147,9 +141,9 @@ class UnitsPage(CobuildingPage):
                        lambda path, name: f"已保存 {name} 的年度共建情况：{path}")
 
     def print_street(self) -> None:
-        self._print_year("打印共驻共建街道汇总表", "共驻共建街道汇总", cb.print_street_summary,
-                         lambda year, path, n: f"已保存{year}年街道汇总（{n} 个社区）：{path}")
+        self.print_year("打印共驻共建街道汇总表", "共驻共建街道汇总", cb.print_street_summary,
+                        lambda year, path, n: f"已保存{year}年街道汇总（{n} 个社区）：{path}", year_of(self))
 
     def print_summary(self) -> None:
-        self._print_year("打印共驻共建年度汇总", "共驻共建年度汇总", cb.print_summary,
-                         lambda year, path, figs: f"已保存{year}年度汇总：{figs.activities} 次活动：{path}")
+        self.print_year("打印共驻共建年度汇总", "共驻共建年度汇总", cb.print_summary,
+                        lambda year, path, figs: f"已保存{year}年度汇总：{figs.activities} 次活动：{path}", year_of(self))
