@@ -41,30 +41,35 @@ FIGURES: tuple[tuple[Column, Callable[[GridStats], int | str]], ...] = (
 )
 COUNT_COLUMNS: tuple[Column, ...] = (Column("网格", 110), *(column for column, _ in FIGURES))
 
-ITEM_COLUMNS: tuple[Column, ...] = (
-    Column("序号", 26, "CENTER"),
-    Column("日期", 58, "CENTER"),
-    Column("对象", 52),
-    Column("住址 / 地点", 110),
-    Column("类别", 46, "CENTER"),
-    Column("反映问题", 200),
-    Column("状态", 46, "CENTER"),
-    Column("办理情况", 210),
-)
 
 
 def count_row(g: GridStats) -> list[str]:
     return [g.label, *(str(figure(g)) for _, figure in FIGURES)]
 
 
-def item_row(seq: int, r: VisitRow) -> list[str]:
+def _handled(r: VisitRow) -> str:
     if r.follow_state in flow.CLOSED_STATES:
-        handled = f"{r.resolved_by} {iso_date(r.resolved_on)}：{r.resolution}"
-    else:
-        handled = "、".join(p for p in (f"责任人 {r.handler}" if r.handler else "",
-                                        f"期限 {iso_date(r.due_date)}" if r.due_date else "",
-                                        "已逾期" if r.overdue else "") if p)
-    return [str(seq), iso_date(r.visit_date), r.visitee, r.address, r.category, r.content, r.follow_state, handled]
+        return f"{r.resolved_by} {iso_date(r.resolved_on)}：{r.resolution}"
+    return "、".join(p for p in (f"责任人 {r.handler}" if r.handler else "",
+                                 f"期限 {iso_date(r.due_date)}" if r.due_date else "",
+                                 "已逾期" if r.overdue else "") if p)
+
+
+# A grid's problems: after 序号, each column with its cell of a visit.
+ITEM_CELLS: tuple[tuple[Column, Callable[[VisitRow], str]], ...] = (
+    (Column("日期", 58, "CENTER"), lambda r: iso_date(r.visit_date)),
+    (Column("对象", 52), lambda r: r.visitee),
+    (Column("住址 / 地点", 110), lambda r: r.address),
+    (Column("类别", 46, "CENTER"), lambda r: r.category),
+    (Column("反映问题", 200), lambda r: r.content),
+    (Column("状态", 46, "CENTER"), lambda r: r.follow_state),
+    (Column("办理情况", 210), _handled),
+)
+ITEM_COLUMNS: tuple[Column, ...] = (Column("序号", 26, "CENTER"), *(column for column, _ in ITEM_CELLS))
+
+
+def item_row(seq: int, r: VisitRow) -> list[str]:
+    return [str(seq), *(cell(r) for _, cell in ITEM_CELLS)]
 
 
 def headline(total: GridStats) -> str:
