@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import ValidationError
@@ -16,6 +16,7 @@ from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.fields import Choice, Day, FieldForm, Line, Listed, Money, Row, Text, grid, show
 from desktop_app.gui.widgets.forms import fen_of
+from desktop_app.gui.widgets.layouts import form_layout
 from desktop_app.services import projects
 from desktop_app.services.database import Database
 from desktop_app.services.residents import Grid
@@ -133,10 +134,7 @@ class ConcernedDialog(SavingDialog):
         self.who = resident_picker(db)
         self.note = QLineEdit()
         self.note.setPlaceholderText("诉求或受益情况（可不填）")
-        form = QFormLayout()
-        form.addRow("居民", self.who)
-        form.addRow("说明", self.note)
-        self.finish_layout(form)
+        self.finish_layout(form_layout(("居民", self.who), ("说明", self.note)))
         self.setMinimumWidth(440)
 
     def prepare(self):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-    QRadioButton, QSpinBox, QVBoxLayout, QWidget,
+    QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit,
+    QRadioButton, QSpinBox, QWidget,
 )
 
 from desktop_app import APP_NAME
 from desktop_app.domain import orgs as org_rules
 from desktop_app.domain.errors import ValidationError
+from desktop_app.gui.widgets.layouts import column, error_line, form_layout, ok_cancel
 
 
 class SetupDialog(QDialog):
@@ -47,41 +48,24 @@ class SetupDialog(QDialog):
         self.members.setRange(10, 5000)
         self.members.setValue(300)
         self.members.setSuffix(" 名党员")
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c8161e")
-        self.error.setWordWrap(True)
+        self.error = error_line()
 
-        form = QFormLayout()
-        form.addRow("组织代码", self.code)
-        form.addRow("组织名称", self.name)
-        form.addRow("级别", self.level)
-        form.addRow("所属街道", self.street)
         self.setup_form = QWidget()
-        self.setup_form.setLayout(form)
-        demo_form = QFormLayout()
-        demo_form.addRow("演示规模", self.members)
+        form_layout(("组织代码", self.code), ("组织名称", self.name), ("级别", self.level), ("所属街道", self.street),
+                    parent=self.setup_form)
         self.demo_form = QWidget()
-        self.demo_form.setLayout(demo_form)
+        form_layout(("演示规模", self.members), parent=self.demo_form)
         self.demo_form.setEnabled(False)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("开始使用")
+        buttons = ok_cancel(self, "开始使用")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
 
         self.rb_setup.toggled.connect(self._toggle)
         self.level.currentIndexChanged.connect(
             lambda: self.street.setEnabled(self.level.currentData() == "community")
         )
 
-        lay = QVBoxLayout(self)
-        lay.addWidget(intro)
-        lay.addWidget(self.rb_setup)
-        lay.addWidget(self.setup_form)
-        lay.addWidget(self.rb_demo)
-        lay.addWidget(self.demo_form)
-        lay.addWidget(self.error)
+        lay = column(self, intro, self.rb_setup, self.setup_form, self.rb_demo, self.demo_form, self.error)
         lay.addWidget(buttons, alignment=Qt.AlignmentFlag.AlignRight)
         self.setMinimumWidth(460)
 

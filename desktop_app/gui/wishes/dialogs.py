@@ -9,9 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -31,6 +29,7 @@ from desktop_app.gui.residents.pickers import member_picker, resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog, create_or_update
 from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Money, Put, Text, grid
 from desktop_app.gui.widgets.forms import DateEdit, combo, select
+from desktop_app.gui.widgets.layouts import fill, form_layout, wrapped
 from desktop_app.services import wishes
 from desktop_app.services.database import Database
 from desktop_app.services.residents import Grid, ResidentPick
@@ -108,18 +107,10 @@ class ClaimDialog(SavingDialog):
         self.note.setPlaceholderText("如 联系电话、计划何时送去")
         for b in (self.by_member, self.by_unit):
             b.toggled.connect(lambda *_: self._update())
-        kind = QHBoxLayout()
-        kind.addWidget(self.by_member)
-        kind.addWidget(self.by_unit)
-        kind.addStretch(1)
-        summary = QLabel(f"<b>{wish.wisher_name}</b>：{wish.content}")
-        summary.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("认领方", kind)
-        form.addRow("认领党员", self.member)
-        form.addRow("共建单位", self.unit)
-        form.addRow("认领日期", self.claimed_on)
-        form.addRow("说明", self.note)
+        kind = fill(QHBoxLayout(), self.by_member, self.by_unit, 1)
+        summary = wrapped(f"<b>{wish.wisher_name}</b>：{wish.content}")
+        form = form_layout(("认领方", kind), ("认领党员", self.member), ("共建单位", self.unit),
+                           ("认领日期", self.claimed_on), ("说明", self.note))
         self.finish_layout(summary, form)
         self.setMinimumWidth(460)
         self._update()
