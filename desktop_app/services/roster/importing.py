@@ -392,6 +392,10 @@ def _check_rows(
     clean, problems, notes = check_columns(values, n, today)
     del values
     ids, row_numbers = clean["id_number"], sheet.row_numbers
+    if not row_errors and not problems and all(ids) and len(set(ids)) == n:
+        # Every row passed and no ID number repeats (a clean file, the common case): no loop over the rows.
+        warnings = [RowError(row_numbers[i], "", "", note) for i in sorted(notes) for note in notes[i]]
+        return list(range(n)), clean, [], warnings, 0
     first_seen: dict[str, int] = {}
     errors: list[RowError] = []
     warnings: list[RowError] = []
