@@ -93,7 +93,9 @@ def _statement(conn: Connection, table: Table, names: list[str], lists: list[Seq
     slots, bound = [], []
     for values in lists:
         first = values[0]
-        text = _literal(first) if values.count(first) == n else None
+        # (the last and middle values first: most columns that vary show it there, without a full count)
+        same = values[-1] == first and values[n // 2] == first and values.count(first) == n
+        text = _literal(first) if same else None
         if text is None or (type(first) is int and set(map(type, values)) != _INT):
             slots.append("?")  # (1 == True == 1.0: a column mixing them is bound as it is)
             bound.append(values)
