@@ -28,8 +28,8 @@ from desktop_app.exchange import safety
 
 _CHUNK = 4 * 1024 * 1024
 _MAX_WIDTH = 201  # GS: safety.MAX_COLUMNS + 1, the most a reader keeps
-# Cells and rows as spreadsheet programs write them: the element unprefixed, its reference first.
-_NO_REF_FIRST = re.compile(rb"""<c (?!r=["'])""")
+# Cells and rows as spreadsheet programs write them: the element unprefixed, its reference first
+# (a cell whose attributes do not start with it is found by the cell pattern of _beyond()).
 # Cells or rows written another way (no attributes, other white space, a namespace prefix): openpyxl's.
 # (Two patterns, each starting with a literal the regular expression engine finds quickly.)
 _ODD_TAGS = (re.compile(rb"<(?:c|row)[>/\t\n\r]"), re.compile(rb":(?:c|row)[ >/\t\n\r]"))
@@ -47,14 +47,15 @@ def _greater_than(n: int) -> bytes:
 
 
 def _beyond(rows: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    """References past column GS or past row `rows`, or not plain letters and digits: of cells, of rows.
+    """References past column GS or past row `rows`, or not plain letters and digits: of cells (and a cell
+    whose first attribute is not its reference), of rows.
     (Each pattern starts with a literal, which the regular expression engine looks for quickly.)"""
     far = _greater_than(rows)
     # (?=\d{k}): a row number of fewer digits than `rows` has is not past it, and the test of a cell
     # reference ends there, before the alternatives of `far` are tried (half the scan's time).
     enough = rb"(?=\d{%d})" % len(str(rows))
-    return (re.compile(rb"""<c r=["'](?:[^A-Za-z]|[A-Za-z]{3}|[H-Zh-z][A-Za-z]|[Gg][T-Zt-z]|[A-Za-z]{1,2}(?:[^A-Za-z0-9]|"""
-                       + enough + far + rb"))"),
+    return (re.compile(rb"""<c (?:(?!r=["'])|r=["'](?:[^A-Za-z]|[A-Za-z]{3}|[H-Zh-z][A-Za-z]|[Gg][T-Zt-z]|"""
+                       rb"""[A-Za-z]{1,2}(?:[^A-Za-z0-9]|""" + enough + far + rb")))"),
             re.compile(rb"""<row r=["'](?:[^0-9]|""" + far + rb")"))
 
 
@@ -91,8 +92,7 @@ def safe_for_calamine(path: Path) -> bool:
         with zipfile.ZipFile(path) as zf:
             wide = False
             for data in _parts(zf):
-                if (_NO_REF_FIRST.search(data)
-                        or any(p.search(data) for p in _ODD_TAGS) or any(p.search(data) for p in narrow)):
+                if any(p.search(data) for p in _ODD_TAGS) or any(p.search(data) for p in narrow):
                     return False
                 wide = wide or bool(_WIDE.search(data))
             if wide:  # more than 26 columns: fewer rows fit
