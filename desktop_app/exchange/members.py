@@ -277,6 +277,7 @@ _PLAIN = {
     "digits": re.compile(r"\d*", re.ASCII),
     "seq": re.compile(r"\d{1,9}", re.ASCII),
     "id": re.compile(r"(?!\d{15}000)\d{17}[\dX]", re.ASCII),  # a tail of 000 is looked at by _id_number
+    "date": re.compile(r"(?:19\d\d|20\d\d|2100)-\d\d-\d\d", re.ASCII),  # parse_date's years, ISO spelling
 }
 
 
@@ -286,6 +287,8 @@ def _plain_kind(column: str) -> str | None:
     if column == "序号":
         return "seq"
     parse = _PARSERS[column][1]
+    if parse is rules.parse_date:
+        return "date"
     return "digits" if parse is _phone else "text" if parse is _text else None
 
 
@@ -323,6 +326,12 @@ def _parsed_column(column: str, cells: list[Any]) -> tuple[list[Any], dict[int, 
         if kind == "seq":
             numbers = list(filter(plain, distinct))
             table.update(zip(numbers, map(int, numbers)))
+        elif kind == "date":
+            dates = list(filter(plain, distinct))
+            try:
+                table.update(zip(dates, map(date.fromisoformat, dates)))
+            except ValueError:  # a day the month does not have: parse_date says so, for each of them
+                table.update((v, one(v)) for v in dates if v not in table)
     failed_texts = {v: out.reason for v, out in table.items() if type(out) is _Failed}
     if is_id:
         for v in failed_texts:
