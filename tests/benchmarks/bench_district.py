@@ -116,6 +116,38 @@ def _search(db) -> tuple[list[float], list[float], int]:
     return times, cpu, found
 
 
+def _confined_reads(db) -> dict[str, float]:
+    """CPU of a street operator's reads over an unconfined administrator's, per read (store.scope's cost)."""
+    from sqlalchemy import select
+
+    from desktop_app.services import auth, orgs, roster
+    from desktop_app.store.models import Member, Organization
+    from desktop_app.views.roster import MemberFilter
+
+    with db.session() as s:  # confined to the community a member's branch is in
+        branch = street = s.scalar(select(Member.org_id).limit(1))
+        while s.scalar(select(Organization.kind).where(Organization.id == street)) != "community":
+            street = s.scalar(select(Organization.parent_id).where(Organization.id == street))
+        some = list(s.scalars(select(Member.id).where(Member.org_id == branch).limit(50)))
+    auth.create_first_admin(db, "admin", "区管理员", "bench-admin-1")
+    auth.create_user(db, "street", "街道操作员", "secretary", "bench-street-1", org_id=street,
+                     must_change_password=False)
+    reads = {"roster.get": lambda: roster.get(db, some[0]), "roster.rows(50)": lambda: roster.rows(db, some),
+             "roster.stats": lambda: roster.stats(db), "orgs.list_tree": lambda: orgs.list_tree(db),
+             "search 'zh'": lambda: roster.search_ids(db, MemberFilter(text="zh"))}
+    cpu: dict[tuple[str, str], float] = {}
+    for who, password in (("admin", "bench-admin-1"), ("street", "bench-street-1")):
+        auth.login(db, who, password)
+        for name, read in reads.items():
+            read()  # the lists and caches of this account first
+            c0 = time.process_time()
+            for _ in range(10):
+                read()
+            cpu[(who, name)] = (time.process_time() - c0) / 10
+        auth.logout(db)
+    return {name: cpu[("street", name)] / max(cpu[("admin", name)], 1e-9) for name in reads}
+
+
 def _cluster(folder: Path) -> tuple[str, bool]:
     """The cluster's URL, and whether we started it (and must stop it)."""
     given = os.environ.get("DANGQUN_TEST_PG_URL", "")
@@ -215,6 +247,11 @@ def _run(url: str, folder: Path, communities: int, members: int, search_members:
               f"({len(times)} keystrokes, {found} found someone; load {os.getloadavg()[0]:.1f})", flush=True)
         record("district", "search per keystroke, p95", p95, "s", target=0.030, size=f"{total:,} members",
                median=median, keystrokes=len(times), cpu_p95=cpu_p95)
+        ratios = _confined_reads(two)
+        print("  a confined operator's reads, CPU over the administrator's: "
+              + ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items()), flush=True)
+        record("district", "confined read CPU over unconfined, worst", max(ratios.values()), "x",
+               size=f"{total:,} members", **{k.replace(" ", "_"): round(v, 2) for k, v in ratios.items()})
     finally:
         drop_server(one, url)
         drop_server(two, url)
