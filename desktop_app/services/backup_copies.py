@@ -69,7 +69,7 @@ def check_database(path: Path, key: str | None = None) -> None:
         raise CorruptDatabase(path, problems)
 
 
-def _side_files(path: Path) -> list[Path]:
+def side_files(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
 
 
@@ -77,7 +77,7 @@ def _copy_sqlite(src: Path, dst: Path, key: str | None | object = _NO_KEY) -> No
     """Online backup of src into dst (written under a temporary name, verified, then renamed)."""
     key = cipher.key_of(src) if key is _NO_KEY else key
     tmp = dst.with_name(dst.name + ".part")
-    for leftover in (tmp, *_side_files(tmp)):
+    for leftover in (tmp, *side_files(tmp)):
         leftover.unlink(missing_ok=True)
     try:
         cipher.backup(src, tmp, key)
@@ -88,7 +88,7 @@ def _copy_sqlite(src: Path, dst: Path, key: str | None | object = _NO_KEY) -> No
         os.replace(tmp, dst)
         cipher.remember(dst, key)  # a copy is opened with its database's key (checks, restore)
     finally:
-        for leftover in (tmp, *_side_files(tmp)):
+        for leftover in (tmp, *side_files(tmp)):
             leftover.unlink(missing_ok=True)
 
 

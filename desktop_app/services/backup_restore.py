@@ -23,7 +23,7 @@ from pathlib import Path
 
 from desktop_app.domain.access import Actor
 from desktop_app.domain.errors import DomainError
-from desktop_app.services.backup_copies import BackupError, _side_files, backup_now, integrity_problems
+from desktop_app.services.backup_copies import BackupError, side_files, backup_now, integrity_problems
 from desktop_app.services.database import Database, record, require_admin
 from desktop_app.settings import data_dir
 from desktop_app.store import cipher, filelock, migrate
@@ -115,7 +115,7 @@ def _put_aside(db_path: Path, key: str | None, folder: Path | None) -> Path | No
     # A damaged or empty file is kept aside, never silently destroyed; its side files go with it.
     kept = db_path.with_name(f"{db_path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
     os.replace(db_path, kept)
-    for side in _side_files(db_path):
+    for side in side_files(db_path):
         if side.exists():
             os.replace(side, kept.with_name(kept.name + side.name.removeprefix(db_path.name)))
     return kept
@@ -137,7 +137,7 @@ def restore(backup: Path, db_path: Path, folder: Path | None = None, *, key: str
     if cipher.file_state(db_path) == "plain":
         key = None
     staged = db_path.with_name(db_path.name + ".restoring")
-    for leftover in (staged, *_side_files(staged)):
+    for leftover in (staged, *side_files(staged)):
         leftover.unlink(missing_ok=True)
     try:
         _stage(backup, backup_key or key, staged, key)
@@ -147,7 +147,7 @@ def restore(backup: Path, db_path: Path, folder: Path | None = None, *, key: str
     except cipher.database_errors() as exc:
         raise RestoreRefused(f"无法恢复：{exc}。数据库没有改动") from None
     finally:
-        for leftover in (staged, *_side_files(staged)):
+        for leftover in (staged, *side_files(staged)):
             leftover.unlink(missing_ok=True)
     restored = _StoreDatabase.at(db_path, key)
     try:

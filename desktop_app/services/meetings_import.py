@@ -25,8 +25,7 @@ from desktop_app.exchange import history
 from desktop_app.exchange import meeting_files as files
 from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import _Orgs
-from desktop_app.services.meetings.lifecycle import _check_holder, _next_number, _validated
+from desktop_app.services.meetings.lifecycle import check_holder, check_meeting, next_number
 from desktop_app.services.roster import org_name_map
 from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
@@ -77,7 +76,7 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
     items: list[PlannedMeeting] = []
     errors: list[RowError] = []
     with db.session() as s:
-        orgs = _Orgs(s)
+        orgs = orgtree.OrgTree(s)
         people: dict[str, dict[str, list[str]]] = {}  # org id -> name -> member ids
 
         def members_of(org_id: str) -> dict[str, list[str]]:
@@ -113,8 +112,8 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
                                minutes=v["minutes"], notes=v["notes"])
             if org_id and on is not None and not row_errors:
                 try:
-                    inp = _validated(inp)
-                    _check_holder(orgs, org_id, inp.kind)
+                    inp = check_meeting(inp)
+                    check_holder(orgs, org_id, inp.kind)
                 except ValidationError as exc:
                     column = {"会议类型": "会议类型", "党组织": "党组织"}.get(exc.field, exc.field)
                     fail(column if column in files.COLUMNS else "会议类型", exc.message)
@@ -165,14 +164,14 @@ def apply(uow: UnitOfWork, plan: HistoryPreview) -> int:
     """Write the previewed meetings as held, with their attendance and topics, in one transaction."""
     plan.check_applicable("meetings", "三会一课")
     s = uow.session
-    orgs = _Orgs(s)
+    orgs = orgtree.OrgTree(s)
     wanted = {mid for it in plan.items for mid, _ in it.attendance}
     live = set(s.scalars(select(Member.id).where(Member.deleted.is_(False), Member.id.in_(wanted))))
     for it in plan.items:
-        _check_holder(orgs, it.meeting.org_id, it.meeting.kind)  # still there, still allowed
+        check_holder(orgs, it.meeting.org_id, it.meeting.kind)  # still there, still allowed
         if gone := [mid for mid, _ in it.attendance if mid not in live]:
             raise DomainError(f"第 {it.row_number} 行：预览之后有 {len(gone)} 名党员已删除，未导入任何数据。请重新预览")
-        m = Meeting(number=_next_number(s, it.meeting.meeting_date.year), status=rules.HELD,
+        m = Meeting(number=next_number(s, it.meeting.meeting_date.year), status=rules.HELD,
                     **{k: getattr(it.meeting, k) for k in ("org_id", "kind", "title", "meeting_date", "place",
                                                            "host", "recorder", "lecturer", "minutes", "notes")})
         s.add(m)

@@ -202,7 +202,7 @@ def set_list(uow: UnitOfWork, kind: str, names: Iterable[str]) -> tuple[str, ...
 # ---------------------------------------------------------------- households
 
 
-def _check_household(inp: HouseholdInput) -> HouseholdInput:
+def check_household(inp: HouseholdInput) -> HouseholdInput:
     building = flow.optional(inp.building, "楼栋", 20)
     unit = flow.optional(inp.unit, "单元", 20)
     room = flow.optional(inp.room, "室", 20)
@@ -302,7 +302,7 @@ def get_household(db: Database, household_id: str, today: date | None = None) ->
 
 
 def create_household(db: Database, inp: HouseholdInput, today: date | None = None) -> HouseholdDetail:
-    clean = _check_household(inp)
+    clean = check_household(inp)
     with UnitOfWork(db) as uow:
         s = uow.session
         grid = check_grid(s, clean.grid_id)
@@ -332,7 +332,7 @@ def _check_flat_free(s: Session, clean: HouseholdInput, except_id: str | None = 
 def update_household(db: Database, household_id: str, inp: HouseholdInput,
                      today: date | None = None) -> HouseholdDetail:
     """Save a household; a move to another grid moves its residents with it."""
-    clean = _check_household(inp)
+    clean = check_household(inp)
     with UnitOfWork(db) as uow:
         s = uow.session
         h = live(s, Household, household_id, "住户")
@@ -372,7 +372,7 @@ def delete_household(db: Database, household_id: str, with_residents: bool = Fal
 # ---------------------------------------------------------------- residents
 
 
-def _check_resident(inp: ResidentInput, today: date) -> ResidentInput:
+def check_resident(inp: ResidentInput, today: date) -> ResidentInput:
     name = flow.required(inp.name, "姓名", limit=40)
     gender = flow.optional(inp.gender, "性别", 2)
     if gender and gender not in (idcard.MALE, idcard.FEMALE):
@@ -534,7 +534,7 @@ def _apply_resident(s: Session, r: Resident, clean: ResidentInput) -> None:
 
 def create_resident(db: Database, inp: ResidentInput, today: date | None = None) -> ResidentDetail:
     today = today or date.today()
-    clean = _check_resident(inp, today)
+    clean = check_resident(inp, today)
     with UnitOfWork(db) as uow:
         s = uow.session
         _check_resident_id_free(s, clean.id_number)
@@ -553,7 +553,7 @@ def update_resident(db: Database, resident_id: str, inp: ResidentInput,
                     today: date | None = None) -> ResidentDetail:
     """Save an edited resident; unchanged fields are not touched (no version bump)."""
     today = today or date.today()
-    clean = _check_resident(inp, today)
+    clean = check_resident(inp, today)
     with UnitOfWork(db) as uow:
         s = uow.session
         r = live(s, Resident, resident_id, "居民")

@@ -25,7 +25,7 @@ from desktop_app.exchange import history
 from desktop_app.exchange import resident_files as files
 from desktop_app.services import auth
 from desktop_app.services.database import Database
-from desktop_app.services.residents import _check_household, _check_resident, household_label
+from desktop_app.services.residents import check_household, check_resident, household_label
 from desktop_app.services.roster import org_name_map
 from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
@@ -85,7 +85,7 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
         household = None
         if v["building"] or v["address"]:
             try:
-                household = _check_household(HouseholdInput(grid_id=grid, building=v["building"], unit=v["unit"],
+                household = check_household(HouseholdInput(grid_id=grid, building=v["building"], unit=v["unit"],
                                                             room=v["room"], address=v["address"],
                                                             head_name=v["head"]))
             except ValidationError as exc:
@@ -95,7 +95,7 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
                                  birth_date=v["birth_date"], phone=v["phone"], tags=tags, notes=v["notes"])
         if not row_errors:
             try:
-                resident = _check_resident(resident, today)
+                resident = check_resident(resident, today)
             except ValidationError as exc:
                 fail(exc.field if exc.field in files.COLUMNS else "姓名", exc.message)
         number = v["id_number"]

@@ -287,13 +287,13 @@ def _write(s: Session, planned: list, batch: str) -> None:
                     **sync_values(site, now), member_id=e.row_id, status=back["status"],
                     changed_on=clock.to_local(now).date(), destination="", note="撤销导入或数据包带来的更改"))
             origin = f"，{'导入批次' if e.action == audit.IMPORT_UPDATE else '数据包'} {batch}" if batch else ""
-            entries.append(audit._entry(  # noqa: SLF001 - one chained insert for the whole revert
+            entries.append(audit.entry_row(  # one chained insert for the whole revert
                 s, actor, REVERT, e.table_name, e.row_id, label=e.label, before=was, after=back,
                 note=f"撤销{ACTION_LABELS.get(e.action, e.action)}（操作记录 {e.id}{origin}）", now=now))
         s.flush()
     except IntegrityError:
         raise RevertRefused("撤销后会与现有记录重复（如另一名党员已使用原来的公民身份号码），没有撤销任何更改") from None
-    audit._insert_chained(s, entries)  # noqa: SLF001
+    audit.insert_chained(s, entries)
     ids = [e.id for e, *_ in planned]
     for start in range(0, len(ids), _CHUNK):
         s.execute(delete(AuditUndo).where(AuditUndo.entry_id.in_(ids[start:start + _CHUNK])))

@@ -133,9 +133,10 @@ def _columns(mapper) -> dict[str, str]:
     return found
 
 
-def _entry(session: Session, actor: Actor | None, action: str, table: str, row_id: str, *,
-           label: str = "", before: dict | None = None, after: dict | None = None,
-           note: str = "", now: datetime | None = None) -> dict:
+def entry_row(session: Session, actor: Actor | None, action: str, table: str, row_id: str, *,
+              label: str = "", before: dict | None = None, after: dict | None = None,
+              note: str = "", now: datetime | None = None) -> dict:
+    """One trail entry's column values, not yet chained; a bulk writer collects these for insert_chained."""
     site = session.info.get(SITE_KEY, "")
     now = now or utcnow()
     return {
@@ -256,9 +257,9 @@ def write_open_entries(session: Session) -> None:
     pending = session.info.pop(_OPEN, None)
     if not pending:
         return
-    rows = [_entry(session, p["actor"], p["action"], p["table"], p["row_id"], label=p["label"],
+    rows = [entry_row(session, p["actor"], p["action"], p["table"], p["row_id"], label=p["label"],
                    before=p["before"], after=p["after"], now=p["at"]) for p in pending.values()]
-    _insert_chained(session, rows)
+    insert_chained(session, rows)
 
 
 def drop_rolled_back(session: Session, previous_transaction) -> None:
@@ -314,7 +315,8 @@ def last_hash(conn, site: str) -> str:
     return got or ""
 
 
-def _insert_chained(session: Session, rows: list[dict]) -> None:
+def insert_chained(session: Session, rows: list[dict]) -> None:
+    """Insert entry_row() rows in order, each linked to the one before (one hash chain per site)."""
     conn = session.connection()
     site = session.info.get(SITE_KEY, "")
     # Concurrent writers on PostgreSQL take turns from here to their commit, so no two link to one entry.
@@ -374,8 +376,8 @@ def record(
     and `after` are field values (masked here like the automatic entries).
     """
     who = actor if actor is not None else actor_of(session)
-    row = _entry(session, who, action, table, row_id, label=label, before=before, after=after, note=detail)
-    _insert_chained(session, [row])
+    row = entry_row(session, who, action, table, row_id, label=label, before=before, after=after, note=detail)
+    insert_chained(session, [row])
 
 
 UNDO_DAYS = 180  # how long a bulk change's unmasked old values are kept for a revert
@@ -438,9 +440,9 @@ def record_updates(session: Session, model: Any, changes: list[dict], note: str)
         if not before:
             continue
         label = str(prev[label_col] or "") if label_col else ""
-        entries.append((_entry(session, actor, IMPORT_UPDATE, table.name, change["id"], label=label,
+        entries.append((entry_row(session, actor, IMPORT_UPDATE, table.name, change["id"], label=label,
                                before=before, after={f: change[f] for f in before}, note=note, now=now), before))
     if entries:
-        _insert_chained(session, [e for e, _ in entries])
+        insert_chained(session, [e for e, _ in entries])
         keep_undo(session, entries, batch)
     return len(entries)

@@ -70,7 +70,7 @@ def describe(s: Session, plan, before: dict[str, tuple], source: str) -> list[di
         gone = k_deleted is not None and new[k_deleted] and not old[k_deleted]
         diff = "；".join(f"{names[k]}：{_text(names[k], old[k])} → {_text(names[k], new[k])}" for k in changed)
         was = {names[k]: old[k] for k in changed}
-        entry = audit._entry(  # noqa: SLF001 - the merge writes its entries in bulk, chained as one
+        entry = audit.entry_row(  # the merge writes its entries in bulk, chained as one
             s, actor, "sync_delete" if gone else "sync_update", table, rid, label=_label(names, new),
             before=was, after={names[k]: new[k] for k in changed},
             note=f"{source}{'删除' if gone else '更新'}{label}：{diff}")
@@ -79,11 +79,11 @@ def describe(s: Session, plan, before: dict[str, tuple], source: str) -> list[di
     if table in PER_ROW:
         for i in plan.inserts:
             new = inc.values[i]
-            rows.append(audit._entry(  # noqa: SLF001
+            rows.append(audit.entry_row(
                 s, actor, "sync_insert", table, inc.ids[i], label=_label(names, new),
                 note=f"{source}新增{label}“{_label(names, new)}”"))
     elif plan.inserts:
-        rows.append(audit._entry(  # noqa: SLF001
+        rows.append(audit.entry_row(
             s, actor, "sync_insert", table, "", note=f"{source}新增{label} {len(plan.inserts)} 条"))
     return rows
 
@@ -98,5 +98,5 @@ def write(s: Session, rows: list[dict], package_id: str = "") -> None:
     for r in rows if package_id else ():
         r["note"] += f"（数据包编号 {package_id}）"
     if rows:
-        audit._insert_chained(s, rows)  # noqa: SLF001
+        audit.insert_chained(s, rows)
         audit.keep_undo(s, undo, package_id)

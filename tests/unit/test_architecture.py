@@ -8,6 +8,7 @@ imports. Imports under `if TYPE_CHECKING:` never run and are left out.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import grimp
@@ -98,3 +99,64 @@ def test_no_module_over_800_lines():
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert not long, f"split these along their seams: {long}"
+
+
+def _feature(module: str) -> str:
+    """desktop_app.<layer>.<feature>: a feature's modules may share private names, no one else may."""
+    return ".".join(module.split(".")[:3])
+
+
+def _private(dotted: str) -> bool:
+    return any(part.startswith("_") and not part.startswith("__") for part in dotted.split("."))
+
+
+def private_reaches(module: str, source: str) -> list[str]:
+    """Private names (or names from private modules) `module` takes from another feature, when either
+    side is a service: `from x import _y`, `from x._y import z`, `import x as m; m._y`."""
+    tree = ast.parse(source)
+    names: dict[str, str] = {}
+    found: list[str] = []
+
+    def check(target: str) -> None:
+        services = PACKAGE + ".services."
+        if (target.startswith(PACKAGE + ".") and _private(target) and _feature(target) != _feature(module)
+                and (module.startswith(services) or target.startswith(services))):
+            found.append(f"{module} uses {target}")
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                check(f"{node.module}.{alias.name}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    names[alias.asname] = alias.name
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in names
+                and node.attr.startswith("_") and not node.attr.startswith("__")):
+            check(f"{names[node.value.id]}.{node.attr}")
+    return found
+
+
+def test_private_reach_check_can_fail():
+    me = "desktop_app.services.meetings_import"
+    assert private_reaches(me, "from desktop_app.services.meetings.lifecycle import _check_holder")
+    assert private_reaches(me, "from desktop_app.services.meetings._common import Orgs")
+    assert private_reaches(me, "from desktop_app.store import audit\naudit._entry(s)")
+    assert private_reaches("desktop_app.gui.x", "from desktop_app.services import roster as r\nr._today()")
+    assert not private_reaches(me, "from desktop_app.services.meetings.lifecycle import check_holder")
+    assert not private_reaches("desktop_app.services.meetings.queries",
+                               "from desktop_app.services.meetings._common import _Orgs")
+
+
+def test_no_service_module_takes_another_features_private_names():
+    reaches = [
+        hit
+        for p in sorted(ROOT.rglob("*.py"))
+        for hit in private_reaches(
+            ".".join(p.relative_to(ROOT.parent).with_suffix("").parts).removesuffix(".__init__"),
+            p.read_text(encoding="utf-8"),
+        )
+    ]
+    assert not reaches, "give these a public name in their module or a shared helper:\n" + "\n".join(reaches)

@@ -23,7 +23,7 @@ from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
 from desktop_app.services.dues.facts import DuesCalculator, facts_of, members_of, month_state
 from desktop_app.services.dues.rates import rate_rules_in
-from desktop_app.services.meetings._common import _Orgs
+from desktop_app.services.orgtree import OrgTree
 from desktop_app.store.models import Member
 from desktop_app.store.models_cobuilding import Activity, ActivityOrg, ActivityUnit
 from desktop_app.store.models_development import Applicant, DevelopmentStep
@@ -84,7 +84,7 @@ class YearFacts:
     def __init__(self, db: Database, s: Session, year: int, as_of: date):
         self.db, self.s, self.year, self.as_of = db, s, year, as_of
         self.first, self.last = date(year, 1, 1), date(year, 12, 31)
-        self.orgs = _Orgs(s)
+        self.orgs = OrgTree(s)
         self.branches = self.orgs.branches()
         self._memo: dict = {}
 

@@ -1,15 +1,13 @@
 """Shared internals of the meetings services: the organisation tree in memory, chunking, lookups.
 
 Meetings need the branch, group and community of many rows at once, so the
-live tree is read once per call (`_Orgs`); subtree queries go through
-services.orgtree.
+live tree is read once per call (`_Orgs`, services.orgtree.OrgTree under
+the name the meetings modules use); subtree queries go through services.orgtree.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import or_, select
@@ -17,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import members as member_rules
 from desktop_app.domain.orgs import OrgKind
+from desktop_app.services.orgtree import OrgNode as _Org
+from desktop_app.services.orgtree import OrgTree as _Orgs
 from desktop_app.services.records import chunked, live
-from desktop_app.store.models import Organization, Site
+from desktop_app.store.models import Site
 from desktop_app.store.models_meetings import Attendance, CommitteeMember, Meeting
 
 _CHUNK = 500
@@ -33,67 +33,6 @@ def _today(today: date | None) -> date:
 
 def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterable[Sequence[str]]:
     return chunked(items, size)
-
-
-@dataclass
-class _Org:
-    id: str
-    name: str
-    code: str
-    kind: str
-    parent_id: str | None
-    sort_order: int
-
-
-class _Orgs:
-    """The live organisation tree in memory: meetings need branch, group and community of many rows."""
-
-    def __init__(self, s: Session):
-        rows = s.execute(
-            select(Organization.id, Organization.name, Organization.code, Organization.kind,
-                   Organization.parent_id, Organization.sort_order)
-            .where(Organization.deleted.is_(False))
-            .order_by(Organization.sort_order, Organization.code)
-        ).all()
-        self.by_id: dict[str, _Org] = {r[0]: _Org(*r) for r in rows}
-        self.children: dict[str | None, list[_Org]] = defaultdict(list)
-        for o in self.by_id.values():
-            self.children[o.parent_id].append(o)
-
-    def get(self, org_id: str | None) -> _Org | None:
-        return self.by_id.get(org_id) if org_id else None
-
-    def branch_of(self, org_id: str | None) -> _Org | None:
-        org = self.get(org_id)
-        while org is not None and org.kind not in (OrgKind.BRANCH, OrgKind.COMMUNITY, OrgKind.STREET):
-            org = self.get(org.parent_id)
-        return org if org is not None and org.kind == OrgKind.BRANCH else None
-
-    def community_of(self, org_id: str | None) -> _Org | None:
-        org = self.get(org_id)
-        while org is not None and org.kind != OrgKind.COMMUNITY:
-            org = self.get(org.parent_id)
-        return org
-
-    def groups_of(self, branch_id: str) -> list[_Org]:
-        return [c for c in self.children.get(branch_id, []) if c.kind == OrgKind.GROUP]
-
-    def branches(self) -> list[_Org]:
-        """Every live branch in tree order."""
-        out: list[_Org] = []
-
-        def walk(parent: str | None) -> None:
-            for o in self.children.get(parent, []):
-                if o.kind == OrgKind.BRANCH:
-                    out.append(o)
-                walk(o.id)
-
-        walk(None)
-        return out
-
-    def group_name(self, org_id: str | None) -> str:
-        org = self.get(org_id)
-        return org.name if org is not None and org.kind == OrgKind.GROUP else ""
 
 
 def _site_code(s: Session) -> str:

@@ -29,7 +29,7 @@ from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.meetings.attendance import people_index, record_many
 from desktop_app.services.meetings.queries import get, resolve
-from desktop_app.services.roster._common import _org_name_map
+from desktop_app.services.orgtree import org_name_map
 from desktop_app.store.models import Organization
 from desktop_app.views.meetings import (
     AttendanceCheck, AttendanceEntry, AttendanceImportResult, BulkAttendance, MeetingDetail, PersonRef, RowError,
@@ -58,7 +58,7 @@ class _OrgNames:
     def __init__(self, db: Database):
         auth.require(db, "meetings.read")
         with db.session() as s:
-            self.lookup = _org_name_map(s)
+            self.lookup = org_name_map(s)
             self.parent = dict(s.execute(select(Organization.id, Organization.parent_id)
                                          .where(Organization.deleted.is_(False))).all())
 

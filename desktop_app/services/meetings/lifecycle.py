@@ -37,7 +37,7 @@ _HOLDER_KINDS: dict[rules.Holder, tuple[str, ...]] = {
 }
 
 
-def _check_holder(orgs: _Orgs, org_id: str | None, kind: str) -> _Org:
+def check_holder(orgs: _Orgs, org_id: str | None, kind: str) -> _Org:
     if not org_id:
         raise ValidationError("党组织", "请选择召开会议的党组织")
     org = orgs.get(org_id)
@@ -50,7 +50,7 @@ def _check_holder(orgs: _Orgs, org_id: str | None, kind: str) -> _Org:
     return org
 
 
-def _validated(inp: MeetingInput) -> MeetingInput:
+def check_meeting(inp: MeetingInput) -> MeetingInput:
     kind = rules.check_kind(inp.kind)
     if inp.meeting_date is None:
         raise ValidationError("会议日期", "不能为空")
@@ -144,7 +144,7 @@ def _default_attendees(s: Session, orgs: _Orgs, org: _Org, kind: str, on: date) 
     return [r[0] for r in sorted(members, key=order)]
 
 
-def _next_number(s: Session, year: int) -> str:
+def next_number(s: Session, year: int) -> str:
     """<site code>-<year>-<4-digit serial>: unique in this database, never reused after a delete."""
     prefix = f"{_site_code(s) or 'HY'}-{year}-"
     taken = s.scalars(select(Meeting.number).where(Meeting.number.like(f"{prefix}%"))).all()
@@ -198,7 +198,7 @@ def default_attendees(db: Database, org_id: str, kind: str, on: date | None = No
     on = _today(on)
     with db.session() as s:
         orgs = _Orgs(s)
-        org = _check_holder(orgs, org_id, rules.check_kind(kind))
+        org = check_holder(orgs, org_id, rules.check_kind(kind))
         ids = _default_attendees(s, orgs, org, kind, on)
         return _people(s, orgs, ids, on)
 
@@ -250,16 +250,16 @@ def plan(
     A meeting already past may be planned too: secretaries enter last week's
     meeting this way and then record its attendance.
     """
-    clean = _validated(inp)
+    clean = check_meeting(inp)
     today = _today(today)
     s = uow.session
     orgs = _Orgs(s)
-    org = _check_holder(orgs, clean.org_id, clean.kind)
+    org = check_holder(orgs, clean.org_id, clean.kind)
     if attendee_ids is None:
         attendee_ids = _default_attendees(s, orgs, org, clean.kind, clean.meeting_date)
     else:
         _check_members_exist(s, attendee_ids)
-    m = Meeting(number=_next_number(s, clean.meeting_date.year), status=rules.PLANNED,
+    m = Meeting(number=next_number(s, clean.meeting_date.year), status=rules.PLANNED,
                 **{k: getattr(clean, k) for k in _INPUT_FIELDS})
     s.add(m)
     s.flush()
@@ -280,11 +280,11 @@ def update(uow: UnitOfWork, meeting_id: str, inp: MeetingInput, attendee_ids: Se
     recorded gets that one's default attendees unless attendee_ids says otherwise;
     once attendance is recorded it cannot move.
     """
-    clean = _validated(inp)
+    clean = check_meeting(inp)
     s = uow.session
     orgs = _Orgs(s)
     m = _live_meeting(s, meeting_id)
-    org = _check_holder(orgs, clean.org_id, clean.kind)
+    org = check_holder(orgs, clean.org_id, clean.kind)
     moved = (clean.org_id, clean.kind) != (m.org_id, m.kind)
     if moved:
         rows = _attendance_rows(s, m.id)

@@ -60,11 +60,11 @@ def find_member(db: Database, text: str) -> tuple[str, str]:
 def find_org(db: Database, text: str) -> str:
     """The id of the organisation named by its code, its path (社区 / 支部 / 小组) or a name only it bears."""
     from desktop_app.domain.errors import ValidationError
-    from desktop_app.services.roster._common import _org_name_map
+    from desktop_app.services.orgtree import org_name_map
 
     auth.require(db, "orgs.read")
     with db.session() as s:
-        lookup = _org_name_map(s)
+        lookup = org_name_map(s)
     found = lookup.get(text)
     if found:
         return found

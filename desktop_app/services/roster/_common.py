@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import members as rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.members import MEMBER_FIELDS, MemberInput
+from desktop_app.services.orgtree import org_name_map, org_paths
 from desktop_app.store.models import Member, MemberStatusChange, Organization, Transfer
 from desktop_app.views.roster import MemberDetail, StatusChangeRow, TransferRow
 
@@ -94,61 +94,12 @@ def _detail(s: Session, m: Member, today: date) -> MemberDetail:
     return replace(detail, warnings=tuple(rules.warnings(detail, today)))
 
 
-_PATH_SEP = re.compile(r"\s*[/／>＞]\s*")
-
-
-def _path_key(text: str) -> str:
-    return _PATH_SEP.sub(" / ", (text or "").strip())
-
-
-class OrgLookup(dict):
-    """An organisation named in a file -> its id: by a name only it bears, by its code, or by its path
-    (社区 / 支部 / 小组, or any tail of it). A name several organisations share (every branch has a
-    第一党小组) is not a key: `ambiguous[name]` lists the candidates so the row can be refused."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.ambiguous: dict[str, list[str]] = {}
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and super().__contains__(_path_key(key))
-
-    def __getitem__(self, key: str) -> str:
-        return super().__getitem__(_path_key(key))
-
-    def get(self, key, default=None):
-        return super().get(_path_key(key), default) if isinstance(key, str) else default
-
-    def candidates(self, name: str) -> str:
-        return "、".join(self.ambiguous.get(_path_key(name), ()))
-
-
-def _live_org_rows(s: Session):
-    """(id, name, code, parent_id) of every live organisation, in code order, and the path of names to one."""
-    rows = s.execute(
-        select(Organization.id, Organization.name, Organization.code, Organization.parent_id)
-        .where(Organization.deleted.is_(False))
-        .order_by(Organization.code)
-    ).all()
-    by_id = {r[0]: r for r in rows}
-
-    def chain(oid: str) -> list[str]:
-        names, seen = [], set()
-        while oid in by_id and oid not in seen:
-            seen.add(oid)
-            names.append(by_id[oid][1])
-            oid = by_id[oid][3]
-        return names[::-1]
-
-    return rows, chain
-
-
 def _org_designations(s: Session) -> dict[str, str]:
     """Live organisation id -> what a file should write for it in 所在党支部 so that an import
-    (_org_name_map) finds exactly that organisation again: its bare name when no other bears it,
+    (org_name_map) finds exactly that organisation again: its bare name when no other bears it,
     else the shortest tail of its path that is unique (第一网格党支部 / 第一党小组), else its code."""
-    lookup = _org_name_map(s)
-    rows, chain = _live_org_rows(s)
+    lookup = org_name_map(s)
+    rows, chain = org_paths(s)
     out: dict[str, str] = {}
     for oid, name, code, _parent in rows:
         path = chain(oid)
@@ -157,28 +108,7 @@ def _org_designations(s: Session) -> dict[str, str]:
     return out
 
 
-def _org_name_map(s: Session) -> OrgLookup:
-    rows, chain = _live_org_rows(s)
-    codes = {r[0]: r[2] for r in rows}
-    out = OrgLookup()
-    named: dict[str, list[str]] = {}
-    tails: dict[str, list[str]] = {}
-    for oid, name, code, _parent in rows:
-        named.setdefault(name, []).append(oid)
-        path = chain(oid)
-        for i in range(len(path) - 1):  # every tail of two or more names: 支部 / 小组, 社区 / 支部 / 小组 …
-            tails.setdefault(" / ".join(path[i:]), []).append(oid)
-        if code:
-            dict.__setitem__(out, code, oid)
-    for key, ids in tails.items():
-        if len(ids) == 1:
-            dict.__setitem__(out, key, ids[0])
-    for name, ids in named.items():
-        if len(ids) == 1:
-            dict.__setitem__(out, name, ids[0])
-        else:
-            out.ambiguous[name] = [f"{' / '.join(chain(i))}（{codes[i]}）" for i in ids]
-    return out
+_org_name_map = org_name_map  # the roster's own modules still call it by its old name
 
 
 def _validated(inp: MemberInput, today: date) -> MemberInput:
