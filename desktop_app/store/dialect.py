@@ -33,17 +33,58 @@ def serialize(conn, name: str) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key(name)})
 
 
-def lock_for_import(s: Session) -> None:
-    """One package merged into this database at a time (PostgreSQL); SQLite's write lock does the same.
+def lock_for_import(s: Session, sender: str) -> None:
+    """One package of a sender merged at a time (PostgreSQL); SQLite's write lock already allows only one.
 
     Reading, decrypting, verifying and decoding a package happen before, in
-    parallel; the merge itself waits its turn, since packages from different
-    communities still share rows (the dues rates, the street's own records)
-    whose uniqueness a concurrent merge could not see. The second operator
-    importing the same package waits for the first one's commit, then finds
-    it imported and does nothing.
+    parallel; so do merges of different senders. A second operator importing
+    the same package (the same sender) waits for the first one's commit, then
+    finds it imported and does nothing. What different senders' merges may
+    both touch is kept safe without taking turns: each sender's agreed stamps,
+    conflicts and peer row are its own; the audit chain takes its own lock
+    (store.audit); a row both insert (a reference list's fixed id) or both
+    change (a member handed over) makes one of them fail as `contended`, and
+    that merge is decided again on what the other committed.
     """
-    serialize(s.connection(), "sync-import")
+    serialize(s.connection(), "sync-import:" + sender)
+
+
+_CONTENDED = frozenset({
+    "23505",  # unique_violation: the same new row inserted by another transaction meanwhile
+    "40001",  # serialization_failure
+    "40P01",  # deadlock_detected
+})
+
+
+def contended(exc: BaseException) -> bool:
+    """Did `exc` come from another transaction's concurrent write, so that trying again may succeed?
+
+    Only on a server: SQLite's one writer never races another.
+    """
+    orig = getattr(exc, "orig", exc)
+    return getattr(orig, "sqlstate", None) in _CONTENDED
+
+
+_IN_CHUNK = 5000  # ids per IN (...) on SQLite (at most 32766 variables)
+
+
+def rows_in(conn, sql_head: str, ids: list, params: tuple = ()) -> list[tuple]:
+    """Rows of `sql_head ... IN (ids)`, straight through the driver; "?" marks `params` in `sql_head`.
+
+    SQLite: chunks of qmark IN lists (no bind object per id). PostgreSQL: one
+    `= ANY(array)` parameter, so a lookup of 50,000 ids is one short statement
+    rather than a query text of 50,000 placeholders the driver has to parse.
+    """
+    if not ids:
+        return []
+    if is_postgresql(conn):
+        return conn.exec_driver_sql(sql_head.replace("?", "%s") + " = ANY(%s)", (*params, list(ids))).fetchall()
+    out: list[tuple] = []
+    for k in range(0, len(ids), _IN_CHUNK):
+        part = ids[k:k + _IN_CHUNK]
+        marks = ", ".join("?" for _ in part)
+        out.extend(conn.exec_driver_sql(f"{sql_head} IN ({marks})", (*params, *part)).fetchall())
+    return out
 
 
 def tells_changes(engine) -> bool:

@@ -23,11 +23,13 @@ from operator import not_
 from datetime import datetime
 from typing import Callable, Sequence
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.sync_rules import DOWNSTREAM, UPSTREAM, Decision, Manifest, PackageRefused, Stamp, decide, table_label
+from desktop_app.store import dialect as store_dialect
+from desktop_app.store import pgbulk
 from desktop_app.store.base import new_id
 from desktop_app.store.models_sync import SyncConflict, SyncExport, SyncImport, SyncPeer, SyncRowState
 from desktop_app.sync import trail
@@ -48,11 +50,13 @@ class TablePlan:
     incoming: IncomingTable
     inserts: list[int] = field(default_factory=list)  # row indexes into incoming
     updates: list[int] = field(default_factory=list)
+    was: list[Stamp] = field(default_factory=list)  # our stamp of each update's row, as decided on
     states: list[tuple] = field(default_factory=list)  # (row id, peer's Stamp, introduced, our Stamp | None)
     conflicts: list[tuple[int, Stamp]] = field(default_factory=list)  # row index, local stamp
     counts: dict[Decision, int] = field(default_factory=lambda: {d: 0 for d in Decision})
     # What the decisions were made on (kept for a preview): our stamps, and the sender's stamps we agreed.
     basis: tuple[dict, dict] | None = None
+    agreed_before: bool = True  # False: nothing of this table agreed with the sender yet (states all new)
 
     @property
     def table(self) -> Table:
@@ -78,23 +82,11 @@ def _chunks(items: Sequence, size: int = _CHUNK):
 
 
 def _lookup(s: Session, sql_head: str, ids: list[str], params: tuple = ()) -> list[tuple]:
-    """Rows of `sql_head ... IN (ids)`, in chunks, through a qmark driver (no per-id bind objects)."""
-    conn = s.connection()
-    out: list[tuple] = []
-    for part in _chunks(ids):
-        marks = ", ".join("?" for _ in part)
-        out.extend(conn.exec_driver_sql(f"{sql_head} IN ({marks})", (*params, *part)).fetchall())
-    return out
+    """Rows of `sql_head ... IN (ids)` ("?" marks its own parameters), through the driver (store.dialect.rows_in)."""
+    return store_dialect.rows_in(s.connection(), sql_head, ids, params)
 
 
 def _local_stamps(s: Session, table: Table, ids: list[str]) -> dict[str, Stamp]:
-    if s.get_bind().dialect.paramstyle != "qmark":
-        out: dict[str, Stamp] = {}
-        q = select(table.c.id, table.c.version, table.c.updated_by_site)
-        for part in _chunks(ids):
-            for rid, v, site in s.execute(q.where(table.c.id.in_(part))):
-                out[rid] = Stamp(v, site)
-        return out
     q = s.get_bind().dialect.identifier_preparer.quote(table.name)
     return {rid: Stamp(v, site) for rid, v, site in
             _lookup(s, f"SELECT id, version, updated_by_site FROM {q} WHERE id", ids)}
@@ -109,14 +101,6 @@ def _agreed(s: Session, peer: str, table: Table, ids: list[str]) -> dict[str, tu
     if s.execute(select(rs.c.row_id).where(rs.c.peer_site == peer, rs.c.table_name == table.name)
                  .limit(1)).first() is None:
         return {}  # nothing of this table agreed with this peer yet (a new community): no lookups
-    if s.get_bind().dialect.paramstyle != "qmark":
-        out = {}
-        q = select(rs.c.row_id, rs.c.version, rs.c.site, rs.c.local_version, rs.c.local_site).where(
-            rs.c.peer_site == peer, rs.c.table_name == table.name)
-        for part in _chunks(ids):
-            for rid, v, site, lv, ls in s.execute(q.where(rs.c.row_id.in_(part))):
-                out[rid] = pair(v, site, lv, ls)
-        return out
     return {rid: pair(v, site, lv, ls) for rid, v, site, lv, ls in _lookup(
         s, "SELECT row_id, version, site, local_version, local_site FROM sync_row_state "
            "WHERE peer_site = ? AND table_name = ? AND row_id", ids, (peer, table.name))}
@@ -129,16 +113,11 @@ def _local_values(s: Session, table: Table, ids: list[str], storage: bool) -> di
     """Whole local rows, as the same kind of values the incoming rows were decoded to."""
     names = [c.name for c in table.columns]
     out: dict[str, tuple] = {}
-    if storage:
-        q = s.get_bind().dialect.identifier_preparer.quote
-        cols = ", ".join(q(n) for n in names)
-        i_id = names.index("id")
-        for row in _lookup(s, f"SELECT {cols} FROM {q(table.name)} WHERE id", ids):
-            out[row[i_id]] = tuple(row)
-        return out
-    for part in _chunks(ids):
-        for row in s.execute(select(*table.columns).where(table.c.id.in_(part))):
-            out[row.id] = tuple(row)
+    q = s.get_bind().dialect.identifier_preparer.quote
+    cols = ", ".join(q(n) for n in names)
+    i_id = names.index("id")
+    for row in _lookup(s, f"SELECT {cols} FROM {q(table.name)} WHERE id", ids):
+        out[row[i_id]] = tuple(row)
     return out
 
 
@@ -146,6 +125,7 @@ def _plan_table(s: Session, peer: str, inc: IncomingTable, storage: bool, keep_b
     plan = TablePlan(inc)
     local = _local_stamps(s, inc.table, inc.ids)
     here = _agreed(s, peer, inc.table, inc.ids)
+    plan.agreed_before = bool(here)
     if keep_basis:
         plan.basis = (local, here)
     counts = plan.counts
@@ -171,6 +151,7 @@ def _plan_table(s: Session, peer: str, inc: IncomingTable, storage: bool, keep_b
             plan.states.append((rid, incoming, True, None))
         elif d is Decision.UPDATE:
             plan.updates.append(i)
+            plan.was.append(local[rid])
             plan.states.append((rid, incoming, False, None))
         elif d is Decision.UNCHANGED:
             if base_here != incoming or base_local is not None:
@@ -220,12 +201,22 @@ def _parents_first(inc: IncomingTable, rows: list[int]) -> list[int]:
     return out
 
 
+class Contended(PackageRefused):
+    """A row this merge writes was written meanwhile by another operator's merge (a server database).
+
+    Nothing of the package is written; deciding again on what the other
+    committed (services.sync retries) merges it.
+    """
+
+
 class _Writer:
     """Bulk INSERT / UPDATE of one table's rows.
 
     On SQLite the rows are already the values SQLite stores (decoded so by
-    sync.decode) and go to the driver's executemany as tuples; other
-    databases take the ordinary Core executemany of dicts.
+    sync.decode) and go to the driver's executemany as tuples. On a server
+    they stream through COPY (store.pgbulk), and an update writes a row only
+    if it still holds the stamp the plan decided on: another sender's merge
+    running at the same time may have changed it (a member handed over).
     """
 
     def __init__(self, s: Session, inc: IncomingTable, storage: bool):
@@ -233,10 +224,9 @@ class _Writer:
         self.storage = storage
         self.cols = [c.name for c in self.table.columns]
         self.i_id = self.cols.index("id")
+        self.conn = s.connection()
         if storage:
-            conn = s.connection()
-            q = conn.dialect.identifier_preparer.quote
-            self.conn = conn
+            q = self.conn.dialect.identifier_preparer.quote
             names = ", ".join(q(c) for c in self.cols)
             marks = ", ".join("?" for _ in self.cols)
             self.insert_sql = f"INSERT INTO {q(self.table.name)} ({names}) VALUES ({marks})"
@@ -248,21 +238,26 @@ class _Writer:
         if self.storage:
             self.conn.exec_driver_sql(self.insert_sql, [values[i] for i in rows])
         else:
-            self.s.execute(insert(self.table), self.inc.as_dicts(rows))
+            pgbulk.copy_insert(self.conn, self.table, self.cols, map(values.__getitem__, rows))
 
-    def update(self, rows: list[int]) -> None:
+    def update(self, rows: list[int], was: list[Stamp]) -> None:
         values, k = self.inc.values, self.i_id
         if self.storage:
             self.conn.exec_driver_sql(self.update_sql, [values[i][:k] + values[i][k + 1:] + (values[i][k],)
                                                         for i in rows])
-        else:
-            stmt = update(self.table).where(self.table.c.id == bindparam("pk_"))
-            cols = [c for c in self.cols if c != "id"]
-            self.s.execute(stmt, [{**{c: r[c] for c in cols}, "pk_": r["id"]} for r in self.inc.as_dicts(rows)])
+            return
+        sent, written = pgbulk.copy_update(self.conn, self.table, self.cols,
+                                           (values[i] + (w.version, w.site) for i, w in zip(rows, was)),
+                                           guard=("version", "updated_by_site"))
+        if written != sent:
+            raise Contended(f"表“{table_label(self.table.name)}”的记录在合并时被另一个导入改动，数据包未导入，请重新导入")
 
 
-def agree(s: Session, peer: str, table: str, states: list[tuple], now: datetime) -> None:
-    """Write (row id, peer's stamp, introduced, our own stamp if another) as agreed with `peer`."""
+def agree(s: Session, peer: str, table: str, states: list[tuple], now: datetime, fresh: bool = False) -> None:
+    """Write (row id, peer's stamp, introduced, our own stamp if another) as agreed with `peer`.
+
+    fresh: none of these rows is agreed with `peer` yet (they are only inserted).
+    """
     if not states:
         return
     rs = SyncRowState.__table__
@@ -284,18 +279,13 @@ def agree(s: Session, peer: str, table: str, states: list[tuple], now: datetime)
             conn.exec_driver_sql(sql, [(peer, table, rid, st.version, st.site, at, 1 if new else 0, *mine(lo))
                                        for rid, st, new, lo in part])
         return
-    from sqlalchemy.dialects.postgresql import insert as dialect_insert
-
-    stmt = dialect_insert(rs)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[rs.c.peer_site, rs.c.table_name, rs.c.row_id],
-        set_={k: getattr(stmt.excluded, k) for k in ("version", "site", "agreed_at", "local_version", "local_site")},
-    )
-    for part in _chunks(states, _WRITE_CHUNK):
-        s.execute(stmt, [{"peer_site": peer, "table_name": table, "row_id": rid, "version": st.version,
-                          "site": st.site, "agreed_at": now, "introduced": new,
-                          "local_version": mine(lo)[0], "local_site": mine(lo)[1]}
-                         for rid, st, new, lo in part])
+    cols = ["peer_site", "table_name", "row_id", "version", "site", "agreed_at", "introduced", "local_version",
+            "local_site"]
+    rows = ((peer, table, rid, st.version, st.site, now, new, *mine(lo)) for rid, st, new, lo in states)
+    if fresh:  # nothing agreed with this sender for this table yet: no row to update
+        pgbulk.copy_insert(s.connection(), rs, cols, rows)
+    else:
+        pgbulk.copy_upsert(s.connection(), rs, cols, rows, cols[:3], cols[3:6] + cols[7:])
 
 
 def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: datetime,
@@ -310,16 +300,18 @@ def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: d
         for part in _chunks(_parents_first(plan.incoming, plan.inserts), _WRITE_CHUNK):
             writer.insert(part)
             tick(len(part))
-        for part in _chunks(plan.updates, _WRITE_CHUNK):
-            writer.update(part)
-            tick(len(part))
+        for k in range(0, len(plan.updates), _WRITE_CHUNK):
+            writer.update(plan.updates[k:k + _WRITE_CHUNK], plan.was[k:k + _WRITE_CHUNK])
+            tick(len(plan.updates[k:k + _WRITE_CHUNK]))
     except IntegrityError as exc:
+        if store_dialect.contended(exc):
+            raise Contended(f"表“{label}”的记录与另一个同时进行的导入相冲突，数据包未导入，请重新导入") from exc
         reason = "唯一性" if "UNIQUE" in str(exc.orig).upper() else "引用关系"
         raise PackageRefused(
             f"表“{label}”的记录与本库数据的{reason}不符，数据包无法合并，未导入任何数据。"
             "若社区或街道的数据库曾从备份恢复，请让社区导出全部数据（完整数据包）后再导入"
         ) from None
-    agree(s, peer, str(table.name), plan.states, now)  # a plain str: sqlite3 probes subclasses
+    agree(s, peer, str(table.name), plan.states, now, not plan.agreed_before)  # a str: sqlite3 probes subclasses
     described.extend(trail.describe(s, plan, before, source))
     _record_conflicts(s, peer, package_id, plan, now)
     settled = [rid for rid in plan.applied_ids if (table.name, rid) in open_rows]
@@ -482,9 +474,14 @@ def standing(s: Session, m: Manifest) -> Standing:
     )
 
 
-def apply(s: Session, p: MergePlan, st: Standing, now: datetime, tick: Callable[[int], None], file_name: str) -> int:
+def apply(s: Session, p: MergePlan, st: Standing, now: datetime, tick: Callable[[int], None], file_name: str,
+          shared: frozenset[str] = frozenset()) -> int:
     """Write a plan: rows, agreed stamps, conflicts, the peer, confirmations, the import's own record.
 
+    `shared`: tables whose new rows another sender may bring too (the same
+    fixed ids: the default 党费 rates); on a server, where merges of
+    different senders run at once, their new rows are written last, taking
+    turns, and decided again first on what an earlier merge committed.
     Returns how many of our packages the street confirmed (downstream).
     """
     m, v = p.manifest, p.package
@@ -495,8 +492,18 @@ def apply(s: Session, p: MergePlan, st: Standing, now: datetime, tick: Callable[
     ).tuples())
     source = f"数据包 {file_name}（{m.site.org_name}，第 {m.seq} 号）"
     described: list[dict] = []
-    for tp in p.tables:
-        _apply_table(s, peer, m.package_id, tp, now, tick, open_rows, v.storage, source, described)
+    last = [] if v.storage else [k for k, tp in enumerate(p.tables) if tp.table.name in shared and tp.inserts]
+    for k, tp in enumerate(p.tables):
+        if k not in last:
+            _apply_table(s, peer, m.package_id, tp, now, tick, open_rows, v.storage, source, described)
+    if last:
+        store_dialect.serialize(s.connection(), "sync-import-shared")
+        for k in last:
+            again = _plan_table(s, peer, p.tables[k].incoming, v.storage, False)
+            if again.updates or again.conflicts:  # another sender's row now differs: check everything again
+                raise Contended(f"表“{table_label(again.table.name)}”的记录已由另一个同时进行的导入写入，请重新导入")
+            p.tables[k] = again
+            _apply_table(s, peer, m.package_id, again, now, tick, open_rows, v.storage, source, described)
     trail.write(s, described, m.package_id)
     _note_peer(s, m, s.get(SyncPeer, peer), v.size, now, st.already)
     confirmed = 0

@@ -9,13 +9,19 @@ operators' programs would.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from desktop_app.services import audit_chain, site, sync
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.base import utcnow
+from desktop_app.store.models import Member
 from desktop_app.store.models_access import AuditEntry
-from desktop_app.store.models_sync import SyncImport
+from desktop_app.store.models_ledger import DuesRateRule
+from desktop_app.store.models_sync import SyncImport, SyncRowState
+from desktop_app.sync import merge
 from desktop_app.store.db import Database
 from desktop_app.store.migrate import open_database
 from tests.conftest import PG_URL
@@ -91,3 +97,46 @@ def test_two_operators_import_different_communities_at_once(district):
     assert all(sum(t.changed for t in r.tables) > 0 for r in reports)
     assert _imports(db) == 2 and _import_entries(db) == 2
     assert audit_chain.verify(db) == []  # the two imports' trail entries form one unbroken chain
+    # Both brought the default 党费 rates (the same fixed ids): kept once, introduced by one of them.
+    rates = [{t.table: (t.inserted, t.unchanged) for t in r.tables}["dues_rate_rule"] for r in reports]
+    with db.session() as s:
+        n = s.scalar(select(func.count()).select_from(DuesRateRule))
+        introducers = set(s.scalars(select(SyncRowState.peer_site).where(
+            SyncRowState.table_name == "dues_rate_rule", SyncRowState.introduced.is_(True))))
+    assert n > 0 and sorted(rates) == [(0, n), (n, 0)], rates
+    assert len(introducers) == 1
+
+
+def _update_of_a_member(db: Database, tmp_path: Path, community: str) -> tuple[Path, str]:
+    """The community's next package, after it changed a member's phone (an update at the street)."""
+    c = Database.at(tmp_path / f"{community}.db")
+    try:
+        with UnitOfWork(c) as uow:
+            member = uow.session.scalars(select(Member).where(Member.deleted.is_(False)).order_by(Member.seq)).first()
+            member.phone = "13900001111"
+            mid = member.id
+            uow.commit()
+        return sync.export_package(c, tmp_path / f"up2-{community}.dqsync").path, mid
+    finally:
+        c.dispose()
+
+
+def test_a_row_another_merge_wrote_after_the_plan_is_not_overwritten(district, tmp_path):
+    db, (p1, _) = district
+    sync.import_package(db, p1)
+    p2, mid = _update_of_a_member(db, tmp_path, "c1")
+    preview = sync.preview_import(db, p2)
+    assert {t.table: t.updated for t in preview.report.tables}["member"] == 1
+    # Between the plan and the write, another transaction changes that member (as a concurrent merge would).
+    with db.engine.begin() as conn:
+        conn.execute(update(Member.__table__).where(Member.id == mid).values(
+            phone="13700002222", version=Member.version + 7))
+    with UnitOfWork(db) as uow:
+        with pytest.raises(merge.Contended):
+            merge.apply(uow.session, preview.plan, merge.standing(uow.session, preview.plan.manifest), utcnow(),
+                        lambda n: None, p2.name)
+    with db.session() as s:
+        assert s.get(Member, mid).phone == "13700002222"  # not overwritten
+    # Imported as a whole, the package is decided again on what is there now: a conflict kept for a person.
+    report = sync.import_package(db, p2)
+    assert {t.table: t.conflicts for t in report.tables}["member"] == 1

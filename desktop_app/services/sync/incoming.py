@@ -14,6 +14,7 @@ the plan decided again, from the same decoded rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from desktop_app.domain.errors import Conflict
@@ -30,6 +31,7 @@ from desktop_app.store.migrate import SCHEMA_HEAD
 from desktop_app.store.models_sync import SyncImport
 from desktop_app.store.models_sync import SyncEnrolment
 from desktop_app.sync import decode, handover, merge, ownership
+from desktop_app.sync.codec import synced_tables
 from desktop_app.sync.outgoing import root_org_id
 from desktop_app.sync.decode import Verified
 from desktop_app.sync.merge import Progress, Stage
@@ -159,8 +161,45 @@ def import_package(
     return _merge(db, path, _open(db, path)[0], progress, stage)
 
 
+@cache
+def _shared() -> frozenset[str]:
+    """Tables whose rows belong to whoever brought them first, which no other synced table refers to.
+
+    Two communities may both bring the same such row (the default 党费 rates
+    have fixed ids): see merge.apply.
+    """
+    tables = synced_tables()
+    referred = {fk.column.table.name for t in tables for c in t.columns for fk in c.foreign_keys
+                if fk.column.table is not t}
+    return frozenset(t.name for t in tables if t.name not in ownership.OWNER_COLUMN and t.name not in ownership.PARENT
+                     and t.name not in ownership.SITE_COLUMN and t.name not in referred)
+
+
+_ATTEMPTS = 3  # a server's merge decided again after another operator's merge wrote the same rows
+
+
 def _merge(db: Database, path: Path, planned: merge.MergePlan | Verified, progress: Progress | None,
            stage: Stage | None) -> ImportReport:
+    """Plan (or re-check a preview's plan) and write, in one transaction.
+
+    On a server, merges of different senders run at once; when one of them
+    finds a row the other wrote meanwhile, it is rolled back and decided again
+    on what the other committed (store.dialect.lock_for_import says what they share).
+    """
+    server = db.engine.dialect.name != "sqlite"
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            return _merge_once(db, path, planned, progress, stage)
+        except Exception as exc:
+            if not server or attempt == _ATTEMPTS or not (
+                    isinstance(exc, merge.Contended) or store_dialect.contended(exc)):
+                raise
+            planned = planned.package if isinstance(planned, merge.MergePlan) else planned
+    raise AssertionError("unreachable")
+
+
+def _merge_once(db: Database, path: Path, planned: merge.MergePlan | Verified, progress: Progress | None,
+                stage: Stage | None) -> ImportReport:
     """Plan (or re-check a preview's plan) and write, under one write lock taken up front."""
     v = planned.package if isinstance(planned, merge.MergePlan) else planned
     m = v.manifest
@@ -177,7 +216,7 @@ def _merge(db: Database, path: Path, planned: merge.MergePlan | Verified, progre
         s = uow.session
         old_cache = merge.begin(s, write=True)
         try:
-            store_dialect.lock_for_import(s)  # PostgreSQL: one merge at a time, as SQLite's write lock
+            store_dialect.lock_for_import(s, m.site.id)  # PostgreSQL: one merge per sender at a time
             _vet(s, m)
             now = utcnow()
             if stage:
@@ -192,7 +231,7 @@ def _merge(db: Database, path: Path, planned: merge.MergePlan | Verified, progre
                 stage("merge")
             if progress:
                 progress(0, total)
-            confirmed = merge.apply(s, p, st, now, tick, path.name)
+            confirmed = merge.apply(s, p, st, now, tick, path.name, _shared())
             handover.hand_over(s, m.site.id, moved)
             if not st.already:
                 done_ = {k: p.total(d) for k, d in (
