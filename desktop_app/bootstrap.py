@@ -227,6 +227,7 @@ _PG_PASSING = [
     "test_roster_edit_moves",
     "test_roster_full_ids",
     "test_roster_pdf",
+    "test_roster_search_changes",
     "test_roster_search_index",
     "test_roster_service",
     "test_roster_source",

@@ -11,12 +11,14 @@ So the ids in display order, with the lower-cased name, pinyin, initials, ID
 number and mobile beside them, are read once per filter (the combo boxes) and
 sort; each keystroke then scans those lists in Python (about 5 ms per 100,000).
 
-Kept in step by the database itself: the index remembers the data version of a
-connection of its own that never writes (store.dialect.data_version: SQLite's
-`PRAGMA data_version`, PostgreSQL's current snapshot), which changes whenever
-anything (this process, the command line, a sync merge, another operator)
-commits. A changed version drops the cached lists, so a search never shows a
-roster older than its last commit. Other databases search in SQL as before.
+Kept in step by the database itself: the index remembers the version a
+connection of its own reads (store.changes.RosterProbe: SQLite's
+`PRAGMA data_version`, PostgreSQL's count of notices from the roster's
+tables), which changes whenever anyone (this process, the command line, a
+sync merge, another operator) commits (on PostgreSQL: commits to members,
+organisations or 双报到 registrations). A changed version drops the cached
+lists, so a search never shows a roster older than its last commit. Other
+databases search in SQL as before.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from sqlalchemy import event
 
 from desktop_app.services.database import Database
 from desktop_app.store import dialect
+from desktop_app.store.changes import RosterProbe
 
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 _KEEP = 3  # filters (combo-box states) whose lists stay cached: the current one and a recent few
@@ -158,7 +161,7 @@ class _Index:
         self._lock = threading.Lock()
         self._lists: OrderedDict[Hashable, _Lists] = OrderedDict()
         self._version: int | None = None
-        self._probe = None  # a connection of our own: its data_version moves with every other commit
+        self._probe: RosterProbe | None = None  # a connection of our own: its version moves with every commit
         event.listen(db.engine, "engine_disposed", lambda *_: self.close())
 
     def close(self) -> None:
@@ -173,12 +176,8 @@ class _Index:
 
     def _data_version(self, db: Database) -> object:
         if self._probe is None:
-            probe = db.engine.raw_connection()
-            probe.detach()  # ours alone, closed with the engine; never returned to the pool for writes
-            if db.engine.dialect.name == "postgresql":
-                probe.dbapi_connection.autocommit = True  # no transaction left open between searches
-            self._probe = probe
-        return dialect.data_version(db.engine.dialect.name, self._probe)
+            self._probe = RosterProbe(db.engine)  # ours alone, closed with the engine
+        return self._probe.version()
 
     def lists(self, db: Database, key: Hashable, load: Callable[[], Sequence[tuple[Any, ...]]]) -> _Lists:
         with self._lock:
