@@ -8,6 +8,10 @@ so each statement on those three tables sends a notice, delivered with the
 commit, and the lists are kept across every other commit. SQLite needs
 nothing (a file's data_version).
 
+The cost is one trigger call per statement on those tables: 20,000 one-row
+INSERTs into a bare three-column table took 1.11-1.18x as long (a member row,
+with its indexes, less; a COPY calls it once).
+
 Revision ID: 0030
 Revises: 0029
 Create Date: 2026-12-05
