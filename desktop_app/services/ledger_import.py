@@ -8,6 +8,8 @@ changed afterwards, as the books it comes from. A 期初余额 / 上年结转 ro
 account's opening balance (an income entry of 上年结转 on 1 January). When the
 sheet has a 余额 column, each row's balance must agree with the running
 balance of its account, which catches a row typed wrong or left out.
+A voucher number (凭证号) the books already hold is a row error of the
+preview, and apply checks the plan's numbers again inside its transaction.
 preview() writes nothing; apply() posts and closes everything or nothing.
 """
 
@@ -19,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import DomainError, ValidationError
@@ -65,6 +68,14 @@ def _held_original(db: Database, voucher: str) -> tuple[str, str, int, bool] | N
         return row[1], row[2], row[3], reversed_
 
 
+def _held_vouchers(s: Session, book: str | None, year: int) -> dict[str, date]:
+    """The year's voucher numbers the books already hold -> the date of the entry that holds each.
+
+    Deleted entries count, as at posting: a number once given is never given again."""
+    return dict(s.execute(select(LedgerEntry.voucher_no, LedgerEntry.entry_date)
+                          .where(in_book(LedgerEntry.org_id, book), LedgerEntry.voucher_no.like(f"{year}-%"))).all())
+
+
 def preview(db: Database, path: str | Path, mapping: Mapping | None = None, sheet: str | None = None,
             today: date | None = None) -> HistoryPreview:
     """Read a year's ledger sheet and check every row as posting would; writes nothing."""
@@ -80,6 +91,7 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
         closed = closed_set_in(s, book)
         first_held = s.scalar(select(func.min(LedgerEntry.entry_date)).where(in_book(LedgerEntry.org_id, book)))
         start = {a.id: balance_at(s, a.id, date(year - 1, 12, 31)) if year else 0 for a in accounts}
+        held = _held_vouchers(s, book, year) if year else {}
     running = dict(start)
     planned: list[tuple[int, EntryInput]] = []
     errors: list[RowError] = []
@@ -161,6 +173,10 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
                 fail("凭证号", f"与第 {vouchers[number]} 行的凭证号相同")
                 errors += row_errors
                 continue
+            if number in held:
+                fail("凭证号", f"{number} 已被账上 {held[number].isoformat()} 的凭证使用")
+                errors += row_errors
+                continue
             vouchers[number] = n
             originals[number] = (account.id, direction, amount, False)
         if reversal:
@@ -213,6 +229,13 @@ def apply(db: Database, plan: HistoryPreview) -> int:
         s = uow.session
         book = book_org_id(s)
         reverses = dict(entries.reverses)
+        # Another operator may have posted since the preview: a number taken now refuses the whole file.
+        held = _held_vouchers(s, book, entries.year)
+        taken = [(n, number) for n, e in entries.entries if e.voucher_no
+                 and (number := rules.normalize_voucher(e.voucher_no, e.entry_date)) in held]
+        if taken:
+            rows = "；".join(f"第 {n} 行 {number} 已被 {held[number].isoformat()} 的凭证使用" for n, number in taken)
+            raise DomainError(f"{plan.file_name}：{rows}（未导入任何数据，请重新预览）")
         # Numbered vouchers first: a blank one then takes the next number after them, never theirs;
         # a 红字冲销 after every entry, so what it reverses is posted before it.
         ordered = sorted(entries.entries, key=lambda p: (p[0] in reverses, not p[1].voucher_no))

@@ -265,3 +265,53 @@ def test_a_ledger_year_after_unclosed_months_of_the_books_is_refused_whole(world
     with pytest.raises(DomainError, match="请先结账2024年5月"):
         ledger_import.preview(db, sheet, today=date(2026, 1, 15))
     db.dispose()
+
+
+def test_a_voucher_number_the_books_hold_is_a_row_error_of_the_preview(world, tmp_path):
+    from desktop_app.services import ledger, ledger_import
+
+    path, _branch = world
+    db, _ = open_database(path)
+    account = ledger.find_account(db, "党建工作经费")
+    ledger.post_entry(db, ledger.EntryInput(entry_date=date(2025, 1, 5), account_id=account.id, direction="收入",
+                                            amount_fen=100, memo="拨款", voucher_no="2025-3"))
+    header = ["日期", "凭证号", "账户", "摘要", "收入", "支出"]
+    rows = [["2025-01-10", "2025-1", "党建工作经费", "街道拨付党建经费", 10000, None],
+            ["2025-02-10", "记字第3号", "党建工作经费", "七一慰问老党员", None, 120],
+            ["2025-03-10", "2025-0003", "党建工作经费", "购买学习资料", None, 80]]
+    xlsx = workbook(tmp_path / "账.xlsx", header, rows)
+    csv = tmp_path / "账.csv"
+    csv.write_text("\n".join(",".join("" if c is None else str(c) for c in r) for r in [header, *rows]) + "\n",
+                   encoding="utf-8-sig")
+    for sheet in (xlsx, csv):
+        got = ledger_import.preview(db, sheet, today=date(2026, 1, 15))
+        assert [(e.row_number, e.field, e.value) for e in got.errors] == [(3, "凭证号", "记字第3号"),
+                                                                          (4, "凭证号", "2025-0003")]
+        assert got.errors[0].reason == "2025-0003 已被账上 2025-01-05 的凭证使用"
+        assert got.errors[0].message() == "第 3 行，凭证号“记字第3号”：2025-0003 已被账上 2025-01-05 的凭证使用"
+        with pytest.raises(Exception, match="有 2 行数据有误"):
+            ledger_import.apply(db, got)
+    db.dispose()
+
+
+def test_apply_refuses_a_voucher_number_posted_after_the_preview(world, tmp_path):
+    from desktop_app.domain.errors import DomainError
+    from desktop_app.services import ledger, ledger_import
+    from desktop_app.store.models_ledger import ClosedMonth, LedgerEntry
+
+    path, _branch = world
+    db, _ = open_database(path)
+    account = ledger.find_account(db, "党建工作经费")
+    sheet = workbook(tmp_path / "账.xlsx", ["日期", "凭证号", "账户", "摘要", "收入"],
+                     [["2025-01-10", "2025-1", "党建工作经费", "拨款", 100],
+                      ["2025-01-20", "2025-2", "党建工作经费", "拨款", 200]])
+    plan = ledger_import.preview(db, sheet, today=date(2026, 1, 15))
+    assert not plan.errors
+    ledger.post_entry(db, ledger.EntryInput(entry_date=date(2025, 1, 12), account_id=account.id, direction="收入",
+                                            amount_fen=100, memo="另一台电脑记的账", voucher_no="2025-2"))
+    with pytest.raises(DomainError, match=r"账.xlsx［Sheet］：第 3 行 2025-0002 已被 2025-01-12 的凭证使用（未导入任何数据"):
+        ledger_import.apply(db, plan)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(LedgerEntry)) == 1
+        assert s.scalar(select(func.count()).select_from(ClosedMonth)) == 0
+    db.dispose()
