@@ -26,9 +26,7 @@ from desktop_app.domain import members as rules
 from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import Cancelled, run_op
-from desktop_app.gui.roster.member_dialog import (
-    REG_UNKNOWN, MemberDialog, OrgCombo, StatusDialog, TransferDialog, default_org,
-)
+from desktop_app.gui.roster.org_combo import OrgCombo, default_org
 from desktop_app.gui.roster.models import CACHED_PAGES, COLUMNS, FIRST_ROWS, ID_ROLE, PAGE_SIZE, RosterModel
 from desktop_app.gui.widgets.bars import SEARCH_DELAY_MS, debounced, heading, search_box, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
@@ -512,6 +510,8 @@ class RosterPage(Page):
         run_op(self, lambda job: fn(db), done, changes=changes(Change.MEMBERS))
 
     def add_member(self) -> None:
+        from desktop_app.gui.roster.member_dialog import MemberDialog  # the forms: not needed to show the roster
+
         db = self.ctx.db
         dlg = MemberDialog(
             self, self.nodes, lambda inp: roster.create(db, inp),
@@ -530,6 +530,8 @@ class RosterPage(Page):
             self.edit_member(member_id)
 
     def edit_member(self, member_id: str) -> None:
+        from desktop_app.gui.roster.member_dialog import REG_UNKNOWN
+
         db = self.ctx.db
 
         def load(job):
@@ -542,7 +544,10 @@ class RosterPage(Page):
 
         run_op(self, load, lambda loaded: self._open_editor(*loaded))
 
-    def _open_editor(self, detail: MemberDetail, registration=REG_UNKNOWN) -> None:
+    def _open_editor(self, detail: MemberDetail, registration: Any) -> None:
+        """`registration`: the member's 双报到 row, None when not in it, REG_UNKNOWN when not read."""
+        from desktop_app.gui.roster.member_dialog import MemberDialog
+
         db = self.ctx.db
         dlg = MemberDialog(self, self.nodes, lambda inp: roster.update(db, detail.id, inp), detail,
                            today=self.today, registration=registration, db=db)
@@ -583,6 +588,8 @@ class RosterPage(Page):
         row = self.selected_row()
         if row is None:
             return
+        from desktop_app.gui.roster.member_dialog import StatusDialog
+
         db = self.ctx.db
         dlg = StatusDialog(
             self, row.name, row.status,
@@ -598,6 +605,8 @@ class RosterPage(Page):
         row = self.selected_row()
         if row is None:
             return
+        from desktop_app.gui.roster.member_dialog import TransferDialog
+
         db = self.ctx.db
         dlg = TransferDialog(
             self, row.name, row.org_id, row.status, self.nodes,
