@@ -6,6 +6,8 @@ quorum, a meeting held but not yet entered, and the running month still owed
 by some. Attendance follows each member: most come, the floating ask for
 leave, the lost never come, and a few chronic absentees fill the follow-up
 list. Branch committees are registered and last year's 民主评议 is entered.
+Held 支部党员大会, 支委会, 组织生活会 and 民主评议 carry their 议题 with the
+decision taken, and a vote where a branch's members decide by vote.
 
 Planned in memory from one seeded Random, written with bulk inserts through
 the session the caller hands in (services.demo commits it).
@@ -29,6 +31,7 @@ from desktop_app.domain.orgs import OrgKind
 from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.models import Member, Organization, Site
 from desktop_app.store.models_meetings import Attendance, CommitteeMember, Evaluation, Meeting
+from desktop_app.store.models_memberlife import Discipline, MeetingTopic
 
 GAP_SHARE = 0.02  # past periods a branch let slip
 LAGGING_GAP_SHARE = 0.12  # one branch that struggles
@@ -71,6 +74,29 @@ MINUTES: dict[str, str] = {
     rules.EVALUATION: "按照个人自评、党员互评、民主测评、组织评定的程序开展民主评议，评议结果经支部党员大会通过。",
     rules.JOINT: "通报社区重点工作，共建单位认领项目清单，商定下季度共建活动。",
 }
+# 议题 of held meetings: (title, decision, decided by a vote). A kind not listed records none.
+TOPICS: dict[str, tuple[tuple[str, str, bool], ...]] = {
+    rules.BRANCH_CONGRESS: (
+        ("通报{q}季度支部工作情况", "与会党员对通报内容无异议", False),
+        ("审议支部{y}年度工作计划", "通过支部年度工作计划，由支委会分工落实", True),
+        ("讨论党费收缴和使用情况", "同意党费收缴使用情况的报告，按规定上缴", True),
+        ("讨论确定入党积极分子人选", "同意确定入党积极分子，报社区党委备案", True),
+        ("讨论困难党员帮扶名单", "同意帮扶名单，由支委分工联系", True),
+        ("讨论组建楼栋党员志愿服务队", "同意组建方案，党员按楼栋就近编队", True),
+        ("推选“优秀共产党员”候选人", "同意推荐人选，报社区党委审定", True),
+    ),
+    rules.COMMITTEE: (
+        ("研究{m}月主题党日活动安排", "确定活动内容和时间，由宣传委员组织", False),
+        ("研究发展党员工作", "安排培养联系人谈话，下次支委会听取情况", False),
+        ("研究走访慰问困难党员", "书记带队走访，组织委员提出名单", False),
+        ("研究党员教育培训安排", "按季度集中学习，组织委员负责落实", False),
+        ("研究网格矛盾纠纷排查情况", "分片包干化解，纪检委员跟踪督办", False),
+        ("研究党费收缴情况", "组织委员提醒未交党员按时交纳", False),
+    ),
+    rules.ORG_LIFE: (("通报{y}年度对照检查情况", "查摆问题，明确整改事项和时限", False),),
+    rules.EVALUATION: (("审议{y}年度民主评议党员结果", "通过评议结果，报社区党委审定", True),),
+}
+TOPIC_COUNTS = {rules.BRANCH_CONGRESS: (1, 3), rules.COMMITTEE: (1, 3)}
 # When in its period a kind is usually held: (first day, last day) within the month.
 _DAY_WINDOW = {rules.COMMITTEE: (3, 12), rules.THEME_DAY: (10, 26), rules.GROUP_MEETING: (5, 25)}
 _START_TIMES = (time(9, 0), time(9, 30), time(14, 30), time(15, 0), time(19, 0), time(19, 30))
@@ -92,9 +118,11 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
         .order_by(Member.seq, Member.id)
     ).all()
     plan = _Planner(random.Random(seed * 7919 + 4), today, site_code, orgs, members).plan()
+    # A Random of their own: the meetings and attendance stay what this seed gave before 议题 came.
+    _topics(plan, random.Random(seed * 7919 + 12), _voters_by(s))
     now = utcnow()
     for model, rows in ((CommitteeMember, plan.committee), (Meeting, plan.meetings),
-                        (Attendance, plan.attendance), (Evaluation, plan.evaluations)):
+                        (Attendance, plan.attendance), (Evaluation, plan.evaluations), (MeetingTopic, plan.topics)):
         insert_rows(s, model, rows, site_id, now)
     return {
         "meetings": len(plan.meetings),
@@ -104,7 +132,56 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
         "attendance": len(plan.attendance),
         "committee": len(plan.committee),
         "evaluations": len(plan.evaluations),
+        "topics": len(plan.topics),
     }
+
+
+def _voters_by(s: Session) -> dict[str, date]:
+    """Member id -> the first day the member may vote (正式党员, 党籍 normal).
+
+    Anyone with a 党纪处分 is left out altogether, so a vote never counts more
+    voters than services.memberlife.topics does on the meeting's day."""
+    disciplined = set(s.scalars(select(Discipline.member_id).where(Discipline.deleted.is_(False))))
+    out: dict[str, date] = {}
+    for mid, category, party_status, joined, confirmed in s.execute(
+        select(Member.id, Member.category, Member.party_status, Member.joined_date, Member.confirmed_date)
+        .where(Member.deleted.is_(False))
+    ):
+        if category != member_rules.FULL or party_status != member_rules.NORMAL or mid in disciplined:
+            continue
+        out[mid] = confirmed or (date(joined.year + 1, joined.month, 28) if joined else date.min)
+    return out
+
+
+def _topics(plan: _Plan, rng: random.Random, voters: dict[str, date]) -> None:
+    """议题 of the held meetings, in plan order (which the seed fixes), with their decisions and votes."""
+    present: dict[str, list[str]] = defaultdict(list)
+    expected: dict[str, int] = defaultdict(int)
+    for a in plan.attendance:
+        if a["member_id"] is not None:
+            expected[a["meeting_id"]] += 1
+            if a["status"] == rules.PRESENT:
+                present[a["meeting_id"]].append(a["member_id"])
+    for m in plan.in_plan_order:
+        pool = TOPICS.get(m["kind"])
+        if not pool or m["status"] != rules.HELD:
+            continue
+        day, came = m["meeting_date"], present[m["id"]]
+        lo, hi = TOPIC_COUNTS.get(m["kind"], (1, 1))
+        q, y = "一二三四"[(day.month - 1) // 3], day.year - 1 if m["kind"] in (rules.ORG_LIFE, rules.EVALUATION) else day.year
+        can_vote = [mid for mid in came if voters.get(mid, date.max) <= day]
+        # A meeting without a quorum discusses but does not vote.
+        quorate = len(came) * 2 > expected[m["id"]]
+        for seq, (title, decision, voted) in enumerate(rng.sample(pool, min(len(pool), rng.randint(lo, hi))), 1):
+            votes: tuple[int | None, int | None, int | None] = (None, None, None)
+            if voted and quorate and can_vote:
+                against = 1 if len(can_vote) > 8 and rng.random() < 0.1 else 0
+                abstain = rng.choice((0, 0, 0, 1, 2)) if len(can_vote) > 5 else 0
+                votes = (len(can_vote) - against - abstain, against, abstain)
+            plan.topics.append({"meeting_id": m["id"], "seq": seq, "title": title.format(q=q, m=day.month, y=y),
+                                "decision": decision if quorate or not voted else "到会人数不足，未作表决，下次会议再议",
+                                "votes_for": votes[0], "votes_against": votes[1], "votes_abstain": votes[2],
+                                "note": ""})
 
 
 class _Plan:
@@ -113,6 +190,8 @@ class _Plan:
         self.meetings: list[dict] = []
         self.attendance: list[dict] = []
         self.evaluations: list[dict] = []
+        self.topics: list[dict] = []
+        self.in_plan_order: list[dict] = []
 
 
 class _Planner:
@@ -213,6 +292,7 @@ class _Planner:
                     self._kind(branch[0], rule, members, secretary, recorder, gap)
             self._evaluations(branch, members)
         self._joint()
+        self.plan_.in_plan_order = list(self.plan_.meetings)  # numbering sorts by ids, which no seed fixes
         self._number()
         return self.plan_
 
