@@ -13,7 +13,6 @@ only the reads (the export alone brings the spreadsheet readers).
 import importlib
 from typing import TYPE_CHECKING
 
-from desktop_app.services.roster.groups import move_to_group
 from desktop_app.services.roster.queries import (
     SORT_KEYS,
     get,
@@ -40,6 +39,7 @@ from desktop_app.views.roster import (
 
 if TYPE_CHECKING:  # what __getattr__ below loads, for type checkers and editors
     from desktop_app.services.roster.edits import change_status, create, delete, restore, transfer, update
+    from desktop_app.services.roster.groups import move_to_group
     from desktop_app.services.roster.exporting import export_members, export_rows, write_template
     from desktop_app.services.roster.importing import (
         TEMPLATE_FIELDS,
@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # what __getattr__ below loads, for type checkers and editors
 
 _LAZY = {
     **dict.fromkeys(("change_status", "create", "delete", "restore", "transfer", "update"), "edits"),
+    "move_to_group": "groups",
     **dict.fromkeys(("export_members", "export_rows", "write_template"), "exporting"),
     **dict.fromkeys(("TEMPLATE_FIELDS", "apply_import", "changed_fields", "import_members", "preview_import",
                      "stored_by_id_number"), "importing"),
