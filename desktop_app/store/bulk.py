@@ -60,11 +60,10 @@ def _converted(conn: Connection, table: Table, name: str, values: Sequence[Any],
     if process is None:
         return values
     try:
-        for v in dict.fromkeys(values):
-            if v not in memo:
-                memo[v] = process(v)
+        missing = set(values).difference(memo)  # the values not met in an earlier batch
     except TypeError:  # an unhashable value: convert one by one
         return [process(v) for v in values]
+    memo.update(zip(missing, map(process, missing)))
     return list(map(memo.__getitem__, values))
 
 
