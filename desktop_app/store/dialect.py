@@ -82,7 +82,7 @@ def rows_in(conn, sql_head: str, ids: list, params: tuple = ()) -> list[tuple]:
     out: list[tuple] = []
     for k in range(0, len(ids), _IN_CHUNK):
         part = ids[k:k + _IN_CHUNK]
-        marks = ", ".join("?" for _ in part)
+        marks = ", ".join(["?"] * len(part))
         out.extend(conn.exec_driver_sql(f"{sql_head} IN ({marks})", (*params, *part)).fetchall())
     return out
 

@@ -19,7 +19,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import not_
+from operator import itemgetter, not_
 from datetime import datetime
 from typing import Callable, Sequence
 
@@ -236,7 +236,7 @@ class _Writer:
     def insert(self, rows: list[int]) -> None:
         values = self.inc.values
         if self.storage:
-            self.conn.exec_driver_sql(self.insert_sql, [values[i] for i in rows])
+            self.conn.exec_driver_sql(self.insert_sql, list(map(values.__getitem__, rows)))
         else:
             pgbulk.copy_insert(self.conn, self.table, self.cols, map(values.__getitem__, rows))
 
@@ -275,9 +275,17 @@ def agree(s: Session, peer: str, table: str, states: list[tuple], now: datetime,
             "site = excluded.site, agreed_at = excluded.agreed_at, local_version = excluded.local_version, "
             "local_site = excluded.local_site"
         )
+        if fresh:  # nothing to update: a plain insert
+            sql = sql[:sql.index(" ON CONFLICT")]
         for part in _chunks(states, _WRITE_CHUNK):
-            conn.exec_driver_sql(sql, [(peer, table, rid, st.version, st.site, at, 1 if new else 0, *mine(lo))
-                                       for rid, st, new, lo in part])
+            rids, stamps, news, los = zip(*part)
+            # built by C-level zip/map: a Python tuple per row was a tenth of a big merge's write phase
+            if any(lo is not None for lo in los):
+                lv, ls = zip(*map(mine, los))
+            else:
+                lv = ls = repeat(None)
+            conn.exec_driver_sql(sql, list(zip(repeat(peer), repeat(table), rids, map(itemgetter(0), stamps),
+                                               map(itemgetter(1), stamps), repeat(at), map(int, news), lv, ls)))
         return
     cols = ["peer_site", "table_name", "row_id", "version", "site", "agreed_at", "introduced", "local_version",
             "local_site"]
@@ -314,7 +322,7 @@ def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: d
     agree(s, peer, str(table.name), plan.states, now, not plan.agreed_before)  # a str: sqlite3 probes subclasses
     described.extend(trail.describe(s, plan, before, source))
     _record_conflicts(s, peer, package_id, plan, now)
-    settled = [rid for rid in plan.applied_ids if (table.name, rid) in open_rows]
+    settled = [rid for rid in plan.applied_ids if (table.name, rid) in open_rows] if open_rows else []
     if settled:
         supersede(s, peer, table.name, settled, now)
     tick(plan.counts[Decision.UNCHANGED] + plan.counts[Decision.OLDER] + plan.counts[Decision.CONFLICT])

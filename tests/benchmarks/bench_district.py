@@ -33,6 +33,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -62,14 +63,44 @@ def _import_all(args: tuple) -> dict:
     return {"rows": rows, "seconds": time.perf_counter() - t0, "cpu": time.process_time() - cpu0}
 
 
-def _operators(url: str, packages: list[Path], folder: Path, n: int) -> tuple[float, int, float]:
-    """`n` operators importing the packages between them (alternately dealt) at once: wall time, rows, client CPU."""
+def _lock_waits(url: str, stop: threading.Event, seen: list[int]) -> None:
+    """Every 0.1 s until `stop`: is a merge at work ([0] += 1), is one waiting for a lock ([1] += 1)?"""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    q = text("SELECT count(*), count(*) FILTER (WHERE wait_event_type = 'Lock') FROM pg_stat_activity "
+             "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'")
+    try:
+        with engine.connect() as c:
+            while not stop.wait(0.1):
+                busy, waiting = c.execute(q).one()
+                c.rollback()
+                seen[0] += busy > 0
+                seen[1] += waiting > 0
+    finally:
+        engine.dispose()
+
+
+def _operators(url: str, packages: list[Path], folder: Path, n: int) -> tuple[float, int, float, float]:
+    """`n` operators importing the packages between them (alternately dealt) at once.
+
+    Wall time, rows, client CPU, and the share of the time a merge waited for
+    another's lock (0 when merges of different communities run side by side).
+    """
     shares = [[str(p) for p in packages[i::n]] for i in range(n)]
     jobs = [(url, share, str(folder / f"operator{i}")) for i, share in enumerate(shares)]
+    stop, seen = threading.Event(), [0, 0]
+    watcher = threading.Thread(target=_lock_waits, args=(url, stop, seen), daemon=True)
+    watcher.start()
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=n) as pool:
-        done = list(pool.map(_import_all, jobs))
-    return time.perf_counter() - t0, sum(d["rows"] for d in done), sum(d["cpu"] for d in done)
+    try:
+        with ProcessPoolExecutor(max_workers=n) as pool:
+            done = list(pool.map(_import_all, jobs))
+    finally:
+        stop.set()
+        watcher.join()
+    return (time.perf_counter() - t0, sum(d["rows"] for d in done), sum(d["cpu"] for d in done),
+            seen[1] / max(seen[0], 1))
 
 
 def _grow_members(db, target: int) -> int:
@@ -220,20 +251,21 @@ def _run(url: str, folder: Path, communities: int, members: int, search_members:
     one, two = on_server(street_path, url), on_server(street_path, url)
     try:
         load0 = os.getloadavg()[0]
-        t_one, rows, cpu_one = _operators(one.url, packages, folder, 1)
+        t_one, rows, cpu_one, _ = _operators(one.url, packages, folder, 1)
         print(f"  one operator: {rows:,} rows in {t_one:.1f} s ({rows / t_one:,.0f} rows/s; program CPU "
               f"{cpu_one:.0f} s; load {load0:.1f} -> {os.getloadavg()[0]:.1f})", flush=True)
         load0 = os.getloadavg()[0]
-        t_two, rows_two, cpu_two = _operators(two.url, packages, folder, 2)
+        t_two, rows_two, cpu_two, waited = _operators(two.url, packages, folder, 2)
         assert rows_two == rows, (rows, rows_two)
         print(f"  two operators at once: {rows_two:,} rows in {t_two:.1f} s ({rows_two / t_two:,.0f} rows/s; "
-              f"program CPU {cpu_two:.0f} s; load {load0:.1f} -> {os.getloadavg()[0]:.1f}); "
-              f"speed-up {t_one / t_two:.2f}x (compare under the same load only)", flush=True)
+              f"program CPU {cpu_two:.0f} s; load {load0:.1f} -> {os.getloadavg()[0]:.1f}; a merge waiting for "
+              f"another's lock {waited:.0%} of the time); speed-up {t_one / t_two:.2f}x (compare under the same "
+              "load only)", flush=True)
         size = f"{communities} x {members:,} members, PostgreSQL"
         record("district", "import, one operator", t_one, "s", size=size, rows=rows, rows_per_s=rows / t_one,
                cpu=cpu_one)
         record("district", "import, two operators at once", t_two, "s", t_one, "one operator", 1 / 1.7, size,
-               rows=rows_two, rows_per_s=rows_two / t_two, speed_up=t_one / t_two, cpu=cpu_two)
+               rows=rows_two, rows_per_s=rows_two / t_two, speed_up=t_one / t_two, cpu=cpu_two, lock_waits=waited)
 
         total = _grow_members(two, search_members)
         times, cpu, found = _search(two)
