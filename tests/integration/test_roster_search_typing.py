@@ -40,7 +40,7 @@ def test_words_in_any_order_match_the_sql_search(demo_db):
 
 
 def test_remembered_hits_are_dropped_oldest_first_within_their_budget(monkeypatch):
-    monkeypatch.setattr(search, "_HITS_KEPT", 5)
+    monkeypatch.setattr(search, "_HITS_BYTES_PER_MEMBER", 6)  # 60 bytes for 10 members: 5 hits of 12
     rows = [(f"id{i}", f"张{i}", f"zhang{i}", "Z", f"3201{i:04d}", "13900000000" if i < 6 else "") for i in range(10)]
     lists = search._Lists(rows)
     assert lists.match(["zhang1"]) == ["id1"]
@@ -48,4 +48,5 @@ def test_remembered_hits_are_dropped_oldest_first_within_their_budget(monkeypatc
     assert ("a", "zhang1") in lists._hits
     assert lists.match(["139"]) == [f"id{i}" for i in range(6)]
     assert list(lists._hits) == [("9", "139")]  # 1 + 6 row numbers went past 5: older ones went, oldest first
+    assert list(lists._shown) == [("9", "139")]  # the answers kept beside them went with them
     assert lists.match(["zhang1"]) == ["id1"]  # and is found again, the same

@@ -26,6 +26,7 @@ from __future__ import annotations
 import threading
 import unicodedata
 import weakref
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
@@ -38,7 +39,13 @@ from desktop_app.store.changes import RosterProbe
 
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 _KEEP = 3  # filters (combo-box states) whose lists stay cached: the current one and a recent few
-_HITS_KEPT = 3_000_000  # row numbers of recent words' hits kept per filter (about 24 MB at most)
+# Recent words' hits are kept per filter up to this many bytes per member of the filter: each hit
+# costs 12 (its row number in an array('i'), 4; the matching id in the answer kept beside it, a
+# pointer, 8), so about 8 hits per member, 96 MB per filter at 1,000,000 members (288 MB for the
+# _KEEP filters), a tenth of what the lists themselves take. Relative to the list, so the prefixes
+# matching most members ("z", "l", "1391") stay remembered at any size instead of being scanned again.
+_HITS_BYTES_PER_MEMBER = 96
+_HIT_BYTES = 12
 
 
 def _low(text: str | None) -> str:
@@ -75,11 +82,17 @@ class _Lists:
         self.id_numbers = [_low(r[4]) for r in rows]
         self.by_letters = [f"{_low(r[2])}\0{_low(r[1])}\0\x02{(r[3] or '').upper()}" for r in rows]
         self.by_digits = [f"{_low(r[4])}\0{_low(r[5])}\0{_low(r[1])}" for r in rows]
-        self._chars: dict[tuple[int, str], list[int]] = {}
+        # Rows holding each character looked up, per haystack: 4 bytes per row holding it, so at most
+        # 4 bytes per member for each distinct character of the words typed.
+        self._chars: dict[tuple[int, str], array[int]] = {}
         # Recent first words' hits, newest last: (kind, word) -> row numbers. Typing "zhang" asks for
         # z, zh, zha ...: each is looked for only among the rows of the longest earlier prefix, and
         # a word typed again (after a backspace, or the same search later) is not looked for at all.
+        # Row numbers as array('i') (4 bytes each; a list costs 36: pointer plus int object), everyone as a range.
         self._hits: OrderedDict[tuple[str, str], Sequence[int]] = OrderedDict()
+        # A one-word search's answer, kept beside its rows: copying it is a tenth of the cost of looking up
+        # its ids again at a million members, where the id strings lie scattered beyond the CPU's caches.
+        self._shown: dict[tuple[str, str], list[str]] = {}
         self._hits_size = 0
 
     def match(self, words: Sequence[str]) -> list[str]:
@@ -90,7 +103,17 @@ class _Lists:
                 return []
         if hits is None or len(hits) == len(self.ids):
             return list(self.ids)  # everyone (a fragment every ID number holds): one copy, no lookups
+        if len(words) == 1:  # its answer is kept beside its rows
+            shown = self._shown.get(self._key(words[0], _low(words[0])))
+            if shown is not None:
+                return list(shown)
         return list(map(self.ids.__getitem__, hits))
+
+    @staticmethod
+    def _key(word: str, t: str) -> tuple[str, str]:
+        kind = "x" if _is_id_fragment(word) and _is_pinyin(word) else "a" if _is_pinyin(word) else (
+            "9" if word.isdigit() else "n")
+        return kind, t
 
     def _match(self, word: str, within: Sequence[int] | None) -> Sequence[int]:
         """Rows (of `within`, else of all) holding `word` as the SQL search reads it (see queries._text_conditions)."""
@@ -99,11 +122,10 @@ class _Lists:
             return []
         if within is not None:
             return self._scan(word, t, within)
-        kind = "x" if _is_id_fragment(word) and _is_pinyin(word) else "a" if _is_pinyin(word) else (
-            "9" if word.isdigit() else "n")
-        got = self._hits.get((kind, t))
+        kind, _ = key = self._key(word, t)
+        got = self._hits.get(key)
         if got is not None:
-            self._hits.move_to_end((kind, t))
+            self._hits.move_to_end(key)
             return got
         # A row holding the word holds each prefix of it (and an initials prefix): start from the
         # hits of the longest prefix still remembered.
@@ -116,11 +138,15 @@ class _Lists:
             got = self._scan(word, t, None)
         if len(got) == len(self.ids):
             got = range(len(got))  # everyone (a digit every ID number holds): kept for nothing
-        self._hits[(kind, t)] = got
-        self._hits_size += 0 if isinstance(got, range) else len(got)
-        while self._hits_size > _HITS_KEPT and len(self._hits) > 1:
-            dropped = self._hits.popitem(last=False)[1]
-            self._hits_size -= 0 if isinstance(dropped, range) else len(dropped)
+        else:
+            got = got if isinstance(got, array) else array("i", got)
+            self._shown[key] = list(map(self.ids.__getitem__, got))
+        self._hits[key] = got
+        self._hits_size += 0 if isinstance(got, range) else len(got) * _HIT_BYTES
+        while self._hits_size > _HITS_BYTES_PER_MEMBER * len(self.ids) and len(self._hits) > 1:
+            gone, dropped = self._hits.popitem(last=False)
+            self._shown.pop(gone, None)
+            self._hits_size -= 0 if isinstance(dropped, range) else len(dropped) * _HIT_BYTES
         return got
 
     def _scan(self, word: str, t: str, within: Sequence[int] | None) -> Sequence[int]:
@@ -147,12 +173,12 @@ class _Lists:
             return [i for i, h in enumerate(hay) if t in h]
         return [i for i in within if t in hay[i]]
 
-    def _rows_with(self, hay: list[str], char: str) -> list[int]:
+    def _rows_with(self, hay: list[str], char: str) -> array[int]:
         """Rows whose `hay` holds `char`, found once per character and kept with these lists."""
         key = (id(hay), char)
         got = self._chars.get(key)
         if got is None:
-            got = self._chars[key] = [i for i, h in enumerate(hay) if char in h]
+            got = self._chars[key] = array("i", [i for i, h in enumerate(hay) if char in h])
         return got
 
 
