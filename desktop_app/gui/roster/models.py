@@ -69,6 +69,7 @@ COLUMNS: tuple[tuple[str, str, Callable[[MemberRow], str], bool, int], ...] = (
 )
 _GETTERS = tuple(c[2] for c in COLUMNS)
 _ALIGNS = tuple(_CENTER if c[3] else _LEFT for c in COLUMNS)
+CENTRED = tuple(c[3] for c in COLUMNS)
 _NAME_COLUMN = 1
 _ROLES = frozenset({_DISPLAY, _ALIGN, ID_ROLE, _FOREGROUND, _TOOLTIP})  # the view asks for seven per cell
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -184,7 +185,8 @@ class RosterModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def _shown_at(self, row: int) -> tuple | None:
+    def shown_at(self, row: int) -> tuple | None:
+        """What row shows (texts, colour, tooltips), made once per fetched row; None while it is fetched."""
         r = self.row_at(row)
         if r is None:
             return None
@@ -203,17 +205,17 @@ class RosterModel(QAbstractTableModel):
         if role == _DISPLAY:
             if column == 0:
                 return str(row + 1)  # 序号 counts the rows shown, without gaps (the stored one: tooltip)
-            shown = self._shown_at(row)
+            shown = self.shown_at(row)
             return (shown[0] if shown is not None else _LOADING)[column]
         if role == _ALIGN:
             return _ALIGNS[column]
         if role == ID_ROLE:
             return self._ids[row]
         if role == _FOREGROUND:
-            shown = self._shown_at(row)
+            shown = self.shown_at(row)
             return shown[1] if shown is not None else None
         if column == 0 or column == len(COLUMNS) - 1:  # tooltips
-            shown = self._shown_at(row)
+            shown = self.shown_at(row)
             return None if shown is None else shown[2] if column == 0 else shown[3]
         return None
 

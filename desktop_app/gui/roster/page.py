@@ -26,6 +26,7 @@ from desktop_app.domain import members as rules
 from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import Cancelled, run_op
+from desktop_app.gui.roster.delegate import RosterDelegate
 from desktop_app.gui.roster.org_combo import OrgCombo, default_org
 from desktop_app.gui.roster.models import CACHED_PAGES, COLUMNS, FIRST_ROWS, ID_ROLE, PAGE_SIZE, RosterModel
 from desktop_app.gui.widgets.bars import SEARCH_DELAY_MS, debounced, heading, search_box, toolbar
@@ -232,6 +233,7 @@ class RosterPage(Page):
         # --- table
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setItemDelegate(RosterDelegate(self.table, self.model))  # plain cells without the style's work
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # 移入党小组 takes several
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
