@@ -65,7 +65,21 @@ def csv_bytes(header: Iterable[str], rows: Iterable[Iterable[str]]) -> bytes:
 
 
 def read_csv(data: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    """The rows of a CSV file, exactly as csv.reader reads them.
+
+    A file without a quote anywhere, every line ended by CRLF (as csv_bytes
+    writes it), no empty line and no line over the csv field limit reads the
+    same split on CRLF and commas: nearly every table of a package, at half
+    the cost of csv.reader. Anything else goes through csv.reader.
+    """
+    text = data.decode("utf-8-sig")
+    if '"' not in text and text.count("\r") == text.count("\n") == text.count("\r\n"):
+        lines = text.split("\r\n")
+        if lines[-1] == "":
+            lines.pop()
+        if "" not in lines and (not lines or max(map(len, lines)) <= csv.field_size_limit()):
+            return [line.split(",") for line in lines]
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 def sha256(data: bytes) -> str:
