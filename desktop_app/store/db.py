@@ -86,6 +86,23 @@ def take_write_lock(s: Session) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def take_read_snapshot(s: Session) -> None:
+    """Let every read of the session's transaction see the database as of one moment.
+
+    Python's sqlite3 runs each SELECT outside a transaction, so a check that reads
+    twice (organisations, then members) can see another writer's commit between
+    the two and report a mixture. A deferred BEGIN holds SQLite's read snapshot
+    from the first read to the end; on PostgreSQL, REPEATABLE READ does the same.
+    Call it first thing in the session.
+    """
+    if s.get_bind().dialect.name == "postgresql":
+        s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        return
+    conn = s.connection()
+    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN")
+
+
 class Database:
     """One database: its URL, engine and session factory, and who acts on it in this process."""
 

@@ -173,3 +173,35 @@ def test_a_ledger_memo_with_a_control_character_is_refused(db):
     with pytest.raises(ValidationError, match="摘要"):
         ledger.post_entry(db, ledger.EntryInput(date(2026, 3, 2), account.id, ledger_rules.INCOME, 1000, "其他",
                                                 memo="收款\x1b[2J"))
+
+
+def test_a_preview_reads_the_roster_as_of_one_moment(db, tmp_path, monkeypatch):
+    """Another import committing between the preview's reads of organisations and of members is not mixed in."""
+    from desktop_app.services import roster
+    from desktop_app.services.roster import importing
+
+    src = member_file(tmp_path / "名册.csv", 30)
+    check_rows = importing._check_rows
+    other_done = []
+
+    def check_then_let_another_import_commit(*args, **kwargs):
+        got = check_rows(*args, **kwargs)  # the organisations are read by now, the members not yet
+        if not other_done:
+            other_done.append(None)  # the other import's own preview passes straight through
+            other = Database(db.url)
+            try:
+                other_done[0] = roster.apply_import(other, roster.preview_import(other, src)).added
+            finally:
+                other.dispose()
+        return got
+
+    monkeypatch.setattr(importing, "_check_rows", check_then_let_another_import_commit)
+    preview = roster.preview_import(db, src)
+    assert other_done == [30]
+    # As of the moment the preview began: no branches and no members, so all 30 are new, none "changed".
+    assert (len(preview.to_add), len(preview.to_update), preview.unchanged) == (30, 0, 0)
+    assert sorted(preview.new_branches) == sorted(BRANCHES)
+    with pytest.raises(Exception, match="名册在预览之后已被修改"):
+        roster.apply_import(db, preview)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Member).where(Member.deleted.is_(False))) == 30

@@ -41,6 +41,7 @@ from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store import bulk
 from desktop_app.store.base import sync_values, utcnow
+from desktop_app.store.db import take_read_snapshot
 from desktop_app.store.models import Member, MemberStatusChange, Organization
 from desktop_app.views.roster import ImportPreview, ImportResult, MemberBatch, PlannedUpdate, RowError
 
@@ -438,6 +439,7 @@ def preview_import(db: Database, path: str | Path, today: date | None = None, ma
 def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: str | None = None) -> ImportPreview:
     sheet = member_files.read_member_file(path, mapping, sheet_name)
     with db.session() as s:
+        take_read_snapshot(s)  # organisations and members as of one moment, whoever commits meanwhile
         parent_org_id = _root_org_id(s)
         if parent_org_id is None:
             raise DomainError("本数据库还没有设置所属单位，请先完成初始化（dangqun init）再导入党员")
