@@ -17,7 +17,7 @@ from desktop_app.gui.dues.models import (
     DuesGridModel,
 )
 from desktop_app.gui.dues.page import DuesPage
-from desktop_app.gui.ledger.dialogs import BudgetDialog, EntryDialog, ReverseDialog
+from desktop_app.gui.ledger.dialogs import AccountDialog, BudgetDialog, EntryDialog, ReverseDialog
 from desktop_app.gui.ledger.models import (
     BALANCE_COLUMNS,
     BUDGET_COLUMNS,
@@ -119,6 +119,40 @@ def test_declining_the_confirmation_changes_nothing(page, wait_ops, monkeypatch)
     page.reverse_selected()
     wait_ops()
     assert [x.amount_fen for x in ledger.list_entries(db)] == [500]
+
+
+def test_add_rename_and_stop_an_account_from_the_page(page, wait_ops, monkeypatch):
+    db = page.ctx.db
+    told = []
+    monkeypatch.setattr(common, "inform", lambda _parent, title, text: told.append((title, text)))
+    page.balances_table.clearSelection()
+    page.rename_account()
+    page.toggle_account()
+    assert told == [("修改账户", "请先在余额表中选中一个账户。"), ("停用账户", "请先在余额表中选中一个账户。")]
+
+    monkeypatch.setattr(AccountDialog, "exec", filling(name="共建单位资助", note="一次性"))
+    page.add_account()
+    wait_ops()
+    added = next(a for a in ledger.list_accounts(db) if a.name == "共建单位资助")
+    assert added.note == "一次性"
+    assert "已新增账户“共建单位资助”" in page.message.text()
+
+    row = next(i for i, b in enumerate(page.balances_model.rows) if b.account_id == added.id)
+    page.balances_table.selectRow(row)
+    opened = []
+    monkeypatch.setattr(AccountDialog, "exec", lambda self: (opened.append((self.name.text(), self.note.text())),
+                                                             filling(name="共建资助")(self))[1])
+    page.rename_account()
+    wait_ops()
+    assert opened == [("共建单位资助", "一次性")]  # the form starts from the account as it stands
+    assert [a.name for a in ledger.list_accounts(db) if a.id == added.id] == ["共建资助"]
+
+    row = next(i for i, b in enumerate(page.balances_model.rows) if b.account_id == added.id)
+    page.balances_table.selectRow(row)
+    monkeypatch.setattr(common, "ask", lambda *a: True)
+    page.toggle_account()
+    wait_ops()
+    assert [a.active for a in ledger.list_accounts(db) if a.id == added.id] == [False]
 
 
 def test_entry_dialog_refuses_bad_amounts_and_names_the_field(qtbot, app_ctx):

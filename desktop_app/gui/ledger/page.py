@@ -572,35 +572,38 @@ class LedgerPage(Page):
         run_op(self, export, lambda n: self._saved(path, f"已导出 {n} 笔到 {path}"), label="正在导出…")
 
     # ------------------------------------------------------------------ accounts and budgets
-    def _selected_balance(self) -> AccountBalance | None:
+    def _selected_balance(self, action: str) -> AccountBalance | None:
+        """The account chosen in the balance table; without one the user is told to choose it first."""
         rows = self.balances_table.selectionModel().selectedRows()
-        return self.balances_model.row(rows[0].row()) if rows else None
+        if not rows:
+            common.inform(self, action, "请先在余额表中选中一个账户。")
+            return None
+        return self.balances_model.row(rows[0].row())
+
+    def _account_form(self, title: str, write: Callable[[Any, str, str], Any], done: Callable[[Any], None],
+                      name: str = "", note: str = "") -> None:
+        """Ask an account's name and note (new, or as they stand) and write them with `write(db, name, note)`."""
+        dlg = AccountDialog(self, title, name, note)
+        if dlg.exec() != AccountDialog.DialogCode.Accepted:
+            return
+        name, note = dlg.values()
+        self._write(lambda db: write(db, name, note), done)
 
     def add_account(self) -> None:
-        dlg = AccountDialog(self, "新增账户")
-        if dlg.exec() != AccountDialog.DialogCode.Accepted:
-            return
-        name, note = dlg.values()
-        self._write(lambda db: ledger.add_account(db, name, note),
-                    lambda a: self.show_message(f"已新增账户“{a.name}”。"))
+        self._account_form("新增账户", ledger.add_account, lambda a: self.show_message(f"已新增账户“{a.name}”。"))
 
     def rename_account(self) -> None:
-        b = self._selected_balance()
+        b = self._selected_balance("修改账户")
         if b is None:
-            common.inform(self, "修改账户", "请先在余额表中选中一个账户。")
             return
         acc = next(a for a in self._accounts() if a.id == b.account_id)
-        dlg = AccountDialog(self, "修改账户", acc.name, acc.note)
-        if dlg.exec() != AccountDialog.DialogCode.Accepted:
-            return
-        name, note = dlg.values()
-        self._write(lambda db: ledger.rename_account(db, acc.id, name, note),
-                    lambda a: self.show_message(f"账户已改名为“{a.name}”，原有账目不受影响。"))
+        self._account_form("修改账户", lambda db, name, note: ledger.rename_account(db, acc.id, name, note),
+                           lambda a: self.show_message(f"账户已改名为“{a.name}”，原有账目不受影响。"),
+                           acc.name, acc.note)
 
     def toggle_account(self) -> None:
-        b = self._selected_balance()
+        b = self._selected_balance("停用账户")
         if b is None:
-            common.inform(self, "停用账户", "请先在余额表中选中一个账户。")
             return
         active = not b.active
         if not active and not common.ask(self, "停用账户", f"停用后“{b.name}”不能再记账（历史账目保留）。确定停用吗？"):
