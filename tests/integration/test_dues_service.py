@@ -12,6 +12,7 @@ from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.services import dues, ledger, orgs
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, MemberStatusChange
+from desktop_app.views import dues as dv
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_a_payment_posts_to_the_dues_account_in_the_same_transaction(db, people)
     with pytest.raises(Conflict):
         dues.record_payment(db, people["zhang"], [date(2024, 2, 1)], date(2024, 1, 31), "赵书记", quarterly_consent=True)
     cells = dues.member_year(db, people["zhang"], 2024, today=date(2024, 3, 15))
-    assert cells[1].state == dues.OWED and cells[1].paid_fen == 0
+    assert cells[1].state == dv.OWED and cells[1].paid_fen == 0
 
 
 def test_the_ledger_refuses_to_reverse_a_dues_entry_directly(db, people):
@@ -160,8 +161,8 @@ def test_batch_collection_is_one_voucher_and_cancel_reposts_the_others(db, peopl
     original = ledger.get_entry(db, r.entry_id)
     assert original.reversed_by is not None
     cells = {k: dues.member_year(db, people[k], 2024, today=date(2024, 4, 15))[2] for k in people}
-    assert cells["li"].state == dues.OWED and cells["li"].paid_fen == 0
-    assert cells["zhang"].state == dues.PAID and cells["zhang"].paid_on == date(2024, 3, 10)
+    assert cells["li"].state == dv.OWED and cells["li"].paid_fen == 0
+    assert cells["zhang"].state == dv.PAID and cells["zhang"].paid_on == date(2024, 3, 10)
     assert cells["wang"].paid_fen == 15000
     assert dues.dues_last_paid(db, people["li"]) is None
 
@@ -173,7 +174,7 @@ def test_batch_collection_is_one_voucher_and_cancel_reposts_the_others(db, peopl
             date(2024, 3, 20), "赵书记",
         )
     assert ledger.balance(db, acc, date(2024, 12, 31)) == before
-    assert dues.member_year(db, people["li"], 2024, today=date(2024, 4, 15))[2].state == dues.OWED
+    assert dues.member_year(db, people["li"], 2024, today=date(2024, 4, 15))[2].state == dv.OWED
 
 
 def test_arrears_and_the_six_month_lapse_risk(db, people, branch):
@@ -207,7 +208,7 @@ def test_arrears_and_the_six_month_lapse_risk(db, people, branch):
     grid = dues.branch_grid(db, b.id, 2024, today=today)
     wang_row = next(r for r in grid.rows if r.name == "王小明")
     assert [c.state for c in wang_row.cells[:7]] == [
-        dues.NONE, dues.NONE, dues.OWED, dues.OWED, dues.OWED, dues.NONE, dues.NONE,
+        dv.NONE, dv.NONE, dv.OWED, dv.OWED, dv.OWED, dv.NONE, dv.NONE,
     ]
 
 
@@ -223,12 +224,12 @@ def test_branch_grid(db, people, branch):
     assert grid.org_name == "第一网格党支部" and grid.center_name == "幸福里社区党委"
     assert [r.name for r in grid.rows] == ["张建国", "李秀英", "王小明"]
     z, li, w = grid.rows
-    assert [c.state for c in z.cells[:6]] == [dues.PAID, dues.PAID, dues.OWED, dues.PARTIAL, dues.CURRENT, dues.FUTURE]
+    assert [c.state for c in z.cells[:6]] == [dv.PAID, dv.PAID, dv.OWED, dv.PARTIAL, dv.CURRENT, dv.FUTURE]
     assert [c.paid_fen for c in z.cells[:4]] == [1500, 2000, 0, 1000]
     assert z.paid_fen == 4500 and z.owed_fen == 1500 + 500
     assert z.monthly_due_fen == 1500 and z.category == EMPLOYED
-    assert all(c.state == dues.EXEMPT for c in li.cells)
-    assert not w.has_base and w.basis == "未登记党费基数" and all(c.state == dues.NONE for c in w.cells)
+    assert all(c.state == dv.EXEMPT for c in li.cells)
+    assert not w.has_base and w.basis == "未登记党费基数" and all(c.state == dv.NONE for c in w.cells)
     assert grid.month_paid(2) == 2000 and grid.paid_fen == 4500
     assert [n.name for n in dues.members_without_base(db)] == ["王小明"]
 

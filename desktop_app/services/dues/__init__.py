@@ -41,29 +41,13 @@ from desktop_app.services.dues.rates import (
     seed_rate_rules_in,
     set_rate_rules,
 )
-from desktop_app.views.dues import (
-    CURRENT,
-    EXEMPT,
-    FUTURE,
-    NONE,
-    OWED,
-    PAID,
-    PARTIAL,
-    STATE_LABELS,
-    ArrearsRow,
-    DuesBaseInfo,
-    DuesGrid,
-    GridRow,
-    MonthCell,
-    NoBaseRow,
-    PaymentResult,
-)
 
+# The read models (month states, grid rows, arrears …) are imported from desktop_app.views.dues where they are
+# declared; the GUI, the report and the tests take them from there.
 __all__ = [
-    "CURRENT", "EXEMPT", "FUTURE", "NONE", "OWED", "PAID", "PARTIAL", "STATE_LABELS", "ArrearsRow", "BaseTerms",
-    "DuesBaseInfo", "DuesCalculator", "DuesGrid", "GridRow", "MonthCell", "NoBaseRow", "PaymentInput",
-    "PaymentResult", "arrears", "bases", "branch_grid", "cancel_payment", "due_for", "dues_last_paid",
-    "dues_last_paid_map", "ensure_rate_rules", "member_year", "members_without_base", "print_dues_registry",
+    "BaseTerms", "DuesCalculator", "PaymentInput", "arrears", "bases", "branch_grid", "cancel_payment", "due_for",
+    "dues_last_paid", "dues_last_paid_map", "ensure_rate_rules", "member_year", "members_without_base",
+    "print_dues_registry",
     "rate_rules", "rate_rules_in", "record_payment", "record_payments", "registry_grids", "remove_base",
     "seed_rate_rules_in", "set_base", "set_rate_rules",
 ]
