@@ -17,7 +17,7 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.projects.dialogs import ConcernedDialog, MilestoneDialog, ProjectDialog, ProjectStatusDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
 from desktop_app.gui.widgets.record_list import (
-    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, selected,
+    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, selected, state_html,
 )
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import projects as svc
@@ -57,11 +57,10 @@ def _color(r: ProjectRow):
 
 def details_html(p: ProjectDetail) -> str:
     e = escape
-    state = f"<b style='color:#c8161e'>{e(p.status)}（已逾期）</b>" if p.overdue else f"<b>{e(p.status)}</b>"
     lines = [
         f"<h3>{e(p.name)}</h3>",
         f"<p>{e(p.project_no)}　{e(p.category)}　{e(p.grid_name)}<br>项目经理：{e(p.owner_name)}</p>",
-        (f"<p>状态：{state}{('<br>' + e(p.status_note)) if p.status_note else ''}<br>"
+        (f"<p>状态：{state_html(p.status, p.overdue)}{('<br>' + e(p.status_note)) if p.status_note else ''}<br>"
          f"开始：{_d(p.start_date) or '未定'}　期限：{_d(p.deadline)}"
          f"{('<br>完成：' + _d(p.completed_on)) if p.completed_on else ''}</p>"),
         f"<p>预算：{format_yuan(p.budget_fen)} 元<br>实际支出：{format_yuan(p.actual_cost_fen)} 元</p>",

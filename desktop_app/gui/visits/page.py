@@ -17,7 +17,7 @@ from desktop_app.gui.residents.dialogs import ListEditDialog
 from desktop_app.gui.visits.dialogs import FollowUpDialog, VisitDialog
 from desktop_app.gui.widgets import forms
 from desktop_app.gui.widgets.record_list import (
-    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, selected,
+    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, selected, state_html,
 )
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import auth, projects, service_stats
@@ -82,7 +82,6 @@ def period_bounds(key: str, today: date) -> tuple[date | None, date | None]:
 
 def details_html(v: VisitDetail) -> str:
     e = escape
-    state = f"<b style='color:#c8161e'>{e(v.follow_state)}（已逾期）</b>" if v.overdue else f"<b>{e(v.follow_state)}</b>"
     lines = [
         f"<h3>{e(v.visitee_name or v.place or '走访')}</h3>",
         f"<p>{e(v.visit_date.isoformat())} {e(v.form)}　{e(v.grid_name)}<br>{e(v.address)}</p>",
@@ -90,7 +89,8 @@ def details_html(v: VisitDetail) -> str:
     ]
     if v.raised_issue:
         lines.append(f"<p>问题类别：{e(v.category)}<br>反映问题：{e(v.content)}</p>")
-        lines.append(f"<p>办理状态：{state}<br>责任人：{e(v.handler or '未指定')}　期限：{_d(v.due_date)}</p>")
+        lines.append(f"<p>办理状态：{state_html(v.follow_state, v.overdue)}<br>"
+                     f"责任人：{e(v.handler or '未指定')}　期限：{_d(v.due_date)}</p>")
     else:
         lines.append(f"<p>{e(v.content or flow.NOTHING_RAISED)}</p>")
     if v.resolved_on:

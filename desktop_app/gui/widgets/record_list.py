@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from html import escape
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -46,7 +47,7 @@ from desktop_app.gui.widgets.bars import debounced, heading, refill, search_box,
 from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.list_panel import ListPanel
 from desktop_app.gui.widgets.page import AppContext, Page
-from desktop_app.gui.widgets.table import Column
+from desktop_app.gui.widgets.table import ALERT, Column
 from desktop_app.views.changes import Changes
 
 
@@ -110,6 +111,13 @@ SEPARATOR = None
 def selected(detail: Any) -> bool:
     """`when` for actions that need a selected record."""
     return detail is not None
+
+
+def state_html(state: str, overdue: bool) -> str:
+    """A record's state in its details pane: bold, and in the table's alert colour with 已逾期 once past due."""
+    if overdue:
+        return f"<b style='color:{ALERT.name()}'>{escape(state)}（已逾期）</b>"
+    return f"<b>{escape(state)}</b>"
 
 
 @dataclass(frozen=True)
