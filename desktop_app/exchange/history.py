@@ -49,11 +49,16 @@ def text(value: Any) -> str:
     return out
 
 
-def count(value: Any) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
+def _blank_number(value: Any, refusal: str) -> bool:
+    """A number cell left empty; a TRUE/FALSE cell is refused with `refusal` (Python counts it as 1/0)."""
     if isinstance(value, bool):
-        raise ValueError("应为整数")
+        raise ValueError(refusal)
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def count(value: Any) -> int | None:
+    if _blank_number(value, "应为整数"):
+        return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):
@@ -79,10 +84,8 @@ def id_number(value: Any) -> str:
 
 def fen(value: Any) -> int | None:
     """An amount in 元 as a sheet holds it (1234.5, ¥1,234.50, -80) -> integer fen; blank -> None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if _blank_number(value, "应为金额"):
         return None
-    if isinstance(value, bool):
-        raise ValueError("应为金额")
     if isinstance(value, float):
         value = Decimal(repr(value))  # the number as Excel shows it, never a binary fraction
     try:
