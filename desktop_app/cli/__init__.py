@@ -128,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="导出数据").add_subparsers(dest="what", required=True)
     em = with_db(exp.add_parser("members", help="导出党员名册为 CSV/XLSX"))
     em.add_argument("--out", required=True, help="输出文件（.csv 或 .xlsx）")
+    em.add_argument("--all", action="store_true", help="导出全部党员（含转出、去世等，附“状态”列）；默认只导出在册党员")
     em.set_defaults(func=roster.cmd_export_members)
 
     el = with_db(exp.add_parser("ledger", help="导出经费收支明细为 XLSX"))

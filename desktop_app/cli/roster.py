@@ -15,8 +15,12 @@ def cmd_export_members(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise CliError(f"导出文件应以 .csv 或 .xlsx 结尾：{out}")
-    count = roster.export_members(db, out)
-    print(f"已导出 {count} 名党员 → {out}")
+    if args.all:  # everyone the roster has kept, with the 状态 column saying who has left
+        count = roster.export_members(db, out, everyone=True)
+        print(f"已导出 {count} 名党员（全部党员，含转出、去世等，附“状态”列）→ {out}")
+    else:
+        count = roster.export_members(db, out, roster.MemberFilter(active_only=True))
+        print(f"已导出 {count} 名党员（在册党员；加 --all 导出全部，含转出、去世等）→ {out}")
     return EXIT_OK
 
 

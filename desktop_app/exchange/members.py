@@ -483,43 +483,44 @@ def _csv_cell(column: str, value: Any) -> str:
     return text
 
 
-def _write_csv(path: Path, records: list[dict]) -> None:
+def _write_csv(path: Path, records: list[dict], columns: Sequence[str] = TEMPLATE_COLUMNS) -> None:
     # UTF-8 with BOM: Excel and WPS then read Chinese correctly; CRLF as Windows expects.
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh, lineterminator="\r\n")
-        w.writerow(TEMPLATE_COLUMNS)
+        w.writerow(columns)
         for rec in records:
-            w.writerow([_csv_cell(c, rec[c]) for c in TEMPLATE_COLUMNS])
+            w.writerow([_csv_cell(c, rec[c]) for c in columns])
 
 
-def _sheet_header(ws, text_columns: Sequence[str] = _TEXT_KEEP_COLUMNS) -> Any:
+def _sheet_header(ws, text_columns: Sequence[str] = _TEXT_KEEP_COLUMNS,
+                  columns: Sequence[str] = TEMPLATE_COLUMNS) -> Any:
     """Column widths, text format for number-like columns, frozen header; returns the header font."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    for i, column in enumerate(TEMPLATE_COLUMNS, start=1):
+    for i, column in enumerate(columns, start=1):
         dim = ws.column_dimensions[get_column_letter(i)]
-        dim.width = _WIDTHS[column]
+        dim.width = _WIDTHS.get(column, 10)
         if column in text_columns:
             dim.number_format = "@"  # cells typed later in this column stay text
     ws.freeze_panes = "A2"
     return Font(bold=True)
 
 
-def _write_xlsx(path: Path, records: list[dict]) -> None:
+def _write_xlsx(path: Path, records: list[dict], columns: Sequence[str] = TEMPLATE_COLUMNS) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)  # streams rows: 100,000 members fit in little memory
     ws = wb.create_sheet("党员信息")
-    bold = _sheet_header(ws)
+    bold = _sheet_header(ws, columns=columns)
 
     def head(text: str) -> WriteOnlyCell:
         c = WriteOnlyCell(ws, value=text)
         c.font = bold
         return c
 
-    ws.append([head(c) for c in TEMPLATE_COLUMNS])
+    ws.append([head(c) for c in columns])
 
     def as_text(value: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(ws, value=value)
@@ -529,7 +530,7 @@ def _write_xlsx(path: Path, records: list[dict]) -> None:
 
     # Dates need nothing: openpyxl gives a date value the yyyy-mm-dd format itself.
     for rec in records:
-        row = [xlsx_cell(ws, rec[c]) for c in TEMPLATE_COLUMNS]
+        row = [xlsx_cell(ws, rec[c]) for c in columns]
         for column in _TEXT_KEEP_COLUMNS:
             i = _COLUMN_INDEX[column]
             if rec[column]:
@@ -538,13 +539,16 @@ def _write_xlsx(path: Path, records: list[dict]) -> None:
     wb.save(path)
 
 
-def write_members(path: str | Path, records: list[dict]) -> None:
-    """Write template rows (keys TEMPLATE_COLUMNS) to .csv or .xlsx, atomically."""
+def write_members(path: str | Path, records: list[dict], extra: Sequence[str] = ()) -> None:
+    """Write template rows (keys TEMPLATE_COLUMNS, then `extra`) to .csv or .xlsx, atomically.
+
+    `extra` columns go after the template's, where an import of the file passes them by."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise DomainError(f"{path.name}：只能导出为 .csv 或 .xlsx 文件")
-    _atomic_write(path, lambda tmp: (_write_csv if suffix == ".csv" else _write_xlsx)(tmp, records))
+    columns = (*TEMPLATE_COLUMNS, *extra)
+    _atomic_write(path, lambda tmp: (_write_csv if suffix == ".csv" else _write_xlsx)(tmp, records, columns))
 
 
 def write_template(path: str | Path) -> None:

@@ -30,6 +30,7 @@ from desktop_app.services import meetings as ms
 from desktop_app.services.database import open_database
 from desktop_app.services.ledger import EntryFilter
 from desktop_app.services.meetings import attendance_import
+from desktop_app.services.roster import EVERYONE, MemberFilter
 
 _DEMO: dict[str, object] = {}
 SEED_MEMBERS = "60"
@@ -76,9 +77,15 @@ def stored(db, numbers):
     return out
 
 
-def test_demo_roster_file_imports_into_a_fresh_database_unchanged(demo_path, tmp_path):
+@pytest.mark.parametrize("everyone", [False, True], ids=["roster", "everyone"])
+def test_demo_roster_file_imports_into_a_fresh_database_unchanged(demo_path, tmp_path, everyone):
+    """Both of the export's choices: the page's 在册党员, and everyone with the 状态 column (which the
+    import passes by: 转出 and 去世 members come in as 正常, the file's template fields unchanged)."""
     db, _ = open_database(demo_path)
-    rows = roster.export_rows(db, reveal=True)
+    flt = EVERYONE if everyone else MemberFilter(active_only=True)
+    rows = roster.export_rows(db, flt, reveal=True)
+    on_roster, kept = roster.export_counts(db, MemberFilter(active_only=True))
+    assert on_roster < kept  # the demo has 转出 and 去世 members: the two choices differ
     numbers = [r["公民身份号码"] for r in rows]
     # The demo community repeats 党小组 names under every branch: the file must still say which one.
     assert any(" / " in r["所在党支部"] for r in rows)
@@ -86,7 +93,7 @@ def test_demo_roster_file_imports_into_a_fresh_database_unchanged(demo_path, tmp
     assert len(before) == len(rows) > 20
     for suffix in ("xlsx", "csv"):
         out = tmp_path / f"党员.{suffix}"
-        assert roster.export_members(db, out) == len(rows)
+        assert roster.export_members(db, out, flt, everyone=everyone) == len(rows)
         fresh = fresh_like(db, tmp_path / f"fresh_{suffix}.db")
         preview = roster.preview_import(fresh, out)
         assert not preview.error_lines(), suffix
@@ -96,17 +103,19 @@ def test_demo_roster_file_imports_into_a_fresh_database_unchanged(demo_path, tmp
         assert not result.branches_created
         assert stored(fresh, numbers) == before, suffix
         # And the fresh database exports the very same rows: nothing drifts on a second trip.
-        assert roster.export_rows(fresh, reveal=True) == rows, suffix
+        assert roster.export_rows(fresh, flt, reveal=True) == rows, suffix
         fresh.dispose()
     db.dispose()
 
 
+@pytest.mark.parametrize("everyone", [[], ["--all"]], ids=["roster", "everyone"])
 @pytest.mark.parametrize("suffix", ["xlsx", "csv"])
-def test_demo_roster_file_imported_back_with_update_existing_changes_nothing(demo_path, tmp_path, suffix, capsys):
+def test_demo_roster_file_imported_back_with_update_existing_changes_nothing(demo_path, tmp_path, suffix, everyone,
+                                                                             capsys):
     out = tmp_path / f"党员.{suffix}"
-    assert main(["export", "members", "--db", str(demo_path), "--out", str(out)]) == 0
+    assert main(["export", "members", *everyone, "--db", str(demo_path), "--out", str(out)]) == 0
     db, _ = open_database(demo_path)
-    rows = roster.export_rows(db, reveal=True)
+    rows = roster.export_rows(db, EVERYONE if everyone else MemberFilter(active_only=True), reveal=True)
     numbers = [r["公民身份号码"] for r in rows]
     before = roster.stored_by_id_number(db, numbers)
     db.dispose()

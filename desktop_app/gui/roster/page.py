@@ -640,33 +640,9 @@ class RosterPage(Page):
             self.show_message(dlg.result_summary_text())
 
     def export_members(self) -> None:
-        path = self._save_path(
-            "导出党员", f"党员名册{date.today():%Y%m%d}.xlsx",
-            "Excel 工作簿 (*.xlsx);;CSV 文件，Excel/WPS 可直接打开 (*.csv)",
-        )
-        if path is None:
-            return
-        if path.suffix.lower() not in (".xlsx", ".csv"):
-            common.inform(self, "无法导出", "请选择 .xlsx 或 .csv 文件。")
-            return
-        from desktop_app.services import privacy
+        from desktop_app.gui.roster import export_dialog  # asks 当前筛选结果 or 全部党员, with the counts
 
-        if not common.ask(self, "导出含个人信息的文件", privacy.PERSONAL_EXPORT_WARNING):
-            return
-        db, flt = self.ctx.db, self.current_filter()
-
-        def export(job):
-            return roster.export_members(db, path, flt)
-
-        def done(result: Any) -> None:
-            n = result if isinstance(result, int) else getattr(result, "count", None)
-            counted = f" {n} 名党员" if isinstance(n, int) else ""
-            self.show_message(f"已导出{counted}到 {path}")
-            from desktop_app.gui.widgets import forms
-
-            forms.offer_open(self, path, f"已导出{counted}到\n{path}")
-
-        run_op(self, export, done, label="正在导出党员…")
+        export_dialog.export_members(self)
 
     def save_template(self) -> None:
         path = self._save_path("保存党员信息导入模板", "党员信息导入模板.xlsx", "Excel 工作簿 (*.xlsx)")

@@ -40,7 +40,13 @@ from desktop_app.views.roster import (
 if TYPE_CHECKING:  # what __getattr__ below loads, for type checkers and editors
     from desktop_app.services.roster.edits import change_status, create, delete, restore, transfer, update
     from desktop_app.services.roster.groups import move_to_group
-    from desktop_app.services.roster.exporting import export_members, export_rows, write_template
+    from desktop_app.services.roster.exporting import (
+        EVERYONE,
+        export_counts,
+        export_members,
+        export_rows,
+        write_template,
+    )
     from desktop_app.services.roster.importing import (
         TEMPLATE_FIELDS,
         apply_import,
@@ -54,7 +60,7 @@ if TYPE_CHECKING:  # what __getattr__ below loads, for type checkers and editors
 _LAZY = {
     **dict.fromkeys(("change_status", "create", "delete", "restore", "transfer", "update"), "edits"),
     "move_to_group": "groups",
-    **dict.fromkeys(("export_members", "export_rows", "write_template"), "exporting"),
+    **dict.fromkeys(("EVERYONE", "export_counts", "export_members", "export_rows", "write_template"), "exporting"),
     **dict.fromkeys(("TEMPLATE_FIELDS", "apply_import", "changed_fields", "import_members", "preview_import",
                      "stored_by_id_number"), "importing"),
     **dict.fromkeys(("NO_ORG", "print_roster", "roster_print"), "printing"),
@@ -79,7 +85,7 @@ __all__ = [
     "NO_ORG", "SORT_KEYS", "TEMPLATE_FIELDS",
     "ImportPreview", "ImportResult", "MemberDetail", "MemberFilter", "MemberRow", "RosterLine",
     "RosterPrint", "RosterStats", "RowError", "StatusChangeRow", "TransferRow",
-    "apply_import", "change_status", "changed_fields", "create", "delete", "export_members",
+    "EVERYONE", "apply_import", "change_status", "changed_fields", "create", "delete", "export_counts", "export_members",
     "export_rows", "get", "import_members", "org_name_map", "preview_import", "print_roster",
     "probationary_due", "restore", "root_org_id", "roster_print", "rows", "search_ids", "stats",
     "stored_by_id_number", "transfer", "update", "write_template",

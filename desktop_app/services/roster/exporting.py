@@ -4,6 +4,10 @@ A list of members leaves the service with ID numbers and phones masked unless
 the actor may reveal them and asks to (a logged reveal). A file carrying the
 full numbers (for the national member system) is written only after the
 personal-data gate: it needs export.personal and is recorded in the audit trail.
+
+A file holds what the roster page shows (its filter), or everyone: every member the
+roster has kept, 转出, 去世 and 出党 too, with a 状态 column saying where each stands
+(an import reads the template columns and leaves that one alone).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from desktop_app.domain import members as rules
 from desktop_app.domain.errors import DomainError
@@ -23,19 +27,27 @@ from desktop_app.services.roster.queries import _conditions, _order_by
 from desktop_app.store.models import Member, Organization
 from desktop_app.views.roster import MemberFilter
 
+# Everyone the roster has kept, whatever their status: the export's "全部党员".
+EVERYONE = MemberFilter()
+# The column an export of everyone adds after the template's: 正常, 流动, 转出, 去世, 开除党籍 …
+STATUS_COLUMN = "状态"
+
 # Template column -> privacy masker field: the columns that carry personal numbers.
 _MASKED = {"公民身份号码": "id_number", "手机号码": "mobile", "固定电话": "phone"}
 
 
-def _template_rows(db: Database, flt: MemberFilter | None, today: date | None) -> list[dict]:
+def _template_rows(db: Database, flt: MemberFilter | None, today: date | None,
+                   with_status: bool = False) -> list[dict]:
     """Members as template rows, unmasked: callers check and mask.
 
     所在党支部 names the organisation so that importing the file finds it again: the bare
-    name, or a path when several bear it (every branch has a 第一党小组)."""
+    name, or a path when several bear it (every branch has a 第一党小组). `with_status`
+    adds the 状态 column last."""
     flt = flt or MemberFilter()
     order, _ = _order_by("seq", False)
     cols = [Member.org_id, Organization.name, *[getattr(Member, rules.COLUMN_FIELDS[c])
-                                                for c in rules.TEMPLATE_COLUMNS if c != "所在党支部"]]
+                                                for c in rules.TEMPLATE_COLUMNS if c != "所在党支部"],
+            Member.status]
     q = (
         select(*cols)
         .select_from(Member)
@@ -43,7 +55,8 @@ def _template_rows(db: Database, flt: MemberFilter | None, today: date | None) -
         .where(*_conditions(flt, _today(today)))
         .order_by(*order)
     )
-    header = ["所在党支部", *[c for c in rules.TEMPLATE_COLUMNS if c != "所在党支部"]]
+    header = ["所在党支部", *[c for c in rules.TEMPLATE_COLUMNS if c != "所在党支部"], STATUS_COLUMN]
+    columns = (*rules.TEMPLATE_COLUMNS, STATUS_COLUMN) if with_status else rules.TEMPLATE_COLUMNS
     out: list[dict] = []
     with db.session() as s:
         designations = _org_designations(s)
@@ -54,7 +67,7 @@ def _template_rows(db: Database, flt: MemberFilter | None, today: date | None) -
             rec["所在党支部"] = designations.get(org_id) or org_name or ""
             for c in ("是否为失联党员", "是否为流动党员"):
                 rec[c] = rules.YES if rec[c] else rules.NO
-            out.append({c: rec[c] for c in rules.TEMPLATE_COLUMNS})
+            out.append({c: rec[c] for c in columns})
     return out
 
 
@@ -79,21 +92,38 @@ def export_rows(
     return rows
 
 
+def export_counts(db: Database, flt: MemberFilter, today: date | None = None) -> tuple[int, int]:
+    """How many members an export of `flt` holds, and an export of everyone: what the export dialog offers."""
+    auth.require(db, "members.read")
+    today = _today(today)
+
+    def count(f: MemberFilter) -> int:
+        with db.session() as s:
+            return s.execute(select(func.count()).select_from(Member).where(*_conditions(f, today))).scalar_one()
+
+    return count(flt), count(EVERYONE)
+
+
 def export_members(db: Database, path: str | Path, flt: MemberFilter | None = None,
-                   today: date | None = None) -> int:
+                   today: date | None = None, *, everyone: bool = False) -> int:
     """Write the roster (or the filtered part) in template columns to .csv or .xlsx; returns the count.
 
-    The file carries full ID numbers and phones: it needs export.personal and
-    is recorded in the audit trail (PIPL) before it is written.
+    `everyone` writes every member the roster has kept instead of `flt`, 转出, 去世 and
+    出党 included, with a 状态 column after the template's. The file carries full ID
+    numbers and phones: it needs export.personal and is recorded in the audit trail
+    (PIPL) before it is written, with what it holds and how many.
     """
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise DomainError(f"{path.name}：只能导出为 .csv 或 .xlsx 文件")
     auth.require(db, "members.read")
     auth.require(db, "export.personal")
-    records = _template_rows(db, flt, today)
-    privacy.confirm_personal_export(db, "党员名册", str(path), rows=len(records), table="member")
-    member_files.write_members(path, records)
+    if everyone:
+        flt = EVERYONE
+    records = _template_rows(db, flt, today, with_status=everyone)
+    what = "党员名册（全部党员，含转出、去世等，附状态列）" if everyone else "党员名册（当前筛选结果）"
+    privacy.confirm_personal_export(db, what, str(path), rows=len(records), table="member")
+    member_files.write_members(path, records, (STATUS_COLUMN,) if everyone else ())
     return len(records)
 
 
