@@ -13,7 +13,8 @@ from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.services import auth, privacy
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import _attendance_rows, _live_meeting, _Orgs, _today
+from desktop_app.services.meetings._common import _attendance_rows, _live_meeting, _today
+from desktop_app.services.orgtree import OrgTree
 from desktop_app.services.meetings.lifecycle import _check_can_hold, _guest_row
 from desktop_app.services.meetings.queries import _fresh_detail
 from desktop_app.services.records import chosen, settle, writes
@@ -133,7 +134,7 @@ def people_index(db: Database) -> list[PersonRef]:
     """Every live member (those transferred out too: an old sheet may name them), for imports."""
     auth.require(db, "meetings.read")
     with db.session() as s:
-        orgs = _Orgs(s)
+        orgs = OrgTree(s)
         out = []
         for mid, name, id_number, org_id in s.execute(
             select(Member.id, Member.name, Member.id_number, Member.org_id).where(Member.deleted.is_(False))

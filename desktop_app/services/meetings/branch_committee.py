@@ -13,7 +13,8 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import _Orgs, _today
+from desktop_app.services.meetings._common import _today
+from desktop_app.services.orgtree import OrgTree
 from desktop_app.services.records import chosen
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
@@ -59,7 +60,7 @@ def set_committee(db: Database, branch_id: str, seats: Sequence[tuple[str, str]]
         raise ValidationError("职务", "一个支部只能有一名书记")
     with UnitOfWork(db) as uow:
         s = uow.session
-        orgs = _Orgs(s)
+        orgs = OrgTree(s)
         branch = orgs.get(branch_id)
         if branch is None or branch.kind != OrgKind.BRANCH:
             raise ValidationError("党支部", "请选择一个党支部")

@@ -22,7 +22,8 @@ from desktop_app.domain.members import FULL, SUSPENDED
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import _Orgs, _today
+from desktop_app.services.meetings._common import _today
+from desktop_app.services.orgtree import OrgTree
 from desktop_app.services.membership import StandingBook
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.services.records import live, writes
@@ -54,7 +55,7 @@ def _seats(s: Session, branch_ids: Sequence[str], first: date, last: date) -> di
     return out
 
 
-def _full_members(s: Session, orgs: _Orgs, branch_ids: Sequence[str], day: date) -> dict[str, int]:
+def _full_members(s: Session, orgs: OrgTree, branch_ids: Sequence[str], day: date) -> dict[str, int]:
     """正式党员 of each branch (its groups included) on `day`."""
     wanted = set(branch_ids)
     rows = s.execute(select(Member.id, Member.org_id).where(Member.deleted.is_(False))).all()
@@ -70,7 +71,7 @@ def _full_members(s: Session, orgs: _Orgs, branch_ids: Sequence[str], day: date)
     return out
 
 
-def branch_settings(s: Session, orgs: _Orgs, branch_ids: Sequence[str], year: int,
+def branch_settings(s: Session, orgs: OrgTree, branch_ids: Sequence[str], year: int,
                     day: date) -> dict[str, tuple[date | None, bool]]:
     """(tracking since, has committee) of each branch for `year`, its members counted on `day`."""
     saved = _settings_rows(s, branch_ids)
@@ -88,7 +89,7 @@ def branch_settings(s: Session, orgs: _Orgs, branch_ids: Sequence[str], year: in
 
 def secretary_lectures(s: Session, branch_ids: Sequence[str], year: int) -> dict[str, bool]:
     """Whether each branch's 书记 of `year` gave one of its 党课 that year."""
-    orgs = _Orgs(s)
+    orgs = OrgTree(s)
     seats = _seats(s, branch_ids, date(year, 1, 1), date(year, 12, 31))
     names = dict(s.execute(select(Member.id, Member.name).where(
         Member.id.in_([mid for v in seats.values() for mid, _ in v]))).all())
@@ -116,7 +117,7 @@ def branch_cadence(db: Database, today: date | None = None) -> list[BranchCadenc
     auth.require(db, "meetings.read")
     today = _today(today)
     with db.session() as s:
-        orgs = _Orgs(s)
+        orgs = OrgTree(s)
         branches = orgs.branches()
         ids = [b.id for b in branches]
         saved = _settings_rows(s, ids)

@@ -13,7 +13,8 @@ from desktop_app.domain import meetings as rules
 from desktop_app.domain.meetings import CellStatus, KindRule, PeriodUnit
 from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import _Orgs, _own_community, _today
+from desktop_app.services.meetings._common import _own_community, _today
+from desktop_app.services.orgtree import OrgTree
 from desktop_app.services.meetings.kinds import _RuleBook
 from desktop_app.services.meetings.cadence import branch_settings, secretary_lectures
 from desktop_app.services.meetings.queries import _quorums
@@ -40,7 +41,7 @@ def compliance(db: Database, year: int | None = None, today: date | None = None,
     first, last = date(year, 1, 1), date(year, 12, 31)
     review_last = cadence.review_deadline(year)  # a year's 组织生活会 / 民主评议 may be held up to 31 March after
     with db.session() as s:
-        orgs = _Orgs(s)
+        orgs = OrgTree(s)
         book = _RuleBook(s, orgs)
         own = _own_community(s, orgs)
         head_rules = book.for_org(own.id if own else None)

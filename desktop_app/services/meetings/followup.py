@@ -15,7 +15,8 @@ from desktop_app.domain import members as member_rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import auth, orgtree, privacy
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import _CHUNK, _Orgs, _today
+from desktop_app.services.meetings._common import _CHUNK, _today
+from desktop_app.services.orgtree import OrgTree
 from desktop_app.services.membership import exemptions_of
 from desktop_app.store.models import Member
 from desktop_app.store.models_meetings import Attendance, Meeting
@@ -53,7 +54,7 @@ def member_history(db: Database, member_id: str, date_from: date | None = None,
         m = s.get(Member, member_id)
         if m is None:
             raise NotFound("该党员不存在")
-        orgs = _Orgs(s)
+        orgs = OrgTree(s)
         rows = _held_attendance(s, [member_id], date_from, date_to)
         lines = tuple(
             MemberMeetingLine(r[1], r[6], r[2], r[3], r[4], orgs.get(r[5]).name if orgs.get(r[5]) else "",
@@ -81,7 +82,7 @@ def member_rates(db: Database, org_id: str | None = None, date_from: date | None
     """Attendance rate of every member on the roster (under `org_id`) over held meetings in the window."""
     auth.require(db, "meetings.read")
     with db.session() as s:
-        orgs = _Orgs(s)
+        orgs = OrgTree(s)
         roster = _roster(s, org_id)
         ids = [r[0] for r in roster]
         statuses: dict[str, list[str]] = defaultdict(list)
@@ -112,7 +113,7 @@ def absent_streaks(db: Database, n: int = 3, today: date | None = None, count_le
         raise ValidationError("连续缺席次数", "至少为 1")
     today = _today(today)
     with db.session() as s:
-        orgs = _Orgs(s)
+        orgs = OrgTree(s)
         roster = _roster(s, org_id)
         info = {r[0]: r for r in roster}
         per: dict[str, list[tuple]] = defaultdict(list)
@@ -155,7 +156,7 @@ def lost_contact_risk(
     auth.require(db, "meetings.read")
     since = rules.months_before(today, months)
     with db.session() as s:
-        orgs = _Orgs(s)
+        orgs = OrgTree(s)
         roster = _roster(s, org_id)
         last_life: dict[str, date] = {}
         q = (

@@ -13,7 +13,8 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.meetings import KindRule
 from desktop_app.services import auth
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import _Orgs, _own_community
+from desktop_app.services.meetings._common import _own_community
+from desktop_app.services.orgtree import OrgTree
 from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models_meetings import MeetingKindSetting
@@ -43,7 +44,7 @@ def _rules_for(s: Session, community_id: str | None) -> dict[str, KindRule]:
 class _RuleBook:
     """Rules per community, read once per call."""
 
-    def __init__(self, s: Session, orgs: _Orgs):
+    def __init__(self, s: Session, orgs: OrgTree):
         self.s, self.orgs = s, orgs
         self._cache: dict[str | None, dict[str, KindRule]] = {}
 
@@ -59,7 +60,7 @@ def kind_settings(db: Database, org_id: str | None = None) -> list[KindSetting]:
     """Every kind with the cadence that applies to `org_id`'s community (default: this site's)."""
     auth.require(db, "meetings.read")
     with db.session() as s:
-        orgs = _Orgs(s)
+        orgs = OrgTree(s)
         community = orgs.community_of(org_id) if org_id else _own_community(s, orgs)
         current = _rules_for(s, community.id if community else None)
         out = []
@@ -87,7 +88,7 @@ def set_kind_settings(db: Database, settings: Sequence[tuple[str, str, int, bool
     wanted = [rules.make_rule(kind, unit, times, required) for kind, unit, times, required in settings]
     with UnitOfWork(db) as uow:
         s = uow.session
-        orgs = _Orgs(s)
+        orgs = OrgTree(s)
         community = orgs.community_of(org_id) if org_id else _own_community(s, orgs)
         cid = community.id if community else None
         rows = {r.kind: r for r in s.scalars(select(MeetingKindSetting).where(
@@ -114,7 +115,7 @@ def set_kind_settings(db: Database, settings: Sequence[tuple[str, str, int, bool
 def reset_kind_settings(uow: UnitOfWork, org_id: str | None = None) -> None:
     """Back to the street's defaults for a community (default: this site's own)."""
     s = uow.session
-    orgs = _Orgs(s)
+    orgs = OrgTree(s)
     community = orgs.community_of(org_id) if org_id else _own_community(s, orgs)
     cid = community.id if community else None
     for row in s.scalars(select(MeetingKindSetting).where(

@@ -19,8 +19,9 @@ from desktop_app.domain.orgs import KIND_LABELS, OrgKind
 from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import (
-    EXPECTED_STATUSES, _attendance_rows, _chunks, _committee_ids, _live_meeting, _Org, _Orgs, _site_code, _today,
+    EXPECTED_STATUSES, _attendance_rows, _chunks, _committee_ids, _live_meeting, _site_code, _today,
 )
+from desktop_app.services.orgtree import OrgNode, OrgTree
 from desktop_app.services.meetings.queries import _detail, _fresh_detail
 from desktop_app.services.records import assign, chosen, settle, writes
 from desktop_app.services.membership import StandingBook, exemptions_of, moved_through
@@ -37,7 +38,7 @@ _HOLDER_KINDS: dict[rules.Holder, tuple[str, ...]] = {
 }
 
 
-def check_holder(orgs: _Orgs, org_id: str | None, kind: str) -> _Org:
+def check_holder(orgs: OrgTree, org_id: str | None, kind: str) -> OrgNode:
     if not org_id:
         raise ValidationError("党组织", "请选择召开会议的党组织")
     org = orgs.get(org_id)
@@ -75,7 +76,7 @@ def check_meeting(inp: MeetingInput) -> MeetingInput:
     )
 
 
-def _member_org_ids(s: Session, org: _Org) -> list[str]:
+def _member_org_ids(s: Session, org: OrgNode) -> list[str]:
     """Organisations whose members belong to a meeting of `org` (a branch covers its groups)."""
     return orgtree.subtree_ids(s, org.id) if org.kind != OrgKind.GROUP else [org.id]
 
@@ -127,7 +128,7 @@ def _excused(s: Session, member_ids: Sequence[str], on: date) -> dict[str, str]:
     return out
 
 
-def _default_attendees(s: Session, orgs: _Orgs, org: _Org, kind: str, on: date) -> list[str]:
+def _default_attendees(s: Session, orgs: OrgTree, org: OrgNode, kind: str, on: date) -> list[str]:
     """Member ids a meeting expects by default, in sign-in order (group, then roster number)."""
     who = rules.default_rule(kind).attendees
     if who == "invited":
@@ -197,7 +198,7 @@ def default_attendees(db: Database, org_id: str, kind: str, on: date | None = No
     auth.require(db, "meetings.read")
     on = _today(on)
     with db.session() as s:
-        orgs = _Orgs(s)
+        orgs = OrgTree(s)
         org = check_holder(orgs, org_id, rules.check_kind(kind))
         ids = _default_attendees(s, orgs, org, kind, on)
         return _people(s, orgs, ids, on)
@@ -208,7 +209,7 @@ def branch_people(db: Database, org_id: str, on: date | None = None) -> list[Exp
     auth.require(db, "meetings.read")
     on = _today(on)
     with db.session() as s:
-        orgs = _Orgs(s)
+        orgs = OrgTree(s)
         org = orgs.get(org_id)
         if org is None:
             raise NotFound("该党组织不存在或已删除")
@@ -217,7 +218,7 @@ def branch_people(db: Database, org_id: str, on: date | None = None) -> list[Exp
         return _people(s, orgs, ids, on)
 
 
-def _people(s: Session, orgs: _Orgs, ids: Sequence[str], on: date) -> list[ExpectedPerson]:
+def _people(s: Session, orgs: OrgTree, ids: Sequence[str], on: date) -> list[ExpectedPerson]:
     rows: dict[str, tuple] = {}
     for chunk in _chunks(list(ids)):
         for r in s.execute(select(Member.id, Member.name, Member.org_id, Member.category)
@@ -253,7 +254,7 @@ def plan(
     clean = check_meeting(inp)
     today = _today(today)
     s = uow.session
-    orgs = _Orgs(s)
+    orgs = OrgTree(s)
     org = check_holder(orgs, clean.org_id, clean.kind)
     if attendee_ids is None:
         attendee_ids = _default_attendees(s, orgs, org, clean.kind, clean.meeting_date)
@@ -282,7 +283,7 @@ def update(uow: UnitOfWork, meeting_id: str, inp: MeetingInput, attendee_ids: Se
     """
     clean = check_meeting(inp)
     s = uow.session
-    orgs = _Orgs(s)
+    orgs = OrgTree(s)
     m = _live_meeting(s, meeting_id)
     org = check_holder(orgs, clean.org_id, clean.kind)
     moved = (clean.org_id, clean.kind) != (m.org_id, m.kind)

@@ -20,13 +20,14 @@ from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth, orgtree, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.membership import StandingBook
-from desktop_app.services.meetings._common import _attendance_rows, _chunks, _committee_ids, _live_meeting, _Orgs
+from desktop_app.services.meetings._common import _attendance_rows, _chunks, _committee_ids, _live_meeting
+from desktop_app.services.orgtree import OrgTree
 from desktop_app.store.models import Member, Site
 from desktop_app.store.models_meetings import Attendance, CommitteeMember, Meeting, MeetingAttachment
 from desktop_app.views.meetings import AttachmentRow, Attendee, MeetingDetail, MeetingFilter, MeetingRow
 
 
-def _quorums(s: Session, orgs: _Orgs, meetings: Sequence[Meeting | tuple]) -> dict[str, rules.Quorum]:
+def _quorums(s: Session, orgs: OrgTree, meetings: Sequence[Meeting | tuple]) -> dict[str, rules.Quorum]:
     """Quorum of every 支部党员大会 and 支委会 among `meetings` (id, kind, org_id, meeting_date)."""
     keyed = [(m.id, m.kind, m.org_id, m.meeting_date) if isinstance(m, Meeting) else tuple(m) for m in meetings]
     need = [k for k in keyed if k[1] in (rules.BRANCH_CONGRESS, rules.COMMITTEE)]
@@ -71,7 +72,7 @@ def _quorums(s: Session, orgs: _Orgs, meetings: Sequence[Meeting | tuple]) -> di
     return out
 
 
-def _rows(s: Session, orgs: _Orgs, meetings: Sequence[Meeting]) -> list[MeetingRow]:
+def _rows(s: Session, orgs: OrgTree, meetings: Sequence[Meeting]) -> list[MeetingRow]:
     ids = [m.id for m in meetings]
     # Counted in SQL: a year of a big community is ~100,000 attendance rows.
     statuses: dict[str, list[str]] = defaultdict(list)
@@ -97,7 +98,7 @@ def _rows(s: Session, orgs: _Orgs, meetings: Sequence[Meeting]) -> list[MeetingR
     return [_row(m, orgs, statuses.get(m.id, []), quorums.get(m.id), files.get(m.id, 0)) for m in meetings]
 
 
-def _row(m: Meeting, orgs: _Orgs, statuses: list[str], quorum: rules.Quorum | None, files: int) -> MeetingRow:
+def _row(m: Meeting, orgs: OrgTree, statuses: list[str], quorum: rules.Quorum | None, files: int) -> MeetingRow:
     counts = rules.count_attendance(statuses)
     org = orgs.get(m.org_id)
     branch = orgs.branch_of(m.org_id)
@@ -114,10 +115,10 @@ def _row(m: Meeting, orgs: _Orgs, statuses: list[str], quorum: rules.Quorum | No
 
 def _fresh_detail(s: Session, m: Meeting) -> MeetingDetail:
     """A meeting as a write left it (organisations read afresh in the same session)."""
-    return _detail(s, m, _Orgs(s))
+    return _detail(s, m, OrgTree(s))
 
 
-def _detail(s: Session, m: Meeting, orgs: _Orgs) -> MeetingDetail:
+def _detail(s: Session, m: Meeting, orgs: OrgTree) -> MeetingDetail:
     rows = _attendance_rows(s, m.id)
     members: dict[str, tuple] = {}
     mids = [a.member_id for a in rows if a.member_id]
@@ -169,7 +170,7 @@ def _detail(s: Session, m: Meeting, orgs: _Orgs) -> MeetingDetail:
 def get(db: Database, meeting_id: str) -> MeetingDetail:
     auth.require(db, "meetings.read")
     with db.session() as s:
-        detail = _detail(s, _live_meeting(s, meeting_id), _Orgs(s))
+        detail = _detail(s, _live_meeting(s, meeting_id), OrgTree(s))
     # Attendees' mobiles are members' personal data: masked for a role that may not reveal them.
     return replace(detail, attendees=privacy.mask_unless(db, "members.reveal", detail.attendees))
 
@@ -204,7 +205,7 @@ def list_meetings(db: Database, flt: MeetingFilter | None = None) -> list[Meetin
     auth.require(db, "meetings.read")
     flt = flt or MeetingFilter()
     with db.session() as s:
-        orgs = _Orgs(s)
+        orgs = OrgTree(s)
         q = select(Meeting).where(Meeting.deleted.is_(False))
         if flt.org_id:
             q = q.where(Meeting.org_id.in_(orgtree.subtree_select(flt.org_id)))
@@ -229,7 +230,7 @@ def holders(db: Database) -> list[tuple[str, str, str, int]]:
     """(id, name, org kind, depth) of organisations that hold meetings, in tree order: for pickers."""
     auth.require(db, "meetings.read")
     with db.session() as s:
-        orgs = _Orgs(s)
+        orgs = OrgTree(s)
         from desktop_app.services.orgs import tree_nodes
 
         shown = {n.id: n.shown for n in tree_nodes(s)}  # five 第一党小组 told apart by their branch

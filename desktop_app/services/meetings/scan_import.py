@@ -20,7 +20,8 @@ from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import DomainError, ValidationError
 from desktop_app.services import attachments, auth
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import _live_meeting, _Orgs, _today
+from desktop_app.services.meetings._common import _live_meeting, _today
+from desktop_app.services.orgtree import OrgTree
 from desktop_app.services.meetings.attendance import _apply_entries
 from desktop_app.services.meetings.lifecycle import _check_can_hold
 from desktop_app.services.meetings.printing import signin_sheet_of
@@ -187,7 +188,7 @@ def apply_scan(db: Database, proposal: ScanProposal, decisions: Sequence[Attenda
                 s.add(MeetingAttachment(meeting_id=m.id, file_name=source.name[:200], stored_name=kept.relative,
                                         size=kept.size, sha256=kept.sha256, note=SCAN_NOTE))
                 s.flush()
-                details.append(_detail(s, m, _Orgs(s)))
+                details.append(_detail(s, m, OrgTree(s)))
             uow.commit()
             return details
     except BaseException:

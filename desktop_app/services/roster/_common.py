@@ -108,7 +108,7 @@ def _org_designations(s: Session) -> dict[str, str]:
     return out
 
 
-_org_name_map = org_name_map  # the roster's own modules still call it by its old name
+_org_name_map = org_name_map  # the old name: importing.py still says it (another change is under way there)
 
 
 def _validated(inp: MemberInput, today: date) -> MemberInput:

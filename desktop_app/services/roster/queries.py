@@ -21,10 +21,11 @@ from desktop_app.domain.access import ActorKind
 from desktop_app.domain.errors import NotFound
 from desktop_app.services import auth, privacy
 from desktop_app.services.database import Database
+from desktop_app.services import orgtree
 from desktop_app.services.orgtree import subtree_select
 from desktop_app.services.records import number_like
 from desktop_app.services.roster import search
-from desktop_app.services.roster._common import _chunks, _detail, _like_escape, _org_name_map, _today
+from desktop_app.services.roster._common import _chunks, _detail, _like_escape, _today
 from desktop_app.store.models import Member, Organization, Site
 from desktop_app.views.roster import MemberDetail, MemberFilter, MemberRow
 
@@ -273,7 +274,7 @@ def org_name_map(db: Database) -> dict[str, str]:
     """Live organisation name -> id; with duplicate names the first in tree order wins."""
     auth.require(db, "members.read")
     with db.session() as s:
-        return _org_name_map(s)
+        return orgtree.org_name_map(s)
 
 
 def root_org_id(db: Database) -> str | None:
