@@ -22,7 +22,8 @@ from desktop_app.domain.idcard import mask_phone
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
 from desktop_app.services import auth, privacy
 from desktop_app.services.records import (
-    any_like, assign, chosen, chunked, given, in_year, live_children, settle, tombstone_children, writes,
+    any_like, assign, chosen, chunked, given, in_year, live_children, over_children, settle, tombstone_children,
+    writes,
 )
 from desktop_app.services.residents import NO_GRID, center_of, check_grid, grid_names, live, text_terms
 from desktop_app.services.uow import UnitOfWork
@@ -174,8 +175,7 @@ def update_case(uow: UnitOfWork, case_id: str, inp: CaseInput, today: date | Non
     clean = flow.check_case(inp, today)
     s = uow.session
     c = live(s, MediationCase, case_id, "调解案件")
-    first = s.scalar(select(func.min(MediationSession.session_date)).where(
-        MediationSession.case_id == c.id, MediationSession.deleted.is_(False)))
+    first = over_children(s, func.min(MediationSession.session_date), MediationSession.case_id, c.id)
     if first is not None and clean.received_on > first:
         raise ValidationError("受理日期", f"不能晚于第一次调解（{first.isoformat()}）")
     assign(c, {
@@ -234,8 +234,7 @@ def close_case(
     today = today or date.today()
     s = uow.session
     c = live(s, MediationCase, case_id, "调解案件")
-    last = s.scalar(select(func.max(MediationSession.session_date)).where(
-        MediationSession.case_id == c.id, MediationSession.deleted.is_(False)))
+    last = over_children(s, func.max(MediationSession.session_date), MediationSession.case_id, c.id)
     step = flow.check_outcome(c.state, outcome, closed_on, c.received_on, last, today, agreement, transferred_to)
     c.state, c.closed_on, c.agreement, c.transferred_to = step.outcome, step.closed_on, step.agreement, step.transferred_to
     return settle(uow, _detail, c)

@@ -15,7 +15,7 @@ from desktop_app.services.database import Database
 from desktop_app.services.orgtree import descendant_ids
 from desktop_app.store.models import Household, Member, Organization, Resident
 from desktop_app.views.orgs import OrgNode, with_paths
-from desktop_app.services.records import live, writes
+from desktop_app.services.records import live, over_children, writes
 
 __all__ = ["OrgNode", "list_tree", "tree_nodes", "get", "suggest_code", "create", "rename", "move", "delete"]
 
@@ -103,11 +103,7 @@ def create(uow: UnitOfWork, name: str, code: str, kind: str, parent_id: str | No
     parent = _live(s, parent_id) if parent_id else None
     rules.check_child(OrgKind(parent.kind) if parent else None, kind_)
     _check_code_free(s, code)
-    last = s.scalar(
-        select(func.max(Organization.sort_order)).where(
-            Organization.parent_id == parent_id, Organization.deleted.is_(False)
-        )
-    )
+    last = over_children(s, func.max(Organization.sort_order), Organization.parent_id, parent_id)
     org = Organization(
         name=name, code=code, kind=kind_.value, parent_id=parent_id,
         sort_order=(last or 0) + 1,

@@ -23,7 +23,8 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
 from desktop_app.services import auth
 from desktop_app.services.records import (
-    OpenFilter, any_like, assign, chosen, chunked, given, in_year, live_children, settle, tombstone_children, within, writes,
+    OpenFilter, any_like, assign, chosen, chunked, given, in_year, live_children, over_children, settle,
+    tombstone_children, within, writes,
 )
 from desktop_app.services.residents import check_grid, grid_names, live, resident_place, text_terms
 from desktop_app.services.uow import UnitOfWork
@@ -279,8 +280,7 @@ def add_milestone(uow: UnitOfWork, project_id: str, inp: MilestoneInput, today: 
     clean = flow.check_milestone(inp, today)
     s = uow.session
     p = live(s, Project, project_id, "项目")
-    last = s.scalar(select(func.max(ProjectMilestone.sort_order)).where(
-        ProjectMilestone.project_id == p.id, ProjectMilestone.deleted.is_(False))) or 0
+    last = over_children(s, func.max(ProjectMilestone.sort_order), ProjectMilestone.project_id, p.id) or 0
     s.add(ProjectMilestone(project_id=p.id, title=clean.title, due_date=clean.due_date,
                            done_on=clean.done_on, note=clean.note, sort_order=last + 1))
     return settle(uow, detail_of, p, today)

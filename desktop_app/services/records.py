@@ -151,6 +151,12 @@ def live_children(model, fk, parent_id: str):
     return select(model).where(fk == parent_id, model.deleted.is_(False))
 
 
+def over_children(s: Session, aggregate, fk, parent_id: str) -> Any:
+    """`aggregate` over the live rows under a parent (e.g. `func.max(ProjectMilestone.sort_order)` with
+    `ProjectMilestone.project_id`: the last place taken); None when the parent has none."""
+    return s.scalar(select(aggregate).where(fk == parent_id, fk.class_.deleted.is_(False)))
+
+
 def assign(row: Any, values: Mapping[str, Any]) -> None:
     """Set the attributes that differ; an unchanged field is not touched (no empty audit line, no new version)."""
     for key, value in values.items():

@@ -91,6 +91,8 @@ def test_a_units_report_with_claims_services_and_a_yearly_rating(db, town):
     claim = cb.add_report_item(db, rep.id, ReportItemInput("认领", date(2026, 3, 6), post_id=post), TODAY)
     assert claim.title == "健康宣传员"  # named after the post
     cb.add_report_item(db, rep.id, ReportItemInput("认领", date(2026, 3, 7), "老年人体检", list_item_id=project.id), TODAY)
+    with pytest.raises(ValidationError, match="已有 2026-03-06 的记录"):  # the first item bounds the 报到 date
+        cb.save_unit_report(db, rep.id, UnitReportInput(town["unit"], date(2026, 3, 8), town["community"]), TODAY)
     cb.add_report_item(db, rep.id, ReportItemInput("服务", date(2026, 4, 12), "义诊", people=6, hours_tenths=240), TODAY)
     cb.add_report_item(db, rep.id, ReportItemInput("服务", date(2026, 5, 12), "健康讲座", people=2, hours_tenths=35),
                        TODAY)

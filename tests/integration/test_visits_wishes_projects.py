@@ -287,6 +287,24 @@ def test_mediation_case_from_receipt_to_outcome(db, town):
         mediation.case_id_by_no(db, "TJ2024-999")
 
 
+def test_mediation_dates_are_bounded_by_the_live_sessions(db, town):
+    c = mediation.create_case(db, CaseInput(kind="噪音", summary="楼上装修噪音", received_on=date(2024, 6, 1),
+                                            mediator="张建国", grid_id=town["g1"],
+                                            parties=(PartyInput("王秀英", "申请人", town["wang"]),
+                                                     PartyInput("赵德明", "被申请人", town["zhao"]))), TODAY)
+    mediation.add_session(db, c.id, SessionInput(date(2024, 6, 3), "", "张建国", "约定施工时间"), TODAY)
+    c = mediation.add_session(db, c.id, SessionInput(date(2024, 6, 9), "", "张建国", "再次协调"), TODAY)
+    moved = CaseInput(**{**c.to_input().__dict__, "received_on": date(2024, 6, 5)})
+    with pytest.raises(ValidationError, match="第一次调解（2024-06-03）"):
+        mediation.update_case(db, c.id, moved, TODAY)
+    with pytest.raises(ValidationError, match="最后一次调解日期"):
+        mediation.close_case(db, c.id, flow.MEDIATION_FAILED, date(2024, 6, 7), today=TODAY)
+    first = next(x for x in c.sessions if x.session_date == date(2024, 6, 3))
+    mediation.delete_session(db, first.id)  # a deleted session no longer bounds the receipt
+    assert mediation.update_case(db, c.id, moved, TODAY).received_on == date(2024, 6, 5)
+    assert mediation.close_case(db, c.id, flow.MEDIATION_FAILED, date(2024, 6, 9), today=TODAY).closed_on == date(2024, 6, 9)
+
+
 # ---------------------------------------------------------------- statistics
 
 

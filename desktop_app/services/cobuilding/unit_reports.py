@@ -22,7 +22,7 @@ from desktop_app.domain.service_flow import check_day
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import activity_rows, live, org_names, tombstone, year_span
 from desktop_app.services.cobuilding.lists import list_rows
-from desktop_app.services.records import assign, settle, writes
+from desktop_app.services.records import assign, over_children, settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
@@ -122,8 +122,7 @@ def save_unit_report(uow: UnitOfWork, report_id: str | None, inp: rules.UnitRepo
         r = live(s, UnitReport, report_id, GONE)
         if r.unit_id != u.id:
             raise ValidationError("共建单位", "不能把报到记录改到另一个单位")
-        first = s.scalar(select(func.min(UnitReportItem.item_date)).where(
-            UnitReportItem.report_id == r.id, UnitReportItem.deleted.is_(False)))
+        first = over_children(s, func.min(UnitReportItem.item_date), UnitReportItem.report_id, r.id)
         if first is not None and clean.reported_on > first:
             raise ValidationError("报到日期", f"已有 {first.isoformat()} 的记录，报到日期不能晚于它")
     else:

@@ -17,7 +17,7 @@ from desktop_app.domain import memberlife as rules
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.membership import StandingBook
-from desktop_app.services.records import live, writes
+from desktop_app.services.records import live, over_children, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.store.models_memberlife import MeetingTopic
@@ -60,8 +60,7 @@ def add_topic(uow: UnitOfWork, meeting_id: str, title: str, decision: str = "", 
     m = _meeting(s, meeting_id)
     expected, present = voters(s, m.id, m.meeting_date)
     clean = rules.check_topic(title, (votes_for, votes_against, votes_abstain), present)
-    seq = (s.scalar(select(func.max(MeetingTopic.seq)).where(
-        MeetingTopic.meeting_id == m.id, MeetingTopic.deleted.is_(False))) or 0) + 1
+    seq = (over_children(s, func.max(MeetingTopic.seq), MeetingTopic.meeting_id, m.id) or 0) + 1
     t = MeetingTopic(meeting_id=m.id, seq=seq, title=clean, decision=(decision or "").strip(),
                      votes_for=votes_for, votes_against=votes_against, votes_abstain=votes_abstain,
                      note=(note or "").strip())
