@@ -103,49 +103,58 @@ def _load_services(job=None) -> None:
     import desktop_app.services.startup  # noqa: F401
 
 
-def _check_early(db_path):
-    """The quick check of a plain file, started in a thread of its own at once: SQLite runs it without holding
-    Python's lock, so it overlaps the import of SQLAlchemy and the services (None: nothing to check early)."""
-    from concurrent.futures import ThreadPoolExecutor
+def _open_and_read(db_path: Path):
+    """Open (upgrading) and read the start state: one background step, so a window already open (a
+    reopen after a restore or a change of account, or the frame painted at start) never waits.
 
-    from desktop_app.services import startup  # the file layer only
-
-    if "://" in str(db_path) or not Path(db_path).is_file():
-        return None
-    pool = ThreadPoolExecutor(1, thread_name_prefix="file-check")
-    found = pool.submit(startup.file_problems, Path(db_path))
-    pool.shutdown(wait=False)
-    return found
-
-
-def _open_and_read(db_path: Path, checked=None):
-    """Check, open (upgrading) and read the start state: one background step, so a window already
-    open (a reopen after a restore or a change of account, or the frame painted at start) never waits."""
+    The file's check is left for after the first page (watch_file); writes wait for it meanwhile."""
     _with_progress(None, _load_services)
-    from desktop_app.services.database import open_database
-    from desktop_app.services.startup import check_file, start_state
+    from desktop_app.services.startup import open_for_window
 
     key = _key_for(db_path)  # asked here, on the GUI thread, before the background step
-
-    def work(job):
-        early = checked.result() if checked is not None and key is None else None  # a typed key: check with it
-        check_file(db_path, key, early)  # a damaged file is reported before anything writes to it
-        db, backup = open_database(db_path, key)
-        return db, backup, start_state(db)
-
-    return _with_progress("正在打开数据库……", work)
+    return _with_progress("正在打开数据库……", lambda job: open_for_window(db_path, key))
 
 
-def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None, checked=None):
-    """Open the database, set up the site on first start; None if the user backed out.
+def watch_file(window, db, on_damaged) -> None:
+    """Run the file's check once the window's first reads have delivered; on_damaged(CorruptDatabase) if it fails.
 
-    `checked`: the quick check of the file already under way (_check_early), if any.
+    The check reads the whole file (a quarter of a second of CPU at 3,000 members):
+    run before the first page, it delayed the roster by as much. Until it has passed,
+    every write waits for it (store.db.WriteGate); a write that comes first runs it.
     """
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from desktop_app.gui import ops
+    from desktop_app.services.database import CorruptDatabase
+
+    gate = db.gate
+    if gate is None or gate.problems == []:
+        return
+    since = QElapsedTimer()
+    since.start()
+    timer = QTimer(window)
+    timer.setInterval(30)
+
+    def start() -> None:
+        if ops.pending() and since.elapsed() < 3000:
+            return  # the first page's reads first (at most 3 s: a slow read must not put the check off)
+        timer.stop()
+        timer.deleteLater()
+        ops.run_op(window, lambda job: gate.settle(),
+                   lambda problems: problems and on_damaged(CorruptDatabase(db.path, problems)),
+                   lambda exc: log.error("file check failed to run: %s", exc))
+
+    timer.timeout.connect(start)
+    timer.start()
+
+
+def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
+    """Open the database, set up the site on first start; None if the user backed out."""
     from desktop_app.gui.widgets.page import AppContext
     from desktop_app.services import site as site_service
     from desktop_app.services.startup import start_state
 
-    db, backup, state = _open_and_read(db_path, checked)
+    db, backup, state = _open_and_read(db_path)
     if backup:
         log.info("database upgraded; copy before upgrade at %s", backup)
     if state.site is None and demo:
@@ -168,26 +177,35 @@ def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None, checked
     return AppContext(db=db, site=state.site, start=state)
 
 
-def _open_or_recover(db_path: Path, demo: bool, checked=None):
-    """open_context, offering the newest good backup when the file is damaged."""
+def _recovered(db_path: Path, exc, parent=None) -> bool:
+    """Offer the newest good backup for a damaged file; True once it has replaced the file."""
     from desktop_app.gui.widgets import common
     from desktop_app.services import backup
 
+    log.error("corrupt database %s: %s", db_path, exc.problems)
+    good = backup.newest_good(db_path.stem)
+    if good is None:
+        return False
+    question = (
+        f"{exc}\n\n找到 {good.taken_at:%Y-%m-%d %H:%M} 的完好备份（{good.kind_label}）。"
+        "是否用它恢复？损坏的文件会另外保留。"
+    )
+    if not common.ask(parent, "数据库已损坏", question):
+        return False
+    # the service re-checks the damage and the backup, keeps the damaged file and audits in the restored file
+    backup.recover_damaged(db_path, good.path, _typed_keys.get(str(db_path)))
+    return True
+
+
+def _open_or_recover(db_path: Path, demo: bool):
+    """open_context, offering the newest good backup when the file is damaged."""
+    from desktop_app.services import backup
+
     try:
-        return open_context(db_path, demo, checked=checked)
+        return open_context(db_path, demo)
     except backup.CorruptDatabase as exc:
-        log.error("corrupt database %s: %s", db_path, exc.problems)
-        good = backup.newest_good(db_path.stem)
-        if good is None:
+        if not _recovered(db_path, exc):
             raise
-        question = (
-            f"{exc}\n\n找到 {good.taken_at:%Y-%m-%d %H:%M} 的完好备份（{good.kind_label}）。"
-            "是否用它恢复？损坏的文件会另外保留。"
-        )
-        if not common.ask(None, "数据库已损坏", question):
-            raise
-        # the service re-checks the damage and the backup, keeps the damaged file and audits in the restored file
-        backup.recover_damaged(db_path, good.path, _typed_keys.get(str(db_path)))
         return open_context(db_path, demo)
 
 
@@ -225,6 +243,7 @@ class _WindowKeeper:
             else self.reopen(login=False, actor=actor)
         )
         self.idle.quit_requested.connect(self.window.close)
+        watch_file(self.window, ctx.db, self.damaged)  # the file's check, once the first page is shown
         if old is not None:
             old.skip_exit_backup = True
             old.close()
@@ -238,6 +257,21 @@ class _WindowKeeper:
 
             run_op(self.window, daily, lambda p: p and log.info("daily backup %s", p),
                    lambda exc: log.error("daily backup failed: %s", exc))
+
+    def damaged(self, exc) -> None:
+        """The file failed its check after the window opened (nothing was written: writes waited for the
+        check): offer the newest good backup and reopen on it, or close the window saying why."""
+        window = self.window
+        window.ctx.db.dispose()  # let go of the file before a restore replaces it
+        try:
+            if _recovered(self.db_path, exc, window):
+                self.reopen(login=True)
+                return
+        except Exception as failed:  # noqa: BLE001 - the restore's own reason goes to the user
+            exc = failed
+        window.skip_exit_backup = True  # never copy a damaged file over a good backup
+        QMessageBox.critical(window, APP_NAME, f"无法打开数据库 {self.db_path}：\n{plain_message(exc)}")
+        window.close()
 
     def reopen(self, login: bool = True, actor=None) -> None:
         """Open the database afresh (after a restore, or for `actor`, another account that unlocked)."""
@@ -277,11 +311,10 @@ def run(db_path: Path, demo: bool = False) -> int:
     frame = paint_frame()
     setup_logging()
     try:
-        checked = _check_early(db_path)
         _with_progress(None, _load_services)
         from desktop_app.services.database import claim_for_window  # alone on the file: see store/filelock.py
 
-        ctx = _open_or_recover(claim_for_window(db_path), demo, checked)
+        ctx = _open_or_recover(claim_for_window(db_path), demo)
     except Exception as exc:  # the window never opened: tell the user why
         log.exception("cannot open %s", db_path)
         frame.hide()

@@ -19,7 +19,7 @@ from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit, cipher, filelock, server
 from desktop_app.store.cipher import KEY_ENV, PLAIN, KeyProblem, default_key, env_key
-from desktop_app.store.db import Database
+from desktop_app.store.db import Database, WriteGate
 from desktop_app.store.filelock import InUse
 from desktop_app.store.migrate import NewerDatabase, NotADatabase, NotEncrypted
 from desktop_app.store.migrate import open_database as _open_database
@@ -27,7 +27,7 @@ from desktop_app.store.server import ServerUnavailable
 from desktop_app.store.server import shown as shown_url
 
 __all__ = [
-    "KEY_ENV", "PLAIN", "CorruptDatabase", "Database", "InUse", "claim_for_window", "damaged", "default_key", "env_key", "KeyProblem", "NotADatabase", "NotEncrypted", "db_key", "decrypt", "encrypt",
+    "KEY_ENV", "PLAIN", "CorruptDatabase", "Database", "InUse", "WriteGate", "claim_for_window", "damaged", "default_key", "env_key", "KeyProblem", "NotADatabase", "NotEncrypted", "db_key", "decrypt", "encrypt",
     "key_fingerprint", "open_database", "opens_with", "print_key_sheet", "record", "require_admin", "ServerUnavailable", "sha256_of", "shown_url", "NewerDatabase",
 ]
 
@@ -41,7 +41,8 @@ class CorruptDatabase(DomainError):
         super().__init__(f"数据库文件 {path} 已损坏或无法读取：{'；'.join(problems[:3])}")
 
 
-def open_database(path: str | Path, key: str | None = None) -> tuple[Database, Path | None]:
+def open_database(path: str | Path, key: str | None = None,
+                  gate: WriteGate | None = None) -> tuple[Database, Path | None]:
     """Open (creating if needed) the file at `path` and bring its schema up to date.
 
     `path` may also be a server's URL (postgresql://user@host/db?sslmode=require):
@@ -54,6 +55,7 @@ def open_database(path: str | Path, key: str | None = None) -> tuple[Database, P
     untouched. A 0-byte file is a CorruptDatabase, not a new database: it is
     what a failed copy leaves, and filling it would hide the loss.
     Returns the database and the copy kept before an upgrade, if any.
+    `gate`: the file's check still to run (services.startup.open_for_window); writes wait for it.
     """
     if server.is_server_url(path):  # a district's PostgreSQL server: no file, no key, no lock file
         return server.open_server(str(path)), None
@@ -61,7 +63,7 @@ def open_database(path: str | Path, key: str | None = None) -> tuple[Database, P
         raise CorruptDatabase(Path(path), ["文件是空的（0 字节），可能是复制或保存时出错"])
     if Path(path).parent.is_dir():
         filelock.acquire(path, exclusive=False)  # refused while a window holds the file
-    return _open_database(path, key)
+    return _open_database(path, key, gate)
 
 
 def claim_for_window(path: str | Path) -> str | Path:

@@ -4,8 +4,9 @@ Nothing here is personal or secret (the organisation's name and a setting), and
 it must be known before anyone has logged in, so it checks no permission.
 
 `file_problems` / `check_file` are the start-up check of the file itself, before
-anything writes to it. This module imports only the file layer at first, so the
-window can start the check while SQLAlchemy and the services are still loading.
+anything writes to it. The window opens with `open_for_window`: the first page is
+read at once and the check runs after it, every write waiting for the check
+(store.db.WriteGate); this module imports only the file layer at first.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from desktop_app.views.startup import StartState
 if TYPE_CHECKING:
     from desktop_app.services.database import Database
 
-__all__ = ["StartState", "check_file", "file_problems", "start_state"]
+__all__ = ["StartState", "check_file", "file_problems", "open_for_window", "start_state"]
 
 
 def start_state(db: Database) -> StartState:
@@ -58,3 +59,30 @@ def check_file(path: Path, key: str | None = None, problems: list[str] | None = 
     problems = file_problems(path, key) if problems is None else problems
     if problems:
         raise CorruptDatabase(Path(path), problems)
+
+
+def open_for_window(path: Path, key: str | None = None) -> tuple[Database, Path | None, StartState]:
+    """Open the file for the window and read its start state, leaving the file's check for later.
+
+    The check (`file_problems`) runs when `db.gate.settle()` is called (the window
+    does, once its first page is shown) or when the first write arrives, whichever
+    comes first: until it has passed, only SELECTs reach the file, and a damaged
+    file refuses every write with CorruptDatabase. An upgrade runs the check first.
+    A new file, an empty one or a server's database is opened as open_database does.
+    Returns the database, the copy kept before an upgrade, and the start state.
+    """
+    from desktop_app.services.database import CorruptDatabase, WriteGate, open_database
+
+    gate = None
+    if "://" not in str(path) and cipher.file_state(path) in ("plain", "sealed"):
+        gate = WriteGate(lambda: file_problems(path, key), lambda problems: CorruptDatabase(Path(path), problems))
+    db = None
+    try:
+        db, backup = open_database(path, key, gate)
+        return db, backup, start_state(db)
+    except Exception:
+        if db is not None:
+            db.dispose()
+        if gate is not None:
+            gate.require()  # a file too damaged even to read: CorruptDatabase, which offers the backup
+        raise

@@ -12,7 +12,10 @@ a listener or an actor.
 
 from __future__ import annotations
 
+import re
+import threading
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import URL, Engine, create_engine, event
@@ -103,6 +106,49 @@ def take_read_snapshot(s: Session) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+# What cannot write: a SELECT, and the pragmas SQLAlchemy reads the schema with (has_table, reflection).
+_READS = re.compile(r"\s*(SELECT\b|PRAGMA\s+(\w+\.)?(table_x?info|index_x?info|index_list|foreign_key_list|table_list)\b[^=]*$)",
+                    re.IGNORECASE)
+
+
+class WriteGate:
+    """Holds every write to a database until its file has passed a check, run once, later.
+
+    The start-up check of the file (SQLite's quick check, a quarter of a second
+    of a 3,000-member community's start) runs after the first page is shown; reads
+    go on meanwhile. Any statement but a SELECT waits for the check (the first one
+    to arrive runs it, if it has not started), and a damaged file refuses it with
+    `refuse(problems)`, so nothing is ever written to a file that failed its check.
+    """
+
+    def __init__(self, check: Callable[[], list[str]], refuse: Callable[[list[str]], Exception]):
+        self._check = check
+        self._refuse = refuse
+        self._lock = threading.Lock()
+        self.problems: list[str] | None = None
+        """None: not checked yet; []: passed; else what is wrong with the file."""
+
+    def settle(self) -> list[str]:
+        """Run the check unless it has run (a second caller waits for the first); what it found."""
+        if self.problems is None:
+            with self._lock:
+                if self.problems is None:
+                    self.problems = self._check()
+        return self.problems
+
+    def require(self) -> None:
+        """Return once the file has passed its check; raise refuse(problems) if it has not."""
+        problems = self.settle()
+        if problems:
+            raise self._refuse(problems)
+
+    def hold(self, _conn, _cursor, statement: str, *_args) -> None:
+        """before_cursor_execute: a statement that may write waits for the check (a plain flag test once passed)."""
+        if self.problems == [] or _READS.match(statement):
+            return
+        self.require()
+
+
 class Database:
     """One database: its URL, engine and session factory, and who acts on it in this process."""
 
@@ -115,6 +161,9 @@ class Database:
     """The writing site's id once known ("": not read yet or not set up); it never changes after."""
     has_users: bool
     """True once an account is known to exist (accounts are deactivated, never removed)."""
+
+    gate: WriteGate | None = None
+    """Writes wait for this check of the file (None: none pending: checked before opening, or new)."""
 
     encrypted: bool
     """True for a SQLCipher file (opened with a key); the key itself is not kept on the handle."""
@@ -139,6 +188,11 @@ class Database:
         if self.url.startswith("sqlite:///"):
             return Path(self.url.removeprefix("sqlite:///"))
         return None
+
+    def hold_writes(self, gate: WriteGate) -> None:
+        """Let no statement but a SELECT reach the file until `gate` has passed (see WriteGate)."""
+        self.gate = gate
+        event.listen(self.engine, "before_cursor_execute", gate.hold)
 
     def session(self) -> Session:
         """A session acting as the current actor (fixed for the session's life) for the audit trail."""

@@ -14,7 +14,7 @@ from desktop_app import __version__
 from desktop_app.domain.errors import DomainError
 from desktop_app.settings import Settings, migrations_dir
 from desktop_app.store import cipher
-from desktop_app.store.db import Database
+from desktop_app.store.db import Database, WriteGate
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -169,11 +169,13 @@ def _check_key(path: Path, key: str | None) -> None:
         )
 
 
-def open_database(path: str | Path, key: str | None = None) -> tuple[Database, Path | None]:
+def open_database(path: str | Path, key: str | None = None,
+                  gate: WriteGate | None = None) -> tuple[Database, Path | None]:
     """Open (creating if needed) the database file at `path` and bring it to head.
 
     `key` (default: DANGQUN_DB_KEY) opens an encrypted file, or creates a new
     file encrypted. Returns the database and the copy made before an upgrade, if any.
+    `gate`: the file's check, still to run: writes wait for it, an upgrade runs it first.
     """
     path = Path(path)
     key = (cipher.default_key(path) if key is None else key) or None  # PLAIN ("") ignores the environment
@@ -183,8 +185,16 @@ def open_database(path: str | Path, key: str | None = None) -> tuple[Database, P
     if cipher.file_state(path) == "missing":
         cipher.create_private(path)  # 0600 before SQLite makes it (and its -wal, -shm: same mode)
     db = Database.at(path, key)
+    if gate is not None:
+        db.hold_writes(gate)
     cipher.remember(path, key)
     old = current_revision(db)
+    if gate is not None and old != SCHEMA_HEAD:
+        try:
+            gate.require()  # an upgrade copies and writes: only a file that passed its check
+        except Exception:
+            db.dispose()
+            raise
     backup = upgrade(db)
     if backup is not None and old is not None:
         _remember_upgrade(path, old)

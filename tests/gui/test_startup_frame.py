@@ -1,5 +1,6 @@
 """The window paints its frame before the database opens; pages and their modules come when first shown."""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -80,26 +81,90 @@ def test_pages_the_account_may_not_use_leave_the_navigation_when_it_opens(qtbot,
     w.skip_exit_backup = True
 
 
-def test_the_file_check_started_beside_the_imports_stops_a_damaged_file_before_it_opens(app_ctx):
-    import pytest
+def _damaged_after_open(app_ctx):
+    """The fixture's file with one table's root page smashed: it opens and its first pages read, the check fails."""
+    from tests.integration.test_file_check_gate import _closed, _sha, _smash_root_of
 
+    path = _closed(app_ctx.db)
+    _smash_root_of(path, "meeting")
+    return path, _sha(path)
+
+
+def _roster_frame():
+    """The painted frame on 党员名册 (whose reads do not touch the smashed table), as a user going there at once."""
+    frame = MainWindow()
+    frame.nav.setCurrentRow(list(frame.pages).index("党员名册"))
+    return frame
+
+
+def test_the_window_shows_its_page_first_then_checks_the_file_and_reports_the_damage(qtbot, app_ctx, wait_ops):
     from desktop_app.gui import app as gui_app
     from desktop_app.services.database import CorruptDatabase
+    from tests.integration.test_file_check_gate import _closed, _sha
 
-    db = app_ctx.db
-    path = db.path
-    db.dispose()
-    for suffix in ("-wal", "-shm"):
-        (path.parent / (path.name + suffix)).unlink(missing_ok=True)
-    assert gui_app._check_early(path).result() == []  # a sound file
-    assert gui_app._check_early(path.parent / "new.db") is None  # nothing to check yet
-    raw = bytearray(path.read_bytes())
-    raw[100:4096] = b"\xff" * (4096 - 100)  # smash the first page's b-tree
-    path.write_bytes(bytes(raw))
-    checked = gui_app._check_early(path)
-    assert checked.result()
-    with pytest.raises(CorruptDatabase):
-        gui_app.open_context(path, demo=False, checked=checked)
+    path, before = _damaged_after_open(app_ctx)
+    ctx = gui_app.open_context(path, demo=False)  # opens: the check is left for after the first page
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    w.nav.setCurrentRow(list(w.pages).index("党员名册"))
+    w.attach(ctx)
+    reported = []
+    gui_app.watch_file(w, ctx.db, reported.append)
+    assert ctx.db.gate.problems is None  # the roster's reads go first
+    qtbot.waitUntil(lambda: bool(reported), timeout=20_000)
+    assert isinstance(reported[0], CorruptDatabase) and reported[0].path == path
+    assert "党员名册" in w.pages.built()
+    w.skip_exit_backup = True
+    _closed(ctx.db)
+    assert _sha(path) == before  # the window wrote nothing to the damaged file
+
+
+def test_damage_found_after_the_window_opened_offers_the_newest_good_backup_and_reopens(
+        qtbot, app_ctx, wait_ops, monkeypatch):
+    from desktop_app.gui import app as gui_app
+    from desktop_app.gui.users import login_dialog
+    from desktop_app.gui.widgets import common
+    from desktop_app.services import auth, backup
+
+    good = backup.backup_now(app_ctx.db.path, "manual")
+    path, before = _damaged_after_open(app_ctx)
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(text) or True)
+    monkeypatch.setattr(login_dialog, "ensure_login", lambda db, **kw: (auth.set_actor(db, auth.OPEN), auth.OPEN)[1])
+    keeper = gui_app._WindowKeeper(path)
+    keeper.show(gui_app.open_context(path, demo=False), auth.OPEN, _roster_frame())
+    first = keeper.window  # closed and deleted by the reopen
+    qtbot.waitUntil(lambda: keeper.window is not first, timeout=20_000)  # damage found, restored, reopened
+    qtbot.addWidget(keeper.window)
+    assert asked and "损坏" in asked[0]
+    assert keeper.window.ctx.site.org_name == "幸福里社区党委"
+    kept = [p for p in path.parent.iterdir() if ".corrupt-" in p.name and not p.name.endswith(("-wal", "-shm"))]
+    assert len(kept) == 1 and hashlib.sha256(kept[0].read_bytes()).hexdigest() == before  # kept, untouched
+    wal = kept[0].with_name(kept[0].name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0  # and no write waits in its log either
+    assert keeper.window.ctx.db.gate.settle() == []  # the restored file passes
+    assert good.exists()
+    wait_ops()
+    keeper.window.skip_exit_backup = True
+
+
+def test_damage_found_without_a_good_backup_closes_the_window_saying_why(qtbot, app_ctx, wait_ops, monkeypatch):
+    from desktop_app.gui import app as gui_app
+    from desktop_app.services import auth, backup
+
+    path, before = _damaged_after_open(app_ctx)
+    told = []
+    monkeypatch.setattr(gui_app.QMessageBox, "critical", lambda parent, title, text: told.append(text))
+    keeper = gui_app._WindowKeeper(path)
+    keeper.show(gui_app.open_context(path, demo=False), auth.OPEN, _roster_frame())
+    qtbot.addWidget(keeper.window)
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    assert "已损坏" in told[0] and not keeper.window.isVisible()
+    assert keeper.window.skip_exit_backup  # a damaged file is never copied over the backups
+    wait_ops()
+    assert [b for b in backup.list_backups(path.stem) if b.kind == "exit"] == []
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 
 ROSTER_ONLY = r"""
