@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import URL, Engine, create_engine, event
@@ -178,6 +180,7 @@ class Database:
         self.actor = None
         self.site_id = ""
         self.has_users = False
+        self._moment: ContextVar = ContextVar(f"moment_{id(self)}", default=None)
 
     @classmethod
     def at(cls, path: str | Path, key: str | None = None) -> Database:
@@ -195,10 +198,40 @@ class Database:
         event.listen(self.engine, "before_cursor_execute", gate.hold)
 
     def session(self) -> Session:
-        """A session acting as the current actor (fixed for the session's life) for the audit trail."""
-        s = self.session_factory()
+        """A session acting as the current actor (fixed for the session's life) for the audit trail.
+
+        Inside `one_moment` (in the same thread) it reads through that moment's transaction.
+        """
+        pinned = self._moment.get()
+        s = self.session_factory() if pinned is None else self.session_factory(bind=pinned)
         s.info[audit.ACTOR_KEY] = self.actor
         return s
+
+    @contextmanager
+    def one_moment(self) -> Iterator[None]:
+        """Every session this thread opens inside reads the database as of one moment.
+
+        For a preview that reads through several service functions, each with its
+        own session: another writer's commit between two of them is not mixed in.
+        One read-only transaction (a deferred BEGIN on SQLite, REPEATABLE READ on
+        PostgreSQL) that every session joins, rolled back at the end; nothing
+        inside may write (SQLite would refuse once another writer has committed).
+        """
+        if self._moment.get() is not None:  # already inside one
+            yield
+            return
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+                    conn.exec_driver_sql("BEGIN")  # pysqlite begins only before a write
+                token = self._moment.set(conn)
+                try:
+                    yield
+                finally:
+                    self._moment.reset(token)
+                    conn.rollback()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -96,6 +96,11 @@ def preview(db: Database, path: str | Path, today: date | None = None) -> Attend
     auth.require(db, "meetings.read")
     today = today or date.today()
     parsed = files.parse(path)
+    with db.one_moment():  # the roster, the meetings and the organisations as of one moment
+        return _check(db, parsed, today)
+
+
+def _check(db: Database, parsed: files.AttendanceFile, today: date) -> AttendanceCheck:
     people = _People(db)
     org_names: _OrgNames | None = None
     meetings: dict[str, MeetingDetail | None] = {}  # number as written -> meeting

@@ -1,0 +1,64 @@
+"""Previews that read the database several times read it as of one moment.
+
+In each test another operator commits between two of a preview's reads; the
+preview must say what it would have said had it read everything at once
+before that commit (and apply, which checks again inside its transaction,
+refuses the stale preview). Without `Database.one_moment` or
+`take_read_snapshot`, each of these previews reported a mixture of the two states.
+"""
+
+from datetime import date
+
+import pytest
+
+from desktop_app.domain import idcard
+from desktop_app.domain import meetings as r
+from desktop_app.domain.errors import DomainError
+from desktop_app.domain.members import MemberInput
+from desktop_app.services import meetings as ms
+from desktop_app.services import orgs, roster
+from desktop_app.services.database import Database
+from desktop_app.services.meetings import attendance_import
+
+TODAY = date(2025, 5, 20)
+
+
+def _between_reads(monkeypatch, module, name: str, commit) -> list:
+    """Wrap `module.name` so that after its first call another operator's `commit(other_db)` runs."""
+    real = getattr(module, name)
+    done: list = []
+
+    def read_then_let_another_commit(db, *args, **kwargs):
+        got = real(db, *args, **kwargs)
+        if not done:
+            done.append(None)
+            other = Database(db.url)
+            try:
+                done[0] = commit(other)
+            finally:
+                other.dispose()
+        return got
+
+    monkeypatch.setattr(module, name, read_then_let_another_commit)
+    return done
+
+
+def test_attendance_preview_reads_roster_and_meetings_as_of_one_moment(db, tmp_path, monkeypatch):
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    b1 = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
+    for i, name in enumerate(["王芳", "刘洋"]):
+        roster.create(db, MemberInput(name=name, org_id=b1.id, id_number=idcard.make("320102", date(1960, 3, 1 + i),
+                                                                                      i, idcard.MALE),
+                                      joined_date=date(1980, 7, 1), confirmed_date=date(1981, 7, 1)), today=TODAY)
+    m1 = ms.plan(db, ms.MeetingInput(org_id=b1.id, kind=r.THEME_DAY, meeting_date=date(2025, 5, 8)), today=TODAY)
+    m2 = ms.plan(db, ms.MeetingInput(org_id=b1.id, kind=r.PARTY_LECTURE, meeting_date=date(2025, 5, 9)), today=TODAY)
+    path = tmp_path / "出勤.csv"
+    path.write_text(f"会议编号,姓名,出勤情况\n{m1.number},王芳,出席\n{m2.number},刘洋,出席\n", encoding="utf-8-sig")
+    # The roster is read first, the meetings after it: the second meeting is cancelled in between.
+    done = _between_reads(monkeypatch, attendance_import, "people_index",
+                          lambda other: ms.cancel(other, m2.id, "改期").status)
+    check = attendance_import.preview(db, path, today=TODAY)
+    assert done == [r.CANCELLED]
+    assert check.errors == [] and check.valid_rows == 2  # as of the moment it began: nothing cancelled
+    with pytest.raises(DomainError, match="已取消"):
+        attendance_import.apply(db, check, today=TODAY)
