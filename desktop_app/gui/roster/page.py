@@ -19,14 +19,14 @@ from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QMenu,
-    QScrollArea, QSplitter, QTableView, QToolButton, QVBoxLayout, QWidget,
+    QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import members as rules
 from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import Cancelled, run_op
-from desktop_app.gui.roster.delegate import RosterDelegate
+from desktop_app.gui.roster.delegate import RosterDelegate, RosterTable
 from desktop_app.gui.roster.org_combo import OrgCombo, default_org
 from desktop_app.gui.roster.models import CACHED_PAGES, COLUMNS, FIRST_ROWS, ID_ROLE, PAGE_SIZE, RosterModel
 from desktop_app.gui.widgets.bars import SEARCH_DELAY_MS, debounced, heading, search_box, toolbar
@@ -231,7 +231,7 @@ class RosterPage(Page):
         self._message_timer.timeout.connect(self.message_bar.hide)
 
         # --- table
-        self.table = QTableView()
+        self.table = RosterTable()
         self.table.setModel(self.model)
         self.table.setItemDelegate(RosterDelegate(self.table, self.model))  # plain cells without the style's work
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
