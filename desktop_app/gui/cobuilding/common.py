@@ -13,14 +13,14 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 from desktop_app.domain.cobuilding import hours_text
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.record_list import Act, RecordListPage, recent_years, selected
+from desktop_app.gui.widgets.table import date_text
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
 
 WRITES = changes(Change.COBUILDING)
 
 
-def d(value: date | None) -> str:
-    return value.isoformat() if value else ""
+d = date_text  # a date as the record lists show it
 
 
 def hours(tenths: int) -> str:

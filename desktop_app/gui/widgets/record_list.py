@@ -113,7 +113,7 @@ def selected(detail: Any) -> bool:
     return detail is not None
 
 
-def state_html(state: str, overdue: bool) -> str:
+def state_html(state: str, overdue: bool = False) -> str:
     """A record's state in its details pane: bold, and in the table's alert colour with 已逾期 once past due."""
     if overdue:
         return f"<b style='color:{ALERT.name()}'>{escape(state)}（已逾期）</b>"

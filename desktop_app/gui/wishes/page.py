@@ -9,7 +9,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.record_list import (
-    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, recent_years,
+    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, recent_years, state_html,
 )
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column, date_text
 from desktop_app.gui.wishes.dialogs import ClaimDialog, UnitsDialog, WishDialog
@@ -47,7 +47,7 @@ def details_html(w: WishDetail) -> str:
         f"<p>{e(w.grid_name)}<br>{e(w.address)}</p>",
         (f"<p>心愿：<b>{e(w.content)}</b><br>情况：{e(w.background or '—')}<br>"
          f"预计价值：{format_yuan(w.estimated_fen) + ' 元' if w.estimated_fen else '—'}<br>发布：{_d(w.posted_on)}</p>"),
-        f"<p>状态：<b>{e(w.state)}</b></p>",
+        f"<p>状态：{state_html(w.state)}</p>",
     ]
     if w.claimant_name:
         lines.append(f"<p>认领：{e(w.claimant_kind)} {e(w.claimant_name)}（{_d(w.claimed_on)}）</p>")
