@@ -22,7 +22,7 @@ from desktop_app.cli import development
 from desktop_app.cli import memberlife
 from desktop_app.cli import imports
 from desktop_app.cli import overview
-from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, CliError, open_db
+from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, CliError, json_flag, open_db
 from desktop_app.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     isc = with_db(imp.add_parser("signin-scan", help="读取签字后的签到表扫描件或照片，登记出勤"))
     isc.add_argument("file", help="扫描件：PDF（可多页、多次会议）或 JPEG/PNG/TIFF 照片")
     isc.add_argument("--dry-run", action="store_true", help="只读取并列出，不写入")
-    isc.add_argument("--json", action="store_true", help="以 JSON 输出读取结果")
+    json_flag(isc, "以 JSON 输出读取结果")
     isc.set_defaults(func=meetings.cmd_import_signin_scan)
 
     exp = sub.add_parser("export", help="导出数据").add_subparsers(dest="what", required=True)
@@ -170,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     cbp.add_argument("what", choices=["inquiries", "unit-reports"], help="inquiries：问需服务；unit-reports：单位报到")
     cbp.add_argument("--year", type=int, help="年份（默认今年）")
     cbp.add_argument("--state", choices=["待办理", "已转需求", "已办结", "无需求"], help="inquiries：只列此状态")
-    cbp.add_argument("--json", action="store_true", help="以 JSON 输出")
+    json_flag(cbp)
     cbp.set_defaults(func=cobuilding.cmd_cobuilding)
 
     asp = with_db(sub.add_parser("assessment", help="列出一年的五好党支部考评得分和排名"))
@@ -183,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     pl = with_db(mem_sub.add_parser("pipeline", help="列出正在培养的入党申请人、积极分子、发展对象和预备党员"))
     pl.add_argument("--branch", help="只列此党支部（名称或代码）")
     pl.add_argument("--all", action="store_true", help="包括已转正、取消资格和停止培养的人员")
-    pl.add_argument("--json", action="store_true", help="以 JSON 输出")
+    json_flag(pl)
     pl.set_defaults(func=development.cmd_pipeline)
     memberlife.add_commands(mem_sub, with_db)
 
@@ -192,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     mt.set_defaults(func=meetings.cmd_meetings)
     mtt = mt.add_subparsers(dest="meetings_cmd").add_parser("topics", help="列出一次会议的议题与表决结果")
     mtt.add_argument("number", help="会议编号（或 id）")
-    mtt.add_argument("--json", action="store_true", help="以 JSON 输出")
+    json_flag(mtt)
     for flag in ("--db", "--db-url"):  # given before or after `topics`; a default here would hide the former
         mtt.add_argument(flag, default=argparse.SUPPRESS, help="同上")
     mtt.set_defaults(func=meetings.cmd_topics)
@@ -249,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--from", dest="date_from", help="起始日期")
     au.add_argument("--to", dest="date_to", help="截止日期")
     au.add_argument("--row", help="某条记录的 ID")
-    au.add_argument("--json", action="store_true", help="以 JSON 输出")
+    json_flag(au)
     au.add_argument("--limit", type=int, default=50, help="最多显示多少条（默认 50）")
     au.add_argument("verb", nargs="?", choices=["verify", "revert"],
                     help="verify：检查操作日志的哈希链，指出第一处断链；revert 编号：撤销这条记录的更改（管理员）")
@@ -259,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     au.set_defaults(func=audit_chain.cmd_audit)
 
     st = with_db(sub.add_parser("stats", help="统计：党员、三会一课、服务群众、经费"))
-    st.add_argument("--json", action="store_true", help="以 JSON 输出")
+    json_flag(st)
     st.add_argument("--year", type=int, help="年份（默认今年）")
     st.set_defaults(func=site.cmd_stats)
 

@@ -14,6 +14,11 @@ class CliError(Exception):
     """A message for the user; exit status 2."""
 
 
+def json_flag(p: argparse.ArgumentParser, help_: str = "以 JSON 输出") -> None:
+    """--json: a listing printed as JSON (for scripts) instead of lines for a person."""
+    p.add_argument("--json", action="store_true", help=help_)
+
+
 def db_url(args: argparse.Namespace) -> str:
     """A server database's URL (a district's PostgreSQL): --db-url, else DANGQUN_DB_URL unless --db names a file.
 

@@ -7,7 +7,7 @@ import argparse
 import json
 from datetime import date
 
-from desktop_app.cli.common import EXIT_OK, CliError, open_db
+from desktop_app.cli.common import EXIT_OK, CliError, json_flag, open_db
 
 
 def _day(text: str | None, label: str) -> date | None:
@@ -74,7 +74,7 @@ def add_commands(mem_sub, with_db) -> None:
 
     def listing(name: str, help_: str) -> argparse.ArgumentParser:
         p = with_db(mem_sub.add_parser(name, help=help_))
-        p.add_argument("--json", action="store_true", help="以 JSON 输出")
+        json_flag(p)
         p.set_defaults(func=cmd_memberlife)
         return p
 
