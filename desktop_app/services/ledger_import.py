@@ -82,7 +82,13 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
     auth.require(db, "ledger.write")
     today = today or date.today()
     parsed = history.parse(files.SPEC, files.FIELDS, path, mapping, sheet)
-    accounts = [a for a in list_accounts(db) if a.active]
+    accounts = [a for a in list_accounts(db) if a.active]  # before the moment: it may add the default accounts
+    with db.one_moment():  # balances, closed months and the vouchers on the books as of one moment
+        return _check(db, parsed, accounts, mapping, today)
+
+
+def _check(db: Database, parsed: history.Parsed, accounts: list, mapping: Mapping | None,
+           today: date) -> HistoryPreview:
     by_name = {a.name: a for a in accounts}
     years = sorted({r.values["on"].year for r in parsed.rows if r.values["on"]})
     year = years[0] if years else None

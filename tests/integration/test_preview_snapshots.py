@@ -23,16 +23,19 @@ from desktop_app.services.meetings import attendance_import
 TODAY = date(2025, 5, 20)
 
 
-def _between_reads(monkeypatch, module, name: str, commit) -> list:
-    """Wrap `module.name` so that after its first call another operator's `commit(other_db)` runs."""
+def _between_reads(monkeypatch, module, name: str, commit, url: str = "") -> list:
+    """Wrap `module.name` so that after its first call another operator's `commit(other_db)` runs.
+
+    The other operator opens the database at `url` (default: that of the wrapped function's first argument).
+    """
     real = getattr(module, name)
     done: list = []
 
-    def read_then_let_another_commit(db, *args, **kwargs):
-        got = real(db, *args, **kwargs)
+    def read_then_let_another_commit(first, *args, **kwargs):
+        got = real(first, *args, **kwargs)
         if not done:
             done.append(None)
-            other = Database(db.url)
+            other = Database(url or first.url)
             try:
                 done[0] = commit(other)
             finally:
@@ -62,3 +65,25 @@ def test_attendance_preview_reads_roster_and_meetings_as_of_one_moment(db, tmp_p
     assert check.errors == [] and check.valid_rows == 2  # as of the moment it began: nothing cancelled
     with pytest.raises(DomainError, match="已取消"):
         attendance_import.apply(db, check, today=TODAY)
+
+
+def test_ledger_history_preview_reads_balances_and_vouchers_as_of_one_moment(db, tmp_path, monkeypatch):
+    from desktop_app.services import ledger, ledger_import
+
+    account = ledger.find_account(db, "党建工作经费")
+    path = tmp_path / "账.csv"
+    path.write_text("日期,凭证号,账户,摘要,收入\n2025-01-10,2025-1,党建工作经费,拨款,100\n"
+                    "2025-01-20,2025-2,党建工作经费,拨款,200\n", encoding="utf-8-sig")
+
+    def post(other):
+        return ledger.post_entry(other, ledger.EntryInput(
+            entry_date=date(2025, 1, 12), account_id=account.id, direction="收入", amount_fen=100,
+            memo="另一台电脑记的账", voucher_no="2025-2")).entry.voucher_no
+
+    # The opening balances are read first, the vouchers on the books after them: another posts in between.
+    done = _between_reads(monkeypatch, ledger_import, "balance_at", post, db.url)
+    plan = ledger_import.preview(db, path, today=date(2026, 1, 15))
+    assert done == ["2025-0002"]
+    assert plan.errors == ()  # as of the moment it began: the number was free
+    with pytest.raises(DomainError, match="2025-0002 已被 2025-01-12 的凭证使用"):
+        ledger_import.apply(db, plan)
