@@ -1,9 +1,20 @@
-"""One table of the icons the program uses; widgets ask by name, never spell codes inline."""
+"""One table of the icons the program uses; widgets ask by name, never spell codes inline.
+
+The icons are Font Awesome 5 glyphs from the fonts qtawesome ships, drawn here
+the way qtawesome draws them (a test holds the pixels equal). Importing
+qtawesome itself cost ~150 ms of every start: its qtpy layer star-imports all of
+QtCore, QtGui, QtWidgets and QtOpenGL, and its first icon loads eleven fonts.
+"""
 
 from __future__ import annotations
 
-import qtawesome as qta
-from PySide6.QtGui import QIcon
+import json
+from importlib.util import find_spec
+from pathlib import Path
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QIconEngine, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QApplication
 
 ACCENT = "#c8161e"
 NAV = "#d8dadf"  # icons on the dark navigation bar
@@ -125,7 +136,75 @@ _ICONS = {
 }
 
 
+_FILES = {"fa5s": "fontawesome5-solid-webfont", "fa5b": "fontawesome5-brands-webfont"}
+_fonts: dict[str, tuple[str, dict[str, str]]] = {}  # prefix -> (font family, glyph name -> character)
+_cache: dict[tuple[str, str], QIcon] = {}
+
+
+def _font(prefix: str) -> tuple[str, dict[str, str]]:
+    """The family and character map of a qtawesome font, loaded into Qt's font database on first use."""
+    if prefix not in _fonts:
+        spec = find_spec("qtawesome")  # finds the package without importing it
+        folder = Path(next(iter(spec.submodule_search_locations))) / "fonts"
+        [ttf] = sorted(folder.glob(f"{_FILES[prefix]}-[0-9]*.ttf"))
+        charmap = ttf.with_name(ttf.name.replace("webfont-", "webfont-charmap-")).with_suffix(".json")
+        families = QFontDatabase.applicationFontFamilies(QFontDatabase.addApplicationFontFromData(ttf.read_bytes()))
+        if not families:
+            raise RuntimeError(f"图标字体 {ttf} 无法载入")
+        chars = {k: chr(int(v, 16)) for k, v in json.loads(charmap.read_text(encoding="utf-8")).items()}
+        _fonts[prefix] = (families[0], chars)
+    return _fonts[prefix]
+
+
+class _GlyphEngine(QIconEngine):
+    """One glyph in one colour (the palette's disabled text colour when disabled), as qtawesome paints it."""
+
+    def __init__(self, prefix: str, char: str, color: QColor, disabled: QColor):
+        super().__init__()
+        self.prefix, self.char, self.color, self.disabled = prefix, char, color, disabled
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, _state: QIcon.State) -> None:
+        painter.save()
+        painter.setPen(self.disabled if mode == QIcon.Mode.Disabled else self.color)
+        font = QFont()
+        font.setFamily(_font(self.prefix)[0])
+        font.setPixelSize(round(0.875 * rect.height()))  # a 16-pixel icon gets Font Awesome's 14-pixel glyph
+        if self.prefix.endswith("s"):
+            font.setStyleName("Solid")
+        painter.setFont(font)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter), self.char)
+        painter.restore()
+
+    def pixmap(self, size, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        pm = QPixmap(size)
+        pm.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pm)
+        self.paint(painter, QRect(0, 0, size.width(), size.height()), mode, state)
+        painter.end()
+        return pm
+
+    def clone(self) -> QIconEngine:
+        return _GlyphEngine(self.prefix, self.char, self.color, self.disabled)
+
+
 def get(name: str, color: str = "#444444") -> QIcon:
+    key = (name, color)
+    if key not in _cache:
+        prefix, glyph = _ICONS[name].split(".", 1)
+        try:
+            char = _font(prefix)[1][glyph]
+        except (OSError, ValueError, TypeError, RuntimeError):  # fonts not where qtawesome keeps them
+            _cache[key] = _from_qtawesome(name, color)
+            return _cache[key]
+        disabled = QApplication.instance().palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        _cache[key] = QIcon(_GlyphEngine(prefix, char, QColor(color), disabled))
+    return _cache[key]
+
+
+def _from_qtawesome(name: str, color: str) -> QIcon:
+    """qtawesome's own icon: the fallback, and the import that makes PyInstaller bundle the package and its fonts."""
+    import qtawesome as qta
+
     return qta.icon(_ICONS[name], color=color)
 
 
