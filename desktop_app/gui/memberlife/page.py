@@ -18,35 +18,40 @@ from desktop_app.views.changes import Change, changes
 from desktop_app.views.memberlife import DisciplineRow, DisposalRow, ExitRow, LapseRow
 
 _d = date_text
+_NAME = Column("姓名", lambda r: r.member_name, width=70)
+
+
+def _decision(by_width: int = 110, number_width: int = 120) -> tuple[Column, Column]:
+    """The party organisation's decision behind an exit, a discipline or a disposal: 决定机关 and 文号."""
+    return (Column("决定机关", lambda r: r.decided_by, width=by_width),
+            Column("文号", lambda r: r.document_no, width=number_width))
+
 
 EXIT_COLUMNS = (
     Column("日期", lambda r: _d(r.exit_date), CENTER, 88),
-    Column("姓名", lambda r: r.member_name, width=70),
+    _NAME,
     Column("党支部", lambda r: r.branch_name, width=120),
     Column("方式", lambda r: r.kind, CENTER, 70),
-    Column("决定机关", lambda r: r.decided_by, width=110),
-    Column("文号", lambda r: r.document_no, width=120),
+    *_decision(),
     Column("原因", lambda r: r.reason, width=200),
 )
 DISCIPLINE_COLUMNS = (
     Column("决定日期", lambda r: _d(r.decided_on), CENTER, 88),
-    Column("姓名", lambda r: r.member_name, width=70),
+    _NAME,
     Column("处分", lambda r: r.kind, CENTER, 90),
     Column("察看期至", lambda r: _d(r.ends_on), CENTER, 88),
     Column("恢复权利", lambda r: _d(r.lifted_on), CENTER, 88),
-    Column("决定机关", lambda r: r.decided_by, width=110),
-    Column("文号", lambda r: r.document_no, width=120),
+    *_decision(),
     Column("表决权", lambda r: "无（察看中）" if r.running else "", CENTER, 80),
 )
 DISPOSAL_COLUMNS = (
     Column("年度", lambda r: str(r.year), CENTER, 50),
-    Column("姓名", lambda r: r.member_name, width=70),
+    _NAME,
     Column("处置", lambda r: r.measure, CENTER, 70),
     Column("决定日期", lambda r: _d(r.decided_on), CENTER, 88),
     Column("改正期限", lambda r: _d(r.deadline), CENTER, 88),
     Column("结果", lambda r: r.outcome or ("逾期未登记" if r.overdue else ""), width=110),
-    Column("决定机关", lambda r: r.decided_by, width=100),
-    Column("文号", lambda r: r.document_no, width=110),
+    *_decision(100, 110),
 )
 LAPSE_COLUMNS = (
     Column("姓名", lambda r: r.name, width=70),
