@@ -24,9 +24,12 @@ from desktop_app.reports.base import (
 from desktop_app.reports.ledger import signature_row
 from desktop_app.views.dues import (
     EXEMPT,
+    LATE_MARK,
     OWED,
     PAID,
     PARTIAL,
+    SHORT_MARK,
+    UNPAID_MARKS,
     DuesGrid,
     GridRow,
     MonthCell,
@@ -49,19 +52,14 @@ COLUMNS: tuple[Column, ...] = (
 MONTH_TOTAL_COLUMNS: tuple[Column, ...] = (
     Column("", 60, "CENTER"), *(Column(f"{m}月", 50, "RIGHT") for m in range(1, 13)), Column("全年", 60, "RIGHT"),
 )
-LATE, SHORT = "*", "#"
 
 
 def cell_text(c: MonthCell) -> str:
     if c.state == PAID:
-        return format_yuan(c.paid_fen) + (LATE if c.late else "")
+        return format_yuan(c.paid_fen) + (LATE_MARK if c.late else "")
     if c.state == PARTIAL:
-        return format_yuan(c.paid_fen) + SHORT + (LATE if c.late else "")
-    if c.state == OWED:
-        return "欠"
-    if c.state == EXEMPT:
-        return "免"
-    return ""  # CURRENT, FUTURE, NONE: nothing to show yet
+        return format_yuan(c.paid_fen) + SHORT_MARK + (LATE_MARK if c.late else "")
+    return UNPAID_MARKS.get(c.state, "")  # CURRENT, FUTURE, NONE: nothing to show yet
 
 
 def grid_row(seq: int, r: GridRow) -> list[str]:
@@ -119,8 +117,9 @@ class DuesRegistryReport(RecordsReport):
                 Paragraph(rich(f"全年已收缴 {format_yuan(g.paid_fen)} 元（大写：{amount_in_capitals(g.paid_fen)}）", font),
                           styles["Normal"]),
                 Paragraph(rich(
-                    f"注：月份栏为实交金额；“{LATE}”为补交超过6个月，“{SHORT}”为少交，“欠”为已到期未交，"
-                    f"“免”为经批准免交（统计至{chinese_date(g.today)}）。党费按月交纳，党支部不得代交。",
+                    f"注：月份栏为实交金额；“{LATE_MARK}”为补交超过6个月，“{SHORT_MARK}”为少交，"
+                    f"“{UNPAID_MARKS[OWED]}”为已到期未交，“{UNPAID_MARKS[EXEMPT]}”为经批准免交"
+                    f"（统计至{chinese_date(g.today)}）。党费按月交纳，党支部不得代交。",
                     font), styles["Small"]),
                 Spacer(1, 6 * mm),
                 signature_row(self, ("收缴人", "党支部书记", "填表日期")),

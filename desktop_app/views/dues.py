@@ -15,6 +15,11 @@ PAID, PARTIAL, OWED, CURRENT, FUTURE, EXEMPT, NONE = "paid", "partial", "owed", 
 STATE_LABELS = {
     PAID: "已交", PARTIAL: "少交", OWED: "欠交", CURRENT: "本月未交", FUTURE: "", EXEMPT: "免交", NONE: "",
 }
+# The marks of a month's cell, one legend for the 党费 page and the printed 党费收缴登记表: after the amount
+# paid, LATE_MARK for a back-payment beyond six months and SHORT_MARK for a month paid short; a month with
+# nothing paid shows its UNPAID_MARKS entry (欠 past and unpaid, 免 exempted), or nothing.
+LATE_MARK, SHORT_MARK = "*", "#"
+UNPAID_MARKS = {OWED: "欠", EXEMPT: "免"}
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,6 @@ class PaymentResult:
 
 
 __all__ = [
-    "CURRENT", "EXEMPT", "FUTURE", "NONE", "OWED", "PAID", "PARTIAL", "STATE_LABELS", "ArrearsRow",
-    "DuesBaseInfo", "DuesGrid", "GridRow", "MonthCell", "NoBaseRow", "PaymentResult",
+    "CURRENT", "EXEMPT", "FUTURE", "LATE_MARK", "NONE", "OWED", "PAID", "PARTIAL", "SHORT_MARK", "STATE_LABELS",
+    "UNPAID_MARKS", "ArrearsRow", "DuesBaseInfo", "DuesGrid", "GridRow", "MonthCell", "NoBaseRow", "PaymentResult",
 ]

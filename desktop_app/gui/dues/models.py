@@ -16,9 +16,12 @@ from desktop_app.views.dues import (
     CURRENT,
     EXEMPT,
     FUTURE,
+    LATE_MARK,
     OWED,
     PAID,
     PARTIAL,
+    SHORT_MARK,
+    UNPAID_MARKS,
     DuesGrid,
     GridRow,
     MonthCell,
@@ -36,10 +39,10 @@ PAYABLE = (OWED, CURRENT, FUTURE)
 
 def cell_text(c: MonthCell) -> str:
     if c.state == PAID:
-        return format_yuan(c.paid_fen) + ("*" if c.late else "")
+        return format_yuan(c.paid_fen) + (LATE_MARK if c.late else "")
     if c.state == PARTIAL:
-        return format_yuan(c.paid_fen) + "#"
-    return {OWED: "欠", CURRENT: "待交", EXEMPT: "免"}.get(c.state, "")
+        return format_yuan(c.paid_fen) + SHORT_MARK
+    return "待交" if c.state == CURRENT else UNPAID_MARKS.get(c.state, "")
 
 
 def cell_tip(name: str, c: MonthCell) -> str:
