@@ -167,6 +167,27 @@ def test_damage_found_without_a_good_backup_closes_the_window_saying_why(qtbot, 
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 
+SOURCE_SCAN = r"""
+import inspect, json, sys
+from desktop_app.gui.app import make_app
+app = make_app()
+read = []
+real = inspect.getsource
+inspect.getsource = lambda obj: read.append(getattr(obj, "__name__", "?")) or real(obj)
+import desktop_app.services.startup, desktop_app.views.roster
+print(json.dumps({"read": read, "imported": "desktop_app.views.roster" in sys.modules}))
+"""
+
+
+def test_modules_imported_after_the_app_starts_are_not_read_as_source():
+    # PySide6 reads each new module's source for `from __feature__ import ...`, which the program never uses;
+    # the bundle ships no sources, so there it already finds nothing
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", SOURCE_SCAN], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"read": [], "imported": True}
+
+
 ROSTER_ONLY = r"""
 import json, sys
 import desktop_app.gui.roster.page
