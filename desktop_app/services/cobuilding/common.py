@@ -84,6 +84,21 @@ def activity_totals(s: Session, *in_year) -> tuple[int, int, int, int, int]:
     return int(acts), int(four), int(served), int(hours), int(units)
 
 
+def reporting_totals(s: Session, start: date, end: date, *where) -> tuple[int, int, int, int]:
+    """(双报到 members serving at some time from `start` to `end`, their services in that span, the services'
+    hours in tenths, their points) of the live reporting members meeting `where` (at the street: one community's)."""
+    members = s.scalar(select(func.count()).select_from(ReportingMember).where(
+        ReportingMember.deleted.is_(False), *where,
+        (ReportingMember.reported_on.is_(None)) | (ReportingMember.reported_on <= end),
+        (ReportingMember.left_on.is_(None)) | (ReportingMember.left_on >= start))) or 0
+    services, hours, points = s.execute(select(
+        func.count(), func.coalesce(func.sum(ServiceLog.hours_tenths), 0), func.coalesce(func.sum(ServiceLog.points), 0))
+        .join(ReportingMember, ReportingMember.id == ServiceLog.reporting_member_id)
+        .where(ServiceLog.deleted.is_(False), ReportingMember.deleted.is_(False), *where,
+               ServiceLog.service_date.between(start, end))).one()
+    return int(members), int(services), int(hours), int(points)
+
+
 def org_names(s: Session) -> dict[str, str]:
     return dict(s.execute(select(Organization.id, Organization.name)).all())
 

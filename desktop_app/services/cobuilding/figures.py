@@ -9,15 +9,14 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import activity_totals, year_span
+from desktop_app.services.cobuilding.common import activity_totals, reporting_totals, year_span
 from desktop_app.services.cobuilding.costs import linked_cost_in
 from desktop_app.services.cobuilding.pairing import pairing_figures
 from desktop_app.services.cobuilding.units import list_units, unit_year
 from desktop_app.services.residents import center_of
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import (
-    Activity, Inquiry, PartnerUnit, PostClaim, ReportingMember, ReportingPost,
-    ServiceLog, UnitReport,
+    Activity, Inquiry, PartnerUnit, PostClaim, ReportingPost, UnitReport,
 )
 from desktop_app.views.cobuilding import CobuildingFigures
 
@@ -30,16 +29,7 @@ def figures(db: Database, year: int) -> CobuildingFigures:
     with db.session() as s:
         units = s.scalar(select(func.count()).select_from(PartnerUnit).where(PartnerUnit.deleted.is_(False))) or 0
         acts, four, served, hours, active = activity_totals(s, *in_year)
-        reporting = s.scalar(select(func.count()).select_from(ReportingMember).where(
-            ReportingMember.deleted.is_(False),
-            (ReportingMember.reported_on.is_(None)) | (ReportingMember.reported_on <= end),
-            (ReportingMember.left_on.is_(None)) | (ReportingMember.left_on >= start))) or 0
-        services, s_hours, points = s.execute(select(
-            func.count(), func.coalesce(func.sum(ServiceLog.hours_tenths), 0),
-            func.coalesce(func.sum(ServiceLog.points), 0))
-            .join(ReportingMember, ReportingMember.id == ServiceLog.reporting_member_id)
-            .where(ServiceLog.deleted.is_(False), ReportingMember.deleted.is_(False),
-                   ServiceLog.service_date.between(start, end))).one()
+        reporting, services, s_hours, points = reporting_totals(s, start, end)
         posts = s.scalar(select(func.count()).select_from(ReportingPost).where(ReportingPost.deleted.is_(False))) or 0
         taken = s.scalar(select(func.count(func.distinct(PostClaim.post_id))).where(
             PostClaim.deleted.is_(False), PostClaim.ended_on.is_(None))) or 0

@@ -18,15 +18,14 @@ from sqlalchemy import func, select
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import activity_totals, year_span
+from desktop_app.services.cobuilding.common import activity_totals, reporting_totals, year_span
 from desktop_app.services.cobuilding.costs import linked_cost_in
 from desktop_app.services.orgtree import subtree_select
 from desktop_app.services.residents import center_of
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Resident
 from desktop_app.store.models_cobuilding import (
-    Activity, ActivityOrg, CareRecipient, CareVisit, PairingItem, PairingVisit,
-    ReportingMember, ServiceLog,
+    Activity, ActivityOrg, CareRecipient, CareVisit, PairingItem, PairingVisit, ReportingMember,
 )
 from desktop_app.store.models_sync import SyncPeer
 from desktop_app.views.cobuilding import CommunityFigures
@@ -38,14 +37,7 @@ def _one(s, org_id: str, name: str, year: int) -> CommunityFigures:
     acts = select(ActivityOrg.activity_id).where(ActivityOrg.deleted.is_(False), ActivityOrg.org_id.in_(tree))
     in_year = (Activity.deleted.is_(False), Activity.activity_date.between(start, end), Activity.id.in_(acts))
     n, four, served, hours, units = activity_totals(s, *in_year)
-    here = (ReportingMember.deleted.is_(False), ReportingMember.org_id.in_(tree))
-    reporting = s.scalar(select(func.count()).select_from(ReportingMember).where(
-        *here, (ReportingMember.reported_on.is_(None)) | (ReportingMember.reported_on <= end),
-        (ReportingMember.left_on.is_(None)) | (ReportingMember.left_on >= start))) or 0
-    services, s_hours = s.execute(select(func.count(), func.coalesce(func.sum(ServiceLog.hours_tenths), 0))
-                                  .join(ReportingMember, ReportingMember.id == ServiceLog.reporting_member_id)
-                                  .where(ServiceLog.deleted.is_(False), *here,
-                                         ServiceLog.service_date.between(start, end))).one()
+    reporting, services, s_hours, _points = reporting_totals(s, start, end, ReportingMember.org_id.in_(tree))
     homes = select(Household.id).where(Household.grid_id.in_(tree))
     adopted_items = (PairingItem.deleted.is_(False), PairingItem.kind == rules.ADOPT, PairingItem.household_id.in_(homes))
     adopted = s.scalar(select(func.count()).select_from(PairingItem).where(
