@@ -174,7 +174,8 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     _pairings(rng, s, rows, today)
     _three_lists(rng, s, rows, units, today)
     _joint_meetings(rng, s, rows, units, today)
-    _unit_reports(rng, rows, units, posts, today)
+    community = next((o.id for o in branches if o.kind == OrgKind.COMMUNITY), None)
+    _unit_reports(rng, rows, units, posts, today, community)
     _inquiries(rng, s, rows, units, today)
     _costs(s, rows)
     for model, batch in rows.items():
@@ -335,14 +336,15 @@ def _joint_meetings(rng: random.Random, s: Session, rows: dict, units, today: da
 UNIT_SERVICES = ("义诊进社区", "环境整治", "政策咨询", "助老服务", "青少年课业辅导", "文艺演出")
 
 
-def _unit_reports(rng: random.Random, rows: dict, units, posts, today: date) -> None:
-    """单位报到: about two units in three report, take a post or a project, serve a few times, and are rated."""
+def _unit_reports(rng: random.Random, rows: dict, units, posts, today: date, community: str | None) -> None:
+    """单位报到: about two units in three report (to the community), take a post or a project, serve a few
+    times, and are rated."""
     projects = [p for p in rows[ListItem] if p["list_kind"] == rules.PROJECT]
     for uid, uname in units:
         if rng.random() > 0.67:
             continue
         rid, on = new_id(), today - timedelta(days=rng.randint(200, 700))
-        rows[UnitReport].append(dict(id=rid, org_id=None, unit_id=uid, unit_name=uname, reported_on=on,
+        rows[UnitReport].append(dict(id=rid, org_id=community, unit_id=uid, unit_name=uname, reported_on=on,
                                      liaison=pools.person_name(rng, rng.choice(("男", "女")), 1975),
                                      phone=pools.mobile(rng), promise=f"每季度开展一次{rng.choice(UNIT_SERVICES)}",
                                      ended_on=None))

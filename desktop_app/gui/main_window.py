@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setIconSize(QSize(20, 20))
-        self.nav.setFixedWidth(170)
+        self.nav.setFixedWidth(192)  # the longest title, 联系户与兼职委员, whole beside its icon and the scroll bar
         self.stack = QStackedWidget()
         self.pages = LazyPages(self)
         blank = QPixmap(20, 20)  # keeps the icons' room, so the titles do not move when the icons arrive

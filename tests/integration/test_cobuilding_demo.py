@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from desktop_app.services import auth, demo, roster
+from desktop_app.services import auth, demo, roster, site
 from desktop_app.services import cobuilding as cb
 
 
@@ -44,6 +44,7 @@ def test_demo_has_unit_reports_inquiries_and_ledger_linked_costs(empty_db):
     year = date.today().year
     reports = cb.list_unit_reports(db, year)
     assert reports and any(r.services for r in reports) and any(r.claims for r in reports)
+    assert {r.org_name for r in reports} == {site.get_site(db).org_name}  # to the community, as the dialog offers
     inquiries = cb.list_inquiries(db)
     assert len(inquiries) >= 14 and {r.party_kind for r in inquiries} == {"居民", "单位"}
     assert all(r.need_title for r in inquiries if r.state == "已转需求")

@@ -21,11 +21,12 @@ from desktop_app.views.changes import Change, changes
 from desktop_app.views.cobuilding import ActivityDetail, VolunteerHours
 
 COLUMNS = (
-    Column("日期", lambda r: d(r.activity_date), CENTER, 84),
-    Column("类型", lambda r: r.kind, CENTER, 84),
-    Column("活动名称", lambda r: r.title, width=170),
-    Column("地点", lambda r: r.place, width=110),
-    Column("组织支部和单位", lambda r: r.organisers, width=200),
+    Column("日期", lambda r: d(r.activity_date), CENTER, 80),
+    Column("类型", lambda r: r.kind, CENTER, 76),
+    Column("活动名称", lambda r: r.title, width=150),
+    Column("地点", lambda r: r.place, width=96),
+    # Takes the room left at 1366×768 (about six characters); the tooltip and the details pane say them all.
+    Column("组织方", lambda r: r.organisers, width=200),
     Column("人数", lambda r: str(r.people or ""), CENTER, 44, sort_key=lambda r: r.people),
     Column("时长", lambda r: hours(r.hours_tenths), CENTER, 50, sort_key=lambda r: r.hours_tenths),
     Column("服务居民", lambda r: str(r.residents_served or ""), CENTER, 64, sort_key=lambda r: r.residents_served),

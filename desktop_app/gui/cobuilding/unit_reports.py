@@ -30,7 +30,7 @@ from desktop_app.views.cobuilding import UnitReportDetail, UnitReportRow
 COLUMNS = (
     Column("单位", lambda r: r.unit_name, width=170),
     Column("报到日期", lambda r: d(r.reported_on), CENTER, 84),
-    Column("报到组织", lambda r: r.org_name, width=130),
+    Column("报到组织", lambda r: r.org_name, width=110),
     Column("联络人", lambda r: r.liaison, CENTER, 64),
     Column("联系电话", lambda r: r.phone_masked, CENTER, 100),
     Column("认领中", lambda r: str(r.claims or ""), CENTER, 56, sort_key=lambda r: r.claims),
