@@ -49,6 +49,17 @@ def lock_for_import(s: Session, sender: str) -> None:
     serialize(s.connection(), "sync-import:" + sender)
 
 
+def read_one_moment(s: Session) -> None:
+    """On a server, let every read of the session's transaction see the database as of one moment.
+
+    REPEATABLE READ, set before the session's first statement. SQLite needs a
+    read transaction for the same (a deferred BEGIN: store.db.take_read_snapshot,
+    or sync.merge.begin for a merge's plan), which this leaves to the caller.
+    """
+    if s.get_bind().dialect.name == "postgresql":
+        s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 _CONTENDED = frozenset({
     "23505",  # unique_violation: the same new row inserted by another transaction meanwhile
     "40001",  # serialization_failure

@@ -140,3 +140,35 @@ def test_a_row_another_merge_wrote_after_the_plan_is_not_overwritten(district, t
     # Imported as a whole, the package is decided again on what is there now: a conflict kept for a person.
     report = sync.import_package(db, p2)
     assert {t.table: t.conflicts for t in report.tables}["member"] == 1
+
+
+def test_a_preview_decides_every_table_as_of_one_moment(district, monkeypatch):
+    """Another operator importing the same package while the preview plans it is not half seen."""
+    db, (p1, _) = district
+
+    def counts(report):
+        return [(t.table, t.inserted, t.updated, t.unchanged, t.conflicts) for t in report.tables]
+
+    alone = counts(sync.preview_import(db, p1).report)  # with nobody else at work
+    plan_table, done = merge._plan_table, []
+
+    def plan_then_another_imports(*args, **kwargs):
+        got = plan_table(*args, **kwargs)
+        if not done:  # the first table is decided: now the other operator imports the whole package
+            done.append(None)
+            other = Database(db.url)
+            try:
+                done[0] = sync.import_package(other, p1).already_imported
+            finally:
+                other.dispose()
+        return got
+
+    monkeypatch.setattr(merge, "_plan_table", plan_then_another_imports)
+    preview = sync.preview_import(db, p1)
+    assert done == [False]
+    # As of the moment it began: a package not yet imported, every table decided as it was then.
+    assert not preview.report.already_imported
+    assert counts(preview.report) == alone and sum(t.inserted for t in preview.report.tables) > 0
+    monkeypatch.setattr(merge, "_plan_table", plan_table)
+    again = sync.apply_import(db, preview)  # decided again on what the other committed: nothing twice
+    assert again.already_imported and _imports(db) == 1 and _import_entries(db) == 1

@@ -118,6 +118,7 @@ def preview_import(db: Database, path: Path, stage: Stage | None = None) -> Impo
     v, fingerprint = _open(db, path)
     with UnitOfWork(db) as uow, decode.quiet_gc():
         s = uow.session
+        store_dialect.read_one_moment(s)  # every table decided on the database as of one moment
         _vet(s, v.manifest)
         old_cache = merge.begin(s, write=False)
         try:
