@@ -232,7 +232,7 @@ def test_search_by_pinyin_initials_full_pinyin_id_and_phone(qtbot, page):
 
 def test_typing_waits_for_a_pause_and_a_stale_result_never_wins(qtbot, page, app_ctx, monkeypatch, wait_ops):
     calls = []
-    real = roster.search_ids
+    real = roster.search_hits
 
     def slow_for_zs(db, flt, **kw):
         calls.append(flt.text)
@@ -240,7 +240,7 @@ def test_typing_waits_for_a_pause_and_a_stale_result_never_wins(qtbot, page, app
             time.sleep(0.4)  # the older query finishes last
         return real(db, flt, **kw)
 
-    monkeypatch.setattr(roster_page.roster, "search_ids", slow_for_zs)
+    monkeypatch.setattr(roster_page.roster, "search_hits", slow_for_zs)
     for text in ("z", "zh", "zs"):  # fast typing: one search after the pause
         page.search.setText(text)
     qtbot.waitUntil(lambda: calls == ["zs"], timeout=3000)
@@ -256,7 +256,7 @@ def test_typing_waits_for_a_pause_and_a_stale_result_never_wins(qtbot, page, app
 def test_a_search_superseded_while_it_runs_never_reads_its_rows(qtbot, page, monkeypatch, wait_ops):
     wait_ops()
     searched, read = [], []
-    real_search, real_rows = roster.search_ids, roster.rows
+    real_search, real_rows = roster.search_hits, roster.rows
 
     def slow_for_zs(db, flt, **kw):
         searched.append(flt.text)
@@ -264,7 +264,7 @@ def test_a_search_superseded_while_it_runs_never_reads_its_rows(qtbot, page, mon
             time.sleep(0.4)  # typing goes on meanwhile
         return real_search(db, flt, **kw)
 
-    monkeypatch.setattr(roster_page.roster, "search_ids", slow_for_zs)
+    monkeypatch.setattr(roster_page.roster, "search_hits", slow_for_zs)
     monkeypatch.setattr(roster_page.roster, "rows", lambda db, ids, **kw: read.append(list(ids)) or real_rows(db, ids, **kw))
     page.search.setText("zs")
     page.run_search()
@@ -286,13 +286,13 @@ def test_a_search_superseded_before_it_starts_never_runs(qtbot, page, monkeypatc
 
     wait_ops()
     calls = []
-    real = roster.search_ids
+    real = roster.search_hits
 
     def recorded(db, flt, **kw):
         calls.append(flt.text)
         return real(db, flt, **kw)
 
-    monkeypatch.setattr(roster_page.roster, "search_ids", recorded)
+    monkeypatch.setattr(roster_page.roster, "search_hits", recorded)
     pool = QThreadPool.globalInstance()
     threads = pool.maxThreadCount()
     gate = threading.Event()

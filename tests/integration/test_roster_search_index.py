@@ -116,3 +116,23 @@ def test_the_rosters_own_register_query_is_the_cobuilding_models_query():
     for dialect in (sqlite.dialect(), postgresql.dialect()):
         ours = str(queries._registered_member_ids().compile(dialect=dialect))
         assert ours == str(registered_member_ids().compile(dialect=dialect))
+
+
+@pytest.mark.sqlite_only  # plain sqlite3 on the file: its own data_version
+def test_rows_read_before_are_read_again_once_the_file_changed(db):
+    from desktop_app.services import orgs
+
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    branch = orgs.create(db, "第一网格党支部", "B01", "branch", community.id)
+    mid = roster.create(db, _member("欧阳娜娜", 1, branch.id)).id
+    first = roster.rows(db, [mid])
+    assert [r.name for r in first] == ["欧阳娜娜"]
+    assert roster.rows(db, [mid]) == first  # unchanged file: the same row, not read again
+
+    con = sqlite3.connect(db.path)
+    con.execute("UPDATE member SET name = '欧阳菲菲', mobile = '13800001111' WHERE id = ?", (mid,))
+    con.commit()
+    con.close()
+    again = roster.rows(db, [mid, "nobody"])
+    assert [(r.name, r.mobile_masked) for r in again] == [("欧阳菲菲", "138****1111")]
+    assert roster.rows(db, [mid], today=date(2000, 1, 1))[0].age != again[0].age  # aged as of the day asked

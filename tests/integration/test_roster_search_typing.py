@@ -40,13 +40,42 @@ def test_words_in_any_order_match_the_sql_search(demo_db):
 
 
 def test_remembered_hits_are_dropped_oldest_first_within_their_budget(monkeypatch):
-    monkeypatch.setattr(search, "_HITS_BYTES_PER_MEMBER", 6)  # 60 bytes for 10 members: 5 hits of 12
+    monkeypatch.setattr(search, "_HITS_BYTES_PER_MEMBER", 2)  # 20 bytes for 10 members: 5 hits of 4
     rows = [(f"id{i}", f"张{i}", f"zhang{i}", "Z", f"3201{i:04d}", "13900000000" if i < 6 else "") for i in range(10)]
     lists = search._Lists(rows)
-    assert lists.match(["zhang1"]) == ["id1"]
-    assert lists.match(["3"]) == [r[0] for r in rows]  # everyone: kept as a range, costing nothing
+    assert lists.hits(["zhang1"]) == ["id1"]
+    assert lists.hits(["3"]) == [r[0] for r in rows]  # everyone: kept as a range, costing nothing
+    assert isinstance(lists.match(["3"]), range)
     assert ("a", "zhang1") in lists._hits
-    assert lists.match(["139"]) == [f"id{i}" for i in range(6)]
+    assert lists.hits(["139"]) == [f"id{i}" for i in range(6)]
     assert list(lists._hits) == [("9", "139")]  # 1 + 6 row numbers went past 5: older ones went, oldest first
-    assert list(lists._shown) == [("9", "139")]  # the answers kept beside them went with them
-    assert lists.match(["zhang1"]) == ["id1"]  # and is found again, the same
+    assert lists._hits_size == 6 * search._HIT_BYTES  # and their bytes with them
+    assert lists.hits(["zhang1"]) == ["id1"]  # and is found again, the same
+
+
+def test_hits_read_as_the_list_of_ids_they_stand_for():
+    rows = [(f"id{i}", f"王{i}", f"wang{i}", "W", f"3202{i:04d}", "") for i in range(12)]
+    lists = search._Lists(rows)
+    hits = lists.hits(["1"])  # id1, id10, id11: the ID numbers holding a 1
+    ids = [r[0] for r in rows if "1" in r[4] + r[5]]
+    assert hits == ids and list(hits) == ids and len(hits) == len(ids)
+    assert hits[0] == ids[0] and hits[-1] == ids[-1] and hits[1:] == ids[1:]
+    assert [hits.index(i) for i in ids] == list(range(len(ids)))
+    assert "id2" not in hits and "id1" in hits and "nobody" not in hits
+    with pytest.raises(ValueError):
+        hits.index("id2")  # one of the filter's, not a hit
+    assert lists.hits([]) == [r[0] for r in rows]
+    assert lists.hits(["nobody"]) == [] and not lists.hits(["nobody"])
+
+
+def test_names_holding_latin_letters_or_digits_are_found_by_such_words():
+    rows = [("a", "张三", "zhangsan", "ZS", "320102197001010011", "13900000001"),
+            ("b", "Anna李", "annali", "AL", "320102197001010022", "13900000002"),
+            ("c", "王5号", "wang5hao", "W5H", "320102197001010033", "13900000003"),
+            ("d", "李四", "lisi", "LS", "320102197001010044", "13900000004")]
+    lists = search._Lists(rows)
+    assert lists.hits(["anna"]) == ["b"]  # in the pinyin and the name
+    assert lists.hits(["nna李"]) == ["b"]  # a mixed word: the names alone
+    assert lists.hits(["5"]) == ["c"]  # a digit only the name (and nobody's ID number or phone) holds
+    assert lists.hits(["zhang", "a"]) == ["a"]
+    assert lists.hits(["li", "5"]) == []

@@ -144,10 +144,12 @@ class RosterDelegate(QStyledItemDelegate):
             color = self._color
             if color is None:
                 color = self._color = self._plain_color(option, option.state.value)
-        shown = self.model.shown_at(row)
+        shown = self.model.shown_rows.get(row)
         if shown is None:
-            self._ordinary(painter, option, index)
-            return
+            shown = self.model.shown_at(row)
+            if shown is None:
+                self._ordinary(painter, option, index)
+                return
         column = index.column()
         x, y, width, height = option.rect.getRect()
         margin = self._margin

@@ -1,7 +1,7 @@
 """The roster's lazy table model: ordered member ids, rows fetched a page at a time off the GUI thread.
 
 The model keeps only the ordered ids of the members that match (filtered and
-sorted in SQL by roster.search_ids) and fetches the rows it is asked to draw,
+sorted in SQL, matched by roster.search_hits, which looks each id up when read) and fetches the rows it is asked to draw,
 200 at a time, in the background; so 100,000 members cost one list of ids, not
 100,000 objects or widgets. No QSortFilterProxyModel: calling Python data() for
 every row to filter or sort is what makes big tables crawl. It stays apart
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 200  # rows fetched per query when the view needs them
 FIRST_ROWS = 60  # rows a search brings with its ids: a screenful; the rest of page 0 follows when scrolled to
 CACHED_PAGES = 50  # pages kept; older ones are dropped (and fetched again if shown)
+_SHOWN_KEPT = 2 * CACHED_PAGES * PAGE_SIZE  # rows' texts kept across searches
 
 ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -91,24 +92,32 @@ class RosterModel(QAbstractTableModel):
         super().__init__(parent)
         self.db = db
         self.today = date.today()
-        self._ids: list[str] = []
+        self._ids: Sequence[str] = []
         self._pages: OrderedDict[int, dict[str, MemberRow]] = OrderedDict()
         self._pending: set[int] = set()
         self._generation = 0
-        # id -> _shown(row): a repaint asks data() ~2,000 times; texts made once per row, not per paint
-        self._shown: dict[str, tuple] = {}
+        # id -> (row, _shown(row)): a repaint asks data() ~2,000 times; texts made once per row read, not per
+        # paint, and kept across searches: a narrower search shows rows the wider one read (the same objects,
+        # roster.rows keeps them while the file is unchanged), a row read again is another object
+        self._shown: dict[str, tuple[MemberRow, tuple]] = {}
+        # row number -> what it shows, for the rows painted since the ids or the pages last changed
+        self.shown_rows: dict[int, tuple] = {}
+        self._count = 0  # len(self._ids), asked for per painted cell
         self._first_rows = PAGE_SIZE  # how many rows of page 0 a search brought (the rest are fetched if shown)
 
     # --- loading -----------------------------------------------------------
-    def set_ids(self, ids: list[str], first_rows: list[MemberRow], today: date) -> None:
+    def set_ids(self, ids: Sequence[str], first_rows: list[MemberRow], today: date) -> None:
         """A new result: the ids in display order and the rows of the first page."""
         self.beginResetModel()
         self._generation += 1
         self.today = today
         self._ids = ids
+        self._count = len(ids)
         self._pages.clear()
         self._pending.clear()
-        self._shown.clear()
+        self.shown_rows.clear()
+        if len(self._shown) > _SHOWN_KEPT:
+            self._shown.clear()
         self._first_rows = max(len(first_rows), min(len(ids), FIRST_ROWS))
         if ids:
             self._pages[0] = {r.id: r for r in first_rows}
@@ -134,13 +143,12 @@ class RosterModel(QAbstractTableModel):
         if page == 0:
             self._first_rows = PAGE_SIZE
         self._pages[page] = {r.id: r for r in rows}
-        for r in rows:
-            self._shown.pop(r.id, None)  # read again: what it shows may have changed
+        self.shown_rows.clear()  # rows read again show what they hold now
         while len(self._pages) > CACHED_PAGES:
             for gone in self._pages.popitem(last=False)[1]:
                 self._shown.pop(gone, None)
         first = page * PAGE_SIZE
-        last = min(first + PAGE_SIZE, len(self._ids)) - 1
+        last = min(first + PAGE_SIZE, self._count) - 1
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
         self.page_loaded.emit(page)
@@ -152,11 +160,11 @@ class RosterModel(QAbstractTableModel):
 
     # --- access ------------------------------------------------------------
     def id_at(self, row: int) -> str | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
+        return self._ids[row] if 0 <= row < self._count else None
 
     def row_at(self, row: int) -> MemberRow | None:
         """The cached row (None while it is being fetched, which then starts)."""
-        if not 0 <= row < len(self._ids):
+        if not 0 <= row < self._count:
             return None
         page = row // PAGE_SIZE
         cached = self._pages.get(page)
@@ -175,31 +183,35 @@ class RosterModel(QAbstractTableModel):
             return -1
 
     @property
-    def ids(self) -> list[str]:
+    def ids(self) -> Sequence[str]:
         return self._ids
 
     # --- Qt ----------------------------------------------------------------
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
     def shown_at(self, row: int) -> tuple | None:
         """What row shows (texts, colour, tooltips), made once per fetched row; None while it is fetched."""
+        got = self.shown_rows.get(row)
+        if got is not None:
+            return got
         r = self.row_at(row)
         if r is None:
             return None
-        got = self._shown.get(r.id)
-        if got is None:
-            got = self._shown[r.id] = _shown(r)
+        kept = self._shown.get(r.id)
+        if kept is None or kept[0] is not r:
+            kept = self._shown[r.id] = (r, _shown(r))
+        got = self.shown_rows[row] = kept[1]
         return got
 
     def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
         if role not in _ROLES:
             return None  # most of what the view asks (font, background, check state...): answered first
         row = index.row()  # -1 for an invalid index
-        if not 0 <= row < len(self._ids):
+        if not 0 <= row < self._count:
             return None
         column = index.column()
         if role == _DISPLAY:

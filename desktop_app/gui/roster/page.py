@@ -336,7 +336,7 @@ class RosterPage(Page):
         def search(job):
             if generation != self._search_generation:
                 raise Cancelled()  # a newer keystroke is already queued behind this one: never run it
-            ids = roster.search_ids(db, flt, sort=sort, descending=descending, today=today)
+            ids = roster.search_hits(db, flt, sort=sort, descending=descending, today=today)
             if generation != self._search_generation:
                 raise Cancelled()  # typed on meanwhile: its rows would never be shown
             return ids, roster.rows(db, ids[:FIRST_ROWS], today=today)  # a screenful: a quarter of the query

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import astuple, replace
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, column, false, func, or_, select, table
+from sqlalchemy import and_, bindparam, case, column, false, func, or_, select, table
 from sqlalchemy.sql.elements import ColumnElement
 
 from desktop_app.domain import idcard
@@ -178,6 +178,18 @@ def search_ids(
     the roster's search index (see roster.search), read once per filter and
     sort and dropped whenever the database file changes.
     """
+    return list(search_hits(db, flt, sort, descending, today))
+
+
+def search_hits(
+    db: Database,
+    flt: MemberFilter,
+    sort: str = "seq",
+    descending: bool = False,
+    today: date | None = None,
+) -> Sequence[str]:
+    """search_ids' answer as a sequence whose ids are looked up as they are read (search.Hits):
+    what the roster page keeps, reading only the rows it shows."""
     actor = auth.require(db, "members.read")
     today = _today(today)
     index = search._index_for(db)
@@ -188,7 +200,7 @@ def search_ids(
     # The lists hold what this actor may see (store.scope): another account's are other lists.
     lists = index.lists(db, (astuple(base), sort, descending, today, actor.org_id),
                         lambda: _select(db, base, sort, descending, today, _SEARCH_COLUMNS))
-    return lists.match(words) if words else list(lists.ids)
+    return lists.hits(words)
 
 
 _SEARCH_COLUMNS = (Member.id, Member.name, Member.name_pinyin, Member.name_initials, Member.id_number, Member.mobile)
@@ -239,20 +251,41 @@ def _make_row(r, today: date) -> MemberRow:
     )
 
 
+# Built once: a statement made per read coerces each id into a literal and works out its cache key
+# again (a third of reading a screenful of rows).
+_ROWS_BY_ID = (select(*_ROW_COLUMNS).outerjoin(Organization, Organization.id == Member.org_id)
+               .where(Member.id.in_(bindparam("ids", expanding=True))))
+
+
 def _rows(conn, ids: Sequence[str], today: date) -> list[MemberRow]:
     found: dict[str, MemberRow] = {}
-    base = select(*_ROW_COLUMNS).outerjoin(Organization, Organization.id == Member.org_id)
     for chunk in _chunks(list(ids)):
-        for r in conn.execute(base.where(Member.id.in_(chunk))):
+        for r in conn.execute(_ROWS_BY_ID, {"ids": list(chunk)}):
             found[r[0]] = _make_row(r, today)
     return [found[i] for i in ids if i in found]
 
 
 def rows(db: Database, ids: Sequence[str], today: date | None = None) -> list[MemberRow]:
-    """Table rows for `ids`, in the order given (unknown ids are left out)."""
-    auth.require(db, "members.read")
-    with db.engine.connect() as conn:
-        return _rows(conn, ids, _today(today))
+    """Table rows for `ids`, in the order given (unknown ids are left out).
+
+    Rows read before are taken as they were while the file has not changed since
+    (the search index's version): typing narrows a search, and the narrower one's
+    first screen is mostly rows the wider one showed.
+    """
+    actor = auth.require(db, "members.read")
+    today = _today(today)
+    index = search._index_for(db)
+    if index is None:
+        with db.engine.connect() as conn:
+            return _rows(conn, ids, today)
+    kept = index.rows_read(db, (actor.org_id, today))  # what this actor may see, aged as of today
+    found = {i: r for i in ids if (r := kept.get(i)) is not None}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        with db.engine.connect() as conn:
+            for r in _rows(conn, missing, today):
+                found[r.id] = kept[r.id] = r
+    return [found[i] for i in ids if i in found]
 
 
 def get(db: Database, member_id: str, today: date | None = None) -> MemberDetail:

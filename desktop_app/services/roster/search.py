@@ -23,12 +23,15 @@ databases search in SQL as before.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 import weakref
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import event
@@ -40,12 +43,13 @@ from desktop_app.store.changes import RosterProbe
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 _KEEP = 3  # filters (combo-box states) whose lists stay cached: the current one and a recent few
 # Recent words' hits are kept per filter up to this many bytes per member of the filter: each hit
-# costs 12 (its row number in an array('i'), 4; the matching id in the answer kept beside it, a
-# pointer, 8), so about 8 hits per member, 96 MB per filter at 1,000,000 members (288 MB for the
-# _KEEP filters), a tenth of what the lists themselves take. Relative to the list, so the prefixes
-# matching most members ("z", "l", "1391") stay remembered at any size instead of being scanned again.
+# costs 4 (its row number in an array('i')), so about 24 hits per member, 96 MB per filter at
+# 1,000,000 members (288 MB for the _KEEP filters), a tenth of what the lists themselves take.
+# Relative to the list, so the prefixes matching most members ("z", "l", "1391") stay remembered
+# at any size instead of being scanned again.
 _HITS_BYTES_PER_MEMBER = 96
-_HIT_BYTES = 12
+_HIT_BYTES = 4
+_ROWS_KEPT = 20_000  # table rows kept per reader (about 10 MB): a hundred screenfuls
 
 
 def _low(text: str | None) -> str:
@@ -66,22 +70,75 @@ def _is_id_fragment(term: str) -> bool:
     return bool(term) and all(c in "0123456789xX" for c in term)
 
 
+class Hits(Sequence[str]):
+    """Ids of the matching members in display order, each looked up when it is read.
+
+    A search answers with row numbers into its filter's ids; turning 25,000 of them
+    into a list of ids costs more than the search itself (at a million members the
+    ids lie scattered beyond the CPU's caches), and the roster page reads only the
+    screenful it shows. So the answer is the filter's ids and the row numbers.
+    """
+
+    __slots__ = ("_ids", "_rows")
+
+    def __init__(self, ids: list[str], rows: Sequence[int]):
+        self._ids = ids
+        self._rows = rows  # ascending: the ids are in display order
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return list(map(self._ids.__getitem__, self._rows[i]))
+        return self._ids[self._rows[i]]
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self._ids.__getitem__, self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and len(other) == len(self) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
+        try:
+            at = self._ids.index(value)  # one pass in C over the filter's ids, then a bisection
+        except ValueError:
+            raise ValueError(f"{value!r} is not among the hits") from None
+        i = bisect_left(self._rows, at)
+        if i < len(self._rows) and self._rows[i] == at and start <= i < (len(self._rows) if stop is None else stop):
+            return i
+        raise ValueError(f"{value!r} is not among the hits")
+
+    def __contains__(self, value: object) -> bool:
+        try:
+            self.index(value)
+        except ValueError:
+            return False
+        return True
+
+
 class _Lists:
     """Live members of one filter in display order, with their search columns lower-cased.
 
     Each row's fields are joined into one string per kind of search word, so a
-    keystroke is one substring test per row: `by_digits` (ID number, mobile,
-    name) for 1391, `by_letters` (pinyin, name, then the initials upper-cased
-    behind a marker so a lower-case word can only meet them from their start)
-    for zhang or wxm. Fields are separated by a NUL, which no search word holds.
+    keystroke is one substring test per row: `digits` (ID number, mobile) for
+    1391, `letters` (pinyin, then the initials upper-cased behind a marker so a
+    lower-case word can only meet them from their start) for zhang or wxm,
+    `names` for 王秀. Fields are separated by a NUL, which no search word holds.
+    The first two hold no name, so they stay one byte per character (a test of a
+    word against a string of wider characters converts the word every time);
+    the few names holding ASCII letters or digits, which such words may meet,
+    are listed apart (`_latin`) and tested too.
     """
 
     def __init__(self, rows: Sequence[tuple[Any, ...]]):
         self.ids = [r[0] for r in rows]
         self.names = [_low(r[1]) for r in rows]
-        self.id_numbers = [_low(r[4]) for r in rows]
-        self.by_letters = [f"{_low(r[2])}\0{_low(r[1])}\0\x02{(r[3] or '').upper()}" for r in rows]
-        self.by_digits = [f"{_low(r[4])}\0{_low(r[5])}\0{_low(r[1])}" for r in rows]
+        self.letters = [f"{_low(r[2])}\0\x02{(r[3] or '').upper()}" for r in rows]
+        self.digits = [f"{_low(r[4])}\0{_low(r[5])}" for r in rows]
+        self._latin = _rows_holding_latin(self.names)
         # Rows holding each character looked up, per haystack: 4 bytes per row holding it, so at most
         # 4 bytes per member for each distinct character of the words typed.
         self._chars: dict[tuple[int, str], array[int]] = {}
@@ -90,24 +147,20 @@ class _Lists:
         # a word typed again (after a backspace, or the same search later) is not looked for at all.
         # Row numbers as array('i') (4 bytes each; a list costs 36: pointer plus int object), everyone as a range.
         self._hits: OrderedDict[tuple[str, str], Sequence[int]] = OrderedDict()
-        # A one-word search's answer, kept beside its rows: copying it is a tenth of the cost of looking up
-        # its ids again at a million members, where the id strings lie scattered beyond the CPU's caches.
-        self._shown: dict[tuple[str, str], list[str]] = {}
         self._hits_size = 0
 
-    def match(self, words: Sequence[str]) -> list[str]:
+    def hits(self, words: Sequence[str]) -> Hits:
+        """The members holding every word, in display order."""
+        return Hits(self.ids, self.match(words) if words else range(len(self.ids)))
+
+    def match(self, words: Sequence[str]) -> Sequence[int]:
+        """Row numbers (ascending) of the members holding every word."""
         hits: Sequence[int] | None = None
         for word in words:
             hits = self._match(word, hits)
             if not hits:
-                return []
-        if hits is None or len(hits) == len(self.ids):
-            return list(self.ids)  # everyone (a fragment every ID number holds): one copy, no lookups
-        if len(words) == 1:  # its answer is kept beside its rows
-            shown = self._shown.get(self._key(words[0], _low(words[0])))
-            if shown is not None:
-                return list(shown)
-        return list(map(self.ids.__getitem__, hits))
+                return ()
+        return range(len(self.ids)) if hits is None else hits
 
     @staticmethod
     def _key(word: str, t: str) -> tuple[str, str]:
@@ -119,7 +172,7 @@ class _Lists:
         """Rows (of `within`, else of all) holding `word` as the SQL search reads it (see queries._text_conditions)."""
         t = _low(word)
         if "\0" in t:  # cannot be typed; and it would cross fields
-            return []
+            return ()
         if within is not None:
             return self._scan(word, t, within)
         kind, _ = key = self._key(word, t)
@@ -138,30 +191,41 @@ class _Lists:
             got = self._scan(word, t, None)
         if len(got) == len(self.ids):
             got = range(len(got))  # everyone (a digit every ID number holds): kept for nothing
-        else:
-            got = got if isinstance(got, array) else array("i", got)
-            self._shown[key] = list(map(self.ids.__getitem__, got))
+        elif not isinstance(got, array):
+            got = array("i", got)
         self._hits[key] = got
         self._hits_size += 0 if isinstance(got, range) else len(got) * _HIT_BYTES
         while self._hits_size > _HITS_BYTES_PER_MEMBER * len(self.ids) and len(self._hits) > 1:
-            gone, dropped = self._hits.popitem(last=False)
-            self._shown.pop(gone, None)
+            dropped = self._hits.popitem(last=False)[1]
             self._hits_size -= 0 if isinstance(dropped, range) else len(dropped) * _HIT_BYTES
         return got
 
     def _scan(self, word: str, t: str, within: Sequence[int] | None) -> Sequence[int]:
+        if _is_pinyin(word) or word.isdigit():
+            got = self._scan_fields(word, t, within)
+            if self._latin:  # a name holding ASCII letters or digits may hold the word too
+                names = self.names
+                also = [i for i in self._latin if t in names[i] and (within is None or _holds(within, i))]
+                if also:
+                    got = sorted(set(got).union(also))
+            return got
+        return self._scan_in(self.names, t, "", within)
+
+    def _scan_fields(self, word: str, t: str, within: Sequence[int] | None) -> Sequence[int]:
+        if not _is_pinyin(word):
+            return self._scan_in(self.digits, t, "", within)
         start = "\x02" + t.upper()  # the initials, from their first letter
-        if _is_pinyin(word):
-            if _is_id_fragment(word):  # digits with an x: the ID number too (rare: no character lists)
-                rows = range(len(self.ids)) if within is None else within
-                hay, ids = self.by_letters, self.id_numbers
-                return [i for i in rows if t in hay[i] or start in hay[i] or t in ids[i]]
-            hay = self.by_letters
-        else:
-            hay = self.by_digits if word.isdigit() else self.names
-            start = ""  # no initials to meet
+        if _is_id_fragment(word):  # digits with an x: the ID number too (rare: no character lists)
+            rows = range(len(self.ids)) if within is None else within
+            hay, digits = self.letters, self.digits
+            return [i for i in rows if t in hay[i] or start in hay[i] or t in digits[i]]
+        return self._scan_in(self.letters, t, start, within)
+
+    def _scan_in(self, hay: list[str], t: str, start: str, within: Sequence[int] | None) -> Sequence[int]:
+        """Rows of `hay` holding `t` (or `start`, when given)."""
         if within is None:
-            # Every row holding the word holds each of its characters: start from the rarest one's rows.
+            # Every row holding the word holds each of its characters: start from the rarest one's rows
+            # (an initials prefix's letters are in the pinyin too).
             within = min((self._rows_with(hay, c) for c in set(t)), key=len)
             if len(t) == 1:
                 return within  # exact: one character is the whole test (initials start with a pinyin letter)
@@ -182,10 +246,33 @@ class _Lists:
         return got
 
 
+_LATIN = re.compile(r"[0-9a-z]")
+
+
+def _rows_holding_latin(names: list[str]) -> list[int]:
+    """Rows whose (lower-cased) name holds an ASCII letter or digit: one search over all names joined."""
+    joined = "\n".join(names)
+    found = [m.start() for m in _LATIN.finditer(joined)]
+    if not found:
+        return []
+    ends = list(accumulate(len(n) + 1 for n in names))  # where each row's name ends in `joined`, plus one
+    return sorted({bisect_right(ends, at) for at in found})
+
+
+def _holds(rows: Sequence[int], i: int) -> bool:
+    """Whether ascending `rows` hold `i`."""
+    if isinstance(rows, range):
+        return i in rows
+    at = bisect_left(rows, i)
+    return at < len(rows) and rows[at] == i
+
+
 class _Index:
     def __init__(self, db: Database):
         self._lock = threading.Lock()
         self._lists: OrderedDict[Hashable, _Lists] = OrderedDict()
+        # Table rows already read, per reader (scope, day): a narrower search shows rows the wider one read.
+        self._rows: dict[Hashable, dict[str, Any]] = {}
         self._version: int | None = None
         self._probe: RosterProbe | None = None  # a connection of our own: its version moves with every commit
         event.listen(db.engine, "engine_disposed", lambda *_: self.close())
@@ -193,6 +280,7 @@ class _Index:
     def close(self) -> None:
         with self._lock:
             self._lists.clear()
+            self._rows.clear()
             self._version = None
             if self._probe is not None:
                 try:
@@ -205,12 +293,27 @@ class _Index:
             self._probe = RosterProbe(db.engine)  # ours alone, closed with the engine
         return self._probe.version()
 
+    def _check(self, db: Database) -> None:
+        """Drop everything kept when anyone has committed since (call with the lock held)."""
+        version = self._data_version(db)
+        if version != self._version:
+            self._lists.clear()
+            self._rows.clear()
+            self._version = version
+
+    def rows_read(self, db: Database, key: Hashable) -> dict[str, Any]:
+        """Table rows already read as of the file's current version, by id, for one reader: the
+        caller adds what it reads (read after this call: a commit meanwhile drops them next time)."""
+        with self._lock:
+            self._check(db)
+            got = self._rows.get(key)
+            if got is None or len(got) > _ROWS_KEPT:
+                got = self._rows[key] = {}
+            return got
+
     def lists(self, db: Database, key: Hashable, load: Callable[[], Sequence[tuple[Any, ...]]]) -> _Lists:
         with self._lock:
-            version = self._data_version(db)
-            if version != self._version:
-                self._lists.clear()
-                self._version = version
+            self._check(db)
             got = self._lists.get(key)
             if got is not None:
                 self._lists.move_to_end(key)
