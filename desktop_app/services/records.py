@@ -99,6 +99,12 @@ def within(col, first: date | None, last: date | None) -> list[ColumnElement]:
     return ([col >= first] if first else []) + ([col <= last] if last else [])
 
 
+def in_force(since, until, first: date, last: date) -> list[ColumnElement]:
+    """A row that runs from `since` until `until` (open while None) was in force at some time from `first` to
+    `last`: begun by `last`, not ended before `first` (a pairing, an adopted household, a unit's 报到 in a year)."""
+    return [since <= last, until.is_(None) | (until >= first)]
+
+
 def in_year(year: int | None, *cols) -> list[ColumnElement]:
     """Any of `cols` falls in `year` (nothing when no year is chosen)."""
     if not year:

@@ -13,6 +13,7 @@ from desktop_app.services.cobuilding.common import activity_totals, reporting_to
 from desktop_app.services.cobuilding.costs import linked_cost_in
 from desktop_app.services.cobuilding.pairing import pairing_figures
 from desktop_app.services.cobuilding.units import list_units, unit_year
+from desktop_app.services.records import in_force
 from desktop_app.services.residents import center_of
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import (
@@ -38,8 +39,7 @@ def figures(db: Database, year: int) -> CobuildingFigures:
         inquiries = s.scalar(select(func.count()).select_from(Inquiry).where(
             Inquiry.deleted.is_(False), Inquiry.inquiry_date.between(start, end))) or 0
         reported = s.scalar(select(func.count(func.distinct(UnitReport.unit_id))).where(
-            UnitReport.deleted.is_(False), UnitReport.reported_on <= end,
-            UnitReport.ended_on.is_(None) | (UnitReport.ended_on >= start))) or 0
+            UnitReport.deleted.is_(False), *in_force(UnitReport.reported_on, UnitReport.ended_on, start, end))) or 0
     return CobuildingFigures(year, int(units), int(active), int(acts), int(four), int(served), int(hours),
                              int(reporting), int(services), int(s_hours), int(points), int(posts), int(taken),
                              *pairings, cost, int(inquiries), int(reported))

@@ -14,7 +14,7 @@ from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import live, year_span
 from desktop_app.services.residents import household_label
-from desktop_app.services.records import settle, writes
+from desktop_app.services.records import in_force, settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household
@@ -144,11 +144,10 @@ def pairing_figures(s: Session, year: int) -> tuple[int, int, int, int]:
     """(pairings in force, 认岗位, 认亲戚 households, visits in `year`) for the year's figures."""
     start, end = year_span(year)
     pairings = s.scalar(select(func.count()).select_from(Pairing).where(
-        Pairing.deleted.is_(False), Pairing.paired_on <= end,
-        (Pairing.ended_on.is_(None)) | (Pairing.ended_on >= start))) or 0
+        Pairing.deleted.is_(False), *in_force(Pairing.paired_on, Pairing.ended_on, start, end))) or 0
     kinds = dict(s.execute(select(PairingItem.kind, func.count()).where(
-        PairingItem.deleted.is_(False), PairingItem.since <= end,
-        (PairingItem.ended_on.is_(None)) | (PairingItem.ended_on >= start)).group_by(PairingItem.kind)).all())
+        PairingItem.deleted.is_(False), *in_force(PairingItem.since, PairingItem.ended_on, start, end))
+        .group_by(PairingItem.kind)).all())
     visits = s.scalar(select(func.count()).select_from(PairingVisit).where(
         PairingVisit.deleted.is_(False), PairingVisit.visit_date.between(start, end))) or 0
     return int(pairings), int(kinds.get(rules.TAKE_POST, 0)), int(kinds.get(rules.ADOPT, 0)), int(visits)

@@ -21,6 +21,7 @@ from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import activity_totals, reporting_totals, year_span
 from desktop_app.services.cobuilding.costs import linked_cost_in
 from desktop_app.services.orgtree import subtree_select
+from desktop_app.services.records import in_force
 from desktop_app.services.residents import center_of
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Resident
@@ -41,7 +42,7 @@ def _one(s, org_id: str, name: str, year: int) -> CommunityFigures:
     homes = select(Household.id).where(Household.grid_id.in_(tree))
     adopted_items = (PairingItem.deleted.is_(False), PairingItem.kind == rules.ADOPT, PairingItem.household_id.in_(homes))
     adopted = s.scalar(select(func.count()).select_from(PairingItem).where(
-        *adopted_items, PairingItem.since <= end, (PairingItem.ended_on.is_(None)) | (PairingItem.ended_on >= start))) or 0
+        *adopted_items, *in_force(PairingItem.since, PairingItem.ended_on, start, end))) or 0
     visits = s.scalar(select(func.count()).select_from(PairingVisit)
                       .join(PairingItem, PairingItem.id == PairingVisit.item_id)
                       .where(*adopted_items, PairingVisit.deleted.is_(False),

@@ -22,7 +22,7 @@ from desktop_app.domain.service_flow import check_day
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import activity_rows, live, org_names, tombstone, year_span
 from desktop_app.services.cobuilding.lists import list_rows
-from desktop_app.services.records import assign, over_children, settle, writes
+from desktop_app.services.records import assign, in_force, over_children, settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
@@ -68,8 +68,8 @@ def list_unit_reports(db: Database, year: int, text: str = "", serving_only: boo
     auth.require(db, "cobuilding.read")
     start, end = year_span(year)
     with db.session() as s:
-        q = select(UnitReport).where(UnitReport.deleted.is_(False), UnitReport.reported_on <= end,
-                                     UnitReport.ended_on.is_(None) | (UnitReport.ended_on >= start))
+        q = select(UnitReport).where(UnitReport.deleted.is_(False),
+                                     *in_force(UnitReport.reported_on, UnitReport.ended_on, start, end))
         if serving_only:
             q = q.where(UnitReport.ended_on.is_(None))
         for term in text.split():

@@ -17,7 +17,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import activity_rows, live, reporting_rows, year_span
-from desktop_app.services.records import assign, settle, writes
+from desktop_app.services.records import assign, in_force, settle, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.services.wishes import refuse_open_claims
 from desktop_app.store.db import Database
@@ -140,7 +140,7 @@ def unit_year(db: Database, unit_id: str, year: int) -> UnitYear:
                 .outerjoin(PairingVisit, (PairingVisit.item_id == PairingItem.id) & PairingVisit.deleted.is_(False)
                            & PairingVisit.visit_date.between(start, end))
                 .where(Pairing.unit_id == u.id, Pairing.deleted.is_(False), PairingItem.deleted.is_(False),
-                       PairingItem.since <= end, (PairingItem.ended_on.is_(None)) | (PairingItem.ended_on >= start))
+                       *in_force(PairingItem.since, PairingItem.ended_on, start, end))
                 .group_by(PairingItem.id).order_by(PairingItem.kind.desc(), PairingItem.name)):
             pairing.append(f"{kind}：{name}" + (f"（走访 {n} 次）" if n else ""))
         topics = [f"{on.isoformat()} {t.topic}（{'已办结' if t.done_on else '办理中'}）" for t, on in s.execute(
@@ -161,8 +161,8 @@ def _reported(s, unit_id: str, start: date, end: date) -> list[str]:
     """单位报到 lines of a unit's year: the 报到, then each 认领, service and 评价 that falls in it."""
     out: list[str] = []
     for r in s.scalars(select(UnitReport).where(
-            UnitReport.unit_id == unit_id, UnitReport.deleted.is_(False), UnitReport.reported_on <= end,
-            UnitReport.ended_on.is_(None) | (UnitReport.ended_on >= start)).order_by(UnitReport.reported_on)):
+            UnitReport.unit_id == unit_id, UnitReport.deleted.is_(False),
+            *in_force(UnitReport.reported_on, UnitReport.ended_on, start, end)).order_by(UnitReport.reported_on)):
         out.append(f"{r.reported_on.isoformat()} 报到" + (f"，{r.ended_on.isoformat()} 结束" if r.ended_on else "")
                    + (f"；承诺：{r.promise}" if r.promise else ""))
         for i in s.scalars(select(UnitReportItem).where(
