@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import column, false, func, select, table
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import orgs as rules
@@ -18,6 +18,12 @@ from desktop_app.views.orgs import OrgNode, with_paths
 from desktop_app.services.records import live, over_children, writes
 
 __all__ = ["OrgNode", "list_tree", "tree_nodes", "get", "suggest_code", "create", "rename", "move", "delete"]
+
+
+# The 双报到 register's member ids, as store.models_cobuilding.registered_member_ids() has them but
+# without mapping its classes (the roster page reads the tree when it opens): members moved into the
+# register are off the community's roster, so off its counts too.
+_REGISTER = table("reporting_member", column("member_id"), column("deleted"))
 
 
 def _live(session: Session, org_id: str) -> Organization:
@@ -40,7 +46,10 @@ def tree_nodes(s: Session) -> list[OrgNode]:
     counts = dict(
         s.execute(
             select(Member.org_id, func.count())
-            .where(Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES))  # those who left (转出, 去世, 出党)
+            # Not those who left (转出, 去世, 出党), nor those in the 双报到 register: as the roster counts.
+            .where(Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES),
+                   Member.id.not_in(select(_REGISTER.c.member_id).where(
+                       _REGISTER.c.member_id.is_not(None), _REGISTER.c.deleted.is_(false()))))
             .group_by(Member.org_id)
         ).all()
     )
