@@ -79,3 +79,13 @@ def test_names_holding_latin_letters_or_digits_are_found_by_such_words():
     assert lists.hits(["5"]) == ["c"]  # a digit only the name (and nobody's ID number or phone) holds
     assert lists.hits(["zhang", "a"]) == ["a"]
     assert lists.hits(["li", "5"]) == []
+
+
+def test_a_word_nearly_everyone_holds_is_found_row_by_row_all_the_same():
+    hay = [f"3101{i:04d}\0" for i in range(100)]
+    assert search._holding(hay, "31") == range(100)  # everyone: no row numbers made
+    hay[80] = "0000\0"  # one row past the first ones tested lacks it
+    assert list(search._holding(hay, "31")) == [i for i in range(100) if i != 80]
+    assert list(search._holding(hay, "0079")) == [79]
+    rows = [(f"id{i}", f"张{i}", f"zhang{i}", "Z", h.rstrip("\0"), "") for i, h in enumerate(hay)]
+    assert search._Lists(rows).hits(["3101"]) == [f"id{i}" for i in range(100) if i != 80]
