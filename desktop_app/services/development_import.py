@@ -134,6 +134,11 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
     auth.require(db, "development.write")
     today = today or date.today()
     parsed = history.parse(files.SPEC, files.FIELDS, path, mapping, sheet)
+    with db.one_moment():  # the organisations and the records the rows are checked against, as of one moment
+        return _checked(db, parsed, mapping, today)
+
+
+def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, today: date) -> HistoryPreview:
     lookup = org_name_map(db)
     tree = orgs.list_tree(db)
     kinds = {n.id: n.kind for n in tree}

@@ -19,8 +19,11 @@ from desktop_app.services import meetings as ms
 from desktop_app.services import orgs, roster
 from desktop_app.services.database import Database
 from desktop_app.services.meetings import attendance_import
+from tests.integration import test_history_imports as history
+from tests.integration.test_history_imports import DEV_HEADER, MEET_HEADER, dev_rows, meeting_rows, workbook
 
 TODAY = date(2025, 5, 20)
+world = history.world  # a community file made by `dangqun init`, with a branch and a member
 
 
 def _between_reads(monkeypatch, module, name: str, commit, url: str = "") -> list:
@@ -87,3 +90,69 @@ def test_ledger_history_preview_reads_balances_and_vouchers_as_of_one_moment(db,
     assert plan.errors == ()  # as of the moment it began: the number was free
     with pytest.raises(DomainError, match="2025-0002 已被 2025-01-12 的凭证使用"):
         ledger_import.apply(db, plan)
+
+
+def _world_db(world):
+    from desktop_app.services.database import open_database
+
+    path, branch = world
+    return open_database(path)[0], branch
+
+
+def test_development_preview_reads_organisations_and_the_pipeline_as_of_one_moment(world, tmp_path, monkeypatch):
+    from desktop_app.services import development_import
+
+    db, _branch = _world_db(world)
+    try:
+        sheet = workbook(tmp_path / "发展.xlsx", DEV_HEADER, dev_rows())
+        # The organisations are read first, the pipeline after them: another imports the same sheet in between.
+        done = _between_reads(monkeypatch, development_import, "org_name_map",
+                              lambda other: development_import.apply(other, development_import.preview(other, sheet)))
+        plan = development_import.preview(db, sheet)
+        assert done == [3]
+        assert plan.errors == ()  # as of the moment it began: nobody was in the pipeline yet
+        with pytest.raises(DomainError):
+            development_import.apply(db, plan)
+    finally:
+        db.dispose()
+
+
+def test_residents_preview_reads_organisations_and_residents_as_of_one_moment(world, tmp_path, monkeypatch):
+    from desktop_app.services import residents_import
+
+    db, _branch = _world_db(world)
+    header = ["居民姓名", "性别", "证件号码", "楼号", "单元号", "门牌号"]
+    rows = [["孙奶奶", "2", idcard.make("320102", date(1950, 2, 3), 31, "女"), "梅园新村3栋", "2", "301"]]
+    try:
+        sheet = workbook(tmp_path / "居民.xlsx", header, rows)
+        done = _between_reads(monkeypatch, residents_import, "org_name_map",
+                              lambda other: residents_import.apply(other, residents_import.preview(other, sheet)))
+        plan = residents_import.preview(db, sheet)
+        assert done == [1]
+        assert plan.errors == ()  # as of the moment it began: not yet registered
+        with pytest.raises(DomainError):
+            residents_import.apply(db, plan)
+    finally:
+        db.dispose()
+
+
+def test_meetings_preview_reads_organisations_and_the_roster_as_of_one_moment(world, tmp_path, monkeypatch):
+    from desktop_app.services import meetings_import
+
+    db, branch = _world_db(world)
+
+    def member(other, name, i):
+        return roster.create(other, MemberInput(name=name, org_id=branch.id, id_number=idcard.make(
+            "320102", date(1970, 1, 1), i, "男"), joined_date=date(2000, 7, 1), confirmed_date=date(2001, 7, 1))).name
+
+    try:
+        member(db, "张三", 20)
+        sheet = workbook(tmp_path / "会议.xlsx", MEET_HEADER, meeting_rows()[:1])
+        # The organisations are read first, the branch's members after them: 李四 joins in between.
+        done = _between_reads(monkeypatch, meetings_import, "org_name_map", lambda other: member(other, "李四", 21))
+        plan = meetings_import.preview(db, sheet, today=date(2026, 1, 15))
+        assert done == ["李四"]
+        # As of the moment it began, 李四 was not on the roster.
+        assert ("请假人员", "李四") in [(e.field, e.value) for e in plan.errors]
+    finally:
+        db.dispose()
