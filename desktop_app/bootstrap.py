@@ -222,6 +222,7 @@ _PG_PASSING = [
     "test_orgs_service",
     "test_overview_cli",
     "test_overview_figures",
+    "test_preview_snapshots",
     "test_residents_service",
     "test_roles",
     "test_roster_edit_moves",
