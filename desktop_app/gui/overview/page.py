@@ -69,8 +69,8 @@ class FigureTile(QPushButton):
                 return f"{fen / 1_000_000:,.2f}"
 
             value = f"{wan(figure.value)} 万元"
-            change = "" if figure.last_year is None else wan(figure.value - figure.last_year)
-            change = change if change.startswith("-") else f"+{change}"
+            d = figure.value - (figure.last_year or 0)  # signed as Figure.change: "+1.20", "−0.20", "持平"
+            change = ("+" if d > 0 else "−") + wan(abs(d)) if d else "持平"
             last = f"上年 {wan(figure.last_year)}（{change}）" if figure.last_year is not None else "当前"
         else:
             value = figure.text

@@ -1,0 +1,20 @@
+"""A 工作台 money tile reads in 万元 and signs its change the way every other tile does (−, +, 持平)."""
+
+import pytest
+
+from desktop_app.gui.overview.page import FigureTile
+from desktop_app.views.overview import Figure
+
+
+@pytest.mark.parametrize(("value", "last", "shown"), [
+    (34_170_000, 34_370_000, "上年 34.37（−0.20）"),
+    (34_370_000, 34_170_000, "上年 34.17（+0.20）"),
+    (34_370_000, 34_370_000, "上年 34.37（持平）"),
+])
+def test_money_change_is_signed_like_the_counts(qtbot, value, last, shown):
+    tile = FigureTile(Figure("income", "经费收入", value, last, "经费台账", unit="元"))
+    qtbot.addWidget(tile)
+    assert tile.text().split("\n") == ["经费收入", f"{value / 1_000_000:.2f} 万元", shown]
+    count = FigureTile(Figure("members", "党员", 249, 251, "党员名册"))
+    qtbot.addWidget(count)
+    assert count.text().endswith("上年 251（−2）")
