@@ -81,6 +81,24 @@ def test_pages_the_account_may_not_use_leave_the_navigation_when_it_opens(qtbot,
     w.skip_exit_backup = True
 
 
+def test_the_collector_runs_seldom_from_the_frame_until_the_first_page_has_its_rows(qtbot, app_ctx, wait_ops):
+    import gc
+
+    from desktop_app.gui import app as gui_app
+
+    usual = gc.get_threshold()
+    frame = gui_app.paint_frame()
+    qtbot.addWidget(frame)
+    assert gc.get_threshold()[0] == usual[0] * 100
+    frame.nav.setCurrentRow(list(frame.pages).index("党员名册"))
+    frame.attach(app_ctx)
+    gui_app.watch_file(frame, app_ctx.db, lambda exc: None)  # a handle with no check pending: only the collector
+    assert gc.get_threshold()[0] == usual[0] * 100  # the roster's reads are still under way
+    qtbot.waitUntil(lambda: gc.get_threshold() == usual, timeout=10_000)
+    wait_ops()
+    frame.skip_exit_backup = True
+
+
 def _damaged_after_open(app_ctx):
     """The fixture's file with one table's root page smashed: it opens and its first pages read, the check fails."""
     from tests.integration.test_file_check_gate import _closed, _sha, _smash_root_of
