@@ -11,7 +11,7 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.views.records import MemberRecord, input_part
+from desktop_app.views.records import KeptFile, MemberRecord, input_part
 
 R = TypeVar("R")
 
@@ -74,11 +74,8 @@ class ActivityPersonRow:
 
 
 @dataclass(frozen=True)
-class PhotoRow:
-    id: str
-    file_name: str
-    stored_name: str
-    size: int
+class PhotoRow(KeptFile):
+    """A photo of an activity."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from desktop_app.domain import meetings as rules
 from desktop_app.domain.meetings import CellStatus, KindRule, Period
 from desktop_app.views.imports import RowError
 from desktop_app.views.memberlife import TopicRow
-from desktop_app.views.records import BranchMember, input_part
+from desktop_app.views.records import BranchMember, KeptFile, input_part
 
 
 @dataclass(frozen=True)
@@ -93,11 +93,9 @@ class Attendee:
 
 
 @dataclass(frozen=True)
-class AttachmentRow:
-    id: str
-    file_name: str
-    stored_name: str
-    size: int
+class AttachmentRow(KeptFile):
+    """A file kept with a meeting (the signed sheet's scan, a photo), with what it is."""
+
     note: str
 
 

@@ -4,13 +4,14 @@ A record's detail extends the input dataclass its form edits (CaseDetail(CaseInp
 MemberDetail(MemberInput) …): `input_part` gives that editable part back, so each
 detail's `to_input()` says only which input it extends. The lists of members that
 attendance and 党员管理 keep (rates, streaks, risks, 失联, 党章第九条) start from BranchMember;
-the records kept about one member (exits, discipline, moves, transfers …) from MemberRecord.
+the records kept about one member (exits, discipline, moves, transfers …) from MemberRecord;
+a file kept in the data folder for a record (an activity's photo, a meeting's scan) from KeptFile.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 I = TypeVar("I")
 
@@ -33,6 +34,22 @@ class BranchMember:
     @property
     def id(self) -> str:
         return self.member_id
+
+
+@dataclass(frozen=True)
+class KeptFile:
+    """A file kept in the data folder for a record (store.base.StoredFileMixin): the row's id, the name the
+    user gave it, where it is kept, its size in bytes."""
+
+    id: str
+    file_name: str
+    stored_name: str
+    size: int
+
+    @classmethod
+    def of(cls, row: Any, **own: Any) -> Self:
+        """The read model of a kept file's row; `own` gives the fields a subclass adds."""
+        return cls(row.id, row.file_name, row.stored_name, row.size, **own)
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def _detail(s: Session, a: Activity) -> ActivityDetail:
                    for p in s.scalars(select(ActivityPerson).where(
                        ActivityPerson.activity_id == a.id, ActivityPerson.deleted.is_(False))
                        .order_by(ActivityPerson.kind, ActivityPerson.name)))
-    photos = tuple(PhotoRow(p.id, p.file_name, p.stored_name, p.size) for p in s.scalars(
+    photos = tuple(PhotoRow.of(p) for p in s.scalars(
         select(ActivityPhoto).where(ActivityPhoto.activity_id == a.id, ActivityPhoto.deleted.is_(False))
         .order_by(ActivityPhoto.created_at)))
     return ActivityDetail(row, a.content, orgs, units, people, photos, tuple(cost_rows(s, [a.id])))
@@ -169,7 +169,7 @@ def add_photo(db: Database, activity_id: str, source: str | Path) -> PhotoRow:
         folder = f"activities/{a.activity_date.year}"
     row = keep_file(db, source, folder, lambda s, file: ActivityPhoto(
         activity_id=_live(s, activity_id).id, **file), MAX_PHOTO_BYTES)
-    return PhotoRow(row.id, row.file_name, row.stored_name, row.size)
+    return PhotoRow.of(row)
 
 
 def remove_photo(db: Database, photo_id: str) -> None:

@@ -32,7 +32,7 @@ def add_attachment(db: Database, meeting_id: str, source: str | Path, note: str 
         folder = re.sub(r"[^0-9A-Za-z_-]", "_", m.number) or m.id
     row = keep_file(db, source, folder, lambda s, file: MeetingAttachment(
         meeting_id=_live_meeting(s, meeting_id).id, note=note, **file), MAX_ATTACHMENT_BYTES)
-    return AttachmentRow(row.id, row.file_name, row.stored_name, row.size, row.note)
+    return AttachmentRow.of(row, note=row.note)
 
 
 def attachment_path(db: Database, attachment_id: str) -> Path:

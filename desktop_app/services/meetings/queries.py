@@ -163,7 +163,7 @@ def _detail(s: Session, m: Meeting, orgs: OrgTree) -> MeetingDetail:
         end_time=m.end_time, recorder=m.recorder, lecturer=m.lecturer, minutes=m.minutes,
         cancel_reason=m.cancel_reason, notes=m.notes, version=m.version,
         attendees=tuple(attendees),
-        files=tuple(AttachmentRow(f.id, f.file_name, f.stored_name, f.size, f.note) for f in files),
+        files=tuple(AttachmentRow.of(f, note=f.note) for f in files),
     )
 
 
