@@ -46,7 +46,6 @@ from desktop_app.domain.sync_rules import table_label
 from desktop_app.store import audit
 from desktop_app.store.base import Base
 from desktop_app.store.models import Organization, Site
-from desktop_app.store.models_sync import SyncPeer, SyncRowState
 
 _UNSCOPED_KEY = "dangqun_unscoped"
 _UNSCOPED = {_UNSCOPED_KEY: True}  # this module's own look-ups of the tree (never filtered)
@@ -208,6 +207,9 @@ def scope_of(session: Session, root: str) -> Scope:
 
 def _brought_by(table: str, ids: list[str]) -> Select:
     """The ids of `table`'s rows that a community of `ids` brought here (read from the peer: its key's prefix)."""
+    # imported here: only a confined account's read gets here, and its seven mapped classes cost ~40 ms of every start
+    from desktop_app.store.models_sync import SyncPeer, SyncRowState
+
     rs, peer = SyncRowState.__table__, SyncPeer.__table__
     return (select(rs.c.row_id).select_from(peer.join(rs, rs.c.peer_site == peer.c.site_id))
             .where(peer.c.org_id.in_(ids), rs.c.table_name == table, rs.c.introduced.is_(True)))

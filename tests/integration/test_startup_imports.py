@@ -25,11 +25,12 @@ db.dispose()
 """
 
 
-def test_opening_a_file_on_sqlite_loads_no_postgresql_code(db):
+def test_opening_a_file_on_sqlite_loads_no_postgresql_code_nor_the_sync_tables(db):
     path = db.path
     db.dispose()
     env = os.environ | {"QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run([sys.executable, "-c", OPEN, str(path), "sqlalchemy.dialects.postgresql", "psycopg", "alembic"],
+    out = subprocess.run([sys.executable, "-c", OPEN, str(path), "sqlalchemy.dialects.postgresql", "psycopg", "alembic",
+                          "desktop_app.store.models_sync"],
                          capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout.strip().splitlines()[-1]) == {"site": False, "loaded": []}
