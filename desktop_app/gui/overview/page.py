@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter, QTableView,
     QTabWidget, QWidget,
@@ -83,6 +83,15 @@ class FigureTile(QPushButton):
             "QPushButton#figureTile { text-align: left; padding: 3px 8px; border: 1px solid #dcdfe4;"
             " border-radius: 4px; background: #ffffff; }"
             " QPushButton#figureTile:hover { border-color: #c8161e; background: #fff7f7; }")
+
+
+class _WrappingTable(QTableView):
+    """The 待办 list: a narrower or wider window wraps its items again (rows measured at the width
+    the list first had would cut their text, or keep blank lines)."""
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self.resizeRowsToContents)  # once the header has stretched its last column
 
 
 TODO_COLUMNS = [
@@ -163,7 +172,7 @@ class OverviewPage(Page):
             self.tabs.addTab(self.table, "各社区")
 
         self.todo_model = ColumnModel(TODO_COLUMNS)
-        self.todo_view = QTableView()
+        self.todo_view = _WrappingTable()
         self.todo_view.setModel(self.todo_model)
         self.todo_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.todo_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
