@@ -26,13 +26,11 @@ from desktop_app.views.dues import (
     EXEMPT,
     LATE_MARK,
     OWED,
-    PAID,
-    PARTIAL,
     SHORT_MARK,
     UNPAID_MARKS,
     DuesGrid,
     GridRow,
-    MonthCell,
+    month_text,
 )
 
 # Points on A4 landscape (757 pt of frame). A month fits "99.99*" and "120.00" on
@@ -54,14 +52,6 @@ MONTH_TOTAL_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def cell_text(c: MonthCell) -> str:
-    if c.state == PAID:
-        return format_yuan(c.paid_fen) + (LATE_MARK if c.late else "")
-    if c.state == PARTIAL:
-        return format_yuan(c.paid_fen) + SHORT_MARK + (LATE_MARK if c.late else "")
-    return UNPAID_MARKS.get(c.state, "")  # CURRENT, FUTURE, NONE: nothing to show yet
-
-
 def grid_row(seq: int, r: GridRow) -> list[str]:
     if r.has_base:
         base = format_yuan(r.income_fen) if r.income_fen else "—"
@@ -71,7 +61,7 @@ def grid_row(seq: int, r: GridRow) -> list[str]:
     owed = r.owed_fen
     return [
         str(seq), r.name, r.category, base, rate, due,
-        *(cell_text(c) for c in r.cells),
+        *(month_text(c) for c in r.cells),
         format_yuan(r.paid_fen), format_yuan(owed) if owed else "",
     ]
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from desktop_app.domain import dues as rules
+from desktop_app.domain.money import format_yuan
 
 PAID, PARTIAL, OWED, CURRENT, FUTURE, EXEMPT, NONE = "paid", "partial", "owed", "current", "future", "exempt", "none"
 STATE_LABELS = {
@@ -20,6 +21,15 @@ STATE_LABELS = {
 # nothing paid shows its UNPAID_MARKS entry (欠 past and unpaid, 免 exempted), or nothing.
 LATE_MARK, SHORT_MARK = "*", "#"
 UNPAID_MARKS = {OWED: "欠", EXEMPT: "免"}
+
+
+def month_text(c: "MonthCell") -> str:
+    """A month's cell as the legend says: the amount paid with its marks (少交 and 补交 can both hold),
+    the unpaid mark, or nothing."""
+    if c.state in (PAID, PARTIAL):
+        return (format_yuan(c.paid_fen) + (SHORT_MARK if c.state == PARTIAL else "")
+                + (LATE_MARK if c.late else ""))
+    return UNPAID_MARKS.get(c.state, "")
 
 
 @dataclass(frozen=True)

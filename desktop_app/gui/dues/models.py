@@ -16,15 +16,13 @@ from desktop_app.views.dues import (
     CURRENT,
     EXEMPT,
     FUTURE,
-    LATE_MARK,
     OWED,
     PAID,
     PARTIAL,
-    SHORT_MARK,
-    UNPAID_MARKS,
     DuesGrid,
     GridRow,
     MonthCell,
+    month_text,
 )
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -38,11 +36,7 @@ PAYABLE = (OWED, CURRENT, FUTURE)
 
 
 def cell_text(c: MonthCell) -> str:
-    if c.state == PAID:
-        return format_yuan(c.paid_fen) + (LATE_MARK if c.late else "")
-    if c.state == PARTIAL:
-        return format_yuan(c.paid_fen) + SHORT_MARK
-    return "待交" if c.state == CURRENT else UNPAID_MARKS.get(c.state, "")
+    return "待交" if c.state == CURRENT else month_text(c)
 
 
 def cell_tip(name: str, c: MonthCell) -> str:
