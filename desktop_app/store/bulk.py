@@ -134,18 +134,21 @@ def insert_columns(session: Session, table: Table, columns: dict[str, Sequence[A
 
 
 @contextmanager
-def indexes_built_after(conn: Connection, table: Table, adding: int) -> Iterator[None]:
+def indexes_built_after(conn: Connection, table: Table, adding: int) -> Iterator[bool]:
     """Around a bulk insert of `adding` rows: on SQLite, when they outnumber the rows there, drop the table's
     indexes first and create them again (the very same statements) after the insert, inside the transaction
-    the caller has begun (BEGIN IMMEDIATE), so that a failure or a rollback brings them back."""
+    the caller has begun (BEGIN IMMEDIATE), so that a failure or a rollback brings them back.
+
+    Gives whether it does: when not, each row goes into every index as it is written, and the order of
+    the rows decides how scattered those insertions are."""
     if (conn.dialect.name != "sqlite" or adding < REBUILD_MIN_ROWS
             or not getattr(conn.connection.dbapi_connection, "in_transaction", False)):
         # Outside a transaction the driver would commit each DROP INDEX at once: no rebuild then.
-        yield
+        yield False
         return
     present = conn.exec_driver_sql(f'SELECT count(*) FROM "{table.name}"').scalar() or 0
     if present > adding:
-        yield
+        yield False
         return
     indexes = conn.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
@@ -153,6 +156,6 @@ def indexes_built_after(conn: Connection, table: Table, adding: int) -> Iterator
     ).all()
     for name, _sql in indexes:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    yield
+    yield True
     for _name, sql in indexes:
         conn.exec_driver_sql(sql)

