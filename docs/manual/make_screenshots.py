@@ -57,6 +57,8 @@ def main() -> int:
     os.environ["DANGQUN_DATA_DIR"] = str(tmp / "data")
     sys.path.insert(0, str(ROOT))
 
+    from PySide6.QtCore import Qt
+
     from desktop_app.gui.app import make_app
     from desktop_app.gui.main_window import MainWindow
     from desktop_app.gui.settings.dialog import SettingsDialog
@@ -79,8 +81,12 @@ def main() -> int:
     demo.generate(db, members=120, seed=1)
     window = MainWindow(AppContext(db=db, site=site.get_site(db)))
     window.skip_exit_backup = True
-    window.resize(1200, 760)
     window.show()
+    _settle(app)
+    # A first start opens maximised, and the offscreen screen is 800 pixels square: the size of a
+    # center's desk screen is set once the window is up.
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(1366, 768)
     _settle(app)
     for title, name in PAGES.items():
         if title not in window.pages:
