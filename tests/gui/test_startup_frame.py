@@ -206,6 +206,31 @@ def test_modules_imported_after_the_app_starts_are_not_read_as_source():
     assert json.loads(out.stdout.strip().splitlines()[-1]) == {"read": [], "imported": True}
 
 
+STARTED = r"""
+import json, sys
+from pathlib import Path
+from desktop_app.gui.app import make_app, open_context, paint_frame
+app = make_app()
+w = paint_frame()
+w.nav.setCurrentRow(list(w.pages).index("党员名册"))
+w.attach(open_context(Path(sys.argv[1]), demo=False))
+w.skip_exit_backup = True
+print(json.dumps([m for m in sys.argv[2:] if m in sys.modules]))
+"""
+
+
+def test_the_window_opened_on_the_roster_leaves_the_menus_dialogs_icon_library_and_sync_tables_unloaded(db):
+    path = db.path
+    db.dispose()
+    later = ["qtawesome", "qtpy", "sqlalchemy.dialects.postgresql", "desktop_app.store.models_sync",
+             "desktop_app.gui.users.login_dialog", "desktop_app.gui.settings.dialog", "desktop_app.gui.release.manual"]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", STARTED, str(path), *later], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
 ROSTER_ONLY = r"""
 import json, sys
 import desktop_app.gui.roster.page
