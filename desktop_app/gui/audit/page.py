@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.bars import heading
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.services import audit_log, revert
@@ -163,7 +164,7 @@ class AuditPage(Page):
         split.setStretchFactor(1, 2)
 
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("<h2>操作记录</h2>"))
+        lay.addWidget(heading("操作记录"))  # the heading every page has
         lay.addLayout(filters)
         lay.addLayout(filters2)
         lay.addWidget(split, 1)

@@ -18,6 +18,7 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.users.login_dialog import NEW_PASSWORD, AccountDialog, name_field, secret
 from desktop_app.gui.widgets.fields import Choice, FieldForm, Put, show
 from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.bars import heading as page_heading
 from desktop_app.gui.widgets.bars import toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
@@ -152,7 +153,7 @@ class UsersPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self.users: list[UserInfo] = []
-        heading = QLabel("<h2>用户管理</h2>")
+        heading = page_heading("用户管理")  # the heading every page has
         tb, action = toolbar(self)
         self.act_add = action("person-add", "新增用户", self.add_user)
         self.act_edit = action("edit", "修改", self.edit_selected)
