@@ -89,3 +89,13 @@ def test_a_word_nearly_everyone_holds_is_found_row_by_row_all_the_same():
     assert list(search._holding(hay, "0079")) == [79]
     rows = [(f"id{i}", f"张{i}", f"zhang{i}", "Z", h.rstrip("\0"), "") for i, h in enumerate(hay)]
     assert search._Lists(rows).hits(["3101"]) == [f"id{i}" for i in range(100) if i != 80]
+
+
+def test_a_prepared_search_answers_the_same(demo_db):
+    today = date.today()
+    roster.prepare_search(demo_db, MemberFilter())
+    lists = next(reversed(search._index_for(demo_db)._lists.values()))  # the one used last
+    assert len(lists._chars) >= 36  # every letter and digit found ahead
+    for text in ["z", "w", "1", "3", "x", "a", "王", "zh", "13"]:
+        flt = MemberFilter(text=text)
+        assert roster.search_ids(demo_db, flt) == queries._search_sql(demo_db, flt, "seq", False, today), text

@@ -29,7 +29,7 @@ from desktop_app.views.roster import MemberRow
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200  # rows fetched per query when the view needs them
-FIRST_ROWS = 60  # rows a search brings with its ids: a screenful; the rest of page 0 follows when scrolled to
+FIRST_ROWS = 60  # rows a search brings with its ids when the table's height is unknown (hidden); else a screenful
 CACHED_PAGES = 50  # pages kept; older ones are dropped (and fetched again if shown)
 _SHOWN_KEPT = 2 * CACHED_PAGES * PAGE_SIZE  # rows' texts kept across searches
 
@@ -106,8 +106,8 @@ class RosterModel(QAbstractTableModel):
         self._first_rows = PAGE_SIZE  # how many rows of page 0 a search brought (the rest are fetched if shown)
 
     # --- loading -----------------------------------------------------------
-    def set_ids(self, ids: Sequence[str], first_rows: list[MemberRow], today: date) -> None:
-        """A new result: the ids in display order and the rows of the first page."""
+    def set_ids(self, ids: Sequence[str], first_rows: list[MemberRow], today: date, asked: int = FIRST_ROWS) -> None:
+        """A new result: the ids in display order and the rows of its first `asked` (a screenful)."""
         self.beginResetModel()
         self._generation += 1
         self.today = today
@@ -118,7 +118,7 @@ class RosterModel(QAbstractTableModel):
         self.shown_rows.clear()
         if len(self._shown) > _SHOWN_KEPT:
             self._shown.clear()
-        self._first_rows = max(len(first_rows), min(len(ids), FIRST_ROWS))
+        self._first_rows = max(len(first_rows), min(len(ids), asked))
         if ids:
             self._pages[0] = {r.id: r for r in first_rows}
         self.endResetModel()

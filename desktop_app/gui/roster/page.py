@@ -9,6 +9,7 @@ changes they make.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -39,6 +40,8 @@ from desktop_app.views.orgs import OrgNode
 from desktop_app.views.roster import MemberDetail, MemberFilter, MemberRow, RosterPrint, RosterStats
 
 __all__ = ["CACHED_PAGES", "ID_ROLE", "PAGE_SIZE", "RosterModel", "RosterPage"]
+
+log = logging.getLogger(__name__)
 
 # ------------------------------------------------------------------ filters
 
@@ -331,6 +334,7 @@ class RosterPage(Page):
         flt, (sort, descending) = self.current_filter(), self._sort
         db, today = self.ctx.db, self.today
         keep = self.selected_id()
+        first_rows = self._screenful()
         started = perf_counter()
 
         def search(job):
@@ -339,24 +343,33 @@ class RosterPage(Page):
             ids = roster.search_hits(db, flt, sort=sort, descending=descending, today=today)
             if generation != self._search_generation:
                 raise Cancelled()  # typed on meanwhile: its rows would never be shown
-            return ids, roster.rows(db, ids[:FIRST_ROWS], today=today)  # a screenful: a quarter of the query
+            return ids, roster.rows(db, ids[:first_rows], today=today)  # what the table shows at once
 
         def done(result) -> None:
             if generation != self._search_generation:
                 return
             ids, first = result
             self.last_search_ms = (perf_counter() - started) * 1000
-            self.model.set_ids(ids, first, today)
+            self.model.set_ids(ids, first, today, first_rows)
             self.count_label.setText(f"共 {len(ids)} 名")
             # Read now, not when the search started: a saving dialog announces its
             # change (starting this search) before the page learns what it saved.
             target, self._select_after = self._select_after or keep, None
             self.select(target)
             self.searched.emit(len(ids))
+            if not flt.text.strip():  # the lists of these filters are read: find the letters ahead of typing
+                run_op(None, lambda job: roster.prepare_search(db, flt, sort=sort, descending=descending, today=today),
+                       on_error=lambda exc: log.warning("roster search not prepared: %s", exc))  # typing finds them
 
         run_op(self, search, done)
         if self.stats_panel.isVisible() or self.act_stats.isChecked():
             self._load_stats(flt)
+
+    def _screenful(self) -> int:
+        """Rows the table shows at its height (and one half shown): what a search reads with its ids."""
+        if not self.table.isVisible():
+            return FIRST_ROWS
+        return self.table.viewport().height() // self.table.verticalHeader().defaultSectionSize() + 2
 
     def _load_stats(self, flt: MemberFilter | None = None) -> None:
         self._stats_generation += 1

@@ -19,6 +19,7 @@ from desktop_app.services.roster.queries import (
     org_name_map,
     probationary_due,
     root_org_id,
+    prepare_search,
     rows,
     search_hits,
     search_ids,
@@ -88,6 +89,6 @@ __all__ = [
     "RosterPrint", "RosterStats", "RowError", "StatusChangeRow", "TransferRow",
     "EVERYONE", "apply_import", "change_status", "changed_fields", "create", "delete", "export_counts", "export_members",
     "export_rows", "get", "import_members", "org_name_map", "preview_import", "print_roster",
-    "probationary_due", "restore", "root_org_id", "roster_print", "rows", "search_hits", "search_ids", "stats",
+    "prepare_search", "probationary_due", "restore", "root_org_id", "roster_print", "rows", "search_hits", "search_ids", "stats",
     "stored_by_id_number", "transfer", "update", "write_template",
 ]

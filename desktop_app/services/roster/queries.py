@@ -195,12 +195,30 @@ def search_hits(
     index = search._index_for(db)
     if index is None:
         return _search_sql(db, flt, sort, descending, today)
-    words = search.terms(flt.text)
+    return _lists(db, index, actor, flt, sort, descending, today).hits(search.terms(flt.text))
+
+
+def prepare_search(
+    db: Database,
+    flt: MemberFilter,
+    sort: str = "seq",
+    descending: bool = False,
+    today: date | None = None,
+) -> None:
+    """Find ahead the members holding each ASCII letter and digit under `flt`'s filters and sort (run
+    in the background while nobody types): the first letter of a word is its search's widest scan."""
+    actor = auth.require(db, "members.read")
+    today = _today(today)
+    index = search._index_for(db)
+    if index is not None:
+        _lists(db, index, actor, flt, sort, descending, today).prepare()
+
+
+def _lists(db: Database, index, actor, flt: MemberFilter, sort: str, descending: bool, today: date):
     base = replace(flt, text="")
     # The lists hold what this actor may see (store.scope): another account's are other lists.
-    lists = index.lists(db, (astuple(base), sort, descending, today, actor.org_id),
-                        lambda: _select(db, base, sort, descending, today, _SEARCH_COLUMNS))
-    return lists.hits(words)
+    return index.lists(db, (astuple(base), sort, descending, today, actor.org_id),
+                       lambda: _select(db, base, sort, descending, today, _SEARCH_COLUMNS))
 
 
 _SEARCH_COLUMNS = (Member.id, Member.name, Member.name_pinyin, Member.name_initials, Member.id_number, Member.mobile)
