@@ -23,6 +23,7 @@ from desktop_app.gui import icons
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.imports.mapping_dialog import MappingDialog
 from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets.bars import heading
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import Column, ColumnModel
 from desktop_app.services import development_import, imports, ledger_import, meetings_import, residents_import
@@ -99,6 +100,7 @@ class ImportsPage(Page):
                 view.setColumnWidth(i, c.width)
             self.tabs.addTab(view, label)
         lay = QVBoxLayout(self)
+        lay.addWidget(heading("导入表格"))  # the heading every page has
         lay.addLayout(top)
         lay.addWidget(self.summary)
         lay.addWidget(self.tabs, 1)

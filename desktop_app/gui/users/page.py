@@ -211,7 +211,9 @@ class UsersPage(Page):
         if index >= 0:
             self.table.selectRow(index)
         self.idle.setValue(policy.idle_minutes)
-        self.message.setText(f"共 {len(users)} 个账户")
+        self.message.setText(f"共 {len(users)} 个账户" if users else
+                             "还没有账户：打开程序不用登录，谁都能做全部操作。点“新增用户”建一个管理员账户后，"
+                             "打开程序须先登录。")
         self._update_actions()
 
     def selected(self) -> UserInfo | None:
