@@ -156,3 +156,34 @@ def test_meetings_preview_reads_organisations_and_the_roster_as_of_one_moment(wo
         assert ("请假人员", "李四") in [(e.field, e.value) for e in plan.errors]
     finally:
         db.dispose()
+
+
+def test_one_moment_holds_for_its_own_thread_only(db):
+    """Sessions of other threads (the GUI's, while a preview runs in a worker) read the latest commits."""
+    import threading
+
+    from sqlalchemy import func, select
+
+    from desktop_app.store.models import Organization
+
+    def count() -> int:
+        with db.session() as s:
+            return s.scalar(select(func.count()).select_from(Organization))
+
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    before = count()
+    elsewhere: list[int] = []
+    with db.one_moment():
+        assert count() == before
+        other = Database(db.url)
+        try:
+            orgs.create(other, "第一网格党支部", "B01", "branch", community.id)
+        finally:
+            other.dispose()
+        with db.one_moment():  # nested: the same moment
+            assert count() == before
+        worker = threading.Thread(target=lambda: elsewhere.append(count()))
+        worker.start()
+        worker.join()
+        assert count() == before
+    assert elsewhere == [before + 1] and count() == before + 1
