@@ -57,6 +57,20 @@ class MemberFilter:
     include_deleted: bool = False
     active_only: bool = False  # leave out 转出 and 去世 (members no longer on the roster)
 
+    def in_words(self, org_name: str = "") -> str:
+        """The filter in a few words (“在册党员 · 第一网格党支部 · 含“张””): the export dialog and its audit entry."""
+        parts = ["在册党员" if self.active_only else (self.status or "全部状态")]
+        if self.org_id and org_name:
+            parts.append(org_name)
+        parts += [v for v in (self.category, self.age_band, self.party_age_band) if v]
+        if self.floating is not None:
+            parts.append("流动党员" if self.floating else "非流动党员")
+        if self.reporting is not None:
+            parts.append("在职党员报到" if self.reporting else "未报到")
+        if self.text:
+            parts.append(f"含“{self.text}”")
+        return " · ".join(parts)
+
 
 @dataclass(frozen=True)
 class StatusChangeRow:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from desktop_app.domain import idcard
 from desktop_app.domain import members as rules
 from desktop_app.domain.members import MemberInput
-from desktop_app.gui.roster.export_dialog import ExportScopeDialog, describe
+from desktop_app.gui.roster.export_dialog import ExportScopeDialog
 from desktop_app.gui.roster.page import RosterPage
 from desktop_app.gui.widgets import common, forms
 from desktop_app.services import orgs, roster
@@ -105,5 +105,5 @@ def test_a_search_is_what_the_filter_choice_holds(page, tmp_path, monkeypatch, w
 
 
 def test_the_filter_is_put_in_words():
-    assert describe(MemberFilter(active_only=True)) == "在册党员"
-    assert describe(MemberFilter(status="去世", org_id="x", text="王"), "第一网格党支部") == "去世 · 第一网格党支部 · 含“王”"
+    assert MemberFilter(active_only=True).in_words() == "在册党员"
+    assert MemberFilter(status="去世", org_id="x", text="王").in_words("第一网格党支部") == "去世 · 第一网格党支部 · 含“王”"

@@ -72,7 +72,10 @@ def test_the_filter_writes_the_template_columns_and_everyone_adds_the_status(db,
     assert {r["姓名"]: r["状态"] for r in rows} == {"张三": "正常", "李四": "正常", "王五": "转出", "赵六": "去世"}
     assert rows[0]["公民身份号码"] == people["张三"].id_number  # full numbers, as the template always had
 
-    assert exports(db) == [("党员名册（当前筛选结果）", 2), ("党员名册（全部党员，含转出、去世等，附状态列）", 4)]
+    assert exports(db) == [("党员名册（当前筛选：在册党员）", 2), ("党员名册（全部党员，含转出、去世等，附状态列）", 4)]
+    branch = next(n for n in orgs.list_tree(db) if n.name == "第一网格党支部")
+    roster.export_members(db, current, MemberFilter(org_id=branch.id, status=rules.DECEASED), TODAY)
+    assert exports(db)[-1] == ("党员名册（当前筛选：去世 · 第一网格党支部）", 1)
 
 
 def test_everyone_as_csv_has_the_status_column_last(db, people, tmp_path):

@@ -23,21 +23,6 @@ from desktop_app.views.roster import MemberFilter
 _FILES = "Excel 工作簿 (*.xlsx);;CSV 文件，Excel/WPS 可直接打开 (*.csv)"
 
 
-def describe(flt: MemberFilter, org_name: str = "") -> str:
-    """The page's filter in a few words (“在册党员 · 第一网格党支部 · 含“张””)."""
-    parts = ["在册党员" if flt.active_only else (flt.status or "全部状态")]
-    if flt.org_id and org_name:
-        parts.append(org_name)
-    parts += [v for v in (flt.category, flt.age_band, flt.party_age_band) if v]
-    if flt.floating is not None:
-        parts.append("流动党员" if flt.floating else "非流动党员")
-    if flt.reporting is not None:
-        parts.append("在职党员报到" if flt.reporting else "未报到")
-    if flt.text:
-        parts.append(f"含“{flt.text}”")
-    return " · ".join(parts)
-
-
 class ExportScopeDialog(QDialog):
     """当前筛选结果 (N 人), the default, or 全部党员 (M 人, with a 状态 column)."""
 
@@ -80,7 +65,7 @@ def export_members(page: Any) -> None:
         elif filtered == total and flt.reporting is not True:
             everyone = False  # the same members either way: nothing to ask
         else:
-            dlg = ExportScopeDialog(page, filtered, total, describe(flt, org_name))
+            dlg = ExportScopeDialog(page, filtered, total, flt.in_words(org_name))
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 return
             everyone = dlg.everyone()

@@ -121,7 +121,13 @@ def export_members(db: Database, path: str | Path, flt: MemberFilter | None = No
     if everyone:
         flt = EVERYONE
     records = _template_rows(db, flt, today, with_status=everyone)
-    what = "党员名册（全部党员，含转出、去世等，附状态列）" if everyone else "党员名册（当前筛选结果）"
+    if everyone:
+        what = "党员名册（全部党员，含转出、去世等，附状态列）"
+    else:  # which members: the filter in words, its organisation by name
+        flt = flt or EVERYONE
+        with db.session() as s:
+            org_name = s.scalar(select(Organization.name).where(Organization.id == flt.org_id)) if flt.org_id else ""
+        what = f"党员名册（当前筛选：{flt.in_words(org_name or '')}）"
     privacy.confirm_personal_export(db, what, str(path), rows=len(records), table="member")
     member_files.write_members(path, records, (STATUS_COLUMN,) if everyone else ())
     return len(records)
