@@ -325,7 +325,8 @@ def _live(conn) -> ColumnElement:
     """`deleted` false, for a lookup by id or ID number. On SQLite it is written as likelihood(deleted = 0,
     0.9375): SQLite keeps no statistics here and otherwise takes `deleted = 0` for selective, walking the
     whole of ix_member_roster (whose first column is `deleted`) for each lookup instead of using the
-    primary key or uq_member_live_id_number (a partial index on deleted = 0, which this term still matches)."""
+    primary key or uq_member_live_id_number. It says `= 0`, not the `IS 0` that is_(False) writes: only
+    the very term of that partial index's WHERE (deleted = 0) lets SQLite use it."""
     if conn.dialect.name == "sqlite":
         return func.likelihood(Member.deleted == false(), literal_column("0.9375"))
     return Member.deleted.is_(False)
