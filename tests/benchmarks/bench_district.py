@@ -3,6 +3,8 @@
     python -m tests.benchmarks district           160 packages x 2,000 members, a year of records each
     python -m tests.benchmarks district --quick   2 x 60 (CI: proves it runs; the figures mean little)
     python -m tests.benchmarks.bench_district --communities 16 --members 2000 --search-members 320000
+    python -m tests.benchmarks.bench_district --communities 8 --members 500 --no-search   imports alone
+    python -m tests.benchmarks.bench_district --communities 8 --members 500 --operators 2   search after one phase
 
 The district's database is a PostgreSQL database on a throwaway cluster that
 this benchmark starts itself (tests/pgcluster.py: the distribution's server,
@@ -225,7 +227,7 @@ def _cluster(folder: Path) -> tuple[str, bool]:
 
 
 def main(quick: bool = False, scale: int = 1, communities: int | None = None, members: int | None = None,
-         search_members: int | None = None, distinct: int = 2) -> None:
+         search_members: int | None = None, distinct: int = 2, operators: tuple[int, ...] = (1, 2)) -> None:
     communities = communities or (2 if quick else 160 * scale)
     members = members or (60 if quick else 2000)
     if search_members is None:
@@ -239,7 +241,7 @@ def main(quick: bool = False, scale: int = 1, communities: int | None = None, me
         except (SystemExit, OSError) as exc:  # no server binaries and none installable here
             print(f"district: skipped, PostgreSQL cannot be installed here ({exc})", flush=True)
             return
-        _run(url, folder, communities, members, search_members, distinct)
+        _run(url, folder, communities, members, search_members, distinct, operators)
     finally:
         if started_cluster:
             from tests import pgcluster
@@ -248,7 +250,8 @@ def main(quick: bool = False, scale: int = 1, communities: int | None = None, me
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _run(url: str, folder: Path, communities: int, members: int, search_members: int, distinct: int) -> None:
+def _run(url: str, folder: Path, communities: int, members: int, search_members: int, distinct: int,
+         operators: tuple[int, ...] = (1, 2)) -> None:
     from sqlalchemy import select
 
     from desktop_app.services import site, sync
@@ -286,27 +289,34 @@ def _run(url: str, folder: Path, communities: int, members: int, search_members:
 
     one, two = on_server(street_path, url), on_server(street_path, url)
     try:
-        load0 = os.getloadavg()[0]
-        t_one, rows, cpu_one, _, srv_one = _operators(one.url, packages, folder, 1)
-        print(f"  one operator: {rows:,} rows in {t_one:.1f} s ({rows / t_one:,.0f} rows/s; CPU program "
-              f"{cpu_one:.1f} s + server {srv_one:.1f} s; load {load0:.1f} -> {os.getloadavg()[0]:.1f})", flush=True)
-        load0 = os.getloadavg()[0]
-        t_two, rows_two, cpu_two, waited, srv_two = _operators(two.url, packages, folder, 2)
-        assert rows_two == rows, (rows, rows_two)
-        print(f"  two operators at once: {rows_two:,} rows in {t_two:.1f} s ({rows_two / t_two:,.0f} rows/s; "
-              f"CPU program {cpu_two:.1f} s + server {srv_two:.1f} s; load {load0:.1f} -> "
-              f"{os.getloadavg()[0]:.1f}; a merge waiting for another's lock {waited:.0%} of the time); speed-up "
-              f"{t_one / t_two:.2f}x (compare under the same load only)", flush=True)
         size = f"{communities} x {members:,} members, PostgreSQL"
-        record("district", "import, one operator", t_one, "s", size=size, rows=rows, rows_per_s=rows / t_one,
-               cpu=cpu_one, server_cpu=srv_one)
-        record("district", "import, two operators at once", t_two, "s", t_one, "one operator", 1 / 1.7, size,
-               rows=rows_two, rows_per_s=rows_two / t_two, speed_up=t_one / t_two, cpu=cpu_two, lock_waits=waited,
-               server_cpu=srv_two)
+        done: dict[int, tuple] = {}
+        for n, target in ((1, one), (2, two)):
+            if n not in operators:
+                continue
+            load0 = os.getloadavg()[0]
+            done[n] = t, rows, cpu, waited, server = _operators(target.url, packages, folder, n)
+            who = "one operator" if n == 1 else "two operators at once"
+            print(f"  {who}: {rows:,} rows in {t:.1f} s ({rows / t:,.0f} rows/s; CPU program {cpu:.1f} s + server "
+                  f"{server:.1f} s; load {load0:.1f} -> {os.getloadavg()[0]:.1f}"
+                  + (f"; a merge waiting for another's lock {waited:.0%} of the time" if n > 1 else "") + ")",
+                  flush=True)
+        if 1 in done:
+            t_one, rows, cpu_one, _, srv_one = done[1]
+            record("district", "import, one operator", t_one, "s", size=size, rows=rows, rows_per_s=rows / t_one,
+                   cpu=cpu_one, server_cpu=srv_one)
+        if 1 in done and 2 in done:
+            t_two, rows_two, cpu_two, waited, srv_two = done[2]
+            assert rows_two == rows, (rows, rows_two)
+            print(f"  speed-up {t_one / t_two:.2f}x (compare under the same load only)", flush=True)
+            record("district", "import, two operators at once", t_two, "s", t_one, "one operator", 1 / 1.7, size,
+                   rows=rows_two, rows_per_s=rows_two / t_two, speed_up=t_one / t_two, cpu=cpu_two,
+                   lock_waits=waited, server_cpu=srv_two)
         if not search_members:
             return
-        total = _grow_members(two, search_members)
-        times, cpu, found = _search(two)
+        searched = two if 2 in done else one  # the members the last phase imported
+        total = _grow_members(searched, search_members)
+        times, cpu, found = _search(searched)
         times.sort()
         cpu.sort()
         p95 = times[int(0.95 * (len(times) - 1))]
@@ -317,7 +327,7 @@ def _run(url: str, folder: Path, communities: int, members: int, search_members:
               f"({len(times)} keystrokes, {found} found someone; load {os.getloadavg()[0]:.1f})", flush=True)
         record("district", "search per keystroke, p95", p95, "s", target=0.030, size=f"{total:,} members",
                median=median, keystrokes=len(times), cpu_p95=cpu_p95)
-        ratios = _confined_reads(two)
+        ratios = _confined_reads(searched)
         print("  a confined operator's reads, CPU over the administrator's: "
               + ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items()), flush=True)
         record("district", "confined read CPU over unconfined, worst", max(ratios.values()), "x",
@@ -336,8 +346,11 @@ def _cli(argv: list[str]) -> None:
     p.add_argument("--distinct", type=int, default=2)
     p.add_argument("--quick", action="store_true")
     p.add_argument("--no-search", action="store_true", help="imports only: no search, no confined reads")
+    p.add_argument("--operators", default="1,2",
+                   help="which import phases to run: 1 (one operator), 2 (two at once), or 1,2 (default)")
     a = p.parse_args(argv)
-    main(a.quick, 1, a.communities, a.members, 0 if a.no_search else a.search_members, a.distinct)
+    operators = tuple(sorted({int(x) for x in a.operators.split(",") if x.strip()} & {1, 2})) or (1, 2)
+    main(a.quick, 1, a.communities, a.members, 0 if a.no_search else a.search_members, a.distinct, operators)
     from tests.benchmarks.figures import RESULTS, table
 
     print(table(RESULTS))
