@@ -582,6 +582,30 @@ def test_model_passes_the_model_tester(qtmodeltester, page, wait_ops):
     assert page.model.headerData(9, Qt.Orientation.Horizontal) == "公民身份号码"
 
 
+def test_a_new_result_is_told_as_rows_gone_added_and_changed(qtmodeltester, qtbot, page, wait_ops):
+    qtmodeltester.check(page.model)  # and it keeps watching: every change below is checked as it is told
+    told = []
+    for signal in ("rowsRemoved", "rowsInserted", "dataChanged", "modelReset"):
+        getattr(page.model, signal).connect(lambda *a, s=signal: told.append(s))
+    page.table.selectRow(2)
+    assert page.selected_id() is not None
+    for text, names in (("张", ["张三"]), ("", ["张三", "李四", "王五"]), ("王", ["王五"]), ("li", ["李四"]),
+                        ("nobody", []), ("", ["张三", "李四", "王五"])):
+        with qtbot.waitSignal(page.searched):
+            page.search.setText(text)
+            page.run_search()
+        assert shown(page) == names
+        assert [page.model.index(i, 1).data() for i in range(len(names))] == names
+    assert "modelReset" not in told and {"rowsRemoved", "rowsInserted", "dataChanged"} <= set(told)
+    assert not page.table.selectionModel().hasSelection()  # 王五 was not among 张三's: nothing kept selected
+    page.table.selectRow(1)
+    kept = page.selected_id()
+    with qtbot.waitSignal(page.searched):
+        page.search.setText("li")
+        page.run_search()
+    assert page.selected_id() == kept and [r.row() for r in page.table.selectionModel().selectedRows()] == [0]
+
+
 def test_a_search_brings_a_screenful_of_rows_and_the_rest_of_the_first_page_when_shown(
         qtmodeltester, qtbot, app_ctx, tree, wait_ops):
     from desktop_app.gui.roster.models import FIRST_ROWS

@@ -107,21 +107,40 @@ class RosterModel(QAbstractTableModel):
 
     # --- loading -----------------------------------------------------------
     def set_ids(self, ids: Sequence[str], first_rows: list[MemberRow], today: date, asked: int = FIRST_ROWS) -> None:
-        """A new result: the ids in display order and the rows of its first `asked` (a screenful)."""
-        self.beginResetModel()
-        self._generation += 1
-        self.today = today
-        self._ids = ids
-        self._count = len(ids)
-        self._pages.clear()
-        self._pending.clear()
-        self.shown_rows.clear()
-        if len(self._shown) > _SHOWN_KEPT:
-            self._shown.clear()
-        self._first_rows = max(len(first_rows), min(len(ids), asked))
-        if ids:
-            self._pages[0] = {r.id: r for r in first_rows}
-        self.endResetModel()
+        """A new result: the ids in display order and the rows of its first `asked` (a screenful).
+
+        Told to the view as rows removed or added at the end and the rest changed, not as a reset: a
+        reset makes the view and both headers start over, a third more work than the repaint itself.
+        Rows keep their places, so the caller clears the selection (a reset did): see RosterPage.
+        """
+        old, new = self._count, len(ids)
+
+        def take() -> None:
+            self._generation += 1
+            self.today = today
+            self._ids = ids
+            self._count = new
+            self._pages.clear()
+            self._pending.clear()
+            self.shown_rows.clear()
+            if len(self._shown) > _SHOWN_KEPT:
+                self._shown.clear()
+            self._first_rows = max(len(first_rows), min(new, asked))
+            if ids:
+                self._pages[0] = {r.id: r for r in first_rows}
+
+        if new < old:
+            self.beginRemoveRows(QModelIndex(), new, old - 1)
+            take()
+            self.endRemoveRows()
+        elif new > old:
+            self.beginInsertRows(QModelIndex(), old, new - 1)
+            take()
+            self.endInsertRows()
+        else:
+            take()
+        if min(old, new):
+            self.dataChanged.emit(self.index(0, 0), self.index(min(old, new) - 1, len(COLUMNS) - 1))
 
     def _request(self, page: int) -> None:
         if page in self._pending:

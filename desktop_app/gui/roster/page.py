@@ -258,7 +258,6 @@ class RosterPage(Page):
         header.sortIndicatorChanged.connect(self._sort_changed)
         self.table.activated.connect(lambda _i: self.edit_selected())  # double-click or Enter
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
-        self.model.modelReset.connect(self._update_actions)
 
         self.stats_label = QLabel()
         self.stats_label.setObjectName("statsText")
@@ -350,7 +349,9 @@ class RosterPage(Page):
                 return
             ids, first = result
             self.last_search_ms = (perf_counter() - started) * 1000
+            self.table.selectionModel().clear()  # rows keep their places, not their members
             self.model.set_ids(ids, first, today, first_rows)
+            self._update_actions()
             self.count_label.setText(f"共 {len(ids)} 名")
             # Read now, not when the search started: a saving dialog announces its
             # change (starting this search) before the page learns what it saved.
