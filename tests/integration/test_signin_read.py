@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from desktop_app.domain import meetings as rules
+from desktop_app.domain.errors import DomainError
 from desktop_app.domain.idcard import MALE, make
 from desktop_app.domain.members import MemberInput
 from desktop_app.services import auth, demo, orgs, roster
@@ -46,7 +49,25 @@ def test_every_demo_meeting_prints_the_sheet_the_full_read_gives(empty_db):
                 seen["列席"] += line.notes.startswith("列席")
                 seen["请假"] += bool(line.leave_reason)
                 seen["masked"] += "*" in line.mobile
+        # All of them read together (print_signin_sheets' read) give the very same sheets, in the order asked,
+        # whether named by number, by id or twice.
+        refs = [m.number for m in meetings] + [meetings[0].id, meetings[0].number]
+        assert ms.signin_sheets_of(db, refs) == [ms.signin_sheet_of(db, r) for r in refs]
     assert all(seen.values()), seen  # the cases above were all there to compare
+
+
+def test_printing_sheets_together_refuses_a_deleted_meeting_and_prints_each(db, tmp_path):
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    branch = orgs.create(db, "第一网格党支部", "B01", "branch", community.id)
+    first, second = (ms.plan(db, ms.MeetingInput(org_id=branch.id, kind=rules.BRANCH_CONGRESS, title=title,
+                                                 meeting_date=date(2024, 6, day)))
+                     for title, day in (("学习", 1), ("部署", 2)))
+    pdfs = ms.print_signin_sheets(db, [first.number, second.number], printed_on=date(2024, 5, 30), font_path="")
+    assert len(pdfs) == 2 and all(p.startswith(b"%PDF") for p in pdfs)
+    assert [s.title for s in ms.signin_sheets_of(db, [second.number, first.number])] == ["部署", "学习"]
+    ms.delete(db, second.id)
+    with pytest.raises(DomainError):
+        ms.signin_sheets_of(db, [first.number, second.id])
 
 
 def test_a_later_confirmation_leaves_the_sheet_as_on_the_day(db):

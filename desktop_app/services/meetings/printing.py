@@ -5,23 +5,27 @@ These are what the GUI and the command line call; the reports never see the data
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import meetings as rules
+from desktop_app.domain.errors import NotFound
 from desktop_app.domain import members as member_rules
 from desktop_app.domain import membership as standing_rules
 from desktop_app.services import auth, memberlife, privacy
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import _chunks, _live_meeting, _Orgs
+from desktop_app.services.meetings._common import _chunks
 from desktop_app.services.meetings.queries import center_name, get, resolve
 from desktop_app.services.membership import arrivals
+from desktop_app.services.orgtree import OrgTree
 from desktop_app.store.models import Member, Site
-from desktop_app.store.models_meetings import Attendance
+from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.views.meetings import (
     Attendee, MeetingRecord, SigninSheet, meeting_record, org_label, signin_lines,
 )
@@ -29,33 +33,79 @@ from desktop_app.views.meetings import (
 
 def signin_sheet_of(db: Database, meeting_ref: str) -> SigninSheet:
     """The sign-in sheet of a meeting given by id or number (phones as the role may see them)."""
+    return signin_sheets_of(db, [meeting_ref])[0]
+
+
+def signin_sheets_of(db: Database, meeting_refs: Sequence[str]) -> list[SigninSheet]:
+    """The sign-in sheets of meetings given by id or number, in that order, read together."""
     auth.require(db, "meetings.read")
-    meeting_id = resolve(db, meeting_ref)
     with db.session() as s:
-        sheet, attendees = _signin_read(s, meeting_id)
+        by_number = _by_number(s, meeting_refs) if len(meeting_refs) > 1 else {}
+    meeting_ids = [by_number.get(ref) or resolve(db, ref) for ref in meeting_refs]
+    with db.session() as s:
+        read = _signin_read(s, meeting_ids)
     # Attendees' mobiles are members' personal data: masked for a role that may not reveal them.
-    return replace(sheet, lines=signin_lines(privacy.mask_unless(db, "members.reveal", attendees)))
+    return [replace(sheet, lines=signin_lines(privacy.mask_unless(db, "members.reveal", attendees)))
+            for sheet, attendees in read]
 
 
-def _signin_read(s: Session, meeting_id: str) -> tuple[SigninSheet, list[Attendee]]:
-    """The sheet's own read: what meetings.get gives of the meeting and its attendees, without the quorum,
+def _by_number(s: Session, refs: Sequence[str]) -> dict[str, str]:
+    """The refs that are the full number of exactly one live meeting, found in one query (the rest: resolve)."""
+    texts = {ref: unicodedata.normalize("NFKC", str(ref or "")).strip() for ref in refs}
+    found: dict[str, list[str]] = {}
+    for chunk in _chunks(sorted(set(texts.values()) - {""})):
+        for mid, number in s.execute(select(Meeting.id, Meeting.number).where(
+                Meeting.number.in_(chunk), Meeting.deleted.is_(False))):
+            found.setdefault(number, []).append(mid)
+    return {ref: found[t][0] for ref, t in texts.items() if len(found.get(t, ())) == 1}
+
+
+_SHEET_COLUMNS = (Meeting.id, Meeting.number, Meeting.org_id, Meeting.kind, Meeting.title, Meeting.meeting_date,
+                  Meeting.start_time, Meeting.end_time, Meeting.place, Meeting.host, Meeting.lecturer,
+                  Meeting.deleted)
+
+
+def _signin_read(s: Session, meeting_ids: Sequence[str]) -> list[tuple[SigninSheet, list[Attendee]]]:
+    """The sheets' own read: what meetings.get gives of a meeting and its attendees, without the quorum,
     committee seats, votes, 党籍 history and attachments that a sheet does not print (most of get's time).
-    Only the category on the day is worked out, for the 预备党员 note."""
-    m = _live_meeting(s, meeting_id)
-    orgs = _Orgs(s)
+    Only the category on the day is worked out, for the 预备党员 note.
+
+    One narrow query per kind of row for all the meetings together (meetings, attendances, members,
+    transfers, the tree, the center), so that printing a batch of sheets reads as much as printing one.
+    """
+    wanted = list(dict.fromkeys(meeting_ids))
+    meetings = {}
+    for chunk in _chunks(wanted):
+        meetings.update((m.id, m) for m in s.execute(select(*_SHEET_COLUMNS).where(Meeting.id.in_(chunk)))
+                        if not m.deleted)
+    if len(meetings) != len(wanted):
+        raise NotFound("该会议不存在或已删除")
     # By meeting id alone, tombstones skipped here: with `deleted` in the WHERE, SQLite (no ANALYZE
-    # statistics) walks ix_attendance_deleted, i.e. every attendance row of the database.
-    rows = [a for a in s.execute(
-        select(Attendance.id, Attendance.member_id, Attendance.guest_name, Attendance.status, Attendance.reason,
-               Attendance.is_guest, Attendance.guest_unit, Attendance.excused_reason, Attendance.deleted)
-        .where(Attendance.meeting_id == m.id).order_by(Attendance.sort_order, Attendance.created_at)
-    ) if not a.deleted]
+    # statistics) walked an index on `deleted`, i.e. every attendance row of the database.
+    rows: dict[str, list] = {mid: [] for mid in wanted}
+    for chunk in _chunks(wanted):
+        for a in s.execute(
+            select(Attendance.meeting_id, Attendance.id, Attendance.member_id, Attendance.guest_name,
+                   Attendance.status, Attendance.reason, Attendance.is_guest, Attendance.guest_unit,
+                   Attendance.excused_reason, Attendance.deleted)
+            .where(Attendance.meeting_id.in_(chunk)).order_by(Attendance.sort_order, Attendance.created_at)
+        ):
+            if not a.deleted:
+                rows[a.meeting_id].append(a)
     members: dict[str, tuple] = {}
-    for chunk in _chunks([a.member_id for a in rows if a.member_id]):
+    member_ids = list(dict.fromkeys(a.member_id for got in rows.values() for a in got if a.member_id))
+    for chunk in _chunks(member_ids):
         for r in s.execute(select(Member.id, Member.name, Member.org_id, Member.category, Member.mobile,
                                   Member.joined_date, Member.confirmed_date).where(Member.id.in_(chunk))):
             members[r[0]] = r
     came = arrivals(s, list(members))
+    orgs = OrgTree(s)
+    center = s.scalar(select(Site.org_name).limit(1)) or ""
+    return [_sheet(meetings[mid], rows[mid], members, came, orgs, center) for mid in meeting_ids]
+
+
+def _sheet(m, rows: list, members: dict[str, tuple], came: dict, orgs: OrgTree,
+           center: str) -> tuple[SigninSheet, list[Attendee]]:
     attendees = []  # on_committee and has_vote left False: not read, the sheet prints neither
     for a in rows:
         r = members.get(a.member_id) if a.member_id else None
@@ -63,18 +113,20 @@ def _signin_read(s: Session, meeting_id: str) -> tuple[SigninSheet, list[Attende
             attendees.append(Attendee(a.id, None, a.guest_name, "", "", "", "", a.status, a.reason, True,
                                       a.guest_unit, False, False))
             continue
-        # The category on the day, as meetings.get reads it (StandingBook.on): a later 转正 leaves the note.
-        then = standing_rules.standing_on(r[3] or member_rules.FULL, r[5], r[6], member_rules.NORMAL, (),
-                                          m.meeting_date, came.get(r[0]))
+        # The category on the day, as meetings.get reads it (StandingBook.on, standing_on's category):
+        # a later 转正 leaves the note; before a 转入 here the member was not ours.
+        arrived = came.get(r[0])
+        then = None if arrived is not None and m.meeting_date < arrived else standing_rules.category_on(
+            r[3] or member_rules.FULL, r[5], r[6], m.meeting_date)
         own = orgs.get(r[2])
         attendees.append(Attendee(
             a.id, a.member_id, r[1], orgs.group_name(r[2]) if not a.is_guest else "", own.name if own else "",
-            then.category or "", r[4], a.status, a.reason, a.is_guest, a.guest_unit, False, False,
+            then or "", r[4], a.status, a.reason, a.is_guest, a.guest_unit, False, False,
             excused_reason=a.excused_reason))
     org, branch = orgs.get(m.org_id), orgs.branch_of(m.org_id)
     org_name = org.name if org else "（已删除的组织）"
     sheet = SigninSheet(
-        center_name=s.scalar(select(Site.org_name).limit(1)) or "",
+        center_name=center,
         org_name=org_label(org_name, branch.name if branch else (org.name if org else "")),
         kind=m.kind, title=m.title, number=m.number, meeting_date=m.meeting_date, start_time=m.start_time,
         end_time=m.end_time, place=m.place, host=m.host,
@@ -102,6 +154,20 @@ def print_signin_sheet(db: Database, meeting_ref: str, out: Path | None = None, 
         show_phones = Settings.load().signin_show_phones
     return render_signin(signin_sheet_of(db, meeting_ref), out, show_phones=show_phones, printed_on=printed_on,
                          font_path=font_path)
+
+
+def print_signin_sheets(db: Database, meeting_refs: Sequence[str], *, show_phones: bool | None = None,
+                        printed_on: date | None = None, font_path: str | None = None) -> list[bytes]:
+    """签到表 of several meetings (by id or number) as PDF bytes each, in that order, their data read together."""
+    from desktop_app.reports.signin import render_signin
+
+    auth.require(db, "meetings.read")
+    if show_phones is None:
+        from desktop_app.settings import Settings
+
+        show_phones = Settings.load().signin_show_phones
+    return [render_signin(sheet, show_phones=show_phones, printed_on=printed_on, font_path=font_path)
+            for sheet in signin_sheets_of(db, meeting_refs)]
 
 
 def print_meeting_record(db: Database, meeting_ref: str, out: Path | None = None, *,
