@@ -215,12 +215,23 @@ def _recovered(db_path: Path, exc, parent=None) -> bool:
 
 
 def _open_or_recover(db_path: Path, demo: bool):
-    """open_context, offering the newest good backup when the file is damaged."""
+    """open_context, offering the newest good backup when the file is damaged.
+
+    With accounts, the log-in that follows writes at once: the file is checked first,
+    so that damage is met here, where the backup is offered, not in the log-in dialog.
+    """
     from desktop_app.services import backup
 
+    ctx = None
     try:
-        return open_context(db_path, demo)
+        ctx = open_context(db_path, demo)
+        gate = ctx.db.gate if ctx is not None else None
+        if gate is not None and ctx.start.has_users:
+            _with_progress(None, lambda job: gate.require())
+        return ctx
     except backup.CorruptDatabase as exc:
+        if ctx is not None:
+            ctx.db.dispose()  # let go of the file before a restore replaces it
         if not _recovered(db_path, exc):
             raise
         return open_context(db_path, demo)

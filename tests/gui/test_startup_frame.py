@@ -167,6 +167,26 @@ def test_damage_found_after_the_window_opened_offers_the_newest_good_backup_and_
     keeper.window.skip_exit_backup = True
 
 
+def test_with_accounts_the_file_is_checked_before_the_log_in_writes_and_damage_offers_the_backup(
+        app_ctx, monkeypatch):
+    from desktop_app.gui import app as gui_app
+    from desktop_app.gui.widgets import common
+    from desktop_app.services import auth, backup
+
+    auth.create_first_admin(app_ctx.db, "admin", "王书记", "frame-test-2026")
+    good = backup.backup_now(app_ctx.db.path, "manual")
+    path, before = _damaged_after_open(app_ctx)
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(text) or True)
+    ctx = gui_app._open_or_recover(path, demo=False)  # what `dangqun gui` does before the log-in dialog
+    assert asked and "损坏" in asked[0]  # the damage was met here, where a backup can be offered
+    assert ctx.start.has_users and ctx.db.gate.settle() == []  # the restored file
+    kept = [p for p in path.parent.iterdir() if ".corrupt-" in p.name and not p.name.endswith(("-wal", "-shm"))]
+    assert len(kept) == 1 and hashlib.sha256(kept[0].read_bytes()).hexdigest() == before
+    assert good.exists()
+    ctx.db.dispose()
+
+
 def test_damage_found_without_a_good_backup_closes_the_window_saying_why(qtbot, app_ctx, wait_ops, monkeypatch):
     from desktop_app.gui import app as gui_app
     from desktop_app.services import auth, backup
