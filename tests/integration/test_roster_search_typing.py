@@ -99,3 +99,12 @@ def test_a_prepared_search_answers_the_same(demo_db):
     for text in ["z", "w", "1", "3", "x", "a", "王", "zh", "13"]:
         flt = MemberFilter(text=text)
         assert roster.search_ids(demo_db, flt) == queries._search_sql(demo_db, flt, "seq", False, today), text
+
+
+def test_prepared_characters_of_names_find_each_member_once():
+    rows = [("a", "王王", "wangwang", "WW", "", ""), ("b", "李四", "lisi", "LS", "", ""),
+            ("c", "王五", "wangwu", "WW", "", "")]
+    lists = search._Lists(rows)
+    lists.prepare()
+    assert lists.hits(["王"]) == ["a", "c"]  # 王王 holds it twice: one row
+    assert lists.hits(["四"]) == ["b"] and lists.hits(["王五"]) == ["c"] and lists.hits(["张"]) == []
