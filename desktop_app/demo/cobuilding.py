@@ -10,7 +10,7 @@ migration does, and plans a year from one seed, written with bulk inserts.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 from desktop_app.demo import pools
 from desktop_app.demo.bulk import insert_rows
 from desktop_app.domain import cobuilding as rules
+from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain.errors import Conflict
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.models import Household, Member, Organization, Resident
-from desktop_app.store.models_meetings import Meeting
+from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.store.models_service import Project, Visit
 from desktop_app.store.models_cobuilding import (
     Activity, ActivityOrg, ActivityPerson, ActivityUnit, CareRecipient, CareVisit, CommitteeSeat, Contact, CostLink,
@@ -180,10 +181,26 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     _costs(s, rows)
     for model, batch in rows.items():
         insert_rows(s, model, batch, site_id, now)
+    _off_planned_lists(s, [r["member_id"] for r in rows[ReportingMember]], site_id, today, now)
     return {"partner_units": len(units), "reporting_members": len(reporting),
             "services": len(rows[ServiceLog]), "activities": len(rows[Activity]),
             "care_visits": len(rows[CareVisit]), "contacts": len(rows[Contact]), "pairings": len(rows[Pairing]),
             "unit_reports": len(rows[UnitReport]), "inquiries": len(rows[Inquiry]), "cost_links": len(rows[CostLink])}
+
+
+def _off_planned_lists(s: Session, member_ids: list[str], site_id: str, today: date, now: datetime) -> None:
+    """Members moved into the register leave the 应到 of the meetings still planned from today on.
+
+    services.meetings.planned does the same when one member is moved by hand; held
+    meetings, and planned ones already past, keep them.
+    """
+    planned = select(Meeting.id).where(Meeting.deleted.is_(False), Meeting.status == meeting_rules.PLANNED,
+                                       Meeting.meeting_date >= today)
+    for start in range(0, len(member_ids), 500):
+        s.execute(update(Attendance).where(
+            Attendance.member_id.in_(member_ids[start:start + 500]), Attendance.is_guest.is_(False),
+            Attendance.deleted.is_(False), Attendance.meeting_id.in_(planned),
+        ).values(deleted=True, version=Attendance.version + 1, updated_at=now, updated_by_site=site_id))
 
 
 def _pairings(rng: random.Random, s: Session, rows: dict, today: date) -> None:

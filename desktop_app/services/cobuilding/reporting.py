@@ -280,12 +280,15 @@ def move_from_roster(db: Database, member_id: str, today: date | None = None) ->
     The member row stays (history keeps its name) but leaves the roster's counts, 应到 and 党费;
     the migration did the same for everyone with a reporting employer when the register began.
     """
+    from desktop_app.services.meetings import planned
+
     auth.require(db, "cobuilding.write")
     auth.require(db, "members.write")
     today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
         m = live(s, Member, member_id, "该党员不存在或已删除")
+        before = planned.standing_of(s, m)
         if s.scalar(select(ReportingMember.id).where(ReportingMember.member_id == m.id,
                                                      ReportingMember.deleted.is_(False))):
             raise Conflict(f"{m.name} 已在报到名册中")
@@ -297,4 +300,5 @@ def move_from_roster(db: Database, member_id: str, today: date | None = None) ->
                             unit_id=unit, job=(m.reporting_post or "")[:60], reported_on=m.reporting_date or today,
                             org_id=m.org_id, member_id=m.id, skills=m.reporting_services or "")
         s.add(r)
+        planned.follow_member(s, m, before, today)  # out of 应到 of the branch's planned meetings too
         return settle(uow, lambda s: _detail(s, r, today.year))

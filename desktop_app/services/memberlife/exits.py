@@ -89,6 +89,9 @@ def record_exit(uow: UnitOfWork, member_id: str, inp: rules.ExitInput, today: da
     clean = rules.check_exit(inp, today, m.joined_date, m.status, lapse)
     orgs = Orgs(s)
     prior = m.status
+    from desktop_app.services.meetings import planned  # meetings reads member life: imported when used
+
+    before = planned.standing_of(s, m)
     if clean.kind == member_rules.TRANSFERRED_OUT:
         s.add(Transfer(member_id=m.id, direction=member_rules.TRANSFER_OUT, transfer_date=clean.exit_date,
                        from_org=orgs.branch_name(m.org_id), to_org=clean.destination, note=clean.note,
@@ -99,6 +102,7 @@ def record_exit(uow: UnitOfWork, member_id: str, inp: rules.ExitInput, today: da
                   document_no=clean.document_no, reason=clean.reason, note=clean.note, prior_status=prior,
                   status_change_id=change_id)
     s.add(e)
+    planned.follow_member(s, m, before, today)  # out of 应到 of the branch's planned meetings
     s.flush()
     return _row(e, m, orgs)
 
@@ -111,6 +115,9 @@ def withdraw_exit(uow: UnitOfWork, exit_id: str) -> None:
     m = live_member(s, e.member_id)
     if m.status != e.kind:
         raise ValidationError("出党方式", f"该党员现在是“{m.status}”，请先撤销之后的变动")
+    from desktop_app.services.meetings import planned  # meetings reads member life: imported when used
+
+    before = planned.standing_of(s, m)
     change = s.get(MemberStatusChange, e.status_change_id) if e.status_change_id else None
     if change is not None:
         change.deleted = True
@@ -121,6 +128,7 @@ def withdraw_exit(uow: UnitOfWork, exit_id: str) -> None:
             t.deleted = True
     m.status = e.prior_status or status_before(s, m.id, e.status_change_id)
     e.deleted = True
+    planned.follow_member(s, m, before, today_of(None))  # back on the planned lists it left
 
 
 def exits(db: Database, year: int | None = None, member_id: str | None = None) -> list[ExitRow]:

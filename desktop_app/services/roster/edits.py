@@ -34,6 +34,13 @@ from desktop_app.store.models import Member, Organization, Transfer
 from desktop_app.views.roster import MemberDetail
 
 
+def _planned_lists():
+    """The planned meetings' 应到 follow a member's change (their models: not needed to show the roster)."""
+    from desktop_app.services.meetings import planned
+
+    return planned
+
+
 def _flush_unique(s: Session, id_number: str) -> None:
     """Flush; the live-ID-number index catching a duplicate the checks could not see is the same refusal."""
     try:
@@ -70,6 +77,8 @@ def update(uow: UnitOfWork, member_id: str, inp: MemberInput, today: date | None
     s = uow.session
     take_write_lock(s)
     m = _live_member(s, member_id)
+    planned = _planned_lists()
+    before = planned.standing_of(s, m)
     if clean.org_id != m.org_id:
         _live_org(s, clean.org_id)
         # dated from today, so figures for earlier days keep the member where they sat then
@@ -93,6 +102,7 @@ def update(uow: UnitOfWork, member_id: str, inp: MemberInput, today: date | None
             m.status = status
             _record_status(s, m, status, today, clean.floating_to, "修改党员信息")
     _flush_unique(s, clean.id_number)
+    planned.follow_member(s, m, before, today)
     return settle(uow, _detail, m, today)
 
 
@@ -150,10 +160,13 @@ def change_status(
     flow.check_day(changed_on, "变更日期", today)
     s = uow.session
     m = _live_member(s, member_id)
+    planned = _planned_lists()
+    before = planned.standing_of(s, m)
     destination, note = destination.strip(), note.strip()
     _apply_status_flags(m, status, changed_on, destination)
     m.status = status
     _record_status(s, m, status, changed_on, destination, note)
+    planned.follow_member(s, m, before, today)
     return settle(uow, _detail, m, today)
 
 
@@ -176,6 +189,8 @@ def transfer(
     flow.check_day(transfer_date, "转接日期", today)
     s = uow.session
     m = _live_member(s, member_id)
+    planned = _planned_lists()
+    before = planned.standing_of(s, m)
     current = s.get(Organization, m.org_id) if m.org_id else None
     from_org, to_org, note = from_org.strip(), to_org.strip(), note.strip()
     if direction == rules.TRANSFER_OUT:
@@ -198,5 +213,6 @@ def transfer(
     _record_status(s, m, status, transfer_date,
                    to_org if direction == rules.TRANSFER_OUT else from_org,
                    note or f"组织关系{direction}")
+    planned.follow_member(s, m, before, today)
     return settle(uow, _detail, m, today)
 

@@ -20,6 +20,7 @@ from desktop_app.services.uow import UnitOfWork
 
 def move_to_group(db: Database, member_ids: Sequence[str], org_id: str) -> int:
     """Move the members into `org_id` (a 党小组, or their branch); how many moved. All or none."""
+    from desktop_app.services.meetings import planned
     from desktop_app.services.memberlife.moves import record_move  # its models: not needed to show the roster
 
     auth.require(db, "members.write")
@@ -39,7 +40,9 @@ def move_to_group(db: Database, member_ids: Sequence[str], org_id: str) -> int:
             if own_branch != branch_id:
                 raise Conflict(f"{m.name}不在“{target.name}”所属的党支部，不能移入；换支部请用“组织关系转接”")
             if m.org_id != target.id:
+                before = planned.standing_of(s, m)
                 record_move(s, m, target.id, date.today(), "移入党小组")  # dated: past 党小组会 lists stay
+                planned.follow_member(s, m, before, date.today())  # planned 党小组会 lists follow
                 moved += 1
         uow.commit()
         return moved

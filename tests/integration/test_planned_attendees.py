@@ -1,0 +1,182 @@
+"""Planned meetings' 应到 follow the roster, on a real migrated SQLite file.
+
+A member who leaves a branch (转出 and the other statuses out, moved into the 双报到
+register, moved to another branch) leaves the 应到 of the branch's meetings still
+planned from today on, in the same transaction; held, cancelled and already-past
+planned meetings keep their lists; a member who arrives joins the new branch's
+planned meetings whose kind lists all members.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from desktop_app.domain import idcard
+from desktop_app.domain import meetings as r
+from desktop_app.domain.members import MemberInput
+from desktop_app.services import auth, demo, memberlife, orgs, roster
+from desktop_app.services import cobuilding as cb
+from desktop_app.services import meetings as ms
+from desktop_app.store.models_access import AuditEntry
+from desktop_app.store.models_cobuilding import registered_member_ids
+
+TODAY = date(2025, 5, 20)
+SOON = TODAY + timedelta(days=10)
+BEFORE = TODAY - timedelta(days=10)
+
+
+def _member(db, name, org_id, i, employer=""):
+    born = date(1950 + i % 10, 1 + i % 12, 1 + i % 27)
+    return roster.create(db, MemberInput(
+        name=name, org_id=org_id, id_number=idcard.make("320102", born, i, idcard.MALE if i % 2 else idcard.FEMALE),
+        category="正式党员", joined_date=date(1990, 7, 1), confirmed_date=date(1991, 7, 1),
+        reporting_employer=employer,
+    ), today=TODAY).id
+
+
+@pytest.fixture
+def cm(db):
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    b1 = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
+    b2 = orgs.create(db, "第二网格党支部", "B02", "branch", c.id)
+    g1 = orgs.create(db, "第一党小组", "G01", "group", b1.id)
+    people = {name: _member(db, name, org, i, employer="市第一医院" if name == "周在职" else "")
+              for i, (name, org) in enumerate([("王书记", b1.id), ("周在职", b1.id), ("张一", g1.id),
+                                                ("刘外支", b2.id), ("陈二支", b2.id)])}
+    return {"b1": b1.id, "b2": b2.id, "g1": g1.id, **people}
+
+
+def _meeting(db, org_id, day, kind=r.BRANCH_CONGRESS, **kw):
+    return ms.plan(db, ms.MeetingInput(org_id=org_id, kind=kind, meeting_date=day, start_time=time(9, 0),
+                                       place="党群服务中心", host="王书记", recorder="王书记"), today=TODAY, **kw)
+
+
+def _listed(db, meeting_id) -> list[str]:
+    return [a.member_id for a in ms.get(db, meeting_id).attendees if not a.is_guest]
+
+
+def _expected(db, meeting_id) -> int:
+    """应到 as the meetings page shows it (the list's row)."""
+    return next(row.expected for row in ms.list_meetings(db) if row.id == meeting_id)
+
+
+def _trail_notes(db, member_id) -> list[str]:
+    with db.session() as s:
+        return list(s.scalars(select(AuditEntry.note).where(AuditEntry.row_id == member_id,
+                                                            AuditEntry.note.like("%应到名单%"))))
+
+
+@pytest.fixture
+def meetings(db, cm):
+    """In 第一网格党支部: one held before today, one planned but already past, one planned ahead, one cancelled ahead."""
+    held = _meeting(db, cm["b1"], BEFORE)
+    ms.all_present(db, held.id, today=TODAY)
+    past = _meeting(db, cm["b1"], TODAY - timedelta(days=2))
+    ahead = _meeting(db, cm["b1"], SOON)
+    called_off = _meeting(db, cm["b1"], SOON + timedelta(days=5), kind=r.THEME_DAY)
+    ms.cancel(db, called_off.id, "改期")
+    return {"held": held.id, "past": past.id, "ahead": ahead.id, "cancelled": called_off.id}
+
+
+def test_moving_into_the_register_drops_the_member_from_planned_meetings_ahead(db, cm, meetings):
+    mid = cm["周在职"]
+    assert all(mid in _listed(db, m) for m in meetings.values())
+    assert _expected(db, meetings["ahead"]) == 3
+    cb.move_from_roster(db, mid, today=TODAY)
+    assert mid not in _listed(db, meetings["ahead"])
+    assert _expected(db, meetings["ahead"]) == 2
+    # the count on the page is the roster's again: 第一网格党支部 has 2 members left on it
+    assert roster.stats(db).total == 4
+    for kept in ("held", "past", "cancelled"):  # history, what the secretary records, a call-off
+        assert mid in _listed(db, meetings[kept]), kept
+    number = ms.get(db, meetings["ahead"]).number
+    notes = _trail_notes(db, mid)
+    assert len(notes) == 1 and number in notes[0] and "离开" in notes[0]
+    # the attendance row itself is tombstoned with an audit entry, as an attendee edit is
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.table_name == "attendance", AuditEntry.action == "delete",
+            AuditEntry.before_json.like(f"%{mid}%"))) == 1
+
+
+def test_status_transferred_out_drops_the_member_the_same_way(db, cm, meetings):
+    mid = cm["张一"]
+    group_meeting = _meeting(db, cm["g1"], SOON, kind=r.GROUP_MEETING)
+    assert mid in _listed(db, group_meeting.id)
+    roster.change_status(db, mid, "转出", TODAY, destination="市委党校党支部", today=TODAY)
+    assert mid not in _listed(db, meetings["ahead"]) and mid not in _listed(db, group_meeting.id)
+    assert mid in _listed(db, meetings["held"]) and mid in _listed(db, meetings["past"])
+    assert _expected(db, meetings["ahead"]) == 2
+    # back to 正常: plan() would list them again, so the planned meetings ahead do
+    roster.change_status(db, mid, "正常", TODAY, today=TODAY)
+    assert mid in _listed(db, meetings["ahead"]) and mid in _listed(db, group_meeting.id)
+    assert mid in _listed(db, meetings["cancelled"])  # never taken off a cancelled one
+
+
+def test_a_roster_transfer_out_and_a_party_exit_drop_the_member(db, cm, meetings):
+    roster.transfer(db, cm["王书记"], "转出", TODAY, to_org="外区党委", today=TODAY)
+    assert cm["王书记"] not in _listed(db, meetings["ahead"])
+    memberlife.record_exit(db, cm["张一"], memberlife.ExitInput(
+        kind="去世", exit_date=TODAY, decided_by="", document_no="", reason="", note=""), today=TODAY)
+    assert _listed(db, meetings["ahead"]) == [cm["周在职"]]
+    assert {cm["王书记"], cm["张一"]} <= set(_listed(db, meetings["held"]))
+
+
+def test_moving_to_another_branch_leaves_one_branch_and_joins_the_other(db, cm, meetings):
+    mid = cm["张一"]
+    other = _meeting(db, cm["b2"], SOON)
+    other_committee = _meeting(db, cm["b2"], SOON, kind=r.COMMITTEE)  # the committee's list: not everyone's
+    guest_list = ms.add_guest(db, other.id, ms.Guest(name="街道联络员", unit="街道党工委"))
+    assert mid not in _listed(db, other.id)
+    detail = roster.get(db, mid)
+    inp = MemberInput(**{f: getattr(detail, f) for f in MemberInput.__dataclass_fields__})
+    roster.update(db, mid, replace(inp, org_id=cm["b2"]), today=TODAY)
+    assert mid not in _listed(db, meetings["ahead"]) and mid in _listed(db, meetings["held"])
+    after = ms.get(db, other.id)
+    assert [a.member_id for a in after.attendees if not a.is_guest] == [cm["刘外支"], cm["陈二支"], mid]
+    assert after.attendees[-1].is_guest and after.attendees[-1].name == "街道联络员"  # guests stay last
+    assert len(after.attendees) == len(guest_list.attendees) + 1
+    assert _expected(db, other.id) == 3
+    assert mid not in _listed(db, other_committee.id)
+    notes = _trail_notes(db, mid)
+    assert len(notes) == 1 and ms.get(db, meetings["ahead"]).number in notes[0] and after.number in notes[0]
+    # a dated move back (member life's 调动) brings them home again
+    memberlife.move_member(db, mid, cm["g1"], TODAY, today=TODAY)
+    assert mid in _listed(db, meetings["ahead"]) and mid not in _listed(db, other.id)
+
+
+def test_a_move_within_the_branch_leaves_branch_meetings_alone(db, cm):
+    soon = date.today() + timedelta(days=10)  # 移入党小组 is dated the real today
+    ahead = _meeting(db, cm["b1"], soon)
+    before = _listed(db, ahead.id)
+    group_meeting = _meeting(db, cm["g1"], soon, kind=r.GROUP_MEETING)
+    roster.move_to_group(db, [cm["王书记"]], cm["g1"])
+    assert _listed(db, ahead.id) == before
+    assert cm["王书记"] in _listed(db, group_meeting.id)
+    assert _trail_notes(db, cm["王书记"])  # joined the 党小组会
+
+
+def test_the_demo_lists_no_register_member_in_meetings_planned_ahead(empty_db):
+    db = empty_db
+    auth.cli_actor(db, None, None)
+    demo.generate(db, members=120, seed=3)
+    today = date.today()
+    with db.session() as s:
+        registered = set(s.scalars(registered_member_ids()))
+    assert registered
+    rows = ms.list_meetings(db)
+    ahead = [m for m in rows if m.status == r.PLANNED and m.meeting_date >= today]
+    held = [m for m in rows if m.status == r.HELD]
+    assert ahead and held
+    assert not any(set(_listed(db, m.id)) & registered for m in ahead)
+    # held meetings keep their history: some of those members came before they moved
+    assert any(set(_listed(db, m.id)) & registered for m in held)
+    # and the page's 应到 of a planned 支部党员大会 ahead is the branch's roster as plan() makes it
+    congress = next((m for m in ahead if m.kind == r.BRANCH_CONGRESS), None)
+    if congress is not None:
+        people = ms.branch_people(db, congress.org_id, on=congress.meeting_date)
+        assert congress.expected == len(people)
