@@ -63,10 +63,10 @@ def _staging(conn: Connection, table: Table, columns: Sequence[str], extra: Sequ
     """A temporary table with `table`'s `columns` (and `extra` (name, SQL type) ones), dropped at commit."""
     name = f"merge_stage_{next(_names)}"
     t = _quote(conn, table.name)
-    cols = ", ".join(_quote(conn, c) for c in columns)
+    # One statement, the extra columns typed NULLs of the select: no ALTER TABLE (and round trip) per column.
+    cols = ", ".join([*(_quote(conn, c) for c in columns),
+                      *(f"CAST(NULL AS {sql_type}) AS {_quote(conn, col)}" for col, sql_type in extra)])
     conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP AS SELECT {cols} FROM {t} WITH NO DATA")
-    for col, sql_type in extra:
-        conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {_quote(conn, col)} {sql_type}")
     return name
 
 
