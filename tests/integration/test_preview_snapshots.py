@@ -99,39 +99,27 @@ def _world_db(world):
     return open_database(path)[0], branch
 
 
-def test_development_preview_reads_organisations_and_the_pipeline_as_of_one_moment(world, tmp_path, monkeypatch):
-    from desktop_app.services import development_import
+@pytest.mark.parametrize("kind", ["development", "residents"])
+def test_history_previews_read_organisations_and_records_as_of_one_moment(kind, world, tmp_path, monkeypatch):
+    """The organisations are read first, the pipeline (or the residents) after them: another operator imports
+    the same sheet in between. As of the moment the preview began, nobody on it was there yet."""
+    from desktop_app.services import development_import, residents_import
 
+    resident = ["孙奶奶", "2", idcard.make("320102", date(1950, 2, 3), 31, "女"), "梅园新村3栋", "2", "301"]
+    module, header, rows, n = {
+        "development": (development_import, DEV_HEADER, dev_rows(), 3),
+        "residents": (residents_import, ["居民姓名", "性别", "证件号码", "楼号", "单元号", "门牌号"], [resident], 1),
+    }[kind]
     db, _branch = _world_db(world)
     try:
-        sheet = workbook(tmp_path / "发展.xlsx", DEV_HEADER, dev_rows())
-        # The organisations are read first, the pipeline after them: another imports the same sheet in between.
-        done = _between_reads(monkeypatch, development_import, "org_name_map",
-                              lambda other: development_import.apply(other, development_import.preview(other, sheet)))
-        plan = development_import.preview(db, sheet)
-        assert done == [3]
-        assert plan.errors == ()  # as of the moment it began: nobody was in the pipeline yet
-        with pytest.raises(DomainError):
-            development_import.apply(db, plan)
-    finally:
-        db.dispose()
-
-
-def test_residents_preview_reads_organisations_and_residents_as_of_one_moment(world, tmp_path, monkeypatch):
-    from desktop_app.services import residents_import
-
-    db, _branch = _world_db(world)
-    header = ["居民姓名", "性别", "证件号码", "楼号", "单元号", "门牌号"]
-    rows = [["孙奶奶", "2", idcard.make("320102", date(1950, 2, 3), 31, "女"), "梅园新村3栋", "2", "301"]]
-    try:
-        sheet = workbook(tmp_path / "居民.xlsx", header, rows)
-        done = _between_reads(monkeypatch, residents_import, "org_name_map",
-                              lambda other: residents_import.apply(other, residents_import.preview(other, sheet)))
-        plan = residents_import.preview(db, sheet)
-        assert done == [1]
-        assert plan.errors == ()  # as of the moment it began: not yet registered
-        with pytest.raises(DomainError):
-            residents_import.apply(db, plan)
+        sheet = workbook(tmp_path / f"{kind}.xlsx", header, rows)
+        done = _between_reads(monkeypatch, module, "org_name_map",
+                              lambda other: module.apply(other, module.preview(other, sheet)))
+        plan = module.preview(db, sheet)
+        assert done == [n]
+        assert plan.errors == ()
+        with pytest.raises(DomainError):  # apply checks again inside its transaction
+            module.apply(db, plan)
     finally:
         db.dispose()
 
