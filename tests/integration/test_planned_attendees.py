@@ -180,3 +180,17 @@ def test_the_demo_lists_no_register_member_in_meetings_planned_ahead(empty_db):
     if congress is not None:
         people = ms.branch_people(db, congress.org_id, on=congress.meeting_date)
         assert congress.expected == len(people)
+
+
+def test_member_life_decisions_on_the_party_standing_drop_the_member(db, cm, meetings):
+    from desktop_app.domain import memberlife as life
+
+    lost = cm["张一"]
+    roster.change_status(db, lost, "失联", date(2024, 6, 1), today=TODAY)
+    assert lost in _listed(db, meetings["ahead"])  # 失联 is still expected (excused), as plan() lists them
+    memberlife.add_search(db, lost, date(2024, 8, 1), "王书记", "电话", "空号", today=TODAY)
+    memberlife.decide_lost(db, lost, life.SUSPEND, TODAY, "支委会", today=TODAY)
+    assert lost not in _listed(db, meetings["ahead"]) and lost in _listed(db, meetings["held"])
+    memberlife.add_disposal(db, cm["王书记"], memberlife.DisposalInput(
+        2024, life.DISPOSAL_REMOVE, TODAY, "支部大会", "街党〔2025〕5号"), today=TODAY)
+    assert _listed(db, meetings["ahead"]) == [cm["周在职"]]

@@ -136,9 +136,12 @@ def decide_lost(db: Database, member_id: str, decision: str, on: date | None, de
     if decision in (rules.SUSPEND, rules.REMOVE_AS_LAPSED):  # a decision on the 党籍 itself
         auth.require(db, "discipline.write")
     today = today_of(today)
+    from desktop_app.services.meetings import planned  # meetings reads member life: imported when used
+
     with UnitOfWork(db) as uow:
         s = uow.session
         m = live_member(s, member_id)
+        before = planned.standing_of(s, m)
         lost_since = m.lost_date or _since(s, m.id, member_rules.LOST)
         searches = len(s.scalars(select(LostSearch.id).where(
             LostSearch.member_id == m.id, LostSearch.deleted.is_(False), LostSearch.decision == "")).all())
@@ -164,6 +167,7 @@ def decide_lost(db: Database, member_id: str, decision: str, on: date | None, de
         r = LostSearch(member_id=m.id, tried_on=day, tried_by=body, method="", result=number,
                        decision=decision, note=(note or "").strip())
         s.add(r)
+        planned.follow_member(s, m, before, today)  # 停止党籍 or 除名: off the planned meetings' 应到
         s.flush()
         out = _srow(r, m.name)
         uow.commit()
