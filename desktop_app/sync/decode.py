@@ -52,14 +52,18 @@ class IncomingTable:
     """One table of a package, read and checked: each row as its CSV texts and as the database takes it."""
 
     table: Table
-    texts: list[list[str]]  # every column's text (sync.codec), then the base stamp
-    values: list[tuple]  # the same rows as written: storage values on SQLite, Python values elsewhere
+    columns: list[list[str]]  # each column's texts (sync.codec) as sent, then the base stamp's two
+    values: list[tuple]  # the rows as written: storage values on SQLite, Python values elsewhere
     ids: list[str]
     stamps: list[Stamp]
     base_there: list[Stamp | None]
 
     def __len__(self) -> int:
         return len(self.values)
+
+    def texts(self, i: int) -> list[str]:
+        """Row i as sent: every column's text (sync.codec), then the base stamp."""
+        return [col[i] for col in self.columns]
 
     def as_dicts(self, indexes: Sequence[int]) -> list[dict[str, Any]]:
         names = [c.name for c in self.table.columns]
@@ -130,15 +134,16 @@ def decode_tables(m: Manifest, files: dict[str, bytes], storage=None) -> list[In
         if entry.columns != expected:
             raise PackageRefused(f"表“{label}”的列与本库不一致，请双方使用同一版本的程序")
         try:
-            lines = package.read_csv(files[table.name])
+            read = package.read_columns(files[table.name])
         except (UnicodeDecodeError, ValueError) as exc:
             raise PackageRefused(f"表“{label}”无法读取（{exc}）") from None
-        if not lines or tuple(lines[0]) != expected:
+        if tuple(read.header) != expected:
             raise PackageRefused(f"表“{label}”的表头与清单不符")
-        body = lines[1:]
-        if len(body) != entry.rows:
-            raise PackageRefused(f"表“{label}”应有 {entry.rows} 行，实有 {len(body)} 行：数据包不完整或被改动过")
-        out.append(_decode_rows(table, label, body, storage))
+        if read.rows != entry.rows:
+            raise PackageRefused(f"表“{label}”应有 {entry.rows} 行，实有 {read.rows} 行：数据包不完整或被改动过")
+        if read.ragged:
+            raise PackageRefused(f"表“{label}”第 {read.ragged} 行的列数不对")
+        out.append(_decode_rows(table, label, read.columns, read.rows, storage))
     return out
 
 
@@ -164,7 +169,7 @@ _CANONICAL = {kind: re.compile(f"(?:{form}\n)*", re.ASCII) for kind, form in (
 
 def _texts(col: Sequence[str]) -> list:
     if "\\" not in "".join(col):  # no NULL (\N) and no escaped text: the texts are the values
-        return list(col)
+        return col if type(col) is list else list(col)
     return [None if x == NULL else (x[1:] if x[:1] == "\\" else x) for x in col]
 
 
@@ -172,7 +177,7 @@ def _canonical(form: re.Pattern, parse: Callable, canon: Callable, col: Sequence
     """Dates and times as SQLite keeps them: the texts themselves when already canonical (the usual case)."""
     if col and form.fullmatch("\n".join(col) + "\n"):
         deque(map(parse, col), maxlen=0)  # each one a real date or time (no month 13)
-        return list(col)
+        return col if type(col) is list else list(col)
     return list(map(canon, map(parse, col)))
 
 
@@ -220,15 +225,11 @@ def _column_reader(column, storage) -> Reader:
     return _with_nulls(lambda col: [proc(dec(x)) for x in col])
 
 
-def _decode_rows(table: Table, label: str, body: list[list[str]], storage=None) -> IncomingTable:
+def _decode_rows(table: Table, label: str, columns_text: list[list[str]], count: int, storage=None) -> IncomingTable:
+    """Decode a table's columns (each column's texts, as package.read_columns gives them) into rows."""
     cols = list(table.columns)
     names = [c.name for c in cols]
     n = len(cols)
-    width = n + len(package.BASE_COLUMNS)
-    if body and set(map(len, body)) != {width}:
-        line_no = next(i for i, texts in enumerate(body, start=2) if len(texts) != width)
-        raise PackageRefused(f"表“{label}”第 {line_no} 行的列数不对")
-    columns_text = list(zip(*body)) if body else [()] * width
     decoded = []
     for i, c in enumerate(cols):
         texts = columns_text[i]
@@ -250,9 +251,9 @@ def _decode_rows(table: Table, label: str, body: list[list[str]], storage=None) 
     stamps = list(map(partial(tuple.__new__, Stamp),
                       zip(map(int, decoded[names.index("version")]), decoded[names.index("updated_by_site")])))
     bases: list[Stamp | None] = []
-    if body and not any(columns_text[n]) and not any(columns_text[n + 1]):
-        bases = [None] * len(body)  # the receiver's rows never went to the sender (a first package)
-    for line_no, (bv, bs) in enumerate(zip(columns_text[n], columns_text[n + 1]) if body and not bases else (),
+    if count and not any(columns_text[n]) and not any(columns_text[n + 1]):
+        bases = [None] * count  # the receiver's rows never went to the sender (a first package)
+    for line_no, (bv, bs) in enumerate(zip(columns_text[n], columns_text[n + 1]) if count and not bases else (),
                                        start=2):
         if bv == "" and bs == "":
             bases.append(None)
@@ -260,8 +261,9 @@ def _decode_rows(table: Table, label: str, body: list[list[str]], storage=None) 
             bases.append(Stamp(int(bv), bs))
         else:
             raise PackageRefused(f"表“{label}”第 {line_no} 行：基准版本格式错误")
-    values = list(zip(*decoded)) if body else []
-    return IncomingTable(table=table, texts=body, values=values, ids=list(ids), stamps=stamps, base_there=bases)
+    values = list(zip(*decoded)) if count else []
+    return IncomingTable(table=table, columns=columns_text, values=values, ids=list(ids), stamps=stamps,
+                         base_there=bases)
 
 
 def _bad_value(label: str, column, texts: list[str]) -> PackageRefused:

@@ -253,6 +253,13 @@ class _Writer:
             raise Contended(f"表“{table_label(self.table.name)}”的记录在合并时被另一个导入改动，数据包未导入，请重新导入")
 
 
+def _sql_literal(value) -> str | None:
+    """A plain value as SQLite reads it in a statement's text; None when it must be bound."""
+    if type(value) is str:
+        return None if "\x00" in value else "'" + value.replace("'", "''") + "'"
+    return "NULL" if value is None else str(value) if type(value) is int else None
+
+
 def agree(s: Session, peer: str, table: str, states: list[tuple], now: datetime, fresh: bool = False) -> None:
     """Write (row id, peer's stamp, introduced, our own stamp if another) as agreed with `peer`.
 
@@ -268,24 +275,35 @@ def agree(s: Session, peer: str, table: str, states: list[tuple], now: datetime,
     if s.get_bind().dialect.name == "sqlite":
         conn = s.connection()
         at = rs.c.agreed_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)(now)
-        sql = (
-            "INSERT INTO sync_row_state (peer_site, table_name, row_id, version, site, agreed_at, introduced, "
-            "local_version, local_site) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (peer_site, table_name, row_id) DO UPDATE SET version = excluded.version, "
+        upsert = "" if fresh else (  # fresh: nothing to update, a plain insert
+            " ON CONFLICT (peer_site, table_name, row_id) DO UPDATE SET version = excluded.version, "
             "site = excluded.site, agreed_at = excluded.agreed_at, local_version = excluded.local_version, "
-            "local_site = excluded.local_site"
-        )
-        if fresh:  # nothing to update: a plain insert
-            sql = sql[:sql.index(" ON CONFLICT")]
+            "local_site = excluded.local_site")
         for part in _chunks(states, _WRITE_CHUNK):
             rids, stamps, news, los = zip(*part)
-            # built by C-level zip/map: a Python tuple per row was a tenth of a big merge's write phase
-            if any(lo is not None for lo in los):
-                lv, ls = zip(*map(mine, los))
+            # Built by C-level zip/map: a Python tuple per row was a tenth of a big merge's write phase.
+            # What is the same in every row (the peer, the table, the time, mostly `introduced` and the
+            # empty local stamp) is written into the statement once: binding it to each row cost a fifth.
+            same_new = news.count(news[0]) == len(news)
+            columns = (
+                ("peer_site", peer, True), ("table_name", table, True), ("row_id", rids, False),
+                ("version", map(itemgetter(0), stamps), False), ("site", map(itemgetter(1), stamps), False),
+                ("agreed_at", at, True), ("introduced", int(news[0]) if same_new else map(int, news), same_new),
+            )
+            if los.count(None) == len(los):
+                columns += (("local_version", None, True), ("local_site", None, True))
             else:
-                lv = ls = repeat(None)
-            conn.exec_driver_sql(sql, list(zip(repeat(peer), repeat(table), rids, map(itemgetter(0), stamps),
-                                               map(itemgetter(1), stamps), repeat(at), map(int, news), lv, ls)))
+                lv, ls = zip(*map(mine, los))
+                columns += (("local_version", lv, False), ("local_site", ls, False))
+            slots, bound = [], []
+            for _, value, fixed in columns:
+                text = _sql_literal(value) if fixed else None
+                slots.append(text or "?")
+                if text is None:
+                    bound.append(repeat(value) if fixed else value)
+            sql = (f"INSERT INTO sync_row_state ({', '.join(c[0] for c in columns)}) VALUES ({', '.join(slots)})"
+                   + upsert)
+            conn.exec_driver_sql(sql, list(zip(*bound)))  # (the row id, version and site are always bound)
         return
     cols = ["peer_site", "table_name", "row_id", "version", "site", "agreed_at", "introduced", "local_version",
             "local_site"]
@@ -375,7 +393,7 @@ def _record_conflicts(s: Session, peer: str, package_id: str, plan: TablePlan, n
             "local_version": local.version, "local_site": local.site,
             "incoming_version": incoming.version, "incoming_site": incoming.site,
             "local_json": json.dumps(row_to_texts(table, local_rows[rid]), ensure_ascii=False),
-            "incoming_json": json.dumps(dict(zip(names, inc.texts[i])), ensure_ascii=False),
+            "incoming_json": json.dumps(dict(zip(names, inc.texts(i))), ensure_ascii=False),
             "status": "open", "resolution": "", "resolved_at": None, "resolved_by": "",
         })
     c = SyncConflict.__table__

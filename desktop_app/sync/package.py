@@ -26,8 +26,9 @@ import secrets
 import zipfile
 import zlib
 from dataclasses import dataclass
+from operator import methodcaller
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from desktop_app.domain.sync_rules import Manifest, PackageRefused, manifest_to_dict, validate_manifest
 from desktop_app.sync import crypto
@@ -80,6 +81,48 @@ def read_csv(data: bytes) -> list[list[str]]:
         if "" not in lines and (not lines or max(map(len, lines)) <= csv.field_size_limit()):
             return [line.split(",") for line in lines]
     return list(csv.reader(io.StringIO(text, newline="")))
+
+
+class Columns(NamedTuple):
+    """A CSV file read column by column: what read_csv gives, with its body turned on its side."""
+
+    header: list[str]
+    columns: list[list[str]]  # one list per header field, the body's texts (empty when ragged)
+    rows: int  # body lines
+    ragged: int  # the first line (1 = the header) whose width is not the header's; 0 when none
+
+
+def read_columns(data: bytes) -> Columns:
+    """The body of a CSV file as columns, exactly as read_csv's rows would give them.
+
+    A plain file (read_csv's split path) is split once, whole, and each column
+    taken as a slice: no list per line, no turning rows into columns, which a
+    package of a few hundred thousand rows spent a tenth of its verify on.
+    """
+    text = data.decode("utf-8-sig")
+    if '"' not in text and text.count("\r") == text.count("\n") == text.count("\r\n"):
+        lines = text.split("\r\n")
+        if lines[-1] == "":
+            lines.pop()
+        if lines and "" not in lines and max(map(len, lines)) <= csv.field_size_limit():
+            header = lines[0].split(",")
+            width = len(header)
+            body = lines[1:]
+            commas = set(map(methodcaller("count", ","), body))
+            if commas <= {width - 1}:
+                flat = ",".join(body).split(",") if body else []
+                return Columns(header, [flat[k::width] for k in range(width)], len(body), 0)
+            return _columns([header, *(line.split(",") for line in body)])
+    return _columns(list(csv.reader(io.StringIO(text, newline=""))))
+
+
+def _columns(lines: list[list[str]]) -> Columns:
+    header, body = (lines[0], lines[1:]) if lines else ([], [])
+    width = len(header)
+    bad = next((n for n, line in enumerate(body, start=2) if len(line) != width), 0)
+    if bad:
+        return Columns(header, [], len(body), bad)
+    return Columns(header, [list(c) for c in zip(*body)] if body else [[] for _ in header], len(body), 0)
 
 
 def sha256(data: bytes) -> str:

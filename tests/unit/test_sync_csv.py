@@ -48,3 +48,39 @@ def test_plain_rows_take_the_split_path_and_match():
     data = package.csv_bytes(["id", "name"], [["1", "张三"], ["2", ""], ["3", "\\N"]])
     assert b'"' not in data
     assert package.read_csv(data) == [["id", "name"], ["1", "张三"], ["2", ""], ["3", "\\N"]]
+
+
+def _as_columns(data: bytes) -> package.Columns:
+    """What read_columns must give: read_csv's rows, the body turned into columns."""
+    lines = package.read_csv(data)
+    header, body = (lines[0], lines[1:]) if lines else ([], [])
+    bad = next((n for n, line in enumerate(body, start=2) if len(line) != len(header)), 0)
+    columns = [] if bad else [[line[k] for line in body] for k in range(len(header))]
+    return package.Columns(header, columns, len(body), bad)
+
+
+@given(TEXT)
+@settings(max_examples=3000, deadline=None)
+def test_any_text_reads_as_columns_of_what_read_csv_reads(text):
+    data = text.encode("utf-8")
+    assert package.read_columns(data) == _as_columns(data)
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(['a', '中', ',', '\\', 'N']), max_size=3), min_size=1,
+                max_size=4).flatmap(
+    lambda header: st.tuples(st.just(header), st.lists(
+        st.lists(st.text(alphabet=st.sampled_from(['a', '中', '\\', 'N', ' ']), max_size=4),
+                 min_size=max(len(header) - 1, 0), max_size=len(header) + 1), max_size=6))))
+@settings(max_examples=1000, deadline=None)
+def test_written_tables_read_back_as_columns(table):
+    header, rows = table
+    data = package.csv_bytes(header, rows)
+    assert package.read_columns(data) == _as_columns(data)
+
+
+def test_plain_table_splits_into_columns_and_a_ragged_line_is_named():
+    data = package.csv_bytes(["id", "name"], [["1", "张三"], ["2", ""], ["3", "\\N"]])
+    assert package.read_columns(data) == package.Columns(["id", "name"], [["1", "2", "3"], ["张三", "", "\\N"]], 3, 0)
+    ragged = package.csv_bytes(["id", "name"], [["1", "张三"], ["2"], ["3", "x", "y"]])
+    assert package.read_columns(ragged) == package.Columns(["id", "name"], [], 3, 3)
+    assert package.read_columns(b"") == package.Columns([], [], 0, 0)
