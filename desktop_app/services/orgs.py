@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import column, false, func, select, table
+from sqlalchemy import column, func, select, table
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import orgs as rules
 from desktop_app.domain.errors import Conflict, ValidationError
-from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.members import GONE_STATUSES
+from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
-from desktop_app.services.uow import UnitOfWork
 from desktop_app.services.database import Database
 from desktop_app.services.orgtree import descendant_ids
+from desktop_app.services.records import live, over_children, writes
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.base import Flag
 from desktop_app.store.models import Household, Member, Organization, Resident
 from desktop_app.views.orgs import OrgNode, with_paths
-from desktop_app.services.records import live, over_children, writes
 
 __all__ = ["OrgNode", "list_tree", "tree_nodes", "get", "suggest_code", "create", "rename", "move", "delete"]
 
@@ -23,7 +24,7 @@ __all__ = ["OrgNode", "list_tree", "tree_nodes", "get", "suggest_code", "create"
 # The 双报到 register's member ids, as store.models_cobuilding.registered_member_ids() has them but
 # without mapping its classes (the roster page reads the tree when it opens): members moved into the
 # register are off the community's roster, so off its counts too.
-_REGISTER = table("reporting_member", column("member_id"), column("deleted"))
+_REGISTER = table("reporting_member", column("member_id"), column("deleted", Flag))
 
 
 def _live(session: Session, org_id: str) -> Organization:
@@ -49,7 +50,7 @@ def tree_nodes(s: Session) -> list[OrgNode]:
             # Not those who left (转出, 去世, 出党), nor those in the 双报到 register: as the roster counts.
             .where(Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES),
                    Member.id.not_in(select(_REGISTER.c.member_id).where(
-                       _REGISTER.c.member_id.is_not(None), _REGISTER.c.deleted.is_(false()))))
+                       _REGISTER.c.member_id.is_not(None), _REGISTER.c.deleted.is_(False))))
             .group_by(Member.org_id)
         ).all()
     )

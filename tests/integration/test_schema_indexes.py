@@ -58,3 +58,28 @@ def test_downgrade_from_0029_brings_the_indexes_back(tmp_path):
     migrate.upgrade(db)
     assert "ix_attendance_deleted" not in _indexes(inspect(db.engine), "attendance")
     db.dispose()
+
+
+def _plan(conn, statement) -> str:
+    sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    return " ".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+
+
+def test_a_live_member_lookup_written_with_is_false_uses_the_right_index(tmp_path):
+    """`Member.deleted.is_(False)`, as services write it: by ID number through the live partial index, by
+    branch through ix_member_org_id, never a walk of ix_member_roster (whose first column is `deleted`)."""
+    from sqlalchemy import select
+
+    from desktop_app.store.models import Member, Organization
+
+    db, _ = migrate.open_database(tmp_path / "head.db")
+    with db.engine.connect() as conn:
+        by_id_number = _plan(conn, select(Member.id, Member.name, Organization.name)
+                             .outerjoin(Organization, Organization.id == Member.org_id)
+                             .where(Member.id_number == "x", Member.deleted.is_(False)))
+        assert "uq_member_live_id_number (id_number=?)" in by_id_number, by_id_number
+        by_branch = _plan(conn, select(Member.id).where(Member.org_id == "x", Member.deleted.is_(False)))
+        assert "ix_member_org_id (org_id=?)" in by_branch, by_branch
+        roster = _plan(conn, select(Member.id).where(Member.deleted.is_(False)).order_by(Member.seq))
+        assert "ix_member_roster" in roster and "TEMP B-TREE" not in roster, roster
+    db.dispose()

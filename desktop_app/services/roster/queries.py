@@ -12,30 +12,30 @@ from collections.abc import Sequence
 from dataclasses import astuple, replace
 from datetime import date, timedelta
 
-from sqlalchemy import and_, bindparam, case, column, false, func, or_, select, table
+from sqlalchemy import and_, bindparam, case, column, func, or_, select, table
 from sqlalchemy.sql.elements import ColumnElement
 
 from desktop_app.domain import idcard
 from desktop_app.domain import members as rules
 from desktop_app.domain.access import ActorKind
 from desktop_app.domain.errors import NotFound
-from desktop_app.services import auth, privacy
+from desktop_app.services import auth, orgtree, privacy
 from desktop_app.services.database import Database
-from desktop_app.services import orgtree
 from desktop_app.services.orgtree import subtree_select
 from desktop_app.services.records import number_like
 from desktop_app.services.roster import search
 from desktop_app.services.roster._common import _chunks, _detail, _like_escape, _today
+from desktop_app.store.base import Flag
 from desktop_app.store.models import Member, Organization, Site
 from desktop_app.views.roster import MemberDetail, MemberFilter, MemberRow
 
 # The 双报到 register's member ids as a plain table: the same query as store.models_cobuilding's
 # registered_member_ids() (a test compares the two), without mapping its 23 classes when the roster opens.
-_REGISTER = table("reporting_member", column("member_id"), column("deleted"))
+_REGISTER = table("reporting_member", column("member_id"), column("deleted", Flag))
 
 
 def _registered_member_ids():
-    return select(_REGISTER.c.member_id).where(_REGISTER.c.member_id.is_not(None), _REGISTER.c.deleted.is_(false()))
+    return select(_REGISTER.c.member_id).where(_REGISTER.c.member_id.is_not(None), _REGISTER.c.deleted.is_(False))
 
 
 def _band_condition(col_start: ColumnElement, label: str, today: date) -> ColumnElement:
