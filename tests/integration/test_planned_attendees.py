@@ -194,3 +194,32 @@ def test_member_life_decisions_on_the_party_standing_drop_the_member(db, cm, mee
     memberlife.add_disposal(db, cm["王书记"], memberlife.DisposalInput(
         2024, life.DISPOSAL_REMOVE, TODAY, "支部大会", "街党〔2025〕5号"), today=TODAY)
     assert _listed(db, meetings["ahead"]) == [cm["周在职"]]
+
+
+def test_a_member_file_that_moves_a_member_moves_their_planned_meetings(db, cm, meetings, tmp_path):
+    """The roster import with 更新已有党员 changes a member's branch as the roster page would, 应到 included."""
+    import csv
+
+    other = _meeting(db, cm["b2"], SOON)
+    mid = cm["周在职"]
+    assert mid in _listed(db, meetings["ahead"]) and mid not in _listed(db, other.id)
+    exported = tmp_path / "roster.csv"
+    roster.export_members(db, exported, today=TODAY)
+    with exported.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    head = rows[0]
+    org_col = next(i for i, h in enumerate(head) if "党组织" in h or "党支部" in h)
+    name_col = head.index(next(h for h in head if "姓名" in h))
+    mine = next(r for r in rows[1:] if r[name_col] == "周在职")
+    mine[org_col] = "第二网格党支部"
+    changed = tmp_path / "changed.csv"
+    with changed.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([head, mine])
+
+    preview = roster.preview_import(db, changed, today=TODAY)
+    assert [mid_ for mid_, _, _ in preview.to_update] == [mid]
+    assert roster.apply_import(db, preview, update_existing=True, today=TODAY).updated == 1
+    assert mid not in _listed(db, meetings["ahead"]) and mid in _listed(db, other.id)
+    assert mid in _listed(db, meetings["held"]) and mid in _listed(db, meetings["past"])
+    notes = _trail_notes(db, mid)
+    assert len(notes) == 1 and "离开" in notes[0] and "加入" in notes[0]

@@ -217,6 +217,26 @@ def _write_updates(s: Session, changes: list[dict], history: list[dict]) -> None
         s.execute(insert(MemberStatusChange.__table__), history)
 
 
+def _standings(s: Session, member_ids: Sequence[str]) -> dict:
+    """How plan() saw the members whose branch or status the import changes (few, as a rule), before it."""
+    from desktop_app.services.meetings import planned  # the meetings package is big; most imports change no one
+
+    return {mid: planned.standing_of(s, s.get(Member, mid)) for mid in member_ids}
+
+
+def _follow_planned_meetings(s: Session, before: dict, today: date) -> None:
+    """Members moved to another branch or out of the party by the file leave (or join) the 应到 of meetings
+    still planned from today on, as the same change made on the roster page does."""
+    if not before:
+        return
+    from desktop_app.services.meetings import planned
+
+    for mid, standing in before.items():
+        m = s.get(Member, mid)
+        s.refresh(m)  # the UPDATE went past the session
+        planned.follow_member(s, m, standing, today)
+
+
 def _record(s: Session, added: int, updated: int, branches: int) -> None:
     # Core inserts and updates pass no ORM listener: one trail entry for the whole batch.
     audit.record(s, "import", "member", "", f"导入党员 {added + updated} 名",
@@ -643,7 +663,9 @@ def apply_import(
                 inp = replace(inp, org_id=org_of(inp))
             old = plan.stored | {"status": plan.status, "version": plan.version}
             changes.append(_update_values(mid, old, inp, plan.changed, fields, site_id, now, today, history))
+        moving = _standings(s, [c["id"] for c in changes if "org_id" in c or "status" in c])
         _write_updates(s, changes, history)
+        _follow_planned_meetings(s, moving, today)
         _record(s, added, len(changes), len(created))
         uow.commit()
     return ImportResult(
