@@ -223,3 +223,15 @@ def test_a_member_file_that_moves_a_member_moves_their_planned_meetings(db, cm, 
     assert mid in _listed(db, meetings["held"]) and mid in _listed(db, meetings["past"])
     notes = _trail_notes(db, mid)
     assert len(notes) == 1 and "离开" in notes[0] and "加入" in notes[0]
+
+
+def test_a_member_deleted_by_mistake_leaves_and_restored_rejoins(db, cm, meetings):
+    mid = cm["陈二支"]
+    ahead = _meeting(db, cm["b2"], SOON)
+    assert mid in _listed(db, ahead.id)
+    roster.delete(db, mid, today=TODAY)
+    assert mid not in _listed(db, ahead.id)
+    roster.restore(db, mid, today=TODAY)
+    assert mid in _listed(db, ahead.id)
+    notes = _trail_notes(db, mid)
+    assert len(notes) == 2 and "离开" in notes[0] + notes[1] and "加入" in notes[0] + notes[1]

@@ -107,13 +107,19 @@ def update(uow: UnitOfWork, member_id: str, inp: MemberInput, today: date | None
 
 
 @writes("members.write")
-def delete(uow: UnitOfWork, member_id: str) -> None:
-    """Tombstone a member (kept for sync and for restore)."""
-    _live_member(uow.session, member_id).deleted = True
+def delete(uow: UnitOfWork, member_id: str, today: date | None = None) -> None:
+    """Tombstone a member (kept for sync and for restore); they leave the 应到 of meetings planned ahead."""
+    s = uow.session
+    m = _live_member(s, member_id)
+    planned = _planned_lists()
+    before = planned.standing_of(s, m)
+    m.deleted = True
+    planned.follow_member(s, m, before, _today(today))
 
 
 @writes("members.write")
-def restore(uow: UnitOfWork, member_id: str) -> None:
+def restore(uow: UnitOfWork, member_id: str, today: date | None = None) -> None:
+    """Bring a deleted member back; meetings planned ahead whose kind lists all members list them again."""
     s = uow.session
     take_write_lock(s)
     m = s.get(Member, member_id)
@@ -121,12 +127,15 @@ def restore(uow: UnitOfWork, member_id: str) -> None:
         raise NotFound("该党员不存在")
     if not m.deleted:
         return
+    planned = _planned_lists()
+    before = planned.standing_of(s, m)
     try:
         _check_id_free(s, m.id_number, except_id=m.id)
         m.deleted = False
         _flush_unique(s, m.id_number)
     except ValidationError as exc:
         raise Conflict(f"不能恢复：{exc.message}") from None
+    planned.follow_member(s, m, before, _today(today))
 
 
 def _apply_status_flags(m: Member, status: str, on: date, destination: str) -> None:
