@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import false, func, insert, literal_column, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
@@ -341,17 +341,6 @@ _STORED_NAMES = ("id", "status", "version", *MEMBER_FIELDS)
 _STORED_COLUMNS = [getattr(Member, n) for n in _STORED_NAMES]
 
 
-def _live(conn) -> ColumnElement:
-    """`deleted` false, for a lookup by id or ID number. On SQLite it is written as likelihood(deleted = 0,
-    0.9375): SQLite keeps no statistics here and otherwise takes `deleted = 0` for selective, walking the
-    whole of ix_member_roster (whose first column is `deleted`) for each lookup instead of using the
-    primary key or uq_member_live_id_number. It says `= 0`, not the `IS 0` that is_(False) writes: only
-    the very term of that partial index's WHERE (deleted = 0) lets SQLite use it."""
-    if conn.dialect.name == "sqlite":
-        return func.likelihood(Member.deleted == false(), literal_column("0.9375"))
-    return Member.deleted.is_(False)
-
-
 LOOKUP_MAX = 5000  # members looked up by index without asking how big the roster is
 
 
@@ -379,7 +368,7 @@ def _stored(conn, key: ColumnElement, values: Sequence[str]) -> list[dict]:
         live = select(*_STORED_COLUMNS).where(Member.deleted.is_(False))
         return [dict(zip(_STORED_NAMES, r)) for r in conn.execute(live) if r[index] in wanted]
     out: list[dict] = []
-    lookup = select(*_STORED_COLUMNS).where(_live(conn))
+    lookup = select(*_STORED_COLUMNS).where(Member.deleted.is_(False))
     for chunk in _chunks(sorted(wanted)):
         out.extend(dict(zip(_STORED_NAMES, r)) for r in conn.execute(lookup.where(key.in_(chunk))))
     return out
@@ -394,7 +383,7 @@ def _live_numbers(conn, numbers: Sequence[str]) -> set[str]:
     if how:
         return wanted.intersection(conn.scalars(select(Member.id_number).where(Member.deleted.is_(False))))
     taken: set[str] = set()
-    lookup = select(Member.id_number).where(_live(conn))
+    lookup = select(Member.id_number).where(Member.deleted.is_(False))
     for chunk in _chunks(sorted(wanted)):
         taken.update(conn.scalars(lookup.where(Member.id_number.in_(chunk))))
     return taken
