@@ -22,9 +22,8 @@ from sqlalchemy import select
 from desktop_app.domain import development as rules
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import Conflict, ValidationError
-from desktop_app.exchange import development_files as files
 from desktop_app.exchange import history
-from desktop_app.services import auth, orgs
+from desktop_app.services import imports, orgs
 from desktop_app.services.database import Database
 from desktop_app.services.roster import org_name_map
 from desktop_app.services.records import writes
@@ -131,11 +130,7 @@ def _check(row: history.Row, today: date) -> tuple[list[tuple[str, date, str]], 
 def preview(db: Database, path: str | Path, mapping: Mapping | None = None, sheet: str | None = None,
             today: date | None = None) -> HistoryPreview:
     """Read a 发展党员 sheet and check every row against the pipeline, the branches and the roster; writes nothing."""
-    auth.require(db, "development.write")
-    today = today or date.today()
-    parsed = history.parse(files.SPEC, files.FIELDS, path, mapping, sheet)
-    with db.one_moment():  # the organisations and the records the rows are checked against, as of one moment
-        return _checked(db, parsed, mapping, today)
+    return imports.preview_history(db, "development", path, mapping, sheet, today, _checked)
 
 
 def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, today: date) -> HistoryPreview:

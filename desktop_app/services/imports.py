@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import DomainError
-from desktop_app.exchange import development_files, ledger_files, meeting_files, resident_files, sheets, templates
+from desktop_app.exchange import development_files, history, ledger_files, meeting_files, resident_files, sheets, templates
 from desktop_app.exchange import mapping as mapping_files
 from desktop_app.exchange import members as member_files
 from desktop_app.services import auth
@@ -27,10 +29,10 @@ from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.base import utcnow
 from desktop_app.store.models_imports import ImportMapping
-from desktop_app.views.imports import ColumnsReport, Mapping
+from desktop_app.views.imports import ColumnsReport, HistoryPreview, Mapping
 
 __all__ = ["KINDS", "ColumnsReport", "Mapping", "inspect", "load_mapping", "mapping_from_dict", "permission",
-           "save_mapping", "saved_mapping", "effective_mapping", "template_name", "write_template"]
+           "preview_history", "save_mapping", "saved_mapping", "effective_mapping", "template_name", "write_template"]
 
 # kind -> (Spec, the permission its import needs)
 KINDS: dict[str, tuple[sheets.Spec, str]] = {
@@ -40,6 +42,17 @@ KINDS: dict[str, tuple[sheets.Spec, str]] = {
     "residents": (resident_files.SPEC, "residents.write"),
     "ledger": (ledger_files.SPEC, "ledger.write"),
 }
+
+
+# kind -> the cells a history import reads from each row (template column -> key, cell type)
+_HISTORY_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
+    "development": development_files.FIELDS,
+    "meetings": meeting_files.FIELDS,
+    "residents": resident_files.FIELDS,
+}
+
+# What a history import makes of its parsed rows: (db, rows, mapping, today) -> its preview
+RowCheck = Callable[[Database, history.Parsed, "Mapping | None", date], HistoryPreview]
 
 
 def _spec(kind: str) -> tuple[sheets.Spec, str]:
@@ -64,6 +77,19 @@ def template_name(kind: str) -> str:
 
 def permission(kind: str) -> str:
     return _spec(kind)[1]
+
+
+def preview_history(db: Database, kind: str, path: str | Path, mapping: Mapping | None, sheet: str | None,
+                    today: date | None, check: RowCheck) -> HistoryPreview:
+    """The preview of a history import (发展党员, 三会一课, 居民): its permission asked, the sheet read
+    with the import's fields, and the rows checked by `check` against the records as of one moment, so
+    that no row is judged against a roster another window changes halfway through; writes nothing."""
+    spec, perm = _spec(kind)
+    auth.require(db, perm)
+    today = today or date.today()
+    parsed = history.parse(spec, _HISTORY_FIELDS[kind], path, mapping, sheet)
+    with db.one_moment():
+        return check(db, parsed, mapping, today)
 
 
 def load_mapping(db: Database, kind: str, path: str | Path) -> Mapping:

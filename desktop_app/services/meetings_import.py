@@ -23,7 +23,7 @@ from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import DomainError, ValidationError
 from desktop_app.exchange import history
 from desktop_app.exchange import meeting_files as files
-from desktop_app.services import auth, orgtree
+from desktop_app.services import imports, orgtree
 from desktop_app.services.database import Database
 from desktop_app.services.meetings.lifecycle import check_holder, check_meeting, next_number
 from desktop_app.services.roster import org_name_map
@@ -69,11 +69,7 @@ def _topics(topics: str, decisions: str) -> list[tuple[str, str]]:
 def preview(db: Database, path: str | Path, mapping: Mapping | None = None, sheet: str | None = None,
             today: date | None = None) -> HistoryPreview:
     """Read a sheet of past meetings and check each against the organisations and the roster; writes nothing."""
-    auth.require(db, "meetings.write")
-    today = today or date.today()
-    parsed = history.parse(files.SPEC, files.FIELDS, path, mapping, sheet)
-    with db.one_moment():  # the organisations and the records the rows are checked against, as of one moment
-        return _checked(db, parsed, mapping, today)
+    return imports.preview_history(db, "meetings", path, mapping, sheet, today, _checked)
 
 
 def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, today: date) -> HistoryPreview:

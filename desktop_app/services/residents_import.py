@@ -23,7 +23,7 @@ from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.exchange import history
 from desktop_app.exchange import resident_files as files
-from desktop_app.services import auth
+from desktop_app.services import auth, imports
 from desktop_app.services.database import Database
 from desktop_app.services.residents import check_household, check_resident, household_label
 from desktop_app.services.roster import org_name_map
@@ -55,11 +55,7 @@ def _flat_key(h: HouseholdInput) -> tuple[str, str, str, str]:
 
 def preview(db: Database, path: str | Path, mapping: Mapping | None = None, sheet: str | None = None,
             today: date | None = None) -> HistoryPreview:
-    auth.require(db, "residents.write")
-    today = today or date.today()
-    parsed = history.parse(files.SPEC, files.FIELDS, path, mapping, sheet)
-    with db.one_moment():  # the organisations and the records the rows are checked against, as of one moment
-        return _checked(db, parsed, mapping, today)
+    return imports.preview_history(db, "residents", path, mapping, sheet, today, _checked)
 
 
 def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, today: date) -> HistoryPreview:
