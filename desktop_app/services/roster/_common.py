@@ -108,9 +108,6 @@ def _org_designations(s: Session) -> dict[str, str]:
     return out
 
 
-_org_name_map = org_name_map  # the old name: importing.py still says it (another change is under way there)
-
-
 def _validated(inp: MemberInput, today: date) -> MemberInput:
     clean, errors, _ = rules.check(inp, today)
     if errors:

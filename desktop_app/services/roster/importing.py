@@ -35,7 +35,8 @@ from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.exchange import members as member_files
 from desktop_app.services import auth
 from desktop_app.services.database import Database
-from desktop_app.services.roster._common import _chunks, _live_org, _next_seq, _org_name_map, _today
+from desktop_app.services.orgtree import org_name_map
+from desktop_app.services.roster._common import _chunks, _live_org, _next_seq, _today
 from desktop_app.services.roster.queries import _root_org_id
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
@@ -279,7 +280,7 @@ def import_members(
         _take_write_lock(s)
         site_id = uow.site_id
         now = utcnow()
-        by_name = _org_name_map(s)
+        by_name = org_name_map(s)
         live_orgs = set(s.scalars(select(Organization.id).where(Organization.deleted.is_(False))))
         wanted = [n for n in dict.fromkeys(create_branches) if n.strip() and n.strip() not in by_name]
         created = _create_branches(s, wanted, parent_org_id)
@@ -505,7 +506,7 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
         parent_org_id = _root_org_id(s)
         if parent_org_id is None:
             raise DomainError("本数据库还没有设置所属单位，请先完成初始化（dangqun init）再导入党员")
-        org_ids = _org_name_map(s)
+        org_ids = org_name_map(s)
         good, clean, errors, warnings, bad_rows = _check_rows(sheet, org_ids, today)
         ids = clean["id_number"]
         stored = {d["id_number"]: d for d in _stored(s.connection(), Member.id_number, [ids[i] for i in good])}
@@ -577,7 +578,7 @@ def _recheck(s: Session, preview: ImportPreview, branches: Sequence[str], update
     if gone:
         raise Conflict(_STALE.format(what="有党组织已被删除"))
     if branches:
-        by_name = _org_name_map(s)
+        by_name = org_name_map(s)
         if clash := [b for b in branches if b in by_name]:
             raise Conflict(_STALE.format(what=f"已有党组织“{clash[0]}”"))
     if preview.to_add:
