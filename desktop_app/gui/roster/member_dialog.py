@@ -123,6 +123,17 @@ class _MemberSave(SavingDialog):
     def show_refusal(self, exc: ValidationError) -> None:
         _show(self.message, str(exc))
 
+    def _past_day(self, field: DateField, label: str) -> date | None:
+        """The day typed in `field`, which must be given and not after today; None, with the reason shown, if not."""
+        on, error = field.parsed()
+        if error or on is None:
+            _show(self.message, f"{label}：{error or '不能为空'}")
+        elif on > self.today:
+            _show(self.message, f"{label}：不能晚于今天")
+        else:
+            return on
+        return None
+
 
 class MemberDialog(_MemberSave):
     """Add or edit one member. `save(input)` runs off the GUI thread and returns the saved detail.
@@ -610,12 +621,8 @@ class StatusDialog(_MemberSave):
 
     def accept(self) -> None:
         status = self.status.currentData()
-        on, error = self.changed_on.parsed()
-        if error or on is None:
-            _show(self.message, f"变更日期：{error or '不能为空'}")
-            return
-        if on > self.today:
-            _show(self.message, "变更日期：不能晚于今天")
+        on = self._past_day(self.changed_on, "变更日期")
+        if on is None:
             return
         destination = self.destination.text().strip() if self.destination.isEnabled() else ""
         if status == rules.FLOATING and not destination:
@@ -688,12 +695,8 @@ class TransferDialog(_MemberSave):
 
     def accept(self) -> None:
         direction = self.direction.currentData()
-        on, error = self.on.parsed()
-        if error or on is None:
-            _show(self.message, f"转接日期：{error or '不能为空'}")
-            return
-        if on > self.today:
-            _show(self.message, "转接日期：不能晚于今天")
+        on = self._past_day(self.on, "转接日期")
+        if on is None:
             return
         from_org, note = self.from_org.text().strip(), self.note.text().strip()
         if direction == rules.TRANSFER_OUT:
