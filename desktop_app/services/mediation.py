@@ -22,8 +22,8 @@ from desktop_app.domain.idcard import mask_phone
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
 from desktop_app.services import auth, privacy
 from desktop_app.services.records import (
-    any_like, assign, chosen, chunked, given, in_year, live_children, over_children, settle, tombstone_children,
-    writes,
+    any_like, assign, chosen, chunked, given, in_year, live_children, next_year_number, over_children, settle,
+    tombstone_children, writes,
 )
 from desktop_app.services.residents import NO_GRID, center_of, check_grid, grid_names, live, text_terms
 from desktop_app.services.uow import UnitOfWork
@@ -155,10 +155,9 @@ def create_case(uow: UnitOfWork, inp: CaseInput, today: date | None = None) -> C
     today = today or date.today()
     clean = flow.check_case(inp, today)
     s = uow.session
-    year = clean.received_on.year
-    taken = s.scalars(select(MediationCase.case_no).where(MediationCase.case_no.like(f"{PREFIX}{year}-%")))
     c = MediationCase(
-        case_no=flow.next_number(PREFIX, year, taken), kind=clean.kind, summary=clean.summary,
+        case_no=next_year_number(s, MediationCase.case_no, PREFIX, clean.received_on.year),
+        kind=clean.kind, summary=clean.summary,
         received_on=clean.received_on, source=clean.source, mediator=clean.mediator,
         grid_id=check_grid(s, clean.grid_id), state=flow.MEDIATING, agreement="", transferred_to="",
         notes=clean.notes,

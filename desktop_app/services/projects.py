@@ -23,8 +23,8 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
 from desktop_app.services import auth
 from desktop_app.services.records import (
-    OpenFilter, any_like, assign, chosen, chunked, given, in_year, live_children, over_children, settle,
-    tombstone_children, within, writes,
+    OpenFilter, any_like, assign, chosen, chunked, given, in_year, live_children, next_year_number, over_children,
+    settle, tombstone_children, within, writes,
 )
 from desktop_app.services.residents import check_grid, grid_names, live, resident_place, text_terms
 from desktop_app.services.uow import UnitOfWork
@@ -59,11 +59,10 @@ def new_project(s: Session, clean: ProjectInput, today: date) -> Project:
     """Insert a checked project as 待启动 (实施中 when its start date has come)."""
     grid = check_grid(s, clean.grid_id)
     owner_id = _check_owner(s, clean.owner_member_id)
-    year = (clean.start_date or today).year
-    taken = s.scalars(select(Project.project_no).where(Project.project_no.like(f"{PREFIX}{year}-%")))
+    number = next_year_number(s, Project.project_no, PREFIX, (clean.start_date or today).year)
     started = clean.start_date is not None and clean.start_date <= today
     p = Project(
-        project_no=flow.next_number(PREFIX, year, taken),
+        project_no=number,
         **{f.name: getattr(clean, f.name) for f in fields(ProjectInput) if f.name not in ("grid_id", "owner_member_id")},
         grid_id=grid, owner_member_id=owner_id,
         status=flow.PROJECT_ACTIVE if started else flow.PROJECT_PLANNED, status_note="",

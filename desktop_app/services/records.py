@@ -27,6 +27,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 import unicodedata
 
+from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import attachments, auth
 from desktop_app.services.uow import UnitOfWork
@@ -161,6 +162,13 @@ def over_children(s: Session, aggregate, fk, parent_id: str) -> Any:
     """`aggregate` over the live rows under a parent (e.g. `func.max(ProjectMilestone.sort_order)` with
     `ProjectMilestone.project_id`: the last place taken); None when the parent has none."""
     return s.scalar(select(aggregate).where(fk == parent_id, fk.class_.deleted.is_(False)))
+
+
+def next_year_number(s: Session, column, prefix: str, year: int) -> str:
+    """The next paper number of `year` in `column` (prefix2024-001, -002 …); tombstoned rows keep
+    theirs, so a number printed on paper is never handed out again."""
+    taken = s.scalars(select(column).where(column.like(f"{prefix}{year}-%")))
+    return flow.next_number(prefix, year, taken)
 
 
 def assign(row: Any, values: Mapping[str, Any]) -> None:

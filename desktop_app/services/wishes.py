@@ -23,7 +23,9 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.service_flow import WishInput
 from desktop_app.services import auth
-from desktop_app.services.records import any_like, assign, chosen, given, in_year, settle, tombstone_children, within, writes
+from desktop_app.services.records import (
+    any_like, assign, chosen, given, in_year, next_year_number, settle, tombstone_children, within, writes,
+)
 from desktop_app.services.residents import (
     NO_GRID, center_name, check_grid, grid_names, household_label, live, name_match, resident_place, text_terms,
 )
@@ -207,10 +209,9 @@ def post_wish(db: Database, inp: WishInput, today: date | None = None) -> WishDe
         s = uow.session
         resident_id, household_id, grid_id, name = _place(s, clean)
         auth.require(db, "wishes.write", grid_id=grid_id)
-        year = clean.posted_on.year
-        taken = s.scalars(select(Wish.wish_no).where(Wish.wish_no.like(f"{PREFIX}{year}-%")))
         w = Wish(
-            wish_no=flow.next_number(PREFIX, year, taken), resident_id=resident_id, household_id=household_id,
+            wish_no=next_year_number(s, Wish.wish_no, PREFIX, clean.posted_on.year),
+            resident_id=resident_id, household_id=household_id,
             wisher_name=name, grid_id=grid_id, content=clean.content, background=clean.background,
             estimated_fen=clean.estimated_fen, posted_on=clean.posted_on, state=flow.WISH_POSTED,
             claimant_kind="", claimant_name="", fulfil_note="", notes=clean.notes,
