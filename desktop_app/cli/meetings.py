@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.cli.common import EXIT_OK, existing_file, need, open_db
+from desktop_app.cli.common import EXIT_OK, CliError, date_arg, existing_file, need, open_db
 
 
 def cmd_meetings(args: argparse.Namespace) -> int:
@@ -109,16 +109,47 @@ def cmd_import_signin_scan(args: argparse.Namespace) -> int:
 
 
 def report_signin(db, args, out: Path) -> str:
+    """One meeting's 签到表, or several in one PDF: --meeting NO,NO (or given again), or the meetings of a period
+    and organisation (--year, --from/--to, --org) as `dangqun meetings` lists them, cancelled ones left out."""
+    from datetime import date
+
     from desktop_app.services import meetings as ms
 
-    ms.print_signin_sheet(db, need(args, "meeting", "--meeting 会议编号"), out, show_phones=args.phones)
-    return ""
+    refs = meeting_refs(getattr(args, "meeting", None))
+    chosen = [flag for flag, value in (("--year", args.year), ("--from", args.date_from), ("--to", args.date_to),
+                                       ("--org", args.org)) if value]
+    if refs and chosen:
+        raise CliError(f"--meeting 与 {'、'.join(chosen)} 不能同时使用：要么列出会议编号，要么给出时间和组织")
+    if not refs:
+        if not chosen:
+            raise CliError("此报表需要 --meeting 会议编号（多个用逗号分隔），或 --year、--from/--to、--org 选出的会议")
+        first, last = date_arg(args.date_from, "--from"), date_arg(args.date_to, "--to")
+        if args.year:
+            first, last = first or date(args.year, 1, 1), last or date(args.year, 12, 31)
+        refs = ms.signin_batch(db, ms.MeetingFilter(org_id=args.org, date_from=first, date_to=last))
+        if not refs:
+            raise CliError("所选时间和组织内没有会议（已取消的会议不打印签到表）")
+    if len(refs) == 1:
+        ms.print_signin_sheet(db, refs[0], out, show_phones=args.phones)
+        return ""
+    ms.print_signin_sheets(db, refs, out, show_phones=args.phones)
+    return f"{len(refs)} 次会议的签到表"
+
+
+def meeting_refs(given: str | list[str] | None) -> list[str]:
+    """--meeting as given once or again (a list), each maybe NO,NO: the numbers in order, each once."""
+    values = given if isinstance(given, list) else [given] if given else []
+    refs = (ref.strip() for value in values for ref in value.replace("，", ",").split(","))
+    return list(dict.fromkeys(ref for ref in refs if ref))
 
 
 def report_meeting(db, args, out: Path) -> str:
     from desktop_app.services import meetings as ms
 
-    ms.print_meeting_record(db, need(args, "meeting", "--meeting 会议编号"), out)
+    refs = meeting_refs(need(args, "meeting", "--meeting 会议编号"))
+    if len(refs) != 1:
+        raise CliError("会议记录一次打印一次会议：--meeting 只写一个会议编号")
+    ms.print_meeting_record(db, refs[0], out)
     return ""
 
 

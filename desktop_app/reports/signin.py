@@ -11,6 +11,11 @@ masked here, so a caller cannot forget to.
 
 Pages are laid out by count, not by measuring: every row has the same height,
 so each page is one Table of known size (fast for hundreds of sheets).
+
+Several meetings' sheets print as one PDF (render_signin_sheets): each sheet
+starts on a new page and keeps its own header, codes and page numbers (第 1 页 /
+共 2 页 of that sheet), so a batch prints, and scans back, as the sheets would
+one by one.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date, time
+from typing import TYPE_CHECKING
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -34,6 +40,9 @@ from desktop_app.reports.fonts import FontInfo, text_runs
 from desktop_app.reports.signin_qr import qr_rows
 from desktop_app.views import signin_scan as layout
 from desktop_app.views.meetings import SigninLine, SigninSheet  # noqa: F401 - the model this renders
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SHEET_HEAD = layout.SHEET_HEAD_MM * mm  # the meeting's header block under the page header
 ROW_HEIGHT = layout.ROW_MM * mm  # room for a signature
@@ -137,7 +146,7 @@ class SigninReport(ReportRenderer):
 
     def __init__(
         self,
-        sheet: SigninSheet,
+        sheet: SigninSheet | Sequence[SigninSheet],
         *,
         show_phones: bool = False,
         min_blank_rows: int = MIN_BLANK_ROWS,
@@ -145,13 +154,23 @@ class SigninReport(ReportRenderer):
         font_path: str | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> None:
-        super().__init__(sheet.center_name, printed_on=printed_on, font_path=font_path, progress=progress)
-        self.sheet = sheet
+        """One sheet, or several printed one after the other in one PDF (each from a new page)."""
+        self.sheets: list[SigninSheet] = [sheet] if isinstance(sheet, SigninSheet) else list(sheet)
+        if not self.sheets:
+            raise ValueError("no sign-in sheet to print")
+        self.sheet = self.sheets[0]  # the one being laid out or drawn
+        super().__init__(self.sheet.center_name, printed_on=printed_on, font_path=font_path, progress=progress)
         self.show_phones = show_phones
         self.min_blank_rows = max(0, min_blank_rows)
-        self._codes: list[layout.SheetCode] = []  # one per page, known once the story is laid out
-        self._head: str | None = None  # the name of the form that holds the meeting's lines
+        # Per page: the index of its sheet and its code; known once the story is laid out.
+        self._pages: list[tuple[int, layout.SheetCode]] = []
+        self._heads: dict[int, str] = {}  # per sheet, the form that holds the meeting's lines
         self._looks: dict[tuple[bool, bool], CellStyle] | None = None
+
+    @property
+    def page_count(self) -> int:
+        """Pages of the whole PDF (after build_story)."""
+        return len(self._pages)
 
     # -- geometry: the meeting's header block sits between the page header and the table
 
@@ -177,11 +196,16 @@ class SigninReport(ReportRenderer):
         top = height - HEADER_SPACE  # the body frame's top before the sheet header takes its part
         qr_x = width - MARGIN - QR_SIZE
         qr_y = top - layout.QR_TOP_GAP_MM * mm - QR_SIZE
-        if self._head is None:
-            # All but the QR code and the page number is the same on every page (the report's header
-            # and footer, the meeting's lines): laid out once, as a form every page shows.
-            self._head = f"signinhead{id(canvas):x}"
-            canvas.beginForm(self._head)
+        page = canvas.getPageNumber()
+        index, code = self._pages[page - 1] if page <= len(self._pages) else (0, None)
+        head = self._heads.get(index)
+        if head is None:
+            # All but the QR code and the page number is the same on every page of a sheet (the
+            # report's header and footer, the meeting's lines): laid out once, as a form its pages show.
+            self.sheet = self.sheets[index]
+            self.center_name = self.sheet.center_name
+            head = self._heads[index] = f"signinhead{id(canvas):x}s{index}"
+            canvas.beginForm(head)
             super().draw_page(canvas, doc)
             canvas.saveState()
             for x, y, runs, size in self._sheet_head(qr_x, qr_y, top):
@@ -194,10 +218,16 @@ class SigninReport(ReportRenderer):
             canvas.endForm()
         elif self._progress is not None:
             self._progress(doc.page)  # what the base's draw_page does for each page besides drawing
-        canvas.doForm(self._head)
-        page = canvas.getPageNumber()
-        if page <= len(self._codes):
-            draw_qr(canvas, self._codes[page - 1].text(), qr_x, qr_y, QR_SIZE)
+        canvas.doForm(head)
+        if code is not None:
+            draw_qr(canvas, code.text(), qr_x, qr_y, QR_SIZE)
+
+    def draw_page_number(self, canvas: Canvas, page: int, total: int) -> None:
+        """第 X 页 / 共 Y 页 of the page's own sheet: in a batch each sheet counts its own pages."""
+        if page <= len(self._pages):
+            code = self._pages[page - 1][1]
+            page, total = code.page, code.pages
+        super().draw_page_number(canvas, page, total)
 
     def _sheet_head(self, qr_x: float, qr_y: float, top: float) -> list[tuple[float, float, list, float]]:
         """The meeting's lines beside the QR code, the same on every page: (x, y, font runs, size) each."""
@@ -262,9 +292,9 @@ class SigninReport(ReportRenderer):
             _PLAIN_CELLS[key] = found[1]
         return found
 
-    def _rows(self) -> list[list[str]]:
+    def _rows(self, sheet: SigninSheet) -> list[list[str]]:
         out = []
-        for i, line in enumerate(self.sheet.lines, start=1):
+        for i, line in enumerate(sheet.lines, start=1):
             leave = f"请假：{line.leave_reason}" if line.leave_reason else ""
             row = [str(i), line.name, line.group]
             if self.show_phones:
@@ -316,9 +346,18 @@ class SigninReport(ReportRenderer):
         return _MarkedTable(data, colWidths=widths, rowHeights=heights, style=commands, cellStyles=styles)
 
     def build_story(self) -> list[Flowable]:
+        self._pages = []
+        story: list[Flowable] = []
+        for index, sheet in enumerate(self.sheets):
+            if index:
+                story.append(PageBreak())
+            story += self._sheet_story(index, sheet)
+        return story
+
+    def _sheet_story(self, index: int, sheet: SigninSheet) -> list[Flowable]:
         assert self.styles is not None
         header = [t for t, _ in self.columns()]
-        rows = self._rows()
+        rows = self._rows(sheet)
         per_page = self.rows_per_page
         last_page_room = per_page - int(TALLY_HEIGHT // ROW_HEIGHT)
         # Whole pages, then as many blank rows as fill the last one (at least min_blank_rows).
@@ -328,13 +367,12 @@ class SigninReport(ReportRenderer):
         blank = [""] * len(header)
         rows += [blank] * (total - len(rows))
         story: list[Flowable] = []
-        names = [line.name for line in self.sheet.lines]
-        self._codes = []
+        names = [line.name for line in sheet.lines]
         for p in range(pages):
             chunk = rows[p * per_page:(p + 1) * per_page]
-            self._codes.append(layout.SheetCode(
-                self.sheet.number, p + 1, pages, p * per_page + 1, len(chunk), self.show_phones,
-                layout.names_hash(names[p * per_page:(p + 1) * per_page]), self._width_mm))
+            self._pages.append((index, layout.SheetCode(
+                sheet.number, p + 1, pages, p * per_page + 1, len(chunk), self.show_phones,
+                layout.names_hash(names[p * per_page:(p + 1) * per_page]), self._width_mm)))
             story.append(self._page_table(header, chunk))
             if p < pages - 1:
                 story.append(PageBreak())
@@ -348,3 +386,21 @@ class SigninReport(ReportRenderer):
 render_signin = model_renderer(
     SigninReport, "The sign-in sheet PDF as bytes; also written to `out` (atomically) when given. "
     "Options: show_phones (masked mobiles in a column), min_blank_rows (rows left for walk-ins).")
+
+
+def render_signin_sheets(sheets: Sequence[SigninSheet], out: Path | None = None, printed_on: date | None = None, *,
+                         font_path: str | None = None, progress: Callable[[int, int], None] | None = None,
+                         **options: object) -> bytes:
+    """Several sign-in sheets as one PDF, each from a new page, in the order given; also written to `out`.
+
+    `progress(page, pages)` is called as each page starts (it may raise to cancel); `options` as render_signin's.
+    """
+    report: SigninReport | None = None
+
+    def each_page(page: int) -> None:
+        assert progress is not None and report is not None
+        progress(page, report.page_count)
+
+    report = SigninReport(sheets, printed_on=printed_on, font_path=font_path,
+                          progress=each_page if progress is not None else None, **options)  # type: ignore[arg-type]
+    return report.render_to(out)

@@ -5,10 +5,13 @@ phones, blank rows, page X of Y). Baseline: reportlab's SimpleDocTemplate with
 one Table of the same rows and column widths in the same CJK font, nothing
 else. Both produce the PDFs in memory, timed in CPU seconds and in alternating
 slices (the machine is shared; wall time swings with the others' load). Then
-the whole door the GUI and the command line use,
-services.meetings.print_signin_sheet (permission, read model from the
-database, render), for 50 meetings of a 60-member branch (CPU time too; SQLite
-runs in this process); --scale 10 makes that 500 meetings.
+the same sheets in batches of 100 as one PDF each (render_signin_sheets, what
+the window and `dangqun report signin` print for many meetings) beside plain
+reportlab's one document of the same tables. Then the whole doors the GUI and
+the command line use, services.meetings.print_signin_sheet (permission, read
+model from the database, render) one call per meeting and print_signin_sheets
+for all of them in one PDF, for 50 meetings of a 60-member branch (CPU time
+too; SQLite runs in this process); --scale 10 makes that 500 meetings.
 """
 
 from __future__ import annotations
@@ -77,22 +80,55 @@ def _plain(sheets) -> tuple[float, int]:
     return time.process_time() - t0, size
 
 
-def _side_by_side(sheets, rounds: int = 5) -> tuple[float, int, float, int]:
+def _ours_together(sheets) -> tuple[float, int]:
+    from desktop_app.reports.signin import render_signin_sheets
+
+    t0 = time.process_time()
+    size = len(render_signin_sheets(sheets, printed_on=date(2025, 5, 1), font_path=""))
+    return time.process_time() - t0, size
+
+
+def _plain_together(sheets) -> tuple[float, int]:
+    """Plain reportlab's one document of the same tables, each from a new page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak, SimpleDocTemplate, Table
+
+    from desktop_app.reports.fonts import register_cjk_font
+
+    font = register_cjk_font("")
+    widths = [w * 180 * mm / 180 for w in (12, 28, 30, 40, 40, 30)]
+    header = ["序号", "姓名", "所在党小组", "签到", "请假（原因）", "备注"]
+    style = [("FONT", (0, 0), (-1, -1), font.name, 9), ("GRID", (0, 0), (-1, -1), 0.5, "black")]
+    t0 = time.process_time()
+    story = []
+    for s in sheets:
+        rows = [header] + [[str(i), x.name, x.group, "", f"请假：{x.leave_reason}" if x.leave_reason else "", x.notes]
+                           for i, x in enumerate(s.lines, start=1)]
+        if story:
+            story.append(PageBreak())
+        story.append(Table(rows, colWidths=widths, rowHeights=[8 * mm] * len(rows), repeatRows=1, style=style))
+    buf = BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm).build(story)
+    return time.process_time() - t0, len(buf.getvalue())
+
+
+def _side_by_side(sheets, ours_fn=_ours, plain_fn=_plain, rounds: int = 5) -> tuple[float, int, float, int]:
     """Ours and the baseline in alternating slices, CPU time: a shared machine's load swings both alike."""
     ours = plain = 0.0
     ours_size = plain_size = 0
     step = -(-len(sheets) // rounds)
     for i in range(0, len(sheets), step):
-        t, n = _ours(sheets[i:i + step])
+        t, n = ours_fn(sheets[i:i + step])
         ours, ours_size = ours + t, ours_size + n
-        t, n = _plain(sheets[i:i + step])
+        t, n = plain_fn(sheets[i:i + step])
         plain, plain_size = plain + t, plain_size + n
     return ours, ours_size, plain, plain_size
 
 
 def _through_service(folder: Path, n_service: int = N_SERVICE) -> tuple[float, float, int]:
     """print_signin_sheet for N_SERVICE meetings of one branch, one call each, then print_signin_sheets for
-    all of them in one call (their data read together); setting the database up is not timed."""
+    all of them in one call (their data read together, one PDF); setting the database up is not timed."""
     os.environ["DANGQUN_DATA_DIR"] = str(folder / "data")
     from desktop_app.domain import idcard
     from desktop_app.domain import meetings as rules
@@ -129,7 +165,7 @@ def _through_service(folder: Path, n_service: int = N_SERVICE) -> tuple[float, f
     t0 = time.process_time()
     batch = ms.print_signin_sheets(db, numbers, printed_on=date(2025, 5, 1), font_path="")
     together = time.process_time() - t0
-    assert len(batch) == len(numbers)
+    assert batch.startswith(b"%PDF")
     db.dispose()
     return one_by_one, together, size
 
@@ -149,17 +185,30 @@ def main(quick: bool = False, scale: int = 1) -> None:
     print(f"ratio: {ours / plain:.2f}x")
     record("signin", "签到表 per sheet (QR + header on every page)", ours / n_meetings, "s", plain / n_meetings,
            "plain reportlab, same tables", 1.3, f"{n_meetings} meetings x {N_ATTENDEES}", per_unit=True)
+    ours_all, ours_all_size, plain_all, plain_all_size = _side_by_side(sheets, _ours_together, _plain_together)
+    print(f"签到表 {n_meetings} meetings, 5 PDFs of {n_meetings // 5} sheets (render_signin_sheets, CPU): "
+          f"{ours_all:.2f} s, {ours_all / n_meetings * 1000:.1f} ms/sheet, "
+          f"{ours_all_size / n_meetings / 1024:.0f} KB/sheet")
+    print(f"plain reportlab, the same tables in the same 5 documents:     "
+          f"{plain_all:.2f} s, {plain_all / n_meetings * 1000:.1f} ms/sheet, "
+          f"{plain_all_size / n_meetings / 1024:.0f} KB/sheet")
+    print(f"ratio: {ours_all / plain_all:.2f}x")
+    record("signin", "签到表 per sheet, many in one PDF", ours_all / n_meetings, "s", plain_all / n_meetings,
+           "plain reportlab, same tables in one document", 1.3, f"{n_meetings} meetings x {N_ATTENDEES}",
+           per_unit=True)
     with tempfile.TemporaryDirectory() as tmp:
         served, batch, served_size = _through_service(Path(tmp), n_service)
     print(f"through services.meetings.print_signin_sheet, {n_service} meetings one by one (read model + render): "
           f"{served:.2f} s, {served / n_service * 1000:.1f} ms/sheet, {served_size / n_service / 1024:.0f} KB/sheet, "
           f"{served / n_service / (plain / n_meetings):.2f}x plain")
-    print(f"through services.meetings.print_signin_sheets, the {n_service} in one call (read together + render): "
-          f"{batch:.2f} s, {batch / n_service * 1000:.1f} ms/sheet, {batch / n_service / (plain / n_meetings):.2f}x plain")
+    print(f"through services.meetings.print_signin_sheets, the {n_service} in one PDF (read together + render): "
+          f"{batch:.2f} s, {batch / n_service * 1000:.1f} ms/sheet, "
+          f"{batch / n_service / (plain_all / n_meetings):.2f}x plain in one document")
     record("signin", "print_signin_sheet per sheet (read model + render)", served / n_service, "s",
            plain / n_meetings, "plain reportlab, same tables", size=f"{n_service} meetings", per_unit=True)
-    record("signin", "print_signin_sheets per sheet (one read for all + render)", batch / n_service, "s",
-           plain / n_meetings, "plain reportlab, same tables", 1.3, f"{n_service} meetings", per_unit=True)
+    record("signin", "print_signin_sheets per sheet (one read for all, one PDF)", batch / n_service, "s",
+           plain_all / n_meetings, "plain reportlab, same tables in one document", 1.3, f"{n_service} meetings",
+           per_unit=True)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from desktop_app.gui.widgets import common
 from desktop_app.gui.meetings.attendance_dialog import AttendanceDialog
 from desktop_app.gui.meetings.meeting_dialog import CommitteeDialog, MeetingDialog
 from desktop_app.gui.meetings.scan_flow import read_signin_scan
+from desktop_app.gui.meetings.signin_batch import print_signin_batch
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading, search_box, toolbar
 from desktop_app.gui.widgets.forms import combo
@@ -210,7 +211,8 @@ class MeetingsPage(Page):
         self.act_all_present = action("all-present", "全部出席", self.all_present_selected)
         self.act_topics = action("edit", "议题与表决", lambda: open_topics(self), tip="会议的议题、决定和赞成/反对/弃权票数")
         tb.addSeparator()
-        self.act_signin = action("print", "打印签到表", self.print_signin, tip="会前打印，带会议编号和二维码")
+        self.act_signin = action("print", "打印签到表", self.print_signin,
+                                 tip="会前打印，带会议编号和二维码；选中多次会议（或都不选：列表中的全部会议）时打印到一个 PDF")
         self.act_record = action("print", "打印会议记录", self.print_record)
         self.act_attach = action("attach", "添加附件", self.attach_file, tip="签字后的签到表扫描件、会议照片")
         self.act_scan = action("import", "读取签到表扫描件", lambda: read_signin_scan(self),
@@ -223,11 +225,12 @@ class MeetingsPage(Page):
         self.act_delete = action("delete", "删除", self.delete_selected)
 
         self.model = MeetingsModel(self)
-        self.view = table_view(self.model, multi=False, fit=False)
+        self.view = table_view(self.model, fit=False)  # several selected: their sign-in sheets print at once
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.view.doubleClicked.connect(lambda _i: self.record_attendance())
 
         self.details = QLabel()
@@ -389,6 +392,11 @@ class MeetingsPage(Page):
         row = self.selected_row()
         return row.id if row else None
 
+    def selected_rows(self) -> list[ms.MeetingRow]:
+        """The selected meetings in the list's order (none when nothing is selected)."""
+        found = (self.model.row_at(i) for i in sorted({x.row() for x in self.view.selectionModel().selectedRows()}))
+        return [r for r in found if r is not None]
+
     def select(self, meeting_id: str) -> bool:
         i = self.model.find(meeting_id)
         if i >= 0:
@@ -443,8 +451,9 @@ class MeetingsPage(Page):
         row = self.selected_row()
         has = row is not None
         live = has and row.status != rules.CANCELLED
-        for act in (self.act_edit, self.act_signin, self.act_record, self.act_attach, self.act_delete):
+        for act in (self.act_edit, self.act_record, self.act_attach, self.act_delete):
             act.setEnabled(has)
+        self.act_signin.setEnabled(self.model.rowCount() > 0)  # nothing selected: the whole list, asked first
         held = bool(live and row.meeting_date <= date.today())
         if not has:
             why = "请先在列表中选中一次会议"
@@ -583,7 +592,12 @@ class MeetingsPage(Page):
         run_op(self, lambda job: writer(db, row.id, path), done, label=f"正在生成{what}…")
 
     def print_signin(self) -> None:
-        self._print("签到表", lambda db, mid, path: ms.print_signin_sheet(db, mid, path))
+        """One selected meeting's sheet as always; several selected, or none (the list), into one PDF."""
+        rows = self.selected_rows()
+        if len(rows) == 1 and self.selected_row() is not None:
+            self._print("签到表", lambda db, mid, path: ms.print_signin_sheet(db, mid, path))
+        else:
+            print_signin_batch(self, rows)
 
     def print_record(self) -> None:
         self._print("会议记录", lambda db, mid, path: ms.print_meeting_record(db, mid, path))

@@ -34,7 +34,7 @@ from desktop_app.services.meetings.lifecycle import (
     add_guest, branch_people, cancel, default_attendees, delete, hold, plan, reopen, set_attendees, update,
 )
 from desktop_app.services.meetings.printing import (
-    meeting_record_of, print_meeting_record, print_signin_sheet, print_signin_sheets, signin_sheet_of,
+    meeting_record_of, print_meeting_record, print_signin_sheet, print_signin_sheets, signin_batch, signin_sheet_of,
     signin_sheets_of,
 )
 from desktop_app.services.meetings.queries import center_name, get, holders, list_meetings, resolve
@@ -63,5 +63,5 @@ __all__ = [
     "member_history", "member_rates", "overdue_count", "people_index", "plan", "print_meeting_record",
     "print_signin_sheet", "record_attendance", "record_many", "remove_attachment", "reopen", "reset_kind_settings",
     "resolve", "set_attendees", "set_committee", "set_kind_setting", "set_kind_settings", "signin_sheet_of",
-    "print_signin_sheets", "signin_sheets_of", "update",
+    "print_signin_sheets", "signin_batch", "signin_sheets_of", "update",
 ]

@@ -9,25 +9,25 @@ import unicodedata
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import meetings as rules
-from desktop_app.domain.errors import NotFound
+from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain import members as member_rules
 from desktop_app.domain import membership as standing_rules
 from desktop_app.services import auth, memberlife, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _chunks
-from desktop_app.services.meetings.queries import center_name, get, resolve
+from desktop_app.services.meetings.queries import center_name, get, list_meetings, resolve
 from desktop_app.services.membership import arrivals
 from desktop_app.services.orgtree import OrgTree
 from desktop_app.store.models import Member, Site
 from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.views.meetings import (
-    Attendee, MeetingRecord, SigninSheet, meeting_record, org_label, signin_lines,
+    Attendee, MeetingFilter, MeetingRecord, SigninSheet, meeting_record, org_label, signin_lines,
 )
 
 
@@ -156,18 +156,30 @@ def print_signin_sheet(db: Database, meeting_ref: str, out: Path | None = None, 
                          font_path=font_path)
 
 
-def print_signin_sheets(db: Database, meeting_refs: Sequence[str], *, show_phones: bool | None = None,
-                        printed_on: date | None = None, font_path: str | None = None) -> list[bytes]:
-    """签到表 of several meetings (by id or number) as PDF bytes each, in that order, their data read together."""
-    from desktop_app.reports.signin import render_signin
+def print_signin_sheets(db: Database, meeting_refs: Sequence[str], out: Path | None = None, *,
+                        show_phones: bool | None = None, printed_on: date | None = None, font_path: str | None = None,
+                        progress: Callable[[int, int], None] | None = None) -> bytes:
+    """签到表 of several meetings (by id or number) as one PDF, each sheet from a new page, in that order; their
+    data read together. Also written to `out` when given. `progress(page, pages)` as each page starts (it may
+    raise to cancel)."""
+    from desktop_app.reports.signin import render_signin_sheets
 
     auth.require(db, "meetings.read")
+    if not meeting_refs:
+        raise ValidationError("会议", "没有要打印签到表的会议")
     if show_phones is None:
         from desktop_app.settings import Settings
 
         show_phones = Settings.load().signin_show_phones
-    return [render_signin(sheet, show_phones=show_phones, printed_on=printed_on, font_path=font_path)
-            for sheet in signin_sheets_of(db, meeting_refs)]
+    return render_signin_sheets(signin_sheets_of(db, meeting_refs), out, show_phones=show_phones,
+                                printed_on=printed_on, font_path=font_path, progress=progress)
+
+
+def signin_batch(db: Database, flt: MeetingFilter) -> list[str]:
+    """The meetings a filter shows whose sign-in sheets a batch prints, in the list's order (cancelled ones
+    left out: nobody signs for them)."""
+    auth.require(db, "meetings.read")
+    return [r.id for r in list_meetings(db, flt) if r.status != rules.CANCELLED]
 
 
 def print_meeting_record(db: Database, meeting_ref: str, out: Path | None = None, *,
