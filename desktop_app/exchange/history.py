@@ -107,6 +107,17 @@ class Row:
     errors: list[RowError]
 
 
+def refusals(row: Row) -> tuple[list[RowError], Callable[..., None]]:
+    """A row's refusals, starting with its unreadable cells, and `fail(column, reason, value=None)`,
+    which adds one naming the cell as the file wrote it (or `value`, e.g. a masked ID number)."""
+    found = list(row.errors)
+
+    def fail(column: str, reason: str, value: str | None = None) -> None:
+        found.append(RowError(row.row_number, column, row.shown.get(column, "") if value is None else value, reason))
+
+    return found, fail
+
+
 @dataclass(frozen=True)
 class Parsed:
     table: sheets.Table

@@ -81,12 +81,8 @@ _DATE_COLUMN = {rules.APPLY: "提交申请书时间", rules.MAKE_ACTIVIST: "确�
 
 
 def _check(row: history.Row, today: date) -> tuple[list[tuple[str, date, str]], str, list[RowError]]:
-    v, n = row.values, row.row_number
-    errors: list[RowError] = []
-
-    def fail(column: str, reason: str) -> None:
-        errors.append(RowError(n, column, row.shown.get(column, ""), reason))
-
+    v = row.values
+    errors, fail = history.refusals(row)  # its cells all read: _checked asks only such rows
     if not v["name"]:
         fail("姓名", "请填写姓名")
     if v["applied"] is None:

@@ -106,10 +106,7 @@ def _check(db: Database, parsed: history.Parsed, accounts: list, mapping: Mappin
     reverses: list[tuple[int, str]] = []
     for row in parsed.rows:
         v, n = row.values, row.row_number
-        row_errors = list(row.errors)
-
-        def fail(column: str, reason: str, value: str | None = None) -> None:
-            row_errors.append(RowError(n, column, row.shown.get(column, "") if value is None else value, reason))
+        row_errors, fail = history.refusals(row)
 
         opening = bool(_OPENING.search(v["memo"]))
         on = v["on"] or (date(year, 1, 1) if opening and year else None)

@@ -92,10 +92,7 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
 
         for row in parsed.rows:
             v, n = row.values, row.row_number
-            row_errors = list(row.errors)
-
-            def fail(column: str, reason: str, value: str | None = None) -> None:
-                row_errors.append(RowError(n, column, row.shown.get(column, "") if value is None else value, reason))
+            row_errors, fail = history.refusals(row)
 
             on = v["held"] or v["planned"]
             if on is None and not any(e.field in ("实际会议时间", "计划会议时间") for e in row_errors):

@@ -72,10 +72,7 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
     new_homes: set[tuple] = set()
     for row in parsed.rows:
         v, n = row.values, row.row_number
-        row_errors = list(row.errors)
-
-        def fail(column: str, reason: str, value: str | None = None) -> None:
-            row_errors.append(RowError(n, column, row.shown.get(column, "") if value is None else value, reason))
+        row_errors, fail = history.refusals(row)
 
         grid = lookup.get(v["grid"]) if v["grid"] else None
         if v["grid"] and grid is None:
