@@ -24,7 +24,7 @@ from desktop_app.domain.members import age as age_on
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.services import auth, privacy
-from desktop_app.services.records import chosen, like_escape, live, number_like, text_terms, writes  # noqa: F401  live and the last two re-exported
+from desktop_app.services.records import chosen, like_escape, live, number_like, settle, text_terms, writes  # noqa: F401  live and the last two re-exported
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Organization, Resident, Site
@@ -311,10 +311,7 @@ def create_household(db: Database, inp: HouseholdInput, today: date | None = Non
         h = Household(**{f.name: getattr(clean, f.name) for f in fields(HouseholdInput)})
         h.grid_id = grid
         s.add(h)
-        s.flush()
-        detail = _household_detail(s, h, today or date.today())
-        uow.commit()
-        return detail
+        return settle(uow, _household_detail, h, today or date.today())
 
 
 def _check_flat_free(s: Session, clean: HouseholdInput, except_id: str | None = None) -> None:
@@ -347,10 +344,7 @@ def update_household(db: Database, household_id: str, inp: HouseholdInput,
         for r in s.scalars(select(Resident).where(Resident.household_id == h.id, Resident.deleted.is_(False))):
             if r.grid_id != grid:
                 r.grid_id = grid
-        s.flush()
-        detail = _household_detail(s, h, today or date.today())
-        uow.commit()
-        return detail
+        return settle(uow, _household_detail, h, today or date.today())
 
 
 def delete_household(db: Database, household_id: str, with_residents: bool = False) -> int:
@@ -543,10 +537,7 @@ def create_resident(db: Database, inp: ResidentInput, today: date | None = None)
         _apply_resident(s, r, clean)
         auth.require(db, "residents.write", grid_id=r.grid_id)
         s.add(r)
-        s.flush()
-        detail = _resident_detail(s, r, today)
-        uow.commit()
-        return detail
+        return settle(uow, _resident_detail, r, today)
 
 
 def update_resident(db: Database, resident_id: str, inp: ResidentInput,
@@ -562,10 +553,7 @@ def update_resident(db: Database, resident_id: str, inp: ResidentInput,
             _check_resident_id_free(s, clean.id_number, except_id=r.id)
         _apply_resident(s, r, clean)
         auth.require(db, "residents.write", grid_id=r.grid_id)  # and into the grid it moves to
-        s.flush()
-        detail = _resident_detail(s, r, today)
-        uow.commit()
-        return detail
+        return settle(uow, _resident_detail, r, today)
 
 
 def delete_resident(db: Database, resident_id: str) -> None:
