@@ -21,6 +21,7 @@ from pathlib import Path
 
 from desktop_app.domain.errors import DomainError
 from desktop_app.services.database import CorruptDatabase, Database, record, require_admin
+from desktop_app.services.startup import file_problems
 from desktop_app.settings import Settings, backup_dir
 from desktop_app.store import cipher
 from desktop_app.views.backup import KINDS, BackupInfo
@@ -60,11 +61,7 @@ def check_database(path: Path, key: str | None = None) -> None:
     `key`: the key typed for an encrypted file (default: its own, see cipher.key_of).
     """
     path = Path(path)
-    state = cipher.file_state(path)
-    key = key or cipher.key_of(path)
-    if state == "missing" or (state == "sealed" and not key):
-        return  # new; or encrypted with no key yet: opening it says so
-    problems = integrity_problems(path, key)
+    problems = file_problems(path, key, quick=False)
     if problems:
         raise CorruptDatabase(path, problems)
 

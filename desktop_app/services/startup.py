@@ -30,14 +30,14 @@ def start_state(db: Database) -> StartState:
     return StartState(site=get_site(db), has_users=auth.has_users(db), idle_minutes=auth.policy(db).idle_minutes)
 
 
-def file_problems(path: Path, key: str | None = None) -> list[str]:
+def file_problems(path: Path, key: str | None = None, quick: bool = True) -> list[str]:
     """[] when the file is new (or encrypted with no key yet) or passes SQLite's quick check; else what is wrong.
 
     The full integrity check compares every index with its table: 4.5 s of a
     3,000-member community's start, the longest wait of all. The quick check
     (pages, b-trees, free list) takes 0.6 s there and finds the damage that makes
-    writing unsafe; the full check still runs on every backup copy (daily, on
-    exit, before an upgrade), where nobody waits for it.
+    writing unsafe; the full check (`quick=False`) still runs on every backup copy
+    (daily, on exit, before an upgrade), where nobody waits for it.
     """
     path = Path(path)
     state = cipher.file_state(path)
@@ -47,7 +47,7 @@ def file_problems(path: Path, key: str | None = None) -> list[str]:
     if state == "empty":
         return ["文件是空的（0 字节）"]
     try:
-        return cipher.problems(path, key if state == "sealed" else None, quick=True)
+        return cipher.problems(path, key if state == "sealed" else None, quick=quick)
     except OSError as exc:
         return [f"无法打开（{exc.strerror or exc}）"]
 
