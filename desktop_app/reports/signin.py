@@ -126,11 +126,42 @@ def draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None
 
 
 class _MarkedTable(Table):
-    """A page's table with the registration squares beside its four corners."""
+    """A page's table with the registration squares beside its four corners.
+
+    Its one-line cells (`texts`: row, column, text, look) are drawn here, all in one text object, where
+    reportlab's Table would make a text object per cell (its font, fill, origin and BT/ET each time):
+    at the very positions Table._drawCell gives a one-line string cell (same arithmetic, same
+    formatting), so the page prints the same. Wrapping cells (Paragraphs) stay with the Table.
+    """
+
+    def __init__(self, *args: object, texts: Sequence[tuple[int, int, str, CellStyle]] = (),
+                 **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._texts = texts
 
     def draw(self) -> None:
         super().draw()
         canvas, size, gap = self.canv, layout.MARK_MM * mm, layout.MARK_GAP_MM * mm
+        if self._texts:
+            text = canvas.beginText()
+            text.setFillColorRGB(0, 0, 0)
+            look_now = None
+            rows, cols, widths, heights = self._rowpositions, self._colpositions, self._colWidths, self._rowHeights
+            for r, c, value, look in self._texts:
+                if look.fontname != (look_now.fontname if look_now else None):
+                    text.setFont(look.fontname, look.fontsize, look.leading)
+                look_now = look
+                # Table._drawCell's valign MIDDLE, one line
+                y = rows[r + 1] + (look.bottomPadding + heights[r] - look.topPadding + look.leading) / 2.0 \
+                    - look.fontsize
+                if look.alignment == "CENTER":  # drawCentredString's origin
+                    x = cols[c] + (widths[c] + look.leftPadding - look.rightPadding) * 0.5
+                    x -= 0.5 * stringWidth(value, look.fontname, look.fontsize)
+                else:
+                    x = cols[c] + look.leftPadding
+                text.setTextOrigin(x, y)
+                text.textOut(value)
+            canvas.drawText(text)
         canvas.saveState()
         canvas.setFillColorRGB(0, 0, 0)
         for x in (-gap - size, self._width + gap):
@@ -328,22 +359,30 @@ class SigninReport(ReportRenderer):
         cols = self.columns()
         widths = [w for _, w in cols]
         looks = self._cell_styles()
-        data: list[list[object]] = [list(header)]
-        styles = [[looks[(True, False)]] * len(header)]
+        head_look = looks[(True, False)]
+        texts = [(0, c, title, head_look) for c, title in enumerate(header)]  # drawn by the table, one object
+        data: list[list[object]] = [[NOTHING] * len(header)]
+        styles = [[head_look] * len(header)]
         commands: list[tuple] = [
             ("GRID", (0, 0), (-1, -1), 0.5, GRID_COLOR),
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ]
-        for row in rows:
+        for r, row in enumerate(rows, start=1):
             cells, row_styles = [], []
             for c, text in enumerate(row):
                 cell, is_latin = self._plain_cell(text, widths[c])
-                cells.append(cell if cell != "" else NOTHING)
-                row_styles.append(looks[(c == 0, is_latin)])
+                look = looks[(c == 0, is_latin)]
+                if isinstance(cell, str):
+                    if cell:
+                        texts.append((r, c, cell, look))
+                    cell = NOTHING
+                cells.append(cell)
+                row_styles.append(look)
             data.append(cells)
             styles.append(row_styles)
         heights = [HEADER_ROW_HEIGHT] + [ROW_HEIGHT] * len(rows)
-        return _MarkedTable(data, colWidths=widths, rowHeights=heights, style=commands, cellStyles=styles)
+        return _MarkedTable(data, colWidths=widths, rowHeights=heights, style=commands, cellStyles=styles,
+                            texts=texts)
 
     def build_story(self) -> list[Flowable]:
         self._pages = []
