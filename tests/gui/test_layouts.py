@@ -1,14 +1,17 @@
 """The layout helpers forms are declared with (gui/widgets/layouts.py) and the required-choice check
-(gui/widgets/required.py): rows in order with skipped ones left out, stretches where asked, the OK/取消
-row wired to the dialog, and a missing choice refused with the field named."""
+(gui/widgets/required.py): rows in order with skipped ones left out, stretches where asked, a bare panel and
+a splitter, the OK/取消 row wired to the dialog, and a missing choice refused with the field named."""
 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit
 
 from desktop_app.domain.errors import ValidationError
-from desktop_app.gui.widgets.layouts import close_box, column, error_line, fill, form_layout, ok_cancel, wrapped
+from desktop_app.gui.widgets.layouts import (
+    close_box, column, error_line, fill, form_layout, ok_cancel, panel, splitter, wrapped,
+)
 from desktop_app.gui.widgets.required import picked, required
 
 
@@ -30,6 +33,19 @@ def test_fill_and_column_place_stretches(qapp):
     assert dlg.layout() is lay and lay.itemAt(0).layout() is row
     assert lay.itemAt(1).widget().wordWrap()
     assert error_line().wordWrap() and "c8161e" in error_line().styleSheet()
+
+
+def test_panel_has_no_margin_and_splitter_shares_room_as_told(qapp):
+    top, table = QLabel("标题"), QLabel("表格")
+    side = panel(top, (table, 1))
+    margins = side.layout().contentsMargins()
+    assert (margins.left(), margins.top(), margins.right(), margins.bottom()) == (0, 0, 0, 0)
+    assert [side.layout().itemAt(i).widget() for i in range(2)] == [top, table] and side.layout().stretch(1) == 1
+    other = QLabel("详情")
+    split = splitter(side, other, stretch=(3, 1))
+    assert split.orientation() == Qt.Orientation.Horizontal and [split.widget(i) for i in range(2)] == [side, other]
+    assert [split.widget(i).sizePolicy().horizontalStretch() for i in range(2)] == [3, 1]
+    assert splitter(QLabel(), QLabel(), vertical=True).orientation() == Qt.Orientation.Vertical
 
 
 def test_ok_cancel_and_close_are_wired(qapp):

@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
 from desktop_app.gui import icons
@@ -26,6 +26,7 @@ from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.bars import heading
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
+from desktop_app.gui.widgets.layouts import panel, splitter
 from desktop_app.services import audit_log, revert
 from desktop_app.views.audit import AuditFilter, AuditRow, TrailPage
 from desktop_app.views.changes import Change, changes
@@ -151,17 +152,7 @@ class AuditPage(Page):
         head.addWidget(self.header, 1)
         head.addWidget(self.undo, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.undo_batch, 0, Qt.AlignmentFlag.AlignTop)
-        details = QWidget()
-        dl = QVBoxLayout(details)
-        dl.setContentsMargins(0, 0, 0, 0)
-        dl.addLayout(head)
-        dl.addWidget(self.fields, 1)
-
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.list)
-        split.addWidget(details)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split = splitter(self.list, panel(head, (self.fields, 1)), stretch=(3, 2), vertical=True)
 
         lay = QVBoxLayout(self)
         lay.addWidget(heading("操作记录"))  # the heading every page has

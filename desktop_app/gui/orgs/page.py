@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTreeView, QWidget,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTreeView, QWidget,
 )
 
 from desktop_app.domain import pinyin
@@ -15,7 +15,7 @@ from desktop_app.gui.widgets import common
 from desktop_app.gui.orgs.org_dialog import MoveDialog, OrgDialog
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading, search_box, toolbar
-from desktop_app.gui.widgets.layouts import column, fill
+from desktop_app.gui.widgets.layouts import column, fill, panel, splitter
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import orgs as org_service
 from desktop_app.views.changes import Change, changes
@@ -125,13 +125,7 @@ class OrgsPage(Page):
         self.details.setWordWrap(True)
         self.details.setMinimumWidth(220)
 
-        left = QWidget()
-        column(left, self.filter, self.tree).setContentsMargins(0, 0, 0, 0)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(self.details)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        split = splitter(panel(self.filter, self.tree), self.details, stretch=(3, 1))
 
         column(self, fill(QHBoxLayout(), heading("党组织"), 1), tb, (split, 1))
         self._update_actions()

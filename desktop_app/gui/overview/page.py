@@ -11,7 +11,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter, QTableView,
+    QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QTableView,
     QTabWidget, QWidget,
 )
 
@@ -21,7 +21,7 @@ from desktop_app.gui.overview.charts import Chart, Series
 from desktop_app.gui.overview.targets import figure_filter, todo_filter
 from desktop_app.gui.widgets import forms
 from desktop_app.gui.widgets.bars import heading
-from desktop_app.gui.widgets.layouts import column, fill
+from desktop_app.gui.widgets.layouts import column, fill, splitter
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ALERT, CENTER, LEFT, RIGHT, Column, ColumnModel, fit_columns, table_view
 from desktop_app.services import overview as overview_service
@@ -190,11 +190,7 @@ class OverviewPage(Page):
         right.setMinimumWidth(340)
         column(right, self.todo_title, (self.todo_view, 1), hint).setContentsMargins(4, 0, 0, 0)
 
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.tabs)
-        split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split = splitter(self.tabs, right, stretch=(3, 2))
         split.setSizes([720, 420])
         column(self, top, cards, (split, 1))
 

@@ -31,6 +31,7 @@ from desktop_app.gui.errors import show_error
 from desktop_app.gui.imports.mapping_dialog import MappingDialog
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.table import Column, ColumnModel
+from desktop_app.gui.widgets.layouts import panel
 from desktop_app.services import imports
 from desktop_app.services import orgs as org_service
 from desktop_app.services import roster
@@ -121,20 +122,12 @@ class ImportDialog(QDialog):
         self.update_note = QLabel()
         self.update_note.setWordWrap(True)
         self.update_note.setStyleSheet("color: #a05a00;")
-        update_page = QWidget()
-        ul = QVBoxLayout(update_page)
-        ul.setContentsMargins(0, 0, 0, 0)
-        ul.addWidget(self.update_note)
-        ul.addWidget(self.update_view)
+        update_page = panel(self.update_note, self.update_view)
         self.error_detail = QLabel()
         self.error_detail.setWordWrap(True)
         self.error_detail.setStyleSheet(ERROR_STYLE)
         self.error_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        error_page = QWidget()
-        el = QVBoxLayout(error_page)
-        el.setContentsMargins(0, 0, 0, 0)
-        el.addWidget(self.error_view, 1)
-        el.addWidget(self.error_detail)
+        error_page = panel((self.error_view, 1), self.error_detail)
         self.tabs.addTab(self.add_view, "新增")
         self.tabs.addTab(update_page, "更新")
         self.tabs.addTab(error_page, "有问题的行")

@@ -20,7 +20,7 @@ from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QMenu,
-    QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget,
+    QScrollArea, QToolButton, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import members as rules
@@ -32,6 +32,7 @@ from desktop_app.gui.roster.org_combo import OrgCombo, default_org
 from desktop_app.gui.roster.models import CACHED_PAGES, COLUMNS, FIRST_ROWS, ID_ROLE, PAGE_SIZE, RosterModel
 from desktop_app.gui.widgets.bars import SEARCH_DELAY_MS, debounced, heading, search_box, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
+from desktop_app.gui.widgets.layouts import splitter
 from desktop_app.services import orgs as org_service
 from desktop_app.services import auth, roster
 from desktop_app.services.database import Database
@@ -271,11 +272,7 @@ class RosterPage(Page):
         self.stats_panel.setMinimumWidth(230)
         self.stats_panel.hide()
 
-        self.split = QSplitter()
-        self.split.addWidget(self.table)
-        self.split.addWidget(self.stats_panel)
-        self.split.setStretchFactor(0, 4)
-        self.split.setStretchFactor(1, 1)
+        self.split = splitter(self.table, self.stats_panel, stretch=(4, 1))
         self.split.setChildrenCollapsible(False)
 
         lay = QVBoxLayout(self)

@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableWidget,
+    QTableWidgetItem, QWidget,
 )
 
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.bars import refill
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.sync.models import CONFLICT_COLUMNS, ColumnModel, button, table_view
+from desktop_app.gui.widgets.layouts import column, fill, panel, splitter
 from desktop_app.services import sync
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.sync import CommunityStatus, ConflictDetail, ConflictRow
@@ -63,31 +64,10 @@ class ConflictsPanel(QWidget):
         self.empty = QLabel("没有待处理的冲突。两边都改过的记录会在导入时保留双方版本，列在这里由人决定。")
         self.empty.setWordWrap(True)
 
-        left = QWidget()
-        ll = QVBoxLayout(left)
-        ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(self.community)
-        ll.addWidget(self.list, 1)
-        ll.addWidget(self.empty)
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.heading)
-        rl.addWidget(self.only_diff)
-        rl.addWidget(self.fields, 1)
-        rl.addWidget(self.note)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.take_local)
-        buttons.addWidget(self.take_incoming)
-        rl.addLayout(buttons)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        lay = QVBoxLayout(self)
-        lay.addWidget(split)
+        left = panel(self.community, (self.list, 1), self.empty)
+        buttons = fill(QHBoxLayout(), 1, self.take_local, self.take_incoming)
+        right = panel(self.heading, self.only_diff, (self.fields, 1), self.note, buttons)
+        column(self, splitter(left, right, stretch=(2, 3)))
         self._set_buttons()
 
     def set_communities(self, communities: Sequence[CommunityStatus]) -> None:

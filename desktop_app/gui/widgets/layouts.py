@@ -1,5 +1,6 @@
-"""Layouts declared as data: a form's (label, field) rows, a column of parts, the OK/取消 button row,
-and the wrapping labels that sit in many of them (a note, the line that shows a refusal).
+"""Layouts declared as data: a form's (label, field) rows, a column of parts, a bare panel, a splitter,
+the OK/取消 button row, and the wrapping labels that sit in many of them (a note, the line that shows
+a refusal).
 
 Dialogs used to spell each of these out one `addRow` / `addWidget` / `setText`
 call at a time, the same statements in every form; here one builder reads a
@@ -8,11 +9,12 @@ table of rows, so a form lists its fields and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Union
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QBoxLayout, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QVBoxLayout, QWidget,
+    QBoxLayout, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QSplitter, QVBoxLayout, QWidget,
 )
 
 HINT_STYLE = "color: #666"
@@ -54,6 +56,25 @@ def column(owner: QWidget | None, *items: Item) -> QVBoxLayout:
     lay = QVBoxLayout(owner) if owner is not None else QVBoxLayout()
     fill(lay, *items)
     return lay
+
+
+def panel(*items: Item) -> QWidget:
+    """A bare widget holding `items` in a column, with no margin of its own so that it lines up with
+    its neighbours: one side of a splitter, one tab's page."""
+    widget = QWidget()
+    column(widget, *items).setContentsMargins(0, 0, 0, 0)
+    return widget
+
+
+def splitter(*parts: QWidget, stretch: Sequence[int] = (), vertical: bool = False) -> QSplitter:
+    """`parts` side by side (one above the other when `vertical`), the user dragging the line between;
+    `stretch` says how room gained or lost is shared (3, 1: the first part takes three quarters)."""
+    split = QSplitter(Qt.Orientation.Vertical if vertical else Qt.Orientation.Horizontal)
+    for part in parts:
+        split.addWidget(part)
+    for index, factor in enumerate(stretch):
+        split.setStretchFactor(index, factor)
+    return split
 
 
 def ok_cancel(dialog: QDialog, ok_text: str = "确定", extra: QDialogButtonBox.StandardButton | None = None,

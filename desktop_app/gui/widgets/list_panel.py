@@ -11,9 +11,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
+from desktop_app.gui.widgets.layouts import column, splitter
 
 
 class ListPanel(QWidget):
@@ -40,15 +41,9 @@ class ListPanel(QWidget):
         scroll.setWidget(self.details)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(220)
-        split = QSplitter()
-        split.addWidget(self.view)
-        split.addWidget(scroll)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        split = splitter(self.view, scroll, stretch=(3, 1))
         split.setSizes([900, details_width])
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(split)
+        column(self, split).setContentsMargins(0, 0, 0, 0)
 
     def set_rows(self, rows: Sequence[Any], keep_id: Any = None) -> None:
         """Show `rows`, selecting `keep_id` (or the first row); tells `current_changed` either way."""
