@@ -370,6 +370,10 @@ class SigninReport(ReportRenderer):
         for r, row in enumerate(rows, start=1):
             cells, row_styles = [], []
             for c, text in enumerate(row):
+                if not text:  # most cells: the signature column and the blank rows
+                    cells.append(NOTHING)
+                    row_styles.append(looks[(c == 0, False)])
+                    continue
                 cell, is_latin = self._plain_cell(text, widths[c])
                 look = looks[(c == 0, is_latin)]
                 if isinstance(cell, str):

@@ -10,7 +10,8 @@ the window and `dangqun report signin` print for many meetings) beside plain
 reportlab's one document of the same tables. Then the whole doors the GUI and
 the command line use, services.meetings.print_signin_sheet (permission, read
 model from the database, render) one call per meeting and print_signin_sheets
-for all of them in one PDF, for 50 meetings of a 60-member branch (CPU time
+for all of them in one PDF (three times, each beside plain reportlab's one
+document of as many tables), for 50 meetings of a 60-member branch (CPU time
 too; SQLite runs in this process); --scale 10 makes that 500 meetings.
 """
 
@@ -57,10 +58,12 @@ def _ours(sheets) -> tuple[float, int]:
     return time.process_time() - t0, size
 
 
-def _plain(sheets) -> tuple[float, int]:
+def _plain(sheets, together: bool = False) -> tuple[float, int]:
+    """Plain reportlab: a document per sheet holding one Table of its rows, or (`together`) one document of
+    all those tables, each from a new page."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate, Table
+    from reportlab.platypus import PageBreak, SimpleDocTemplate, Table
 
     from desktop_app.reports.fonts import register_cjk_font
 
@@ -68,15 +71,25 @@ def _plain(sheets) -> tuple[float, int]:
     widths = [w * 180 * mm / 180 for w in (12, 28, 30, 40, 40, 30)]
     header = ["序号", "姓名", "所在党小组", "签到", "请假（原因）", "备注"]
     style = [("FONT", (0, 0), (-1, -1), font.name, 9), ("GRID", (0, 0), (-1, -1), 0.5, "black")]
+
+    def build(story) -> int:
+        buf = BytesIO()
+        SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm).build(story)
+        return len(buf.getvalue())
+
     t0 = time.process_time()
     size = 0
+    story: list = []
     for s in sheets:
         rows = [header] + [[str(i), x.name, x.group, "", f"请假：{x.leave_reason}" if x.leave_reason else "", x.notes]
                            for i, x in enumerate(s.lines, start=1)]
-        buf = BytesIO()
-        doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm)
-        doc.build([Table(rows, colWidths=widths, rowHeights=[8 * mm] * len(rows), repeatRows=1, style=style)])
-        size += len(buf.getvalue())
+        table = Table(rows, colWidths=widths, rowHeights=[8 * mm] * len(rows), repeatRows=1, style=style)
+        if not together:
+            size += build([table])
+        else:
+            story += [PageBreak(), table] if story else [table]
+    if together:
+        size = build(story)
     return time.process_time() - t0, size
 
 
@@ -89,28 +102,7 @@ def _ours_together(sheets) -> tuple[float, int]:
 
 
 def _plain_together(sheets) -> tuple[float, int]:
-    """Plain reportlab's one document of the same tables, each from a new page."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, SimpleDocTemplate, Table
-
-    from desktop_app.reports.fonts import register_cjk_font
-
-    font = register_cjk_font("")
-    widths = [w * 180 * mm / 180 for w in (12, 28, 30, 40, 40, 30)]
-    header = ["序号", "姓名", "所在党小组", "签到", "请假（原因）", "备注"]
-    style = [("FONT", (0, 0), (-1, -1), font.name, 9), ("GRID", (0, 0), (-1, -1), 0.5, "black")]
-    t0 = time.process_time()
-    story = []
-    for s in sheets:
-        rows = [header] + [[str(i), x.name, x.group, "", f"请假：{x.leave_reason}" if x.leave_reason else "", x.notes]
-                           for i, x in enumerate(s.lines, start=1)]
-        if story:
-            story.append(PageBreak())
-        story.append(Table(rows, colWidths=widths, rowHeights=[8 * mm] * len(rows), repeatRows=1, style=style))
-    buf = BytesIO()
-    SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm).build(story)
-    return time.process_time() - t0, len(buf.getvalue())
+    return _plain(sheets, together=True)
 
 
 def _side_by_side(sheets, ours_fn=_ours, plain_fn=_plain, rounds: int = 5) -> tuple[float, int, float, int]:
@@ -126,9 +118,11 @@ def _side_by_side(sheets, ours_fn=_ours, plain_fn=_plain, rounds: int = 5) -> tu
     return ours, ours_size, plain, plain_size
 
 
-def _through_service(folder: Path, n_service: int = N_SERVICE) -> tuple[float, float, int]:
+def _through_service(folder: Path, n_service: int = N_SERVICE, rounds: int = 3) -> tuple[float, float, float, int]:
     """print_signin_sheet for N_SERVICE meetings of one branch, one call each, then print_signin_sheets for
-    all of them in one call (their data read together, one PDF); setting the database up is not timed."""
+    all of them in one call (their data read together, one PDF), `rounds` times, each beside plain
+    reportlab's one document of as many tables (the machine's load swings both alike); setting the database
+    up is not timed. Returns one by one, together and its baseline (per round) and the sheets' bytes."""
     os.environ["DANGQUN_DATA_DIR"] = str(folder / "data")
     from desktop_app.domain import idcard
     from desktop_app.domain import meetings as rules
@@ -162,12 +156,16 @@ def _through_service(folder: Path, n_service: int = N_SERVICE) -> tuple[float, f
     t0 = time.process_time()
     size = sum(len(ms.print_signin_sheet(db, n, printed_on=date(2025, 5, 1), font_path="")) for n in numbers)
     one_by_one = time.process_time() - t0
-    t0 = time.process_time()
-    batch = ms.print_signin_sheets(db, numbers, printed_on=date(2025, 5, 1), font_path="")
-    together = time.process_time() - t0
-    assert batch.startswith(b"%PDF")
+    together = plain = 0.0
+    same = _sheets(n_service)
+    for _ in range(rounds):
+        t0 = time.process_time()
+        batch = ms.print_signin_sheets(db, numbers, printed_on=date(2025, 5, 1), font_path="")
+        together += time.process_time() - t0
+        assert batch.startswith(b"%PDF")
+        plain += _plain_together(same)[0]
     db.dispose()
-    return one_by_one, together, size
+    return one_by_one, together / rounds, plain / rounds, size
 
 
 def main(quick: bool = False, scale: int = 1) -> None:
@@ -197,17 +195,18 @@ def main(quick: bool = False, scale: int = 1) -> None:
            "plain reportlab, same tables in one document", 1.3, f"{n_meetings} meetings x {N_ATTENDEES}",
            per_unit=True)
     with tempfile.TemporaryDirectory() as tmp:
-        served, batch, served_size = _through_service(Path(tmp), n_service)
+        served, batch, batch_plain, served_size = _through_service(Path(tmp), n_service)
     print(f"through services.meetings.print_signin_sheet, {n_service} meetings one by one (read model + render): "
           f"{served:.2f} s, {served / n_service * 1000:.1f} ms/sheet, {served_size / n_service / 1024:.0f} KB/sheet, "
           f"{served / n_service / (plain / n_meetings):.2f}x plain")
     print(f"through services.meetings.print_signin_sheets, the {n_service} in one PDF (read together + render): "
           f"{batch:.2f} s, {batch / n_service * 1000:.1f} ms/sheet, "
-          f"{batch / n_service / (plain_all / n_meetings):.2f}x plain in one document")
+          f"{batch / n_service / (batch_plain / n_service):.2f}x plain in one document "
+          f"({batch_plain / n_service * 1000:.1f} ms/sheet, run beside it)")
     record("signin", "print_signin_sheet per sheet (read model + render)", served / n_service, "s",
            plain / n_meetings, "plain reportlab, same tables", size=f"{n_service} meetings", per_unit=True)
     record("signin", "print_signin_sheets per sheet (one read for all, one PDF)", batch / n_service, "s",
-           plain_all / n_meetings, "plain reportlab, same tables in one document", 1.3, f"{n_service} meetings",
+           batch_plain / n_service, "plain reportlab, same tables in one document", 1.3, f"{n_service} meetings",
            per_unit=True)
 
 
