@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QCheckBox, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QTabWidget, QVBoxLayout, QWidget,
+    QCheckBox, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QTabWidget, QWidget,
 )
 
 from desktop_app.gui import icons
@@ -30,6 +30,7 @@ from desktop_app.gui.sync import dialogs
 from desktop_app.gui.sync.conflicts import ConflictsPanel
 from desktop_app.gui.sync.dialogs import KEY_FILTER, PACKAGE_FILTER, REPLY_FILTER, REQUEST_FILTER, ExportSummaryDialog, ImportPreviewDialog, local_time, size_text
 from desktop_app.gui.sync.models import COMMUNITY_COLUMNS, EXPORT_COLUMNS, IMPORT_COLUMNS, ColumnModel, button, silent_red, table_view
+from desktop_app.gui.widgets.layouts import column, error_line, fill, wrapped
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import sync
 from desktop_app.services.sync import ImportPreview
@@ -48,8 +49,7 @@ class SyncPage(Page):
         self._queue: list[Path] = []
         heading = QLabel("数据同步" + ("（街道）" if self.is_street else ""))
         heading.setObjectName("pageHeading")
-        self.key_label = QLabel()
-        self.key_label.setWordWrap(True)
+        self.key_label = wrapped()
         self.message = QLabel()
         self.message.setStyleSheet("color: #2e7d32")
         self.tabs = QTabWidget()
@@ -60,56 +60,33 @@ class SyncPage(Page):
             self._build_community()
         self.conflict_tab = self.tabs.addTab(self.conflicts, icons.get("conflict"), "冲突")
         self.key_label.setVisible(self.is_street)  # a community shows its key in its own box
-        lay = QVBoxLayout(self)
-        lay.addWidget(heading)
-        lay.addWidget(self.key_label)
-        lay.addWidget(self.tabs, 1)
-        lay.addWidget(self.message)
+        column(self, heading, self.key_label, (self.tabs, 1), self.message)
 
     # --- layout ---------------------------------------------------------------------
     def _build_community(self) -> None:
         self.key_button = button("向街道登记…", "key", self.enrol_request)
         self.finish_button = button("导入登记回执…", "key", self.enrol_finish)
         key_box = QGroupBox("同步登记")
-        kl = QHBoxLayout(key_box)
-        self.key_status = QLabel()
-        self.key_status.setWordWrap(True)
-        kl.addWidget(self.key_status, 1)
-        kl.addWidget(self.key_button)
-        kl.addWidget(self.finish_button)
+        self.key_status = wrapped()
+        fill(QHBoxLayout(key_box), (self.key_status, 1), self.key_button, self.finish_button)
 
         self.full = QCheckBox("导出全部数据（默认只导出街道上次确认收到之后的变化）")
         self.plain = QCheckBox("不加密（明文 CSV，能用 Excel 打开；含身份证号，仅在安全场合使用）")
         self.export_button = button("导出数据包…", "package-out", self.export_package)
-        self.last_export = QLabel()
-        self.last_export.setWordWrap(True)
+        self.last_export = wrapped()
         out_box = QGroupBox("报送街道")
-        ol = QVBoxLayout(out_box)
-        ol.addWidget(QLabel("把本社区的数据导出为一个数据包文件，存到 U 盘交给街道。"))
-        ol.addWidget(self.full)
-        ol.addWidget(self.plain)
-        row = QHBoxLayout()
-        row.addWidget(self.last_export, 1)
-        row.addWidget(self.export_button)
-        ol.addLayout(row)
+        column(out_box, QLabel("把本社区的数据导出为一个数据包文件，存到 U 盘交给街道。"), self.full, self.plain,
+               fill(QHBoxLayout(), (self.last_export, 1), self.export_button))
 
         self.import_button = button("导入街道下发包…", "package-in", self.import_packages)
-        self.last_import = QLabel()
-        self.last_import.setWordWrap(True)
+        self.last_import = wrapped()
         in_box = QGroupBox("街道下发")
-        il = QHBoxLayout(in_box)
-        il.addWidget(self.last_import, 1)
-        il.addWidget(self.import_button)
+        fill(QHBoxLayout(in_box), (self.last_import, 1), self.import_button)
 
         self.history = ColumnModel(EXPORT_COLUMNS, parent=self)
         self.history_view = table_view(self.history)
         tab = QWidget()
-        tl = QVBoxLayout(tab)
-        tl.addWidget(key_box)
-        tl.addWidget(out_box)
-        tl.addWidget(in_box)
-        tl.addWidget(QLabel("报送记录"))
-        tl.addWidget(self.history_view, 1)
+        column(tab, key_box, out_box, in_box, QLabel("报送记录"), (self.history_view, 1))
         self.tabs.addTab(tab, icons.get("usb"), "报送街道")
 
     def _build_street(self) -> None:
@@ -119,24 +96,14 @@ class SyncPage(Page):
         self.key_button = button("生成街道密钥…", "key", self.new_key)
         self.replace_key = button("更换密钥…", "key", self.replace_street_key)
         self.revoke_button = button("作废所选社区的密钥…", "key", self.enrol_revoke)
-        bar = QHBoxLayout()
-        for b in (self.import_button, self.send_selected, self.send_all):
-            bar.addWidget(b)
-        bar.addStretch(1)
-        bar.addWidget(self.key_button)
-        bar.addWidget(self.replace_key)
-        bar.addWidget(self.revoke_button)
-        self.warnings = QLabel()
-        self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet("color: #c8161e")
+        bar = fill(QHBoxLayout(), self.import_button, self.send_selected, self.send_all, 1,
+                   self.key_button, self.replace_key, self.revoke_button)
+        self.warnings = error_line()
         self.communities = ColumnModel(COMMUNITY_COLUMNS, row_color=silent_red, parent=self)
         self.community_view = table_view(self.communities)
         self.community_view.selectionModel().selectionChanged.connect(lambda *_: self._set_send_buttons())
         tab = QWidget()
-        tl = QVBoxLayout(tab)
-        tl.addLayout(bar)
-        tl.addWidget(self.warnings)
-        tl.addWidget(self.community_view, 1)
+        column(tab, bar, self.warnings, (self.community_view, 1))
         self.tabs.addTab(tab, icons.get("org-community", icons.ACCENT), "各社区")
         self.imports = ColumnModel(IMPORT_COLUMNS, parent=self)
         self.tabs.addTab(table_view(self.imports), icons.get("package-in"), "导入记录")
