@@ -22,6 +22,7 @@ from desktop_app.cli import development
 from desktop_app.cli import memberlife
 from desktop_app.cli import imports
 from desktop_app.cli import overview
+from desktop_app.cli import planned
 from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, CliError, json_flag, open_db
 from desktop_app.domain.errors import DomainError
 
@@ -190,12 +191,14 @@ def build_parser() -> argparse.ArgumentParser:
     mt = with_db(sub.add_parser("meetings", help="列出一年的会议及编号"))
     mt.add_argument("--year", type=int, help="年份（默认今年）")
     mt.set_defaults(func=meetings.cmd_meetings)
-    mtt = mt.add_subparsers(dest="meetings_cmd").add_parser("topics", help="列出一次会议的议题与表决结果")
+    mt_sub = mt.add_subparsers(dest="meetings_cmd")
+    mtt = mt_sub.add_parser("topics", help="列出一次会议的议题与表决结果")
     mtt.add_argument("number", help="会议编号（或 id）")
     json_flag(mtt)
     for flag in ("--db", "--db-url"):  # given before or after `topics`; a default here would hide the former
         mtt.add_argument(flag, default=argparse.SUPPRESS, help="同上")
     mtt.set_defaults(func=meetings.cmd_topics)
+    planned.add_commands(mt_sub)
 
     sy = sub.add_parser("sync", help="与街道同步：密钥、导出、导入、下发").add_subparsers(dest="sync_cmd", required=True)
     sk = sy.add_parser("key", help="街道密钥").add_subparsers(dest="key_cmd", required=True)

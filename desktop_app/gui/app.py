@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -129,8 +130,9 @@ def _open_and_read(db_path: Path):
     return _with_progress("正在打开数据库……", lambda job: open_for_window(db_path, key))
 
 
-def watch_file(window, db, on_damaged) -> None:
-    """Run the file's check once the window's first reads have delivered; on_damaged(CorruptDatabase) if it fails.
+def watch_file(window, db, on_damaged, then: Callable[[], None] | None = None) -> None:
+    """Run the file's check once the window's first reads have delivered; on_damaged(CorruptDatabase) if it fails,
+    else `then()` (work that writes at start: its write must not be the one that meets the damage, unreported).
 
     Then too the garbage collector goes back to its usual pace (_collect_seldom).
 
@@ -156,9 +158,17 @@ def watch_file(window, db, on_damaged) -> None:
         timer.deleteLater()
         _collect_as_usual()
         if gate is None or gate.problems is not None:
+            if then is not None and not (gate is not None and gate.problems):
+                then()
             return  # nothing to check (a new file, a server's database), or a write ran the check already
-        ops.run_op(window, lambda job: gate.settle(),
-                   lambda problems: problems and on_damaged(CorruptDatabase(db.path, problems)),
+
+        def checked(problems: list[str]) -> None:
+            if problems:
+                on_damaged(CorruptDatabase(db.path, problems))
+            elif then is not None:
+                then()
+
+        ops.run_op(window, lambda job: gate.settle(), checked,
                    lambda exc: log.error("file check failed to run: %s", exc))
 
     timer.timeout.connect(start)
@@ -271,7 +281,8 @@ class _WindowKeeper:
             else self.reopen(login=False, actor=actor)
         )
         self.idle.quit_requested.connect(self.window.close)
-        watch_file(self.window, ctx.db, self.damaged)  # the file's check, once the first page is shown
+        # the file's check, once the first page is shown; then the one-time repair of planned meetings' lists
+        watch_file(self.window, ctx.db, self.damaged, lambda: self.repair_planned(ctx.db))
         if old is not None:
             old.skip_exit_backup = True
             old.close()
@@ -285,6 +296,28 @@ class _WindowKeeper:
 
             run_op(self.window, daily, lambda p: p and log.info("daily backup %s", p),
                    lambda exc: log.error("daily backup failed: %s", exc))
+
+    def repair_planned(self, db) -> None:
+        """Lists made before planned meetings followed the roster: repaired once per database, by whoever may."""
+        from desktop_app.gui.ops import run_op
+        from desktop_app.services import planned_repair
+
+        def repair(job):
+            if not planned_repair.due(db):
+                return None
+            from desktop_app.services.meetings import planned
+
+            return planned.repair_once(db)
+
+        def repaired(n) -> None:
+            if n:  # pages showing meetings refresh; an open with nothing to repair refreshes nothing
+                log.info("planned meetings' 应到 repaired: %s rows", n)
+                from desktop_app.gui.bus import bus
+                from desktop_app.views.changes import Change
+
+                bus.announce(Change.MEETINGS)
+
+        run_op(self.window, repair, repaired, lambda exc: log.error("planned meetings' 应到 repair failed: %s", exc))
 
     def damaged(self, exc) -> None:
         """The file failed its check after the window opened (nothing was written: writes waited for the

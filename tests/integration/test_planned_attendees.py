@@ -4,7 +4,12 @@ A member who leaves a branch (转出 and the other statuses out, moved into the 
 register, moved to another branch) leaves the 应到 of the branch's meetings still
 planned from today on, in the same transaction; held, cancelled and already-past
 planned meetings keep their lists; a member who arrives joins the new branch's
-planned meetings whose kind lists all members.
+planned meetings whose kind lists all members, in the place plan() gives them.
+
+A database written before the lists followed the roster is repaired once. The
+tests make one the way the old code left it: meetings planned through the
+services, then the member changed with an SQL UPDATE (the old roster edit changed
+the member and nothing else).
 """
 
 from __future__ import annotations
@@ -13,20 +18,27 @@ from dataclasses import replace
 from datetime import date, time, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from desktop_app.cli import main
 from desktop_app.domain import idcard
 from desktop_app.domain import meetings as r
+from desktop_app.domain import members as member_rules
 from desktop_app.domain.members import MemberInput
 from desktop_app.services import auth, demo, memberlife, orgs, roster
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import meetings as ms
-from desktop_app.store.models_access import AuditEntry
+from desktop_app.services.meetings import planned
+from desktop_app.services.planned_repair import REPAIRED_KEY, due
+from desktop_app.store.base import utcnow
+from desktop_app.store.models import Member
+from desktop_app.store.models_access import AccessSetting, AuditEntry
 from desktop_app.store.models_cobuilding import registered_member_ids
 
 TODAY = date(2025, 5, 20)
 SOON = TODAY + timedelta(days=10)
 BEFORE = TODAY - timedelta(days=10)
+AHEAD = date.today() + timedelta(days=10)  # for writers dated the real today (移入党小组, the command line)
 
 
 def _member(db, name, org_id, i, employer=""):
@@ -137,7 +149,8 @@ def test_moving_to_another_branch_leaves_one_branch_and_joins_the_other(db, cm, 
     roster.update(db, mid, replace(inp, org_id=cm["b2"]), today=TODAY)
     assert mid not in _listed(db, meetings["ahead"]) and mid in _listed(db, meetings["held"])
     after = ms.get(db, other.id)
-    assert [a.member_id for a in after.attendees if not a.is_guest] == [cm["刘外支"], cm["陈二支"], mid]
+    # in sign-in order, as a meeting planned now lists them (张一's roster number comes first)
+    assert [a.member_id for a in after.attendees if not a.is_guest] == [mid, cm["刘外支"], cm["陈二支"]]
     assert after.attendees[-1].is_guest and after.attendees[-1].name == "街道联络员"  # guests stay last
     assert len(after.attendees) == len(guest_list.attendees) + 1
     assert _expected(db, other.id) == 3
@@ -235,3 +248,108 @@ def test_a_member_deleted_by_mistake_leaves_and_restored_rejoins(db, cm, meeting
     assert mid in _listed(db, ahead.id)
     notes = _trail_notes(db, mid)
     assert len(notes) == 2 and "离开" in notes[0] + notes[1] and "加入" in notes[0] + notes[1]
+
+
+def test_an_arrival_takes_their_place_in_sign_in_order(db, cm, meetings):
+    mid = cm["刘外支"]
+    detail = roster.get(db, mid)
+    inp = MemberInput(**{f: getattr(detail, f) for f in MemberInput.__dataclass_fields__})
+    roster.update(db, mid, replace(inp, org_id=cm["b1"]), today=TODAY)
+    fresh = _meeting(db, cm["b1"], SOON + timedelta(days=1))
+    # the branch's own members by roster number, then the 党小组's: 刘外支 before 张一, not after
+    assert _listed(db, meetings["ahead"]) == _listed(db, fresh.id) == [cm["王书记"], cm["周在职"], mid, cm["张一"]]
+
+
+def test_a_member_moved_into_a_group_takes_their_place_in_its_meeting(db, cm):
+    group_meeting = _meeting(db, cm["g1"], AHEAD, kind=r.GROUP_MEETING).id
+    roster.move_to_group(db, [cm["王书记"]], cm["g1"])
+    fresh = _meeting(db, cm["g1"], AHEAD + timedelta(days=1), kind=r.GROUP_MEETING).id
+    assert _listed(db, group_meeting) == _listed(db, fresh) == [cm["王书记"], cm["张一"]]
+
+
+# ---------------------------------------------------------------- lists made before they followed the roster
+
+def _as_old_code(db, member_id, **values):
+    """Change the member as the roster's writers did before planned lists followed them: the member only."""
+    with db.session() as s:
+        s.execute(update(Member).where(Member.id == member_id).values(updated_at=utcnow(), **values))
+        s.commit()
+
+
+def _repair_notes(db) -> list[str]:
+    with db.session() as s:
+        return list(s.scalars(select(AuditEntry.note).where(AuditEntry.note.like("按名册修复%"))))
+
+
+def test_the_repair_takes_leavers_off_and_lists_arrivals_where_plan_would(db, cm, meetings):
+    b2_ahead = _meeting(db, cm["b2"], SOON, guests=[ms.Guest(name="街道组织委员", unit="梅园街道")]).id
+    b2_later = _meeting(db, cm["b2"], SOON + timedelta(days=7)).id
+    # 陈二支 asked for leave from the later meeting before (in the old database) being marked 去世.
+    ms.record_attendance(db, b2_later, [ms.AttendanceEntry(status=r.LEAVE, reason="出差", member_id=cm["陈二支"])],
+                         mark_held=False, today=TODAY)
+    kept = {k: _listed(db, meetings[k]) for k in ("held", "past", "cancelled")}
+    _as_old_code(db, cm["刘外支"], org_id=cm["b1"])  # 第二网格 -> 第一网格
+    _as_old_code(db, cm["陈二支"], status=member_rules.DECEASED)
+    _as_old_code(db, cm["周在职"], deleted=True)
+    assert cm["刘外支"] in _listed(db, b2_ahead) and cm["刘外支"] not in _listed(db, meetings["ahead"])  # stale
+
+    # ahead: 周在职 off, 刘外支 on; b2_ahead: both off; b2_later: 刘外支 off (陈二支's leave stays)
+    assert planned.repair_planned_attendance(db, today=TODAY) == 2 + 2 + 1
+
+    fresh = _meeting(db, cm["b1"], SOON + timedelta(days=1)).id
+    assert _listed(db, meetings["ahead"]) == _listed(db, fresh) == [cm["王书记"], cm["刘外支"], cm["张一"]]
+    assert _listed(db, b2_ahead) == [] and [a.name for a in ms.get(db, b2_ahead).attendees] == ["街道组织委员"]
+    assert _listed(db, b2_later) == [cm["陈二支"]]
+    assert {k: _listed(db, meetings[k]) for k in kept} == kept  # held, past and cancelled: never touched
+    notes = _repair_notes(db)
+    assert len(notes) == 1 and "加入 刘外支" in notes[0] and "周在职" in notes[0] and "陈二支" in notes[0]
+    assert planned.repair_planned_attendance(db, today=TODAY) == 0  # nothing left to do, nothing written
+    assert len(_repair_notes(db)) == 1
+
+
+def test_the_repair_keeps_what_a_secretary_chose_by_hand(db, cm, meetings):
+    ahead = meetings["ahead"]
+    # 刘外支 (第二网格) invited as 应到 by hand; 周在职 taken off by hand.
+    ms.set_attendees(db, ahead, [cm["王书记"], cm["张一"], cm["刘外支"]])
+    # Planned with 王书记 left off from the start (the plan dialog's own list).
+    chosen = _meeting(db, cm["b1"], SOON + timedelta(days=1), attendee_ids=[cm["周在职"], cm["张一"]]).id
+    assert planned.repair_planned_attendance(db, today=TODAY) == 0
+    assert _listed(db, ahead) == [cm["王书记"], cm["张一"], cm["刘外支"]]
+    assert _listed(db, chosen) == [cm["周在职"], cm["张一"]]
+    assert _repair_notes(db) == []
+    # 周在职 moves away and back again (the old code): news the list they were taken off never heard of.
+    _as_old_code(db, cm["周在职"], org_id=cm["b2"])
+    _as_old_code(db, cm["周在职"], org_id=cm["b1"])
+    assert planned.repair_planned_attendance(db, today=TODAY) == 1
+    assert _listed(db, ahead) == [cm["王书记"], cm["周在职"], cm["张一"], cm["刘外支"]]
+
+
+def test_the_repair_runs_once_per_database_for_someone_who_may_edit_meetings(db, cm):
+    ahead = _meeting(db, cm["b1"], AHEAD).id
+    _as_old_code(db, cm["周在职"], org_id=cm["b2"])
+    auth.create_first_admin(db, "admin", "王书记", "xingfuli2026")
+    auth.create_user(db, "viewer", "只读员", "viewer", "xingfuli2026", must_change_password=False)
+
+    def after_log_in():  # what the window does (gui/app.py)
+        return planned.repair_once(db) if due(db) else None
+
+    auth.login(db, "viewer", "xingfuli2026")
+    assert after_log_in() is None  # a viewer's log-in leaves it to the next
+    assert cm["周在职"] in _listed(db, ahead)
+    auth.login(db, "admin", "xingfuli2026")
+    assert after_log_in() == 1
+    assert cm["周在职"] not in _listed(db, ahead)
+    with db.session() as s:
+        assert s.get(AccessSetting, REPAIRED_KEY) is not None
+    _as_old_code(db, cm["王书记"], org_id=cm["b2"])
+    assert after_log_in() is None and planned.repair_once(db) is None  # done: later lists are the writers' to keep
+    assert cm["王书记"] in _listed(db, ahead)
+
+
+@pytest.mark.sqlite_only  # names the file with --db
+def test_the_command_line_repairs_a_database_file(db, cm, capsys):
+    ahead = _meeting(db, cm["b1"], AHEAD).id
+    _as_old_code(db, cm["周在职"], org_id=cm["b2"])
+    assert main(["meetings", "repair-planned", "--db", str(db.path)]) == 0
+    assert "已修复 1 人次" in capsys.readouterr().out
+    assert cm["周在职"] not in _listed(db, ahead)

@@ -136,13 +136,14 @@ def _default_attendees(s: Session, orgs: OrgTree, org: OrgNode, kind: str, on: d
     if who == "committee":
         return _committee_ids(s, orgs.branch_of(org.id).id if orgs.branch_of(org.id) else None, on)
     members = _roster_members(s, _member_org_ids(s, org), on)
+    return [r[0] for r in sorted(members, key=lambda r: signin_order(orgs, r[2], r[4], r[1]))]
 
-    def order(r: tuple) -> tuple:
-        group = orgs.get(r[2])
-        directly = group is None or group.kind != OrgKind.GROUP
-        return (0 if directly else 1, 0 if directly else group.sort_order, r[4], r[1])
 
-    return [r[0] for r in sorted(members, key=order)]
+def signin_order(orgs: OrgTree, org_id: str | None, seq: int, name: str) -> tuple:
+    """Where a member stands on a sign-in sheet: the holder's own members, then each group's; by roster number."""
+    group = orgs.get(org_id) if org_id else None
+    directly = group is None or group.kind != OrgKind.GROUP
+    return (0 if directly else 1, 0 if directly else group.sort_order, seq or 0, name)
 
 
 def next_number(s: Session, year: int) -> str:
