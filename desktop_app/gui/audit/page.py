@@ -26,7 +26,7 @@ from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.bars import heading
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
-from desktop_app.gui.widgets.layouts import panel, splitter
+from desktop_app.gui.widgets.layouts import panel, splitter, wrapped
 from desktop_app.services import audit_log, revert
 from desktop_app.views.audit import AuditFilter, AuditRow, TrailPage
 from desktop_app.views.changes import Change, changes
@@ -131,8 +131,7 @@ class AuditPage(Page):
         self.list.setWordWrap(False)
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
 
-        self.header = QLabel()
-        self.header.setWordWrap(True)
+        self.header = wrapped()
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.field_model = ColumnModel(FIELD_COLUMNS, parent=self)
         self.fields = table_view(self.field_model, fit=False)

@@ -31,7 +31,7 @@ from desktop_app.gui.errors import show_error
 from desktop_app.gui.imports.mapping_dialog import MappingDialog
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.table import Column, ColumnModel
-from desktop_app.gui.widgets.layouts import panel
+from desktop_app.gui.widgets.layouts import panel, wrapped
 from desktop_app.services import imports
 from desktop_app.services import orgs as org_service
 from desktop_app.services import roster
@@ -109,8 +109,7 @@ class ImportDialog(QDialog):
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #666;")
 
-        self.summary = QLabel("尚未选择文件。")
-        self.summary.setWordWrap(True)
+        self.summary = wrapped("尚未选择文件。")
         self.summary.setStyleSheet("font-size: 14px; padding: 4px 0;")
 
         self.tabs = QTabWidget()
@@ -119,12 +118,10 @@ class ImportDialog(QDialog):
         self.error_view = self._view()
         self.warning_view = self._view()
         self.branch_view = self._view()
-        self.update_note = QLabel()
-        self.update_note.setWordWrap(True)
+        self.update_note = wrapped()
         self.update_note.setStyleSheet("color: #a05a00;")
         update_page = panel(self.update_note, self.update_view)
-        self.error_detail = QLabel()
-        self.error_detail.setWordWrap(True)
+        self.error_detail = wrapped()
         self.error_detail.setStyleSheet(ERROR_STYLE)
         self.error_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         error_page = panel((self.error_view, 1), self.error_detail)
@@ -141,8 +138,7 @@ class ImportDialog(QDialog):
         self.update_existing.toggled.connect(self._update_state)
         self.skip_invalid.toggled.connect(self._update_state)
 
-        self.state = QLabel()
-        self.state.setWordWrap(True)
+        self.state = wrapped()
 
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QTableWidget,
     QTableWidgetItem, QWidget,
 )
 
@@ -15,7 +15,7 @@ from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.bars import refill
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.sync.models import CONFLICT_COLUMNS, ColumnModel, button, table_view
-from desktop_app.gui.widgets.layouts import column, fill, panel, splitter
+from desktop_app.gui.widgets.layouts import column, fill, panel, splitter, wrapped
 from desktop_app.services import sync
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.sync import CommunityStatus, ConflictDetail, ConflictRow
@@ -52,17 +52,14 @@ class ConflictsPanel(QWidget):
         self.fields.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.fields.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.fields.setWordWrap(True)
-        self.heading = QLabel("选择左侧的一条冲突，查看两边的版本。")
-        self.heading.setWordWrap(True)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
+        self.heading = wrapped("选择左侧的一条冲突，查看两边的版本。")
+        self.note = wrapped()
         self.note.setStyleSheet("color: #b26a00")
         self.take_local = button("采用本地", "take-local", lambda: self.resolve(sync.LOCAL))
         self.take_incoming = button("采用来件", "take-incoming", lambda: self.resolve(sync.INCOMING))
         if not self.street:
             self.take_local.setToolTip("社区与街道的冲突由街道决定：本社区的版本会随数据包报送街道")
-        self.empty = QLabel("没有待处理的冲突。两边都改过的记录会在导入时保留双方版本，列在这里由人决定。")
-        self.empty.setWordWrap(True)
+        self.empty = wrapped("没有待处理的冲突。两边都改过的记录会在导入时保留双方版本，列在这里由人决定。")
 
         left = panel(self.community, (self.list, 1), self.empty)
         buttons = fill(QHBoxLayout(), 1, self.take_local, self.take_incoming)
