@@ -101,28 +101,33 @@ def _signin_read(s: Session, meeting_ids: Sequence[str]) -> list[tuple[SigninShe
     came = arrivals(s, list(members))
     orgs = OrgTree(s)
     center = s.scalar(select(Site.org_name).limit(1)) or ""
-    return [_sheet(meetings[mid], rows[mid], members, came, orgs, center) for mid in meeting_ids]
+    # What a member prints the same on every sheet of the batch, worked out once per member:
+    # name, 党小组, own organisation, mobile, and what the category on a day needs.
+    people: dict[str, tuple] = {}
+    for mid, name, org_id, category, mobile, joined, confirmed in members.values():
+        own = orgs.get(org_id)
+        people[mid] = (name, orgs.group_name(org_id), own.name if own else "", mobile,
+                       category or member_rules.FULL, joined, confirmed, came.get(mid))
+    return [_sheet(meetings[mid], rows[mid], people, orgs, center) for mid in meeting_ids]
 
 
-def _sheet(m, rows: list, members: dict[str, tuple], came: dict, orgs: OrgTree,
-           center: str) -> tuple[SigninSheet, list[Attendee]]:
+def _sheet(m, rows: list, people: dict[str, tuple], orgs: OrgTree, center: str) -> tuple[SigninSheet, list[Attendee]]:
     attendees = []  # on_committee and has_vote left False: not read, the sheet prints neither
-    for a in rows:
-        r = members.get(a.member_id) if a.member_id else None
-        if r is None:  # an outside guest (or a member's row gone): named as entered
-            attendees.append(Attendee(a.id, None, a.guest_name, "", "", "", "", a.status, a.reason, True,
-                                      a.guest_unit, False, False))
+    day = m.meeting_date
+    category_on = standing_rules.category_on
+    for _meeting, aid, member_id, guest_name, status, reason, is_guest, guest_unit, excused, _deleted in rows:
+        p = people.get(member_id) if member_id else None
+        if p is None:  # an outside guest (or a member's row gone): named as entered
+            attendees.append(Attendee(aid, None, guest_name, "", "", "", "", status, reason, True,
+                                      guest_unit, False, False))
             continue
+        name, group, own_name, mobile, category, joined, confirmed, arrived = p
         # The category on the day, as meetings.get reads it (StandingBook.on, standing_on's category):
         # a later 转正 leaves the note; before a 转入 here the member was not ours.
-        arrived = came.get(r[0])
-        then = None if arrived is not None and m.meeting_date < arrived else standing_rules.category_on(
-            r[3] or member_rules.FULL, r[5], r[6], m.meeting_date)
-        own = orgs.get(r[2])
+        then = None if arrived is not None and day < arrived else category_on(category, joined, confirmed, day)
         attendees.append(Attendee(
-            a.id, a.member_id, r[1], orgs.group_name(r[2]) if not a.is_guest else "", own.name if own else "",
-            then or "", r[4], a.status, a.reason, a.is_guest, a.guest_unit, False, False,
-            excused_reason=a.excused_reason))
+            aid, member_id, name, group if not is_guest else "", own_name, then or "", mobile, status, reason,
+            is_guest, guest_unit, False, False, excused_reason=excused))
     org, branch = orgs.get(m.org_id), orgs.branch_of(m.org_id)
     org_name = org.name if org else "（已删除的组织）"
     sheet = SigninSheet(
