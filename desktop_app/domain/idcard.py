@@ -8,6 +8,8 @@ from operator import mul
 from dataclasses import dataclass
 from datetime import date
 
+from desktop_app.domain.errors import ValidationError
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"^[0-9]{17}[0-9X]$", re.ASCII)
@@ -86,6 +88,15 @@ def parse(raw: str) -> IdInfo:
         raise ValueError(f"校验码错误（末位应为 {expected}）")
     gender = MALE if int(number[16]) % 2 == 1 else FEMALE
     return IdInfo(number, born, gender)
+
+
+def parse_or_refuse(raw: str) -> IdInfo:
+    """parse() for a form or service that stops at the first refusal: the reason comes as the
+    公民身份号码 field's ValidationError."""
+    try:
+        return parse(raw)
+    except ValueError as exc:
+        raise ValidationError("公民身份号码", str(exc)) from None
 
 
 def is_valid(raw: str) -> bool:

@@ -159,10 +159,7 @@ def add_applicant(uow: UnitOfWork, inp: ApplicantInput, today: date | None = Non
     number = idcard.normalize(inp.id_number or "")
     birth, gender = inp.birth_date, inp.gender
     if number:
-        try:
-            info = idcard.parse(number)
-        except ValueError as exc:
-            raise ValidationError("公民身份号码", str(exc)) from None
+        info = idcard.parse_or_refuse(number)
         number, birth, gender = info.number, birth or info.birth_date, gender or info.gender
     rules.check_age(birth, inp.applied_on)
     s = uow.session

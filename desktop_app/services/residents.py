@@ -374,10 +374,7 @@ def check_resident(inp: ResidentInput, today: date) -> ResidentInput:
     birth = inp.birth_date
     number = idcard.normalize(inp.id_number)
     if number:
-        try:
-            info = idcard.parse(number)
-        except ValueError as exc:
-            raise ValidationError("公民身份号码", str(exc)) from None
+        info = idcard.parse_or_refuse(number)
         if gender and gender != info.gender:
             raise ValidationError("性别", f"与身份证号不符（应为 {info.gender}）")
         if birth and birth != info.birth_date:

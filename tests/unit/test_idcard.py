@@ -49,3 +49,12 @@ def test_masking_keeps_region_and_last_four():
     assert idcard.mask("11010519491231002X") == "110105********002X"
     assert idcard.mask_phone("13912345678") == "139****5678"
     assert idcard.mask("") == ""
+
+
+def test_parse_or_refuse_names_the_field():
+    from desktop_app.domain.errors import ValidationError
+
+    assert idcard.parse_or_refuse("11010519491231002X").birth_date == date(1949, 12, 31)
+    with pytest.raises(ValidationError) as refused:
+        idcard.parse_or_refuse("110105194912310021")
+    assert (refused.value.field, refused.value.message) == ("公民身份号码", "校验码错误（末位应为 X）")
