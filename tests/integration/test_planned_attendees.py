@@ -282,6 +282,9 @@ def _repair_notes(db) -> list[str]:
 
 
 def test_the_repair_takes_leavers_off_and_lists_arrivals_where_plan_would(db, cm, meetings):
+    # 陈二支 has a dated status history (转出 and back), which the old code's 去世 below does not extend
+    roster.change_status(db, cm["陈二支"], "转出", TODAY, destination="市委党校党支部", today=TODAY)
+    roster.change_status(db, cm["陈二支"], "正常", TODAY, today=TODAY)
     b2_ahead = _meeting(db, cm["b2"], SOON, guests=[ms.Guest(name="街道组织委员", unit="梅园街道")]).id
     b2_later = _meeting(db, cm["b2"], SOON + timedelta(days=7)).id
     # 陈二支 asked for leave from the later meeting before (in the old database) being marked 去世.

@@ -234,9 +234,11 @@ def _repair_meeting(s: Session, orgs: OrgTree, meeting: Meeting) -> tuple[list[s
             removed.append(f.name)
     rows = [r for r in rows if not r.deleted]
     listed = {r.member_id for r in rows}
-    arrivals = [mid for mid in wanted if mid not in listed
-                and facts[mid].changed_at > last_word.get(mid, made)]
-    # Not changed since the list was made or since they were taken off: left off on purpose.
+    # Expected and in the holder now, as the removals above judge (plan() reads the dated history, which
+    # may disagree): so one run never takes a member off and puts them back. Not changed since the list
+    # was made or since they were taken off: left off on purpose.
+    arrivals = [mid for mid in wanted if mid not in listed and facts[mid].expected
+                and _covers(orgs, holder.id, facts[mid].org_id) and facts[mid].changed_at > last_word.get(mid, made)]
     if arrivals:
         keys = _signin_keys(s, orgs, [*arrivals, *listed])
         for mid in arrivals:
