@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QMenu,
+    QAbstractItemView, QComboBox, QDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QMenu,
     QScrollArea, QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -522,6 +522,13 @@ class RosterPage(Page):
         db = self.ctx.db
         run_op(self, lambda job: fn(db), done, changes=changes(Change.MEMBERS))
 
+    def _run_member_dialog(self, dlg: QDialog, message: Callable[[MemberDetail], str]) -> None:
+        """Open a dialog that saves one member; once it has, select that member and say `message(saved)`."""
+        if dlg.exec() != QDialog.DialogCode.Accepted or dlg.saved is None:
+            return
+        self._select_saved(dlg.saved.id)
+        self.show_message(message(dlg.saved))
+
     def add_member(self) -> None:
         from desktop_app.gui.roster.member_dialog import MemberDialog  # the forms: not needed to show the roster
 
@@ -531,11 +538,7 @@ class RosterPage(Page):
             default_org_id=self.branch.currentData() or default_org(self.nodes, self.ctx.site.org_code),
             today=self.today,
         )
-        if dlg.exec() != MemberDialog.DialogCode.Accepted or dlg.saved is None:
-            return
-        saved = dlg.saved
-        self._select_saved(saved.id)
-        self.show_message(f"已新增党员“{saved.name}”。")
+        self._run_member_dialog(dlg, lambda saved: f"已新增党员“{saved.name}”。")
 
     def edit_selected(self) -> None:
         member_id = self.selected_id()
@@ -565,10 +568,7 @@ class RosterPage(Page):
         dlg = MemberDialog(self, self.nodes, lambda inp: roster.update(db, detail.id, inp), detail,
                            today=self.today, registration=registration, db=db)
         dlg.open_register.connect(self.open_register)
-        if dlg.exec() != MemberDialog.DialogCode.Accepted or dlg.saved is None:
-            return
-        self._select_saved(detail.id)
-        self.show_message(f"已保存党员“{dlg.saved.name}”的信息。")
+        self._run_member_dialog(dlg, lambda saved: f"已保存党员“{saved.name}”的信息。")
 
     def open_register(self, name: str) -> None:
         """The 双报到 register, found by the member's name (edited there, not in the member form)."""
@@ -609,10 +609,7 @@ class RosterPage(Page):
             lambda status, on, dest, note: roster.change_status(db, row.id, status, on, dest, note),
             today=self.today,
         )
-        if dlg.exec() != StatusDialog.DialogCode.Accepted or dlg.saved is None:
-            return
-        self._select_saved(row.id)
-        self.show_message(f"“{row.name}”的状态已改为{dlg.saved.status}。")
+        self._run_member_dialog(dlg, lambda saved: f"“{row.name}”的状态已改为{saved.status}。")
 
     def transfer_selected(self) -> None:
         row = self.selected_row()
@@ -626,10 +623,7 @@ class RosterPage(Page):
             lambda d, on, f, t, note, new_org: roster.transfer(db, row.id, d, on, f, t, note, new_org),
             today=self.today,
         )
-        if dlg.exec() != TransferDialog.DialogCode.Accepted or dlg.saved is None:
-            return
-        self._select_saved(row.id)
-        self.show_message(f"已登记“{row.name}”的组织关系转接。")
+        self._run_member_dialog(dlg, lambda _saved: f"已登记“{row.name}”的组织关系转接。")
 
     # ------------------------------------------------------------------ files
     @staticmethod
