@@ -33,6 +33,7 @@ from desktop_app.services.planned_repair import REPAIRED_KEY, due
 from desktop_app.store.base import utcnow
 from desktop_app.store.models import Member
 from desktop_app.store.models_access import AccessSetting, AuditEntry
+from desktop_app.store.models_meetings import Attendance
 from desktop_app.store.models_cobuilding import registered_member_ids
 
 TODAY = date(2025, 5, 20)
@@ -250,14 +251,27 @@ def test_a_member_deleted_by_mistake_leaves_and_restored_rejoins(db, cm, meeting
     assert len(notes) == 2 and "离开" in notes[0] + notes[1] and "加入" in notes[0] + notes[1]
 
 
+def _versions(db, meeting_id) -> dict[str, int]:
+    with db.session() as s:
+        return {i: v for i, v in s.execute(select(Attendance.id, Attendance.version).where(Attendance.meeting_id == meeting_id))}
+
+
 def test_an_arrival_takes_their_place_in_sign_in_order(db, cm, meetings):
-    mid = cm["刘外支"]
-    detail = roster.get(db, mid)
-    inp = MemberInput(**{f: getattr(detail, f) for f in MemberInput.__dataclass_fields__})
-    roster.update(db, mid, replace(inp, org_id=cm["b1"]), today=TODAY)
+    def move(mid):
+        detail = roster.get(db, mid)
+        inp = MemberInput(**{f: getattr(detail, f) for f in MemberInput.__dataclass_fields__})
+        roster.update(db, mid, replace(inp, org_id=cm["b1"]), today=TODAY)
+
+    before = _versions(db, meetings["ahead"])
+    move(cm["陈二支"])
+    # the branch's own members by roster number, then the 党小组's: 陈二支 before 张一, not after
+    assert _listed(db, meetings["ahead"]) == [cm["王书记"], cm["周在职"], cm["陈二支"], cm["张一"]]
+    after = _versions(db, meetings["ahead"])
+    assert {k: after[k] for k in before} == before  # one row written: nobody else's row moved
+    move(cm["刘外支"])  # to the same place, before 陈二支
     fresh = _meeting(db, cm["b1"], SOON + timedelta(days=1))
-    # the branch's own members by roster number, then the 党小组's: 刘外支 before 张一, not after
-    assert _listed(db, meetings["ahead"]) == _listed(db, fresh.id) == [cm["王书记"], cm["周在职"], mid, cm["张一"]]
+    assert _listed(db, meetings["ahead"]) == _listed(db, fresh.id) \
+        == [cm["王书记"], cm["周在职"], cm["刘外支"], cm["陈二支"], cm["张一"]]
 
 
 def test_a_member_moved_into_a_group_takes_their_place_in_its_meeting(db, cm):

@@ -159,20 +159,28 @@ def _place_member(s: Session, meeting: Meeting, member_id: str, rows: list[Atten
     """Add the member where a freshly planned meeting lists them: before the first listed member who comes
     after them in sign-in order (a list reordered by hand keeps its order), else last before the guests.
 
-    `rows` (the meeting's live rows in sheet order) gets the new row in its place, so calls may follow.
+    Rows are read in (sort_order, created_at) order, so the new row, the newest, shares the number of the
+    row it follows and nothing else is written; only where that number is shared past it (two arrivals at
+    one place) do the rows after it move down one. `rows` (the meeting's live rows in that order) gets
+    the new row in its place, so calls may follow.
     """
     key = keys[member_id]
-    listed = [r for r in rows if not r.is_guest and r.member_id]
-    after = next((r for r in listed if r.member_id in keys and keys[r.member_id] > key), None)
-    place = after.sort_order if after is not None else max((r.sort_order for r in listed), default=0) + 1
-    for r in rows:
-        if r.sort_order >= place:
-            r.sort_order += 1
+    at = next((i for i, r in enumerate(rows) if not r.is_guest and r.member_id in keys and keys[r.member_id] > key),
+              None)
+    if at is None:  # after the last member
+        at = max((i + 1 for i, r in enumerate(rows) if not r.is_guest), default=0)
+    before, after = (rows[at - 1] if at else None), (rows[at] if at < len(rows) else None)
+    if before is None:
+        place = after.sort_order - 1 if after is not None else 1
+    else:
+        place = before.sort_order
+        if after is not None and after.sort_order == place:
+            for r in rows[at:]:
+                r.sort_order += 1
     excused = _excused(s, [member_id], meeting.meeting_date)
     row = Attendance(meeting_id=meeting.id, member_id=member_id, sort_order=place,
                      excused_reason=excused.get(member_id, ""))
     s.add(row)
-    at = next((i for i, r in enumerate(rows) if r.sort_order > place), len(rows))
     rows.insert(at, row)
     return row
 
