@@ -127,3 +127,26 @@ def test_meeting_refs_take_repeats_and_commas():
     assert meeting_refs(None) == []
     assert meeting_refs("2024-0001, 2024-0002，2024-0001") == ["2024-0001", "2024-0002"]
     assert meeting_refs(["2024-0003", "2024-0001,2024-0003"]) == ["2024-0003", "2024-0001"]
+
+
+def test_a_batch_printed_signed_and_scanned_reads_back_as_its_meetings(db, tmp_path):
+    import random
+
+    from PIL import Image
+
+    from tests import scan_samples as samples
+
+    _branch, meetings = _branch_with_meetings(db, [("学习", 1), ("部署", 2)], members=4)
+    dpi = 200
+    pages = samples.raster(ms.print_signin_sheets(db, [m.number for m in meetings]), dpi)
+    signed = []
+    for i, page in enumerate(pages):
+        code = SheetCode.parse(samples.read_qr(page))
+        img, _truth = samples.sign_page(page, code, 4, dpi, random.Random(i), p_signed=1.0)
+        signed.append(Image.fromarray(img))
+    feeder = tmp_path / "feeder.pdf"
+    signed[0].save(feeder, save_all=True, append_images=signed[1:], resolution=dpi)
+    proposal = ms.read_scan(db, feeder)
+    assert [(s.meeting_id, s.scan_page, s.page, s.pages) for s in proposal.sheets] == [
+        (meetings[0].id, 1, 1, 1), (meetings[1].id, 2, 1, 1)]
+    assert all([line.state for line in s.lines] == ["签到"] * 4 for s in proposal.sheets)
