@@ -65,6 +65,7 @@ def test_two_selected_meetings_print_into_one_pdf(qtbot, page, wait_ops, monkeyp
         selection.select(page.model.index(rows[title], 0),
                          QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
     assert len(page.selected_rows()) == 2 and page.act_signin.isEnabled()
+    assert page.act_signin.text() == "打印签到表（2 个会议）"  # says what it will print
     page.act_signin.trigger()
     wait_ops()
     assert asked == []  # what is selected prints without a question

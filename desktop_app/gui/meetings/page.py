@@ -409,7 +409,8 @@ class MeetingsPage(Page):
         self.files.clear()
         if row is None:
             self.detail = None
-            self.details.setText("选择一次会议查看详情。\n\n会前“打印签到表”，会后“登记出勤”。")
+            self.details.setText("选择一次会议查看详情。\n\n会前“打印签到表”，会后“登记出勤”。"
+                                 "\n\n选中多次会议（或都不选：列表中的全部会议），签到表一次打印到一个 PDF。")
             return
         db = self.ctx.db
         run_op(self, lambda job: ms.get(db, row.id), self._show_detail)
@@ -454,6 +455,8 @@ class MeetingsPage(Page):
         for act in (self.act_edit, self.act_record, self.act_attach, self.act_delete):
             act.setEnabled(has)
         self.act_signin.setEnabled(self.model.rowCount() > 0)  # nothing selected: the whole list, asked first
+        several = len(self.view.selectionModel().selectedRows())
+        self.act_signin.setText(f"打印签到表（{several} 个会议）" if several > 1 else "打印签到表")
         held = bool(live and row.meeting_date <= date.today())
         if not has:
             why = "请先在列表中选中一次会议"
