@@ -27,6 +27,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui.roster.org_combo import OrgCombo, default_org  # noqa: F401 - also imported from here
 from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.forms import combo
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.orgs import OrgNode
@@ -244,23 +245,13 @@ class MemberDialog(_MemberSave):
             edit.setFixedHeight(54)
             self.w[f] = edit
         for f, items in (("ethnicity", ETHNICITIES), ("education", EDUCATIONS)):
-            combo = QComboBox()
-            combo.setEditable(True)
-            combo.addItems(list(items))
-            self.w[f] = combo
-        gender = QComboBox()
-        gender.addItem("（按身份证号）", "")
-        for g in rules.GENDERS:
-            gender.addItem(g, g)
-        self.w["gender"] = gender
-        category = QComboBox()
-        for c in rules.CATEGORIES:
-            category.addItem(c, c)
-        self.w["category"] = category
-        party = QComboBox()
-        for p in rules.PARTY_STATUSES:
-            party.addItem(p, p)
-        self.w["party_status"] = party
+            box = QComboBox()
+            box.setEditable(True)
+            box.addItems(list(items))
+            self.w[f] = box
+        self.w["gender"] = combo([("（按身份证号）", "")] + [(g, g) for g in rules.GENDERS])
+        self.w["category"] = combo([(c, c) for c in rules.CATEGORIES])
+        self.w["party_status"] = combo([(p, p) for p in rules.PARTY_STATUSES])
         self._nodes = {n.id: n for n in nodes}
         org = OrgCombo(all_label="（请选择）")
         org.set_nodes([n for n in nodes if n.kind != "group"])  # the 党小组 has a field of its own
@@ -593,11 +584,8 @@ class StatusDialog(_MemberSave):
         super().__init__(parent, f"状态变更：{name}", "确定")
         self.today = today or date.today()
         self._save_fn = save
-        self.status = QComboBox()
-        for s in rules.STATUSES:
-            self.status.addItem(s, s)
         others = [s for s in rules.STATUSES if s != current]
-        self.status.setCurrentIndex(self.status.findData(others[0] if current == rules.NORMAL else rules.NORMAL))
+        self.status = combo([(s, s) for s in rules.STATUSES], others[0] if current == rules.NORMAL else rules.NORMAL)
         self.changed_on = DateField(self.today)
         self.destination = QLineEdit()
         self.destination.setPlaceholderText("流动党员的外出流向，或转出的去向")
