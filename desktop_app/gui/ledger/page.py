@@ -32,6 +32,7 @@ from desktop_app.domain import ledger as rules
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets import forms
 from desktop_app.gui.widgets.forms import year_spin
 from desktop_app.gui.widgets.layouts import column, fill
 from desktop_app.gui.ledger.dialogs import (
@@ -44,7 +45,6 @@ from desktop_app.gui.ledger.forms import (
     date_edit,
     from_qdate,
     make_table,
-    save_path,
     to_qdate,
 )
 from desktop_app.gui.ledger.models import (
@@ -502,12 +502,6 @@ class LedgerPage(Page):
         run_op(self, lambda job: ledger.list_attachments(db, entry_id), show)
 
     # ------------------------------------------------------------------ printing and export
-    def _saved(self, path: Path, text: str) -> None:
-        from desktop_app.gui.widgets import forms
-
-        self.show_message(text)
-        forms.offer_open(self, path, text)
-
     def print_vouchers(self) -> None:
         ids = self.selected_ids()
         if not ids:
@@ -515,15 +509,13 @@ class LedgerPage(Page):
             return
         first = self.selected_entry()
         name = f"记账凭证{first.voucher_no if first and len(ids) == 1 else ''}.pdf"
-        path = save_path(self, "保存记账凭证", name, "PDF 文件 (*.pdf)")
-        if path is None:
-            return
         db = self.ctx.db
 
-        def render(job):
+        def render(path, job):
             return ledger.print_vouchers(db, path, ids=ids, progress=lambda page: job.report(page, 0))
 
-        run_op(self, render, lambda _r: self._saved(path, f"已保存 {len(ids)} 张凭证到 {path}"), label="正在生成凭证…")
+        forms.save_file(self, "保存记账凭证", name, render, lambda path, _r: f"已保存 {len(ids)} 张凭证到 {path}",
+                        "正在生成凭证…")
 
     def print_account_ledger(self) -> None:
         account_id = self.account_filter.currentData()
@@ -535,41 +527,29 @@ class LedgerPage(Page):
             return
         name = next((a.name for a in self._accounts() if a.id == account_id), "账户")
         first, last = from_qdate(self.date_from.date()), from_qdate(self.date_to.date())
-        path = save_path(self, "保存收支明细账", f"{name}收支明细账{first:%Y%m%d}-{last:%Y%m%d}.pdf", "PDF 文件 (*.pdf)")
-        if path is None:
-            return
         db = self.ctx.db
 
-        def render(job):
+        def render(path, job):
             return ledger.print_account_ledger(db, account_id, path, first, last,
                                                progress=lambda page: job.report(page, 0))
 
-        run_op(self, render, lambda _r: self._saved(path, f"已保存收支明细账到 {path}"), label="正在生成明细账…")
+        forms.save_file(self, "保存收支明细账", f"{name}收支明细账{first:%Y%m%d}-{last:%Y%m%d}.pdf", render,
+                        lambda path, _r: f"已保存收支明细账到 {path}", "正在生成明细账…")
 
     def print_annual(self) -> None:
         year = self.budget_year.value()
         name = self.book.currentText().replace("（本级）", "") if self.street else ""
-        path = save_path(self, "保存年度经费收支汇总表", f"{name}{year}年度经费收支汇总表.pdf", "PDF 文件 (*.pdf)")
-        if path is None:
-            return
         db, book = self.ctx.db, self.book.currentData()
-
-        def render(job):
-            return ledger.print_annual_ledger(db, year, path, book=book)
-
-        run_op(self, render, lambda _r: self._saved(path, f"已保存年度汇总表到 {path}"), label="正在生成年度汇总…")
+        forms.save_file(self, "保存年度经费收支汇总表", f"{name}{year}年度经费收支汇总表.pdf",
+                        lambda path, _job: ledger.print_annual_ledger(db, year, path, book=book),
+                        lambda path, _r: f"已保存年度汇总表到 {path}", "正在生成年度汇总…")
 
     def export_xlsx(self) -> None:
         first = from_qdate(self.date_from.date())
-        path = save_path(self, "导出收支明细", f"经费收支明细{first:%Y}.xlsx", "Excel 工作簿 (*.xlsx)")
-        if path is None:
-            return
         db, flt, book = self.ctx.db, self.current_filter(), self.book.currentData()
-
-        def export(job):
-            return ledger.export_entries_xlsx(db, path, flt=flt, book=book)
-
-        run_op(self, export, lambda n: self._saved(path, f"已导出 {n} 笔到 {path}"), label="正在导出…")
+        forms.save_file(self, "导出收支明细", f"经费收支明细{first:%Y}.xlsx",
+                        lambda path, _job: ledger.export_entries_xlsx(db, path, flt=flt, book=book),
+                        lambda path, n: f"已导出 {n} 笔到 {path}", "正在导出…")
 
     # ------------------------------------------------------------------ accounts and budgets
     def _selected_balance(self, action: str) -> AccountBalance | None:

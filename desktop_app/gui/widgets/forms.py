@@ -224,6 +224,24 @@ def ask_open_path(parent: QWidget | None, title: str, filters: str = "所有文�
     return Path(name)
 
 
+def save_file(page: Any, title: str, default_name: str, make: Callable[[Path, Any], Any],
+              said: Callable[[Path, Any], str], label: str = "正在生成…") -> None:
+    """A print or an export from a page: ask where (ask_save_path), make the file off the GUI thread with a
+    progress dialog (`make(path, job)`), then say `said(path, result)` on the page and offer to open it."""
+    from desktop_app.gui.ops import run_op  # the worker pool: not needed until something is saved
+
+    path = ask_save_path(page, title, default_name)
+    if path is None:
+        return
+
+    def done(result: Any) -> None:
+        text = said(path, result)
+        page.show_message(text)
+        offer_open(page, path, text)
+
+    run_op(page, lambda job: make(path, job), done, label=label)
+
+
 def offer_open(parent: QWidget | None, path: Path, text: str | None = None) -> Any:
     """After a file is saved: say where, and offer 打开, 打开所在文件夹 and, for a PDF, 打印… (without blocking the page)."""
     from PySide6.QtCore import QUrl

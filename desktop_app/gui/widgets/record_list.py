@@ -471,13 +471,5 @@ class RecordListPage(Page):
 
     def print_pdf(self, title: str, default_name: str, render: Callable[[Path, Any], Any],
                   said: Callable[[Path, Any], str], label: str = "正在生成…") -> None:
-        """Ask where, then render off the GUI thread with a progress dialog: `render(path, job)`."""
-        path = forms.ask_save_path(self, title, default_name)
-        if path is None:
-            return
-        def done(result: Any) -> None:
-            text = said(path, result)
-            self.show_message(text)
-            forms.offer_open(self, path, text)
-
-        run_op(self, lambda job: render(path, job), done, label=label)
+        """Ask where, then render off the GUI thread with a progress dialog: `render(path, job)` (forms.save_file)."""
+        forms.save_file(self, title, default_name, render, said, label)
