@@ -5,7 +5,8 @@ Lists: a filter is a list of SQL conditions built from the fields a user filled 
 accepts. Writes: a changed field is written only when it differs (`assign`, so the
 audit trail and the sync version see real changes only), a record's children are
 tombstoned with it (`tombstone_children`), and a write ends by reading back what
-it changed inside the same unit of work (`settle`). A write whose permission does
+it changed inside the same unit of work (`settle`); a new record's paper number is
+the next of its year (`next_year_number`). A write whose permission does
 not depend on the row is declared with `@writes("perm")`: the check, the unit of
 work (whose session carries the actor to the audit trail) and the commit are one line.
 """
