@@ -681,23 +681,15 @@ class RosterPage(Page):
     def print_roster(self, full_ids: bool = False) -> None:
         count = self.model.rowCount()
         kind = "（完整身份证号）" if full_ids else ""
-        path = self._save_path(f"打印党员花名册{kind}（当前筛选的 {count} 名党员）",
-                               f"党员花名册{kind}{date.today():%Y%m%d}.pdf", "PDF 文件 (*.pdf)")
-        if path is None:
-            return
-        if path.suffix.lower() != ".pdf":
-            path = path.with_suffix(".pdf")
         db, flt, today = self.ctx.db, self.current_filter(), self.today
 
-        def render(job) -> int:
+        def render(path: Path, job) -> int:
             printed: RosterPrint = roster.print_roster(db, path, flt=flt, today=today, progress=job.report,
                                                        full_ids=full_ids)
             return printed.member_count
 
-        def done(lines: int) -> None:
-            self.show_message(f"党员花名册（{lines} 名）已保存到 {path}")
-            from desktop_app.gui.widgets import forms
+        from desktop_app.gui.widgets import forms  # the save dialogs: not needed to show the roster
 
-            forms.offer_open(self, path, f"党员花名册（{lines} 名）已保存到\n{path}")
-
-        run_op(self, render, done, label="正在生成党员花名册…")
+        forms.save_file(self, f"打印党员花名册{kind}（当前筛选的 {count} 名党员）",
+                        f"党员花名册{kind}{date.today():%Y%m%d}.pdf", render,
+                        lambda path, lines: f"党员花名册（{lines} 名）已保存到\n{path}", "正在生成党员花名册…")

@@ -227,7 +227,8 @@ def ask_open_path(parent: QWidget | None, title: str, filters: str = "所有文�
 def save_file(page: Any, title: str, default_name: str, make: Callable[[Path, Any], Any],
               said: Callable[[Path, Any], str], label: str = "正在生成…") -> None:
     """A print or an export from a page: ask where (ask_save_path), make the file off the GUI thread with a
-    progress dialog (`make(path, job)`), then say `said(path, result)` on the page and offer to open it."""
+    progress dialog (`make(path, job)`), then say `said(path, result)` in the box that offers to open it
+    and, on one line, on the page."""
     from desktop_app.gui.ops import run_op  # the worker pool: not needed until something is saved
 
     path = ask_save_path(page, title, default_name)
@@ -236,7 +237,7 @@ def save_file(page: Any, title: str, default_name: str, make: Callable[[Path, An
 
     def done(result: Any) -> None:
         text = said(path, result)
-        page.show_message(text)
+        page.show_message(text.replace("\n", " "))
         offer_open(page, path, text)
 
     run_op(page, lambda job: make(path, job), done, label=label)
