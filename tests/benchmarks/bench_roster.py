@@ -8,7 +8,8 @@ raw sqlite3 `executemany` baselines:
   the freshly migrated database as it was just before the import (the member
   table's primary key, unique live ID number and five other indexes, its foreign
   key), on a connection set as the program sets its own (WAL, synchronous=NORMAL,
-  foreign_keys=ON): "the same rows", the floor for storing what the import stores;
+  foreign_keys=ON), a transaction per file of 100,000 as the import commits them:
+  "the same rows", the floor for storing what the import stores;
 - (the older figure, kept for comparison with earlier runs) the file's 21 cells
   per row as text into a table of 21 untyped columns, no key, no index, in a
   rollback-journal file: the floor for writing the bytes at all, not the same rows.
@@ -20,6 +21,18 @@ page does on every keystroke; median and 95th percentile.
 The import runs in a child process of its own, so its peak memory (the child's
 peak resident set, from resource.getrusage) is the import's and nothing else's.
 The same rows saved as XLSX are imported too, beside the CSV time.
+
+At --scale 10 the million members come as ten files of 100,000 into one growing roster; the CPU of
+each file is printed beside the raw cost of its rows, and the last file's is recorded as a per-file
+figure, so the growth table shows how much more a file costs as the roster grows (linear growth of
+the whole would keep it flat). It does not stay flat, in SQLite itself as much as in the program: the
+first file (and the second, as big as the roster it joins) is written with the member indexes built after
+its rows; later files go into seven indexes of a growing table, five of which take keys spread over
+their whole range (random ids, ID numbers, names, pinyin, initials), so each file touches and writes
+back every leaf page of them. Measured raw, ten transactions of the same rows, CPU: the tenth file
+costs 1.7 times the first with SQLite's default 2 MB page cache (whose first file is already slow),
+2.3 times with the import's 16 MB, 1.6-1.8 times with a 256 MB cache holding every index page (all ten
+13.5-15.5 times the first, not 10); without the three name indexes 1.45 times.
 
 Run: python -m tests.benchmarks roster   (--quick: 2,000 members; --scale 10: 1,000,000)
 """
@@ -166,11 +179,15 @@ def _raw_baseline(path: Path, rows: list[tuple]) -> tuple[float, float]:
     return elapsed, cpu
 
 
-def _same_rows_baseline(fresh: Path, imported: Path, rebuild: bool = False) -> tuple[float, float]:
+def _same_rows_baseline(fresh: Path, imported: Path, rebuild: bool = False,
+                        per_file: int = 0) -> tuple[float, float, list[float]]:
     """Wall and CPU seconds of a raw executemany of the rows the import stored (every column of member, and
     the organisations it created) into `fresh`, the migrated database as the import found it, on a
-    connection with the program's settings. Only the executemany calls and the commit are timed.
+    connection with the program's settings. Only the executemany calls and the commits are timed.
 
+    `per_file`: the members in transactions of this many rows, each committed, in the order the import
+    wrote them, as the import writes its files one after another (0: all in one transaction). The CPU of
+    each is given too: what the database itself costs a file as the roster grows.
     `rebuild`: the member indexes dropped first and created again after the rows (timed too), as the
     program does on a large load: the lowest raw cost of storing these rows."""
     src = sqlite3.connect(imported)
@@ -190,27 +207,34 @@ def _same_rows_baseline(fresh: Path, imported: Path, rebuild: bool = False) -> t
                           "AND sql IS NOT NULL").fetchall() if rebuild else []
     timed("BEGIN IMMEDIATE", *(f'DROP INDEX "{name}"' for name, _ in indexes))
 
-    def copy(table: str, where: str = "", params: tuple = ()) -> None:
+    files: list[float] = []
+
+    def copy(table: str, where: str = "", params: tuple = (), part: int = 100_000) -> None:
         nonlocal wall, cpu
         cols = [r[1] for r in src.execute(f'PRAGMA table_info("{table}")')]
         sql = f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})'
         cur = src.execute(f'SELECT {", ".join(cols)} FROM "{table}" {where} ORDER BY rowid', params)
-        while rows := cur.fetchmany(100_000):  # in parts: a million rows at once would fill the memory
+        while rows := cur.fetchmany(part):  # in parts: a million rows at once would fill the memory
             t0, c0 = time.perf_counter(), time.process_time()
             con.executemany(sql, rows)
+            if per_file and table == "member":  # this file's transaction ends; the next one begins
+                con.commit()
+                con.execute("BEGIN IMMEDIATE")
             wall, cpu = wall + time.perf_counter() - t0, cpu + time.process_time() - c0
+            if per_file and table == "member":
+                files.append(time.process_time() - c0)
             del rows
 
     there = [r[0] for r in con.execute("SELECT id FROM organization")]
     copy("organization", f"WHERE id NOT IN ({', '.join('?' * len(there))})", tuple(there))
-    copy("member")
+    copy("member", part=per_file or 100_000)
     timed(*(sql for _, sql in indexes))
     t0, c0 = time.perf_counter(), time.process_time()
     con.commit()
     wall, cpu = wall + time.perf_counter() - t0, cpu + time.process_time() - c0
     con.close()
     src.close()
-    return wall, cpu
+    return wall, cpu, files
 
 
 def _search(db_path: Path, n: int) -> None:
@@ -341,20 +365,36 @@ def main(quick: bool = False, scale: int = 1) -> None:
         from desktop_app.exchange.safety import MAX_ROWS
 
         # The limit counts the sheet's rows, heading included: files of half of it are well inside.
-        got = _import(tmp / "bench.db", _split(source, MAX_ROWS // 2), n)
+        # (--quick: two files, so that the file-by-file figures run too.)
+        per_file = n // 2 if quick else MAX_ROWS // 2
+        got = _import(tmp / "bench.db", _split(source, per_file), n)
         ours = got["preview"] + got["write"]
         print(f"import {n:,} members from CSV: {ours:.2f} s (preview {got['preview']:.2f} s, "
               f"write {got['write']:.2f} s), peak memory {got['peak_mb']:.0f} MB "
               f"({got['before_mb']:.0f} MB before the import)")
         shutil.copy(tmp / "bench.before.db", tmp / "bench.floor.db")
-        if len(got["per_file"]) > 1:
+        # The same rows file by file, each in its own transaction, as the import writes them: at 10x the
+        # database's own cost of ten files into a growing roster, beside the program's.
+        same, same_cpu, same_files = _same_rows_baseline(tmp / "bench.before.db", tmp / "bench.db",
+                                                         per_file=per_file)
+        floor, floor_cpu, _ = _same_rows_baseline(tmp / "bench.floor.db", tmp / "bench.db", rebuild=True)
+        files = [p + a for p, a in got["per_file"]]
+        if len(files) > 1:
             print("  CPU per file (preview + apply), as the roster grows: " + ", ".join(
                 f"{p:.2f}+{a:.2f}" for p, a in got["per_file"]) + " s")
-        same, same_cpu = _same_rows_baseline(tmp / "bench.before.db", tmp / "bench.db")
-        floor, floor_cpu = _same_rows_baseline(tmp / "bench.floor.db", tmp / "bench.db", rebuild=True)
+            print("  the same rows raw, per file (one transaction each): " + ", ".join(
+                f"{c:.2f}" for c in same_files) + " s")
+            # Linear growth of the whole means every file costs what the first did (see the module's note).
+            print(f"  the last file {files[-1] / files[0]:.2f}x the first "
+                  f"(raw: {same_files[-1] / same_files[0]:.2f}x); all {len(files)} files "
+                  f"{sum(files) / files[0]:.1f}x the first (raw: {sum(same_files) / same_files[0]:.1f}x; "
+                  f"linear: {len(files)}x)")
+        record("roster", f"import CPU of the last file ({min(per_file, n):,} rows, preview + apply)", files[-1],
+               "s", same_files[-1], "raw executemany of its rows, CPU", size=size, per_unit=True)
         # CPU beside CPU as well: on a shared machine the wall clock counts the waits for a core and the disk.
         print(f"raw sqlite3 executemany of the same rows (the 35 stored columns and the new branches, into the "
-              f"migrated schema with its 7 member indexes, the program's pragmas): {same:.2f} s, CPU "
+              f"migrated schema with its 7 member indexes, the program's pragmas, a transaction per file): "
+              f"{same:.2f} s, CPU "
               f"{same_cpu:.2f} s   ratio {ours / same:.1f}x, CPU {got['cpu'] / same_cpu:.1f}x")
         print(f"  older baseline, not the same rows (the file's 21 cells as text into a bare table, no key, no "
               f"index): {raw:.2f} s, CPU {raw_cpu:.2f} s   ratio {ours / raw:.1f}x, CPU {got['cpu'] / raw_cpu:.1f}x")
