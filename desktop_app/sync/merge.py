@@ -82,8 +82,12 @@ def _chunks(items: Sequence, size: int = _CHUNK):
 
 
 def _lookup(s: Session, sql_head: str, ids: list[str], params: tuple = ()) -> list[tuple]:
-    """Rows of `sql_head ... IN (ids)` ("?" marks its own parameters), through the driver (store.dialect.rows_in)."""
-    return store_dialect.rows_in(s.connection(), sql_head, ids, params)
+    """Rows of `sql_head ... IN (ids)` ("?" marks its own parameters), through the driver (store.dialect.rows_in).
+
+    The ids go sorted: each chunk of the IN list then probes the index next to where the last one did
+    (half the time of a package's ids in their random order, the sort included).
+    """
+    return store_dialect.rows_in(s.connection(), sql_head, sorted(ids), params)
 
 
 def _local_stamps(s: Session, table: Table, ids: list[str]) -> dict[str, Stamp]:
@@ -314,6 +318,28 @@ def agree(s: Session, peer: str, table: str, states: list[tuple], now: datetime,
         pgbulk.copy_upsert(s.connection(), rs, cols, rows, cols[:3], cols[3:6] + cols[7:])
 
 
+def _agree_inserted(s: Session, peer: str, table: str, n: int, last_rowid: int, now: datetime) -> bool:
+    """SQLite, nothing of `table` agreed with `peer` yet: the stamps of the `n` rows just inserted (each
+    agreed as introduced, at the stamp it came with) copied from those rows in one statement, in id order.
+
+    The new rows are those past the rowid the table ended at (SQLite numbers new rows on from its largest).
+    Neither a Python tuple nor a bound value per stamp, and in id order each stamp goes next to the last
+    one instead of to a random page of the key: a sixth less than the executemany. False (nothing
+    written) when the rows past that rowid are not the n inserted (a full rowid range numbers at random).
+    """
+    conn = s.connection()
+    q = conn.dialect.identifier_preparer.quote(table)
+    if conn.exec_driver_sql(f"SELECT count(*) FROM {q} WHERE rowid > ?", (last_rowid,)).scalar() != n:
+        return False
+    at = SyncRowState.__table__.c.agreed_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)(now)
+    conn.exec_driver_sql(
+        "INSERT INTO sync_row_state (peer_site, table_name, row_id, version, site, agreed_at, introduced, "
+        f"local_version, local_site) SELECT ?, ?, id, version, updated_by_site, ?, 1, NULL, NULL FROM {q} "
+        "WHERE rowid > ? ORDER BY +id",  # (+: sort the range, not a walk of the whole id index)
+        (peer, table, at, last_rowid))
+    return True
+
+
 def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: datetime,
                  tick: Callable[[int], None], open_rows: set[tuple[str, str]], storage: bool, source: str,
                  described: list[dict]) -> None:
@@ -322,6 +348,9 @@ def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: d
     writer = _Writer(s, plan.incoming, storage)
     # the rows about to be overwritten, as they are, for the trail (updates only: new rows have no before)
     before = _local_values(s, table, [plan.incoming.ids[i] for i in plan.updates], storage) if plan.updates else {}
+    copied = storage and not plan.agreed_before and bool(plan.inserts)
+    if copied:  # every row of this table from now on is one of these inserts (see _agree_inserted)
+        last_rowid = s.connection().exec_driver_sql(f'SELECT max(rowid) FROM "{table.name}"').scalar() or 0
     try:
         for part in _chunks(_parents_first(plan.incoming, plan.inserts), _WRITE_CHUNK):
             writer.insert(part)
@@ -337,7 +366,10 @@ def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: d
             f"表“{label}”的记录与本库数据的{reason}不符，数据包无法合并，未导入任何数据。"
             "若社区或街道的数据库曾从备份恢复，请让社区导出全部数据（完整数据包）后再导入"
         ) from None
-    agree(s, peer, str(table.name), plan.states, now, not plan.agreed_before)  # a str: sqlite3 probes subclasses
+    states = plan.states
+    if copied and _agree_inserted(s, peer, str(table.name), len(plan.inserts), last_rowid, now):
+        states = list(compress(states, map(not_, map(itemgetter(2), states))))  # the rest (not introduced)
+    agree(s, peer, str(table.name), states, now, not plan.agreed_before)  # a str: sqlite3 probes subclasses
     described.extend(trail.describe(s, plan, before, source))
     _record_conflicts(s, peer, package_id, plan, now)
     settled = [rid for rid in plan.applied_ids if (table.name, rid) in open_rows] if open_rows else []
