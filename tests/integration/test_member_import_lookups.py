@@ -99,3 +99,27 @@ def test_rows_written_in_id_number_order_keep_their_own_values_and_numbers(db, t
     first = got[number(60)][1]
     for k, i in enumerate(rows):
         assert got[number(i)] == (f"党员{i}", first + k)
+
+
+def test_rows_into_a_bigger_roster_get_the_bigger_page_cache(db, tmp_path, monkeypatch):
+    # Into a roster bigger than the file the rows go into the existing indexes: the insert runs with the
+    # bigger cache; a file the indexes are rebuilt after keeps the smaller one; the caller's size comes back.
+    from desktop_app.store import bulk
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite page cache")
+    monkeypatch.setattr(bulk, "REBUILD_MIN_ROWS", 1)
+    seen = []
+    insert_columns = bulk.insert_columns
+
+    def spy(s, *args):
+        seen.append(s.connection().exec_driver_sql("PRAGMA cache_size").scalar())
+        return insert_columns(s, *args)
+
+    monkeypatch.setattr(bulk, "insert_columns", spy)
+    roster.apply_import(db, roster.preview_import(db, member_file(tmp_path / "a.csv", range(40))))
+    assert seen == [-16384]
+    roster.apply_import(db, roster.preview_import(db, member_file(tmp_path / "b.csv", range(40, 50))))
+    assert seen[1:] == [-65536]
+    with db.engine.connect() as conn:  # the pool's connection keeps the size it had
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() not in (-65536, -16384)

@@ -125,15 +125,34 @@ def _no_cyclic_gc():
             gc.enable()
 
 
+CACHE_KIB = 16384  # the insert when the indexes are built after it, and their rebuild
+INTO_INDEXES_CACHE_KIB = 65536  # rows going one by one into the indexes of a bigger roster
+
+
+def cache_kib(rebuilt: bool) -> int:
+    """The page cache for a bulk insert of members.
+
+    Into a roster bigger than the file every row goes into seven indexes, five with keys spread over
+    their whole range: 64 MB keeps more of their pages cached (1,000,000 members as ten files of
+    100,000: about 8% less CPU, peak about 430 MB). The cache grows only with the pages touched, so a
+    small file into a big roster costs no more memory.
+    """
+    return CACHE_KIB if rebuilt else INTO_INDEXES_CACHE_KIB
+
+
+def _set_cache(conn, kib: int) -> None:
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
+
+
 @contextmanager
-def _big_cache(s: Session, kib: int = 16384):
+def _big_cache(s: Session, kib: int = CACHE_KIB):
     """A bigger SQLite page cache while a bulk insert fills the member indexes (about 2x faster)."""
     conn = s.connection()
     if conn.dialect.name != "sqlite":
         yield
         return
     old = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
+    _set_cache(conn, kib)
     try:
         yield
     finally:
@@ -165,6 +184,8 @@ def _insert_new(s: Session, site_id: str, now: datetime, batch: MemberBatch, org
     memo: dict[str, dict] = {}  # the stored form of each date, flag ... once for the whole import
     ids = bulk.new_ids(n, ordered=True)  # in ascending order: the primary key's b-tree grows at its end
     with _big_cache(s), bulk.indexes_built_after(conn, Member.__table__, n) as rebuilt:
+        if not rebuilt and conn.dialect.name == "sqlite":
+            _set_cache(conn, cache_kib(rebuilt))  # _big_cache puts the caller's size back after
         if not rebuilt and n > bulk.BATCH:
             # Into a roster bigger than the file, each row goes into each index as it is written. In the order
             # of their ID numbers, with the (sorted) new ids given in that order too, the live-ID-number index
