@@ -157,8 +157,12 @@ def watch_file(window, db, on_damaged, then: Callable[[], None] | None = None) -
         timer.stop()
         timer.deleteLater()
         _collect_as_usual()
+        if gate is not None and gate.problems:
+            # An early write ran the check and was refused: that refusal alone would not offer the backup.
+            on_damaged(CorruptDatabase(db.path, gate.problems))
+            return
         if gate is None or gate.problems is not None:
-            if then is not None and not (gate is not None and gate.problems):
+            if then is not None:
                 then()
             return  # nothing to check (a new file, a server's database), or a write ran the check already
 

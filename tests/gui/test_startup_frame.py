@@ -138,6 +138,29 @@ def test_the_window_shows_its_page_first_then_checks_the_file_and_reports_the_da
     assert _sha(path) == before  # the window wrote nothing to the damaged file
 
 
+def test_damage_met_first_by_an_early_write_is_still_reported(qtbot, app_ctx, wait_ops):
+    """A write before the first page's reads settle runs the file's check itself and is refused; the window must
+    still offer the damage (and the backup) rather than leave the refusal as the only sign."""
+    from desktop_app.gui import app as gui_app
+    from desktop_app.services.database import CorruptDatabase
+    from tests.integration.test_file_check_gate import _closed
+
+    path, _before = _damaged_after_open(app_ctx)
+    ctx = gui_app.open_context(path, demo=False)
+    w = _roster_frame()  # a page whose reads do not meet the smashed table
+    qtbot.addWidget(w)
+    w.show()
+    w.attach(ctx)
+    assert ctx.db.gate.settle()  # what an early write does: it runs the check, which finds the damage
+    reported, then = [], []
+    gui_app.watch_file(w, ctx.db, reported.append, lambda: then.append(True))
+    qtbot.waitUntil(lambda: bool(reported), timeout=20_000)
+    assert isinstance(reported[0], CorruptDatabase) and reported[0].path == path
+    assert not then  # nothing that writes at start runs on a damaged file
+    w.skip_exit_backup = True
+    _closed(ctx.db)
+
+
 def test_damage_found_after_the_window_opened_offers_the_newest_good_backup_and_reopens(
         qtbot, app_ctx, wait_ops, monkeypatch):
     from desktop_app.gui import app as gui_app
