@@ -99,6 +99,12 @@ def test_report_signin_prints_many_meetings_by_number_or_by_period(db, tmp_path,
     pages = _pages(out)
     assert [("部署" in p, "学习" in p) for p in pages] == [(True, False), (False, True)]
 
+    # --meeting given again: the same, as a user who repeats the flag expects (not only the last one)
+    assert main(["report", "signin", "--db", path, "--out", str(out),
+                 "--meeting", meetings[1].number, "--meeting", meetings[0].number]) == 0
+    pages = _pages(out)
+    assert [("部署" in p, "学习" in p) for p in pages] == [(True, False), (False, True)]
+
     # a period and an organisation: the meetings `dangqun meetings` lists there, the cancelled one left out
     assert main(["report", "signin", "--db", path, "--out", str(out), "--from", "2024-06-01", "--to", "2024-06-30",
                  "--org", branch.id]) == 0
