@@ -94,7 +94,7 @@ def test_rows_written_in_id_number_order_keep_their_own_values_and_numbers(db, t
     roster.apply_import(db, roster.preview_import(db, member_file(tmp_path / "b.csv", rows)))
     with db.engine.connect() as conn:
         got = {n: (name, seq) for n, name, seq in conn.execute(text(
-            "SELECT id_number, name, seq FROM member WHERE deleted = 0"))}
+            "SELECT id_number, name, seq FROM member WHERE NOT deleted"))}
     assert len(got) == 60
     first = got[number(60)][1]
     for k, i in enumerate(rows):
