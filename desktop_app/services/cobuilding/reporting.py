@@ -288,17 +288,16 @@ def move_from_roster(db: Database, member_id: str, today: date | None = None) ->
     with UnitOfWork(db) as uow:
         s = uow.session
         m = live(s, Member, member_id, "该党员不存在或已删除")
-        before = planned.standing_of(s, m)
-        if s.scalar(select(ReportingMember.id).where(ReportingMember.member_id == m.id,
-                                                     ReportingMember.deleted.is_(False))):
-            raise Conflict(f"{m.name} 已在报到名册中")
-        employer = m.reporting_employer or m.job
-        if not employer:
-            raise ValidationError("工作单位", f"{m.name} 没有填写报到单位，请先在名册中填写")
-        unit = s.scalar(select(PartnerUnit.id).where(PartnerUnit.name == employer, PartnerUnit.deleted.is_(False)))
-        r = ReportingMember(name=m.name, gender=m.gender or "", mobile=m.mobile or "", employer=employer[:120],
-                            unit_id=unit, job=(m.reporting_post or "")[:60], reported_on=m.reporting_date or today,
-                            org_id=m.org_id, member_id=m.id, skills=m.reporting_services or "")
-        s.add(r)
-        planned.follow_member(s, m, before, today)  # out of 应到 of the branch's planned meetings too
+        with planned.following(s, m, today):  # out of 应到 of the branch's planned meetings too
+            if s.scalar(select(ReportingMember.id).where(ReportingMember.member_id == m.id,
+                                                         ReportingMember.deleted.is_(False))):
+                raise Conflict(f"{m.name} 已在报到名册中")
+            employer = m.reporting_employer or m.job
+            if not employer:
+                raise ValidationError("工作单位", f"{m.name} 没有填写报到单位，请先在名册中填写")
+            unit = s.scalar(select(PartnerUnit.id).where(PartnerUnit.name == employer, PartnerUnit.deleted.is_(False)))
+            r = ReportingMember(name=m.name, gender=m.gender or "", mobile=m.mobile or "", employer=employer[:120],
+                                unit_id=unit, job=(m.reporting_post or "")[:60], reported_on=m.reporting_date or today,
+                                org_id=m.org_id, member_id=m.id, skills=m.reporting_services or "")
+            s.add(r)
         return settle(uow, lambda s: _detail(s, r, today.year))

@@ -3,7 +3,8 @@
 A meeting's expected attendees are stored when it is planned (Attendance rows,
 lifecycle.plan). When a member later leaves the branch (转出, 去世, 出党, moved
 into the 双报到 register, moved to another branch or 党小组) the writer that
-changes the member calls `follow_member` in its own unit of work: every meeting
+changes the member wraps the change in `with following(...)` in its own unit of
+work (the roster import calls `follow_member` itself): every meeting
 still planned and dated today or later drops them where plan() would no longer
 list them, and one whose kind lists all members of the holder (plan's rule)
 gains them when they arrive. Held and cancelled meetings, and planned ones
@@ -24,7 +25,8 @@ trail, which a migration has not. The flag that it ran is a row of access_settin
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -142,6 +144,18 @@ def follow_member(s: Session, m: Member, before: Standing, today: date) -> tuple
         audit.record(s, audit.UPDATE, Member.__tablename__, m.id,
                      f"计划中会议的应到名单随之更新：{'；'.join(p for p in parts if p)}", label=m.name)
     return left, joined
+
+
+@contextmanager
+def following(s: Session, m: Member, today: date) -> Iterator[None]:
+    """Run the block that changes `m`, then bring planned meetings in line (follow_member).
+
+    The standing is taken on entry; a block that raises leaves the lists alone,
+    as its unit of work is rolled back anyway.
+    """
+    before = standing_of(s, m)
+    yield
+    follow_member(s, m, before, today)
 
 
 def _signin_keys(s: Session, orgs: OrgTree, member_ids: Iterable[str | None]) -> dict[str, tuple]:

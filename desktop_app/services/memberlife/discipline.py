@@ -100,12 +100,12 @@ def add_disposal(uow: UnitOfWork, member_id: str, inp: rules.DisposalInput, toda
         prior = m.status
         from desktop_app.services.meetings import planned  # meetings reads member life: imported when used
 
-        before = planned.standing_of(s, m)
-        change_id = record_status(s, m, rules.REMOVED, clean.decided_on, "", f"不合格党员处置：除名（{clean.document_no}）")
-        s.add(PartyExit(member_id=m.id, kind=rules.REMOVED, exit_date=clean.decided_on,
-                        decided_by=clean.decided_by, document_no=clean.document_no, reason=exit_inp.reason,
-                        note=clean.note, prior_status=prior, status_change_id=change_id))
-        planned.follow_member(s, m, before, today)  # off the planned meetings' 应到
+        with planned.following(s, m, today):  # off the planned meetings' 应到
+            change_id = record_status(s, m, rules.REMOVED, clean.decided_on, "",
+                                      f"不合格党员处置：除名（{clean.document_no}）")
+            s.add(PartyExit(member_id=m.id, kind=rules.REMOVED, exit_date=clean.decided_on,
+                            decided_by=clean.decided_by, document_no=clean.document_no, reason=exit_inp.reason,
+                            note=clean.note, prior_status=prior, status_change_id=change_id))
     p = Disposal(member_id=m.id, year=clean.year, measure=clean.measure, decided_on=clean.decided_on,
                  decided_by=clean.decided_by, document_no=clean.document_no, deadline=clean.deadline,
                  note=clean.note)

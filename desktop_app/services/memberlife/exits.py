@@ -91,18 +91,17 @@ def record_exit(uow: UnitOfWork, member_id: str, inp: rules.ExitInput, today: da
     prior = m.status
     from desktop_app.services.meetings import planned  # meetings reads member life: imported when used
 
-    before = planned.standing_of(s, m)
-    if clean.kind == member_rules.TRANSFERRED_OUT:
-        s.add(Transfer(member_id=m.id, direction=member_rules.TRANSFER_OUT, transfer_date=clean.exit_date,
-                       from_org=orgs.branch_name(m.org_id), to_org=clean.destination, note=clean.note,
-                       letter_no=clean.document_no))
-    change_id = record_status(s, m, clean.kind, clean.exit_date, clean.destination,
-                              f"{clean.kind}（{clean.decided_by} {clean.document_no}）".replace("（ ）", "").strip())
-    e = PartyExit(member_id=m.id, kind=clean.kind, exit_date=clean.exit_date, decided_by=clean.decided_by,
-                  document_no=clean.document_no, reason=clean.reason, note=clean.note, prior_status=prior,
-                  status_change_id=change_id)
-    s.add(e)
-    planned.follow_member(s, m, before, today)  # out of 应到 of the branch's planned meetings
+    with planned.following(s, m, today):  # out of 应到 of the branch's planned meetings
+        if clean.kind == member_rules.TRANSFERRED_OUT:
+            s.add(Transfer(member_id=m.id, direction=member_rules.TRANSFER_OUT, transfer_date=clean.exit_date,
+                           from_org=orgs.branch_name(m.org_id), to_org=clean.destination, note=clean.note,
+                           letter_no=clean.document_no))
+        change_id = record_status(s, m, clean.kind, clean.exit_date, clean.destination,
+                                  f"{clean.kind}（{clean.decided_by} {clean.document_no}）".replace("（ ）", "").strip())
+        e = PartyExit(member_id=m.id, kind=clean.kind, exit_date=clean.exit_date, decided_by=clean.decided_by,
+                      document_no=clean.document_no, reason=clean.reason, note=clean.note, prior_status=prior,
+                      status_change_id=change_id)
+        s.add(e)
     s.flush()
     return _row(e, m, orgs)
 
@@ -117,18 +116,17 @@ def withdraw_exit(uow: UnitOfWork, exit_id: str) -> None:
         raise ValidationError("出党方式", f"该党员现在是“{m.status}”，请先撤销之后的变动")
     from desktop_app.services.meetings import planned  # meetings reads member life: imported when used
 
-    before = planned.standing_of(s, m)
-    change = s.get(MemberStatusChange, e.status_change_id) if e.status_change_id else None
-    if change is not None:
-        change.deleted = True
-    if e.kind == member_rules.TRANSFERRED_OUT:
-        for t in s.scalars(select(Transfer).where(
-                Transfer.member_id == m.id, Transfer.deleted.is_(False),
-                Transfer.direction == member_rules.TRANSFER_OUT, Transfer.transfer_date == e.exit_date)):
-            t.deleted = True
-    m.status = e.prior_status or status_before(s, m.id, e.status_change_id)
-    e.deleted = True
-    planned.follow_member(s, m, before, today_of(None))  # back on the planned lists it left
+    with planned.following(s, m, today_of(None)):  # back on the planned lists it left
+        change = s.get(MemberStatusChange, e.status_change_id) if e.status_change_id else None
+        if change is not None:
+            change.deleted = True
+        if e.kind == member_rules.TRANSFERRED_OUT:
+            for t in s.scalars(select(Transfer).where(
+                    Transfer.member_id == m.id, Transfer.deleted.is_(False),
+                    Transfer.direction == member_rules.TRANSFER_OUT, Transfer.transfer_date == e.exit_date)):
+                t.deleted = True
+        m.status = e.prior_status or status_before(s, m.id, e.status_change_id)
+        e.deleted = True
 
 
 def exits(db: Database, year: int | None = None, member_id: str | None = None) -> list[ExitRow]:

@@ -141,33 +141,32 @@ def decide_lost(db: Database, member_id: str, decision: str, on: date | None, de
     with UnitOfWork(db) as uow:
         s = uow.session
         m = live_member(s, member_id)
-        before = planned.standing_of(s, m)
-        lost_since = m.lost_date or _since(s, m.id, member_rules.LOST)
-        searches = len(s.scalars(select(LostSearch.id).where(
-            LostSearch.member_id == m.id, LostSearch.deleted.is_(False), LostSearch.decision == "")).all())
-        day = rules.check_lost_decision(decision, on, today, m.status, lost_since,
-                                        _since(s, m.id, member_rules.SUSPENDED), searches)
-        body = rules.short_text("决定机关", decided_by)
-        number = rules.short_text("文号", document_no, rules.DOC_MAX)
-        if decision == rules.FOUND:
-            m.is_lost, m.lost_date = False, None
-            m.party_status = member_rules.NORMAL
-            record_status(s, m, member_rules.NORMAL, day, "", "失联党员恢复联系")
-        elif decision == rules.SUSPEND:
-            m.party_status = member_rules.SUSPENDED
-            record_status(s, m, member_rules.SUSPENDED, day, "", f"失联满{rules.LOST_SUSPEND_MONTHS}个月，停止党籍")
-        elif decision == rules.REMOVE_AS_LAPSED:
-            if not body or not number:
-                raise ValidationError("决定机关", "按自行脱党除名须写明决定机关和文号")
-            prior = m.status
-            change_id = record_status(s, m, member_rules.LAPSED, day, "", "失联，按自行脱党除名")
-            s.add(PartyExit(member_id=m.id, kind=member_rules.LAPSED, exit_date=day, decided_by=body,
-                            document_no=number, reason=f"失去联系，停止党籍满{rules.SUSPENDED_REMOVE_YEARS}年仍无法取得联系",
-                            note=(note or "").strip(), prior_status=prior, status_change_id=change_id))
-        r = LostSearch(member_id=m.id, tried_on=day, tried_by=body, method="", result=number,
-                       decision=decision, note=(note or "").strip())
-        s.add(r)
-        planned.follow_member(s, m, before, today)  # 停止党籍 or 除名: off the planned meetings' 应到
+        with planned.following(s, m, today):  # 停止党籍 or 除名: off the planned meetings' 应到
+            lost_since = m.lost_date or _since(s, m.id, member_rules.LOST)
+            searches = len(s.scalars(select(LostSearch.id).where(
+                LostSearch.member_id == m.id, LostSearch.deleted.is_(False), LostSearch.decision == "")).all())
+            day = rules.check_lost_decision(decision, on, today, m.status, lost_since,
+                                            _since(s, m.id, member_rules.SUSPENDED), searches)
+            body = rules.short_text("决定机关", decided_by)
+            number = rules.short_text("文号", document_no, rules.DOC_MAX)
+            if decision == rules.FOUND:
+                m.is_lost, m.lost_date = False, None
+                m.party_status = member_rules.NORMAL
+                record_status(s, m, member_rules.NORMAL, day, "", "失联党员恢复联系")
+            elif decision == rules.SUSPEND:
+                m.party_status = member_rules.SUSPENDED
+                record_status(s, m, member_rules.SUSPENDED, day, "", f"失联满{rules.LOST_SUSPEND_MONTHS}个月，停止党籍")
+            elif decision == rules.REMOVE_AS_LAPSED:
+                if not body or not number:
+                    raise ValidationError("决定机关", "按自行脱党除名须写明决定机关和文号")
+                prior = m.status
+                change_id = record_status(s, m, member_rules.LAPSED, day, "", "失联，按自行脱党除名")
+                s.add(PartyExit(member_id=m.id, kind=member_rules.LAPSED, exit_date=day, decided_by=body,
+                                document_no=number, reason=f"失去联系，停止党籍满{rules.SUSPENDED_REMOVE_YEARS}年仍无法取得联系",
+                                note=(note or "").strip(), prior_status=prior, status_change_id=change_id))
+            r = LostSearch(member_id=m.id, tried_on=day, tried_by=body, method="", result=number,
+                           decision=decision, note=(note or "").strip())
+            s.add(r)
         s.flush()
         out = _srow(r, m.name)
         uow.commit()

@@ -54,9 +54,8 @@ def move_member(uow: UnitOfWork, member_id: str, org_id: str, on: date | None, n
         raise ValidationError("调动日期", "不能早于加入党组织日期")
     from desktop_app.services.meetings import planned  # meetings reads member life: imported when used
 
-    before = planned.standing_of(s, m)
-    row = record_move(s, m, org_id, day, (note or "").strip())
-    planned.follow_member(s, m, before, today)
+    with planned.following(s, m, today):
+        row = record_move(s, m, org_id, day, (note or "").strip())
     s.flush()
     orgs = Orgs(s)
     return MoveRow(row.id, m.id, m.name, row.moved_on, orgs.name(row.from_org_id), orgs.name(row.to_org_id), row.note)
@@ -72,10 +71,9 @@ def withdraw_move(uow: UnitOfWork, move_id: str) -> None:
         raise ValidationError("调动", "只能撤销该党员最近的一次调动")
     from desktop_app.services.meetings import planned  # meetings reads member life: imported when used
 
-    before = planned.standing_of(s, m)
-    m.org_id = row.from_org_id
-    row.deleted = True
-    planned.follow_member(s, m, before, today_of(None))
+    with planned.following(s, m, today_of(None)):
+        m.org_id = row.from_org_id
+        row.deleted = True
 
 
 def moves(db: Database, member_id: str | None = None) -> list[MoveRow]:

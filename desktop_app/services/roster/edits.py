@@ -77,32 +77,30 @@ def update(uow: UnitOfWork, member_id: str, inp: MemberInput, today: date | None
     s = uow.session
     take_write_lock(s)
     m = _live_member(s, member_id)
-    planned = _planned_lists()
-    before = planned.standing_of(s, m)
-    if clean.org_id != m.org_id:
-        _live_org(s, clean.org_id)
-        # dated from today, so figures for earlier days keep the member where they sat then
-        from desktop_app.services.memberlife import record_move  # its models: not needed to show the roster
+    with _planned_lists().following(s, m, today):
+        if clean.org_id != m.org_id:
+            _live_org(s, clean.org_id)
+            # dated from today, so figures for earlier days keep the member where they sat then
+            from desktop_app.services.memberlife import record_move  # its models: not needed to show the roster
 
-        record_move(s, m, clean.org_id, today, "修改党员信息")
-    if clean.id_number != m.id_number:
-        _check_id_free(s, clean.id_number, except_id=m.id)
-    for f in MEMBER_FIELDS:
-        new = getattr(clean, f)
-        if f == "seq" and not new:
-            continue  # 0 means "not given": keep the place in the roster
-        if getattr(m, f) != new:
-            setattr(m, f, new)
-    pinyin, initials = pinyin_keys(m.name)
-    if (m.name_pinyin, m.name_initials) != (pinyin, initials):
-        m.name_pinyin, m.name_initials = pinyin, initials
-    if m.status not in rules.GONE_STATUSES:
-        status = rules.derived_status(clean)
-        if status != m.status:
-            m.status = status
-            _record_status(s, m, status, today, clean.floating_to, "修改党员信息")
-    _flush_unique(s, clean.id_number)
-    planned.follow_member(s, m, before, today)
+            record_move(s, m, clean.org_id, today, "修改党员信息")
+        if clean.id_number != m.id_number:
+            _check_id_free(s, clean.id_number, except_id=m.id)
+        for f in MEMBER_FIELDS:
+            new = getattr(clean, f)
+            if f == "seq" and not new:
+                continue  # 0 means "not given": keep the place in the roster
+            if getattr(m, f) != new:
+                setattr(m, f, new)
+        pinyin, initials = pinyin_keys(m.name)
+        if (m.name_pinyin, m.name_initials) != (pinyin, initials):
+            m.name_pinyin, m.name_initials = pinyin, initials
+        if m.status not in rules.GONE_STATUSES:
+            status = rules.derived_status(clean)
+            if status != m.status:
+                m.status = status
+                _record_status(s, m, status, today, clean.floating_to, "修改党员信息")
+        _flush_unique(s, clean.id_number)
     return settle(uow, _detail, m, today)
 
 
@@ -111,10 +109,8 @@ def delete(uow: UnitOfWork, member_id: str, today: date | None = None) -> None:
     """Tombstone a member (kept for sync and for restore); they leave the 应到 of meetings planned ahead."""
     s = uow.session
     m = _live_member(s, member_id)
-    planned = _planned_lists()
-    before = planned.standing_of(s, m)
-    m.deleted = True
-    planned.follow_member(s, m, before, _today(today))
+    with _planned_lists().following(s, m, _today(today)):
+        m.deleted = True
 
 
 @writes("members.write")
@@ -127,15 +123,13 @@ def restore(uow: UnitOfWork, member_id: str, today: date | None = None) -> None:
         raise NotFound("该党员不存在")
     if not m.deleted:
         return
-    planned = _planned_lists()
-    before = planned.standing_of(s, m)
-    try:
-        _check_id_free(s, m.id_number, except_id=m.id)
-        m.deleted = False
-        _flush_unique(s, m.id_number)
-    except ValidationError as exc:
-        raise Conflict(f"不能恢复：{exc.message}") from None
-    planned.follow_member(s, m, before, _today(today))
+    with _planned_lists().following(s, m, _today(today)):
+        try:
+            _check_id_free(s, m.id_number, except_id=m.id)
+            m.deleted = False
+            _flush_unique(s, m.id_number)
+        except ValidationError as exc:
+            raise Conflict(f"不能恢复：{exc.message}") from None
 
 
 def _apply_status_flags(m: Member, status: str, on: date, destination: str) -> None:
@@ -169,13 +163,11 @@ def change_status(
     flow.check_day(changed_on, "变更日期", today)
     s = uow.session
     m = _live_member(s, member_id)
-    planned = _planned_lists()
-    before = planned.standing_of(s, m)
     destination, note = destination.strip(), note.strip()
-    _apply_status_flags(m, status, changed_on, destination)
-    m.status = status
-    _record_status(s, m, status, changed_on, destination, note)
-    planned.follow_member(s, m, before, today)
+    with _planned_lists().following(s, m, today):
+        _apply_status_flags(m, status, changed_on, destination)
+        m.status = status
+        _record_status(s, m, status, changed_on, destination, note)
     return settle(uow, _detail, m, today)
 
 
@@ -198,30 +190,28 @@ def transfer(
     flow.check_day(transfer_date, "转接日期", today)
     s = uow.session
     m = _live_member(s, member_id)
-    planned = _planned_lists()
-    before = planned.standing_of(s, m)
-    current = s.get(Organization, m.org_id) if m.org_id else None
-    from_org, to_org, note = from_org.strip(), to_org.strip(), note.strip()
-    if direction == rules.TRANSFER_OUT:
-        if m.status == rules.TRANSFERRED_OUT:
-            raise ValidationError("转接方向", "该党员已经转出")
-        from_org = from_org or (current.name if current else "")
-        status = rules.TRANSFERRED_OUT
-    else:
-        if new_org_id:
-            target = _live_org(s, new_org_id)
-            m.org_id = target.id
-            to_org = to_org or target.name
+    with _planned_lists().following(s, m, today):
+        current = s.get(Organization, m.org_id) if m.org_id else None
+        from_org, to_org, note = from_org.strip(), to_org.strip(), note.strip()
+        if direction == rules.TRANSFER_OUT:
+            if m.status == rules.TRANSFERRED_OUT:
+                raise ValidationError("转接方向", "该党员已经转出")
+            from_org = from_org or (current.name if current else "")
+            status = rules.TRANSFERRED_OUT
         else:
-            to_org = to_org or (current.name if current else "")
-        status = rules.NORMAL
-        _apply_status_flags(m, status, transfer_date, "")
-    m.status = status
-    s.add(Transfer(member_id=m.id, direction=direction, transfer_date=transfer_date,
-                   from_org=from_org, to_org=to_org, note=note))
-    _record_status(s, m, status, transfer_date,
-                   to_org if direction == rules.TRANSFER_OUT else from_org,
-                   note or f"组织关系{direction}")
-    planned.follow_member(s, m, before, today)
+            if new_org_id:
+                target = _live_org(s, new_org_id)
+                m.org_id = target.id
+                to_org = to_org or target.name
+            else:
+                to_org = to_org or (current.name if current else "")
+            status = rules.NORMAL
+            _apply_status_flags(m, status, transfer_date, "")
+        m.status = status
+        s.add(Transfer(member_id=m.id, direction=direction, transfer_date=transfer_date,
+                       from_org=from_org, to_org=to_org, note=note))
+        _record_status(s, m, status, transfer_date,
+                       to_org if direction == rules.TRANSFER_OUT else from_org,
+                       note or f"组织关系{direction}")
     return settle(uow, _detail, m, today)
 

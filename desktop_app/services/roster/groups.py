@@ -40,9 +40,8 @@ def move_to_group(db: Database, member_ids: Sequence[str], org_id: str) -> int:
             if own_branch != branch_id:
                 raise Conflict(f"{m.name}不在“{target.name}”所属的党支部，不能移入；换支部请用“组织关系转接”")
             if m.org_id != target.id:
-                before = planned.standing_of(s, m)
-                record_move(s, m, target.id, date.today(), "移入党小组")  # dated: past 党小组会 lists stay
-                planned.follow_member(s, m, before, date.today())  # planned 党小组会 lists follow
+                with planned.following(s, m, date.today()):  # planned 党小组会 lists follow
+                    record_move(s, m, target.id, date.today(), "移入党小组")  # dated: past 党小组会 lists stay
                 moved += 1
         uow.commit()
         return moved
