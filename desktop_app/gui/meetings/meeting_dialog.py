@@ -22,11 +22,9 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.dialog import DiscardGuard
 from desktop_app.gui.widgets.layouts import column, error_line, fill, form_layout, ok_cancel
-from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
+from desktop_app.gui.widgets.table import ID_ROLE, ChoiceDelegate, Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
-
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def to_qdate(d: date) -> QDate:

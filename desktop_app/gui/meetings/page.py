@@ -11,7 +11,7 @@ from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
-    QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
@@ -24,7 +24,7 @@ from desktop_app.gui.meetings.signin_batch import print_signin_batch
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading, search_box, toolbar
 from desktop_app.gui.widgets.forms import combo
-from desktop_app.gui.widgets.layouts import column, fill, wrapped
+from desktop_app.gui.widgets.layouts import column, fill, panel, splitter, wrapped
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.gui.widgets.table import ALERT, RIGHT, Column, ColumnModel, centered, table_view
@@ -241,13 +241,8 @@ class MeetingsPage(Page):
         self.files = QListWidget()
         self.files.setMaximumHeight(110)
         self.files.itemDoubleClicked.connect(self._open_file)
-        side = QWidget()
-        column(side, (self.details, 1), QLabel("附件（双击打开）"), self.files).setContentsMargins(0, 0, 0, 0)
-        split = QSplitter()
-        split.addWidget(self.view)
-        split.addWidget(side)
-        split.setStretchFactor(0, 4)
-        split.setStretchFactor(1, 1)
+        side = panel((self.details, 1), QLabel("附件（双击打开）"), self.files)
+        split = splitter(self.view, side, stretch=(4, 1))
         side.setMinimumWidth(240)
         side.setMaximumWidth(360)
 

@@ -17,11 +17,11 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading, search_box, toolbar
 from desktop_app.gui.widgets.layouts import column, fill, panel, splitter
 from desktop_app.gui.widgets.page import AppContext, Page
+from desktop_app.gui.widgets.table import ID_ROLE
 from desktop_app.services import orgs as org_service
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.orgs import OrgNode
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
 

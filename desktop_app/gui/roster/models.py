@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop_app.domain import members as rules
 from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets.table import ID_ROLE
 from desktop_app.services import roster
 from desktop_app.services.database import Database
 from desktop_app.views.roster import MemberRow
@@ -33,7 +34,6 @@ FIRST_ROWS = 60  # rows a search brings with its ids when the table's height is 
 CACHED_PAGES = 50  # pages kept; older ones are dropped (and fetched again if shown)
 _SHOWN_KEPT = 2 * CACHED_PAGES * PAGE_SIZE  # rows' texts kept across searches
 
-ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
