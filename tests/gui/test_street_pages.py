@@ -102,7 +102,6 @@ def test_the_street_s_compliance_grid_names_each_community_and_shows_one(qtbot, 
 
 
 def test_the_dues_registry_is_offered_like_every_print(qtbot, street, wait_ops, tmp_path, monkeypatch):
-    from desktop_app.gui.dues import page as dues_page
     from desktop_app.gui.widgets import forms
 
     db, _names = street
@@ -113,10 +112,12 @@ def test_the_dues_registry_is_offered_like_every_print(qtbot, street, wait_ops, 
     page.community.setCurrentIndex(1)
     wait_ops()
     named, offered = [], []
-    monkeypatch.setattr(dues_page, "save_path", lambda parent, title, name, filters: named.append(name)
+    # the kit's one save dialog, as the ledger's prints use it
+    monkeypatch.setattr(forms, "ask_save_path", lambda parent, title, name, *a, **k: named.append(name)
                         or tmp_path / "登记表.pdf")
     monkeypatch.setattr(forms, "offer_open", lambda parent, path, text=None: offered.append(path))
     page.print_registry()
     wait_ops(30_000)
     assert offered == [tmp_path / "登记表.pdf"] and offered[0].read_bytes().startswith(b"%PDF")
+    assert page.message.text() == f"已保存登记表到 {offered[0]}"  # on one line on the page
     assert named[0].startswith(page.community.itemText(1).removesuffix("党委"))  # whose branch, in the name

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import dues as rules
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui import icons
-from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets import common, forms
 from desktop_app.gui.widgets.forms import year_spin
 from desktop_app.gui.widgets.layouts import column, fill
 from desktop_app.gui.dues.dialogs import DuesBaseDialog, PaymentDialog, ReasonDialog
@@ -41,7 +41,7 @@ from desktop_app.gui.dues.models import (
     WIDTHS,
     DuesGridModel,
 )
-from desktop_app.gui.ledger.forms import make_table, save_path
+from desktop_app.gui.ledger.forms import make_table
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading, refill, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
@@ -395,18 +395,10 @@ class DuesPage(Page):
             return
         g = self.view.grid
         name = self.branch.currentText().replace(" · ", "") if self.street else g.org_name
-        path = save_path(self, "保存党费收缴登记表", f"{name}{g.year}年党费收缴登记表.pdf", "PDF 文件 (*.pdf)")
-        if path is None:
-            return
         db, org_id, year = self.ctx.db, g.org_id, g.year
 
-        def render(job):
+        def render(path, job):
             return dues.print_dues_registry(db, year, path, org_id, progress=lambda page: job.report(page, 0))
 
-        def done(_r) -> None:
-            from desktop_app.gui.widgets import forms
-
-            self.show_message(f"已保存登记表到 {path}")
-            forms.offer_open(self, path, f"已保存登记表到\n{path}")  # 打开, 打开所在文件夹, 打印… as after every print
-
-        run_op(self, render, done, label="正在生成登记表…")
+        forms.save_file(self, "保存党费收缴登记表", f"{name}{g.year}年党费收缴登记表.pdf", render,
+                        lambda path, _r: f"已保存登记表到\n{path}", "正在生成登记表…")
