@@ -27,8 +27,9 @@ each file is printed beside the raw cost of its rows, and the last file's is rec
 figure, so the growth table shows how much more a file costs as the roster grows (linear growth of
 the whole would keep it flat). It does not stay flat, in SQLite itself as much as in the program: the
 first file (and the second, as big as the roster it joins) is written with the member indexes built after
-its rows; later files go into seven indexes of a growing table, five of which take keys spread over
-their whole range (random ids, ID numbers, names, pinyin, initials), so each file touches and writes
+its rows; later files go into the member indexes of a growing table (five since migration 0031 dropped
+the unused name and initials ones), most of which take keys spread over their whole range (random ids,
+ID numbers, pinyin), so each file touches and writes
 back every leaf page of them. Measured raw, ten transactions of the same rows, CPU: the tenth file
 costs 1.7 times the first with SQLite's default 2 MB page cache (whose first file is already slow),
 2.3 times with the import's 16 MB, 1.6-1.8 times with a 256 MB cache holding every index page (all ten
@@ -393,7 +394,7 @@ def main(quick: bool = False, scale: int = 1) -> None:
                "s", same_files[-1], "raw executemany of its rows, CPU", size=size, per_unit=True)
         # CPU beside CPU as well: on a shared machine the wall clock counts the waits for a core and the disk.
         print(f"raw sqlite3 executemany of the same rows (the 35 stored columns and the new branches, into the "
-              f"migrated schema with its 7 member indexes, the program's pragmas, a transaction per file): "
+              f"migrated schema with its member indexes, the program's pragmas, a transaction per file): "
               f"{same:.2f} s, CPU "
               f"{same_cpu:.2f} s   ratio {ours / same:.1f}x, CPU {got['cpu'] / same_cpu:.1f}x")
         print(f"  older baseline, not the same rows (the file's 21 cells as text into a bare table, no key, no "
