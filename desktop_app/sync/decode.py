@@ -12,7 +12,6 @@ decoded once however often it is planned.
 from __future__ import annotations
 
 import gc
-import re
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -143,7 +142,10 @@ def decode_tables(m: Manifest, files: dict[str, bytes], storage=None) -> list[In
             raise PackageRefused(f"表“{label}”应有 {entry.rows} 行，实有 {read.rows} 行：数据包不完整或被改动过")
         if read.ragged:
             raise PackageRefused(f"表“{label}”第 {read.ragged} 行的列数不对")
-        out.append(_decode_rows(table, label, read.columns, read.rows, storage))
+        # No backslash anywhere in the file: no NULL (\N) and no escaped text in any column, so no
+        # column needs looking at for them (a join or a scan per column, a tenth of decoding).
+        escapes = b"\\" in files[table.name]
+        out.append(_decode_rows(table, label, read.columns, read.rows, storage, escapes))
     return out
 
 
@@ -159,25 +161,27 @@ _BOOL_VALUES = {"1": True, "0": False}
 Reader = Callable[[list[str]], list]
 
 
-# A whole column in the canonical text form, checked by one regex over the joined column (ASCII digits only).
-_CANONICAL = {kind: re.compile(f"(?:{form}\n)*", re.ASCII) for kind, form in (
-    ("datetime", r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}"),
-    ("date", r"\d{4}-\d\d-\d\d"),
-    ("time", r"\d\d:\d\d:\d\d\.\d{6}"),
-)}
+# The canonical text form of each kind, "0" where an ASCII digit goes. A whole column is checked against it
+# with one str.translate over the joined column (digits to "0") and one comparison: a third of a regex's cost.
+_CANONICAL = {"datetime": "0000-00-00 00:00:00.000000\n", "date": "0000-00-00\n", "time": "00:00:00.000000\n"}
+_DIGITS_TO_0 = str.maketrans("123456789", "000000000")
 
 
 def _texts(col: Sequence[str]) -> list:
     if "\\" not in "".join(col):  # no NULL (\N) and no escaped text: the texts are the values
-        return col if type(col) is list else list(col)
+        return _as_list(col)
     return [None if x == NULL else (x[1:] if x[:1] == "\\" else x) for x in col]
 
 
-def _canonical(form: re.Pattern, parse: Callable, canon: Callable, col: Sequence[str]) -> list:
+def _as_list(col: Sequence[str]) -> list:
+    return col if type(col) is list else list(col)
+
+
+def _canonical(form: str, parse: Callable, canon: Callable, col: Sequence[str]) -> list:
     """Dates and times as SQLite keeps them: the texts themselves when already canonical (the usual case)."""
-    if col and form.fullmatch("\n".join(col) + "\n"):
+    if col and ("\n".join(col) + "\n").translate(_DIGITS_TO_0) == form * len(col):
         deque(map(parse, col), maxlen=0)  # each one a real date or time (no month 13)
-        return col if type(col) is list else list(col)
+        return _as_list(col)
     return list(map(canon, map(parse, col)))
 
 
@@ -190,7 +194,7 @@ def _with_nulls(read: Reader) -> Reader:
     return reader
 
 
-def _column_reader(column, storage) -> Reader:
+def _column_reader(column, storage, escapes: bool = True) -> Reader:
     """Decode one whole column of texts (NULL included) at once; raises ValueError, KeyError or TypeError.
 
     Column by column, with C-level map() where a type allows, because a big
@@ -198,34 +202,43 @@ def _column_reader(column, storage) -> Reader:
     values come out as SQLite keeps them (what the dialect's bind processors
     would make, checked on a probe), ready for the driver's executemany.
     The codec's strict per-value decoder names the bad value on an error.
+    `escapes` False says no text of the column holds a backslash: no NULL, nothing escaped.
     """
     t = column.type
     if isinstance(t, String):
-        return _texts
+        return _texts if escapes else _as_list
+    read = _plain_reader(column, storage)
+    return _with_nulls(read) if escapes else read
+
+
+def _plain_reader(column, storage) -> Reader:
+    """_column_reader for a column without NULL."""
+    t = column.type
     if isinstance(t, Boolean):
         table = _BOOL_STORED if storage is not None else _BOOL_VALUES
-        return _with_nulls(lambda col: list(map(table.__getitem__, col)))
+        return lambda col: list(map(table.__getitem__, col))
     if isinstance(t, Integer):
-        return _with_nulls(lambda col: list(map(int, col)))
+        return lambda col: list(map(int, col))
     for kind_type, kind in ((DateTime, "datetime"), (Date, "date"), (Time, "time")):
         if not isinstance(t, kind_type):
             continue
         parse, canon = _PARSERS[kind]
         if storage is None:
-            return _with_nulls(lambda col: list(map(parse, col)))
+            return lambda col: list(map(parse, col))
         proc = t.dialect_impl(storage).bind_processor(storage)
         probe = _PROBE_VALUES[kind]
         if proc is None or proc(probe) == canon(probe):
-            return _with_nulls(partial(_canonical, _CANONICAL[kind], parse, canon))
-        return _with_nulls(lambda col: [proc(v) for v in map(parse, col)])
+            return partial(_canonical, _CANONICAL[kind], parse, canon)
+        return lambda col: [proc(v) for v in map(parse, col)]
     dec = codec_for(column)[1]
     proc = t.dialect_impl(storage).bind_processor(storage) if storage is not None else None
     if proc is None:
-        return _with_nulls(lambda col: [dec(x) for x in col])
-    return _with_nulls(lambda col: [proc(dec(x)) for x in col])
+        return lambda col: [dec(x) for x in col]
+    return lambda col: [proc(dec(x)) for x in col]
 
 
-def _decode_rows(table: Table, label: str, columns_text: list[list[str]], count: int, storage=None) -> IncomingTable:
+def _decode_rows(table: Table, label: str, columns_text: list[list[str]], count: int, storage=None,
+                 escapes: bool = True) -> IncomingTable:
     """Decode a table's columns (each column's texts, as package.read_columns gives them) into rows."""
     cols = list(table.columns)
     names = [c.name for c in cols]
@@ -234,7 +247,7 @@ def _decode_rows(table: Table, label: str, columns_text: list[list[str]], count:
     for i, c in enumerate(cols):
         texts = columns_text[i]
         try:
-            values = _column_reader(c, storage)(texts)
+            values = _column_reader(c, storage, escapes)(texts)
         except (ValueError, TypeError, KeyError):
             raise _bad_value(label, c, texts) from None
         if not c.nullable and None in values:

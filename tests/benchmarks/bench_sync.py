@@ -19,8 +19,11 @@ Figures printed:
 
 Compare runs made under the same load: the merges take most of the run and the
 raw baseline comes last, so load that changes during a run skews the ratio.
-The write phase (rows plus the stamp sync_row_state keeps per row and peer) is
-about 1.7x raw on its own; verify and decide are what is left above it.
+At full size (20 x 3,000, December 2026) the phases measured against raw were:
+write (rows plus the stamp sync_row_state keeps per row and peer) 1.2x on its
+own, commit 0.3x, verify (decrypt, inflate, check and decode every value)
+about 0.45x, decide 0.15x: 2.1x end to end in CPU. Rows written are most of
+the write phase, stamps a sixth of it.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -84,3 +85,29 @@ def test_plain_table_splits_into_columns_and_a_ragged_line_is_named():
     ragged = package.csv_bytes(["id", "name"], [["1", "张三"], ["2"], ["3", "x", "y"]])
     assert package.read_columns(ragged) == package.Columns(["id", "name"], [], 3, 3)
     assert package.read_columns(b"") == package.Columns([], [], 0, 0)
+
+
+def _read_or_error(read, data: bytes):
+    try:
+        return read(data)
+    except csv.Error as exc:
+        return type(exc)
+
+
+def test_a_table_longer_than_the_field_limit_and_a_field_over_it_read_as_csv_reader_reads_them():
+    limit = csv.field_size_limit()
+    rows = [[str(i), "x" * 50, "\\N" if i % 7 else "中"] for i in range(limit // 40)]
+    data = package.csv_bytes(["id", "name", "note"], rows)
+    assert len(data) > limit
+    assert package.read_columns(data) == _as_columns(data)
+    for at in (0, len(rows) // 2, len(rows) - 1):  # the first line, a middle one, the last
+        long = [row[:] for row in rows]
+        long[at][1] = "y" * (limit + 1)
+        data = package.csv_bytes(["id", "name", "note"], long)
+        assert _read_or_error(package.read_columns, data) == _read_or_error(_as_columns, data) == csv.Error
+
+
+def test_a_table_not_in_utf8_is_refused_as_before():
+    for data in (b"id,name\r\n1,\xff\r\n", b"id,\xe4\xb8\r\n1,2\r\n"):
+        with pytest.raises(UnicodeDecodeError):
+            package.read_columns(data)
