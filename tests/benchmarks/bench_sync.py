@@ -169,7 +169,7 @@ def _raw_baseline(street_path: Path, raw_path: Path) -> tuple[float, int, float]
 
 def main(argv: list[str] | None = None) -> None:
     if argv is None:
-        argv = [a for a in sys.argv[1:] if a.startswith("--")]
+        argv = sys.argv[1:]  # run as a script; the runner passes its own list
     p = argparse.ArgumentParser(prog="bench_sync")
     p.add_argument("--communities", type=int, default=20)
     p.add_argument("--members", type=int, default=3000)
