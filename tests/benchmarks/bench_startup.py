@@ -49,24 +49,29 @@ w = paint_frame()  # what `dangqun gui` does first: the frame, before the databa
 painted = time.perf_counter() - t0
 heavy = ("sqlalchemy", "reportlab", "openpyxl", "pypinyin", "qtawesome", "cv2")
 at_paint = [m for m in heavy if m in sys.modules]
+from PySide6.QtCore import QEventLoop, QTimer
+# Waits sleep in an event loop, as the program's app.exec() does: processEvents(flags, ms) drops
+# WaitForMoreEvents and returns at once, so a loop of it would spin a core beside the workers.
+loop = QEventLoop()
 found = []
-w.page_built.connect(lambda p: p.title == "党员名册" and p.searched.connect(found.append))
+w.page_built.connect(lambda p: p.title == "党员名册" and p.searched.connect(lambda n: (found.append(n), loop.quit())))
 w.nav.setCurrentRow(list(w.pages).index("党员名册"))  # the user goes to 党员名册 at once
 ctx = open_context(Path(sys.argv[1]), demo=False)
 w.attach(ctx)
 damaged = []
 watch_file(w, ctx.db, damaged.append)  # as `dangqun gui` does: the file's check once the first page has its rows
-from PySide6.QtCore import QEventLoop
 from desktop_app.gui import ops
-wait = QEventLoop.ProcessEventsFlag.WaitForMoreEvents
-while not found:
-    app.processEvents(wait, 50)
+if not found:
+    loop.exec()
 searchable = time.perf_counter() - t0
 searchable_cpu = time.process_time()
 assert found[0] > 0, found
 gate = ctx.db.gate
-while ops.pending() or (gate is not None and gate.problems is None):  # the check starts a moment after the rows
-    app.processEvents(wait, 50)
+poll = QTimer()
+poll.timeout.connect(lambda: ops.pending() or (gate is not None and gate.problems is None) or loop.quit())
+poll.start(10)  # the check starts a moment after the rows
+loop.exec()
+poll.stop()
 app.processEvents()
 settled = time.perf_counter() - t0
 assert gate is None or gate.problems == [], (gate.problems, damaged)  # the check ran, and passed
