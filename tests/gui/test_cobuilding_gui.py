@@ -88,7 +88,8 @@ def test_record_an_activity_with_two_units_and_twenty_residents(qtbot, app_ctx, 
     from PySide6.QtCore import Qt
 
     from desktop_app.gui.cobuilding import activities
-    from desktop_app.gui.cobuilding.activity_dialog import ActivityDialog, set_checked
+    from desktop_app.gui.cobuilding.activity_dialog import ActivityDialog
+    from desktop_app.gui.widgets.items import set_checked
     from desktop_app.services.visits import member_choices
 
     db = app_ctx.db
@@ -362,7 +363,7 @@ def test_three_lists_need_resource_project_claimed(qtbot, app_ctx, wait_ops, tow
 
 
 def test_units_and_topics_of_a_joint_meeting(qtbot, app_ctx, wait_ops, town, monkeypatch, qtmodeltester):
-    from desktop_app.gui.cobuilding.activity_dialog import set_checked
+    from desktop_app.gui.widgets.items import set_checked
     from desktop_app.gui.cobuilding.joint import JointPage, TopicDialog, UnitsAttendingDialog
     from desktop_app.services import meetings
     from desktop_app.views.meetings import MeetingInput

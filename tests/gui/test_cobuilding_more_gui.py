@@ -175,7 +175,8 @@ def test_a_cost_into_a_closed_month_is_refused_in_the_dialog_and_an_expense_can_
 
 
 def test_recording_an_activity_with_a_cost_offers_the_voucher(qtbot, app_ctx, wait_ops, town, monkeypatch):
-    from desktop_app.gui.cobuilding.activity_dialog import ActivityDialog, set_checked
+    from desktop_app.gui.cobuilding.activity_dialog import ActivityDialog
+    from desktop_app.gui.widgets.items import set_checked
 
     page = show(qtbot, wait_ops, ActivitiesPage(app_ctx))
 

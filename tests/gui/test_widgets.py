@@ -15,6 +15,7 @@ from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.bars import refill
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import combo
+from desktop_app.gui.widgets.items import VALUE_ROLE, add_item, check_all, checked, checklist, current_value, set_checked
 from desktop_app.gui.widgets.page import AppContext
 from desktop_app.gui.widgets.record_list import (
     Act,
@@ -98,6 +99,29 @@ def test_the_list_keeps_the_services_order_until_a_header_is_clicked(qtbot, qapp
     assert [t.id for t in panel.model.rows] == ["a", "b", "c"]
     panel.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     assert [t.id for t in panel.model.rows] == ["b", "c", "a"]
+
+
+def test_a_checklist_reads_back_the_ticked_values_in_list_order(qtbot):
+    box = checklist([("甲", "a"), ("乙", "b"), ("丙", "c")], ["c", "a"])
+    qtbot.addWidget(box)
+    assert checked(box) == ["a", "c"]
+    set_checked(box, "a", False)
+    set_checked(box, "b")
+    assert checked(box) == ["b", "c"]
+    check_all(box, False)
+    assert checked(box) == []
+    check_all(box, True)
+    assert checked(box) == ["a", "b", "c"]
+    assert box.item(1).data(VALUE_ROLE) == "b" and box.item(1).data(ID_ROLE) is None  # not the table's row id
+
+
+def test_a_value_list_answers_its_current_value(qtbot):
+    box = checklist([], [])
+    qtbot.addWidget(box)
+    assert current_value(box) is None
+    add_item(box, "文件", Thing("x", "甲", 1))
+    box.setCurrentRow(0)
+    assert current_value(box) == Thing("x", "甲", 1)
 
 
 def test_refill_keeps_the_choice_and_fires_nothing(qtbot):

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import assessment as rules
@@ -18,6 +18,7 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common, forms
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, text_area
+from desktop_app.gui.widgets.items import add_item, current_value
 from desktop_app.gui.widgets.layouts import fill, form_layout, wrapped
 from desktop_app.services import assessment as asm
 from desktop_app.views.assessment import (
@@ -94,13 +95,10 @@ class ScoreDialog(SavingDialog):
             self._list(f"{p.name}（新）", p)
 
     def _list(self, text: str, what: EvidenceFile | Path) -> None:
-        item = QListWidgetItem(text)
-        item.setData(Qt.ItemDataRole.UserRole, what)
-        self.files.addItem(item)
+        add_item(self.files, text, what)
 
     def chosen_file(self) -> EvidenceFile | Path | None:
-        item = self.files.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return current_value(self.files)
 
     def open_file(self) -> None:
         """Open the selected file with the system's viewer (a stored file is looked up off the GUI thread)."""

@@ -5,11 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QSpinBox,
     QWidget,
 )
@@ -21,36 +18,10 @@ from desktop_app.gui.residents.pickers import member_picker
 from desktop_app.gui.widgets.dialog import create_or_update
 from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Listed, Money, Put, Text
 from desktop_app.gui.widgets.forms import combo
+from desktop_app.gui.widgets.items import checked, checklist
 from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
 from desktop_app.views.cobuilding import ActivityDetail
-
-ID_ROLE = Qt.ItemDataRole.UserRole  # a checklist item's value
-
-
-def checklist(items: Sequence[tuple[str, str]], checked: Sequence[str]) -> QListWidget:
-    box = QListWidget()
-    wanted = set(checked)
-    for label, value in items:
-        item = QListWidgetItem(label)
-        item.setData(ID_ROLE, value)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked if value in wanted else Qt.CheckState.Unchecked)
-        box.addItem(item)
-    box.setMaximumHeight(110)
-    return box
-
-
-def checked(box: QListWidget) -> list[str]:
-    return [box.item(i).data(ID_ROLE) for i in range(box.count())
-            if box.item(i).checkState() == Qt.CheckState.Checked]
-
-
-def set_checked(box: QListWidget, value: str, on: bool = True) -> None:
-    for i in range(box.count()):
-        if box.item(i).data(ID_ROLE) == value:
-            box.item(i).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-
 
 class PeopleTable(RowsEditor):
     """Who served: a member (picked), a reporting member (from the register) or a volunteer (by name)."""

@@ -8,10 +8,10 @@ from html import escape
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop_app.domain.meetings import MEETING_STATUS_LABELS
-from desktop_app.gui.cobuilding.activity_dialog import checked, checklist
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
 from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.forms import combo, named_combo
+from desktop_app.gui.widgets.items import checked, checklist
 from desktop_app.gui.widgets.layouts import form_layout
 from desktop_app.gui.widgets.record_list import Act, Choice, Loaded, Search, Table
 from desktop_app.gui.widgets.required import required

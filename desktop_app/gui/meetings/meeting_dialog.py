@@ -11,18 +11,19 @@ import re
 from dataclasses import dataclass
 from datetime import date, time
 
-from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QPlainTextEdit, QPushButton, QTimeEdit, QWidget,
+    QPlainTextEdit, QPushButton, QTimeEdit, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.dialog import DiscardGuard
+from desktop_app.gui.widgets.items import add_check, check_all, checked
 from desktop_app.gui.widgets.layouts import column, error_line, fill, form_layout, ok_cancel
-from desktop_app.gui.widgets.table import ID_ROLE, ChoiceDelegate, Column, ColumnModel, table_view
+from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
 
@@ -224,17 +225,9 @@ class MeetingDialog(DiscardGuard, QDialog):  # asks before typed data is thrown 
             where = f"（{p.group_name}）" if p.group_name else ""
             marks = "　支委" if p.on_committee else ""
             marks += "　预备党员" if p.category == "预备党员" else ""
-            item = QListWidgetItem(f"{p.name}{where}{marks}")
-            item.setData(ID_ROLE, p.member_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if p.member_id in ticked else Qt.CheckState.Unchecked)
-            self.people.addItem(item)
+            add_check(self.people, f"{p.name}{where}{marks}", p.member_id, p.member_id in ticked)
         for a in extra:
-            item = QListWidgetItem(f"{a.name}（{a.org_name}）")
-            item.setData(ID_ROLE, a.member_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            self.people.addItem(item)
+            add_check(self.people, f"{a.name}（{a.org_name}）", a.member_id, True)
         self.people.blockSignals(False)
         self._loaded = True
         self._update_count()
@@ -242,9 +235,7 @@ class MeetingDialog(DiscardGuard, QDialog):  # asks before typed data is thrown 
 
     def _check_all(self, on: bool) -> None:
         self.people.blockSignals(True)
-        state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
-        for i in range(self.people.count()):
-            self.people.item(i).setCheckState(state)
+        check_all(self.people, on)
         self.people.blockSignals(False)
         self._update_count()
 
@@ -256,8 +247,7 @@ class MeetingDialog(DiscardGuard, QDialog):  # asks before typed data is thrown 
         """Ticked members in list order; None while the list has not loaded (the service then uses the default)."""
         if not self._loaded:
             return None
-        return [self.people.item(i).data(ID_ROLE) for i in range(self.people.count())
-                if self.people.item(i).checkState() == Qt.CheckState.Checked]
+        return checked(self.people)
 
     # --- values ---------------------------------------------------------------
     def values(self) -> ms.MeetingInput:

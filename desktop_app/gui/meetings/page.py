@@ -24,6 +24,7 @@ from desktop_app.gui.meetings.signin_batch import print_signin_batch
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading, search_box, toolbar
 from desktop_app.gui.widgets.forms import combo
+from desktop_app.gui.widgets.items import add_item, value_of
 from desktop_app.gui.widgets.layouts import column, fill, panel, splitter, wrapped
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.domain.idcard import mask_phone
@@ -439,9 +440,7 @@ class MeetingsPage(Page):
             + (f"<p>列席：{guests}</p>" if guests else "")
         )
         for f in d.files:
-            item = QListWidgetItem(icons.get("attach"), f.file_name)
-            item.setData(Qt.ItemDataRole.UserRole, f.id)
-            self.files.addItem(item)
+            add_item(self.files, f.file_name, f.id, icons.get("attach"))
 
     def _update_actions(self) -> None:
         row = self.selected_row()
@@ -620,7 +619,7 @@ class MeetingsPage(Page):
         self._write(add, lambda n: self.show_message(f"已为会议 {row.number} 添加 {n} 个附件（已复制到数据文件夹）。"))
 
     def _open_file(self, item: QListWidgetItem) -> None:
-        db, att = self.ctx.db, item.data(Qt.ItemDataRole.UserRole)
+        db, att = self.ctx.db, value_of(item)
         run_op(self, lambda job: ms.attachment_path(db, att),
                lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog, QGroupBox, QHBoxLayout, QLabel,
-    QListWidget, QListWidgetItem, QPushButton, QSpinBox,
+    QPushButton, QSpinBox,
     QVBoxLayout, QWidget,
 )
 
@@ -20,6 +20,7 @@ from desktop_app.gui.widgets.fields import Choice, FieldForm, Put, show
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.bars import heading as page_heading
 from desktop_app.gui.widgets.bars import toolbar
+from desktop_app.gui.widgets.items import checked, checklist
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.services import auth
@@ -58,15 +59,7 @@ class UserDialog(AccountDialog):
         self.role_note = QLabel()
         self.role_note.setWordWrap(True)
         self.role_note.setStyleSheet("color: #5f6368")
-        self.grids = QListWidget()
-        self.grids.setMaximumHeight(120)
-        chosen = set(user.grid_ids) if user else set()
-        for gid, name in grids:
-            item = QListWidgetItem(name)
-            item.setData(Qt.ItemDataRole.UserRole, gid)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if gid in chosen else Qt.CheckState.Unchecked)
-            self.grids.addItem(item)
+        self.grids = checklist([(name, gid) for gid, name in grids], user.grid_ids if user else (), height=120)
         self.password = self.repeat = None
         first_password = (
             secret("password", "初始密码", NEW_PASSWORD),
@@ -102,10 +95,7 @@ class UserDialog(AccountDialog):
         self.fields.setRowVisible(self.grids, role == Role.GRID)
 
     def chosen_grids(self) -> list[str]:
-        return [
-            self.grids.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.grids.count())
-            if self.grids.item(i).checkState() == Qt.CheckState.Checked
-        ]
+        return checked(self.grids)
 
     def prepare(self):
         db, name, role, grids = self.db, self.display_name.text(), self.role.currentData(), self.chosen_grids()

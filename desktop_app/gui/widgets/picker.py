@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import debounced
+from desktop_app.gui.widgets.items import add_item, value_of
 
 
 class SearchPicker(QWidget):
@@ -70,15 +71,13 @@ class SearchPicker(QWidget):
             return  # the user typed on; a newer search is coming
         self.matches.clear()
         for label, payload in found:
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, payload)
-            self.matches.addItem(item)
+            add_item(self.matches, label, payload)
         self.matches.setVisible(bool(found))
         if found:
             self.matches.setCurrentRow(0)
 
     def _pick_item(self, item: QListWidgetItem) -> None:
-        self.set_chosen(item.data(Qt.ItemDataRole.UserRole))
+        self.set_chosen(value_of(item))
         self.picked.emit(self._chosen)
 
     def pick_row(self, row: int = 0) -> Any:

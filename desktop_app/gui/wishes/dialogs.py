@@ -6,13 +6,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -29,6 +27,7 @@ from desktop_app.gui.residents.pickers import member_picker, resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog, create_or_update
 from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Money, Put, Text, grid
 from desktop_app.gui.widgets.forms import DateEdit, combo, select
+from desktop_app.gui.widgets.items import add_item, current_value
 from desktop_app.gui.widgets.layouts import fill, form_layout, wrapped
 from desktop_app.services import wishes
 from desktop_app.services.database import Database
@@ -195,13 +194,10 @@ class UnitsDialog(QDialog):
         for u in units:
             text = u.name + (f"（{u.contact_person} {u.phone}）" if u.contact_person or u.phone else "")
             text += f"  认领 {u.claims} 个" if u.claims else ""
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, u)
-            self.list.addItem(item)
+            add_item(self.list, text, u)
 
     def _current(self):
-        item = self.list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
+        return current_value(self.list)
 
     def add(self) -> None:
         if PartnerUnitDialog(self, self.db).exec() == QDialog.DialogCode.Accepted:
