@@ -44,9 +44,6 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     from desktop_app.gui.translations import install_translations
 
     install_translations(app)  # Qt's own buttons and dialogs in Chinese
-    from desktop_app.gui.widgets import fit
-
-    fit.install(app)  # no dialog larger than the screen at 1366×768
     ensure_cjk_font(app)
     qss = resource_path("style.qss")
     if qss.exists():
@@ -433,9 +430,13 @@ def paint_frame():
     (watch_file, once that page has its rows, puts the garbage collector back to usual).
     """
     from desktop_app.gui.main_window import MainWindow
+    from desktop_app.gui.widgets import fit
 
     _collect_seldom()
-    frame = MainWindow()
-    frame.show()
+    frame = MainWindow(shown=True)
     QApplication.processEvents()
+    # No dialog larger than the screen at 1366×768. Installed after the first paint: the filter sees
+    # every event, and each kind of object it is handed first makes PySide build that class's Python
+    # wrapper and enums (a fifth of the frame's CPU); no dialog opens before the frame.
+    fit.install(QApplication.instance())
     return frame

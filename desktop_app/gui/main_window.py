@@ -36,7 +36,8 @@ class MainWindow(QMainWindow):
     ready = Signal()  # attach() is done: the database is open and the current page is built
     page_built = Signal(object)  # a page, the first time it is built
 
-    def __init__(self, ctx: AppContext | None = None):
+    def __init__(self, ctx: AppContext | None = None, *, shown: bool = False):
+        """`shown`: show the window at once, at its remembered size (paint_frame's frame)."""
         super().__init__()
         self.ctx: AppContext | None = None
         self.skip_exit_backup = False
@@ -77,7 +78,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         from desktop_app.gui.widgets import memory  # size, place and column widths of the last session
 
-        memory.restore_window(self)  # each page's column widths are applied when it is built
+        memory.restore_window(self, shown)  # each page's column widths are applied when it is built
         if ctx is not None:
             self.attach(ctx)
 

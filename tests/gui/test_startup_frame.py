@@ -23,6 +23,34 @@ print(json.dumps({"loaded": [m for m in heavy if m in sys.modules], "pages": pag
 """
 
 
+FRAME_FIT = r"""
+import enum, gc, json
+from desktop_app.gui.app import make_app, paint_frame
+app = make_app()
+fitter_before = getattr(app, "_dialog_fitter", None) is not None
+w = paint_frame()
+qt_enums = sum(1 for o in gc.get_objects() if isinstance(o, enum.EnumType) and o.__qualname__.startswith("Qt."))
+from PySide6.QtWidgets import QDialog
+dlg = QDialog()
+room = dlg.screen().availableGeometry()
+dlg.resize(room.width() + 300, room.height() + 300)
+dlg.show()
+app.processEvents()
+print(json.dumps({"fitter_before": fitter_before, "qt_enums": qt_enums, "maximized": w.isMaximized(),
+                  "fits": dlg.width() <= room.width() and dlg.height() <= room.height()}))
+"""
+
+
+def test_the_frame_paints_before_qt_namespace_enums_and_the_dialog_filter_which_then_fits_dialogs(tmp_path):
+    # PySide builds Python enums for all of Qt's namespace on its first use, and the application-wide
+    # filter makes it build each event receiver's class: both cost the frame a fifth of its CPU
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DANGQUN_DATA_DIR=str(tmp_path))  # no remembered size
+    out = subprocess.run([sys.executable, "-c", FRAME_FIT], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got == {"fitter_before": False, "qt_enums": 0, "maximized": True, "fits": True}
+
+
 def test_every_page_line_says_what_its_class_says():
     for spec in PAGES:
         cls = spec.load()

@@ -1,7 +1,8 @@
 """Every dialog fits the screen it opens on: at 1366×768 with a taskbar, a dialog taller or wider
 than what is left is shrunk to it and moved inside, so no 保存 button sits under the taskbar.
 
-One application-wide event filter (installed by gui.app.make_app) instead of a check in each dialog.
+One application-wide event filter (installed by gui.app.paint_frame once the frame has painted) instead of a check
+in each dialog.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ widths a worker dragged without any page doing anything.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSettings
@@ -30,11 +29,18 @@ def ui_settings() -> QSettings:
     return found
 
 
-def restore_window(window: QWidget) -> None:
-    """The size and place it had when last closed; maximised the first time."""
+def restore_window(window: QWidget, show: bool = False) -> None:
+    """The size and place it had when last closed; maximised the first time. `show`: and show it now.
+
+    Shown at once, a first start maximises through showMaximized(): windowState() and Qt.WindowState
+    would make PySide build Python enums for all of Qt's namespace (10-40 ms) before the first paint.
+    """
     geometry = ui_settings().value("window/geometry")
-    if geometry is None or not window.restoreGeometry(geometry):
-        from PySide6.QtCore import Qt  # its first use costs 40-140 ms: not before the window's first paint
+    restored = geometry is not None and window.restoreGeometry(geometry)
+    if show:
+        window.show() if restored else window.showMaximized()
+    elif not restored:
+        from PySide6.QtCore import Qt
 
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
@@ -46,6 +52,8 @@ def save_window(window: QWidget) -> None:
 
 
 def table_key(titles: Sequence[str]) -> str:
+    import hashlib  # not before the frame's first paint
+
     return "columns/" + hashlib.sha1("|".join(titles).encode("utf-8")).hexdigest()[:16]
 
 
