@@ -53,7 +53,8 @@ TABLE_LABELS: dict[str, str] = {
     "access_setting": "安全设置",
 }
 
-# Column -> Chinese, for the before/after view; unknown columns show their own name.
+# Column -> Chinese, for the before/after view and the sync conflict view (one word per column in both);
+# unknown columns show their own name.
 FIELD_LABELS: dict[str, str] = {
     "name": "名称", "code": "代码", "kind": "类型", "parent_id": "上级", "sort_order": "排序",
     "status": "状态", "grid_id": "网格", "household_id": "住户", "resident_id": "居民",
@@ -131,6 +132,12 @@ FIELD_LABELS.update({
     "wisher_name": "心愿人",
 })
 
+# Bookkeeping the trail leaves out (store.audit.SKIP_COLUMNS) but a sync conflict shows side by side.
+FIELD_LABELS.update({
+    "created_at": "创建时间", "updated_at": "修改时间", "updated_by_site": "修改单位", "version": "版本",
+    "deleted": "已删除", "name_pinyin": "姓名拼音", "name_initials": "姓名首字母",
+})
+
 _PERSON = {"name": "姓名", "id_number": "公民身份号码", "phone": "联系电话", "gender": "性别",
            "birth_date": "出生日期"}
 TABLE_FIELD_LABELS: dict[str, dict[str, str]] = {
@@ -145,6 +152,10 @@ PAGE_SIZE = 200
 
 def field_label(table: str, column: str) -> str:
     return TABLE_FIELD_LABELS.get(table, {}).get(column) or FIELD_LABELS.get(column, column)
+
+
+def table_label(table: str) -> str:
+    return TABLE_LABELS.get(table, table)
 
 
 @dataclass
@@ -193,7 +204,7 @@ class AuditRow:
 
     @property
     def table_label(self) -> str:
-        return TABLE_LABELS.get(self.table, self.table)
+        return table_label(self.table)
 
     @property
     def who(self) -> str:

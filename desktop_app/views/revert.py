@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from desktop_app.views.audit import TABLE_LABELS, field_label
+from desktop_app.views.audit import field_label, table_label
 
 
 _LABELS = {"deleted": "已删除"}
@@ -24,7 +24,7 @@ class RevertItem:
 
     @property
     def what(self) -> str:
-        kind = TABLE_LABELS.get(self.table, self.table)
+        kind = table_label(self.table)
         return f"{kind}“{self.label}”" if self.label else kind
 
     def lines(self) -> list[str]:

@@ -256,7 +256,7 @@ def test_the_street_sees_both_versions_and_a_person_decides(qtbot, community, st
     cells = {panel.fields.item(r, 0).text(): (panel.fields.item(r, 1).text(), panel.fields.item(r, 2).text())
              for r in range(panel.fields.rowCount())}
     assert cells["手机号码"] == ("13811111111", "13922222222")
-    assert "名称/姓名" not in cells  # only what differs
+    assert "姓名" not in cells  # only what differs
     panel.only_diff.setChecked(False)
     assert panel.fields.rowCount() > len(cells)
     assert panel.take_local.isEnabled() and panel.take_incoming.isEnabled()

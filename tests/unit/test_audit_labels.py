@@ -24,3 +24,13 @@ def test_every_audited_column_has_a_chinese_label():
 
 def test_the_check_can_fail():
     assert not _CHINESE.search(field_label("dues_rate_rule", "no_such_column"))
+
+
+def test_a_sync_conflict_names_every_column_of_an_audited_table_in_chinese():
+    """The conflict view shows bookkeeping the trail leaves out; it labels columns with the trail's words."""
+    from desktop_app.sync.codec import synced_tables
+
+    english = [f"{t.name}.{c.name}" for t in synced_tables() if t.name not in audit.NOT_AUDITED
+               for c in t.columns if c.name != "id" and not _CHINESE.search(field_label(t.name, c.name))]
+    assert english == []
+    assert field_label("member", "name") == "姓名" and field_label("member", "mobile") == "手机号码"

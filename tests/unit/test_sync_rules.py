@@ -252,4 +252,3 @@ def test_the_next_export_starts_a_little_before_what_was_confirmed():
 def test_labels_fall_back_to_the_name():
     assert r.table_label("member") == "党员"
     assert r.table_label("brand_new_table") == "brand_new_table"
-    assert r.column_label("id_number") == "公民身份号码"

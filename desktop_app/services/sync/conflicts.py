@@ -18,7 +18,7 @@ from sqlalchemy import Boolean, DateTime, select
 from sqlalchemy.exc import IntegrityError
 
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
-from desktop_app.domain.sync_rules import COMMUNITY, Stamp, column_label, resolved_version, table_label
+from desktop_app.domain.sync_rules import COMMUNITY, Stamp, resolved_version, table_label
 from desktop_app.services import auth
 from desktop_app.services.sync.status import site_names
 from desktop_app.services.uow import UnitOfWork
@@ -29,6 +29,7 @@ from desktop_app.store.models import Organization
 from desktop_app.store.models_sync import SyncConflict, SyncIdentity
 from desktop_app.sync import merge
 from desktop_app.sync.codec import NULL, row_to_texts, synced_tables, texts_to_row
+from desktop_app.views.audit import field_label
 from desktop_app.views.sync import INCOMING, LOCAL, SIDE_LABELS, ConflictDetail, ConflictRow, FieldDiff
 
 _ROW_NAMES = ("name", "title", "wisher_name", "visitee_name", "head_name", "guest_name", "claimant_name",
@@ -111,7 +112,7 @@ def conflict_detail(db: Database, conflict_id: str) -> ConflictDetail:
         incoming = json.loads(c.incoming_json)
         org_names = dict(s.execute(select(Organization.id, Organization.name)).all())
         fields = tuple(
-            FieldDiff(col.name, column_label(col.name),
+            FieldDiff(col.name, field_label(c.table_name, col.name),
                       _display(col, local.get(col.name, NULL), org_names, names),
                       _display(col, incoming.get(col.name, NULL), org_names, names))
             for col in table.columns if col.name != "id"
