@@ -29,7 +29,8 @@ from desktop_app.services.database import Database
 from desktop_app.services.membership import branch_voters
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.services.records import live, writes
-from desktop_app.store.models import Member, Organization, Site
+from desktop_app.services.site import center_name
+from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_development import Applicant, DevelopmentStep
 from desktop_app.views.development import (  # noqa: F401  re-exported
     ApplicantDetail, ApplicantInput, ApplicantRow, DevelopmentRegister, ReminderRow, StepInput, StepRow,
@@ -290,7 +291,7 @@ def register(db: Database, year: int, branch_id: str | None = None, today: date 
             q = q.where(Applicant.org_id.in_(orgtree.subtree_select(branch_id)))
         people = sorted(s.scalars(q).all(), key=lambda a: (a.org_id, a.applied_on, a.name))
         details = tuple(_detail(s, a, today) for a in people)
-        center = s.scalar(select(Site.org_name).limit(1)) or ""
+        center = center_name(s)
     if not auth.can(db, "members.reveal"):
         details = tuple(_masked(d) for d in details)
     return DevelopmentRegister(center, year, details, dict(Counter(d.row.stage for d in details)))
@@ -315,5 +316,5 @@ def print_record(db: Database, applicant_id: str, out: Path | None = None, *, to
 
     detail = get(db, applicant_id, today)
     with db.session() as s:
-        center = s.scalar(select(Site.org_name).limit(1)) or ""
+        center = center_name(s)
     return render_record(detail, center, out, printed_on=printed_on, font_path=font_path)

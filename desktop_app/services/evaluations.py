@@ -15,8 +15,9 @@ from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.services.records import live
+from desktop_app.services.site import center_name
 from desktop_app.store.db import Database
-from desktop_app.store.models import Member, Organization, Site
+from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_meetings import Evaluation
 from desktop_app.views.evaluations import (  # noqa: F401 - re-exported for callers
     BranchEvaluation,
@@ -139,7 +140,7 @@ def summary(db: Database, year: int, org_id: str | None = None) -> EvaluationSum
     auth.require(db, "evaluations.read")
     year = _check_year(year)
     with db.session() as s:
-        center = s.scalar(select(Site.org_name).limit(1)) or ""
+        center = center_name(s)
         orgs = s.execute(
             select(Organization.id, Organization.parent_id, Organization.kind, Organization.name)
             .where(Organization.deleted.is_(False))

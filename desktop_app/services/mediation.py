@@ -25,7 +25,8 @@ from desktop_app.services.records import (
     any_like, assign, chosen, chunked, given, in_year, live_children, next_year_number, over_children, settle,
     tombstone_children, writes,
 )
-from desktop_app.services.residents import NO_GRID, center_of, check_grid, grid_names, live, text_terms
+from desktop_app.services.residents import NO_GRID, check_grid, grid_names, live, text_terms
+from desktop_app.services.site import center_of
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Resident

@@ -27,7 +27,7 @@ from desktop_app.services import auth, privacy
 from desktop_app.services.records import chosen, like_escape, live, number_like, settle, text_terms, writes  # noqa: F401  live and the last two re-exported
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
-from desktop_app.store.models import Household, Organization, Resident, Site
+from desktop_app.store.models import Household, Organization, Resident
 from desktop_app.store.models_service import ServiceListItem
 from desktop_app.views.orgs import OrgNode, path_names
 from desktop_app.views.residents import (  # noqa: F401  re-exported: callers import them from here
@@ -54,17 +54,6 @@ class ResidentFilter:
 def household_label(building: str, unit: str, room: str, address: str = "") -> str:
     label = f"{building or ''}{unit or ''}{room or ''}"
     return label or (address or "")
-
-
-def center_name(s: Session) -> str:
-    """The community's name, printed at the head of every resident-service form."""
-    return s.scalar(select(Site.org_name).limit(1)) or ""
-
-
-def center_of(db: Database) -> str:
-    """center_name in a session of its own, for a print_* call that reads nothing else."""
-    with db.session() as s:
-        return center_name(s)
 
 
 def _org_nodes(s) -> list[OrgNode]:

@@ -23,7 +23,8 @@ from desktop_app.domain import access
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import Period
 from desktop_app.services import auth, visits
-from desktop_app.services.residents import NO_GRID, center_of, grids
+from desktop_app.services.residents import NO_GRID, grids
+from desktop_app.services.site import center_of
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household
 from desktop_app.store.models_service import MediationCase, Project, Visit, Wish

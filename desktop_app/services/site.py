@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop_app.domain import orgs as org_rules
 from desktop_app.domain.errors import Conflict, ValidationError
@@ -13,7 +14,18 @@ from desktop_app.store.db import Database
 from desktop_app.store.models import Organization, Site
 from desktop_app.views.site import LEVELS, SiteInfo
 
-__all__ = ["LEVELS", "SiteInfo", "get_site", "init_site", "create_in"]
+__all__ = ["LEVELS", "SiteInfo", "center_name", "center_of", "get_site", "init_site", "create_in"]
+
+
+def center_name(s: Session) -> str:
+    """The name at the head of every printed form: the organisation this database belongs to."""
+    return s.scalar(select(Site.org_name).limit(1)) or ""
+
+
+def center_of(db: Database) -> str:
+    """center_name in a session of its own, for a print call that reads nothing else (it checks its own read)."""
+    with db.session() as s:
+        return center_name(s)
 
 
 def get_site(db: Database) -> SiteInfo | None:

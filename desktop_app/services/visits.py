@@ -28,9 +28,10 @@ from desktop_app.services.records import (
     OpenFilter, any_like, assign, chunked, given, live_children, settle, tombstone_children, within,
 )
 from desktop_app.services.residents import (
-    NO_GRID, center_name, center_of, check_grid, grid_names, household_label, live, name_match, resident_place,
+    NO_GRID, check_grid, grid_names, household_label, live, name_match, resident_place,
     text_terms,
 )
+from desktop_app.services.site import center_name, center_of
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.services.visit_steps import apply_step, close_for_project  # noqa: F401  close_for_project re-exported
 from desktop_app.store.db import Database

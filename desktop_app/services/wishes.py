@@ -27,8 +27,9 @@ from desktop_app.services.records import (
     any_like, assign, chosen, given, in_year, next_year_number, settle, tombstone_children, within, writes,
 )
 from desktop_app.services.residents import (
-    NO_GRID, center_name, check_grid, grid_names, household_label, live, name_match, resident_place, text_terms,
+    NO_GRID, check_grid, grid_names, household_label, live, name_match, resident_place, text_terms,
 )
+from desktop_app.services.site import center_name
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Resident

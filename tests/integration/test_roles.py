@@ -490,9 +490,7 @@ SERVICE_MODULES = ("orgs", "roster", "residents", "visits", "wishes", "projects"
                    "transfers", "memberlife", "cobuilding", "revert")
 CHECKS = {"require", "scoped", "scope"}  # auth.can() only asks; it protects nothing
 # Public functions that take the database and deliberately check nothing: (module, name) -> why.
-NEEDS_NO_CHECK: dict[tuple[str, str], str] = {
-    ("residents", "center_of"): "the community's name for a printout's head; every print_* caller checks its own read",
-}
+NEEDS_NO_CHECK: dict[tuple[str, str], str] = {}
 # Writes guarded by a read permission: they only seed defaults a read needs (idempotent).
 SEEDING_READS = {("ledger", "ensure_accounts"), ("dues", "ensure_rate_rules")}
 # Reads whose only write is the audit line recording that full numbers were shown.

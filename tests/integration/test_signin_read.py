@@ -17,7 +17,7 @@ from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import DomainError
 from desktop_app.domain.idcard import MALE, make
 from desktop_app.domain.members import MemberInput
-from desktop_app.services import auth, demo, orgs, roster
+from desktop_app.services import auth, demo, orgs, roster, site
 from desktop_app.services import meetings as ms
 from desktop_app.views.meetings import SigninSheet, org_label, signin_lines
 
@@ -25,7 +25,7 @@ from desktop_app.views.meetings import SigninSheet, org_label, signin_lines
 def sheet_from_full_read(db, meeting_id: str) -> SigninSheet:
     d = ms.get(db, meeting_id)
     return SigninSheet(
-        center_name=ms.center_name(db), org_name=org_label(d.org_name, d.branch_name), kind=d.kind, title=d.title,
+        center_name=site.center_of(db), org_name=org_label(d.org_name, d.branch_name), kind=d.kind, title=d.title,
         number=d.number, meeting_date=d.meeting_date, start_time=d.start_time, end_time=d.end_time, place=d.place,
         host=d.host, lecturer=d.lecturer if d.kind == rules.PARTY_LECTURE else "", lines=signin_lines(d.attendees))
 

@@ -24,8 +24,9 @@ from desktop_app.services.assessment.rules import RULES, measure_all
 from desktop_app.services.assessment.scheme import info_of, own_org_id, pick, year_schemes
 from desktop_app.services.database import Database
 from desktop_app.services.records import assign, keep_file, live, stored_file, tombstone, writes
+from desktop_app.services.site import center_name
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store.models import Organization, Site
+from desktop_app.store.models import Organization
 from desktop_app.store.models_assessment import (
     AssessmentEvidence, AssessmentIndicator, AssessmentScore, AssessmentTitle,
 )
@@ -53,7 +54,7 @@ class _Year:
 
     def __init__(self, db: Database, s: Session, year: int, as_of: date):
         self.year, self.as_of = year, as_of
-        self.center = s.scalar(select(Site.org_name).limit(1)) or ""
+        self.center = center_name(s)
         self.facts = YearFacts(db, s, year, as_of)
         candidates = year_schemes(s, year)
         communities = {o.id for o in self.facts.orgs.by_id.values() if o.kind == OrgKind.COMMUNITY}

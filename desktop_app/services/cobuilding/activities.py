@@ -21,8 +21,8 @@ from desktop_app.services import attachments, auth
 from desktop_app.services.cobuilding.common import (
     activity_rows, copy_changed, cost_rows, live, org_names, tombstone, year_span,
 )
-from desktop_app.services.residents import center_of
 from desktop_app.services.records import keep_file, settle, stored_file, writes
+from desktop_app.services.site import center_of
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization
@@ -231,4 +231,3 @@ def print_activity_register(db: Database, year: int, out: Path, *, today: date |
     register = activity_register(db, year)
     render_activity_register(center_of(db), register, out, today or date.today(), progress=progress)
     return len(register.rows)
-

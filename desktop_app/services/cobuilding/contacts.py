@@ -17,8 +17,9 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain import idcard
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import copy_changed, end_row, live, org_names, tombstone
-from desktop_app.services.residents import center_name, household_label
+from desktop_app.services.residents import household_label
 from desktop_app.services.records import settle, writes
+from desktop_app.services.site import center_name
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Organization

@@ -14,7 +14,7 @@ from desktop_app.services.cobuilding.costs import linked_cost_in
 from desktop_app.services.cobuilding.pairing import pairing_figures
 from desktop_app.services.cobuilding.units import list_units, unit_year
 from desktop_app.services.records import in_force
-from desktop_app.services.residents import center_of
+from desktop_app.services.site import center_of
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import (
     Activity, Inquiry, PartnerUnit, PostClaim, ReportingPost, UnitReport,

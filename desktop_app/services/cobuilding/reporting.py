@@ -22,8 +22,8 @@ from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import (
     activity_rows, copy_changed, end_row, live, org_names, reporting_rows, tombstone, year_span,
 )
-from desktop_app.services.residents import center_of
 from desktop_app.services.records import settle, writes
+from desktop_app.services.site import center_of
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization

@@ -22,7 +22,7 @@ from desktop_app.services.cobuilding.common import activity_totals, reporting_to
 from desktop_app.services.cobuilding.costs import linked_cost_in
 from desktop_app.services.orgtree import subtree_select
 from desktop_app.services.records import in_force
-from desktop_app.services.residents import center_of
+from desktop_app.services.site import center_of
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Resident
 from desktop_app.store.models_cobuilding import (

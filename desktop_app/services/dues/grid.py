@@ -24,7 +24,7 @@ from desktop_app.services.dues.facts import (
     rate_label,
 )
 from desktop_app.services.dues.rates import ensure_rate_rules, rate_rules_in
-from desktop_app.services.ledger.books import site_name
+from desktop_app.services.site import center_name
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
 from desktop_app.store.models_ledger import DuesBase
@@ -67,7 +67,7 @@ def branch_grid(db: Database, org_id: str, year: int, today: date | None = None)
                 except ValidationError as exc:
                     basis = exc.message
             rows.append(GridRow(f.id, f.seq, f.name, category, income, due, basis, cells, consent, rate))
-        center = site_name(s)
+        center = center_name(s)
         return DuesGrid(center, org.id, org.name, year, today, tuple(rows))
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from desktop_app.domain.money import format_yuan
 from desktop_app.services import auth
 from desktop_app.services.dues.grid import registry_grids
-from desktop_app.services.ledger.books import site_name
+from desktop_app.services.site import center_name
 from desktop_app.store.db import Database
 
 
@@ -29,7 +29,7 @@ def print_dues_registry(
     auth.require(db, "dues.read")
     grids = registry_grids(db, year, branch, today)
     with db.session() as s:
-        name = site_name(s)
+        name = center_name(s)
     render_dues_registry(grids, out, center_name=name, progress=progress)
     return (f"{year}年 {len(grids)} 个党支部，党员 {sum(len(g.rows) for g in grids)} 名，"
             f"已收缴 {format_yuan(sum(g.paid_fen for g in grids))} 元")

@@ -38,7 +38,6 @@ from desktop_app.services.ledger.attachments import (
 from desktop_app.services.ledger.books import (
     book_org_id,
     books,
-    center_name,
     closed_set_in,
     ensure_accounts,
     ensure_accounts_in,
@@ -120,7 +119,6 @@ __all__ = [
     "books",
     "budget_report",
     "categories",
-    "center_name",
     "close_month",
     "closed_months",
     "closed_set_in",

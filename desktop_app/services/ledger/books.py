@@ -16,6 +16,7 @@ from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import NotFound
 from desktop_app.domain.ledger import INCOME
 from desktop_app.services import auth
+from desktop_app.services.site import center_name
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization, Site
@@ -60,21 +61,11 @@ def books(db: Database) -> list[tuple[str | None, str]]:
                 Organization.kind == "community", Organization.deleted.is_(False))
             .order_by(Organization.sort_order, Organization.name)
         ).all()
-        return [(None, site_name(s))] + [(oid, name) for oid, name in rows if oid != own]
+        return [(None, center_name(s))] + [(oid, name) for oid, name in rows if oid != own]
 
 
 def in_book(col, book: str | None):
     return col.is_(None) if book is None else col == book
-
-
-def site_name(s: Session) -> str:
-    return s.scalar(select(Site.org_name).limit(1)) or ""
-
-
-def center_name(db: Database) -> str:
-    auth.require(db, "ledger.read")
-    with db.session() as s:
-        return site_name(s)
 
 
 def account_info(a: Account) -> AccountInfo:

@@ -21,8 +21,8 @@ from desktop_app.services.ledger.books import (
     chosen_book,
     closed_set_in,
     in_book,
-    site_name,
 )
+from desktop_app.services.site import center_name
 from desktop_app.store.db import Database
 from desktop_app.store.models_ledger import (
     Account,
@@ -282,7 +282,7 @@ def vouchers(db: Database, entry_ids: Sequence[str]) -> list[VoucherData]:
     """Data for printing 记账凭证, in the order given."""
     auth.require(db, "ledger.read")
     with db.session() as s:
-        name = site_name(s)
+        name = center_name(s)
         out = []
         for entry_id in entry_ids:
             row = get_row(s, entry_id)

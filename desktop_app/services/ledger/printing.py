@@ -16,7 +16,6 @@ from pathlib import Path
 
 from desktop_app.domain.money import format_yuan
 from desktop_app.services.ledger.accounts import find_account
-from desktop_app.services.ledger.books import center_name
 from desktop_app.services.ledger.entries import (
     EntryFilter,
     entry_ids,
@@ -24,6 +23,7 @@ from desktop_app.services.ledger.entries import (
     vouchers,
 )
 from desktop_app.services.ledger.statements import account_ledger, yearly_statement
+from desktop_app.services.site import center_of
 from desktop_app.store.db import Database
 
 Progress = Callable[[int], None]
@@ -44,7 +44,7 @@ def print_vouchers(
 
     if ids is None:
         ids = entry_ids(db, voucher_nos, date_from, date_to)
-    render_vouchers(vouchers(db, ids), out, center_name=center_name(db), progress=progress)
+    render_vouchers(vouchers(db, ids), out, center_name=center_of(db), progress=progress)
     return f"凭证 {len(ids)} 张"
 
 

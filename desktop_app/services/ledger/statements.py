@@ -19,11 +19,11 @@ from desktop_app.services.ledger.books import (
     closed_set_in,
     ensure_accounts,
     live_account,
-    site_name,
 )
 from desktop_app.services.ledger.budgets import budget_lines
 from desktop_app.services.ledger.entries import ledger_lines
 from desktop_app.services.ledger.month_balances import activity, built_months, opening_balance, signed_totals
+from desktop_app.services.site import center_name
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
 from desktop_app.store.models_ledger import LedgerEntry
@@ -124,7 +124,7 @@ def yearly_statement(db: Database, year: int, *, book: str | None = None) -> Ann
         month_rows = tuple(
             MonthTotal(date(year, m, 1), months[m][0], months[m][1], date(year, m, 1) in closed) for m in range(1, 13)
         )
-        name = site_name(s) if community is None else s.get(Organization, community).name
+        name = center_name(s) if community is None else s.get(Organization, community).name
         return AnnualSummary(
             year, name, lines, cats, month_rows, tuple(budget_lines(s, book, year, spending)), count, reversals
         )
@@ -141,5 +141,5 @@ def account_ledger(db: Database, account_id: str, date_from: date, date_to: date
         # The month balances of the closed months before `date_from`, entries only for the other days.
         opening = opening_balance(s, acc.id, date_from)
         lines = tuple(ledger_lines(s, acc, date_from, date_to, opening))
-        name = site_name(s)
+        name = center_name(s)
         return AccountLedger(name, acc.id, acc.name, date_from, date_to, opening, lines, tuple(sorted(closed)))

@@ -37,7 +37,7 @@ from desktop_app.services.meetings.printing import (
     meeting_record_of, print_meeting_record, print_signin_sheet, print_signin_sheets, signin_batch, signin_sheet_of,
     signin_sheets_of,
 )
-from desktop_app.services.meetings.queries import center_name, get, holders, list_meetings, resolve
+from desktop_app.services.meetings.queries import get, holders, list_meetings, resolve
 from desktop_app.services.meetings.scan_import import apply_scan, confirmed_entries, read_scan
 from desktop_app.views.meetings import (
     AbsenceStreak, AttachmentRow, AttendanceCheck, AttendanceEntry, AttendanceImportResult, Attendee,
@@ -58,7 +58,7 @@ __all__ = [
     "branch_cadence", "set_branch_cadence", "BranchCadenceRow", "compliance_sheet", "export_compliance",
     "print_compliance",
     "absent_streaks", "add_attachment", "apply_scan", "confirmed_entries", "read_scan", "add_guest", "all_present", "attachment_path", "attachments_dir",
-    "branch_people", "cancel", "center_name", "committee", "compliance", "compliance_summary", "default_attendees",
+    "branch_people", "cancel", "committee", "compliance", "compliance_summary", "default_attendees",
     "delete", "get", "hold", "holders", "kind_settings", "list_meetings", "lost_contact_risk", "meeting_record_of",
     "member_history", "member_rates", "overdue_count", "people_index", "plan", "print_meeting_record",
     "print_signin_sheet", "record_attendance", "record_many", "remove_attachment", "reopen", "reset_kind_settings",

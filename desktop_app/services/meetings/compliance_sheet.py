@@ -15,7 +15,7 @@ from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _today
 from desktop_app.services.meetings.compliance_grid import compliance
-from desktop_app.services.meetings.queries import center_name
+from desktop_app.services.site import center_of
 from desktop_app.views import cadence as v
 from desktop_app.views.meetings import ComplianceGrid
 
@@ -70,7 +70,7 @@ def compliance_sheet(db: Database, year: int, today: date | None = None,
     """三会一课落实情况表 of `year` (branches under `org_id`, default all)."""
     auth.require(db, "meetings.read")
     grid = compliance(db, year, _today(today), org_id)
-    return sheet_of_grid(grid, center_name(db))
+    return sheet_of_grid(grid, center_of(db))
 
 
 def print_compliance(db: Database, year: int, out: Path | None = None, *, today: date | None = None,

@@ -21,10 +21,11 @@ from desktop_app.domain import membership as standing_rules
 from desktop_app.services import auth, memberlife, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _chunks
-from desktop_app.services.meetings.queries import center_name, get, list_meetings, resolve
+from desktop_app.services.meetings.queries import get, list_meetings, resolve
 from desktop_app.services.membership import arrivals
 from desktop_app.services.orgtree import OrgTree
-from desktop_app.store.models import Member, Site
+from desktop_app.services.site import center_name, center_of
+from desktop_app.store.models import Member
 from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.views.meetings import (
     Attendee, MeetingFilter, MeetingRecord, SigninSheet, meeting_record, org_label, signin_lines,
@@ -100,7 +101,7 @@ def _signin_read(s: Session, meeting_ids: Sequence[str]) -> list[tuple[SigninShe
             members[r[0]] = r
     came = arrivals(s, list(members))
     orgs = OrgTree(s)
-    center = s.scalar(select(Site.org_name).limit(1)) or ""
+    center = center_name(s)
     # What a member prints the same on every sheet of the batch, worked out once per member:
     # name, 党小组, own organisation, mobile, and what the category on a day needs.
     people: dict[str, tuple] = {}
@@ -143,7 +144,7 @@ def _sheet(m, rows: list, people: dict[str, tuple], orgs: OrgTree, center: str) 
 def meeting_record_of(db: Database, meeting_ref: str) -> MeetingRecord:
     auth.require(db, "meetings.read")
     detail = get(db, resolve(db, meeting_ref))
-    return replace(meeting_record(detail, center_name(db)), topics=tuple(memberlife.topics(db, detail.id)))
+    return replace(meeting_record(detail, center_of(db)), topics=tuple(memberlife.topics(db, detail.id)))
 
 
 def print_signin_sheet(db: Database, meeting_ref: str, out: Path | None = None, *, show_phones: bool | None = None,

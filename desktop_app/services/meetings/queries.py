@@ -22,7 +22,7 @@ from desktop_app.services.database import Database
 from desktop_app.services.membership import StandingBook
 from desktop_app.services.meetings._common import _attendance_rows, _chunks, _committee_ids, _live_meeting
 from desktop_app.services.orgtree import OrgTree
-from desktop_app.store.models import Member, Site
+from desktop_app.store.models import Member
 from desktop_app.store.models_meetings import Attendance, CommitteeMember, Meeting, MeetingAttachment
 from desktop_app.views.meetings import AttachmentRow, Attendee, MeetingDetail, MeetingFilter, MeetingRow
 
@@ -246,10 +246,3 @@ def holders(db: Database) -> list[tuple[str, str, str, int]]:
 
         walk(None, 0)
         return out
-
-
-def center_name(db: Database) -> str:
-    """The name printed at the top of every form."""
-    auth.require(db, "meetings.read")
-    with db.session() as s:
-        return s.scalar(select(Site.org_name).limit(1)) or ""

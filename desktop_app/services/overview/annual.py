@@ -20,7 +20,8 @@ from desktop_app.domain.money import format_yuan
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.overview.figures import dashboard
-from desktop_app.store.models import Organization, Site
+from desktop_app.services.site import center_name
+from desktop_app.store.models import Organization
 from desktop_app.store.models_ledger import DuesRecord
 from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.views.overview import AnnualFolder, FolderColumn, FolderSection
@@ -234,7 +235,7 @@ def annual_folder(db: Database, year: int, today: date | None = None) -> AnnualF
         else:
             sections.append(build())
     with db.session() as s:
-        center = s.scalar(select(Site.org_name).limit(1)) or ""
+        center = center_name(s)
     return AnnualFolder(center, year, board, tuple(sections), tuple(dict.fromkeys(left)))
 
 

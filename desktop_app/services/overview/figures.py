@@ -21,7 +21,8 @@ from desktop_app.services.database import Database
 from desktop_app.services.membership import standings
 from desktop_app.services.orgtree import subtree_ids
 from desktop_app.services.overview.shared import Shared
-from desktop_app.store.models import Member, Organization, Site
+from desktop_app.services.site import center_name
+from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_cobuilding import registered_member_ids
 from desktop_app.store.models_ledger import DuesRecord
 from desktop_app.store.models_meetings import Attendance, Meeting
@@ -252,7 +253,7 @@ def dashboard(db: Database, year: int | None = None, community: str | None = Non
     with db.session() as s:
         ids = scope_ids(s, community)
         scope = (s.get(Organization, community).name if community else
-                 (s.scalar(select(Site.org_name).limit(1)) or ""))
+                 center_name(s))
         now, last = _Year(db, s, ids, year, today), _Year(db, s, ids, year - 1, today)
     extra, spending = _ledger(db, year, year - 1) if community is None else ([], ())
     if community is None:
