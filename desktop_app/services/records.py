@@ -28,7 +28,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 import unicodedata
 
-from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import attachments, auth
 from desktop_app.services.uow import UnitOfWork
@@ -168,6 +167,8 @@ def over_children(s: Session, aggregate, fk, parent_id: str) -> Any:
 def next_year_number(s: Session, column, prefix: str, year: int) -> str:
     """The next paper number of `year` in `column` (prefix2024-001, -002 …); tombstoned rows keep
     theirs, so a number printed on paper is never handed out again."""
+    from desktop_app.domain import service_flow as flow  # the workflows' rules: not for every page that lists
+
     taken = s.scalars(select(column).where(column.like(f"{prefix}{year}-%")))
     return flow.next_number(prefix, year, taken)
 

@@ -42,7 +42,6 @@ from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.sql.selectable import SelectState, TableClause
 
 from desktop_app.domain.errors import DomainError
-from desktop_app.domain.sync_rules import table_label
 from desktop_app.store import audit
 from desktop_app.store.base import Base
 from desktop_app.store.models import Organization, Site
@@ -224,6 +223,8 @@ def _visible(rule: Rule, ids: list[str]):
 
 
 def _refuse(rule: Rule, value) -> OutOfScope:
+    from desktop_app.domain.sync_rules import table_label  # the sync rules' labels: only for this refusal
+
     what = table_label(rule.table.name)
     return OutOfScope(f"当前账户只管本单位及下级组织的数据：“{what}”中有属于其他单位"
                       f"{'' if value else '或未指定单位'}的记录，未作任何改动")

@@ -294,7 +294,8 @@ def test_the_window_opened_on_the_roster_leaves_the_menus_dialogs_icon_library_a
     path = db.path
     db.dispose()
     later = ["qtawesome", "qtpy", "sqlalchemy.dialects.postgresql", "desktop_app.store.models_sync",
-             "desktop_app.gui.users.login_dialog", "desktop_app.gui.settings.dialog", "desktop_app.gui.release.manual"]
+             "desktop_app.gui.users.login_dialog", "desktop_app.gui.settings.dialog", "desktop_app.gui.release.manual",
+             "desktop_app.domain.sync_rules", "desktop_app.domain.service_flow"]  # a refusal's labels; paper numbers
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     out = subprocess.run([sys.executable, "-c", STARTED, str(path), *later], capture_output=True, text=True, env=env,
                          timeout=120)

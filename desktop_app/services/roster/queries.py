@@ -22,7 +22,6 @@ from desktop_app.domain.errors import NotFound
 from desktop_app.services import auth, orgtree, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.orgtree import subtree_select
-from desktop_app.services.records import number_like
 from desktop_app.services.roster import search
 from desktop_app.services.roster._common import _chunks, _detail, _like_escape, _today
 from desktop_app.store.base import Flag
@@ -68,6 +67,9 @@ def _party_age_condition(label: str, today: date) -> ColumnElement:
 
 
 def _text_conditions(text: str) -> list[ColumnElement]:
+    # services.records brings the service workflows and attachments: not for the roster's first read
+    from desktop_app.services.records import number_like
+
     out: list[ColumnElement] = []
     for term in unicodedata.normalize("NFKC", text).split():
         t = _like_escape(term)
