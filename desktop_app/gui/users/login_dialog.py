@@ -70,6 +70,14 @@ class AccountDialog(SavingDialog):
             raise ValidationError(field, "两次输入的密码不一致")
         return password
 
+    def new_account(self) -> tuple[str, str, str]:
+        """A new account's login, name and password (from the fields `login`, `display_name`, `password` and
+        `repeat`), each checked before anything is sent."""
+        login, name = self.login.text(), self.display_name.text()
+        access.check_login_name(login)
+        access.check_display_name(name)
+        return login, name, self.new_password(login)
+
 
 class LoginDialog(AccountDialog):
     """Name and password. `actor` holds who logged in once accepted."""
@@ -154,10 +162,7 @@ class FirstAdminDialog(AccountDialog):
 
     def prepare(self):
         db = self.db
-        login, name = self.login.text(), self.display_name.text()
-        access.check_login_name(login)
-        access.check_display_name(name)
-        password = self.new_password(login)
+        login, name, password = self.new_account()
         return lambda: auth.create_first_admin(db, login, name, password)
 
     def after_save(self, actor) -> None:

@@ -103,10 +103,7 @@ class UserDialog(AccountDialog):
         if self.user is not None:
             uid = self.user.id
             return lambda: auth.update_user(db, uid, name, role, grids, org_id=scope)
-        login = self.login.text()
-        access.check_login_name(login)
-        access.check_display_name(name)
-        password = self.new_password(login)
+        login, name, password = self.new_account()
         return lambda: auth.create_user(db, login, name, role, password, grids, org_id=scope)
 
     def after_save(self, result) -> None:
