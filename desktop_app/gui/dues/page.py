@@ -43,7 +43,7 @@ from desktop_app.gui.dues.models import (
 )
 from desktop_app.gui.ledger.forms import make_table
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.widgets.bars import heading, refill, toolbar
+from desktop_app.gui.widgets.bars import community_box, heading, refill_communities, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ColumnModel
 from desktop_app.services import dues
@@ -102,11 +102,8 @@ class DuesPage(Page):
 
         # At a street office the branches of every community are here: pick the community first.
         self.street = ctx.site.level == "street"
-        self.community = QComboBox()
-        self.community.addItem("全部社区", None)
+        self.community = community_box(self._community_changed, "只列出这个社区的党支部")
         self.community.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.community.setToolTip("只列出这个社区的党支部")
-        self.community.currentIndexChanged.connect(lambda _i: self._community_changed())
         self.branch = QComboBox()
         self.branch.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.branch.setMinimumContentsLength(8)
@@ -214,7 +211,7 @@ class DuesPage(Page):
                 self.branch.addItem(name, bid)
         self.branch.setCurrentIndex(max(0, self.branch.findData(current)))
         self.branch.blockSignals(False)
-        refill(self.community, "全部社区", list(dict.fromkeys((cname, cid) for _b, _n, cid, cname in v.branches if cid)))
+        refill_communities(self.community, list(dict.fromkeys((cname, cid) for _b, _n, cid, cname in v.branches if cid)))
         self.grid_model.show_grid(v.grid)
         if v.grid is None:
             self.summary.setText("还没有党支部：请先在“党组织”页面建立党支部。")

@@ -23,8 +23,7 @@ from desktop_app.domain.meetings import CellStatus, PeriodUnit
 from desktop_app.gui.meetings.cadence_dialog import BranchCadenceDialog
 from desktop_app.gui.meetings.exemptions import ExemptionsDialog
 from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
-from desktop_app.gui.widgets.bars import refill
-from desktop_app.gui.widgets.bars import heading, toolbar
+from desktop_app.gui.widgets.bars import community_box, heading, refill_communities, toolbar
 from desktop_app.gui.widgets.forms import ask_save_path, year_spin
 from desktop_app.gui.widgets.layouts import column, fill, ok_cancel, wrapped
 from desktop_app.gui.ops import run_op
@@ -137,9 +136,7 @@ class CompliancePage(Page):
         self.holders: list[tuple[str, str, str, int]] = []
         title = heading("三会一课落实情况")
         self.year = year_spin(self.today.year, self.refresh)
-        self.community = QComboBox()  # at a street: one community's branches at a time
-        self.community.addItem("全部社区", None)
-        self.community.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.community = community_box(self.refresh)  # at a street: one community's branches at a time
         self.view_box = QComboBox()
         self.view_box.addItem("本期概况（全部类型）", OVERVIEW)
         self.view_box.currentIndexChanged.connect(lambda _i: self._show())
@@ -179,7 +176,7 @@ class CompliancePage(Page):
     def _loaded(self, result: tuple[ms.ComplianceGrid, list[tuple[str, str, str, int]]]) -> None:
         grid, self.holders = result
         self.grid = grid
-        refill(self.community, "全部社区", [(name, oid) for oid, name, kind, _d in self.holders if kind == "community"])
+        refill_communities(self.community, [(name, oid) for oid, name, kind, _d in self.holders if kind == "community"])
         current = self.view_box.currentData()
         self.view_box.blockSignals(True)
         self.view_box.clear()

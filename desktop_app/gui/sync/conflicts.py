@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QTableWidget,
+    QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QTableWidget,
     QTableWidgetItem, QWidget,
 )
 
 from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.bars import refill
+from desktop_app.gui.widgets.bars import community_box, refill_communities
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.sync.models import CONFLICT_COLUMNS, ColumnModel, button, table_view
 from desktop_app.gui.widgets.layouts import column, fill, panel, splitter, wrapped
@@ -37,9 +37,7 @@ class ConflictsPanel(QWidget):
         self.model = ColumnModel(CONFLICT_COLUMNS, parent=self)
         self.list = table_view(self.model)
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
-        self.community = QComboBox()
-        self.community.addItem("全部社区", None)
-        self.community.currentIndexChanged.connect(lambda *_: self.refresh())
+        self.community = community_box(self.refresh)
         self.community.setVisible(self.street)
         self.only_diff = QCheckBox("只显示不同的字段")
         self.only_diff.setChecked(True)
@@ -68,7 +66,7 @@ class ConflictsPanel(QWidget):
         self._set_buttons()
 
     def set_communities(self, communities: Sequence[CommunityStatus]) -> None:
-        refill(self.community, "全部社区", [(c.org_name, c.site_id) for c in communities])
+        refill_communities(self.community, [(c.org_name, c.site_id) for c in communities])
 
     def refresh(self) -> None:
         db, peer = self.page.ctx.db, self.community.currentData()

@@ -76,6 +76,24 @@ def refill(box: QComboBox, all_label: str | None, items: Sequence[tuple[str, Any
     box.blockSignals(False)
 
 
+ALL_COMMUNITIES = "全部社区"
+
+
+def community_box(changed: Callable[[], None], tip: str = "") -> QComboBox:
+    """At a street office, whose rows a page shows: 全部社区 first, then each community (`refill_communities`)."""
+    box = QComboBox()
+    box.addItem(ALL_COMMUNITIES, None)
+    if tip:
+        box.setToolTip(tip)
+    box.currentIndexChanged.connect(lambda _i: changed())
+    return box
+
+
+def refill_communities(box: QComboBox, items: Sequence[tuple[str, Any]]) -> None:
+    """The communities a load found, as (name, id), after 全部社区; the choice is kept and nothing fires."""
+    refill(box, ALL_COMMUNITIES, items)
+
+
 class Debounce(QObject):
     """Run `slot` once input pauses for `delay_ms`; `flush()` runs it now if it is waiting."""
 

@@ -43,7 +43,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common, forms
-from desktop_app.gui.widgets.bars import debounced, heading, refill, search_box, toolbar
+from desktop_app.gui.widgets.bars import (
+    community_box, debounced, heading, refill, refill_communities, search_box, toolbar,
+)
 from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.list_panel import ListPanel
 from desktop_app.gui.widgets.page import AppContext, Page
@@ -326,10 +328,8 @@ class RecordListPage(Page):
 
     def _community_box(self) -> QComboBox:
         """At a street the grids of several communities are listed: this picks one (hidden otherwise)."""
-        self.community = forms.combo([("全部社区", None)])
-        self.community.setToolTip("只列出这个社区的网格和记录")
+        self.community = community_box(self._community_changed, "只列出这个社区的网格和记录")
         self.community.hide()
-        self.community.currentIndexChanged.connect(lambda _i: self._community_changed())
         return self.community
 
     def _community_changed(self) -> None:
@@ -343,7 +343,7 @@ class RecordListPage(Page):
         """Fill the community and grid choices; with a community chosen keep only its grids' rows."""
         grids = list(loaded.grids)
         communities = dict.fromkeys((g.community, g.community_id) for g in grids if getattr(g, "community_id", None))
-        refill(self.community, "全部社区", list(communities))
+        refill_communities(self.community, list(communities))
         self.community.setVisible(len(communities) > 1)
         chosen = self.community.currentData()
         if chosen is not None:
