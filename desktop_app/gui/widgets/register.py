@@ -1,8 +1,10 @@
-"""A small register kept in a dialog (免于应到, a meeting's 议题 …): its rows in a table, 添加 through a
-saving form, 删除 of the selected row after asking; every change is saved at once, so 关闭 only closes.
+"""A small register kept in a dialog (免于应到, a meeting's 议题, 共建单位 …): its rows in a table, 添加
+through a saving form, 修改 through one where rows may change, 删除 of the selected row after asking;
+every change is saved at once, so 关闭 only closes.
 
 Each such dialog used to build the same table, buttons, reload and confirmed delete; a subclass now
-says only what it lists (`columns`, `load`), which form adds a row (`form`) and how a row is removed.
+says only what it lists (`columns`, `load`), which form adds a row (`form`), which one changes a row
+(`edit_form`, optional) and how a row is removed.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class RegisterDialog(QDialog):
     stretch: int | None = None  # the column that takes the spare width
     writes: Changes = frozenset()  # what adding or removing a row changes
     add_text = "添加…"
+    edit_text = "修改…"
     remove_text = "删除所选"
 
     def __init__(self, parent: QWidget | None, db: Any, title: str, width: int, height: int):
@@ -34,12 +37,18 @@ class RegisterDialog(QDialog):
         self.table = table_view(self.model, stretch=self.stretch, multi=False)
         self.add_button = QPushButton(self.add_text)
         self.add_button.clicked.connect(self.add)
+        buttons: list[QPushButton] = [self.add_button]
+        if type(self).edit_form is not RegisterDialog.edit_form:  # rows that may change: 修改, or a double-click
+            self.edit_button = QPushButton(self.edit_text)
+            self.edit_button.clicked.connect(self.edit)
+            self.table.doubleClicked.connect(lambda _i: self.edit())
+            buttons.append(self.edit_button)
         self.remove_button = QPushButton(self.remove_text)
         self.remove_button.clicked.connect(self.remove)
         close = QPushButton("关闭")
         close.clicked.connect(self.accept)
         self.message = QLabel()
-        column(self, (self.table, 1), self.message, fill(QHBoxLayout(), self.add_button, self.remove_button, 1, close))
+        column(self, (self.table, 1), self.message, fill(QHBoxLayout(), *buttons, self.remove_button, 1, close))
         self.resize(width, height)
         self.reload()
 
@@ -52,8 +61,16 @@ class RegisterDialog(QDialog):
         """The saving dialog that adds a row."""
         raise NotImplementedError
 
+    def edit_form(self, row: Any) -> QDialog:
+        """The saving dialog that changes `row` (a register that has one shows 修改)."""
+        raise NotImplementedError
+
     def added(self, saved: Any) -> str:
         """What to say after a row was added."""
+        return ""
+
+    def edited(self, saved: Any) -> str:
+        """What to say after a row was changed."""
         return ""
 
     def removal(self, row: Any) -> tuple[str, str, Callable[[Any], Any]]:
@@ -70,9 +87,16 @@ class RegisterDialog(QDialog):
         return self.model.row(rows[0].row()) if rows else None
 
     def add(self) -> None:
-        dlg = self.form()
+        self._save(self.form(), self.added)
+
+    def edit(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self._save(self.edit_form(row), self.edited)
+
+    def _save(self, dlg: QDialog, said: Callable[[Any], str]) -> None:
         if dlg.exec() == QDialog.DialogCode.Accepted:
-            self.message.setText(self.added(dlg.saved))
+            self.message.setText(said(dlg.saved))
             self.reload()
 
     def remove(self) -> None:

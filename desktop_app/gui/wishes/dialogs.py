@@ -7,28 +7,22 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLineEdit,
-    QListWidget,
-    QPushButton,
     QRadioButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import WishInput
-from desktop_app.gui import icons
-from desktop_app.gui.widgets import common
-from desktop_app.gui.ops import run_op
 from desktop_app.gui.residents.pickers import member_picker, resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog, create_or_update
 from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Money, Put, Text, grid
 from desktop_app.gui.widgets.forms import DateEdit, combo, select
-from desktop_app.gui.widgets.items import add_item, current_value
 from desktop_app.gui.widgets.layouts import fill, form_layout, wrapped
+from desktop_app.gui.widgets.register import RegisterDialog
+from desktop_app.gui.widgets.table import CENTER, Column
 from desktop_app.services import wishes
 from desktop_app.services.database import Database
 from desktop_app.services.residents import Grid, ResidentPick
@@ -156,68 +150,39 @@ class PartnerUnitDialog(SavingDialog):
         return lambda: wishes.save_unit(db, uid, *values)
 
 
-class UnitsDialog(QDialog):
+UNIT_COLUMNS = (
+    Column("单位名称", lambda u: u.name, width=150),
+    Column("联系人", lambda u: u.contact_person, width=70),
+    Column("联系电话", lambda u: u.phone, width=110),
+    Column("认领", lambda u: str(u.claims) if u.claims else "", CENTER, 44, sort_key=lambda u: u.claims),
+    Column("备注", lambda u: u.notes),
+)
+
+
+class UnitsDialog(RegisterDialog):
     """共建单位: list, add, edit, delete (each through its own saving dialog or a confirmed call)."""
 
+    columns, stretch, writes, add_text, edit_text, remove_text = (
+        UNIT_COLUMNS, 4, changes(Change.WISHES), "新增…", "修改…", "删除所选")
+
     def __init__(self, parent: QWidget | None, db: Database):
-        super().__init__(parent)
-        self.setWindowTitle("共建单位")
-        self.db = db
-        self.changed = False
-        self.list = QListWidget()
-        self.list.itemDoubleClicked.connect(lambda _i: self.edit())
-        add = QPushButton(icons.get("add"), "新增")
-        add.clicked.connect(self.add)
-        edit = QPushButton(icons.get("rename"), "修改")
-        edit.clicked.connect(self.edit)
-        remove = QPushButton(icons.get("delete"), "删除")
-        remove.clicked.connect(self.remove)
-        close = QPushButton("关闭")
-        close.clicked.connect(self.accept)
-        side = QVBoxLayout()
-        for b in (add, edit, remove):
-            side.addWidget(b)
-        side.addStretch(1)
-        side.addWidget(close)
-        lay = QHBoxLayout(self)
-        lay.addWidget(self.list, 1)
-        lay.addLayout(side)
-        self.resize(460, 320)
-        self.reload()
+        super().__init__(parent, db, "共建单位", 560, 340)
 
-    def reload(self) -> None:
-        db = self.db
-        run_op(self, lambda job: wishes.list_units(db), self._show)
+    def load(self, db):
+        return wishes.list_units(db)
 
-    def _show(self, units) -> None:
-        self.list.clear()
-        for u in units:
-            text = u.name + (f"（{u.contact_person} {u.phone}）" if u.contact_person or u.phone else "")
-            text += f"  认领 {u.claims} 个" if u.claims else ""
-            add_item(self.list, text, u)
+    def form(self) -> PartnerUnitDialog:
+        return PartnerUnitDialog(self, self.db)
 
-    def _current(self):
-        return current_value(self.list)
+    def edit_form(self, row) -> PartnerUnitDialog:
+        return PartnerUnitDialog(self, self.db, row)
 
-    def add(self) -> None:
-        if PartnerUnitDialog(self, self.db).exec() == QDialog.DialogCode.Accepted:
-            self.changed = True
-            self.reload()
+    def added(self, saved) -> str:
+        return f"已新增：{saved.name}"
 
-    def edit(self) -> None:
-        unit = self._current()
-        if unit is not None and PartnerUnitDialog(self, self.db, unit).exec() == QDialog.DialogCode.Accepted:
-            self.changed = True
-            self.reload()
+    def edited(self, saved) -> str:
+        return f"已保存：{saved.name}"
 
-    def remove(self) -> None:
-        unit = self._current()
-        if unit is None or not common.ask(self, "删除共建单位", f"确定删除“{unit.name}”吗？已有的认领记录保留单位名称。"):
-            return
-        db = self.db
-
-        def done(_r) -> None:
-            self.changed = True
-            self.reload()
-
-        run_op(self, lambda job: wishes.delete_unit(db, unit.id), done, changes=changes(Change.WISHES))
+    def removal(self, row):
+        return ("删除共建单位", f"确定删除“{row.name}”吗？已有的认领记录保留单位名称。",
+                lambda db: wishes.delete_unit(db, row.id))
