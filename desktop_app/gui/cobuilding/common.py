@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from html import escape
 from typing import Any
 
 from PySide6.QtWidgets import QInputDialog, QWidget
@@ -39,13 +38,6 @@ def year_of(page) -> int:
 def is_a(kind: type, test: Callable[[Any], Any] | None = None) -> Callable[[Any], bool]:
     """An action's `when`: the selected detail is a `kind` (and passes `test`)."""
     return lambda x: isinstance(x, kind) and (test is None or bool(test(x)))
-
-
-def bullets(label: str, items: Sequence[str]) -> str:
-    """A labelled list for a details pane; nothing when there is nothing to list."""
-    if not items:
-        return ""
-    return f"<p>{escape(label)}：</p><ul>" + "".join(f"<li>{escape(x)}</li>" for x in items) + "</ul>"
 
 
 def choose(parent: QWidget | None, title: str, label: str, items: Sequence[tuple[str, Any]]) -> Any:

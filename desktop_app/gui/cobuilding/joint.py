@@ -13,7 +13,7 @@ from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.forms import combo, named_combo
 from desktop_app.gui.widgets.items import checked, checklist
 from desktop_app.gui.widgets.layouts import form_layout
-from desktop_app.gui.widgets.record_list import Act, Choice, Loaded, Search, Table
+from desktop_app.gui.widgets.record_list import Act, Choice, Loaded, Search, Table, bullets
 from desktop_app.gui.widgets.required import required
 from desktop_app.gui.widgets.table import CENTER, Column
 from desktop_app.services import cobuilding as cb
@@ -69,10 +69,10 @@ class TopicDialog(CobuildingDialog):
 def joint_html(j: JointDetail) -> str:
     e, r = escape, j.row
     units = "、".join(n for _i, n in j.units) or "（未登记）"
-    items = "".join(f"<li>{e(t.topic)} — {e(t.unit_name)}：{'已办结 ' + d(t.done_on) + ' ' + e(t.result) if t.done_on else '办理中'}"
-                    f"</li>" for t in j.topics)
+    items = [f"{t.topic} — {t.unit_name}：{'已办结 ' + d(t.done_on) + ' ' + t.result if t.done_on else '办理中'}"
+             for t in j.topics]
     return (f"<h3>{e(r.title)}</h3><p>{e(r.number)}　{d(r.meeting_date)}　{e(r.place)}</p>"
-            f"<p>参会单位：{e(units)}</p>" + (f"<p>议题：</p><ul>{items}</ul>" if items else ""))
+            f"<p>参会单位：{e(units)}</p>" + bullets("议题", items))
 
 
 _joint = is_a(JointDetail)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from html import escape
 
-from desktop_app.gui.cobuilding.common import CobuildingPage, bullets, d, hours, is_a, years
+from desktop_app.gui.cobuilding.common import CobuildingPage, d, hours, is_a, years
 from desktop_app.gui.cobuilding.reporting_dialogs import (
     ClaimDialog, MoveFromRosterDialog, PostDialog, ReportingDialog, ServiceDialog,
 )
 from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, bullets
 from desktop_app.gui.widgets.table import CENTER, MUTED, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import orgs as org_service

@@ -14,12 +14,12 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.gui.cobuilding.common import (
-    EDIT, CobuildingDialog, CobuildingPage, bullets, choose, d, hours, is_a, year_of, years,
+    EDIT, CobuildingDialog, CobuildingPage, choose, d, hours, is_a, year_of, years,
 )
 from desktop_app.gui.widgets.forms import DateEdit, combo, list_combo, text_area
 from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Named, Text
 from desktop_app.gui.widgets.layouts import form_layout
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, selected
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, bullets, selected
 from desktop_app.gui.widgets.table import CENTER, MUTED, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import orgs as org_service

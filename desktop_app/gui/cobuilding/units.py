@@ -8,9 +8,11 @@ from html import escape
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.gui.cobuilding.common import EDIT, CobuildingDialog, CobuildingPage, bullets, d, hours, year_of, years
+from desktop_app.gui.cobuilding.common import EDIT, CobuildingDialog, CobuildingPage, d, hours, year_of, years
 from desktop_app.gui.widgets.fields import Checks, Day, FieldForm, Line, Listed, Text
-from desktop_app.gui.widgets.record_list import DELETE, SEPARATOR, Act, Choice, Loaded, Removal, Search, Table, selected
+from desktop_app.gui.widgets.record_list import (
+    DELETE, SEPARATOR, Act, Choice, Loaded, Removal, Search, Table, bullets, selected,
+)
 from desktop_app.gui.widgets.table import CENTER, MUTED, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database

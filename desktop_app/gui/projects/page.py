@@ -17,7 +17,7 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.projects.dialogs import ConcernedDialog, MilestoneDialog, ProjectDialog, ProjectStatusDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
 from desktop_app.gui.widgets.record_list import (
-    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, selected, state_html,
+    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, bullets, selected, state_html,
 )
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import projects as svc
@@ -72,13 +72,9 @@ def details_html(p: ProjectDetail) -> str:
             f"<li>{'✔' if m.done_on else ('<span style=color:#c8161e>!</span>' if m.overdue else '○')} {e(m.title)}"
             f"　{_d(m.done_on) if m.done_on else '计划 ' + _d(m.due_date)}</li>" for m in p.milestones)
         lines.append(f"<p>项目节点：</p><ul>{items}</ul>")
-    if p.concerned:
-        items = "".join(f"<li>{e(c.name)}{('：' + e(c.note)) if c.note else ''}</li>" for c in p.concerned)
-        lines.append(f"<p>涉及居民：</p><ul>{items}</ul>")
-    if p.visits:
-        items = "".join(f"<li>{_d(v.visit_date)} {e(v.visitee)}：{e(v.content)}（{e(v.follow_state)}）</li>"
-                        for v in p.visits)
-        lines.append(f"<p>来自走访：</p><ul>{items}</ul>")
+    lines.append(bullets("涉及居民", [c.name + (f"：{c.note}" if c.note else "") for c in p.concerned]))
+    lines.append(bullets("来自走访", [f"{_d(v.visit_date)} {v.visitee}：{v.content}（{v.follow_state}）"
+                                      for v in p.visits]))
     return "".join(lines)
 
 

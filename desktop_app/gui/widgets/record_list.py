@@ -122,6 +122,13 @@ def state_html(state: str, overdue: bool = False) -> str:
     return f"<b>{escape(state)}</b>"
 
 
+def bullets(label: str, items: Sequence[str]) -> str:
+    """A labelled list in a details pane (text items, escaped here); nothing when there is nothing to list."""
+    if not items:
+        return ""
+    return f"<p>{escape(label)}：</p><ul>" + "".join(f"<li>{escape(x)}</li>" for x in items) + "</ul>"
+
+
 @dataclass(frozen=True)
 class Removal:
     """What 删除 asks and runs for the selected record: a page's `removal`, read by `delete_selected`."""

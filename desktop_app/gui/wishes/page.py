@@ -9,7 +9,8 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.record_list import (
-    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, recent_years, state_html,
+    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, bullets, recent_years,
+    state_html,
 )
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column, date_text
 from desktop_app.gui.wishes.dialogs import ClaimDialog, UnitsDialog, WishDialog
@@ -53,11 +54,9 @@ def details_html(w: WishDetail) -> str:
         lines.append(f"<p>认领：{e(w.claimant_kind)} {e(w.claimant_name)}（{_d(w.claimed_on)}）</p>")
     if w.fulfilled_on:
         lines.append(f"<p>实现：{_d(w.fulfilled_on)}<br>{e(w.fulfil_note)}</p>")
-    if w.claims:
-        items = "".join(f"<li>{_d(c.claimed_on)} {e(c.claimant_name)}：{e(c.status)}"
-                        f"{('，' + _d(c.ended_on)) if c.ended_on else ''}{('（' + e(c.note) + '）') if c.note else ''}</li>"
-                        for c in w.claims)
-        lines.append(f"<p>认领记录：</p><ul>{items}</ul>")
+    lines.append(bullets("认领记录", [f"{_d(c.claimed_on)} {c.claimant_name}：{c.status}"
+                                      f"{('，' + _d(c.ended_on)) if c.ended_on else ''}{f'（{c.note}）' if c.note else ''}"
+                                      for c in w.claims]))
     return "".join(lines)
 
 
