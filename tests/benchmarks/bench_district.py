@@ -154,11 +154,11 @@ def _grow_members(db, target: int) -> int:
         copy = 0
         while have < target and copy < 90:
             copy += 1
-            # An ID number no area code uses (8x...), so the copies are live members of their own.
+            # An ID number no area code uses (7x...; package copies use 8 and 9), so the copies are live members of their own.
             conn.execute(text(
                 f"INSERT INTO member (id, id_number, {names}) "
-                f"SELECT gen_random_uuid()::text, '8' || lpad(:k, 2, '0') || substr(id_number, 4), {names} "
-                f"FROM member WHERE id_number NOT LIKE '8%' AND length(id_number) = 18 LIMIT :n"),
+                f"SELECT gen_random_uuid()::text, '7' || lpad(:k, 2, '0') || substr(id_number, 4), {names} "
+                f"FROM member WHERE id_number NOT LIKE '7%' AND length(id_number) = 18 LIMIT :n"),
                 {"k": str(copy), "n": target - have})
             have = conn.scalar(select(func.count()).select_from(Member))
         conn.execute(text("ANALYZE member"))

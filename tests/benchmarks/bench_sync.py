@@ -100,7 +100,7 @@ def _clone(args: tuple) -> int:
             k = lines[0].index("id_number")
             for row in lines[1:]:
                 if len(row[k]) == 18:
-                    row[k] = f"9{n:02d}{row[k][3:]}"  # no area code starts with 9
+                    row[k] = f"{9 - n // 100}{n % 100:02d}{row[k][3:]}"  # no area code starts with 9 or 8 (copies 0-199)
             files[name] = package.csv_bytes(lines[0], lines[1:])
     if "audit_entry" in files:  # new ids break the copied trail's hash chain: it travels unchained
         lines = package.read_csv(files["audit_entry"])
