@@ -64,6 +64,16 @@ def _low(text: str | None) -> str:
     return (text or "").translate(_ASCII_LOWER)
 
 
+def _low_all(texts: Sequence[str | None]) -> list[str]:
+    """_low of each text, lowered all at once (joined by NULs: one call instead of one per row and field,
+    half the cost of building a filter's lists); str.lower() where all are ASCII, which then does the same."""
+    texts = [t or "" for t in texts]
+    joined = "\0".join(texts)
+    if not texts or joined.count("\0") != len(texts) - 1:  # a NUL inside a text would shift the rows
+        return [_low(t) for t in texts]
+    return (joined.lower() if joined.isascii() else joined.translate(_ASCII_LOWER)).split("\0")
+
+
 def terms(text: str) -> list[str]:
     """The words of a search box, as the SQL search splits them."""
     return unicodedata.normalize("NFKC", text).split()
@@ -142,9 +152,10 @@ class _Lists:
 
     def __init__(self, rows: Sequence[tuple[Any, ...]]):
         self.ids = [r[0] for r in rows]
-        self.names = [_low(r[1]) for r in rows]
-        self.letters = [f"{_low(r[2])}\0\x02{(r[3] or '').upper()}" for r in rows]
-        self.digits = [f"{_low(r[4])}\0{_low(r[5])}" for r in rows]
+        self.names = _low_all([r[1] for r in rows])
+        initials = [(r[3] or "").upper() for r in rows]
+        self.letters = [f"{p}\0\x02{i}" for p, i in zip(_low_all([r[2] for r in rows]), initials)]
+        self.digits = [f"{a}\0{b}" for a, b in zip(_low_all([r[4] for r in rows]), _low_all([r[5] for r in rows]))]
         self._latin = _rows_holding_latin(self.names)
         # Rows holding each character looked up, per haystack: 4 bytes per row holding it (none when
         # everyone does), so at most 4 bytes per member for each distinct character of the words typed.
