@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -98,11 +99,33 @@ def test_outside_a_transaction_the_indexes_are_left_alone(db, monkeypatch):
             assert _indexes(s) == before
 
 
-def test_ordered_ids_are_sorted_version_4_uuids():
-    ids = bulk.new_ids(3000, ordered=True)
-    assert ids == sorted(ids) and len(set(ids)) == 3000
-    assert all(uuid.UUID(i).version == 4 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
-    assert bulk.new_ids(0) == []
+def test_ordered_ids_are_sorted_time_ordered_uuids_after_every_earlier_batch():
+    first = bulk.new_ids(3000, ordered=True)
+    later = bulk.new_ids(10, ordered=True)  # within the same millisecond too
+    assert first == sorted(first) and len(set(first)) == 3000
+    assert later == sorted(later) and later[0] > first[-1]
+    assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122
+               for i in first + later)
+    made_ms = int(first[0].replace("-", "")[:12], 16)  # RFC 9562: the first 48 bits are Unix time in ms
+    assert abs(made_ms / 1000 - datetime.now().timestamp()) < 60
+    assert bulk.new_ids(0) == [] and bulk.new_ids(0, ordered=True) == []
+
+
+def test_an_import_into_a_roster_appends_to_its_primary_key(db, tmp_path):
+    """The members of a second file get ids after every member's of the first: their rows append to the
+    primary key's b-tree instead of landing all over it (which made each file cost more as the roster grew)."""
+    def csv(name: str, numbers: list[str]) -> Path:
+        path = tmp_path / name
+        path.write_text("姓名,公民身份号码,人员类别,加入党组织日期,转为正式党员日期\n" + "".join(
+            f"党员{i},{n},正式党员,1990-07-01,1991-07-01\n" for i, n in enumerate(numbers)), encoding="utf-8")
+        return path
+
+    numbers = [idcard.make("310105", date(1960, 1, 1 + i % 28), i % 100, idcard.MALE) for i in range(60)]
+    for name, part in (("a.csv", numbers[::2]), ("b.csv", numbers[1::2])):
+        assert roster.apply_import(db, roster.preview_import(db, csv(name, part))).added == 30
+    with db.session() as s:
+        by_number = dict(s.execute(select(Member.id_number, Member.id)).all())
+    assert max(by_number[n] for n in numbers[::2]) < min(by_number[n] for n in numbers[1::2])
 
 
 def test_columns_of_one_value_written_into_the_statement_are_stored_alike(db):
