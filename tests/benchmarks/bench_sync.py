@@ -3,6 +3,9 @@
     python -m tests.benchmarks sync               20 communities x 3,000 members, a year of every module
     python -m tests.benchmarks sync --quick       4 x 600, for a first look (a minute or two)
     python -m tests.benchmarks.bench_sync --communities 10 --members 2000 --distinct 2
+    python -m tests.benchmarks.bench_sync --communities 4 --members 3000 --keep /tmp/b4
+    python -m tests.benchmarks.bench_sync --again --keep /tmp/b4     the same packages merged again
+                                                                     (run from an old checkout too: old vs new)
 
 Building a demo community of 3,000 members with a year of meetings, visits,
 ledger and dues takes half a minute, so `--distinct` communities (default 2,
@@ -32,6 +35,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -176,6 +180,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--distinct", type=int, default=2, help="communities really generated (the rest are copies)")
     p.add_argument("--quick", action="store_true", help="4 communities of 600 members")
     p.add_argument("--keep", help="keep the databases and packages in this folder")
+    p.add_argument("--again", action="store_true",
+                   help="with --keep: merge the packages a former run built there again, into the street as it was "
+                        "before that run's merges (old and new code compared on the very same packages)")
     args = p.parse_args(argv)
     if args.quick:
         args.communities, args.members = 4, 600
@@ -197,14 +204,44 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _run(args, folder: Path) -> None:
+    from desktop_app.store.migrate import open_database
+
+    os.environ.setdefault("DANGQUN_SYNC_PASSPHRASE", "bench-sync-passphrase")  # key files, in the workers too
+    started = time.perf_counter()
+    built_json, pristine = folder / "built.json", folder / "street-before-merges.db"
+    if args.again and built_json.exists():
+        street, packages = _again(folder, built_json, pristine)
+        args.communities, args.members = len(packages), json.loads(built_json.read_text())["members"]
+    else:
+        street, packages = _build(args, folder)
+        street.dispose()
+        shutil.copyfile(folder / "street.db", pristine)  # (disposed: the WAL is in the file)
+        built_json.write_text(json.dumps({"packages": [str(p) for p in packages], "members": args.members}))
+        street, _ = open_database(folder / "street.db")
+    _merge_all(args, folder, street, packages, started)
+
+
+def _again(folder: Path, built_json: Path, pristine: Path):
+    from desktop_app.store.migrate import open_database
+
+    for suffix in ("", "-wal", "-shm"):
+        (folder / f"street.db{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(pristine, folder / "street.db")
+    packages = [Path(p) for p in json.loads(built_json.read_text())["packages"]]
+    print(f"{len(packages)} packages built before, merged again", flush=True)
+    street, _ = open_database(folder / "street.db")
+    return street, packages
+
+
+def _build(args, folder: Path):
     from sqlalchemy import select
 
     from desktop_app.services import site, sync
     from desktop_app.store.migrate import open_database
     from desktop_app.store.models import Organization
 
-    os.environ.setdefault("DANGQUN_SYNC_PASSPHRASE", "bench-sync-passphrase")  # key files, in the workers too
-    started = time.perf_counter()
+    for suffix in ("", "-wal", "-shm"):
+        (folder / f"street.db{suffix}").unlink(missing_ok=True)
     street, _ = open_database(folder / "street.db")
     info = site.init_site(street, "320102", "梅园街道党工委", "street")
     sync.new_key(street, folder / "street.dqkey")
@@ -233,30 +270,44 @@ def _run(args, folder: Path) -> None:
         list(pool.map(_clone, clones))
     packages.extend(c[2] for c in clones)
     print(f"  {args.communities - args.distinct} copies made in {time.perf_counter() - t0:.0f} s", flush=True)
+    return street, packages
+
+
+def _merge_all(args, folder: Path, street, packages: list[Path], started: float) -> None:
+    from desktop_app.services import sync
 
     stages: dict[str, float] = {}
+    stages_cpu: dict[str, float] = {}
     rows = 0
-    t_all, cpu_all = time.perf_counter(), time.process_time()
+    t_all, cpu_all, written = time.perf_counter(), time.process_time(), _written()
     for i, path in enumerate(packages, start=1):
-        marks: dict[str, float] = {}
+        marks: dict[str, tuple[float, float]] = {}
         t0 = time.perf_counter()
-        report = sync.import_package(street, path, stage=lambda name: marks.setdefault(name, time.perf_counter()))
-        t1 = time.perf_counter()
+        report = sync.import_package(
+            street, path, stage=lambda name: marks.setdefault(name, (time.perf_counter(), time.process_time())))
+        t1 = (time.perf_counter(), time.process_time())
         assert report.total("conflicts") == 0 and report.new_community, path
         rows += report.total("inserted") + report.total("unchanged")
         order = ["verify", "plan", "merge", "commit"]
         for a, b in zip(order, order[1:] + ["end"]):
-            stages[a] = stages.get(a, 0.0) + (marks.get(b, t1) - marks[a])
-        print(f"  merged {i:2d}/{len(packages)}: {report.total('inserted'):,} rows in {t1 - t0:.1f} s", flush=True)
+            stages[a] = stages.get(a, 0.0) + (marks.get(b, t1)[0] - marks[a][0])
+            stages_cpu[a] = stages_cpu.get(a, 0.0) + (marks.get(b, t1)[1] - marks[a][1])
+        print(f"  merged {i:2d}/{len(packages)}: {report.total('inserted'):,} rows in {t1[0] - t0:.1f} s", flush=True)
     merged, merged_cpu = time.perf_counter() - t_all, time.process_time() - cpu_all
-    street.dispose()
+    street.dispose()  # (its last checkpoint counts too)
+    merged_bytes = _written() - written
 
     _fresh_schema(folder / "raw.db")
+    written = _written()
     raw_time, raw_rows, raw_cpu = _raw_baseline(folder / "street.db", folder / "raw.db")
+    raw_bytes = _written() - written
     write = stages["merge"] + stages["commit"]
     print(f"merge: {rows:,} rows in {merged:.1f} s ({rows / merged:,.0f} rows/s); "
           f"verify {stages['verify']:.1f} s, decide {stages['plan']:.1f} s, write {stages['merge']:.1f} s, "
           f"commit {stages['commit']:.1f} s")
+    print(f"  CPU: verify {stages_cpu['verify']:.1f} s, decide {stages_cpu['plan']:.1f} s, "
+          f"write {stages_cpu['merge']:.1f} s, commit {stages_cpu['commit']:.1f} s; "
+          f"bytes written (WAL and checkpoints): merge {merged_bytes / 1e6:,.0f} MB, raw {raw_bytes / 1e6:,.0f} MB")
     print(f"raw sqlite3 executemany of the same {raw_rows:,} rows: {raw_time:.1f} s "
           f"({raw_rows / max(raw_time, 1e-9):,.0f} rows/s)")
     print(f"ratio: merge end to end {merged / raw_time:.2f}x raw inserts; "
@@ -269,14 +320,29 @@ def _run(args, folder: Path) -> None:
     size = f"{args.communities} x {args.members:,} members"
     record("sync", "street merge, end to end", merged, "s", raw_time, "raw sqlite3 inserts", 2, size,
            verify=stages["verify"], decide=stages["plan"], write=stages["merge"], commit=stages["commit"],
-           cpu=merged_cpu, raw_cpu=raw_cpu, cpu_ratio=merged_cpu / raw_cpu)
+           cpu=merged_cpu, raw_cpu=raw_cpu, cpu_ratio=merged_cpu / raw_cpu,
+           verify_cpu=stages_cpu["verify"], decide_cpu=stages_cpu["plan"], write_cpu=stages_cpu["merge"],
+           commit_cpu=stages_cpu["commit"], bytes_written=merged_bytes, raw_bytes_written=raw_bytes)
     record("sync", "street merge, write phase", write, "s", raw_time, "raw sqlite3 inserts", size=size)
+
+
+def _written() -> int:
+    """Bytes this process has handed to write() so far (Linux; 0 elsewhere)."""
+    try:
+        for line in Path("/proc/self/io").read_text().splitlines():
+            if line.startswith("wchar:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _fresh_schema(path: Path) -> None:
     """An empty database with the same schema (migrated the same way, no rows)."""
     from desktop_app.store.migrate import open_database
 
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
     db, _ = open_database(path)
     db.dispose()
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table, Time, create_engine
+from sqlalchemy import JSON, Column, Date, DateTime, Integer, MetaData, String, Table, Time, create_engine
 
+from desktop_app.domain.sync_rules import PackageRefused
 from desktop_app.sync import decode
 
 SQLITE = create_engine("sqlite://").dialect
@@ -53,3 +54,21 @@ def test_without_escapes_texts_are_taken_as_they_are():
     assert _read("s", ["a", "b"], escapes=False) == ["a", "b"]
     assert _read("n", ["1", "2"], escapes=False) == [1, 2]
     assert _read("s", ["a", "\\N", "\\\\x"]) == ["a", None, "\\x"]
+
+
+REQUIRED = Table("r", MetaData(), Column("id", String(36), primary_key=True), Column("version", Integer, nullable=False),
+                 Column("updated_by_site", String(36), nullable=False), Column("n", Integer, nullable=False),
+                 Column("j", JSON, nullable=False))
+
+
+def _rows(n: str, j: str, escapes: bool, storage=None):
+    texts = [["a"], ["1"], ["s"], [n], [j], [""], [""]]  # the columns, then the base stamp's two
+    return decode._decode_rows(REQUIRED, "表", texts, 1, storage, escapes)
+
+
+def test_a_required_column_left_empty_is_refused_with_or_without_escapes_in_the_file():
+    assert _rows("5", "[1]", escapes=False).values == [("a", 1, "s", 5, [1])]
+    with pytest.raises(PackageRefused, match="n 不能为空"):
+        _rows("\\N", "[1]", escapes=True)
+    with pytest.raises(PackageRefused, match="j 不能为空"):  # JSON reads "null" as None: still looked at
+        _rows("5", "null", escapes=False)
