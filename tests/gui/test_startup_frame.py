@@ -316,3 +316,18 @@ def test_the_roster_page_opens_without_printing_member_life_or_cobuilding_module
     out = subprocess.run([sys.executable, "-c", ROSTER_ONLY], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_painted_frame_comes_back_at_the_size_and_place_it_was_left(qtbot, qapp):
+    from desktop_app.gui.widgets import memory
+
+    first = MainWindow(shown=True)  # as paint_frame makes it
+    qtbot.addWidget(first)
+    assert first.isVisible() and first.isMaximized()  # nothing remembered yet (a fresh data folder)
+    first.showNormal()
+    first.setGeometry(30, 40, 700, 560)  # the offscreen screen is 800 wide
+    memory.save_window(first)
+    again = MainWindow(shown=True)
+    qtbot.addWidget(again)
+    assert again.isVisible() and not again.isMaximized()
+    assert (again.geometry().width(), again.geometry().height()) == (700, 560)

@@ -37,8 +37,10 @@ def restore_window(window: QWidget, show: bool = False) -> None:
     """
     geometry = ui_settings().value("window/geometry")
     restored = geometry is not None and window.restoreGeometry(geometry)
-    if show:
-        window.show() if restored else window.showMaximized()
+    if show and restored:
+        window.show()
+    elif show:
+        window.showMaximized()
     elif not restored:
         from PySide6.QtCore import Qt
 
