@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select, update
 
 from desktop_app.gui.widgets import common, forms
 from desktop_app.gui.sync import dialogs as sync_dialogs
+from desktop_app.gui.sync.conflicts import DIFF_BG
 from desktop_app.gui.sync.dialogs import ExportSummaryDialog, ImportPreviewDialog
 from desktop_app.gui.sync.page import SyncPage
 from desktop_app.gui.widgets.page import AppContext
@@ -253,12 +255,23 @@ def test_the_street_sees_both_versions_and_a_person_decides(qtbot, community, st
     assert panel.model.rowCount() == 1 and panel.model.data(panel.model.index(0, 1)) == "张三"
     qtmodeltester.check(panel.model)
     wait_ops()
-    cells = {panel.fields.item(r, 0).text(): (panel.fields.item(r, 1).text(), panel.fields.item(r, 2).text())
-             for r in range(panel.fields.rowCount())}
+    fields = panel.field_model
+    qtmodeltester.check(fields)
+    cells = {fields.index(r, 0).data(): (fields.index(r, 1).data(), fields.index(r, 2).data())
+             for r in range(fields.rowCount())}
     assert cells["手机号码"] == ("13811111111", "13922222222")
     assert "姓名" not in cells  # only what differs
+    assert fields.headerData(2, Qt.Orientation.Horizontal) == "来件版本（幸福里社区党委）"
+    phone = next(r for r in range(fields.rowCount()) if fields.index(r, 0).data() == "手机号码")
+    assert fields.index(phone, 0).data(Qt.ItemDataRole.BackgroundRole) == DIFF_BG
+    assert fields.index(phone, 0).data(Qt.ItemDataRole.FontRole) is None  # the label plain, both values bold
+    assert fields.index(phone, 2).data(Qt.ItemDataRole.FontRole).bold()
     panel.only_diff.setChecked(False)
-    assert panel.fields.rowCount() > len(cells)
+    assert fields.rowCount() > len(cells)
+    qtmodeltester.check(fields)
+    name = next(r for r in range(fields.rowCount()) if fields.index(r, 0).data() == "姓名")
+    assert fields.index(name, 1).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert fields.index(name, 1).data(Qt.ItemDataRole.FontRole) is None
     assert panel.take_local.isEnabled() and panel.take_incoming.isEnabled()
 
     monkeypatch.setattr(common, "ask", lambda *a: True)

@@ -5,25 +5,45 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QTableWidget,
-    QTableWidgetItem, QWidget,
-)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QHeaderView, QTableView, QWidget
 
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.bars import community_box, refill_communities
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.sync.models import CONFLICT_COLUMNS, ColumnModel, button, table_view
 from desktop_app.gui.widgets.layouts import column, fill, panel, splitter, wrapped
+from desktop_app.gui.widgets.table import Column
+from desktop_app.gui.widgets.table import table_view as grid_view
 from desktop_app.services import sync
 from desktop_app.views.changes import Change, changes
-from desktop_app.views.sync import CommunityStatus, ConflictDetail, ConflictRow
+from desktop_app.views.sync import CommunityStatus, ConflictDetail, ConflictRow, FieldDiff
 
 if TYPE_CHECKING:
     from desktop_app.gui.sync.page import SyncPage
 
 DIFF_BG = QColor("#fff4d6")
+
+
+def field_columns(peer_name: str = "") -> list[Column]:
+    """字段 / 本地版本 / 来件版本: a field that differs is shaded across, its two values in bold."""
+    shade = {"background": lambda f: DIFF_BG if f.differs else None}
+    differs = {**shade, "bold": lambda f: f.differs}
+    return [Column("字段", lambda f: f.label, **shade),
+            Column("本地版本", lambda f: f.local, **differs),
+            Column(f"来件版本（{peer_name}）" if peer_name else "来件版本", lambda f: f.incoming, **differs)]
+
+
+def fields_view(model: ColumnModel) -> QTableView:
+    view = grid_view(model, rows=False, fit=False)
+    view.setAlternatingRowColors(False)  # the shading marks what differs
+    view.verticalHeader().setDefaultSectionSize(view.verticalHeader().minimumSectionSize())  # rows fit their text
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+    view.setWordWrap(True)
+    return view
 
 
 class ConflictsPanel(QWidget):
@@ -42,14 +62,8 @@ class ConflictsPanel(QWidget):
         self.only_diff = QCheckBox("只显示不同的字段")
         self.only_diff.setChecked(True)
         self.only_diff.toggled.connect(lambda *_: self._fill_fields())
-        self.fields = QTableWidget(0, 3)
-        self.fields.setHorizontalHeaderLabels(["字段", "本地版本", "来件版本"])  # before a conflict is chosen too
-        self.fields.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.fields.verticalHeader().setVisible(False)
-        self.fields.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.fields.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.fields.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.fields.setWordWrap(True)
+        self.field_model = ColumnModel(field_columns(), parent=self)  # headed before a conflict is chosen too
+        self.fields = fields_view(self.field_model)
         self.heading = wrapped("选择左侧的一条冲突，查看两边的版本。")
         self.note = wrapped()
         self.note.setStyleSheet("color: #b26a00")
@@ -83,7 +97,7 @@ class ConflictsPanel(QWidget):
             self.list.selectRow(index)
         else:
             self.detail = None
-            self.fields.setRowCount(0)
+            self.field_model.set_rows([])
             self.heading.setText("没有待处理的冲突。")
             self.note.clear()
             self._set_buttons()
@@ -119,19 +133,8 @@ class ConflictsPanel(QWidget):
         d = self.detail
         if d is None:
             return
-        fields = d.differing if self.only_diff.isChecked() else d.fields
-        self.fields.setHorizontalHeaderLabels(["字段", "本地版本", f"来件版本（{d.conflict.peer_name}）"])
-        self.fields.setRowCount(len(fields))
-        bold = QFont()
-        bold.setBold(True)
-        for r, f in enumerate(fields):
-            for c, text in enumerate((f.label, f.local, f.incoming)):
-                item = QTableWidgetItem(text)
-                if f.differs:
-                    item.setBackground(DIFF_BG)
-                    if c:
-                        item.setFont(bold)
-                self.fields.setItem(r, c, item)
+        fields: Sequence[FieldDiff] = d.differing if self.only_diff.isChecked() else d.fields
+        self.field_model.set_grid(field_columns(d.conflict.peer_name), fields)
         self.fields.resizeRowsToContents()
 
     def _set_buttons(self) -> None:

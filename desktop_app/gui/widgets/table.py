@@ -9,7 +9,9 @@ compares `role` against ints computed once, the cheapest check Python can make.
 A grid someone fills in (attendance, 民主评议) uses the same model: a column with
 `edit(row, value)` is editable (the function changes the row, or returns a
 replacement for a frozen one), `value(row)` is what an editor starts from, and
-`ChoiceDelegate` offers a fixed list of values in a combo box.
+`ChoiceDelegate` offers a fixed list of values in a combo box. A column that declares its
+`choices` is such a combo box on every row by itself: `table_view` installs the delegate and
+keeps an editor open on each row across loads.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget,
 )
@@ -30,6 +32,7 @@ _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
 _ROOT = QModelIndex()
 ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # the record's `id`, for views that select by id
 ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 2  # the record itself
@@ -54,6 +57,9 @@ class Column:
     just this cell and wins over the model's row colour; `background(record)` fills it.
     `edit(record, value)` makes the cell editable (see the module docstring). `align` may be a
     function of the record when cells of one column differ (an amount right, a mark centred).
+    `bold(record)` sets the cell in bold (a total line, a value that differs).
+    `choices` (with `edit`) shows the column as a combo box on every row: (label, value) pairs,
+    or a function of the record giving them when rows offer different values.
     """
 
     title: str
@@ -66,6 +72,20 @@ class Column:
     background: Callable[[Any], QColor | None] | None = None
     edit: Callable[[Any, Any], Any] | None = None
     value: Callable[[Any], Any] | None = None
+    bold: Callable[[Any], bool] | None = None
+    choices: Sequence[tuple[str, Any]] | Callable[[Any], Sequence[tuple[str, Any]]] | None = None
+
+
+_bold: QFont | None = None
+
+
+def _bold_font() -> QFont:
+    # One font for every bold cell, made once a QApplication exists (a QFont needs one).
+    global _bold
+    if _bold is None:
+        _bold = QFont()
+        _bold.setBold(True)
+    return _bold
 
 
 def centered(title: str, text: Callable[[Any], str], width: int = 80, **kw: Any) -> Column:
@@ -163,6 +183,8 @@ class ColumnModel(QAbstractTableModel):
                 return col.tooltip(row) or None
             text = col.text(row)
             return text if len(text) > LONG_TEXT else None
+        if role == _FONT:
+            return _bold_font() if col.bold is not None and col.bold(row) else None
         if role == ID_ROLE:
             return getattr(row, "id", None)
         if role == ROW_ROLE:
@@ -212,20 +234,26 @@ class ColumnModel(QAbstractTableModel):
 
 
 class ChoiceDelegate(QStyledItemDelegate):
-    """A combo box of fixed (label, value) choices for an editable column; the choice is saved at once.
+    """A combo box of (label, value) choices for an editable column; the choice is saved at once.
 
-    Open it on every row (`view.openPersistentEditor`) so the column looks like a row of combo boxes.
+    `choices` is a list, or a function of the row's record (`ROW_ROLE`) when rows differ.
+    Open it on every row (`view.openPersistentEditor`) so the column looks like a row of combo boxes;
+    a column declaring `choices` gets that from `table_view` without asking.
     """
 
-    def __init__(self, choices: Sequence[tuple[str, Any]], parent: QObject | None = None):
+    def __init__(self, choices: Sequence[tuple[str, Any]] | Callable[[Any], Sequence[tuple[str, Any]]],
+                 parent: QObject | None = None):
         super().__init__(parent)
-        self.choices = list(choices)
+        self.choices = choices if callable(choices) else list(choices)
+        self.declared: Any = None  # the Column.choices it was installed for by table_view
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802 - Qt override
                      index: QModelIndex | QPersistentModelIndex) -> QWidget:
         combo = QComboBox(parent)
-        for label, value in self.choices:
+        choices = self.choices(index.data(ROW_ROLE)) if callable(self.choices) else self.choices
+        for label, value in choices:
             combo.addItem(label, value)
+        combo.setToolTip(index.data(_TOOLTIP) or "")  # the cell is hidden under it
         combo.currentIndexChanged.connect(lambda _i: self.commitData.emit(combo))
         return combo
 
@@ -275,7 +303,47 @@ def table_view(model: ColumnModel, parent: QWidget | None = None, *, stretch: in
     if sortable:  # a header click sorts (in Python, by each column's sort key); until then the service's order
         view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         view.setSortingEnabled(True)
+    if any(c.choices is not None for c in model.columns):
+        _keep_choices_open(view, model)
     return view
+
+
+def _keep_choices_open(view: QTableView, model: ColumnModel) -> None:
+    """A combo box on every row of each column that declares `choices`, after every load too.
+
+    A reset closes every editor (the view drops them first: it connected to the model before us).
+    Delegates a page set itself on other columns are left alone.
+    """
+    ours: dict[int, ChoiceDelegate] = {}
+
+    def install() -> None:
+        for c, col in enumerate(model.columns):  # a grid may have new columns since the last load
+            was = ours.get(c)
+            if was is not None and was.declared is col.choices:
+                continue
+            if col.choices is not None:
+                ours[c] = ChoiceDelegate(col.choices, view)
+                ours[c].declared = col.choices
+                view.setItemDelegateForColumn(c, ours[c])
+            elif was is not None:
+                view.setItemDelegateForColumn(c, None)
+                del ours[c]
+            if was is not None:
+                was.deleteLater()
+        for c in [c for c in ours if c >= len(model.columns)]:
+            view.setItemDelegateForColumn(c, None)
+            ours.pop(c).deleteLater()
+        open_rows(0, model.rowCount() - 1)
+
+    def open_rows(first: int, last: int) -> None:
+        for c, col in enumerate(model.columns):
+            if col.choices is not None:
+                for r in range(first, last + 1):
+                    view.openPersistentEditor(model.index(r, c))
+
+    install()
+    model.modelReset.connect(install)
+    model.rowsInserted.connect(lambda _parent, first, last: open_rows(first, last))
 
 
 def fit_columns(view: QTableView, columns: Sequence[Column], stretch: int | None = None) -> None:

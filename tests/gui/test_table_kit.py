@@ -1,0 +1,82 @@
+"""The kit's ColumnModel as the hand-built tables needed it: bold cells, a combo box column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
+
+from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
+
+FONT = Qt.ItemDataRole.FontRole
+
+
+@dataclass
+class Line:
+    name: str
+    kind: str
+    pick: str = ""
+    total: bool = False
+
+
+KINDS = {"性别": ("男", "女"), "类别": ("正式党员", "预备党员", "入党积极分子")}
+
+
+def columns() -> list[Column]:
+    return [
+        Column("名称", lambda r: r.name, bold=lambda r: r.total),
+        Column("类", lambda r: r.kind),
+        Column("读作", lambda r: r.pick or "（自动）", value=lambda r: r.pick, edit=lambda r, v: setattr(r, "pick", v),
+               tooltip=lambda r: f"{r.kind}的值", choices=lambda r: [("（自动）", "")] + [(k, k) for k in KINDS[r.kind]]),
+    ]
+
+
+def test_a_bold_column_sets_just_its_cells_in_bold(qtmodeltester):
+    model = ColumnModel(columns())
+    model.set_rows([Line("甲", "性别"), Line("合计", "类别", total=True)])
+    qtmodeltester.check(model)
+    assert model.index(0, 0).data(FONT) is None
+    assert model.index(1, 0).data(FONT).bold()
+    assert model.index(1, 1).data(FONT) is None  # declared on one column only
+
+
+def test_a_column_with_choices_is_a_combo_box_on_every_row_after_every_load(qtbot, qtmodeltester):
+    model = ColumnModel(columns())
+    view = table_view(model, editable=True)
+    qtbot.addWidget(view)
+    model.set_rows([Line("甲", "性别"), Line("乙", "类别", pick="预备党员")])
+    qtmodeltester.check(model)
+    assert isinstance(view.itemDelegateForColumn(2), ChoiceDelegate)
+    first, second = (view.indexWidget(model.index(r, 2)) for r in range(2))
+    assert isinstance(first, QComboBox) and isinstance(second, QComboBox)
+    assert [first.itemText(i) for i in range(first.count())] == ["（自动）", "男", "女"]  # each row its own
+    assert second.count() == 4 and second.currentText() == "预备党员"
+    assert second.toolTip() == "类别的值"
+    first.setCurrentText("女")  # saved as soon as chosen
+    assert model.rows[0].pick == "女"
+    model.setData(model.index(1, 2), "入党积极分子")  # and a change of the row shows in its box
+    assert second.currentText() == "入党积极分子"
+    model.append(Line("丙", "性别"))
+    assert isinstance(view.indexWidget(model.index(2, 2)), QComboBox)
+    delegate = view.itemDelegateForColumn(2)
+    model.set_rows([Line("丁", "类别")])
+    assert isinstance(view.indexWidget(model.index(0, 2)), QComboBox)
+    assert view.itemDelegateForColumn(2) is delegate  # a reload keeps the delegate
+    qtmodeltester.check(model)
+
+
+def test_a_grid_s_new_columns_move_the_combo_boxes_and_leave_a_page_s_own_delegate(qtbot):
+    model = ColumnModel(columns())
+    view = table_view(model, editable=True)
+    qtbot.addWidget(view)
+    own = ChoiceDelegate([("是", True)], view)
+    view.setItemDelegateForColumn(1, own)
+    model.set_grid([columns()[2], Column("名称", lambda r: r.name)], [Line("甲", "性别")])
+    assert isinstance(view.indexWidget(model.index(0, 0)), QComboBox)
+    assert view.itemDelegateForColumn(1) is own
+    assert view.itemDelegateForColumn(2) is None
+    model.set_grid([Column("名称", lambda r: r.name)], [Line("甲", "性别")])
+    assert view.indexWidget(model.index(0, 0)) is None
+    assert view.itemDelegateForColumn(0) is None
+
