@@ -145,8 +145,12 @@ def test_the_street_previews_then_imports_and_lists_the_community(qtbot, communi
     assert first.report.dry_run and first.report.new_community
     assert not second.report.dry_run and second.report.total("inserted") == first.report.total("inserted")
     assert "第一次收到这个社区" in first.notes.text()
-    table = first.table
-    assert table.item(table.rowCount() - 1, 0).text() == "合计"
+    lines = first.table.model()
+    qtmodeltester.check(lines)
+    total = lines.index(lines.rowCount() - 1, 0)
+    assert total.data() == "合计" and total.data(Qt.ItemDataRole.FontRole).bold()
+    assert lines.index(0, 0).data(Qt.ItemDataRole.FontRole) is None
+    assert lines.index(0, 1).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
     assert page.communities.rowCount() == 1
     assert page.communities.data(page.communities.index(0, 0)) == "幸福里社区党委"
     assert page.communities.data(page.communities.index(0, 2)) == "3"
@@ -165,8 +169,6 @@ def test_the_street_previews_then_imports_and_lists_the_community(qtbot, communi
     bus.announce(Change.SYNC)
     wait_ops()
     assert "40 天未报送" in page.warnings.text() and page.warnings.isVisible()
-    from PySide6.QtCore import Qt
-
     cell = page.communities.index(0, 9)
     assert page.communities.data(cell) == "已 40 天未报送"
     assert page.communities.data(cell, Qt.ItemDataRole.ForegroundRole).name() == "#c8161e"

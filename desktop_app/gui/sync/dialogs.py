@@ -6,6 +6,7 @@ folder" setting) replace them in one place, like common.ask.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Sequence
@@ -13,14 +14,14 @@ from typing import Sequence
 from PySide6.QtCore import QStandardPaths, QStorageInfo, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import clock
 from desktop_app.domain.sync_rules import table_label
 from desktop_app.gui import icons
 from desktop_app.gui.widgets import forms
+from desktop_app.gui.widgets.table import LEFT, RIGHT, Column, ColumnModel, table_view
 from desktop_app.views.sync import ExportResult, ImportReport
 
 PACKAGE_FILTER = "同步数据包 (*.dqsync *.zip);;所有文件 (*)"
@@ -88,23 +89,23 @@ def choose_save(parent: QWidget | None, title: str, suggested: str, filters: str
 
 # --- the dry run, and the result --------------------------------------------------------
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], bold_last: bool = False) -> QTableWidget:
-    t = QTableWidget(len(rows), len(headers))
-    t.setHorizontalHeaderLabels(list(headers))
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+@dataclass(frozen=True)
+class _Line:
+    cells: Sequence[str]
+    total: bool = False  # the 合计 line, in bold
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], bold_last: bool = False) -> QTableView:
+    """A read-only summary: the first column names the line, the figures right-aligned, the last line a total."""
+    model = ColumnModel([Column(h, lambda line, i=i: line.cells[i], RIGHT if i else LEFT, bold=lambda line: line.total)
+                         for i, h in enumerate(headers)])
+    model.set_rows([_Line(cells, bold_last and r == len(rows) - 1) for r, cells in enumerate(rows)])
+    t = table_view(model, fit=False)
+    model.setParent(t)
+    t.setAlternatingRowColors(False)
     t.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
     t.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    t.verticalHeader().setVisible(False)
-    for r, values in enumerate(rows):
-        for c, text in enumerate(values):
-            item = QTableWidgetItem(text)
-            if c > 0:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if bold_last and r == len(rows) - 1:
-                f = item.font()
-                f.setBold(True)
-                item.setFont(f)
-            t.setItem(r, c, item)
+    t.verticalHeader().resetDefaultSectionSize()  # a few lines: the roomier rows of a dialog, not a list's
     t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     for c in range(1, len(headers)):
         t.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
