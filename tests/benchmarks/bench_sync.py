@@ -18,15 +18,24 @@ Figures printed:
 - package size per 1,000 members (encrypted, as it goes on the stick) and export time;
 - the merge, end to end (verify + decide + write + commit), and its write phase;
 - raw sqlite3 executemany of the very same rows into an empty database with the
-  same schema, one transaction per table; the ratio of the two.
+  same schema, one transaction per table; the ratio of the two;
+- each phase's CPU, and the bytes the merge and raw handed to write() (the WAL
+  and the checkpoints into the file).
 
 Compare runs made under the same load: the merges take most of the run and the
 raw baseline comes last, so load that changes during a run skews the ratio.
-At full size (20 x 3,000, December 2026) the phases measured against raw were:
-write (rows plus the stamp sync_row_state keeps per row and peer) 1.2x on its
-own, commit 0.3x, verify (decrypt, inflate, check and decode every value)
-about 0.45x, decide 0.15x: 2.1x end to end in CPU. Rows written are most of
-the write phase, stamps a sixth of it.
+At full size (20 x 3,000, December 2026, load 3-5) the merge's CPU by phase was
+verify 24 s, decide 9 s, write 71-74 s, commit 19-20 s against raw's 63-66 s:
+1.92-1.94x (4 x 3,000: 5.3, 1.6, 11-12 and 2.4 s against about 10 s, 2.1-2.2x).
+The merge hands the disk 16.9 GB against raw's 5.5 GB (4 x 3,000: 1.8 against
+1.0 GB): each package is one transaction whose new keys land on nearly every leaf
+of every index keyed on random UUIDs (ids, and the references to them), so each
+package writes those indexes whole again, to the WAL and at the checkpoint,
+where raw writes each page about once; that share grows with the square of the
+number of packages. The agreed stamps (sync_row_state) are 28% of the street's
+file and about a ninth of the merge's CPU. A 1 GB cache (MERGE_CACHE_KIB, which
+raw shares) took the merge's write CPU from 70.8 to 67.0 s and raw's from 63.5
+to 56.9 s: a worse ratio.
 """
 
 from __future__ import annotations
