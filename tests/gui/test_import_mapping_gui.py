@@ -73,3 +73,42 @@ def test_unknown_headers_stop_at_the_mapping_step_which_maps_columns_and_codes(a
     assert imports.inspect(db, "members", path).saved is not None
     again.close()
     dlg.close()
+
+
+def test_the_mapping_step_s_combo_boxes_choose_fields_and_codes(qtbot, qtmodeltester, monkeypatch):
+    from PySide6.QtWidgets import QComboBox
+
+    from desktop_app.gui.imports.mapping_dialog import AS_IS, IGNORE, MEANING, READS_AS, MappingDialog
+    from desktop_app.gui.widgets import common
+    from desktop_app.views.imports import ColumnPlan, ColumnsReport, Mapping
+
+    plan = (ColumnPlan(0, "名字", None, "未识别", ("张三", "李四")),
+            ColumnPlan(1, "性别码", "性别", "别名", ("1", "2"), ("1", "2")),
+            ColumnPlan(2, "类型", "旧字段", "映射", ("党员",), ("党员",)))
+    report = ColumnsReport("members", "其他系统.xlsx", "Sheet1", ("Sheet1",), 1, 2, plan, (), "sig",
+                           ("姓名", "性别", "人员类别"), ("姓名",), {"性别": ("男", "女"), "人员类别": ("正式党员", "预备党员")},
+                           Mapping({}, {"性别": {"1": "男", "2": "不知道"}}))
+    dlg = MappingDialog(None, None, "members", "其他系统.xlsx", report)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitUntil(lambda: dlg._typed is not None)  # the discard guard has read the fields
+    qtmodeltester.check(dlg.source_model)
+    qtmodeltester.check(dlg.value_model)
+    boxes = [dlg.columns.indexWidget(dlg.source_model.index(r, READS_AS)) for r in range(3)]
+    assert all(isinstance(b, QComboBox) for b in boxes) and dlg.first_field is boxes[0]
+    assert [b.currentText() for b in boxes] == [IGNORE, "性别", IGNORE]  # a target it does not offer reads as none
+    assert boxes[0].toolTip() == "未识别"
+    # the saved codes come back; one it cannot read stays as written
+    codes = [dlg.values.indexWidget(dlg.value_model.index(r, MEANING)).currentText() for r in range(2)]
+    assert codes == ["男", AS_IS]
+    assert not dlg.is_modified()
+    boxes[0].setCurrentText("姓名")
+    boxes[2].setCurrentText("人员类别")  # a coded field: its values join the table below
+    assert dlg.value_model.rowCount() == 3
+    qtmodeltester.check(dlg.value_model)
+    dlg.values.indexWidget(dlg.value_model.index(2, MEANING)).setCurrentText("正式党员")
+    assert dlg.values.indexWidget(dlg.value_model.index(0, MEANING)).currentText() == "男"  # kept across the refill
+    assert dlg.is_modified()
+    assert dlg.mapping_data() == {"columns": {"名字": "姓名", "性别码": "性别", "类型": "人员类别"},
+                                  "values": {"性别": {"1": "男"}, "人员类别": {"党员": "正式党员"}}}
+    monkeypatch.setattr(common, "ask", lambda *a: True)  # closing it at the end discards the choices

@@ -1,14 +1,17 @@
-"""The kit's ColumnModel as the hand-built tables needed it: bold cells, a combo box column."""
+"""The kit's ColumnModel as the hand-built tables needed it: bold cells, a combo box column, and no QTableWidget."""
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
 from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
 
+GUI = Path(__file__).resolve().parents[2] / "desktop_app" / "gui"
 FONT = Qt.ItemDataRole.FontRole
 
 
@@ -80,3 +83,44 @@ def test_a_grid_s_new_columns_move_the_combo_boxes_and_leave_a_page_s_own_delega
     assert view.indexWidget(model.index(0, 0)) is None
     assert view.itemDelegateForColumn(0) is None
 
+
+def _names(tree: ast.AST) -> set[str]:
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            out.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            out.add(node.attr)
+        elif isinstance(node, ast.alias):
+            out.add(node.name.rsplit(".", 1)[-1])
+    return out
+
+
+def hand_built_tables(root: Path = GUI) -> list[str]:
+    """Modules under gui/ that build a table by hand instead of on a ColumnModel.
+
+    A QStandardItemModel stays allowed for a tree (the organisation tree); next to a table view it is a table.
+    """
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        names = _names(ast.parse(path.read_text(encoding="utf-8")))
+        where = str(path.relative_to(root.parent.parent))
+        if names & {"QTableWidget", "QTableWidgetItem"}:
+            found.append(f"{where}: QTableWidget")
+        if "QStandardItemModel" in names and (names & {"QTableView", "table_view"} or "QTreeView" not in names):
+            found.append(f"{where}: QStandardItemModel table")
+    return found
+
+
+def test_every_table_is_a_column_model():
+    assert hand_built_tables() == [], "every table is a ColumnModel (CONTRIBUTING.md); use gui/widgets/table.py"
+
+
+def test_the_guard_sees_a_hand_built_table(tmp_path):
+    gui = tmp_path / "desktop_app" / "gui"
+    gui.mkdir(parents=True)
+    (gui / "tree.py").write_text("from PySide6.QtGui import QStandardItemModel\nfrom PySide6.QtWidgets import QTreeView\n")
+    (gui / "grid.py").write_text("from PySide6 import QtWidgets\nt = QtWidgets.QTableWidget(0, 3)\n")
+    (gui / "model.py").write_text("from PySide6.QtGui import QStandardItemModel\nfrom PySide6.QtWidgets import QTableView\n")
+    assert hand_built_tables(gui) == ["desktop_app/gui/grid.py: QTableWidget",
+                                      "desktop_app/gui/model.py: QStandardItemModel table"]

@@ -9,36 +9,60 @@ saved for the header layout, so the same file reads the same way next time.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout,
-)
+from PySide6.QtWidgets import QCheckBox, QLabel, QTableView, QVBoxLayout
 
 from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.services import imports
-from desktop_app.views.imports import ColumnsReport, Mapping
+from desktop_app.views.imports import ColumnPlan, ColumnsReport, Mapping
 
 IGNORE = "（不导入）"
 AS_IS = "（自动）"  # the value as written, or its usual code (1/2 → 男/女)
+READS_AS = 4  # the 读作 column of the columns table
+MEANING = 2  # the 读作 column of the values table
 
 
-def _table(headers: tuple[str, ...]) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(list(headers))
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.verticalHeader().hide()
-    t.horizontalHeader().setStretchLastSection(True)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return t
+@dataclass
+class _Source:
+    """One column of the file and the field it fills (IGNORE for none), as chosen so far."""
+
+    plan: ColumnPlan
+    target: str
 
 
-def _item(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setToolTip(text)
-    return item
+@dataclass
+class _Code:
+    """One value a coded column holds and what it reads as (AS_IS: as written)."""
+
+    target: str
+    value: str
+    allowed: tuple[str, ...]
+    meaning: str
+
+
+def _shown(title: str, text, width: int) -> Column:
+    return Column(title, text, width=width, tooltip=text)  # samples and headers are often cut short
+
+
+def _set(attr: str):
+    return lambda row, value: setattr(row, attr, value)
+
+
+def _choices(first: str, values) -> list[tuple[str, str]]:
+    return [(first, first), *((v, v) for v in values)]
+
+
+def _table(model: ColumnModel, stretch: int) -> QTableView:
+    view = table_view(model, stretch=stretch)
+    model.setParent(view)
+    view.setAlternatingRowColors(False)
+    view.horizontalHeader().setHighlightSections(True)
+    view.verticalHeader().resetDefaultSectionSize()  # room for the combo boxes
+    return view
 
 
 class MappingDialog(SavingDialog):
@@ -54,26 +78,23 @@ class MappingDialog(SavingDialog):
             + (f"<br><b>必需：</b>{'、'.join(report.required)}" if report.required else "")
         )
         intro.setWordWrap(True)
-        self.columns = _table(("列", "原表头", "示例", "识别", "读作"))
-        self.combos: list[QComboBox] = []
-        for p in report.plan:
-            row = self.columns.rowCount()
-            self.columns.insertRow(row)
-            self.columns.setItem(row, 0, _item(p.letter))
-            self.columns.setItem(row, 1, _item(p.source or "（无表头）"))
-            self.columns.setItem(row, 2, _item("、".join(p.samples)))
-            self.columns.setItem(row, 3, _item(p.how))
-            combo = QComboBox()
-            combo.addItems([IGNORE, *report.targets])
-            combo.setCurrentText(p.target or IGNORE)
-            combo.setToolTip(p.how)
-            combo.currentTextChanged.connect(self._fill_values)
-            self.columns.setCellWidget(row, 4, combo)
-            self.combos.append(combo)
-        for col, width in enumerate((36, 140, 200, 150)):
-            self.columns.setColumnWidth(col, width)
-        self.values = _table(("内容", "文件中的值", "读作"))
-        self.value_combos: dict[tuple[str, str], QComboBox] = {}
+        targets = _choices(IGNORE, report.targets)
+        self.source_model = ColumnModel([
+            _shown("列", lambda s: s.plan.letter, 36),
+            _shown("原表头", lambda s: s.plan.source or "（无表头）", 140),
+            _shown("示例", lambda s: "、".join(s.plan.samples), 200),
+            _shown("识别", lambda s: s.plan.how, 150),
+            Column("读作", lambda s: s.target, edit=_set("target"), tooltip=lambda s: s.plan.how, choices=targets),
+        ])
+        self.source_model.set_rows([_Source(p, p.target if p.target in report.targets else IGNORE)
+                                    for p in report.plan])
+        self.columns = _table(self.source_model, READS_AS)
+        self.value_model = ColumnModel([
+            Column("内容", lambda c: c.target, width=120),
+            Column("文件中的值", lambda c: c.value, width=200),
+            Column("读作", lambda c: c.meaning, edit=_set("meaning"), choices=lambda c: _choices(AS_IS, c.allowed)),
+        ])
+        self.values = _table(self.value_model, MEANING)
         self._given_values = given.values
         self.remember = QCheckBox("保存此映射：下次导入同样表头的文件时自动使用")
         self.remember.setChecked(True)
@@ -87,62 +108,55 @@ class MappingDialog(SavingDialog):
         lay.addWidget(self.buttons)
         self.resize(780, 620)
         self._fill_values()
-        self.first_field = self.combos[0] if self.combos else None
+        self.source_model.dataChanged.connect(lambda *_: self._fill_values())  # another field, other codes
+        self.first_field = self.columns.indexWidget(self.source_model.index(0, READS_AS)) if report.plan else None
+
+    def _source_row(self, source: str) -> int:
+        for r, s in enumerate(self.source_model.rows):
+            if s.plan.source == source:
+                return r
+        raise KeyError(source)
 
     def target(self, source: str) -> str | None:
         """The field the dialog now maps `source` to (for tests and the values table)."""
-        for p, combo in zip(self.report.plan, self.combos):
-            if p.source == source:
-                return None if combo.currentText() == IGNORE else combo.currentText()
-        raise KeyError(source)
+        chosen = self.source_model.rows[self._source_row(source)].target
+        return None if chosen == IGNORE else chosen
 
     def choose(self, source: str, target: str | None) -> None:
-        for p, combo in zip(self.report.plan, self.combos):
-            if p.source == source:
-                combo.setCurrentText(target or IGNORE)
-                return
-        raise KeyError(source)
+        self.source_model.setData(self.source_model.index(self._source_row(source), READS_AS), target or IGNORE)
 
     def choose_value(self, target: str, value: str, meaning: str | None) -> None:
-        self.value_combos[(target, value)].setCurrentText(meaning or AS_IS)
+        r = next((r for r, c in enumerate(self.value_model.rows) if (c.target, c.value) == (target, value)), None)
+        if r is None:
+            raise KeyError((target, value))
+        self.value_model.setData(self.value_model.index(r, MEANING), meaning or AS_IS)
 
     def _fill_values(self) -> None:
-        kept = {k: c.currentText() for k, c in self.value_combos.items()}
-        self.values.setRowCount(0)
-        self.value_combos = {}
-        for p, combo in zip(self.report.plan, self.combos):
-            target = combo.currentText()
-            allowed = self.report.coded.get(target)
-            if not allowed or not p.values:
+        kept = {(c.target, c.value): c.meaning for c in self.value_model.rows}
+        codes = []
+        for s in self.source_model.rows:
+            allowed = self.report.coded.get(s.target)
+            if not allowed or not s.plan.values:
                 continue
-            for value in p.values:
-                row = self.values.rowCount()
-                self.values.insertRow(row)
-                self.values.setItem(row, 0, _item(target))
-                self.values.setItem(row, 1, _item(value))
-                box = QComboBox()
-                box.addItems([AS_IS, *allowed])
-                current = kept.get((target, value)) or self._given_values.get(target, {}).get(value) or AS_IS
-                box.setCurrentText(current)
-                self.values.setCellWidget(row, 2, box)
-                self.value_combos[(target, value)] = box
-        self.values.setColumnWidth(0, 120)
-        self.values.setColumnWidth(1, 200)
+            for value in s.plan.values:
+                meaning = kept.get((s.target, value)) or self._given_values.get(s.target, {}).get(value) or AS_IS
+                codes.append(_Code(s.target, value, tuple(allowed), meaning if meaning in allowed else AS_IS))
+        self.value_model.set_rows(codes)
 
     def mapping_data(self) -> dict:
         columns: dict[str, str | None] = {}
-        for p, combo in zip(self.report.plan, self.combos):
-            if p.source:
-                columns[p.source] = None if combo.currentText() == IGNORE else combo.currentText()
+        for s in self.source_model.rows:
+            if s.plan.source:
+                columns[s.plan.source] = None if s.target == IGNORE else s.target
         chosen = [t for t in columns.values() if t]
         if dup := next((t for t in chosen if chosen.count(t) > 1), None):
             raise ValidationError("读作", f"有两列都选了“{dup}”，每项内容只能来自一列")
         if missing := [c for c in self.report.required if c not in chosen]:
             raise ValidationError("读作", f"还没有选择哪一列是：{'、'.join(missing)}")
         values: dict[str, dict[str, str]] = {}
-        for (target, value), box in self.value_combos.items():
-            if box.currentText() != AS_IS:
-                values.setdefault(target, {})[value] = box.currentText()
+        for c in self.value_model.rows:
+            if c.meaning != AS_IS:
+                values.setdefault(c.target, {})[c.value] = c.meaning
         return {"columns": columns, "values": values}
 
     def prepare(self):
