@@ -10,8 +10,10 @@ transaction-level advisory lock there, released by the commit or rollback.
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Collection, Iterator
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 
@@ -119,3 +121,16 @@ def data_version(dialect_name: str, dbapi_conn) -> object:
         return cur.fetchone()[0]
     finally:
         cur.close()
+
+
+def conditions_in(conn, key, values: Collection[str], chunk: int = 500) -> Iterator:
+    """`key IN values` as conditions to look rows up by, one query each. On SQLite one: the values go as one
+    JSON array that json_each reads back, and SQLite looks each up in the key's index within the one
+    statement (100,000 ID numbers against 900,000 members: 0.07 s of CPU, against 0.25-0.29 s as IN lists of
+    500, each built, bound and run apart). Elsewhere IN lists of `chunk`, sorted."""
+    wanted = sorted(values)
+    if conn.dialect.name == "sqlite":
+        yield key.in_(select(func.json_each(json.dumps(wanted)).table_valued("value").c.value))
+        return
+    for k in range(0, len(wanted), chunk):
+        yield key.in_(wanted[k:k + chunk])

@@ -17,6 +17,7 @@ from desktop_app.domain import idcard
 from desktop_app.domain.errors import Conflict
 from desktop_app.services import roster
 from desktop_app.services.roster import importing
+from desktop_app.store import dialect
 from desktop_app.store.models import Member
 
 HEADER = ["姓名", "所在党支部", "公民身份号码", "人员类别", "加入党组织日期", "转为正式党员日期"]
@@ -76,7 +77,7 @@ def test_apply_finds_an_id_number_taken_since_the_preview_on_a_bigger_roster(db,
 def test_the_lookups_use_an_index_not_a_walk_of_the_roster(db):
     with db.engine.connect() as conn:
         for key in (Member.id_number, Member.id):
-            among, = importing._among(conn, key, ["a", "b"])  # as the import asks (one query on SQLite)
+            among, = dialect.conditions_in(conn, key, ["a", "b"])  # as the import asks (one query on SQLite)
             query = select(Member.id).where(Member.deleted.is_(False), among)
             sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
             plan = " ".join(r[3] for r in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
