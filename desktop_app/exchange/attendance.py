@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from desktop_app.domain import text as text_rules
 from desktop_app.domain.errors import DomainError, ValidationError
 from desktop_app.exchange import safety
 from desktop_app.exchange.cells import guard_csv, unguard_csv
+from desktop_app.files import write_atomically
 from desktop_app.views.meetings import AttendanceFile, AttendanceLine, MeetingDetail, RowError
 
 COLUMNS: tuple[str, ...] = ("会议编号", "姓名", "公民身份号码", "出勤情况", "请假原因", "单位")
@@ -152,13 +151,5 @@ def write_template(path: str | Path, meeting: MeetingDetail | None = None) -> Pa
         lines.append(["320102001-2025-0001", "李四", "", "请假", "外出就医", ""])
     buf = io.StringIO(newline="")
     csv.writer(buf, lineterminator="\r\n").writerows([[guard_csv(c) for c in line] for line in lines])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-            fh.write(buf.getvalue())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, buf.getvalue().encode("utf-8-sig"))  # with the BOM
     return path

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from io import BytesIO
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from desktop_app.exchange.cells import set_cell
+from desktop_app.files import write_atomically
 from desktop_app.views.cadence import MARK_NO_QUORUM, MARK_OVERDUE, MARKS_LEGEND, ComplianceSheet
 
 HEADERS = ("党支部", "会议类型", "频次", *(f"{m}月" for m in range(1, 13)), "应开期数", "已开期数", "落实率")
@@ -57,16 +56,7 @@ def compliance_workbook(sheet: ComplianceSheet) -> Workbook:
 
 def export_compliance(sheet: ComplianceSheet, out: Path | str) -> int:
     """Write the sheet to `out` (.xlsx) atomically; returns the number of rows written."""
-    out = Path(out)
     buffer = BytesIO()
     compliance_workbook(sheet).save(buffer)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(buffer.getvalue())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(Path(out), buffer.getvalue())
     return len(sheet.lines)

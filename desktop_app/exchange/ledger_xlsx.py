@@ -7,8 +7,6 @@ yuan number format. The file appears only once complete.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
@@ -19,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from desktop_app.domain.money import fen_to_decimal
 from desktop_app.exchange.cells import set_cell
+from desktop_app.files import write_atomically
 from desktop_app.views.ledger import EntryRow
 
 YUAN_FORMAT = "#,##0.00;[Red]-#,##0.00"
@@ -79,18 +78,7 @@ def entries_workbook(entries: Sequence[EntryRow], sheet_title: str = "收支明�
 
 def export_entries(entries: Sequence[EntryRow], out: Path | str, sheet_title: str = "收支明细") -> int:
     """Write the entries to `out` (.xlsx); returns the number of entries written."""
-    out = Path(out)
     buffer = BytesIO()
     entries_workbook(entries, sheet_title).save(buffer)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(buffer.getvalue())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(Path(out), buffer.getvalue())
     return len(entries)

@@ -8,8 +8,6 @@ stylesheet, builds the story and returns bytes. Subclasses set `title` and
 from __future__ import annotations
 
 import functools
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +29,7 @@ from reportlab.platypus import paragraph as _rl_paragraph
 
 from desktop_app import APP_NAME
 from desktop_app.domain.clock import chinese_date
+from desktop_app.files import write_atomically
 from desktop_app.reports.fonts import FontInfo, register_cjk_font, text_runs
 
 # reportlab's line-start rules are Japanese (、。): add the Chinese full-width marks
@@ -312,25 +311,6 @@ class NumberedCanvas(Canvas):
             self._page_number_drawer(self, number, total)
             super().showPage()
         super().save()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write next to the target, then rename: a reader never sees half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def form_table(rows: Sequence[Sequence[str]], widths: Sequence[float], styles, font: FontInfo,
