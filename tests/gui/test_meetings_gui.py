@@ -405,6 +405,7 @@ def test_evaluation_grid_keyboard_save_and_reload(qtbot, app_ctx, community, wai
     assert p.model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole).name() == "#cdeccd"  # 优秀 shows green
     combo = p.table.indexWidget(p.model.index(1, COL_GRADE))
     assert combo.currentText() == "不合格"  # the line's combo box follows the key
+    assert [combo.itemText(i) for i in range(combo.count())] == ["（未评）", "优秀", "合格", "基本合格", "不合格"]
     combo.setCurrentIndex(combo.findData("基本合格"))  # and a choice there is a grade
     assert p.grade_at(1) == "基本合格"
     combo.setCurrentIndex(combo.findData("不合格"))
@@ -425,6 +426,8 @@ def test_evaluation_grid_keyboard_save_and_reload(qtbot, app_ctx, community, wai
     p.year.setValue(2025)
     wait_ops()
     assert p.counts()["优秀"] == 1
+    reloaded = p.table.indexWidget(p.model.index(0, COL_GRADE))  # every line a combo box after a reload too
+    assert reloaded.currentText() == "优秀" and p.table.indexWidget(p.model.index(5, COL_GRADE)) is not None
 
 
 def test_committee_dialog_edits_the_seats_and_saves_them(qtbot, page, community, wait_ops, monkeypatch,
@@ -440,6 +443,9 @@ def test_committee_dialog_edits_the_seats_and_saves_them(qtbot, page, community,
             dlg.pick.setCurrentIndex(dlg.pick.findData(member_id))
             dlg.add_seat(dlg.pick.currentData(), "委员")
         assert dlg.model.rowCount() == 3
+        roles = dlg.table.indexWidget(dlg.model.index(2, 1))  # each added line has its own combo box
+        assert [roles.itemText(i) for i in range(roles.count())] == list(r.COMMITTEE_ROLES)
+        assert roles.currentText() == "委员"
         dlg.table.indexWidget(dlg.model.index(0, 1)).setCurrentText("书记")  # the line's own combo box
         dlg.table.indexWidget(dlg.model.index(1, 1)).setCurrentText("书记")
         dlg.accept()

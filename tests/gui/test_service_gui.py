@@ -306,6 +306,8 @@ def test_a_case_is_received_with_its_parties_typed_and_picked_in_the_grid(qtbot,
     dlg.parties.setCurrentIndex(parties.index(2, 0))
     dlg._remove_party()
     role = dlg.parties.indexWidget(parties.index(1, PARTY_ROLE))
+    assert [role.itemData(i) for i in range(role.count())] == list(flow.PARTY_ROLES)
+    assert dlg.parties.indexWidget(parties.index(0, PARTY_ROLE)).currentText() == flow.PARTY_ROLES[0]
     role.setCurrentIndex(role.findData(flow.PARTY_ROLES[2]))  # the line's own combo box
     qtmodeltester.check(parties)
     dlg.summary.setPlainText("楼上漏水")

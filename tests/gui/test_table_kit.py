@@ -1,4 +1,5 @@
-"""The kit's ColumnModel as the hand-built tables needed it: bold cells, a combo box column, and no QTableWidget."""
+"""The kit's ColumnModel as the hand-built tables needed it: bold cells, a combo box column, no QTableWidget,
+and no page installing a delegate or opening editors itself."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 
-from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
+from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 
 GUI = Path(__file__).resolve().parents[2] / "desktop_app" / "gui"
+KIT = GUI / "widgets"
 FONT = Qt.ItemDataRole.FontRole
 
 
@@ -50,7 +52,7 @@ def test_a_column_with_choices_is_a_combo_box_on_every_row_after_every_load(qtbo
     qtbot.addWidget(view)
     model.set_rows([Line("甲", "性别"), Line("乙", "类别", pick="预备党员")])
     qtmodeltester.check(model)
-    assert isinstance(view.itemDelegateForColumn(2), ChoiceDelegate)
+    assert isinstance(view.itemDelegateForColumn(2), QStyledItemDelegate)  # the kit's, installed for the column
     first, second = (view.indexWidget(model.index(r, 2)) for r in range(2))
     assert isinstance(first, QComboBox) and isinstance(second, QComboBox)
     assert [first.itemText(i) for i in range(first.count())] == ["（自动）", "男", "女"]  # each row its own
@@ -73,7 +75,7 @@ def test_a_grid_s_new_columns_move_the_combo_boxes_and_leave_a_page_s_own_delega
     model = ColumnModel(columns())
     view = table_view(model, editable=True)
     qtbot.addWidget(view)
-    own = ChoiceDelegate([("是", True)], view)
+    own = QStyledItemDelegate(view)
     view.setItemDelegateForColumn(1, own)
     model.set_grid([columns()[2], Column("名称", lambda r: r.name)], [Line("甲", "性别")])
     assert isinstance(view.indexWidget(model.index(0, 0)), QComboBox)
@@ -124,3 +126,39 @@ def test_the_guard_sees_a_hand_built_table(tmp_path):
     (gui / "model.py").write_text("from PySide6.QtGui import QStandardItemModel\nfrom PySide6.QtWidgets import QTableView\n")
     assert hand_built_tables(gui) == ["desktop_app/gui/grid.py: QTableWidget",
                                       "desktop_app/gui/model.py: QStandardItemModel table"]
+
+
+# What a page would write to put an editor of its own on a table: the kit does that from `Column(choices=...)`.
+HAND_EDITORS = {"ChoiceDelegate", "_ChoiceDelegate", "setItemDelegateForColumn", "openPersistentEditor", "createEditor"}
+
+
+def hand_installed_editors(root: Path = GUI, kit: Path = KIT) -> list[str]:
+    """Modules under gui/, outside the kit, that install a cell delegate or open editors themselves."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.is_relative_to(kit):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        defined = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}  # a delegate's own createEditor
+        names = sorted((_names(tree) | defined) & HAND_EDITORS)
+        if names:
+            found.append(f"{path.relative_to(root.parent.parent)}: {', '.join(names)}")
+    return found
+
+
+def test_no_page_installs_a_delegate_or_opens_editors_itself():
+    assert hand_installed_editors() == [], "declare Column(choices=...) (gui/widgets/table.py, CONTRIBUTING.md)"
+
+
+def test_the_guard_sees_a_page_installing_a_combo_box_delegate(tmp_path):
+    gui = tmp_path / "desktop_app" / "gui"
+    (gui / "widgets").mkdir(parents=True)
+    (gui / "widgets" / "table.py").write_text("class _ChoiceDelegate:\n    def createEditor(self): ...\n")
+    (gui / "page.py").write_text("from desktop_app.gui.widgets import table\n"
+                                 "view.setItemDelegateForColumn(1, table._ChoiceDelegate([], view))\n"
+                                 "view.openPersistentEditor(model.index(0, 1))\n")
+    (gui / "own.py").write_text("class Combo(QStyledItemDelegate):\n    def createEditor(self, *a): ...\n")
+    (gui / "paint.py").write_text("view.setItemDelegate(Painter(view))\n")  # a whole-view painter is not an editor
+    assert hand_installed_editors(gui, gui / "widgets") == [
+        "desktop_app/gui/own.py: createEditor",
+        "desktop_app/gui/page.py: _ChoiceDelegate, openPersistentEditor, setItemDelegateForColumn"]

@@ -14,7 +14,7 @@ from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog, create_or_update
 from desktop_app.gui.widgets.fields import Choice, Day, FieldForm, Line, Listed, Put, Row, Text, grid
 from desktop_app.gui.widgets.forms import select
-from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
+from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.services import mediation
 from desktop_app.services.database import Database
 from desktop_app.services.residents import Grid, ResidentPick
@@ -28,7 +28,7 @@ def _typed(field: str):
 
 PARTY_COLUMNS = (
     Column("姓名", lambda p: p.name, width=100, edit=_typed("name")),
-    Column("身份", lambda p: p.role, width=90, edit=_typed("role")),
+    Column("身份", lambda p: p.role, width=90, edit=_typed("role"), choices=[(r, r) for r in flow.PARTY_ROLES]),
     Column("联系电话", lambda p: p.phone, width=120, edit=_typed("phone")),
     Column("住址", lambda p: p.address, width=200, edit=_typed("address")),
 )
@@ -45,8 +45,6 @@ class CaseDialog(SavingDialog):
         d = detail.to_input() if detail else CaseInput(received_on=self.today)
         self.party_model = ColumnModel(PARTY_COLUMNS, parent=self)
         self.parties = table_view(self.party_model, multi=False, editable=True, stretch=3)
-        self.parties.setItemDelegateForColumn(
-            PARTY_ROLE, ChoiceDelegate([(r, r) for r in flow.PARTY_ROLES], self.parties))
         self.parties.setMinimumHeight(120)
         for p in d.parties or (PartyInput(role=flow.PARTY_ROLES[0]), PartyInput(role=flow.PARTY_ROLES[1])):
             self.add_party(p)
@@ -73,8 +71,7 @@ class CaseDialog(SavingDialog):
         self.setMinimumWidth(640)
 
     def add_party(self, p: PartyInput) -> None:
-        self.party_model.append(p)
-        self.parties.openPersistentEditor(self.party_model.index(self.party_model.rowCount() - 1, PARTY_ROLE))
+        self.party_model.append(p)  # its role is a combo box by itself (the column's choices)
 
     def _picked(self, pick: ResidentPick | None) -> None:
         if pick is None:

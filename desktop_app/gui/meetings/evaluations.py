@@ -20,7 +20,7 @@ from desktop_app.gui.widgets.forms import year_spin
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
-from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
+from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.gui.widgets.layouts import column, fill, hint, wrapped
 from desktop_app.services import evaluations
 from desktop_app.services import meetings as ms
@@ -57,7 +57,8 @@ COLUMNS = (
     Column("姓名", lambda d: d.row.name, width=90, background=_tint),
     Column("所在党小组", lambda d: d.row.group_name, width=120, background=_tint),
     Column("人员类别", lambda d: d.row.category, width=90, background=_tint),
-    Column("评议等次", lambda d: d.grade or UNGRADED, width=110, value=lambda d: d.grade, edit=_set("grade")),
+    Column("评议等次", lambda d: d.grade or UNGRADED, width=110, value=lambda d: d.grade, edit=_set("grade"),
+           choices=[(UNGRADED, "")] + [(g, g) for g in rules.GRADES]),
     Column("备注", lambda d: d.notes, width=200, edit=_set("notes")),
 )
 
@@ -88,8 +89,6 @@ class EvaluationsPage(Page):
         self.table = table_view(self.model, multi=False, editable=True, stretch=COL_NOTES)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed)  # digits grade, not type
-        self.table.setItemDelegateForColumn(
-            COL_GRADE, ChoiceDelegate([(UNGRADED, "")] + [(g, g) for g in rules.GRADES], self.table))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(COL_NOTES, QHeaderView.ResizeMode.Stretch)
         self.table.installEventFilter(self)
@@ -139,8 +138,6 @@ class EvaluationsPage(Page):
         self.rows = rows
         self._shown_key = (branch, year)
         self.model.set_rows([Draft(row, row.seq or r + 1, row.grade, row.notes) for r, row in enumerate(rows)])
-        for r in range(len(rows)):
-            self.table.openPersistentEditor(self.model.index(r, COL_GRADE))  # a combo box on every line
         self._dirty = False
         self._update_summary()
         if rows:

@@ -23,7 +23,7 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.dialog import DiscardGuard
 from desktop_app.gui.widgets.items import add_check, check_all, checked
 from desktop_app.gui.widgets.layouts import column, error_line, fill, form_layout, ok_cancel
-from desktop_app.gui.widgets.table import ChoiceDelegate, Column, ColumnModel, table_view
+from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
 
@@ -310,10 +310,10 @@ class CommitteeDialog(QDialog):
         self.names = {p.member_id: p.name for p in people} | {s.member_id: s.name for s in seats}
         self.model = ColumnModel((
             Column("姓名", lambda seat: seat.name, width=200),
-            Column("职务", lambda seat: seat.role, width=120, edit=lambda seat, role: setattr(seat, "role", role)),
+            Column("职务", lambda seat: seat.role, width=120, edit=lambda seat, role: setattr(seat, "role", role),
+                   choices=[(r, r) for r in rules.COMMITTEE_ROLES]),
         ), parent=self)
         self.table = table_view(self.model, stretch=0, editable=True)
-        self.table.setItemDelegateForColumn(1, ChoiceDelegate([(r, r) for r in rules.COMMITTEE_ROLES], self.table))
         for s in seats:
             self.add_seat(s.member_id, s.role)
         self.pick = QComboBox()
@@ -337,8 +337,7 @@ class CommitteeDialog(QDialog):
     def add_seat(self, member_id: str | None, role: str) -> None:
         if not member_id or member_id in self.member_ids():
             return
-        self.model.append(Seat(member_id, self.names.get(member_id, ""), role))
-        self.table.openPersistentEditor(self.model.index(self.model.rowCount() - 1, 1))  # the role's combo box
+        self.model.append(Seat(member_id, self.names.get(member_id, ""), role))  # with its role's combo box
 
     def _remove(self) -> None:
         for r in sorted({i.row() for i in self.table.selectionModel().selectedIndexes()}, reverse=True):

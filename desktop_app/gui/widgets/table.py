@@ -8,10 +8,10 @@ compares `role` against ints computed once, the cheapest check Python can make.
 
 A grid someone fills in (attendance, 民主评议) uses the same model: a column with
 `edit(row, value)` is editable (the function changes the row, or returns a
-replacement for a frozen one), `value(row)` is what an editor starts from, and
-`ChoiceDelegate` offers a fixed list of values in a combo box. A column that declares its
-`choices` is such a combo box on every row by itself: `table_view` installs the delegate and
-keeps an editor open on each row across loads.
+replacement for a frozen one), `value(row)` is what an editor starts from. A column that
+declares its `choices` is a combo box on every row by itself: `table_view` installs the kit's
+own delegate and keeps an editor open on each row across loads, so a page never installs a
+delegate or opens an editor itself (tests/gui/test_table_kit.py refuses one that does).
 """
 
 from __future__ import annotations
@@ -233,12 +233,12 @@ class ColumnModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
 
-class ChoiceDelegate(QStyledItemDelegate):
+class _ChoiceDelegate(QStyledItemDelegate):
     """A combo box of (label, value) choices for an editable column; the choice is saved at once.
 
     `choices` is a list, or a function of the row's record (`ROW_ROLE`) when rows differ.
-    Open it on every row (`view.openPersistentEditor`) so the column looks like a row of combo boxes;
-    a column declaring `choices` gets that from `table_view` without asking.
+    `table_view` installs one for each column declaring `choices` and opens it on every row,
+    so the column looks like a row of combo boxes.
     """
 
     def __init__(self, choices: Sequence[tuple[str, Any]] | Callable[[Any], Sequence[tuple[str, Any]]],
@@ -314,7 +314,7 @@ def _keep_choices_open(view: QTableView, model: ColumnModel) -> None:
     A reset closes every editor (the view drops them first: it connected to the model before us).
     Delegates a page set itself on other columns are left alone.
     """
-    ours: dict[int, ChoiceDelegate] = {}
+    ours: dict[int, _ChoiceDelegate] = {}
 
     def install() -> None:
         for c, col in enumerate(model.columns):  # a grid may have new columns since the last load
@@ -322,7 +322,7 @@ def _keep_choices_open(view: QTableView, model: ColumnModel) -> None:
             if was is not None and was.declared is col.choices:
                 continue
             if col.choices is not None:
-                ours[c] = ChoiceDelegate(col.choices, view)
+                ours[c] = _ChoiceDelegate(col.choices, view)
                 ours[c].declared = col.choices
                 view.setItemDelegateForColumn(c, ours[c])
             elif was is not None:
