@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
+from collections.abc import Callable
 from pathlib import Path
+
+from desktop_app.domain.errors import DomainError
 
 
 def write_atomically(path: Path | str, data: bytes) -> None:
@@ -31,3 +35,29 @@ def write_atomically(path: Path | str, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_through(path: Path | str, write: Callable[[Path], None]) -> None:
+    """Let `write` fill a file beside `path`, then rename it over `path`: for a file streamed as it is made.
+
+    A roster of many thousand members is written row by row rather than built in
+    memory. The file gets ordinary permissions (the user's own export, unlike
+    mkstemp's 0600), and a failure is said in Chinese: on Windows a file held
+    open by Excel or WPS cannot be replaced.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Same folder (os.replace must not cross disks); the suffix kept for writers that look at it.
+    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except PermissionError:
+        raise DomainError(
+            f"{path.name}：无法写入，文件可能正在 Excel/WPS 中打开（或没有写入权限），请关闭后重试"
+        ) from None
+    except OSError as exc:
+        raise DomainError(f"{path.name}：写入失败（{exc.strerror or exc}）") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -11,10 +11,8 @@ are in services.roster.
 from __future__ import annotations
 
 import csv
-import os
 import re
 import unicodedata
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
@@ -32,6 +30,7 @@ from desktop_app.exchange import mapping as mapping_files
 from desktop_app.exchange import sheets
 from desktop_app.exchange.cells import guard_csv, xlsx_cell
 from desktop_app.exchange.mapping import Mapping, header_key
+from desktop_app.files import write_through
 from desktop_app.views.roster import RowError
 
 TEMPLATE_COLUMNS: tuple[str, ...] = rules.TEMPLATE_COLUMNS
@@ -449,25 +448,6 @@ _WIDTHS = {
 }
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write to a temp file beside `path`, then rename: a failed export leaves no half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Same folder (os.replace must not cross disks), ordinary permissions (unlike mkstemp's 0600).
-    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except PermissionError:
-        raise DomainError(
-            f"{path.name}：无法写入，文件可能正在 Excel/WPS 中打开（或没有写入权限），请关闭后重试"
-        ) from None
-    except OSError as exc:
-        raise DomainError(f"{path.name}：写入失败（{exc.strerror or exc}）") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def _csv_cell(column: str, value: Any) -> str:
     if value is None:
         return ""
@@ -548,7 +528,7 @@ def write_members(path: str | Path, records: list[dict], extra: Sequence[str] = 
     if suffix not in (".csv", ".xlsx"):
         raise DomainError(f"{path.name}：只能导出为 .csv 或 .xlsx 文件")
     columns = (*TEMPLATE_COLUMNS, *extra)
-    _atomic_write(path, lambda tmp: (_write_csv if suffix == ".csv" else _write_xlsx)(tmp, records, columns))
+    write_through(path, lambda tmp: (_write_csv if suffix == ".csv" else _write_xlsx)(tmp, records, columns))
 
 
 def write_template(path: str | Path) -> None:
@@ -593,4 +573,4 @@ def write_template(path: str | Path) -> None:
         notes["A1"].font = bold
         wb.save(tmp)
 
-    _atomic_write(path, build)
+    write_through(path, build)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop_app.exchange import development_files, ledger_files, meeting_files, resident_files
-from desktop_app.exchange.members import _atomic_write
 from desktop_app.exchange.sheets import Spec
+from desktop_app.files import write_through
 
 _COMMON = (
     "本表的列名与其他系统的导出表不同也能导入：导入时会按列名和内容识别各列，识别不了的列可在“列映射”中说明"
@@ -96,4 +96,4 @@ def write_template(kind: str, path: str | Path) -> None:
             notes.append([f"{n}、{line}"])
         wb.save(tmp)
 
-    _atomic_write(path, build)
+    write_through(path, build)
