@@ -9,6 +9,8 @@ from desktop_app.gui.users import login_dialog as ld
 from desktop_app.gui.idle_lock import IdleLock, LockCover
 from desktop_app.gui.audit.page import AuditPage
 from desktop_app.gui.users.page import ResetPasswordDialog, UserDialog, UsersPage
+from desktop_app.domain import access
+from desktop_app.domain.errors import DomainError
 from desktop_app.services import auth, orgs
 
 PASSWORD = "xingfuli2026"
@@ -173,8 +175,12 @@ def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, adm
     page.resize(900, 600)
     page.show()
     wait_ops()
-    assert [page.model.index(0, i).data() for i in range(3)] == ["admin", "王书记", "管理员"]
-    qtmodeltester.check(page.table.model())
+    model = page.panel.model
+    assert [model.index(0, i).data() for i in range(3)] == ["admin", "王书记", "管理员"]
+    qtmodeltester.check(model)
+    assert "管理员" in page.panel.details.text() and page.counts.text() == "共 1 个账户"  # the selected one in full
+    assert page.act_edit.isEnabled() and not page.act_unlock.isEnabled()
+    assert page.act_unlock.toolTip() == "解除锁定：所选账户没有锁定"
     announced: list = []
     bus.changed.connect(announced.append)
 
@@ -197,10 +203,12 @@ def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, adm
     li = next(u for u in auth.list_users(db) if u.login == "li")
     assert li.role == "grid" and li.grid_ids == (g.id,) and li.must_change_password
     assert page.selected().id == li.id
-    assert page.model.index(page.table.currentIndex().row(), 3).data() == "第一网格党支部"
+    assert model.index(page.panel.view.currentIndex().row(), 3).data() == "第一网格党支部"
+    assert "负责网格：第一网格党支部" in page.panel.details.text() and "下次登录时须修改密码" in page.panel.details.text()
+    assert page.message.text() == "已新增用户“李网格”"
     assert any(Change.USERS in c for c in announced)  # the write said what it changed
     bus.changed.disconnect(announced.append)
-    qtmodeltester.check(page.table.model())
+    qtmodeltester.check(model)
     page.grab().save("/tmp/gui_users_page.png")
 
     def reset(self):
@@ -220,7 +228,28 @@ def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, adm
     page.toggle_active()
     wait_ops()
     assert not next(u for u in auth.list_users(db) if u.login == "li").active
-    assert page.act_active.text() == "启用"
+    assert page.selected().login == "li" and page.act_active.text() == "启用"  # the selection stays on the account
+    assert "已停用" in page.panel.details.text() and page.message.text() == "已停用“李网格”"
+    page.toggle_active()
+    wait_ops()
+    assert next(u for u in auth.list_users(db) if u.login == "li").active and page.act_active.text() == "停用"
+
+    for _ in range(access.MAX_FAILURES):  # li is locked out after too many wrong passwords
+        with pytest.raises(DomainError):
+            auth.login(db, "li", "wrong-password-1")
+    auth.login(db, "admin", PASSWORD)
+    page.refresh()
+    wait_ops()
+    assert page.selected().login == "li" and page.act_unlock.isEnabled() and "可解除锁定" in page.panel.details.text()
+    page.unlock_selected()
+    wait_ops()
+    assert not next(u for u in auth.list_users(db) if u.login == "li").locked()
+    assert not page.act_unlock.isEnabled() and page.message.text() == "已解除“李网格”的锁定"
+
+    page.idle.setValue(7)
+    page.save_idle()
+    wait_ops()
+    assert auth.policy(db).idle_minutes == 7 and page.message.text() == "已保存：7 分钟无操作自动锁定"
 
 
 def test_audit_page_shows_the_trail_with_before_and_after(qtbot, app_ctx, admin, wait_ops, qtmodeltester):

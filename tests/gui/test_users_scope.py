@@ -25,7 +25,7 @@ def fast_kdf(monkeypatch):
 
 
 def _scope_shown(page: UsersPage) -> dict[str, str]:
-    m = page.model
+    m = page.panel.model
     return {u.login: m.data(m.index(i, SCOPE)) for i, u in enumerate(page.users)}
 
 
@@ -62,10 +62,10 @@ def test_a_street_account_made_in_the_form_sees_only_its_street(qtbot, qapp, qtm
     wait_ops()
     assert dlg.saved is not None and dlg.saved.org_id == w["b"]
 
-    page._changed(dlg.result_user)
+    page.refresh()
     wait_ops()
     assert _scope_shown(page)["xinjiekou"] == "新街口街道党工委"
-    qtmodeltester.check(page.model)
+    qtmodeltester.check(page.panel.model)
     trail = audit_log.history(db, "app_user", dlg.saved.id)
     created = [r for r in trail if r.action == "insert"]  # the trail names the organisation behind the id
     assert created and created[-1].after.get("org_id") == "新街口街道党工委"
@@ -81,10 +81,10 @@ def test_a_street_account_made_in_the_form_sees_only_its_street(qtbot, qapp, qtm
     last = audit_log.history(db, "app_user", edit.saved.id)[-1]
     assert last.action == "update"
     assert (last.before.get("org_id"), last.after.get("org_id")) == ("新街口街道党工委", "新街口社区党委")
-    page._changed(edit.result_user)
+    page.refresh()
     wait_ops()
     assert _scope_shown(page)["xinjiekou"] == "新街口社区党委"
-    qtmodeltester.check(page.model)
+    qtmodeltester.check(page.panel.model)
 
     auth.logout(db)
     auth.login(db, "xinjiekou", PASSWORD)

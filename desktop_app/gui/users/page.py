@@ -1,28 +1,29 @@
-"""用户管理 (管理员): accounts and roles, grids of 网格员, passwords, lock-outs, auto-lock time."""
+"""用户管理 (管理员): accounts and roles, grids of 网格员, passwords, lock-outs, auto-lock time.
+
+The list is the kit's record-list page (accounts beside the selected one's details); below it
+what each role may do and this PC's auto-lock. Every write is a service call that checks
+`users.manage` itself.
+"""
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QDialog, QGroupBox, QHBoxLayout, QLabel,
-    QPushButton, QSpinBox,
-    QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
 from desktop_app.domain import access
-from desktop_app.domain.clock import local_text
 from desktop_app.domain.access import Role
+from desktop_app.domain.clock import local_text
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.users.login_dialog import NEW_PASSWORD, AccountDialog, name_field, secret
-from desktop_app.gui.widgets.fields import Choice, FieldForm, Put, show
 from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.bars import heading as page_heading
-from desktop_app.gui.widgets.bars import toolbar
+from desktop_app.gui.widgets.fields import Choice, FieldForm, Put, show
 from desktop_app.gui.widgets.items import checked, checklist
-from desktop_app.gui.widgets.page import AppContext, Page
-from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
+from desktop_app.gui.widgets.record_list import Act, Loaded, RecordListPage, Table, selected as any_selected
+from desktop_app.gui.widgets.table import Column
 from desktop_app.services import auth
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.users import UserInfo
@@ -30,6 +31,8 @@ from desktop_app.views.users import UserInfo
 USERS = changes(Change.USERS)
 
 WHOLE = "全部"  # an account not confined to one organisation sees the whole database
+NO_ACCOUNTS = ("还没有账户：打开程序不用登录，谁都能做全部操作。点“新增用户”建一个管理员账户后，"
+               "打开程序须先登录。")
 DARK_RED = QColor(Qt.GlobalColor.darkRed)
 COLUMNS = (
     Column("登录名", lambda u: u.login, width=100),
@@ -134,31 +137,50 @@ class ResetPasswordDialog(AccountDialog):
         return lambda: auth.reset_password(db, uid, password)
 
 
-class UsersPage(Page):
+def details_html(u: UserInfo) -> str:
+    """The selected account in the details pane: who, what the role may do, where, and its state."""
+    e = escape
+    role = Role(u.role)
+    lines = [f"<h3>{e(u.display_name)}（{e(u.login)}）</h3>",
+             f"<p>角色：<b>{e(u.role_label)}</b><br><small>{e(access.ROLE_NOTES[role])}</small></p>"]
+    if role == Role.GRID:
+        lines.append(f"<p>负责网格：{e('、'.join(u.grid_names) or '（未指定）')}</p>")
+    lines.append(f"<p>管辖范围：{e(u.org_name or WHOLE + '（整个数据库）')}</p>")
+    state = u.state_label()
+    if u.active and u.locked():
+        state += f"（至 {local_text(u.locked_until, '%H:%M')}，可解除锁定）"
+    colour = f" style='color:{DARK_RED.name()}'" if u.state_label() != "正常" else ""
+    lines.append(f"<p>状态：<b{colour}>{e(state)}</b><br>上次登录：{e(local_text(u.last_login_at, empty='从未登录'))}</p>")
+    if u.must_change_password:
+        lines.append("<p>下次登录时须修改密码。</p>")
+    return "".join(lines)
+
+
+def _locked(u: UserInfo | None) -> bool:
+    return u is not None and u.locked()
+
+
+class UsersPage(RecordListPage):
     watches = changes(Change.USERS, Change.ORGS)
+    writes = USERS
+    tables = (Table(COLUMNS, stretch=3, details_width=280, empty=NO_ACCOUNTS),)
+    actions = (
+        Act("person-add", "新增用户", "add_user", "Ctrl+N", name="add"),
+        Act("edit", "修改", "edit_selected", when=any_selected, name="edit"),
+        Act("key", "重置密码", "reset_selected", when=any_selected, name="reset"),
+        Act("unlock", "解除锁定", "unlock_selected", when=_locked, name="unlock",
+            why=lambda u: "请先在列表中选中一条记录" if u is None else "所选账户没有锁定"),
+        Act("user-off", "停用", "toggle_active", when=any_selected, name="active"),
+    )
+    activate = "edit_selected"
+    details = staticmethod(details_html)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+    def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(ctx, parent)
-        self.users: list[UserInfo] = []
-        heading = page_heading("用户管理")  # the heading every page has
-        tb, action = toolbar(self)
-        self.act_add = action("person-add", "新增用户", self.add_user)
-        self.act_edit = action("edit", "修改", self.edit_selected)
-        self.act_reset = action("key", "重置密码", self.reset_selected)
-        self.act_unlock = action("unlock", "解除锁定", self.unlock_selected)
-        self.act_active = action("user-off", "停用", self.toggle_active)
-
-        self.model = ColumnModel(COLUMNS, parent=self)
-        self.table = table_view(self.model, multi=False, stretch=3)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
-        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
-
-        roles = QLabel("<br>".join(
-            f"<b>{access.ROLE_LABELS[r]}</b>：{access.ROLE_NOTES[r]}" for r in Role
-        ))
+        # Below the list, as before: what each role may do, and this PC's auto-lock.
+        roles = QLabel("<br>".join(f"<b>{access.ROLE_LABELS[r]}</b>：{access.ROLE_NOTES[r]}" for r in Role))
         roles.setWordWrap(True)
         roles.setStyleSheet("color: #5f6368")
-
         self.idle = QSpinBox()
         self.idle.setRange(0, access.MAX_IDLE_MINUTES)
         self.idle.setSuffix(" 分钟")
@@ -172,74 +194,41 @@ class UsersPage(Page):
         row.addWidget(save_idle)
         row.addStretch(1)
         row.addWidget(QLabel(f"连续 {access.MAX_FAILURES} 次密码错误锁定 {access.LOCKOUT_MINUTES} 分钟"))
-
-        self.message = QLabel()
-        lay = QVBoxLayout(self)
-        lay.addWidget(heading)
-        lay.addWidget(tb)
-        lay.addWidget(self.table, 1)
-        lay.addWidget(roles)
-        lay.addWidget(security)
-        lay.addWidget(self.message)
-        self._update_actions()
+        lay = self.layout()
+        at = lay.indexOf(self.message)
+        lay.insertWidget(at, roles)
+        lay.insertWidget(at + 1, security)
 
     # --- loading ---------------------------------------------------------------
-    def refresh(self) -> None:
-        super().refresh()
-        db = self.ctx.db
-        run_op(self, lambda job: (auth.list_users(db), auth.policy(db)), self._loaded)
+    def load(self, db, f):
+        return Loaded(auth.list_users(db), policy=auth.policy(db))
 
-    def _loaded(self, result, keep: str | None = None) -> None:
-        users, policy = result
-        keep = keep or (self.selected().id if self.selected() else None)
-        self.users = users
-        self.model.set_rows(users)
-        index = next((i for i, u in enumerate(users) if u.id == keep), 0 if users else -1)
-        if index >= 0:
-            self.table.selectRow(index)
-        self.idle.setValue(policy.idle_minutes)
-        self.message.setText(f"共 {len(users)} 个账户" if users else
-                             "还没有账户：打开程序不用登录，谁都能做全部操作。点“新增用户”建一个管理员账户后，"
-                             "打开程序须先登录。")
-        self._update_actions()
+    def on_loaded(self, loaded: Loaded) -> None:
+        self.set_counts(f"共 {len(loaded.rows)} 个账户" if loaded.rows else "还没有账户")
+        self.idle.setValue(loaded.policy.idle_minutes)
+
+    @property
+    def users(self) -> list[UserInfo]:
+        """The accounts listed, in the table's order."""
+        return self.panel.model.rows
 
     def selected(self) -> UserInfo | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.users[rows[0].row()] if rows and rows[0].row() < len(self.users) else None
-
-    def select(self, user_id: str) -> None:
-        for i, u in enumerate(self.users):
-            if u.id == user_id:
-                self.table.selectRow(i)
+        return self.panel.selected()
 
     def _update_actions(self) -> None:
-        u = self.selected()
-        for act in (self.act_edit, self.act_reset, self.act_active):
-            act.setEnabled(u is not None)
-        self.act_unlock.setEnabled(u is not None and u.locked())
-        if u is not None and not u.active:
-            self.act_active.setText("启用")
-            self.act_active.setIcon(icons.get("user-on"))
-        else:
-            self.act_active.setText("停用")
-            self.act_active.setIcon(icons.get("user-off"))
-
-    def _changed(self, info: UserInfo | None = None, note: str = "") -> None:
-        if note:
-            self.message.setText(note)
-        if info is not None:
-            db = self.ctx.db
-            run_op(self, lambda job: (auth.list_users(db), auth.policy(db)),
-                   lambda result: self._loaded(result, info.id))
+        super()._update_actions()
+        stopped = self.detail is not None and not self.detail.active  # one button: 停用, or 启用 for a stopped one
+        self.act_active.setText("启用" if stopped else "停用")
+        self.act_active.setIcon(icons.get("user-on" if stopped else "user-off"))
+        if self.detail is not None:
+            self.act_active.setToolTip(self.act_active.text())
 
     # --- actions ---------------------------------------------------------------
     def _open_user(self, user: UserInfo | None, said: str) -> None:
         """The user form (after grids and scopes are read off the GUI thread); `said` is told with the saved name."""
         def open_dialog(choices):
             grids, scopes = choices
-            dlg = UserDialog(self, self.ctx.db, grids, user, scopes)
-            if dlg.exec() == QDialog.DialogCode.Accepted and dlg.result_user:
-                self._changed(dlg.result_user, said.format(dlg.result_user.display_name))
+            self.run_dialog(UserDialog(self, self.ctx.db, grids, user, scopes), lambda u: said.format(u.display_name))
 
         db = self.ctx.db
         run_op(self, lambda job: (auth.grid_choices(db), auth.scope_choices(db)), open_dialog)
@@ -254,19 +243,14 @@ class UsersPage(Page):
 
     def reset_selected(self) -> None:
         user = self.selected()
-        if user is None:
-            return
-        dlg = ResetPasswordDialog(self, self.ctx.db, user)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
-            self._changed(user, f"已为“{user.display_name}”重置密码")
+        if user is not None:
+            self.run_dialog(ResetPasswordDialog(self, self.ctx.db, user), f"已为“{user.display_name}”重置密码")
 
     def unlock_selected(self) -> None:
         user = self.selected()
-        if user is None:
-            return
-        db = self.ctx.db
-        run_op(self, lambda job: auth.unlock_user(db, user.id),
-               lambda info: self._changed(info, f"已解除“{info.display_name}”的锁定"), changes=USERS)
+        if user is not None:
+            db = self.ctx.db
+            self.write(lambda: auth.unlock_user(db, user.id), lambda u: f"已解除“{u.display_name}”的锁定")
 
     def toggle_active(self) -> None:
         user = self.selected()
@@ -279,13 +263,11 @@ class UsersPage(Page):
         ):
             return
         db, active = self.ctx.db, not user.active
-        run_op(self, lambda job: auth.set_active(db, user.id, active),
-               lambda info: self._changed(info, f"已{'启用' if active else '停用'}“{info.display_name}”"),
-               changes=USERS)
+        self.write(lambda: auth.set_active(db, user.id, active),
+                   lambda u: f"已{'启用' if active else '停用'}“{u.display_name}”")
 
     def save_idle(self) -> None:
         db, minutes = self.ctx.db, self.idle.value()
-        run_op(self, lambda job: auth.set_idle_minutes(db, minutes),
-               lambda p: self.message.setText("已保存：" + (f"{p.idle_minutes} 分钟无操作自动锁定"
-                                                         if p.idle_minutes else "不自动锁定")),
-               changes=changes(Change.ACCESS_POLICY))
+        self.write(lambda: auth.set_idle_minutes(db, minutes),
+                   lambda p: "已保存：" + (f"{p.idle_minutes} 分钟无操作自动锁定" if p.idle_minutes else "不自动锁定"),
+                   changes(Change.ACCESS_POLICY))
