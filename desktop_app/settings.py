@@ -15,6 +15,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 from desktop_app import APP_ID
+from desktop_app.files import write_atomically
 
 
 def _source_root() -> Path:
@@ -143,10 +144,8 @@ class Settings:
         return cls(**known)
 
     def save(self) -> None:
-        path = data_dir() / "settings.json"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(tmp, path)
+        text = json.dumps(asdict(self), ensure_ascii=False, indent=2)
+        write_atomically(data_dir() / "settings.json", text.encode("utf-8"))
 
     def page_mm(self, landscape: bool = False) -> tuple[float, float]:
         """The chosen paper's (width, height) in mm; A4 when the name is unknown."""
