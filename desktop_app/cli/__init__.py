@@ -232,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     sd.add_argument("--plain", action="store_true", help="不加密")
     sd.set_defaults(func=sync.cmd_sync)
     si = with_db(sy.add_parser("import", help="导入数据包（街道）或下发包（社区）"))
-    si.add_argument("file", help="数据包文件")
+    si.add_argument("file", nargs="+", help="数据包文件（街道可一次给多个：一起导入，逐个报告）")
     si.add_argument("--dry-run", action="store_true", help="只检查并报告将要发生的变化")
     si.set_defaults(func=sync.cmd_sync)
 

@@ -7,7 +7,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from desktop_app.cli.common import EXIT_OK, open_db
+from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, open_db
 
 
 def _prompt(new: bool) -> str | None:
@@ -71,6 +71,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
         for r in results:
             print(f"下发包 {sum(r.counts.values()):,} 行，{r.size / 1024:,.0f} KB → {r.path}")
         return EXIT_OK
-    report = sync.import_package(db, Path(args.file), dry_run=args.dry_run)
-    print("\n".join(report.lines()))
-    return EXIT_OK
+    files = [Path(f) for f in args.file]
+    if len(files) == 1 or args.dry_run:
+        for f in files:  # a dry run previews each on its own: nothing is written
+            print("\n".join(sync.import_package(db, f, dry_run=args.dry_run).lines()))
+        return EXIT_OK
+    # Several at once: one merge for them all (a refused one is reported and the others go on).
+    batch = sync.import_packages(db, files)
+    print("\n".join(batch.lines()))
+    return EXIT_BAD_INPUT if batch.refused else EXIT_OK  # as a single refused package exits

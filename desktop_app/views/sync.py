@@ -169,6 +169,74 @@ class ImportReport:
         return out
 
 
+CANCELLED = "已取消，未导入"  # a batch's package in hand (rolled back) and those after it, when the user cancels
+
+
+@dataclass(frozen=True)
+class PackageCheck:
+    """A package looked at before a batch import: who sent it and how many rows, or why it is refused.
+
+    Its container, signature, sender and checksums are checked; its rows are
+    not decoded yet (the import verifies it whole again).
+    """
+
+    path: Path
+    org_name: str = ""
+    org_code: str = ""
+    rows: int = 0
+    created_at: datetime | None = None
+    refused: str = ""  # the reason, in Chinese; "" when it may be imported
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One file of a batch import: its report once merged, else the reason it was not."""
+
+    path: Path
+    report: ImportReport | None = None
+    refused: str = ""
+
+    @property
+    def imported(self) -> bool:
+        return self.report is not None
+
+    def line(self) -> str:
+        """One line for the command line and the result dialog's notes."""
+        if self.report is None:
+            return f"{self.path.name}：未导入，{self.refused}"
+        r = self.report
+        if r.already_imported:
+            return f"{self.path.name}：{r.from_site.org_name}，以前导入过，未改变任何数据"
+        text = (f"{self.path.name}：已导入{r.from_site.org_name}，新增 {r.total('inserted'):,}，"
+                f"更新 {r.total('updated'):,}，冲突 {r.total('conflicts'):,}")
+        return "；".join([text, *r.warnings])
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """What importing several packages at once did, file by file, in the order given."""
+
+    items: tuple[BatchItem, ...]
+    cancelled: bool = False  # the user stopped it: the packages merged before stay merged
+
+    @property
+    def imported(self) -> tuple[BatchItem, ...]:
+        return tuple(i for i in self.items if i.imported)
+
+    @property
+    def refused(self) -> tuple[BatchItem, ...]:
+        return tuple(i for i in self.items if not i.imported)
+
+    def total(self, what: str) -> int:
+        return sum(i.report.total(what) for i in self.imported)
+
+    def lines(self) -> list[str]:
+        head = f"导入 {len(self.items)} 个数据包：{len(self.imported)} 个已导入，{len(self.refused)} 个未导入"
+        if self.cancelled:
+            head += "（已取消：取消前导入的保留）"
+        return [head, *(i.line() for i in self.items)]
+
+
 def _cols(text: str) -> int:
     """Columns a text takes in a terminal: Chinese characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

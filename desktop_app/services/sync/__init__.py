@@ -3,6 +3,7 @@
 keys       each site's own keys; enrolment of communities at the street, revocation
 outgoing   a community's package for the street; the street's packages back down
 incoming   preview a package (decrypted, verified, decoded once), then apply that preview
+batch      several packages at once (a street's pile of them): checked first, then merged together
 status     what the sync page and the street overview show
 conflicts  conflicts kept by merges, and a person's decision on one
 
@@ -14,6 +15,7 @@ The package format, crypto, wire codec and the merge itself are desktop_app.sync
 which knows nothing of users or permissions; the read models are desktop_app.views.sync.
 """
 
+from desktop_app.services.sync.batch import BatchProgress, check_packages, import_packages
 from desktop_app.services.sync.conflicts import conflict_detail, conflicts, resolve_conflict
 from desktop_app.services.sync.incoming import ImportPreview, apply_import, import_package, preview_import
 from desktop_app.services.sync.keys import (
@@ -26,11 +28,12 @@ from desktop_app.services.sync.status import (
 )
 from desktop_app.views.sync import (
     INCOMING, LOCAL, SIDE_LABELS, STATUS_LABELS, CommunityCounts, CommunityStatus, ConflictDetail, ConflictRow,
-    Enrolment, EnrolRequestResult, ExportResult, FieldDiff, ImportReport, KeyInfo, KeyUseResult, PackageInfo,
+    BatchItem, BatchReport, Enrolment, EnrolRequestResult, ExportResult, FieldDiff, ImportReport, KeyInfo, KeyUseResult, PackageCheck, PackageInfo,
     SyncState, TableReport,
 )
 
 __all__ = [
+    "BatchItem", "BatchProgress", "BatchReport", "PackageCheck", "check_packages", "import_packages",
     "INCOMING", "KEY_SUFFIX", "LOCAL", "PASSPHRASE_ENV", "REPLY_SUFFIX", "REQUEST_SUFFIX", "Enrolment",
     "EnrolRequestResult", "enrol_accept", "enrol_finish", "enrol_request", "enrol_revoke", "enrolments",
     "read_request", "request_fingerprint", "set_passphrase_provider", "SIDE_LABELS", "STATUS_LABELS", "WATERMARK_MARGIN",

@@ -35,7 +35,7 @@ from desktop_app.sync.codec import synced_tables
 from desktop_app.sync.outgoing import root_org_id
 from desktop_app.sync.decode import Verified
 from desktop_app.sync.merge import Progress, Stage
-from desktop_app.views.sync import ImportReport
+from desktop_app.views.sync import ImportReport, KeyInfo
 
 __all__ = ["ImportPreview", "apply_import", "import_package", "preview_import"]
 
@@ -50,23 +50,42 @@ class ImportPreview:
     plan: merge.MergePlan
 
 
-def _open(db: Database, path: Path) -> tuple[Verified, str]:
-    """Read and check the whole package under this database's key (its fingerprint too); raises PackageRefused."""
+@dataclass(frozen=True)
+class Reader:
+    """What checking a package takes from this database, read once: a batch reads it once for all its files."""
+
+    site_id: str
+    keys: object  # crypto.SiteKeys, unlocked
+    info: KeyInfo
+    signers: object  # package.SignerLookup
+    storage: object  # SQLite takes rows as its own storage values straight from the texts (see sync.decode)
+
+
+def reader(db: Database) -> Reader:
+    """The site, the permission, the unlocked keys and who may sign; raises if any is missing."""
     site = site_service.get_site(db)
     if site is None:
         raise Conflict("本库尚未设置所属单位")
     auth.require(db, "sync.import")
     keys, info = load_keys(db)
     dialect = db.engine.dialect
-    # SQLite takes rows as its own storage values straight from the texts (see sync.decode).
-    storage = dialect if dialect.name == "sqlite" else None
+    return Reader(site.id, keys, info, signers(db), dialect if dialect.name == "sqlite" else None)
+
+
+def open_verified(path: Path, r: Reader) -> Verified:
+    """Read and check the whole package under the reader's key; raises PackageRefused naming the file."""
     try:
         with decode.quiet_gc():
-            v = decode.open_package(path, keys, signers(db), SCHEMA_HEAD, site.id, info.role, info.street_site_id,
-                                    storage)
+            return decode.open_package(path, r.keys, r.signers, SCHEMA_HEAD, r.site_id, r.info.role,
+                                       r.info.street_site_id, r.storage)
     except PackageRefused as exc:
         raise PackageRefused(f"数据包“{path.name}”未导入：{exc}") from None
-    return v, info.fingerprint
+
+
+def _open(db: Database, path: Path) -> tuple[Verified, str]:
+    """Read and check the whole package under this database's key (its fingerprint too); raises PackageRefused."""
+    r = reader(db)
+    return open_verified(path, r), r.info.fingerprint
 
 
 def _check(s, p: merge.MergePlan, path: Path) -> dict[str, str]:
@@ -143,7 +162,7 @@ def apply_import(db: Database, preview: ImportPreview, progress: Progress | None
         signers(db)(preview.plan.manifest.site.id)
     except PackageRefused as exc:
         raise PackageRefused(f"数据包“{preview.path.name}”未导入：{exc}") from None
-    return _merge(db, preview.path, preview.plan, progress, stage)
+    return merge_package(db, preview.path, preview.plan, progress, stage)
 
 
 def import_package(
@@ -163,7 +182,7 @@ def import_package(
     # them made it walk every decoded row once more (a tenth of verify), and the
     # rows are all freed by the time it runs again here.
     with decode.quiet_gc():
-        return _merge(db, path, _open(db, path)[0], progress, stage)
+        return merge_package(db, path, _open(db, path)[0], progress, stage)
 
 
 @cache
@@ -183,7 +202,7 @@ def _shared() -> frozenset[str]:
 _ATTEMPTS = 3  # a server's merge decided again after another operator's merge wrote the same rows
 
 
-def _merge(db: Database, path: Path, planned: merge.MergePlan | Verified, progress: Progress | None,
+def merge_package(db: Database, path: Path, planned: merge.MergePlan | Verified, progress: Progress | None,
            stage: Stage | None) -> ImportReport:
     """Plan (or re-check a preview's plan) and write, in one transaction.
 
@@ -206,6 +225,27 @@ def _merge(db: Database, path: Path, planned: merge.MergePlan | Verified, progre
 def _merge_once(db: Database, path: Path, planned: merge.MergePlan | Verified, progress: Progress | None,
                 stage: Stage | None) -> ImportReport:
     """Plan (or re-check a preview's plan) and write, under one write lock taken up front."""
+    with UnitOfWork(db) as uow, decode.quiet_gc():
+        s = uow.session
+        old_cache = merge.begin(s, write=True)
+        try:
+            report = merge_into(s, path, planned, progress, stage)
+            if stage:
+                stage("commit")
+            merge.end(s, old_cache)  # on this very connection, before it goes back to the pool
+            old_cache = None
+            uow.commit()
+        finally:
+            merge.end(s, old_cache)
+    return report
+
+
+def merge_into(s, path: Path, planned: merge.MergePlan | Verified, progress: Progress | None,
+               stage: Stage | None) -> ImportReport:
+    """Plan (or re-check a preview's plan), write and audit one package in the session's write transaction.
+
+    Commits nothing: the caller commits (one package) or releases a savepoint (one of a batch).
+    """
     v = planned.package if isinstance(planned, merge.MergePlan) else planned
     m = v.manifest
     total = v.rows
@@ -217,40 +257,29 @@ def _merge_once(db: Database, path: Path, planned: merge.MergePlan | Verified, p
         if progress:
             progress(min(done, total), total)  # may raise to cancel: the transaction rolls back
 
-    with UnitOfWork(db) as uow, decode.quiet_gc():
-        s = uow.session
-        old_cache = merge.begin(s, write=True)
-        try:
-            store_dialect.lock_for_import(s, m.site.id)  # PostgreSQL: one merge per sender at a time
-            _vet(s, m)
-            now = utcnow()
-            if stage:
-                stage("plan")
-            if isinstance(planned, merge.MergePlan) and merge.still_holds(s, planned):
-                p = planned
-            else:  # new, or the rows a preview decided on changed since: decide now, under the lock
-                p = merge.plan(s, v)
-            moved = _check(s, p, path)  # again under the write lock: ownership and closed months as they are now
-            st = merge.standing(s, m)
-            if stage:
-                stage("merge")
-            if progress:
-                progress(0, total)
-            confirmed = merge.apply(s, p, st, now, tick, path.name, _shared())
-            handover.hand_over(s, m.site.id, moved)
-            if not st.already:
-                done_ = {k: p.total(d) for k, d in (
-                    ("新增", Decision.INSERT), ("更新", Decision.UPDATE), ("冲突", Decision.CONFLICT))}
-                audit.record(
-                    s, "sync_import", SyncImport.__tablename__, m.package_id,
-                    f"导入{m.site.org_name}的数据包 {path.name}：" + "，".join(f"{k} {n}" for k, n in done_.items()),
-                    label=path.name,
-                )
-            if stage:
-                stage("commit")
-            merge.end(s, old_cache)  # on this very connection, before it goes back to the pool
-            old_cache = None
-            uow.commit()
-        finally:
-            merge.end(s, old_cache)
+    store_dialect.lock_for_import(s, m.site.id)  # PostgreSQL: one merge per sender at a time
+    _vet(s, m)
+    now = utcnow()
+    if stage:
+        stage("plan")
+    if isinstance(planned, merge.MergePlan) and merge.still_holds(s, planned):
+        p = planned
+    else:  # new, or the rows a preview decided on changed since: decide now, under the lock
+        p = merge.plan(s, v)
+    moved = _check(s, p, path)  # again under the write lock: ownership and closed months as they are now
+    st = merge.standing(s, m)
+    if stage:
+        stage("merge")
+    if progress:
+        progress(0, total)
+    confirmed = merge.apply(s, p, st, now, tick, path.name, _shared())
+    handover.hand_over(s, m.site.id, moved)
+    if not st.already:
+        done_ = {k: p.total(d) for k, d in (
+            ("新增", Decision.INSERT), ("更新", Decision.UPDATE), ("冲突", Decision.CONFLICT))}
+        audit.record(
+            s, "sync_import", SyncImport.__tablename__, m.package_id,
+            f"导入{m.site.org_name}的数据包 {path.name}：" + "，".join(f"{k} {n}" for k, n in done_.items()),
+            label=path.name,
+        )
     return _report(path, p, st, dry_run=False, confirmed=confirmed)

@@ -1,0 +1,162 @@
+"""Packages in, several at once: what a street does with the packages its communities brought in.
+
+    checks = sync.check_packages(db, paths)      # who sent each and how many rows, or why it is refused
+    report = sync.import_packages(db, paths)     # merge them all; a BatchReport, file by file
+
+Each package is verified whole (decrypted, signature, sender enrolled),
+decoded, planned, checked, written, handed over and audited in turn, one at a
+time: its decoded rows are freed before the next is read. A package refused
+(or failing its merge) is rolled back alone and the others go on.
+
+On SQLite the whole batch is one transaction, each package under its own
+savepoint, and one commit at the end: a package's new random ids land on
+nearly every page of the id indexes, and committing once writes each such page
+to the WAL about once per batch instead of once per package. A crash mid-batch
+leaves nothing of it written. On PostgreSQL each package is its own
+transaction, as one imported alone (store.dialect.one_transaction_per_batch).
+
+Cancel (the progress callback raises): the package in hand is rolled back,
+those merged before it are committed, it and the rest are reported as not
+imported (views.sync.CANCELLED).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable
+
+from desktop_app.domain.errors import DomainError
+from desktop_app.domain.sync_rules import PackageRefused
+from desktop_app.services.sync.incoming import Reader, merge_into, merge_package, open_verified, reader
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store import dialect as store_dialect
+from desktop_app.store.db import Database
+from desktop_app.store.migrate import SCHEMA_HEAD
+from desktop_app.sync import decode, merge, package
+from desktop_app.sync.merge import Progress, Stage
+from desktop_app.views.sync import CANCELLED, BatchItem, BatchReport, ImportReport, PackageCheck
+
+__all__ = ["BatchProgress", "check_packages", "import_packages"]
+
+BatchProgress = Callable[[int, int, int, int], None]
+"""(package index, packages, rows of it written, its rows); raising from it cancels the batch."""
+
+
+class _Cancel(Exception):
+    """The progress callback raised: stop after rolling back the package in hand."""
+
+
+def check_packages(db: Database, paths: Iterable[Path]) -> list[PackageCheck]:
+    """Look at each package before a batch: sender, rows, or the reason it would be refused. Writes nothing.
+
+    The container, signature, sender's enrolment and checksums are checked;
+    the rows are decoded only by the import.
+    """
+    r = reader(db)
+    out: list[PackageCheck] = []
+    for path in map(Path, paths):
+        try:
+            opened = package.open_file(path, r.keys, r.signers, SCHEMA_HEAD)
+            m = opened.manifest
+            del opened  # (its inflated tables: one package in memory at a time)
+            decode.check_parties(m, r.site_id, r.info.role, r.info.street_site_id)
+        except PackageRefused as exc:
+            out.append(PackageCheck(path, refused=_reason(exc, path)))
+            continue
+        out.append(PackageCheck(path, m.site.org_name, m.site.org_code, m.total_rows, m.created_at))
+    return out
+
+
+def import_packages(db: Database, paths: Iterable[Path], progress: BatchProgress | None = None,
+                    stage: Stage | None = None) -> BatchReport:
+    """Merge several packages, in the order given; a refused one is reported and the others go on.
+
+    `stage` is told "verify", "plan" and "merge" for each package, and
+    "commit" once at the end (on PostgreSQL once per package).
+    """
+    paths = [Path(p) for p in paths]
+    r = reader(db)  # the permission, the site and the unlocked keys: once for the batch
+    if not store_dialect.one_transaction_per_batch(db.engine):
+        return _each_its_own(db, paths, r, progress, stage)
+    items: list[BatchItem] = []
+    cancelled = False
+    with UnitOfWork(db) as uow, decode.quiet_gc():
+        s = uow.session
+        old_cache = merge.begin(s, write=True)
+        try:
+            for k, path in enumerate(paths):
+                if cancelled:
+                    items.append(BatchItem(path, refused=CANCELLED))
+                    continue
+                try:
+                    tell = _telling(progress, k, len(paths))
+                    items.append(BatchItem(path, _in_savepoint(s, path, r, tell, stage)))
+                except _Cancel:
+                    cancelled = True
+                    items.append(BatchItem(path, refused=CANCELLED))
+                except DomainError as exc:
+                    items.append(BatchItem(path, refused=_reason(exc, path)))
+            if stage:
+                stage("commit")
+            merge.end(s, old_cache)  # on this very connection, before it goes back to the pool
+            old_cache = None
+            uow.commit()
+        finally:
+            merge.end(s, old_cache)
+    return BatchReport(tuple(items), cancelled)
+
+
+def _in_savepoint(s, path: Path, r: Reader, tell: Progress | None, stage: Stage | None) -> ImportReport:
+    if tell:
+        tell(0, 0)  # a cancel pressed between two packages stops before the next is read
+    if stage:
+        stage("verify")
+    v = open_verified(path, r)  # freed when this returns: one decoded package at a time
+    with s.begin_nested():  # a refusal or a cancel rolls back this package alone
+        return merge_into(s, path, v, tell, stage)
+
+
+def _each_its_own(db: Database, paths: list[Path], r: Reader, progress: BatchProgress | None,
+                  stage: Stage | None) -> BatchReport:
+    """One transaction per package (PostgreSQL), each retried as one imported alone."""
+    items: list[BatchItem] = []
+    cancelled = False
+    for k, path in enumerate(paths):
+        if cancelled:
+            items.append(BatchItem(path, refused=CANCELLED))
+            continue
+        try:
+            tell = _telling(progress, k, len(paths))
+            if tell:
+                tell(0, 0)
+            if stage:
+                stage("verify")
+            with decode.quiet_gc():
+                items.append(BatchItem(path, merge_package(db, path, open_verified(path, r), tell, stage)))
+        except _Cancel:
+            cancelled = True
+            items.append(BatchItem(path, refused=CANCELLED))
+        except DomainError as exc:
+            items.append(BatchItem(path, refused=_reason(exc, path)))
+    return BatchReport(tuple(items), cancelled)
+
+
+def _telling(progress: BatchProgress | None, k: int, n: int) -> Progress | None:
+    """One package's progress as the batch's; whatever the callback raises becomes a cancel."""
+    if progress is None:
+        return None
+
+    def tell(done: int, total: int) -> None:
+        try:
+            progress(k, n, done, total)
+        except Exception as exc:  # noqa: BLE001 - any exception from the callback is the user's stop
+            raise _Cancel() from exc
+
+    return tell
+
+
+def _reason(exc: BaseException, path: Path) -> str:
+    """The refusal without the file name the single import puts first (the batch lists files itself)."""
+    text = str(exc)
+    head = f"数据包“{path.name}”未导入："
+    return text[len(head):] if text.startswith(head) else text
