@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -71,11 +71,6 @@ def make_table(model: ColumnModel, parent: QWidget | None = None, *, rows: bool 
     view.verticalHeader().setDefaultSectionSize(26)
     view.horizontalHeader().setStretchLastSection(True)
     return view
-
-
-def documents_dir() -> Path:
-    loc = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(loc) if loc else Path.home()
 
 
 def save_path(parent: QWidget, title: str, name: str, filters: str) -> Path | None:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
@@ -561,11 +561,6 @@ class MeetingsPage(Page):
         self._write(lambda db: ms.delete(db, row.id), lambda _r: self.show_message(f"已删除会议 {row.number}。"))
 
     # ------------------------------------------------------------------ files
-    @staticmethod
-    def _documents() -> Path:
-        loc = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        return Path(loc) if loc else Path.home()
-
     def _save_path(self, title: str, name: str) -> Path | None:
         from desktop_app.gui.widgets import forms
 

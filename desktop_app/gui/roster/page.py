@@ -16,7 +16,7 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QMenu,
@@ -626,11 +626,6 @@ class RosterPage(Page):
         self._run_member_dialog(dlg, lambda _saved: f"已登记“{row.name}”的组织关系转接。")
 
     # ------------------------------------------------------------------ files
-    @staticmethod
-    def _documents() -> Path:
-        loc = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        return Path(loc) if loc else Path.home()
-
     def _save_path(self, title: str, name: str, filters: str) -> Path | None:
         from desktop_app.gui.widgets import forms
 
