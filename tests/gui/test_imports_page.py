@@ -52,3 +52,22 @@ def test_a_foreign_meetings_sheet_is_mapped_previewed_and_imported(app_ctx, tmp_
         assert s.scalar(select(func.count()).select_from(Meeting).where(Meeting.status == "held")) == 2
     page.grab().save(str(tmp_path / "page.png"))
     page.close()
+
+
+def test_the_blank_template_is_saved_through_the_kit_never_into_the_data_folder(app_ctx, monkeypatch, wait_ops):
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop_app.gui.widgets import common, forms
+    from desktop_app.settings import data_dir
+
+    page = ImportsPage(app_ctx)
+    starts, told = [], []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda parent, title, start, filters: starts.append(start)
+                                     or (str(data_dir() / "模板.xlsx"), "")))
+    monkeypatch.setattr(common, "inform", lambda parent, title, text: told.append(text))
+    page.save_template()
+    wait_ops()
+    assert starts[0].startswith(str(forms.prints_dir())) and starts[0].endswith(".xlsx")
+    assert told and "数据文件夹" in told[0] and not (data_dir() / "模板.xlsx").exists()
+    page.close()

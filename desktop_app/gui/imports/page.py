@@ -13,9 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QTabWidget, QVBoxLayout,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QTabWidget, QVBoxLayout,
 )
 
 from desktop_app.domain.errors import DomainError
@@ -232,9 +231,9 @@ class ImportsPage(Page):
         run_op(self, lambda job: service.apply(db, plan), done, failed, label="正在导入…", changes=what)
 
     def save_template(self) -> None:
-        name = imports.template_name(self.kind)
-        start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        path, _ = QFileDialog.getSaveFileName(self, "保存空白模板", str(Path(start) / name), "Excel 工作簿 (*.xlsx)")
+        from desktop_app.gui.widgets import forms
+
+        path = forms.ask_save_path(self, "保存空白模板", imports.template_name(self.kind))  # 打印文件 under Documents, never the data folder
         if path:
             kind = self.kind
             run_op(self, lambda job: imports.write_template(kind, path),
