@@ -46,3 +46,22 @@ def test_the_manual_saves_as_a_pdf_for_printing(qtbot, tmp_path):
     assert len(pages) > 5
     assert "党员名册" in "".join(p.extract_text() for p in pages[:4])
     win.close()
+
+
+def test_save_as_asks_through_the_kit_starting_in_the_prints_folder(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop_app.gui.widgets import forms
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    win = manual.open_manual(parent)
+    starts, saved = [], []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda parent, title, start, filters: starts.append(start)
+                                     or (str(tmp_path / "手册"), "")))
+    monkeypatch.setattr(win, "save_pdf", saved.append)
+    win._ask_save_pdf()
+    assert starts == [str(forms.prints_dir() / "用户手册.pdf")]
+    assert saved == [tmp_path / "手册.pdf"]  # a name typed without .pdf gets it
+    win.close()

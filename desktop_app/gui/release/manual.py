@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QUrl
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop_app.settings import manual_dir
 
@@ -102,9 +102,11 @@ class ManualWindow(QDialog):
         doc.print_(writer)
 
     def _ask_save_pdf(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "另存用户手册", "用户手册.pdf", "PDF 文件 (*.pdf)")
-        if path:
-            self.save_pdf(Path(path))
+        from desktop_app.gui.widgets import forms  # 打印文件 under Documents, never the data folder
+
+        path = forms.ask_save_path(self, "另存用户手册", "用户手册.pdf")
+        if path is not None:
+            self.save_pdf(path)
 
     def show_section(self, heading: str | None) -> bool:
         """Scroll to the heading that starts with `heading`; False when there is none."""
