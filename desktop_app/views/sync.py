@@ -169,7 +169,7 @@ class ImportReport:
         return out
 
 
-CANCELLED = "已取消，未导入"  # a batch's package in hand (rolled back) and those after it, when the user cancels
+CANCELLED = "已取消"  # a batch's package in hand (rolled back) and those after it, when the user cancels
 
 
 @dataclass(frozen=True)

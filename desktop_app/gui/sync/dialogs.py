@@ -1,4 +1,5 @@
-"""Dialogs of sync: choosing files and USB drives, the preview of an import (and its result), export summaries.
+"""Dialogs of sync: choosing files and USB drives, the preview of an import (and its result), export summaries,
+and for several packages at once one confirmation listing them and one result.
 
 File choosers are module functions so tests (and a future "remember the last
 folder" setting) replace them in one place, like common.ask.
@@ -22,7 +23,7 @@ from desktop_app.domain.sync_rules import table_label
 from desktop_app.gui import icons
 from desktop_app.gui.widgets import forms
 from desktop_app.gui.widgets.table import LEFT, RIGHT, Column, ColumnModel, table_view
-from desktop_app.views.sync import ExportResult, ImportReport
+from desktop_app.views.sync import CANCELLED, BatchItem, BatchReport, ExportResult, ImportReport, PackageCheck
 
 PACKAGE_FILTER = "同步数据包 (*.dqsync *.zip);;所有文件 (*)"
 KEY_FILTER = "同步私钥 (*.dqkey);;所有文件 (*)"
@@ -171,6 +172,125 @@ class ImportPreviewDialog(QDialog):
         lay.addWidget(self.table, 1)
         lay.addWidget(buttons)
         self.resize(640, 520)
+
+
+def _list(columns: Sequence[Column], rows: Sequence) -> QTableView:
+    """A read-only list of files for a dialog: the reason column takes what room is left, wrapped in its tooltip."""
+    model = ColumnModel(columns)
+    model.set_rows(rows)
+    t = table_view(model, fit=False)
+    model.setParent(t)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    t.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    t.verticalHeader().resetDefaultSectionSize()
+    head = t.horizontalHeader()
+    for c in range(len(columns)):
+        head.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+    head.setSectionResizeMode(len(columns) - 1, QHeaderView.ResizeMode.Stretch)
+    return t
+
+
+def _long(text: str) -> str | None:
+    return text if len(text) > 12 else None
+
+
+def _reasons(pairs: Sequence[tuple[Path, str]]) -> QLabel:
+    """Each refused file's reason in full, under the list (where a long one is cut short)."""
+    label = QLabel("\n".join(f"{path.name}：{why}" for path, why in pairs))
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #c8161e")
+    label.setVisible(bool(pairs))
+    return label
+
+
+class BatchConfirmDialog(QDialog):
+    """Several packages chosen at once: each file, its community and rows, a refused one with its reason; one OK."""
+
+    def __init__(self, parent: QWidget | None, checks: Sequence[PackageCheck]):
+        super().__init__(parent)
+        self.checks = list(checks)
+        ok = [c for c in self.checks if not c.refused]
+        self.setWindowTitle("导入多个数据包")
+        head = QLabel(
+            f"选择了 {len(self.checks)} 个数据包，其中 {len(ok)} 个可以导入，共 {sum(c.rows for c in ok):,} 条记录。"
+            "它们将一起导入：导入前逐个核对签名和内容，某个不能导入时只跳过它，其余照常导入。"
+        )
+        head.setWordWrap(True)
+        self.table = _list([
+            Column("文件", lambda c: c.path.name),
+            Column("社区", lambda c: c.org_name or "—"),
+            Column("生成于", lambda c: local_time(c.created_at)),
+            Column("记录", lambda c: f"{c.rows:,}" if not c.refused else "—", RIGHT),
+            Column("核对", lambda c: f"不能导入：{c.refused}" if c.refused else "可以导入",
+                   color=lambda c: RED if c.refused else None, tooltip=lambda c: _long(c.refused)),
+        ], self.checks)
+        self.reasons = _reasons([(c.path, c.refused) for c in self.checks if c.refused])
+        buttons = QDialogButtonBox()
+        self.ok_button = buttons.addButton(f"导入 {len(ok)} 个", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setIcon(icons.get("package-in"))
+        self.ok_button.setEnabled(bool(ok))
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(head)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.reasons)
+        lay.addWidget(buttons)
+        self.resize(820, 440)
+
+    @property
+    def paths(self) -> list[Path]:
+        """The files to import: those not refused already."""
+        return [c.path for c in self.checks if not c.refused]
+
+
+def _outcome(item: BatchItem) -> str:
+    if item.report is None:
+        return f"未导入：{item.refused}"
+    if item.report.already_imported:
+        return "以前导入过，未改变任何数据"
+    return "；".join(["已导入", *item.report.warnings])
+
+
+def _figure(item: BatchItem, what: str) -> str:
+    return f"{item.report.total(what):,}" if item.report is not None else "—"
+
+
+class BatchResultDialog(QDialog):
+    """What a batch import did, file by file."""
+
+    def __init__(self, parent: QWidget | None, report: BatchReport):
+        super().__init__(parent)
+        self.report = report
+        self.setWindowTitle("导入结果")
+        lines = [f"导入 {len(report.items)} 个数据包：{len(report.imported)} 个已导入"
+                 + (f"，{len(report.refused)} 个未导入" if report.refused else "") + "。"]
+        if report.cancelled:
+            lines.append("导入已取消：取消前导入的数据包已保存，取消时正在导入的和之后的都没有导入，可以再次导入。")
+        if report.total("conflicts"):
+            lines.append(f"有 {report.total('conflicts')} 条记录两边都改过，已保留双方版本，请到“冲突”中逐条处理。")
+        head = QLabel("\n".join(lines))
+        head.setWordWrap(True)
+        self.table = _list([
+            Column("文件", lambda i: i.path.name),
+            Column("社区", lambda i: i.report.from_site.org_name if i.report is not None else "—"),
+            Column("新增", lambda i: _figure(i, "inserted"), RIGHT),
+            Column("更新", lambda i: _figure(i, "updated"), RIGHT),
+            Column("冲突", lambda i: _figure(i, "conflicts"), RIGHT),
+            Column("结果", _outcome, color=lambda i: RED if i.report is None else None,
+                   tooltip=lambda i: _long(_outcome(i))),
+        ], report.items)
+        self.reasons = _reasons([(i.path, i.refused) for i in report.refused if i.refused != CANCELLED])
+        buttons = QDialogButtonBox()
+        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        lay = QVBoxLayout(self)
+        lay.addWidget(head)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.reasons)
+        lay.addWidget(buttons)
+        self.resize(820, 440)
 
 
 class ExportSummaryDialog(QDialog):

@@ -3,8 +3,9 @@
 Community: take the street's key once; export a package to a chosen folder or
 USB drive (progress, then a summary); import what the street sends back.
 Street: make the key once (and copy it for communities joining later); import
-community packages with a preview first (the package is read and checked once,
-and the preview is what gets applied); every community with the date and size
+a community package with a preview first (the package is read and checked once,
+and the preview is what gets applied), or several at once: one confirmation
+listing them, one merge in the background, one result; every community with the date and size
 of its last package, a warning when one has been silent for over 30 days; send
 packages back down; the conflicts, both versions side by side, for a person to
 decide (采用本地 / 采用来件).
@@ -18,8 +19,9 @@ import os
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QTabWidget, QWidget,
+    QCheckBox, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QProgressDialog, QTabWidget, QWidget,
 )
 
 from desktop_app.gui import icons
@@ -28,14 +30,23 @@ from desktop_app.gui.errors import show_error
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.sync import dialogs
 from desktop_app.gui.sync.conflicts import ConflictsPanel
-from desktop_app.gui.sync.dialogs import KEY_FILTER, PACKAGE_FILTER, REPLY_FILTER, REQUEST_FILTER, ExportSummaryDialog, ImportPreviewDialog, local_time, size_text
+from desktop_app.gui.sync.dialogs import (
+    KEY_FILTER, PACKAGE_FILTER, REPLY_FILTER, REQUEST_FILTER, BatchConfirmDialog, BatchResultDialog, ExportSummaryDialog,
+    ImportPreviewDialog, local_time, size_text,
+)
 from desktop_app.gui.sync.models import COMMUNITY_COLUMNS, EXPORT_COLUMNS, IMPORT_COLUMNS, ColumnModel, button, silent_red, table_view
 from desktop_app.gui.widgets.layouts import column, error_line, fill, wrapped
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import sync
 from desktop_app.services.sync import ImportPreview
 from desktop_app.views.changes import Change, changes
-from desktop_app.views.sync import CommunityStatus, ImportReport, KeyInfo, KeyUseResult, SyncState
+from desktop_app.views.sync import BatchReport, CommunityStatus, ImportReport, KeyInfo, KeyUseResult, PackageCheck, SyncState
+
+
+class _PackageStarted(QObject):
+    """From the batch's worker thread: which package of how many is being merged (queued to the GUI thread)."""
+
+    started = Signal(int, int, str)
 
 
 class SyncPage(Page):
@@ -359,8 +370,54 @@ class SyncPage(Page):
         else:
             one = dialogs.choose_open(self, "选择街道下发包", PACKAGE_FILTER)
             paths = [one] if one else []
+        if len(paths) > 1:
+            self._check_batch(paths)
+            return
         self._queue = list(paths)
         self._next_import()
+
+    # several at once: one confirmation, one merge (services.sync.import_packages), one result
+    def _check_batch(self, paths: list[Path]) -> None:
+        db = self.ctx.db
+        run_op(self, lambda job: sync.check_packages(db, paths), self._confirm_batch,
+               label=f"正在核对 {len(paths)} 个数据包…")
+
+    def _confirm_batch(self, checks: list[PackageCheck]) -> None:
+        confirm = BatchConfirmDialog(self, checks)
+        if confirm.exec() != BatchConfirmDialog.DialogCode.Accepted or not confirm.paths:
+            return
+        paths = confirm.paths
+        rows = {c.path: c.rows for c in checks}
+        before = [sum(rows[p] for p in paths[:k]) for k in range(len(paths))]  # rows of the packages before each
+        grand = max(sum(rows[p] for p in paths), 1)
+        tell = _PackageStarted(self)
+        tell.started.connect(self._package_started)
+        seen = [-1]
+        db = self.ctx.db
+
+        def work(job):
+            def progress(k: int, n: int, done: int, total: int) -> None:
+                if k != seen[0]:
+                    seen[0] = k
+                    tell.started.emit(k, n, paths[k].name)
+                job.report(before[k] + min(done, rows[paths[k]]), grand)  # overall; raises Cancelled to stop
+
+            return sync.import_packages(db, paths, progress=progress)
+
+        run_op(self, work, self._batch_imported, label=f"正在导入 {len(paths)} 个数据包…",
+               changes=changes(Change.ALL))
+
+    def _package_started(self, k: int, n: int, name: str) -> None:
+        text = f"正在导入第 {k + 1} / {n} 个数据包：{name}"
+        self.status(text)
+        for dialog in self.findChildren(QProgressDialog):  # the one run_op shows for the batch
+            dialog.setLabelText(text)
+
+    def _batch_imported(self, report: BatchReport) -> None:
+        self.status(f"导入 {len(report.items)} 个数据包：{len(report.imported)} 个已导入，"
+                    f"新增 {report.total('inserted')}，更新 {report.total('updated')}，冲突 {report.total('conflicts')}"
+                    + ("（已取消）" if report.cancelled else ""))
+        BatchResultDialog(self, report).exec()
 
     def _next_import(self) -> None:
         if not self._queue:
