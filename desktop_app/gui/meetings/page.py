@@ -25,7 +25,7 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading, search_box, toolbar
 from desktop_app.gui.widgets.forms import combo
 from desktop_app.gui.widgets.items import add_item, value_of
-from desktop_app.gui.widgets.layouts import column, fill, panel, splitter, wrapped
+from desktop_app.gui.widgets.layouts import column, details_label, fill, panel, splitter, wrapped
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.gui.widgets.table import ALERT, RIGHT, Column, ColumnModel, centered, table_view
@@ -234,11 +234,7 @@ class MeetingsPage(Page):
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.view.doubleClicked.connect(lambda _i: self.record_attendance())
 
-        self.details = QLabel()
-        self.details.setObjectName("details")
-        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.details.setWordWrap(True)
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = details_label()
         self.files = QListWidget()
         self.files.setMaximumHeight(110)
         self.files.itemDoubleClicked.connect(self._open_file)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTreeView, QWidget,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QTreeView, QWidget,
 )
 
 from desktop_app.domain import pinyin
@@ -15,7 +15,7 @@ from desktop_app.gui.widgets import common
 from desktop_app.gui.orgs.org_dialog import MoveDialog, OrgDialog
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading, search_box, toolbar
-from desktop_app.gui.widgets.layouts import column, fill, panel, splitter
+from desktop_app.gui.widgets.layouts import column, details_label, fill, panel, splitter
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ID_ROLE
 from desktop_app.services import orgs as org_service
@@ -119,10 +119,7 @@ class OrgsPage(Page):
         self.act_move = action("move", "移动到…", self.move_selected)
         self.act_delete = action("delete", "删除", self.delete_selected)
 
-        self.details = QLabel()
-        self.details.setObjectName("details")
-        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.details.setWordWrap(True)
+        self.details = details_label()
         self.details.setMinimumWidth(220)
 
         split = splitter(panel(self.filter, self.tree), self.details, stretch=(3, 1))

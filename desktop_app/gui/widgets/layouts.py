@@ -111,6 +111,18 @@ def wrapped(text: str = "") -> QLabel:
     return label
 
 
+def details_label() -> QLabel:
+    """The pane beside a list or tree that says the selected record in full (styled as #details).
+
+    Top-left and wrapping, its text selectable: a worker copies a phone number or an address out of it.
+    """
+    label = wrapped()
+    label.setObjectName("details")
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
 def hint(text: str) -> QLabel:
     """A grey line under a table saying which keys and clicks it takes."""
     label = QLabel(text)

@@ -11,10 +11,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import QScrollArea, QWidget
 
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
-from desktop_app.gui.widgets.layouts import column, splitter
+from desktop_app.gui.widgets.layouts import column, details_label, splitter
 
 
 class ListPanel(QWidget):
@@ -30,12 +30,8 @@ class ListPanel(QWidget):
         self.view.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.current_changed.emit(self.model.row(cur.row())))
         self.view.doubleClicked.connect(lambda idx: self.activated.emit(self.model.row(idx.row())))
-        self.details = QLabel()
-        self.details.setObjectName("details")
-        self.details.setWordWrap(True)
+        self.details = details_label()
         self.details.setTextFormat(Qt.TextFormat.RichText)
-        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setMargin(8)
         scroll = QScrollArea()
         scroll.setWidget(self.details)
