@@ -108,12 +108,12 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
         raise Conflict("数据库中已有会议记录，演示会议只能加到新生成的演示数据中")
     site_code = s.scalar(select(Site.org_code).limit(1)) or "HY"
     orgs = s.execute(
-        select(Organization.id, Organization.name, Organization.kind, Organization.parent_id)
+        select(Organization.id, Organization.name, Organization.kind, Organization.parent_id, Organization.sort_order)
         .where(Organization.deleted.is_(False)).order_by(Organization.code)
     ).all()
     members = s.execute(
         select(Member.id, Member.name, Member.org_id, Member.category, Member.status, Member.joined_date,
-               Member.birth_date, Member.reporting_employer)
+               Member.birth_date, Member.reporting_employer, Member.seq)
         .where(Member.deleted.is_(False), Member.status.not_in(member_rules.GONE_STATUSES))
         .order_by(Member.seq, Member.id)
     ).all()
@@ -198,6 +198,7 @@ class _Planner:
     def __init__(self, rng: random.Random, today: date, site_code: str, orgs, members):
         self.rng, self.today, self.site_code = rng, today, site_code
         self.orgs = {o[0]: o for o in orgs}
+        self.org_rank = {o[0]: i for i, o in enumerate(orgs)}  # tree order (by code), which the seed fixes
         self.branches = [o for o in orgs if o[2] == OrgKind.BRANCH]
         self.community = next((o for o in orgs if o[2] == OrgKind.COMMUNITY), None)
         self.groups: dict[str, list[tuple]] = defaultdict(list)
@@ -224,7 +225,7 @@ class _Planner:
 
     def _propensity(self, m) -> tuple[float, str]:
         """(chance to come, what keeps them away) for one member."""
-        _mid, _name, _org, _cat, status, _joined, born, employer = m
+        _mid, _name, _org, _cat, status, _joined, born, employer, _seq = m
         rng = self.rng
         if status == member_rules.LOST:
             return 0.0, ""
@@ -333,6 +334,11 @@ class _Planner:
         month = first.month + rng.choice((0, 1, 1, 2))
         return date(p.year, month, rng.randint(3, 27))
 
+    def _signin_place(self, m) -> tuple:
+        """The member's place on a sign-in sheet (the order services give a freshly planned meeting)."""
+        org = self.orgs.get(m[2])
+        return rules.signin_place((org[4] or 0) if org is not None and org[2] == OrgKind.GROUP else None, m[8], m[1])
+
     def _meeting(self, org_id: str, kind: str, day: date, status: str, people, host: str, recorder: str,
                  guests: tuple[tuple[str, str], ...] = (), force_low: bool = False) -> None:
         rng = self.rng
@@ -354,7 +360,7 @@ class _Planner:
         low_turnout = kind == rules.BRANCH_CONGRESS and (rng.random() < NO_QUORUM_SHARE or force_low)
         present = 0
         rows = []
-        for order, p in enumerate(expected, start=1):
+        for p in expected:  # drawn in roster order, so the seed's draws stay what they were
             st, reason = "", ""
             if status == rules.HELD:
                 chance, why = self.propensity[p[0]]
@@ -368,7 +374,11 @@ class _Planner:
                 else:
                     st = rules.ABSENT
             rows.append({"meeting_id": mid, "member_id": p[0], "guest_name": "", "guest_unit": "",
-                         "is_guest": False, "status": st, "reason": reason, "sort_order": order})
+                         "is_guest": False, "status": st, "reason": reason})
+        # Listed as a planned meeting lists them, so the sign-in sheet shows the order the service would give.
+        rows = [r for _p, r in sorted(zip(expected, rows), key=lambda pr: self._signin_place(pr[0]))]
+        for order, r in enumerate(rows, start=1):
+            r["sort_order"] = order
         for k, (name, unit) in enumerate(guests, start=len(rows) + 1):
             rows.append({"meeting_id": mid, "member_id": None, "guest_name": name, "guest_unit": unit,
                          "is_guest": True, "status": rules.GUEST,
@@ -423,8 +433,10 @@ class _Planner:
                                            "notes": notes})
 
     def _number(self) -> None:
-        """Numbers in date order per year, as they would have been given."""
-        self.plan_.meetings.sort(key=lambda m: (m["meeting_date"], m["start_time"], m["org_id"], m["kind"]))
+        """Numbers in date order per year, as they would have been given; meetings at the same hour in the
+        organisations' order, so a seed gives the same numbers each time (ids are new each run)."""
+        self.plan_.meetings.sort(key=lambda m: (m["meeting_date"], m["start_time"], self.org_rank[m["org_id"]],
+                                                m["kind"]))
         for m in self.plan_.meetings:
             y = m["meeting_date"].year
             self.serial[y] += 1

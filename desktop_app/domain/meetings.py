@@ -270,6 +270,14 @@ MEETING_STATUS_LABELS: dict[str, str] = {PLANNED: "计划中", HELD: "已召开"
 COMMITTEE_ROLES: tuple[str, ...] = ("书记", "副书记", "组织委员", "宣传委员", "纪检委员", "青年委员", "委员")
 
 
+def signin_place(group_order: int | None, seq: int | None, name: str) -> tuple:
+    """Where a member stands on a sign-in sheet: the holder's own members first, then each 党小组's in the
+    groups' order (`group_order`: None for a member sitting directly in the holder); by roster number.
+
+    A freshly planned meeting lists its 应到 in this order; the demo's meetings do too."""
+    return (0, 0, seq or 0, name) if group_order is None else (1, group_order, seq or 0, name)
+
+
 def check_attendance_status(status: str) -> str:
     text = (status or "").strip()
     aliases = {"到": PRESENT, "出勤": PRESENT, "到会": PRESENT, "假": LEAVE, "缺": ABSENT, "未到": ABSENT}

@@ -140,10 +140,10 @@ def _default_attendees(s: Session, orgs: OrgTree, org: OrgNode, kind: str, on: d
 
 
 def signin_order(orgs: OrgTree, org_id: str | None, seq: int, name: str) -> tuple:
-    """Where a member stands on a sign-in sheet: the holder's own members, then each group's; by roster number."""
+    """Where a member sitting in `org_id` stands on a sign-in sheet (the rule is domain's `signin_place`)."""
     group = orgs.get(org_id) if org_id else None
-    directly = group is None or group.kind != OrgKind.GROUP
-    return (0 if directly else 1, 0 if directly else group.sort_order, seq or 0, name)
+    return rules.signin_place((group.sort_order or 0) if group is not None and group.kind == OrgKind.GROUP else None,
+                              seq, name)
 
 
 def next_number(s: Session, year: int) -> str:
