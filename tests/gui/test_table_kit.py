@@ -95,7 +95,16 @@ def _names(tree: ast.AST) -> set[str]:
             out.add(node.attr)
         elif isinstance(node, ast.alias):
             out.add(node.name.rsplit(".", 1)[-1])
+        elif isinstance(node, ast.FunctionDef):  # a delegate's own createEditor
+            out.add(node.name)
     return out
+
+
+def _modules(root: Path, skip: Path | None = None):
+    """(path from desktop_app's parent, names used) of each module under `root`, but those under `skip`."""
+    for path in sorted(root.rglob("*.py")):
+        if skip is None or not path.is_relative_to(skip):
+            yield str(path.relative_to(root.parent.parent)), _names(ast.parse(path.read_text(encoding="utf-8")))
 
 
 def hand_built_tables(root: Path = GUI) -> list[str]:
@@ -104,9 +113,7 @@ def hand_built_tables(root: Path = GUI) -> list[str]:
     A QStandardItemModel stays allowed for a tree (the organisation tree); next to a table view it is a table.
     """
     found = []
-    for path in sorted(root.rglob("*.py")):
-        names = _names(ast.parse(path.read_text(encoding="utf-8")))
-        where = str(path.relative_to(root.parent.parent))
+    for where, names in _modules(root):
         if names & {"QTableWidget", "QTableWidgetItem"}:
             found.append(f"{where}: QTableWidget")
         if "QStandardItemModel" in names and (names & {"QTableView", "table_view"} or "QTreeView" not in names):
@@ -134,16 +141,8 @@ HAND_EDITORS = {"ChoiceDelegate", "_ChoiceDelegate", "setItemDelegateForColumn",
 
 def hand_installed_editors(root: Path = GUI, kit: Path = KIT) -> list[str]:
     """Modules under gui/, outside the kit, that install a cell delegate or open editors themselves."""
-    found = []
-    for path in sorted(root.rglob("*.py")):
-        if path.is_relative_to(kit):
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        defined = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}  # a delegate's own createEditor
-        names = sorted((_names(tree) | defined) & HAND_EDITORS)
-        if names:
-            found.append(f"{path.relative_to(root.parent.parent)}: {', '.join(names)}")
-    return found
+    return [f"{where}: {', '.join(sorted(names & HAND_EDITORS))}"
+            for where, names in _modules(root, skip=kit) if names & HAND_EDITORS]
 
 
 def test_no_page_installs_a_delegate_or_opens_editors_itself():
