@@ -189,6 +189,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--distinct", type=int, default=2, help="communities really generated (the rest are copies)")
     p.add_argument("--quick", action="store_true", help="4 communities of 600 members")
     p.add_argument("--keep", help="keep the databases and packages in this folder")
+    p.add_argument("--each", action="store_true",
+                   help="import the packages one at a time, a transaction each (the figure before batches)")
     p.add_argument("--again", action="store_true",
                    help="with --keep: merge the packages a former run built there again, into the street as it was "
                         "before that run's merges (old and new code compared on the very same packages)")
@@ -287,21 +289,32 @@ def _merge_all(args, folder: Path, street, packages: list[Path], started: float)
 
     stages: dict[str, float] = {}
     stages_cpu: dict[str, float] = {}
-    rows = 0
+    marks: list[tuple[str, float, float]] = []  # (stage, wall, CPU) as the merge reports them
+
+    def mark(name: str) -> None:
+        marks.append((name, time.perf_counter(), time.process_time()))
+
     t_all, cpu_all, written = time.perf_counter(), time.process_time(), _written()
-    for i, path in enumerate(packages, start=1):
-        marks: dict[str, tuple[float, float]] = {}
-        t0 = time.perf_counter()
-        report = sync.import_package(
-            street, path, stage=lambda name: marks.setdefault(name, (time.perf_counter(), time.process_time())))
-        t1 = (time.perf_counter(), time.process_time())
+    if args.each:  # one import (one transaction) per package, as a street merging them one at a time
+        reports = [sync.import_package(street, path, stage=mark) for path in packages]
+    else:  # what the sync page and `sync import a b c` do with a street's pile of packages
+        batch = sync.import_packages(street, packages, stage=mark)
+        assert not batch.refused, batch.lines()
+        reports = [item.report for item in batch.items]
+    end = (time.perf_counter(), time.process_time())
+    rows = 0
+    for report, path in zip(reports, packages):
         assert report.total("conflicts") == 0 and report.new_community, path
         rows += report.total("inserted") + report.total("unchanged")
-        order = ["verify", "plan", "merge", "commit"]
-        for a, b in zip(order, order[1:] + ["end"]):
-            stages[a] = stages.get(a, 0.0) + (marks.get(b, t1)[0] - marks[a][0])
-            stages_cpu[a] = stages_cpu.get(a, 0.0) + (marks.get(b, t1)[1] - marks[a][1])
-        print(f"  merged {i:2d}/{len(packages)}: {report.total('inserted'):,} rows in {t1[0] - t0:.1f} s", flush=True)
+    for (name, t0, c0), (_, t1, c1) in zip(marks, marks[1:] + [("end", *end)]):
+        stages[name] = stages.get(name, 0.0) + t1 - t0
+        stages_cpu[name] = stages_cpu.get(name, 0.0) + c1 - c0
+    starts = [k for k, (name, _, _) in enumerate(marks) if name == "verify"] + [len(marks)]
+    for i, (a, b) in enumerate(zip(starts, starts[1:]), start=1):
+        # (a batch's one commit, marked after its last package, is no package's own)
+        t1 = marks[b][1] if b < len(marks) else marks[-1][1] if marks[-1][0] == "commit" and not args.each else end[0]
+        print(f"  merged {i:2d}/{len(packages)}: {reports[i - 1].total('inserted'):,} rows in "
+              f"{t1 - marks[a][1]:.1f} s", flush=True)
     merged, merged_cpu = time.perf_counter() - t_all, time.process_time() - cpu_all
     street.dispose()  # (its last checkpoint counts too)
     merged_bytes = _written() - written
@@ -323,7 +336,10 @@ def _merge_all(args, folder: Path, street, packages: list[Path], started: float)
           f"its write phase alone (rows + agreed stamps + commit) {write / raw_time:.2f}x; "
           f"CPU {merged_cpu:.1f} s against {raw_cpu:.1f} s: {merged_cpu / raw_cpu:.2f}x (what a busy machine "
           "leaves comparable)")
-    print(f"total benchmark time {time.perf_counter() - started:.0f} s")
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # (KiB on Linux)
+    print(f"total benchmark time {time.perf_counter() - started:.0f} s; peak memory of this process {peak:,.0f} MB")
     from tests.benchmarks.figures import record
 
     size = f"{args.communities} x {args.members:,} members"

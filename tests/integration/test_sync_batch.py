@@ -19,11 +19,17 @@ from desktop_app.store.migrate import open_database
 from desktop_app.store.models import Member
 from desktop_app.views.sync import CANCELLED
 from tests.conftest import PG_URL
-from tests.integration.sync_world import build_templates, copy_db, fingerprint
+from tests.integration.sync_world import build_templates, copy_db, enrol, fingerprint
 
 # Columns that say when (or under which random id) something was written, not what: they differ run to run.
 _WHEN = frozenset({"id", "at", "agreed_at", "imported_at", "first_seen", "last_imported_at", "detected_at", "hash",
                    "prev_hash", "insert_seq", "created_at", "updated_at"})
+
+
+def _site(path: Path, *args, **kw):
+    db, _ = open_database(path)
+    site.init_site(db, *args, **kw)
+    return db
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +53,9 @@ def packages(tmp_path_factory):
     (d / "junk.dqsync").write_bytes(b"not a package at all")
     out["junk"] = d / "junk.dqsync"
     # a community enrolled at another street: its package is sealed to and signed for that street only
-    other, _ = open_database(d / "other.db")
-    site.init_site(other, "320104", "朝天宫街道党工委", "street")
+    other = _site(d / "other.db", "320104", "朝天宫街道党工委", "street")
     sync.new_key(other, d / "other.dqkey")
-    from tests.integration.sync_world import enrol
-
-    foreign, _ = open_database(d / "foreign.db")
-    site.init_site(foreign, "320104001", "外街道社区党委", "community", street_name="朝天宫街道党工委")
+    foreign = _site(d / "foreign.db", "320104001", "外街道社区党委", "community", street_name="朝天宫街道党工委")
     enrol(other, foreign, d, "foreign")
     out["foreign"] = sync.export_package(foreign, d / "foreign.dqsync").path
     for db in (c1, c2, other, foreign):
@@ -94,7 +96,7 @@ def _same_report(a, b) -> None:
         b.package_id, b.tables, b.warnings, b.already_imported, b.older_package, b.new_community)
 
 
-pytestmark = pytest.mark.skipif(bool(PG_URL), reason="SQLite files compared byte for byte; the server: test below")
+pytestmark = pytest.mark.skipif(bool(PG_URL), reason="SQLite files compared; the server's batch: test_sync_batch_pg.py")
 
 
 def test_a_batch_leaves_the_street_as_importing_them_one_after_another(packages, street_copy):

@@ -22,6 +22,7 @@ from desktop_app.domain import clock
 from desktop_app.domain.sync_rules import table_label
 from desktop_app.gui import icons
 from desktop_app.gui.widgets import forms
+from desktop_app.gui.widgets.layouts import column
 from desktop_app.gui.widgets.table import LEFT, RIGHT, Column, ColumnModel, table_view
 from desktop_app.views.sync import CANCELLED, BatchItem, BatchReport, ExportResult, ImportReport, PackageCheck
 
@@ -203,6 +204,14 @@ def _reasons(pairs: Sequence[tuple[Path, str]]) -> QLabel:
     return label
 
 
+def _stack(dialog: QDialog, head: QLabel, table: QTableView, reasons: QLabel, buttons: QDialogButtonBox) -> None:
+    """A batch dialog's one layout: what it is about, the list of files, the reasons in full, the buttons."""
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    column(dialog, head, (table, 1), reasons, buttons)
+    dialog.resize(820, 440)
+
+
 class BatchConfirmDialog(QDialog):
     """Several packages chosen at once: each file, its community and rows, a refused one with its reason; one OK."""
 
@@ -230,14 +239,7 @@ class BatchConfirmDialog(QDialog):
         self.ok_button.setIcon(icons.get("package-in"))
         self.ok_button.setEnabled(bool(ok))
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(head)
-        lay.addWidget(self.table, 1)
-        lay.addWidget(self.reasons)
-        lay.addWidget(buttons)
-        self.resize(820, 440)
+        _stack(self, head, self.table, self.reasons, buttons)
 
     @property
     def paths(self) -> list[Path]:
@@ -284,13 +286,7 @@ class BatchResultDialog(QDialog):
         self.reasons = _reasons([(i.path, i.refused) for i in report.refused if i.refused != CANCELLED])
         buttons = QDialogButtonBox()
         buttons.addButton("关闭", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self.accept)
-        lay = QVBoxLayout(self)
-        lay.addWidget(head)
-        lay.addWidget(self.table, 1)
-        lay.addWidget(self.reasons)
-        lay.addWidget(buttons)
-        self.resize(820, 440)
+        _stack(self, head, self.table, self.reasons, buttons)
 
 
 class ExportSummaryDialog(QDialog):

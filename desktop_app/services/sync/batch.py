@@ -27,12 +27,11 @@ from typing import Callable, Iterable
 
 from desktop_app.domain.errors import DomainError
 from desktop_app.domain.sync_rules import PackageRefused
-from desktop_app.services.sync.incoming import Reader, merge_into, merge_package, open_verified, reader
-from desktop_app.services.uow import UnitOfWork
+from desktop_app.services.sync.incoming import Reader, merge_into, merge_package, open_verified, reader, write_session
 from desktop_app.store import dialect as store_dialect
 from desktop_app.store.db import Database
 from desktop_app.store.migrate import SCHEMA_HEAD
-from desktop_app.sync import decode, merge, package
+from desktop_app.sync import decode, package
 from desktop_app.sync.merge import Progress, Stage
 from desktop_app.views.sync import CANCELLED, BatchItem, BatchReport, ImportReport, PackageCheck
 
@@ -76,49 +75,34 @@ def import_packages(db: Database, paths: Iterable[Path], progress: BatchProgress
     """
     paths = [Path(p) for p in paths]
     r = reader(db)  # the permission, the site and the unlocked keys: once for the batch
-    if not store_dialect.one_transaction_per_batch(db.engine):
-        return _each_its_own(db, paths, r, progress, stage)
-    items: list[BatchItem] = []
-    cancelled = False
-    with UnitOfWork(db) as uow, decode.quiet_gc():
-        s = uow.session
-        old_cache = merge.begin(s, write=True)
-        try:
-            for k, path in enumerate(paths):
-                if cancelled:
-                    items.append(BatchItem(path, refused=CANCELLED))
-                    continue
-                try:
-                    tell = _telling(progress, k, len(paths))
-                    items.append(BatchItem(path, _in_savepoint(s, path, r, tell, stage)))
-                except _Cancel:
-                    cancelled = True
-                    items.append(BatchItem(path, refused=CANCELLED))
-                except DomainError as exc:
-                    items.append(BatchItem(path, refused=_reason(exc, path)))
-            if stage:
-                stage("commit")
-            merge.end(s, old_cache)  # on this very connection, before it goes back to the pool
-            old_cache = None
-            uow.commit()
-        finally:
-            merge.end(s, old_cache)
-    return BatchReport(tuple(items), cancelled)
+    if not store_dialect.one_transaction_per_batch(db.engine):  # each its own, retried as one imported alone
+        return _each(paths, progress, lambda path, tell: _alone(db, path, r, tell, stage))
+    with write_session(db, stage) as (s, commit):
+        report = _each(paths, progress, lambda path, tell: _in_savepoint(s, path, r, tell, stage))
+        commit()
+    return report
+
+
+def _verified(path: Path, r: Reader, stage: Stage | None):
+    if stage:
+        stage("verify")
+    return open_verified(path, r)
+
+
+def _alone(db: Database, path: Path, r: Reader, tell: Progress | None, stage: Stage | None) -> ImportReport:
+    with decode.quiet_gc():  # one quiet stretch from decoding to commit (see incoming.import_package)
+        return merge_package(db, path, _verified(path, r, stage), tell, stage)
 
 
 def _in_savepoint(s, path: Path, r: Reader, tell: Progress | None, stage: Stage | None) -> ImportReport:
-    if tell:
-        tell(0, 0)  # a cancel pressed between two packages stops before the next is read
-    if stage:
-        stage("verify")
-    v = open_verified(path, r)  # freed when this returns: one decoded package at a time
+    v = _verified(path, r, stage)  # freed when this returns: one decoded package at a time
     with s.begin_nested():  # a refusal or a cancel rolls back this package alone
         return merge_into(s, path, v, tell, stage)
 
 
-def _each_its_own(db: Database, paths: list[Path], r: Reader, progress: BatchProgress | None,
-                  stage: Stage | None) -> BatchReport:
-    """One transaction per package (PostgreSQL), each retried as one imported alone."""
+def _each(paths: list[Path], progress: BatchProgress | None,
+          one: Callable[[Path, Progress | None], ImportReport]) -> BatchReport:
+    """`one` per file in turn; a refused file is noted and the next goes on; a cancel notes the rest."""
     items: list[BatchItem] = []
     cancelled = False
     for k, path in enumerate(paths):
@@ -128,11 +112,8 @@ def _each_its_own(db: Database, paths: list[Path], r: Reader, progress: BatchPro
         try:
             tell = _telling(progress, k, len(paths))
             if tell:
-                tell(0, 0)
-            if stage:
-                stage("verify")
-            with decode.quiet_gc():
-                items.append(BatchItem(path, merge_package(db, path, open_verified(path, r), tell, stage)))
+                tell(0, 0)  # a cancel pressed between two packages stops before the next is read
+            items.append(BatchItem(path, one(path, tell)))
         except _Cancel:
             cancelled = True
             items.append(BatchItem(path, refused=CANCELLED))

@@ -13,9 +13,13 @@ the plan decided again, from the same decoded rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from desktop_app.domain.errors import Conflict
 from desktop_app.domain.sync_rules import COMMUNITY, UPSTREAM, Decision, PackageRefused
@@ -225,19 +229,34 @@ def merge_package(db: Database, path: Path, planned: merge.MergePlan | Verified,
 def _merge_once(db: Database, path: Path, planned: merge.MergePlan | Verified, progress: Progress | None,
                 stage: Stage | None) -> ImportReport:
     """Plan (or re-check a preview's plan) and write, under one write lock taken up front."""
+    with write_session(db, stage) as (s, commit):
+        report = merge_into(s, path, planned, progress, stage)
+        commit()
+    return report
+
+
+@contextmanager
+def write_session(db: Database, stage: Stage | None = None) -> Iterator[tuple[Session, Callable[[], None]]]:
+    """A session for merging, its write lock and wide page cache taken up front, and the call that commits it.
+
+    Nothing is committed unless that call is made; it gives the connection its
+    usual cache back first, before the connection goes back to the pool.
+    """
     with UnitOfWork(db) as uow, decode.quiet_gc():
         s = uow.session
-        old_cache = merge.begin(s, write=True)
-        try:
-            report = merge_into(s, path, planned, progress, stage)
+        old_cache = [merge.begin(s, write=True)]
+
+        def commit() -> None:
             if stage:
                 stage("commit")
-            merge.end(s, old_cache)  # on this very connection, before it goes back to the pool
-            old_cache = None
+            merge.end(s, old_cache.pop())
             uow.commit()
+
+        try:
+            yield s, commit
         finally:
-            merge.end(s, old_cache)
-    return report
+            if old_cache:
+                merge.end(s, old_cache[0])
 
 
 def merge_into(s, path: Path, planned: merge.MergePlan | Verified, progress: Progress | None,
