@@ -379,7 +379,7 @@ class SyncPage(Page):
     # several at once: one confirmation, one merge (services.sync.import_packages), one result
     def _check_batch(self, paths: list[Path]) -> None:
         db = self.ctx.db
-        run_op(self, lambda job: sync.check_packages(db, paths), self._confirm_batch,
+        run_op(self, lambda job: sync.check_packages(db, paths, progress=job.report), self._confirm_batch,
                label=f"正在核对 {len(paths)} 个数据包…")
 
     def _confirm_batch(self, checks: list[PackageCheck]) -> None:

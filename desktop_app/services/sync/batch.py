@@ -45,15 +45,18 @@ class _Cancel(Exception):
     """The progress callback raised: stop after rolling back the package in hand."""
 
 
-def check_packages(db: Database, paths: Iterable[Path]) -> list[PackageCheck]:
+def check_packages(db: Database, paths: Iterable[Path], progress: Progress | None = None) -> list[PackageCheck]:
     """Look at each package before a batch: sender, rows, or the reason it would be refused. Writes nothing.
 
     The container, signature, sender's enrolment and checksums are checked;
-    the rows are decoded only by the import.
+    the rows are decoded only by the import. `progress(files done, files)` may raise to stop.
     """
     r = reader(db)
+    paths = [Path(p) for p in paths]
     out: list[PackageCheck] = []
-    for path in map(Path, paths):
+    for k, path in enumerate(paths):
+        if progress:
+            progress(k, len(paths))
         try:
             opened = package.open_file(path, r.keys, r.signers, SCHEMA_HEAD)
             m = opened.manifest
