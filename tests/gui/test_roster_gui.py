@@ -740,6 +740,15 @@ def test_the_form_shows_the_register_entry_and_opens_the_register(qtbot, app_ctx
     assert not hidden.register_button.isEnabled() and "无权查看" in hidden.registration_label.text()
 
 
+def test_a_new_member_form_does_not_say_the_register_is_hidden(qtbot, app_ctx, tree):
+    """The page opens 新增党员 without reading the register: that is no refusal, the member is not saved yet."""
+    _c, b1, _b2 = tree
+    dlg = MemberDialog(None, orgs.list_tree(app_ctx.db), lambda inp: None, default_org_id=b1.id)
+    qtbot.addWidget(dlg)
+    assert "无权" not in dlg.registration_label.text() and "保存后" in dlg.registration_label.text()
+    assert not dlg.register_button.isEnabled()
+
+
 def test_the_full_id_copy_asks_first_and_is_logged(page, app_ctx, tmp_path, monkeypatch, wait_ops):
     from desktop_app.gui.widgets import forms
     from desktop_app.services import audit_log

@@ -369,7 +369,9 @@ class MemberDialog(_MemberSave):
         box = QGroupBox("双报到（在职党员到社区报到）")
         lay = QVBoxLayout(box)
         r = self.registration
-        if r is REG_UNKNOWN:
+        if detail is None:  # a new member has no register entry yet, whatever the account may read
+            text = "保存后，在职党员到社区报到请在“双报到”页面登记。"
+        elif r is REG_UNKNOWN:
             text = "双报到登记在“双报到”页面（当前账户无权查看）。"
         elif r is None:
             text = "未在双报到名册中。在职党员到社区报到，请在“双报到”页面登记。"
@@ -382,7 +384,7 @@ class MemberDialog(_MemberSave):
         self.registration_label.setWordWrap(True)
         self.register_button = QPushButton("打开双报到名册")
         self.register_button.setToolTip("在“双报到”页面查看或修改报到登记（先关闭本窗口）")
-        self.register_button.setEnabled(r is not REG_UNKNOWN)
+        self.register_button.setEnabled(detail is not None and r is not REG_UNKNOWN)
         name = detail.name if detail else ""
         self.register_button.clicked.connect(lambda: self._to_register(name))
         lay.addWidget(self.registration_label)
