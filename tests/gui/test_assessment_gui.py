@@ -303,3 +303,18 @@ def test_titles_are_corrected_and_deleted_after_a_confirmation(qtbot, app_ctx, w
     assert [x.id for x in asm.titles(db, YEAR)] == [flag.id] and "红旗党支部" in asked[0]
     assert "已删除" in page.message.text()
     assert second.id not in {x.id for x in asm.titles(db, YEAR)}
+
+
+def test_the_parameter_box_opens_only_for_a_rule_that_takes_parameters(qtbot, app_ctx, town):
+    """人工评分 takes no parameters: its box is closed and says so; no box asks a community worker for JSON."""
+    from desktop_app.services.assessment.rules import rule_infos
+
+    db = app_ctx.db
+    asm.load_sample(db, YEAR)
+    dlg = IndicatorDialog(None, db, asm.scheme(db, YEAR), rule_infos(), adding=True)
+    qtbot.addWidget(dlg)
+    forms.select(dlg.rule, rules.MANUAL)
+    assert not dlg.params.isEnabled() and "没有参数" in dlg.params.placeholderText()
+    forms.select(dlg.rule, "wishes_fulfilled")
+    assert dlg.params.isEnabled() and "JSON" not in dlg.params.placeholderText()
+    assert "参数：" in dlg.explain.text()  # the example to follow stands above the box

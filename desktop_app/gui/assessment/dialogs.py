@@ -227,7 +227,6 @@ class IndicatorDialog(SavingDialog):
         self.rule.currentIndexChanged.connect(lambda _i: self._explain())
         self.explain = wrapped()
         self.params = QLineEdit()
-        self.params.setPlaceholderText("计算规则的参数（JSON），不填用默认值")
         self.description = text_area(2, "评分标准、查阅的材料")
         self.note = text_area(2)
         parts: list = [form_layout(
@@ -265,6 +264,10 @@ class IndicatorDialog(SavingDialog):
     def _explain(self) -> None:
         r = self.rule_help.get(self.rule.currentData())
         self.explain.setText("" if r is None else r.description + (f"\n参数：{r.params_hint}" if r.params_hint else ""))
+        # 人工评分 and rules without parameters take none: an open box there only invites typing JSON
+        takes = r is not None and bool(r.params_hint)
+        self.params.setEnabled(takes or bool(self.params.text().strip()))
+        self.params.setPlaceholderText("不填用默认值；写法照上面“参数”的样子" if takes else "此计分方式没有参数")
 
     def _ask_delete(self) -> None:
         self.delete_requested = self.current()
