@@ -46,3 +46,12 @@ def test_a_bad_font_is_shown_in_the_dialog_and_nothing_is_saved(qtbot, db, wait_
     assert dlg.result() != QDialog.DialogCode.Accepted
     assert "PDF 字体" in dlg.message.text()
     assert settings_service.current(db) == SettingsValues()
+
+
+def test_the_dialog_fits_a_1366_by_768_screen_with_its_taskbar(qtbot, app_ctx):
+    """Stacked in one column its boxes were 788 pixels tall at least: 保存 sat under the taskbar on such a screen."""
+    dlg = _dialog(qtbot, app_ctx.db)  # app_ctx: the program's fonts and style sheet, as the user sees them
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    least = dlg.minimumSizeHint().expandedTo(dlg.minimumSize())
+    assert least.width() <= 1366 - 16 and least.height() <= 768 - 40 - 40  # taskbar, title bar and frame

@@ -73,7 +73,6 @@ class SettingsDialog(SavingDialog):
     def __init__(self, parent: QWidget | None, db: Database, values: SettingsValues, info: SettingsInfo):
         super().__init__(parent, "设置")
         self.db = db
-        self.setMinimumWidth(640)
 
         site, form, notes = _group("本单位")
         form.addRow("名称", QLabel(info.org_name or "（未设置）"))
@@ -136,7 +135,16 @@ class SettingsDialog(SavingDialog):
             notes.addWidget(_wrapped("自动锁定时间只有管理员可以修改。"))
 
         self.first_field = self.backup_folder
-        self.finish_layout(site, data, backups, printing, security)
+        # two columns: stacked, the five boxes are taller than a 1366×768 screen and 保存 falls under the taskbar
+        columns = QHBoxLayout()
+        for boxes in ((site, data, security), (backups, printing)):
+            column = QVBoxLayout()
+            for box in boxes:
+                column.addWidget(box)
+            column.addStretch(1)
+            columns.addLayout(column, 1)
+        self.finish_layout(columns)
+        self.setMinimumWidth(1000)  # room for the folder paths in the right column
 
     def _folder(self, title: str) -> str:
         from desktop_app.gui.widgets.forms import documents_dir  # never opens on the data folder
