@@ -4,7 +4,8 @@
 Runs after the community and service demos: it gives their partner units a kind,
 party organisation and offers, adds the units every community has (物业, 业委会,
 警务站 …), moves the roster's reporting members into the register as the
-migration does, and plans a year from one seed, written with bulk inserts.
+migration does (bar those a planned meeting's quorum needs), and plans a year
+from one seed, written with bulk inserts.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.demo import pools
@@ -24,7 +25,7 @@ from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.models import Household, Member, Organization, Resident
-from desktop_app.store.models_meetings import Attendance, Meeting
+from desktop_app.store.models_meetings import Attendance, CommitteeMember, Meeting
 from desktop_app.store.models_service import Project, Visit
 from desktop_app.store.models_cobuilding import (
     Activity, ActivityOrg, ActivityPerson, ActivityUnit, CareRecipient, CareVisit, CommitteeSeat, Contact, CostLink,
@@ -106,12 +107,14 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     by_name = {name: uid for uid, name in units}
 
     # 双报到: the roster's reporting members move into the register, as the migration moves real ones.
+    movers = s.execute(
+        select(Member.id, Member.name, Member.gender, Member.mobile, Member.org_id, Member.reporting_employer,
+               Member.reporting_post, Member.reporting_date, Member.reporting_services)
+        .where(Member.deleted.is_(False), Member.reporting_employer != "", Member.status.not_in(GONE_STATUSES))
+        .order_by(Member.seq)).all()
+    kept = _kept_on_roster(s, {m[0] for m in movers}, today)
     reporting: list[tuple[str, str, date]] = []
-    for mid, name, gender, mobile, org_id, employer, post, on, services in s.execute(
-            select(Member.id, Member.name, Member.gender, Member.mobile, Member.org_id, Member.reporting_employer,
-                   Member.reporting_post, Member.reporting_date, Member.reporting_services)
-            .where(Member.deleted.is_(False), Member.reporting_employer != "", Member.status.not_in(GONE_STATUSES))
-            .order_by(Member.seq)):
+    for mid, name, gender, mobile, org_id, employer, post, on, services in movers:
         rid = new_id()
         unit = by_name.get(employer)
         rows[ReportingMember].append(dict(
@@ -179,13 +182,65 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     _unit_reports(rng, rows, units, posts, today, community)
     _inquiries(rng, s, rows, units, today)
     _costs(s, rows)
+    _stay_on_roster(s, rows, kept)  # once the year is drawn: the seed draws what it drew before
     for model, batch in rows.items():
         insert_rows(s, model, batch, site_id, now)
     _off_planned_lists(s, [r["member_id"] for r in rows[ReportingMember]], site_id, today, now)
-    return {"partner_units": len(units), "reporting_members": len(reporting),
+    return {"partner_units": len(units), "reporting_members": len(rows[ReportingMember]),
             "services": len(rows[ServiceLog]), "activities": len(rows[Activity]),
             "care_visits": len(rows[CareVisit]), "contacts": len(rows[Contact]), "pairings": len(rows[Pairing]),
             "unit_reports": len(rows[UnitReport]), "inquiries": len(rows[Inquiry]), "cost_links": len(rows[CostLink])}
+
+
+def _kept_on_roster(s: Session, movers: set[str], today: date) -> set[str]:
+    """The reporting members who stay on the roster: every branch's committee members (their 组织关系 is
+    the branch's, and a 支委会 without them cannot reach its quorum), and, in sign-in order, as many
+    voters as an upcoming planned 支部党员大会 needs to have a quorum it can reach."""
+    kept = set(s.scalars(select(CommitteeMember.member_id).where(
+        CommitteeMember.deleted.is_(False), CommitteeMember.member_id.in_(movers),
+        or_(CommitteeMember.end_date.is_(None), CommitteeMember.end_date >= today))))
+    congresses = select(Meeting.id).where(
+        Meeting.deleted.is_(False), Meeting.status == meeting_rules.PLANNED, Meeting.meeting_date >= today,
+        Meeting.kind == meeting_rules.BRANCH_CONGRESS)
+    lists: dict[str, list[tuple]] = {}
+    for meeting, mid, category, party_status, excused in s.execute(
+            select(Attendance.meeting_id, Attendance.member_id, Member.category, Member.party_status,
+                   Attendance.excused_reason)
+            .join(Member, Member.id == Attendance.member_id)
+            .where(Attendance.meeting_id.in_(congresses), Attendance.deleted.is_(False),
+                   Attendance.is_guest.is_(False))
+            .order_by(Attendance.meeting_id, Attendance.sort_order)):
+        lists.setdefault(meeting, []).append((mid, category, party_status, excused))
+
+    def reachable(people: list[tuple]) -> bool:  # everyone still on the list came
+        staying = [meeting_rules.QuorumAttendee(meeting_rules.PRESENT, c, p, excused=bool(e))
+                   for m, c, p, e in people if m not in movers or m in kept]
+        return bool(meeting_rules.quorum_for(meeting_rules.BRANCH_CONGRESS, staying).met)
+
+    for people in lists.values():
+        for mid, category, party_status, _e in people:
+            if reachable(people):
+                break
+            if mid in movers and meeting_rules.has_vote(category, party_status):
+                kept.add(mid)
+    return kept
+
+
+def _stay_on_roster(s: Session, rows: dict, kept: set[str]) -> None:
+    """Members kept on the roster leave the planned register, and their roster entry no longer names a
+    reporting employer; their activities count as a member's. The rest of the seed's year stays as drawn."""
+    if not kept:
+        return
+    gone = {r["id"]: r["member_id"] for r in rows[ReportingMember] if r["member_id"] in kept}
+    rows[ReportingMember] = [r for r in rows[ReportingMember] if r["id"] not in gone]
+    for model in (PostClaim, ServiceLog):
+        rows[model] = [r for r in rows[model] if r["reporting_member_id"] not in gone]
+    for p in rows[ActivityPerson]:
+        if p["reporting_member_id"] in gone:
+            p.update(kind=rules.MEMBER, member_id=gone[p["reporting_member_id"]], reporting_member_id=None)
+    # Still the demo's first writing of the roster (version 1), not a change a peer must take.
+    s.execute(update(Member).where(Member.id.in_(kept)).values(
+        reporting_employer="", reporting_post="", reporting_date=None, reporting_services=""))
 
 
 def _off_planned_lists(s: Session, member_ids: list[str], site_id: str, today: date, now: datetime) -> None:
