@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from desktop_app.domain.members import FIELD_LABELS as MEMBER_FIELD_LABELS
+from desktop_app.domain.money import format_yuan
 from desktop_app.domain.sync_rules import TABLE_LABELS as SYNC_TABLE_LABELS
 
 ACTION_LABELS: dict[str, str] = {
@@ -154,6 +155,16 @@ def field_label(table: str, column: str) -> str:
     return TABLE_FIELD_LABELS.get(table, {}).get(column) or FIELD_LABELS.get(column, column)
 
 
+def shown_field(table: str, column: str, value: object) -> tuple[str, object]:
+    """A field's label and value as people read them: the trail keeps money in fen, as the tables do;
+    the screens show it in 元 with two decimals, like every other amount in the program."""
+    label = field_label(table, column)
+    if not column.endswith("_fen"):
+        return label, value
+    money = isinstance(value, int) and not isinstance(value, bool)
+    return label.replace("（分）", "（元）"), format_yuan(value) if money else value
+
+
 def table_label(table: str) -> str:
     return TABLE_LABELS.get(table, table)
 
@@ -213,7 +224,11 @@ class AuditRow:
     def changes(self) -> list[FieldChange]:
         """Each field with its value before and after, in a stable order (before's, then after's)."""
         keys = list(dict.fromkeys([*self.before, *self.after]))
-        return [FieldChange(k, field_label(self.table, k), self.before.get(k), self.after.get(k)) for k in keys]
+        out = []
+        for k in keys:
+            label, before = shown_field(self.table, k, self.before.get(k))
+            out.append(FieldChange(k, label, before, shown_field(self.table, k, self.after.get(k))[1]))
+        return out
 
     @property
     def summary(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from desktop_app.views.audit import field_label, table_label
+from desktop_app.views.audit import shown_field, table_label
 
 
 _LABELS = {"deleted": "已删除"}
@@ -32,8 +32,11 @@ class RevertItem:
         def shown(v) -> str:
             return "（空）" if v in (None, "") else ("是" if v else "否") if isinstance(v, bool) else str(v)
 
-        return [f"{_LABELS.get(k) or field_label(self.table, k)}：{shown(self.now.get(k))} → {shown(v)}"
-                for k, v in self.restored.items() if k not in _DERIVED]
+        def line(k, v) -> str:
+            label, now = shown_field(self.table, k, self.now.get(k))
+            return f"{_LABELS.get(k) or label}：{shown(now)} → {shown(shown_field(self.table, k, v)[1])}"
+
+        return [line(k, v) for k, v in self.restored.items() if k not in _DERIVED]
 
 
 @dataclass(frozen=True)
