@@ -1,6 +1,6 @@
 """用户管理 (管理员): accounts and roles, grids of 网格员, passwords, lock-outs, auto-lock time.
 
-The list is the kit's record-list page (accounts beside the selected one's details); below it
+The list is the kit's record-list page (accounts beside the selected one's details); in its footer
 what each role may do and this PC's auto-lock. Every write is a service call that checks
 `users.manage` itself.
 """
@@ -175,9 +175,8 @@ class UsersPage(RecordListPage):
     activate = "edit_selected"
     details = staticmethod(details_html)
 
-    def __init__(self, ctx, parent: QWidget | None = None):
-        super().__init__(ctx, parent)
-        # Below the list, as before: what each role may do, and this PC's auto-lock.
+    def footer(self) -> list[QWidget]:
+        """Below the list, as before: what each role may do, and this PC's auto-lock."""
         roles = QLabel("<br>".join(f"<b>{access.ROLE_LABELS[r]}</b>：{access.ROLE_NOTES[r]}" for r in Role))
         roles.setWordWrap(True)
         roles.setStyleSheet("color: #5f6368")
@@ -194,10 +193,7 @@ class UsersPage(RecordListPage):
         row.addWidget(save_idle)
         row.addStretch(1)
         row.addWidget(QLabel(f"连续 {access.MAX_FAILURES} 次密码错误锁定 {access.LOCKOUT_MINUTES} 分钟"))
-        lay = self.layout()
-        at = lay.indexOf(self.message)
-        lay.insertWidget(at, roles)
-        lay.insertWidget(at + 1, security)
+        return [roles, security]
 
     # --- loading ---------------------------------------------------------------
     def load(self, db, f):

@@ -10,6 +10,7 @@ A page declares
                             (or `detail_of`, the service's get(db, id) that fetch_detail calls)
     removal                 (optional) what the shared 删除 action (DELETE) asks and deletes
     detail_html(detail)     what the details pane shows
+    footer()                (optional) widgets below the list, above the status line (a legend, a settings box)
 and the base builds the toolbar, the filter row, the table and details pane,
 debounces the search, loads in the background (a late answer to an older query
 is dropped), keeps the selection across reloads and reloads when a change it
@@ -213,6 +214,11 @@ class RecordListPage(Page):
     def on_loaded(self, loaded: Loaded) -> None:
         """After a load, before the rows are shown: counts, filter lists."""
 
+    def footer(self) -> Sequence[QWidget]:
+        """Widgets below the list, top to bottom; built once, while the base builds the page (before the
+        page's own __init__ goes on), so what they need of the page they set up here."""
+        return ()
+
     def current_filter(self, f: SimpleNamespace | None = None) -> Any:
         """The page's `filter_type` filled from the filter row (`f`, or what it shows now), one field per filter."""
         f = f or self.filter_values()
@@ -273,6 +279,8 @@ class RecordListPage(Page):
         if self.filters:
             lay.addLayout(row)
         lay.addWidget(self.tabs or self.panels[0], 1)
+        for widget in self.footer():
+            lay.addWidget(widget)
         lay.addWidget(self.message)
 
     @property
