@@ -771,3 +771,29 @@ def test_the_full_id_copy_asks_first_and_is_logged(page, app_ctx, tmp_path, monk
     assert ZHANG_ID in text
     [entry] = audit_log.search(app_ctx.db, AuditFilter(action="export")).rows
     assert str(out) in entry.note
+
+
+def test_an_empty_roster_says_how_to_fill_it_and_a_fruitless_filter_how_to_undo_it(qtbot, app_ctx, tree, wait_ops,
+                                                                                     monkeypatch):
+    p = RosterPage(app_ctx)
+    qtbot.addWidget(p)
+    p.resize(1100, 700)
+    p.show()
+    wait_ops()
+    assert p.empty_hint.isVisible() and "还没有党员" in p.empty_hint.text()
+    opened = []
+    monkeypatch.setattr(p, "import_members", lambda: opened.append("import"))
+    p.empty_hint.linkActivated.emit("import")
+    assert opened == ["import"]
+    _c, b1, _b2 = tree
+    roster.create(app_ctx.db, person("赵六", b1.id, 3))
+    p.refresh()
+    wait_ops()
+    assert not p.empty_hint.isVisible()
+    p.search.setText("没有这个人")
+    p.run_search()
+    wait_ops()
+    assert p.empty_hint.isVisible() and "没有符合条件" in p.empty_hint.text()
+    p.empty_hint.linkActivated.emit("clear")
+    wait_ops()
+    assert not p.empty_hint.isVisible() and p.search.text() == "" and shown(p) == ["赵六"]

@@ -207,6 +207,13 @@ class RosterPage(Page):
         )
         self.due_banner.linkActivated.connect(self._due_link)
         self.due_banner.hide()
+        # an empty table says nothing: a new center is told how to fill it, a filter finding no one how to undo it
+        self.empty_hint = QLabel()
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setTextFormat(Qt.TextFormat.RichText)
+        self.empty_hint.setStyleSheet("background: white; border: 1px solid #ddd; padding: 12px; font-size: 14px;")
+        self.empty_hint.linkActivated.connect(self._empty_link)
+        self.empty_hint.hide()
 
         self.message_bar = QFrame()
         self.message_bar.setObjectName("messageBar")
@@ -281,6 +288,7 @@ class RosterPage(Page):
         lay.addLayout(filters)
         lay.addWidget(self.due_banner)
         lay.addWidget(self.message_bar)
+        lay.addWidget(self.empty_hint)
         lay.addWidget(self.split, 1)
 
     # ------------------------------------------------------------------ loading
@@ -350,6 +358,7 @@ class RosterPage(Page):
             self.model.set_ids(ids, first, today, first_rows)
             self._update_actions()
             self.count_label.setText(f"共 {len(ids)} 名")
+            self._show_empty(not ids, flt == MemberFilter(active_only=True))
             # Read now, not when the search started: a saving dialog announces its
             # change (starting this search) before the page learns what it saved.
             target, self._select_after = self._select_after or keep, None
@@ -429,6 +438,17 @@ class RosterPage(Page):
             f"<a href='filter:probationary'>只看预备党员</a>"
         )
         self.due_banner.show()
+
+    def _show_empty(self, empty: bool, unfiltered: bool) -> None:
+        self.empty_hint.setText(
+            "还没有党员。可以<a href='add'>新增党员</a>逐个录入，或<a href='import'>从 Excel 表格导入</a>"
+            "（先<a href='template'>下载导入模板</a>照着填写；其他系统导出的表格也能识别）。" if unfiltered else
+            "没有符合条件的党员。<a href='clear'>清除筛选</a>，或换一个搜索词。")
+        self.empty_hint.setVisible(empty)
+
+    def _empty_link(self, link: str) -> None:
+        {"add": self.add_member, "import": self.import_members, "template": self.save_template,
+         "clear": self.clear_filters}[link]()
 
     def _due_link(self, link: str) -> None:
         kind, _, value = link.partition(":")
