@@ -20,7 +20,8 @@ def write_atomically(path: Path | str, data: bytes) -> None:
     """Write next to the target, flush to the disk, then rename: a reader never sees half a file.
 
     The folder is made as needed; on any failure the temporary file is removed
-    and the target is left as it was.
+    and the target is left as it was. The folder is flushed too where the system
+    allows, so the rename itself survives a USB stick pulled out or a power cut.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -35,6 +36,23 @@ def write_atomically(path: Path | str, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _flush_folder(path.parent)
+
+
+def _flush_folder(folder: Path) -> None:
+    """fsync a folder (POSIX only: Windows cannot open one, and flushes the rename with the file)."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    try:
+        fd = os.open(folder, os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems (network shares) refuse it; the file itself is already on the disk
+    finally:
+        os.close(fd)
 
 
 def write_through(path: Path | str, write: Callable[[Path], None]) -> None:

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.domain.errors import ValidationError
+from desktop_app.files import write_atomically
 from desktop_app.store.models import Organization
 from desktop_app.sync.codec import row_to_texts
 from desktop_app.sync.crypto import PUBLIC_BYTES, enrolment_fingerprint, fingerprint_of
-from desktop_app.sync.package import atomic_write
 
 REQUEST_FORMAT = "dangqun-sync-enrol-request"
 REPLY_FORMAT = "dangqun-sync-enrol-reply"
@@ -104,7 +104,7 @@ def reply_document(r: EnrolReply) -> bytes:
 
 
 def write_document(path: Path, document: bytes) -> None:
-    atomic_write(Path(path), document)
+    write_atomically(Path(path), document)
 
 
 def _load(path: Path, fmt: str, what: str) -> dict:

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Callable
 
 from desktop_app.domain.errors import Conflict, ValidationError
+from desktop_app.files import write_atomically
 from desktop_app.sync.crypto import SiteKeys
-from desktop_app.sync.package import atomic_write
 
 FORMAT = "dangqun-sync-private-key"
 VERSION = 2
@@ -90,7 +90,7 @@ def write(path: Path, keys: SiteKeys, label: str) -> str:
     aad = (doc["sign_public"] + doc["box_public"]).encode("ascii")
     doc["nonce"] = base64.b64encode(nonce).decode("ascii")
     doc["sealed"] = base64.b64encode(AESGCM(wrap).encrypt(nonce, keys.private_bytes(), aad)).decode("ascii")
-    atomic_write(path, json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
+    write_atomically(path, json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
     if os.name == "posix":
         os.chmod(path, 0o600)
     return doc["protection"]["kind"]

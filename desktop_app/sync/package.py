@@ -21,8 +21,6 @@ import csv
 import hashlib
 import io
 import json
-import os
-import secrets
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from desktop_app.domain.sync_rules import Manifest, PackageRefused, manifest_to_dict, validate_manifest
+from desktop_app.files import write_atomically
 from desktop_app.sync import crypto
 from desktop_app.sync.crypto import SiteKeys, format_fingerprint
 
@@ -153,32 +152,6 @@ def sha256(data: bytes) -> str:
 
 # --- writing -------------------------------------------------------------------------
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write under a temporary name beside the target, flush to the device, then rename."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable where the OS allows
-        try:
-            fd = os.open(path.parent, os.O_DIRECTORY)
-        except OSError:
-            return
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
-
-
 def manifest_bytes(manifest: Manifest) -> bytes:
     return json.dumps(manifest_to_dict(manifest), ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
@@ -203,7 +176,7 @@ def write(path: Path, signer: SiteKeys, reader_box_public: bytes, manifest: Mani
           plain: bool = False) -> int:
     """Write a package atomically and read it back; returns its size in bytes."""
     data = seal(signer, reader_box_public, manifest, files, plain)
-    atomic_write(path, data)
+    write_atomically(path, data)
     # A bad stick or a full disk shows now, not at the street office next month.
     with open(path, "rb") as fh:
         back = fh.read()

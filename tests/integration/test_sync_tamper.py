@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from desktop_app import files
 from desktop_app.domain.sync_rules import PackageRefused
 from desktop_app.services import site, sync
 from desktop_app.services.uow import UnitOfWork
@@ -339,18 +340,18 @@ def test_no_temporary_file_is_left_and_nothing_half_written_looks_complete(parts
     c1, _ = open_database(tmp_path / "c1.db")
     try:
         calls = []
-        real = package.os.replace
+        real = files.os.replace
 
         def replace_then_check(src, dst):
             calls.append((Path(src).name, Path(dst).name))
             assert not Path(dst).exists()
             return real(src, dst)
 
-        monkeypatch.setattr(package.os, "replace", replace_then_check)
+        monkeypatch.setattr(files.os, "replace", replace_then_check)  # the one writer of whole files
         e = sync.export_package(c1, tmp_path / "out.dqsync")
         monkeypatch.undo()
-        assert calls and calls[0][0].endswith(".part") and calls[0][1] == "out.dqsync"
-        assert [p.name for p in tmp_path.iterdir() if p.suffix == ".part"] == []
+        assert calls and calls[0][0].endswith(".tmp") and calls[0][1] == "out.dqsync"
+        assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
         assert e.path.exists()
     finally:
         c1.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from desktop_app.domain.errors import DomainError
@@ -50,3 +52,26 @@ def test_write_through_says_why_it_could_not_write(tmp_path):
         write_through(out, held_open)
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["名册.csv"]
+
+
+@pytest.mark.skipif(not hasattr(os, "O_DIRECTORY"), reason="Windows flushes the rename with the file")
+def test_the_folder_is_flushed_after_the_rename(tmp_path, monkeypatch):
+    """A sync package or key file on a USB stick pulled out just after: the rename must be on the stick too."""
+    out = tmp_path / "包.dqsync"
+    synced = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        synced.append((os.path.isdir(f"/proc/self/fd/{fd}"), out.exists()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    write_atomically(out, b"package")
+    assert synced[-1] == (True, True)  # the folder, once the file has its name
+
+
+def test_sync_writes_its_files_through_the_one_helper():
+    from desktop_app.sync import keyfile, keystore, package
+
+    assert not hasattr(package, "atomic_write")
+    assert package.write_atomically is keyfile.write_atomically is keystore.write_atomically is write_atomically
