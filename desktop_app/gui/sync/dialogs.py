@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
-from PySide6.QtCore import QStandardPaths, QStorageInfo, Qt
+from PySide6.QtCore import QStorageInfo, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget,
@@ -65,7 +65,7 @@ def default_folder() -> str:
     drives = usb_drives()
     if drives:
         return str(drives[0])
-    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return str(forms.documents_dir())  # never the data folder, as every other open dialog
 
 
 def choose_folder(parent: QWidget | None, title: str) -> Path | None:
