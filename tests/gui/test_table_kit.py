@@ -161,3 +161,25 @@ def test_the_guard_sees_a_page_installing_a_combo_box_delegate(tmp_path):
     assert hand_installed_editors(gui, gui / "widgets") == [
         "desktop_app/gui/own.py: createEditor",
         "desktop_app/gui/page.py: _ChoiceDelegate, openPersistentEditor, setItemDelegateForColumn"]
+
+
+def test_the_stretching_column_never_shrinks_below_its_width_and_takes_the_room_left(qtbot):
+    """On a narrow screen the others left 三单's 项目 18 pixels: now it keeps its width and the table scrolls."""
+    from PySide6.QtWidgets import QHeaderView
+
+    cols = [Column("登记", lambda r: r.name, width=300), Column("项目", lambda r: r.name, width=200),
+            Column("状态", lambda r: r.kind, width=300)]
+    model = ColumnModel(cols)
+    model.set_rows([Line("甲", "男")])
+    view = table_view(model, stretch=1)
+    qtbot.addWidget(view)
+    header = view.horizontalHeader()
+    view.resize(500, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: header.sectionSize(1) == 200)
+    assert header.sectionResizeMode(1) == QHeaderView.ResizeMode.Interactive
+    view.resize(1200, 300)  # room enough: it stretches again
+    qtbot.waitUntil(lambda: header.sectionSize(1) > 200)
+    assert header.sectionResizeMode(1) == QHeaderView.ResizeMode.Stretch
+    assert header.sectionSize(1) == view.viewport().width() - 600

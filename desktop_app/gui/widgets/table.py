@@ -356,6 +356,39 @@ def fit_columns(view: QTableView, columns: Sequence[Column], stretch: int | None
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     remember_columns(view, [c.title for c in columns], stretch)  # the widths the worker dragged last time
+    if stretch is not None:
+        _StretchFloor(view, stretch, columns[stretch].width)
+
+
+class _StretchFloor(QObject):
+    """The stretching column takes the room left, but never less than its declared width.
+
+    Qt's stretch gives it whatever the other columns leave, which on a 1366-pixel screen can be
+    nothing (三单's 项目 was 18 pixels wide); below its width it stays put and the table scrolls.
+    """
+
+    def __init__(self, view: QTableView, stretch: int, floor: int):
+        super().__init__(view)
+        self.view, self.stretch, self.floor = view, stretch, floor
+        view.viewport().installEventFilter(self)
+        view.horizontalHeader().sectionResized.connect(lambda index, _old, _new: index != stretch and self.fit())
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        header, i = self.view.horizontalHeader(), self.stretch
+        if i >= header.count():
+            return
+        others = sum(header.sectionSize(c) for c in range(header.count()) if c != i and not header.isSectionHidden(c))
+        if self.view.viewport().width() - others >= self.floor:
+            if header.sectionResizeMode(i) != QHeaderView.ResizeMode.Stretch:
+                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+        elif header.sectionResizeMode(i) != QHeaderView.ResizeMode.Interactive or header.sectionSize(i) != self.floor:
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(i, self.floor)
 
 
 def date_text(d) -> str:
