@@ -430,6 +430,20 @@ def test_evaluation_grid_keyboard_save_and_reload(qtbot, app_ctx, community, wai
     assert reloaded.currentText() == "优秀" and p.table.indexWidget(p.model.index(5, COL_GRADE)) is not None
 
 
+def test_the_grade_boxes_show_their_whole_text(qtbot, app_ctx, community, wait_ops):
+    """Sized to the text alone, the column cut 「（未评）」 to 「（未评」 under the box's arrow."""
+    p = EvaluationsPage(app_ctx)
+    qtbot.addWidget(p)
+    p.resize(1100, 600)
+    p.show()
+    wait_ops()
+    p.year.setValue(2025)
+    wait_ops()
+    combo = p.table.indexWidget(p.model.index(0, COL_GRADE))
+    widest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+    assert p.table.columnWidth(COL_GRADE) >= widest + 40  # the text, the arrow and the frame
+
+
 def test_committee_dialog_edits_the_seats_and_saves_them(qtbot, page, community, wait_ops, monkeypatch,
                                                          qtmodeltester):
     from desktop_app.gui.meetings.meeting_dialog import CommitteeDialog

@@ -11,7 +11,7 @@ from datetime import date
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
@@ -89,8 +89,6 @@ class EvaluationsPage(Page):
         self.table = table_view(self.model, multi=False, editable=True, stretch=COL_NOTES)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed)  # digits grade, not type
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(COL_NOTES, QHeaderView.ResizeMode.Stretch)
         self.table.installEventFilter(self)
         self.summary = QLabel()
         self.message = wrapped()
