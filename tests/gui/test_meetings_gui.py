@@ -477,3 +477,11 @@ def test_committee_dialog_edits_the_seats_and_saves_them(qtbot, page, community,
     page.edit_committee()
     wait_ops()
     assert {(s.name, s.role) for s in ms.committee(db, branch)} == {(NAMES[0], "书记"), (NAMES[2], "委员")}
+
+
+def test_the_evaluations_page_without_branches_says_what_to_do_first(qtbot, app_ctx, wait_ops):
+    p = EvaluationsPage(app_ctx)  # a new center: the community, no branch yet
+    qtbot.addWidget(p)
+    p.show()
+    wait_ops()
+    assert p.branch.count() == 0 and "请先在“党组织”页面建立党支部" in p.summary.text()

@@ -178,6 +178,10 @@ class EvaluationsPage(Page):
         return out
 
     def _update_summary(self) -> None:
+        if not self.model.rowCount():  # say what to do first instead of 「共 0 名党员：优秀 0 名……」
+            self.summary.setText("还没有党支部：请先在“党组织”页面建立党支部，再按支部评议党员。" if not self.branch.count()
+                                 else "本支部还没有党员：请先在“党员名册”中录入。")
+            return
         c = self.counts()
         self.summary.setText(
             f"共 {self.model.rowCount()} 名党员：" + "，".join(f"{g} {c[g]} 名" for g in rules.GRADES)
