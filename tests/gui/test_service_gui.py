@@ -319,3 +319,9 @@ def test_a_case_is_received_with_its_parties_typed_and_picked_in_the_grid(qtbot,
     assert [(p.name, p.role, p.resident_id) for p in case.parties] == [
         ("王秀英", flow.PARTY_ROLES[0], town["wang"]), ("李大爷", flow.PARTY_ROLES[2], None)]
     assert case.parties[1].phone == "13912345678" and "梅园新村3栋" in case.parties[0].address
+
+
+def test_the_residents_page_with_nobody_yet_says_how_to_add_them(qtbot, app_ctx, wait_ops):
+    page = show(qtbot, wait_ops, ResidentsPage(app_ctx))
+    assert page.people.model.rowCount() == 0
+    assert "新增居民" in page.people.details.text() and "新增住户" in page.homes.details.text()
