@@ -19,6 +19,7 @@ from desktop_app.gui.widgets.fields import (
     Line,
     Listed,
     Money,
+    Month,
     Put,
     Row,
     Text,
@@ -244,3 +245,14 @@ def test_the_household_and_resident_forms_read_the_same_input_they_were_given(qt
     rd.tag_checks.boxes["旧标签"].setChecked(False)
     rd.tag_checks.boxes["低保户"].setChecked(True)
     assert rd.current_input().tags == ("独居老人", "低保户")
+
+
+def test_a_month_field_shows_the_month_and_reads_its_first_day(qtbot):
+    """党费交至 is a month: the transfer letter showed it as a day (2026-11-01) beside 2026年11月 elsewhere."""
+    owner = SavingDialog(None, "介绍信")
+    qtbot.addWidget(owner)
+    form = FieldForm(owner, Thing(due=date(2026, 11, 1)), (Month("due", "党费交至", optional=True),
+                                                           Month("start", "起", optional=True)))
+    assert owner.due.text() == "2026年11月" and owner.start.text() == "未填"
+    owner.due.set_value(date(2026, 12, 15))
+    assert form.values() == {"due": date(2026, 12, 1), "start": None}

@@ -8,7 +8,7 @@ from html import escape
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop_app.gui.widgets.dialog import SavingDialog
-from desktop_app.gui.widgets.fields import Day, FieldForm, Line
+from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Month
 from desktop_app.gui.widgets.record_list import Act, Choice, RecordListPage, Table, selected
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column, date_text
 from desktop_app.services import transfers as transfer_service
@@ -53,7 +53,7 @@ class LetterDialog(SavingDialog):
         self.fields = FieldForm(self, row, (
             Line("letter_no", "介绍信编号"),
             Day("valid_until", "有效期至", optional=True),
-            Day("dues_paid_to", "党费交至（月）", optional=True),
+            Month("dues_paid_to", "党费交至", optional=True),
         ))
         self.finish_layout(QLabel(f"{row.from_org or '—'} → {row.to_org or '—'}，{_d(row.transfer_date)}"), self.fields)
         self.first_field = self.letter_no

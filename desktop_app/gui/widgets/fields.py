@@ -119,6 +119,20 @@ class Day(Field):
 
 
 @dataclass(frozen=True)
+class Month(Day):
+    """A month (党费交至): shown as 2026年11月, as the details and the 党费 forms write it, not as a day."""
+
+    def make(self, value: Any) -> DateEdit:
+        edit = super().make(value)
+        edit.setDisplayFormat("yyyy年M月")
+        return edit
+
+    def read(self, widget: DateEdit) -> date | None:
+        day = widget.value()
+        return day.replace(day=1) if day is not None else None
+
+
+@dataclass(frozen=True)
 class Money(Field):
     """An amount typed in yuan, read as integer fen; `what` names it in a refusal (label without 元)."""
 
