@@ -389,3 +389,15 @@ def test_units_and_topics_of_a_joint_meeting(qtbot, app_ctx, wait_ops, town, mon
     assert (row.units, row.topics) == ("区人民医院", 1)
     qtmodeltester.check(page.panel.model)
     shot(page, "joint_page")
+
+
+def test_the_care_form_shows_its_amount_hint_whole(qtbot, app_ctx):
+    """At 110 pixels the box showed 「默认慰问金（…」: what to type there was cut off."""
+    from desktop_app.gui.cobuilding.care import CareDialog
+
+    dlg = CareDialog(None, app_ctx.db, [], [])
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    box = dlg.people.amount
+    assert box.width() >= box.fontMetrics().horizontalAdvance(box.placeholderText()) + 12  # text and margins

@@ -52,11 +52,10 @@ class RecipientsTable(RowsEditor):
         self.items.setPlaceholderText("默认慰问品，如 米、油")
         self.amount = QLineEdit()
         self.amount.setPlaceholderText("默认慰问金（元）")
-        self.amount.setMaximumWidth(110)
         add_all = QPushButton("全部添加")
         add_all.clicked.connect(self.add_all)
         self.lay_out([(self.candidates, 2), (add_all, 0), (self.resident, 2)],
-                     [(self.items, 2), (self.amount, 0), (self.remove_button, 0)])
+                     [(self.items, 2), (self.amount, 1), (self.remove_button, 0)])  # room for its whole hint
         for p in people:
             self.add(p)
 
