@@ -325,3 +325,11 @@ def test_the_residents_page_with_nobody_yet_says_how_to_add_them(qtbot, app_ctx,
     page = show(qtbot, wait_ops, ResidentsPage(app_ctx))
     assert page.people.model.rowCount() == 0
     assert "新增居民" in page.people.details.text() and "新增住户" in page.homes.details.text()
+
+
+def test_an_overdue_visit_shows_its_deadline_whole(qtbot, app_ctx, wait_ops, town):
+    """At 124 pixels 「待处理·逾期（12-03）」 lost its date to an ellipsis, the part the worker needs."""
+    page = show(qtbot, wait_ops, VisitsPage(app_ctx))
+    view = page.panel.view
+    col = next(i for i, c in enumerate(page.panel.model.columns) if c.title == "办理状态")
+    assert view.columnWidth(col) >= view.fontMetrics().horizontalAdvance("处理中·逾期（12-31）") + 10  # and margins

@@ -54,7 +54,7 @@ COLUMNS = (
     Column("走访人", lambda r: r.visitors, width=100),
     Column("类别", lambda r: r.category, CENTER, 64),
     Column("反映问题", lambda r: r.content if r.raised_issue else "（未反映问题）", width=200),
-    Column("办理状态", _state_text, CENTER, 124),
+    Column("办理状态", _state_text, CENTER, 144),  # 「处理中·逾期（12-31）」 whole: the deadline is what matters
 )
 
 
