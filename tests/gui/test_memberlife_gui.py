@@ -240,3 +240,19 @@ def test_the_meetings_page_opens_the_topics_of_the_selected_meeting(qtbot, app_c
     page.act_topics.trigger()
     wait_ops()
     assert opened == [meeting.id]
+
+
+def test_document_numbers_show_whole(qtbot, app_ctx):
+    """文号 and 介绍信编号 ended in an ellipsis (「梅组转〔2026〕2…」) at 100-120 pixels."""
+    from desktop_app.gui.memberlife.page import DISCIPLINE_COLUMNS, DISPOSAL_COLUMNS, EXIT_COLUMNS
+    from desktop_app.gui.transfers.page import COLUMNS as LETTER_COLUMNS
+    from desktop_app.gui.widgets.table import ColumnModel, table_view
+
+    view = table_view(ColumnModel(EXIT_COLUMNS))
+    qtbot.addWidget(view)
+    view.show()  # polished: the style sheet's font
+    need = view.fontMetrics().horizontalAdvance("梅组转〔2026〕27号") + 10
+    widths = {(cols[0].title, c.title): c.width for cols in (EXIT_COLUMNS, DISCIPLINE_COLUMNS, DISPOSAL_COLUMNS,
+                                                               LETTER_COLUMNS)
+              for c in cols if c.title in ("文号", "介绍信编号")}
+    assert len(widths) == 4 and all(w >= need for w in widths.values()), (need, widths)

@@ -21,8 +21,9 @@ _d = date_text
 _NAME = Column("姓名", lambda r: r.member_name, width=70)
 
 
-def _decision(by_width: int = 110, number_width: int = 120) -> tuple[Column, Column]:
-    """The party organisation's decision behind an exit, a discipline or a disposal: 决定机关 and 文号."""
+def _decision(by_width: int = 110, number_width: int = 136) -> tuple[Column, Column]:
+    """The party organisation's decision behind an exit, a discipline or a disposal: 决定机关 and 文号
+    (wide enough for a whole 梅组转〔2026〕27号: the number is what a record is found by on paper)."""
     return (Column("决定机关", lambda r: r.decided_by, width=by_width),
             Column("文号", lambda r: r.document_no, width=number_width))
 
@@ -51,7 +52,7 @@ DISPOSAL_COLUMNS = (
     Column("决定日期", lambda r: _d(r.decided_on), CENTER, 88),
     Column("改正期限", lambda r: _d(r.deadline), CENTER, 88),
     Column("结果", lambda r: r.outcome or ("逾期未登记" if r.overdue else ""), width=110),
-    *_decision(100, 110),
+    *_decision(100),
 )
 LAPSE_COLUMNS = (
     Column("姓名", lambda r: r.name, width=70),

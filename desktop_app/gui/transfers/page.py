@@ -27,7 +27,7 @@ COLUMNS = (
     Column("转接日期", lambda r: _d(r.transfer_date), CENTER, 88),
     Column("转出单位", lambda r: r.from_org, width=140),
     Column("转入单位", lambda r: r.to_org, width=140),
-    Column("介绍信编号", lambda r: r.letter_no, width=100),
+    Column("介绍信编号", lambda r: r.letter_no, width=136),  # a whole 梅组转〔2026〕27号
     Column("有效期至", lambda r: _d(r.valid_until), CENTER, 88),
     Column("党费交至", lambda r: f"{r.dues_paid_to:%Y-%m}" if r.dues_paid_to else "", CENTER, 70),
     Column("回执", lambda r: _d(r.receipt_on) or ("逾期未回" if r.overdue else "未回"), CENTER, 88),
