@@ -81,3 +81,26 @@ def test_a_register_without_an_edit_form_shows_no_edit_button(qtbot, app_ctx, wa
     qtbot.addWidget(dlg)
     wait_ops()
     assert not hasattr(dlg, "edit_button")
+
+
+def test_an_empty_register_says_what_it_is_for_and_the_last_removal_brings_that_back(qtbot, app_ctx, wait_ops,
+                                                                                      monkeypatch):
+    from desktop_app.gui.wishes.dialogs import UnitsDialog
+    from desktop_app.services import wishes
+
+    db = app_ctx.db
+    dlg = UnitsDialog(None, db)
+    qtbot.addWidget(dlg)
+    wait_ops()
+    assert dlg.model.rows == [] and "点“新增…”" in dlg.message.text()
+    wishes.save_unit(db, None, "区人民医院", "李主任")
+    dlg.message.setText("")
+    dlg.reload()
+    wait_ops()
+    assert dlg.message.text() == ""  # rows: nothing to explain
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: True)
+    dlg.table.selectRow(0)
+    dlg.remove()
+    wait_ops()
+    wait_ops()
+    assert dlg.model.rows == [] and "点“新增…”" in dlg.message.text()

@@ -64,6 +64,7 @@ class ExemptionsDialog(RegisterDialog):
     """The register of exemptions: add one, withdraw one entered by mistake."""
 
     columns, stretch, writes, add_text, remove_text = COLUMNS, 4, WRITES, "登记…", "撤销所选"
+    empty = "还没有免于应到的党员。长期外出、病重等不能参加组织生活的，点“登记…”写明原因，其间不计入应到人数和法定人数。"
 
     def __init__(self, parent: QWidget | None, db: Database, today: date | None = None):
         self.today = today

@@ -28,6 +28,7 @@ class RegisterDialog(QDialog):
     add_text = "添加…"
     edit_text = "修改…"
     remove_text = "删除所选"
+    empty = ""  # said under an empty list: what the register is for and how to add the first row
 
     def __init__(self, parent: QWidget | None, db: Any, title: str, width: int, height: int):
         super().__init__(parent)
@@ -80,7 +81,12 @@ class RegisterDialog(QDialog):
     # --- the rest -------------------------------------------------------------------
     def reload(self) -> None:
         db, load = self.db, self.load
-        run_op(self, lambda job: load(db), self.model.set_rows)
+        run_op(self, lambda job: load(db), self._loaded)
+
+    def _loaded(self, rows: list[Any]) -> None:
+        self.model.set_rows(rows)
+        if not rows and not self.message.text():
+            self.message.setText(self.empty)
 
     def selected(self) -> Any:
         rows = self.table.selectionModel().selectedRows()

@@ -164,6 +164,7 @@ class UnitsDialog(RegisterDialog):
 
     columns, stretch, writes, add_text, edit_text, remove_text = (
         UNIT_COLUMNS, 4, changes(Change.WISHES), "新增…", "修改…", "删除所选")
+    empty = "还没有认领心愿的单位。点“新增…”登记，认领心愿时就能选它。"
 
     def __init__(self, parent: QWidget | None, db: Database):
         super().__init__(parent, db, "共建单位", 560, 340)
