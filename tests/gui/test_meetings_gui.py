@@ -434,7 +434,6 @@ def test_the_grade_boxes_show_their_whole_text(qtbot, app_ctx, community, wait_o
     """Sized to the text alone, the column cut 「（未评）」 to 「（未评」 under the box's arrow."""
     p = EvaluationsPage(app_ctx)
     qtbot.addWidget(p)
-    p.resize(1100, 600)
     p.show()
     wait_ops()
     p.year.setValue(2025)
