@@ -389,14 +389,20 @@ def test_cadence_settings_dialog_changes_the_grid(qtbot, app_ctx, community, wai
 
 # ---------------------------------------------------------------- 民主评议
 
-def test_evaluation_grid_keyboard_save_and_reload(qtbot, app_ctx, community, wait_ops, qtmodeltester):
-    branch, _group, ids = community
+def open_evaluations(qtbot, app_ctx, wait_ops, year: int | None = None) -> EvaluationsPage:
     p = EvaluationsPage(app_ctx)
     qtbot.addWidget(p)
     p.show()
     wait_ops()
-    p.year.setValue(2025)
-    wait_ops()
+    if year is not None:
+        p.year.setValue(year)
+        wait_ops()
+    return p
+
+
+def test_evaluation_grid_keyboard_save_and_reload(qtbot, app_ctx, community, wait_ops, qtmodeltester):
+    branch, _group, ids = community
+    p = open_evaluations(qtbot, app_ctx, wait_ops, 2025)
     assert p.model.rowCount() == len(NAMES)
     qtmodeltester.check(p.model)
     p.table.setCurrentIndex(p.model.index(0, COL_GRADE))
@@ -432,12 +438,7 @@ def test_evaluation_grid_keyboard_save_and_reload(qtbot, app_ctx, community, wai
 
 def test_the_grade_boxes_show_their_whole_text(qtbot, app_ctx, community, wait_ops):
     """Sized to the text alone, the column cut 「（未评）」 to 「（未评」 under the box's arrow."""
-    p = EvaluationsPage(app_ctx)
-    qtbot.addWidget(p)
-    p.show()
-    wait_ops()
-    p.year.setValue(2025)
-    wait_ops()
+    p = open_evaluations(qtbot, app_ctx, wait_ops, 2025)
     combo = p.table.indexWidget(p.model.index(0, COL_GRADE))
     widest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
     assert p.table.columnWidth(COL_GRADE) >= widest + 40  # the text, the arrow and the frame
@@ -479,8 +480,5 @@ def test_committee_dialog_edits_the_seats_and_saves_them(qtbot, page, community,
 
 
 def test_the_evaluations_page_without_branches_says_what_to_do_first(qtbot, app_ctx, wait_ops):
-    p = EvaluationsPage(app_ctx)  # a new center: the community, no branch yet
-    qtbot.addWidget(p)
-    p.show()
-    wait_ops()
+    p = open_evaluations(qtbot, app_ctx, wait_ops)  # a new center: the community, no branch yet
     assert p.branch.count() == 0 and "请先在“党组织”页面建立党支部" in p.summary.text()
