@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog
+import sys
+from pathlib import Path
 
-from desktop_app.gui.settings.dialog import SettingsDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QPushButton
+
+from desktop_app.gui.settings.dialog import SettingsDialog, font_folder
 from desktop_app.services import settings as settings_service
 from desktop_app.settings import resource_path
 from desktop_app.views.settings import SettingsValues
@@ -55,3 +58,43 @@ def test_the_dialog_fits_a_1366_by_768_screen_with_its_taskbar(qtbot, app_ctx):
     qtbot.waitExposed(dlg)
     least = dlg.minimumSizeHint().expandedTo(dlg.minimumSize())
     assert least.width() <= 1366 - 16 and least.height() <= 768 - 40 - 40  # taskbar, title bar and frame
+
+
+def _picked_folders(monkeypatch, dlg: SettingsDialog, answer: Path | None) -> list[Path]:
+    """Press the PDF font's 选择… with Qt's file dialog replaced: record the folder it would open on."""
+    seen: list[Path] = []
+
+    def ask(parent, title, folder="", filters=""):
+        seen.append(Path(folder).absolute())
+        return (str(answer) if answer else "", "")
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", ask)
+    dlg.show()
+    at = dlg.font.mapTo(dlg, dlg.font.rect().center()).y()
+    [button] = [b for b in dlg.findChildren(QPushButton) if b.text() == "选择…"
+                and abs(b.mapTo(dlg, b.rect().center()).y() - at) < 4]  # the one on the font's row
+    button.click()
+    return seen
+
+
+def test_the_font_picker_opens_where_the_chosen_font_is(qtbot, db, monkeypatch, tmp_path):
+    """It opened on "" (the program's working folder), where no font ever is."""
+    dlg = _dialog(qtbot, db)
+    font = resource_path("fonts", "DroidSansFallbackFull.ttf")
+    dlg.font.setText(str(font))
+    other = tmp_path / "宋体.ttf"
+    assert _picked_folders(monkeypatch, dlg, other) == [font.parent]
+    assert dlg.font.text() == str(other)
+
+
+def test_without_a_font_the_picker_opens_on_the_system_fonts_or_home(qtbot, db, monkeypatch, tmp_path):
+    dlg = _dialog(qtbot, db)
+    assert _picked_folders(monkeypatch, dlg, None) == [font_folder("")]
+    assert dlg.font.text() == ""  # cancelled: nothing changes
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert font_folder("") == Path.home()
+    assert font_folder("/nowhere/字体.ttf") == Path.home()
+    (tmp_path / "Fonts").mkdir()
+    monkeypatch.setenv("WINDIR", str(tmp_path))
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert font_folder("") == tmp_path / "Fonts"

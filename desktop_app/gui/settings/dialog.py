@@ -7,7 +7,10 @@ because the street's sync knows the center by it.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QUrl
@@ -29,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.dialog import SavingDialog
-from desktop_app.gui.widgets.forms import select
+from desktop_app.gui.widgets.forms import ask_open_path, select
 from desktop_app.services import auth
 from desktop_app.services import settings as settings_service
 from desktop_app.services.database import Database
@@ -50,6 +53,19 @@ def _path_row(edit: QLineEdit, choose: Callable[[], str]) -> QHBoxLayout:
     button.clicked.connect(lambda: (path := choose()) and edit.setText(path))
     row.addWidget(button)
     return row
+
+
+def font_folder(chosen: str = "") -> Path:
+    """Where the PDF-font picker opens: the folder of the font already chosen, else the system fonts folder on
+    Windows (where 宋体 and 黑体 are), else the home folder (other systems keep fonts in several places)."""
+    here = Path(chosen).expanduser().parent if chosen.strip() else None
+    if here is not None and here.is_dir():
+        return here
+    if sys.platform.startswith("win"):
+        fonts = Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts"
+        if fonts.is_dir():
+            return fonts
+    return Path.home()
 
 
 def _group(title: str) -> tuple[QGroupBox, QFormLayout, QVBoxLayout]:
@@ -152,8 +168,8 @@ class SettingsDialog(SavingDialog):
         return QFileDialog.getExistingDirectory(self, title, str(documents_dir()))
 
     def _font_file(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self, "选择 PDF 字体", "", "字体文件 (*.ttf *.otf *.ttc)")
-        return path
+        path = ask_open_path(self, "选择 PDF 字体", "字体文件 (*.ttf *.otf *.ttc)", folder=font_folder(self.font.text()))
+        return str(path) if path else ""
 
     def values(self) -> SettingsValues:
         return SettingsValues(
