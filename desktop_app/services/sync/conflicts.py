@@ -29,7 +29,7 @@ from desktop_app.store.models import Organization
 from desktop_app.store.models_sync import SyncConflict, SyncIdentity
 from desktop_app.sync import merge
 from desktop_app.sync.codec import NULL, row_to_texts, synced_tables, texts_to_row
-from desktop_app.views.audit import field_label
+from desktop_app.views.audit import shown_field
 from desktop_app.views.sync import INCOMING, LOCAL, SIDE_LABELS, ConflictDetail, ConflictRow, FieldDiff
 
 _ROW_NAMES = ("name", "title", "wisher_name", "visitee_name", "head_name", "guest_name", "claimant_name",
@@ -76,12 +76,18 @@ def _table(name: str):
     raise NotFound(f"本库没有表 {name}")
 
 
-def _display(column, text: str, org_names: dict[str, str], site_names: dict[str, str]) -> str:
-    """A stored text as a person reads it: 是/否, names for ids, times on this PC's clock."""
+def _display(table: str, column, text: str, org_names: dict[str, str], site_names: dict[str, str]) -> str:
+    """A stored text as a person reads it: 是/否, names for ids, times on this PC's clock, money in 元
+    (for reading only: a resolution writes the stored texts, never these)."""
     if text == NULL:
         return "（空）"
     name = column.name
     text = text[1:] if text.startswith("\\") else text
+    if name.endswith("_fen"):
+        try:
+            return str(shown_field(table, name, int(text))[1])
+        except ValueError:
+            return text
     if name == "updated_by_site":
         return site_names.get(text, text[:8])
     if isinstance(column.type, Boolean):
@@ -112,9 +118,9 @@ def conflict_detail(db: Database, conflict_id: str) -> ConflictDetail:
         incoming = json.loads(c.incoming_json)
         org_names = dict(s.execute(select(Organization.id, Organization.name)).all())
         fields = tuple(
-            FieldDiff(col.name, field_label(c.table_name, col.name),
-                      _display(col, local.get(col.name, NULL), org_names, names),
-                      _display(col, incoming.get(col.name, NULL), org_names, names))
+            FieldDiff(col.name, shown_field(c.table_name, col.name, None)[0],
+                      _display(c.table_name, col, local.get(col.name, NULL), org_names, names),
+                      _display(c.table_name, col, incoming.get(col.name, NULL), org_names, names))
             for col in table.columns if col.name != "id"
         )
         changed = current is not None and (current["version"], current["updated_by_site"]) != (
