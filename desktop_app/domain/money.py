@@ -120,6 +120,31 @@ def format_yuan(fen: int, *, grouping: bool = True, symbol: bool = False) -> str
     return f"{sign}{'¥' if symbol else ''}{whole}.{cents:02d}"
 
 
+WAN_FEN = 10_000 * FEN_PER_YUAN  # 一万元: where an amount read at a glance turns to 万元
+
+
+def amount_unit(fen: int) -> str:
+    """The unit an amount is read in at a glance: 元 below 10,000 元 ("0.32 万元" hides 3,200 元), 万元 from there on."""
+    return "万元" if abs(_require_int(fen)) >= WAN_FEN else "元"
+
+
+def format_in(fen: int, unit: str) -> str:
+    """`fen` in `unit` (元 or 万元), two decimals, grouped, no unit text: 320000 → "3,200.00";
+    in 万元 34174999 → "34.17" (half up, in integers: no float touches the amount)."""
+    if unit == "元":
+        return format_yuan(fen)
+    _require_int(fen)
+    step = WAN_FEN // 100  # 0.01 万元
+    whole, part = divmod((abs(fen) + step // 2) // step, 100)
+    return f"{'-' if fen < 0 else ''}{whole:,}.{part:02d}"
+
+
+def format_amount(fen: int) -> str:
+    """An amount to read at a glance: "3,200.00 元" below 10,000 元, "34.17 万元" from there on."""
+    unit = amount_unit(fen)
+    return f"{format_in(fen, unit)} {unit}"
+
+
 def _section_capitals(n: int) -> str:
     """1..9999 in capitals with 零 for inner zeros: 1005 → 壹仟零伍, 1050 → 壹仟零伍拾."""
     out, pending_zero, started = "", False, False

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from desktop_app.domain.money import format_yuan
+
 MONTHS = tuple(f"{m}月" for m in range(1, 13))
 
 
@@ -46,7 +48,7 @@ class Figure:
 
 def _fmt(value: int, unit: str) -> str:
     if unit == "元":
-        return f"{value / 100:,.2f}"
+        return format_yuan(value)
     return f"{value}{unit}" if unit == "%" else str(value)
 
 

@@ -1,4 +1,4 @@
-"""A 工作台 money tile reads in 万元 and signs its change the way every other tile does (−, +, 持平)."""
+"""A 工作台 money tile reads in 元 below 10,000 元 and in 万元 from there on, and signs its change the way every other tile does (−, +, 持平)."""
 
 import pytest
 
@@ -18,3 +18,15 @@ def test_money_change_is_signed_like_the_counts(qtbot, value, last, shown):
     count = FigureTile(Figure("members", "党员", 249, 251, "党员名册"))
     qtbot.addWidget(count)
     assert count.text().endswith("上年 251（−2）")
+
+
+@pytest.mark.parametrize(("value", "last", "shown", "then"), [
+    (320_000, 300_000, "3,200.00 元", "上年 3,000.00（+200.00）"),  # it read "0.32 万元"
+    (999_999, None, "9,999.99 元", "当前"),
+    (1_000_000, 1_250_000, "1.00 万元", "上年 1.25（−0.25）"),
+    (0, 0, "0.00 元", "上年 0.00（持平）"),
+])
+def test_an_amount_under_ten_thousand_yuan_reads_in_yuan(qtbot, value, last, shown, then):
+    tile = FigureTile(Figure("dues_arrears_fen", "党费欠缴金额", value, last, "党费", unit="元"))
+    qtbot.addWidget(tile)
+    assert tile.text().split("\n") == ["党费欠缴金额", shown, then]

@@ -5,7 +5,15 @@ from decimal import Decimal
 import pytest
 
 from desktop_app.domain.errors import ValidationError
-from desktop_app.domain.money import Money, amount_in_capitals, fen_to_decimal, format_yuan, parse_yuan
+from desktop_app.domain.money import (
+    Money,
+    amount_in_capitals,
+    fen_to_decimal,
+    format_amount,
+    format_in,
+    format_yuan,
+    parse_yuan,
+)
 
 
 @pytest.mark.parametrize(
@@ -176,3 +184,22 @@ def test_capitals_never_leave_a_dangling_zero():
         assert not words.startswith("零") or words == "零元整"
         assert "零元" not in words or words == "零元整"
         assert words.endswith(("整", "分"))
+
+
+@pytest.mark.parametrize(("fen", "text"), [
+    (320_000, "3,200.00 元"),  # not "0.32 万元"
+    (999_999, "9,999.99 元"),
+    (1_000_000, "1.00 万元"),
+    (34_174_999, "34.17 万元"),
+    (34_175_000, "34.18 万元"),  # half up, in integers
+    (1_234_567_890_000, "1,234,567.89 万元"),
+    (-320_000, "-3,200.00 元"),
+    (-1_005_000, "-1.01 万元"),
+])
+def test_an_amount_at_a_glance_is_in_yuan_below_ten_thousand_and_in_wan_from_there(fen, text):
+    assert format_amount(fen) == text
+
+
+def test_format_in_refuses_a_float():
+    with pytest.raises(TypeError):
+        format_in(3.5, "万元")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QTabWidget, QWidget,
 )
 
+from desktop_app.domain.money import amount_unit, format_in
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.overview.charts import Chart, Series
@@ -64,14 +65,12 @@ class FigureTile(QPushButton):
         # Ignored: a long line is cut rather than pushing four tiles past a 1366-pixel screen.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(140)
-        if figure.unit == "元":  # money reads in 万元 on a tile; the PDF and the tooltip keep the fen
-            def wan(fen: int) -> str:
-                return f"{fen / 1_000_000:,.2f}"
-
-            value = f"{wan(figure.value)} 万元"
+        if figure.unit == "元":  # 元, or 万元 from 10,000 元 on; last year in the same unit; the tooltip keeps 元
+            unit = amount_unit(figure.value)
+            value = f"{format_in(figure.value, unit)} {unit}"
             d = figure.value - (figure.last_year or 0)  # signed as Figure.change: "+1.20", "−0.20", "持平"
-            change = ("+" if d > 0 else "−") + wan(abs(d)) if d else "持平"
-            last = f"上年 {wan(figure.last_year)}（{change}）" if figure.last_year is not None else "当前"
+            change = ("+" if d > 0 else "−") + format_in(abs(d), unit) if d else "持平"
+            last = f"上年 {format_in(figure.last_year, unit)}（{change}）" if figure.last_year is not None else "当前"
         else:
             value = figure.text
             last = f"上年 {figure.last_text}（{figure.change}）" if figure.last_year is not None else "当前"
