@@ -48,6 +48,16 @@ def points(tenths: int | None) -> str:
     return f"{sign}{whole}.{part}" if part else f"{sign}{whole}"
 
 
+def score_text(tenths: int | None) -> str:
+    """A score in a table or printed column: always one decimal (81.0 beside 81.3), as points keep tenths;
+    `points` writes it for typing and in sentences."""
+    if tenths is None:
+        return "—"
+    sign = "-" if tenths < 0 else ""
+    whole, part = divmod(abs(int(tenths)), 10)
+    return f"{sign}{whole}.{part}"
+
+
 def parse_points(text: str | float | int, field: str = "分值") -> int:
     """'2.5' → 25; at most one decimal, never negative."""
     raw = str(text).strip()

@@ -12,7 +12,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from desktop_app.domain.assessment import points
+from desktop_app.domain.assessment import points, score_text
 from desktop_app.reports.base import (
     A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chinese_date, iso_date,
 )
@@ -54,9 +54,9 @@ BRANCH_CELLS: tuple[tuple[Column, Callable[[AssessmentRow], str]], ...] = (
     (Column("排名", 8, "CENTER"), lambda r: str(r.rank)),
     (Column("党支部", 30), lambda r: r.branch_name),
     (Column("所属社区", 24), lambda r: r.community_name),
-    (Column("总分", 10, "CENTER"), lambda r: points(r.total_tenths)),
-    (Column("自动", 10, "CENTER"), lambda r: points(r.computed_tenths)),
-    (Column("人工", 10, "CENTER"), lambda r: points(r.manual_tenths)),
+    (Column("总分", 10, "CENTER"), lambda r: score_text(r.total_tenths)),
+    (Column("自动", 10, "CENTER"), lambda r: score_text(r.computed_tenths)),
+    (Column("人工", 10, "CENTER"), lambda r: score_text(r.manual_tenths)),
     (Column("待打分", 10, "CENTER"), lambda r: str(r.unscored)),
     (Column("结果", 16, "CENTER"), lambda r: r.result),
     (Column("荣誉称号", 22), lambda r: r.titles),
@@ -66,7 +66,7 @@ BRANCH_COLUMNS: tuple[Column, ...] = tuple(column for column, _ in BRANCH_CELLS)
 
 
 def _score(tenths: int | None) -> str:
-    return "未打分" if tenths is None else points(tenths)
+    return "未打分" if tenths is None else score_text(tenths)
 
 
 class AssessmentFormReport(ReportRenderer):
@@ -103,7 +103,7 @@ class AssessmentFormReport(ReportRenderer):
             detail = x.measure if x.computed else x.note
             if x.computed and x.hint:
                 detail = f"{detail}；{x.hint}"
-            rows.append([x.code, x.item, x.title, points(x.max_tenths), _score(x.score_tenths), x.rule_label,
+            rows.append([x.code, x.item, x.title, score_text(x.max_tenths), _score(x.score_tenths), x.rule_label,
                          detail])
         story.extend(self.table(SCORE_COLUMNS, rows))
         if f.weakest:
@@ -121,7 +121,7 @@ class AssessmentFormReport(ReportRenderer):
             names = [[" ", f"附件：{e.file_name}", ""] for e in x.files]
             if not lines and not names:
                 continue
-            story.append(p(f"{x.code} {x.title}（{_score(x.score_tenths)} / {points(x.max_tenths)} 分）", "Normal"))
+            story.append(p(f"{x.code} {x.title}（{_score(x.score_tenths)} / {score_text(x.max_tenths)} 分）", "Normal"))
             shown = lines[:EVIDENCE_SHOWN]
             if len(lines) > EVIDENCE_SHOWN:
                 shown.append(["", f"……另有 {len(lines) - EVIDENCE_SHOWN} 条记录", ""])
@@ -150,7 +150,7 @@ class RankingReport(ReportRenderer):
             p(scheme + as_of, "Subtitle"),
             p("一、各社区比较", "Heading"),
         ]
-        rows = [[*(cell(r) for _, cell in COMMUNITY_CELLS), points(r.average_tenths) if c.scheme_name else "—"]
+        rows = [[*(cell(r) for _, cell in COMMUNITY_CELLS), score_text(r.average_tenths) if c.scheme_name else "—"]
                 for r in c.rows]
         story.extend(self.table(COMMUNITY_COLUMNS, rows))
         story.append(Spacer(1, 2 * mm))
@@ -167,8 +167,8 @@ class RankingReport(ReportRenderer):
                 columns = (Column("排名", 8, "CENTER"), Column("党支部", 30),
                            *(Column(n, 18, "CENTER") for n in names), Column("总分", 12, "CENTER"))
                 rows = [[str(r.rank), r.branch_name,
-                         *(f"{points(c.score_tenths)}/{points(c.max_tenths)}" for c in r.categories[:len(names)]),
-                         *([""] * (len(names) - len(r.categories))), points(r.total_tenths)]
+                         *(f"{score_text(c.score_tenths)}/{score_text(c.max_tenths)}" for c in r.categories[:len(names)]),
+                         *([""] * (len(names) - len(r.categories))), score_text(r.total_tenths)]
                         for r in self.year_.rows]
                 story.extend(self.table(columns, rows))
         return story

@@ -10,6 +10,7 @@ from desktop_app.domain.errors import ValidationError
 
 def test_points_are_written_and_read_in_tenths():
     assert [a.points(x) for x in (0, 5, 25, 30, 1000, None)] == ["0", "0.5", "2.5", "3", "100", "—"]
+    assert [a.score_text(x) for x in (0, 5, 810, 813, -5, None)] == ["0.0", "0.5", "81.0", "81.3", "-0.5", "—"]
     assert a.parse_points("2.5") == 25 and a.parse_points(" 3 ") == 30 and a.parse_points(1.5) == 15
     for bad in ("", "-1", "2.55", "abc", "1e3"):
         with pytest.raises(ValidationError):

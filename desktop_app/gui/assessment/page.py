@@ -24,9 +24,9 @@ COLUMNS = (
     Column("排名", lambda r: str(r.rank), CENTER, 44, sort_key=lambda r: r.rank),
     Column("党支部", lambda r: r.branch_name, width=130),
     Column("所属社区", lambda r: r.community_name, width=110),
-    Column("总分", lambda r: rules.points(r.total_tenths), CENTER, 56, sort_key=lambda r: r.total_tenths),
-    Column("自动计分", lambda r: rules.points(r.computed_tenths), CENTER, 64, sort_key=lambda r: r.computed_tenths),
-    Column("人工评分", lambda r: rules.points(r.manual_tenths), CENTER, 64, sort_key=lambda r: r.manual_tenths),
+    Column("总分", lambda r: rules.score_text(r.total_tenths), CENTER, 56, sort_key=lambda r: r.total_tenths),
+    Column("自动计分", lambda r: rules.score_text(r.computed_tenths), CENTER, 64, sort_key=lambda r: r.computed_tenths),
+    Column("人工评分", lambda r: rules.score_text(r.manual_tenths), CENTER, 64, sort_key=lambda r: r.manual_tenths),
     Column("待打分", lambda r: str(r.unscored) if r.unscored else "", CENTER, 52, sort_key=lambda r: r.unscored),
     Column("结果", lambda r: r.result, CENTER, 80),
     Column("荣誉称号", lambda r: r.titles, width=90),
@@ -41,7 +41,7 @@ def _category(i: int) -> Column:
 
     def text(r) -> str:
         c = part(r)
-        return f"{rules.points(c.score_tenths)} / {rules.points(c.max_tenths)}" if c else ""
+        return f"{rules.score_text(c.score_tenths)} / {rules.score_text(c.max_tenths)}" if c else ""
 
     def color(r):
         c = part(r)
@@ -54,7 +54,7 @@ def _category(i: int) -> Column:
 GRID_COLUMNS = (
     Column("排名", lambda r: str(r.rank), CENTER, 44, sort_key=lambda r: r.rank),
     Column("党支部", lambda r: r.branch_name, width=130),
-    Column("总分", lambda r: rules.points(r.total_tenths), CENTER, 56, sort_key=lambda r: r.total_tenths),
+    Column("总分", lambda r: rules.score_text(r.total_tenths), CENTER, 56, sort_key=lambda r: r.total_tenths),
     *(_category(i) for i in range(CATEGORY_SLOTS)),
 )
 FIRST_CATEGORY = 3
@@ -71,7 +71,7 @@ COMMUNITY_COLUMNS = (
     Column("发展党员", lambda r: r.development, CENTER, 150),
     Column("共建活动", lambda r: r.activities, CENTER, 70),
     Column("五好/达标/未达标", lambda r: f"{r.excellent}/{r.passed}/{r.failed}", CENTER, 110),
-    Column("平均分", lambda r: rules.points(r.average_tenths), CENTER, 60, sort_key=lambda r: r.average_tenths),
+    Column("平均分", lambda r: rules.score_text(r.average_tenths), CENTER, 60, sort_key=lambda r: r.average_tenths),
 )
 
 
