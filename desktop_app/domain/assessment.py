@@ -41,11 +41,7 @@ _POINTS = re.compile(r"^\d{1,4}(\.\d)?$")
 
 def points(tenths: int | None) -> str:
     """2.5 for 25, 3 for 30: how a score is written."""
-    if tenths is None:
-        return "—"
-    sign = "-" if tenths < 0 else ""
-    whole, part = divmod(abs(int(tenths)), 10)
-    return f"{sign}{whole}.{part}" if part else f"{sign}{whole}"
+    return score_text(tenths).removesuffix(".0")
 
 
 def score_text(tenths: int | None) -> str:
