@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from desktop_app.services import sync
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.models import Member
 from desktop_app.store.models_ledger import DuesRecord
 from tests.integration.sync_world import World, build_templates, rows
 
@@ -51,3 +52,14 @@ def test_deciding_writes_the_stored_fen_not_the_shown_yuan(synced, side, kept):
     record, conflict = _paid_at_both_ends(synced)
     sync.resolve_conflict(synced.street, conflict, side)
     assert rows(synced.street, "dues_record")[record]["paid_fen"] == kept
+
+
+def test_a_dues_conflict_is_named_by_its_member_and_month_not_its_category(synced):
+    record, conflict = _paid_at_both_ends(synced)
+    with synced.street.session() as s:
+        r = s.get(DuesRecord, record)
+        expected = f"{s.get(Member, r.member_id).name} · {r.month:%Y-%m}"
+    [listed] = [c for c in sync.conflicts(synced.street) if c.id == conflict]
+    assert listed.row_label == expected
+    assert sync.conflict_detail(synced.street, conflict).conflict.row_label == expected
+    assert sync.resolve_conflict(synced.street, conflict, sync.INCOMING).row_label == expected

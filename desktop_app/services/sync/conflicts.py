@@ -25,7 +25,7 @@ from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.base import utcnow
 from desktop_app.store.db import Database
-from desktop_app.store.models import Organization
+from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_sync import SyncConflict, SyncIdentity
 from desktop_app.sync import merge
 from desktop_app.sync.codec import NULL, row_to_texts, synced_tables, texts_to_row
@@ -33,25 +33,49 @@ from desktop_app.views.audit import shown_field
 from desktop_app.views.sync import INCOMING, LOCAL, SIDE_LABELS, ConflictDetail, ConflictRow, FieldDiff
 
 _ROW_NAMES = ("name", "title", "wisher_name", "visitee_name", "head_name", "guest_name", "claimant_name",
-              "number", "case_no", "wish_no", "project_no", "voucher_no", "code", "kind", "category")
+              "number", "case_no", "wish_no", "project_no", "voucher_no", "code")
+_ROW_KINDS = ("kind", "category")  # only when nothing names the row: a 党费记录's category is not who it is
 
 
-def _row_label(texts: dict[str, str]) -> str:
+def _text(texts: dict[str, str], col: str) -> str:
+    v = texts.get(col)
+    return v.removeprefix("\\") if v and v != NULL else ""
+
+
+def _row_label(texts: dict[str, str], members: dict[str, str]) -> str:
+    """What a person calls the row: its own name or number, else its member's name and month, else its kind."""
     for col in _ROW_NAMES:
-        v = texts.get(col)
-        if v and v != NULL:
-            return v.removeprefix("\\")
+        if v := _text(texts, col):
+            return v
+    if who := members.get(_text(texts, "member_id")):
+        month = _text(texts, "month") or _text(texts, "effective_from")
+        return f"{who} · {month[:7]}" if month else who
+    for col in _ROW_KINDS:
+        if v := _text(texts, col):
+            return v
     return texts.get("id", "")[:8]
 
 
-def _conflict_row(c: SyncConflict, names: dict[str, str]) -> ConflictRow:
+def _member_names(s, rows: list[dict[str, str]]) -> dict[str, str]:
+    """The names of the members the rows belong to, in one query."""
+    ids = {v for r in rows if (v := _text(r, "member_id"))}
+    if not ids:
+        return {}
+    return dict(s.execute(select(Member.id, Member.name).where(Member.id.in_(ids))).all())
+
+
+def _incoming(c: SyncConflict) -> dict[str, str]:
     try:
-        texts = json.loads(c.incoming_json)
+        return json.loads(c.incoming_json)
     except ValueError:
-        texts = {}
+        return {}
+
+
+def _conflict_row(c: SyncConflict, names: dict[str, str], texts: dict[str, str],
+                  members: dict[str, str]) -> ConflictRow:
     return ConflictRow(
         id=c.id, table=c.table_name, table_label=table_label(c.table_name), row_id=c.row_id,
-        row_label=_row_label(texts), peer_site=c.peer_site, peer_name=names.get(c.peer_site, c.peer_site[:8]),
+        row_label=_row_label(texts, members), peer_site=c.peer_site, peer_name=names.get(c.peer_site, c.peer_site[:8]),
         detected_at=c.detected_at, local_version=c.local_version, incoming_version=c.incoming_version,
         status=c.status, resolution=c.resolution, resolved_at=c.resolved_at, resolved_by=c.resolved_by,
     )
@@ -66,7 +90,9 @@ def conflicts(db: Database, status: str | None = "open", community: str | None =
             q = q.where(SyncConflict.status == status)
         if community:
             q = q.where(SyncConflict.peer_site == community)
-        return [_conflict_row(c, names) for c in s.scalars(q)]
+        kept = [(c, _incoming(c)) for c in s.scalars(q)]
+        members = _member_names(s, [texts for _, texts in kept])
+        return [_conflict_row(c, names, texts, members) for c, texts in kept]
 
 
 def _table(name: str):
@@ -126,7 +152,8 @@ def conflict_detail(db: Database, conflict_id: str) -> ConflictDetail:
         changed = current is not None and (current["version"], current["updated_by_site"]) != (
             c.local_version, c.local_site)
         return ConflictDetail(
-            conflict=_conflict_row(c, names), fields=fields, local_changed_since=changed,
+            conflict=_conflict_row(c, names, incoming, _member_names(s, [incoming])), fields=fields,
+            local_changed_since=changed,
             local_site_name=names.get(str(current["updated_by_site"]) if current else c.local_site, ""),
             incoming_site_name=names.get(c.incoming_site, c.incoming_site[:8]),
         )
@@ -172,10 +199,12 @@ def resolve_conflict(db: Database, conflict_id: str, side: str, by: str = "") ->
             version=resolved_version(Stamp(current["version"], current["updated_by_site"]), incoming_stamp),
             updated_by_site=uow.site_id, updated_at=now,
         )
+        texts = _incoming(c)
+        members = _member_names(s, [texts])
         audit.record(
             s, "update", c.table_name, c.row_id,
             f"处理同步冲突：{SIDE_LABELS[side]}（来自 {site_names(s).get(c.peer_site, c.peer_site[:8])}）",
-            label=_row_label(json.loads(c.incoming_json)),
+            label=_row_label(texts, members),
             before={k: current[k] for k in values if k in current},
             after={k: v for k, v in values.items()},
         )
@@ -183,6 +212,6 @@ def resolve_conflict(db: Database, conflict_id: str, side: str, by: str = "") ->
             merge.settle(s, c, table, values, side, by, now)
         except IntegrityError:
             raise Conflict("采用来件后与本库其他记录冲突（引用的记录不存在或重复），未作更改") from None
-        row = _conflict_row(c, site_names(s))
+        row = _conflict_row(c, site_names(s), texts, members)
         uow.commit()
     return row
