@@ -51,20 +51,6 @@ def lock_for_import(s: Session, sender: str) -> None:
     serialize(s.connection(), "sync-import:" + sender)
 
 
-def one_transaction_per_batch(engine) -> bool:
-    """Several packages imported at once: in one transaction, a savepoint each (SQLite), or one each?
-
-    SQLite: one. Its single writer holds the lock for the whole batch anyway,
-    and a package's new random ids touch nearly every page of the id indexes:
-    committing once writes each such page to the WAL about once per batch
-    instead of once per package. PostgreSQL: one per package. Merges of
-    different senders run at once there, each holding its sender's lock
-    (lock_for_import) to its commit; a batch holding them all would make two
-    operators wait on each other.
-    """
-    return engine.dialect.name == "sqlite"
-
-
 def read_one_moment(s: Session) -> None:
     """On a server, let every read of the session's transaction see the database as of one moment.
 
