@@ -82,20 +82,6 @@ def import_packages(db: Database, paths: Iterable[Path], progress: BatchProgress
     """
     paths = [Path(p) for p in paths]
     r = reader(db)  # the permission, the site and the unlocked keys: once for the batch
-    return _each(paths, progress, lambda path, tell: _alone(db, path, r, tell, stage))
-
-
-def _alone(db: Database, path: Path, r: Reader, tell: Progress | None, stage: Stage | None) -> ImportReport:
-    """One package verified whole, then merged in its own transaction (retried on a server as when alone)."""
-    with decode.quiet_gc():  # one quiet stretch from decoding to commit (see incoming.import_package)
-        if stage:
-            stage("verify")
-        return merge_package(db, path, open_verified(path, r), tell, stage)
-
-
-def _each(paths: list[Path], progress: BatchProgress | None,
-          one: Callable[[Path, Progress | None], ImportReport]) -> BatchReport:
-    """`one` per file in turn; a refused file is noted and the next goes on; a cancel notes the rest."""
     items: list[BatchItem] = []
     cancelled = False
     for k, path in enumerate(paths):
@@ -106,13 +92,21 @@ def _each(paths: list[Path], progress: BatchProgress | None,
             tell = _telling(progress, k, len(paths))
             if tell:
                 tell(0, 0)  # a cancel pressed between two packages stops before the next is read
-            items.append(BatchItem(path, one(path, tell)))
+            items.append(BatchItem(path, _alone(db, path, r, tell, stage)))
         except _Cancel:
             cancelled = True
             items.append(BatchItem(path, refused=CANCELLED))
         except DomainError as exc:
             items.append(BatchItem(path, refused=_reason(exc, path)))
     return BatchReport(tuple(items), cancelled)
+
+
+def _alone(db: Database, path: Path, r: Reader, tell: Progress | None, stage: Stage | None) -> ImportReport:
+    """One package verified whole, then merged in its own transaction (retried on a server as when alone)."""
+    with decode.quiet_gc():  # one quiet stretch from decoding to commit (see incoming.import_package)
+        if stage:
+            stage("verify")
+        return merge_package(db, path, open_verified(path, r), tell, stage)
 
 
 def _telling(progress: BatchProgress | None, k: int, n: int) -> Progress | None:

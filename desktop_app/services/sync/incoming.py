@@ -13,13 +13,9 @@ the plan decided again, from the same decoded rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from sqlalchemy.orm import Session
 
 from desktop_app.domain.errors import Conflict
 from desktop_app.domain.sync_rules import COMMUNITY, UPSTREAM, Decision, PackageRefused
@@ -229,42 +225,6 @@ def merge_package(db: Database, path: Path, planned: merge.MergePlan | Verified,
 def _merge_once(db: Database, path: Path, planned: merge.MergePlan | Verified, progress: Progress | None,
                 stage: Stage | None) -> ImportReport:
     """Plan (or re-check a preview's plan) and write, under one write lock taken up front."""
-    with write_session(db, stage) as (s, commit):
-        report = merge_into(s, path, planned, progress, stage)
-        commit()
-    return report
-
-
-@contextmanager
-def write_session(db: Database, stage: Stage | None = None) -> Iterator[tuple[Session, Callable[[], None]]]:
-    """A session for merging, its write lock and wide page cache taken up front, and the call that commits it.
-
-    Nothing is committed unless that call is made; it gives the connection its
-    usual cache back first, before the connection goes back to the pool.
-    """
-    with UnitOfWork(db) as uow, decode.quiet_gc():
-        s = uow.session
-        old_cache = [merge.begin(s, write=True)]
-
-        def commit() -> None:
-            if stage:
-                stage("commit")
-            merge.end(s, old_cache.pop())
-            uow.commit()
-
-        try:
-            yield s, commit
-        finally:
-            if old_cache:
-                merge.end(s, old_cache[0])
-
-
-def merge_into(s, path: Path, planned: merge.MergePlan | Verified, progress: Progress | None,
-               stage: Stage | None) -> ImportReport:
-    """Plan (or re-check a preview's plan), write and audit one package in the session's write transaction.
-
-    Commits nothing: the caller commits (one package) or releases a savepoint (one of a batch).
-    """
     v = planned.package if isinstance(planned, merge.MergePlan) else planned
     m = v.manifest
     total = v.rows
@@ -276,29 +236,40 @@ def merge_into(s, path: Path, planned: merge.MergePlan | Verified, progress: Pro
         if progress:
             progress(min(done, total), total)  # may raise to cancel: the transaction rolls back
 
-    store_dialect.lock_for_import(s, m.site.id)  # PostgreSQL: one merge per sender at a time
-    _vet(s, m)
-    now = utcnow()
-    if stage:
-        stage("plan")
-    if isinstance(planned, merge.MergePlan) and merge.still_holds(s, planned):
-        p = planned
-    else:  # new, or the rows a preview decided on changed since: decide now, under the lock
-        p = merge.plan(s, v)
-    moved = _check(s, p, path)  # again under the write lock: ownership and closed months as they are now
-    st = merge.standing(s, m)
-    if stage:
-        stage("merge")
-    if progress:
-        progress(0, total)
-    confirmed = merge.apply(s, p, st, now, tick, path.name, _shared())
-    handover.hand_over(s, m.site.id, moved)
-    if not st.already:
-        done_ = {k: p.total(d) for k, d in (
-            ("新增", Decision.INSERT), ("更新", Decision.UPDATE), ("冲突", Decision.CONFLICT))}
-        audit.record(
-            s, "sync_import", SyncImport.__tablename__, m.package_id,
-            f"导入{m.site.org_name}的数据包 {path.name}：" + "，".join(f"{k} {n}" for k, n in done_.items()),
-            label=path.name,
-        )
+    with UnitOfWork(db) as uow, decode.quiet_gc():
+        s = uow.session
+        old_cache = merge.begin(s, write=True)
+        try:
+            store_dialect.lock_for_import(s, m.site.id)  # PostgreSQL: one merge per sender at a time
+            _vet(s, m)
+            now = utcnow()
+            if stage:
+                stage("plan")
+            if isinstance(planned, merge.MergePlan) and merge.still_holds(s, planned):
+                p = planned
+            else:  # new, or the rows a preview decided on changed since: decide now, under the lock
+                p = merge.plan(s, v)
+            moved = _check(s, p, path)  # again under the write lock: ownership and closed months as they are now
+            st = merge.standing(s, m)
+            if stage:
+                stage("merge")
+            if progress:
+                progress(0, total)
+            confirmed = merge.apply(s, p, st, now, tick, path.name, _shared())
+            handover.hand_over(s, m.site.id, moved)
+            if not st.already:
+                done_ = {k: p.total(d) for k, d in (
+                    ("新增", Decision.INSERT), ("更新", Decision.UPDATE), ("冲突", Decision.CONFLICT))}
+                audit.record(
+                    s, "sync_import", SyncImport.__tablename__, m.package_id,
+                    f"导入{m.site.org_name}的数据包 {path.name}：" + "，".join(f"{k} {n}" for k, n in done_.items()),
+                    label=path.name,
+                )
+            if stage:
+                stage("commit")
+            merge.end(s, old_cache)  # on this very connection, before it goes back to the pool
+            old_cache = None
+            uow.commit()
+        finally:
+            merge.end(s, old_cache)
     return _report(path, p, st, dry_run=False, confirmed=confirmed)
