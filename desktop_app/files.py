@@ -8,7 +8,6 @@ below them all. It knows nothing of the program's data.
 from __future__ import annotations
 
 import os
-import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -16,8 +15,13 @@ from pathlib import Path
 from desktop_app.domain.errors import DomainError
 
 
-def write_atomically(path: Path | str, data: bytes) -> None:
+def write_atomically(path: Path | str, data: bytes, *, private: bool) -> None:
     """Write next to the target, flush to the disk, then rename: a reader never sees half a file.
+
+    `private`: only this account may read the file (0600: key stores). Otherwise the
+    file gets the permissions a plain open() gives (0666 less the umask), so a PDF
+    or an export saved for a colleague or on a USB stick opens for them too. On
+    Windows the mode only decides read-only, and neither choice is read-only.
 
     The folder is made as needed; on any failure the temporary file is removed
     and the target is left as it was. The folder is flushed too where the system
@@ -26,7 +30,7 @@ def write_atomically(path: Path | str, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Same folder: os.replace must not cross disks.
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_beside(path, 0o600 if private else 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -37,6 +41,19 @@ def write_atomically(path: Path | str, data: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     _flush_folder(path.parent)
+
+
+def _create_beside(path: Path, mode: int) -> tuple[int, Path]:
+    """A new temporary file beside `path`, opened for writing. mkstemp would always make it 0600;
+    created here with `mode`, the system applies the umask as it does for any file the user saves."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+        try:
+            return os.open(tmp, flags, mode), tmp
+        except FileExistsError:
+            continue  # a name left by a crash, or another writer's: draw again
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def _flush_folder(folder: Path) -> None:
@@ -59,8 +76,8 @@ def write_through(path: Path | str, write: Callable[[Path], None]) -> None:
     """Let `write` fill a file beside `path`, then rename it over `path`: for a file streamed as it is made.
 
     A roster of many thousand members is written row by row rather than built in
-    memory. The file gets ordinary permissions (the user's own export, unlike
-    mkstemp's 0600), and a failure is said in Chinese: on Windows a file held
+    memory. The file gets ordinary permissions (the user's own export, as
+    write_atomically's not private), and a failure is said in Chinese: on Windows a file held
     open by Excel or WPS cannot be replaced.
     """
     path = Path(path)

@@ -145,7 +145,7 @@ class Settings:
 
     def save(self) -> None:
         text = json.dumps(asdict(self), ensure_ascii=False, indent=2)
-        write_atomically(data_dir() / "settings.json", text.encode("utf-8"))
+        write_atomically(data_dir() / "settings.json", text.encode("utf-8"), private=False)  # no secret in it
 
     def page_mm(self, landscape: bool = False) -> tuple[float, float]:
         """The chosen paper's (width, height) in mm; A4 when the name is unknown."""

@@ -151,5 +151,5 @@ def write_template(path: str | Path, meeting: MeetingDetail | None = None) -> Pa
         lines.append(["320102001-2025-0001", "李四", "", "请假", "外出就医", ""])
     buf = io.StringIO(newline="")
     csv.writer(buf, lineterminator="\r\n").writerows([[guard_csv(c) for c in line] for line in lines])
-    write_atomically(path, buf.getvalue().encode("utf-8-sig"))  # with the BOM
+    write_atomically(path, buf.getvalue().encode("utf-8-sig"), private=False)  # with the BOM
     return path

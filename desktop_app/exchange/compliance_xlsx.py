@@ -58,5 +58,5 @@ def export_compliance(sheet: ComplianceSheet, out: Path | str) -> int:
     """Write the sheet to `out` (.xlsx) atomically; returns the number of rows written."""
     buffer = BytesIO()
     compliance_workbook(sheet).save(buffer)
-    write_atomically(Path(out), buffer.getvalue())
+    write_atomically(Path(out), buffer.getvalue(), private=False)
     return len(sheet.lines)

@@ -80,5 +80,5 @@ def export_entries(entries: Sequence[EntryRow], out: Path | str, sheet_title: st
     """Write the entries to `out` (.xlsx); returns the number of entries written."""
     buffer = BytesIO()
     entries_workbook(entries, sheet_title).save(buffer)
-    write_atomically(Path(out), buffer.getvalue())
+    write_atomically(Path(out), buffer.getvalue(), private=False)
     return len(entries)

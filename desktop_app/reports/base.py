@@ -522,7 +522,7 @@ class ReportRenderer:
         """Render; if `out` is given, replace it only once the PDF is complete."""
         data = self.render()
         if out is not None:
-            write_atomically(Path(out), data)
+            write_atomically(Path(out), data, private=False)
         return data
 
 

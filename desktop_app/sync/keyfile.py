@@ -104,7 +104,7 @@ def reply_document(r: EnrolReply) -> bytes:
 
 
 def write_document(path: Path, document: bytes) -> None:
-    write_atomically(Path(path), document)
+    write_atomically(Path(path), document, private=False)  # public keys only, handed over
 
 
 def _load(path: Path, fmt: str, what: str) -> dict:

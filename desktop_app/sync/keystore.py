@@ -90,9 +90,7 @@ def write(path: Path, keys: SiteKeys, label: str) -> str:
     aad = (doc["sign_public"] + doc["box_public"]).encode("ascii")
     doc["nonce"] = base64.b64encode(nonce).decode("ascii")
     doc["sealed"] = base64.b64encode(AESGCM(wrap).encrypt(nonce, keys.private_bytes(), aad)).decode("ascii")
-    write_atomically(path, json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
-    if os.name == "posix":
-        os.chmod(path, 0o600)
+    write_atomically(path, json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"), private=True)
     return doc["protection"]["kind"]
 
 

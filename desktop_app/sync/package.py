@@ -176,7 +176,7 @@ def write(path: Path, signer: SiteKeys, reader_box_public: bytes, manifest: Mani
           plain: bool = False) -> int:
     """Write a package atomically and read it back; returns its size in bytes."""
     data = seal(signer, reader_box_public, manifest, files, plain)
-    write_atomically(path, data)
+    write_atomically(path, data, private=False)  # sealed to the reader, read from a stick
     # A bad stick or a full disk shows now, not at the street office next month.
     with open(path, "rb") as fh:
         back = fh.read()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 import pytest
 
@@ -12,7 +13,7 @@ from desktop_app.files import write_atomically, write_through
 
 def test_writes_the_bytes_making_the_folder(tmp_path):
     out = tmp_path / "new" / "表.xlsx"
-    write_atomically(out, b"abc")
+    write_atomically(out, b"abc", private=False)
     assert out.read_bytes() == b"abc"
     assert [p.name for p in out.parent.iterdir()] == ["表.xlsx"]  # no temporary file left
 
@@ -21,7 +22,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
     out = tmp_path / "a.csv"
     out.write_bytes(b"old")
     with pytest.raises(TypeError):
-        write_atomically(out, "not bytes")  # type: ignore[arg-type]
+        write_atomically(out, "not bytes", private=False)  # type: ignore[arg-type]
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]
 
@@ -66,7 +67,7 @@ def test_the_folder_is_flushed_after_the_rename(tmp_path, monkeypatch):
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
-    write_atomically(out, b"package")
+    write_atomically(out, b"package", private=False)
     assert synced[-1] == (True, True)  # the folder, once the file has its name
 
 
@@ -75,3 +76,61 @@ def test_sync_writes_its_files_through_the_one_helper():
 
     assert not hasattr(package, "atomic_write")
     assert package.write_atomically is keyfile.write_atomically is keystore.write_atomically is write_atomically
+
+
+posix_modes = pytest.mark.skipif(os.name != "posix", reason="Windows keeps no read permission bits")
+
+
+@pytest.fixture
+def umask():
+    """Set the process umask for one test, then put the old one back."""
+    old = os.umask(0o022)
+    yield os.umask
+    os.umask(old)
+
+
+@posix_modes
+@pytest.mark.parametrize("mask", [0o022, 0o002, 0o077])
+def test_a_file_for_people_gets_the_mode_a_plain_open_gives(tmp_path, umask, mask):
+    """A PDF or an export saved for a colleague or on a USB stick opens for them too (not mkstemp's 0600)."""
+    umask(mask)
+    plain = tmp_path / "plain.txt"
+    plain.write_bytes(b"x")
+    out = tmp_path / "台账.pdf"
+    write_atomically(out, b"%PDF", private=False)
+    assert stat.S_IMODE(out.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode) == 0o666 & ~mask
+
+
+@posix_modes
+def test_a_private_file_is_the_accounts_alone_whatever_the_umask(tmp_path, umask):
+    umask(0)
+    out = tmp_path / "site.dqkey"
+    out.write_bytes(b"old")
+    os.chmod(out, 0o644)
+    write_atomically(out, b"secret", private=True)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600 and out.read_bytes() == b"secret"
+
+
+@posix_modes
+def test_an_export_made_by_the_program_is_readable_by_others(tmp_path, umask):
+    from desktop_app.exchange import attendance
+
+    out = attendance.write_template(tmp_path / "签到导入模板.csv")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def test_a_leftover_temporary_name_is_passed_over(tmp_path, monkeypatch):
+    """A temporary file a crash left behind under the drawn name does not stop the next write."""
+    import uuid
+
+    class Drawn:
+        def __init__(self, hex_):
+            self.hex = hex_
+
+    draws = iter([Drawn("a" * 32), Drawn("b" * 32)])
+    monkeypatch.setattr(uuid, "uuid4", lambda: next(draws))
+    out = tmp_path / "表.csv"
+    (tmp_path / f".表.csv.{'a' * 8}.tmp").write_bytes(b"left by a crash")
+    write_atomically(out, b"rows", private=False)
+    assert out.read_bytes() == b"rows"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f".表.csv.{'a' * 8}.tmp", "表.csv"]
