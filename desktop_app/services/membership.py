@@ -124,6 +124,23 @@ def standings(s: Session, rows: Sequence[tuple], day: date) -> dict[str, rules.S
     }
 
 
+def members_on(s: Session, day: date, org_ids: set[str] | None = None) -> dict[str, rules.Standing]:
+    """Who was a member on `day`, with their standing then, in roster order (序号, then pinyin).
+
+    The one reading of a past roster that 概览 and 支部考评 count: someone who joined
+    later or had left by `day` is out, one who left since is in, and each sits in the
+    branch they sat in that day. `org_ids` narrows to members in those organisations
+    today (a community's scope). 双报到 members are kept apart from the roster.
+    """
+    q = (select(Member.id, Member.category, Member.joined_date, Member.confirmed_date, Member.status,
+                Member.org_id)
+         .where(Member.deleted.is_(False), Member.id.not_in(registered_member_ids()))
+         .order_by(Member.seq, Member.name_pinyin))
+    if org_ids is not None:
+        q = q.where(Member.org_id.in_(org_ids))
+    return {mid: one for mid, one in standings(s, s.execute(q).all(), day).items() if one.member}
+
+
 class StandingBook:
     """Members' standings on any day, from one read of their dated facts (for figures over many days)."""
 

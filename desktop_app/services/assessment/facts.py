@@ -18,14 +18,14 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import development as dev_rules
 from desktop_app.domain import meetings as meeting_rules
-from desktop_app.domain import members as member_rules
 from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
 from desktop_app.services.dues.facts import DuesCalculator, facts_of, members_of, month_state
 from desktop_app.services.dues.rates import rate_rules_in
+from desktop_app.services.membership import members_on
 from desktop_app.services.orgtree import OrgTree
 from desktop_app.store.models import Member
-from desktop_app.store.models_cobuilding import Activity, ActivityOrg, ActivityUnit, registered_member_ids
+from desktop_app.store.models_cobuilding import Activity, ActivityOrg, ActivityUnit
 from desktop_app.store.models_development import Applicant, DevelopmentStep
 from desktop_app.store.models_meetings import Attendance, CommitteeMember, Evaluation, Meeting
 from desktop_app.store.models_service import Visit, VisitMember, Wish
@@ -102,17 +102,15 @@ class YearFacts:
 
     @cached_property
     def roster(self) -> dict[str, list[tuple[str, str]]]:
-        """(id, name) of members on the roster, by branch: as 党员名册 and 概览 count them, so without
-        those moved into the 双报到 register (their records of the year still count, through member_branch)."""
+        """(id, name) of the members on the assessment day, by the branch they sat in then: as 概览 counts
+        them, so a past year is judged on its own members, not today's (a member who left since still
+        counts, one who joined since does not), and without those moved into the 双报到 register (their
+        records of the year still count, through member_branch)."""
         out: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        q = (select(Member.id, Member.name, Member.org_id)
-             .where(Member.deleted.is_(False), Member.status.not_in(member_rules.GONE_STATUSES),
-                    Member.id.not_in(registered_member_ids()))
-             .order_by(Member.seq, Member.name_pinyin))
-        for mid, name, org_id in self.s.execute(q):
-            b = self.branch_id(org_id)
+        for mid, one in members_on(self.s, self.as_of).items():
+            b = self.branch_id(one.org_id)
             if b:
-                out[b].append((mid, name))
+                out[b].append((mid, self.member_branch[mid][1]))
         return out
 
     @cached_property

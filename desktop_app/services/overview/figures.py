@@ -18,12 +18,11 @@ from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain.service_flow import Period
 from desktop_app.services import auth, service_stats
 from desktop_app.services.database import Database
-from desktop_app.services.membership import standings
+from desktop_app.services.membership import members_on
 from desktop_app.services.orgtree import subtree_ids
 from desktop_app.services.overview.shared import Shared
 from desktop_app.services.site import center_name
-from desktop_app.store.models import Member, Organization
-from desktop_app.store.models_cobuilding import registered_member_ids
+from desktop_app.store.models import Organization
 from desktop_app.store.models_ledger import DuesRecord
 from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.views.overview import Charts, CommunityColumn, Dashboard, Figure
@@ -54,15 +53,8 @@ def _in(col, ids: set[str] | None):
 
 
 def _members(s: Session, ids: set[str] | None, day: date) -> tuple[int, int, int]:
-    rows = s.execute(
-        select(Member.id, Member.category, Member.joined_date, Member.confirmed_date, Member.status)
-        .where(Member.deleted.is_(False), Member.id.not_in(registered_member_ids()), _in(Member.org_id, ids))
-    ).all()
-    st = standings(s, rows, day)
     full = prob = 0
-    for one in st.values():
-        if not one.member:
-            continue
+    for one in members_on(s, day, ids).values():
         if one.category == "预备党员":
             prob += 1
         elif one.category == "正式党员":
