@@ -7,8 +7,10 @@ A write declares what it changes (`changes`): once it has succeeded, the bus
 carries that set and every page showing any of it refreshes. Reads declare nothing.
 
 The callable gets a Job: `job.report(done, total)` updates the progress dialog
-and raises Cancelled once the user pressed 取消. Signals cross threads as
-queued connections, so the callbacks always run on the GUI thread.
+and raises Cancelled once the user pressed 取消; `job.report(done, total, text)`
+also puts `text` over the bar (第 2 / 5 个数据包 over that package's bar), in the
+same dialog. Signals cross threads as queued connections, so the callbacks
+always run on the GUI thread.
 """
 
 from __future__ import annotations
@@ -34,10 +36,14 @@ class Job:
     def __init__(self, signals: "_Signals"):
         self._signals = signals
         self.cancel_requested = False
+        self._text: str | None = None
 
-    def report(self, done: int, total: int) -> None:
+    def report(self, done: int, total: int, text: str | None = None) -> None:
         if self.cancel_requested:
             raise Cancelled()
+        if text is not None and text != self._text:  # sent when it changes, not with every row count
+            self._text = text
+            self._signals.text.emit(text)
         self._signals.progress.emit(int(done), int(total))
 
 
@@ -45,6 +51,7 @@ class _Signals(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
     progress = Signal(int, int)
+    text = Signal(str)
 
 
 class _Task(QRunnable):
@@ -96,6 +103,7 @@ def run_op(
             dialog.setValue(min(done, total) if total else 0)
 
         signals.progress.connect(on_progress)
+        signals.text.connect(dialog.setLabelText)
 
     def finish() -> None:
         _running.discard(signals)

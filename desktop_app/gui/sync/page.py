@@ -19,9 +19,8 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QProgressDialog, QTabWidget, QWidget,
+    QCheckBox, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QTabWidget, QWidget,
 )
 
 from desktop_app.gui import icons
@@ -41,12 +40,6 @@ from desktop_app.services import sync
 from desktop_app.services.sync import ImportPreview
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.sync import BatchReport, CommunityStatus, ImportReport, KeyInfo, KeyUseResult, PackageCheck, SyncState
-
-
-class _PackageStarted(QObject):
-    """From the batch's worker thread: which package of how many is being merged (queued to the GUI thread)."""
-
-    started = Signal(int, int, str)
 
 
 class SyncPage(Page):
@@ -388,30 +381,17 @@ class SyncPage(Page):
             return
         paths = confirm.paths
         rows = {c.path: c.rows for c in checks}
-        before = [sum(rows[p] for p in paths[:k]) for k in range(len(paths))]  # rows of the packages before each
-        grand = max(sum(rows[p] for p in paths), 1)
-        tell = _PackageStarted(self)
-        tell.started.connect(self._package_started)
-        seen = [-1]
         db = self.ctx.db
 
         def work(job):
             def progress(k: int, n: int, done: int, total: int) -> None:
-                if k != seen[0]:
-                    seen[0] = k
-                    tell.started.emit(k, n, paths[k].name)
-                job.report(before[k] + min(done, rows[paths[k]]), grand)  # overall; raises Cancelled to stop
+                total = total or rows[paths[k]]  # (0 while the package is verified: its rows from the check)
+                job.report(min(done, total), total, f"正在导入第 {k + 1} / {n} 个数据包：{paths[k].name}")
 
-            return sync.import_packages(db, paths, progress=progress)
+            return sync.import_packages(db, paths, progress=progress)  # job.report raises Cancelled to stop
 
         run_op(self, work, self._batch_imported, label=f"正在导入 {len(paths)} 个数据包…",
                changes=changes(Change.ALL))
-
-    def _package_started(self, k: int, n: int, name: str) -> None:
-        text = f"正在导入第 {k + 1} / {n} 个数据包：{name}"
-        self.status(text)
-        for dialog in self.findChildren(QProgressDialog):  # the one run_op shows for the batch
-            dialog.setLabelText(text)
 
     def _batch_imported(self, report: BatchReport) -> None:
         self.status(f"导入 {len(report.items)} 个数据包：{len(report.imported)} 个已导入，"
