@@ -10,10 +10,9 @@ from sqlalchemy import func, select
 
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
-from desktop_app.services.membership import standings
+from desktop_app.services.membership import members_on
 from desktop_app.services.database import Database
-from desktop_app.store.models import Household, Member, Organization, Resident
-from desktop_app.store.models_cobuilding import registered_member_ids
+from desktop_app.store.models import Household, Organization, Resident
 
 
 @dataclass(frozen=True)
@@ -47,11 +46,7 @@ def overview(db: Database, on: date | None = None) -> Overview:
                 .group_by(Organization.kind)
             ).all()
         )
-        rows = s.execute(
-            select(Member.id, Member.category, Member.joined_date, Member.confirmed_date, Member.status)
-            .where(Member.deleted.is_(False), Member.id.not_in(registered_member_ids()))
-        ).all()
-        by_cat = Counter(one.category for one in standings(s, rows, on).values() if one.member)
+        by_cat = Counter(one.category for one in members_on(s, on).values())
 
         def live(model) -> int:
             return s.scalar(select(func.count()).select_from(model).where(model.deleted.is_(False))) or 0
