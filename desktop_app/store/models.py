@@ -45,9 +45,10 @@ class Member(SyncMixin, Base):
                             sqlite_where=text("deleted = 0")),)
 
     seq: Mapped[int] = mapped_column(BigInt, default=0)  # 序号 as kept by the center
-    # No index on the name or initials alone (db/versions/0031): searches read ix_member_roster, a name by the pinyin's.
+    # No index on the name, its pinyin or initials (db/versions/0031, 0032): keys spread over their whole range
+    # cost every import into a big roster a write of each leaf; searches and name lookups read ix_member_roster.
     name: Mapped[str] = mapped_column(String(40))
-    name_pinyin: Mapped[str] = mapped_column(String(200), default="", index=True)
+    name_pinyin: Mapped[str] = mapped_column(String(200), default="")
     name_initials: Mapped[str] = mapped_column(String(40), default="")
     org_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"), index=True)
     id_number: Mapped[str] = mapped_column(String(18))  # uq_member_live_id_number leads with it

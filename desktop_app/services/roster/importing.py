@@ -132,9 +132,9 @@ INTO_INDEXES_CACHE_KIB = 65536  # rows going one by one into the indexes of a bi
 def cache_kib(rebuilt: bool) -> int:
     """The page cache for a bulk insert of members.
 
-    Into a roster bigger than the file every row goes into seven indexes, five with keys spread over
-    their whole range: 64 MB keeps more of their pages cached (1,000,000 members as ten files of
-    100,000: about 8% less CPU, peak about 430 MB). The cache grows only with the pages touched, so a
+    Into a roster bigger than the file every row goes into each member index as it is written, the
+    live ID number's with keys spread over its whole range: 64 MB keeps more of their pages cached
+    (1,000,000 members as ten files of 100,000: about 8% less CPU, peak about 430 MB). The cache grows only with the pages touched, so a
     small file into a big roster costs no more memory.
     """
     return CACHE_KIB if rebuilt else INTO_INDEXES_CACHE_KIB
