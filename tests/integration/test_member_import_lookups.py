@@ -47,6 +47,7 @@ def outline(preview):
 @pytest.mark.parametrize("lookup_max", [0, 10_000])  # 0: every file counts as big; 10,000: none does
 def test_scan_lookup_and_empty_roster_give_the_same_preview_and_apply(db, tmp_path, monkeypatch, lookup_max):
     monkeypatch.setattr(importing, "LOOKUP_MAX", lookup_max)
+    monkeypatch.setattr(importing, "SCAN_SHARE", 1)  # a file bigger than the roster is a pass over it
     first = roster.preview_import(db, member_file(tmp_path / "a.csv", range(30)))  # empty roster
     assert outline(first)[0] == 30
     roster.apply_import(db, first)
@@ -125,3 +126,13 @@ def test_rows_into_a_bigger_roster_get_the_bigger_page_cache(db, tmp_path, monke
     assert seen[1:] == [-65536]
     with db.engine.connect() as conn:  # the pool's connection keeps the size it had
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar() not in (-65536, -16384)
+
+
+def test_a_file_a_little_bigger_than_the_roster_is_looked_up_and_a_much_bigger_one_read_in_one_pass(
+        db, tmp_path, monkeypatch):
+    # Looking the numbers up beats a pass over the roster until the file is 5 times the roster (measured:
+    # importing._scan_instead); the roster is counted only as far as that.
+    monkeypatch.setattr(importing, "LOOKUP_MAX", 0)
+    roster.apply_import(db, roster.preview_import(db, member_file(tmp_path / "a.csv", range(30))))
+    with db.engine.connect() as conn:
+        assert [importing._scan_instead(conn, n) for n in (30, 40, 149, 150, 400)] == [False, False, False, True, True]
