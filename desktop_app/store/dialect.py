@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 
@@ -134,3 +135,85 @@ def conditions_in(conn, key, values: Collection[str], chunk: int = 500) -> Itera
         return
     for k in range(0, len(wanted), chunk):
         yield key.in_(wanted[k:k + chunk])
+
+
+# --- SQLite's write-ahead log while a street merges a pile of packages ------------------
+
+WAL_CAP_BYTES = 1 << 30
+"""How far the WAL may grow while a batch merges before it is copied into the file (1 GiB).
+
+SQLite checkpoints by default once the WAL passes 1,000 pages (4 MB), so after every
+package of a batch: each package's new random-UUID keys touch nearly every leaf of the
+id indexes, and every such checkpoint copies those pages into the file again, with an
+fsync. Held to this cap, a page changed by several packages is copied once. The cap is
+disk space on the street's PC: the WAL file stays at most about the cap plus one package
+until the batch ends, when it is copied and cut back to nothing.
+"""
+
+_WAL_KEY = "dangqun_wal_autocheckpoint"  # on a pooled connection's record: the setting to give back
+
+
+def _give_back(dbapi_conn, record) -> None:
+    """checkin: a connection lent to a batch gets its own checkpoint setting back before anyone else has it."""
+    old = record.info.pop(_WAL_KEY, None)
+    if old is not None and dbapi_conn is not None:
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute(f"PRAGMA wal_autocheckpoint = {int(old)}")
+        finally:
+            cur.close()
+
+
+@contextmanager
+def checkpoints_deferred(engine) -> Iterator[None]:
+    """While the block runs, SQLite copies its WAL into the file only past WAL_CAP_BYTES; all of it at the end.
+
+    Every connection taken from the pool meanwhile (the merge's, and any the
+    window reads with) checkpoints at the cap; each gets its own setting back when
+    it returns to the pool, so nothing outlives the block, whether it commits, is
+    refused or cancelled. Each package is still its own commit: a crash mid-batch
+    leaves a WAL that SQLite replays at the next open, the packages before it whole.
+    PostgreSQL: nothing to do (its own checkpoints do not follow a program's commits).
+    """
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    if not event.contains(engine, "checkin", _give_back):
+        event.listen(engine, "checkin", _give_back)
+
+    def lend(dbapi_conn, record, _proxy) -> None:
+        if _WAL_KEY in record.info:
+            return
+        cur = dbapi_conn.cursor()
+        try:
+            old = cur.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+            pages = max(1000, WAL_CAP_BYTES // cur.execute("PRAGMA page_size").fetchone()[0])
+            cur.execute(f"PRAGMA wal_autocheckpoint = {pages}")
+        finally:
+            cur.close()
+        record.info[_WAL_KEY] = old
+
+    event.listen(engine, "checkout", lend)
+    try:
+        yield
+    finally:
+        event.remove(engine, "checkout", lend)
+        _truncate_wal(engine)
+
+
+def _truncate_wal(engine) -> None:
+    """Copy the whole WAL into the file and cut it to nothing (a reader still in it: copied as far as it may).
+
+    Best effort: the packages are committed by then, and a WAL left over (disk full,
+    say) is copied at SQLite's next checkpoint. On the driver's own cursor, as SQLite
+    itself would checkpoint: no write of ours, so nothing waits for the file's check.
+    """
+    try:
+        with engine.connect() as conn:
+            cur = conn.connection.dbapi_connection.cursor()
+            try:
+                cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                cur.close()
+    except Exception:  # noqa: BLE001 - not the batch's failure: see above
+        pass
