@@ -133,7 +133,7 @@ class Manifest:
     package_id: str
     seq: int
     created_at: datetime
-    schema_version: str
+    schema_version: str  # the sender's sync format (store.migrate.SYNC_FORMAT); the name older programs read
     site: SiteRef
     street_org_code: str
     key_fingerprint: str
@@ -231,8 +231,12 @@ def _site(obj, what: str, optional: bool = False) -> SiteRef | None:
     )
 
 
-def validate_manifest(obj: object, schema_version: str) -> Manifest:
-    """Check a manifest read from a package (after its signature was checked) and type it."""
+def validate_manifest(obj: object, sync_format: str) -> Manifest:
+    """Check a manifest read from a package (after its signature was checked) and type it.
+
+    `schema_version` carries the sender's sync format (store.migrate.SYNC_FORMAT),
+    not its database head: migrations that leave what travels alone do not part sites.
+    """
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise PackageRefused("这不是本程序的同步数据包（清单格式不符）")
     fv = _get(obj, "format_version", int, "格式版本")
@@ -240,12 +244,12 @@ def validate_manifest(obj: object, schema_version: str) -> Manifest:
         if fv > FORMAT_VERSION:
             raise PackageRefused(f"数据包格式（第 {fv} 版）比本程序新，请先升级程序")
         raise PackageRefused(f"数据包格式（第 {fv} 版）过旧：请对方升级程序，按 README“重新登记”一节重新登记后再导出")
-    sv = _get(obj, "schema_version", str, "数据库版本")
-    if sv != schema_version:
-        if sv > schema_version:
-            raise PackageRefused(f"数据包来自更新的程序（数据库版本 {sv}，本库 {schema_version}），请先升级本程序")
+    sv = _get(obj, "schema_version", str, "数据版本")
+    if sv != sync_format:
+        if sv > sync_format:
+            raise PackageRefused(f"数据包来自更新的程序（数据版本 {sv}，本程序 {sync_format}），请先升级本程序")
         raise PackageRefused(
-            f"数据包来自较旧的程序（数据库版本 {sv}，本库 {schema_version}），请对方升级程序后重新导出"
+            f"数据包来自较旧的程序（数据版本 {sv}，本程序 {sync_format}），请对方升级程序后重新导出"
         )
     kind = _get(obj, "kind", str, "数据包类型")
     if kind not in KINDS:

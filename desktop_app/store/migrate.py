@@ -24,6 +24,17 @@ if TYPE_CHECKING:
 # Alembic's own view of db/versions.
 SCHEMA_HEAD = "0032"
 
+# What a sync package carries (manifest.schema_version), apart from the
+# database's own head: a migration that only adds or drops an index must not
+# make every site upgrade on the same day. Programs up to 0031 wrote and
+# required their head there, so the format is named by the last of them; the
+# synced columns last changed in 0021. A migration that changes a synced table
+# (its columns or types, a table added or removed) sets this to its own number;
+# a change of the wire codec (sync/codec.py's text forms) does too, through a
+# migration that changes nothing else. tests/integration/test_sync_format.py
+# compares the synced columns of a database at this revision with one at the head.
+SYNC_FORMAT = "0031"
+
 
 def alembic_config(url: str) -> "Config":
     from alembic.config import Config

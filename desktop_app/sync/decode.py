@@ -1,7 +1,7 @@
 """Reading a package whole before anything is written: open, check, decode.
 
 Verification reads the whole package before a single row is written: the
-signature under this street's key, every checksum, the schema version, the
+signature under this street's key, every checksum, the sync format, the
 file list, who sent it to whom, every row count and every value against its
 column's type. A tampered, truncated, foreign or wrong-key package is refused
 whole, with a message that says what to do. What comes out (`Verified`) is
@@ -84,14 +84,14 @@ class Verified:
         return sum(len(t) for t in self.tables)
 
 
-def open_package(path: Path, keys: SiteKeys, signers: package.SignerLookup, schema_version: str, site_id: str,
+def open_package(path: Path, keys: SiteKeys, signers: package.SignerLookup, sync_format: str, site_id: str,
                  role: str, street_site_id: str, storage=None) -> Verified:
     """Everything about a package that can be checked without writing; raises PackageRefused.
 
     `storage` is the SQLite dialect when the rows should come out as SQLite keeps
     them (see _column_reader), None for plain Python values.
     """
-    opened = package.open_file(path, keys, signers, schema_version)
+    opened = package.open_file(path, keys, signers, sync_format)
     m = opened.manifest
     check_parties(m, site_id, role, street_site_id)
     tables = decode_tables(m, opened.files, storage=storage)

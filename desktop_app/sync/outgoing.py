@@ -36,7 +36,7 @@ from desktop_app.domain.clock import local_text
 from desktop_app.domain.errors import Conflict, NotFound
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.sync_rules import STREET, UPSTREAM, Confirmation, Manifest, TableEntry, table_file
-from desktop_app.store.migrate import SCHEMA_HEAD
+from desktop_app.store.migrate import SYNC_FORMAT
 from desktop_app.store.models import Organization
 from desktop_app.store.models_sync import SyncExport, SyncImport, SyncPeer, SyncRowState
 from desktop_app.sync import handover, package
@@ -173,7 +173,7 @@ def write_tables(
         entries.append(TableEntry(table.name, table_file(table.name), len(texts), package.sha256(data),
                                   tuple(header)))
         counts[table.name] = len(texts)
-    manifest = Manifest(tables=tuple(entries), schema_version=SCHEMA_HEAD, app_version=__version__,
+    manifest = Manifest(tables=tuple(entries), schema_version=SYNC_FORMAT, app_version=__version__,
                         key_fingerprint=signer.fingerprint, **head)
     size = package.write(path, signer, reader_box_public, manifest, files, plain)
     return manifest, size, counts

@@ -196,7 +196,7 @@ class Opened:
     encrypted: bool
 
 
-def open_file(path: Path, keys: SiteKeys, signers: SignerLookup, schema_version: str) -> Opened:
+def open_file(path: Path, keys: SiteKeys, signers: SignerLookup, sync_format: str) -> Opened:
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -205,7 +205,7 @@ def open_file(path: Path, keys: SiteKeys, signers: SignerLookup, schema_version:
         data = path.read_bytes()
     except FileNotFoundError:
         raise PackageRefused(f"找不到文件 {path}") from None
-    return open_bytes(data, keys, signers, schema_version)
+    return open_bytes(data, keys, signers, sync_format)
 
 
 def _mb(n: int) -> str:
@@ -233,7 +233,7 @@ def check_sizes(infos: list[zipfile.ZipInfo]) -> None:
         raise PackageRefused(f"数据包解压后总计 {_mb(total)}，超过上限 {_mb(MAX_INFLATED)}，未解压，未导入任何数据")
 
 
-def open_bytes(data: bytes, keys: SiteKeys, signers: SignerLookup, schema_version: str) -> Opened:
+def open_bytes(data: bytes, keys: SiteKeys, signers: SignerLookup, sync_format: str) -> Opened:
     """Check a package whole: container, its sender's signature, manifest, file list, checksums."""
     if len(data) > MAX_FILE:
         raise PackageRefused(f"数据包文件过大（{_mb(len(data))}，上限 {_mb(MAX_FILE)}），不是本程序生成的数据包，未读取")
@@ -272,7 +272,7 @@ def open_bytes(data: bytes, keys: SiteKeys, signers: SignerLookup, schema_versio
         public, fingerprint = signers(site_id)
         if not crypto.verify(public, mbytes, signature):
             raise PackageRefused(_signature_message(obj, fingerprint))
-        manifest = validate_manifest(obj, schema_version)
+        manifest = validate_manifest(obj, sync_format)
         if manifest.key_fingerprint != fingerprint:
             raise PackageRefused("数据包清单中的签名密钥指纹与登记的不符")
         expected = {MANIFEST, SIGNATURE} | {t.file for t in manifest.tables}

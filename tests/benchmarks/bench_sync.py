@@ -99,14 +99,14 @@ def _clone(args: tuple) -> int:
     """A copy of a community package under new ids throughout: another community, as far as the merge can tell."""
     street_path, source, out, n, keep = args
     from desktop_app.domain.sync_rules import Manifest, SiteRef, TableEntry, validate_manifest
-    from desktop_app.store.migrate import SCHEMA_HEAD, open_database
+    from desktop_app.store.migrate import SYNC_FORMAT, open_database
     from desktop_app.services import sync
     from desktop_app.sync import keyfile, package
     from desktop_app.sync.crypto import SiteKeys
 
     street, _ = open_database(Path(street_path))
     keys, _ = sync.load_keys(street)
-    opened = package.open_file(source, keys, sync.keys.signers(street), SCHEMA_HEAD)
+    opened = package.open_file(source, keys, sync.keys.signers(street), SYNC_FORMAT)
     ns = uuid.uuid5(uuid.NAMESPACE_URL, f"dangqun-bench-{n}")
     mapping: dict[bytes, bytes] = {}
 
@@ -154,7 +154,7 @@ def _clone(args: tuple) -> int:
                      schema_version=m.schema_version, site=site, street_org_code=m.street_org_code,
                      key_fingerprint=own.fingerprint, full=m.full, since=m.since, until=m.until, tables=tables,
                      app_version=m.app_version)
-    validate_manifest(json.loads(package.manifest_bytes(clone)), SCHEMA_HEAD)
+    validate_manifest(json.loads(package.manifest_bytes(clone)), SYNC_FORMAT)
     return package.write(out, own, keys.box_public, clone, files)
 
 

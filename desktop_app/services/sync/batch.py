@@ -43,7 +43,7 @@ from desktop_app.domain.sync_rules import PackageRefused
 from desktop_app.services.sync.incoming import Reader, merge_package, open_verified, reader
 from desktop_app.store import dialect as store_dialect
 from desktop_app.store.db import Database
-from desktop_app.store.migrate import SCHEMA_HEAD
+from desktop_app.store.migrate import SYNC_FORMAT
 from desktop_app.sync import decode, package
 from desktop_app.sync.merge import Progress, Stage
 from desktop_app.views.sync import CANCELLED, BatchItem, BatchReport, ImportReport, PackageCheck
@@ -71,7 +71,7 @@ def check_packages(db: Database, paths: Iterable[Path], progress: Progress | Non
         if progress:
             progress(k, len(paths))
         try:
-            opened = package.open_file(path, r.keys, r.signers, SCHEMA_HEAD)
+            opened = package.open_file(path, r.keys, r.signers, SYNC_FORMAT)
             m = opened.manifest
             del opened  # (its inflated tables: one package in memory at a time)
             decode.check_parties(m, r.site_id, r.info.role, r.info.street_site_id)

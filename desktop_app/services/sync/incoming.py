@@ -27,7 +27,7 @@ from desktop_app.store import audit, scope
 from desktop_app.store import dialect as store_dialect
 from desktop_app.store.base import utcnow
 from desktop_app.store.db import Database
-from desktop_app.store.migrate import SCHEMA_HEAD
+from desktop_app.store.migrate import SYNC_FORMAT
 from desktop_app.store.models_sync import SyncImport
 from desktop_app.store.models_sync import SyncEnrolment
 from desktop_app.sync import decode, handover, merge, ownership
@@ -76,7 +76,7 @@ def open_verified(path: Path, r: Reader) -> Verified:
     """Read and check the whole package under the reader's key; raises PackageRefused naming the file."""
     try:
         with decode.quiet_gc():
-            return decode.open_package(path, r.keys, r.signers, SCHEMA_HEAD, r.site_id, r.info.role,
+            return decode.open_package(path, r.keys, r.signers, SYNC_FORMAT, r.site_id, r.info.role,
                                        r.info.street_site_id, r.storage)
     except PackageRefused as exc:
         raise PackageRefused(f"数据包“{path.name}”未导入：{exc}") from None

@@ -1,0 +1,137 @@
+"""Packages name what they carry (SYNC_FORMAT), not the database head: a migration that leaves
+the synced tables alone does not make every site upgrade on the same day."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import MetaData, func, select
+
+from desktop_app.domain.sync_rules import PackageRefused
+from desktop_app.services import site, sync
+from desktop_app.store import migrate
+from desktop_app.store.db import Database
+from desktop_app.store.models import Member
+from desktop_app.sync import keystore
+from desktop_app.sync.codec import is_synced
+from tests.integration.sync_world import copy_db, fingerprint
+from tests.integration.test_sync_tamper import _community
+
+
+# --- the constant against the migrations --------------------------------------------
+
+def synced_columns(path: Path, revision: str) -> dict[str, dict[str, tuple[str, bool]]]:
+    """Each synced table of a database migrated to `revision`: its columns' types and nullability."""
+    db = Database.at(path)
+    try:
+        migrate.upgrade(db, revision)
+        md = MetaData()
+        md.reflect(db.engine)
+    finally:
+        db.dispose()
+    # the rule the sync code uses (codec.is_synced), so a table added or dropped counts too
+    return {t.name: {c.name: (str(c.type), bool(c.nullable)) for c in t.columns}
+            for t in md.sorted_tables if is_synced(t)}
+
+
+def format_differences(tmp_path: Path, sync_format: str) -> list[str]:
+    old = synced_columns(tmp_path / f"at-{sync_format}.db", sync_format)
+    new = synced_columns(tmp_path / "at-head.db", migrate.SCHEMA_HEAD)
+    out = [f"表 {t} 只在 {sync_format}" for t in sorted(set(old) - set(new))]
+    out += [f"表 {t} 只在 {migrate.SCHEMA_HEAD}" for t in sorted(set(new) - set(old))]
+    out += [f"表 {t} 的列不同" for t in sorted(set(old) & set(new)) if old[t] != new[t]]
+    return out
+
+
+def test_the_synced_tables_are_those_of_the_sync_format(tmp_path):
+    diff = format_differences(tmp_path, migrate.SYNC_FORMAT)
+    assert not diff, (
+        f"a migration since {migrate.SYNC_FORMAT} changed what a sync package carries: "
+        f"bump SYNC_FORMAT in desktop_app/store/migrate.py to its number ({'; '.join(diff)})"
+    )
+
+
+@pytest.mark.parametrize("older, seen", [
+    ("0020", "表 cobuild_cost 只在"),  # 0021 added the 共驻共建 cost, 问需 and 单位报到 tables
+    ("0017", "表 transfer 的列不同"),  # 0018 added the 介绍信 columns to transfer
+])
+def test_the_comparison_sees_a_change_of_the_synced_tables(tmp_path, older, seen):
+    assert any(d.startswith(seen) for d in format_differences(tmp_path, older))
+
+
+def test_the_sync_format_is_a_known_revision_not_after_the_head():
+    assert migrate.SYNC_FORMAT in migrate.known_revisions()
+    assert migrate.SYNC_FORMAT <= migrate.SCHEMA_HEAD
+
+
+# --- packages from a program at another head ------------------------------------------
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    d = tmp_path_factory.mktemp("format")
+    street, _ = migrate.open_database(d / "street.db")
+    site.init_site(street, "320102", "梅园街道党工委", "street")
+    sync.new_key(street, d / "street.dqkey")
+    community = _community(d / "c1.db", "320102001", street, d)  # enrolled, its key in c1.dqkey
+    plain = sync.export_package(community, d / "c1.zip", plain=True).path
+    street.dispose()
+    community.dispose()
+    return {"dir": d, "street": d / "street.db", "plain": plain}
+
+
+@pytest.fixture
+def street(world, tmp_path):
+    copy_db(world["street"], tmp_path / "street.db")
+    db, _ = migrate.open_database(tmp_path / "street.db")
+    yield db
+    db.dispose()
+
+
+def labelled(world, version: str) -> bytes:
+    """The community's package as a program writing `version` would have made it, signed by its key."""
+    with zipfile.ZipFile(io.BytesIO(world["plain"].read_bytes())) as zf:
+        entries = {i.filename: zf.read(i.filename) for i in zf.infolist()}
+    manifest = json.loads(entries["manifest.json"])
+    manifest["schema_version"] = version
+    entries["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode()
+    entries["manifest.sig"] = keystore.read(world["dir"] / "c1.dqkey").sign(entries["manifest.json"])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in entries.items():
+            zf.writestr(name, content)
+    return buf.getvalue()
+
+
+def test_a_package_carries_the_sync_format_not_the_database_head(world):
+    with zipfile.ZipFile(world["plain"]) as zf:
+        assert json.loads(zf.read("manifest.json"))["schema_version"] == migrate.SYNC_FORMAT
+
+
+def test_a_package_of_a_program_at_0031_is_taken_by_a_later_head(world, street, tmp_path):
+    # 0032 only dropped an index: the street at 0032 takes what a community still at 0031 sends
+    assert migrate.current_revision(street) == migrate.SCHEMA_HEAD != "0031"
+    path = tmp_path / "c1-0031.zip"
+    path.write_bytes(labelled(world, "0031"))
+    sync.import_package(street, path)
+    with street.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Member.__table__).where(Member.name.like("党员%"))) == 5
+
+
+@pytest.mark.parametrize("version, words", [
+    ("0030", "数据包来自较旧的程序（数据版本 0030，本程序 0031），请对方升级程序后重新导出"),
+    ("9999", "数据包来自更新的程序（数据版本 9999，本程序 0031），请先升级本程序"),
+])
+def test_a_package_of_another_format_is_refused_untouched(world, street, tmp_path, version, words):
+    words = words.replace("0031", migrate.SYNC_FORMAT)
+    before = fingerprint(street)
+    path = tmp_path / f"c1-{version}.zip"
+    path.write_bytes(labelled(world, version))
+    for dry in (True, False):
+        with pytest.raises(PackageRefused) as exc:
+            sync.import_package(street, path, dry_run=dry)
+        assert words in str(exc.value), str(exc.value)
+    assert fingerprint(street) == before
