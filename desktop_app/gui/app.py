@@ -51,6 +51,13 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def _fitting():
+    """A dialog before the first page has its rows fits the screen (gui.widgets.fit: the filter waits for those rows)."""
+    from desktop_app.gui.widgets import fit
+
+    return fit.fitting(QApplication.instance())
+
+
 def _with_progress(label: str | None, fn):
     """Run fn(job) off the GUI thread (behind a progress dialog when labelled), waiting for it here."""
     from PySide6.QtCore import QEventLoop
@@ -99,7 +106,8 @@ def _key_for(db_path: Path) -> str | None:
         return typed
     if opens_with(path, default_key(path)):
         return None  # plain, or the environment's / the operating system's key opens it
-    key, wrong = ask_key(None, path, lambda k: opens_with(path, k))
+    with _fitting():
+        key, wrong = ask_key(None, path, lambda k: opens_with(path, k))
     if key is None:
         raise KeyProblem(
             f"密钥已输错 {TRIES} 次，数据库没有打开，也没有被改动。请找到设置加密时打印的密钥单后再试。" if wrong
@@ -131,7 +139,8 @@ def watch_file(window, db, on_damaged, then: Callable[[], None] | None = None) -
     """Run the file's check once the window's first reads have delivered; on_damaged(CorruptDatabase) if it fails,
     else `then()` (work that writes at start: its write must not be the one that meets the damage, unreported).
 
-    Then too the garbage collector goes back to its usual pace (_collect_seldom).
+    Then too the garbage collector goes back to its usual pace (_collect_seldom), and every dialog
+    is fitted to the screen from then on (gui.widgets.fit).
 
     The check reads the whole file (a quarter of a second of CPU at 3,000 members):
     run before the first page, it delayed the roster by as much. Until it has passed,
@@ -140,6 +149,7 @@ def watch_file(window, db, on_damaged, then: Callable[[], None] | None = None) -
     from PySide6.QtCore import QElapsedTimer, QTimer
 
     from desktop_app.gui import ops
+    from desktop_app.gui.widgets import fit
     from desktop_app.services.database import CorruptDatabase
 
     gate = db.gate
@@ -154,6 +164,7 @@ def watch_file(window, db, on_damaged, then: Callable[[], None] | None = None) -
         timer.stop()
         timer.deleteLater()
         _collect_as_usual()
+        fit.install(QApplication.instance())
         if gate is not None and gate.problems:
             # An early write ran the check and was refused: that refusal alone would not offer the backup.
             on_damaged(CorruptDatabase(db.path, gate.problems))
@@ -194,8 +205,10 @@ def open_context(db_path: Path, demo: bool, parent=None, ask_setup=None):
         dlg = SetupDialog(parent)
         if ask_setup is not None:
             ask_setup(dlg)
-        elif dlg.exec() != SetupDialog.DialogCode.Accepted:
-            return None
+        else:
+            with _fitting():
+                if dlg.exec() != SetupDialog.DialogCode.Accepted:
+                    return None
         if dlg.choice == "demo":
             _make_demo(db, dlg.demo_members)
         else:
@@ -218,8 +231,9 @@ def _recovered(db_path: Path, exc, parent=None) -> bool:
         f"{exc}\n\n找到 {good.taken_at:%Y-%m-%d %H:%M} 的完好备份（{good.kind_label}）。"
         "是否用它恢复？损坏的文件会另外保留。"
     )
-    if not common.ask(parent, "数据库已损坏", question):
-        return False
+    with _fitting():
+        if not common.ask(parent, "数据库已损坏", question):
+            return False
     # the service re-checks the damage and the backup, keeps the damaged file and audits in the restored file
     backup.recover_damaged(db_path, good.path, _typed_keys.get(str(db_path)))
     return True
@@ -344,7 +358,8 @@ class _WindowKeeper:
         if ctx is None:
             return
         if login:
-            actor = ensure_login(ctx.db, org_name=ctx.site.org_name, has_users=ctx.start.has_users)
+            with _fitting():
+                actor = ensure_login(ctx.db, org_name=ctx.site.org_name, has_users=ctx.start.has_users)
             if actor is None:
                 if self.window is not None:
                     self.window.close()
@@ -380,13 +395,15 @@ def run(db_path: Path, demo: bool = False) -> int:
     except Exception as exc:  # the window never opened: tell the user why
         log.exception("cannot open %s", db_path)
         frame.hide()
-        QMessageBox.critical(None, APP_NAME, f"无法打开数据库 {db_path}：\n{plain_message(exc)}")
+        with _fitting():
+            QMessageBox.critical(None, APP_NAME, f"无法打开数据库 {db_path}：\n{plain_message(exc)}")
         return 2
     if ctx is None:
         return 0
     from desktop_app.gui.users.login_dialog import ensure_login
 
-    who = ensure_login(ctx.db, org_name=ctx.site.org_name, has_users=ctx.start.has_users)
+    with _fitting():  # the filter leaves after the log-in: the first page builds without it
+        who = ensure_login(ctx.db, org_name=ctx.site.org_name, has_users=ctx.start.has_users)
     if who is None:
         return 0
     keeper = _WindowKeeper(db_path)
@@ -427,16 +444,12 @@ def paint_frame():
 
     Nothing heavy is imported yet: the user sees the program at once, and the
     database, the login and the first page follow into the same window
-    (watch_file, once that page has its rows, puts the garbage collector back to usual).
+    (watch_file, once that page has its rows, puts the garbage collector back to usual
+    and installs the filter that fits dialogs to the screen).
     """
     from desktop_app.gui.main_window import MainWindow
-    from desktop_app.gui.widgets import fit
 
     _collect_seldom()
     frame = MainWindow(shown=True)
     QApplication.processEvents()
-    # No dialog larger than the screen at 1366×768. Installed after the first paint: the filter sees
-    # every event, and each kind of object it is handed first makes PySide build that class's Python
-    # wrapper and enums (a fifth of the frame's CPU); no dialog opens before the frame.
-    fit.install(QApplication.instance())
     return frame

@@ -26,29 +26,94 @@ print(json.dumps({"loaded": [m for m in heavy if m in sys.modules], "pages": pag
 FRAME_FIT = r"""
 import enum, gc, json
 from desktop_app.gui.app import make_app, paint_frame
+from desktop_app.gui.widgets import fit
 app = make_app()
-fitter_before = getattr(app, "_dialog_fitter", None) is not None
 w = paint_frame()
+fitter_at_paint = getattr(app, "_dialog_fitter", None) is not None
 qt_enums = sum(1 for o in gc.get_objects() if isinstance(o, enum.EnumType) and o.__qualname__.startswith("Qt."))
 from PySide6.QtWidgets import QDialog
 dlg = QDialog()
 room = dlg.screen().availableGeometry()
 dlg.resize(room.width() + 300, room.height() + 300)
-dlg.show()
-app.processEvents()
-print(json.dumps({"fitter_before": fitter_before, "qt_enums": qt_enums, "maximized": w.isMaximized(),
-                  "fits": dlg.width() <= room.width() and dlg.height() <= room.height()}))
+with fit.fitting(app):  # what the start-up dialogs (key, setup, log-in) open in
+    dlg.show()
+    app.processEvents()
+print(json.dumps({"fitter_at_paint": fitter_at_paint, "qt_enums": qt_enums, "maximized": w.isMaximized(),
+                  "fits": dlg.width() <= room.width() and dlg.height() <= room.height(),
+                  "fitter_after": getattr(app, "_dialog_fitter", None) is not None}))
 """
 
 
-def test_the_frame_paints_before_qt_namespace_enums_and_the_dialog_filter_which_then_fits_dialogs(tmp_path):
+def test_the_frame_paints_before_qt_namespace_enums_and_the_dialog_filter_and_a_start_up_dialog_still_fits(tmp_path):
     # PySide builds Python enums for all of Qt's namespace on its first use, and the application-wide
     # filter makes it build each event receiver's class: both cost the frame a fifth of its CPU
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DANGQUN_DATA_DIR=str(tmp_path))  # no remembered size
     out = subprocess.run([sys.executable, "-c", FRAME_FIT], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     got = json.loads(out.stdout.strip().splitlines()[-1])
-    assert got == {"fitter_before": False, "qt_enums": 0, "maximized": True, "fits": True}
+    # the filter leaves with the start-up dialog: the first page builds without it (see the next test)
+    assert got == {"fitter_at_paint": False, "qt_enums": 0, "maximized": True, "fits": True, "fitter_after": False}
+
+
+SEARCHABLE = r"""
+import enum, gc, json, sys
+from pathlib import Path
+from PySide6.QtCore import QEventLoop
+from desktop_app.gui.app import make_app, open_context, paint_frame, watch_file
+app = make_app()
+w = paint_frame()
+loop = QEventLoop()
+found = []
+w.page_built.connect(lambda p: p.title == "党员名册" and p.searched.connect(lambda n: (found.append(n), loop.quit())))
+w.nav.setCurrentRow(list(w.pages).index("党员名册"))
+ctx = open_context(Path(sys.argv[1]), demo=False)
+w.attach(ctx)
+watch_file(w, ctx.db, print)
+if not found:
+    loop.exec()
+walked = sorted({o.__qualname__.split(".")[0] for o in gc.get_objects() if isinstance(o, enum.EnumType)
+                 and o.__qualname__.split(".")[0] in ("QWizard", "QFileDialog", "QMdiArea", "QGraphicsView", "QDockWidget")})
+got = {"searched": found == [0], "walked": walked, "fitter": getattr(app, "_dialog_fitter", None) is not None,
+       "kit": [m for m in ("desktop_app.gui.widgets.table", "desktop_app.gui.widgets.forms") if m in sys.modules]}
+from desktop_app.gui import ops
+while ops.pending() or getattr(app, "_dialog_fitter", None) is None:
+    app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+got["fitter_later"] = True
+w.skip_exit_backup = True
+print(json.dumps(got))
+"""
+
+
+def test_the_roster_is_searchable_before_pyside_walks_every_widget_class_then_dialogs_fit(db):
+    # PySide finds the class of an object Qt made (the table's viewport, an event's receiver handed to the
+    # dialog filter) by building every widget class's Python type and enums: ~30 ms of the roster's start
+    path = db.path
+    db.dispose()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", SEARCHABLE, str(path)], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got == {"searched": True, "walked": [], "fitter": False, "kit": [], "fitter_later": True}
+
+
+def test_the_roster_table_makes_its_viewport_as_qt_does(qapp):
+    from PySide6.QtWidgets import QTableView
+
+    from desktop_app.gui.roster.delegate import RosterTable
+    from desktop_app.gui.roster.models import ID_ROLE
+    from desktop_app.gui.widgets.table import ID_ROLE as KIT_ID_ROLE
+
+    plain = QTableView()
+
+    def seen(view):
+        vp = view.viewport()
+        return (vp.objectName(), vp.backgroundRole(), vp.autoFillBackground(), vp.focusProxy() is view,
+                vp.parent() is view, vp.palette() == plain.viewport().palette())
+
+    ours = RosterTable()
+    assert seen(ours) == seen(plain)
+    assert ID_ROLE == KIT_ID_ROLE  # the roster's model keeps its own copy of the kit's role
 
 
 def test_every_page_line_says_what_its_class_says():
@@ -109,11 +174,14 @@ def test_pages_the_account_may_not_use_leave_the_navigation_when_it_opens(qtbot,
     w.skip_exit_backup = True
 
 
-def test_the_collector_runs_seldom_from_the_frame_until_the_first_page_has_its_rows(qtbot, app_ctx, wait_ops):
+def test_the_collector_runs_seldom_and_dialogs_wait_to_be_fitted_until_the_first_page_has_its_rows(
+        qtbot, qapp, app_ctx, wait_ops):
     import gc
 
     from desktop_app.gui import app as gui_app
+    from desktop_app.gui.widgets import fit
 
+    fit.remove(qapp)  # as at start (another test's window may have installed it)
     usual = gc.get_threshold()
     frame = gui_app.paint_frame()
     qtbot.addWidget(frame)
@@ -122,7 +190,9 @@ def test_the_collector_runs_seldom_from_the_frame_until_the_first_page_has_its_r
     frame.attach(app_ctx)
     gui_app.watch_file(frame, app_ctx.db, lambda exc: None)  # a handle with no check pending: only the collector
     assert gc.get_threshold()[0] == usual[0] * 100  # the roster's reads are still under way
+    assert getattr(qapp, "_dialog_fitter", None) is None
     qtbot.waitUntil(lambda: gc.get_threshold() == usual, timeout=10_000)
+    assert getattr(qapp, "_dialog_fitter", None) is not None  # every dialog from now on fits the screen
     wait_ops()
     frame.skip_exit_backup = True
 

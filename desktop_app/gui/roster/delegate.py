@@ -25,7 +25,7 @@ from math import ceil
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPointF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter, QPaintEvent, QPalette, QStaticText
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
 from desktop_app.gui.roster.models import CENTRED, RosterModel
 
@@ -42,6 +42,17 @@ _KEPT = 20_000  # texts remembered per column (a screenful is ~400 cells, many o
 
 class RosterTable(QTableView):
     """The roster's table view: tells its RosterDelegate, before each paint, which rows need the style."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        # The viewport made here, as Qt makes its own: PySide knows this one's class. For the one Qt makes, the
+        # first viewport() (each paint asks for it) makes PySide try every widget class to find what it is,
+        # building their Python types and enums (QWizard, QFileDialog, QMdiArea...), as gui.widgets.fit explains.
+        viewport = QWidget()
+        viewport.setObjectName("qt_scrollarea_viewport")
+        viewport.setBackgroundRole(QPalette.ColorRole.Base)
+        viewport.setAutoFillBackground(True)
+        self.setViewport(viewport)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         delegate = self.itemDelegate()

@@ -14,8 +14,6 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolBar, QWidget
 
-from desktop_app.gui.widgets.forms import select
-
 SEARCH_DELAY_MS = 150
 
 
@@ -65,6 +63,8 @@ def refill(box: QComboBox, all_label: str | None, items: Sequence[tuple[str, Any
     lead = 1 if all_label is not None else 0
     if box.count() and [(box.itemText(i), box.itemData(i)) for i in range(lead, box.count())] == list(items):
         return
+    from desktop_app.gui.widgets.forms import select  # the forms' date and file widgets: not for a page's first paint
+
     current = box.currentData()
     box.blockSignals(True)
     box.clear()
