@@ -231,11 +231,14 @@ def _site(obj, what: str, optional: bool = False) -> SiteRef | None:
     )
 
 
-def validate_manifest(obj: object, sync_format: str) -> Manifest:
+def validate_manifest(obj: object, sync_format: str, oldest: str | None = None) -> Manifest:
     """Check a manifest read from a package (after its signature was checked) and type it.
 
     `schema_version` carries the sender's sync format (store.migrate.SYNC_FORMAT),
     not its database head: migrations that leave what travels alone do not part sites.
+    A package is read when its format is from `oldest` (store.migrate.SYNC_FORMAT_OLDEST;
+    None: `sync_format` alone) to `sync_format`: those formats carry the same tables,
+    columns and text forms, under older names.
     """
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise PackageRefused("这不是本程序的同步数据包（清单格式不符）")
@@ -245,9 +248,10 @@ def validate_manifest(obj: object, sync_format: str) -> Manifest:
             raise PackageRefused(f"数据包格式（第 {fv} 版）比本程序新，请先升级程序")
         raise PackageRefused(f"数据包格式（第 {fv} 版）过旧：请对方升级程序，按 README“重新登记”一节重新登记后再导出")
     sv = _get(obj, "schema_version", str, "数据版本")
-    if sv != sync_format:
-        if sv > sync_format:
-            raise PackageRefused(f"数据包来自更新的程序（数据版本 {sv}，本程序 {sync_format}），请先升级本程序")
+    if len(sv) != len(sync_format) or not (sv.isascii() and sv.isdigit()) or sv > sync_format:
+        # a name not of our kind ("00275" would sort inside the range) is a format we do not know
+        raise PackageRefused(f"数据包来自更新的程序（数据版本 {sv}，本程序 {sync_format}），请先升级本程序")
+    if sv < (sync_format if oldest is None else min(oldest, sync_format)):
         raise PackageRefused(
             f"数据包来自较旧的程序（数据版本 {sv}，本程序 {sync_format}），请对方升级程序后重新导出"
         )

@@ -27,13 +27,24 @@ SCHEMA_HEAD = "0032"
 # What a sync package carries (manifest.schema_version), apart from the
 # database's own head: a migration that only adds or drops an index must not
 # make every site upgrade on the same day. Programs up to 0031 wrote and
-# required their head there, so the format is named by the last of them; the
-# synced columns last changed in 0021. A migration that changes a synced table
-# (its columns or types, a table added or removed) sets this to its own number;
-# a change of the wire codec (sync/codec.py's text forms) does too, through a
-# migration that changes nothing else. tests/integration/test_sync_format.py
-# compares the synced columns of a database at this revision with one at the head.
+# required their head there, so the format is named by the last of them.
+# A migration that changes a synced table (its columns or types, a table added
+# or removed) sets this to its own number; a change of the wire codec
+# (sync/codec.py's text forms) does too, through a migration that changes
+# nothing else. tests/integration/test_sync_format.py compares the synced
+# columns of a database at this revision with one at the head.
 SYNC_FORMAT = "0031"
+
+# The oldest format whose packages this program reads: the last migration that
+# changed what travels, so packages of programs from it to SYNC_FORMAT (which
+# wrote their head there) are the same tables, columns, text forms and envelope.
+# The synced columns last changed in 0021; 0027 rewrote the member's search
+# keys (name_pinyin, name_initials), which travel and which a merge takes as
+# sent, so a program before it sends keys the receiver's 0027 no longer mends.
+# Move it with SYNC_FORMAT (to the same number) when what travels changes; a
+# migration that rewrites synced values each site derives itself moves it too.
+# tests/integration/test_sync_format.py checks the columns at it against the head.
+SYNC_FORMAT_OLDEST = "0027"
 
 
 def alembic_config(url: str) -> "Config":

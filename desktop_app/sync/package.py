@@ -29,6 +29,7 @@ from typing import Callable, Iterable, NamedTuple
 
 from desktop_app.domain.sync_rules import Manifest, PackageRefused, manifest_to_dict, validate_manifest
 from desktop_app.files import write_atomically
+from desktop_app.store.migrate import SYNC_FORMAT_OLDEST
 from desktop_app.sync import crypto
 from desktop_app.sync.crypto import SiteKeys, format_fingerprint
 
@@ -196,7 +197,9 @@ class Opened:
     encrypted: bool
 
 
-def open_file(path: Path, keys: SiteKeys, signers: SignerLookup, sync_format: str) -> Opened:
+def open_file(path: Path, keys: SiteKeys, signers: SignerLookup, sync_format: str,
+              oldest: str = SYNC_FORMAT_OLDEST) -> Opened:
+    """A package file, checked whole (open_bytes): its format from `oldest` to `sync_format`."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -205,7 +208,7 @@ def open_file(path: Path, keys: SiteKeys, signers: SignerLookup, sync_format: st
         data = path.read_bytes()
     except FileNotFoundError:
         raise PackageRefused(f"找不到文件 {path}") from None
-    return open_bytes(data, keys, signers, sync_format)
+    return open_bytes(data, keys, signers, sync_format, oldest)
 
 
 def _mb(n: int) -> str:
@@ -233,8 +236,12 @@ def check_sizes(infos: list[zipfile.ZipInfo]) -> None:
         raise PackageRefused(f"数据包解压后总计 {_mb(total)}，超过上限 {_mb(MAX_INFLATED)}，未解压，未导入任何数据")
 
 
-def open_bytes(data: bytes, keys: SiteKeys, signers: SignerLookup, sync_format: str) -> Opened:
-    """Check a package whole: container, its sender's signature, manifest, file list, checksums."""
+def open_bytes(data: bytes, keys: SiteKeys, signers: SignerLookup, sync_format: str,
+               oldest: str = SYNC_FORMAT_OLDEST) -> Opened:
+    """Check a package whole: container, its sender's signature, manifest, file list, checksums.
+
+    Packages of the formats from `oldest` to `sync_format` are read (sync_rules.validate_manifest).
+    """
     if len(data) > MAX_FILE:
         raise PackageRefused(f"数据包文件过大（{_mb(len(data))}，上限 {_mb(MAX_FILE)}），不是本程序生成的数据包，未读取")
     if data.startswith(OLD_MAGIC):
@@ -272,7 +279,7 @@ def open_bytes(data: bytes, keys: SiteKeys, signers: SignerLookup, sync_format: 
         public, fingerprint = signers(site_id)
         if not crypto.verify(public, mbytes, signature):
             raise PackageRefused(_signature_message(obj, fingerprint))
-        manifest = validate_manifest(obj, sync_format)
+        manifest = validate_manifest(obj, sync_format, oldest)
         if manifest.key_fingerprint != fingerprint:
             raise PackageRefused("数据包清单中的签名密钥指纹与登记的不符")
         expected = {MANIFEST, SIGNATURE} | {t.file for t in manifest.tables}

@@ -1,5 +1,6 @@
 """Packages name what they carry (SYNC_FORMAT), not the database head: a migration that leaves
-the synced tables alone does not make every site upgrade on the same day."""
+the synced tables alone does not make every site upgrade on the same day; and a program reads
+the packages of older programs whose format is in its range (SYNC_FORMAT_OLDEST to SYNC_FORMAT)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,15 @@ def test_the_synced_tables_are_those_of_the_sync_format(tmp_path):
     )
 
 
+def test_the_synced_tables_at_the_oldest_format_read_are_the_heads(tmp_path):
+    # the packages of programs from SYNC_FORMAT_OLDEST on are read as today's: same tables and columns
+    diff = format_differences(tmp_path, migrate.SYNC_FORMAT_OLDEST)
+    assert not diff, (
+        f"a migration since {migrate.SYNC_FORMAT_OLDEST} changed what a sync package carries: "
+        f"set SYNC_FORMAT and SYNC_FORMAT_OLDEST in desktop_app/store/migrate.py to its number ({'; '.join(diff)})"
+    )
+
+
 @pytest.mark.parametrize("older, seen", [
     ("0020", "表 cobuild_cost 只在"),  # 0021 added the 共驻共建 cost, 问需 and 单位报到 tables
     ("0017", "表 transfer 的列不同"),  # 0018 added the 介绍信 columns to transfer
@@ -66,6 +76,14 @@ def test_the_comparison_sees_a_change_of_the_synced_tables(tmp_path, older, seen
 def test_the_sync_format_is_a_known_revision_not_after_the_head():
     assert migrate.SYNC_FORMAT in migrate.known_revisions()
     assert migrate.SYNC_FORMAT <= migrate.SCHEMA_HEAD
+    assert migrate.SYNC_FORMAT_OLDEST in migrate.known_revisions()
+    assert migrate.SYNC_FORMAT_OLDEST <= migrate.SYNC_FORMAT
+
+
+def test_the_range_begins_after_the_last_rewrite_of_the_search_keys():
+    # 0027 rewrote the member's name_pinyin/name_initials, which travel and which a merge takes as
+    # sent: a program before it may send keys that this one's 0027 no longer mends
+    assert migrate.SYNC_FORMAT_OLDEST >= "0027"
 
 
 # --- packages from a program at another head ------------------------------------------
@@ -111,22 +129,38 @@ def test_a_package_carries_the_sync_format_not_the_database_head(world):
         assert json.loads(zf.read("manifest.json"))["schema_version"] == migrate.SYNC_FORMAT
 
 
-def test_a_package_of_a_program_at_0031_is_taken_by_a_later_head(world, street, tmp_path):
-    # 0032 only dropped an index: the street at 0032 takes what a community still at 0031 sends
-    assert migrate.current_revision(street) == migrate.SCHEMA_HEAD != "0031"
-    path = tmp_path / "c1-0031.zip"
-    path.write_bytes(labelled(world, "0031"))
-    sync.import_package(street, path)
+def in_range() -> list[str]:
+    """The oldest format read, one between (when there is one) and the newest."""
+    known = sorted(r for r in migrate.known_revisions() if migrate.SYNC_FORMAT_OLDEST <= r <= migrate.SYNC_FORMAT)
+    return sorted({known[0], known[len(known) // 2], known[-1]})
+
+
+def before_range() -> str:
+    return max(r for r in migrate.known_revisions() if r < migrate.SYNC_FORMAT_OLDEST)
+
+
+@pytest.mark.parametrize("version", in_range())
+def test_a_package_of_a_program_in_the_range_is_taken_by_a_later_head(world, street, tmp_path, version):
+    # e.g. 0032 only dropped an index, and 0028..0031 changed nothing that travels on SQLite:
+    # the street at today's head takes what a community still on such a program sends
+    assert migrate.current_revision(street) == migrate.SCHEMA_HEAD
+    path = tmp_path / f"c1-{version}.zip"
+    path.write_bytes(labelled(world, version))
+    report = sync.import_package(street, path)
+    assert report.package_id
     with street.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Member.__table__).where(Member.name.like("党员%"))) == 5
 
 
 @pytest.mark.parametrize("version, words", [
-    ("0030", "数据包来自较旧的程序（数据版本 0030，本程序 0031），请对方升级程序后重新导出"),
-    ("9999", "数据包来自更新的程序（数据版本 9999，本程序 0031），请先升级本程序"),
+    (before_range(), "数据包来自较旧的程序（数据版本 {v}，本程序 {now}），请对方升级程序后重新导出"),
+    ("0020", "数据包来自较旧的程序（数据版本 0020，本程序 {now}），请对方升级程序后重新导出"),
+    ("9999", "数据包来自更新的程序（数据版本 9999，本程序 {now}），请先升级本程序"),
+    # a name not of the form sorts inside the range ("0027" < "00275" < "0031"); it is not read
+    ("00275", "数据包来自更新的程序（数据版本 00275，本程序 {now}），请先升级本程序"),
 ])
-def test_a_package_of_another_format_is_refused_untouched(world, street, tmp_path, version, words):
-    words = words.replace("0031", migrate.SYNC_FORMAT)
+def test_a_package_of_a_format_out_of_the_range_is_refused_untouched(world, street, tmp_path, version, words):
+    words = words.format(v=version, now=migrate.SYNC_FORMAT)
     before = fingerprint(street)
     path = tmp_path / f"c1-{version}.zip"
     path.write_bytes(labelled(world, version))
