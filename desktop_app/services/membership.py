@@ -124,13 +124,15 @@ def standings(s: Session, rows: Sequence[tuple], day: date) -> dict[str, rules.S
     }
 
 
-def members_on(s: Session, day: date, org_ids: set[str] | None = None) -> dict[str, rules.Standing]:
+def members_on(s: Session, day: date, org_ids: set[str] | None = None, *,
+               include_gone: bool = False) -> dict[str, rules.Standing]:
     """Who was a member on `day`, with their standing then, in roster order (序号, then pinyin).
 
-    The one reading of a past roster that 概览 and 支部考评 count: someone who joined
-    later or had left by `day` is out, one who left since is in, and each sits in the
-    branch they sat in that day. `org_ids` narrows to members in those organisations
+    The one reading of a past roster that 概览, 支部考评 and `counts_on` count: someone
+    who joined later or had left by `day` is out, one who left since is in, and each sits
+    in the branch they sat in that day. `org_ids` narrows to members in those organisations
     today (a community's scope). 双报到 members are kept apart from the roster.
+    `include_gone` keeps those who had joined but left (转出, 去世) by `day`, with that status.
     """
     q = (select(Member.id, Member.category, Member.joined_date, Member.confirmed_date, Member.status,
                 Member.org_id)
@@ -138,7 +140,8 @@ def members_on(s: Session, day: date, org_ids: set[str] | None = None) -> dict[s
          .order_by(Member.seq, Member.name_pinyin))
     if org_ids is not None:
         q = q.where(Member.org_id.in_(org_ids))
-    return {mid: one for mid, one in standings(s, s.execute(q).all(), day).items() if one.member}
+    return {mid: one for mid, one in standings(s, s.execute(q).all(), day).items()
+            if one.member or (include_gone and one.category is not None)}
 
 
 class StandingBook:
@@ -192,21 +195,13 @@ def counts_on(db: Database, day: date, include_gone: bool = False) -> Membership
     """
     auth.require(db, "members.read")
     with db.session() as s:
-        rows = s.execute(
-            select(Member.id, Member.category, Member.joined_date, Member.confirmed_date, Member.status,
-                   Member.org_id)
-            .where(Member.deleted.is_(False), Member.id.not_in(registered_member_ids()))
-        ).all()
+        st = members_on(s, day, include_gone=True)  # the gone are counted apart
         orgs = {o.id: o for o in s.scalars(select(Organization).where(Organization.deleted.is_(False)))}
-        st = standings(s, rows, day)
     by_cat: Counter = Counter()
     by_status: Counter = Counter()
     by_branch: Counter = Counter()
     gone = 0
-    for r in rows:
-        one = st[r[0]]
-        if one.category is None:
-            continue
+    for one in st.values():
         if not rules.on_roster(one.status):
             gone += 1
             if not include_gone:

@@ -205,3 +205,18 @@ def test_lost_contact_leaves_out_those_with_a_good_reason(db, world):
     membership.add_exemption(db, ids["党员3"], date(2023, 1, 1), date(2024, 1, 31), "病重")  # long over
     risks = {x.name for x in ms.lost_contact_risk(db, TODAY)}
     assert "党员2" not in risks and "党员3" in risks
+
+
+def test_counts_of_a_day_read_the_same_roster_as_the_overview_and_the_assessment(db, world):
+    branch, _, ids = world
+    roster.change_status(db, ids["党员4"], "去世", TODAY, today=TODAY)
+    new = _member(db, "新党员", branch, 30, joined=date(2025, 2, 1), category="预备党员", today=TODAY)
+    for day, gone in ((date(2024, 12, 31), set()), (TODAY, {ids["党员4"]})):
+        with db.session() as s:
+            on_roster = membership.members_on(s, day)
+            with_gone = membership.members_on(s, day, include_gone=True)
+        assert set(with_gone) - set(on_roster) == gone and (new in with_gone) == (day == TODAY)
+        counts = membership.counts_on(db, day)
+        assert counts.total == len(on_roster) and counts.gone == len(gone)
+        assert membership.counts_on(db, day, include_gone=True).total == len(with_gone)
+    assert with_gone[ids["党员4"]].status == "去世"
