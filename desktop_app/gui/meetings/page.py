@@ -435,6 +435,7 @@ class MeetingsPage(Page):
             + (f"<p>请假：{leave}</p>" if leave else "")
             + (f"<p>列席：{guests}</p>" if guests else "")
         )
+        self.files.clear()  # a second read of the same meeting may arrive after the first: list its files once
         for f in d.files:
             add_item(self.files, f.file_name, f.id, icons.get("attach"))
 
