@@ -7,6 +7,8 @@ os.environ.setdefault("DANGQUN_SYNC_PASSPHRASE", "test-sync-passphrase")  # sync
 
 import pytest  # noqa: E402
 
+pytest_plugins = ("pytester",)  # tests of our test fixtures run a small pytest of their own
+
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory, monkeypatch):

@@ -1,6 +1,139 @@
-import pytest
+import sys
+import time
+import traceback
 
-from desktop_app.gui import ops
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from desktop_app.gui import errors, ops
+
+# Offscreen nobody clicks a modal box: a test that opens one it did not ask for would wait until
+# pytest-timeout kills it, 15 minutes later. The guards below make such a test fail within seconds,
+# with what the box said and where it was opened. What users see is unchanged: only tests swap these.
+
+UNANSWERED_MODAL_S = 30.0  # a modal dialog open this long with no one answering it fails the test
+
+
+class _ErrorBoxes:
+    """The 出错了 / 无法完成 boxes of one test: recorded, and a failure unless the test expects them."""
+
+    current: "_ErrorBoxes | None" = None
+
+    def __init__(self) -> None:
+        self.expected = False
+        self.shown: list[str] = []
+        self.unexpected: list[str] = []
+
+    def present(self, text: str, exc: BaseException | None) -> None:
+        self.shown.append(text)
+        if self.expected:
+            return
+        trace = "".join(traceback.format_exception(exc)) if exc is not None else _stack()
+        # Not raised here: inside a Qt slot pytest-qt would report it a second time. The box returns
+        # at once instead, the test runs on (a wait for what the failed operation never gave ends in
+        # seconds) and pytest_runtest_call below fails it with this.
+        self.unexpected.append(
+            "an error box was shown that this test does not expect (take the error_boxes fixture if it should):\n"
+            f"{text}\n\n{trace}"
+        )
+
+
+class _GuardedBox(QMessageBox):
+    """errors.py's QMessageBox during a test: the boxes show_error opens return at once."""
+
+    def exec(self) -> int:
+        _ErrorBoxes.current.present(self.text(), getattr(self, "exc", None))
+        return int(QMessageBox.StandardButton.Close)
+
+    @staticmethod
+    def warning(parent, title, text, *args, **kwargs):
+        # show_error passes only the message; its caller's frame holds the exception and its stack.
+        exc = sys._getframe(1).f_locals.get("exc")
+        _ErrorBoxes.current.present(text, exc if isinstance(exc, BaseException) else None)
+        return QMessageBox.StandardButton.Ok
+
+
+def _error_box(parent, exc):
+    box = _real_error_box(parent, exc)
+    box.exc = exc
+    return box
+
+
+_real_error_box = errors.error_box
+
+
+@pytest.fixture(autouse=True)
+def _error_box_guard(monkeypatch):
+    guard = _ErrorBoxes()
+    monkeypatch.setattr(errors, "QMessageBox", _GuardedBox)
+    monkeypatch.setattr(errors, "error_box", _error_box)
+    monkeypatch.setattr(_ErrorBoxes, "current", guard)
+    return guard
+
+
+@pytest.fixture
+def error_boxes(_error_box_guard):
+    """For a test that expects error boxes: the messages they showed (no box opens)."""
+    _error_box_guard.expected = True
+    return _error_box_guard.shown
+
+
+@pytest.fixture(autouse=True)
+def _modal_watchdog(request):
+    """Any other modal dialog (exec, QMessageBox.question, a file dialog) left open with no one to
+    answer it is closed after UNANSWERED_MODAL_S and fails the test, with the stack that opened it."""
+    app = QApplication.instance()
+    if app is None:  # a test that never made a QApplication cannot open a dialog
+        yield
+        return
+    seen: dict = {}
+    timer = QTimer()  # no parent: tests that count the application's timers see none of ours
+    timer.setInterval(500)
+
+    def check() -> None:
+        modal = app.activeModalWidget()
+        if modal is None or isinstance(modal, QProgressDialog):  # a running operation's progress is no wait
+            seen.clear()
+            return
+        since = seen.setdefault(id(modal), time.monotonic())
+        if time.monotonic() - since < UNANSWERED_MODAL_S:
+            return
+        seen.clear()
+        text = modal.text() if isinstance(modal, QMessageBox) else ""
+        request.node.stash[_UNANSWERED] = request.node.stash.get(_UNANSWERED, []) + [
+            f"{type(modal).__name__} 「{modal.windowTitle()}」 {text} waited {UNANSWERED_MODAL_S:.0f} s "
+            f"for an answer nobody gave; opened from:\n{_stack()}"
+        ]
+        modal.close()
+        if hasattr(modal, "reject"):
+            modal.reject()
+
+    timer.timeout.connect(check)
+    timer.start()
+    yield
+    timer.stop()
+
+
+_UNANSWERED = pytest.StashKey[list]()
+
+
+def _stack() -> str:
+    """Where we are, from the test down: pytest's and pluggy's frames say nothing."""
+    frames = [f for f in traceback.extract_stack()[:-2]
+              if "site-packages" not in f.filename and "<frozen" not in f.filename]
+    return "".join(traceback.format_list(frames))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    try:
+        return (yield)
+    finally:
+        guard = item.funcargs.get("_error_box_guard")
+        found = (guard.unexpected if guard else []) + item.stash.get(_UNANSWERED, [])
+        if found:
+            pytest.fail("\n\n".join(found), pytrace=False)
 
 
 @pytest.fixture

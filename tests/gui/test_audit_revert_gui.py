@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from desktop_app.gui import errors as gui_errors
 from desktop_app.gui.audit.page import AuditPage
 from desktop_app.gui.widgets import common
 from desktop_app.services import audit_log
@@ -84,7 +83,7 @@ def test_the_whole_import_is_reverted_after_one_confirmation(page, wait_ops, mon
         assert s.scalars(select(AuditUndo)).all() == []
 
 
-def test_a_no_writes_nothing_and_a_stale_row_is_refused_with_the_reason(page, wait_ops, monkeypatch):
+def test_a_no_writes_nothing_and_a_stale_row_is_refused_with_the_reason(page, wait_ops, monkeypatch, error_boxes):
     db = page.ctx.db
     monkeypatch.setattr(common, "ask", lambda *a: False)
     _select(page, wait_ops, "import_update", "李四")
@@ -96,13 +95,11 @@ def test_a_no_writes_nothing_and_a_stale_row_is_refused_with_the_reason(page, wa
     with UnitOfWork(db) as uow:
         uow.session.get(Member, li).mobile = "13600000000"
         uow.commit()
-    shown = []
-    monkeypatch.setattr(gui_errors, "show_error", lambda parent, exc: shown.append(str(exc)))
     monkeypatch.setattr(common, "ask", lambda *a: pytest.fail("a refused revert must not ask"))
     _select(page, wait_ops, "import_update", "李四")
     page.undo.click()
     wait_ops()
-    assert shown and "此后又改过了" in shown[0]
+    assert error_boxes and "此后又改过了" in error_boxes[0]
     assert _mobiles(db)["李四"] == "13600000000"
 
 

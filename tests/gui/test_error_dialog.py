@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import __version__
 from desktop_app.gui import errors
@@ -28,6 +28,7 @@ def test_the_box_names_what_to_do_and_holds_the_trace(qapp):
 def test_copy_details_puts_them_on_the_clipboard_and_the_box_stays_until_closed(qtbot, monkeypatch):
     clicks: list[str] = []
     monkeypatch.setattr(errors.log, "error", lambda *a, **k: None)
+    monkeypatch.setattr(errors, "QMessageBox", QMessageBox)  # the real box: this test answers it itself
 
     def press() -> None:
         box = QApplication.activeModalWidget()

@@ -106,16 +106,14 @@ def test_dialog_refuses_an_empty_name(qtbot, app_ctx):
     assert "名称" in dlg.error.text()
 
 
-def test_a_service_refusal_shows_a_message_and_changes_nothing(window, wait_ops, monkeypatch):
+def test_a_service_refusal_shows_a_message_and_changes_nothing(window, wait_ops, monkeypatch, error_boxes):
     page = window.go_to("党组织")
     wait_ops()
     page.select(next(n.id for n in page.nodes.values() if n.kind == "community"))
-    shown = []
-    monkeypatch.setattr("desktop_app.gui.errors.QMessageBox.warning", lambda *a: shown.append(a[2]))
     monkeypatch.setattr(OrgDialog, "exec", fill_and_accept("重复", code="B01"))
     page.add_child()
     wait_ops()
-    assert shown and "组织代码" in shown[0]
+    assert error_boxes and "组织代码" in error_boxes[0]
     assert "重复" not in names_in_tree(page)
 
 

@@ -87,17 +87,14 @@ def test_unsure_cells_are_highlighted_until_a_person_sets_them(qtbot, page, meet
     assert dlg.model.index(1, COL_STATUS).data() == r.PRESENT and "看不准" not in dlg.summary.text()
 
 
-def test_a_page_of_another_meeting_is_refused_in_the_page(qtbot, page, meeting, wait_ops, tmp_path, monkeypatch):
+def test_a_page_of_another_meeting_is_refused_in_the_page(qtbot, page, meeting, wait_ops, tmp_path, error_boxes):
     db = page.ctx.db
     other = ms.plan(db, ms.MeetingInput(org_id=meeting.org_id, kind=r.PARTY_LECTURE, title="党课",
                                         meeting_date=date.today()))
     photo = tmp_path / "other.png"
     cv2.imwrite(str(photo), samples.raster(ms.print_signin_sheet(db, other.id), 150)[0])
-    shown = []
-    from desktop_app.gui import errors
-    monkeypatch.setattr(errors, "show_error", lambda parent, exc: shown.append(str(exc)))
     read_signin_scan(page, str(photo))
     wait_ops()
     assert getattr(page, "scan_dialog", None) is None
-    assert len(shown) == 1 and other.number in shown[0] and "不是本次会议" in shown[0]
+    assert len(error_boxes) == 1 and other.number in error_boxes[0] and "不是本次会议" in error_boxes[0]
     assert ms.get(db, meeting.id).status == r.PLANNED

@@ -217,7 +217,7 @@ def test_a_cancelled_preview_imports_nothing(qtbot, community, street_db, wait_o
         assert s.scalar(select(Member.id).limit(1)) is None
 
 
-def test_a_refused_package_says_why(qtbot, community, street_db, wait_ops, tmp_path, monkeypatch):
+def test_a_refused_package_says_why(qtbot, community, street_db, wait_ops, tmp_path, monkeypatch, error_boxes):
     enrol(street_db, community.db, tmp_path)
     pkg = sync.export_package(community.db, tmp_path).path
     data = bytearray(pkg.read_bytes())
@@ -225,11 +225,9 @@ def test_a_refused_package_says_why(qtbot, community, street_db, wait_ops, tmp_p
     pkg.write_bytes(bytes(data))
     page = page_for(qtbot, _street_ctx(street_db), wait_ops)
     monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: [pkg])
-    shown = []
-    monkeypatch.setattr("desktop_app.gui.sync.page.show_error", lambda parent, exc: shown.append(str(exc)))
     page.import_button.click()
     wait_ops()
-    assert shown and "未导入" in shown[0] and "被改动" in shown[0]
+    assert error_boxes and "未导入" in error_boxes[0] and "被改动" in error_boxes[0]
 
 
 def _conflict(community, street_db, tmp_path) -> str:
