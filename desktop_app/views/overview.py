@@ -89,7 +89,7 @@ class CommunityColumn:
 
 @dataclass(frozen=True)
 class TodoItem:
-    kind: str  # meetings / probation / development / dues / visits / wishes / projects / ledger / sync / backup
+    kind: str  # meetings / probation / development / dues / visits / wishes / projects / ledger / sync / backup / roster
     text: str
     page: str  # the page to open
     record_id: str | None = None  # the record to select there

@@ -170,6 +170,23 @@ def _backup(db: Database, today: date) -> list[TodoItem]:
                   "已有 {days} 天没有备份（上次 {last}）：请立即备份")
 
 
+def _first_steps(db: Database) -> list[TodoItem]:
+    """A community's first morning: an empty roster says where the existing spreadsheet goes."""
+    from sqlalchemy import exists, select
+
+    from desktop_app.services import site
+    from desktop_app.store.models import Member
+
+    info = site.get_site(db)
+    if info is None or info.level != "community":
+        return []  # a street's roster comes in its communities' packages
+    with db.session() as s:
+        if s.scalar(select(exists().where(Member.deleted.is_(False)))):
+            return []
+    return [TodoItem("roster", "名册中还没有党员：在“导入表格”导入现有的党员花名册（Excel），"
+                               "或在“党员名册”逐个新增", "导入表格", overdue=False)]
+
+
 def todo(db: Database, today: date | None = None, community: str | None = None,
          shared: Shared | None = None) -> TodoList:
     """Everything due or late as of `today`, late first within each kind; narrowed to `community` at a street.
@@ -186,6 +203,7 @@ def todo(db: Database, today: date | None = None, community: str | None = None,
     checks = (
         ("meetings.read", lambda: _meetings(db, today, community)),
         ("members.read", lambda: _probation(db, today, ids)),
+        ("members.write", lambda: _first_steps(db) if community is None else []),
         ("dues.read", lambda: _dues(db, today, community, shared)),
         ("visits.read", lambda: _visits(db, today, ids)),
         ("wishes.read", lambda: _wishes(db, today, ids)),
