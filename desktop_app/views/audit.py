@@ -9,7 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from desktop_app.domain.access import ROLE_LABELS
+from desktop_app.domain.assessment import LEVEL_LABELS as INDICATOR_LEVEL_LABELS
+from desktop_app.domain.ledger import DUES_KIND
+from desktop_app.domain.meetings import MEETING_STATUS_LABELS
 from desktop_app.domain.members import FIELD_LABELS as MEMBER_FIELD_LABELS
+from desktop_app.domain.orgs import KIND_LABELS as ORG_KIND_LABELS
 from desktop_app.domain.money import format_yuan
 from desktop_app.domain.sync_rules import TABLE_LABELS as SYNC_TABLE_LABELS
 
@@ -52,6 +57,11 @@ TABLE_LABELS: dict[str, str] = {
     "dues_rate_rule": "党费标准",
     "dues_record": "党费缴纳",
     "access_setting": "安全设置",
+    # the program's own bookkeeping, which the trail and the filter name too
+    "site": "本单位", "import_mapping": "导入列映射", "ledger_month_balance": "月末余额",
+    "sync_export": "同步包导出", "sync_import": "同步包导入", "sync_identity": "同步登记",
+    "sync_enrolment": "社区登记", "sync_peer": "同步单位", "sync_conflict": "同步冲突",
+    "sync_row_state": "同步状态", "audit_undo": "撤销用的原值",
 }
 
 # Column -> Chinese, for the before/after view and the sync conflict view (one word per column in both);
@@ -155,10 +165,25 @@ def field_label(table: str, column: str) -> str:
     return TABLE_FIELD_LABELS.get(table, {}).get(column) or FIELD_LABELS.get(column, column)
 
 
+# Columns that store a code rather than the word shown (meeting.status "held" is 已召开).
+VALUE_LABELS: dict[tuple[str, str], dict[str, str]] = {
+    ("meeting", "status"): MEETING_STATUS_LABELS,
+    ("organization", "kind"): {str(k): v for k, v in ORG_KIND_LABELS.items()},
+    ("app_user", "role"): {str(k): v for k, v in ROLE_LABELS.items()},
+    ("site", "level"): {"community": "社区", "street": "街道"},
+    ("account", "kind"): {DUES_KIND: "党费账户"},
+    ("assessment_indicator", "level"): INDICATOR_LEVEL_LABELS,
+}
+
+
 def shown_field(table: str, column: str, value: object) -> tuple[str, object]:
     """A field's label and value as people read them: the trail keeps money in fen, as the tables do;
-    the screens show it in 元 with two decimals, like every other amount in the program."""
+    the screens show it in 元 with two decimals, like every other amount in the program, and a code
+    as its word."""
     label = field_label(table, column)
+    words = VALUE_LABELS.get((table, column))
+    if words is not None and isinstance(value, str):
+        return label, words.get(value, value)
     if not column.endswith("_fen"):
         return label, value
     money = isinstance(value, int) and not isinstance(value, bool)
