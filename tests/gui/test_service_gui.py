@@ -137,6 +137,8 @@ def test_visit_dialog_save_and_next_keeps_date_and_companions(qtbot, app_ctx, wa
         dlg.visitee.search_now()
         wait_ops()
         dlg.visitee.pick_row(0)
+        assert dlg.category.currentIndex() == -1  # each door's problem is chosen for it
+        dlg.category.setCurrentIndex(dlg.category.findData("路灯"))
         dlg.content.setPlainText(text)
         dlg.save_and_next()
         wait_ops()
@@ -243,7 +245,7 @@ def test_rows_model_passes_the_model_tester(qtmodeltester, qapp):
 
 
 def test_keyboard_only_visit(qtbot, app_ctx, wait_ops, town):
-    """Type the initials, Enter, ↓ the category, Tab, the problem, Ctrl+Enter: saved."""
+    """Type the initials, Enter, ↓↓ the category (none is chosen for you), Tab, the problem, Ctrl+Enter: saved."""
     from desktop_app.services.visits import members_by_id
 
     dlg = VisitDialog(None, app_ctx.db, res.grids(app_ctx.db), ("供水", "路灯", "其他"),
@@ -259,6 +261,7 @@ def test_keyboard_only_visit(qtbot, app_ctx, wait_ops, town):
     qtbot.keyClick(dlg.visitee.edit, Qt.Key.Key_Return)
     assert dlg.visitee.chosen() is not None and dlg.result() != QDialog.DialogCode.Accepted
     assert dlg.category.hasFocus()
+    qtbot.keyClick(dlg.category, Qt.Key.Key_Down)
     qtbot.keyClick(dlg.category, Qt.Key.Key_Down)
     assert dlg.category.currentData() == "路灯"
     qtbot.keyClick(dlg.category, Qt.Key.Key_Tab)

@@ -89,7 +89,7 @@ class VisitDialog(SavingDialog):
             Put("visitee", "走访对象", self.visitee),
             Row("地点 / 网格", Line("place", placeholder="不是某户时填地点，如 5栋楼道、小区广场", stretch=2),
                 grid(grids=grids, attr="grid", stretch=1)),
-            Listed("category", "问题类别", names=categories),
+            Listed("category", "问题类别", names=categories, prompt="请选择问题类别"),
             Text("content", "反映问题", placeholder="群众反映的问题、诉求或走访情况"),
             Put("", "办理", mode),
             Line("", "", "当场如何解决的，如 讲解了申请流程", attr="spot_how"),
@@ -177,6 +177,7 @@ class VisitDialog(SavingDialog):
         self.content.clear()
         self.spot_how.clear()
         self.handler.clear()
+        self.category.setCurrentIndex(-1)  # the next door's problem is chosen for it, not carried over
         self.mode_follow.setChecked(True)
         self.visitee.setFocus()
 

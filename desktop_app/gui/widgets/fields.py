@@ -160,12 +160,21 @@ class Choice(Field):
 
 @dataclass(frozen=True)
 class Listed(Field):
-    """A fixed list of words (plus the record's own, when the list lost it); reads "" for none."""
+    """A fixed list of words (plus the record's own, when the list lost it); reads "" for none.
+
+    With `prompt` a new record starts on none, the prompt shown greyed: a choice the rules require
+    is then made, not taken from the first word of the list.
+    """
 
     names: Sequence[str] = ()
+    prompt: str = ""
 
     def make(self, value: Any) -> QComboBox:
-        return list_combo(self.names, value or "")
+        box = list_combo(self.names, value or "")
+        if self.prompt and not value:
+            box.setPlaceholderText(self.prompt)
+            box.setCurrentIndex(-1)
+        return box
 
     def read(self, widget: QComboBox) -> str:
         return widget.currentData() or ""
