@@ -54,10 +54,28 @@ def live(s: Session, model, row_id: str | None, what: str) -> Any:
 
 
 def stored_file(db, model, row_id: str, what: str) -> Path:
-    """The file kept for a live row of a StoredFileMixin table (a photo, a scan), from the data folder."""
+    """The file kept for a live row of a StoredFileMixin table (a photo, a scan), from the data folder.
+
+    A package carries the row, not the file: a row written at another site whose file is not here
+    says where the file is, rather than that it was lost from this folder.
+    """
+    from desktop_app.store.models import Site
+    from desktop_app.store.models_sync import SyncPeer
+
     with db.session() as s:
-        stored = live(s, model, row_id, what).stored_name
-    return attachments.path_of(stored)
+        row = live(s, model, row_id, what)
+        stored, written_at = row.stored_name, row.updated_by_site
+        here = s.scalar(select(Site.id).limit(1))
+        sender = None
+        if written_at and here and written_at != here:
+            sender = s.scalar(select(SyncPeer.org_name).where(SyncPeer.site_id == written_at)) or "其他单位"
+    try:
+        return attachments.path_of(stored)
+    except NotFound:
+        if sender is None:
+            raise
+        raise NotFound(f"这份{what}随{sender}的同步数据包收到：数据包只带{what}的记录，不带文件本身，"
+                       f"文件在{sender}的电脑上。需要时请向{sender}索取。") from None
 
 
 def keep_file(db, source: Path, folder: str, record: Callable[[Session, dict[str, Any]], R],
