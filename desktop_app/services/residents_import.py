@@ -25,7 +25,7 @@ from desktop_app.exchange import history
 from desktop_app.exchange import resident_files as files
 from desktop_app.services import auth, imports
 from desktop_app.services.database import Database
-from desktop_app.services.residents import check_household, check_resident, household_label
+from desktop_app.services.residents import check_household, check_resident, grids, household_label
 from desktop_app.services.roster import org_name_map
 from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
@@ -58,8 +58,17 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
     return imports.preview_history(db, "residents", path, mapping, sheet, today, _checked)
 
 
+def _unknown_grid(names: list[str], shown: int = 8) -> str:
+    """What to do about a 所属网格 the file names that this database does not have."""
+    if not names:
+        return "本单位还没有网格党支部：请先在“党组织”页新建，或把这一列留空"
+    listed = "、".join(names[:shown]) + (f" 等 {len(names)} 个" if len(names) > shown else "")
+    return f"没有这个网格（现有：{listed}）：请改成其中之一（也可写组织代码），或先在“党组织”页新建"
+
+
 def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, today: date) -> HistoryPreview:
     lookup = org_name_map(db)
+    unknown_grid = _unknown_grid([g.name for g in grids(db)])
     numbers = [r.values["id_number"] for r in parsed.rows if r.values["id_number"]]
     with db.session() as s:
         taken = set(s.scalars(select(Resident.id_number).where(
@@ -77,7 +86,7 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
         grid = lookup.get(v["grid"]) if v["grid"] else None
         if v["grid"] and grid is None:
             fail("所属网格", f"有多个党组织名为“{v['grid']}”，请写明路径或组织代码"
-                 if lookup.candidates(v["grid"]) else "没有这个网格")
+                 if lookup.candidates(v["grid"]) else unknown_grid)
         elif not auth.can(db, "residents.write", grid_id=grid):
             fail("所属网格", "您只能导入自己负责的网格的居民")
         household = None
