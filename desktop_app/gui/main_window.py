@@ -12,7 +12,7 @@ reportlab, the icon font and 32 page modules before the first paint).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 # Only what the frame needs: the first use of Qt's namespace (Qt.…) alone costs 40-140 ms, menus 20 ms more.
@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         act_quit.setShortcut(QKeySequence.StandardKey.Quit)
         act_quit.triggered.connect(self.close)
         act_backup = QAction(icons.get("backup"), "立即备份", self)
-        act_backup.triggered.connect(self.backup_now)
+        act_backup.triggered.connect(lambda: self.backup_now())  # not the action's checked flag as `then`
         act_restore = QAction(icons.get("restore"), "从备份恢复…", self)
         act_restore.triggered.connect(self.restore_backup)
         act_mirror = QAction(icons.get("settings"), "备份设置…", self)
@@ -212,16 +212,19 @@ class MainWindow(QMainWindow):
         box.exec()
 
     # --- backups -------------------------------------------------------------
-    def backup_now(self) -> None:
+    def backup_now(self, then: Callable[[], None] | None = None) -> None:
+        """文件 → 立即备份; `then` runs once the copy is made (the to-do that asked for it goes)."""
         from desktop_app.gui.ops import run_op
         from desktop_app.services import backup
 
         path = self.ctx.db.path
-        run_op(
-            self, lambda job: backup.backup_now(path, "manual"),
-            lambda dest: self.statusBar().showMessage(f"已备份到 {dest}", 10_000),
-            label="正在备份…",
-        )
+
+        def done(dest) -> None:
+            self.statusBar().showMessage(f"已备份到 {dest}", 10_000)
+            if then is not None:
+                then()
+
+        run_op(self, lambda job: backup.backup_now(path, "manual"), done, label="正在备份…")
 
     def restore_backup(self) -> None:
         from desktop_app.gui.shell.backup_dialog import RestoreDialog, restore_choices

@@ -333,6 +333,11 @@ class OverviewPage(Page):
         return self._go(figure.page, **figure_filter(figure, year))
 
     def open_todo(self, item: TodoItem | None) -> Page | None:
+        if item is not None and item.kind == "backup":  # no page settles it: the copy is made here
+            backup_now = getattr(self.window(), "backup_now", None)
+            if callable(backup_now):
+                backup_now(then=self.refresh)
+            return None
         if item is None or not item.page:
             return None
         page = self._go(item.page, **todo_filter(item))

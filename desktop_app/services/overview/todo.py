@@ -166,8 +166,8 @@ def _backup(db: Database, today: date) -> list[TodoItem]:
         return []  # a server database is backed up by its server
     found = backup.list_backups(db.path.stem)
     last: datetime | None = found[0].taken_at if found else None
-    return _since(TodoItem("backup", "此数据库还没有备份：请在“文件”菜单中立即备份", ""), last, today, BACKUP_DAYS,
-                  "已有 {days} 天没有备份（上次 {last}）：请立即备份")
+    return _since(TodoItem("backup", "此数据库还没有备份：双击此项立即备份（或“文件”菜单 → 立即备份）", ""), last, today,
+                  BACKUP_DAYS, "已有 {days} 天没有备份（上次 {last}）：双击此项立即备份")
 
 
 def _first_steps(db: Database) -> list[TodoItem]:
