@@ -16,7 +16,7 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import partial
+from functools import cached_property, partial
 from operator import methodcaller
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -54,11 +54,18 @@ class IncomingTable:
     columns: list[list[str]]  # each column's texts (sync.codec) as sent, then the base stamp's two
     values: list[tuple]  # the rows as written: storage values on SQLite, Python values elsewhere
     ids: list[str]
-    stamps: list[Stamp]
     base_there: list[Stamp | None]
+    stamp_columns: tuple[list[int], list[str]]  # each row's version and updated_by_site, as decoded
 
     def __len__(self) -> int:
         return len(self.values)
+
+    @cached_property
+    def stamps(self) -> list[Stamp]:
+        """Each row's stamp, made when first asked: a new community's rows are stamped by SQLite from the
+        rows written (sync.merge), so the merge of one never needs them."""
+        # C-level map (tuple.__new__): a Python call per row was a tenth of the decoding.
+        return list(map(partial(tuple.__new__, Stamp), zip(*self.stamp_columns)))
 
     def texts(self, i: int) -> list[str]:
         """Row i as sent: every column's text (sync.codec), then the base stamp."""
@@ -159,6 +166,9 @@ _BOOL_STORED = {"1": 1, "0": 0}
 _BOOL_VALUES = {"1": True, "0": False}
 
 Reader = Callable[[list[str]], list]
+# Types whose readers make None only of a NULL (\N), so a column without a backslash holds none; a scan
+# per column for it was a twentieth of decoding. (JSON makes None of "null".)
+_NEVER_NONE = (String, Integer, Boolean, DateTime, Date, Time)
 
 
 # The canonical text form of each kind, "0" where an ASCII digit goes. A whole column is checked against it
@@ -250,7 +260,7 @@ def _decode_rows(table: Table, label: str, columns_text: list[list[str]], count:
             values = _column_reader(c, storage, escapes)(texts)
         except (ValueError, TypeError, KeyError):
             raise _bad_value(label, c, texts) from None
-        if not c.nullable and None in values:
+        if not c.nullable and (escapes or not isinstance(c.type, _NEVER_NONE)) and None in values:
             raise PackageRefused(f"表“{label}”第 {values.index(None) + 2} 行：{c.name} 不能为空")
         decoded.append(values)
     ids = decoded[names.index("id")]
@@ -260,9 +270,6 @@ def _decode_rows(table: Table, label: str, columns_text: list[list[str]], count:
             if not rid or rid in seen:
                 raise PackageRefused(f"表“{label}”第 {line_no} 行：记录编号为空或重复")
             seen.add(rid)
-    # Stamps made by C-level map (tuple.__new__): a Python call per row was a tenth of the decoding.
-    stamps = list(map(partial(tuple.__new__, Stamp),
-                      zip(map(int, decoded[names.index("version")]), decoded[names.index("updated_by_site")])))
     bases: list[Stamp | None] = []
     if count and not any(columns_text[n]) and not any(columns_text[n + 1]):
         bases = [None] * count  # the receiver's rows never went to the sender (a first package)
@@ -275,8 +282,8 @@ def _decode_rows(table: Table, label: str, columns_text: list[list[str]], count:
         else:
             raise PackageRefused(f"表“{label}”第 {line_no} 行：基准版本格式错误")
     values = list(zip(*decoded)) if count else []
-    return IncomingTable(table=table, columns=columns_text, values=values, ids=list(ids), stamps=stamps,
-                         base_there=bases)
+    return IncomingTable(table=table, columns=columns_text, values=values, ids=list(ids), base_there=bases,
+                         stamp_columns=(decoded[names.index("version")], decoded[names.index("updated_by_site")]))
 
 
 def _bad_value(label: str, column, texts: list[str]) -> PackageRefused:

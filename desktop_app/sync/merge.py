@@ -52,6 +52,9 @@ class TablePlan:
     updates: list[int] = field(default_factory=list)
     was: list[Stamp] = field(default_factory=list)  # our stamp of each update's row, as decided on
     states: list[tuple] = field(default_factory=list)  # (row id, peer's Stamp, introduced, our Stamp | None)
+    # Rows this database never held (inserts too): their states, (id, peer's stamp, True, None), are made
+    # only where written from Python (see _apply_table); SQLite copies a new community's from the rows.
+    fresh: list[int] = field(default_factory=list)
     conflicts: list[tuple[int, Stamp]] = field(default_factory=list)  # row index, local stamp
     counts: dict[Decision, int] = field(default_factory=lambda: {d: 0 for d in Decision})
     # What the decisions were made on (kept for a preview): our stamps, and the sender's stamps we agreed.
@@ -61,6 +64,10 @@ class TablePlan:
     @property
     def table(self) -> Table:
         return self.incoming.table
+
+    def fresh_states(self) -> list[tuple]:
+        ids, stamps, rows = self.incoming.ids, self.incoming.stamps, self.fresh
+        return list(zip(map(ids.__getitem__, rows), map(stamps.__getitem__, rows), repeat(True), repeat(None)))
 
     @property
     def applied_ids(self) -> list[str]:
@@ -133,15 +140,15 @@ def _plan_table(s: Session, peer: str, inc: IncomingTable, storage: bool, keep_b
     if keep_basis:
         plan.basis = (local, here)
     counts = plan.counts
-    ids, stamps = inc.ids, inc.stamps
+    ids = inc.ids
     # Rows this database has never held are new whatever else is said of them: decided in bulk, at C speed.
     held = list(map(local.__contains__, ids))
     new_rows = list(compress(range(len(ids)), map(not_, held)))
     plan.inserts.extend(new_rows)
-    plan.states.extend(zip(map(ids.__getitem__, new_rows), map(stamps.__getitem__, new_rows),
-                           repeat(True), repeat(None)))
+    plan.fresh = new_rows
     counts[Decision.INSERT] += len(new_rows)
     maybe: list[tuple[int, Stamp]] = []
+    stamps = inc.stamps if any(held) else []  # (made only when some row is held)
     for i in compress(range(len(ids)), held):
         rid, incoming, there = ids[i], stamps[i], inc.base_there[i]
         base_here, base_local = here.get(rid, (None, None))
@@ -369,6 +376,8 @@ def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: d
     states = plan.states
     if copied and _agree_inserted(s, peer, str(table.name), len(plan.inserts), last_rowid, now):
         states = list(compress(states, map(not_, map(itemgetter(2), states))))  # the rest (not introduced)
+    elif plan.fresh:
+        states = plan.fresh_states() + states
     agree(s, peer, str(table.name), states, now, not plan.agreed_before)  # a str: sqlite3 probes subclasses
     described.extend(trail.describe(s, plan, before, source))
     _record_conflicts(s, peer, package_id, plan, now)

@@ -230,6 +230,45 @@ def test_edits_and_deletions_go_up_as_a_small_delta(synced, monkeypatch):
     assert {t.table: t.updated for t in r.tables}["member"] == 2
 
 
+def _agreed_stamps(db, peer: str, table: str) -> dict[str, tuple]:
+    rs = SyncRowState
+    with db.session() as s:
+        return {rid: (v, site_, bool(new), lv) for rid, v, site_, new, lv in s.execute(
+            select(rs.row_id, rs.version, rs.site, rs.introduced, rs.local_version)
+            .where(rs.peer_site == peer, rs.table_name == table))}
+
+
+def test_new_rows_of_a_later_package_are_agreed_as_introduced(synced, monkeypatch):
+    """A new community's stamps are copied by SQLite from the rows written (sync.merge); a later package's
+    new rows, beside rows already agreed, get theirs from the package: one each, introduced, all the same."""
+    monkeypatch.setattr(outgoing, "WATERMARK_MARGIN", timedelta(0))  # the test writes faster than any clock
+    peer = site.get_site(synced.c1).id
+    before = _agreed_stamps(synced.street, peer, "member")
+    assert before  # the first round agreed the community's members (copied from the rows)
+    with UnitOfWork(synced.c1) as uow:
+        known = uow.session.scalar(select(Member).where(Member.id.in_(list(before))).limit(1))
+        known.name = "改名后"  # an agreed row in the same package: the table is agreed with the sender
+        org = known.org_id
+        added = Member(name="新党员", id_number="110101199001011237", org_id=org)
+        uow.session.add(added)
+        uow.session.flush()
+        new_id, known_id = added.id, known.id
+        uow.commit()
+    e, r = synced.up(synced.c1)
+    assert not e.full and {t.table: (t.inserted, t.updated) for t in r.tables}["member"] == (1, 1)
+    after = _agreed_stamps(synced.street, peer, "member")
+    assert after[new_id] == (1, peer, True, None)
+    assert after[known_id][0] == before[known_id][0] + 1
+    assert {k: v for k, v in after.items() if k not in (new_id, known_id)} == {
+        k: v for k, v in before.items() if k != known_id}
+    # Agreed, so the community's next edit of it is a plain update at the street, not a conflict.
+    with UnitOfWork(synced.c1) as uow:
+        uow.session.get(Member, new_id).name = "新党员（改）"
+        uow.commit()
+    _, r2 = synced.up(synced.c1)
+    assert r2.total("conflicts") == 0 and {t.table: t.updated for t in r2.tables}["member"] == 1
+
+
 def test_without_a_confirmation_the_next_export_carries_everything_again(world):
     e1, _ = world.up(world.c1)
     e2, r2 = world.up(world.c1)
