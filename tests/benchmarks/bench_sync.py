@@ -49,6 +49,12 @@ load 0.9-2.4, 14.0 GB written against 16.9 GB, commit CPU 17.1-17.2 s against 19
 write CPU 75.1-75.3 s against 71.1-73.8 s; the merge's time level (CPU 127.2 / 127.6 s
 against 123.6 / 127.7 s; 2.01x / 1.97x raw against 2.04x / 1.93x). A 256 MB cap, and the
 page cache kept across the batch, measured at 4 x 3,000 and dropped (no faster).
+No scan for missing values in a column that cannot hold one, and stamps made only where Python
+writes them, alternating with the code before: 4 x 3,000 at load 2.1-2.9, verify
+5.1 -> 4.9 s, decide 1.5 -> 1.3-1.4 s, CPU 20.1 -> 19.4-19.9 s; full size at load 1.1-2.7,
+verify + decide 35 -> 33.7 s, but the merge's CPU 122.6-131.0 s (old) against 126.5-128.2 s (new)
+and raw 60.6-67.3 s: 1.93-2.09x, within the write phase's own spread (72-78 s). Dropped: the
+decide lookups as one json_each list instead of sorted IN lists (no faster). Left: the stamps' width.
 """
 
 from __future__ import annotations
