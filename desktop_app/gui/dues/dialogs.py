@@ -1,7 +1,8 @@
 """Dialogs of the 党费 page: a payment of one or more members, undoing one, a member's dues base.
 
-They are SavingDialogs: with `save=` they save themselves and show a refusal
-inside; without it OK closes and the page saves `values()`.
+They are SavingDialogs: with `save=` (as the page opens them) they save
+themselves and show a refusal inside, keeping what was typed; without it OK
+closes and the caller saves `values()`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from desktop_app.gui.ledger.forms import amount_field, date_edit, from_qdate, to
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.fields import FieldForm, Flag, Line, Put
 from desktop_app.gui.widgets.layouts import hint
+from desktop_app.views.changes import Changes
 from desktop_app.views.dues import DuesBaseInfo
 
 
@@ -35,8 +37,9 @@ class PaymentDialog(SavingDialog):
         needs_consent: bool = False,
         consent: bool = False,
         save=None,
+        changes: Changes | None = None,
     ):
-        super().__init__(parent, "登记党费交纳", "登记", save=save)
+        super().__init__(parent, "登记党费交纳", "登记", save=save, changes=changes)
         self.lines = list(lines)
         self.total_due = sum(fen for _, _, fen in self.lines)
         shown = self.lines[:12]
@@ -87,8 +90,9 @@ class ReasonDialog(SavingDialog):
     """A date and a reason, for undoing something that must stay on record."""
 
     def __init__(self, parent: QWidget | None, title: str, text: str, ok_text: str, on: date | None = None,
-                 save=None):
-        super().__init__(parent, title, ok_text, save=save)
+                 save=None, changes: Changes | None = None, confirm: str = ""):
+        super().__init__(parent, title, ok_text, save=save, changes=changes)
+        self.confirm = confirm  # asked before the save, with the dialog still open
         what = QLabel(text)
         what.setWordWrap(True)
         self.date = date_edit(on or date.today())
@@ -100,6 +104,19 @@ class ReasonDialog(SavingDialog):
     def check(self) -> None:
         if not self.reason.text().strip():
             raise ValidationError("原因", "请填写原因")
+
+    def accept(self) -> None:
+        if self.confirm:
+            try:
+                self.check()
+            except ValidationError as exc:
+                self.show_message(str(exc))
+                return
+            from desktop_app.gui.widgets import common
+
+            if not common.ask(self, "确认" + self.windowTitle(), self.confirm):
+                return
+        super().accept()
 
     def values(self) -> tuple[date, str]:
         return from_qdate(self.date.date()), self.reason.text().strip()
@@ -116,8 +133,9 @@ class DuesBaseDialog(SavingDialog):
         base: DuesBaseInfo | None = None,
         on: date | None = None,
         save=None,
+        changes: Changes | None = None,
     ):
-        super().__init__(parent, f"党费基数：{member_name}", "保存", save=save)
+        super().__init__(parent, f"党费基数：{member_name}", "保存", save=save, changes=changes)
         self.table = list(table)
         self.month = date_edit(dues_rules.month_of(on or date.today()), month_only=True)
         self.category = QComboBox()

@@ -10,10 +10,8 @@ six months in a row marked as the 党章's lapse risk.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
@@ -49,7 +47,7 @@ from desktop_app.gui.widgets.table import ColumnModel
 from desktop_app.services import dues
 from desktop_app.services import orgs as org_service
 from desktop_app.services.dues import PaymentInput
-from desktop_app.views.changes import Change, Changes, changes
+from desktop_app.views.changes import Change, changes
 from desktop_app.views.dues import (
     PAID,
     PARTIAL,
@@ -288,10 +286,6 @@ class DuesPage(Page):
         self.message.setText(html)
         self.message.setVisible(bool(html))
 
-    def _write(self, fn: Callable[[Any], Any], done: Callable[[Any], None], what: Changes) -> None:
-        db = self.ctx.db
-        run_op(self, lambda job: fn(db), done, changes=what)
-
     # ------------------------------------------------------------------ actions
     def _double_clicked(self, index: QModelIndex) -> None:
         if self.reading_community():
@@ -316,25 +310,26 @@ class DuesPage(Page):
         ahead = any(c.month > rules.month_of(today) for cs in by_member.values() for c in cs)
         consent = all(rows[m].quarterly_consent for m in by_member)
         lines = [(rows[m].name, [c.month for c in cs], sum(c.due_fen for c in cs)) for m, cs in by_member.items()]
-        dlg = PaymentDialog(self, lines, collected_by=self.collected_by, needs_consent=ahead, consent=consent)
-        if dlg.exec() != PaymentDialog.DialogCode.Accepted:
+        members = list(by_member.items())
+
+        def save(paid_on: date, collector: str, amount: int | None, consent_given: bool, note: str) -> PaymentResult:
+            payments = [PaymentInput(m, tuple(c.month for c in cs), amount if len(members) == 1 else None,
+                                     True if consent_given else None) for m, cs in members]
+            return dues.record_payments(db, payments, paid_on, collector, note=note)
+
+        db = self.ctx.db
+        # The dialog saves itself, so a refusal (a closed month …) leaves it open with what was typed.
+        dlg = PaymentDialog(self, lines, collected_by=self.collected_by, needs_consent=ahead, consent=consent,
+                            save=save, changes=PAYMENT_WRITES)
+        if dlg.exec() != PaymentDialog.DialogCode.Accepted or dlg.saved is None:
             return
-        paid_on, collector, amount, consent_given, note = dlg.values()
-        self.collected_by = collector
-        payments = [
-            PaymentInput(m, tuple(c.month for c in cs), amount if len(by_member) == 1 else None,
-                              True if consent_given else None)
-            for m, cs in by_member.items()
-        ]
-
-        def done(result: PaymentResult) -> None:
-            self.show_message(
-                f"已登记 {len(payments)} 人 {result.records} 个月，共 {format_yuan(result.total_fen)} 元，"
-                f"已记入党费账户（凭证 {result.voucher_no}）。",
-                result.warnings,
-            )
-
-        self._write(lambda db: dues.record_payments(db, payments, paid_on, collector, note=note), done, PAYMENT_WRITES)
+        self.collected_by = dlg.values()[1]
+        result: PaymentResult = dlg.saved
+        self.show_message(
+            f"已登记 {len(members)} 人 {result.records} 个月，共 {format_yuan(result.total_fen)} 元，"
+            f"已记入党费账户（凭证 {result.voucher_no}）。",
+            result.warnings,
+        )
 
     def cancel_selected(self) -> None:
         cells = self.selected_cells()
@@ -342,23 +337,18 @@ class DuesPage(Page):
             common.inform(self, "撤销交纳", "请选中一个已交纳的月份。")
             return
         row, c = cells[0]
+        db, member_id, month = self.ctx.db, row.member_id, c.month
         dlg = ReasonDialog(
             self, "撤销党费交纳",
             f"撤销{row.name}{rules.month_label(c.month)}的交纳登记（{c.paid_on} 交 {format_yuan(c.paid_fen)} 元）。\n"
             "同一次交纳的其他月份一并撤销；对应的党费收缴凭证将红字冲销。",
             "撤销",
+            save=lambda on, reason: dues.cancel_payment(db, member_id, month, reason, on), changes=PAYMENT_WRITES,
+            confirm=f"确定撤销{row.name}的这次党费交纳登记吗？",
         )
-        if dlg.exec() != ReasonDialog.DialogCode.Accepted:
+        if dlg.exec() != ReasonDialog.DialogCode.Accepted or dlg.saved is None:
             return
-        on, reason = dlg.values()
-        if not common.ask(self, "确认撤销", f"确定撤销{row.name}的这次党费交纳登记吗？"):
-            return
-        member_id, month = row.member_id, c.month
-
-        def done(result: PaymentResult) -> None:
-            self.show_message(f"已撤销，红字凭证 {result.voucher_no}。", result.warnings)
-
-        self._write(lambda db: dues.cancel_payment(db, member_id, month, reason, on), done, PAYMENT_WRITES)
+        self.show_message(f"已撤销，红字凭证 {dlg.saved.voucher_no}。", dlg.saved.warnings)
 
     def edit_base(self) -> None:
         row = self.selected_row()
@@ -373,19 +363,17 @@ class DuesPage(Page):
     def _edit_base_with(
         self, member_id: str, name: str, table: list[rules.RateRule], current: list[DuesBaseInfo]
     ) -> None:
-        dlg = DuesBaseDialog(self, name, table, current[-1] if current else None)
-        if dlg.exec() != DuesBaseDialog.DialogCode.Accepted:
+        db = self.ctx.db
+        dlg = DuesBaseDialog(self, name, table, current[-1] if current else None, changes=BASE_WRITES,
+                             save=lambda month, category, income, fixed, consent, note:
+                             dues.set_base(db, member_id, month, category, income, fixed, consent, note))
+        if dlg.exec() != DuesBaseDialog.DialogCode.Accepted or dlg.saved is None:
             return
-        month, category, income, fixed, consent, note = dlg.values()
-
-        def done(info: DuesBaseInfo) -> None:
-            self.show_message(
-                f"已登记{name}自{rules.month_label(info.effective_from)}起的党费基数："
-                f"{info.category}，每月应交 {format_yuan(info.due_fen)} 元（{info.basis}）。"
-            )
-
-        self._write(lambda db: dues.set_base(db, member_id, month, category, income, fixed, consent, note), done,
-                    BASE_WRITES)
+        info: DuesBaseInfo = dlg.saved
+        self.show_message(
+            f"已登记{name}自{rules.month_label(info.effective_from)}起的党费基数："
+            f"{info.category}，每月应交 {format_yuan(info.due_fen)} 元（{info.basis}）。"
+        )
 
     def print_registry(self) -> None:
         if self.view is None or self.view.grid is None:

@@ -2,8 +2,9 @@
 
 Each dialog checks what it can on its own (amounts as yuan with at most two
 decimals, required fields) and names the field in red; the service checks the
-rest. They are SavingDialogs: with `save=` they save themselves and show a
-refusal inside; without it OK closes and the page saves `values()`.
+rest. They are SavingDialogs: with `save=` (as the page opens them) they save
+themselves and show a refusal inside, keeping what was typed; without it OK
+closes and the caller saves `values()`.
 Tests fill the widgets and call accept().
 """
 
@@ -22,6 +23,7 @@ from desktop_app.gui.widgets.forms import year_spin
 from desktop_app.gui.widgets.layouts import form_layout, hint
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.services.ledger import EntryInput
+from desktop_app.views.changes import Changes
 from desktop_app.views.ledger import AccountInfo, EntryRow
 
 
@@ -41,8 +43,9 @@ class EntryDialog(SavingDialog):
         entered_by: str = "",
         voucher_hint: str = "",
         save=None,
+        changes: Changes | None = None,
     ):
-        super().__init__(parent, f"记一笔{direction}", "记账", save=save)
+        super().__init__(parent, f"记一笔{direction}", "记账", save=save, changes=changes)
         self.direction = rules.check_direction(direction)
         self.date = date_edit(on or date.today())
         self.account = QComboBox()
@@ -134,8 +137,8 @@ class ReverseDialog(SavingDialog):
     """红字冲销: a new entry of the negative amount that points to the wrong one."""
 
     def __init__(self, parent: QWidget | None, entry: EntryRow, entered_by: str = "", on: date | None = None,
-                 save=None):
-        super().__init__(parent, f"红字冲销凭证 {entry.voucher_no}", "生成红字凭证", save=save)
+                 save=None, changes: Changes | None = None):
+        super().__init__(parent, f"红字冲销凭证 {entry.voucher_no}", "生成红字凭证", save=save, changes=changes)
         self.entry = entry
         what = QLabel(
             f"凭证 {entry.voucher_no}　{entry.entry_date.isoformat()}　{entry.account_name}\n"
@@ -163,6 +166,24 @@ class ReverseDialog(SavingDialog):
         if not self.reason.text().strip():
             raise ValidationError("冲销原因", "请写明冲销原因，便于审计")
 
+    def accept(self) -> None:
+        """A reversal stays on the books for good: ask before it is posted, with the dialog still open."""
+        try:
+            self.check()
+        except ValidationError as exc:
+            self.show_message(str(exc))
+            return
+        from desktop_app.gui.widgets import common
+
+        e, on = self.entry, from_qdate(self.date.date())
+        if not common.ask(
+            self, "确认红字冲销",
+            f"将为凭证 {e.voucher_no}（{e.direction} {format_yuan(e.amount_fen)} 元）记一张红字凭证，"
+            f"金额 -{format_yuan(e.amount_fen)} 元，日期 {on.isoformat()}。\n原凭证保留不变。确定冲销吗？",
+        ):
+            return
+        super().accept()
+
     def values(self) -> tuple[date, str, str]:
         return from_qdate(self.date.date()), self.reason.text().strip(), self.entered_by.text().strip()
 
@@ -180,8 +201,9 @@ class BudgetDialog(SavingDialog):
         amount_fen: int | None = None,
         note: str = "",
         save=None,
+        changes: Changes | None = None,
     ):
-        super().__init__(parent, "设置预算", "保存", save=save)
+        super().__init__(parent, "设置预算", "保存", save=save, changes=changes)
         self.account = QComboBox()
         for a in accounts:
             self.account.addItem(a.name, a.id)
@@ -220,8 +242,9 @@ class BudgetDialog(SavingDialog):
 
 
 class AccountDialog(SavingDialog):
-    def __init__(self, parent: QWidget | None, title: str, name: str = "", note: str = "", save=None):
-        super().__init__(parent, title, "保存", save=save)
+    def __init__(self, parent: QWidget | None, title: str, name: str = "", note: str = "", save=None,
+                 changes: Changes | None = None):
+        super().__init__(parent, title, "保存", save=save, changes=changes)
         self.name = QLineEdit(name)
         self.name.setPlaceholderText("如 共建单位资助")
         self.note = QLineEdit(note)

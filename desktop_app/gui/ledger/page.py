@@ -396,25 +396,24 @@ class LedgerPage(Page):
         run_op(self, load, lambda loaded: self._enter_with(direction, *loaded))
 
     def _enter_with(self, direction: str, accounts: list[AccountInfo], cats: Sequence[str]) -> None:
+        db = self.ctx.db
+        # The dialog saves itself, so a refusal (a closed month …) leaves it open with what was typed.
         dlg = EntryDialog(
             self, direction, accounts, cats,
             account_id=self.account_filter.currentData(), handler=self.handler, entered_by=self.entered_by,
             voucher_hint=self.view.voucher_hint if self.view else "",
+            save=lambda inp: ledger.post_entry(db, inp), changes=WRITES,
         )
-        if dlg.exec() != EntryDialog.DialogCode.Accepted:
+        if dlg.exec() != EntryDialog.DialogCode.Accepted or dlg.saved is None:
             return
-        inp = dlg.result_input()
+        inp, result = dlg.result_input(), dlg.saved
         self.handler, self.entered_by = inp.handler, inp.entered_by
-
-        def done(result: PostResult) -> None:
-            e = result.entry
-            self.show_message(
-                f"已记账：凭证 {e.voucher_no}，{e.account_name} {e.direction} {format_yuan(e.amount_fen)} 元。",
-                result.warnings,
-            )
-            self._select_after = [e.id]
-
-        self._write(lambda db: ledger.post_entry(db, inp), done)
+        e = result.entry
+        self.show_message(
+            f"已记账：凭证 {e.voucher_no}，{e.account_name} {e.direction} {format_yuan(e.amount_fen)} 元。",
+            result.warnings,
+        )
+        self._select_after = [e.id]
 
     def reverse_selected(self) -> None:
         e = self.selected_entry()
@@ -426,25 +425,17 @@ class LedgerPage(Page):
         if e.is_dues:
             common.inform(self, "请在党费页面撤销", "这笔是党费收缴，请在“党费”页面撤销交纳登记，系统会自动冲销。")
             return
-        dlg = ReverseDialog(self, e, self.entered_by)
-        if dlg.exec() != ReverseDialog.DialogCode.Accepted:
+        db = self.ctx.db
+        dlg = ReverseDialog(self, e, self.entered_by, changes=WRITES,
+                            save=lambda on, reason, entered_by:
+                            ledger.reverse_entry(db, e.id, reason, on, entered_by=entered_by))
+        if dlg.exec() != ReverseDialog.DialogCode.Accepted or dlg.saved is None:
             return
-        on, reason, entered_by = dlg.values()
-        if not common.ask(
-            self, "确认红字冲销",
-            f"将为凭证 {e.voucher_no}（{e.direction} {format_yuan(e.amount_fen)} 元）记一张红字凭证，"
-            f"金额 -{format_yuan(e.amount_fen)} 元，日期 {on.isoformat()}。\n原凭证保留不变。确定冲销吗？",
-        ):
-            return
-        self.entered_by = entered_by or self.entered_by
-
-        def done(result: PostResult) -> None:
-            self.show_message(
-                f"已冲销：红字凭证 {result.entry.voucher_no} 冲销了凭证 {e.voucher_no}。"
-                "如需重新记正确的金额，请再记一笔。"
-            )
-
-        self._write(lambda db: ledger.reverse_entry(db, e.id, reason, on, entered_by=entered_by), done)
+        self.entered_by = dlg.values()[2] or self.entered_by
+        self.show_message(
+            f"已冲销：红字凭证 {dlg.saved.entry.voucher_no} 冲销了凭证 {e.voucher_no}。"
+            "如需重新记正确的金额，请再记一笔。"
+        )
 
     def close_next_month(self) -> None:
         month = self.view.next_to_close if self.view else None
@@ -563,11 +554,10 @@ class LedgerPage(Page):
     def _account_form(self, title: str, write: Callable[[Any, str, str], Any], done: Callable[[Any], None],
                       name: str = "", note: str = "") -> None:
         """Ask an account's name and note (new, or as they stand) and write them with `write(db, name, note)`."""
-        dlg = AccountDialog(self, title, name, note)
-        if dlg.exec() != AccountDialog.DialogCode.Accepted:
-            return
-        name, note = dlg.values()
-        self._write(lambda db: write(db, name, note), done)
+        db = self.ctx.db
+        dlg = AccountDialog(self, title, name, note, save=lambda name, note: write(db, name, note), changes=WRITES)
+        if dlg.exec() == AccountDialog.DialogCode.Accepted and dlg.saved is not None:
+            done(dlg.saved)
 
     def add_account(self) -> None:
         self._account_form("新增账户", ledger.add_account, lambda a: self.show_message(f"已新增账户“{a.name}”。"))
@@ -597,18 +587,19 @@ class LedgerPage(Page):
 
     def set_budget(self, line: BudgetLine | None = None) -> None:
         cats = [c for c in rules.DEFAULT_CATEGORIES[rules.EXPENSE] if c != rules.DUES_REMITTED]
+        db = self.ctx.db
         dlg = BudgetDialog(
             self, [a for a in self._accounts() if not a.is_dues], self.budget_year.value(), cats,
             account_id=line.account_id if line else None, category=line.category if line else "",
             amount_fen=line.budget_fen if line else None, note=line.note if line else "",
+            save=lambda account_id, year, category, fen, note:
+            ledger.set_budget(db, account_id, year, fen, category, note), changes=WRITES,
         )
-        if dlg.exec() != BudgetDialog.DialogCode.Accepted:
+        if dlg.exec() != BudgetDialog.DialogCode.Accepted or dlg.saved is None:
             return
-        account_id, year, category, fen, note = dlg.values()
-        self._write(lambda db: ledger.set_budget(db, account_id, year, fen, category, note),
-                    lambda b: self.show_message(
-                        f"已设置{b.year}年“{b.account_name}{'·' + b.category if b.category else ''}”预算 "
-                        f"{format_yuan(fen)} 元。"))
+        b = dlg.saved
+        self.show_message(f"已设置{b.year}年“{b.account_name}{'·' + b.category if b.category else ''}”预算 "
+                          f"{format_yuan(dlg.values()[3])} 元。")
 
     def edit_budget(self) -> None:
         self.set_budget(self._selected_budget())
