@@ -15,6 +15,7 @@ from pathlib import Path
 from desktop_app import APP_NAME, __version__
 from desktop_app.domain.text import TerminalSafeWriter
 from desktop_app.cli import site
+from desktop_app.cli.argparse_zh import VERSION, ArgumentParser
 from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, CliError, json_flag, open_db
 from desktop_app.domain.errors import DomainError
 
@@ -69,8 +70,8 @@ def with_db(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def _gui_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     """The program's options and its `gui` command, which every other command's parser extends."""
-    p = argparse.ArgumentParser(prog="dangqun", description=f"{APP_NAME} {__version__}")
-    p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    p = ArgumentParser(prog="dangqun", description=f"{APP_NAME} {__version__}")
+    p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}", help=VERSION)
     p.add_argument("--user", help="以此账户身份操作（密码在终端输入或取自 DANGQUN_PASSWORD）")
     sub = p.add_subparsers(dest="command")
     g = with_db(sub.add_parser("gui", help="启动图形界面"))
@@ -90,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     i = with_db(sub.add_parser("init", help="新建数据库并设置所属单位"))
     i.add_argument("--org-code", required=True, help="组织代码")
     i.add_argument("--org-name", required=True, help="组织名称，如 幸福里社区党委")
-    i.add_argument("--level", choices=["community", "street"], default="community")
+    i.add_argument("--level", choices=["community", "street"], default="community",
+                   help="community：社区党委（默认）；street：街道党工委")
     i.add_argument("--street", help="所属街道党工委名称（社区可填）")
     i.set_defaults(func=site.cmd_init)
 
@@ -246,7 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
     si.set_defaults(func=sync.cmd_sync)
 
     us = with_db(sub.add_parser("user", help="管理用户账户（管理员）"))
-    us.add_argument("action", choices=["list", "add", "reset-password", "unlock", "disable", "enable", "passwd"])
+    us.add_argument("action", choices=["list", "add", "reset-password", "unlock", "disable", "enable", "passwd"],
+                    help="list：列出账户；add：新增；reset-password：重设密码；unlock：解锁；"
+                         "disable / enable：停用 / 启用；passwd：修改自己的密码")
     us.add_argument("login", nargs="?", help="登录名")
     us.add_argument("--name", help="add：姓名")
     us.add_argument("--role", default="secretary", help="add：admin / secretary / grid / viewer")
