@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -116,6 +116,17 @@ def refusals(row: Row) -> tuple[list[RowError], Callable[..., None]]:
         found.append(RowError(row.row_number, column, row.shown.get(column, "") if value is None else value, reason))
 
     return found, fail
+
+
+def unknown_org(names: Sequence[str], noun: str = "党组织", none_yet: str = "党组织", *,
+                may_leave_empty: bool = False, shown: int = 8) -> str:
+    """The refusal of an organisation a file names that the database does not have: the ones it
+    has (`names`, a few, then 等 N 个) and what to do, so the worker can correct the cell."""
+    names = list(dict.fromkeys(names))  # every branch may have a 第一党小组: each name once
+    if not names:
+        return f"本单位还没有{none_yet}：请先在“党组织”页新建" + ("，或把这一列留空" if may_leave_empty else "")
+    listed = "、".join(names[:shown]) + (f" 等 {len(names)} 个" if len(names) > shown else "")
+    return f"没有这个{noun}（现有：{listed}）：请改成其中之一（也可写路径或组织代码），或先在“党组织”页新建"
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,7 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
     lookup = org_name_map(db)
     tree = orgs.list_tree(db)
     kinds = {n.id: n.kind for n in tree}
+    unknown_branch = history.unknown_org([n.name for n in tree if n.kind == "branch"], "党支部", "党支部")
     parents = {n.id: n.parent_id for n in tree}
     numbers = [r.values["id_number"] for r in parsed.rows if r.values["id_number"]]
     with db.session() as s:
@@ -153,7 +154,7 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
             row_errors.append(RowError(row.row_number, "所在党支部", "", "请填写所在党支部（名称、路径或组织代码）"))
         elif org_id is None:
             why = (f"有多个党组织名为“{v['branch']}”：{lookup.candidates(v['branch'])}，请写明路径或组织代码"
-                   if lookup.candidates(v["branch"]) else "没有这个党组织")
+                   if lookup.candidates(v["branch"]) else unknown_branch)
             row_errors.append(RowError(row.row_number, "所在党支部", v["branch"], why))
         elif kinds.get(org_id) not in ("branch", "group"):
             row_errors.append(RowError(row.row_number, "所在党支部", v["branch"], "发展党员由党支部负责，请填写党支部"))

@@ -24,6 +24,7 @@ from desktop_app.domain.errors import DomainError, ValidationError
 from desktop_app.exchange import history
 from desktop_app.exchange import meeting_files as files
 from desktop_app.services import imports, orgtree
+from desktop_app.services import orgs as org_service
 from desktop_app.services.database import Database
 from desktop_app.services.meetings.lifecycle import check_holder, check_meeting, next_number
 from desktop_app.services.roster import org_name_map
@@ -74,6 +75,7 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
 
 def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, today: date) -> HistoryPreview:
     lookup = org_name_map(db)
+    unknown_org = history.unknown_org([n.name for n in org_service.list_tree(db)])
     items: list[PlannedMeeting] = []
     errors: list[RowError] = []
     with db.session() as s:
@@ -104,7 +106,7 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
                 fail("党组织", "请填写召开会议的党组织（名称、路径或组织代码）")
             elif org_id is None:
                 fail("党组织", f"有多个党组织名为“{v['org']}”：{lookup.candidates(v['org'])}，请写明路径或组织代码"
-                     if lookup.candidates(v["org"]) else "没有这个党组织")
+                     if lookup.candidates(v["org"]) else unknown_org)
             inp = MeetingInput(org_id=org_id, kind=v["kind"], title=v["title"], meeting_date=on, place=v["place"],
                                host=v["host"], recorder=v["recorder"], lecturer=v["lecturer"],
                                minutes=v["minutes"], notes=v["notes"])

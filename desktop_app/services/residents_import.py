@@ -58,17 +58,9 @@ def preview(db: Database, path: str | Path, mapping: Mapping | None = None, shee
     return imports.preview_history(db, "residents", path, mapping, sheet, today, _checked)
 
 
-def _unknown_grid(names: list[str], shown: int = 8) -> str:
-    """What to do about a 所属网格 the file names that this database does not have."""
-    if not names:
-        return "本单位还没有网格党支部：请先在“党组织”页新建，或把这一列留空"
-    listed = "、".join(names[:shown]) + (f" 等 {len(names)} 个" if len(names) > shown else "")
-    return f"没有这个网格（现有：{listed}）：请改成其中之一（也可写组织代码），或先在“党组织”页新建"
-
-
 def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, today: date) -> HistoryPreview:
     lookup = org_name_map(db)
-    unknown_grid = _unknown_grid([g.name for g in grids(db)])
+    unknown_grid = history.unknown_org([g.name for g in grids(db)], "网格", "网格党支部", may_leave_empty=True)
     numbers = [r.values["id_number"] for r in parsed.rows if r.values["id_number"]]
     with db.session() as s:
         taken = set(s.scalars(select(Resident.id_number).where(
