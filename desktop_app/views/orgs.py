@@ -45,6 +45,11 @@ def _short(node: OrgNode) -> str:
     return node.name
 
 
+def short_name(node) -> str:
+    """A community's name without 党委/党总支 (梅园社区), as it leads a branch's name; any other as it is."""
+    return _short(node)
+
+
 def path_names(nodes: Sequence[OrgNode]) -> dict[str, str]:
     """Each organisation's name, led by as many of its parents as it takes to tell same-named ones apart.
 

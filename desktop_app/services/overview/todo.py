@@ -8,14 +8,20 @@ this version does not have is named in `left_out`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from sqlalchemy.orm import Session
+
 from desktop_app.domain.meetings import CellStatus
+from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.overview.shared import Shared
+from desktop_app.services.orgtree import OrgTree
 from desktop_app.services.overview.figures import scope_ids
+from desktop_app.views.orgs import SEPARATOR, short_name
 from desktop_app.views.overview import TodoItem, TodoList
 
 WISH_WAIT_DAYS = 30
@@ -23,11 +29,32 @@ SYNC_DAYS = 30
 BACKUP_DAYS = 7
 
 
+Namer = Callable[[str | None, str], str]  # (organisation id, its name) -> the name the list shows
+
+
+def _namer(s: Session, community: str | None) -> Namer:
+    """At a street holding several communities, a branch is named with its community (梅园社区 · 第一党支部):
+    each community may have a 第一党支部. Narrowed to one community, or with one only, the name alone."""
+    if community is not None:
+        return lambda _org_id, name: name
+    tree = OrgTree(s)
+    if sum(1 for o in tree.by_id.values() if o.kind == OrgKind.COMMUNITY) < 2:
+        return lambda _org_id, name: name
+
+    def named(org_id: str | None, name: str) -> str:
+        home = tree.community_of(org_id)
+        if home is None or home.id == org_id or name.startswith(short_name(home) + SEPARATOR):
+            return name
+        return f"{short_name(home)}{SEPARATOR}{name}"
+
+    return named
+
+
 def _meetings(db: Database, today: date, community: str | None) -> list[TodoItem]:
     from desktop_app.services import meetings
 
     grid = meetings.compliance(db, today.year, today, org_id=community)
-    names = {r.org_id: r.name for r in grid.rows}
+    names = {r.org_id: r.name for r in grid.rows}  # already led by the community at a street
     out = []
     for row in grid.rows:
         late, due = [], []
@@ -47,7 +74,7 @@ def _meetings(db: Database, today: date, community: str | None) -> list[TodoItem
     return out
 
 
-def _probation(db: Database, today: date, ids: set[str] | None) -> list[TodoItem]:
+def _probation(db: Database, today: date, ids: set[str] | None, named: Namer) -> list[TodoItem]:
     from desktop_app.services import roster
 
     out = []
@@ -57,37 +84,38 @@ def _probation(db: Database, today: date, ids: set[str] | None) -> list[TodoItem
         end = m.joined_date.replace(year=m.joined_date.year + 1) if m.joined_date else None
         late = end is not None and end <= today
         when = f"预备期{'已于' if late else '将于'} {end.isoformat()} 期满" if end else "预备期将满"
-        out.append(TodoItem("probation", f"预备党员 {m.name}（{m.org_name}）{when}，应讨论转正", "党员名册",
+        out.append(TodoItem("probation", f"预备党员 {m.name}（{named(m.org_id, m.org_name)}）{when}，应讨论转正", "党员名册",
                             m.id, overdue=late))
     return out
 
 
-def _development(db: Database, today: date, ids: set[str] | None, shared: Shared) -> list[TodoItem]:
+def _development(db: Database, today: date, ids: set[str] | None, shared: Shared, named: Namer) -> list[TodoItem]:
     out = []
     for a in shared.pipeline(db, today):
         if (ids is not None and a.org_id not in ids) or a.next_due is None or a.next_due > today + timedelta(days=30):
             continue
-        out.append(TodoItem("development", f"{a.stage} {a.name}（{a.branch_name}）下一步应于 {a.next_due.isoformat()} 前办理",
+        out.append(TodoItem("development", f"{a.stage} {a.name}（{named(a.org_id, a.branch_name)}）下一步应于 {a.next_due.isoformat()} 前办理",
                             "发展党员", a.id, overdue=a.overdue > 0))
     return out
 
 
-def _dues(db: Database, today: date, community: str | None, shared: Shared) -> list[TodoItem]:
-    by_branch: dict[str, list] = {}
+def _dues(db: Database, today: date, community: str | None, shared: Shared, named: Namer) -> list[TodoItem]:
+    by_branch: dict[str | None, list] = {}  # by id: two communities' 第一党支部 are two branches
     for r in shared.arrears(db, community, today):
-        by_branch.setdefault(r.org_name or "未分支部", []).append(r)
+        by_branch.setdefault(r.org_id, []).append(r)
     return [
-        TodoItem("dues", f"{name}：{len(rows)} 人欠缴党费，合计 {sum(r.owed_fen for r in rows) / 100:,.2f} 元",
-                 "党费", rows[0].org_id)
-        for name, rows in sorted(by_branch.items(), key=lambda kv: -len(kv[1]))
+        TodoItem("dues", f"{named(org_id, rows[0].org_name) if rows[0].org_name else '未分支部'}："
+                         f"{len(rows)} 人欠缴党费，合计 {sum(r.owed_fen for r in rows) / 100:,.2f} 元",
+                 "党费", org_id)
+        for org_id, rows in sorted(by_branch.items(), key=lambda kv: -len(kv[1]))
     ]
 
 
-def _visits(db: Database, today: date, ids: set[str] | None) -> list[TodoItem]:
+def _visits(db: Database, today: date, ids: set[str] | None, named: Namer) -> list[TodoItem]:
     from desktop_app.services import visits
 
     return [
-        TodoItem("visits", f"走访反映的问题逾期未办结：{v.visitee}（{v.grid_name}）{v.content[:24]}，"
+        TodoItem("visits", f"走访反映的问题逾期未办结：{v.visitee}（{named(v.grid_id, v.grid_name)}）{v.content[:24]}，"
                            f"期限 {v.due_date.isoformat() if v.due_date else ''}", "走访", v.id)
         for v in visits.overdue(db, today) if ids is None or v.grid_id in ids
     ]
@@ -198,14 +226,15 @@ def todo(db: Database, today: date | None = None, community: str | None = None,
     shared = shared or Shared()
     with db.session() as s:
         ids = scope_ids(s, community)
+        named = _namer(s, community)
     items: list[TodoItem] = []
     left: list[str] = []
     checks = (
         ("meetings.read", lambda: _meetings(db, today, community)),
-        ("members.read", lambda: _probation(db, today, ids)),
+        ("members.read", lambda: _probation(db, today, ids, named)),
         ("members.write", lambda: _first_steps(db) if community is None else []),
-        ("dues.read", lambda: _dues(db, today, community, shared)),
-        ("visits.read", lambda: _visits(db, today, ids)),
+        ("dues.read", lambda: _dues(db, today, community, shared, named)),
+        ("visits.read", lambda: _visits(db, today, ids, named)),
         ("wishes.read", lambda: _wishes(db, today, ids)),
         ("projects.read", lambda: _projects(db, today, ids)),
     )
@@ -218,7 +247,7 @@ def todo(db: Database, today: date | None = None, community: str | None = None,
         left.append("发展党员的下一步（本版本尚无此模块）")
     else:
         if auth.can(db, "development.read"):
-            items += _development(db, today, ids, shared)
+            items += _development(db, today, ids, shared, named)
     if community is None:
         if auth.can(db, "ledger.read"):
             items += _ledger(db, today)

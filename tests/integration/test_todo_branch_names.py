@@ -1,0 +1,39 @@
+"""工作台 at a street: a branch is named with its community, since each community may have a 第一党支部."""
+
+from datetime import date
+
+from desktop_app.domain import idcard
+from desktop_app.domain.members import MemberInput
+from desktop_app.services import orgs, overview, roster, site
+
+TODAY = date(2026, 3, 2)
+
+
+def _probation(db, community=None):
+    return [i.text for i in overview.todo(db, TODAY, community=community).items if i.kind == "probation"]
+
+
+def _probationer(db, branch, n):
+    roster.create(db, MemberInput(name=f"预备{n}", org_id=branch.id, category="预备党员", joined_date=date(2025, 3, 20),
+                                  id_number=idcard.make("320102", date(1995, 1, 2), n, idcard.MALE)))
+
+
+def test_a_branch_at_a_street_is_named_with_its_community(empty_db):
+    db = empty_db
+    site.init_site(db, "320102", "梅园街道党工委", "street")
+    street = next(n for n in orgs.list_tree(db) if n.kind == "street")
+    communities = [orgs.create(db, name, code, "community", street.id)
+                   for name, code in (("梅园社区党委", "320102001"), ("幸福里社区党委", "320102002"))]
+    for n, c in enumerate(communities, start=1):
+        _probationer(db, orgs.create(db, "第一党支部", c.code + "01", "branch", c.id), n)
+    texts = _probation(db)
+    assert any("（梅园社区 · 第一党支部）" in t for t in texts), texts
+    assert any("（幸福里社区 · 第一党支部）" in t for t in texts), texts
+    # narrowed to one community the name alone is plain enough
+    assert [t for t in _probation(db, communities[0].id) if "（第一党支部）" in t]
+
+
+def test_a_community_keeps_the_bare_name(db):
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    _probationer(db, orgs.create(db, "第一党支部", "B01", "branch", community.id), 1)
+    assert [t for t in _probation(db) if "（第一党支部）" in t]
