@@ -276,7 +276,8 @@ def check_visit(inp: VisitInput, today: date) -> VisitInput:
     form = in_choices(inp.form, VISIT_FORMS, "走访形式")
     other = optional(inp.other_visitors, "其他走访人", 120)
     if not inp.member_ids and not other:
-        raise ValidationError("走访人", "请选择走访的党员或填写走访人")
+        # named as the form names its two fields, so the worker knows which to fill
+        raise ValidationError("走访党员", "请至少选择一名走访党员，或填写“其他走访人”")
     visitee = optional(inp.visitee_name, "走访对象", 40)
     place = optional(inp.place, "地点", 120)
     if not (inp.household_id or inp.resident_id or visitee or place):

@@ -258,7 +258,7 @@ def _check_members(s: Session, ids: Sequence[str]) -> None:
         return
     found = set(s.scalars(select(Member.id).where(Member.id.in_(list(ids)), Member.deleted.is_(False))))
     if missing := [i for i in ids if i not in found]:
-        raise ValidationError("走访人", f"有 {len(missing)} 名走访党员不存在或已删除")
+        raise ValidationError("走访党员", f"有 {len(missing)} 名走访党员不存在或已删除")
 
 
 def _place(s: Session, clean: VisitInput) -> tuple[str | None, str | None, str | None, str]:
