@@ -62,7 +62,9 @@ class WishCardsReport(RecordsReport):
         return {
             "head": ParagraphStyle("cardHead", parent=base, fontSize=16, leading=20, alignment=TA_CENTER,
                                    textColor=ACCENT),
-            "no": ParagraphStyle("cardNo", parent=base, fontSize=8, leading=10, alignment=TA_CENTER),
+            # room under the 编号, which otherwise sits on the 心愿人 line
+            "no": ParagraphStyle("cardNo", parent=base, fontSize=8, leading=10, alignment=TA_CENTER,
+                                 spaceAfter=2.5 * mm),
             "wish": ParagraphStyle("cardWish", parent=base, fontSize=15, leading=22, spaceBefore=3 * mm),
             "line": ParagraphStyle("cardLine", parent=base, fontSize=10, leading=15),
             "blank": ParagraphStyle("cardBlank", parent=base, fontSize=10, leading=15, spaceBefore=3 * mm),
