@@ -8,27 +8,14 @@ import pytest
 from desktop_app.domain import idcard
 from desktop_app.domain import meetings as r
 from desktop_app.domain.members import MemberInput
-from desktop_app.reports.fonts import ENV_VAR, register_cjk_font, shipped_font_path
 from desktop_app.services import meetings as ms
 from desktop_app.services import orgs, roster
+from tests.pdf_text import shipped_font, text_box  # noqa: F401 - the fixture is used by name
 
 PLACE = "幸福里社区党群服务中心三楼多功能会议室（东侧电梯上楼右转第二间）"
 
 
-@pytest.fixture(autouse=True)
-def shipped_font(monkeypatch):
-    monkeypatch.setenv(ENV_VAR, str(shipped_font_path()))
-    register_cjk_font()
-
-
-def _box(page, text: str) -> tuple[float, float, float, float]:
-    """(left, bottom, right, top) of `text` as printed on the page."""
-    tp = page.get_textpage()
-    found = tp.search(text).get_next()
-    assert found is not None, f"{text!r} is not on the sheet"
-    first, count = found
-    boxes = [tp.get_charbox(i) for i in range(first, first + count)]
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+pytestmark = pytest.mark.usefixtures("shipped_font")
 
 
 def test_a_long_place_gives_way_to_the_host_and_the_count(db):
@@ -41,7 +28,8 @@ def test_a_long_place_gives_way_to_the_host_and_the_count(db):
     m = ms.plan(db, ms.MeetingInput(org_id=b.id, kind=r.BRANCH_CONGRESS, title="支部党员大会",
                                     meeting_date=date(2026, 3, 2), place=PLACE, host="张三丰（社区党委书记）"))
     page = pdfium.PdfDocument(ms.print_signin_sheet(db, m.id))[0]
-    host, count, number = _box(page, "主持人：张三丰（社区党委书记）"), _box(page, "应到：2 人"), _box(page, "编号")
+    host, count = text_box(page, "主持人：张三丰（社区党委书记）"), text_box(page, "应到：2 人")
+    number = text_box(page, "编号")
     assert count[2] < number[0]  # the line ends before the 编号 begins
     assert host[0] < count[0]
-    _box(page, "会议地点：幸福里社区")  # the place is shortened, not dropped
+    text_box(page, "会议地点：幸福里社区")  # the place is shortened, not dropped

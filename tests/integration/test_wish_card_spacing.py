@@ -7,25 +7,12 @@ import pytest
 from reportlab.lib.units import mm
 
 from desktop_app.domain import service_flow as flow
-from desktop_app.reports.fonts import ENV_VAR, register_cjk_font, shipped_font_path
 from desktop_app.reports.wishes import render_wish_cards
 from desktop_app.views.wishes import WishRow
+from tests.pdf_text import shipped_font, text_box  # noqa: F401 - the fixture is used by name
 
 
-@pytest.fixture(autouse=True)
-def shipped_font(monkeypatch):
-    monkeypatch.setenv(ENV_VAR, str(shipped_font_path()))
-    register_cjk_font()
-
-
-def _box(page, text: str) -> tuple[float, float, float, float]:
-    """(left, bottom, right, top) of `text` as printed on the page."""
-    tp = page.get_textpage()
-    found = tp.search(text).get_next()
-    assert found is not None, f"{text!r} is not on the card"
-    first, count = found
-    boxes = [tp.get_charbox(i) for i in range(first, first + count)]
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+pytestmark = pytest.mark.usefixtures("shipped_font")
 
 
 def test_the_number_stands_clear_of_the_wisher_line():
@@ -34,5 +21,5 @@ def test_the_number_stands_clear_of_the_wisher_line():
                   posted_on=date(2026, 3, 29), state=flow.WISH_POSTED, claimant_kind="", claimant_name="",
                   claimed_on=None, fulfilled_on=None, fulfil_note="")
     page = pdfium.PdfDocument(render_wish_cards("梅园社区党委", [row]))[0]
-    number, wisher = _box(page, "编号 XY2026-009"), _box(page, "心愿人")
+    number, wisher = text_box(page, "编号 XY2026-009"), text_box(page, "心愿人")
     assert number[1] - wisher[3] >= 2 * mm  # PDF y grows upwards: the 编号's foot above the 心愿人's top
