@@ -105,18 +105,12 @@ class ReasonDialog(SavingDialog):
         if not self.reason.text().strip():
             raise ValidationError("原因", "请填写原因")
 
-    def accept(self) -> None:
-        if self.confirm:
-            try:
-                self.check()
-            except ValidationError as exc:
-                self.show_message(str(exc))
-                return
-            from desktop_app.gui.widgets import common
+    def confirmed(self) -> bool:
+        if not self.confirm:
+            return True
+        from desktop_app.gui.widgets import common
 
-            if not common.ask(self, "确认" + self.windowTitle(), self.confirm):
-                return
-        super().accept()
+        return common.ask(self, "确认" + self.windowTitle(), self.confirm)
 
     def values(self) -> tuple[date, str]:
         return from_qdate(self.date.date()), self.reason.text().strip()

@@ -97,23 +97,17 @@ class EntryDialog(SavingDialog):
         if self.voucher.text().strip():
             rules.normalize_voucher(self.voucher.text(), from_qdate(self.date.date()))
 
-    def accept(self) -> None:
+    def confirmed(self) -> bool:
         """An entry can never be edited once posted (only 红字冲销): say so and ask before posting."""
-        try:
-            self.check()
-        except ValidationError as exc:
-            self.show_message(str(exc))
-            return
-        if self.isVisible():  # the worker's last look; a scripted fill (tests) has nothing to look at
-            from desktop_app.gui.widgets import common
+        if not self.isVisible():  # the worker's last look; a scripted fill (tests) has nothing to look at
+            return True
+        from desktop_app.gui.widgets import common
 
-            inp = self.result_input()
-            text = (f"{inp.entry_date.isoformat()}　{self.account.currentText()}　{inp.direction} "
-                    f"{format_yuan(inp.amount_fen)} 元\n摘要：{inp.memo}\n\n"
-                    "记账后这笔账不能修改或删除；发现错误只能红字冲销。\n确定记账吗？")
-            if not common.ask(self, "确认记账", text):
-                return
-        super().accept()
+        inp = self.result_input()
+        return common.ask(self, "确认记账", (
+            f"{inp.entry_date.isoformat()}　{self.account.currentText()}　{inp.direction} "
+            f"{format_yuan(inp.amount_fen)} 元\n摘要：{inp.memo}\n\n"
+            "记账后这笔账不能修改或删除；发现错误只能红字冲销。\n确定记账吗？"))
 
     def values(self) -> tuple[EntryInput]:
         return (self.result_input(),)
@@ -166,23 +160,16 @@ class ReverseDialog(SavingDialog):
         if not self.reason.text().strip():
             raise ValidationError("冲销原因", "请写明冲销原因，便于审计")
 
-    def accept(self) -> None:
+    def confirmed(self) -> bool:
         """A reversal stays on the books for good: ask before it is posted, with the dialog still open."""
-        try:
-            self.check()
-        except ValidationError as exc:
-            self.show_message(str(exc))
-            return
         from desktop_app.gui.widgets import common
 
         e, on = self.entry, from_qdate(self.date.date())
-        if not common.ask(
+        return common.ask(
             self, "确认红字冲销",
             f"将为凭证 {e.voucher_no}（{e.direction} {format_yuan(e.amount_fen)} 元）记一张红字凭证，"
             f"金额 -{format_yuan(e.amount_fen)} 元，日期 {on.isoformat()}。\n原凭证保留不变。确定冲销吗？",
-        ):
-            return
-        super().accept()
+        )
 
     def values(self) -> tuple[date, str, str]:
         return from_qdate(self.date.date()), self.reason.text().strip(), self.entered_by.text().strip()

@@ -4,7 +4,8 @@ Cancelling (取消, Esc, the close box) after something was typed asks first; th
 line that shows a refusal keeps its room, so the form does not jump when it appears.
 A subclass defines `prepare()`: it reads the fields, raises a DomainError
 (ValidationError) for what is wrong, and returns the service call that saves.
-OK runs that call with `run_op`, announcing what it changes (`changes_made`);
+OK asks `confirmed()` (a last question, for saves that cannot be undone), then
+runs that call with `run_op`, announcing what it changes (`changes_made`);
 a refusal is shown inside the dialog, so nothing typed is lost. Ctrl+Enter
 saves from any field. A form may instead define `check()` and `values()`: the
 default `prepare()` checks, then calls `save(*values)` given by the caller; with
@@ -140,6 +141,11 @@ class SavingDialog(DiscardGuard, QDialog):
         values, save = self.values(), self.save_with
         return None if save is None else (lambda: save(*values))
 
+    def confirmed(self) -> bool:
+        """Asked once the fields check out, before the save: a form whose save cannot be undone
+        (记账, 红字冲销 …) asks the worker here, with the dialog and what was typed still open."""
+        return True
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.first_field is not None:
@@ -157,6 +163,8 @@ class SavingDialog(DiscardGuard, QDialog):
             call = self.prepare()
         except DomainError as exc:
             self.show_message(str(exc))
+            return
+        if not self.confirmed():
             return
         if call is None:  # the caller saves what values() holds
             self.show_message("")
