@@ -19,6 +19,7 @@ HELP = "显示此帮助信息并退出"
 VERSION = "显示程序版本号并退出"
 COMMAND = "命令"  # the sub-command's placeholder in usage, help and errors (argparse would show its dest)
 
+_HEADING = re.compile(r"^(\S[^\n]*?):$", re.M)
 _TYPES = {"int": "整数", "float": "数字"}
 
 # argparse's messages (Python 3.11 argparse.py), most specific first; groups are kept as typed.
@@ -76,6 +77,10 @@ class ArgumentParser(argparse.ArgumentParser):
         help_action = self._option_string_actions.get("-h")
         if help_action is not None:
             help_action.help = HELP
+
+    def format_help(self) -> str:
+        # argparse ends each heading (位置参数, 选项, a group's title) with an ASCII colon
+        return _HEADING.sub(r"\1：", super().format_help())
 
     def add_subparsers(self, **kwargs):
         kwargs.setdefault("metavar", COMMAND)

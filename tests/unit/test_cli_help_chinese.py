@@ -82,4 +82,4 @@ def test_argparse_errors_are_chinese(argv, wide, capsys):
 def test_version_and_help_lines():
     text = build_parser().format_help()
     assert "显示此帮助信息并退出" in text and "显示程序版本号并退出" in text
-    assert "选项" in text and "位置参数" in text
+    assert "\n选项：\n" in text and "\n位置参数：\n" in text
