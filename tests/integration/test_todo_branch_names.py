@@ -37,3 +37,22 @@ def test_a_community_keeps_the_bare_name(db):
     community = next(n for n in orgs.list_tree(db) if n.kind == "community")
     _probationer(db, orgs.create(db, "第一党支部", "B01", "branch", community.id), 1)
     assert [t for t in _probation(db) if "（第一党支部）" in t]
+
+
+def test_arrears_of_two_same_named_branches_are_two_items(empty_db):
+    from desktop_app.domain.dues import EMPLOYED
+    from desktop_app.services import dues
+
+    db = empty_db
+    site.init_site(db, "320102", "梅园街道党工委", "street")
+    street = next(n for n in orgs.list_tree(db) if n.kind == "street")
+    for n, (name, code) in enumerate((("梅园社区党委", "320102001"), ("幸福里社区党委", "320102002")), start=1):
+        c = orgs.create(db, name, code, "community", street.id)
+        b = orgs.create(db, "第一党支部", code + "01", "branch", c.id)
+        m = roster.create(db, MemberInput(name=f"党员{n}", org_id=b.id, joined_date=date(2000, 7, 1),
+                                          confirmed_date=date(2001, 7, 1),
+                                          id_number=idcard.make("320102", date(1970, 1, 2), n, idcard.MALE)))
+        dues.set_base(db, m.id, date(2025, 9, 1), EMPLOYED, 300_000)
+    texts = sorted(i.text for i in overview.todo(db, TODAY).items if i.kind == "dues")
+    assert len(texts) == 2, texts
+    assert texts[0].startswith("幸福里社区 · 第一党支部：1 人欠缴党费") and texts[1].startswith("梅园社区 · 第一党支部：1 人")
