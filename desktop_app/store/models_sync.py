@@ -76,6 +76,9 @@ class SyncPeer(Base):
     last_rows: Mapped[int] = mapped_column(BigInt, default=0)
     last_counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON: rows per table in the last package
     packages: Mapped[int] = mapped_column(BigInt, default=0)
+    # The data format (数据版本) its newest package named; what goes back to it is
+    # written in it while this program can write it ("": not known, today's).
+    sync_format: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
 
 class SyncRowState(Base):

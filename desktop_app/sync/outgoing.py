@@ -36,7 +36,7 @@ from desktop_app.domain.clock import local_text
 from desktop_app.domain.errors import Conflict, NotFound
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.sync_rules import STREET, UPSTREAM, Confirmation, Manifest, TableEntry, table_file
-from desktop_app.store.migrate import SYNC_FORMAT
+from desktop_app.store.migrate import SYNC_FORMAT, SYNC_FORMAT_OLDEST
 from desktop_app.store.models import Organization
 from desktop_app.store.models_sync import SyncExport, SyncImport, SyncPeer, SyncRowState
 from desktop_app.sync import handover, package
@@ -162,8 +162,13 @@ def write_tables(
     head: dict,
     tables: list[tuple[Table, list[list[str]], list[str]]],
     plain: bool,
+    *,
+    sync_format: str,
 ) -> tuple[Manifest, int, dict[str, int]]:
-    """Seal already-encoded tables and the manifest fields in `head` into one package file."""
+    """Seal already-encoded tables and the manifest fields in `head` into one package file.
+
+    `sync_format` names the data format in the manifest (format_for: the reader's own, or today's).
+    """
     files: dict[str, bytes] = {}
     entries: list[TableEntry] = []
     counts: dict[str, int] = {}
@@ -173,10 +178,30 @@ def write_tables(
         entries.append(TableEntry(table.name, table_file(table.name), len(texts), package.sha256(data),
                                   tuple(header)))
         counts[table.name] = len(texts)
-    manifest = Manifest(tables=tuple(entries), schema_version=SYNC_FORMAT, app_version=__version__,
+    manifest = Manifest(tables=tuple(entries), schema_version=sync_format, app_version=__version__,
                         key_fingerprint=signer.fingerprint, **head)
     size = package.write(path, signer, reader_box_public, manifest, files, plain)
     return manifest, size, counts
+
+
+def format_for(recorded: str | None) -> str:
+    """The data format to write for a peer whose newest package named `recorded`.
+
+    A program reads only its own format (those before SYNC_FORMAT_OLDEST's
+    range did too), so a peer still on an older program in the range is
+    written to in its own: the same tables, columns and text forms under its
+    name. Not known ("", a peer before 0033 or silent so far) or out of the
+    range: today's, as sync_rules.validate_manifest would refuse the other.
+    """
+    r = recorded or ""
+    if len(r) == len(SYNC_FORMAT) and r.isascii() and r.isdigit() and SYNC_FORMAT_OLDEST <= r <= SYNC_FORMAT:
+        return r
+    return SYNC_FORMAT
+
+
+def peer_format(conn: Connection, site_id: str) -> str:
+    """format_for the peer `site_id` (at a community: its street)."""
+    return format_for(conn.scalar(select(SyncPeer.sync_format).where(SyncPeer.site_id == site_id)))
 
 
 # --- upstream -------------------------------------------------------------------------

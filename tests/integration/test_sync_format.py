@@ -96,9 +96,10 @@ def world(tmp_path_factory):
     sync.new_key(street, d / "street.dqkey")
     community = _community(d / "c1.db", "320102001", street, d)  # enrolled, its key in c1.dqkey
     plain = sync.export_package(community, d / "c1.zip", plain=True).path
+    second = sync.export_package(community, d / "c1-2.zip", plain=True).path  # its package 2
     street.dispose()
     community.dispose()
-    return {"dir": d, "street": d / "street.db", "plain": plain}
+    return {"dir": d, "street": d / "street.db", "plain": plain, "second": second}
 
 
 @pytest.fixture
@@ -111,12 +112,17 @@ def street(world, tmp_path):
 
 def labelled(world, version: str) -> bytes:
     """The community's package as a program writing `version` would have made it, signed by its key."""
-    with zipfile.ZipFile(io.BytesIO(world["plain"].read_bytes())) as zf:
+    return relabelled(world["plain"], world["dir"] / "c1.dqkey", version)
+
+
+def relabelled(plain: Path, key_file: Path, version: str) -> bytes:
+    """A plain package as a program writing `version` would have made it, signed again by its sender's key."""
+    with zipfile.ZipFile(io.BytesIO(plain.read_bytes())) as zf:
         entries = {i.filename: zf.read(i.filename) for i in zf.infolist()}
     manifest = json.loads(entries["manifest.json"])
     manifest["schema_version"] = version
     entries["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode()
-    entries["manifest.sig"] = keystore.read(world["dir"] / "c1.dqkey").sign(entries["manifest.json"])
+    entries["manifest.sig"] = keystore.read(key_file).sign(entries["manifest.json"])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, content in entries.items():

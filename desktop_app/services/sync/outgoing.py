@@ -27,6 +27,7 @@ from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.db import Database
+from desktop_app.store.migrate import SYNC_FORMAT
 from desktop_app.store.models_sync import SyncExport
 from desktop_app.sync import outgoing
 from desktop_app.sync.outgoing import REFERENCE_TABLES, Progress
@@ -80,6 +81,7 @@ def export_package(
         seq = outgoing.next_seq(conn)
         org_id = outgoing.root_org_id(conn, site.level, site.org_code)
         fetched = outgoing.upstream_rows(conn, street, since)
+        sync_format = outgoing.peer_format(conn, street)  # a street still on an older program reads it
     tables = outgoing.encode_all(fetched, progress)
     package_id = new_id()
     head = dict(
@@ -87,7 +89,7 @@ def export_package(
         site=SiteRef(site.id, site.org_code, site.org_name, site.level, org_id),
         street_org_code=info.street_org_code, full=since is None, since=since, until=now,
     )
-    manifest, size, counts = outgoing.write_tables(path, keys, reader, head, tables, plain)
+    manifest, size, counts = outgoing.write_tables(path, keys, reader, head, tables, plain, sync_format=sync_format)
     _record(db, manifest, path, size, counts, plain, to_site=street, to_name=info.street_org_name)
     return ExportResult(
         path=path, package_id=package_id, kind=UPSTREAM, seq=seq, full=since is None, plain=plain, since=since,
@@ -108,6 +110,7 @@ def send_package(
         now = utcnow()
         peer = outgoing.find_peer(conn, community)
         peer_id, peer_code = peer.site_id, peer.org_code
+        sync_format = outgoing.format_for(peer.sync_format)  # a community still on an older program reads it
         to_site = SiteRef(peer.site_id, peer.org_code, peer.org_name, COMMUNITY, peer.org_id)
         orgs = outgoing.org_set(conn, peer.org_id)
         seq = outgoing.next_seq(conn)
@@ -124,7 +127,7 @@ def send_package(
         to_site=to_site, street_org_code=info.street_org_code, full=True, since=None, until=now,
         confirm=confirm,
     )
-    manifest, size, counts = outgoing.write_tables(path, keys, reader, head, tables, plain)
+    manifest, size, counts = outgoing.write_tables(path, keys, reader, head, tables, plain, sync_format=sync_format)
     _record(db, manifest, path, size, counts, plain, to_site=peer_id, to_name=to_site.org_name)
     return ExportResult(
         path=path, package_id=package_id, kind=DOWNSTREAM, seq=seq, full=True, plain=plain, since=None,
@@ -157,7 +160,8 @@ def _record(db: Database, m: Manifest, path: Path, size: int, counts: dict[str, 
         audit.record(
             uow.session, "sync_export", SyncExport.__tablename__, m.package_id,
             f"{'下发' if m.kind != UPSTREAM else '报送'}数据包给{to_name}：{rows} 条记录，"
-            f"{'全部数据' if m.full else '变化部分'}，{'未加密' if plain else '已加密'}，文件 {path.name}",
+            f"{'全部数据' if m.full else '变化部分'}，{'未加密' if plain else '已加密'}，文件 {path.name}"
+            + ("" if m.schema_version == SYNC_FORMAT else f"，按对方较旧程序的数据版本 {m.schema_version} 写出"),
             label=path.name,
         )
         uow.session.add(SyncExport(
