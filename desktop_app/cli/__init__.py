@@ -190,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     asp.add_argument("--sample", action="store_true", help="本年度没有考评方案时载入示例方案")
     asp.set_defaults(func=assessment.cmd_assessment)
 
-    mem = sub.add_parser("members", help="党员发展：发展党员的培养进度")
+    mem = sub.add_parser("members", help="党员：发展党员培养进度、出党与处分、流动与失联、调动")
     mem_sub = mem.add_subparsers(dest="members_command", required=True)
     pl = with_db(mem_sub.add_parser("pipeline", help="列出正在培养的入党申请人、积极分子、发展对象和预备党员"))
     pl.add_argument("--branch", help="只列此党支部（名称或代码）")
