@@ -11,6 +11,9 @@ before audit_undo) is refused by name rather than written back masked.
 Each reverted row gets its own `audit_revert` entry with before and after;
 its audit_undo row is deleted, so the old values are kept no longer than needed.
 
+Reverting a member import's batch also removes the members it added
+(services/revert_added.py), all in the same unit of work.
+
 Administrators only ("audit.revert"). The row gets a new version and this
 site's stamp, so a merge downstream carries the revert on like any edit.
 """
@@ -29,13 +32,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import clock
-from desktop_app.domain.errors import DomainError
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.services import auth
+from desktop_app.services import revert_added as added
+from desktop_app.services.revert_added import RevertRefused
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.base import SITE_KEY, sync_values, utcnow
-from desktop_app.store.db import Database
+from desktop_app.store.db import Database, take_write_lock
 from desktop_app.store.models import Member, MemberStatusChange
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.models_undo import AuditUndo
@@ -43,8 +47,8 @@ from desktop_app.store.schema import metadata
 from desktop_app.views.audit import ACTION_LABELS, field_label
 from desktop_app.views.revert import RevertItem, RevertOutcome
 
-__all__ = ["BATCHED", "REVERT", "REVERTIBLE", "RevertItem", "RevertOutcome", "RevertRefused", "check_batch_of",
-           "check_entry", "revert_batch", "revert_entry", "revertible"]
+__all__ = ["BATCHED", "REVERT", "REVERTIBLE", "RevertItem", "RevertOutcome", "RevertRefused", "batch_revertible",
+           "check_batch_of", "check_entry", "revert_batch", "revert_entry", "revertible"]
 
 REVERT = "audit_revert"
 BATCHED = frozenset({audit.IMPORT_UPDATE, "sync_update", "sync_delete"})  # written by an import or a package
@@ -59,13 +63,14 @@ _SHOWN = 5  # stale rows named in a refusal
 _CHUNK = 500  # ids per IN (...)
 
 
-class RevertRefused(DomainError):
-    """The change cannot be reverted; nothing was written."""
-
-
 def revertible(action: str) -> bool:
     """Whether the audit page offers 撤销此更改 for an entry of this action."""
     return action in REVERTIBLE
+
+
+def batch_revertible(action: str, table: str) -> bool:
+    """Whether the audit page offers reverting the whole batch: an import's or package's change, or a roster import."""
+    return action in BATCHED or (action == added.IMPORT and table == Member.__tablename__)
 
 
 # ---------------------------------------------------------------- finding what to revert
@@ -88,15 +93,20 @@ def _like(ref: str) -> str:
     return ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _nothing(ref: str) -> RevertRefused:
+    return RevertRefused(f"没有编号为 {ref} 的导入批次或数据包可撤销（编号不对、它的更改都已撤销，"
+                         f"或已超过 {audit.UNDO_DAYS} 天的保留期）")
+
+
 def _batch(s: Session, ref: str) -> tuple[str, list[AuditEntry]]:
     ref = (ref or "").strip().lower()
     if len(ref) < _MIN_REF:
         raise RevertRefused(f"请给出导入批次或数据包编号（至少 {_MIN_REF} 位）")
     batches = s.scalars(select(AuditUndo.batch).where(AuditUndo.batch.like(_like(ref), escape="\\"))
                         .distinct().limit(2)).all()
+    batches = list(dict.fromkeys([*batches, *added.batches_like(s, ref)]))
     if not batches:
-        raise RevertRefused(f"没有编号为 {ref} 的导入批次或数据包可撤销（编号不对、它的更改都已撤销，"
-                            f"或已超过 {audit.UNDO_DAYS} 天的保留期）")
+        raise _nothing(ref)
     if len(batches) > 1:
         raise RevertRefused(f"编号 {ref} 对应多个批次，请给出更长的编号")
     ids = s.scalars(select(AuditUndo.entry_id).where(AuditUndo.batch == batches[0])).all()
@@ -247,11 +257,16 @@ def _kept(s: Session, ids: list[str]) -> dict[str, dict]:
 # ---------------------------------------------------------------- reverting
 
 
-def _run(db: Database, pick, write: bool) -> RevertOutcome:
+def _run(db: Database, pick, write: bool, whole: bool = False, today: date | None = None) -> RevertOutcome:
+    """Check (and with `write`, do) a revert; `whole`: the batch's import entry brings its added members too."""
     auth.require(db, "audit.revert")
+    today = today or date.today()
     with UnitOfWork(db) as uow:
         s = uow.session
+        if write:
+            take_write_lock(s)  # the added members' checks must hold until they are removed
         batch, entries = pick(s)
+        imp = added.import_entry(s, batch) if whole else None
         kept = _kept(s, [e.id for e in entries])
         known = _known(s, entries)
         planned, refused = [], []
@@ -260,20 +275,26 @@ def _run(db: Database, pick, write: bool) -> RevertOutcome:
                 planned.append((e, *_plan(e, kept.get(e.id), known)))
             except RevertRefused as exc:
                 refused.append(str(exc))
+        members, gone = added.check(s, imp, today) if imp is not None else ([], [])
+        refused += gone
         if refused:
             more = f"（另有 {len(refused) - _SHOWN} 条同样无法撤销）" if len(refused) > _SHOWN else ""
-            head = "没有撤销任何更改：" if len(entries) > 1 else ""
+            head = "没有撤销任何更改：" if len(entries) + len(members) > 1 else ""
             raise RevertRefused(head + "；".join(refused[:_SHOWN]) + more)
         items = tuple(RevertItem(e.id, e.table_name, e.row_id, e.label, audit.clean(now), audit.clean(back))
                       for e, _, now, back in planned)
+        items += tuple(RevertItem(imp.id, Member.__tablename__, m.id, m.name, {"deleted": False}, {"deleted": True})
+                       for m in members)
+        if whole and not items:  # an import that only updated, its updates all reverted one by one since
+            raise _nothing(batch)
         if not write:
-            return RevertOutcome(items, batch)
-        _write(s, planned, batch)
+            return RevertOutcome(items, batch, removed=len(members))
+        _write(s, planned, batch, lambda now: added.remove(s, imp, batch, members, today, now) if members else [])
         uow.commit()
-    return RevertOutcome(items, batch, done=True)
+    return RevertOutcome(items, batch, done=True, removed=len(members))
 
 
-def _write(s: Session, planned: list, batch: str) -> None:
+def _write(s: Session, planned: list, batch: str, removing) -> None:
     site, now = s.info.get(SITE_KEY, ""), utcnow()
     actor = audit.actor_of(s)
     entries = []
@@ -293,6 +314,7 @@ def _write(s: Session, planned: list, batch: str) -> None:
         s.flush()
     except IntegrityError:
         raise RevertRefused("撤销后会与现有记录重复（如另一名党员已使用原来的公民身份号码），没有撤销任何更改") from None
+    entries += removing(now)
     audit.insert_chained(s, entries)
     ids = [e.id for e, *_ in planned]
     for start in range(0, len(ids), _CHUNK):
@@ -302,6 +324,8 @@ def _write(s: Session, planned: list, batch: str) -> None:
 def _single(entry_id: str):
     def pick(s: Session) -> tuple[str, list[AuditEntry]]:
         e = _entry(s, entry_id)
+        if e.action == added.IMPORT:  # the import's own entry: it names its batch
+            return added.batch_of(e), [e]
         return s.scalar(select(AuditUndo.batch).where(AuditUndo.entry_id == e.id)) or "", [e]
     return pick
 
@@ -316,16 +340,17 @@ def revert_entry(db: Database, entry_id: str) -> RevertOutcome:
     return _run(db, _single(entry_id), write=True)
 
 
-def check_batch_of(db: Database, entry_id: str) -> RevertOutcome:
+def check_batch_of(db: Database, entry_id: str, today: date | None = None) -> RevertOutcome:
     """What reverting the whole import or package this entry came from would do; nothing is written."""
     def pick(s: Session) -> tuple[str, list[AuditEntry]]:
         batch, _ = _single(entry_id)(s)
         if not batch:
             raise RevertRefused("这条记录不属于可整批撤销的导入或数据包（或这一批已撤销）")
         return _batch(s, batch)
-    return _run(db, pick, write=False)
+    return _run(db, pick, write=False, whole=True, today=today)
 
 
-def revert_batch(db: Database, batch: str, *, dry_run: bool = False) -> RevertOutcome:
-    """Put back every row one import or one package changed, all or nothing (administrators; audited)."""
-    return _run(db, lambda s: _batch(s, batch), write=not dry_run)
+def revert_batch(db: Database, batch: str, *, dry_run: bool = False, today: date | None = None) -> RevertOutcome:
+    """Put back every row one import or one package changed, and remove the members an import added,
+    all or nothing (administrators; audited)."""
+    return _run(db, lambda s: _batch(s, batch), write=not dry_run, whole=True, today=today)

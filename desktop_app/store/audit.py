@@ -406,18 +406,18 @@ def keep_undo(session: Session, entries: list[tuple[dict, dict]], batch: str) ->
 IMPORT_UPDATE = "import_update"
 
 
-def record_updates(session: Session, model: Any, changes: list[dict], note: str) -> int:
+def record_updates(session: Session, model: Any, changes: list[dict], note: str, batch: str = "") -> int:
     """One 'import_update' entry per row a Core bulk UPDATE is about to change; call it before the UPDATE.
 
     `changes` are the UPDATE's parameter rows (each with "id"); the old values
     are read now, in the same transaction, and only fields whose value really
     changes are written (masked like every entry). The entries share one batch
-    id, named in their note, by which the whole import can be reverted; what the
-    trail masks is kept for that in audit_undo. Returns the entries written.
+    id (`batch`, else a new one), named in their note, by which the whole import can be
+    reverted; what the trail masks is kept for that in audit_undo. Returns the entries written.
     """
     if not changes:
         return 0
-    batch = new_id()
+    batch = batch or new_id()
     note = f"{note}（导入批次 {batch}）"
     table = model.__table__
     audited = set(_columns(inspect(model)).values())

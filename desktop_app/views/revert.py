@@ -46,6 +46,7 @@ class RevertOutcome:
     items: tuple[RevertItem, ...]
     batch: str = ""
     done: bool = False  # False: a check only, nothing written
+    removed: int = 0  # the last `removed` items are members an import added, removed again
 
     @property
     def count(self) -> int:
@@ -54,6 +55,10 @@ class RevertOutcome:
     def summary(self) -> str:
         if not self.items:
             return "没有可撤销的更改"
-        head = self.items[0].what if self.count == 1 else f" {self.count} 条记录"
         verb = "已撤销" if self.done else "将撤销"
+        if self.removed:
+            updates = self.count - self.removed
+            return (f"{verb}这次导入（批次 {self.batch}）：{'已' if self.done else '将'}移除导入新增的 {self.removed} 名党员"
+                    + (f"，改回导入更新的 {updates} 条记录" if updates else ""))
+        head = self.items[0].what if self.count == 1 else f" {self.count} 条记录"
         return f"{verb}{head}的更改" + (f"（批次 {self.batch}）" if self.batch else "")

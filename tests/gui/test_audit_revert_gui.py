@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
+from desktop_app.domain import idcard
+
 from desktop_app.gui.audit.page import AuditPage
+from desktop_app.gui.bus import bus
 from desktop_app.gui.widgets import common
-from desktop_app.services import audit_log
+from desktop_app.services import audit_log, roster
 from desktop_app.store.models import Member
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.models_undo import AuditUndo
@@ -105,6 +110,41 @@ def test_a_no_writes_nothing_and_a_stale_row_is_refused_with_the_reason(page, wa
 
 def test_entries_that_cannot_be_reverted_leave_the_action_off(page, wait_ops):
     _select(page, wait_ops, "import", "")
-    assert not page.undo.isEnabled() and not page.undo_batch.isEnabled()
+    # an import's own entry is not one change: only the whole import can be reverted from it
+    assert not page.undo.isEnabled() and page.undo_batch.isEnabled() and page.undo_batch.text() == "撤销这次导入…"
     with page.ctx.db.session() as s:
         assert s.scalars(select(AuditEntry.action).where(AuditEntry.action == "import")).first() == "import"
+    page.action.setCurrentIndex(page.action.findData("audit_revert"))
+    page.search()
+    wait_ops()
+    page.show_entry(None)
+    assert not page.undo.isEnabled() and not page.undo_batch.isEnabled()
+
+
+def test_the_import_entry_reverts_the_import_members_added_included(page, wait_ops, monkeypatch, tmp_path):
+    """A wrong file (another community's five members, and two phones changed): 撤销这次导入 takes it all back."""
+    db = page.ctx.db
+    wrong = [list(r) for r in GOOD_ROWS] + [
+        [10 + i, name, "第一网格党支部", idcard.make("320104", date(1970, 1, 1 + i), 3 + i, "男"), "男", "正式党员",
+         "1995-07-01", "1996-07-01", ""] for i, name in enumerate(["赵一", "钱二", "孙三", "周四", "吴五"])]
+    wrong[0][8], wrong[1][8] = "13500000000", "13500000001"
+    roster.apply_import(db, roster.preview_import(db, write_csv(tmp_path / "c.csv", HEADER, wrong)),
+                        update_existing=True)
+    assert len(by_name(db)) == 7
+    asked, told, changed = [], [], []
+    monkeypatch.setattr(common, "ask", lambda _p, title, text: asked.append((title, text)) or True)
+    monkeypatch.setattr(common, "inform", lambda _p, _t, text: told.append(text))
+    bus.changed.connect(changed.append)
+    page.action.setCurrentIndex(page.action.findData("import"))
+    page.search()
+    wait_ops()
+    page.list.selectRow(next(i for i, r in enumerate(page.current.rows) if r.note.startswith("导入党员 7 名")))
+    assert page.undo_batch.isEnabled() and page.undo_batch.text() == "撤销这次导入…"
+    page.undo_batch.click()
+    wait_ops()
+    assert asked[0][0] == "撤销这次导入"
+    assert "将移除导入新增的 5 名党员，改回导入更新的 2 条记录" in asked[0][1] and "吴五" in asked[0][1]
+    assert told and "已移除导入新增的 5 名党员" in told[0]
+    assert _mobiles(db) == {"张三": "13700000000", "李四": "13800000001"}  # the earlier import's values
+    bus.changed.disconnect(changed.append)
+    assert changed  # the roster and the rest refresh

@@ -218,7 +218,9 @@ class AuditPage(Page):
 
     def show_entry(self, r: AuditRow | None) -> None:
         self.undo.setEnabled(r is not None and revert.revertible(r.action))
-        self.undo_batch.setEnabled(r is not None and r.action in revert.BATCHED)
+        self.undo_batch.setEnabled(r is not None and revert.batch_revertible(r.action, r.table))
+        # an import's own entry: the batch is that import, the members it added included
+        self.undo_batch.setText("撤销这次导入…" if r is not None and r.action == "import" else "撤销整批…")
         if r is None:
             self.header.setText("没有符合条件的记录。" if self.current and not self.current.total else "")
             self.field_model.set_rows([])
@@ -252,7 +254,7 @@ class AuditPage(Page):
         more = [f"……另有 {out.count - _LISTED} 条"] if out.count > _LISTED else []
         text = (f"{out.summary()}：\n\n" + "\n".join(shown + more)
                 + "\n\n撤销本身也会记入操作记录。撤销后没有“恢复撤销”，如需改回只能再次修改。确定撤销吗？")
-        if not common.ask(self, "撤销此更改", text):
+        if not common.ask(self, "撤销这次导入" if out.removed else "撤销此更改", text):
             return
         db = self.ctx.db
         if whole:
@@ -264,7 +266,9 @@ class AuditPage(Page):
         run_op(self, work, self._reverted, label="正在撤销……", changes=changes(Change.ALL))
 
     def _reverted(self, out: RevertOutcome) -> None:
-        common.inform(self, "撤销此更改", f"{out.summary()}，已改回修改前的值。这次撤销已记入操作记录（“撤销更改”）。")
+        done = "导入新增的党员已从名册移除" if out.removed else "已改回修改前的值"
+        common.inform(self, "撤销这次导入" if out.removed else "撤销此更改",
+                      f"{out.summary()}，{done}。这次撤销已记入操作记录（“撤销更改”）。")
 
 
 _LISTED = 12  # records listed in the confirmation; the rest are counted

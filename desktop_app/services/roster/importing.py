@@ -41,7 +41,7 @@ from desktop_app.services.roster.queries import _root_org_id
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store import bulk, dialect
-from desktop_app.store.base import sync_values, utcnow
+from desktop_app.store.base import new_id, sync_values, utcnow
 from desktop_app.store.db import take_read_snapshot
 from desktop_app.store.models import Member, MemberStatusChange, Organization
 from desktop_app.views.roster import ImportPreview, ImportResult, MemberBatch, PlannedUpdate, RowError
@@ -231,9 +231,9 @@ def _update_values(
     return row
 
 
-def _write_updates(s: Session, changes: list[dict], history: list[dict]) -> None:
+def _write_updates(s: Session, changes: list[dict], history: list[dict], batch: str) -> None:
     if changes:
-        audit.record_updates(s, Member, changes, "导入党员名册时按公民身份号码更新")  # per-row before/after
+        audit.record_updates(s, Member, changes, "导入党员名册时按公民身份号码更新", batch)  # per-row before/after
         s.execute(sql_update(Member), changes)
     if history:
         s.execute(insert(MemberStatusChange.__table__), history)
@@ -259,10 +259,13 @@ def _follow_planned_meetings(s: Session, before: dict, today: date) -> None:
         planned.follow_member(s, m, standing, today)
 
 
-def _record(s: Session, added: int, updated: int, branches: int) -> None:
-    # Core inserts and updates pass no ORM listener: one trail entry for the whole batch.
-    audit.record(s, "import", "member", "", f"导入党员 {added + updated} 名",
-                 after={"added": added, "updated": updated, "branches_created": branches})
+def _record(s: Session, added: int, updated: int, branches: int, batch: str, now: datetime) -> None:
+    # Core inserts and updates pass no ORM listener: one trail entry for the whole batch. It names the
+    # batch (its updates' entries share it) and the instant every member it added was created at, which
+    # is how reverting the batch finds them again without a list of ids kept anywhere.
+    audit.record(s, "import", "member", "", f"导入党员 {added + updated} 名（导入批次 {batch}）",
+                 after={"added": added, "updated": updated, "branches_created": branches,
+                        "batch": batch, "added_at": now.isoformat()})
 
 
 def import_members(
@@ -300,7 +303,7 @@ def import_members(
         s = uow.session
         _take_write_lock(s)
         site_id = uow.site_id
-        now = utcnow()
+        now, batch = utcnow(), new_id()
         by_name = org_name_map(s)
         live_orgs = set(s.scalars(select(Organization.id).where(Organization.deleted.is_(False))))
         wanted = [n for n in dict.fromkeys(create_branches) if n.strip() and n.strip() not in by_name]
@@ -347,8 +350,8 @@ def import_members(
                 if diff:
                     changes.append(_update_values(mid, stored[mid], inp, diff, fields, site_id, now, today, history))
             updated, unchanged = len(changes), len(matched) - len(changes)
-            _write_updates(s, changes, history)
-        _record(s, added, updated, len(created))
+            _write_updates(s, changes, history, batch)
+        _record(s, added, updated, len(created), batch, now)
         uow.commit()
     return ImportResult(
         added=added,
@@ -661,7 +664,7 @@ def apply_import(
         s = uow.session
         _take_write_lock(s)
         site_id = uow.site_id
-        now = utcnow()
+        now, batch = utcnow(), new_id()
         _recheck(s, preview, branches, update_existing)
         created = _create_branches(s, branches, preview.parent_org_id)
 
@@ -681,9 +684,9 @@ def apply_import(
             old = plan.stored | {"status": plan.status, "version": plan.version}
             changes.append(_update_values(mid, old, inp, plan.changed, fields, site_id, now, today, history))
         moving = _standings(s, [c["id"] for c in changes if "org_id" in c or "status" in c])
-        _write_updates(s, changes, history)
+        _write_updates(s, changes, history, batch)
         _follow_planned_meetings(s, moving, today)
-        _record(s, added, len(changes), len(created))
+        _record(s, added, len(changes), len(created), batch, now)
         uow.commit()
     return ImportResult(
         added=added,

@@ -1,0 +1,176 @@
+"""Reverting an import's batch, the part the row-by-row trail does not cover: the members it added.
+
+The import writes one "import" trail entry naming its batch and the instant
+(`added_at`) every member it inserted was created at; those members are found
+again by that created_at, no list of ids being kept anywhere (the 100,000 row
+import pays nothing for it). Each is removed (tombstoned, as 删除 on the roster
+page does, leaving the 应到 of meetings still planned) only while untouched since
+the import: version 1, not deleted, and no record of any kind refers to it except
+a planned meeting's 应到 list. Otherwise the revert is refused, naming them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.orm import Session
+
+from desktop_app.domain.errors import DomainError
+from desktop_app.store import audit
+from desktop_app.store.base import SITE_KEY
+from desktop_app.store.models import Member
+from desktop_app.store.models_access import AuditEntry
+from desktop_app.store.schema import metadata
+
+IMPORT = "import"
+_CHUNK = 500
+
+
+class RevertRefused(DomainError):
+    """The change cannot be reverted; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Added:
+    """One member the import added, as it stands now."""
+
+    id: str
+    name: str
+    version: int
+    deleted: bool
+
+
+def _after(e: AuditEntry) -> dict:
+    try:
+        value = json.loads(e.after_json) if e.after_json else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def batch_of(e: AuditEntry) -> str:
+    """The batch an "import" entry of the roster names ("" for imports from before batches were named)."""
+    if e.action != IMPORT or e.table_name != Member.__tablename__:
+        return ""
+    return str(_after(e).get("batch") or "")
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def batches_like(s: Session, ref: str) -> list[str]:
+    """Import batches whose id starts with `ref` (an import that only added members has no audit_undo rows)."""
+    found = s.scalars(select(AuditEntry).where(
+        AuditEntry.action == IMPORT, AuditEntry.table_name == Member.__tablename__, AuditEntry.deleted.is_(False),
+        AuditEntry.note.like(f"%导入批次 {_like(ref)}%", escape="\\")).limit(3)).all()
+    return list(dict.fromkeys(b for b in map(batch_of, found) if b.startswith(ref)))
+
+
+def import_entry(s: Session, batch: str) -> AuditEntry | None:
+    """The import's own entry for `batch`, if this import named one (older ones did not)."""
+    if not batch:
+        return None
+    for e in s.scalars(select(AuditEntry).where(
+            AuditEntry.action == IMPORT, AuditEntry.table_name == Member.__tablename__,
+            AuditEntry.deleted.is_(False), AuditEntry.note.like(f"%导入批次 {_like(batch)}%", escape="\\"))):
+        if batch_of(e) == batch:
+            return e
+    return None
+
+
+def _member_refs() -> list:
+    """Every column of every table that refers to a member (one list, whatever tables come later)."""
+    return [col for table in metadata.tables.values() for col in table.c
+            if any(fk.column.table.name == Member.__tablename__ for fk in col.foreign_keys)]
+
+
+def _referred(s: Session, ids: list[str], today: date) -> set[str]:
+    """The members some record refers to, other than a still-planned meeting's 应到 (which removal updates)."""
+    from desktop_app.domain.meetings import PLANNED
+    from desktop_app.store.models_meetings import Attendance, Meeting
+
+    out: set[str] = set()
+    # the meetings whose lists the roster's 删除 updates (services/meetings/planned.follow_member)
+    planned = select(Meeting.id).where(Meeting.deleted.is_(False), Meeting.status == PLANNED,
+                                       Meeting.meeting_date >= today)
+    for col in _member_refs():
+        table: Table = col.table
+        for start in range(0, len(ids), _CHUNK):
+            q = select(col).where(col.in_(ids[start:start + _CHUNK])).distinct()
+            if table is Attendance.__table__:
+                q = q.where(Attendance.meeting_id.not_in(planned))
+            out.update(s.scalars(q))
+    return out
+
+
+def reverted(s: Session, imp: AuditEntry) -> bool:
+    """Whether this import's added members were already removed by a revert (the revert names the entry)."""
+    return s.scalar(select(AuditEntry.id).where(
+        AuditEntry.action == "audit_revert", AuditEntry.table_name == Member.__tablename__,
+        AuditEntry.note.like(f"%操作记录 {_like(imp.id)}%", escape="\\")).limit(1)) is not None
+
+
+def check(s: Session, imp: AuditEntry, today: date) -> tuple[list[Added], list[str]]:
+    """The members the import added, and why any cannot be removed (one reason per member)."""
+    after = _after(imp)
+    try:
+        at = datetime.fromisoformat(str(after.get("added_at") or ""))
+        expected = int(after.get("added") or 0)
+    except ValueError:
+        return [], ["这次导入的记录不完整，无法找到它新增的党员"]
+    if not expected:
+        return [], []
+    if reverted(s, imp):
+        return [], ["这次导入已经撤销过了"]
+    rows = [Added(*r) for r in s.execute(
+        select(Member.id, Member.name, Member.version, Member.deleted).where(Member.created_at == at)
+        .order_by(Member.seq, Member.id))]
+    if len(rows) != expected:
+        return [], [f"这次导入新增的 {expected} 名党员现在只找到 {len(rows)} 名，无法确认是哪些，没有撤销"]
+    refused = []
+    referred = _referred(s, [r.id for r in rows], today)
+    for r in rows:
+        if r.deleted:
+            refused.append(f"导入新增的党员“{r.name}”此后已删除")
+        elif r.version != 1:
+            refused.append(f"导入新增的党员“{r.name}”此后又修改过")
+        elif r.id in referred:
+            refused.append(f"导入新增的党员“{r.name}”此后已有其他记录（参会、党费、状态变更等）")
+    return rows, refused
+
+
+def remove(s: Session, imp: AuditEntry, batch: str, rows: list[Added], today: date, now: datetime) -> list[dict]:
+    """Tombstone the checked members; returns their trail entries (before/after) for one chained insert."""
+    if not rows:
+        return []
+    from desktop_app.services.meetings import planned
+
+    site, actor = s.info.get(SITE_KEY, ""), audit.actor_of(s)
+    ids = [r.id for r in rows]
+    # Only members on a planned meeting's 应到 need the roster's per-member path; the rest go in bulk.
+    from desktop_app.store.models_meetings import Attendance
+
+    listed: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        listed.update(s.scalars(select(Attendance.member_id).where(
+            Attendance.member_id.in_(ids[start:start + _CHUNK]), Attendance.deleted.is_(False)).distinct()))
+    before = {mid: planned.standing_of(s, s.get(Member, mid)) for mid in listed}
+    for start in range(0, len(ids), _CHUNK):
+        done = s.execute(update(Member).where(Member.id.in_(ids[start:start + _CHUNK]), Member.version == 1,
+                                              Member.deleted.is_(False))
+                         .values(deleted=True, version=Member.version + 1, updated_at=now, updated_by_site=site)
+                         .execution_options(synchronize_session=False))
+        if done.rowcount != len(ids[start:start + _CHUNK]):
+            raise RevertRefused("导入新增的党员刚刚有人修改，没有撤销任何更改；请重试")
+    for mid, standing in before.items():
+        m = s.get(Member, mid)
+        s.refresh(m)  # the UPDATE went past the session
+        planned.follow_member(s, m, standing, today)
+    note = f"撤销导入新增的党员（操作记录 {imp.id}，导入批次 {batch}）"
+    return [audit.entry_row(s, actor, "audit_revert", Member.__tablename__, r.id, label=r.name,
+                            before={"deleted": False}, after={"deleted": True}, note=note, now=now)
+            for r in rows]
