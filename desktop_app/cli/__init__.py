@@ -253,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "disable / enable：停用 / 启用；passwd：修改自己的密码")
     us.add_argument("login", nargs="?", help="登录名")
     us.add_argument("--name", help="add：姓名")
-    us.add_argument("--role", default="secretary", help="add：admin / secretary / grid / viewer")
+    us.add_argument("--role", default="secretary", help="add：角色，管理员 / 书记 / 网格员 / 只读（也可写 admin / secretary / grid / viewer；默认 书记）")
     us.add_argument("--grid", nargs="*", help="add：网格员负责的网格（组织代码）")
     us.add_argument("--org", help="add：只管这个街道或社区（组织代码；区级数据库里的街道操作员）")
     us.set_defaults(func=users.cmd_user)

@@ -111,13 +111,16 @@ WHOLE_DATABASE: frozenset[str] = frozenset({
 
 
 def role_of(value: str) -> Role:
+    """A role from its code, its label, or one word of a label ("书记" for 书记/委员)."""
+    value = value.strip()
     try:
         return Role(value)
     except ValueError:
         for role, label in ROLE_LABELS.items():
-            if value == label:
+            if value == label or value in label.split("/"):
                 return role
-    raise ValidationError("角色", f"未知的角色“{value}”")
+    known = "、".join(ROLE_LABELS.values())
+    raise ValidationError("角色", f"没有“{value}”这个角色，请写 {known} 之一")
 
 
 def _known(permission: str) -> str:

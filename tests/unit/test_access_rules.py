@@ -82,6 +82,16 @@ def test_role_from_code_or_label():
     assert err.value.field == "角色"
 
 
+def test_role_from_one_word_of_its_label_and_a_refusal_naming_the_roles():
+    # A worker types 书记 (or 委员), not the whole label 书记/委员.
+    assert access.role_of("书记") is Role.SECRETARY
+    assert access.role_of("委员") is Role.SECRETARY
+    assert access.role_of(" 网格员 ") is Role.GRID
+    with pytest.raises(ValidationError) as err:
+        access.role_of("主任")
+    assert all(label in str(err.value) for label in ("管理员", "书记/委员", "网格员", "只读"))
+
+
 @pytest.mark.parametrize("password, problem", [
     ("", "不能为空"),
     ("abc123", "至少 8 位"),
