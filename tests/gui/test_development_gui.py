@@ -93,3 +93,31 @@ def test_print_the_record(qtbot, page, branch, wait_ops, monkeypatch, tmp_path):
     page.print_record()
     wait_ops()
     assert "钱多多" in "".join(p.extract_text() for p in PdfReader(out).pages)
+
+
+def test_edit_an_applicant_to_add_the_id_number(qtbot, page, branch, wait_ops, monkeypatch):
+    # Registered without an ID number (allowed), the person can be completed from the page: 修改信息
+    # opens the form filled in, with branch and application date fixed, and saves the number.
+    a = development.add_applicant(page.ctx.db, development.ApplicantInput(
+        name="周晓梅", org_id=branch, applied_on=date(2024, 3, 1), job="护士"))
+    page.refresh()
+    wait_ops()
+    page.panel.select_id(a.row.id)
+    wait_ops()
+    assert page.act_edit.isEnabled()
+    number = "110101199003074514"
+
+    def fill(dlg):
+        assert dlg.name.text() == "周晓梅" and dlg.job.text() == "护士"
+        assert not dlg.branch.isEnabled() and dlg.applied.value() == date(2024, 3, 1)
+        dlg.id_number.setText(number)
+        dlg.grab().save("/tmp/development_edit.png")
+        dlg.accept()
+        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()))
+        return dlg.result()
+
+    monkeypatch.setattr(ApplicantDialog, "exec", fill)
+    page.edit_applicant()
+    wait_ops()
+    got = development.get(page.ctx.db, a.row.id)
+    assert got.id_number == number and got.birth_date == date(1990, 3, 7) and got.job == "护士"

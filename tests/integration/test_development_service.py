@@ -98,3 +98,34 @@ def test_the_pipeline_needs_its_rights(db, branch):
     with pytest.raises(PermissionDenied):
         development.add_applicant(db, development.ApplicantInput(name="甲", org_id=branch,
                                                                  applied_on=date(2026, 1, 1)))
+
+
+def test_an_applicant_registered_without_an_id_number_is_completed_and_approved(db, branch):
+    # The 入党申请书 may come before the ID card; the 上级党委审批 that puts the person on the
+    # roster needs it, and says where to add it (修改信息), which then lets the approval through.
+    a = development.add_applicant(db, development.ApplicantInput(
+        name="周晓梅", org_id=branch, applied_on=date(2023, 3, 1)), today=TODAY)
+    aid = a.row.id
+    for name, on, kw in ((d.TALK, date(2023, 3, 20), {}), (d.MAKE_ACTIVIST, date(2023, 5, 10), {"contacts": "王建国"}),
+                         (d.MAKE_CANDIDATE, date(2024, 6, 1), {}), (d.VETTING, date(2024, 7, 1), {}),
+                         (d.TRAINING, date(2024, 7, 10), {}), (d.NOTICE, date(2024, 8, 1), {}),
+                         (d.ADMIT, date(2024, 9, 1), VOTE)):
+        development.advance(db, aid, step(name, on, **kw), today=TODAY)
+    with pytest.raises(ValidationError) as e:
+        development.advance(db, aid, step(d.APPROVE, date(2024, 10, 8)), today=TODAY)
+    assert e.value.field == "公民身份号码" and "修改信息" in e.value.message
+    with pytest.raises(ValidationError) as e:
+        development.update_applicant(db, aid, development.ApplicantInput(
+            name="周晓梅", org_id=branch, applied_on=None, id_number="320102199804021234"), today=TODAY)
+    assert e.value.field == "公民身份号码"  # a wrong check digit is refused, not stored
+    number = idcard.make("320102", date(1998, 4, 2), 7, idcard.FEMALE)
+    got = development.update_applicant(db, aid, development.ApplicantInput(
+        name="周晓梅", org_id=branch, applied_on=None, id_number=number, mobile="13912345678"), today=TODAY)
+    assert (got.id_number, got.birth_date, got.row.gender) == (number, date(1998, 4, 2), "女")
+    assert got.row.applied_on == date(2023, 3, 1) and len(got.steps) == 8
+    masked = development.update_applicant(db, aid, development.ApplicantInput(
+        name="周晓梅", org_id=branch, applied_on=None, id_number=idcard.mask(number),
+        mobile=idcard.mask_phone("13912345678"), job="护士"), today=TODAY)
+    assert masked.id_number == number and masked.job == "护士"  # a masked number as shown keeps the stored one
+    approved = development.advance(db, aid, step(d.APPROVE, date(2024, 10, 8)), today=TODAY)
+    assert approved.row.stage == d.PROBATIONARY and roster.get(db, approved.member_id).id_number == number

@@ -21,15 +21,20 @@ WRITES = changes(Change.DEVELOPMENT, Change.MEMBERS)
 
 
 class ApplicantDialog(SavingDialog):
-    """登记入党申请人: who, which branch, when the 入党申请书 came."""
+    """登记入党申请人: who, which branch, when the 入党申请书 came; with `applicant`, 修改信息 of one already
+    registered (branch and application date stay as recorded)."""
 
     changes_made = WRITES
 
     def __init__(self, parent: QWidget | None, db: Database, branches: Sequence[tuple[str, str]],
-                 branch_id: str | None = None, today: date | None = None):
-        super().__init__(parent, "登记入党申请人")
-        self.db, self.today = db, today or date.today()
-        self.fields = FieldForm(self, None, (
+                 branch_id: str | None = None, today: date | None = None, applicant: ApplicantDetail | None = None):
+        super().__init__(parent, f"修改申请人信息：{applicant.row.name}" if applicant else "登记入党申请人")
+        self.db, self.today, self.applicant = db, today or date.today(), applicant
+        source = None if applicant is None else ApplicantInput(
+            name=applicant.row.name, org_id=applicant.row.org_id, applied_on=applicant.row.applied_on,
+            gender=applicant.row.gender, birth_date=applicant.birth_date, id_number=applicant.id_number,
+            education=applicant.education, job=applicant.job, mobile=applicant.row.mobile, notes=applicant.notes)
+        self.fields = FieldForm(self, source, (
             Line("name", "姓名"),
             Choice("org_id", "党支部", items=list(branches), default=branch_id, attr="branch"),
             Day("applied_on", "递交申请书日期", default=self.today, attr="applied"),
@@ -39,6 +44,9 @@ class ApplicantDialog(SavingDialog):
             Line("mobile", "联系电话"),
             Text("notes", "备注", lines=2),
         ))
+        if applicant is not None:
+            self.branch.setEnabled(False)
+            self.applied.setEnabled(False)
         self.finish_layout(self.fields)
         self.setMinimumWidth(460)
         self.first_field = self.name
@@ -46,6 +54,9 @@ class ApplicantDialog(SavingDialog):
     def prepare(self):
         inp = self.fields.build(ApplicantInput)
         db, today = self.db, self.today
+        if self.applicant is not None:
+            aid = self.applicant.row.id
+            return lambda: development.update_applicant(db, aid, inp, today)
         return lambda: development.add_applicant(db, inp, today)
 
 

@@ -75,6 +75,7 @@ class DevelopmentPage(RecordListPage):
     actions = (
         Act("add", "登记入党申请人", "add_applicant", "Ctrl+N", name="add"),
         Act("edit", "登记下一步", "advance", "Ctrl+E", when=_can_advance, name="advance"),
+        Act("edit", "修改信息", "edit_applicant", when=selected, name="edit"),
         SEPARATOR,
         Act("print", "打印纪实表", "print_record", when=selected, name="record"),
         Act("print", "打印登记簿", "print_register", name="register"),
@@ -105,6 +106,13 @@ class DevelopmentPage(RecordListPage):
     def add_applicant(self) -> None:
         self.run_dialog(ApplicantDialog(self, self.ctx.db, self.loaded_value("branches", []), self.filter_values().branch,
                                         self.today), lambda d: f"已登记入党申请人 {d.row.name}。")
+
+    def edit_applicant(self) -> None:
+        d = self.detail
+        if d is not None:
+            self.run_dialog(ApplicantDialog(self, self.ctx.db, self.loaded_value("branches", []), d.row.org_id,
+                                            self.today, applicant=d),
+                            lambda got: f"已修改 {got.row.name} 的信息。", keep=d.row.id)
 
     def advance(self) -> None:
         d = self.detail
