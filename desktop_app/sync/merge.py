@@ -19,7 +19,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import itemgetter, not_
+from operator import itemgetter, ne, not_
 from datetime import datetime
 from typing import Callable, Sequence
 
@@ -27,13 +27,14 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.domain.sync_rules import DOWNSTREAM, UPSTREAM, Decision, Manifest, PackageRefused, Stamp, decide, table_label
 from desktop_app.store import dialect as store_dialect
 from desktop_app.store import pgbulk
 from desktop_app.store.base import new_id
 from desktop_app.store.models_sync import SyncConflict, SyncExport, SyncImport, SyncPeer, SyncRowState
 from desktop_app.sync import trail
-from desktop_app.sync.codec import row_to_texts, self_references
+from desktop_app.sync.codec import codec_for, row_to_texts, self_references
 from desktop_app.sync.decode import IncomingTable, Verified
 from desktop_app.views.sync import TableReport
 
@@ -130,6 +131,38 @@ def _local_values(s: Session, table: Table, ids: list[str], storage: bool) -> di
     for row in _lookup(s, f"SELECT {cols} FROM {q(table.name)} WHERE id", ids):
         out[row[i_id]] = tuple(row)
     return out
+
+
+# Search keys each site derives from a name (domain.pinyin, as the services save them): they travel
+# with the row, but a sender's are those of its program's rule (before 0027, 于思雨 was yu-sai-yu).
+DERIVED_KEYS = ("name_pinyin", "name_initials")
+
+
+def own_keys(inc: IncomingTable) -> None:
+    """Give a package's rows of a table with name keys this program's keys, not the sender's (in place).
+
+    Done before anything is decided, so a row differing only in its keys is no conflict and
+    what is written, and kept for a conflict, is what this site would have saved. The stamps
+    stay: the keys are derived data, not an edit. Nothing is rebuilt when the keys agree
+    (the sender's rule is this one), and a second plan of the same package finds them so.
+    """
+    names = [c.name for c in inc.table.columns]
+    if not inc.values or not all(n in names for n in DERIVED_KEYS):
+        return
+    k_name, k_pinyin, k_initials = names.index("name"), *map(names.index, DERIVED_KEYS)
+    values = inc.values
+    keys = list(map(pinyin_keys, map(itemgetter(k_name), values)))
+    pinyins, initials = list(map(itemgetter(0), keys)), list(map(itemgetter(1), keys))
+    sent_pinyins, sent_initials = list(map(itemgetter(k_pinyin), values)), list(map(itemgetter(k_initials), values))
+    if sent_pinyins == pinyins and sent_initials == initials:
+        return
+    for i in compress(range(len(values)), map(ne, zip(sent_pinyins, sent_initials), keys)):
+        row = list(values[i])
+        row[k_pinyin], row[k_initials] = keys[i]
+        values[i] = tuple(row)
+    encode = codec_for(inc.table.c[DERIVED_KEYS[0]])[0]
+    inc.columns[k_pinyin] = list(map(encode, pinyins))  # the texts too: a kept conflict shows ours
+    inc.columns[k_initials] = list(map(encode, initials))
 
 
 def _plan_table(s: Session, peer: str, inc: IncomingTable, storage: bool, keep_basis: bool) -> TablePlan:
@@ -504,6 +537,8 @@ def plan(s: Session, v: Verified, keep_basis: bool = False) -> MergePlan:
     can tell later, inside the write transaction, whether they are still true.
     """
     peer = v.manifest.site.id
+    for inc in v.tables:
+        own_keys(inc)
     return MergePlan(v, [_plan_table(s, peer, inc, v.storage, keep_basis) for inc in v.tables])
 
 
@@ -588,10 +623,13 @@ def apply(s: Session, p: MergePlan, st: Standing, now: datetime, tick: Callable[
 def settle(s: Session, c: SyncConflict, table: Table, values: dict, side: str, by: str, now: datetime) -> None:
     """Write a person's decision on a kept conflict as the merge writes its own.
 
-    The row takes `values`; the peer's version is now agreed (its next package
+    The row takes `values`, with this program's name keys (a conflict kept before
+    own_keys holds the sender's); the peer's version is now agreed (its next package
     builds on it); the conflict is resolved and any other open one of the same
     row and peer is superseded. Raises IntegrityError when the values do not fit.
     """
+    if "name" in values and all(k in table.c for k in DERIVED_KEYS):  # the keys are ours (own_keys)
+        values = {**values, **dict(zip(DERIVED_KEYS, pinyin_keys(values["name"])))}
     s.execute(update(table).where(table.c.id == c.row_id).values(**values))
     agree(s, c.peer_site, c.table_name, [(c.row_id, Stamp(c.incoming_version, c.incoming_site), False, None)], now)
     c.status, c.resolution, c.resolved_at, c.resolved_by = "resolved", side, now, by

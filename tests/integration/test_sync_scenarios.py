@@ -14,6 +14,7 @@ from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, String, Tex
 from desktop_app.domain.errors import Conflict, NotFound
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
+from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.domain.sync_rules import PackageRefused
 from desktop_app.services import site, sync
 from desktop_app.services.sync import outgoing
@@ -52,6 +53,8 @@ def synced(templates, tmp_path):
 
 
 def edit(db, model, row_id, **values):
+    if "name" in values and hasattr(model, "name_pinyin"):  # a name is saved with its keys, as the services do
+        values["name_pinyin"], values["name_initials"] = pinyin_keys(values["name"])
     with UnitOfWork(db) as uow:
         obj = uow.session.get(model, row_id)
         for k, v in values.items():
@@ -392,6 +395,43 @@ def test_a_community_may_take_the_street_version(synced):
     _, up = synced.up(synced.c1)
     assert up.total("conflicts") == 0
     assert rows(synced.street, "member")[m]["name"] == "街道改"
+
+
+def stale_keys(db, member_id: str, pinyin: str, initials: str) -> None:
+    """The member's keys as a program before 0027 stored them (phrase segmentation), its stamp untouched."""
+    m = Member.__table__
+    with db.engine.begin() as conn:
+        conn.execute(m.update().where(m.c.id == member_id).values(name_pinyin=pinyin, name_initials=initials))
+
+
+def test_two_edits_to_one_name_differing_only_in_their_keys_are_no_conflict(synced):
+    # the street derives its own keys from the name: a sender's older reading of it is no second version
+    m = some_member(synced.c1)
+    edit(synced.street, Member, m, name="于思雨")
+    edit(synced.c1, Member, m, name="于思雨")
+    stale_keys(synced.c1, m, "yusaiyu", "ysy")
+    _, up = synced.up(synced.c1)
+    assert up.total("conflicts") == 0
+    assert sync.conflicts(synced.street) == []
+    assert (rows(synced.street, "member")[m]["name_pinyin"], rows(synced.street, "member")[m]["name_initials"]) \
+        == ("yusiyu", "ysy")
+
+
+def test_taking_a_kept_version_with_old_keys_gives_the_row_todays(synced):
+    # a conflict kept before the merge derived the keys holds the sender's: taking it writes ours
+    m = some_member(synced.c1)
+    edit(synced.street, Member, m, name="街道改")
+    edit(synced.c1, Member, m, name="曾思雨")
+    synced.up(synced.c1)
+    [sc] = sync.conflicts(synced.street)
+    with synced.street.engine.begin() as conn:
+        c = SyncConflict.__table__
+        kept = json.loads(conn.scalar(select(c.c.incoming_json).where(c.c.id == sc.id)))
+        kept.update(name_pinyin="cengsaiyu", name_initials="csy")
+        conn.execute(c.update().where(c.c.id == sc.id).values(incoming_json=json.dumps(kept, ensure_ascii=False)))
+    sync.resolve_conflict(synced.street, sc.id, sync.INCOMING)
+    row = rows(synced.street, "member")[m]
+    assert (row["name"], row["name_pinyin"], row["name_initials"]) == ("曾思雨", "zengsiyu", "zsy")
 
 
 def test_a_street_edit_goes_down_once_as_a_correction(synced):
