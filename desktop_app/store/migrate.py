@@ -38,13 +38,13 @@ SYNC_FORMAT = "0031"
 # The oldest format whose packages this program reads: the last migration that
 # changed what travels, so packages of programs from it to SYNC_FORMAT (which
 # wrote their head there) are the same tables, columns, text forms and envelope.
-# The synced columns last changed in 0021; 0027 rewrote the member's search
-# keys (name_pinyin, name_initials), which travel and which a merge takes as
-# sent, so a program before it sends keys the receiver's 0027 no longer mends.
-# Move it with SYNC_FORMAT (to the same number) when what travels changes; a
-# migration that rewrites synced values each site derives itself moves it too.
+# The synced columns last changed in 0021. The search keys (name_pinyin,
+# name_initials) travel too, but each site derives its own: the merge computes
+# them again from the name (sync.merge.own_keys), so an older program's rule
+# (0027 changed it) does not land here. Move it with SYNC_FORMAT (to the same
+# number) when what travels changes.
 # tests/integration/test_sync_format.py checks the columns at it against the head.
-SYNC_FORMAT_OLDEST = "0027"
+SYNC_FORMAT_OLDEST = "0021"
 
 
 def alembic_config(url: str) -> "Config":

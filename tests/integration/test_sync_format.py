@@ -14,9 +14,10 @@ from sqlalchemy import MetaData, func, select
 
 from desktop_app.domain.sync_rules import PackageRefused
 from desktop_app.services import site, sync
+from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import migrate
 from desktop_app.store.db import Database
-from desktop_app.store.models import Member
+from desktop_app.store.models import Member, Organization, Resident
 from desktop_app.sync import keystore
 from desktop_app.sync.codec import is_synced
 from tests.integration.sync_world import copy_db, fingerprint
@@ -80,10 +81,10 @@ def test_the_sync_format_is_a_known_revision_not_after_the_head():
     assert migrate.SYNC_FORMAT_OLDEST <= migrate.SYNC_FORMAT
 
 
-def test_the_range_begins_after_the_last_rewrite_of_the_search_keys():
-    # 0027 rewrote the member's name_pinyin/name_initials, which travel and which a merge takes as
-    # sent: a program before it may send keys that this one's 0027 no longer mends
-    assert migrate.SYNC_FORMAT_OLDEST >= "0027"
+def test_the_range_reaches_back_to_the_last_change_of_the_synced_columns():
+    # 0021 last changed the synced tables; the search keys 0027 rewrote are derived again on arrival
+    # (sync.merge.own_keys), so a program from 0021 on sends nothing this one reads otherwise
+    assert migrate.SYNC_FORMAT_OLDEST == "0021"
 
 
 # --- packages from a program at another head ------------------------------------------
@@ -160,9 +161,9 @@ def test_a_package_of_a_program_in_the_range_is_taken_by_a_later_head(world, str
 
 @pytest.mark.parametrize("version, words", [
     (before_range(), "数据包来自较旧的程序（数据版本 {v}，本程序 {now}），请对方升级程序后重新导出"),
-    ("0020", "数据包来自较旧的程序（数据版本 0020，本程序 {now}），请对方升级程序后重新导出"),
+    ("0017", "数据包来自较旧的程序（数据版本 0017，本程序 {now}），请对方升级程序后重新导出"),
     ("9999", "数据包来自更新的程序（数据版本 9999，本程序 {now}），请先升级本程序"),
-    # a name not of the form sorts inside the range ("0027" < "00275" < "0031"); it is not read
+    # a name not of the form sorts inside the range ("0021" < "00275" < "0031"); it is not read
     ("00275", "数据包来自更新的程序（数据版本 00275，本程序 {now}），请先升级本程序"),
 ])
 def test_a_package_of_a_format_out_of_the_range_is_refused_untouched(world, street, tmp_path, version, words):
@@ -175,3 +176,47 @@ def test_a_package_of_a_format_out_of_the_range_is_refused_untouched(world, stre
             sync.import_package(street, path, dry_run=dry)
         assert words in str(exc.value), str(exc.value)
     assert fingerprint(street) == before
+
+
+# --- the search keys are the receiver's --------------------------------------------------
+
+OLD_KEYS = {"于思雨": ("yusaiyu", "ysy"), "曾思雨": ("cengsaiyu", "csy")}  # as phrase segmentation read them
+
+
+@pytest.fixture
+def stale_keys(tmp_path):
+    """A street and a community whose members and residents carry keys of the rule before 0027."""
+    street, _ = migrate.open_database(tmp_path / "street.db")
+    site.init_site(street, "320102", "梅园街道党工委", "street")
+    sync.new_key(street, tmp_path / "street.dqkey")
+    community = _community(tmp_path / "c9.db", "320102009", street, tmp_path)
+    with UnitOfWork(community) as uow:
+        s = uow.session
+        branch = s.scalar(select(Organization.id).where(Organization.kind == "branch"))
+        for n, (name, (pinyin, initials)) in enumerate(OLD_KEYS.items()):
+            s.add(Member(name=name, name_pinyin=pinyin, name_initials=initials, org_id=branch, seq=10 + n,
+                         id_number=f"32010219900101{n:03d}X"))
+            s.add(Resident(name=name, name_pinyin=pinyin, name_initials=initials, grid_id=branch))
+        uow.commit()
+    plain = sync.export_package(community, tmp_path / "c9.zip", plain=True).path
+    community.dispose()
+    yield street, plain
+    street.dispose()
+
+
+def keys_of(db: Database, model) -> dict[str, tuple[str, str]]:
+    with db.engine.connect() as conn:
+        return {n: (p, i) for n, p, i in conn.execute(
+            select(model.name, model.name_pinyin, model.name_initials).where(model.name.in_(OLD_KEYS)))}
+
+
+def test_a_package_of_the_oldest_format_with_old_keys_lands_with_todays(stale_keys, tmp_path):
+    street, plain = stale_keys
+    path = tmp_path / "c9-oldest.zip"
+    path.write_bytes(relabelled(plain, tmp_path / "c9.dqkey", migrate.SYNC_FORMAT_OLDEST))
+    sync.import_package(street, path)
+    today = {"于思雨": ("yusiyu", "ysy"), "曾思雨": ("zengsiyu", "zsy")}
+    assert keys_of(street, Member) == today
+    assert keys_of(street, Resident) == today
+    with street.session() as s:  # the sender's stamps stand: the keys are no edit of this site
+        assert {m.version for m in s.scalars(select(Member).where(Member.name.in_(OLD_KEYS)))} == {1}

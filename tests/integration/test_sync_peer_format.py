@@ -4,7 +4,7 @@ A program reads only its own format (those before SYNC_FORMAT_OLDEST's range did
 a street at today's program takes the packages of a community still on such a program,
 so what it sends down to that community (and a community's package up to a street still
 on one) names the peer's format: the same tables, columns and text forms under its name.
-A 0027 program is played by the import with SYNC_FORMAT "0027": its check is exact equality.
+A program at the oldest format is played by the import with SYNC_FORMAT set to it: its check is exact equality.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from tests.conftest import PG_URL
 from tests.integration.sync_world import copy_db
 from tests.integration.test_sync_format import relabelled, world  # noqa: F401 - the fixture
 
-OLD = "0027"  # a program of the range's first format
+OLD = migrate.SYNC_FORMAT_OLDEST  # a program of the range's first format
 CODE = "320102001"
 
 
@@ -110,7 +110,7 @@ def test_a_send_down_to_a_community_on_an_older_program_names_its_format_and_lan
     assert said and all(f"按对方较旧程序的数据版本 {OLD} 写出" in t for t in said), said
 
 
-@pytest.mark.parametrize("recorded", ["", "0026", "9999", "00275", migrate.SYNC_FORMAT])
+@pytest.mark.parametrize("recorded", ["", "0020", "9999", "00275", migrate.SYNC_FORMAT])
 def test_a_peer_whose_format_is_unknown_or_out_of_range_gets_todays(world, sites, tmp_path, recorded):
     # "": a peer from before 0033 that has sent nothing since; out of the range: never written
     street, _ = sites
