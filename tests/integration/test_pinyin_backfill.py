@@ -4,6 +4,7 @@ import sqlite3
 from datetime import date
 
 import pytest
+from alembic import command
 
 from desktop_app.domain import idcard
 from desktop_app.domain.members import MemberInput
@@ -22,11 +23,14 @@ def test_old_search_keys_are_read_again_and_the_members_are_otherwise_untouched(
         roster.create(db, MemberInput(name=name, org_id=roster.root_org_id(db),
                                       id_number=idcard.make("320102", date(1970, 5, 6), i, idcard.FEMALE),
                                       joined_date=date(2000, 7, 1), confirmed_date=date(2001, 7, 1)))
+    cfg = migrate.alembic_config(db.url)
+    with db.engine.begin() as conn:  # the file as the program before 0027 had it (0033's column gone too)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0026")
     db.dispose()
     con = sqlite3.connect(path)
     # As a program before the per-character table stored them: 思 read in the phrase 于思 (yu-sai).
     con.execute("UPDATE member SET name_pinyin = 'yusaiyu' WHERE name = '于思雨'")
-    con.execute("UPDATE alembic_version SET version_num = '0026'")
     con.commit()
     before = con.execute("SELECT id, version, updated_at, updated_by_site FROM member ORDER BY seq").fetchall()
     con.close()
