@@ -8,15 +8,18 @@ whether the 回执 came back.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 
+from desktop_app.domain import idcard
+from desktop_app.domain import members as member_rules
 from desktop_app.domain import transfers as rules
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, Transfer
-from desktop_app.views.transfers import TransferLetterRow
+from desktop_app.views.transfers import TransferLetterRow, TransferLetterSheet
 from desktop_app.services.records import live, writes
 
 
@@ -59,3 +62,26 @@ def record_receipt(uow: UnitOfWork, transfer_id: str, on: date | None, today: da
     t = _live(uow.session, transfer_id)
     t.receipt_on = rules.check_receipt(t.transfer_date, on, today or date.today())
     return transfer_id
+
+
+def letter_sheet(db: Database, transfer_id: str) -> TransferLetterSheet:
+    """What the printed 介绍信 of a 转出 says (the ID number masked unless the reader may see it)."""
+    from desktop_app.services.site import center_name
+
+    auth.require(db, "members.read")
+    with db.session() as s:
+        t = _live(s, transfer_id)
+        m = s.get(Member, t.member_id)
+        center = center_name(s)
+        number = m.id_number if auth.can(db, "members.reveal") else idcard.mask(m.id_number or "")
+        return TransferLetterSheet(center, m.name, m.gender, member_rules.age(m.birth_date, t.transfer_date),
+                                   m.ethnicity, number, m.category, t.from_org, t.to_org, t.transfer_date,
+                                   t.letter_no, t.valid_until, t.dues_paid_to)
+
+
+def print_letter(db: Database, transfer_id: str, out: Path | None = None, *, printed_on: date | None = None,
+                 font_path: str | None = None) -> bytes:
+    """The 党员组织关系介绍信 of a transfer (存根, 介绍信, 回执) as PDF bytes; also written to `out` when given."""
+    from desktop_app.reports.transfer_letter import render_transfer_letter
+
+    return render_transfer_letter(letter_sheet(db, transfer_id), out, printed_on, font_path=font_path)

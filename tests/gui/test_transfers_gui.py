@@ -65,3 +65,28 @@ def test_record_the_letter_then_the_receipt(qtbot, app_ctx, moved, wait_ops, mon
     assert row.receipt_on == date(2025, 4, 2) and not row.overdue
     assert transfers.transfers(app_ctx.db, open_only=True) == []
     page.grab().save("/tmp/transfers_page.png")
+
+
+def test_print_the_letter_of_a_transfer_out(qtbot, app_ctx, moved, wait_ops, monkeypatch, tmp_path):
+    # The 介绍信 a worker used to write by hand comes from the page, with what the register holds.
+    from pypdf import PdfReader
+
+    from desktop_app.gui.widgets import forms
+    from desktop_app.reports.fonts import ENV_VAR, shipped_font_path
+
+    monkeypatch.setenv(ENV_VAR, str(shipped_font_path()))
+    page = TransfersPage(app_ctx)
+    qtbot.addWidget(page)
+    page.resize(1200, 600)
+    page.show()
+    wait_ops()
+    (row,) = page.panel.model.rows
+    page.panel.select_id(row.id)
+    wait_ops()
+    assert page.act_print.isEnabled()
+    out = tmp_path / "介绍信.pdf"
+    monkeypatch.setattr(forms, "ask_save_path", lambda *a: out)
+    page.print_letter()
+    wait_ops()
+    text = "".join(PdfReader(out).pages[0].extract_text().split())
+    assert "王建国" in text and "转到城西社区党委" in text and "介绍信回执" in text

@@ -38,6 +38,10 @@ def _color(r: TransferLetterRow):
     return ALERT if r.overdue else (DONE if r.receipt_on else None)
 
 
+def _outgoing(r: TransferLetterRow | None) -> bool:
+    return r is not None and r.direction == "转出"
+
+
 def _waiting(r: TransferLetterRow | None) -> bool:
     return r is not None and r.receipt_on is None
 
@@ -74,6 +78,8 @@ class TransfersPage(RecordListPage):
     actions = (
         Act("edit", "登记介绍信", "edit_letter", "Ctrl+E", when=selected, name="letter"),
         Act("all-present", "回执已收到", "receipt", when=_waiting, name="receipt"),
+        Act("print", "打印介绍信", "print_letter", when=_outgoing, name="print",
+            why="介绍信由转出方开具：请选中一条转出记录"),
     )
     activate = "edit_letter"
 
@@ -101,6 +107,15 @@ class TransfersPage(RecordListPage):
         r = self.detail
         if r is not None:
             self.run_dialog(LetterDialog(self, self.ctx.db, r), "已保存介绍信。", keep=r.id)
+
+    def print_letter(self) -> None:
+        r = self.detail
+        if not _outgoing(r):
+            return
+        db, tid = self.ctx.db, r.id
+        self.print_pdf(f"打印{r.member_name}的介绍信", f"组织关系介绍信_{r.member_name}.pdf",
+                       lambda path, job: transfer_service.print_letter(db, tid, path),
+                       lambda path, _r: f"已保存介绍信：{path}（存根、介绍信、回执，沿裁剪线剪开）")
 
     def receipt(self) -> None:
         r = self.detail
