@@ -107,7 +107,8 @@ def password(prompt: str, env: str) -> str:
     if value is not None:
         return value
     if not sys.stdin or not sys.stdin.isatty():
-        raise CliError(f"需要输入密码：请在终端中运行，或通过环境变量 {env} 提供")
+        # Name what is wanted (a password, a database key, a backup's key): the prompt says it.
+        raise CliError(f"需要输入{prompt.rstrip('： ')}：请在终端中运行，或通过环境变量 {env} 提供")
     return getpass.getpass(prompt)
 
 

@@ -207,3 +207,14 @@ def test_sync_from_the_command_line(tmp_path, capsys):
     assert r.returncode == 2 and "未导入" in r.stderr and "Traceback" not in r.stderr
     assert main(["sync", "enrol", "revoke", "310105", "--db", str(st)]) == 2  # the street itself: no such community
     assert main(["audit", "verify", "--db", str(st)]) == 0
+
+
+def test_a_key_wanted_without_a_terminal_is_named_as_a_key(tmp_path):
+    # db encrypt run from a script asks for the new 数据库密钥, not for a 密码 (an account's).
+    db = tmp_path / "c.db"
+    assert run("init", "--db", str(db), "--org-code", "C1", "--org-name", "某社区").returncode == 0
+    r = subprocess.run([sys.executable, "-m", "desktop_app", "db", "encrypt", "--db", str(db)],
+                       capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                       env={k: v for k, v in __import__("os").environ.items() if k != "DANGQUN_DB_KEY"})
+    assert r.returncode == 2 and "需要输入新的数据库密钥" in r.stderr and "DANGQUN_DB_KEY" in r.stderr
+    assert "需要输入密码" not in r.stderr
