@@ -71,3 +71,24 @@ def test_report_annual_from_the_command_line(tmp_path, capsys):
     assert "年度党建工作台账" in capsys.readouterr().out
     reader = PdfReader(str(out))
     assert outline(reader)[0][1] == "一、年度主要数据"
+
+
+def test_development_lists_only_the_steps_of_the_year(db, tmp_path):
+    # 本年办理步骤 of the 2026 folder: a person who applied in 2024 shows 2026's steps, not the whole history.
+    from datetime import date
+
+    from desktop_app.domain import development as d
+    from desktop_app.services import development, orgs
+
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id).id
+    a = development.add_applicant(db, development.ApplicantInput(
+        name="周晓梅", org_id=b, applied_on=date(2024, 3, 1)), today=date(2026, 6, 1))
+    development.advance(db, a.row.id, development.StepInput(step=d.TALK, done_on=date(2024, 3, 20)),
+                        today=date(2026, 6, 1))
+    development.advance(db, a.row.id, development.StepInput(
+        step=d.MAKE_ACTIVIST, done_on=date(2026, 2, 10), contacts="王建国"), today=date(2026, 6, 1))
+    folder = overview.annual_folder(db, 2026, today=date(2026, 6, 1))
+    (section,) = [s for s in folder.sections if s.title == "发展党员"]
+    (row,) = section.rows
+    assert row[0] == "周晓梅" and row[-1] == "确定入党积极分子 2026-02-10"

@@ -187,7 +187,9 @@ def _development(db: Database, year: int, today: date) -> FolderSection:
 
     reg = development.register(db, year, today=today)
     out = tuple((p.row.name, p.row.branch_name, p.row.stage, _d(p.row.applied_on),
-                 "；".join(f"{st.step} {_d(st.done_on)}" for st in p.steps)) for p in reg.people)
+                 # The register lists everyone with a step in the year; the column holds that year's steps only.
+                 "；".join(f"{st.step} {_d(st.done_on)}" for st in p.steps if st.done_on.year == year))
+           for p in reg.people)
     cols = (FolderColumn("姓名", 44), FolderColumn("党支部", 80), FolderColumn("当前阶段", 56, C),
             FolderColumn("申请日期", 56, C), FolderColumn("本年办理步骤", 260))
     return FolderSection("发展党员", cols, out, "，".join(f"{k} {v} 人" for k, v in reg.counts.items()))
