@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from desktop_app.domain import development as rules
 from desktop_app.gui.development.dialogs import ApplicantDialog, StepDialog
-from desktop_app.gui.development.page import DevelopmentPage
+from desktop_app.gui.development.page import DevelopmentPage, details_html
 from desktop_app.gui.widgets import forms
 from desktop_app.reports.fonts import ENV_VAR, shipped_font_path
 from desktop_app.services import development, orgs
@@ -105,6 +105,7 @@ def test_edit_an_applicant_to_add_the_id_number(qtbot, page, branch, wait_ops, m
     page.panel.select_id(a.row.id)
     wait_ops()
     assert page.act_edit.isEnabled()
+    assert "未填（列入党员名册前须补全：点“修改信息”）" in details_html(page.detail)
     number = "110101199003074514"
 
     def fill(dlg):
@@ -121,3 +122,4 @@ def test_edit_an_applicant_to_add_the_id_number(qtbot, page, branch, wait_ops, m
     wait_ops()
     got = development.get(page.ctx.db, a.row.id)
     assert got.id_number == number and got.birth_date == date(1990, 3, 7) and got.job == "护士"
+    assert number in details_html(got) and "修改信息" not in details_html(got)
