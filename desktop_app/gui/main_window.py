@@ -248,7 +248,9 @@ class MainWindow(QMainWindow):
         from desktop_app.gui.widgets import common
         from desktop_app.services import backup
 
-        if not common.ask(self, "从备份恢复", question + "\n当前数据会先另存为“恢复前”备份。"):
+        # Say what goes: what was entered since the backup, kept only in the 恢复前 copy.
+        if not common.ask(self, "从备份恢复", question + "\n备份之后录入和修改的内容会全部撤掉；当前数据先另存为"
+                                                         "“恢复前”备份，需要时可再用它恢复。"):
             return
         try:  # the service checks for an administrator, audits, and refuses a bad file untouched
             go, key = backup_key(self, self.ctx.db, path)

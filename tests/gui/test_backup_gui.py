@@ -39,9 +39,12 @@ def test_restore_from_the_menu_replaces_the_data_and_reopens(qtbot, app_ctx, wai
         return self.result()
 
     monkeypatch.setattr(RestoreDialog, "exec", pick_first)
-    monkeypatch.setattr(common, "ask", lambda *a: False)
+    asked: list[str] = []
+    monkeypatch.setattr(common, "ask", lambda _parent, _title, text: asked.append(text) and False)
     w.restore_backup()
     assert any(n.name == "误建的支部" for n in orgs.list_tree(db))  # said no: nothing changed
+    # the question says what is lost (what was entered since) and where it is kept
+    assert "备份之后录入和修改的内容会全部撤掉" in asked[0] and "“恢复前”备份" in asked[0]
 
     monkeypatch.setattr(common, "ask", lambda *a: True)
     with qtbot.waitSignal(w.reopen_requested, timeout=5000):
