@@ -48,6 +48,9 @@ def cmd_user(args: argparse.Namespace) -> int:
         if args.org and args.org not in by_code:
             raise CliError(f"--org：找不到组织代码“{args.org}”")
         role = ROLE_NAMES.get(args.role, args.role)
+        if role == ROLE_NAMES["grid"] and not grid_ids:
+            # Said before the password is asked twice, and in the command line's own terms.
+            raise CliError("网格员至少要负责一个网格：用 --grid 组织代码 给出（可写多个；组织代码见 dangqun orgs）")
         info = auth.create_user(db, args.login, args.name or args.login, role, new_password(), grid_ids,
                                 org_id=by_code.get(args.org or "", ""))
         print(f"已添加用户 {info.login}（{info.display_name}），首次登录须修改密码")

@@ -130,6 +130,11 @@ def test_users_and_the_audit_trail_from_the_command_line(tmp_path, monkeypatch, 
     assert main(["user", "add", "wangli", "--name", "王丽", "--role", "admin", "--db", str(db)]) == 0
     assert main(["user", "add", "zhaowei", "--name", "赵伟", "--role", "viewer", "--db", str(db)]) == 0
     capsys.readouterr()
+    # a grid worker without a grid is told how to give one, before any password is asked
+    monkeypatch.delenv("DANGQUN_NEW_PASSWORD")
+    assert main(["user", "add", "liping", "--role", "网格员", "--db", str(db)]) == 2
+    assert "--grid 组织代码" in capsys.readouterr().err
+    monkeypatch.setenv("DANGQUN_NEW_PASSWORD", "Secret-2026")
     assert main(["user", "list", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "wangli  王丽  管理员" in out and "zhaowei  赵伟  只读" in out
