@@ -223,6 +223,7 @@ _PG_PASSING = [
     "test_orgs_service",
     "test_overview_cli",
     "test_overview_figures",
+    "test_pgbulk",
     "test_pinyin_backfill_residents",
     "test_preview_snapshots",
     "test_residents_service",
