@@ -22,13 +22,19 @@ def moved(app_ctx):
     return m.id
 
 
-def test_record_the_letter_then_the_receipt(qtbot, app_ctx, moved, wait_ops, monkeypatch, qtmodeltester):
+def _shown(qtbot, app_ctx, wait_ops):
+    """The page at a usable size with its one row (the fixture's 转出) loaded."""
     page = TransfersPage(app_ctx)
     qtbot.addWidget(page)
     page.resize(1200, 600)
     page.show()
     wait_ops()
     (row,) = page.panel.model.rows
+    return page, row
+
+
+def test_record_the_letter_then_the_receipt(qtbot, app_ctx, moved, wait_ops, monkeypatch, qtmodeltester):
+    page, row = _shown(qtbot, app_ctx, wait_ops)
     assert row.direction == "转出" and row.receipt_on is None and not row.overdue
     qtmodeltester.check(page.panel.model)
     page.panel.select_id(row.id)
@@ -75,12 +81,7 @@ def test_print_the_letter_of_a_transfer_out(qtbot, app_ctx, moved, wait_ops, mon
     from desktop_app.reports.fonts import ENV_VAR, shipped_font_path
 
     monkeypatch.setenv(ENV_VAR, str(shipped_font_path()))
-    page = TransfersPage(app_ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 600)
-    page.show()
-    wait_ops()
-    (row,) = page.panel.model.rows
+    page, row = _shown(qtbot, app_ctx, wait_ops)
     page.panel.select_id(row.id)
     wait_ops()
     assert page.act_print.isEnabled()
