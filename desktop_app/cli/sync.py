@@ -80,3 +80,35 @@ def cmd_sync(args: argparse.Namespace) -> int:
     batch = sync.import_packages(db, files)
     print("\n".join(batch.lines()))
     return EXIT_BAD_INPUT if batch.refused else EXIT_OK  # as a single refused package exits
+
+
+def add_commands(sub, with_db) -> None:
+    """`dangqun sync ...`: keys, enrolment and packages; every one of them runs cmd_sync."""
+
+    def command(parent, name: str, help_: str, out: str = "") -> argparse.ArgumentParser:
+        p = with_db(parent.add_parser(name, help=help_))
+        if out:  # the file or folder it writes
+            p.add_argument("--out", required=True, help=out)
+        p.set_defaults(func=cmd_sync)
+        return p
+
+    sy = sub.add_parser("sync", help="与街道同步：密钥、导出、导入、下发").add_subparsers(dest="sync_cmd", required=True)
+    sk = sy.add_parser("key", help="街道密钥").add_subparsers(dest="key_cmd", required=True)
+    command(sk, "new", "街道：生成本街道的密钥对（只做一次）", out="私钥文件（受口令保护，妥善保管）").add_argument(
+        "--replace", action="store_true", help="换新密钥（各社区须重新登记）")
+    sen = sy.add_parser("enrol", help="社区向街道登记自己的密钥").add_subparsers(dest="enrol_cmd", required=True)
+    command(sen, "request", "社区：生成密钥并写登记申请", out="登记申请文件（交给街道）").add_argument(
+        "--key-out", help="本社区私钥文件（默认在数据库旁）")
+    command(sen, "accept", "街道：接受社区的登记申请", out="登记回执文件（交回社区）").add_argument(
+        "file", help="社区的登记申请")
+    command(sen, "finish", "社区：导入街道的登记回执").add_argument("file", help="街道的登记回执")
+    command(sen, "revoke", "街道：作废某社区的密钥").add_argument("code", help="社区的组织代码")
+    se = command(sy, "export", "社区：导出数据包给街道", out="数据包文件或文件夹（如 U 盘）")
+    se.add_argument("--full", action="store_true", help="导出全部数据（默认只导出街道未确认的变化）")
+    se.add_argument("--plain", action="store_true", help="不加密（只在安全的介质上使用）")
+    sd = command(sy, "send", "街道：给社区生成下发包（组织树、参考表、回执）", out="存放下发包的文件夹")
+    sd.add_argument("--community", help="只给此社区（组织代码）；默认全部")
+    sd.add_argument("--plain", action="store_true", help="不加密")
+    si = command(sy, "import", "导入数据包（街道）或下发包（社区）")
+    si.add_argument("file", nargs="+", help="数据包文件（街道可一次给多个：一起导入，逐个报告）")
+    si.add_argument("--dry-run", action="store_true", help="只检查并报告将要发生的变化")
