@@ -3,7 +3,9 @@
 A page declares its columns (`Column("姓名", lambda r: r.name, width=70)`) and
 hands the model the rows a service returned; the model never fetches. Sorting
 happens in Python over the row list (a sort key per column), because a
-QSortFilterProxyModel calling Python `data()` is slow on long lists. `data()`
+QSortFilterProxyModel calling Python `data()` is slow on long lists. A column
+without its own key sorts as a worker expects of Excel: amounts and counts by
+value (1,524.99 元 after 987.00 元), names by pinyin (陈 before 张), blanks last. `data()`
 compares `role` against ints computed once, the cheapest check Python can make.
 
 A grid someone fills in (attendance, 民主评议) uses the same model: a column with
@@ -16,6 +18,7 @@ delegate or opens an editor itself (tests/gui/test_table_kit.py refuses one that
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,13 +50,33 @@ MUTED = QColor("#8a8f98")  # stopped, nothing to do
 
 LONG_TEXT = 12  # a cell longer than this shows itself whole as a tooltip
 
+# A cell that is a number: 1,524.99 元, -5,458.23, 77%, 38 岁 (a unit of up to three characters after it).
+_NUMBER_CELL = re.compile(r"([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*[%\u4e00-\u9fff]{0,3}")
+
+
+def text_order(text: str) -> tuple:
+    """The order of a cell by its text: numbers by value first, then text by pinyin, blanks last.
+
+    Plain text order would put 1,524.99 before 987.00 and 10 before 9, and Chinese
+    by code point (张 before 陈), which is no order a worker knows.
+    """
+    t = text.strip() if text else ""
+    if not t:
+        return (2, 0.0, "")
+    number = _NUMBER_CELL.fullmatch(t)
+    if number is not None:
+        return (0, float(number.group(1).replace(",", "")), t)
+    from desktop_app.domain import pinyin  # its table is read on the first sort, not at start-up
+
+    return (1, pinyin.keys(t)[0], t)
+
 
 @dataclass(frozen=True)
 class Column:
     """One column: header, the cell text of a record, and how it looks and sorts.
 
     `tooltip(record)` explains a cell (default: the text itself when it is long);
-    `sort_key(record)` orders the column (default: the text); `color(record)` tints
+    `sort_key(record)` orders the column (default: `text_order` of the text); `color(record)` tints
     just this cell and wins over the model's row colour; `background(record)` fills it.
     `edit(record, value)` makes the cell editable (see the module docstring). `align` may be a
     function of the record when cells of one column differ (an amount right, a mark centred).
@@ -140,7 +163,8 @@ class ColumnModel(QAbstractTableModel):
 
     def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
         col = self.columns[column]
-        self.rows.sort(key=col.sort_key or col.text, reverse=order == Qt.SortOrder.DescendingOrder)
+        key = col.sort_key or (lambda row, text=col.text: text_order(text(row)))
+        self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     def row(self, i: int) -> Any | None:
         return self.rows[i] if 0 <= i < len(self.rows) else None
