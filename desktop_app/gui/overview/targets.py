@@ -15,6 +15,9 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.views.overview import Figure, TodoItem
 
 HELD = {"status": meeting_rules.HELD, "kind": None}  # None: the "全部" entry, undoing an earlier click
+# A figure counts all of its page's rows of the year: it undoes what a to-do narrowed the page to
+# (the 逾期 visits, one branch's 欠交名单), or 走访 856 would open on the 35 late ones.
+ALL_VISITS = {"state": None}
 
 # key of the figure -> filters beside the year
 FIGURE_FILTERS: dict[str, dict[str, Any]] = {
@@ -33,6 +36,11 @@ FIGURE_FILTERS: dict[str, dict[str, Any]] = {
     "wishes_claimed": {"state": flow.WISH_CLAIMED},
     "wishes_fulfilled": {"state": flow.WISH_FULFILLED},
     "projects_done": {"view": "done"},
+    "visits": ALL_VISITS,
+    "problems_raised": ALL_VISITS,
+    "problems_closed": ALL_VISITS,
+    "close_rate": ALL_VISITS,
+    "dues_paid_fen": {"tab": "register"},  # the 收缴登记, not the 欠交名单 a to-do left open
     "dues_arrears_members": {"tab": "arrears"},
     "dues_arrears_fen": {"tab": "arrears"},
 }
