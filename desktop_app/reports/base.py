@@ -17,7 +17,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib import textsplit as _rl_textsplit
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
@@ -25,21 +24,16 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph, Table
-from reportlab.platypus import paragraph as _rl_paragraph
 
 from desktop_app import APP_NAME
 from desktop_app.domain.clock import chinese_date
 from desktop_app.files import write_atomically
+from desktop_app.reports import linebreak
 from desktop_app.reports.fonts import FontInfo, register_cjk_font, text_runs
 
-# reportlab's line-start rules are Japanese (、。): add the Chinese full-width marks
-# (标点禁则) so a wrapped line never begins with "，" or "；".
-# Both modules hold their own copy of the string (one-font and mixed-font paragraphs).
-_NO_LINE_START = "，；：！？）》」』〉】"
-for _module in (_rl_textsplit, _rl_paragraph):
-    if not set(_NO_LINE_START) <= set(_module.ALL_CANNOT_START):
-        _module.ALL_CANNOT_START += _NO_LINE_START
-del _module
+# Chinese line-start and line-end rules (标点禁则) in every CJK-wrapped paragraph, without
+# the punctuation hanging past a cell's border that reportlab's own rule allows.
+linebreak.install()
 
 A4_PORTRAIT: tuple[float, float] = A4
 A4_LANDSCAPE: tuple[float, float] = landscape(A4)
