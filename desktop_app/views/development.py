@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from desktop_app.domain.development import Reminder
+
 
 @dataclass(frozen=True)
 class ApplicantInput:
@@ -36,11 +38,8 @@ class StepInput:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class ReminderRow:
-    text: str
-    due: date
-    overdue: bool
+# What an applicant owes next is the domain's reminder as it stands (text, due date, overdue): no copy of it here.
+ReminderRow = Reminder
 
 
 @dataclass(frozen=True)
