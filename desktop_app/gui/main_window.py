@@ -135,6 +135,11 @@ class MainWindow(QMainWindow):
         file_menu = self.menus["file"]
         act_data = QAction(icons.get("open"), "打开数据文件夹", self)
         act_data.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(data_dir()))))
+        # Ctrl+F from anywhere in the window (the navigation too): the search box of the page shown
+        act_find = QAction("查找", self)
+        act_find.setShortcut(QKeySequence.StandardKey.Find)
+        act_find.triggered.connect(self.focus_search)
+        self.addAction(act_find)
         act_quit = QAction(icons.get("quit"), "退出", self)
         act_quit.setShortcut(QKeySequence.StandardKey.Quit)
         act_quit.triggered.connect(self.close)
@@ -284,6 +289,10 @@ class MainWindow(QMainWindow):
 
         memory.save_window(self)
         super().closeEvent(event)
+
+    def focus_search(self) -> bool:
+        page = self.stack.currentWidget()
+        return bool(getattr(page, "focus_search", None)) and page.focus_search()
 
     def go_to(self, title: str) -> Page | None:
         """Show the page `title` (None while the database is still opening: it is built then)."""

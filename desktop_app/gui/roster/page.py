@@ -17,7 +17,7 @@ from time import perf_counter
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QMenu,
     QScrollArea, QToolButton, QVBoxLayout, QWidget,
@@ -158,14 +158,10 @@ class RosterPage(Page):
         # --- filters
         self.search = search_box("姓名/拼音/首字母/身份证号/手机号")
         self.search.setMinimumWidth(200)
-        self.search.setToolTip("按姓名、全拼（zhangsan）、拼音首字母（zs）、身份证号或手机号的一部分查找；多个词用空格分开")
+        self.search.setToolTip("按姓名、全拼（zhangsan）、拼音首字母（zs）、身份证号或手机号的一部分查找；多个词用空格分开"
+                               "（Ctrl+F 从页面任何地方回到这里）")
         self._search_later = debounced(self, self.run_search, SEARCH_DELAY_MS)
         self.search.textChanged.connect(self._search_later)
-        find = QAction(self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
-        self.addAction(find)
 
         self.branch = OrgCombo(all_label="全部党组织")
         self.branch.setToolTip("所在党组织（含下级）")

@@ -15,6 +15,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolBar, QWidget
 
 SEARCH_DELAY_MS = 150
+SEARCH_BOX = "searchBox"  # the object name by which Ctrl+F finds a page's search box (Page.focus_search)
+FIND_KEYS = "Ctrl+F"
 
 
 def toolbar(owner: QWidget) -> tuple[QToolBar, Callable[..., QAction]]:
@@ -46,7 +48,9 @@ def search_box(placeholder: str) -> QLineEdit:
     from desktop_app.gui import icons
 
     edit = QLineEdit()
+    edit.setObjectName(SEARCH_BOX)
     edit.setPlaceholderText(placeholder)
+    edit.setToolTip(f"{placeholder}（{FIND_KEYS} 从页面任何地方回到这里）")
     edit.setClearButtonEnabled(True)
     edit.addAction(icons.get("search"), QLineEdit.ActionPosition.LeadingPosition)
     return edit

@@ -55,6 +55,17 @@ class Page(QWidget):
     def refresh(self) -> None:
         self._stale = False
 
+    def focus_search(self) -> bool:
+        """Ctrl+F: the cursor into the page's search box, its text selected to be typed over; False without one."""
+        from desktop_app.gui.widgets.bars import SEARCH_BOX
+
+        for box in self.findChildren(QLineEdit, SEARCH_BOX):
+            if box.isVisibleTo(self) and box.isEnabled():
+                box.setFocus()
+                box.selectAll()
+                return True
+        return False
+
     # --- opening the page narrowed (the 工作台 opens the list behind a figure) ---
     def filter_widgets(self) -> dict[str, QWidget]:
         """The page's filters by key; a RecordListPage's are the ones it declares."""
