@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtWidgets import (
+    QLabel,
     QLineEdit,
     QSpinBox,
     QWidget,
@@ -16,12 +17,15 @@ from desktop_app.gui.cobuilding.common import CobuildingDialog
 from desktop_app.gui.cobuilding.rows_editor import RowsEditor
 from desktop_app.gui.residents.pickers import member_picker
 from desktop_app.gui.widgets.dialog import create_or_update
-from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Listed, Money, Put, Text
+from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Listed, Money, Put, Row, Text
 from desktop_app.gui.widgets.forms import combo
 from desktop_app.gui.widgets.items import checked, checklist
 from desktop_app.services import cobuilding as cb
 from desktop_app.services.database import Database
 from desktop_app.views.cobuilding import ActivityDetail
+
+LIST_ROWS = 7  # rows of the 组织支部 and 共建单位 lists
+
 
 class PeopleTable(RowsEditor):
     """Who served: a member (picked), a reporting member (from the register) or a volunteer (by name)."""
@@ -41,7 +45,9 @@ class PeopleTable(RowsEditor):
         self.default_hours = QLineEdit("2")
         self.default_hours.setMaximumWidth(50)
         self.default_hours.setToolTip("新添加的人员默认的服务时长（小时）")
-        self.lay_out([(self.member, 2), (self.reporting, 2), (self.volunteer, 2), (self.default_hours, 0),
+        # two rows, so each box is wide enough for the whole of its placeholder at 1366×768
+        self.lay_out([(self.member, 3), (self.reporting, 2)],
+                     [(self.volunteer, 3), (QLabel("默认时长"), 0), (self.default_hours, 0), (QLabel("小时"), 0),
                       (self.remove_button, 0)])
         for p in people:
             self.add(p)
@@ -98,15 +104,16 @@ class ActivityDialog(CobuildingDialog):
             Listed("kind", "活动类型", names=rules.ACTIVITY_KINDS),
             Line("title", "活动名称", "如 “健康进社区”夏季义诊", attr="title_edit"),
             Line("place", "地点"),
-            Put("orgs", "组织支部", checklist([(o.name, o.id) for o in orgs], v.org_ids)),
-            Put("units", "共建单位", checklist(unit_items, v.unit_ids)),
+            # side by side and 7 rows tall: a community's branches and units mostly show without scrolling
+            Row("组织支部", Put("orgs", "组织支部", checklist([(o.name, o.id) for o in orgs], v.org_ids, rows=LIST_ROWS)),
+                "共建单位", Put("units", "共建单位", checklist(unit_items, v.unit_ids, rows=LIST_ROWS))),
             Put("served", "服务居民", served),
             Money("cost_fen", "费用（元）", attr="cost"),
             Text("content", "活动内容", placeholder="活动内容和效果"),
             Put("people", "参与人员", PeopleTable(db, reporting, v.people)),
         ))
         self.finish_layout(self.fields)
-        self.setMinimumWidth(720)
+        self.setMinimumWidth(900)
         self.first_field = self.title_edit
 
     def current_input(self) -> rules.ActivityInput:

@@ -45,14 +45,31 @@ def add_check(box: QListWidget, label: str, value: Any, on: bool) -> QListWidget
     return item
 
 
-def checklist(items: Iterable[tuple[str, Any]], ticked: Sequence[Any], height: int = 110) -> QListWidget:
-    """A list of (label, value) items, those whose value is in `ticked` ticked."""
+def checklist(items: Iterable[tuple[str, Any]], ticked: Sequence[Any], height: int = 110,
+              rows: int = 0) -> QListWidget:
+    """A list of (label, value) items, those whose value is in `ticked` ticked.
+
+    `rows` > 0 makes it exactly that many rows tall instead of at most `height` pixels, so a
+    squeezed form cannot shrink it to a slit.
+    """
     box = QListWidget()
     wanted = set(ticked)
     for label, value in items:
         add_check(box, label, value, value in wanted)
-    box.setMaximumHeight(height)
+    if rows > 0:
+        box.setFixedHeight(rows_height(box, rows))
+    else:
+        box.setMaximumHeight(height)
     return box
+
+
+def rows_height(box: QListWidget, rows: int) -> int:
+    """The height that shows `rows` items of `box` whole."""
+    box.ensurePolished()  # the style sheet's item padding counts
+    row = box.sizeHintForRow(0) if box.count() else -1
+    if row <= 0:  # an empty list: a row as tall as an item with a check box would be
+        row = max(box.fontMetrics().height(), box.style().pixelMetric(box.style().PixelMetric.PM_IndicatorHeight)) + 2
+    return row * rows + 2 * box.frameWidth()
 
 
 def checked(box: QListWidget) -> list[Any]:
