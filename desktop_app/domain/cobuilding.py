@@ -61,6 +61,13 @@ def split_offers(text: str) -> list[str]:
     return [p for p in (text or "").split("、") if p]
 
 
+def from_list(value: str, choices: tuple[str, ...], field_name: str) -> str:
+    """`value` when it is one of the fixed choices the form lists, else refused naming them all."""
+    if value not in choices:
+        raise ValidationError(field_name, f"请从列表中选择：{'、'.join(choices)}")
+    return value
+
+
 # ---------------------------------------------------------------- 共建单位
 
 
@@ -80,8 +87,8 @@ class UnitInput:
 def check_unit(inp: UnitInput, today: date) -> UnitInput:
     name = required(inp.name, "单位名称", limit=60)
     kind = optional(inp.kind, "单位类别", 20)
-    if kind and kind not in UNIT_KINDS:
-        raise ValidationError("单位类别", f"请从列表中选择：{'、'.join(UNIT_KINDS)}")
+    if kind:
+        from_list(kind, UNIT_KINDS, "单位类别")
     if inp.joined_on is not None and inp.joined_on > today:
         raise ValidationError("加入日期", "不能晚于今天")
     unknown = [o for o in inp.offers if o not in OFFERS]
@@ -98,8 +105,10 @@ def check_unit(inp: UnitInput, today: date) -> UnitInput:
 # ---------------------------------------------------------------- activities
 
 
-@dataclass
+@dataclass(frozen=True)
 class PersonInput:
+    """One person on an activity, as the form edits it and the activity's detail lists it (frozen: a read model too)."""
+
     kind: str
     name: str
     hours_tenths: int = 0
@@ -124,8 +133,7 @@ class ActivityInput:
 def check_activity(inp: ActivityInput, today: date) -> ActivityInput:
     on = check_day(inp.activity_date, "活动日期", today)
     kind = required(inp.kind, "活动类型", limit=20)
-    if kind not in ACTIVITY_KINDS:
-        raise ValidationError("活动类型", f"请从列表中选择：{'、'.join(ACTIVITY_KINDS)}")
+    from_list(kind, ACTIVITY_KINDS, "活动类型")
     if inp.residents_served < 0 or inp.residents_served > 100000:
         raise ValidationError("服务居民人次", "请填写 0 到 100000 之间的数")
     if inp.cost_fen < 0:
@@ -250,8 +258,7 @@ def check_care(inp: CareInput, today: date, allow_future: bool = True) -> CareIn
     """A 慰问 may be planned ahead (the 签领 sheet is printed before going), hence allow_future."""
     on = check_day(inp.care_date, "慰问日期", today, allow_future=allow_future)
     occasion = required(inp.occasion, "慰问类别", limit=20)
-    if occasion not in CARE_OCCASIONS:
-        raise ValidationError("慰问类别", f"请从列表中选择：{'、'.join(CARE_OCCASIONS)}")
+    from_list(occasion, CARE_OCCASIONS, "慰问类别")
     if not inp.recipients:
         raise ValidationError("慰问对象", "请至少添加一名慰问对象")
     people, seen = [], set()
@@ -459,8 +466,7 @@ class InquiryInput:
 
 def check_inquiry(inp: InquiryInput, today: date) -> InquiryInput:
     on = check_day(inp.inquiry_date, "问需日期", today)
-    if inp.channel not in INQUIRY_CHANNELS:
-        raise ValidationError("方式", f"请从列表中选择：{'、'.join(INQUIRY_CHANNELS)}")
+    from_list(inp.channel, INQUIRY_CHANNELS, "方式")
     if inp.party_kind not in (ASK_RESIDENT, ASK_UNIT):
         raise ValidationError("问需对象", "请选择居民或单位")
     if inp.party_kind == ASK_UNIT and not inp.unit_id:
@@ -530,8 +536,7 @@ def check_report_item(inp: ReportItemInput, reported_on: date, today: date) -> R
     on = check_day(inp.item_date, "日期", today, reported_on, "报到日期")
     notes = optional(inp.notes, "备注", 1000)
     if inp.kind == REVIEW:
-        if inp.title not in GRADES:
-            raise ValidationError("评价等次", f"请从列表中选择：{'、'.join(GRADES)}")
+        from_list(inp.title, GRADES, "评价等次")
         year = inp.year or on.year
         if not reported_on.year <= year <= on.year:
             raise ValidationError("评价年度", f"只能评价 {reported_on.year} 年到 {on.year} 年")

@@ -64,13 +64,8 @@ class ActivityRow:
     linked_cost_fen: int = 0  # ledger vouchers linked to it, reversed ones left out
 
 
-@dataclass(frozen=True)
-class ActivityPersonRow:
-    kind: str
-    name: str
-    hours_tenths: int
-    member_id: str | None = None
-    reporting_member_id: str | None = None
+# A person on an activity's list is the same record the form edits (kind, name, hours, who they are).
+ActivityPersonRow = rules.PersonInput
 
 
 @dataclass(frozen=True)
@@ -90,7 +85,7 @@ class ActivityDetail(Detail[ActivityRow]):
     def to_input(self) -> rules.ActivityInput:
         return input_part(self.row, rules.ActivityInput, content=self.content, org_ids=[o for o, _ in self.orgs],
                           unit_ids=[u for u, _ in self.units],
-                          people=[input_part(p, rules.PersonInput) for p in self.people])
+                          people=list(self.people))
 
 
 @dataclass(frozen=True)
