@@ -69,6 +69,13 @@ def short_text(field: str, value: str, limit: int = TEXT_MAX) -> str:
     return value
 
 
+def one_of(value: str, choices: Sequence[str], field: str, hint: str = "") -> str:
+    """`value` when it is one of `choices` (a kind, a measure, a decision), else refused naming them all."""
+    if value not in choices:
+        raise ValidationError(field, f"应为 {'、'.join(choices)} 之一{hint}")
+    return value
+
+
 @dataclass(frozen=True)
 class Lapse:
     """What article 9 sees on a day: months without organisation life and without dues (None = never)."""
@@ -128,8 +135,7 @@ class ExitInput:
 def _check_decision(kind: str, kinds: tuple[str, ...], kind_field: str, kind_hint: str, on: date | None,
                     on_field: str, today: date, joined: date | None) -> None:
     """A decision of a known kind, dated between joining the party and today."""
-    if kind not in kinds:
-        raise ValidationError(kind_field, f"应为 {'、'.join(kinds)} 之一{kind_hint}")
+    one_of(kind, kinds, kind_field, kind_hint)
     on = check_day(on, on_field, today, missing="请填写日期")
     if joined is not None and on < joined:
         raise ValidationError(on_field, "不能早于加入党组织日期")
@@ -269,8 +275,7 @@ class DisposalInput:
 
 def check_disposal(inp: DisposalInput, today: date, earlier: Sequence[str] = ()) -> DisposalInput:
     """A 处置 of a member found 不合格 in the 民主评议 of `year`; `earlier` are its previous measures that year."""
-    if inp.measure not in MEASURES:
-        raise ValidationError("处置方式", f"应为 {'、'.join(MEASURES)} 之一")
+    one_of(inp.measure, MEASURES, "处置方式")
     if not 2000 <= inp.year <= today.year:
         raise ValidationError("评议年度", "请填写评议的年度")
     check_day(inp.decided_on, "决定日期", today, missing="请填写日期")
@@ -402,8 +407,7 @@ def check_search(on: date | None, tried_by: str, method: str, result: str, today
 def check_lost_decision(decision: str, on: date | None, today: date, status: str, lost_since: date | None,
                         suspended_since: date | None, searches: int) -> date:
     """The decision on a 失联党员, with the waiting times of the 中组部 rules."""
-    if decision not in LOST_DECISIONS:
-        raise ValidationError("处理决定", f"应为 {'、'.join(LOST_DECISIONS)} 之一")
+    one_of(decision, LOST_DECISIONS, "处理决定")
     on = check_day(on, "决定日期", today, missing="请填写日期")
     if status not in (LOST, SUSPENDED):
         raise ValidationError("处理决定", "只能对失联党员（或因失联停止党籍的党员）作出决定")

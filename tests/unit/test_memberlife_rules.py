@@ -170,3 +170,17 @@ def test_months_before_records_were_kept_are_not_held_against_a_member():
     lapse = r.lapse_on(date(2026, 6, 15), since, None, None, life_from=None, dues_from=date(2026, 1, 1))
     assert (lapse.months_without_life, lapse.months_without_dues) == (None, 5) and not lapse.lapsed
     assert r.lapse_on(date(2026, 7, 1), since, None, None, None, date(2026, 1, 1)).lapsed
+
+
+@pytest.mark.parametrize("call, field, words", [
+    (lambda: r.check_discipline(r.DisciplineInput("开除党籍", TODAY, "支部大会", "1号"), TODAY, None),
+     "处分种类", "应为 警告、严重警告、撤销党内职务、留党察看 之一（开除党籍请登记出党）"),
+    (lambda: r.check_disposal(r.DisposalInput(TODAY.year, "批评", TODAY, "支部大会"), TODAY),
+     "处置方式", "应为 限期改正、劝退、除名 之一"),
+    (lambda: r.check_lost_decision("等待", TODAY, TODAY, m.LOST, date(2025, 1, 1), None, 3),
+     "处理决定", f"应为 {'、'.join(r.LOST_DECISIONS)} 之一"),
+])
+def test_a_kind_not_on_the_list_is_refused_naming_the_list(call, field, words):
+    with pytest.raises(ValidationError) as e:
+        call()
+    assert e.value.field == field and words in str(e.value)
