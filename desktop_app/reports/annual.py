@@ -8,6 +8,7 @@ second layout pass (reportlab's multiBuild).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from io import BytesIO
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
@@ -29,11 +30,47 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from desktop_app import APP_NAME
-from desktop_app.reports.base import FOOTER_SPACE, HEADER_SPACE, Column, ModelReport, chinese_date, model_renderer
+from desktop_app.reports.base import (
+    CELL_FONT_SIZE, CELL_PAD_X, FOOTER_SPACE, HEADER_SPACE, Column, ModelReport, chinese_date, model_renderer, text_width,
+)
 from desktop_app.views.overview import MONTHS, FolderSection
 
 PALETTE = ("#c8161e", "#e0892b", "#2f6fb5", "#2e7d32", "#7b4fa0", "#8a8f98", "#00838f", "#b0803a")
 CHAPTER_NUMBERS = "一二三四五六七八九十"
+
+
+def _unbroken(text: str) -> bool:
+    """A date, an amount, a number or a code: broken across lines it reads wrong (2026-11 / -14, 35,000. / 00)."""
+    return bool(text) and text.isascii() and " " not in text
+
+
+def fitted_widths(weights: Sequence[float], rows: Sequence[Sequence[object]], available: float,
+                  measure: Callable[[str], float]) -> list[float]:
+    """Column widths in points filling `available`, in proportion to `weights`, except that a column
+    holding dates, amounts or codes is at least as wide as its widest one (each line of a cell on its
+    own); the others give up the room. Where even that does not fit, the proportions stand."""
+    total = sum(weights)
+    share = [available * w / total for w in weights]
+    need = [0.0] * len(weights)
+    for row in rows:
+        for i, value in enumerate(row[: len(weights)]):
+            for line in str(value).split("\n"):
+                if _unbroken(line):
+                    need[i] = max(need[i], measure(line) + 2 * CELL_PAD_X + 1)
+    widths = list(share)
+    fixed: set[int] = set()
+    for _ in range(len(weights)):  # a column shrunk below its own need becomes fixed too
+        grow = {i for i in range(len(weights)) if i not in fixed and need[i] > widths[i]}
+        if not grow:
+            break
+        fixed |= grow
+        rest = available - sum(need[i] for i in fixed)
+        free = [i for i in range(len(weights)) if i not in fixed]
+        if rest <= 0 or not free:
+            return share
+        free_total = sum(share[i] for i in free)
+        widths = [need[i] if i in fixed else share[i] * rest / free_total for i in range(len(weights))]
+    return widths
 
 
 def _num(i: int) -> str:
@@ -111,10 +148,11 @@ class AnnualFolderReport(ModelReport):
         return [Paragraph("目　录", self.styles["Title"]), Spacer(1, 6 * mm), toc, PageBreak()]
 
     def _table(self, columns, rows) -> list:
-        cols = [Column(c.title, c.width, c.align) for c in columns]
         if not rows:
             return [Paragraph("（本年无记录）", self.styles["Normal"])]
-        return self.table(cols, [list(r) for r in rows])
+        widths = fitted_widths([c.width for c in columns], rows, self.frame_width,
+                               lambda text: text_width(text, self.font, CELL_FONT_SIZE))
+        return self.table([Column(c.title, w, c.align) for c, w in zip(columns, widths)], [list(r) for r in rows])
 
     def _figures(self, n: int) -> list:
         b = self.model.board

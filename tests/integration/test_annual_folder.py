@@ -92,3 +92,50 @@ def test_development_lists_only_the_steps_of_the_year(db, tmp_path):
     (section,) = [s for s in folder.sections if s.title == "发展党员"]
     (row,) = section.rows
     assert row[0] == "周晓梅" and row[-1] == "确定入党积极分子 2026-02-10"
+
+
+def _folder_report(db, year: int):
+    from desktop_app.reports.annual import AnnualFolderReport
+
+    report = AnnualFolderReport(overview.annual_folder(db, year))
+    report.apply_page_settings()
+    report.font = report.register_fonts()
+    report.styles = report.build_stylesheet(report.font.name)
+    return report
+
+
+def test_dates_amounts_and_codes_are_never_broken_across_lines(tmp_path):
+    # 微实事 had eleven columns: 2026-11 / -14, 35,000. / 00 and XM2026 / -011 in the printed folder.
+    from datetime import date
+
+    from reportlab.platypus import Paragraph
+
+    from desktop_app.reports.base import CELL_PAD_X
+    from desktop_app.store.migrate import open_database
+
+    path = tmp_path / "a.db"
+    assert main(["demo", "--db", str(path), "--members", "60", "--seed", "23"]) == 0
+    db, _ = open_database(path)
+    try:
+        report = _folder_report(db, date.today().year)
+        checked = 0
+        for section in report.model.sections:
+            for chunk in report._table(section.columns, section.rows):
+                for row in chunk._body:
+                    for col, cell in enumerate(row):
+                        text = re.sub(r"<[^>]+>", "", cell.text.replace("<br/>", "\n")) if isinstance(
+                            cell, Paragraph) else cell
+                        lines = text.split("\n")
+                        if not all(line.isascii() and " " not in line and line for line in lines):
+                            continue
+                        checked += 1
+                        if not isinstance(cell, Paragraph):
+                            continue  # a plain string: chunked_table made it one because it fits
+                        cell.wrap(chunk._col_widths[col] - 2 * CELL_PAD_X, 100_000)
+                        assert len(cell.blPara.lines) == len(lines), (section.title, section.columns[col].title, text)
+        assert checked > 1000
+        projects = next(s for s in report.model.sections if s.title == "微实事项目")
+        assert any(len(v) == len("2026-01-01") for r in projects.rows for v in r)  # dates are in it
+    finally:
+        db.dispose()
+

@@ -119,11 +119,13 @@ def _projects(db: Database, year: int, today: date) -> FolderSection:
             if (r.start_date and r.start_date.year == year) or (r.completed_on and r.completed_on.year == year)
             or (r.deadline and r.deadline.year == year)]
     out = tuple((r.project_no, r.name, r.category, r.grid_name, r.owner_name, format_yuan(r.budget_fen),
-                 format_yuan(r.actual_cost_fen), _d(r.start_date), _d(r.deadline), _d(r.completed_on), r.status)
+                 format_yuan(r.actual_cost_fen), f"{_d(r.start_date) or '—'}\n{_d(r.deadline) or '—'}",
+                 _d(r.completed_on), r.status)
                 for r in rows)
+    # 开始 over 期限 in one column: eleven columns left the names and states a character or two wide.
     cols = (FolderColumn("编号", 54), FolderColumn("项目", 130), FolderColumn("类别", 50, C),
             FolderColumn("网格", 70), FolderColumn("负责人", 44), FolderColumn("预算（元）", 54, R),
-            FolderColumn("实际（元）", 54, R), FolderColumn("开始", 56, C), FolderColumn("期限", 56, C),
+            FolderColumn("实际（元）", 54, R), FolderColumn("开始／期限", 56, C),
             FolderColumn("完成", 56, C), FolderColumn("状态", 40, C))
     done = sum(1 for r in rows if r.completed_on and r.completed_on.year == year)
     return FolderSection("微实事项目", cols, out, f"本年涉及项目 {len(rows)} 个，完成 {done} 个")
