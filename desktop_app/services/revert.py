@@ -73,6 +73,14 @@ def batch_revertible(action: str, table: str) -> bool:
     return action in BATCHED or (action == added.IMPORT and table == Member.__tablename__)
 
 
+def batch_refused(action: str, table: str, after: dict) -> str:
+    """Why the audit page cannot offer reverting this entry's whole batch although its kind is batched
+    ("" when it can): a roster import from before its entry kept what it added (`after` is the entry's)."""
+    if action == added.IMPORT and table == Member.__tablename__:
+        return added.not_stored(after)
+    return ""
+
+
 # ---------------------------------------------------------------- finding what to revert
 
 
@@ -343,9 +351,10 @@ def revert_entry(db: Database, entry_id: str) -> RevertOutcome:
 def check_batch_of(db: Database, entry_id: str, today: date | None = None) -> RevertOutcome:
     """What reverting the whole import or package this entry came from would do; nothing is written."""
     def pick(s: Session) -> tuple[str, list[AuditEntry]]:
-        batch, _ = _single(entry_id)(s)
+        batch, [e] = _single(entry_id)(s)
         if not batch:
-            raise RevertRefused("这条记录不属于可整批撤销的导入或数据包（或这一批已撤销）")
+            raise RevertRefused(batch_refused(e.action, e.table_name, added.after_of(e))
+                                or "这条记录不属于可整批撤销的导入或数据包（或这一批已撤销）")
         return _batch(s, batch)
     return _run(db, pick, write=False, whole=True, today=today)
 

@@ -43,7 +43,7 @@ class Added:
     deleted: bool
 
 
-def _after(e: AuditEntry) -> dict:
+def after_of(e: AuditEntry) -> dict:
     try:
         value = json.loads(e.after_json) if e.after_json else {}
     except ValueError:
@@ -55,7 +55,29 @@ def batch_of(e: AuditEntry) -> str:
     """The batch an "import" entry of the roster names ("" for imports from before batches were named)."""
     if e.action != IMPORT or e.table_name != Member.__tablename__:
         return ""
-    return str(_after(e).get("batch") or "")
+    return str(after_of(e).get("batch") or "")
+
+
+def not_stored(after: dict) -> str:
+    """Why an import entry cannot bring its whole import back ("" when it can): imports from before
+    the entry named its batch and when its members were added kept neither."""
+    def count(key: str) -> int:
+        try:
+            return int(after.get(key) or 0)
+        except (TypeError, ValueError):
+            return 0
+
+    try:
+        dated = bool(datetime.fromisoformat(str(after.get("added_at") or "")))
+    except ValueError:
+        dated = False
+    adds, updates = count("added"), count("updated")
+    if after.get("batch") and (dated or not adds):
+        return ""
+    why = f"这次导入由旧版本完成，没有记下{'它新增了哪些党员' if adds else '导入批次'}，无法整批撤销"
+    if updates:
+        why += f"；它更新的 {updates} 条记录可选中一条“导入更新”记录后撤销整批"
+    return why + "。"
 
 
 def _like(text: str) -> str:
@@ -116,7 +138,7 @@ def reverted(s: Session, imp: AuditEntry) -> bool:
 
 def check(s: Session, imp: AuditEntry, today: date) -> tuple[list[Added], list[str]]:
     """The members the import added, and why any cannot be removed (one reason per member)."""
-    after = _after(imp)
+    after = after_of(imp)
     try:
         at = datetime.fromisoformat(str(after.get("added_at") or ""))
         expected = int(after.get("added") or 0)

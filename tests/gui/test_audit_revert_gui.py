@@ -148,3 +148,30 @@ def test_the_import_entry_reverts_the_import_members_added_included(page, wait_o
     assert _mobiles(db) == {"张三": "13700000000", "李四": "13800000001"}  # the earlier import's values
     bus.changed.disconnect(changed.append)
     assert changed  # the roster and the rest refresh
+
+
+def test_an_import_from_before_imports_kept_what_they_added_leaves_its_revert_off(page, wait_ops):
+    """Such an import's entry has no batch nor the instant its members were added: the button would only be
+    refused, so it is off and its tooltip says why (and what can still be undone)."""
+    from desktop_app.services import revert
+    from desktop_app.services.revert_added import RevertRefused
+    from desktop_app.store import audit
+
+    db = page.ctx.db
+    with UnitOfWork(db) as uow:  # as the import wrote its entry then
+        audit.record(uow.session, "import", "member", "", "导入党员 5 名",
+                     after={"added": 3, "updated": 2, "branches_created": 0})
+        uow.commit()
+    page.action.setCurrentIndex(page.action.findData("import"))
+    page.search()
+    wait_ops()
+    row = next(i for i, r in enumerate(page.current.rows) if r.note == "导入党员 5 名")
+    page.list.selectRow(row)
+    assert not page.undo_batch.isEnabled()
+    tip = page.undo_batch.toolTip()
+    assert "旧版本" in tip and "新增了哪些党员" in tip and "更新的 2 条记录" in tip
+    with pytest.raises(RevertRefused, match="旧版本"):  # the command line says the same
+        revert.check_batch_of(db, page.current.rows[row].id)
+    # an import that kept them: on, with the usual tooltip
+    page.list.selectRow(next(i for i, r in enumerate(page.current.rows) if r.note != "导入党员 5 名"))
+    assert page.undo_batch.isEnabled() and "旧版本" not in page.undo_batch.toolTip()

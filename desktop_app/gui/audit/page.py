@@ -145,7 +145,7 @@ class AuditPage(Page):
         self.undo.setToolTip("把这条记录修改过的字段改回修改前的值（管理员）")
         self.undo.clicked.connect(lambda: self.revert_selected(whole=False))
         self.undo_batch = QPushButton("撤销整批…")
-        self.undo_batch.setToolTip("撤销这次导入或这个数据包带来的全部更改（管理员）")
+        self.undo_batch.setToolTip(_BATCH_TIP)
         self.undo_batch.clicked.connect(lambda: self.revert_selected(whole=True))
         head = QHBoxLayout()
         head.addWidget(self.header, 1)
@@ -218,7 +218,9 @@ class AuditPage(Page):
 
     def show_entry(self, r: AuditRow | None) -> None:
         self.undo.setEnabled(r is not None and revert.revertible(r.action))
-        self.undo_batch.setEnabled(r is not None and revert.batch_revertible(r.action, r.table))
+        refused = revert.batch_refused(r.action, r.table, r.after) if r is not None else ""
+        self.undo_batch.setEnabled(r is not None and revert.batch_revertible(r.action, r.table) and not refused)
+        self.undo_batch.setToolTip(refused or _BATCH_TIP)  # why it is off, where a click would only be refused
         # an import's own entry: the batch is that import, the members it added included
         self.undo_batch.setText("撤销这次导入…" if r is not None and r.action == "import" else "撤销整批…")
         if r is None:
@@ -272,4 +274,5 @@ class AuditPage(Page):
 
 
 _LISTED = 12  # records listed in the confirmation; the rest are counted
+_BATCH_TIP = "撤销这次导入或这个数据包带来的全部更改（管理员）"
 _ALTERS = revert.REVERTIBLE | {revert.REVERT}  # entries whose before/after columns show one change
