@@ -197,12 +197,13 @@ class AnnualFolderReport(ModelReport):
         d.add(chart)
         return chart
 
-    def _legend(self, d: Drawing, x: float, y: float, pairs) -> None:
+    def _legend(self, d: Drawing, x: float, y: float, pairs, rows: int = 2) -> None:
+        """The legend's top left at (x, y), `rows` entries to a column: it must end above the plot."""
         lg = Legend()
         lg.x, lg.y = x, y
         lg.fontName, lg.fontSize = self.font.name, 7
         lg.alignment = "right"
-        lg.columnMaximum = 2
+        lg.columnMaximum = rows
         lg.dx = lg.dy = 6
         lg.deltax = 60
         lg.colorNamePairs = pairs
@@ -262,8 +263,9 @@ class AnnualFolderReport(ModelReport):
         ch.valueAxis.valueMin = 0
         ch.valueAxis.labelTextFormat = lambda v: f"{v / 10000:g}万" if v >= 10000 else f"{v:g}"
         ch.bars[0].fillColor, ch.bars[1].fillColor = colors.HexColor("#8a8f98"), colors.HexColor("#c8161e")
+        # One row: two rows reached down into the plot, where the tallest bar ends.
         self._legend(d, 50, 60 * mm - 6, [(colors.HexColor("#8a8f98"), "预算（元）"),
-                                          (colors.HexColor("#c8161e"), "支出（元）")])
+                                          (colors.HexColor("#c8161e"), "支出（元）")], rows=1)
         return d
 
     def _section(self, n: int, sec: FolderSection) -> list:

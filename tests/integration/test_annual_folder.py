@@ -139,3 +139,23 @@ def test_dates_amounts_and_codes_are_never_broken_across_lines(tmp_path):
     finally:
         db.dispose()
 
+
+def test_the_spending_chart_legend_stays_above_the_bars(tmp_path):
+    # Two legend rows reached into the plot: 支出（元） sat on the tallest 预算 bar.
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
+
+    from desktop_app.store.migrate import open_database
+
+    path = tmp_path / "a.db"
+    assert main(["demo", "--db", str(path), "--members", "30", "--seed", "2"]) == 0
+    db, _ = open_database(path)
+    try:
+        report = _folder_report(db, TODAY.year)
+        drawing = report._spending_chart(report.frame_width, [("服务群众专项经费", 14_000_000, 10_000_000),
+                                                             ("党费", 0, 3_000_000)])
+        (chart,) = [c for c in drawing.contents if isinstance(c, VerticalBarChart)]
+        (legend,) = [c for c in drawing.contents if isinstance(c, Legend)]
+        assert legend.getBounds()[1] > chart.y + chart.height
+    finally:
+        db.dispose()
