@@ -39,7 +39,7 @@ class Draft:
     """A member's line as the secretary fills it in (the grid's rows change in place)."""
 
     row: evaluations.EvaluationRow
-    seq: int
+    no: int  # 1..n within the branch, as the printed 汇总表 numbers it (the roster's 序号 has gaps)
     grade: str
     notes: str
 
@@ -53,7 +53,8 @@ def _set(field: str):
 
 
 COLUMNS = (
-    Column("序号", lambda d: str(d.seq), width=50, background=_tint),
+    Column("序号", lambda d: str(d.no), width=50, background=_tint,
+           tooltip=lambda d: f"名册序号 {d.row.seq}" if d.row.seq else None),
     Column("姓名", lambda d: d.row.name, width=90, background=_tint),
     Column("所在党小组", lambda d: d.row.group_name, width=120, background=_tint),
     Column("人员类别", lambda d: d.row.category, width=90, background=_tint),
@@ -135,7 +136,7 @@ class EvaluationsPage(Page):
     def _show(self, branch: str | None, year: int, rows: list[evaluations.EvaluationRow]) -> None:
         self.rows = rows
         self._shown_key = (branch, year)
-        self.model.set_rows([Draft(row, row.seq or r + 1, row.grade, row.notes) for r, row in enumerate(rows)])
+        self.model.set_rows([Draft(row, r + 1, row.grade, row.notes) for r, row in enumerate(rows)])
         self._dirty = False
         self._update_summary()
         if rows:
