@@ -106,6 +106,7 @@ def test_a_community_takes_the_key_and_exports_to_a_usb_folder(qtbot, community,
     [dlg] = summaries.seen
     assert dlg.results[0].path == made and dlg.results[0].counts["member"] == 3
     assert "已加密" in " ".join(w.text() for w in dlg.findChildren(type(page.key_label)))
+    assert "已加密：只有梅园街道党工委能打开。" in " ".join(w.text() for w in dlg.findChildren(type(page.key_label)))
     assert page.history.rowCount() == 1 and page.history.data(page.history.index(0, 5)) == "待确认"
     qtmodeltester.check(page.history)
     # the street can take what the community made
@@ -299,6 +300,9 @@ def test_the_street_sends_a_package_down_to_the_chosen_community(qtbot, communit
     wait_ops()
     [pkg] = list(out.glob("下发包_*.dqsync"))
     assert summaries.seen[0].results[0].to_org_name == "幸福里社区党委"
+    # sealed to the community it is for: the street itself cannot open it (it said 只有本街道的程序才能打开)
+    said = " ".join(w.text() for w in summaries.seen[0].findChildren(type(page.message)))
+    assert "已加密：只有收件社区（幸福里社区党委）能打开" in said and "本街道" not in said
     # the community takes it through its own page
     cpage = page_for(qtbot, community, wait_ops)
     monkeypatch.setattr(sync_dialogs, "choose_open", lambda *a: pkg)

@@ -318,7 +318,7 @@ class ExportSummaryDialog(QDialog):
             ])
         self.table = what
         warn = QLabel("未加密：文件中的身份证号等信息任何人都能打开，请勿在公共场合存放。"
-                      if any(r.plain for r in self.results) else "已加密：只有本街道的程序才能打开。")
+                      if any(r.plain for r in self.results) else _sealed_to(self.results))
         warn.setWordWrap(True)
         if any(r.plain for r in self.results):
             warn.setStyleSheet("color: #c8161e")
@@ -335,6 +335,16 @@ class ExportSummaryDialog(QDialog):
             lay.addWidget(self.detail, 1)
         lay.addWidget(buttons)
         self.resize(600, 460)
+
+
+def _sealed_to(results: Sequence[ExportResult]) -> str:
+    """Who can open what was written: a send-down is sealed to its community, not to the street that made it."""
+    first = results[0]
+    if first.kind != "downstream":
+        return f"已加密：只有{first.to_org_name or '街道'}能打开。"
+    if len(results) == 1:
+        return f"已加密：只有收件社区（{first.to_org_name}）能打开，拷错给别的社区也打不开。"
+    return "已加密：每个下发包只有它的收件社区能打开，请按文件名中的组织代码分发。"
 
 
 def _labelled(counts: dict[str, int]) -> list[tuple[str, int]]:
