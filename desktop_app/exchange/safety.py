@@ -59,22 +59,27 @@ def decode_text(name: str, raw: bytes) -> str:
 
 def check_xlsx_zip(path: Path) -> None:
     """Refuse a workbook whose parts would inflate beyond the limits, before any of it is parsed."""
+    check_zip(path, "Excel（.xlsx）")
+
+
+def check_zip(path: Path, kind: str) -> None:
+    """check_xlsx_zip for any zipped workbook (`kind` names its format: Excel（.xlsx）, OpenDocument 表格（.ods）)."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise DomainError(f"{path.name}：不是有效的 Excel（.xlsx）文件（{exc}）") from None
+        raise DomainError(f"{path.name}：不是有效的 {kind}文件（{exc}）") from None
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise DomainError(f"{path.name}：Excel 文件内部有 {len(infos)} 个部件，不像正常的工作簿")
+        raise DomainError(f"{path.name}：{kind}文件内部有 {len(infos)} 个部件，不像正常的工作簿")
     total = sum(i.file_size for i in infos)
     if total > MAX_INFLATED_BYTES:
         raise DomainError(
-            f"{path.name}：Excel 文件解压后达 {_mb(total)}，超过 {_mb(MAX_INFLATED_BYTES)} 的上限，"
+            f"{path.name}：{kind}文件解压后达 {_mb(total)}，超过 {_mb(MAX_INFLATED_BYTES)} 的上限，"
             "请拆分后分批导入"
         )
     for i in infos:
         if i.filename.lower().endswith("sharedstrings.xml") and i.file_size > MAX_SHARED_STRINGS_BYTES:
-            raise DomainError(f"{path.name}：Excel 文件的文字表解压后达 {_mb(i.file_size)}，超过上限")
+            raise DomainError(f"{path.name}：{kind}文件的文字表解压后达 {_mb(i.file_size)}，超过上限")
 
 
 def check_row(name: str, row_no: int, cells: list, column_names: list[str] | None = None) -> None:

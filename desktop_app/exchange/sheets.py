@@ -28,7 +28,7 @@ from typing import Any
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import DomainError
 from desktop_app.domain.members import parse_date
-from desktop_app.exchange import safety, xlsx_fast
+from desktop_app.exchange import legacy_sheets, safety, xlsx_fast
 from desktop_app.exchange.cells import unguard_csv
 from desktop_app.views.imports import ColumnPlan, ColumnsReport, Mapping, Skipped, header_key
 
@@ -416,9 +416,10 @@ def calamine_records(name: str, rows) -> list[list[Any]]:
     return safety.rectangular(name, records)
 
 
-def _read_fast(path: Path, sheet: str | None, pick) -> Records | None:
-    """_read_xlsx through calamine, when exchange.xlsx_fast vouches for the workbook; None otherwise."""
-    opened = xlsx_fast.open_sheets(path)
+def _read_fast(path: Path, sheet: str | None, pick, scanned: bool = False) -> Records | None:
+    """_read_xlsx through calamine, when exchange.xlsx_fast vouches for the workbook; None otherwise.
+    (`scanned`: an .xls or .ods that legacy_sheets has vouched for.)"""
+    opened = xlsx_fast.open_scanned(path) if scanned else xlsx_fast.open_sheets(path)
     if opened is None:
         return None
     names, rows_of = opened
@@ -483,6 +484,21 @@ def _read_xlsx(path: Path, sheet: str | None, pick) -> Records:
         wb.close()
 
 
+_OLD_KINDS = {".xls": "Excel 97-2003（.xls）", ".ods": "OpenDocument 表格（.ods）"}
+
+
+def _read_old(path: Path, sheet: str | None, pick) -> Records:
+    """An .xls or .ods, through calamine once legacy_sheets has scanned it (no other reader: a refusal is final)."""
+    suffix = path.suffix.lower()
+    (legacy_sheets.check_xls if suffix == ".xls" else legacy_sheets.check_ods)(path)
+    if (found := _read_fast(path, sheet, pick, scanned=True)) is not None:
+        return found
+    if not xlsx_fast.available():
+        raise DomainError(f"{path.name}：本机缺少读取{_OLD_KINDS[suffix]}文件的组件，请另存为 .xlsx 后再导入")
+    raise DomainError(f"{path.name}：{_OLD_KINDS[suffix]}文件已损坏或没有工作表，无法读取。"
+                      "请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入")
+
+
 def read_records(path: str | Path, sheet: str | None = None, pick=lambda records: True) -> Records:
     """Every row of a CSV, or of one sheet of a workbook (by name, else the first `pick` accepts)."""
     path = Path(path)
@@ -496,11 +512,13 @@ def read_records(path: str | Path, sheet: str | None = None, pick=lambda records
             return _read_csv(path)
         if suffix in (".xlsx", ".xlsm"):
             return _read_xlsx(path, sheet, pick)
+        if suffix in _OLD_KINDS:
+            return _read_old(path, sheet, pick)
     except PermissionError:
         raise DomainError(f"{path.name}：文件被占用或没有读取权限，请关闭 Excel/WPS 后重试") from None
-    if suffix == ".xls":
-        raise DomainError(f"{path.name}：不支持旧版 .xls 文件，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV")
-    raise DomainError(f"{path.name}：只能导入 .csv 或 .xlsx 文件")
+    if suffix == ".et":
+        raise DomainError(f"{path.name}：WPS 表格（.et）文件请在 WPS 中另存为 .xlsx 后再导入")
+    raise DomainError(f"{path.name}：只能导入 .xlsx、.xls、.ods 或 .csv 文件")
 
 
 # ---------------------------------------------------------------- a sheet as rows of template columns

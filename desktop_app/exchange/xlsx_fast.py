@@ -111,11 +111,22 @@ def _calamine():
     return python_calamine
 
 
+def available() -> bool:
+    return _calamine() is not None
+
+
 def open_sheets(path: Path) -> tuple[tuple[str, ...], Callable[[str], Iterable[list[Any]] | None]] | None:
     """The sheet names and a reader of one sheet's rows (cells as openpyxl gives them: None when empty),
     or None when openpyxl must read this workbook (calamine missing, the scan failed, calamine refused)."""
+    if not available() or not safe_for_calamine(path):
+        return None
+    return open_scanned(path)
+
+
+def open_scanned(path: Path) -> tuple[tuple[str, ...], Callable[[str], Iterable[list[Any]] | None]] | None:
+    """open_sheets() of a workbook already scanned: an .xls or .ods that exchange.legacy_sheets vouched for."""
     calamine = _calamine()
-    if calamine is None or not safe_for_calamine(path):
+    if calamine is None:
         return None
     try:
         wb = calamine.CalamineWorkbook.from_path(str(path))

@@ -1,0 +1,269 @@
+"""Excel 97-2003 (.xls) and OpenDocument (.ods) workbooks: the scan that must pass before calamine opens one.
+
+Calamine reads both, but (as with .xlsx, see xlsx_fast) it lays a sheet out as
+one dense block and a failed allocation aborts the process. Measured with
+python-calamine 0.9.1 on crafted files of under 1 KB:
+- .xls: a DIMENSIONS record declaring 2^31 rows x 65,535 columns aborts
+  (calamine reserves the declared block), and so does one cell record placed
+  at row 65,535, column 65,535 (the block reaches the farthest cell);
+- .ods: one row repeated 6,000 times holding a cell repeated 16,000 times
+  (96 million cells, under calamine's own cap of 100 million) aborts; empty
+  repeats (LibreOffice ends every sheet with a million of them) cost nothing.
+There is no other reader to fall back to, so a file that fails the scan is
+refused. The scan reads the .xls compound file and its BIFF records itself,
+and streams the .ods content.xml, counting repeats the way calamine expands them.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+from desktop_app.domain.errors import DomainError
+from desktop_app.exchange import safety
+
+MAX_XLS_COLUMNS = 256  # BIFF8's own width (IV); a cell record past it was not written by Excel or WPS
+MAX_ODS_COLUMNS = 16_384  # the widest sheet LibreOffice and WPS make; cells past it are dropped
+_RESAVE = "请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入"
+
+
+def too_big(name: str, rows: int, columns: int) -> DomainError:
+    return DomainError(f"{name}：文件声明的表格过大（{rows} 行 × {columns} 列），不像正常的工作表，"
+                       f"已拒绝读取。{_RESAVE}")
+
+
+def _fits(rows: int, columns: int, max_columns: int) -> bool:
+    return columns <= max_columns and rows <= safety.MAX_ROWS and rows * columns <= safety.MAX_CELLS
+
+
+# ---------------------------------------------------------------- .xls: the compound file
+
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_END = 0xFFFFFFFE
+_FREE = 0xFFFFFFFF
+
+
+class _Broken(Exception):
+    """The compound file is not what its header says."""
+
+
+def _chain(fat: list[int], start: int) -> list[int]:
+    """The sectors of a stream, in order; a loop or a sector outside the table is a broken file."""
+    out: list[int] = []
+    n = start
+    while n != _END:
+        if n >= len(fat) or len(out) > len(fat):
+            raise _Broken("sector chain")
+        out.append(n)
+        n = fat[n]
+    return out
+
+
+def _workbook_streams(data: bytes) -> list[bytes]:
+    """The BIFF streams ("Workbook", or "Book" in Excel 95 files) of a compound file: every entry so named,
+    whichever one a reader takes."""
+    if len(data) < 512 or not data.startswith(_CFB_MAGIC):
+        raise _Broken("header")
+    shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+    if shift not in (9, 12) or mini_shift != 6:
+        raise _Broken("sector size")
+    if struct.unpack_from("<I", data, 0x38)[0] != 4096:  # fixed by the format: a reader may not look at it
+        raise _Broken("mini stream cutoff")
+    size = 1 << shift
+    n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
+    cutoff, first_minifat, n_minifat, first_difat, n_difat = struct.unpack_from("<IIIII", data, 0x38)
+    sectors = (len(data) - size) // size
+    if n_fat > sectors or n_difat > sectors or n_minifat > sectors:
+        raise _Broken("counts")
+
+    def sector(n: int) -> bytes:
+        if n >= sectors:
+            raise _Broken("sector")
+        return data[(n + 1) * size:(n + 2) * size]
+
+    difat = list(struct.unpack_from("<109I", data, 0x4C))
+    n = first_difat
+    for _ in range(n_difat):
+        if n in (_END, _FREE):
+            break
+        words = struct.unpack(f"<{size // 4}I", sector(n))
+        difat.extend(words[:-1])
+        n = words[-1]
+    fat: list[int] = []
+    for n in difat[:n_fat]:
+        fat.extend(struct.unpack(f"<{size // 4}I", sector(n)))
+
+    def read(start: int) -> bytes:
+        return b"".join(sector(n) for n in _chain(fat, start))
+
+    directory = read(first_dir)
+    entries = [directory[i:i + 128] for i in range(0, len(directory) - 127, 128)]
+    if not entries:
+        raise _Broken("directory")
+    streams = []
+    for entry in entries:
+        name_len = struct.unpack_from("<H", entry, 0x40)[0]
+        name = entry[:max(0, min(name_len, 64) - 2)].decode("utf-16-le", "replace")
+        if entry[0x42] == 2 and name.lower() in ("workbook", "book"):
+            start, length = struct.unpack_from("<II", entry, 0x74)
+            if length >= cutoff:
+                streams.append(read(start)[:length])
+                continue
+            # A small stream lives in the mini stream (the root entry's), in 64-byte sectors.
+            minifat: list[int] = []
+            if n_minifat:
+                raw = read(first_minifat)
+                minifat = list(struct.unpack(f"<{len(raw) // 4}I", raw))
+            root = read(struct.unpack_from("<I", entries[0], 0x74)[0])
+            streams.append(b"".join(root[k * 64:(k + 1) * 64] for k in _chain(minifat, start))[:length])
+    if not streams:
+        raise _Broken("no Workbook stream")
+    return streams
+
+
+# ---------------------------------------------------------------- .xls: the BIFF records
+
+_BOF, _EOF, _FILEPASS, _DIMENSIONS = 0x0809, 0x000A, 0x002F, 0x0200
+# Cell records, each starting with its row and column (u16, u16): FORMULA, LABELSST, NUMBER, RK, BLANK,
+# BOOLERR, LABEL, RSTRING; MULRK and MULBLANK also end with their last column.
+_CELLS = frozenset((0x0006, 0x0406, 0x00FD, 0x0203, 0x027E, 0x0201, 0x0205, 0x0204, 0x00D6))
+_MULTI = frozenset((0x00BD, 0x00BE))
+_PAIR = struct.Struct("<HH")
+
+
+def check_xls(path: Path) -> None:
+    """Refuse an .xls calamine cannot read safely: not a workbook, password-protected, or a sheet whose
+    declared dimensions or farthest cell make a block beyond the readers' limits."""
+    safety.check_file_size(path)
+    data = path.read_bytes()
+    if data.startswith(b"PK\x03\x04"):
+        raise DomainError(f"{path.name}：这是 .xlsx 格式的文件，扩展名却是 .xls。请把扩展名改为 .xlsx 后再导入")
+    if not data.startswith(_CFB_MAGIC):
+        raise DomainError(f"{path.name}：不是 Excel 97-2003（.xls）文件，可能已损坏。{_RESAVE}")
+    try:
+        streams = _workbook_streams(data)
+        del data
+        for stream in streams:
+            if stream[:2] != b"\x09\x08":
+                raise _Broken("no BOF")
+            _scan_biff(path.name, stream)
+    except (_Broken, struct.error, IndexError) as exc:  # (struct.error: a record cut off by the stream's end)
+        raise DomainError(f"{path.name}：Excel（.xls）文件已损坏，无法读取（{exc}）。{_RESAVE}") from None
+
+
+def _scan_biff(name: str, stream: bytes) -> None:
+    """Every record of every sheet: the farthest cell and the declared dimensions, within the limits.
+    (A 65,000-row sheet has over a million records: the loop does as little as it can per record.)"""
+    pair = _PAIR.unpack_from
+    rows = columns = 0  # the current sheet's block, through its farthest cell
+    pos, end = 0, len(stream) - 4
+    while pos <= end:
+        kind, length = pair(stream, pos)
+        body = pos + 4
+        pos = body + length
+        if kind in _CELLS:
+            r, c = pair(stream, body)
+            if r >= rows:
+                rows = r + 1
+            if c >= columns:
+                columns = c + 1
+        elif kind in _MULTI:
+            r = pair(stream, body)[0]
+            c = pair(stream, body + length - 2)[0]  # the run's last column
+            rows, columns = max(rows, r + 1), max(columns, c + 1)
+        elif kind == _DIMENSIONS:
+            # BIFF8: first row, last row + 1 (u32), first column, last column + 1 (u16); BIFF5: rows as u16.
+            if length >= 14:
+                r, c = struct.unpack_from("<I", stream, body + 4)[0], pair(stream, body + 10)[0]
+            else:
+                r, c = pair(stream, body + 2)[0], pair(stream, body + 6)[0]
+            if not _fits(r, c, MAX_XLS_COLUMNS):  # calamine reserves the declared block
+                raise too_big(name, r, c)
+        elif kind == _BOF or kind == _EOF:
+            if not _fits(rows, columns, MAX_XLS_COLUMNS):
+                raise too_big(name, rows, columns)
+            rows = columns = 0
+        elif kind == _FILEPASS:
+            raise DomainError(f"{name}：文件设有打开密码，无法读取。请在 Excel 或 WPS 中打开，"
+                              "取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密）后另存为 .xlsx 再导入")
+    if not _fits(rows, columns, MAX_XLS_COLUMNS):  # a last sheet without its EOF record
+        raise too_big(name, rows, columns)
+
+
+# ---------------------------------------------------------------- .ods: content.xml
+
+_ODS_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])")
+_ATTRS = re.compile(rb"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>""")
+_REPEAT = re.compile(rb"""number-(rows|columns)-repeated\s*=\s*(["'])(.*?)\2""")
+_VALUED = re.compile(rb"value-type\s*=|:value\s*=|formula\s*=")
+_CHUNK = 4 * 1024 * 1024
+
+
+def _xml_chunks(zf: zipfile.ZipFile, name: str):
+    """content.xml a few MB at a time, each chunk ending before a '<' (a tag comes whole)."""
+    carry = b""
+    with zf.open(name) as fh:
+        while chunk := fh.read(_CHUNK):
+            data = carry + chunk
+            cut = data.rfind(b"<")
+            if cut <= 0:
+                cut = len(data)
+            yield data[:cut]
+            carry = data[cut:]
+    if carry:
+        yield carry
+
+
+def _ods_extents(path: Path, chunks) -> None:
+    """Walk the tables' rows and cells with their repeat counts; refuse when the filled part of a table
+    (through its farthest cell with a value or text, as calamine keeps it) exceeds the readers' limits."""
+    rows = columns = 0  # the current table: rows and columns through the farthest filled cell
+    row_at = 0  # rows above the current one
+    row_repeat, col_at = 1, 0
+    for data in chunks:
+        for m in _ODS_TAG.finditer(data):
+            tag = m[2]
+            if m[1]:  # a closing tag
+                if tag == b"table-row":
+                    row_at += row_repeat
+                continue
+            a = _ATTRS.match(data, m.end())
+            if a is None:  # a tag not read the way calamine reads it: not risked
+                raise DomainError(f"{path.name}：表格内容的格式异常，无法安全读取。{_RESAVE}")
+            attrs, empty = a[1], a[2]
+            repeat = 1
+            for r in _REPEAT.finditer(attrs):
+                if not r[3].isdigit():  # an entity or a sign: calamine might read a number we did not
+                    raise DomainError(f"{path.name}：表格内容的格式异常，无法安全读取。{_RESAVE}")
+                repeat = max(repeat, int(r[3]))
+            if tag == b"table":
+                rows = columns = row_at = 0
+            elif tag == b"table-row":
+                row_repeat, col_at = repeat, 0
+                if empty:
+                    row_at += repeat
+            else:
+                if not empty or _VALUED.search(attrs):  # empty repeats (styles only) make no cells
+                    columns = max(columns, col_at + repeat)
+                    rows = max(rows, row_at + row_repeat)
+                    if not _fits(rows, columns, MAX_ODS_COLUMNS):
+                        raise too_big(path.name, rows, columns)
+                col_at += repeat
+
+
+def check_ods(path: Path) -> None:
+    """Refuse an .ods calamine cannot read safely: not a zip, inflating too far, or a table whose
+    repeated rows and cells make a block beyond the readers' limits."""
+    safety.check_file_size(path)
+    safety.check_zip(path, "OpenDocument 表格（.ods）")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if "content.xml" not in zf.namelist():
+                raise DomainError(f"{path.name}：不是 OpenDocument 表格（.ods）文件（缺少 content.xml）。{_RESAVE}")
+            _ods_extents(path, _xml_chunks(zf, "content.xml"))
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error) as exc:
+        # RuntimeError: a member encrypted with a password
+        raise DomainError(f"{path.name}：OpenDocument 表格（.ods）文件已损坏，无法读取（{exc}）。{_RESAVE}") from None

@@ -1,0 +1,220 @@
+"""Old Excel 97-2003 (.xls) and OpenDocument (.ods) files import as .xlsx ones do; crafted ones are refused, never crash."""
+
+import os
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from desktop_app.domain import idcard
+from desktop_app.domain.errors import DomainError
+from desktop_app.exchange import legacy_sheets, meeting_files, sheets
+from desktop_app.services import orgs, roster
+from desktop_app.services.roster import MemberFilter
+from tests.old_workbooks import LIBREOFFICE_TAIL, patched_xls, small_stream_xls, write_ods, write_xls
+
+pytest.importorskip("python_calamine")
+
+ZHANG = idcard.make("320102", date(1980, 5, 6), 1, "男")
+LI = idcard.make("320102", date(1985, 3, 2), 2, "女")
+HEADER = ["序号", "姓名", "所在党支部", "公民身份号码", "性别", "人员类别", "加入党组织日期", "转为正式党员日期", "手机号码"]
+TITLE = ["幸福里社区党员花名册（2024年）"]
+
+
+@pytest.fixture
+def branch(db):
+    return orgs.create(db, "第一网格党支部", "32010200101", "branch", roster.root_org_id(db))
+
+
+def by_name(db) -> dict:
+    return {d.name: d for d in (roster.get(db, i) for i in roster.search_ids(db, MemberFilter()))}
+
+
+def test_a_roster_kept_as_xls_is_previewed_and_imported(db, branch, tmp_path):
+    # As an old system exported it: a title row, dates as date cells, the phone stored as a number.
+    path = write_xls(tmp_path / "花名册.xls", [
+        TITLE, HEADER,
+        [1, "张三", "第一网格党支部", ZHANG, "男", "正式党员", date(2005, 7, 1), datetime(2006, 7, 1), 13912345678.0],
+        [2, "李四", "第一网格党支部", LI, "", "预备党员", date(2026, 1, 10), None, "139 1234 5679"],
+        ["填写说明：身份证号码请用文本格式"],
+    ], title="党员")
+    preview = roster.preview_import(db, path, today=date(2026, 6, 15))
+    assert preview.errors == [] and preview.total_rows == 2
+    assert [m.name for m in preview.to_add] == ["张三", "李四"]
+    assert roster.apply_import(db, preview).added == 2
+    got = by_name(db)
+    assert got["张三"].mobile == "13912345678" and got["张三"].joined_date == date(2005, 7, 1)
+    assert got["张三"].confirmed_date == date(2006, 7, 1)
+    assert got["李四"].birth_date == date(1985, 3, 2) and got["李四"].org_name == "第一网格党支部"
+
+
+def test_an_id_number_excel_stored_as_a_number_is_refused_on_its_row_and_column(db, branch, tmp_path):
+    # An 18-digit ID typed into a number cell keeps 15 significant digits: never import what is left.
+    path = write_xls(tmp_path / "花名册.xls", [
+        TITLE, HEADER,
+        [1, "张三", "第一网格党支部", float(ZHANG), "男", "正式党员", date(2005, 7, 1), date(2006, 7, 1), None],
+        [2, "李四", "第一网格党支部", LI, "", "预备党员", "2026-01-10", "", ""],
+    ])
+    preview = roster.preview_import(db, path, today=date(2026, 6, 15))
+    assert [(e.row_number, e.field) for e in preview.errors] == [(3, "公民身份号码")]
+    message = preview.errors[0].message("花名册.xls")
+    assert message.startswith("花名册.xls：第 3 行，公民身份号码")
+    assert "15 位有效数字" in message and "文本" in message
+    assert [m.name for m in preview.to_add] == ["李四"]
+    roster.apply_import(db, preview, skip_invalid=True)
+    assert set(by_name(db)) == {"李四"}
+
+
+def test_a_roster_saved_by_wps_or_libreoffice_as_ods_is_imported(db, branch, tmp_path):
+    path = write_ods(tmp_path / "花名册.ods", [
+        TITLE, HEADER,
+        [1, "张三", "第一网格党支部", ZHANG, "男", "正式党员", date(2005, 7, 1), date(2006, 7, 1), 13912345678],
+        [2, "李四", "第一网格党支部", LI, None, "预备党员", "2026-01-10", None, None],
+    ])
+    preview = roster.preview_import(db, path, today=date(2026, 6, 15))
+    assert preview.errors == [] and [m.name for m in preview.to_add] == ["张三", "李四"]
+    assert roster.apply_import(db, preview).added == 2
+    got = by_name(db)
+    assert got["张三"].mobile == "13912345678" and got["张三"].joined_date == date(2005, 7, 1)
+
+
+def test_a_meetings_sheet_after_a_notes_sheet_is_found_with_its_spreadsheet_row_numbers(tmp_path):
+    path = write_xls(tmp_path / "三会一课.xls", [["填写说明"], ["日期请按年月日填写"]], title="说明", more={
+        "记录": [["三会一课记录"], [], ["会议类型", "党组织", "会议日期", "会议主题"],
+                 ["支部委员会", "第一网格党支部", date(2024, 3, 5), "学习"], ["合计", None, None, None]],
+    })
+    table = sheets.read_table(meeting_files.SPEC, path)
+    assert (table.sheet, table.sheets, table.header_row) == ("记录", ("说明", "记录"), 3)
+    assert table.missing(meeting_files.SPEC.required) == []
+    assert table.rows == [(4, ["支部委员会", "第一网格党支部", datetime(2024, 3, 5), "学习"])]
+    assert [(s.row_number, s.reason) for s in table.skipped] == [(5, "合计行")]
+
+
+def test_a_sheet_starting_below_and_right_of_a1_keeps_its_row_and_column_numbers(tmp_path):
+    rows = [[], [], [None, None, "姓名", "手机号码"], [None, None, "张三", 13800138000.0]]
+    for path in (write_xls(tmp_path / "offset.xls", rows), write_ods(tmp_path / "offset.ods", rows)):
+        assert sheets.read_records(path).records == [[None] * 4, [None] * 4, *rows[2:3], [None, None, "张三", 13800138000]]
+
+
+# ---------------------------------------------------------------- hostile and broken files
+
+_READ = """
+import sys
+from desktop_app.domain.errors import DomainError
+from desktop_app.exchange import sheets
+try:
+    sheets.read_records(sys.argv[1])
+except DomainError as exc:
+    print("refused:", exc)
+else:
+    print("read")
+"""
+
+
+def _read_in_a_child(path: Path) -> subprocess.CompletedProcess:
+    """read_records in its own process under a 3 GB address-space limit: if calamine ever got a crafted
+    file, its abort (which no exception handler catches) fails this test instead of killing the run."""
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    return subprocess.run(
+        [sys.executable, "-c", _READ, str(path)], capture_output=True, timeout=120,
+        cwd=Path(__file__).resolve().parents[2], preexec_fn=limit if os.name == "posix" else None,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+@pytest.fixture
+def small_xls(tmp_path):
+    return write_xls(tmp_path / "small.xls", [["姓名", "公民身份号码"], ["张三", ZHANG], ["李四", LI]])
+
+
+@pytest.mark.parametrize("how", ["dimensions", "far_cell", "tall_wide"])
+@pytest.mark.parametrize("mini", [False, True], ids=["stream", "mini-stream"])
+def test_an_xls_declaring_or_reaching_a_huge_sheet_is_refused_before_calamine_opens_it(tmp_path, small_xls, how, mini):
+    if mini:  # the same records, in a compound file that keeps them in its mini stream
+        small_xls = small_stream_xls(small_xls, tmp_path / "mini.xls")
+    path = patched_xls(small_xls, tmp_path / f"{how}.xls", how)
+    before = path.read_bytes()
+    done = _read_in_a_child(path)
+    out = done.stdout.decode("utf-8")
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-2000:]
+    assert out.startswith(f"refused: {how}.xls：文件声明的表格过大"), out
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("rows", [
+    # 96 million cells from two repeat counts (calamine's own cap is 100 million): it aborts on these
+    '<table:table-row table:number-rows-repeated="6000"><table:table-cell table:number-columns-repeated="16000"'
+    ' office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>',
+    # a million rows of one filled cell
+    '<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="float"'
+    ' office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>',
+    # two billion empty cells, then one with text
+    '<table:table-row><table:table-cell table:number-columns-repeated="2000000000"/>'
+    '<table:table-cell><text:p>x</text:p></table:table-cell></table:table-row>',
+])
+def test_an_ods_whose_repeats_make_a_huge_sheet_is_refused_before_calamine_opens_it(tmp_path, rows):
+    path = write_ods(tmp_path / "repeats.ods", [["姓名", "公民身份号码"], ["张三", ZHANG]], raw_rows=rows)
+    done = _read_in_a_child(path)
+    out = done.stdout.decode("utf-8")
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-2000:]
+    assert out.startswith("refused: repeats.ods：文件声明的表格过大"), out
+
+
+def test_the_empty_rows_libreoffice_ends_every_sheet_with_are_no_cells(tmp_path):
+    path = write_ods(tmp_path / "lo.ods", [["姓名", "公民身份号码"], ["张三", ZHANG]], tail=LIBREOFFICE_TAIL * 3)
+    assert sheets.read_records(path).records == [["姓名", "公民身份号码"], ["张三", ZHANG]]
+
+
+@pytest.mark.parametrize("attrs", ['table:number-columns-repeated="&#49;000000000"',
+                                   "table:number-columns-repeated='-1'"])
+def test_an_ods_repeat_count_not_written_as_plain_digits_is_refused(tmp_path, attrs):
+    row = f'<table:table-row><table:table-cell {attrs} office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
+    path = write_ods(tmp_path / "odd.ods", [["姓名"]], raw_rows=row)
+    with pytest.raises(DomainError, match="格式异常"):
+        legacy_sheets.check_ods(path)
+
+
+def test_a_small_workbook_kept_in_the_compound_files_mini_stream_is_read(tmp_path, small_xls):
+    path = small_stream_xls(small_xls, tmp_path / "小文件.xls")
+    assert sheets.read_records(path).records == [["姓名", "公民身份号码"], ["张三", ZHANG], ["李四", LI]]
+
+
+def test_a_password_protected_xls_is_refused_with_what_to_do(tmp_path, small_xls):
+    path = patched_xls(small_xls, tmp_path / "加密.xls", "password")
+    with pytest.raises(DomainError, match=r"^加密\.xls：文件设有打开密码.*另存为 \.xlsx"):
+        sheets.read_records(path)
+
+
+def test_broken_and_misnamed_workbooks_get_a_message_naming_the_file(tmp_path, small_xls):
+    cases = {
+        "garbage.xls": b"not a workbook at all" * 50,
+        "cut.xls": small_xls.read_bytes()[:3000],
+        "garbage.ods": b"PK\x03\x04 broken",
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(DomainError, match=rf"^{name}："):
+            sheets.read_records(tmp_path / name)
+    renamed = tmp_path / "其实是新格式.xls"
+    from openpyxl import Workbook
+
+    Workbook().save(renamed)
+    with pytest.raises(DomainError, match="扩展名"):
+        sheets.read_records(renamed)
+    (tmp_path / "名单.et").write_bytes(small_xls.read_bytes())
+    with pytest.raises(DomainError, match=r"WPS 表格（\.et）.*另存为 \.xlsx"):
+        sheets.read_records(tmp_path / "名单.et")
+
+
+def test_a_large_xls_passes_the_scan_and_is_read_whole(tmp_path):
+    # 5,000 rows x 20 columns, text and numbers: no limit is near.
+    rows = [[f"值{r % 50}" if c % 3 else r * 1.5 for c in range(20)] for r in range(5000)]
+    path = write_xls(tmp_path / "big.xls", rows)
+    legacy_sheets.check_xls(path)
+    assert len(sheets.read_records(path).records) == 5000
