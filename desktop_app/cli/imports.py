@@ -135,6 +135,6 @@ def add_history_parsers(imp, with_db) -> None:
     """`dangqun import development|meetings|residents|ledger FILE`: one parser each, the same options."""
     for kind, (_module, _unit, text) in HISTORY.items():
         sp = with_db(imp.add_parser(kind, help=text))
-        sp.add_argument("file", help="CSV 或 XLSX 文件（本程序的导入模板，或其他系统导出的表格）")
+        sp.add_argument("file", help="XLSX、XLS、ODS 或 CSV 文件（本程序的导入模板，或其他系统导出的表格）")
         sp.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
         add_mapping_options(sp).set_defaults(func=cmd_import_history)

@@ -62,7 +62,7 @@ class ImportsPage(Page):
         self.kind_box.currentIndexChanged.connect(lambda _i: self._reset())
         self.file_edit = QLineEdit()
         self.file_edit.setReadOnly(True)
-        self.file_edit.setPlaceholderText("选择 Excel（.xlsx）或 CSV 文件：本程序的模板，或其他系统导出的表格")
+        self.file_edit.setPlaceholderText("选择 Excel（.xlsx、.xls）、.ods 或 CSV 文件：本程序的模板，或其他系统导出的表格")
         choose = QPushButton(icons.get("open"), "选择文件…")
         choose.clicked.connect(self.choose_file)
         template = QPushButton(icons.get("template"), "保存空白模板…")
@@ -137,9 +137,9 @@ class ImportsPage(Page):
 
     # ------------------------------------------------------------------ reading
     def choose_file(self) -> None:
-        from desktop_app.gui.widgets.forms import ask_open_path  # starts in Documents, refuses the data folder
+        from desktop_app.gui.widgets.forms import ask_open_path, sheets_to_import  # starts in Documents
 
-        path = ask_open_path(self, "选择要导入的文件", "表格 (*.xlsx *.csv)")
+        path = ask_open_path(self, "选择要导入的文件", sheets_to_import())
         if path:
             self.load(path)
 

@@ -88,7 +88,7 @@ class ImportDialog(QDialog):
 
         self.file_edit = QLineEdit()
         self.file_edit.setReadOnly(True)
-        self.file_edit.setPlaceholderText("选择要导入的 Excel（.xlsx）或 CSV 文件")
+        self.file_edit.setPlaceholderText("选择要导入的 Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）或 CSV 文件")
         self.choose_button = QPushButton(icons.get("open"), "选择文件…")
         self.choose_button.clicked.connect(self.choose_file)
         self.map_button = QPushButton("列映射…")
@@ -187,11 +187,9 @@ class ImportDialog(QDialog):
 
     # ------------------------------------------------------------------ preview
     def choose_file(self) -> None:
-        from desktop_app.gui.widgets.forms import ask_open_path  # starts in Documents, refuses the data folder
+        from desktop_app.gui.widgets.forms import ask_open_path, sheets_to_import  # starts in Documents
 
-        path = ask_open_path(
-            self, "选择要导入的文件", "党员名单 (*.xlsx *.csv);;Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)"
-        )
+        path = ask_open_path(self, "选择要导入的文件", sheets_to_import("党员名单"))
         if path:
             self.load(path)
 

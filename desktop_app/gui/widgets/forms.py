@@ -115,6 +115,15 @@ def fen_of(edit: QLineEdit, field: str) -> int:
 PDF = "PDF 文件 (*.pdf)"
 XLSX = "Excel 工作簿 (*.xlsx)"
 CSV = "CSV 文件，Excel/WPS 可直接打开 (*.csv)"
+
+
+def sheets_to_import(label: str = "表格") -> str:
+    """The open-file filters of every import: what exchange.sheets.read_records reads, old .xls
+    (Excel 97-2003) and .ods (WPS, LibreOffice) too, all together first, then each kind."""
+    return (f"{label} (*.xlsx *.xls *.ods *.csv);;Excel 工作簿 (*.xlsx);;Excel 97-2003 工作簿 (*.xls);;"
+            "OpenDocument 表格 (*.ods);;CSV 文件 (*.csv)")
+
+
 PRINTS_FOLDER = "打印文件"
 
 
