@@ -18,7 +18,7 @@ from desktop_app.domain import members as member_rules
 from desktop_app.domain import membership as rules
 from desktop_app.domain.memberlife import Move, Sanction
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.services import auth
+from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member, MemberStatusChange, Organization, Transfer
@@ -197,6 +197,7 @@ def counts_on(db: Database, day: date, include_gone: bool = False) -> Membership
     with db.session() as s:
         st = members_on(s, day, include_gone=True)  # the gone are counted apart
         orgs = {o.id: o for o in s.scalars(select(Organization).where(Organization.deleted.is_(False)))}
+        names = orgtree.shown_names(s)  # a street's communities each have a 第一网格党支部
     by_cat: Counter = Counter()
     by_status: Counter = Counter()
     by_branch: Counter = Counter()
@@ -208,7 +209,7 @@ def counts_on(db: Database, day: date, include_gone: bool = False) -> Membership
                 continue
         by_cat[one.category] += 1
         by_status[one.status] += 1
-        by_branch[_branch_name(orgs, one.org_id)] += 1
+        by_branch[_branch_name(orgs, names, one.org_id)] += 1
     return MembershipCounts(
         day=day, total=sum(by_cat.values()), full=by_cat.get(member_rules.FULL, 0),
         probationary=by_cat.get(member_rules.PROBATIONARY, 0),
@@ -218,11 +219,11 @@ def counts_on(db: Database, day: date, include_gone: bool = False) -> Membership
     )
 
 
-def _branch_name(orgs: dict, org_id: str | None) -> str:
+def _branch_name(orgs: dict, names: dict[str, str], org_id: str | None) -> str:
     o = orgs.get(org_id)
     while o is not None and o.kind == OrgKind.GROUP:
         o = orgs.get(o.parent_id)
-    return o.name if o is not None else "未填"
+    return names.get(o.id, o.name) if o is not None else "未填"
 
 
 # ---------------------------------------------------------------- 应到 exemptions

@@ -19,6 +19,15 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.store.models import Organization
+from desktop_app.views import orgs as org_views
+
+
+def shown_names(s: Session) -> dict[str, str]:
+    """Each live organisation's name as lists show it: led by its community (or branch) where names repeat,
+    so a street's three 第一网格党支部 are three (views.orgs.path_names)."""
+    return org_views.path_names([org_views.OrgNode(*r) for r in s.execute(select(
+        Organization.id, Organization.code, Organization.name, Organization.kind, Organization.parent_id,
+        Organization.sort_order).where(Organization.deleted.is_(False)))])
 
 
 def subtree_select(org_id: str, name: str = "org_tree") -> Select:

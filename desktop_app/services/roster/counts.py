@@ -13,6 +13,7 @@ from desktop_app.domain import members as rules
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.database import Database
+from desktop_app.services.orgtree import shown_names
 from desktop_app.services.roster._common import _today
 from desktop_app.services.roster.queries import _band_condition, _conditions, _party_age_condition
 from desktop_app.store.models import Member, Organization
@@ -35,11 +36,11 @@ def stats(db: Database, flt: MemberFilter | None = None, today: date | None = No
         else_=literal("未填"),
     )
 
-    # A member in a 党小组 counts for the group's branch.
+    # A member in a 党小组 counts for the group's branch; by id, as a street's communities each have a 第一网格党支部.
     parent = aliased(Organization)
-    branch_name = case((Organization.kind == OrgKind.GROUP.value, parent.name), else_=Organization.name)
+    branch_id = case((Organization.kind == OrgKind.GROUP.value, parent.id), else_=Organization.id)
     dims = (Member.category, Member.gender, age_label, Member.education, party_label,
-            branch_name, Member.status)
+            branch_id, Member.status)
     q = (
         select(*dims, func.count())
         .select_from(Member)
@@ -54,7 +55,12 @@ def stats(db: Database, flt: MemberFilter | None = None, today: date | None = No
         for *keys, n in conn.execute(q):
             for counter, key in zip(counts, keys):
                 counter[key if key not in (None, "") else "未填"] += n
-    category, gender, age_band, education, party, branch, status = counts
+    with db.session() as s:
+        names = shown_names(s)
+    category, gender, age_band, education, party, by_id, status = counts
+    branch: Counter = Counter()
+    for key, n in by_id.items():
+        branch[names.get(key, "未填")] += n
     party.pop(rules.PROBATIONARY, None)  # 预备党员 have no party age yet
 
     def in_order(c: Counter, order: Sequence[str]) -> dict[str, int]:
