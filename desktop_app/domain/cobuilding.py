@@ -232,8 +232,11 @@ COMMITTEE_LEVELS = ("大工委", "大党委")
 CONTACT_ROLES = ("楼门书记", "联系户")
 
 
-@dataclass
+@dataclass(frozen=True)
 class RecipientInput:
+    """One person on a 慰问, as the form edits it, the visit's detail lists it and the candidates offer it (frozen: a read
+    model too)."""
+
     name: str
     category: str = ""
     items: str = ""

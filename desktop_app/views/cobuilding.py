@@ -244,15 +244,8 @@ class CobuildingFigures:
 # ---------------------------------------------------------------- 慰问, 兼职委员, 联系户
 
 
-@dataclass(frozen=True)
-class RecipientRow:
-    name: str
-    category: str
-    address: str
-    items: str
-    amount_fen: int
-    member_id: str | None = None
-    resident_id: str | None = None
+# A person on a 慰问's list is the same record the form edits (name, category, gifts, money, address, who they are).
+RecipientRow = rules.RecipientInput
 
 
 @dataclass(frozen=True)
@@ -275,7 +268,7 @@ class CareDetail(Detail[CareRow]):
 
     def to_input(self) -> rules.CareInput:
         return input_part(self.row, rules.CareInput, unit_id=self.unit_id, notes=self.notes,
-                          recipients=[input_part(p, rules.RecipientInput) for p in self.recipients])
+                          recipients=list(self.recipients))
 
 
 @dataclass(frozen=True)

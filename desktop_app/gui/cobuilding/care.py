@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from html import escape
 
@@ -70,7 +71,7 @@ class RecipientsTable(RowsEditor):
 
     def _from(self, c: RecipientRow) -> rules.RecipientInput:
         items, fen = self._defaults()
-        return rules.RecipientInput(c.name, c.category, items, fen, c.address, c.member_id, c.resident_id)
+        return replace(c, items=items, amount_fen=fen)
 
     def _candidate(self, _i: int) -> None:
         c = self.candidates.currentData()

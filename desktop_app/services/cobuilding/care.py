@@ -56,7 +56,7 @@ def _live(s: Session, care_id: str) -> CareVisit:
 
 
 def _detail(s: Session, v: CareVisit) -> CareDetail:
-    people = tuple(RecipientRow(r.name, r.category, r.address, r.items, r.amount_fen, r.member_id, r.resident_id)
+    people = tuple(RecipientRow(r.name, r.category, r.items, r.amount_fen, r.address, r.member_id, r.resident_id)
                    for r in s.scalars(select(CareRecipient).where(
                        CareRecipient.care_id == v.id, CareRecipient.deleted.is_(False))
                        .order_by(CareRecipient.created_at, CareRecipient.name)))
@@ -80,7 +80,7 @@ def care_candidates(db: Database, today: date | None = None) -> list[RecipientRo
                 .where(Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES)).order_by(Member.seq)):
             old = born is not None and (today.year - born.year) >= 80
             if hardship or old:
-                out.append(RecipientRow(name, "困难党员" if hardship else "老党员", address or "", "", 0, mid, None))
+                out.append(RecipientRow(name, "困难党员" if hardship else "老党员", address=address or "", member_id=mid))
         for rid, name, tags, b, u, r in s.execute(
                 select(Resident.id, Resident.name, Resident.tags, Household.building, Household.unit, Household.room)
                 .outerjoin(Household, Household.id == Resident.household_id)
@@ -88,7 +88,7 @@ def care_candidates(db: Database, today: date | None = None) -> list[RecipientRo
             tag = next((t for t in ("独居老人", "低保户", "困难群众", "残疾人") if t in (tags or "")), None)
             if tag:
                 category = {"低保户": "生活困难群众", "困难群众": "生活困难群众"}.get(tag, tag)
-                out.append(RecipientRow(name, category, f"{b or ''}{u or ''}{r or ''}", "", 0, None, rid))
+                out.append(RecipientRow(name, category, address=f"{b or ''}{u or ''}{r or ''}", resident_id=rid))
     return out
 
 
