@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from desktop_app.views.records import KeptFile
+
 
 @dataclass(frozen=True)
 class RuleInfo:
@@ -66,11 +68,8 @@ class EvidenceLine:
     ok: bool = True  # False: a record that lost points (an overdue period, an unpaid month)
 
 
-@dataclass(frozen=True)
-class EvidenceFile:
-    id: str
-    file_name: str
-    size: int
+# A scan or photo behind a manual score is a file kept in the data folder like any other (id, name, where, size).
+EvidenceFile = KeptFile
 
 
 @dataclass(frozen=True)

@@ -93,10 +93,10 @@ class _Year:
                 select(AssessmentScore).where(AssessmentScore.deleted.is_(False), AssessmentScore.year == self.year))}
         files: dict[str, list[EvidenceFile]] = defaultdict(list)
         for f in s.execute(select(AssessmentEvidence.score_id, AssessmentEvidence.id, AssessmentEvidence.file_name,
-                                  AssessmentEvidence.size)
+                                  AssessmentEvidence.stored_name, AssessmentEvidence.size)
                            .join(AssessmentScore, AssessmentScore.id == AssessmentEvidence.score_id)
                            .where(AssessmentEvidence.deleted.is_(False), AssessmentScore.year == self.year)):
-            files[f[0]].append(EvidenceFile(f[1], f[2], f[3]))
+            files[f.score_id].append(EvidenceFile.of(f))
         trees = {sid: {n.id: n for n in info.nodes} for sid, info in self.infos.items()}
         for b in self.facts.branches:
             scheme = self.branch_scheme[b.id]
@@ -284,7 +284,7 @@ def add_evidence_file(db: Database, score_id: str, source: str | Path) -> Eviden
     source = attachments.check_source(source)
     e = keep_file(db, source, EVIDENCE_FOLDER, lambda s, file: AssessmentEvidence(
         score_id=live(s, AssessmentScore, score_id, "评分").id, **file))
-    return EvidenceFile(e.id, e.file_name, e.size)
+    return EvidenceFile.of(e)
 
 
 def evidence_file_path(db: Database, file_id: str) -> Path:
