@@ -68,8 +68,7 @@ class FigureTile(QPushButton):
         if figure.unit == "元":  # 元, or 万元 from 10,000 元 on; last year in the same unit; the tooltip keeps 元
             unit = amount_unit(figure.value)
             value = f"{format_in(figure.value, unit)} {unit}"
-            d = figure.value - (figure.last_year or 0)  # signed as Figure.change: "+1.20", "−0.20", "持平"
-            change = ("+" if d > 0 else "−") + format_in(abs(d), unit) if d else "持平"
+            change = money_change(figure.value - (figure.last_year or 0), unit)
             last = f"上年 {format_in(figure.last_year, unit)}（{change}）" if figure.last_year is not None else "当前"
         else:
             value = figure.text
@@ -82,6 +81,17 @@ class FigureTile(QPushButton):
             "QPushButton#figureTile { text-align: left; padding: 3px 8px; border: 1px solid #dcdfe4;"
             " border-radius: 4px; background: #ffffff; }"
             " QPushButton#figureTile:hover { border-color: #c8161e; background: #fff7f7; }")
+
+
+def money_change(fen: int, unit: str) -> str:
+    """A money tile's change, signed as Figure.change ("+0.20", "−0.20", "持平") in the tile's unit; a change
+    too small to show in 万元 reads in 元 ("+5.63 元"): "+0.00" says it changed without saying by what."""
+    if not fen:
+        return "持平"
+    sign = "+" if fen > 0 else "−"
+    if format_in(abs(fen), unit) == "0.00":
+        return f"{sign}{format_in(abs(fen), '元')} 元"
+    return sign + format_in(abs(fen), unit)
 
 
 class _WrappingTable(QTableView):
