@@ -269,20 +269,14 @@ class MemberMeetingLine:
 
 
 @dataclass(frozen=True)
-class MemberHistory(BranchMember, _Rated):
+class MemberHistory(BranchMember):
     lines: tuple[MemberMeetingLine, ...]  # held meetings, newest first
-    expected: int
-    present: int
-    leave: int
-    absent: int
+    counts: rules.AttendanceCounts  # over those lines: expected, present, leave, absent, guests and the rate
 
 
 @dataclass(frozen=True)
-class MemberRate(BranchMember, _Rated):
-    expected: int
-    present: int
-    leave: int
-    absent: int
+class MemberRate(BranchMember):
+    counts: rules.AttendanceCounts  # over the held meetings in the window
     last_present: date | None
 
 

@@ -405,13 +405,13 @@ def test_member_history_rates_and_absent_streaks(db, cm):
 
     h = ms.member_history(db, m["张二"])
     assert [line.meeting_date for line in h.lines] == days[::-1]
-    assert (h.expected, h.present, h.absent) == (4, 1, 3) and h.rate == 0.25
+    assert (h.counts.expected, h.counts.present, h.counts.absent) == (4, 1, 3) and h.counts.rate == 0.25
     rates = {x.name: x for x in ms.member_rates(db, cm.branch)}
-    assert rates["王书记"].rate == 1.0 and rates["王书记"].last_present == days[-1]
-    assert rates["张三"].leave == 1 and rates["张三"].present == 0
+    assert rates["王书记"].counts.rate == 1.0 and rates["王书记"].last_present == days[-1]
+    assert rates["张三"].counts.leave == 1 and rates["张三"].counts.present == 0
     assert "钱转出" not in rates and "孙外支" not in rates
     # 刘一 was expected but never recorded: counts as absent
-    assert rates["刘一"].absent == 4
+    assert rates["刘一"].counts.absent == 4
 
     streaks = {s.name: s for s in ms.absent_streaks(db, 3, TODAY)}
     assert streaks["张二"].streak == 3 and streaks["张二"].last_present == days[0]

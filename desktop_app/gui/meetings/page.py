@@ -126,9 +126,10 @@ HISTORY_COLUMNS = (
 )
 RATE_COLUMNS = (
     Column("姓名", lambda x: x.name, width=80), Column("党支部", lambda x: x.branch_name, width=140),
-    Column("应参加", lambda x: str(x.expected), RIGHT, 60), Column("出席", lambda x: str(x.present), RIGHT, 50),
-    Column("请假", lambda x: str(x.leave), RIGHT, 50), Column("缺席", lambda x: str(x.absent), RIGHT, 50),
-    Column("出席率", lambda x: rules.format_rate(x.rate), RIGHT, 70), Column("最近出席", lambda x: _day(x.last_present)),
+    Column("应参加", lambda x: str(x.counts.expected), RIGHT, 60), Column("出席", lambda x: str(x.counts.present), RIGHT, 50),
+    Column("请假", lambda x: str(x.counts.leave), RIGHT, 50), Column("缺席", lambda x: str(x.counts.absent), RIGHT, 50),
+    Column("出席率", lambda x: rules.format_rate(x.counts.rate), RIGHT, 70),
+    Column("最近出席", lambda x: _day(x.last_present)),
 )
 STREAK_COLUMNS = (
     Column("姓名", lambda s: s.name, width=80), Column("党支部", lambda s: s.branch_name, width=140),
@@ -157,8 +158,9 @@ class MemberHistoryDialog(QDialog):
         self.setWindowTitle(f"参会记录 — {h.name}")
         table = _table(HISTORY_COLUMNS, self)
         table.model().set_rows(h.lines)
-        head = QLabel(f"<b>{h.name}</b>（{h.branch_name}）　应参加 {h.expected} 次，出席 {h.present} 次，"
-                      f"请假 {h.leave} 次，缺席 {h.absent} 次；出席率 {rules.format_rate(h.rate)}")
+        c = h.counts
+        head = QLabel(f"<b>{h.name}</b>（{h.branch_name}）　应参加 {c.expected} 次，出席 {c.present} 次，"
+                      f"请假 {c.leave} 次，缺席 {c.absent} 次；出席率 {rules.format_rate(c.rate)}")
         close = QPushButton("关闭")
         close.clicked.connect(self.accept)
         lay = QVBoxLayout(self)
@@ -352,7 +354,7 @@ class MeetingsPage(Page):
         run_op(self, lambda job: ms.member_rates(db, org, first, last), self._show_rates)
 
     def _show_rates(self, rows: list[ms.MemberRate]) -> None:
-        rows = sorted(rows, key=lambda x: (x.rate if x.rate is not None else 2, x.branch_name))
+        rows = sorted(rows, key=lambda x: (x.counts.rate if x.counts.rate is not None else 2, x.branch_name))
         self.rates.model().set_rows(rows)
         self.loaded.emit()
 

@@ -63,8 +63,7 @@ def member_history(db: Database, member_id: str, date_from: date | None = None,
         )
         counts = rules.count_attendance(line.status for line in lines)
         branch = orgs.branch_of(m.org_id)
-        return MemberHistory(m.id, m.name, branch.name if branch else "", lines,
-                             counts.expected, counts.present, counts.leave, counts.absent)
+        return MemberHistory(m.id, m.name, branch.name if branch else "", lines, counts)
 
 
 def _roster(s: Session, org_id: str | None) -> list[tuple]:
@@ -94,10 +93,9 @@ def member_rates(db: Database, org_id: str | None = None, date_from: date | None
                 last[r[0]] = r[2]
         out = []
         for r in roster:
-            c = rules.count_attendance(statuses.get(r[0], []))
             branch = orgs.branch_of(r[2])
-            out.append(MemberRate(r[0], r[1], branch.name if branch else "", c.expected, c.present,
-                                  c.leave, c.absent, last.get(r[0])))
+            out.append(MemberRate(r[0], r[1], branch.name if branch else "",
+                                  rules.count_attendance(statuses.get(r[0], [])), last.get(r[0])))
         return out
 
 
