@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from desktop_app.domain.development import Reminder
@@ -23,7 +23,9 @@ class ApplicantInput:
 
 
 @dataclass(frozen=True)
-class StepInput:
+class StepRecord:
+    """What a step of development records, as the form enters it and the person's file lists it."""
+
     step: str
     done_on: date | None
     body: str = ""
@@ -34,8 +36,12 @@ class StepInput:
     voters_expected: int | None = None
     months: int | None = None  # 延长预备期
     documents: tuple[str, ...] = ()  # the checklist's documents on file
-    contacts: str = ""  # 培养联系人 named when an activist is made
     note: str = ""
+
+
+@dataclass(frozen=True)
+class StepInput(StepRecord):
+    contacts: str = ""  # 培养联系人 named when an activist is made (kept on the applicant, not the step)
 
 
 # What an applicant owes next is the domain's reminder as it stands (text, due date, overdue): no copy of it here.
@@ -59,20 +65,11 @@ class ApplicantRow:
 
 
 @dataclass(frozen=True)
-class StepRow:
-    id: str
-    step: str
-    done_on: date
-    body: str
-    document_no: str
-    votes_for: int | None
-    votes_against: int | None
-    votes_abstain: int | None
-    voters_expected: int | None
-    months: int | None
-    documents: tuple[str, ...]
-    missing: tuple[str, ...]  # the checklist's documents not yet on file
-    note: str
+class StepRow(StepRecord):
+    """A recorded step (its date always set); id and missing come by name after the record's fields."""
+
+    id: str = field(kw_only=True)
+    missing: tuple[str, ...] = field(kw_only=True)  # the checklist's documents not yet on file
 
 
 @dataclass(frozen=True)
