@@ -215,28 +215,35 @@ class FeedbackForm:
     people: tuple[FeedbackPerson, ...]
 
 
-@dataclass(frozen=True)
-class CobuildingFigures:
-    """A year of 共驻共建 in numbers (stats, the summary's first lines, the street's totals)."""
+@dataclass(frozen=True, kw_only=True)
+class CobuildingCounts:
+    """The figures of a year of 共驻共建 that the whole site's year and a community's line on the street's table both
+    count (given by name: the two add their own around them)."""
 
-    year: int
-    units: int
-    units_active: int  # units that took part in at least one activity in the year
     activities: int
     four_into: int  # 四进 activities
     residents_served: int
     activity_hours_tenths: int
+    units_active: int  # units that took part in at least one activity in the year
     reporting_members: int
     reporting_services: int
     reporting_hours_tenths: int
+    adopted: int = 0  # 认亲戚 households
+    pairing_visits: int = 0  # visits to them in the year
+    cost_fen: int = 0  # ledger vouchers linked to activities and projects, dated in the year
+
+
+@dataclass(frozen=True, kw_only=True)
+class CobuildingFigures(CobuildingCounts):
+    """A year of 共驻共建 in numbers (stats, the summary's first lines, the overview)."""
+
+    year: int
+    units: int
     reporting_points: int
     posts: int
     posts_taken: int
     pairings: int = 0  # 双进双认 in force
     pairing_posts: int = 0  # 认岗位
-    adopted: int = 0  # 认亲戚 households
-    pairing_visits: int = 0  # visits to them in the year
-    cost_fen: int = 0  # ledger vouchers linked to activities and projects, dated in the year
     inquiries: int = 0  # 问需服务 in the year
     units_reported: int = 0  # 单位报到 in force in the year
 
@@ -364,24 +371,14 @@ class ListRow:
     costs: tuple["CostRow", ...] = ()  # the vouchers themselves, filled for a project's detail
 
 
-@dataclass(frozen=True)
-class CommunityFigures:
-    """One community's year of 共驻共建 as the street totals it (rows hang on the community's organisations)."""
+@dataclass(frozen=True, kw_only=True)
+class CommunityFigures(CobuildingCounts):
+    """One community's year of 共驻共建 as the street totals it (rows hang on the community's organisations; its
+    cost_fen is the vouchers in the community's own books)."""
 
     org_id: str
     org_name: str
-    activities: int
-    four_into: int
-    residents_served: int
-    activity_hours_tenths: int
-    units_active: int
-    reporting_members: int
-    reporting_services: int
-    reporting_hours_tenths: int
-    adopted: int  # 认亲戚 households
-    pairing_visits: int
     care_people: int  # people visited on 慰问
-    cost_fen: int = 0  # ledger vouchers (in the community's books) linked to activities and projects
 
 
 # ---------------------------------------------------------------- 联席会议

@@ -34,15 +34,18 @@ def figures(db: Database, year: int) -> CobuildingFigures:
         posts = s.scalar(select(func.count()).select_from(ReportingPost).where(ReportingPost.deleted.is_(False))) or 0
         taken = s.scalar(select(func.count(func.distinct(PostClaim.post_id))).where(
             PostClaim.deleted.is_(False), PostClaim.ended_on.is_(None))) or 0
-        pairings = pairing_figures(s, year)
+        pairings, pairing_posts, adopted, visits = pairing_figures(s, year)
         cost = linked_cost_in(s, start, end)
         inquiries = s.scalar(select(func.count()).select_from(Inquiry).where(
             Inquiry.deleted.is_(False), Inquiry.inquiry_date.between(start, end))) or 0
         reported = s.scalar(select(func.count(func.distinct(UnitReport.unit_id))).where(
             UnitReport.deleted.is_(False), *in_force(UnitReport.reported_on, UnitReport.ended_on, start, end))) or 0
-    return CobuildingFigures(year, int(units), int(active), int(acts), int(four), int(served), int(hours),
-                             int(reporting), int(services), int(s_hours), int(points), int(posts), int(taken),
-                             *pairings, cost, int(inquiries), int(reported))
+    return CobuildingFigures(
+        activities=int(acts), four_into=int(four), residents_served=int(served), activity_hours_tenths=int(hours),
+        units_active=int(active), reporting_members=int(reporting), reporting_services=int(services),
+        reporting_hours_tenths=int(s_hours), adopted=adopted, pairing_visits=visits, cost_fen=cost,
+        year=year, units=int(units), reporting_points=int(points), posts=int(posts), posts_taken=int(taken),
+        pairings=pairings, pairing_posts=pairing_posts, inquiries=int(inquiries), units_reported=int(reported))
 
 
 def print_unit_register(db: Database, year: int, out: Path, *, today: date | None = None,

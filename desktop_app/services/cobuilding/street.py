@@ -55,8 +55,11 @@ def _one(s, org_id: str, name: str, year: int) -> CommunityFigures:
                            CareVisit.care_date.between(start, end),
                            CareRecipient.member_id.in_(members) | CareRecipient.resident_id.in_(residents))) or 0
     cost = linked_cost_in(s, start, end, tree)  # vouchers in the community's own books
-    return CommunityFigures(org_id, name, int(n), int(four), int(served), int(hours), int(units), int(reporting),
-                            int(services), int(s_hours), int(adopted), int(visits), int(care), cost)
+    return CommunityFigures(
+        activities=int(n), four_into=int(four), residents_served=int(served), activity_hours_tenths=int(hours),
+        units_active=int(units), reporting_members=int(reporting), reporting_services=int(services),
+        reporting_hours_tenths=int(s_hours), adopted=int(adopted), pairing_visits=int(visits), cost_fen=cost,
+        org_id=org_id, org_name=name, care_people=int(care))
 
 
 def street_figures(db: Database, year: int) -> list[CommunityFigures]:
