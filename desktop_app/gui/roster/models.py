@@ -60,7 +60,7 @@ COLUMNS: tuple[tuple[str, str, Callable[[MemberRow], str], bool, int], ...] = (
     ("姓名", "name", lambda r: r.name, False, 72),
     ("性别", "gender", lambda r: r.gender, True, 40),
     ("年龄", "age", lambda r: _num(r.age), True, 44),
-    ("所在党组织", "org", lambda r: r.org_name, False, 128),
+    ("所在党组织", "org", lambda r: r.org_name, False, 200),  # 梅园社区 · 第一网格党支部 · 第一党小组 at a street
     ("人员类别", "category", lambda r: r.category, True, 70),
     ("入党日期", "joined_date", lambda r: rules.format_date(r.joined_date), True, 86),
     ("党龄", "party_age", lambda r: _num(r.party_age), True, 44),

@@ -35,11 +35,15 @@ Namer = Callable[[str | None, str], str]  # (organisation id, its name) -> the n
 def _namer(s: Session, community: str | None) -> Namer:
     """At a street holding several communities, a branch is named with its community (梅园社区 · 第一党支部):
     each community may have a 第一党支部. Narrowed to one community, or with one only, the name alone."""
-    if community is not None:
-        return lambda _org_id, name: name
     tree = OrgTree(s)
-    if sum(1 for o in tree.by_id.values() if o.kind == OrgKind.COMMUNITY) < 2:
-        return lambda _org_id, name: name
+    if community is not None or sum(1 for o in tree.by_id.values() if o.kind == OrgKind.COMMUNITY) < 2:
+        def bare(org_id: str | None, name: str) -> str:
+            # the roster's rows come led by their community where names repeat (roster.rows)
+            home = tree.community_of(org_id)
+            lead = short_name(home) + SEPARATOR if home is not None and home.id != org_id else None
+            return name[len(lead):] if lead and name.startswith(lead) else name
+
+        return bare
 
     def named(org_id: str | None, name: str) -> str:
         home = tree.community_of(org_id)

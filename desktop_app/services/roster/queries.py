@@ -26,6 +26,7 @@ from desktop_app.services.roster import search
 from desktop_app.services.roster._common import _chunks, _detail, _like_escape, _today
 from desktop_app.store.base import Flag
 from desktop_app.store.models import Member, Organization, Site
+from desktop_app.views import orgs as org_views
 from desktop_app.views.roster import MemberDetail, MemberFilter, MemberRow
 
 # The 双报到 register's member ids as a plain table: the same query as store.models_cobuilding's
@@ -258,11 +259,11 @@ _ROW_COLUMNS = (
 )
 
 
-def _make_row(r, today: date) -> MemberRow:
+def _make_row(r, today: date, org_names: dict[str, str]) -> MemberRow:
     (mid, seq, name, org_id, org_name, gender, birth, category, joined, confirmed,
      id_number, mobile, status, party_status, floating, employer, hardship, education) = r
     return MemberRow(
-        id=mid, seq=seq, name=name, org_id=org_id, org_name=org_name or "", gender=gender,
+        id=mid, seq=seq, name=name, org_id=org_id, org_name=org_names.get(org_id) or org_name or "", gender=gender,
         age=rules.age(birth, today), birth_date=birth, category=category, joined_date=joined,
         party_age=rules.party_age(category, joined, confirmed, today),
         id_masked=idcard.mask(id_number), mobile_masked=idcard.mask_phone(mobile),
@@ -277,12 +278,20 @@ _ROWS_BY_ID = (select(*_ROW_COLUMNS).outerjoin(Organization, Organization.id == 
                .where(Member.id.in_(bindparam("ids", expanding=True))))
 
 
-def _rows(conn, ids: Sequence[str], today: date) -> list[MemberRow]:
+def _rows(conn, ids: Sequence[str], today: date, org_names: dict[str, str]) -> list[MemberRow]:
     found: dict[str, MemberRow] = {}
     for chunk in _chunks(list(ids)):
         for r in conn.execute(_ROWS_BY_ID, {"ids": list(chunk)}):
-            found[r[0]] = _make_row(r, today)
+            found[r[0]] = _make_row(r, today, org_names)
     return [found[i] for i in ids if i in found]
+
+
+def _org_names(db: Database) -> dict[str, str]:
+    """所在党组织 as every list names it: a street's three 第一网格党支部 (and a community's seven
+    第一党小组) led by what tells them apart (orgtree.shown_names); only the names that need it."""
+    with db.session() as s:
+        shown = orgtree.shown_names(s)
+    return {k: v for k, v in shown.items() if org_views.SEPARATOR in v}
 
 
 def rows(db: Database, ids: Sequence[str], today: date | None = None) -> list[MemberRow]:
@@ -296,14 +305,16 @@ def rows(db: Database, ids: Sequence[str], today: date | None = None) -> list[Me
     today = _today(today)
     index = search._index_for(db)
     if index is None:
+        names = _org_names(db)
         with db.engine.connect() as conn:
-            return _rows(conn, ids, today)
+            return _rows(conn, ids, today, names)
     kept = index.rows_read(db, (actor.org_id, today))  # what this actor may see, aged as of today
     found = {i: r for i in ids if (r := kept.get(i)) is not None}
     missing = [i for i in ids if i not in found]
     if missing:
+        names = index.org_names(db, lambda: _org_names(db))  # read once per version of the file
         with db.engine.connect() as conn:
-            for r in _rows(conn, missing, today):
+            for r in _rows(conn, missing, today, names):
                 found[r.id] = kept[r.id] = r
     return [found[i] for i in ids if i in found]
 
@@ -361,6 +372,7 @@ def probationary_due(db: Database, today: date, within_days: int = 30) -> list[M
         )
         .order_by(Member.joined_date, Member.seq, Member.id)
     )
+    names = _org_names(db)
     with db.engine.connect() as conn:
-        return [_make_row(r, today) for r in conn.execute(q)]
+        return [_make_row(r, today, names) for r in conn.execute(q)]
 

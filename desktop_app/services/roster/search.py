@@ -445,6 +445,7 @@ class _Index:
         self._lists: OrderedDict[Hashable, _Lists] = OrderedDict()
         # Table rows already read, per reader (scope, day): a narrower search shows rows the wider one read.
         self._rows: dict[Hashable, dict[str, Any]] = {}
+        self._org_names: dict[str, str] | None = None  # 所在党组织 where names repeat (roster.rows)
         self._version: int | None = None
         self._probe: RosterProbe | None = None  # a connection of our own: its version moves with every commit
         event.listen(db.engine, "engine_disposed", lambda *_: self.close())
@@ -453,6 +454,7 @@ class _Index:
         with self._lock:
             self._lists.clear()
             self._rows.clear()
+            self._org_names = None
             self._version = None
             if self._probe is not None:
                 try:
@@ -471,6 +473,7 @@ class _Index:
         if version != self._version:
             self._lists.clear()
             self._rows.clear()
+            self._org_names = None
             self._version = version
 
     def rows_read(self, db: Database, key: Hashable) -> dict[str, Any]:
@@ -482,6 +485,14 @@ class _Index:
             if got is None or len(got) > _ROWS_KEPT:
                 got = self._rows[key] = {}
             return got
+
+    def org_names(self, db: Database, load: Callable[[], dict[str, str]]) -> dict[str, str]:
+        """The organisations' names as rows show them, read once per version of the file."""
+        with self._lock:
+            self._check(db)
+            if self._org_names is None:
+                self._org_names = load()
+            return self._org_names
 
     def lists(self, db: Database, key: Hashable, load: Callable[[], Sequence[tuple[Any, ...]]]) -> _Lists:
         with self._lock:
