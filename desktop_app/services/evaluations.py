@@ -18,6 +18,7 @@ from desktop_app.services.records import live
 from desktop_app.services.site import center_name
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization
+from desktop_app.store.models_cobuilding import registered_member_ids
 from desktop_app.store.models_meetings import Evaluation
 from desktop_app.views.evaluations import (  # noqa: F401 - re-exported for callers
     BranchEvaluation,
@@ -51,8 +52,12 @@ def _branch_and_groups(s, branch_id: str) -> tuple[Organization, dict[str, str]]
 def _grid(s, branch_id: str, year: int) -> list[EvaluationRow]:
     branch, groups = _branch_and_groups(s, branch_id)
     org_ids = [branch.id, *groups]
+    # Who is to be graded for `year`: a member who joined the party after it, or whose 组织关系 is at an
+    # employer (moved into the 双报到 register), is not; they show only with a grade entered for them.
+    expected = (Member.joined_date.is_(None) | (Member.joined_date <= date(year, 12, 31))) & (
+        Member.id.not_in(registered_member_ids()))
     members = s.execute(
-        select(Member.id, Member.seq, Member.name, Member.org_id, Member.category)
+        select(Member.id, Member.seq, Member.name, Member.org_id, Member.category, expected)
         .where(Member.org_id.in_(org_ids), Member.deleted.is_(False),
                Member.status.not_in(member_rules.GONE_STATUSES))
         .order_by(Member.seq, Member.name_pinyin)
@@ -65,15 +70,17 @@ def _grid(s, branch_id: str, year: int) -> list[EvaluationRow]:
         ).order_by(Evaluation.updated_at)):
             found[e.member_id] = e  # the latest edit wins should two copies have both entered one
     out = []
-    for mid, seq, name, org_id, category in members:
+    for mid, seq, name, org_id, category, due in members:
         e = found.get(mid)
+        if e is None and not due:
+            continue
         out.append(EvaluationRow(mid, seq, name, groups.get(org_id, ""), category,
                                  e.grade if e else "", e.notes if e else "", e.id if e else None))
     return out
 
 
 def grid(db: Database, branch_id: str, year: int) -> list[EvaluationRow]:
-    """Every member on the branch's roster (and its groups') with their grade for `year`."""
+    """Every member of the branch (and its groups) to be graded for `year`, with the grade entered, if any."""
     auth.require(db, "evaluations.read")
     year = _check_year(year)
     with db.session() as s:
