@@ -96,7 +96,8 @@ def _step_row(st: DevelopmentStep) -> StepRow:
     docs = tuple(d for d in st.documents.split("、") if d)
     wanted = rules.step_kind(st.step).documents
     return StepRow(st.step, st.done_on, st.body, st.document_no, st.votes_for, st.votes_against, st.votes_abstain,
-                   st.voters_expected, st.months, docs, st.note, id=st.id, missing=tuple(d for d in wanted if d not in docs))
+                   st.voters_expected, st.months, docs, st.note,
+                   id=st.id, missing=tuple(d for d in wanted if d not in docs))
 
 
 def _detail(s: Session, a: Applicant, today: date) -> ApplicantDetail:

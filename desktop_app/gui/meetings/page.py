@@ -126,8 +126,9 @@ HISTORY_COLUMNS = (
 )
 RATE_COLUMNS = (
     Column("姓名", lambda x: x.name, width=80), Column("党支部", lambda x: x.branch_name, width=140),
-    Column("应参加", lambda x: str(x.counts.expected), RIGHT, 60), Column("出席", lambda x: str(x.counts.present), RIGHT, 50),
-    Column("请假", lambda x: str(x.counts.leave), RIGHT, 50), Column("缺席", lambda x: str(x.counts.absent), RIGHT, 50),
+    Column("应参加", lambda x: str(x.counts.expected), RIGHT, 60),
+    Column("出席", lambda x: str(x.counts.present), RIGHT, 50), Column("请假", lambda x: str(x.counts.leave), RIGHT, 50),
+    Column("缺席", lambda x: str(x.counts.absent), RIGHT, 50),
     Column("出席率", lambda x: rules.format_rate(x.counts.rate), RIGHT, 70),
     Column("最近出席", lambda x: _day(x.last_present)),
 )
