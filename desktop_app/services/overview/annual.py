@@ -17,7 +17,7 @@ from sqlalchemy import case, func, select
 
 from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain.money import format_yuan
-from desktop_app.services import auth
+from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
 from desktop_app.services.overview.figures import dashboard
 from desktop_app.services.site import center_name
@@ -50,16 +50,17 @@ def _meetings(db: Database, year: int) -> FolderSection:
                 .group_by(Attendance.meeting_id))
         }
         rows = s.execute(
-            select(Meeting.id, Meeting.meeting_date, Organization.name, Meeting.kind, Meeting.title, Meeting.host)
+            select(Meeting.id, Meeting.meeting_date, Meeting.org_id, Meeting.kind, Meeting.title, Meeting.host)
             .join(Organization, Organization.id == Meeting.org_id)
             .where(Meeting.deleted.is_(False), Meeting.status == meeting_rules.HELD,
                    Meeting.meeting_date.between(first, last))
             .order_by(Meeting.meeting_date, Organization.code, Meeting.kind)
         ).all()
+        names = orgtree.shown_names(s)
     out = []
-    for mid, day, org, kind, title, host in rows:
+    for mid, day, org_id, kind, title, host in rows:
         e, p, lv = counts.get(mid, (0, 0, 0))
-        out.append((_d(day), org, kind, title, host, str(e), str(p), str(lv), f"{round(100 * p / e)}%" if e else ""))
+        out.append((_d(day), names.get(org_id, ""), kind, title, host, str(e), str(p), str(lv), f"{round(100 * p / e)}%" if e else ""))
     total_e = sum(c[0] for c in counts.values())
     total_p = sum(c[1] for c in counts.values())
     summary = f"全年召开会议 {len(out)} 次；应到 {total_e} 人次，实到 {total_p} 人次" + (
@@ -169,15 +170,16 @@ def _ledger(db: Database, year: int) -> FolderSection:
 def _dues(db: Database, year: int) -> FolderSection:
     with db.session() as s:
         rows = s.execute(
-            select(Organization.name, func.count(func.distinct(DuesRecord.member_id)), func.sum(DuesRecord.due_fen),
+            select(Organization.id, func.count(func.distinct(DuesRecord.member_id)), func.sum(DuesRecord.due_fen),
                    func.sum(DuesRecord.paid_fen))
             .join(Organization, Organization.id == DuesRecord.org_id)
             .where(DuesRecord.deleted.is_(False), DuesRecord.month.between(date(year, 1, 1), date(year, 12, 1)))
-            .group_by(Organization.name, Organization.code).order_by(Organization.code)
+            .group_by(Organization.id, Organization.code).order_by(Organization.code)
         ).all()
+        names = orgtree.shown_names(s)
     # Only months paid are recorded, so arrears come from the dues rules (as of today), not from these rows.
-    out = tuple((name, str(n), format_yuan(int(due or 0)), format_yuan(int(paid or 0)))
-                for name, n, due, paid in rows)
+    out = tuple((names.get(org_id, ""), str(n), format_yuan(int(due or 0)), format_yuan(int(paid or 0)))
+                for org_id, n, due, paid in rows)
     cols = (FolderColumn("党支部", 120), FolderColumn("交纳人数", 50, R), FolderColumn("登记应交（元）", 70, R),
             FolderColumn("实交（元）", 70, R))
     paid = sum(int(r[3] or 0) for r in rows)
@@ -188,7 +190,14 @@ def _development(db: Database, year: int, today: date) -> FolderSection:
     from desktop_app.services import development
 
     reg = development.register(db, year, today=today)
-    out = tuple((p.row.name, p.row.branch_name, p.row.stage, _d(p.row.applied_on),
+    with db.session() as s:
+        names, tree = orgtree.shown_names(s), orgtree.OrgTree(s)
+
+    def branch(p) -> str:
+        found = tree.branch_of(p.row.org_id)
+        return names.get(found.id, p.row.branch_name) if found is not None else p.row.branch_name
+
+    out = tuple((p.row.name, branch(p), p.row.stage, _d(p.row.applied_on),
                  # The register lists everyone with a step in the year; the column holds that year's steps only.
                  "；".join(f"{st.step} {_d(st.done_on)}" for st in p.steps if st.done_on.year == year))
            for p in reg.people)
@@ -201,7 +210,9 @@ def _assessment(db: Database, year: int) -> FolderSection:
     from desktop_app.services import assessment
 
     y = assessment.assess_year(db, year)
-    out = tuple((str(r.rank), r.branch_name, f"{r.total_tenths / 10:g}", f"{r.max_tenths / 10:g}", r.result,
+    with db.session() as s:
+        names = orgtree.shown_names(s)
+    out = tuple((str(r.rank), names.get(r.branch_id, r.branch_name), f"{r.total_tenths / 10:g}", f"{r.max_tenths / 10:g}", r.result,
                  str(r.unscored)) for r in y.rows)
     cols = (FolderColumn("名次", 30, C), FolderColumn("党支部", 120), FolderColumn("得分", 44, R),
             FolderColumn("满分", 44, R), FolderColumn("等次", 50, C), FolderColumn("未打分项", 44, R))
