@@ -306,12 +306,20 @@ def register(db: Database, year: int, branch_id: str | None = None, today: date 
                 DevelopmentStep.done_on <= date(year, 12, 31)))))
         if branch_id:
             q = q.where(Applicant.org_id.in_(orgtree.subtree_select(branch_id)))
-        people = sorted(s.scalars(q).all(), key=lambda a: (a.org_id, a.applied_on, a.name))
+        found = s.scalars(q).all()
+        # Branches in the order the center keeps them (not by their random ids), so the
+        # register prints the same way in every database.
+        place = {o.id: (o.sort_order, o.code, o.name) for o in s.scalars(
+            select(Organization).where(Organization.id.in_({a.org_id for a in found})))}
+        people = sorted(found, key=lambda a: (place.get(a.org_id, (0, "", "")), a.applied_on, a.name))
         details = tuple(_detail(s, a, today) for a in people)
         center = center_name(s)
     if not auth.can(db, "members.reveal"):
         details = tuple(_masked(d) for d in details)
-    return DevelopmentRegister(center, year, details, dict(Counter(d.row.stage for d in details)))
+    tally = Counter(d.row.stage for d in details)
+    counts = {stage: tally[stage] for stage in rules.STAGES if tally[stage]}
+    counts.update((stage, n) for stage, n in tally.items() if stage not in counts)
+    return DevelopmentRegister(center, year, details, counts)
 
 
 def _masked(d: ApplicantDetail) -> ApplicantDetail:

@@ -129,3 +129,20 @@ def test_an_applicant_registered_without_an_id_number_is_completed_and_approved(
     assert masked.id_number == number and masked.job == "护士"  # a masked number as shown keeps the stored one
     approved = development.advance(db, aid, step(d.APPROVE, date(2024, 10, 8)), today=TODAY)
     assert approved.row.stage == d.PROBATIONARY and roster.get(db, approved.member_id).id_number == number
+
+
+def test_the_register_lists_branches_in_the_center_s_order_and_counts_stages_in_their_order(db, branch):
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    others = [orgs.create(db, f"第{i}网格党支部", f"B1{i}", "branch", c.id).id for i in range(2, 8)]
+    branches = [branch, *others]
+    for i, org_id in enumerate(branches):
+        a = development.add_applicant(db, development.ApplicantInput(
+            name=f"申请人{i}", org_id=org_id, applied_on=date(2025, 3, 1)), today=TODAY)
+        if i == 0:  # the first branch's applicant has gone on: its stage comes first in the old tally
+            development.advance(db, a.row.id, step(d.TALK, date(2025, 3, 20)), today=TODAY)
+            development.advance(db, a.row.id, step(d.MAKE_ACTIVIST, date(2025, 5, 10), contacts="王建国、李秀英"),
+                                today=TODAY)
+    reg = development.register(db, 2025, today=TODAY)
+    tree_order = [n.id for n in orgs.list_tree(db) if n.id in branches]
+    assert [x.row.org_id for x in reg.people] == tree_order
+    assert list(reg.counts) == [s for s in d.STAGES if s in reg.counts] == [d.APPLICANT, d.ACTIVIST]
