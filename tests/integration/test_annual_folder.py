@@ -162,31 +162,19 @@ def test_the_spending_chart_legend_stays_above_the_bars(tmp_path):
 
 
 def test_a_street_s_folder_names_each_branch_with_its_community(empty_db):
-    # Three communities' 第一网格党支部 were three bare 第一网格党支部 in the street's 三会一课 and 党费 lists.
+    # Two communities' 第一网格党支部 were two bare 第一网格党支部 in the street's 三会一课 and 党费 lists.
     from datetime import date
 
-    from desktop_app.domain import idcard
-    from desktop_app.domain.members import MemberInput
-    from desktop_app.services import orgs, roster, site
-    from desktop_app.store.models import Organization
     from desktop_app.store.models_ledger import DuesRecord
     from desktop_app.store.models_meetings import Meeting
+    from tests.integration.test_street_branch_counts import street_of_two
 
     db = empty_db
-    site.init_site(db, "320102", "梅园街道党工委", "street")
-    street = next(n for n in orgs.list_tree(db) if n.kind == "street")
-    for n, (name, code) in enumerate((("梅园社区党委", "320102001"), ("幸福里社区党委", "320102002")), start=1):
-        c = orgs.create(db, name, code, "community", street.id)
-        b = orgs.create(db, "第一网格党支部", code + "01", "branch", c.id)
-        m = roster.create(db, MemberInput(name=f"党员{n}", org_id=b.id, joined_date=date(2000, 7, 1),
-                                          confirmed_date=date(2001, 7, 1),
-                                          id_number=idcard.make("320102", date(1970, 1, 2), n, idcard.MALE)))
-        with db.session() as s:
-            s.add(Meeting(number=f"M{n}", org_id=b.id, kind="主题党日", meeting_date=date(2026, 3, n), status="held"))
-            s.add(DuesRecord(member_id=m.id, org_id=b.id, month=date(2026, 3, 1), due_fen=1000, paid_fen=1000))
-            s.commit()
     with db.session() as s:
-        assert s.query(Organization).filter_by(name="第一网格党支部").count() == 2
+        for n, (branch, members) in enumerate(street_of_two(db), start=1):
+            s.add(Meeting(number=f"M{n}", org_id=branch, kind="主题党日", meeting_date=date(2026, 3, n), status="held"))
+            s.add(DuesRecord(member_id=members[0], org_id=branch, month=date(2026, 3, 1), due_fen=1000, paid_fen=1000))
+        s.commit()
     folder = overview.annual_folder(db, 2026, today=TODAY)
     sections = {s.title: s for s in folder.sections}
     expected = ["梅园社区 · 第一网格党支部", "幸福里社区 · 第一网格党支部"]
