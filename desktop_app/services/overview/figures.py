@@ -22,7 +22,7 @@ from desktop_app.services.membership import members_on
 from desktop_app.services.orgtree import subtree_ids
 from desktop_app.services.overview.shared import Shared
 from desktop_app.services.site import center_name
-from desktop_app.store.models import Organization
+from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_ledger import DuesRecord
 from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.views.overview import Charts, CommunityColumn, Dashboard, Figure
@@ -175,7 +175,9 @@ def _figures(y: _Year, last: _Year, extra: list[Figure]) -> tuple[Figure, ...]:
     return tuple(out) + tuple(extra)
 
 
-def _ledger(db: Database, year: int, last_year: int) -> tuple[list[Figure], tuple[tuple[str, int, int], ...]]:
+def _ledger(db: Database, year: int, last_year: int, own: str = "") -> tuple[list[Figure], tuple[tuple[str, int, int], ...]]:
+    """The year's funds from this database's own books; `own` leads the labels where that is not the whole
+    scope (a street: its own books, each community keeps its own)."""
     from desktop_app.services import ledger
 
     if not auth.can(db, "ledger.read"):
@@ -186,9 +188,9 @@ def _ledger(db: Database, year: int, last_year: int) -> tuple[list[Figure], tupl
                      if line.expense_fen or budget.get(line.account_name))
     prev_budget = sum(b.budget_fen or 0 for b in before.budgets if not b.category)
     return [
-        Figure("spending_fen", "经费支出", now.total.expense_fen, before.total.expense_fen, LEDGER, "元", "经费"),
-        Figure("budget_fen", "年度预算", sum(budget.values()), prev_budget, LEDGER, "元", "经费"),
-        Figure("income_fen", "经费收入", now.total.income_fen, before.total.income_fen, LEDGER, "元", "经费"),
+        Figure("spending_fen", f"{own}经费支出", now.total.expense_fen, before.total.expense_fen, LEDGER, "元", "经费"),
+        Figure("budget_fen", f"{own}年度预算", sum(budget.values()), prev_budget, LEDGER, "元", "经费"),
+        Figure("income_fen", f"{own}经费收入", now.total.income_fen, before.total.income_fen, LEDGER, "元", "经费"),
     ], spending
 
 
@@ -247,7 +249,9 @@ def dashboard(db: Database, year: int | None = None, community: str | None = Non
         scope = (s.get(Organization, community).name if community else
                  center_name(s))
         now, last = _Year(db, s, ids, year, today), _Year(db, s, ids, year - 1, today)
-    extra, spending = _ledger(db, year, year - 1) if community is None else ([], ())
+        # 全街道 counts every community's members and meetings, but the books are the street's own
+        own = "街道本级" if s.scalar(select(Site.level).limit(1)) == "street" else ""
+    extra, spending = _ledger(db, year, year - 1, own) if community is None else ([], ())
     if community is None:
         extra += _cobuilding(db, year)
     else:  # kept by the street as a whole, not per community
