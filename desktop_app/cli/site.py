@@ -111,7 +111,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(cobuilding.stats_line(data["cobuilding"]))
     print("工作台：" + "，".join(f"{f.label} {f.text}{'元' if f.unit == '元' else ''}"
                              + (f"（上年 {f.last_text}）" if f.last_year is not None else "") for f in board.figures))
+    books = "经费（街道本级）" if info and info.level == "street" else "经费"  # each community keeps its own
     for f in funds:
-        print(f"经费 {f['account']}：收入 {format_yuan(f['income_fen'])} 元，支出 {format_yuan(f['expense_fen'])} 元，"
+        print(f"{books} {f['account']}：收入 {format_yuan(f['income_fen'])} 元，支出 {format_yuan(f['expense_fen'])} 元，"
               f"余额 {format_yuan(f['balance_fen'])} 元")
     return EXIT_OK

@@ -43,3 +43,14 @@ def test_stats_json_keys_are_pinned_and_funds_are_the_years_own(tmp_path, capsys
     assert now["last_year"]["income_fen"] == before["figures"]["income_fen"]
     assert main(["stats", "--db", str(db), "--year", str(year)]) == 0
     assert "工作台：党员" in capsys.readouterr().out
+
+
+def test_a_street_s_funds_are_its_own_books(tmp_path, capsys):
+    # 经费 服务群众专项经费：收入 0.00 元 … at a street read as all its communities spending nothing.
+    db = tmp_path / "street.db"
+    assert main(["init", "--db", str(db), "--org-code", "320102", "--org-name", "梅园街道党工委",
+                 "--level", "street"]) == 0
+    capsys.readouterr()
+    assert main(["stats", "--db", str(db)]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if "：收入" in line]
+    assert lines and all(line.startswith("经费（街道本级） ") for line in lines)
