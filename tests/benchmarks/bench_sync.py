@@ -55,6 +55,19 @@ writes them, alternating with the code before: 4 x 3,000 at load 2.1-2.9, verify
 verify + decide 35 -> 33.7 s, but the merge's CPU 122.6-131.0 s (old) against 126.5-128.2 s (new)
 and raw 60.6-67.3 s: 1.93-2.09x, within the write phase's own spread (72-78 s). Dropped: the
 decide lookups as one json_each list instead of sorted IN lists (no faster). Left: the stamps' width.
+The stamps' width, measured and not taken (4 x 3,000, --again, old and new alternating, load 2.3-4.9;
+the old code 11 runs, merge CPU 20.3-22.2 s, mean 21.3 s). A stamp row held 144.5 bytes of text:
+peer_site 36, table_name 10.5, row_id 36, site 36 (the peer's own in all but 4 of 1,119,846), agreed_at 26
+(read only by a community, of its stamps with the street: sync.outgoing.upstream_rows); the table was
+198 of the street's 701 MB. Built whole (migration 0035 remaking the table by one INSERT .. SELECT, site NULL
+where it is the peer's own and read as coalesce(site, peer_site), agreed_at NULL on a street's stamps with
+communities; every reader changed and the sync scenarios passing): 1,633 -> 1,452 MB written, write + commit
+CPU 14.6 -> 13.8 s, merge CPU 20.1-21.0 s, mean 20.5 s (5 runs): -3.8%, under the 5% a migration of every
+street's biggest table was to buy. As a hack (stamps written, not read), also the peer and the table as small
+integers (the key 82 -> about 40 bytes): 1,351 MB, merge CPU 19.2-20.8 s, mean 19.9 s (4 runs): -6.6% at
+best, for a numbered sync_peer (made before the stamps of a new community's first package), both tables
+migrated, and every reader by peer or table (sync.merge, outgoing, handover, ownership, store.scope,
+services.sync.keys; the PostgreSQL COPY paths) joined or looked up in step.
 """
 
 from __future__ import annotations
