@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
+import xml.parsers.expat
 import zlib
 from pathlib import Path
 
@@ -196,6 +197,7 @@ def _scan_biff(name: str, stream: bytes) -> None:
 # ---------------------------------------------------------------- .ods: content.xml
 
 _ODS_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])")
+_ROW_START = re.compile(rb"<(?:[\w.-]+:)?table-row(?=[\s/>])")
 _ATTRS = re.compile(rb"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>""")
 _REPEAT = re.compile(rb"""number-(rows|columns)-repeated\s*=\s*(["'])(.*?)\2""")
 _VALUED = re.compile(rb"value-type\s*=|:value\s*=|formula\s*=")
@@ -217,41 +219,88 @@ def _xml_chunks(zf: zipfile.ZipFile, name: str):
         yield carry
 
 
-def _ods_extents(path: Path, chunks) -> None:
-    """Walk the tables' rows and cells with their repeat counts; refuse when the filled part of a table
-    (through its farthest cell with a value or text, as calamine keeps it) exceeds the readers' limits."""
-    rows = columns = 0  # the current table: rows and columns through the farthest filled cell
-    row_at = 0  # rows above the current one
-    row_repeat, col_at = 1, 0
-    for data in chunks:
-        for m in _ODS_TAG.finditer(data):
+def _no_doctype(*_args) -> None:
+    raise _Broken("DOCTYPE")  # no spreadsheet has one; its entities are where XML bombs live
+
+
+class _Extents:
+    """Where the walk through one table stands."""
+
+    __slots__ = ("name", "rows", "columns", "row_at", "row_repeat", "col_at")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rows = self.columns = 0  # the current table: rows and columns through the farthest filled cell
+        self.row_at = 0  # rows above the current one
+        self.row_repeat, self.col_at = 1, 0
+
+    def filled(self, rows: int, columns: int) -> None:
+        self.rows, self.columns = max(self.rows, rows), max(self.columns, columns)
+        if not _fits(self.rows, self.columns, MAX_ODS_COLUMNS):
+            raise too_big(self.name, self.rows, self.columns)
+
+    def plain_row(self, data: bytes, start: int, end: int) -> bool:
+        """A row written the common way (no repeat count, no covered cell, no other table starting, only
+        table:-prefixed cells) is counted by C-level counts of its cells, taken all as filled; False: tag by tag."""
+        if (data.find(b"repeated", start, end) >= 0 or data.find(b"covered", start, end) >= 0
+                or data.find(b"<table:table ", start, end) >= 0):
+            return False
+        cells = data.count(b"<table:table-cell", start, end)
+        if data.count(b"table-cell", start, end) != cells + data.count(b"</table:table-cell>", start, end):
+            return False
+        self.row_at += 1
+        if cells:
+            self.filled(self.row_at, cells)
+        return True
+
+    def tags(self, data: bytes, start: int, end: int) -> None:
+        """The rows and cells between start and end, each tag with its repeat count."""
+        for m in _ODS_TAG.finditer(data, start, end):
             tag = m[2]
             if m[1]:  # a closing tag
                 if tag == b"table-row":
-                    row_at += row_repeat
+                    self.row_at += self.row_repeat
                 continue
             a = _ATTRS.match(data, m.end())
             if a is None:  # a tag not read the way calamine reads it: not risked
-                raise DomainError(f"{path.name}：表格内容的格式异常，无法安全读取。{_RESAVE}")
+                raise DomainError(f"{self.name}：表格内容的格式异常，无法安全读取。{_RESAVE}")
             attrs, empty = a[1], a[2]
             repeat = 1
             for r in _REPEAT.finditer(attrs):
                 if not r[3].isdigit():  # an entity or a sign: calamine might read a number we did not
-                    raise DomainError(f"{path.name}：表格内容的格式异常，无法安全读取。{_RESAVE}")
+                    raise DomainError(f"{self.name}：表格内容的格式异常，无法安全读取。{_RESAVE}")
                 repeat = max(repeat, int(r[3]))
             if tag == b"table":
-                rows = columns = row_at = 0
+                self.rows = self.columns = self.row_at = 0
             elif tag == b"table-row":
-                row_repeat, col_at = repeat, 0
+                self.row_repeat, self.col_at = repeat, 0
                 if empty:
-                    row_at += repeat
+                    self.row_at += repeat
             else:
                 if not empty or _VALUED.search(attrs):  # empty repeats (styles only) make no cells
-                    columns = max(columns, col_at + repeat)
-                    rows = max(rows, row_at + row_repeat)
-                    if not _fits(rows, columns, MAX_ODS_COLUMNS):
-                        raise too_big(path.name, rows, columns)
-                col_at += repeat
+                    self.filled(self.row_at + self.row_repeat, self.col_at + repeat)
+                self.col_at += repeat
+
+
+def _ods_extents(path: Path, chunks) -> None:
+    """Walk the tables' rows and cells with their repeat counts; refuse when the filled part of a table
+    (through its farthest cell with a value or text, as calamine keeps it) exceeds the readers' limits.
+
+    Rows without repeats are counted whole (see _Extents.plain_row); the others, and each chunk's first
+    and last piece (a row may straddle two chunks), tag by tag. The XML must also be well-formed (expat,
+    no handlers): calamine 0.9.1 loops forever on one mismatched tag in a cell."""
+    walk = _Extents(path.name)
+    expat = xml.parsers.expat.ParserCreate()
+    expat.StartDoctypeDeclHandler = _no_doctype
+    for data in chunks:
+        expat.Parse(data, False)
+        bounds = [0, *(m.start() for m in _ROW_START.finditer(data)), len(data)]
+        last = len(bounds) - 2
+        for i in range(last + 1):
+            start, end = bounds[i], bounds[i + 1]
+            if not (0 < i < last and walk.plain_row(data, start, end)):
+                walk.tags(data, start, end)
+    expat.Parse(b"", True)
 
 
 def check_ods(path: Path) -> None:
@@ -264,6 +313,7 @@ def check_ods(path: Path) -> None:
             if "content.xml" not in zf.namelist():
                 raise DomainError(f"{path.name}：不是 OpenDocument 表格（.ods）文件（缺少 content.xml）。{_RESAVE}")
             _ods_extents(path, _xml_chunks(zf, "content.xml"))
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error) as exc:
-        # RuntimeError: a member encrypted with a password
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error,
+            xml.parsers.expat.ExpatError, LookupError, _Broken) as exc:
+        # RuntimeError: a member encrypted with a password; LookupError: an encoding expat does not know
         raise DomainError(f"{path.name}：OpenDocument 表格（.ods）文件已损坏，无法读取（{exc}）。{_RESAVE}") from None

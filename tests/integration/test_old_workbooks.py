@@ -122,7 +122,7 @@ def _read_in_a_child(path: Path) -> subprocess.CompletedProcess:
         resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
 
     return subprocess.run(
-        [sys.executable, "-c", _READ, str(path)], capture_output=True, timeout=120,
+        [sys.executable, "-c", _READ, str(path)], capture_output=True, timeout=60,
         cwd=Path(__file__).resolve().parents[2], preexec_fn=limit if os.name == "posix" else None,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
@@ -157,13 +157,24 @@ def test_an_xls_declaring_or_reaching_a_huge_sheet_is_refused_before_calamine_op
     # two billion empty cells, then one with text
     '<table:table-row><table:table-cell table:number-columns-repeated="2000000000"/>'
     '<table:table-cell><text:p>x</text:p></table:table-cell></table:table-row>',
-])
+    # no repeats at all: one row 10,000 cells wide over 1,000 rows of one cell make a 10-million-cell block
+    "<table:table-row>" + "<table:table-cell><text:p>x</text:p></table:table-cell>" * 10_000 + "</table:table-row>"
+    + "<table:table-row><table:table-cell><text:p>y</text:p></table:table-cell></table:table-row>" * 1000,
+], ids=["repeated-both-ways", "a-million-rows", "far-cell", "wide-and-long"])
 def test_an_ods_whose_repeats_make_a_huge_sheet_is_refused_before_calamine_opens_it(tmp_path, rows):
     path = write_ods(tmp_path / "repeats.ods", [["姓名", "公民身份号码"], ["张三", ZHANG]], raw_rows=rows)
     done = _read_in_a_child(path)
     out = done.stdout.decode("utf-8")
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-2000:]
     assert out.startswith("refused: repeats.ods：文件声明的表格过大"), out
+
+
+def test_an_ods_with_a_mismatched_tag_is_refused_not_read_forever(tmp_path):
+    # calamine 0.9.1 never returns from this file
+    row = '<table:table-row><table:table-cell office:value-type="string"><teOt:p>x</text:p></table:table-cell></table:table-row>'
+    path = write_ods(tmp_path / "mismatch.ods", [["姓名"]], raw_rows=row)
+    out = _read_in_a_child(path).stdout.decode("utf-8")
+    assert out.startswith("refused: mismatch.ods：OpenDocument 表格（.ods）文件已损坏") and "mismatched tag" in out
 
 
 def test_the_empty_rows_libreoffice_ends_every_sheet_with_are_no_cells(tmp_path):
