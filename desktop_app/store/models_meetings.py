@@ -12,7 +12,7 @@ from datetime import date, time
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop_app.store.base import Base, StoredFileMixin, SyncMixin
+from desktop_app.store.base import Base, BigInt, SyncMixin
 
 
 class MeetingKindSetting(SyncMixin, Base):
@@ -87,12 +87,18 @@ class Attendance(SyncMixin, Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class MeetingAttachment(StoredFileMixin, SyncMixin, Base):
+class MeetingAttachment(SyncMixin, Base):
     """A file kept with a meeting (the signed sheet's scan, photos), copied into the data folder."""
 
     __tablename__ = "meeting_attachment"
 
+    # The file columns are declared here, not taken from StoredFileMixin: a mixin's columns
+    # come after these in the package, and the columns' order on the wire is fixed per format.
     meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(200))  # as the user named it
+    stored_name: Mapped[str] = mapped_column(String(200))  # under data_dir()/attachments
+    size: Mapped[int] = mapped_column(BigInt, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(String(200), default="")
 
 

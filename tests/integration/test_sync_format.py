@@ -220,3 +220,20 @@ def test_a_package_of_the_oldest_format_with_old_keys_lands_with_todays(stale_ke
     assert keys_of(street, Resident) == today
     with street.session() as s:  # the sender's stamps stand: the keys are no edit of this site
         assert {m.version for m in s.scalars(select(Member).where(Member.name.in_(OLD_KEYS)))} == {1}
+
+
+# --- the columns on the wire, in their order ----------------------------------------
+
+def test_the_wire_columns_of_this_format_are_those_older_programs_expect():
+    """A package lists each table's columns in the models' declaration order, and a reader refuses
+    any other order (sync.decode). Moving a column, even into a mixin with the schema unchanged,
+    would make every other site's program refuse our packages and ours refuse theirs, while
+    SYNC_FORMAT still says they agree. The order is pinned per format: a new format re-pins it."""
+    from desktop_app.sync.codec import synced_tables
+
+    pin = json.loads((Path(__file__).parent / "data" / "sync_wire_columns.json").read_text(encoding="utf-8"))
+    assert migrate.SYNC_FORMAT == pin["format"], "a new package format: write its column order to the pin file"
+    now = {t.name: [c.name for c in t.columns] for t in synced_tables()}
+    moved = {name: cols for name, cols in now.items() if pin["tables"].get(name) != cols}
+    gone = sorted(set(pin["tables"]) - set(now))
+    assert not moved and not gone, f"columns on the wire differ from format {pin['format']}: {moved or gone}"
