@@ -229,3 +229,17 @@ def test_a_large_xls_passes_the_scan_and_is_read_whole(tmp_path):
     path = write_xls(tmp_path / "big.xls", rows)
     legacy_sheets.check_xls(path)
     assert len(sheets.read_records(path).records) == 5000
+
+
+def test_a_residents_roll_in_xls_previews_with_the_same_row_and_field_errors(db, tmp_path):
+    from desktop_app.services import residents_import
+
+    path = write_xls(tmp_path / "网格居民.xls", [
+        ["第一网格居民信息"], ["姓名", "公民身份号码", "联系电话", "楼栋", "单元", "室"],
+        ["王五", LI, 13912345678.0, "1", "2", "301"],
+        ["赵六", float(ZHANG), None, "1", "2", "302"],
+    ])
+    preview = residents_import.preview(db, path, today=date(2026, 6, 15))
+    assert [(e.row_number, e.field) for e in preview.errors] == [(4, "公民身份号码")]
+    assert "文本" in preview.errors[0].reason
+    assert [(i.row_number, i.resident.phone) for i in preview.items] == [(3, "13912345678")]
