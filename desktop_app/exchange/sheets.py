@@ -429,6 +429,8 @@ def _read_fast(path: Path, sheet: str | None, pick, scanned: bool = False) -> Re
     for title in ([sheet] if sheet is not None else names):
         rows = rows_of(title)
         if rows is None:  # calamine refused this sheet: openpyxl reads the workbook and says why
+            if scanned and sheet is None:
+                continue  # an .xls or .ods has no other reader: a sheet calamine cannot lay out (a chart) is passed over
             return None
         try:
             records = calamine_records(f"{path.name}［{title}］", rows)
@@ -495,6 +497,8 @@ def _read_old(path: Path, sheet: str | None, pick) -> Records:
         return found
     if not xlsx_fast.available():
         raise DomainError(f"{path.name}：本机缺少读取{_OLD_KINDS[suffix]}文件的组件，请另存为 .xlsx 后再导入")
+    if sheet is not None:
+        raise DomainError(f"{path.name}：工作表“{sheet}”无法读取（是图表，或已损坏），请选择其他工作表")
     raise DomainError(f"{path.name}：{_OLD_KINDS[suffix]}文件已损坏或没有工作表，无法读取。"
                       "请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入")
 

@@ -98,6 +98,24 @@ def test_a_sheet_starting_below_and_right_of_a1_keeps_its_row_and_column_numbers
         assert sheets.read_records(path).records == [[None] * 4, [None] * 4, *rows[2:3], [None, None, "张三", 13800138000]]
 
 
+def test_a_sheet_calamine_cannot_lay_out_is_passed_over_for_the_next(tmp_path, monkeypatch):
+    # As a chart sheet before the data: there is no other reader of an .xls to hand the workbook to.
+    from desktop_app.exchange import xlsx_fast
+
+    path = write_xls(tmp_path / "图表在前.xls", [["图"]], title="图表", more={"名单": [["姓名", "手机号码"], ["张三", "13912345678"]]})
+    real = xlsx_fast.open_scanned
+
+    def chart_first(p):
+        names, rows_of = real(p)
+        return names, lambda title: None if title == "图表" else rows_of(title)
+
+    monkeypatch.setattr(xlsx_fast, "open_scanned", chart_first)
+    found = sheets.read_records(path)
+    assert (found.sheet, found.records) == ("名单", [["姓名", "手机号码"], ["张三", "13912345678"]])
+    with pytest.raises(DomainError, match="工作表“图表”无法读取"):
+        sheets.read_records(path, "图表")
+
+
 # ---------------------------------------------------------------- hostile and broken files
 
 _READ = """
