@@ -14,6 +14,8 @@ accept (safety.MAX_COLUMNS, and rows within safety.MAX_CELLS for the width
 found); a workbook that fails the scan, or that calamine cannot open, is left
 to openpyxl, which reads row by row and applies the limits as it goes. The
 scan costs about half of calamine's own time (0.8 s against 1.5 s at 100,000 rows).
+Old .xls and .ods workbooks have the same trap and no openpyxl to fall back to:
+exchange.legacy_sheets scans them (and refuses), then open_scanned() reads them.
 """
 
 from __future__ import annotations
