@@ -261,3 +261,28 @@ def test_a_residents_roll_in_xls_previews_with_the_same_row_and_field_errors(db,
     assert [(e.row_number, e.field) for e in preview.errors] == [(4, "公民身份号码")]
     assert "文本" in preview.errors[0].reason
     assert [(i.row_number, i.resident.phone) for i in preview.items] == [(3, "13912345678")]
+
+
+def test_the_import_command_reads_an_xls_and_refuses_a_crafted_one_in_one_line(tmp_path, small_xls):
+    from desktop_app.cli import main
+
+    db = tmp_path / "c.db"
+    assert main(["init", "--db", str(db), "--org-code", "C1", "--org-name", "某社区党委"]) == 0
+    roll = write_xls(tmp_path / "花名册.xls", [
+        TITLE, ["姓名", "所在党支部", "身份证号", "入党日期"],
+        ["张三", "第一支部", ZHANG, date(1999, 7, 1)],
+        ["李四", "第一支部", float(LI), date(2001, 7, 1)],
+    ])
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "desktop_app", *args], capture_output=True,
+                              env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=120)
+
+    r = run("import", "members", str(roll), "--db", str(db))
+    out = r.stdout.decode("utf-8")
+    assert r.returncode == 2 and b"Traceback" not in r.stderr
+    assert "第 4 行" in out and "公民身份号码" in out and "文本" in out
+    r = run("import", "members", str(patched_xls(small_xls, tmp_path / "坏.xls", "far_cell")), "--db", str(db))
+    err = (r.stdout + r.stderr).decode("utf-8")
+    assert r.returncode > 0 and "Traceback" not in err  # (an abort would be negative)
+    assert "坏.xls：文件声明的表格过大" in err
