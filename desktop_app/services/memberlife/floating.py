@@ -50,6 +50,7 @@ def add_floating(uow: UnitOfWork, inp: rules.FloatingInput, today: date | None =
             raise ValidationError("党员", f"该党员已{m.status}")
         name, idn = m.name, m.id_number
         if clean.end_date is None:
+            _refuse_second_outing(s, m)
             m.is_floating, m.floating_to = True, clean.place
             record_status(s, m, member_rules.FLOATING, clean.start_date, clean.place, "流出登记")
     r = FloatingRecord(org_id=org.id, direction=clean.direction, member_id=clean.member_id, name=name,
@@ -59,6 +60,18 @@ def add_floating(uow: UnitOfWork, inp: rules.FloatingInput, today: date | None =
     s.add(r)
     s.flush()
     return _frow(r, Orgs(s), True)
+
+
+def _refuse_second_outing(s, m: Member) -> None:
+    """One open 流出 per member: a second would count them twice as 在外, and its 返回 would mark them 正常
+    while the first is still open."""
+    open_ = s.scalars(select(FloatingRecord).where(
+        FloatingRecord.member_id == m.id, FloatingRecord.direction == rules.FLOW_OUT,
+        FloatingRecord.deleted.is_(False), FloatingRecord.end_date.is_(None)).limit(1)).first()
+    if open_ is not None:
+        card = f"活动证 {open_.card_no}，" if open_.card_no else ""
+        raise ValidationError("党员", f"{m.name}已登记流出（{card}{open_.start_date.isoformat()} 起，{open_.place}），尚未返回："
+                                     "去向变了请先对那条登记办理“返回/离开”再登记新的流出")
 
 
 @writes("members.write")
