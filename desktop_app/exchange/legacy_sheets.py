@@ -135,6 +135,19 @@ _MULTI = frozenset((0x00BD, 0x00BE))
 _PAIR = struct.Struct("<HH")
 
 
+def _disguised(head: bytes) -> str:
+    """What a file named .xls that is no compound file is: other systems often export a web page, an
+    XML spreadsheet (Excel 2003 XML) or tab-separated text under that name, which Excel opens anyway."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return "扩展名是 .xls，内容却是 XML 表格（Excel 2003 XML），多为其他系统导出。"
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")) or b"<table" in text:
+        return "扩展名是 .xls，内容却是网页（HTML）表格，多为其他系统导出。"
+    if head and b"\x00" not in head:
+        return "扩展名是 .xls，内容却是文本（如制表符分隔的文本），多为其他系统导出。"
+    return "不是 Excel 97-2003（.xls）文件，可能已损坏。"
+
+
 def check_xls(path: Path) -> None:
     """Refuse an .xls calamine cannot read safely: not a workbook, password-protected, or a sheet whose
     declared dimensions or farthest cell make a block beyond the readers' limits."""
@@ -143,7 +156,7 @@ def check_xls(path: Path) -> None:
     if data.startswith(b"PK\x03\x04"):
         raise DomainError(f"{path.name}：这是 .xlsx 格式的文件，扩展名却是 .xls。请把扩展名改为 .xlsx 后再导入")
     if not data.startswith(_CFB_MAGIC):
-        raise DomainError(f"{path.name}：不是 Excel 97-2003（.xls）文件，可能已损坏。{_RESAVE}")
+        raise DomainError(f"{path.name}：{_disguised(data[:4096])}{_RESAVE}")
     try:
         streams = _workbook_streams(data)
         del data

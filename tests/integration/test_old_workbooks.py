@@ -222,7 +222,7 @@ def test_a_password_protected_xls_is_refused_with_what_to_do(tmp_path, small_xls
 
 def test_broken_and_misnamed_workbooks_get_a_message_naming_the_file(tmp_path, small_xls):
     cases = {
-        "garbage.xls": b"not a workbook at all" * 50,
+        "garbage.xls": bytes(range(256)) * 8,
         "cut.xls": small_xls.read_bytes()[:3000],
         "garbage.ods": b"PK\x03\x04 broken",
     }
@@ -261,6 +261,18 @@ def test_a_residents_roll_in_xls_previews_with_the_same_row_and_field_errors(db,
     assert [(e.row_number, e.field) for e in preview.errors] == [(4, "公民身份号码")]
     assert "文本" in preview.errors[0].reason
     assert [(i.row_number, i.resident.phone) for i in preview.items] == [(3, "13912345678")]
+
+
+@pytest.mark.parametrize("content, kind", [
+    (b'<html><head><meta charset="utf-8"></head><body><table><tr><td>\xe5\xa7\x93\xe5\x90\x8d</td></tr></table>', "网页（HTML）"),
+    (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>', "XML 表格"),
+    ("姓名\t公民身份号码\r\n张三\t1\r\n".encode("gb18030"), "文本"),
+])
+def test_a_web_page_xml_or_text_exported_under_the_name_xls_is_named_for_what_it_is(tmp_path, content, kind):
+    path = tmp_path / "导出.xls"
+    path.write_bytes(content)
+    with pytest.raises(DomainError, match=rf"^导出\.xls：扩展名是 \.xls，内容却是 ?{kind}.*另存为 \.xlsx"):
+        sheets.read_records(path)
 
 
 def test_the_import_command_reads_an_xls_and_refuses_a_crafted_one_in_one_line(tmp_path, small_xls):
