@@ -325,15 +325,21 @@ def _decrypt(data: bytes, keys: SiteKeys) -> bytes:
     try:
         return keys.open_sealed(data, len(MAGIC))
     except ValueError:
-        fp = format_fingerprint(crypto.recipient_of(data, len(MAGIC)))
-        raise PackageRefused(
-            f"数据包是加密给另一方的（接收方密钥指纹 {fp}），本库无法读取：社区的数据包只有街道能读，"
-            "街道的下发包只有收件社区能读"
-        ) from None
+        raise SealedElsewhere(crypto.recipient_of(data, len(MAGIC))) from None
     except InvalidTag:
         raise PackageRefused(
             "数据包已损坏、不完整或被改动过（解密校验未通过），请重新拷贝或让对方重新导出"
         ) from None
+
+
+class SealedElsewhere(PackageRefused):
+    """A package sealed to another key: only its reader knows what it holds, so the caller says whose it is."""
+
+    def __init__(self, recipient: bytes, what: str = ""):
+        self.recipient = recipient  # crypto.fingerprint_bytes of the reader's box key, from the header
+        super().__init__(
+            f"数据包是加密给另一方的（接收方密钥指纹 {format_fingerprint(recipient)}），本库无法读取："
+            + (what or "社区的数据包只有街道能读，街道的下发包只有收件社区能读"))
 
 
 def _signature_message(obj: dict, fingerprint: str) -> str:

@@ -355,3 +355,29 @@ def test_no_temporary_file_is_left_and_nothing_half_written_looks_complete(parts
         assert e.path.exists()
     finally:
         c1.dispose()
+
+
+def test_a_package_sealed_to_another_says_whose_it_is_and_what_to_do(parts, street, tmp_path):
+    """The file keeps the name its sender gave it; the message names whose it is, as far as the reader can tell."""
+    down = tmp_path / "下发包_320102001_20261206-000000.dqsync"
+    down.write_bytes(parts["down-c1"].read_bytes())
+
+    def says(db, path, *words):
+        for check in (lambda: sync.import_package(db, path, dry_run=True),
+                      lambda: sync.check_packages(db, [path])[0].refused):
+            try:
+                msg = check()
+            except PackageRefused as exc:
+                msg = str(exc)
+            assert all(w in msg for w in ("加密给另一方", *words)), msg
+
+    says(street, down, "本街道为“社区001党委”生成的下发包", "应在该社区导入")
+    says(street, parts["foreign"], "另一个街道", "请该社区确认其登记的街道是“梅园街道党工委”")
+    copy_db(parts["c2"], tmp_path / "c2.db")
+    c2, _ = open_database(tmp_path / "c2.db")
+    try:
+        says(c2, down, "为另一个社区（组织代码 320102001）下发", "请向街道索取本社区的下发包")
+        says(c2, parts["encrypted"], "社区交给街道的数据包，应在街道导入")
+        says(c2, parts["down-c1"], "请向街道索取本社区的下发包", "确认本社区登记的街道是“梅园街道党工委”")
+    finally:
+        c2.dispose()

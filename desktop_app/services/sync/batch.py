@@ -40,7 +40,7 @@ from typing import Callable, Iterable
 
 from desktop_app.domain.errors import DomainError
 from desktop_app.domain.sync_rules import PackageRefused
-from desktop_app.services.sync.incoming import Reader, merge_package, open_verified, reader
+from desktop_app.services.sync.incoming import Reader, merge_package, open_verified, reader, sealed_elsewhere
 from desktop_app.store import dialect as store_dialect
 from desktop_app.store.db import Database
 from desktop_app.store.migrate import SYNC_FORMAT
@@ -75,6 +75,9 @@ def check_packages(db: Database, paths: Iterable[Path], progress: Progress | Non
             m = opened.manifest
             del opened  # (its inflated tables: one package in memory at a time)
             decode.check_parties(m, r.site_id, r.info.role, r.info.street_site_id)
+        except package.SealedElsewhere as exc:
+            out.append(PackageCheck(path, refused=_reason(sealed_elsewhere(exc, path, r), path)))
+            continue
         except PackageRefused as exc:
             out.append(PackageCheck(path, refused=_reason(exc, path)))
             continue

@@ -13,9 +13,13 @@ the plan decided again, from the same decoded rows.
 
 from __future__ import annotations
 
+import base64
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from sqlalchemy import select
 
 from desktop_app.domain.errors import Conflict
 from desktop_app.domain.sync_rules import COMMUNITY, UPSTREAM, Decision, PackageRefused
@@ -29,8 +33,9 @@ from desktop_app.store.base import utcnow
 from desktop_app.store.db import Database
 from desktop_app.store.migrate import SYNC_FORMAT
 from desktop_app.store.models_sync import SyncImport
-from desktop_app.store.models_sync import SyncEnrolment
-from desktop_app.sync import decode, handover, merge, ownership
+from desktop_app.store.models_sync import SyncEnrolment, SyncIdentity
+from desktop_app.sync import decode, handover, merge, ownership, package
+from desktop_app.sync.crypto import fingerprint_bytes
 from desktop_app.sync.codec import synced_tables
 from desktop_app.sync.outgoing import root_org_id
 from desktop_app.sync.decode import Verified
@@ -59,6 +64,10 @@ class Reader:
     info: KeyInfo
     signers: object  # package.SignerLookup
     storage: object  # SQLite takes rows as its own storage values straight from the texts (see sync.decode)
+    org_code: str = ""
+    readers: tuple[tuple[bytes, str], ...] = ()  # others' box key fingerprints this site knows -> whose
+
+
 
 
 def reader(db: Database) -> Reader:
@@ -69,7 +78,42 @@ def reader(db: Database) -> Reader:
     auth.require(db, "sync.import")
     keys, info = load_keys(db)
     dialect = db.engine.dialect
-    return Reader(site.id, keys, info, signers(db), dialect if dialect.name == "sqlite" else None)
+    return Reader(site.id, keys, info, signers(db), dialect if dialect.name == "sqlite" else None,
+                  site.org_code, _readers(db))
+
+
+def _readers(db: Database) -> tuple[tuple[bytes, str], ...]:
+    """Whose box keys this site knows: at a community its street's, at the street its communities'."""
+    with db.session() as s:
+        row = s.get(SyncIdentity, 1)
+        known = [(row.street_box_public, "") if row is not None and row.role == COMMUNITY else None]
+        known += [(e.box_public, e.org_name) for e in s.scalars(select(SyncEnrolment))]
+    return tuple((fingerprint_bytes(base64.b64decode(k)), name) for k, name in filter(None, known) if k)
+
+
+def sealed_elsewhere(exc: package.SealedElsewhere, path: Path, r: Reader) -> PackageRefused:
+    """Whose a package sealed to another key is, as far as this site can tell, and what to do.
+
+    Only its reader can open it, so the hints are the reader's key fingerprint
+    (this site knows its street's, or its communities') and the file name the
+    sender gave it (下发包_<community code>_…).
+    """
+    whose = dict(r.readers).get(exc.recipient)
+    named = re.match(r"下发包_(\d+)_", path.name)
+    if r.info.role == COMMUNITY:
+        if whose == "":
+            what = "这是社区交给街道的数据包，应在街道导入；社区只导入街道的下发包"
+        elif named and named.group(1) != r.org_code:
+            what = (f"这是为另一个社区（组织代码 {named.group(1)}）下发的数据包，不是本社区的：请向街道索取本社区的下发包")
+        else:
+            what = ("它不是加密给本社区现用密钥的：可能是为其他社区下发的、本社区重新登记之前生成的，或是另一个街道的；"
+                    f"请向街道索取本社区的下发包，并确认本社区登记的街道是“{r.info.street_org_name}”")
+    elif whose:
+        what = f"这是本街道为“{whose}”生成的下发包，应在该社区导入"
+    else:
+        what = ("它不是加密给本街道密钥的：可能是另一个街道的数据包，或社区登记的是本街道换钥之前的旧密钥；"
+                f"请该社区确认其登记的街道是“{r.info.street_org_name}”（街道密钥指纹 {r.info.fingerprint}），必要时重新登记后再导出")
+    return PackageRefused(f"数据包“{path.name}”未导入：{package.SealedElsewhere(exc.recipient, what)}")
 
 
 def open_verified(path: Path, r: Reader) -> Verified:
@@ -78,6 +122,8 @@ def open_verified(path: Path, r: Reader) -> Verified:
         with decode.quiet_gc():
             return decode.open_package(path, r.keys, r.signers, SYNC_FORMAT, r.site_id, r.info.role,
                                        r.info.street_site_id, r.storage)
+    except package.SealedElsewhere as exc:
+        raise sealed_elsewhere(exc, path, r) from None
     except PackageRefused as exc:
         raise PackageRefused(f"数据包“{path.name}”未导入：{exc}") from None
 
