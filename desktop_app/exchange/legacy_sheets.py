@@ -323,8 +323,12 @@ def check_ods(path: Path) -> None:
     safety.check_zip(path, "OpenDocument 表格（.ods）")
     try:
         with zipfile.ZipFile(path) as zf:
-            if "content.xml" not in zf.namelist():
+            names = zf.namelist()
+            if "content.xml" not in names:
                 raise DomainError(f"{path.name}：不是 OpenDocument 表格（.ods）文件（缺少 content.xml）。{_RESAVE}")
+            if "META-INF/manifest.xml" in names and b"encryption-data" in zf.read("META-INF/manifest.xml")[:1 << 20]:
+                raise DomainError(f"{path.name}：文件设有打开密码，无法读取。请在 WPS 或 LibreOffice 中打开，"
+                                  "取消密码后另存为 .xlsx 再导入")
             _ods_extents(path, _xml_chunks(zf, "content.xml"))
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error,
             xml.parsers.expat.ExpatError, LookupError, _Broken) as exc:

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -217,6 +218,19 @@ def test_a_small_workbook_kept_in_the_compound_files_mini_stream_is_read(tmp_pat
 def test_a_password_protected_xls_is_refused_with_what_to_do(tmp_path, small_xls):
     path = patched_xls(small_xls, tmp_path / "加密.xls", "password")
     with pytest.raises(DomainError, match=r"^加密\.xls：文件设有打开密码.*另存为 \.xlsx"):
+        sheets.read_records(path)
+
+
+def test_a_password_protected_ods_is_refused_with_what_to_do(tmp_path):
+    # As LibreOffice saves one: the manifest describes the encryption, content.xml is ciphertext.
+    path = tmp_path / "加密.ods"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", bytes(range(256)) * 4)
+        z.writestr("META-INF/manifest.xml", '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
+                   'manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+                   '<manifest:encryption-data manifest:checksum-type="SHA1/1K"/></manifest:file-entry></manifest:manifest>')
+    with pytest.raises(DomainError, match=r"^加密\.ods：文件设有打开密码.*另存为 \.xlsx"):
         sheets.read_records(path)
 
 
