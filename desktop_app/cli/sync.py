@@ -72,14 +72,32 @@ def cmd_sync(args: argparse.Namespace) -> int:
             print(f"下发包 {sum(r.counts.values()):,} 行，{r.size / 1024:,.0f} KB → {r.path}")
         return EXIT_OK
     files = [Path(f) for f in args.file]
-    if len(files) == 1 or args.dry_run:
-        for f in files:  # a dry run previews each on its own: nothing is written
-            print("\n".join(sync.import_package(db, f, dry_run=args.dry_run).lines()))
+    if len(files) == 1 and not args.dry_run:
+        print("\n".join(sync.import_package(db, files[0]).lines()))
         return EXIT_OK
+    if args.dry_run:
+        return _previews(db, files)
     # Several at once: one merge for them all (a refused one is reported and the others go on).
     batch = sync.import_packages(db, files)
     print("\n".join(batch.lines()))
     return EXIT_BAD_INPUT if batch.refused else EXIT_OK  # as a single refused package exits
+
+
+def _previews(db, files: list[Path]) -> int:
+    """A dry run previews each file on its own, writing nothing: every one is reported, a refused one with why."""
+    from desktop_app.domain.sync_rules import PackageRefused
+    from desktop_app.services import sync
+
+    refused = 0
+    for f in files:
+        try:
+            print("\n".join(sync.import_package(db, f, dry_run=True).lines()))
+        except PackageRefused as exc:
+            refused += 1
+            print(f"错误：{exc}", file=sys.stderr)
+    if refused and len(files) > 1:
+        print(f"{len(files)} 个数据包中 {refused} 个不能导入（原因见上）", file=sys.stderr)
+    return EXIT_BAD_INPUT if refused else EXIT_OK  # as a single refused package exits
 
 
 def add_commands(sub, with_db) -> None:

@@ -210,6 +210,12 @@ def test_sync_from_the_command_line(tmp_path, capsys):
     tampered.write_bytes(bytes(raw))
     r = run("sync", "import", str(tampered), "--db", str(st))
     assert r.returncode == 2 and "未导入" in r.stderr and "Traceback" not in r.stderr
+    capsys.readouterr()  # a dry run of several reports every file, the refused ones with why, and exits 2 at the end
+    other = tmp_path / "别处.dqsync"
+    other.write_bytes(b"not a package")
+    assert main(["sync", "import", str(tampered), str(package), str(other), "--db", str(st), "--dry-run"]) == 2
+    out, err = capsys.readouterr()
+    assert "预览" in out and "坏包.dqsync" in err and "别处.dqsync" in err and "3 个数据包中 2 个不能导入" in err
     assert main(["sync", "enrol", "revoke", "310105", "--db", str(st)]) == 2  # the street itself: no such community
     assert main(["audit", "verify", "--db", str(st)]) == 0
 
