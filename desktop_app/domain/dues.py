@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from desktop_app.domain.errors import ValidationError
-from desktop_app.domain.money import format_yuan
+from desktop_app.domain.ledger import parse_voucher
+from desktop_app.domain.money import amount_in_capitals, format_yuan
 
 EMPLOYED = "在职"
 RETIRED = "离退休"
@@ -378,3 +379,29 @@ def trailing_unpaid_run(unpaid: Iterable[date], last_month: date) -> int:
         n += 1
         m = add_months(m, -1)
     return n
+
+
+# ---------------------------------------------------------------- the receipt
+
+def receipt_amount_words(fen: int) -> str:
+    """A receipt's total in 大写 as receipts write it: 12000 → 人民币壹佰贰拾元整, 5 → 人民币伍分."""
+    if fen < 0:  # a receipt is for money received; a reversal is never printed as one
+        raise ValueError("a receipt's amount is never negative")
+    return "人民币" + amount_in_capitals(fen)
+
+
+def receipt_number(voucher_no: str, branch_code: str, part: int = 1, parts: int = 1) -> str:
+    """The 党费收据's number, derived from its payment so a reprint carries the same one.
+
+    The payment's 记账凭证 number (2026-0007) with the branch's code between year and sequence:
+    2026-ZB01-0007. One entry may carry several members collected together; each member's receipt
+    is `part` of `parts` and gets /1, /2 … after it, so every receipt of the entry has its own number.
+    """
+    parsed = parse_voucher(voucher_no)
+    code = (branch_code or "").strip()
+    if parsed is None:  # a hand-typed number kept as it was typed
+        head = "-".join(x for x in ((voucher_no or "").strip() or "无凭证", code) if x)
+    else:
+        year, seq = parsed
+        head = "-".join(x for x in (str(year), code, f"{seq:04d}") if x)
+    return f"{head}/{part}" if parts > 1 else head

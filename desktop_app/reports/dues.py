@@ -1,4 +1,4 @@
-"""党费收缴登记表: per branch and year, members × 12 months, A4 landscape.
+"""党费收缴登记表: per branch and year, members × 12 months, A4 landscape; and the 党费收据 of a payment.
 
 Plain data in (views.dues.DuesGrid, one per branch), PDF out. A month cell
 shows the amount paid; "*" marks a back-payment beyond six months, "#" a month
@@ -8,9 +8,12 @@ are single narrow characters so twelve months fit across the page.
 
 from __future__ import annotations
 
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
+from desktop_app.domain.dues import month_label
 from desktop_app.domain.money import amount_in_capitals, format_yuan
 from desktop_app.reports.base import (
     A4_LANDSCAPE,
@@ -29,6 +32,7 @@ from desktop_app.views.dues import (
     SHORT_MARK,
     UNPAID_MARKS,
     DuesGrid,
+    DuesReceipt,
     GridRow,
     month_text,
 )
@@ -120,3 +124,81 @@ class DuesRegistryReport(RecordsReport):
 
 render_dues_registry = records_renderer(
     DuesRegistryReport, "The 党费收缴登记表 for one or more branches (one section each), as PDF bytes.")
+
+
+# ---------------------------------------------------------------- 党费收据
+
+RECEIPT_MONTHS_PER_ROW = 3  # a year's twelve months in four rows, so a half page holds a whole year
+
+
+def receipt_month_rows(r: DuesReceipt) -> list[list[str]]:
+    """The months paid, three to a row: month, amount paid (and what was due where it differs)."""
+    cells = []
+    for x in r.lines:
+        paid = f"{format_yuan(x.paid_fen)} 元"
+        cells += [month_label(x.month), paid if x.paid_fen == x.due_fen else f"{paid}（应交 {format_yuan(x.due_fen)}）"]
+    per_row = 2 * RECEIPT_MONTHS_PER_ROW
+    cells += [""] * (-len(cells) % per_row)
+    return [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+
+
+class DuesReceiptReport(RecordsReport):
+    """One payment a page: the 存根 the branch keeps above the cut line, the 收据 the member takes below."""
+
+    title = "党费收据"
+
+    def _half(self, r: DuesReceipt, part: str, kept_by: str, closing: tuple[str, ...]) -> list[Flowable]:
+        w = self.frame_width
+        pair = [w * 0.15, w * 0.35, w * 0.15, w * 0.35]
+        month_widths = [w * 0.14, w * (1 / 3 - 0.14)] * RECEIPT_MONTHS_PER_ROW
+        return [
+            self.para(f"党费收据（{part}）", "Title"),
+            self.para(f"（{kept_by}）　No. {r.number}", "Subtitle"),
+            self.form([
+                ["交纳人", r.member_name, "公民身份号码", r.id_number or "—"],
+                ["所在党支部", r.branch_name or "—", "交纳日期", chinese_date(r.paid_on)],
+                ["交纳月份", f"{r.months_text}，共 {len(r.lines)} 个月", "", ""],
+            ], pair),
+            self.form(receipt_month_rows(r), month_widths, label_cols=range(0, 2 * RECEIPT_MONTHS_PER_ROW, 2)),
+            self.form([
+                ["合计（小写）", f"¥{format_yuan(r.total_fen)} 元", "收款人", r.collected_by],
+                ["合计（大写）", r.total_words, "", ""],
+            ], pair),
+            Spacer(1, 3 * mm),
+            # The closing words spread across the line, the last at the right edge.
+            Table([[*(self.para(x) for x in closing[:-1]), self._right(closing[-1])]], colWidths=[w / len(closing)] * len(closing),
+                  style=[("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]),
+        ]
+
+    def _right(self, text: str) -> Paragraph:
+        assert self.styles is not None and self.font is not None
+        return Paragraph(rich(text, self.font), ParagraphStyle("right", parent=self.styles["Normal"], alignment=TA_RIGHT))
+
+    def _cut(self) -> list[Flowable]:
+        assert self.styles is not None and self.font is not None
+        style = ParagraphStyle("cut", parent=self.styles["Small"], alignment=TA_CENTER)
+        line = Paragraph(rich("－ " * 18 + "沿此线剪开" + " －" * 18, self.font), style)
+        return [Spacer(1, 4 * mm), line, Spacer(1, 4 * mm)]
+
+    def _padded(self, flowables: list[Flowable], height: float) -> list[Flowable]:
+        """The half at the top of its `height`, so the cut line falls in the same place on every sheet."""
+        used = sum(f.wrap(self.frame_width, self.frame_height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                   for f in flowables)
+        return flowables + ([Spacer(1, height - used)] if used < height else [])
+
+    def _one(self, r: DuesReceipt) -> list[Flowable]:
+        stub = self._half(r, "存根", "党支部留存", (f"记账凭证：{r.voucher_no or '—'}", "交纳人签名：＿＿＿＿＿＿",
+                                              f"打印日期：{chinese_date(r.printed_on)}"))
+        given = self._half(r, "收据", "交党员本人", (f"收款单位（盖章）：{r.center_name}{r.branch_name}",
+                                               chinese_date(r.paid_on)))
+        cut = self._cut()
+        # Each half takes half the page, less the cut line's share.
+        half = (self.frame_height - sum(f.wrap(self.frame_width, self.frame_height)[1] for f in cut)) / 2
+        return [*self._padded(stub, half), *cut, *given]
+
+    def build_story(self) -> list[Flowable]:
+        return self.one_per_page(self.records, self._one, "没有要打印的收据。")
+
+
+render_dues_receipts = records_renderer(
+    DuesReceiptReport, "党费收据, one payment a page (存根 above the cut line, 收据 below), as PDF bytes.")

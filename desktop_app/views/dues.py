@@ -149,7 +149,47 @@ class PaymentResult:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ReceiptLine:
+    month: date
+    due_fen: int
+    paid_fen: int
+
+
+@dataclass(frozen=True)
+class DuesReceipt:
+    """党费收据: one member's one payment (every month it covered), as the 存根 and the 收据 print it."""
+
+    number: str
+    center_name: str
+    branch_name: str
+    member_name: str
+    id_number: str  # masked unless the reader may see it whole
+    lines: tuple[ReceiptLine, ...]
+    paid_on: date
+    collected_by: str
+    voucher_no: str
+    printed_on: date
+
+    @property
+    def total_fen(self) -> int:
+        return sum(x.paid_fen for x in self.lines)
+
+    @property
+    def months(self) -> tuple[date, ...]:
+        return tuple(x.month for x in self.lines)
+
+    @property
+    def months_text(self) -> str:
+        return rules.months_label(self.months)
+
+    @property
+    def total_words(self) -> str:
+        return rules.receipt_amount_words(self.total_fen)
+
+
 __all__ = [
     "CURRENT", "EXEMPT", "FUTURE", "LATE_MARK", "NONE", "OWED", "PAID", "PARTIAL", "SHORT_MARK", "STATE_LABELS",
-    "UNPAID_MARKS", "ArrearsRow", "DuesBaseInfo", "DuesGrid", "GridRow", "MonthCell", "NoBaseRow", "PaymentResult",
+    "UNPAID_MARKS", "ArrearsRow", "DuesBaseInfo", "DuesGrid", "DuesReceipt", "GridRow", "MonthCell", "NoBaseRow", "PaymentResult",
+    "ReceiptLine",
 ]

@@ -12,7 +12,7 @@ The package is split along its seams; this module re-exports the public API so
     bases      members' dues bases
     grid       the yearly grid, the registry, arrears, last paid
     payments   recording and undoing payments (posting to the ledger)
-    printing   print_dues_registry
+    printing   print_dues_registry, the 党费收据 (dues_receipts, print_dues_receipt)
 """
 
 from desktop_app.services.dues.bases import bases, remove_base, set_base
@@ -33,7 +33,7 @@ from desktop_app.services.dues.payments import (
     record_payment,
     record_payments,
 )
-from desktop_app.services.dues.printing import print_dues_registry
+from desktop_app.services.dues.printing import dues_receipts, print_dues_receipt, print_dues_registry
 from desktop_app.services.dues.rates import (
     ensure_rate_rules,
     rate_rules,
@@ -47,7 +47,7 @@ from desktop_app.services.dues.rates import (
 __all__ = [
     "BaseTerms", "DuesCalculator", "PaymentInput", "arrears", "bases", "branch_grid", "cancel_payment", "due_for",
     "dues_last_paid", "dues_last_paid_map", "ensure_rate_rules", "member_year", "members_without_base",
-    "print_dues_registry",
+    "dues_receipts", "print_dues_receipt", "print_dues_registry",
     "rate_rules", "rate_rules_in", "record_payment", "record_payments", "registry_grids", "remove_base",
     "seed_rate_rules_in", "set_base", "set_rate_rules",
 ]
