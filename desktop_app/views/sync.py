@@ -186,6 +186,7 @@ class PackageCheck:
     rows: int = 0
     created_at: datetime | None = None
     refused: str = ""  # the reason, in Chinese; "" when it may be imported
+    already: bool = False  # imported before: taking it again changes nothing (as a single import's preview says)
 
 
 @dataclass(frozen=True)

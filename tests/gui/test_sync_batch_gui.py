@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from desktop_app.gui.sync import dialogs as sync_dialogs
 from desktop_app.gui.sync.dialogs import BatchConfirmDialog, BatchResultDialog, ImportPreviewDialog
@@ -46,3 +47,14 @@ def test_several_packages_take_one_confirmation_one_merge_and_one_result(qtbot, 
     assert "2 个已导入" in result.findChild(type(page.message)).text()
     assert "导入 2 个数据包" in page.message.text()
     assert page.imports.rowCount() == 2  # the page refreshed: both packages listed as taken
+
+    # Chosen again with a new one: the two taken before say so, as a single import's preview does.
+    third = sync.export_package(community.db, tmp_path / "第三次.dqsync").path
+    monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: [first, third, second])
+    page.import_button.click()
+    wait_ops()
+    wait_ops()
+    again = confirms.seen[-1]
+    listed = again.table.model()
+    assert [listed.index(r, 4).data() for r in range(3)] == ["以前导入过", "可以导入", "以前导入过"]
+    assert any("2 个以前导入过" in label.text() for label in again.findChildren(QLabel))

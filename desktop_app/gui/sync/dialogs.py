@@ -219,9 +219,12 @@ class BatchConfirmDialog(QDialog):
         super().__init__(parent)
         self.checks = list(checks)
         ok = [c for c in self.checks if not c.refused]
+        again = sum(c.already for c in ok)
         self.setWindowTitle("导入多个数据包")
         head = QLabel(
-            f"选择了 {len(self.checks)} 个数据包，其中 {len(ok)} 个可以导入，共 {sum(c.rows for c in ok):,} 条记录。"
+            f"选择了 {len(self.checks)} 个数据包，其中 {len(ok)} 个可以导入"
+            + (f"（{again} 个以前导入过，再次导入不改变任何数据）" if again else "")
+            + f"，共 {sum(c.rows for c in ok if not c.already):,} 条记录。"
             "它们将一起导入：导入前逐个核对签名和内容，某个不能导入时只跳过它，其余照常导入。"
         )
         head.setWordWrap(True)
@@ -230,7 +233,7 @@ class BatchConfirmDialog(QDialog):
             Column("社区", lambda c: c.org_name or "—"),
             Column("生成于", lambda c: local_time(c.created_at)),
             Column("记录", lambda c: f"{c.rows:,}" if not c.refused else "—", RIGHT),
-            Column("核对", lambda c: f"不能导入：{c.refused}" if c.refused else "可以导入",
+            Column("核对", lambda c: f"不能导入：{c.refused}" if c.refused else "以前导入过" if c.already else "可以导入",
                    color=lambda c: RED if c.refused else None, tooltip=lambda c: _long(c.refused)),
         ], self.checks)
         self.reasons = _reasons([(c.path, c.refused) for c in self.checks if c.refused])

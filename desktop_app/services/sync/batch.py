@@ -43,6 +43,7 @@ from desktop_app.domain.sync_rules import PackageRefused
 from desktop_app.services.sync.incoming import Reader, merge_package, open_verified, reader, sealed_elsewhere
 from desktop_app.store import dialect as store_dialect
 from desktop_app.store.db import Database
+from desktop_app.store.models_sync import SyncImport
 from desktop_app.store.migrate import SYNC_FORMAT
 from desktop_app.sync import decode, package
 from desktop_app.sync.merge import Progress, Stage
@@ -81,7 +82,9 @@ def check_packages(db: Database, paths: Iterable[Path], progress: Progress | Non
         except PackageRefused as exc:
             out.append(PackageCheck(path, refused=_reason(exc, path)))
             continue
-        out.append(PackageCheck(path, m.site.org_name, m.site.org_code, m.total_rows, m.created_at))
+        with db.session() as s:
+            already = s.get(SyncImport, m.package_id) is not None
+        out.append(PackageCheck(path, m.site.org_name, m.site.org_code, m.total_rows, m.created_at, already=already))
     return out
 
 
