@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -147,6 +148,22 @@ def _apply_status_flags(m: Member, status: str, on: date, destination: str) -> N
     # 转出 / 去世 leave the flags as they were: the record shows the member's last state.
 
 
+def _refuse_after_exit(s: Session, m: Member) -> None:
+    """出党, and a 去世 or 转出 kept in the 出党与处分 register, are undone there only: changing the status here
+    put an expelled member back as 正常 while the register still listed the 除名."""
+    from desktop_app.store.models_memberlife import PartyExit  # member life's models: not needed to show the roster
+
+    e = s.scalars(select(PartyExit).where(PartyExit.member_id == m.id, PartyExit.deleted.is_(False),
+                                          PartyExit.kind == m.status)
+                  .order_by(PartyExit.exit_date.desc()).limit(1)).first()
+    if e is not None:
+        by = " ".join(x for x in (e.decided_by, e.document_no) if x)
+        raise ValidationError("状态", f"{m.name}已于 {e.exit_date.isoformat()} {m.status}" + (f"（{by}）" if by else "")
+                              + "，是在“出党与处分”页登记的：登记有误请在该页撤销这条记录，名册里不能改状态")
+    if m.status in rules.EXIT_STATUSES:
+        raise ValidationError("状态", f"{m.name}已{m.status}，不再是党员：名册里不能改状态")
+
+
 @writes("members.write")
 def change_status(
     uow: UnitOfWork,
@@ -163,6 +180,7 @@ def change_status(
     flow.check_day(changed_on, "变更日期", today)
     s = uow.session
     m = _live_member(s, member_id)
+    _refuse_after_exit(s, m)
     destination, note = destination.strip(), note.strip()
     with _planned_lists().following(s, m, today):
         _apply_status_flags(m, status, changed_on, destination)
