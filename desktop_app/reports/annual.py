@@ -148,6 +148,8 @@ class AnnualFolderReport(ModelReport):
         return [Paragraph("目　录", self.styles["Title"]), Spacer(1, 6 * mm), toc, PageBreak()]
 
     def _table(self, columns, rows) -> list:
+        if not columns:
+            return []  # a chapter with no list: its summary says why
         if not rows:
             return [Paragraph("（本年无记录）", self.styles["Normal"])]
         widths = fitted_widths([c.width for c in columns], rows, self.frame_width,

@@ -114,7 +114,7 @@ class FolderSection:
     """One chapter of the year-end folder: a heading, a line of totals, the list behind a figure."""
 
     title: str
-    columns: tuple[FolderColumn, ...]
+    columns: tuple[FolderColumn, ...]  # none: the chapter has no list, its summary says why
     rows: tuple[tuple[str, ...], ...]
     summary: str = ""
 

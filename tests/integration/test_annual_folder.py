@@ -180,3 +180,19 @@ def test_a_street_s_folder_names_each_branch_with_its_community(empty_db):
     expected = ["梅园社区 · 第一网格党支部", "幸福里社区 · 第一网格党支部"]
     assert [r[1] for r in sections["三会一课：会议及出勤"].rows] == expected
     assert [r[0] for r in sections["党费收缴"].rows] == expected
+
+
+def test_a_year_whose_evaluation_is_not_held_yet_says_so_in_one_line(db, town, tmp_path):  # noqa: F811
+    # 民主评议 of 2026 is held in early 2027: the 2026 folder made in December listed every member 未评议.
+    from desktop_app.services import evaluations, roster
+
+    branch = roster.get(db, town["zhang"]).org_id
+    evaluations.save(db, branch, 2025, [evaluations.EvaluationEntry(town["zhang"], "合格")])
+    chapter = {s.title: s for s in overview.annual_folder(db, 2026, today=TODAY).sections}["民主评议党员"]
+    assert (chapter.rows, chapter.summary) == ((), "本年度民主评议尚未开展（通常在次年一季度进行）")
+    pages = [squash(p.extract_text()) for p in PdfReader(BytesIO(overview.print_annual_folder(db, 2026, today=TODAY))).pages]
+    page = next(p for p in pages if "民主评议党员本年度" in p)
+    assert "未评议" not in page and "本年无记录" not in page
+    # 2025's, held in early 2026, is in the 2025 folder
+    held = {s.title: s for s in overview.annual_folder(db, 2025, today=TODAY).sections}["民主评议党员"]
+    assert held.summary == "评议结果：优秀 0 人，合格 1 人，基本合格 0 人，不合格 0 人，未评议 2 人"

@@ -75,6 +75,10 @@ def _evaluations(db: Database, year: int) -> FolderSection:
     from desktop_app.services import evaluations
 
     sm = evaluations.summary(db, year)
+    if not any(r.grade for b in sm.branches for r in b.rows):
+        # Year N's 民主评议 is held early in N+1: a folder made before then has no grades, not a whole
+        # roster 未评议.
+        return FolderSection("民主评议党员", (), (), "本年度民主评议尚未开展（通常在次年一季度进行）")
     grades = list(sm.totals())
     rows = tuple((b.branch_name, *(str(b.counts().get(g, 0)) for g in grades)) for b in sm.branches)
     totals = sm.totals()
