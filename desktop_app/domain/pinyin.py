@@ -50,3 +50,16 @@ def keys(name: str) -> tuple[str, str]:
     if name[0] in _SURNAME_READINGS:
         syllables[0] = _SURNAME_READINGS[name[0]]
     return "".join(syllables), "".join(s[0] for s in syllables)
+
+
+def matches(term: str, name: str) -> bool:
+    """Whether a search term finds `name` in a list held in memory, as the database searches find it:
+    a part of the name, or in Latin letters a part of its pinyin or the start of its initials (zs for 张三)."""
+    term = term.strip()
+    if not term or term in (name or ""):
+        return True
+    if not (term.isascii() and term.isalpha()):
+        return False
+    full, initials = keys(name)
+    low = term.lower()
+    return low in full or initials.startswith(low)

@@ -7,6 +7,7 @@ from datetime import date
 from html import escape
 
 from desktop_app.domain import development as rules
+from desktop_app.domain import pinyin
 from desktop_app.gui.development.dialogs import WRITES, ApplicantDialog, StepDialog
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, date_text
@@ -73,7 +74,7 @@ class DevelopmentPage(RecordListPage):
     watches = changes(Change.DEVELOPMENT, Change.ORGS, Change.MEMBERS)
     writes = WRITES
     tables = (Table(COLUMNS, _color, stretch=1, details_width=330, empty="登记入党申请人：Ctrl+N。"),)
-    filters = (Search("搜索：姓名"), Choice("branch", all_label="全部党支部"),
+    filters = (Search("搜索：姓名、拼音首字母（zs）、手机号"), Choice("branch", all_label="全部党支部"),
                Choice("stage", _stages, "正在培养的"))
     actions = (
         Act("add", "登记入党申请人", "add_applicant", "Ctrl+N", name="add"),
@@ -87,9 +88,8 @@ class DevelopmentPage(RecordListPage):
 
     def load(self, db, f):
         rows = development.pipeline(db, f.branch, f.stage, today=self.today)
-        text = (f.text or "").strip()
-        if text:
-            rows = [r for r in rows if text in r.name]
+        for term in (f.text or "").split():  # each word: the name, its pinyin or initials, or part of the phone
+            rows = [r for r in rows if pinyin.matches(term, r.name) or (term.isdigit() and term in r.mobile)]
         branches = [(n.shown, n.id) for n in org_service.list_tree(db) if n.kind == "branch"]
         return Loaded(rows, branches=branches)
 
