@@ -21,6 +21,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.memberlife._common import Orgs, live_member, record_status, status_before, today_of
+from desktop_app.services.memberlife.floating import end_outings, reopen_outings
 from desktop_app.services.membership import exemptions_of
 from desktop_app.domain.membership import exemption_on
 from desktop_app.services.records import chunked, live, writes
@@ -92,6 +93,7 @@ def record_exit(uow: UnitOfWork, member_id: str, inp: rules.ExitInput, today: da
     from desktop_app.services.meetings import planned  # meetings reads member life: imported when used
 
     with planned.following(s, m, today):  # out of 应到 of the branch's planned meetings
+        end_outings(s, m, clean.exit_date)
         if clean.kind == member_rules.TRANSFERRED_OUT:
             s.add(Transfer(member_id=m.id, direction=member_rules.TRANSFER_OUT, transfer_date=clean.exit_date,
                            from_org=orgs.branch_name(m.org_id), to_org=clean.destination, note=clean.note,
@@ -126,6 +128,8 @@ def withdraw_exit(uow: UnitOfWork, exit_id: str) -> None:
                     Transfer.direction == member_rules.TRANSFER_OUT, Transfer.transfer_date == e.exit_date)):
                 t.deleted = True
         m.status = e.prior_status or status_before(s, m.id, e.status_change_id)
+        if m.status == member_rules.FLOATING:
+            reopen_outings(s, m, e.exit_date)
         e.deleted = True
 
 

@@ -74,6 +74,25 @@ def _refuse_second_outing(s, m: Member) -> None:
                                      "去向变了请先对那条登记办理“返回/离开”再登记新的流出")
 
 
+def end_outings(s, m: Member, on: date) -> None:
+    """Close the member's open 流出 on `on`: back as 正常 or gone (去世, 转出, 出党) by another page, they are
+    no longer 在外, and the register kept counting them."""
+    for r in s.scalars(select(FloatingRecord).where(
+            FloatingRecord.member_id == m.id, FloatingRecord.direction == rules.FLOW_OUT,
+            FloatingRecord.deleted.is_(False), FloatingRecord.end_date.is_(None))):
+        if on < r.start_date:
+            raise ValidationError("日期", f"早于{m.name}流出登记的外出日期 {r.start_date.isoformat()}：请核对日期")
+        r.end_date = on
+
+
+def reopen_outings(s, m: Member, on: date) -> None:
+    """An exit withdrawn: the 流出 it closed on its day are open again."""
+    for r in s.scalars(select(FloatingRecord).where(
+            FloatingRecord.member_id == m.id, FloatingRecord.direction == rules.FLOW_OUT,
+            FloatingRecord.deleted.is_(False), FloatingRecord.end_date == on)):
+        r.end_date = None
+
+
 @writes("members.write")
 def end_floating(uow: UnitOfWork, record_id: str, on: date | None, today: date | None = None) -> FloatingRow:
     """A 流出 member came back (正常 again from that day) or a 流入 member left."""

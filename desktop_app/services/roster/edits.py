@@ -183,6 +183,10 @@ def change_status(
     _refuse_after_exit(s, m)
     destination, note = destination.strip(), note.strip()
     with _planned_lists().following(s, m, today):
+        if status == rules.NORMAL or status in rules.GONE_STATUSES:
+            from desktop_app.services.memberlife.floating import end_outings  # member life: not needed to show the roster
+
+            end_outings(s, m, changed_on)
         _apply_status_flags(m, status, changed_on, destination)
         m.status = status
         _record_status(s, m, status, changed_on, destination, note)
