@@ -1,4 +1,4 @@
-"""The funding ledger and party dues: XLSX export, ledgers, vouchers and the dues registry."""
+"""The funding ledger and party dues: XLSX export, ledgers, vouchers, the dues registry and the dues receipt."""
 
 from __future__ import annotations
 
@@ -43,6 +43,53 @@ def report_dues(db, args, out: Path) -> str:
     return dues.print_dues_registry(db, args.year or date.today().year, out, args.branch)
 
 
+def month_list(text: str) -> list:
+    """`--months`: 2024-01,2024-03 or a range 2024-01:2024-03 (2024年1月 and 2024-1 are read too)."""
+    import re
+    from datetime import date
+
+    from desktop_app.domain.dues import month_range
+
+    def one(part: str) -> date:
+        m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?", part.strip())
+        if m is None or not 1 <= int(m.group(2)) <= 12:
+            raise CliError(f"--months：“{part.strip()}”不是月份，请写成 2024-01")
+        return date(int(m.group(1)), int(m.group(2)), 1)
+
+    months: list[date] = []
+    for part in (text or "").replace("，", ",").split(","):
+        if not part.strip():
+            continue
+        if ":" in part:
+            first, last = (one(x) for x in part.split(":", 1))
+            if last < first:
+                raise CliError(f"--months：{part.strip()} 的结束月份早于开始月份")
+            months += month_range(first, last)
+        else:
+            months.append(one(part))
+    if not months:
+        raise CliError("--months：请写要打印收据的月份，如 2024-01:2024-03")
+    return months
+
+
+def cmd_dues_receipt(args: argparse.Namespace) -> int:
+    from desktop_app.domain.money import format_yuan
+    from desktop_app.services import dues
+    from desktop_app.services.memberlife.life import find_member
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise CliError(f"输出文件应以 .pdf 结尾：{out}")
+    months = month_list(args.months)
+    db = open_db(args)
+    member_id, name = find_member(db, args.member)
+    receipts = dues.dues_receipts(db, member_id=member_id, months=months)
+    dues.print_dues_receipt(db, out=out, member_id=member_id, months=months)
+    print(f"已生成 {out}：{name} 党费收据 {len(receipts)} 张（"
+          + "；".join(f"{r.number} {r.months_text} {format_yuan(r.total_fen)} 元" for r in receipts) + "）")
+    return EXIT_OK
+
+
 def cmd_rebuild_balances(args: argparse.Namespace) -> int:
     from desktop_app.services import ledger
 
@@ -52,7 +99,15 @@ def cmd_rebuild_balances(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub, with_db) -> None:
-    """`dangqun ledger ...`: upkeep of the books."""
+    """`dangqun ledger ...`: upkeep of the books; `dangqun dues receipt`: a member's 党费收据."""
     lp = sub.add_parser("ledger", help="经费台账：维护").add_subparsers(dest="ledger_cmd", required=True)
     rb = with_db(lp.add_parser("rebuild-balances", help="按账目重建各已结账月份的月度余额（年度汇总据此计算）"))
     rb.set_defaults(func=cmd_rebuild_balances)
+
+    dp = sub.add_parser("dues", help="党费：打印党费收据").add_subparsers(dest="dues_cmd", required=True)
+    rc = with_db(dp.add_parser("receipt", help="打印党员某次交纳的党费收据（存根和收据两联，一次交纳一张）"))
+    rc.add_argument("--member", required=True, help="党员姓名或公民身份号码")
+    rc.add_argument("--months", required=True,
+                    help="交纳的月份，如 2024-03 或 2024-01:2024-03；所在那次交纳的各月份印在同一张收据上")
+    rc.add_argument("--out", required=True, help="输出 PDF 文件")
+    rc.set_defaults(func=cmd_dues_receipt)

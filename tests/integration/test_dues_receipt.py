@@ -126,3 +126,27 @@ def test_the_pdf_has_stub_and_receipt(db, paid, shipped_font, tmp_path):  # noqa
         assert text in first, text
     assert first.count(r.number) == 2  # the same number on both halves
     assert "2024年4月" not in first.split("交纳月份")[1]
+
+
+def test_every_member_of_an_entry_gets_a_receipt(db, paid):
+    got = dues.dues_receipts(db, entry_id=paid["quarter"].entry_id)
+    assert sorted((r.member_name, r.total_fen) for r in got) == [("张建国", 13500), ("李秀英", 1000)]
+
+
+@pytest.mark.sqlite_only  # the command opens the database file
+def test_the_command_line(db, paid, tmp_path, capsys):
+    from desktop_app.cli import main
+
+    path = str(tmp_path / "test.db")
+    pdf = tmp_path / "收据.pdf"
+    assert main(["dues", "receipt", "--db", path, "--member", "张建国", "--months", "2024-02:2024-04",
+                 "--out", str(pdf)]) == 0
+    out = capsys.readouterr().out
+    assert "党费收据 2 张" in out and "2024年1-3月 135.00 元" in out and "2024年4月 45.00 元" in out
+    assert len(PdfReader(BytesIO(pdf.read_bytes())).pages) == 2
+    assert main(["dues", "receipt", "--db", path, "--member", "张建国", "--months", "2024-05",
+                 "--out", str(pdf)]) == 2
+    assert "2024年5月没有交纳记录" in capsys.readouterr().err
+    assert main(["dues", "receipt", "--db", path, "--member", "张建国", "--months", "2024-13",
+                 "--out", str(pdf)]) == 2
+    assert "--months" in capsys.readouterr().err

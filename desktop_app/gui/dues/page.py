@@ -114,6 +114,8 @@ class DuesPage(Page):
         self.act_base = action("dues-base", "党费基数", self.edit_base, tip="登记或调整选中党员的收入基数和类别")
         tb.addSeparator()
         self.act_print = action("print", "打印登记表", self.print_registry)
+        self.act_receipt = action("print", "打印收据", self.print_receipts,
+                                  tip="选中已交纳的月份，打印该次交纳的党费收据（存根和收据两联）")
         self.write_tips = {a: a.toolTip() for a in (self.act_pay, self.act_cancel, self.act_base)}
 
         self.grid_model = DuesGridModel(self)
@@ -152,6 +154,9 @@ class DuesPage(Page):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setVisible(False)
+        # After 登记交纳 the message offers the payment's receipts as a link: no box to click away first.
+        self.last_entry_id: str | None = None
+        self.message.linkActivated.connect(lambda _link: self.print_last_receipts())
         street = [QLabel("社区"), self.community] if self.street else []
         top = fill(QHBoxLayout(), heading("党费"), 1, *street, QLabel("党支部"), self.branch, self.year)
         column(self, top, self.message, (self.tabs, 1))
@@ -273,6 +278,7 @@ class DuesPage(Page):
         self.act_cancel.setEnabled(len(cells) == 1 and cells[0][1].state in (PAID, PARTIAL))
         self.act_base.setEnabled(self.selected_row() is not None)
         self.act_print.setEnabled(self.grid_model.rowCount() > 0)
+        self.act_receipt.setEnabled(bool(self.receipt_record_ids()))
         community = self.reading_community()
         for act, tip in self.write_tips.items():
             if community:  # a street's write would never reach the community's own books
@@ -325,9 +331,10 @@ class DuesPage(Page):
             return
         self.collected_by = dlg.values()[1]
         result: PaymentResult = dlg.saved
+        self.last_entry_id = result.entry_id
         self.show_message(
             f"已登记 {len(members)} 人 {result.records} 个月，共 {format_yuan(result.total_fen)} 元，"
-            f"已记入党费账户（凭证 {result.voucher_no}）。",
+            f"已记入党费账户（凭证 {result.voucher_no}）。<a href=\"receipt\">打印收据</a>",
             result.warnings,
         )
 
@@ -387,3 +394,30 @@ class DuesPage(Page):
 
         forms.save_file(self, "保存党费收缴登记表", f"{name}{g.year}年党费收缴登记表.pdf", render,
                         lambda path, _r: f"已保存登记表到\n{path}", "正在生成登记表…")
+
+    def receipt_record_ids(self) -> list[str]:
+        """The dues records of the selected paid months (each brings its whole payment onto the receipt)."""
+        return [c.record_id for _row, c in self.selected_cells() if c.state in (PAID, PARTIAL) and c.record_id]
+
+    def print_receipts(self) -> None:
+        ids = self.receipt_record_ids()
+        if not ids:
+            common.inform(self, "打印收据", "请先选中已交纳的月份。")
+            return
+        names = list(dict.fromkeys(row.name for row, c in self.selected_cells() if c.record_id in ids))
+        self._save_receipts(f"{names[0] if len(names) == 1 else f'{names[0]}等{len(names)}人'}党费收据.pdf",
+                            record_ids=ids)
+
+    def print_last_receipts(self) -> None:
+        """The receipts of the payment 登记交纳 has just recorded (every member on it)."""
+        if self.last_entry_id is not None:
+            self._save_receipts("党费收据.pdf", entry_id=self.last_entry_id)
+
+    def _save_receipts(self, name: str, record_ids: list[str] | None = None, entry_id: str | None = None) -> None:
+        db = self.ctx.db
+
+        def render(path, _job):
+            return dues.print_dues_receipt(db, record_ids or (), path, entry_id=entry_id)
+
+        forms.save_file(self, "保存党费收据", name, render, lambda path, _r: f"已保存党费收据到\n{path}",
+                        "正在生成收据…")

@@ -56,9 +56,11 @@ def dues_receipts(
     *,
     member_id: str | None = None,
     months: Sequence[date] = (),
+    entry_id: str | None = None,
     printed_on: date | None = None,
 ) -> list[DuesReceipt]:
-    """The 党费收据 of the payments that paid these dues records (or `member_id`'s `months`).
+    """The 党费收据 of the payments that paid these dues records (or `member_id`'s `months`, or every member's
+    payment on the 党费收缴 entry `entry_id`: what 登记交纳 has just recorded).
 
     A receipt is one member's whole payment: a month picked from a payment for a quarter brings the other two
     with it, and months of different payments make one receipt each (in the order they were paid).
@@ -67,7 +69,7 @@ def dues_receipts(
     reveal = auth.can(db, "members.reveal")
     printed_on = printed_on or date.today()
     with db.session() as s:
-        picked = _picked_records(s, record_ids, member_id, months)
+        picked = _picked_records(s, record_ids, member_id, months, entry_id)
         payments = list(dict.fromkeys((r.member_id, r.ledger_entry_id, r.paid_on) for r in picked))
         if not payments:
             raise ValidationError("交纳月份", "请选中已交纳的月份")
@@ -78,11 +80,13 @@ def dues_receipts(
 
 
 def _picked_records(
-    s: Session, record_ids: Sequence[str], member_id: str | None, months: Sequence[date]
+    s: Session, record_ids: Sequence[str], member_id: str | None, months: Sequence[date], entry_id: str | None
 ) -> list[DuesRecord]:
     live = (DuesRecord.deleted.is_(False), DuesRecord.paid_fen > 0)
     if record_ids:
         return list(s.scalars(select(DuesRecord).where(DuesRecord.id.in_(list(record_ids)), *live)))
+    if entry_id is not None:
+        return list(s.scalars(select(DuesRecord).where(DuesRecord.ledger_entry_id == entry_id, *live)))
     if member_id is None or not months:
         raise ValidationError("交纳月份", "请指定要打印收据的交纳记录，或党员和月份")
     m = live_member(s, member_id)
@@ -135,12 +139,14 @@ def print_dues_receipt(
     *,
     member_id: str | None = None,
     months: Sequence[date] = (),
+    entry_id: str | None = None,
     printed_on: date | None = None,
     font_path: str | None = None,
 ) -> bytes:
-    """党费收据 (存根 and 收据 on one A4 sheet each) of the payments of `record_ids` or of `member_id`'s `months`;
-    PDF bytes, also written to `out` when given."""
+    """党费收据 (存根 and 收据 on one A4 sheet each) of the payments of `record_ids`, of `member_id`'s `months` or
+    on the entry `entry_id` (see dues_receipts); PDF bytes, also written to `out` when given."""
     from desktop_app.reports.dues import render_dues_receipts
 
-    receipts = dues_receipts(db, record_ids, member_id=member_id, months=months, printed_on=printed_on)
+    receipts = dues_receipts(db, record_ids, member_id=member_id, months=months, entry_id=entry_id,
+                             printed_on=printed_on)
     return render_dues_receipts(receipts, out, printed_on, font_path=font_path)
