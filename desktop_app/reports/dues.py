@@ -166,7 +166,7 @@ class DuesReceiptReport(RecordsReport):
             ], pair),
             Spacer(1, 3 * mm),
             # The closing words spread across the line, the last at the right edge.
-            Table([[*(self.para(x) for x in closing[:-1]), self._right(closing[-1])]], colWidths=[w / len(closing)] * len(closing),
+            Table([[*(self.para(x) for x in closing[:-1]), self._right(closing[-1])]], colWidths=[w * 0.7 / (len(closing) - 1)] * (len(closing) - 1) + [w * 0.3],
                   style=[("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]),
         ]
 
