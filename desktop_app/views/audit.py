@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from desktop_app.domain.access import ROLE_LABELS
 from desktop_app.domain.assessment import LEVEL_LABELS as INDICATOR_LEVEL_LABELS
+from desktop_app.domain.clock import local_text
 from desktop_app.domain.ledger import DUES_KIND
 from desktop_app.domain.meetings import MEETING_STATUS_LABELS
 from desktop_app.domain.members import FIELD_LABELS as MEMBER_FIELD_LABELS
@@ -143,6 +144,14 @@ FIELD_LABELS.update({
     "wisher_name": "心愿人",
 })
 
+# What an import or an export records about itself (counts, the batch, the file's key) beside the columns.
+FIELD_LABELS.update({
+    "added": "新增（名）", "updated": "更新（名）", "branches_created": "新建党支部（个）", "batch": "批次",
+    "added_at": "导入时间", "applicants": "导入人数", "residents": "居民（人）", "households": "新建住户（户）",
+    "entries": "账目（笔）", "months_closed": "结账月数", "meetings": "会议（次）", "fingerprint": "密钥指纹",
+    "mapping": "列映射", "signature": "表头特征",
+})
+
 # Bookkeeping the trail leaves out (store.audit.SKIP_COLUMNS) but a sync conflict shows side by side.
 FIELD_LABELS.update({
     "created_at": "创建时间", "updated_at": "修改时间", "updated_by_site": "修改单位", "version": "版本",
@@ -178,12 +187,17 @@ VALUE_LABELS: dict[tuple[str, str], dict[str, str]] = {
 
 def shown_field(table: str, column: str, value: object) -> tuple[str, object]:
     """A field's label and value as people read them: the trail keeps money in fen, as the tables do;
-    the screens show it in 元 with two decimals, like every other amount in the program, and a code
-    as its word."""
+    the screens show it in 元 with two decimals, like every other amount in the program, a code
+    as its word and an import's instant in local time."""
     label = field_label(table, column)
     words = VALUE_LABELS.get((table, column))
     if words is not None and isinstance(value, str):
         return label, words.get(value, value)
+    if column == "added_at" and isinstance(value, str):  # an import's instant, kept in UTC like every stamp
+        try:
+            return label, local_text(datetime.fromisoformat(value), "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return label, value
     if not column.endswith("_fen"):
         return label, value
     money = isinstance(value, int) and not isinstance(value, bool)
