@@ -79,6 +79,9 @@ def decide(
         return Decision.INSERT
     if incoming == local:
         return Decision.UNCHANGED
+    if base_local is not None and incoming == base_here and local == base_local:
+        # The twin pair we agreed on (same content, two stamps), sent again: nothing is older, nothing moves.
+        return Decision.UNCHANGED
     if base_there is not None and incoming == base_there:
         # The sender still holds exactly what it got from us; we moved on since.
         return Decision.OLDER

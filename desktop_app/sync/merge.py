@@ -198,7 +198,8 @@ def _plan_table(s: Session, peer: str, inc: IncomingTable, storage: bool, keep_b
             plan.was.append(local[rid])
             plan.states.append((rid, incoming, False, None))
         elif d is Decision.UNCHANGED:
-            if base_here != incoming or base_local is not None:
+            twins = base_local is not None and incoming != local[rid]  # the agreed pair: it stays as it is
+            if not twins and (base_here != incoming or base_local is not None):
                 plan.states.append((rid, incoming, False, None))
     if maybe:
         # Two stamps, one content (rows both ends seeded with the same fixed ids, or

@@ -552,6 +552,15 @@ def test_rows_both_communities_seeded_alike_are_one_row_not_a_conflict(synced, m
     assert sync.conflicts(synced.street) == [] and sync.conflicts(synced.c1) == []
 
 
+def test_the_rows_seeded_alike_are_unchanged_in_every_later_package_not_older(synced):
+    # community 2 brought the seeded rates second: the street keeps community 1's stamps and the twin pair
+    for dry_run in (True, False, False):  # and taking the package leaves the pair as it was
+        _, r = synced.up(synced.c2, dry_run=dry_run)
+        rates = next(t for t in r.tables if t.table == "dues_rate_rule")
+        assert rates.older == 0 and rates.unchanged > 0 and rates.updated == rates.conflicts == 0, rates
+    assert sync.conflicts(synced.street) == []
+
+
 def test_who_may_do_what(world, tmp_path):
     with pytest.raises(Conflict, match="下发"):
         sync.export_package(world.street, tmp_path)

@@ -62,6 +62,8 @@ def test_a_pair_of_twin_stamps_counts_as_agreed():
     assert decide(Stamp(2, A), Stamp(2, B), base_here=here, base_local=mine) is Decision.CONFLICT
     # and the sender's older state stays older
     assert decide(Stamp(1, A), Stamp(2, B), base_here=here, base_local=mine) is Decision.OLDER
+    # the pair itself sent again (a second community's seeded 党费 rates, every package) is unchanged, not older
+    assert decide(here, mine, base_here=here, base_local=mine) is Decision.UNCHANGED
 
 
 def test_a_decision_follows_both_versions():
