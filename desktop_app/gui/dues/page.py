@@ -114,7 +114,7 @@ class DuesPage(Page):
         self.act_base = action("dues-base", "党费基数", self.edit_base, tip="登记或调整选中党员的收入基数和类别")
         tb.addSeparator()
         self.act_print = action("print", "打印登记表", self.print_registry)
-        self.act_receipt = action("print", "打印收据", self.print_receipts,
+        self.act_receipt = action("voucher", "打印收据", self.print_receipts,
                                   tip="选中已交纳的月份，打印该次交纳的党费收据（存根和收据两联）")
         self.write_tips = {a: a.toolTip() for a in (self.act_pay, self.act_cancel, self.act_base)}
 
