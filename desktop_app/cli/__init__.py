@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="导入数据").add_subparsers(dest="what", required=True)
     im = with_db(imp.add_parser("members", help="从 CSV/XLSX 导入党员"))
-    im.add_argument("file", help="党员信息文件（.csv 或 .xlsx）")
+    im.add_argument("file", help="党员信息文件（.xlsx、.xls、.ods 或 .csv）")
     im.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
     im.add_argument("--skip-invalid", action="store_true", help="跳过有误的行，只导入正确的行")
     im.add_argument("--update-existing", action="store_true", help="按身份证号更新已有党员")
