@@ -28,4 +28,7 @@ def report_roster(db, args, out: Path) -> str:
     from desktop_app.services import roster
 
     printed = roster.print_roster(db, out, include_all=args.all)
+    gone = printed.gone_count
+    if gone:
+        return f"{printed.member_count - gone} 名党员和已离开的 {gone} 名，{len(printed.groups)} 个党组织"
     return f"{printed.member_count} 名党员，{len(printed.groups)} 个党组织"

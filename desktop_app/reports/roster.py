@@ -8,6 +8,7 @@ masked here, so a caller cannot forget to; only `full_ids=True` prints them whol
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -16,6 +17,7 @@ from pathlib import Path
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
 from desktop_app.domain.idcard import mask, mask_phone
+from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.reports.base import (
     A4_LANDSCAPE,
     CELL_LEADING,
@@ -48,7 +50,7 @@ CELLS: tuple[tuple[Column, Callable[[RosterLine], str]], ...] = (
     (Column("转正日期", 56, "CENTER"), lambda line: iso_date(line.confirmed_date)),
     (Column("公民身份号码", 104, "CENTER"), lambda line: line.id_number),
     (Column("手机号码", 68, "CENTER"), lambda line: line.mobile),
-    (Column("党籍状态", 46, "CENTER"), lambda line: line.party_status),
+    (Column("党籍状态", 46, "CENTER"), lambda line: line.status if line.status in GONE_STATUSES else line.party_status),
     (Column("备注（工作岗位）", 117), _remark),
 )
 COLUMNS: tuple[Column, ...] = (Column("序号", 30, "CENTER"), *(column for column, _ in CELLS))
@@ -79,12 +81,19 @@ class RosterReport(ReportRenderer):
         self.full_ids = full_ids
 
     def summary(self) -> str:
-        lines = [line for _, members in self.groups for line in members]
+        every = [line for _, members in self.groups for line in members]
+        # Those gone (转出, 去世, 出党) are listed in a print of everyone but are no longer 党员 here.
+        lines = [line for line in every if line.status not in GONE_STATUSES]
         full = sum(1 for line in lines if line.category == FULL_MEMBER)
         probationary = sum(1 for line in lines if line.category == PROBATIONARY)
         text = f"共 {len(self.groups)} 个党支部，党员 {len(lines)} 名（正式党员 {full} 名，预备党员 {probationary} 名"
         other = len(lines) - full - probationary
-        return text + (f"，其他 {other} 名）" if other else "）")
+        text += f"，其他 {other} 名）" if other else "）"
+        gone = Counter(line.status for line in every if line.status in GONE_STATUSES)
+        if gone:
+            text += f"；另列已离开的 {sum(gone.values())} 名（" + "、".join(
+                f"{status} {gone[status]} 名" for status in GONE_STATUSES if gone[status]) + "）"
+        return text
 
     def build_story(self) -> list[Flowable]:
         assert self.styles is not None and self.font is not None

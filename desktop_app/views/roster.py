@@ -258,6 +258,7 @@ class RosterLine:
     party_status: str = "正常"  # 党籍状态
     job: str = ""  # 工作岗位
     notes: str = ""
+    status: str = "正常"  # on the roster or gone (转出, 去世, 出党): a print of everyone says which
 
 
 @dataclass(frozen=True)
@@ -270,3 +271,8 @@ class RosterPrint:
     @property
     def member_count(self) -> int:
         return sum(len(lines) for _, lines in self.groups)
+
+    @property
+    def gone_count(self) -> int:
+        """Of those printed, how many are no longer on the roster (转出, 去世, 出党)."""
+        return sum(1 for _, lines in self.groups for line in lines if line.status in rules.GONE_STATUSES)

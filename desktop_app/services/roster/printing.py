@@ -28,7 +28,7 @@ NO_ORG = "未分配党组织"
 _LINE_COLUMNS = (
     Member.org_id, Member.name, Member.gender, Member.ethnicity, Member.birth_date, Member.education,
     Member.category, Member.joined_date, Member.confirmed_date, Member.id_number, Member.mobile,
-    Member.party_status, Member.job, Member.notes,
+    Member.party_status, Member.job, Member.notes, Member.status,
 )
 
 
