@@ -28,7 +28,7 @@ from desktop_app.gui.widgets.items import add_item, value_of
 from desktop_app.gui.widgets.layouts import column, details_label, fill, panel, splitter, wrapped
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.domain.idcard import mask_phone
-from desktop_app.gui.widgets.table import ALERT, RIGHT, Column, ColumnModel, centered, table_view
+from desktop_app.gui.widgets.table import ALERT, RIGHT, Column, ColumnModel, centered, stretch_floor, table_view
 from desktop_app.gui.memberlife.topics import open_topics
 from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
@@ -74,6 +74,9 @@ def _quorum_text(row: ms.MeetingRow) -> str:
     if row.status != rules.HELD:
         return f"需 {q.needed} 人" if q.base else ""
     return "未登记支委" if q.met is None else ("达到" if q.met else "未达到")
+
+
+TOPIC = 3  # the 会议主题 column of MeetingsModel
 
 
 class MeetingsModel(ColumnModel):
@@ -232,7 +235,10 @@ class MeetingsPage(Page):
         self.view = table_view(self.model, fit=False)  # several selected: their sign-in sheets print at once
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(TOPIC, QHeaderView.ResizeMode.Stretch)
+        # at 150% scale the columns sized to their contents left the topic 55 pixels ("讨论…"): it keeps
+        # room for a usual topic and the table scrolls sideways instead
+        stretch_floor(self.view, TOPIC, self.view.fontMetrics().horizontalAdvance("学习12月理论学习资料") + 12)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.view.doubleClicked.connect(lambda _i: self.record_attendance())

@@ -381,7 +381,13 @@ def fit_columns(view: QTableView, columns: Sequence[Column], stretch: int | None
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     remember_columns(view, [c.title for c in columns], stretch)  # the widths the worker dragged last time
     if stretch is not None:
-        _StretchFloor(view, stretch, columns[stretch].width)
+        stretch_floor(view, stretch, columns[stretch].width)
+
+
+def stretch_floor(view: QTableView, column: int, floor: int) -> None:
+    """`column` stretches into the room left but keeps at least `floor` pixels (the table scrolls instead):
+    for a page that sizes its other columns itself (to their contents) rather than through fit_columns."""
+    _StretchFloor(view, column, floor)
 
 
 class _StretchFloor(QObject):
