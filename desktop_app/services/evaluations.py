@@ -12,7 +12,7 @@ from desktop_app.domain import meetings as rules
 from desktop_app.domain import members as member_rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.services import auth
+from desktop_app.services import auth, orgtree
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.services.records import live
 from desktop_app.services.site import center_name
@@ -166,7 +166,8 @@ def summary(db: Database, year: int, org_id: str | None = None) -> EvaluationSum
                 walk(o[0], here)
 
         walk(None, org_id is None)
-        out = tuple(BranchEvaluation(b[3], tuple(_grid(s, b[0], year))) for b in branches)
+        names = orgtree.shown_names(s)  # a street's communities each have a 第一网格党支部
+        out = tuple(BranchEvaluation(names.get(b[0], b[3]), tuple(_grid(s, b[0], year))) for b in branches)
         return EvaluationSummary(center, year, out)
 
 
