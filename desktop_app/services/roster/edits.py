@@ -212,7 +212,12 @@ def transfer(
     flow.check_day(transfer_date, "转接日期", today)
     s = uow.session
     m = _live_member(s, member_id)
+    if m.status in rules.EXIT_STATUSES or m.status == rules.DECEASED:
+        raise ValidationError("转接方向", f"{m.name}已{m.status}，不能办理组织关系转接")
     with _planned_lists().following(s, m, today):
+        from desktop_app.services.memberlife.floating import end_outings  # member life: not needed to show the roster
+
+        end_outings(s, m, transfer_date)  # 转出 or back in: no longer 在外 either way
         current = s.get(Organization, m.org_id) if m.org_id else None
         from_org, to_org, note = from_org.strip(), to_org.strip(), note.strip()
         if direction == rules.TRANSFER_OUT:
