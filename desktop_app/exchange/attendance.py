@@ -1,8 +1,8 @@
-"""The attendance CSV file: 会议编号, 姓名 or 公民身份号码, 出勤情况, 请假原因, 单位.
+"""The attendance file (CSV, .xlsx, .xls or .ods): 会议编号, 姓名 or 公民身份号码, 出勤情况, 请假原因, 单位.
 
 Entering a signed sheet back: one row per person. `parse` reads a file as
-Excel or WPS save it (UTF-8 with BOM or GBK, a title line above the header,
-column names as people write them) into cleaned lines plus the problems a row
+Excel or WPS save it (a workbook, or a CSV in UTF-8 with BOM or GBK; a title
+line above the header, column names as people write them) into cleaned lines plus the problems a row
 shows on its own (a bad status, a wrong check digit). Whether a meeting or a
 person exists is for services.meetings.attendance_import to decide.
 """
@@ -13,14 +13,16 @@ import csv
 import io
 import re
 import unicodedata
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from desktop_app.domain import idcard
 from desktop_app.domain import meetings as rules
 from desktop_app.domain import text as text_rules
 from desktop_app.domain.errors import DomainError, ValidationError
-from desktop_app.exchange import safety
-from desktop_app.exchange.cells import guard_csv, unguard_csv
+from desktop_app.exchange import sheets
+from desktop_app.exchange.cells import guard_csv
 from desktop_app.files import write_atomically
 from desktop_app.views.meetings import AttendanceFile, AttendanceLine, MeetingDetail, RowError
 
@@ -49,45 +51,61 @@ def _key(text: str) -> str:
     return re.sub(r"[\s*:：]", "", s)
 
 
-def read_rows(path: str | Path) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
-    """Column -> index for the columns we know, and (row number, cells) of the data rows."""
-    path = Path(path)
-    if not path.is_file():
-        raise DomainError(f"{path.name}：文件不存在")
-    if path.suffix.lower() not in (".csv", ".txt"):
-        raise DomainError(f"{path.name}：出勤导入只接受 CSV 文件（在 Excel/WPS 中另存为 CSV）")
-    try:
-        safety.check_file_size(path)
-        raw = path.read_bytes()
-    except PermissionError:
-        raise DomainError(f"{path.name}：文件被占用或没有读取权限，请关闭 Excel/WPS 后重试") from None
-    text = safety.decode_text(path.name, raw)
-    if "\x00" in text:
-        raise DomainError(f"{path.name}：不是文本格式的 CSV 文件")
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delimiter = "\t" if "\t" in first and "," not in first else ","
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise DomainError(f"{path.name}：CSV 格式有误（{exc}）") from None
-    for i, rec in enumerate(records[:5]):  # a title line above the header is common
-        found = {_ALIASES.get(_key(c)): j for j, c in reversed(list(enumerate(rec))) if _ALIASES.get(_key(c))}
+def _header_at(records: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    """Where the header is (a title line or a note above it is common) and column -> index."""
+    for i, rec in enumerate(records[:sheets.HEADER_SEARCH_ROWS]):
+        cells = ["" if c is None else str(c) for c in rec]
+        found = {_ALIASES.get(_key(c)): j for j, c in reversed(list(enumerate(cells))) if _ALIASES.get(_key(c))}
         if "会议编号" in found and "出勤情况" in found and ("姓名" in found or "公民身份号码" in found):
-            rows = [(i + 2 + k, r) for k, r in enumerate(records[i + 1:]) if any(c.strip() for c in r)]
-            return found, rows
-    if not any(any(c.strip() for c in r) for r in records):
-        raise DomainError(f"{path.name}：文件是空的")
+            return i, found
+    return None
+
+
+def read_rows(path: str | Path) -> tuple[dict[str, int], list[tuple[int, list[Any]]]]:
+    """Column -> index for the columns we know, and (row number, cells) of the data rows.
+
+    A CSV, .xlsx, .xls or .ods, through sheets.read_records (its size and shape checks refuse a
+    hostile workbook before anything is read into rows); in a workbook, the first sheet with the
+    header (a 填写说明 sheet may come first). Row numbers are the spreadsheet's.
+    """
+    found = sheets.read_records(path, pick=lambda records: _header_at(records) is not None)
+    records = found.records
+    if (at := _header_at(records)) is not None:
+        i, columns = at
+        rows = [(i + 2 + k, r) for k, r in enumerate(records[i + 1:]) if any(_text(c).strip() for c in r)]
+        return columns, rows
+    if not any(any(_text(c).strip() for c in r) for r in records):
+        raise DomainError(f"{found.name}：文件是空的")
     raise DomainError(
-        f"{path.name}：找不到表头。需要“会议编号”“出勤情况”两列和“姓名”或“公民身份号码”列，"
+        f"{found.name}：找不到表头。需要“会议编号”“出勤情况”两列和“姓名”或“公民身份号码”列，"
         f"可用列：{'、'.join(COLUMNS)}"
     )
 
 
-def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
-    j = columns.get(name)
-    if j is None or j >= len(cells):
+def _text(value: Any) -> str:
+    """A cell as text: a workbook's whole number without ".0", a date as 2025-05-08."""
+    if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", unguard_csv(cells[j])).strip()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value)
+
+
+def _lost_digits(value: Any) -> bool:
+    """An ID number Excel kept as a number: past 15 digits its tail is gone for good."""
+    return isinstance(value, float) and abs(value) >= 1e15
+
+
+def _raw(cells: list[Any], columns: dict[str, int], name: str) -> Any:
+    j = columns.get(name)
+    return None if j is None or j >= len(cells) else cells[j]
+
+
+def _cell(cells: list[Any], columns: dict[str, int], name: str) -> str:
+    # A CSV's formula guard is already off (sheets.read_records takes it off).
+    text = unicodedata.normalize("NFKC", _text(_raw(cells, columns, name))).strip()
     if m := re.fullmatch(r'="(.*)"', text):  # ="3201..." keeps a number as text in Excel
         text = m[1].strip()
     if re.fullmatch(r"'+[\dXx ]*", text):  # '3201... keeps a number as text in Excel
@@ -127,7 +145,9 @@ def parse(path: str | Path) -> AttendanceFile:
         if len(reason) > 100:
             fail("请假原因", reason[:20] + "…", "不能超过 100 个字")
         id_number = ""
-        if id_raw:
+        if _lost_digits(_raw(cells, columns, "公民身份号码")):
+            fail("公民身份号码", id_raw, "被 Excel 存成了数字，后几位已丢失，无法恢复。请把该列设为“文本”后重新填写号码")
+        elif id_raw:
             try:
                 id_number = idcard.parse(id_raw).number
             except ValueError as exc:

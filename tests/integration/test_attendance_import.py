@@ -141,7 +141,7 @@ def test_unreadable_files_say_why(setup, tmp_path):
     db = setup[0]
     with pytest.raises(DomainError, match="找不到表头"):
         imp.import_file(db, write(tmp_path, "姓名,电话\n王芳,1\n"), today=TODAY)
-    with pytest.raises(DomainError, match="只接受 CSV"):
+    with pytest.raises(DomainError, match="a.xlsx：不是有效的 Excel"):
         imp.import_file(db, write(tmp_path, "x", name="a.xlsx"), today=TODAY)
     with pytest.raises(DomainError, match="不存在"):
         imp.import_file(db, tmp_path / "missing.csv", today=TODAY)
