@@ -381,7 +381,7 @@ class RecordListPage(Page):
             self.detail = None
             self._update_actions()
         if row is None:
-            panel.details.setText(self.table_of(panel).empty)
+            panel.details.setText(self.empty_text(panel))
             return
         if not self._fetches():
             panel.details.setText(self.detail_html(row))
@@ -393,6 +393,20 @@ class RecordListPage(Page):
             return
         db, fetch, row_id = self.ctx.db, self.fetch_detail, getattr(row, "id", None)
         run_op(self, lambda job: fetch(db, row), lambda detail: self._show_detail(panel, row_id, detail))
+
+    def narrowed(self) -> bool:
+        """Whether the filter row leaves rows out: a search typed, or a combo off its first entry."""
+        return any(w.text().strip() if isinstance(w, QLineEdit) else w.currentIndex() > 0
+                   for w in self.filter_boxes.values())
+
+    def empty_text(self, panel: ListPanel) -> str:
+        """The details pane with nothing selected: the table's hint (how to add one); over an empty list
+        that the search or filters emptied, first that nothing matched, so no one adds a record twice."""
+        empty = self.table_of(panel).empty
+        if panel.model.rowCount() or not self.narrowed():
+            return empty
+        found = "<p><b>没有符合搜索和筛选条件的记录。</b><br>清空搜索框或把筛选改回“全部”后再看。</p>"
+        return found + (f"<p>{empty}</p>" if empty else "")
 
     def _show_detail(self, panel: ListPanel, row_id: Any, detail: Any) -> None:
         if panel is not self.panel or panel.selected_id() != row_id:
