@@ -22,8 +22,8 @@ from desktop_app.domain import meetings as rules
 from desktop_app.domain import text as text_rules
 from desktop_app.domain.errors import DomainError, ValidationError
 from desktop_app.exchange import sheets
-from desktop_app.exchange.cells import guard_csv
-from desktop_app.files import write_atomically
+from desktop_app.exchange.cells import guard_csv, set_cell
+from desktop_app.files import write_atomically, write_through
 from desktop_app.views.meetings import AttendanceFile, AttendanceLine, MeetingDetail, RowError
 
 COLUMNS: tuple[str, ...] = ("会议编号", "姓名", "公民身份号码", "出勤情况", "请假原因", "单位")
@@ -40,7 +40,7 @@ _ALIASES: dict[str, str] = {c: c for c in COLUMNS} | {
     "所在党组织": "所在党组织", "所在党支部": "所在党组织", "党支部": "所在党组织", "所在党小组": "所在党组织",
     "党小组": "所在党组织", "党组织": "所在党组织", "支部": "所在党组织",
 }
-TEMPLATE_NAME = "出勤导入模板.csv"
+TEMPLATE_NAME = "出勤导入模板.xlsx"
 
 
 # ---------------------------------------------------------------- reading
@@ -158,10 +158,17 @@ def parse(path: str | Path) -> AttendanceFile:
     return AttendanceFile(path, tuple(lines), tuple(errors))
 
 
-def write_template(path: str | Path, meeting: MeetingDetail | None = None) -> Path:
-    """A CSV to fill in (UTF-8 with BOM, so Excel and WPS open it right); with `meeting`, its list."""
-    path = Path(path)
-    lines = [["会议编号", "姓名", "公民身份号码", "出勤情况", "请假原因", "单位"]]
+NOTES: tuple[str, ...] = (
+    "每行一人。必填：会议编号（签到表右上角的编号，也可省去前面的社区代码，如 2025-0001）、出勤情况。",
+    "姓名和公民身份号码至少填一项；同名的党员请填公民身份号码，或加一列“所在党组织”（代码或 社区 / 支部 / 小组）。",
+    "出勤情况填 出席、请假、缺席 或 列席；不在党员名册中的人只能是列席，可在“单位”列写明其单位。",
+    "一个文件可含多次会议。整个文件一次导入：有一行有误就列出每个错误所在的行和列，可选择跳过有误的行。",
+    "导入后这些会议记为已召开。",
+)
+
+
+def _rows(meeting: MeetingDetail | None) -> list[list[str]]:
+    lines = [list(COLUMNS)]
     if meeting is not None:
         for a in meeting.attendees:
             lines.append([meeting.number, a.name, "", a.status or ("列席" if a.is_guest else ""), a.reason,
@@ -169,7 +176,54 @@ def write_template(path: str | Path, meeting: MeetingDetail | None = None) -> Pa
     else:
         lines.append(["320102001-2025-0001", "张三", "", "出席", "", ""])
         lines.append(["320102001-2025-0001", "李四", "", "请假", "外出就医", ""])
+    return lines
+
+
+def write_template(path: str | Path, meeting: MeetingDetail | None = None) -> Path:
+    """A file to fill in, with `meeting` its list: .xlsx (ID column as text, a drop-down of statuses,
+    a 填写说明 sheet after the data), else a CSV in UTF-8 with BOM, so Excel and WPS open it right."""
+    path = Path(path)
+    lines = _rows(meeting)
+    if path.suffix.lower() == ".xlsx":
+        write_through(path, lambda tmp: _write_xlsx(tmp, lines))
+        return path
     buf = io.StringIO(newline="")
     csv.writer(buf, lineterminator="\r\n").writerows([[guard_csv(c) for c in line] for line in lines])
     write_atomically(path, buf.getvalue().encode("utf-8-sig"), private=False)  # with the BOM
     return path
+
+
+_WIDTHS = {"会议编号": 22, "姓名": 10, "公民身份号码": 21, "出勤情况": 10, "请假原因": 24, "单位": 24}
+
+
+def _write_xlsx(tmp: Path, lines: list[list[str]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "出勤"
+    for i, row in enumerate(lines, start=1):
+        for j, value in enumerate(row, start=1):
+            set_cell(ws, i, j, value or None)
+    bold = Font(bold=True)
+    for j, column in enumerate(COLUMNS, start=1):
+        ws.cell(row=1, column=j).font = bold
+        dim = ws.column_dimensions[get_column_letter(j)]
+        dim.width = _WIDTHS[column]
+        if column in ("会议编号", "公民身份号码"):
+            dim.number_format = "@"  # typed in as text: Excel would turn an ID number into 3.20102E+17
+    ws.freeze_panes = "A2"
+    letter = get_column_letter(COLUMNS.index("出勤情况") + 1)
+    dv = DataValidation(type="list", formula1=f'"{",".join(rules.ATTENDANCE_STATUSES)}"', allow_blank=True)
+    dv.add(f"{letter}2:{letter}5000")
+    ws.add_data_validation(dv)
+    notes = wb.create_sheet("填写说明")  # passed over on import: it has no header
+    notes.column_dimensions["A"].width = 110
+    notes.append(["出勤导入模板填写说明"])
+    notes["A1"].font = bold
+    for n, line in enumerate(NOTES, start=1):
+        notes.append([f"{n}、{line}"])
+    wb.save(tmp)

@@ -108,3 +108,32 @@ def test_a_hostile_workbook_is_refused_and_nothing_changes(setup, tmp_path):
         imp.import_file(db, path, today=TODAY)
     assert statuses(db, m1.id) == {"王芳": ("", ""), "李强": ("", "")}
     assert ms.get(db, m1.id).status != "held"
+
+
+def test_the_xlsx_template_with_a_meetings_list_round_trips(setup, tmp_path):
+    from openpyxl import load_workbook
+
+    db, m1 = setup
+    assert imp.TEMPLATE_NAME.endswith(".xlsx")  # offered first, as the other imports' templates
+    path = imp.write_template(db, tmp_path / imp.TEMPLATE_NAME, m1.id)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["出勤", "填写说明"]
+    ws = wb["出勤"]
+    assert [c.value for c in ws[1]] == list(imp.COLUMNS)
+    assert ws.column_dimensions["C"].number_format == "@"  # ID numbers typed in stay text
+    assert [dv.formula1 for dv in ws.data_validations.dataValidation] == ['"出席,请假,缺席,列席"']
+    for row in ws.iter_rows(min_row=2):
+        row[3].value = "出席"
+    wb.save(path)
+    res = imp.import_file(db, path, today=TODAY)
+    assert res.rows == 2 and statuses(db, m1.id) == {"王芳": (r.PRESENT, ""), "李强": (r.PRESENT, "")}
+
+
+def test_the_blank_xlsx_template_reads_back_as_its_two_examples(tmp_path):
+    from desktop_app.exchange import attendance as files
+
+    path = files.write_template(tmp_path / "模板.xlsx")
+    parsed = files.parse(path)
+    assert [(x.row_number, x.name, x.status, x.reason) for x in parsed.lines] == [
+        (2, "张三", r.PRESENT, ""), (3, "李四", r.LEAVE, "外出就医")]
+    assert not parsed.errors

@@ -1,4 +1,4 @@
-"""Attendance import: preview a CSV file against the database, then apply that preview.
+"""Attendance import: preview a file (CSV, .xlsx, .xls or .ods) against the database, then apply that preview.
 
 A row names its meeting by the number printed on the sheet (the whole number,
 or without the site code: 2025-0007), the person by ID number or by name (a
@@ -250,7 +250,7 @@ def import_file(db: Database, path: str | Path, skip_invalid: bool = False, dry_
 
 
 def write_template(db: Database, path: str | Path, meeting_ref: str | None = None) -> Path:
-    """A CSV to fill in (UTF-8 with BOM, so Excel and WPS open it right); with a meeting, its list."""
+    """A file to fill in, .xlsx or .csv by the name's suffix (see exchange.attendance); with a meeting, its list."""
     auth.require(db, "meetings.read")
     meeting = get(db, resolve(db, meeting_ref)) if meeting_ref else None
     return files.write_template(path, meeting)
