@@ -175,6 +175,13 @@ def party_age(category: str, joined: date | None, confirmed: date | None, today:
     return full_years(party_age_start(category, joined, confirmed), today)
 
 
+def counted_to(status: str, since: date | None, today: date) -> date:
+    """The day 年龄 and 党龄 are counted to: for a member who died or left the party (出党), the day of it."""
+    if since is not None and since <= today and (status == DECEASED or status in EXIT_STATUSES):
+        return since
+    return today
+
+
 def probation_due(joined: date, today: date) -> int:
     """Days until a 预备党员 is due for confirmation (one year after joining); negative = overdue."""
     return (add_years(joined, 1) - today).days

@@ -294,10 +294,11 @@ class MemberDialog(_MemberSave):
 
     def _summary(self, d: MemberDetail) -> str:
         parts = [f"当前状态：{d.status}"]
+        # the service counts both to the day of a death or 出党: say so, they no longer grow
         if d.age is not None:
-            parts.append(f"年龄 {d.age} 岁")
+            parts.append(f"{'去世时' if d.status == rules.DECEASED else '年龄'} {d.age} 岁")
         if d.party_age is not None:
-            parts.append(f"党龄 {d.party_age} 年")
+            parts.append(f"{'出党时党龄' if d.status in rules.EXIT_STATUSES else '党龄'} {d.party_age} 年")
         if d.org_name:
             parts.append(f"所在党组织：{d.org_name}")
         return "　·　".join(parts)

@@ -73,13 +73,15 @@ def _detail(s: Session, m: Member, today: date) -> MemberDetail:
         .where(Transfer.member_id == m.id, Transfer.deleted.is_(False))
         .order_by(Transfer.transfer_date.desc(), Transfer.created_at.desc())
     ).all()
+    # A member who died or left the party: age and 党龄 as on that day, not growing after it.
+    day = rules.counted_to(m.status, next((h.changed_on for h in history if h.status == m.status), None), today)
     detail = MemberDetail(
         **{f: getattr(m, f) for f in MEMBER_FIELDS},
         org_name=org.name if org else "",
         id=m.id,
         status=m.status,
-        age=rules.age(m.birth_date, today),
-        party_age=rules.party_age(m.category, m.joined_date, m.confirmed_date, today),
+        age=rules.age(m.birth_date, day),
+        party_age=rules.party_age(m.category, m.joined_date, m.confirmed_date, day),
         deleted=m.deleted,
         version=m.version,
         updated_at=m.updated_at,
