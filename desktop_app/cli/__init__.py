@@ -126,8 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_mapping_options(im).set_defaults(func=imports.cmd_import_members)
     imports.add_history_parsers(imp, with_db)
 
-    ia = with_db(imp.add_parser("attendance", help="从 CSV 导入会议出勤"))
-    ia.add_argument("file", help="出勤 CSV：会议编号, 姓名/公民身份号码, 出勤情况, 请假原因")
+    ia = with_db(imp.add_parser("attendance", help="从 Excel/WPS 表格或 CSV 导入会议出勤"))
+    ia.add_argument("file", help="出勤文件（.xlsx、.xls、.ods 或 .csv）：会议编号, 姓名/公民身份号码, 出勤情况, 请假原因")
     ia.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     ia.add_argument("--skip-invalid", action="store_true", help="跳过有误的行")
     ia.set_defaults(func=meetings.cmd_import_attendance)

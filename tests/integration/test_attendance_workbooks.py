@@ -20,6 +20,11 @@ WANG = idcard.make("320102", date(1950, 3, 1), 0, idcard.MALE)
 
 @pytest.fixture
 def setup(db):
+    return db, populate(db)
+
+
+def populate(db):
+    """A branch with 王芳 and 李强 and a 主题党日 planned for 8 May 2025; the meeting."""
     c = next(n for n in orgs.list_tree(db) if n.kind == "community")
     b1 = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
     for i, name in enumerate(("王芳", "李强")):
@@ -27,7 +32,7 @@ def setup(db):
                                       id_number=WANG if i == 0 else idcard.make("320102", date(1951, 4, 2), 1, idcard.MALE),
                                       joined_date=date(1980, 7, 1), confirmed_date=date(1981, 7, 1)), today=TODAY)
     m1 = ms.plan(db, ms.MeetingInput(org_id=b1.id, kind=r.THEME_DAY, meeting_date=date(2025, 5, 8)), today=TODAY)
-    return db, m1
+    return m1
 
 
 def xlsx(path, rows, notes_first=False):
@@ -137,3 +142,27 @@ def test_the_blank_xlsx_template_reads_back_as_its_two_examples(tmp_path):
     assert [(x.row_number, x.name, x.status, x.reason) for x in parsed.lines] == [
         (2, "张三", r.PRESENT, ""), (3, "李四", r.LEAVE, "外出就医")]
     assert not parsed.errors
+
+
+def test_the_command_line_imports_an_xlsx_and_its_help_names_the_formats(tmp_path, capsys):
+    from desktop_app.cli import main
+    from desktop_app.services.database import open_database
+
+    file = tmp_path / "c.db"
+    assert main(["init", "--db", str(file), "--org-code", "320102001", "--org-name", "幸福里社区党委"]) == 0
+    db, _ = open_database(file)
+    try:
+        m1 = populate(db)
+    finally:
+        db.dispose()
+    path = xlsx(tmp_path / "签到.xlsx", [["会议编号", "姓名", "出勤情况"], [m1.number, "王芳", "出席"],
+                                         [m1.number, "李强", "请假"]])
+    capsys.readouterr()
+    assert main(["import", "attendance", str(path), "--db", str(file)]) == 0
+    assert "已登记：1 次会议，2 条出勤记录" in capsys.readouterr().out
+    bad = xlsx(tmp_path / "错.xlsx", [["标题"], ["会议编号", "姓名", "出勤情况"], [m1.number, "王芳", "迟到"]])
+    assert main(["import", "attendance", str(bad), "--db", str(file)]) != 0
+    assert "第 3 行" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["import", "attendance", "--help"])
+    assert ".xlsx、.xls、.ods 或 .csv" in capsys.readouterr().out
