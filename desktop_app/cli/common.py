@@ -24,13 +24,17 @@ def db_url(args: argparse.Namespace) -> str:
 
     "" means the database is a file (--db or the default one).
     """
-    if getattr(args, "db_url", None):
-        return args.db_url.strip()
-    if getattr(args, "db", None):  # a file, or a server's URL given in its place
-        return args.db.strip() if args.db.startswith(("postgresql://", "postgresql+psycopg://")) else ""
+    from desktop_app.store.server import ServerUnavailable, check_server_url, is_server_url
+
+    if getattr(args, "db", None) and not getattr(args, "db_url", None):  # a file, or a server's URL given in its place
+        return args.db.strip() if is_server_url(args.db.strip()) else ""
     from desktop_app.settings import database_url
 
-    return database_url()
+    url = (getattr(args, "db_url", None) or "").strip() or database_url()
+    try:
+        return check_server_url(url) if url else ""
+    except ServerUnavailable as exc:
+        raise CliError(str(exc)) from None
 
 
 def db_path(args: argparse.Namespace) -> Path:

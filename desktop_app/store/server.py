@@ -18,7 +18,7 @@ from desktop_app.domain.errors import DomainError
 from desktop_app.store import migrate
 from desktop_app.store.db import Database
 
-SCHEMES = ("postgresql", "postgresql+psycopg")
+SCHEMES = ("postgresql", "postgresql+psycopg", "postgres")  # postgres://: libpq's and many hosts' spelling
 
 
 class ServerUnavailable(DomainError):
@@ -28,6 +28,19 @@ class ServerUnavailable(DomainError):
 def is_server_url(target: str | Path) -> bool:
     """True for a database URL of a server (postgresql://...), False for a file path."""
     return isinstance(target, str) and target.split("://", 1)[0] in SCHEMES and "://" in target
+
+
+def check_server_url(url: str) -> str:
+    """`url`, given as a server's address (--db-url, DANGQUN_DB_URL), or ServerUnavailable saying how it is spelled.
+
+    Taken for a file path, such an address made a new empty database in a folder
+    named after it and the command went on as if all were well.
+    """
+    if is_server_url(url):
+        return url
+    raise ServerUnavailable(f"“{shown(url) if '://' in url else url}”不是数据库服务器地址：应写成 postgresql://账户@服务器/数据库名"
+                            "（如 postgresql://dangqun_admin@db.district.local/dangqun?sslmode=require）；"
+                            "数据库文件请用 --db 指定")
 
 
 def shown(url: str) -> str:
@@ -40,7 +53,10 @@ def shown(url: str) -> str:
 
 def engine_url(url: str) -> str:
     """postgresql://... spelled for psycopg 3, the driver the program ships (SQLAlchemy defaults to psycopg2)."""
-    return "postgresql+psycopg://" + url.removeprefix("postgresql://") if url.startswith("postgresql://") else url
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url.removeprefix(plain)
+    return url
 
 
 def open_server(url: str) -> Database:
