@@ -9,7 +9,9 @@ upgrade and no SQLCipher key: its backups are the server's own (pg_dump).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -46,7 +48,7 @@ def check_server_url(url: str) -> str:
 def shown(url: str) -> str:
     """The URL with its password hidden, for messages and logs."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return unquote(make_url(url).render_as_string(hide_password=True))  # host=/run/pg, not host=%2Frun%2Fpg
     except ArgumentError:
         return "（无效的数据库地址）"
 
@@ -57,6 +59,35 @@ def engine_url(url: str) -> str:
         if url.startswith(plain):
             return "postgresql+psycopg://" + url.removeprefix(plain)
     return url
+
+
+# The driver's reasons, in English, told to a worker as what went wrong and what to do (first match wins).
+_REASONS = (
+    (r"password authentication failed for user \"([^\"]*)\"",
+     "账户 {0} 的密码不对：改正 ~/.pgpass（Windows 为 %APPDATA%\\postgresql\\pgpass.conf）或 PGPASSWORD 中的密码，忘记时请区里的信息管理员重设"),
+    (r"no password supplied",
+     "服务器要求密码，但没有提供：把密码写入 ~/.pgpass（Windows 为 %APPDATA%\\postgresql\\pgpass.conf）或设置环境变量 PGPASSWORD"),
+    (r"role \"([^\"]*)\" does not exist",
+     "服务器上没有账户 {0}：检查地址中 @ 前的账户名，或请信息管理员用 createuser 建立"),
+    (r"database \"([^\"]*)\" does not exist",
+     "服务器上没有数据库 {0}：检查地址中最后的数据库名，或请信息管理员用 createdb 建立"),
+    (r"no pg_hba\.conf entry",
+     "服务器不允许这台电脑以此账户连接：请信息管理员在服务器的 pg_hba.conf 中放行"),
+    (r"server does not support SSL|SSL",
+     "加密连接（SSL）没有建立：请信息管理员在服务器上开启 ssl，或检查地址中的 sslmode"),
+    (r"could not translate host name|Name or service not known|nodename nor servname",
+     "找不到这台服务器：检查地址中 @ 后的服务器名是否写对、网络是否连通"),
+    (r"Connection refused|No such file or directory|timeout expired|timed out|could not connect|Is the server running",
+     "服务器没有响应：检查服务器是否开机、PostgreSQL 是否已启动、地址和端口是否写对、网络是否连通"),
+)
+
+
+def what_to_do(reason: str) -> str:
+    """The driver's reason as a worker reads it: what is wrong and what to do; a reason not known, in general terms."""
+    for pattern, told in _REASONS:
+        if found := re.search(pattern, reason, re.IGNORECASE):
+            return told.format(*found.groups())
+    return "请把这条消息告诉区里的信息管理员"
 
 
 def open_server(url: str) -> Database:
@@ -70,7 +101,7 @@ def open_server(url: str) -> Database:
     except OperationalError as exc:
         db.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise ServerUnavailable(f"无法连接数据库服务器 {shown(url)}：{reason}") from None
+        raise ServerUnavailable(f"无法连接数据库服务器 {shown(url)}：{what_to_do(reason)}（详情：{reason}）") from None
     if current is not None and current != migrate.SCHEMA_HEAD and current not in migrate.known_revisions():
         db.dispose()
         raise migrate.NewerDatabase(Path(shown(url)), current)
