@@ -365,8 +365,8 @@ def check_floating(inp: FloatingInput, today: date) -> FloatingInput:
     name = short_text("姓名", inp.name, 40)
     if inp.direction == FLOW_IN and not name:
         raise ValidationError("姓名", "请填写流入党员的姓名")
-    if not inp.org_id:
-        raise ValidationError("党支部", "流出请选择所在党支部，流入请选择参加活动的党支部")
+    if not inp.org_id and inp.direction == FLOW_IN:  # a 流出 is kept under the member's own branch
+        raise ValidationError("党支部", "请选择参加活动的党支部")
     check_day(inp.start_date, "开始日期", today, missing="请填写外出或流入的日期")
     if inp.end_date is not None and inp.end_date < inp.start_date:
         raise ValidationError("结束日期", "不能早于开始日期")

@@ -191,7 +191,8 @@ class FloatingDialog(_MemberForm):
             self.id_number = self.line("公民身份号码")
             self.first_field = self.name
         out = direction == rules.FLOW_OUT
-        self.org = self.field("所在党支部" if out else "参加活动的党支部", org_combo(orgs, kinds=("branch",)))
+        # a 流出 is kept under the member's own branch (the service takes it from the roster)
+        self.org = None if out else self.field("参加活动的党支部", org_combo(orgs, kinds=("branch",)))
         self.card = self.line("活动证编号", placeholder="流动党员活动证")
         self.start = self.field("外出日期" if out else "流入日期", DateEdit(self.today))
         self.place = self.line("外出流向" if out else "来自", placeholder="省、市、县（区）及单位")
@@ -203,7 +204,8 @@ class FloatingDialog(_MemberForm):
     def prepare(self):
         out = self.direction == rules.FLOW_OUT
         inp = rules.FloatingInput(
-            self.direction, self.org.currentData(), self.start.value(), member_id=self.member_id() if out else None,
+            self.direction, None if self.org is None else self.org.currentData(), self.start.value(),
+            member_id=self.member_id() if out else None,
             name="" if out else self.name.text(), id_number="" if out else self.id_number.text(),
             card_no=self.card.text(), place=self.place.text(), other_org=self.other.text(),
             contact=self.contact.text(), note=self.note.text())

@@ -40,12 +40,15 @@ def add_floating(uow: UnitOfWork, inp: rules.FloatingInput, today: date | None =
     today = today_of(today)
     clean = rules.check_floating(inp, today)
     s = uow.session
-    org = s.get(Organization, clean.org_id)
+    m = live_member(s, clean.member_id) if clean.direction == rules.FLOW_OUT else None
+    # A 流出 is registered under the member's own branch: a branch picked apart from the member listed
+    # them under another branch's register.
+    org = Orgs(s).branch(m.org_id) if m is not None else s.get(Organization, clean.org_id)
     if org is None or org.deleted:
-        raise ValidationError("党支部", "所选党组织不存在或已删除")
+        raise ValidationError("党支部", "该党员没有所在党组织，请先在党员名册中补上" if m is not None
+                              else "所选党组织不存在或已删除")
     name, idn = clean.name, clean.id_number
-    if clean.direction == rules.FLOW_OUT:
-        m = live_member(s, clean.member_id)
+    if m is not None:
         if m.status in member_rules.GONE_STATUSES:
             raise ValidationError("党员", f"该党员已{m.status}")
         name, idn = m.name, m.id_number
