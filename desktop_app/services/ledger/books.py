@@ -18,6 +18,7 @@ from desktop_app.domain.ledger import INCOME
 from desktop_app.services import auth
 from desktop_app.services.site import center_name
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.store import scope
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_ledger import Account, ClosedMonth, LedgerEntry
@@ -87,6 +88,8 @@ def ensure_accounts(db: Database) -> None:
     with _seed_lock, UnitOfWork(db) as uow:
         s = uow.session
         book = book_org_id(s)
+        if (root := scope.root_of(s)) and book not in scope.scope_of(s, root).ids:
+            return  # an account confined to one street reads these books as empty; the administrator's first use seeds them
         if s.scalar(select(Account.id).where(in_book(Account.org_id, book)).limit(1)) is None:
             _seed_accounts(s, book)
             uow.commit()
