@@ -241,12 +241,14 @@ def lost_members(db: Database, today: date | None = None) -> list[LostRow]:
                     step = "可停止党籍"
                 elif not tries:
                     step = "请登记查找"
-                else:
-                    step = "继续查找"
+                else:  # the worker is told from when the next decision may be taken
+                    step = "继续查找" + (f"（{rules.add_months(since, rules.LOST_SUSPEND_MONTHS).isoformat()} 起可停止党籍）"
+                                        if since else "")
             else:
                 susp = _since(s, m.id, member_rules.SUSPENDED)
-                ok = susp is not None and today >= member_rules.add_years(susp, rules.SUSPENDED_REMOVE_YEARS)
-                step = "可按自行脱党除名" if ok else "继续查找"
+                due = member_rules.add_years(susp, rules.SUSPENDED_REMOVE_YEARS) if susp is not None else None
+                step = ("可按自行脱党除名" if due is not None and today >= due
+                        else "继续查找" + (f"（{due.isoformat()} 起可按自行脱党除名）" if due else ""))
             out.append(LostRow(m.id, m.name, orgs.branch_name(m.org_id), m.status, since, months, len(tries),
                                tries[0].tried_on if tries else None, decisions[0].decision if decisions else "", step))
         return sorted(out, key=lambda r: (r.branch_name, r.name))
