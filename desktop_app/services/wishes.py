@@ -46,7 +46,10 @@ class WishFilter:
     text: str = ""
     state: str | None = None
     grid_id: str | None = None
-    year: int | None = None  # posted in this year
+    year: int | None = None  # in this year, by `year_of`
+    # which date `year` reads: "posted" 发布, "claimed" 认领 (the current claim), "fulfilled" 实现 — the 工作台
+    # counts claimed and fulfilled wishes by the year they were claimed or fulfilled, and opens this list so
+    year_of: str = "posted"
     fulfilled_from: date | None = None
     fulfilled_to: date | None = None
 
@@ -107,10 +110,16 @@ def refuse_open_claims(s: Session, u: PartnerUnit) -> None:
 # ---------------------------------------------------------------- reading
 
 
+YEAR_OF = {"posted": Wish.posted_on, "claimed": Wish.claimed_on, "fulfilled": Wish.fulfilled_on}
+YEAR_OF_LABELS = (("发布", "posted"), ("认领", "claimed"), ("实现", "fulfilled"))
+_YEAR_WORD = {key: word for word, key in YEAR_OF_LABELS}
+
+
 def _conditions(flt: WishFilter) -> list[ColumnElement]:
     c: list[ColumnElement] = [
         Wish.deleted.is_(False), *given((Wish.state, flt.state), (Wish.grid_id, flt.grid_id)),
-        *in_year(flt.year, Wish.posted_on), *within(Wish.fulfilled_on, flt.fulfilled_from, flt.fulfilled_to),
+        *in_year(flt.year, YEAR_OF.get(flt.year_of, Wish.posted_on)),
+        *within(Wish.fulfilled_on, flt.fulfilled_from, flt.fulfilled_to),
     ]
     for term in text_terms(flt.text):
         residents = select(Resident.id).where(or_(*name_match(
@@ -364,7 +373,7 @@ def print_wish_list(db: Database, out: Path, flt: WishFilter | None = None, *, t
 
     flt = flt or WishFilter()
     center, rows = _printed(db, flt)
-    scope = f"{flt.year}年发布" if flt.year else ""
+    scope = f"{flt.year}年{_YEAR_WORD.get(flt.year_of, '发布')}" if flt.year else ""
     by_month = fulfilled_counts(db, flt.year, flt.grid_id) if flt.year else None
     render_wish_list(center, rows, out, scope, by_month, today or date.today(), progress=progress)
     return len(rows)

@@ -32,9 +32,10 @@ FIGURE_FILTERS: dict[str, dict[str, Any]] = {
     "meetings_lecture": {**HELD, "kind": meeting_rules.PARTY_LECTURE},
     "meetings_theme_day": {**HELD, "kind": meeting_rules.THEME_DAY},
     "meetings_org_life": {**HELD, "kind": meeting_rules.ORG_LIFE},
-    "wishes_posted": {"state": None},
-    "wishes_claimed": {"state": flow.WISH_CLAIMED},
-    "wishes_fulfilled": {"state": flow.WISH_FULFILLED},
+    # by the date each figure counts (认领 52 are the wishes claimed in the year, some fulfilled since), any state
+    "wishes_posted": {"state": None, "year_of": "posted"},
+    "wishes_claimed": {"state": None, "year_of": "claimed"},
+    "wishes_fulfilled": {"state": None, "year_of": "fulfilled"},
     "projects_done": {"view": "done"},
     "visits": ALL_VISITS,
     "problems_raised": ALL_VISITS,
@@ -61,7 +62,7 @@ def figure_filter(figure: Figure, year: int) -> dict[str, Any]:
 TODO_FILTERS: dict[str, dict[str, Any]] = {
     "probation": {"category": "预备党员"},
     "visits": {"state": "overdue", "period": "all"},
-    "wishes": {"state": flow.WISH_POSTED, "year": None},
+    "wishes": {"state": flow.WISH_POSTED, "year": None, "year_of": "posted"},
     "projects": {"view": "overdue"},
 }
 

@@ -71,7 +71,8 @@ class WishesPage(RecordListPage):
     filters = (Search("搜索：心愿人（可用拼音首字母）、心愿内容、认领人、编号"),
                Choice("state", [(s, s) for s in flow.WISH_STATES], "全部状态"),
                Choice("grid", all_label="全部网格", field="grid_id"),
-               Choice("year", recent_years("年发布"), "全部年份"))
+               Choice("year_of", [(f"按{label}", key) for label, key in wish_service.YEAR_OF_LABELS]),
+               Choice("year", recent_years("年"), "全部年份"))
     filter_type = WishFilter
     actions = (
         Act("add", "发布心愿", "post_wish", "Ctrl+N", name="post"),
