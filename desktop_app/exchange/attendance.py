@@ -72,9 +72,9 @@ def read_rows(path: str | Path) -> tuple[dict[str, int], list[tuple[int, list[An
     records = found.records
     if (at := _header_at(records)) is not None:
         i, columns = at
-        rows = [(i + 2 + k, r) for k, r in enumerate(records[i + 1:]) if any(_text(c).strip() for c in r)]
+        rows = [(i + 2 + k, r) for k, r in enumerate(records[i + 1:]) if _filled(r)]
         return columns, rows
-    if not any(any(_text(c).strip() for c in r) for r in records):
+    if not any(_filled(r) for r in records):
         raise DomainError(f"{found.name}：文件是空的")
     raise DomainError(
         f"{found.name}：找不到表头。需要“会议编号”“出勤情况”两列和“姓名”或“公民身份号码”列，"
@@ -82,8 +82,14 @@ def read_rows(path: str | Path) -> tuple[dict[str, int], list[tuple[int, list[An
     )
 
 
+def _filled(cells: list[Any]) -> bool:
+    return any(c.strip() if type(c) is str else c is not None for c in cells)
+
+
 def _text(value: Any) -> str:
     """A cell as text: a workbook's whole number without ".0", a date as 2025-05-08."""
+    if type(value) is str:  # every cell of a CSV: no more to ask
+        return value
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
@@ -103,15 +109,24 @@ def _raw(cells: list[Any], columns: dict[str, int], name: str) -> Any:
     return None if j is None or j >= len(cells) else cells[j]
 
 
+_EXCEL_TEXT = re.compile(r'="(.*)"')  # ="3201..." keeps a number as text in Excel
+_APOSTROPHE = re.compile(r"'+[\dXx ]*")  # '3201... keeps a number as text in Excel
+
+
 def _cell(cells: list[Any], columns: dict[str, int], name: str) -> str:
     # A CSV's formula guard is already off (sheets.read_records takes it off).
-    text = unicodedata.normalize("NFKC", _text(_raw(cells, columns, name))).strip()
-    if m := re.fullmatch(r'="(.*)"', text):  # ="3201..." keeps a number as text in Excel
+    j = columns.get(name)
+    if j is None or j >= len(cells):
+        return ""
+    value = cells[j]
+    text = unicodedata.normalize("NFKC", value if type(value) is str else _text(value)).strip()
+    if not text:
+        return ""
+    if text[0] == "=" and (m := _EXCEL_TEXT.fullmatch(text)):
         text = m[1].strip()
-    if re.fullmatch(r"'+[\dXx ]*", text):  # '3201... keeps a number as text in Excel
+    if text[0] == "'" and _APOSTROPHE.fullmatch(text):
         text = text.lstrip("'")
     return text.strip()
-
 
 
 def parse(path: str | Path) -> AttendanceFile:
