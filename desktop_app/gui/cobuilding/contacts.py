@@ -102,7 +102,7 @@ class ContactsPage(CobuildingPage):
                     empty="登记楼门书记或党员联系户：Ctrl+N。"),
               Table(SEAT_COLUMNS, stretch=2, details_width=260, label="兼职委员",
                     empty="街道大工委和社区大党委的兼职委员。"))
-    filters = (Search("搜索：党员、楼栋、门牌"), Choice("grid", all_label="全部网格"))
+    filters = (Search("搜索：党员（可用拼音首字母）、楼栋、门牌"), Choice("grid", all_label="全部网格"))
     actions = (
         Act("add", "登记联系", "add_contact", "Ctrl+N", name="add"),
         Act("undo", "结束联系", "end_contact", when=_contact, name="end"),

@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import cobuilding as rules
-from desktop_app.domain import idcard
+from desktop_app.domain import idcard, pinyin
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.service_flow import check_day
 from desktop_app.services import records
@@ -147,6 +147,22 @@ def activity_rows(s: Session, year: int | None, ids: Sequence[str] | None = None
             for a in acts]
 
 
+def search_terms(text: str) -> tuple[list[str], list[str]]:
+    """A search box's words: those the database matches as a part of a field, and those in Latin letters,
+    which may also be a name's pinyin (zhangwei) or initials (zw). These registers keep no pinyin of the
+    names (a few thousand rows at most), so the Latin words are matched over the rows read."""
+    words = text.split()
+    latin = [w for w in words if w.isascii() and w.isalpha()]
+    return [w for w in words if w not in latin], latin
+
+
+def latin_match(term: str, name: str, *others: str) -> bool:
+    """`term` (Latin letters) finds `name` by its pinyin or initials, or is a part of the name or of `others`
+    in any case (an employer written ABC公司)."""
+    low = term.lower()
+    return pinyin.matches(term, name) or any(low in (o or "").lower() for o in others)
+
+
 def reporting_rows(s: Session, year: int, unit_id: str | None = None, text: str = "", org_id: str | None = None,
                    serving_only: bool = False, ids: Sequence[str] | None = None) -> list[ReportingRow]:
     """The 双报到 register (live entries) by employer and name, with the year's services and posts held now."""
@@ -157,10 +173,12 @@ def reporting_rows(s: Session, year: int, unit_id: str | None = None, text: str 
         q = q.where(ReportingMember.org_id == org_id)
     if serving_only:
         q = q.where(ReportingMember.left_on.is_(None))
-    for term in text.split():
+    words, latin = search_terms(text)
+    for term in words:
         q = q.where(ReportingMember.name.contains(term) | ReportingMember.employer.contains(term)
                     | ReportingMember.employer_org.contains(term))
-    people = list(s.scalars(q.order_by(ReportingMember.employer, ReportingMember.name)))
+    people = [p for p in s.scalars(q.order_by(ReportingMember.employer, ReportingMember.name))
+              if all(latin_match(t, p.name, p.employer, p.employer_org) for t in latin)]
     people = only(people, ids)
     if not people:
         return []

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain import idcard
 from desktop_app.services import auth
-from desktop_app.services.cobuilding.common import copy_changed, end_row, live, org_names, tombstone
+from desktop_app.services.cobuilding.common import (
+    copy_changed, end_row, latin_match, live, org_names, search_terms, tombstone,
+)
 from desktop_app.services.residents import household_label
 from desktop_app.services.records import settle, writes
 from desktop_app.services.site import center_name
@@ -42,11 +44,13 @@ def list_contacts(db: Database, grid_id: str | None = None, text: str = "") -> l
         q = select(Contact).where(Contact.deleted.is_(False), Contact.ended_on.is_(None))
         if grid_id:
             q = q.where(Contact.grid_id == grid_id)
-        for term in text.split():
+        words, latin = search_terms(text)
+        for term in words:
             q = q.where(Contact.member_name.contains(term) | Contact.building.contains(term)
                         | Contact.household_label.contains(term))
-        return _contact_rows(s, q.order_by(Contact.grid_id, Contact.member_name, Contact.role.desc(),
+        rows = _contact_rows(s, q.order_by(Contact.grid_id, Contact.member_name, Contact.role.desc(),
                                            Contact.building, Contact.household_label))
+    return [r for r in rows if all(latin_match(t, r.member_name, r.building, r.household_label) for t in latin)]
 
 
 @writes("cobuilding.write")
