@@ -5,19 +5,15 @@ from datetime import date
 
 from desktop_app.domain import idcard
 from desktop_app.domain import members as m
-from desktop_app.domain.members import MemberInput
-from desktop_app.services import memberlife as ml, orgs, roster
+from desktop_app.services import memberlife as ml, roster
+from tests.party_people import branch, members
 
 TODAY = date(2026, 12, 6)
 
 
 def test_age_and_party_age_stop_at_a_death_and_an_expulsion(db):
-    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
-    b = orgs.create(db, "第二网格党支部", "B02", "branch", c.id)
-    ids = [roster.create(db, MemberInput(
-        name=name, org_id=b.id, joined_date=date(1974, 6, 8), confirmed_date=date(1975, 6, 8),
-        id_number=idcard.make("320102", date(1947, 5, 19 + i), 1 + i, idcard.FEMALE)), today=date(2025, 1, 5)).id
-        for i, name in enumerate(("张兰", "金雪梅", "李明"))]
+    ids = members(db, branch(db), ["张兰", "金雪梅", "李明"], joined=date(1974, 6, 8), born=date(1947, 5, 19),
+                  gender=idcard.FEMALE, today=date(2025, 1, 5))
     ml.record_exit(db, ids[0], ml.ExitInput(m.DECEASED, date(2025, 5, 21)), today=TODAY)
     roster.change_status(db, ids[1], m.NORMAL, date(2025, 1, 6), today=TODAY)  # a later row of another status
     ml.record_exit(db, ids[1], ml.ExitInput(m.EXPELLED, date(2025, 5, 21), "区纪委", "区纪〔2025〕5号"), today=TODAY)

@@ -5,23 +5,18 @@ from datetime import date
 
 import pytest
 
-from desktop_app.domain import idcard
 from desktop_app.domain import memberlife as rules
 from desktop_app.domain.errors import ValidationError
-from desktop_app.domain.members import MemberInput
-from desktop_app.services import memberlife as ml, orgs, roster
+from desktop_app.services import memberlife as ml, roster
+from tests.party_people import branch, members
 
 TODAY = date(2026, 12, 6)
 
 
 @pytest.fixture
 def member(db):
-    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
-    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
-    mid = roster.create(db, MemberInput(
-        name="张跃进", org_id=b.id, joined_date=date(1990, 7, 1), confirmed_date=date(1991, 7, 1),
-        id_number=idcard.make("320102", date(1966, 3, 28), 1, idcard.MALE)), today=date(2026, 1, 5)).id
-    return b.id, mid
+    b = branch(db)
+    return b, members(db, b, ["张跃进"])[0]
 
 
 def _out(org, mid, start, card, place, end=None):

@@ -3,22 +3,16 @@ worker had to count six months (停止党籍) or two years (按自行脱党除�
 
 from datetime import date
 
-from desktop_app.domain import idcard
 from desktop_app.domain import members as m
 from desktop_app.domain import memberlife as rules
-from desktop_app.domain.members import MemberInput
-from desktop_app.services import memberlife as ml, orgs, roster
+from desktop_app.services import memberlife as ml, roster
+from tests.party_people import branch, members
 
 TODAY = date(2026, 12, 6)
 
 
 def test_the_next_step_names_its_day(db):
-    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
-    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
-    ids = [roster.create(db, MemberInput(
-        name=name, org_id=b.id, joined_date=date(1990, 7, 1), confirmed_date=date(1991, 7, 1),
-        id_number=idcard.make("320102", date(1960, 1, 1 + i), 1 + i, idcard.MALE)), today=date(2026, 1, 5)).id
-        for i, name in enumerate(("张跃进", "李明"))]
+    ids = members(db, branch(db), ["张跃进", "李明"])
     roster.change_status(db, ids[0], m.LOST, date(2026, 1, 10), today=TODAY)
     roster.change_status(db, ids[1], m.LOST, date(2026, 8, 31), today=TODAY)
     for mid in ids:

@@ -5,28 +5,22 @@ from datetime import date
 
 import pytest
 
-from desktop_app.domain import idcard
 from desktop_app.domain import members as m
 from desktop_app.domain import memberlife as rules
 from desktop_app.domain.errors import ValidationError
-from desktop_app.domain.members import MemberInput
-from desktop_app.services import memberlife as ml, orgs, roster
+from desktop_app.services import memberlife as ml, roster
+from tests.party_people import branch, members
 
 TODAY = date(2026, 12, 6)
 
 
 @pytest.fixture
 def out(db):
-    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
-    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
-    ids = []
-    for i, name in enumerate(("孙新华", "付晓东")):
-        mid = roster.create(db, MemberInput(
-            name=name, org_id=b.id, joined_date=date(1990, 7, 1), confirmed_date=date(1991, 7, 1),
-            id_number=idcard.make("320102", date(1970, 3, 1 + i), 1 + i, idcard.MALE)), today=date(2026, 1, 5)).id
-        ml.add_floating(db, rules.FloatingInput(rules.FLOW_OUT, b.id, date(2026, 3, 6), member_id=mid,
+    b = branch(db)
+    ids = members(db, b, ["孙新华", "付晓东"])
+    for i, mid in enumerate(ids):
+        ml.add_floating(db, rules.FloatingInput(rules.FLOW_OUT, b, date(2026, 3, 6), member_id=mid,
                                                 card_no=f"LD{i}", place="上海市浦东新区"), today=TODAY)
-        ids.append(mid)
     return ids
 
 

@@ -6,22 +6,16 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from desktop_app.domain import idcard
 from desktop_app.domain import members as m
-from desktop_app.domain.members import MemberInput
 from desktop_app.reports.roster import COLUMNS, roster_row
-from desktop_app.services import memberlife as ml, orgs, roster
+from desktop_app.services import memberlife as ml, roster
+from tests.party_people import branch, members
 
 TODAY = date(2026, 12, 6)
 
 
 def test_a_print_of_everyone_shows_the_leavers_status_and_does_not_count_them_as_members(db, tmp_path):
-    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
-    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
-    ids = [roster.create(db, MemberInput(
-        name=name, org_id=b.id, joined_date=date(1990, 7, 1), confirmed_date=date(1991, 7, 1),
-        id_number=idcard.make("320102", date(1960, 1, 1 + i), 1 + i, idcard.MALE)), today=date(2026, 1, 5)).id
-        for i, name in enumerate(("金雪梅", "张兰", "李明", "王强"))]
+    ids = members(db, branch(db), ["金雪梅", "张兰", "李明", "王强"])
     ml.record_exit(db, ids[0], ml.ExitInput(m.REMOVED, date(2026, 4, 13), "支部大会", "街党〔2026〕12号"), today=TODAY)
     ml.record_exit(db, ids[1], ml.ExitInput(m.DECEASED, date(2026, 5, 21)), today=TODAY)
     out = tmp_path / "all.pdf"

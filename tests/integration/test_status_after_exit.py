@@ -5,23 +5,17 @@ from datetime import date
 
 import pytest
 
-from desktop_app.domain import idcard
 from desktop_app.domain import members as m
 from desktop_app.domain.errors import ValidationError
-from desktop_app.domain.members import MemberInput
-from desktop_app.services import memberlife as ml, orgs, roster
+from desktop_app.services import memberlife as ml, roster
+from tests.party_people import branch, members
 
 TODAY = date(2026, 12, 6)
 
 
 @pytest.fixture
 def ids(db):
-    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
-    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
-    return [roster.create(db, MemberInput(
-        name=name, org_id=b.id, joined_date=date(1990, 7, 1), confirmed_date=date(1991, 7, 1),
-        id_number=idcard.make("320102", date(1960, 1, 1 + i), 1 + i, idcard.MALE)), today=date(2026, 1, 5)).id
-        for i, name in enumerate(("金雪梅", "张兰", "李明"))]
+    return members(db, branch(db), ["金雪梅", "张兰", "李明"])
 
 
 def test_an_expelled_member_stays_out_and_the_refusal_names_the_register(db, ids):
