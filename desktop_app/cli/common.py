@@ -153,6 +153,23 @@ def date_arg(value: str | None, flag: str):
         raise CliError(f"{flag}：{exc}") from None
 
 
+def org_arg(db, value: str | None) -> str | None:
+    """--org of a report: the organisation's code as `dangqun orgs` lists it (or its ID), refused when unknown.
+
+    An unknown one (a code, where only IDs were read) printed an empty report without a word.
+    An account confined to one street finds only its own subtree here.
+    """
+    from desktop_app.services import orgs
+
+    if not value:
+        return None
+    value = value.strip()
+    for node in orgs.list_tree(db):
+        if value in (node.code, node.id):
+            return node.id
+    raise CliError(f"--org：找不到组织“{value}”（组织代码见 dangqun orgs）")
+
+
 def grid_arg(db, name: str | None) -> str | None:
     from desktop_app.services import residents
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.cli.common import EXIT_OK, CliError, date_arg, existing_file, need, open_db
+from desktop_app.cli.common import EXIT_OK, CliError, date_arg, existing_file, need, open_db, org_arg
 
 
 def cmd_meetings(args: argparse.Namespace) -> int:
@@ -126,7 +126,7 @@ def report_signin(db, args, out: Path) -> str:
         first, last = date_arg(args.date_from, "--from"), date_arg(args.date_to, "--to")
         if args.year:
             first, last = first or date(args.year, 1, 1), last or date(args.year, 12, 31)
-        refs = ms.signin_batch(db, ms.MeetingFilter(org_id=args.org, date_from=first, date_to=last))
+        refs = ms.signin_batch(db, ms.MeetingFilter(org_id=org_arg(db, args.org), date_from=first, date_to=last))
         if not refs:
             raise CliError("所选时间和组织内没有会议（已取消的会议不打印签到表）")
     if len(refs) == 1:
@@ -158,5 +158,5 @@ def report_evaluation(db, args, out: Path) -> str:
 
     from desktop_app.services import evaluations
 
-    evaluations.print_evaluation(db, args.year or date.today().year, out, args.org)
+    evaluations.print_evaluation(db, args.year or date.today().year, out, org_arg(db, args.org))
     return ""
