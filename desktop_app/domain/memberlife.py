@@ -99,21 +99,25 @@ class Lapse:
 
 
 def lapse_on(day: date, since: date, last_life: date | None, dues_paid_to: date | None,
-             life_from: date | None = date.min, dues_from: date | None = date.min) -> Lapse:
+             life_from: date | None = date.min, dues_from: date | None = date.min,
+             away_until: date | None = None) -> Lapse:
     """Article 9 as of `day` for a member on the roster since `since`.
 
     `last_life` is the last meeting attended; `dues_paid_to` the first day of the
     last month paid. With neither on record the clock runs from `since`, or from
     when the program began keeping meetings (`life_from`) or dues (`dues_from`):
     months nobody recorded are not held against the member. A ground whose
-    records are not kept at all (None) is not judged.
+    records are not kept at all (None) is not judged. `away_until` is the last
+    day of a 流出 (`day` while still out): the member takes part in organisation
+    life where they are, with the 活动证, so that clock runs from their return;
+    dues are still owed here.
     """
     def gap(start: date) -> int:
         return months_between(start, day) if start <= day else 0
 
     life = dues = None
     if life_from is not None:
-        life = gap(max(last_life or since, since, life_from))
+        life = gap(max(last_life or since, since, life_from, min(away_until or date.min, day)))
     if dues_from is not None:
         # Dues paid for a month cover it: the gap starts the month after.
         paid = add_months(dues_paid_to.replace(day=1), 1) if dues_paid_to is not None else since

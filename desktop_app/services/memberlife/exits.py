@@ -30,7 +30,7 @@ from desktop_app.store.models import Member, MemberStatusChange, Transfer
 from desktop_app.store.models_cobuilding import registered_member_ids
 from desktop_app.store.models_ledger import DuesRecord
 from desktop_app.store.models_meetings import Attendance, Meeting
-from desktop_app.store.models_memberlife import PartyExit
+from desktop_app.store.models_memberlife import FloatingRecord, PartyExit
 from desktop_app.views.memberlife import ExitRow, LapseRow
 
 
@@ -65,6 +65,15 @@ def _dues_paid_to(s: Session, member_ids: Sequence[str], day: date) -> dict[str,
         .group_by(DuesRecord.member_id)))
 
 
+def _away_until(s: Session, member_ids: Sequence[str], day: date) -> dict[str, date]:
+    """The last day of each member's 流出 begun by `day` (`day` while still out)."""
+    return _per_member(s, member_ids, lambda chunk: (
+        select(FloatingRecord.member_id, func.max(func.coalesce(FloatingRecord.end_date, day)))
+        .where(FloatingRecord.member_id.in_(chunk), FloatingRecord.deleted.is_(False),
+               FloatingRecord.direction == rules.FLOW_OUT, FloatingRecord.start_date <= day)
+        .group_by(FloatingRecord.member_id)))
+
+
 def _tracked(s: Session) -> tuple[date | None, date | None]:
     """Since when the program keeps meetings and dues (None: not at all, so that ground is not judged)."""
     life = s.scalar(select(func.min(Meeting.meeting_date)).where(
@@ -77,7 +86,7 @@ def _lapse(s: Session, m: Member, day: date) -> rules.Lapse:
     since = m.joined_date or m.created_at.date()
     life_from, dues_from = _tracked(s)
     return rules.lapse_on(day, since, _last_life(s, [m.id], day).get(m.id), _dues_paid_to(s, [m.id], day).get(m.id),
-                          life_from, dues_from)
+                          life_from, dues_from, _away_until(s, [m.id], day).get(m.id))
 
 
 @writes("discipline.write")
@@ -180,7 +189,7 @@ def lapse_candidates(db: Database, day: date | None = None) -> list[LapseRow]:
             Member.deleted.is_(False), Member.status.not_in(member_rules.GONE_STATUSES),
             Member.id.not_in(registered_member_ids()))).all()
         ids = [m.id for m in members]
-        life, dues = _last_life(s, ids, day), _dues_paid_to(s, ids, day)
+        life, dues, away = _last_life(s, ids, day), _dues_paid_to(s, ids, day), _away_until(s, ids, day)
         tracked = _tracked(s)
         excused = exemptions_of(s, ids)
         orgs = Orgs(s)
@@ -189,7 +198,7 @@ def lapse_candidates(db: Database, day: date | None = None) -> list[LapseRow]:
             if exemption_on(excused.get(m.id, ()), day):
                 continue
             since = m.joined_date or m.created_at.date()
-            lapse = rules.lapse_on(day, since, life.get(m.id), dues.get(m.id), *tracked)
+            lapse = rules.lapse_on(day, since, life.get(m.id), dues.get(m.id), *tracked, away.get(m.id))
             if lapse.lapsed:
                 out.append(LapseRow(m.id, m.name, orgs.branch_name(m.org_id), life.get(m.id), dues.get(m.id),
                                     tuple(lapse.grounds)))
