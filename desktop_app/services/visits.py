@@ -51,6 +51,9 @@ class VisitFilter(OpenFilter):
     date_from: date | None = None
     date_to: date | None = None
     member_id: str | None = None  # visits this member took part in
+    # the 工作台's 反映问题 and 办结: visits that raised a problem; of those, the ones closed by `date_to`
+    raised_only: bool = False
+    closed_only: bool = False
 
 
 # ---------------------------------------------------------------- reading
@@ -114,6 +117,10 @@ def _conditions(flt: VisitFilter, today: date) -> list[ColumnElement]:
         *within(Visit.visit_date, flt.date_from, flt.date_to),
     ]
     c += flt.open_conditions(Visit.follow_state, flow.OPEN_STATES, Visit.due_date, today)
+    if flt.raised_only or flt.closed_only:
+        c.append(Visit.raised_issue.is_(True))
+    if flt.closed_only:
+        c += [Visit.follow_state.in_(flow.CLOSED_STATES), *within(Visit.resolved_on, None, flt.date_to)]
     if flt.member_id:
         c.append(Visit.id.in_(select(VisitMember.visit_id).where(
             VisitMember.member_id == flt.member_id, VisitMember.deleted.is_(False))))

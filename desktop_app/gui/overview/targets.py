@@ -38,9 +38,9 @@ FIGURE_FILTERS: dict[str, dict[str, Any]] = {
     "wishes_fulfilled": {"state": None, "year_of": "fulfilled"},
     "projects_done": {"view": "done"},
     "visits": ALL_VISITS,
-    "problems_raised": ALL_VISITS,
-    "problems_closed": ALL_VISITS,
-    "close_rate": ALL_VISITS,
+    "problems_raised": {"state": "raised"},  # the visits that raised one, not every visit of the year
+    "problems_closed": {"state": "closed"},
+    "close_rate": {"state": "raised"},
     "dues_paid_fen": {"tab": "register"},  # the 收缴登记, not the 欠交名单 a to-do left open
     "dues_arrears_members": {"tab": "arrears"},
     "dues_arrears_fen": {"tab": "arrears"},

@@ -28,9 +28,11 @@ from desktop_app.views.changes import Change, changes
 
 OVERDUE = "overdue"
 OPEN = "open"
+RAISED, CLOSED = "raised", "closed"  # what the 工作台's 反映问题 and 办结 count (办结: by the period's end)
 
 STATE_FILTERS: tuple[tuple[str, str | None], ...] = (
-    ("全部状态", None), ("未办结", OPEN), ("逾期", OVERDUE), *[(s, s) for s in flow.FOLLOW_STATES],
+    ("全部状态", None), ("未办结", OPEN), ("逾期", OVERDUE), ("反映问题", RAISED), ("已办结", CLOSED),
+    *[(s, s) for s in flow.FOLLOW_STATES],
 )
 PERIODS: tuple[tuple[str, str], ...] = (
     ("全部时间", "all"), ("本月", "month"), ("近三个月", "quarter"), ("今年", "year"),
@@ -134,8 +136,9 @@ class VisitsPage(RecordListPage):
         start, end = period_bounds(f.period, self.today)
         return VisitFilter(
             text=f.text, grid_id=f.grid, category=f.category,
-            state=f.state if f.state not in (OPEN, OVERDUE) else None, open_only=f.state == OPEN,
-            overdue_only=f.state == OVERDUE, date_from=start, date_to=end,
+            state=f.state if f.state not in (OPEN, OVERDUE, RAISED, CLOSED) else None, open_only=f.state == OPEN,
+            overdue_only=f.state == OVERDUE, raised_only=f.state == RAISED, closed_only=f.state == CLOSED,
+            date_from=start, date_to=end,
         )
 
     def apply_filter(self, year: int | None = None, **values) -> dict:
