@@ -24,7 +24,7 @@ def db_url(args: argparse.Namespace) -> str:
 
     "" means the database is a file (--db or the default one).
     """
-    from desktop_app.store.server import ServerUnavailable, check_server_url, is_server_url
+    from desktop_app.services.database import ServerUnavailable, check_server_url, is_server_url
 
     if getattr(args, "db", None) and not getattr(args, "db_url", None):  # a file, or a server's URL given in its place
         return args.db.strip() if is_server_url(args.db.strip()) else ""
