@@ -11,7 +11,7 @@ from desktop_app.domain import meetings as r
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui.meetings import attendance_file
 from desktop_app.gui.meetings.page import MeetingsPage
-from desktop_app.gui.widgets import forms
+from desktop_app.gui.widgets import common, forms
 from desktop_app.services import meetings as ms
 from desktop_app.services import orgs, roster
 from desktop_app.services.meetings import attendance_import
@@ -78,3 +78,36 @@ def test_the_template_is_offered_as_xlsx_first_and_saved_as_chosen(page, monkeyp
         assert [c.value for c in ws[2]][:2] == [meeting.number, "王芳"]
     else:
         assert saved.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_the_page_s_buttons_import_a_workbook_and_save_the_selected_meeting_s_template(page, monkeypatch, tmp_path,
+                                                                                     wait_ops, qtbot):
+    p, meeting = page
+    wb = Workbook()
+    wb.active.append(["会议编号", "姓名", "出勤情况"])
+    wb.active.append([meeting.number, "王芳", "出席"])
+    wb.save(tmp_path / "签到.xlsx")
+    offered = []
+
+    def pick(parent, title, folder, filters, *a, **k):
+        offered.append(filters)
+        return str(tmp_path / "签到.xlsx"), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(pick))
+    monkeypatch.setattr(common, "ask", lambda *a, **k: True)
+    assert "Excel" in p.act_import.toolTip()
+    p.act_import.trigger()
+    wait_ops()
+    assert "*.xls" in offered[0] and ms.get(p.ctx.db, meeting.id).present == 1
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(tmp_path / "模板.xlsx"), forms.XLSX)))
+    monkeypatch.setattr(forms, "offer_open", lambda *a, **k: None)
+    p.apply_filter(year=2025)
+    p.load_meetings()  # a page not shown loads when asked
+    qtbot.waitUntil(lambda: p.model.find(meeting.id) >= 0)
+    assert p.select(meeting.id)
+    p.act_template.trigger()
+    wait_ops()
+    ws = load_workbook(tmp_path / "模板.xlsx")["出勤"]
+    assert [c.value for c in ws[2]][:2] == [meeting.number, "王芳"]

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import meetings as rules
 from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
+from desktop_app.gui.meetings import attendance_file
 from desktop_app.gui.meetings.attendance_dialog import AttendanceDialog
 from desktop_app.gui.meetings.meeting_dialog import CommitteeDialog, MeetingDialog
 from desktop_app.gui.meetings.scan_flow import read_signin_scan
@@ -225,7 +226,11 @@ class MeetingsPage(Page):
         self.act_scan = action("import", "读取签到表扫描件", lambda: read_signin_scan(self),
                                tip="扫描或拍照签字后的签到表，自动预填出勤，核对后一键保存")
         tb.addSeparator()
-        self.act_import = action("import", "导入出勤", self.import_attendance, tip="从 CSV 文件导入出勤（按会议编号）")
+        self.act_import = action("import", "导入出勤", self.import_attendance,
+                                 tip="从 Excel/WPS 表格或 CSV 文件导入出勤（按会议编号）")
+        self.act_template = action("template", "出勤模板", lambda: attendance_file.save_template(
+            self, row.id if (row := self.selected_row()) else None),
+            tip="下载出勤导入模板；选中一次会议时，模板里预先列出它的应到人员")
         self.act_committee = action("committee", "支委会成员", self.edit_committee)
         tb.addSeparator()
         self.act_cancel = action("cancel", "取消会议", self.cancel_selected)
@@ -626,9 +631,7 @@ class MeetingsPage(Page):
 
     def import_attendance(self) -> None:
         imp = attendance_import
-        from desktop_app.gui.widgets.forms import ask_open_path
-
-        path = ask_open_path(self, "导入出勤（CSV）", "CSV 文件 (*.csv *.txt)")
+        path = attendance_file.ask_file(self)
         if not path:
             return
         db = self.ctx.db
