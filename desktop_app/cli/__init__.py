@@ -48,6 +48,9 @@ def _reports() -> dict:
     }
 
 
+_ORG_REPORTS = ("signin", "evaluation", "compliance")  # the reports that read --org
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".pdf":
@@ -57,6 +60,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     render = reports.get(args.kind)
     if render is None:
         raise CliError(f"未知的报表：{args.kind}（可用：{'、'.join(reports)}）")
+    if getattr(args, "org", None) and args.kind not in _ORG_REPORTS:
+        # said, not ignored: a report printed for everyone when one organisation was asked for misleads
+        raise CliError(f"--org 只用于 {'、'.join(_ORG_REPORTS)} 报表；{args.kind} 报表请用它自己的选项（见 dangqun report --help）")
     summary = render(db, args, out)
     print(f"已生成 {out}" + (f"：{summary}" if summary else ""))
     return EXIT_OK
@@ -159,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--meeting", action="append", help="signin / meeting：会议编号（如 2025-0007）；signin 可写多个：逗号分隔或重复 --meeting")
     rep.add_argument("--phones", action="store_true", help="signin：显示（遮蔽的）手机号")
     rep.add_argument("--year", type=int, help="按年度的报表：年份（默认今年）")
-    rep.add_argument("--org", help="只含此组织（组织 ID）")
+    rep.add_argument("--org", help="signin、evaluation、compliance：只含此组织（组织代码，见 dangqun orgs）")
     rep.add_argument("--month", type=int, help="service：月份（默认本月）")
     rep.add_argument("--from", dest="date_from", help="visit / ledger：起始日期")
     rep.add_argument("--to", dest="date_to", help="visit / ledger：截止日期")

@@ -21,3 +21,7 @@ def test_report_org_takes_the_code_orgs_lists_and_refuses_an_unknown_one(tmp_pat
     assert main(["report", "signin", "--db", str(db), "--org", code, "--year", "2025", "--out", str(out)]) == 0
     assert main(["report", "compliance", "--db", str(db), "--org", "999", "--out", str(out)]) == 2
     assert "找不到组织“999”" in capsys.readouterr().err
+    # a report that does not read --org says so instead of printing everyone
+    roster_pdf = tmp_path / "r.pdf"
+    assert main(["report", "roster", "--db", str(db), "--org", code, "--out", str(roster_pdf)]) == 2
+    assert "--org 只用于" in capsys.readouterr().err and not roster_pdf.exists()
