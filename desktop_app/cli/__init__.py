@@ -161,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep = with_db(sub.add_parser("report", help="生成 PDF 报表"))
     rep.add_argument("kind", help="报表种类：" + "、".join(_reports()))
     rep.add_argument("--out", required=True, help="输出 PDF 文件")
-    rep.add_argument("--all", action="store_true", help="roster：包括转出、去世的党员")
+    rep.add_argument("--all", action="store_true", help="roster：也列出已离开的（转出、去世、出党），另计人数")
     rep.add_argument("--meeting", action="append", help="signin / meeting：会议编号（如 2025-0007）；signin 可写多个：逗号分隔或重复 --meeting")
     rep.add_argument("--phones", action="store_true", help="signin：显示（遮蔽的）手机号")
     rep.add_argument("--year", type=int, help="按年度的报表：年份（默认今年）")
