@@ -240,6 +240,7 @@ _PG_PASSING = [
     "test_settings_service",
     "test_signin_scan",
     "test_signin_scan_excused",
+    "test_stale_forms",
     "test_sync_batch_pg",
     "test_sync_bomb",
     "test_sync_format",

@@ -27,6 +27,10 @@ class Conflict(DomainError):
     """The action would break a rule about other records (e.g. deleting a non-empty branch)."""
 
 
+class ConcurrentEditError(DomainError):
+    """The record was changed by someone else after the form was opened: saving would undo that change."""
+
+
 def known(table: Mapping[str, T], key: str, field: str, message: str) -> T:
     """The rule (kind, step …) a name stands for, or a ValidationError naming the field when there is none."""
     try:

@@ -28,9 +28,11 @@ from sqlalchemy.sql.elements import ColumnElement
 
 import unicodedata
 
-from desktop_app.domain.errors import NotFound, ValidationError
+from desktop_app.domain.clock import local_text
+from desktop_app.domain.errors import ConcurrentEditError, NotFound, ValidationError
 from desktop_app.services import attachments, auth
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import take_write_lock
 
 R = TypeVar("R")
 CHUNK = 500  # ids per IN (...): well under SQLite's limit of bound parameters
@@ -51,6 +53,48 @@ def live(s: Session, model, row_id: str | None, what: str) -> Any:
     if row is None or row.deleted:
         raise NotFound(f"该{what}不存在或已删除")
     return row
+
+
+def unchanged_since(s: Session, row: Any, expected_version: int | None, what: str) -> None:
+    """Refuse to save a form over a change made after it was read (optimistic concurrency).
+
+    `expected_version` is the row's version when the form read it (None: the caller, the
+    command line or an old one, does not say; nothing is checked). Call it before changing
+    the row: it takes the write lock and reads the row again, locking it on PostgreSQL, so
+    a save committing meanwhile is either seen here or waits for this one. `what` names the
+    record in the refusal ("党员 张三").
+    """
+    if expected_version is None:
+        return
+    take_write_lock(s)
+    s.refresh(row, with_for_update=True)
+    if row.version == expected_version:
+        return
+    lead, detail = _last_change(s, row)
+    raise ConcurrentEditError(f"这条记录（{what}）在你打开后{lead}（{detail}）。"
+                              "你的修改没有保存；请关闭后重新打开，再改一次。")
+
+
+def _last_change(s: Session, row: Any) -> tuple[str, str]:
+    """Who changed the row last and when, as far as the sync columns and the audit trail tell."""
+    from desktop_app.store.audit import ACTOR_KEY
+    from desktop_app.store.models import Site
+    from desktop_app.store.models_access import AuditEntry
+    from desktop_app.store.models_sync import SyncPeer
+
+    when = local_text(row.updated_at)
+    here = s.scalar(select(Site.id).limit(1))
+    if row.updated_by_site and here and row.updated_by_site != here:
+        peer = s.scalar(select(SyncPeer.org_name).where(SyncPeer.site_id == row.updated_by_site)) or "其他单位"
+        return "已被他人修改", f"{when} 随{peer}的同步数据包收到"
+    last = s.execute(select(AuditEntry.user_id, AuditEntry.user_name)
+                     .where(AuditEntry.table_name == row.__tablename__, AuditEntry.row_id == row.id)
+                     .order_by(AuditEntry.at.desc()).limit(1)).first()
+    me = s.info.get(ACTOR_KEY)
+    if last and me is not None and last.user_id and last.user_id == me.user_id:
+        # the same account: another window, another PC, or 党员动态 opened from the form
+        return "已在别处修改", f"你的账户于 {when} 在另一个窗口或另一台电脑保存"
+    return "已被他人修改", f"{last.user_name} 于 {when} 保存" if last and last.user_name else f"于 {when} 保存"
 
 
 def stored_file(db, model, row_id: str, what: str) -> Path:

@@ -581,7 +581,9 @@ class RosterPage(Page):
         from desktop_app.gui.roster.member_dialog import MemberDialog
 
         db = self.ctx.db
-        dlg = MemberDialog(self, self.nodes, lambda inp: roster.update(db, detail.id, inp), detail,
+        # the version read: a save over someone else's later change is refused, not written back
+        dlg = MemberDialog(self, self.nodes,
+                           lambda inp: roster.update(db, detail.id, inp, expected_version=detail.version), detail,
                            today=self.today, registration=registration, db=db)
         dlg.open_register.connect(self.open_register)
         self._run_member_dialog(dlg, lambda saved: f"已保存党员“{saved.name}”的信息。")

@@ -28,7 +28,7 @@ from desktop_app.services.roster._common import (
     _today,
     _validated,
 )
-from desktop_app.services.records import settle, writes
+from desktop_app.services.records import settle, unchanged_since, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import take_write_lock
 from desktop_app.store.models import Member, Organization, Transfer
@@ -71,13 +71,18 @@ def create(uow: UnitOfWork, inp: MemberInput, today: date | None = None) -> Memb
 
 
 @writes("members.write")
-def update(uow: UnitOfWork, member_id: str, inp: MemberInput, today: date | None = None) -> MemberDetail:
-    """Save an edited record; fields that did not change are not touched (no version bump)."""
+def update(uow: UnitOfWork, member_id: str, inp: MemberInput, today: date | None = None,
+           expected_version: int | None = None) -> MemberDetail:
+    """Save an edited record; fields that did not change are not touched (no version bump).
+
+    `expected_version`: the version the form was read at; a record changed since is refused
+    (ConcurrentEditError), since writing the form back would quietly undo that change."""
     today = _today(today)
     clean = _validated(inp, today)
     s = uow.session
     take_write_lock(s)
     m = _live_member(s, member_id)
+    unchanged_since(s, m, expected_version, f"党员 {m.name}")
     with _planned_lists().following(s, m, today):
         if clean.org_id != m.org_id:
             _live_org(s, clean.org_id)

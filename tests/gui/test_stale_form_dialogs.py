@@ -1,0 +1,55 @@
+"""A record form opened before someone else saved the same record: the save is refused inside the
+dialog, with what to do, and what was typed stays in the fields (offscreen, on a real SQLite file)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from PySide6.QtWidgets import QDialog
+
+from desktop_app.domain.members import MemberInput
+from desktop_app.gui.roster.member_dialog import MemberDialog
+from desktop_app.gui.roster.page import RosterPage
+from desktop_app.services import orgs, roster
+
+
+@pytest.fixture
+def zhang(app_ctx):
+    db = app_ctx.db
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    branch = orgs.create(db, "第一网格党支部", "B01", "branch", community.id)
+    return roster.create(db, MemberInput(
+        name="张三", org_id=branch.id, id_number="11010519491231002X", joined_date=date(1975, 7, 1),
+        confirmed_date=date(1976, 7, 1), mobile="13812345678", address="幸福里1号"))
+
+
+def test_a_member_form_opened_before_anothers_save_refuses_inside_and_keeps_the_input(
+        qtbot, app_ctx, zhang, monkeypatch, wait_ops):
+    page = RosterPage(app_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    wait_ops()
+    seen = {}
+
+    def exec_(dlg: MemberDialog):
+        # meanwhile, at another PC: the mobile changes
+        other = roster.get(app_ctx.db, zhang.id)
+        roster.update(app_ctx.db, zhang.id, replace(other.to_input(), mobile="13911112222"))
+        dlg.set_value("address", "B改的地址")
+        dlg.accept()
+        wait_ops()
+        seen.update(message=dlg.message.text(), shown=not dlg.message.isHidden(), result=dlg.result(),
+                    address=dlg.w["address"].text(), saved=dlg.saved)
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(MemberDialog, "exec", exec_)
+    page.edit_member(zhang.id)
+    wait_ops()
+
+    assert seen["shown"] and "党员 张三" in seen["message"] and "你的修改没有保存" in seen["message"]
+    assert seen["result"] != QDialog.DialogCode.Accepted and seen["saved"] is None
+    assert seen["address"] == "B改的地址"  # what was typed is still there
+    now = roster.get(app_ctx.db, zhang.id)
+    assert (now.mobile, now.address) == ("13911112222", "幸福里1号")

@@ -1,0 +1,139 @@
+"""A form saved over a change made after it was opened is refused, not written back.
+
+Two programs on one real database (two PCs on a shared file, or a district server): each
+reads the record into a form, the first saves, the second, read earlier, must not quietly
+put the first one's change back. Runs on PostgreSQL too (DANGQUN_TEST_PG_URL).
+"""
+
+import threading
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from desktop_app.domain import idcard
+from desktop_app.domain.errors import ConcurrentEditError
+from desktop_app.domain.members import MemberInput
+from desktop_app.services import auth, orgs, roster
+from desktop_app.services.database import open_database
+from desktop_app.services.roster import edits
+from desktop_app.store.models_access import AuditEntry
+
+TODAY = date(2026, 6, 15)
+
+
+@pytest.fixture
+def two(db):
+    """The same database opened by a second program; both act from the command line's account."""
+    auth.cli_actor(db)
+    other, _ = open_database(db.path or db.url)
+    auth.cli_actor(other)
+    yield db, other
+    other.dispose()
+
+
+@pytest.fixture
+def member(db):
+    branch = orgs.create(db, "第一网格党支部", "32010200101", "branch", roster.root_org_id(db)).id
+    auth.cli_actor(db)
+    return roster.create(db, MemberInput(
+        name="张三", org_id=branch, id_number=idcard.make("320102", date(1970, 3, 4), 1, "男"), gender="男",
+        joined_date=date(1995, 7, 1), confirmed_date=date(1996, 7, 1), category="正式党员",
+        mobile="13800000000", address="幸福里1号"), TODAY)
+
+
+def _trail(db) -> int:
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(AuditEntry))
+
+
+PASSWORD = "xingfuli2026"
+
+
+def _accounts(a, b, second_login: str) -> None:
+    """a acts as 王书记; b as 李委员 ("li") or as 王书记 again ("admin": another window of the same account)."""
+    auth.create_first_admin(a, "admin", "王书记", PASSWORD)
+    auth.create_user(a, "li", "李委员", "secretary", PASSWORD, must_change_password=False)
+    auth.login(a, "admin", PASSWORD)
+    auth.login(b, second_login, PASSWORD)
+
+
+def test_a_member_form_read_before_anothers_save_is_refused_and_the_other_change_kept(two, member):
+    a, b = two
+    _accounts(b, a, "li")  # the first save is 李委员's, the refused one 王书记's
+    first, second = roster.get(a, member.id), roster.get(b, member.id)
+    roster.update(a, member.id, replace(first.to_input(), mobile="13911112222"), TODAY,
+                  expected_version=first.version)
+    trail = _trail(a)
+    with pytest.raises(ConcurrentEditError) as refused:
+        roster.update(b, member.id, replace(second.to_input(), address="B改的地址"), TODAY,
+                      expected_version=second.version)
+    assert _trail(a) == trail  # nothing written by the refused save, not even to the trail
+    text = str(refused.value)
+    assert "这条记录（党员 张三）在你打开后已被他人修改（李委员 于 " in text
+    assert "你的修改没有保存；请关闭后重新打开" in text
+    now = roster.get(a, member.id)
+    assert (now.mobile, now.address) == ("13911112222", "幸福里1号")
+    assert now.version == first.version + 1
+
+
+def test_the_same_account_in_another_window_is_told_so(two, member):
+    a, b = two
+    _accounts(a, b, "admin")
+    first, second = roster.get(a, member.id), roster.get(b, member.id)
+    roster.update(a, member.id, replace(first.to_input(), mobile="13911112222"), TODAY,
+                  expected_version=first.version)
+    with pytest.raises(ConcurrentEditError, match="已在别处修改（你的账户于 .* 在另一个窗口或另一台电脑保存）"):
+        roster.update(b, member.id, replace(second.to_input(), address="B改的地址"), TODAY,
+                      expected_version=second.version)
+
+
+def test_a_form_read_after_the_last_save_saves_and_callers_without_a_version_still_do(two, member):
+    a, b = two
+    first = roster.get(a, member.id)
+    roster.update(a, member.id, replace(first.to_input(), mobile="13911112222"), TODAY,
+                  expected_version=first.version)
+    fresh = roster.get(b, member.id)
+    saved = roster.update(b, member.id, replace(fresh.to_input(), address="B改的地址"), TODAY,
+                          expected_version=fresh.version)
+    assert (saved.mobile, saved.address) == ("13911112222", "B改的地址")
+    # the command line and older callers pass no version: their saves are not checked
+    assert roster.update(a, member.id, replace(first.to_input(), notes="命令行"), TODAY).notes == "命令行"
+
+
+def test_two_forms_saved_at_the_same_moment_one_is_refused(two, member, monkeypatch):
+    """Both read the same version and check at once: the row lock (or SQLite's write lock) lets one through."""
+    a, b = two
+    reads = [roster.get(d, member.id) for d in (a, b)]
+    barrier = threading.Barrier(2, timeout=1.0)
+    checked = edits.unchanged_since
+
+    def check_then_wait(*args, **kw):
+        checked(*args, **kw)
+        try:
+            barrier.wait()  # the second writer waits on the lock instead; the barrier gives up
+        except threading.BrokenBarrierError:
+            pass
+
+    monkeypatch.setattr(edits, "unchanged_since", check_then_wait)
+    results: list[object] = [None, None]
+    changes = ({"mobile": "13911112222"}, {"address": "B改的地址"})
+
+    def run(i, d):
+        try:
+            results[i] = roster.update(d, member.id, replace(reads[i].to_input(), **changes[i]), TODAY,
+                                       expected_version=reads[i].version)
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each writer got
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, d)) for i, d in enumerate((a, b))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], ConcurrentEditError), results
+    kept = next(r for r in results if not isinstance(r, Exception))
+    now = roster.get(a, member.id)
+    assert (now.mobile, now.address) == (kept.mobile, kept.address)
