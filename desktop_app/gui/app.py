@@ -346,7 +346,7 @@ class _WindowKeeper:
         except Exception as failed:  # noqa: BLE001 - the restore's own reason goes to the user
             exc = failed
         window.skip_exit_backup = True  # never copy a damaged file over a good backup
-        QMessageBox.critical(window, APP_NAME, f"无法打开数据库 {self.db_path}：\n{plain_message(exc)}")
+        QMessageBox.critical(window, APP_NAME, cannot_open(self.db_path, exc))
         window.close()
 
     def reopen(self, login: bool = True, actor=None) -> None:
@@ -396,7 +396,7 @@ def run(db_path: Path, demo: bool = False) -> int:
         log.exception("cannot open %s", db_path)
         frame.hide()
         with _fitting():
-            QMessageBox.critical(None, APP_NAME, f"无法打开数据库 {db_path}：\n{plain_message(exc)}")
+            QMessageBox.critical(None, APP_NAME, cannot_open(db_path, exc))
         return 2
     if ctx is None:
         return 0
@@ -439,6 +439,15 @@ def _collect_as_usual() -> None:
     if _usual_thresholds is not None:
         gc.set_threshold(*_usual_thresholds)
         _usual_thresholds = None
+
+
+def cannot_open(db_path, exc: BaseException) -> str:
+    """Why the database did not open, naming it once, a server's address without its password."""
+    from desktop_app.services.database import is_server_url, shown_url
+
+    where = shown_url(str(db_path)) if is_server_url(str(db_path)) else str(db_path)
+    said = plain_message(exc)
+    return f"无法打开数据库：\n{said}" if where in said else f"无法打开数据库 {where}：\n{said}"
 
 
 def paint_frame():
