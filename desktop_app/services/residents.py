@@ -24,7 +24,9 @@ from desktop_app.domain.members import age as age_on
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.services import auth, privacy
-from desktop_app.services.records import chosen, like_escape, live, number_like, settle, text_terms, writes  # noqa: F401  live and the last two re-exported
+from desktop_app.services.records import (  # noqa: F401  live, text_terms and writes re-exported
+    chosen, like_escape, live, number_like, settle, text_terms, unchanged_since, writes,
+)
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Organization, Resident
@@ -316,13 +318,16 @@ def _check_flat_free(s: Session, clean: HouseholdInput, except_id: str | None = 
 
 
 def update_household(db: Database, household_id: str, inp: HouseholdInput,
-                     today: date | None = None) -> HouseholdDetail:
-    """Save a household; a move to another grid moves its residents with it."""
+                     today: date | None = None, expected_version: int | None = None) -> HouseholdDetail:
+    """Save a household; a move to another grid moves its residents with it.
+
+    `expected_version`: the version the form was read at; a household changed since is refused."""
     clean = check_household(inp)
     with UnitOfWork(db) as uow:
         s = uow.session
         h = live(s, Household, household_id, "住户")
         auth.require(db, "residents.write", grid_id=h.grid_id)
+        unchanged_since(s, h, expected_version, f"住户 {household_label(h.building, h.unit, h.room, h.address)}")
         grid = check_grid(s, clean.grid_id)
         auth.require(db, "residents.write", grid_id=grid)  # and into the grid it moves to
         _check_flat_free(s, clean, except_id=h.id)
@@ -527,14 +532,17 @@ def create_resident(db: Database, inp: ResidentInput, today: date | None = None)
 
 
 def update_resident(db: Database, resident_id: str, inp: ResidentInput,
-                    today: date | None = None) -> ResidentDetail:
-    """Save an edited resident; unchanged fields are not touched (no version bump)."""
+                    today: date | None = None, expected_version: int | None = None) -> ResidentDetail:
+    """Save an edited resident; unchanged fields are not touched (no version bump).
+
+    `expected_version`: the version the form was read at; a resident changed since is refused."""
     today = today or date.today()
     clean = check_resident(inp, today)
     with UnitOfWork(db) as uow:
         s = uow.session
         r = live(s, Resident, resident_id, "居民")
         auth.require(db, "residents.write", grid_id=r.grid_id)
+        unchanged_since(s, r, expected_version, f"居民 {r.name}")
         if clean.id_number != r.id_number:
             _check_resident_id_free(s, clean.id_number, except_id=r.id)
         _apply_resident(s, r, clean)

@@ -53,3 +53,36 @@ def test_a_member_form_opened_before_anothers_save_refuses_inside_and_keeps_the_
     assert seen["address"] == "B改的地址"  # what was typed is still there
     now = roster.get(app_ctx.db, zhang.id)
     assert (now.mobile, now.address) == ("13911112222", "幸福里1号")
+
+
+def _refused_inside(qtbot, dlg, meanwhile, field, typed: str, wait_ops) -> None:
+    """Open `dlg`, let `meanwhile` save the record elsewhere, type into `field`, press 保存: refused inside."""
+    qtbot.addWidget(dlg)
+    dlg.show()
+    meanwhile()
+    field.setText(typed)
+    dlg.accept()
+    wait_ops()
+    assert not dlg.message.isHidden() and "你的修改没有保存" in dlg.message.text(), dlg.message.text()
+    assert dlg.isVisible() and dlg.saved is None and field.text() == typed
+
+
+def test_household_and_resident_forms_refuse_inside_when_read_before_anothers_save(qtbot, app_ctx, wait_ops):
+    from desktop_app.gui.residents.dialogs import HouseholdDialog, ResidentDialog
+    from desktop_app.services import residents
+    from desktop_app.views.residents import HouseholdInput, ResidentInput
+
+    db = app_ctx.db
+    h = residents.create_household(db, HouseholdInput(building="梅园新村3栋", unit="2单元", room="302室"))
+    r = residents.create_resident(db, ResidentInput(name="王秀英", household_id=h.id))
+    grids = residents.grids(db)
+    dlg = HouseholdDialog(None, db, grids, residents.get_household(db, h.id))
+    _refused_inside(qtbot, dlg, lambda: residents.update_household(
+        db, h.id, replace(residents.get_household(db, h.id).to_input(), phone="13911112222")),
+        dlg.head, "王秀英", wait_ops)
+    assert "住户 梅园新村3栋2单元302室" in dlg.message.text()
+    dlg = ResidentDialog(None, db, grids, (), residents.get_resident(db, r.id))
+    _refused_inside(qtbot, dlg, lambda: residents.update_resident(
+        db, r.id, replace(residents.get_resident(db, r.id).to_input(), phone="13911113333")),
+        dlg.phone, "13800000001", wait_ops)
+    assert "居民 王秀英" in dlg.message.text()

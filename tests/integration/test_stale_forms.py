@@ -137,3 +137,28 @@ def test_two_forms_saved_at_the_same_moment_one_is_refused(two, member, monkeypa
     kept = next(r for r in results if not isinstance(r, Exception))
     now = roster.get(a, member.id)
     assert (now.mobile, now.address) == (kept.mobile, kept.address)
+
+
+def _refused_second_save(a, b, record_id, get, update, first: dict, second: dict, what: str):
+    """Both read; a saves `first`; b's save of `second`, from its older read, is refused and a's change kept."""
+    mine, theirs = get(a, record_id), get(b, record_id)
+    update(a, record_id, replace(mine.to_input(), **first), expected_version=mine.version)
+    with pytest.raises(ConcurrentEditError, match=f"这条记录（{what}）在你打开后已被他人修改.*你的修改没有保存"):
+        update(b, record_id, replace(theirs.to_input(), **second), expected_version=theirs.version)
+    now = get(a, record_id)
+    assert {f: getattr(now, f) for f in (*first, *second)} == {
+        **{f: getattr(mine, f) for f in second}, **first}
+    assert now.version == mine.version + 1
+
+
+def test_a_household_or_resident_form_read_before_anothers_save_is_refused(two):
+    from desktop_app.services import residents
+    from desktop_app.views.residents import HouseholdInput, ResidentInput
+
+    a, b = two
+    h = residents.create_household(a, HouseholdInput(building="梅园新村3栋", unit="2单元", room="302室", phone="13800000000"))
+    r = residents.create_resident(a, ResidentInput(name="王秀英", household_id=h.id, phone="13800000001"), TODAY)
+    _refused_second_save(a, b, h.id, residents.get_household, residents.update_household,
+                         {"phone": "13911112222"}, {"head_name": "王秀英"}, "住户 梅园新村3栋2单元302室")
+    _refused_second_save(a, b, r.id, residents.get_resident, residents.update_resident,
+                         {"phone": "13911113333"}, {"notes": "独居"}, "居民 王秀英")

@@ -47,9 +47,9 @@ class HouseholdDialog(SavingDialog):
         return self.fields.build(HouseholdInput)
 
     def prepare(self):
-        inp, db = self.current_input(), self.db
+        inp, db, read_at = self.current_input(), self.db, self.detail.version if self.detail else None
         return create_or_update(self.detail, lambda: resident_service.create_household(db, inp),
-                                lambda hid: resident_service.update_household(db, hid, inp))
+                                lambda hid: resident_service.update_household(db, hid, inp, expected_version=read_at))
 
 
 class TagChecks(CheckGroup):
@@ -112,9 +112,9 @@ class ResidentDialog(SavingDialog):
         return self.fields.build(ResidentInput, household_id=self._household_id(), tags=self.tag_checks.tags())
 
     def prepare(self):
-        inp, db = self.current_input(), self.db
+        inp, db, read_at = self.current_input(), self.db, self.detail.version if self.detail else None
         return create_or_update(self.detail, lambda: resident_service.create_resident(db, inp),
-                                lambda rid: resident_service.update_resident(db, rid, inp))
+                                lambda rid: resident_service.update_resident(db, rid, inp, expected_version=read_at))
 
 
 class ListEditDialog(SavingDialog):
