@@ -25,7 +25,7 @@ from desktop_app.services.orgtree import subtree_select
 from desktop_app.services.roster import search
 from desktop_app.services.roster._common import _chunks, _detail, _like_escape, _today
 from desktop_app.store.base import Flag
-from desktop_app.store.models import Member, Organization, Site
+from desktop_app.store.models import Member, MemberStatusChange, Organization, Site
 from desktop_app.views import orgs as org_views
 from desktop_app.views.roster import MemberDetail, MemberFilter, MemberRow
 
@@ -251,21 +251,33 @@ def _search_sql(db: Database, flt: MemberFilter, sort: str, descending: bool, to
     return [mid for (mid,) in _select(db, flt, sort, descending, today, (Member.id,))]
 
 
+# The day a member who died or left the party did so (the latest change to that status, as the
+# member form reads it): 年龄 and 党龄 stop there. Only those rows look it up, and only the rows shown.
+_GONE_ON = case(
+    (Member.status.in_((rules.DECEASED, *rules.EXIT_STATUSES)),
+     select(func.max(MemberStatusChange.changed_on))
+     .where(MemberStatusChange.member_id == Member.id, MemberStatusChange.status == Member.status,
+            MemberStatusChange.deleted.is_(False))
+     .correlate(Member).scalar_subquery()),
+    else_=None,
+)
+
 _ROW_COLUMNS = (
     Member.id, Member.seq, Member.name, Member.org_id, Organization.name, Member.gender,
     Member.birth_date, Member.category, Member.joined_date, Member.confirmed_date,
     Member.id_number, Member.mobile, Member.status, Member.party_status, Member.is_floating,
-    Member.reporting_employer, Member.is_hardship, Member.education,
+    Member.reporting_employer, Member.is_hardship, Member.education, _GONE_ON,
 )
 
 
 def _make_row(r, today: date, org_names: dict[str, str]) -> MemberRow:
     (mid, seq, name, org_id, org_name, gender, birth, category, joined, confirmed,
-     id_number, mobile, status, party_status, floating, employer, hardship, education) = r
+     id_number, mobile, status, party_status, floating, employer, hardship, education, gone_on) = r
+    day = rules.counted_to(status, gone_on, today)
     return MemberRow(
         id=mid, seq=seq, name=name, org_id=org_id, org_name=org_names.get(org_id) or org_name or "", gender=gender,
-        age=rules.age(birth, today), birth_date=birth, category=category, joined_date=joined,
-        party_age=rules.party_age(category, joined, confirmed, today),
+        age=rules.age(birth, day), birth_date=birth, category=category, joined_date=joined,
+        party_age=rules.party_age(category, joined, confirmed, day),
         id_masked=idcard.mask(id_number), mobile_masked=idcard.mask_phone(mobile),
         status=status, party_status=party_status, is_floating=bool(floating),
         is_reporting=bool(employer), is_hardship=bool(hardship), education=education,
