@@ -24,15 +24,20 @@ def db_url(args: argparse.Namespace) -> str:
 
     "" means the database is a file (--db or the default one).
     """
-    from desktop_app.services.database import ServerUnavailable, check_server_url, is_server_url
+    # a string test, pure: the window reads this before its frame, with no SQLAlchemy loaded yet
+    from desktop_app.domain.server_url import is_server_url
 
     if getattr(args, "db", None) and not getattr(args, "db_url", None):  # a file, or a server's URL given in its place
         return args.db.strip() if is_server_url(args.db.strip()) else ""
     from desktop_app.settings import database_url
 
     url = (getattr(args, "db_url", None) or "").strip() or database_url()
+    if not url or is_server_url(url):
+        return url
+    from desktop_app.services.database import ServerUnavailable, check_server_url
+
     try:
-        return check_server_url(url) if url else ""
+        return check_server_url(url)  # refused, saying how an address is spelled
     except ServerUnavailable as exc:
         raise CliError(str(exc)) from None
 

@@ -17,19 +17,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from desktop_app.domain.errors import DomainError
+from desktop_app.domain.server_url import SCHEMES, is_server_url  # noqa: F401 - the store's callers read them here
 from desktop_app.store import migrate
 from desktop_app.store.db import Database
 
-SCHEMES = ("postgresql", "postgresql+psycopg", "postgres")  # postgres://: libpq's and many hosts' spelling
-
-
 class ServerUnavailable(DomainError):
     """The server cannot be reached or refuses the account: a plain message, nothing opened."""
-
-
-def is_server_url(target: str | Path) -> bool:
-    """True for a database URL of a server (postgresql://...), False for a file path."""
-    return isinstance(target, str) and target.split("://", 1)[0] in SCHEMES and "://" in target
 
 
 def check_server_url(url: str) -> str:
