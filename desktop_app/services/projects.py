@@ -24,7 +24,7 @@ from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
 from desktop_app.services import auth
 from desktop_app.services.records import (
     OpenFilter, any_like, assign, chosen, chunked, given, in_year, live_children, next_year_number, over_children,
-    settle, tombstone_children, within, writes,
+    settle, tombstone_children, unchanged_since, within, writes,
 )
 from desktop_app.services.residents import check_grid, grid_names, live, resident_place, text_terms
 from desktop_app.services.uow import UnitOfWork
@@ -222,12 +222,16 @@ def create_project(uow: UnitOfWork, inp: ProjectInput, today: date | None = None
 
 
 @writes("projects.write")
-def update_project(uow: UnitOfWork, project_id: str, inp: ProjectInput, today: date | None = None) -> ProjectDetail:
-    """Save edited fields; the status moves only by change_status()."""
+def update_project(uow: UnitOfWork, project_id: str, inp: ProjectInput, today: date | None = None,
+                   expected_version: int | None = None) -> ProjectDetail:
+    """Save edited fields; the status moves only by change_status().
+
+    `expected_version`: the version the form was read at; a project changed since is refused."""
     today = today or date.today()
     clean = flow.check_project(inp)
     s = uow.session
     p = live(s, Project, project_id, "项目")
+    unchanged_since(s, p, expected_version, f"项目 {p.name}")
     clean = replace(clean, grid_id=check_grid(s, clean.grid_id),
                     owner_member_id=_check_owner(s, clean.owner_member_id))
     if p.completed_on and clean.start_date and clean.start_date > p.completed_on:

@@ -86,3 +86,18 @@ def test_household_and_resident_forms_refuse_inside_when_read_before_anothers_sa
         db, r.id, replace(residents.get_resident(db, r.id).to_input(), phone="13911113333")),
         dlg.phone, "13800000001", wait_ops)
     assert "居民 王秀英" in dlg.message.text()
+
+
+def test_a_project_form_refuses_inside_when_read_before_anothers_save(qtbot, app_ctx, wait_ops):
+    from desktop_app.domain.service_flow import ProjectInput
+    from desktop_app.gui.projects.dialogs import ProjectDialog
+    from desktop_app.services import projects, residents
+
+    db, today = app_ctx.db, date(2026, 6, 15)
+    p = projects.create_project(db, ProjectInput(name="楼道灯改造", category="其他", owner_name="王书记",
+                                                 deadline=date(2026, 9, 1)), today)
+    dlg = ProjectDialog(None, db, residents.grids(db), ("其他",), projects.get_project(db, p.id), today=today)
+    _refused_inside(qtbot, dlg, lambda: projects.update_project(
+        db, p.id, replace(projects.get_project(db, p.id).to_input(), notes="换LED"), today),
+        dlg.owner, "李书记", wait_ops)
+    assert "项目 楼道灯改造" in dlg.message.text()

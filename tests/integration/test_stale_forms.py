@@ -162,3 +162,14 @@ def test_a_household_or_resident_form_read_before_anothers_save_is_refused(two):
                          {"phone": "13911112222"}, {"head_name": "王秀英"}, "住户 梅园新村3栋2单元302室")
     _refused_second_save(a, b, r.id, residents.get_resident, residents.update_resident,
                          {"phone": "13911113333"}, {"notes": "独居"}, "居民 王秀英")
+
+
+def test_a_project_form_read_before_anothers_save_is_refused(two):
+    from desktop_app.domain.service_flow import ProjectInput
+    from desktop_app.services import projects
+
+    a, b = two
+    p = projects.create_project(a, ProjectInput(name="楼道灯改造", category="其他", owner_name="王书记",
+                                                deadline=date(2026, 9, 1)), TODAY)
+    _refused_second_save(a, b, p.id, projects.get_project, projects.update_project,
+                         {"budget_fen": 120000}, {"notes": "换LED"}, "项目 楼道灯改造")

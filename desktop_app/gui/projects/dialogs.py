@@ -38,8 +38,8 @@ class ProjectDialog(SavingDialog):
             d = replace(d, owner_name=default_owner)
         if save is None:
             if detail:
-                pid = detail.id
-                save = lambda inp: projects.update_project(db, pid, inp, self.today)
+                pid, read_at = detail.id, detail.version  # a save over a later change is refused
+                save = lambda inp: projects.update_project(db, pid, inp, self.today, expected_version=read_at)
             else:
                 save = lambda inp: projects.create_project(db, inp, self.today)
         self._save_fn = save
