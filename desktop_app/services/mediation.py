@@ -23,7 +23,7 @@ from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
 from desktop_app.services import auth, privacy
 from desktop_app.services.records import (
     any_like, assign, chosen, chunked, given, in_year, live_children, next_year_number, over_children, settle,
-    tombstone_children, writes,
+    tombstone_children, unchanged_since, writes,
 )
 from desktop_app.services.residents import NO_GRID, check_grid, grid_names, live, text_terms
 from desktop_app.services.site import center_of
@@ -170,11 +170,14 @@ def create_case(uow: UnitOfWork, inp: CaseInput, today: date | None = None) -> C
 
 
 @writes("mediation.write")
-def update_case(uow: UnitOfWork, case_id: str, inp: CaseInput, today: date | None = None) -> CaseDetail:
+def update_case(uow: UnitOfWork, case_id: str, inp: CaseInput, today: date | None = None,
+                expected_version: int | None = None) -> CaseDetail:
+    """`expected_version`: the version the form was read at; a case changed since is refused."""
     today = today or date.today()
     clean = flow.check_case(inp, today)
     s = uow.session
     c = live(s, MediationCase, case_id, "调解案件")
+    unchanged_since(s, c, expected_version, f"调解案件 {c.case_no}")
     first = over_children(s, func.min(MediationSession.session_date), MediationSession.case_id, c.id)
     if first is not None and clean.received_on > first:
         raise ValidationError("受理日期", f"不能晚于第一次调解（{first.isoformat()}）")

@@ -101,3 +101,19 @@ def test_a_project_form_refuses_inside_when_read_before_anothers_save(qtbot, app
         db, p.id, replace(projects.get_project(db, p.id).to_input(), notes="换LED"), today),
         dlg.owner, "李书记", wait_ops)
     assert "项目 楼道灯改造" in dlg.message.text()
+
+
+def test_a_mediation_case_form_refuses_inside_when_read_before_anothers_save(qtbot, app_ctx, wait_ops):
+    from desktop_app.domain.service_flow import CaseInput, PartyInput
+    from desktop_app.gui.mediation.dialogs import CaseDialog
+    from desktop_app.services import mediation, residents
+
+    db, today = app_ctx.db, date(2026, 6, 15)
+    c = mediation.create_case(db, CaseInput(kind="邻里纠纷", summary="噪音", received_on=date(2026, 6, 1),
+                                            mediator="张建国", parties=(PartyInput("王秀英", "申请人"),
+                                                                       PartyInput("赵德明", "被申请人"))), today)
+    dlg = CaseDialog(None, db, residents.grids(db), ("邻里纠纷",), mediation.get_case(db, c.id), today=today)
+    _refused_inside(qtbot, dlg, lambda: mediation.update_case(
+        db, c.id, replace(mediation.get_case(db, c.id).to_input(), summary="夜间噪音"), today),
+        dlg.mediator, "李调解", wait_ops)
+    assert f"调解案件 {c.case_no}" in dlg.message.text()

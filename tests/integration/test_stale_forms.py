@@ -173,3 +173,15 @@ def test_a_project_form_read_before_anothers_save_is_refused(two):
                                                 deadline=date(2026, 9, 1)), TODAY)
     _refused_second_save(a, b, p.id, projects.get_project, projects.update_project,
                          {"budget_fen": 120000}, {"notes": "换LED"}, "项目 楼道灯改造")
+
+
+def test_a_mediation_case_form_read_before_anothers_save_is_refused(two):
+    from desktop_app.domain.service_flow import CaseInput, PartyInput
+    from desktop_app.services import mediation
+
+    a, b = two
+    c = mediation.create_case(a, CaseInput(kind="邻里纠纷", summary="噪音", received_on=date(2026, 6, 1),
+                                           mediator="张建国", parties=(PartyInput("王秀英", "申请人"),
+                                                                      PartyInput("赵德明", "被申请人"))), TODAY)
+    _refused_second_save(a, b, c.id, mediation.get_case, mediation.update_case,
+                         {"summary": "夜间噪音"}, {"mediator": "李调解"}, f"调解案件 {c.case_no}")

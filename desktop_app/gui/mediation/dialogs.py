@@ -100,9 +100,9 @@ class CaseDialog(SavingDialog):
     def prepare(self):
         inp = self.current_input()
         flow.check_case(inp, self.today)
-        db, today = self.db, self.today
+        db, today, read_at = self.db, self.today, self.detail.version if self.detail else None
         return create_or_update(self.detail, lambda: mediation.create_case(db, inp, today),
-                                lambda cid: mediation.update_case(db, cid, inp, today))
+                                lambda cid: mediation.update_case(db, cid, inp, today, expected_version=read_at))
 
 
 class SessionDialog(SavingDialog):
