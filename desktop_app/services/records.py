@@ -92,8 +92,8 @@ def _last_change(s: Session, row: Any) -> tuple[str, str]:
                      .order_by(AuditEntry.at.desc()).limit(1)).first()
     me = s.info.get(ACTOR_KEY)
     if last and me is not None and last.user_id and last.user_id == me.user_id:
-        # the same account: another window, another PC, or 党员动态 opened from the form
-        return "已在别处修改", f"你的账户于 {when} 在另一个窗口或另一台电脑保存"
+        # the same account: another window or PC, or a register opened from the form (党员动态 moves a member)
+        return "已在别处修改", f"你的账户于 {when} 保存过，在另一个窗口、另一台电脑或从本窗口打开的登记里"
     return "已被他人修改", f"{last.user_name} 于 {when} 保存" if last and last.user_name else f"于 {when} 保存"
 
 

@@ -84,7 +84,7 @@ def test_the_same_account_in_another_window_is_told_so(two, member):
     first, second = roster.get(a, member.id), roster.get(b, member.id)
     roster.update(a, member.id, replace(first.to_input(), mobile="13911112222"), TODAY,
                   expected_version=first.version)
-    with pytest.raises(ConcurrentEditError, match="已在别处修改（你的账户于 .* 在另一个窗口或另一台电脑保存）"):
+    with pytest.raises(ConcurrentEditError, match="已在别处修改（你的账户于 .* 保存过，在另一个窗口、另一台电脑或从本窗口打开的登记里）"):
         roster.update(b, member.id, replace(second.to_input(), address="B改的地址"), TODAY,
                       expected_version=second.version)
 
@@ -185,3 +185,17 @@ def test_a_mediation_case_form_read_before_anothers_save_is_refused(two):
                                                                       PartyInput("赵德明", "被申请人"))), TODAY)
     _refused_second_save(a, b, c.id, mediation.get_case, mediation.update_case,
                          {"summary": "夜间噪音"}, {"mediator": "李调解"}, f"调解案件 {c.case_no}")
+
+
+def test_a_move_registered_from_the_open_member_form_is_not_undone_by_saving_the_form(two, member):
+    """党员动态 opened from the form moves the member; the form, still showing the old branch, must not move them back."""
+    from desktop_app.services import memberlife
+
+    a, _ = two
+    form = roster.get(a, member.id)
+    second = orgs.create(a, "第二网格党支部", "32010200102", "branch", roster.root_org_id(a)).id
+    memberlife.move_member(a, member.id, second, TODAY, today=TODAY)
+    with pytest.raises(ConcurrentEditError, match="党员 张三"):
+        roster.update(a, member.id, replace(form.to_input(), mobile="13911112222"), TODAY,
+                      expected_version=form.version)
+    assert roster.get(a, member.id).org_id == second
