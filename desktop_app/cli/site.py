@@ -59,7 +59,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     year = args.year or date.today().year
-    info = site.get_site(db)
+    info = site.seen_by(db)  # --user of an account confined to one community: that community's heading
     rs = roster.stats(db)
     if year < date.today().year:
         # A past year's members as they were on its last day, from the dated history.

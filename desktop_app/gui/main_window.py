@@ -88,6 +88,10 @@ class MainWindow(QMainWindow):
         from desktop_app.gui.widgets.outside import OutsideChanges
         from desktop_app.services import auth, database
 
+        from desktop_app.services import site
+
+        # signed in by now: an account confined to one community sees that community named, not the district
+        ctx.site = site.seen_by(ctx.db) or ctx.site
         self.ctx = ctx
         self.setWindowTitle(f"{APP_NAME} — {ctx.site.org_name}")
         self.nav.blockSignals(True)
@@ -100,7 +104,8 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
         self._build_menus()
         db_file = str(ctx.db.path) if ctx.db.path else database.shown_url(ctx.db.url)
-        self.site_label.setText(f"{ctx.site.org_name}（{ctx.site.level_label}）")
+        self.site_label.setText(f"只管：{ctx.site.org_name}" if ctx.site.confined
+                                else f"{ctx.site.org_name}（{ctx.site.level_label}）")
         self.db_label.setText(f"数据库：{db_file}")
         actor = auth.current_actor(ctx.db)
         self.user_label.setText(f"当前用户：{actor.name}（{actor.role_label}）" if actor and actor.user_id else "")

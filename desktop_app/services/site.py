@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,7 +16,7 @@ from desktop_app.store.db import Database
 from desktop_app.store.models import Organization, Site
 from desktop_app.views.site import LEVELS, SiteInfo
 
-__all__ = ["LEVELS", "SiteInfo", "center_name", "center_of", "get_site", "init_site", "create_in"]
+__all__ = ["LEVELS", "SiteInfo", "center_name", "center_of", "get_site", "init_site", "create_in", "seen_by"]
 
 
 def center_name(s: Session) -> str:
@@ -32,6 +34,26 @@ def get_site(db: Database) -> SiteInfo | None:
     with db.session() as s:
         row = s.scalar(select(Site).limit(1))
         return SiteInfo(row.id, row.org_code, row.org_name, row.level) if row else None
+
+
+def seen_by(db: Database) -> SiteInfo | None:
+    """The site as the signed-in account sees it. An account confined to one street or community reads and
+    writes that subtree only, so what names the window, its 范围 and the statistics is that organisation
+    with the one above it (梅园社区党委（梅园街道党工委）), not the district the database belongs to.
+    Code and level stay the database's: they decide what the program does (sync, the street's pages).
+    """
+    from desktop_app.store import scope
+
+    with db.session() as s:
+        row = s.scalar(select(Site).limit(1))
+        if row is None:
+            return None
+        info = SiteInfo(row.id, row.org_code, row.org_name, row.level)
+        names = scope.confined_to(s)
+    if names is None:
+        return info
+    own, above = names
+    return replace(info, org_name=f"{own}（{above}）" if above else own, confined=True)
 
 
 def init_site(

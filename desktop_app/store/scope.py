@@ -156,6 +156,22 @@ def root_of(session: Session) -> str:
     return getattr(actor, "org_id", "") or "" if actor is not None else ""
 
 
+def confined_to(session: Session) -> tuple[str, str] | None:
+    """The names of the organisation the session's actor is confined to and of the one above it
+    ("" at the top); None when not confined. Read past the filter: the street above is outside the
+    subtree, but its name is what tells the operator where their organisation stands.
+    """
+    root = root_of(session)
+    if not root:
+        return None
+    org = Organization.__table__
+    up = org.alias("scope_up_org")
+    row = session.connection().execute(
+        select(org.c.name, up.c.name).select_from(org.outerjoin(up, up.c.id == org.c.parent_id)).where(org.c.id == root),
+        execution_options=_UNSCOPED).first()
+    return (row[0], row[1] or "") if row else None
+
+
 @dataclass
 class Scope:
     """What a confined actor reaches: its subtree (reads and writes) and, read-only, what comes from above."""

@@ -13,6 +13,9 @@ class SiteInfo:
     org_code: str
     org_name: str
     level: str
+    # An account confined to one street or community (store.scope) works on that subtree only: org_name
+    # then names that organisation and the one above it (services.site.seen_by), not the whole database.
+    confined: bool = False
 
     @property
     def level_label(self) -> str:

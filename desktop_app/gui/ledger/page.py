@@ -88,6 +88,7 @@ class LedgerView:
     voucher_hint: str
     books: list[tuple[str | None, str]]  # whose books: own (None) and, at a street, each community's
     book: str | None  # the books shown
+    refusal: str = ""  # why this account may not keep the database's own books ("": it may)
 
 
 class LedgerPage(Page):
@@ -250,7 +251,8 @@ class LedgerPage(Page):
 
         def load(job) -> LedgerView:
             books = ledger.books(db) if street else []
-            chosen = book if any(b == book for b, _ in books) else None
+            # an account confined to one community has no own books here: it opens its community's
+            chosen = book if any(b == book for b, _ in books) else (books[0][0] if books else None)
             accounts = ledger.list_accounts(db, book=chosen)
             return LedgerView(
                 accounts=accounts,
@@ -263,6 +265,7 @@ class LedgerPage(Page):
                 voucher_hint=ledger.suggest_voucher_no(db, date.today().year),
                 books=books,
                 book=chosen,
+                refusal=ledger.own_book_refusal(db),
             )
 
         run_op(self, load, self._show)
@@ -272,6 +275,12 @@ class LedgerPage(Page):
         self._select_after = []
         self.view = v
         self._fill_books(v)
+        if v.refusal and not v.books:  # confined, and its community has sent no books yet
+            self.book.blockSignals(True)
+            self.book.clear()
+            self.book.addItem("（没有可查看的账簿）", None)
+            self.book.blockSignals(False)
+            self.show_message(f"没有可查看的经费台账。{v.refusal}")
         self._fill_accounts(v.accounts)
         self.entries_model.set_rows(v.entries)
         income = sum(e.income_fen for e in v.entries)
@@ -296,7 +305,8 @@ class LedgerPage(Page):
         self.loaded.emit()
 
     def _fill_books(self, v: LedgerView) -> None:
-        if v.books and self.book.count() != len(v.books):
+        # by the books' ids, not their number: a confined account's one community replaces the own book's line
+        if v.books and [self.book.itemData(i) for i in range(self.book.count())] != [b for b, _ in v.books]:
             self.book.blockSignals(True)
             self.book.clear()
             for book, name in v.books:
@@ -347,12 +357,13 @@ class LedgerPage(Page):
 
     def _update_actions(self) -> None:
         e = self.selected_entry()
-        other = self.reading_other_book()
+        refusal = self.view.refusal if self.view is not None else ""
+        other = self.reading_other_book() or bool(refusal)
         self.act_reverse.setEnabled(bool(e and e.can_reverse) and not other)
         self.act_attach.setEnabled(bool(e and not e.month_closed) and not other)
         self.act_open_attachment.setEnabled(bool(e and e.attachments))
         self.act_voucher.setEnabled(e is not None)
-        why = f"“{self.book.currentText()}”的账由该社区自己记，街道只能查看和打印"
+        why = refusal or f"“{self.book.currentText()}”的账由该社区自己记，街道只能查看和打印"
         for act in self.own_book_actions + [self.act_reverse, self.act_attach]:
             if other:
                 act.setEnabled(False)

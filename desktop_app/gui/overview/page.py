@@ -123,13 +123,15 @@ class OverviewPage(Page):
         self._generation = 0  # the refresh whose parts are still arriving
 
         title = heading(f"{ctx.site.org_name} · 工作台")
+        # 范围's first choice is everything the account reads: the street, or the one organisation it is confined to
+        self.whole = ctx.site.org_name if ctx.site.confined else "全街道"
         self.year = QComboBox()
         this_year = (today or date.today()).year
         for y in range(this_year, this_year - 5, -1):
             self.year.addItem(f"{y} 年", y)
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         self.community = QComboBox()
-        self.community.addItem("全街道", None)
+        self.community.addItem(self.whole, None)
         self.community.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.community.setMinimumContentsLength(10)
         self.community.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -241,7 +243,7 @@ class OverviewPage(Page):
         if self.community.count() != len(choices) + 1:
             self.community.blockSignals(True)
             self.community.clear()
-            self.community.addItem("全街道", None)
+            self.community.addItem(self.whole, None)
             for org_id, name in choices:
                 self.community.addItem(name, org_id)
             self.community.setCurrentIndex(max(0, self.community.findData(chosen)))

@@ -41,6 +41,7 @@ from desktop_app.services.ledger.books import (
     closed_set_in,
     ensure_accounts,
     ensure_accounts_in,
+    own_book_refusal,
 )
 from desktop_app.services.ledger.budgets import budget_report, remove_budget, set_budget
 from desktop_app.services.ledger.entries import (
@@ -135,6 +136,7 @@ __all__ = [
     "list_entries",
     "monthly_statement",
     "next_month_to_close",
+    "own_book_refusal",
     "post_entry",
     "post_in",
     "print_account_ledger",

@@ -56,13 +56,36 @@ def books(db: Database) -> list[tuple[str | None, str]]:
     auth.require(db, "ledger.read")
     with db.session() as s:
         own = book_org_id(s)
+        keeps_own = not _own_book_refused(s, own)
         rows = s.execute(
             select(Organization.id, Organization.name).where(
                 Organization.id.in_(select(Account.org_id).where(Account.deleted.is_(False))),
                 Organization.kind == "community", Organization.deleted.is_(False))
             .order_by(Organization.sort_order, Organization.name)
         ).all()
-        return [(None, center_name(s))] + [(oid, name) for oid, name in rows if oid != own]
+        # an account confined to one community reads its community's books, not the district's empty ones
+        return [(None, center_name(s))] * keeps_own + [(oid, name) for oid, name in rows if oid != own]
+
+
+def _own_book_refused(s: Session, own: str | None) -> str:
+    """Why the session's account may not keep the database's own books: "" when it may."""
+    root = scope.root_of(s)
+    if not root or (own is not None and own in scope.scope_of(s, root).ids):
+        return ""  # (a confined account does not find the district's organisation at all: own is None)
+    names = scope.confined_to(s)
+    mine = names[0] if names else ""
+    return (f"本账户只管“{mine}”：本级（{center_name(s)}）的账由管理员记，"
+            "各社区的账由社区自己记、随数据包报来，这里只能查看")
+
+
+def own_book_refusal(db: Database) -> str:
+    """Why the signed-in account may not post to, close or budget the books this database keeps ("": it may).
+
+    The writes themselves are refused whole by store.scope; this is the reason the page shows beforehand.
+    """
+    auth.require(db, "ledger.read")
+    with db.session() as s:
+        return _own_book_refused(s, book_org_id(s))
 
 
 def in_book(col, book: str | None):
