@@ -68,6 +68,31 @@ def cmd_memberlife(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_birthdays(args: argparse.Namespace) -> int:
+    """dangqun members birthdays [--month YYYY-MM]: 政治生日 of a month, for the branches' greetings."""
+    from desktop_app.services import roster
+
+    year, month = _month(args.month)
+    rows = roster.political_birthdays(open_db(args), year, month)
+    if not args.json and rows:
+        print(f"{year}年{month}月政治生日 {len(rows)} 名：")
+    _print(rows, args.json, lambda r: f"{r.day}  {r.name:<6}{r.branch_name}  {r.joined_date} 入党，入党 {r.years} 周年",
+           f"{year}年{month}月没有党员过政治生日")
+    return EXIT_OK
+
+
+def _month(text: str | None) -> tuple[int, int]:
+    if not text:
+        today = date.today()
+        return today.year, today.month
+    from desktop_app.services.roster.birthdays import month_of
+
+    try:
+        return month_of(text)
+    except ValueError:
+        raise CliError(f"--month：月份应写成 2026-05 的样子，不是“{text}”") from None
+
+
 def add_commands(mem_sub, with_db) -> None:
     """The member-life subcommands under `dangqun members`."""
     from desktop_app.domain.memberlife import EXIT_KINDS, FLOW_DIRECTIONS
@@ -87,6 +112,10 @@ def add_commands(mem_sub, with_db) -> None:
     fl.add_argument("--direction", choices=FLOW_DIRECTIONS, help="只列流出或流入")
     fl.add_argument("--active", action="store_true", help="只列尚未返回/离开的")
     listing("lost", "失联党员、查找次数和下一步")
+    bd = with_db(mem_sub.add_parser("birthdays", help="政治生日：入党日期在某月的在册党员，及入党周年数"))
+    bd.add_argument("--month", help="月份，如 2026-06（默认本月）")
+    json_flag(bd)
+    bd.set_defaults(func=cmd_birthdays)
     ex = with_db(mem_sub.add_parser("exit", help="登记出党或离开：除名、退党、开除党籍、自行脱党、去世、转出"))
     ex.add_argument("--member", required=True, help="姓名或公民身份号码")
     ex.add_argument("--kind", required=True, choices=EXIT_KINDS, help="出党或离开的方式")

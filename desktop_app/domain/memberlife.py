@@ -457,3 +457,23 @@ def topic_passed(votes_for: int | None, votes_against: int | None, votes_abstain
         return None
     base = voters if voters else (votes_for + (votes_against or 0) + (votes_abstain or 0))
     return votes_for * 2 > base
+
+
+def political_birthday(joined: date, year: int) -> date | None:
+    """政治生日: the day in `year` a member marks joining the party (入党日期); None before the first anniversary.
+
+    Joined on 29 February: 28 February in a common year, not 1 March. Branches greet and hold the ceremony
+    month by month, and the day must stay in the month the member joined: 1 March would move them to
+    March's list three years in four (add_years' 1 March is for counting full years, not for a greeting).
+    """
+    if year <= joined.year:
+        return None
+    try:
+        return joined.replace(year=year)
+    except ValueError:
+        return date(year, 2, 28)
+
+
+def years_joined(joined: date, year: int) -> int:
+    """入党 N 周年 marked in `year` (counted from 入党日期, 预备期 included; 党龄 counts from 转正)."""
+    return year - joined.year

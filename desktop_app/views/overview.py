@@ -90,10 +90,12 @@ class CommunityColumn:
 @dataclass(frozen=True)
 class TodoItem:
     kind: str  # meetings / probation / development / dues / visits / wishes / projects / ledger / sync / backup / roster
+    # / birthdays
     text: str
     page: str  # the page to open
     record_id: str | None = None  # the record to select there
     overdue: bool = True  # False: due soon, not late yet
+    filters: tuple[tuple[str, str], ...] = ()  # the page's filters that show exactly the rows the item is about
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ class MemberFilter:
     party_age_band: str | None = None
     include_deleted: bool = False
     active_only: bool = False  # leave out 转出 and 去世 (members no longer on the roster)
+    birthday_month: str | None = None  # "2026-06": whose 政治生日 falls that month (roster.political_birthdays)
 
     def in_words(self, org_name: str = "") -> str:
         """The filter in a few words (“在册党员 · 第一网格党支部 · 含“张””): the export dialog and its audit entry."""
@@ -67,9 +68,25 @@ class MemberFilter:
             parts.append("流动党员" if self.floating else "非流动党员")
         if self.reporting is not None:
             parts.append("在职党员报到" if self.reporting else "未报到")
+        if self.birthday_month:
+            year, month = self.birthday_month.split("-")
+            parts.append(f"{year}年{int(month)}月政治生日")
         if self.text:
             parts.append(f"含“{self.text}”")
         return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class BirthdayRow:
+    """A live member whose 政治生日 (入党 anniversary) falls in the month asked for."""
+
+    member_id: str
+    name: str
+    branch_name: str
+    org_id: str | None
+    joined_date: date
+    day: date  # the anniversary in that year (29 February joiners: 28 February in a common year)
+    years: int  # 入党 N 周年
 
 
 @dataclass(frozen=True)

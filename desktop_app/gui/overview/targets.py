@@ -21,9 +21,9 @@ ALL_VISITS = {"state": None}
 
 # key of the figure -> filters beside the year
 FIGURE_FILTERS: dict[str, dict[str, Any]] = {
-    "members_total": {"category": None},
-    "members_full": {"category": "正式党员"},
-    "members_probationary": {"category": "预备党员"},
+    "members_total": {"category": None, "birthday": None},  # undoing a 本月政治生日 click
+    "members_full": {"category": "正式党员", "birthday": None},
+    "members_probationary": {"category": "预备党员", "birthday": None},
     "meetings_held": HELD,
     "attendance_rate": HELD,
     "meetings_congress": {**HELD, "kind": meeting_rules.BRANCH_CONGRESS},
@@ -60,14 +60,16 @@ def figure_filter(figure: Figure, year: int) -> dict[str, Any]:
 
 # A to-do item opens its page showing the kind of record it is about (the record itself is selected too).
 TODO_FILTERS: dict[str, dict[str, Any]] = {
-    "probation": {"category": "预备党员"},
+    "probation": {"category": "预备党员", "birthday": None},
     "visits": {"state": "overdue", "period": "all"},
     "wishes": {"state": flow.WISH_POSTED, "year": None, "year_of": "posted"},
     "projects": {"view": "overdue"},
+    # 本月政治生日 names its month (item.filters); everyone else's filters undone, or a branch chosen before hides some
+    "birthdays": {"text": "", "org": None, "category": None, "status": "在册党员"},
 }
 
 
 def todo_filter(item: TodoItem) -> dict[str, Any]:
     if item.kind == "dues" and item.record_id:
         return {"branch": item.record_id, "tab": "arrears"}  # that branch's 欠交名单
-    return dict(TODO_FILTERS.get(item.kind, {}))
+    return {**TODO_FILTERS.get(item.kind, {}), **dict(item.filters)}

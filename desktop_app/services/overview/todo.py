@@ -93,6 +93,18 @@ def _probation(db: Database, today: date, ids: set[str] | None, named: Namer) ->
     return out
 
 
+def _birthdays(db: Database, today: date, ids: set[str] | None) -> list[TodoItem]:
+    """本月政治生日: one item for the month's 入党 anniversaries (not late: a reminder to greet them)."""
+    from desktop_app.services import roster
+
+    rows = [r for r in roster.political_birthdays(db, today.year, today.month) if ids is None or r.org_id in ids]
+    if not rows:
+        return []
+    names = "、".join(r.name for r in rows[:5]) + (" 等" if len(rows) > 5 else "")
+    return [TodoItem("birthdays", f"本月政治生日 {len(rows)} 名：{names}（入党周年，可致贺、过政治生日）", "党员名册",
+                     overdue=False, filters=(("birthday", f"{today.year}-{today.month:02d}"),))]
+
+
 def _development(db: Database, today: date, ids: set[str] | None, shared: Shared, named: Namer) -> list[TodoItem]:
     out = []
     for a in shared.pipeline(db, today):
@@ -236,6 +248,7 @@ def todo(db: Database, today: date | None = None, community: str | None = None,
     checks = (
         ("meetings.read", lambda: _meetings(db, today, community)),
         ("members.read", lambda: _probation(db, today, ids, named)),
+        ("members.read", lambda: _birthdays(db, today, ids)),
         ("members.write", lambda: _first_steps(db) if community is None else []),
         ("dues.read", lambda: _dues(db, today, community, shared, named)),
         ("visits.read", lambda: _visits(db, today, ids, named)),

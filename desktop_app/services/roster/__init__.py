@@ -26,6 +26,7 @@ from desktop_app.services.roster.queries import (
 )
 from desktop_app.services.roster.counts import stats
 from desktop_app.views.roster import (
+    BirthdayRow,
     ImportPreview,
     ImportResult,
     MemberDetail,
@@ -41,6 +42,7 @@ from desktop_app.views.roster import (
 
 if TYPE_CHECKING:  # what __getattr__ below loads, for type checkers and editors
     from desktop_app.services.roster.edits import change_status, create, delete, restore, transfer, update
+    from desktop_app.services.roster.birthdays import political_birthdays
     from desktop_app.services.roster.groups import move_to_group
     from desktop_app.services.roster.exporting import (
         EVERYONE,
@@ -62,6 +64,7 @@ if TYPE_CHECKING:  # what __getattr__ below loads, for type checkers and editors
 _LAZY = {
     **dict.fromkeys(("change_status", "create", "delete", "restore", "transfer", "update"), "edits"),
     "move_to_group": "groups",
+    "political_birthdays": "birthdays",
     **dict.fromkeys(("EVERYONE", "export_counts", "export_members", "export_rows", "write_template"), "exporting"),
     **dict.fromkeys(("TEMPLATE_FIELDS", "apply_import", "changed_fields", "import_members", "preview_import",
                      "stored_by_id_number"), "importing"),
@@ -85,10 +88,10 @@ def __dir__() -> list[str]:
 __all__ = [
     "move_to_group",
     "NO_ORG", "SORT_KEYS", "TEMPLATE_FIELDS",
-    "ImportPreview", "ImportResult", "MemberDetail", "MemberFilter", "MemberRow", "RosterLine",
+    "BirthdayRow", "ImportPreview", "ImportResult", "MemberDetail", "MemberFilter", "MemberRow", "RosterLine",
     "RosterPrint", "RosterStats", "RowError", "StatusChangeRow", "TransferRow",
     "EVERYONE", "apply_import", "change_status", "changed_fields", "create", "delete", "export_counts", "export_members",
-    "export_rows", "get", "import_members", "org_name_map", "preview_import", "print_roster",
+    "export_rows", "get", "import_members", "org_name_map", "political_birthdays", "preview_import", "print_roster",
     "prepare_search", "probationary_due", "restore", "root_org_id", "roster_print", "rows", "search_hits", "search_ids", "stats",
     "stored_by_id_number", "transfer", "update", "write_template",
 ]

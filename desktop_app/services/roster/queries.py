@@ -23,6 +23,7 @@ from desktop_app.services import auth, orgtree, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.orgtree import subtree_select
 from desktop_app.services.roster import search
+from desktop_app.services.roster.birthdays import birthday_conditions, month_of
 from desktop_app.services.roster._common import _chunks, _detail, _like_escape, _today
 from desktop_app.store.base import Flag
 from desktop_app.store.models import Member, MemberStatusChange, Organization, Site
@@ -108,6 +109,8 @@ def _conditions(flt: MemberFilter, today: date) -> list[ColumnElement]:
         c.append(_band_condition(Member.birth_date, flt.age_band, today))
     if flt.party_age_band:
         c.append(_party_age_condition(flt.party_age_band, today))
+    if flt.birthday_month:
+        c.extend(birthday_conditions(*month_of(flt.birthday_month)))
     return c
 
 
