@@ -207,8 +207,10 @@ class MainWindow(QMainWindow):
         db_file = str(self.ctx.db.path) if self.ctx.db.path else database.shown_url(self.ctx.db.url)
         return (
             f"<h3>{APP_NAME}</h3><p>版本 {__version__}</p>"
-            f"<p>本单位：{self.ctx.site.org_name}（{self.ctx.site.org_code}）</p>"
-            f"<p>数据库文件：{db_file}<br>数据文件夹：{data_dir()}<br>日志：{log_dir()}</p>"
+            # a confined account's name is its organisation's, the code the database's: not one unit's pair
+            + (f"<p>只管：{self.ctx.site.org_name}</p>" if self.ctx.site.confined
+               else f"<p>本单位：{self.ctx.site.org_name}（{self.ctx.site.org_code}）</p>")
+            + f"<p>数据库文件：{db_file}<br>数据文件夹：{data_dir()}<br>日志：{log_dir()}</p>"
         )
 
     def show_about(self) -> None:

@@ -43,6 +43,7 @@ def window(district, qapp, qtbot, wait_ops):  # noqa: F811
 def test_title_and_scope_name_the_community(window, wait_ops):
     win, _db, _w = window
     assert win.windowTitle().endswith(SEEN) and "玄武区委测试" not in win.windowTitle()
+    assert win.site_label.text() == f"只管：{SEEN}" and f"只管：{SEEN}" in win.about_text()
     page = win.go_to("概览")
     wait_ops()
     assert page.community.itemText(0) == SEEN  # was: 全街道
