@@ -62,7 +62,7 @@ def _detail(s: Session, c: MediationCase) -> CaseDetail:
         id=c.id, case_no=c.case_no, state=c.state, grid_name=grid_names(s).get(c.grid_id or "", NO_GRID),
         closed_on=c.closed_on, agreement=c.agreement, transferred_to=c.transferred_to,
         party_rows=tuple(PartyRow(p.id, p.name, p.role, p.resident_id, p.phone, p.address) for p in parties),
-        sessions=tuple(SessionRow(x.id, x.session_date, x.place, x.mediators, x.notes) for x in sessions),
+        sessions=tuple(SessionRow(x.id, x.session_date, x.place, x.mediators, x.notes, x.version) for x in sessions),
         version=c.version,
     )
 
@@ -205,10 +205,13 @@ def add_session(uow: UnitOfWork, case_id: str, inp: SessionInput, today: date | 
 
 
 @writes("mediation.write")
-def update_session(uow: UnitOfWork, session_id: str, inp: SessionInput, today: date | None = None) -> CaseDetail:
+def update_session(uow: UnitOfWork, session_id: str, inp: SessionInput, today: date | None = None,
+                   expected_version: int | None = None) -> CaseDetail:
+    """`expected_version`: the version the form was read at; a session record changed since is refused."""
     today = today or date.today()
     s = uow.session
     x = live(s, MediationSession, session_id, "调解记录")
+    unchanged_since(s, x, expected_version, f"调解记录 {x.session_date.isoformat()}")
     c = live(s, MediationCase, x.case_id, "调解案件")
     clean = flow.check_session(inp, c.received_on, today)
     if c.closed_on and clean.session_date > c.closed_on:

@@ -112,7 +112,7 @@ def detail_of(s: Session, p: Project, today: date) -> ProjectDetail:
         overdue=flow.is_project_overdue(p.status, p.deadline, today),
         milestones=tuple(
             MilestoneRow(m.id, m.title, m.due_date, m.done_on, m.note,
-                         m.done_on is None and m.due_date is not None and m.due_date < today)
+                         m.done_on is None and m.due_date is not None and m.due_date < today, m.version)
             for m in milestones
         ),
         concerned=tuple(ConcernedRow(c.id, c.resident_id, c.household_id, c.name, c.note) for c in concerned),
@@ -290,12 +290,14 @@ def add_milestone(uow: UnitOfWork, project_id: str, inp: MilestoneInput, today: 
 
 
 @writes("projects.write")
-def update_milestone(uow: UnitOfWork, milestone_id: str, inp: MilestoneInput, today: date | None = None) -> ProjectDetail:
-    """Edit a milestone; set done_on to mark it reached (None to undo)."""
+def update_milestone(uow: UnitOfWork, milestone_id: str, inp: MilestoneInput, today: date | None = None,
+                     expected_version: int | None = None) -> ProjectDetail:
+    """Edit a milestone; set done_on to mark it reached (None to undo). `expected_version`: as for update_project."""
     today = today or date.today()
     clean = flow.check_milestone(inp, today)
     s = uow.session
     m = live(s, ProjectMilestone, milestone_id, "项目节点")
+    unchanged_since(s, m, expected_version, f"项目节点 {m.title}")
     assign(m, {key: getattr(clean, key) for key in ("title", "due_date", "done_on", "note")})
     p = live(s, Project, m.project_id, "项目")
     return settle(uow, detail_of, p, today)

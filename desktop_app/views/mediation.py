@@ -46,6 +46,7 @@ class SessionRow:
     place: str
     mediators: str
     notes: str
+    version: int = 0  # as read: the session form's save is refused over a later change
 
 
 @dataclass(frozen=True)

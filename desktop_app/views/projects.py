@@ -42,6 +42,7 @@ class MilestoneRow:
     done_on: date | None
     note: str
     overdue: bool
+    version: int = 0  # as read: the milestone form's save is refused over a later change
 
 
 @dataclass(frozen=True)

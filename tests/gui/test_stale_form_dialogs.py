@@ -117,3 +117,29 @@ def test_a_mediation_case_form_refuses_inside_when_read_before_anothers_save(qtb
         db, c.id, replace(mediation.get_case(db, c.id).to_input(), summary="夜间噪音"), today),
         dlg.mediator, "李调解", wait_ops)
     assert f"调解案件 {c.case_no}" in dlg.message.text()
+
+
+def test_milestone_and_mediation_session_forms_refuse_inside_when_read_before_anothers_save(
+        qtbot, app_ctx, wait_ops):
+    from desktop_app.domain.service_flow import CaseInput, MilestoneInput, PartyInput, ProjectInput, SessionInput
+    from desktop_app.gui.mediation.dialogs import SessionDialog
+    from desktop_app.gui.projects.dialogs import MilestoneDialog
+    from desktop_app.services import mediation, projects
+
+    db, today = app_ctx.db, date(2026, 6, 15)
+    p = projects.create_project(db, ProjectInput(name="楼道灯改造", category="其他", owner_name="王书记",
+                                                 deadline=date(2026, 9, 1)), today)
+    row = projects.add_milestone(db, p.id, MilestoneInput("采购灯具", date(2026, 7, 1)), today).milestones[0]
+    dlg = MilestoneDialog(None, db, p.id, row, today=today)
+    _refused_inside(qtbot, dlg, lambda: projects.update_milestone(
+        db, row.id, MilestoneInput("采购灯具", date(2026, 7, 1), None, "已询价"), today), dlg.note, "等报价", wait_ops)
+    assert "项目节点 采购灯具" in dlg.message.text()
+    c = mediation.create_case(db, CaseInput(kind="邻里纠纷", summary="噪音", received_on=date(2026, 6, 1),
+                                            mediator="张建国", parties=(PartyInput("王秀英", "申请人"),
+                                                                       PartyInput("赵德明", "被申请人"))), today)
+    case = mediation.add_session(db, c.id, SessionInput(date(2026, 6, 5), "调解室", "张建国", "双方陈述"), today)
+    dlg = SessionDialog(None, db, case, case.sessions[0], today=today)
+    _refused_inside(qtbot, dlg, lambda: mediation.update_session(
+        db, case.sessions[0].id, SessionInput(date(2026, 6, 5), "调解室", "张建国", "达成初步共识"), today),
+        dlg.place, "社区会议室", wait_ops)
+    assert "调解记录 2026-06-05" in dlg.message.text()

@@ -199,3 +199,35 @@ def test_a_move_registered_from_the_open_member_form_is_not_undone_by_saving_the
         roster.update(a, member.id, replace(form.to_input(), mobile="13911112222"), TODAY,
                       expected_version=form.version)
     assert roster.get(a, member.id).org_id == second
+
+
+def test_a_milestone_or_mediation_session_form_read_before_anothers_save_is_refused(two):
+    from desktop_app.domain.service_flow import CaseInput, MilestoneInput, PartyInput, ProjectInput, SessionInput
+    from desktop_app.services import mediation, projects
+
+    a, b = two
+    p = projects.create_project(a, ProjectInput(name="楼道灯改造", category="其他", owner_name="王书记",
+                                                deadline=date(2026, 9, 1)), TODAY)
+    mid = projects.add_milestone(a, p.id, MilestoneInput("采购灯具", date(2026, 7, 1)), TODAY).milestones[0].id
+    mine, theirs = (next(m for m in projects.get_project(d, p.id).milestones if m.id == mid) for d in (a, b))
+    projects.update_milestone(a, mid, MilestoneInput("采购灯具", date(2026, 7, 1), None, "已询价"), TODAY,
+                              expected_version=mine.version)
+    with pytest.raises(ConcurrentEditError, match="项目节点 采购灯具"):
+        projects.update_milestone(b, mid, MilestoneInput("采购灯具", date(2026, 7, 10)), TODAY,
+                                  expected_version=theirs.version)
+    kept = projects.get_project(a, p.id).milestones[0]
+    assert (kept.note, kept.due_date) == ("已询价", date(2026, 7, 1))
+
+    c = mediation.create_case(a, CaseInput(kind="邻里纠纷", summary="噪音", received_on=date(2026, 6, 1),
+                                           mediator="张建国", parties=(PartyInput("王秀英", "申请人"),
+                                                                      PartyInput("赵德明", "被申请人"))), TODAY)
+    sid = mediation.add_session(a, c.id, SessionInput(date(2026, 6, 5), "调解室", "张建国", "双方陈述"),
+                                TODAY).sessions[0].id
+    mine, theirs = (mediation.get_case(d, c.id).sessions[0] for d in (a, b))
+    mediation.update_session(a, sid, SessionInput(date(2026, 6, 5), "调解室", "张建国", "双方陈述；达成初步共识"),
+                             TODAY, expected_version=mine.version)
+    with pytest.raises(ConcurrentEditError, match="调解记录 2026-06-05"):
+        mediation.update_session(b, sid, SessionInput(date(2026, 6, 5), "社区会议室", "张建国", "双方陈述"), TODAY,
+                                 expected_version=theirs.version)
+    kept = mediation.get_case(a, c.id).sessions[0]
+    assert (kept.notes, kept.place) == ("双方陈述；达成初步共识", "调解室")

@@ -125,8 +125,8 @@ class SessionDialog(SavingDialog):
         inp = flow.check_session(self.fields.build(SessionInput), self.case.received_on, self.today)
         db, today = self.db, self.today
         if self.session:
-            sid = self.session.id
-            return lambda: mediation.update_session(db, sid, inp, today)
+            sid, read_at = self.session.id, self.session.version
+            return lambda: mediation.update_session(db, sid, inp, today, expected_version=read_at)
         cid = self.case.id
         return lambda: mediation.add_session(db, cid, inp, today)
 

@@ -117,8 +117,8 @@ class MilestoneDialog(SavingDialog):
         inp = flow.check_milestone(self.fields.build(MilestoneInput), self.today)
         db, today = self.db, self.today
         if self.milestone:
-            mid = self.milestone.id
-            return lambda: projects.update_milestone(db, mid, inp, today)
+            mid, read_at = self.milestone.id, self.milestone.version
+            return lambda: projects.update_milestone(db, mid, inp, today, expected_version=read_at)
         pid = self.project_id
         return lambda: projects.add_milestone(db, pid, inp, today)
 
