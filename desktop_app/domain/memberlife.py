@@ -477,3 +477,8 @@ def political_birthday(joined: date, year: int) -> date | None:
 def years_joined(joined: date, year: int) -> int:
     """入党 N 周年 marked in `year` (counted from 入党日期, 预备期 included; 党龄 counts from 转正)."""
     return year - joined.year
+
+
+# 流动 is set by registering a 流出 on 流动与失联 (with the 活动证 and the 流向), not as a bare status on the
+# roster: that left the 流动党员 register without the member. Said by the service that refuses it and the form.
+FLOATING_BY_REGISTER = "外出流动请在“流动与失联”页“登记流出”（填写流动党员活动证、外出流向），登记后状态即为流动"

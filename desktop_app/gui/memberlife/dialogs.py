@@ -179,10 +179,10 @@ class MoveDialog(_MemberForm):
 class FloatingDialog(_MemberForm):
     """流出 (one of ours, picked from the roster) or 流入 (from elsewhere, attending a branch here)."""
 
-    def __init__(self, parent, db, direction: str, orgs: Sequence, today=None):
+    def __init__(self, parent, db, direction: str, orgs: Sequence, today=None, member: tuple[str, str] | None = None):
         self.direction = direction
-        if direction == rules.FLOW_OUT:
-            super().__init__(parent, db, "登记流出党员", None, today)
+        if direction == rules.FLOW_OUT:  # `member` (id, name): opened for one member, from the roster's 状态变更
+            super().__init__(parent, db, "登记流出党员", member, today)
             self.name = self.id_number = None
         else:
             super().__init__(parent, db, "登记流入党员", ("", ""), today)

@@ -152,6 +152,11 @@ class FloatingPage(RecordListPage):
         self.run_dialog(FloatingDialog(self, self.ctx.db, rules.FLOW_OUT, self.orgs, self.today),
                         lambda r: f"已登记流出：{r.name}。")
 
+    def add_out_for(self, member_id: str, name: str) -> None:
+        """登记流出 for one member: where the roster's 状态变更 to 流动 sends the user (the 活动证 is filed here)."""
+        self.run_dialog(FloatingDialog(self, self.ctx.db, rules.FLOW_OUT, self.orgs, self.today, (member_id, name)),
+                        lambda r: f"已登记流出：{r.name}。")
+
     def add_in(self) -> None:
         self.run_dialog(FloatingDialog(self, self.ctx.db, rules.FLOW_IN, self.orgs, self.today),
                         lambda r: f"已登记流入：{r.name}。")

@@ -65,12 +65,23 @@ def add_floating(uow: UnitOfWork, inp: rules.FloatingInput, today: date | None =
     return _frow(r, Orgs(s), True)
 
 
+def _open_outing(s, m: Member) -> FloatingRecord | None:
+    return s.scalars(select(FloatingRecord).where(
+        FloatingRecord.member_id == m.id, FloatingRecord.direction == rules.FLOW_OUT,
+        FloatingRecord.deleted.is_(False), FloatingRecord.end_date.is_(None)).limit(1)).first()
+
+
+def refuse_bare_floating(s, m: Member) -> None:
+    """A status change to 流动 needs an open 流出 (registered on 流动与失联): without one the member would be
+    流动 with no 活动证 and missing from the 流出 register. With one (say back from 失联) it may be set again."""
+    if _open_outing(s, m) is None:
+        raise ValidationError("状态", f"{m.name}没有登记流出：{rules.FLOATING_BY_REGISTER}")
+
+
 def _refuse_second_outing(s, m: Member) -> None:
     """One open 流出 per member: a second would count them twice as 在外, and its 返回 would mark them 正常
     while the first is still open."""
-    open_ = s.scalars(select(FloatingRecord).where(
-        FloatingRecord.member_id == m.id, FloatingRecord.direction == rules.FLOW_OUT,
-        FloatingRecord.deleted.is_(False), FloatingRecord.end_date.is_(None)).limit(1)).first()
+    open_ = _open_outing(s, m)
     if open_ is not None:
         card = f"活动证 {open_.card_no}，" if open_.card_no else ""
         raise ValidationError("党员", f"{m.name}已登记流出（{card}{open_.start_date.isoformat()} 起，{open_.place}），尚未返回："
