@@ -25,7 +25,7 @@ from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.service_flow import FollowUpStep, ProjectInput, VisitInput
 from desktop_app.services import auth, projects
 from desktop_app.services.records import (
-    OpenFilter, any_like, assign, chunked, given, live_children, settle, tombstone_children, within,
+    OpenFilter, any_like, assign, chunked, given, live_children, settle, tombstone_children, unchanged_since, within,
 )
 from desktop_app.services.residents import (
     NO_GRID, check_grid, grid_names, household_label, live, name_match, resident_place,
@@ -335,15 +335,18 @@ def log_visit(
         return settle(uow, _detail, v, today)
 
 
-def update_visit(db: Database, visit_id: str, inp: VisitInput, today: date | None = None) -> VisitDetail:
+def update_visit(db: Database, visit_id: str, inp: VisitInput, today: date | None = None,
+                 expected_version: int | None = None) -> VisitDetail:
     """Correct a visit's record. Its follow-up moves only by move_follow_up(), except that
     unticking 反映问题 closes an open follow-up as 无需处理 and ticking it again reopens one
-    that was closed for that reason."""
+    that was closed for that reason. `expected_version`: the version the form was read at;
+    a visit changed since is refused."""
     today = today or date.today()
     clean = flow.check_visit(inp, today)
     with UnitOfWork(db) as uow:
         s = uow.session
         v = _writable(db, s, visit_id)
+        unchanged_since(s, v, expected_version, f"走访 {v.visitee_name} {v.visit_date.isoformat()}")
         _check_members(s, clean.member_ids)
         resident_id, household_id, grid_id, visitee = _place(s, clean)
         auth.require(db, "visits.write", grid_id=grid_id)  # and the grid it moves to

@@ -24,7 +24,8 @@ from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.service_flow import WishInput
 from desktop_app.services import auth
 from desktop_app.services.records import (
-    any_like, assign, chosen, given, in_year, next_year_number, settle, tombstone_children, within, writes,
+    any_like, assign, chosen, given, in_year, next_year_number, settle, tombstone_children, unchanged_since, within,
+    writes,
 )
 from desktop_app.services.residents import (
     NO_GRID, check_grid, grid_names, household_label, live, name_match, resident_place, text_terms,
@@ -230,12 +231,15 @@ def post_wish(db: Database, inp: WishInput, today: date | None = None) -> WishDe
         return settle(uow, _detail, w)
 
 
-def update_wish(db: Database, wish_id: str, inp: WishInput, today: date | None = None) -> WishDetail:
+def update_wish(db: Database, wish_id: str, inp: WishInput, today: date | None = None,
+                expected_version: int | None = None) -> WishDetail:
+    """`expected_version`: the version the form was read at; a wish changed since (claimed, edited) is refused."""
     today = today or date.today()
     clean = flow.check_wish(inp, today)
     with UnitOfWork(db) as uow:
         s = uow.session
         w = _writable(db, s, wish_id)
+        unchanged_since(s, w, expected_version, f"心愿 {w.wish_no}")
         if w.claimed_on and clean.posted_on > w.claimed_on:
             raise ValidationError("发布日期", f"不能晚于认领日期（{w.claimed_on.isoformat()}）")
         resident_id, household_id, grid_id, name = _place(s, clean)

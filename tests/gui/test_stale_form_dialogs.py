@@ -143,3 +143,26 @@ def test_milestone_and_mediation_session_forms_refuse_inside_when_read_before_an
         db, case.sessions[0].id, SessionInput(date(2026, 6, 5), "调解室", "张建国", "达成初步共识"), today),
         dlg.place, "社区会议室", wait_ops)
     assert "调解记录 2026-06-05" in dlg.message.text()
+
+
+def test_visit_and_wish_forms_refuse_inside_when_read_before_anothers_save(qtbot, app_ctx, zhang, wait_ops):
+    from desktop_app.domain.service_flow import VisitInput, WishInput
+    from desktop_app.gui.visits.dialogs import VisitDialog
+    from desktop_app.gui.wishes.dialogs import WishDialog
+    from desktop_app.services import residents, visits, wishes
+
+    db, today = app_ctx.db, date(2026, 6, 15)
+    grids = residents.grids(db)
+    v = visits.log_visit(db, VisitInput(visit_date=date(2026, 6, 3), member_ids=(zhang.id,), visitee_name="王奶奶",
+                                        raised_issue=False), today=today)
+    dlg = VisitDialog(None, db, grids, (), detail=visits.get_visit(db, v.id), today=today)
+    _refused_inside(qtbot, dlg, lambda: visits.update_visit(
+        db, v.id, replace(visits.get_visit(db, v.id).to_input(), notes="下月再访"), today),
+        dlg.others, "楼栋长老李", wait_ops)
+    assert "走访 王奶奶 2026-06-03" in dlg.message.text()
+    w = wishes.post_wish(db, WishInput(wisher_name="王秀英", content="一台收音机", posted_on=date(2026, 6, 1)), today)
+    dlg = WishDialog(None, db, grids, wishes.get_wish(db, w.id), today=today)
+    _refused_inside(qtbot, dlg, lambda: wishes.update_wish(
+        db, w.id, replace(wishes.get_wish(db, w.id).to_input(), notes="独居"), today),
+        dlg.background, "腿脚不便", wait_ops)
+    assert f"心愿 {w.wish_no}" in dlg.message.text()

@@ -231,3 +231,24 @@ def test_a_milestone_or_mediation_session_form_read_before_anothers_save_is_refu
                                  expected_version=theirs.version)
     kept = mediation.get_case(a, c.id).sessions[0]
     assert (kept.notes, kept.place) == ("双方陈述；达成初步共识", "调解室")
+
+
+def test_a_visit_form_read_before_anothers_save_is_refused(two, member):
+    from desktop_app.domain.service_flow import VisitInput
+    from desktop_app.services import visits
+
+    a, b = two
+    v = visits.log_visit(a, VisitInput(visit_date=date(2026, 6, 3), member_ids=(member.id,), visitee_name="王奶奶",
+                                       raised_issue=False), today=TODAY)
+    _refused_second_save(a, b, v.id, visits.get_visit, visits.update_visit,
+                         {"content": "腿脚不便"}, {"notes": "下月再访"}, "走访 王奶奶 2026-06-03")
+
+
+def test_a_wish_form_read_before_anothers_save_is_refused(two):
+    from desktop_app.domain.service_flow import WishInput
+    from desktop_app.services import wishes
+
+    a, b = two
+    w = wishes.post_wish(a, WishInput(wisher_name="王秀英", content="一台收音机", posted_on=date(2026, 6, 1)), TODAY)
+    _refused_second_save(a, b, w.id, wishes.get_wish, wishes.update_wish,
+                         {"content": "一台收音机，要能听戏"}, {"notes": "独居"}, f"心愿 {w.wish_no}")

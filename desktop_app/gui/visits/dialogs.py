@@ -154,9 +154,9 @@ class VisitDialog(SavingDialog):
     def prepare(self):
         inp, how = self.current_input()
         flow.check_visit(inp, self.today)  # name the problem before anything is sent
-        db, today = self.db, self.today
+        db, today, read_at = self.db, self.today, self.detail.version if self.detail else None
         return create_or_update(self.detail, lambda: visit_service.log_visit(db, inp, solved_how=how, today=today),
-                                lambda vid: visit_service.update_visit(db, vid, inp, today))
+                                lambda vid: visit_service.update_visit(db, vid, inp, today, expected_version=read_at))
 
     def save_and_next(self) -> None:
         self._again = True

@@ -76,9 +76,9 @@ class WishDialog(SavingDialog):
     def prepare(self):
         inp = self.current_input()
         flow.check_wish(inp, self.today)
-        db, today, wishes = self.db, self.today, self._wishes
+        db, today, wishes, read_at = self.db, self.today, self._wishes, self.detail.version if self.detail else None
         return create_or_update(self.detail, lambda: wishes.post_wish(db, inp, today),
-                                lambda wid: wishes.update_wish(db, wid, inp, today))
+                                lambda wid: wishes.update_wish(db, wid, inp, today, expected_version=read_at))
 
 
 class ClaimDialog(SavingDialog):
