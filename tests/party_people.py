@@ -16,6 +16,15 @@ def branch(db, name: str = "第一网格党支部", code: str = "B01") -> str:
     return orgs.create(db, name, code, "branch", community.id).id
 
 
+def floating_out(db, member_id: str, on: date, place: str = "上海", card_no: str = "", today: date | None = None):
+    """A 流出 registered on 流动与失联: how a member becomes 流动 (the roster refuses a bare 流动)."""
+    from desktop_app.domain import memberlife as life_rules
+    from desktop_app.services import memberlife as ml
+
+    return ml.add_floating(db, ml.FloatingInput(life_rules.FLOW_OUT, None, on, member_id=member_id, card_no=card_no,
+                                                place=place), today=today)
+
+
 def members(db, org_id: str, names: Sequence[str], joined: date = date(1990, 7, 1), born: date = date(1960, 1, 1),
             gender: str = idcard.MALE, today: date = date(2026, 1, 5)) -> list[str]:
     """正式党员 of `org_id`, confirmed a year after `joined`, born a day apart from `born`; their ids."""

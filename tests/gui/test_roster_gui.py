@@ -27,6 +27,7 @@ from desktop_app.gui.roster.page import CACHED_PAGES, PAGE_SIZE, RosterPage
 from desktop_app.reports.fonts import ENV_VAR, shipped_font_path
 from desktop_app.services import demo, orgs, roster, site
 from desktop_app.services.roster import MemberFilter
+from tests.party_people import floating_out
 
 ZHANG_ID = "11010519491231002X"  # a real-format number: 1949-12-31, female
 
@@ -186,7 +187,7 @@ def test_the_form_checks_as_the_user_types_and_saves_nothing_wrong(qtbot, app_ct
 
 def test_edit_a_member_shows_full_numbers_and_history(page, app_ctx, people, monkeypatch, wait_ops):
     zhang = people["张三"]
-    roster.change_status(app_ctx.db, zhang.id, "流动", date(2020, 3, 1), destination="深圳市南山区")
+    floating_out(app_ctx.db, zhang.id, date(2020, 3, 1), "深圳市南山区")
     page.refresh()
     wait_ops()
     assert page.select(zhang.id)
@@ -389,8 +390,16 @@ def test_status_change_and_transfer_dialogs(page, app_ctx, tree, people, monkeyp
         dlg.destination.setText("北京市海淀区")
         dlg.changed_on.setText("2024-03-01")
 
+    # 流动 is not set bare: the form offers the 流出 on 流动与失联, opened for this member
     monkeypatch.setattr(StatusDialog, "exec", dialog_exec(floating, wait_ops))
+    monkeypatch.setattr(common, "ask", lambda *a: True)
+    went = []
+    monkeypatch.setattr(page, "register_outflow", lambda mid, name: went.append((mid, name)))
     page.change_status_selected()
+    wait_ops()
+    assert went == [(wang.id, "王五")] and roster.get(app_ctx.db, wang.id).status == "正常"
+    floating_out(app_ctx.db, wang.id, date(2024, 3, 1), "北京市海淀区")
+    page.refresh()
     wait_ops()
     detail = roster.get(app_ctx.db, wang.id)
     assert (detail.status, detail.is_floating, detail.floating_to) == ("流动", True, "北京市海淀区")

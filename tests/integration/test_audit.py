@@ -13,6 +13,7 @@ from desktop_app.services import residents as res
 from desktop_app.services.audit_log import AuditFilter
 from desktop_app.services.residents import HouseholdInput, ResidentInput
 from desktop_app.services.uow import UnitOfWork, site_id_of
+from tests.party_people import floating_out
 from desktop_app.store import audit
 from desktop_app.store.base import Base, SyncMixin
 from desktop_app.store.models import Organization
@@ -131,7 +132,7 @@ def test_every_orm_write_has_its_entry(db):
                                           id_number=idcard.make("320102", date(1970 + i, 1, 2), i, "女"),
                                           gender="女", joined_date=date(2000, 7, 1),
                                           confirmed_date=date(2001, 7, 1)), today=TODAY)
-        roster.change_status(db, d.id, "流动", TODAY - timedelta(days=3), destination="上海", today=TODAY)
+        floating_out(db, d.id, TODAY - timedelta(days=3), "上海", today=TODAY)  # a 流出 on 流动与失联
         roster.transfer(db, d.id, "转出", TODAY - timedelta(days=1), to_org="外区", today=TODAY)
         roster.transfer(db, d.id, "转入", TODAY, new_org_id=b2.id, today=TODAY)
     orgs.move(db, b2.id, c.id, 0)

@@ -17,6 +17,7 @@ from desktop_app.services import orgs, roster
 from desktop_app.services.roster import MemberFilter
 from desktop_app.settings import resource_path
 from desktop_app.store.models import Member
+from tests.party_people import floating_out
 
 ZHANG = idcard.make("320102", date(1980, 5, 6), 1, "男")
 LI = idcard.make("320102", date(1985, 3, 2), 2, "女")
@@ -292,7 +293,7 @@ def roster_of_four(db, branch):
                             for s in range(100)) if n.endswith("X"))
     floating = roster.create(db, MemberInput(name="赵六", id_number=x_id, joined_date=date(1995, 7, 1),
                                              confirmed_date=date(1996, 7, 1), **base), today=today)
-    roster.change_status(db, floating.id, "流动", date(2025, 3, 1), destination="广东深圳", today=today)
+    floating_out(db, floating.id, date(2025, 3, 1), "广东深圳", today=today)
     return by_name(db)
 
 

@@ -16,6 +16,7 @@ from desktop_app.services.roster import MemberFilter
 from desktop_app.services.uow import site_id_of
 from desktop_app.store.base import Base
 from desktop_app.store.models import Member, MemberStatusChange, Transfer
+from tests.party_people import floating_out
 
 TODAY = date(2026, 6, 15)
 
@@ -214,7 +215,7 @@ def test_filters_by_category_band_reporting_and_floating(db, tree, people):
     assert names(db, roster.search_ids(db, MemberFilter(age_band="71-80岁"), today=TODAY)) == ["张三"]
     # 张三 joined 1975-07-01, confirmed 1976-07-01: 49 full years on TODAY
     assert names(db, roster.search_ids(db, MemberFilter(party_age_band="30-50年"), today=TODAY)) == ["张三", "王五"]
-    roster.change_status(db, people["李四"], "流动", date(2026, 1, 1), destination="上海", today=TODAY)
+    floating_out(db, people["李四"], date(2026, 1, 1), "上海", today=TODAY)
     assert names(db, roster.search_ids(db, MemberFilter(floating=True))) == ["李四"]
     assert names(db, roster.search_ids(db, MemberFilter(status="流动"))) == ["李四"]
 
@@ -239,7 +240,10 @@ def test_rows_chunk_past_the_variable_limit(db, people):
 
 def test_change_status_records_history_and_keeps_flags_consistent(db, people):
     mid = people["张三"]
-    d = roster.change_status(db, mid, "流动", date(2026, 1, 5), destination="江苏苏州", note="务工", today=TODAY)
+    with pytest.raises(ValidationError, match="流动与失联"):  # a bare 流动: the 流出 is registered there
+        roster.change_status(db, mid, "流动", date(2026, 1, 5), destination="江苏苏州", note="务工", today=TODAY)
+    floating_out(db, mid, date(2026, 1, 5), "江苏苏州", today=TODAY)
+    d = roster.get(db, mid, today=TODAY)
     assert (d.status, d.is_floating, d.floating_to) == ("流动", True, "江苏苏州")
     d = roster.change_status(db, mid, "失联", date(2026, 3, 1), today=TODAY)
     assert (d.status, d.is_lost, d.lost_date) == ("失联", True, date(2026, 3, 1))
@@ -248,7 +252,7 @@ def test_change_status_records_history_and_keeps_flags_consistent(db, people):
     d = roster.change_status(db, mid, "正常", date(2026, 5, 1), today=TODAY)
     assert (d.status, d.party_status, d.is_lost, d.is_floating, d.floating_to) == ("正常", "正常", False, False, "")
     assert [h.status for h in d.history] == ["正常", "停止党籍", "失联", "流动"]
-    assert d.history[-1].note == "务工"
+    assert d.history[-1].note == "流出登记"
     with pytest.raises(ValidationError):
         roster.change_status(db, mid, "休眠", date(2026, 5, 1), today=TODAY)
     with pytest.raises(ValidationError):

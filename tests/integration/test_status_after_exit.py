@@ -34,7 +34,7 @@ def test_a_death_in_the_register_is_undone_there_and_then_the_roster_may_change_
     with pytest.raises(ValidationError):
         roster.change_status(db, ids[1], m.NORMAL, date(2026, 11, 1), today=TODAY)
     ml.withdraw_exit(db, row.id)
-    assert roster.change_status(db, ids[1], m.FLOATING, date(2026, 11, 1), "深圳", today=TODAY).status == m.FLOATING
+    assert roster.change_status(db, ids[1], m.LOST, date(2026, 11, 1), today=TODAY).status == m.LOST
 
 
 def test_a_death_set_on_the_roster_itself_can_still_be_corrected_there(db, ids):

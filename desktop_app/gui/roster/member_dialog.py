@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain import idcard
 from desktop_app.domain import members as rules
+from desktop_app.domain import memberlife as life_rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui.roster.org_combo import OrgCombo, default_org  # noqa: F401 - also imported from here
+from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import combo
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
@@ -583,10 +585,12 @@ class StatusDialog(_MemberSave):
         current: str,
         save: Callable[[str, date, str, str], MemberDetail],
         today: date | None = None,
+        register_outflow: Callable[[], None] | None = None,
     ):
         super().__init__(parent, f"状态变更：{name}", "确定")
         self.today = today or date.today()
         self._save_fn = save
+        self._register_outflow = register_outflow  # 流动: the 流出 form on 流动与失联, opened for this member
         others = [s for s in rules.STATUSES if s != current]
         self.status = combo([(s, s) for s in rules.STATUSES], others[0] if current == rules.NORMAL else rules.NORMAL)
         self.changed_on = DateField(self.today)
@@ -615,6 +619,12 @@ class StatusDialog(_MemberSave):
         on = self._past_day(self.changed_on, "变更日期")
         if on is None:
             return
+        if status == rules.FLOATING and self._register_outflow is not None:
+            if common.ask(self, "登记流出", f"{life_rules.FLOATING_BY_REGISTER}。\n\n现在去“流动与失联”为该党员登记流出吗？"
+                                           "（已登记流出、尚未返回的党员选“否”，直接改为流动）"):
+                self.reject()
+                self._register_outflow()
+                return
         destination = self.destination.text().strip() if self.destination.isEnabled() else ""
         if status == rules.FLOATING and not destination:
             _show(self.message, "去向：流动党员请填写外出流向")

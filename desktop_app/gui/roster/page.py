@@ -178,8 +178,12 @@ class RosterPage(Page):
         self.age_band = _combo([("全部年龄", None)] + [(b, b) for b in rules.AGE_BANDS], "年龄段")
         self.party_age_band = _combo([("全部党龄", None)] + [(f"党龄{b}", b) for b in rules.PARTY_AGE_BANDS],
                                      "党龄段（正式党员）")
+        # 政治生日: whose 入党 anniversary falls in a month of this year (the 工作台's 本月政治生日 opens it)
+        self.birthday = _combo([("政治生日：不限", None)]
+                               + [(f"{m}月政治生日", f"{self.today.year}-{m:02d}") for m in range(1, 13)],
+                               "政治生日：入党日期在该月的在册党员", chars=6)
         self.filters = (self.branch, self.category, self.status, self.reporting, self.floating,
-                        self.age_band, self.party_age_band)
+                        self.age_band, self.party_age_band, self.birthday)
         for box in self.filters:
             box.currentIndexChanged.connect(lambda _i: self.run_search())
         self.clear_button = QToolButton()
@@ -306,7 +310,8 @@ class RosterPage(Page):
         self.run_search()
 
     def filter_widgets(self) -> dict[str, QWidget]:
-        return {"text": self.search, "org": self.branch, "category": self.category, "status": self.status}
+        return {"text": self.search, "org": self.branch, "category": self.category, "status": self.status,
+                "birthday": self.birthday}
 
     def current_filter(self) -> MemberFilter:
         status = self.status.currentData()
@@ -320,6 +325,7 @@ class RosterPage(Page):
             floating=self.floating.currentData(),
             age_band=self.age_band.currentData(),
             party_age_band=self.party_age_band.currentData(),
+            birthday_month=self.birthday.currentData(),
         )
 
     def run_search(self) -> None:
@@ -625,9 +631,19 @@ class RosterPage(Page):
         dlg = StatusDialog(
             self, row.name, row.status,
             lambda status, on, dest, note: roster.change_status(db, row.id, status, on, dest, note),
-            today=self.today,
+            today=self.today, register_outflow=lambda: self.register_outflow(row.id, row.name),
         )
         self._run_member_dialog(dlg, lambda saved: f"“{row.name}”的状态已改为{saved.status}。")
+
+    def register_outflow(self, member_id: str, name: str) -> None:
+        """流动 is registered as a 流出 on 流动与失联 (with the 活动证): go there, the form open for this member."""
+        window = self.window()
+        target = getattr(window, "pages", {}).get("流动与失联")
+        if target is None:  # an account that does not see the page
+            self.show_message("流动党员要在“流动与失联”登记流出：请联系能打开该页的同事办理。")
+            return
+        window.go_to("流动与失联")
+        target.add_out_for(member_id, name)
 
     def transfer_selected(self) -> None:
         row = self.selected_row()

@@ -186,6 +186,10 @@ def change_status(
     s = uow.session
     m = _live_member(s, member_id)
     _refuse_after_exit(s, m)
+    if status == rules.FLOATING:  # 流动 comes with a 流出 on 流动与失联 (活动证, 流向), not as a bare status
+        from desktop_app.services.memberlife.floating import refuse_bare_floating  # member life: not needed to show the roster
+
+        refuse_bare_floating(s, m)
     destination, note = destination.strip(), note.strip()
     with _planned_lists().following(s, m, today):
         if status == rules.NORMAL or status in rules.GONE_STATUSES:
