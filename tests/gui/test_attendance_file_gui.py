@@ -32,8 +32,8 @@ def page(qtbot, app_ctx, wait_ops):
     return p, meeting
 
 
-def test_the_picker_offers_workbooks_and_csv_and_the_picked_xlsx_imports(page, monkeypatch, tmp_path):
-    p, meeting = page
+def _sheet_picked(meeting, monkeypatch, tmp_path) -> list[str]:
+    """A workbook marking 王芳 present at `meeting`, picked in the open-file box; the filters it was offered."""
     wb = Workbook()
     wb.active.append(["会议编号", "姓名", "出勤情况"])
     wb.active.append([meeting.number, "王芳", "出席"])
@@ -45,6 +45,12 @@ def test_the_picker_offers_workbooks_and_csv_and_the_picked_xlsx_imports(page, m
         return str(tmp_path / "签到.xlsx"), ""
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(pick))
+    return offered
+
+
+def test_the_picker_offers_workbooks_and_csv_and_the_picked_xlsx_imports(page, monkeypatch, tmp_path):
+    p, meeting = page
+    offered = _sheet_picked(meeting, monkeypatch, tmp_path)
     path = attendance_file.ask_file(p)
     first = offered[0].split(";;")[0]
     assert set(first[first.index("(") + 1:first.index(")")].split()) == {"*.xlsx", "*.xls", "*.ods", "*.csv"}
@@ -83,17 +89,7 @@ def test_the_template_is_offered_as_xlsx_first_and_saved_as_chosen(page, monkeyp
 def test_the_page_s_buttons_import_a_workbook_and_save_the_selected_meeting_s_template(page, monkeypatch, tmp_path,
                                                                                      wait_ops, qtbot):
     p, meeting = page
-    wb = Workbook()
-    wb.active.append(["会议编号", "姓名", "出勤情况"])
-    wb.active.append([meeting.number, "王芳", "出席"])
-    wb.save(tmp_path / "签到.xlsx")
-    offered = []
-
-    def pick(parent, title, folder, filters, *a, **k):
-        offered.append(filters)
-        return str(tmp_path / "签到.xlsx"), ""
-
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(pick))
+    offered = _sheet_picked(meeting, monkeypatch, tmp_path)
     monkeypatch.setattr(common, "ask", lambda *a, **k: True)
     assert "Excel" in p.act_import.toolTip()
     p.act_import.trigger()
