@@ -91,7 +91,9 @@ class MainWindow(QMainWindow):
         from desktop_app.services import site
 
         # signed in by now: an account confined to one community sees that community named, not the district
-        ctx.site = site.seen_by(ctx.db) or ctx.site
+        # (one small read, for such an account only: the others' window reads nothing itself)
+        if site.is_confined(ctx.db):
+            ctx.site = site.seen_by(ctx.db) or ctx.site
         self.ctx = ctx
         self.setWindowTitle(f"{APP_NAME} — {ctx.site.org_name}")
         self.nav.blockSignals(True)

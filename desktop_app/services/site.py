@@ -16,7 +16,7 @@ from desktop_app.store.db import Database
 from desktop_app.store.models import Organization, Site
 from desktop_app.views.site import LEVELS, SiteInfo
 
-__all__ = ["LEVELS", "SiteInfo", "center_name", "center_of", "get_site", "init_site", "create_in", "seen_by"]
+__all__ = ["LEVELS", "SiteInfo", "center_name", "center_of", "get_site", "init_site", "create_in", "is_confined", "seen_by"]
 
 
 def center_name(s: Session) -> str:
@@ -34,6 +34,12 @@ def get_site(db: Database) -> SiteInfo | None:
     with db.session() as s:
         row = s.scalar(select(Site).limit(1))
         return SiteInfo(row.id, row.org_code, row.org_name, row.level) if row else None
+
+
+def is_confined(db: Database) -> bool:
+    """Whether the signed-in account is confined to one street or community: read from the account held in
+    memory, so the window asks it on the GUI thread and reads the database only for such an account."""
+    return bool(getattr(db.actor, "org_id", "") or "")
 
 
 def seen_by(db: Database) -> SiteInfo | None:
