@@ -12,7 +12,6 @@ from sqlalchemy import extract, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from desktop_app.domain import members as rules
-from desktop_app.domain.memberlife import political_birthday, years_joined
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.database import Database
@@ -41,6 +40,9 @@ def birthday_conditions(year: int, month: int) -> list[ColumnElement]:
 
 def political_birthdays(db: Database, year: int, month: int) -> list[BirthdayRow]:
     """Whose 政治生日 falls in `month` of `year`, by the day, then branch and name; each with 入党 N 周年 that year."""
+    # member life's rules (and the workflows' they import): not loaded for the roster's filter above
+    from desktop_app.domain.memberlife import political_birthday, years_joined
+
     auth.require(db, "members.read")
     date(year, month, 1)  # a month that exists
     with db.session() as s:
