@@ -18,7 +18,8 @@ from desktop_app.cli import _reports, build_parser, main
 WORD = re.compile(r"[A-Za-z][A-Za-z_-]*")
 # values a worker types that are named in help texts rather than as choices
 TYPED = {"admin", "secretary", "grid", "viewer", "insert", "update", "delete", "reveal", "export", "login",
-         "postgresql", "sslmode", "require", "dangqun", "id", "SQLCipher", "member", "csv", "xlsx", "columns", "null", "values"}
+         "postgresql", "sslmode", "require", "dangqun", "id", "SQLCipher", "member", "csv", "xlsx", "columns", "null", "values",
+         "Excel", "xls", "ods"}  # the spreadsheet program and file kinds a worker knows by these names
 
 
 def _parsers(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
