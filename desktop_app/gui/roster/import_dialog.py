@@ -400,15 +400,10 @@ class ImportDialog(QDialog):
         r = self.result_summary
         if r is None:
             return ""
-        parts = [f"新增 {r.added} 名"]
-        if r.updated:
-            parts.append(f"更新 {r.updated} 名")
-        if r.unchanged:
-            parts.append(f"无变化 {r.unchanged} 名")
-        if r.skipped_existing:
-            parts.append(f"已在名册未更新 {r.skipped_existing} 名")
-        if r.skipped_invalid:
-            parts.append(f"跳过有问题的行 {r.skipped_invalid} 行")
+        # 新增 is said even when 0; the other counts only when there are any.
+        others = (("更新 {} 名", r.updated), ("无变化 {} 名", r.unchanged),
+                  ("已在名册未更新 {} 名", r.skipped_existing), ("跳过有问题的行 {} 行", r.skipped_invalid))
+        parts = [f"新增 {r.added} 名"] + [said.format(n) for said, n in others if n]
         text = "导入完成：" + "，".join(parts) + "。"
         if r.branches_created:
             text += f"新建党支部：{'、'.join(r.branches_created)}。"
