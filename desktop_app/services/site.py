@@ -11,6 +11,7 @@ from desktop_app.domain import orgs as org_rules
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.store import scope
 from desktop_app.store.base import SITE_KEY
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization, Site
@@ -20,7 +21,14 @@ __all__ = ["LEVELS", "SiteInfo", "center_name", "center_of", "get_site", "init_s
 
 
 def center_name(s: Session) -> str:
-    """The name at the head of every printed form: the organisation this database belongs to."""
+    """The name at the head of every printed form and export: the organisation this database belongs to,
+    or, for an account confined to one street or community (the session's actor), that organisation:
+    its 签到表, 花名册 and 党费收据 are its own, not the district's. The form's own name, without the
+    one above that seen_by adds for the window (a receipt's 收款单位 is the community, not a pair).
+    """
+    names = scope.confined_to(s)  # a dictionary lookup for an account that is not confined
+    if names is not None:
+        return names[0]
     return s.scalar(select(Site.org_name).limit(1)) or ""
 
 
@@ -48,8 +56,6 @@ def seen_by(db: Database) -> SiteInfo | None:
     with the one above it (梅园社区党委（梅园街道党工委）), not the district the database belongs to.
     Code and level stay the database's: they decide what the program does (sync, the street's pages).
     """
-    from desktop_app.store import scope
-
     with db.session() as s:
         row = s.scalar(select(Site).limit(1))
         if row is None:

@@ -19,7 +19,8 @@ from desktop_app.services.database import Database
 from desktop_app.services.orgs import tree_nodes
 from desktop_app.services.roster._common import _today
 from desktop_app.services.roster.queries import _conditions, _order_by
-from desktop_app.store.models import Member, Site
+from desktop_app.services.site import center_name
+from desktop_app.store.models import Member
 from desktop_app.views.orgs import OrgNode
 from desktop_app.views.roster import MemberFilter, RosterLine, RosterPrint
 
@@ -56,7 +57,7 @@ def roster_print(
     order, _ = _order_by("seq", False)
     q = select(*_LINE_COLUMNS).where(*_conditions(flt, _today(today))).order_by(*order)
     with db.session() as s:
-        site_name = s.scalar(select(Site.org_name).limit(1))
+        center = center_name(s)  # a confined account's own organisation (services.site)
         tree = tree_nodes(s)
         members = s.execute(q).all()
     nodes = {n.id: n for n in tree}
@@ -68,7 +69,7 @@ def roster_print(
     groups = [(n.name, by_section[n.id]) for n in tree if n.id in by_section]
     if "" in by_section:
         groups.append((NO_ORG, by_section[""]))
-    center = site_name if site_name is not None else (tree[0].name if tree else "")
+    center = center or (tree[0].name if tree else "")
     return RosterPrint(center, groups)
 
 
