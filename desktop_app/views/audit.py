@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from desktop_app.domain.access import ROLE_LABELS
 from desktop_app.domain.assessment import LEVEL_LABELS as INDICATOR_LEVEL_LABELS
+from desktop_app.domain.assessment import points as tenths_text
 from desktop_app.domain.clock import local_text
 from desktop_app.domain.ledger import DUES_KIND
 from desktop_app.domain.meetings import MEETING_STATUS_LABELS
@@ -101,26 +102,26 @@ FIELD_LABELS.update({
     "effective_from": "起始日期", "employer": "工作单位", "employer_org": "单位党组织",
     "end_date": "结束日期", "end_time": "结束时间", "ended_on": "结束日期", "ends_on": "期满日期",
     "entered_by": "录入人", "entry_id": "经费凭证", "estimated_fen": "预计价值（分）", "evidence": "评分依据",
-    "excellent_tenths": "优秀分数线（十分之一分）", "excused_reason": "免于应到原因", "exit_date": "出党日期",
+    "excellent_tenths": "优秀分数线（分）", "excused_reason": "免于应到原因", "exit_date": "出党日期",
     "file_name": "文件名", "fixed_due_fen": "固定月交（分）", "fixed_fen": "固定金额（分）",
     "follow_up": "跟进", "form": "走访形式", "from_org": "转出单位", "from_org_id": "原所在组织",
     "from_state": "原状态", "fulfil_note": "实现情况", "fulfilled_on": "实现日期", "gender": "性别",
     "givers": "慰问人", "granted_on": "授予日期", "guest_name": "列席人", "guest_unit": "列席人单位",
-    "handler": "经办人", "has_committee": "设支委会", "hours_tenths": "时长（十分之一小时）",
+    "handler": "经办人", "has_committee": "设支委会", "hours_tenths": "时长（小时）",
     "household_label": "联系户", "id_number": "公民身份号码", "income_fen": "收入基数（分）",
     "indicator_id": "考评指标", "inquiry_date": "问需日期", "is_guest": "列席", "is_sample": "示例方案",
     "issued_by": "授予单位", "item_date": "日期", "item_id": "事项", "items": "慰问品",
     "job": "工作岗位", "joined_on": "加入日期", "lecturer": "讲课人", "ledger_entry_id": "经费凭证",
     "left_on": "离开日期", "letter_no": "介绍信编号", "level": "级别", "liaison": "联络人",
     "lifted_on": "解除日期", "list_item_id": "清单事项", "list_kind": "清单类别", "max_fen": "上限（分）",
-    "max_tenths": "满分（十分之一分）", "measure": "处置方式", "mediator": "调解员", "mediators": "调解人员",
+    "max_tenths": "满分（分）", "measure": "处置方式", "mediator": "调解员", "mediators": "调解人员",
     "meeting_id": "会议", "member_name": "党员", "method": "查找方式", "min_fen": "下限（分）",
     "mobile": "手机号码", "months": "月数", "moved_on": "调动日期", "need_id": "需求",
     "number": "编号", "occasion": "慰问类别", "offers": "可提供", "on_date": "日期",
     "other_org": "参加活动的党组织", "other_visitors": "其他走访人", "outcome": "处置结果",
     "over_fen": "基数超过（分）", "owner_member_id": "项目经理", "paired_on": "结对日期", "pairing_id": "结对",
     "params": "计分参数", "party_kind": "对象类别", "party_org": "单位党组织",
-    "pass_tenths": "达标分数线（十分之一分）", "people": "人数", "places": "名额", "points": "积分",
+    "pass_tenths": "达标分数线（分）", "people": "人数", "places": "名额", "points": "积分",
     "post": "职务", "post_id": "岗位", "posted_on": "发布日期", "prior_status": "原状态",
     "project_id": "微实事项目", "project_no": "项目编号", "promise": "服务承诺",
     "quarterly_consent": "按季度交纳", "raised_issue": "反映问题", "raised_on": "登记日期",
@@ -129,7 +130,7 @@ FIELD_LABELS.update({
     "required": "须召开", "residents_served": "服务居民（人次）", "resolution": "办理结果",
     "resolved_by": "办结人", "resolved_on": "办结日期", "resource_id": "资源", "result": "结果",
     "reversal_of": "冲销的凭证", "rule": "计分规则", "scheme_id": "考评方案", "score_id": "评分",
-    "score_tenths": "得分（十分之一分）", "scored_by": "评分人", "scored_on": "评分日期", "seq": "序号",
+    "score_tenths": "得分（分）", "scored_by": "评分人", "scored_on": "评分日期", "seq": "序号",
     "service_date": "服务日期", "session_date": "调解日期", "sha256": "文件校验码", "since": "开始日期",
     "size": "大小（字节）", "skills": "特长和服务", "source": "来源", "stage": "阶段",
     "start_date": "开始日期", "start_time": "开始时间", "status_change_id": "状态变更",
@@ -186,9 +187,9 @@ VALUE_LABELS: dict[tuple[str, str], dict[str, str]] = {
 
 
 def shown_field(table: str, column: str, value: object) -> tuple[str, object]:
-    """A field's label and value as people read them: the trail keeps money in fen, as the tables do;
-    the screens show it in 元 with two decimals, like every other amount in the program, a code
-    as its word and an import's instant in local time."""
+    """A field's label and value as people read them: the trail keeps money in fen and scores and hours
+    in tenths, as the tables do; the screens show 元 with two decimals and points or hours (2.5), like
+    every other figure in the program, a code as its word and an import's instant in local time."""
     label = field_label(table, column)
     words = VALUE_LABELS.get((table, column))
     if words is not None and isinstance(value, str):
@@ -198,10 +199,12 @@ def shown_field(table: str, column: str, value: object) -> tuple[str, object]:
             return label, local_text(datetime.fromisoformat(value), "%Y-%m-%d %H:%M:%S")
         except ValueError:
             return label, value
+    number = isinstance(value, int) and not isinstance(value, bool)
+    if column.endswith("_tenths"):  # scores and hours are kept in tenths; a score of 2 reads 2, not 20
+        return label, tenths_text(value) if number else value
     if not column.endswith("_fen"):
         return label, value
-    money = isinstance(value, int) and not isinstance(value, bool)
-    return label.replace("（分）", "（元）"), format_yuan(value) if money else value
+    return label.replace("（分）", "（元）"), format_yuan(value) if number else value
 
 
 def table_label(table: str) -> str:

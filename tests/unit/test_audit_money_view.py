@@ -31,3 +31,14 @@ def test_a_revert_line_reads_in_yuan_too():
     item = RevertItem("e1", "ledger_entry", "r1", "2026-0007", now={"amount_fen": 100000},
                       restored={"amount_fen": 100})
     assert item.lines() == ["金额（元）：1,000.00 → 1.00"]
+
+
+def test_a_corrected_score_reads_in_points_not_tenths():
+    """A branch disputes a 2-point indicator scored 1 and it is corrected: the trail reads 1 → 2, not 10 → 20."""
+    r = _row({"score_tenths": 10, "note": "较好"}, {"score_tenths": 20, "note": "好"}, table="assessment_score")
+    score, _note = r.changes()
+    assert (score.label, score.before, score.after) == ("得分（分）", "1", "2")
+    assert r.summary.startswith("得分（分）：1 → 2")
+    assert shown_field("assessment_indicator", "max_tenths", 25) == ("满分（分）", "2.5")
+    assert shown_field("reporting_service", "hours_tenths", 35) == ("时长（小时）", "3.5")
+    assert shown_field("assessment_score", "score_tenths", None) == ("得分（分）", None)
