@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -55,24 +55,44 @@ def live(s: Session, model, row_id: str | None, what: str) -> Any:
     return row
 
 
-def unchanged_since(s: Session, row: Any, expected_version: int | None, what: str) -> None:
+def unchanged_since(s: Session, row: Any, expected_version: int | None, what: str, part_of: Any = None) -> None:
     """Refuse to save a form over a change made after it was read (optimistic concurrency).
 
     `expected_version` is the row's version when the form read it (None: the caller, the
     command line or an old one, does not say; nothing is checked). Call it before changing
     the row: it takes the write lock and reads the row again, locking it on PostgreSQL, so
     a save committing meanwhile is either seen here or waits for this one. `what` names the
-    record in the refusal ("党员 张三").
+    record in the refusal ("党员 张三"). A form that also saves the row's children (a
+    meeting's attendance, a case's parties) gives their column pointing at the row
+    (`part_of`) and read `record_version` of it: a change to a child then counts too.
     """
     if expected_version is None:
         return
     take_write_lock(s)
     s.refresh(row, with_for_update=True)
-    if row.version == expected_version:
+    if record_version(s, row, part_of) == expected_version:
         return
-    lead, detail = _last_change(s, row)
+    latest = row
+    if part_of is not None:
+        child = s.scalar(select(part_of.class_).where(part_of == row.id)
+                         .order_by(part_of.class_.updated_at.desc()).limit(1))
+        if child is not None and child.updated_at > row.updated_at:
+            latest = child  # who saved the children last is who the form was read before
+    lead, detail = _last_change(s, latest)
     raise ConcurrentEditError(f"这条记录（{what}）在你打开后{lead}（{detail}）。"
                               "你的修改没有保存；请关闭后重新打开，再改一次。")
+
+
+def record_version(s: Session, row: Any, part_of: Any = None) -> int:
+    """The row's version, plus its children's (tombstoned ones too) when `part_of` names them.
+
+    Versions only grow and children are never removed, so the sum grows with every change to
+    the row or any child, a child added or tombstoned included: one number a form can carry.
+    """
+    if part_of is None:
+        return row.version
+    children = s.scalar(select(func.coalesce(func.sum(part_of.class_.version), 0)).where(part_of == row.id))
+    return row.version + int(children)
 
 
 def _last_change(s: Session, row: Any) -> tuple[str, str]:

@@ -149,7 +149,7 @@ class MeetingDetail(MeetingParticulars, MeetingRow):
 
     cancel_reason: str = ""
     notes: str = ""
-    version: int = 0
+    version: int = 0  # the meeting's and its attendance rows' (records.record_version): forms' saves name it
     attendees: tuple[Attendee, ...] = ()
     files: tuple[AttachmentRow, ...] = ()
 

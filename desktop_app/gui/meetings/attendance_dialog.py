@@ -8,25 +8,31 @@ unrecorded are saved as 缺席, and the dialog says so before saving.
 Opened from a scanned sign-in sheet, it comes pre-filled with what the scan
 reader proposes; rows it is unsure of are highlighted until a person sets them,
 and walk-ins' signatures on blank rows are counted for a person to name.
+
+Given `save`, it saves from inside: a refusal (someone else recorded this meeting
+since it opened, a cancelled meeting) shows in it, the marks kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QWidget,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
 from desktop_app.gui import icons
 from desktop_app.gui.meetings.meeting_dialog import parse_guests
-from desktop_app.gui.widgets.layouts import column, hint, ok_cancel, wrapped
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.layouts import column, hint, wrapped
 from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
+from desktop_app.views.changes import Changes
 
 COL_STATUS, COL_REASON = 3, 4
 STATUS_COLORS = {
@@ -56,13 +62,18 @@ class _Person:
     unsure: bool = False  # a scanned cell the reader could not judge, until a person sets it
 
 
-class AttendanceDialog(QDialog):
+class AttendanceDialog(SavingDialog):
+    """`save(entries, version read)` makes the service call; none: OK only closes, the caller reads entries()."""
+
     def __init__(self, parent: QWidget | None, detail: ms.MeetingDetail,
-                 proposal: Sequence[ms.ProposedLine] = (), unnamed: int = 0, notes: Sequence[str] = ()):
-        super().__init__(parent)
+                 proposal: Sequence[ms.ProposedLine] = (), unnamed: int = 0, notes: Sequence[str] = (), *,
+                 save: Callable[[list[ms.AttendanceEntry], int], Any] | None = None,
+                 changes: Changes | None = None):
+        super().__init__(parent, f"{'核对签到表' if proposal else '登记出勤'} — {detail.number}",
+                         "确认并保存（扫描件存为附件）" if proposal else "保存并记为已召开", changes=changes)
         self.detail = detail
         self.from_scan = bool(proposal)
-        self.setWindowTitle(f"{'核对签到表' if self.from_scan else '登记出勤'} — {detail.number}")
+        self._entries_save = save
         self.people: list[_Person] = [
             _Person(a.id, a.name, a.guest_unit or a.org_name if a.is_guest else a.group_name, a.is_guest,
                     rules.GUEST if a.is_guest else a.status, a.reason, a.category, a.has_vote, a.on_committee,
@@ -138,8 +149,8 @@ class AttendanceDialog(QDialog):
         scan_lines += list(notes)
         self.scan_note.setText("<br>".join(scan_lines))
         self.scan_note.setVisible(bool(scan_lines))
-        column(self, head, self.scan_note, buttons_row, (self.table, 1), keys, self.summary,
-               ok_cancel(self, "确认并保存（扫描件存为附件）" if self.from_scan else "保存并记为已召开"))
+        column(self, head, self.scan_note, buttons_row, (self.table, 1), keys, self.summary, self.message,
+               self.buttons)
         self.resize(760, 620)
         self._update_summary()
         if self.people:
@@ -237,6 +248,13 @@ class AttendanceDialog(QDialog):
         if self.unsure_count():
             text += f"<br><span style='color:#c05600'>扫描件上 {self.unsure_count()} 人看不准（橙色），请核对。</span>"
         self.summary.setText(text)
+
+    def prepare(self) -> Callable[[], Any] | None:
+        save = self._entries_save
+        if save is None:
+            return None
+        entries, read_at = self.entries(), self.detail.version  # the meeting as this form read it
+        return lambda: save(entries, read_at)
 
     def entries(self) -> list[ms.AttendanceEntry]:
         out = []

@@ -281,12 +281,9 @@ class CompliancePage(Page):
             if cell is not None and cell.owing:
                 org_id = next((oid for oid, name, k, _d in self.holders
                                if k == "group" and name == cell.owing[0]), branch_id)
-        dlg = MeetingDialog(self, self.ctx.db, self.holders, org_id=org_id, kind=kind, day=day)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return
-        inp, ids, guests = dlg.values(), dlg.attendee_ids(), dlg.guest_list()
         db = self.ctx.db
-        run_op(self, lambda job: ms.plan(db, inp, ids, guests), changes=WRITES)
+        MeetingDialog(self, db, self.holders, org_id=org_id, kind=kind, day=day, changes=WRITES,
+                      save=lambda inp, ids, guests, _read: ms.plan(db, inp, ids, guests)).exec()
 
     def edit_branches(self) -> None:
         db = self.ctx.db

@@ -1,6 +1,8 @@
 """Plan or edit a meeting; the branch committee register.
 
-The dialog collects values; the page calls the service. The people list of the
+The meeting form saves from inside (the caller gives the service call): a refusal
+(a meeting changed by someone else since the form opened, one that cannot move,
+a wrong field) shows in the form with what was typed kept. The people list of the
 chosen organisation is loaded in the background and ticked as the kind expects
 (everyone, the committee for a 支委会, nobody for a 联席会议).
 """
@@ -8,7 +10,9 @@ chosen organisation is loaded in the background and ticked as the kind expects
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from datetime import date, time
 
 from PySide6.QtCore import QDate, QTime, Signal
@@ -20,12 +24,16 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.widgets.dialog import DiscardGuard
+from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.items import add_check, check_all, checked
 from desktop_app.gui.widgets.layouts import column, error_line, fill, form_layout, ok_cancel
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
+from desktop_app.views.changes import Changes
+
+# save(input, attendee ids or None, guests, version read or None): the service call the form makes
+MeetingSave = Callable[[ms.MeetingInput, "list[str] | None", "list[ms.Guest]", "int | None"], Any]
 
 
 def to_qdate(d: date) -> QDate:
@@ -58,8 +66,8 @@ def guests_text(detail: ms.MeetingDetail) -> str:
                     for a in detail.attendees if a.is_guest)
 
 
-class MeetingDialog(DiscardGuard, QDialog):  # asks before typed data is thrown away
-    """计划会议 / 修改会议."""
+class MeetingDialog(SavingDialog):  # asks before typed data is thrown away
+    """计划会议 / 修改会议; `save` makes the service call (none: OK only closes, the caller reads values())."""
 
     people_loaded = Signal()
 
@@ -73,13 +81,16 @@ class MeetingDialog(DiscardGuard, QDialog):  # asks before typed data is thrown 
         org_id: str | None = None,
         kind: str | None = None,
         day: date | None = None,
+        save: MeetingSave | None = None,
+        changes: Changes | None = None,
     ):
-        super().__init__(parent)
+        super().__init__(parent, f"修改会议 {detail.number}" if detail else "计划会议",
+                         "保存" if detail else "计划会议", changes=changes)
         self.db = db
         self.detail = detail
+        self._meeting_save = save
         self._loaded = False
         self._load_generation = 0
-        self.setWindowTitle(f"修改会议 {detail.number}" if detail else "计划会议")
 
         self.org = QComboBox()
         for oid, name, okind, depth in holders:
@@ -121,7 +132,7 @@ class MeetingDialog(DiscardGuard, QDialog):  # asks before typed data is thrown 
         check_all.clicked.connect(lambda: self._check_all(True))
         check_none.clicked.connect(lambda: self._check_all(False))
 
-        self.error = error_line()
+        self.error = self.message  # the form's one line for refusals
 
         time_row = fill(QHBoxLayout(), self.has_time, self.start, QLabel("至"), self.end, 1)
         form = form_layout(
@@ -131,7 +142,7 @@ class MeetingDialog(DiscardGuard, QDialog):  # asks before typed data is thrown 
         people_head = fill(QHBoxLayout(), QLabel("应到人员"), 1, check_all, check_none)
         right = column(None, people_head, (self.people, 1), self.people_count)
         body = fill(QHBoxLayout(), (form, 3), (right, 2))
-        column(self, body, self.error, ok_cancel(self, "保存" if detail else "计划会议"))
+        self.finish_layout(body)
         self.resize(880, 560)
 
         self._member_guests: dict[str, str] = {}
@@ -152,7 +163,7 @@ class MeetingDialog(DiscardGuard, QDialog):  # asks before typed data is thrown 
         self.org.currentIndexChanged.connect(lambda _i: self.load_people(reset=True))
         self.kind.currentIndexChanged.connect(lambda _i: (self._kind_changed(), self.load_people(reset=True)))
         self.load_people(reset=detail is None)
-        self.title_edit.setFocus()
+        self.first_field = self.title_edit
 
     @staticmethod
     def _select(combo: QComboBox, data) -> None:
@@ -271,24 +282,26 @@ class MeetingDialog(DiscardGuard, QDialog):  # asks before typed data is thrown 
     def guest_list(self) -> list[ms.Guest]:
         return parse_guests(self.guests.text(), self._member_guests)
 
-    def accept(self) -> None:
+    def prepare(self) -> Callable[[], Any] | None:
         inp = self.values()
-        try:
-            if not inp.org_id:
-                raise ValidationError("党组织", "请选择召开会议的党组织")
-            rules.check_title(inp.title, inp.kind)
-            for label, text in (("会议地点", inp.place), ("主持人", inp.host), ("记录人", inp.recorder)):
-                rules.check_short(label, text)
-            if inp.start_time and inp.end_time and inp.end_time <= inp.start_time:
-                raise ValidationError("结束时间", "应晚于开始时间")
-            if any(not g.name for g in self.guest_list()):
-                raise ValidationError("列席人员", "姓名不能为空")
-            if self._loaded and not self.attendee_ids() and inp.kind != rules.JOINT:
-                raise ValidationError("应到人员", "请至少勾选一名应到人员")
-        except ValidationError as exc:
-            self.error.setText(str(exc))
-            return
-        super().accept()
+        if not inp.org_id:
+            raise ValidationError("党组织", "请选择召开会议的党组织")
+        rules.check_title(inp.title, inp.kind)
+        for label, text in (("会议地点", inp.place), ("主持人", inp.host), ("记录人", inp.recorder)):
+            rules.check_short(label, text)
+        if inp.start_time and inp.end_time and inp.end_time <= inp.start_time:
+            raise ValidationError("结束时间", "应晚于开始时间")
+        guests = self.guest_list()
+        if any(not g.name for g in guests):
+            raise ValidationError("列席人员", "姓名不能为空")
+        ids = self.attendee_ids()
+        if self._loaded and not ids and inp.kind != rules.JOINT:
+            raise ValidationError("应到人员", "请至少勾选一名应到人员")
+        save = self._meeting_save
+        if save is None:
+            return None
+        read_at = self.detail.version if self.detail else None  # the meeting as this form read it
+        return lambda: save(inp, ids, guests, read_at)
 
 
 @dataclass

@@ -501,16 +501,21 @@ class MeetingsPage(Page):
 
     def plan_meeting(self, org_id: str | None = None, kind: str | None = None, day: date | None = None) -> None:
         org_id = org_id or self.org_filter.currentData()
-        dlg = MeetingDialog(self, self.ctx.db, self.holders, org_id=org_id,
-                            kind=kind or self.kind_filter.currentData(), day=day)
-        self._save_meeting(dlg, ms.plan, lambda d: f"已计划会议 {d.number}（{d.kind}，{d.meeting_date:%Y-%m-%d}），"
-                                                   f"应到 {d.expected} 人。会前可打印签到表。")
+        db = self.ctx.db
+        dlg = MeetingDialog(self, db, self.holders, org_id=org_id, kind=kind or self.kind_filter.currentData(),
+                            day=day, save=lambda inp, ids, guests, _read: ms.plan(db, inp, ids, guests),
+                            changes=WRITES)
+        self._run_meeting_form(dlg, lambda d: f"已计划会议 {d.number}（{d.kind}，{d.meeting_date:%Y-%m-%d}），"
+                                              f"应到 {d.expected} 人。会前可打印签到表。")
 
-    def _save_meeting(self, dlg: MeetingDialog, save: Callable[..., Any], said: Callable[[Any], str]) -> None:
-        """Run the meeting form; on OK save what it holds, `save(db, input, attendee ids, guests)`, and say so."""
-        if dlg.exec() == QDialog.DialogCode.Accepted:
-            inp, ids, guests = dlg.values(), dlg.attendee_ids(), dlg.guest_list()
-            self._write(lambda db: save(db, inp, ids, guests), lambda d: self.show_message(said(d)))
+    def _run_meeting_form(self, dlg: MeetingDialog, said: Callable[[Any], str]) -> None:
+        """Run the meeting form, which saves from inside (a refusal stays in it); once saved, select and say so."""
+        def saved(d: ms.MeetingDetail) -> None:
+            self._select_after = d.id
+            self.show_message(said(d))
+
+        dlg.record_saved.connect(saved)
+        dlg.exec()
 
     def edit_selected(self) -> None:
         row = self.selected_row()
@@ -520,9 +525,11 @@ class MeetingsPage(Page):
         run_op(self, lambda job: ms.get(db, row.id), self._open_editor)
 
     def _open_editor(self, d: ms.MeetingDetail) -> None:
-        self._save_meeting(MeetingDialog(self, self.ctx.db, self.holders, detail=d),
-                           lambda db, inp, ids, guests: ms.update(db, d.id, inp, ids, guests),
-                           lambda r: f"已保存会议 {r.number}。")
+        db = self.ctx.db
+        self._run_meeting_form(MeetingDialog(
+            self, db, self.holders, detail=d, changes=WRITES,
+            save=lambda inp, ids, guests, read_at: ms.update(db, d.id, inp, ids, guests, expected_version=read_at)),
+            lambda r: f"已保存会议 {r.number}。")
 
     def record_attendance(self) -> None:
         row = self.selected_row()
@@ -532,11 +539,11 @@ class MeetingsPage(Page):
         run_op(self, lambda job: ms.get(db, row.id), self._open_attendance)
 
     def _open_attendance(self, d: ms.MeetingDetail) -> None:
-        dlg = AttendanceDialog(self, d)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return
-        entries = dlg.entries()
-        self._write(lambda db: ms.record_attendance(db, d.id, entries), self._attendance_saved)
+        db = self.ctx.db
+        dlg = AttendanceDialog(self, d, changes=WRITES, save=lambda entries, read_at: ms.record_attendance(
+            db, d.id, entries, expected_version=read_at))
+        dlg.record_saved.connect(self._attendance_saved)  # a refusal stays in the dialog, the marks kept
+        dlg.exec()
 
     def _attendance_saved(self, d: ms.MeetingDetail) -> None:
         text = (f"会议 {d.number} 已登记出勤：应到 {d.expected} 人，实到 {d.present} 人，"

@@ -17,7 +17,7 @@ from desktop_app.services.meetings._common import _attendance_rows, _live_meetin
 from desktop_app.services.orgtree import OrgTree
 from desktop_app.services.meetings.lifecycle import _check_can_hold, _guest_row
 from desktop_app.services.meetings.queries import _fresh_detail
-from desktop_app.services.records import chosen, settle, writes
+from desktop_app.services.records import chosen, settle, unchanged_since, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
 from desktop_app.store.models_meetings import Attendance, Meeting
@@ -78,11 +78,17 @@ def record_attendance(
     mark_held: bool = True,
     minutes: str | None = None,
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> MeetingDetail:
-    """Record how people attended, all in one transaction; the meeting becomes held (mark_held)."""
+    """Record how people attended, all in one transaction; the meeting becomes held (mark_held).
+
+    `expected_version`: the detail's version the form was read at; a meeting changed since
+    (its record, its list or anyone's attendance) is refused, not overwritten.
+    """
     today = _today(today)
     s = uow.session
     m = _live_meeting(s, meeting_id)
+    unchanged_since(s, m, expected_version, f"会议 {m.number}", Attendance.meeting_id)
     if mark_held:
         _check_can_hold(m, today)
     elif m.status == rules.CANCELLED:

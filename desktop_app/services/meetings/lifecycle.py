@@ -23,7 +23,7 @@ from desktop_app.services.meetings._common import (
 )
 from desktop_app.services.orgtree import OrgNode, OrgTree
 from desktop_app.services.meetings.queries import _detail, _fresh_detail
-from desktop_app.services.records import assign, chosen, settle, writes
+from desktop_app.services.records import assign, chosen, settle, unchanged_since, writes
 from desktop_app.services.membership import StandingBook, exemptions_of, moved_through
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
@@ -275,17 +275,20 @@ _INPUT_FIELDS = ("org_id", "kind", "title", "meeting_date", "start_time", "end_t
 
 @writes("meetings.write")
 def update(uow: UnitOfWork, meeting_id: str, inp: MeetingInput, attendee_ids: Sequence[str] | None = None,
-           guests: Sequence[Guest] | None = None, today: date | None = None) -> MeetingDetail:
+           guests: Sequence[Guest] | None = None, today: date | None = None,
+           expected_version: int | None = None) -> MeetingDetail:
     """Save edited fields, and the expected attendees and guests when given (None keeps them).
 
     A meeting moved to another organisation or kind before any attendance is
     recorded gets that one's default attendees unless attendee_ids says otherwise;
-    once attendance is recorded it cannot move.
+    once attendance is recorded it cannot move. `expected_version`: the detail's
+    version the form was read at; a meeting, or its list or attendance, changed since is refused.
     """
     clean = check_meeting(inp)
     s = uow.session
     orgs = OrgTree(s)
     m = _live_meeting(s, meeting_id)
+    unchanged_since(s, m, expected_version, f"会议 {m.number}", Attendance.meeting_id)
     org = check_holder(orgs, clean.org_id, clean.kind)
     moved = (clean.org_id, clean.kind) != (m.org_id, m.kind)
     if moved:

@@ -22,6 +22,7 @@ from desktop_app.services.database import Database
 from desktop_app.services.membership import StandingBook
 from desktop_app.services.meetings._common import _attendance_rows, _chunks, _committee_ids, _live_meeting
 from desktop_app.services.orgtree import OrgTree
+from desktop_app.services.records import record_version
 from desktop_app.store.models import Member
 from desktop_app.store.models_meetings import Attendance, CommitteeMember, Meeting, MeetingAttachment
 from desktop_app.views.meetings import AttachmentRow, Attendee, MeetingDetail, MeetingFilter, MeetingRow
@@ -161,7 +162,7 @@ def _detail(s: Session, m: Meeting, orgs: OrgTree) -> MeetingDetail:
     return MeetingDetail(
         **{f: getattr(row, f) for f in MeetingRow.__dataclass_fields__},
         end_time=m.end_time, recorder=m.recorder, lecturer=m.lecturer, minutes=m.minutes,
-        cancel_reason=m.cancel_reason, notes=m.notes, version=m.version,
+        cancel_reason=m.cancel_reason, notes=m.notes, version=record_version(s, m, Attendance.meeting_id),
         attendees=tuple(attendees),
         files=tuple(AttachmentRow.of(f, note=f.note) for f in files),
     )
