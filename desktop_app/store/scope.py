@@ -172,6 +172,17 @@ def confined_to(session: Session) -> tuple[str, str] | None:
     return (row[0], row[1] or "") if row else None
 
 
+def reach(session: Session) -> set[str] | None:
+    """The organisations the session's actor reaches (its subtree); None when it is not confined.
+
+    For what is kept by site rather than by organisation (the sync records: the communities heard
+    from, their packages, the conflicts kept with both versions of a row), which no filter here
+    reaches: the service that reads them narrows them by this.
+    """
+    root = root_of(session)
+    return scope_of(session, root).ids if root else None
+
+
 @dataclass
 class Scope:
     """What a confined actor reaches: its subtree (reads and writes) and, read-only, what comes from above."""

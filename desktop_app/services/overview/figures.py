@@ -22,6 +22,7 @@ from desktop_app.services.membership import members_on
 from desktop_app.services.orgtree import subtree_ids
 from desktop_app.services.overview.shared import Shared
 from desktop_app.services.site import center_name
+from desktop_app.store.scope import OutOfScope, reach
 from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_ledger import DuesRecord
 from desktop_app.store.models_meetings import Attendance, Meeting
@@ -44,8 +45,14 @@ def _as_of(year: int, today: date) -> date:
 
 
 def scope_ids(s: Session, community: str | None) -> set[str] | None:
-    """The organisations a community's figures cover (None: everything in this database)."""
-    return set(subtree_ids(s, community)) if community else None
+    """The organisations a community's figures cover (None: everything in this database).
+    A community outside a confined account's subtree is refused, not counted as empty."""
+    if not community:
+        return None
+    reached = reach(s)
+    if reached is not None and community not in reached:
+        raise OutOfScope("当前账户只管本单位及下级组织的数据：所选社区不在其中")
+    return set(subtree_ids(s, community))
 
 
 def _in(col, ids: set[str] | None):

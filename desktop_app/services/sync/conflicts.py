@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.sync_rules import COMMUNITY, Stamp, resolved_version, table_label
 from desktop_app.services import auth
-from desktop_app.services.sync.status import site_names
+from desktop_app.services.sync.status import reached_peers, site_names
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.base import utcnow
@@ -90,6 +90,9 @@ def conflicts(db: Database, status: str | None = "open", community: str | None =
             q = q.where(SyncConflict.status == status)
         if community:
             q = q.where(SyncConflict.peer_site == community)
+        peers = reached_peers(s)  # a confined account: its own communities' conflicts, not their rows elsewhere
+        if peers is not None:
+            q = q.where(SyncConflict.peer_site.in_(peers))
         kept = [(c, _incoming(c)) for c in s.scalars(q)]
         members = _member_names(s, [texts for _, texts in kept])
         return [_conflict_row(c, names, texts, members) for c, texts in kept]
@@ -131,12 +134,19 @@ def _display(table: str, column, text: str, org_names: dict[str, str], site_name
     return text
 
 
+def _kept(s, conflict_id: str) -> SyncConflict:
+    """A kept conflict, as one of a confined account's own communities (else not found: it is not theirs)."""
+    c = s.get(SyncConflict, conflict_id)
+    peers = reached_peers(s)
+    if c is None or (peers is not None and c.peer_site not in peers):
+        raise NotFound("找不到这条冲突记录")
+    return c
+
+
 def conflict_detail(db: Database, conflict_id: str) -> ConflictDetail:
     """Both versions side by side; "local" is the row as it is now in this database."""
     with db.session() as s:
-        c = s.get(SyncConflict, conflict_id)
-        if c is None:
-            raise NotFound("找不到这条冲突记录")
+        c = _kept(s, conflict_id)
         names = site_names(s)
         table = _table(c.table_name)
         current = s.execute(select(table).where(table.c.id == c.row_id)).mappings().first()
@@ -169,9 +179,7 @@ def resolve_conflict(db: Database, conflict_id: str, side: str, by: str = "") ->
     auth.require(db, "sync.import")
     with UnitOfWork(db) as uow:
         s = uow.session
-        c = s.get(SyncConflict, conflict_id)
-        if c is None:
-            raise NotFound("找不到这条冲突记录")
+        c = _kept(s, conflict_id)
         if c.status != "open":
             raise Conflict("这条冲突已经处理过了")
         ident = s.get(SyncIdentity, 1)

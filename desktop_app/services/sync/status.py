@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.sync_rules import SILENT_DAYS, is_silent, silent_days
+from desktop_app.store import scope
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization, Site
 from desktop_app.store.models_sync import SyncConflict, SyncExport, SyncIdentity, SyncImport, SyncPeer
@@ -38,17 +39,39 @@ def site_names(s) -> dict[str, str]:
     return names
 
 
+def reached_peers(s) -> set[str] | None:
+    """Site ids of the communities whose root lies in a confined account's subtree; None: not confined.
+
+    The sync records name sites, not organisations, so the session's confinement does not reach
+    them: a street's operator at the district is shown its own communities' records only.
+    """
+    ids = scope.reach(s)
+    if ids is None:
+        return None
+    return {sid for sid, org_id in s.execute(select(SyncPeer.site_id, SyncPeer.org_id)) if org_id in ids}
+
+
+def _from(column, peers: set[str] | None):
+    """The condition keeping the records of `peers` (no condition when not confined)."""
+    return [] if peers is None else [column.in_(peers)]
+
+
 def sync_state(db: Database) -> SyncState:
     with db.session() as s:
         site = s.scalar(select(Site).limit(1))
         ident = s.get(SyncIdentity, 1)
         names = site_names(s)
-        last_export = s.scalar(select(SyncExport).order_by(SyncExport.seq.desc()).limit(1))
+        peers = reached_peers(s)
+        sent = _from(SyncExport.to_site, peers)
+        last_export = s.scalar(select(SyncExport).where(*sent).order_by(SyncExport.seq.desc()).limit(1))
         last_confirmed = s.scalar(
-            select(SyncExport).where(SyncExport.confirmed_at.is_not(None)).order_by(SyncExport.seq.desc()).limit(1)
+            select(SyncExport).where(SyncExport.confirmed_at.is_not(None), *sent)
+            .order_by(SyncExport.seq.desc()).limit(1)
         )
-        last_import = s.scalar(select(SyncImport).order_by(SyncImport.imported_at.desc()).limit(1))
-        n_open = s.scalar(select(func.count()).select_from(SyncConflict).where(SyncConflict.status == "open")) or 0
+        last_import = s.scalar(select(SyncImport).where(*_from(SyncImport.from_site, peers))
+                               .order_by(SyncImport.imported_at.desc()).limit(1))
+        n_open = s.scalar(select(func.count()).select_from(SyncConflict).where(
+            SyncConflict.status == "open", *_from(SyncConflict.peer_site, peers))) or 0
         return SyncState(
             level=site.level if site else "",
             has_key=ident is not None and ident.state in ("enrolled", "street"),  # "requested": not yet
@@ -65,14 +88,15 @@ def sync_state(db: Database) -> SyncState:
 def exports(db: Database, limit: int = 100) -> list[PackageInfo]:
     with db.session() as s:
         names = site_names(s)
-        return [_export_info(e, names)
-                for e in s.scalars(select(SyncExport).order_by(SyncExport.seq.desc()).limit(limit))]
+        q = select(SyncExport).where(*_from(SyncExport.to_site, reached_peers(s)))
+        return [_export_info(e, names) for e in s.scalars(q.order_by(SyncExport.seq.desc()).limit(limit))]
 
 
 def imports(db: Database, limit: int = 100, community: str | None = None) -> list[PackageInfo]:
     with db.session() as s:
         names = site_names(s)
-        q = select(SyncImport).order_by(SyncImport.imported_at.desc()).limit(limit)
+        q = (select(SyncImport).where(*_from(SyncImport.from_site, reached_peers(s)))
+             .order_by(SyncImport.imported_at.desc()).limit(limit))
         if community:
             q = q.where(SyncImport.from_site == community)
         return [_import_info(i, names) for i in s.scalars(q)]
@@ -107,7 +131,8 @@ def community_choices(db: Database) -> list[tuple[str, str]]:
         return [
             (oid, name) for oid, name in s.execute(
                 select(SyncPeer.org_id, SyncPeer.org_name)
-                .where(SyncPeer.level == "community", SyncPeer.org_id.is_not(None))
+                .where(SyncPeer.level == "community", SyncPeer.org_id.is_not(None),
+                       *_from(SyncPeer.site_id, reached_peers(s)))
                 .order_by(SyncPeer.org_code)
             )
         ]
@@ -118,7 +143,8 @@ def communities(db: Database, today: date | None = None, days: int = SILENT_DAYS
     today = today or date.today()
     with db.session() as s:
         peers = list(s.scalars(
-            select(SyncPeer).where(SyncPeer.level == "community").order_by(SyncPeer.org_code)
+            select(SyncPeer).where(SyncPeer.level == "community", *_from(SyncPeer.site_id, reached_peers(s)))
+            .order_by(SyncPeer.org_code)
         ))
         roots = _org_roots(s, {p.org_id for p in peers if p.org_id})
         members: dict[str, int] = {}
@@ -161,7 +187,8 @@ def community_counts(db: Database, org_id: str | None = None) -> list[CommunityC
 
     with db.session() as s:
         peers = [(p.org_id, p.org_name) for p in s.scalars(
-            select(SyncPeer).where(SyncPeer.level == "community", SyncPeer.org_id.is_not(None))
+            select(SyncPeer).where(SyncPeer.level == "community", SyncPeer.org_id.is_not(None),
+                                   *_from(SyncPeer.site_id, reached_peers(s)))
             .order_by(SyncPeer.org_code))
             if org_id is None or p.org_id == org_id]
         roots = _org_roots(s, {oid for oid, _ in peers})
