@@ -278,17 +278,20 @@ class SigninReport(ReportRenderer):
         put(width - MARGIN, qr_y - 3.2 * mm, number, 7, "RIGHT")
         room = qr_x - MARGIN - 4 * mm
         put(MARGIN + room / 2, top - 9 * mm, _clip(heading(sheet.org_name, sheet.kind), font, 15, room), 15, "CENTER")
-        lines = [f"会议主题：{sheet.title}", f"会议时间：{when(sheet.meeting_date, sheet.start_time, sheet.end_time)}"]
+        # 主持人 and 授课人 follow the time, whose line has room to spare, so that the place's line,
+        # the shortest of the three, is left to the place and 应到: a usual room name prints whole.
+        people = f"　主持人：{sheet.host}" + (f"　授课人：{sheet.lecturer}" if sheet.lecturer else "")
+        lines = [f"会议主题：{sheet.title}",
+                 f"会议时间：{when(sheet.meeting_date, sheet.start_time, sheet.end_time)}{people}"]
         y = top - 16 * mm
         for text in lines:
             put(MARGIN, y, _clip(text, font, 10, room), 10)
             y -= 5.5 * mm
         # The third line shares its baseline with the 编号 under the QR code, and stops short of it.
-        # 主持人 and 应到 always show: a long place gives way to them, not the other way round.
+        # 应到 always shows: a long place gives way to it, not the other way round.
         room = min(room, width - MARGIN - text_width(number, font, 7) - MARGIN - 3 * mm)
-        tail = [f"主持人：{sheet.host}"] + ([f"授课人：{sheet.lecturer}"] if sheet.lecturer else [])
         expected = sum(1 for line in sheet.lines if "列席" not in line.notes and not line.excused_reason)
-        tail = "　" + "　".join([*tail, f"应到：{expected} 人"])
+        tail = f"　应到：{expected} 人"
         place = f"会议地点：{sheet.place}"
         place = _clip(place, font, 10, max(room - text_width(tail, font, 10), text_width("会议地点：…", font, 10)))
         put(MARGIN, y, _clip(place + tail, font, 10, room), 10)
