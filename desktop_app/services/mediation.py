@@ -22,8 +22,8 @@ from desktop_app.domain.idcard import mask_phone
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
 from desktop_app.services import auth, privacy
 from desktop_app.services.records import (
-    any_like, assign, chosen, chunked, given, in_year, live_children, next_year_number, over_children, settle,
-    tombstone_children, unchanged_since, writes,
+    any_like, assign, chosen, chunked, given, in_year, live_children, next_year_number, over_children,
+    record_version, settle, tombstone_children, unchanged_since, writes,
 )
 from desktop_app.services.residents import NO_GRID, check_grid, grid_names, live, text_terms
 from desktop_app.services.site import center_of
@@ -63,7 +63,7 @@ def _detail(s: Session, c: MediationCase) -> CaseDetail:
         closed_on=c.closed_on, agreement=c.agreement, transferred_to=c.transferred_to,
         party_rows=tuple(PartyRow(p.id, p.name, p.role, p.resident_id, p.phone, p.address) for p in parties),
         sessions=tuple(SessionRow(x.id, x.session_date, x.place, x.mediators, x.notes, x.version) for x in sessions),
-        version=c.version,
+        version=record_version(s, c, MediationParty.case_id),  # the parties are saved with the case form
     )
 
 
@@ -172,12 +172,12 @@ def create_case(uow: UnitOfWork, inp: CaseInput, today: date | None = None) -> C
 @writes("mediation.write")
 def update_case(uow: UnitOfWork, case_id: str, inp: CaseInput, today: date | None = None,
                 expected_version: int | None = None) -> CaseDetail:
-    """`expected_version`: the version the form was read at; a case changed since is refused."""
+    """`expected_version`: the version the form was read at; a case or its parties changed since is refused."""
     today = today or date.today()
     clean = flow.check_case(inp, today)
     s = uow.session
     c = live(s, MediationCase, case_id, "调解案件")
-    unchanged_since(s, c, expected_version, f"调解案件 {c.case_no}")
+    unchanged_since(s, c, expected_version, f"调解案件 {c.case_no}", MediationParty.case_id)
     first = over_children(s, func.min(MediationSession.session_date), MediationSession.case_id, c.id)
     if first is not None and clean.received_on > first:
         raise ValidationError("受理日期", f"不能晚于第一次调解（{first.isoformat()}）")

@@ -166,3 +166,24 @@ def test_visit_and_wish_forms_refuse_inside_when_read_before_anothers_save(qtbot
         db, w.id, replace(wishes.get_wish(db, w.id).to_input(), notes="独居"), today),
         dlg.background, "腿脚不便", wait_ops)
     assert f"心愿 {w.wish_no}" in dlg.message.text()
+
+
+def test_a_case_form_refuses_inside_when_a_party_was_changed_meanwhile(qtbot, app_ctx, wait_ops):
+    from desktop_app.domain.service_flow import CaseInput, PartyInput
+    from desktop_app.gui.mediation.dialogs import CaseDialog
+    from desktop_app.services import mediation, residents
+
+    db, today = app_ctx.db, date(2026, 6, 15)
+    c = mediation.create_case(db, CaseInput(kind="邻里纠纷", summary="噪音", received_on=date(2026, 6, 1),
+                                            mediator="张建国", parties=(PartyInput("王秀英", "申请人"),
+                                                                       PartyInput("赵德明", "被申请人"))), today)
+
+    def meanwhile():  # only a party's address changes; the case's own fields stay
+        now = mediation.get_case(db, c.id)
+        parties = (replace(now.parties[0], address="梅园新村3栋302室"), now.parties[1])
+        mediation.update_case(db, c.id, replace(now.to_input(), parties=parties), today)
+
+    dlg = CaseDialog(None, db, residents.grids(db), ("邻里纠纷",), mediation.get_case(db, c.id), today=today)
+    _refused_inside(qtbot, dlg, meanwhile, dlg.mediator, "李调解", wait_ops)
+    assert f"调解案件 {c.case_no}" in dlg.message.text()
+    assert mediation.get_case(db, c.id).parties[0].address == "梅园新村3栋302室"

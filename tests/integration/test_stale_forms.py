@@ -252,3 +252,22 @@ def test_a_wish_form_read_before_anothers_save_is_refused(two):
     w = wishes.post_wish(a, WishInput(wisher_name="王秀英", content="一台收音机", posted_on=date(2026, 6, 1)), TODAY)
     _refused_second_save(a, b, w.id, wishes.get_wish, wishes.update_wish,
                          {"content": "一台收音机，要能听戏"}, {"notes": "独居"}, f"心愿 {w.wish_no}")
+
+
+def test_a_case_form_read_before_anothers_change_of_a_party_only_is_refused(two):
+    from desktop_app.domain.service_flow import CaseInput, PartyInput
+    from desktop_app.services import mediation
+
+    a, b = two
+    _accounts(b, a, "li")
+    c = mediation.create_case(a, CaseInput(kind="邻里纠纷", summary="噪音", received_on=date(2026, 6, 1),
+                                           mediator="张建国", parties=(PartyInput("王秀英", "申请人"),
+                                                                      PartyInput("赵德明", "被申请人"))), TODAY)
+    mine, theirs = mediation.get_case(a, c.id), mediation.get_case(b, c.id)
+    parties = (replace(mine.parties[0], address="梅园新村3栋302室"), mine.parties[1])
+    mediation.update_case(a, c.id, replace(mine.to_input(), parties=parties), TODAY, expected_version=mine.version)
+    with pytest.raises(ConcurrentEditError, match=f"调解案件 {c.case_no}）在你打开后已被他人修改（李委员 于 "):
+        mediation.update_case(b, c.id, replace(theirs.to_input(), notes="双方邻居"), TODAY,
+                              expected_version=theirs.version)
+    now = mediation.get_case(a, c.id)
+    assert (now.parties[0].address, now.notes) == ("梅园新村3栋302室", "")
