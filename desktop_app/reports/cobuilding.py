@@ -32,10 +32,12 @@ ACTIVITY_COLUMNS = (Column("日期", 10, "CENTER"), Column("类型", 10, "CENTER
                     Column("地点", 16), Column("组织支部和单位", 30), Column("参与人数", 7, "CENTER"),
                     Column("服务时长(时)", 9, "CENTER"), Column("服务居民", 8, "CENTER"), Column("费用(元)", 9, "RIGHT"),
                     Column("照片", 5, "CENTER"))
+# 报到日期 and the masked phone are given room for their 10 and 11 characters in a CJK font's wider digits
+# (WenQuanYi), so neither breaks over two lines; the two names wrap instead.
 REPORTING_COLUMNS = (Column("序号", 5, "CENTER"), Column("姓名", 8, "CENTER"), Column("性别", 5, "CENTER"),
-                     Column("工作单位", 20), Column("单位党组织", 20), Column("职务", 10), Column("报到日期", 10, "CENTER"),
-                     Column("报到支部", 14), Column("认领岗位", 16), Column("服务次数", 7, "CENTER"),
-                     Column("时长(时)", 7, "CENTER"), Column("积分", 6, "CENTER"), Column("联系电话", 11, "CENTER"))
+                     Column("工作单位", 17), Column("单位党组织", 19), Column("职务", 10), Column("报到日期", 12, "CENTER"),
+                     Column("报到支部", 14), Column("认领岗位", 14), Column("服务次数", 7, "CENTER"),
+                     Column("时长(时)", 7, "CENTER"), Column("积分", 6, "CENTER"), Column("联系电话", 13, "CENTER"))
 
 
 def _activity_cells(r: ActivityRow) -> list[str]:
