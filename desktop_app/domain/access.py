@@ -103,10 +103,10 @@ GRID_BOUND_ROLES: frozenset[Role] = frozenset({Role.GRID})
 
 # What an account confined to one organisation's subtree (a street's operator at
 # the district, Actor.org_id) may not do whatever its role: these act on the
-# whole database (accounts, a restore, the shared lists, everyone's trail, a
-# package of everything).
+# whole database (accounts, a restore, the shared lists, everyone's trail and
+# putting back what it recorded, a package of everything).
 WHOLE_DATABASE: frozenset[str] = frozenset({
-    "users.manage", "backup.restore", "settings.write", "audit.read", "sync.export",
+    "users.manage", "backup.restore", "settings.write", "audit.read", "audit.revert", "sync.export",
 })
 
 
