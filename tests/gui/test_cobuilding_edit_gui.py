@@ -109,6 +109,7 @@ def test_ending_a_pairing_asks_a_date_and_ends_it(qtbot, app_ctx, wait_ops, town
 
     def end(dlg: DateNoteDialog):
         seen.append((dlg.windowTitle(), dlg.on.value()))
+        assert dlg.note is None  # the pairing keeps no note: none is asked for, so none typed is lost
 
     monkeypatch.setattr(DateNoteDialog, "exec", exec_with(wait_ops, end))
     page.act_end.trigger()

@@ -357,6 +357,19 @@ def test_three_lists_need_resource_project_claimed(qtbot, app_ctx, wait_ops, tow
     wait_ops()
     assert page.panels[2].model.rows[0].state == rules.PROJECT_CLAIMED
     assert page.panels[0].model.rows[0].state == rules.NEED_MATCHED
+    from desktop_app.gui.widgets.dialog import DateNoteDialog
+
+    asked = []
+
+    def done(dlg: DateNoteDialog):
+        asked.append(dlg.note)  # a project keeps no note on completion: a 说明 typed here was thrown away
+
+    monkeypatch.setattr(DateNoteDialog, "exec", exec_with(wait_ops, done))
+    page.complete()
+    wait_ops()
+    assert asked == [None]
+    assert page.panels[2].model.rows[0].state == rules.PROJECT_DONE
+    assert page.panels[0].model.rows[0].state == rules.NEED_MET
     for panel in page.panels:
         qtmodeltester.check(panel.model)
     shot(page, "lists_page")

@@ -142,7 +142,7 @@ class ContactsPage(CobuildingPage):
         if not _contact(c):
             return
         db = self.ctx.db
-        self.ask_date_note("结束联系", f"{c.member_name}：{c.role} {c.building or c.household_label}", "结束日期", "说明",
+        self.ask_date_note("结束联系", f"{c.member_name}：{c.role} {c.building or c.household_label}", "结束日期", None,
                            lambda on, note: cb.end_contact(db, c.id, on), "已结束联系。")
 
     def add_seat(self) -> None:

@@ -226,7 +226,7 @@ class ListsPage(CobuildingPage):
         if not _kind_is(rules.PROJECT, rules.PROJECT_CLAIMED)(r):
             return
         db, today = self.ctx.db, self.today
-        self.ask_date_note("项目完成", f"{r.unit_name} 认领的项目：{r.title}", "完成日期", "说明",
+        self.ask_date_note("项目完成", f"{r.unit_name} 认领的项目：{r.title}", "完成日期", None,
                            lambda on, note: cb.complete_project(db, r.id, on, today), "项目已完成，对应的需求已解决。",
                            "确认完成")
 

@@ -160,5 +160,5 @@ class PairingPage(CobuildingPage):
         if not _open(p):
             return
         db, today = self.ctx.db, self.today
-        self.ask_date_note("结束结对", f"{p.row.unit_name} 与社区的结对结束，认的岗位和亲戚同时结束。", "结束日期", "说明",
+        self.ask_date_note("结束结对", f"{p.row.unit_name} 与社区的结对结束，认的岗位和亲戚同时结束。", "结束日期", None,
                            lambda on, note: cb.end_pairing(db, p.id, on, today), "结对已结束。")

@@ -205,7 +205,7 @@ class UnitReportsPage(CobuildingPage):
         claim = claims[0] if len(claims) == 1 else choose(self, "结束认领", "结束哪一项认领？",
                                                           [(f"{d(i.item_date)} {i.title}", i) for i in claims])
         if claim is not None:
-            self.ask_date_note("结束认领", f"{p.row.unit_name} 认领的：{claim.title}", "结束日期", "说明",
+            self.ask_date_note("结束认领", f"{p.row.unit_name} 认领的：{claim.title}", "结束日期", None,
                                lambda on, note: cb.end_report_item(db, claim.id, on, today), "已结束认领。", "结束",
                                keep=p.id)
 
@@ -214,5 +214,5 @@ class UnitReportsPage(CobuildingPage):
         if _serving(p):
             db, today = self.ctx.db, self.today
             self.ask_date_note("结束报到", f"{p.row.unit_name}（{d(p.row.reported_on)} 报到）不再到社区报到；记录保留。",
-                               "结束日期", "说明", lambda on, note: cb.end_unit_report(db, p.id, on, today), "已结束报到。",
+                               "结束日期", None, lambda on, note: cb.end_unit_report(db, p.id, on, today), "已结束报到。",
                                "结束报到", keep=p.id)

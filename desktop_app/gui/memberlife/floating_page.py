@@ -167,7 +167,7 @@ class FloatingPage(RecordListPage):
             return
         db, today = self.ctx.db, self.today
         label = "返回日期" if d.direction == rules.FLOW_OUT else "离开日期"
-        self.ask_date_note(label[:2], f"{d.name}（{d.direction}，{_d(d.start_date)}起）", label, "备注",
+        self.ask_date_note(label[:2], f"{d.name}（{d.direction}，{_d(d.start_date)}起）", label, None,
                            lambda on, _note: life.end_floating(db, d.id, on, today), f"已登记{label[:2]}。", "确认",
                            keep=d.id)
 

@@ -165,7 +165,7 @@ class MemberLifePage(RecordListPage):
             return
         db, today = self.ctx.db, self.today
         self.ask_date_note("恢复党员权利", f"{d.member_name}：留党察看（{_d(d.decided_on)} 至 {_d(d.ends_on)}）",
-                           "恢复日期", "备注", lambda on, _note: life.lift_probation(db, d.id, on, today), "已恢复党员权利。",
+                           "恢复日期", None, lambda on, _note: life.lift_probation(db, d.id, on, today), "已恢复党员权利。",
                            "确认", on=d.ends_on if d.ends_on and d.ends_on <= today else None, keep=d.id)
 
     def outcome(self) -> None:

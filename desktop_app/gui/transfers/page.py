@@ -123,5 +123,5 @@ class TransfersPage(RecordListPage):
             return
         db, today = self.ctx.db, self.today
         self.ask_date_note("回执已收到", f"{r.member_name} {r.direction}：{r.from_org or '—'} → {r.to_org or '—'}",
-                           "收到日期", "备注", lambda on, _note: transfer_service.record_receipt(db, r.id, on, today),
+                           "收到日期", None, lambda on, _note: transfer_service.record_receipt(db, r.id, on, today),
                            "已登记回执。", "确认", keep=r.id)

@@ -216,24 +216,28 @@ def create_or_update(detail: Any, create: Callable[[], Any], update: Callable[[A
 
 
 class DateNoteDialog(SavingDialog):
-    """A date and a note (实现心愿, 撤回认领 …); `save(on, note)` makes the service call."""
+    """A date and a note (实现心愿, 撤回认领 …); `save(on, note)` makes the service call.
 
-    def __init__(self, parent: QWidget | None, title: str, summary: str, date_label: str, note_label: str,
+    `note_label` None: the date alone, for a service that keeps no note, so nobody types one that is lost."""
+
+    def __init__(self, parent: QWidget | None, title: str, summary: str, date_label: str, note_label: str | None,
                  save: Callable[[date | None, str], Any], ok_text: str = "确定", placeholder: str = "",
                  today: date | None = None, *, changes: Changes | None = None):
         super().__init__(parent, title, ok_text, changes=changes)
         self._save_fn = save
         self.on = DateEdit(today or date.today())
-        self.note = text_area(3, placeholder)
+        self.note = text_area(3, placeholder) if note_label is not None else None
         text = QLabel(summary)
         text.setWordWrap(True)
         form = QFormLayout()
         form.addRow(date_label, self.on)
-        form.addRow(note_label, self.note)
+        if self.note is not None:
+            form.addRow(note_label, self.note)
         self.finish_layout(text, form)
         self.setMinimumWidth(420)
-        self.first_field = self.note
+        self.first_field = self.note or self.on
 
     def prepare(self):
-        on, note, save = self.on.value(), self.note.toPlainText(), self._save_fn
+        on, save = self.on.value(), self._save_fn
+        note = self.note.toPlainText() if self.note is not None else ""
         return lambda: save(on, note)

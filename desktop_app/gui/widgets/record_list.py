@@ -453,12 +453,13 @@ class RecordListPage(Page):
     def show_message(self, text: str) -> None:
         self.message.setText(text)
 
-    def ask_date_note(self, title: str, summary: str, date_label: str, note_label: str,
+    def ask_date_note(self, title: str, summary: str, date_label: str, note_label: str | None,
                       save: Callable[[date | None, str], Any], message: str | Callable[[Any], str],
                       ok_text: str = "确定", placeholder: str = "可不填", on: date | None = None,
                       keep: Any = None) -> Any:
-        """Ask a date (from `on`, else today) and a note about the selected record; `save(on, note)` runs off
-        the GUI thread and announces the page's writes."""
+        """Ask a date (from `on`, else today) and a note about the selected record (`note_label` None: the date
+        alone, where the service keeps no note); `save(on, note)` runs off the GUI thread and announces the
+        page's writes."""
         return self.run_dialog(DateNoteDialog(self, title, summary, date_label, note_label, save, ok_text, placeholder,
                                               on or self.today, changes=self.writes), message, keep=keep)
 
