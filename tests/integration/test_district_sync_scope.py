@@ -82,6 +82,10 @@ def test_the_workbench_names_only_the_streets_communities(heard):
     assert [c.name for c in overview.community_columns(db, TODAY.year, TODAY)] == ["梅园街社区党委"]
     with pytest.raises(DomainError):  # a community outside the street: refused, not a crash on its name
         overview.dashboard(db, TODAY.year, w["b_community"], TODAY)
+    board = overview.dashboard(db, TODAY.year, None, TODAY)
+    assert board.scope == "梅园街道党工委"  # was: 玄武区委测试
+    assert not [f.label for f in board.figures if f.label.startswith("街道本级")]  # the district's own books
+    assert "经费（街道账）" in board.left_out
 
 
 def test_the_district_administrator_sees_every_community(heard):
@@ -90,6 +94,8 @@ def test_the_district_administrator_sees_every_community(heard):
     assert len(sync.communities(db, TODAY)) == 2 and len(sync.imports(db)) == 2
     assert len(sync.conflicts(db)) == 2
     assert len([i for i in overview.todo(db, TODAY).items if i.kind == "sync"]) == 2
+    assert overview.dashboard(db, TODAY.year, None, TODAY).scope == "玄武区委测试"
+    assert "spending_fen" in {f.key for f in overview.dashboard(db, TODAY.year, None, TODAY).figures}
 
 
 def _all_conflicts(db) -> list[SyncConflict]:

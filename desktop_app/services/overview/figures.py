@@ -258,9 +258,13 @@ def dashboard(db: Database, year: int | None = None, community: str | None = Non
         now, last = _Year(db, s, ids, year, today), _Year(db, s, ids, year - 1, today)
         # 全街道 counts every community's members and meetings, but the books are the street's own
         own = "街道本级" if s.scalar(select(Site.level).limit(1)) == "street" else ""
-    extra, spending = _ledger(db, year, year - 1, own) if community is None else ([], ())
+        # a confined account's books are its communities' (经费台账), not this database's own
+        confined = reach(s) is not None
+    extra, spending = _ledger(db, year, year - 1, own) if community is None and not confined else ([], ())
     if community is None:
         extra += _cobuilding(db, year)
+        if confined:
+            now.left_out.append("经费（街道账）")
     else:  # kept by the street as a whole, not per community
         now.left_out.extend(("经费（街道账）", "共驻共建（街道统计）"))
     if year == today.year:
