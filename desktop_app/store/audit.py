@@ -58,8 +58,9 @@ SECRET_COLUMNS = frozenset({"password_hash", "password_salt", "kdf_params"})
 HIDDEN = "******"
 NOT_AUDITED = frozenset({AuditEntry.__tablename__})
 
-# What a row is called in the trail: the first of these it has and fills.
-_LABEL_ATTRS = ("name", "title", "display_name", "visitee_name", "wisher_name", "case_no", "wish_no",
+# What a row is called in the trail: the first of these it has and fills. `audit_label` is no column: a
+# service sets it on a row that has no name of its own (a 考评 score: its branch and indicator).
+_LABEL_ATTRS = ("audit_label", "name", "title", "display_name", "visitee_name", "wisher_name", "case_no", "wish_no",
                 "project_no", "voucher_no", "head_name", "building", "claimant_name", "guest_name",
                 "login", "code")
 

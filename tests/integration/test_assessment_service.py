@@ -326,6 +326,23 @@ def test_evidence_files_are_kept_with_a_manual_score(db, town, tmp_path):
     asm.remove_evidence_file(db, f.id)
 
 
+def test_a_disputed_score_corrected_shows_in_the_trail_by_branch_and_indicator(db, town):
+    """A branch disputes a score and it is corrected: the trail names the branch and the indicator (the row has
+    no name of its own, so the 名称 column was empty) and reads the score before and after in points."""
+    from desktop_app.services import audit_log
+
+    n = next(n for n in asm.scheme(db, YEAR).indicators() if n.rule == "manual" and n.max_tenths >= 20)
+    score_id = asm.set_score(db, town["b1"], YEAR, n.id, 10, note="等次较好")
+    asm.set_score(db, town["b1"], YEAR, n.id, 20, note="申诉后更正：等次为好")
+    asm.clear_score(db, town["b1"], YEAR, n.id)
+    first, fixed, cleared = audit_log.history(db, "assessment_score", score_id)
+    for entry in (first, fixed, cleared):
+        assert entry.label == f"第一网格党支部 {YEAR}年 {n.code} {n.title}"
+    assert "得分（分）：1 → 2" in fixed.summary
+    found = audit_log.search(db, audit_log.AuditFilter(table="assessment_score", text="第一网格党支部"))
+    assert {r.id for r in found.rows} == {first.id, fixed.id, cleared.id}
+
+
 def test_the_comparison_groups_branches_by_community(db, town):
     c = asm.compare_communities(db, YEAR, as_of=AS_OF)
     assert len(c.rows) == 1

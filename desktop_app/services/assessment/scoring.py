@@ -250,7 +250,7 @@ def set_score(db: Database, branch_id: str, year: int, indicator_id: str, score_
         raise ValidationError("说明" if len(note) > 1000 else "佐证材料", "内容过长")
     with UnitOfWork(db) as uow:
         s = uow.session
-        _branch(s, branch_id)
+        org = _branch(s, branch_id)
         ind = _manual_indicator(s, indicator_id)
         rules.check_manual_score(score_tenths, ind.max_tenths)
         r = s.scalars(select(AssessmentScore).where(
@@ -259,6 +259,7 @@ def set_score(db: Database, branch_id: str, year: int, indicator_id: str, score_
         if r is None:
             r = AssessmentScore(org_id=branch_id, year=year, indicator_id=indicator_id)
             s.add(r)
+        r.audit_label = _score_label(org, year, ind)  # so the trail says whose score on what was changed
         for key, value in (("score_tenths", score_tenths), ("note", note), ("evidence", evidence),
                            ("scored_by", actor.name[:40]), ("scored_on", today or date.today())):
             if getattr(r, key) != value:
@@ -272,10 +273,18 @@ def set_score(db: Database, branch_id: str, year: int, indicator_id: str, score_
 @writes("assessment.write")
 def clear_score(uow: UnitOfWork, branch_id: str, year: int, indicator_id: str) -> None:
     """Take a manual score back: the indicator shows as not scored again."""
-    for r in uow.session.scalars(select(AssessmentScore).where(
+    s = uow.session
+    for r in s.scalars(select(AssessmentScore).where(
             AssessmentScore.org_id == branch_id, AssessmentScore.year == year,
             AssessmentScore.indicator_id == indicator_id, AssessmentScore.deleted.is_(False))):
+        org, ind = s.get(Organization, branch_id), s.get(AssessmentIndicator, indicator_id)
+        if org is not None and ind is not None:
+            r.audit_label = _score_label(org, year, ind)
         r.deleted = True
+
+
+def _score_label(org: Organization, year: int, ind: AssessmentIndicator) -> str:
+    return f"{org.name} {year}年 {ind.code} {ind.title}"
 
 
 def add_evidence_file(db: Database, score_id: str, source: str | Path) -> EvidenceFile:
