@@ -20,7 +20,7 @@ import pytest
 from desktop_app.domain.errors import DomainError
 from desktop_app.services import auth, overview, sync
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store.models_sync import SyncConflict, SyncImport, SyncPeer
+from desktop_app.store.models_sync import SyncConflict, SyncEnrolment, SyncImport, SyncPeer
 from tests.integration.test_district_roles import PASSWORD, district  # noqa: F401 - the fixture
 
 TODAY = date(2026, 3, 1)
@@ -38,6 +38,8 @@ def heard(district):  # noqa: F811
             s.add(SyncPeer(site_id=peer, level="community", org_code=f"code-{key}", org_name=name,
                            org_id=w[f"{key}_community"], last_package_at=QUIET, packages=1,
                            last_counts=json.dumps({"member": 40 if key == "b" else 3})))
+            s.add(SyncEnrolment(site_id=peer, org_code=f"code-{key}", org_name=name, org_id=w[f"{key}_community"],
+                                sign_public="s", box_public="b", fingerprint=f"fp-{key}"))
             s.add(SyncImport(package_id=f"pkg-{key}", kind="upstream", from_site=peer, seq=1, created_at=QUIET,
                              until=QUIET, file_name=f"{name}.dqsync"))
             s.add(SyncConflict(peer_site=peer, table_name="member", row_id=w[f"{key}_member"], local_version=1,
@@ -60,6 +62,7 @@ def test_the_sync_page_names_only_the_streets_communities(heard):
     assert [c.org_name for c in sync.community_counts(db)] == ["梅园街社区党委"]
     assert [p.file_name for p in sync.imports(db)] == ["梅园街社区党委.dqsync"]
     assert sync.sync_state(db).last_import.file_name == "梅园街社区党委.dqsync"
+    assert [e.org_name for e in sync.enrolments(db)] == ["梅园街社区党委"]
 
 
 def test_the_conflicts_of_another_street_are_not_shown(heard):
@@ -91,7 +94,7 @@ def test_the_workbench_names_only_the_streets_communities(heard):
 def test_the_district_administrator_sees_every_community(heard):
     db, w = heard
     auth.login(db, "admin", "district-pass-1")
-    assert len(sync.communities(db, TODAY)) == 2 and len(sync.imports(db)) == 2
+    assert len(sync.communities(db, TODAY)) == 2 and len(sync.imports(db)) == 2 and len(sync.enrolments(db)) == 2
     assert len(sync.conflicts(db)) == 2
     assert len([i for i in overview.todo(db, TODAY).items if i.kind == "sync"]) == 2
     assert overview.dashboard(db, TODAY.year, None, TODAY).scope == "玄武区委测试"

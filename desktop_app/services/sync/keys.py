@@ -24,7 +24,7 @@ from desktop_app.domain.sync_rules import COMMUNITY, STREET, PackageRefused
 from desktop_app.services import auth
 from desktop_app.services import site as site_service
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store import audit
+from desktop_app.store import audit, scope
 from desktop_app.store.base import utcnow
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
@@ -290,7 +290,9 @@ def _enrolment(e: SyncEnrolment) -> Enrolment:
 def enrolments(db: Database) -> list[Enrolment]:
     auth.require(db, "sync.import")
     with db.session() as s:
-        return [_enrolment(e) for e in s.scalars(select(SyncEnrolment).order_by(SyncEnrolment.org_code))]
+        reached = scope.reach(s)  # a confined account: the keys of its own communities only
+        return [_enrolment(e) for e in s.scalars(select(SyncEnrolment).order_by(SyncEnrolment.org_code))
+                if reached is None or e.org_id in reached]
 
 
 def enrol_revoke(db: Database, community: str) -> Enrolment:
