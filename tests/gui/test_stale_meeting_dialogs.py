@@ -109,3 +109,51 @@ def test_attendance_recorded_meanwhile_refuses_inside_and_keeps_the_marks(
     assert f"会议 {m.number}" in seen["message"] and "你的修改没有保存" in seen["message"]
     assert seen["kept"] == [r.ABSENT, r.LEAVE]
     assert {a.status for a in ms.get(db, m.id).attendees} == {r.PRESENT}
+
+
+def test_the_committee_form_saves_from_inside_and_a_refusal_keeps_the_seats(
+        qtbot, page, community, monkeypatch, wait_ops, tmp_path):  # noqa: F811
+    from desktop_app.gui.meetings.meeting_dialog import CommitteeDialog
+    from desktop_app.services import memberlife, orgs
+
+    branch, _group, ids = community
+    db = page.ctx.db
+    other = orgs.create(db, "第二网格党支部", "B02", "branch", orgs.get(db, branch).parent_id).id
+    leaver = next(iter(ids.values()))
+    page.org_filter.setCurrentIndex(page.org_filter.findData(branch))
+    wait_ops()
+
+    def fill(dlg: CommitteeDialog):
+        memberlife.move_member(db, leaver, other, date.today())  # meanwhile: moved to another branch
+        for mid in ids.values():
+            dlg.add_seat(mid, "委员")
+
+    seen = _save_refused(monkeypatch, wait_ops, CommitteeDialog, page.edit_committee, fill,
+                         lambda dlg: len(dlg.seats()), tmp_path / "committee_refused.png")
+    assert "不是第一网格党支部的党员" in seen["message"] and seen["kept"] == len(ids)
+    assert ms.committee(db, branch) == []
+
+
+def test_a_confirmed_scan_of_a_meeting_recorded_meanwhile_is_refused_inside(
+        qtbot, page, community, wait_ops, tmp_path):  # noqa: F811
+    from desktop_app.gui.meetings.scan_flow import confirm_scan
+    from desktop_app.views.signin_scan import ProposedLine, ScanProposal, SheetProposal
+
+    db = page.ctx.db
+    m = _meeting(page, community[0], wait_ops)
+    detail = ms.get(db, m.id)
+    scan = tmp_path / "签到表.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    lines = tuple(ProposedLine(a.id, a.name, "签到", r.PRESENT, 0.9, n)
+                  for n, a in enumerate(detail.attendees, start=1))
+    proposal = ScanProposal(str(scan), (SheetProposal(m.id, m.number, m.title, 1, 1, 1, lines, 0),), ())
+    dlg = confirm_scan(page, proposal, detail)
+    qtbot.addWidget(dlg)
+    ms.record_attendance(db, m.id, [ms.AttendanceEntry(r.ABSENT, attendance_id=a.id) for a in detail.attendees])
+    dlg.set_status(0, r.LEAVE)
+    dlg.accept()
+    wait_ops()
+    assert dlg.isVisible() and f"会议 {m.number}" in dlg.message.text() and "你的修改没有保存" in dlg.message.text()
+    assert dlg.people[0].status == r.LEAVE
+    now = ms.get(db, m.id)
+    assert {a.status for a in now.attendees} == {r.ABSENT} and now.files == ()

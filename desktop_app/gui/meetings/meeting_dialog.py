@@ -17,7 +17,7 @@ from datetime import date, time
 
 from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QListWidget,
     QPlainTextEdit, QPushButton, QTimeEdit, QWidget,
 )
 
@@ -26,7 +26,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.items import add_check, check_all, checked
-from desktop_app.gui.widgets.layouts import column, error_line, fill, form_layout, ok_cancel
+from desktop_app.gui.widgets.layouts import column, fill, form_layout
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
@@ -313,13 +313,18 @@ class Seat:
     role: str
 
 
-class CommitteeDialog(QDialog):
-    """支部委员会: who sits on it from a date; the register gives 支委会 their quorum."""
+class CommitteeDialog(SavingDialog):
+    """支部委员会: who sits on it from a date; the register gives 支委会 their quorum.
+
+    `save(seats, since)` makes the service call from inside: a refusal (a member who has left
+    the branch meanwhile) shows here with the seats kept. None: OK only closes.
+    """
 
     def __init__(self, parent: QWidget | None, branch_name: str, people: list[ms.ExpectedPerson],
-                 seats: list[ms.CommitteeSeat], today: date | None = None):
-        super().__init__(parent)
-        self.setWindowTitle(f"支委会成员 — {branch_name}")
+                 seats: list[ms.CommitteeSeat], today: date | None = None, *,
+                 save: Callable[[list[tuple[str, str]], date], Any] | None = None, changes: Changes | None = None):
+        super().__init__(parent, f"支委会成员 — {branch_name}", changes=changes)
+        self._seats_save = save
         self.names = {p.member_id: p.name for p in people} | {s.member_id: s.name for s in seats}
         self.model = ColumnModel((
             Column("姓名", lambda seat: seat.name, width=200),
@@ -341,10 +346,10 @@ class CommitteeDialog(QDialog):
         self.since = QDateEdit(to_qdate(today or date.today()))
         self.since.setCalendarPopup(True)
         self.since.setDisplayFormat("yyyy-MM-dd")
-        self.error = error_line()
+        self.error = self.message
         column(self, QLabel("支委会须有过半数委员到会方为有效。成员变动从所填日期起生效，以前的会议按当时的成员计算。"),
                (self.table, 1), fill(QHBoxLayout(), (self.pick, 1), add, remove),
-               form_layout(("自何日起", self.since)), self.error, ok_cancel(self, "保存"))
+               form_layout(("自何日起", self.since)), self.message, self.buttons)
         self.resize(460, 420)
 
     def add_seat(self, member_id: str | None, role: str) -> None:
@@ -365,8 +370,8 @@ class CommitteeDialog(QDialog):
     def since_date(self) -> date:
         return from_qdate(self.since.date())
 
-    def accept(self) -> None:
-        if sum(1 for _, role in self.seats() if role == "书记") > 1:
-            self.error.setText("职务：一个支部只能有一名书记")
-            return
-        super().accept()
+    def prepare(self) -> Callable[[], Any] | None:
+        seats, since, save = self.seats(), self.since_date(), self._seats_save
+        if sum(1 for _, role in seats if role == "书记") > 1:
+            raise ValidationError("职务", "一个支部只能有一名书记")
+        return None if save is None else (lambda: save(seats, since))

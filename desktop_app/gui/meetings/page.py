@@ -678,12 +678,11 @@ class MeetingsPage(Page):
                lambda res: self._open_committee(branch_id, name.strip("　"), *res))
 
     def _open_committee(self, branch_id: str, name: str, people, seats) -> None:
-        dlg = CommitteeDialog(self, name, people, seats)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return
-        wanted, since = dlg.seats(), dlg.since_date()
-        self._write(lambda db: ms.set_committee(db, branch_id, wanted, since),
-                    lambda s: self.show_message(f"{name}支委会成员已保存（{len(s)} 人）。"))
+        db = self.ctx.db
+        dlg = CommitteeDialog(self, name, people, seats, changes=WRITES,
+                              save=lambda wanted, since: ms.set_committee(db, branch_id, wanted, since))
+        dlg.record_saved.connect(lambda s: self.show_message(f"{name}支委会成员已保存（{len(s)} 人）。"))
+        dlg.exec()
 
     def show_history(self) -> None:
         rate = self.rates.model().row(self.rates.currentIndex().row())

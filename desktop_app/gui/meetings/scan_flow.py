@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from desktop_app.gui.meetings.attendance_dialog import AttendanceDialog
 from desktop_app.gui.ops import run_op
 from desktop_app.services import meetings as ms
+from desktop_app.views.changes import Change, changes
 
 if TYPE_CHECKING:
     from desktop_app.gui.meetings.page import MeetingsPage
@@ -41,21 +42,17 @@ def read_signin_scan(page: MeetingsPage, path: str | None = None) -> None:
 
 
 def confirm_scan(page: MeetingsPage, proposal: ms.ScanProposal, detail: ms.MeetingDetail) -> AttendanceDialog:
-    """Open the pre-filled attendance dialog; on OK record what it shows and keep the scan."""
+    """Open the pre-filled attendance dialog; on OK it records what it shows and keeps the scan, from
+    inside: a refusal (the meeting recorded by someone else meanwhile) stays in it, the marks kept."""
+    db = page.ctx.db
+
+    def save(entries: list[ms.AttendanceEntry], read_at: int) -> list[ms.MeetingDetail]:
+        return ms.apply_scan(db, proposal, entries, read_at={detail.id: read_at})
+
     dlg = AttendanceDialog(page, detail, proposal.lines_of(detail.id), proposal.unnamed_of(detail.id),
-                           [r.reason for r in proposal.refused])
+                           [r.reason for r in proposal.refused], save=save, changes=changes(Change.MEETINGS))
     page.scan_dialog = dlg  # tests reach the open dialog here
-    dlg.accepted.connect(lambda: _save(page, proposal, dlg))
+    dlg.record_saved.connect(lambda details: [page._attendance_saved(d) for d in details])
     dlg.open()
     return dlg
-
-
-def _save(page: MeetingsPage, proposal: ms.ScanProposal, dlg: AttendanceDialog) -> None:
-    entries = dlg.entries()
-
-    def done(details: list[ms.MeetingDetail]) -> None:
-        for d in details:
-            page._attendance_saved(d)
-
-    page._write(lambda db: ms.apply_scan(db, proposal, entries), done)
 

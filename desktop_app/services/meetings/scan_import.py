@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -22,12 +22,13 @@ from desktop_app.services import attachments, auth
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _live_meeting, _today
 from desktop_app.services.orgtree import OrgTree
+from desktop_app.services.records import unchanged_since
 from desktop_app.services.meetings.attendance import _apply_entries
 from desktop_app.services.meetings.lifecycle import _check_can_hold
 from desktop_app.services.meetings.printing import signin_sheet_of
 from desktop_app.services.meetings.queries import _detail, get, resolve
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store.models_meetings import MeetingAttachment
+from desktop_app.store.models_meetings import Attendance, MeetingAttachment
 from desktop_app.views import signin_scan as layout
 from desktop_app.views.meetings import AttendanceEntry, MeetingDetail
 from desktop_app.views.signin_scan import (
@@ -141,11 +142,12 @@ def confirmed_entries(proposal: ScanProposal, meeting_id: str | None = None) -> 
 
 
 def apply_scan(db: Database, proposal: ScanProposal, decisions: Sequence[AttendanceEntry],
-               today: date | None = None) -> list[MeetingDetail]:
+               today: date | None = None, read_at: Mapping[str, int] | None = None) -> list[MeetingDetail]:
     """Record the confirmed entries, mark each meeting held and keep the scan with it, all in one transaction.
 
     Entries name people by attendance id; each must be on one of the proposal's meetings. A meeting of the
-    proposal that gets no entry is left as it was.
+    proposal that gets no entry is left as it was. `read_at`: meeting id -> the detail's version the
+    confirming dialog showed; a meeting changed since (someone recorded it meanwhile) is refused.
     """
     auth.require(db, "meetings.write")
     today = _today(today)
@@ -173,6 +175,7 @@ def apply_scan(db: Database, proposal: ScanProposal, decisions: Sequence[Attenda
             details = []
             for meeting_id, entries in by_meeting.items():
                 m = _live_meeting(s, meeting_id)
+                unchanged_since(s, m, (read_at or {}).get(m.id), f"会议 {m.number}", Attendance.meeting_id)
                 _check_can_hold(m, today)
                 try:
                     _apply_entries(s, m, entries)
