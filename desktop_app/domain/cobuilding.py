@@ -21,6 +21,10 @@ FOUR_INTO = ACTIVITY_KINDS[:4]  # 四进
 MEMBER, REPORTING, VOLUNTEER = "党员", "报到党员", "志愿者"
 PERSON_KINDS = (MEMBER, REPORTING, VOLUNTEER)
 MAX_HOURS_TENTHS = 240  # one entry: at most a whole day
+# Every unit choice lists the registered 共建单位 only: a unit not among them is registered first, and the
+# refusal says where, as a worker whose new unit is missing from the list would not know.
+UNIT_HINT = "不在列表中的单位，先在“共建单位”页登记单位"
+PICK_UNIT = "请选择共建单位；" + UNIT_HINT
 POINTS_PER_HOUR = 1  # 积分: one point for each full hour served, at least one for any service
 
 
@@ -380,7 +384,7 @@ def check_list_item(inp: ListInput, today: date) -> ListInput:
         raise ValidationError("清单", "请选择需求、资源或项目清单")
     label = {NEED: "需求", RESOURCE: "资源", PROJECT: "项目名称"}[inp.list_kind]
     if inp.list_kind == RESOURCE and not inp.unit_id:
-        raise ValidationError("提供单位", "资源要写明哪个共建单位提供")
+        raise ValidationError("提供单位", "资源要写明哪个共建单位提供；" + UNIT_HINT)
     return ListInput(inp.list_kind, required(inp.title, label, limit=80), optional(inp.detail, "说明", 2000),
                      optional(inp.category, "类别", 20), check_day(inp.raised_on, "登记日期", today),
                      inp.grid_id or None, inp.unit_id or None, inp.visit_id or None,
@@ -473,7 +477,7 @@ def check_inquiry(inp: InquiryInput, today: date) -> InquiryInput:
     if inp.party_kind not in (ASK_RESIDENT, ASK_UNIT):
         raise ValidationError("问需对象", "请选择居民或单位")
     if inp.party_kind == ASK_UNIT and not inp.unit_id:
-        raise ValidationError("共建单位", "问需于单位时请选择共建单位")
+        raise ValidationError("共建单位", "问需于单位时" + PICK_UNIT)
     name = required(inp.asked_name, "问需对象", limit=60)
     return InquiryInput(on, inp.channel, inp.party_kind, inp.unit_id if inp.party_kind == ASK_UNIT else None,
                         inp.resident_id if inp.party_kind == ASK_RESIDENT else None, name,
@@ -511,7 +515,7 @@ class UnitReportInput:
 
 def check_unit_report(inp: UnitReportInput, today: date) -> UnitReportInput:
     if not inp.unit_id:
-        raise ValidationError("共建单位", "请选择报到的单位")
+        raise ValidationError("共建单位", PICK_UNIT)
     phone = optional(inp.phone, "联系电话", 30)
     if phone and not re.fullmatch(r"[0-9\- ]{7,20}", phone):
         raise ValidationError("联系电话", "只能填数字和短横线")

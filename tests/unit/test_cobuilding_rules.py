@@ -179,3 +179,15 @@ def test_unit_report_items():
     with pytest.raises(ValidationError) as e:
         rules.check_unit_report(rules.UnitReportInput(None, TODAY), TODAY)
     assert e.value.field == "共建单位"
+
+
+def test_a_missing_unit_is_refused_with_where_to_register_it():
+    """A unit not yet registered is not in the list to choose from; the refusal says to register it first."""
+    where = "先在“共建单位”页登记单位"
+    with pytest.raises(ValidationError, match=where):
+        rules.check_unit_report(rules.UnitReportInput(reported_on=TODAY), TODAY)
+    with pytest.raises(ValidationError, match=where):
+        rules.check_list_item(rules.ListInput(rules.RESOURCE, "会议室", raised_on=TODAY), TODAY)
+    with pytest.raises(ValidationError, match=where):
+        rules.check_inquiry(rules.InquiryInput(TODAY, rules.INQUIRY_CHANNELS[0], rules.ASK_UNIT, None, "区图书馆"),
+                            TODAY)

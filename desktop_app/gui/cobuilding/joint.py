@@ -7,6 +7,7 @@ from html import escape
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.meetings import MEETING_STATUS_LABELS
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
 from desktop_app.gui.widgets.dialog import DateNoteDialog
@@ -62,7 +63,7 @@ class TopicDialog(CobuildingDialog):
     def prepare(self):
         topic = self.topic.text()
         required(topic.strip(), "议题", "不能为空")
-        db, mid, uid = self.db, self.meeting.id, required(self.unit.currentData(), "认领单位", "请选择共建单位")
+        db, mid, uid = self.db, self.meeting.id, required(self.unit.currentData(), "认领单位", rules.PICK_UNIT)
         return lambda: cb.add_topic(db, mid, topic, uid)
 
 

@@ -110,7 +110,7 @@ class ClaimProjectDialog(CobuildingDialog):
         self.setMinimumWidth(380)
 
     def prepare(self):
-        uid = required(self.unit.currentData(), "认领单位", "请选择共建单位")
+        uid = required(self.unit.currentData(), "认领单位", rules.PICK_UNIT)
         on = rules.check_claim(self.item.state, self.on.value(), self.item.raised_on, self.today)
         db, iid, today = self.db, self.item.id, self.today
         return lambda: cb.claim_project(db, iid, uid, on, today)

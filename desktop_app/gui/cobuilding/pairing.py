@@ -43,7 +43,7 @@ class PairDialog(CobuildingDialog):
         self.setMinimumWidth(420)
 
     def prepare(self):
-        uid = required(self.unit.currentData(), "共建单位", "请选择共建单位")
+        uid = required(self.unit.currentData(), "共建单位", rules.PICK_UNIT)
         db, on, notes, today = self.db, self.on.value(), self.notes.toPlainText(), self.today
         return lambda: cb.pair_unit(db, uid, on, notes, today)
 
