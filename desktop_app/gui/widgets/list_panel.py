@@ -19,7 +19,7 @@ from desktop_app.gui.widgets.layouts import column, details_label, splitter
 
 class ListPanel(QWidget):
     current_changed = Signal(object)  # the selected row, or None
-    activated = Signal(object)  # a row double-clicked
+    activated = Signal(object)  # a row double-clicked, or Enter pressed on it
 
     def __init__(self, columns: Sequence[Column], color: Callable[[Any], QColor | None] | None = None,
                  stretch: int | None = None, details_width: int = 300, parent: QWidget | None = None):
@@ -29,7 +29,8 @@ class ListPanel(QWidget):
         self.view.setWordWrap(False)
         self.view.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.current_changed.emit(self.model.row(cur.row())))
-        self.view.doubleClicked.connect(lambda idx: self.activated.emit(self.model.row(idx.row())))
+        # the view's activated is a double-click and Enter too: who works from the keyboard opens a row as well
+        self.view.activated.connect(lambda idx: self.activated.emit(self.model.row(idx.row())))
         self.details = details_label()
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setMargin(8)

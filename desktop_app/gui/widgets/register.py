@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop_app.gui.ops import run_op
@@ -43,6 +45,9 @@ class RegisterDialog(QDialog):
             self.edit_button = QPushButton(self.edit_text)
             self.edit_button.clicked.connect(self.edit)
             self.table.doubleClicked.connect(lambda _i: self.edit())
+            # Enter on a row opens it too; as a shortcut of the table, so the key does not go on to 添加
+            for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                QShortcut(QKeySequence(key), self.table, self.edit, context=Qt.ShortcutContext.WidgetShortcut)
             buttons.append(self.edit_button)
         self.remove_button = QPushButton(self.remove_text)
         self.remove_button.clicked.connect(self.remove)

@@ -1,0 +1,77 @@
+"""The office PC walk: who works from the keyboard (Enter, Esc, arrows) and on a small, scaled screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from desktop_app.gui.widgets.list_panel import ListPanel
+from desktop_app.gui.widgets.register import RegisterDialog
+from desktop_app.gui.widgets.table import Column
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    name: str
+
+
+ROWS = [Row("a", "张三"), Row("b", "李四"), Row("c", "王五")]
+
+
+def test_enter_on_a_listed_row_opens_it_as_a_double_click_does(qtbot, qapp):
+    panel = ListPanel([Column("姓名", lambda r: r.name, width=80)])
+    qtbot.addWidget(panel)
+    panel.resize(600, 300)
+    panel.show()
+    panel.set_rows(ROWS)
+    opened = []
+    panel.activated.connect(opened.append)
+    panel.view.setFocus()
+    qtbot.keyClick(panel.view, Qt.Key.Key_Down)
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+    assert opened == [ROWS[1]]  # the row the arrow moved to, opened once
+    rect = panel.view.visualRect(panel.model.index(2, 0))
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a real one presses first
+    qtbot.mouseDClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened == [ROWS[1], ROWS[2]]  # a double-click still opens, and only once
+
+
+class _Names(RegisterDialog):
+    columns = (Column("姓名", lambda r: r.name, width=80),)
+
+    def __init__(self, parent=None):
+        self.opened: list = []
+        self.adds = 0
+        super().__init__(parent, None, "名单", 500, 300)
+
+    def load(self, db):
+        return ROWS
+
+    def form(self):
+        self.adds += 1
+        return _Answer()
+
+    def edit_form(self, row):
+        self.opened.append(row)
+        return _Answer()
+
+
+class _Answer(QDialog):
+    def exec(self):
+        return QDialog.DialogCode.Rejected
+
+
+def test_enter_on_a_registers_row_opens_its_form_and_leaves_the_register_open(qtbot, qapp, wait_ops):
+    dlg = _Names()
+    qtbot.addWidget(dlg)
+    dlg.show()
+    wait_ops()
+    dlg.table.setFocus()
+    dlg.table.selectRow(0)
+    qtbot.keyClick(dlg.table, Qt.Key.Key_Down)
+    qtbot.keyClick(dlg.table, Qt.Key.Key_Return)
+    assert dlg.opened == [ROWS[1]]
+    assert dlg.adds == 0 and dlg.isVisible()  # Enter went to the row, not on to 添加 or 关闭
