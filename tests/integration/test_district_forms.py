@@ -76,3 +76,19 @@ def test_the_compliance_workbook_heads_with_the_community(forms, tmp_path):
     ms.export_compliance(db, 2024, tmp_path / "落实情况.xlsx", today=date(2024, 12, 31))
     head = load_workbook(tmp_path / "落实情况.xlsx").active.cell(row=1, column=1).value
     assert head == f"{COMMUNITY}2024年度三会一课落实情况表"  # was: 玄武区委测试2024年度…
+
+
+def test_the_community_operators_annual_folder_keeps_its_communitys_books(forms):
+    from desktop_app.services import ledger, overview
+    from desktop_app.services.uow import UnitOfWork
+
+    db, w, _meeting = forms
+    with UnitOfWork(db) as uow:  # the community's books, as its package brings them
+        ledger.ensure_accounts_in(uow.session, w["a_community"])
+        uow.commit()
+    auth.login(db, "meiyuan-sq", PASSWORD)
+    folder = overview.annual_folder(db, 2024, today=date(2024, 12, 31))
+    assert folder.center_name == COMMUNITY
+    [funds] = [sec for sec in folder.sections if sec.title == "经费收支汇总"]
+    accounts = [row[0] for row in funds.rows][:-1]
+    assert accounts == [a.name for a in ledger.list_accounts(db, book=w["a_community"])]  # was: none, the district's

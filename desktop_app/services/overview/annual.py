@@ -20,7 +20,7 @@ from desktop_app.domain.money import format_yuan
 from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
 from desktop_app.services.overview.figures import dashboard
-from desktop_app.services.site import center_name
+from desktop_app.services.site import center_name, is_confined
 from desktop_app.store.models import Organization
 from desktop_app.store.models_ledger import DuesRecord
 from desktop_app.store.models_meetings import Attendance, Meeting
@@ -152,7 +152,10 @@ def _cobuilding(db: Database, year: int) -> FolderSection:
 def _ledger(db: Database, year: int) -> FolderSection:
     from desktop_app.services import ledger
 
-    st = ledger.yearly_statement(db, year)
+    # An account confined to one community keeps its community's books (the only ones ledger.books
+    # lists it), not this database's own, which it may not read: those would print as an empty 合计.
+    mine = [book for book, _ in ledger.books(db) if book is not None] if is_confined(db) else []
+    st = ledger.yearly_statement(db, year, book=mine[0] if len(mine) == 1 else None)
     budgets = {b.account_id: b for b in st.budgets if not b.category}
     out = []
     for line in (*st.lines, st.total):
