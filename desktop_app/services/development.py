@@ -28,7 +28,7 @@ from desktop_app.services import auth, orgtree, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.membership import branch_voters
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.services.records import live, writes
+from desktop_app.services.records import live, unchanged_since, writes
 from desktop_app.services.site import center_name
 from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_development import Applicant, DevelopmentStep
@@ -109,7 +109,7 @@ def _detail(s: Session, a: Applicant, today: date) -> ApplicantDetail:
         birth_date=a.birth_date, id_number=a.id_number, education=a.education, job=a.job, notes=a.notes,
         member_id=a.member_id, steps=tuple(_step_row(st) for st in steps),
         reminders=tuple(ReminderRow(r.text, r.due, r.overdue) for r in rules.reminders(a.stage, history, today)),
-        next_steps=rules.steps_for(a.stage), probation_end=rules.probation_end(history),
+        next_steps=rules.steps_for(a.stage), probation_end=rules.probation_end(history), version=a.version,
     )
 
 
@@ -265,13 +265,16 @@ def _enrol(s: Session, a: Applicant, admitted: date, today: date) -> str:
 
 @writes("development.write")
 def update_applicant(uow: UnitOfWork, applicant_id: str, inp: ApplicantInput,
-                     today: date | None = None) -> ApplicantDetail:
+                     today: date | None = None, expected_version: int | None = None) -> ApplicantDetail:
     """Correct or complete an applicant's particulars (the steps, branch and application date stay as recorded).
 
     An ID number still masked (as a reader without members.reveal is shown it) keeps the stored one.
+    `expected_version`: the version the form was read at; an applicant changed since (a step
+    recorded, particulars saved by someone else) is refused, not written back.
     """
     s = uow.session
     a = _live(s, applicant_id)
+    unchanged_since(s, a, expected_version, f"入党申请人 {a.name}")
     name = _text("name", "姓名", inp.name)
     if not name:
         raise ValidationError("姓名", "请填写姓名")

@@ -85,6 +85,7 @@ class ApplicantDetail:
     reminders: tuple[ReminderRow, ...]
     next_steps: tuple[str, ...]  # what may be recorded now
     probation_end: date | None
+    version: int = 0  # as read: the particulars form's save is refused over a later change
 
 
 @dataclass(frozen=True)

@@ -187,3 +187,19 @@ def test_a_case_form_refuses_inside_when_a_party_was_changed_meanwhile(qtbot, ap
     _refused_inside(qtbot, dlg, meanwhile, dlg.mediator, "李调解", wait_ops)
     assert f"调解案件 {c.case_no}" in dlg.message.text()
     assert mediation.get_case(db, c.id).parties[0].address == "梅园新村3栋302室"
+
+
+def test_an_applicant_form_refuses_inside_when_read_before_anothers_save(qtbot, app_ctx, zhang, wait_ops):
+    from desktop_app.gui.development.dialogs import ApplicantDialog
+    from desktop_app.services import development
+    from desktop_app.views.development import ApplicantInput
+
+    db, today = app_ctx.db, date(2026, 6, 15)
+    inp = ApplicantInput("赵敏", zhang.org_id, date(2026, 3, 1), job="社区网格员")
+    aid = development.add_applicant(db, inp, today).row.id
+    dlg = ApplicantDialog(None, db, [(zhang.org_id, "第一网格党支部")], today=today,
+                          applicant=development.get(db, aid, today))
+    _refused_inside(qtbot, dlg, lambda: development.update_applicant(db, aid, replace(inp, mobile="13911112222"),
+                                                                     today), dlg.job, "幸福里社区居委会", wait_ops)
+    assert "入党申请人 赵敏" in dlg.message.text()
+    assert development.get(db, aid, today).job == "社区网格员"

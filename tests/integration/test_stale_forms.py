@@ -271,3 +271,21 @@ def test_a_case_form_read_before_anothers_change_of_a_party_only_is_refused(two)
                               expected_version=theirs.version)
     now = mediation.get_case(a, c.id)
     assert (now.parties[0].address, now.notes) == ("梅园新村3栋302室", "")
+
+
+def test_an_applicant_form_read_before_anothers_save_is_refused(two, member):
+    from desktop_app.services import development
+    from desktop_app.views.development import ApplicantInput
+
+    a, b = two
+    _accounts(b, a, "li")
+    branch = roster.get(a, member.id).org_id
+    aid = development.add_applicant(a, ApplicantInput("赵敏", branch, date(2026, 3, 1), job="社区网格员"), TODAY).row.id
+    mine, theirs = development.get(a, aid, TODAY), development.get(b, aid, TODAY)
+    development.update_applicant(a, aid, ApplicantInput("赵敏", branch, date(2026, 3, 1), job="社区网格员",
+                                                        mobile="13911112222"), TODAY, expected_version=mine.version)
+    with pytest.raises(ConcurrentEditError, match="这条记录（入党申请人 赵敏）在你打开后已被他人修改（李委员 于 "):
+        development.update_applicant(b, aid, ApplicantInput("赵敏", branch, date(2026, 3, 1), job="幸福里社区居委会"),
+                                     TODAY, expected_version=theirs.version)
+    now = development.get(a, aid, TODAY)
+    assert (now.row.mobile, now.job) == ("13911112222", "社区网格员")

@@ -55,8 +55,8 @@ class ApplicantDialog(SavingDialog):
         inp = self.fields.build(ApplicantInput)
         db, today = self.db, self.today
         if self.applicant is not None:
-            aid = self.applicant.row.id
-            return lambda: development.update_applicant(db, aid, inp, today)
+            aid, read_at = self.applicant.row.id, self.applicant.version
+            return lambda: development.update_applicant(db, aid, inp, today, expected_version=read_at)
         return lambda: development.add_applicant(db, inp, today)
 
 
