@@ -91,6 +91,15 @@ def test_the_workbench_names_only_the_streets_communities(heard):
     assert "经费（街道账）" in board.left_out
 
 
+def test_the_co_building_street_summary_lists_only_the_streets_communities(heard, tmp_path):
+    from desktop_app.services import cobuilding
+
+    db, w = heard
+    _as_street_a(db)
+    assert [c.org_name for c in cobuilding.street_figures(db, TODAY.year)] == ["梅园街社区党委"]  # was: both
+    assert cobuilding.print_street_summary(db, TODAY.year, tmp_path / "汇总.pdf", today=TODAY) == 1
+
+
 def test_the_district_administrator_sees_every_community(heard):
     db, w = heard
     auth.login(db, "admin", "district-pass-1")
@@ -98,6 +107,9 @@ def test_the_district_administrator_sees_every_community(heard):
     assert len(sync.conflicts(db)) == 2
     assert len([i for i in overview.todo(db, TODAY).items if i.kind == "sync"]) == 2
     assert overview.dashboard(db, TODAY.year, None, TODAY).scope == "玄武区委测试"
+    from desktop_app.services import cobuilding
+
+    assert len(cobuilding.street_figures(db, TODAY.year)) == 2
     assert "spending_fen" in {f.key for f in overview.dashboard(db, TODAY.year, None, TODAY).figures}
 
 

@@ -23,6 +23,7 @@ from desktop_app.services.cobuilding.costs import linked_cost_in
 from desktop_app.services.orgtree import subtree_select
 from desktop_app.services.records import in_force
 from desktop_app.services.site import center_of
+from desktop_app.store import scope
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Resident
 from desktop_app.store.models_cobuilding import (
@@ -66,9 +67,10 @@ def street_figures(db: Database, year: int) -> list[CommunityFigures]:
     """Per community the street has heard from, the year's 共驻共建 figures (a total is their sum)."""
     auth.require(db, "cobuilding.read")
     with db.session() as s:
+        reached = scope.reach(s)  # a confined account: the communities of its own subtree, not the district's
         peers = [(p.org_id, p.org_name) for p in s.scalars(
             select(SyncPeer).where(SyncPeer.level == "community", SyncPeer.org_id.is_not(None))
-            .order_by(SyncPeer.org_code))]
+            .order_by(SyncPeer.org_code)) if reached is None or p.org_id in reached]
         return [_one(s, oid, name, year) for oid, name in peers]
 
 
