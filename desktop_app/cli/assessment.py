@@ -29,7 +29,7 @@ def report_comparison(db, args, out: Path) -> str:
 
 def cmd_assessment(args: argparse.Namespace) -> int:
     """`dangqun assessment --year Y [--sample]`: the year's branches ranked, loading the sample scheme if asked."""
-    from desktop_app.domain.assessment import score_text
+    from desktop_app.domain.assessment import NO_BRANCHES, score_text
     from desktop_app.services import assessment as asm
 
     db = open_db(args)
@@ -42,6 +42,8 @@ def cmd_assessment(args: argparse.Namespace) -> int:
         print(f"{year} 年度还没有考评方案；加 --sample 载入示例方案")
         return EXIT_OK
     print(f"{year} 年度 {y.scheme.name}（{y.scheme.shape}）")
+    if not y.rows:
+        print(NO_BRANCHES)
     for r in y.rows:
         unscored = f"  待打分 {r.unscored} 项" if r.unscored else ""
         print(f"{r.rank:>3}  {r.branch_name}  {score_text(r.total_tenths)} 分  {r.result}{unscored}  {r.weakest}")

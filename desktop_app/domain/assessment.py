@@ -32,6 +32,9 @@ FAILED = "未达标"
 RESULTS = (EXCELLENT, PASSED, FAILED)
 
 TITLES = ("红旗党支部", "示范点", "五星级党支部", "先进基层党组织")
+# A year with a scheme and no branch to rate: at a street before any community's data came up by sync,
+# or a community before its branches were set up. Said wherever the ranking would be empty.
+NO_BRANCHES = "尚无党支部可考评：社区先在“党组织”页建立党支部；街道的党支部随各社区的数据同步上来（“数据同步”页）"
 
 MAX_POINTS_TENTHS = 1000  # one indicator at most 100 points
 TOTAL_LIMIT_TENTHS = 10000

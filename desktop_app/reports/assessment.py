@@ -12,7 +12,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from desktop_app.domain.assessment import points, score_text
+from desktop_app.domain.assessment import NO_BRANCHES, points, score_text
 from desktop_app.reports.base import (
     A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chinese_date, iso_date,
 )
@@ -157,7 +157,9 @@ class RankingReport(ReportRenderer):
         story.append(p("会议按期：已过期间中按期召开的比例；出勤率：应到党员出席比例；党费按时：应交月次中当月或宽限期内（默认次月）足额交纳比例；"
                        "民主评议：在册党员已评定等次比例；共建活动：有共建单位参与的活动次数；"
                        "发展党员：年内上级党委审批的预备党员人数，及谈话、思想汇报、培养考察、审批、转正等环节按时限完成的比例。", "Small"))
-        if self.year_.scheme is not None:
+        if not self.year_.rows:  # empty tables would leave the reader guessing why
+            story.append(p(NO_BRANCHES))
+        elif self.year_.scheme is not None:
             story.append(p("二、党支部排名", "Heading"))
             rows = [[cell(r) for _, cell in BRANCH_CELLS] for r in self.year_.rows]
             story.extend(self.table(BRANCH_COLUMNS, rows))

@@ -318,3 +318,10 @@ def test_the_parameter_box_opens_only_for_a_rule_that_takes_parameters(qtbot, ap
     forms.select(dlg.rule, "wishes_fulfilled")
     assert dlg.params.isEnabled() and "JSON" not in dlg.params.placeholderText()
     assert "参数：" in dlg.explain.text()  # the example to follow stands above the box
+
+
+def test_a_scheme_with_no_branch_yet_says_where_branches_come_from(qtbot, app_ctx, wait_ops):
+    """A new center (or a street before sync) loads the scheme: the page says why nothing is ranked, not 0 个."""
+    asm.load_sample(app_ctx.db, date.today().year)
+    page = show(qtbot, wait_ops, AssessmentPage(app_ctx))
+    assert page.counts.text() == rules.NO_BRANCHES

@@ -40,3 +40,20 @@ def test_a_year_without_a_scheme_is_one_clear_line(tmp_path, capsys):
     assert r.returncode == 2 and "党支部" in r.stderr and "Traceback" not in r.stderr
     assert main(["assessment", "--db", str(db), "--year", "2015", "--sample"]) == 0
     assert "已载入示例方案" in capsys.readouterr().out
+
+
+def test_a_street_before_any_community_data_says_why_nothing_is_ranked(tmp_path, capsys):
+    """The street sets its scheme before the communities' data came up: the ranking and its printed table say
+    there is no branch yet and where they come from, instead of a header over nothing."""
+    import pypdfium2 as pdfium
+
+    db = tmp_path / "street.db"
+    assert main(["init", "--db", str(db), "--org-code", "310105003", "--org-name", "西园街道党工委",
+                 "--level", "street"]) == 0
+    assert main(["assessment", "--db", str(db), "--sample"]) == 0
+    out = capsys.readouterr().out
+    assert "尚无党支部可考评" in out and "数据同步" in out
+    ranking = tmp_path / "排名表.pdf"
+    assert main(["report", "comparison", "--db", str(db), "--out", str(ranking)]) == 0
+    text = "".join(p.get_textpage().get_text_range() for p in pdfium.PdfDocument(ranking.read_bytes()))
+    assert "尚无党支部可考评" in text and "二、党支部排名" not in text

@@ -185,6 +185,9 @@ class AssessmentPage(RecordListPage):
             self.counts.setText(f"{loaded.year} 年度还没有考评方案：点“考评方案”载入示例方案")
             return
         rows = loaded.rows
+        if not rows and not self.filter_values().text:
+            self.counts.setText(rules.NO_BRANCHES)
+            return
         counts = {r: sum(1 for x in rows if x.result == r) for r in rules.RESULTS}
         self.counts.setText(f"{loaded.scheme.name}（{loaded.scheme.shape}）　" + "，".join(
             f"{k} {v} 个" for k, v in counts.items()))
