@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
+from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.widgets.list_panel import ListPanel
 from desktop_app.gui.widgets.register import RegisterDialog
 from desktop_app.gui.widgets.table import Column
+from desktop_app.services import backup
 
 
 @dataclass(frozen=True)
@@ -75,3 +78,22 @@ def test_enter_on_a_registers_row_opens_its_form_and_leaves_the_register_open(qt
     qtbot.keyClick(dlg.table, Qt.Key.Key_Return)
     assert dlg.opened == [ROWS[1]]
     assert dlg.adds == 0 and dlg.isVisible()  # Enter went to the row, not on to 添加 or 关闭
+
+
+def test_double_clicking_a_to_do_opens_it_once(qtbot, app_ctx, wait_ops):
+    db = app_ctx.db
+    if db.path is None:
+        pytest.skip("a server database is backed up by its server: there is no such to-do")
+    w = MainWindow(app_ctx)
+    qtbot.addWidget(w)
+    w.show()
+    page = w.go_to("概览")
+    wait_ops()
+    row = next(i for i, item in enumerate(page.todos.items) if item.kind == "backup")
+    view = page.todo_view
+    rect = view.visualRect(page.todo_model.index(row, 1))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    wait_ops()
+    wait_ops()
+    assert len(backup.list_backups(db.path.stem)) == 1  # not one copy per signal the double-click gave
