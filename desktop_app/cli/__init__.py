@@ -63,6 +63,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if getattr(args, "org", None) and args.kind not in _ORG_REPORTS:
         # said, not ignored: a report printed for everyone when one organisation was asked for misleads
         raise CliError(f"--org 只用于 {'、'.join(_ORG_REPORTS)} 报表；{args.kind} 报表请用它自己的选项（见 dangqun report --help）")
+    if getattr(args, "month", None) is not None and args.kind != "service":
+        # the same: a year's 共建 register handed in as a month's misleads
+        raise CliError(f"--month 只用于 service 报表；{args.kind} 报表按年度打印，请用 --year")
     summary = render(db, args, out)
     print(f"已生成 {out}" + (f"：{summary}" if summary else ""))
     return EXIT_OK

@@ -70,3 +70,14 @@ def test_inquiries_and_unit_reports_listed(db, capsys):
     assert main(["stats", "--db", path, "--year", "2025", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)["cobuilding"]
     assert (figures["inquiries"], figures["units_reported"], figures["cost_fen"]) == (1, 1, 0)
+
+
+def test_a_month_asked_of_a_yearly_report_is_refused_not_ignored(db, tmp_path, capsys):
+    """`report cobuilding --activities --month 11` printed the whole year's register without a word: handed in as
+    November's, it misleads. It is refused, saying the report is by year; service reads --month as before."""
+    _fill(db)
+    path, out = str(db.path or db.url), tmp_path / "活动.pdf"
+    assert main(["report", "cobuilding", "--activities", "--db", path, "--year", "2025", "--month", "5",
+                 "--out", str(out)]) == 2
+    assert "--month 只用于 service" in capsys.readouterr().err and not out.exists()
+    assert main(["report", "service", "--db", path, "--year", "2025", "--month", "5", "--out", str(out)]) == 0
