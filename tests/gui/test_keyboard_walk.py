@@ -80,6 +80,22 @@ def test_enter_on_a_registers_row_opens_its_form_and_leaves_the_register_open(qt
     assert dlg.adds == 0 and dlg.isVisible()  # Enter went to the row, not on to 添加 or 关闭
 
 
+# 1366×768 at 150% Windows scaling: what a window may take, in Qt's (logical) pixels
+SCALED_WIDTH, SCALED_HEIGHT = 1366 * 2 // 3, 768 * 2 // 3
+
+
+def test_the_window_opens_within_a_1366_screen_at_150_percent(qtbot, app_ctx, wait_ops):
+    w = MainWindow(app_ctx)
+    qtbot.addWidget(w)
+    w.show()
+    wait_ops()
+    assert w.stack.currentWidget() is w.pages["概览"]
+    # the 工作台's charts (four side by side, two above two) held the window 180 pixels wider and 50 taller
+    # than such a screen; the taskbar takes some 27 of its 512 pixels' height
+    assert w.minimumSizeHint().width() <= SCALED_WIDTH
+    assert w.minimumSizeHint().height() <= SCALED_HEIGHT - 27
+
+
 def test_double_clicking_a_to_do_opens_it_once(qtbot, app_ctx, wait_ops):
     db = app_ctx.db
     if db.path is None:

@@ -169,12 +169,14 @@ class OverviewPage(Page):
         self.tabs = QTabWidget()
         from PySide6.QtWidgets import QScrollArea
 
-        scroll = QScrollArea()  # many figures scroll instead of pushing the window past a 768-pixel screen
-        scroll.setWidget(figures)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.tabs.addTab(scroll, "本年数据")
-        self.tabs.addTab(charts, "图表")
+        for content, label in ((figures, "本年数据"), (charts, "图表")):
+            # many figures, or four charts side by side, scroll instead of pushing the window past a small
+            # screen: 1366×768 at 150% leaves the page some 700 pixels (the charts alone wanted 534 of them)
+            scroll = QScrollArea()
+            scroll.setWidget(content)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            self.tabs.addTab(scroll, label)
         if self.street:
             # a row is the community's values in STREET_COLUMNS order
             self.street_model = ColumnModel([Column(t, lambda v, i=i: str(v[i]), RIGHT if i else LEFT, 90 if i else 160)
