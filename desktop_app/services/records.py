@@ -64,7 +64,8 @@ def unchanged_since(s: Session, row: Any, expected_version: int | None, what: st
     a save committing meanwhile is either seen here or waits for this one. `what` names the
     record in the refusal ("党员 张三"). A form that also saves the row's children (a
     meeting's attendance, a case's parties) gives their column pointing at the row
-    (`part_of`) and read `record_version` of it: a change to a child then counts too.
+    (`part_of`, or a tuple of such columns) and read `record_version` of it: a change to a
+    child then counts too.
     """
     if expected_version is None:
         return
@@ -73,10 +74,9 @@ def unchanged_since(s: Session, row: Any, expected_version: int | None, what: st
     if record_version(s, row, part_of) == expected_version:
         return
     latest = row
-    if part_of is not None:
-        child = s.scalar(select(part_of.class_).where(part_of == row.id)
-                         .order_by(part_of.class_.updated_at.desc()).limit(1))
-        if child is not None and child.updated_at > row.updated_at:
+    for fk in _columns(part_of):
+        child = s.scalar(select(fk.class_).where(fk == row.id).order_by(fk.class_.updated_at.desc()).limit(1))
+        if child is not None and child.updated_at > latest.updated_at:
             latest = child  # who saved the children last is who the form was read before
     lead, detail = _last_change(s, latest)
     raise ConcurrentEditError(f"这条记录（{what}）在你打开后{lead}（{detail}）。"
@@ -84,15 +84,17 @@ def unchanged_since(s: Session, row: Any, expected_version: int | None, what: st
 
 
 def record_version(s: Session, row: Any, part_of: Any = None) -> int:
-    """The row's version, plus its children's (tombstoned ones too) when `part_of` names them.
+    """The row's version, plus its children's (tombstoned ones too) when `part_of` names them (a column or a tuple).
 
     Versions only grow and children are never removed, so the sum grows with every change to
     the row or any child, a child added or tombstoned included: one number a form can carry.
     """
-    if part_of is None:
-        return row.version
-    children = s.scalar(select(func.coalesce(func.sum(part_of.class_.version), 0)).where(part_of == row.id))
-    return row.version + int(children)
+    return row.version + sum(int(s.scalar(select(func.coalesce(func.sum(fk.class_.version), 0)).where(fk == row.id)))
+                             for fk in _columns(part_of))
+
+
+def _columns(part_of: Any) -> tuple:
+    return () if part_of is None else part_of if isinstance(part_of, tuple) else (part_of,)
 
 
 def _last_change(s: Session, row: Any) -> tuple[str, str]:

@@ -81,6 +81,7 @@ class ActivityDetail(Detail[ActivityRow]):
     people: tuple[ActivityPersonRow, ...]
     photos: tuple[PhotoRow, ...]
     costs: tuple["CostRow", ...] = ()
+    version: int = 0  # as read (with the lists the form saves): its save is refused over a later change
 
     def to_input(self) -> rules.ActivityInput:
         return input_part(self.row, rules.ActivityInput, content=self.content, org_ids=[o for o, _ in self.orgs],
@@ -175,6 +176,7 @@ class ReportingDetail(Detail[ReportingRow]):
     services: tuple[ServiceRow, ...]  # the year asked for, newest first
     claims: tuple[PostClaimRow, ...]
     activities: tuple[ActivityRow, ...]  # the year asked for
+    version: int = 0  # as read (with the lists the form saves): its save is refused over a later change
 
     def to_input(self) -> rules.ReportingInput:
         # The row's mobile is masked: the form starts blank and keeps the stored number unless one is typed.
@@ -272,6 +274,7 @@ class CareDetail(Detail[CareRow]):
     unit_id: str | None
     notes: str
     recipients: tuple[RecipientRow, ...]
+    version: int = 0  # as read (with the lists the form saves): its save is refused over a later change
 
     def to_input(self) -> rules.CareInput:
         return input_part(self.row, rules.CareInput, unit_id=self.unit_id, notes=self.notes,

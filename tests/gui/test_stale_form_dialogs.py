@@ -203,3 +203,18 @@ def test_an_applicant_form_refuses_inside_when_read_before_anothers_save(qtbot, 
                                                                      today), dlg.job, "幸福里社区居委会", wait_ops)
     assert "入党申请人 赵敏" in dlg.message.text()
     assert development.get(db, aid, today).job == "社区网格员"
+
+
+def test_a_care_form_refuses_inside_when_its_recipients_were_changed_meanwhile(qtbot, app_ctx, wait_ops):
+    from desktop_app.gui.cobuilding.care import CareDialog
+    from desktop_app.services import cobuilding as cb
+    from desktop_app.services.cobuilding import CareInput, RecipientInput
+
+    db, today = app_ctx.db, date(2026, 6, 15)
+    inp = CareInput(date(2026, 1, 20), "春节", "2026年春节走访慰问", recipients=[RecipientInput("张建国", "老党员")])
+    care = cb.record_care(db, inp, today)
+    dlg = CareDialog(None, db, [], [], cb.get_care(db, care.id), today=today)
+    more = replace(inp, recipients=[*inp.recipients, RecipientInput("王秀英", "独居老人")])
+    _refused_inside(qtbot, dlg, lambda: cb.update_care(db, care.id, more, today), dlg.title_edit, "春节慰问", wait_ops)
+    assert "慰问 2026年春节走访慰问" in dlg.message.text()
+    assert cb.get_care(db, care.id).row.people == 2

@@ -122,6 +122,6 @@ class ActivityDialog(CobuildingDialog):
 
     def prepare(self):
         inp = rules.check_activity(self.current_input(), self.today)
-        db, today = self.db, self.today
+        db, today, read_at = self.db, self.today, self.detail.version if self.detail else None
         return create_or_update(self.detail, lambda: cb.record_activity(db, inp, today),
-                                lambda aid: cb.update_activity(db, aid, inp, today))
+                                lambda aid: cb.update_activity(db, aid, inp, today, expected_version=read_at))

@@ -121,9 +121,9 @@ class CareDialog(CobuildingDialog):
 
     def prepare(self):
         inp = rules.check_care(self.fields.build(rules.CareInput, recipients=self.people.people()), self.today)
-        db, today = self.db, self.today
+        db, today, read_at = self.db, self.today, self.detail.version if self.detail else None
         return create_or_update(self.detail, lambda: cb.record_care(db, inp, today),
-                                lambda cid: cb.update_care(db, cid, inp, today))
+                                lambda cid: cb.update_care(db, cid, inp, today, expected_version=read_at))
 
 
 def care_html(c: CareDetail) -> str:

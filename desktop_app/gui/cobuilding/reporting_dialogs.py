@@ -61,9 +61,9 @@ class ReportingDialog(CobuildingDialog):
         inp = self.current_input()
         if not self.detail:
             rules.check_reporting(inp, self.today)
-        db, today = self.db, self.today
+        db, today, read_at = self.db, self.today, self.detail.version if self.detail else None
         return create_or_update(self.detail, lambda: cb.register_reporting(db, inp, today),
-                                lambda rid: cb.update_reporting(db, rid, inp, today))
+                                lambda rid: cb.update_reporting(db, rid, inp, today, expected_version=read_at))
 
 
 class ServiceDialog(CobuildingDialog):

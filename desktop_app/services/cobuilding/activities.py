@@ -21,7 +21,7 @@ from desktop_app.services import attachments, auth
 from desktop_app.services.cobuilding.common import (
     activity_rows, copy_changed, cost_rows, live, org_names, tombstone, year_span,
 )
-from desktop_app.services.records import keep_file, settle, stored_file, writes
+from desktop_app.services.records import keep_file, record_version, settle, stored_file, unchanged_since, writes
 from desktop_app.services.site import center_of
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -47,6 +47,10 @@ def _live(s: Session, activity_id: str) -> Activity:
     return live(s, Activity, activity_id, "该活动不存在或已删除")
 
 
+# what the activity form saves with the activity (photos and costs are kept on their own)
+_LISTS = (ActivityOrg.activity_id, ActivityUnit.activity_id, ActivityPerson.activity_id)
+
+
 def _detail(s: Session, a: Activity) -> ActivityDetail:
     row = activity_rows(s, None, ids=[a.id])[0]
     names = org_names(s)
@@ -61,7 +65,8 @@ def _detail(s: Session, a: Activity) -> ActivityDetail:
     photos = tuple(PhotoRow.of(p) for p in s.scalars(
         select(ActivityPhoto).where(ActivityPhoto.activity_id == a.id, ActivityPhoto.deleted.is_(False))
         .order_by(ActivityPhoto.created_at)))
-    return ActivityDetail(row, a.content, orgs, units, people, photos, tuple(cost_rows(s, [a.id])))
+    return ActivityDetail(row, a.content, orgs, units, people, photos, tuple(cost_rows(s, [a.id])),
+                          record_version(s, a, _LISTS))
 
 
 def get_activity(db: Database, activity_id: str) -> ActivityDetail:
@@ -138,10 +143,12 @@ def record_activity(uow: UnitOfWork, inp: rules.ActivityInput, today: date | Non
 
 @writes("cobuilding.write")
 def update_activity(uow: UnitOfWork, activity_id: str, inp: rules.ActivityInput,
-                    today: date | None = None) -> ActivityDetail:
+                    today: date | None = None, expected_version: int | None = None) -> ActivityDetail:
+    """`expected_version`: the detail's version the form was read at; an activity or its lists changed since is refused."""
     clean = rules.check_activity(inp, today or date.today())
     s = uow.session
     a = _live(s, activity_id)
+    unchanged_since(s, a, expected_version, f"活动 {a.title}", _LISTS)
     units = _check_links(s, clean)
     copy_changed(a, clean, ("activity_date", "kind", "title", "place", "residents_served", "cost_fen",
                             "content"))

@@ -17,7 +17,7 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import copy_changed, live, unit_name, year_span
-from desktop_app.services.records import settle, writes
+from desktop_app.services.records import record_version, settle, unchanged_since, writes
 from desktop_app.services.site import center_name
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -60,7 +60,7 @@ def _detail(s: Session, v: CareVisit) -> CareDetail:
                    for r in s.scalars(select(CareRecipient).where(
                        CareRecipient.care_id == v.id, CareRecipient.deleted.is_(False))
                        .order_by(CareRecipient.created_at, CareRecipient.name)))
-    return CareDetail(_rows(s, [v])[0], v.unit_id, v.notes, people)
+    return CareDetail(_rows(s, [v])[0], v.unit_id, v.notes, people, record_version(s, v, CareRecipient.care_id))
 
 
 def get_care(db: Database, care_id: str) -> CareDetail:
@@ -116,9 +116,12 @@ def record_care(uow: UnitOfWork, inp: rules.CareInput, today: date | None = None
 
 
 @writes("cobuilding.write")
-def update_care(uow: UnitOfWork, care_id: str, inp: rules.CareInput, today: date | None = None) -> CareDetail:
+def update_care(uow: UnitOfWork, care_id: str, inp: rules.CareInput, today: date | None = None,
+                expected_version: int | None = None) -> CareDetail:
+    """`expected_version`: the detail's version the form was read at; a visit or its list changed since is refused."""
     clean = rules.check_care(inp, today or date.today())
     v = _live(uow.session, care_id)
+    unchanged_since(uow.session, v, expected_version, f"慰问 {v.title}", CareRecipient.care_id)
     _write(uow.session, v, clean)
     return settle(uow, lambda s: _detail(uow.session, v))
 

@@ -22,7 +22,7 @@ from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import (
     activity_rows, copy_changed, end_row, live, org_names, reporting_rows, tombstone, year_span,
 )
-from desktop_app.services.records import settle, writes
+from desktop_app.services.records import settle, unchanged_since, writes
 from desktop_app.services.site import center_of
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -74,7 +74,7 @@ def _detail(s: Session, r: ReportingMember, year: int) -> ReportingDetail:
     act_ids = list(s.scalars(select(ActivityPerson.activity_id).where(
         ActivityPerson.reporting_member_id == r.id, ActivityPerson.deleted.is_(False))))
     acts = tuple(activity_rows(s, year, ids=act_ids)) if act_ids else ()
-    return ReportingDetail(row, r.skills, r.notes, _services(s, r.id, year), claims, acts)
+    return ReportingDetail(row, r.skills, r.notes, _services(s, r.id, year), claims, acts, r.version)
 
 
 def get_reporting(db: Database, rid: str, year: int | None = None) -> ReportingDetail:
@@ -112,12 +112,15 @@ def register_reporting(uow: UnitOfWork, inp: rules.ReportingInput, today: date |
 
 
 @writes("cobuilding.write")
-def update_reporting(uow: UnitOfWork, rid: str, inp: rules.ReportingInput, today: date | None = None) -> ReportingDetail:
-    """Save edits; an empty phone keeps the one on file (the form only ever shows it masked)."""
+def update_reporting(uow: UnitOfWork, rid: str, inp: rules.ReportingInput, today: date | None = None,
+                     expected_version: int | None = None) -> ReportingDetail:
+    """Save edits; an empty phone keeps the one on file (the form only ever shows it masked).
+    `expected_version`: the version the form was read at; a registration changed since is refused."""
     today = today or date.today()
     clean = rules.check_reporting(inp, today)
     s = uow.session
     r = _live(s, rid)
+    unchanged_since(s, r, expected_version, f"报到党员 {r.name}")
     _check_refs(s, clean)
     copy_changed(r, clean, _FIELDS + (("mobile",) if clean.mobile else ()))
     return settle(uow, lambda s: _detail(s, r, today.year))
