@@ -59,9 +59,11 @@ def _meetings(db: Database, today: date, community: str | None) -> list[TodoItem
 
     grid = meetings.compliance(db, today.year, today, org_id=community)
     names = {r.org_id: r.name for r in grid.rows}  # already led by the community at a street
+    month_start = today.replace(day=1)
     out = []
     for row in grid.rows:
         late, due = [], []
+        kept_before = False  # a meeting held in a period that ended before this month
         for kind in grid.kinds:
             cells = grid.cells.get((row.org_id, kind), ())
             n_late = sum(1 for c in cells if c.status == CellStatus.OVERDUE)
@@ -69,9 +71,15 @@ def _meetings(db: Database, today: date, community: str | None) -> list[TodoItem
                 late.append(f"{kind} {n_late} 期")
             if any(c.status == CellStatus.DUE for c in cells):
                 due.append(kind)
+            kept_before = kept_before or any(c.held and c.period.end < month_start for c in cells)
         if late:
-            out.append(TodoItem("meetings", f"{names[row.org_id]}：应开未开 {'、'.join(late)}", "三会一课落实",
-                                row.org_id))
+            text = f"{names[row.org_id]}：应开未开 {'、'.join(late)}"
+            if not kept_before and row.org_id not in grid.tracking_since:
+                # Likely a center in its first month: the months before it used the program count as
+                # missed until it says when its records begin (or records what was held then).
+                text += "（刚开始用本程序记录的，在“三会一课落实 → 支部设置”填写建档统计起始日，之前不计逾期；" \
+                        "或在“导入表格”补录以前的会议）"
+            out.append(TodoItem("meetings", text, "三会一课落实", row.org_id))
         if due:
             out.append(TodoItem("meetings", f"{names[row.org_id]}：本期待开 {'、'.join(due)}", "三会一课落实",
                                 row.org_id, overdue=False))
