@@ -113,3 +113,14 @@ def test_double_clicking_a_to_do_opens_it_once(qtbot, app_ctx, wait_ops):
     wait_ops()
     wait_ops()
     assert len(backup.list_backups(db.path.stem)) == 1  # not one copy per signal the double-click gave
+
+
+def test_the_sync_page_keeps_the_window_within_a_1366_screen_at_150_percent(qtbot, app_ctx, wait_ops):
+    w = MainWindow(app_ctx)
+    qtbot.addWidget(w)
+    w.show()
+    w.go_to("数据同步")
+    wait_ops()
+    # its 报送街道 tab (登记, 报送, 下发 boxes above the list) held the window 52 pixels taller than the screen
+    assert w.minimumSizeHint().height() <= SCALED_HEIGHT - 27
+    assert w.minimumSizeHint().width() <= SCALED_WIDTH

@@ -22,7 +22,7 @@ from desktop_app.gui.overview.charts import Chart, Series
 from desktop_app.gui.overview.targets import figure_filter, todo_filter
 from desktop_app.gui.widgets import forms
 from desktop_app.gui.widgets.bars import heading
-from desktop_app.gui.widgets.layouts import column, fill, splitter
+from desktop_app.gui.widgets.layouts import column, fill, scrolled, splitter
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ALERT, CENTER, LEFT, RIGHT, Column, ColumnModel, fit_columns, table_view
 from desktop_app.services import overview as overview_service
@@ -167,16 +167,10 @@ class OverviewPage(Page):
         for i, chart in enumerate(self.charts.values()):
             cl.addWidget(chart, i // 2, i % 2)
         self.tabs = QTabWidget()
-        from PySide6.QtWidgets import QScrollArea
-
-        for content, label in ((figures, "本年数据"), (charts, "图表")):
-            # many figures, or four charts side by side, scroll instead of pushing the window past a small
-            # screen: 1366×768 at 150% leaves the page some 700 pixels (the charts alone wanted 534 of them)
-            scroll = QScrollArea()
-            scroll.setWidget(content)
-            scroll.setWidgetResizable(True)
-            scroll.setFrameShape(QFrame.Shape.NoFrame)
-            self.tabs.addTab(scroll, label)
+        # many figures, or four charts side by side, scroll instead of pushing the window past a small
+        # screen: 1366×768 at 150% leaves the page some 700 pixels (the charts alone wanted 534 of them)
+        self.tabs.addTab(scrolled(figures), "本年数据")
+        self.tabs.addTab(scrolled(charts), "图表")
         if self.street:
             # a row is the community's values in STREET_COLUMNS order
             self.street_model = ColumnModel([Column(t, lambda v, i=i: str(v[i]), RIGHT if i else LEFT, 90 if i else 160)

@@ -34,7 +34,7 @@ from desktop_app.gui.sync.dialogs import (
     ImportPreviewDialog, local_time, size_text,
 )
 from desktop_app.gui.sync.models import COMMUNITY_COLUMNS, EXPORT_COLUMNS, IMPORT_COLUMNS, ColumnModel, button, silent_red, table_view
-from desktop_app.gui.widgets.layouts import column, error_line, fill, wrapped
+from desktop_app.gui.widgets.layouts import column, error_line, fill, scrolled, wrapped
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import sync
 from desktop_app.services.sync import ImportPreview
@@ -91,7 +91,7 @@ class SyncPage(Page):
         self.history_view = table_view(self.history)
         tab = QWidget()
         column(tab, key_box, out_box, in_box, QLabel("报送记录"), (self.history_view, 1))
-        self.tabs.addTab(tab, icons.get("usb"), "报送街道")
+        self.tabs.addTab(scrolled(tab), icons.get("usb"), "报送街道")  # three boxes and a list: 405 pixels tall
 
     def _build_street(self) -> None:
         self.import_button = button("导入社区数据包…", "package-in", self.import_packages)

@@ -14,7 +14,8 @@ from typing import Union
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QBoxLayout, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QSplitter, QVBoxLayout, QWidget,
+    QBoxLayout, QDialog, QDialogButtonBox, QFormLayout, QFrame, QLabel, QLayout, QScrollArea, QSplitter, QVBoxLayout,
+    QWidget,
 )
 
 HINT_STYLE = "color: #666"
@@ -102,6 +103,16 @@ def close_box(dialog: QDialog) -> QDialogButtonBox:
     box.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
     box.rejected.connect(dialog.reject)
     return box
+
+
+def scrolled(content: QWidget) -> QScrollArea:
+    """`content` as it is where there is room, scrolling where there is not: a page's boxes and charts at
+    1366×768 and 150% scaling (911×512 pixels for the whole window) must not hold the window past the screen."""
+    scroll = QScrollArea()
+    scroll.setWidget(content)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    return scroll
 
 
 def wrapped(text: str = "") -> QLabel:
