@@ -106,14 +106,23 @@ def test_dialog_refuses_an_empty_name(qtbot, app_ctx):
     assert "名称" in dlg.error.text()
 
 
-def test_a_service_refusal_shows_a_message_and_changes_nothing(window, wait_ops, monkeypatch, error_boxes):
+def test_a_service_refusal_shows_in_the_dialog_and_changes_nothing(window, wait_ops, monkeypatch, error_boxes):
     page = window.go_to("党组织")
     wait_ops()
     page.select(next(n.id for n in page.nodes.values() if n.kind == "community"))
-    monkeypatch.setattr(OrgDialog, "exec", fill_and_accept("重复", code="B01"))
+    seen = {}
+
+    def exec_(dlg):
+        fill_and_accept("重复", code="B01")(dlg)  # a code another organisation has
+        wait_ops()
+        seen.update(message=dlg.message.text(), name=dlg.name.text(), result=dlg.result())
+        return dlg.result()
+
+    monkeypatch.setattr(OrgDialog, "exec", exec_)
     page.add_child()
     wait_ops()
-    assert error_boxes and "组织代码" in error_boxes[0]
+    assert error_boxes == [] and "组织代码" in seen["message"]  # inside the dialog, not a box behind it
+    assert seen["name"] == "重复" and seen["result"] != QDialog.DialogCode.Accepted
     assert "重复" not in names_in_tree(page)
 
 

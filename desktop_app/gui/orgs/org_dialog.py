@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QWidget
 
 from desktop_app.domain import orgs as org_rules
-from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.orgs import ALLOWED_CHILDREN, KIND_LABELS, OrgKind
-from desktop_app.gui.widgets.layouts import column, error_line, form_layout, ok_cancel
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.layouts import form_layout, ok_cancel
+from desktop_app.views.changes import Change, changes
 
 
-class OrgDialog(QDialog):
-    """Collects name, code and kind. Validation of the tree happens in the service."""
+class OrgDialog(SavingDialog):
+    """Collects name, code and kind; `save(name, code, kind)` makes the service call from inside, so
+    the tree's refusals (a code already taken) show here with what was typed kept. None: OK only closes."""
 
     def __init__(
         self,
@@ -22,9 +27,10 @@ class OrgDialog(QDialog):
         code: str = "",
         kind: str | None = None,
         parent_name: str = "",
+        save: Callable[[str, str, str], Any] | None = None,
     ):
-        super().__init__(parent)
-        self.setWindowTitle(title)
+        super().__init__(parent, title, "确定", changes=changes(Change.ORGS))
+        self._org_save = save
         self.name = QLineEdit(name)
         self.code = QLineEdit(code)
         self.kind = QComboBox()
@@ -38,21 +44,18 @@ class OrgDialog(QDialog):
         for k in kinds:
             self.kind.addItem(KIND_LABELS[k], k.value)
         self.kind.setEnabled(kind is None and len(kinds) > 1)
-        self.error = error_line()
+        self.error = self.message
         form = form_layout(("上级组织", QLabel(parent_name)) if parent_name else None, ("名称", self.name),
                            ("组织代码", self.code), ("类型", self.kind))
-        column(self, form, self.error, ok_cancel(self))
+        self.finish_layout(form)
         self.setMinimumWidth(380)
-        self.name.setFocus()
+        self.first_field = self.name
 
-    def accept(self) -> None:
-        try:
-            org_rules.check_name(self.name.text())
-            org_rules.check_code(self.code.text())
-        except ValidationError as exc:
-            self.error.setText(str(exc))
-            return
-        super().accept()
+    def prepare(self) -> Callable[[], Any] | None:
+        org_rules.check_name(self.name.text())
+        org_rules.check_code(self.code.text())
+        values, save = self.result_values(), self._org_save
+        return None if save is None else (lambda: save(*values))
 
     def result_values(self) -> tuple[str, str, str]:
         return self.name.text().strip(), self.code.text().strip(), self.kind.currentData()

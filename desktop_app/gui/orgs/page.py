@@ -226,29 +226,29 @@ class OrgsPage(Page):
         run_op(self, lambda job: org_service.suggest_code(db, parent_id), lambda code: self._ask_new(parent, code))
 
     def _ask_new(self, parent: OrgNode | None, code: str) -> None:
-        dlg = OrgDialog(
+        db, parent_id = self.ctx.db, parent.id if parent else None
+        self._run_form(OrgDialog(
             self, "新增组织", parent.kind if parent else None, code=code,
             parent_name=parent.name if parent else "",
-        )
-        if dlg.exec() != OrgDialog.DialogCode.Accepted:
-            return
-        name, code, kind = dlg.result_values()
-        parent_id = parent.id if parent else None
-        self._write(lambda db: org_service.create(db, name, code, kind, parent_id))
+            save=lambda name, code, kind: org_service.create(db, name, code, kind, parent_id),
+        ))
+
+    def _run_form(self, dlg: OrgDialog) -> None:
+        """The form saves from inside (a refusal stays in it); the saved organisation is selected."""
+        dlg.record_saved.connect(lambda node: setattr(self, "_select_after_load", node.id))
+        dlg.exec()
 
     def rename_selected(self) -> None:
         org = self.selected_org()
         if org is None:
             return
         parent = self.nodes.get(org.parent_id or "")
-        dlg = OrgDialog(
+        db = self.ctx.db
+        self._run_form(OrgDialog(
             self, "修改组织", parent.kind if parent else None, name=org.name, code=org.code,
             kind=org.kind, parent_name=parent.name if parent else "",
-        )
-        if dlg.exec() != OrgDialog.DialogCode.Accepted:
-            return
-        name, code, _kind = dlg.result_values()
-        self._write(lambda db: org_service.rename(db, org.id, name, code))
+            save=lambda name, code, _kind: org_service.rename(db, org.id, name, code),
+        ))
 
     def move_selected(self) -> None:
         org = self.selected_org()
