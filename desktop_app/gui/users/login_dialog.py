@@ -167,6 +167,7 @@ class FirstAdminDialog(AccountDialog):
 
     def after_save(self, actor) -> None:
         self.actor = actor
+        _remember_login(actor.login)  # the form's default (admin) was likely never typed, so not remembered
         super().after_save(actor)
 
 
