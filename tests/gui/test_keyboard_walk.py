@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.widgets.list_panel import ListPanel
@@ -124,3 +124,24 @@ def test_the_sync_page_keeps_the_window_within_a_1366_screen_at_150_percent(qtbo
     # its 报送街道 tab (登记, 报送, 下发 boxes above the list) held the window 52 pixels taller than the screen
     assert w.minimumSizeHint().height() <= SCALED_HEIGHT - 27
     assert w.minimumSizeHint().width() <= SCALED_WIDTH
+
+
+def cut_labels(dialog) -> list[str]:
+    """The labels of an opened dialog that show less than their text: one line, narrower than it."""
+    return [label.text() for label in dialog.findChildren(QLabel)
+            if label.isVisible() and label.text() and not label.wordWrap()
+            and label.width() < label.sizeHint().width()]
+
+
+def test_the_branch_cadence_dialog_shows_its_whole_explanation(qtbot, app_ctx):
+    from desktop_app.gui.meetings.cadence_dialog import BranchCadenceDialog
+    from desktop_app.views.cadence import BranchCadenceRow
+
+    rows = [BranchCadenceRow("b1", "第一网格党支部", None, None, True, 3)]
+    dlg = BranchCadenceDialog(None, app_ctx.db, rows)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.wait(20)
+    # the one-line explanation was wider than the dialog opens: it ended at 建档之前的月份不计
+    assert cut_labels(dlg) == []
+    assert dlg.minimumSizeHint().width() <= 600

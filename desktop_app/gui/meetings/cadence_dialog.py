@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import DateEdit, combo
@@ -31,8 +31,8 @@ class BranchCadenceDialog(SavingDialog):
                            ("说明", self.note))
         self.branch.currentIndexChanged.connect(lambda _i: self._fill())
         self._fill()
-        self.finish_layout(QLabel("只要求支部召开它应开的会：未设支委会的不要求支委会，没有党小组的不要求党小组会；"
-                                  "建档之前的月份不计逾期。"), form, self.info)
+        self.finish_layout(wrapped("只要求支部召开它应开的会：未设支委会的不要求支委会，没有党小组的不要求党小组会；"
+                                   "建档之前的月份不计逾期。"), form, self.info)
         self.setMinimumWidth(480)
         self.first_field = self.since
 
