@@ -21,6 +21,7 @@ from desktop_app.gui.widgets.record_list import (
 )
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import auth, projects, service_stats
+from desktop_app.services import cobuilding as cb
 from desktop_app.services import residents as resident_service
 from desktop_app.services import visits as visit_service
 from desktop_app.services.visits import VisitDetail, VisitFilter, VisitRow
@@ -111,7 +112,7 @@ class VisitsPage(RecordListPage):
                       Change.SERVICE_LISTS)
     writes = changes(Change.VISITS)
     tables = (Table(COLUMNS, _color, stretch=5, details_width=250,
-                    empty="登记走访：Ctrl+N。<br>选中一条记录后可办理（Ctrl+D）、修改或转为项目。"),)
+                    empty="登记走访：Ctrl+N。<br>选中一条记录后可办理（Ctrl+D）、修改、转为项目或转入需求清单。"),)
     filters = (Search("搜索：对象、问题、走访人（可用拼音首字母）"), Choice("state", STATE_FILTERS),
                Choice("period", PERIODS), Choice("grid", all_label="全部网格"), Choice("category", all_label="全部类别", fill="categories"))
     actions = (
@@ -119,6 +120,7 @@ class VisitsPage(RecordListPage):
         Act("follow-up", "办理", "follow_up", "Ctrl+D", when="can_follow", name="follow"),
         Act("edit", "修改", "edit_visit", when=selected, name="edit"),
         Act("to-project", "转为项目", "to_project", when="can_make_project", name="project"),
+        Act("to-project", "转入需求清单", "to_need", when="can_make_need", name="need"),
         DELETE,
         SEPARATOR,
         Act("print", "打印走访记录表", "print_register", name="print"),
@@ -155,7 +157,7 @@ class VisitsPage(RecordListPage):
         return Loaded(visit_service.list_visits(db, self.current_filter(f), today),
                       overdue=len(visit_service.overdue(db, today)), grids=resident_service.grids(db),
                       categories=resident_service.get_list(db, flow.ISSUE_CATEGORY),
-                      can_project=auth.can(db, "projects.write"))
+                      can_project=auth.can(db, "projects.write"), can_need=auth.can(db, "cobuilding.write"))
 
     def fetch_detail(self, db, row):
         return visit_service.get_visit(db, row.id, self.today)
@@ -177,6 +179,9 @@ class VisitsPage(RecordListPage):
     def can_make_project(self, d: VisitDetail | None) -> bool:
         return (d is not None and d.follow_state in flow.OPEN_STATES and not d.project_id
                 and bool(self.loaded and self.loaded.can_project))
+
+    def can_make_need(self, d: VisitDetail | None) -> bool:
+        return d is not None and d.raised_issue and bool(self.loaded and self.loaded.can_need)
 
     # --- actions -----------------------------------------------------------
     def log_visit(self) -> None:
@@ -225,6 +230,17 @@ class VisitsPage(RecordListPage):
                             save=lambda inp: visit_service.to_project(db, d.id, inp, today), today=today,
                             changes=changes(Change.VISITS, Change.PROJECTS))
         self.run_dialog(dlg, lambda p: f"已转为项目“{p.name}”（{p.project_no}），可在“微实事”中跟进。", keep=d.id)
+
+    def to_need(self) -> None:
+        """A resident's need raised on this visit goes onto 三单's 需求清单, to be matched with a unit's 资源
+        there; the service refuses a visit already on the list."""
+        d = self.detail
+        if not self.can_make_need(d):
+            return
+        db, today = self.ctx.db, self.today
+        self.write(lambda: cb.need_from_visit(db, d.id, today),
+                   lambda x: f"已转入需求清单：{x.title}。可在“三单”中对接资源、立项。",
+                   changes(Change.VISITS, Change.COBUILDING))
 
     def edit_categories(self) -> None:
         self.run_dialog(ListEditDialog(self, self.ctx.db, flow.ISSUE_CATEGORY, self.categories))
