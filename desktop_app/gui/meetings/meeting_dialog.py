@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from datetime import date, time
+from typing import Any
 
 from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtWidgets import (
@@ -142,7 +142,7 @@ class MeetingDialog(SavingDialog):  # asks before typed data is thrown away
         people_head = fill(QHBoxLayout(), QLabel("应到人员"), 1, check_all, check_none)
         right = column(None, people_head, (self.people, 1), self.people_count)
         body = fill(QHBoxLayout(), (form, 3), (right, 2))
-        self.finish_layout(body)
+        column(self, (body, 1), self.message, self.buttons)  # the minutes and the list take the height
         self.resize(880, 560)
 
         self._member_guests: dict[str, str] = {}
