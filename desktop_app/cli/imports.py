@@ -56,6 +56,8 @@ def cmd_import_members(args: argparse.Namespace) -> int:
     for w in preview.warnings:
         if not w.field and w.reason.endswith("已跳过"):
             print(f"  第 {w.row_number} 行：{w.reason}（{w.value}）")
+        elif w.field == "是否为流动党员":  # an open 流出 the file's 否 leaves as it is
+            print(f"  第 {w.row_number} 行：{w.reason}")
     for line in preview.error_lines():
         print(f"  {line}")
     if preview.errors and not args.skip_invalid:
@@ -76,6 +78,7 @@ def cmd_import_members(args: argparse.Namespace) -> int:
         + (f"，未更新已有党员 {result.skipped_existing} 人（加 --update-existing 可更新）"
            if result.skipped_existing else "")
         + (f"，跳过有误的行 {result.skipped_invalid} 行" if result.skipped_invalid else "")
+        + (f"；在“流动与失联”登记流出 {result.outings} 人" if result.outings else "")
     )
     if result.branches_created:
         print("新建党支部：" + "、".join(result.branches_created))

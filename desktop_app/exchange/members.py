@@ -34,6 +34,10 @@ from desktop_app.files import write_through
 from desktop_app.views.roster import RowError
 
 TEMPLATE_COLUMNS: tuple[str, ...] = rules.TEMPLATE_COLUMNS
+# Not a field of the member record: the start of the 流出 an import registers for a 流动 row (else the import's day).
+OUTING_COLUMN = "外出日期"
+FILE_COLUMNS: tuple[str, ...] = (*TEMPLATE_COLUMNS, OUTING_COLUMN)  # what a member file may carry
+OUTING_KEY = "floating_since"  # MemberSheet.values key of the 外出日期 column
 
 # Header spellings found in the wild -> template column (compared after _header_key()).
 HEADER_ALIASES: dict[str, str] = {c: c for c in TEMPLATE_COLUMNS} | {
@@ -56,6 +60,7 @@ HEADER_ALIASES: dict[str, str] = {c: c for c in TEMPLATE_COLUMNS} | {
     "失联日期": "失去联系日期", "失去联系的日期": "失去联系日期",
     "是否流动党员": "是否为流动党员", "是否流动": "是否为流动党员",
     "流向": "外出流向", "外出去向": "外出流向",
+    OUTING_COLUMN: OUTING_COLUMN, "外出时间": OUTING_COLUMN, "流出日期": OUTING_COLUMN, "外出开始日期": OUTING_COLUMN,
 }
 # Headers other systems' templates use for our columns (beyond the spellings above).
 HEADER_ALIASES.update({
@@ -69,13 +74,13 @@ HEADER_ALIASES.update({
 REQUIRED_COLUMNS = ("姓名", "公民身份号码")
 TEMPLATE_NAME = "党员信息导入模板.xlsx"
 
-_DATE_COLUMNS = ("出生日期", "加入党组织日期", "转为正式党员日期", "失去联系日期")
+_DATE_COLUMNS = ("出生日期", "加入党组织日期", "转为正式党员日期", "失去联系日期", OUTING_COLUMN)
 _YES_NO_COLUMNS = ("是否为失联党员", "是否为流动党员")
 _TEXT_KEEP_COLUMNS = ("公民身份号码", "手机号码", "固定电话")  # must stay text in Excel
 _COLUMN_INDEX = {c: i for i, c in enumerate(TEMPLATE_COLUMNS)}
 
 SPEC = sheets.Spec(
-    kind="members", title="党员信息", columns=TEMPLATE_COLUMNS, aliases=HEADER_ALIASES,
+    kind="members", title="党员信息", columns=FILE_COLUMNS, aliases=HEADER_ALIASES,
     required=REQUIRED_COLUMNS, dates=_DATE_COLUMNS,
     choices={"性别": rules.GENDERS, "人员类别": rules.CATEGORIES, "党籍状态": rules.PARTY_STATUSES},
     codes={
@@ -250,7 +255,7 @@ def _phone(value: Any) -> str:
 # number has its own reader because it reports Excel damage rather than raising.
 _PARSERS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     c: (COLUMN_FIELDS[c], _text) for c in TEMPLATE_COLUMNS
-} | {c: (COLUMN_FIELDS[c], rules.parse_date) for c in _DATE_COLUMNS} | {
+} | {c: (COLUMN_FIELDS.get(c, OUTING_KEY), rules.parse_date) for c in _DATE_COLUMNS} | {
     c: (COLUMN_FIELDS[c], rules.parse_yes_no) for c in _YES_NO_COLUMNS
 } | {
     "序号": ("seq", _seq),
@@ -430,7 +435,7 @@ def read_member_file(path: str | Path, mapping: Mapping | None = None, sheet: st
         for i, reason in bad.items():
             errors.setdefault(i, []).append(RowError(row_numbers[i], column, shown(raw[i]), reason))
             if column != _ID_COLUMN:
-                got[i] = _DEFAULTS[key]  # as if the cell were blank: the row is refused anyway
+                got[i] = _DEFAULTS.get(key)  # as if the cell were blank: the row is refused anyway
         values[key] = got
         if parse is _text and text_only:
             # Its cells are shown as its values are (stripped text): the values stand in for them.
@@ -444,7 +449,7 @@ _WIDTHS = {
     "序号": 6, "姓名": 10, "所在党支部": 22, "公民身份号码": 21, "性别": 6, "民族": 8,
     "出生日期": 12, "学历": 10, "人员类别": 10, "加入党组织日期": 14, "转为正式党员日期": 16,
     "工作岗位": 16, "手机号码": 14, "固定电话": 14, "家庭住址": 30, "党籍状态": 10,
-    "是否为失联党员": 14, "失去联系日期": 13, "是否为流动党员": 14, "外出流向": 20, "备注": 24,
+    "是否为失联党员": 14, "失去联系日期": 13, "是否为流动党员": 14, "外出流向": 20, "备注": 24, OUTING_COLUMN: 12,
 }
 
 
@@ -543,8 +548,8 @@ def write_template(path: str | Path) -> None:
         wb = Workbook()
         ws = wb.active
         ws.title = "党员信息"
-        bold = _sheet_header(ws)
-        for i, column in enumerate(TEMPLATE_COLUMNS, start=1):
+        bold = _sheet_header(ws, columns=FILE_COLUMNS)
+        for i, column in enumerate(FILE_COLUMNS, start=1):
             cell = ws.cell(row=1, column=i, value=column)
             cell.font = bold
         lists = {
@@ -568,6 +573,7 @@ def write_template(path: str | Path) -> None:
             "6. 预备党员不填转为正式党员日期；党籍状态填 正常 或 停止党籍，不填视为正常。",
             "7. 所在党支部填写支部全称；系统中没有的支部，导入时会列出并可一并新建。",
             "8. 是否为失联党员、是否为流动党员填 是 或 否；失联党员填失去联系日期，流动党员填外出流向。",
+            "9. 流动党员导入时一并在“流动与失联”登记流出：外出流向是去向，外出日期是外出的日子（不填则为导入当天）。",
         ):
             notes.append([line])
         notes["A1"].font = bold

@@ -284,22 +284,29 @@ def _run(db: Database, pick, write: bool, whole: bool = False, today: date | Non
             except RevertRefused as exc:
                 refused.append(str(exc))
         members, gone = added.check(s, imp, today) if imp is not None else ([], [])
-        refused += gone
+        outings, held = added.outings(s, imp) if imp is not None else ([], [])
+        refused += gone + held
+        if not whole and batch:  # one update alone would leave the 流出 the import registered with it open
+            refused += added.outings_of(s, added.import_entry(s, batch), {
+                e.row_id for e in entries if e.action == audit.IMPORT_UPDATE and e.table_name == Member.__tablename__})
         if refused:
             more = f"（另有 {len(refused) - _SHOWN} 条同样无法撤销）" if len(refused) > _SHOWN else ""
             head = "没有撤销任何更改：" if len(entries) + len(members) > 1 else ""
             raise RevertRefused(head + "；".join(refused[:_SHOWN]) + more)
         items = tuple(RevertItem(e.id, e.table_name, e.row_id, e.label, audit.clean(now), audit.clean(back))
                       for e, _, now, back in planned)
+        items += tuple(RevertItem(imp.id, added.FLOATING_TABLE, o.id, o.name, {"deleted": False}, {"deleted": True})
+                       for o in outings)
         items += tuple(RevertItem(imp.id, Member.__tablename__, m.id, m.name, {"deleted": False}, {"deleted": True})
                        for m in members)
         if whole and not items:  # an import that only updated, its updates all reverted one by one since
             raise _nothing(batch)
         if not write:
-            return RevertOutcome(items, batch, removed=len(members))
-        _write(s, planned, batch, lambda now: added.remove(s, imp, batch, members, today, now) if members else [])
+            return RevertOutcome(items, batch, removed=len(members), withdrawn=len(outings))
+        _write(s, planned, batch, lambda now: (added.withdraw_outings(s, imp, batch, outings, now)
+                                               + (added.remove(s, imp, batch, members, today, now) if members else [])))
         uow.commit()
-    return RevertOutcome(items, batch, done=True, removed=len(members))
+    return RevertOutcome(items, batch, done=True, removed=len(members), withdrawn=len(outings))
 
 
 def _write(s: Session, planned: list, batch: str, removing) -> None:

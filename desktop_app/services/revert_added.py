@@ -26,6 +26,7 @@ from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.schema import metadata
 
 IMPORT = "import"
+FLOATING_TABLE = "floating_record"  # store.models_memberlife.FloatingRecord, not loaded for most reverts
 _CHUNK = 500
 
 
@@ -110,10 +111,85 @@ def _member_refs() -> list:
             if any(fk.column.table.name == Member.__tablename__ for fk in col.foreign_keys)]
 
 
-def _referred(s: Session, ids: list[str], today: date) -> set[str]:
-    """The members some record refers to, other than a still-planned meeting's 应到 (which removal updates)."""
+@dataclass(frozen=True)
+class Outing:
+    """A 流出 the import registered for a member it marked 流动 (found by the import's instant and batch)."""
+
+    id: str
+    member_id: str
+    name: str
+
+
+def _stamp(imp: AuditEntry) -> tuple[datetime, str] | None:
+    after = after_of(imp)
+    try:
+        at = datetime.fromisoformat(str(after.get("added_at") or ""))
+    except ValueError:
+        return None
+    return (at, str(after.get("batch") or "")) if after.get("outings") else None
+
+
+def _outing_rows(s: Session, imp: AuditEntry):
+    from desktop_app.store.models_memberlife import FloatingRecord  # member life's models: only for such imports
+
+    stamp = _stamp(imp)
+    if stamp is None:
+        return []
+    at, batch = stamp
+    return s.execute(select(FloatingRecord.id, FloatingRecord.member_id, FloatingRecord.name, FloatingRecord.version,
+                            FloatingRecord.deleted).where(
+        FloatingRecord.created_at == at,
+        FloatingRecord.note.like(f"%导入批次 {_like(batch)}%", escape="\\"))).all()
+
+
+def outings(s: Session, imp: AuditEntry) -> tuple[list[Outing], list[str]]:
+    """The 流出 the import registered and still stands as registered, and why any cannot be withdrawn: one the
+    worker has since ended (返回) or changed is theirs to undo on 流动与失联, not the revert's to drop."""
+    live, refused = [], []
+    for r in _outing_rows(s, imp):
+        if r.deleted:
+            continue  # withdrawn on 流动与失联 already
+        if r.version != 1:
+            refused.append(f"导入时为“{r.name}”登记的流出此后已办理返回或修改过，请先在“流动与失联”处理")
+        else:
+            live.append(Outing(r.id, r.member_id, r.name))
+    return live, refused
+
+
+def outings_of(s: Session, imp: AuditEntry | None, member_ids: set[str]) -> list[str]:
+    """Why one update of the import cannot be reverted alone: the member's 流出 came with it (the whole import can)."""
+    if imp is None or not member_ids:
+        return []
+    return [f"这次导入同时为“{r.name}”登记了流出：请撤销整批导入，或先在“流动与失联”撤销那条登记"
+            for r in _outing_rows(s, imp) if r.member_id in member_ids and not r.deleted]
+
+
+def withdraw_outings(s: Session, imp: AuditEntry, batch: str, rows: list[Outing], now: datetime) -> list[dict]:
+    """Tombstone the checked 流出; returns their trail entries for the revert's one chained insert."""
+    if not rows:
+        return []
+    from desktop_app.store.models_memberlife import FloatingRecord
+
+    site, actor = s.info.get(SITE_KEY, ""), audit.actor_of(s)
+    ids = [r.id for r in rows]
+    for start in range(0, len(ids), _CHUNK):
+        done = s.execute(update(FloatingRecord).where(FloatingRecord.id.in_(ids[start:start + _CHUNK]),
+                                                      FloatingRecord.version == 1, FloatingRecord.deleted.is_(False))
+                         .values(deleted=True, version=FloatingRecord.version + 1, updated_at=now, updated_by_site=site)
+                         .execution_options(synchronize_session=False))
+        if done.rowcount != len(ids[start:start + _CHUNK]):
+            raise RevertRefused("导入时登记的流出刚刚有人修改，没有撤销任何更改；请重试")
+    note = f"撤销导入时登记的流出（操作记录 {imp.id}，导入批次 {batch}）"
+    return [audit.entry_row(s, actor, "audit_revert", FloatingRecord.__tablename__, r.id, label=r.name,
+                            before={"deleted": False}, after={"deleted": True}, note=note, now=now) for r in rows]
+
+
+def _referred(s: Session, ids: list[str], today: date, outings: frozenset[str] = frozenset()) -> set[str]:
+    """The members some record refers to, other than a still-planned meeting's 应到 (which removal updates)
+    and the 流出 the import itself registered (`outings`, withdrawn with them)."""
     from desktop_app.domain.meetings import PLANNED
     from desktop_app.store.models_meetings import Attendance, Meeting
+    from desktop_app.store.models_memberlife import FloatingRecord
 
     out: set[str] = set()
     # the meetings whose lists the roster's 删除 updates (services/meetings/planned.follow_member)
@@ -125,6 +201,8 @@ def _referred(s: Session, ids: list[str], today: date) -> set[str]:
             q = select(col).where(col.in_(ids[start:start + _CHUNK])).distinct()
             if table is Attendance.__table__:
                 q = q.where(Attendance.meeting_id.not_in(planned))
+            elif table is FloatingRecord.__table__ and outings:
+                q = q.where(FloatingRecord.id.not_in(outings))
             out.update(s.scalars(q))
     return out
 
@@ -137,7 +215,8 @@ def reverted(s: Session, imp: AuditEntry) -> bool:
 
 
 def check(s: Session, imp: AuditEntry, today: date) -> tuple[list[Added], list[str]]:
-    """The members the import added, and why any cannot be removed (one reason per member)."""
+    """The members the import added, and why any cannot be removed (one reason per member); the 流出 the
+    import registered for them go with them (outings())."""
     after = after_of(imp)
     try:
         at = datetime.fromisoformat(str(after.get("added_at") or ""))
@@ -154,7 +233,7 @@ def check(s: Session, imp: AuditEntry, today: date) -> tuple[list[Added], list[s
     if len(rows) != expected:
         return [], [f"这次导入新增的 {expected} 名党员现在只找到 {len(rows)} 名，无法确认是哪些，没有撤销"]
     refused = []
-    referred = _referred(s, [r.id for r in rows], today)
+    referred = _referred(s, [r.id for r in rows], today, frozenset(r.id for r in _outing_rows(s, imp)))
     for r in rows:
         if r.deleted:
             refused.append(f"导入新增的党员“{r.name}”此后已删除")

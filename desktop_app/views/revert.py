@@ -47,6 +47,7 @@ class RevertOutcome:
     batch: str = ""
     done: bool = False  # False: a check only, nothing written
     removed: int = 0  # the last `removed` items are members an import added, removed again
+    withdrawn: int = 0  # the `withdrawn` items before those are 流出 the import registered, withdrawn again
 
     @property
     def count(self) -> int:
@@ -56,9 +57,12 @@ class RevertOutcome:
         if not self.items:
             return "没有可撤销的更改"
         verb = "已撤销" if self.done else "将撤销"
-        if self.removed:
-            updates = self.count - self.removed
-            return (f"{verb}这次导入（批次 {self.batch}）：{'已' if self.done else '将'}移除导入新增的 {self.removed} 名党员"
-                    + (f"，改回导入更新的 {updates} 条记录" if updates else ""))
+        if self.removed or self.withdrawn:
+            updates = self.count - self.removed - self.withdrawn
+            done = "已" if self.done else "将"
+            parts = ([f"移除导入新增的 {self.removed} 名党员"] if self.removed else []) + (
+                [f"改回导入更新的 {updates} 条记录"] if updates else []) + (
+                [f"撤销导入时登记的 {self.withdrawn} 条流出"] if self.withdrawn else [])
+            return f"{verb}这次导入（批次 {self.batch}）：{done}" + "，".join(parts)
         head = self.items[0].what if self.count == 1 else f" {self.count} 条记录"
         return f"{verb}{head}的更改" + (f"（批次 {self.batch}）" if self.batch else "")

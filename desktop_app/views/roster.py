@@ -149,6 +149,20 @@ class ImportResult:
     skipped_existing: int = 0  # on file and in the roster, but update_existing was off
     skipped_invalid: int = 0  # rows left out because they had errors (skip_invalid)
     branches_created: tuple[str, ...] = ()
+    outings: int = 0  # 流出 registered for the rows marked 是否为流动党员 = 是
+
+
+@dataclass(frozen=True)
+class PlannedOuting:
+    """A 流出 the import registers (流动与失联) for a row marked 流动: a member it adds (member_id None, found
+    again by ID number) or one it updates into 流动 without an open 流出."""
+
+    row_number: int
+    name: str
+    id_number: str
+    member_id: str | None
+    start_date: date  # the file's 外出日期, else the import's day
+    place: str  # 外出流向
 
 
 @dataclass(frozen=True)
@@ -227,6 +241,7 @@ class ImportPreview:
     # member id -> what apply writes for it; apply re-checks, it does not diff again
     planned: dict[str, PlannedUpdate] = field(default_factory=dict, repr=False)
     org_ids: frozenset[str] = frozenset()  # the organisations the rows were resolved to
+    outings: tuple[PlannedOuting, ...] = ()  # 流出 registered with the members marked 流动
 
     @property
     def file_name(self) -> str:
@@ -249,6 +264,8 @@ class ImportPreview:
             parts.append(f"有错误 {self.invalid_rows} 行")
         if self.new_branches:
             parts.append(f"将新建党支部 {len(self.new_branches)} 个：" + "、".join(self.new_branches))
+        if self.outings:
+            parts.append(f"将登记流出 {len(self.outings)} 人（流动与失联）")
         return "，".join(parts)
 
 

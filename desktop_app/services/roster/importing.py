@@ -36,6 +36,7 @@ from desktop_app.exchange import members as member_files
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.orgtree import org_name_map
+from desktop_app.services.roster import outings as outing_rows
 from desktop_app.services.roster._common import _chunks, _live_org, _next_seq, _today
 from desktop_app.services.roster.queries import _root_org_id
 from desktop_app.services.uow import UnitOfWork
@@ -44,7 +45,7 @@ from desktop_app.store import bulk, dialect
 from desktop_app.store.base import new_id, sync_values, utcnow
 from desktop_app.store.db import take_read_snapshot
 from desktop_app.store.models import Member, MemberStatusChange, Organization
-from desktop_app.views.roster import ImportPreview, ImportResult, MemberBatch, PlannedUpdate, RowError
+from desktop_app.views.roster import ImportPreview, ImportResult, MemberBatch, PlannedOuting, PlannedUpdate, RowError
 
 
 # MemberInput fields an import writes when its file has the column.
@@ -259,13 +260,13 @@ def _follow_planned_meetings(s: Session, before: dict, today: date) -> None:
         planned.follow_member(s, m, standing, today)
 
 
-def _record(s: Session, added: int, updated: int, branches: int, batch: str, now: datetime) -> None:
+def _record(s: Session, added: int, updated: int, branches: int, batch: str, now: datetime, outings: int = 0) -> None:
     # Core inserts and updates pass no ORM listener: one trail entry for the whole batch. It names the
     # batch (its updates' entries share it) and the instant every member it added was created at, which
     # is how reverting the batch finds them again without a list of ids kept anywhere.
     audit.record(s, "import", "member", "", f"导入党员 {added + updated} 名（导入批次 {batch}）",
                  after={"added": added, "updated": updated, "branches_created": branches,
-                        "batch": batch, "added_at": now.isoformat()})
+                        "batch": batch, "added_at": now.isoformat()} | ({"outings": outings} if outings else {}))
 
 
 def import_members(
@@ -480,6 +481,7 @@ def _check_rows(
     warnings, and how many rows failed. The rules run over columns (domain.members_bulk)."""
     row_errors = {i: list(errs) for i, errs in sheet.errors.items()}  # a row's later errors join its parse errors
     values = dict(sheet.values)
+    values.pop(member_files.OUTING_KEY, None)  # the 流出's start, not a field of the member record
     if (org_col := _resolve_orgs(sheet, org_ids, row_errors)) is not None:
         values["org_id"] = org_col
     n = len(sheet)
@@ -538,8 +540,12 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
             raise DomainError("本数据库还没有设置所属单位，请先完成初始化（dangqun init）再导入党员")
         org_ids = org_name_map(s)
         good, clean, errors, warnings, bad_rows = _check_rows(sheet, org_ids, today)
+        since = sheet.values.get(member_files.OUTING_KEY)
+        good, bad_rows = outing_rows.check_cells(sheet, clean, since, good, errors, bad_rows, today)
         ids = clean["id_number"]
         stored = {d["id_number"]: d for d in _stored(s.connection(), Member.id_number, [ids[i] for i in good])}
+        away = outing_rows.open_outings(s) if stored and "is_floating" in sheet.fields else {}
+    row_numbers = sheet.row_numbers
     fields = sheet.fields
     total, skipped, ignored = len(sheet), sheet.skipped, sheet.ignored_columns
     file_columns = [c for c in member_files.TEMPLATE_COLUMNS if c in sheet.columns]
@@ -557,6 +563,9 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
     add_columns["org_id"] = [parent_org_id if not name else oid
                              for oid, name in zip(add_columns["org_id"], add_columns["org_name"])]
     to_add = MemberBatch(add_columns, len(adding))
+    outings: list[PlannedOuting] = []
+    if "is_floating" in fields and any(clean["is_floating"]):
+        outings.extend(outing_rows.planned(i, None, clean, since, row_numbers, today) for i in adding if outing_rows.goes_out(clean, i))
 
     to_update: list[tuple[str, MemberInput, list[str]]] = []
     planned: dict[str, PlannedUpdate] = {}
@@ -568,6 +577,19 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
         inp = MemberInput(**{f: c[i] for f, c in clean.items()})
         if not inp.org_name:  # a blank 所在党支部 keeps the member where they are
             inp = replace(inp, org_id=old["org_id"])
+        outing = away.get(old["id"])
+        if outing is not None and "is_floating" in fields:
+            # The open 流出 is 流动's truth: only its 返回 ends it (with its day), and a new 去向 is a new 流出.
+            said = inp.is_floating, inp.floating_to
+            inp = replace(inp, is_floating=old["is_floating"], floating_to=old["floating_to"])
+            if said[0] and said[1] != outing[1]:
+                warnings.append(RowError(row_numbers[i], "外出流向", said[1], (
+                    f"{inp.name}已登记流出，去向为{outing[1]}：导入不改变它；去向变了请在“流动与失联”"
+                    "对那条登记办理“返回/离开”后登记新的流出")))
+            elif not said[0]:
+                warnings.append(RowError(row_numbers[i], "是否为流动党员", "否", (
+                    f"{inp.name}已登记流出（{outing[0].isoformat()} 起，{outing[1]}），尚未返回：导入不改变其流动状态；"
+                    "已返回的请在“流动与失联”对那条登记办理“返回/离开”")))
         diff = changed_fields(old, inp, fields)
         if inp.org_name and not inp.org_id:
             diff.append("org_id")  # moves to a branch this import creates
@@ -575,6 +597,9 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
             changed = tuple(dict.fromkeys(diff))
             to_update.append((old["id"], inp, [rules.FIELD_LABELS[f] for f in changed]))
             planned[old["id"]] = PlannedUpdate(old["id"], old["version"], old["status"], old, changed)
+            if ("is_floating" in fields and outing is None and old["status"] not in rules.GONE_STATUSES
+                    and outing_rows.goes_out(clean, i)):
+                outings.append(outing_rows.planned(i, old["id"], clean, since, row_numbers, today))
         else:
             unchanged += 1
     return ImportPreview(
@@ -585,7 +610,8 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
         to_update=to_update,
         unchanged=unchanged,
         errors=errors,
-        warnings=[RowError(k.row_number, "", k.text, f"{k.reason}，已跳过") for k in skipped] + warnings,
+        warnings=([RowError(k.row_number, "", k.text, f"{k.reason}，已跳过") for k in skipped] + warnings
+                  + outing_rows.notes(outings)),
         new_branches=list(new_branches),
         parent_org_id=parent_org_id,
         total_rows=total,
@@ -593,6 +619,7 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
         fields=fields,
         planned=planned,
         org_ids=org_ids_used,
+        outings=tuple(outings),
     )
 
 
@@ -683,10 +710,15 @@ def apply_import(
                 inp = replace(inp, org_id=org_of(inp))
             old = plan.stored | {"status": plan.status, "version": plan.version}
             changes.append(_update_values(mid, old, inp, plan.changed, fields, site_id, now, today, history))
+        starts = {o.member_id: o.start_date for o in preview.outings if o.member_id}
+        for h in history:  # 流动 from the 外出日期, as the 流出 registered with it says
+            if h["status"] == rules.FLOATING and h["member_id"] in starts:
+                h["changed_on"] = starts[h["member_id"]]
         moving = _standings(s, [c["id"] for c in changes if "org_id" in c or "status" in c])
         _write_updates(s, changes, history, batch)
         _follow_planned_meetings(s, moving, today)
-        _record(s, added, len(changes), len(created), batch, now)
+        outings = outing_rows.register(s, preview, {c["id"] for c in changes}, batch, now, _STALE)
+        _record(s, added, len(changes), len(created), batch, now, outings)
         uow.commit()
     return ImportResult(
         added=added,
@@ -695,4 +727,5 @@ def apply_import(
         skipped_existing=0 if update_existing else len(preview.to_update),
         skipped_invalid=preview.invalid_rows,
         branches_created=tuple(created),
+        outings=outings,
     )
