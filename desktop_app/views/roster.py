@@ -109,6 +109,17 @@ class TransferRow:
 
 
 @dataclass(frozen=True)
+class OpenOuting:
+    """The member's open 流出 (流动与失联): what the member form shows of 流动, the register being its one truth."""
+
+    id: str
+    start_date: date
+    place: str
+    card_no: str = ""
+    other_org: str = ""
+
+
+@dataclass(frozen=True)
 class MemberDetail(MemberInput):
     """Every field, unmasked, plus where the member stands; to_input() gives the editable part."""
 
@@ -122,6 +133,7 @@ class MemberDetail(MemberInput):
     history: tuple[StatusChangeRow, ...] = ()  # newest first
     transfers: tuple[TransferRow, ...] = ()  # newest first
     warnings: tuple[str, ...] = ()
+    outing: OpenOuting | None = None  # the open 流出, if any
 
     def to_input(self) -> MemberInput:
         return input_part(self, MemberInput)

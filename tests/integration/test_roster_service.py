@@ -120,10 +120,26 @@ def test_update_changes_only_what_changed_and_bumps_the_version_once(db, tree):
 
 def test_update_of_flags_moves_the_status_and_records_it(db, tree):
     d = roster.create(db, person("张三", tree["b1"], date(1980, 5, 6)), today=TODAY)
-    inp = replace(d.to_input(), is_floating=True, floating_to="广东深圳")
-    out = roster.update(db, d.id, inp, today=TODAY)
-    assert out.status == "流动"
-    assert [(h.status, h.destination) for h in out.history] == [("流动", "广东深圳")]
+    out = roster.update(db, d.id, replace(d.to_input(), is_lost=True), today=TODAY)
+    assert out.status == "失联"
+    assert [h.status for h in out.history] == ["失联"]
+
+
+def test_the_floating_flag_follows_the_outflow_register(db, tree):
+    """流动 is the 流出 register's: a record (or a new one) set 流动 without it is refused, and one with an open
+    流出 is not set back by the record; the 返回 does that, with its day."""
+    with pytest.raises(ValidationError, match="流动与失联"):
+        roster.create(db, replace(person("李四", tree["b1"], date(1981, 5, 6)), is_floating=True, floating_to="广东深圳"),
+                      today=TODAY)
+    d = roster.create(db, person("张三", tree["b1"], date(1980, 5, 6)), today=TODAY)
+    with pytest.raises(ValidationError, match="张三没有登记流出"):
+        roster.update(db, d.id, replace(d.to_input(), is_floating=True, floating_to="广东深圳"), today=TODAY)
+    floating_out(db, d.id, date(2026, 1, 5), "广东深圳", today=TODAY)
+    d = roster.get(db, d.id, today=TODAY)
+    assert (d.status, d.outing.place, d.outing.start_date) == ("流动", "广东深圳", date(2026, 1, 5))
+    with pytest.raises(ValidationError, match="尚未返回：返回请在“流动与失联”"):
+        roster.update(db, d.id, replace(d.to_input(), is_floating=False, floating_to=""), today=TODAY)
+    assert roster.update(db, d.id, replace(d.to_input(), mobile="13912345678"), today=TODAY).status == "流动"
 
 
 def test_delete_sets_the_tombstone_and_restore_undoes_it(db, tree):

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialogButtonBox, QFormLayout,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
     QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
     QSpinBox, QTabWidget, QVBoxLayout, QWidget,
 )
@@ -28,7 +28,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui.roster.org_combo import OrgCombo, default_org  # noqa: F401 - also imported from here
 from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.dialog import DateNoteDialog, SavingDialog
 from desktop_app.gui.widgets.forms import combo
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.views.changes import Change, changes
@@ -45,10 +45,12 @@ ETHNICITIES = (
 EDUCATIONS = ("博士研究生", "硕士研究生", "本科", "大专", "中专", "高中", "初中", "小学")
 
 DATE_FIELDS = ("birth_date", "joined_date", "confirmed_date", "lost_date")
-LINE_FIELDS = ("name", "id_number", "job", "mobile", "phone", "address", "floating_to")
+LINE_FIELDS = ("name", "id_number", "job", "mobile", "phone", "address")
 TEXT_FIELDS = ("notes",)
 # 双报到 lives in co-building's register now; the old columns are carried through a save untouched.
 REPORTING_FIELDS = ("reporting_employer", "reporting_post", "reporting_date", "reporting_services")
+# 流动 is the 流出 register's (流动与失联): shown here, registered and ended there; the columns are carried through.
+FLOATING_FIELDS = ("is_floating", "floating_to")
 NO_GROUP = "（不在党小组）"
 REG_UNKNOWN = object()  # the 双报到 register was not read (the account may not)
 
@@ -189,10 +191,11 @@ class MemberDialog(_MemberSave):
         right = QVBoxLayout()
         party = self._group("党籍信息", (
             "seq", "org_id", "category", "joined_date", "confirmed_date", "party_status",
-            "is_lost", "lost_date", "is_floating", "floating_to",
+            "is_lost", "lost_date",
         ))
         party.layout().insertRow(2, "党小组", self.group_box)
         right.addWidget(party)
+        right.addWidget(self._floating_box(detail))
         right.addWidget(self._registration_box(detail))
         right.addStretch(1)
         cols.addLayout(left, 1)
@@ -266,7 +269,6 @@ class MemberDialog(_MemberSave):
         seq.setSpecialValueText("自动编号")
         self.w["seq"] = seq
         self.w["is_lost"] = QCheckBox("是失联党员")
-        self.w["is_floating"] = QCheckBox("是流动党员")
         self.w["is_hardship"] = QCheckBox("是困难党员")
         for f in self.w:
             self.err[f] = _error_label()
@@ -289,7 +291,7 @@ class MemberDialog(_MemberSave):
     @staticmethod
     def _label(f: str) -> str:
         custom = {
-            "is_lost": "失联", "is_floating": "流动", "is_hardship": "困难党员",
+            "is_lost": "失联", "is_hardship": "困难党员",
             "org_id": "所在党支部", "seq": "序号",
         }
         return custom.get(f, rules.FIELD_LABELS.get(f, f))
@@ -344,7 +346,7 @@ class MemberDialog(_MemberSave):
                 w.setCurrentIndex(i if i >= 0 else 0)
 
     def _load(self, inp: MemberInput) -> None:
-        self._kept = {f: getattr(inp, f) for f in REPORTING_FIELDS}
+        self._kept = {f: getattr(inp, f) for f in (*REPORTING_FIELDS, *FLOATING_FIELDS)}
         node = self._nodes.get(inp.org_id or "")
         group = inp.org_id if node is not None and node.kind == "group" else None
         if group is not None:
@@ -394,6 +396,72 @@ class MemberDialog(_MemberSave):
         lay.addWidget(self.register_button, 0, Qt.AlignmentFlag.AlignLeft)
         return box
 
+    def _floating_box(self, detail: MemberDetail | None) -> QGroupBox:
+        """流动 as the 流出 register (流动与失联) has it, with its 登记流出 and 返回 (the form saves neither)."""
+        box = QGroupBox("流动（流出登记）")
+        lay = QVBoxLayout(box)
+        out = detail.outing if detail is not None else None
+        if detail is None:
+            text = "保存后，党员外出流动请在“流动与失联”登记流出（活动证、外出流向）。"
+        elif out is not None:
+            text = (f"在外流动：{rules.format_date(out.start_date)} 起，外出流向 {out.place}"
+                    + (f"，活动证 {out.card_no}" if out.card_no else "")
+                    + (f"，在{out.other_org}参加组织生活" if out.other_org else "") + "。")
+        elif detail.status == rules.FLOATING or detail.is_floating:
+            text = "名册记为流动，但没有登记流出：请登记流出（活动证、外出流向），流动党员名单和统计才会计入。"
+        else:
+            text = "未登记流出。"
+        self.floating_label = QLabel(text)
+        self.floating_label.setObjectName("floatingState")
+        self.floating_label.setWordWrap(True)
+        self.outflow_button = QPushButton("登记流出…")
+        self.return_button = QPushButton("办理返回…")
+        usable = detail is not None and self.db is not None and detail.status not in rules.GONE_STATUSES
+        self.outflow_button.setEnabled(usable and out is None)
+        self.return_button.setEnabled(usable and out is not None)
+        for button in (self.outflow_button, self.return_button):
+            button.setToolTip("在“流动与失联”的登记中办理（先关闭本窗口，未保存的修改会先询问）")
+        self.outflow_button.clicked.connect(self.register_outflow)
+        self.return_button.clicked.connect(self.register_return)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.outflow_button)
+        buttons.addWidget(self.return_button)
+        buttons.addStretch(1)
+        lay.addWidget(self.floating_label)
+        lay.addLayout(buttons)
+        return box
+
+    def _closed_for_register(self) -> bool:
+        """The form closes before the register's dialog opens: the register's save changes the member (status,
+        version), and this form, saved after it, would be refused as written over a later change."""
+        self.reject()  # asks first when something typed would be lost
+        return not self.isVisible()
+
+    def register_outflow(self) -> QDialog | None:
+        """The register's 登记流出 form, opened for this member."""
+        if self.detail is None or not self._closed_for_register():
+            return None
+        from desktop_app.domain.memberlife import FLOW_OUT  # member life: loaded when used
+        from desktop_app.gui.memberlife.dialogs import FloatingDialog
+
+        dlg = FloatingDialog(self.parentWidget(), self.db, FLOW_OUT, [], self.today, (self.detail.id, self.detail.name))
+        dlg.exec()
+        return dlg
+
+    def register_return(self) -> QDialog | None:
+        """The register's 返回 of the open 流出 (正常 again from that day)."""
+        out = self.detail.outing if self.detail is not None else None
+        if out is None or not self._closed_for_register():
+            return None
+        from desktop_app.services import memberlife as life  # member life: loaded when used
+
+        db, today, name = self.db, self.today, self.detail.name
+        dlg = DateNoteDialog(self.parentWidget(), "返回", f"{name}（流出，{rules.format_date(out.start_date)} 起，{out.place}）",
+                             "返回日期", None, lambda on, _note: life.end_floating(db, out.id, on, today), "确认",
+                             today=today, changes=changes(Change.MEMBERS))
+        dlg.exec()
+        return dlg
+
     def open_life(self) -> None:
         from desktop_app.gui.memberlife.member import MemberLifeDialog  # its module is big: the roster opens without it
 
@@ -435,8 +503,6 @@ class MemberDialog(_MemberSave):
         if not values["is_lost"]:
             values["lost_date"] = None
             problems.pop("lost_date", None)
-        if not values["is_floating"]:
-            values["floating_to"] = ""
         if self.group_box.currentData():
             values["org_id"] = self.group_box.currentData()
         values.update(self._kept)
@@ -463,7 +529,7 @@ class MemberDialog(_MemberSave):
     def _changed(self, f: str, typing: bool = False) -> None:
         if not typing:
             self._touched.add(f)
-        if f in ("is_lost", "is_floating"):
+        if f == "is_lost":
             self._update_enabled()
         self._revalidate()
 
@@ -473,7 +539,6 @@ class MemberDialog(_MemberSave):
 
     def _update_enabled(self) -> None:
         self.w["lost_date"].setEnabled(self.w["is_lost"].isChecked())
-        self.w["floating_to"].setEnabled(self.w["is_floating"].isChecked())
 
     def _mark_derived(self) -> None:
         """Birth date and gender that agree with the loaded ID number follow it when it is corrected."""
@@ -509,7 +574,7 @@ class MemberDialog(_MemberSave):
         _clean, errors, _warn = rules.check(inp, self.today)
         for e in errors:
             f = _LABEL_FIELD.get(e.field)
-            if f is not None and f not in found:
+            if f in self.w and f not in found:
                 found[f] = e.message
         if not inp.org_id:
             found.setdefault("org_id", "请选择党员所在的党组织")
@@ -543,7 +608,7 @@ class MemberDialog(_MemberSave):
 
     def show_refusal(self, exc: ValidationError) -> None:
         f = _LABEL_FIELD.get(exc.field)
-        if f is not None:
+        if f in self.w:
             _show(self.err[f], exc.message)
             self.tabs.setCurrentIndex(0)
             self.w[f].setFocus()

@@ -97,6 +97,19 @@ def refuse_bare_floating(s, m: Member) -> None:
         raise ValidationError("状态", f"{m.name}没有登记流出：{rules.FLOATING_BY_REGISTER}")
 
 
+def refuse_floating_flag(s, m: Member | None, floating: bool, name: str = "") -> None:
+    """The record's 流动 follows the 流出 register: set only with an open 流出, cleared only by its 返回 (a form
+    or a file saying otherwise made a 流动 member the register missed, or ended a 流出 without its day).
+    `m` None: a member not yet on the roster, who has no 流出 to follow."""
+    open_ = _open_outing(s, m) if m is not None else None
+    who = m.name if m is not None else name
+    if floating and open_ is None:
+        raise ValidationError("流动", f"{who}没有登记流出：{rules.FLOATING_BY_REGISTER}")
+    if not floating and open_ is not None:
+        raise ValidationError("流动", f"{who}已登记流出（{open_.start_date.isoformat()} 起，{open_.place}），尚未返回："
+                                     "返回请在“流动与失联”对那条登记办理“返回/离开”")
+
+
 def _refuse_second_outing(s, m: Member) -> None:
     """One open 流出 per member: a second would count them twice as 在外, and its 返回 would mark them 正常
     while the first is still open."""

@@ -14,7 +14,7 @@ from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain.members import MEMBER_FIELDS, MemberInput
 from desktop_app.services.orgtree import org_name_map, org_paths
 from desktop_app.store.models import Member, MemberStatusChange, Organization, Transfer
-from desktop_app.views.roster import MemberDetail, StatusChangeRow, TransferRow
+from desktop_app.views.roster import MemberDetail, OpenOuting, StatusChangeRow, TransferRow
 
 _CHUNK = 500  # ids per IN (...): well under SQLite's variable limit on any build
 
@@ -73,6 +73,11 @@ def _detail(s: Session, m: Member, today: date) -> MemberDetail:
         .where(Transfer.member_id == m.id, Transfer.deleted.is_(False))
         .order_by(Transfer.transfer_date.desc(), Transfer.created_at.desc())
     ).all()
+    from desktop_app.store.models_memberlife import FloatingRecord  # member life's models: once a member is opened
+
+    outing = s.scalars(select(FloatingRecord).where(
+        FloatingRecord.member_id == m.id, FloatingRecord.direction == "流出", FloatingRecord.deleted.is_(False),
+        FloatingRecord.end_date.is_(None)).order_by(FloatingRecord.start_date.desc()).limit(1)).first()
     # A member who died or left the party: age and 党龄 as on that day, not growing after it.
     day = rules.counted_to(m.status, next((h.changed_on for h in history if h.status == m.status), None), today)
     detail = MemberDetail(
@@ -92,6 +97,8 @@ def _detail(s: Session, m: Member, today: date) -> MemberDetail:
             TransferRow(t.id, t.direction, t.transfer_date, t.from_org, t.to_org, t.note)
             for t in transfers
         ),
+        outing=None if outing is None else OpenOuting(outing.id, outing.start_date, outing.place, outing.card_no,
+                                                      outing.other_org),
     )
     return replace(detail, warnings=tuple(rules.warnings(detail, today)))
 

@@ -57,6 +57,10 @@ def create(uow: UnitOfWork, inp: MemberInput, today: date | None = None) -> Memb
     today = _today(today)
     clean = _validated(inp, today)
     s = uow.session
+    if clean.is_floating:  # 流动 is a 流出 registered on 流动与失联 once the member is on the roster
+        from desktop_app.services.memberlife.floating import refuse_floating_flag  # member life: not needed to show the roster
+
+        refuse_floating_flag(s, None, True, clean.name)
     take_write_lock(s)
     _live_org(s, clean.org_id)
     _check_id_free(s, clean.id_number)
@@ -83,6 +87,10 @@ def update(uow: UnitOfWork, member_id: str, inp: MemberInput, today: date | None
     take_write_lock(s)
     m = _live_member(s, member_id)
     unchanged_since(s, m, expected_version, f"党员 {m.name}")
+    if clean.is_floating != m.is_floating and m.status not in rules.GONE_STATUSES:
+        from desktop_app.services.memberlife.floating import refuse_floating_flag  # member life: not needed to show the roster
+
+        refuse_floating_flag(s, m, clean.is_floating)
     with _planned_lists().following(s, m, today):
         if clean.org_id != m.org_id:
             _live_org(s, clean.org_id)
