@@ -341,20 +341,29 @@ def test_three_lists_need_resource_project_claimed(qtbot, app_ctx, wait_ops, tow
     wait_ops()
     need = page.panels[0].model.rows[0]
     assert (need.title, need.state) == ("楼道加装扶手", rules.NEED_OPEN)
+    page.tabs.setCurrentIndex(1)
+    monkeypatch.setattr(ListItemDialog, "exec", exec_with(wait_ops, lambda dlg: (
+        dlg.title_edit.setText("医护志愿者"), forms.select(dlg.unit, town["hospital"]))))
+    page.add_item()  # on the 资源 tab: the hospital offers it
+    wait_ops()
+    resource = page.panels[1].model.rows[0]
     page.tabs.setCurrentIndex(2)
 
     def project(dlg: ListItemDialog):
         dlg.title_edit.setText("老旧楼道加装扶手")
         forms.select(dlg.need, need.id)
+        forms.select(dlg.resource, resource.id)
 
     monkeypatch.setattr(ListItemDialog, "exec", exec_with(wait_ops, project))
     page.add_item()
     wait_ops()
     assert page.detail is not None and page.detail.need_title == "楼道加装扶手"
+    offered = []  # the unit whose 资源 the project uses is offered as the one that claims it
     monkeypatch.setattr(ClaimProjectDialog, "exec",
-                        exec_with(wait_ops, lambda dlg: forms.select(dlg.unit, town["hospital"])))
+                        exec_with(wait_ops, lambda dlg: offered.append(dlg.unit.currentData())))
     page.claim()
     wait_ops()
+    assert offered == [town["hospital"]]
     assert page.panels[2].model.rows[0].state == rules.PROJECT_CLAIMED
     assert page.panels[0].model.rows[0].state == rules.NEED_MATCHED
     from desktop_app.gui.widgets.dialog import DateNoteDialog

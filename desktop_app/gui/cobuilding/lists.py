@@ -101,10 +101,12 @@ class ListItemDialog(CobuildingDialog):
 
 
 class ClaimProjectDialog(CobuildingDialog):
-    def __init__(self, parent: QWidget | None, db: Database, item: ListRow, units: Sequence, today: date):
+    def __init__(self, parent: QWidget | None, db: Database, item: ListRow, units: Sequence, today: date,
+                 unit_id: str | None = None):
+        """`unit_id`: the unit offered first, the one whose 资源 the project uses."""
         super().__init__(parent, db, f"认领项目：{item.title}", "认领", today)
         self.item = item
-        self.unit = named_combo(units, None, "（选择共建单位）")
+        self.unit = named_combo(units, unit_id, "（选择共建单位）")
         self.on = DateEdit(today)
         self.finish_layout(form_layout(("认领单位", self.unit), ("认领日期", self.on)))
         self.setMinimumWidth(380)
@@ -218,7 +220,9 @@ class ListsPage(CobuildingPage):
     def claim(self) -> None:
         r = self.detail
         if _kind_is(rules.PROJECT, rules.PROJECT_OPEN)(r):
-            self.run_dialog(ClaimProjectDialog(self, self.ctx.db, r, self.listed("units"), self.today),
+            resources = self.loaded.tables[1] if self.loaded else []
+            offered_by = next((x.unit_id for x in resources if x.id == r.resource_id), None)
+            self.run_dialog(ClaimProjectDialog(self, self.ctx.db, r, self.listed("units"), self.today, offered_by),
                             lambda x: f"{x.unit_name} 认领了项目“{x.title}”。")
 
     def complete(self) -> None:
