@@ -60,7 +60,11 @@ from PySide6.QtCore import QEventLoop, QTimer
 # WaitForMoreEvents and returns at once, so a loop of it would spin a core beside the workers.
 loop = QEventLoop()
 found = []
-w.page_built.connect(lambda p: p.title == "党员名册" and p.searched.connect(lambda n: (found.append(n), loop.quit())))
+# Read at the signal, not once the loop has returned: the page starts the background work that
+# follows the rows (the search lists, the filter's tree) as it emits, and those threads take the
+# GIL and run before the loop's return is seen (up to ~80 ms of their CPU counted as the roster's).
+w.page_built.connect(lambda p: p.title == "党员名册" and p.searched.connect(
+    lambda n: (found.append((n, time.perf_counter(), time.process_time())), loop.quit())))
 w.nav.setCurrentRow(list(w.pages).index("党员名册"))  # the user goes to 党员名册 at once
 ctx = open_context(Path(sys.argv[1]), demo=False)
 w.attach(ctx)
@@ -69,9 +73,9 @@ watch_file(w, ctx.db, damaged.append)  # as `dangqun gui` does: the file's check
 from desktop_app.gui import ops
 if not found:
     loop.exec()
-searchable = time.perf_counter() - t0
-searchable_cpu = time.process_time()
-assert found[0] > 0, found
+shown, searchable, searchable_cpu = found[0]
+searchable -= t0
+assert shown > 0, found
 gate = ctx.db.gate
 poll = QTimer()
 poll.timeout.connect(lambda: ops.pending() or (gate is not None and gate.problems is None) or loop.quit())
