@@ -93,7 +93,6 @@ _typed_keys: dict[str, str] = {}  # database path -> the key typed for it: a reo
 def _key_for(db_path: Path) -> str | None:
     """None when the file is plain, new, damaged, or DANGQUN_DB_KEY or the stored key opens it; else the key
     the user types (KeyProblem after three wrong ones or a cancel: the window cannot open without it)."""
-    from desktop_app.gui.shell.key_dialog import TRIES, ask_key
     from desktop_app.services.database import KeyProblem, damaged, default_key, opens_with
 
     path = Path(db_path)
@@ -106,6 +105,8 @@ def _key_for(db_path: Path) -> str | None:
         return typed
     if opens_with(path, default_key(path)):
         return None  # plain, or the environment's / the operating system's key opens it
+    from desktop_app.gui.shell.key_dialog import TRIES, ask_key  # only for a file that asks its key
+
     with _fitting():
         key, wrong = ask_key(None, path, lambda k: opens_with(path, k))
     if key is None:
@@ -117,9 +118,10 @@ def _key_for(db_path: Path) -> str | None:
 
 
 def _load_services(job=None) -> None:
-    """Import what opening the database needs (SQLAlchemy, the services): in the background, behind a painted frame."""
+    """Import what opening the database needs (SQLAlchemy, the services): in the background, behind a painted frame.
+
+    Not the backups' service: a damaged file, the daily copy and the menus load it, after the first rows."""
     import desktop_app.gui.widgets.page  # noqa: F401
-    import desktop_app.services.backup  # noqa: F401
     import desktop_app.services.startup  # noqa: F401
 
 
@@ -165,6 +167,7 @@ def watch_file(window, db, on_damaged, then: Callable[[], None] | None = None) -
         timer.deleteLater()
         _collect_as_usual()
         fit.install(QApplication.instance())
+        window.first_rows_shown()  # the upgrade's notes, once, after the rows
         if gate is not None and gate.problems:
             # An early write ran the check and was refused: that refusal alone would not offer the backup.
             on_damaged(CorruptDatabase(db.path, gate.problems))
@@ -245,7 +248,7 @@ def _open_or_recover(db_path: Path, demo: bool):
     With accounts, the log-in that follows writes at once: the file is checked first,
     so that damage is met here, where the backup is offered, not in the log-in dialog.
     """
-    from desktop_app.services import backup
+    from desktop_app.services.database import CorruptDatabase
 
     ctx = None
     try:
@@ -254,7 +257,7 @@ def _open_or_recover(db_path: Path, demo: bool):
         if gate is not None and ctx.start.has_users:
             _with_progress(None, lambda job: gate.require())
         return ctx
-    except backup.CorruptDatabase as exc:
+    except CorruptDatabase as exc:
         if ctx is not None:
             ctx.db.dispose()  # let go of the file before a restore replaces it
         if not _recovered(db_path, exc):
@@ -276,7 +279,6 @@ class _WindowKeeper:
         """
         from desktop_app.gui.main_window import MainWindow
         from desktop_app.gui.ops import run_op
-        from desktop_app.services import backup
 
         from desktop_app.gui.idle_lock import IdleLock
 
@@ -305,6 +307,8 @@ class _WindowKeeper:
         path = ctx.db.path
         if path is not None:
             def daily(job):
+                from desktop_app.services import backup  # in the background: not before the first rows
+
                 if backup.daily_due(path.stem):
                     return backup.backup_now(path, "daily")
                 return None

@@ -104,6 +104,7 @@ class RosterPage(Page):
         self.last_stats: RosterStats | None = None
         self.last_search_ms: float | None = None
         self._sort = ("seq", False)
+        self._tree_after_rows = False
 
         self.model = RosterModel(ctx.db, self)
         self._build()
@@ -167,6 +168,7 @@ class RosterPage(Page):
         self.branch.setToolTip("所在党组织（含下级）")
         self.branch.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.branch.setMinimumContentsLength(7)
+        self.branch.set_nodes([])  # 全部党组织 until the tree arrives (after the first rows)
         self.category = _combo([("全部类别", None)] + [(c, c) for c in rules.CATEGORIES], "人员类别")
         self.status = _combo(
             [("在册党员", _STATUS_ACTIVE), ("全部（含转出、去世）", _STATUS_ALL)]
@@ -293,8 +295,19 @@ class RosterPage(Page):
 
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
+        """The search first, then the organisation filter's tree and the 预备党员 due banner.
+
+        The rows come first: the tree and the banner are not needed to show or search
+        them (a filter on an organisation that has gone meanwhile is searched again
+        when the tree arrives), and at start their reads came before the first rows
+        (~15 ms of CPU).
+        """
         super().refresh()
         self.today = date.today()
+        self._tree_after_rows = True
+        self.run_search()
+
+    def _load_tree(self) -> None:
         db, today = self.ctx.db, self.today
 
         def load(job):
@@ -307,7 +320,6 @@ class RosterPage(Page):
         self._update_actions()
         self.branch.set_nodes(self.nodes)  # emits a change (and a search) only if the choice vanished
         self._show_due(due)
-        self.run_search()
 
     def filter_widgets(self) -> dict[str, QWidget]:
         return {"text": self.search, "org": self.branch, "category": self.category, "status": self.status,
@@ -366,6 +378,9 @@ class RosterPage(Page):
             target, self._select_after = self._select_after or keep, None
             self.select(target)
             self.searched.emit(len(ids))
+            if self._tree_after_rows:  # a refresh's tree and banner, once its rows are shown
+                self._tree_after_rows = False
+                self._load_tree()
             if not flt.text.strip():  # the lists of these filters are read: find the letters ahead of typing
                 run_op(None, lambda job: roster.prepare_search(db, flt, sort=sort, descending=descending, today=today),
                        on_error=lambda exc: log.warning("roster search not prepared: %s", exc))  # typing finds them

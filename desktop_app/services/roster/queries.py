@@ -201,7 +201,13 @@ def search_hits(
     index = search._index_for(db)
     if index is None:
         return _search_sql(db, flt, sort, descending, today)
-    return _lists(db, index, actor, flt, sort, descending, today).hits(search.terms(flt.text))
+    words = search.terms(flt.text)
+    if not words and not index.has_lists(db, _lists_key(actor, flt, sort, descending, today)):
+        # Nothing typed and the lists not read yet (the page's first rows): the ids alone, in the same
+        # order; the page reads the lists next (prepare_search), ahead of typing. At start this left
+        # the name, pinyin, ID-number and phone columns of every member for after the first rows.
+        return _search_sql(db, flt, sort, descending, today)
+    return _lists(db, index, actor, flt, sort, descending, today).hits(words)
 
 
 def prepare_search(
@@ -220,10 +226,14 @@ def prepare_search(
         _lists(db, index, actor, flt, sort, descending, today).prepare()
 
 
+def _lists_key(actor, flt: MemberFilter, sort: str, descending: bool, today: date) -> tuple:
+    # The lists hold what this actor may see (store.scope): another account's are other lists.
+    return astuple(replace(flt, text="")), sort, descending, today, actor.org_id
+
+
 def _lists(db: Database, index, actor, flt: MemberFilter, sort: str, descending: bool, today: date):
     base = replace(flt, text="")
-    # The lists hold what this actor may see (store.scope): another account's are other lists.
-    return index.lists(db, (astuple(base), sort, descending, today, actor.org_id),
+    return index.lists(db, _lists_key(actor, flt, sort, descending, today),
                        lambda: _select(db, base, sort, descending, today, _SEARCH_COLUMNS))
 
 

@@ -494,6 +494,12 @@ class _Index:
                 self._org_names = load()
             return self._org_names
 
+    def has_lists(self, db: Database, key: Hashable) -> bool:
+        """Whether lists(db, key, ...) would answer without reading the table."""
+        with self._lock:
+            self._check(db)
+            return key in self._lists
+
     def lists(self, db: Database, key: Hashable, load: Callable[[], Sequence[tuple[Any, ...]]]) -> _Lists:
         with self._lock:
             self._check(db)
