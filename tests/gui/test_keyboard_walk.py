@@ -145,3 +145,13 @@ def test_the_branch_cadence_dialog_shows_its_whole_explanation(qtbot, app_ctx):
     # the one-line explanation was wider than the dialog opens: it ended at 建档之前的月份不计
     assert cut_labels(dlg) == []
     assert dlg.minimumSizeHint().width() <= 600
+
+
+def test_the_audit_page_keeps_the_window_within_a_1366_screen_at_150_percent(qtbot, app_ctx, wait_ops):
+    w = MainWindow(app_ctx)
+    qtbot.addWidget(w)
+    w.show()
+    w.go_to("操作记录")
+    wait_ops()
+    # its filters on one line (three lists, two dates, the words, 查询) held the window at 919 pixels
+    assert w.minimumSizeHint().width() <= SCALED_WIDTH

@@ -108,20 +108,22 @@ class AuditPage(Page):
         self.text.returnPressed.connect(self.search)
         self.row_id.returnPressed.connect(self.search)
 
+        # who, what and when on the first line, the words and the record number under them: on one line
+        # they held the window wider than a 1366×768 screen at 150% scaling (911 pixels)
         filters = QHBoxLayout()
         for w in (self.user, self.table_box, self.action, QLabel("从"), self.date_from, QLabel("到"),
                   self.date_to):
             filters.addWidget(w)
-        filters.addWidget(self.text, 1)
-        filters.addWidget(search)
+        filters.addStretch(1)
         filters2 = QHBoxLayout()
-        filters2.addWidget(self.row_id, 1)
+        filters2.addWidget(self.text, 3)
+        filters2.addWidget(self.row_id, 2)
+        filters2.addWidget(search)
         self.prev = QPushButton("上一页")
         self.next = QPushButton("下一页")
         self.prev.clicked.connect(lambda: self.go(self.page_no - 1))
         self.next.clicked.connect(lambda: self.go(self.page_no + 1))
         self.pager = QLabel()
-        filters2.addStretch(2)
         filters2.addWidget(self.prev)
         filters2.addWidget(self.pager)
         filters2.addWidget(self.next)
