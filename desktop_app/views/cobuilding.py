@@ -43,6 +43,7 @@ class UnitRow:
     activities: int = 0  # this year
     reporting: int = 0  # reporting members from this unit, still serving
     claims: int = 0  # wishes claimed, withdrawn ones left out
+    version: int = 0  # as read: the unit form's save is refused over a later change
 
     def to_input(self) -> rules.UnitInput:
         return input_part(self, rules.UnitInput, offers=rules.split_offers(self.offers))

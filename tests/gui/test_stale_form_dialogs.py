@@ -218,3 +218,17 @@ def test_a_care_form_refuses_inside_when_its_recipients_were_changed_meanwhile(q
     _refused_inside(qtbot, dlg, lambda: cb.update_care(db, care.id, more, today), dlg.title_edit, "春节慰问", wait_ops)
     assert "慰问 2026年春节走访慰问" in dlg.message.text()
     assert cb.get_care(db, care.id).row.people == 2
+
+
+def test_a_unit_form_refuses_inside_when_read_before_anothers_save(qtbot, app_ctx, wait_ops):
+    from desktop_app.gui.cobuilding.units import UnitDialog
+    from desktop_app.services import cobuilding as cb
+    from desktop_app.services.cobuilding import UnitInput
+
+    db, today = app_ctx.db, date(2026, 6, 15)
+    inp = UnitInput(name="区人民医院", kind="医院", contact_person="刘主任")
+    uid = cb.save_unit(db, None, inp, today).id
+    dlg = UnitDialog(None, db, next(u for u in cb.list_units(db) if u.id == uid), today=today)
+    _refused_inside(qtbot, dlg, lambda: cb.save_unit(db, uid, replace(inp, phone="025-84569999"), today),
+                    dlg.contact, "王主任", wait_ops)
+    assert "共建单位 区人民医院" in dlg.message.text()

@@ -59,3 +59,15 @@ def test_a_reporting_form_read_before_anothers_save_is_refused(two, town):  # no
              lambda: cb.update_reporting(b, r.id, replace(theirs.to_input(), job="副主任医师"), TODAY,
                                          expected_version=theirs.version), "报到党员 陈医生")
     assert cb.get_reporting(a, r.id).skills == "健康咨询、急救培训"
+
+
+def test_a_unit_form_read_before_anothers_save_is_refused(two, town):  # noqa: F811
+    a, b = two
+    _accounts(b, a, "li")
+    mine, theirs = (next(u for u in cb.list_units(d) if u.id == town["hospital"]) for d in (a, b))
+    _refused(lambda: cb.save_unit(a, mine.id, replace(mine.to_input(), phone="025-84569999"), TODAY,
+                                  expected_version=mine.version),
+             lambda: cb.save_unit(b, theirs.id, replace(theirs.to_input(), contact_person="王主任"), TODAY,
+                                  expected_version=theirs.version), "共建单位 区人民医院")
+    now = next(u for u in cb.list_units(a) if u.id == town["hospital"])
+    assert (now.phone, now.contact_person) == ("025-84569999", "刘主任")

@@ -63,7 +63,8 @@ class UnitDialog(CobuildingDialog):
     def prepare(self):
         inp = rules.check_unit(self.current_input(), self.today)
         db, uid, today = self.db, self.unit.id if self.unit else None, self.today
-        return lambda: cb.save_unit(db, uid, inp, today)
+        read_at = self.unit.version if self.unit else None
+        return lambda: cb.save_unit(db, uid, inp, today, expected_version=read_at)
 
 
 def unit_html(p: UnitYear) -> str:

@@ -17,7 +17,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import activity_rows, live, reporting_rows, year_span
-from desktop_app.services.records import assign, in_force, settle, writes
+from desktop_app.services.records import assign, in_force, settle, unchanged_since, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.services.wishes import refuse_open_claims
 from desktop_app.store.db import Database
@@ -32,7 +32,7 @@ from desktop_app.views.cobuilding import UnitRow, UnitYear
 
 def _row(u: PartnerUnit, activities: int = 0, reporting: int = 0, claims: int = 0) -> UnitRow:
     return UnitRow(u.id, u.name, u.kind, u.party_org, u.contact_person, u.phone, u.address, u.joined_on,
-                   u.offers, u.notes, activities, reporting, claims)
+                   u.offers, u.notes, activities, reporting, claims, u.version)
 
 
 def list_units(db: Database, text: str = "", kind: str | None = None, year: int | None = None) -> list[UnitRow]:
@@ -77,8 +77,10 @@ def unit_kinds_in_use(db: Database) -> dict[str, int]:
 
 
 @writes("cobuilding.write")
-def save_unit(uow: UnitOfWork, unit_id: str | None, inp: rules.UnitInput, today: date | None = None) -> UnitRow:
-    """Register (unit_id None) or update a partner unit; names are unique among live units."""
+def save_unit(uow: UnitOfWork, unit_id: str | None, inp: rules.UnitInput, today: date | None = None,
+              expected_version: int | None = None) -> UnitRow:
+    """Register (unit_id None) or update a partner unit; names are unique among live units.
+    `expected_version`: the version the form was read at; a unit changed since is refused."""
     clean = rules.check_unit(inp, today or date.today())
     s = uow.session
     other = s.scalar(select(PartnerUnit.id).where(PartnerUnit.name == clean.name, PartnerUnit.deleted.is_(False)))
@@ -86,6 +88,7 @@ def save_unit(uow: UnitOfWork, unit_id: str | None, inp: rules.UnitInput, today:
         raise ValidationError("单位名称", f"“{clean.name}”已经登记过")
     if unit_id:
         u = live(s, PartnerUnit, unit_id, "该共建单位不存在或已删除")
+        unchanged_since(s, u, expected_version, f"共建单位 {u.name}")
     else:
         u = PartnerUnit(name=clean.name)
         s.add(u)
