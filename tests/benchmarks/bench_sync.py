@@ -68,6 +68,27 @@ integers (the key 82 -> about 40 bytes): 1,351 MB, merge CPU 19.2-20.8 s, mean 1
 best, for a numbered sync_peer (made before the stamps of a new community's first package), both tables
 migrated, and every reader by peer or table (sync.merge, outgoing, handover, ownership, store.scope,
 services.sync.keys; the PostgreSQL COPY paths) joined or looked up in step.
+Where the CPU goes, 4 x 3,000 with --again (load 3-4; each statement's CPU summed by its SQL): merge 28.8 s
+against raw's 15.1 s (1.91x). The rows themselves cost the merge what they cost raw: attendance 7.4 s for
+689,014 rows against raw's 7.2 s, dues_record 3.3 against 3.1 s, all tables 12.6 s against raw's 13.2 s with
+its commits. The rest is the merge's own: verify 6.6 s (a package: open, decrypt, inflate and checksums
+0.33 s, CSV to columns 0.63 s, columns to typed rows 0.51 s; freeing them afterwards, 0.16 s, counts in the commit), decide 2.2 s (0.38 s a
+package in the plan: sorting the ids 0.17 s, looking them up 0.25 s; the rest the ownership checks), the
+agreed stamps 3.2 s, commits 3.4 s (1.6 s of it the batch's last checkpoint). 1.75x would need 2.4 s cut from
+those 16 s, and no piece of them above half a second is left that is not SQLite doing required work.
+Measured and dropped (same load): a new community's rows inserted in id order, so that their stamps are
+copied in rowid order with no sort (the sort is 0.19-0.25 s of the 0.46-0.50 s that 172,000 attendance stamps
+cost; copied already in order, 0.12 s): alternating twice with the code before at load 5-8, write CPU 17.5 /
+18.7 s against 15.7 / 14.3 s, merge CPU 28.7 / 30.7 s against 27.4 / 24.8 s. One package's attendance alone
+with foreign keys off gained 8%; with them on, each row's lookup of its meeting and member and the other
+indexes lose the locality a package's own order gives them (dues_record: +10% alone). The stamps in id order
+without SQLite's sort: from a list of rowids sorted in Python (json_each joined to the table) 0.46-0.48 s, the
+rowid lookups in random order costing what the sort did (0.26 s); by executemany of Python-sorted stamps
+0.48-0.51 s plus 0.07 s of sort; sorting a narrower record (id, version, site in a subquery) level; walking
+the id index instead of sorting 0.30-0.33 s against 0.19-0.21 s. Unsorted (rowid order) they cost 0.50 s:
+the sort neither pays nor costs. What is left: the stamps' width (a migration, above) and verifying the next
+package while the one before is written (not tried: wall clock only, and under one interpreter lock the
+writer, which takes the lock back after every row's step, would likely wait out the decoder's switch interval).
 """
 
 from __future__ import annotations
