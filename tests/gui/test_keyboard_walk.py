@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel
+from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.widgets.list_panel import ListPanel
@@ -155,3 +155,16 @@ def test_the_audit_page_keeps_the_window_within_a_1366_screen_at_150_percent(qtb
     wait_ops()
     # its filters on one line (three lists, two dates, the words, 查询) held the window at 919 pixels
     assert w.minimumSizeHint().width() <= SCALED_WIDTH
+
+
+def test_ctrl_f_on_the_audit_page_goes_to_its_search_words(qtbot, app_ctx, wait_ops):
+    w = MainWindow(app_ctx)
+    qtbot.addWidget(w)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    page = w.go_to("操作记录")
+    wait_ops()
+    w.nav.setFocus()
+    qtbot.keyClick(w.nav, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is page.text  # it did nothing here: the box was not the page's search box

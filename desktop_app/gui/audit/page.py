@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.bars import heading
+from desktop_app.gui.widgets.bars import FIND_KEYS, SEARCH_BOX, heading
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.gui.widgets.layouts import panel, splitter, wrapped
@@ -100,6 +100,8 @@ class AuditPage(Page):
             edit.setDisplayFormat("yyyy-MM-dd")
         self.text = QLineEdit()
         self.text.setPlaceholderText("名称、说明或操作人")
+        self.text.setObjectName(SEARCH_BOX)  # Ctrl+F comes here, as on every page with a search box
+        self.text.setToolTip(f"名称、说明或操作人，回车查询（{FIND_KEYS} 从页面任何地方回到这里）")
         self.text.setClearButtonEnabled(True)
         self.row_id = QLineEdit()
         self.row_id.setPlaceholderText("记录编号（可不填）")
