@@ -1,4 +1,4 @@
-"""The login remembers the last name typed here; a lock says how it happened."""
+"""The login remembers the last name used here (the first administrator's too); a lock says how it happened."""
 
 import pytest
 from PySide6.QtWidgets import QDialog, QLabel
@@ -31,6 +31,23 @@ def test_the_last_login_name_is_remembered(qtbot, app_ctx, wait_ops):
     again = ld.LoginDialog(db)
     qtbot.addWidget(again)
     assert again.name.text() == "admin"
+
+
+def test_the_first_administrators_login_is_filled_in_next_time(qtbot, app_ctx, wait_ops):
+    """The login made at first start was the form's default (admin), never typed: the next start fills it in."""
+    db = app_ctx.db
+    first = ld.FirstAdminDialog(db)
+    qtbot.addWidget(first)
+    first.display_name.setText("李书记")
+    first.password.setText(PASSWORD)
+    first.repeat.setText(PASSWORD)
+    first.accept()
+    wait_ops()
+    assert first.result() == QDialog.DialogCode.Accepted
+    auth.logout(db)
+    login = ld.LoginDialog(db)
+    qtbot.addWidget(login)
+    assert login.name.text() == "admin"
 
 
 def notes(dlg):
