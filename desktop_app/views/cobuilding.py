@@ -457,6 +457,7 @@ class InquiryRow:
     need_title: str
     follow_up: str
     done_on: date | None
+    version: int = 0  # as read: the inquiry form's save is refused over a later change
 
     def to_input(self) -> rules.InquiryInput:
         return input_part(self, rules.InquiryInput)

@@ -232,3 +232,17 @@ def test_a_unit_form_refuses_inside_when_read_before_anothers_save(qtbot, app_ct
     _refused_inside(qtbot, dlg, lambda: cb.save_unit(db, uid, replace(inp, phone="025-84569999"), today),
                     dlg.contact, "王主任", wait_ops)
     assert "共建单位 区人民医院" in dlg.message.text()
+
+
+def test_an_inquiry_form_refuses_inside_when_read_before_anothers_save(qtbot, app_ctx, wait_ops):
+    from desktop_app.gui.cobuilding.inquiries import InquiryDialog
+    from desktop_app.services import cobuilding as cb
+    from desktop_app.services.cobuilding import InquiryInput
+
+    db, today = app_ctx.db, date(2026, 6, 15)
+    inp = InquiryInput(date(2026, 6, 1), "上门走访", "居民", asked_name="王秀英", topic="家里的灯坏了")
+    iid = cb.save_inquiry(db, None, inp, today).id
+    dlg = InquiryDialog(None, db, [], [], next(r for r in cb.list_inquiries(db) if r.id == iid), today=today)
+    _refused_inside(qtbot, dlg, lambda: cb.save_inquiry(db, iid, replace(inp, answer="请人上门修"), today),
+                    dlg.asked_by, "李书记", wait_ops)
+    assert "问需 王秀英" in dlg.message.text()

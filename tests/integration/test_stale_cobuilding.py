@@ -71,3 +71,20 @@ def test_a_unit_form_read_before_anothers_save_is_refused(two, town):  # noqa: F
                                   expected_version=theirs.version), "共建单位 区人民医院")
     now = next(u for u in cb.list_units(a) if u.id == town["hospital"])
     assert (now.phone, now.contact_person) == ("025-84569999", "刘主任")
+
+
+def test_an_inquiry_form_read_before_anothers_save_is_refused(two, town):  # noqa: F811
+    from desktop_app.services.cobuilding import InquiryInput
+
+    a, b = two
+    _accounts(b, a, "li")
+    inp = InquiryInput(date(2026, 5, 10), "座谈会", "单位", unit_id=town["hospital"], asked_name="区人民医院",
+                       topic="共建需求")
+    iid = cb.save_inquiry(a, None, inp, TODAY).id
+    mine, theirs = (next(r for r in cb.list_inquiries(d) if r.id == iid) for d in (a, b))
+    _refused(lambda: cb.save_inquiry(a, iid, replace(mine.to_input(), answer="希望社区提供义诊场地"), TODAY,
+                                     expected_version=mine.version),
+             lambda: cb.save_inquiry(b, iid, replace(theirs.to_input(), asked_by="李书记"), TODAY,
+                                     expected_version=theirs.version), "问需 区人民医院")
+    now = next(r for r in cb.list_inquiries(a) if r.id == iid)
+    assert (now.answer, now.asked_by) == ("希望社区提供义诊场地", "")

@@ -87,7 +87,8 @@ class InquiryDialog(CobuildingDialog):
             rules.InquiryInput, party_kind=rules.ASK_UNIT if unit else rules.ASK_RESIDENT,
             resident_id=None if unit else resident_id), self.today)
         db, rid, today = self.db, self.row.id if self.row else None, self.today
-        return lambda: cb.save_inquiry(db, rid, inp, today)
+        read_at = self.row.version if self.row else None
+        return lambda: cb.save_inquiry(db, rid, inp, today, expected_version=read_at)
 
 
 class CloseInquiryDialog(CobuildingDialog):

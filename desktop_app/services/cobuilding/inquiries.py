@@ -18,7 +18,7 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import copy_changed, live, org_names, tombstone, year_span
-from desktop_app.services.records import settle, writes
+from desktop_app.services.records import settle, unchanged_since, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization, Resident
@@ -36,7 +36,7 @@ def _rows(s: Session, q) -> list[InquiryRow]:
         ListItem.id.in_([x.need_id for x in items if x.need_id])))}
     return [InquiryRow(i.id, i.inquiry_date, i.channel, i.party_kind, i.unit_id, i.resident_id, i.asked_name,
                        i.asked_by, i.topic, i.answer, i.state, i.grid_id, names.get(i.grid_id or "", ""), i.need_id,
-                       needs.get(i.need_id or "", ""), i.follow_up, i.done_on) for i in items]
+                       needs.get(i.need_id or "", ""), i.follow_up, i.done_on, i.version) for i in items]
 
 
 def list_inquiries(db: Database, year: int | None = None, state: str | None = None, text: str = "",
@@ -70,8 +70,9 @@ def _one(s: Session, i: Inquiry) -> InquiryRow:
 
 @writes("cobuilding.write")
 def save_inquiry(uow: UnitOfWork, inquiry_id: str | None, inp: rules.InquiryInput,
-                 today: date | None = None) -> InquiryRow:
-    """Record (inquiry_id None) or correct an inquiry; a resident asked lends their grid when none is given."""
+                 today: date | None = None, expected_version: int | None = None) -> InquiryRow:
+    """Record (inquiry_id None) or correct an inquiry; a resident asked lends their grid when none is given.
+    `expected_version`: the version the form was read at; an inquiry changed since is refused."""
     clean = rules.check_inquiry(inp, today or date.today())
     s = uow.session
     if clean.unit_id:
@@ -83,6 +84,7 @@ def save_inquiry(uow: UnitOfWork, inquiry_id: str | None, inp: rules.InquiryInpu
         raise ValidationError("网格", "所选网格不存在")
     if inquiry_id:
         i = _live(s, inquiry_id)
+        unchanged_since(s, i, expected_version, f"问需 {i.asked_name}")
     else:
         i = Inquiry(state=rules.INQUIRY_OPEN)
         s.add(i)
