@@ -114,3 +114,16 @@ def test_a_database_without_accounts_opens_with_the_first_start_state(qapp, tmp_
 
     ctx = open_context(tmp_path / "new.db", demo=False, ask_setup=fill)
     assert ctx.start.site == ctx.site and ctx.start.has_users is False
+
+
+def test_setup_dialog_says_what_the_organisation_code_is_and_whom_to_ask(qapp):
+    """A worker setting up the center meets 组织代码 first: the form says what it is and where to get it."""
+    from PySide6.QtWidgets import QLabel
+
+    from desktop_app.gui.shell.setup import SetupDialog
+
+    dlg = SetupDialog()
+    shown = " ".join(label.text() for label in dlg.findChildren(QLabel))
+    assert "组织代码" in shown and "问街道" in shown
+    dlg.adjustSize()
+    assert dlg.sizeHint().height() < 768 - 40

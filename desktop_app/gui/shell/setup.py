@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 from desktop_app import APP_NAME
 from desktop_app.domain import orgs as org_rules
 from desktop_app.domain.errors import ValidationError
-from desktop_app.gui.widgets.layouts import column, error_line, form_layout, ok_cancel
+from desktop_app.gui.widgets.layouts import column, error_line, form_layout, hint, ok_cancel
 
 
 class SetupDialog(QDialog):
@@ -51,8 +51,12 @@ class SetupDialog(QDialog):
         self.error = error_line()
 
         self.setup_form = QWidget()
-        form_layout(("组织代码", self.code), ("组织名称", self.name), ("级别", self.level), ("所属街道", self.street),
-                    parent=self.setup_form)
+        form = form_layout(("组织代码", self.code), ("组织名称", self.name), ("级别", self.level),
+                           ("所属街道", self.street), parent=self.setup_form)
+        # The first thing asked, and a worker seldom knows it by heart: say what it is and whom to ask.
+        code_hint = hint("本单位党组织在党员管理信息系统中的代码，会议编号、党支部代码都以它开头；不清楚可先问街道或上级党委。")
+        code_hint.setWordWrap(True)
+        form.insertRow(1, "", code_hint)
         self.demo_form = QWidget()
         form_layout(("演示规模", self.members), parent=self.demo_form)
         self.demo_form.setEnabled(False)
