@@ -68,15 +68,16 @@ def list_units(db: Database) -> list[PartnerUnitRow]:
             ).group_by(WishClaim.unit_id)
         ).all())
         return [
-            PartnerUnitRow(u.id, u.name, u.contact_person, u.phone, u.notes, claims.get(u.id, 0))
+            PartnerUnitRow(u.id, u.name, u.contact_person, u.phone, u.notes, claims.get(u.id, 0), u.version)
             for u in s.scalars(select(PartnerUnit).where(PartnerUnit.deleted.is_(False)).order_by(PartnerUnit.name))
         ]
 
 
 @writes("settings.write")
 def save_unit(uow: UnitOfWork, unit_id: str | None, name: str, contact_person: str = "", phone: str = "",
-              notes: str = "") -> PartnerUnitRow:
-    """Create (unit_id None) or update a partner unit; names are unique among live units."""
+              notes: str = "", *, expected_version: int | None = None) -> PartnerUnitRow:
+    """Create (unit_id None) or update a partner unit; names are unique among live units.
+    `expected_version`: the version the form was read at; a unit changed since is refused."""
     name = flow.required(name, "单位名称", limit=60)
     contact_person = flow.optional(contact_person, "联系人", 40)
     phone = flow.optional(phone, "联系电话", 30)
@@ -86,6 +87,8 @@ def save_unit(uow: UnitOfWork, unit_id: str | None, name: str, contact_person: s
     if other and other != unit_id:
         raise ValidationError("单位名称", f"“{name}”已经登记过")
     u = live(s, PartnerUnit, unit_id, "共建单位") if unit_id else PartnerUnit(name=name)
+    if unit_id:
+        unchanged_since(s, u, expected_version, f"共建单位 {u.name}")
     assign(u, {"name": name, "contact_person": contact_person, "phone": phone, "notes": notes})
     s.add(u)
     s.flush()

@@ -22,6 +22,7 @@ class PartnerUnitRow:
     phone: str
     notes: str
     claims: int  # wishes claimed, withdrawn ones left out
+    version: int = 0  # as read: the unit form's save is refused over a later change
 
 
 @dataclass(frozen=True)

@@ -246,3 +246,15 @@ def test_an_inquiry_form_refuses_inside_when_read_before_anothers_save(qtbot, ap
     _refused_inside(qtbot, dlg, lambda: cb.save_inquiry(db, iid, replace(inp, answer="请人上门修"), today),
                     dlg.asked_by, "李书记", wait_ops)
     assert "问需 王秀英" in dlg.message.text()
+
+
+def test_the_wishes_unit_form_refuses_inside_when_read_before_anothers_save(qtbot, app_ctx, wait_ops):
+    from desktop_app.gui.wishes.dialogs import PartnerUnitDialog
+    from desktop_app.services import wishes
+
+    db = app_ctx.db
+    uid = wishes.save_unit(db, None, "区人民医院", "刘主任").id
+    dlg = PartnerUnitDialog(None, db, next(u for u in wishes.list_units(db) if u.id == uid))
+    _refused_inside(qtbot, dlg, lambda: wishes.save_unit(db, uid, "区人民医院", "刘主任", "025-84569999"),
+                    dlg.contact, "王主任", wait_ops)
+    assert "共建单位 区人民医院" in dlg.message.text()

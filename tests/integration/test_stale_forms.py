@@ -289,3 +289,17 @@ def test_an_applicant_form_read_before_anothers_save_is_refused(two, member):
                                      TODAY, expected_version=theirs.version)
     now = development.get(a, aid, TODAY)
     assert (now.row.mobile, now.job) == ("13911112222", "社区网格员")
+
+
+def test_a_partner_unit_form_of_the_wishes_read_before_anothers_save_is_refused(two):
+    from desktop_app.services import wishes
+
+    a, b = two
+    _accounts(b, a, "li")
+    uid = wishes.save_unit(a, None, "区人民医院", "刘主任").id
+    mine, theirs = (next(u for u in wishes.list_units(d) if u.id == uid) for d in (a, b))
+    wishes.save_unit(a, uid, mine.name, mine.contact_person, "025-84569999", expected_version=mine.version)
+    with pytest.raises(ConcurrentEditError, match="这条记录（共建单位 区人民医院）在你打开后已被他人修改（李委员 于 "):
+        wishes.save_unit(b, uid, theirs.name, "王主任", theirs.phone, expected_version=theirs.version)
+    now = next(u for u in wishes.list_units(a) if u.id == uid)
+    assert (now.contact_person, now.phone) == ("刘主任", "025-84569999")

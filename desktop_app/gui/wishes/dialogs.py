@@ -144,10 +144,10 @@ class PartnerUnitDialog(SavingDialog):
         self.setMinimumWidth(400)
 
     def prepare(self):
-        db, uid = self.db, self.unit.id if self.unit else None
+        db, uid, read_at = self.db, self.unit.id if self.unit else None, self.unit.version if self.unit else None
         values = tuple(self.fields.values().values())
         flow.required(values[0], "单位名称")
-        return lambda: wishes.save_unit(db, uid, *values)
+        return lambda: wishes.save_unit(db, uid, *values, expected_version=read_at)
 
 
 UNIT_COLUMNS = (
