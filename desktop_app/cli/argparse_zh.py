@@ -86,6 +86,54 @@ class ArgumentParser(argparse.ArgumentParser):
         kwargs.setdefault("metavar", COMMAND)
         return super().add_subparsers(**kwargs)
 
+    def parse_known_args(self, args=None, namespace=None):
+        words = sys.argv[1:] if args is None else list(args)
+        return super().parse_known_args(self._options_after_command(words), namespace)
+
+    def _options_after_command(self, words: list[str]) -> list[str]:
+        """`dangqun --db X stats` as `dangqun stats --db X`: a command's options may come before it.
+
+        README says every command takes --db; argparse alone reads a leading `--db X` as
+        an unknown option followed by the command "X". Options this parser knows stay
+        put; one a sub-command knows moves to just after the command word (a nested
+        command's parser does the same with what follows). Anything else is left for
+        argparse to report.
+        """
+        sub = next((a for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
+        if sub is None or not words or not words[0].startswith("-"):
+            return words  # the usual order (and the window's start path) costs nothing more
+        kept: list[str] = []
+        moved: list[str] = []
+        i = 0
+        while i < len(words) and words[i].startswith("-") and words[i] != "--":
+            name, inline = words[i].partition("=")[::2]
+            action = self._option_string_actions.get(name)
+            target = kept
+            if action is None:
+                action, target = _command_option(sub, name), moved
+                if action is None:
+                    break
+            values = 0 if inline or action.nargs == 0 else 1 if action.nargs is None else -1
+            if values < 0:
+                break  # an option taking a variable number of values: not guessed at
+            target.extend(words[i:i + 1 + values])
+            i += 1 + values
+        if not moved or i >= len(words) or words[i] not in sub.choices:
+            return words
+        return [*kept, words[i], *moved, *words[i + 1:]]
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：错误：{translate(message)}\n")
+
+
+def _command_option(sub: argparse._SubParsersAction, name: str) -> argparse.Action | None:
+    """The action some command (or a command's command) gives option `name`, if any does."""
+    for parser in sub.choices.values():
+        action = parser._option_string_actions.get(name)
+        if action is not None:
+            return action
+        nested = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        if nested is not None and (action := _command_option(nested, name)) is not None:
+            return action
+    return None
