@@ -13,6 +13,7 @@ from desktop_app.gui.widgets.list_panel import ListPanel
 from desktop_app.gui.widgets.register import RegisterDialog
 from desktop_app.gui.widgets.table import Column
 from desktop_app.services import backup
+from tests.gui.test_find_shortcut import window  # noqa: F401 - the shown, active window
 
 
 @dataclass(frozen=True)
@@ -84,27 +85,32 @@ def test_enter_on_a_registers_row_opens_its_form_and_leaves_the_register_open(qt
 SCALED_WIDTH, SCALED_HEIGHT = 1366 * 2 // 3, 768 * 2 // 3
 
 
-def test_the_window_opens_within_a_1366_screen_at_150_percent(qtbot, app_ctx, wait_ops):
-    w = MainWindow(app_ctx)
-    qtbot.addWidget(w)
-    w.show()
+def fits_a_1366_screen_at_150_percent(w: MainWindow) -> bool:
+    """Whether the window can be as small as such a screen, less its taskbar (some 27 of its 512 pixels)."""
+    least = w.minimumSizeHint()
+    return least.width() <= SCALED_WIDTH and least.height() <= SCALED_HEIGHT - 27
+
+
+def test_the_window_opens_within_a_1366_screen_at_150_percent(window):
+    assert window.stack.currentWidget() is window.pages["概览"]
+    # the 工作台's charts (four side by side, two above two) held the window at 1092×565
+    assert fits_a_1366_screen_at_150_percent(window), window.minimumSizeHint()
+
+
+@pytest.mark.parametrize("title", ["数据同步", "操作记录"])
+def test_a_page_keeps_the_window_within_a_1366_screen_at_150_percent(window, wait_ops, title):
+    window.go_to(title)
     wait_ops()
-    assert w.stack.currentWidget() is w.pages["概览"]
-    # the 工作台's charts (four side by side, two above two) held the window 180 pixels wider and 50 taller
-    # than such a screen; the taskbar takes some 27 of its 512 pixels' height
-    assert w.minimumSizeHint().width() <= SCALED_WIDTH
-    assert w.minimumSizeHint().height() <= SCALED_HEIGHT - 27
+    # 数据同步's 报送街道 tab (登记, 报送, 下发 boxes above the list) held the window at 564 pixels' height,
+    # 操作记录's filters on one line (three lists, two dates, the words, 查询) at 919 pixels' width
+    assert fits_a_1366_screen_at_150_percent(window), window.minimumSizeHint()
 
 
-def test_double_clicking_a_to_do_opens_it_once(qtbot, app_ctx, wait_ops):
-    db = app_ctx.db
+def test_double_clicking_a_to_do_opens_it_once(window, qtbot, wait_ops):
+    db = window.ctx.db
     if db.path is None:
         pytest.skip("a server database is backed up by its server: there is no such to-do")
-    w = MainWindow(app_ctx)
-    qtbot.addWidget(w)
-    w.show()
-    page = w.go_to("概览")
-    wait_ops()
+    page = window.pages["概览"]
     row = next(i for i, item in enumerate(page.todos.items) if item.kind == "backup")
     view = page.todo_view
     rect = view.visualRect(page.todo_model.index(row, 1))
@@ -115,15 +121,12 @@ def test_double_clicking_a_to_do_opens_it_once(qtbot, app_ctx, wait_ops):
     assert len(backup.list_backups(db.path.stem)) == 1  # not one copy per signal the double-click gave
 
 
-def test_the_sync_page_keeps_the_window_within_a_1366_screen_at_150_percent(qtbot, app_ctx, wait_ops):
-    w = MainWindow(app_ctx)
-    qtbot.addWidget(w)
-    w.show()
-    w.go_to("数据同步")
+def test_ctrl_f_on_the_audit_page_goes_to_its_search_words(window, qtbot, wait_ops):
+    page = window.go_to("操作记录")
     wait_ops()
-    # its 报送街道 tab (登记, 报送, 下发 boxes above the list) held the window 52 pixels taller than the screen
-    assert w.minimumSizeHint().height() <= SCALED_HEIGHT - 27
-    assert w.minimumSizeHint().width() <= SCALED_WIDTH
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is page.text  # it did nothing here: the box was not the page's search box
 
 
 def cut_labels(dialog) -> list[str]:
@@ -145,26 +148,3 @@ def test_the_branch_cadence_dialog_shows_its_whole_explanation(qtbot, app_ctx):
     # the one-line explanation was wider than the dialog opens: it ended at 建档之前的月份不计
     assert cut_labels(dlg) == []
     assert dlg.minimumSizeHint().width() <= 600
-
-
-def test_the_audit_page_keeps_the_window_within_a_1366_screen_at_150_percent(qtbot, app_ctx, wait_ops):
-    w = MainWindow(app_ctx)
-    qtbot.addWidget(w)
-    w.show()
-    w.go_to("操作记录")
-    wait_ops()
-    # its filters on one line (three lists, two dates, the words, 查询) held the window at 919 pixels
-    assert w.minimumSizeHint().width() <= SCALED_WIDTH
-
-
-def test_ctrl_f_on_the_audit_page_goes_to_its_search_words(qtbot, app_ctx, wait_ops):
-    w = MainWindow(app_ctx)
-    qtbot.addWidget(w)
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    page = w.go_to("操作记录")
-    wait_ops()
-    w.nav.setFocus()
-    qtbot.keyClick(w.nav, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert QApplication.focusWidget() is page.text  # it did nothing here: the box was not the page's search box
