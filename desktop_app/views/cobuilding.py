@@ -193,6 +193,7 @@ class PostRow:
     duties: str
     places: int
     holders: tuple[str, ...]  # who holds it now
+    version: int = 0  # as read: the post form's save is refused over a later change
 
 
 @dataclass(frozen=True)

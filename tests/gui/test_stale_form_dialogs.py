@@ -258,3 +258,15 @@ def test_the_wishes_unit_form_refuses_inside_when_read_before_anothers_save(qtbo
     _refused_inside(qtbot, dlg, lambda: wishes.save_unit(db, uid, "区人民医院", "刘主任", "025-84569999"),
                     dlg.contact, "王主任", wait_ops)
     assert "共建单位 区人民医院" in dlg.message.text()
+
+
+def test_a_post_form_refuses_inside_when_read_before_anothers_save(qtbot, app_ctx, wait_ops):
+    from desktop_app.gui.cobuilding.reporting_dialogs import PostDialog
+    from desktop_app.services import cobuilding as cb
+
+    db = app_ctx.db
+    pid = cb.save_post(db, None, "健康服务岗", "每月一次健康咨询", 2)
+    dlg = PostDialog(None, db, [], next(p for p in cb.list_posts(db) if p.id == pid))
+    _refused_inside(qtbot, dlg, lambda: cb.save_post(db, pid, "健康服务岗", "每月一次健康咨询", 3),
+                    dlg.name, "健康咨询岗", wait_ops)
+    assert "岗位 健康服务岗" in dlg.message.text()

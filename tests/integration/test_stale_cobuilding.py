@@ -88,3 +88,15 @@ def test_an_inquiry_form_read_before_anothers_save_is_refused(two, town):  # noq
                                      expected_version=theirs.version), "问需 区人民医院")
     now = next(r for r in cb.list_inquiries(a) if r.id == iid)
     assert (now.answer, now.asked_by) == ("希望社区提供义诊场地", "")
+
+
+def test_a_post_form_read_before_anothers_save_is_refused(two, town):  # noqa: F811
+    a, b = two
+    _accounts(b, a, "li")
+    pid = cb.save_post(a, None, "健康服务岗", "每月一次健康咨询", 2, town["g1"])
+    mine, theirs = (next(p for p in cb.list_posts(d) if p.id == pid) for d in (a, b))
+    _refused(lambda: cb.save_post(a, pid, mine.name, mine.duties, 3, mine.org_id, expected_version=mine.version),
+             lambda: cb.save_post(b, pid, theirs.name, "每周一次健康咨询", theirs.places, theirs.org_id,
+                                  expected_version=theirs.version), "岗位 健康服务岗")
+    now = next(p for p in cb.list_posts(a) if p.id == pid)
+    assert (now.places, now.duties) == (3, "每月一次健康咨询")

@@ -133,7 +133,8 @@ class PostDialog(CobuildingDialog):
     def prepare(self):
         name, duties, places = rules.check_post(self.name.text(), self.duties.toPlainText(), self.places.value())
         db, pid, org = self.db, self.post.id if self.post else None, self.org.currentData()
-        return lambda: cb.save_post(db, pid, name, duties, places, org)
+        read_at = self.post.version if self.post else None
+        return lambda: cb.save_post(db, pid, name, duties, places, org, expected_version=read_at)
 
 
 class ClaimDialog(CobuildingDialog):

@@ -186,19 +186,21 @@ def list_posts(db: Database) -> list[PostRow]:
                 .order_by(ReportingMember.name)):
             holders[pid].append(who)
         return [PostRow(p.id, p.name, p.org_id, names.get(p.org_id or "", ""), p.duties, p.places,
-                        tuple(holders[p.id]))
+                        tuple(holders[p.id]), p.version)
                 for p in s.scalars(select(ReportingPost).where(ReportingPost.deleted.is_(False))
                                    .order_by(ReportingPost.name))]
 
 
 @writes("cobuilding.write")
 def save_post(uow: UnitOfWork, post_id: str | None, name: str, duties: str = "", places: int = 1,
-              org_id: str | None = None) -> str:
-    """Create or edit a post the community offers (认领岗位); returns its id."""
+              org_id: str | None = None, expected_version: int | None = None) -> str:
+    """Create or edit a post the community offers (认领岗位); returns its id.
+    `expected_version`: the version the form was read at; a post changed since is refused."""
     name, duties, places = rules.check_post(name, duties, places)
     s = uow.session
     if post_id:
         p = live(s, ReportingPost, post_id, "该岗位不存在或已删除")
+        unchanged_since(s, p, expected_version, f"岗位 {p.name}")
     else:
         p = ReportingPost(name=name)
         s.add(p)
