@@ -4,12 +4,14 @@ reportlab keeps a character that may not start a line ("；", "）") on the line
 overflows, so it hangs a few points past a table cell's border. Here such a
 character takes the one before it down to the next line instead, and an opening
 mark ("（", "《") never ends a line; a line only overflows when it holds a single
-character. `install()` puts these rules into reportlab's two CJK splitters (one for
+character. A date ("2026年12月6日") and a short bracketed unit ("(时)") are not split
+unless nothing else in the line allows a break. `install()` puts these rules into reportlab's two CJK splitters (one for
 one-font paragraphs, one for mixed-font ones), so every report gets them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from unicodedata import category
 
@@ -20,6 +22,22 @@ from reportlab.rl_config import _FUZZ
 # reportlab's Japanese lists plus the Chinese full-width marks; sets, so an empty glyph is in neither.
 NO_LINE_START = frozenset(_rl_textsplit.ALL_CANNOT_START + "，；：！？）》」』〉】”’．…%")
 NO_LINE_END = frozenset(_rl_textsplit.ALL_CANNOT_END + "（《「『〈【“‘")
+
+
+# Runs a line should not split: a date ("2026年12月6日", "12月6日", "2026年12月", "2026-12-06")
+# and a short bracketed word such as a unit in a column header ("服务时长(时)", "金额（元）").
+_KEEP_WHOLE = re.compile(
+    r"\d{2,4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    r"|[(（][^()（）\s]{1,4}[)）]"
+)
+
+
+def _kept_whole(chars: Sequence[str]) -> frozenset[int]:
+    """Positions k where a break before chars[k] would split a date or a bracketed word."""
+    text = "".join(chars)
+    if len(text) != len(chars):  # a glyph of several characters (never in our reports): no positions
+        return frozenset()
+    return frozenset(k for m in _KEEP_WHOLE.finditer(text) for k in range(m.start() + 1, m.end()))
 
 
 def _is_latin(ch: str) -> bool:
@@ -34,14 +52,18 @@ def _allowed(chars: Sequence[str], k: int, in_words: bool) -> bool:
     return not (in_words and _is_latin(chars[k]) and _is_latin(chars[k - 1]))
 
 
-def _line_end(chars: Sequence[str], start: int, end: int) -> int:
+def _line_end(chars: Sequence[str], start: int, end: int, whole: frozenset[int] = frozenset()) -> int:
     """Where the line from `start` ends when `chars[end]` is the first character that does not fit.
 
-    The nearest break that keeps Latin words whole, if one is in the line's second
-    half; else the nearest the punctuation rules allow; else where the line is full.
+    The nearest break that keeps Latin words, dates and bracketed words whole, if one
+    is in the line's second half; else the nearest the punctuation rules allow outside
+    dates and brackets; else the nearest they allow; else where the line is full.
     """
     for k in range(end, (start + end) // 2, -1):
-        if _allowed(chars, k, in_words=True):
+        if k not in whole and _allowed(chars, k, in_words=True):
+            return k
+    for k in range(end, start, -1):
+        if k not in whole and _allowed(chars, k, in_words=False):
             return k
     for k in range(end, start, -1):
         if _allowed(chars, k, in_words=False):
@@ -57,13 +79,16 @@ def break_lines(chars: Sequence[str], widths: Sequence[float], max_widths: Seque
     used = 0.0
     n = len(chars)
     max_width = max_widths[0]
+    whole: frozenset[int] | None = None  # found on the first overflow: most cells fit on one line
     while i < n:
         used += widths[i]
         i += 1
         hard = bool(hard_breaks and hard_breaks[i - 1])
         if not hard and not (used > max_width + _FUZZ and i - 1 > start):
             continue
-        end = i if hard else _line_end(chars, start, i - 1)
+        if not hard and whole is None:
+            whole = _kept_whole(chars)
+        end = i if hard else _line_end(chars, start, i - 1, whole or frozenset())
         used = sum(widths[start:end])
         lines.append((start, end, used, max_width, hard))
         max_width = max_widths[min(len(lines), len(max_widths) - 1)]
