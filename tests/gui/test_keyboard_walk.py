@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from desktop_app.gui.main_window import MainWindow
@@ -148,3 +149,18 @@ def test_the_branch_cadence_dialog_shows_its_whole_explanation(qtbot, app_ctx):
     # the one-line explanation was wider than the dialog opens: it ended at 建档之前的月份不计
     assert cut_labels(dlg) == []
     assert dlg.minimumSizeHint().width() <= 600
+
+
+@pytest.mark.parametrize(("keys", "title"), [("Ctrl+N", "记一笔支出"), ("Ctrl+Shift+N", "记一笔收入")])
+def test_the_ledger_takes_an_entry_from_the_keyboard(window, qtbot, wait_ops, monkeypatch, keys, title):
+    from desktop_app.gui.ledger.dialogs import EntryDialog
+
+    opened = []
+    monkeypatch.setattr(EntryDialog, "exec", lambda dlg: opened.append(dlg.windowTitle()) or 0)
+    page = window.go_to("经费台账")
+    wait_ops()
+    page.focus_search()  # where the worker is: in the page, after Ctrl+F and a search
+    sequence = QKeySequence(keys)[0]
+    qtbot.keyClick(QApplication.focusWidget(), sequence.key(), sequence.keyboardModifiers())
+    wait_ops()
+    assert opened == [title]

@@ -139,8 +139,9 @@ class LedgerPage(Page):
                        self.date_from, QLabel("至"), self.date_to, (self.search, 1))
 
         tb, action = toolbar(self)
-        self.act_expense = action("expense", "记支出", self.add_expense)
-        self.act_income = action("income", "记收入", self.add_income)
+        # 记一笔 from the keyboard, as 新增 is Ctrl+N on the other pages: the spending kept most, then the income
+        self.act_expense = action("expense", "记支出", self.add_expense, "Ctrl+N")
+        self.act_income = action("income", "记收入", self.add_income, "Ctrl+Shift+N")
         self.act_reverse = action("reverse", "红字冲销", self.reverse_selected, tip="记错的凭证用红字冲销更正，原凭证保留")
         self.act_attach = action("attach", "添加附件", self.attach_selected, tip="把扫描的发票、收据附到凭证上")
         self.act_open_attachment = action("open", "查看附件", self.open_attachments)
