@@ -30,9 +30,12 @@ def report_service(db, args, out: Path) -> str:
     from desktop_app.services import service_stats
 
     today = date.today()
-    service_stats.print_service_summary(db, out, args.year or today.year, args.month or today.month,
-                                        grid_arg(db, args.grid))
-    return ""
+    sm = service_stats.print_service_summary(db, out, args.year or today.year, args.month or today.month,
+                                             grid_arg(db, args.grid))
+    t = sm.total
+    rate = f"，办结率 {t.solve_rate}" if t.raised else ""
+    return (f"{sm.period.label}服务群众工作月报，走访 {t.visits} 次，反映问题 {t.raised} 件（到期末已办结 {t.raised_closed} 件{rate}），"
+            f"本期解决 {t.solved} 件，期末在办 {t.open_at_end} 件")
 
 
 def report_mediation(db, args, out: Path) -> str:

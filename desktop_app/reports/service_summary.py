@@ -25,7 +25,7 @@ from desktop_app.views.visits import VisitRow
 FIGURES: tuple[tuple[Column, Callable[[GridStats], int | str]], ...] = (
     (Column("走访", 34, "CENTER"), lambda g: g.visits),
     (Column("反映问题", 44, "CENTER"), lambda g: g.raised),
-    (Column("已解决", 40, "CENTER"), lambda g: g.solved),
+    (Column("本期解决", 44, "CENTER"), lambda g: g.solved),
     (Column("无需处理", 44, "CENTER"), lambda g: g.no_action),
     (Column("办结率", 40, "CENTER"), lambda g: g.solve_rate),
     (Column("期末未办结", 50, "CENTER"), lambda g: g.open_at_end),
@@ -39,8 +39,12 @@ FIGURES: tuple[tuple[Column, Callable[[GridStats], int | str]], ...] = (
     (Column("调解受理", 44, "CENTER"), lambda g: g.cases_received),
     (Column("调解结案", 44, "CENTER"), lambda g: g.cases_closed),
 )
-COUNT_COLUMNS: tuple[Column, ...] = (Column("网格", 110), *(column for column, _ in FIGURES))
-
+COUNT_COLUMNS: tuple[Column, ...] = (Column("网格", 106), *(column for column, _ in FIGURES))
+# 办结率 counts the month's own problems, 本期解决 every problem closed in the month (some raised
+# earlier), so 本期解决 may exceed 反映问题: said under the table, as a reader takes them for one figure.
+FIGURES_NOTE = ("注：反映问题＝本期走访中群众反映、需跟进的问题；办结率＝其中到期末已办结（已解决或无需处理）的比例；"
+                "本期解决、无需处理＝本期内办结的问题，含前期反映的，故可多于本期反映问题；"
+                "期末未办结＝到期末仍在办的全部问题，含前期反映的。")
 
 
 def count_row(g: GridStats) -> list[str]:
@@ -74,8 +78,8 @@ def item_row(seq: int, r: VisitRow) -> list[str]:
 
 def headline(total: GridStats) -> str:
     parts = [f"走访 {total.visits} 次", f"群众反映问题 {total.raised} 件",
-             f"其中办结 {total.raised_closed} 件" + (f"（办结率 {total.solve_rate}）" if total.raised else ""),
-             f"本期解决 {total.solved} 件"]
+             f"其中到期末已办结 {total.raised_closed} 件" + (f"（办结率 {total.solve_rate}）" if total.raised else ""),
+             f"本期解决 {total.solved} 件（含前期反映的）"]
     if total.open_at_end:
         parts.append(f"期末尚有 {total.open_at_end} 件在办（逾期 {total.overdue_at_end} 件）")
     parts.append(f"实现微心愿 {total.wishes_fulfilled} 个（约 {format_yuan(total.wish_value_fen)} 元）")
@@ -109,6 +113,7 @@ class ServiceSummaryReport(ReportRenderer):
         if len(sm.rows) != 1:
             rows.append(count_row(sm.total))
         story.extend(self.table(COUNT_COLUMNS, rows))
+        story.append(self.para(FIGURES_NOTE, "Small"))
         heading = st["Heading"]
         keep = heading.leading + heading.spaceBefore + heading.spaceAfter + 4 * (CELL_LEADING + 6)
         for g in sm.rows:

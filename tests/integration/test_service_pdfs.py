@@ -124,7 +124,10 @@ def test_monthly_summary_per_grid(db, town, tmp_path):
     assert sm.total.raised == 2
     text = squash("".join(texts(out.read_bytes())))
     assert "幸福里社区党委2024年6月服务群众工作月报" in text
-    assert "走访2次；群众反映问题2件；其中办结1件（办结率50%）；本期解决1件；期末尚有1件在办（逾期1件）" in text
+    assert "走访2次；群众反映问题2件；其中到期末已办结1件（办结率50%）；本期解决1件（含前期反映的）；期末尚有1件在办（逾期1件）" in text
+    # 办结率 (the month's own problems) and 本期解决 (any closed in the month) are told apart under the table
+    assert "反映问题本期解决无需处理办结率" in text and "已解决" not in text.split("各网格情况")[1].split("注：")[0]
+    assert "办结率＝其中到期末已办结（已解决或无需处理）的比例" in text and "故可多于本期反映问题" in text
     assert "第一网格党支部：群众反映问题及办理情况（1件：路灯1件）" in text
     assert "张建国2024-06-09：联系供电所更换灯泡" in text
     assert "物业费公示不清楚" in text and "已逾期" in text
@@ -200,3 +203,15 @@ def test_printing_keeps_to_the_permission_and_the_grid(db, town, tmp_path, monke
         service_stats.print_service_summary(db, out, 2024, 6, town["g2"], today=TODAY)
     with pytest.raises(PermissionDenied):  # a 网格员 does not handle mediation
         mediation.print_mediation_records(db, out, [case.id], today=TODAY)
+
+
+def test_the_service_report_command_prints_its_figures(tmp_path, capsys):
+    from desktop_app.cli import main
+
+    db = str(tmp_path / "d.db")
+    assert main(["init", "--db", db, "--org-code", "C1", "--org-name", "某社区党委"]) == 0
+    capsys.readouterr()
+    assert main(["report", "service", "--db", db, "--year", "2024", "--month", "6", "--out", str(tmp_path / "s.pdf")]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"已生成 {tmp_path / 's.pdf'}：2024年6月服务群众工作月报，走访 0 次，反映问题 0 件（到期末已办结 0 件），"
+        "本期解决 0 件，期末在办 0 件")
