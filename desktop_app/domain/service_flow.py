@@ -49,6 +49,26 @@ DEFAULT_LISTS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# 三单's 需求清单 sorts needs by its own short list (the 需求 form's 类别), not by the visits' 问题类别:
+# a need carried over from a visit takes the list's word for the visit's category, so the
+# list's 类别 reads and filters as one vocabulary. A category either list already has stays;
+# one a center added to its own 问题类别 falls to 其他 (the need's 说明 keeps what was raised).
+NEED_CATEGORIES: tuple[str, ...] = ("设施", "环境", "助老", "助学", "医疗", "文化", "其他")
+_NEED_CATEGORY_OF_ISSUE = {
+    "供水": "设施", "电路": "设施", "路灯": "设施", "停车": "设施", "房屋维修": "设施",
+    "绿化": "环境", "环境卫生": "环境", "养老服务": "助老",
+    "物业": "其他", "邻里纠纷": "其他", "政策咨询": "其他",
+}
+
+
+def need_category(issue_category: str | None) -> str:
+    """The 需求清单 category for a visit's 问题类别 ("" when the visit had none)."""
+    c = _clean(issue_category)
+    if not c or c in NEED_CATEGORIES:
+        return c
+    return _NEED_CATEGORY_OF_ISSUE.get(c, "其他")
+
+
 MAX_LIST_ITEM = 20  # characters of one tag or category
 TAG_SEPARATOR = ","  # Resident.tags is stored comma separated
 _TAG_SPLIT = re.compile(r"[,，、;；\s]+")

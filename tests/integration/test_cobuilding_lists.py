@@ -26,7 +26,7 @@ def town(db):
     v = visits.log_visit(db, VisitInput(visit_date=date(2026, 3, 2), resident_id=wang, category="设施",
                                         content="楼道没有扶手，老人上下楼困难", other_visitors="网格员小刘"), today=TODAY)
     unit = cb.save_unit(db, None, UnitInput(name="市建工集团", kind="企事业单位"), TODAY).id
-    return {"g1": g1, "visit": v.id, "unit": unit}
+    return {"g1": g1, "visit": v.id, "unit": unit, "wang": wang}
 
 
 def test_need_resource_project_claimed_and_done(db, town):
@@ -53,3 +53,14 @@ def test_need_resource_project_claimed_and_done(db, town):
     assert done.state == "已完成" and cb.list_items(db, rules.NEED)[0].state == "已解决"
     assert [r.title for r in cb.list_items(db, rules.PROJECT, 2026, state="已完成")] == ["老旧楼道加装扶手"]
     assert cb.link_project(db, project.id, None).project_id is None
+
+
+def test_a_need_from_a_visit_takes_the_lists_category(db, town):
+    """The visit's 问题类别 (供水, 养老服务 …) becomes the 需求清单's word for it (设施, 助老 …)."""
+    made = []
+    for category, content in (("供水", "厨房水龙头漏水"), ("养老服务", "想报名老年助餐"), ("政策咨询", "医保缴费怎么办")):
+        v = visits.log_visit(db, VisitInput(visit_date=date(2026, 3, 3), resident_id=town["wang"], category=category,
+                                            content=content, other_visitors="网格员小刘"), today=TODAY)
+        made.append(cb.need_from_visit(db, v.id, TODAY).category)
+    assert made == ["设施", "助老", "其他"]
+    assert cb.need_from_visit(db, town["visit"], TODAY).category == "设施"  # already the list's word

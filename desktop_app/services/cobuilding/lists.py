@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.service_flow import need_category
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import copy_changed, linked_totals, live, org_names, year_span
 from desktop_app.services.records import settle, writes
@@ -143,7 +144,7 @@ def need_from_visit(db: Database, visit_id: str, today: date | None = None) -> L
         v = live(s, Visit, visit_id, "该走访记录不存在或已删除")
         if s.scalar(select(ListItem.id).where(ListItem.visit_id == v.id, ListItem.deleted.is_(False))):
             raise ValidationError("走访记录", "这次走访反映的问题已在需求清单中")
-        inp = rules.ListInput(rules.NEED, (v.content or v.category or "居民需求")[:80], v.content, v.category,
+        inp = rules.ListInput(rules.NEED, (v.content or v.category or "居民需求")[:80], v.content, need_category(v.category),
                               v.visit_date, v.grid_id, visit_id=v.id)
     return save_item(db, None, inp, today)
 
