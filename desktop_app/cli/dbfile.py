@@ -1,7 +1,9 @@
-"""The database file as a whole, for administrators: backup, restore, `db encrypt | decrypt`.
+"""The database file as a whole: backup, restore, `db encrypt | decrypt`.
 
-Each logs in like every other command (--user), is refused to anyone but an
-administrator by the service, and is recorded in the audit trail.
+Each logs in like every other command (--user), is checked by the service and
+recorded in the audit trail: a backup is for the roles that keep the books
+(管理员, 书记/委员; never an account confined to one organisation), the rest for
+an administrator.
 """
 
 from __future__ import annotations

@@ -7,12 +7,18 @@ user removes them. Every copy is written to a temporary name and renamed, so
 a power cut never leaves a half backup under a real name, nor side files.
 The backup of an encrypted database is encrypted with the same key, and every
 copy is readable by its owner only (0600 on POSIX). A backup someone asks for
-(`take_backup`) needs an administrator and is audited with its size and
-checksum. Restoring lives in backup_restore.py; backup.py gathers both.
+(`take_backup`) is a copy of the whole database: it needs a role that keeps the
+books (管理员, 书记/委员), never an account confined to one organisation, and is
+audited with its size and checksum. Where copies go (the backup and mirror
+folders, services.settings) is for an administrator alone: a mirror folder on a
+stick would carry every later backup away. Rotation removes only automatic
+copies by the program's own names in the backup folder, never in the mirror.
+Restoring lives in backup_restore.py; backup.py gathers both.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -20,6 +26,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from desktop_app.domain.errors import DomainError
+from desktop_app.services import auth
 from desktop_app.services.database import CorruptDatabase, Database, record, require_admin
 from desktop_app.services.startup import file_problems
 from desktop_app.settings import Settings, backup_dir
@@ -89,6 +96,40 @@ def _copy_sqlite(src: Path, dst: Path, key: str | None | object = _NO_KEY) -> No
             leftover.unlink(missing_ok=True)
 
 
+# A backup is, like a package of everything, a copy of the whole database leaving this program:
+# the roles that send one (管理员, 书记/委员) may make one, an account confined to one organisation never.
+COPY_RIGHT = "sync.export"
+
+
+def require_copy(db: Database) -> auth.Actor:
+    """The actor, if they may copy the whole database (立即备份, `dangqun backup`)."""
+    actor = auth.current_actor(db)
+    try:
+        return auth.require(db, COPY_RIGHT)
+    except auth.PermissionDenied as exc:
+        if actor is None:
+            raise
+        if actor.org_id:
+            why = f"“{actor.name}”的账户只管本单位的数据，备份会复制整个数据库，请由区里的管理员备份"
+        else:
+            why = f"只有管理员和书记/委员可以备份数据，当前账户“{actor.name}”是{actor.role_label}"
+        raise auth.PermissionDenied(why, exc.permission) from None
+
+
+def require_settings(db: Database) -> auth.Actor:
+    """The actor, if they may choose where backups go (备份文件夹, 第二备份文件夹): administrators only."""
+    return require_admin(db, "设置备份文件夹和第二备份文件夹")
+
+
+def refusal(db: Database, check) -> str:
+    """"" when `check` (require_copy, require_settings) lets the actor through; else why not, for a greyed item."""
+    try:
+        check(db)
+    except auth.PermissionDenied as exc:
+        return str(exc)
+    return ""
+
+
 def _target_dir(folder: Path | None) -> Path:
     folder = Path(folder) if folder else backup_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -113,15 +154,22 @@ def backup_now(
         raise BackupError(f"无法备份 {db_path}：{exc}") from None
     mirror = Settings.load().backup_mirror_dir if folder is None else ""
     if mirror:
-        try:
-            mdir = Path(mirror)
-            if mdir.is_dir():
-                shutil.copy2(dest, mdir / dest.name)
-        except OSError:
-            pass  # a missing USB stick must not fail the backup itself
+        _mirror(dest, Path(mirror))
     if kind in ("daily", "exit"):
         rotate(dest.parent, db_path.stem, today=(now or datetime.now()).date())
     return dest
+
+
+def _mirror(dest: Path, folder: Path) -> None:
+    """A byte copy of the checked backup (encrypted as it is) into the mirror folder, under a temporary name first."""
+    part = folder / (dest.name + ".part")
+    try:
+        if folder.is_dir():
+            shutil.copy2(dest, part)
+            os.replace(part, folder / dest.name)
+    except OSError:  # a missing or pulled USB stick must not fail the backup itself
+        with contextlib.suppress(OSError):
+            part.unlink(missing_ok=True)  # nor leave half a copy under a real name
 
 
 def export_copy(db_path: Path, out: Path) -> Path:
@@ -196,8 +244,8 @@ def plain_backups(db_path: Path, folder: Path | None = None) -> list[Path]:
 
 
 def take_backup(db: Database, out: Path | None = None, folder: Path | None = None) -> Path:
-    """A backup someone asked for (not the automatic ones): administrators only, audited."""
-    require_admin(db, "备份数据")
+    """A backup someone asked for (not the automatic ones): a whole-database copy (require_copy), audited."""
+    require_copy(db)
     path = db.path
     if path is None and db.engine.dialect.name == "postgresql":
         raise BackupError("数据库在 PostgreSQL 服务器上，本程序不复制它：请在服务器上用 pg_dump 备份"

@@ -3,6 +3,7 @@
 The values live in the data folder's settings.json (desktop_app.settings), never
 in the registry, so copying the folder takes them along; the idle-lock time is
 the database's access policy (services.auth), which the lock screen reads.
+Where backups go is an administrator's choice alone (backup_copies.require_settings).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from desktop_app.domain import access
 from desktop_app.domain.errors import ValidationError
-from desktop_app.services import auth, site
+from desktop_app.services import auth, backup_copies, site
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.settings import MARGIN_RANGE_MM, PAPER_SIZES, Settings, data_dir, portable_data_dir
 from desktop_app.store import audit
@@ -56,6 +57,10 @@ def info(db: Database) -> SettingsInfo:
         org_name=here.org_name if here else "",
         level_label=here.level_label if here else "",
     )
+
+
+def _as_path(text: str) -> str:
+    return str(Path(text.strip()).expanduser()) if text.strip() else ""
 
 
 def _folder(label: str, text: str) -> str:
@@ -105,8 +110,12 @@ def _validate(values: SettingsValues) -> SettingsValues:
 def save(db: Database, values: SettingsValues) -> SettingsValues:
     """Check, store and record the changed settings; returns them as stored."""
     auth.require(db, "settings.manage")
-    new = _validate(values)
     old = current(db)
+    if any(_as_path(getattr(values, k)) != _as_path(getattr(old, k)) for k in ("backup_folder", "backup_mirror_dir")):
+        # where every later backup goes (a mirror on a stick carries the whole database away): administrators;
+        # asked before the folders are checked, which makes them
+        backup_copies.require_settings(db)
+    new = _validate(values)
     before = {k: v for k, v in asdict(old).items() if asdict(new)[k] != v}
     after = {k: asdict(new)[k] for k in before}
     if not before:
