@@ -31,3 +31,25 @@ def test_the_birthdays_item_opens_the_roster_on_exactly_them(qtbot, app_ctx, wai
     assert w.stack.currentWidget() is opened is w.pages["党员名册"]
     assert sorted(opened.model.ids) == expected
     assert opened.birthday.currentText() == "6月政治生日"
+
+
+def test_a_roster_opened_last_year_takes_a_january_birthday_click(qtbot, app_ctx, wait_ops, monkeypatch):
+    """The program left open over New Year: the roster's month list was made in December."""
+    from desktop_app.gui.roster import page as roster_page
+
+    w = MainWindow(app_ctx)
+    qtbot.addWidget(w)
+    roster = w.pages["党员名册"]
+    next_year = date.today().year + 1
+
+    class NewYear(date):
+        @classmethod
+        def today(cls):
+            return cls(next_year, 1, 10)
+
+    monkeypatch.setattr(roster_page, "date", NewYear)
+    applied = roster.apply_filter(birthday=f"{next_year}-01", status="在册党员")
+    assert applied.get("birthday") == f"{next_year}-01"
+    assert roster.birthday.currentText() == "1月政治生日"
+    assert roster.current_filter().birthday_month == f"{next_year}-01"
+    wait_ops()

@@ -304,6 +304,7 @@ class RosterPage(Page):
         """
         super().refresh()
         self.today = date.today()
+        self._birthday_year()
         self._tree_after_rows = True
         self.run_search()
 
@@ -320,6 +321,19 @@ class RosterPage(Page):
         self._update_actions()
         self.branch.set_nodes(self.nodes)  # emits a change (and a search) only if the choice vanished
         self._show_due(due)
+
+    def _birthday_year(self) -> None:
+        """The 政治生日 months name the current year. A window left open over New Year rebuilds them: a January
+        click on 本月政治生日 names 2027-01, which last year's list did not offer, so the filter was skipped and
+        every member listed."""
+        year = date.today().year
+        if self.birthday.itemData(1) != f"{year}-01":
+            for month in range(1, 13):
+                self.birthday.setItemData(month, f"{year}-{month:02d}")
+
+    def apply_filter(self, **values: Any) -> dict[str, Any]:
+        self._birthday_year()
+        return super().apply_filter(**values)
 
     def filter_widgets(self) -> dict[str, QWidget]:
         return {"text": self.search, "org": self.branch, "category": self.category, "status": self.status,
