@@ -23,6 +23,7 @@ from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain.errors import Conflict
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
+from desktop_app.domain.service_flow import need_category
 from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.models import Household, Member, Organization, Resident
 from desktop_app.store.models_meetings import Attendance, CommitteeMember, Meeting
@@ -348,7 +349,7 @@ def _three_lists(rng: random.Random, s: Session, rows: dict, units, today: date)
     for vid, on, content, category, grid in rng.sample(raised, min(len(raised), 12)):
         nid = new_id()
         rows[ListItem].append(dict(id=nid, list_kind=rules.NEED, title=(content or category or "居民需求")[:80],
-                                   detail=content or "", category=category or "", raised_on=on, state=rules.NEED_OPEN,
+                                   detail=content or "", category=need_category(category), raised_on=on, state=rules.NEED_OPEN,
                                    grid_id=grid, visit_id=vid, unit_id=None, need_id=None, resource_id=None,
                                    project_id=None, claimed_on=None, done_on=None))
         needs.append(rows[ListItem][-1])

@@ -35,6 +35,12 @@ def test_demo_fills_a_year_of_cobuilding(empty_db):
     care = cb.list_care(db)
     assert len(care) == 2 and all(c.people > 0 for c in care)
     assert figs.pairings > 0 and figs.adopted > 0
+    # its needs, made from visits, speak the 需求清单's categories, not the visits' 问题类别
+    from desktop_app.domain.service_flow import NEED_CATEGORIES
+    from desktop_app.store.models_cobuilding import ListItem
+    with db.session() as s:
+        from_visits = set(s.scalars(select(ListItem.category).where(ListItem.visit_id.is_not(None))))
+    assert from_visits and from_visits <= set(NEED_CATEGORIES)
 
 
 def test_demo_has_unit_reports_inquiries_and_ledger_linked_costs(empty_db):
