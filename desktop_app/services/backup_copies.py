@@ -27,7 +27,7 @@ from pathlib import Path
 
 from desktop_app.domain.errors import DomainError
 from desktop_app.services import auth
-from desktop_app.services.database import CorruptDatabase, Database, record, require_admin
+from desktop_app.services.database import CorruptDatabase, Database, record
 from desktop_app.services.startup import file_problems
 from desktop_app.settings import Settings, backup_dir
 from desktop_app.store import cipher
@@ -101,24 +101,29 @@ def _copy_sqlite(src: Path, dst: Path, key: str | None | object = _NO_KEY) -> No
 COPY_RIGHT = "sync.export"
 
 
-def require_copy(db: Database) -> auth.Actor:
-    """The actor, if they may copy the whole database (立即备份, `dangqun backup`)."""
+def _checked(db: Database, permission: str, what: str, who: str) -> auth.Actor:
+    """auth.require, its refusal worded for backups: who may do `what`, and who the account is."""
     actor = auth.current_actor(db)
     try:
-        return auth.require(db, COPY_RIGHT)
+        return auth.require(db, permission)
     except auth.PermissionDenied as exc:
         if actor is None:
             raise
         if actor.org_id:
-            why = f"“{actor.name}”的账户只管本单位的数据，备份会复制整个数据库，请由区里的管理员备份"
+            why = f"“{actor.name}”的账户只管本单位的数据，{what}涉及整个数据库，请由区里的管理员办理"
         else:
-            why = f"只有管理员和书记/委员可以备份数据，当前账户“{actor.name}”是{actor.role_label}"
+            why = f"只有{who}可以{what}，当前账户“{actor.name}”是{actor.role_label}"
         raise auth.PermissionDenied(why, exc.permission) from None
+
+
+def require_copy(db: Database) -> auth.Actor:
+    """The actor, if they may copy the whole database (立即备份, `dangqun backup`)."""
+    return _checked(db, COPY_RIGHT, "备份数据", "管理员和书记/委员")
 
 
 def require_settings(db: Database) -> auth.Actor:
     """The actor, if they may choose where backups go (备份文件夹, 第二备份文件夹): administrators only."""
-    return require_admin(db, "设置备份文件夹和第二备份文件夹")
+    return _checked(db, "backup.restore", "设置备份文件夹和第二备份文件夹", "管理员")
 
 
 def refusal(db: Database, check) -> str:
