@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.forms import ask_open_path, select
-from desktop_app.services import auth
+from desktop_app.services import auth, backup
 from desktop_app.services import settings as settings_service
 from desktop_app.services.database import Database
 from desktop_app.views.settings import PAPER_LABELS, SettingsInfo, SettingsValues
@@ -113,9 +113,18 @@ class SettingsDialog(SavingDialog):
         self.backup_folder.setPlaceholderText(f"默认：{info.default_backup_folder}")
         self.mirror = QLineEdit(values.backup_mirror_dir)
         self.mirror.setPlaceholderText("不用（可选另一个盘或 U 盘，每次备份再复制一份）")
-        form.addRow("备份文件夹", _path_row(self.backup_folder, lambda: self._folder("备份文件夹")))
-        form.addRow("第二备份文件夹", _path_row(self.mirror, lambda: self._folder("第二备份文件夹")))
+        folder_rows = (_path_row(self.backup_folder, lambda: self._folder("备份文件夹")),
+                       _path_row(self.mirror, lambda: self._folder("第二备份文件夹")))
+        form.addRow("备份文件夹", folder_rows[0])
+        form.addRow("第二备份文件夹", folder_rows[1])
         notes.addWidget(_wrapped("改了备份文件夹后，以前的备份留在原处；“从备份恢复”只列出新文件夹里的备份。"))
+        refused = backup.refusal(db, backup.require_settings)  # a mirror on a stick carries every backup away
+        if refused:
+            for row in folder_rows:  # the path and its 选择… button
+                for i in range(row.count()):
+                    row.itemAt(i).widget().setEnabled(False)
+                    row.itemAt(i).widget().setToolTip(refused)
+            notes.addWidget(_wrapped("备份文件夹只有管理员可以修改。"))
 
         printing, form, notes = _group("打印")
         self.font = QLineEdit(values.pdf_font_path)
@@ -150,7 +159,7 @@ class SettingsDialog(SavingDialog):
         if not may_lock:
             notes.addWidget(_wrapped("自动锁定时间只有管理员可以修改。"))
 
-        self.first_field = self.backup_folder
+        self.first_field = self.font if refused else self.backup_folder
         # two columns: stacked, the five boxes are taller than a 1366×768 screen and 保存 falls under the taskbar
         columns = QHBoxLayout()
         for boxes in ((site, data, security), (backups, printing)):

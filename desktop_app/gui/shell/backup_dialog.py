@@ -1,5 +1,8 @@
 """Choose a backup to restore from (the list, or any file), ask for its own key; set the second backup folder.
 
+Who may do each is the service's to say: backup.refusal gives the reason a menu
+item is greyed (menu_rights), and a refusal shows as the service words it.
+
 The restore itself goes through services.backup.restore_database (called by
 the main window), so the service checks that an administrator acts, audits it
 and refuses a bad file with the data untouched; the window picks, confirms,
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
@@ -75,6 +79,24 @@ def pick_backup_file(parent: QWidget | None) -> Path | None:
     return forms.ask_open_path(parent, "选择要恢复的备份文件", BACKUP_FILES)
 
 
+def menu_rights(db: Database) -> dict[str, str]:
+    """Why each backup item of the 文件 menu is unavailable to the acting account ("": it may).
+
+    Keys: "backup" (立即备份), "restore" (从备份恢复, 从文件恢复), "settings" (备份设置).
+    """
+    return {
+        "backup": backup.refusal(db, backup.require_copy),
+        "restore": backup.refusal(db, lambda d: database.require_admin(d, "从备份恢复数据")),
+        "settings": backup.refusal(db, backup.require_settings),
+    }
+
+
+def grey(action: QAction, reason: str) -> None:
+    """A menu item greyed with the reason as its tooltip (its menu must show tooltips), or left available."""
+    action.setEnabled(not reason)
+    action.setToolTip(reason or action.text())
+
+
 class KeyRefused(DomainError):
     """Three wrong keys for a backup: nothing was restored."""
 
@@ -97,11 +119,19 @@ def backup_key(parent: QWidget | None, db: Database, path: Path) -> tuple[bool, 
 
 
 class MirrorDialog(QDialog):
-    """The second backup folder (a USB drive, a network share)."""
+    """The second backup folder (a USB drive, a network share): an administrator's choice.
 
-    def __init__(self, parent: QWidget | None, current: str):
+    Saved through services.settings (checked there: a mirror on a stick would carry
+    every later backup away; audited with the folder before and after). An account
+    without the right sees the folder and why it cannot change it.
+    """
+
+    def __init__(self, parent: QWidget | None, current: str, db: Database | None = None):
         super().__init__(parent)
         self.setWindowTitle("备份设置")
+        # the main window opens it as MirrorDialog(window, folder): its database is the window's
+        self.db = db if db is not None else getattr(getattr(parent, "ctx", None), "db", None)
+        self.refused = backup.refusal(self.db, backup.require_settings) if self.db is not None else ""
         self.path = QLineEdit(current)
         self.path.setPlaceholderText("不设置则只备份到本机数据文件夹")
         browse = QPushButton("选择…")
@@ -110,15 +140,37 @@ class MirrorDialog(QDialog):
         row.addWidget(self.path)
         row.addWidget(browse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
+        self.save = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.save.setText("保存")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel("每次备份时，同时复制一份到这个文件夹（如 U 盘）："))
         lay.addLayout(row)
+        if self.refused:
+            for widget in (self.path, browse, self.save):
+                widget.setEnabled(False)
+                widget.setToolTip(self.refused)
+            lay.addWidget(wrapped(self.refused))
         lay.addWidget(buttons)
         self.resize(480, 140)
+
+    def accept(self) -> None:
+        if self.db is not None:
+            from dataclasses import replace
+
+            from desktop_app.gui.errors import show_error
+            from desktop_app.services import settings
+
+            try:  # the service checks for an administrator and records the folder before and after
+                now = settings.current(self.db)
+                stored = settings.save(self.db, replace(now, backup_mirror_dir=self.path.text().strip()))
+            except DomainError as exc:
+                show_error(self, exc)
+                return
+            self.path.setText(stored.backup_mirror_dir)  # as stored (the caller may write it again)
+        super().accept()
 
     def _browse(self) -> None:
         from desktop_app.gui.widgets.forms import documents_dir  # never opens on the data folder
