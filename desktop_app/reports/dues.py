@@ -129,6 +129,7 @@ render_dues_registry = records_renderer(
 # ---------------------------------------------------------------- 党费收据
 
 RECEIPT_MONTHS_PER_ROW = 3  # a year's twelve months in four rows, so a half page holds a whole year
+RECEIPT_LABEL = 0.15  # every label column's share of the width, so the first column line runs straight down the form
 
 
 def receipt_month_rows(r: DuesReceipt) -> list[list[str]]:
@@ -149,8 +150,8 @@ class DuesReceiptReport(RecordsReport):
 
     def _half(self, r: DuesReceipt, part: str, kept_by: str, closing: tuple[str, ...]) -> list[Flowable]:
         w = self.frame_width
-        pair = [w * 0.15, w * 0.35, w * 0.15, w * 0.35]
-        month_widths = [w * 0.14, w * (1 / 3 - 0.14)] * RECEIPT_MONTHS_PER_ROW
+        pair = self.pair_widths(RECEIPT_LABEL)
+        month_widths = [w * RECEIPT_LABEL, w * (1 / RECEIPT_MONTHS_PER_ROW - RECEIPT_LABEL)] * RECEIPT_MONTHS_PER_ROW
         return [
             self.para(f"党费收据（{part}）", "Title"),
             self.para(f"（{kept_by}）　No. {r.number}", "Subtitle"),

@@ -150,3 +150,22 @@ def test_the_command_line(db, paid, tmp_path, capsys):
     assert main(["dues", "receipt", "--db", path, "--member", "张建国", "--months", "2024-13",
                  "--out", str(pdf)]) == 2
     assert "--months" in capsys.readouterr().err
+
+
+def test_the_months_rows_label_column_lines_up_with_the_rows_above(db, paid, shipped_font):  # noqa: F811
+    from itertools import accumulate
+
+    from reportlab.platypus import Table
+
+    from desktop_app.reports.dues import DuesReceiptReport
+
+    [r] = dues.dues_receipts(db, member_id=paid["zhang"], months=[date(2024, 1, 1)])
+    report = DuesReceiptReport(r.center_name, [r])
+    report.apply_page_settings()
+    report.font = report.register_fonts()
+    report.styles = report.build_stylesheet(report.font.name)
+    forms = [f for f in report._half(r, "收据", "交党员本人", ("x", "y")) if isinstance(f, Table)][:3]
+    lines = [[round(x, 3) for x in accumulate(t._colWidths)] for t in forms]
+    # The 交纳人 rows, the months rows and the 合计 rows: the first label column ends on one vertical line.
+    assert lines[0][0] == lines[1][0] == lines[2][0]
+    assert lines[0] == lines[2]
