@@ -406,7 +406,7 @@ def _check_can_hold(m: Meeting, today: date) -> None:
     if m.status == rules.CANCELLED:
         raise Conflict("会议已取消，不能登记出勤；如会议实际召开了，请先改回“计划中”")
     if m.meeting_date > today:
-        raise ValidationError("会议日期", f"会议日期 {m.meeting_date:%Y-%m-%d} 还没到，不能登记为已召开")
+        raise ValidationError("会议日期", f"{m.meeting_date:%Y-%m-%d} 还没到，不能登记为已召开")
 
 
 @writes("meetings.write")
