@@ -30,13 +30,15 @@ _KEEP_WHOLE = re.compile(
     r"\d{2,4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
     r"|[(（][^()（）\s]{1,4}[)）]"
 )
+_MAYBE_KEPT = re.compile(r"[月(（]|\d[-/.]\d")
+_NONE: frozenset[int] = frozenset()
 
 
 def _kept_whole(chars: Sequence[str]) -> frozenset[int]:
     """Positions k where a break before chars[k] would split a date or a bracketed word."""
     text = "".join(chars)
-    if len(text) != len(chars):  # a glyph of several characters (never in our reports): no positions
-        return frozenset()
+    if len(text) != len(chars) or not _MAYBE_KEPT.search(text):  # most text has neither (a cheap look first)
+        return _NONE
     return frozenset(k for m in _KEEP_WHOLE.finditer(text) for k in range(m.start() + 1, m.end()))
 
 
@@ -52,7 +54,7 @@ def _allowed(chars: Sequence[str], k: int, in_words: bool) -> bool:
     return not (in_words and _is_latin(chars[k]) and _is_latin(chars[k - 1]))
 
 
-def _line_end(chars: Sequence[str], start: int, end: int, whole: frozenset[int] = frozenset()) -> int:
+def _line_end(chars: Sequence[str], start: int, end: int, whole: frozenset[int] = _NONE) -> int:
     """Where the line from `start` ends when `chars[end]` is the first character that does not fit.
 
     The nearest break that keeps Latin words, dates and bracketed words whole, if one
@@ -86,9 +88,12 @@ def break_lines(chars: Sequence[str], widths: Sequence[float], max_widths: Seque
         hard = bool(hard_breaks and hard_breaks[i - 1])
         if not hard and not (used > max_width + _FUZZ and i - 1 > start):
             continue
-        if not hard and whole is None:
-            whole = _kept_whole(chars)
-        end = i if hard else _line_end(chars, start, i - 1, whole or frozenset())
+        if hard:
+            end = i
+        else:
+            if whole is None:
+                whole = _kept_whole(chars)
+            end = _line_end(chars, start, i - 1, whole)
         used = sum(widths[start:end])
         lines.append((start, end, used, max_width, hard))
         max_width = max_widths[min(len(lines), len(max_widths) - 1)]
