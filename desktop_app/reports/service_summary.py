@@ -28,7 +28,7 @@ FIGURES: tuple[tuple[Column, Callable[[GridStats], int | str]], ...] = (
     (Column("本期解决", 44, "CENTER"), lambda g: g.solved),
     (Column("无需处理", 44, "CENTER"), lambda g: g.no_action),
     (Column("办结率", 40, "CENTER"), lambda g: g.solve_rate),
-    (Column("期末未办结", 50, "CENTER"), lambda g: g.open_at_end),
+    (Column("期末未办结", 56, "CENTER"), lambda g: g.open_at_end),
     (Column("其中逾期", 44, "CENTER"), lambda g: g.overdue_at_end),
     (Column("心愿发布", 44, "CENTER"), lambda g: g.wishes_posted),
     (Column("心愿认领", 44, "CENTER"), lambda g: g.wishes_claimed),
@@ -39,7 +39,7 @@ FIGURES: tuple[tuple[Column, Callable[[GridStats], int | str]], ...] = (
     (Column("调解受理", 44, "CENTER"), lambda g: g.cases_received),
     (Column("调解结案", 44, "CENTER"), lambda g: g.cases_closed),
 )
-COUNT_COLUMNS: tuple[Column, ...] = (Column("网格", 106), *(column for column, _ in FIGURES))
+COUNT_COLUMNS: tuple[Column, ...] = (Column("网格", 100), *(column for column, _ in FIGURES))
 # 办结率 counts the month's own problems, 本期解决 every problem closed in the month (some raised
 # earlier), so 本期解决 may exceed 反映问题: said under the table, as a reader takes them for one figure.
 FIGURES_NOTE = ("注：反映问题＝本期走访中群众反映、需跟进的问题；办结率＝其中到期末已办结（已解决或无需处理）的比例；"

@@ -215,3 +215,19 @@ def test_the_service_report_command_prints_its_figures(tmp_path, capsys):
     assert capsys.readouterr().out.strip() == (
         f"已生成 {tmp_path / 's.pdf'}：2024年6月服务群众工作月报，走访 0 次，反映问题 0 件（到期末已办结 0 件），"
         "本期解决 0 件，期末在办 0 件")
+
+
+def test_the_monthly_count_headers_fit_on_one_line():
+    """期末未办结 broke as 期末未办 / 结 in its column."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from desktop_app.reports import base
+    from desktop_app.reports.fonts import register_cjk_font
+    from desktop_app.reports.service_summary import COUNT_COLUMNS, ServiceSummaryReport
+
+    font = register_cjk_font()
+    frame_width = ServiceSummaryReport.pagesize[0] - 2 * ServiceSummaryReport.margin
+    total = sum(c.width for c in COUNT_COLUMNS)
+    for c in COUNT_COLUMNS:
+        room = frame_width * c.width / total - 2 * base.CELL_PAD_X - 0.5
+        assert stringWidth(c.title, font.name, base.CELL_FONT_SIZE) <= room, c.title
