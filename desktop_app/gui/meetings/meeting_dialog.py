@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain import meetings as rules
+from desktop_app.domain.cadence import COMMITTEE_MIN_FULL_MEMBERS
 from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.dialog import SavingDialog
@@ -127,6 +128,11 @@ class MeetingDialog(SavingDialog):  # asks before typed data is thrown away
         self.people.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.people.itemChanged.connect(lambda _i: self._update_count())
         self.people_count = QLabel()
+        self.people_note = QLabel()  # a 支委会 of a branch with no committee registered: why nobody is ticked
+        self.people_note.setWordWrap(True)
+        self.people_note.setStyleSheet("color:#8a5a00")
+        self.people_note.hide()
+        self._no_committee = ""  # the refusal when nothing is ticked for such a 支委会
         check_all = QPushButton("全选")
         check_none = QPushButton("全不选")
         check_all.clicked.connect(lambda: self._check_all(True))
@@ -140,7 +146,7 @@ class MeetingDialog(SavingDialog):  # asks before typed data is thrown away
             ("会议时间", time_row), ("会议地点", self.place), ("主持人", self.host), ("记录人", self.recorder),
             ("授课人", self.lecturer), ("列席人员", self.guests), ("会议记录", self.minutes))
         people_head = fill(QHBoxLayout(), QLabel("应到人员"), 1, check_all, check_none)
-        right = column(None, people_head, (self.people, 1), self.people_count)
+        right = column(None, people_head, self.people_note, (self.people, 1), self.people_count)
         body = fill(QHBoxLayout(), (form, 3), (right, 2))
         column(self, (body, 1), self.message, self.buttons)  # the minutes and the list take the height
         self.resize(880, 560)
@@ -219,6 +225,7 @@ class MeetingDialog(SavingDialog):  # asks before typed data is thrown away
             if generation != self._load_generation:
                 return  # the user changed the organisation again meanwhile
             people, default = result
+            self._note_committee(kind == rules.COMMITTEE and not default, people)
             ticked = set(keep if keep is not None else default)
             extra = [a for a in (self.detail.attendees if self.detail else ())
                      if keep is not None and not a.is_guest and a.member_id
@@ -226,6 +233,23 @@ class MeetingDialog(SavingDialog):  # asks before typed data is thrown away
             self._show_people(people, ticked, extra, default_order=default if keep is None else keep)
 
         run_op(self, load, done)
+
+    def _note_committee(self, missing: bool, people: list[ms.ExpectedPerson]) -> None:
+        """A 支委会 expects the committee: with none registered the list cannot be ticked, so say
+        where it is registered, and that a small branch need not have one (党章: 7 正式党员 or more)."""
+        if not missing:
+            self._no_committee = ""
+            self.people_note.hide()
+            return
+        full = sum(1 for p in people if p.category == "正式党员")
+        self._no_committee = "本支部未登记支委会成员：请在会议页面用「支委会成员」登记，或勾选到会的委员"
+        note = self._no_committee + "。"
+        if full < COMMITTEE_MIN_FULL_MEMBERS:
+            note += (f"本支部正式党员 {full} 人，不足 {COMMITTEE_MIN_FULL_MEMBERS} 人的党支部可不设支委会，"
+                     "由支部党员大会议事。")
+            self._no_committee += f"（正式党员不足 {COMMITTEE_MIN_FULL_MEMBERS} 人的党支部可不设支委会）"
+        self.people_note.setText(note)
+        self.people_note.show()
 
     def _show_people(self, people: list[ms.ExpectedPerson], ticked: set[str], extra, default_order: list[str]) -> None:
         self.people.blockSignals(True)
@@ -295,6 +319,8 @@ class MeetingDialog(SavingDialog):  # asks before typed data is thrown away
         if any(not g.name for g in guests):
             raise ValidationError("列席人员", "姓名不能为空")
         ids = self.attendee_ids()
+        if self._loaded and not ids and inp.kind == rules.COMMITTEE and self._no_committee:
+            raise ValidationError("应到人员", self._no_committee)
         if self._loaded and not ids and inp.kind != rules.JOINT:
             raise ValidationError("应到人员", "请至少勾选一名应到人员")
         save = self._meeting_save

@@ -77,6 +77,15 @@ def _quorum_text(row: ms.MeetingRow) -> str:
     return "未登记支委" if q.met is None else ("达到" if q.met else "未达到")
 
 
+def _quorum_tip(row: ms.MeetingRow) -> str | None:
+    q = row.quorum
+    if not q.applies:
+        return None
+    if row.status == rules.HELD and q.met is None:  # the register is on this page: say where
+        return f"{q.note}。选中本支部后用上方「支委会成员」按钮登记"
+    return q.note
+
+
 TOPIC = 3  # the 会议主题 column of MeetingsModel
 
 
@@ -98,7 +107,7 @@ class MeetingsModel(ColumnModel):
             centered("实到", lambda r: str(r.present) if r.status == held else ""),
             centered("请假", lambda r: str(r.leave) if r.leave else ""),
             centered("出席率", lambda r: rules.format_rate(r.rate) if r.status == held else ""),
-            Column("法定人数", _quorum_text, tooltip=lambda r: r.quorum.note if r.quorum.applies else None,
+            Column("法定人数", _quorum_text, tooltip=_quorum_tip,
                    color=lambda r: ALERT if r.lacks_quorum else None),
             centered("附件", lambda r: str(r.attachments) if r.attachments else ""),
         )
