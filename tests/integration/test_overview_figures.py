@@ -160,3 +160,28 @@ def test_figures_and_to_do_list_of_one_refresh_read_the_dues_arrears_and_pipelin
     together = (overview.dashboard(db, 2026, today=TODAY, shared=shared), overview.todo(db, TODAY, shared=shared))
     assert sorted(calls) == ["arrears", "pipeline"]
     assert together == alone  # the same figures and items
+
+
+def test_dues_are_counted_once_as_dues_never_as_funds(db, town):
+    """党费 is kept apart from 党组织工作经费: a payment posts to the 党费 account, so the 工作台 counts it under
+    党费收缴 and leaves it (and the 党费 account's 上缴) out of 经费收入 / 经费支出 and the spending chart."""
+    from desktop_app.domain.dues import EMPLOYED
+    from desktop_app.services import dues
+
+    dues.set_base(db, town["zhang"], date(2026, 1, 1), EMPLOYED, 450_000)  # 1% → 45.00 a month
+    dues.record_payment(db, town["zhang"], [date(2026, 1, 1), date(2026, 2, 1)], date(2026, 2, 10), "赵书记")
+    dues_account = next(a.id for a in ledger.list_accounts(db) if a.is_dues)
+    ledger.post_entry(db, ledger.EntryInput(entry_date=date(2026, 3, 1), account_id=dues_account, direction=EXPENSE,
+                                            amount_fen=5_000, category="上缴党费", memo="上缴街道党工委"))
+    d = overview.dashboard(db, 2026, today=TODAY)
+    v = d.values()
+    assert v["dues_paid_fen"] == 9_000
+    assert (v["income_fen"], v["spending_fen"]) == (10_000, 30_000)  # the 经费 accounts' own, as before
+    assert "党费" not in {name for name, _, _ in d.charts.spending}
+    # The 年度收支 lines (the PDF and `dangqun stats`) add up to the same sums once the 党费 line is set apart.
+    lines = ledger.yearly_statement(db, 2026).lines
+    funds = [x for x in lines if x.account_id != dues_account]
+    assert sum(x.income_fen for x in funds) == v["income_fen"]
+    assert sum(x.expense_fen for x in funds) == v["spending_fen"]
+    assert next(x.income_fen for x in lines if x.account_id == dues_account) == v["dues_paid_fen"]
+    assert "不含党费" in d.figure("income_fen").label

@@ -184,20 +184,33 @@ def _figures(y: _Year, last: _Year, extra: list[Figure]) -> tuple[Figure, ...]:
 
 def _ledger(db: Database, year: int, last_year: int, own: str = "") -> tuple[list[Figure], tuple[tuple[str, int, int], ...]]:
     """The year's funds from this database's own books; `own` leads the labels where that is not the whole
-    scope (a street: its own books, each community keeps its own)."""
+    scope (a street: its own books, each community keeps its own).
+
+    The 党费 account is left out: 党费 is kept apart from 党组织工作经费, its payments are the 党费收缴 figure
+    already, so counting its account here would show the same money twice."""
     from desktop_app.services import ledger
 
     if not auth.can(db, "ledger.read"):
         return [], ()
+    dues_accounts = {a.id for a in ledger.list_accounts(db) if a.is_dues}
     now, before = ledger.yearly_statement(db, year), ledger.yearly_statement(db, last_year)
-    budget = {b.account_name: b.budget_fen or 0 for b in now.budgets if not b.category}
+
+    def funds(lines) -> tuple[int, int]:
+        kept = [x for x in lines if x.account_id not in dues_accounts]
+        return sum(x.income_fen for x in kept), sum(x.expense_fen for x in kept)
+
+    def budgets(summary) -> dict[str, int]:
+        return {b.account_name: b.budget_fen or 0 for b in summary.budgets
+                if not b.category and b.account_id not in dues_accounts}
+
+    budget = budgets(now)
     spending = tuple((line.account_name, budget.get(line.account_name, 0), line.expense_fen) for line in now.lines
-                     if line.expense_fen or budget.get(line.account_name))
-    prev_budget = sum(b.budget_fen or 0 for b in before.budgets if not b.category)
+                     if line.account_id not in dues_accounts and (line.expense_fen or budget.get(line.account_name)))
+    (income, expense), (prev_income, prev_expense) = funds(now.lines), funds(before.lines)
     return [
-        Figure("spending_fen", f"{own}经费支出", now.total.expense_fen, before.total.expense_fen, LEDGER, "元", "经费"),
-        Figure("budget_fen", f"{own}年度预算", sum(budget.values()), prev_budget, LEDGER, "元", "经费"),
-        Figure("income_fen", f"{own}经费收入", now.total.income_fen, before.total.income_fen, LEDGER, "元", "经费"),
+        Figure("spending_fen", f"{own}经费支出（不含党费）", expense, prev_expense, LEDGER, "元", "经费"),
+        Figure("budget_fen", f"{own}年度预算", sum(budget.values()), sum(budgets(before).values()), LEDGER, "元", "经费"),
+        Figure("income_fen", f"{own}经费收入（不含党费）", income, prev_income, LEDGER, "元", "经费"),
     ], spending
 
 
