@@ -165,6 +165,10 @@ class MainWindow(QMainWindow):
         act_restore_file.setEnabled(act_restore.isEnabled())
         file_menu.addAction(act_restore_file)
         file_menu.addAction(act_mirror)
+        self.backup_actions = {"backup": act_backup, "restore": act_restore, "restore_file": act_restore_file,
+                               "settings": act_mirror}
+        file_menu.setToolTipsVisible(True)  # a greyed backup item says why
+        file_menu.aboutToShow.connect(self.grey_backup_items)
         act_settings = QAction(icons.get("settings"), "设置…", self)
         act_settings.setEnabled(auth.can(self.ctx.db, "settings.manage"))
         act_settings.triggered.connect(lambda: open_settings(self, self.ctx.db))
@@ -237,14 +241,26 @@ class MainWindow(QMainWindow):
         from desktop_app.gui.ops import run_op
         from desktop_app.services import backup
 
-        path = self.ctx.db.path
-
         def done(dest) -> None:
             self.statusBar().showMessage(f"已备份到 {dest}", 10_000)
             if then is not None:
                 then()
 
-        run_op(self, lambda job: backup.backup_now(path, "manual"), done, label="正在备份…")
+        db = self.ctx.db  # the service checks the account (a whole-database copy), audits, and says why not
+        run_op(self, lambda job: backup.take_backup(db), done, label="正在备份…")
+
+    def grey_backup_items(self) -> None:
+        """The backup items greyed, with the service's reason as tooltip, for an account without the right.
+
+        Asked when the 文件 menu opens, not at start-up: the backup modules stay unimported until then.
+        """
+        from desktop_app.gui.shell.backup_dialog import grey, menu_rights
+
+        if getattr(self, "ctx", None) is None:
+            return
+        rights = menu_rights(self.ctx.db)
+        for key, act in self.backup_actions.items():
+            grey(act, rights[key.removesuffix("_file")])
 
     def restore_backup(self) -> None:
         from desktop_app.gui.shell.backup_dialog import RestoreDialog, restore_choices
@@ -285,11 +301,8 @@ class MainWindow(QMainWindow):
     def backup_settings(self) -> None:
         from desktop_app.gui.shell.backup_dialog import MirrorDialog
 
-        settings = Settings.load()
-        dlg = MirrorDialog(self, settings.backup_mirror_dir)
-        if dlg.exec() == MirrorDialog.DialogCode.Accepted:
-            settings.backup_mirror_dir = dlg.path.text().strip()
-            settings.save()
+        # the dialog saves through the service: administrators only, audited with the folder before and after
+        MirrorDialog(self, Settings.load().backup_mirror_dir, self.ctx.db).exec()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         path = self.ctx.db.path if self.ctx is not None else None

@@ -129,7 +129,7 @@ class MirrorDialog(QDialog):
     def __init__(self, parent: QWidget | None, current: str, db: Database | None = None):
         super().__init__(parent)
         self.setWindowTitle("备份设置")
-        # the main window opens it as MirrorDialog(window, folder): its database is the window's
+        # opened without the database: the parent window's
         self.db = db if db is not None else getattr(getattr(parent, "ctx", None), "db", None)
         self.refused = backup.refusal(self.db, backup.require_settings) if self.db is not None else ""
         self.path = QLineEdit(current)
