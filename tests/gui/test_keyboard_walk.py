@@ -164,3 +164,26 @@ def test_the_ledger_takes_an_entry_from_the_keyboard(window, qtbot, wait_ops, mo
     qtbot.keyClick(QApplication.focusWidget(), sequence.key(), sequence.keyboardModifiers())
     wait_ops()
     assert opened == [title]
+
+
+def test_tab_leaves_an_empty_date_both_ways(qtbot, qapp):
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    from desktop_app.gui.widgets.forms import DateEdit
+
+    form = QWidget()
+    before, empty, after = QLineEdit(), DateEdit(None, optional=True), QLineEdit()
+    lay = QVBoxLayout(form)
+    for w in (before, empty, after):
+        lay.addWidget(w)
+    qtbot.addWidget(form)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    assert empty.value() is None and empty.text() == "未填"
+    empty.setFocus()
+    qtbot.keyClick(empty, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is after  # Tab stayed in the 未填 date, however often it was pressed
+    empty.setFocus()
+    qtbot.keyClick(empty, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is before

@@ -49,6 +49,18 @@ class DateEdit(QDateEdit):
         got = date(d.year(), d.month(), d.day())
         return None if self.optional and got == NO_DATE else got
 
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # At 未填 Qt's date edit swallows Tab (it has no year/month/day to step through), so a worker
+        # tabbing through a form was caught in the first empty date; Tab leaves it as any field.
+        key, mods = event.key(), event.modifiers()
+        if (key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and self.optional and self.value() is None
+                and not mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)):
+            forward = key == Qt.Key.Key_Tab and not mods & Qt.KeyboardModifier.ShiftModifier
+            QWidget.focusNextPrevChild(self, forward)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
 
 def year_spin(year: int, on_change: Callable[[], Any] | None = None, suffix: str = " 年") -> QSpinBox:
     """The year picker of a page or form (2000–2100); `on_change()` runs when another year is chosen."""
