@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QInputDialog
-
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.gui.mediation.dialogs import CaseDialog, OutcomeDialog, SessionDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
+from desktop_app.gui.widgets.dialog import LineDialog
 from desktop_app.gui.widgets.record_list import (
     DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, recent_years, selected,
 )
@@ -127,11 +126,10 @@ class MediationPage(RecordListPage):
         d = self.detail
         if d is None or _mediating(d):
             return
-        reason, ok = QInputDialog.getText(self, "重新调解", f"案件 {d.case_no} 为什么需要重新调解？")
-        if not ok:
-            return
         db, today = self.ctx.db, self.today
-        self.write(lambda: svc.reopen_case(db, d.id, reason, today), lambda c: f"案件 {c.case_no} 重新调解中。")
+        self.run_dialog(LineDialog(self, "重新调解", f"案件 {d.case_no} 为什么需要重新调解？",
+                                   lambda reason: svc.reopen_case(db, d.id, reason, today), changes=self.writes),
+                        lambda c: f"案件 {c.case_no} 重新调解中。", keep=d.id)
 
     def edit_kinds(self) -> None:
         self.run_dialog(ListEditDialog(self, self.ctx.db, flow.DISPUTE_KIND, self.kinds))

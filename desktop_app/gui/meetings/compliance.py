@@ -7,14 +7,16 @@ click a cell that is due or overdue to plan (or enter) that meeting.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QHeaderView,
+    QCheckBox, QComboBox, QDialogButtonBox, QGridLayout, QHBoxLayout, QHeaderView,
     QLabel, QSpinBox, QWidget,
 )
 
@@ -25,12 +27,13 @@ from desktop_app.gui.meetings.exemptions import ExemptionsDialog
 from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
 from desktop_app.gui.widgets.bars import community_box, heading, refill_communities, toolbar
 from desktop_app.gui.widgets.forms import ask_save_path, year_spin
-from desktop_app.gui.widgets.layouts import column, fill, ok_cancel, wrapped
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.layouts import column, fill, wrapped
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ALERT, CENTER, Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
-from desktop_app.views.changes import Change, changes
+from desktop_app.views.changes import Change, Changes, changes
 
 WRITES = changes(Change.MEETINGS)
 
@@ -71,12 +74,17 @@ def _cell_column(title: str, i: int) -> Column:
                   background=background, color=lambda row: ALERT if row.cells[i].late_elsewhere else None)
 
 
-class KindSettingsDialog(QDialog):
-    """How often each kind must be held: the street's rules, changed by the center."""
+class KindSettingsDialog(SavingDialog):
+    """How often each kind must be held: the street's rules, changed by the center.
 
-    def __init__(self, parent: QWidget | None, settings: list[ms.KindSetting]):
-        super().__init__(parent)
-        self.setWindowTitle("会议周期设置")
+    Saves from inside: `save(values)` for 保存, `reset()` for 恢复街道默认; a refusal (an account
+    that may not change the settings) shows here with the choices kept."""
+
+    def __init__(self, parent: QWidget | None, settings: list[ms.KindSetting], *,
+                 save: Callable[[list[tuple[str, str, int, bool]]], Any] | None = None,
+                 reset: Callable[[], Any] | None = None, changes: Changes | None = None):
+        super().__init__(parent, "会议周期设置", save=save, changes=changes)
+        self._reset_with = reset
         grid = QGridLayout()
         for c, text in enumerate(("会议类型", "召开周期", "每期次数", "纳入考核")):
             grid.addWidget(QLabel(f"<b>{text}</b>"), 0, c)
@@ -97,16 +105,24 @@ class KindSettingsDialog(QDialog):
             grid.addWidget(required, r, 3, Qt.AlignmentFlag.AlignCenter)
             self.rows.append((s.kind, unit, times, required))
         self.reset_requested = False
-        box = ok_cancel(self, "保存", QDialogButtonBox.StandardButton.RestoreDefaults, self._restore, "恢复街道默认")
-        column(self, QLabel("按街道党工委要求设置各类会议的召开周期；不纳入考核的会议不计逾期。"), grid, box)
+        restore = self.buttons.addButton("恢复街道默认", QDialogButtonBox.ButtonRole.ResetRole)
+        restore.clicked.connect(self._restore)
+        self.finish_layout(QLabel("按街道党工委要求设置各类会议的召开周期；不纳入考核的会议不计逾期。"), grid)
 
     def _restore(self) -> None:
         self.reset_requested = True
         self.accept()
 
-    def values(self) -> list[tuple[str, str, int, bool]]:
-        return [(kind, unit.currentData(), times.value(), required.isChecked())
-                for kind, unit, times, required in self.rows]
+    def prepare(self) -> Callable[[], Any] | None:
+        resetting, self.reset_requested = self.reset_requested, False  # a refused reset leaves 保存 as it was
+        if resetting:
+            reset = self._reset_with
+            return None if reset is None else reset
+        return super().prepare()
+
+    def values(self) -> tuple[list[tuple[str, str, int, bool]]]:
+        return ([(kind, unit.currentData(), times.value(), required.isChecked())
+                 for kind, unit, times, required in self.rows],)
 
 
 def _offer(parent: QWidget, out: Path) -> None:
@@ -318,14 +334,8 @@ class CompliancePage(Page):
         run_op(self, lambda job: ms.kind_settings(db), self._open_settings)
 
     def _open_settings(self, settings: list[ms.KindSetting]) -> None:
-        dlg = KindSettingsDialog(self, settings)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return
         db = self.ctx.db
-        if dlg.reset_requested:
-            run_op(self, lambda job: ms.reset_kind_settings(db), changes=WRITES)
-            return
-        values = dlg.values()
-        run_op(self, lambda job: ms.set_kind_settings(db, values), changes=WRITES)
+        KindSettingsDialog(self, settings, save=lambda values: ms.set_kind_settings(db, values),
+                           reset=lambda: ms.reset_kind_settings(db), changes=WRITES).exec()
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QInputDialog
-
 from desktop_app.domain import members as member_rules
 from desktop_app.domain import memberlife as rules
 from desktop_app.gui.memberlife.dialogs import WRITES, DisciplineDialog, DisposalDialog, ExitDialog
 from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.dialog import LineDialog
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Table, recent_years
 from desktop_app.gui.widgets.table import ALERT, CENTER, MUTED, Column, date_text
 from desktop_app.services import memberlife as life
@@ -172,11 +171,10 @@ class MemberLifePage(RecordListPage):
         d = self.detail
         if not isinstance(d, DisposalRow):
             return
-        text, ok = QInputDialog.getText(self, "处置结果", f"{d.member_name} {d.measure}的结果（如 已改正、仍无转变、本人退党）：",
-                                        text=d.outcome)
-        if ok and text.strip():
-            db, today = self.ctx.db, self.today
-            self.write(lambda: life.set_disposal_outcome(db, d.id, text, today), "已登记处置结果。")
+        db, today = self.ctx.db, self.today
+        self.run_dialog(LineDialog(self, "处置结果", f"{d.member_name} {d.measure}的结果（如 已改正、仍无转变、本人退党）：",
+                                   lambda text: life.set_disposal_outcome(db, d.id, text, today), text=d.outcome,
+                                   changes=self.writes), "已登记处置结果。")
 
     def withdraw(self) -> None:
         d = self.detail

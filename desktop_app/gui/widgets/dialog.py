@@ -241,3 +241,23 @@ class DateNoteDialog(SavingDialog):
         on, save = self.on.value(), self._save_fn
         note = self.note.toPlainText() if self.note is not None else ""
         return lambda: save(on, note)
+
+
+class LineDialog(SavingDialog):
+    """One line of text about a record (a reason, a result); `save(text)` makes the service call.
+
+    Replaces QInputDialog where the line is saved: a refusal (the record changed meanwhile, a
+    line too long) shows here with the line kept, instead of after the prompt has closed."""
+
+    def __init__(self, parent: QWidget | None, title: str, prompt: str, save: Callable[[str], Any], *,
+                 text: str = "", ok_text: str = "确定", changes: Changes | None = None):
+        super().__init__(parent, title, ok_text, save=save, changes=changes)
+        label = QLabel(prompt)
+        label.setWordWrap(True)
+        self.line = QLineEdit(text)
+        self.finish_layout(label, self.line)
+        self.setMinimumWidth(420)
+        self.first_field = self.line
+
+    def values(self) -> tuple[str]:
+        return (self.line.text(),)
