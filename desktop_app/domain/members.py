@@ -19,6 +19,7 @@ from desktop_app.domain.errors import ValidationError
 FULL = "正式党员"
 PROBATIONARY = "预备党员"
 CATEGORIES = (FULL, PROBATIONARY)
+NO_CONFIRMED_DATE = "正式党员未填写转为正式党员日期"  # a row warning; an import that asks more in its place drops it
 
 NORMAL = "正常"
 SUSPENDED = "停止党籍"
@@ -185,6 +186,21 @@ def counted_to(status: str, since: date | None, today: date) -> date:
 def probation_due(joined: date, today: date) -> int:
     """Days until a 预备党员 is due for confirmation (one year after joining); negative = overdue."""
     return (add_years(joined, 1) - today).days
+
+
+def category_not_given(joined: date | None, confirmed: date | None, today: date) -> tuple[str, str]:
+    """The 人员类别 of a row whose file gives none, and why ("" when there is nothing to check).
+
+    Joined less than a year (the 预备期, 党章 article 7) before `today` with no 转正 date: a 预备党员,
+    since a 正式党员 must have been confirmed. Joined longer ago with no 转正 date: most likely a 正式党员 whose
+    date was never written down, but a 预备期 may have been extended, so the row asks. A 转正 date: 正式党员.
+    """
+    if confirmed is not None or joined is None or joined > today:
+        return FULL, ""
+    if add_years(joined, 1) > today:
+        return PROBATIONARY, (f"未填人员类别：{joined:%Y-%m-%d} 入党，不满一年（预备期）且未填转为正式党员日期，"
+                              "按预备党员导入")
+    return FULL, "未填人员类别和转为正式党员日期：入党已满一年，按正式党员导入，请核对是否已转正 / 延长预备期"
 
 
 # Bands: label -> (lowest, highest) whole years, both inclusive; None = open.
@@ -477,7 +493,7 @@ def _check(inp: MemberInput, today: date) -> tuple[MemberInput, list[ValidationE
     if joined is not None and joined <= today:
         if category == FULL and confirmed is None:
             if add_years(joined, 1) <= today:
-                warnings.append("正式党员未填写转为正式党员日期")
+                warnings.append(NO_CONFIRMED_DATE)
             else:
                 warnings.append("入党不满一年，应为预备党员")
         if category == PROBATIONARY and add_years(joined, 2) < today:

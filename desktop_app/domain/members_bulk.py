@@ -24,7 +24,7 @@ from desktop_app.domain import idcard
 from desktop_app.domain import text as text_rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.members import (
-    _CJK_GAP, _MAX_LEN, _SPACES, _TEXT_FIELDS, CATEGORIES, FULL, GENDERS, NORMAL, PARTY_STATUSES,
+    _CJK_GAP, _MAX_LEN, _SPACES, _TEXT_FIELDS, CATEGORIES, FULL, GENDERS, NO_CONFIRMED_DATE, NORMAL, PARTY_STATUSES,
     PROBATIONARY, MemberInput, _check, add_years, normalize_gender, normalize_mobile, normalize_phone,
 )
 
@@ -213,7 +213,7 @@ def check_columns(
                 notes.append("转为正式党员日期距加入党组织不满一年（预备期为一年）")
         if category == FULL and confirmed is None:
             notes = notes or []
-            notes.append("正式党员未填写转为正式党员日期" if year_after[joined] <= today else "入党不满一年，应为预备党员")
+            notes.append(NO_CONFIRMED_DATE if year_after[joined] <= today else "入党不满一年，应为预备党员")
         if category == PROBATIONARY and two_years_after[joined] < today:
             notes = notes or []
             notes.append("预备期已超过两年，请核实是否已转正或取消预备党员资格")

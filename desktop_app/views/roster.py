@@ -254,6 +254,7 @@ class ImportPreview:
     planned: dict[str, PlannedUpdate] = field(default_factory=dict, repr=False)
     org_ids: frozenset[str] = frozenset()  # the organisations the rows were resolved to
     outings: tuple[PlannedOuting, ...] = ()  # 流出 registered with the members marked 流动
+    read_as_probationary: tuple[int, ...] = ()  # rows of a file with no 人员类别 read as 预备党员 by their dates
 
     @property
     def file_name(self) -> str:
@@ -278,6 +279,9 @@ class ImportPreview:
             parts.append(f"将新建党支部 {len(self.new_branches)} 个：" + "、".join(self.new_branches))
         if self.outings:
             parts.append(f"将登记流出 {len(self.outings)} 人（流动与失联）")
+        if rows := self.read_as_probationary:
+            shown = "、".join(map(str, rows[:10])) + ("……" if len(rows) > 10 else "")
+            parts.append(f"未填人员类别，按入党日期读作预备党员 {len(rows)} 人（第 {shown} 行）")
         return "，".join(parts)
 
 

@@ -381,3 +381,36 @@ def test_an_unusable_new_branch_name_is_a_row_error(db, branch, tmp_path):
     preview = roster.preview_import(db, write_csv(tmp_path / "long.csv", HEADER, rows))
     assert [(e.row_number, e.field) for e in preview.errors] == [(2, "所在党支部")]
     assert preview.new_branches == []
+
+
+def test_a_sheet_with_no_category_column_reads_recent_joiners_as_probationary(db, branch, tmp_path):
+    """周伟 joined 2025-10-10, no 转正日期, 备注 预备党员: with no 人员类别 column he is a 预备党员, not a 正式党员 with a
+    hint; 老党员 with no 转正日期 stays 正式党员 but the row asks; a 转正日期 says nothing; a member already on the
+    roster keeps the category recorded."""
+    today = date(2026, 1, 15)
+    zhou, old, wu = (idcard.make("320102", date(1995, 4, 4), 7, "男"), idcard.make("320102", date(1950, 2, 2), 8, "男"),
+                     idcard.make("320102", date(1990, 9, 9), 9, "女"))
+    header = ["姓名", "所在党支部", "公民身份号码", "加入党组织日期", "转为正式党员日期", "备注"]
+    roster.apply_import(db, roster.preview_import(db, write_csv(tmp_path / "a.csv", HEADER, [
+        ["1", "吴芳", "第一网格党支部", wu, "女", "预备党员", "2025-12-01", "", ""]]), today=today))
+    rows = [["周伟", "第一网格党支部", zhou, "2025-10-10", "", "预备党员"],
+            ["王德福", "第一网格党支部", old, "1975-07-01", "", ""],
+            ["李秀兰", "第一网格党支部", LI, "2015-07-01", "2016-07-01", ""],
+            ["吴芳", "第一网格党支部", wu, "2025-12-01", "", "新备注"]]
+    preview = roster.preview_import(db, write_csv(tmp_path / "b.csv", header, rows), today=today)
+    assert not preview.errors
+    said = {w.row_number: w.reason for w in preview.warnings if w.field == "人员类别"}
+    assert "按预备党员导入" in said[2] and "2025-10-10" in said[2]
+    assert "请核对是否已转正 / 延长预备期" in said[3]
+    assert set(said) == {2, 3}  # 李秀兰 has a 转正日期; 吴芳 is on the roster already
+    row3 = [w.reason for w in preview.warnings if w.row_number == 3]
+    assert not any(r == "正式党员未填写转为正式党员日期" for r in row3)  # said once, with what to check
+    assert "按入党日期读作预备党员 1 人（第 2 行）" in preview.summary()
+    roster.apply_import(db, preview, update_existing=True)
+    got = by_name(db)
+    assert (got["周伟"].category, got["王德福"].category, got["李秀兰"].category) == ("预备党员", "正式党员", "正式党员")
+    assert got["吴芳"].category == "预备党员" and got["吴芳"].notes == "新备注"
+    # The template's help says so (人员类别 is not a required column).
+    help_lines = [r[0] for r in load_workbook(resource_path("templates", ex.TEMPLATE_NAME))["填写说明"].iter_rows(values_only=True)]
+    assert any("没有人员类别列时" in line and "预备党员" in line for line in help_lines)
+    assert not any(line.startswith("2. 必填") and "人员类别（" in line for line in help_lines)

@@ -262,3 +262,17 @@ def test_every_checked_text_field_has_a_label_for_its_message():
     inp = rules.MemberInput(name="张三", org_id=None, id_number="320102200001010016", org_name="\x1b")
     _clean, problems, _notes = rules.check(inp, date(2026, 12, 4))
     assert any(p.field == "所在党支部" and "控制字符" in str(p) for p in problems)
+
+
+@pytest.mark.parametrize(("joined", "confirmed", "category", "says"), [
+    (date(2025, 10, 10), None, rules.PROBATIONARY, "按预备党员导入"),  # 周伟: within the 预备期
+    (date(2025, 6, 16), None, rules.PROBATIONARY, "不满一年"),  # the 预备期's last day
+    (date(2025, 6, 15), None, rules.FULL, "请核对是否已转正 / 延长预备期"),  # a year to the day: 预备期 over
+    (date(2010, 7, 1), None, rules.FULL, "请核对是否已转正 / 延长预备期"),
+    (date(2025, 1, 1), date(2026, 1, 1), rules.FULL, ""),  # a 转正 date says 正式党员, nothing to check
+    (None, None, rules.FULL, ""),  # no 入党 date: an error of its own, no guess
+])
+def test_a_row_with_no_category_reads_from_its_dates(joined, confirmed, category, says):
+    got, why = rules.category_not_given(joined, confirmed, TODAY)
+    assert got == category
+    assert (says in why) if says else why == ""

@@ -295,6 +295,8 @@ class ImportDialog(QDialog):
         self.tabs.setTabText(4, f"提示（{len(warnings)}）")
         if p is not None:
             parts = [f"共 {p.total_rows} 行", f"新增 <b>{len(to_add)}</b> 名", f"信息有变化 <b>{len(to_update)}</b> 名"]
+            if p.read_as_probationary:  # the file has no 人员类别: say whom its dates made 预备党员
+                parts.append(f"其中未填人员类别、按入党不满一年读作预备党员 {len(p.read_as_probationary)} 名（见“提示”）")
             if p.unchanged:
                 parts.append(f"已在名册且无变化 {p.unchanged} 名")
             if errors:

@@ -485,6 +485,10 @@ def _check_rows(
     if (org_col := _resolve_orgs(sheet, org_ids, row_errors)) is not None:
         values["org_id"] = org_col
     n = len(sheet)
+    if "category" not in sheet.fields:  # no 人员类别 column: each row's from its dates, not 正式党员 for all
+        blank = [None] * n
+        read = _categories_by_dates(values.get("joined_date") or blank, values.get("confirmed_date") or blank, today)
+        values["category"] = [category for category, _ in read]
     clean, problems, notes = check_columns(values, n, today)
     del values
     ids, row_numbers = clean["id_number"], sheet.row_numbers
@@ -518,6 +522,36 @@ def _check_rows(
             warnings.extend(RowError(row_no, "", "", note) for note in notes[i])
         good.append(i)
     return good, clean, errors, warnings, n - len(good)
+
+
+def _categories_by_dates(joined: Sequence, confirmed: Sequence, today: date) -> list[tuple[str, str]]:
+    """rules.category_not_given() of each row, once per distinct pair of dates (a file repeats them); a cell
+    that would not parse counts as blank (its row is an error already)."""
+    seen: dict[tuple, tuple[str, str]] = {}
+    out = []
+    for pair in zip(joined, confirmed):
+        if (got := seen.get(pair)) is None:
+            got = seen[pair] = rules.category_not_given(*(d if isinstance(d, date) else None for d in pair), today)
+        out.append(got)
+    return out
+
+
+def _said_of_categories(clean: dict[str, list], rows: Sequence[int], row_numbers: Sequence[int], today: date,
+                        warnings: list[RowError]) -> tuple[list[RowError], tuple[int, ...]]:
+    """A file with no 人员类别 column: the preview's warnings with each new member's category and why in them
+    (the plain 未填转正日期 note gives way to the row that asks more), and the rows read as 预备党员."""
+    said, asked, probationary = [], set(), []
+    read = _categories_by_dates([clean["joined_date"][i] for i in rows], [clean["confirmed_date"][i] for i in rows],
+                                today)
+    for i, (category, why) in zip(rows, read):
+        if why:
+            said.append(RowError(row_numbers[i], "人员类别", "", why))
+            if category == rules.PROBATIONARY:
+                probationary.append(row_numbers[i])
+            else:
+                asked.add(row_numbers[i])
+    kept = [w for w in warnings if not (w.row_number in asked and w.reason == rules.NO_CONFIRMED_DATE)]
+    return sorted(kept + said, key=lambda w: w.row_number), tuple(probationary)
 
 
 def preview_import(db: Database, path: str | Path, today: date | None = None, mapping=None,
@@ -563,6 +597,9 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
     add_columns["org_id"] = [parent_org_id if not name else oid
                              for oid, name in zip(add_columns["org_id"], add_columns["org_name"])]
     to_add = MemberBatch(add_columns, len(adding))
+    probationary: tuple[int, ...] = ()
+    if "category" not in fields:  # only the new: a member on the roster keeps the category recorded
+        warnings, probationary = _said_of_categories(clean, adding, row_numbers, today, warnings)
     outings: list[PlannedOuting] = []
     if "is_floating" in fields and any(clean["is_floating"]):
         outings.extend(outing_rows.planned(i, None, clean, since, row_numbers, today) for i in adding if outing_rows.goes_out(clean, i))
@@ -620,6 +657,7 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
         planned=planned,
         org_ids=org_ids_used,
         outings=tuple(outings),
+        read_as_probationary=probationary,
     )
 
 
