@@ -76,7 +76,10 @@ def cell_status(rule: KindRule, period: Period, today: date, held: int, planned:
                 held_without_quorum: int = 0, since: date | None = None) -> CellStatus:
     """meetings.cell_status, with the branch's tracking start and the review kinds' grace to 31 March."""
     if not tracked(period, since):
-        return CellStatus.NOT_REQUIRED
+        # Not asked for before the start, but a meeting recorded then (the earlier months entered
+        # afterwards) still shows as held.
+        held_ok = rule.tracked and held - held_without_quorum >= rule.times
+        return CellStatus.HELD if held_ok else CellStatus.NOT_REQUIRED
     if is_review(rule) and period.end < today <= review_deadline(period.year):
         today = period.end  # still due until the deadline, not overdue
     return m.cell_status(rule, period, today, held, planned, held_without_quorum)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import column, func, select, table
 from sqlalchemy.orm import Session
 
@@ -16,6 +18,7 @@ from desktop_app.services.records import live, over_children, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.base import Flag
 from desktop_app.store.models import Household, Member, Organization, Resident
+from desktop_app.store.models_cadence import BranchCadence
 from desktop_app.views.orgs import OrgNode, with_paths
 
 __all__ = ["OrgNode", "list_tree", "tree_nodes", "get", "suggest_code", "create", "rename", "move", "delete"]
@@ -102,7 +105,9 @@ def suggest_code(db: Database, parent_id: str | None) -> str:
 
 
 @writes("orgs.write")
-def create(uow: UnitOfWork, name: str, code: str, kind: str, parent_id: str | None) -> OrgNode:
+def create(uow: UnitOfWork, name: str, code: str, kind: str, parent_id: str | None,
+           tracking_since: date | None = None) -> OrgNode:
+    """A new organisation; a branch's 三会一课 count from `tracking_since`, by default the first of this month."""
     name = rules.check_name(name)
     code = rules.check_code(code)
     try:
@@ -120,7 +125,16 @@ def create(uow: UnitOfWork, name: str, code: str, kind: str, parent_id: str | No
     )
     s.add(org)
     s.flush()
+    if kind_ == OrgKind.BRANCH:
+        start_tracking(s, org.id, tracking_since)
     return _node(org)
+
+
+def start_tracking(s: Session, branch_id: str, since: date | None = None) -> None:
+    """Count a branch just created here as owing meetings from `since` (the first of this month unless
+    given): a branch that did not exist in the program in March was not overdue in March. Branches
+    arriving by sync keep the settings their own center wrote."""
+    s.add(BranchCadence(org_id=branch_id, tracking_since=since or date.today().replace(day=1)))
 
 
 @writes("orgs.write")

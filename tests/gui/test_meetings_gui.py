@@ -29,7 +29,8 @@ NAMES = ("王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆")
 def community(app_ctx):
     db = app_ctx.db
     c = next(n for n in orgs.list_tree(db) if n.kind == "community")
-    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
+    # records kept here for years (a branch new this month would owe nothing before it)
+    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id, tracking_since=date(2020, 1, 1))
     g = orgs.create(db, "第一党小组", "G01", "group", b.id)
     ids = {}
     for i, name in enumerate(NAMES):

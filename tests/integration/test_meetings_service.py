@@ -45,8 +45,9 @@ def _member(db, name, org_id, i, category="正式党员", status=None):
 @pytest.fixture
 def cm(db):
     c = next(n for n in orgs.list_tree(db) if n.kind == "community")
-    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
-    b2 = orgs.create(db, "第二网格党支部", "B02", "branch", c.id)
+    # branches whose records here began before the years asked about (a new one counts from its month)
+    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id, tracking_since=date(2024, 1, 1))
+    b2 = orgs.create(db, "第二网格党支部", "B02", "branch", c.id, tracking_since=date(2024, 1, 1))
     g1 = orgs.create(db, "第一党小组", "G01", "group", b.id)
     g2 = orgs.create(db, "第二党小组", "G02", "group", b.id)
     m = {}
