@@ -104,8 +104,8 @@ class UserDialog(AccountDialog):
         db, name, role, grids = self.db, self.display_name.text(), self.role.currentData(), self.chosen_grids()
         scope = self.org_id.currentData() or ""
         if self.user is not None:
-            uid = self.user.id
-            return lambda: auth.update_user(db, uid, name, role, grids, org_id=scope)
+            uid, read = self.user.id, self.user  # the account as shown: a change since is refused
+            return lambda: auth.update_user(db, uid, name, role, grids, org_id=scope, read=read)
         login, name, password = self.new_account()
         return lambda: auth.create_user(db, login, name, role, password, grids, org_id=scope)
 

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import access
 from desktop_app.domain.access import ActorKind, Role
-from desktop_app.domain.errors import Conflict, NotFound, ValidationError
+from desktop_app.domain.clock import local_text
+from desktop_app.domain.errors import ConcurrentEditError, Conflict, NotFound, ValidationError
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services.auth.actor import (
     PermissionDenied, account_named, check_login, current_actor, grids_of, require, set_actor,
@@ -23,7 +24,7 @@ from desktop_app.services.auth.passwords import set_password, verify_password
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.base import utcnow
-from desktop_app.store.db import Database
+from desktop_app.store.db import Database, take_write_lock
 from desktop_app.store.models import Organization
 from desktop_app.store.models_access import User
 from desktop_app.views.users import UserInfo
@@ -201,13 +202,18 @@ def _change_user(db: Database, user_id: str, change: Callable[[Session, User], N
 
 
 def update_user(db: Database, user_id: str, display_name: str, role: str, grid_ids=(),
-                org_id: str | None = None) -> UserInfo:
-    """Name, role, grids and (unless None) the organisation the account is confined to."""
+                org_id: str | None = None, read: UserInfo | None = None) -> UserInfo:
+    """Name, role, grids and (unless None) the organisation the account is confined to.
+
+    `read`: the account as the form showed it; a save over another administrator's change of
+    these since is refused (None: the command line, not checked)."""
     actor = require(db, "users.manage")
     display_name = access.check_display_name(display_name)
     role_ = access.role_of(role)
 
     def change(s: Session, user: User) -> None:
+        if read is not None:
+            _unchanged_since(s, user, read)
         if user.role == Role.ADMIN.value and role_ != Role.ADMIN and user.active and not _active_admins(s, user.id):
             raise Conflict("这是唯一的管理员，不能改为其他角色（请先把另一个用户设为管理员）")
         if user.id == actor.user_id and role_ != Role(user.role):
@@ -225,6 +231,19 @@ def update_user(db: Database, user_id: str, display_name: str, role: str, grid_i
                 setattr(user, key, value)
 
     return _change_user(db, user_id, change)
+
+
+def _unchanged_since(s: Session, user: User, read: UserInfo) -> None:
+    """Refuse when what the 用户 form saves changed after it was read. Not the row's version:
+    a log-in, a failed password or the user's own new password write the row too, and are no
+    reason to refuse an administrator's change of the name or role."""
+    take_write_lock(s)
+    s.refresh(user, with_for_update=True)  # a save committing meanwhile is seen here or waits for this one
+    now = (user.display_name, user.role, grids_of(user.grid_ids), user.org_id or "")
+    if now == (read.display_name, read.role, frozenset(read.grid_ids), read.org_id or ""):
+        return
+    raise ConcurrentEditError(f"这条记录（账号 {user.login}）在你打开后已被修改（{local_text(user.updated_at)}）。"
+                              "你的修改没有保存；请关闭后重新打开，再改一次。")
 
 
 def reset_password(db: Database, user_id: str, new_password: str) -> UserInfo:
