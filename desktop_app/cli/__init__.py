@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from desktop_app.cli import dbfile
 
-    b = with_db(sub.add_parser("backup", help="备份数据库（管理员；默认放入备份文件夹）"))
+    b = with_db(sub.add_parser("backup", help="备份数据库（管理员、书记/委员；默认放入备份文件夹）"))
     b.add_argument("--out", help="备份到此文件")
     b.set_defaults(func=dbfile.cmd_backup)
 

@@ -77,6 +77,7 @@ PERMISSIONS: dict[str, str] = {
     "audit.read": "查看操作记录",
     "audit.revert": "按操作记录撤销导入、数据包带来的更改",
     "users.manage": "管理用户",
+    "backup.make": "备份数据（复制整个数据库）",
     "backup.restore": "从备份恢复数据",
 }
 
@@ -106,7 +107,7 @@ GRID_BOUND_ROLES: frozenset[Role] = frozenset({Role.GRID})
 # whole database (accounts, a restore, the shared lists, everyone's trail and
 # putting back what it recorded, a package of everything).
 WHOLE_DATABASE: frozenset[str] = frozenset({
-    "users.manage", "backup.restore", "settings.write", "audit.read", "audit.revert", "sync.export",
+    "users.manage", "backup.make", "backup.restore", "settings.write", "audit.read", "audit.revert", "sync.export",
 })
 
 

@@ -96,9 +96,9 @@ def _copy_sqlite(src: Path, dst: Path, key: str | None | object = _NO_KEY) -> No
             leftover.unlink(missing_ok=True)
 
 
-# A backup is, like a package of everything, a copy of the whole database leaving this program:
-# the roles that send one (管理员, 书记/委员) may make one, an account confined to one organisation never.
-COPY_RIGHT = "sync.export"
+# A backup is a copy of the whole database leaving this program: 管理员 and 书记/委员 may make one,
+# an account confined to one organisation never (domain.access.WHOLE_DATABASE).
+COPY_RIGHT = "backup.make"
 
 
 def _checked(db: Database, permission: str, what: str, who: str) -> auth.Actor:
