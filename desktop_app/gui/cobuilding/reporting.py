@@ -132,7 +132,7 @@ class ReportingPage(CobuildingPage):
         if _serving(self.detail):
             p = self.detail.row
             posts = self.loaded.tables[1] if self.loaded else []
-            self.run_dialog(ServiceDialog(self, self.ctx.db, p, posts, self.today),
+            self.run_dialog(ServiceDialog(self, self.ctx.db, p, posts, self.today, self.loaded_year),
                             lambda x: f"已记录 {p.name} {hours(x.hours_tenths)} 小时服务。", keep=p.id)
 
     def claim_post(self) -> None:

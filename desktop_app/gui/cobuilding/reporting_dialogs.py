@@ -67,10 +67,12 @@ class ReportingDialog(CobuildingDialog):
 
 
 class ServiceDialog(CobuildingDialog):
-    """记录服务: a dated service with hours; 积分 follow the hours unless changed."""
+    """记录服务: a dated service with hours; 积分 follow the hours unless changed.
+
+    The summary's counts are those of `year`, the year the page shows, which may be a past one."""
 
     def __init__(self, parent: QWidget | None, db: Database, person: ReportingRow, posts: Sequence[PostRow],
-                 today: date | None = None):
+                 today: date | None = None, year: int | None = None):
         super().__init__(parent, db, f"记录服务：{person.name}", today=today)
         self.person = person
         self.on = DateEdit(self.today)
@@ -87,9 +89,9 @@ class ServiceDialog(CobuildingDialog):
         self.points.setValue(rules.default_points(20))
         self._points_touched = False
         self.points.valueChanged.connect(lambda _v: setattr(self, "_points_touched", True))
-        summary = QLabel(f"<b>{person.name}</b>　{person.employer}　本年已服务 {person.services} 次，"
-                         f"{rules.hours_text(person.hours_tenths)} 小时，{person.points} 积分")
-        self.finish_layout(form_layout(summary, ("服务日期", self.on), ("服务内容", self.content), ("岗位", self.post),
+        self.summary = QLabel(f"<b>{person.name}</b>　{person.employer}　{year or self.today.year}年已服务 "
+                              f"{person.services} 次，{rules.hours_text(person.hours_tenths)} 小时，{person.points} 积分")
+        self.finish_layout(form_layout(self.summary, ("服务日期", self.on), ("服务内容", self.content), ("岗位", self.post),
                                        ("时长（小时）", self.hours), ("积分", self.points)))
         self.setMinimumWidth(440)
         self.first_field = self.content
