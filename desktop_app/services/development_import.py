@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from desktop_app.domain import development as rules
 from desktop_app.domain import idcard
+from desktop_app.domain import members as member_rules
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.exchange import history
 from desktop_app.services import imports, orgs
@@ -139,8 +140,9 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
     with db.session() as s:
         taken = set(s.scalars(select(Applicant.id_number).where(
             Applicant.deleted.is_(False), Applicant.id_number.in_(numbers))))
-        members = dict(s.execute(select(Member.id_number, Member.id).where(
-            Member.deleted.is_(False), Member.id_number.in_(numbers))).all())
+        members = {number: (member_id, category) for number, member_id, category in s.execute(
+            select(Member.id_number, Member.id, Member.category).where(
+                Member.deleted.is_(False), Member.id_number.in_(numbers)))}
     items: list[PlannedApplicant] = []
     errors: list[RowError] = []
     first: dict[str, int] = {}
@@ -159,7 +161,7 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
         elif kinds.get(org_id) not in ("branch", "group"):
             row_errors.append(RowError(row.row_number, "所在党支部", v["branch"], "发展党员由党支部负责，请填写党支部"))
         number = v["id_number"]
-        member_id = members.get(number) if number else None
+        member_id, category = members.get(number, (None, "")) if number else (None, "")
         if number in taken:
             row_errors.append(RowError(row.row_number, "公民身份号码", idcard.mask(number), "已在发展党员名单中"))
         if number and number in first:
@@ -170,6 +172,10 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
         if stage == rules.PROBATIONARY and member_id is None:
             row_errors.append(RowError(row.row_number, "公民身份号码", idcard.mask(number),
                                        "预备党员须已在党员名册中（请先导入党员信息），转正时才能更新其记录"))
+        elif stage == rules.PROBATIONARY and category == member_rules.FULL:
+            # The roster and the pipeline must tell one story: 转正 would later confirm a 正式党员 again.
+            row_errors.append(RowError(row.row_number, "转正时间", "", (
+                f"{v['name']}在党员名册中是正式党员：已转正的请填写转正时间，未转正的请先在党员名册中改为预备党员")))
         if row_errors:
             errors += row_errors
             continue

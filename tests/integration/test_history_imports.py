@@ -315,3 +315,20 @@ def test_apply_refuses_a_voucher_number_posted_after_the_preview(world, tmp_path
         assert s.scalar(select(func.count()).select_from(LedgerEntry)) == 1
         assert s.scalar(select(func.count()).select_from(ClosedMonth)) == 0
     db.dispose()
+
+
+def test_a_probationary_row_of_a_member_the_roster_calls_full_is_a_row_error(world, tmp_path):
+    # A roster imported with no 人员类别 once read a recent joiner as 正式党员; the pipeline saying 预备党员 must not
+    # go in beside it (转正 would confirm a 正式党员 again).
+    path, branch = world
+    db, _ = open_database(path)
+    p4 = idcard.make("320102", date(1995, 4, 4), 21, "男")
+    roster.create(db, MemberInput(name="周伟", org_id=branch.id, id_number=p4, joined_date=date(2025, 10, 10)),
+                  date(2026, 1, 15))
+    rows = dev_rows()
+    rows.append([4, "周伟", "男", p4, "第一网格党支部", "2023-03-01", "2023-09-01", "2024-09-01", "NO.2025-002",
+                 "2025-10-10", "预备党员"])
+    plan = development_import.preview(db, workbook(tmp_path / "d.xlsx", DEV_HEADER, rows), today=date(2026, 1, 15))
+    assert [(e.row_number, e.field) for e in plan.errors] == [(5, "转正时间")]
+    assert "周伟在党员名册中是正式党员" in plan.errors[0].reason
+    db.dispose()
