@@ -374,6 +374,10 @@ class ListRow:
     done_on: date | None
     linked_cost_fen: int = 0  # ledger vouchers linked to a project, reversed ones left out
     costs: tuple["CostRow", ...] = ()  # the vouchers themselves, filled for a project's detail
+    visit_id: str | None = None  # a need raised on a 走访 / 恳谈
+    visit_date: date | None = None
+    visit_form: str = ""  # 走访, 民情恳谈, ...
+    visit_visitee: str = ""  # whom they saw (or where, when no one was named)
 
 
 @dataclass(frozen=True, kw_only=True)

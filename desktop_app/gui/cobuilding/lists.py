@@ -136,6 +136,8 @@ def item_html(r: ListRow) -> str:
     e = escape
     lines = [f"<h3>{e(r.title)}</h3>", f"<p>{e(r.list_kind)}清单　{d(r.raised_on)}　<b>{e(r.state)}</b><br>"
              f"{e(r.category)} {e(r.grid_name)}</p>"]
+    if r.visit_date:
+        lines.append(f"<p>来自{e(r.visit_form or '走访')}：{d(r.visit_date)}　{e(r.visit_visitee or '—')}</p>")
     if r.unit_name:
         lines.append(f"<p>{'提供' if r.list_kind == rules.RESOURCE else '认领'}单位：{e(r.unit_name)}"
                      f"{'（' + d(r.claimed_on) + '）' if r.claimed_on else ''}</p>")

@@ -32,11 +32,22 @@ def list_rows(s: Session, q) -> list[ListRow]:
     titles = dict(s.execute(select(ListItem.id, ListItem.title).where(ListItem.id.in_(
         [i.need_id for i in items if i.need_id] + [i.resource_id for i in items if i.resource_id]))).all())
     linked = linked_totals(s, item_ids=[i.id for i in items if i.list_kind == rules.PROJECT])
+    visits = {v.id: (v.visit_date, v.form, v.visitee_name or v.place) for v in s.execute(
+        select(Visit.id, Visit.visit_date, Visit.form, Visit.visitee_name, Visit.place)
+        .where(Visit.id.in_({i.visit_id for i in items if i.visit_id})))}
     return [ListRow(i.id, i.list_kind, i.title, i.detail, i.category, i.raised_on, i.state, i.grid_id,
                     names.get(i.grid_id or "", ""), i.unit_id, units.get(i.unit_id or "", ""), i.need_id,
                     titles.get(i.need_id or "", ""), i.resource_id, titles.get(i.resource_id or "", ""), i.project_id,
-                    projects.get(i.project_id or "", ""), i.claimed_on, i.done_on, linked.get(i.id, 0))
+                    projects.get(i.project_id or "", ""), i.claimed_on, i.done_on, linked.get(i.id, 0),
+                    visit_id=i.visit_id, **_visit_fields(visits.get(i.visit_id or "")))
             for i in items]
+
+
+def _visit_fields(visit: tuple | None) -> dict:
+    if visit is None:  # no visit, or it is no longer stored
+        return {}
+    on, form, who = visit
+    return {"visit_date": on, "visit_form": form, "visit_visitee": who}
 
 
 def list_items(db: Database, list_kind: str, year: int | None = None, state: str | None = None,
