@@ -45,3 +45,15 @@ def test_a_need_from_a_visit_says_which_visit(app_ctx):
     assert "来自走访" in html and "2026" in html and "王秀英" in html
     typed = cb.save_item(db, None, cb.ListInput("需求", "想要一个阅览室", raised_on=today), today)
     assert "来自" not in item_html(typed)  # typed in, not from a visit
+
+
+def test_the_need_form_offers_the_domains_categories(qtbot, app_ctx, monkeypatch):
+    """One copy of the 需求清单's 类别: the form reads the domain's list, so a word added there shows here."""
+    from desktop_app.domain import service_flow
+    from desktop_app.gui.cobuilding.lists import ListItemDialog
+
+    monkeypatch.setattr(service_flow, "NEED_CATEGORIES", service_flow.NEED_CATEGORIES + ("就业",))
+    dlg = ListItemDialog(None, app_ctx.db, "需求", [], [], [], [])
+    qtbot.addWidget(dlg)
+    offered = [dlg.category.itemData(i) for i in range(dlg.category.count())]
+    assert offered[1:] == list(service_flow.NEED_CATEGORIES)

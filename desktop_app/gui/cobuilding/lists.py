@@ -10,6 +10,7 @@ from html import escape
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop_app.domain import cobuilding as rules
+from desktop_app.domain import service_flow
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.cobuilding import costs
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
@@ -68,7 +69,7 @@ class ListItemDialog(CobuildingDialog):
         self.kind, self.item = kind, item
         self.title_edit = QLineEdit(item.title if item else "")
         self.category = list_combo(("",) + rules.OFFERS if kind == rules.RESOURCE else
-                                   ("", "设施", "环境", "助老", "助学", "医疗", "文化", "其他"), item.category if item else "")
+                                   ("",) + service_flow.NEED_CATEGORIES, item.category if item else "")
         self.raised = DateEdit(item.raised_on if item else self.today)
         self.grid = grid_combo(grids, item.grid_id if item else None)
         self.unit = named_combo(units, item.unit_id if item else None, "（选择共建单位）")

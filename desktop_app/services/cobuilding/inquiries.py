@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.service_flow import need_category
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import copy_changed, live, org_names, tombstone, year_span
 from desktop_app.services.records import settle, unchanged_since, writes
@@ -100,9 +101,12 @@ def inquiry_to_need(uow: UnitOfWork, inquiry_id: str, today: date | None = None)
     i = _live(s, inquiry_id)
     if i.state != rules.INQUIRY_OPEN:
         raise ValidationError("状态", f"这条问需已{i.state}，不能再转为需求")
+    # 问需服务 says where the need came from, not what it is about: the list's 类别 has no word for it,
+    # so it falls to 其他 like an unknown visit category (the 说明 keeps what was said).
     need = rules.check_list_item(rules.ListInput(
         rules.NEED, (i.answer or i.topic)[:80],
-        f"{i.inquiry_date.isoformat()} {i.channel}问需 {i.asked_name}：{i.answer}", "问需服务", today, i.grid_id), today)
+        f"{i.inquiry_date.isoformat()} {i.channel}问需 {i.asked_name}：{i.answer}", need_category("问需服务"), today,
+        i.grid_id), today)
     item = ListItem(list_kind=rules.NEED, title=need.title, detail=need.detail, category=need.category,
                     raised_on=need.raised_on, state=rules.NEED_OPEN, grid_id=need.grid_id)
     s.add(item)
