@@ -39,6 +39,7 @@ class IndicatorNode:
     params: str = ""
     note: str = ""
     sort_order: int = 0
+    version: int = 0  # as read: a form's save over a later change is refused
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class SchemeInfo:
     total_tenths: int
     nodes: tuple[IndicatorNode, ...] = ()
     editable: bool = True  # False: sent down by the street; a community adapts a copy
+    version: int = 0  # as read: a form's save over a later change is refused
 
     def indicators(self) -> list[IndicatorNode]:
         return [n for n in self.nodes if n.level == "indicator"]
@@ -106,6 +108,7 @@ class TitleRow:
     granted_on: date | None
     issued_by: str
     note: str
+    version: int = 0  # as read: a form's save over a later change is refused
 
 
 @dataclass(frozen=True)

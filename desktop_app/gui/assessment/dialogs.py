@@ -170,7 +170,9 @@ class TitleDialog(SavingDialog):
         db, row, branch, year = self.db, self.row, self.branch_id, self.year
         title, on, by, note = (self.title_box.currentText(), self.granted.value(), self.issued_by.text(),
                                self.note.toPlainText())
-        return lambda: asm.save_title(db, row.id if row else None, branch, year, title, on, by, note)
+        read_at = row.version if row else None  # the record as this form read it
+        return lambda: asm.save_title(db, row.id if row else None, branch, year, title, on, by, note,
+                                      expected_version=read_at)
 
 
 class SchemeDialog(SavingDialog):
@@ -197,7 +199,8 @@ class SchemeDialog(SavingDialog):
         passed = rules.parse_points(self.passed.text(), "达标分数线")
         rules.check_thresholds(excellent, passed, self.scheme.total_tenths)
         db, sid, name, notes = self.db, self.scheme.id, self.name.text(), self.notes.toPlainText()
-        return lambda: asm.save_scheme(db, sid, name, excellent, passed, notes)
+        read_at = self.scheme.version  # the scheme as this form read it
+        return lambda: asm.save_scheme(db, sid, name, excellent, passed, notes, expected_version=read_at)
 
 
 class IndicatorDialog(SavingDialog):
@@ -276,18 +279,18 @@ class IndicatorDialog(SavingDialog):
 
     def prepare(self):
         if self.adding:
-            parent_id, node_id = self.pick.currentData(), None
+            parent_id, node_id, read_at = self.pick.currentData(), None, None
             if parent_id is None:
                 raise ValidationError("所属二级指标", "本方案还没有二级指标")
         else:
             n = self.current()
             if n is None:
                 raise ValidationError("指标", "本方案还没有考评指标")
-            parent_id, node_id = n.parent_id, n.id
+            parent_id, node_id, read_at = n.parent_id, n.id, n.version  # the indicator as this form read it
         max_tenths = rules.check_max(rules.parse_points(self.max_edit.text(), "满分"))
         rules.parse_params(self.params.text())
         db, sid = self.db, self.scheme.id
         title, rule, params = self.title_edit.text(), self.rule.currentData(), self.params.text()
         description, note = self.description.toPlainText(), self.note.toPlainText()
         return lambda: asm.save_indicator(db, sid, node_id, parent_id, rules.INDICATOR, title, max_tenths, rule,
-                                          params, description, note)
+                                          params, description, note, expected_version=read_at)

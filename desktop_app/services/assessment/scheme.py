@@ -20,7 +20,7 @@ from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.assessment.rules import RULES, rule_infos, rule_label
 from desktop_app.services.database import Database
-from desktop_app.services.records import assign, live, writes
+from desktop_app.services.records import assign, live, unchanged_since, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_assessment import AssessmentIndicator, AssessmentScheme
@@ -88,13 +88,13 @@ def info_of(s: Session, sch: AssessmentScheme) -> SchemeInfo:
         for i, r in enumerate(children.get(parent, []), start=1):
             code = f"{prefix}{i}"
             nodes.append(IndicatorNode(r.id, r.parent_id, r.level, code, r.title, r.description, total(r),
-                                       r.rule, rule_label(r.rule), r.params, r.note, r.sort_order))
+                                       r.rule, rule_label(r.rule), r.params, r.note, r.sort_order, r.version))
             walk(r.id, code + ".")
 
     walk(None, "")
     shape = rules.shape_of((n.level, n.max_tenths) for n in nodes)
     return SchemeInfo(sch.id, sch.year, sch.name, sch.is_sample, sch.excellent_tenths, sch.pass_tenths, sch.notes,
-                      shape.label(), shape.total_tenths, tuple(nodes), editable_here(s, sch))
+                      shape.label(), shape.total_tenths, tuple(nodes), editable_here(s, sch), sch.version)
 
 
 def editable_here(s: Session, sch: AssessmentScheme) -> bool:
@@ -214,8 +214,9 @@ def _live_scheme(s: Session, scheme_id: str) -> AssessmentScheme:
 
 @writes("settings.write")
 def save_scheme(uow: UnitOfWork, scheme_id: str, name: str, excellent_tenths: int, pass_tenths: int,
-                notes: str = "") -> SchemeInfo:
-    """Rename a scheme and set its result thresholds; an edited sample is no longer marked a sample."""
+                notes: str = "", expected_version: int | None = None) -> SchemeInfo:
+    """Rename a scheme and set its result thresholds; an edited sample is no longer marked a sample.
+    `expected_version`: the version the form was read at; a scheme changed since is refused."""
     name = (name or "").strip()
     if not name:
         raise ValidationError("方案名称", "不能为空")
@@ -223,6 +224,7 @@ def save_scheme(uow: UnitOfWork, scheme_id: str, name: str, excellent_tenths: in
         raise ValidationError("方案名称", "不能超过 60 个字")
     s = uow.session
     sch = _live_scheme(s, scheme_id)
+    unchanged_since(s, sch, expected_version, f"考评方案 {sch.name}")
     total = info_of(s, sch).total_tenths
     excellent_tenths, pass_tenths = rules.check_thresholds(excellent_tenths, pass_tenths, total)
     assign(sch, {"name": name, "excellent_tenths": excellent_tenths, "pass_tenths": pass_tenths,
@@ -234,8 +236,9 @@ def save_scheme(uow: UnitOfWork, scheme_id: str, name: str, excellent_tenths: in
 @writes("settings.write")
 def save_indicator(uow: UnitOfWork, scheme_id: str, node_id: str | None, parent_id: str | None, level: str,
                    title: str, max_tenths: int = 0, rule: str = rules.MANUAL, params: str = "",
-                   description: str = "", note: str = "") -> SchemeInfo:
-    """Add (node_id None) or change a node of the scheme's tree; only indicators carry points and a rule."""
+                   description: str = "", note: str = "", expected_version: int | None = None) -> SchemeInfo:
+    """Add (node_id None) or change a node of the scheme's tree; only indicators carry points and a rule.
+    `expected_version`: the node's version when the form read it; a node changed since is refused."""
     if level not in rules.LEVELS:
         raise ValidationError("层级", f"未知的层级 {level}")
     title = (title or "").strip()
@@ -263,6 +266,7 @@ def save_indicator(uow: UnitOfWork, scheme_id: str, node_id: str | None, parent_
         node = s.get(AssessmentIndicator, node_id)
         if node is None or node.deleted or node.scheme_id != sch.id:
             raise NotFound("该指标不存在或已删除")
+        unchanged_since(s, node, expected_version, f"指标 {node.title}")
     else:
         siblings = s.scalars(select(AssessmentIndicator.sort_order).where(
             AssessmentIndicator.scheme_id == sch.id, AssessmentIndicator.parent_id.is_(None) if parent_id is None

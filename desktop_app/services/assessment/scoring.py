@@ -23,7 +23,7 @@ from desktop_app.services.assessment.facts import YearFacts
 from desktop_app.services.assessment.rules import RULES, measure_all
 from desktop_app.services.assessment.scheme import info_of, own_org_id, pick, year_schemes
 from desktop_app.services.database import Database
-from desktop_app.services.records import assign, keep_file, live, stored_file, tombstone, writes
+from desktop_app.services.records import assign, keep_file, live, stored_file, tombstone, unchanged_since, writes
 from desktop_app.services.site import center_name
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Organization
@@ -83,7 +83,7 @@ class _Year:
                                                          AssessmentTitle.year == year)
                            .order_by(AssessmentTitle.granted_on)):
             self.titles[t.org_id].append(TitleRow(t.id, t.org_id, names.get(t.org_id, ""), t.year, t.title,
-                                                  t.granted_on, t.issued_by, t.note))
+                                                  t.granted_on, t.issued_by, t.note, t.version))
         if self.scheme is not None:
             self._score(s)
 
@@ -317,14 +317,16 @@ def titles(db: Database, year: int | None = None) -> list[TitleRow]:
              .where(AssessmentTitle.deleted.is_(False)))
         if year:
             q = q.where(AssessmentTitle.year == year)
-        return [TitleRow(t.id, t.org_id, name, t.year, t.title, t.granted_on, t.issued_by, t.note)
+        return [TitleRow(t.id, t.org_id, name, t.year, t.title, t.granted_on, t.issued_by, t.note, t.version)
                 for t, name in s.execute(q.order_by(AssessmentTitle.year.desc(), AssessmentTitle.granted_on))]
 
 
 @writes("assessment.write")
 def save_title(uow: UnitOfWork, title_id: str | None, branch_id: str, year: int, title: str,
-               granted_on: date | None = None, issued_by: str = "", note: str = "") -> TitleRow:
-    """Record (title_id None) or correct a title a branch received, with its date and issuing body."""
+               granted_on: date | None = None, issued_by: str = "", note: str = "",
+               expected_version: int | None = None) -> TitleRow:
+    """Record (title_id None) or correct a title a branch received, with its date and issuing body.
+    `expected_version`: the version the form was read at; a record changed since is refused."""
     year = rules.check_year(year)
     title = rules.check_title_text(title)
     issued_by = (issued_by or "").strip()
@@ -336,13 +338,14 @@ def save_title(uow: UnitOfWork, title_id: str | None, branch_id: str, year: int,
     org = _branch(s, branch_id)
     if title_id:
         t = live(s, AssessmentTitle, title_id, "荣誉称号记录")
+        unchanged_since(s, t, expected_version, f"荣誉称号 {t.year}年度{t.title}")
     else:
         t = AssessmentTitle(org_id=org.id, year=year, title=title)
         s.add(t)
     assign(t, {"org_id": org.id, "year": year, "title": title, "granted_on": granted_on, "issued_by": issued_by,
                "note": (note or "").strip()})
     s.flush()
-    return TitleRow(t.id, org.id, org.name, t.year, t.title, t.granted_on, t.issued_by, t.note)
+    return TitleRow(t.id, org.id, org.name, t.year, t.title, t.granted_on, t.issued_by, t.note, t.version)
 
 
 @writes("assessment.write")
