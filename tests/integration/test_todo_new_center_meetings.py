@@ -16,6 +16,8 @@ HINT = "支部设置"
 def _branch(db, name, code):
     c = next(n for n in orgs.list_tree(db) if n.kind == "community")
     b = orgs.create(db, name, code, "branch", c.id)
+    # a branch from before new branches were given their month of creation as tracking start
+    ms.set_branch_cadence(db, b.id, None, None)
     roster.create(db, MemberInput(name=f"{name[:2]}王建国", org_id=b.id,
                                   id_number=idcard.make("320102", date(1960, 1, 2), int(code[-1]), idcard.MALE),
                                   joined_date=date(1985, 7, 1), confirmed_date=date(1986, 7, 1)))
