@@ -207,7 +207,15 @@ def test_cancel_and_delete_ask_first(qtbot, page, community, wait_ops, monkeypat
     page.refresh()
     wait_ops()
     page.select(m.id)
-    monkeypatch.setattr("desktop_app.gui.meetings.page.QInputDialog.getText", lambda *a, **k: ("下雨改期", True))
+    from desktop_app.gui.widgets.dialog import LineDialog
+
+    def give_reason(dlg):
+        dlg.line.setText("下雨改期")
+        dlg.accept()  # saves from inside
+        wait_ops()
+        return dlg.result()
+
+    monkeypatch.setattr(LineDialog, "exec", give_reason)
     page.cancel_selected()
     wait_ops()
     assert ms.get(db, m.id).status == r.CANCELLED and ms.get(db, m.id).cancel_reason == "下雨改期"

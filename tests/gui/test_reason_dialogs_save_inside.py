@@ -123,3 +123,25 @@ def test_restoring_the_street_defaults_saves_from_inside(qtbot, app_ctx, wait_op
     page.edit_settings()
     wait_ops()
     assert next(s for s in ms.kind_settings(db) if s.kind == r.PARTY_LECTURE).customized is False
+
+
+def test_cancelling_a_meeting_refused_inside_keeps_the_reason(qtbot, app_ctx, wait_ops, monkeypatch):
+    """Held by someone else meanwhile: 取消会议 says so in its own dialog, the reason still typed."""
+    from desktop_app.gui.meetings.page import MeetingsPage
+    from desktop_app.services import orgs
+
+    db = app_ctx.db
+    c = orgs.create(db, "梅园社区党委", "C01", "community", None)
+    b = orgs.create(db, "第一党支部", "B01", "branch", c.id)
+    m = ms.plan(db, ms.MeetingInput(org_id=b.id, kind=r.THEME_DAY, meeting_date=date.today()))
+    page = MeetingsPage(app_ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    wait_ops()
+    page.select(m.id)
+    ms.all_present(db, m.id)  # another operator records it as held meanwhile
+
+    seen = _refused(monkeypatch, wait_ops, LineDialog, page.cancel_selected,
+                    lambda dlg: dlg.line.setText("下雨改期"), lambda dlg: dlg.line.text())
+    assert seen["kept"] == "下雨改期" and seen["message"]
+    assert ms.get(db, m.id).status == r.HELD

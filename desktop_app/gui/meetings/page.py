@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
-    QDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
+    QDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
     QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -573,10 +573,13 @@ class MeetingsPage(Page):
         row = self.selected_row()
         if row is None or row.status != rules.PLANNED:
             return
-        reason, ok = QInputDialog.getText(self, "取消会议", f"取消会议 {row.number}（{row.title}）的原因：")
-        if not ok:
-            return
-        self._write(lambda db: ms.cancel(db, row.id, reason), lambda d: self.show_message(f"会议 {d.number} 已取消。"))
+        from desktop_app.gui.widgets.dialog import LineDialog
+
+        db = self.ctx.db
+        # saves from inside: a refusal (held meanwhile, a reason too long) shows here with the reason kept
+        dlg = LineDialog(self, "取消会议", f"取消会议 {row.number}（{row.title}）的原因：",
+                         lambda reason: ms.cancel(db, row.id, reason), changes=WRITES)
+        self._run_meeting_form(dlg, lambda d: f"会议 {d.number} 已取消。")
 
     def delete_selected(self) -> None:
         row = self.selected_row()
