@@ -277,8 +277,17 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout, sys.stderr = TerminalSafeWriter.wrap(sys.stdout), TerminalSafeWriter.wrap(sys.stderr)
     words = sys.argv[1:] if argv is None else argv
     # the window (the default command) needs none of the other commands' modules: its frame paints before
-    # SQLAlchemy and the services load, behind it (~0.4 s of CPU before the frame when they came first)
-    parser = _gui_parser()[0] if not words or words[0] == "gui" else build_parser()
+    # SQLAlchemy and the services load, behind it (~0.4 s of CPU before the frame when they came first);
+    # options may come before the word (`dangqun --db X gui`)
+    gui_parser = _gui_parser()[0]
+    at, _, command_options = gui_parser.leading_options(words)
+    if words and at == len(words) and command_options:
+        # `dangqun --db X`: a command's options with no command; starting the window on them would guess
+        gui_parser.print_usage(sys.stderr)
+        print("dangqun：错误：请在选项后写出命令，如 dangqun --db 数据库文件 gui；dangqun -h 列出全部命令",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    parser = gui_parser if not words or words[at:at + 1] == ["gui"] else build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["gui", *(argv or [])])
@@ -306,6 +315,3 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     sys.exit(main())
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -99,13 +99,25 @@ class ArgumentParser(argparse.ArgumentParser):
         command's parser does the same with what follows). Anything else is left for
         argparse to report.
         """
-        sub = next((a for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
+        sub = self._commands()
         if sub is None or not words or not words[0].startswith("-"):
             return words  # the usual order (and the window's start path) costs nothing more
+        i, kept, moved = self.leading_options(words)
+        if not moved or i >= len(words) or words[i] not in sub.choices:
+            return words
+        return [*kept, words[i], *moved, *words[i + 1:]]
+
+    def _commands(self) -> argparse._SubParsersAction | None:
+        return next((a for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
+
+    def leading_options(self, words: list[str]) -> tuple[int, list[str], list[str]]:
+        """The options before the command word: where that word is (len(words) when there is none),
+        those this parser knows and those only a command knows (each with its value)."""
+        sub = self._commands()
         kept: list[str] = []
         moved: list[str] = []
         i = 0
-        while i < len(words) and words[i].startswith("-") and words[i] != "--":
+        while sub is not None and i < len(words) and words[i].startswith("-") and words[i] != "--":
             name, inline = words[i].partition("=")[::2]
             action = self._option_string_actions.get(name)
             target = kept
@@ -118,9 +130,7 @@ class ArgumentParser(argparse.ArgumentParser):
                 break  # an option taking a variable number of values: not guessed at
             target.extend(words[i:i + 1 + values])
             i += 1 + values
-        if not moved or i >= len(words) or words[i] not in sub.choices:
-            return words
-        return [*kept, words[i], *moved, *words[i + 1:]]
+        return i, kept, moved
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
