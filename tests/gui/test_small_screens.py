@@ -1,10 +1,14 @@
-"""Pages on a small, scaled screen: a 1366×768 screen at 150% gives 911×512 logical pixels, less the navigation."""
+"""Pages on a small, scaled screen (1366×768 at 150%: 911×512 logical pixels) and from the keyboard."""
 
 from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
 
 from desktop_app.gui.main_window import MainWindow
 from tests.gui.test_find_shortcut import window  # noqa: F401 - the shown, active window
 from tests.gui.test_keyboard_walk import SCALED_WIDTH, fits_a_1366_screen_at_150_percent
+from tests.gui.test_ledger_gui import TODAY, dues_page, members  # noqa: F401 - fixtures
 
 NAVIGATION = 192  # what the navigation takes of the window's width
 
@@ -19,3 +23,40 @@ def test_the_roster_keeps_the_window_within_a_1366_screen_at_150_percent(window:
     # every filter list still shows its whole current choice
     for box in page.filters:
         assert box.width() >= box.minimumSizeHint().width(), box.toolTip()
+
+
+def press(qtbot, keys: str) -> None:
+    sequence = QKeySequence(keys)[0]
+    qtbot.keyClick(QApplication.focusWidget(), sequence.key(), sequence.keyboardModifiers())
+
+
+def test_ctrl_n_on_the_organisations_page_adds_a_child_and_enter_on_the_tree_opens_its_form(
+        window: MainWindow, qtbot, wait_ops, monkeypatch):
+    from desktop_app.gui.orgs.org_dialog import OrgDialog
+
+    opened = []
+    monkeypatch.setattr(OrgDialog, "exec", lambda dlg: opened.append(dlg.windowTitle()) or 0)
+    page = window.go_to("党组织")
+    wait_ops()
+    page.focus_search()  # where the worker is: in the page
+    press(qtbot, "Ctrl+N")  # 新增下级组织 had no key
+    wait_ops()
+    assert opened == ["新增组织"]
+    page.tree.setFocus()
+    press(qtbot, "Return")  # only a double-click opened 修改
+    wait_ops()
+    assert opened == ["新增组织", "修改组织"]
+
+
+def test_ctrl_n_on_the_dues_page_registers_a_payment(dues_page, qtbot, wait_ops, monkeypatch):  # noqa: F811
+    from desktop_app.gui.dues.dialogs import PaymentDialog
+
+    opened = []
+    monkeypatch.setattr(PaymentDialog, "exec", lambda dlg: opened.append(dlg.windowTitle()) or 0)
+    dues_page.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dues_page)
+    dues_page.select_cells([(0, TODAY.month)])
+    dues_page.grid.setFocus()  # where the worker is: in the month grid, a month chosen
+    press(qtbot, "Ctrl+N")  # 登记交纳 had no key
+    wait_ops()
+    assert len(opened) == 1

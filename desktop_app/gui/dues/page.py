@@ -109,7 +109,9 @@ class DuesPage(Page):
         self.year = year_spin(today.year, self.refresh)
 
         tb, action = toolbar(self)
-        self.act_pay = action("pay", "登记交纳", self.pay_selected, tip="选中一名或多名党员的月份后登记（可多选）")
+        # the page's 新增 is 登记交纳, Ctrl+N as on every page
+        self.act_pay = action("pay", "登记交纳", self.pay_selected, "Ctrl+N",
+                              tip="选中一名或多名党员的月份后登记（可多选）")
         self.act_cancel = action("reverse", "撤销交纳", self.cancel_selected, tip="登记错了：撤销并自动红字冲销")
         self.act_base = action("dues-base", "党费基数", self.edit_base, tip="登记或调整选中党员的收入基数和类别")
         tb.addSeparator()

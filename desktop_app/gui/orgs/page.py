@@ -111,10 +111,11 @@ class OrgsPage(Page):
         self.tree.setModel(self.proxy)
         self.tree.setAlternatingRowColors(True)
         self.tree.move_requested.connect(self.move_to)
-        self.tree.doubleClicked.connect(lambda _i: self.rename_selected())
+        # activated is a double-click and Enter too: who works from the keyboard opens 修改 as well
+        self.tree.activated.connect(lambda _i: self.rename_selected())
 
         tb, action = toolbar(self)
-        self.act_add = action("add-child", "新增下级组织", self.add_child)
+        self.act_add = action("add-child", "新增下级组织", self.add_child, "Ctrl+N")  # 新增 is Ctrl+N on every page
         self.act_rename = action("rename", "重命名", self.rename_selected)
         self.act_move = action("move", "移动到…", self.move_selected)
         self.act_delete = action("delete", "删除", self.delete_selected)
