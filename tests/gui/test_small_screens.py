@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.gui.main_window import MainWindow
 from tests.gui.test_find_shortcut import window  # noqa: F401 - the shown, active window
-from tests.gui.test_keyboard_walk import SCALED_WIDTH, fits_a_1366_screen_at_150_percent
+from tests.gui.test_keyboard_walk import SCALED_HEIGHT, SCALED_WIDTH, fits_a_1366_screen_at_150_percent
 from tests.gui.test_ledger_gui import TODAY, dues_page, members  # noqa: F401 - fixtures
 
 NAVIGATION = 192  # what the navigation takes of the window's width
@@ -60,3 +60,18 @@ def test_ctrl_n_on_the_dues_page_registers_a_payment(dues_page, qtbot, wait_ops,
     press(qtbot, "Ctrl+N")  # 登记交纳 had no key
     wait_ops()
     assert len(opened) == 1
+
+
+def test_the_assessment_figures_beside_the_heading_wrap_within_a_1366_screen_at_150_percent(window: MainWindow, wait_ops):
+    page = window.go_to("支部考评")
+    wait_ops()
+    # a scheme's name and shape and the four results' counts: 582 pixels on one line beside the heading
+    page.counts.setText("2026 年度五好党支部考评方案（百分制，四类二十项指标）　五好党支部 12 个，达标 30 个，"
+                        "基本达标 4 个，未达标 2 个")
+    wait_ops()
+    assert fits_a_1366_screen_at_150_percent(window), window.minimumSizeHint()
+    assert page.minimumSizeHint().width() <= SCALED_WIDTH - NAVIGATION, page.minimumSizeHint()
+    window.resize(SCALED_WIDTH, SCALED_HEIGHT - 27)
+    wait_ops()
+    label = page.counts
+    assert label.height() >= label.heightForWidth(label.width()) if label.wordWrap() else label.width() >= 582
