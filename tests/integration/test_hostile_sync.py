@@ -99,6 +99,23 @@ def test_a_community_s_new_dues_rate_line_is_refused(w):
     _refused(w, w.c2, "党费比例")
 
 
+@pytest.mark.xfail(strict=True, reason="sync/ownership.py (not ours to edit) takes rows a community stamps as another "
+                                       "community's edits: patch at /tmp/hostile/foreign-stamps.patch")
+def test_b_s_row_stamped_as_a_s_edit_is_refused_and_cannot_block_a(w):
+    """B stamps its own member as A's edit, with an ID number A has not used yet.
+
+    Before: the street took it, holding that number under A's stamp (ID numbers are unique per
+    writing site), and refused A's next honest package that gave one of A's members the number.
+    """
+    number = "11010119900307663X"
+    a_site = site.get_site(w.c1).id
+    _smuggle(w.c2, "member", _member(w.c2), id_number=number, updated_by_site=a_site)
+    _refused(w, w.c2, "党员", site.get_site(w.c1).org_name)
+    _smuggle(w.c1, "member", _member(w.c1), id_number=number, updated_by_site=a_site)
+    w.up(w.c1)  # A's own edit is taken
+    assert any(r["id_number"] == number for r in rows(w.street, "member").values())
+
+
 def test_a_stolen_stick_s_package_shows_no_name_id_number_or_community(w):
     """The encrypted package on the stick: no member's name or ID number, no community name or org code readable."""
     e = sync.export_package(w.c2, w.package("stick.dqsync"), full=True)
