@@ -33,7 +33,7 @@ from desktop_app.domain.members_bulk import check_columns
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.exchange import members as member_files
-from desktop_app.services import auth
+from desktop_app.services import auth, orgs
 from desktop_app.services.database import Database
 from desktop_app.services.orgtree import org_name_map
 from desktop_app.services.roster import outings as outing_rows
@@ -83,6 +83,7 @@ def _create_branches(s: Session, names: Sequence[str], parent_org_id: str | None
                            parent_id=parent.id, sort_order=order)
         s.add(org)
         s.flush()
+        orgs.start_tracking(s, org.id)  # its 三会一课 are owed from this month, as for one made on the 党组织 page
         created[name] = org.id
     return created
 
