@@ -75,3 +75,12 @@ def test_the_assessment_figures_beside_the_heading_wrap_within_a_1366_screen_at_
     wait_ops()
     label = page.counts
     assert label.height() >= label.heightForWidth(label.width()) if label.wordWrap() else label.width() >= 582
+
+
+def test_the_meeting_compliance_page_keeps_the_window_within_a_1366_screen_at_150_percent(window: MainWindow,
+                                                                                          wait_ops):
+    page = window.go_to("三会一课落实")
+    wait_ops()
+    # the colour legend and its double-click hint on one line held the page at 720 pixels
+    assert page.minimumSizeHint().width() <= SCALED_WIDTH - NAVIGATION, page.minimumSizeHint()
+    assert fits_a_1366_screen_at_150_percent(window), window.minimumSizeHint()

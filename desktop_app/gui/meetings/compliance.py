@@ -173,8 +173,10 @@ class CompliancePage(Page):
             chip = QLabel(rules.CELL_LABELS[st])
             chip.setStyleSheet(f"background:{CELL_COLORS[st]}; border:1px solid #ccc; padding:2px 8px;")
             legend.addWidget(chip)
-        legend.addStretch(1)
-        legend.addWidget(QLabel("双击待召开或逾期的格子，计划（补录）该次会议"))
+        # the hint takes the width the chips leave and wraps into it: on one line it held the page at 720 pixels
+        hint = wrapped("双击待召开或逾期的格子，计划（补录）该次会议")
+        hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        legend.addWidget(hint, 1)
 
         self.model = ColumnModel([], row_title=lambda row: row.name, parent=self)
         self.table = table_view(self.model, rows=False, multi=False, fit=False)
