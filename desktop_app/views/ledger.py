@@ -25,6 +25,7 @@ class AccountInfo:
     sort_order: int
     active: bool
     note: str
+    version: int = 0  # as read: the 修改账户 form's save is refused over a later change
 
     @property
     def is_dues(self) -> bool:

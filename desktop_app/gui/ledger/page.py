@@ -579,7 +579,8 @@ class LedgerPage(Page):
         if b is None:
             return
         acc = next(a for a in self._accounts() if a.id == b.account_id)
-        self._account_form("修改账户", lambda db, name, note: ledger.rename_account(db, acc.id, name, note),
+        self._account_form("修改账户", lambda db, name, note: ledger.rename_account(db, acc.id, name, note,
+                                                                                   expected_version=acc.version),
                            lambda a: self.show_message(f"账户已改名为“{a.name}”，原有账目不受影响。"),
                            acc.name, acc.note)
 

@@ -21,6 +21,7 @@ from desktop_app.services.ledger.books import (
     in_book,
     live_account,
 )
+from desktop_app.services.records import unchanged_since
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_ledger import Account, LedgerEntry
@@ -79,13 +80,17 @@ def add_account(db: Database, name: str, note: str = "") -> AccountInfo:
         return account_info(acc)
 
 
-def rename_account(db: Database, account_id: str, name: str, note: str | None = None) -> AccountInfo:
-    """Renaming keeps every entry: they point to the account, not to its name."""
+def rename_account(db: Database, account_id: str, name: str, note: str | None = None, *,
+                   expected_version: int | None = None) -> AccountInfo:
+    """Renaming keeps every entry: they point to the account, not to its name.
+
+    `expected_version`: the account's version the form was read at; a change since is refused."""
     auth.require(db, "ledger.write")
     name = rules.check_account_name(name)
     with UnitOfWork(db) as uow:
         s = uow.session
         acc = live_account(s, account_id)
+        unchanged_since(s, acc, expected_version, f"账户 {acc.name}")
         _check_account_name_free(s, acc.org_id, name, except_id=acc.id)
         acc.name = name
         if note is not None:

@@ -93,7 +93,7 @@ def in_book(col, book: str | None):
 
 
 def account_info(a: Account) -> AccountInfo:
-    return AccountInfo(a.id, a.name, a.kind, a.sort_order, a.active, a.note)
+    return AccountInfo(a.id, a.name, a.kind, a.sort_order, a.active, a.note, a.version)
 
 
 def _seed_accounts(s: Session, book: str | None) -> None:
