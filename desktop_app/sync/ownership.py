@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain.sync_rules import PackageRefused, table_label
 from desktop_app.store import audit
-from desktop_app.store.models import Organization
+from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.models_ledger import ClosedMonth
 from desktop_app.store.models_sync import SyncPeer, SyncRowState
@@ -187,6 +187,7 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> di
             for i in rows:
                 if tp.incoming.values[i][k] != sender:
                     raise _refuse(tp, i, peers.get(tp.incoming.values[i][k], "其他单位"))
+        _check_stamps(s, tp, rows, sender, peers)
         column = OWNER_COLUMN.get(name)
         k = _col(tp, column) if column else None
         # An organisation the street does not know is no one else's (the foreign keys refuse it if it matters).
@@ -223,6 +224,20 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> di
                 updated = {tp.incoming.ids[i] for i in tp.updates}
                 moved.update({rid: who for rid, who in claims.items() if rid in updated})
     return moved
+
+
+def _check_stamps(s: Session, tp: TablePlan, rows: list[int], sender: str, peers: dict[str, str]) -> None:
+    """A row the sender adds or changes carries its own stamp (or the street's, a correction it took).
+
+    A third site's stamp would be that site's edit: a member stamped as A's holds an ID number in
+    A's name at the street (unique per writing site), and A's own next package is refused.
+    """
+    k = _col(tp, "updated_by_site")
+    here = s.scalar(select(Site.id).limit(1))
+    for i in rows:
+        who = tp.incoming.values[i][k]
+        if who != sender and who != here:
+            raise _refuse(tp, i, peers.get(who, "其他单位"), "标为其他单位的修改，不是发送方自己的")
 
 
 def _check_parents(s: Session, p: MergePlan, tp: TablePlan, sender: str, owned: set[str],
