@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
+from desktop_app.gui.cobuilding.activity_dialog import ActivityDialog
+from desktop_app.gui.cobuilding.care import CareDialog
 from desktop_app.gui.main_window import MainWindow
+from desktop_app.gui.widgets.fit import FRAME
 from tests.gui.test_find_shortcut import window  # noqa: F401 - the shown, active window
 from tests.gui.test_keyboard_walk import SCALED_HEIGHT, SCALED_WIDTH, fits_a_1366_screen_at_150_percent
 from tests.gui.test_ledger_gui import TODAY, dues_page, members  # noqa: F401 - fixtures
@@ -84,3 +88,15 @@ def test_the_meeting_compliance_page_keeps_the_window_within_a_1366_screen_at_15
     # the colour legend and its double-click hint on one line held the page at 720 pixels
     assert page.minimumSizeHint().width() <= SCALED_WIDTH - NAVIGATION, page.minimumSizeHint()
     assert fits_a_1366_screen_at_150_percent(window), window.minimumSizeHint()
+
+
+@pytest.mark.parametrize("make", [
+    lambda db: ActivityDialog(None, db, [], [], []),  # 650 pixels tall at 150%: 保存 below the screen
+    lambda db: CareDialog(None, db, [], []),  # 503
+])
+def test_the_co_building_forms_fit_a_1366_screen_at_150_percent(qtbot, app_ctx, make):
+    dlg = make(app_ctx.db)
+    qtbot.addWidget(dlg)
+    assert dlg.minimumSizeHint().height() <= SCALED_HEIGHT - 27 - FRAME, dlg.minimumSizeHint()
+    # where there is room the whole form shows, as before
+    assert dlg.height() >= dlg.fields.sizeHint().height() + dlg.buttons.sizeHint().height()

@@ -112,8 +112,7 @@ class ActivityDialog(CobuildingDialog):
             Text("content", "活动内容", placeholder="活动内容和效果"),
             Put("people", "参与人员", PeopleTable(db, reporting, v.people)),
         ))
-        self.finish_layout(self.fields)
-        self.setMinimumWidth(900)
+        self.finish_scrolling(self.fields, 900)
         self.first_field = self.title_edit
 
     def current_input(self) -> rules.ActivityInput:

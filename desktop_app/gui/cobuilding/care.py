@@ -115,8 +115,7 @@ class CareDialog(CobuildingDialog):
             Put("people", "慰问对象", RecipientsTable(db, candidates, v.recipients)),
             Text("notes", "备注", lines=2),
         ))
-        self.finish_layout(self.fields)
-        self.setMinimumWidth(760)
+        self.finish_scrolling(self.fields, 760)
         self.first_field = self.title_edit
 
     def prepare(self):

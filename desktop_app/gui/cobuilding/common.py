@@ -7,10 +7,11 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import QFormLayout, QInputDialog, QWidget
 
 from desktop_app.domain.cobuilding import hours_text
 from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.layouts import scrolled
 from desktop_app.gui.widgets.record_list import Act, RecordListPage, recent_years, selected
 from desktop_app.gui.widgets.table import date_text
 from desktop_app.services.database import Database
@@ -55,6 +56,19 @@ class CobuildingDialog(SavingDialog):
                  today: date | None = None):
         super().__init__(parent, title, ok_text)
         self.db, self.today = db, today or date.today()
+
+    def finish_scrolling(self, form: QFormLayout, width: int) -> None:
+        """The form above the buttons, scrolling where the screen is short: at 1366×768 and 150% (485 pixels'
+        height) the activity form's 650 and the 慰问 form's 503 put 保存 below the screen. It opens as tall
+        as the whole form; the dialog fitter (widgets.fit) shrinks it to a shorter screen."""
+        body = QWidget()
+        body.setLayout(form)
+        area = scrolled(body)
+        lay = self.finish_layout(area)
+        lay.setStretch(0, 1)  # the room is the form's, not the gap finish_layout leaves above the buttons
+        lay.setStretch(1, 0)
+        self.setMinimumWidth(width)
+        self.resize(width, self.sizeHint().height() + max(0, body.sizeHint().height() - area.sizeHint().height()))
 
 
 # 修改 on a page with one kind of record: its `form` for the selected record (edit_selected below)
