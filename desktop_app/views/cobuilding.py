@@ -294,6 +294,7 @@ class SeatRow:
     phone: str
     term_start: date
     term_end: date | None
+    version: int = 0  # as read: the form's save is refused over a later change
 
 
 @dataclass(frozen=True)
@@ -490,6 +491,7 @@ class UnitReportRow:
     hours_tenths: int
     activities: int
     grade: str
+    version: int = 0  # as read (the 报到 itself, not its items): the form's save is refused over a later change
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,8 @@ class SeatDialog(CobuildingDialog):
     def prepare(self):
         inp = rules.check_seat(self.fields.build(rules.SeatInput), self.today)
         db, sid, today = self.db, self.seat.id if self.seat else None, self.today
-        return lambda: cb.save_seat(db, sid, inp, today)
+        read_at = self.seat.version if self.seat else None
+        return lambda: cb.save_seat(db, sid, inp, today, expected_version=read_at)
 
 
 _contact = is_a(ContactRow)

@@ -65,7 +65,8 @@ class UnitReportDialog(CobuildingDialog):
     def prepare(self):
         inp = rules.check_unit_report(self.fields.build(rules.UnitReportInput), self.today)
         db, rid, today = self.db, self.row.id if self.row else None, self.today
-        return lambda: cb.save_unit_report(db, rid, inp, today)
+        read_at = self.row.version if self.row else None
+        return lambda: cb.save_unit_report(db, rid, inp, today, expected_version=read_at)
 
 
 class ReportItemDialog(CobuildingDialog):

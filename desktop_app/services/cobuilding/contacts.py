@@ -20,7 +20,7 @@ from desktop_app.services.cobuilding.common import (
     copy_changed, end_row, latin_match, live, org_names, search_terms, tombstone,
 )
 from desktop_app.services.residents import household_label
-from desktop_app.services.records import settle, writes
+from desktop_app.services.records import settle, unchanged_since, writes
 from desktop_app.services.site import center_name
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -107,12 +107,17 @@ def list_seats(db: Database, level: str | None = None, current_only: bool = True
             q = q.where(CommitteeSeat.level == level)
         if current_only:
             q = q.where((CommitteeSeat.term_end.is_(None)) | (CommitteeSeat.term_end >= today))
-        return [SeatRow(c.id, c.level, c.name, c.unit_id, c.unit_name, c.post, c.phone, c.term_start, c.term_end)
-                for c in s.scalars(q.order_by(CommitteeSeat.level, CommitteeSeat.unit_name, CommitteeSeat.name))]
+        return [_seat_row(c) for c in s.scalars(q.order_by(CommitteeSeat.level, CommitteeSeat.unit_name, CommitteeSeat.name))]
+
+
+def _seat_row(c: CommitteeSeat) -> SeatRow:
+    return SeatRow(c.id, c.level, c.name, c.unit_id, c.unit_name, c.post, c.phone, c.term_start, c.term_end, c.version)
 
 
 @writes("cobuilding.write")
-def save_seat(uow: UnitOfWork, seat_id: str | None, inp: rules.SeatInput, today: date | None = None) -> SeatRow:
+def save_seat(uow: UnitOfWork, seat_id: str | None, inp: rules.SeatInput, today: date | None = None,
+              expected_version: int | None = None) -> SeatRow:
+    """`expected_version`: the seat's version the form was read at; a change since is refused."""
     clean = rules.check_seat(inp, today or date.today())
     s = uow.session
     uname = ""
@@ -121,12 +126,13 @@ def save_seat(uow: UnitOfWork, seat_id: str | None, inp: rules.SeatInput, today:
         uname = u.name
     if seat_id:
         c = live(s, CommitteeSeat, seat_id, "该委员记录不存在或已删除")
+        unchanged_since(s, c, expected_version, f"兼职委员 {c.name}")
     else:
         c = CommitteeSeat(level=clean.level, name=clean.name, term_start=clean.term_start)
         s.add(c)
     copy_changed(c, clean, ("level", "name", "unit_id", "post", "phone", "term_start", "term_end"))
     c.unit_name = uname
-    return settle(uow, lambda s: SeatRow(c.id, c.level, c.name, c.unit_id, c.unit_name, c.post, c.phone, c.term_start, c.term_end))
+    return settle(uow, lambda s: _seat_row(c))
 
 
 def delete_seat(db: Database, seat_id: str) -> None:

@@ -22,7 +22,7 @@ from desktop_app.domain.service_flow import check_day
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import activity_rows, live, org_names, tombstone, year_span
 from desktop_app.services.cobuilding.lists import list_rows
-from desktop_app.services.records import assign, in_force, over_children, settle, writes
+from desktop_app.services.records import assign, in_force, over_children, settle, unchanged_since, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
@@ -60,7 +60,8 @@ def _rows(s: Session, reports: list[UnitReport], year: int) -> list[UnitReportRo
         .group_by(ActivityUnit.unit_id)).all())
     return [UnitReportRow(r.id, r.unit_id, r.unit_name, r.org_id, names.get(r.org_id or "", ""), r.reported_on,
                           r.liaison, idcard.mask_phone(r.phone), r.promise, r.ended_on, claims[r.id],
-                          *services[r.id], int(acts.get(r.unit_id, 0)), grades.get(r.id, "")) for r in reports]
+                          *services[r.id], int(acts.get(r.unit_id, 0)), grades.get(r.id, ""), r.version)
+            for r in reports]
 
 
 def list_unit_reports(db: Database, year: int, text: str = "", serving_only: bool = False) -> list[UnitReportRow]:
@@ -105,10 +106,11 @@ def get_unit_report(db: Database, report_id: str, year: int) -> UnitReportDetail
 
 @writes("cobuilding.write")
 def save_unit_report(uow: UnitOfWork, report_id: str | None, inp: rules.UnitReportInput,
-                     today: date | None = None) -> UnitReportRow:
+                     today: date | None = None, expected_version: int | None = None) -> UnitReportRow:
     """Register (report_id None) or correct a unit's 报到; a unit has one 报到 in force at a time.
 
-    A blank phone on a correction keeps the stored number (the page only ever shows it masked)."""
+    A blank phone on a correction keeps the stored number (the page only ever shows it masked).
+    `expected_version`: the 报到's version the form was read at; a change since is refused."""
     clean = rules.check_unit_report(inp, today or date.today())
     s = uow.session
     u = live(s, PartnerUnit, clean.unit_id, "所选共建单位不存在或已删除", "共建单位")
@@ -120,6 +122,7 @@ def save_unit_report(uow: UnitOfWork, report_id: str | None, inp: rules.UnitRepo
         raise Conflict(f"“{u.name}”已经报到，请在原来的报到记录上登记")
     if report_id:
         r = live(s, UnitReport, report_id, GONE)
+        unchanged_since(s, r, expected_version, f"单位报到 {r.unit_name}")
         if r.unit_id != u.id:
             raise ValidationError("共建单位", "不能把报到记录改到另一个单位")
         first = over_children(s, func.min(UnitReportItem.item_date), UnitReportItem.report_id, r.id)
