@@ -63,8 +63,8 @@ def _update_cells(item: tuple[str, MemberInput, list[str]]) -> list[str]:
     return [inp.name, idcard.mask(inp.id_number), "、".join(changed)]
 
 
-def _error_cells(e: RowError) -> list[str]:
-    return [str(e.row_number), e.field, e.value, e.reason]
+def _error_cells(e: RowError, names: dict[int, str]) -> list[str]:
+    return [str(e.row_number), names.get(e.row_number, ""), e.field, e.value, e.reason]
 
 
 def _warning_cells(e: RowError) -> list[str]:
@@ -94,6 +94,9 @@ class ImportDialog(QDialog):
         self.map_button = QPushButton("列映射…")
         self.map_button.setToolTip("说明文件中各列是什么（其他系统导出的表格）")
         self.map_button.clicked.connect(self.open_mapping)
+        self.reload_button = QPushButton(icons.get("refresh"), "重新读取")
+        self.reload_button.setToolTip("文件改好后再读一遍（同一文件、同一工作表和列映射）")
+        self.reload_button.clicked.connect(self.reload)
         self.sheet_box = QComboBox()
         self.sheet_box.setToolTip("工作簿中要导入的工作表")
         self.sheet_box.hide()
@@ -103,6 +106,7 @@ class ImportDialog(QDialog):
         row.addWidget(self.sheet_box)
         row.addWidget(self.choose_button)
         row.addWidget(self.map_button)
+        row.addWidget(self.reload_button)
         hint = QLabel("可以是“党员信息导入模板”，也可以是其他系统导出的表格：按列名和内容识别各列，"
                       "认不出的列在“列映射”中说明；说明行、合计行自动跳过。CSV 可以是 UTF-8 或 GBK 编码。"
                       "按公民身份号码识别已在名册中的党员。")
@@ -227,6 +231,11 @@ class ImportDialog(QDialog):
 
         run_op(self, read, lambda p: self._loaded(chosen, p), failed, label="正在读取文件…")
 
+    def reload(self) -> None:
+        """Read the same file again after it was corrected, keeping the sheet and the column mapping."""
+        if self.path is not None:
+            self.load(self.path, self.sheet, self.mapping)
+
     def _loaded(self, path: Path, result: tuple[ColumnsReport, ImportPreview | None, dict[str, str]]) -> None:
         if path != self.path:
             return  # the user picked another file meanwhile
@@ -281,7 +290,9 @@ class ImportDialog(QDialog):
         self._fill(self.add_view, ("姓名", "所在党支部", "公民身份号码", "性别", "人员类别", "加入党组织日期"),
                    to_add, self._add_cells, (90, 190, 170, 50, 80))
         self._fill(self.update_view, ("姓名", "公民身份号码", "有变化的内容"), to_update, _update_cells, (90, 170))
-        self._fill(self.error_view, ("行号", "列", "内容", "原因"), errors, _error_cells, (56, 120, 170))
+        names = p.error_names if p else {}
+        self._fill(self.error_view, ("行号", "姓名", "列", "内容", "原因"), errors,
+                   lambda e: _error_cells(e, names), (56, 80, 120, 170))
         self.error_view.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.error_detail.setText(errors[cur.row()].message() if cur.isValid() else "")
         )
@@ -342,6 +353,7 @@ class ImportDialog(QDialog):
         adds, updates, errors, branches = self._counts()
         done = self.result_summary is not None
         self.map_button.setEnabled(self.report is not None and not done)
+        self.reload_button.setEnabled(self.path is not None)
         self.update_existing.setEnabled(self.preview is not None and not done)
         self.skip_invalid.setEnabled(self.preview is not None and not done and errors > 0)
         self.import_button.setEnabled(self.can_import())
@@ -360,7 +372,7 @@ class ImportDialog(QDialog):
                 self.state.clear()
             return
         if errors and not self.skip_invalid.isChecked():
-            self._set_message(self.state, "文件中有问题的行，按默认不导入任何数据。请修改文件后重新选择，"
+            self._set_message(self.state, "文件中有问题的行，按默认不导入任何数据。请修改文件后点“重新读取”，"
                               "或勾选“只导入正确的行”。", ERROR_STYLE)
         elif not self.can_import():
             self._set_message(self.state, "没有需要导入的党员。")
@@ -404,7 +416,8 @@ class ImportDialog(QDialog):
             return ""
         # 新增 is said even when 0; the other counts only when there are any.
         others = (("更新 {} 名", r.updated), ("无变化 {} 名", r.unchanged),
-                  ("已在名册未更新 {} 名", r.skipped_existing), ("跳过有问题的行 {} 行", r.skipped_invalid))
+                  ("已在名册未更新 {} 名", r.skipped_existing), ("跳过有问题的行 {} 行", r.skipped_invalid),
+                  ("登记流出 {} 人", r.outings))
         parts = [f"新增 {r.added} 名"] + [said.format(n) for said, n in others if n]
         text = "导入完成：" + "，".join(parts) + "。"
         if r.branches_created:

@@ -582,6 +582,8 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
         away = outing_rows.open_outings(s) if stored and "is_floating" in sheet.fields else {}
     row_numbers = sheet.row_numbers
     fields = sheet.fields
+    bad = {e.row_number for e in errors}  # a worker finds a bad row by its name as well as its number
+    error_names = {no: sheet.shown("姓名", i) for i, no in enumerate(row_numbers) if no in bad} if bad else {}
     total, skipped, ignored = len(sheet), sheet.skipped, sheet.ignored_columns
     file_columns = [c for c in member_files.TEMPLATE_COLUMNS if c in sheet.columns]
     del sheet  # the cells as written are no longer needed: the preview keeps the clean columns only
@@ -659,6 +661,7 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
         org_ids=org_ids_used,
         outings=tuple(outings),
         read_as_probationary=probationary,
+        error_names=error_names,
     )
 
 
