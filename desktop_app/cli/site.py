@@ -95,8 +95,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         "funds": funds,
         "cobuilding": cobuilding.stats_figures(db, year),
         # The 工作台's figures (keys listed in README, pinned by tests): this year and last year.
-        "figures": {f.key: f.value for f in board.figures},
-        "last_year": {f.key: f.last_year for f in board.figures if f.last_year is not None},
+        # A rate of a year with nothing to count is null, not 0 (0 would say nobody attended).
+        "figures": {f.key: None if f.empty else f.value for f in board.figures},
+        "last_year": {f.key: None if f.last_empty else f.last_year for f in board.figures if f.last_year is not None},
     }
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=1))

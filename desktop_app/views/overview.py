@@ -26,19 +26,25 @@ class Figure:
     page: str  # the title of the main window's page behind it
     unit: str = ""  # "%" for a rate (value is a whole percentage), "元" for money (value in fen)
     group: str = ""  # the card it belongs to
+    # A rate of a year with nothing to count (no meeting, no problem raised): its value is 0 but shows "—",
+    # and no change is figured against it (0% would read as nobody attending).
+    empty: bool = False
+    last_empty: bool = False
 
     @property
     def text(self) -> str:
-        return _fmt(self.value, self.unit)
+        return "—" if self.empty else _fmt(self.value, self.unit)
 
     @property
     def last_text(self) -> str:
-        return "" if self.last_year is None else _fmt(self.last_year, self.unit)
+        if self.last_year is None:
+            return ""
+        return "—" if self.last_empty else _fmt(self.last_year, self.unit)
 
     @property
     def change(self) -> str:
-        """"+3" / "−2" / "持平" against last year ("" when last year is unknown)."""
-        if self.last_year is None:
+        """"+3" / "−2" / "持平" against last year ("" when last year is unknown or either year has no rate)."""
+        if self.last_year is None or self.empty or self.last_empty:
             return ""
         d = self.value - self.last_year
         if not d:

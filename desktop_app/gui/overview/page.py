@@ -72,7 +72,8 @@ class FigureTile(QPushButton):
             last = f"上年 {format_in(figure.last_year, unit)}（{change}）" if figure.last_year is not None else "当前"
         else:
             value = figure.text
-            last = f"上年 {figure.last_text}（{figure.change}）" if figure.last_year is not None else "当前"
+            change = f"（{figure.change}）" if figure.change else ""  # none against a year with no rate
+            last = f"上年 {figure.last_text}{change}" if figure.last_year is not None else "当前"
         self.setText(f"{figure.label}\n{value}\n{last}")
         self.setToolTip(f"{figure.label}：{figure.text}{' 元' if figure.unit == '元' else ''}"
                         f"（上年 {figure.last_text or '—'}）\n打开“{figure.page}”查看明细")

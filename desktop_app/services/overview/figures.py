@@ -135,6 +135,7 @@ class _Year:
         self.year, day = year, _as_of(year, today)
         self.day = day
         self.v: dict[str, int] = {}
+        self.empty: set[str] = set()  # rates with nothing to divide this year (shown "—", not 0%)
         can = lambda perm: auth.can(db, perm)  # noqa: E731 - a figure the account may not read is left out
         self.left_out: list[str] = []
         if can("members.read"):
@@ -149,7 +150,10 @@ class _Year:
             for key, kind in KIND_KEYS:
                 self.v[key] = sum(self.meetings.get(kind, ()))
             self.attendance = _attendance(s, ids, year, day)
-            self.v["attendance_rate"] = _pct(sum(p for p, _ in self.attendance), sum(e for _, e in self.attendance))
+            expected = sum(e for _, e in self.attendance)
+            self.v["attendance_rate"] = _pct(sum(p for p, _ in self.attendance), expected)
+            if not expected:
+                self.empty.add("attendance_rate")
         else:
             self.left_out.append("三会一课（无权查看）")
         self.categories: dict[str, int] = {}
@@ -160,6 +164,8 @@ class _Year:
                           close_rate=_pct(total["raised_closed"], total["raised"]),
                           wishes_posted=total["wishes_posted"], wishes_claimed=total["wishes_claimed"],
                           wishes_fulfilled=total["wishes_fulfilled"], projects_done=total["projects_completed"])
+            if not total["raised"]:
+                self.empty.add("close_rate")
         if can("dues.read"):
             self.v["dues_paid_fen"] = _dues_paid(s, ids, year, day)
 
@@ -177,7 +183,7 @@ def _figures(y: _Year, last: _Year, extra: list[Figure]) -> tuple[Figure, ...]:
         ("wishes_fulfilled", "微心愿实现", WISHES, "", "微心愿"), ("projects_done", "微实事完成", PROJECTS, "", "微实事"),
         ("dues_paid_fen", "党费收缴", DUES, "元", "党费"),
     )
-    out = [Figure(key, label, y.v[key], last.v.get(key), page, unit, group)
+    out = [Figure(key, label, y.v[key], last.v.get(key), page, unit, group, key in y.empty, key in last.empty)
            for key, label, page, unit, group in spec if key in y.v]
     return tuple(out) + tuple(extra)
 
