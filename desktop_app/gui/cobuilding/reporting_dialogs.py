@@ -75,7 +75,8 @@ class ServiceDialog(CobuildingDialog):
                  today: date | None = None, year: int | None = None):
         super().__init__(parent, db, f"记录服务：{person.name}", today=today)
         self.person = person
-        self.on = DateEdit(self.today)
+        # a past year's page: its last day, so the service lands in the list it was added from
+        self.on = DateEdit(date(year, 12, 31) if year and year < self.today.year else self.today)
         self.content = QLineEdit()
         self.content.setPlaceholderText("如 协助疫苗接种登记、给独居老人读报")
         held = [p for p in posts if person.name in p.holders]
