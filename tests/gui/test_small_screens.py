@@ -52,6 +52,19 @@ def test_ctrl_n_on_the_organisations_page_adds_a_child_and_enter_on_the_tree_ope
     assert opened == ["新增组织", "修改组织"]
 
 
+def test_ctrl_n_on_the_meetings_page_plans_a_meeting(window: MainWindow, qtbot, wait_ops, monkeypatch):
+    from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
+
+    opened = []
+    monkeypatch.setattr(MeetingDialog, "exec", lambda dlg: opened.append(dlg.windowTitle()) or 0)
+    page = window.go_to("三会一课")
+    wait_ops()
+    page.focus_search()
+    press(qtbot, "Ctrl+N")  # 计划会议 had no key
+    wait_ops()
+    assert len(opened) == 1
+
+
 def test_ctrl_n_on_the_dues_page_registers_a_payment(dues_page, qtbot, wait_ops, monkeypatch):  # noqa: F811
     from desktop_app.gui.dues.dialogs import PaymentDialog
 

@@ -222,7 +222,7 @@ class MeetingsPage(Page):
         filters = fill(QHBoxLayout(), *boxes, (self.search, 1))
 
         tb, action = toolbar(self)
-        self.act_plan = action("add", "计划会议", self.plan_meeting)
+        self.act_plan = action("add", "计划会议", self.plan_meeting, "Ctrl+N")  # 新增 is Ctrl+N on every page
         self.act_edit = action("edit", "修改", self.edit_selected)
         self.act_attendance = action("attendance", "登记出勤", self.record_attendance, tip="逐人登记出席、请假、缺席")
         self.act_all_present = action("all-present", "全部出席", self.all_present_selected)
