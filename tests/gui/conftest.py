@@ -155,3 +155,25 @@ def app_ctx(db, qapp):
 
     make_app()  # fonts and style sheet as the real program has them
     return AppContext(db=db, site=site.get_site(db))
+
+
+@pytest.fixture(autouse=True)
+def _no_key_left_held():
+    """A key test whose shortcut moved the focus before the modifiers' release (Ctrl+Shift+N opening a
+    form) leaves Qt believing Shift is still held; the next test's selectRow would then extend or
+    toggle a selection instead of selecting. Release every modifier after each test."""
+    yield
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWidget
+
+    if QApplication.instance() is None or QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier:
+        return
+    probe = QWidget()
+    probe.show()
+    for key in (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta):
+        QTest.keyRelease(probe, key)
+    probe.close()
+    probe.deleteLater()
+    assert QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier

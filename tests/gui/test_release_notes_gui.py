@@ -31,6 +31,7 @@ def test_notes_show_once_after_an_upgrade(qtbot, qapp, wait_ops, tmp_path, monke
         qtbot.addWidget(w)
         w.show()
         wait_ops()
+        w.first_rows_shown()  # what gui.app.watch_file calls once the first page has its rows
         qtbot.wait(50)
         wait_ops()
         w.skip_exit_backup = True

@@ -492,9 +492,10 @@ def test_import_preview_shows_bad_rows_and_imports_nothing_until_confirmed(
     errors = dlg.error_view.model()
     assert errors.rowCount() == 1
     assert errors.index(0, 0).data() == "3"  # the header is row 1, 吴十 is row 3
-    assert errors.index(0, 1).data() == "公民身份号码"
-    assert errors.index(0, 2).data() == "1.10101E+17"
-    assert "科学计数法" in errors.index(0, 3).data()
+    assert errors.index(0, 1).data() == "吴十"  # the person, as the worker looks for them
+    assert errors.index(0, 2).data() == "公民身份号码"
+    assert errors.index(0, 3).data() == "1.10101E+17"
+    assert "科学计数法" in errors.index(0, 4).data()
     assert dlg.tabs.currentIndex() == 2  # the problems are shown first
     assert dlg.add_view.model().index(0, 0).data() == "钱九"
     assert dlg.branch_view.model().index(0, 0).data() == "第三网格党支部"
