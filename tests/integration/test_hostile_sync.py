@@ -15,20 +15,9 @@ import pytest
 
 from desktop_app.domain.sync_rules import PackageRefused
 from desktop_app.services import site, sync
-from tests.integration.sync_world import World, build_templates, fingerprint, rows
+from tests.integration.sync_world import World, fingerprint, rows
+from tests.integration.test_sync_transfer import templates, w  # noqa: F401 - the synced street and two communities
 from tests.integration.test_sync_trust import _smuggle
-
-
-@pytest.fixture(scope="module")
-def templates(tmp_path_factory):
-    return build_templates(tmp_path_factory.mktemp("hostile-templates"), members=30, synced=True)
-
-
-@pytest.fixture
-def w(templates, tmp_path):
-    world = World.copy_from(templates, tmp_path, prefix="synced-")
-    yield world
-    world.close()
 
 
 def _refused(w: World, db, *words: str) -> str:
