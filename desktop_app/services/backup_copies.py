@@ -12,7 +12,8 @@ books (管理员, 书记/委员), never an account confined to one organisation,
 audited with its size and checksum. Where copies go (the backup and mirror
 folders, services.settings) is for an administrator alone: a mirror folder on a
 stick would carry every later backup away. Rotation removes only automatic
-copies by the program's own names in the backup folder, never in the mirror.
+copies by the program's own names, in the backup folder and in the mirror alike
+(a stick that kept every daily copy would fill up), never manual ones.
 Restoring lives in backup_restore.py; backup.py gathers both.
 """
 
@@ -158,23 +159,31 @@ def backup_now(
     except cipher.database_errors() as exc:
         raise BackupError(f"无法备份 {db_path}：{exc}") from None
     mirror = Settings.load().backup_mirror_dir if folder is None else ""
-    if mirror:
-        _mirror(dest, Path(mirror))
+    mirrored = _mirror(dest, Path(mirror)) if mirror else False
     if kind in ("daily", "exit"):
-        rotate(dest.parent, db_path.stem, today=(now or datetime.now()).date())
+        today = (now or datetime.now()).date()
+        rotate(dest.parent, db_path.stem, today=today)
+        if mirrored:  # only where this copy arrived: a stale stick is not thinned before it has the newest
+            with contextlib.suppress(OSError):  # nor may a stick pulled meanwhile fail the backup
+                rotate(Path(mirror), db_path.stem, today=today)
     return dest
 
 
-def _mirror(dest: Path, folder: Path) -> None:
-    """A byte copy of the checked backup (encrypted as it is) into the mirror folder, under a temporary name first."""
+def _mirror(dest: Path, folder: Path) -> bool:
+    """A byte copy of the checked backup (encrypted as it is) into the mirror folder, under a temporary name first.
+
+    True when the copy is there; False when the folder is missing or the copy failed.
+    """
     part = folder / (dest.name + ".part")
     try:
         if folder.is_dir():
             shutil.copy2(dest, part)
             os.replace(part, folder / dest.name)
+            return True
     except OSError:  # a missing or pulled USB stick must not fail the backup itself
         with contextlib.suppress(OSError):
             part.unlink(missing_ok=True)  # nor leave half a copy under a real name
+    return False
 
 
 def export_copy(db_path: Path, out: Path) -> Path:

@@ -21,6 +21,16 @@ def names(path):
         con.close()
 
 
+def mirror_folder(path, make=True):
+    """Set the second backup folder (文件 → 备份设置) to `path`, made unless a pulled stick is meant."""
+    if make:
+        path.mkdir()
+    s = Settings.load()
+    s.backup_mirror_dir = str(path)
+    s.save()
+    return path
+
+
 def test_backup_of_a_live_database_is_sound_and_complete(db, tmp_path):
     c = next(n for n in orgs.list_tree(db) if n.kind == "community")
     orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
@@ -89,15 +99,38 @@ def test_rotation_keeps_seven_days_and_four_weeks(db, tmp_path):
 
 
 def test_daily_due_and_mirror_folder(db, tmp_path, monkeypatch):
-    mirror = tmp_path / "usb"
-    mirror.mkdir()
-    s = Settings.load()
-    s.backup_mirror_dir = str(mirror)
-    s.save()
+    mirror = mirror_folder(tmp_path / "usb")
     assert backup.daily_due(db.path.stem)
     dest = backup.backup_now(db.path, "daily")
     assert not backup.daily_due(db.path.stem)
     assert (mirror / dest.name).exists()
+
+
+def test_the_mirror_folder_is_rotated_by_the_same_rule(db, tmp_path):
+    # The second folder (a stick, another drive) kept every automatic copy for ever and filled up.
+    mirror = mirror_folder(tmp_path / "usb")
+    foreign = mirror / f"{db.path.stem}-20260101-080000-daily.db.txt"  # not a name the program gives
+    foreign.write_text("用户自己的文件")
+    other_db = mirror / "huiyi-20260101-080000-daily.db"  # another database's backup
+    other_db.write_bytes(b"x")
+    today = datetime(2026, 11, 26, 18, 0)
+    manual = backup.backup_now(db.path, "manual", now=today - timedelta(days=90))
+    for days_ago in range(40, -1, -1):
+        backup.backup_now(db.path, "daily", now=today - timedelta(days=days_ago))
+    first = {b.path.name for b in backup.list_backups(db.path.stem)}
+    second = {b.path.name for b in backup.list_backups(db.path.stem, mirror)}
+    assert second == first  # the same copies kept, by the same rule
+    assert len(second) <= 1 + 7 + 4
+    assert manual.name in second  # manual backups are never rotated away
+    assert f"{db.path.stem}-{today:%Y%m%d-%H%M%S}-daily.db" in second  # the newest stays
+    assert foreign.exists() and other_db.exists()
+
+
+def test_a_missing_mirror_folder_neither_fails_the_backup_nor_is_created(db, tmp_path):
+    gone = tmp_path / "pulled-stick" / "备份"
+    mirror_folder(gone, make=False)
+    dest = backup.backup_now(db.path, "daily")
+    assert dest.exists() and not gone.exists() and not gone.parent.exists()
 
 
 def test_export_copy_names_a_db_file(db, tmp_path):
