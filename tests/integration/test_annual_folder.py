@@ -196,3 +196,30 @@ def test_a_year_whose_evaluation_is_not_held_yet_says_so_in_one_line(db, town, t
     # 2025's, held in early 2026, is in the 2025 folder
     held = {s.title: s for s in overview.annual_folder(db, 2025, today=TODAY).sections}["民主评议党员"]
     assert held.summary == "评议结果：优秀 0 人，合格 1 人，基本合格 0 人，不合格 0 人，未评议 2 人"
+
+
+def test_wishes_fulfilled_this_year_are_listed_even_if_posted_last_year(db, town):  # noqa: F811
+    # The 年度主要数据 count 实现 by the day a wish came true; the chapter must list those wishes too,
+    # or an inspector finds one 实现 fewer in the list than on the figures page.
+    from datetime import date
+
+    from desktop_app.services import wishes
+    from desktop_app.services.wishes import WishInput
+
+    old = wishes.post_wish(db, WishInput(resident_id=town["zhao"], content="轮椅",
+                                         posted_on=date(2025, 12, 1)), date(2025, 12, 1))
+    wishes.claim_wish(db, old.id, date(2025, 12, 5),
+                      member_id=town["zhang"], today=date(2025, 12, 5))
+    wishes.fulfil_wish(db, old.id, date(2026, 1, 8), "送到家中", today=TODAY)
+    v = overview.dashboard(db, 2026, today=TODAY).values()
+    folder = overview.annual_folder(db, 2026, today=TODAY)
+    (section,) = [s for s in folder.sections if s.title == "微心愿"]
+    assert len(section.rows) == 3 and any("轮椅" in r for r in section.rows)
+    assert f"发布 {v['wishes_posted']} 个" in section.summary
+    assert f"实现 {v['wishes_fulfilled']} 个" in section.summary and v["wishes_fulfilled"] == 1
+    # A wish of last year that nothing happened to this year stays out.
+    wishes.post_wish(db, WishInput(resident_id=town["zhao"], content="修伞", posted_on=date(2025, 11, 1)),
+                     date(2025, 11, 1))
+    (section,) = [s for s in overview.annual_folder(db, 2026, today=TODAY).sections if s.title == "微心愿"]
+    assert not any("修伞" in r for r in section.rows)
+

@@ -107,14 +107,24 @@ def _visits(db: Database, year: int, today: date) -> FolderSection:
 def _wishes(db: Database, year: int) -> FolderSection:
     from desktop_app.services import wishes
 
-    rows = wishes.list_wishes(db, wishes.WishFilter(year=year))
+    # Every wish something happened to in the year: the figures page counts 认领 and 实现 by their own day,
+    # so a wish posted last year and fulfilled this year belongs in this year's list.
+    seen: dict[str, object] = {}
+    for year_of in ("posted", "claimed", "fulfilled"):
+        for r in wishes.list_wishes(db, wishes.WishFilter(year=year, year_of=year_of)):
+            seen.setdefault(r.id, r)
+    rows = sorted(seen.values(), key=lambda r: (r.posted_on, r.wish_no))
     out = tuple((r.wish_no, _d(r.posted_on), r.wisher_name, r.grid_name, r.content, format_yuan(r.estimated_fen),
                  r.state, r.claimant_name, _d(r.fulfilled_on)) for r in rows)
     cols = (FolderColumn("编号", 56), FolderColumn("发布", 56, C), FolderColumn("心愿人", 44),
             FolderColumn("网格", 76), FolderColumn("心愿", 130), FolderColumn("估值（元）", 50, R),
             FolderColumn("状态", 40, C), FolderColumn("认领人", 70), FolderColumn("实现", 56, C))
-    done = sum(1 for r in rows if r.fulfilled_on)
-    return FolderSection("微心愿", cols, out, f"发布 {len(rows)} 个，实现 {done} 个")
+    posted = sum(1 for r in rows if r.posted_on.year == year)
+    claimed = sum(1 for r in rows if r.claimed_on and r.claimed_on.year == year)
+    done = sum(1 for r in rows if r.fulfilled_on and r.fulfilled_on.year == year)
+    earlier = len(rows) - posted
+    return FolderSection("微心愿", cols, out, f"本年发布 {posted} 个，认领 {claimed} 个，实现 {done} 个" + (
+        f"（含往年发布、本年认领或实现的 {earlier} 个）" if earlier else ""))
 
 
 def _projects(db: Database, year: int, today: date) -> FolderSection:
