@@ -223,3 +223,20 @@ def test_wishes_fulfilled_this_year_are_listed_even_if_posted_last_year(db, town
     (section,) = [s for s in overview.annual_folder(db, 2026, today=TODAY).sections if s.title == "微心愿"]
     assert not any("修伞" in r for r in section.rows)
 
+
+def test_dues_chapter_agrees_with_the_figures_page_and_names_arrears_paid_late(db, town):  # noqa: F811
+    # 党费收缴 on the figures page counts what was paid in the year; the chapter lists months of the year.
+    # Last year's December paid in January makes the two differ: the chapter says by how much and why.
+    from datetime import date
+
+    from desktop_app.domain.dues import EMPLOYED
+    from desktop_app.services import dues
+
+    dues.set_base(db, town["zhang"], date(2025, 1, 1), EMPLOYED, 450_000)  # 1% → 45.00 a month
+    dues.record_payment(db, town["zhang"], [date(2025, 12, 1)], date(2026, 1, 10), "赵书记")
+    dues.record_payment(db, town["zhang"], [date(2026, 1, 1), date(2026, 2, 1)], date(2026, 2, 10), "赵书记")
+    v = overview.dashboard(db, 2026, today=TODAY).values()
+    assert v["dues_paid_fen"] == 13_500
+    (section,) = [s for s in overview.annual_folder(db, 2026, today=TODAY).sections if s.title == "党费收缴"]
+    assert "135.00 元" in section.summary and "90.00" in section.summary and "45.00" in section.summary
+    assert "补交" in section.summary

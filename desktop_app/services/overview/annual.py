@@ -200,7 +200,20 @@ def _dues(db: Database, year: int) -> FolderSection:
     cols = (FolderColumn("党支部", 120), FolderColumn("交纳人数", 50, R), FolderColumn("登记应交（元）", 70, R),
             FolderColumn("实交（元）", 70, R))
     paid = sum(int(r[3] or 0) for r in rows)
-    return FolderSection("党费收缴", cols, out, f"全年实交党费 {format_yuan(paid)} 元（按所交月份统计）")
+    with db.session() as s:
+        # The figures page counts dues by the day paid; say how the two meet, or the inspector sees two totals.
+        by_month = s.execute(
+            select(DuesRecord.month, func.coalesce(func.sum(DuesRecord.paid_fen), 0))
+            .where(DuesRecord.deleted.is_(False), DuesRecord.paid_on.between(date(year, 1, 1), date(year, 12, 31)))
+            .group_by(DuesRecord.month)).all()
+    late = sum(int(fen) for month, fen in by_month if month < date(year, 1, 1))
+    total = sum(int(fen) for _, fen in by_month)
+    note = f"本年各月党费实交 {format_yuan(paid)} 元（按所交月份统计）"
+    if total != paid:
+        note += f"；本年收缴共 {format_yuan(total)} 元（按交纳日期，同年度主要数据）"
+        if late:
+            note += f"，其中补交往年党费 {format_yuan(late)} 元"
+    return FolderSection("党费收缴", cols, out, note)
 
 
 def _development(db: Database, year: int, today: date) -> FolderSection:
