@@ -123,6 +123,17 @@ def report_rows(report: ImportReport) -> list[list[str]]:
     return rows
 
 
+def _figures(report: ImportReport, result: bool) -> str:
+    """The import in one line above its table of 30-odd tables, whose 合计 sits below the fold."""
+    if report.changes_nothing:
+        return "未改变本库的任何数据。" if result else "导入不会改变本库的任何数据。"
+    done = [f"{verb} {report.total(what):,} 条记录" for verb, what in (("新增", "inserted"), ("更新", "updated"))
+            if report.total(what)]
+    kept = report.total("conflicts")
+    return (("已" if result else "导入后将") + "，".join(done or ["不新增也不更新记录"])
+            + (f"；{kept:,} 条两边都改过，保留双方版本待处理" if kept else "") + "。")
+
+
 class ImportPreviewDialog(QDialog):
     """What importing a package would do (its preview), or did (result=True), table by table."""
 
@@ -131,18 +142,20 @@ class ImportPreviewDialog(QDialog):
         self.report = report
         src = report.from_site
         self.setWindowTitle("导入结果" if result else "导入前预览")
-        head = QLabel(
+        self.head = head = QLabel(
             f"<b>{src.org_name}</b>（{src.org_code}）的{'下发包' if report.kind == 'downstream' else '数据包'}<br>"
             f"生成于 {local_time(report.created_at)}，{'全部数据' if report.full else '变化部分'}，"
             f"{size_text(report.size)}，{'已加密' if report.encrypted else '未加密'}；签名、校验值均已核对无误。"
+            f"<br><b>{_figures(report, result)}</b>"
         )
         head.setWordWrap(True)
         notes = []
         if report.new_community:
-            notes.append("这是第一次收到这个社区的数据包，导入后会登记为新社区。")
+            notes.append("这是第一次收到这个社区的数据包，已登记为新社区。" if result
+                         else "这是第一次收到这个社区的数据包，导入后会登记为新社区。")
         if report.already_imported:
             notes.append("这个数据包以前导入过，再次导入不会有任何变化。")
-        notes.extend(report.warnings)
+        notes.extend(w if w.endswith("。") else w + "。" for w in report.warnings)  # each a sentence of its own
         if report.total("conflicts"):
             if result:
                 notes.append(f"有 {report.total('conflicts')} 条记录两边都改过，已保留双方版本，请到“冲突”中逐条处理。")
@@ -150,8 +163,6 @@ class ImportPreviewDialog(QDialog):
                 notes.append(f"有 {report.total('conflicts')} 条记录两边都改过：导入时不覆盖，保留双方版本等待处理。")
         if result and report.confirmed:
             notes.append(f"街道已确认收到本社区的 {report.confirmed} 个数据包，下次报送只需导出之后的变化。")
-        if not result and report.changes_nothing:
-            notes.append("导入不会改变本库的任何数据。")
         self.notes = QLabel("\n".join(notes))
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("color: #b26a00")
