@@ -60,6 +60,7 @@ class _Person:
     unit: str = ""
     seq: int = 0  # the line's number on the sign-in order
     unsure: bool = False  # a scanned cell the reader could not judge, until a person sets it
+    excused: str = ""  # 免于应到 that day: not counted in 应到 unless they came, as the meeting list counts
 
 
 class AttendanceDialog(SavingDialog):
@@ -77,7 +78,7 @@ class AttendanceDialog(SavingDialog):
         self.people: list[_Person] = [
             _Person(a.id, a.name, a.guest_unit or a.org_name if a.is_guest else a.group_name, a.is_guest,
                     rules.GUEST if a.is_guest else a.status, a.reason, a.category, a.has_vote, a.on_committee,
-                    a.guest_unit)
+                    a.guest_unit, excused="" if a.is_guest else a.excused_reason)
             for a in detail.attendees
         ]
         proposed = {line.attendance_id: line for line in proposal}
@@ -222,7 +223,8 @@ class AttendanceDialog(SavingDialog):
 
     # --- summary and result ---------------------------------------------------
     def counts(self) -> rules.AttendanceCounts:
-        return rules.count_attendance(p.status for p in self.people)
+        return rules.count_attendance(rules.EXCUSED if p.excused and p.status != rules.PRESENT else p.status
+                                      for p in self.people)
 
     def quorum(self) -> rules.Quorum:
         d = self.detail
@@ -235,7 +237,7 @@ class AttendanceDialog(SavingDialog):
 
     def _update_summary(self) -> None:
         c = self.counts()
-        unrecorded = sum(1 for p in self.people if not p.is_guest and not p.status)
+        unrecorded = sum(1 for p in self.people if not p.is_guest and not p.status and not p.excused)
         text = (f"应到 {c.expected} 人，实到 {c.present} 人，请假 {c.leave} 人，缺席 {c.absent - unrecorded} 人，"
                 + (f"未登记 {unrecorded} 人，" if unrecorded else "")
                 + f"列席 {c.guests} 人；出席率 {rules.format_rate(c.rate)}")
