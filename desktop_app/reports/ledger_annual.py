@@ -1,6 +1,8 @@
 """年度经费收支汇总表: per account 上年结转, income, expense and balance; categories; months; budgets.
 
-Plain data in (views.ledger.AnnualSummary), PDF out.
+Plain data in (views.ledger_funds.YearFunds), PDF out. The accounts' 合计 leaves the 党费 account out,
+as the 工作台's 经费 figures do (one rule, YearFunds); 党费 follows on its own line, then the 总计
+with it, which the month table (all accounts) adds up to.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from desktop_app.reports.base import (
     rich,
 )
 from desktop_app.reports.ledger import signature_row
-from desktop_app.views.ledger import AnnualSummary
+from desktop_app.views.ledger import AnnualSummary, StatementLine
+from desktop_app.views.ledger_funds import YearFunds
 
 ACCOUNT_COLUMNS = (
     Column("账户", 150), Column("上年结转", 90, "RIGHT"), Column("本年收入", 90, "RIGHT"),
@@ -37,15 +40,17 @@ BUDGET_COLUMNS = (
 )
 
 
-def account_rows(summary: AnnualSummary) -> list[list[str]]:
-    rows = [
-        [x.account_name, format_yuan(x.opening_fen), format_yuan(x.income_fen), format_yuan(x.expense_fen),
-         format_yuan(x.closing_fen)]
-        for x in summary.lines
-    ]
-    t = summary.total
-    rows.append(["合计", format_yuan(t.opening_fen), format_yuan(t.income_fen), format_yuan(t.expense_fen),
-                 format_yuan(t.closing_fen)])
+def _account_row(x: StatementLine, name: str = "") -> list[str]:
+    return [name or x.account_name, format_yuan(x.opening_fen), format_yuan(x.income_fen),
+            format_yuan(x.expense_fen), format_yuan(x.closing_fen)]
+
+
+def account_rows(year: YearFunds) -> list[list[str]]:
+    rows = [_account_row(x) for x in year.funds]
+    rows.append(_account_row(year.funds_total, "合计（不含党费）"))
+    if year.dues:
+        rows += [_account_row(x) for x in year.dues]
+        rows.append(_account_row(year.summary.total, "总计（含党费）"))
     return rows
 
 
@@ -93,18 +98,18 @@ class AnnualLedgerReport(ModelReport):
 
     def build_story(self) -> list[Flowable]:
         assert self.styles is not None and self.font is not None
-        s, styles, font = self.model, self.styles, self.font
-        total = s.total
+        year: YearFunds = self.model
+        s, styles, font = year.summary, self.styles, self.font
         story: list[Flowable] = [
             self.para(f"{self.center_name}{s.year}年度经费收支汇总表", "Title"),
             self.para(f"{s.year}年1月1日至{s.year}年12月31日　　金额单位：元", "Subtitle"),
         ]
-        story += self._section("一、各账户收支及结余", ACCOUNT_COLUMNS, account_rows(s))
-        story.append(Paragraph(
-            rich(f"年末余额合计（大写）：{amount_in_capitals(total.closing_fen)}", font), styles["Normal"]
-        ))
+        story += self._section("一、各账户收支及结余", ACCOUNT_COLUMNS, account_rows(year))
+        capitals = amount_in_capitals(year.funds_total.closing_fen)
+        story.append(Paragraph(rich(f"经费年末余额合计（不含党费，大写）：{capitals}", font), styles["Normal"]))
         story += self._section("二、收支分类", CATEGORY_COLUMNS, category_rows(s) or [["本年无收支", "", "", ""]])
-        story += self._section("三、月度收支", MONTH_COLUMNS, month_rows(s))
+        months = "三、月度收支（含党费）" if year.dues else "三、月度收支"
+        story += self._section(months, MONTH_COLUMNS, month_rows(s))
         if s.budgets:
             story += self._section("四、预算执行情况", BUDGET_COLUMNS, budget_rows(s))
         closed = sum(1 for m in s.months if m.closed)

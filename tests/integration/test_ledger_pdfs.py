@@ -107,21 +107,46 @@ def test_vouchers_show_the_amount_in_capitals(db, books, shipped_font, tmp_path)
 
 
 def test_annual_summary(db, books, shipped_font):
-    summary = ledger.yearly_statement(db, 2024)
-    pdf = render_annual_ledger(summary, printed_on=date(2025, 1, 5))
+    year = ledger.yearly_funds(db, 2024)
+    summary = year.summary
+    pdf = render_annual_ledger(year, printed_on=date(2025, 1, 5))
     text, _ = text_of(pdf)
     assert has(text, "幸福里社区党委2024年度经费收支汇总表")
     line = next(x for x in summary.lines if x.account_name == "服务群众专项经费")
     assert line.opening_fen == 5_000_000
     for fen in (line.opening_fen, line.income_fen, line.expense_fen, line.closing_fen):
         assert has(text, format_yuan(fen))
-    assert has(text, f"年末余额合计（大写）：{amount_in_capitals(summary.total.closing_fen)}")
+    assert has(text, f"经费年末余额合计（不含党费，大写）：{amount_in_capitals(year.funds_total.closing_fen)}")
     assert has(text, "上级拨款") and has(text, "活动")
     assert "慰问" not in text.split("二、收支分类")[1].split("三、")[0]  # reversed to nothing
     assert has(text, "已结账") and has(text, "未结账")
     spent = sum(e.amount_fen for e in books["items"])
     assert has(text, format_yuan(spent)) and has(text, "超出预算")
     assert has(text, "其中红字冲销 1 张")
+
+
+def test_annual_summary_totals_funds_without_dues_as_the_desk_does(db, books, shipped_font, tmp_path):
+    # The 工作台 counts 经费 without the 党费 account (不含党费); the PDF's 合计 added it in, so the two disagreed.
+    dues_account = next(a for a in ledger.list_accounts(db) if a.is_dues)
+    for d, fen, direction, category in ((date(2024, 2, 10), 90_000, rules.INCOME, "党费收入"),
+                                        (date(2024, 3, 1), 50_000, rules.EXPENSE, "上缴党费")):
+        ledger.post_entry(db, ledger.EntryInput(d, dues_account.id, direction, fen, category, "", "王芳", "李明", ""))
+    year = ledger.yearly_funds(db, 2024)
+    funds, apart = year.funds_total, year.dues_total
+    assert apart.income_fen == 90_000 and apart.expense_fen == 50_000
+    assert funds.income_fen == year.summary.total.income_fen - 90_000  # the one rule: every account but 党费
+    assert all(x.account_id != dues_account.id for x in year.funds)
+    pdf = render_annual_ledger(year, tmp_path / "年度.pdf", printed_on=date(2025, 1, 5))
+    text, _ = text_of(pdf)
+    table = text.split("一、各账户收支及结余")[1].split("二、收支分类")[0]
+    assert has(table, "合计（不含党费）", format_yuan(funds.opening_fen), format_yuan(funds.income_fen),
+               format_yuan(funds.expense_fen), format_yuan(funds.closing_fen))
+    assert table.index("合计（不含党费）") < table.index("党费") < table.index("总计（含党费）")
+    assert has(table, format_yuan(apart.income_fen), format_yuan(apart.closing_fen))
+    assert has(table, f"经费年末余额合计（不含党费，大写）：{amount_in_capitals(funds.closing_fen)}")
+    assert has(text, "三、月度收支（含党费）")
+    line = ledger.print_annual_ledger(db, 2024, tmp_path / "y.pdf")
+    assert line.startswith(f"2024年 经费收入 {format_yuan(funds.income_fen)} 元") and "不含党费" in line
 
 
 def _member(db, name, org_id, seq):
@@ -180,7 +205,7 @@ def test_command_line_writers(db, books, shipped_font, tmp_path):
         ledger.print_vouchers(db, tmp_path / "w.pdf", ["2024-9999"])
     assert ledger.print_vouchers(db, tmp_path / "m.pdf", date_from=date(2024, 3, 1), date_to=date(2024, 3, 31)).startswith("凭证 ")
 
-    assert ledger.print_annual_ledger(db, 2024, tmp_path / "y.pdf").startswith("2024年 收入 120,000.00 元")
+    assert ledger.print_annual_ledger(db, 2024, tmp_path / "y.pdf").startswith("2024年 经费收入 120,000.00 元")
     community = next(n for n in orgs.list_tree(db) if n.kind == "community")
     orgs.create(db, "第一网格党支部", "32010200101", "branch", community.id)
     assert dues.print_dues_registry(db, 2024, tmp_path / "d.pdf").startswith("2024年 1 个党支部")

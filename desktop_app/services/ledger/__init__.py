@@ -75,6 +75,7 @@ from desktop_app.services.ledger.statements import (
     balance,
     balances,
     monthly_statement,
+    yearly_funds,
     yearly_statement,
 )
 from desktop_app.views.ledger import (
@@ -151,5 +152,6 @@ __all__ = [
     "set_budget",
     "suggest_voucher_no",
     "vouchers",
+    "yearly_funds",
     "yearly_statement",
 ]

@@ -22,7 +22,7 @@ from desktop_app.services.ledger.entries import (
     list_entries,
     vouchers,
 )
-from desktop_app.services.ledger.statements import account_ledger, yearly_statement
+from desktop_app.services.ledger.statements import account_ledger, yearly_funds
 from desktop_app.services.site import center_of
 from desktop_app.store.db import Database
 
@@ -75,11 +75,11 @@ def print_annual_ledger(db: Database, year: int, out: Path, *, progress: Progres
     """The year's 经费收支汇总表 to `out` (`book`: a community's, read at a street office)."""
     from desktop_app.reports.ledger_annual import render_annual_ledger
 
-    summary = yearly_statement(db, year, book=book)
-    render_annual_ledger(summary, out, progress=progress)
-    t = summary.total
-    return (f"{year}年 收入 {format_yuan(t.income_fen)} 元，支出 {format_yuan(t.expense_fen)} 元，"
-            f"年末余额 {format_yuan(t.closing_fen)} 元")
+    funds = yearly_funds(db, year, book=book)
+    render_annual_ledger(funds, out, progress=progress)
+    t, d = funds.funds_total, funds.dues_total
+    return (f"{year}年 经费收入 {format_yuan(t.income_fen)} 元，支出 {format_yuan(t.expense_fen)} 元，"
+            f"年末余额 {format_yuan(t.closing_fen)} 元（不含党费；党费年末余额 {format_yuan(d.closing_fen)} 元）")
 
 
 def export_entries_xlsx(

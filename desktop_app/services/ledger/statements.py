@@ -36,6 +36,7 @@ from desktop_app.views.ledger import (
     MonthTotal,
     StatementLine,
 )
+from desktop_app.views.ledger_funds import YearFunds
 
 
 def balance(db: Database, account_id: str, on: date | None = None) -> int:
@@ -128,6 +129,14 @@ def yearly_statement(db: Database, year: int, *, book: str | None = None) -> Ann
         return AnnualSummary(
             year, name, lines, cats, month_rows, tuple(budget_lines(s, book, year, spending)), count, reversals
         )
+
+
+def yearly_funds(db: Database, year: int, *, book: str | None = None) -> YearFunds:
+    """The year's summary with the 党费 account apart (views.ledger_funds): 经费 as the 工作台 and the PDF count them."""
+    summary = yearly_statement(db, year, book=book)
+    with db.session() as s:
+        dues = frozenset(a.id for a in accounts_in_order(s, chosen_book(s, book)) if a.kind == rules.DUES_KIND)
+    return YearFunds(summary, dues)
 
 
 def account_ledger(db: Database, account_id: str, date_from: date, date_to: date) -> AccountLedger:

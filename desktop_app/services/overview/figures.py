@@ -192,27 +192,23 @@ def _ledger(db: Database, year: int, last_year: int, own: str = "") -> tuple[lis
     """The year's funds from this database's own books; `own` leads the labels where that is not the whole
     scope (a street: its own books, each community keeps its own).
 
-    The 党费 account is left out: 党费 is kept apart from 党组织工作经费, its payments are the 党费收缴 figure
-    already, so counting its account here would show the same money twice."""
+    The 党费 account is left out (views.ledger_funds, the rule the 年度收支 PDF's 合计 follows too): 党费 is
+    kept apart from 党组织工作经费, its payments are the 党费收缴 figure already."""
     from desktop_app.services import ledger
 
     if not auth.can(db, "ledger.read"):
         return [], ()
-    dues_accounts = {a.id for a in ledger.list_accounts(db) if a.is_dues}
-    now, before = ledger.yearly_statement(db, year), ledger.yearly_statement(db, last_year)
+    now, before = ledger.yearly_funds(db, year), ledger.yearly_funds(db, last_year)
 
-    def funds(lines) -> tuple[int, int]:
-        kept = [x for x in lines if x.account_id not in dues_accounts]
-        return sum(x.income_fen for x in kept), sum(x.expense_fen for x in kept)
-
-    def budgets(summary) -> dict[str, int]:
-        return {b.account_name: b.budget_fen or 0 for b in summary.budgets
-                if not b.category and b.account_id not in dues_accounts}
+    def budgets(funds) -> dict[str, int]:
+        return {b.account_name: b.budget_fen or 0 for b in funds.summary.budgets
+                if not b.category and not funds.is_dues(b.account_id)}
 
     budget = budgets(now)
-    spending = tuple((line.account_name, budget.get(line.account_name, 0), line.expense_fen) for line in now.lines
-                     if line.account_id not in dues_accounts and (line.expense_fen or budget.get(line.account_name)))
-    (income, expense), (prev_income, prev_expense) = funds(now.lines), funds(before.lines)
+    spending = tuple((line.account_name, budget.get(line.account_name, 0), line.expense_fen) for line in now.funds
+                     if line.expense_fen or budget.get(line.account_name))
+    income, expense = now.funds_total.income_fen, now.funds_total.expense_fen
+    prev_income, prev_expense = before.funds_total.income_fen, before.funds_total.expense_fen
     return [
         Figure("spending_fen", f"{own}经费支出（不含党费）", expense, prev_expense, LEDGER, "元", "经费"),
         Figure("budget_fen", f"{own}年度预算", sum(budget.values()), sum(budgets(before).values()), LEDGER, "元", "经费"),
