@@ -212,3 +212,11 @@ class ScanProposal:
 
     def unnamed_of(self, meeting_id: str) -> int:
         return sum(s.unnamed_signatures for s in self.sheets if s.meeting_id == meeting_id)
+
+    def pages_of(self, meeting_id: str) -> tuple[int, tuple[int, ...]]:
+        """(pages the meeting's sheet was printed on, those of them not in the scan): a page left out
+        of the scan leaves its people unread, which the confirming person must be told."""
+        mine = [s for s in self.sheets if s.meeting_id == meeting_id]
+        pages = max((s.pages for s in mine), default=0)
+        have = {s.page for s in mine}
+        return pages, tuple(p for p in range(1, pages + 1) if p not in have)

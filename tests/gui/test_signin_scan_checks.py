@@ -1,4 +1,5 @@
-"""核对签到表 as a worker meets it: a member excused from 应到, and 取消 that leaves everything as it was."""
+"""核对签到表 as a worker meets it: a sheet scanned without its second page, the unsigned copy scanned by
+mistake, a member excused from 应到, and 取消 that leaves everything as it was."""
 
 import json
 import random
@@ -55,6 +56,39 @@ def _read(qtbot, page, wait_ops, img, path):
 def _audit_count(db) -> int:
     with db.session() as s:
         return s.scalar(select(func.count()).select_from(AuditEntry))
+
+
+def test_a_scan_without_the_sheets_second_page_says_so(qtbot, app_ctx, wait_ops, tmp_path):
+    db = app_ctx.db
+    b, _ = _branch(db, 30)
+    meeting = ms.plan(db, ms.MeetingInput(org_id=b.id, kind=r.BRANCH_CONGRESS, title="学习党章",
+                                          meeting_date=date.today()))
+    pages = samples.raster(ms.print_signin_sheet(db, meeting.id), DPI)
+    assert len(pages) == 2
+    code = SheetCode.parse(samples.read_qr(pages[0]))
+    img, _ = samples.sign_page(pages[0], code, code.rows, DPI, random.Random(2))
+    page = _page(qtbot, app_ctx, wait_ops, meeting)
+    dlg = _read(qtbot, page, wait_ops, img, tmp_path / "第一页.png")
+    dlg.grab().save(str(tmp_path / "missing_page.png"))
+    note = dlg.scan_note.text()
+    assert "签到表共 2 页，扫描件里没有第 2 页" in note
+    assert "即可" not in note  # not "check and save": the second page's people are not read at all
+    unread = 30 - code.rows
+    assert f"{unread} 人没有预填" in note
+
+
+def test_an_unsigned_sheet_is_questioned_before_everyone_is_recorded_absent(qtbot, app_ctx, wait_ops, tmp_path):
+    db = app_ctx.db
+    b, _ = _branch(db, 6)
+    meeting = ms.plan(db, ms.MeetingInput(org_id=b.id, kind=r.THEME_DAY, title="主题党日",
+                                          meeting_date=date.today()))
+    blank = samples.raster(ms.print_signin_sheet(db, meeting.id), DPI)[0]
+    page = _page(qtbot, app_ctx, wait_ops, meeting)
+    dlg = _read(qtbot, page, wait_ops, blank, tmp_path / "未签.png")
+    dlg.grab().save(str(tmp_path / "unsigned.png"))
+    note = dlg.scan_note.text()
+    assert "没有一个人签到" in note and "即可" not in note
+    assert [p.status for p in dlg.people] == [r.ABSENT] * 6
 
 
 def test_the_dialog_counts_an_excused_member_out_of_yingdao_as_the_sheet_does(qtbot, app_ctx, wait_ops):

@@ -33,6 +33,7 @@ from desktop_app.gui.widgets.layouts import column, hint, wrapped
 from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
 from desktop_app.views.changes import Changes
+from desktop_app.views.signin_scan import SIGNED, UNSURE
 
 COL_STATUS, COL_REASON = 3, 4
 STATUS_COLORS = {
@@ -69,7 +70,7 @@ class AttendanceDialog(SavingDialog):
     def __init__(self, parent: QWidget | None, detail: ms.MeetingDetail,
                  proposal: Sequence[ms.ProposedLine] = (), unnamed: int = 0, notes: Sequence[str] = (), *,
                  save: Callable[[list[ms.AttendanceEntry], int], Any] | None = None,
-                 changes: Changes | None = None):
+                 changes: Changes | None = None, sheet_pages: tuple[int, Sequence[int]] = (0, ())):
         super().__init__(parent, f"{'核对签到表' if proposal else '登记出勤'} — {detail.number}",
                          "确认并保存（扫描件存为附件）" if proposal else "保存并记为已召开", changes=changes)
         self.detail = detail
@@ -141,9 +142,20 @@ class AttendanceDialog(SavingDialog):
         scan_lines = []
         unsure = self.unsure_count()
         if self.from_scan:
+            pages, missing = sheet_pages
+            unread = sum(1 for p in self.people if not p.is_guest and (p.attendance_id or "") not in proposed)
+            # an unsigned copy scanned by mistake would record everyone 缺席 in one click
+            signed = unnamed or any(line.state in (SIGNED, UNSURE) for line in proposal if not line.is_guest)
             scan_lines.append("已按签到表扫描件预填。" + (
                 f"橙色的 {unsure} 格看不准，请对照纸质签到表核对后按 1/2/3。" if unsure
-                else "每一格都已看清，核对无误后点“确认并保存”即可。"))
+                else "每一格都已看清，核对无误后点“确认并保存”即可。" if signed and not missing else ""))
+            if missing:
+                scan_lines.append(
+                    f"<b style='color:#c05600'>签到表共 {pages} 页，扫描件里没有第 {'、'.join(map(str, missing))} 页</b>："
+                    f"{unread} 人没有预填。请补扫后重新读取，或对照纸质签到表逐一登记。")
+            if not signed:
+                scan_lines.append("<b style='color:#c8161e'>扫描件上没有一个人签到</b>：是不是扫了会前打印、还没签字的那张？"
+                                  "如确实无人到会，核对后再保存。")
         if unnamed:
             scan_lines.append(f"<b>未识别的签名 {unnamed} 处</b>：空白行上有人签名，请在上面“添加列席”填写姓名，"
                               "或把党员加入会议名单后再登记。")
