@@ -240,3 +240,28 @@ def test_dues_chapter_agrees_with_the_figures_page_and_names_arrears_paid_late(d
     (section,) = [s for s in overview.annual_folder(db, 2026, today=TODAY).sections if s.title == "党费收缴"]
     assert "135.00 元" in section.summary and "90.00" in section.summary and "45.00" in section.summary
     assert "补交" in section.summary
+
+
+def test_a_street_s_folder_names_the_community_of_a_branch_only_one_community_has(empty_db):
+    # 紫荆社区 has a 第七网格党支部 and 银杏社区 none: in the street's folder it printed bare among
+    # 紫荆社区 · 第一网格党支部 and 银杏社区 · 第一网格党支部, so nobody could tell whose it was.
+    from datetime import date
+
+    from desktop_app.services import orgs
+    from desktop_app.store.models_ledger import DuesRecord
+    from desktop_app.store.models_meetings import Meeting
+    from tests.integration.test_street_branch_counts import street_of_two
+
+    db = empty_db
+    branches = street_of_two(db)
+    community = next(n for n in orgs.list_tree(db) if n.name == "梅园社区党委")
+    seventh = orgs.create(db, "第七网格党支部", "32010200107", "branch", community.id).id
+    with db.session() as s:
+        for n, branch in enumerate((branches[0][0], seventh), start=1):
+            s.add(Meeting(number=f"M{n}", org_id=branch, kind="主题党日", meeting_date=date(2026, 3, n), status="held"))
+        s.add(DuesRecord(member_id=branches[0][1][0], org_id=seventh, month=date(2026, 3, 1), due_fen=1000,
+                         paid_fen=1000, paid_on=date(2026, 3, 5)))
+        s.commit()
+    sections = {s.title: s for s in overview.annual_folder(db, 2026, today=TODAY).sections}
+    assert [r[1] for r in sections["三会一课：会议及出勤"].rows] == ["梅园社区 · 第一网格党支部", "梅园社区 · 第七网格党支部"]
+    assert [r[0] for r in sections["党费收缴"].rows] == ["梅园社区 · 第七网格党支部"]

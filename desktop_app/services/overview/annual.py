@@ -14,9 +14,11 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
 
 from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain.money import format_yuan
+from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
 from desktop_app.services.overview.figures import dashboard
@@ -24,6 +26,7 @@ from desktop_app.services.site import center_name, is_confined
 from desktop_app.store.models import Organization
 from desktop_app.store.models_ledger import DuesRecord
 from desktop_app.store.models_meetings import Attendance, Meeting
+from desktop_app.views.orgs import SEPARATOR, short_name
 from desktop_app.views.overview import AnnualFolder, FolderColumn, FolderSection
 
 C, R = "CENTER", "RIGHT"
@@ -31,6 +34,27 @@ C, R = "CENTER", "RIGHT"
 
 def _d(day: date | None) -> str:
     return day.isoformat() if day else ""
+
+
+def _names(s: Session) -> dict[str, str]:
+    """Organisations as the folder prints them: lists name a branch bare when no other bears its name, but a
+    street's folder mixes every community's rows on paper, so there each one leads with its community."""
+    names, tree = orgtree.shown_names(s), orgtree.OrgTree(s)
+    communities = [o for o in tree.by_id.values() if o.kind == OrgKind.COMMUNITY]
+    if len(communities) < 2:
+        return names
+    for org_id, name in names.items():
+        c = tree.community_of(org_id)
+        if c is not None and c.id != org_id:
+            lead = short_name(c) + SEPARATOR
+            if not name.startswith(lead):
+                names[org_id] = lead + name
+    return names
+
+
+def _folder_names(db: Database) -> dict[str, str]:
+    with db.session() as s:
+        return _names(s)
 
 
 def _meetings(db: Database, year: int) -> FolderSection:
@@ -56,7 +80,7 @@ def _meetings(db: Database, year: int) -> FolderSection:
                    Meeting.meeting_date.between(first, last))
             .order_by(Meeting.meeting_date, Organization.code, Meeting.kind)
         ).all()
-        names = orgtree.shown_names(s)
+        names = _names(s)
     out = []
     for mid, day, org_id, kind, title, host in rows:
         e, p, lv = counts.get(mid, (0, 0, 0))
@@ -92,7 +116,8 @@ def _visits(db: Database, year: int, today: date) -> FolderSection:
     rows = [r for r in visits.list_visits(db, visits.VisitFilter(date_from=date(year, 1, 1),
                                                                   date_to=date(year, 12, 31)), today, oldest_first=True)
             if r.raised_issue]
-    out = tuple((_d(r.visit_date), r.grid_name, r.visitee, r.category, r.content, r.follow_state,
+    names = _folder_names(db)
+    out = tuple((_d(r.visit_date), names.get(r.grid_id or "", r.grid_name), r.visitee, r.category, r.content, r.follow_state,
                  f"{r.resolved_by} {_d(r.resolved_on)} {r.resolution}".strip() if r.resolved_on else r.handler)
                 for r in rows)
     closed = sum(1 for r in rows if r.resolved_on)
@@ -114,7 +139,8 @@ def _wishes(db: Database, year: int) -> FolderSection:
         for r in wishes.list_wishes(db, wishes.WishFilter(year=year, year_of=year_of)):
             seen.setdefault(r.id, r)
     rows = sorted(seen.values(), key=lambda r: (r.posted_on, r.wish_no))
-    out = tuple((r.wish_no, _d(r.posted_on), r.wisher_name, r.grid_name, r.content, format_yuan(r.estimated_fen),
+    names = _folder_names(db)
+    out = tuple((r.wish_no, _d(r.posted_on), r.wisher_name, names.get(r.grid_id or "", r.grid_name), r.content, format_yuan(r.estimated_fen),
                  r.state, r.claimant_name, _d(r.fulfilled_on)) for r in rows)
     cols = (FolderColumn("编号", 56), FolderColumn("发布", 56, C), FolderColumn("心愿人", 44),
             FolderColumn("网格", 76), FolderColumn("心愿", 130), FolderColumn("估值（元）", 50, R),
@@ -133,7 +159,8 @@ def _projects(db: Database, year: int, today: date) -> FolderSection:
     rows = [r for r in projects.list_projects(db, today=today)
             if (r.start_date and r.start_date.year == year) or (r.completed_on and r.completed_on.year == year)
             or (r.deadline and r.deadline.year == year)]
-    out = tuple((r.project_no, r.name, r.category, r.grid_name, r.owner_name, format_yuan(r.budget_fen),
+    names = _folder_names(db)
+    out = tuple((r.project_no, r.name, r.category, names.get(r.grid_id or "", r.grid_name), r.owner_name, format_yuan(r.budget_fen),
                  format_yuan(r.actual_cost_fen), f"{_d(r.start_date) or '—'}\n{_d(r.deadline) or '—'}",
                  _d(r.completed_on), r.status)
                 for r in rows)
@@ -193,7 +220,7 @@ def _dues(db: Database, year: int) -> FolderSection:
             .where(DuesRecord.deleted.is_(False), DuesRecord.month.between(date(year, 1, 1), date(year, 12, 1)))
             .group_by(Organization.id, Organization.code).order_by(Organization.code)
         ).all()
-        names = orgtree.shown_names(s)
+        names = _names(s)
     # Only months paid are recorded, so arrears come from the dues rules (as of today), not from these rows.
     out = tuple((names.get(org_id, ""), str(n), format_yuan(int(due or 0)), format_yuan(int(paid or 0)))
                 for org_id, n, due, paid in rows)
@@ -221,7 +248,7 @@ def _development(db: Database, year: int, today: date) -> FolderSection:
 
     reg = development.register(db, year, today=today)
     with db.session() as s:
-        names, tree = orgtree.shown_names(s), orgtree.OrgTree(s)
+        names, tree = _names(s), orgtree.OrgTree(s)
 
     def branch(p) -> str:
         found = tree.branch_of(p.row.org_id)
@@ -241,7 +268,7 @@ def _assessment(db: Database, year: int) -> FolderSection:
 
     y = assessment.assess_year(db, year)
     with db.session() as s:
-        names = orgtree.shown_names(s)
+        names = _names(s)
     out = tuple((str(r.rank), names.get(r.branch_id, r.branch_name), f"{r.total_tenths / 10:g}", f"{r.max_tenths / 10:g}", r.result,
                  str(r.unscored)) for r in y.rows)
     cols = (FolderColumn("名次", 30, C), FolderColumn("党支部", 120), FolderColumn("得分", 44, R),
