@@ -20,7 +20,7 @@ from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import DomainError, ValidationError
 from desktop_app.services import attachments, auth
 from desktop_app.services.database import Database
-from desktop_app.services.meetings._common import _live_meeting, _today
+from desktop_app.services.meetings._common import _live_meeting, _site_code, _today
 from desktop_app.services.orgtree import OrgTree
 from desktop_app.services.records import unchanged_since
 from desktop_app.services.meetings.attendance import _apply_entries
@@ -111,8 +111,7 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
         try:
             meeting_id = resolve(db, number)
         except DomainError:
-            refused.append(RefusedPage(page.index, f"第 {page.index} 页是会议 {number} 的签到表，本机没有这次会议"
-                                                   "（可能是在别处打印的，或会议已删除）"))
+            refused.append(RefusedPage(page.index, _not_here(db, page.index, number)))
             continue
         if expected and meeting_id != expected:
             refused.append(RefusedPage(page.index, f"第 {page.index} 页是会议 {number} 的签到表，"
@@ -128,6 +127,18 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
         reasons = "；".join(r.reason for r in refused) or "文件里没有页面"
         raise ValidationError("扫描件", f"没有读出可用的签到表。{reasons}")
     return ScanProposal(str(path), tuple(sheets), tuple(refused))
+
+
+def _not_here(db: Database, index: int, number: str) -> str:
+    """Why a page's meeting is not in this database: another community's sheet (its number begins with the
+    printing site's code) is named as such, so nobody looks for a deleted meeting of their own."""
+    code = number.rsplit("-", 2)[0] if number.count("-") >= 2 else ""
+    with db.session() as s:
+        own = _site_code(s)
+    if code and own and code != own:
+        return (f"第 {index} 页是其他单位（代码 {code}）打印的签到表（会议 {number}），本机没有这次会议："
+                "请在打印它的那台电脑上读取")
+    return f"第 {index} 页是会议 {number} 的签到表，本机没有这次会议（可能是在别处打印的，或会议已删除）"
 
 
 def confirmed_entries(proposal: ScanProposal, meeting_id: str | None = None) -> list[AttendanceEntry]:

@@ -1,0 +1,46 @@
+"""A sign-in sheet printed by another community's program is refused with words that say so."""
+
+from datetime import date
+
+import cv2
+import pytest
+
+from desktop_app.domain import idcard
+from desktop_app.domain import meetings as r
+from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.members import MemberInput
+from desktop_app.services import meetings as ms
+from desktop_app.services import orgs, roster, site
+from desktop_app.services.database import open_database
+from tests import scan_samples as samples
+
+
+def _meeting(db, day=date(2025, 6, 6)):
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
+    for i, name in enumerate(("王伟", "李芳", "张娜")):
+        roster.create(db, MemberInput(
+            name=name, org_id=b.id, id_number=idcard.make("320102", date(1960 + i, 1, 1), i, idcard.MALE),
+            joined_date=date(1990, 7, 1), confirmed_date=date(1991, 7, 1)), today=date(2025, 6, 1))
+    return ms.plan(db, ms.MeetingInput(org_id=b.id, kind=r.THEME_DAY, title="主题党日", meeting_date=day),
+                   today=date(2025, 6, 1))
+
+
+@pytest.fixture
+def other_community(tmp_path):
+    other, _ = open_database(tmp_path / "other.db")
+    site.init_site(other, "320102005", "和平里社区党委", "community", street_name="梅园街道党工委")
+    yield other
+    other.dispose()
+
+
+def test_a_sheet_printed_by_another_community_says_whose_it_is(db, other_community, tmp_path):
+    _meeting(db)
+    theirs = _meeting(other_community)
+    photo = tmp_path / "和平里.png"
+    cv2.imwrite(str(photo), samples.raster(ms.print_signin_sheet(other_community, theirs.id), 150)[0])
+    with pytest.raises(ValidationError) as caught:
+        ms.read_scan(db, photo)
+    message = str(caught.value)
+    assert theirs.number in message
+    assert "其他单位（代码 320102005）打印的" in message and "打印它的那台电脑" in message
