@@ -113,3 +113,22 @@ def test_the_co_building_forms_fit_a_1366_screen_at_150_percent(qtbot, app_ctx, 
     assert dlg.minimumSizeHint().height() <= SCALED_HEIGHT - 27 - FRAME, dlg.minimumSizeHint()
     # where there is room the whole form shows, as before
     assert dlg.height() >= dlg.fields.sizeHint().height() + dlg.buttons.sizeHint().height()
+
+
+@pytest.mark.parametrize("title", ["发展党员", "矛盾调处", "居民"])
+def test_long_figures_beside_a_list_heading_wrap_within_a_1366_screen_at_150_percent(window: MainWindow, wait_ops, title):
+    # Every declarative list page shows its figures on one line beside the heading: long ones (many stages,
+    # a long scheme's name) held the window wider than such a screen; only 支部考评 wrapped them.
+    page = window.go_to(title)
+    wait_ops()
+    long_figures = ("入党申请人 12 人，入党积极分子 30 人，发展对象 4 人，预备党员 2 人，正式党员 128 人，"
+                    "共 176 人　有逾期事项 3 人")
+    page.set_counts(long_figures, "逾期未转正 2 人")
+    wait_ops()
+    assert page.minimumSizeHint().width() <= SCALED_WIDTH - NAVIGATION, page.minimumSizeHint()
+    assert fits_a_1366_screen_at_150_percent(window), window.minimumSizeHint()
+    window.resize(SCALED_WIDTH, SCALED_HEIGHT - 27)
+    wait_ops()
+    label = page.counts
+    assert label.wordWrap() and label.height() >= label.heightForWidth(label.width())  # all of it shows
+    assert label.geometry().right() >= page.width() - 40  # still at the right, beside the heading

@@ -160,18 +160,6 @@ class AssessmentPage(RecordListPage):
     )
     activate = "score"
 
-    def _build(self) -> None:
-        super()._build()
-        # the scheme's name and the four results' counts are some 580 pixels: on one line beside the heading
-        # they held the window wider than a 1366 screen at 150% leaves, so they wrap
-        self.counts.setWordWrap(True)
-        self.counts.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        # the figures, not the gap before them, take the width left: they wrap only where it is short
-        top = next(item.layout() for item in (self.layout().itemAt(i) for i in range(self.layout().count()))
-                   if item.layout() is not None and item.layout().indexOf(self.counts) >= 0)
-        for i in range(top.count()):
-            top.setStretch(i, 1 if top.itemAt(i).widget() is self.counts else 0)
-
     def load(self, db, f):
         year = f.year or self.today.year
         scheme, forms, comparison = asm.year_at_a_glance(db, year)  # one computation for the whole page

@@ -30,6 +30,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -226,11 +227,14 @@ class RecordListPage(Page):
 
     # --- building -------------------------------------------------------------
     def _build(self) -> None:
+        # The figures take the width the heading leaves and wrap into it where it is short: on one line,
+        # long ones (a scheme's name, many stages) held the window wider than a 1366 screen at 150% leaves.
         self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        self.counts.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         top = QHBoxLayout()
         top.addWidget(heading(self.heading or self.title))
-        top.addStretch(1)
-        top.addWidget(self.counts)
+        top.addWidget(self.counts, 1)
 
         self.toolbar, action = toolbar(self)
         for spec in self.actions:
