@@ -26,6 +26,7 @@ INK_RATIO = 0.72  # darker than this share of the local paper brightness is ink 
 INK_SIGNED = 0.020  # share of a cell's inner area: at or above, signed
 INK_BLANK = 0.006  # below, blank; between the two, unsure
 INK_LEAVE = 0.030  # the 请假 column holds printed text for leave asked in advance: a bar set higher
+SMALL_LONG_SIDE = 1000  # px: below this a page whose code cannot be read is too small rather than unclear
 
 
 class PageError(Exception):
@@ -206,6 +207,10 @@ def read_image(gray: np.ndarray, index: int = 1) -> PageReading:
     img = _work_image(gray)
     found = _qr(img)
     if found is None:
+        h, w = gray.shape[:2]
+        if max(h, w) < SMALL_LONG_SIDE:  # a chat app's thumbnail: the code's modules are a pixel or two wide
+            raise PageError(f"图片只有 {w}×{h} 像素，看不清签到表上的二维码：请用原图"
+                            "（微信发送时勾选“原图”），或重新拍摄、扫描")
         raise PageError("找不到签到表上的二维码：请拍清整页（二维码在右上角），避免反光和模糊")
     text, qr = found
     code = SheetCode.parse(text)

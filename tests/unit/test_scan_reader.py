@@ -81,3 +81,12 @@ def test_pages_without_a_sheet_are_reported_not_guessed(tmp_path):
         load_pages(tmp_path / "x.doc")
     with pytest.raises(ScanFileError, match="找不到文件"):
         load_pages(tmp_path / "missing.jpg")
+
+
+def test_a_thumbnail_is_told_to_be_sent_as_the_original(pages):
+    """A photo passed on through a chat app shrinks; when its code is then too small to read, say why."""
+    page = pages[0][0]
+    f = 550 / max(page.shape)
+    thumb = cv2.resize(page, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    with pytest.raises(PageError, match=r"图片只有 \d+×550 像素.*原图"):
+        read_image(thumb)
