@@ -44,3 +44,22 @@ def test_a_sheet_printed_by_another_community_says_whose_it_is(db, other_communi
     message = str(caught.value)
     assert theirs.number in message
     assert "其他单位（代码 320102005）打印的" in message and "打印它的那台电脑" in message
+
+
+def test_a_page_scanned_twice_is_read_once_and_the_copy_named(db, tmp_path):
+    import random
+
+    from desktop_app.views.signin_scan import SheetCode
+
+    m = _meeting(db)
+    page = samples.raster(ms.print_signin_sheet(db, m.id), 150)[0]
+    code = SheetCode.parse(samples.read_qr(page))
+    signed, _ = samples.sign_page(page, code, 3, 150, random.Random(1), walk_ins=1)
+    path = tmp_path / "送纸器.tif"
+    cv2.imwritemulti(str(path), [signed, samples.rotate(signed, 1.5, background=255)])
+    proposal = ms.read_scan(db, path, meeting_ref=m.id)
+    assert [s.scan_page for s in proposal.sheets] == [1]
+    assert proposal.unnamed_of(m.id) == 1 and len(proposal.lines_of(m.id)) == 3
+    assert len(ms.confirmed_entries(proposal)) == len({e.attendance_id for e in ms.confirmed_entries(proposal)})
+    [copy] = proposal.refused
+    assert copy.scan_page == 2 and "与第 1 页是同一页签到表" in copy.reason

@@ -106,6 +106,7 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
     reading = read_file(path, progress=progress)
     refused = [RefusedPage(u.index, f"第 {u.index} 页：{u.reason}") for u in reading.unreadable]
     sheets = []
+    seen: dict[tuple[str, int], int] = {}  # (meeting, sheet page) -> the scan page it was read from
     for page in reading.pages:
         number = page.code.number
         try:
@@ -117,11 +118,18 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
             refused.append(RefusedPage(page.index, f"第 {page.index} 页是会议 {number} 的签到表，"
                                                    f"不是本次会议（{expected_number}）的，未读取"))
             continue
+        first = seen.get((meeting_id, page.code.page))
+        if first is not None:
+            # a feeder's double pull or a page scanned again: read once, or its people and walk-ins count twice
+            refused.append(RefusedPage(page.index, f"第 {page.index} 页与第 {first} 页是同一页签到表（会议 {number} "
+                                                   f"第 {page.code.page} 页），只按第 {first} 页读取"))
+            continue
         proposed = _propose_page(db, page, meeting_id)
         if isinstance(proposed, str):
             refused.append(RefusedPage(page.index, proposed))
         else:
             sheets.append(proposed)
+            seen[(meeting_id, page.code.page)] = page.index
     refused.sort(key=lambda r: r.scan_page)
     if not sheets:
         reasons = "；".join(r.reason for r in refused) or "文件里没有页面"
