@@ -56,3 +56,27 @@ def test_arrears_of_two_same_named_branches_are_two_items(empty_db):
     texts = sorted(i.text for i in overview.todo(db, TODAY).items if i.kind == "dues")
     assert len(texts) == 2, texts
     assert texts[0].startswith("幸福里社区 · 第一党支部：1 人欠缴党费") and texts[1].startswith("梅园社区 · 第一党支部：1 人")
+
+
+def test_arrears_in_party_groups_are_one_item_per_branch(db):
+    # Members in 党小组 were counted by group: the 工作台 listed "第二党小组：1 人欠缴党费" twice, for two
+    # branches' 第二党小组, with no branch named, and the item opened the 党费 page on a group it cannot filter by.
+    from desktop_app.domain.dues import EMPLOYED
+    from desktop_app.services import dues
+
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    n = 0
+    branches = {}
+    for name, code in (("第一网格党支部", "B01"), ("第二网格党支部", "B02")):
+        b = orgs.create(db, name, code, "branch", community.id)
+        g = orgs.create(db, "第二党小组", code + "02", "group", b.id)
+        branches[name] = b.id
+        for where in (b, g):
+            n += 1
+            m = roster.create(db, MemberInput(name=f"党员{n}", org_id=where.id, joined_date=date(2000, 7, 1),
+                                              confirmed_date=date(2001, 7, 1),
+                                              id_number=idcard.make("320102", date(1970, 1, 2), n, idcard.MALE)))
+            dues.set_base(db, m.id, date(2025, 9, 1), EMPLOYED, 300_000)
+    items = sorted((i for i in overview.todo(db, TODAY).items if i.kind == "dues"), key=lambda i: i.text)
+    assert [i.text.split("，")[0] for i in items] == ["第一网格党支部：2 人欠缴党费", "第二网格党支部：2 人欠缴党费"]
+    assert [i.record_id for i in items] == [branches["第一网格党支部"], branches["第二网格党支部"]]

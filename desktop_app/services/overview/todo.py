@@ -32,10 +32,9 @@ BACKUP_DAYS = 7
 Namer = Callable[[str | None, str], str]  # (organisation id, its name) -> the name the list shows
 
 
-def _namer(s: Session, community: str | None) -> Namer:
+def _namer(tree: OrgTree, community: str | None) -> Namer:
     """At a street holding several communities, a branch is named with its community (梅园社区 · 第一党支部):
     each community may have a 第一党支部. Narrowed to one community, or with one only, the name alone."""
-    tree = OrgTree(s)
     if community is not None or sum(1 for o in tree.by_id.values() if o.kind == OrgKind.COMMUNITY) < 2:
         def bare(org_id: str | None, name: str) -> str:
             # the roster's rows come led by their community where names repeat (roster.rows)
@@ -123,12 +122,19 @@ def _development(db: Database, today: date, ids: set[str] | None, shared: Shared
     return out
 
 
-def _dues(db: Database, today: date, community: str | None, shared: Shared, named: Namer) -> list[TodoItem]:
-    by_branch: dict[str | None, list] = {}  # by id: two communities' 第一党支部 are two branches
+def _dues(db: Database, today: date, community: str | None, shared: Shared, named: Namer,
+          tree: OrgTree) -> list[TodoItem]:
+    # By branch id: two communities' 第一党支部 are two branches, and a member in a 党小组 counts for its
+    # branch (every branch has a 第二党小组; the 党费 page filters by branch).
+    by_branch: dict[str | None, list] = {}
+    names: dict[str | None, str] = {}
     for r in shared.arrears(db, community, today):
-        by_branch.setdefault(r.org_id, []).append(r)
+        branch = tree.branch_of(r.org_id)
+        key = branch.id if branch is not None else r.org_id
+        names.setdefault(key, branch.name if branch is not None else r.org_name)
+        by_branch.setdefault(key, []).append(r)
     return [
-        TodoItem("dues", f"{named(org_id, rows[0].org_name) if rows[0].org_name else '未分支部'}："
+        TodoItem("dues", f"{named(org_id, names[org_id]) if names[org_id] else '未分支部'}："
                          f"{len(rows)} 人欠缴党费，合计 {sum(r.owed_fen for r in rows) / 100:,.2f} 元",
                  "党费", org_id)
         for org_id, rows in sorted(by_branch.items(), key=lambda kv: -len(kv[1]))
@@ -250,7 +256,8 @@ def todo(db: Database, today: date | None = None, community: str | None = None,
     shared = shared or Shared()
     with db.session() as s:
         ids = scope_ids(s, community)
-        named = _namer(s, community)
+        tree = OrgTree(s)
+        named = _namer(tree, community)
     items: list[TodoItem] = []
     left: list[str] = []
     checks = (
@@ -258,7 +265,7 @@ def todo(db: Database, today: date | None = None, community: str | None = None,
         ("members.read", lambda: _probation(db, today, ids, named)),
         ("members.read", lambda: _birthdays(db, today, ids)),
         ("members.write", lambda: _first_steps(db) if community is None else []),
-        ("dues.read", lambda: _dues(db, today, community, shared, named)),
+        ("dues.read", lambda: _dues(db, today, community, shared, named, tree)),
         ("visits.read", lambda: _visits(db, today, ids, named)),
         ("wishes.read", lambda: _wishes(db, today, ids)),
         ("projects.read", lambda: _projects(db, today, ids)),
