@@ -95,6 +95,8 @@ class DuesPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self.view: DuesView | None = None
+        # A branch asked for before the combo has it (the 工作台's 欠缴 item opening this page the first time).
+        self._wanted_branch: str | None = None
         self.collected_by = ""
         today = date.today()
 
@@ -174,6 +176,8 @@ class DuesPage(Page):
             self.tabs.blockSignals(True)
             self.tabs.setCurrentIndex(1 if tab == "arrears" else 0)
             self.tabs.blockSignals(False)
+        branch = values.get("branch")
+        self._wanted_branch = branch if isinstance(branch, str) else None
         return super().apply_filter(**values)
 
     def _community_changed(self) -> None:
@@ -186,6 +190,7 @@ class DuesPage(Page):
         super().refresh()
         db = self.ctx.db
         branch_id = self.branch.currentData()
+        wanted, self._wanted_branch = self._wanted_branch, None
         community = self.community.currentData()
         year = self.year.value()
         # The whole community's arrears take a moment for thousands of members: only when looked at.
@@ -194,7 +199,10 @@ class DuesPage(Page):
         def load(job) -> DuesView:
             branches = branches_by_community(org_service.list_tree(db))
             mine = [b for b in branches if community is None or b[2] == community]
-            chosen = branch_id if any(b[0] == branch_id for b in mine) else (mine[0][0] if mine else None)
+            if wanted and any(b[0] == wanted for b in branches):
+                chosen = wanted  # even in another community than the one chosen: _show switches to it
+            else:
+                chosen = branch_id if any(b[0] == branch_id for b in mine) else (mine[0][0] if mine else None)
             return DuesView(
                 branches=branches,
                 grid=dues.branch_grid(db, chosen, year) if chosen else None,
@@ -210,6 +218,10 @@ class DuesPage(Page):
         self.branch.blockSignals(True)
         current = v.grid.org_id if v.grid else None
         community = self.community.currentData()
+        home = next((cid for bid, _n, cid, _c in v.branches if bid == current), None)
+        moved = community is not None and home is not None and home != community
+        if moved:
+            community = home
         self.branch.clear()
         for bid, name, cid, _cname in v.branches:
             if community is None or cid == community:
@@ -217,6 +229,10 @@ class DuesPage(Page):
         self.branch.setCurrentIndex(max(0, self.branch.findData(current)))
         self.branch.blockSignals(False)
         refill_communities(self.community, list(dict.fromkeys((cname, cid) for _b, _n, cid, cname in v.branches if cid)))
+        if moved:
+            self.community.blockSignals(True)
+            self.community.setCurrentIndex(max(0, self.community.findData(community)))
+            self.community.blockSignals(False)
         self.grid_model.show_grid(v.grid)
         if v.grid is None:
             self.summary.setText("还没有党支部：请先在“党组织”页面建立党支部。")
