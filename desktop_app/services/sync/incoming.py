@@ -66,6 +66,7 @@ class Reader:
     storage: object  # SQLite takes rows as its own storage values straight from the texts (see sync.decode)
     org_code: str = ""
     readers: tuple[tuple[bytes, str], ...] = ()  # others' box key fingerprints this site knows -> whose
+    enrolled: tuple[tuple[str, str], ...] = ()  # at the street: its communities' org codes -> names
 
 
 
@@ -79,7 +80,7 @@ def reader(db: Database) -> Reader:
     keys, info = load_keys(db)
     dialect = db.engine.dialect
     return Reader(site.id, keys, info, signers(db), dialect if dialect.name == "sqlite" else None,
-                  site.org_code, _readers(db))
+                  site.org_code, _readers(db), _enrolled(db))
 
 
 def _readers(db: Database) -> tuple[tuple[bytes, str], ...]:
@@ -89,6 +90,28 @@ def _readers(db: Database) -> tuple[tuple[bytes, str], ...]:
         known = [(row.street_box_public, "") if row is not None and row.role == COMMUNITY else None]
         known += [(e.box_public, e.org_name) for e in s.scalars(select(SyncEnrolment))]
     return tuple((fingerprint_bytes(base64.b64decode(k)), name) for k, name in filter(None, known) if k)
+
+
+def _enrolled(db: Database) -> tuple[tuple[str, str], ...]:
+    with db.session() as s:
+        return tuple((e.org_code, e.org_name) for e in s.scalars(select(SyncEnrolment)))
+
+
+def _unknown_at_street(path: Path, r: Reader) -> str:
+    """A package sealed to no key of this street: the community its file name carries (同步包_<code>_…), if any."""
+    street = f"“{r.info.street_org_name}”（街道密钥指纹 {r.info.fingerprint}）"
+    named = re.match(r"同步包_(\d+)_", path.name)
+    if named is None:
+        return ("它不是加密给本街道密钥的：可能是另一个街道的数据包，或社区登记的是本街道换钥之前的旧密钥；"
+                f"请该社区确认其登记的街道是{street}，必要时重新登记后再导出")
+    code = named.group(1)
+    name = dict(r.enrolled).get(code)
+    if name is not None:
+        return (f"这是“{name}”（{code}）的数据包，但不是加密给本街道现用密钥的：该社区登记的可能是本街道换钥之前的"
+                f"旧密钥，或它后来在别的街道登记过；请该社区在“数据同步”中核对登记的街道是{street}，"
+                "必要时重新登记，再导出全部数据")
+    return (f"这是组织代码 {code} 的社区的数据包，该社区没有在本街道登记，可能属于另一个街道；"
+            "如果它是本街道的社区：请它在“数据同步”中“向街道登记”，你在这里“接受社区登记”，它再重新导出")
 
 
 def sealed_elsewhere(exc: package.SealedElsewhere, path: Path, r: Reader) -> PackageRefused:
@@ -111,8 +134,7 @@ def sealed_elsewhere(exc: package.SealedElsewhere, path: Path, r: Reader) -> Pac
     elif whose:
         what = f"这是本街道为“{whose}”生成的下发包，应在该社区导入"
     else:
-        what = ("它不是加密给本街道密钥的：可能是另一个街道的数据包，或社区登记的是本街道换钥之前的旧密钥；"
-                f"请该社区确认其登记的街道是“{r.info.street_org_name}”（街道密钥指纹 {r.info.fingerprint}），必要时重新登记后再导出")
+        what = _unknown_at_street(path, r)
     return PackageRefused(f"数据包“{path.name}”未导入：{package.SealedElsewhere(exc.recipient, what)}")
 
 
