@@ -379,6 +379,7 @@ class ListRow:
     visit_date: date | None = None
     visit_form: str = ""  # 走访, 民情恳谈, ...
     visit_visitee: str = ""  # whom they saw (or where, when no one was named)
+    version: int = 0  # the item's, as read: its form passes it back so a save over a later change is refused
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -118,6 +118,7 @@ class BudgetLine:
     spent_fen: int
     note: str = ""
     budget_id: str | None = None
+    version: int = 0  # the budget line's, as read (0: no budget line): a form saving it passes it back
 
     @property
     def state(self) -> rules.BudgetState:

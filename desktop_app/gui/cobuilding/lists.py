@@ -98,7 +98,8 @@ class ListItemDialog(CobuildingDialog):
             None, self.need.currentData() if kind == rules.PROJECT else None,
             self.resource.currentData() if kind == rules.PROJECT else None), self.today)
         db, iid, today = self.db, self.item.id if self.item else None, self.today
-        return lambda: cb.save_item(db, iid, inp, today)
+        read_at = self.item.version if self.item else None
+        return lambda: cb.save_item(db, iid, inp, today, expected_version=read_at)
 
 
 class ClaimProjectDialog(CobuildingDialog):

@@ -91,6 +91,14 @@ class LedgerView:
     refusal: str = ""  # why this account may not keep the database's own books ("": it may)
 
 
+def _read_at(line: BudgetLine | None, account_id: str, year: int, category: str) -> int | None:
+    """The version of the budget line the form opened on, while it still saves that line (a form moved to
+    another account, year or category, or opened blank, sets that one as 设置预算 always has)."""
+    if line is None or (line.account_id, line.year, line.category) != (account_id, year, category):
+        return None
+    return line.version
+
+
 class LedgerPage(Page):
     watches = changes(Change.LEDGER, Change.DUES)
     loaded = Signal()
@@ -606,7 +614,8 @@ class LedgerPage(Page):
             account_id=line.account_id if line else None, category=line.category if line else "",
             amount_fen=line.budget_fen if line else None, note=line.note if line else "",
             save=lambda account_id, year, category, fen, note:
-            ledger.set_budget(db, account_id, year, fen, category, note), changes=WRITES,
+            ledger.set_budget(db, account_id, year, fen, category, note,
+                              expected_version=_read_at(line, account_id, year, category)), changes=WRITES,
         )
         if dlg.exec() != BudgetDialog.DialogCode.Accepted or dlg.saved is None:
             return

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpin
 from desktop_app.domain import access
 from desktop_app.domain.access import Role
 from desktop_app.domain.clock import local_text
+from desktop_app.domain.errors import ConcurrentEditError
 from desktop_app.gui import icons
+from desktop_app.gui.errors import show_error
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.users.login_dialog import NEW_PASSWORD, AccountDialog, name_field, secret
 from desktop_app.gui.widgets import common
@@ -259,8 +261,15 @@ class UsersPage(RecordListPage):
         ):
             return
         db, active = self.ctx.db, not user.active
-        self.write(lambda: auth.set_active(db, user.id, active),
-                   lambda u: f"已{'启用' if active else '停用'}“{u.display_name}”")
+
+        def refused(exc: BaseException) -> None:
+            show_error(self, exc)
+            if isinstance(exc, ConcurrentEditError):
+                self.refresh()  # the list was stale: show the account as it now is
+
+        run_op(self, lambda job: auth.set_active(db, user.id, active, was_active=user.active),
+               lambda u: self.show_message(f"已{'启用' if active else '停用'}“{u.display_name}”"), refused,
+               changes=self.writes)
 
     def save_idle(self) -> None:
         db, minutes = self.ctx.db, self.idle.value()

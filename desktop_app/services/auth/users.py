@@ -26,7 +26,7 @@ from desktop_app.store import audit
 from desktop_app.store.base import utcnow
 from desktop_app.store.db import Database, take_write_lock
 from desktop_app.store.models import Organization
-from desktop_app.store.models_access import User
+from desktop_app.store.models_access import AuditEntry, User
 from desktop_app.views.users import UserInfo
 
 
@@ -272,11 +272,17 @@ def unlock_user(db: Database, user_id: str) -> UserInfo:
     return _change_user(db, user_id, change)
 
 
-def set_active(db: Database, user_id: str, active: bool) -> UserInfo:
-    """Deactivate (the account stays in the trail, cannot log in) or reactivate an account."""
+def set_active(db: Database, user_id: str, active: bool, *, was_active: bool | None = None) -> UserInfo:
+    """Deactivate (the account stays in the trail, cannot log in) or reactivate an account.
+
+    `was_active`: the state the list showed; when another administrator switched it since, the
+    action is refused, so a list read before a 停用 cannot re-enable the account (None: the
+    command line, not checked)."""
     actor = require(db, "users.manage")
 
     def change(s: Session, user: User) -> None:
+        if was_active is not None:
+            _still_active_as(s, user, was_active)
         if not active and user.id == actor.user_id:
             raise Conflict("不能停用自己正在使用的账户")
         if not active and user.role == Role.ADMIN.value and user.active and not _active_admins(s, user.id):
@@ -285,3 +291,18 @@ def set_active(db: Database, user_id: str, active: bool) -> UserInfo:
             user.active = active
 
     return _change_user(db, user_id, change)
+
+
+def _still_active_as(s: Session, user: User, was_active: bool) -> None:
+    """Refuse when the account was 停用 or 启用 after the list was read, naming who did it."""
+    take_write_lock(s)
+    s.refresh(user, with_for_update=True)  # a switch committing meanwhile is seen here or waits for this one
+    if user.active == was_active:
+        return
+    last = s.execute(select(AuditEntry.user_name, AuditEntry.at)
+                     .where(AuditEntry.table_name == User.__tablename__, AuditEntry.row_id == user.id,
+                            AuditEntry.after_json.contains('"active"'))  # the switch, not a later rename
+                     .order_by(AuditEntry.at.desc()).limit(1)).first()
+    who = f"{last.user_name}（{local_text(last.at)}）" if last and last.user_name else "另一位管理员"
+    raise ConcurrentEditError(f"这个账户（账号 {user.login}）在列表显示后已被{who}{'启用' if user.active else '停用'}，"
+                              "你的操作没有执行；列表已刷新，请看清后再操作。")

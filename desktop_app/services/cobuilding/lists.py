@@ -16,7 +16,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import need_category
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import copy_changed, linked_totals, live, org_names, year_span
-from desktop_app.services.records import settle, writes
+from desktop_app.services.records import settle, unchanged_since, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import ListItem, PartnerUnit
@@ -39,7 +39,7 @@ def list_rows(s: Session, q) -> list[ListRow]:
                     names.get(i.grid_id or "", ""), i.unit_id, units.get(i.unit_id or "", ""), i.need_id,
                     titles.get(i.need_id or "", ""), i.resource_id, titles.get(i.resource_id or "", ""), i.project_id,
                     projects.get(i.project_id or "", ""), i.claimed_on, i.done_on, linked.get(i.id, 0),
-                    visit_id=i.visit_id, **_visit_fields(visits.get(i.visit_id or "")))
+                    visit_id=i.visit_id, **_visit_fields(visits.get(i.visit_id or "")), version=i.version)
             for i in items]
 
 
@@ -77,8 +77,12 @@ def _one(s: Session, item: ListItem) -> ListRow:
 
 
 @writes("cobuilding.write")
-def save_item(uow: UnitOfWork, item_id: str | None, inp: rules.ListInput, today: date | None = None) -> ListRow:
-    """Add (item_id None) or edit a line of one of the lists; a project names its need and resource."""
+def save_item(uow: UnitOfWork, item_id: str | None, inp: rules.ListInput, today: date | None = None,
+              expected_version: int | None = None) -> ListRow:
+    """Add (item_id None) or edit a line of one of the lists; a project names its need and resource.
+
+    `expected_version`: the item's version the form was read at; an item changed since (edited, or a
+    project claimed, done or tied to a 微实事) is refused (None: not checked)."""
     clean = rules.check_list_item(inp, today or date.today())
     s = uow.session
     u = s.get(PartnerUnit, clean.unit_id) if clean.unit_id else None
@@ -93,6 +97,7 @@ def save_item(uow: UnitOfWork, item_id: str | None, inp: rules.ListInput, today:
         raise ValidationError("对应资源", "请选择资源清单中的一条")
     if item_id:
         item = _live(s, item_id)
+        unchanged_since(s, item, expected_version, f"{item.list_kind} {item.title}")
         if item.list_kind != clean.list_kind:
             raise ValidationError("清单", "不能把条目移到另一张清单")
     else:

@@ -14,9 +14,9 @@ from desktop_app.domain.ledger import EXPENSE
 from desktop_app.services import auth
 from desktop_app.services.ledger.books import chosen_book, in_book, live_account
 from desktop_app.services.ledger.month_balances import activity
-from desktop_app.services.records import settle, tombstone, upsert
+from desktop_app.services.records import settle, tombstone, unchanged_since, upsert
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store.db import Database
+from desktop_app.store.db import Database, take_write_lock
 from desktop_app.store.models_ledger import Account, Budget, LedgerEntry
 from desktop_app.views.ledger import BudgetLine
 
@@ -51,9 +51,13 @@ def budget_warnings(s: Session, acc: Account, year: int, category: str) -> list[
 
 
 def set_budget(
-    db: Database, account_id: str, year: int, amount_fen: int, category: str = "", note: str = ""
+    db: Database, account_id: str, year: int, amount_fen: int, category: str = "", note: str = "", *,
+    expected_version: int | None = None,
 ) -> BudgetLine:
-    """Set (or change) a year's budget for an account as a whole or one spending category."""
+    """Set (or change) a year's budget for an account as a whole or one spending category.
+
+    `expected_version`: the version of this budget line the form was read at (0: the form showed
+    spending with no budget); a budget set, changed or removed since is refused (None: not checked)."""
     auth.require(db, "ledger.write")
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int):
         raise TypeError("amount must be int fen")
@@ -65,10 +69,20 @@ def set_budget(
     with UnitOfWork(db) as uow:
         s = uow.session
         acc = live_account(s, account_id)
+        if expected_version is not None:
+            _unchanged_since_read(s, acc, year, category, expected_version)
         row = upsert(s, Budget, {"account_id": acc.id, "year": year, "category": category},
                      {"amount_fen": amount_fen, "note": (note or "").strip()})
         return settle(uow, lambda s: BudgetLine(acc.id, acc.name, year, category, amount_fen,
-                                                budget_spent(s, acc.id, year, category), row.note, row.id))
+                                                budget_spent(s, acc.id, year, category), row.note, row.id,
+                                                row.version))
+
+
+def _unchanged_since_read(s: Session, acc: Account, year: int, category: str, expected_version: int) -> None:
+    take_write_lock(s)  # before reading the line: a budget set meanwhile is seen here or waits for this save
+    row = s.scalar(select(Budget).filter_by(account_id=acc.id, year=year, category=category))
+    if row is not None and (expected_version or not row.deleted):  # a form read with no budget: none may be live
+        unchanged_since(s, row, expected_version, f"{year}年预算 {acc.name}{'·' + category if category else ''}")
 
 
 def remove_budget(db: Database, budget_id: str) -> None:
@@ -103,7 +117,7 @@ def budget_lines(s: Session, book: str | None, year: int,
     have = {(b.account_id, b.category) for b in budgets}
     for b in budgets:
         out.append(BudgetLine(b.account_id, accounts[b.account_id].name, year, b.category, b.amount_fen,
-                              spent.get((b.account_id, b.category), 0), b.note, b.id))
+                              spent.get((b.account_id, b.category), 0), b.note, b.id, b.version))
     # Spending in a budgeted account that no category line covers: the auditor's first question.
     for (acc_id, cat), v in spent.items():
         if cat and acc_id in budgeted_accounts and (acc_id, cat) not in have and v:
