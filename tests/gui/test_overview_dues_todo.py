@@ -9,6 +9,8 @@ from desktop_app.domain.dues import EMPLOYED
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.services import dues, orgs, roster
+from tests.integration.test_overview_figures import TODAY as TODAY_TOWN
+from tests.integration.test_overview_figures import town  # noqa: F401 - the fixture with known counts
 
 TODAY = date(2026, 3, 2)
 
@@ -75,3 +77,24 @@ def test_at_a_street_the_item_switches_to_the_branch_s_community(qtbot, qapp, em
     assert dues_page.branch.currentData() == second
     assert dues_page.community.currentText() == "幸福里社区党委"
     assert len(dues_page.arrears_model.rows) == 1
+
+
+def test_a_probation_item_opens_the_roster_on_that_member(qtbot, app_ctx, town, wait_ops):  # noqa: F811
+    # The 预备党员 item opened 党员名册 filtered to 预备党员 with nobody selected: in a roster with many
+    # 预备党员 the worker had to look for the one the item names.
+    w = MainWindow(app_ctx)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    page = w.pages["概览"]
+    page.today = TODAY_TOWN
+    page.year.setItemData(0, TODAY_TOWN.year)
+    w.show()
+    wait_ops()
+    page.refresh()
+    wait_ops()
+    (item,) = [page.todo_model.row(i) for i in range(page.todo_model.rowCount())
+               if page.todo_model.row(i).kind == "probation"]
+    opened = page.open_todo(item)
+    wait_ops()
+    assert opened is w.pages["党员名册"] and w.stack.currentWidget() is opened
+    assert opened.selected_id() == town["wu"]

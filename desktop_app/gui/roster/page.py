@@ -547,6 +547,10 @@ class RosterPage(Page):
         self._write(lambda db: roster.move_to_group(db, ids, target),
                     lambda n: self.show_message(f"已将 {n} 名党员移入“{label}”。"))
 
+    def keep(self, member_id: str) -> None:
+        """Select this member when the next search's rows arrive (a 工作台 to-do item opening the roster)."""
+        self._select_after = member_id
+
     def _select_saved(self, member_id: str) -> None:
         """Select a member just saved: now if the refreshed list is already shown, else when it arrives."""
         self._select_after = None if self.select(member_id) else member_id
