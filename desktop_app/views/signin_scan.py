@@ -134,6 +134,7 @@ class RowReading:
     name_cell: CellReading
     sign: CellReading
     leave: CellReading
+    image: bytes = b""  # the row from 姓名 to 请假 as scanned, flattened (PNG): what a person checks a doubt against
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,7 @@ class ProposedLine:
     is_guest: bool = False
     printed_leave: str = ""  # a leave asked for before the meeting, printed on the sheet
     excused: str = ""  # 免于应到 that day (长期外出, 病重 …): not signing is expected, proposed as 请假
+    image: bytes = b""  # the scanned row (RowReading.image)
 
     @property
     def unsure(self) -> bool:

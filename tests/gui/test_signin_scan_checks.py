@@ -137,3 +137,33 @@ def test_cancel_records_nothing_and_confirm_records_with_the_audit_trail(qtbot, 
     changed = {e.row_id: json.loads(e.after_json or "{}") for e in trail}
     assert changed[d.attendees[0].id].get("status") == r.ABSENT
     assert len([e for e in trail if e.action == "update"]) == 6
+
+
+def test_the_scanned_row_is_shown_beside_the_list_so_a_doubt_is_decided_without_the_paper(
+        qtbot, app_ctx, wait_ops, tmp_path):
+    import numpy as np
+
+    from desktop_app.gui.meetings.attendance_dialog import COL_STATUS
+
+    db = app_ctx.db
+    b, _ = _branch(db, 6)
+    meeting = ms.plan(db, ms.MeetingInput(org_id=b.id, kind=r.THEME_DAY, title="主题党日",
+                                          meeting_date=date.today()))
+    sheet = samples.raster(ms.print_signin_sheet(db, meeting.id), DPI)[0]
+    code = SheetCode.parse(samples.read_qr(sheet))
+    img, truth = samples.sign_page(sheet, code, 6, DPI, random.Random(3), p_signed=0.5)
+    page = _page(qtbot, app_ctx, wait_ops, meeting)
+    dlg = _read(qtbot, page, wait_ops, samples.rotate(img, 7), tmp_path / "照片.jpg")
+    assert dlg.scan_row.isVisible()
+    signed = truth.signed.index(True)
+    dlg.table.setCurrentIndex(dlg.model.index(signed, COL_STATUS))
+    shown = dlg.scan_row.pixmap().toImage().convertToFormat(dlg.scan_row.pixmap().toImage().Format.Format_Grayscale8)
+    assert shown.width() > 4 * shown.height() > 0  # the row, from 姓名 to 请假
+    dark = np.frombuffer(shown.constBits(), np.uint8, shown.sizeInBytes()).reshape(shown.height(), -1)[:, :shown.width()]
+    assert (dark < 128).mean() > 0.01  # the name and the signature are in it
+    assert f"第 {signed + 1} 行" in dlg.scan_row_title.text()
+    dlg.grab().save(str(tmp_path / "row.png"))
+    plain = AttendanceDialog(None, ms.get(db, meeting.id))  # 登记出勤 without a scan: no such pane
+    qtbot.addWidget(plain)
+    plain.show()
+    assert not plain.scan_row.isVisible()

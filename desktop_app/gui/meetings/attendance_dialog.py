@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QWidget,
 )
@@ -40,6 +40,7 @@ STATUS_COLORS = {
     rules.PRESENT: "#d9f2d9", rules.LEAVE: "#fff4c2", rules.ABSENT: "#f8d0d0", rules.GUEST: "#e3ecfa",
     rules.UNRECORDED: "#ffffff",
 }
+SCAN_ROW_MAX_PX = 720
 UNSURE_COLOR = "#ffa94d"  # a scanned cell the reader could not judge: a person looks at it
 KEYS = {
     Qt.Key.Key_1: rules.PRESENT, Qt.Key.Key_Space: rules.PRESENT, Qt.Key.Key_2: rules.LEAVE,
@@ -62,6 +63,7 @@ class _Person:
     seq: int = 0  # the line's number on the sign-in order
     unsure: bool = False  # a scanned cell the reader could not judge, until a person sets it
     excused: str = ""  # 免于应到 that day: not counted in 应到 unless they came, as the meeting list counts
+    image: bytes = b""  # the row as scanned (PNG), shown while the row is current
 
 
 class AttendanceDialog(SavingDialog):
@@ -91,6 +93,7 @@ class AttendanceDialog(SavingDialog):
             p.status = line.proposed_status
             p.reason = (line.printed_leave or line.excused or p.reason) if p.status == rules.LEAVE else ""
             p.unsure = line.unsure
+            p.image = line.image
         when = f"{detail.meeting_date:%Y-%m-%d}" + (f" {detail.start_time:%H:%M}" if detail.start_time else "")
         head = QLabel(f"<b>{detail.branch_name if detail.org_name == detail.branch_name else detail.org_name}"
                       f" {detail.kind}</b>　{detail.title}<br>编号 {detail.number}　{when}　{detail.place}")
@@ -162,8 +165,17 @@ class AttendanceDialog(SavingDialog):
         scan_lines += list(notes)
         self.scan_note.setText("<br>".join(scan_lines))
         self.scan_note.setVisible(bool(scan_lines))
-        column(self, head, self.scan_note, buttons_row, (self.table, 1), keys, self.summary, self.message,
-               self.buttons)
+        # The current row as scanned: a doubt is decided from the picture, without hunting for the paper.
+        self.scan_row_title = QLabel()
+        self.scan_row_title.setObjectName("scanRowTitle")
+        self.scan_row = QLabel()
+        self.scan_row.setObjectName("scanRow")
+        self.scan_row.setStyleSheet("background: white; border: 1px solid #ccc;")
+        for w in (self.scan_row_title, self.scan_row):
+            w.setVisible(any(p.image for p in self.people))
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _: self._show_scan_row(current.row()))
+        column(self, head, self.scan_note, buttons_row, (self.table, 1), self.scan_row_title, self.scan_row, keys,
+               self.summary, self.message, self.buttons)
         self.resize(760, 620)
         self._update_summary()
         if self.people:
@@ -171,6 +183,17 @@ class AttendanceDialog(SavingDialog):
         self.table.setFocus()
 
     # --- table ------------------------------------------------------------
+    def _show_scan_row(self, row: int) -> None:
+        p = self.people[row] if 0 <= row < len(self.people) else None
+        pixmap = QPixmap()
+        if p is not None and p.image:
+            pixmap.loadFromData(p.image, "PNG")
+            if pixmap.width() > SCAN_ROW_MAX_PX:  # a wide (landscape, phones) table must not widen the dialog
+                pixmap = pixmap.scaledToWidth(SCAN_ROW_MAX_PX, Qt.TransformationMode.SmoothTransformation)
+        self.scan_row.setPixmap(pixmap)
+        self.scan_row_title.setText(f"扫描件上第 {p.seq} 行（{p.name}）：" if p is not None and p.image
+                                    else "这一行不在扫描件上" if p is not None else "")
+
     def unsure_count(self) -> int:
         return sum(p.unsure for p in self.people)
 

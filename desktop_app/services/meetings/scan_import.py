@@ -84,7 +84,7 @@ def _propose_page(db: Database, page: PageReading, meeting_id: str) -> SheetProp
             excused = "" if line.attendance_id in guests else line.excused_reason
             state, status, confidence = _line_state(row, line.leave_reason, line.attendance_id in guests, excused)
             lines.append(ProposedLine(line.attendance_id, line.name, state, status, confidence, row.serial,
-                                      line.attendance_id in guests, line.leave_reason, excused))
+                                      line.attendance_id in guests, line.leave_reason, excused, row.image))
         elif row.sign.marked or row.name_cell.marked:
             unnamed += 1  # a walk-in on a blank row: a person must say who it is
     return SheetProposal(meeting_id, code.number, sheet.title, code.page, code.pages, page.index, tuple(lines),
