@@ -357,8 +357,15 @@ def silent_days(last_package_at: datetime | date | None, today: date) -> int | N
     return (today - last).days
 
 
-def is_silent(last_package_at: datetime | date | None, today: date, days: int = SILENT_DAYS) -> bool:
+def is_silent(last_package_at: datetime | date | None, today: date, days: int = SILENT_DAYS,
+              since: datetime | date | None = None) -> bool:
+    """Silent for over `days`: since its last package, or, never having sent one, since `since` (its enrolment).
+
+    A community enrolled this morning is awaited, not late; without `since`, never sending counts as silent.
+    """
     n = silent_days(last_package_at, today)
+    if n is None and since is not None:
+        n = silent_days(since, today)
     return n is None or n > days
 
 

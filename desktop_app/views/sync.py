@@ -298,14 +298,22 @@ class CommunityStatus:
     silent: bool
     open_conflicts: int
     members: int
+    enrolled_days: int | None = None  # days since it enrolled (first heard of), for one that never sent
 
     @property
     def warning(self) -> str:
         if not self.silent:
             return ""
         if self.silent_days is None:
-            return "从未报送"
+            return f"已登记 {self.enrolled_days} 天，仍未报送" if self.enrolled_days is not None else "从未报送"
         return f"已 {self.silent_days} 天未报送"
+
+    @property
+    def note(self) -> str:
+        """The 提醒 column: the warning, or for one enrolled lately and not yet heard from, that it is awaited."""
+        if self.warning or self.last_package_at is not None:
+            return self.warning
+        return "已登记，等待首次报送"
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from desktop_app.gui.sync.dialogs import ImportPreviewDialog
 from desktop_app.services import sync
 from tests.gui.test_sync_gui import community, street_db  # noqa: F401 - the fixtures
@@ -38,3 +40,16 @@ def test_a_package_taken_before_says_nothing_changes_in_both_dialogs(qtbot, comm
     again = ImportPreviewDialog(None, sync.import_package(street_db, pkg), result=True)
     qtbot.addWidget(again)
     assert "未改变本库的任何数据" in _said(again) and "新增" not in again.head.text()
+
+
+def test_a_community_enrolled_today_is_awaited_not_flagged(qtbot, community, street_db, tmp_path, wait_ops):
+    from desktop_app.gui.widgets.page import AppContext
+    from desktop_app.services import site
+    from tests.gui.test_sync_gui import page_for
+
+    enrol(street_db, community.db, tmp_path)
+    page = page_for(qtbot, AppContext(db=street_db, site=site.get_site(street_db)), wait_ops)
+    cell = page.communities.index(0, 9)
+    assert page.communities.data(cell) == "已登记，等待首次报送"
+    assert page.communities.data(cell, Qt.ItemDataRole.ForegroundRole) is None  # not the red of a late one
+    assert not page.warnings.isVisible()

@@ -254,3 +254,11 @@ def test_the_next_export_starts_a_little_before_what_was_confirmed():
 def test_labels_fall_back_to_the_name():
     assert r.table_label("member") == "党员"
     assert r.table_label("brand_new_table") == "brand_new_table"
+
+
+def test_a_community_never_heard_from_is_silent_only_thirty_days_after_it_enrolled():
+    today = date(2025, 3, 31)
+    assert not r.is_silent(None, today, since=datetime(2025, 3, 31, 8, 0))  # enrolled this morning: awaited
+    assert not r.is_silent(None, today, since=datetime(2025, 3, 1))
+    assert r.is_silent(None, today, since=datetime(2025, 2, 28))
+    assert not r.is_silent(datetime(2025, 3, 30), today, since=datetime(2024, 1, 1))  # its last package counts

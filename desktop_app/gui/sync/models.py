@@ -84,7 +84,7 @@ COMMUNITY_COLUMNS = [
     _community("记录", lambda c: f"{c.last_rows:,}", RIGHT),
     _community("报送次数", lambda c: str(c.packages), RIGHT),
     _community("待处理冲突", lambda c: str(c.open_conflicts) if c.open_conflicts else "", RIGHT),
-    _community("提醒", lambda c: c.warning),
+    _community("提醒", lambda c: c.note),
 ]
 CONFLICT_COLUMNS = [
     Column("表", lambda c: c.table_label),

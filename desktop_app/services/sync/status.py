@@ -170,7 +170,8 @@ def communities(db: Database, today: date | None = None, days: int = SILENT_DAYS
                 first_seen=p.first_seen, last_package_at=p.last_package_at, last_imported_at=p.last_imported_at,
                 last_size=p.last_size, last_rows=p.last_rows, counts=counts, packages=p.packages,
                 silent_days=silent_days(p.last_package_at, today),
-                silent=is_silent(p.last_package_at, today, days),
+                silent=is_silent(p.last_package_at, today, days, since=p.first_seen),
+                enrolled_days=silent_days(p.first_seen, today),
                 open_conflicts=open_by_peer.get(p.site_id, 0),
                 members=members.get(p.org_id, 0) if p.org_id else 0,
             ))
