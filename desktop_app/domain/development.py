@@ -3,7 +3,8 @@ the 中国共产党发展党员工作细则 (2014).
 
 入党申请人 → 入党积极分子 → 发展对象 → 预备党员 → 正式党员. The rules here:
 - 年满十八岁 to apply (党章 art. 1).
-- The branch talks with an applicant within one month of the application (细则 art. 7).
+- The branch talks with an applicant within one month of the application (细则 art. 7), and
+  chooses 积极分子 only from applicants it has talked with (art. 8).
 - 积极分子 are educated and examined for at least one year before becoming
   发展对象 (细则 art. 13), hand in 思想汇报 (here: each quarter) and are
   examined every half year (细则 art. 12).
@@ -196,6 +197,15 @@ def check_step(stage: str, history: Sequence[Done], step: str, on: date, *, vote
     latest = max((d.on for d in history if not step_kind(d.step).repeat), default=None)
     if latest is not None and on < latest and not kind.repeat:
         raise ValidationError("日期", f"日期不能早于上一步（{latest.isoformat()}）")
+    if step == ADMIT:  # every missing step named at once, before any one time rule speaks
+        missing = [s for s in BEFORE_ADMIT if _last(history, s) is None]
+        if missing:
+            raise ValidationError("步骤", f"提交支部大会前还需登记：{'、'.join(missing)}")
+    if step == MAKE_ACTIVIST and _last(history, TALK) is None:
+        applied = _last(history, APPLY)
+        since = f"（入党申请书 {applied.isoformat()} 递交）" if applied else ""
+        raise ValidationError("步骤", f"尚未登记“{TALK}”{since}：党组织派人同入党申请人谈话后，"
+                                      "方可从入党申请人中确定入党积极分子")
     for rule in TIME_RULES:
         if rule.step != step or rule.every_months:
             continue
@@ -207,10 +217,6 @@ def check_step(stage: str, history: Sequence[Done], step: str, on: date, *, vote
         earliest = add_months(start, rule.min_months) + timedelta(days=rule.min_days)
         if (rule.min_months or rule.min_days) and on < earliest and step != CONFIRM:
             raise ValidationError("日期", f"{rule.text}（最早 {earliest.isoformat()}）")
-    if step == ADMIT:
-        missing = [s for s in BEFORE_ADMIT if _last(history, s) is None]
-        if missing:
-            raise ValidationError("步骤", f"提交支部大会前还需登记：{'、'.join(missing)}")
     if step == APPROVE and _last(history, ADMIT) is None:
         raise ValidationError("步骤", "尚未登记支部大会讨论接收")
     if step in (CONFIRM, EXTEND, CANCEL):

@@ -104,3 +104,21 @@ def test_reminders_follow_the_time_rules():
     confirm = next(r for r in d.reminders(d.PROBATIONARY, h, D(2025, 8, 1)) if r.text.startswith("转正"))
     assert confirm.due == D(2025, 9, 1) and not confirm.overdue
     assert d.reminders(d.FULL, h, D(2030, 1, 1)) == []
+
+
+def test_an_activist_is_chosen_only_after_the_branch_has_talked_with_the_applicant():
+    # 细则 art. 7–8: the talk (step 2) comes before 确定入党积极分子 (step 3); recorded the other way
+    # round, the talk could never be recorded afterwards (谈话 belongs to the 申请人 stage).
+    applied = [d.Done(d.APPLY, D(2024, 3, 1))]
+    with pytest.raises(ValidationError) as e:
+        d.check_step(d.APPLICANT, applied, d.MAKE_ACTIVIST, D(2024, 3, 10))
+    assert e.value.field == "步骤" and "谈话" in str(e.value) and "2024-03-01" in str(e.value)
+    talked = applied + [d.Done(d.TALK, D(2024, 3, 5))]
+    assert d.check_step(d.APPLICANT, talked, d.MAKE_ACTIVIST, D(2024, 3, 10)) == d.ACTIVIST
+
+
+def test_a_branch_meeting_too_soon_names_every_step_still_missing():
+    h = history_to_candidate() + [d.Done(d.MAKE_CANDIDATE, D(2024, 6, 1))]
+    with pytest.raises(ValidationError) as e:
+        d.check_step(d.CANDIDATE, h, d.ADMIT, D(2024, 9, 1), votes_for=9, voters_expected=10)
+    assert all(s in str(e.value) for s in (d.VETTING, d.TRAINING, d.NOTICE))
