@@ -13,13 +13,13 @@ from desktop_app.domain import idcard
 from desktop_app.domain import meetings as r
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui.meetings.attendance_dialog import AttendanceDialog
-from desktop_app.gui.meetings.page import MeetingsPage
 from desktop_app.gui.meetings.scan_flow import read_signin_scan
 from desktop_app.services import meetings as ms
 from desktop_app.services import membership, orgs, roster
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.views.signin_scan import SheetCode
 from tests import scan_samples as samples
+from tests.gui.test_signin_scan_gui import open_page as _page
 
 DPI = 150
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧"
@@ -34,14 +34,16 @@ def _branch(db, people: int):
     return b, ids
 
 
-def _page(qtbot, app_ctx, wait_ops, meeting):
-    p = MeetingsPage(app_ctx)
-    qtbot.addWidget(p)
-    p.resize(1200, 720)
-    p.show()
-    wait_ops()
-    assert p.select(meeting.id)
-    return p
+def _theme_day(db, people: int):
+    b, ids = _branch(db, people)
+    return ms.plan(db, ms.MeetingInput(org_id=b.id, kind=r.THEME_DAY, title="主题党日", meeting_date=date.today())), ids
+
+
+def _signed(db, meeting, seed: int, p_signed: float):
+    """The meeting's first sheet page, signed at random: (image, truth)."""
+    sheet = samples.raster(ms.print_signin_sheet(db, meeting.id), DPI)[0]
+    code = SheetCode.parse(samples.read_qr(sheet))
+    return samples.sign_page(sheet, code, code.rows, DPI, random.Random(seed), p_signed=p_signed)
 
 
 def _read(qtbot, page, wait_ops, img, path):
@@ -79,9 +81,7 @@ def test_a_scan_without_the_sheets_second_page_says_so(qtbot, app_ctx, wait_ops,
 
 def test_an_unsigned_sheet_is_questioned_before_everyone_is_recorded_absent(qtbot, app_ctx, wait_ops, tmp_path):
     db = app_ctx.db
-    b, _ = _branch(db, 6)
-    meeting = ms.plan(db, ms.MeetingInput(org_id=b.id, kind=r.THEME_DAY, title="主题党日",
-                                          meeting_date=date.today()))
+    meeting, _ = _theme_day(db, 6)
     blank = samples.raster(ms.print_signin_sheet(db, meeting.id), DPI)[0]
     page = _page(qtbot, app_ctx, wait_ops, meeting)
     dlg = _read(qtbot, page, wait_ops, blank, tmp_path / "未签.png")
@@ -111,12 +111,8 @@ def test_the_dialog_counts_an_excused_member_out_of_yingdao_as_the_sheet_does(qt
 
 def test_cancel_records_nothing_and_confirm_records_with_the_audit_trail(qtbot, app_ctx, wait_ops, tmp_path):
     db = app_ctx.db
-    b, _ = _branch(db, 6)
-    meeting = ms.plan(db, ms.MeetingInput(org_id=b.id, kind=r.THEME_DAY, title="主题党日",
-                                          meeting_date=date.today()))
-    sheet = samples.raster(ms.print_signin_sheet(db, meeting.id), DPI)[0]
-    code = SheetCode.parse(samples.read_qr(sheet))
-    img, truth = samples.sign_page(sheet, code, 6, DPI, random.Random(8), p_signed=0.7)
+    meeting, _ = _theme_day(db, 6)
+    img, truth = _signed(db, meeting, 8, 0.7)
     page = _page(qtbot, app_ctx, wait_ops, meeting)
     audited = _audit_count(db)
     dlg = _read(qtbot, page, wait_ops, samples.rotate(img, 180, background=255), tmp_path / "倒放.jpg")
@@ -146,12 +142,8 @@ def test_the_scanned_row_is_shown_beside_the_list_so_a_doubt_is_decided_without_
     from desktop_app.gui.meetings.attendance_dialog import COL_STATUS
 
     db = app_ctx.db
-    b, _ = _branch(db, 6)
-    meeting = ms.plan(db, ms.MeetingInput(org_id=b.id, kind=r.THEME_DAY, title="主题党日",
-                                          meeting_date=date.today()))
-    sheet = samples.raster(ms.print_signin_sheet(db, meeting.id), DPI)[0]
-    code = SheetCode.parse(samples.read_qr(sheet))
-    img, truth = samples.sign_page(sheet, code, 6, DPI, random.Random(3), p_signed=0.5)
+    meeting, _ = _theme_day(db, 6)
+    img, truth = _signed(db, meeting, 3, 0.5)
     page = _page(qtbot, app_ctx, wait_ops, meeting)
     dlg = _read(qtbot, page, wait_ops, samples.rotate(img, 7), tmp_path / "照片.jpg")
     assert dlg.scan_row.isVisible()

@@ -32,8 +32,8 @@ def meeting(app_ctx):
     return ms.plan(db, ms.MeetingInput(org_id=b.id, kind=r.THEME_DAY, title="主题党日", meeting_date=date.today()))
 
 
-@pytest.fixture
-def page(qtbot, app_ctx, meeting, wait_ops):
+def open_page(qtbot, app_ctx, wait_ops, meeting) -> MeetingsPage:
+    """The 三会一课 page shown, the meeting selected, as a worker has it before 读取签到表扫描件."""
     p = MeetingsPage(app_ctx)
     qtbot.addWidget(p)
     p.resize(1200, 720)
@@ -41,6 +41,11 @@ def page(qtbot, app_ctx, meeting, wait_ops):
     wait_ops()
     assert p.select(meeting.id)
     return p
+
+
+@pytest.fixture
+def page(qtbot, app_ctx, meeting, wait_ops):
+    return open_page(qtbot, app_ctx, wait_ops, meeting)
 
 
 def test_a_photo_opens_the_dialog_pre_filled_and_one_click_saves(qtbot, page, meeting, wait_ops, tmp_path):
