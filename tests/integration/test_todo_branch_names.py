@@ -80,3 +80,21 @@ def test_arrears_in_party_groups_are_one_item_per_branch(db):
     items = sorted((i for i in overview.todo(db, TODAY).items if i.kind == "dues"), key=lambda i: i.text)
     assert [i.text.split("，")[0] for i in items] == ["第一网格党支部：2 人欠缴党费", "第二网格党支部：2 人欠缴党费"]
     assert [i.record_id for i in items] == [branches["第一网格党支部"], branches["第二网格党支部"]]
+
+
+def test_meeting_items_at_a_street_name_the_community_of_a_branch_only_one_community_has(empty_db):
+    # 紫荆社区's 第七网格党支部 (银杏社区 has none) was bare in the 三会一课 items while its 欠缴 and 走访
+    # items said 紫荆社区 · 第七网格党支部.
+    db = empty_db
+    site.init_site(db, "320102", "梅园街道党工委", "street")
+    street = next(n for n in orgs.list_tree(db) if n.kind == "street")
+    for name, code in (("梅园社区党委", "320102001"), ("幸福里社区党委", "320102002")):
+        c = orgs.create(db, name, code, "community", street.id)
+        orgs.create(db, "第一党支部", code + "01", "branch", c.id)
+    orgs.create(db, "第七党支部", "32010200107", "branch", c.id)
+    texts = [i.text for i in overview.todo(db, TODAY).items if i.kind == "meetings"]
+    assert any(t.startswith("幸福里社区 · 第七党支部：") for t in texts), texts
+    assert not any(t.startswith("第七党支部") for t in texts), texts
+    # narrowed to that community the name alone is plain enough
+    texts = [i.text for i in overview.todo(db, TODAY, community=c.id).items if i.kind == "meetings"]
+    assert any(t.startswith("第七党支部：") for t in texts), texts

@@ -53,11 +53,12 @@ def _namer(tree: OrgTree, community: str | None) -> Namer:
     return named
 
 
-def _meetings(db: Database, today: date, community: str | None) -> list[TodoItem]:
+def _meetings(db: Database, today: date, community: str | None, named: Namer) -> list[TodoItem]:
     from desktop_app.services import meetings
 
     grid = meetings.compliance(db, today.year, today, org_id=community)
-    names = {r.org_id: r.name for r in grid.rows}  # already led by the community at a street
+    # the grid leads a name with its community only where names repeat; a street's items always do
+    names = {r.org_id: named(r.org_id, r.name) for r in grid.rows}
     month_start = today.replace(day=1)
     out = []
     for row in grid.rows:
@@ -261,7 +262,7 @@ def todo(db: Database, today: date | None = None, community: str | None = None,
     items: list[TodoItem] = []
     left: list[str] = []
     checks = (
-        ("meetings.read", lambda: _meetings(db, today, community)),
+        ("meetings.read", lambda: _meetings(db, today, community, named)),
         ("members.read", lambda: _probation(db, today, ids, named)),
         ("members.read", lambda: _birthdays(db, today, ids)),
         ("members.write", lambda: _first_steps(db) if community is None else []),
