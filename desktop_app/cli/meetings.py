@@ -92,6 +92,12 @@ def cmd_import_signin_scan(args: argparse.Namespace) -> int:
                 print(f"  未识别的签名 {s.unnamed_signatures} 处（空白行上的签名，请在程序里补登）")
         for r in proposal.refused:
             print(f"未读取：{r.reason}")
+    for meeting_id in proposal.meeting_ids:  # a page left out of the scan leaves its people unread
+        pages, missing = proposal.pages_of(meeting_id)
+        if missing:
+            number = next(s.number for s in proposal.sheets if s.meeting_id == meeting_id)
+            print(f"会议 {number}：签到表共 {pages} 页，扫描件里没有第 {'、'.join(map(str, missing))} 页，"
+                  "那些页上的人未登记", file=sys.stderr if args.json else sys.stdout)
     if args.dry_run:
         if not args.json:
             print("只读取（--dry-run），未写入")

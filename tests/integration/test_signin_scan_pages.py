@@ -63,3 +63,27 @@ def test_a_page_scanned_twice_is_read_once_and_the_copy_named(db, tmp_path):
     assert len(ms.confirmed_entries(proposal)) == len({e.attendance_id for e in ms.confirmed_entries(proposal)})
     [copy] = proposal.refused
     assert copy.scan_page == 2 and "与第 1 页是同一页签到表" in copy.reason
+
+
+def test_the_command_line_names_a_page_left_out_of_the_scan(db, tmp_path, capsys):
+    import random
+
+    from desktop_app.cli import main
+    from desktop_app.views.signin_scan import SheetCode
+
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    b = orgs.create(db, "第二网格党支部", "B02", "branch", c.id)
+    for i in range(30):
+        roster.create(db, MemberInput(
+            name=f"党员{i:02d}", org_id=b.id, id_number=idcard.make("320102", date(1940 + i, 1, 1), i, idcard.MALE),
+            joined_date=date(1990, 7, 1), confirmed_date=date(1991, 7, 1)), today=date(2025, 6, 1))
+    m = ms.plan(db, ms.MeetingInput(org_id=b.id, kind=r.BRANCH_CONGRESS, title="学习党章", meeting_date=date(2025, 6, 6)),
+                today=date(2025, 6, 1))
+    first, second = samples.raster(ms.print_signin_sheet(db, m.id), 150)
+    code = SheetCode.parse(samples.read_qr(first))
+    img, _ = samples.sign_page(first, code, code.rows, 150, random.Random(4))
+    photo = tmp_path / "第一页.png"
+    cv2.imwrite(str(photo), img)
+    assert main(["import", "signin-scan", str(photo), "--dry-run", "--db", str(db.path or db.url)]) == 0
+    out = capsys.readouterr().out
+    assert f"会议 {m.number}：签到表共 2 页，扫描件里没有第 2 页，那些页上的人未登记" in out
