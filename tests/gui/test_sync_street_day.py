@@ -53,3 +53,63 @@ def test_a_community_enrolled_today_is_awaited_not_flagged(qtbot, community, str
     assert page.communities.data(cell) == "已登记，等待首次报送"
     assert page.communities.data(cell, Qt.ItemDataRole.ForegroundRole) is None  # not the red of a late one
     assert not page.warnings.isVisible()
+
+
+def test_the_status_line_names_what_was_made_and_taken_and_what_follows(qtbot, community, street_db, tmp_path,
+                                                                       wait_ops, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from desktop_app.gui.sync import dialogs as sync_dialogs
+    from desktop_app.gui.sync.dialogs import ExportSummaryDialog
+    from desktop_app.gui.widgets.page import AppContext
+    from desktop_app.services import site
+    from tests.gui.test_sync_gui import _conflict, page_for
+
+    _conflict(community, street_db, tmp_path)
+    page = page_for(qtbot, AppContext(db=street_db, site=site.get_site(street_db)), wait_ops)
+    page.community_view.selectRow(0)
+    out = tmp_path / "down"
+    out.mkdir()
+    monkeypatch.setattr(sync_dialogs, "choose_folder", lambda *a: out)
+    monkeypatch.setattr(ExportSummaryDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    page.send_selected.click()
+    wait_ops()
+    assert page.message.text() == f"已生成 1 个下发包：{out}"  # a send-down, not the community's 数据包
+    [pkg] = list(out.glob("*.dqsync"))
+
+    cpage = page_for(qtbot, community, wait_ops)
+    monkeypatch.setattr(sync_dialogs, "choose_open", lambda *a: pkg)
+    monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    cpage.import_button.click()
+    wait_ops()
+    wait_ops()
+    said = cpage.message.text()
+    assert said.startswith("已导入梅园街道党工委的下发包：")  # no spaces around a Chinese name
+    assert "冲突 1" in said and "请到“冲突”中处理" in said
+
+
+def test_a_community_that_finished_enrolling_is_told_its_next_step(qtbot, community, street_db, tmp_path,
+                                                                    wait_ops, monkeypatch):
+    from desktop_app.gui.sync import dialogs as sync_dialogs
+    from desktop_app.gui.widgets import common
+    from tests.gui.test_sync_gui import page_for
+
+    page = page_for(qtbot, community, wait_ops)
+    sync.enrol_request(community.db, tmp_path / "c.dqreq")
+    sync.enrol_accept(street_db, tmp_path / "c.dqreq", tmp_path / "c.dqreply")
+    told = []
+    monkeypatch.setattr(common, "inform", lambda parent, title, text: told.append(text))
+    monkeypatch.setattr(sync_dialogs, "choose_open", lambda *a: tmp_path / "c.dqreply")
+    page.finish_button.click()
+    wait_ops()
+    assert "下一步：点“导出数据包…”" in told[0] and "交给街道导入" in told[0]
+    assert page.full.isChecked()  # everything, once, under the new keys
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr(sync_dialogs, "choose_folder", lambda *a: usb)
+    monkeypatch.setattr(sync_dialogs.ExportSummaryDialog, "exec", lambda self: 1)
+    page.export_button.click()
+    wait_ops()
+    [made] = list(usb.glob("*.dqsync"))
+    assert sync.import_package(street_db, made).full
+    assert not page.full.isChecked()  # after it, the changes only

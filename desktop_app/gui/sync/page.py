@@ -51,6 +51,7 @@ class SyncPage(Page):
         self.state: SyncState | None = None
         self._phrase: str | None = None
         self._queue: list[Path] = []
+        self._full_once = False  # 导出全部数据 ticked by enrolment, for the one export after it
         heading = QLabel("数据同步" + ("（街道）" if self.is_street else ""))
         heading.setObjectName("pageHeading")
         self.key_label = wrapped()
@@ -245,6 +246,9 @@ class SyncPage(Page):
             text += f"\n本社区党委已挂到“{info.street_org_name}”之下，与街道的组织树一致。"
         if result.street_changed:
             text += "\n这是另一个街道：下次会导出全部数据。"
+        text += "\n下一步：点“导出数据包…”，把本社区的全部数据存到 U 盘，交给街道导入。"
+        self.full.setChecked(True)  # the street has nothing under the new keys yet (README: export --full once)
+        self._full_once = True
         common.inform(self, "同步登记", text)
 
     def new_key(self) -> None:
@@ -334,7 +338,11 @@ class SyncPage(Page):
 
     def _exported(self, result) -> None:
         results = result if isinstance(result, list) else [result]
-        self.status(f"已生成 {len(results)} 个数据包：{results[0].path.parent}")
+        if self._full_once and results[0].kind != "downstream":
+            self._full_once = False
+            self.full.setChecked(False)  # sent once in full: the next ones carry the changes
+        what = "下发包" if results[0].kind == "downstream" else "数据包"
+        self.status(f"已生成 {len(results)} 个{what}：{results[0].path.parent}")
         ExportSummaryDialog(self, results).exec()
 
     def send_down(self, all_: bool) -> None:
@@ -422,8 +430,10 @@ class SyncPage(Page):
         )
 
     def _imported(self, report: ImportReport) -> None:
-        self.status(f"已导入 {report.from_site.org_name} 的数据包：新增 {report.total('inserted')}，"
-                    f"更新 {report.total('updated')}，冲突 {report.total('conflicts')}")
+        kept = report.total("conflicts")
+        self.status(f"已导入{report.from_site.org_name}的{'下发包' if report.kind == 'downstream' else '数据包'}："
+                    f"新增 {report.total('inserted')}，更新 {report.total('updated')}，冲突 {kept}"
+                    + ("，请到“冲突”中处理" if kept else ""))
         ImportPreviewDialog(self, report, result=True).exec()
         self._next_import()
 
