@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QTableView,
     QTabWidget, QWidget,
@@ -54,6 +54,9 @@ class Card(QFrame):
         lay.setColumnStretch(1, 1)
 
 
+TILES_A_ROW, TILE_MIN_WIDTH = 4, 140
+
+
 class FigureTile(QPushButton):
     """A figure of the year: its value, last year's, and a click to the list behind it."""
 
@@ -64,7 +67,7 @@ class FigureTile(QPushButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         # Ignored: a long line is cut rather than pushing four tiles past a 1366-pixel screen.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(140)
+        self.setMinimumWidth(TILE_MIN_WIDTH)
         if figure.unit == "元":  # 元, or 万元 from 10,000 元 on; last year in the same unit; the tooltip keeps 元
             unit = amount_unit(figure.value)
             value = f"{format_in(figure.value, unit)} {unit}"
@@ -106,7 +109,8 @@ class _WrappingTable(QTableView):
 
 TODO_COLUMNS = [
     Column("", lambda i: "逾期" if i.overdue else "待办", CENTER, 40, color=lambda i: ALERT if i.overdue else None),
-    Column("待办事项", lambda i: i.text, width=300),
+    # 260: with the 40 beside it and a scroll bar it fits the list's narrowest (340), which then wraps, not scrolls
+    Column("待办事项", lambda i: i.text, width=260),
 ]
 
 STREET_COLUMNS = ["社区", "党员", "正式党员", "预备党员", "居民", "住户", "召开会议", "出勤率", "走访", "办结率", "心愿实现"]
@@ -122,6 +126,8 @@ class OverviewPage(Page):
         self.board: Dashboard | None = None
         self.todos: TodoList | None = None
         self._generation = 0  # the refresh whose parts are still arriving
+        self.tile_of: dict[str, FigureTile] = {}
+        self._tile_columns = 0  # tiles a row as laid out (0: not yet)
 
         title = heading(f"{ctx.site.org_name} · 工作台")
         # 范围's first choice is everything the account reads: the street, or the one organisation it is confined to
@@ -170,7 +176,10 @@ class OverviewPage(Page):
         self.tabs = QTabWidget()
         # many figures, or four charts side by side, scroll instead of pushing the window past a small
         # screen: 1366×768 at 150% leaves the page some 700 pixels (the charts alone wanted 534 of them)
-        self.tabs.addTab(scrolled(figures), "本年数据")
+        self.tiles_scroll = scrolled(figures)
+        # four tiles a row where there is room, fewer in a narrow window (1024 px) rather than a cut-off fourth
+        self.tiles_scroll.viewport().installEventFilter(self)
+        self.tabs.addTab(self.tiles_scroll, "本年数据")
         self.tabs.addTab(scrolled(charts), "图表")
         if self.street:
             # a row is the community's values in STREET_COLUMNS order
@@ -289,16 +298,39 @@ class OverviewPage(Page):
             w = self.tiles.takeAt(0).widget()
             if w is not None:
                 w.deleteLater()
-        self.tile_of: dict[str, FigureTile] = {}
-        for i, f in enumerate(board.figures):
+        self.tile_of = {}
+        for f in board.figures:
             tile = FigureTile(f)
             tile.clicked.connect(lambda _=False, fig=f: self.open_figure(fig))
             self.tile_of[f.key] = tile
-            self.tiles.addWidget(tile, i // 4, i % 4)
+        self._tile_columns = 0
+        self._lay_tiles()
         notes = [f"{board.year} 年统计至 {board.as_of.isoformat()}；“上年”为上一年全年"]
         if board.left_out:
             notes.append("未显示：" + "、".join(board.left_out))
         self.left_note.setText("；".join(notes))
+
+    def _fitting_columns(self) -> int:
+        room = self.tiles_scroll.viewport().width() + self.tiles.spacing()
+        return max(1, min(TILES_A_ROW, room // (TILE_MIN_WIDTH + self.tiles.spacing())))
+
+    def _lay_tiles(self) -> None:
+        columns = self._fitting_columns()
+        if columns == self._tile_columns:
+            return
+        self._tile_columns = columns
+        tiles = list(self.tile_of.values())
+        for tile in tiles:
+            self.tiles.removeWidget(tile)
+        for i, tile in enumerate(tiles):
+            self.tiles.addWidget(tile, i // columns, i % columns)
+        for c in range(TILES_A_ROW):
+            self.tiles.setColumnStretch(c, 1 if c < columns else 0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Resize and watched is self.tiles_scroll.viewport():
+            self._lay_tiles()
+        return super().eventFilter(watched, event)
 
     def _show_charts(self, board: Dashboard) -> None:
         c = board.charts
