@@ -4,7 +4,8 @@ Every step goes through domain/development.check_step (stage, order, the time
 rules, the vote), is kept as a dated record with its documents, and moves the
 applicant's stage. 上级党委审批 puts the person on the roster as a 预备党员 from
 the 支部大会's day (the probation counts from it); 转正 makes them 正式党员 on
-the day the probation ends; 取消预备党员资格 takes them off the roster.
+the day the probation ends; 取消预备党员资格 takes them off the roster. The last step,
+recorded by mistake, can be withdrawn (withdraw_step).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import development as rules
 from desktop_app.domain import idcard
 from desktop_app.domain import members as member_rules
-from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.errors import ConcurrentEditError, ValidationError
 from desktop_app.domain.members import MemberInput
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
@@ -30,6 +31,7 @@ from desktop_app.services.membership import branch_voters
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.services.records import live, unchanged_since, writes
 from desktop_app.services.site import center_name
+from desktop_app.store.db import take_write_lock
 from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_development import Applicant, DevelopmentStep
 from desktop_app.views.development import (  # noqa: F401  re-exported
@@ -225,6 +227,50 @@ def advance(uow: UnitOfWork, applicant_id: str, inp: StepInput, today: date | No
         a.stage = stage
     s.flush()
     return _detail(s, a, today)
+
+
+@writes("development.write")
+def withdraw_step(uow: UnitOfWork, applicant_id: str, step_id: str | None = None,
+                  today: date | None = None) -> ApplicantDetail:
+    """Withdraw the last step of an applicant's file, recorded by mistake (撤销最后一步).
+
+    The step is tombstoned, not erased, so the trail keeps it and its withdrawal; the stage goes
+    back to where the remaining steps put it, and a 转正 or 取消预备党员资格 puts the roster back
+    too. `step_id`: the step the page showed last; another recorded since is refused, not withdrawn.
+    上级党委审批 made a roster entry others may have built on (dues, meetings): not withdrawn here.
+    """
+    s = uow.session
+    a = _live(s, applicant_id)
+    take_write_lock(s)
+    steps = _steps(s, [a.id])[a.id]
+    last = steps[-1] if steps else None
+    if last is not None and step_id is not None and last.id != step_id:
+        raise ConcurrentEditError(f"{a.name} 的纪实在你打开后又登记了“{last.step}”（{last.done_on.isoformat()}）。"
+                                  "没有撤销任何一步；请刷新后再看一遍。")
+    if last is None or last.step == rules.APPLY:
+        raise ValidationError("步骤", f"{a.name} 只有“{rules.APPLY}”一项，没有可撤销的步骤")
+    m = s.get(Member, a.member_id) if a.member_id else None
+    if last.step == rules.APPROVE:
+        raise ValidationError("步骤", f"“{rules.APPROVE}”已将 {a.name} 列入党员名册（预备党员），不能在此撤销；"
+                                      "如属误登，请在党员名册中处理此人")
+    if last.step == rules.CONFIRM and m is not None and not m.deleted:
+        if m.category != member_rules.FULL or m.confirmed_date != last.done_on:
+            raise ValidationError("步骤", f"党员名册中 {a.name} 的人员类别或转正日期已另行修改，不能撤销转正")
+        m.category, m.confirmed_date = member_rules.PROBATIONARY, None
+    elif last.step == rules.CANCEL and m is not None and m.deleted:
+        m.deleted = False
+        line = f"{last.done_on.isoformat()} 取消预备党员资格"
+        m.notes = "\n".join(x for x in (m.notes or "").split("\n") if x != line)
+    if last.step == rules.MAKE_ACTIVIST:
+        a.contacts = ""  # named when the activist was made: no activist, no 培养联系人
+    last.deleted = True
+    if rules.step_kind(last.step).to_stage:
+        stage = rules.APPLICANT
+        for st in steps[:-1]:
+            stage = rules.step_kind(st.step).to_stage or stage
+        a.stage = stage
+    s.flush()
+    return _detail(s, a, _today(today))
 
 
 def _check_voters(s: Session, branch_id: str, inp: StepInput) -> None:

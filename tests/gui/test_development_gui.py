@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from desktop_app.domain import development as rules
 from desktop_app.gui.development.dialogs import ApplicantDialog, StepDialog
 from desktop_app.gui.development.page import DevelopmentPage, details_html
-from desktop_app.gui.widgets import forms
+from desktop_app.gui.widgets import common, forms
 from desktop_app.reports.fonts import ENV_VAR, shipped_font_path
 from desktop_app.services import development, orgs
 
@@ -123,3 +123,30 @@ def test_edit_an_applicant_to_add_the_id_number(qtbot, page, branch, wait_ops, m
     got = development.get(page.ctx.db, a.row.id)
     assert got.id_number == number and got.birth_date == date(1990, 3, 7) and got.job == "护士"
     assert number in details_html(got) and "修改信息" not in details_html(got)
+
+
+def test_a_step_recorded_by_mistake_is_withdrawn_from_the_page(qtbot, page, branch, wait_ops, monkeypatch):
+    # 确定入党积极分子 entered by mistake: 撤销最后一步 asks, names the step and its date, and the person
+    # is an 入党申请人 again; with only the application left there is nothing to withdraw, and the button says why.
+    db = page.ctx.db
+    a = development.add_applicant(db, development.ApplicantInput(
+        name="周晓梅", org_id=branch, applied_on=date(2024, 3, 1)))
+    development.advance(db, a.row.id, development.StepInput(rules.TALK, date(2024, 3, 5)))
+    development.advance(db, a.row.id, development.StepInput(rules.MAKE_ACTIVIST, date(2024, 3, 10),
+                                                            contacts="王建国"))
+    page.refresh()
+    wait_ops()
+    page.panel.select_id(a.row.id)
+    wait_ops()
+    assert page.act_withdraw.isEnabled()
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda _p, _t, text: asked.append(text) or True)
+    page.withdraw_step()
+    wait_ops()
+    assert "确定入党积极分子" in asked[0] and "2024-03-10" in asked[0]
+    assert development.get(db, a.row.id).row.stage == rules.APPLICANT
+    assert page.detail is not None and page.detail.row.id == a.row.id and page.detail.steps[-1].step == rules.TALK
+    page.grab().save("/tmp/development_withdrawn.png")
+    page.withdraw_step()  # the talk
+    wait_ops()
+    assert not page.act_withdraw.isEnabled() and "没有可撤销" in page.act_withdraw.toolTip()

@@ -9,6 +9,7 @@ from html import escape
 from desktop_app.domain import development as rules
 from desktop_app.domain import pinyin
 from desktop_app.gui.development.dialogs import WRITES, ApplicantDialog, StepDialog
+from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import development
@@ -70,6 +71,19 @@ def _can_advance(d: ApplicantDetail | None) -> bool:
     return d is not None and bool(d.next_steps)
 
 
+def _can_withdraw(d: ApplicantDetail | None) -> bool:
+    # 上级党委审批 put the person on the roster: undone there, not here (the service says so too)
+    return d is not None and len(d.steps) > 1 and d.steps[-1].step != rules.APPROVE
+
+
+def _why_not_withdraw(d: ApplicantDetail | None) -> str:
+    if d is None:
+        return "请先在列表中选中一人"
+    if len(d.steps) <= 1:
+        return "只有递交入党申请书一项，没有可撤销的步骤"
+    return "上级党委审批已将此人列入党员名册，请在党员名册中处理"
+
+
 class DevelopmentPage(RecordListPage):
     watches = changes(Change.DEVELOPMENT, Change.ORGS, Change.MEMBERS)
     writes = WRITES
@@ -80,6 +94,7 @@ class DevelopmentPage(RecordListPage):
         Act("add", "登记入党申请人", "add_applicant", "Ctrl+N", name="add"),
         Act("edit", "登记下一步", "advance", "Ctrl+E", when=_can_advance, name="advance"),
         Act("edit", "修改信息", "edit_applicant", when=selected, name="edit"),
+        Act("undo", "撤销最后一步", "withdraw_step", when=_can_withdraw, name="withdraw", why=_why_not_withdraw),
         SEPARATOR,
         Act("print", "打印纪实表", "print_record", when=selected, name="record"),
         Act("print", "打印登记簿", "print_register", name="register"),
@@ -122,6 +137,19 @@ class DevelopmentPage(RecordListPage):
         if _can_advance(d):
             self.run_dialog(StepDialog(self, self.ctx.db, d, self.today),
                             lambda got: f"{got.row.name}：已登记，现为{got.row.stage}。", keep=d.row.id)
+
+    def withdraw_step(self) -> None:
+        d = self.detail
+        if not _can_withdraw(d):
+            return
+        last = d.steps[-1]
+        if not common.ask(self, "撤销最后一步", f"撤销 {d.row.name} 的“{last.step}”（{_d(last.done_on)}）？\n"
+                          "（只用于登记错误；撤销后回到原来的阶段，并记入操作记录）"):
+            return
+        db, aid, sid, today = self.ctx.db, d.row.id, last.id, self.today
+        self.keep(aid)
+        self.write(lambda: development.withdraw_step(db, aid, sid, today=today),
+                   lambda got: f"{got.row.name}：已撤销“{last.step}”，现为{got.row.stage}。")
 
     def print_record(self) -> None:
         d = self.detail
