@@ -10,6 +10,7 @@ from desktop_app.domain import development as d
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import ConcurrentEditError, ValidationError
 from desktop_app.services import development, orgs, roster
+from desktop_app.store.models import Member
 from desktop_app.store.models_access import AuditEntry
 
 TODAY = date(2026, 6, 1)
@@ -86,3 +87,14 @@ def test_an_approval_that_put_the_person_on_the_roster_is_not_withdrawn_here(db,
     assert "党员名册" in str(e.value)
     assert development.get(db, got.row.id, TODAY).row.stage == d.PROBATIONARY
     assert roster.get(db, got.member_id).category == "预备党员"
+
+
+def test_a_cancellation_withdrawn_puts_the_member_back_on_the_roster(db, branch):
+    got = walk(db, branch, d.APPROVE)
+    development.advance(db, got.row.id, step(d.CANCEL, date(2025, 9, 1), **VOTE), today=TODAY)
+    with db.session() as s:
+        assert s.get(Member, got.member_id).deleted  # off the roster, kept in the file
+    back = development.withdraw_step(db, got.row.id, today=TODAY)
+    assert back.row.stage == d.PROBATIONARY
+    m = roster.get(db, got.member_id)
+    assert m.category == "预备党员" and "取消预备党员资格" not in (m.notes or "")
