@@ -87,3 +87,14 @@ def test_the_command_line_names_a_page_left_out_of_the_scan(db, tmp_path, capsys
     assert main(["import", "signin-scan", str(photo), "--dry-run", "--db", str(db.path or db.url)]) == 0
     out = capsys.readouterr().out
     assert f"会议 {m.number}：签到表共 2 页，扫描件里没有第 2 页，那些页上的人未登记" in out
+
+
+def test_another_meetings_sheet_says_which_meeting_to_choose(db, tmp_path):
+    m = _meeting(db)
+    other = ms.plan(db, ms.MeetingInput(org_id=m.org_id, kind=r.PARTY_LECTURE, title="廉政党课",
+                                        meeting_date=date(2025, 6, 8)), today=date(2025, 6, 1))
+    photo = tmp_path / "党课.png"
+    cv2.imwrite(str(photo), samples.raster(ms.print_signin_sheet(db, other.id), 150)[0])
+    with pytest.raises(ValidationError) as caught:
+        ms.read_scan(db, photo, meeting_ref=m.id)
+    assert f"请在会议列表中选中会议 {other.number}（2025-06-08 党课 廉政党课）再读取" in str(caught.value)

@@ -115,8 +115,12 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
             refused.append(RefusedPage(page.index, _not_here(db, page.index, number)))
             continue
         if expected and meeting_id != expected:
+            # the worker chose the wrong meeting in the list (or scanned the wrong sheet): say which one it is
+            theirs = get(db, meeting_id)
             refused.append(RefusedPage(page.index, f"第 {page.index} 页是会议 {number} 的签到表，"
-                                                   f"不是本次会议（{expected_number}）的，未读取"))
+                                                   f"不是本次会议（{expected_number}）的，未读取：请在会议列表中选中会议 "
+                                                   f"{number}（{theirs.meeting_date:%Y-%m-%d} {theirs.kind} {theirs.title}）"
+                                                   "再读取"))
             continue
         first = seen.get((meeting_id, page.code.page))
         if first is not None:
