@@ -113,3 +113,31 @@ def test_a_community_that_finished_enrolling_is_told_its_next_step(qtbot, commun
     [made] = list(usb.glob("*.dqsync"))
     assert sync.import_package(street_db, made).full
     assert not page.full.isChecked()  # after it, the changes only
+
+
+def test_a_batch_result_still_names_the_files_refused_at_the_check(qtbot, community, street_db, tmp_path,
+                                                                   wait_ops, monkeypatch):
+    from PySide6.QtWidgets import QDialog, QLabel
+
+    from desktop_app.gui.sync import dialogs as sync_dialogs
+    from desktop_app.gui.sync.dialogs import BatchConfirmDialog, BatchResultDialog
+    from desktop_app.gui.widgets.page import AppContext
+    from desktop_app.services import site
+    from tests.gui.test_sync_gui import page_for
+
+    enrol(street_db, community.db, tmp_path)
+    good = sync.export_package(community.db, tmp_path / "七月.dqsync").path
+    junk = tmp_path / "坏包.dqsync"
+    junk.write_bytes(b"not a package")
+    page = page_for(qtbot, AppContext(db=street_db, site=site.get_site(street_db)), wait_ops)
+    monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: [good, junk])
+    monkeypatch.setattr(BatchConfirmDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    seen = []
+    monkeypatch.setattr(BatchResultDialog, "exec", lambda self: seen.append(self) or QDialog.DialogCode.Accepted)
+    page.import_button.click()
+    wait_ops()
+    wait_ops()
+    said = " ".join(label.text() for label in seen[0].findChildren(QLabel))
+    # two files chosen: the result accounts for both, not only the one that went in
+    assert "选择了 2 个数据包" in said and "1 个核对未通过，没有导入：坏包.dqsync" in said
+    assert "1 个核对未通过" in page.message.text()

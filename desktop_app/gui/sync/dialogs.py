@@ -273,15 +273,21 @@ def _figure(item: BatchItem, what: str) -> str:
     return f"{item.report.total(what):,}" if item.report is not None else "—"
 
 
+def skipped_text(skipped: Sequence[Path]) -> str:
+    return f"{len(skipped)} 个核对未通过，没有导入：" + "、".join(p.name for p in skipped)
+
+
 class BatchResultDialog(QDialog):
     """What a batch import did, file by file."""
 
-    def __init__(self, parent: QWidget | None, report: BatchReport):
+    def __init__(self, parent: QWidget | None, report: BatchReport, skipped: Sequence[Path] = ()):
         super().__init__(parent)
         self.report = report
         self.setWindowTitle("导入结果")
         lines = [f"导入 {len(report.items)} 个数据包：{len(report.imported)} 个已导入"
                  + (f"，{len(report.refused)} 个未导入" if report.refused else "") + "。"]
+        if skipped:  # refused at the check before: still the worker's files, so the result accounts for them
+            lines.insert(0, f"选择了 {len(report.items) + len(skipped)} 个数据包，{skipped_text(skipped)}。")
         if report.cancelled:
             lines.append("导入已取消：取消前导入的数据包已保存，取消时正在导入的和之后的都没有导入，可以再次导入。")
         if report.total("conflicts"):

@@ -388,6 +388,7 @@ class SyncPage(Page):
         if confirm.exec() != BatchConfirmDialog.DialogCode.Accepted or not confirm.paths:
             return
         paths = confirm.paths
+        skipped = [c.path for c in checks if c.refused]
         rows = {c.path: c.rows for c in checks}
         db = self.ctx.db
 
@@ -398,14 +399,14 @@ class SyncPage(Page):
 
             return sync.import_packages(db, paths, progress=progress)  # job.report raises Cancelled to stop
 
-        run_op(self, work, self._batch_imported, label=f"正在导入 {len(paths)} 个数据包…",
+        run_op(self, work, lambda report: self._batch_imported(report, skipped), label=f"正在导入 {len(paths)} 个数据包…",
                changes=changes(Change.ALL))
 
-    def _batch_imported(self, report: BatchReport) -> None:
+    def _batch_imported(self, report: BatchReport, skipped: list[Path]) -> None:
         self.status(f"导入 {len(report.items)} 个数据包：{len(report.imported)} 个已导入，"
                     f"新增 {report.total('inserted')}，更新 {report.total('updated')}，冲突 {report.total('conflicts')}"
-                    + ("（已取消）" if report.cancelled else ""))
-        BatchResultDialog(self, report).exec()
+                    + ("（已取消）" if report.cancelled else "") + (f"；另有 {dialogs.skipped_text(skipped)}" if skipped else ""))
+        BatchResultDialog(self, report, skipped).exec()
 
     def _next_import(self) -> None:
         if not self._queue:
