@@ -137,3 +137,6 @@ class MemberLife:
     moves: tuple[MoveRow, ...]
     floating: tuple[FloatingRow, ...]
     searches: tuple[SearchRow, ...]
+    # The way in, oldest first: the 发展党员 file's steps that move it on, or the roster's 入党 / 转正 dates
+    path: tuple[tuple[date, str], ...] = ()
+    political_birthday: date | None = None  # the day of joining (the 支部大会), whose anniversary is kept

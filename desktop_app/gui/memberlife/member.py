@@ -1,5 +1,5 @@
-"""One member's life after joining, from the member's record: what happened (出党, 处分, 处置, moves,
-流动, 失联 searches) and the actions that record more. The member form opens it:
+"""One member's life in the party, from the member's record: the way in (入党经历, 政治生日), then what
+happened (出党, 处分, 处置, moves, 流动, 失联 searches) and the actions that record more. The member form opens it:
 
     from desktop_app.gui.memberlife.member import MemberLifeDialog
     MemberLifeDialog(self, db, member_id, name).exec()
@@ -33,6 +33,9 @@ def life_html(x: MemberLife) -> str:
         if lines:
             parts.append(f"<p><b>{title}</b></p><ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>")
 
+    if x.political_birthday:
+        parts.append(f"<p>政治生日：{x.political_birthday.month}月{x.political_birthday.day}日</p>")
+    section("入党经历", [f"{_d(on)} {e(what)}" for on, what in x.path])
     section("出党和离开", [f"{_d(r.exit_date)} {e(r.kind)} {e(r.decided_by)} {e(r.document_no)} {e(r.reason)}"
                           for r in x.exits])
     section("党纪处分", [f"{_d(r.decided_on)} {e(r.kind)}" + (f"（至 {_d(r.ends_on)}）" if r.ends_on else "")
@@ -46,7 +49,7 @@ def life_html(x: MemberLife) -> str:
     section("失联查找和决定", [f"{_d(r.tried_on)} " + (f"决定：{e(r.decision)}" if r.decision
                                                      else f"{e(r.tried_by)}（{e(r.method)}）{e(r.result)}")
                                for r in x.searches])
-    if len(parts) == 1:
+    if len(parts) == 1 + bool(x.political_birthday) + bool(x.path):
         parts.append("<p>没有出党、处分、调动、流动或失联的记录。</p>")
     return "".join(parts)
 

@@ -1,9 +1,13 @@
-"""One member's whole life after joining, in one read, for the member's page."""
+"""One member's whole life in the party, in one read, for the member's page: the way in, then after joining."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain import development as dev_rules
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.memberlife.discipline import disciplines, disposals
@@ -11,6 +15,7 @@ from desktop_app.services.memberlife.exits import exits
 from desktop_app.services.memberlife.floating import floating, searches
 from desktop_app.services.memberlife.moves import moves
 from desktop_app.services.memberlife._common import Orgs, live_member, today_of
+from desktop_app.store.models_development import Applicant, DevelopmentStep
 from desktop_app.views.memberlife import MemberLife
 
 
@@ -21,6 +26,7 @@ def member_life(db: Database, member_id: str, today: date | None = None) -> Memb
     with db.session() as s:
         m = live_member(s, member_id)
         name, status, branch = m.name, m.status, Orgs(s).branch_name(m.org_id)
+        path = _path(s, m, auth.can(db, "development.read"))
     may = auth.can(db, "discipline.read")
     disc = tuple(disciplines(db, member_id, today=today)) if may else ()
     return MemberLife(
@@ -32,7 +38,27 @@ def member_life(db: Database, member_id: str, today: date | None = None) -> Memb
         moves=tuple(moves(db, member_id)),
         floating=tuple(r for r in floating(db) if r.member_id == member_id),
         searches=tuple(searches(db, member_id)),
+        path=path, political_birthday=m.joined_date,
     )
+
+
+# The steps of the way itself; 思想汇报 and 培养考察 recur and stay in the 发展党员 file.
+_WAY = tuple(k.name for k in dev_rules.STEP_KINDS if not k.repeat)
+
+
+def _path(s: Session, m, may_read_file: bool) -> tuple[tuple[date, str], ...]:
+    """The member's way into the party: from the 发展党员 file when it was kept here, else the roster's dates."""
+    steps = []
+    if may_read_file:
+        steps = s.execute(
+            select(DevelopmentStep.done_on, DevelopmentStep.step).join(
+                Applicant, Applicant.id == DevelopmentStep.applicant_id)
+            .where(Applicant.member_id == m.id, Applicant.deleted.is_(False), DevelopmentStep.deleted.is_(False),
+                   DevelopmentStep.step.in_(_WAY))
+            .order_by(DevelopmentStep.done_on, DevelopmentStep.created_at)).all()
+    if steps:
+        return tuple((on, step) for on, step in steps)
+    return tuple((on, what) for on, what in ((m.joined_date, "入党"), (m.confirmed_date, "转正")) if on)
 
 
 def find_member(db: Database, text: str) -> tuple[str, str]:
