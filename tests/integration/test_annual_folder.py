@@ -265,3 +265,23 @@ def test_a_street_s_folder_names_the_community_of_a_branch_only_one_community_ha
     sections = {s.title: s for s in overview.annual_folder(db, 2026, today=TODAY).sections}
     assert [r[1] for r in sections["三会一课：会议及出勤"].rows] == ["梅园社区 · 第一网格党支部", "梅园社区 · 第七网格党支部"]
     assert [r[0] for r in sections["党费收缴"].rows] == ["梅园社区 · 第七网格党支部"]
+
+
+def test_the_funds_chapter_totals_without_dues_as_the_figures_page_does(db, town):  # noqa: F811
+    # The figures page says 经费收入（不含党费）; the chapter's 合计 added the 党费 account in, so the
+    # inspector found two totals for one year (demo community: 155,000.00 and 223,553.39).
+    from datetime import date
+
+    from desktop_app.domain.dues import EMPLOYED
+    from desktop_app.services import dues
+
+    dues.set_base(db, town["zhang"], date(2026, 1, 1), EMPLOYED, 450_000)
+    dues.record_payment(db, town["zhang"], [date(2026, 1, 1), date(2026, 2, 1)], date(2026, 2, 10), "赵书记")
+    v = overview.dashboard(db, 2026, today=TODAY).values()
+    (section,) = [s for s in overview.annual_folder(db, 2026, today=TODAY).sections if s.title == "经费收支汇总"]
+    names = [r[0] for r in section.rows]
+    total = section.rows[names.index("合计（不含党费）")]
+    assert (total[2], total[3]) == ("100.00", "300.00") == (f"{v['income_fen'] / 100:.2f}", f"{v['spending_fen'] / 100:.2f}")
+    assert names[-1] == "党费" and names.index("党费") > names.index("合计（不含党费）")
+    assert section.rows[-1][2] == "90.00"
+    assert "党费账户单列" in section.summary  # says why 党费 stands apart

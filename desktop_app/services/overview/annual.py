@@ -30,6 +30,7 @@ from desktop_app.views.orgs import SEPARATOR, short_name
 from desktop_app.views.overview import AnnualFolder, FolderColumn, FolderSection
 
 C, R = "CENTER", "RIGHT"
+DUES_APART_TOTAL = "合计（不含党费）"
 
 
 def _d(day: date | None) -> str:
@@ -192,15 +193,19 @@ def _ledger(db: Database, year: int) -> FolderSection:
     # An account confined to one community keeps its community's books (the only ones ledger.books
     # lists it), not this database's own, which it may not read: those would print as an empty 合计.
     mine = [book for book, _ in ledger.books(db) if book is not None] if is_confined(db) else []
-    st = ledger.yearly_statement(db, year, book=mine[0] if len(mine) == 1 else None)
+    funds = ledger.yearly_funds(db, year, book=mine[0] if len(mine) == 1 else None)
+    st = funds.summary
     budgets = {b.account_id: b for b in st.budgets if not b.category}
     out = []
-    for line in (*st.lines, st.total):
+    # 合计 leaves the 党费 account out (views.ledger_funds), as the figures page's 经费 do; 党费 stands below it.
+    total = funds.funds_total
+    for line in (*funds.funds, total, *funds.dues):
+        name = DUES_APART_TOTAL if line is total and funds.dues else line.account_name
         b = budgets.get(line.account_id)
         done = f"已用 {b.state.percent}%" if b and b.state.percent is not None else ""
         if line.closing_fen < 0:
             done = f"{done} 透支".strip()
-        out.append((line.account_name or "合计", format_yuan(line.opening_fen), format_yuan(line.income_fen),
+        out.append((name, format_yuan(line.opening_fen), format_yuan(line.income_fen),
                     format_yuan(line.expense_fen), format_yuan(line.closing_fen),
                     format_yuan(b.budget_fen) if b and b.budget_fen is not None else "", done))
     cols = (FolderColumn("账户", 100), FolderColumn("上年结转", 60, R), FolderColumn("本年收入", 60, R),
@@ -208,6 +213,8 @@ def _ledger(db: Database, year: int) -> FolderSection:
             FolderColumn("预算执行", 50, C))
     overdrawn = [line.account_name for line in st.lines if line.closing_fen < 0]
     note = f"凭证 {st.entry_count} 张" + (f"；年末透支账户：{'、'.join(overdrawn)}" if overdrawn else "")
+    if funds.dues:
+        note += "；党费账户单列，不计入合计（党费另见“党费收缴”）"
     return FolderSection("经费收支汇总", cols, tuple(out), note)
 
 
