@@ -285,3 +285,13 @@ def test_the_funds_chapter_totals_without_dues_as_the_figures_page_does(db, town
     assert names[-1] == "党费" and names.index("党费") > names.index("合计（不含党费）")
     assert section.rows[-1][2] == "90.00"
     assert "党费账户单列" in section.summary  # says why 党费 stands apart
+
+
+def test_a_street_s_funds_chapter_says_they_are_the_street_s_own_books(empty_db):
+    # The street's folder counts every community's meetings and members, but its 经费 chapter is the street's
+    # own books: it printed 凭证 0 张 and a row of zeros with nothing to say whose books they were.
+    from tests.integration.test_street_branch_counts import street_of_two
+
+    street_of_two(empty_db)
+    sections = {s.title: s for s in overview.annual_folder(empty_db, 2026, today=TODAY).sections}
+    assert sections["经费收支汇总"].summary.startswith("街道本级账目（各社区经费在各社区的台账中）；凭证 0 张")

@@ -22,7 +22,7 @@ from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
 from desktop_app.services.overview.figures import dashboard
-from desktop_app.services.site import center_name, is_confined
+from desktop_app.services.site import center_name, get_site, is_confined
 from desktop_app.store.models import Organization
 from desktop_app.store.models_ledger import DuesRecord
 from desktop_app.store.models_meetings import Attendance, Meeting
@@ -192,7 +192,8 @@ def _ledger(db: Database, year: int) -> FolderSection:
 
     # An account confined to one community keeps its community's books (the only ones ledger.books
     # lists it), not this database's own, which it may not read: those would print as an empty 合计.
-    mine = [book for book, _ in ledger.books(db) if book is not None] if is_confined(db) else []
+    confined = is_confined(db)
+    mine = [book for book, _ in ledger.books(db) if book is not None] if confined else []
     funds = ledger.yearly_funds(db, year, book=mine[0] if len(mine) == 1 else None)
     st = funds.summary
     budgets = {b.account_id: b for b in st.budgets if not b.category}
@@ -213,6 +214,10 @@ def _ledger(db: Database, year: int) -> FolderSection:
             FolderColumn("预算执行", 50, C))
     overdrawn = [line.account_name for line in st.lines if line.closing_fen < 0]
     note = f"凭证 {st.entry_count} 张" + (f"；年末透支账户：{'、'.join(overdrawn)}" if overdrawn else "")
+    here = get_site(db)
+    if not confined and here is not None and here.level == "street":
+        # the rest of a street's folder counts every community; its books are its own (as the figures page says)
+        note = "街道本级账目（各社区经费在各社区的台账中）；" + note
     if funds.dues:
         note += "；党费账户单列，不计入合计（党费另见“党费收缴”）"
     return FolderSection("经费收支汇总", cols, tuple(out), note)
