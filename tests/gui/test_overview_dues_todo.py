@@ -9,10 +9,25 @@ from desktop_app.domain.dues import EMPLOYED
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.services import dues, orgs, roster
-from tests.integration.test_overview_figures import TODAY as TODAY_TOWN
+from tests.gui.test_overview_gui import window  # noqa: F401 - the 工作台 on the fixture with known counts
 from tests.integration.test_overview_figures import town  # noqa: F401 - the fixture with known counts
 
 TODAY = date(2026, 3, 2)
+
+
+def _todo(qtbot, w, wait_ops, kind: str, today: date = TODAY):
+    """The 工作台 of `w` on `today`, and its one to-do item of `kind`."""
+    page = w.pages["概览"]
+    page.today = today
+    w.resize(1366, 768)
+    w.show()
+    wait_ops()
+    if w.stack.currentWidget() is not page:
+        w.go_to("概览")
+    page.refresh()
+    wait_ops()
+    (item,) = [page.todo_model.row(i) for i in range(page.todo_model.rowCount()) if page.todo_model.row(i).kind == kind]
+    return page, item
 
 
 def test_arrears_of_a_party_group_open_its_branch_s_list(qtbot, app_ctx, db, wait_ops):
@@ -26,15 +41,7 @@ def test_arrears_of_a_party_group_open_its_branch_s_list(qtbot, app_ctx, db, wai
     dues.set_base(db, m.id, date(2025, 9, 1), EMPLOYED, 300_000)
     w = MainWindow(app_ctx)
     qtbot.addWidget(w)
-    w.resize(1366, 768)
-    page = w.pages["概览"]
-    page.today = TODAY
-    w.show()
-    wait_ops()
-    page.refresh()
-    wait_ops()
-    (item,) = [page.todo_model.row(i) for i in range(page.todo_model.rowCount())
-               if page.todo_model.row(i).kind == "dues"]
+    page, item = _todo(qtbot, w, wait_ops, "dues")
     assert item.text.startswith("第二网格党支部：1 人欠缴党费")
     opened = page.open_todo(item)
     wait_ops()
@@ -55,7 +62,6 @@ def test_at_a_street_the_item_switches_to_the_branch_s_community(qtbot, qapp, em
     make_app()
     w = MainWindow(AppContext(db=db, site=site.get_site(db)))
     qtbot.addWidget(w)
-    w.resize(1366, 768)
     w.show()
     wait_ops()
     dues_page = w.pages["党费"]
@@ -64,13 +70,7 @@ def test_at_a_street_the_item_switches_to_the_branch_s_community(qtbot, qapp, em
     dues_page.community.setCurrentIndex(dues_page.community.findText("梅园社区党委"))  # the worker looked at 梅园
     wait_ops()
     assert dues_page.branch.currentData() == first
-    w.go_to("概览")
-    page = w.pages["概览"]
-    page.today = TODAY
-    page.refresh()
-    wait_ops()
-    (item,) = [page.todo_model.row(i) for i in range(page.todo_model.rowCount())
-               if page.todo_model.row(i).kind == "dues"]
+    page, item = _todo(qtbot, w, wait_ops, "dues")
     assert item.text.startswith("幸福里社区 · 第一网格党支部：1 人欠缴党费")
     assert page.open_todo(item) is dues_page
     wait_ops()
@@ -79,22 +79,12 @@ def test_at_a_street_the_item_switches_to_the_branch_s_community(qtbot, qapp, em
     assert len(dues_page.arrears_model.rows) == 1
 
 
-def test_a_probation_item_opens_the_roster_on_that_member(qtbot, app_ctx, town, wait_ops):  # noqa: F811
+def test_a_probation_item_opens_the_roster_on_that_member(window, wait_ops, town):  # noqa: F811
     # The 预备党员 item opened 党员名册 filtered to 预备党员 with nobody selected: in a roster with many
     # 预备党员 the worker had to look for the one the item names.
-    w = MainWindow(app_ctx)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    page = w.pages["概览"]
-    page.today = TODAY_TOWN
-    page.year.setItemData(0, TODAY_TOWN.year)
-    w.show()
-    wait_ops()
-    page.refresh()
-    wait_ops()
-    (item,) = [page.todo_model.row(i) for i in range(page.todo_model.rowCount())
-               if page.todo_model.row(i).kind == "probation"]
+    page = window.pages["概览"]
+    (item,) = [page.todo_model.row(i) for i in range(page.todo_model.rowCount()) if page.todo_model.row(i).kind == "probation"]
     opened = page.open_todo(item)
     wait_ops()
-    assert opened is w.pages["党员名册"] and w.stack.currentWidget() is opened
+    assert opened is window.pages["党员名册"] and window.stack.currentWidget() is opened
     assert opened.selected_id() == town["wu"]
