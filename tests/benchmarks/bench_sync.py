@@ -94,6 +94,26 @@ the nullable columns counted first until they account for the file's backslashes
 decoding two packages, old and new alternating five times at load 7-8, 2.34-2.54 s against 2.14-2.33 s (-8%);
 at 4 x 3,000 alternating twice (load 6.4-7.5) verify 5.9 / 6.0 s against 5.4 / 6.6 s, merge CPU 25.9 / 26.0 s
 against 25.4 / 26.2 s: under the noise of that load, about 2% of the merge's CPU.
+Taken (the 07:40 quiet run of December 6 at full size: 157.6 s, 2.21x; verify 31.7 s, decide 11.1 s, write 79.4 s,
+commit 35.3 s): the control and bidi check of each table file (sync.package.check_text, added that morning at +14%
+of verify) looks at the bytes first. Its "ASCII only" shortcut never applied, since every table file starts with a
+byte order mark, so each of a package's 72 files was decoded and searched whole by a regex. Now a C0 byte is found
+by bytes.translate and every other refused character by its UTF-8 lead byte (C2, D8, E2), each occurrence looked at;
+a file with more than a thousand of one (much text with quotation marks) is still decoded and searched. One
+3,000-member package (70 MB of table files), old and new alternating five times in one process at load 7-9:
+0.284-0.296 s against 0.063-0.068 s of CPU, about 4.5 s of CPU at full size. 4 x 3,000, --again, old and new
+alternating three times at load 6-9 (the machine shared; wall times 78-192 s for a merge, of no use): merge CPU 26.7
+/ 27.1 / 30.6 s against 24.5 / 25.5 / 27.0 s (means 28.1 and 25.7 s), verify 6.0 / 6.3 / 6.8 s against 5.1 / 5.4 /
+5.5 s (0.26 s a package, as alone); raw 12.2-13.8 s; CPU 2.08 / 2.21 / 2.27x against 1.77 / 1.90 / 1.96x. At full
+size that is about 5 s of the 15 s the wall clock needs to reach 2x: not there.
+Left, and likely where the wall clock goes at full size: the batch's WAL checkpoints. In that run packages 5, 9, 12,
+15 and 18 took 9.3-11.6 s against 6-8 s for their neighbours (about 20 s more in all), one every 1 GiB or so of WAL,
+where the cap's checkpoint falls, inside the merge's own commit (commit 35.3 s wall, 29.9 s CPU). SQLite checkpoints
+without Python's lock, so a thread of the batch copying each commit on its own connection (PRAGMA
+wal_checkpoint(PASSIVE) whenever PRAGMA data_version moves) would do that work on the second core while the next
+package is verified; built, the WAL batch tests passing, not measured (a loaded machine gives a second thread no
+free core): it would write about what SQLite's per-commit checkpoints wrote (16.9 against 14.0 GB) and cost a little
+more CPU for less wall time.
 """
 
 from __future__ import annotations
