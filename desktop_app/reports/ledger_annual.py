@@ -40,18 +40,13 @@ BUDGET_COLUMNS = (
 )
 
 
-def _account_row(x: StatementLine, name: str = "") -> list[str]:
-    return [name or x.account_name, format_yuan(x.opening_fen), format_yuan(x.income_fen),
+def _account_row(x: StatementLine) -> list[str]:
+    return [x.account_name, format_yuan(x.opening_fen), format_yuan(x.income_fen),
             format_yuan(x.expense_fen), format_yuan(x.closing_fen)]
 
 
 def account_rows(year: YearFunds) -> list[list[str]]:
-    rows = [_account_row(x) for x in year.funds]
-    rows.append(_account_row(year.funds_total, "合计（不含党费）"))
-    if year.dues:
-        rows += [_account_row(x) for x in year.dues]
-        rows.append(_account_row(year.summary.total, "总计（含党费）"))
-    return rows
+    return [_account_row(x) for x in year.rows]  # 合计（不含党费）, 党费, 总计（含党费）: as the 经费台账's 月报
 
 
 def category_rows(summary: AnnualSummary) -> list[list[str]]:

@@ -10,7 +10,9 @@ import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication, QDialog
 
+from desktop_app.domain import ledger as rules
 from desktop_app.domain.dues import EMPLOYED
+from desktop_app.domain.money import format_yuan
 from desktop_app.gui.widgets import common
 from desktop_app.gui.dues.dialogs import DuesBaseDialog, PaymentDialog, ReasonDialog
 from desktop_app.gui.dues.models import (
@@ -414,3 +416,65 @@ def test_an_entry_dialog_that_saves_itself_shows_a_refusal_inside(qtbot, app_ctx
     dlg.accept()
     wait_ops()
     assert dlg.result() == QDialog.DialogCode.Accepted and dlg.saved.entry.amount_fen == 5000
+
+
+# ---------------------------------------------------------------- 余额与月报 with 党费 apart
+MONTH = date(TODAY.year, TODAY.month, 1)
+
+
+@pytest.fixture
+def month_books(app_ctx, members):
+    """This month: both members' 党费 paid through the dues service (60.00), and one 经费 income and expense."""
+    db = app_ctx.db
+    dues.record_payments(db, [dues.PaymentInput(i, (MONTH,)) for i in members[1]], TODAY, "赵书记")
+    funds = next(a for a in ledger.list_accounts(db) if not a.is_dues)
+    ledger.post_entry(db, ledger.EntryInput(TODAY, funds.id, rules.INCOME, 200_000, "上级拨款", memo="拨款"))
+    ledger.post_entry(db, ledger.EntryInput(TODAY, funds.id, rules.EXPENSE, 30_000, "办公", memo="纸"))
+    return funds
+
+
+def _at_1366(page, wait_ops):
+    page.resize(1366, 768)
+    page.statement_month.setDate(QDate(MONTH.year, MONTH.month, 1))
+    page.date_from.setDate(QDate(MONTH.year, MONTH.month, 1))
+    end = rules.month_end(MONTH)
+    page.date_to.setDate(QDate(end.year, end.month, end.day))
+    wait_ops()
+
+
+def test_the_month_total_leaves_dues_out_then_adds_them_as_the_annual_pdf_does(page, month_books, wait_ops, tmp_path):
+    # The 月报's 合计 added the 党费 account in, while the 年度收支 PDF and the 工作台 count 经费 without it.
+    db = page.ctx.db
+    _at_1366(page, wait_ops)
+    page.tabs.setCurrentIndex(1)
+    m = page.statement_model
+    rows = [[m.index(r, c).data() for c in range(m.columnCount())] for r in range(m.rowCount())]
+    dues_account = next(a for a in ledger.list_accounts(db) if a.is_dues)
+    assert [r[0] for r in rows[-3:]] == ["合计（不含党费）", dues_account.name, "总计（含党费）"]  # the PDF's order
+    assert "合计" not in [r[0] for r in rows]
+    funds_total, dues_line, grand = rows[-3:]
+    assert funds_total[2:4] == [format_yuan(200_000), format_yuan(30_000)]  # 党费 60.00 not in it
+    assert dues_line[2] == format_yuan(6_000)
+    assert grand[2:4] == [format_yuan(206_000), format_yuan(30_000)]
+    # the month split as the year is for the 工作台 and the PDF: one read model, the same 党费 accounts
+    month = ledger.monthly_funds(db, TODAY.year, TODAY.month)
+    assert month.funds_total.income_fen == 200_000 and month.dues_total.income_fen == 6_000
+    assert month.dues_account_ids == ledger.yearly_funds(db, TODAY.year).dues_account_ids
+    assert page.grab().save(str(tmp_path / "月报.png"))  # to be looked at
+
+
+def test_the_entries_total_names_the_dues_in_it(page, month_books, wait_ops, tmp_path):
+    # 全部账户 lists 经费 and 党费 together: the sum says how much of it is 党费, as the PDF's 月度收支（含党费）.
+    _at_1366(page, wait_ops)
+    text = page.totals.text()
+    assert f"收入 {format_yuan(206_000)} 元" in text and f"（含党费：收入 {format_yuan(6_000)} 元，支出 0.00 元）" in text
+    assert page.grab().save(str(tmp_path / "收支明细.png"))
+    page.account_filter.setCurrentIndex(page.account_filter.findData(month_books.id))
+    wait_ops()
+    assert "党费" not in page.totals.text()
+
+
+def test_a_month_with_nothing_in_it_still_shows_the_split(app_ctx):
+    month = ledger.monthly_funds(app_ctx.db, TODAY.year, TODAY.month)
+    assert month.funds_total.income_fen == 0 and month.total.income_fen == 0
+    assert [x.account_name for x in month.rows][-1] == ("总计（含党费）" if month.dues else "合计（不含党费）")

@@ -66,9 +66,9 @@ from desktop_app.views.ledger import (
     AccountInfo,
     BudgetLine,
     EntryRow,
-    MonthStatement,
     PostResult,
 )
+from desktop_app.views.ledger_funds import MonthFunds
 
 TEXT_DELAY_MS = 250
 WRITES = changes(Change.LEDGER)
@@ -81,7 +81,7 @@ class LedgerView:
     accounts: list[AccountInfo]
     entries: list[EntryRow]
     balances: list[AccountBalance]
-    statement: MonthStatement
+    month: MonthFunds  # the 月报, 党费 apart as the 年度收支 PDF and the 工作台 keep it
     budgets: list[BudgetLine]
     next_to_close: date | None
     closed: list[date]
@@ -97,6 +97,16 @@ def _read_at(line: BudgetLine | None, account_id: str, year: int, category: str)
     if line is None or (line.account_id, line.year, line.category) != (account_id, year, category):
         return None
     return line.version
+
+
+def _dues_part(v: LedgerView) -> str:
+    """The listed entries' 党费, when 经费 are listed with them: the 月报 and the 年度收支 PDF keep 党费 apart."""
+    dues = {a.id for a in v.accounts if a.is_dues}
+    mine = [e for e in v.entries if e.account_id in dues]
+    if not mine or len(mine) == len(v.entries):
+        return ""
+    return (f"（含党费：收入 {format_yuan(sum(e.income_fen for e in mine))} 元，"
+            f"支出 {format_yuan(sum(e.expense_fen for e in mine))} 元）")
 
 
 class LedgerPage(Page):
@@ -267,7 +277,7 @@ class LedgerPage(Page):
                 accounts=accounts,
                 entries=ledger.list_entries(db, flt, book=chosen),
                 balances=ledger.balances(db, on, book=chosen),
-                statement=ledger.monthly_statement(db, month.year, month.month, book=chosen),
+                month=ledger.monthly_funds(db, month.year, month.month, book=chosen),
                 budgets=ledger.budget_report(db, year, book=chosen),
                 next_to_close=ledger.next_month_to_close(db, book=chosen),
                 closed=ledger.closed_months(db, book=chosen),
@@ -296,12 +306,12 @@ class LedgerPage(Page):
         expense = sum(e.expense_fen for e in v.entries)
         self.totals.setText(
             f"共 {len(v.entries)} 笔　收入 {format_yuan(income)} 元　支出 {format_yuan(expense)} 元　"
-            f"差额 {format_yuan(income - expense)} 元"
+            f"差额 {format_yuan(income - expense)} 元" + _dues_part(v)
         )
         self.balances_model.set_rows(v.balances)
-        self.statement_model.set_rows([*v.statement.lines, v.statement.total])
+        self.statement_model.set_rows(v.month.rows)
         self.statement_state.setText(
-            ("已结账" if v.statement.closed else "未结账") + f"，本月凭证 {v.statement.entry_count} 张"
+            ("已结账" if v.month.statement.closed else "未结账") + f"，本月凭证 {v.month.statement.entry_count} 张"
         )
         self.budget_model.set_rows(v.budgets)
         last = v.closed[-1] if v.closed else None

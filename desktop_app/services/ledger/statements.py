@@ -36,7 +36,7 @@ from desktop_app.views.ledger import (
     MonthTotal,
     StatementLine,
 )
-from desktop_app.views.ledger_funds import YearFunds
+from desktop_app.views.ledger_funds import MonthFunds, YearFunds
 
 
 def balance(db: Database, account_id: str, on: date | None = None) -> int:
@@ -131,12 +131,19 @@ def yearly_statement(db: Database, year: int, *, book: str | None = None) -> Ann
         )
 
 
+def _dues_accounts(db: Database, book: str | None) -> frozenset[str]:
+    with db.session() as s:
+        return frozenset(a.id for a in accounts_in_order(s, chosen_book(s, book)) if a.kind == rules.DUES_KIND)
+
+
 def yearly_funds(db: Database, year: int, *, book: str | None = None) -> YearFunds:
     """The year's summary with the 党费 account apart (views.ledger_funds): 经费 as the 工作台 and the PDF count them."""
-    summary = yearly_statement(db, year, book=book)
-    with db.session() as s:
-        dues = frozenset(a.id for a in accounts_in_order(s, chosen_book(s, book)) if a.kind == rules.DUES_KIND)
-    return YearFunds(summary, dues)
+    return YearFunds(yearly_statement(db, year, book=book), _dues_accounts(db, book))
+
+
+def monthly_funds(db: Database, year: int, month: int, *, book: str | None = None) -> MonthFunds:
+    """The month's statement with the 党费 account apart, split as yearly_funds splits the year (the 经费台账's 月报)."""
+    return MonthFunds(monthly_statement(db, year, month, book=book), _dues_accounts(db, book))
 
 
 def account_ledger(db: Database, account_id: str, date_from: date, date_to: date) -> AccountLedger:
