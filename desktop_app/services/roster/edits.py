@@ -210,6 +210,20 @@ def change_status(
     return settle(uow, _detail, m, today)
 
 
+def _in_order(s: Session, m: Member, direction: str, on: date) -> None:
+    """A transfer follows the member's last one: not dated before it, and no second 转入 without a 转出 between."""
+    last = s.execute(select(Transfer.direction, Transfer.transfer_date).where(
+        Transfer.member_id == m.id, Transfer.deleted.is_(False))
+        .order_by(Transfer.transfer_date.desc(), Transfer.created_at.desc()).limit(1)).first()
+    if last is None:
+        return
+    if direction == rules.TRANSFER_IN and last.direction == rules.TRANSFER_IN and m.status != rules.TRANSFERRED_OUT:
+        raise ValidationError("转接方向", f"{m.name}已于 {last.transfer_date.isoformat()} 转入，此后没有转出，"
+                                          "不能再次转入")
+    if on < last.transfer_date:
+        raise ValidationError("转接日期", f"不能早于上一次组织关系{last.direction}（{last.transfer_date.isoformat()}）")
+
+
 @writes("members.write")
 def transfer(
     uow: UnitOfWork,
@@ -231,6 +245,7 @@ def transfer(
     m = _live_member(s, member_id)
     if m.status in rules.EXIT_STATUSES or m.status == rules.DECEASED:
         raise ValidationError("转接方向", f"{m.name}已{m.status}，不能办理组织关系转接")
+    _in_order(s, m, direction, transfer_date)
     with _planned_lists().following(s, m, today):
         from desktop_app.services.memberlife.floating import end_outings  # member life: not needed to show the roster
 
