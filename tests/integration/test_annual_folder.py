@@ -295,3 +295,31 @@ def test_a_street_s_funds_chapter_says_they_are_the_street_s_own_books(empty_db)
     street_of_two(empty_db)
     sections = {s.title: s for s in overview.annual_folder(empty_db, 2026, today=TODAY).sections}
     assert sections["经费收支汇总"].summary.startswith("街道本级账目（各社区经费在各社区的台账中）；凭证 0 张")
+
+
+def test_meeting_kinds_fit_their_column_on_one_line(db, town):  # noqa: F811
+    # 支部党员大会 and 民主评议党员 broke into 支部党员大 / 会 in the 类型 column of every page of 三会一课.
+    from datetime import date
+
+    from reportlab.platypus import Paragraph
+
+    from desktop_app.reports.base import CELL_PAD_X
+    from desktop_app.store.models_meetings import Meeting
+
+    with db.session() as s:
+        for n, kind in enumerate(("支部党员大会", "民主评议党员"), start=1):
+            s.add(Meeting(number=f"K{n}", org_id=town["g1"], kind=kind, title="第一季度支部党员大会",
+                          meeting_date=date(2026, 4, n), status="held"))
+        s.commit()
+    report = _folder_report(db, 2026)
+    (section,) = [s for s in report.model.sections if s.title.startswith("三会一课")]
+    col = [c.title for c in section.columns].index("类型")
+    checked = 0
+    for chunk in report._table(section.columns, section.rows):
+        for row in chunk._body:
+            cell = row[col]
+            if isinstance(cell, Paragraph):
+                cell.wrap(chunk._col_widths[col] - 2 * CELL_PAD_X, 100_000)
+                assert len(cell.blPara.lines) == 1, cell.text
+            checked += 1
+    assert checked == 4

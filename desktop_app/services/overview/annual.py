@@ -90,8 +90,9 @@ def _meetings(db: Database, year: int) -> FolderSection:
     total_p = sum(c[1] for c in counts.values())
     summary = f"全年召开会议 {len(out)} 次；应到 {total_e} 人次，实到 {total_p} 人次" + (
         f"，出勤率 {round(100 * total_p / total_e)}%" if total_e else "")
-    cols = (FolderColumn("日期", 62, C), FolderColumn("党组织", 90), FolderColumn("类型", 60, C),
-            FolderColumn("主题", 150), FolderColumn("主持人", 44, C), FolderColumn("应到", 30, R),
+    # 类型 at 68: 支部党员大会 and 民主评议党员 on one line (at 60 they broke before their last character)
+    cols = (FolderColumn("日期", 62, C), FolderColumn("党组织", 90), FolderColumn("类型", 68, C),
+            FolderColumn("主题", 142), FolderColumn("主持人", 44, C), FolderColumn("应到", 30, R),
             FolderColumn("实到", 30, R), FolderColumn("请假", 30, R), FolderColumn("出勤率", 38, R))
     return FolderSection("三会一课：会议及出勤", cols, tuple(out), summary)
 
