@@ -22,6 +22,7 @@ Months are `date(year, month, 1)`.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -123,6 +124,21 @@ DEFAULT_RULES: tuple[RateRule, ...] = (
     RateRule(UNEMPLOYED, RULES_2008, fixed_fen=20),
     RateRule(SUBSISTENCE, RULES_2008, fixed_fen=20),
 )
+
+DEFAULT_NOTE = "中组部《关于中国共产党党费收缴、使用和管理的规定》"
+# Seeded lines get the same id in every database, so a street's copy and a
+# community's copy of the 2008 table are one table, not two, and either end can
+# tell a seeded line nobody changed.
+_RULE_NAMESPACE = uuid.UUID("6f1d3c2e-5b7a-4e1f-9c3d-2a8b7e6f5d41")
+
+
+def default_rule_id(r: RateRule) -> str:
+    return str(uuid.uuid5(_RULE_NAMESPACE, f"{r.category}|{r.effective_from.isoformat()}|{r.over_fen}"))
+
+
+def default_lines() -> dict[str, RateRule]:
+    """The seeded table by line id, each line as every program seeds it (note included)."""
+    return {default_rule_id(r): RateRule(**{**r.__dict__, "note": DEFAULT_NOTE}) for r in DEFAULT_RULES}
 
 
 # ---------------------------------------------------------------- months

@@ -14,7 +14,8 @@ or anything but the org tree, reference lists and corrections of its own rows).
 A new row a community hangs under the street's own record is that community's;
 a member changes community only through a transfer both ends record (sync.handover).
 Closed stays closed: a change to a posted ledger entry's money, or to anything
-dated in a month the receiver has closed (结账), is refused whole.
+dated in a month the receiver has closed (结账), is refused whole. The 党费比例
+(STREET_ONLY) take nothing from a community but the seeded lines as every program has them.
 """
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ from typing import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_app.domain.sync_rules import PackageRefused, table_label
+from desktop_app.domain import dues as dues_rules
+from desktop_app.domain.sync_rules import Decision, PackageRefused, table_label
 from desktop_app.store import audit
 from desktop_app.store.models import Organization, Site
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.models_ledger import ClosedMonth
 from desktop_app.store.models_sync import SyncPeer, SyncRowState
 from desktop_app.sync import handover
+from desktop_app.sync.codec import codec_for, encode_value
 from desktop_app.sync.merge import MergePlan, TablePlan, _chunks, _local_values
 from desktop_app.sync.outgoing import REFERENCE_TABLES
 
@@ -47,6 +50,9 @@ OWNER_COLUMN: dict[str, str] = {
     "wish": "grid_id",
 }
 STREET_OWNED: frozenset[str] = frozenset(REFERENCE_TABLES)
+# National rules with one table for all: a community adds or changes nothing in them (its lines are the
+# seeded ones until the street's reach it); services.dues.rates refuses the edit at an enrolled community.
+STREET_ONLY: frozenset[str] = frozenset({"dues_rate_rule"})
 
 
 def _parents() -> dict[str, tuple[str, str]]:
@@ -188,6 +194,9 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> di
                 if tp.incoming.values[i][k] != sender:
                     raise _refuse(tp, i, peers.get(tp.incoming.values[i][k], "其他单位"))
         _check_stamps(s, tp, rows, sender, peers)
+        if name in STREET_ONLY:
+            _check_street_rates(tp)
+            continue
         column = OWNER_COLUMN.get(name)
         k = _col(tp, column) if column else None
         # An organisation the street does not know is no one else's (the foreign keys refuse it if it matters).
@@ -224,6 +233,41 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> di
                 updated = {tp.incoming.ids[i] for i in tp.updates}
                 moved.update({rid: who for rid, who in claims.items() if rid in updated})
     return moved
+
+
+def _seeded_texts(tp: TablePlan) -> dict[str, list[tuple[int, str]]]:
+    """Each seeded rate line as every program seeds it, by id: (column index, text as sent) pairs."""
+    names = [c.name for c in tp.table.columns]
+    out = {}
+    for rid, line in dues_rules.default_lines().items():
+        values = {**line.__dict__, "deleted": False}
+        out[rid] = [(names.index(n), encode_value(codec_for(tp.table.c[n]), v)) for n, v in values.items()]
+    return out
+
+
+def _check_street_rates(tp: TablePlan) -> None:
+    """A community's rate lines: each a seeded line as every program has it (or a new line's tombstone), else refused.
+
+    Such a line is no change even where the street has since moved on (a community that has not yet
+    taken the street's lines sends its seed): it is agreed as the community's state, not written,
+    so the street's line stands and goes down to the community as a correction.
+    """
+    seeded = _seeded_texts(tp)
+    inc = tp.incoming
+    k_deleted = _col(tp, "deleted")
+    tombstone = encode_value(codec_for(tp.table.c.deleted), True)
+    inserted = set(tp.inserts)
+    for i in _changed(tp):
+        if i in inserted and inc.columns[k_deleted][i] == tombstone:
+            continue  # a line the community set before it enrolled, withdrawn then: it sets no rate
+        want = seeded.get(inc.ids[i])
+        if want is None or any(inc.columns[k][i] != text for k, text in want):
+            raise _refuse(tp, i, "街道", "不属于发送方：党费比例由街道统一设置，社区不能新增或修改")
+    for i, _local in tp.conflicts:
+        tp.states.append((inc.ids[i], inc.stamps[i], False, None))
+    tp.counts[Decision.UNCHANGED] += len(tp.updates) + len(tp.conflicts)
+    tp.counts[Decision.UPDATE] = tp.counts[Decision.CONFLICT] = 0
+    tp.updates, tp.was, tp.conflicts = [], [], []  # (an update's state, the sender's stamp, stays as planned)
 
 
 def _check_stamps(s: Session, tp: TablePlan, rows: list[int], sender: str, peers: dict[str, str]) -> None:

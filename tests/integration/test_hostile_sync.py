@@ -62,12 +62,12 @@ def test_a_control_character_in_another_table_is_refused_too(w):
     _refused(w, w.c2, "U+202D", "name")
 
 
-# Known defect, open: refusing these lines needs a decision first. A community may set its own rates
-# (dues.set_rate_rules, settings.write); refused at the street, such a community could send nothing more.
-@pytest.mark.xfail(strict=True, reason="known defect: the community whose package brought the 2008 rate table "
-                                       "to the street first can change it for everyone")
+# The rates are national rules and the street's once a community is enrolled: the street seeds its
+# own table before any package, a community may not set rates (dues.set_rate_rules) and its seeded
+# lines as every program has them pass; any other line is refused. Enrolment restores a community's
+# own lines to the seeded ones (test_dues_rates_street), so an honest community is never stuck.
 def test_the_first_community_cannot_rewrite_the_street_s_dues_rates_for_everyone(w):
-    """The seeded 党费比例 lines reach the street in the first community package; they stay the street's.
+    """The seeded 党费比例 lines are the street's own, not learnt from the first community package.
 
     Before: A (whose package came first) changed a line's rate, the street took it and sent it down to B.
     """
@@ -78,8 +78,6 @@ def test_the_first_community_cannot_rewrite_the_street_s_dues_rates_for_everyone
     assert rows(w.street, "dues_rate_rule")[line["id"]]["rate_bp"] == line["rate_bp"]
 
 
-@pytest.mark.xfail(strict=True, reason="known defect: a community's new 党费比例 line joins the street's one rate "
-                                       "table (see the note above)")
 def test_a_community_s_new_dues_rate_line_is_refused(w):
     """The rate table has no community column: a line B adds would set the rates the street computes with."""
     b_site = site.get_site(w.c2).id

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, String, Text, Time, func, select
 
+from desktop_app.domain import dues as rules
 from desktop_app.domain.errors import Conflict, NotFound
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
@@ -156,9 +157,9 @@ def test_first_packages_bring_every_row_to_the_street_exactly(world):
         for table in synced_tables():
             mine, theirs = tables[table.name], rows(world.street, table.name)
             for rid, row in mine.items():
-                if table.name == "dues_rate_rule" and tables is sent[1]:
+                if table.name == "dues_rate_rule":
                     assert {k: v for k, v in theirs[rid].items() if k not in STAMPS} == \
-                           {k: v for k, v in row.items() if k not in STAMPS}  # seeded alike: one row
+                           {k: v for k, v in row.items() if k not in STAMPS}  # the street's own, seeded alike
                     continue
                 assert theirs[rid] == row, (table.name, rid)
                 for col in table.columns:
@@ -201,7 +202,8 @@ def test_a_dry_run_says_what_would_happen_and_writes_nothing(world):
     real = sync.import_package(world.street, e.path)
     assert [(t.table, t.inserted, t.updated, t.unchanged, t.conflicts) for t in dry.tables] == \
            [(t.table, t.inserted, t.updated, t.unchanged, t.conflicts) for t in real.tables]
-    assert dry.total("inserted") == e.rows - 1  # all but the street's own node
+    seeded = len(rules.DEFAULT_RULES)  # the 党费 rates the street seeded itself
+    assert dry.total("inserted") == e.rows - 1 - seeded  # all but the street's own node and its rates
 
 
 def test_edits_and_deletions_go_up_as_a_small_delta(synced, monkeypatch):
@@ -553,7 +555,7 @@ def test_rows_both_communities_seeded_alike_are_one_row_not_a_conflict(synced, m
 
 
 def test_the_rows_seeded_alike_are_unchanged_in_every_later_package_not_older(synced):
-    # community 2 brought the seeded rates second: the street keeps community 1's stamps and the twin pair
+    # the street seeded the rates itself: it keeps its stamps and the twin pair with community 2's
     for dry_run in (True, False, False):  # and taking the package leaves the pair as it was
         _, r = synced.up(synced.c2, dry_run=dry_run)
         rates = next(t for t in r.tables if t.table == "dues_rate_rule")

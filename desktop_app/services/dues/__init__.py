@@ -38,6 +38,7 @@ from desktop_app.services.dues.rates import (
     ensure_rate_rules,
     rate_rules,
     rate_rules_in,
+    rates_locked,
     seed_rate_rules_in,
     set_rate_rules,
 )
@@ -48,6 +49,6 @@ __all__ = [
     "BaseTerms", "DuesCalculator", "PaymentInput", "arrears", "bases", "branch_grid", "cancel_payment", "due_for",
     "dues_last_paid", "dues_last_paid_map", "ensure_rate_rules", "member_year", "members_without_base",
     "dues_receipts", "print_dues_receipt", "print_dues_registry",
-    "rate_rules", "rate_rules_in", "record_payment", "record_payments", "registry_grids", "remove_base",
+    "rate_rules", "rate_rules_in", "rates_locked", "record_payment", "record_payments", "registry_grids", "remove_base",
     "seed_rate_rules_in", "set_base", "set_rate_rules",
 ]

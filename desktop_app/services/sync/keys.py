@@ -23,6 +23,7 @@ from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.sync_rules import COMMUNITY, STREET, PackageRefused
 from desktop_app.services import auth
 from desktop_app.services import site as site_service
+from desktop_app.services.dues import rates
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit, scope
 from desktop_app.store.base import utcnow
@@ -184,6 +185,8 @@ def new_key(db: Database, out: Path, replace: bool = False) -> KeyInfo:
         row.street_org_code = site.org_code
         row.street_org_name = node.name if node else site.org_name
         row.set_at = utcnow()
+        # The street's own 党费比例 before any community package: the rates are its, not the first sender's.
+        rates.seed_rate_rules_in(s)
         s.flush()
         info = _info(row)
         audit.record(s, "setting", SyncIdentity.__tablename__, "1",
@@ -270,6 +273,7 @@ def enrol_accept(db: Database, path: Path, out: Path) -> Enrolment:
             s.add(peer)
         peer.level, peer.org_code, peer.org_name = COMMUNITY, req.org_code, req.org_name
         peer.org_id = req.org_id or peer.org_id
+        rates.seed_rate_rules_in(s)  # (a street keyed before new_key seeded it: still before any package)
         s.flush()
         node = _street_node(s, me.street_org_code)
         reply = EnrolReply(me.street_site_id, me.street_org_code, me.street_org_name, keyfile.org_texts(node),
@@ -345,6 +349,8 @@ def enrol_finish(db: Database, path: Path) -> KeyUseResult:
             # Another street never had our data: what it "confirmed" means nothing now.
             s.execute(update(SyncExport).values(confirmed_at=None))
         moved = _hang_under_street(s, site, reply)
+        # The rates are the street's from now on: lines this community set on its own would be refused there.
+        reset = rates.take_street_rates_in(s)
         peer = s.get(SyncPeer, reply.street_site_id)
         if peer is None:
             peer = SyncPeer(site_id=reply.street_site_id, first_seen=utcnow(), last_package_id="", last_seq=0,
@@ -356,6 +362,10 @@ def enrol_finish(db: Database, path: Path) -> KeyUseResult:
         info = _info(row)
         audit.record(s, "setting", SyncIdentity.__tablename__, "1",
                      f"完成向{reply.street_org_name}的同步登记（街道密钥指纹 {reply.street_fingerprint}）")
+        if reset:
+            audit.record(s, "setting", "dues_rate_rule", "",
+                         f"加入街道数据同步：党费比例恢复为中组部标准，此后由{reply.street_org_name}统一设置"
+                         f"（{reset} 行变动）")
         uow.commit()
     return KeyUseResult(info=info, replaced=replaced, street_changed=street_changed, moved_under_street=moved)
 
