@@ -153,7 +153,9 @@ def test_a_truncated_plain_package_is_refused(parts, street, tmp_path, cut):
 
 def test_a_package_of_another_street_is_refused(parts, street, tmp_path):
     refused(street, parts["foreign"].read_bytes(), tmp_path, "加密给另一方")
-    refused(street, parts["foreign-plain"].read_bytes(), tmp_path, "没有在本街道登记")
+    said = refused(street, parts["foreign-plain"].read_bytes(), tmp_path, "没有在本街道登记")
+    # A worker at the window reads the buttons to press; the command is for the command line.
+    assert "“向街道登记”" in said and "“接受社区登记”" in said, said
 
 
 def test_an_old_format_package_is_refused_saying_what_to_do(parts, street, tmp_path):

@@ -62,9 +62,9 @@ def _identity(s) -> SyncIdentity:
         if row is not None and row.key_b64 == "" and not row.own_sign_public and row.state == "":
             raise Conflict("本库用的是旧版共用街道密钥，已作废：请按 README“重新登记”一节重新登记（数据都会保留）")
         if row is not None and row.state == "requested":
-            raise Conflict("登记尚未完成：请把登记申请交给街道，再导入街道的登记回执（dangqun sync enrol finish）")
-        raise Conflict("本库还没有同步密钥：街道请先生成密钥（dangqun sync key new），"
-                       "社区请先向街道登记（dangqun sync enrol request）")
+            raise Conflict("登记尚未完成：请把登记申请交给街道，再在“数据同步”中“导入登记回执”（命令行 dangqun sync enrol finish）")
+        raise Conflict("本库还没有同步密钥：街道请先在“数据同步”中“生成街道密钥”（命令行 dangqun sync key new），"
+                       "社区请先“向街道登记”（命令行 dangqun sync enrol request）")
     return row
 
 
@@ -107,7 +107,7 @@ def reader_public(db: Database, to_site: str | None = None) -> bytes:
             return keyfile.unb64(row.street_box_public, "街道公钥")
         e = s.get(SyncEnrolment, to_site or "")
         if e is None or e.status != "active":
-            raise Conflict("该社区尚未登记或登记已作废：请先让社区重新登记（dangqun sync enrol request）")
+            raise Conflict("该社区尚未登记或登记已作废：请先让社区在“数据同步”中“重新登记”（命令行 dangqun sync enrol request）")
         return keyfile.unb64(e.box_public, "社区公钥")
 
 
@@ -127,7 +127,7 @@ def signers(db: Database):
             return public, fingerprint_of(public)
         found = enrolled.get(site_id)
         if found is None:
-            raise PackageRefused("发送数据包的社区没有在本街道登记：请先让该社区登记（dangqun sync enrol request）")
+            raise PackageRefused("发送数据包的社区没有在本街道登记：请先让该社区在“数据同步”中“向街道登记”（命令行 dangqun sync enrol request），在本街道“接受社区登记”后再导出")
         public_b64, status, name = found
         if status != "active":
             raise PackageRefused(f"“{name}”的密钥已作废：它签名的数据包一律不接受，请让该社区重新登记")
