@@ -115,3 +115,23 @@ def test_a_community_tombstoning_a_seeded_line_is_refused(w):
     _smuggle(w.c1, "dues_rate_rule", line, deleted=True, updated_by_site=site.get_site(w.c1).id)
     _refused(w, w.c1, "党费比例", "街道统一设置")
     assert not rows(w.street, "dues_rate_rule")[line["id"]]["deleted"]
+
+
+def test_a_street_that_learnt_the_seeded_lines_from_a_community_sends_its_changes_to_every_community(w):
+    """Streets from before they seeded their own table learnt it from the first community package.
+
+    The rows are then marked as brought by that community, and what goes down to the others left
+    them out: a seeded line the street replaced stayed in force at every other community.
+    """
+    import sqlite3
+
+    first = site.get_site(w.c1).id
+    con = sqlite3.connect(w.folder / "street.db")
+    with con:
+        marked = con.execute("UPDATE sync_row_state SET introduced = 1 WHERE table_name = 'dues_rate_rule' "
+                             "AND peer_site = ?", (first,)).rowcount
+    con.close()
+    assert marked  # the street holds the seeded lines as agreed with the first community
+    street = _street_corrects_students(w)
+    w.down(w.c2)
+    assert table(w.c2) == street
