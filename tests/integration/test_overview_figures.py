@@ -185,3 +185,15 @@ def test_dues_are_counted_once_as_dues_never_as_funds(db, town):
     assert sum(x.expense_fen for x in funds) == v["spending_fen"]
     assert next(x.income_fen for x in lines if x.account_id == dues_account) == v["dues_paid_fen"]
     assert "不含党费" in d.figure("income_fen").label
+
+
+def test_no_backup_item_for_an_account_that_may_not_make_one(db, town):
+    """A 只读 account (or one confined to one community) cannot back up: the item would ask for what it may not do."""
+    if db.path is None:
+        pytest.skip("a server database has no backup item for anyone (see above)")
+    from desktop_app.services import auth
+
+    assert any(i.kind == "backup" for i in overview.todo(db, TODAY).items)  # the administrator's
+    auth.create_user(db, "look", "街道小钱", "viewer", "Passw0rd!2026")
+    auth.login(db, "look", "Passw0rd!2026")
+    assert not any(i.kind == "backup" for i in overview.todo(db, TODAY).items)

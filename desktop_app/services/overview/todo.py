@@ -223,6 +223,8 @@ def _backup(db: Database, today: date) -> list[TodoItem]:
 
     if db.path is None:
         return []  # a server database is backed up by its server
+    if backup.refusal(db, backup.require_copy):
+        return []  # a 只读 or confined account could not act on the item
     found = backup.list_backups(db.path.stem)
     last: datetime | None = found[0].taken_at if found else None
     return _since(TodoItem("backup", "此数据库还没有备份：双击此项立即备份（或“文件”菜单 → 立即备份）", ""), last, today,
