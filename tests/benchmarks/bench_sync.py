@@ -329,6 +329,7 @@ def _build(args, folder: Path):
     from desktop_app.services import site, sync
     from desktop_app.store.migrate import open_database
     from desktop_app.store.models import Organization
+    from desktop_app.store.models_ledger import DuesRateRule
 
     for suffix in ("", "-wal", "-shm"):
         (folder / f"street.db{suffix}").unlink(missing_ok=True)
@@ -351,7 +352,10 @@ def _build(args, folder: Path):
 
     with street.session() as s:
         node = s.scalar(select(Organization.id).where(Organization.kind == "street"))
-        keep = {info.id.encode(), node.encode()}  # the street's own site and org node stay shared
+        # The street's own site and org node stay shared, and so do the seeded 党费比例 (fixed ids, the
+        # street's): a copy bringing them under new ids would be refused as rate lines of its own.
+        rates = s.scalars(select(DuesRateRule.id)).all()
+        keep = {info.id.encode(), node.encode(), *(r.encode() for r in rates)}
     packages = [Path(b["path"]) for b in built]
     t0 = time.perf_counter()
     clones = [(str(folder / "street.db"), Path(built[n % args.distinct]["path"]), folder / f"clone{n}.dqsync", n, keep)
