@@ -231,8 +231,16 @@ class BatchReport:
     def total(self, what: str) -> int:
         return sum(i.report.total(what) for i in self.imported)
 
+    def summary(self) -> str:
+        """The batch in one sentence: what went in, what had gone in before (nothing changed), what was refused."""
+        again = sum(1 for i in self.imported if i.report.already_imported)
+        parts = [f"{n} 个{what}" for n, what in ((len(self.imported) - again, "已导入"),
+                                                (again, "以前导入过，未改变任何数据"),
+                                                (len(self.refused), "未导入")) if n]
+        return f"导入 {len(self.items)} 个数据包：" + "，".join(parts or ["0 个已导入"])
+
     def lines(self) -> list[str]:
-        head = f"导入 {len(self.items)} 个数据包：{len(self.imported)} 个已导入，{len(self.refused)} 个未导入"
+        head = self.summary()
         if self.cancelled:
             head += "（已取消：取消前导入的保留）"
         return [head, *(i.line() for i in self.items)]

@@ -284,8 +284,7 @@ class BatchResultDialog(QDialog):
         super().__init__(parent)
         self.report = report
         self.setWindowTitle("导入结果")
-        lines = [f"导入 {len(report.items)} 个数据包：{len(report.imported)} 个已导入"
-                 + (f"，{len(report.refused)} 个未导入" if report.refused else "") + "。"]
+        lines = [report.summary() + "。"]
         if skipped:  # refused at the check before: still the worker's files, so the result accounts for them
             lines.insert(0, f"选择了 {len(report.items) + len(skipped)} 个数据包，{skipped_text(skipped)}。")
         if report.cancelled:

@@ -403,7 +403,7 @@ class SyncPage(Page):
                changes=changes(Change.ALL))
 
     def _batch_imported(self, report: BatchReport, skipped: list[Path]) -> None:
-        self.status(f"导入 {len(report.items)} 个数据包：{len(report.imported)} 个已导入，"
+        self.status(f"{report.summary()}；"
                     f"新增 {report.total('inserted')}，更新 {report.total('updated')}，冲突 {report.total('conflicts')}"
                     + ("（已取消）" if report.cancelled else "") + (f"；另有 {dialogs.skipped_text(skipped)}" if skipped else ""))
         BatchResultDialog(self, report, skipped).exec()
