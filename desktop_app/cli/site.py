@@ -78,10 +78,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
                     "projects_started", "projects_completed", "cases_received", "cases_closed")
     }
     # The year's own income and expense; the balance as it stood at the year's end (or today).
+    split = ledger.yearly_funds(db, year)  # 党费 apart from 经费, as the 工作台 and the 年度收支 PDF count them
     funds = [
         {"account": line.account_name, "opening_fen": line.opening_fen, "income_fen": line.income_fen,
-         "expense_fen": line.expense_fen, "balance_fen": line.closing_fen}
-        for line in ledger.yearly_statement(db, year).lines
+         "expense_fen": line.expense_fen, "balance_fen": line.closing_fen, "dues": split.is_dues(line.account_id)}
+        for line in split.lines
     ]
     board = overview.dashboard(db, year)
     data = {
@@ -114,6 +115,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
                              + (f"（上年 {f.last_text}）" if f.last_year is not None else "") for f in board.figures))
     books = "经费（街道本级）" if info and info.level == "street" else "经费"  # each community keeps its own
     for f in funds:
-        print(f"{books} {f['account']}：收入 {format_yuan(f['income_fen'])} 元，支出 {format_yuan(f['expense_fen'])} 元，"
+        dues = "党费" if f["account"] == "党费" else f"{f['account']}（党费）"
+        name = f"{dues}（不计入经费）" if f["dues"] else f"{books} {f['account']}"
+        print(f"{name}：收入 {format_yuan(f['income_fen'])} 元，支出 {format_yuan(f['expense_fen'])} 元，"
               f"余额 {format_yuan(f['balance_fen'])} 元")
     return EXIT_OK

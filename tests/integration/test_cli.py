@@ -173,8 +173,12 @@ def test_stats_as_text_and_json(tmp_path, capsys):
     assert data["members"]["total"] == sum(data["members"]["by_category"].values()) > 0
     assert data["service"]["visits"] > 0
     assert all(isinstance(f["balance_fen"], int) for f in data["funds"])
+    # The 党费 account is told apart from the 经费 accounts, as the 工作台 and the 年度收支 PDF tell it
+    assert [f["account"] for f in data["funds"] if f["dues"]] == ["党费"]
     assert main(["stats", "--db", str(db)]) == 0
-    assert "党员" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "党员" in text
+    assert "经费 党费" not in text and "党费（不计入经费）：收入" in text
 
 
 def test_sync_from_the_command_line(tmp_path, capsys):

@@ -17,7 +17,7 @@ FIGURE_KEYS = {
     "income_fen", "reporting_members", "reporting_hours", "activities", "residents_served",
 }
 TODAY_ONLY_KEYS = {"development_pipeline", "dues_arrears_members", "dues_arrears_fen"}
-FUND_KEYS = {"account", "opening_fen", "income_fen", "expense_fen", "balance_fen"}
+FUND_KEYS = {"account", "opening_fen", "income_fen", "expense_fen", "balance_fen", "dues"}
 
 
 def test_stats_json_keys_are_pinned_and_funds_are_the_years_own(tmp_path, capsys):
@@ -41,7 +41,7 @@ def test_stats_json_keys_are_pinned_and_funds_are_the_years_own(tmp_path, capsys
         assert f["balance_fen"] == f["opening_fen"] + f["income_fen"] - f["expense_fen"]
     # 经费收入 is every account's income but the 党费 account's (that money is the 党费收缴 figure already)
     assert any(f["account"] == "党费" and f["income_fen"] for f in now["funds"])
-    assert now["figures"]["income_fen"] == sum(f["income_fen"] for f in now["funds"] if f["account"] != "党费")
+    assert now["figures"]["income_fen"] == sum(f["income_fen"] for f in now["funds"] if not f["dues"])
     assert now["last_year"]["income_fen"] == before["figures"]["income_fen"]
     assert main(["stats", "--db", str(db), "--year", str(year)]) == 0
     assert "工作台：党员" in capsys.readouterr().out
@@ -55,4 +55,5 @@ def test_a_street_s_funds_are_its_own_books(tmp_path, capsys):
     capsys.readouterr()
     assert main(["stats", "--db", str(db)]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if "：收入" in line]
-    assert lines and all(line.startswith("经费（街道本级） ") for line in lines)
+    assert lines and all(line.startswith(("经费（街道本级） ", "党费（不计入经费）：")) for line in lines)
+    assert sum(line.startswith("党费") for line in lines) == 1
