@@ -401,9 +401,11 @@ class SealedElsewhere(PackageRefused):
 
     def __init__(self, recipient: bytes, what: str = ""):
         self.recipient = recipient  # crypto.fingerprint_bytes of the reader's box key, from the header
+        # What to do first, the fingerprint last: a worker reads the sentence, the street's staff the number.
         super().__init__(
-            f"数据包是加密给另一方的（接收方密钥指纹 {format_fingerprint(recipient)}），本库无法读取："
-            + (what or "社区的数据包只有街道能读，街道的下发包只有收件社区能读"))
+            "本库无法读取，它是加密给另一方的："
+            + (what or "社区的数据包只有街道能读，街道的下发包只有收件社区能读")
+            + f"（接收方密钥指纹 {format_fingerprint(recipient)}）")
 
 
 def _signature_message(obj: dict, fingerprint: str) -> str:

@@ -60,6 +60,8 @@ def test_a_community_of_another_street_is_named_by_its_org_code(world):
     assert f"数据包“{pkg.name}”未导入" in said
     assert "组织代码 320199007" in said and "没有在本街道登记" in said
     assert "向街道登记" in said and "接受社区登记" in said  # the steps, as the page names its buttons
+    # the sentence first, the key's fingerprint (for whoever checks keys) last
+    assert said.index("组织代码 320199007") < said.index("接收方密钥指纹") and said.endswith("）")
 
 
 def test_an_enrolled_community_that_sealed_to_an_old_street_key_is_named(world):
