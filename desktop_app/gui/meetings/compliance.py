@@ -63,6 +63,7 @@ class GridCell:
 class GridRow:
     name: str
     cells: tuple[GridCell, ...]
+    org_id: str = ""  # the branch (or group) the row is
 
 
 def _cell_column(title: str, i: int) -> Column:
@@ -149,6 +150,7 @@ class CompliancePage(Page):
         super().__init__(ctx, parent)
         self.today = date.today()
         self.grid: ms.ComplianceGrid | None = None
+        self._kept: str | None = None  # the branch a 工作台 item named: selected when its row is shown
         self.holders: list[tuple[str, str, str, int]] = []
         title = heading("三会一课落实情况")
         self.year = year_spin(self.today.year, self.refresh)
@@ -255,7 +257,7 @@ class CompliancePage(Page):
             return GridCell(cell, text, tip, bool(late) and cell.status != CellStatus.OVERDUE)
 
         self._fill([f"{k}\n{g.rules[k].cadence_label}" for k in g.kinds],
-                   [GridRow(r.name, tuple(shown(r.org_id, k) for k in g.kinds)) for r in g.rows])
+                   [GridRow(r.name, tuple(shown(r.org_id, k) for k in g.kinds), r.org_id) for r in g.rows])
 
     def _show_kind(self, g: ms.ComplianceGrid, kind: str) -> None:
         unit = g.rules[kind].unit
@@ -268,7 +270,7 @@ class CompliancePage(Page):
         rows = []
         for r in g.rows:
             cells = [shown(c) for c in g.cells.get((r.org_id, kind), ())][:len(periods)]
-            rows.append(GridRow(r.name, tuple(cells + [GridCell(None)] * (len(periods) - len(cells)))))
+            rows.append(GridRow(r.name, tuple(cells + [GridCell(None)] * (len(periods) - len(cells))), r.org_id))
         self._fill([p.short_label for p in periods], rows)
 
     def _fill(self, titles: list[str], rows: list[GridRow]) -> None:
@@ -277,6 +279,15 @@ class CompliancePage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(70)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        at = next((i for i, r in enumerate(rows) if self._kept and r.org_id == self._kept), None)
+        if at is not None:
+            # the grid selects cells one at a time: the row's first cell, its row heading lit with it
+            self.table.setCurrentIndex(self.model.index(at, 0))
+            self.table.scrollTo(self.model.index(at, 0))
+
+    def keep(self, org_id: str) -> None:
+        """Select the branch's row once the grid shows it (the 工作台's 三会一课 items name a branch)."""
+        self._kept = org_id
 
     # ------------------------------------------------------------------ acting
     def cell_at(self, row: int, col: int) -> ms.ComplianceCell | None:
