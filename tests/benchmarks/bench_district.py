@@ -290,12 +290,9 @@ def main(quick: bool = False, scale: int = 1, communities: int | None = None, me
 
 def _run(url: str, folder: Path, communities: int, members: int, search_members: int, distinct: int,
          operators: tuple[int, ...] = (1, 2)) -> None:
-    from sqlalchemy import select
-
     from desktop_app.services import site, sync
     from desktop_app.store.migrate import open_database
-    from desktop_app.store.models import Organization
-    from tests.benchmarks.bench_sync import _build_community, _clone
+    from tests.benchmarks.bench_sync import _build_community, _clone, shared_ids
     from tests.benchmarks.figures import record
     from tests.integration.sync_world import drop_server, on_server
 
@@ -306,9 +303,7 @@ def _run(url: str, folder: Path, communities: int, members: int, search_members:
     street, _ = open_database(street_path)
     info = site.init_site(street, "320102", "玄武区委（区级数据库）", "street")
     sync.new_key(street, folder / "street.dqkey")
-    with street.session() as s:
-        node = s.scalar(select(Organization.id).where(Organization.kind == "street"))
-    keep = {info.id.encode(), node.encode()}  # the district's own site and org node stay shared
+    keep = shared_ids(street, info.id)  # the district's own site, org node and seeded 党费比例
     street.dispose()
     print(f"{communities} community packages x {members:,} members ({distinct} generated, the rest copies "
           f"under new ids) into PostgreSQL", flush=True)

@@ -327,13 +327,24 @@ def _again(folder: Path, built_json: Path, pristine: Path):
     return street, packages
 
 
-def _build(args, folder: Path):
+def shared_ids(street, site_id: str) -> set[bytes]:
+    """The ids a copied community keeps as they are: the street's own site and org node, and the seeded
+    党费比例 (fixed ids, the street's): a copy bringing them under new ids would be refused as rate lines
+    of its own."""
     from sqlalchemy import select
 
-    from desktop_app.services import site, sync
-    from desktop_app.store.migrate import open_database
     from desktop_app.store.models import Organization
     from desktop_app.store.models_ledger import DuesRateRule
+
+    with street.session() as s:
+        node = s.scalar(select(Organization.id).where(Organization.kind == "street"))
+        rates = s.scalars(select(DuesRateRule.id)).all()
+    return {site_id.encode(), node.encode(), *(r.encode() for r in rates)}
+
+
+def _build(args, folder: Path):
+    from desktop_app.services import site, sync
+    from desktop_app.store.migrate import open_database
 
     for suffix in ("", "-wal", "-shm"):
         (folder / f"street.db{suffix}").unlink(missing_ok=True)
@@ -354,12 +365,7 @@ def _build(args, folder: Path):
           f"(encrypted zip of CSV; {sum(b['rows'] for b in built) / sum(b['members'] for b in built):.0f} "
           f"rows per member with a year of every module)", flush=True)
 
-    with street.session() as s:
-        node = s.scalar(select(Organization.id).where(Organization.kind == "street"))
-        # The street's own site and org node stay shared, and so do the seeded 党费比例 (fixed ids, the
-        # street's): a copy bringing them under new ids would be refused as rate lines of its own.
-        rates = s.scalars(select(DuesRateRule.id)).all()
-        keep = {info.id.encode(), node.encode(), *(r.encode() for r in rates)}
+    keep = shared_ids(street, info.id)
     packages = [Path(b["path"]) for b in built]
     t0 = time.perf_counter()
     clones = [(str(folder / "street.db"), Path(built[n % args.distinct]["path"]), folder / f"clone{n}.dqsync", n, keep)
