@@ -26,11 +26,11 @@ from desktop_app.services.site import center_name, get_site, is_confined
 from desktop_app.store.models import Organization
 from desktop_app.store.models_ledger import DuesRecord
 from desktop_app.store.models_meetings import Attendance, Meeting
+from desktop_app.views.ledger_funds import FUNDS_TOTAL
 from desktop_app.views.orgs import SEPARATOR, short_name
 from desktop_app.views.overview import AnnualFolder, FolderColumn, FolderSection
 
 C, R = "CENTER", "RIGHT"
-DUES_APART_TOTAL = "合计（不含党费）"
 
 
 def _d(day: date | None) -> str:
@@ -202,7 +202,7 @@ def _ledger(db: Database, year: int) -> FolderSection:
     # 合计 leaves the 党费 account out (views.ledger_funds), as the figures page's 经费 do; 党费 stands below it.
     total = funds.funds_total
     for line in (*funds.funds, total, *funds.dues):
-        name = DUES_APART_TOTAL if line is total and funds.dues else line.account_name
+        name = FUNDS_TOTAL if line is total and funds.dues else line.account_name
         b = budgets.get(line.account_id)
         done = f"已用 {b.state.percent}%" if b and b.state.percent is not None else ""
         if line.closing_fen < 0:
