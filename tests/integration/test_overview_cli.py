@@ -12,7 +12,7 @@ TOP_KEYS = {"site", "year", "members", "meetings", "service", "funds", "cobuildi
 FIGURE_KEYS = {
     "members_total", "members_full", "members_probationary", "meetings_held", "meetings_congress",
     "meetings_committee", "meetings_group", "meetings_lecture", "meetings_theme_day", "meetings_org_life",
-    "attendance_rate", "visits", "problems_raised", "problems_closed", "close_rate", "wishes_posted",
+    "meetings_evaluation", "meetings_joint", "attendance_rate", "visits", "problems_raised", "problems_closed", "close_rate", "wishes_posted",
     "wishes_claimed", "wishes_fulfilled", "projects_done", "dues_paid_fen", "spending_fen", "budget_fen",
     "income_fen", "reporting_members", "reporting_hours", "activities", "residents_served",
 }
@@ -34,6 +34,11 @@ def test_stats_json_keys_are_pinned_and_funds_are_the_years_own(tmp_path, capsys
     assert main(["stats", "--db", str(db), "--json", "--year", str(year - 1)]) == 0
     before = json.loads(capsys.readouterr().out)
     assert set(before["figures"]) == FIGURE_KEYS
+    # 召开会议 is the sum of the kinds' lines: every kind of meeting has one (民主评议党员, 联席会议 too)
+    kinds = [k for k in FIGURE_KEYS if k.startswith("meetings_") and k != "meetings_held"]
+    assert before["figures"]["meetings_evaluation"] and before["figures"]["meetings_joint"]
+    for figures in (before["figures"], now["figures"], now["last_year"]):
+        assert sum(figures[k] for k in kinds) == figures["meetings_held"]
     # A year's funds are that year's: this year opens with last year's closing balance, nothing summed twice.
     closing = {f["account"]: f["balance_fen"] for f in before["funds"]}
     for f in now["funds"]:

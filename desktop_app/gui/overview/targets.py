@@ -32,6 +32,8 @@ FIGURE_FILTERS: dict[str, dict[str, Any]] = {
     "meetings_lecture": {**HELD, "kind": meeting_rules.PARTY_LECTURE},
     "meetings_theme_day": {**HELD, "kind": meeting_rules.THEME_DAY},
     "meetings_org_life": {**HELD, "kind": meeting_rules.ORG_LIFE},
+    "meetings_evaluation": {**HELD, "kind": meeting_rules.EVALUATION},
+    "meetings_joint": {**HELD, "kind": meeting_rules.JOINT},
     # by the date each figure counts (认领 52 are the wishes claimed in the year, some fulfilled since), any state
     "wishes_posted": {"state": None, "year_of": "posted"},
     "wishes_claimed": {"state": None, "year_of": "claimed"},
