@@ -54,7 +54,8 @@ class Card(QFrame):
         lay.setColumnStretch(1, 1)
 
 
-TILES_A_ROW, TILE_MIN_WIDTH = 4, 140
+TILES_A_ROW, TILE_MIN_WIDTH, TILE_MIN_HEIGHT = 4, 140, 58
+TILE_PADDING = 2 * 8 + 2  # the tile's left and right padding and border (its style sheet below)
 
 
 class FigureTile(QPushButton):
@@ -77,14 +78,34 @@ class FigureTile(QPushButton):
             value = figure.text
             change = f"（{figure.change}）" if figure.change else ""  # none against a year with no rate
             last = f"上年 {figure.last_text}{change}" if figure.last_year is not None else "当前"
-        self.setText(f"{figure.label}\n{value}\n{last}")
+        self.figures_text = f"{value}\n{last}"
+        self.setText(f"{figure.label}\n{self.figures_text}")
         self.setToolTip(f"{figure.label}：{figure.text}{' 元' if figure.unit == '元' else ''}"
                         f"（上年 {figure.last_text or '—'}）\n打开“{figure.page}”查看明细")
-        self.setMinimumHeight(58)
+        self.setMinimumHeight(TILE_MIN_HEIGHT)
         self.setStyleSheet(
             "QPushButton#figureTile { text-align: left; padding: 3px 8px; border: 1px solid #dcdfe4;"
             " border-radius: 4px; background: #ffffff; }"
             " QPushButton#figureTile:hover { border-color: #c8161e; background: #fff7f7; }")
+
+
+    def label_lines(self) -> str:
+        """The label whole on one line, or broken before its （…） where the tile is too narrow for it
+        (街道本级经费支出（不含党费） at 1366 px): a cut label lost what it leaves out."""
+        label = self.figure.label
+        if self.fontMetrics().horizontalAdvance(label) <= self.width() - TILE_PADDING or "（" not in label[1:]:
+            return label
+        head, _, tail = label.partition("（")
+        return f"{head}\n（{tail}"
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        text = f"{self.label_lines()}\n{self.figures_text}"
+        if text != self.text():
+            self.setText(text)
+            # a fourth line needs the room: the tiles otherwise shrink to their least height, cutting it
+            self.setMinimumHeight(max(TILE_MIN_HEIGHT, self.sizeHint().height()) if text.count("\n") > 2
+                                  else TILE_MIN_HEIGHT)
 
 
 def money_change(fen: int, unit: str) -> str:
