@@ -56,8 +56,10 @@ def cmd_import_members(args: argparse.Namespace) -> int:
     for w in preview.warnings:
         if not w.field and w.reason.endswith("已跳过"):
             print(f"  第 {w.row_number} 行：{w.reason}（{w.value}）")
-        elif w.field == "是否为流动党员":  # an open 流出 the file's 否 leaves as it is
+        elif w.field in ("是否为流动党员", "所在党支部"):  # an open 流出 kept; a branch spelt two ways or new
             print(f"  第 {w.row_number} 行：{w.reason}")
+        elif not w.row_number:  # the workbook's: the sheet read, the sheets left, the branch a sheet names
+            print(f"  {w.reason}" + ("（用 --sheet 工作表名 选择）" if w.field == "工作表" else ""))
     for line in preview.error_lines():
         print(f"  {line}")
     if preview.errors and not args.skip_invalid:

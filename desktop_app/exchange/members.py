@@ -371,6 +371,8 @@ class MemberSheet:
     errors: dict[int, list[RowError]]  # row index -> the cells of that row that would not parse
     skipped: tuple[sheets.Skipped, ...] = ()  # note and total rows, for the report
     signature: str = ""  # the header's fingerprint, under which a mapping is saved
+    sheet: str = ""  # the workbook's sheet read ("" for a CSV)
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook, to say which were not read
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -412,6 +414,7 @@ def read_member_file(path: str | Path, mapping: Mapping | None = None, sheet: st
     row_numbers = [row_no for row_no, _ in table.rows]
     records = [cells for _, cells in table.rows]
     skipped, signature = tuple(table.skipped), table.signature
+    sheet_read, sheet_names = table.sheet or "", tuple(table.sheets or ())
     del table  # the rows as lists go as soon as their cells sit in columns
     cells: dict[str, list[Any]] = {}
     for column, at in columns.items():
@@ -440,7 +443,8 @@ def read_member_file(path: str | Path, mapping: Mapping | None = None, sheet: st
         if parse is _text and text_only:
             # Its cells are shown as its values are (stripped text): the values stand in for them.
             cells[column] = got
-    return MemberSheet(path, columns, ignored, row_numbers, cells, values, errors, skipped, signature)
+    return MemberSheet(path, columns, ignored, row_numbers, cells, values, errors, skipped, signature,
+                       sheet_read, sheet_names)
 
 
 # ---------------------------------------------------------------- writing files

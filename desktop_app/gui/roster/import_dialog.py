@@ -11,6 +11,7 @@ another system whose headers are not all recognised first goes through the
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -68,7 +69,7 @@ def _error_cells(e: RowError, names: dict[int, str]) -> list[str]:
 
 
 def _warning_cells(e: RowError) -> list[str]:
-    return [str(e.row_number), e.reason]
+    return [str(e.row_number) if e.row_number else "全表", e.reason]  # row 0: the workbook's, not a row's
 
 
 class ImportDialog(QDialog):
@@ -318,6 +319,11 @@ class ImportDialog(QDialog):
             skipped = sum(1 for w in warnings if not w.field and w.reason.endswith("已跳过"))
             if skipped:
                 ignored += f"<br>跳过说明行、合计行 {skipped} 行（见“提示”）"
+            for w in warnings:  # the sheet read and the ones left, the branch a sheet's name gives: said up front
+                if not w.row_number:
+                    ignored += f"<br>{html.escape(w.reason)}"
+            if spelt := sum(1 for w in warnings if w.row_number and w.field == "所在党支部"):
+                ignored += f"<br>所在党支部的写法请核对 {spelt} 处（见“提示”）"
             if self.report is not None and self.report.saved is not None and self.mapping is self.report.saved:
                 ignored += "<br>已按上次为此表头保存的列映射读取（可点“列映射…”修改）"
             self._set_message(self.summary, "预览：" + "，".join(parts) + "。尚未写入任何数据。" + ignored)

@@ -36,6 +36,7 @@ from desktop_app.exchange import members as member_files
 from desktop_app.services import auth, orgs
 from desktop_app.services.database import Database
 from desktop_app.services.orgtree import org_name_map
+from desktop_app.services.roster import branch_names
 from desktop_app.services.roster import outings as outing_rows
 from desktop_app.services.roster._common import _chunks, _live_org, _next_seq, _today
 from desktop_app.services.roster.queries import _root_org_id
@@ -449,9 +450,8 @@ def changed_fields(stored: dict, inp: MemberInput, fields: Collection[str]) -> l
 
 # ---------------------------------------------------------------- a file: preview, then apply
 
-def _resolve_orgs(sheet: member_files.MemberSheet, org_ids, row_errors: dict[int, list[RowError]]) -> list | None:
+def _resolve_orgs(sheet: member_files.MemberSheet, names, org_ids, row_errors: dict[int, list[RowError]]) -> list | None:
     """Each row's organisation id by its 所在党支部 (None: none, or a branch to create); each name looked up once."""
-    names = sheet.values.get("org_name")
     if names is None:
         return None
     resolved: dict[str, str] = {}
@@ -483,7 +483,16 @@ def _check_rows(
     row_errors = {i: list(errs) for i, errs in sheet.errors.items()}  # a row's later errors join its parse errors
     values = dict(sheet.values)
     values.pop(member_files.OUTING_KEY, None)  # the 流出's start, not a field of the member record
-    if (org_col := _resolve_orgs(sheet, org_ids, row_errors)) is not None:
+    names = values.get("org_name")
+    from_sheet = branch_names.sheet_branch(sheet.sheet, sheet.sheets, names is not None)
+    if from_sheet is not None:  # one sheet per branch: the sheet's name is its rows' 所在党支部
+        names = [from_sheet] * len(sheet)
+    said = branch_names.sheet_notes(sheet.sheet, sheet.sheets, from_sheet)
+    if names is not None:
+        names, spelt = branch_names.unify(names, org_ids, sheet.row_numbers)
+        said += spelt
+        values["org_name"] = names
+    if (org_col := _resolve_orgs(sheet, names, org_ids, row_errors)) is not None:
         values["org_id"] = org_col
     n = len(sheet)
     if "category" not in sheet.fields:  # no 人员类别 column: each row's from its dates, not 正式党员 for all
@@ -495,11 +504,11 @@ def _check_rows(
     ids, row_numbers = clean["id_number"], sheet.row_numbers
     if not row_errors and not problems and all(ids) and len(set(ids)) == n:
         # Every row passed and no ID number repeats (a clean file, the common case): no loop over the rows.
-        warnings = [RowError(row_numbers[i], "", "", note) for i in sorted(notes) for note in notes[i]]
+        warnings = said + [RowError(row_numbers[i], "", "", note) for i in sorted(notes) for note in notes[i]]
         return list(range(n)), clean, [], warnings, 0
     first_seen: dict[str, int] = {}
     errors: list[RowError] = []
-    warnings: list[RowError] = []
+    warnings: list[RowError] = said
     good: list[int] = []
     for i in range(n):
         row_no = row_numbers[i]

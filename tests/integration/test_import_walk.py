@@ -1,0 +1,78 @@
+"""A community worker's own 党员花名册, as she keeps it: 所在党支部 typed one way in one row and with a
+full-width digit or a space in the next, an existing branch named a little differently, and a workbook
+with one sheet per branch and no 所在党支部 column. Nothing may land under the wrong organisation unsaid."""
+
+from datetime import date
+
+import openpyxl
+
+from desktop_app.domain import idcard
+from desktop_app.services import orgs, roster
+
+TODAY = date(2026, 1, 15)
+HEADER = ["序号", "姓名", "性别", "身份证号码", "所在支部", "入党时间", "转正时间"]
+
+
+def _person(i: int) -> str:
+    return idcard.make("110101", date(1960 + i, 1 + i % 12, 1 + i % 28), 10 + i, "男")
+
+
+def _book(path, sheets: dict[str, list[list]]):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+    return path
+
+
+def _community(db):
+    return next(n for n in orgs.list_tree(db) if n.kind == "community")
+
+
+def test_a_branch_typed_with_a_full_width_digit_or_a_space_is_one_branch(db, tmp_path):
+    rows = [HEADER,
+            [1, "冯一", "男", _person(1), "第1支部", "2019/7/1", "2020/7/1"],
+            [2, "陈二", "男", _person(2), "第１支部", "2019/7/1", "2020/7/1"],
+            [3, "褚三", "男", _person(3), "第1 支部", "2019/7/1", "2020/7/1"]]
+    p = roster.preview_import(db, _book(tmp_path / "名册.xlsx", {"花名册": rows}), today=TODAY)
+    assert not p.errors
+    assert p.new_branches == ["第1支部"]
+    said = [w for w in p.warnings if w.field == "所在党支部"]
+    assert {w.row_number for w in said} == {3, 4} and all("第1支部" in w.reason for w in said)
+    result = roster.apply_import(db, p, today=TODAY)
+    assert result.added == 3 and result.branches_created == ("第1支部",)
+
+
+def test_a_full_width_spelling_of_an_existing_branch_finds_it(db, tmp_path):
+    branch = orgs.create(db, "第1网格党支部", "B01", "branch", _community(db).id)
+    rows = [HEADER, [1, "冯一", "男", _person(1), "第１网格党支部", "2019/7/1", "2020/7/1"]]
+    p = roster.preview_import(db, _book(tmp_path / "名册.xlsx", {"花名册": rows}), today=TODAY)
+    assert not p.errors and p.new_branches == []
+    assert list(p.to_add.column("org_id")) == [branch.id]
+
+
+def test_a_new_branch_close_to_an_existing_one_is_pointed_out(db, tmp_path):
+    orgs.create(db, "第一党支部", "B01", "branch", _community(db).id)
+    rows = [HEADER, [1, "冯一", "男", _person(1), "一支部", "2019/7/1", "2020/7/1"]]
+    p = roster.preview_import(db, _book(tmp_path / "名册.xlsx", {"花名册": rows}), today=TODAY)
+    assert p.new_branches == ["一支部"]
+    (w,) = [w for w in p.warnings if w.field == "所在党支部"]
+    assert w.row_number == 2 and "第一党支部" in w.reason and "将新建" in w.reason
+
+
+def test_a_sheet_per_branch_without_a_branch_column_goes_under_the_sheets_branch(db, tmp_path):
+    head = ["序号", "姓名", "性别", "公民身份号码", "入党日期"]
+    book = _book(tmp_path / "各支部.xlsx", {
+        "第一支部": [["第一支部党员名单"], head, [1, "成员一", "男", _person(1), "2015.7.1"]],
+        "第二支部": [head, [1, "成员二", "男", _person(2), "2015.7.1"]],
+    })
+    p = roster.preview_import(db, book, today=TODAY)
+    assert not p.errors and p.new_branches == ["第一支部"]
+    notes = [w.reason for w in p.warnings if not w.row_number]
+    assert any("工作表名“第一支部”" in n for n in notes)
+    assert any("第二支部" in n and "未读取" in n for n in notes)
+    second = roster.preview_import(db, book, today=TODAY, sheet="第二支部")
+    assert second.new_branches == ["第二支部"]
