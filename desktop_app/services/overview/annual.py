@@ -37,10 +37,10 @@ def _d(day: date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def _names(s: Session) -> dict[str, str]:
+def _names(s: Session, tree: orgtree.OrgTree) -> dict[str, str]:
     """Organisations as the folder prints them: lists name a branch bare when no other bears its name, but a
     street's folder mixes every community's rows on paper, so there each one leads with its community."""
-    names, tree = orgtree.shown_names(s), orgtree.OrgTree(s)
+    names = orgtree.shown_names(s)
     communities = [o for o in tree.by_id.values() if o.kind == OrgKind.COMMUNITY]
     if len(communities) < 2:
         return names
@@ -53,12 +53,31 @@ def _names(s: Session) -> dict[str, str]:
     return names
 
 
-def _folder_names(db: Database) -> dict[str, str]:
-    with db.session() as s:
-        return _names(s)
+class _Orgs:
+    """The organisations' printed names and their tree, read once for the whole folder (not again by each
+    chapter that names a branch or grid) and only when a chapter does."""
+
+    def __init__(self, db: Database):
+        self._db = db
+        self._read: tuple[dict[str, str], orgtree.OrgTree] | None = None
+
+    def _get(self) -> tuple[dict[str, str], orgtree.OrgTree]:
+        if self._read is None:
+            with self._db.session() as s:
+                tree = orgtree.OrgTree(s)
+                self._read = (_names(s, tree), tree)
+        return self._read
+
+    @property
+    def names(self) -> dict[str, str]:
+        return self._get()[0]
+
+    @property
+    def tree(self) -> orgtree.OrgTree:
+        return self._get()[1]
 
 
-def _meetings(db: Database, year: int) -> FolderSection:
+def _meetings(db: Database, year: int, orgs: _Orgs) -> FolderSection:
     first, last = date(year, 1, 1), date(year, 12, 31)
     expected = (Attendance.is_guest.is_(False)) & (
         (Attendance.excused_reason == "") | (Attendance.status == meeting_rules.PRESENT))
@@ -81,7 +100,7 @@ def _meetings(db: Database, year: int) -> FolderSection:
                    Meeting.meeting_date.between(first, last))
             .order_by(Meeting.meeting_date, Organization.code, Meeting.kind)
         ).all()
-        names = _names(s)
+    names = orgs.names
     out = []
     for mid, day, org_id, kind, title, host in rows:
         e, p, lv = counts.get(mid, (0, 0, 0))
@@ -112,13 +131,13 @@ def _evaluations(db: Database, year: int) -> FolderSection:
                          rows, "评议结果：" + "，".join(f"{g} {n} 人" for g, n in totals.items()))
 
 
-def _visits(db: Database, year: int, today: date) -> FolderSection:
+def _visits(db: Database, year: int, today: date, orgs: _Orgs) -> FolderSection:
     from desktop_app.services import visits
 
     rows = [r for r in visits.list_visits(db, visits.VisitFilter(date_from=date(year, 1, 1),
                                                                   date_to=date(year, 12, 31)), today, oldest_first=True)
             if r.raised_issue]
-    names = _folder_names(db)
+    names = orgs.names
     out = tuple((_d(r.visit_date), names.get(r.grid_id or "", r.grid_name), r.visitee, r.category, r.content, r.follow_state,
                  f"{r.resolved_by} {_d(r.resolved_on)} {r.resolution}".strip() if r.resolved_on else r.handler)
                 for r in rows)
@@ -131,7 +150,7 @@ def _visits(db: Database, year: int, today: date) -> FolderSection:
                                                                    if rows else ""))
 
 
-def _wishes(db: Database, year: int) -> FolderSection:
+def _wishes(db: Database, year: int, orgs: _Orgs) -> FolderSection:
     from desktop_app.services import wishes
 
     # Every wish something happened to in the year: the figures page counts 认领 and 实现 by their own day,
@@ -141,7 +160,7 @@ def _wishes(db: Database, year: int) -> FolderSection:
         for r in wishes.list_wishes(db, wishes.WishFilter(year=year, year_of=year_of)):
             seen.setdefault(r.id, r)
     rows = sorted(seen.values(), key=lambda r: (r.posted_on, r.wish_no))
-    names = _folder_names(db)
+    names = orgs.names
     out = tuple((r.wish_no, _d(r.posted_on), r.wisher_name, names.get(r.grid_id or "", r.grid_name), r.content, format_yuan(r.estimated_fen),
                  r.state, r.claimant_name, _d(r.fulfilled_on)) for r in rows)
     cols = (FolderColumn("编号", 56), FolderColumn("发布", 56, C), FolderColumn("心愿人", 44),
@@ -155,13 +174,13 @@ def _wishes(db: Database, year: int) -> FolderSection:
         f"（含往年发布、本年认领或实现的 {earlier} 个）" if earlier else ""))
 
 
-def _projects(db: Database, year: int, today: date) -> FolderSection:
+def _projects(db: Database, year: int, today: date, orgs: _Orgs) -> FolderSection:
     from desktop_app.services import projects
 
     rows = [r for r in projects.list_projects(db, today=today)
             if (r.start_date and r.start_date.year == year) or (r.completed_on and r.completed_on.year == year)
             or (r.deadline and r.deadline.year == year)]
-    names = _folder_names(db)
+    names = orgs.names
     out = tuple((r.project_no, r.name, r.category, names.get(r.grid_id or "", r.grid_name), r.owner_name, format_yuan(r.budget_fen),
                  format_yuan(r.actual_cost_fen), f"{_d(r.start_date) or '—'}\n{_d(r.deadline) or '—'}",
                  _d(r.completed_on), r.status)
@@ -224,7 +243,7 @@ def _ledger(db: Database, year: int) -> FolderSection:
     return FolderSection("经费收支汇总", cols, tuple(out), note)
 
 
-def _dues(db: Database, year: int) -> FolderSection:
+def _dues(db: Database, year: int, orgs: _Orgs) -> FolderSection:
     with db.session() as s:
         rows = s.execute(
             select(Organization.id, func.count(func.distinct(DuesRecord.member_id)), func.sum(DuesRecord.due_fen),
@@ -233,7 +252,7 @@ def _dues(db: Database, year: int) -> FolderSection:
             .where(DuesRecord.deleted.is_(False), DuesRecord.month.between(date(year, 1, 1), date(year, 12, 1)))
             .group_by(Organization.id, Organization.code).order_by(Organization.code)
         ).all()
-        names = _names(s)
+    names = orgs.names
     # Only months paid are recorded, so arrears come from the dues rules (as of today), not from these rows.
     out = tuple((names.get(org_id, ""), str(n), format_yuan(int(due or 0)), format_yuan(int(paid or 0)))
                 for org_id, n, due, paid in rows)
@@ -256,12 +275,11 @@ def _dues(db: Database, year: int) -> FolderSection:
     return FolderSection("党费收缴", cols, out, note)
 
 
-def _development(db: Database, year: int, today: date) -> FolderSection:
+def _development(db: Database, year: int, today: date, orgs: _Orgs) -> FolderSection:
     from desktop_app.services import development
 
     reg = development.register(db, year, today=today)
-    with db.session() as s:
-        names, tree = _names(s), orgtree.OrgTree(s)
+    names, tree = orgs.names, orgs.tree
 
     def branch(p) -> str:
         found = tree.branch_of(p.row.org_id)
@@ -276,12 +294,11 @@ def _development(db: Database, year: int, today: date) -> FolderSection:
     return FolderSection("发展党员", cols, out, "，".join(f"{k} {v} 人" for k, v in reg.counts.items()))
 
 
-def _assessment(db: Database, year: int) -> FolderSection:
+def _assessment(db: Database, year: int, orgs: _Orgs) -> FolderSection:
     from desktop_app.services import assessment
 
     y = assessment.assess_year(db, year)
-    with db.session() as s:
-        names = _names(s)
+    names = orgs.names
     out = tuple((str(r.rank), names.get(r.branch_id, r.branch_name), f"{r.total_tenths / 10:g}", f"{r.max_tenths / 10:g}", r.result,
                  str(r.unscored)) for r in y.rows)
     cols = (FolderColumn("名次", 30, C), FolderColumn("党支部", 120), FolderColumn("得分", 44, R),
@@ -300,17 +317,18 @@ def annual_folder(db: Database, year: int, today: date | None = None) -> AnnualF
     board = dashboard(db, year, today=today)
     sections: list[FolderSection] = []
     left: list[str] = list(board.left_out)
+    orgs = _Orgs(db)
     chapters: tuple[tuple[str, str, str, Callable[[], FolderSection]], ...] = (
-        ("meetings", "meetings.read", "三会一课", lambda: _meetings(db, year)),
-        ("development", "development.read", "发展党员", lambda: _development(db, year, today)),
+        ("meetings", "meetings.read", "三会一课", lambda: _meetings(db, year, orgs)),
+        ("development", "development.read", "发展党员", lambda: _development(db, year, today, orgs)),
         ("evaluations", "evaluations.read", "民主评议", lambda: _evaluations(db, year)),
-        ("visits", "visits.read", "走访", lambda: _visits(db, year, today)),
-        ("wishes", "wishes.read", "微心愿", lambda: _wishes(db, year)),
-        ("projects", "projects.read", "微实事", lambda: _projects(db, year, today)),
+        ("visits", "visits.read", "走访", lambda: _visits(db, year, today, orgs)),
+        ("wishes", "wishes.read", "微心愿", lambda: _wishes(db, year, orgs)),
+        ("projects", "projects.read", "微实事", lambda: _projects(db, year, today, orgs)),
         ("cobuilding", "cobuilding.read", "共驻共建", lambda: _cobuilding(db, year)),
         ("ledger", "ledger.read", "经费", lambda: _ledger(db, year)),
-        ("dues", "dues.read", "党费", lambda: _dues(db, year)),
-        ("assessment", "assessment.read", "支部考评", lambda: _assessment(db, year)),
+        ("dues", "dues.read", "党费", lambda: _dues(db, year, orgs)),
+        ("assessment", "assessment.read", "支部考评", lambda: _assessment(db, year, orgs)),
     )
     for module, perm, label, build in chapters:
         if not _present(module):
