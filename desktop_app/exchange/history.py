@@ -82,12 +82,17 @@ def id_number(value: Any) -> str:
     return t
 
 
+_BRACKETED = re.compile(r"[(（]\s*([^()（）-]+?)\s*[)）]")
+
+
 def fen(value: Any) -> int | None:
     """An amount in 元 as a sheet holds it (1234.5, ¥1,234.50, -80) -> integer fen; blank -> None."""
     if _blank_number(value, "应为金额"):
         return None
     if isinstance(value, float):
         value = Decimal(repr(value))  # the number as Excel shows it, never a binary fraction
+    if isinstance(value, str) and (m := _BRACKETED.fullmatch(value.strip())):
+        value = "-" + m[1]  # (300.00): a negative amount as Excel's 会计 format and accountants write it
     try:
         return parse_yuan(value, allow_negative=True)
     except ValidationError as exc:

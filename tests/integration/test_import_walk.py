@@ -76,3 +76,19 @@ def test_a_sheet_per_branch_without_a_branch_column_goes_under_the_sheets_branch
     assert any("第二支部" in n and "未读取" in n for n in notes)
     second = roster.preview_import(db, book, today=TODAY, sheet="第二支部")
     assert second.new_branches == ["第二支部"]
+
+
+def test_a_meeting_record_whose_branch_column_is_headed_zhibu_is_read(db, tmp_path):
+    from desktop_app.exchange import development_files, meeting_files
+
+    for header in ("支部", "所在支部", "所属支部", "支部名称"):
+        assert meeting_files.SPEC.alias(header) == "党组织"
+        assert development_files.SPEC.alias(header) == "所在党支部"
+
+
+def test_an_amount_in_brackets_is_a_negative_one():
+    from desktop_app.exchange.history import fen
+
+    assert fen("(300.00)") == -30000
+    assert fen("（1,234.50元）") == -123450
+    assert fen("1,234.50元") == 123450
