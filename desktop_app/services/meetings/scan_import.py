@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
+
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import DomainError, ValidationError
 from desktop_app.services import attachments, auth
@@ -28,7 +30,10 @@ from desktop_app.services.meetings.lifecycle import _check_can_hold
 from desktop_app.services.meetings.printing import signin_sheet_of
 from desktop_app.services.meetings.queries import _detail, get, resolve
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.store import scope
+from desktop_app.store.models import Organization
 from desktop_app.store.models_meetings import Attendance, MeetingAttachment
+from desktop_app.store.models_sync import SyncPeer
 from desktop_app.views import signin_scan as layout
 from desktop_app.views.meetings import AttendanceEntry, MeetingDetail
 from desktop_app.views.signin_scan import (
@@ -142,15 +147,36 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
 
 
 def _not_here(db: Database, index: int, number: str) -> str:
-    """Why a page's meeting is not in this database: another community's sheet (its number begins with the
-    printing site's code) is named as such, so nobody looks for a deleted meeting of their own."""
+    """Why a page's meeting is not in this database (or not in the account's reach), naming the unit that printed
+    it where the account may see that name, and what to do: another community's sheet (its number begins with
+    the printing site's code) is named as such, so nobody looks for a deleted meeting of their own."""
     code = number.rsplit("-", 2)[0] if number.count("-") >= 2 else ""
     with db.session() as s:
         own = _site_code(s)
+        mine = scope.confined_to(s)  # (the account's organisation, the one above) or None: not confined
+        reached = scope.reach(s)
+        # a scoped read: a confined account finds only its own subtree's names
+        printer = s.scalar(select(Organization.name).where(Organization.code == code, Organization.deleted.is_(False))
+                           .limit(1)) if code else None
+        # the street's register of its communities, narrowed as the sync pages narrow it
+        peer = s.execute(select(SyncPeer.org_name, SyncPeer.org_id).where(SyncPeer.org_code == code)
+                         .limit(1)).first() if code and not printer else None
+    if peer is not None and (reached is None or peer.org_id in reached):
+        printer = peer.org_name
+    head = f"第 {index} 页是会议 {number} 的签到表"
+    if mine is not None and not printer and code != own:
+        return (f"{head}，它不是当前账户所管的{mine[0]}打印的（打印单位代码 {code}），本账户看不到这次会议："
+                f"请用管理该单位的账户（或不限单位的账户）读取")
+    if printer and code != own:
+        return (f"第 {index} 页是{printer}（代码 {code}）打印的签到表（会议 {number}），本机还没有这次会议："
+                f"请在{printer}打印它的那台电脑上读取")
     if code and own and code != own:
         return (f"第 {index} 页是其他单位（代码 {code}）打印的签到表（会议 {number}），本机没有这次会议："
                 "请在打印它的那台电脑上读取")
-    return f"第 {index} 页是会议 {number} 的签到表，本机没有这次会议（可能是在别处打印的，或会议已删除）"
+    if mine is not None:
+        return (f"{head}，当前账户只管{mine[0]}的数据，看不到这次会议（可能属于其他单位，或已删除）："
+                "若是其他单位的会议，请用管理它的账户读取")
+    return f"{head}，本机没有这次会议（可能是在别处打印的，或会议已删除）"
 
 
 def confirmed_entries(proposal: ScanProposal, meeting_id: str | None = None) -> list[AttendanceEntry]:
