@@ -483,7 +483,8 @@ def _check(inp: MemberInput, today: date) -> tuple[MemberInput, list[ValidationE
             fail("加入党组织日期", f"{joined:%Y-%m-%d} 时未满 18 周岁（出生于 {birth:%Y-%m-%d}）")
     if confirmed is not None:
         if category == PROBATIONARY:
-            fail("转为正式党员日期", "预备党员不应有转为正式党员日期")
+            fail("转为正式党员日期",
+                 "预备党员不应有转为正式党员日期：已转正的请把人员类别改为“正式党员”，尚未转正的请删去此日期")
         if joined is not None and confirmed <= joined:
             fail("转为正式党员日期", f"{confirmed:%Y-%m-%d} 应晚于加入党组织日期 {joined:%Y-%m-%d}")
         elif joined is not None and confirmed < add_years(joined, 1):

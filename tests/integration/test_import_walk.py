@@ -92,3 +92,11 @@ def test_an_amount_in_brackets_is_a_negative_one():
     assert fen("(300.00)") == -30000
     assert fen("（1,234.50元）") == -123450
     assert fen("1,234.50元") == 123450
+
+
+def test_a_probationary_member_with_a_confirmation_date_is_told_which_to_change(db, tmp_path):
+    rows = [["姓名", "公民身份号码", "人员类别", "入党时间", "转正时间"],
+            ["冯一", _person(1), "预备党员", "2024-01-05", "2025-01-05"]]
+    p = roster.preview_import(db, _book(tmp_path / "名册.xlsx", {"花名册": rows}), today=TODAY)
+    (e,) = p.errors
+    assert e.field == "转为正式党员日期" and "人员类别改为“正式党员”" in e.reason and "删去" in e.reason
