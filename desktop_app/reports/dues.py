@@ -11,12 +11,15 @@ from __future__ import annotations
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from desktop_app.domain.dues import month_label
 from desktop_app.domain.money import amount_in_capitals, format_yuan
 from desktop_app.reports.base import (
     A4_LANDSCAPE,
+    CELL_FONT_SIZE,
+    CELL_PAD_X,
     Column,
     RecordsReport,
     chinese_date,
@@ -24,6 +27,7 @@ from desktop_app.reports.base import (
     records_renderer,
     rich,
 )
+from desktop_app.reports.fonts import FontInfo, text_runs
 from desktop_app.reports.ledger import signature_row
 from desktop_app.views.dues import (
     EXEMPT,
@@ -54,6 +58,33 @@ COLUMNS: tuple[Column, ...] = (
 MONTH_TOTAL_COLUMNS: tuple[Column, ...] = (
     Column("", 60, "CENTER"), *(Column(f"{m}月", 50, "RIGHT") for m in range(1, 13)), Column("全年", 60, "RIGHT"),
 )
+
+
+def fitted_columns(rows: list[list[str]], font: FontInfo, frame_width: float) -> tuple[Column, ...]:
+    """COLUMNS with room for this branch's widest cells: a 序号 past 99 or a 合计 in the thousands would
+    otherwise break over two lines. The room is taken from columns whose cells leave some (a 姓名 of three
+    characters, a 比例), never below their own widest cell, and the page width stays the same."""
+    scale = frame_width / sum(c.width for c in COLUMNS)  # chunked_table stretches the widths to the frame
+
+    def need(text: str) -> float:
+        drawn = sum(stringWidth(run, name, CELL_FONT_SIZE) for name, run in text_runs(text, font))
+        return (drawn + 2 * CELL_PAD_X + 1) / scale if drawn else 0
+
+    needs = []
+    for i, c in enumerate(COLUMNS):
+        body = max((need(r[i]) for r in rows), default=0)
+        title = need(c.title)
+        needs.append(max(body, title if title <= c.width else 0))  # a title that wraps already may still wrap
+    short = [max(0.0, n - c.width) for n, c in zip(needs, COLUMNS)]
+    spare = [max(0.0, c.width - n) for n, c in zip(needs, COLUMNS)]
+    wanted, free = sum(short), sum(spare)
+    if not wanted or not free:
+        return COLUMNS
+    given = min(wanted, free)
+    return tuple(
+        Column(c.title, c.width + s * given / wanted - f * given / free, c.align)
+        for c, s, f in zip(COLUMNS, short, spare)
+    )
 
 
 def grid_row(seq: int, r: GridRow) -> list[str]:
@@ -103,7 +134,8 @@ class DuesRegistryReport(RecordsReport):
                 ),
             ]
             rows = [grid_row(n, r) for n, r in enumerate(g.rows, start=1)] + [total_row(g)]
-            story.extend(chunked_table(COLUMNS, rows, styles, font, self.frame_width, chunk_rows=30))
+            columns = fitted_columns(rows, font, self.frame_width)
+            story.extend(chunked_table(columns, rows, styles, font, self.frame_width, chunk_rows=30))
             story.append(Spacer(1, 2 * mm))
             closing: list[Flowable] = [
                 *self.table(MONTH_TOTAL_COLUMNS, [month_total_row(g)]),
