@@ -64,6 +64,15 @@ COLUMNS = (
 )
 
 
+def unqualified_follow_up(names: list[str]) -> str:
+    """The next step for members graded 不合格 (empty without any)."""
+    if not names:
+        return ""
+    shown = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
+    return (f"其中不合格 {len(names)} 名（{shown}）：经支部大会讨论、报上级党组织批准后，"
+            "请到“出党与处分”页登记不合格党员处置（限期改正、劝其退党或除名）。")
+
+
 class EvaluationsPage(Page):
     watches = changes(Change.EVALUATIONS, Change.ORGS, Change.MEMBERS)
     loaded = Signal()
@@ -196,11 +205,13 @@ class EvaluationsPage(Page):
         if not branch:
             return
         entries, db = self.entries(), self.ctx.db
+        # A 不合格 is not the end of it: the secretary is told whom it concerns and where the 处置 is recorded.
+        unqualified = [d.row.name for d in self.model.rows if d.grade == rules.UNQUALIFIED]
 
         def done(res: evaluations.SaveResult) -> None:
             self._dirty = False
             self.message.setText(f"{year} 年度评议结果已保存：新增 {res.added} 人，修改 {res.changed} 人，"
-                                 f"清除 {res.cleared} 人。")
+                                 f"清除 {res.cleared} 人。" + unqualified_follow_up(unqualified))
 
         run_op(self, lambda job: evaluations.save(db, branch, year, entries), done,
                changes=changes(Change.EVALUATIONS))
