@@ -40,6 +40,7 @@ def _reports() -> dict:
         "assessment": assessment.report_assessment,
         "comparison": assessment.report_comparison,
         "cobuilding": cobuilding.report_cobuilding,
+        "activity-signin": cobuilding.report_activity_signin,
         "reporting": cobuilding.report_reporting,
         "contacts": cobuilding.report_contacts,
         "compliance": cadence.report_compliance,
@@ -182,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--units", action="store_true", help="cobuilding：打印共建单位名册")
     rep.add_argument("--activities", action="store_true", help="cobuilding：打印共建活动登记册")
     rep.add_argument("--street", action="store_true", help="cobuilding：街道按社区汇总（同步上来的数据）")
+    rep.add_argument("--activity", help="activity-signin：共建活动名称（可在前面加日期，如 \"2026-05-04 义诊\"）")
     rep.add_argument("--feedback", action="store_true", help="reporting：打印给各单位党组织的反馈表")
     rep.add_argument("--employer", help="reporting --feedback：只打印此工作单位的反馈表")
     rep.add_argument("--xlsx", help="compliance：同时导出三会一课落实情况表 XLSX 文件")

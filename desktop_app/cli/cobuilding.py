@@ -31,6 +31,18 @@ def report_cobuilding(db, args: argparse.Namespace, out: Path) -> str:
     return f"{year}年共驻共建汇总，{figs.units} 个共建单位，{figs.activities} 次活动"
 
 
+def report_activity_signin(db, args: argparse.Namespace, out: Path) -> str:
+    """共建活动签到表 of one activity (--activity: its name, optionally after its date)."""
+    if not getattr(args, "activity", None):
+        from desktop_app.cli.common import CliError
+
+        raise CliError("此报表需要 --activity 活动名称（可在前面加日期，如 \"2026-05-04 义诊\"）")
+    activity_id = cb.find_activity(db, args.activity)
+    cb.print_activity_signin_sheet(db, activity_id, out)
+    sheet = cb.activity_signin_sheet(db, activity_id)
+    return f"{sheet.activity_date.isoformat()} {sheet.title} 签到表，列出 {len(sheet.lines)} 人"
+
+
 def report_reporting(db, args: argparse.Namespace, out: Path) -> str:
     """在职党员报到名册 (--feedback: the feedback forms, one per employer; --employer limits them)."""
     year = _year(args)

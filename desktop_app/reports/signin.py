@@ -134,10 +134,11 @@ class _MarkedTable(Table):
     formatting), so the page prints the same. Wrapping cells (Paragraphs) stay with the Table.
     """
 
-    def __init__(self, *args: object, texts: Sequence[tuple[int, int, str, CellStyle]] = (),
+    def __init__(self, *args: object, texts: Sequence[tuple[int, int, str, CellStyle]] = (), marks: bool = True,
                  **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self._texts = texts
+        self._marks = marks
 
     def draw(self) -> None:
         super().draw()
@@ -162,6 +163,8 @@ class _MarkedTable(Table):
                 text.setTextOrigin(x, y)
                 text.textOut(value)
             canvas.drawText(text)
+        if not self._marks:
+            return
         canvas.saveState()
         canvas.setFillColorRGB(0, 0, 0)
         for x in (-gap - size, self._width + gap):
@@ -171,9 +174,15 @@ class _MarkedTable(Table):
 
 
 class SigninReport(ReportRenderer):
+    """A meeting's sheet. A form of the same look for another gathering (a 共建活动) subclasses it and says
+    its own lines (heading, head_lines, place_line, columns, _rows, TALLY); `coded = False` leaves out the
+    QR code, 编号 and corner marks, which only a meeting's scan import reads."""
+
     title = "签到表"
     pagesize = A4_PORTRAIT
     margin_from_settings = False  # the scan reader finds the table at the fixed MARGIN
+    coded = True
+    TALLY = ("实到＿＿＿＿人", "请假＿＿＿＿人", "缺席＿＿＿＿人", "列席＿＿＿＿人", "记录人（签字）＿＿＿＿＿＿")
 
     def __init__(
         self,
@@ -186,7 +195,7 @@ class SigninReport(ReportRenderer):
         progress: Callable[[int], None] | None = None,
     ) -> None:
         """One sheet, or several printed one after the other in one PDF (each from a new page)."""
-        self.sheets: list[SigninSheet] = [sheet] if isinstance(sheet, SigninSheet) else list(sheet)
+        self.sheets: list[SigninSheet] = list(sheet) if isinstance(sheet, (list, tuple)) else [sheet]
         if not self.sheets:
             raise ValueError("no sign-in sheet to print")
         self.sheet = self.sheets[0]  # the one being laid out or drawn
@@ -250,7 +259,7 @@ class SigninReport(ReportRenderer):
         elif self._progress is not None:
             self._progress(doc.page)  # what the base's draw_page does for each page besides drawing
         canvas.doForm(head)
-        if code is not None:
+        if code is not None and self.coded:
             draw_qr(canvas, code.text(), qr_x, qr_y, QR_SIZE)
 
     def draw_page_number(self, canvas: Canvas, page: int, total: int) -> None:
@@ -260,12 +269,30 @@ class SigninReport(ReportRenderer):
             page, total = code.page, code.pages
         super().draw_page_number(canvas, page, total)
 
+    def heading(self, sheet: SigninSheet) -> str:
+        return heading(sheet.org_name, sheet.kind)
+
+    def head_lines(self, sheet: SigninSheet) -> list[str]:
+        """The two lines under the heading."""
+        # 主持人 and 授课人 follow the time, whose line has room to spare, so that the place's line,
+        # the shortest of the three, is left to the place and 应到: a usual room name prints whole.
+        people = f"　主持人：{sheet.host}" + (f"　授课人：{sheet.lecturer}" if sheet.lecturer else "")
+        return [f"会议主题：{sheet.title}",
+                f"会议时间：{when(sheet.meeting_date, sheet.start_time, sheet.end_time)}{people}"]
+
+    def place_line(self, sheet: SigninSheet) -> tuple[str, int]:
+        """The third line's place and how many are expected (应到)."""
+        expected = sum(1 for line in sheet.lines if "列席" not in line.notes and not line.excused_reason)
+        return f"会议地点：{sheet.place}", expected
+
     def _sheet_head(self, qr_x: float, qr_y: float, top: float) -> list[tuple[float, float, list, float]]:
         """The meeting's lines beside the QR code, the same on every page: (x, y, font runs, size) each."""
         assert self.font is not None
         font, sheet = self.font, self.sheet
         width = self.pagesize[0]
         out = []
+        if not self.coded:  # no code: the lines have the page's width
+            qr_x = width - MARGIN + 4 * mm
 
         def put(x: float, y: float, text: str, size: float, align: str = "LEFT") -> None:
             if align == "RIGHT":
@@ -274,26 +301,22 @@ class SigninReport(ReportRenderer):
                 x -= text_width(text, font, size) / 2
             out.append((x, y, text_runs(text, font), size))
 
-        number = f"编号 {sheet.number}"
-        put(width - MARGIN, qr_y - 3.2 * mm, number, 7, "RIGHT")
         room = qr_x - MARGIN - 4 * mm
-        put(MARGIN + room / 2, top - 9 * mm, _clip(heading(sheet.org_name, sheet.kind), font, 15, room), 15, "CENTER")
-        # 主持人 and 授课人 follow the time, whose line has room to spare, so that the place's line,
-        # the shortest of the three, is left to the place and 应到: a usual room name prints whole.
-        people = f"　主持人：{sheet.host}" + (f"　授课人：{sheet.lecturer}" if sheet.lecturer else "")
-        lines = [f"会议主题：{sheet.title}",
-                 f"会议时间：{when(sheet.meeting_date, sheet.start_time, sheet.end_time)}{people}"]
+        put(MARGIN + room / 2, top - 9 * mm, _clip(self.heading(sheet), font, 15, room), 15, "CENTER")
         y = top - 16 * mm
-        for text in lines:
+        for text in self.head_lines(sheet):
             put(MARGIN, y, _clip(text, font, 10, room), 10)
             y -= 5.5 * mm
-        # The third line shares its baseline with the 编号 under the QR code, and stops short of it.
+        if self.coded:
+            # The third line shares its baseline with the 编号 under the QR code, and stops short of it.
+            number = f"编号 {sheet.number}"
+            put(width - MARGIN, qr_y - 3.2 * mm, number, 7, "RIGHT")
+            room = min(room, width - MARGIN - text_width(number, font, 7) - MARGIN - 3 * mm)
         # 应到 always shows: a long place gives way to it, not the other way round.
-        room = min(room, width - MARGIN - text_width(number, font, 7) - MARGIN - 3 * mm)
-        expected = sum(1 for line in sheet.lines if "列席" not in line.notes and not line.excused_reason)
+        place, expected = self.place_line(sheet)
         tail = f"　应到：{expected} 人"
-        place = f"会议地点：{sheet.place}"
-        place = _clip(place, font, 10, max(room - text_width(tail, font, 10), text_width("会议地点：…", font, 10)))
+        label = place[:place.index("：") + 1] if "：" in place else ""
+        place = _clip(place, font, 10, max(room - text_width(tail, font, 10), text_width(f"{label}…", font, 10)))
         put(MARGIN, y, _clip(place + tail, font, 10, room), 10)
         return out
 
@@ -393,7 +416,7 @@ class SigninReport(ReportRenderer):
             styles.append(row_styles)
         heights = [HEADER_ROW_HEIGHT] + [ROW_HEIGHT] * len(rows)
         return _MarkedTable(data, colWidths=widths, rowHeights=heights, style=commands, cellStyles=styles,
-                            texts=texts)
+                            texts=texts, marks=self.coded)
 
     def build_story(self) -> list[Flowable]:
         self._pages = []
@@ -428,8 +451,7 @@ class SigninReport(ReportRenderer):
                 story.append(PageBreak())
         story.append(Spacer(1, 4 * mm))
         story.append(Paragraph(
-            rich(GAP.join(("实到＿＿＿＿人", "请假＿＿＿＿人", "缺席＿＿＿＿人", "列席＿＿＿＿人",
-                           "记录人（签字）＿＿＿＿＿＿")), self.font), self.styles["Normal"]))
+            rich(GAP.join(self.TALLY), self.font), self.styles["Normal"]))
         return story
 
 

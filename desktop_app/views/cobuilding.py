@@ -91,6 +91,31 @@ class ActivityDetail(Detail[ActivityRow]):
 
 
 @dataclass(frozen=True)
+class ActivitySigninLine:
+    """One expected participant on a 共建活动's sign-in sheet."""
+
+    name: str
+    kind: str = ""  # 党员 / 报到党员 / 志愿者
+    unit: str = ""  # a member's branch, a reporting member's employer
+
+
+@dataclass(frozen=True)
+class ActivitySigninSheet:
+    """签到表 of a 共建活动: its particulars and the people it lists (none: blank rows only).
+
+    An activity keeps a date but no clock time; the sheet leaves the time to be written in."""
+
+    center_name: str
+    kind: str
+    title: str
+    activity_date: date
+    place: str
+    organisers: str  # branches and units, joined by 、
+    lines: tuple[ActivitySigninLine, ...] = ()
+    number: str = ""  # no number: the sheet is not scanned back
+
+
+@dataclass(frozen=True)
 class VolunteerHours:
     """One person's hours over a year's activities (and 双报到 services for reporting members)."""
 

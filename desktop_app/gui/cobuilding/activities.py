@@ -17,6 +17,7 @@ from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, 
 from desktop_app.gui.widgets.table import CENTER, RIGHT, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import orgs as org_service
+from desktop_app.services.attachments import safe_name
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.cobuilding import ActivityDetail, VolunteerHours
 
@@ -90,6 +91,7 @@ class ActivitiesPage(CobuildingPage):
         Act("cancel", "取消费用关联", "unlink_cost", when=is_a(tuple, lambda x: x[0].costs),
             name="unlink"),
         SEPARATOR,
+        Act("print", "打印签到表", "print_signin", when=_chosen, name="signin"),
         Act("print", "打印活动登记册", "print_register", name="register"),
     )
     activate = "edit_activity"
@@ -167,6 +169,15 @@ class ActivitiesPage(CobuildingPage):
     def unlink_cost(self) -> None:
         if (t := self._target()) is not None:
             costs.unlink_cost(self, t, self.detail[0].costs)
+
+    def print_signin(self) -> None:
+        """The activity's 签到表, to take along: its participants listed, blank rows for the rest."""
+        if not isinstance(self.detail, tuple):
+            return
+        db, r, listed = self.ctx.db, self.detail[0].row, len(self.detail[0].people)
+        self.print_pdf("打印共建活动签到表", safe_name(f"共建活动签到表{r.activity_date:%Y%m%d}{r.title}.pdf"),
+                       lambda path, job: cb.print_activity_signin_sheet(db, r.id, path),
+                       lambda path, _: f"已保存“{r.title}”的签到表（列出 {listed} 人，另留空行）：{path}")
 
     def print_register(self) -> None:
         self.print_year("打印共建活动登记册", "共建活动登记册", cb.print_activity_register,

@@ -9,8 +9,9 @@ from desktop_app.domain.cobuilding import (  # noqa: F401  the inputs callers bu
     ReportingInput, ReportItemInput, SeatInput, ServiceInput, UnitInput, UnitReportInput,
 )
 from desktop_app.services.cobuilding.activities import (  # noqa: F401
-    activity_register, add_photo, delete_activity, get_activity, list_activities, photo_path, print_activity_register,
-    record_activity, remove_photo, update_activity, volunteer_hours,
+    activity_register, activity_signin_sheet, add_photo, delete_activity, find_activity, get_activity, list_activities,
+    photo_path, print_activity_register, print_activity_signin_sheet, record_activity, remove_photo, update_activity,
+    volunteer_hours,
 )
 from desktop_app.services.cobuilding.care import (  # noqa: F401
     care_candidates, delete_care, get_care, list_care, print_care_sheet, record_care, update_care,
@@ -52,8 +53,8 @@ from desktop_app.services.cobuilding.units import (  # noqa: F401
     delete_unit, list_units, save_unit, unit_kinds_in_use, unit_year,
 )
 from desktop_app.views.cobuilding import (  # noqa: F401  re-exported read models
-    ActivityDetail, ActivityRegister, ActivityRow, CareDetail, CareRow, CobuildingFigures, CommunityFigures,
-    ContactRow, CostRow, FeedbackForm, InquiryRow, JointDetail, JointMeetingRow, ListRow, PairingDetail,
+    ActivityDetail, ActivityRegister, ActivityRow, ActivitySigninSheet, CareDetail, CareRow, CobuildingFigures,
+    CommunityFigures, ContactRow, CostRow, FeedbackForm, InquiryRow, JointDetail, JointMeetingRow, ListRow, PairingDetail,
     PairingItemRow, PairingRow, PostRow, RecipientRow, ReportingDetail, ReportingRow, ReportItemRow, SeatRow,
     ServiceRow, UnitReportDetail, UnitReportRow, UnitRow, UnitYear, VolunteerHours,
 )

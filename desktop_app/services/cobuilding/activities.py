@@ -22,7 +22,8 @@ from desktop_app.services.cobuilding.common import (
     activity_rows, copy_changed, cost_rows, live, org_names, tombstone, year_span,
 )
 from desktop_app.services.records import keep_file, record_version, settle, stored_file, unchanged_since, writes
-from desktop_app.services.site import center_of
+from desktop_app.services.orgtree import OrgTree
+from desktop_app.services.site import center_name, center_of
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization
@@ -30,7 +31,8 @@ from desktop_app.store.models_cobuilding import (
     Activity, ActivityOrg, ActivityPerson, ActivityPhoto, ActivityUnit, PartnerUnit, ReportingMember,
 )
 from desktop_app.views.cobuilding import (
-    ActivityDetail, ActivityPersonRow, ActivityRegister, ActivityRow, PhotoRow, VolunteerHours,
+    ActivityDetail, ActivityPersonRow, ActivityRegister, ActivityRow, ActivitySigninLine, ActivitySigninSheet,
+    PhotoRow, VolunteerHours,
 )
 
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
@@ -238,3 +240,68 @@ def print_activity_register(db: Database, year: int, out: Path, *, today: date |
     register = activity_register(db, year)
     render_activity_register(center_of(db), register, out, today or date.today(), progress=progress)
     return len(register.rows)
+
+
+def activity_signin_sheet(db: Database, activity_id: str) -> ActivitySigninSheet:
+    """The 签到表 of an activity: its particulars and the participants it lists, 党员, 报到党员, 志愿者 in
+    that order (as the form groups them), each with where they come from."""
+    auth.require(db, "cobuilding.read")
+    with db.session() as s:
+        a = _live(s, activity_id)
+        row = activity_rows(s, None, ids=[a.id])[0]
+        orgs = OrgTree(s)
+        people = list(s.execute(
+            select(ActivityPerson.kind, ActivityPerson.name, Member.org_id, ReportingMember.employer)
+            .outerjoin(Member, Member.id == ActivityPerson.member_id)
+            .outerjoin(ReportingMember, ReportingMember.id == ActivityPerson.reporting_member_id)
+            .where(ActivityPerson.activity_id == a.id, ActivityPerson.deleted.is_(False))
+            .order_by(ActivityPerson.name)))
+        order = {k: i for i, k in enumerate(rules.PERSON_KINDS)}
+        people.sort(key=lambda p: order.get(p.kind, len(order)))  # stable: by name within a kind
+        lines = tuple(ActivitySigninLine(p.name, p.kind, _branch(orgs, p.org_id) if p.org_id else (p.employer or ""))
+                      for p in people)
+        return ActivitySigninSheet(center_name(s), row.kind, row.title, row.activity_date, row.place,
+                                   row.organisers, lines)
+
+
+def _branch(orgs: OrgTree, org_id: str) -> str:
+    """A member's branch (a 党小组 alone, 第二党小组, does not say which)."""
+    branch = orgs.branch_of(org_id)
+    return branch.name if branch is not None else ""
+
+
+def print_activity_signin_sheet(db: Database, activity_id: str, out: Path | None = None, *,
+                                printed_on: date | None = None, font_path: str | None = None) -> bytes:
+    """签到表 of an activity as PDF bytes (also written to `out` when given): the meeting sheet's look,
+    the listed participants and blank rows for those who come unlisted."""
+    from desktop_app.reports.activity_signin import render_activity_signin  # reportlab loads only when printing
+
+    return render_activity_signin(activity_signin_sheet(db, activity_id), out, printed_on=printed_on,
+                                  font_path=font_path)
+
+
+def find_activity(db: Database, ref: str) -> str:
+    """The id of the one live activity `ref` names: its id, or words of its name (or place), optionally after
+    its date (2026-05-04 义诊). Refused, with the candidates, when none or several match."""
+    auth.require(db, "cobuilding.read")
+    text = " ".join(str(ref or "").split())
+    if not text:
+        raise ValidationError("活动", "请给出活动名称（可加日期，如 2026-05-04 义诊）")
+    with db.session() as s:
+        a = s.get(Activity, text)
+        if a is not None and not a.deleted:
+            return a.id
+        first, _, rest = text.partition(" ")
+        try:
+            day = date.fromisoformat(first)
+        except ValueError:
+            day, rest = None, text
+        rows = [r for r in activity_rows(s, day.year if day else None, text=rest)
+                if day is None or r.activity_date == day]
+    if len(rows) == 1:
+        return rows[0].id
+    if not rows:
+        raise ValidationError("活动", f"找不到活动“{text}”")
+    shown = "；".join(f"{r.activity_date.isoformat()} {r.title}" for r in rows[:8])
+    raise ValidationError("活动", f"“{text}”对应 {len(rows)} 次活动，请加上日期或写全名称：{shown}"
+                                  + ("……" if len(rows) > 8 else ""))
