@@ -159,8 +159,9 @@ class InquiriesPage(CobuildingPage):
 
     def on_loaded(self, loaded) -> None:
         rows = loaded.rows
-        self.counts.setText(f"问需 {len(rows)} 次，待办理 {sum(1 for r in rows if r.state == rules.INQUIRY_OPEN)}，"
-                            f"已转需求 {sum(1 for r in rows if r.state == rules.INQUIRY_TO_NEED)}")
+        # every state, so the parts add up to the total (已办结 and 无需求 were left out)
+        by_state = "，".join(f"{state} {sum(1 for r in rows if r.state == state)}" for state in rules.INQUIRY_STATES)
+        self.counts.setText(f"问需 {len(rows)} 次：{by_state}")
 
     def form(self, row: InquiryRow | None = None) -> InquiryDialog:
         return InquiryDialog(self, self.ctx.db, self.listed("units"), self.grids, row, self.today)
