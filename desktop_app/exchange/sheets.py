@@ -30,7 +30,9 @@ from desktop_app.domain.errors import DomainError
 from desktop_app.domain.members import parse_date
 from desktop_app.exchange import legacy_sheets, safety, xlsx_fast
 from desktop_app.exchange.cells import unguard_csv
-from desktop_app.views.imports import ColumnPlan, ColumnsReport, Mapping, Skipped, header_key
+from desktop_app.views.imports import (
+    ROW_COUNTER, ROW_COUNTER_HEADERS, ColumnPlan, ColumnsReport, Mapping, Skipped, header_key,
+)
 
 HEADER_SEARCH_ROWS = 12  # title rows and a note or two may stand above the header
 _SAMPLE_ROWS = 300  # rows looked at to guess a column by its content
@@ -233,6 +235,8 @@ def plan_columns(spec: Spec, header: list[str], rows: list[list[Any]], mapping: 
                 wanted.append((None, f"内容（{shown}）不是{alias}，不导入", 9))
         elif alias:
             wanted.append((alias, "模板列名" if header_key(h) == alias else "别名", 2))
+        elif header_key(h).lower() in ROW_COUNTER_HEADERS:
+            wanted.append((None, ROW_COUNTER, 8))
         elif kind == "手机号码" and spec.mobile_column:
             wanted.append((spec.mobile_column, "按内容（手机号码）", 3))
         elif kind == "日期" and (target := next((c for k, c in spec.date_keywords if k in header_key(h)), None)):

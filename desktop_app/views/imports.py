@@ -65,6 +65,12 @@ class Mapping:
         return not self.columns and not self.values
 
 
+# How a 序号 / 编号 column reads where the import has no such column: the rows' own numbering, nothing to
+# import and nothing to ask about (its 1, 2 … are not 性别 codes).
+ROW_COUNTER = "序号（行的编号），不导入"
+ROW_COUNTER_HEADERS = frozenset({"序号", "序", "编号", "行号", "no", "no."})
+
+
 @dataclass(frozen=True)
 class ColumnPlan:
     index: int
@@ -123,7 +129,7 @@ class ColumnsReport:
 
     @property
     def unrecognised(self) -> list[str]:
-        return [p.source for p in self.plan if p.target is None and p.source]
+        return [p.source for p in self.plan if p.target is None and p.source and p.how != ROW_COUNTER]
 
     @property
     def needs_mapping(self) -> bool:

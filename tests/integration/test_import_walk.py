@@ -100,3 +100,18 @@ def test_a_probationary_member_with_a_confirmation_date_is_told_which_to_change(
     p = roster.preview_import(db, _book(tmp_path / "名册.xlsx", {"花名册": rows}), today=TODAY)
     (e,) = p.errors
     assert e.field == "转为正式党员日期" and "人员类别改为“正式党员”" in e.reason and "删去" in e.reason
+
+
+def test_a_row_counter_column_is_not_taken_for_gender_codes():
+    from desktop_app.exchange import resident_files, sheets
+    from desktop_app.views.imports import ColumnsReport
+
+    header = ["序号", "姓名", "性别", "联系电话"]
+    rows = [[1, "刘大爷", "男", "13900000001"], [2, "王阿姨", "女", "13900000002"]]
+    plan = sheets.plan_columns(resident_files.SPEC, header, rows)
+    assert plan[0].target is None and "序号" in plan[0].how and "重复" not in plan[0].how
+    assert plan[2].target == "性别"
+    report = ColumnsReport(kind="residents", file_name="居民.xlsx", sheet="", sheets=(), header_row=1,
+                           data_rows=2, plan=tuple(plan), skipped=(), signature="", targets=resident_files.COLUMNS,
+                           required=("姓名",), coded={})
+    assert report.unrecognised == [] and not report.needs_mapping
