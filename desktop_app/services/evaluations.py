@@ -110,6 +110,11 @@ def save(db: Database, branch_id: str, year: int, entries: Sequence[EvaluationEn
         allowed = {branch.id, *groups}
         existing: dict[str, Evaluation] = {}
         ids = [c[0] for c in cleaned]
+        # The members in chunks up front: one get() each, every one flushing the grades before it, took
+        # seconds for a branch of several hundred.
+        members: dict[str, Member] = {}
+        for i in range(0, len(ids), _CHUNK):
+            members.update((m.id, m) for m in s.scalars(select(Member).where(Member.id.in_(ids[i:i + _CHUNK]))))
         for i in range(0, len(ids), _CHUNK):
             for ev in s.scalars(select(Evaluation).where(
                 Evaluation.member_id.in_(ids[i:i + _CHUNK]), Evaluation.year == year,
@@ -117,7 +122,7 @@ def save(db: Database, branch_id: str, year: int, entries: Sequence[EvaluationEn
             ).order_by(Evaluation.updated_at)):
                 existing[ev.member_id] = ev
         for i, (mid, grade, notes) in enumerate(cleaned, start=1):
-            m = s.get(Member, mid)
+            m = members.get(mid)
             if m is None or m.deleted:
                 raise ValidationError("党员", f"第 {i} 行：该党员不存在或已删除")
             if m.org_id not in allowed:
