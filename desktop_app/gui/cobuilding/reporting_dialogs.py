@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from types import SimpleNamespace
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox, QWidget
 
@@ -28,6 +29,9 @@ class ReportingDialog(CobuildingDialog):
         super().__init__(parent, db, f"修改报到党员 {detail.row.name}" if detail else "登记在职党员报到", today=today)
         self.detail = detail
         masked = detail.row.mobile_masked if detail else ""
+        if detail and detail.row.org_id and all(o.id != detail.row.org_id for o in orgs):
+            # recorded before as a 党小组 (an import, an older 从名册移入): shown and kept, not dropped on a save
+            orgs = [*orgs, SimpleNamespace(id=detail.row.org_id, name=detail.row.org_name or "（已删除的组织）")]
         self.fields = FieldForm(self, detail.to_input() if detail else rules.ReportingInput(reported_on=self.today), (
             Line("name", "姓名"),
             Choice("gender", "性别", items=[("", ""), ("男", "男"), ("女", "女")]),

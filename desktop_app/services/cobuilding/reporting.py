@@ -22,6 +22,7 @@ from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import (
     activity_rows, copy_changed, end_row, live, org_names, reporting_rows, tombstone, year_span,
 )
+from desktop_app.services.orgtree import OrgTree
 from desktop_app.services.records import settle, unchanged_since, writes
 from desktop_app.services.site import center_of
 from desktop_app.services.uow import UnitOfWork
@@ -279,6 +280,13 @@ def print_reporting_register(db: Database, year: int, out: Path, *, today: date 
     return len(rows)
 
 
+def _branch_id(s: Session, org_id: str | None) -> str | None:
+    """The 党支部 a member of `org_id` reports to: 报到支部 is a branch (a 党小组 alone does not say whose,
+    and the register's form offers branches only, so a saved correction would drop it)."""
+    branch = OrgTree(s).branch_of(org_id) if org_id else None
+    return branch.id if branch is not None else org_id
+
+
 def move_from_roster(db: Database, member_id: str, today: date | None = None) -> ReportingDetail:
     """A roster member found to be a 在职党员 whose 组织关系 stays with the employer moves into the register.
 
@@ -303,6 +311,6 @@ def move_from_roster(db: Database, member_id: str, today: date | None = None) ->
             unit = s.scalar(select(PartnerUnit.id).where(PartnerUnit.name == employer, PartnerUnit.deleted.is_(False)))
             r = ReportingMember(name=m.name, gender=m.gender or "", mobile=m.mobile or "", employer=employer[:120],
                                 unit_id=unit, job=(m.reporting_post or "")[:60], reported_on=m.reporting_date or today,
-                                org_id=m.org_id, member_id=m.id, skills=m.reporting_services or "")
+                                org_id=_branch_id(s, m.org_id), member_id=m.id, skills=m.reporting_services or "")
             s.add(r)
         return settle(uow, lambda s: _detail(s, r, today.year))
