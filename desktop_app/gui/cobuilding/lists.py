@@ -27,26 +27,28 @@ from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.cobuilding import ListRow
 
+# 状态 beside the title and the titles at their least where the page is narrow (a 1024 screen): there the
+# table shows 登记, the title, 状态 and the unit without scrolling; the title stretches where there is room.
 NEED_COLUMNS = (
     Column("登记", lambda r: d(r.raised_on), CENTER, 84),
-    Column("需求", lambda r: r.title, width=260),
-    Column("类别", lambda r: r.category, CENTER, 70),
-    Column("网格", lambda r: r.grid_name, width=120),
-    Column("状态", lambda r: r.state, CENTER, 64),
+    Column("需求", lambda r: r.title, width=160),
+    Column("状态", lambda r: r.state, CENTER, 60),
+    Column("类别", lambda r: r.category, CENTER, 64),
+    Column("网格", lambda r: r.grid_name, width=110),
 )
 RESOURCE_COLUMNS = (
     Column("登记", lambda r: d(r.raised_on), CENTER, 84),
-    Column("资源", lambda r: r.title, width=260),
-    Column("类别", lambda r: r.category, CENTER, 80),
-    Column("提供单位", lambda r: r.unit_name, width=160),
+    Column("资源", lambda r: r.title, width=160),
+    Column("提供单位", lambda r: r.unit_name, width=120),
+    Column("类别", lambda r: r.category, CENTER, 72),
 )
 PROJECT_COLUMNS = (
     Column("登记", lambda r: d(r.raised_on), CENTER, 84),
-    Column("项目", lambda r: r.title, width=200),
-    Column("对应需求", lambda r: r.need_title, width=160),
-    Column("资源", lambda r: r.resource_title, width=120),
-    Column("认领单位", lambda r: r.unit_name, width=130),
+    Column("项目", lambda r: r.title, width=140),
     Column("状态", lambda r: r.state, CENTER, 60),
+    Column("认领单位", lambda r: r.unit_name, width=120),
+    Column("对应需求", lambda r: r.need_title, width=140),
+    Column("资源", lambda r: r.resource_title, width=120),
     Column("微实事", lambda r: r.project_name, width=120),
     Column("完成", lambda r: d(r.done_on), CENTER, 84),
     Column("已记账（元）", lambda r: format_yuan(r.linked_cost_fen) if r.linked_cost_fen else "", RIGHT, 80,

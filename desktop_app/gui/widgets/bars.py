@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolBar, QWidget
 
@@ -19,12 +19,39 @@ SEARCH_BOX = "searchBox"  # the object name by which Ctrl+F finds a page's searc
 FIND_KEYS = "Ctrl+F"
 
 
+class _Compact(QObject):
+    """Icons only while the texts beside them do not fit the toolbar, rather than the last actions hidden
+    behind its » (三单's 费用凭证 and 取消费用关联 on a 1024 screen); each icon's tooltip names it, and the texts
+    come back once there is room."""
+
+    def __init__(self, tb: QToolBar):
+        super().__init__(tb)
+        self.tb, self.full = tb, 0
+        tb.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        texts = self.tb.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        if texts:  # measured with the texts (actions are added after the toolbar is made)
+            self.full = self.tb.sizeHint().width()
+        wanted = self.tb.width() >= self.full
+        if wanted != texts:
+            self.tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon if wanted
+                                       else Qt.ToolButtonStyle.ToolButtonIconOnly)
+
+
 def toolbar(owner: QWidget) -> tuple[QToolBar, Callable[..., QAction]]:
-    """A text-beside-icon toolbar and an `action(icon, text, slot, shortcut=None, tip=None)` that fills it."""
+    """A text-beside-icon toolbar (icons only where the texts do not fit) and an
+    `action(icon, text, slot, shortcut=None, tip=None)` that fills it."""
     from desktop_app.gui import icons
 
     tb = QToolBar()
     tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    _Compact(tb)
 
     def action(icon: str, text: str, slot: Callable[..., Any], shortcut: str | None = None,
                tip: str | None = None) -> QAction:
