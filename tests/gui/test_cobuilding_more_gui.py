@@ -11,7 +11,7 @@ from desktop_app.gui.cobuilding import costs as cost_gui
 from desktop_app.gui.cobuilding.activities import ActivitiesPage
 from desktop_app.gui.cobuilding.inquiries import CloseInquiryDialog, InquiriesPage, InquiryDialog
 from desktop_app.gui.cobuilding.unit_reports import ReportItemDialog, UnitReportDialog, UnitReportsPage
-from desktop_app.gui.widgets import forms
+from desktop_app.gui.widgets import common, forms
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import ledger, orgs
 from desktop_app.services.cobuilding import ActivityInput, UnitInput
@@ -83,6 +83,7 @@ def test_an_inquiry_goes_onto_the_needs_list_and_is_settled(qtbot, app_ctx, wait
     assert (row.asked_name, row.party_kind, row.state) == ("区人民医院", "单位", "待办理")
     page.panel.select_id(row.id)
     wait_ops()
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: True)  # 转入需求清单 asks first
     page.to_need()
     wait_ops()
     wait_ops()

@@ -27,3 +27,30 @@ def test_the_counts_name_every_state_and_add_up(qtbot, app_ctx, wait_ops):
     wait_ops()
     # it said 问需 5 次，待办理 2，已转需求 1: the two settled ones were nowhere
     assert page.counts.text() == "问需 5 次：待办理 2，已转需求 1，已办结 1，无需求 1"
+
+
+def test_putting_an_inquiry_on_the_needs_list_asks_first(qtbot, app_ctx, wait_ops, monkeypatch):
+    """转入需求清单 cannot be taken back from the inquiry (it stays 已转需求), so a slip of the mouse asks first."""
+    from desktop_app.gui.widgets import common
+
+    db, today = app_ctx.db, date.today()
+    row = cb.save_inquiry(db, None, cb.InquiryInput(today, "电话", "居民", asked_name="张三", topic="停车难",
+                                                    answer="晚上车位不够"), today)
+    page = InquiriesPage(app_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    wait_ops()
+    page.panel.select_id(row.id)
+    wait_ops()
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(text) or False)
+    page.to_need()
+    wait_ops()
+    assert "晚上车位不够" in asked[0] and "需求清单" in asked[0]
+    assert cb.list_inquiries(db)[0].state == rules.INQUIRY_OPEN and cb.list_items(db, "需求") == []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: True)
+    page.to_need()
+    wait_ops()
+    wait_ops()
+    assert cb.list_inquiries(db)[0].state == rules.INQUIRY_TO_NEED
+    assert [n.title for n in cb.list_items(db, "需求")] == ["晚上车位不够"]

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QRadioButton, QWidget
 from desktop_app.domain import cobuilding as rules
 from desktop_app.gui.cobuilding.common import EDIT, CobuildingDialog, CobuildingPage, d, is_a, years
 from desktop_app.gui.residents.pickers import resident_picker
+from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.forms import DateEdit, combo, text_area
 from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Listed, Named, Put, Text, grid
 from desktop_app.gui.widgets.layouts import fill, form_layout, wrapped
@@ -171,7 +172,9 @@ class InquiriesPage(CobuildingPage):
 
     def to_need(self) -> None:
         r = self.detail
-        if _open(r):
+        # asked first: the inquiry stays 已转需求 even if the need is later deleted
+        if _open(r) and common.ask(self, "转入需求清单", f"把“{r.answer or r.topic}”转入需求清单吗？\n"
+                                   "转入后在“三单”页对接资源；这条问需记为“已转需求”，不能再改回待办理。"):
             db, today = self.ctx.db, self.today
             self.keep(r.id)
             self.write(lambda: cb.inquiry_to_need(db, r.id, today), lambda x: f"已转入需求清单：{x.need_title}。")
