@@ -63,8 +63,9 @@ class _Book:
 
 
 def _way(book: _Book, aid: str, rng: random.Random, applied: date, stop: str, admitted: date | None = None,
-         confirmed: date | None = None) -> str:
-    """The steps from application up to `stop`; returns the stage reached."""
+         confirmed: date | None = None, sponsors: str = "") -> str:
+    """The steps from application up to `stop`; returns the stage reached. The steps added since
+    (入党介绍人, 预审, 宣誓) fall on fixed days, so the seeded draws (and the rest of the demo) stay as they were."""
     book.step(aid, d.APPLY, applied)
     book.step(aid, d.TALK, applied + timedelta(days=rng.randint(8, 25)))
     if stop == d.APPLICANT:
@@ -80,15 +81,19 @@ def _way(book: _Book, aid: str, rng: random.Random, applied: date, stop: str, ad
         return d.ACTIVIST
     book.recurring(aid, activist, candidate)
     book.step(aid, d.MAKE_CANDIDATE, candidate)
+    if sponsors:  # the 培养联系人 usually go on as 入党介绍人
+        book.step(aid, d.SPONSORS, candidate + timedelta(days=7), body=sponsors)
     book.step(aid, d.VETTING, candidate + timedelta(days=25))
     book.step(aid, d.TRAINING, candidate + timedelta(days=35))
     if stop == d.CANDIDATE:
         return d.CANDIDATE
     admit = admitted or candidate + timedelta(days=80)
+    book.step(aid, d.PRE_REVIEW, admit - timedelta(days=28))
     book.step(aid, d.NOTICE, admit - timedelta(days=rng.randint(10, 20)))
     book.step(aid, d.ADMIT, admit)
-    book.step(aid, d.APPROVE, admit + timedelta(days=rng.randint(20, 60)),
-              document_no=f"{admit.year}〔{rng.randint(1, 40)}〕号")
+    approved = admit + timedelta(days=rng.randint(20, 60))
+    book.step(aid, d.APPROVE, approved, document_no=f"{admit.year}〔{rng.randint(1, 40)}〕号")
+    book.step(aid, d.OATH, approved + timedelta(days=21))
     book.recurring(aid, admit, confirmed or book.today)
     if confirmed is None:
         return d.PROBATIONARY
@@ -119,6 +124,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
         mine = [m for m in members if branch_of(m[2]) == branch_id and m[9] not in GONE_STATUSES]
         full = [m[1] for m in mine if m[3] == FULL]
         contacts = "、".join(rng.sample(full, 2)) if len(full) >= 2 else "、".join(full)
+        pair = contacts if len(full) >= 2 else ""  # 入党介绍人 are two
         # the roster's 预备党员 and those confirmed within two years: the file that brought them in
         for m in mine:
             recent = m[3] == FULL and m[5] is not None and (today - m[5]).days < 730
@@ -129,7 +135,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
                               applied_on=admitted - timedelta(days=rng.randint(560, 700)), contacts=contacts,
                               member_id=m[0], stage=PROBATIONARY)
             stage = _way(book, aid, rng, book.applicants[-1]["applied_on"], d.FULL if recent else d.PROBATIONARY,
-                         admitted=admitted, confirmed=m[5] if recent else None)
+                         admitted=admitted, confirmed=m[5] if recent else None, sponsors=pair)
             book.applicants[-1]["stage"] = stage
         for stage, n in MADE_UP:
             for _ in range(n):
@@ -145,7 +151,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
                                   education=pools.education(rng, born.year), mobile=pools.mobile(rng),
                                   org_id=branch_id, applied_on=applied,
                                   contacts=contacts if stage != d.APPLICANT else "", stage=stage)
-                book.applicants[-1]["stage"] = _way(book, aid, rng, applied, stage)
+                book.applicants[-1]["stage"] = _way(book, aid, rng, applied, stage, sponsors=pair)
     # a few members excused from 应到 for a while, with the reason the sheet prints
     exemptions = []
     for m in rng.sample([m for m in members if m[9] not in GONE_STATUSES], min(4, len(members))):

@@ -28,6 +28,7 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("党支部", 28),
     *(Column(heading, 18, "CENTER") for heading, _ in STEP_DATES),
     Column("培养联系人", 24),
+    Column("入党介绍人", 24),
     Column("现阶段", 18, "CENTER"),
 )
 STEP_COLUMNS: tuple[Column, ...] = (
@@ -72,7 +73,7 @@ class RegisterReport(ModelReport):
         ]
         rows = [
             [str(i), d.row.name, d.row.branch_name, *(_on(d, step) for _, step in STEP_DATES),
-             d.row.contacts, d.row.stage]
+             d.row.contacts, d.sponsors, d.row.stage]
             for i, d in enumerate(r.people, start=1)
         ]
         story.extend(self.table(REGISTER_COLUMNS, rows))
@@ -96,14 +97,15 @@ class RecordReport(ReportRenderer):
             f"姓名：{r.name}　性别：{r.gender or '—'}　出生日期：{iso_date(d.birth_date) or '—'}　学历：{d.education or '—'}",
             f"公民身份号码：{d.id_number or '—'}　联系电话：{r.mobile or '—'}",
             f"工作单位及职务：{d.job or '—'}",
-            f"所在党支部：{r.branch_name}　现阶段：{r.stage}（自 {iso_date(r.stage_since)}）　培养联系人：{r.contacts or '—'}",
+            f"所在党支部：{r.branch_name}　现阶段：{r.stage}（自 {iso_date(r.stage_since)}）",
+            f"培养联系人：{r.contacts or '—'}　入党介绍人：{d.sponsors or '—'}",
         ]
         if d.probation_end:
             facts.append(f"预备期满：{iso_date(d.probation_end)}")
         story: list[Flowable] = [self.para(f"{r.name}同志发展党员纪实表", "Title")]
         story += [self.para(t) for t in facts]
         story.append(Spacer(1, 3 * mm))
-        rows = [[s.step, iso_date(s.done_on), s.body, s.document_no, _votes(s), _documents(s), s.note]
+        rows = [[s.step, iso_date(s.done_on), s.body_shown, s.document_no, _votes(s), _documents(s), s.note]
                 for s in d.steps]
         story.extend(self.table(STEP_COLUMNS, rows))
         if d.reminders:

@@ -2,9 +2,11 @@
 
 Every step goes through domain/development.check_step (stage, order, the time
 rules, the vote), is kept as a dated record with its documents, and moves the
-applicant's stage. 上级党委审批 puts the person on the roster as a 预备党员 from
-the 支部大会's day (the probation counts from it); 转正 makes them 正式党员 on
-the day the probation ends; 取消预备党员资格 takes them off the roster. The last step,
+applicant's stage. 培养联系人 and 入党介绍人 are chosen from the roster (正式党员,
+checked by the rules). 上级党委审批 puts the person on the roster as a 预备党员 from
+the 支部大会's day (the probation counts from it); 转正, discussed on or after the
+day the probation ends, makes them 正式党员 from that day; 取消预备党员资格 takes them
+off the roster. The last step,
 recorded by mistake, can be withdrawn (withdraw_step).
 """
 
@@ -82,7 +84,7 @@ def _history(steps: list[DevelopmentStep]) -> list[rules.Done]:
 
 
 def _stage_since(a: Applicant, steps: list[DevelopmentStep]) -> date:
-    moved = [st.done_on for st in steps if rules.step_kind(st.step).to_stage == a.stage]
+    moved = [st.done_on for st in steps if rules.kind_or_other(st.step).to_stage == a.stage]
     return max(moved) if moved else a.applied_on
 
 
@@ -96,7 +98,7 @@ def _row(a: Applicant, branch_name: str, steps: list[DevelopmentStep], today: da
 
 def _step_row(st: DevelopmentStep) -> StepRow:
     docs = tuple(d for d in st.documents.split("、") if d)
-    wanted = rules.step_kind(st.step).documents
+    wanted = rules.kind_or_other(st.step).documents
     return StepRow(st.step, st.done_on, st.body, st.document_no, st.votes_for, st.votes_against, st.votes_abstain,
                    st.voters_expected, st.months, docs, st.note,
                    id=st.id, missing=tuple(d for d in wanted if d not in docs))
@@ -111,7 +113,10 @@ def _detail(s: Session, a: Applicant, today: date) -> ApplicantDetail:
         birth_date=a.birth_date, id_number=a.id_number, education=a.education, job=a.job, notes=a.notes,
         member_id=a.member_id, steps=tuple(_step_row(st) for st in steps),
         reminders=tuple(ReminderRow(r.text, r.due, r.overdue) for r in rules.reminders(a.stage, history, today)),
-        next_steps=rules.steps_for(a.stage), probation_end=rules.probation_end(history), version=a.version,
+        next_steps=tuple(n for n in rules.steps_for(a.stage)  # a step done once is not offered again
+                         if rules.step_kind(n).repeat or all(st.step != n for st in steps)),
+        probation_end=rules.probation_end(history), version=a.version,
+        sponsors=next((st.body for st in reversed(steps) if st.step == rules.SPONSORS), ""),
     )
 
 
@@ -191,14 +196,18 @@ def advance(uow: UnitOfWork, applicant_id: str, inp: StepInput, today: date | No
     s = uow.session
     a = _live(s, applicant_id)
     steps = _steps(s, [a.id])[a.id]
-    stage = rules.check_step(a.stage, _history(steps), inp.step, inp.done_on, votes_for=inp.votes_for,
+    history = _history(steps)
+    stage = rules.check_step(a.stage, history, inp.step, inp.done_on, votes_for=inp.votes_for,
                              votes_against=inp.votes_against, votes_abstain=inp.votes_abstain,
-                             voters_expected=inp.voters_expected, months=inp.months)
+                             voters_expected=inp.voters_expected, months=inp.months, result=inp.result or None)
     if kind.vote:
         _check_voters(s, a.org_id, inp)
+    named = _people(s, inp) if inp.people or inp.step == rules.SPONSORS else None
     docs = [d.strip() for d in inp.documents if d and d.strip()]
+    # 确定入党介绍人 keeps the two names where the other steps keep their deciding body (the 支委会)
+    body = named if inp.step == rules.SPONSORS else _text("body", "决定机关", inp.body or kind.body)
     s.add(DevelopmentStep(
-        applicant_id=a.id, step=inp.step, done_on=inp.done_on, body=_text("body", "决定机关", inp.body or kind.body),
+        applicant_id=a.id, step=inp.step, done_on=inp.done_on, body=body,
         document_no=_text("document_no", "文号", inp.document_no),
         votes_for=inp.votes_for if kind.vote else None, votes_against=inp.votes_against if kind.vote else None,
         votes_abstain=inp.votes_abstain if kind.vote else None,
@@ -207,7 +216,7 @@ def advance(uow: UnitOfWork, applicant_id: str, inp: StepInput, today: date | No
         documents="、".join(dict.fromkeys(docs)), note=(inp.note or "").strip(),
     ))
     if inp.step == rules.MAKE_ACTIVIST:
-        contacts = _text("contacts", "培养联系人", inp.contacts)
+        contacts = named if named is not None else _text("contacts", "培养联系人", inp.contacts)
         if not contacts:
             raise ValidationError("培养联系人", "确定入党积极分子时请指定一至两名正式党员作培养联系人")
         a.contacts = contacts
@@ -216,8 +225,8 @@ def advance(uow: UnitOfWork, applicant_id: str, inp: StepInput, today: date | No
         a.member_id = _enrol(s, a, admitted, today)
     elif inp.step == rules.CONFIRM and a.member_id:
         m = s.get(Member, a.member_id)
-        if m is not None and not m.deleted:
-            m.category, m.confirmed_date = member_rules.FULL, inp.done_on
+        if m is not None and not m.deleted:  # from the day the probation ended, whenever the branch met
+            m.category, m.confirmed_date = member_rules.FULL, rules.probation_end(history)
     elif inp.step == rules.CANCEL and a.member_id:
         m = s.get(Member, a.member_id)
         if m is not None and not m.deleted:
@@ -254,7 +263,9 @@ def withdraw_step(uow: UnitOfWork, applicant_id: str, step_id: str | None = None
         raise ValidationError("步骤", f"“{rules.APPROVE}”已将 {a.name} 列入党员名册（预备党员），不能在此撤销；"
                                       "如属误登，请在党员名册中处理此人")
     if last.step == rules.CONFIRM and m is not None and not m.deleted:
-        if m.category != member_rules.FULL or m.confirmed_date != last.done_on:
+        if m.category != member_rules.FULL or m.confirmed_date not in (
+                # the probation's end, or the meeting's day as programs before the 转正审批 step wrote it
+                rules.probation_end(_history(steps[:-1])), last.done_on):
             raise ValidationError("步骤", f"党员名册中 {a.name} 的人员类别或转正日期已另行修改，不能撤销转正")
         m.category, m.confirmed_date = member_rules.PROBATIONARY, None
     elif last.step == rules.CANCEL and m is not None and m.deleted:
@@ -264,13 +275,24 @@ def withdraw_step(uow: UnitOfWork, applicant_id: str, step_id: str | None = None
     if last.step == rules.MAKE_ACTIVIST:
         a.contacts = ""  # named when the activist was made: no activist, no 培养联系人
     last.deleted = True
-    if rules.step_kind(last.step).to_stage:
+    if rules.kind_or_other(last.step).to_stage:
         stage = rules.APPLICANT
         for st in steps[:-1]:
-            stage = rules.step_kind(st.step).to_stage or stage
+            stage = rules.kind_or_other(st.step).to_stage or stage
         a.stage = stage
     s.flush()
     return _detail(s, a, _today(today))
+
+
+def _people(s: Session, inp: StepInput) -> str:
+    """The roster members a step names (培养联系人, 入党介绍人), checked by the rules; their names."""
+    label = rules.step_kind(inp.step).people or "党员"
+    ids = list(dict.fromkeys(i for i in inp.people if i))
+    found = {m.id: m for m in s.scalars(select(Member).where(Member.id.in_(ids), Member.deleted.is_(False)))}
+    gone = [i for i in ids if i not in found]
+    if gone:
+        raise ValidationError(label, "所选党员已不在党员名册中，请重新选择")
+    return _text("contacts", label, rules.check_people(inp.step, [(found[i].name, found[i].category) for i in ids]))
 
 
 def _check_voters(s: Session, branch_id: str, inp: StepInput) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from desktop_app.domain.development import Reminder
+from desktop_app.domain.development import SPONSORS, Reminder, kind_or_other
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,8 @@ class StepRecord:
 @dataclass(frozen=True)
 class StepInput(StepRecord):
     contacts: str = ""  # 培养联系人 named when an activist is made (kept on the applicant, not the step)
+    people: tuple[str, ...] = ()  # roster member ids the step names: 培养联系人 or 入党介绍人
+    result: str = ""  # 上级党委预审: 合格 (a 不合格 is refused, not recorded)
 
 
 # What an applicant owes next is the domain's reminder as it stands (text, due date, overdue): no copy of it here.
@@ -71,6 +73,11 @@ class StepRow(StepRecord):
     id: str = field(kw_only=True)
     missing: tuple[str, ...] = field(kw_only=True)  # the checklist's documents not yet on file
 
+    @property
+    def body_shown(self) -> str:
+        """The deciding body as the file lists it; 确定入党介绍人 keeps the two members it named there."""
+        return f"{kind_or_other(self.step).people}：{self.body}" if self.step == SPONSORS and self.body else self.body
+
 
 @dataclass(frozen=True)
 class ApplicantDetail:
@@ -86,6 +93,7 @@ class ApplicantDetail:
     next_steps: tuple[str, ...]  # what may be recorded now
     probation_end: date | None
     version: int = 0  # as read: the particulars form's save is refused over a later change
+    sponsors: str = ""  # 入党介绍人 as the 确定入党介绍人 step named them, joined by 、
 
 
 @dataclass(frozen=True)

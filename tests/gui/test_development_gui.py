@@ -150,3 +150,80 @@ def test_a_step_recorded_by_mistake_is_withdrawn_from_the_page(qtbot, page, bran
     page.withdraw_step()  # the talk
     wait_ops()
     assert not page.act_withdraw.isEnabled() and "没有可撤销" in page.act_withdraw.toolTip()
+
+
+def test_the_sponsors_are_chosen_from_the_roster_and_shown_on_the_page(qtbot, page, branch, wait_ops, monkeypatch):
+    # 确定入党介绍人: two 正式党员 picked with the roster's member picker; the 支部大会 is refused until
+    # they are on file, and the page then shows them on the person's file and in the 纪实.
+    from tests.integration.test_development_service import VOTE, sponsor_ids, step
+
+    db = page.ctx.db
+    ids = sponsor_ids(db)
+    a = development.add_applicant(db, development.ApplicantInput(
+        name="周晓梅", org_id=branch, applied_on=date(2023, 3, 1)))
+    for name, on, kw in ((rules.TALK, date(2023, 3, 20), {}), (rules.MAKE_ACTIVIST, date(2023, 5, 10),
+                                                                {"contacts": "王建国"}),
+                         (rules.MAKE_CANDIDATE, date(2024, 6, 1), {}), (rules.VETTING, date(2024, 7, 1), {}),
+                         (rules.TRAINING, date(2024, 7, 10), {}), (rules.NOTICE, date(2024, 8, 1), {})):
+        development.advance(db, a.row.id, step(name, on, **kw))
+    page.refresh()
+    wait_ops()
+    page.panel.select_id(a.row.id)
+    wait_ops()
+    chosen = visit_choices(db, ids)
+
+    def refused(dlg):  # the 支部大会 without 入党介绍人 (nor 预审): every missing step named
+        dlg.step.setCurrentIndex(dlg.step.findData(rules.ADMIT))
+        dlg.on.set_value(date(2024, 9, 1))
+        for box, n in zip(dlg.votes, (8, 1, 0, 10)):
+            box.setValue(n)
+        dlg.accept()
+        qtbot.waitUntil(lambda: bool(dlg.message.text()))
+        assert "确定入党介绍人、上级党委预审" in dlg.message.text()
+        dlg.reject()
+        return dlg.result()
+
+    monkeypatch.setattr(StepDialog, "exec", refused)
+    page.advance()
+    wait_ops()
+
+    def sponsors(dlg):
+        assert dlg.form.labelForField(dlg.people).text() == "入党介绍人" and not dlg.body.isVisible()
+        assert dlg.people.isVisible() and not dlg.review.isVisible()
+        dlg.on.set_value(date(2024, 8, 2))
+        dlg.people.set_members(chosen)
+        qtbot.wait(20)  # the checklist's boxes are shown by the event loop
+        dlg.grab().save("/tmp/development_sponsors_dialog.png")
+
+    def pre_review(dlg):
+        assert dlg.review.isVisible() and not dlg.people.isVisible() and dlg.body.text() == "街道党工委"
+        dlg.on.set_value(date(2024, 8, 5))
+
+    for kind, fill in ((rules.SPONSORS, sponsors), (rules.PRE_REVIEW, pre_review)):
+        def saved(dlg, kind=kind, fill=fill):
+            dlg.show()  # so that the rows shown and hidden are as the secretary sees them
+            dlg.step.setCurrentIndex(dlg.step.findData(kind))
+            fill(dlg)
+            dlg.accept()
+            qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()))
+            return dlg.result()
+
+        monkeypatch.setattr(StepDialog, "exec", saved)
+        page.advance()
+        wait_ops()
+    got = development.get(db, a.row.id)
+    assert got.sponsors == "王建国、李秀英" and [s.step for s in got.steps][-2:] == [rules.SPONSORS, rules.PRE_REVIEW]
+    development.advance(db, a.row.id, step(rules.ADMIT, date(2024, 9, 1), **VOTE))
+    page.refresh()
+    wait_ops()
+    page.panel.select_id(a.row.id)
+    wait_ops()
+    html = details_html(page.detail)
+    assert "入党介绍人：王建国、李秀英" in html and "<b>确定入党介绍人</b> 王建国、李秀英" in html
+    page.grab().save("/tmp/development_sponsors_page.png")
+
+
+def visit_choices(db, ids):
+    from desktop_app.services import visits
+
+    return visits.members_by_id(db, ids)

@@ -12,11 +12,13 @@ from tests.party_people import members
 
 
 def test_a_member_developed_here_shows_the_steps_from_application_to_confirmation(db, branch):
-    got = walk(db, branch, d.CONFIRM)  # 递交入党申请书 2023-03-01 … 转正 2025-09-01
+    got = walk(db, branch, d.CONFIRM_APPROVE)  # 递交入党申请书 2023-03-01 … 转正 2025-09-01, 审批 2025-10-20
     life = ml.member_life(db, got.member_id, today=TODAY)
     shown = [(on, what) for on, what in life.path]
-    assert shown[0] == (date(2023, 3, 1), d.APPLY) and shown[-1] == (date(2025, 9, 1), d.CONFIRM)
-    assert (date(2023, 5, 10), d.MAKE_ACTIVIST) in shown and (date(2024, 9, 1), d.ADMIT) in shown
+    assert shown[0] == (date(2023, 3, 1), d.APPLY) and (date(2025, 9, 1), d.CONFIRM) in shown
+    assert (date(2023, 5, 10), f"{d.MAKE_ACTIVIST}（王建国）") in shown and (date(2024, 9, 1), d.ADMIT) in shown
+    assert (date(2024, 6, 5), f"{d.SPONSORS}（王建国、李秀英）") in shown  # who introduced them, as the 志愿书 says
+    assert (date(2024, 11, 1), d.OATH) in shown and shown[-1] == (date(2025, 10, 20), d.CONFIRM_APPROVE)
     html = life_html(life)
     assert "入党经历" in html and "2023-03-01" in html and "政治生日：9月1日" in html
 

@@ -183,6 +183,10 @@ def _applicant(db, name, org, steps):
         votes = dict(votes_for=1, voters_expected=1) if dr.step_kind(step).vote else {}
         if step == dr.MAKE_ACTIVIST:
             votes["contacts"] = "王书记、李委员"
+        if step == dr.SPONSORS:  # the first branch's secretary and committee member, from the roster
+            votes["people"] = tuple(visits.member_choices(db, who)[0].id for who in ("王书记", "李委员"))
+        if step == dr.PRE_REVIEW:
+            votes["result"] = "合格"
         development.advance(db, a.id, development.StepInput(step, on, **votes), today=on)
     return a.id
 
@@ -198,8 +202,8 @@ def pipeline(db, town):
     # never examined by the branch since becoming an activist in 2023
     _applicant(db, "丁", town["b2"], [
         date(2023, 1, 5), (dr.TALK, date(2023, 1, 20)), (dr.MAKE_ACTIVIST, date(2023, 3, 1)),
-        (dr.MAKE_CANDIDATE, date(2024, 3, 5)), (dr.VETTING, date(2024, 4, 1)), (dr.TRAINING, date(2024, 4, 10)),
-        (dr.NOTICE, date(2024, 12, 20)), (dr.ADMIT, date(2025, 1, 10)), (dr.REPORT, date(2025, 2, 1)),
+        (dr.MAKE_CANDIDATE, date(2024, 3, 5)), (dr.SPONSORS, date(2024, 3, 10)), (dr.VETTING, date(2024, 4, 1)),
+        (dr.TRAINING, date(2024, 4, 10)), (dr.PRE_REVIEW, date(2024, 4, 20)), (dr.NOTICE, date(2024, 12, 20)), (dr.ADMIT, date(2025, 1, 10)), (dr.REPORT, date(2025, 2, 1)),
         (dr.APPROVE, date(2025, 5, 1))])
 
 

@@ -47,8 +47,19 @@ def test_from_application_to_confirmation(db, branch, tmp_path):
     with pytest.raises(ValidationError):  # less than a year as activist
         development.advance(db, aid, step(d.MAKE_CANDIDATE, date(2024, 5, 9)), today=TODAY)
     development.advance(db, aid, step(d.MAKE_CANDIDATE, date(2024, 6, 1)), today=TODAY)
-    for name, on in ((d.VETTING, date(2024, 7, 1)), (d.TRAINING, date(2024, 7, 10)), (d.NOTICE, date(2024, 8, 1))):
+    for name, on in ((d.VETTING, date(2024, 7, 1)), (d.TRAINING, date(2024, 7, 10))):
         development.advance(db, aid, step(name, on), today=TODAY)
+    development.advance(db, aid, step(d.PRE_REVIEW, date(2024, 7, 20), result="合格"), today=TODAY)
+    development.advance(db, aid, step(d.NOTICE, date(2024, 8, 1)), today=TODAY)
+    with pytest.raises(ValidationError) as e:  # no 入党介绍人 on file: named, as the other missing steps are
+        development.advance(db, aid, step(d.ADMIT, date(2024, 9, 1), **VOTE), today=TODAY)
+    assert "提交支部大会前还需登记：确定入党介绍人" in str(e.value)
+    sponsors = sponsor_ids(db)
+    with pytest.raises(ValidationError) as e:  # two, not one
+        development.advance(db, aid, step(d.SPONSORS, date(2024, 8, 1), people=sponsors[:1]), today=TODAY)
+    assert e.value.field == "入党介绍人"
+    named = development.advance(db, aid, step(d.SPONSORS, date(2024, 8, 1), people=sponsors), today=TODAY)
+    assert named.sponsors == "王建国、李秀英" and named.steps[-1].body == "王建国、李秀英"
     with pytest.raises(ValidationError) as e:
         development.advance(db, aid, step(d.ADMIT, date(2024, 9, 1), votes_for=5, voters_expected=10), today=TODAY)
     assert e.value.field == "表决"
@@ -58,12 +69,18 @@ def test_from_application_to_confirmation(db, branch, tmp_path):
     assert got.row.stage == d.PROBATIONARY and got.member_id and got.probation_end == date(2025, 9, 1)
     m = roster.get(db, got.member_id)
     assert (m.category, m.joined_date, m.name) == ("预备党员", date(2024, 9, 1), "周晓梅")
-    with pytest.raises(ValidationError):  # not the day probation ends
+    assert any(r.text.startswith(d.OATH) for r in got.reminders)
+    sworn = development.advance(db, aid, step(d.OATH, date(2024, 11, 1)), today=TODAY)
+    assert not any(r.text.startswith(d.OATH) for r in sworn.reminders)
+    with pytest.raises(ValidationError):  # before the probation ends
         development.advance(db, aid, step(d.CONFIRM, date(2025, 8, 1), **VOTE), today=TODAY)
-    done = development.advance(db, aid, step(d.CONFIRM, date(2025, 9, 1), **VOTE), today=TODAY)
-    assert done.row.stage == d.FULL and done.reminders == ()
+    # the 支部大会 meets a fortnight after the probation ended; 转正 counts from its end all the same
+    done = development.advance(db, aid, step(d.CONFIRM, date(2025, 9, 15), **VOTE), today=TODAY)
+    assert done.row.stage == d.FULL and done.reminders == () and done.next_steps == (d.CONFIRM_APPROVE,)
     m = roster.get(db, got.member_id)
     assert (m.category, m.confirmed_date) == ("正式党员", date(2025, 9, 1))
+    approved = development.advance(db, aid, step(d.CONFIRM_APPROVE, date(2025, 10, 20)), today=TODAY)
+    assert [s.step for s in approved.steps][-2:] == [d.CONFIRM, d.CONFIRM_APPROVE] and approved.next_steps == ()
     assert development.pipeline(db, branch, today=TODAY) == []  # no longer on the way
     assert [r.name for r in development.pipeline(db, branch, stage=d.FULL, today=TODAY)] == ["周晓梅"]
 
@@ -76,6 +93,39 @@ def test_from_application_to_confirmation(db, branch, tmp_path):
     development.print_record(db, aid, rec, today=TODAY)
     text = "".join(p.extract_text() for p in PdfReader(rec).pages).replace("\n", "")
     assert "周晓梅" in text and "支部大会讨论接收" in text
+    assert "入党介绍人：王建国、李秀英" in text and "上级党委预审" in text and "入党宣誓" in text
+
+
+def sponsor_ids(db):
+    """Two 正式党员 of a neighbouring branch, so the applicant's branch's vote is not checked against them."""
+    from tests.party_people import branch as new_branch
+    from tests.party_people import members
+
+    return tuple(members(db, new_branch(db, "第二网格党支部", "B02"), ["王建国", "李秀英"]))
+
+
+def test_sponsors_and_contacts_come_from_the_roster_as_full_members(db, branch):
+    from tests.party_people import members
+
+    a = development.add_applicant(db, development.ApplicantInput(
+        name="钱多多", org_id=branch, applied_on=date(2023, 3, 1)), today=TODAY)
+    development.advance(db, a.row.id, step(d.TALK, date(2023, 3, 20)), today=TODAY)
+    (contact,) = members(db, branch, ["赵红"])
+    got = development.advance(db, a.row.id, step(d.MAKE_ACTIVIST, date(2023, 5, 10), people=(contact,)),
+                              today=TODAY)
+    assert got.row.contacts == "赵红"  # chosen from the roster: the name as the roster spells it
+    development.advance(db, a.row.id, step(d.MAKE_CANDIDATE, date(2024, 6, 1)), today=TODAY)
+    new = roster.create(db, development.MemberInput(
+        name="孙新", org_id=branch, joined_date=date(2025, 9, 1), category="预备党员",
+        id_number=idcard.make("320102", date(1990, 1, 1), 3, idcard.MALE)), today=TODAY).id
+    with pytest.raises(ValidationError) as e:  # a 预备党员 introduces no one (党章 art. 5)
+        development.advance(db, a.row.id, step(d.SPONSORS, date(2024, 6, 5), people=(contact, new)), today=TODAY)
+    assert e.value.field == "入党介绍人" and "孙新（预备党员）" in str(e.value)
+    with pytest.raises(ValidationError) as e:  # one member chosen twice is one
+        development.advance(db, a.row.id, step(d.SPONSORS, date(2024, 6, 5), people=(contact, contact)),
+                            today=TODAY)
+    assert "两名" in str(e.value)
+    assert development.get(db, a.row.id, TODAY).sponsors == ""  # nothing written by the refusals
 
 
 def test_extension_and_cancellation_and_reminders(db, branch):
@@ -107,8 +157,10 @@ def test_an_applicant_registered_without_an_id_number_is_completed_and_approved(
         name="周晓梅", org_id=branch, applied_on=date(2023, 3, 1)), today=TODAY)
     aid = a.row.id
     for name, on, kw in ((d.TALK, date(2023, 3, 20), {}), (d.MAKE_ACTIVIST, date(2023, 5, 10), {"contacts": "王建国"}),
-                         (d.MAKE_CANDIDATE, date(2024, 6, 1), {}), (d.VETTING, date(2024, 7, 1), {}),
-                         (d.TRAINING, date(2024, 7, 10), {}), (d.NOTICE, date(2024, 8, 1), {}),
+                         (d.MAKE_CANDIDATE, date(2024, 6, 1), {}), (d.SPONSORS, date(2024, 6, 5),
+                                                                     {"people": sponsor_ids(db)}),
+                         (d.VETTING, date(2024, 7, 1), {}), (d.TRAINING, date(2024, 7, 10), {}),
+                         (d.PRE_REVIEW, date(2024, 7, 20), {"result": "合格"}), (d.NOTICE, date(2024, 8, 1), {}),
                          (d.ADMIT, date(2024, 9, 1), VOTE)):
         development.advance(db, aid, step(name, on, **kw), today=TODAY)
     with pytest.raises(ValidationError) as e:
@@ -122,7 +174,7 @@ def test_an_applicant_registered_without_an_id_number_is_completed_and_approved(
     got = development.update_applicant(db, aid, development.ApplicantInput(
         name="周晓梅", org_id=branch, applied_on=None, id_number=number, mobile="13912345678"), today=TODAY)
     assert (got.id_number, got.birth_date, got.row.gender) == (number, date(1998, 4, 2), "女")
-    assert got.row.applied_on == date(2023, 3, 1) and len(got.steps) == 8
+    assert got.row.applied_on == date(2023, 3, 1) and len(got.steps) == 10
     masked = development.update_applicant(db, aid, development.ApplicantInput(
         name="周晓梅", org_id=branch, applied_on=None, id_number=idcard.mask(number),
         mobile=idcard.mask_phone("13912345678"), job="护士"), today=TODAY)
@@ -146,3 +198,20 @@ def test_the_register_lists_branches_in_the_center_s_order_and_counts_stages_in_
     tree_order = [n.id for n in orgs.list_tree(db) if n.id in branches]
     assert [x.row.org_id for x in reg.people] == tree_order
     assert list(reg.counts) == [s for s in d.STAGES if s in reg.counts] == [d.APPLICANT, d.ACTIVIST]
+
+
+def test_a_step_of_a_kind_from_a_newer_program_does_not_stop_the_page(db, branch):
+    # A newer community's package brings a step this program has no rule for (the merge writes rows as
+    # they come): the pipeline, the file and the next step still work, the step listed as it stands.
+    from desktop_app.store.models_development import DevelopmentStep
+
+    a = development.add_applicant(db, development.ApplicantInput(
+        name="甲", org_id=branch, applied_on=date(2026, 1, 5)), today=TODAY)
+    with db.session() as s:
+        s.add(DevelopmentStep(applicant_id=a.row.id, step="新步骤", done_on=date(2026, 1, 20), body="党支部"))
+        s.commit()
+    assert [r.name for r in development.pipeline(db, today=TODAY)] == ["甲"]
+    assert [x.step for x in development.get(db, a.row.id, TODAY).steps] == [d.APPLY, "新步骤"]
+    got = development.advance(db, a.row.id, step(d.TALK, date(2026, 1, 25)), today=TODAY)
+    assert got.row.stage == d.APPLICANT and got.steps[-1].step == d.TALK
+    assert development.withdraw_step(db, a.row.id, today=TODAY).steps[-1].step == "新步骤"

@@ -27,14 +27,25 @@ def step(name, on, **kw):
     return development.StepInput(step=name, done_on=on, documents=d.step_kind(name).documents, **kw)
 
 
+def sponsors(db) -> tuple[str, str]:
+    """Two 正式党员 of a neighbouring branch (the applicant's own branch keeps no roster, so its
+    支部大会's vote is not checked against one) as 入党介绍人."""
+    from tests.party_people import branch as new_branch
+    from tests.party_people import members
+
+    return tuple(members(db, new_branch(db, "第二网格党支部", "B02"), ["王建国", "李秀英"]))
+
+
 def walk(db, branch, upto):
     a = development.add_applicant(db, development.ApplicantInput(
         name="周晓梅", org_id=branch, applied_on=date(2023, 3, 1),
         id_number=idcard.make("320102", date(1998, 4, 2), 7, idcard.FEMALE)), today=TODAY)
     way = [(d.TALK, date(2023, 3, 20), {}), (d.MAKE_ACTIVIST, date(2023, 5, 10), {"contacts": "王建国"}),
-           (d.MAKE_CANDIDATE, date(2024, 6, 1), {}), (d.VETTING, date(2024, 7, 1), {}),
-           (d.TRAINING, date(2024, 7, 10), {}), (d.NOTICE, date(2024, 8, 1), {}), (d.ADMIT, date(2024, 9, 1), VOTE),
-           (d.APPROVE, date(2024, 10, 8), {}), (d.CONFIRM, date(2025, 9, 1), VOTE)]
+           (d.MAKE_CANDIDATE, date(2024, 6, 1), {}), (d.SPONSORS, date(2024, 6, 5), {"people": sponsors(db)}),
+           (d.VETTING, date(2024, 7, 1), {}), (d.TRAINING, date(2024, 7, 10), {}),
+           (d.PRE_REVIEW, date(2024, 7, 20), {"result": "合格"}), (d.NOTICE, date(2024, 8, 1), {}),
+           (d.ADMIT, date(2024, 9, 1), VOTE), (d.APPROVE, date(2024, 10, 8), {}), (d.OATH, date(2024, 11, 1), {}),
+           (d.CONFIRM, date(2025, 9, 1), VOTE), (d.CONFIRM_APPROVE, date(2025, 10, 20), {})]
     for name, on, kw in way:
         got = development.advance(db, a.row.id, step(name, on, **kw), today=TODAY)
         if name == upto:

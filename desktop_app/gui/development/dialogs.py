@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from desktop_app.domain import development as rules
+from desktop_app.gui.residents.pickers import MemberChooser
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.fields import Choice, Day, FieldForm, Line, Text
 from desktop_app.gui.widgets.forms import DateEdit, combo, text_area
@@ -61,7 +62,8 @@ class ApplicantDialog(SavingDialog):
 
 
 class StepDialog(SavingDialog):
-    """登记下一步: the step, its date, deciding body, document number, vote and documents on file."""
+    """登记下一步: the step, its date, deciding body, document number, vote and documents on file; the
+    members it names (培养联系人, 入党介绍人) from the roster, the 预审's result."""
 
     changes_made = WRITES
 
@@ -72,8 +74,10 @@ class StepDialog(SavingDialog):
         self.on = DateEdit(self.today)
         self.body = QLineEdit()
         self.document_no = QLineEdit()
-        self.contacts = QLineEdit()
-        self.contacts.setPlaceholderText("一至两名正式党员，用顿号分隔")
+        # 培养联系人 / 入党介绍人: chosen from the roster (the service checks they are 正式党员)
+        self.people = MemberChooser(db)
+        self.people.picker.edit.setPlaceholderText("从党员名册选正式党员：姓名或拼音首字母，回车确认")
+        self.review = combo([(r, r) for r in rules.PRE_REVIEW_RESULTS])
         self.votes = [QSpinBox() for _ in range(4)]
         for box in self.votes:
             box.setRange(0, 999)
@@ -90,8 +94,10 @@ class StepDialog(SavingDialog):
         self.note = text_area(2)
         self.form = form = form_layout(
             ("步骤", self.step), ("日期", self.on), ("决定机关", self.body), ("文号", self.document_no),
-            ("培养联系人", self.contacts), ("表决", vote_row), ("延长预备期", self.months), ("材料已归档", self.docs_row),
+            ("培养联系人", self.people), ("预审结果", self.review), ("表决", vote_row), ("延长预备期", self.months),
+            ("材料已归档", self.docs_row),
             ("备注", self.note))
+        self._people_role = ""
         self.step.currentIndexChanged.connect(lambda _i: self._fit())
         self._fit()
         self.finish_layout(QLabel(f"现阶段：{detail.row.stage}"), form, self.hint)
@@ -103,7 +109,13 @@ class StepDialog(SavingDialog):
         if kind is None:
             return
         self.body.setText(kind.body)
-        for row_widget, visible in ((self.contacts, kind.name == rules.MAKE_ACTIVIST),
+        if kind.people:
+            self.form.labelForField(self.people).setText(kind.people)
+            if kind.people != self._people_role:  # another role: the members chosen for the last one do not carry
+                self.people.set_members([])
+        self._people_role = kind.people
+        for row_widget, visible in ((self.people, bool(kind.people)), (self.review, kind.name == rules.PRE_REVIEW),
+                                    (self.body, kind.name != rules.SPONSORS),  # its place keeps the names
                                     (self.months, kind.name == rules.EXTEND)):
             self.form.setRowVisible(row_widget, visible)
         self.form.setRowVisible(self.docs_row, bool(kind.documents))
@@ -130,7 +142,8 @@ class StepDialog(SavingDialog):
             votes_for=votes[0], votes_against=votes[1], votes_abstain=votes[2], voters_expected=votes[3],
             months=self.months.value() if name == rules.EXTEND else None,
             documents=tuple(box.text() for box in self.docs if box.isChecked()),
-            contacts=self.contacts.text(), note=self.note.toPlainText(),
+            people=self.people.member_ids() if kind.people else (),
+            result=self.review.currentData() if name == rules.PRE_REVIEW else "", note=self.note.toPlainText(),
         )
         db, aid, today = self.db, self.detail.row.id, self.today
         return lambda: development.advance(db, aid, inp, today)

@@ -45,6 +45,7 @@ def details_html(d: ApplicantDetail) -> str:
     e, r = escape, d.row
     out = [f"<h3>{e(r.name)}　<small>{e(r.stage)}</small></h3>",
            f"<p>{e(r.branch_name)}<br>递交申请书：{_d(r.applied_on)}<br>培养联系人：{e(r.contacts or '—')}"
+           + (f"<br>入党介绍人：{e(d.sponsors)}" if d.sponsors else "")
            + "<br>公民身份号码：" + (e(d.id_number) if d.id_number else (
                "—" if d.member_id else  # said before 上级党委审批 refuses for want of it
                "<span style='color:#c8161e'>未填（列入党员名册前须补全：点“修改信息”）</span>"))

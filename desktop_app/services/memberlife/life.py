@@ -46,18 +46,24 @@ def member_life(db: Database, member_id: str, today: date | None = None) -> Memb
 _WAY = tuple(k.name for k in dev_rules.STEP_KINDS if not k.repeat)
 
 
+def _named(step: str, body: str, contacts: str) -> str:
+    """A step with the members it chose: 确定入党积极分子 its 培养联系人, 确定入党介绍人 the two it named."""
+    who = contacts if step == dev_rules.MAKE_ACTIVIST else body if step == dev_rules.SPONSORS else ""
+    return f"{step}（{who}）" if who else step
+
+
 def _path(s: Session, m, may_read_file: bool) -> tuple[tuple[date, str], ...]:
     """The member's way into the party: from the 发展党员 file when it was kept here, else the roster's dates."""
     steps = []
     if may_read_file:
         steps = s.execute(
-            select(DevelopmentStep.done_on, DevelopmentStep.step).join(
+            select(DevelopmentStep.done_on, DevelopmentStep.step, DevelopmentStep.body, Applicant.contacts).join(
                 Applicant, Applicant.id == DevelopmentStep.applicant_id)
             .where(Applicant.member_id == m.id, Applicant.deleted.is_(False), DevelopmentStep.deleted.is_(False),
                    DevelopmentStep.step.in_(_WAY))
             .order_by(DevelopmentStep.done_on, DevelopmentStep.created_at)).all()
     if steps:
-        return tuple((on, step) for on, step in steps)
+        return tuple((on, _named(step, body, contacts)) for on, step, body, contacts in steps)
     return tuple((on, what) for on, what in ((m.joined_date, "入党"), (m.confirmed_date, "转正")) if on)
 
 
