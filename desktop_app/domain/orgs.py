@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.labels import LabelledEnum, labels
@@ -61,3 +62,27 @@ def check_child(parent: OrgKind | None, child: OrgKind) -> None:
         raise ValidationError(
             "类型", f"{KIND_LABELS[parent]}下不能直接设{KIND_LABELS[child]}"
         )
+
+
+_NUMERALS = dict(zip("一二三四五六七八九", range(1, 10)))
+
+
+def spelling_key(name: str) -> str:
+    """A name as compared: full-width letters, digits and brackets as half-width, no spaces (第１支部 is 第1支部)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+
+
+def _number(text: str) -> str:
+    """一 … 九十九 in Arabic digits (十一 → 11, 二十 → 20)."""
+    if "十" not in text:
+        return "".join(str(_NUMERALS[c]) for c in text)
+    tens, _, units = text.partition("十")
+    return str((_NUMERALS.get(tens, 1) if tens else 1) * 10 + (_NUMERALS.get(units, 0) if units else 0))
+
+
+def likeness_key(name: str) -> str:
+    """What stays of a name without 第, 党 and a closing 支部, its numbers in digits: 第一党支部, 一支部 and
+    第1支部 agree, as do 第一网格 and 第一网格党支部.
+    Names alike so may be one organisation or two; only the worker can say which."""
+    text = spelling_key(name).replace("第", "").replace("党", "").removesuffix("支部")  # 第一网格 and 第一网格党支部
+    return re.sub(r"[一二三四五六七八九十]+", lambda m: _number(m[0]), text)

@@ -156,7 +156,7 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
             row_errors.append(RowError(row.row_number, "所在党支部", "", "请填写所在党支部（名称、路径或组织代码）"))
         elif org_id is None:
             why = (f"有多个党组织名为“{v['branch']}”：{lookup.candidates(v['branch'])}，请写明路径或组织代码"
-                   if lookup.candidates(v["branch"]) else unknown_branch)
+                   if lookup.candidates(v["branch"]) else unknown_branch + lookup.near(v["branch"]))
             row_errors.append(RowError(row.row_number, "所在党支部", v["branch"], why))
         elif kinds.get(org_id) not in ("branch", "group"):
             row_errors.append(RowError(row.row_number, "所在党支部", v["branch"], "发展党员由党支部负责，请填写党支部"))

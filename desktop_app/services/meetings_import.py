@@ -106,7 +106,7 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
                 fail("党组织", "请填写召开会议的党组织（名称、路径或组织代码）")
             elif org_id is None:
                 fail("党组织", f"有多个党组织名为“{v['org']}”：{lookup.candidates(v['org'])}，请写明路径或组织代码"
-                     if lookup.candidates(v["org"]) else unknown_org)
+                     if lookup.candidates(v["org"]) else unknown_org + lookup.near(v["org"]))
             inp = MeetingInput(org_id=org_id, kind=v["kind"], title=v["title"], meeting_date=on, place=v["place"],
                                host=v["host"], recorder=v["recorder"], lecturer=v["lecturer"],
                                minutes=v["minutes"], notes=v["notes"])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from desktop_app.domain.orgs import OrgKind
+from desktop_app.domain.orgs import OrgKind, likeness_key, spelling_key
 from desktop_app.store.models import Organization
 from desktop_app.views import orgs as org_views
 
@@ -125,15 +125,38 @@ class OrgLookup(dict):
     def __init__(self) -> None:
         super().__init__()
         self.ambiguous: dict[str, list[str]] = {}
+        self._spelt: dict[str, str | None] | None = None  # spelling_key -> key (None: two keys spelt alike)
+
+    def _key(self, key: str) -> str:
+        """The key itself, else the one spelt alike (第１党支部 typed for 第1党支部, a space in the name)."""
+        key = _path_key(key)
+        if super().__contains__(key):
+            return key
+        if self._spelt is None:
+            self._spelt = {}
+            for k in dict.keys(self):
+                f = spelling_key(k)
+                self._spelt[f] = None if f in self._spelt else k
+        return self._spelt.get(spelling_key(key)) or key
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and super().__contains__(_path_key(key))
+        return isinstance(key, str) and super().__contains__(self._key(key))
 
     def __getitem__(self, key: str) -> str:
-        return super().__getitem__(_path_key(key))
+        return super().__getitem__(self._key(key))
 
     def get(self, key, default=None):
-        return super().get(_path_key(key), default) if isinstance(key, str) else default
+        return super().get(self._key(key), default) if isinstance(key, str) else default
+
+    def like(self, name: str) -> str | None:
+        """An organisation's name close to `name` (一支部 and 第一党支部), for a refusal to suggest."""
+        want = likeness_key(name)
+        return next((k for k in dict.keys(self) if " / " not in k and likeness_key(k) == want), None)
+
+    def near(self, name: str) -> str:
+        """The refusal's tail naming the organisation `name` may mean, "" when none is alike."""
+        other = self.like(name) if name else None
+        return f"。“{name}”与现有的“{other}”相近：如是同一个，请改为“{other}”" if other else ""
 
     def candidates(self, name: str) -> str:
         return "、".join(self.ambiguous.get(_path_key(name), ()))

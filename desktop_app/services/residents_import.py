@@ -78,7 +78,7 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
         grid = lookup.get(v["grid"]) if v["grid"] else None
         if v["grid"] and grid is None:
             fail("所属网格", f"有多个党组织名为“{v['grid']}”，请写明路径或组织代码"
-                 if lookup.candidates(v["grid"]) else unknown_grid)
+                 if lookup.candidates(v["grid"]) else unknown_grid + lookup.near(v["grid"]))
         elif not auth.can(db, "residents.write", grid_id=grid):
             fail("所属网格", "您只能导入自己负责的网格的居民")
         household = None

@@ -115,3 +115,29 @@ def test_a_row_counter_column_is_not_taken_for_gender_codes():
                            data_rows=2, plan=tuple(plan), skipped=(), signature="", targets=resident_files.COLUMNS,
                            required=("姓名",), coded={})
     assert report.unrecognised == [] and not report.needs_mapping
+
+
+MEET_HEADER = ["日期", "会议类型", "支部", "主题", "应到人数", "实到人数", "主持人", "记录人"]
+
+
+def test_a_meeting_of_a_branch_typed_full_width_finds_it_and_a_near_name_is_suggested(db, tmp_path):
+    from desktop_app.services import meetings_import
+
+    orgs.create(db, "第1党支部", "B01", "branch", _community(db).id)
+    rows = [MEET_HEADER,
+            ["2025.3.5", "支部党员大会", "第１党支部", "学习", 30, 28, "", ""],
+            ["2025.4.5", "支部党员大会", "一支部", "学习", 30, "28人", "", ""]]
+    p = meetings_import.preview(db, _book(tmp_path / "三会一课.xlsx", {"记录": rows}), today=TODAY)
+    assert [e.row_number for e in p.errors if e.field == "党组织"] == [3]
+    (e,) = p.errors
+    assert "“一支部”与现有的“第1党支部”相近" in e.reason and "请改为“第1党支部”" in e.reason
+
+
+def test_a_resident_of_the_first_grid_is_pointed_to_the_first_grid_branch(db, tmp_path):
+    from desktop_app.services import residents_import
+
+    orgs.create(db, "第一网格党支部", "B01", "branch", _community(db).id)
+    rows = [["序号", "姓名", "性别", "所属网格", "楼栋", "单元", "室"], [1, "钱大爷", "男", "第一网格", "3栋", "2单元", "401室"]]
+    p = residents_import.preview(db, _book(tmp_path / "居民.xlsx", {"居民": rows}))
+    (e,) = p.errors
+    assert e.field == "所属网格" and "请改为“第一网格党支部”" in e.reason

@@ -10,35 +10,16 @@ one sheet per branch, with no 所在党支部 column, names each sheet's branch 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 
+from desktop_app.domain.orgs import likeness_key as core
+from desktop_app.domain.orgs import spelling_key as fold
 from desktop_app.views.roster import RowError
 
 COLUMN = "所在党支部"
 SHEETS = "工作表"  # the field of the note naming the sheets not read
 _BRANCHY = re.compile(r"(支部|总支|党小组)([（(][^）)]*[)）])?")
 _NOT_A_BRANCH = re.compile(r"名册|名单|花名|信息|汇总|模板|统计")
-_DIGITS = dict(zip("一二三四五六七八九", range(1, 10)))
-
-
-def fold(name: str) -> str:
-    """The name as compared: full-width letters, digits and brackets as half-width, no spaces."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
-
-
-def _number(text: str) -> str:
-    """一 … 九十九 in Arabic digits (十一 → 11, 二十 → 20)."""
-    if "十" not in text:
-        return "".join(str(_DIGITS[c]) for c in text)
-    tens, _, units = text.partition("十")
-    return str((_DIGITS.get(tens, 1) if tens else 1) * 10 + (_DIGITS.get(units, 0) if units else 0))
-
-
-def core(name: str) -> str:
-    """What stays of a branch's name without 第, 党 and with its numbers in digits: 第一党支部 and 一支部 agree."""
-    text = fold(name).replace("第", "").replace("党", "")
-    return re.sub(r"[一二三四五六七八九十]+", lambda m: _number(m[0]), text)
 
 
 def sheet_branch(sheet_name: str, sheets: Sequence[str], has_column: bool) -> str | None:
