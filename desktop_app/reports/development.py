@@ -44,6 +44,8 @@ STEP_COLUMNS: tuple[Column, ...] = (
 
 def _on(detail: ApplicantDetail, step: str) -> str:
     days = [s.done_on for s in detail.steps if s.step == step]
+    if days and step == "转正" and detail.probation_end:
+        return iso_date(detail.probation_end)  # 转正 counts from the probation's end, whenever the branch met
     return iso_date(max(days)) if days else ""
 
 

@@ -89,6 +89,9 @@ def test_from_application_to_confirmation(db, branch, tmp_path):
     out = tmp_path / "登记簿.pdf"
     development.print_register(db, 2024, out, today=TODAY)
     assert "发展党员工作登记簿" in "".join(p.extract_text() for p in PdfReader(out).pages)
+    development.print_register(db, 2025, out, today=TODAY)  # the 转正 column: from the probation's end
+    text = "".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "2025-09-01" in text and "2025-09-15" not in text
     rec = tmp_path / "纪实表.pdf"
     development.print_record(db, aid, rec, today=TODAY)
     text = "".join(p.extract_text() for p in PdfReader(rec).pages).replace("\n", "")
