@@ -332,8 +332,11 @@ def table_view(model: ColumnModel, parent: QWidget | None = None, *, stretch: in
     return view
 
 
+CHOICES_AHEAD = 60  # rows given a combo box before a view is laid out (a screenful at any size)
+
+
 def _keep_choices_open(view: QTableView, model: ColumnModel) -> None:
-    """A combo box on every row of each column that declares `choices`, after every load too.
+    """A combo box on every row in sight of each column that declares `choices`, after every load too.
 
     A reset closes every editor (the view drops them first: it connected to the model before us).
     Delegates a page set itself on other columns are left alone.
@@ -359,15 +362,32 @@ def _keep_choices_open(view: QTableView, model: ColumnModel) -> None:
             ours.pop(c).deleteLater()
         open_rows(0, model.rowCount() - 1)
 
+    def in_sight() -> tuple[int, int]:
+        """The rows on screen and a few past them; before the view is laid out, the first CHOICES_AHEAD."""
+        top = max(0, view.rowAt(0)) if view.isVisible() else 0
+        bottom = view.rowAt(view.viewport().height() - 1) if view.isVisible() else -1
+        return top, (bottom if bottom >= 0 else top + CHOICES_AHEAD) + 10
+
     def open_rows(first: int, last: int) -> None:
+        # Only the rows in sight get a box now (the others as they scroll into sight): a box on each of
+        # a thousand rows took seconds at every load.
+        top, bottom = in_sight()
+        first, last = max(first, top), min(last, bottom, model.rowCount() - 1)
         for c, col in enumerate(model.columns):
             if col.choices is not None:
                 for r in range(first, last + 1):
-                    view.openPersistentEditor(model.index(r, c))
+                    index = model.index(r, c)
+                    if not view.isPersistentEditorOpen(index):
+                        view.openPersistentEditor(index)
+
+    def open_in_sight(*_args) -> None:
+        open_rows(0, model.rowCount() - 1)
 
     install()
     model.modelReset.connect(install)
     model.rowsInserted.connect(lambda _parent, first, last: open_rows(first, last))
+    view.verticalScrollBar().valueChanged.connect(open_in_sight)  # scrolled
+    view.verticalScrollBar().rangeChanged.connect(open_in_sight)  # laid out, resized
 
 
 def fit_columns(view: QTableView, columns: Sequence[Column], stretch: int | None = None) -> None:
