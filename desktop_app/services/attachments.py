@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -50,15 +51,37 @@ def safe_name(name: str) -> str:
 
 
 def check_source(source: str | Path, max_bytes: int = MAX_BYTES) -> Path:
+    """The file to keep, or a refusal that names it and says why (missing, too big, unreadable)."""
     source = Path(source)
     if not source.is_file():
-        raise ValidationError("附件", f"文件不存在：{source}")
+        raise ValidationError("附件", f"{source.name or source}：文件不存在（{source.parent}）")
     size = source.stat().st_size
     if size > max_bytes:
         raise ValidationError(
-            "附件", f"{source.name} 有 {size / 1024 / 1024:.1f} MB，超过 {max_bytes // 1024 // 1024} MB，请压缩后再添加"
-        )
+            "附件", f"{source.name}：文件超过 {max_bytes // 1024 // 1024} MB（有 {size / 1024 / 1024:.1f} MB），"
+                    "请压缩后再添加")
+    try:
+        with open(source, "rb") as f:
+            f.read(1)
+    except OSError as e:
+        raise ValidationError("附件", f"{source.name}：文件无法读取（{e.strerror or e}）") from None
     return source
+
+
+def check_sources(sources: Sequence[str | Path], max_bytes: int = MAX_BYTES, what: str = "附件") -> list[Path]:
+    """Every file of one act checked before any is copied: all refusals at once, each naming its file."""
+    paths, refused = [], []
+    for source in sources:
+        try:
+            paths.append(check_source(source, max_bytes))
+        except ValidationError as e:
+            refused.append(e.message)
+    if refused:
+        nothing = f"\n所选的 {len(sources)} 个文件都没有添加。" if len(sources) > 1 else ""
+        raise ValidationError("附件", "\n".join(refused) + nothing)
+    if not paths:
+        raise ValidationError("附件", f"没有选择要添加的{what}")
+    return paths
 
 
 def store(source: str | Path, relative: str, max_bytes: int = MAX_BYTES) -> StoredFile:
@@ -77,6 +100,9 @@ def store(source: str | Path, relative: str, max_bytes: int = MAX_BYTES) -> Stor
                 digest.update(block)
                 out.write(block)
         os.replace(tmp, target)
+    except OSError as e:  # vanished or unreadable since it was checked, or the disk is full
+        Path(tmp).unlink(missing_ok=True)
+        raise ValidationError("附件", f"{source.name}：复制到数据文件夹时出错（{e.strerror or e}）") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -17,6 +17,7 @@ import functools
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -146,23 +147,44 @@ def stored_file(db, model, row_id: str, what: str) -> Path:
 
 def keep_file(db, source: Path, folder: str, record: Callable[[Session, dict[str, Any]], R],
               max_bytes: int = attachments.MAX_BYTES) -> R:
-    """Copy `source` into the data folder under `folder` and record it, in one unit of work.
+    """One file, as `keep_files`."""
+    return keep_files(db, [source], folder, record, max_bytes)[0]
 
-    `record(session, columns)` makes the row (a StoredFileMixin table) from the file's `columns`
-    and returns it. Nothing is half-kept: a file without its record would never be found again,
-    so when the record fails the copy goes too.
+
+def keep_files(db, sources: Sequence[Path], folder: str, record: Callable[[Session, dict[str, Any]], R],
+               max_bytes: int = attachments.MAX_BYTES) -> list[R]:
+    """Copy every source into the data folder under `folder` and record each, in one unit of work.
+
+    `record(session, columns)` makes the row (a StoredFileMixin table) from a file's `columns`
+    and returns it. Several files picked together are one act: every file is checked before any
+    is copied (each refusal names its file), and when a copy or a record fails no row is written
+    and every copy goes, since a file without its record would never be found again.
     """
-    stored = attachments.store(source, f"{folder}/{uuid.uuid4().hex[:8]}-{attachments.safe_name(source.name)}",
-                               max_bytes)
+    sources = attachments.check_sources(sources, max_bytes)
+    with copied(sources, folder, max_bytes) as files, UnitOfWork(db) as uow:
+        rows = [record(uow.session, file) for file in files]
+        uow.session.add_all(rows)
+        uow.commit()
+        return rows
+
+
+@contextmanager
+def copied(sources: Sequence[Path], folder: str, max_bytes: int = attachments.MAX_BYTES) -> Iterator[list[dict]]:
+    """The sources copied into the data folder, as the columns of their rows, for a caller that writes
+    the rows in its own unit of work inside this block; if the block (or a copy) fails, every copy goes."""
+    kept: list[attachments.StoredFile] = []
     try:
-        with UnitOfWork(db) as uow:
-            row = record(uow.session, {"file_name": source.name[:200], "stored_name": stored.relative,
-                                       "size": stored.size, "sha256": stored.sha256})
-            uow.session.add(row)
-            uow.commit()
-            return row
+        files = []
+        for source in sources:
+            stored = attachments.store(
+                source, f"{folder}/{uuid.uuid4().hex[:8]}-{attachments.safe_name(source.name)}", max_bytes)
+            kept.append(stored)
+            files.append({"file_name": source.name[:200], "stored_name": stored.relative,
+                          "size": stored.size, "sha256": stored.sha256})
+        yield files
     except BaseException:
-        attachments.discard(stored)
+        for stored in kept:
+            attachments.discard(stored)
         raise
 
 

@@ -132,14 +132,9 @@ class ScoreDialog(SavingDialog):
         note, evidence, files = self.note.toPlainText(), self.evidence.toPlainText(), list(self.new_files)
         removed = [f.id for f in self.removed]
 
-        def save():
-            score_id = asm.set_score(db, branch, year, x.indicator_id, score, note, evidence)
-            for file_id in removed:
-                asm.remove_evidence_file(db, file_id)
-            for f in files:
-                asm.add_evidence_file(db, score_id, f)
-            return score_id
-        return save
+        # One act: the score with the files taken off and added, or (a file refused, named) nothing.
+        return lambda: asm.set_score(db, branch, year, x.indicator_id, score, note, evidence,
+                                     add_files=files, remove_files=removed)
 
 
 class TitleDialog(SavingDialog):

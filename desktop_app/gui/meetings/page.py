@@ -636,12 +636,10 @@ class MeetingsPage(Page):
         if not paths:
             return
 
-        def add(db: Database) -> int:
-            for p in paths:
-                ms.add_attachment(db, row.id, p)
-            return len(paths)
-
-        self._write(add, lambda n: self.show_message(f"已为会议 {row.number} 添加 {n} 个附件（已复制到数据文件夹）。"))
+        # One act: all the files are kept or, when one is refused, none (the refusal names it).
+        self._write(lambda db: ms.add_attachments(db, row.id, paths),
+                    lambda added: self.show_message(
+                        f"已为会议 {row.number} 添加 {len(added)} 个附件（已复制到数据文件夹）。"))
 
     def _open_file(self, item: QListWidgetItem) -> None:
         db, att = self.ctx.db, value_of(item)

@@ -9,6 +9,7 @@ kept rows. One computation serves every branch: the facts load once per year.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from desktop_app.services.assessment.facts import YearFacts
 from desktop_app.services.assessment.rules import RULES, measure_all
 from desktop_app.services.assessment.scheme import info_of, own_org_id, pick, year_schemes
 from desktop_app.services.database import Database
-from desktop_app.services.records import assign, keep_file, live, stored_file, tombstone, unchanged_since, writes
+from desktop_app.services.records import (
+    assign, copied, keep_file, live, stored_file, tombstone, unchanged_since, writes,
+)
 from desktop_app.services.site import center_name
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Organization
@@ -241,14 +244,20 @@ def _branch(s: Session, branch_id: str) -> Organization:
 
 
 def set_score(db: Database, branch_id: str, year: int, indicator_id: str, score_tenths: int, note: str = "",
-              evidence: str = "", today: date | None = None) -> str:
-    """Give a branch its manual score on one indicator for `year`; returns the score's id."""
+              evidence: str = "", today: date | None = None, add_files: Sequence[str | Path] = (),
+              remove_files: Sequence[str] = ()) -> str:
+    """Give a branch its manual score on one indicator for `year`; returns the score's id.
+
+    The score form saves as one act: the evidence files it took off (`remove_files`, their ids) and
+    the ones it picked (`add_files`, checked first, a refusal naming the file) go with the score,
+    all or nothing, so a refused file leaves the score as it was and no copy in the data folder."""
     actor = auth.require(db, "assessment.write")
     year = rules.check_year(year)
     note, evidence = (note or "").strip(), (evidence or "").strip()
     if len(note) > 1000 or len(evidence) > 4000:
         raise ValidationError("说明" if len(note) > 1000 else "佐证材料", "内容过长")
-    with UnitOfWork(db) as uow:
+    sources = attachments.check_sources(add_files) if add_files else []
+    with copied(sources, EVIDENCE_FOLDER) as files, UnitOfWork(db) as uow:
         s = uow.session
         org = _branch(s, branch_id)
         ind = _manual_indicator(s, indicator_id)
@@ -265,6 +274,9 @@ def set_score(db: Database, branch_id: str, year: int, indicator_id: str, score_
             if getattr(r, key) != value:
                 setattr(r, key, value)
         s.flush()
+        for file_id in remove_files:
+            tombstone(s, AssessmentEvidence, file_id, "该佐证材料不存在或已删除")
+        s.add_all(AssessmentEvidence(score_id=r.id, **file) for file in files)
         score_id = r.id
         uow.commit()
         return score_id

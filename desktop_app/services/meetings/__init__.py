@@ -21,7 +21,8 @@ follow the feature's seams:
 
 from desktop_app.services.meetings._common import EXPECTED_STATUSES
 from desktop_app.services.meetings.attachments import (
-    ATTACHMENTS_DIR, MAX_ATTACHMENT_BYTES, add_attachment, attachment_path, attachments_dir, remove_attachment,
+    ATTACHMENTS_DIR, MAX_ATTACHMENT_BYTES, add_attachment, add_attachments, attachment_path, attachments_dir,
+    remove_attachment,
 )
 from desktop_app.services.meetings.attendance import all_present, people_index, record_attendance, record_many
 from desktop_app.services.meetings.branch_committee import committee, set_committee
@@ -57,7 +58,7 @@ __all__ = [
     "ProposedLine", "RefusedPage", "ScanProposal", "SheetProposal", "SigninLine", "SigninSheet",
     "branch_cadence", "set_branch_cadence", "BranchCadenceRow", "compliance_sheet", "export_compliance",
     "print_compliance",
-    "absent_streaks", "add_attachment", "apply_scan", "confirmed_entries", "read_scan", "add_guest", "all_present", "attachment_path", "attachments_dir",
+    "absent_streaks", "add_attachment", "add_attachments", "apply_scan", "confirmed_entries", "read_scan", "add_guest", "all_present", "attachment_path", "attachments_dir",
     "branch_people", "cancel", "committee", "compliance", "compliance_summary", "default_attendees",
     "delete", "get", "hold", "holders", "kind_settings", "list_meetings", "lost_contact_risk", "meeting_record_of",
     "member_history", "member_rates", "overdue_count", "people_index", "plan", "print_meeting_record",
