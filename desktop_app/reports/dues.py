@@ -60,6 +60,24 @@ MONTH_TOTAL_COLUMNS: tuple[Column, ...] = (
 )
 
 
+# The community's totals after the branches' sheets (a whole community printed at once).
+SUMMARY_COLUMNS: tuple[Column, ...] = (
+    Column("序号", 30, "CENTER"), Column("党支部", 220), Column("党员（名）", 60, "RIGHT"),
+    Column("已登记基数（名）", 80, "RIGHT"), Column("全年已收缴", 100, "RIGHT"), Column("欠交", 100, "RIGHT"),
+)
+
+
+def summary_rows(grids) -> list[list[str]]:
+    rows = [[str(n), g.org_name, str(len(g.rows)), str(sum(1 for r in g.rows if r.has_base)),
+             format_yuan(g.paid_fen), format_yuan(g.owed_fen) if g.owed_fen else ""]
+            for n, g in enumerate(grids, start=1)]
+    owed = sum(g.owed_fen for g in grids)
+    rows.append(["", "合计", str(sum(len(g.rows) for g in grids)),
+                 str(sum(1 for g in grids for r in g.rows if r.has_base)),
+                 format_yuan(sum(g.paid_fen for g in grids)), format_yuan(owed) if owed else ""])
+    return rows
+
+
 def fitted_columns(rows: list[list[str]], font: FontInfo, frame_width: float) -> tuple[Column, ...]:
     """COLUMNS with room for this branch's widest cells: a 序号 past 99 or a 合计 in the thousands would
     otherwise break over two lines. The room is taken from columns whose cells leave some (a 姓名 of three
@@ -151,7 +169,31 @@ class DuesRegistryReport(RecordsReport):
                 signature_row(self, ("收缴人", "党支部书记", "填表日期")),
             ]
             story.append(KeepTogether(closing))  # never a page with only the signatures
+        if len(self.records) > 1:
+            story += self.summary_story()
         return story
+
+    def summary_story(self) -> list[Flowable]:
+        """One page of every branch's totals and the community's, after the branches' own sheets."""
+        assert self.styles is not None and self.font is not None
+        grids = self.records
+        paid = sum(g.paid_fen for g in grids)
+        years = sorted({g.year for g in grids})
+        year = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
+        return [
+            PageBreak(),
+            self.para(f"{year}年度党费收缴汇总表", "Title"),
+            Paragraph(rich(f"党组织：{self.center_name}　　党支部 {len(grids)} 个　　金额单位：元", self.font),
+                      self.styles["Subtitle"]),
+            *self.table(SUMMARY_COLUMNS, summary_rows(grids)),
+            Spacer(1, 2 * mm),
+            Paragraph(rich(f"全年已收缴 {format_yuan(paid)} 元（大写：{amount_in_capitals(paid)}）", self.font),
+                      self.styles["Normal"]),
+            Paragraph(rich(f"注：按党费所属月份统计（统计至{chinese_date(max(g.today for g in grids))}）；"
+                           "党费账户按交纳日期入账，预交和跨年补交使两者相差。", self.font), self.styles["Small"]),
+            Spacer(1, 6 * mm),
+            signature_row(self, ("制表人", "党委书记", "填表日期")),
+        ]
 
 
 render_dues_registry = records_renderer(

@@ -8,6 +8,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
+from desktop_app.domain.money import amount_in_capitals
 from desktop_app.reports.dues import render_dues_registry
 from desktop_app.views.dues import OWED, PAID, DuesGrid, GridRow, MonthCell
 
@@ -38,3 +39,23 @@ def test_big_branch_numbers_stay_whole():
     assert ("137", "王秀珍") in pairs and ("1000", "王秀珍") in pairs  # each 序号 in one piece
     assert lines.count("1,063.68") == 2  # the member's 欠交 and the 合计's
     assert lines.count("539,460.00") == 2  # the 合计's 已交合计 and the 实收 全年
+
+
+def test_several_branches_end_with_the_community_s_totals():
+    """Printed for the whole community, the branches' sheets are followed by one 汇总 of them all."""
+    first = DuesGrid("梅园社区党委", "b1", "第一网格党支部", YEAR, date(YEAR, 12, 31),
+                     tuple(member(n, 4500, 2 if n == 1 else 0) for n in range(1, 4)))
+    second = DuesGrid("梅园社区党委", "b2", "退休党员党支部", YEAR, date(YEAR, 12, 31),
+                      tuple(member(n, 1234, 0) for n in range(1, 3)))
+    lines = lines_of(render_dues_registry([first, second], printed_on=date(YEAR, 12, 31)))
+    summary = lines[lines.index(f"{YEAR}年度党费收缴汇总表"):]
+    assert summary[summary.index("第一网格党支部"):][:5] == ["第一网格党支部", "3", "3", "1,530.00", "90.00"]
+    assert summary[summary.index("退休党员党支部"):][:4] == ["退休党员党支部", "2", "2", "296.16"]
+    total = 153_000 + 29_616
+    assert summary[summary.index("合计"):][:5] == ["合计", "5", "5", "1,826.16", "90.00"]
+    assert f"全年已收缴 1,826.16 元（大写：{amount_in_capitals(total)}）" in " ".join(summary).replace("  ", " ")
+
+
+def test_one_branch_has_no_totals_page():
+    only = DuesGrid("梅园社区党委", "b1", "第一网格党支部", YEAR, date(YEAR, 12, 31), (member(1, 4500, 0),))
+    assert f"{YEAR}年度党费收缴汇总表" not in lines_of(render_dues_registry([only], printed_on=date(YEAR, 12, 31)))
