@@ -1,8 +1,8 @@
 """签到表 of a 共建活动: the meeting sign-in sheet's look (reports.signin), with the activity's lines.
 
 Heading 共建活动签到表; under it the activity's name and kind, its date with the clock time left to
-be written in (an activity keeps no time), the organisers, the place and 应到 (the participants the
-activity lists). Rows: 序号, 姓名, 身份, 所在单位, 签到, 服务时长 — the hours a volunteer gave, written
+be written in (an activity keeps no time) and place, then the organisers and 应到 (the participants
+the activity lists). Rows: 序号, 姓名, 身份, 所在单位, 签到, 服务时长 — the hours a volunteer gave, written
 on the day and entered with the activity afterwards. No QR code or corner marks: these sheets are
 not scanned back, only meetings' are.
 """
@@ -33,10 +33,11 @@ class ActivitySigninReport(SigninReport):
     def head_lines(self, sheet: ActivitySigninSheet) -> list[str]:  # type: ignore[override]
         return [f"活动名称：{sheet.title}（{sheet.kind}）",
                 f"活动时间：{chinese_date(sheet.activity_date)}　＿＿时＿＿分至＿＿时＿＿分"
-                f"　组织方：{sheet.organisers or '—'}"]
+                f"　活动地点：{sheet.place or '—'}"]
 
-    def place_line(self, sheet: ActivitySigninSheet) -> tuple[str, int]:  # type: ignore[override]
-        return f"活动地点：{sheet.place or '—'}", len(sheet.lines)
+    def third_line(self, sheet: ActivitySigninSheet) -> tuple[str, int]:  # type: ignore[override]
+        # the organisers have a line to themselves: five or six branches and units are usual
+        return f"组织方：{sheet.organisers or '—'}", len(sheet.lines)
 
     def _rows(self, sheet: ActivitySigninSheet) -> list[list[str]]:  # type: ignore[override]
         return [[str(i), line.name, line.kind, line.unit, "", "", ""] for i, line in enumerate(sheet.lines, start=1)]

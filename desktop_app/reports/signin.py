@@ -175,7 +175,7 @@ class _MarkedTable(Table):
 
 class SigninReport(ReportRenderer):
     """A meeting's sheet. A form of the same look for another gathering (a 共建活动) subclasses it and says
-    its own lines (heading, head_lines, place_line, columns, _rows, TALLY); `coded = False` leaves out the
+    its own lines (heading, head_lines, third_line, columns, _rows, TALLY); `coded = False` leaves out the
     QR code, 编号 and corner marks, which only a meeting's scan import reads."""
 
     title = "签到表"
@@ -280,8 +280,8 @@ class SigninReport(ReportRenderer):
         return [f"会议主题：{sheet.title}",
                 f"会议时间：{when(sheet.meeting_date, sheet.start_time, sheet.end_time)}{people}"]
 
-    def place_line(self, sheet: SigninSheet) -> tuple[str, int]:
-        """The third line's place and how many are expected (应到)."""
+    def third_line(self, sheet: SigninSheet) -> tuple[str, int]:
+        """The third line (its value shortened to leave room for 应到) and how many are expected."""
         expected = sum(1 for line in sheet.lines if "列席" not in line.notes and not line.excused_reason)
         return f"会议地点：{sheet.place}", expected
 
@@ -313,7 +313,7 @@ class SigninReport(ReportRenderer):
             put(width - MARGIN, qr_y - 3.2 * mm, number, 7, "RIGHT")
             room = min(room, width - MARGIN - text_width(number, font, 7) - MARGIN - 3 * mm)
         # 应到 always shows: a long place gives way to it, not the other way round.
-        place, expected = self.place_line(sheet)
+        place, expected = self.third_line(sheet)
         tail = f"　应到：{expected} 人"
         label = place[:place.index("：") + 1] if "：" in place else ""
         place = _clip(place, font, 10, max(room - text_width(tail, font, 10), text_width(f"{label}…", font, 10)))
