@@ -7,6 +7,7 @@ from datetime import date
 from desktop_app.domain import cobuilding as rules
 from desktop_app.gui.cobuilding.inquiries import InquiriesPage
 from desktop_app.services import cobuilding as cb
+from tests.gui.test_cobuilding_gui import show
 
 
 def test_the_counts_name_every_state_and_add_up(qtbot, app_ctx, wait_ops):
@@ -21,10 +22,7 @@ def test_the_counts_name_every_state_and_add_up(qtbot, app_ctx, wait_ops):
     cb.inquiry_to_need(db, asked("王五").id, today)
     cb.close_inquiry(db, asked("赵六").id, rules.INQUIRY_DONE, "已协调临时车位", today, today)
     cb.close_inquiry(db, asked("钱七").id, rules.INQUIRY_NONE, "暂无需求", today, today)
-    page = InquiriesPage(app_ctx)
-    qtbot.addWidget(page)
-    page.show()
-    wait_ops()
+    page = show(qtbot, wait_ops, InquiriesPage(app_ctx))
     # it said 问需 5 次，待办理 2，已转需求 1: the two settled ones were nowhere
     assert page.counts.text() == "问需 5 次：待办理 2，已转需求 1，已办结 1，无需求 1"
 
@@ -36,10 +34,7 @@ def test_putting_an_inquiry_on_the_needs_list_asks_first(qtbot, app_ctx, wait_op
     db, today = app_ctx.db, date.today()
     row = cb.save_inquiry(db, None, cb.InquiryInput(today, "电话", "居民", asked_name="张三", topic="停车难",
                                                     answer="晚上车位不够"), today)
-    page = InquiriesPage(app_ctx)
-    qtbot.addWidget(page)
-    page.show()
-    wait_ops()
+    page = show(qtbot, wait_ops, InquiriesPage(app_ctx))
     page.panel.select_id(row.id)
     wait_ops()
     asked = []
