@@ -5,26 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import event
-
 from desktop_app.domain import idcard
 from desktop_app.domain.members import MemberInput
 from desktop_app.services import evaluations, orgs, roster
 from desktop_app.views.evaluations import EvaluationEntry
-
-
-def _member_reads(db, fn) -> int:
-    reads = []
-
-    def seen(_conn, _cursor, statement, *_rest):
-        if "FROM member" in statement:
-            reads.append(statement)
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
-        fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
-    return len(reads)
+from tests.sql_statements import statements
 
 
 def test_saving_a_bigger_branch_takes_no_more_reads(db):
@@ -39,7 +24,7 @@ def test_saving_a_bigger_branch_takes_no_more_reads(db):
                 joined_date=date(1985, 7, 1), confirmed_date=date(1986, 7, 1)))
         rows = evaluations.grid(db, b.id, 2025)
         entries = [EvaluationEntry(r.member_id, "合格", "") for r in rows]
-        counts.append(_member_reads(db, lambda: evaluations.save(db, b.id, 2025, entries)))
+        counts.append(len(statements(db, lambda: evaluations.save(db, b.id, 2025, entries), "FROM member")))
         assert [r.grade for r in evaluations.grid(db, b.id, 2025)] == ["合格"] * size
     few, many = counts
     assert many == few, counts

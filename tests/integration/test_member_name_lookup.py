@@ -8,7 +8,7 @@ name is read from the covering ix_member_roster (about 10 ms per 100,000 members
 
 import pytest
 from alembic import command
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.services import roster
@@ -16,6 +16,7 @@ from desktop_app.services.memberlife import life
 from desktop_app.store import migrate
 from desktop_app.store.db import Database
 from tests.integration.test_member_import_lookups import member_file, number
+from tests.sql_statements import statements as sql_statements
 
 
 @pytest.fixture
@@ -43,17 +44,8 @@ def test_a_member_is_found_by_name_or_id_number_and_a_shared_name_is_refused(mem
 
 def test_the_lookup_reads_an_index_not_the_whole_roster(members):
     db = members
-    statements = []
-
-    def seen(conn, cursor, statement, params, context, executemany):
-        if "FROM member" in statement and not statement.startswith("EXPLAIN"):
-            statements.append((statement, params))
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
-        life.find_member(db, "党员7")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
+    statements = [(sql, params) for sql, params in sql_statements(db, lambda: life.find_member(db, "党员7"), "FROM member")
+                  if not sql.startswith("EXPLAIN")]
     assert statements
     if db.engine.dialect.name != "sqlite":
         return
