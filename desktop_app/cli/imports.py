@@ -119,6 +119,8 @@ def cmd_import_history(args: argparse.Namespace) -> int:
         print("按上次为此表头保存的列映射读取（--show-columns 查看各列）")
     plan = service.preview(db, source, mapping, args.sheet)
     print(f"{plan.file_name}：共 {plan.total_rows} 行" + "".join(f"，{line}" for line in plan.lines))
+    if plan.unread_sheets:
+        print(f"  另有 {len(plan.unread_sheets)} 张工作表未读取：{'、'.join(plan.unread_sheets)}（用 --sheet 工作表名 逐张导入）")
     for k in plan.skipped:
         print(f"  {k.line()}")
     for line in plan.error_lines():

@@ -165,12 +165,14 @@ class HistoryPreview:
     lines: tuple[str, ...] = ()  # what the import will do, one line each
     mapping: Mapping | None = None
     signature: str = ""
+    unread_sheets: tuple[str, ...] = ()  # a workbook's other sheets, each imported on its own
 
     @classmethod
     def of_sheet(cls, kind: str, parsed: Any, items, errors, lines, mapping: Mapping | None) -> HistoryPreview:
         """The preview of a sheet read by exchange.sheets (`parsed`: its table and rows)."""
-        return cls(kind, parsed.table.name, tuple(items), tuple(errors), tuple(parsed.table.skipped),
-                   len(parsed.rows), tuple(lines), mapping, parsed.table.signature)
+        t = parsed.table
+        return cls(kind, t.name, tuple(items), tuple(errors), tuple(t.skipped), len(parsed.rows), tuple(lines),
+                   mapping, t.signature, tuple(s for s in t.sheets if s != t.sheet) if t.sheet else ())
 
     @property
     def invalid_rows(self) -> int:

@@ -141,3 +141,16 @@ def test_a_resident_of_the_first_grid_is_pointed_to_the_first_grid_branch(db, tm
     p = residents_import.preview(db, _book(tmp_path / "居民.xlsx", {"居民": rows}))
     (e,) = p.errors
     assert e.field == "所属网格" and "请改为“第一网格党支部”" in e.reason
+
+
+def test_the_cli_says_which_sheets_of_a_workbook_it_did_not_read(tmp_path, capsys):
+    from desktop_app.cli import main
+
+    path = tmp_path / "c.db"
+    assert main(["init", "--db", str(path), "--org-code", "320102001", "--org-name", "幸福里社区党委"]) == 0
+    rows = [MEET_HEADER, ["2025.3.5", "支部党员大会", "幸福里社区党委", "学习", 30, 28, "", ""]]
+    book = _book(tmp_path / "三会一课.xlsx", {"2025年": rows, "2024年": rows, "说明": [["填表说明"]]})
+    capsys.readouterr()
+    main(["import", "meetings", str(book), "--db", str(path), "--dry-run"])  # its row errors are not the point
+    out = capsys.readouterr().out
+    assert "另有 2 张工作表未读取：2024年、说明（用 --sheet 工作表名 逐张导入）" in out

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QCheckBox, QLabel, QTableView, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QTableView, QVBoxLayout
 
 from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.widgets.dialog import SavingDialog
@@ -54,6 +54,16 @@ def _set(attr: str):
 
 def _choices(first: str, values) -> list[tuple[str, str]]:
     return [(first, first), *((v, v) for v in values)]
+
+
+def show_sheets(box: QComboBox, report: ColumnsReport) -> None:
+    """The sheet box beside an import's file: the workbook's sheets, the one read current; hidden for one sheet."""
+    box.blockSignals(True)  # filling it is not the user choosing a sheet
+    box.clear()
+    box.addItems(list(report.sheets))
+    box.setCurrentText(report.sheet)
+    box.blockSignals(False)
+    box.setVisible(len(report.sheets) > 1)
 
 
 def _table(model: ColumnModel, stretch: int) -> QTableView:

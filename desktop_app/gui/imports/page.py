@@ -10,6 +10,7 @@ column; 导入 writes all of it or nothing. Members go through their own dialog
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.errors import DomainError
 from desktop_app.gui import icons
 from desktop_app.gui.errors import show_error
-from desktop_app.gui.imports.mapping_dialog import MappingDialog
+from desktop_app.gui.imports.mapping_dialog import MappingDialog, show_sheets
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading
 from desktop_app.gui.widgets.page import AppContext, Page
@@ -67,6 +68,10 @@ class ImportsPage(Page):
         choose.clicked.connect(self.choose_file)
         template = QPushButton(icons.get("template"), "保存空白模板…")
         template.clicked.connect(self.save_template)
+        self.sheet_box = QComboBox()  # a workbook's sheets: shown when it has more than one
+        self.sheet_box.setToolTip("工作簿中要导入的工作表")
+        self.sheet_box.hide()
+        self.sheet_box.activated.connect(lambda _i: self.path and self.load(self.path, sheet=self.sheet_box.currentText()))
         self.map_button = QPushButton("列映射…")
         self.map_button.clicked.connect(self.open_mapping)
         self.import_button = QPushButton(icons.get("import"), "导入")
@@ -75,6 +80,7 @@ class ImportsPage(Page):
         top.addWidget(QLabel("内容："))
         top.addWidget(self.kind_box)
         top.addWidget(self.file_edit, 1)
+        top.addWidget(self.sheet_box)
         for b in (choose, self.map_button, template):
             top.addWidget(b)
         self.summary = QLabel("选择要导入的内容和文件。导入前会先预览，不会直接写入。")
@@ -108,6 +114,7 @@ class ImportsPage(Page):
         bottom.addWidget(self.import_button)
         lay.addLayout(bottom)
         self.path: Path | None = None
+        self.sheet: str | None = None  # the sheet chosen (None: the first with a header)
         self.report: ColumnsReport | None = None
         self.mapping: Mapping | None = None
         self.preview: HistoryPreview | None = None
@@ -124,8 +131,9 @@ class ImportsPage(Page):
         self.summary.setStyleSheet(f"font-size: 14px; padding: 4px 0; {style}")
 
     def _reset(self) -> None:
-        self.path = self.report = self.mapping = self.preview = None
+        self.path = self.report = self.mapping = self.preview = self.sheet = None
         self.file_edit.clear()
+        self.sheet_box.hide()
         self.errors.set_rows([])
         self.skipped.set_rows([])
         self._update()
@@ -143,7 +151,7 @@ class ImportsPage(Page):
         if path:
             self.load(path)
 
-    def load(self, path: str | Path, mapping: Mapping | None = None) -> None:
+    def load(self, path: str | Path, mapping: Mapping | None = None, sheet: str | None = None) -> None:
         """Read the file and preview it; members open their own import dialog."""
         if self.kind == "members":
             from desktop_app.gui.roster.import_dialog import ImportDialog
@@ -151,18 +159,18 @@ class ImportsPage(Page):
             self.member_dialog = ImportDialog(self, self.ctx.db, path=path)
             self.member_dialog.open()
             return
-        self.path, self.mapping, self.preview = Path(path), mapping, None
+        self.path, self.mapping, self.preview, self.sheet = Path(path), mapping, None, sheet
         self.file_edit.setText(str(self.path))
         self._say("正在读取文件…")
         self._update()
         db, kind, chosen, service = self.ctx.db, self.kind, self.path, KINDS[self.kind][1]
 
         def read(job):
-            report = imports.inspect(db, kind, chosen, mapping)
+            report = imports.inspect(db, kind, chosen, mapping, sheet)
             use = mapping or report.saved
             if report.missing or (use is None and report.needs_mapping):  # columns not all recognised: ask first
                 return report, None, None
-            return report, use, service.preview(db, chosen, use)
+            return report, use, service.preview(db, chosen, use, sheet)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, (DomainError, OSError)):
@@ -177,6 +185,7 @@ class ImportsPage(Page):
             return
         self.report, self.mapping, self.preview = result
         self._update()
+        self._show_sheets(self.report)
         if self.preview is None:
             missing = f"缺少“{'、'.join(self.report.missing)}”，" if self.report.missing else ""
             self._say(f"文件的列与模板不同：{missing}有 {len(self.report.unrecognised)} 列未识别。"
@@ -189,7 +198,7 @@ class ImportsPage(Page):
         self.tabs.setTabText(0, f"有问题的行（{p.invalid_rows}）")
         self.tabs.setTabText(1, f"跳过的行（{len(p.skipped)}）")
         unknown = self.report.unrecognised if self.report else []
-        extra = (f"<br>未导入的列：{'、'.join(unknown)}（可点“列映射…”说明）" if unknown else "") + (
+        extra = self._sheets_said(self.report) + (f"<br>未导入的列：{'、'.join(unknown)}（可点“列映射…”说明）" if unknown else "") + (
             "<br>已按上次为此表头保存的列映射读取" if self.report and self.report.saved is not None else "")
         if p.errors:
             self._say(f"预览：共 {p.total_rows} 行，有问题 <b>{p.invalid_rows}</b> 行（{len(p.errors)} 处），"
@@ -198,12 +207,25 @@ class ImportsPage(Page):
         else:
             self._say(f"预览：共 {p.total_rows} 行，{'，'.join(p.lines)}。尚未写入任何数据，点“导入”写入。{extra}")
 
+    def _show_sheets(self, report: ColumnsReport) -> None:
+        self.sheet = report.sheet or None
+        show_sheets(self.sheet_box, report)
+
+    @staticmethod
+    def _sheets_said(report: ColumnsReport | None) -> str:
+        """A workbook of several sheets: which was read and which were not (each is imported on its own)."""
+        if report is None or len(report.sheets) < 2:
+            return ""
+        others = [s for s in report.sheets if s != report.sheet]
+        return (f"<br>只读取了工作表“{html.escape(report.sheet)}”；另有 {len(others)} 张工作表未读取："
+                f"{html.escape('、'.join(others))}（在文件名旁选择工作表，逐张导入）")
+
     def open_mapping(self) -> MappingDialog | None:
         if self.report is None or self.path is None:
             return None
-        dlg = MappingDialog(self, self.ctx.db, self.kind, self.path, self.report)
-        path = self.path
-        dlg.record_saved.connect(lambda mapping: self.load(path, mapping))
+        dlg = MappingDialog(self, self.ctx.db, self.kind, self.path, self.report, self.sheet)
+        path, sheet = self.path, self.sheet
+        dlg.record_saved.connect(lambda mapping: self.load(path, mapping, sheet))
         self.mapping_dialog = dlg
         dlg.open()
         return dlg

@@ -29,7 +29,7 @@ from desktop_app.domain.errors import DomainError
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui import icons
 from desktop_app.gui.errors import show_error
-from desktop_app.gui.imports.mapping_dialog import MappingDialog
+from desktop_app.gui.imports.mapping_dialog import MappingDialog, show_sheets
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.table import Column, ColumnModel
 from desktop_app.gui.widgets.layouts import panel, wrapped
@@ -253,12 +253,7 @@ class ImportDialog(QDialog):
         self._show_preview(self.preview)
 
     def _show_sheets(self, report: ColumnsReport) -> None:
-        self.sheet_box.blockSignals(True)
-        self.sheet_box.clear()
-        self.sheet_box.addItems(list(report.sheets))
-        self.sheet_box.setCurrentText(report.sheet)
-        self.sheet_box.blockSignals(False)
-        self.sheet_box.setVisible(len(report.sheets) > 1)
+        show_sheets(self.sheet_box, report)
 
     def open_mapping(self) -> MappingDialog | None:
         """The 列映射 step for the file loaded (not modal: the caller, or a test, answers it)."""
