@@ -41,3 +41,36 @@ def test_a_workbook_of_several_sheets_is_read_sheet_by_sheet(app_ctx, tmp_path, 
     assert "未读取：第一党支部" in page.summary.text()
     if shots := os.environ.get("DANGQUN_SHOTS"):
         page.grab().save(os.path.join(shots, "imports_sheets.png"))
+
+
+def test_a_years_ledger_asks_before_it_closes_the_months(app_ctx, tmp_path, wait_ops, monkeypatch):
+    from sqlalchemy import func, select
+
+    from desktop_app.gui.widgets import common
+    from desktop_app.store.models_ledger import LedgerEntry
+
+    wb = Workbook()
+    wb.active.append(["日期", "凭证号", "账户", "摘要", "收入", "支出"])
+    wb.active.append(["2025.1.1", "", "党建工作经费", "上年结转", "1,234.50元", ""])
+    wb.active.append(["2025.2.3", "1", "党建工作经费", "购买党建书籍", "", "￥200.00"])
+    path = tmp_path / "收支明细.xlsx"
+    wb.save(path)
+    page = ImportsPage(app_ctx)
+    page.show()
+    page.kind_box.setCurrentIndex(page.kind_box.findData("ledger"))
+    page.load(path)
+    wait_ops()
+    assert page.preview is not None and not page.preview.errors
+    asked: list[str] = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(text) or False)
+    page.do_import()
+    wait_ops()
+    assert asked and "结账" in asked[0] and "2025 年 1—12 月" in asked[0] and "不能" in asked[0]
+    with app_ctx.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(LedgerEntry)) == 0
+    assert page.import_button.isEnabled()
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: True)
+    page.do_import()
+    wait_ops()
+    with app_ctx.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(LedgerEntry)) == 2

@@ -236,6 +236,8 @@ class ImportsPage(Page):
             return
         db, plan, kind = self.ctx.db, self.preview, self.kind
         service, what = KINDS[kind][1], KINDS[kind][2]
+        if kind == "ledger" and not self._closing_confirmed(plan):
+            return
         self.import_button.setEnabled(False)
 
         def failed(exc: BaseException) -> None:
@@ -251,6 +253,19 @@ class ImportsPage(Page):
             self._say(f"已导入 {count} 条（{plan.file_name}）。", OK_STYLE)
 
         run_op(self, lambda job: service.apply(db, plan), done, failed, label="正在导入…", changes=what)
+
+    def _closing_confirmed(self, plan: HistoryPreview) -> bool:
+        """A year's ledger is posted and its ended months closed, which nothing reopens: she says so first."""
+        from desktop_app.gui.widgets import common
+
+        months = [m for item in plan.items for m in item.months]
+        if not months:
+            return True
+        first, last = months[0], months[-1]
+        span = f"{first.year} 年 {first.month}—{last.month} 月" if first != last else f"{first.year} 年 {first.month} 月"
+        return common.ask(self, "导入经费收支明细", (
+            f"导入后将结账 {span}（{len(months)} 个月）：结账后这些月份的账不能再修改、也不能取消结账，"
+            "错记的只能在以后的月份红字冲销。\n请先核对预览中的笔数和收支合计。确定导入吗？"))
 
     def save_template(self) -> None:
         from desktop_app.gui.widgets import forms
