@@ -154,3 +154,14 @@ def test_the_cli_says_which_sheets_of_a_workbook_it_did_not_read(tmp_path, capsy
     main(["import", "meetings", str(book), "--db", str(path), "--dry-run"])  # its row errors are not the point
     out = capsys.readouterr().out
     assert "另有 2 张工作表未读取：2024年、说明（用 --sheet 工作表名 逐张导入）" in out
+
+
+def test_only_a_sheet_named_as_a_branch_names_the_rows_branch():
+    from desktop_app.services.roster.branch_names import sheet_branch
+
+    two = ("甲", "乙")
+    assert sheet_branch("第三支部（退休）", two, False) == "第三支部（退休）"
+    assert sheet_branch("第一支部", ("第一支部",), False) is None  # a workbook of one sheet
+    assert sheet_branch("第一支部", two, True) is None  # the rows say their branch
+    for name in ("党员花名册", "支部党员名单", "支部党员大会记录", "Sheet1", "各支部汇总"):
+        assert sheet_branch(name, two, False) is None, name

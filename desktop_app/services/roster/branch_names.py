@@ -18,12 +18,12 @@ from desktop_app.views.roster import RowError
 
 COLUMN = "所在党支部"
 SHEETS = "工作表"  # the field of the note naming the sheets not read
-_BRANCHY = re.compile(r"(支部|总支|党小组)([（(][^）)]*[)）])?")
+_BRANCHY = re.compile(r"(支部|总支|党小组)([（(][^）)]*[)）])?$")  # 第一支部, 第三支部（退休）
 _NOT_A_BRANCH = re.compile(r"名册|名单|花名|信息|汇总|模板|统计")
 
 
 def sheet_branch(sheet_name: str, sheets: Sequence[str], has_column: bool) -> str | None:
-    """The branch a sheet's name gives its rows: a workbook of several sheets, none of them with a 所在党支部 column."""
+    """The branch a sheet's name gives its rows: one sheet of several, named as a branch, with no 所在党支部 column."""
     name = (sheet_name or "").strip()
     if has_column or len(sheets) < 2 or not _BRANCHY.search(name) or _NOT_A_BRANCH.search(name):
         return None
