@@ -154,7 +154,8 @@ class ActivitiesPage(CobuildingPage):
             return
         db, aid = self.ctx.db, self.detail[0].id
         self.keep(aid)
-        self.write(lambda: [cb.add_photo(db, aid, p) for p in paths], lambda added: f"已添加 {len(added)} 张照片。")
+        # One act: all the photos or, one refused (and named), none.
+        self.write(lambda: cb.add_photos(db, aid, paths), lambda added: f"已添加 {len(added)} 张照片。")
 
     def _target(self) -> Target | None:
         if not isinstance(self.detail, tuple):

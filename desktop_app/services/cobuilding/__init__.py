@@ -9,7 +9,8 @@ from desktop_app.domain.cobuilding import (  # noqa: F401  the inputs callers bu
     ReportingInput, ReportItemInput, SeatInput, ServiceInput, UnitInput, UnitReportInput,
 )
 from desktop_app.services.cobuilding.activities import (  # noqa: F401
-    activity_register, activity_signin_sheet, add_photo, delete_activity, find_activity, get_activity, list_activities,
+    activity_register, activity_signin_sheet, add_photo, add_photos, delete_activity, find_activity, get_activity,
+    list_activities,
     photo_path, print_activity_register, print_activity_signin_sheet, record_activity, remove_photo, update_activity,
     volunteer_hours,
 )

@@ -8,7 +8,7 @@ register of a year adds up the hours per person.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from desktop_app.services import attachments, auth
 from desktop_app.services.cobuilding.common import (
     activity_rows, copy_changed, cost_rows, live, org_names, tombstone, year_span,
 )
-from desktop_app.services.records import keep_file, record_version, settle, stored_file, unchanged_since, writes
+from desktop_app.services.records import keep_files, record_version, settle, stored_file, unchanged_since, writes
 from desktop_app.services.orgtree import OrgTree
 from desktop_app.services.site import center_name, center_of
 from desktop_app.services.uow import UnitOfWork
@@ -171,14 +171,20 @@ def delete_activity(uow: UnitOfWork, activity_id: str) -> None:
 
 def add_photo(db: Database, activity_id: str, source: str | Path) -> PhotoRow:
     """Copy a photo into the data folder and keep it with the activity (both or neither)."""
+    return add_photos(db, activity_id, [source])[0]
+
+
+def add_photos(db: Database, activity_id: str, sources: Sequence[str | Path]) -> list[PhotoRow]:
+    """Keep several photos with the activity as one act: every file is checked first (a refusal names
+    the file and why), then all are copied and recorded, or none is and no copy stays behind."""
     auth.require(db, "cobuilding.write")
-    source = attachments.check_source(source, MAX_PHOTO_BYTES)
+    sources = attachments.check_sources(sources, MAX_PHOTO_BYTES)
     with db.session() as s:
         a = _live(s, activity_id)
         folder = f"activities/{a.activity_date.year}"
-    row = keep_file(db, source, folder, lambda s, file: ActivityPhoto(
+    rows = keep_files(db, sources, folder, lambda s, file: ActivityPhoto(
         activity_id=_live(s, activity_id).id, **file), MAX_PHOTO_BYTES)
-    return PhotoRow.of(row)
+    return [PhotoRow.of(row) for row in rows]
 
 
 def remove_photo(db: Database, photo_id: str) -> None:
