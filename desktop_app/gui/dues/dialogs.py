@@ -17,9 +17,9 @@ from desktop_app.domain.dues import RateRule
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import format_yuan, parse_yuan
 from desktop_app.gui.ledger.forms import amount_field, date_edit, from_qdate, to_qdate
-from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.dialog import ERROR_STYLE, SavingDialog
 from desktop_app.gui.widgets.fields import FieldForm, Flag, Line, Put
-from desktop_app.gui.widgets.layouts import hint
+from desktop_app.gui.widgets.layouts import hint, wrapped
 from desktop_app.views.changes import Changes
 from desktop_app.views.dues import DuesBaseInfo
 
@@ -65,10 +65,33 @@ class PaymentDialog(SavingDialog):
             Line("note", "备注"),
         ))
         self.consent.setVisible(needs_consent)
+        # The 补交-over-6-months warning, shown while the date is chosen rather than after saving.
+        self.late = wrapped()
+        self.late.setStyleSheet(ERROR_STYLE)
         note = hint("登记后自动记入“党费”账户（党费收缴）。党费由党员本人交纳，党支部不得代交。")
         note.setWordWrap(True)
-        self.finish_layout(self.form, note)
+        self.finish_layout(self.form, self.late, note)
         self.setMinimumWidth(440)
+        self.date.dateChanged.connect(self._show_late)
+        self._show_late()
+
+    def late_warnings(self) -> list[str]:
+        """The warnings saving would give for the chosen date, one per member named when several."""
+        on = from_qdate(self.date.date())
+        out = []
+        for name, months, _fen in self.lines:
+            try:  # consent assumed: a refusal for paying ahead is the save's to give, not this warning's
+                warnings = dues_rules.check_payment(months, on, quarterly_consent=True)
+            except ValidationError:
+                continue
+            out += [f"{name}：{w}" if len(self.lines) > 1 else w for w in warnings]
+        return out
+
+    def _show_late(self, *_args) -> None:
+        warnings = self.late_warnings()
+        shown = warnings[:3] + ([f"……等 {len(warnings)} 人"] if len(warnings) > 3 else [])
+        self.late.setText("\n".join(shown))
+        self.late.setVisible(bool(warnings))
 
     def check(self) -> None:
         if not self.collected_by.text().strip():
