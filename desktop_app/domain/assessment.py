@@ -123,6 +123,18 @@ def share_text(achieved: float, required: float) -> str:
     return f"{achieved:g}/{required:g}（{achieved * 100 / required:.1f}%）"
 
 
+def count_text(what: str, unit: str, achieved: float, required: float) -> str:
+    """A count against a requirement as a worker says it: 讲党课 4 次（要求 1 次，达标）.
+
+    A share would print doing more than asked as 400.0%; a count is read as met or not (the rule's hint
+    says how many are still owed).
+    """
+    done = f"{what} {achieved:g} {unit}"
+    if required <= 0:
+        return f"{done}（无应达要求）"
+    return f"{done}（要求 {required:g} {unit}{'，达标' if achieved >= required else ''}）"
+
+
 def result_of(total: int, excellent: int, passed: int) -> str:
     if total >= excellent:
         return EXCELLENT

@@ -4,6 +4,7 @@ records, manual scores, results and ranks, titles, the street's comparison and t
 from datetime import date, time
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import event
 
 from desktop_app.domain import assessment as rules
@@ -105,7 +106,7 @@ def test_computed_indicators_match_the_records(db, town):
     d = asm.branch_assessment(db, YEAR, "第一网格党支部", as_of=AS_OF)
     by = {x.title: x for x in d.scores}
     lecture = by["书记每年为党员讲党课不少于 1 次"]
-    assert lecture.computed and lecture.score_tenths == 30 and lecture.measure.startswith("1/1")
+    assert lecture.computed and lecture.score_tenths == 30 and lecture.measure == "讲党课 1 次（要求 1 次，达标）"
     assert "授课人 王书记（书记）" in lecture.evidence[0].text
 
     theme = by["每月开展主题党日活动"]  # January and March of six months
@@ -127,16 +128,16 @@ def test_computed_indicators_match_the_records(db, town):
     assert paid.measure.startswith("6/11") and "张二" in paid.evidence[-1].text
 
     visited = by["党员走访入户"]  # two visits for four members, two each wanted
-    assert visited.measure.startswith("2/8") and visited.score_tenths == 10
+    assert visited.measure == "走访 2 次（要求 8 次）" and visited.score_tenths == 10
     solved = by["群众反映问题办结率"]
     assert solved.measure.startswith("0/1") and solved.score_tenths == 0 and "尚未办结" in solved.hint
 
     partners = by["与共建单位联合开展活动"]  # one of four a year, the one without a partner unit not counted
-    assert partners.measure.startswith("1/4") and partners.score_tenths == 8
+    assert partners.measure == "联合开展活动 1 次（要求 4 次）" and partners.score_tenths == 8
     assert "区人民医院" in partners.evidence[0].text and "还需" in partners.hint
 
     other = asm.branch_assessment(db, YEAR, "B02", as_of=AS_OF)
-    assert {x.title: x for x in other.scores}["党员走访入户"].measure.startswith("1/2")
+    assert {x.title: x for x in other.scores}["党员走访入户"].measure == "走访 1 次（要求 2 次）"
 
 
 def test_dues_grace_months_is_a_parameter_of_the_scheme(db, town):
@@ -391,6 +392,8 @@ def test_the_forms_and_the_ranking_print(db, town, tmp_path):
     out = tmp_path / "考评表.pdf"
     data = asm.print_assessment_form(db, YEAR, out, "B01", as_of=AS_OF, printed_on=TODAY)
     assert data.startswith(b"%PDF") and out.read_bytes() == data
+    text = "".join(page.extract_text() for page in PdfReader(out).pages).replace("\n", "").replace(" ", "")
+    assert "讲党课1次（要求1次，达标）" in text and "联合开展活动1次（要求4次）" in text
     both = asm.print_assessment_form(db, YEAR, None, as_of=AS_OF, printed_on=TODAY)
     assert len(both) > len(data)
     ranking = asm.print_ranking(db, YEAR, tmp_path / "排名表.pdf", as_of=AS_OF, printed_on=TODAY)

@@ -22,6 +22,14 @@ def test_points_round_trip(tenths):
     assert a.parse_points(a.points(tenths)) == tenths
 
 
+def test_a_count_over_its_requirement_reads_as_met_not_as_a_percentage_over_100():
+    assert a.count_text("讲党课", "次", 4, 1) == "讲党课 4 次（要求 1 次，达标）"
+    assert a.count_text("讲党课", "次", 1, 1) == "讲党课 1 次（要求 1 次，达标）"
+    assert a.count_text("实现微心愿", "个", 1, 3) == "实现微心愿 1 个（要求 3 个）"
+    assert a.count_text("走访", "次", 3, 0) == "走访 3 次（无应达要求）"
+    assert "%" not in a.count_text("讲党课", "次", 4, 1)
+
+
 def test_ratio_score_is_proportional_and_full_from_the_line():
     assert a.ratio_score(40, 10, 12) == 33
     assert a.ratio_score(40, 10, 12, full_at=0.9) == 37

@@ -33,11 +33,14 @@ class Measure:
     evidence: tuple[EvidenceLine, ...] = ()
     hint: str = ""
     full_at: float = 1.0
+    counted: tuple[str, str] | None = None  # (what, unit) when a number of things is required, not a share
 
     def score(self, max_tenths: int) -> int:
         return rules.ratio_score(max_tenths, self.achieved, self.required, self.full_at)
 
     def text(self) -> str:
+        if self.counted:
+            return rules.count_text(*self.counted, self.achieved, self.required)
         return rules.share_text(self.achieved, self.required)
 
 
@@ -88,13 +91,14 @@ def _count(n: float) -> str:
 
 
 def _tally(f: YearFacts, *, records_of: Callable[[str], Sequence[R]], target_of: Callable[[str], float],
-           line: Callable[[R], EvidenceLine], short: Callable[[str], str]) -> dict[str, Measure]:
+           line: Callable[[R], EvidenceLine], short: Callable[[str], str],
+           counted: tuple[str, str]) -> dict[str, Measure]:
     """Each branch's records counted against its target: one evidence line a record, and how many are still owed."""
     out = {}
     for b in f.branches:
         records, target = records_of(b.id), target_of(b.id)
         hint = short(_count(target - len(records))) if len(records) < target else ""
-        out[b.id] = Measure(len(records), target, tuple(line(x) for x in records), hint)
+        out[b.id] = Measure(len(records), target, tuple(line(x) for x in records), hint, counted=counted)
     return out
 
 
@@ -191,7 +195,7 @@ def secretary_lecture(f: YearFacts, params: Mapping) -> dict[str, Measure]:
             hint = f"书记还需讲党课 {_count(times - by_secretary)} 次（在会议记录中填写授课人）"
             if not f.secretaries.get(b.id):
                 hint += "；支委会名单中没有书记，请先登记支委会"
-        out[b.id] = Measure(by_secretary, times, tuple(lines), hint)
+        out[b.id] = Measure(by_secretary, times, tuple(lines), hint, counted=("讲党课", "次"))
     return out
 
 
@@ -284,7 +288,7 @@ def visits_per_member(f: YearFacts, params: Mapping) -> dict[str, Measure]:
         f, records_of=lambda branch: f.visits.get(branch, []),
         target_of=lambda branch: per * len(f.roster.get(branch, [])),
         line=lambda v: EvidenceLine(v.on, f"{v.form} {v.visitee or '（未填对象）'}，走访党员 {'、'.join(v.visitors)}"),
-        short=lambda owed: f"还需走访 {owed} 次（人均 {per:g} 次）")
+        short=lambda owed: f"还需走访 {owed} 次（人均 {per:g} 次）", counted=("走访", "次"))
 
 
 @computed("visits_resolved", "群众反映问题办结率", "走访中反映的问题已解决或无需处理的比例",
@@ -311,7 +315,7 @@ def wishes_fulfilled(f: YearFacts, params: Mapping) -> dict[str, Measure]:
     return _tally(
         f, records_of=lambda branch: f.wishes.get(branch, []), target_of=lambda _branch: target,
         line=lambda w: EvidenceLine(w.fulfilled_on, f"{w.wish_no} {w.content}（{w.claimant}）"),
-        short=lambda owed: f"还需实现微心愿 {owed} 个")
+        short=lambda owed: f"还需实现微心愿 {owed} 个", counted=("实现微心愿", "个"))
 
 
 @computed("partner_activities", "与共建单位联合开展活动", "本支部组织、有共建单位参与的共驻共建活动次数（取自共驻共建登记）",
@@ -322,4 +326,4 @@ def partner_activities(f: YearFacts, params: Mapping) -> dict[str, Measure]:
     return _tally(
         f, records_of=lambda branch: by_branch.get(branch, []), target_of=lambda _branch: target,
         line=lambda a: EvidenceLine(a.on, f"{a.kind}“{a.title}”，共建单位：{'、'.join(a.units)}"),
-        short=lambda owed: f"还需与共建单位联合开展活动 {owed} 次")
+        short=lambda owed: f"还需与共建单位联合开展活动 {owed} 次", counted=("联合开展活动", "次"))
