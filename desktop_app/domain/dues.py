@@ -224,15 +224,33 @@ def check_table(rules: Iterable[RateRule]) -> None:
             raise ValidationError("生效日期", "党费标准按月生效，生效日期应为某月1日")
         groups.setdefault((r.category, r.effective_from), []).append(r)
     for (category, since), lines in groups.items():
-        lines.sort(key=lambda r: -1 if r.over_fen is None else r.over_fen)
-        where = f"{category}（{since.isoformat()}起）"
-        if lines[0].over_fen is not None:
-            raise ValidationError("党费标准", f"{where}：最低一档应从 0 元起")
-        for a, b in zip(lines, lines[1:]):
-            if a.upto_fen is None or b.over_fen != a.upto_fen:
-                raise ValidationError("党费标准", f"{where}：各档收入区间应首尾相接、不重叠")
-        if lines[-1].upto_fen is not None:
-            raise ValidationError("党费标准", f"{where}：最高一档应不设上限")
+        broken = table_break(lines)
+        if broken is not None:
+            i, why = broken
+            raise ValidationError("党费标准", f"{category}（{since.isoformat()}起）“{lines[i].bracket_text()}”一档：{why}")
+
+
+def table_break(lines: Sequence[RateRule]) -> tuple[int, str] | None:
+    """Where one category's lines of one date stop covering every income exactly once.
+
+    (the index in `lines` of the line at fault, why), or None: the 党费比例 dialog names
+    that row as the worker typed it, the service the bracket.
+    """
+    if not lines:
+        return None
+    order = sorted(range(len(lines)), key=lambda i: -1 if lines[i].over_fen is None else lines[i].over_fen)
+    if lines[order[0]].over_fen is not None:
+        return order[0], "最低一档应从 0 元起"
+    for i, j in zip(order, order[1:]):
+        a, b = lines[i], lines[j]
+        if a.upto_fen is None:
+            return j, "各档收入区间应首尾相接、不重叠：已有一档不设上限"
+        if b.over_fen != a.upto_fen:
+            upto = format_yuan(a.upto_fen, grouping=False)
+            return j, f"各档收入区间应首尾相接、不重叠：上一档至{upto}元（含），这一档应从{upto}元以上起"
+    if lines[order[-1]].upto_fen is not None:
+        return order[-1], "最高一档应不设上限"
+    return None
 
 
 def rules_in_force(rules: Iterable[RateRule], category: str, month: date) -> list[RateRule]:
