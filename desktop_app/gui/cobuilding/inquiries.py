@@ -23,15 +23,17 @@ from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.cobuilding import InquiryRow
 
+# Together within the ~860 pixels a 1366 screen leaves beside the details pane, so 跟进 is not cut off;
+# 反映的需求 stretches into whatever more there is.
 COLUMNS = (
     Column("日期", lambda r: d(r.inquiry_date), CENTER, 84),
     Column("方式", lambda r: r.channel, CENTER, 64),
-    Column("对象", lambda r: r.asked_name, width=130),
+    Column("对象", lambda r: r.asked_name, width=110),
     Column("类别", lambda r: r.party_kind, CENTER, 44),
-    Column("问需内容", lambda r: r.topic, width=150),
-    Column("反映的需求", lambda r: r.answer, width=220),
+    Column("问需内容", lambda r: r.topic, width=110),
+    Column("反映的需求", lambda r: r.answer, width=160),
     Column("状态", lambda r: r.state, CENTER, 64),
-    Column("跟进", lambda r: r.need_title or r.follow_up, width=180),
+    Column("跟进", lambda r: r.need_title or r.follow_up, width=200),
 )
 
 
