@@ -31,6 +31,7 @@ from desktop_app.gui.widgets import common, forms
 from desktop_app.gui.widgets.forms import year_spin
 from desktop_app.gui.widgets.layouts import column, fill
 from desktop_app.gui.dues.dialogs import DuesBaseDialog, PaymentDialog, ReasonDialog
+from desktop_app.gui.dues.rates_dialog import RatesDialog
 from desktop_app.gui.dues.models import (
     ARREARS_COLUMNS,
     FIRST_MONTH_COLUMN,
@@ -39,12 +40,12 @@ from desktop_app.gui.dues.models import (
     WIDTHS,
     DuesGridModel,
 )
-from desktop_app.gui.ledger.forms import make_table
+from desktop_app.gui.ledger.forms import from_qdate, make_table
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import community_box, heading, refill_communities, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ColumnModel
-from desktop_app.services import dues
+from desktop_app.services import auth, dues
 from desktop_app.services import orgs as org_service
 from desktop_app.services.dues import PaymentInput
 from desktop_app.views.changes import Change, changes
@@ -116,6 +117,7 @@ class DuesPage(Page):
                               tip="选中一名或多名党员的月份后登记（可多选）")
         self.act_cancel = action("reverse", "撤销交纳", self.cancel_selected, tip="登记错了：撤销并自动红字冲销")
         self.act_base = action("dues-base", "党费基数", self.edit_base, tip="登记或调整选中党员的收入基数和类别")
+        self.act_rates = action("budget", "党费比例", self.edit_rates, tip="查看各类人员的党费交纳比例及历次调整；自某月起执行新标准")
         tb.addSeparator()
         self.act_print = action("print", "打印登记表", self.print_registry)
         self.act_receipt = action("voucher", "打印收据", self.print_receipts,
@@ -399,6 +401,26 @@ class DuesPage(Page):
             f"已登记{name}自{rules.month_label(info.effective_from)}起的党费基数："
             f"{info.category}，每月应交 {format_yuan(info.due_fen)} 元（{info.basis}）。"
         )
+
+    def edit_rates(self) -> None:
+        db = self.ctx.db
+
+        def load(_job) -> tuple[list[rules.RateRule], str | None]:
+            locked = dues.rates_locked(db)
+            if locked is None and not auth.can(db, "settings.write"):
+                locked = "本账户只能查看党费比例；调整须由有“修改基础设置”权限的账户办理"
+            return dues.rate_rules(db), locked
+
+        run_op(self, load, lambda got: self._edit_rates_with(*got))
+
+    def _edit_rates_with(self, table: list[rules.RateRule], locked: str | None) -> None:
+        db = self.ctx.db
+        dlg = RatesDialog(self, table, locked=locked, changes=BASE_WRITES,
+                          save=None if locked else lambda lines: dues.set_rate_rules(db, lines))
+        if dlg.exec() != RatesDialog.DialogCode.Accepted or dlg.saved is None:
+            return
+        self.show_message(f"已保存{dlg.category.currentText()}自{rules.month_label(from_qdate(dlg.month.date()))}起的党费比例；"
+                          "此前各月仍按原标准，已登记的党费金额不变。")
 
     def print_registry(self) -> None:
         if self.view is None or self.view.grid is None:
