@@ -55,11 +55,6 @@ def test_the_seeded_table_in_words_and_a_new_table_used_from_its_month(dues_page
     # prefilled with the 在职 table in force: four brackets, amounts in 元, the rate in %
     assert [dlg.cell(r, 2) for r in range(dlg.rows.rowCount())] == ["0.5", "1", "1.5", "2"]
     assert (dlg.cell(1, 0), dlg.cell(1, 1)) == ("3000.00", "5000.00")
-    dlg.show()
-    dlg.grab().save("/tmp/rateedit-dialog-default.png")
-    dlg.resize(1366, 768)
-    dlg.grab().save("/tmp/rateedit-dialog.png")
-    dlg.hide()
 
     new = [("", "4000", "1", "", ""), ("4000", "", "2.25", "", "")]
     [dlg] = _open(page, wait_ops, monkeypatch, lambda d: _type_rows(d, month, new))
