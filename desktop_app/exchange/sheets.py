@@ -254,12 +254,13 @@ def plan_columns(spec: Spec, header: list[str], rows: list[list[Any]], mapping: 
                 taken[target] = i
     plans = []
     for i, (target, how, _r) in enumerate(wanted):
+        clashes = None
         if target and taken.get(target) != i:
-            how, target = f"与第 {taken[target] + 1} 列重复（{target}），不导入", None
+            how, target, clashes = f"与第 {taken[target] + 1} 列重复（{target}），不导入", None, target
         samples = tuple(dict.fromkeys(_plain(v)[:30] for v in values[i][:12]))[:3]
         distinct = tuple(dict.fromkeys(_plain(v)[:MAX_CODE] for v in values[i]))
         coded = len(distinct) <= 30 and not any(isinstance(v, (date, datetime)) for v in values[i][:5])
-        plans.append(ColumnPlan(i, header[i], target, how, samples, distinct if coded else ()))
+        plans.append(ColumnPlan(i, header[i], target, how, samples, distinct if coded else (), clashes))
     return plans
 
 

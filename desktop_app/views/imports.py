@@ -79,6 +79,7 @@ class ColumnPlan:
     how: str  # 模板列名 / 别名 / 按内容 / 映射 / 未识别 …
     samples: tuple[str, ...]
     values: tuple[str, ...] = ()  # distinct values (up to 30), for a coded column's value mapping
+    clashes: str | None = None  # the template column it also looked like, which an earlier column took
 
     @property
     def letter(self) -> str:
@@ -132,8 +133,23 @@ class ColumnsReport:
         return [p.source for p in self.plan if p.target is None and p.source and p.how != ROW_COUNTER]
 
     @property
+    def ambiguous(self) -> list[str]:
+        """Required columns two of the file's columns look like: the first was taken, perhaps the wrong one."""
+        return [c for c in self.required if any(p.clashes == c for p in self.plan)]
+
+    @property
     def needs_mapping(self) -> bool:
-        return bool(self.missing or self.unrecognised)
+        """Only what the import cannot do without asks; an extra column it does not know is left out and
+        listed (未识别的列（不导入）) under the preview."""
+        return bool(self.missing or self.ambiguous)
+
+    def mapping_reason(self) -> str:
+        """Why the 列映射 step asks: 缺少“党组织”，“姓名”有不止一列像是它，另有 2 列未识别."""
+        parts = [f"缺少“{'、'.join(self.missing)}”"] if self.missing else []
+        parts += [f"“{c}”有不止一列像是它" for c in self.ambiguous]
+        if self.unrecognised:
+            parts.append(f"另有 {len(self.unrecognised)} 列未识别")
+        return "，".join(parts)
 
     def lines(self) -> list[str]:
         lines = [f"{self.file_name}：表头在第 {self.header_row} 行，数据 {self.data_rows} 行"]

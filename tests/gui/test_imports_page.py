@@ -54,6 +54,26 @@ def test_a_foreign_meetings_sheet_is_mapped_previewed_and_imported(app_ctx, tmp_
     page.close()
 
 
+def test_an_extra_column_it_does_not_know_is_listed_not_asked_about(app_ctx, tmp_path, wait_ops):
+    db = app_ctx.db
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    orgs.create(db, "第一网格党支部", "B01", "branch", community.id)
+    wb = Workbook()
+    wb.active.append(["日期", "会议类型", "支部", "主题", "应到人数", "实到人数", "主持人", "记录人", "天气"])
+    wb.active.append(["2025-03-05", "支部党员大会", "第一网格党支部", "学习党章", 10, 9, "张三", "李四", "晴"])
+    wb.save(path := tmp_path / "三会一课.xlsx")
+    page = ImportsPage(app_ctx)
+    page.show()
+    page.kind_box.setCurrentIndex(page.kind_box.findData("meetings"))
+    page.load(path)
+    wait_ops()
+    # every required column is there: 天气 no longer opens 列映射, it is named under the preview
+    assert page.mapping_dialog is None
+    assert page.preview is not None and page.preview.errors == () and page.import_button.isEnabled()
+    assert "未识别的列（不导入）：天气" in page.summary.text()
+    page.close()
+
+
 def test_the_blank_template_is_saved_through_the_kit_never_into_the_data_folder(app_ctx, monkeypatch, wait_ops):
     from PySide6.QtWidgets import QFileDialog
 

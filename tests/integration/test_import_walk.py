@@ -117,6 +117,25 @@ def test_a_row_counter_column_is_not_taken_for_gender_codes():
     assert report.unrecognised == [] and not report.needs_mapping
 
 
+def test_only_a_required_column_missing_or_claimed_twice_asks_for_the_mapping():
+    from desktop_app.exchange import resident_files, sheets
+    from desktop_app.views.imports import ColumnsReport
+
+    def report(header, row):
+        plan = sheets.plan_columns(resident_files.SPEC, header, [row])
+        return ColumnsReport(kind="residents", file_name="居民.xlsx", sheet="", sheets=(), header_row=1,
+                             data_rows=1, plan=tuple(plan), skipped=(), signature="",
+                             targets=resident_files.COLUMNS, required=("姓名",), coded={})
+
+    extra = report(["姓名", "性别", "天气"], ["刘大爷", "男", "晴"])  # an extra column the import does not know
+    assert extra.unrecognised == ["天气"] and not extra.needs_mapping
+    twice = report(["姓名", "性别", "姓名"], ["刘大爷", "男", "刘建国"])  # which of the two is the name?
+    assert twice.ambiguous == ["姓名"] and twice.needs_mapping
+    assert twice.mapping_reason() == "“姓名”有不止一列像是它，另有 1 列未识别"
+    none = report(["性别", "天气"], ["男", "晴"])
+    assert none.needs_mapping and none.mapping_reason().startswith("缺少“姓名”")
+
+
 MEET_HEADER = ["日期", "会议类型", "支部", "主题", "应到人数", "实到人数", "主持人", "记录人"]
 
 

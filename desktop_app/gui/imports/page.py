@@ -168,7 +168,7 @@ class ImportsPage(Page):
         def read(job):
             report = imports.inspect(db, kind, chosen, mapping, sheet)
             use = mapping or report.saved
-            if report.missing or (use is None and report.needs_mapping):  # columns not all recognised: ask first
+            if report.missing or (use is None and report.needs_mapping):  # a required column not found: ask first
                 return report, None, None
             return report, use, service.preview(db, chosen, use, sheet)
 
@@ -187,9 +187,7 @@ class ImportsPage(Page):
         self._update()
         self._show_sheets(self.report)
         if self.preview is None:
-            missing = f"缺少“{'、'.join(self.report.missing)}”，" if self.report.missing else ""
-            self._say(f"文件的列与模板不同：{missing}有 {len(self.report.unrecognised)} 列未识别。"
-                      "请在“列映射”中说明各列是什么。", ERROR_STYLE)
+            self._say(f"文件的列与模板不同：{self.report.mapping_reason()}。请在“列映射”中说明各列是什么。", ERROR_STYLE)
             self.open_mapping()
             return
         p = self.preview
@@ -197,8 +195,9 @@ class ImportsPage(Page):
         self.skipped.set_rows(list(p.skipped))
         self.tabs.setTabText(0, f"有问题的行（{p.invalid_rows}）")
         self.tabs.setTabText(1, f"跳过的行（{len(p.skipped)}）")
-        unknown = self.report.unrecognised if self.report else []
-        extra = self._sheets_said(self.report) + (f"<br>未导入的列：{'、'.join(unknown)}（可点“列映射…”说明）" if unknown else "") + (
+        unknown = html.escape("、".join(self.report.unrecognised if self.report else []))
+        extra = self._sheets_said(self.report) + (f"<br>未识别的列（不导入）：{unknown}（可点“列映射…”说明）"
+                                                   if unknown else "") + (
             "<br>已按上次为此表头保存的列映射读取" if self.report and self.report.saved is not None else "")
         if p.errors:
             self._say(f"预览：共 {p.total_rows} 行，有问题 <b>{p.invalid_rows}</b> 行（{len(p.errors)} 处），"

@@ -245,9 +245,8 @@ class ImportDialog(QDialog):
         self._show_sheets(self.report)
         if self.preview is None:
             self._show_preview(None)
-            self._set_message(self.summary, "文件的表头与党员信息导入模板不同：" + (
-                f"缺少“{'、'.join(self.report.missing)}”，" if self.report.missing else "")
-                + f"有 {len(self.report.unrecognised)} 列未识别。请在“列映射”中说明各列是什么。", ERROR_STYLE)
+            self._set_message(self.summary, f"文件的表头与党员信息导入模板不同：{self.report.mapping_reason()}。"
+                              "请在“列映射”中说明各列是什么。", ERROR_STYLE)
             self.open_mapping()
             return
         self._show_preview(self.preview)
