@@ -93,8 +93,11 @@ class SyncRowState(Base):
     table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
     row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
-    site: Mapped[str] = mapped_column(String(36))
-    agreed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # NULL: the peer itself (all but a handful of rows); read as coalesce(site, peer_site).
+    site: Mapped[str | None] = mapped_column(String(36))
+    # Read only by a community, of its stamps with the street (sync.outgoing.upstream_rows):
+    # NULL in a street's stamps with its communities.
+    agreed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     # The peer brought this row here first: at the street, a community's own rows
     # (what the street sends down to one community leaves out the others').
     introduced: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.pinyin import keys as pinyin_keys
-from desktop_app.domain.sync_rules import DOWNSTREAM, UPSTREAM, Decision, Manifest, PackageRefused, Stamp, decide, table_label
+from desktop_app.domain.sync_rules import COMMUNITY, DOWNSTREAM, UPSTREAM, Decision, Manifest, PackageRefused, Stamp, decide, table_label
 from desktop_app.store import dialect as store_dialect
 from desktop_app.store import pgbulk
 from desktop_app.store.base import new_id
@@ -114,7 +114,7 @@ def _agreed(s: Session, peer: str, table: Table, ids: list[str]) -> dict[str, tu
                  .limit(1)).first() is None:
         return {}  # nothing of this table agreed with this peer yet (a new community): no lookups
     return {rid: pair(v, site, lv, ls) for rid, v, site, lv, ls in _lookup(
-        s, "SELECT row_id, version, site, local_version, local_site FROM sync_row_state "
+        s, "SELECT row_id, version, coalesce(site, peer_site), local_version, local_site FROM sync_row_state "
            "WHERE peer_site = ? AND table_name = ? AND row_id", ids, (peer, table.name))}
 
 
@@ -305,9 +305,12 @@ def _sql_literal(value) -> str | None:
     return "NULL" if value is None else str(value) if type(value) is int else None
 
 
-def agree(s: Session, peer: str, table: str, states: list[tuple], now: datetime, fresh: bool = False) -> None:
-    """Write (row id, peer's stamp, introduced, our own stamp if another) as agreed with `peer`.
+def agree(s: Session, peer: str, table: str, states: list[tuple], now: datetime | None,
+          fresh: bool = False) -> None:
+    """Write (row id, peer's stamp, introduced, our own stamp if another) as agreed with `peer` at `now`.
 
+    The peer's own site is written as NULL (see SyncRowState.site); now is None at a street
+    (nothing there reads when it agreed with a community: SyncRowState.agreed_at).
     fresh: none of these rows is agreed with `peer` yet (they are only inserted).
     """
     if not states:
@@ -319,11 +322,12 @@ def agree(s: Session, peer: str, table: str, states: list[tuple], now: datetime,
 
     if s.get_bind().dialect.name == "sqlite":
         conn = s.connection()
-        at = rs.c.agreed_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)(now)
+        at = _bound_time(conn, now)
         upsert = "" if fresh else (  # fresh: nothing to update, a plain insert
             " ON CONFLICT (peer_site, table_name, row_id) DO UPDATE SET version = excluded.version, "
             "site = excluded.site, agreed_at = excluded.agreed_at, local_version = excluded.local_version, "
             "local_site = excluded.local_site")
+        peer_text = _sql_literal(peer)  # the peer's own site is NULL: nullif in C, no Python per row
         for part in _chunks(states, _WRITE_CHUNK):
             rids, stamps, news, los = zip(*part)
             # Built by C-level zip/map: a Python tuple per row was a tenth of a big merge's write phase.
@@ -332,7 +336,9 @@ def agree(s: Session, peer: str, table: str, states: list[tuple], now: datetime,
             same_new = news.count(news[0]) == len(news)
             columns = (
                 ("peer_site", peer, True), ("table_name", table, True), ("row_id", rids, False),
-                ("version", map(itemgetter(0), stamps), False), ("site", map(itemgetter(1), stamps), False),
+                ("version", map(itemgetter(0), stamps), False),
+                ("site", map(itemgetter(1), stamps) if peer_text else [None if x.site == peer else x.site
+                                                                       for x in stamps], False),
                 ("agreed_at", at, True), ("introduced", int(news[0]) if same_new else map(int, news), same_new),
             )
             if los.count(None) == len(los):
@@ -341,9 +347,9 @@ def agree(s: Session, peer: str, table: str, states: list[tuple], now: datetime,
                 lv, ls = zip(*map(mine, los))
                 columns += (("local_version", lv, False), ("local_site", ls, False))
             slots, bound = [], []
-            for _, value, fixed in columns:
+            for name, value, fixed in columns:
                 text = _sql_literal(value) if fixed else None
-                slots.append(text or "?")
+                slots.append(text or (f"nullif(?, {peer_text})" if name == "site" and peer_text else "?"))
                 if text is None:
                     bound.append(repeat(value) if fixed else value)
             sql = (f"INSERT INTO sync_row_state ({', '.join(c[0] for c in columns)}) VALUES ({', '.join(slots)})"
@@ -352,14 +358,21 @@ def agree(s: Session, peer: str, table: str, states: list[tuple], now: datetime,
         return
     cols = ["peer_site", "table_name", "row_id", "version", "site", "agreed_at", "introduced", "local_version",
             "local_site"]
-    rows = ((peer, table, rid, st.version, st.site, now, new, *mine(lo)) for rid, st, new, lo in states)
+    rows = ((peer, table, rid, st.version, st.site if st.site != peer else None, now, new, *mine(lo))
+            for rid, st, new, lo in states)
     if fresh:  # nothing agreed with this sender for this table yet: no row to update
         pgbulk.copy_insert(s.connection(), rs, cols, rows)
     else:
         pgbulk.copy_upsert(s.connection(), rs, cols, rows, cols[:3], cols[3:6] + cols[7:])
 
 
-def _agree_inserted(s: Session, peer: str, table: str, n: int, last_rowid: int, now: datetime) -> bool:
+def _bound_time(conn, now: datetime | None):
+    """`now` as SQLite stores a DateTime (None stays None)."""
+    return None if now is None else \
+        SyncRowState.__table__.c.agreed_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)(now)
+
+
+def _agree_inserted(s: Session, peer: str, table: str, n: int, last_rowid: int, now: datetime | None) -> bool:
     """SQLite, nothing of `table` agreed with `peer` yet: the stamps of the `n` rows just inserted (each
     agreed as introduced, at the stamp it came with) copied from those rows in one statement, in id order.
 
@@ -372,18 +385,17 @@ def _agree_inserted(s: Session, peer: str, table: str, n: int, last_rowid: int, 
     q = conn.dialect.identifier_preparer.quote(table)
     if conn.exec_driver_sql(f"SELECT count(*) FROM {q} WHERE rowid > ?", (last_rowid,)).scalar() != n:
         return False
-    at = SyncRowState.__table__.c.agreed_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)(now)
     conn.exec_driver_sql(
         "INSERT INTO sync_row_state (peer_site, table_name, row_id, version, site, agreed_at, introduced, "
-        f"local_version, local_site) SELECT ?, ?, id, version, updated_by_site, ?, 1, NULL, NULL FROM {q} "
-        "WHERE rowid > ? ORDER BY +id",  # (+: sort the range, not a walk of the whole id index)
-        (peer, table, at, last_rowid))
+        f"local_version, local_site) SELECT ?1, ?2, id, version, nullif(updated_by_site, ?1), ?3, 1, NULL, NULL "
+        f"FROM {q} WHERE rowid > ?4 ORDER BY +id",  # (+: sort the range, not a walk of the whole id index)
+        (peer, table, _bound_time(conn, now), last_rowid))
     return True
 
 
 def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: datetime,
                  tick: Callable[[int], None], open_rows: set[tuple[str, str]], storage: bool, source: str,
-                 described: list[dict]) -> None:
+                 described: list[dict], stamped: datetime | None) -> None:
     table = plan.table
     label = table_label(table.name)
     writer = _Writer(s, plan.incoming, storage)
@@ -408,11 +420,11 @@ def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: d
             "若社区或街道的数据库曾从备份恢复，请让社区导出全部数据（完整数据包）后再导入"
         ) from None
     states = plan.states
-    if copied and _agree_inserted(s, peer, str(table.name), len(plan.inserts), last_rowid, now):
+    if copied and _agree_inserted(s, peer, str(table.name), len(plan.inserts), last_rowid, stamped):
         states = list(compress(states, map(not_, map(itemgetter(2), states))))  # the rest (not introduced)
     elif plan.fresh:
         states = plan.fresh_states() + states
-    agree(s, peer, str(table.name), states, now, not plan.agreed_before)  # a str: sqlite3 probes subclasses
+    agree(s, peer, str(table.name), states, stamped, not plan.agreed_before)  # a str: sqlite3 probes subclasses
     described.extend(trail.describe(s, plan, before, source))
     _record_conflicts(s, peer, package_id, plan, now)
     settled = [rid for rid in plan.applied_ids if (table.name, rid) in open_rows] if open_rows else []
@@ -594,11 +606,12 @@ def apply(s: Session, p: MergePlan, st: Standing, now: datetime, tick: Callable[
         select(sc.c.table_name, sc.c.row_id).where(sc.c.peer_site == peer, sc.c.status == "open")
     ).tuples())
     source = f"数据包 {file_name}（{m.site.org_name}，第 {m.seq} 号）"
+    stamped = None if m.kind == UPSTREAM else now  # at a street, from a community: SyncRowState.agreed_at
     described: list[dict] = []
     last = [] if v.storage else [k for k, tp in enumerate(p.tables) if tp.table.name in shared and tp.inserts]
     for k, tp in enumerate(p.tables):
         if k not in last:
-            _apply_table(s, peer, m.package_id, tp, now, tick, open_rows, v.storage, source, described)
+            _apply_table(s, peer, m.package_id, tp, now, tick, open_rows, v.storage, source, described, stamped)
     if last:
         store_dialect.serialize(s.connection(), "sync-import-shared")
         for k in last:
@@ -606,7 +619,7 @@ def apply(s: Session, p: MergePlan, st: Standing, now: datetime, tick: Callable[
             if again.updates or again.conflicts:  # another sender's row now differs: check everything again
                 raise Contended(f"表“{table_label(again.table.name)}”的记录已由另一个同时进行的导入写入，请重新导入")
             p.tables[k] = again
-            _apply_table(s, peer, m.package_id, again, now, tick, open_rows, v.storage, source, described)
+            _apply_table(s, peer, m.package_id, again, now, tick, open_rows, v.storage, source, described, stamped)
     trail.write(s, described, m.package_id)
     _note_peer(s, m, s.get(SyncPeer, peer), v.size, now, st.already)
     confirmed = 0
@@ -632,7 +645,9 @@ def settle(s: Session, c: SyncConflict, table: Table, values: dict, side: str, b
     if "name" in values and all(k in table.c for k in DERIVED_KEYS):  # the keys are ours (own_keys)
         values = {**values, **dict(zip(DERIVED_KEYS, pinyin_keys(values["name"])))}
     s.execute(update(table).where(table.c.id == c.row_id).values(**values))
-    agree(s, c.peer_site, c.table_name, [(c.row_id, Stamp(c.incoming_version, c.incoming_site), False, None)], now)
+    level = s.scalar(select(SyncPeer.level).where(SyncPeer.site_id == c.peer_site))
+    agree(s, c.peer_site, c.table_name, [(c.row_id, Stamp(c.incoming_version, c.incoming_site), False, None)],
+          None if level == COMMUNITY else now)  # (SyncRowState.agreed_at)
     c.status, c.resolution, c.resolved_at, c.resolved_by = "resolved", side, now, by
     s.flush()
     supersede(s, c.peer_site, c.table_name, [c.row_id], now)

@@ -118,7 +118,8 @@ class Encoder:
         joined = t.outerjoin(
             rs, and_(rs.c.row_id == t.c.id, rs.c.peer_site == peer_site, rs.c.table_name == t.name)
         )
-        return select(*t.columns, rs.c.version, rs.c.site).select_from(joined)
+        # (the peer's own site is stored as NULL: SyncRowState.site)
+        return select(*t.columns, rs.c.version, func.coalesce(rs.c.site, rs.c.peer_site)).select_from(joined)
 
     def encode(self, rows: Iterable[Sequence]) -> list[list[str]]:
         n = len(self.codecs)
@@ -288,7 +289,7 @@ def downstream_rows(conn: Connection, peer_id: str, orgs: set[str]) -> Fetched:
         # ours differs from what we agreed with this community (our stamp then, when it was another)
         corrected = and_(rs.c.row_id.is_not(None),
                          or_(t.version != func.coalesce(rs.c.local_version, rs.c.version),
-                             t.updated_by_site != func.coalesce(rs.c.local_site, rs.c.site)))
+                             t.updated_by_site != func.coalesce(rs.c.local_site, rs.c.site, rs.c.peer_site)))
         if table.name == handover.MOVED:
             corrected = and_(corrected, handover.not_handed_on(table, peer_id))
         wanted = [corrected]

@@ -239,7 +239,7 @@ def _agreed_stamps(db, peer: str, table: str) -> dict[str, tuple]:
     rs = SyncRowState
     with db.session() as s:
         return {rid: (v, site_, bool(new), lv) for rid, v, site_, new, lv in s.execute(
-            select(rs.row_id, rs.version, rs.site, rs.introduced, rs.local_version)
+            select(rs.row_id, rs.version, func.coalesce(rs.site, rs.peer_site), rs.introduced, rs.local_version)
             .where(rs.peer_site == peer, rs.table_name == table))}
 
 

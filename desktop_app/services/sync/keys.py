@@ -398,9 +398,10 @@ def _hang_under_street(s, site, reply: EnrolReply) -> bool:
         # Exactly the street's row, stamps and all: when it comes back in our
         # package, the street finds it unchanged.
         s.execute(insert(table), [values])
-    s.merge(SyncRowState(
+    by = str(values["updated_by_site"])
+    s.merge(SyncRowState(  # (the street's own site as NULL: SyncRowState.site)
         peer_site=reply.street_site_id, table_name=table.name, row_id=node_id,
-        version=int(values["version"]), site=str(values["updated_by_site"]), agreed_at=utcnow(),
+        version=int(values["version"]), site=None if by == reply.street_site_id else by, agreed_at=utcnow(),
         introduced=False, local_version=None, local_site=None,
     ))
     community = _community_node(s, site.org_code)
