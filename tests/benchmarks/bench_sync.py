@@ -55,20 +55,22 @@ writes them, alternating with the code before: 4 x 3,000 at load 2.1-2.9, verify
 5.1 -> 4.9 s, decide 1.5 -> 1.3-1.4 s, CPU 20.1 -> 19.4-19.9 s; full size at load 1.1-2.7,
 verify + decide 35 -> 33.7 s, but the merge's CPU 122.6-131.0 s (old) against 126.5-128.2 s (new)
 and raw 60.6-67.3 s: 1.93-2.09x, within the write phase's own spread (72-78 s). Dropped: the
-decide lookups as one json_each list instead of sorted IN lists (no faster). Left: the stamps' width.
-The stamps' width, measured and not taken (4 x 3,000, --again, old and new alternating, load 2.3-4.9;
-the old code 11 runs, merge CPU 20.3-22.2 s, mean 21.3 s). A stamp row held 144.5 bytes of text:
-peer_site 36, table_name 10.5, row_id 36, site 36 (the peer's own in all but 4 of 1,119,846), agreed_at 26
-(read only by a community, of its stamps with the street: sync.outgoing.upstream_rows); the table was
-198 of the street's 701 MB. Built whole (migration 0035 remaking the table by one INSERT .. SELECT, site NULL
-where it is the peer's own and read as coalesce(site, peer_site), agreed_at NULL on a street's stamps with
-communities; every reader changed and the sync scenarios passing): 1,633 -> 1,452 MB written, write + commit
-CPU 14.6 -> 13.8 s, merge CPU 20.1-21.0 s, mean 20.5 s (5 runs): -3.8%, under the 5% a migration of every
-street's biggest table was to buy. As a hack (stamps written, not read), also the peer and the table as small
-integers (the key 82 -> about 40 bytes): 1,351 MB, merge CPU 19.2-20.8 s, mean 19.9 s (4 runs): -6.6% at
-best, for a numbered sync_peer (made before the stamps of a new community's first package), both tables
-migrated, and every reader by peer or table (sync.merge, outgoing, handover, ownership, store.scope,
-services.sync.keys; the PostgreSQL COPY paths) joined or looked up in step.
+decide lookups as one json_each list instead of sorted IN lists (no faster).
+Taken (migration 0035): the stamps' width. A stamp row held 144.5 bytes of text: peer_site 36, table_name 10.5,
+row_id 36, site 36 (the peer's own in all but 4 of 1,119,846), agreed_at 26 (read only by a community, of its
+stamps with the street: sync.outgoing.upstream_rows); the table was 198 of the street's 701 MB. Now site is NULL
+where it is the peer's own (read as coalesce(site, peer_site); written by nullif in SQL, no Python per row) and
+a street's stamps with its communities carry no agreed_at; the table is remade by one INSERT .. SELECT (on
+PostgreSQL the columns drop NOT NULL and the rows are updated). 4 x 3,000, --again, old and new alternating seven
+times each (load 0.5-10, the machine shared): 1,635 -> 1,460 MB written in every run; merge CPU old 25.6 / 25.5 /
+22.9 / 34.4 / 30.1 / 29.3 / 26.1 s (median 26.1, mean 27.7), new 25.5 / 24.3 / 24.7 / 27.7 / 26.9 / 22.8 / 27.4 s
+(median 25.5, mean 25.6); decide + write + commit median 20.5 -> 20.1 s, mean 21.8 -> 19.9 s; the pairs' median
+difference -1.2 s (-4.5%). Verify, which the change does not touch, swung 5.1-7.1 s across the same runs, so
+these are rough; the same build measured before at load 2.3-4.9 gave -3.8%. Not taken (yet): the peer and the
+table as small integers (the key 82 -> about 40 bytes; as a hack, stamps written and not read: 1,351 MB, merge
+CPU -6.6% at best), which wants a numbered sync_peer (made before the stamps of a new community's first
+package), both tables migrated, and every reader by peer or table (sync.merge, outgoing, handover, ownership,
+store.scope, services.sync.keys; the PostgreSQL COPY paths) joined or looked up in step.
 Where the CPU goes, 4 x 3,000 with --again (load 3-4; each statement's CPU summed by its SQL): merge 28.8 s
 against raw's 15.1 s (1.91x). The rows themselves cost the merge what they cost raw: attendance 7.4 s for
 689,014 rows against raw's 7.2 s, dues_record 3.3 against 3.1 s, all tables 12.6 s against raw's 13.2 s with
@@ -87,7 +89,7 @@ without SQLite's sort: from a list of rowids sorted in Python (json_each joined 
 rowid lookups in random order costing what the sort did (0.26 s); by executemany of Python-sorted stamps
 0.48-0.51 s plus 0.07 s of sort; sorting a narrower record (id, version, site in a subquery) level; walking
 the id index instead of sorting 0.30-0.33 s against 0.19-0.21 s. Unsorted (rowid order) they cost 0.50 s:
-the sort neither pays nor costs. What is left: the stamps' width (a migration, above) and verifying the next
+the sort neither pays nor costs. What is left: the peer and the table as small integers (above) and verifying the next
 package while the one before is written (not tried: wall clock only, and under one interpreter lock the
 writer, which takes the lock back after every row's step, would likely wait out the decoder's switch interval).
 Taken: a file with a backslash somewhere (a NULL) has only the columns holding one read for NULLs and escapes,
