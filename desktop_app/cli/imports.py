@@ -101,6 +101,7 @@ HISTORY: dict[str, tuple[str, str, str]] = {
     "meetings": ("meetings_import", "次会议", "从 CSV/XLSX 导入已召开的三会一课（人数、主持人、议题、决议、出勤）"),
     "residents": ("residents_import", "名居民", "从 CSV/XLSX 导入居民及其住户"),
     "ledger": ("ledger_import", "笔账目", "从 CSV/XLSX 导入一年的期初余额和收支明细（记账并结账）"),
+    "visits": ("visits_import", "条走访记录", "从 CSV/XLSX 导入走访台账（走访对象须是已登记的居民）"),
 }
 
 
@@ -139,7 +140,7 @@ def cmd_import_history(args: argparse.Namespace) -> int:
 
 
 def add_history_parsers(imp, with_db) -> None:
-    """`dangqun import development|meetings|residents|ledger FILE`: one parser each, the same options."""
+    """`dangqun import development|meetings|residents|ledger|visits FILE`: one parser each, the same options."""
     for kind, (_module, _unit, text) in HISTORY.items():
         sp = with_db(imp.add_parser(kind, help=text))
         sp.add_argument("file", help="XLSX、XLS、ODS 或 CSV 文件（本程序的导入模板，或其他系统导出的表格）")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop_app.exchange import development_files, ledger_files, meeting_files, resident_files
+from desktop_app.exchange import development_files, ledger_files, meeting_files, resident_files, visit_files
 from desktop_app.exchange.sheets import Spec
 from desktop_app.files import write_through
 
@@ -50,18 +50,27 @@ NOTES: dict[str, tuple[str, ...]] = {
         "填了余额列时逐行核对余额，不符的行会被指出。凭证号可不填，按年度顺序自动编号。",
         "导入后该年度已结束的月份全部结账，不能再修改，请先试运行核对。",
     ),
+    "visits": (
+        "每行一次走访。必填：走访日期、走访对象、走访人。走访对象须是已登记的居民（请先导入居民）。",
+        "有同名居民时填写地址或联系电话以区分；地址写楼栋单元室或登记的住址均可。",
+        "走访人填姓名，用顿号隔开：党员名册中的党员记为走访党员，其他人（网格员、楼栋长）记为其他走访人。",
+        "走访形式：走访、民情恳谈、来访、电话（入户、上门记为走访）；不填为走访。",
+        "填了反映问题的记为待处理；同时填了办理结果的记为已解决（办结日期不填则为走访当天）。问题类别不填记为“其他”。",
+        "同一居民同一天内容相同的走访已登记的不再导入，同一份台账可以放心重复导入。",
+    ),
 }
 SPECS: dict[str, Spec] = {
     "development": development_files.SPEC, "meetings": meeting_files.SPEC,
-    "residents": resident_files.SPEC, "ledger": ledger_files.SPEC,
+    "residents": resident_files.SPEC, "ledger": ledger_files.SPEC, "visits": visit_files.SPEC,
 }
 _TEXT_COLUMNS = ("公民身份号码", "联系电话", "手机号码", "凭证号", "室", "单元")
-_WIDE = {"摘要": 30, "会议内容": 40, "决议": 30, "议题": 30, "出席人员": 30, "地址": 30, "所在党支部": 24,
+_WIDE = {"摘要": 30, "走访情况": 30, "反映问题": 30, "办理结果": 30, "会议内容": 40,
+         "决议": 30, "议题": 30, "出席人员": 30, "地址": 30, "所在党支部": 24,
          "党组织": 24, "公民身份号码": 21, "备注": 24}
 
 
 def write_template(kind: str, path: str | Path) -> None:
-    """The blank template of a history import (`kind`: development, meetings, residents, ledger)."""
+    """The blank template of a history import (`kind`: development, meetings, residents, ledger, visits)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter

@@ -1,6 +1,6 @@
 """Spreadsheets a center already has: how their columns read, and the mappings saved for their layouts.
 
-Every import (members, development, meetings, residents, ledger) reads its file
+Every import (members, development, meetings, residents, ledger, visits) reads its file
 through exchange.sheets with the import's Spec. Here are what they share:
 the --show-columns report, a --map file checked against the import's columns,
 and the mapping saved under a header's signature (audited) so the same layout
@@ -20,7 +20,9 @@ from sqlalchemy import select
 
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import DomainError
-from desktop_app.exchange import development_files, history, ledger_files, meeting_files, resident_files, sheets, templates
+from desktop_app.exchange import (
+    development_files, history, ledger_files, meeting_files, resident_files, sheets, templates, visit_files,
+)
 from desktop_app.exchange import mapping as mapping_files
 from desktop_app.exchange import members as member_files
 from desktop_app.services import auth
@@ -41,6 +43,7 @@ KINDS: dict[str, tuple[sheets.Spec, str]] = {
     "meetings": (meeting_files.SPEC, "meetings.write"),
     "residents": (resident_files.SPEC, "residents.write"),
     "ledger": (ledger_files.SPEC, "ledger.write"),
+    "visits": (visit_files.SPEC, "visits.write"),
 }
 
 
@@ -49,6 +52,7 @@ _HISTORY_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     "development": development_files.FIELDS,
     "meetings": meeting_files.FIELDS,
     "residents": resident_files.FIELDS,
+    "visits": visit_files.FIELDS,
 }
 
 # What a history import makes of its parsed rows: (db, rows, mapping, today) -> its preview

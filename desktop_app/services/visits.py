@@ -309,30 +309,39 @@ def log_visit(
     with UnitOfWork(db) as uow:
         s = uow.session
         _check_members(s, clean.member_ids)
-        resident_id, household_id, grid_id, visitee = _place(s, clean)
-        auth.require(db, "visits.write", grid_id=grid_id)
-        v = Visit(
-            visit_date=clean.visit_date, form=clean.form, grid_id=grid_id, household_id=household_id,
-            resident_id=resident_id, visitee_name=visitee, place=clean.place,
-            other_visitors=clean.other_visitors, category=clean.category, content=clean.content,
-            raised_issue=clean.raised_issue, follow_state="", handler=clean.handler,
-            due_date=clean.due_date, resolved_by="", resolution="", recorder=clean.recorder,
-            notes=clean.notes,
-        )
-        s.add(v)
-        s.flush()
-        _set_members(s, v, clean.member_ids)
-        visitors = _visitor_names(s, clean)
-        apply_step(s, v, FollowUpStep(flow.PENDING, clean.recorder or visitors, clean.visit_date, "登记"))
-        if not clean.raised_issue:
-            apply_step(s, v, flow.check_follow_up(
-                flow.PENDING, flow.NO_ACTION, visitors, clean.visit_date, flow.NOTHING_RAISED,
-                clean.visit_date, today))
-        elif solved_how.strip():
-            apply_step(s, v, flow.check_follow_up(
-                flow.PENDING, flow.SOLVED, solved_by or visitors, clean.visit_date, solved_how,
-                clean.visit_date, today))
+        auth.require(db, "visits.write", grid_id=_place(s, clean)[2])
+        v = add_visit(s, clean, solved_how, solved_by, None, today)
         return settle(uow, _detail, v, today)
+
+
+def add_visit(s: Session, clean: VisitInput, solved_how: str, solved_by: str, solved_on: date | None,
+              today: date) -> Visit:
+    """Write a checked visit (members checked, grid allowed) with its first follow-up steps, as
+    log_visit() describes, in the caller's unit of work; `solved_on`: the day it was solved, else
+    the visit's day. The visits import writes its rows through here too."""
+    resident_id, household_id, grid_id, visitee = _place(s, clean)
+    v = Visit(
+        visit_date=clean.visit_date, form=clean.form, grid_id=grid_id, household_id=household_id,
+        resident_id=resident_id, visitee_name=visitee, place=clean.place,
+        other_visitors=clean.other_visitors, category=clean.category, content=clean.content,
+        raised_issue=clean.raised_issue, follow_state="", handler=clean.handler,
+        due_date=clean.due_date, resolved_by="", resolution="", recorder=clean.recorder,
+        notes=clean.notes,
+    )
+    s.add(v)
+    s.flush()
+    _set_members(s, v, clean.member_ids)
+    visitors = _visitor_names(s, clean)
+    apply_step(s, v, FollowUpStep(flow.PENDING, clean.recorder or visitors, clean.visit_date, "登记"))
+    if not clean.raised_issue:
+        apply_step(s, v, flow.check_follow_up(
+            flow.PENDING, flow.NO_ACTION, visitors, clean.visit_date, flow.NOTHING_RAISED,
+            clean.visit_date, today))
+    elif solved_how.strip():
+        apply_step(s, v, flow.check_follow_up(
+            flow.PENDING, flow.SOLVED, solved_by or visitors, solved_on or clean.visit_date, solved_how,
+            clean.visit_date, today))
+    return v
 
 
 def update_visit(db: Database, visit_id: str, inp: VisitInput, today: date | None = None,

@@ -10,7 +10,7 @@ from desktop_app.exchange import sheets
 from desktop_app.services import imports, orgs, roster
 from desktop_app.settings import resource_path
 
-KINDS = ("members", "development", "meetings", "residents", "ledger")
+KINDS = ("members", "development", "meetings", "residents", "ledger", "visits")
 
 
 @pytest.mark.parametrize("kind", KINDS)
