@@ -1,4 +1,4 @@
-"""导入表格: bring the spreadsheets a center already has — members, 发展党员, past 三会一课, residents, a year's ledger.
+"""导入表格: bring the spreadsheets a center already has — members, 发展党员, past 三会一课, residents, a year's ledger, 走访台账.
 
 Pick what the file holds and the file: its columns are read by name and by
 content; when they are not all recognised (and no mapping was saved for the
@@ -26,7 +26,9 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import Column, ColumnModel
-from desktop_app.services import development_import, imports, ledger_import, meetings_import, residents_import
+from desktop_app.services import (
+    development_import, imports, ledger_import, meetings_import, residents_import, visits_import,
+)
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.imports import ColumnsReport, HistoryPreview, Mapping
 
@@ -40,6 +42,7 @@ KINDS: dict[str, tuple[str, Any, Any]] = {
     "meetings": ("三会一课（已召开的会议）", meetings_import, changes(Change.MEETINGS)),
     "residents": ("居民和住户", residents_import, changes(Change.RESIDENTS)),
     "ledger": ("经费收支明细（一年）", ledger_import, changes(Change.LEDGER)),
+    "visits": ("走访记录（走访台账）", visits_import, changes(Change.VISITS)),
 }
 
 
