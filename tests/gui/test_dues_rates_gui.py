@@ -39,7 +39,7 @@ def _open(page, wait_ops, monkeypatch, edit=None) -> list[RatesDialog]:
 def _type_rows(dlg: RatesDialog, month: date, rows: list[tuple[str, ...]]) -> None:
     dlg.category.setCurrentText(rules.EMPLOYED)
     dlg.month.setDate(QDate(month.year, month.month, 1))
-    dlg.rows.setRowCount(0)
+    dlg.clear_rows()
     for r in rows:
         dlg.add_row(r)
 
@@ -53,7 +53,7 @@ def test_the_seeded_table_in_words_and_a_new_table_used_from_its_month(dues_page
         assert words in text
     assert dlg.editor.isVisibleTo(dlg) and dlg.ok_button.isVisibleTo(dlg)
     # prefilled with the 在职 table in force: four brackets, amounts in 元, the rate in %
-    assert [dlg.cell(r, 2) for r in range(dlg.rows.rowCount())] == ["0.5", "1", "1.5", "2"]
+    assert [dlg.cell(r, 2) for r in range(dlg.row_count())] == ["0.5", "1", "1.5", "2"]
     assert (dlg.cell(1, 0), dlg.cell(1, 1)) == ("3000.00", "5000.00")
 
     new = [("", "4000", "1", "", ""), ("4000", "", "2.25", "", "")]
@@ -115,4 +115,24 @@ def test_closing_after_typing_a_bracket_asks_first(dues_page, wait_ops, monkeypa
     dlg.add_row(("10000", "", "2", "", ""))
     dlg.reject()
     assert asked == ["放弃填写的内容？"] and dlg.isVisible()
+    dlg.hide()
+
+
+def test_a_bracket_typed_into_its_cell_is_what_saves(dues_page, wait_ops, monkeypatch, qtbot, qtmodeltester):
+    """The brackets are a ColumnModel like every table: a cell typed through the view's editor lands in the row."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit
+
+    [dlg] = _open(dues_page, wait_ops, monkeypatch)
+    qtmodeltester.check(dlg.brackets)
+    dlg.show()
+    index = dlg.brackets.index(0, 2)
+    dlg.rows.setCurrentIndex(index)
+    dlg.rows.edit(index)
+    [editor] = dlg.rows.viewport().findChildren(QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "0.8")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits on the next turn of the event loop
+    qtbot.waitUntil(lambda: dlg.cell(0, 2) == "0.8")
+    assert [r.rate_bp for r in dlg.lines()][:2] == [80, 100]
     dlg.hide()

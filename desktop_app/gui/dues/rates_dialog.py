@@ -9,20 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop_app.domain import dues as rules
 from desktop_app.domain.dues import RateRule
@@ -30,11 +17,23 @@ from desktop_app.domain.money import format_yuan
 from desktop_app.gui.ledger.forms import date_edit, from_qdate
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.layouts import hint
+from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.services import dues
 from desktop_app.views.changes import Changes
 
 COLUMNS = ("以上（元）", "至（元，含）", "比例（%）", "定额或最低（元）", "最高（元）")
 KEEP_OLD = "所选月份之前的各月仍按原标准计算，已登记交纳的党费金额不变。"
+
+
+def _bracket_column(i: int, title: str) -> Column:
+    """A bracket's cell as typed (a row is a list of the five texts)."""
+    def typed(row: list[str], value) -> None:
+        row[i] = str(value or "").strip()
+
+    return Column(title, lambda row: row[i], edit=typed, value=lambda row: row[i])
+
+
+BRACKET_COLUMNS = tuple(_bracket_column(i, t) for i, t in enumerate(COLUMNS))
 
 
 def _cells(r: RateRule) -> tuple[str, ...]:
@@ -77,10 +76,9 @@ class RatesDialog(SavingDialog):
         self.category = QComboBox()
         self.category.addItems(list(rules.CATEGORIES))
         self.month = date_edit(rules.add_months(rules.month_of(self.today), 1), month_only=True)
-        self.rows = QTableWidget(0, len(COLUMNS))
-        self.rows.setHorizontalHeaderLabels(list(COLUMNS))
+        self.brackets = ColumnModel(BRACKET_COLUMNS)
+        self.rows = table_view(self.brackets, editable=True, fit=False)
         self.rows.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.rows.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rows.setMinimumHeight(150)
         add, remove = QPushButton("添加一档"), QPushButton("删除选中的档")
         add.clicked.connect(lambda: self.add_row(("",) * len(COLUMNS)))
@@ -114,35 +112,37 @@ class RatesDialog(SavingDialog):
 
     # ------------------------------------------------------------------ rows
     def add_row(self, cells: Sequence[str]) -> None:
-        row = self.rows.rowCount()
-        self.rows.insertRow(row)
-        for col, text in enumerate(cells):
-            self.rows.setItem(row, col, QTableWidgetItem(text))
+        self.brackets.append(list(cells))
 
     def remove_rows(self) -> None:
-        for row in sorted({i.row() for i in self.rows.selectedIndexes()}, reverse=True):
-            self.rows.removeRow(row)
+        gone = {i.row() for i in self.rows.selectionModel().selectedRows()}
+        self.brackets.set_rows([r for k, r in enumerate(self.brackets.rows) if k not in gone])
+
+    def clear_rows(self) -> None:
+        self.brackets.set_rows([])
+
+    def row_count(self) -> int:
+        return len(self.brackets.rows)
 
     def fill_from_table(self, *_args) -> None:
         """The category's table in force on the month chosen: the worker changes what differs."""
-        self.rows.setRowCount(0)
-        for r in sorted(rules.rules_in_force(self.table, self.category.currentText(), from_qdate(self.month.date())),
-                        key=lambda r: -1 if r.over_fen is None else r.over_fen):
-            self.add_row(_cells(r))
+        got = sorted(rules.rules_in_force(self.table, self.category.currentText(), from_qdate(self.month.date())),
+                     key=lambda r: -1 if r.over_fen is None else r.over_fen)
+        self.brackets.set_rows([list(_cells(r)) for r in got])
 
     def cell(self, row: int, col: int) -> str:
-        item = self.rows.item(row, col)
-        return item.text() if item is not None else ""
+        return self.brackets.rows[row][col]
+
+    def typed(self) -> list[list[str]]:
+        return [list(r) for r in self.brackets.rows]
 
     def field_values(self) -> list:
         """The brackets typed count as fields: closing after changing one asks first."""
-        rows = [self.cell(row, col) for row in range(self.rows.rowCount()) for col in range(len(COLUMNS))]
-        return [*super().field_values(), rows]
+        return [*super().field_values(), self.typed()]
 
     # ------------------------------------------------------------------ saving
     def lines(self) -> list[RateRule]:
-        rows = [[self.cell(row, col) for col in range(len(COLUMNS))] for row in range(self.rows.rowCount())]
-        return dues.rate_lines(self.category.currentText(), from_qdate(self.month.date()), rows)
+        return dues.rate_lines(self.category.currentText(), from_qdate(self.month.date()), self.typed())
 
     def check(self) -> None:
         self.lines()
