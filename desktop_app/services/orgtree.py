@@ -148,6 +148,11 @@ class OrgLookup(dict):
     def get(self, key, default=None):
         return super().get(self._key(key), default) if isinstance(key, str) else default
 
+    def exact(self, key: str) -> str | None:
+        """The organisation `key` names as written, no other spelling taken for it: what an export writes
+        must be found again by any reader, an older program's too."""
+        return super().get(_path_key(key))
+
     def like(self, name: str) -> str | None:
         """An organisation's name close to `name` (一支部 and 第一党支部), for a refusal to suggest."""
         want = likeness_key(name)

@@ -113,7 +113,7 @@ def _org_designations(s: Session) -> dict[str, str]:
     for oid, name, code, _parent in rows:
         path = chain(oid)
         tails = [" / ".join(path[i:]) for i in range(len(path) - 2, -1, -1)]
-        out[oid] = next((c for c in (name, *tails, code) if c and lookup.get(c) == oid), name)
+        out[oid] = next((c for c in (name, *tails, code) if c and lookup.exact(c) == oid), name)
     return out
 
 
