@@ -3,8 +3,9 @@
 Kept with Qt's QSettings in an INI file in the data folder (never the registry), so a
 portable copy takes it along and a reset is deleting one file. The main window calls
 `restore_window`/`save_window`; `fit_columns` calls `remember_columns` for every
-ColumnModel table, keyed by the table's column titles, so every list page keeps the
-widths a worker dragged without any page doing anything.
+ColumnModel table, keyed by the table's columns (titles and declared widths), so every list
+page keeps the widths a worker dragged without any page doing anything, and a release that
+adds, renames or re-lays out a table's columns starts from its own widths, not the old ones.
 """
 
 from __future__ import annotations
@@ -53,15 +54,22 @@ def save_window(window: QWidget) -> None:
     store.sync()
 
 
-def table_key(titles: Sequence[str]) -> str:
+def table_key(titles: Sequence[str], widths: Sequence[int] = (), prefix: str = "columns/") -> str:
+    """The settings key of one set of columns: other titles or declared widths are another table."""
     import hashlib  # not before the frame's first paint
 
-    return "columns/" + hashlib.sha1("|".join(titles).encode("utf-8")).hexdigest()[:16]
+    said = "|".join(titles) + ("#" + ",".join(str(w) for w in widths) if widths else "")
+    return prefix + hashlib.sha1(said.encode("utf-8")).hexdigest()[:16]
 
 
-def remember_columns(view: QTableView, titles: Sequence[str], stretch: int | None = None) -> None:
-    """Apply the widths saved for a table with these columns, and save them whenever the user drags one."""
-    key = table_key(titles)
+def remember_columns(view: QTableView, titles: Sequence[str], stretch: int | None = None,
+                     widths: Sequence[int] = ()) -> None:
+    """Apply the widths saved for a table with these columns, and save them whenever the user drags one.
+
+    `widths` (as declared) are part of the key: widths saved when a column was laid out otherwise
+    would undo the new layout (问需服务 narrowed 对象 so 跟进 is read whole; old widths hid it again).
+    """
+    key = table_key(titles, widths)
     header = view.horizontalHeader()
     saved = ui_settings().value(key)
     if isinstance(saved, str):
@@ -81,14 +89,19 @@ def remember_columns(view: QTableView, titles: Sequence[str], stretch: int | Non
 
 
 def remember_tables(root: QWidget, prefix: str) -> None:
-    """The same for tables a page built without `fit_columns`: keyed by the page and the table's place in it."""
+    """The same for tables a page built without `fit_columns`: keyed by the page, the table's place in it
+    and its header titles (a column renamed or added in that place starts from the page's own widths)."""
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QTreeView
 
     views = [v for v in root.findChildren(QTableView) + root.findChildren(QTreeView)
              if not v.property("columns_remembered")]
     for n, view in enumerate(views):
         header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
-        key = f"columns/{prefix}/{n}"
+        model = view.model()
+        titles = [str(model.headerData(i, Qt.Orientation.Horizontal) or "") if model is not None else ""
+                  for i in range(header.count())]
+        key = table_key(titles, prefix=f"columns/{prefix}/{n}/")
         saved = ui_settings().value(key)
         if isinstance(saved, str):
             saved = saved.split(",")

@@ -399,7 +399,8 @@ def fit_columns(view: QTableView, columns: Sequence[Column], stretch: int | None
         view.setColumnWidth(i, c.width)
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    remember_columns(view, [c.title for c in columns], stretch)  # the widths the worker dragged last time
+    # the widths the worker dragged last time, if the columns are still the ones she dragged
+    remember_columns(view, [c.title for c in columns], stretch, [c.width for c in columns])
     if stretch is not None:
         stretch_floor(view, stretch, columns[stretch].width)
 
