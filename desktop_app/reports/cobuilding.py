@@ -101,16 +101,11 @@ def _unit_year_story(r: _Report, page: UnitYear) -> list[Flowable]:
     if page.reporting:
         story.append(r.para("本单位报到党员", "Heading"))
         story += r.table(REPORTING_COLUMNS, [_reporting_cells(i, p) for i, p in enumerate(page.reporting, 1)])
-    if page.wishes:
-        story.append(r.para("认领的微心愿：" + "；".join(page.wishes)))
-    if page.pairing:
-        story.append(r.para("双进双认：" + "；".join(page.pairing)))
-    if page.topics:
-        story.append(r.para("联席会议认领议题：" + "；".join(page.topics)))
-    if page.reported:
-        story.append(r.para("单位报到：" + "；".join(page.reported)))
-    if page.inquiries:
-        story.append(r.para("问需服务：" + "；".join(page.inquiries)))
+    # The rest of the unit's year, one line each, left out where it has none.
+    for label, items in (("认领的微心愿", page.wishes), ("双进双认", page.pairing), ("联席会议认领议题", page.topics),
+                         ("单位报到", page.reported), ("问需服务", page.inquiries)):
+        if items:
+            story.append(r.para(f"{label}：" + "；".join(items)))
     return story
 
 
