@@ -23,11 +23,12 @@ from desktop_app.views.cobuilding import ActivityDetail, VolunteerHours
 
 COLUMNS = (
     Column("日期", lambda r: d(r.activity_date), CENTER, 80),
-    Column("类型", lambda r: r.kind, CENTER, 76),
-    Column("活动名称", lambda r: r.title, width=150),
+    Column("类型", lambda r: r.kind, CENTER, 72),
+    Column("活动名称", lambda r: r.title, width=120),
     Column("地点", lambda r: r.place, width=96),
-    # Takes the room left at 1366×768 (about six characters); the tooltip and the details pane say them all.
-    Column("组织方", lambda r: r.organisers, width=200),
+    # Takes the room left; at 1366×768 beside the details pane that is about eight characters (at 200 pixels
+    # 已记账 and 照片 were past the table's edge). The tooltip and the details pane say them all.
+    Column("组织方", lambda r: r.organisers, width=110),
     Column("人数", lambda r: str(r.people or ""), CENTER, 44, sort_key=lambda r: r.people),
     Column("时长", lambda r: hours(r.hours_tenths), CENTER, 50, sort_key=lambda r: r.hours_tenths),
     Column("服务居民", lambda r: str(r.residents_served or ""), CENTER, 64, sort_key=lambda r: r.residents_served),

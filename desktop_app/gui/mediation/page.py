@@ -22,13 +22,14 @@ from desktop_app.views.changes import Change, changes
 _d = date_text
 
 
+# Within 1366 pixels beside the details pane: 结果 was past the table's edge.
 COLUMNS = (
-    Column("案号", lambda r: r.case_no, CENTER, 92),
+    Column("案号", lambda r: r.case_no, CENTER, 80),
     Column("受理日期", lambda r: _d(r.received_on), CENTER, 86),
-    Column("纠纷类型", lambda r: r.kind, CENTER, 90),
-    Column("当事人", lambda r: r.parties, width=140),
-    Column("网格", lambda r: r.grid_name, width=110),
-    Column("简要情况", lambda r: r.summary, width=200),
+    Column("纠纷类型", lambda r: r.kind, CENTER, 84),
+    Column("当事人", lambda r: r.parties, width=120),
+    Column("网格", lambda r: r.grid_name, width=96),
+    Column("简要情况", lambda r: r.summary, width=160),
     Column("调解员", lambda r: r.mediator, width=70),
     Column("次数", lambda r: str(r.sessions), CENTER, 44, sort_key=lambda r: r.sessions),
     Column("结果", lambda r: r.state, CENTER, 80),
