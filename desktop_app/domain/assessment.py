@@ -243,7 +243,8 @@ def development_checks(history: Sequence[dev.Done], first: date, cutoff: date,
                        steps: Collection[str] = ()) -> list[StepCheck]:
     """The time limits of domain.development.TIME_RULES an applicant met or missed between `first` and `cutoff`.
 
-    A deadline (谈话 within a month, 审批 within three months, 转正 when the probation ends)
+    A deadline (谈话 within a month, 审批 within three months, 转正's 支部大会 within the month after the
+    probation ends)
     counts in the period where the step was done, or where it passed undone. A periodic
     duty (思想汇报 each quarter, 培养考察 each half year) counts once per period owed
     while the applicant is in the rule's stages. Lower limits (“not before”) are refused
@@ -281,12 +282,15 @@ def development_checks(history: Sequence[dev.Done], first: date, cutoff: date,
             decided = first_of(dev.CONFIRM, dev.CANCEL)
             if end is None:
                 continue
+            # the step records the day the 支部大会 met, on or after the end: on time within the month after
+            due = dev.add_months(end, dev.CONFIRM_MEETING_MONTHS)
             if decided is not None:
                 late = (decided.on - end).days
-                add(rule.step, decided.on, late <= 0, f"{decided.step}：{decided.on}"
-                    + ("，预备期满按时讨论" if late <= 0 else f"，预备期 {end} 已满 {late} 天后才讨论"))
-            elif end < cutoff and (ended is None or ended.on > end):
-                add(rule.step, end, False, f"转正：预备期 {end} 已满，尚未讨论转正、延长预备期或取消资格")
+                add(rule.step, decided.on, decided.on <= due, f"{decided.step}：{decided.on}"
+                    + (f"，预备期 {end} 期满后按时讨论" if decided.on <= due
+                       else f"，预备期 {end} 已满 {late} 天后才讨论（应在 {due} 前）"))
+            elif due < cutoff and (ended is None or ended.on > due):
+                add(rule.step, due, False, f"转正：预备期 {end} 已满，{due} 前尚未讨论转正、延长预备期或取消资格")
     return sorted(out, key=lambda c: c.on)
 
 

@@ -158,6 +158,9 @@ PEOPLE_COUNT = {MAKE_ACTIVIST: (1, 2), SPONSORS: (2, 2)}  # 培养联系人 one 
 OATH_MONTHS = 3  # 入党宣誓 reminded within three months of the approval
 MIN_AGE = 18
 EXTEND_MONTHS = (6, 12)  # 延长预备期 at least half a year, at most one
+# the 支部大会 discusses 转正 "及时" after the probation ends (细则 art. 31): within the month after it, as
+# 支部考评 counts it; 转正 takes effect on the end whatever day in it the branch met
+CONFIRM_MEETING_MONTHS = 1
 
 
 def add_months(d: date, months: int) -> date:

@@ -124,15 +124,42 @@ def test_development_checks_follow_the_time_rules():
                                                                      (date(2025, 7, 1), False)]
     only = a.development_checks(history, date(2025, 1, 1), date(2025, 3, 31), steps=[dr.EXAMINE])
     assert [c.step for c in only] == [dr.EXAMINE]
-    # a probation ending 2025-06-01: 转正 on the day is on time; undiscussed it is missed once the day has passed
+    # a probation ending 2025-06-01: 转正 on the day is on time; undiscussed it is missed once the month after has passed
     admitted = [D(dr.APPLY, date(2022, 1, 1)), D(dr.ADMIT, date(2024, 6, 1)), D(dr.APPROVE, date(2024, 7, 1))]
     assert [(c.step, c.ok) for c in a.development_checks(admitted, date(2025, 1, 1), date(2025, 5, 31))
             if c.step == dr.CONFIRM] == []
-    assert [(c.step, c.on, c.ok) for c in a.development_checks(admitted, date(2025, 1, 1), date(2025, 6, 30))
-            if c.step == dr.CONFIRM] == [(dr.CONFIRM, date(2025, 6, 1), False)]
+    assert [(c.step, c.on, c.ok) for c in a.development_checks(admitted, date(2025, 1, 1), date(2025, 7, 31))
+            if c.step == dr.CONFIRM] == [(dr.CONFIRM, date(2025, 7, 1), False)]
     confirmed = admitted + [D(dr.CONFIRM, date(2025, 6, 1))]
     assert [(c.step, c.ok) for c in a.development_checks(confirmed, date(2025, 1, 1), date(2025, 12, 31))
             if c.step == dr.CONFIRM] == [(dr.CONFIRM, True)]
     # a stopped applicant owes nothing after the stop
     stopped = [D(dr.APPLY, date(2025, 3, 1)), D(dr.STOP, date(2025, 3, 20))]
     assert a.development_checks(stopped, date(2025, 1, 1), date(2025, 12, 31)) == []
+
+
+def test_a_confirmation_meeting_held_after_the_probation_end_counts_from_its_own_day():
+    """转正 records the day the 支部大会 met, on or after the probation end (转正 takes effect on the end):
+    met within the month after, it is on time; a meeting two months on, or none a month after, is late."""
+    from datetime import date
+
+    from desktop_app.domain import development as dr
+
+    D = dr.Done
+    admitted = [D(dr.APPLY, date(2022, 1, 1)), D(dr.ADMIT, date(2024, 6, 1)), D(dr.APPROVE, date(2024, 7, 1))]
+
+    def confirm(history, cutoff=date(2025, 12, 31)):
+        return [(c.on, c.ok, c.text) for c in a.development_checks(history, date(2025, 1, 1), cutoff)
+                if c.step == dr.CONFIRM]
+
+    # the branch met 19 days after the probation ended 2025-06-01: 按时, as the roster's 转正日期 is 06-01 anyway
+    assert confirm(admitted + [D(dr.CONFIRM, date(2025, 6, 20))]) == [
+        (date(2025, 6, 20), True, "转正：2025-06-20，预备期 2025-06-01 期满后按时讨论")]
+    assert confirm(admitted + [D(dr.CONFIRM, date(2025, 7, 1))])[0][1] is True  # the last day of the month after
+    late = confirm(admitted + [D(dr.CONFIRM, date(2025, 8, 15))])
+    assert late == [(date(2025, 8, 15), False,
+                     "转正：2025-08-15，预备期 2025-06-01 已满 75 天后才讨论（应在 2025-07-01 前）")]
+    # undiscussed: not missed while the month after the end runs, missed from its last day on
+    assert confirm(admitted, date(2025, 6, 30)) == []
+    assert confirm(admitted, date(2025, 7, 31)) == [
+        (date(2025, 7, 1), False, "转正：预备期 2025-06-01 已满，2025-07-01 前尚未讨论转正、延长预备期或取消资格")]

@@ -251,7 +251,7 @@ def dues_on_time(f: YearFacts, params: Mapping) -> dict[str, Measure]:
 
 @computed("development_on_time", "发展党员各环节按时",
           "发展党员各环节按时限完成的比例（取自发展党员登记）：申请后一个月内谈话、每季度思想汇报、每半年培养考察、"
-          "支部大会后三个月内审批、预备期满按时讨论转正",
+          "支部大会后三个月内审批、预备期满后一个月内召开支部大会讨论转正",
           '{"steps": ["思想汇报", "培养考察"]} 只计这些环节，不填为全部时限')
 def development_on_time(f: YearFacts, params: Mapping) -> dict[str, Measure]:
     wanted = params.get("steps") or ()
