@@ -148,6 +148,22 @@ def wait_ops(qtbot):
 
 
 @pytest.fixture
+def shot(tmp_path):
+    """`shot(widget, "name.png")` saves what the widget shows: into $DANGQUN_SHOTS when set (to look at it),
+    else into this test's tmp_path; never a fixed /tmp name two runs on one machine would both write."""
+    import os
+    from pathlib import Path
+
+    def save(widget, name: str) -> Path:
+        path = Path(os.environ.get("DANGQUN_SHOTS") or tmp_path) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(path))
+        return path
+
+    return save
+
+
+@pytest.fixture
 def app_ctx(db, qapp):
     from desktop_app.gui.app import make_app
     from desktop_app.gui.widgets.page import AppContext

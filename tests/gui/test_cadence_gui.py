@@ -40,7 +40,7 @@ def page(qtbot, app_ctx, branch, wait_ops):
     return p
 
 
-def test_a_small_branch_is_asked_for_no_committee_until_set_by_hand(qtbot, page, branch, wait_ops, monkeypatch):
+def test_a_small_branch_is_asked_for_no_committee_until_set_by_hand(qtbot, page, branch, wait_ops, monkeypatch, shot):
     cells = page.grid.cells[(branch, r.COMMITTEE)]
     assert {c.status for c in cells} == {CellStatus.NOT_REQUIRED}  # three members: no committee
     assert {c.status for c in page.grid.cells[(branch, r.GROUP_MEETING)]} == {CellStatus.NOT_REQUIRED}
@@ -73,7 +73,7 @@ def test_a_small_branch_is_asked_for_no_committee_until_set_by_hand(qtbot, page,
     page.refresh()
     wait_ops()
     assert page.grid.has_committee[branch] is False
-    page.grab().save(str(page_mod.Path("/tmp") / "compliance_page.png"))
+    shot(page, "compliance_page.png")
 
 
 def test_the_sheet_prints_and_exports(qtbot, page, wait_ops, monkeypatch, tmp_path):

@@ -35,7 +35,7 @@ def _whole(panel) -> list[str]:
             and header.sectionViewportPosition(c) + header.sectionSize(c) <= view.viewport().width()]
 
 
-def test_the_three_lists_keep_their_actions_and_states_in_view_on_a_narrow_page(qtbot, demo_ctx, wait_ops):
+def test_the_three_lists_keep_their_actions_and_states_in_view_on_a_narrow_page(qtbot, demo_ctx, wait_ops, shot):
     # At 656 px 费用凭证 and 取消费用关联 hid behind the toolbar's », and 状态 was past the table's edge.
     page = ListsPage(demo_ctx)
     qtbot.addWidget(page)
@@ -56,7 +56,7 @@ def test_the_three_lists_keep_their_actions_and_states_in_view_on_a_narrow_page(
             wait_ops()
             qtbot.wait(20)
             if os.environ.get("SHOW_PNG"):
-                page.grab().save(f"/tmp/polish/lists-{width}-{i}.png")
+                shot(page, f"lists-{width}-{i}.png")
             whole = _whole(panel)
             assert set(ALWAYS[i]) <= set(whole), (width, whole)
             if width > 656 and i < 2:  # 需求 and 资源 whole on a 1024 screen

@@ -30,7 +30,7 @@ def page(qtbot, app_ctx, branch, wait_ops):
     return p
 
 
-def test_register_then_advance_one_step(qtbot, page, branch, wait_ops, monkeypatch, qtmodeltester):
+def test_register_then_advance_one_step(qtbot, page, branch, wait_ops, monkeypatch, qtmodeltester, shot):
     def fill(dlg):
         dlg.name.setText("周晓梅")
         dlg.applied.set_value(date.today())
@@ -77,7 +77,7 @@ def test_register_then_advance_one_step(qtbot, page, branch, wait_ops, monkeypat
     page.advance()
     wait_ops()
     assert development.get(page.ctx.db, row.id).row.stage == rules.APPLICANT
-    page.grab().save("/tmp/development_page.png")
+    shot(page, "development_page.png")
 
 
 def test_print_the_record(qtbot, page, branch, wait_ops, monkeypatch, tmp_path):
@@ -95,7 +95,7 @@ def test_print_the_record(qtbot, page, branch, wait_ops, monkeypatch, tmp_path):
     assert "钱多多" in "".join(p.extract_text() for p in PdfReader(out).pages)
 
 
-def test_edit_an_applicant_to_add_the_id_number(qtbot, page, branch, wait_ops, monkeypatch):
+def test_edit_an_applicant_to_add_the_id_number(qtbot, page, branch, wait_ops, monkeypatch, shot):
     # Registered without an ID number (allowed), the person can be completed from the page: 修改信息
     # opens the form filled in, with branch and application date fixed, and saves the number.
     a = development.add_applicant(page.ctx.db, development.ApplicantInput(
@@ -112,7 +112,7 @@ def test_edit_an_applicant_to_add_the_id_number(qtbot, page, branch, wait_ops, m
         assert dlg.name.text() == "周晓梅" and dlg.job.text() == "护士"
         assert not dlg.branch.isEnabled() and dlg.applied.value() == date(2024, 3, 1)
         dlg.id_number.setText(number)
-        dlg.grab().save("/tmp/development_edit.png")
+        shot(dlg, "development_edit.png")
         dlg.accept()
         qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()))
         return dlg.result()
@@ -125,7 +125,7 @@ def test_edit_an_applicant_to_add_the_id_number(qtbot, page, branch, wait_ops, m
     assert number in details_html(got) and "修改信息" not in details_html(got)
 
 
-def test_a_step_recorded_by_mistake_is_withdrawn_from_the_page(qtbot, page, branch, wait_ops, monkeypatch):
+def test_a_step_recorded_by_mistake_is_withdrawn_from_the_page(qtbot, page, branch, wait_ops, monkeypatch, shot):
     # 确定入党积极分子 entered by mistake: 撤销最后一步 asks, names the step and its date, and the person
     # is an 入党申请人 again; with only the application left there is nothing to withdraw, and the button says why.
     db = page.ctx.db
@@ -146,13 +146,14 @@ def test_a_step_recorded_by_mistake_is_withdrawn_from_the_page(qtbot, page, bran
     assert "确定入党积极分子" in asked[0] and "2024-03-10" in asked[0]
     assert development.get(db, a.row.id).row.stage == rules.APPLICANT
     assert page.detail is not None and page.detail.row.id == a.row.id and page.detail.steps[-1].step == rules.TALK
-    page.grab().save("/tmp/development_withdrawn.png")
+    shot(page, "development_withdrawn.png")
     page.withdraw_step()  # the talk
     wait_ops()
     assert not page.act_withdraw.isEnabled() and "没有可撤销" in page.act_withdraw.toolTip()
 
 
-def test_the_sponsors_are_chosen_from_the_roster_and_shown_on_the_page(qtbot, page, branch, wait_ops, monkeypatch):
+def test_the_sponsors_are_chosen_from_the_roster_and_shown_on_the_page(qtbot, page, branch, wait_ops, monkeypatch,
+                                                                      shot):
     # 确定入党介绍人: two 正式党员 picked with the roster's member picker; the 支部大会 is refused until
     # they are on file, and the page then shows them on the person's file and in the 纪实.
     from tests.integration.test_development_service import VOTE, sponsor_ids, step
@@ -193,7 +194,7 @@ def test_the_sponsors_are_chosen_from_the_roster_and_shown_on_the_page(qtbot, pa
         dlg.on.set_value(date(2024, 8, 2))
         dlg.people.set_members(chosen)
         qtbot.wait(20)  # the checklist's boxes are shown by the event loop
-        dlg.grab().save("/tmp/development_sponsors_dialog.png")
+        shot(dlg, "development_sponsors_dialog.png")
 
     def pre_review(dlg):
         assert dlg.review.isVisible() and not dlg.people.isVisible() and dlg.body.text() == "街道党工委"
@@ -220,7 +221,7 @@ def test_the_sponsors_are_chosen_from_the_roster_and_shown_on_the_page(qtbot, pa
     wait_ops()
     html = details_html(page.detail)
     assert "入党介绍人：王建国、李秀英" in html and "<b>确定入党介绍人</b> 王建国、李秀英" in html
-    page.grab().save("/tmp/development_sponsors_page.png")
+    shot(page, "development_sponsors_page.png")
 
 
 def visit_choices(db, ids):

@@ -8,7 +8,7 @@ from desktop_app.gui.cobuilding.inquiries import InquiriesPage
 from tests.gui.test_cobuilding_lists_narrow import NAVIGATION, _whole, demo_ctx  # noqa: F401 - fixture
 
 
-def test_every_column_up_to_follow_up_is_in_view_at_1366(qtbot, demo_ctx, wait_ops):  # noqa: F811
+def test_every_column_up_to_follow_up_is_in_view_at_1366(qtbot, demo_ctx, wait_ops, shot):  # noqa: F811
     page = InquiriesPage(demo_ctx)
     qtbot.addWidget(page)
     page.show()
@@ -20,7 +20,7 @@ def test_every_column_up_to_follow_up_is_in_view_at_1366(qtbot, demo_ctx, wait_o
     wait_ops()
     qtbot.wait(50)
     if os.environ.get("SHOW_PNG"):
-        page.grab().save("/tmp/polish2/inquiries.png")
+        shot(page, "inquiries.png")
     # 跟进 was cut at the table's edge: the columns wanted 936 pixels beside a 300-pixel details pane
     assert _whole(panel) == [c.title for c in panel.model.columns]
     follow_up = [c.title for c in panel.model.columns].index("跟进")

@@ -32,7 +32,7 @@ def submit_and_wait(qtbot, wait_ops, dlg):
     return dlg.result()
 
 
-def test_first_start_creates_the_administrator(qtbot, app_ctx, wait_ops):
+def test_first_start_creates_the_administrator(qtbot, app_ctx, wait_ops, shot):
     db = app_ctx.db
     dlg = ld.FirstAdminDialog(db)
     qtbot.addWidget(dlg)
@@ -43,7 +43,7 @@ def test_first_start_creates_the_administrator(qtbot, app_ctx, wait_ops):
     assert submit_and_wait(qtbot, wait_ops, dlg) != QDialog.DialogCode.Accepted
     assert "两次输入的密码不一致" in dlg.message.text()
     dlg.repeat.setText(PASSWORD)
-    dlg.grab().save("/tmp/gui_first_admin.png")
+    shot(dlg, "gui_first_admin.png")
     assert submit_and_wait(qtbot, wait_ops, dlg) == QDialog.DialogCode.Accepted
     assert dlg.actor.name == "王书记" and auth.has_users(db)
     assert auth.current_actor(db) == dlg.actor
@@ -60,7 +60,7 @@ def test_first_start_may_go_on_without_accounts_until_one_exists(qtbot, app_ctx,
     assert ld.ensure_login(db) is None  # once an account exists there is no way round the log-in
 
 
-def test_login_dialog_says_what_went_wrong_and_locks_after_five(qtbot, app_ctx, admin, wait_ops):
+def test_login_dialog_says_what_went_wrong_and_locks_after_five(qtbot, app_ctx, admin, wait_ops, shot):
     db = app_ctx.db
     auth.logout(db)
     dlg = ld.LoginDialog(db, org_name="幸福里社区党委")
@@ -71,12 +71,12 @@ def test_login_dialog_says_what_went_wrong_and_locks_after_five(qtbot, app_ctx, 
     assert submit_and_wait(qtbot, wait_ops, dlg) != QDialog.DialogCode.Accepted
     assert "用户名或密码不正确" in dlg.message.text() and "再错 4 次" in dlg.message.text()
     assert dlg.password.text() == ""  # a wrong password is not left in the box
-    dlg.grab().save("/tmp/gui_login_wrong.png")
+    shot(dlg, "gui_login_wrong.png")
     for i in range(4):
         dlg.password.setText(f"wrong-{i}-pass")
         submit_and_wait(qtbot, wait_ops, dlg)
     assert "已锁定" in dlg.message.text()
-    dlg.grab().save("/tmp/gui_login_locked.png")
+    shot(dlg, "gui_login_locked.png")
     dlg.password.setText(PASSWORD)
     assert submit_and_wait(qtbot, wait_ops, dlg) != QDialog.DialogCode.Accepted  # locked even so
     assert auth.current_actor(db) is None
@@ -93,7 +93,7 @@ def test_login_dialog_logs_in(qtbot, app_ctx, admin, wait_ops):
     assert dlg.actor.user_id == admin.user_id == auth.current_actor(db).user_id
 
 
-def test_a_reset_password_must_be_changed_before_work(qtbot, app_ctx, admin, wait_ops, monkeypatch):
+def test_a_reset_password_must_be_changed_before_work(qtbot, app_ctx, admin, wait_ops, monkeypatch, shot):
     db = app_ctx.db
     info = auth.create_user(db, "li", "李委员", "secretary", PASSWORD)
     auth.logout(db)
@@ -109,7 +109,7 @@ def test_a_reset_password_must_be_changed_before_work(qtbot, app_ctx, admin, wai
         self.old.setText(PASSWORD)
         self.new.setText("li-own-password")
         self.repeat.setText("li-own-password")
-        self.grab().save("/tmp/gui_change_password.png")
+        shot(self, "gui_change_password.png")
         self.accept()
         wait_ops()
         return self.result()
@@ -122,7 +122,7 @@ def test_a_reset_password_must_be_changed_before_work(qtbot, app_ctx, admin, wai
     assert auth.login(db, "li", "li-own-password").name == "李委员"
 
 
-def test_idle_lock_covers_the_windows_and_unlocks_with_the_password(qtbot, app_ctx, admin, wait_ops):
+def test_idle_lock_covers_the_windows_and_unlocks_with_the_password(qtbot, app_ctx, admin, wait_ops, shot):
     db = app_ctx.db
     window = QWidget()
     qtbot.addWidget(window)
@@ -135,8 +135,8 @@ def test_idle_lock_covers_the_windows_and_unlocks_with_the_password(qtbot, app_c
         assert auth.current_actor(db) is None  # services refuse while locked
         covers = window.findChildren(LockCover)
         assert len(covers) == 1 and covers[0].isVisible() and covers[0].geometry() == window.rect()
-        window.grab().save("/tmp/gui_locked_window.png")
-        idle.dialog.grab().save("/tmp/gui_unlock_dialog.png")
+        shot(window, "gui_locked_window.png")
+        shot(idle.dialog, "gui_unlock_dialog.png")
         assert idle.dialog.name.text() == "admin"
         idle.dialog.password.setText("wrong-password")
         idle.dialog.accept()
@@ -163,7 +163,7 @@ def test_no_accounts_no_lock(qtbot, app_ctx):
 
 
 def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, admin, wait_ops, monkeypatch,
-                                                              qtmodeltester):
+                                                              qtmodeltester, shot):
     from desktop_app.gui.bus import bus
     from desktop_app.views.changes import Change
 
@@ -192,7 +192,7 @@ def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, adm
         self.grids.item(0).setCheckState(self.grids.item(0).checkState().Checked)
         self.password.setText(PASSWORD)
         self.repeat.setText(PASSWORD)
-        self.grab().save("/tmp/gui_user_dialog.png")
+        shot(self, "gui_user_dialog.png")
         self.accept()
         wait_ops()
         return self.result()
@@ -209,7 +209,7 @@ def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, adm
     assert any(Change.USERS in c for c in announced)  # the write said what it changed
     bus.changed.disconnect(announced.append)
     qtmodeltester.check(model)
-    page.grab().save("/tmp/gui_users_page.png")
+    shot(page, "gui_users_page.png")
 
     def reset(self):
         self.password.setText("temporary-2026")
@@ -252,7 +252,7 @@ def test_users_page_adds_a_grid_worker_and_resets_a_password(qtbot, app_ctx, adm
     assert auth.policy(db).idle_minutes == 7 and page.message.text() == "已保存：7 分钟无操作自动锁定"
 
 
-def test_audit_page_shows_the_trail_with_before_and_after(qtbot, app_ctx, admin, wait_ops, qtmodeltester):
+def test_audit_page_shows_the_trail_with_before_and_after(qtbot, app_ctx, admin, wait_ops, qtmodeltester, shot):
     db = app_ctx.db
     c = next(n for n in orgs.list_tree(db) if n.kind == "community")
     b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
@@ -269,7 +269,7 @@ def test_audit_page_shows_the_trail_with_before_and_after(qtbot, app_ctx, admin,
     assert page.field_model.index(0, 2).data(Qt.ItemDataRole.ForegroundRole).name() == "#008000"  # what it became
     qtmodeltester.check(page.list.model())
     qtmodeltester.check(page.fields.model())
-    page.grab().save("/tmp/gui_audit_page.png")
+    shot(page, "gui_audit_page.png")
     page.action.setCurrentIndex(page.action.findData("login"))
     page.search()
     wait_ops()

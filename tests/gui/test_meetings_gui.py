@@ -409,7 +409,7 @@ def open_evaluations(qtbot, app_ctx, wait_ops, year: int | None = None) -> Evalu
     return p
 
 
-def test_evaluation_grid_keyboard_save_and_reload(qtbot, app_ctx, community, wait_ops, qtmodeltester):
+def test_evaluation_grid_keyboard_save_and_reload(qtbot, app_ctx, community, wait_ops, qtmodeltester, shot):
     branch, _group, ids = community
     p = open_evaluations(qtbot, app_ctx, wait_ops, 2025)
     assert p.model.rowCount() == len(NAMES)
@@ -427,7 +427,7 @@ def test_evaluation_grid_keyboard_save_and_reload(qtbot, app_ctx, community, wai
     p.model.setData(p.model.index(1, 5), "长期不参加组织生活")
     p.fill_blank()
     p.resize(900, 500)
-    p.grab().save("/tmp/gui_evaluations.png")
+    shot(p, "gui_evaluations.png")
     assert p.counts() == {"优秀": 1, "合格": 4, "基本合格": 0, "不合格": 1, "": 0}
     p.save()
     wait_ops()

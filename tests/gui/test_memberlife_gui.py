@@ -45,7 +45,7 @@ def _run(qtbot, fill):
     return go
 
 
-def test_record_probation_then_an_exit(qtbot, app_ctx, people, wait_ops, monkeypatch, qtmodeltester):
+def test_record_probation_then_an_exit(qtbot, app_ctx, people, wait_ops, monkeypatch, qtmodeltester, shot):
     _, _, ids = people
     page = MemberLifePage(app_ctx, today=TODAY)
     qtbot.addWidget(page)
@@ -86,10 +86,10 @@ def test_record_probation_then_an_exit(qtbot, app_ctx, people, wait_ops, monkeyp
     page.panel.select_id(page.panel.model.rows[0].id)
     wait_ops()
     assert page.act_withdraw.isEnabled()
-    page.grab().save("/tmp/memberlife_page.png")
+    shot(page, "memberlife_page.png")
 
 
-def test_floating_out_and_back_a_search_and_a_move(qtbot, app_ctx, people, wait_ops, monkeypatch, qtmodeltester):
+def test_floating_out_and_back_a_search_and_a_move(qtbot, app_ctx, people, wait_ops, monkeypatch, qtmodeltester, shot):
     a, b, ids = people
     roster.change_status(app_ctx.db, ids["张伟"], m.LOST, date(2025, 9, 1), today=TODAY)
     page = FloatingPage(app_ctx, today=TODAY)
@@ -153,10 +153,10 @@ def test_floating_out_and_back_a_search_and_a_move(qtbot, app_ctx, people, wait_
     page.tabs.setCurrentIndex(3)
     for panel in page.panels:
         qtmodeltester.check(panel.model)
-    page.grab().save("/tmp/floating_page.png")
+    shot(page, "floating_page.png")
 
 
-def test_topics_with_a_vote_on_a_meeting_record(qtbot, app_ctx, people, wait_ops, monkeypatch, qtmodeltester):
+def test_topics_with_a_vote_on_a_meeting_record(qtbot, app_ctx, people, wait_ops, monkeypatch, qtmodeltester, shot):
     from datetime import time
 
     from desktop_app.domain import meetings as mr
@@ -191,10 +191,10 @@ def test_topics_with_a_vote_on_a_meeting_record(qtbot, app_ctx, people, wait_ops
     [row] = dlg.model.rows
     assert (row.title, row.votes_for, row.passed) == ("讨论接收预备党员", 3, True)
     qtmodeltester.check(dlg.model)
-    dlg.grab().save("/tmp/topics_dialog.png")
+    shot(dlg, "topics_dialog.png")
 
 
-def test_a_members_life_from_the_member_record(qtbot, app_ctx, people, wait_ops, monkeypatch):
+def test_a_members_life_from_the_member_record(qtbot, app_ctx, people, wait_ops, monkeypatch, shot):
     from desktop_app.gui.memberlife.member import MemberLifeDialog
 
     a, b, ids = people
@@ -212,7 +212,7 @@ def test_a_members_life_from_the_member_record(qtbot, app_ctx, people, wait_ops,
     dlg.move_member()
     wait_ops()
     assert "第一网格党支部 → 第二网格党支部" in dlg.view.toPlainText()
-    dlg.grab().save("/tmp/member_life.png")
+    shot(dlg, "member_life.png")
 
 
 def test_the_meetings_page_opens_the_topics_of_the_selected_meeting(qtbot, app_ctx, people, wait_ops, monkeypatch):

@@ -22,7 +22,7 @@ from tests.gui.test_stale_form_dialogs import _refused_inside
 from tests.integration.test_stale_forms import PASSWORD
 
 
-def test_a_budget_form_opened_before_anothers_save_refuses_inside(qtbot, app_ctx, wait_ops, monkeypatch):
+def test_a_budget_form_opened_before_anothers_save_refuses_inside(qtbot, app_ctx, wait_ops, monkeypatch, shot):
     db, year = app_ctx.db, date.today().year  # the year the page shows first
     ledger.ensure_accounts(db)
     acc = ledger.add_account(db, "共建单位资助")
@@ -41,7 +41,7 @@ def test_a_budget_form_opened_before_anothers_save_refuses_inside(qtbot, app_ctx
         dlg.amount.setText("45000")
         dlg.accept()
         wait_ops()
-        dlg.grab().save("/tmp/versions/budget_refused.png")
+        shot(dlg, "budget_refused.png")
         seen.update(message=dlg.message.text(), shown=not dlg.message.isHidden(), result=dlg.result(),
                     amount=dlg.amount.text(), saved=dlg.saved)
         return QDialog.DialogCode.Rejected

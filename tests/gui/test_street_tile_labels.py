@@ -11,7 +11,7 @@ from desktop_app.services import site
 SIDEBAR = 180  # the page list left of the page in the main window
 
 
-def test_the_street_s_funds_tiles_fit_their_labels(qtbot, qapp, empty_db, wait_ops):
+def test_the_street_s_funds_tiles_fit_their_labels(qtbot, qapp, empty_db, wait_ops, shot):
     # 街道本级经费支出（不含党费） ended in 不含 at 1366 px; only its tooltip had it whole.
     from desktop_app.gui.app import make_app
 
@@ -26,7 +26,7 @@ def test_the_street_s_funds_tiles_fit_their_labels(qtbot, qapp, empty_db, wait_o
         wait_ops()
         qtbot.wait(50)  # the tiles lay out again once the page has its width
         if os.environ.get("SHOW_PNG"):
-            page.grab().save(f"/tmp/polish/street-tiles-{screen}.png")
+            shot(page, f"street-tiles-{screen}.png")
         tiles = {key: tile for key, tile in page.tile_of.items() if key.endswith("_fen")}
         assert {"spending_fen", "budget_fen", "income_fen"} <= set(tiles)
         for tile in page.tile_of.values():

@@ -33,7 +33,7 @@ def _shown(qtbot, app_ctx, wait_ops):
     return page, row
 
 
-def test_record_the_letter_then_the_receipt(qtbot, app_ctx, moved, wait_ops, monkeypatch, qtmodeltester):
+def test_record_the_letter_then_the_receipt(qtbot, app_ctx, moved, wait_ops, monkeypatch, qtmodeltester, shot):
     page, row = _shown(qtbot, app_ctx, wait_ops)
     assert row.direction == "转出" and row.receipt_on is None and not row.overdue
     qtmodeltester.check(page.panel.model)
@@ -70,7 +70,7 @@ def test_record_the_letter_then_the_receipt(qtbot, app_ctx, moved, wait_ops, mon
     (row,) = transfers.transfers(app_ctx.db)
     assert row.receipt_on == date(2025, 4, 2) and not row.overdue
     assert transfers.transfers(app_ctx.db, open_only=True) == []
-    page.grab().save("/tmp/transfers_page.png")
+    shot(page, "transfers_page.png")
 
 
 def test_print_the_letter_of_a_transfer_out(qtbot, app_ctx, moved, wait_ops, monkeypatch, tmp_path):
