@@ -142,6 +142,18 @@ def optional(value: str | None, field_name: str, limit: int | None = None) -> st
     return text
 
 
+_PHONE = re.compile(r"^[0-9+\-() ]{3,30}$")
+
+
+def phone(value: str | None, field_name: str) -> str:
+    """A phone number as written (digits, dashes, brackets, spaces), or "" for none: a name or an
+    address typed into the phone's place is refused rather than printed as a number."""
+    text = optional(value, field_name, 30)
+    if text and not _PHONE.match(text):
+        raise ValidationError(field_name, f"“{text}”不像电话号码（只能有数字、短横线和括号）")
+    return text
+
+
 def check_day(d: date | None, field_name: str, today: date, not_before: date | None = None,
               before_label: str = "", allow_future: bool = False, missing: str = "不能为空") -> date:
     """A date that must be given, not after today (unless allowed) and not before `not_before`."""
@@ -530,7 +542,7 @@ def check_case(inp: CaseInput, today: date) -> CaseInput:
             continue
         parties.append(replace(
             p, name=name, role=in_choices(p.role, PARTY_ROLES, "当事人身份"),
-            phone=optional(p.phone, "联系电话", 30), address=optional(p.address, "住址", 120),
+            phone=phone(p.phone, f"{name}的联系电话"), address=optional(p.address, "住址", 120),
         ))
     if len(parties) < 2:
         raise ValidationError("当事人", "纠纷至少有两方当事人")

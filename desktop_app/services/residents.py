@@ -8,7 +8,6 @@ grids and addresses the same way.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -208,14 +207,8 @@ def check_household(inp: HouseholdInput) -> HouseholdInput:
     )
 
 
-_PHONE = re.compile(r"^[0-9+\-() ]{3,30}$")
-
-
 def _check_phone(phone: str) -> str:
-    phone = flow.optional(phone, "联系电话", 30)
-    if phone and not _PHONE.match(phone):
-        raise ValidationError("联系电话", f"“{phone}”不像电话号码（只能有数字、短横线和括号）")
-    return phone
+    return flow.phone(phone, "联系电话")
 
 
 def _household_rows(s: Session, households: Sequence[Household]) -> list[HouseholdRow]:

@@ -80,7 +80,7 @@ def save_unit(uow: UnitOfWork, unit_id: str | None, name: str, contact_person: s
     `expected_version`: the version the form was read at; a unit changed since is refused."""
     name = flow.required(name, "单位名称", limit=60)
     contact_person = flow.optional(contact_person, "联系人", 40)
-    phone = flow.optional(phone, "联系电话", 30)
+    phone = flow.phone(phone, "联系电话")
     notes = flow.optional(notes, "备注", 1000)
     s = uow.session
     other = s.scalar(select(PartnerUnit.id).where(PartnerUnit.name == name, PartnerUnit.deleted.is_(False)))

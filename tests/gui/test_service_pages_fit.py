@@ -3,8 +3,6 @@ is read without scrolling sideways, and the dates and amounts in it are whole, n
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from desktop_app.gui.cobuilding.activities import ActivitiesPage
@@ -36,8 +34,6 @@ def test_every_column_is_in_view_at_1366_with_a_record_open(qtbot, demo_ctx, wai
     panel.select_id(panel.model.rows[0].id)  # the details pane open beside the list, as she works
     wait_ops()
     qtbot.wait(50)
-    if os.environ.get("SHOW_PNG"):
-        page.grab().save(f"/tmp/servicewalk/fit-{page_class.__name__}.png")
     # 微实事's 状态 and 进度, 矛盾调处's 结果 and 共建活动's 已记账 and 照片 were past the table's edge
     assert _whole(panel) == [c.title for c in panel.model.columns]
     metrics, titles = panel.view.fontMetrics(), [c.title for c in panel.model.columns]

@@ -425,3 +425,11 @@ def test_demo_year_is_reproducible(tmp_path):
         return counts, rows
 
     assert content("a.db") == content("b.db")
+
+
+def test_a_partner_unit_s_phone_with_letters_is_refused(db, town):
+    # 联系电话 took "刘主任" typed one field too far and printed it on the 认领 list.
+    with pytest.raises(ValidationError) as e:
+        wishes.save_unit(db, None, "区人民医院", "", "刘主任")
+    assert e.value.field == "联系电话"
+    assert wishes.list_units(db) == []  # nothing saved

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -254,3 +255,23 @@ def test_tags_numbers_names_months():
     assert [flow.mask_name(n) for n in ("王秀英", "李娜", "欧阳娜娜", "张")] == ["王*英", "李*", "欧**娜", "张"]
     assert flow.month_bounds(2024, 2) == (date(2024, 2, 1), date(2024, 2, 29))
     assert flow.month_bounds(2024, 12) == (date(2024, 12, 1), date(2024, 12, 31))
+
+
+def test_a_party_s_phone_with_letters_is_refused_naming_the_party():
+    # A phone typed into the wrong cell (an address, a name) was saved and printed on the 调解记录.
+    parties = (flow.PartyInput("张三", "申请人", phone="南京路3号"), flow.PartyInput("李四", "被申请人", phone="138 0000-1111"))
+    case = flow.CaseInput(kind="邻里纠纷", summary="漏水", received_on=TODAY, mediator="李调解员", parties=parties)
+    with pytest.raises(ValidationError) as e:
+        flow.check_case(case, TODAY)
+    assert field_of(e) == "张三的联系电话" and "不像电话号码" in str(e.value)
+    fixed = (flow.PartyInput("张三", "申请人", phone="(025) 8400-0000"),) + parties[1:]
+    assert [p.phone for p in flow.check_case(replace(case, parties=fixed), TODAY).parties] == [
+        "(025) 8400-0000", "138 0000-1111"]
+
+
+def test_phone_takes_digits_dashes_brackets_and_nothing_else():
+    assert flow.phone(" 025-84000000 ", "联系电话") == "025-84000000"
+    assert flow.phone("", "联系电话") == ""
+    for bad in ("abc123", "1380000111a", "电话"):
+        with pytest.raises(ValidationError):
+            flow.phone(bad, "联系电话")
