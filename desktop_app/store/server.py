@@ -14,7 +14,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy import text
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from desktop_app.domain.errors import DomainError
 from desktop_app.domain.server_url import SCHEMES, is_server_url  # noqa: F401 - the store's callers read them here
@@ -91,12 +92,49 @@ def open_server(url: str) -> Database:
         raise ServerUnavailable(f"数据库地址无效：{shown(url)}（{exc}）") from None
     try:
         current = migrate.current_revision(db)
+        if current is not None and current != migrate.SCHEMA_HEAD and current not in migrate.known_revisions():
+            db.dispose()
+            raise migrate.NewerDatabase(Path(shown(url)), current)
+        migrate.upgrade(db)  # a server has no file to copy first: its backup is pg_dump's
     except OperationalError as exc:
         db.dispose()
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        reason = _first_line(exc)
         raise ServerUnavailable(f"无法连接数据库服务器 {shown(url)}：{what_to_do(reason)}（详情：{reason}）") from None
-    if current is not None and current != migrate.SCHEMA_HEAD and current not in migrate.known_revisions():
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != _NOT_PERMITTED:
+            raise
+        told = _not_permitted(db, exc)
         db.dispose()
-        raise migrate.NewerDatabase(Path(shown(url)), current)
-    migrate.upgrade(db)  # a server has no file to copy first: its backup is pg_dump's
+        raise ServerUnavailable(told) from None
     return db
+
+
+_NOT_PERMITTED = "42501"  # insufficient_privilege: connected, but the account may not read or make the tables
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+
+
+def _not_permitted(db: Database, exc: DBAPIError) -> str:
+    """What the IT person does when the account connects but may not use the database: whose it is, and the fix.
+
+    README has the database made with `createdb --owner` the program's account; made without it, or
+    opened with another account, the driver's SQL (permission denied for table alembic_version) was all
+    anyone saw.
+    """
+    reason = _first_line(exc)
+    with db.engine.connect() as c:
+        account, name, owner, empty = c.execute(text(
+            "SELECT current_user, current_database(), pg_get_userbyid(datdba),"
+            " to_regclass('public.alembic_version') IS NULL FROM pg_database WHERE datname = current_database()")).one()
+    if owner == account:
+        return (f"账户 {account} 在数据库 {name} 中没有所需的权限：请信息管理员在服务器上以 postgres 身份运行 "
+                f"GRANT ALL ON SCHEMA public TO {account}（详情：{reason}）")
+    if empty:
+        return (f"账户 {account} 不能在数据库 {name} 中建表：这个库属于账户 {owner}，而程序用哪个账户连接，库就应归哪个账户所有。"
+                f"请信息管理员在服务器上以 postgres 身份运行 ALTER DATABASE {name} OWNER TO {account}"
+                f"（或删掉重建：createdb --owner {account} --encoding UTF8 {name}），或在地址中改用账户 {owner}（详情：{reason}）")
+    return (f"账户 {account} 无权使用数据库 {name}：库中的数据属于账户 {owner}，程序须以它连接。"
+            f"请把地址中 @ 前的账户改为 {owner}（postgresql://{owner}@服务器/{name}），它的密码放在 ~/.pgpass 或 PGPASSWORD 中"
+            f"（详情：{reason}）")
