@@ -214,22 +214,6 @@ _ROW_START = re.compile(rb"<(?:[\w.-]+:)?table-row(?=[\s/>])")
 _ATTRS = re.compile(rb"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>""")
 _REPEAT = re.compile(rb"""number-(rows|columns)-repeated\s*=\s*(["'])(.*?)\2""")
 _VALUED = re.compile(rb"value-type\s*=|:value\s*=|formula\s*=")
-_CHUNK = 4 * 1024 * 1024
-
-
-def _xml_chunks(zf: zipfile.ZipFile, name: str):
-    """content.xml a few MB at a time, each chunk ending before a '<' (a tag comes whole)."""
-    carry = b""
-    with zf.open(name) as fh:
-        while chunk := fh.read(_CHUNK):
-            data = carry + chunk
-            cut = data.rfind(b"<")
-            if cut <= 0:
-                cut = len(data)
-            yield data[:cut]
-            carry = data[cut:]
-    if carry:
-        yield carry
 
 
 def _no_doctype(*_args) -> None:
@@ -329,7 +313,8 @@ def check_ods(path: Path) -> None:
             if "META-INF/manifest.xml" in names and b"encryption-data" in zf.read("META-INF/manifest.xml")[:1 << 20]:
                 raise DomainError(f"{path.name}：文件设有打开密码，无法读取。请在 WPS 或 LibreOffice 中打开，"
                                   "取消密码后另存为 .xlsx 再导入")
-            _ods_extents(path, _xml_chunks(zf, "content.xml"))
+            with zf.open("content.xml") as fh:
+                _ods_extents(path, safety.xml_chunks(fh))
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error,
             xml.parsers.expat.ExpatError, LookupError, _Broken) as exc:
         # RuntimeError: a member encrypted with a password; LookupError: an encoding expat does not know

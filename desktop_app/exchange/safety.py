@@ -23,6 +23,7 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 10_000
 MAX_CELLS = 6_000_000  # rows x columns once padded: what the parsed table may hold
+XML_CHUNK = 4 * 1024 * 1024  # what the XML scans read at a time
 
 _BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
@@ -106,3 +107,24 @@ def check_cells(name: str, records: list[list]) -> int:
     if width * len(records) > MAX_CELLS:
         raise DomainError(f"{name}：表格过大（{len(records)} 行 × {width} 列），请拆分后分批导入")
     return width
+
+
+def xml_chunks(fh, size: int = XML_CHUNK):
+    """An XML part (an .xlsx part, an .ods's content.xml) a few MB at a time, each chunk ending before a '<'
+    so that a scan sees every tag whole; text longer than a chunk comes through as it is.
+
+    A tag still open a whole chunk after the read it began in raises ValueError: no spreadsheet program
+    writes one so long, and carrying it on would copy it again with every read (a file of a few hundred KB inflating to one 400 MB tag: a
+    minute and its size in memory)."""
+    carry = b""
+    while chunk := fh.read(size):
+        data = carry + chunk
+        cut = data.rfind(b"<")
+        if cut == 0 and data.find(b">") < 0:
+            raise ValueError(f"XML 中有一个标签长于 {_mb(size)}")
+        if cut <= 0:  # no tag, or only the one it starts with, which is whole: the rest is text
+            cut = len(data)
+        yield data[:cut]
+        carry = data[cut:]
+    if carry:
+        yield carry

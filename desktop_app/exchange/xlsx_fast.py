@@ -28,7 +28,6 @@ from typing import Any
 
 from desktop_app.exchange import safety
 
-_CHUNK = 4 * 1024 * 1024
 _MAX_WIDTH = 201  # GS: safety.MAX_COLUMNS + 1, the most a reader keeps
 # Cells and rows as spreadsheet programs write them: the element unprefixed, its reference first
 # (a cell whose attributes do not start with it is found by the cell pattern of _beyond()).
@@ -70,17 +69,8 @@ def _parts(zf: zipfile.ZipFile):
     for info in zf.infolist():
         if not info.filename.lower().endswith(".xml"):
             continue
-        carry = b""
         with zf.open(info) as fh:
-            while chunk := fh.read(_CHUNK):
-                data = carry + chunk
-                cut = data.rfind(b"<")
-                if cut < 0:
-                    cut = len(data)
-                yield data[:cut]
-                carry = data[cut:]
-        if carry:
-            yield carry
+            yield from safety.xml_chunks(fh)
 
 
 def safe_for_calamine(path: Path) -> bool:
