@@ -46,8 +46,11 @@ def db_path(args: argparse.Namespace) -> Path:
     """The database file; a command about the file itself (backups, encryption) is refused on a server."""
     from desktop_app.settings import default_db_path
 
-    if db_url(args):
-        raise CliError("此命令只适用于数据库文件；数据库服务器（PostgreSQL）请用服务器的工具（如 pg_dump 备份）")
+    url = db_url(args)
+    if url:
+        from desktop_app.services.database import file_only
+
+        raise CliError(file_only(url, getattr(args, "command", "") or ""))
     return Path(args.db) if getattr(args, "db", None) else default_db_path()
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from desktop_app.domain.errors import DomainError
 from desktop_app.services import auth
-from desktop_app.services.database import CorruptDatabase, Database, record
+from desktop_app.services.database import CorruptDatabase, Database, file_only, record
 from desktop_app.services.startup import file_problems
 from desktop_app.settings import Settings, backup_dir
 from desktop_app.store import cipher
@@ -262,8 +262,7 @@ def take_backup(db: Database, out: Path | None = None, folder: Path | None = Non
     require_copy(db)
     path = db.path
     if path is None and db.engine.dialect.name == "postgresql":
-        raise BackupError("数据库在 PostgreSQL 服务器上，本程序不复制它：请在服务器上用 pg_dump 备份"
-                          "（如 pg_dump -Fc -f dangqun.dump 库名），用 pg_restore 恢复")
+        raise BackupError(file_only(db.url, "backup"))
     if path is None or not path.exists():
         raise BackupError("只有数据库文件可以备份")
     dest = export_copy(path, out) if out else backup_now(path, "manual", folder)

@@ -24,7 +24,7 @@ from pathlib import Path
 from desktop_app.domain.access import Actor
 from desktop_app.domain.errors import DomainError
 from desktop_app.services.backup_copies import BackupError, side_files, backup_now, integrity_problems
-from desktop_app.services.database import Database, record, require_admin
+from desktop_app.services.database import Database, file_only, record, require_admin
 from desktop_app.settings import data_dir
 from desktop_app.store import cipher, filelock, migrate
 from desktop_app.store.db import Database as _StoreDatabase
@@ -187,7 +187,7 @@ def restore_database(db: Database, backup: Path, backup_key: str | None = None, 
     actor = require_admin(db, "从备份恢复数据")
     path = db.path
     if path is None and db.engine.dialect.name == "postgresql":
-        raise BackupError("数据库在 PostgreSQL 服务器上：请在服务器上用 pg_restore 从 pg_dump 的备份恢复")
+        raise BackupError(file_only(db.url, "restore"))
     if path is None:
         raise BackupError("只有数据库文件可以恢复")
     key = cipher.key_of(path) if db.encrypted else None

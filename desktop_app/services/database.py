@@ -23,12 +23,12 @@ from desktop_app.store.db import Database, WriteGate
 from desktop_app.store.filelock import InUse
 from desktop_app.store.migrate import NewerDatabase, NotADatabase, NotEncrypted
 from desktop_app.store.migrate import open_database as _open_database
-from desktop_app.store.server import ServerUnavailable, check_server_url, is_server_url
+from desktop_app.store.server import ServerUnavailable, check_server_url, file_only, is_server_url
 from desktop_app.store.server import shown as shown_url
 
 __all__ = [
     "KEY_ENV", "PLAIN", "CorruptDatabase", "Database", "InUse", "WriteGate", "claim_for_window", "damaged", "default_key", "env_key", "KeyProblem", "NotADatabase", "NotEncrypted", "db_key", "decrypt", "encrypt",
-    "key_fingerprint", "open_database", "opens_with", "print_key_sheet", "record", "require_admin", "ServerUnavailable", "check_server_url", "is_server_url", "sha256_of", "shown_url", "NewerDatabase",
+    "key_fingerprint", "open_database", "opens_with", "print_key_sheet", "record", "require_admin", "ServerUnavailable", "check_server_url", "file_only", "is_server_url", "sha256_of", "shown_url", "NewerDatabase",
 ]
 
 

@@ -138,3 +138,28 @@ def _not_permitted(db: Database, exc: DBAPIError) -> str:
     return (f"账户 {account} 无权使用数据库 {name}：库中的数据属于账户 {owner}，程序须以它连接。"
             f"请把地址中 @ 前的账户改为 {owner}（postgresql://{owner}@服务器/{name}），它的密码放在 ~/.pgpass 或 PGPASSWORD 中"
             f"（详情：{reason}）")
+
+
+def client_address(url: str) -> str:
+    """The address as pg_dump, pg_restore and psql take it: postgresql://, no driver name, never the password."""
+    try:
+        bare = make_url(engine_url(url))._replace(drivername="postgresql", password=None)  # set() keeps a None field as it was
+    except ArgumentError:
+        return "postgresql://账户@服务器/数据库名"
+    return unquote(bare.render_as_string(hide_password=False))
+
+
+def file_only(url: str, what: str) -> str:
+    """Why a command about the database file (backup, restore, encryption: `what`) does nothing on a server, and what does.
+
+    A district's IT person asked what "backup" means for a server database: the program's
+    backups copy a file, and a server's data is backed up by the server's own tools.
+    """
+    address = f"'{client_address(url)}'"
+    if what == "db":
+        return ("数据库在 PostgreSQL 服务器上：数据库文件加密（dangqun db）只适用于数据库文件。服务器上的数据由服务器保护："
+                "连接地址带 sslmode=require（传输加密），服务器的磁盘加密与访问控制由信息管理员负责")
+    return (f"数据库在 PostgreSQL 服务器上：本程序的备份与恢复只处理数据库文件，不复制服务器上的数据；服务器的备份由信息管理员用 "
+            f"PostgreSQL 自带的工具做，建议每晚定时运行：pg_dump -Fc -f dangqun-$(date +%F).dump {address}；"
+            f"恢复：pg_restore --clean --dbname {address} 备份文件。"
+            "密码放在 ~/.pgpass（Windows 为 %APPDATA%\\postgresql\\pgpass.conf）中，不要写进命令或脚本（会留在命令历史里）")
