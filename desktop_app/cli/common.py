@@ -92,11 +92,27 @@ def open_db(args: argparse.Namespace, must_exist: bool = True, key: str | None =
 def _open_server(args: argparse.Namespace, url: str):
     from desktop_app.services.database import NewerDatabase, ServerUnavailable, open_database
 
+    _warn_typed_password(args, url)
     try:
         db, _ = open_database(url)
     except (ServerUnavailable, NewerDatabase) as exc:
         raise CliError(str(exc)) from None
     return _act(args, db)
+
+
+def _warn_typed_password(args: argparse.Namespace, url: str) -> None:
+    """A password typed into --db-url stays in the shell's history and the process list: say so, and where it goes."""
+    from urllib.parse import urlsplit
+
+    typed = (getattr(args, "db_url", None) or getattr(args, "db", None) or "").strip()
+    try:
+        has_password = typed == url and bool(urlsplit(url).password)
+    except ValueError:
+        return
+    if has_password:
+        print("注意：地址中写了密码，它会留在命令历史和进程列表里。请把密码改放在 ~/.pgpass"
+              "（Windows 为 %APPDATA%\\postgresql\\pgpass.conf）或环境变量 PGPASSWORD 中，地址里只写账户，"
+              "并从命令历史中删去这一行", file=sys.stderr)
 
 
 def _act(args: argparse.Namespace, db):

@@ -54,3 +54,15 @@ def test_the_windows_backup_of_a_server_names_the_same_commands(monkeypatch):
             call()
         assert f"pg_dump -Fc -f dangqun-$(date +%F).dump {SHOWN}" in str(err.value)
         assert "s3cret" not in str(err.value)
+
+
+def test_a_password_typed_into_the_address_is_warned_of_and_never_echoed(capsys):
+    # Nothing listens on port 1: the command fails, but after the warning.
+    assert main(["orgs", "--db-url", "postgresql://dangqun_admin:s3cret@127.0.0.1:1/dangqun"]) == 2
+    said = capsys.readouterr().err
+    assert "命令历史" in said and "~/.pgpass" in said and "s3cret" not in said
+
+
+def test_an_address_without_a_password_is_not_warned_of(capsys):
+    assert main(["orgs", "--db-url", "postgresql://dangqun_admin@127.0.0.1:1/dangqun"]) == 2
+    assert "命令历史" not in capsys.readouterr().err
