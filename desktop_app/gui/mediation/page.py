@@ -11,6 +11,7 @@ from desktop_app.gui.residents.dialogs import ListEditDialog
 from desktop_app.gui.widgets.dialog import LineDialog
 from desktop_app.gui.widgets.record_list import (
     DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, recent_years, selected,
+    why_chosen,
 )
 from desktop_app.gui.widgets.table import CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import mediation as svc
@@ -63,6 +64,14 @@ def _mediating(d: CaseDetail | None) -> bool:
     return d is not None and d.state == flow.MEDIATING
 
 
+def _closed(c: CaseDetail) -> str:
+    return "" if c.state == flow.MEDIATING else f"案件已是“{c.state}”：如需继续调解，先点“重新调解”"
+
+
+def _why_not_close(c: CaseDetail) -> str:
+    return _closed(c) or ("" if c.sessions else "先记录至少一次调解（“调解记录”），才能结案")
+
+
 class MediationPage(RecordListPage):
     heading = "矛盾纠纷调处"
     watches = changes(Change.MEDIATION, Change.RESIDENTS, Change.ORGS, Change.SERVICE_LISTS)
@@ -74,9 +83,11 @@ class MediationPage(RecordListPage):
     actions = (
         Act("add", "受理纠纷", "new_case", "Ctrl+N", name="new"),
         Act("edit", "修改", "edit_case", when=selected, name="edit"),
-        Act("session", "调解记录", "add_session", when=_mediating, name="session"),
-        Act("close-case", "结案", "close_case", when=lambda d: _mediating(d) and bool(d.sessions), name="close"),
-        Act("undo", "重新调解", "reopen_case", when=lambda d: d is not None and not _mediating(d), name="reopen"),
+        Act("session", "调解记录", "add_session", when=_mediating, name="session", why=why_chosen(_closed)),
+        Act("close-case", "结案", "close_case", when=lambda d: _mediating(d) and bool(d.sessions), name="close",
+            why=why_chosen(_why_not_close)),
+        Act("undo", "重新调解", "reopen_case", when=lambda d: d is not None and not _mediating(d), name="reopen",
+            why=why_chosen(lambda c: "案件正在调解中" if _mediating(c) else "")),
         DELETE,
         SEPARATOR,
         Act("print", "打印调解记录", "print_record", when=selected, name="print"),

@@ -18,6 +18,7 @@ from desktop_app.gui.projects.dialogs import ConcernedDialog, MilestoneDialog, P
 from desktop_app.gui.residents.dialogs import ListEditDialog
 from desktop_app.gui.widgets.record_list import (
     DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, bullets, selected, state_html,
+    why_chosen,
 )
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, date_text
 from desktop_app.services import projects as svc
@@ -96,7 +97,8 @@ class ProjectsPage(RecordListPage):
         Act("edit", "修改", "edit_project", when=selected, name="edit"),
         Act("follow-up", "状态", "change_status", when=selected, name="status"),
         Act("milestone", "添加节点", "add_milestone", when=selected, name="milestone"),
-        Act("fulfil", "节点完成", "milestone_done", when=_pending_milestone, name="done"),
+        Act("fulfil", "节点完成", "milestone_done", when=_pending_milestone, name="done",
+            why=why_chosen(lambda p: "" if _pending_milestone(p) else "没有未完成的节点：可先“添加节点”")),
         Act("person-add", "涉及居民", "add_resident", when=selected, name="resident"),
         DELETE,
         SEPARATOR,

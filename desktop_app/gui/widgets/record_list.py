@@ -112,6 +112,15 @@ class Act:
 SEPARATOR = None
 
 
+NOTHING_CHOSEN = "请先在列表中选中一条记录"
+
+
+def why_chosen(reason: Callable[[Any], str]) -> Callable[[Any], str]:
+    """`why` of an action the chosen record's state allows: `reason(detail)` names the state and what to
+    do first (the generic "现在不能“已实现”" read like the state itself); nothing chosen says so."""
+    return lambda detail: NOTHING_CHOSEN if detail is None else reason(detail)
+
+
 def selected(detail: Any) -> bool:
     """`when` for actions that need a selected record."""
     return detail is not None
@@ -440,7 +449,7 @@ class RecordListPage(Page):
         elif why:
             reason = why
         elif self.detail is None:
-            reason = "请先在列表中选中一条记录"
+            reason = NOTHING_CHOSEN
         else:
             reason = f"所选记录现在不能“{spec.text.rstrip('…')}”"
         return f"{spec.text}：{reason}" if reason else spec.text

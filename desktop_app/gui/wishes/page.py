@@ -9,8 +9,8 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.record_list import (
-    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, bullets, recent_years,
-    state_html,
+    DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, bullets, recent_years, state_html,
+    why_chosen,
 )
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column, date_text
 from desktop_app.gui.wishes.dialogs import ClaimDialog, UnitsDialog, WishDialog
@@ -65,6 +65,12 @@ def _state_is(state: str):
     return lambda d: d is not None and d.state == state
 
 
+def _why(reasons: dict[str, str]):
+    """Why a wish in its state cannot take the action (`reasons` by state, formatted with the wish as `w`)."""
+    reasons = {flow.WISH_FULFILLED: "心愿已实现（{w.fulfilled_on}）", **reasons}
+    return why_chosen(lambda w: reasons.get(w.state, "").format(w=w))
+
+
 class WishesPage(RecordListPage):
     watches = changes(Change.WISHES, Change.RESIDENTS, Change.MEMBERS, Change.ORGS)
     writes = changes(Change.WISHES)
@@ -77,10 +83,15 @@ class WishesPage(RecordListPage):
     filter_type = WishFilter
     actions = (
         Act("add", "发布心愿", "post_wish", "Ctrl+N", name="post"),
-        Act("claim", "认领", "claim", when=_state_is(flow.WISH_POSTED)),
-        Act("undo", "撤回认领", "withdraw", when=_state_is(flow.WISH_CLAIMED)),
-        Act("fulfil", "已实现", "fulfil", when=_state_is(flow.WISH_CLAIMED)),
-        Act("edit", "修改", "edit_wish", when=lambda d: d is not None and d.state != flow.WISH_FULFILLED, name="edit"),
+        Act("claim", "认领", "claim", when=_state_is(flow.WISH_POSTED),
+            why=_why({flow.WISH_CLAIMED: "心愿已由 {w.claimant_name} 认领（换人请先“撤回认领”）"})),
+        Act("undo", "撤回认领", "withdraw", when=_state_is(flow.WISH_CLAIMED),
+            why=_why({flow.WISH_POSTED: "心愿还没有人认领"})),
+        # a verb: a greyed "已实现" read as the wish's state
+        Act("fulfil", "确认实现", "fulfil", when=_state_is(flow.WISH_CLAIMED),
+            why=_why({flow.WISH_POSTED: "心愿还待认领：先认领，再确认实现"})),
+        Act("edit", "修改", "edit_wish", when=lambda d: d is not None and d.state != flow.WISH_FULFILLED, name="edit",
+            why=_why({})),
         DELETE,
         SEPARATOR,
         Act("print", "打印心愿卡", "print_cards", name="cards"),

@@ -1,0 +1,83 @@
+"""A greyed action on 微心愿、矛盾调处 and 微实事 says why, in the worker's terms, and names what to do
+first: "所选记录现在不能“已实现”" read as if the wish were already fulfilled, and said nothing of 认领."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.domain import service_flow as flow
+from desktop_app.gui.mediation.page import MediationPage
+from desktop_app.gui.projects.page import ProjectsPage
+from desktop_app.gui.wishes.page import WishesPage
+from tests.gui.test_cobuilding_lists_narrow import demo_ctx  # noqa: F401 - fixture
+
+
+def shown(qtbot, wait_ops, page):
+    qtbot.addWidget(page)
+    page.resize(1174, 640)
+    page.show()
+    wait_ops()
+    return page
+
+
+def choose(page, wait_ops, row) -> None:
+    page.panel.select_id(row.id)
+    wait_ops()
+
+
+def test_a_wish_s_greyed_actions_say_which_state_they_need(qtbot, demo_ctx, wait_ops):  # noqa: F811
+    page = shown(qtbot, wait_ops, WishesPage(demo_ctx))
+    assert "已实现" not in [a.text() for a in page.toolbar.actions()]  # an action says what it does, not a state
+    assert page.act_fulfil.text() == "确认实现"
+    posted = next(r for r in page.panel.model.rows if r.state == flow.WISH_POSTED)
+    choose(page, wait_ops, posted)
+    assert not page.act_fulfil.isEnabled() and "先认领" in page.act_fulfil.toolTip()
+    assert not page.act_withdraw.isEnabled() and "还没有人认领" in page.act_withdraw.toolTip()
+    done = next(r for r in page.panel.model.rows if r.state == flow.WISH_FULFILLED)
+    choose(page, wait_ops, done)
+    for act in (page.act_claim, page.act_withdraw, page.act_fulfil, page.act_edit):
+        assert not act.isEnabled() and "心愿已实现" in act.toolTip(), act.text()
+    claimed = next(r for r in page.panel.model.rows if r.state == flow.WISH_CLAIMED)
+    choose(page, wait_ops, claimed)
+    assert not page.act_claim.isEnabled() and "已由" in page.act_claim.toolTip()
+
+
+def test_a_case_s_greyed_actions_say_what_comes_first(qtbot, demo_ctx, wait_ops):  # noqa: F811
+    page = shown(qtbot, wait_ops, MediationPage(demo_ctx))
+    closed = next(r for r in page.panel.model.rows if r.state == flow.MEDIATION_SUCCESS)
+    choose(page, wait_ops, closed)
+    assert not page.act_session.isEnabled() and "重新调解" in page.act_session.toolTip()
+    assert not page.act_close.isEnabled() and "调解成功" in page.act_close.toolTip()
+    open_case = next(r for r in page.panel.model.rows if r.state == flow.MEDIATING)
+    choose(page, wait_ops, open_case)
+    assert not page.act_reopen.isEnabled() and "调解中" in page.act_reopen.toolTip()
+
+
+def test_a_case_without_a_session_says_to_record_one_before_closing(qtbot, app_ctx, wait_ops):
+    from datetime import date
+
+    from desktop_app.services import mediation
+
+    today = date.today()
+    mediation.create_case(app_ctx.db, flow.CaseInput(
+        kind="邻里纠纷", summary="楼上漏水", received_on=today, mediator="李调解员",
+        parties=(flow.PartyInput("张三", flow.PARTY_ROLES[0]), flow.PartyInput("李四", flow.PARTY_ROLES[1]))), today)
+    page = shown(qtbot, wait_ops, MediationPage(app_ctx))
+    choose(page, wait_ops, page.panel.model.rows[0])
+    assert not page.act_close.isEnabled() and "先记录" in page.act_close.toolTip()
+
+
+def test_a_project_without_an_open_step_says_to_add_one(qtbot, demo_ctx, wait_ops):  # noqa: F811
+    page = shown(qtbot, wait_ops, ProjectsPage(demo_ctx))
+    done = next(r for r in page.panel.model.rows if r.status == flow.PROJECT_DONE)
+    choose(page, wait_ops, done)
+    assert not page.act_done.isEnabled() and "添加节点" in page.act_done.toolTip()
+
+
+@pytest.mark.parametrize("page_class", [WishesPage, MediationPage, ProjectsPage], ids=lambda c: c.__name__)
+def test_no_greyed_action_falls_back_to_the_generic_sentence(qtbot, demo_ctx, wait_ops, page_class):  # noqa: F811
+    page = shown(qtbot, wait_ops, page_class(demo_ctx))
+    for row in page.panel.model.rows:
+        choose(page, wait_ops, row)
+        for act in page.toolbar.actions():
+            assert "现在不能" not in act.toolTip(), (act.toolTip(), row)
