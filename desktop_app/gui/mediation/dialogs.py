@@ -48,7 +48,7 @@ class CaseDialog(SavingDialog):
         self.parties.setMinimumHeight(120)
         for p in d.parties or (PartyInput(role=flow.PARTY_ROLES[0]), PartyInput(role=flow.PARTY_ROLES[1])):
             self.add_party(p)
-        self.party_picker = resident_picker(db, "从居民中添加当事人：姓名或拼音首字母")
+        self.party_picker = resident_picker(db, "从居民中添加当事人：姓名、拼音首字母或电话")
         self.party_picker.picked.connect(self._picked)
         add = QPushButton("空白行")
         add.clicked.connect(lambda: self.add_party(PartyInput(role=flow.PARTY_ROLES[2])))

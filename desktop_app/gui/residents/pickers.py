@@ -15,7 +15,7 @@ from desktop_app.services.residents import ResidentPick
 from desktop_app.services.visits import MemberChoice
 
 
-def resident_picker(db: Database, placeholder: str = "姓名、拼音首字母或门牌，如 wxy、3栋2单元") -> SearchPicker:
+def resident_picker(db: Database, placeholder: str = "姓名、拼音首字母、门牌或电话，如 wxy、3栋2单元") -> SearchPicker:
     def search(text: str) -> list[tuple[str, ResidentPick]]:
         return [(p.label, p) for p in resident_service.pick_residents(db, text)]
 
