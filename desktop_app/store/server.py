@@ -42,7 +42,10 @@ def check_server_url(url: str) -> str:
 def shown(url: str) -> str:
     """The URL with its password hidden, for messages and logs."""
     try:
-        return unquote(make_url(url).render_as_string(hide_password=True))  # host=/run/pg, not host=%2Frun%2Fpg
+        parsed = make_url(url)
+        if parsed.drivername.startswith("postgresql+"):  # as typed and as psql/pg_dump take it, not the driver's name
+            parsed = parsed.set(drivername="postgresql")
+        return unquote(parsed.render_as_string(hide_password=True))  # host=/run/pg, not host=%2Frun%2Fpg
     except ArgumentError:
         return "（无效的数据库地址）"
 
