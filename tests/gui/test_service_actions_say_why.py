@@ -81,3 +81,17 @@ def test_no_greyed_action_falls_back_to_the_generic_sentence(qtbot, demo_ctx, wa
         choose(page, wait_ops, row)
         for act in page.toolbar.actions():
             assert "现在不能" not in act.toolTip(), (act.toolTip(), row)
+
+
+def test_a_double_click_that_cannot_act_says_why_instead_of_nothing(qtbot, demo_ctx, wait_ops):  # noqa: F811
+    # Double-clicking a fulfilled wish (修改) or a closed case (调解记录) did nothing at all.
+    page = shown(qtbot, wait_ops, WishesPage(demo_ctx))
+    done = next(r for r in page.panel.model.rows if r.state == flow.WISH_FULFILLED)
+    choose(page, wait_ops, done)
+    page.panel.activated.emit(done)
+    assert "心愿已实现" in page.message.text()
+    cases = shown(qtbot, wait_ops, MediationPage(demo_ctx))
+    closed = next(r for r in cases.panel.model.rows if r.state == flow.MEDIATION_SUCCESS)
+    choose(cases, wait_ops, closed)
+    cases.panel.activated.emit(closed)
+    assert "重新调解" in cases.message.text()

@@ -455,8 +455,14 @@ class RecordListPage(Page):
         return f"{spec.text}：{reason}" if reason else spec.text
 
     def _activate(self) -> None:
-        if self.activate:
-            getattr(self, self.activate)()
+        if not self.activate:
+            return
+        act = next((act for spec, act in self._acts if spec.slot == self.activate), None)
+        if act is not None and not act.isEnabled():
+            # a double-click on a fulfilled wish or a closed case did nothing at all: say why instead
+            self.show_message(act.toolTip())
+            return
+        getattr(self, self.activate)()
 
     def set_counts(self, text: str, alert: str = "") -> None:
         """The figures beside the heading; `alert` (逾期 …) follows them in red."""
