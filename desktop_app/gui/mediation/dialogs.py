@@ -91,6 +91,10 @@ class CaseDialog(SavingDialog):
     def _remove_party(self) -> None:
         self.party_model.remove(self.parties.currentIndex().row())
 
+    def field_values(self) -> list:
+        """The 当事人 table counts as a field: closing after typing a party asks first."""
+        return [*super().field_values(), self.party_inputs()]
+
     def party_inputs(self) -> tuple[PartyInput, ...]:
         return tuple(self.party_model.rows)
 

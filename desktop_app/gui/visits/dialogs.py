@@ -180,6 +180,11 @@ class VisitDialog(SavingDialog):
         self.category.setCurrentIndex(-1)  # the next door's problem is chosen for it, not carried over
         self.mode_follow.setChecked(True)
         self.visitee.setFocus()
+        self._remember_fields()  # what is saved is not "unsaved": closing now asks only about the next door
+
+    def field_values(self) -> list:
+        """The chosen 走访党员 count as a field: closing after choosing one asks first."""
+        return [*super().field_values(), self.members.member_ids()]
 
 
 class FollowUpDialog(SavingDialog):
