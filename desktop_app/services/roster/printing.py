@@ -66,7 +66,9 @@ def roster_print(
     for org_id, *values in members:
         key = section_of.get(org_id or "", "")  # "" = no live organisation
         by_section.setdefault(key, []).append(RosterLine(*values))
-    groups = [(n.name, by_section[n.id]) for n in tree if n.id in by_section]
+    # A street's communities each have a 第一网格党支部: a section is headed as the 名册 shows its branch
+    # (梅园社区 · 第一网格党支部), a community's own print keeps the bare name.
+    groups = [(n.shown, by_section[n.id]) for n in tree if n.id in by_section]
     if "" in by_section:
         groups.append((NO_ORG, by_section[""]))
     center = center or (tree[0].name if tree else "")
