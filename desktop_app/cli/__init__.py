@@ -133,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
     im.add_argument("--skip-invalid", action="store_true", help="跳过有误的行，只导入正确的行")
     im.add_argument("--update-existing", action="store_true", help="按身份证号更新已有党员")
+    im.add_argument("--all-sheets", action="store_true",
+                    help="读取工作簿中每张党员名册工作表（一支部一张表时），一次预览、一次全部导入或全不导入")
     imports.add_mapping_options(im).set_defaults(func=imports.cmd_import_members)
     imports.add_history_parsers(imp, with_db)
 

@@ -43,6 +43,7 @@ def _save(db, kind: str, args: argparse.Namespace, source: Path, mapping) -> Non
 
 def cmd_import_members(args: argparse.Namespace) -> int:
     from desktop_app.services import roster
+    from desktop_app.services.roster.all_sheets import ALL_SHEETS
 
     db = open_db(args)
     source = existing_file(args)
@@ -51,15 +52,19 @@ def cmd_import_members(args: argparse.Namespace) -> int:
         return _show_columns(db, "members", args, source, mapping)
     if saved:
         print("按上次为此表头保存的列映射读取（--show-columns 查看各列）")
-    preview = roster.preview_import(db, source, mapping=mapping, sheet=args.sheet)
+    if args.all_sheets and args.sheet:
+        print("错误：--all-sheets 与 --sheet 只能选一个", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    preview = roster.preview_import(db, source, mapping=mapping, sheet=ALL_SHEETS if args.all_sheets else args.sheet)
     print(preview.summary())
     for w in preview.warnings:
         if not w.field and w.reason.endswith("已跳过"):
-            print(f"  第 {w.row_number} 行：{w.reason}（{w.value}）")
+            print(f"  {w.place}：{w.reason}（{w.value}）")
         elif w.field in ("是否为流动党员", "所在党支部"):  # an open 流出 kept; a branch spelt two ways or new
-            print(f"  第 {w.row_number} 行：{w.reason}")
+            print(f"  {w.place}：{w.reason}")
         elif not w.row_number:  # the workbook's: the sheet read, the sheets left, the branch a sheet names
-            print(f"  {w.reason}" + ("（用 --sheet 工作表名 选择）" if w.field == "工作表" else ""))
+            asked = "" if w.field != "工作表" or args.all_sheets else "（用 --sheet 工作表名 选择，或 --all-sheets 全部读取）"
+            print(f"  {w.reason}{asked}")
     for line in preview.error_lines():
         print(f"  {line}")
     if preview.errors and not args.skip_invalid:

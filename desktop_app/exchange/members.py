@@ -14,7 +14,7 @@ import csv
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from pathlib import Path
@@ -445,6 +445,37 @@ def read_member_file(path: str | Path, mapping: Mapping | None = None, sheet: st
             cells[column] = got
     return MemberSheet(path, columns, ignored, row_numbers, cells, values, errors, skipped, signature,
                        sheet_read, sheet_names)
+
+
+SHEET_ROWS = 10_000_000  # more rows than a sheet holds (xlsx: 1,048,576)
+
+
+def join_sheets(parts: Sequence[tuple[int, MemberSheet]]) -> MemberSheet:
+    """Several sheets of one workbook as one (the import's 全部工作表), each (n, sheet) with n ≥ 1 its place.
+
+    Row k of sheet n is numbered n * SHEET_ROWS + k, so one preview keeps every row apart; the caller
+    says them back as sheet and row. A column one sheet lacks reads as blank on its rows.
+    """
+    columns = [c for c in FILE_COLUMNS if any(c in part.columns for _, part in parts)]
+    cells: dict[str, list[Any]] = {c: [] for c in columns}
+    values: dict[str, list[Any]] = {_PARSERS[c][0]: [] for c in columns}
+    row_numbers: list[int] = []
+    errors: dict[int, list[RowError]] = {}
+    skipped: list[sheets.Skipped] = []
+    for n, part in parts:
+        at, base = len(row_numbers), n * SHEET_ROWS
+        row_numbers.extend(base + r for r in part.row_numbers)
+        for column in columns:
+            key = _PARSERS[column][0]
+            cells[column].extend(part.cells.get(column) or [None] * len(part))
+            values[key].extend(part.values.get(key) or [_DEFAULTS.get(key)] * len(part))
+        for i, errs in part.errors.items():
+            errors[at + i] = [replace(e, row_number=base + e.row_number) for e in errs]
+        skipped.extend(replace(k, row_number=base + k.row_number) for k in part.skipped)
+    ignored = list(dict.fromkeys(c for _, part in parts for c in part.ignored_columns))
+    first = parts[0][1]
+    return MemberSheet(first.path, {c: i for i, c in enumerate(columns)}, ignored, row_numbers, cells, values,
+                       errors, tuple(skipped), first.signature)
 
 
 # ---------------------------------------------------------------- writing files

@@ -29,12 +29,23 @@ class RowError:
     field: str  # template column, "" for a problem of the whole row
     value: str
     reason: str
+    sheet: str = ""  # the workbook's sheet, where one import read several
 
     def message(self, file_name: str = "") -> str:
         where = f"{file_name}：" if file_name else ""
         value = f"“{self.value}”" if self.value else ""
         what = f"，{self.field}{value}" if self.field else ""
-        return f"{where}第 {self.row_number} 行{what}：{self.reason}"
+        return f"{where}{self.place}{what}：{self.reason}"
+
+    @property
+    def place(self) -> str:
+        """第 5 行, or 工作表“第二支部”第 5 行 when the import read several sheets."""
+        return (f"工作表“{self.sheet}”" if self.sheet else "") + f"第 {self.row_number} 行"
+
+    @property
+    def row_label(self) -> str:
+        """The row in a table's 行号 cell: 5, or 第二支部 5."""
+        return f"{self.sheet} {self.row_number}" if self.sheet else str(self.row_number)
 
     def __str__(self) -> str:
         return self.message()

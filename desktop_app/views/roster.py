@@ -255,7 +255,8 @@ class ImportPreview:
     org_ids: frozenset[str] = frozenset()  # the organisations the rows were resolved to
     outings: tuple[PlannedOuting, ...] = ()  # 流出 registered with the members marked 流动
     read_as_probationary: tuple[int, ...] = ()  # rows of a file with no 人员类别 read as 预备党员 by their dates
-    error_names: dict[int, str] = field(default_factory=dict)  # row number -> 姓名 as read, rows with errors
+    # row number (全部工作表: RowError.row_label) -> 姓名 as read, rows with errors
+    error_names: dict[int | str, str] = field(default_factory=dict)
 
     @property
     def file_name(self) -> str:

@@ -37,6 +37,7 @@ from desktop_app.services import imports
 from desktop_app.services import orgs as org_service
 from desktop_app.services import roster
 from desktop_app.services.database import Database
+from desktop_app.services.roster.all_sheets import ALL_SHEETS
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.imports import ColumnsReport, Mapping
 from desktop_app.views.roster import ImportPreview, ImportResult, RowError
@@ -64,12 +65,13 @@ def _update_cells(item: tuple[str, MemberInput, list[str]]) -> list[str]:
     return [inp.name, idcard.mask(inp.id_number), "、".join(changed)]
 
 
-def _error_cells(e: RowError, names: dict[int, str]) -> list[str]:
-    return [str(e.row_number), names.get(e.row_number, ""), e.field, e.value, e.reason]
+def _error_cells(e: RowError, names: dict) -> list[str]:
+    # 全部工作表 names a row by its sheet too (第二支部 5), and keys its names so
+    return [e.row_label, names.get(e.row_label) or names.get(e.row_number, ""), e.field, e.value, e.reason]
 
 
 def _warning_cells(e: RowError) -> list[str]:
-    return [str(e.row_number) if e.row_number else "全表", e.reason]  # row 0: the workbook's, not a row's
+    return [e.row_label if e.row_number else "全表", e.reason]  # row 0: the workbook's, not a row's
 
 
 class ImportDialog(QDialog):
@@ -84,7 +86,7 @@ class ImportDialog(QDialog):
         self.report: ColumnsReport | None = None  # how the file's columns read
         self.mapping: Mapping | None = None  # the column mapping in use (given, or saved for the layout)
         self.mapping_dialog: MappingDialog | None = None
-        self.sheet: str | None = None  # the workbook's sheet chosen (None: the first with a header)
+        self.sheet: str | None = None  # the workbook's sheet chosen (None: the first with a header; or ALL_SHEETS)
         self.setWindowTitle("导入党员")
 
         self.file_edit = QLineEdit()
@@ -99,7 +101,7 @@ class ImportDialog(QDialog):
         self.reload_button.setToolTip("文件改好后再读一遍（同一文件、同一工作表和列映射）")
         self.reload_button.clicked.connect(self.reload)
         self.sheet_box = QComboBox()
-        self.sheet_box.setToolTip("工作簿中要导入的工作表")
+        self.sheet_box.setToolTip("工作簿中要导入的工作表；一支部一张表的，选“全部工作表”一次导入")
         self.sheet_box.hide()
         self.sheet_box.activated.connect(lambda _i: self.path and self.load(self.path, self.sheet_box.currentText()))
         row = QHBoxLayout()
@@ -214,8 +216,10 @@ class ImportDialog(QDialog):
         self._update_state()
         db, today, chosen = self.db, self.today, self.path
 
+        one = None if sheet == ALL_SHEETS else sheet  # the columns of all sheets read as the first one's
+
         def read(job):
-            report = imports.inspect(db, "members", chosen, mapping, sheet)
+            report = imports.inspect(db, "members", chosen, mapping, one)
             use = mapping or report.saved
             if report.missing or (use is None and report.needs_mapping):
                 return report, None, {}  # the 列映射 step first
@@ -253,12 +257,19 @@ class ImportDialog(QDialog):
 
     def _show_sheets(self, report: ColumnsReport) -> None:
         show_sheets(self.sheet_box, report)
+        if len(report.sheets) > 1:  # one sheet per branch: all of them in one preview, one import
+            self.sheet_box.blockSignals(True)
+            self.sheet_box.addItem(ALL_SHEETS)
+            if self.sheet == ALL_SHEETS:
+                self.sheet_box.setCurrentText(ALL_SHEETS)
+            self.sheet_box.blockSignals(False)
 
     def open_mapping(self) -> MappingDialog | None:
         """The 列映射 step for the file loaded (not modal: the caller, or a test, answers it)."""
         if self.report is None or self.path is None:
             return None
-        dlg = MappingDialog(self, self.db, "members", self.path, self.report, self.sheet)
+        dlg = MappingDialog(self, self.db, "members", self.path, self.report,
+                            None if self.sheet == ALL_SHEETS else self.sheet)
         path, sheet = self.path, self.sheet
         dlg.record_saved.connect(lambda mapping: self.load(path, sheet, mapping))
         self.mapping_dialog = dlg
@@ -286,14 +297,15 @@ class ImportDialog(QDialog):
                    to_add, self._add_cells, (90, 190, 170, 50, 80))
         self._fill(self.update_view, ("姓名", "公民身份号码", "有变化的内容"), to_update, _update_cells, (90, 170))
         names = p.error_names if p else {}
+        row_width = 150 if any(e.sheet for e in (*errors, *warnings)) else 56  # 第三支部（退休） 3: the sheet too
         self._fill(self.error_view, ("行号", "姓名", "列", "内容", "原因"), errors,
-                   lambda e: _error_cells(e, names), (56, 80, 120, 170))
+                   lambda e: _error_cells(e, names), (row_width, 80, 120, 170))
         self.error_view.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.error_detail.setText(errors[cur.row()].message() if cur.isValid() else "")
         )
         self.error_detail.setText(errors[0].message() if errors else "")
         self._fill(self.branch_view, ("将在本单位党委下新建的党支部",), branches, lambda b: [b], ())
-        self._fill(self.warning_view, ("行号", "请注意（不影响导入）"), warnings, _warning_cells, (56,))
+        self._fill(self.warning_view, ("行号", "请注意（不影响导入）"), warnings, _warning_cells, (row_width,))
         self.tabs.setTabText(0, f"新增（{len(to_add)}）")
         self.tabs.setTabText(1, f"更新（{len(to_update)}）")
         self.tabs.setTabText(2, f"有问题的行（{p.invalid_rows if p else 0}）")

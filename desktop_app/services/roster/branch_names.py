@@ -39,7 +39,7 @@ def sheet_notes(sheet_name: str, sheets: Sequence[str], branch: str | None) -> l
     if sheet_name and others:
         notes.append(RowError(0, SHEETS, "、".join(others), (
             f"只读取了工作表“{sheet_name}”；本工作簿另有 {len(others)} 张工作表未读取："
-            f"{'、'.join(others)}。要导入它们，请逐张选择工作表再导入")))
+            f"{'、'.join(others)}。要导入它们，请选择“全部工作表”一次导入，或逐张选择工作表再导入")))
     return notes
 
 

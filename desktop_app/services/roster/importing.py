@@ -36,7 +36,7 @@ from desktop_app.exchange import members as member_files
 from desktop_app.services import auth, orgs
 from desktop_app.services.database import Database
 from desktop_app.services.orgtree import org_name_map
-from desktop_app.services.roster import branch_names
+from desktop_app.services.roster import all_sheets, branch_names
 from desktop_app.services.roster import outings as outing_rows
 from desktop_app.services.roster._common import _chunks, _live_org, _next_seq, _today
 from desktop_app.services.roster.queries import _root_org_id
@@ -566,17 +566,21 @@ def _said_of_categories(clean: dict[str, list], rows: Sequence[int], row_numbers
 
 def preview_import(db: Database, path: str | Path, today: date | None = None, mapping=None,
                    sheet: str | None = None) -> ImportPreview:
-    """Read and check a member file against the roster; writes nothing (`mapping`: see services.imports)."""
+    """Read and check a member file against the roster; writes nothing (`mapping`: see services.imports).
+    `sheet` "全部工作表" (all_sheets.ALL_SHEETS) reads every sheet of a workbook whose header is a roster's."""
     # The preview compares the file with whole stored records: only for those who may import.
     auth.require(db, "members.import")
     path = Path(path)
     today = _today(today)
     with _no_cyclic_gc():
+        if sheet == all_sheets.ALL_SHEETS:
+            return all_sheets.preview(path, mapping, lambda read: _preview(db, path, today, mapping, read=read))
         return _preview(db, path, today, mapping, sheet)
 
 
-def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: str | None = None) -> ImportPreview:
-    sheet = member_files.read_member_file(path, mapping, sheet_name)
+def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: str | None = None,
+             read: member_files.MemberSheet | None = None) -> ImportPreview:
+    sheet = read or member_files.read_member_file(path, mapping, sheet_name)
     with db.session() as s:
         take_read_snapshot(s)  # organisations and members as of one moment, whoever commits meanwhile
         parent_org_id = _root_org_id(s)
