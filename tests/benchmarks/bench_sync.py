@@ -122,6 +122,26 @@ lock, would copy on the second core while the next package is verified. 4 x 3,00
 before at load 2.8-5.5: merge CPU 29.1 / 27.5 s against 22.9 / 22.8 s (write 16.7 / 15.6 s against 12.4 / 12.2 s,
 the copies counted in the process's CPU), 1,645-1,712 against 1,636 MB written, and no wall time gained (85.6 / 29.5
 s against 35.8 / 25.6 s). The WAL batch tests passed with it.
+Where the CPU goes now (December 6, 14:40, HEAD a69f908; 4 x 3,000 kept packages, the first two merged, then the
+last two as one batch with each statement's CPU summed and chosen functions timed, load 5-7): 13.5-13.7 s of CPU for
+the two. By phase: verify 2.61 s, decide 1.19 s, write 7.98 s, commit 1.89 s. By statement: the rows' INSERTs 6.40 s
+(what raw pays for the same rows), the new community's stamps copied 1.27 s (9%), the id lookups of the plan
+(_local_stamps: sorted IN lists, 0.30 s of it attendance's) 0.60-0.84 s with their sort, the batch's last checkpoint
+0.69-0.78 s, the commits 0.94 s. The sender's ownership checks 0.17 s plus 0.06 s for closed months (1.4% and 0.5%;
+as C-level set operations perhaps 0.1 s less: under this machine's noise, not done), the trail 0.23 s. One lookup
+of 172,000 new ids against the attendance of four communities, alone: sorted IN lists of 5,000 0.11-0.13 s (+0.05 s
+sort), of 1,000 0.14 s, of 20,000-30,000 0.19-0.20 s, one json_each list 0.20 s (joined: 0.14 s), unsorted 0.34 s,
+one statement per id 0.88 s: the lookups are as cheap as SQLite makes them. PRAGMA cache_spill = 0 during the
+merge, alternating twice: 1,460 against 1,461 MB written, CPU 23.6 / 26.7 s against 23.9 / 25.5 s: at 256 MB
+of cache a package's dirty pages never spill before its commit, so nothing to gain there. dbstat of the merged
+street against raw: every synced table and index page for page the same (attendance 163.9 MB, its three UUID indexes
+34.8-37.5 MB each, 10-17% free); the difference is sync_row_state, 120.2 MB for 1,123,734 stamps (107 bytes a
+stamp, 10% free). So outside the stamps no piece left is over 1.5% of the merge's CPU, and the stamps' width is the
+one lever worth the 8% margin: the peer and the table as small integers. Besides the readers named above, six
+integration tests read or write sync_row_state's peer_site and table_name directly (test_district_roles,
+test_sync_scenarios, test_district_imports, test_dues_rates_street, test_pgbulk, test_sync_stamps_migration), so
+that change also rewrites those tests; with 0036's migration both ways on SQLite and PostgreSQL it is more than
+an afternoon's hour.
 """
 
 from __future__ import annotations
