@@ -24,12 +24,11 @@ from desktop_app.domain import idcard
 from desktop_app.domain import members as member_rules
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.exchange import history
-from desktop_app.services import imports, orgs
+from desktop_app.services import imports, orgs, revert_imported
 from desktop_app.services.database import Database
 from desktop_app.services.roster import org_name_map
 from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store import audit
 from desktop_app.store.models import Member
 from desktop_app.store.models_development import Applicant, DevelopmentStep
 from desktop_app.views.imports import HistoryPreview, Mapping
@@ -204,17 +203,19 @@ def apply(uow: UnitOfWork, plan: HistoryPreview) -> int:
     if numbers and (clash := s.scalar(select(Applicant.name).where(
             Applicant.deleted.is_(False), Applicant.id_number.in_(numbers)).limit(1))):
         raise Conflict(f"预览之后{clash}已登记为发展对象，未导入任何数据。请重新预览")
-    for it in plan.items:
-        a = Applicant(name=it.name, gender=it.gender[:2], birth_date=it.birth_date, id_number=it.id_number,
-                      education=it.education[:20], job=it.job[:60], mobile=it.mobile[:20], org_id=it.org_id,
-                      stage=it.stage, applied_on=it.applied_on, contacts=it.contacts[:60], notes=it.notes,
-                      member_id=it.member_id)
-        s.add(a)
+    with revert_imported.tracking(s) as added:  # kept so 操作记录 can take the whole import back
+        for it in plan.items:
+            a = Applicant(name=it.name, gender=it.gender[:2], birth_date=it.birth_date, id_number=it.id_number,
+                          education=it.education[:20], job=it.job[:60], mobile=it.mobile[:20], org_id=it.org_id,
+                          stage=it.stage, applied_on=it.applied_on, contacts=it.contacts[:60], notes=it.notes,
+                          member_id=it.member_id)
+            s.add(a)
+            s.flush()
+            for step, on, doc in it.steps:
+                kind = rules.step_kind(step)
+                s.add(DevelopmentStep(applicant_id=a.id, step=step, done_on=on, body=_BODY.get(step, ""),
+                                      document_no=doc[:40], documents="、".join(kind.documents[:1]), note=_NOTE))
         s.flush()
-        for step, on, doc in it.steps:
-            kind = rules.step_kind(step)
-            s.add(DevelopmentStep(applicant_id=a.id, step=step, done_on=on, body=_BODY.get(step, ""),
-                                  document_no=doc[:40], documents="、".join(kind.documents[:1]), note=_NOTE))
-    audit.record(s, "import", "applicant", "", f"导入发展党员 {len(plan.items)} 名（{plan.file_name}）",
-                 after={"applicants": len(plan.items)})
+    revert_imported.record(s, "applicant", f"导入发展党员 {len(plan.items)} 名（{plan.file_name}）",
+                           {"applicants": len(plan.items)}, added)
     return len(plan.items)

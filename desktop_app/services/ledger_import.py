@@ -28,13 +28,12 @@ from desktop_app.domain.errors import DomainError, ValidationError
 from desktop_app.domain.money import format_yuan
 from desktop_app.exchange import history
 from desktop_app.exchange import ledger_files as files
-from desktop_app.services import auth
+from desktop_app.services import auth, revert_imported
 from desktop_app.services.database import Database
 from desktop_app.services.ledger import EntryInput, book_org_id, closed_set_in, list_accounts, post_in
 from desktop_app.services.ledger.books import balance_at, in_book
 from desktop_app.services.ledger.month_balances import build_closed_in
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store import audit
 from desktop_app.store.models_ledger import ClosedMonth, LedgerEntry
 from desktop_app.views.imports import HistoryPreview, Mapping
 from desktop_app.views.roster import RowError
@@ -243,21 +242,23 @@ def apply(db: Database, plan: HistoryPreview) -> int:
         # a 红字冲销 after every entry, so what it reverses is posted before it.
         ordered = sorted(entries.entries, key=lambda p: (p[0] in reverses, not p[1].voucher_no))
         posted: dict[str, str] = {}
-        for row_number, entry in ordered:
-            try:
-                if row_number in reverses:
-                    voucher = reverses[row_number]
-                    target = posted.get(voucher) or s.scalar(select(LedgerEntry.id).where(
-                        in_book(LedgerEntry.org_id, book), LedgerEntry.voucher_no == voucher,
-                        LedgerEntry.deleted.is_(False)))
-                    if target is None:
-                        raise DomainError(f"冲销的凭证 {voucher} 已不在账上")
-                    done = post_in(s, entry, reversal_of=target, allow_negative=True)
-                else:
-                    done = post_in(s, entry)
-            except DomainError as exc:
-                raise DomainError(f"{plan.file_name} 第 {row_number} 行：{exc}（未导入任何数据）") from None
-            posted[done.voucher_no] = done.id
+        with revert_imported.tracking(s) as added:  # kept so 操作记录 can take the whole import back
+            for row_number, entry in ordered:
+                try:
+                    if row_number in reverses:
+                        voucher = reverses[row_number]
+                        target = posted.get(voucher) or s.scalar(select(LedgerEntry.id).where(
+                            in_book(LedgerEntry.org_id, book), LedgerEntry.voucher_no == voucher,
+                            LedgerEntry.deleted.is_(False)))
+                        if target is None:
+                            raise DomainError(f"冲销的凭证 {voucher} 已不在账上")
+                        done = post_in(s, entry, reversal_of=target, allow_negative=True)
+                    else:
+                        done = post_in(s, entry)
+                except DomainError as exc:
+                    raise DomainError(f"{plan.file_name} 第 {row_number} 行：{exc}（未导入任何数据）") from None
+                posted[done.voucher_no] = done.id
+            s.flush()
         closed = set(closed_set_in(s, book))
         for month in entries.months:
             rules.check_close(month, closed, None, date.today())  # the order was checked by the preview
@@ -265,8 +266,8 @@ def apply(db: Database, plan: HistoryPreview) -> int:
             closed.add(month)
         s.flush()
         build_closed_in(s, book, entries.months)  # as close_month does: the year's figures read these rows
-        audit.record(s, "import", "ledger_entry", "", f"导入 {entries.year} 年账目 {len(entries.entries)} 笔，"
-                     f"结账 {len(entries.months)} 个月（{plan.file_name}）",
-                     after={"entries": len(entries.entries), "months_closed": len(entries.months)})
+        revert_imported.record(s, "ledger_entry", f"导入 {entries.year} 年账目 {len(entries.entries)} 笔，"
+                               f"结账 {len(entries.months)} 个月（{plan.file_name}）",
+                               {"entries": len(entries.entries), "months_closed": len(entries.months)}, added)
         uow.commit()
     return len(entries.entries)

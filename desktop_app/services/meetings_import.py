@@ -18,19 +18,19 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import DomainError, ValidationError
 from desktop_app.exchange import history
 from desktop_app.exchange import meeting_files as files
-from desktop_app.services import imports, orgtree
+from desktop_app.services import imports, orgtree, revert_imported
 from desktop_app.services import orgs as org_service
 from desktop_app.services.database import Database
 from desktop_app.services.meetings.lifecycle import check_holder, check_meeting, next_number
 from desktop_app.services.roster import org_name_map
 from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store import audit
 from desktop_app.store.models import Member
 from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.store.models_memberlife import MeetingTopic
@@ -167,26 +167,32 @@ def apply(uow: UnitOfWork, plan: HistoryPreview) -> int:
     orgs = orgtree.OrgTree(s)
     wanted = {mid for it in plan.items for mid, _ in it.attendance}
     live = set(s.scalars(select(Member.id).where(Member.deleted.is_(False), Member.id.in_(wanted))))
-    for it in plan.items:
-        check_holder(orgs, it.meeting.org_id, it.meeting.kind)  # still there, still allowed
-        if gone := [mid for mid, _ in it.attendance if mid not in live]:
-            raise DomainError(f"第 {it.row_number} 行：预览之后有 {len(gone)} 名党员已删除，未导入任何数据。请重新预览")
-        m = Meeting(number=next_number(s, it.meeting.meeting_date.year), status=rules.HELD,
-                    **{k: getattr(it.meeting, k) for k in ("org_id", "kind", "title", "meeting_date", "place",
-                                                           "host", "recorder", "lecturer", "minutes", "notes")})
-        s.add(m)
-        s.flush()
-        order = 0
-        for mid, status in it.attendance:
-            order += 1
-            s.add(Attendance(meeting_id=m.id, member_id=mid, status=status, sort_order=order))
-        for name in it.guests:
-            order += 1
-            s.add(Attendance(meeting_id=m.id, guest_name=name[:40], is_guest=True, status=rules.GUEST,
-                             sort_order=order))
-        for seq, (title, decision) in enumerate(it.topics, start=1):
-            s.add(MeetingTopic(meeting_id=m.id, seq=seq, title=title[:120], decision=decision))
-        s.flush()
-    audit.record(s, "import", "meeting", "", f"导入历史会议 {len(plan.items)} 次（{plan.file_name}）",
-                 after={"meetings": len(plan.items)})
+    with revert_imported.tracking(s) as added:  # kept so 操作记录 can take the whole import back
+        for it in plan.items:
+            _write(s, orgs, live, it)
+    revert_imported.record(s, "meeting", f"导入历史会议 {len(plan.items)} 次（{plan.file_name}）",
+                           {"meetings": len(plan.items)}, added)
     return len(plan.items)
+
+
+def _write(s: Session, orgs: orgtree.OrgTree, live: set[str], it: PlannedMeeting) -> None:
+    """One previewed meeting with its attendance and topics."""
+    check_holder(orgs, it.meeting.org_id, it.meeting.kind)  # still there, still allowed
+    if gone := [mid for mid, _ in it.attendance if mid not in live]:
+        raise DomainError(f"第 {it.row_number} 行：预览之后有 {len(gone)} 名党员已删除，未导入任何数据。请重新预览")
+    m = Meeting(number=next_number(s, it.meeting.meeting_date.year), status=rules.HELD,
+                **{k: getattr(it.meeting, k) for k in ("org_id", "kind", "title", "meeting_date", "place",
+                                                       "host", "recorder", "lecturer", "minutes", "notes")})
+    s.add(m)
+    s.flush()
+    order = 0
+    for mid, status in it.attendance:
+        order += 1
+        s.add(Attendance(meeting_id=m.id, member_id=mid, status=status, sort_order=order))
+    for name in it.guests:
+        order += 1
+        s.add(Attendance(meeting_id=m.id, guest_name=name[:40], is_guest=True, status=rules.GUEST,
+                         sort_order=order))
+    for seq, (title, decision) in enumerate(it.topics, start=1):
+        s.add(MeetingTopic(meeting_id=m.id, seq=seq, title=title[:120], decision=decision))
+    s.flush()

@@ -23,13 +23,12 @@ from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.exchange import history
 from desktop_app.exchange import resident_files as files
-from desktop_app.services import auth, imports
+from desktop_app.services import auth, imports, revert_imported
 from desktop_app.services.database import Database
 from desktop_app.services.residents import check_household, check_resident, grids, household_label
 from desktop_app.services.roster import org_name_map
 from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store import audit
 from desktop_app.store.models import Household, Resident
 from desktop_app.views.imports import HistoryPreview, Mapping
 from desktop_app.views.residents import HouseholdInput, ResidentInput
@@ -125,27 +124,28 @@ def apply(uow: UnitOfWork, plan: HistoryPreview) -> int:
     if numbers and (clash := s.scalar(select(Resident.name).where(
             Resident.deleted.is_(False), Resident.id_number.in_(numbers)).limit(1))):
         raise Conflict(f"预览之后居民{clash}已登记，未导入任何数据。请重新预览")
-    made: dict[tuple, str] = {}
-    for it in plan.items:
-        if it.household is not None:
-            h = it.household
-            if h.building and h.room and s.scalar(select(Household.id).where(
-                    Household.deleted.is_(False), Household.building == h.building, Household.unit == h.unit,
-                    Household.room == h.room).limit(1)):
-                raise Conflict(f"预览之后 {household_label(h.building, h.unit, h.room)} 已登记住户，"
-                               "未导入任何数据。请重新预览")
-            row = Household(grid_id=h.grid_id, building=h.building, unit=h.unit, room=h.room, address=h.address,
-                            head_name=h.head_name, phone=h.phone, notes=h.notes)
-            s.add(row)
-            s.flush()
-            made[it.flat] = row.id
-        r = it.resident
-        pinyin, initials = pinyin_keys(r.name)
-        s.add(Resident(name=r.name, name_pinyin=pinyin, name_initials=initials, id_number=r.id_number,
-                       gender=r.gender, birth_date=r.birth_date, phone=r.phone, tags=flow.join_tags(r.tags),
-                       notes=r.notes, grid_id=r.grid_id,
-                       household_id=it.household_id or (made.get(it.flat) if it.flat else None)))
-    s.flush()
-    audit.record(s, "import", "resident", "", f"导入居民 {len(plan.items)} 人（{plan.file_name}）",
-                 after={"residents": len(plan.items), "households": len(made)})
+    with revert_imported.tracking(s) as added:  # kept so 操作记录 can take the whole import back
+        made: dict[tuple, str] = {}
+        for it in plan.items:
+            if it.household is not None:
+                h = it.household
+                if h.building and h.room and s.scalar(select(Household.id).where(
+                        Household.deleted.is_(False), Household.building == h.building, Household.unit == h.unit,
+                        Household.room == h.room).limit(1)):
+                    raise Conflict(f"预览之后 {household_label(h.building, h.unit, h.room)} 已登记住户，"
+                                   "未导入任何数据。请重新预览")
+                row = Household(grid_id=h.grid_id, building=h.building, unit=h.unit, room=h.room,
+                                address=h.address, head_name=h.head_name, phone=h.phone, notes=h.notes)
+                s.add(row)
+                s.flush()
+                made[it.flat] = row.id
+            r = it.resident
+            pinyin, initials = pinyin_keys(r.name)
+            s.add(Resident(name=r.name, name_pinyin=pinyin, name_initials=initials, id_number=r.id_number,
+                           gender=r.gender, birth_date=r.birth_date, phone=r.phone, tags=flow.join_tags(r.tags),
+                           notes=r.notes, grid_id=r.grid_id,
+                           household_id=it.household_id or (made.get(it.flat) if it.flat else None)))
+        s.flush()
+    revert_imported.record(s, "resident", f"导入居民 {len(plan.items)} 人（{plan.file_name}）",
+                           {"residents": len(plan.items), "households": len(made)}, added)
     return len(plan.items)

@@ -35,6 +35,7 @@ from desktop_app.domain import clock
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.services import auth
 from desktop_app.services import revert_added as added
+from desktop_app.services import revert_imported as imported
 from desktop_app.services.revert_added import RevertRefused
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
@@ -69,8 +70,9 @@ def revertible(action: str) -> bool:
 
 
 def batch_revertible(action: str, table: str) -> bool:
-    """Whether the audit page offers reverting the whole batch: an import's or package's change, or a roster import."""
-    return action in BATCHED or (action == added.IMPORT and table == Member.__tablename__)
+    """Whether the audit page offers reverting the whole batch: an import's or package's change, or an import
+    (the roster's, or a history import's: 三会一课, 发展党员, 居民, 走访台账, 经费)."""
+    return action in BATCHED or (action == added.IMPORT and (table == Member.__tablename__ or imported.kept(table)))
 
 
 def batch_refused(action: str, table: str, after: dict) -> str:
@@ -78,6 +80,8 @@ def batch_refused(action: str, table: str, after: dict) -> str:
     ("" when it can): a roster import from before its entry kept what it added (`after` is the entry's)."""
     if action == added.IMPORT and table == Member.__tablename__:
         return added.not_stored(after)
+    if action == added.IMPORT and imported.kept(table):
+        return imported.not_stored(after)
     return ""
 
 
@@ -357,6 +361,12 @@ def revert_entry(db: Database, entry_id: str) -> RevertOutcome:
 
 def check_batch_of(db: Database, entry_id: str, today: date | None = None) -> RevertOutcome:
     """What reverting the whole import or package this entry came from would do; nothing is written."""
+    def history(s: Session):
+        return imported.find_entry(s, _entry(s, entry_id))
+
+    if _is_history(db, history):
+        return imported.run(db, history, write=False)
+
     def pick(s: Session) -> tuple[str, list[AuditEntry]]:
         batch, [e] = _single(entry_id)(s)
         if not batch:
@@ -368,5 +378,20 @@ def check_batch_of(db: Database, entry_id: str, today: date | None = None) -> Re
 
 def revert_batch(db: Database, batch: str, *, dry_run: bool = False, today: date | None = None) -> RevertOutcome:
     """Put back every row one import or one package changed, and remove the members an import added,
-    all or nothing (administrators; audited)."""
+    all or nothing, or take back a history import (administrators; audited)."""
+    def history(s: Session):
+        return imported.find_batch(s, batch)
+
+    if _is_history(db, history):
+        return imported.run(db, history, write=not dry_run)
     return _run(db, lambda s: _batch(s, batch), write=not dry_run, whole=True, today=today)
+
+
+def _is_history(db: Database, find) -> bool:
+    """Whether the entry or batch asked for is a history import's (services/revert_imported.py takes those)."""
+    auth.require(db, "audit.revert")
+    with db.session() as s:
+        try:
+            return find(s) is not None
+        except RevertRefused:
+            return True  # its own run says why

@@ -25,13 +25,12 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.exchange import history
-from desktop_app.services import auth, imports
+from desktop_app.services import auth, imports, revert_imported
 from desktop_app.services.database import Database
 from desktop_app.services.residents import household_label
 from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.services.visits import add_visit
-from desktop_app.store import audit
 from desktop_app.store.models import Household, Member, Resident
 from desktop_app.store.models_service import Visit
 from desktop_app.views.imports import HistoryPreview, Mapping
@@ -202,11 +201,12 @@ def apply(uow: UnitOfWork, plan: HistoryPreview) -> int:
         raise Conflict("预览之后已有其中的走访记录，未导入任何数据。请重新预览")
     members = {m for it in plan.items for m in it.visit.member_ids}
     live = set(s.scalars(select(Member.id).where(Member.deleted.is_(False), Member.id.in_(list(members)))))
-    for it in plan.items:
-        if set(it.visit.member_ids) - live:
-            raise Conflict(f"第 {it.row_number} 行：预览之后有走访党员已删除，未导入任何数据。请重新预览")
-        add_visit(s, it.visit, it.solved_how, "", it.solved_on, today)
-    s.flush()
-    audit.record(s, "import", "visit", "", f"导入走访记录 {len(plan.items)} 条（{plan.file_name}）",
-                 after={"visits": len(plan.items)})
+    with revert_imported.tracking(s) as added:  # kept so 操作记录 can take the whole import back
+        for it in plan.items:
+            if set(it.visit.member_ids) - live:
+                raise Conflict(f"第 {it.row_number} 行：预览之后有走访党员已删除，未导入任何数据。请重新预览")
+            add_visit(s, it.visit, it.solved_how, "", it.solved_on, today)
+        s.flush()
+    revert_imported.record(s, "visit", f"导入走访记录 {len(plan.items)} 条（{plan.file_name}）",
+                           {"visits": len(plan.items)}, added)
     return len(plan.items)

@@ -48,6 +48,14 @@ class RevertOutcome:
     done: bool = False  # False: a check only, nothing written
     removed: int = 0  # the last `removed` items are members an import added, removed again
     withdrawn: int = 0  # the `withdrawn` items before those are 流出 the import registered, withdrawn again
+    deleting: tuple[tuple[int, str], ...] = ()  # a history import taken back: (count, "次会议") per kind of record
+    reversing: bool = False  # a ledger import: its vouchers are reversed (红字冲销), never deleted
+    note: str = ""  # what the revert leaves as it is, said after the summary
+
+    @property
+    def taken_back(self) -> bool:
+        """Whether this takes back a whole import (the roster's or a history import), not single changes."""
+        return bool(self.removed or self.deleting)
 
     @property
     def count(self) -> int:
@@ -57,6 +65,12 @@ class RevertOutcome:
         if not self.items:
             return "没有可撤销的更改"
         verb = "已撤销" if self.done else "将撤销"
+        if self.deleting:
+            done = "已" if self.done else "将"
+            what = "、".join(f"{n} {word}" for n, word in self.deleting if n)
+            how = (f"{done}以红字冲销本次导入的 {what}（经费账目不删除凭证，冲销后余额复原）" if self.reversing
+                   else f"{done}删除本次导入的 {what}")
+            return f"{verb}这次导入（批次 {self.batch}）：{how}" + (f"；{self.note}" if self.note else "")
         if self.removed or self.withdrawn:
             updates = self.count - self.removed - self.withdrawn
             done = "已" if self.done else "将"

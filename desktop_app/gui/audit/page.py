@@ -256,11 +256,11 @@ class AuditPage(Page):
         run_op(self, lambda job: check(db, r.id), lambda out: self._confirm(out, whole))
 
     def _confirm(self, out: RevertOutcome, whole: bool) -> None:
-        shown = [f"{i.what}：{'；'.join(i.lines())}" for i in out.items[:_LISTED]]
+        shown = [f"{i.what}：{'；'.join(i.lines())}" if i.restored else i.what for i in out.items[:_LISTED]]
         more = [f"……另有 {out.count - _LISTED} 条"] if out.count > _LISTED else []
         text = (f"{out.summary()}：\n\n" + "\n".join(shown + more)
                 + "\n\n撤销本身也会记入操作记录。撤销后没有“恢复撤销”，如需改回只能再次修改。确定撤销吗？")
-        if not common.ask(self, "撤销这次导入" if out.removed else "撤销此更改", text):
+        if not common.ask(self, "撤销这次导入" if out.taken_back else "撤销此更改", text):
             return
         db = self.ctx.db
         if whole:
@@ -272,8 +272,9 @@ class AuditPage(Page):
         run_op(self, work, self._reverted, label="正在撤销……", changes=changes(Change.ALL))
 
     def _reverted(self, out: RevertOutcome) -> None:
-        done = "导入新增的党员已从名册移除" if out.removed else "已改回修改前的值"
-        common.inform(self, "撤销这次导入" if out.removed else "撤销此更改",
+        done = ("导入新增的党员已从名册移除" if out.removed else "以红字冲销，余额已复原" if out.reversing
+                else "导入的记录已删除" if out.deleting else "已改回修改前的值")
+        common.inform(self, "撤销这次导入" if out.taken_back else "撤销此更改",
                       f"{out.summary()}，{done}。这次撤销已记入操作记录（“撤销更改”）。")
 
 

@@ -1,0 +1,87 @@
+"""撤销这次导入 on the audit page for a 三会一课 history import: the count of what goes, one confirmation,
+a refusal naming the meeting changed since, and an import from before kept nothing left off."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from desktop_app.gui.audit.page import AuditPage
+from desktop_app.gui.widgets import common
+from desktop_app.services import meetings_import
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store import audit
+from desktop_app.store.models_meetings import Meeting
+from tests.integration.test_history_imports import MEET_HEADER, meeting_rows, workbook
+from tests.integration.test_import_revert_history import branch  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.sqlite_only
+
+
+@pytest.fixture
+def page(qtbot, app_ctx, branch, wait_ops, tmp_path):  # noqa: F811
+    db = app_ctx.db
+    plan = meetings_import.preview(db, workbook(tmp_path / "会议.xlsx", MEET_HEADER, meeting_rows()))
+    meetings_import.apply(db, plan)
+    p = AuditPage(app_ctx)
+    qtbot.addWidget(p)
+    p.resize(1100, 700)
+    p.show()
+    wait_ops()
+    p.action.setCurrentIndex(p.action.findData("import"))
+    p.search()
+    wait_ops()
+    return p
+
+
+def _pick(page, start: str) -> None:
+    page.list.selectRow(next(i for i, r in enumerate(page.current.rows) if r.note.startswith(start)))
+
+
+def _meetings(db) -> int:
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(Meeting).where(Meeting.deleted.is_(False)))
+
+
+def test_the_import_entry_takes_the_meetings_back_after_one_confirmation(page, wait_ops, monkeypatch, tmp_path):
+    db = page.ctx.db
+    asked, told = [], []
+    monkeypatch.setattr(common, "ask", lambda _p, title, text: asked.append((title, text)) or True)
+    monkeypatch.setattr(common, "inform", lambda _p, _t, text: told.append(text))
+    _pick(page, "导入历史会议 3 次")
+    assert page.undo_batch.isEnabled() and page.undo_batch.text() == "撤销这次导入…"
+    assert not page.undo.isEnabled()
+    page.grab().save(str(tmp_path / "audit-history-import.png"))
+    page.undo_batch.click()
+    wait_ops()
+    title, text = asked[0]
+    assert title == "撤销这次导入"
+    assert "将删除本次导入的 3 次会议、4 条出席记录、3 个议题" in text
+    assert "三会一课“2025-03-05 第一季度党员大会”" in text and "已删除：否 → 是" in text
+    assert told and "已删除本次导入的 3 次会议" in told[0] and "导入的记录已删除" in told[0]
+    assert _meetings(db) == 0
+
+
+def test_a_meeting_changed_since_is_named_and_nothing_is_asked(page, wait_ops, monkeypatch, error_boxes):
+    db = page.ctx.db
+    with UnitOfWork(db) as uow:
+        m = uow.session.scalar(select(Meeting).where(Meeting.kind == "支委会"))
+        m.place = "党群服务中心二楼"
+        uow.commit()
+    monkeypatch.setattr(common, "ask", lambda *a: pytest.fail("a refused revert must not ask"))
+    _pick(page, "导入历史会议 3 次")
+    page.undo_batch.click()
+    wait_ops()
+    assert error_boxes and "三会一课“2025-04-02" in error_boxes[0] and "此后又修改过" in error_boxes[0]
+    assert _meetings(db) == 3
+
+
+def test_a_history_import_from_before_kept_nothing_leaves_the_action_off(page, wait_ops):
+    db = page.ctx.db
+    with UnitOfWork(db) as uow:  # as the import wrote its entry before it kept what it added
+        audit.record(uow.session, "import", "meeting", "", "导入历史会议 2 次（旧.xlsx）", after={"meetings": 2})
+        uow.commit()
+    page.search()
+    wait_ops()
+    _pick(page, "导入历史会议 2 次")
+    assert not page.undo_batch.isEnabled() and "旧版本" in page.undo_batch.toolTip()
