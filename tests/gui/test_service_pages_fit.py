@@ -11,6 +11,7 @@ from desktop_app.gui.projects.page import ProjectsPage
 from desktop_app.gui.visits.page import VisitsPage
 from desktop_app.gui.wishes.page import WishesPage
 from tests.gui.test_cobuilding_lists_narrow import NAVIGATION, _whole, demo_ctx  # noqa: F401 - fixture
+from tests.gui.test_service_gui import show
 
 # the columns whose every cell must show whole (a date, an amount, a state cut to "…" is misread)
 WHOLE_CELLS = {
@@ -24,12 +25,8 @@ WHOLE_CELLS = {
 
 @pytest.mark.parametrize("page_class", list(WHOLE_CELLS), ids=lambda c: c.__name__)
 def test_every_column_is_in_view_at_1366_with_a_record_open(qtbot, demo_ctx, wait_ops, page_class):  # noqa: F811
-    page = page_class(demo_ctx)
-    qtbot.addWidget(page)
-    page.show()
-    page.resize(1366 - NAVIGATION, 640)
-    wait_ops()
-    panel = page.panels[0]
+    panel = show(qtbot, wait_ops, page_class(demo_ctx)).panels[0]
+    panel.window().resize(1366 - NAVIGATION, 640)
     assert panel.model.rows, "the demo records some"
     panel.select_id(panel.model.rows[0].id)  # the details pane open beside the list, as she works
     wait_ops()
