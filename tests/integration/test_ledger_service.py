@@ -361,3 +361,22 @@ def test_export_ledger_for_the_command_line(db, tmp_path):
     assert ledger.export_entries_xlsx(db, tmp_path / "all.xlsx") == 2
     assert ledger.export_entries_xlsx(db, tmp_path / "one.xlsx", account="党建", date_from=date(2024, 2, 1)) == 1
     assert load_workbook(tmp_path / "one.xlsx").active.cell(2, 6).value == "二"
+
+
+def test_the_account_ledger_prints_dates_amounts_and_reversal_links_as_the_entries_hold_them(db):
+    # The book's lines come from the driver's rows (no per-row processing): each day must still be a date,
+    # read once for the day's several entries, and a 红字冲销 must still link both ways.
+    a = acc(db)
+    post(db, date(2024, 3, 4), 50_000, rules.INCOME, category="上级拨款")
+    first = post(db, date(2024, 3, 4), 1_200, memo="灯具").entry
+    post(db, date(2024, 3, 5), 800)
+    rev = ledger.reverse_entry(db, first.id, "金额录错", on=date(2024, 3, 6)).entry
+    book = ledger.account_ledger(db, a.id, date(2024, 3, 1), date(2024, 3, 31))
+    assert [x.entry_date for x in book.lines] == [date(2024, 3, 4)] * 2 + [date(2024, 3, 5), date(2024, 3, 6)]
+    assert {type(x.entry_date) for x in book.lines} == {date}
+    assert [(x.income_fen, x.expense_fen, x.balance_fen) for x in book.lines] == [
+        (50_000, 0, 50_000), (0, 1_200, 48_800), (0, 800, 48_000), (0, -1_200, 49_200)]
+    assert [(x.is_reversal, x.reversed_by_voucher) for x in book.lines] == [
+        (False, ""), (False, rev.voucher_no), (False, ""), (True, "")]
+    assert book.lines[1].summary == "活动：灯具"
+    assert book.lines[3].voucher_no == rev.voucher_no

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Date, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.domain import ledger as rules
@@ -139,48 +139,62 @@ def entry_rows(s: Session, q, closed: set[date], ids: Sequence[str] | None = Non
     return [_row(r, closed, links) for r in found]
 
 
+_E = LedgerEntry
+_IS_INCOME = _E.direction == rules.INCOME
+_PERIOD = (_E.account_id == bindparam("account_id"), _E.entry_date >= bindparam("date_from", type_=Date),
+           _E.entry_date <= bindparam("date_to", type_=Date), _E.deleted.is_(False))
+# The printed columns in print order, 摘要 and the income/expense split computed by the database (the same
+# as summary_text and EntryRow). Built once: constructing it is a fair share of a small account's book.
+_LINES = (
+    select(_E.entry_date, _E.voucher_no,
+           case((and_(_E.category != "", _E.memo != "", _E.reversal_of.is_(None)), _E.category + "：" + _E.memo),
+                (_E.memo != "", _E.memo), else_=_E.category),
+           _E.counterparty, case((_IS_INCOME, _E.amount_fen), else_=0), case((_IS_INCOME, 0), else_=_E.amount_fen),
+           _E.reversal_of)
+    .where(*_PERIOD).order_by(_E.entry_date, _E.voucher_no)
+)
+_ORIG = aliased(LedgerEntry, name="orig")
+# The few reversals of a period's entries: original voucher number -> the reversal's
+# ("> ''" rather than IS NOT NULL: SQLite reads that range from the unique index on reversal_of).
+_REVERSED_BY = (
+    select(_ORIG.voucher_no, _E.voucher_no).join(_ORIG, _ORIG.id == _E.reversal_of)
+    .where(_E.reversal_of > "", _ORIG.account_id == bindparam("account_id"),
+           _ORIG.entry_date >= bindparam("date_from", type_=Date), _ORIG.entry_date <= bindparam("date_to", type_=Date))
+)
+
+
 def ledger_lines(s: Session, acc: Account, date_from: date, date_to: date, opening_fen: int) -> list[LedgerLine]:
     """An account's entries of a period as the 收支明细账 prints them, by date and voucher number, each
     with the balance after it (from `opening_fen`).
 
     A year of a busy account is thousands of lines, so the database does the
-    per-line work: one Core query of the printed columns in print order, 摘要
-    and the income/expense split computed there (the same as summary_text and
-    EntryRow; tests/integration/test_ledger_month_balances.py compares them with
-    the entry list). Python only adds up the running balance. No ORM object,
-    no EntryRow, none of the links the book does not print.
+    per-line work (_LINES; tests/integration/test_ledger_month_balances.py
+    compares the lines with the entry list). Python only adds up the running
+    balance. No ORM object, no EntryRow, none of the links the book does not print.
     """
-    E = LedgerEntry
-    is_income = E.direction == rules.INCOME
-    summary_sql = case(
-        (and_(E.category != "", E.memo != "", E.reversal_of.is_(None)), E.category + "：" + E.memo),
-        (E.memo != "", E.memo),
-        else_=E.category,
-    )
-    period = (E.account_id == acc.id, E.entry_date >= date_from, E.entry_date <= date_to, E.deleted.is_(False))
-    # The few reversals of this period's entries: original voucher number -> the reversal's
-    # ("> ''" rather than IS NOT NULL: SQLite reads that range from the unique index on reversal_of).
-    orig = aliased(LedgerEntry, name="orig")
-    reversed_by = dict(s.execute(
-        select(orig.voucher_no, E.voucher_no).join(orig, orig.id == E.reversal_of)
-        .where(E.reversal_of > "", orig.account_id == acc.id, orig.entry_date >= date_from,
-               orig.entry_date <= date_to)
-    ).all())
-    # The index gives date order; sorting each day's few entries by voucher number is cheap. The rows
-    # are taken as they come rather than all at once: tens of thousands of result rows alive together
-    # make the garbage collector walk the whole heap again and again (a quarter slower at 50,000 lines).
-    found = s.connection().execute(
-        select(E.entry_date, E.voucher_no, summary_sql, E.counterparty, case((is_income, E.amount_fen), else_=0),
-               case((is_income, 0), else_=E.amount_fen), E.reversal_of.is_not(None))
-        .where(*period).order_by(E.entry_date, E.voucher_no)
-    )
-    new, by = tuple.__new__, reversed_by.get
+    params = {"account_id": acc.id, "date_from": date_from, "date_to": date_to}
+    conn = s.connection()
+    reversed_by = dict(conn.execute(_REVERSED_BY, params).all())
+    result = conn.execute(_LINES, params)
+    # The driver's rows as they come, not SQLAlchemy's: its per-row processing cost as much as the
+    # query, and only the date needs it, once a day (the rows come by date); an SQLite date is text,
+    # a PostgreSQL one already a date (no processor). Taken one by one rather than all at once: tens
+    # of thousands of result rows alive together make the garbage collector walk the whole heap again
+    # and again (a quarter slower at 50,000 lines).
+    to_date = _E.entry_date.type.dialect_impl(conn.dialect).result_processor(conn.dialect, None)
+    new, by = tuple.__new__, reversed_by.get if reversed_by else None  # most periods reverse nothing
     out = []
     balance = opening_fen
-    for day, voucher, summary, counterparty, income, expense, is_reversal in found:
-        balance += income - expense
-        out.append(new(LedgerLine, (day, voucher, summary, counterparty, income, expense, is_reversal, balance,
-                                    by(voucher, ""))))
+    raw_day = day = None
+    try:
+        for stored, voucher, summary, counterparty, income, expense, reversal_of in result.cursor:
+            if stored != raw_day:
+                raw_day, day = stored, (to_date(stored) if to_date else stored)
+            balance += income - expense
+            out.append(new(LedgerLine, (day, voucher, summary, counterparty, income, expense,
+                                        reversal_of is not None, balance, by(voucher, "") if by else "")))
+    finally:
+        result.close()
     return out
 
 

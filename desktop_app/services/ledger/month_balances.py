@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, delete, extract, func, insert, or_, select
+from sqlalchemy import Date, and_, bindparam, case, delete, extract, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import ledger as rules
@@ -204,6 +204,18 @@ def signed_totals(s: Session, book: str | None, account_ids: Sequence[str], befo
     return out
 
 
+_SIGNED = case((_B.direction == INCOME, _B.amount_fen), else_=-_B.amount_fen)
+# One account's month rows before a day whose closed month is still live at the same version, summed per
+# month; built once, as the 收支明细账 asks it every time it opens.
+_OPENING_MONTHS = (
+    select(_B.month, func.sum(_SIGNED))
+    .join(ClosedMonth, and_(ClosedMonth.id == _B.closed_month_id, ClosedMonth.version == _B.closed_version,
+                            ClosedMonth.month == _B.month, ClosedMonth.deleted.is_(False)))
+    .where(_B.account_id == bindparam("account_id"), _B.month < bindparam("on", type_=Date))
+    .group_by(_B.month)
+)
+
+
 def opening_balance(s: Session, account_id: str, on: date) -> int:
     """One account's balance at the end of the day before `on`, as signed_totals gives it, in two reads.
 
@@ -212,16 +224,11 @@ def opening_balance(s: Session, account_id: str, on: date) -> int:
     no row for it and is read from its entries, which gives the same figure);
     then the account's entries of every other day before `on`.
     """
-    signed = case((_B.direction == INCOME, _B.amount_fen), else_=-_B.amount_fen)
-    live = and_(ClosedMonth.id == _B.closed_month_id, ClosedMonth.version == _B.closed_version,
-                ClosedMonth.month == _B.month, ClosedMonth.deleted.is_(False))
-    by_month = dict(s.execute(
-        select(_B.month, func.sum(signed)).join(ClosedMonth, live)
-        .where(_B.account_id == account_id, _B.month < on).group_by(_B.month)
-    ).all())
+    conn = s.connection()
+    by_month = dict(conn.execute(_OPENING_MONTHS, {"account_id": account_id, "on": on}).all())
     months, ranges = split_period(set(by_month), None, on - timedelta(days=1))
     total = sum(int(by_month[m] or 0) for m in months)
     if ranges:
-        total += int(s.scalar(select(signed_sum()).where(
-            _E.account_id == account_id, _in_ranges(_E.entry_date, ranges), _E.deleted.is_(False))) or 0)
+        total += int(conn.execute(select(signed_sum()).where(
+            _E.account_id == account_id, _in_ranges(_E.entry_date, ranges), _E.deleted.is_(False))).scalar() or 0)
     return total
