@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.idcard import mask_phone
-from desktop_app.reports.base import A4_PORTRAIT, Column, RecordsReport, chinese_date, iso_date
+from desktop_app.reports.base import A4_PORTRAIT, Column, RecordsReport, chinese_date
 from desktop_app.views.mediation import CaseDetail
 
 PARTY_COLUMNS = (Column("身份", 14, "CENTER"), Column("姓名", 20), Column("联系电话", 20, "CENTER"),
@@ -54,7 +54,7 @@ class MediationRecordReport(RecordsReport):
         if c.state == flow.MEDIATION_TRANSFERRED:
             outcome += f"（转交：{c.transferred_to}）"
         result_rows = [
-            ["调解结果", outcome, "结案日期", iso_date(c.closed_on) if closed else ""],
+            ["调解结果", outcome, "结案日期", chinese_date(c.closed_on) if closed else ""],
             ["协议内容", c.agreement or ("" if c.state == flow.MEDIATION_SUCCESS or not closed else "（无）"), "", ""],
         ]
         story.append(self.para("调解结果", "Heading"))
@@ -62,9 +62,12 @@ class MediationRecordReport(RecordsReport):
         if c.notes:
             story.append(self.para("备注", "Heading"))
             story.append(self.form([[c.notes]], [w], label_cols=()))
-        signatures = [["当事人（签名）", "", "调解员（签名）", ""], ["日期", "", "日期", ""]]
+        # each party signs on a line of their own (one 当事人 box was left for both sides), then the mediator
+        signers = [f"{p.role} {p.name}" for p in c.party_rows] + [f"调解员 {c.mediator}"]
+        signatures = [[f"{who}（签名）", "", "日期", ""] for who in signers]
         story.append(Spacer(1, 6 * mm))
-        story.append(KeepTogether([self.form(signatures, quarter, min_heights={0: 16 * mm})]))
+        story.append(KeepTogether([self.form(signatures, quarter, min_heights=dict.fromkeys(range(len(signers)),
+                                                                                         12 * mm))]))
         return story
 
     def build_story(self) -> list[Flowable]:

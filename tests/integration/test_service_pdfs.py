@@ -150,7 +150,9 @@ def test_mediation_record(db, town, tmp_path):
     assert "139****5678" in text and "13912345678" not in text
     assert "第1次2024年6月3日社区调解室" in text and "双方到场" in text
     assert "调解结果调解成功" in text and "赵德明修复防水层并赔偿800元" in text
-    assert "当事人（签名）" in text
+    assert "结案日期2024年6月5日" in text  # written as 受理日期 is, not 2024-06-05
+    # each party signs on a line of their own: one 当事人 box was left for both sides of the dispute
+    assert "申请人王秀英（签名）" in text and "被申请人赵德明（签名）" in text and "调解员张建国（签名）" in text
 
 
 def test_failed_render_leaves_no_file(db, town, tmp_path):
