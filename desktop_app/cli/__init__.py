@@ -249,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("verb", nargs="?", choices=["verify", "revert"],
                     help="verify：检查操作日志的哈希链，指出第一处断链；revert 编号：撤销这条记录的更改（管理员）")
     au.add_argument("entry", nargs="?", help="revert：操作记录编号（列表第一列，至少 8 位）")
-    au.add_argument("--batch", help="某个导入批次或数据包的记录（编号见操作记录的说明）；与 revert 一起：撤销整批更改，党员导入新增的党员一并移除")
+    au.add_argument("--batch", help="某个导入批次或数据包的记录（编号见操作记录的说明）；与 revert 一起：撤销整批更改，导入新增的党员、会议、居民、发展对象、走访记录一并删除，经费账目以红字冲销")
     au.add_argument("--dry-run", action="store_true", help="revert：只检查并列出将恢复的内容，不写入")
     au.set_defaults(func=audit_chain.cmd_audit)
 
