@@ -79,6 +79,8 @@ def test_visit_register_and_form(db, town, tmp_path):
     form = squash("".join(texts(one.read_bytes())))
     assert "走访对象赵德明" in form and "桂花苑1栋1单元101室" in form
     assert "办理情况更换水龙头" in form and "被走访人（签字）" in form
+    # the form's dates are written as its 走访日期 is (2024年6月1日), not 2024-06-08 beside it
+    assert "办结期限2024年6月8日" in form and "办结日期2024年6月5日" in form
 
 
 def test_wish_cards_mask_names_and_hide_flats(db, town, tmp_path):
