@@ -119,6 +119,12 @@ class OrgsPage(Page):
         self.act_rename = action("rename", "重命名", self.rename_selected)
         self.act_move = action("move", "移动到…", self.move_selected)
         self.act_delete = action("delete", "删除", self.delete_selected)
+        # A district's database is set up as a street and holds its streets beside its own root (an operator is
+        # confined to one). A row is always current and a 街道党工委 may not hold another, so 新增下级组织 could
+        # never make one: this adds a 街道党工委 at the top, to which the communities are then moved.
+        self.act_add_street = action("add-child", "新增街道党工委", self.add_street)
+        self.act_add_street.setToolTip("区级数据库：在组织树最上层新建一个街道党工委，再把它的社区“移动到…”它下面")
+        self.act_add_street.setVisible(ctx.site.level == "street" and not ctx.site.confined)
 
         self.details = details_label()
         self.details.setMinimumWidth(220)
@@ -225,6 +231,11 @@ class OrgsPage(Page):
             return
         db, parent_id = self.ctx.db, parent.id if parent else None
         run_op(self, lambda job: org_service.suggest_code(db, parent_id), lambda code: self._ask_new(parent, code))
+
+    def add_street(self) -> None:
+        db = self.ctx.db
+        save = lambda name, code, kind: org_service.create(db, name, code, kind, None)  # noqa: E731
+        self._run_form(OrgDialog(self, "新增街道党工委", None, kind="street", save=save))
 
     def _ask_new(self, parent: OrgNode | None, code: str) -> None:
         db, parent_id = self.ctx.db, parent.id if parent else None
