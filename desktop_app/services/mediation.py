@@ -25,7 +25,7 @@ from desktop_app.services.records import (
     any_like, assign, chosen, chunked, given, in_year, live_children, next_year_number, over_children,
     record_version, settle, tombstone_children, unchanged_since, writes,
 )
-from desktop_app.services.residents import NO_GRID, check_grid, grid_names, live, text_terms
+from desktop_app.services.residents import NO_GRID, check_grid, grid_names, live, name_match, text_terms
 from desktop_app.services.site import center_of
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -73,8 +73,11 @@ def _conditions(flt: CaseFilter) -> list[ColumnElement]:
         (MediationCase.grid_id, flt.grid_id), (MediationCase.kind, flt.kind),
     ), *in_year(flt.year, MediationCase.received_on)]
     for term in text_terms(flt.text):
-        parties = select(MediationParty.case_id).where(MediationParty.deleted.is_(False),
-                                                       *any_like(term, MediationParty.name))
+        # a party who is a resident is found by pinyin too ("wxy"), as on 走访 and 微心愿
+        residents = select(Resident.id).where(or_(*name_match(
+            term, Resident.name, Resident.name_pinyin, Resident.name_initials)))
+        parties = select(MediationParty.case_id).where(MediationParty.deleted.is_(False), or_(
+            *any_like(term, MediationParty.name), MediationParty.resident_id.in_(residents)))
         c.append(or_(*any_like(term, MediationCase.case_no, MediationCase.summary, MediationCase.kind,
                                MediationCase.mediator), MediationCase.id.in_(parties)))
     return c

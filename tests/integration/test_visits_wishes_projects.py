@@ -433,3 +433,13 @@ def test_a_partner_unit_s_phone_with_letters_is_refused(db, town):
         wishes.save_unit(db, None, "区人民医院", "", "刘主任")
     assert e.value.field == "联系电话"
     assert wishes.list_units(db) == []  # nothing saved
+
+
+def test_a_case_is_found_by_the_pinyin_of_a_party_as_a_visit_or_a_wish_is(db, town):
+    # "wxy" found 王秀英's visits and wishes but none of her disputes: 矛盾调处 matched the typed name only.
+    parties = (PartyInput("王秀英", "申请人", town["wang"]), PartyInput("赵德明", "被申请人", town["zhao"]))
+    mediation.create_case(db, CaseInput(kind="房屋漏水", summary="楼上漏水", received_on=date(2024, 6, 1),
+                                        mediator="张建国", parties=parties), TODAY)
+    for typed in ("wxy", "wangxiuying", "王秀英"):
+        assert [r.parties for r in mediation.list_cases(db, mediation.CaseFilter(text=typed))] == ["王秀英 与 赵德明"]
+    assert mediation.list_cases(db, mediation.CaseFilter(text="lsy")) == []

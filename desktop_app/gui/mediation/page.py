@@ -77,7 +77,7 @@ class MediationPage(RecordListPage):
     watches = changes(Change.MEDIATION, Change.RESIDENTS, Change.ORGS, Change.SERVICE_LISTS)
     writes = changes(Change.MEDIATION)
     tables = (Table(COLUMNS, _color, stretch=5, details_width=280, empty="受理纠纷：Ctrl+N。"),)
-    filters = (Search("搜索：当事人、案号、纠纷情况、调解员"), Choice("state", [(s, s) for s in flow.CASE_STATES], "全部案件"),
+    filters = (Search("搜索：当事人（可用拼音首字母）、案号、纠纷情况、调解员"), Choice("state", [(s, s) for s in flow.CASE_STATES], "全部案件"),
                Choice("grid", all_label="全部网格", field="grid_id"), Choice("year", recent_years("年受理"), "全部年份"))
     filter_type = CaseFilter
     actions = (
