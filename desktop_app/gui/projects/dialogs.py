@@ -101,8 +101,8 @@ class MilestoneDialog(SavingDialog):
     changes_made = changes(Change.PROJECTS)
 
     def __init__(self, parent: QWidget | None, db: Database, project_id: str, milestone=None,
-                 today: date | None = None):
-        super().__init__(parent, "修改项目节点" if milestone else "添加项目节点")
+                 today: date | None = None, title: str = ""):
+        super().__init__(parent, title or ("修改项目节点" if milestone else "添加项目节点"))
         self.db, self.project_id, self.milestone, self.today = db, project_id, milestone, today or date.today()
         self.fields = FieldForm(self, milestone, (
             Line("title", "节点", "如 采购材料、施工、验收", attr="title_edit"),

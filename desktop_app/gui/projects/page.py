@@ -6,6 +6,7 @@ and what was completed.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from html import escape
 
@@ -24,6 +25,7 @@ from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, MUTED, Column, da
 from desktop_app.services import projects as svc
 from desktop_app.services import residents as resident_service
 from desktop_app.services.projects import ProjectDetail, ProjectFilter, ProjectRow
+from desktop_app.views.projects import MilestoneRow
 from desktop_app.views.changes import Change, changes
 
 VIEWS = (("全部项目", "all"), ("进行中", "open"), ("已逾期", "overdue"), ("已完成", "done"), ("已终止", "stopped"))
@@ -99,6 +101,8 @@ class ProjectsPage(RecordListPage):
         Act("milestone", "添加节点", "add_milestone", when=selected, name="milestone"),
         Act("fulfil", "节点完成", "milestone_done", when=_pending_milestone, name="done",
             why=why_chosen(lambda p: "" if _pending_milestone(p) else "没有未完成的节点：可先“添加节点”")),
+        Act("edit", "修改节点", "edit_milestone", when=lambda d: d is not None and bool(d.milestones), name="milestones",
+            why=why_chosen(lambda p: "项目还没有节点：可先“添加节点”")),
         Act("person-add", "涉及居民", "add_resident", when=selected, name="resident"),
         DELETE,
         SEPARATOR,
@@ -170,19 +174,32 @@ class ProjectsPage(RecordListPage):
         if d is not None:
             self.run_dialog(MilestoneDialog(self, self.ctx.db, d.id, today=self.today), "已添加项目节点。", keep=d.id)
 
+    def _pick_milestone(self, title: str, prompt: str, milestones: list) -> MilestoneRow | None:
+        if len(milestones) == 1:
+            return milestones[0]
+        labels = [f"{m.title}（{('完成 ' + _d(m.done_on)) if m.done_on else '计划 ' + (_d(m.due_date) or '未定')}）"
+                  for m in milestones]
+        choice, ok = QInputDialog.getItem(self, title, prompt, labels, 0, False)
+        return milestones[labels.index(choice)] if ok and choice in labels else None
+
     def milestone_done(self) -> None:
+        """The step and its day: today is offered, a step done last week is written on its own day."""
         d = self.detail
         pending = [m for m in d.milestones if m.done_on is None] if d is not None else []
-        if not pending:
+        m = self._pick_milestone("节点完成", "哪个节点完成了？", pending) if pending else None
+        if m is None:
             return
-        labels = [f"{m.title}（计划 {_d(m.due_date) or '未定'}）" for m in pending]
-        choice, ok = QInputDialog.getItem(self, "节点完成", "哪个节点完成了？（今天完成）", labels, 0, False)
-        if not ok or choice not in labels:
-            return
-        m = pending[labels.index(choice)]
-        db, today = self.ctx.db, self.today
-        inp = flow.MilestoneInput(m.title, m.due_date, today, m.note)
-        self.write(lambda: svc.update_milestone(db, m.id, inp, today), f"节点“{m.title}”已完成。")
+        dlg = MilestoneDialog(self, self.ctx.db, d.id, replace(m, done_on=self.today), self.today,
+                              title=f"节点完成：{m.title}")
+        dlg.first_field = dlg.done_on
+        self.run_dialog(dlg, f"节点“{m.title}”已完成。", keep=d.id)
+
+    def edit_milestone(self) -> None:
+        """Correct a step: its title, its dates, or a 完成日期 entered by mistake (cleared, it is open again)."""
+        d = self.detail
+        m = self._pick_milestone("修改节点", "修改哪个节点？", list(d.milestones)) if d is not None and d.milestones else None
+        if m is not None:
+            self.run_dialog(MilestoneDialog(self, self.ctx.db, d.id, m, self.today), "已保存项目节点。", keep=d.id)
 
     def add_resident(self) -> None:
         d = self.detail
