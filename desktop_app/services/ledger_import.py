@@ -4,7 +4,8 @@ A center's 收支明细账 of a past year becomes posted entries through the
 ledger's own posting (services.ledger.post_in: accounts, amounts, voucher
 numbers, open months, as a typed entry is checked), and every month of that
 year that has ended is then closed (结账) in order, so the past cannot be
-changed afterwards, as the books it comes from. A 期初余额 / 上年结转 row is the
+changed afterwards, as the books it comes from. The entries and the closings
+are kept (revert_imported) so an import done by mistake can be taken back. A 期初余额 / 上年结转 row is the
 account's opening balance (an income entry of 上年结转 on 1 January). When the
 sheet has a 余额 column, each row's balance must agree with the running
 balance of its account, which catches a row typed wrong or left out.
@@ -259,12 +260,14 @@ def apply(db: Database, plan: HistoryPreview) -> int:
                     raise DomainError(f"{plan.file_name} 第 {row_number} 行：{exc}（未导入任何数据）") from None
                 posted[done.voucher_no] = done.id
             s.flush()
-        closed = set(closed_set_in(s, book))
-        for month in entries.months:
-            rules.check_close(month, closed, None, date.today())  # the order was checked by the preview
-            s.add(ClosedMonth(org_id=book, month=month, closed_by=CLOSED_BY, note=f"导入历史账目（{plan.file_name}）"))
-            closed.add(month)
-        s.flush()
+            # The closings are kept too: a revert takes them back while nothing else depends on them.
+            closed = set(closed_set_in(s, book))
+            for month in entries.months:
+                rules.check_close(month, closed, None, date.today())  # the order was checked by the preview
+                s.add(ClosedMonth(org_id=book, month=month, closed_by=CLOSED_BY,
+                                  note=f"导入历史账目（{plan.file_name}）"))
+                closed.add(month)
+            s.flush()
         build_closed_in(s, book, entries.months)  # as close_month does: the year's figures read these rows
         revert_imported.record(s, "ledger_entry", f"导入 {entries.year} 年账目 {len(entries.entries)} 笔，"
                                f"结账 {len(entries.months)} 个月（{plan.file_name}）",

@@ -15,11 +15,15 @@ refers to it (a visit recorded for an imported resident, a step added to an
 imported applicant, an attachment, a voucher naming an imported meeting). A
 refusal names the records and changes nothing.
 
-The ledger keeps its own rule: a posted voucher is never deleted, and a closed
-month is never reopened. An import with a voucher in a closed month (closed by
-the import itself, which closes the year's ended months, or since) cannot be
-taken back; otherwise every voucher it posted gets a 红字冲销 dated today, so
-each balance returns to what it was, and the months it closed stay closed.
+The ledger keeps its own rule: a posted voucher is never deleted, only
+reversed (红字冲销). The import closes the year's ended months, and those
+closings are taken back with it while nothing else depends on them: no entry
+in those months but the import's own, no later month closed since, no package
+made since (the street would refuse a reopened month). Its vouchers in those
+months are then reversed on their own dates, inside the reopened months, so
+each month's income, expense and balance read as before the import and its
+month balances are gone as they were; a voucher in a month that was open is
+reversed today. A voucher in a month closed otherwise refuses, naming the month.
 
 Administrators only ("audit.revert"), as every revert.
 """
@@ -50,13 +54,14 @@ from desktop_app.views.revert import RevertItem, RevertOutcome
 
 REVERT = "audit_revert"
 LEDGER = "ledger_entry"
+CLOSED = "closed_month"
 # The import entry's table -> the tables whose inserted rows it keeps, parents first, with how a count reads.
 KINDS: dict[str, tuple[tuple[str, str], ...]] = {
     "meeting": (("meeting", "次会议"), ("attendance", "条出席记录"), ("meeting_topic", "个议题")),
     "resident": (("household", "户住户"), ("resident", "名居民")),
     "applicant": (("applicant", "名发展对象"), ("development_step", "条发展步骤")),
     "visit": (("visit", "条走访记录"), ("visit_member", "条走访党员"), ("visit_follow_up", "条跟进记录")),
-    LEDGER: ((LEDGER, "笔凭证"),),
+    LEDGER: ((LEDGER, "笔凭证"), (CLOSED, "个月结账")),
 }
 _SHOWN = 5
 _CHUNK = 500
@@ -223,7 +228,8 @@ def _what(names: dict, table: str, rid: str) -> str:
 def _refusals(s: Session, imp: _Import, names: dict) -> list[str]:
     """Why any row the import added cannot go: changed, deleted, or referred to by a record made since."""
     refused: list[str] = []
-    for name, ids in imp.added.items():
+    added = {name: ids for name, ids in imp.added.items() if name != CLOSED}  # the ledger plan checks those
+    for name, ids in added.items():
         table = metadata.tables[name]
         seen = set()
         for start in range(0, len(ids), _CHUNK):
@@ -235,7 +241,7 @@ def _refusals(s: Session, imp: _Import, names: dict) -> list[str]:
                     refused.append(f"{_what(names, name, rid)}此后{'已删除' if deleted else '又修改过'}")
         if len(seen) != len(ids):
             refused.append(f"导入的 {len(ids) - len(seen)} 条{table_label(name)}已不在本机数据库中")
-    mine = {name: set(ids) for name, ids in imp.added.items()}
+    mine = {name: set(ids) for name, ids in added.items()}
     for referrer in metadata.tables.values():
         if "deleted" not in referrer.c:
             continue
@@ -253,42 +259,88 @@ def _refusals(s: Session, imp: _Import, names: dict) -> list[str]:
     return list(dict.fromkeys(refused))
 
 
-def _ledger_refusals(s: Session, imp: _Import) -> list[str]:
+@dataclass
+class _LedgerPlan:
+    targets: list[tuple[str, str, date]]  # (id, voucher, date) of the vouchers a 红字冲销 takes back
+    reopen: list[str]  # the import's closings to take back (empty: they stay)
+    months: list[date]  # their months
+    stays: str  # why the import's closings stay, when they do
+    refused: list[str]
+
+
+def _span(months: list[date]) -> str:
+    """2025 年 1-12 月, or each month named when they are not one run of one year."""
+    ms = sorted(months)
+    if len({m.year for m in ms}) == 1 and ms[-1].month - ms[0].month == len(ms) - 1:
+        run = f"{ms[0].month}" if len(ms) == 1 else f"{ms[0].month}-{ms[-1].month}"
+        return f"{ms[0].year} 年 {run} 月"
+    return "、".join(f"{m.year} 年 {m.month} 月" for m in ms)
+
+
+def _some(vouchers: list[str]) -> str:
+    return "、".join(vouchers[:3]) + (" 等" if len(vouchers) > 3 else "")
+
+
+def _ledger_plan(s: Session, imp: _Import) -> _LedgerPlan:
     from desktop_app.domain import ledger as rules
     from desktop_app.services.ledger import closed_set_in
-    from desktop_app.store.models_ledger import LedgerEntry
+    from desktop_app.services.ledger.posting import reopening_refusal
+    from desktop_app.store.models_ledger import ClosedMonth, LedgerEntry
 
     ids = imp.added.get(LEDGER, [])
     rows = s.execute(select(LedgerEntry.id, LedgerEntry.org_id, LedgerEntry.voucher_no, LedgerEntry.entry_date,
-                            LedgerEntry.reversal_of).where(LedgerEntry.id.in_(ids))).all() if ids else []
+                            LedgerEntry.reversal_of).where(LedgerEntry.id.in_(ids))
+                     .order_by(LedgerEntry.entry_date, LedgerEntry.voucher_no)).all() if ids else []
+    closing_ids = imp.added.get(CLOSED, [])
+    closings = dict(s.execute(select(ClosedMonth.id, ClosedMonth.month).where(ClosedMonth.id.in_(closing_ids))).all()) \
+        if closing_ids else {}
+    months = sorted(closings.values())
+    stays = reopening_refusal(s, closing_ids) if closing_ids else ""
+    if closings and not stays:
+        book = s.scalar(select(ClosedMonth.org_id).where(ClosedMonth.id == closing_ids[0]))
+        stays = _others_in(s, imp, book, months)
+    reopened = set() if stays else set(months)
     closed_in: dict[date, list[str]] = {}
     refused, mine = [], set(ids)
     books: dict[str, set] = {}
     for r in rows:
         if r.org_id not in books:
             books[r.org_id] = set(closed_set_in(s, r.org_id))
-        if rules.month_of(r.entry_date) in books[r.org_id]:
-            closed_in.setdefault(rules.month_of(r.entry_date), []).append(r.voucher_no)
+        month = rules.month_of(r.entry_date)
+        if month in books[r.org_id] and month not in reopened:
+            closed_in.setdefault(month, []).append(r.voucher_no)
         elif r.reversal_of and r.reversal_of not in mine:
             refused.append(f"导入的红字冲销 {r.voucher_no} 冲销的是账上原有的凭证，不能再冲销；请在经费台账中重新记一笔")
-    # one line a month: a year's import would otherwise name hundreds of vouchers
-    refused[:0] = [f"{m.year} 年 {m.month} 月已结账（凭证 {'、'.join(v[:3])}{' 等' if len(v) > 3 else ''}）："
-                   "已结账的月份不能撤销，请在经费台账中对需要更正的凭证红字冲销" for m, v in sorted(closed_in.items())]
-    return refused
+    # one line a month (or one for the months the import closed): a year's import would otherwise name hundreds
+    held = [v for m, vs in sorted(closed_in.items()) if m in closings.values() for v in vs]
+    refused[:0] = ([f"导入的凭证（{_some(held)}）在本次导入结账的 {_span(months)}，而{stays}"] if held else []) + [
+        f"{m.year} 年 {m.month} 月已结账（凭证 {_some(v)}）：已结账的月份不能撤销，请在经费台账中对需要更正的凭证红字冲销"
+        for m, v in sorted(closed_in.items()) if m not in closings.values()]
+    cancelled = {r.reversal_of for r in rows if r.reversal_of}
+    today = date.today()
+    targets = [(r.id, r.voucher_no, r.entry_date if rules.month_of(r.entry_date) in reopened else today)
+               for r in rows if not r.reversal_of and r.id not in cancelled]
+    return _LedgerPlan(targets, [] if stays else list(closings), [] if stays else months, stays, refused)
+
+
+def _others_in(s: Session, imp: _Import, book: str | None, months: list[date]) -> str:
+    """The first voucher not the import's (nor reversing one of its) in the months it closed, as a reason; "" if none."""
+    from desktop_app.domain import ledger as rules
+    from desktop_app.services.ledger.books import in_book
+    from desktop_app.store.models_ledger import LedgerEntry
+
+    mine = set(imp.added.get(LEDGER, []))
+    wanted = set(months)
+    for voucher, on, rid, of in s.execute(
+            select(LedgerEntry.voucher_no, LedgerEntry.entry_date, LedgerEntry.id, LedgerEntry.reversal_of)
+            .where(in_book(LedgerEntry.org_id, book), LedgerEntry.entry_date >= months[0], LedgerEntry.entry_date <= rules.month_end(months[-1]),
+                   LedgerEntry.deleted.is_(False)).order_by(LedgerEntry.entry_date, LedgerEntry.voucher_no)):
+        if rules.month_of(on) in wanted and rid not in mine and of not in mine:
+            return f"{rules.month_label(rules.month_of(on))}另有不是这次导入的凭证 {voucher}"
+    return ""
 
 
 # ---------------------------------------------------------------- reverting
-
-
-def _ledger_targets(s: Session, imp: _Import) -> list[tuple[str, str]]:
-    """(id, voucher) of the imported vouchers a 红字冲销 takes back: not the import's own reversals nor what they cancel."""
-    from desktop_app.store.models_ledger import LedgerEntry
-
-    ids = imp.added.get(LEDGER, [])
-    rows = s.execute(select(LedgerEntry.id, LedgerEntry.voucher_no, LedgerEntry.reversal_of)
-                     .where(LedgerEntry.id.in_(ids)).order_by(LedgerEntry.entry_date, LedgerEntry.voucher_no)).all()
-    cancelled = {r.reversal_of for r in rows if r.reversal_of}
-    return [(r.id, r.voucher_no) for r in rows if not r.reversal_of and r.id not in cancelled]
 
 
 def run(db: Database, pick, write: bool) -> RevertOutcome:
@@ -306,15 +358,15 @@ def run(db: Database, pick, write: bool) -> RevertOutcome:
             raise RevertRefused("这是另一个单位的导入，随数据包传来：请在那个单位撤销，它的下一个数据包会带来结果")
         ledger = imp.entry.table_name == LEDGER
         names = _labels(s, imp)
-        refused = _ledger_refusals(s, imp) if ledger else []
+        books = _ledger_plan(s, imp) if ledger else None
+        refused = books.refused if books else []
         refused = refused or _refusals(s, imp, names)  # closed months say all there is to say
         if refused:
             more = f"（另有 {len(refused) - _SHOWN} 条同样无法撤销）" if len(refused) > _SHOWN else ""
             raise RevertRefused("没有撤销这次导入：" + "；".join(refused[:_SHOWN]) + more)
-        if ledger:
-            targets = _ledger_targets(s, imp)
-            items = tuple(RevertItem(imp.entry.id, LEDGER, rid, voucher) for rid, voucher in targets)
-            counts = ((len(targets), "笔凭证"),)
+        if books:
+            items = tuple(RevertItem(imp.entry.id, LEDGER, rid, voucher) for rid, voucher, _ in books.targets)
+            counts = ((len(books.targets), "笔凭证"),)
         else:
             order = [t for t, _ in KINDS[imp.entry.table_name] if t in imp.added]
             order += [t for t in imp.added if t not in order]
@@ -324,18 +376,27 @@ def run(db: Database, pick, write: bool) -> RevertOutcome:
             counts = tuple((len(imp.added[t]), words.get(t, f"条{table_label(t)}")) for t in order)
         if not items:
             raise RevertRefused("这次导入没有留下可撤销的记录")
-        months = int(after_of(imp.entry).get("months_closed") or 0) if ledger else 0
-        outcome = dict(batch=imp.batch, deleting=counts, reversing=ledger,
-                       note=f"导入时结账的 {months} 个月仍然结账（已结账的月份不能撤销）" if months else "")
+        outcome = dict(batch=imp.batch, deleting=counts, reversing=ledger)
         if not write:
-            return RevertOutcome(items, **outcome)
-        if ledger:
-            _reverse(s, imp, targets)
+            return RevertOutcome(items, note=_ledger_note(imp, books, "将") if books else "", **outcome)
+        if books:
+            _reverse(s, imp, books)
         else:
             _remove(s, imp, items)
         s.execute(AuditUndo.__table__.delete().where(AuditUndo.entry_id == imp.entry.id))
         uow.commit()
-    return RevertOutcome(items, done=True, **outcome)
+    return RevertOutcome(items, done=True, note=_ledger_note(imp, books, "已") if books else "", **outcome)
+
+
+def _ledger_note(imp: _Import, books: _LedgerPlan, done: str) -> str:
+    """What becomes of the months the import closed, said after the summary."""
+    if books.months:
+        return (f"本次导入结账的 {_span(books.months)}{done}撤销结账，其中的凭证在原日期红字冲销，"
+                "这些月份的收支和余额回到导入前")
+    months = int(after_of(imp.entry).get("months_closed") or 0)
+    if not months:
+        return ""
+    return f"导入时结账的 {months} 个月仍然结账（{books.stays or '已结账的月份不能撤销'}）"
 
 
 def _remove(s: Session, imp: _Import, items: tuple[RevertItem, ...]) -> None:
@@ -360,15 +421,24 @@ def _remove(s: Session, imp: _Import, items: tuple[RevertItem, ...]) -> None:
     s.expire_all()  # the UPDATEs went past the session
 
 
-def _reverse(s: Session, imp: _Import, targets: list[tuple[str, str]]) -> None:
-    from desktop_app.services.ledger.posting import reverse_in
+def _reverse(s: Session, imp: _Import, books: _LedgerPlan) -> None:
+    from desktop_app.services.ledger.posting import reopen_unsent_in, reverse_in
 
-    today = date.today()
-    for rid, voucher in targets:
+    now, actor = utcnow(), audit.actor_of(s)
+    note = f"撤销导入（操作记录 {imp.entry.id}，导入批次 {imp.batch}）"
+    try:
+        gone = reopen_unsent_in(s, books.reopen) if books.reopen else []
+    except DomainError as exc:
+        raise RevertRefused(f"没有撤销这次导入：{exc}") from None
+    audit.insert_chained(s, [audit.entry_row(s, actor, REVERT, CLOSED, c.id, label=f"{c.month.year} 年 {c.month.month} 月",
+                                             before={"month": c.month.isoformat(), "closed_by": c.closed_by},
+                                             after={"deleted": True}, note=note, now=now) for c in gone])
+    for rid, voucher, on in books.targets:
         try:
-            reverse_in(s, rid, f"撤销导入批次 {imp.batch}", today, entered_by="撤销导入")
+            reverse_in(s, rid, f"撤销导入批次 {imp.batch}", on, entered_by="撤销导入")
         except DomainError as exc:
             raise RevertRefused(f"没有撤销这次导入：凭证 {voucher}：{exc}") from None
-    audit.record(s, REVERT, LEDGER, "", f"撤销导入的账目：红字冲销 {len(targets)} 笔凭证"
-                 f"（操作记录 {imp.entry.id}，导入批次 {imp.batch}）", after={"entries": len(targets)})
-
+    reopened = f"，撤销 {_span([c.month for c in gone])} 的结账" if gone else ""
+    audit.record(s, REVERT, LEDGER, "", f"撤销导入的账目：红字冲销 {len(books.targets)} 笔凭证{reopened}"
+                 f"（操作记录 {imp.entry.id}，导入批次 {imp.batch}）",
+                 after={"entries": len(books.targets), "months_reopened": len(gone)})

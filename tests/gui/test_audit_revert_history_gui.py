@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 
 from desktop_app.gui.audit.page import AuditPage
 from desktop_app.gui.widgets import common
-from desktop_app.services import meetings_import
+from desktop_app.services import ledger, ledger_import, meetings_import
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.models_meetings import Meeting
 from tests.integration.test_history_imports import MEET_HEADER, meeting_rows, workbook
+from tests.integration.test_import_revert_history import LAST_YEAR, LEDGER_HEADER
 from tests.integration.test_import_revert_history import branch  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.sqlite_only
@@ -85,3 +86,22 @@ def test_a_history_import_from_before_kept_nothing_leaves_the_action_off(page, w
     wait_ops()
     _pick(page, "导入历史会议 2 次")
     assert not page.undo_batch.isEnabled() and "旧版本" in page.undo_batch.toolTip()
+
+
+def test_last_years_ledger_import_is_taken_back_with_its_closings(page, wait_ops, monkeypatch, tmp_path):
+    db = page.ctx.db
+    ledger_import.apply(db, ledger_import.preview(db, workbook(tmp_path / "账.xlsx", LEDGER_HEADER, LAST_YEAR)))
+    assert len(ledger.closed_months(db)) == 12
+    asked, told = [], []
+    monkeypatch.setattr(common, "ask", lambda _p, title, text: asked.append((title, text)) or True)
+    monkeypatch.setattr(common, "inform", lambda _p, _t, text: told.append(text))
+    page.search()
+    wait_ops()
+    _pick(page, "导入 2025 年账目 3 笔")
+    assert page.undo_batch.isEnabled() and page.undo_batch.text() == "撤销这次导入…"
+    page.undo_batch.click()
+    wait_ops()
+    assert asked and "本次导入结账的 2025 年 1-12 月将撤销结账，其中的凭证在原日期红字冲销" in asked[0][1]
+    page.grab().save(str(tmp_path / "audit-ledger-import.png"))
+    assert told and "已撤销结账" in told[0]
+    assert ledger.closed_months(db) == []

@@ -9,7 +9,7 @@ keeps its rules: closed months are never undone, open ones by 红字冲销.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -20,14 +20,17 @@ from desktop_app.domain.members import MemberInput
 from desktop_app.domain.service_flow import VisitInput
 from desktop_app.services import auth, development_import, ledger, ledger_import, meetings_import, orgs, revert
 from desktop_app.services import residents_import, roster, visits, visits_import
+from desktop_app.services.revert_added import after_of
 from desktop_app.services.revert_imported import RevertRefused
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Household, Member, Resident
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.models_development import Applicant, DevelopmentStep
+from desktop_app.store.models_ledger import LedgerEntry, LedgerMonthBalance
 from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.store.models_memberlife import MeetingTopic
 from desktop_app.store.models_service import Visit, VisitFollowUp, VisitMember
+from desktop_app.store.models_sync import SyncExport
 from desktop_app.store.models_undo import AuditUndo
 from tests.integration.test_import_undo import _batch as batch_of
 from tests.integration.test_import_undo import _import_entry as last_import
@@ -219,13 +222,97 @@ def test_a_visits_import_taken_back_leaves_the_visits_as_before(db, tmp_path):
 LEDGER_HEADER = ["记账日期", "凭证编号", "科目", "摘要", "收入(元)", "支出(元)", "经手人"]
 
 
-def test_a_ledger_import_that_closed_months_is_never_undone(db, tmp_path):
-    rows = [["2025-01-10", "2025-1", "党建工作经费", "街道拨付党建经费", 10000, None, "王会计"]]
-    plan = ledger_import.preview(db, workbook(tmp_path / "账.xlsx", LEDGER_HEADER, rows))
-    assert ledger_import.apply(db, plan) == 1
-    with pytest.raises(RevertRefused, match="2025 年 1 月已结账（凭证 2025-0001）：已结账的月份不能撤销"):
+LAST_YEAR = [["2025-01-10", "2025-1", "党建工作经费", "街道拨付党建经费", 10000, None, "王会计"],
+             ["2025-03-15", "2025-2", "党建工作经费", "购买学习资料", None, "120.50", "张三"],
+             ["2025-11-20", "2025-3", "服务群众专项经费", "慰问困难群众", None, 800, "李四"]]
+
+
+def books_now(db) -> dict:
+    """What the books read: closed months, their kept month balances, 2025's statement and each month-end balance."""
+    with db.session() as s:
+        kept = sorted((str(r.month), r.account_id, r.direction, r.category, r.amount_fen, r.entries)
+                      for r in s.scalars(select(LedgerMonthBalance)))
+    year = ledger.yearly_statement(db, 2025)
+    ends = {(a.id, m): ledger.balance(db, a.id, date(2025, m, 28)) for a in ledger.list_accounts(db) for m in (1, 3, 11)}
+    return {"closed": ledger.closed_months(db), "month_balances": kept, "months": year.months,
+            "lines": [(l.account_id, l.opening_fen, l.income_fen, l.expense_fen) for l in year.lines], "ends": ends}
+
+
+@pytest.fixture
+def last_year(db, tmp_path):
+    """Books kept here up to 2024 (December closed), then last year's sheet imported by mistake: 2025 all closed."""
+    account = ledger.find_account(db, "党建工作经费")
+    ledger.post_entry(db, ledger.EntryInput(date(2024, 12, 5), account.id, "收入", 50_000, memo="上级拨款"))
+    ledger.close_month(db, date(2024, 12, 1), "王会计")
+    before = books_now(db)
+    plan = ledger_import.preview(db, workbook(tmp_path / "账.xlsx", LEDGER_HEADER, LAST_YEAR))
+    assert ledger_import.apply(db, plan) == 3
+    assert len(ledger.closed_months(db)) == 13 and books_now(db) != before
+    return before
+
+
+def test_last_years_import_is_taken_back_with_the_closings_it_made(db, last_year):
+    out = revert.check_batch_of(db, last_import(db).id)
+    assert "将以红字冲销本次导入的 3 笔凭证" in out.summary()
+    assert "本次导入结账的 2025 年 1-12 月将撤销结账，其中的凭证在原日期红字冲销" in out.summary()
+    assert books_now(db) != last_year  # a check writes nothing
+    done = revert.revert_batch(db, out.batch)
+    assert "已撤销结账" in done.summary()
+    assert books_now(db) == last_year
+    with db.session() as s:  # nothing deleted: each voucher has its 红字冲销 on its own date
+        pairs = s.execute(select(LedgerEntry.entry_date, func.count()).group_by(LedgerEntry.entry_date)
+                          .where(LedgerEntry.entry_date >= date(2025, 1, 1))).all()
+        assert sorted(pairs) == [(date(2025, 1, 10), 2), (date(2025, 3, 15), 2), (date(2025, 11, 20), 2)]
+        trail = s.scalars(select(AuditEntry.note).where(AuditEntry.action == "audit_revert")).all()
+    assert any("撤销 2025 年 1-12 月 的结账" in n for n in trail)
+    ledger.close_month(db, date(2025, 1, 1), "王会计")  # the month can be closed again by hand
+    with pytest.raises(RevertRefused):
+        revert.revert_batch(db, out.batch)  # once only
+
+
+def test_a_later_month_closed_since_keeps_the_import_and_names_the_month(db, last_year):
+    account = ledger.find_account(db, "党建工作经费")
+    ledger.post_entry(db, ledger.EntryInput(date(2026, 1, 8), account.id, "支出", 3_000, memo="办公用品"))
+    ledger.close_month(db, date(2026, 1, 1), "王会计")
+    imported = books_now(db)
+    with pytest.raises(RevertRefused, match="2026年1月此后已结账，结账须按月份顺序，2025年12月不能撤销结账") as refused:
+        revert.revert_batch(db, batch_of_ledger(db))
+    assert "导入的凭证（2025-0001、2025-0002、2025-0003）在本次导入结账的 2025 年 1-12 月" in str(refused.value)
+    assert books_now(db) == imported
+
+
+def test_a_package_made_since_keeps_the_closings(db, last_year):
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    add(db, SyncExport(package_id="p-1", kind="upstream", seq=1, created_at=now, until=now))
+    imported = books_now(db)
+    with pytest.raises(RevertRefused, match="的数据包报送街道"):
+        revert.check_batch_of(db, last_import(db).id)
+    assert books_now(db) == imported
+
+
+def test_a_voucher_of_its_own_in_a_month_the_import_closed_keeps_the_closings(db, tmp_path):
+    account = ledger.find_account(db, "党建工作经费")
+    ledger.post_entry(db, ledger.EntryInput(date(2025, 2, 3), account.id, "收入", 2_000, memo="利息"))
+    plan = ledger_import.preview(db, workbook(tmp_path / "账.xlsx", LEDGER_HEADER, LAST_YEAR[1:]))
+    assert ledger_import.apply(db, plan) == 2
+    with pytest.raises(RevertRefused, match="导入的凭证（2025-0002、2025-0003）在本次导入结账的 2025 年 1-12 月，"
+                                            "而2025年2月另有不是这次导入的凭证 2025-0001"):
         revert.check_batch_of(db, last_import(db).id)
     assert len(ledger.closed_months(db)) == 12
+
+
+def test_the_command_line_checks_a_ledger_import_before_taking_it_back(db, last_year, capsys):
+    path, batch = str(db.path), batch_of_ledger(db)
+    db.dispose()
+    assert main(["audit", "revert", "--batch", batch, "--dry-run", "--db", path]) == 0
+    out = capsys.readouterr().out
+    assert "本次导入结账的 2025 年 1-12 月将撤销结账" in out and "只检查，未写入" in out
+    assert main(["audit", "revert", "--batch", batch, "--db", path]) == 0
+    assert "已撤销结账" in capsys.readouterr().out
+
+
+def batch_of_ledger(db) -> str:
+    return after_of(last_import(db))["batch"]
 
 
 def test_a_ledger_import_of_an_open_month_is_taken_back_by_reversals(db, tmp_path):
@@ -238,10 +325,10 @@ def test_a_ledger_import_of_an_open_month_is_taken_back_by_reversals(db, tmp_pat
     assert ledger.balance(db, account.id, today) == 87_950
     out = revert.check_batch_of(db, last_import(db).id)
     assert "将以红字冲销本次导入的 2 笔凭证" in out.summary() and "不删除凭证" in out.summary()
-    if today.month > 1:  # the import closed this year's ended months: they stay closed
-        assert f"导入时结账的 {today.month - 1} 个月仍然结账" in out.summary()
+    if today.month > 1:  # the import closed this year's ended months, empty: those closings go too
+        assert f"本次导入结账的 {today.year} 年 1-{today.month - 1} 月将撤销结账" in out.summary()
     revert.revert_batch(db, out.batch)
-    assert ledger.balance(db, account.id, today) == 0
+    assert ledger.balance(db, account.id, today) == 0 and ledger.closed_months(db) == []
     with pytest.raises(RevertRefused):
         revert.revert_batch(db, out.batch)  # once only
 

@@ -3,7 +3,8 @@
 A posted entry is never edited or deleted; there is no function here that
 could. A mistake is corrected by `reverse_entry` (红字冲销): a new entry of the
 negative amount that points to the one it cancels. A closed month (结账)
-takes no more entries, reversals or attachments. Every write is one
+takes no more entries, reversals or attachments; only a closing no package has
+carried yet can be taken back (`reopen_unsent_in`, for an import taken back). Every write is one
 UnitOfWork; every row carries the writing site (updated_by_site) and the
 entry its 经办人 and 录入人, so each change is attributable.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, cast, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,7 @@ from desktop_app.store.models_ledger import (
     ClosedMonth,
     DuesRecord,
     LedgerEntry,
+    LedgerMonthBalance,
 )
 from desktop_app.views.ledger import PostResult
 
@@ -81,6 +83,54 @@ def close_month(db: Database, month: date, closed_by: str = "", note: str = "", 
         build_month_in(s, closed_row)  # its month balances: the year's figures read these, not its entries
         uow.commit()
     return month
+
+
+def reopening_refusal(s: Session, closed_ids: list[str]) -> str:
+    """Why these closings cannot be taken back by `reopen_unsent_in` ("" when they can), naming the month."""
+    from desktop_app.domain.sync_rules import UPSTREAM
+    from desktop_app.store.models_sync import SyncExport
+
+    rows = sorted(s.scalars(select(ClosedMonth).where(ClosedMonth.id.in_(closed_ids))), key=lambda r: r.month)
+    changed = [r for r in rows if r.deleted or r.version != 1]
+    if changed or len(rows) != len(set(closed_ids)):
+        return f"{rules.month_label(changed[0].month) if changed else '导入时结账的月份'}的结账此后有变动，不能撤销结账"
+    if not rows:
+        return ""
+    later = s.scalar(select(ClosedMonth.month).where(
+        in_book(ClosedMonth.org_id, rows[0].org_id), ClosedMonth.deleted.is_(False),
+        ClosedMonth.month > rows[-1].month, ClosedMonth.id.not_in([r.id for r in rows]))
+        .order_by(ClosedMonth.month).limit(1))
+    if later is not None:
+        return f"{rules.month_label(later)}此后已结账，结账须按月份顺序，{rules.month_label(rows[-1].month)}不能撤销结账"
+    sent = s.scalar(select(SyncExport.created_at).where(
+        SyncExport.kind == UPSTREAM, SyncExport.until >= min(r.created_at for r in rows)).order_by(SyncExport.seq).limit(1))
+    if sent is not None:
+        return (f"{rules.month_label(rows[0].month)}的结账已随 {sent:%Y-%m-%d} 的数据包报送街道，"
+                "街道的账上这些月份已结账，不能撤销结账")
+    return ""
+
+
+def reopen_unsent_in(s: Session, closed_ids: list[str]) -> list[ClosedMonth]:
+    """Take back closings that never left this site (inside the caller's transaction); returns them, detached.
+
+    A closing is for good once it is known elsewhere: the street's merge refuses a
+    package that reopens a month (closed_month is append-only there). One that no
+    package has carried yet is known only here, so it goes as if never made: its
+    row and its month balances are removed, and the month can be closed again later
+    (a tombstone would hold the month's unique key). Refused (Conflict, naming the
+    month) as `reopening_refusal` says: changed since, a later month closed since,
+    or a package made since.
+    """
+    why = reopening_refusal(s, closed_ids)
+    if why:
+        raise Conflict(why)
+    rows = list(s.scalars(select(ClosedMonth).where(ClosedMonth.id.in_(closed_ids))))
+    ids = [r.id for r in rows]
+    s.execute(delete(LedgerMonthBalance).where(LedgerMonthBalance.closed_month_id.in_(ids)))
+    for r in rows:
+        s.expunge(r)  # read as they were; the rows themselves go below the session
+    s.execute(delete(ClosedMonth).where(ClosedMonth.id.in_(ids)))
+    return sorted(rows, key=lambda r: r.month)
 
 
 def next_month_to_close(db: Database, today: date | None = None, *, book: str | None = None) -> date | None:
