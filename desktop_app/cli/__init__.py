@@ -258,8 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--year", type=int, help="年份（默认今年）")
     st.set_defaults(func=site.cmd_stats)
 
-    o = with_db(sub.add_parser("orgs", help="列出组织树"))
-    o.set_defaults(func=site.cmd_orgs)
+    from desktop_app.cli import orgs
+
+    orgs.add_commands(sub, with_db)
     return p
 
 

@@ -13,7 +13,7 @@ from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.database import Database
-from desktop_app.services.orgtree import descendant_ids
+from desktop_app.services.orgtree import descendant_ids, org_name_map
 from desktop_app.services.records import live, over_children, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.base import Flag
@@ -21,7 +21,7 @@ from desktop_app.store.models import Household, Member, Organization, Resident
 from desktop_app.store.models_cadence import BranchCadence
 from desktop_app.views.orgs import OrgNode, with_paths
 
-__all__ = ["OrgNode", "list_tree", "tree_nodes", "get", "suggest_code", "create", "rename", "move", "delete"]
+__all__ = ["OrgNode", "list_tree", "tree_nodes", "get", "find", "suggest_code", "create", "rename", "move", "delete"]
 
 
 # The 双报到 register's member ids, as store.models_cobuilding.registered_member_ids() has them but
@@ -82,6 +82,29 @@ def get(db: Database, org_id: str) -> OrgNode:
     auth.require(db, "orgs.read")
     with db.session() as s:
         return _node(_live(s, org_id))
+
+
+def find(db: Database, text: str, field: str = "组织") -> OrgNode:
+    """The organisation `text` names: its code, else its name (or path, 社区 / 支部) read as the imports read
+    one (第１支部 for 第1支部). A name several organisations bear is refused naming them with their codes;
+    an account confined to one street finds only its own subtree."""
+    auth.require(db, "orgs.read")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(field, "请写出组织代码或名称")
+    with db.session() as s:
+        by_code = s.scalar(select(Organization).where(Organization.code == text, Organization.deleted.is_(False)))
+        if by_code is not None:
+            return _node(by_code)
+        lookup = org_name_map(s)
+        found = lookup.get(text)
+        if found is not None:
+            return _node(_live(s, found))
+    same = lookup.candidates(text) or "、".join(
+        c for name, cs in lookup.ambiguous.items() if rules.spelling_key(name) == rules.spelling_key(text) for c in cs)
+    if same:
+        raise ValidationError(field, f"“{text}”有同名的几个组织：{same}，请改写组织代码")
+    raise ValidationError(field, f"找不到组织“{text}”{lookup.near(text)}（组织代码见 dangqun orgs list）")
 
 
 def _check_code_free(s: Session, code: str, except_id: str | None = None) -> None:
