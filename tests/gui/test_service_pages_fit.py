@@ -39,3 +39,15 @@ def test_every_column_is_in_view_at_1366_with_a_record_open(qtbot, demo_ctx, wai
         column = panel.model.columns[i]
         widest = max(metrics.horizontalAdvance(column.text(r)) for r in panel.model.rows)
         assert panel.view.columnWidth(i) >= widest + 8, (title, panel.view.columnWidth(i), widest)
+
+
+@pytest.mark.parametrize(("page_class", "state"), [(WishesPage, "状态"), (ProjectsPage, "状态"), (MediationPage, "结果")],
+                         ids=lambda x: getattr(x, "__name__", x))
+def test_the_state_is_in_view_on_a_1024_screen_with_a_record_open(qtbot, demo_ctx, wait_ops, page_class, state):  # noqa: F811
+    # the list is worked by its state (待认领, 实施中·逾期, 调解中): it came after the money and dates, past the edge
+    panel = show(qtbot, wait_ops, page_class(demo_ctx)).panels[0]
+    panel.window().resize(1024 - NAVIGATION, 640)
+    panel.select_id(panel.model.rows[0].id)
+    wait_ops()
+    qtbot.wait(50)
+    assert state in _whole(panel)

@@ -23,17 +23,17 @@ from desktop_app.views.changes import Change, changes
 _d = date_text
 
 
-# Within 1366 pixels beside the details pane: 结果 was past the table's edge.
+# Within 1366 pixels beside the details pane (结果 was past the table's edge); 结果 next to the parties, in view at 1024.
 COLUMNS = (
     Column("案号", lambda r: r.case_no, CENTER, 80),
     Column("受理日期", lambda r: _d(r.received_on), CENTER, 86),
     Column("纠纷类型", lambda r: r.kind, CENTER, 84),
     Column("当事人", lambda r: r.parties, width=120),
+    Column("结果", lambda r: r.state, CENTER, 80),
     Column("网格", lambda r: r.grid_name, width=96),
     Column("简要情况", lambda r: r.summary, width=160),
     Column("调解员", lambda r: r.mediator, width=70),
     Column("次数", lambda r: str(r.sessions), CENTER, 44, sort_key=lambda r: r.sessions),
-    Column("结果", lambda r: r.state, CENTER, 80),
 )
 
 
@@ -76,7 +76,7 @@ class MediationPage(RecordListPage):
     heading = "矛盾纠纷调处"
     watches = changes(Change.MEDIATION, Change.RESIDENTS, Change.ORGS, Change.SERVICE_LISTS)
     writes = changes(Change.MEDIATION)
-    tables = (Table(COLUMNS, _color, stretch=5, details_width=280, empty="受理纠纷：Ctrl+N。"),)
+    tables = (Table(COLUMNS, _color, stretch=6, details_width=280, empty="受理纠纷：Ctrl+N。"),)
     filters = (Search("搜索：当事人（可用拼音首字母）、案号、纠纷情况、调解员"), Choice("state", [(s, s) for s in flow.CASE_STATES], "全部案件"),
                Choice("grid", all_label="全部网格", field="grid_id"), Choice("year", recent_years("年受理"), "全部年份"))
     filter_type = CaseFilter

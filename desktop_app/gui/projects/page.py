@@ -38,17 +38,18 @@ def _yuan(fen: int) -> str:
     return format_yuan(fen) if fen else ""
 
 
-# Within 1366 pixels beside the details pane: 状态 and 进度 were past the table's edge.
+# Within 1366 pixels beside the details pane (状态 and 进度 were past the table's edge); 状态 next to the name,
+# in view at 1024 too.
 COLUMNS = (
     Column("编号", lambda r: r.project_no, CENTER, 80),
     Column("项目名称", lambda r: r.name, width=160),
+    Column("状态", lambda r: r.status + ("·逾期" if r.overdue else ""), CENTER, 80),
     Column("类别", lambda r: r.category, CENTER, 76),
     Column("网格", lambda r: r.grid_name, width=96),
     Column("项目经理", lambda r: r.owner_name, width=76),
     Column("预算（元）", lambda r: _yuan(r.budget_fen), CENTER, 80, sort_key=lambda r: r.budget_fen),
     Column("实际支出", lambda r: _yuan(r.actual_cost_fen), CENTER, 80, sort_key=lambda r: r.actual_cost_fen),
     Column("完成期限", lambda r: _d(r.deadline), CENTER, 80),
-    Column("状态", lambda r: r.status + ("·逾期" if r.overdue else ""), CENTER, 80),
     Column("进度", lambda r: f"{r.milestones_done}/{r.milestones_total}" if r.milestones_total else "", CENTER, 50),
 )
 

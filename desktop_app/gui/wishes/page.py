@@ -23,16 +23,16 @@ from desktop_app.views.changes import Change, changes
 _d = date_text
 
 
-# Within 1366 pixels beside the details pane: 实现 was past the table's edge.
+# Within 1366 pixels beside the details pane (实现 was past the table's edge); 状态 next to the wish, in view at 1024.
 COLUMNS = (
     Column("编号", lambda r: r.wish_no, CENTER, 80),
     Column("心愿人", lambda r: r.wisher_name, width=64),
     Column("网格", lambda r: r.grid_name, width=96),
     Column("心愿内容", lambda r: r.content, width=170),
+    Column("状态", lambda r: r.state, CENTER, 60),
     Column("价值（元）", lambda r: format_yuan(r.estimated_fen) if r.estimated_fen else "", CENTER, 80,
            sort_key=lambda r: r.estimated_fen),
     Column("发布", lambda r: _d(r.posted_on), CENTER, 84),
-    Column("状态", lambda r: r.state, CENTER, 60),
     Column("认领人", lambda r: r.claimant_name, width=110),
     Column("实现", lambda r: _d(r.fulfilled_on), CENTER, 84),
 )
