@@ -3,12 +3,16 @@ a refusal naming the meeting changed since, and an import from before kept nothi
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from desktop_app.gui.audit.page import AuditPage
 from desktop_app.gui.widgets import common
-from desktop_app.services import ledger, ledger_import, meetings_import
+from desktop_app.domain import meetings as rules
+from desktop_app.services import ledger, ledger_import, meetings, meetings_import
+from desktop_app.services.meetings import attendance_import
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.models_meetings import Meeting
@@ -24,12 +28,17 @@ def page(qtbot, app_ctx, branch, wait_ops, tmp_path):  # noqa: F811
     db = app_ctx.db
     plan = meetings_import.preview(db, workbook(tmp_path / "会议.xlsx", MEET_HEADER, meeting_rows()))
     meetings_import.apply(db, plan)
+    return _open(qtbot, app_ctx, wait_ops, "import")
+
+
+def _open(qtbot, app_ctx, wait_ops, action: str) -> AuditPage:
+    """The audit page shown, listing the entries of one action."""
     p = AuditPage(app_ctx)
     qtbot.addWidget(p)
     p.resize(1100, 700)
     p.show()
     wait_ops()
-    p.action.setCurrentIndex(p.action.findData("import"))
+    p.action.setCurrentIndex(p.action.findData(action))
     p.search()
     wait_ops()
     return p
@@ -105,3 +114,25 @@ def test_last_years_ledger_import_is_taken_back_with_its_closings(page, wait_ops
     page.grab().save(str(tmp_path / "audit-ledger-import.png"))
     assert told and "已撤销结账" in told[0]
     assert ledger.closed_months(db) == []
+
+
+def test_an_attendance_import_is_taken_back_from_its_entries(qtbot, app_ctx, branch, wait_ops,  # noqa: F811
+                                                             monkeypatch, tmp_path):
+    db, today = app_ctx.db, date.today()
+    m = meetings.plan(db, meetings.MeetingInput(org_id=branch.id, kind=rules.THEME_DAY,
+                                                meeting_date=today - timedelta(days=1)), today=today)
+    path = tmp_path / "出勤.csv"
+    path.write_text(f"会议编号,姓名,出勤情况\n{m.number},张三,出席\n{m.number},李四,缺席\n", encoding="utf-8-sig")
+    attendance_import.import_file(db, path)
+    page = _open(qtbot, app_ctx, wait_ops, "import_update")
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda _p, title, text: asked.append(text) or True)
+    monkeypatch.setattr(common, "inform", lambda *a: None)
+    _pick(page, "导入出勤（出勤.csv")  # any of its entries takes the whole import back, as the roster's updates
+    assert page.undo_batch.isEnabled() and page.undo_batch.text() == "撤销整批…"
+    page.grab().save(str(tmp_path / "audit-attendance-import.png"))
+    page.undo_batch.click()
+    wait_ops()
+    assert asked and f"“{m.number} 张三”" in asked[0] and "状态：已召开 → 计划中" in asked[0]
+    assert meetings.get(db, m.id).status == rules.PLANNED
+    assert {a.name: a.status for a in meetings.get(db, m.id).attendees}.get("张三") == ""

@@ -3,14 +3,20 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
+from desktop_app.cli import main
 from desktop_app.domain import idcard
 from desktop_app.domain import meetings as r
 from desktop_app.domain.errors import DomainError
 from desktop_app.domain.members import MemberInput
 from desktop_app.services import meetings as ms
-from desktop_app.services import orgs, roster
+from desktop_app.services import orgs, revert, roster
 from desktop_app.services.meetings import attendance_import as imp
+from desktop_app.services.revert_added import RevertRefused
+from desktop_app.store.models_meetings import Attendance, Meeting
+from desktop_app.store.models_undo import AuditUndo
+from desktop_app.views.meetings import AttendanceEntry
 
 TODAY = date(2025, 5, 20)
 
@@ -187,3 +193,69 @@ def test_apply_writes_the_preview_and_rechecks_it_in_the_write(setup, tmp_path):
     ms.reopen(db, m2.id)
     res = imp.apply(db, check, today=TODAY)
     assert (res.meetings, res.rows) == (2, 2) and ms.get(db, m2.id).status == r.HELD
+
+
+# ---------------------------------------------------------------- taken back from 操作记录
+
+
+def kept_state(db) -> dict:
+    """Every attendance row (deleted ones too) and every meeting's status: what "as before" is measured by."""
+    with db.session() as s:
+        rows = {a.id: (a.meeting_id, a.member_id, a.guest_name, a.status, a.reason, a.is_guest, a.deleted)
+                for a in s.scalars(select(Attendance))}
+        meetings = {m.id: m.status for m in s.scalars(select(Meeting))}
+    return {"attendance": rows, "meetings": meetings}
+
+
+def import_batch(db) -> str:
+    with db.session() as s:
+        return s.scalar(select(AuditUndo.batch).where(AuditUndo.table_name == "attendance").limit(1))
+
+
+@pytest.fixture
+def imported(setup, tmp_path):
+    db, m1, m2, people = setup
+    liu = people[("刘洋", "第二网格党支部")][0]
+    ms.record_attendance(db, m2.id, [AttendanceEntry(status=r.LEAVE, reason="出差", member_id=liu)],
+                         mark_held=False, today=TODAY)
+    before = kept_state(db)
+    path = write(tmp_path, f"会议编号,姓名,出勤情况\n{m1.number},王芳,出席\n{m1.number},李强,缺席\n"
+                           f"{m1.number},周书记,列席\n{m2.number},刘洋,出席\n")
+    assert imp.import_file(db, path, today=TODAY).rows == 4
+    return before
+
+
+def test_an_attendance_import_is_taken_back_to_what_each_row_was(setup, imported):
+    db, m1, m2, _ = setup
+    assert kept_state(db) != imported
+    out = revert.revert_batch(db, import_batch(db), dry_run=True)
+    assert not out.done and out.count == 6  # 3 statuses, 刘洋's reason too, the guest, two meetings held
+    assert any(i.label == f"{m2.number} 刘洋" and i.lines() == ["原因：（空） → 出差", "状态：出席 → 请假"] for i in out.items)
+    assert any(i.label == f"{m1.number} 周书记" and "已删除：否 → 是" in i.lines() for i in out.items)
+    assert kept_state(db) != imported  # a check writes nothing
+    revert.revert_batch(db, out.batch)
+    now = kept_state(db)
+    guest = [k for k in now["attendance"] if k not in imported["attendance"]]
+    assert [now["attendance"][k][-1] for k in guest] == [True]  # the guest it added is gone
+    assert {k: v for k, v in now["attendance"].items() if k not in guest} == imported["attendance"]
+    assert now["meetings"] == imported["meetings"] and ms.get(db, m1.id).status == r.PLANNED
+
+
+def test_an_attendance_changed_since_is_named_and_nothing_changes(setup, imported):
+    db, m1, _, people = setup
+    wang = people[("王芳", "第一网格党支部")][0]
+    ms.record_attendance(db, m1.id, [AttendanceEntry(status=r.LEAVE, reason="生病", member_id=wang)], today=TODAY)
+    changed = kept_state(db)
+    with pytest.raises(RevertRefused, match=f"“{m1.number} 王芳”的“.*”此后又改过了"):
+        revert.revert_batch(db, import_batch(db))
+    assert kept_state(db) == changed
+
+
+def test_the_command_line_checks_an_attendance_import_before_taking_it_back(setup, imported, capsys):
+    db = setup[0]
+    path, batch = str(db.path), import_batch(db)
+    db.dispose()
+    assert main(["audit", "revert", "--batch", batch, "--dry-run", "--db", path]) == 0
+    assert "只检查，未写入" in capsys.readouterr().out
+    assert main(["audit", "revert", "--batch", batch, "--db", path]) == 0
+    assert main(["audit", "revert", "--batch", batch, "--db", path]) != 0

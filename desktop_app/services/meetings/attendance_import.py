@@ -12,6 +12,14 @@ refused with the candidates' paths and codes.
 writes the preview's rows in one transaction (re-checking each meeting and
 member inside it), or nothing when any row is wrong unless told to skip the
 invalid rows. The file is read once.
+
+What apply changes is kept as the roster import keeps its updates: one
+"import_update" entry per changed row (an attendance's status, reason, 列席;
+a meeting become held) with its values before and after, and a row it adds
+(a walk-in, a guest) as one going from deleted to live, all under one batch
+with audit_undo rows, so 操作记录 (撤销这次导入…, or dangqun audit revert
+--batch) puts the meetings back as they were, refused by name for a row
+changed since.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select, update
 
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import DomainError
@@ -30,7 +38,11 @@ from desktop_app.services.database import Database
 from desktop_app.services.meetings.attendance import people_index, record_many
 from desktop_app.services.meetings.queries import get, resolve
 from desktop_app.services.orgtree import org_name_map
-from desktop_app.store.models import Organization
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store import audit
+from desktop_app.store.base import SITE_KEY, new_id, utcnow
+from desktop_app.store.models import Member, Organization
+from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.views.meetings import (
     AttendanceCheck, AttendanceEntry, AttendanceImportResult, BulkAttendance, MeetingDetail, PersonRef, RowError,
 )
@@ -235,12 +247,73 @@ def apply(db: Database, checked: AttendanceCheck, skip_invalid: bool = False, dr
     if checked.errors and not skip_invalid:
         raise AttendanceImportError(checked.path.name, checked.errors)
     if not dry_run and checked.batches:
-        record_many(db, checked.batches, today=today)
+        _record_kept(db, checked, today)
     return AttendanceImportResult(
         meetings=len(checked.batches), rows=checked.valid_rows,
         skipped_invalid=checked.invalid_rows if skip_invalid else 0,
         errors=tuple(checked.errors) if skip_invalid else (), dry_run=dry_run,
     )
+
+
+_KEPT = {Attendance: ("status", "reason", "is_guest"), Meeting: ("status",)}  # what an attendance import changes
+
+
+def _record_kept(db: Database, checked: AttendanceCheck, today: date | None) -> str:
+    """record_many's changes in one unit of work, each kept with its values before (see the module); returns the batch."""
+    auth.require(db, "meetings.write")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        with s.no_autoflush:  # nothing reaches the database until the changes are read below
+            record_many.__wrapped__(uow, checked.batches, today=today)
+        changed: list[tuple[object, dict, dict, int]] = []
+        for obj in [o for o in s.dirty if type(o) in _KEPT]:
+            state = inspect(obj)
+            before, after = {}, {}
+            for name in _KEPT[type(obj)]:
+                hist = state.attrs[name].history
+                if hist.added and hist.deleted and hist.added[0] != hist.deleted[0]:
+                    before[name], after[name] = hist.deleted[0], hist.added[0]
+            version = state.committed_state.get("version", obj.version)
+            s.expire(obj)  # written below past the ORM, so the trail holds one entry with its values before
+            if before:
+                changed.append((obj, before, after, version))
+        added = [o for o in s.new if isinstance(o, Attendance)]
+        s.flush()  # the rows it adds (a walk-in, a guest)
+        batch, now, site = new_id(), utcnow(), s.info.get(SITE_KEY, "")
+        note = f"导入出勤（{checked.path.name}，导入批次 {batch}）"
+        labels = _labels(s, [o.id for o, *_ in changed if isinstance(o, Attendance)] + [a.id for a in added])
+        entries = []
+        for obj, before, after, version in changed:
+            table = type(obj).__table__
+            done = s.execute(update(table).where(table.c.id == obj.id, table.c.version == version)
+                             .values(**after, version=table.c.version + 1, updated_at=now, updated_by_site=site))
+            if done.rowcount != 1:
+                raise DomainError("会议的出勤刚刚有人修改，未导入任何记录；请重新预览")
+            label = labels.get(obj.id) or _meeting_label(s, obj.id)
+            entries.append((audit.entry_row(s, audit.actor_of(s), audit.IMPORT_UPDATE, table.name, obj.id, label=label,
+                                            before=before, after=after, note=note, now=now), before))
+        for a in added:
+            entries.append((audit.entry_row(s, audit.actor_of(s), audit.IMPORT_UPDATE, Attendance.__tablename__, a.id,
+                                            label=labels.get(a.id, ""), before={"deleted": True},
+                                            after={"deleted": False}, note=note, now=now), {}))
+        if entries:
+            audit.insert_chained(s, [e for e, _ in entries])
+            audit.keep_undo(s, entries, batch)
+        uow.commit()
+    return batch
+
+
+def _labels(s, ids: list[str]) -> dict[str, str]:
+    """An attendance named as the worker knows it: the meeting's number and the person (2025-0007 张三)."""
+    a, m, who = Attendance.__table__, Meeting.__table__, Member.__table__
+    q = (select(a.c.id, m.c.number, who.c.name, a.c.guest_name).join(m, m.c.id == a.c.meeting_id)
+         .outerjoin(who, who.c.id == a.c.member_id).where(a.c.id.in_(ids)))
+    return {rid: f"{number} {name or guest}".strip() for rid, number, name, guest in s.execute(q)} if ids else {}
+
+
+def _meeting_label(s, meeting_id: str) -> str:
+    row = s.execute(select(Meeting.number, Meeting.kind).where(Meeting.id == meeting_id)).first()
+    return f"{row.number} {row.kind}" if row else ""
 
 
 def import_file(db: Database, path: str | Path, skip_invalid: bool = False, dry_run: bool = False,
