@@ -16,6 +16,7 @@ from desktop_app.services.database import Database
 from desktop_app.services.orgtree import descendant_ids, org_name_map
 from desktop_app.services.records import live, over_children, writes
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.store import scope
 from desktop_app.store.base import Flag
 from desktop_app.store.models import Household, Member, Organization, Resident
 from desktop_app.store.models_cadence import BranchCadence
@@ -108,9 +109,11 @@ def find(db: Database, text: str, field: str = "组织") -> OrgNode:
 
 
 def _check_code_free(s: Session, code: str, except_id: str | None = None) -> None:
-    q = select(Organization.id).where(Organization.code == code, Organization.deleted.is_(False))
-    other = s.scalar(q)
-    if other and other != except_id:
+    # read past a confined account's filter: a street's operator must not take the code of another street
+    # (the district's accounts, reports and packages find an organisation by it)
+    org = Organization.__table__
+    q = select(org.c.id).where(org.c.code == code, org.c.deleted.is_(False), org.c.id != (except_id or ""))
+    if scope.read_past(s, q.limit(1)).first() is not None:
         raise ValidationError("组织代码", f"“{code}”已被其他组织使用")
 
 

@@ -172,6 +172,13 @@ def confined_to(session: Session) -> tuple[str, str] | None:
     return (row[0], row[1] or "") if row else None
 
 
+def read_past(session: Session, stmt: Select):
+    """`stmt` run on the session's connection unfiltered, for a rule that holds across the whole database
+    (an organisation's code is unique at the district, not in one street): the caller reads what the
+    rule needs, never rows to show."""
+    return session.connection().execute(stmt, execution_options=_UNSCOPED)
+
+
 def reach(session: Session) -> set[str] | None:
     """The organisations the session's actor reaches (its subtree); None when it is not confined.
 

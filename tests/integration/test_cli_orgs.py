@@ -183,3 +183,19 @@ def test_delete_at_a_terminal_asks_and_a_no_keeps_it(district_db, monkeypatch, c
     assert "梅园社区党委" in asked[0] and "320102001" in asked[0]  # says what it is about to delete
     assert main(["orgs", "delete", "320102001", "--db", t]) == 0
     assert "320102001" not in _codes(db)
+
+
+def test_a_street_operator_cannot_take_another_streets_code(district, monkeypatch, capsys):  # noqa: F811
+    """The code of a street the operator cannot see is still taken: two organisations with one code would
+    leave `user add --org`, `report --org` and the packages to pick either."""
+    db, _ = district
+    t = _target(db)
+    before = _codes(db)
+    monkeypatch.setenv("DANGQUN_PASSWORD", PASSWORD)
+    as_op = ["--user", "meiyuan", "orgs"]
+    assert main([*as_op, "rename", "320102100", "--name", "梅园街道党工委", "--code", "320102200", "--db", t]) == 2
+    assert "已被其他组织使用" in capsys.readouterr().err
+    assert main([*as_op, "add", "--name", "梅园第二党支部", "--code", "320102200001001", "--kind", "党支部",
+                 "--parent", "320102100001", "--db", t]) == 2
+    assert "已被其他组织使用" in capsys.readouterr().err
+    assert _codes(db) == before
