@@ -82,7 +82,7 @@ class ReportingPage(CobuildingPage):
     actions = (
         Act("add", "登记报到", "add_person", "Ctrl+N", name="add"),
         Act("edit", "修改", "edit_person", when=_person, name="edit"),
-        Act("hours", "记录服务", "log_service", "Ctrl+L", when=_serving, name="service"),
+        Act("hours", "记录服务", "log_service", "Ctrl+E", when=_serving, name="service"),
         Act("claim", "认领岗位", "claim_post", when=_serving, name="claim"),
         Act("undo", "离开", "end_person", when=_serving, name="end"),
         SEPARATOR,

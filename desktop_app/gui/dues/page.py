@@ -133,7 +133,7 @@ class DuesPage(Page):
         self.grid.verticalHeader().setDefaultSectionSize(26)
         for i, w in enumerate(WIDTHS):
             self.grid.setColumnWidth(i, w)
-        self.grid.doubleClicked.connect(self._double_clicked)
+        self.grid.activated.connect(self._double_clicked)  # a double-click, or Enter on the month
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.summary = QLabel()
         self.summary.setObjectName("cardDetail")

@@ -178,7 +178,7 @@ class LedgerPage(Page):
         self.table = make_table(self.entries_model, self)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
-        self.table.doubleClicked.connect(lambda _i: self.open_attachments())
+        self.table.activated.connect(lambda _i: self.open_attachments())  # a double-click, or Enter
         self.totals = QLabel()
         self.totals.setObjectName("cardDetail")
 

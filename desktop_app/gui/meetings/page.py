@@ -23,7 +23,7 @@ from desktop_app.gui.meetings.meeting_dialog import CommitteeDialog, MeetingDial
 from desktop_app.gui.meetings.scan_flow import read_signin_scan
 from desktop_app.gui.meetings.signin_batch import print_signin_batch
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.widgets.bars import heading, search_box, toolbar
+from desktop_app.gui.widgets.bars import DELETE_KEYS, heading, search_box, toolbar
 from desktop_app.gui.widgets.forms import combo
 from desktop_app.gui.widgets.items import add_item, value_of
 from desktop_app.gui.widgets.layouts import column, details_label, fill, panel, splitter, wrapped
@@ -243,7 +243,7 @@ class MeetingsPage(Page):
         self.act_committee = action("committee", "支委会成员", self.edit_committee)
         tb.addSeparator()
         self.act_cancel = action("cancel", "取消会议", self.cancel_selected)
-        self.act_delete = action("delete", "删除", self.delete_selected)
+        self.act_delete = action("delete", "删除", self.delete_selected, DELETE_KEYS)
 
         self.model = MeetingsModel(self)
         self.view = table_view(self.model, fit=False)  # several selected: their sign-in sheets print at once
@@ -255,7 +255,8 @@ class MeetingsPage(Page):
         stretch_floor(self.view, TOPIC, self.view.fontMetrics().horizontalAdvance("学习12月理论学习资料") + 12)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
-        self.view.doubleClicked.connect(lambda _i: self.record_attendance())
+        # a double-click or Enter: who works from the keyboard opens a meeting as well
+        self.view.activated.connect(lambda _i: self.record_attendance())
 
         self.details = details_label()
         self.files = QListWidget()

@@ -17,6 +17,10 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolBar, QWidget
 SEARCH_DELAY_MS = 150
 SEARCH_BOX = "searchBox"  # the object name by which Ctrl+F finds a page's search box (Page.focus_search)
 FIND_KEYS = "Ctrl+F"
+NEW_KEYS = "Ctrl+N"  # 新增 on every page; Insert does the same, as it adds a row in Excel/WPS
+INSERT_KEY = "Ins"
+DELETE_KEYS = "Del"  # 删除 of the selected record, which asks first
+REFRESH_KEYS = "F5"
 
 
 class _Compact(QObject):
@@ -57,7 +61,8 @@ def toolbar(owner: QWidget) -> tuple[QToolBar, Callable[..., QAction]]:
                tip: str | None = None) -> QAction:
         act = QAction(icons.get(icon), text, owner)
         if shortcut:
-            act.setShortcut(QKeySequence(shortcut))
+            keys = [QKeySequence(shortcut)] + ([QKeySequence(INSERT_KEY)] if shortcut == NEW_KEYS else [])
+            act.setShortcuts(keys)
             # the shortcut works wherever the focus is inside the page, not in other pages
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             act.setToolTip(f"{tip or text}（{shortcut}）")

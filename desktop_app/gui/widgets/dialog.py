@@ -6,14 +6,16 @@ A subclass defines `prepare()`: it reads the fields, raises a DomainError
 (ValidationError) for what is wrong, and returns the service call that saves.
 OK asks `confirmed()` (a last question, for saves that cannot be undone), then
 runs that call with `run_op`, announcing what it changes (`changes_made`);
-a refusal is shown inside the dialog, so nothing typed is lost. Ctrl+Enter
-saves from any field. A form may instead define `check()` and `values()`: the
-default `prepare()` checks, then calls `save(*values)` given by the caller; with
+a refusal is shown inside the dialog, so nothing typed is lost, and the cursor
+goes to the field the refusal names (`field_named`). Enter in a one-line field
+saves (the OK button is the dialog's default), Ctrl+Enter from any field.
+A form may instead define `check()` and `values()`: the default `prepare()` checks, then calls `save(*values)` given by the caller; with
 no `save`, OK just closes and the caller reads `values()` (it saves itself).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -28,8 +30,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QLineEdit,
     QPlainTextEdit,
+    QTabWidget,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -42,6 +47,69 @@ from desktop_app.gui.widgets.forms import DateEdit, text_area
 from desktop_app.views.changes import Changes
 
 ERROR_STYLE = "color: #c8161e"
+
+
+def _bare(text: str) -> str:
+    """A label's words as a refusal names its field: without markup, the required star, colon and mnemonic."""
+    return re.sub(r"<[^>]*>|[\s*:：&]", "", text)
+
+
+def _takes_focus(item: QLayoutItem | None) -> QWidget | None:
+    """The first field in a layout item that the cursor can go to (a picker's line, a date's edit …)."""
+    if item is None:
+        return None
+    w = item.widget()
+    if w is not None:
+        if isinstance(w, QLabel) or not w.isEnabled():
+            return None
+        if w.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            return w
+        return next((c for c in w.findChildren(QWidget) if not isinstance(c, QLabel) and c.isEnabled()
+                     and c.focusPolicy() & Qt.FocusPolicy.TabFocus), None)
+    lay = item.layout()
+    if lay is not None:
+        for i in range(lay.count()):
+            found = _takes_focus(lay.itemAt(i))
+            if found is not None:
+                return found
+    return None
+
+
+def field_named(dialog: QWidget, name: str) -> QWidget | None:
+    """The field a refusal (ValidationError.field) names: the one after a label of that name in the dialog's
+    form rows or rows of several fields (「预算 … 实际支出 …」), or a label's buddy; None when none is."""
+    want = _bare(name or "")
+    if not want:
+        return None
+
+    def named(label: QWidget | None) -> bool:
+        if not isinstance(label, QLabel):
+            return False
+        said = _bare(label.text())
+        return said == want or said.split("（")[0] == want
+
+    for label in dialog.findChildren(QLabel):
+        if label.buddy() is not None and named(label):
+            return label.buddy()
+    for lay in dialog.findChildren(QLayout):
+        # a QFormLayout's items run label, field, label, field …, as do the parts of a row
+        for i in range(lay.count() - 1):
+            if named(lay.itemAt(i).widget()):
+                found = _takes_focus(lay.itemAt(i + 1))
+                if found is not None:
+                    return found
+    return None
+
+
+def show_field(widget: QWidget) -> None:
+    """Put the cursor in `widget` (its tab brought forward first), its text selected to be typed over."""
+    for tabs in widget.window().findChildren(QTabWidget):
+        for i in range(tabs.count()):
+            if tabs.widget(i).isAncestorOf(widget):
+                tabs.setCurrentIndex(i)
+    widget.setFocus(Qt.FocusReason.OtherFocusReason)
+    if isinstance(widget, (QLineEdit, QAbstractSpinBox)):
+        widget.selectAll()
 
 
 class DiscardGuard:
@@ -156,13 +224,20 @@ class SavingDialog(DiscardGuard, QDialog):
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
+    def refuse(self, exc: DomainError) -> None:
+        """Show why the save was refused; the cursor goes to the field it names, to be corrected at once."""
+        self.show_message(str(exc))
+        field = field_named(self, getattr(exc, "field", ""))
+        if field is not None:
+            show_field(field)
+
     def accept(self) -> None:
         if self._saving:
             return
         try:
             call = self.prepare()
         except DomainError as exc:
-            self.show_message(str(exc))
+            self.refuse(exc)
             return
         if not self.confirmed():
             return
@@ -189,7 +264,7 @@ class SavingDialog(DiscardGuard, QDialog):
         self._saving = False
         self.buttons.setEnabled(True)
         if isinstance(exc, DomainError):
-            self.show_message(str(exc))
+            self.refuse(exc)
         else:
             show_error(self, exc)
 
