@@ -392,7 +392,7 @@ def _ledger_note(imp: _Import, books: _LedgerPlan, done: str) -> str:
     """What becomes of the months the import closed, said after the summary."""
     if books.months:
         return (f"本次导入结账的 {_span(books.months)}{done}撤销结账，其中的凭证在原日期红字冲销，"
-                "这些月份的收支和余额回到导入前")
+                "这些月份的收支回到导入前")
     months = int(after_of(imp.entry).get("months_closed") or 0)
     if not months:
         return ""

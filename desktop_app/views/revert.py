@@ -68,8 +68,9 @@ class RevertOutcome:
         if self.deleting:
             done = "已" if self.done else "将"
             what = "、".join(f"{n} {word}" for n, word in self.deleting if n)
-            how = (f"{done}以红字冲销本次导入的 {what}（经费账目不删除凭证，冲销后余额复原）" if self.reversing
-                   else f"{done}删除本次导入的 {what}")
+            why = "（经费账目不删除凭证，冲销后余额复原）"
+            how = ((f"本次导入的 {what}已红字冲销{why}" if self.done else f"将以红字冲销本次导入的 {what}{why}")
+                   if self.reversing else f"{done}删除本次导入的 {what}")
             return f"{verb}这次导入（批次 {self.batch}）：{how}" + (f"；{self.note}" if self.note else "")
         if self.removed or self.withdrawn:
             updates = self.count - self.removed - self.withdrawn

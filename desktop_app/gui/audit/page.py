@@ -272,10 +272,10 @@ class AuditPage(Page):
         run_op(self, work, self._reverted, label="正在撤销……", changes=changes(Change.ALL))
 
     def _reverted(self, out: RevertOutcome) -> None:
-        done = ("导入新增的党员已从名册移除" if out.removed else "以红字冲销，余额已复原" if out.reversing
-                else "导入的记录已删除" if out.deleting else "已改回修改前的值")
+        # a history import's summary already says what was deleted or reversed (and what became of its months)
+        done = ("" if out.deleting else "，导入新增的党员已从名册移除" if out.removed else "，已改回修改前的值")
         common.inform(self, "撤销这次导入" if out.taken_back else "撤销此更改",
-                      f"{out.summary()}，{done}。这次撤销已记入操作记录（“撤销更改”）。")
+                      f"{out.summary()}{done}。这次撤销已记入操作记录（“撤销更改”）。")
 
 
 _LISTED = 12  # records listed in the confirmation; the rest are counted
