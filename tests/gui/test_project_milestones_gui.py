@@ -56,3 +56,35 @@ def test_a_step_done_last_week_is_recorded_on_its_day_and_can_be_put_back(qtbot,
     wait_ops()
     steps = {m.title: m.done_on for m in projects.get_project(db, pid, TODAY).milestones}
     assert steps == {"采购材料": None, "施工": None}
+
+
+def test_a_step_can_be_deleted_after_asking_and_a_refusal_says_why(qtbot, app_ctx, wait_ops, monkeypatch, error_boxes):
+    """删除节点: the service could delete a step, the page offered no way to; it asks first, naming the step."""
+    from desktop_app.gui.widgets import common
+
+    db = app_ctx.db
+    pid = _project_with_steps(db)
+    page = show(qtbot, wait_ops, ProjectsPage(app_ctx))
+    page.panel.select_id(pid)
+    wait_ops()
+    assert page.act_drop_milestone.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (a[3][0], True))  # 采购材料
+    asked, answers = [], iter([False, True])
+    monkeypatch.setattr(common, "ask", lambda _p, _t, text: asked.append(text) or next(answers))
+    page.delete_milestone()
+    wait_ops()
+    assert "采购材料" in asked[0]
+    assert len(projects.get_project(db, pid, TODAY).milestones) == 2  # 否: nothing deleted
+    page.delete_milestone()
+    wait_ops()
+    assert [m.title for m in projects.get_project(db, pid, TODAY).milestones] == ["施工"]
+    assert "采购材料" in page.message.text() and not error_boxes
+    assert page.panel.selected_id() == pid
+
+    # removed meanwhile at another desk: the service refuses and the box says why
+    gone = projects.get_project(db, pid, TODAY).milestones[0]
+    projects.delete_milestone(db, gone.id, TODAY)
+    monkeypatch.setattr(common, "ask", lambda *a: True)
+    page.delete_milestone()
+    wait_ops()
+    assert error_boxes and "已删除" in error_boxes[-1]

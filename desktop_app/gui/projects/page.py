@@ -17,6 +17,7 @@ from desktop_app.domain.money import format_yuan
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.projects.dialogs import ConcernedDialog, MilestoneDialog, ProjectDialog, ProjectStatusDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
+from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.record_list import (
     DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, bullets, selected, state_html,
     why_chosen,
@@ -104,6 +105,8 @@ class ProjectsPage(RecordListPage):
             why=why_chosen(lambda p: "" if _pending_milestone(p) else "没有未完成的节点：可先“添加节点”")),
         Act("edit", "修改节点", "edit_milestone", when=lambda d: d is not None and bool(d.milestones), name="milestones",
             why=why_chosen(lambda p: "项目还没有节点：可先“添加节点”")),
+        Act("delete", "删除节点", "delete_milestone", when=lambda d: d is not None and bool(d.milestones),
+            name="drop_milestone", why=why_chosen(lambda p: "项目还没有节点")),
         Act("person-add", "涉及居民", "add_resident", when=selected, name="resident"),
         DELETE,
         SEPARATOR,
@@ -201,6 +204,16 @@ class ProjectsPage(RecordListPage):
         m = self._pick_milestone("修改节点", "修改哪个节点？", list(d.milestones)) if d is not None and d.milestones else None
         if m is not None:
             self.run_dialog(MilestoneDialog(self, self.ctx.db, d.id, m, self.today), "已保存项目节点。", keep=d.id)
+
+    def delete_milestone(self) -> None:
+        """A step added by mistake or no longer planned: asked first, naming it; the project stays selected."""
+        d = self.detail
+        m = self._pick_milestone("删除节点", "删除哪个节点？", list(d.milestones)) if d is not None and d.milestones else None
+        if m is None or not common.ask(self, "删除节点", f"确定删除项目“{d.name}”的节点“{m.title}”吗？"):
+            return
+        db, today = self.ctx.db, self.today
+        self.keep(d.id)
+        self.write(lambda: svc.delete_milestone(db, m.id, today), f"已删除节点“{m.title}”。")
 
     def add_resident(self) -> None:
         d = self.detail
