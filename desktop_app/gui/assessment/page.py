@@ -132,7 +132,7 @@ def community_html(r: CommunityRow) -> str:
 
 
 class AssessmentPage(RecordListPage):
-    heading = "五好党支部考评"
+    heading = "支部考评 · 五好党支部"
     watches = changes(Change.ASSESSMENT, Change.MEETINGS, Change.EVALUATIONS, Change.DUES, Change.VISITS,
                       Change.WISHES, Change.MEMBERS, Change.ORGS, Change.DEVELOPMENT, Change.COBUILDING)
     writes = changes(Change.ASSESSMENT)

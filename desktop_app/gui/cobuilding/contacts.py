@@ -97,7 +97,7 @@ _seat = is_a(SeatRow)
 
 
 class ContactsPage(CobuildingPage):
-    heading = "楼门书记、党员联系户和兼职委员"
+    heading = "联系户与兼职委员 · 含楼门书记"
     watches = changes(Change.COBUILDING, Change.MEMBERS, Change.RESIDENTS, Change.ORGS)
     tables = (Table(CONTACT_COLUMNS, stretch=5, details_width=260, label="楼门书记和联系户",
                     empty="登记楼门书记或党员联系户：Ctrl+N。"),

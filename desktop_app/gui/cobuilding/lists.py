@@ -165,7 +165,7 @@ _row = is_a(ListRow)
 
 
 class ListsPage(CobuildingPage):
-    heading = "需求清单、资源清单、项目清单"
+    heading = "三单 · 需求、资源、项目清单"
     watches = changes(Change.COBUILDING, Change.PROJECTS, Change.VISITS, Change.LEDGER)
     tables = (Table(NEED_COLUMNS, _color, stretch=1, details_width=300, label="需求清单",
                     empty="居民的需求：走访、恳谈中反映的，或直接登记。"),

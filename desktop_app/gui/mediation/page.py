@@ -73,7 +73,6 @@ def _why_not_close(c: CaseDetail) -> str:
 
 
 class MediationPage(RecordListPage):
-    heading = "矛盾纠纷调处"
     watches = changes(Change.MEDIATION, Change.RESIDENTS, Change.ORGS, Change.SERVICE_LISTS)
     writes = changes(Change.MEDIATION)
     tables = (Table(COLUMNS, _color, stretch=6, details_width=280, empty="受理纠纷：Ctrl+N。"),)

@@ -74,7 +74,7 @@ def _lost(d) -> bool:
 
 
 class FloatingPage(RecordListPage):
-    heading = "流动党员、失联党员和组织调动"
+    heading = "流动与失联 · 含组织调动"
     watches = changes(Change.MEMBERS, Change.ORGS)
     writes = WRITES
     tables = (

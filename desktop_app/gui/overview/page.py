@@ -150,7 +150,7 @@ class OverviewPage(Page):
         self.tile_of: dict[str, FigureTile] = {}
         self._tile_columns = 0  # tiles a row as laid out (0: not yet)
 
-        title = heading(f"{ctx.site.org_name} · 工作台")
+        title = heading(f"概览 · {ctx.site.org_name}")
         # 范围's first choice is everything the account reads: the street, or the one organisation it is confined to
         self.whole = ctx.site.org_name if ctx.site.confined else "全街道"
         self.year = QComboBox()
