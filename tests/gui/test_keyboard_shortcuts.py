@@ -4,6 +4,7 @@ a refused save puts the cursor where the refusal points, and no two actions of a
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -186,3 +187,51 @@ def test_enter_on_an_unpaid_month_registers_its_payment_as_a_double_click_does(w
     page.grid.setCurrentIndex(index)
     qtbot.keyClick(page.grid, Qt.Key.Key_Return)
     assert paid == [index.column()]
+
+
+@pytest.mark.parametrize("make", ["kit", "ledger"])
+def test_tab_leaves_a_filled_date_for_the_next_field_at_once(qtbot, qapp, make):
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    from desktop_app.gui.ledger.forms import date_edit
+    from desktop_app.gui.widgets.forms import DateEdit
+
+    day = DateEdit(date(2026, 6, 3)) if make == "kit" else date_edit(date(2026, 6, 3))  # 记收入/记支出's date
+    form = QWidget()
+    qtbot.addWidget(form)
+    before, after = QLineEdit(), QLineEdit()
+    lay = QVBoxLayout(form)
+    for w in (before, day, after):
+        lay.addWidget(w)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    day.setFocus()
+    qtbot.keyClick(day, Qt.Key.Key_Tab)
+    # Tab went on to the month, then the day: a worker typing the next field's text overwrote the month
+    assert QApplication.focusWidget() is after
+    day.setFocus()
+    qtbot.keyClick(day, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is before
+
+
+def test_tab_from_a_planned_meeting_s_date_goes_on_to_its_time(window, qtbot, wait_ops):
+    page = window.go_to("三会一课")
+    wait_ops()
+    seen: list = []
+
+    def look(tries: int = 50) -> None:
+        dlg = QApplication.activeModalWidget()
+        if dlg is None:
+            if tries:
+                QTimer.singleShot(40, lambda: look(tries - 1))
+            return
+        dlg.day.setFocus()
+        qtbot.keyClick(dlg.day, Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget() is dlg.has_time)
+        dlg.done(0)
+
+    QTimer.singleShot(40, look)
+    page.act_plan.trigger()
+    wait_ops()
+    assert seen == [True]

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.money import amount_in_capitals, format_yuan, parse_yuan
+from desktop_app.gui.widgets.forms import DateEdit
 from desktop_app.gui.widgets.layouts import hint
 from desktop_app.gui.widgets.table import ColumnModel, table_view
 
@@ -37,8 +38,7 @@ def from_qdate(q: QDate) -> date:
 
 
 def date_edit(d: date, month_only: bool = False) -> QDateEdit:
-    edit = QDateEdit(to_qdate(d))
-    edit.setCalendarPopup(True)
+    edit = DateEdit(d)  # the kit's: Tab goes on to the next field, not to the month
     edit.setDisplayFormat("yyyy年M月" if month_only else "yyyy-MM-dd")
     edit.setMinimumDate(QDate(2000, 1, 1))
     edit.setMaximumDate(QDate(2100, 12, 31))

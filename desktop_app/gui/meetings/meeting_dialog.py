@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
     QPlainTextEdit, QPushButton, QTimeEdit, QWidget,
 )
 
@@ -26,6 +26,7 @@ from desktop_app.domain.cadence import COMMITTEE_MIN_FULL_MEMBERS
 from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.forms import DateEdit
 from desktop_app.gui.widgets.items import add_check, check_all, checked
 from desktop_app.gui.widgets.layouts import column, fill, form_layout
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
@@ -102,9 +103,7 @@ class MeetingDialog(SavingDialog):  # asks before typed data is thrown away
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText("会议主题，如：学习贯彻党的二十届三中全会精神（不填则为会议类型）")
         self.title_edit.setMaxLength(rules.TITLE_MAX)
-        self.day = QDateEdit()
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day = DateEdit()  # the kit's: Tab goes on to the time, not to the month
         self.has_time = QCheckBox("填写时间")
         self.start = QTimeEdit(QTime(9, 0))
         self.end = QTimeEdit(QTime(11, 0))
@@ -369,9 +368,7 @@ class CommitteeDialog(SavingDialog):
         add.clicked.connect(lambda: self.add_seat(self.pick.currentData(), "委员"))
         remove = QPushButton("移除选中")
         remove.clicked.connect(self._remove)
-        self.since = QDateEdit(to_qdate(today or date.today()))
-        self.since.setCalendarPopup(True)
-        self.since.setDisplayFormat("yyyy-MM-dd")
+        self.since = DateEdit(today or date.today())
         self.error = self.message
         column(self, QLabel("支委会须有过半数委员到会方为有效。成员变动从所填日期起生效，以前的会议按当时的成员计算。"),
                (self.table, 1), fill(QHBoxLayout(), (self.pick, 1), add, remove),

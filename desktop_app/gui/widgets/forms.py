@@ -50,10 +50,11 @@ class DateEdit(QDateEdit):
         return None if self.optional and got == NO_DATE else got
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
-        # At 未填 Qt's date edit swallows Tab (it has no year/month/day to step through), so a worker
-        # tabbing through a form was caught in the first empty date; Tab leaves it as any field.
+        # Tab leaves a date as any field. Qt's date edit steps Tab through year, month and day first, so a
+        # worker tabbing on typed the next field's text over the month; at 未填 it swallowed Tab altogether,
+        # catching her in the first empty date. Typing the digits still moves on from year to month to day.
         key, mods = event.key(), event.modifiers()
-        if (key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and self.optional and self.value() is None
+        if (key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
                 and not mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)):
             forward = key == Qt.Key.Key_Tab and not mods & Qt.KeyboardModifier.ShiftModifier
             QWidget.focusNextPrevChild(self, forward)
