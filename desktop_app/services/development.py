@@ -88,8 +88,20 @@ def _stage_since(a: Applicant, steps: list[DevelopmentStep]) -> date:
     return max(moved) if moved else a.applied_on
 
 
+def _reminders(stage: str, history: list[rules.Done], today: date) -> list[rules.Reminder]:
+    """The domain's reminders, the 转正 one counted as 支部考评 counts it: once the probation has ended the branch
+    has CONFIRM_MEETING_MONTHS to hold the 支部大会: due then, and overdue only after it, not the day after the end."""
+    out = []
+    for r in rules.reminders(stage, history, today):
+        if r.text.startswith(f"{rules.CONFIRM}：") and r.due <= today:  # its due is the probation's end
+            by = rules.add_months(r.due, rules.CONFIRM_MEETING_MONTHS)
+            r = rules.Reminder(f"{rules.CONFIRM}：预备期已满，请在 {by.month}月{by.day}日 前召开支部大会讨论转正", by, by < today)
+        out.append(r)
+    return sorted(out, key=lambda r: r.due)
+
+
 def _row(a: Applicant, branch_name: str, steps: list[DevelopmentStep], today: date) -> ApplicantRow:
-    due = rules.reminders(a.stage, _history(steps), today)
+    due = _reminders(a.stage, _history(steps), today)
     return ApplicantRow(
         a.id, a.name, a.gender, a.org_id, branch_name, a.stage, a.applied_on, _stage_since(a, steps), a.contacts,
         due[0].due if due else None, sum(1 for r in due if r.overdue), a.mobile,
@@ -112,7 +124,7 @@ def _detail(s: Session, a: Applicant, today: date) -> ApplicantDetail:
         row=_row(a, org.name if org else "", steps, today),
         birth_date=a.birth_date, id_number=a.id_number, education=a.education, job=a.job, notes=a.notes,
         member_id=a.member_id, steps=tuple(_step_row(st) for st in steps),
-        reminders=tuple(ReminderRow(r.text, r.due, r.overdue) for r in rules.reminders(a.stage, history, today)),
+        reminders=tuple(ReminderRow(r.text, r.due, r.overdue) for r in _reminders(a.stage, history, today)),
         next_steps=tuple(n for n in rules.steps_for(a.stage)  # a step done once is not offered again
                          if rules.step_kind(n).repeat or all(st.step != n for st in steps)),
         probation_end=rules.probation_end(history), version=a.version,
