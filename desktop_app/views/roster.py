@@ -254,7 +254,8 @@ class ImportPreview:
     planned: dict[str, PlannedUpdate] = field(default_factory=dict, repr=False)
     org_ids: frozenset[str] = frozenset()  # the organisations the rows were resolved to
     outings: tuple[PlannedOuting, ...] = ()  # 流出 registered with the members marked 流动
-    read_as_probationary: tuple[int, ...] = ()  # rows of a file with no 人员类别 read as 预备党员 by their dates
+    # rows of a file with no 人员类别 read as 预备党员 by their dates: row numbers, (sheet, row) under 全部工作表
+    read_as_probationary: tuple[int | tuple[str, int], ...] = ()
     # row number (全部工作表: RowError.row_label) -> 姓名 as read, rows with errors
     error_names: dict[int | str, str] = field(default_factory=dict)
 
@@ -282,9 +283,19 @@ class ImportPreview:
         if self.outings:
             parts.append(f"将登记流出 {len(self.outings)} 人（流动与失联）")
         if rows := self.read_as_probationary:
-            shown = "、".join(map(str, rows[:10])) + ("……" if len(rows) > 10 else "")
-            parts.append(f"未填人员类别，按入党日期读作预备党员 {len(rows)} 人（第 {shown} 行）")
+            parts.append(f"未填人员类别，按入党日期读作预备党员 {len(rows)} 人（{_row_places(rows)}）")
         return "，".join(parts)
+
+
+def _row_places(rows: Sequence[int | tuple[str, int]], shown: int = 10) -> str:
+    """第 2、5 行; rows of several sheets named by sheet as errors are (工作表“第三支部”第 2、3 行), the first `shown`."""
+    by_sheet: dict[str, list[str]] = {}
+    for r in rows[:shown]:
+        sheet, row = r if isinstance(r, tuple) else ("", r)
+        by_sheet.setdefault(sheet, []).append(str(row))
+    said = "，".join((f"工作表“{sheet}”" if sheet else "") + f"第 {'、'.join(numbers)} 行"
+                    for sheet, numbers in by_sheet.items())
+    return said + ("……" if len(rows) > shown else "")
 
 
 # ---------------------------------------------------------------- the printed roster

@@ -68,3 +68,16 @@ def test_the_command_line_reads_every_sheet_with_all_sheets(tmp_path, capsys):
                  "--all-sheets"]) == 0
     out = capsys.readouterr().out
     assert "新增 6 人" in out and "新建党支部：第一支部、第二支部、第三支部（退休）" in out
+
+
+def test_the_rows_read_as_probationary_are_named_by_sheet_and_row(db, tmp_path):
+    """The summary gave 第 3 行 without the sheet: in a workbook of one sheet per branch, row 3 of which?"""
+    recent = "2025.10.1"  # under a year before TODAY, no 转正日期, no 人员类别 column: read as 预备党员
+    path = book(tmp_path / "各支部党员.xlsx", {
+        "第一支部": [HEAD, [1, "成员一", "男", _person(1), "2015.7.1"], [2, "成员二", "男", _person(2), recent]],
+        "第三支部": [HEAD, [1, "成员三", "男", _person(3), recent], [2, "成员四", "男", _person(4), recent]],
+    })
+    p = roster.preview_import(db, path, today=TODAY, sheet=ALL_SHEETS)
+    assert not p.errors
+    assert ("按入党日期读作预备党员 3 人（工作表“第一支部”第 3 行，工作表“第三支部”第 2、3 行）"
+            in p.summary())
