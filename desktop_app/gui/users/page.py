@@ -176,6 +176,9 @@ class UsersPage(RecordListPage):
     )
     activate = "edit_selected"
     details = staticmethod(details_html)
+    # no 导出Excel: the accounts are the program's own keys (logins, roles, who is locked), no worker's
+    # record; a sheet of logins only helps someone guessing passwords
+    exports = False
 
     def footer(self) -> list[QWidget]:
         """Below the list, as before: what each role may do, and this PC's auto-lock."""

@@ -9,6 +9,8 @@ A page declares
     fetch_detail(db, row)   (optional) the full record for the details pane, off the GUI thread
                             (or `detail_of`, the service's get(db, id) that fetch_detail calls)
     removal                 (optional) what the shared 删除 action (DELETE) asks and deletes
+    exports, export_personal  导出Excel (every page has it unless `exports = False`); whether the rows name
+                            people, so the personal-data gate applies (list_export.py)
     detail_html(detail)     what the details pane shows
     footer()                (optional) widgets below the list, above the status line (a legend, a settings box)
 and the base builds the toolbar, the filter row, the table and details pane,
@@ -44,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.gui.ops import run_op
-from desktop_app.gui.widgets import common, forms
+from desktop_app.gui.widgets import common, forms, list_export
 from desktop_app.gui.widgets.bars import (
     community_box, debounced, heading, refill, refill_communities, search_box, toolbar,
 )
@@ -190,6 +192,8 @@ class RecordListPage(Page):
     # the full record of a row, off the GUI thread: `detail_of = staticmethod(svc.get_x)` runs get_x(db, row.id)
     detail_of: Callable[[Any, Any], Any] | None = None
     removal: Removal | None = None  # what 删除 (the DELETE action) asks and runs
+    exports = True  # 导出Excel at the end of the toolbar: what the list shows, to one sheet
+    export_personal = True  # the rows name people: the export asks PERSONAL_EXPORT_WARNING and needs its right
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: date | None = None):
         super().__init__(ctx, parent)
@@ -199,6 +203,7 @@ class RecordListPage(Page):
         self._keep: Any = None
         self._generation = 0
         self._acts: list[tuple[Act, Any]] = []
+        self._may_export: bool | None = None
         self.filter_boxes: dict[str, QLineEdit | QComboBox] = {}
         self.search: QLineEdit | None = None
         self.search_debounce = debounced(self, self.refresh)
@@ -253,6 +258,13 @@ class RecordListPage(Page):
             act = action(spec.icon, spec.text, getattr(self, spec.slot), spec.shortcut)
             setattr(self, f"act_{spec.name or spec.slot}", act)
             self._acts.append((spec, act))
+        if self.exports:
+            if self.actions:
+                self.toolbar.addSeparator()
+            spec = Act(list_export.ICON, list_export.TEXT, "export_list", when="exportable", why="why_not_export")
+            self.act_export = action(spec.icon, spec.text, self.export_list)
+            list_export.last_to_go(self.toolbar, self.act_export)
+            self._acts.append((spec, self.act_export))
 
         row = QHBoxLayout()
         for spec in self.filters:
@@ -467,6 +479,22 @@ class RecordListPage(Page):
     def set_counts(self, text: str, alert: str = "") -> None:
         """The figures beside the heading; `alert` (逾期 …) follows them in red."""
         self.counts.setText(text + (f"　<span style='color:#c8161e'>{alert}</span>" if alert else ""))
+
+    # --- 导出Excel ------------------------------------------------------------
+    def _export_allowed(self) -> bool:
+        if self._may_export is None:  # the account does not change while the page lives
+            self._may_export = list_export.allowed(self)
+        return self._may_export
+
+    def exportable(self, _detail: Any = None) -> bool:
+        return bool(self.panel.model.rows) and self._export_allowed()
+
+    def why_not_export(self, _detail: Any = None) -> str:
+        return "列表中没有记录" if not self.panel.model.rows else list_export.REFUSED
+
+    def export_list(self) -> None:
+        """导出Excel: the list as shown, filter and search applied, to a sheet (list_export.export)."""
+        list_export.export(self)
 
     # --- writing --------------------------------------------------------------
     def show_message(self, text: str) -> None:
