@@ -156,3 +156,12 @@ def test_a_read_only_account_may_not_export_personal_lists(qtbot, app_ctx, wait_
 def test_an_empty_list_greys_the_export_and_says_why(qtbot, app_ctx, wait_ops, town):
     page = show(qtbot, wait_ops, WishesPage(app_ctx))
     assert not page.act_export.isEnabled() and "没有记录" in page.act_export.toolTip()
+
+
+def test_the_accounts_page_has_no_export(qtbot, app_ctx, wait_ops):
+    """用户管理 opts out: logins and roles are the program's keys, not a worker's record."""
+    from desktop_app.gui.users.page import UsersPage
+
+    page = show(qtbot, wait_ops, UsersPage(app_ctx))
+    assert not hasattr(page, "act_export")
+    assert "导出Excel" not in [a.text() for a in page.toolbar.actions()]
