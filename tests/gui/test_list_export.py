@@ -23,7 +23,8 @@ from desktop_app.services.auth import PermissionDenied
 from desktop_app.services import residents as res
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.views.audit import AuditFilter
-from tests.gui.test_service_gui import show, town  # noqa: F401 (town: the fixture)
+from tests.gui.test_cobuilding_lists_narrow import demo_ctx  # noqa: F401 (fixtures)
+from tests.gui.test_service_gui import show, town  # noqa: F401
 
 TODAY = date.today()
 
@@ -165,3 +166,24 @@ def test_the_accounts_page_has_no_export(qtbot, app_ctx, wait_ops):
     page = show(qtbot, wait_ops, UsersPage(app_ctx))
     assert not hasattr(page, "act_export")
     assert "导出Excel" not in [a.text() for a in page.toolbar.actions()]
+
+
+def test_a_page_of_several_lists_exports_the_one_in_view(qtbot, demo_ctx, wait_ops, monkeypatch, tmp_path):
+    """三单: the tab in view names the sheet's title and the file; its rows, not the other tabs', are written."""
+    from desktop_app.gui.cobuilding.lists import ListsPage
+
+    page = show(qtbot, wait_ops, ListsPage(demo_ctx))
+    page.tabs.setCurrentIndex(1)
+    wait_ops()
+    seen = {}
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda parent, title, proposed, *a: seen.setdefault("name", proposed) and ("", "")))
+    page.act_export.trigger()
+    assert seen["name"].endswith(f"·资源清单_{TODAY:%Y-%m-%d}.xlsx")
+    out = tmp_path / "资源.xlsx"
+    saving_to(monkeypatch, out)
+    page.act_export.trigger()
+    wait_ops()
+    ws = load_workbook(out).active
+    assert ws["A1"].value.endswith("·资源清单") and [c.value for c in ws[3]] == [c.title for c in page.tables[1].columns]
+    assert ws.max_row - 3 == page.panels[1].model.rowCount() > 0

@@ -78,11 +78,17 @@ def filter_words(page: Any) -> list[str]:
     return words
 
 
-def list_title(page: Any) -> str:
-    """「微心愿（2026年，已认领）」: the page's heading, the tab in view, the filter in words."""
+def list_name(page: Any) -> str:
+    """The page's heading, with the tab in view where it shows several lists (三单·需求清单)."""
     name = page.heading or page.title
     if page.tabs is not None:
         name = f"{name}·{page.tabs.tabText(page.tabs.currentIndex())}"
+    return name
+
+
+def list_title(page: Any) -> str:
+    """「微心愿（2026年，已认领）」: the list's name and the filter in words."""
+    name = list_name(page)
     words = filter_words(page)
     return f"{name}（{'，'.join(words)}）" if words else name
 
@@ -104,8 +110,7 @@ def export(page: Any) -> None:
         common.inform(page, TEXT, REFUSED + "。")
         return
     headers, rows = shown(page)
-    name = page.heading or page.title
-    path = forms.ask_save_path(page, TEXT, f"{name}_{page.today:%Y-%m-%d}.xlsx")
+    path = forms.ask_save_path(page, TEXT, f"{list_name(page)}_{page.today:%Y-%m-%d}.xlsx")
     if path is None:
         return
     if path.suffix.lower() != ".xlsx":
