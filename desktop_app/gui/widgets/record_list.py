@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common, forms, list_export
 from desktop_app.gui.widgets.bars import (
-    community_box, debounced, heading, refill, refill_communities, search_box, toolbar,
+    DELETE_KEYS, community_box, debounced, heading, refill, refill_communities, search_box, toolbar,
 )
 from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.list_panel import ListPanel
@@ -154,7 +154,8 @@ class Removal:
     record_id: Callable[[Any], Any] = lambda d: d.id
 
 
-DELETE = Act("delete", "删除", "delete_selected", when=selected, name="delete")  # with the page's `removal`
+# with the page's `removal`; the Delete key too, as on 党员名册 and 三会一课 (it asks first)
+DELETE = Act("delete", "删除", "delete_selected", DELETE_KEYS, when=selected, name="delete")
 
 
 @dataclass(frozen=True)
