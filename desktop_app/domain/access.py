@@ -30,7 +30,7 @@ ROLE_NOTES: dict[Role, str] = {
     Role.ADMIN: "全部功能，包括用户管理和从备份恢复",
     Role.SECRETARY: "本社区全部数据，可查看完整身份证号和电话、导出、导入同步包",
     Role.GRID: "只处理本人负责网格的居民、走访和微心愿；党员信息脱敏显示",
-    Role.VIEWER: "只能查看（如街道工作人员），个人信息脱敏显示，不能修改和导出",
+    Role.VIEWER: "只能查看（如街道工作人员），个人信息脱敏显示，不能修改；只能导出不含个人信息的列表（如支部考评）",
 }
 
 # Every permission the program knows, with the words a refusal uses.

@@ -159,6 +159,7 @@ class AssessmentPage(RecordListPage):
         Act("print", "打印排名表", "print_ranking", name="ranking"),
     )
     activate = "score"
+    export_personal = False  # 导出Excel: the rows name no resident, so no personal-data warning
 
     def load(self, db, f):
         year = f.year or self.today.year

@@ -113,6 +113,7 @@ class ProjectsPage(RecordListPage):
         Act("tags", "项目类别", "edit_categories", name="lists"),
     )
     activate = "edit_project"
+    export_personal = False  # 导出Excel: the rows name no resident, so no personal-data warning
     removal = Removal("删除项目", lambda d: f"确定删除项目 {d.project_no}“{d.name}”吗？\n来自走访的记录保留，只是不再关联此项目。",
                       svc.delete_project)
 
