@@ -28,20 +28,24 @@ def window(qtbot, demo_ctx, wait_ops):  # noqa: F811
     return w
 
 
-def modal_title_after(qtbot, press) -> str:
-    """`press()` a key that opens a modal dialog: the dialog's title (it is closed again unsaved), else ""."""
-    seen: list[str] = []
-
+def on_modal(act) -> None:
+    """Run `act(dialog)` on the next modal dialog once it is shown (polled for two seconds), then close it unsaved."""
     def look(tries: int = 50) -> None:
         dlg = QApplication.activeModalWidget()
         if dlg is None:
             if tries:
                 QTimer.singleShot(40, lambda: look(tries - 1))
             return
-        seen.append(dlg.windowTitle())
+        act(dlg)
         dlg.done(0)
 
     QTimer.singleShot(40, look)
+
+
+def modal_title_after(qtbot, press) -> str:
+    """`press()` a key that opens a modal dialog: the dialog's title (it is closed again unsaved), else ""."""
+    seen: list[str] = []
+    on_modal(lambda dlg: seen.append(dlg.windowTitle()))
     press()
     qtbot.waitUntil(lambda: bool(seen) or QApplication.activeModalWidget() is None, timeout=5000)
     qtbot.wait(300)
@@ -220,18 +224,12 @@ def test_tab_from_a_planned_meeting_s_date_goes_on_to_its_time(window, qtbot, wa
     wait_ops()
     seen: list = []
 
-    def look(tries: int = 50) -> None:
-        dlg = QApplication.activeModalWidget()
-        if dlg is None:
-            if tries:
-                QTimer.singleShot(40, lambda: look(tries - 1))
-            return
+    def tab_from_day(dlg) -> None:
         dlg.day.setFocus()
         qtbot.keyClick(dlg.day, Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget() is dlg.has_time)
-        dlg.done(0)
 
-    QTimer.singleShot(40, look)
+    on_modal(tab_from_day)
     page.act_plan.trigger()
     wait_ops()
     assert seen == [True]
