@@ -155,6 +155,7 @@ class Store:
 
 class ThingsPage(RecordListPage):
     title = "东西"
+    exports = False  # its store is no database: 导出Excel asks the account's rights of one
     watches = changes(Change.WISHES)
     writes = changes(Change.WISHES)
     tables = (Table(COLUMNS, stretch=2, empty="没有选中"),)
@@ -369,6 +370,7 @@ class KindsPage(RecordListPage):
     """A page whose filter row fills its service filter by itself, and whose kinds come with each load."""
 
     title = "种类"
+    exports = False  # as ThingsPage
     tables = (Table(COLUMNS),)
     filters = (Search("搜索", field="words"), Choice("kind", all_label="全部种类", fill="kinds"))
     filter_type = KindFilter
