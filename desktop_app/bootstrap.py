@@ -239,6 +239,7 @@ _PG_PASSING = [
     "test_roster_source",
     "test_server_address",
     "test_server_database",
+    "test_server_privileges",
     "test_service_pdfs",
     "test_settings_service",
     "test_signin_scan",

@@ -79,7 +79,7 @@ FIELD_LABELS: dict[str, str] = {
     "paid_fen": "实缴（分）", "due_fen": "应缴（分）", "base_fen": "基数（分）", "paid_on": "缴纳日期",
     "login": "登录名", "display_name": "姓名", "role": "角色", "grid_ids": "负责网格",
     "password_hash": "密码", "password_salt": "密码盐", "kdf_params": "密码参数", "active": "启用",
-    "must_change_password": "须改密码", "file": "文件", "rows": "条数", "idle_lock_minutes": "自动锁定（分钟）",
+    "must_change_password": "须改密码", "file": "文件", "rows": "条数", "list": "列表", "idle_lock_minutes": "自动锁定（分钟）",
     "visit_date": "走访日期", "follow_state": "跟进状态", "state": "状态", "deadline": "截止日期",
     "owner_name": "负责人", "budget_fen": "预算（分）", "actual_cost_fen": "实际花费（分）",
     "year": "年度", "grade": "等次", "org_id": "所属组织",
