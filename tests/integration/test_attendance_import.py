@@ -253,7 +253,7 @@ def test_an_attendance_changed_since_is_named_and_nothing_changes(setup, importe
 
 def test_the_command_line_checks_an_attendance_import_before_taking_it_back(setup, imported, capsys):
     db = setup[0]
-    path, batch = str(db.path), import_batch(db)
+    path, batch = (str(db.path) if db.path else db.url), import_batch(db)  # a file, or the test's server
     db.dispose()
     assert main(["audit", "revert", "--batch", batch, "--dry-run", "--db", path]) == 0
     assert "只检查，未写入" in capsys.readouterr().out
