@@ -235,3 +235,26 @@ def test_tab_from_a_planned_meeting_s_date_goes_on_to_its_time(window, qtbot, wa
     page.act_plan.trigger()
     wait_ops()
     assert seen == [True]
+
+
+def test_tab_from_a_planned_meeting_s_times_goes_on_to_the_next_field(window, qtbot, wait_ops):
+    page = window.go_to("三会一课")
+    wait_ops()
+    seen: list = []
+
+    def tab_through_times(dlg) -> None:
+        dlg.start.setFocus()  # a new meeting has its times ticked
+        qtbot.keyClick(dlg.start, Qt.Key.Key_Tab)
+        # Qt's time edit stepped Tab from the hour to the minute: the place typed next landed in the minutes
+        seen.append(dlg.focusWidget() is dlg.end)
+        qtbot.keyClick(dlg.end, Qt.Key.Key_Tab)
+        seen.append(dlg.focusWidget() is dlg.place)
+        qtbot.keyClick(dlg.place, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+        qtbot.keyClick(dlg.end, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+        seen.append(dlg.focusWidget() is dlg.start)
+        dlg.grab().save("/tmp/polish/meeting_dialog.png")
+
+    on_modal(tab_through_times)
+    page.act_plan.trigger()
+    wait_ops()
+    assert seen == [True, True, True]

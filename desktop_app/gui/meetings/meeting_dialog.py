@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QPlainTextEdit, QPushButton, QTimeEdit, QWidget,
+    QPlainTextEdit, QPushButton, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
@@ -26,7 +26,7 @@ from desktop_app.domain.cadence import COMMITTEE_MIN_FULL_MEMBERS
 from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.dialog import SavingDialog
-from desktop_app.gui.widgets.forms import DateEdit
+from desktop_app.gui.widgets.forms import DateEdit, TimeEdit
 from desktop_app.gui.widgets.items import add_check, check_all, checked
 from desktop_app.gui.widgets.layouts import column, fill, form_layout
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
@@ -105,10 +105,8 @@ class MeetingDialog(SavingDialog):  # asks before typed data is thrown away
         self.title_edit.setMaxLength(rules.TITLE_MAX)
         self.day = DateEdit()  # the kit's: Tab goes on to the time, not to the month
         self.has_time = QCheckBox("填写时间")
-        self.start = QTimeEdit(QTime(9, 0))
-        self.end = QTimeEdit(QTime(11, 0))
-        for t in (self.start, self.end):
-            t.setDisplayFormat("HH:mm")
+        self.start = TimeEdit(QTime(9, 0))  # the kit's: Tab goes on to the end time, not to the minute
+        self.end = TimeEdit(QTime(11, 0))
         self.has_time.toggled.connect(self.start.setEnabled)
         self.has_time.toggled.connect(self.end.setEnabled)
         self.place = QLineEdit()

@@ -8,6 +8,6 @@ the saving dialog, pickers, the declarative record-list page and small helpers.
     dialog.py       SavingDialog, DateNoteDialog
     picker.py       SearchPicker
     items.py        list items standing for a value (VALUE_ROLE), checklists
-    forms.py        DateEdit, combos, money fields, ask_save_path, ask_month
+    forms.py        DateEdit, TimeEdit, combos, money fields, ask_save_path, ask_month
     bars.py         toolbar, search_box, heading, refill, debounced
 """

@@ -10,14 +10,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QComboBox,
     QDateEdit,
     QFileDialog,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
+    QTimeEdit,
     QWidget,
 )
 
@@ -53,14 +56,32 @@ class DateEdit(QDateEdit):
         # Tab leaves a date as any field. Qt's date edit steps Tab through year, month and day first, so a
         # worker tabbing on typed the next field's text over the month; at 未填 it swallowed Tab altogether,
         # catching her in the first empty date. Typing the digits still moves on from year to month to day.
-        key, mods = event.key(), event.modifiers()
-        if (key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
-                and not mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)):
-            forward = key == Qt.Key.Key_Tab and not mods & Qt.KeyboardModifier.ShiftModifier
-            QWidget.focusNextPrevChild(self, forward)
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        if not tab_leaves(self, event):
+            super().keyPressEvent(event)
+
+
+class TimeEdit(QTimeEdit):
+    """A time of day typed as 09:30; Tab leaves it as a date (the hour and minute are typed on, not tabbed)."""
+
+    def __init__(self, value: QTime | None = None, parent: QWidget | None = None):
+        super().__init__(value or QTime(0, 0), parent)
+        self.setDisplayFormat("HH:mm")
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if not tab_leaves(self, event):  # Qt steps Tab from the hour to the minute: the next field landed there
+            super().keyPressEvent(event)
+
+
+def tab_leaves(edit: QAbstractSpinBox, event: QKeyEvent) -> bool:
+    """Move on from a date or time field on Tab (back on Shift+Tab), past its sections; True when it did."""
+    key, mods = event.key(), event.modifiers()
+    if (key not in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+            or mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)):
+        return False
+    forward = key == Qt.Key.Key_Tab and not mods & Qt.KeyboardModifier.ShiftModifier
+    QWidget.focusNextPrevChild(edit, forward)  # the widget's, not the spin box's section stepping
+    event.accept()
+    return True
 
 
 def year_spin(year: int, on_change: Callable[[], Any] | None = None, suffix: str = " 年") -> QSpinBox:
