@@ -23,6 +23,11 @@ DELETE_KEYS = "Del"  # 删除 of the selected record, which asks first
 REFRESH_KEYS = "F5"
 
 
+def keys_text(shortcut: str) -> str:
+    """An action's keys as its tooltip writes them: 新增 names Insert too, which the manual promises."""
+    return f"{shortcut} 或 Insert" if shortcut == NEW_KEYS else shortcut
+
+
 class _Compact(QObject):
     """Icons only while the texts beside them do not fit the toolbar, rather than the last actions hidden
     behind its » (三单's 费用凭证 and 取消费用关联 on a 1024 screen); each icon's tooltip names it, and the texts
@@ -65,7 +70,7 @@ def toolbar(owner: QWidget) -> tuple[QToolBar, Callable[..., QAction]]:
             act.setShortcuts(keys)
             # the shortcut works wherever the focus is inside the page, not in other pages
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.setToolTip(f"{tip or text}（{shortcut}）")
+            act.setToolTip(f"{tip or text}（{keys_text(shortcut)}）")
         elif tip:
             act.setToolTip(tip)
         act.triggered.connect(lambda _checked=False: slot())
