@@ -6,7 +6,8 @@ it may reveal one value of one record (`reveal`), which writes a 'reveal'
 entry to the audit trail naming the field, never the value. A file that
 carries full ID numbers or phones (an export for the national member system,
 a sync package without masking) is confirmed and logged with
-`confirm_personal_export` after the user has seen PERSONAL_EXPORT_WARNING.
+`confirm_personal_export` after the user has seen PERSONAL_EXPORT_WARNING. A list's
+导出Excel, which carries only the columns as shown, asks LIST_EXPORT_WARNING instead.
 """
 
 from __future__ import annotations
@@ -42,6 +43,15 @@ MASKERS = {
 
 PERSONAL_EXPORT_WARNING = (
     "将要导出的文件含有完整的公民身份号码和电话号码。\n\n"
+    "按照《个人信息保护法》，请只把它交给有权使用的人，妥善保管（不要放在公共电脑或群聊里），"
+    "用完及时删除。本次导出会记入操作记录。\n\n确定要导出吗？"
+)
+
+# 导出Excel of a list (services/table_export.py) carries only what the list shows, masked as this account
+# sees it: saying "full ID numbers" there would be untrue and teach people to click past the warning.
+LIST_EXPORT_WARNING = (
+    "将要导出的文件含有列表中人员的姓名，以及列表显示的各列内容（与屏幕上看到的一样，"
+    "身份证号、电话等按本账户的显示方式部分隐藏）。\n\n"
     "按照《个人信息保护法》，请只把它交给有权使用的人，妥善保管（不要放在公共电脑或群聊里），"
     "用完及时删除。本次导出会记入操作记录。\n\n确定要导出吗？"
 )

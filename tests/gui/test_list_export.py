@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from desktop_app.domain import access
 from desktop_app.domain import service_flow as flow
+from desktop_app.domain.errors import DomainError
 
 from desktop_app.domain.service_flow import VisitInput, WishInput
 from desktop_app.gui.visits.page import VisitsPage
@@ -77,7 +78,7 @@ def test_wishes_export_what_the_filter_shows(qtbot, app_ctx, wait_ops, town, li,
     saving_to(monkeypatch, out, asked)
     page.act_export.trigger()
     wait_ops()
-    assert asked == [privacy.PERSONAL_EXPORT_WARNING]  # wishers are residents by name
+    assert asked == [privacy.LIST_EXPORT_WARNING]  # wishers are residents by name; the list carries them masked
     ws = load_workbook(out).active
     assert ws.title == "微心愿"
     assert ws["A1"].value == f"微心愿（{flow.WISH_POSTED}）" and "导出时间" in ws["A2"].value
@@ -144,14 +145,43 @@ def test_a_read_only_account_may_not_export_personal_lists(qtbot, app_ctx, wait_
     assert page.panel.model.rowCount() == 1
     assert not page.act_export.isEnabled() and "导出含完整个人信息的文件" in page.act_export.toolTip()
     out = tmp_path / "心愿.xlsx"
-    table = table_export.ListTable("微心愿", ["编号"], [["X"]], "wishes.read", personal=True)
+    # the caller names the list and nothing more: whether it names people is the service's rule
+    table = table_export.ListTable("wishes", "微心愿", ["编号"], [["X"]])
     with pytest.raises(PermissionDenied):
         table_export.export_list(db, table, out)
     assert not out.exists() and export_entries(db) == 0
     # a list that names nobody needs only the right to read it
-    table_export.export_list(db, table_export.ListTable("微心愿", ["编号"], [["X"]], "wishes.read", personal=False),
-                             out)
+    table_export.export_list(db, table_export.ListTable("projects", "微实事", ["编号"], [["X"]]), out)
     assert out.exists() and export_entries(db) == 1
+
+
+def test_a_list_the_service_does_not_know_is_refused(qtbot, app_ctx, tmp_path):
+    """A page or script naming no list, or one not in table_export.LISTS, cannot pass as a list of no one."""
+    db = app_ctx.db
+    out = tmp_path / "名单.xlsx"
+    for kind in ("", "wishes_anonymous", None):
+        assert not table_export.may_export(db, kind)
+        with pytest.raises(DomainError, match="不是可以导出的列表"):
+            table_export.export_list(db, table_export.ListTable(kind, "居民", ["姓名"], [["王秀英"]]), out)
+    assert not out.exists() and export_entries(db) == 0
+    assert table_export.may_export(db, "wishes")  # the admin of app_ctx may export a known list
+
+
+def test_every_exporting_page_names_a_list_the_service_knows():
+    """Each page the window lists that offers 导出Excel declares its kind, and its kind's rule is in LISTS;
+    each kind belongs to one page (two pages sharing a name would share a rule unseen)."""
+    from desktop_app.gui.pages import PAGES
+    from desktop_app.gui.widgets.record_list import RecordListPage
+
+    kinds = {}
+    for spec in PAGES:
+        cls = spec.load()
+        if issubclass(cls, RecordListPage) and cls.exports:
+            assert cls.export_kind in table_export.LISTS, f"{spec.title}: export_kind {cls.export_kind!r}"
+            assert cls.export_kind not in kinds, f"{spec.title} and {kinds.get(cls.export_kind)}"
+            kinds[cls.export_kind] = spec.title
+    assert set(kinds) == set(table_export.LISTS)  # no rule left for a list no page shows
+    assert not table_export.is_personal("assessment") and table_export.is_personal("residents")
 
 
 def test_an_empty_list_greys_the_export_and_says_why(qtbot, app_ctx, wait_ops, town):

@@ -133,6 +133,7 @@ def community_html(r: CommunityRow) -> str:
 
 class AssessmentPage(RecordListPage):
     heading = "支部考评 · 五好党支部"
+    export_kind = "assessment"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.ASSESSMENT, Change.MEETINGS, Change.EVALUATIONS, Change.DUES, Change.VISITS,
                       Change.WISHES, Change.MEMBERS, Change.ORGS, Change.DEVELOPMENT, Change.COBUILDING)
     writes = changes(Change.ASSESSMENT)
@@ -159,7 +160,6 @@ class AssessmentPage(RecordListPage):
         Act("print", "打印排名表", "print_ranking", name="ranking"),
     )
     activate = "score"
-    export_personal = False  # 导出Excel: the rows name no resident, so no personal-data warning
 
     def load(self, db, f):
         year = f.year or self.today.year

@@ -77,6 +77,7 @@ _chosen = is_a(tuple)  # an activity (its detail and photo paths), not a row of 
 
 
 class ActivitiesPage(CobuildingPage):
+    export_kind = "activities"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.COBUILDING, Change.ORGS, Change.MEMBERS, Change.LEDGER)
     tables = (Table(COLUMNS, stretch=4, details_width=300, label="活动", empty="记录活动：Ctrl+N。"),
               Table(HOURS_COLUMNS, stretch=0, details_width=300, label="志愿服务时长",

@@ -98,6 +98,7 @@ _seat = is_a(SeatRow)
 
 class ContactsPage(CobuildingPage):
     heading = "联系户与兼职委员 · 含楼门书记"
+    export_kind = "contacts"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.COBUILDING, Change.MEMBERS, Change.RESIDENTS, Change.ORGS)
     tables = (Table(CONTACT_COLUMNS, stretch=5, details_width=260, label="楼门书记和联系户",
                     empty="登记楼门书记或党员联系户：Ctrl+N。"),

@@ -166,6 +166,7 @@ _row = is_a(ListRow)
 
 class ListsPage(CobuildingPage):
     heading = "三单 · 需求、资源、项目清单"
+    export_kind = "three_lists"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.COBUILDING, Change.PROJECTS, Change.VISITS, Change.LEDGER)
     tables = (Table(NEED_COLUMNS, _color, stretch=1, details_width=300, label="需求清单",
                     empty="居民的需求：走访、恳谈中反映的，或直接登记。"),

@@ -74,6 +74,7 @@ _serving = is_a(ReportingDetail, lambda x: x.row.left_on is None)
 
 class ReportingPage(CobuildingPage):
     heading = "双报到 · 在职党员到社区报到"
+    export_kind = "dual_reports"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.COBUILDING, Change.ORGS, Change.MEMBERS)
     tables = (Table(COLUMNS, lambda r: MUTED if r.left_on else None, stretch=1, details_width=320, label="报到党员",
                     empty="登记报到：Ctrl+N。选中一人，这里显示本年的服务、岗位和活动。"),

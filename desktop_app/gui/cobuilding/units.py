@@ -90,6 +90,7 @@ def unit_html(p: UnitYear) -> str:
 
 
 class UnitsPage(CobuildingPage):
+    export_kind = "units"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = WRITES
     writes = WRITES
     tables = (Table(COLUMNS, lambda r: MUTED if not r.activities else None, stretch=0, details_width=320,

@@ -86,6 +86,7 @@ def _why_not_withdraw(d: ApplicantDetail | None) -> str:
 
 
 class DevelopmentPage(RecordListPage):
+    export_kind = "applicants"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.DEVELOPMENT, Change.ORGS, Change.MEMBERS)
     writes = WRITES
     tables = (Table(COLUMNS, _color, stretch=1, details_width=330, empty="登记入党申请人：Ctrl+N。"),)

@@ -73,6 +73,7 @@ def _why_not_close(c: CaseDetail) -> str:
 
 
 class MediationPage(RecordListPage):
+    export_kind = "mediation"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.MEDIATION, Change.RESIDENTS, Change.ORGS, Change.SERVICE_LISTS)
     writes = changes(Change.MEDIATION)
     tables = (Table(COLUMNS, _color, stretch=6, details_width=280, empty="受理纠纷：Ctrl+N。"),)

@@ -75,6 +75,7 @@ def _lost(d) -> bool:
 
 class FloatingPage(RecordListPage):
     heading = "流动与失联 · 含组织调动"
+    export_kind = "flowing"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.MEMBERS, Change.ORGS)
     writes = WRITES
     tables = (

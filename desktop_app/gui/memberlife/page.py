@@ -80,6 +80,7 @@ def _withdrawable(d) -> bool:
 
 
 class MemberLifePage(RecordListPage):
+    export_kind = "exits"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.MEMBERS, Change.MEETINGS, Change.DUES)
     writes = WRITES
     tables = (

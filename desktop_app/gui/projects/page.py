@@ -90,6 +90,7 @@ def _pending_milestone(d: ProjectDetail | None) -> bool:
 
 class ProjectsPage(RecordListPage):
     heading = "微实事 · 项目清单"
+    export_kind = "projects"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.PROJECTS, Change.VISITS, Change.ORGS, Change.SERVICE_LISTS)
     writes = changes(Change.PROJECTS)
     tables = (Table(COLUMNS, _color, stretch=1, details_width=280,
@@ -113,7 +114,6 @@ class ProjectsPage(RecordListPage):
         Act("tags", "项目类别", "edit_categories", name="lists"),
     )
     activate = "edit_project"
-    export_personal = False  # 导出Excel: the rows name no resident, so no personal-data warning
     removal = Removal("删除项目", lambda d: f"确定删除项目 {d.project_no}“{d.name}”吗？\n来自走访的记录保留，只是不再关联此项目。",
                       svc.delete_project)
 

@@ -57,6 +57,7 @@ def household_html(h: HouseholdRow) -> str:
 
 class ResidentsPage(RecordListPage):
     heading = "居民与住户"
+    export_kind = "residents"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.RESIDENTS, Change.ORGS, Change.SERVICE_LISTS)
     writes = changes(Change.RESIDENTS)
     tables = (Table(RESIDENT_COLUMNS, stretch=8, details_width=240, label="居民",

@@ -69,6 +69,7 @@ class LetterDialog(SavingDialog):
 
 
 class TransfersPage(RecordListPage):
+    export_kind = "transfers"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.MEMBERS)
     writes = WRITES
     tables = (Table(COLUMNS, _color, stretch=3, details_width=260,

@@ -108,6 +108,7 @@ def details_html(v: VisitDetail) -> str:
 
 class VisitsPage(RecordListPage):
     heading = "走访与民情恳谈"
+    export_kind = "visits"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.VISITS, Change.RESIDENTS, Change.MEMBERS, Change.PROJECTS, Change.ORGS,
                       Change.SERVICE_LISTS)
     writes = changes(Change.VISITS)

@@ -1,5 +1,6 @@
 """The kit's 导出Excel: what a record list shows now (filter and search applied, every row, sorted as
-shown) with its column titles, to one sheet; the service checks the right and writes, off the GUI thread."""
+shown) with its column titles, to one sheet. The page names its list (`export_kind`) and nothing more: the
+service decides whether the list names people and who may export it, and writes, off the GUI thread."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from desktop_app.services import privacy, table_export
 TEXT = "导出Excel"  # the ledger's wording and icon
 ICON = "excel"
 REFUSED = "本账户不能导出含个人信息的列表（需要“导出含完整个人信息的文件”权限）"
+REFUSED_LIST = "本账户不能导出这个列表"
 
 
 class _LastToGo(QObject):
@@ -101,13 +103,19 @@ def shown(page: Any) -> tuple[list[str], list[list[str]]]:
 
 
 def allowed(page: Any) -> bool:
-    return table_export.may_export(page.ctx.db, page.export_personal, page.permission)
+    return table_export.may_export(page.ctx.db, page.export_kind)
+
+
+def refused(page: Any) -> str:
+    """Why this account may not export the page's list: the personal-data right, or the list itself."""
+    personal = page.export_kind in table_export.LISTS and table_export.is_personal(page.export_kind)
+    return REFUSED if personal else REFUSED_LIST
 
 
 def export(page: Any) -> None:
     """Ask where (「微心愿_2026-12-06.xlsx」), confirm personal data, then write off the GUI thread."""
     if not allowed(page):
-        common.inform(page, TEXT, REFUSED + "。")
+        common.inform(page, TEXT, refused(page) + "。")
         return
     headers, rows = shown(page)
     path = forms.ask_save_path(page, TEXT, f"{list_name(page)}_{page.today:%Y-%m-%d}.xlsx")
@@ -115,10 +123,11 @@ def export(page: Any) -> None:
         return
     if path.suffix.lower() != ".xlsx":
         path = path.with_suffix(".xlsx")
-    if page.export_personal and not common.ask(page, "导出含个人信息的文件", privacy.PERSONAL_EXPORT_WARNING):
+    if table_export.is_personal(page.export_kind) and not common.ask(page, "导出含个人信息的文件",
+                                                                    privacy.LIST_EXPORT_WARNING):
         return
     db = page.ctx.db
-    table = table_export.ListTable(list_title(page), headers, rows, page.permission, page.export_personal)
+    table = table_export.ListTable(page.export_kind, list_title(page), headers, rows)
     now = datetime.now()
 
     def done(n: int) -> None:

@@ -9,8 +9,8 @@ A page declares
     fetch_detail(db, row)   (optional) the full record for the details pane, off the GUI thread
                             (or `detail_of`, the service's get(db, id) that fetch_detail calls)
     removal                 (optional) what the shared 删除 action (DELETE) asks and deletes
-    exports, export_personal  导出Excel (every page has it unless `exports = False`); whether the rows name
-                            people, so the personal-data gate applies (list_export.py)
+    exports, export_kind    导出Excel (every page has it unless `exports = False`); which list it is, by its
+                            name in services/table_export.LISTS, which says who may export it (list_export.py)
     detail_html(detail)     what the details pane shows
     footer()                (optional) widgets below the list, above the status line (a legend, a settings box)
 and the base builds the toolbar, the filter row, the table and details pane,
@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common, forms, list_export
 from desktop_app.gui.widgets.bars import (
-    DELETE_KEYS, community_box, debounced, heading, refill, refill_communities, search_box, toolbar,
+    DELETE_KEYS, community_box, debounced, heading, keys_text, refill, refill_communities, search_box, toolbar,
 )
 from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.list_panel import ListPanel
@@ -194,7 +194,7 @@ class RecordListPage(Page):
     detail_of: Callable[[Any, Any], Any] | None = None
     removal: Removal | None = None  # what 删除 (the DELETE action) asks and runs
     exports = True  # 导出Excel at the end of the toolbar: what the list shows, to one sheet
-    export_personal = True  # the rows name people: the export asks PERSONAL_EXPORT_WARNING and needs its right
+    export_kind: str | None = None  # the list's name in table_export.LISTS: the service's rule, not the page's
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: date | None = None):
         super().__init__(ctx, parent)
@@ -451,7 +451,7 @@ class RecordListPage(Page):
 
     def _tooltip(self, spec: Act, enabled: bool) -> str:
         """What the action does, or, when it is disabled, why."""
-        keys = f"（{spec.shortcut}）" if spec.shortcut else ""
+        keys = f"（{keys_text(spec.shortcut)}）" if spec.shortcut else ""
         if enabled:
             return spec.text + keys
         why = spec.why
@@ -491,7 +491,7 @@ class RecordListPage(Page):
         return bool(self.panel.model.rows) and self._export_allowed()
 
     def why_not_export(self, _detail: Any = None) -> str:
-        return "列表中没有记录" if not self.panel.model.rows else list_export.REFUSED
+        return "列表中没有记录" if not self.panel.model.rows else list_export.refused(self)
 
     def export_list(self) -> None:
         """导出Excel: the list as shown, filter and search applied, to a sheet (list_export.export)."""

@@ -72,6 +72,7 @@ def _why(reasons: dict[str, str]):
 
 
 class WishesPage(RecordListPage):
+    export_kind = "wishes"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.WISHES, Change.RESIDENTS, Change.MEMBERS, Change.ORGS)
     writes = changes(Change.WISHES)
     tables = (Table(COLUMNS, _color, stretch=3, details_width=260, empty="发布心愿：Ctrl+N。"),)
