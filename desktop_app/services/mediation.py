@@ -123,6 +123,17 @@ def get_case(db: Database, case_id: str) -> CaseDetail:
                    party_rows=privacy.mask_unless(db, "residents.reveal", detail.party_rows))
 
 
+def party_phone(db: Database, resident_id: str) -> str | None:
+    """The phone a party picked from the residents comes with: the resident's whole number ("" when none),
+    as a case keeps its parties' phones; None when this account may not see it whole, so the form leaves
+    the field to be typed rather than keeping masked digits as the number."""
+    with db.session() as s:
+        r = live(s, Resident, resident_id, "居民")
+        grid_id, phone = r.grid_id, r.phone
+    auth.require(db, "residents.read", grid_id)
+    return phone if auth.can(db, "residents.reveal", grid_id) else None
+
+
 def case_id_by_no(db: Database, case_no: str) -> str:
     """A case's id from its printed number (TJ2024-001), for the CLI."""
     auth.require(db, "mediation.read")

@@ -14,6 +14,7 @@ from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog, create_or_update
 from desktop_app.gui.widgets.fields import Choice, Day, FieldForm, Line, Listed, Put, Row, Text, grid
 from desktop_app.gui.widgets.forms import select
+from desktop_app.gui.widgets.layouts import hint
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.services import mediation
 from desktop_app.services.database import Database
@@ -58,12 +59,17 @@ class CaseDialog(SavingDialog):
         party_tools.addWidget(self.party_picker, 1)
         party_tools.addWidget(add)
         party_tools.addWidget(remove)
+        # said when a picked resident's phone was left out: this account may not see residents' whole phones
+        self.phone_note = hint("")
+        self.phone_note.setWordWrap(True)
+        self.phone_note.hide()
         self.fields = FieldForm(self, d, (
             Row("纠纷类型", Listed("kind", names=kinds), "受理日期", Day("received_on", attr="received"),
                 "来源", Listed("source", names=flow.CASE_SOURCES)),
             Row("调解员", Line("mediator", stretch=1), "所属网格", grid(grids=grids, attr="grid", stretch=1)),
             Put("parties", "当事人", self.parties),
             Put("", "", party_tools),
+            Put("", "", self.phone_note),
             Text("summary", "简要情况", lines=4, placeholder="纠纷的起因、经过和双方诉求"),
             Text("notes", "备注", lines=2),
         ))
@@ -77,13 +83,19 @@ class CaseDialog(SavingDialog):
         if pick is None:
             return
         rows = self.party_model.rows
+        # the case keeps the whole number; an account that may not see it types it, never the masked digits
+        phone = mediation.party_phone(self.db, pick.resident_id)
+        if phone is None:
+            self.phone_note.setText(f"{pick.name}的联系电话未带入：本账号无权查看居民完整电话，请按当事人提供的号码填写")
+        self.phone_note.setVisible(phone is None)
         # fill the first blank row, else add one
         blank = next((i for i, p in enumerate(rows) if not p.name.strip()), None)
         if blank is not None:
-            rows[blank] = replace(rows[blank], name=pick.name, address=pick.address, resident_id=pick.resident_id)
+            rows[blank] = replace(rows[blank], name=pick.name, address=pick.address, resident_id=pick.resident_id,
+                                  phone=phone or rows[blank].phone)
             self.party_model.row_changed(blank)
         else:
-            self.add_party(PartyInput(pick.name, flow.PARTY_ROLES[2], pick.resident_id, "", pick.address))
+            self.add_party(PartyInput(pick.name, flow.PARTY_ROLES[2], pick.resident_id, phone or "", pick.address))
         if self.grid.currentData() is None:
             select(self.grid, pick.grid_id)
         self.party_picker.clear()

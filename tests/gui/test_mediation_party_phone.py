@@ -1,0 +1,64 @@
+"""A party picked from the residents in 受理矛盾纠纷 comes with the resident's phone: the worker typed it again
+from the resident's card. The case keeps the whole number; an account that may not see residents' phones
+gets the field left empty and a line saying why."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from desktop_app.gui.mediation.dialogs import CaseDialog
+from desktop_app.gui.widgets import common
+from desktop_app.services import auth, mediation
+from desktop_app.services import residents as res
+
+TODAY = date(2026, 3, 2)
+PASSWORD = "xingfuli2026"
+
+
+@pytest.fixture(autouse=True)
+def fast_kdf(monkeypatch):
+    monkeypatch.setattr(auth.passwords, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(common, "ask", lambda *_a: True)  # closing the filled form unsaved at the end
+
+
+def _pick(qtbot, dlg: CaseDialog, text: str, wait_ops) -> None:
+    dlg.show()
+    dlg.party_picker.edit.setText(text)
+    dlg.party_picker.search_now()
+    wait_ops()
+    assert dlg.party_picker.matches.count() == 1
+    dlg.party_picker.pick_row(0)  # as Enter on the match does
+
+
+def test_a_picked_party_brings_the_resident_s_phone_and_the_case_keeps_it_whole(qtbot, app_ctx, wait_ops):
+    db = app_ctx.db
+    res.create_resident(db, res.ResidentInput(name="王秀英", phone="13905161672"))
+    res.create_resident(db, res.ResidentInput(name="曾国强", phone="025-84561234"))
+    dlg = CaseDialog(None, db, res.grids(db), ["邻里纠纷"], today=TODAY)
+    qtbot.addWidget(dlg)
+    _pick(qtbot, dlg, "王秀英", wait_ops)
+    _pick(qtbot, dlg, "曾国强", wait_ops)
+    assert [(p.name, p.phone) for p in dlg.party_model.rows] == [("王秀英", "13905161672"), ("曾国强", "025-84561234")]
+    assert not dlg.phone_note.isVisible()
+    dlg.grab().save("/tmp/polish/case_dialog.png")
+    dlg.summary.setPlainText("楼上漏水，双方就维修费用起争执")
+    dlg.mediator.setText("周调解")
+    case = mediation.create_case(db, dlg.current_input(), TODAY)
+    assert [p.phone for p in mediation.get_case(db, case.id).parties] == ["13905161672", "025-84561234"]
+
+
+def test_an_account_that_may_not_see_phones_gets_an_empty_phone_and_is_told_why(qtbot, app_ctx, wait_ops):
+    db = app_ctx.db
+    res.create_resident(db, res.ResidentInput(name="王秀英", phone="13905161672"))
+    auth.create_first_admin(db, "admin", "王书记", PASSWORD)
+    auth.create_user(db, "street", "街道小钱", "viewer", PASSWORD)  # reads residents, not their whole phones
+    auth.login(db, "street", PASSWORD)
+    assert mediation.party_phone(db, res.pick_residents(db, "王秀英")[0].resident_id) is None
+    dlg = CaseDialog(None, db, res.grids(db), ["邻里纠纷"], today=TODAY)
+    qtbot.addWidget(dlg)
+    _pick(qtbot, dlg, "王秀英", wait_ops)
+    assert dlg.party_model.rows[0].name == "王秀英" and dlg.party_model.rows[0].phone == ""  # never masked digits
+    assert dlg.phone_note.isVisible() and "电话" in dlg.phone_note.text()
+    dlg.grab().save("/tmp/polish/case_dialog_viewer.png")
