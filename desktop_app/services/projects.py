@@ -1,9 +1,8 @@
 """微实事 / 项目清单: projects with an owner (项目经理), residents concerned, milestones, budget and cost.
 
-Budget and actual cost are integer fen. The actual cost is typed in here;
-the ledger books its entries against a project through LedgerEntry.project_id
-(this project's id), so once the ledger service offers a project's entries,
-detail_of() is the one place that adds their ids and sum to ProjectDetail.
+Budget and actual cost are integer fen. The actual cost (实际支出) is typed in here;
+the ledger books its vouchers against a project through LedgerEntry.project_id
+(services.project_costs), and the list and detail carry their sum (已记账) beside it.
 
 Completing a project closes the visits that were turned into it or joined to
 it (services.visit_steps.close_for_project), so "problems solved" counts them.
@@ -22,6 +21,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import MilestoneInput, ProjectInput
 from desktop_app.services import auth
+from desktop_app.services.project_costs import booked_rows, booked_totals
 from desktop_app.services.records import (
     OpenFilter, any_like, assign, chosen, chunked, given, in_year, live_children, next_year_number, over_children,
     settle, tombstone_children, unchanged_since, within, writes,
@@ -105,6 +105,7 @@ def detail_of(s: Session, p: Project, today: date) -> ProjectDetail:
     visits = s.scalars(
         live_children(Visit, Visit.project_id, p.id).order_by(Visit.visit_date)
     ).all()
+    costs = tuple(booked_rows(s, [p.id]).get(p.id, ()))
     return ProjectDetail(
         **{f.name: getattr(p, f.name) for f in fields(ProjectInput)},
         id=p.id, project_no=p.project_no, status=p.status, status_note=p.status_note,
@@ -118,6 +119,7 @@ def detail_of(s: Session, p: Project, today: date) -> ProjectDetail:
         concerned=tuple(ConcernedRow(c.id, c.resident_id, c.household_id, c.name, c.note) for c in concerned),
         visits=tuple(LinkedVisit(v.id, v.visit_date, v.visitee_name or v.place, v.content, v.follow_state)
                      for v in visits),
+        costs=costs, booked_fen=sum(c.amount_fen for c in costs if not c.reversed),
         version=p.version, updated_at=p.updated_at,
     )
 
@@ -160,6 +162,7 @@ def list_projects(db: Database, flt: ProjectFilter | None = None, today: date | 
             ):
                 counts[pid] = (done, total)
         names = grid_names(s)
+        booked = booked_totals(s, ids)
         return [
             ProjectRow(
                 id=p.id, project_no=p.project_no, name=p.name, category=p.category, grid_id=p.grid_id,
@@ -168,6 +171,7 @@ def list_projects(db: Database, flt: ProjectFilter | None = None, today: date | 
                 deadline=p.deadline, completed_on=p.completed_on, status=p.status,
                 overdue=flow.is_project_overdue(p.status, p.deadline, today),
                 milestones_done=counts.get(p.id, (0, 0))[0], milestones_total=counts.get(p.id, (0, 0))[1],
+                booked_fen=booked.get(p.id, 0),
             )
             for p in found
         ]

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import ProjectInput
+from desktop_app.views.cobuilding import CostRow
 from desktop_app.views.records import input_part
 
 
@@ -32,6 +33,7 @@ class ProjectRow:
     overdue: bool
     milestones_done: int
     milestones_total: int
+    booked_fen: int = 0  # 已记账: the project's live vouchers in the 经费台账 (实际支出 is typed, may differ)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class ProjectDetail(ProjectInput):
     milestones: tuple[MilestoneRow, ...] = ()
     concerned: tuple[ConcernedRow, ...] = ()
     visits: tuple[LinkedVisit, ...] = ()
+    costs: tuple[CostRow, ...] = ()  # its vouchers in the 经费台账, reversed ones marked
+    booked_fen: int = 0
     version: int = 0
     updated_at: datetime | None = None
 

@@ -1,7 +1,10 @@
-"""费用凭证 of an activity or a 项目清单 item: post a new expense voucher, link one already in the ledger, or unlink.
+"""费用凭证 of an activity, a 项目清单 item or a 微实事 project: post a new expense voucher, link one already
+in the ledger, or unlink.
 
-The pages offer it as one action; what the dialog needs from the ledger (accounts,
-categories, the year's unlinked expenses) is loaded off the GUI thread first.
+The pages (共驻共建 and 微实事) offer it as one action; what the dialog needs from the ledger
+(accounts, categories, the year's unlinked expenses) is loaded off the GUI thread first. A
+co-building cost is a link row (services.cobuilding); a project's is the voucher's own
+project_id (services.project_costs): `Target` says which, the dialogs are the same.
 """
 
 from __future__ import annotations
@@ -24,22 +27,30 @@ from desktop_app.gui.widgets.layouts import form_layout, wrapped
 from desktop_app.gui.widgets.required import required
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import ledger
+from desktop_app.services import project_costs as pc
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.cobuilding import CostRow
 
-COST_CHANGES = changes(Change.COBUILDING, Change.LEDGER)
+# A 项目清单 item naming a 微实事 project books its vouchers to that project too.
+COST_CHANGES = changes(Change.COBUILDING, Change.LEDGER, Change.PROJECTS)
 
 
 @dataclass(frozen=True)
 class Target:
-    """What the cost is for: an activity or a project, with the date a new voucher starts from."""
+    """What the cost is for: an activity, a 项目清单 item or a 微实事 project, with the date a new voucher starts from."""
 
-    label: str  # 共建活动：… / 项目清单：…
+    label: str  # 共建活动：… / 项目清单：… / 微实事：…
     on: date
     activity_id: str | None = None
     item_id: str | None = None
     amount_fen: int = 0  # what is still to be booked, when known (an activity's cost not yet in the ledger)
+    project_id: str | None = None
+
+    @property
+    def key(self) -> str | None:
+        """The record the page keeps selected after the dialog."""
+        return self.activity_id or self.item_id or self.project_id
 
 
 @dataclass(frozen=True)
@@ -50,14 +61,17 @@ class LedgerChoices:
 
 
 def ledger_choices(db: Database, year: int) -> LedgerChoices:
-    """Off the GUI thread: what the cost dialog offers (needs 经费台账 rights)."""
+    """Off the GUI thread: what the cost dialog offers (needs 经费台账 rights).
+
+    An expense paid for anything already (a co-building link or a project) is not offered again.
+    """
     accounts = tuple(a for a in ledger.list_accounts(db, include_inactive=False) if not a.is_dues)
     flt = ledger.EntryFilter(date_from=date(year - 1, 1, 1), date_to=date(year, 12, 31), direction=EXPENSE,
                              hide_reversed=True)
     expenses = tuple(e for e in reversed(ledger.list_entries(db, flt)) if not e.is_dues and not e.is_reversal)
     linked = cb.linked_entries(db, [e.id for e in expenses])
     return LedgerChoices(accounts, tuple(ledger.categories(db, EXPENSE)),
-                         tuple(e for e in expenses if e.id not in linked and not e.month_closed))
+                         tuple(e for e in expenses if e.id not in linked and not e.project_id and not e.month_closed))
 
 
 class CostDialog(CobuildingDialog):
@@ -107,11 +121,15 @@ class CostDialog(CobuildingDialog):
         db, t, today = self.db, self.target, self.today
         if self.link.isChecked():
             entry_id = required(self.entry.currentData(), "凭证", "请选择要关联的凭证")
+            if t.project_id:
+                return lambda: pc.link_cost(db, t.project_id, entry_id)
             return lambda: cb.link_cost(db, entry_id, activity_id=t.activity_id, item_id=t.item_id)
         inp = rules.check_cost(rules.CostInput(
             self.on.value(), self.account.currentData() or "", fen_of(self.amount, "金额"),
             self.category.currentText(), self.counterparty.text(), self.handler.text(), self.memo.text(),
             self.voucher.text()), today)
+        if t.project_id:
+            return lambda: pc.record_cost(db, t.project_id, inp, today=today)
         return lambda: cb.record_cost(db, inp, activity_id=t.activity_id, item_id=t.item_id, today=today)
 
 
@@ -120,13 +138,16 @@ class UnlinkCostDialog(CobuildingDialog):
 
     def __init__(self, parent: QWidget | None, db: Database, target: Target, costs: Sequence[CostRow]):
         super().__init__(parent, db, f"取消费用关联：{target.label}", "取消关联")
+        self.target = target
         self.cost = combo([(cost_label(c), c.id) for c in costs])
         note = wrapped("凭证仍留在经费台账中；要作废这笔支出，请在“经费台账”中红字冲销。")
         self.finish_layout(form_layout(("凭证", self.cost)), note)
         self.setMinimumWidth(440)
 
     def prepare(self):
-        db, link_id = self.db, required(self.cost.currentData(), "凭证", "请选择凭证")
+        db, link_id, pid = self.db, required(self.cost.currentData(), "凭证", "请选择凭证"), self.target.project_id
+        if pid:  # a project's cost is the voucher itself (its id is the row's)
+            return lambda: pc.unlink_cost(db, pid, link_id)
         return lambda: cb.unlink_cost(db, link_id)
 
 
@@ -150,7 +171,7 @@ def record_cost(page, target: Target) -> None:
 
     def opened(choices: LedgerChoices) -> None:
         page.run_dialog(CostDialog(page, db, target, choices, today), lambda c: f"已记入凭证 {c.voucher_no}：{c.target}。",
-                        keep=target.activity_id or target.item_id)
+                        keep=target.key)
 
     run_op(page, lambda job: ledger_choices(db, target.on.year), opened)
 
@@ -166,5 +187,4 @@ def offer_after_save(page, a) -> None:
 
 def unlink_cost(page, target: Target, costs: Sequence[CostRow]) -> None:
     if costs:
-        page.run_dialog(UnlinkCostDialog(page, page.ctx.db, target, costs), "已取消费用关联。",
-                        keep=target.activity_id or target.item_id)
+        page.run_dialog(UnlinkCostDialog(page, page.ctx.db, target, costs), "已取消费用关联。", keep=target.key)
