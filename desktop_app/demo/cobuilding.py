@@ -486,6 +486,7 @@ def _costs(s: Session, rows: dict) -> None:
     projects = [p for p in rows[ListItem] if p["list_kind"] == rules.PROJECT and p["claimed_on"]]
     for e in s.scalars(select(LedgerEntry).where(
             LedgerEntry.deleted.is_(False), LedgerEntry.direction == "支出", LedgerEntry.reversal_of.is_(None),
+            LedgerEntry.project_id.is_(None),  # a 微实事 project's voucher pays for that project only
             LedgerEntry.category.in_(("活动", "设施改造"))).order_by(LedgerEntry.entry_date)):
         if e.id in reversed_ids:
             continue

@@ -36,6 +36,7 @@ from desktop_app.domain.ledger import EXPENSE, INCOME
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.models import Member, Organization
+from desktop_app.store.models_service import Project
 from desktop_app.store.models_ledger import (
     Account, Budget, ClosedMonth, DuesBase, DuesRecord, LedgerEntry,
 )
@@ -95,6 +96,7 @@ class _Entry:
     reversal_of: _Entry | None = None
     reason: str = ""
     voucher_no: str = ""
+    project_id: str | None = None  # a 微实事 project's cost (已记账 on its page)
 
 
 @dataclass
@@ -154,6 +156,7 @@ def fill(s: Session, site_id: str, seed: int, today: date, *, book: str | None, 
     planner.remittances()
     planner.mistakes()
     budgets = planner.budgets()
+    planner.projects(_done_projects(s, planner.start, today))
     planner.number_vouchers()
     now = utcnow()
     return _write(s, site_id, now, book, accounts, planner, budgets)
@@ -179,6 +182,14 @@ def _load_members(s) -> list[tuple]:
         ).where(Member.deleted.is_(False)).order_by(Member.seq)
     ).all()
     return [(*r[:2], branch_of.get(r[2]), *r[3:]) for r in rows if branch_of.get(r[2])]
+
+
+def _done_projects(s: Session, start: date, today: date) -> list[tuple[str, str, int, date]]:
+    """The two latest 微实事 projects finished within the books' span, with what was typed as spent."""
+    return [tuple(r) for r in s.execute(
+        select(Project.id, Project.name, Project.actual_cost_fen, Project.completed_on).where(
+            Project.deleted.is_(False), Project.actual_cost_fen > 0, Project.completed_on.between(start, today))
+        .order_by(Project.completed_on.desc(), Project.project_no).limit(2))]
 
 
 class _Planner:
@@ -415,6 +426,18 @@ class _Planner:
                 self.add(d, wrong.account, wrong.direction, right, wrong.category, wrong.memo, wrong.handler,
                          wrong.counterparty)
 
+    def projects(self, done: list[tuple[str, str, int, date]]) -> None:
+        """微实事 paid from the books: the latest booked in full (材料 and 施工), the one before only in part
+        (the rest came from the street's funds), so the page shows 已记账 both equal to 实际支出 and not."""
+        for (pid, name, cost, completed), share in zip(done, (100, 60)):
+            booked = cost * share // 100
+            material = booked * 7 // 10
+            for part, fen, d in (("材料费", material, completed - timedelta(days=12)), ("施工费", booked - material,
+                                                                                   completed)):
+                e = self.add(max(d, self.start), SERVICE, EXPENSE, fen, "设施改造", f"微实事：{name}；{part}",
+                             self.worker, "社区便民维修队" if part == "施工费" else "五金建材店")
+                e.project_id = pid
+
     # -- budgets and numbering
 
     def budgets(self) -> list[tuple[str, int, str, int]]:
@@ -471,7 +494,7 @@ def _write(s, site_id: str, now, book, accounts: dict[str, str], plan: _Planner,
             "direction": e.direction, "amount_fen": e.amount_fen, "category": e.category, "voucher_no": e.voucher_no,
             "counterparty": e.counterparty, "handler": e.handler, "entered_by": e.entered_by, "memo": e.memo,
             "reversal_of": e.reversal_of.id if e.reversal_of else None,
-            "project_id": None, "meeting_id": None, "activity_id": None,
+            "project_id": e.project_id, "meeting_id": None, "activity_id": None,
         }
         for e in plan.entries
     ]
