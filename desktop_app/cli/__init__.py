@@ -101,8 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     i = with_db(sub.add_parser("init", help="新建数据库并设置所属单位"))
     i.add_argument("--org-code", required=True, help="组织代码")
     i.add_argument("--org-name", required=True, help="组织名称，如 幸福里社区党委")
-    i.add_argument("--level", choices=["community", "street"], default="community",
-                   help="community：社区党委（默认）；street：街道党工委")
+    i.add_argument("--level", choices=["community", "street", "district"], default="community",
+                   help="community：社区党委（默认）；street：街道党工委；district：区委（其下再建各街道党工委）")
     i.add_argument("--street", help="所属街道党工委名称（社区可填）")
     i.set_defaults(func=site.cmd_init)
 

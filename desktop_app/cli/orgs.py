@@ -33,7 +33,7 @@ def add_commands(sub, with_db) -> None:
 
     ls = cmd("list", "列出组织树：名称、类型、组织代码、党员人数", cmd_list)
     json_flag(ls)
-    ad = cmd("add", "新增党组织（区级数据库：街道党工委不写 --parent，建在组织树最上层）", cmd_add)
+    ad = cmd("add", "新增党组织（区级数据库：街道党工委不写 --parent，建在区委之下，没有区委时在最上层）", cmd_add)
     ad.add_argument("--name", required=True, help="名称，如 梅园街道党工委")
     ad.add_argument("--code", required=True, help="组织代码：字母、数字、下划线、短横线，最长 32 位")
     ad.add_argument("--kind", required=True, help=f"类型：{KINDS_HELP}")
@@ -42,21 +42,23 @@ def add_commands(sub, with_db) -> None:
     rn.add_argument("code", help="组织代码")
     rn.add_argument("--name", required=True, help="新名称")
     rn.add_argument("--code", dest="new_code", help="新组织代码（不写则不变）")
-    mv = cmd("move", "把党组织移到另一个上级组织之下（如把社区移到它的街道之下）", cmd_move)
+    mv = cmd("move", "把党组织移到另一个上级组织之下（如把社区移到它的街道之下），或移到组织树最上层", cmd_move)
     mv.add_argument("code", help="组织代码")
-    mv.add_argument("--to", required=True, help="新的上级组织：组织代码或名称")
+    to = mv.add_mutually_exclusive_group(required=True)
+    to.add_argument("--to", help="新的上级组织：组织代码或名称")
+    to.add_argument("--top", action="store_true", help="移到组织树最上层（只限区委、街道党工委、社区党委）")
     de = cmd("delete", "删除党组织（须已无下级组织、党员和居民记录；先确认，--yes 不再询问）", cmd_delete)
     de.add_argument("code", help="组织代码")
     de.add_argument("--yes", action="store_true", help="不询问，直接删除")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from desktop_app.cli import site
     from desktop_app.services import orgs
 
-    if not getattr(args, "json", False):
-        return site.cmd_orgs(args)  # the lines `dangqun orgs` has always printed
     nodes = orgs.list_tree(open_db(args))  # parents before children
+    if not getattr(args, "json", False):
+        _print_tree(nodes)
+        return EXIT_OK
     codes = {n.id: n.code for n in nodes}
     level: dict[str, int] = {}
     rows = []
@@ -66,6 +68,14 @@ def cmd_list(args: argparse.Namespace) -> int:
                      "parent_code": codes.get(n.parent_id or ""), "depth": level[n.id], "members": n.member_count})
     print(json.dumps(rows, ensure_ascii=False, indent=1))
     return EXIT_OK
+
+
+def _print_tree(nodes) -> None:
+    """The lines `dangqun orgs` has always printed: one organisation a line, indented under its parent."""
+    depth: dict[str | None, int] = {None: -1}
+    for n in nodes:
+        depth[n.id] = depth.get(n.parent_id, -1) + 1
+        print(f"{'  ' * depth[n.id]}{n.name}  [{n.kind_label} {n.code}]  党员 {n.member_count}")
 
 
 def _kind(text: str) -> str:
@@ -102,6 +112,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         node = orgs.create(db, args.name, args.code, kind, parent.id if parent else None)
     except DomainError as exc:
         raise _refused(f"新增组织“{args.code}”", exc) from None
+    if parent is None and node.parent_id:  # a district's street goes under its 区委
+        parent = orgs.get(db, node.parent_id)
     where = f"，上级：{parent.name}（{parent.code}）" if parent else "，在组织树最上层"
     print(f"已新增 {node.name}（{node.kind_label}，组织代码 {node.code}）{where}")
     return EXIT_OK
@@ -126,12 +138,13 @@ def cmd_move(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     org = _org(db, args.code, "组织代码")
-    parent = _org(db, args.to, "--to")
+    parent = None if args.top else _org(db, args.to, "--to")
     try:
-        orgs.move(db, org.id, parent.id)
+        orgs.move(db, org.id, parent.id if parent else None)
     except DomainError as exc:
         raise _refused(f"移动组织“{org.code}”", exc) from None
-    print(f"已把 {org.name}（{org.code}）移到 {parent.name}（{parent.code}）之下")
+    where = f"{parent.name}（{parent.code}）之下" if parent else "组织树最上层"
+    print(f"已把 {org.name}（{org.code}）移到 {where}")
     return EXIT_OK
 
 

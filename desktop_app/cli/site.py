@@ -1,4 +1,4 @@
-"""Site set-up, demo data, the GUI, the org tree and the yearly figures (backups: cli/dbfile.py)."""
+"""Site set-up, demo data, the GUI and the yearly figures (the org tree: cli/orgs.py; backups: cli/dbfile.py)."""
 
 from __future__ import annotations
 
@@ -37,23 +37,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run(db_path=db_url(args) or db_path(args), demo=getattr(args, "demo", False))  # a file or a server
 
 
-def cmd_orgs(args: argparse.Namespace) -> int:
-    from desktop_app.services import orgs
-
-    db = open_db(args)
-    nodes = orgs.list_tree(db)
-    depth: dict[str | None, int] = {None: -1}
-    for n in nodes:
-        depth[n.id] = depth.get(n.parent_id, -1) + 1
-        print(f"{'  ' * depth[n.id]}{n.name}  [{n.kind_label} {n.code}]  党员 {n.member_count}")
-    return EXIT_OK
-
-
 def cmd_stats(args: argparse.Namespace) -> int:
     import json
     from datetime import date
 
     from desktop_app.domain.money import format_yuan
+    from desktop_app.domain.site import own_books
     from desktop_app.cli import cobuilding
     from desktop_app.services import ledger, meetings, overview, roster, service_stats, site
 
@@ -113,7 +102,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(cobuilding.stats_line(data["cobuilding"]))
     print("工作台：" + "，".join(f"{f.label} {f.text}{'元' if f.unit == '元' else ''}"
                              + (f"（上年 {f.last_text}）" if f.last_year is not None else "") for f in board.figures))
-    books = "经费（街道本级）" if info and info.level == "street" else "经费"  # each community keeps its own
+    books = f"经费（{own_books(info.level)}）" if info and info.is_top else "经费"  # each community keeps its own
     for f in funds:
         dues = "党费" if f["account"] == "党费" else f"{f['account']}（党费）"
         name = f"{dues}（不计入经费）" if f["dues"] else f"{books} {f['account']}"

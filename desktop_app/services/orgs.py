@@ -11,6 +11,7 @@ from desktop_app.domain import orgs as rules
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
+from desktop_app.domain.site import is_top, root_kind
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.orgtree import descendant_ids, org_name_map
@@ -18,7 +19,7 @@ from desktop_app.services.records import live, over_children, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import scope
 from desktop_app.store.base import Flag
-from desktop_app.store.models import Household, Member, Organization, Resident
+from desktop_app.store.models import Household, Member, Organization, Resident, Site
 from desktop_app.store.models_cadence import BranchCadence
 from desktop_app.views.orgs import OrgNode, with_paths
 
@@ -141,6 +142,8 @@ def create(uow: UnitOfWork, name: str, code: str, kind: str, parent_id: str | No
     except ValueError:
         raise ValidationError("类型", f"未知的组织类型“{kind}”") from None
     s = uow.session
+    if parent_id is None and kind_ == OrgKind.STREET:
+        parent_id = _district_root(s)  # a district's streets sit under its 区委
     parent = _live(s, parent_id) if parent_id else None
     rules.check_child(OrgKind(parent.kind) if parent else None, kind_)
     _check_code_free(s, code)
@@ -177,11 +180,31 @@ def rename(uow: UnitOfWork, org_id: str, name: str, code: str | None = None) -> 
     return _node(org)
 
 
+def _district_root(s: Session) -> str | None:
+    return s.scalar(
+        select(Organization.id)
+        .where(Organization.kind == OrgKind.DISTRICT.value, Organization.parent_id.is_(None),
+               Organization.deleted.is_(False))
+        .order_by(Organization.created_at)
+        .limit(1)
+    )
+
+
+def _is_site_root(s: Session, org: Organization) -> bool:
+    """The 街道党工委 or 区委 a street's or district's database was set up as: the head of its tree."""
+    here = s.execute(select(Site.org_code, Site.level).limit(1)).first()
+    return (here is not None and is_top(here.level) and org.code == here.org_code
+            and org.kind == root_kind(here.level).value)
+
+
 @writes("orgs.write")
 def move(uow: UnitOfWork, org_id: str, new_parent_id: str | None, position: int | None = None) -> OrgNode:
-    """Put an organisation under another one (at `position` among its siblings, else last)."""
+    """Put an organisation under another one (at `position` among its siblings, else last), or at the top of
+    the tree when `new_parent_id` is None (a 街道党工委 made under the wrong parent, a community arrived by sync)."""
     s = uow.session
     org = _live(s, org_id)
+    if _is_site_root(s, org) and (new_parent_id or org.parent_id):
+        raise ValidationError("上级组织", f"“{org.name}”是本库的最上级组织，不能移到别的组织之下")
     if new_parent_id == org.id or (new_parent_id and new_parent_id in descendant_ids(s, org.id)):
         raise ValidationError("上级组织", "不能移到自己或自己的下级组织之下")
     parent = _live(s, new_parent_id) if new_parent_id else None

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import orgs as org_rules
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.orgs import OrgKind
+from desktop_app.domain.site import is_top, root_kind
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import scope
 from desktop_app.store.base import SITE_KEY
@@ -74,7 +75,7 @@ def init_site(
     """Record who this database belongs to and create the root of its org tree.
 
     A community gets its 社区党委 (under a street office node when street_name is
-    given); a street office gets its 街道党工委.
+    given); a street office gets its 街道党工委; a district its 区委, the streets are added under it.
     """
     with UnitOfWork(db) as uow:
         info = create_in(uow, org_code, org_name, level, street_name)
@@ -90,7 +91,7 @@ def create_in(
     code = org_rules.check_code(org_code)
     name = org_rules.check_name(org_name)
     if level not in LEVELS:
-        raise ValidationError("级别", "应为 community（社区）或 street（街道）")
+        raise ValidationError("级别", "应为 community（社区）、street（街道）或 district（区）")
     s = uow.session
     if s.scalar(select(Site.id).limit(1)):
         raise Conflict("此数据库已经设置过所属单位，不能再次初始化")
@@ -98,8 +99,8 @@ def create_in(
     s.add(site)
     s.flush()
     s.info[SITE_KEY] = site.id
-    if level == "street":
-        s.add(Organization(code=code, name=name, kind=OrgKind.STREET.value))
+    if is_top(level):
+        s.add(Organization(code=code, name=name, kind=root_kind(level).value))
     else:
         parent_id = None
         if street_name.strip():

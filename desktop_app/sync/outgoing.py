@@ -34,8 +34,8 @@ from sqlalchemy.orm import Session
 from desktop_app import __version__
 from desktop_app.domain.clock import local_text
 from desktop_app.domain.errors import Conflict, NotFound
-from desktop_app.domain.orgs import OrgKind
-from desktop_app.domain.sync_rules import STREET, UPSTREAM, Confirmation, Manifest, TableEntry, table_file
+from desktop_app.domain.site import root_kind
+from desktop_app.domain.sync_rules import UPSTREAM, Confirmation, Manifest, TableEntry, table_file
 from desktop_app.store.migrate import SYNC_FORMAT, SYNC_FORMAT_OLDEST
 from desktop_app.store.models import Organization
 from desktop_app.store.models_sync import SyncExport, SyncImport, SyncPeer, SyncRowState
@@ -79,7 +79,7 @@ def resolve_out(out: Path, org_code: str, when: datetime, plain: bool, prefix: s
 # --- small reads --------------------------------------------------------------------
 
 def root_org_id(s: Session | Connection, level: str, org_code: str) -> str | None:
-    kind = OrgKind.STREET.value if level == STREET else OrgKind.COMMUNITY.value
+    kind = root_kind(level).value
     return s.scalar(
         select(Organization.id)
         .where(Organization.kind == kind, Organization.deleted.is_(False))

@@ -19,6 +19,7 @@ from desktop_app.domain.members import FIELD_LABELS as MEMBER_FIELD_LABELS
 from desktop_app.domain.orgs import KIND_LABELS as ORG_KIND_LABELS
 from desktop_app.domain.money import format_yuan
 from desktop_app.domain.sync_rules import TABLE_LABELS as SYNC_TABLE_LABELS
+from desktop_app.domain.site import LEVELS as SITE_LEVELS
 
 ACTION_LABELS: dict[str, str] = {
     "insert": "新增",
@@ -180,7 +181,7 @@ VALUE_LABELS: dict[tuple[str, str], dict[str, str]] = {
     ("meeting", "status"): MEETING_STATUS_LABELS,
     ("organization", "kind"): {str(k): v for k, v in ORG_KIND_LABELS.items()},
     ("app_user", "role"): {str(k): v for k, v in ROLE_LABELS.items()},
-    ("site", "level"): {"community": "社区", "street": "街道"},
+    ("site", "level"): SITE_LEVELS,
     ("account", "kind"): {DUES_KIND: "党费账户"},
     ("assessment_indicator", "level"): INDICATOR_LEVEL_LABELS,
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEVELS = {"community": "社区", "street": "街道"}
+from desktop_app.domain.site import LEVELS, is_top
 
 
 @dataclass(frozen=True)
@@ -20,3 +20,8 @@ class SiteInfo:
     @property
     def level_label(self) -> str:
         return LEVELS.get(self.level, self.level)
+
+    @property
+    def is_top(self) -> bool:
+        """A street or a district: it takes the communities' packages and has the street's pages."""
+        return is_top(self.level)

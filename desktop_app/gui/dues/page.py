@@ -102,7 +102,7 @@ class DuesPage(Page):
         today = date.today()
 
         # At a street office the branches of every community are here: pick the community first.
-        self.street = ctx.site.level == "street"
+        self.street = ctx.site.is_top
         self.community = community_box(self._community_changed, "只列出这个社区的党支部")
         self.community.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.branch = QComboBox()
@@ -303,7 +303,7 @@ class DuesPage(Page):
         for act, tip in self.write_tips.items():
             if community:  # a street's write would never reach the community's own books
                 act.setEnabled(False)
-                act.setToolTip(f"{act.text()}：{community}的党费由该社区登记，街道只能查看和打印")
+                act.setToolTip(f"{act.text()}：{community}的党费由该社区登记，{self.ctx.site.level_label}只能查看和打印")
             else:
                 act.setToolTip(tip)
 

@@ -129,11 +129,11 @@ class LedgerPage(Page):
     # ------------------------------------------------------------------ layout
     def _build(self, today: date) -> None:
         # At a street office each community's books came in its packages: read them one at a time.
-        self.street = self.ctx.site.level == "street"
+        self.street = self.ctx.site.is_top
         self.book = QComboBox()
         self.book.addItem(self.ctx.site.org_name + "（本级）", None)
         self.book.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.book.setToolTip("选择查看哪个社区的经费台账；社区的账由社区记，街道只能查看")
+        self.book.setToolTip(f"选择查看哪个社区的经费台账；社区的账由社区记，{self.ctx.site.level_label}只能查看")
         self.book.currentIndexChanged.connect(lambda _i: self._book_changed())
         self.own_book_actions: list[QAction] = []
         # filters
@@ -382,7 +382,7 @@ class LedgerPage(Page):
         self.act_attach.setEnabled(bool(e and not e.month_closed) and not other)
         self.act_open_attachment.setEnabled(bool(e and e.attachments))
         self.act_voucher.setEnabled(e is not None)
-        why = refusal or f"“{self.book.currentText()}”的账由该社区自己记，街道只能查看和打印"
+        why = refusal or f"“{self.book.currentText()}”的账由该社区自己记，{self.ctx.site.level_label}只能查看和打印"
         for act in self.own_book_actions + [self.act_reverse, self.act_attach]:
             if other:
                 act.setEnabled(False)

@@ -165,7 +165,7 @@ class CompliancePage(Page):
         self.act_exempt = action("members", "免于应到", self.edit_exemptions)
         self.act_print = action("print", "打印落实情况表", self.print_sheet)
         self.act_export = action("export", "导出 XLSX", self.export_sheet)
-        street = [self.community] if ctx.site.level == "street" else []
+        street = [self.community] if ctx.site.is_top else []
         top = fill(QHBoxLayout(), title, 1, *street, self.year, self.view_box, tb)
 
         self.summary = wrapped()

@@ -124,7 +124,7 @@ class OrgsPage(Page):
         # never make one: this adds a 街道党工委 at the top, to which the communities are then moved.
         self.act_add_street = action("add-child", "新增街道党工委", self.add_street)
         self.act_add_street.setToolTip("区级数据库：在组织树最上层新建一个街道党工委，再把它的社区“移动到…”它下面")
-        self.act_add_street.setVisible(ctx.site.level == "street" and not ctx.site.confined)
+        self.act_add_street.setVisible(ctx.site.is_top and not ctx.site.confined)
 
         self.details = details_label()
         self.details.setMinimumWidth(220)

@@ -143,7 +143,7 @@ class OverviewPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: date | None = None):
         super().__init__(ctx, parent)
         self.today = today
-        self.street = ctx.site.level == "street"
+        self.street = ctx.site.is_top
         self.board: Dashboard | None = None
         self.todos: TodoList | None = None
         self._generation = 0  # the refresh whose parts are still arriving
@@ -152,7 +152,7 @@ class OverviewPage(Page):
 
         title = heading(f"概览 · {ctx.site.org_name}")
         # 范围's first choice is everything the account reads: the street, or the one organisation it is confined to
-        self.whole = ctx.site.org_name if ctx.site.confined else "全街道"
+        self.whole = ctx.site.org_name if ctx.site.confined else f"全{ctx.site.level_label}"  # 全街道, 全区
         self.year = QComboBox()
         this_year = (today or date.today()).year
         for y in range(this_year, this_year - 5, -1):

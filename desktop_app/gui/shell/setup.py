@@ -42,6 +42,7 @@ class SetupDialog(QDialog):
         self.level = QComboBox()
         self.level.addItem("社区", "community")
         self.level.addItem("街道", "street")
+        self.level.addItem("区（其下再建各街道党工委）", "district")
         self.street = QLineEdit()
         self.street.setPlaceholderText("如 梅园街道党工委（可不填）")
         self.members = QSpinBox()

@@ -47,12 +47,12 @@ class SyncPage(Page):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
-        self.is_street = ctx.site.level == "street"
+        self.is_street = ctx.site.is_top
         self.state: SyncState | None = None
         self._phrase: str | None = None
         self._queue: list[Path] = []
         self._full_once = False  # 导出全部数据 ticked by enrolment, for the one export after it
-        heading = QLabel("数据同步" + ("（街道）" if self.is_street else ""))
+        heading = QLabel("数据同步" + (f"（{ctx.site.level_label}）" if self.is_street else ""))  # 街道 or 区
         heading.setObjectName("pageHeading")
         self.key_label = wrapped()
         self.message = QLabel()

@@ -100,12 +100,12 @@ def info_of(s: Session, sch: AssessmentScheme) -> SchemeInfo:
 def editable_here(s: Session, sch: AssessmentScheme) -> bool:
     """A community edits its own schemes only; the street's come down and are adapted as a copy.
 
-    The street office edits any (an edit at the street goes back as a correction).
+    The street office (or a district) edits any (an edit at the street goes back as a correction).
     """
     own = own_org_id(s)
     if sch.org_id in (None, own):
         return True
-    return s.scalar(select(Organization.kind).where(Organization.id == own)) == OrgKind.STREET
+    return s.scalar(select(Organization.kind).where(Organization.id == own)) in (OrgKind.STREET, OrgKind.DISTRICT)
 
 
 def scheme(db: Database, year: int) -> SchemeInfo | None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain.money import format_yuan
 from desktop_app.domain.orgs import OrgKind
+from desktop_app.domain.site import own_books
 from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
 from desktop_app.services.overview.figures import dashboard
@@ -235,9 +236,9 @@ def _ledger(db: Database, year: int) -> FolderSection:
     overdrawn = [line.account_name for line in st.lines if line.closing_fen < 0]
     note = f"凭证 {st.entry_count} 张" + (f"；年末透支账户：{'、'.join(overdrawn)}" if overdrawn else "")
     here = get_site(db)
-    if not confined and here is not None and here.level == "street":
+    if not confined and here is not None and here.is_top:
         # the rest of a street's folder counts every community; its books are its own (as the figures page says)
-        note = "街道本级账目（各社区经费在各社区的台账中）；" + note
+        note = f"{own_books(here.level)}账目（各社区经费在各社区的台账中）；" + note
     if funds.dues:
         note += "；党费账户单列，不计入合计（党费另见“党费收缴”）"
     return FolderSection("经费收支汇总", cols, tuple(out), note)

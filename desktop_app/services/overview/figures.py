@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain.service_flow import Period
+from desktop_app.domain.site import level_label, own_books
 from desktop_app.services import auth, service_stats
 from desktop_app.services.database import Database
 from desktop_app.services.membership import members_on
@@ -273,17 +274,19 @@ def dashboard(db: Database, year: int | None = None, community: str | None = Non
         scope = (s.get(Organization, community).name if community else
                  center_name(s))
         now, last = _Year(db, s, ids, year, today), _Year(db, s, ids, year - 1, today)
-        # 全街道 counts every community's members and meetings, but the books are the street's own
-        own = "街道本级" if s.scalar(select(Site.level).limit(1)) == "street" else ""
+        # 全街道 counts every community's members and meetings, but the books are the street's (区's) own
+        level = s.scalar(select(Site.level).limit(1)) or ""
+        own = own_books(level)
+        top = level_label(level) if own else "街道"  # whose books these are: the street's, or the district's
         # a confined account's books are its communities' (经费台账), not this database's own
         confined = reach(s) is not None
     extra, spending = _ledger(db, year, year - 1, own) if community is None and not confined else ([], ())
     if community is None:
         extra += _cobuilding(db, year)
         if confined:
-            now.left_out.append("经费（街道账）")
+            now.left_out.append(f"经费（{top}账）")
     else:  # kept by the street as a whole, not per community
-        now.left_out.extend(("经费（街道账）", "共驻共建（街道统计）"))
+        now.left_out.extend((f"经费（{top}账）", f"共驻共建（{top}统计）"))
     if year == today.year:
         more, left = _today_only(db, community, today, shared or Shared())
         extra += more

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain.meetings import CellStatus
 from desktop_app.domain.orgs import OrgKind
+from desktop_app.domain.site import is_top
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.overview.shared import Shared
@@ -209,7 +210,7 @@ def _sync(db: Database, today: date) -> list[TodoItem]:
     from desktop_app.services import sync
 
     state = sync.sync_state(db)
-    if state.level == "street":  # the street's side: communities that have gone quiet
+    if is_top(state.level):  # the street's (district's) side: communities that have gone quiet
         return [TodoItem("sync", text, "数据同步") for text in sync.silent_warnings(db, today, SYNC_DAYS)]
     if state.level != "community" or not state.has_key:
         return []

@@ -20,6 +20,7 @@ from sqlalchemy import insert, select, update
 
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.orgs import OrgKind
+from desktop_app.domain.site import is_top
 from desktop_app.domain.sync_rules import COMMUNITY, STREET, PackageRefused
 from desktop_app.services import auth
 from desktop_app.services import site as site_service
@@ -140,7 +141,7 @@ def signers(db: Database):
 def _street_node(s, org_code: str) -> Organization | None:
     return s.scalar(
         select(Organization)
-        .where(Organization.kind == OrgKind.STREET.value, Organization.code == org_code,
+        .where(Organization.kind.in_((OrgKind.STREET.value, OrgKind.DISTRICT.value)), Organization.code == org_code,
                Organization.deleted.is_(False))
         .order_by(Organization.created_at)
         .limit(1)
@@ -159,8 +160,8 @@ def _community_node(s, org_code: str) -> Organization | None:
 def new_key(db: Database, out: Path, replace: bool = False) -> KeyInfo:
     """At the street office: make the street's key pairs; the private keys go to `out` (protected)."""
     site = site_service.get_site(db)
-    if site is None or site.level != STREET:
-        raise Conflict("只有街道数据库可以生成街道密钥；社区请向街道登记（dangqun sync enrol request）")
+    if site is None or not is_top(site.level):
+        raise Conflict("只有街道（或区）数据库可以生成街道密钥；社区请向街道登记（dangqun sync enrol request）")
     auth.require(db, "settings.write")
     out = Path(out).resolve()
     with UnitOfWork(db) as uow:
@@ -207,7 +208,7 @@ def enrol_request(db: Database, out: Path, key_out: Path | None = None) -> Enrol
     if site is None:
         raise Conflict("请先设置本社区的信息，再向街道登记")
     if site.level != COMMUNITY:
-        raise Conflict("街道数据库不登记：街道的密钥用 dangqun sync key new 生成")
+        raise Conflict(f"{site.level_label}数据库不登记：街道的密钥用 dangqun sync key new 生成")
     auth.require(db, "settings.write")
     key_path = Path(key_out or default_key_path(db)).resolve()
     keys = SiteKeys.generate()

@@ -19,7 +19,8 @@ from typing import Iterator
 from sqlalchemy import Connection
 
 from desktop_app.domain.errors import Conflict
-from desktop_app.domain.sync_rules import COMMUNITY, DOWNSTREAM, STREET, UPSTREAM, Manifest, SiteRef, watermark_since
+from desktop_app.domain.site import is_top, sync_role
+from desktop_app.domain.sync_rules import COMMUNITY, DOWNSTREAM, UPSTREAM, Manifest, SiteRef, watermark_since
 from desktop_app.services import auth
 from desktop_app.services import site as site_service
 from desktop_app.services.sync.keys import load_keys, reader_public
@@ -70,7 +71,7 @@ def export_package(
         raise Conflict("本库尚未设置所属单位")
     auth.require(db, "sync.export")
     if site.level != COMMUNITY:
-        raise Conflict("街道数据库不导出社区数据包：请用“生成下发包”（dangqun sync send）给社区发数据")
+        raise Conflict(f"{site.level_label}数据库不导出社区数据包：请用“生成下发包”（dangqun sync send）给社区发数据")
     keys, info = load_keys(db)
     reader = reader_public(db)
     path = outgoing.resolve_out(out, site.org_code, datetime.now(), plain)
@@ -102,8 +103,8 @@ def send_package(
 ) -> ExportResult:
     """At the street: write the package for one community (its site id or org code) to `out`."""
     site = site_service.get_site(db)
-    if site is None or site.level != STREET:
-        raise Conflict("只有街道数据库可以生成下发包")
+    if site is None or not is_top(site.level):
+        raise Conflict("只有街道（或区）数据库可以生成下发包")
     auth.require(db, "sync.export")
     keys, info = load_keys(db)
     with snapshot(db) as conn:
@@ -123,7 +124,7 @@ def send_package(
     package_id = new_id()
     head = dict(
         kind=DOWNSTREAM, package_id=package_id, seq=seq, created_at=now,
-        site=SiteRef(site.id, site.org_code, site.org_name, site.level, street_org),
+        site=SiteRef(site.id, site.org_code, site.org_name, sync_role(site.level), street_org),  # a district as a street
         to_site=to_site, street_org_code=info.street_org_code, full=True, since=None, until=now,
         confirm=confirm,
     )
