@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 # Only what the frame needs: the first use of Qt's namespace (Qt.…) alone costs 40-140 ms, menus 20 ms more.
 from PySide6.QtCore import QSize, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
 
 from desktop_app import APP_NAME, __version__
@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+        from PySide6.QtGui import QDesktopServices, QKeySequence
 
         from desktop_app.gui import icons
         from desktop_app.gui.widgets.bars import REFRESH_KEYS
@@ -401,6 +401,8 @@ class LazyPages(Mapping[str, "Page"]):
             from desktop_app.gui.widgets import memory
 
             memory.remember_tables(page, spec.name)
+            if spec.writes:
+                _offer_new_only_if_allowed(page, spec.writes)
             self._window.page_built.emit(page)
         return page
 
@@ -420,3 +422,16 @@ class LazyPages(Mapping[str, "Page"]):
             self._window.stack.setCurrentIndex(row)  # its placeholder; the page is built once the database is open
             return
         self._window.stack.setCurrentWidget(self[list(self._specs)[row]])
+
+
+def _offer_new_only_if_allowed(page: Page, permission: str) -> None:
+    """Hide the page's 新增 (the action on Ctrl+N) from an account that may not write it: a 只读 account
+    was offered every form, filled it in, and was refused only on 保存."""
+    from desktop_app.gui.widgets.bars import NEW_KEYS
+    from desktop_app.services import auth
+
+    if auth.can(page.ctx.db, permission):
+        return
+    for action in page.findChildren(QAction):
+        if any(key.toString() == NEW_KEYS for key in action.shortcuts()):
+            action.setVisible(False)  # its keys go with it

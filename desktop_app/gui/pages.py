@@ -23,44 +23,49 @@ class PageSpec(NamedTuple):
     title: str
     icon: str
     permission: str | None = None  # pages the account may not use are not shown at all
+    # what the page's 新增 (Ctrl+N) writes: an account without it (只读, a 网格员 on the roster) is not offered it
+    writes: str | None = None
 
     def load(self) -> type[Page]:
         return getattr(importlib.import_module(f"desktop_app.gui.{self.module}"), self.name)
 
 
 # Only modules that really work are listed. tests/gui/test_startup_frame.py checks each line against its class.
+# A page whose list its reader may not read says so in its permission: a 网格员 met 21 pages that opened
+# on nothing but a 出错了 box, and a 只读 account was offered every 新增 form, to be refused on 保存
+# (tests/gui/test_pages_by_role.py).
 PAGES: list[PageSpec] = [
     PageSpec("overview.page", "OverviewPage", "概览", "overview"),
-    PageSpec("orgs.page", "OrgsPage", "党组织", "orgs"),
-    PageSpec("roster.page", "RosterPage", "党员名册", "members"),
-    PageSpec("development.page", "DevelopmentPage", "发展党员", "development"),
+    PageSpec("orgs.page", "OrgsPage", "党组织", "orgs", writes="orgs.write"),
+    PageSpec("roster.page", "RosterPage", "党员名册", "members", writes="members.write"),
+    PageSpec("development.page", "DevelopmentPage", "发展党员", "development", "development.read", writes="development.write"),
     PageSpec("transfers.page", "TransfersPage", "组织关系转接", "transfer"),
-    PageSpec("memberlife.page", "MemberLifePage", "出党与处分", "member-status"),
-    PageSpec("memberlife.floating_page", "FloatingPage", "流动与失联", "move"),
-    PageSpec("meetings.page", "MeetingsPage", "三会一课", "meetings"),
-    PageSpec("meetings.compliance", "CompliancePage", "三会一课落实", "compliance"),
-    PageSpec("meetings.evaluations", "EvaluationsPage", "民主评议", "evaluations"),
+    PageSpec("memberlife.page", "MemberLifePage", "出党与处分", "member-status", "discipline.read", writes="discipline.write"),
+    PageSpec("memberlife.floating_page", "FloatingPage", "流动与失联", "move", writes="members.write"),
+    PageSpec("meetings.page", "MeetingsPage", "三会一课", "meetings", "meetings.read", writes="meetings.write"),
+    PageSpec("meetings.compliance", "CompliancePage", "三会一课落实", "compliance", "meetings.read"),
+    PageSpec("meetings.evaluations", "EvaluationsPage", "民主评议", "evaluations", "evaluations.read"),
     PageSpec("assessment.page", "AssessmentPage", "支部考评", "assessment", "assessment.read"),
-    PageSpec("residents.page", "ResidentsPage", "居民", "resident"),
-    PageSpec("visits.page", "VisitsPage", "走访", "visits"),
-    PageSpec("wishes.page", "WishesPage", "微心愿", "wishes"),
-    PageSpec("projects.page", "ProjectsPage", "微实事", "projects"),
-    PageSpec("mediation.page", "MediationPage", "矛盾调处", "mediation"),
-    PageSpec("cobuilding.units", "UnitsPage", "共建单位", "units"),
-    PageSpec("cobuilding.activities", "ActivitiesPage", "共建活动", "activities"),
-    PageSpec("cobuilding.reporting", "ReportingPage", "双报到", "reporting"),
-    PageSpec("cobuilding.unit_reports", "UnitReportsPage", "单位报到", "units"),
-    PageSpec("cobuilding.pairing", "PairingPage", "双进双认", "pairing"),
-    PageSpec("cobuilding.inquiries", "InquiriesPage", "问需服务", "followup"),
-    PageSpec("cobuilding.lists", "ListsPage", "三单", "to-project"),
-    PageSpec("cobuilding.joint", "JointPage", "联席会议", "meetings"),
-    PageSpec("cobuilding.care", "CarePage", "慰问", "care"),
-    PageSpec("cobuilding.contacts", "ContactsPage", "联系户与兼职委员", "household"),
-    PageSpec("ledger.page", "LedgerPage", "经费台账", "ledger"),
-    PageSpec("dues.page", "DuesPage", "党费", "dues"),
+    PageSpec("residents.page", "ResidentsPage", "居民", "resident", writes="residents.write"),
+    PageSpec("visits.page", "VisitsPage", "走访", "visits", writes="visits.write"),
+    PageSpec("wishes.page", "WishesPage", "微心愿", "wishes", writes="wishes.write"),
+    PageSpec("projects.page", "ProjectsPage", "微实事", "projects", "projects.read", writes="projects.write"),
+    PageSpec("mediation.page", "MediationPage", "矛盾调处", "mediation", "mediation.read", writes="mediation.write"),
+    PageSpec("cobuilding.units", "UnitsPage", "共建单位", "units", "cobuilding.read", writes="cobuilding.write"),
+    PageSpec("cobuilding.activities", "ActivitiesPage", "共建活动", "activities", "cobuilding.read", writes="cobuilding.write"),
+    PageSpec("cobuilding.reporting", "ReportingPage", "双报到", "reporting", "cobuilding.read", writes="cobuilding.write"),
+    PageSpec("cobuilding.unit_reports", "UnitReportsPage", "单位报到", "units", "cobuilding.read", writes="cobuilding.write"),
+    PageSpec("cobuilding.pairing", "PairingPage", "双进双认", "pairing", "cobuilding.read", writes="cobuilding.write"),
+    PageSpec("cobuilding.inquiries", "InquiriesPage", "问需服务", "followup", "cobuilding.read", writes="cobuilding.write"),
+    PageSpec("cobuilding.lists", "ListsPage", "三单", "to-project", "cobuilding.read", writes="cobuilding.write"),
+    PageSpec("cobuilding.joint", "JointPage", "联席会议", "meetings", "cobuilding.read", writes="cobuilding.write"),
+    PageSpec("cobuilding.care", "CarePage", "慰问", "care", "cobuilding.read", writes="cobuilding.write"),
+    PageSpec("cobuilding.contacts", "ContactsPage", "联系户与兼职委员", "household", "cobuilding.read", writes="cobuilding.write"),
+    PageSpec("ledger.page", "LedgerPage", "经费台账", "ledger", "ledger.read", writes="ledger.write"),
+    PageSpec("dues.page", "DuesPage", "党费", "dues", "dues.read", writes="dues.write"),
     PageSpec("imports.page", "ImportsPage", "导入表格", "import"),
     PageSpec("sync.page", "SyncPage", "数据同步", "sync"),
-    PageSpec("users.page", "UsersPage", "用户管理", "users", "users.manage"),
+    PageSpec("users.page", "UsersPage", "用户管理", "users", "users.manage", writes="users.manage"),
     PageSpec("audit.page", "AuditPage", "操作记录", "audit", "audit.read"),
 ]
 
