@@ -197,6 +197,7 @@ _PG_PASSING = [
     "test_development_demo",
     "test_development_service",
     "test_district_imports",
+    "test_district_level",
     "test_district_names",
     "test_district_reads",
     "test_district_roles",
