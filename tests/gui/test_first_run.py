@@ -127,3 +127,18 @@ def test_setup_dialog_says_what_the_organisation_code_is_and_whom_to_ask(qapp):
     assert "组织代码" in shown and "问街道" in shown
     dlg.adjustSize()
     assert dlg.sizeHint().height() < 768 - 40
+
+
+def test_a_district_is_set_up_at_first_run_with_its_district_committee(qapp, tmp_path):
+    """级别 区: the database heads its tree with a 区委 and names itself 区 (its streets are added under it)."""
+    make_app()
+
+    def fill(dlg):
+        dlg.code.setText("320102")
+        dlg.name.setText("玄武区委")
+        dlg.level.setCurrentIndex(dlg.level.findData("district"))
+        assert not dlg.street.isEnabled()  # 所属街道 is a community's question
+        dlg.accept()
+
+    ctx = open_context(tmp_path / "new.db", demo=False, ask_setup=fill)
+    assert (ctx.site.level, ctx.site.level_label, ctx.site.is_top) == ("district", "区", True)
