@@ -287,12 +287,13 @@ def _projects(rng, w: _World, plan: PlannedRows, visits: list[dict], today: date
                        ("居民意见不一，暂缓实施" if status == flow.PROJECT_STOPPED else ""), notes="")["id"]
         made += 1
         span = max(1, (deadline - start).days)
+        done = start  # the step before the first: steps are done one after another, never a later one first
         for i, title in enumerate(MILESTONES, start=1):
             due = start + timedelta(days=span * i // len(MILESTONES))
-            done = None
+            before, done = done, None
             if status == flow.PROJECT_DONE:
                 done = min(completed, due)
-            elif status == flow.PROJECT_ACTIVE and due < today and rng.random() < 0.7:
+            elif status == flow.PROJECT_ACTIVE and due < today and rng.random() < 0.7 and before is not None:
                 done = due
             plan.add(ProjectMilestone, project_id=pid, title=title, due_date=due, done_on=done, note="",
                      sort_order=i)
