@@ -81,3 +81,29 @@ def test_the_rows_read_as_probationary_are_named_by_sheet_and_row(db, tmp_path):
     assert not p.errors
     assert ("按入党日期读作预备党员 3 人（工作表“第一支部”第 3 行，工作表“第三支部”第 2、3 行）"
             in p.summary())
+
+
+def test_each_sheet_is_read_by_its_own_header_row_whatever_its_column_order(db, tmp_path):
+    """The columns are taken from each sheet's own header, not the first sheet's: a sheet in another order, one
+    missing a column, and one whose header the user mapped (another system's names) land in the right fields."""
+    from desktop_app.exchange.mapping import parse_mapping
+    from desktop_app.exchange.members import TEMPLATE_COLUMNS
+
+    path = book(tmp_path / "各支部党员.xlsx", {
+        "第一支部": [["编号", "党员姓名", "性别", "身份证", "入党时间", "联系方式"],
+                   [1, "成员一", "男", _person(1), "2015.7.1", "13800000001"]],
+        "第二支部": [["编号", "联系方式", "入党时间", "身份证", "党员姓名", "性别"],  # every column elsewhere
+                   [1, "13800000002", "2016.8.1", _person(2), "成员二", "男"]],
+        "第三支部": [["党员姓名", "身份证", "入党时间"],  # no 编号, 性别 or phone
+                   ["成员三", _person(3), "2017.9.1"]],
+    })
+    mapping = parse_mapping({"columns": {"编号": None, "党员姓名": "姓名", "身份证": "公民身份号码",
+                                         "入党时间": "加入党组织日期", "联系方式": "手机号码"}}, TEMPLATE_COLUMNS)
+    p = roster.preview_import(db, path, today=TODAY, sheet=ALL_SHEETS, mapping=mapping)
+    assert not p.errors and p.total_rows == 3
+    roster.apply_import(db, p, today=TODAY)
+    got = {r.name: (r.org_name, r.joined_date, r.id_masked[-4:], r.mobile_masked[-4:])
+           for r in roster.rows(db, roster.search_ids(db, roster.MemberFilter()))}
+    assert got == {"成员一": ("第一支部", date(2015, 7, 1), _person(1)[-4:], "0001"),
+                   "成员二": ("第二支部", date(2016, 8, 1), _person(2)[-4:], "0002"),
+                   "成员三": ("第三支部", date(2017, 9, 1), _person(3)[-4:], "")}
