@@ -183,16 +183,20 @@ def _projects(db: Database, year: int, today: date, orgs: _Orgs) -> FolderSectio
             or (r.deadline and r.deadline.year == year)]
     names = orgs.names
     out = tuple((r.project_no, r.name, r.category, names.get(r.grid_id or "", r.grid_name), r.owner_name, format_yuan(r.budget_fen),
-                 format_yuan(r.actual_cost_fen), f"{_d(r.start_date) or '—'}\n{_d(r.deadline) or '—'}",
+                 format_yuan(r.actual_cost_fen) + (f"\n{format_yuan(r.booked_fen)}" if r.booked_fen else ""),
+                 f"{_d(r.start_date) or '—'}\n{_d(r.deadline) or '—'}",
                  _d(r.completed_on), r.status)
                 for r in rows)
-    # 开始 over 期限 in one column: eleven columns left the names and states a character or two wide.
+    # 开始 over 期限 in one column: eleven columns left the names and states a character or two wide. The
+    # ledger's 已记账 goes under the typed 实际支出 the same way (some spending is not booked: the street's funds).
     cols = (FolderColumn("编号", 54), FolderColumn("项目", 130), FolderColumn("类别", 50, C),
             FolderColumn("网格", 70), FolderColumn("负责人", 44), FolderColumn("预算（元）", 54, R),
-            FolderColumn("实际（元）", 54, R), FolderColumn("开始／期限", 56, C),
+            FolderColumn("实际／已记账（元）", 54, R), FolderColumn("开始／期限", 56, C),
             FolderColumn("完成", 56, C), FolderColumn("状态", 40, C))
     done = sum(1 for r in rows if r.completed_on and r.completed_on.year == year)
-    return FolderSection("微实事项目", cols, out, f"本年涉及项目 {len(rows)} 个，完成 {done} 个")
+    booked = sum(1 for r in rows if r.booked_fen)
+    return FolderSection("微实事项目", cols, out, f"本年涉及项目 {len(rows)} 个，完成 {done} 个" + (
+        f"；{booked} 个项目的支出在经费台账中记账，其已记账金额列在实际支出下方" if booked else ""))
 
 
 def _cobuilding(db: Database, year: int) -> FolderSection:
