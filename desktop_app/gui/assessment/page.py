@@ -139,7 +139,8 @@ class AssessmentPage(RecordListPage):
     writes = changes(Change.ASSESSMENT)
     tables = (
         Table(COLUMNS, _color, stretch=9, details_width=420, label="党支部排名",
-              empty="选中一个党支部，查看各项得分、失分原因和佐证记录。"),
+              empty="选中一个党支部，查看各项得分、失分原因和佐证记录。",
+              give_way=("失分较多的指标", "所属社区", "自动计分", "人工评分")),
         Table(GRID_COLUMNS, _color, stretch=1, details_width=420, label="分类对比",
               empty="各党支部在每一类指标上的得分；低于该类满分八成的标红。"),
         Table(COMMUNITY_COLUMNS, stretch=1, details_width=300, label="社区互比互看",

@@ -79,7 +79,8 @@ _chosen = is_a(tuple)  # an activity (its detail and photo paths), not a row of 
 class ActivitiesPage(CobuildingPage):
     export_kind = "activities"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.COBUILDING, Change.ORGS, Change.MEMBERS, Change.LEDGER)
-    tables = (Table(COLUMNS, stretch=4, details_width=300, label="活动", empty="记录活动：Ctrl+N。"),
+    tables = (Table(COLUMNS, stretch=4, details_width=300, label="活动", empty="记录活动：Ctrl+N。",
+                    give_way=("组织方", "地点", "服务居民", "类型")),
               Table(HOURS_COLUMNS, stretch=0, details_width=300, label="志愿服务时长",
                     empty="按人累计的活动服务时长（报到党员的日常服务另见“双报到”）。"))
     filters = (Search("搜索：活动名称、地点、内容"), Choice("kind", [(k, k) for k in rules.ACTIVITY_KINDS], "全部类型"),

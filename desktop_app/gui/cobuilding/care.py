@@ -137,7 +137,7 @@ def care_html(c: CareDetail) -> str:
 class CarePage(CobuildingPage):
     export_kind = "care"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.COBUILDING, Change.MEMBERS, Change.RESIDENTS)
-    tables = (Table(COLUMNS, stretch=2, details_width=320, empty="记录慰问：Ctrl+N。选中后可打印签领表。"),)
+    tables = (Table(COLUMNS, give_way=("慰问人", "慰问单位"), stretch=2, details_width=320, empty="记录慰问：Ctrl+N。选中后可打印签领表。"),)
     filters = (Search("搜索：慰问名称、慰问人、慰问对象"), Choice("year", years))
     actions = (
         Act("add", "记录慰问", "add_care", "Ctrl+N", name="add"),

@@ -100,9 +100,9 @@ class ContactsPage(CobuildingPage):
     heading = "联系户与兼职委员 · 含楼门书记"
     export_kind = "contacts"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.COBUILDING, Change.MEMBERS, Change.RESIDENTS, Change.ORGS)
-    tables = (Table(CONTACT_COLUMNS, stretch=5, details_width=260, label="楼门书记和联系户",
+    tables = (Table(CONTACT_COLUMNS, give_way=("楼栋", "开始"), stretch=5, details_width=260, label="楼门书记和联系户",
                     empty="登记楼门书记或党员联系户：Ctrl+N。"),
-              Table(SEAT_COLUMNS, stretch=2, details_width=260, label="兼职委员",
+              Table(SEAT_COLUMNS, give_way=("任期",), stretch=2, details_width=260, label="兼职委员",
                     empty="街道大工委和社区大党委的兼职委员。"))
     filters = (Search("搜索：党员（可用拼音首字母）、楼栋、门牌"), Choice("grid", all_label="全部网格"))
     actions = (

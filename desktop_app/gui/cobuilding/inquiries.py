@@ -138,7 +138,7 @@ _closable = is_a(InquiryRow, lambda x: x.state in (rules.INQUIRY_OPEN, rules.INQ
 class InquiriesPage(CobuildingPage):
     export_kind = "inquiries"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.COBUILDING, Change.RESIDENTS)
-    tables = (Table(COLUMNS, _color, stretch=5, details_width=300,
+    tables = (Table(COLUMNS, _color, give_way=("跟进", "方式", "类别"), stretch=5, details_width=300,
                     empty="登记向居民、共建单位问需的情况：Ctrl+N。反映的需求可转入需求清单，或直接办结。"),)
     filters = (Search("搜索：对象、问需内容、需求、办理情况"),
                Choice("state", [(s, s) for s in rules.INQUIRY_STATES], "全部状态"),

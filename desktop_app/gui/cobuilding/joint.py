@@ -87,7 +87,7 @@ class JointPage(CobuildingPage):
     heading = "联席会议 · 大党委参会单位和议题"
     export_kind = "joint"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.COBUILDING, Change.MEETINGS)
-    tables = (Table(COLUMNS, stretch=4, details_width=320,
+    tables = (Table(COLUMNS, give_way=("编号", "参会单位"), stretch=4, details_width=320,
                     empty="联席会议在“三会一课”中安排（会议类型选联席会议）；这里登记参会单位、议题和认领单位。"),)
     filters = (Search("搜索：会议名称、参会单位"), Choice("year", years, "全部年份"))
     actions = (

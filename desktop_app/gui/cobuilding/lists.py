@@ -172,7 +172,8 @@ class ListsPage(CobuildingPage):
                     empty="居民的需求：走访、恳谈中反映的，或直接登记。"),
               Table(RESOURCE_COLUMNS, stretch=1, details_width=300, label="资源清单", empty="共建单位能提供的资源。"),
               Table(PROJECT_COLUMNS, _color, stretch=1, details_width=300, label="项目清单",
-                    empty="对接需求和资源的项目：由共建单位认领，办结后对应的需求即为已解决。"))
+                    empty="对接需求和资源的项目：由共建单位认领，办结后对应的需求即为已解决。",
+                    give_way=("资源", "微实事", "对应需求", "已记账（元）")))
     filters = (Search("搜索：标题、说明"), Choice("year", years, "全部年份"))
     actions = (
         Act("add", "登记", "add_item", "Ctrl+N", name="add"),

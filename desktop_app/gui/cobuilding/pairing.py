@@ -114,7 +114,7 @@ class PairingPage(CobuildingPage):
     heading = "双进双认（认岗位、认亲戚）"
     export_kind = "pairing"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.COBUILDING, Change.RESIDENTS)
-    tables = (Table(COLUMNS, lambda r: MUTED if r.ended_on else None, stretch=1, details_width=340,
+    tables = (Table(COLUMNS, lambda r: MUTED if r.ended_on else None, give_way=("单位党组织",), stretch=1, details_width=340,
                     empty="新建结对：Ctrl+N。选中结对单位，可认岗位、认亲戚并记录走访。"),)
     filters = (Search("搜索：结对单位、单位党组织"), Choice("year", years))
     actions = (

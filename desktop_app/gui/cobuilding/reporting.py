@@ -77,8 +77,10 @@ class ReportingPage(CobuildingPage):
     export_kind = "dual_reports"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.COBUILDING, Change.ORGS, Change.MEMBERS)
     tables = (Table(COLUMNS, lambda r: MUTED if r.left_on else None, stretch=1, details_width=320, label="报到党员",
-                    empty="登记报到：Ctrl+N。选中一人，这里显示本年的服务、岗位和活动。"),
-              Table(POST_COLUMNS, stretch=4, details_width=320, label="认领岗位", empty="社区提供给报到党员认领的岗位。"))
+                    empty="登记报到：Ctrl+N。选中一人，这里显示本年的服务、岗位和活动。",
+                    give_way=("单位党组织", "职务", "报到支部", "工作单位")),
+              Table(POST_COLUMNS, stretch=4, details_width=320, label="认领岗位", empty="社区提供给报到党员认领的岗位。",
+                    give_way=("职责",)))
     filters = (Search("搜索：姓名（可用拼音首字母）、工作单位、单位党组织"), Choice("year", years))
     actions = (
         Act("add", "登记报到", "add_person", "Ctrl+N", name="add"),

@@ -145,7 +145,8 @@ class UnitReportsPage(CobuildingPage):
     export_kind = "unit_reports"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.COBUILDING, Change.ORGS)
     tables = (Table(COLUMNS, lambda r: MUTED if r.ended_on else None, stretch=0, details_width=330,
-                    empty="共建单位到社区报到：Ctrl+N。选中一个单位，这里显示它本年认领、服务、参与活动和评价。"),)
+                    empty="共建单位到社区报到：Ctrl+N。选中一个单位，这里显示它本年认领、服务、参与活动和评价。",
+                    give_way=("报到组织", "联系电话", "服务时长", "本年活动", "联络人")),)
     filters = (Search("搜索：单位、联络人、承诺"), Choice("year", years))
     actions = (
         Act("add", "单位报到", "add_report", "Ctrl+N", name="add"),

@@ -94,7 +94,8 @@ class UnitsPage(CobuildingPage):
     watches = WRITES
     writes = WRITES
     tables = (Table(COLUMNS, lambda r: MUTED if not r.activities else None, stretch=0, details_width=320,
-                    empty="登记共建单位：Ctrl+N。选中一个单位，这里显示它本年和社区一起做了什么。"),)
+                    empty="登记共建单位：Ctrl+N。选中一个单位，这里显示它本年和社区一起做了什么。",
+                    give_way=("单位党组织", "可提供", "类别")),)
     filters = (Search("搜索：单位名称、党组织、联系人"),
                Choice("kind", [(k, k) for k in rules.UNIT_KINDS], "全部类别"),
                Choice("year", years))

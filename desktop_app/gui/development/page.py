@@ -89,7 +89,8 @@ class DevelopmentPage(RecordListPage):
     export_kind = "applicants"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.DEVELOPMENT, Change.ORGS, Change.MEMBERS)
     writes = WRITES
-    tables = (Table(COLUMNS, _color, stretch=1, details_width=330, empty="登记入党申请人：Ctrl+N。"),)
+    tables = (Table(COLUMNS, _color, stretch=1, details_width=330, empty="登记入党申请人：Ctrl+N。",
+                    give_way=("培养联系人", "申请入党")),)
     filters = (Search("搜索：姓名、拼音首字母（zs）、手机号"), Choice("branch", all_label="全部党支部"),
                Choice("stage", _stages, "正在培养的"))
     actions = (

@@ -76,7 +76,8 @@ class MediationPage(RecordListPage):
     export_kind = "mediation"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.MEDIATION, Change.RESIDENTS, Change.ORGS, Change.SERVICE_LISTS)
     writes = changes(Change.MEDIATION)
-    tables = (Table(COLUMNS, _color, stretch=6, details_width=280, empty="受理纠纷：Ctrl+N。"),)
+    tables = (Table(COLUMNS, _color, stretch=6, details_width=280, empty="受理纠纷：Ctrl+N。",
+                    give_way=("网格", "调解员", "次数", "纠纷类型")),)
     filters = (Search("搜索：当事人（可用拼音首字母）、案号、纠纷情况、调解员"), Choice("state", [(s, s) for s in flow.CASE_STATES], "全部案件"),
                Choice("grid", all_label="全部网格", field="grid_id"), Choice("year", recent_years("年受理"), "全部年份"))
     filter_type = CaseFilter

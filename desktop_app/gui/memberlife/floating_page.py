@@ -80,12 +80,14 @@ class FloatingPage(RecordListPage):
     writes = WRITES
     tables = (
         Table(_floating_columns(True), _floating_color, stretch=4, details_width=240, label="流出党员",
-              empty="本社区党员外出：活动证、流向、在何处参加组织生活、联系方式。"),
+              empty="本社区党员外出：活动证、流向、在何处参加组织生活、联系方式。",
+              give_way=("活动证编号", "参加活动的党组织", "联系方式")),
         Table(_floating_columns(False), _floating_color, stretch=4, details_width=240, label="流入党员",
-              empty="外地党员在本社区党支部参加组织生活（组织关系不在本社区，不计入名册）。"),
-        Table(LOST_COLUMNS, _lost_color, stretch=7, details_width=240, label="失联党员",
+              empty="外地党员在本社区党支部参加组织生活（组织关系不在本社区，不计入名册）。",
+              give_way=("活动证编号", "组织关系所在", "联系方式")),
+        Table(LOST_COLUMNS, _lost_color, give_way=("查找次数", "最近查找"), stretch=7, details_width=240, label="失联党员",
               empty="失联党员的查找记录（谁、何时、用什么方式）和处理决定。"),
-        Table(MOVE_COLUMNS, stretch=4, details_width=240, label="组织调动",
+        Table(MOVE_COLUMNS, give_way=("备注",), stretch=4, details_width=240, label="组织调动",
               empty="党员在党支部、党小组之间的调动：调动日期以前的统计按原党支部计算。"),
     )
     filters = (Choice("active", [("只看在外（未返回）", True)], "全部登记"),)

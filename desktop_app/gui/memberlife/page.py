@@ -84,14 +84,17 @@ class MemberLifePage(RecordListPage):
     watches = changes(Change.MEMBERS, Change.MEETINGS, Change.DUES)
     writes = WRITES
     tables = (
-        Table(EXIT_COLUMNS, stretch=6, details_width=260, label="出党和离开",
+        Table(EXIT_COLUMNS, give_way=("文号", "决定机关"), stretch=6, details_width=260, label="出党和离开",
               empty="除名、退党、开除党籍、自行脱党、去世和转出，各有日期、决定机关和文号。"),
         Table(DISCIPLINE_COLUMNS, lambda r: ALERT if r.running else None, stretch=2, details_width=260,
-              label="党纪处分", empty="留党察看期间没有表决权：会议法定人数和支部大会表决都按此计算。"),
+              label="党纪处分", empty="留党察看期间没有表决权：会议法定人数和支部大会表决都按此计算。",
+              give_way=("文号", "决定机关")),
         Table(DISPOSAL_COLUMNS, lambda r: ALERT if r.overdue else None, stretch=5, details_width=260,
-              label="不合格党员处置", empty="民主评议为不合格党员的处置：限期改正、劝退、除名。"),
+              label="不合格党员处置", empty="民主评议为不合格党员的处置：限期改正、劝退、除名。",
+              give_way=("文号", "决定机关")),
         Table(LAPSE_COLUMNS, lambda r: MUTED if not r.grounds else None, stretch=4, details_width=260,
-              label="自行脱党预警", empty="党章第九条：无正当理由连续六个月不参加组织生活或不交纳党费。"),
+              label="自行脱党预警", empty="党章第九条：无正当理由连续六个月不参加组织生活或不交纳党费。",
+              give_way=("党支部",)),
     )
     filters = (Choice("year", _years, "全部年份"),)
     actions = (

@@ -93,7 +93,7 @@ class ProjectsPage(RecordListPage):
     export_kind = "projects"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.PROJECTS, Change.VISITS, Change.ORGS, Change.SERVICE_LISTS)
     writes = changes(Change.PROJECTS)
-    tables = (Table(COLUMNS, _color, stretch=1, details_width=280,
+    tables = (Table(COLUMNS, _color, give_way=("类别", "项目经理", "网格", "实际支出"), stretch=1, details_width=280,
                     empty="新建项目：Ctrl+N；也可在“走访”中把群众反映的问题转为项目。"),)
     filters = (Search("搜索：项目名称、编号、项目经理"), Choice("view", VIEWS),
                Choice("category", all_label="全部类别", fill="categories"), Choice("grid", all_label="全部网格"))

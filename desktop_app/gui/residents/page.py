@@ -60,9 +60,9 @@ class ResidentsPage(RecordListPage):
     export_kind = "residents"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.RESIDENTS, Change.ORGS, Change.SERVICE_LISTS)
     writes = changes(Change.RESIDENTS)
-    tables = (Table(RESIDENT_COLUMNS, stretch=8, details_width=240, label="居民",
+    tables = (Table(RESIDENT_COLUMNS, give_way=("备注", "标签", "公民身份号码", "性别"), stretch=8, details_width=240, label="居民",
                     empty="新增居民：Ctrl+N。<br>一家几口：先“新增住户”，在“住户”页选中这户，再点“新增居民”。"),
-              Table(HOUSEHOLD_COLUMNS, stretch=5, details_width=240, label="住户",
+              Table(HOUSEHOLD_COLUMNS, give_way=("标签",), stretch=5, details_width=240, label="住户",
                     empty="新增住户：点上方“新增住户”。"))
     filters = (Search("搜索：姓名、拼音首字母、门牌（如 3栋2单元）、电话或身份证号片段"),
                Choice("grid", all_label="全部网格"), Choice("tag", all_label="全部标签"))

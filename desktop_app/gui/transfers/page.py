@@ -72,7 +72,7 @@ class TransfersPage(RecordListPage):
     export_kind = "transfers"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.MEMBERS)
     writes = WRITES
-    tables = (Table(COLUMNS, _color, stretch=3, details_width=260,
+    tables = (Table(COLUMNS, _color, give_way=("介绍信编号", "党费交至", "有效期至"), stretch=3, details_width=260,
                     empty="转接在党员名册中办理；此处登记介绍信和回执。"),)
     filters = (Choice("direction", [("转入", "转入"), ("转出", "转出")], "转入和转出"),
                Choice("open", [("只看未回执", True)], "全部"))

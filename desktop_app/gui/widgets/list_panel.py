@@ -22,10 +22,13 @@ class ListPanel(QWidget):
     activated = Signal(object)  # a row double-clicked, or Enter pressed on it
 
     def __init__(self, columns: Sequence[Column], color: Callable[[Any], QColor | None] | None = None,
-                 stretch: int | None = None, details_width: int = 300, parent: QWidget | None = None):
+                 stretch: int | None = None, details_width: int = 300, parent: QWidget | None = None,
+                 give_way: Sequence[str] = ()):
         super().__init__(parent)
         self.model = ColumnModel(columns, color, self)
-        self.view = table_view(self.model, stretch=stretch, sortable=True)
+        titles = [c.title for c in columns]
+        self.view = table_view(self.model, stretch=stretch, sortable=True,
+                               give_way=[titles.index(t) for t in give_way])
         self.view.setWordWrap(False)
         self.view.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.current_changed.emit(self.model.row(cur.row())))

@@ -80,8 +80,9 @@ def remember_columns(view: QTableView, titles: Sequence[str], stretch: int | Non
                 view.setColumnWidth(i, int(width))
 
     def store(index: int, _old: int, _new: int) -> None:
-        if index == stretch or header.sectionResizeMode(index) != QHeaderView.ResizeMode.Interactive:
-            return  # a stretching column follows the window; only a dragged width is remembered
+        if (index == stretch or header.sectionResizeMode(index) != QHeaderView.ResizeMode.Interactive
+                or view.property("fitting_columns")):
+            return  # a stretching column follows the window, the kit hides one for room: only a dragged width counts
         ui_settings().setValue(key, ",".join(str(header.sectionSize(i)) for i in range(len(titles))))
 
     header.sectionResized.connect(store)

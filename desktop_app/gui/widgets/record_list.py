@@ -166,6 +166,9 @@ class Table:
     details_width: int = 300
     label: str = ""  # the tab's label when a page shows several tables
     empty: str = ""  # the details pane when nothing is selected
+    # the titles of the columns hidden, first first, while the table is narrower than its columns (a 1024 screen
+    # with the details open): what is read less, so the name and the state stay in view without scrolling sideways
+    give_way: Sequence[str] = ()
 
 
 class Loaded:
@@ -286,7 +289,7 @@ class RecordListPage(Page):
 
         self.panels: list[ListPanel] = []
         for table in self.tables:
-            panel = ListPanel(table.columns, table.color, table.stretch, table.details_width)
+            panel = ListPanel(table.columns, table.color, table.stretch, table.details_width, give_way=table.give_way)
             panel.current_changed.connect(partial(self._current, panel))
             panel.activated.connect(lambda _row: self._activate())
             self.panels.append(panel)

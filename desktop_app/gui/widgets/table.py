@@ -303,11 +303,12 @@ class _ChoiceDelegate(QStyledItemDelegate):
 
 def table_view(model: ColumnModel, parent: QWidget | None = None, *, stretch: int | None = None,
                rows: bool = True, multi: bool = True, sortable: bool = False, editable: bool = False,
-               fit: bool = True) -> QTableView:
+               fit: bool = True, give_way: Sequence[int] = ()) -> QTableView:
     """A view over a ColumnModel as every list shows one: whole rows selected, no row numbers, columns fitted.
 
     `editable` lets the editable columns open their editor on a double click, F2 or typing;
-    `fit=False` leaves the widths alone (a grid whose columns change with what it shows).
+    `fit=False` leaves the widths alone (a grid whose columns change with what it shows); `give_way`: the
+    columns hidden while the table is too narrow for them all (fit_columns).
     """
     view = QTableView(parent)
     view.setModel(model)
@@ -323,7 +324,7 @@ def table_view(model: ColumnModel, parent: QWidget | None = None, *, stretch: in
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     view.horizontalHeader().setHighlightSections(False)
     if fit:
-        fit_columns(view, model.columns, stretch)
+        fit_columns(view, model.columns, stretch, give_way)
     if sortable:  # a header click sorts (in Python, by each column's sort key); until then the service's order
         view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         view.setSortingEnabled(True)
@@ -390,8 +391,13 @@ def _keep_choices_open(view: QTableView, model: ColumnModel) -> None:
     view.verticalScrollBar().rangeChanged.connect(open_in_sight)  # laid out, resized
 
 
-def fit_columns(view: QTableView, columns: Sequence[Column], stretch: int | None = None) -> None:
-    """Each column at its declared width (or the one the user left it at); `stretch` takes the room that is left."""
+def fit_columns(view: QTableView, columns: Sequence[Column], stretch: int | None = None,
+                give_way: Sequence[int] = ()) -> None:
+    """Each column at its declared width (or the one the user left it at); `stretch` takes the room that is left.
+
+    `give_way`: the columns (indexes) hidden, first first, while the table is narrower than its columns
+    (a 1024 screen with the details pane open), so the name and the state stay in view without
+    scrolling sideways; they come back as the table widens."""
     from desktop_app.gui.widgets.memory import remember_columns
 
     header = view.horizontalHeader()
@@ -401,8 +407,8 @@ def fit_columns(view: QTableView, columns: Sequence[Column], stretch: int | None
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     # the widths the worker dragged last time, if the columns are still the ones she dragged
     remember_columns(view, [c.title for c in columns], stretch, [c.width for c in columns])
-    if stretch is not None:
-        stretch_floor(view, stretch, columns[stretch].width)
+    if stretch is not None or give_way:
+        _StretchFloor(view, stretch, columns[stretch].width if stretch is not None else 0, give_way)
 
 
 def stretch_floor(view: QTableView, column: int, floor: int) -> None:
@@ -411,16 +417,22 @@ def stretch_floor(view: QTableView, column: int, floor: int) -> None:
     _StretchFloor(view, column, floor)
 
 
+FITTING = "fitting_columns"  # a view property while the kit itself resizes or hides columns (not the worker)
+
+
 class _StretchFloor(QObject):
-    """The stretching column takes the room left, but never less than its declared width.
+    """The stretching column takes the room left, but never less than its declared width; the columns
+    that give way are hidden, first first, while the others do not fit.
 
     Qt's stretch gives it whatever the other columns leave, which on a 1366-pixel screen can be
     nothing (三单's 项目 was 18 pixels wide); below its width it stays put and the table scrolls.
     """
 
-    def __init__(self, view: QTableView, stretch: int, floor: int):
+    def __init__(self, view: QTableView, stretch: int | None, floor: int, give_way: Sequence[int] = ()):
         super().__init__(view)
-        self.view, self.stretch, self.floor = view, stretch, floor
+        self.view, self.stretch, self.floor, self.give_way = view, stretch, floor, tuple(give_way)
+        self.widths: dict[int, int] = {}  # what a column that gave way was wide before it was hidden
+        self.busy = False
         view.viewport().installEventFilter(self)
         view.horizontalHeader().sectionResized.connect(lambda index, _old, _new: index != stretch and self.fit())
 
@@ -430,6 +442,43 @@ class _StretchFloor(QObject):
         return False
 
     def fit(self) -> None:
+        if self.busy:
+            return  # a column hidden or sized here says so through sectionResized
+        self.busy = True
+        self.view.setProperty(FITTING, True)
+        try:
+            if self.give_way:
+                self._give_way()
+            if self.stretch is not None:
+                self._stretch()
+        finally:
+            self.view.setProperty(FITTING, False)
+            self.busy = False
+
+    def _give_way(self) -> None:
+        header = self.view.horizontalHeader()
+        count = header.count()
+
+        def wanted(c: int) -> int:
+            if c == self.stretch:
+                return self.floor
+            return self.widths.get(c, 0) if header.isSectionHidden(c) else header.sectionSize(c)
+
+        total = sum(wanted(c) for c in range(count))
+        hide = set()
+        for c in self.give_way:
+            if total <= self.view.viewport().width():
+                break
+            if c < count:
+                hide.add(c)
+                total -= wanted(c)
+        for c in self.give_way:
+            if c < count and (c in hide) != header.isSectionHidden(c):
+                if c in hide:
+                    self.widths[c] = header.sectionSize(c)
+                header.setSectionHidden(c, c in hide)
+
+    def _stretch(self) -> None:
         header, i = self.view.horizontalHeader(), self.stretch
         if i >= header.count():
             return

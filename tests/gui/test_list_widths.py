@@ -1,0 +1,73 @@
+"""Every kit list page on a 1024 screen with a record open: no sideways scroll, the columns a page lets give
+way hidden first, first first, and every other column whole; on a 1366 screen no sideways scroll either, and
+the hidden columns back as the table widens. The kit's hiding is not taken for a width the worker dragged."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.gui.pages import PAGES
+from desktop_app.gui.widgets.memory import table_key, ui_settings
+from desktop_app.gui.widgets.record_list import RecordListPage
+from tests.gui.test_cobuilding_lists_narrow import NAVIGATION, _whole, demo_ctx  # noqa: F401 - fixture
+from tests.gui.test_service_gui import show
+
+# 支部考评's 分类对比 and 社区互比互看 are grids whose columns follow the scheme: not fitted by the kit yet
+NOT_FITTED = {("支部考评", 1), ("支部考评", 2)}
+LIST_PAGES = [s for s in PAGES if issubclass(s.load(), RecordListPage) and s.title != "用户管理"]
+
+
+def _hidden(panel) -> list[str]:
+    header = panel.view.horizontalHeader()
+    return [c.title for i, c in enumerate(panel.model.columns) if header.isSectionHidden(i)]
+
+
+def _seen(panel) -> set[str]:
+    """The columns shown whole (a hidden one is no column in view)."""
+    return set(_whole(panel)) - set(_hidden(panel))
+
+
+def _at(qtbot, wait_ops, page, width: int, i: int):
+    page.resize(width - NAVIGATION, 640)
+    if page.tabs is not None:
+        page.tabs.setCurrentIndex(i)
+    panel = page.panels[i]
+    if panel.model.rows and hasattr(panel.model.rows[0], "id"):
+        panel.select_id(panel.model.rows[0].id)  # the details pane open beside the list, as she works
+    wait_ops()
+    qtbot.wait(30)
+    return panel
+
+
+@pytest.mark.parametrize("spec", LIST_PAGES, ids=lambda s: s.name)
+def test_a_list_never_scrolls_sideways_at_1024_or_1366(qtbot, demo_ctx, wait_ops, spec):  # noqa: F811
+    page = show(qtbot, wait_ops, spec.load()(demo_ctx))
+    for i, table in enumerate(page.tables):
+        if (spec.title, i) in NOT_FITTED:
+            continue
+        panel = _at(qtbot, wait_ops, page, 1024, i)
+        keep = [c.title for c in table.columns if c.title not in table.give_way]
+        assert panel.view.horizontalScrollBar().maximum() == 0, (spec.title, i, _hidden(panel))
+        assert set(keep) <= _seen(panel), (spec.title, i, _seen(panel))
+        hidden = _hidden(panel)
+        assert hidden == [t for t in [c.title for c in table.columns] if t in table.give_way[:len(hidden)]], hidden
+        panel = _at(qtbot, wait_ops, page, 1366, i)
+        assert panel.view.horizontalScrollBar().maximum() == 0, (spec.title, i, _hidden(panel))
+        assert len(_hidden(panel)) <= 1, (spec.title, i, _hidden(panel))  # the rest came back
+        assert _seen(panel) == {c.title for c in table.columns} - set(_hidden(panel))
+
+
+def test_hiding_for_room_is_not_saved_as_the_workers_widths(qtbot, demo_ctx, wait_ops):  # noqa: F811
+    from desktop_app.gui.visits.page import VisitsPage
+
+    page = show(qtbot, wait_ops, VisitsPage(demo_ctx))
+    columns = page.tables[0].columns
+    key = table_key([c.title for c in columns], [c.width for c in columns])
+    ui_settings().remove(key)
+    panel = _at(qtbot, wait_ops, page, 1024, 0)
+    assert _hidden(panel) and ui_settings().value(key) is None
+    panel = _at(qtbot, wait_ops, page, 1366, 0)
+    assert not _hidden(panel) and ui_settings().value(key) is None
+    # a width she drags is still kept
+    panel.view.horizontalHeader().resizeSection(0, 120)
+    assert ui_settings().value(key) is not None
