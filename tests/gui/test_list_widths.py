@@ -14,6 +14,8 @@ from tests.gui.test_service_gui import show
 
 # 支部考评's 分类对比 and 社区互比互看 are grids whose columns follow the scheme: not fitted by the kit yet
 NOT_FITTED = {("支部考评", 1), ("支部考评", 2)}
+# the tables too wide for a 1366 screen even so: their first column to give way is hidden there
+CROWDED = {("居民", 0), ("单位报到", 0), ("三单", 2), ("支部考评", 0)}
 LIST_PAGES = [s for s in PAGES if issubclass(s.load(), RecordListPage) and s.title != "用户管理"]
 
 
@@ -53,7 +55,8 @@ def test_a_list_never_scrolls_sideways_at_1024_or_1366(qtbot, demo_ctx, wait_ops
         assert hidden == [t for t in [c.title for c in table.columns] if t in table.give_way[:len(hidden)]], hidden
         panel = _at(qtbot, wait_ops, page, 1366, i)
         assert panel.view.horizontalScrollBar().maximum() == 0, (spec.title, i, _hidden(panel))
-        assert len(_hidden(panel)) <= 1, (spec.title, i, _hidden(panel))  # the rest came back
+        crowded = (spec.title, i) in CROWDED
+        assert _hidden(panel) == list(table.give_way[:1] if crowded else ()), (spec.title, i)  # the rest came back
         assert _seen(panel) == {c.title for c in table.columns} - set(_hidden(panel))
 
 

@@ -25,7 +25,7 @@ from desktop_app.views.cobuilding import JointDetail
 COLUMNS = (
     Column("编号", lambda r: r.number, CENTER, 160),  # 310105003009-2026-0288: the site's code first
     Column("日期", lambda r: d(r.meeting_date), CENTER, 84),
-    Column("会议", lambda r: r.title, width=200),
+    Column("会议", lambda r: r.title, width=180),
     Column("状态", lambda r: MEETING_STATUS_LABELS.get(r.status, r.status), CENTER, 60),
     Column("参会单位", lambda r: r.units, width=260),
     Column("议题", lambda r: str(r.topics or ""), CENTER, 44),

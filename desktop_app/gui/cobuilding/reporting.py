@@ -19,12 +19,12 @@ from desktop_app.views.cobuilding import PostRow, ReportingDetail
 
 COLUMNS = (
     Column("姓名", lambda r: r.name, CENTER, 64),
-    Column("工作单位", lambda r: r.employer, width=150),
-    Column("单位党组织", lambda r: r.employer_org, width=150),
+    Column("工作单位", lambda r: r.employer, width=130),
+    Column("单位党组织", lambda r: r.employer_org, width=120),
     Column("职务", lambda r: r.job, width=80),
     Column("报到日期", lambda r: d(r.reported_on), CENTER, 84),
-    Column("报到支部", lambda r: r.org_name, width=110),
-    Column("认领岗位", lambda r: r.posts, width=120),
+    Column("报到支部", lambda r: r.org_name, width=100),
+    Column("认领岗位", lambda r: r.posts, width=100),
     Column("服务次数", lambda r: str(r.services or ""), CENTER, 60, sort_key=lambda r: r.services),
     Column("时长", lambda r: hours(r.hours_tenths), CENTER, 50, sort_key=lambda r: r.hours_tenths),
     Column("积分", lambda r: str(r.points or ""), CENTER, 44, sort_key=lambda r: r.points),

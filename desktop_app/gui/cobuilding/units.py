@@ -20,12 +20,12 @@ from desktop_app.views.changes import Change, changes
 from desktop_app.views.cobuilding import UnitRow, UnitYear
 
 COLUMNS = (
-    Column("单位名称", lambda r: r.name, width=170),
+    Column("单位名称", lambda r: r.name, width=160),
     Column("类别", lambda r: r.kind, CENTER, 80),
-    Column("单位党组织", lambda r: r.party_org, width=150),
+    Column("单位党组织", lambda r: r.party_org, width=120),
     Column("联系人", lambda r: r.contact_person, CENTER, 64),
     Column("联系电话", lambda r: r.phone, CENTER, 100),
-    Column("可提供", lambda r: r.offers, width=120),
+    Column("可提供", lambda r: r.offers, width=96),
     Column("加入", lambda r: d(r.joined_on), CENTER, 84),
     Column("本年活动", lambda r: str(r.activities or ""), CENTER, 64, sort_key=lambda r: r.activities),
     Column("报到党员", lambda r: str(r.reporting or ""), CENTER, 64, sort_key=lambda r: r.reporting),
