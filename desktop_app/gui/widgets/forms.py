@@ -64,7 +64,7 @@ class TimeEdit(QTimeEdit):
     """A time of day typed as 09:30; Tab leaves it as a date (the hour and minute are typed on, not tabbed)."""
 
     def __init__(self, value: QTime | None = None, parent: QWidget | None = None):
-        super().__init__(value or QTime(0, 0), parent)
+        super().__init__(QTime(0, 0) if value is None else value, parent)
         self.setDisplayFormat("HH:mm")
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
