@@ -402,7 +402,7 @@ class LazyPages(Mapping[str, "Page"]):
 
             memory.remember_tables(page, spec.name)
             if spec.writes:
-                _offer_new_only_if_allowed(page, spec.writes)
+                _offer_writes_only_if_allowed(page, spec.writes)
             self._window.page_built.emit(page)
         return page
 
@@ -424,14 +424,14 @@ class LazyPages(Mapping[str, "Page"]):
         self._window.stack.setCurrentWidget(self[list(self._specs)[row]])
 
 
-def _offer_new_only_if_allowed(page: Page, permission: str) -> None:
-    """Hide the page's 新增 (the action on Ctrl+N) from an account that may not write it: a 只读 account
-    was offered every form, filled it in, and was refused only on 保存."""
-    from desktop_app.gui.widgets.bars import NEW_KEYS
+def _offer_writes_only_if_allowed(page: Page, permission: str) -> None:
+    """Hide the page's 新增 and 删除 (the actions on Ctrl+N and Del) from an account that may not write what
+    they change: a 只读 account was offered every form, filled it in, and was refused only on 保存."""
+    from desktop_app.gui.widgets.bars import DELETE_KEYS, NEW_KEYS
     from desktop_app.services import auth
 
     if auth.can(page.ctx.db, permission):
         return
     for action in page.findChildren(QAction):
-        if any(key.toString() == NEW_KEYS for key in action.shortcuts()):
+        if any(key.toString() in (NEW_KEYS, DELETE_KEYS) for key in action.shortcuts()):
             action.setVisible(False)  # its keys go with it

@@ -23,7 +23,7 @@ class PageSpec(NamedTuple):
     title: str
     icon: str
     permission: str | None = None  # pages the account may not use are not shown at all
-    # what the page's 新增 (Ctrl+N) writes: an account without it (只读, a 网格员 on the roster) is not offered it
+    # what the page's 新增 (Ctrl+N) and 删除 (Del) write: an account without it (只读, a 网格员 on the roster) is not offered them
     writes: str | None = None
 
     def load(self) -> type[Page]:
@@ -32,7 +32,7 @@ class PageSpec(NamedTuple):
 
 # Only modules that really work are listed. tests/gui/test_startup_frame.py checks each line against its class.
 # A page whose list its reader may not read says so in its permission: a 网格员 met 21 pages that opened
-# on nothing but a 出错了 box, and a 只读 account was offered every 新增 form, to be refused on 保存
+# on nothing but a 出错了 box, and a 只读 account was offered every 新增 form and 删除, to be refused on 保存
 # (tests/gui/test_pages_by_role.py).
 PAGES: list[PageSpec] = [
     PageSpec("overview.page", "OverviewPage", "概览", "overview"),

@@ -4,7 +4,7 @@ A 网格员 saw every page in the navigation; 21 of them (三会一课, 共建�
 what the role may not read, so each opened on 出错了 and an empty list. A page is listed only
 for an account that may read what it shows (the error-box guard of tests/gui/conftest.py
 fails the test on any such box). And a 只读 account was offered every 新增 form, filled it in and
-was refused only on 保存: a page's 新增 is shown to those who may write what it saves.
+was refused only on 保存: a page's 新增 and 删除 are shown to those who may write what they change.
 """
 
 from __future__ import annotations
@@ -40,23 +40,27 @@ def test_every_page_a_role_is_shown_opens_without_an_error(qtbot, app_ctx, wait_
         assert len(titles) == 30 and "操作记录" not in titles and "用户管理" not in titles
 
 
-def _new_offered(page) -> bool:
-    """Whether the page offers its 新增: an action on Ctrl+N that the account sees."""
+def _offered(page, keys: str) -> bool:
+    """Whether the page offers the action on `keys` (Ctrl+N: its 新增, Del: its 删除) to the account."""
     from PySide6.QtGui import QAction
 
-    return any(a.isVisible() and any(k.toString() == "Ctrl+N" for k in a.shortcuts())
-               for a in page.findChildren(QAction))
+    return any(a.isVisible() and any(k.toString() == keys for k in a.shortcuts()) for a in page.findChildren(QAction))
+
+
+PAGES = ("党组织", "党员名册", "三会一课", "居民", "走访", "微心愿", "共建单位", "经费台账")
 
 
 def test_a_read_only_account_is_not_offered_a_form_it_may_not_save(qtbot, app_ctx, wait_ops, town):
-    offered = {}
+    new, delete = {}, {}
     for login in ("admin", "street", "grid1"):
         w = _window(qtbot, wait_ops, app_ctx.db, login)
-        offered[login] = {title for title in ("党组织", "党员名册", "三会一课", "居民", "走访", "微心愿", "共建单位", "经费台账")
-                          if title in w.pages and _new_offered(w.pages[title])}
+        new[login] = {title for title in PAGES if title in w.pages and _offered(w.pages[title], "Ctrl+N")}
+        delete[login] = {title for title in PAGES if title in w.pages and _offered(w.pages[title], "Del")}
         wait_ops()
         w.close()
-    # 只读 filled in 新增党员, 新增居民, 记支出 … and was refused on 保存
-    assert offered["street"] == set()
-    assert offered["admin"] == {"党组织", "党员名册", "三会一课", "居民", "走访", "微心愿", "共建单位", "经费台账"}
-    assert offered["grid1"] == {"居民", "走访", "微心愿"}  # the grid's own work; not the roster's 新增党员
+    # 只读 filled in 新增党员, 新增居民, 记支出 … and was refused on 保存; 删除 asked, then was refused
+    assert new["street"] == set() and delete["street"] == set()
+    assert new["admin"] == set(PAGES)
+    assert {"党员名册", "三会一课", "走访", "微心愿", "共建单位"} <= delete["admin"]
+    assert new["grid1"] == {"居民", "走访", "微心愿"}  # the grid's own work; not the roster's 新增党员
+    assert delete["grid1"] == delete["admin"] & {"居民", "走访", "微心愿"}
