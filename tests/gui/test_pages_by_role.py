@@ -64,3 +64,13 @@ def test_a_read_only_account_is_not_offered_a_form_it_may_not_save(qtbot, app_ct
     assert {"党员名册", "三会一课", "走访", "微心愿", "共建单位"} <= delete["admin"]
     assert new["grid1"] == {"居民", "走访", "微心愿"}  # the grid's own work; not the roster's 新增党员
     assert delete["grid1"] == delete["admin"] & {"居民", "走访", "微心愿"}
+
+
+def test_the_roster_offers_its_import_only_to_who_may_import(qtbot, app_ctx, wait_ops, town):
+    shown = {}
+    for login in ("admin", "street", "grid1"):
+        w = _window(qtbot, wait_ops, app_ctx.db, login)
+        shown[login] = w.pages["党员名册"].act_import.isVisible()
+        w.close()
+    # 只读 and 网格员 chose a file, waited for the preview and were refused on 导入
+    assert shown == {"admin": True, "street": False, "grid1": False}

@@ -130,6 +130,8 @@ class RosterPage(Page):
         tb.addSeparator()
         self.act_import = action("import", "导入…", self.import_members)
         self.act_import.setToolTip("从 Excel 或 CSV 文件导入党员")
+        # 只读 and 网格员 chose a file and waited for its preview, to be refused on 导入
+        self.act_import.setVisible(auth.can(self.ctx.db, "members.import"))
         self.act_export = action("export", "导出…", self.export_members)
         self.act_export.setToolTip("把当前筛选的党员导出为 Excel 或 CSV")
         self.act_template = action("template", "下载导入模板", self.save_template)
