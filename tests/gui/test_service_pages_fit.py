@@ -17,7 +17,7 @@ from tests.gui.test_service_gui import show
 WHOLE_CELLS = {
     VisitsPage: ("日期",),
     WishesPage: ("编号", "发布", "状态", "实现"),
-    ProjectsPage: ("编号", "预算（元）", "实际支出", "完成期限", "状态", "进度"),
+    ProjectsPage: ("编号", "预算（元）", "实际支出", "已记账（元）", "完成期限", "状态", "进度"),
     MediationPage: ("案号", "受理日期", "次数", "结果"),
     ActivitiesPage: ("日期", "人数", "时长", "费用（元）", "已记账（元）"),
 }

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QInputDialog
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.ops import run_op
+from desktop_app.gui.projects import costs as cost_ui
 from desktop_app.gui.projects.dialogs import ConcernedDialog, MilestoneDialog, ProjectDialog, ProjectStatusDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
 from desktop_app.gui.widgets import common
@@ -40,18 +41,19 @@ def _yuan(fen: int) -> str:
 
 
 # Within 1366 pixels beside the details pane (状态 and 进度 were past the table's edge); 状态 next to the name,
-# in view at 1024 too.
+# in view at 1024 too. 已记账 beside 实际支出 took its room from the columns wider than their widest cell.
 COLUMNS = (
-    Column("编号", lambda r: r.project_no, CENTER, 80),
-    Column("项目名称", lambda r: r.name, width=160),
+    Column("编号", lambda r: r.project_no, CENTER, 78),
+    Column("项目名称", lambda r: r.name, width=140),
     Column("状态", lambda r: r.status + ("·逾期" if r.overdue else ""), CENTER, 80),
-    Column("类别", lambda r: r.category, CENTER, 76),
-    Column("网格", lambda r: r.grid_name, width=96),
-    Column("项目经理", lambda r: r.owner_name, width=76),
-    Column("预算（元）", lambda r: _yuan(r.budget_fen), CENTER, 80, sort_key=lambda r: r.budget_fen),
-    Column("实际支出", lambda r: _yuan(r.actual_cost_fen), CENTER, 80, sort_key=lambda r: r.actual_cost_fen),
-    Column("完成期限", lambda r: _d(r.deadline), CENTER, 80),
-    Column("进度", lambda r: f"{r.milestones_done}/{r.milestones_total}" if r.milestones_total else "", CENTER, 50),
+    Column("类别", lambda r: r.category, CENTER, 68),
+    Column("网格", lambda r: r.grid_name, width=84),
+    Column("项目经理", lambda r: r.owner_name, width=60),
+    Column("预算（元）", lambda r: _yuan(r.budget_fen), CENTER, 72, sort_key=lambda r: r.budget_fen),
+    Column("实际支出", lambda r: _yuan(r.actual_cost_fen), CENTER, 72, sort_key=lambda r: r.actual_cost_fen),
+    cost_ui.BOOKED,  # what the 经费台账 holds for it, beside what was typed
+    Column("完成期限", lambda r: _d(r.deadline), CENTER, 76),
+    Column("进度", lambda r: f"{r.milestones_done}/{r.milestones_total}" if r.milestones_total else "", CENTER, 48),
 )
 
 
@@ -69,7 +71,7 @@ def details_html(p: ProjectDetail) -> str:
         (f"<p>状态：{state_html(p.status, p.overdue)}{('<br>' + e(p.status_note)) if p.status_note else ''}<br>"
          f"开始：{_d(p.start_date) or '未定'}　期限：{_d(p.deadline)}"
          f"{('<br>完成：' + _d(p.completed_on)) if p.completed_on else ''}</p>"),
-        f"<p>预算：{format_yuan(p.budget_fen)} 元<br>实际支出：{format_yuan(p.actual_cost_fen)} 元</p>",
+        cost_ui.money_html(p),
     ]
     if p.description:
         lines.append(f"<p>{e(p.description)}</p>")
@@ -88,10 +90,10 @@ def _pending_milestone(d: ProjectDetail | None) -> bool:
     return d is not None and any(m.done_on is None for m in d.milestones)
 
 
-class ProjectsPage(RecordListPage):
+class ProjectsPage(cost_ui.CostActions, RecordListPage):
     heading = "微实事 · 项目清单"
     export_kind = "projects"  # 导出Excel: who may export it is table_export.LISTS' rule
-    watches = changes(Change.PROJECTS, Change.VISITS, Change.ORGS, Change.SERVICE_LISTS)
+    watches = changes(Change.PROJECTS, Change.VISITS, Change.ORGS, Change.SERVICE_LISTS, Change.LEDGER)
     writes = changes(Change.PROJECTS)
     tables = (Table(COLUMNS, _color, give_way=("类别", "项目经理", "网格", "实际支出"), stretch=1, details_width=280,
                     empty="新建项目：Ctrl+N；也可在“走访”中把群众反映的问题转为项目。"),)
@@ -109,6 +111,7 @@ class ProjectsPage(RecordListPage):
         Act("delete", "删除节点", "delete_milestone", when=lambda d: d is not None and bool(d.milestones),
             name="drop_milestone", why=why_chosen(lambda p: "项目还没有节点")),
         Act("person-add", "涉及居民", "add_resident", when=selected, name="resident"),
+        *cost_ui.ACTIONS,
         DELETE,
         SEPARATOR,
         Act("tags", "项目类别", "edit_categories", name="lists"),
@@ -141,7 +144,9 @@ class ProjectsPage(RecordListPage):
     def on_loaded(self, loaded: Loaded) -> None:
         budget = sum(r.budget_fen for r in loaded.rows)
         spent = sum(r.actual_cost_fen for r in loaded.rows)
-        self.set_counts(f"列出 {len(loaded.rows)} 个，预算 {format_yuan(budget)} 元，已支出 {format_yuan(spent)} 元",
+        booked = sum(r.booked_fen for r in loaded.rows)
+        self.set_counts(f"列出 {len(loaded.rows)} 个，预算 {format_yuan(budget)} 元，已支出 {format_yuan(spent)} 元"
+                        f"，台账已记 {format_yuan(booked)} 元",
                         f"逾期 {loaded.overdue} 个" if loaded.overdue else "")
 
     @property
