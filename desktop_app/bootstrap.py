@@ -196,6 +196,7 @@ _PG_PASSING = [
     "test_development_cli",
     "test_development_demo",
     "test_development_service",
+    "test_district_enrolment",
     "test_district_imports",
     "test_district_level",
     "test_district_names",

@@ -31,8 +31,9 @@ def _enrol(db, args: argparse.Namespace) -> None:
     elif args.enrol_cmd == "accept":
         req = sync.read_request(db, Path(args.file))
         print(f"{req.org_name}（{req.org_code}）的登记申请，指纹 {req.fingerprint}：请与社区核对")
-        e = sync.enrol_accept(db, Path(args.file), Path(args.out))
-        print(f"已接受 {e.org_name} 的登记 → 回执 {args.out}")
+        e = sync.enrol_accept(db, Path(args.file), Path(args.out), args.street)
+        where = f"，所属{e.street_name}" if e.street_name else ""
+        print(f"已接受 {e.org_name} 的登记{where} → 回执 {args.out}")
     elif args.enrol_cmd == "finish":
         result = sync.enrol_finish(db, Path(args.file))
         print(f"已完成向 {result.info.street_org_name}（{result.info.street_org_code}）的登记，"
@@ -117,8 +118,9 @@ def add_commands(sub, with_db) -> None:
     sen = sy.add_parser("enrol", help="社区向街道登记自己的密钥").add_subparsers(dest="enrol_cmd", required=True)
     command(sen, "request", "社区：生成密钥并写登记申请", out="登记申请文件（交给街道）").add_argument(
         "--key-out", help="本社区私钥文件（默认在数据库旁）")
-    command(sen, "accept", "街道：接受社区的登记申请", out="登记回执文件（交回社区）").add_argument(
-        "file", help="社区的登记申请")
+    sa = command(sen, "accept", "街道：接受社区的登记申请", out="登记回执文件（交回社区）")
+    sa.add_argument("file", help="社区的登记申请")
+    sa.add_argument("--street", help="区数据库：社区所属的街道党工委（代码或名称；只管一个街道的账户可省略）")
     command(sen, "finish", "社区：导入街道的登记回执").add_argument("file", help="街道的登记回执")
     command(sen, "revoke", "街道：作废某社区的密钥").add_argument("code", help="社区的组织代码")
     se = command(sy, "export", "社区：导出数据包给街道", out="数据包文件或文件夹（如 U 盘）")

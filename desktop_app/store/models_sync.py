@@ -49,6 +49,8 @@ class SyncEnrolment(Base):
     org_code: Mapped[str] = mapped_column(String(32), default="")
     org_name: Mapped[str] = mapped_column(String(60), default="")
     org_id: Mapped[str] = mapped_column(String(36), default="")  # its 社区党委: the subtree it owns
+    # At a district: the 街道党工委 it was enrolled into, where its first package puts its 社区党委 ("": a street's)
+    street_org_id: Mapped[str] = mapped_column(String(36), default="", server_default="")
     sign_public: Mapped[str] = mapped_column(String(64))
     box_public: Mapped[str] = mapped_column(String(64))
     fingerprint: Mapped[str] = mapped_column(String(32))

@@ -62,6 +62,8 @@ class Enrolment:
     status: str  # active | revoked
     enrolled_at: datetime
     revoked_at: datetime | None
+    street_org_id: str = ""  # at a district: the 街道党工委 it was enrolled into
+    street_name: str = ""
 
 
 # --- packages out -------------------------------------------------------------------

@@ -125,10 +125,11 @@ def _community(path, code: str, name: str):
 def test_a_district_takes_a_community_s_package_as_a_street_does(empty_db, tmp_path):
     _district(empty_db)
     sync.new_key(empty_db, tmp_path / "district.dqkey")
+    orgs.create(empty_db, "梅园街道党工委", "320102100", "street", None)
     c = _community(tmp_path / "c.db", "320102001", "梅园社区党委")
     try:
         req = sync.enrol_request(c, tmp_path / "c.dqreq", key_out=tmp_path / "c.dqkey")
-        sync.enrol_accept(empty_db, req.path, tmp_path / "c.dqreply")
+        sync.enrol_accept(empty_db, req.path, tmp_path / "c.dqreply", street="320102100")  # a district names it
         sync.enrol_finish(c, tmp_path / "c.dqreply")
         up = sync.export_package(c, tmp_path / "up.dqsync")
         report = sync.import_package(empty_db, up.path)

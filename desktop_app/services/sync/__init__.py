@@ -20,7 +20,7 @@ from desktop_app.services.sync.conflicts import conflict_detail, conflicts, reso
 from desktop_app.services.sync.incoming import ImportPreview, apply_import, import_package, preview_import
 from desktop_app.services.sync.keys import (
     KEY_SUFFIX, PASSPHRASE_ENV, REPLY_SUFFIX, REQUEST_SUFFIX, enrol_accept, enrol_finish, enrol_request, enrol_revoke,
-    enrolments, key_info, load_keys, new_key, read_request, request_fingerprint, set_passphrase_provider,
+    enrol_streets, enrolments, key_info, load_keys, new_key, read_request, request_fingerprint, set_passphrase_provider,
 )
 from desktop_app.services.sync.outgoing import WATERMARK_MARGIN, export_package, send_all, send_package
 from desktop_app.services.sync.status import (
@@ -35,7 +35,7 @@ from desktop_app.views.sync import (
 __all__ = [
     "BatchItem", "BatchProgress", "BatchReport", "PackageCheck", "check_packages", "import_packages",
     "INCOMING", "KEY_SUFFIX", "LOCAL", "PASSPHRASE_ENV", "REPLY_SUFFIX", "REQUEST_SUFFIX", "Enrolment",
-    "EnrolRequestResult", "enrol_accept", "enrol_finish", "enrol_request", "enrol_revoke", "enrolments",
+    "EnrolRequestResult", "enrol_accept", "enrol_finish", "enrol_streets", "enrol_request", "enrol_revoke", "enrolments",
     "read_request", "request_fingerprint", "set_passphrase_provider", "SIDE_LABELS", "STATUS_LABELS", "WATERMARK_MARGIN",
     "CommunityCounts", "CommunityStatus", "ConflictDetail", "ConflictRow", "ExportResult", "FieldDiff",
     "ImportPreview", "ImportReport", "KeyInfo", "KeyUseResult", "PackageInfo", "SyncState", "TableReport",

@@ -32,8 +32,9 @@ from desktop_app.store import dialect as store_dialect
 from desktop_app.store.base import utcnow
 from desktop_app.store.db import Database
 from desktop_app.store.migrate import SYNC_FORMAT
+from desktop_app.store.models import Organization
 from desktop_app.store.models_sync import SyncImport
-from desktop_app.store.models_sync import SyncEnrolment, SyncIdentity
+from desktop_app.store.models_sync import SyncEnrolment, SyncIdentity, SyncRowState
 from desktop_app.sync import decode, handover, merge, ownership, package
 from desktop_app.sync.crypto import fingerprint_bytes
 from desktop_app.sync.codec import synced_tables
@@ -184,7 +185,34 @@ def _vet(s, m) -> None:
     """
     if m.kind == UPSTREAM:
         e = s.get(SyncEnrolment, m.site.id)
-        scope.check_org(s, e.org_id if e is not None else None, f"{m.site.org_name}的数据包")
+        org = e.org_id if e is not None else None
+        if e is not None and e.street_org_id and (not org or scope.read_past(
+                s, select(Organization.id).where(Organization.id == org)).first() is None):
+            org = e.street_org_id  # its first package: it goes under the street it was enrolled into
+        scope.check_org(s, org, f"{m.site.org_name}的数据包")
+
+
+def _place_under_street(s, sender: str) -> str:
+    """A community enrolled at a district into a street: its first package puts its 社区党委 under that
+    street (an ordinary change, stamped here: its next 下发包 carries the new place, as orgs move does).
+    The stand-in for the street it made before enrolling, left empty, is put away. Returns the street's name."""
+    e = s.get(SyncEnrolment, sender)
+    street = s.get(Organization, e.street_org_id) if e is not None and e.street_org_id else None
+    root = s.get(Organization, e.org_id) if street is not None and e.org_id else None
+    if root is None or street.deleted or root.parent_id == street.id:
+        return ""
+    old = s.get(Organization, root.parent_id) if root.parent_id else None
+    root.parent_id = street.id
+    s.flush()
+    if old is not None and old.kind == street.kind and not old.deleted and s.scalar(
+            select(Organization.id).where(Organization.parent_id == old.id, Organization.deleted.is_(False))
+            .limit(1)) is None and s.scalar(
+            select(SyncRowState.introduced).where(SyncRowState.peer_site == sender,
+                                                  SyncRowState.table_name == Organization.__tablename__,
+                                                  SyncRowState.row_id == old.id)):
+        old.deleted = True
+        s.flush()
+    return street.name
 
 
 def _report(path: Path, p: merge.MergePlan, st: merge.Standing, dry_run: bool, confirmed: int = 0) -> ImportReport:
@@ -325,12 +353,14 @@ def _merge_once(db: Database, path: Path, planned: merge.MergePlan | Verified, p
                 progress(0, total)
             confirmed = merge.apply(s, p, st, now, tick, path.name, _shared())
             handover.hand_over(s, m.site.id, moved)
+            placed = _place_under_street(s, m.site.id) if st.new_community and m.kind == UPSTREAM else ""
             if not st.already:
                 done_ = {k: p.total(d) for k, d in (
                     ("新增", Decision.INSERT), ("更新", Decision.UPDATE), ("冲突", Decision.CONFLICT))}
                 audit.record(
                     s, "sync_import", SyncImport.__tablename__, m.package_id,
-                    f"导入{m.site.org_name}的数据包 {path.name}：" + "，".join(f"{k} {n}" for k, n in done_.items()),
+                    f"导入{m.site.org_name}的数据包 {path.name}：" + "，".join(f"{k} {n}" for k, n in done_.items())
+                    + (f"；{m.site.org_name}置于{placed}之下" if placed else ""),
                     label=path.name,
                 )
             if stage:

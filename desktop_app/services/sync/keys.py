@@ -18,11 +18,12 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, update
 
+from desktop_app.domain import access
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.domain.site import is_top
+from desktop_app.domain.site import DISTRICT, is_top
 from desktop_app.domain.sync_rules import COMMUNITY, STREET, PackageRefused
-from desktop_app.services import auth
+from desktop_app.services import auth, orgs
 from desktop_app.services import site as site_service
 from desktop_app.services.dues import rates
 from desktop_app.services.uow import UnitOfWork
@@ -38,7 +39,7 @@ from desktop_app.sync.keyfile import KEY_SUFFIX, REPLY_SUFFIX, REQUEST_SUFFIX, E
 from desktop_app.views.sync import EnrolRequestResult, Enrolment, KeyInfo, KeyUseResult
 
 __all__ = ["KEY_SUFFIX", "REPLY_SUFFIX", "REQUEST_SUFFIX", "KeyInfo", "KeyUseResult", "enrol_accept",
-           "enrol_finish", "enrol_request", "enrol_revoke", "enrolments", "key_info", "load_keys", "new_key",
+           "enrol_finish", "enrol_streets", "enrol_request", "enrol_revoke", "enrolments", "key_info", "load_keys", "new_key",
            "reader_public", "signers"]
 
 PASSPHRASE_ENV = keystore.PASSPHRASE_ENV
@@ -238,14 +239,75 @@ def enrol_request(db: Database, out: Path, key_out: Path | None = None) -> Enrol
 
 def read_request(db: Database, path: Path) -> EnrolRequest:
     """At the street: what a request says (to show its fingerprint before accepting)."""
-    auth.require(db, "settings.write")
+    _confined_street(db)
     return keyfile.read_request(Path(path))
 
 
-def enrol_accept(db: Database, path: Path, out: Path) -> Enrolment:
-    """At the street: register a community's request and write its reply (the street's public keys)."""
-    req = keyfile.read_request(Path(path))
+def _confined_street(db: Database) -> str:
+    """At a district, the street an account confined to one enrols into ("": not confined, and may enrol).
+
+    Enrolling its own street's communities is that street's work, not the whole database's
+    (access.WHOLE_DATABASE): the role's permission is what counts. Elsewhere as before.
+    """
+    actor = auth.current_actor(db)
+    if actor is not None and actor.org_id and access.allowed(actor.role, "settings.write"):
+        site = site_service.get_site(db)
+        if site is not None and site.level == DISTRICT:
+            return actor.org_id
     auth.require(db, "settings.write")
+    return ""
+
+
+def enrol_streets(db: Database) -> list[tuple[str, str]]:
+    """At a district: the 街道党工委 a community may be enrolled into (id, name); elsewhere none (the street
+    is the parent). An account confined to a street has its own street only."""
+    site = site_service.get_site(db)
+    if site is None or site.level != DISTRICT:
+        return []
+    own = _confined_street(db)
+    with db.session() as s:
+        q = select(Organization.id, Organization.name).where(
+            Organization.kind == OrgKind.STREET.value, Organization.deleted.is_(False))
+        if own:
+            q = q.where(Organization.id == own)
+        return [(i, n) for i, n in s.execute(q.order_by(Organization.sort_order, Organization.code))]
+
+
+def _enrol_street(db: Database, street: str | None) -> tuple[str, str]:
+    """The street (id, name) a community enrolled here goes under: ("", "") at a street database."""
+    site = site_service.get_site(db)
+    own = _confined_street(db)
+    if site is None or site.level != DISTRICT:
+        return "", ""
+    text = (street or "").strip()
+    if own:
+        with db.session() as s:
+            node = s.get(Organization, own)
+            if node is None or node.kind != OrgKind.STREET.value:
+                raise Conflict("当前账户管的不是一个街道党工委：社区的登记请由区里的管理员办理")
+            if text and text not in (node.code, node.name, node.id):
+                raise Conflict(f"当前账户只管{node.name}：只能把社区登记到{node.name}（{node.code}），未作任何改动")
+            return node.id, node.name
+    if not text:
+        raise ValidationError("所属街道", "区数据库接受社区登记时请选定社区所属的街道党工委（命令行 --street 代码或名称）")
+    with db.session() as s:  # the page passes the street's id; a script its code or name
+        node = s.get(Organization, text)
+        if node is not None and not node.deleted and node.kind == OrgKind.STREET.value:
+            return node.id, node.name
+    found = orgs.find(db, text, "所属街道")
+    if found.kind != OrgKind.STREET.value:
+        raise ValidationError("所属街道", f"“{found.name}”不是街道党工委：请选定社区所属的街道党工委")
+    return found.id, found.name
+
+
+def enrol_accept(db: Database, path: Path, out: Path, street: str | None = None) -> Enrolment:
+    """At the street: register a community's request and write its reply (the street's public keys).
+
+    At a district `street` names the 街道党工委 the community belongs to (code or name; an account
+    confined to a street enrols into its own): its first package puts its 社区党委 there.
+    """
+    req = keyfile.read_request(Path(path))
+    street_id, street_name = _enrol_street(db, street)
     with UnitOfWork(db) as uow:
         s = uow.session
         me = _identity(s)
@@ -265,6 +327,7 @@ def enrol_accept(db: Database, path: Path, out: Path) -> Enrolment:
             e = SyncEnrolment(site_id=req.site_id)
             s.add(e)
         e.org_code, e.org_name, e.org_id = req.org_code, req.org_name, req.org_id
+        e.street_org_id = street_id
         e.sign_public, e.box_public = keyfile.b64(req.sign_public), keyfile.b64(req.box_public)
         e.fingerprint, e.status, e.enrolled_at, e.revoked_at = req.fingerprint, "active", now, None
         peer = s.get(SyncPeer, req.site_id)
@@ -281,15 +344,17 @@ def enrol_accept(db: Database, path: Path, out: Path) -> Enrolment:
                            keyfile.unb64(me.street_sign_public, "街道公钥"), keyfile.unb64(me.street_box_public, "街道公钥"),
                            req.site_id, req.fingerprint)
         audit.record(s, "setting", SyncEnrolment.__tablename__, req.site_id,
-                     f"{'重新' if again else ''}接受{req.org_name}（{req.org_code}）的同步登记（指纹 {req.fingerprint}）",
+                     f"{'重新' if again else ''}接受{req.org_name}（{req.org_code}）的同步登记"
+                     f"{f'，所属{street_name}' if street_name else ''}（指纹 {req.fingerprint}）",
                      label=req.org_name)
         keyfile.write_document(Path(out), keyfile.reply_document(reply))
         uow.commit()
-        return _enrolment(e)
+        return _enrolment(e, street_name)
 
 
-def _enrolment(e: SyncEnrolment) -> Enrolment:
-    return Enrolment(e.site_id, e.org_code, e.org_name, e.fingerprint, e.status, e.enrolled_at, e.revoked_at)
+def _enrolment(e: SyncEnrolment, street_name: str = "") -> Enrolment:
+    return Enrolment(e.site_id, e.org_code, e.org_name, e.fingerprint, e.status, e.enrolled_at, e.revoked_at,
+                     e.street_org_id, street_name)
 
 
 def enrolments(db: Database) -> list[Enrolment]:
