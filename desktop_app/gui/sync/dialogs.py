@@ -15,7 +15,7 @@ from typing import Sequence
 from PySide6.QtCore import QStorageInfo, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QInputDialog, QLabel, QTableView, QVBoxLayout, QWidget,
 )
 
 from desktop_app.domain import clock
@@ -87,6 +87,20 @@ def choose_save(parent: QWidget | None, title: str, suggested: str, filters: str
     """Key files take the one save flow: a USB stick when one is in, else the 打印文件 folder; never the data folder."""
     drives = usb_drives()
     return forms.ask_save_path(parent, title, suggested, filters, folder=drives[0] if drives else None)
+
+
+def choose_street(parent: QWidget | None, community: str, streets: Sequence[tuple[str, str]]) -> str | None:
+    """At a district: the 街道党工委 (a combo of the district's) a community enrolling is under; its id."""
+    dlg = QInputDialog(parent)
+    dlg.setWindowTitle("所属街道")
+    dlg.setLabelText(f"{community}属于哪个街道党工委？\n它的第一个数据包导入后，社区党委就挂在这个街道之下。")
+    dlg.setComboBoxItems([name for _, name in streets])
+    dlg.setComboBoxEditable(False)
+    dlg.setOkButtonText("确定")
+    dlg.setCancelButtonText("取消")
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dict((n, i) for i, n in streets).get(dlg.textValue())
 
 
 # --- the dry run, and the result --------------------------------------------------------

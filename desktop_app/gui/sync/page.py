@@ -273,15 +273,37 @@ class SyncPage(Page):
         except Exception as exc:  # noqa: BLE001 - shown to the user
             show_error(self, exc)
             return
-        if not common.ask(self, "接受登记", f"{req.org_name}（{req.org_code}）\n指纹：{req.fingerprint}\n"
+        street = self._street_for(req.org_name)
+        if street is None:
+            return
+        where = f"所属：{dict(street[1])[street[0]]}\n" if street[0] else ""
+        if not common.ask(self, "接受登记", f"{req.org_name}（{req.org_code}）\n{where}指纹：{req.fingerprint}\n"
                           "请与社区屏幕上的指纹逐字核对（电话或纸面）。一致才接受。接受吗？"):
             return
         out = dialogs.choose_save(self, "保存登记回执", f"登记回执_{req.org_code}.dqreply", REPLY_FILTER)
         if out is None:
             return
-        run_op(self, lambda job: sync.enrol_accept(db, path, out),
-               lambda e: forms.offer_open(self, out, f"已接受{e.org_name}的登记。请把回执 {out} 交回社区导入。"),
+        run_op(self, lambda job: sync.enrol_accept(db, path, out, street[0] or None),
+               lambda e: forms.offer_open(self, out, f"已接受{e.org_name}的登记"
+                                          + (f"（所属{e.street_name}）" if e.street_name else "")
+                                          + f"。请把回执 {out} 交回社区导入。"),
                changes=changes(Change.SYNC))
+
+    def _street_for(self, community: str) -> tuple[str, list[tuple[str, str]]] | None:
+        """At a district: the street the community goes under (a street's account: its own, no question);
+        ("", []) at a street database; None when cancelled or there is none to choose."""
+        if self.ctx.site.level != "district":
+            return "", []
+        try:
+            streets = sync.enrol_streets(self.ctx.db)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+            return None
+        if not streets:
+            common.inform(self, "接受登记", "本区还没有街道党工委：请先在“党组织”页“新增街道党工委”，再接受社区登记。")
+            return None
+        chosen = streets[0][0] if len(streets) == 1 else dialogs.choose_street(self, community, streets)
+        return (chosen, streets) if chosen else None
 
     def enrol_revoke(self) -> None:
         c = self.selected_community()
