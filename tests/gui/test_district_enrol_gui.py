@@ -50,7 +50,11 @@ def test_the_administrator_picks_the_street_from_a_combo(qtbot, wait_ops, distri
     offered = []
 
     def pick() -> None:  # the real dialog: its combo lists the district's streets; take 新街口
-        dlg = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible())
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible()]
+        if not shown:  # a loaded machine: the dialog is not up yet
+            QTimer.singleShot(100, pick)
+            return
+        dlg = shown[0]
         combo = dlg.findChild(QComboBox)
         offered.extend(combo.itemText(i) for i in range(combo.count()))
         combo.setCurrentIndex(offered.index("新街口街道党工委"))
