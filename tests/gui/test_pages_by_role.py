@@ -74,3 +74,19 @@ def test_the_roster_offers_its_import_only_to_who_may_import(qtbot, app_ctx, wai
         w.close()
     # 只读 and 网格员 chose a file, waited for the preview and were refused on 导入
     assert shown == {"admin": True, "street": False, "grid1": False}
+
+
+def test_the_import_page_lists_what_the_account_may_import(qtbot, app_ctx, wait_ops, town):
+    kinds, can_choose, said = {}, {}, {}
+    for login in ("admin", "street", "grid1"):
+        w = _window(qtbot, wait_ops, app_ctx.db, login)
+        page = w.go_to("导入表格")
+        wait_ops()
+        kinds[login] = [page.kind_box.itemText(i) for i in range(page.kind_box.count())]
+        can_choose[login], said[login] = page.choose_button.isEnabled(), page.summary.text()
+        w.close()
+    assert len(kinds["admin"]) == 6 and can_choose["admin"]
+    # a 网格员 chose 党员信息 or 经费收支明细, waited for the preview and was refused
+    assert kinds["grid1"] == ["居民和住户", "走访记录（走访台账）"] and can_choose["grid1"]
+    # 只读 was offered every kind and a file dialog, for nothing
+    assert kinds["street"] == [] and not can_choose["street"] and "只读" in said["street"]

@@ -27,7 +27,7 @@ from desktop_app.gui.widgets.bars import heading
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import Column, ColumnModel
 from desktop_app.services import (
-    development_import, imports, ledger_import, meetings_import, residents_import, visits_import,
+    auth, development_import, imports, ledger_import, meetings_import, residents_import, visits_import,
 )
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.imports import ColumnsReport, HistoryPreview, Mapping
@@ -62,12 +62,14 @@ class ImportsPage(Page):
         super().__init__(ctx)
         self.kind_box = QComboBox()
         for kind, (label, _service, _changes) in KINDS.items():
-            self.kind_box.addItem(label, kind)
+            # only what the account may import: a 网格员 chose 党员信息, waited for the preview, and was refused
+            if auth.can(ctx.db, imports.permission(kind)):
+                self.kind_box.addItem(label, kind)
         self.kind_box.currentIndexChanged.connect(lambda _i: self._reset())
         self.file_edit = QLineEdit()
         self.file_edit.setReadOnly(True)
         self.file_edit.setPlaceholderText("选择 Excel（.xlsx、.xls）、.ods 或 CSV 文件：本程序的模板，或其他系统导出的表格")
-        choose = QPushButton(icons.get("open"), "选择文件…")
+        self.choose_button = choose = QPushButton(icons.get("open"), "选择文件…")
         choose.clicked.connect(self.choose_file)
         template = QPushButton(icons.get("template"), "保存空白模板…")
         template.clicked.connect(self.save_template)
@@ -124,6 +126,10 @@ class ImportsPage(Page):
         self.mapping_dialog: MappingDialog | None = None
         self.member_dialog = None
         self._reset()
+        if not self.kind_box.count():  # 只读
+            for widget in (self.kind_box, choose, template):
+                widget.setEnabled(False)
+            self._say("当前账户只能查看（只读），不能导入表格；需要导入时请用书记或管理员的账户。")
 
     @property
     def kind(self) -> str:
