@@ -484,6 +484,7 @@ def _costs(s: Session, rows: dict) -> None:
     reversed_ids = set(s.scalars(select(LedgerEntry.reversal_of).where(LedgerEntry.reversal_of.is_not(None))))
     acts = sorted((a["activity_date"], a["id"]) for a in rows[Activity])
     projects = [p for p in rows[ListItem] if p["list_kind"] == rules.PROJECT and p["claimed_on"]]
+    linked: dict[str, int] = {}  # activity id -> its vouchers' sum
     for e in s.scalars(select(LedgerEntry).where(
             LedgerEntry.deleted.is_(False), LedgerEntry.direction == "支出", LedgerEntry.reversal_of.is_(None),
             LedgerEntry.project_id.is_(None),  # a 微实事 project's voucher pays for that project only
@@ -503,4 +504,8 @@ def _costs(s: Session, rows: dict) -> None:
             if not near:
                 continue
             link["activity_id"] = near[0]
+            linked[near[0]] = linked.get(near[0], 0) + e.amount_fen
         rows[CostLink].append(link)
+    # An activity's 费用 is at least what its vouchers paid: 费用 200 元 beside 已记账 439 元 read as a mistake
+    for a in rows[Activity]:
+        a["cost_fen"] = max(a["cost_fen"], linked.get(a["id"], 0))

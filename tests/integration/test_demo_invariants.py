@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.services import demo
-from desktop_app.store.models_cobuilding import ListItem
+from desktop_app.store.models_cobuilding import Activity, CostLink, ListItem
+from desktop_app.store.models_ledger import LedgerEntry
 from desktop_app.store.models_service import (
     MediationCase, MediationParty, MediationSession, Project, ProjectMilestone, Visit, VisitFollowUp, Wish, WishClaim,
 )
@@ -77,3 +78,18 @@ def test_dates_of_the_service_work_follow_one_another(demo_db):
             assert i.claimed_on is None or i.claimed_on >= i.raised_on, i.title
             assert i.done_on is None or i.done_on >= (i.claimed_on or i.raised_on), i.title
 
+
+def test_money_booked_against_work_does_not_exceed_what_it_cost(demo_db):
+    with demo_db.session() as s:
+        by_activity, by_project = defaultdict(int), defaultdict(int)
+        for link in s.scalars(select(CostLink).where(CostLink.deleted.is_(False), CostLink.activity_id.is_not(None))):
+            by_activity[link.activity_id] += link.amount_fen
+        for e in s.scalars(select(LedgerEntry).where(LedgerEntry.deleted.is_(False),
+                                                     LedgerEntry.project_id.is_not(None))):
+            by_project[e.project_id] += e.amount_fen
+        assert by_activity  # the demo links vouchers to activities: else the check below proves nothing
+        for a in s.scalars(select(Activity).where(Activity.deleted.is_(False))):
+            # 环境整治志愿行动 showed 已记账 439 元 against a 费用 of 200 元
+            assert by_activity.get(a.id, 0) <= a.cost_fen, (a.title, a.activity_date, a.cost_fen, by_activity[a.id])
+        for p in s.scalars(select(Project).where(Project.deleted.is_(False))):
+            assert by_project.get(p.id, 0) <= p.actual_cost_fen, p.project_no  # 已记账 within 实际支出
