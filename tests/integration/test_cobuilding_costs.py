@@ -97,3 +97,95 @@ def test_costs_need_both_cobuilding_and_ledger_rights(db, town):
     with pytest.raises(PermissionDenied):
         cb.record_cost(db, _cost(town), activity_id=town["act"], today=TODAY)
     assert cb.costs_of(db, activity_id=town["act"]) == []
+
+
+# A 项目清单 item carried out by a 微实事: its vouchers count in that project's 已记账 however attached.
+
+def _tied(db, town):
+    from desktop_app.domain.service_flow import ProjectInput
+    from desktop_app.services import projects
+
+    def make(name):
+        return projects.create_project(db, ProjectInput(name=name, owner_name="李书记", category="设施改造",
+                                                        deadline=date(2026, 9, 30)), TODAY).id
+    lights, park = make("楼道照明改造"), make("口袋公园")
+    cb.link_project(db, town["project"], lights)
+    return lights, park
+
+
+def _booked(db, project_id):
+    from desktop_app.services import projects
+    return projects.get_project(db, project_id, TODAY).booked_fen
+
+
+def _project_updates(db, entry_id):
+    import json
+
+    from sqlalchemy import select
+
+    from desktop_app.store.models_access import AuditEntry
+    with db.session() as s:
+        rows = s.scalars(select(AuditEntry).where(AuditEntry.row_id == entry_id, AuditEntry.action == "update")
+                         .order_by(AuditEntry.at, AuditEntry.id))
+        return [(json.loads(e.before_json), json.loads(e.after_json)) for e in rows]
+
+
+def test_linking_a_voucher_to_a_tied_item_books_it_to_the_project_and_unlinking_clears_it(db, town):
+    lights, _ = _tied(db, town)
+    posted = ledger.post_entry(db, ledger.EntryInput(date(2026, 6, 2), town["account"], "支出", 8_800)).entry
+    link = cb.link_cost(db, posted.id, item_id=town["project"])
+    assert ledger.get_entry(db, posted.id).project_id == lights
+    assert _booked(db, lights) == 8_800  # the same figure as a cost posted from the item
+    cb.unlink_cost(db, link.id)
+    assert ledger.get_entry(db, posted.id).project_id is None and _booked(db, lights) == 0
+    assert _project_updates(db, posted.id) == [({"project_id": None}, {"project_id": lights}),
+                                               ({"project_id": lights}, {"project_id": None})]
+    # a cost posted from the item is taken off the project the same way
+    row = cb.record_cost(db, _cost(town, 3_000), item_id=town["project"], today=TODAY)
+    assert _booked(db, lights) == 3_000
+    cb.unlink_cost(db, row.id)
+    assert _booked(db, lights) == 0 and ledger.get_entry(db, row.entry_id).project_id is None
+
+
+def test_a_voucher_already_booked_to_its_items_project_stays_booked_to_it(db, town):
+    from desktop_app.services import project_costs as pc
+    lights, _ = _tied(db, town)
+    posted = ledger.post_entry(db, ledger.EntryInput(date(2026, 6, 2), town["account"], "支出", 8_800)).entry
+    pc.link_cost(db, lights, posted.id)
+    link = cb.link_cost(db, posted.id, item_id=town["project"])
+    assert _booked(db, lights) == 8_800
+    cb.unlink_cost(db, link.id)
+    assert _booked(db, lights) == 0  # it was this item's project: the item's link carried it
+
+
+def test_a_voucher_booked_to_another_project_is_refused_and_nothing_is_written(db, town):
+    from desktop_app.services import project_costs as pc
+    lights, park = _tied(db, town)
+    posted = ledger.post_entry(db, ledger.EntryInput(date(2026, 6, 2), town["account"], "支出", 8_800)).entry
+    pc.link_cost(db, park, posted.id)
+    with pytest.raises(Conflict, match="已记在微实事项目“口袋公园”，而“加装扶手”关联的是微实事项目“楼道照明改造”"):
+        cb.link_cost(db, posted.id, item_id=town["project"])
+    assert cb.costs_of(db, item_id=town["project"]) == [] and cb.linked_entries(db, [posted.id]) == set()
+    assert ledger.get_entry(db, posted.id).project_id == park
+    assert (_booked(db, park), _booked(db, lights)) == (8_800, 0)
+    # linked to an activity or an untied item, a voucher keeps its project
+    cb.link_project(db, town["project"], None)
+    link = cb.link_cost(db, posted.id, item_id=town["project"])
+    cb.unlink_cost(db, link.id)
+    assert ledger.get_entry(db, posted.id).project_id == park
+
+
+def test_booking_through_a_link_needs_the_ledgers_write_right(db, town, monkeypatch):
+    from desktop_app.domain import access
+    lights, _ = _tied(db, town)
+    posted = ledger.post_entry(db, ledger.EntryInput(date(2026, 6, 2), town["account"], "支出", 8_800)).entry
+    untied = ledger.post_entry(db, ledger.EntryInput(date(2026, 6, 2), town["account"], "支出", 500)).entry
+    link = cb.link_cost(db, untied.id, activity_id=town["act"])
+    auth.create_user(db, "sec", "书记", "secretary", "pw-123456-Ab")
+    auth.login(db, "sec", "pw-123456-Ab")
+    monkeypatch.setitem(access.ROLE_PERMISSIONS, access.Role.SECRETARY,
+                        access.ROLE_PERMISSIONS[access.Role.SECRETARY] - {"ledger.write"})
+    with pytest.raises(PermissionDenied):
+        cb.link_cost(db, posted.id, item_id=town["project"])
+    assert cb.linked_entries(db, [posted.id]) == set() and ledger.get_entry(db, posted.id).project_id is None
+    cb.unlink_cost(db, link.id)  # an activity's link books nothing: co-building's own right is enough

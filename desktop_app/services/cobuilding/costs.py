@@ -3,7 +3,9 @@
 The money lives in the ledger: a cost is posted there as an expense through the
 ledger's own posting function (`ledger.post_in`, in this transaction, so the
 voucher and its link are written together or not at all), or an expense
-already posted is linked. A closed month (结账) takes no new voucher and no
+already posted is linked. A voucher for a 项目清单 item tied to a 微实事 is booked
+to that project too (its `project_id`, the project's 已记账), whether posted or
+linked; unlinking takes it off again. A closed month (结账) takes no new voucher and no
 change of what its vouchers paid for. A reversed voucher (红字冲销) counts for
 nothing in the totals; its link stays visible, marked.
 """
@@ -26,6 +28,7 @@ from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import Activity, CostLink, ListItem
 from desktop_app.store.models_ledger import LedgerEntry
+from desktop_app.store.models_service import Project
 from desktop_app.views.cobuilding import CostRow
 
 
@@ -59,6 +62,36 @@ def _link(s: Session, entry, a: Activity | None, i: ListItem | None) -> CostRow:
     s.flush()
     return CostRow(link.id, entry.id, entry.voucher_no, entry.entry_date, entry.amount_fen, False, _label(a, i),
                    link.activity_id, link.item_id)
+
+
+def _book(db: Database, s: Session, entry: LedgerEntry, i: ListItem | None) -> None:
+    """Book the voucher to the 微实事 the item is tied to, as record_cost posts it; refused when booked elsewhere."""
+    if i is None or not i.project_id or entry.project_id == i.project_id:
+        return
+    if entry.project_id:
+        other, own = s.get(Project, entry.project_id), s.get(Project, i.project_id)
+        raise Conflict(f"凭证 {entry.voucher_no} 已记在微实事项目“{other.name if other else '其他项目'}”，"
+                       f"而“{i.title}”关联的是微实事项目“{own.name if own else ''}”；请先在那个项目中取消费用关联")
+    auth.require(db, "ledger.write")  # the voucher's project changes: the ledger's right too, as project_costs
+    entry.project_id = i.project_id
+
+
+def _unbook(db: Database, s: Session, c: CostLink) -> None:
+    """Take the voucher (with its reversal) off the item's 微实事 unless another live link still needs it."""
+    i = s.get(ListItem, c.item_id) if c.item_id else None
+    entry = s.get(LedgerEntry, c.entry_id)
+    if i is None or not i.project_id or entry is None or entry.project_id != i.project_id:
+        return
+    needed = s.scalar(select(CostLink.id).join(ListItem, ListItem.id == CostLink.item_id).where(
+        CostLink.entry_id == entry.id, CostLink.deleted.is_(False), CostLink.id != c.id,
+        ListItem.project_id == entry.project_id))
+    if needed is not None:
+        return
+    auth.require(db, "ledger.write")
+    pair = [entry, *s.scalars(select(LedgerEntry).where(LedgerEntry.reversal_of == entry.id))]
+    for x in pair:
+        _check_open(s, x.entry_date)
+        x.project_id = None
 
 
 def linked_cost_in(s: Session, start: date, end: date, orgs=None) -> int:
@@ -120,7 +153,10 @@ def record_cost(db: Database, inp: rules.CostInput, *, activity_id: str | None =
 
 def link_cost(db: Database, entry_id: str, *, activity_id: str | None = None,
               item_id: str | None = None) -> CostRow:
-    """Link an expense already in the ledger (not reversed, not linked elsewhere, in an open month)."""
+    """Link an expense already in the ledger (not reversed, not linked elsewhere, in an open month).
+
+    For an item tied to a 微实事 the voucher is booked to that project too (see `_book`).
+    """
     auth.require(db, "cobuilding.write")
     entry = ledger.get_entry(db, entry_id)  # checks ledger.read
     if entry.direction != EXPENSE or entry.is_reversal or entry.is_dues:
@@ -136,6 +172,7 @@ def link_cost(db: Database, entry_id: str, *, activity_id: str | None = None,
             where = cost_rows(s, [taken.activity_id or ""], [taken.item_id or ""])
             raise Conflict(f"凭证 {entry.voucher_no} 已关联到“{where[0].target if where else '其他记录'}”，"
                            "请先取消那个关联")
+        _book(db, s, s.get(LedgerEntry, entry.id), i)
         return settle(uow, lambda s: _link(s, entry, a, i))
 
 
@@ -146,3 +183,4 @@ def unlink_cost(uow: UnitOfWork, link_id: str) -> None:
     c = live(s, CostLink, link_id, "该费用关联不存在或已取消")
     _check_open(s, c.entry_date)
     c.deleted = True
+    _unbook(uow.db, s, c)
