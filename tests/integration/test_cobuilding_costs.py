@@ -189,3 +189,12 @@ def test_booking_through_a_link_needs_the_ledgers_write_right(db, town, monkeypa
         cb.link_cost(db, posted.id, item_id=town["project"])
     assert cb.linked_entries(db, [posted.id]) == set() and ledger.get_entry(db, posted.id).project_id is None
     cb.unlink_cost(db, link.id)  # an activity's link books nothing: co-building's own right is enough
+
+
+def test_unlinking_a_reversed_voucher_takes_its_reversal_off_the_project_too(db, town):
+    lights, _ = _tied(db, town)
+    row = cb.record_cost(db, _cost(town, 3_000), item_id=town["project"], today=TODAY)
+    ledger.reverse_entry(db, row.entry_id, "金额录错", date(2026, 6, 3))
+    cb.unlink_cost(db, row.id)
+    assert [e.project_id for e in ledger.list_entries(db)] == [None, None]  # not a lone -3 000 left on the project
+    assert _booked(db, lights) == 0
