@@ -97,6 +97,7 @@ class Column:
     value: Callable[[Any], Any] | None = None
     bold: Callable[[Any], bool] | None = None
     choices: Sequence[tuple[str, Any]] | Callable[[Any], Sequence[tuple[str, Any]]] | None = None
+    header_tip: str | None = None  # the header's tooltip: the whole name of a column headed short or wrapped
 
 
 _bold: QFont | None = None
@@ -216,6 +217,8 @@ class ColumnModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].header_tip if 0 <= section < len(self.columns) else None
         if role != _DISPLAY:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
@@ -426,12 +429,15 @@ class _StretchFloor(QObject):
 
     Qt's stretch gives it whatever the other columns leave, which on a 1366-pixel screen can be
     nothing (三单's 项目 was 18 pixels wide); below its width it stays put and the table scrolls.
+    While the stretching column itself gave way (居民's 备注), the widest text column shown stretches in
+    its place, so the table leaves no empty band at its right edge.
     """
 
     def __init__(self, view: QTableView, stretch: int | None, floor: int, give_way: Sequence[int] = ()):
         super().__init__(view)
         self.view, self.stretch, self.floor, self.give_way = view, stretch, floor, tuple(give_way)
         self.widths: dict[int, int] = {}  # what a column that gave way was wide before it was hidden
+        self.stand_in: tuple[int, int] | None = None  # (column, its width) stretching for a hidden stretch column
         self.busy = False
         view.viewport().installEventFilter(self)
         view.horizontalHeader().sectionResized.connect(lambda index, _old, _new: index != stretch and self.fit())
@@ -462,6 +468,8 @@ class _StretchFloor(QObject):
         def wanted(c: int) -> int:
             if c == self.stretch:
                 return self.floor
+            if self.stand_in is not None and c == self.stand_in[0]:
+                return self.stand_in[1]  # its own width, not the room it stretched into
             return self.widths.get(c, 0) if header.isSectionHidden(c) else header.sectionSize(c)
 
         total = sum(wanted(c) for c in range(count))
@@ -479,16 +487,35 @@ class _StretchFloor(QObject):
                 header.setSectionHidden(c, c in hide)
 
     def _stretch(self) -> None:
-        header, i = self.view.horizontalHeader(), self.stretch
+        header, i, floor = self.view.horizontalHeader(), self.stretch, self.floor
         if i >= header.count():
             return
+        stand_in = self._stand_in() if header.isSectionHidden(i) else None
+        if self.stand_in is not None and (stand_in is None or stand_in != self.stand_in[0]):
+            old, width = self.stand_in  # back to the width it had before it stood in
+            self.stand_in = None
+            header.setSectionResizeMode(old, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(old, width)
+        if stand_in is not None:
+            if self.stand_in is None:
+                self.stand_in = (stand_in, header.sectionSize(stand_in))
+            i, floor = self.stand_in
         others = sum(header.sectionSize(c) for c in range(header.count()) if c != i and not header.isSectionHidden(c))
-        if self.view.viewport().width() - others >= self.floor:
+        if self.view.viewport().width() - others >= floor:
             if header.sectionResizeMode(i) != QHeaderView.ResizeMode.Stretch:
                 header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
-        elif header.sectionResizeMode(i) != QHeaderView.ResizeMode.Interactive or header.sectionSize(i) != self.floor:
+        elif header.sectionResizeMode(i) != QHeaderView.ResizeMode.Interactive or header.sectionSize(i) != floor:
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(i, self.floor)
+            header.resizeSection(i, floor)
+
+    def _stand_in(self) -> int | None:
+        """The widest left-aligned (text) column shown, to stretch while the stretching column is hidden."""
+        header, columns = self.view.horizontalHeader(), getattr(self.view.model(), "columns", ())
+        texts = [c for c in range(min(header.count(), len(columns)))
+                 if not header.isSectionHidden(c) and columns[c].align == LEFT]
+        if self.stand_in is not None and self.stand_in[0] in texts:
+            return self.stand_in[0]  # stays put while it is shown
+        return max(texts, key=lambda c: header.sectionSize(c), default=None)
 
 
 def date_text(d) -> str:
