@@ -185,9 +185,13 @@ def test_the_page_on_demo_data_shows_both_tables(qtbot, empty_db, qapp, wait_ops
     wait_ops()
     grid = page.panel
     headers = [grid.model.headerData(i, Qt.Orientation.Horizontal) for i in range(grid.model.columnCount())]
-    assert headers[3:9] == ["支部班子好", "党员队伍好", "组织生活好", "作用发挥好", "群众评价好", "基础保障好"]
+    # on two lines, the whole name and the category's maximum in the header's tooltip
+    assert [h.replace("\n", "") for h in headers[3:9]] == ["支部班子好", "党员队伍好", "组织生活好", "作用发挥好",
+                                                            "群众评价好", "基础保障好"]
+    assert grid.model.headerData(3, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == "支部班子好（满分 16.0 分）"
     assert grid.view.isColumnHidden(9) and not grid.view.isColumnHidden(8)
-    assert grid.model.data(grid.model.index(0, 3)).count("/") == 1
+    assert grid.model.data(grid.model.index(0, 3)).count(".") == 1  # the score; its maximum in the tooltip
+    assert grid.model.data(grid.model.index(0, 3), Qt.ItemDataRole.ToolTipRole).startswith("支部班子好：")
     page.tabs.setCurrentIndex(2)
     wait_ops()
     assert page.panel.model.rowCount() == 1

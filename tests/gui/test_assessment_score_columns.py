@@ -22,7 +22,7 @@ def test_a_score_column_shows_one_decimal_on_every_row():
     assert _cells(COLUMNS, "自动计分") == ["61.0", "61.3"]
     assert _cells(COLUMNS, "人工评分") == ["20.0", "20.0"]
     assert _cells(GRID_COLUMNS, "总分") == ["81.0", "81.3"]
-    assert [GRID_COLUMNS[FIRST_CATEGORY].text(_row(t)) for t in (810, 813)] == ["16.2 / 20.0", "16.2 / 20.0"]
+    assert [GRID_COLUMNS[FIRST_CATEGORY].text(_row(t)) for t in (810, 813)] == ["16.2", "16.2"]
     [average] = [c for c in COMMUNITY_COLUMNS if c.title == "平均分"]
     assert [average.text(SimpleNamespace(average_tenths=t)) for t in (810, 813)] == ["81.0", "81.3"]
 

@@ -41,37 +41,46 @@ def _category(i: int) -> Column:
 
     def text(r) -> str:
         c = part(r)
-        return f"{rules.score_text(c.score_tenths)} / {rules.score_text(c.max_tenths)}" if c else ""
+        return rules.score_text(c.score_tenths) if c else ""  # the category's maximum heads the column
+
+    def tip(r) -> str | None:
+        c = part(r)
+        return f"{c.title}：{rules.score_text(c.score_tenths)} / {rules.score_text(c.max_tenths)} 分" if c else None
 
     def color(r):
         c = part(r)
         return ALERT if c and c.score_tenths * 10 < c.max_tenths * 8 else None  # below 80% of the category
 
-    return Column(f"第{i + 1}类", text, CENTER, 96, tooltip=lambda r: part(r).title if part(r) else None,
+    return Column(f"第{i + 1}类", text, CENTER, 52, tooltip=tip,
                   sort_key=lambda r: part(r).score_tenths if part(r) else -1, color=color)
 
 
 GRID_COLUMNS = (
     Column("排名", lambda r: str(r.rank), CENTER, 44, sort_key=lambda r: r.rank),
-    Column("党支部", lambda r: r.branch_name, width=130),
+    Column("党支部", lambda r: r.branch_name, width=110),
     Column("总分", lambda r: rules.score_text(r.total_tenths), CENTER, 56, sort_key=lambda r: r.total_tenths),
     *(_category(i) for i in range(CATEGORY_SLOTS)),
 )
 FIRST_CATEGORY = 3
 COMMUNITY_COLUMNS = (
-    Column("排名", lambda r: str(r.rank or "—"), CENTER, 44, sort_key=lambda r: r.rank or 10**6),
-    Column("社区", lambda r: r.name, width=130),
-    Column("支部", lambda r: str(r.branches), CENTER, 44, sort_key=lambda r: r.branches),
-    Column("党员", lambda r: str(r.members), CENTER, 50, sort_key=lambda r: r.members),
-    Column("会议按期", lambda r: r.compliance.text(), CENTER, 70, sort_key=lambda r: r.compliance.percent() or 0),
-    Column("出勤率", lambda r: r.attendance.text(), CENTER, 64, sort_key=lambda r: r.attendance.percent() or 0),
-    Column("党费按时", lambda r: r.dues_on_time.text(), CENTER, 70, sort_key=lambda r: r.dues_on_time.percent() or 0),
-    Column("民主评议", lambda r: r.evaluation_done.text(), CENTER, 70,
-           sort_key=lambda r: r.evaluation_done.percent() or 0),
+    Column("排名", lambda r: str(r.rank or "—"), CENTER, 40, sort_key=lambda r: r.rank or 10**6),
+    Column("社区", lambda r: r.name, width=110),
+    # headers on two lines and numeric columns as wide as their figures, so the grid fits a 1366 screen
+    Column("支部", lambda r: str(r.branches), CENTER, 40, sort_key=lambda r: r.branches),
+    Column("党员", lambda r: str(r.members), CENTER, 40, sort_key=lambda r: r.members),
+    Column("会议\n按期", lambda r: r.compliance.text(), CENTER, 56, sort_key=lambda r: r.compliance.percent() or 0,
+           header_tip="会议按期召开率"),
+    Column("出勤率", lambda r: r.attendance.text(), CENTER, 56, sort_key=lambda r: r.attendance.percent() or 0,
+           header_tip="组织生活出勤率"),
+    Column("党费\n按时", lambda r: r.dues_on_time.text(), CENTER, 56, sort_key=lambda r: r.dues_on_time.percent() or 0,
+           header_tip="党费按时交纳率"),
+    Column("民主\n评议", lambda r: r.evaluation_done.text(), CENTER, 56,
+           sort_key=lambda r: r.evaluation_done.percent() or 0, header_tip="民主评议完成率"),
     Column("发展党员", lambda r: r.development, CENTER, 150),
-    Column("共建活动", lambda r: r.activities, CENTER, 70),
-    Column("五好/达标/未达标", lambda r: f"{r.excellent}/{r.passed}/{r.failed}", CENTER, 110),
-    Column("平均分", lambda r: rules.score_text(r.average_tenths), CENTER, 60, sort_key=lambda r: r.average_tenths),
+    Column("共建\n活动", lambda r: r.activities, CENTER, 52, header_tip="共建活动"),
+    Column("五好/达标\n/未达标", lambda r: f"{r.excellent}/{r.passed}/{r.failed}", CENTER, 72,
+           header_tip="五好党支部 / 达标 / 未达标 个数"),
+    Column("平均分", lambda r: rules.score_text(r.average_tenths), CENTER, 52, sort_key=lambda r: r.average_tenths),
 )
 
 
@@ -143,7 +152,7 @@ class AssessmentPage(RecordListPage):
               give_way=("失分较多的指标", "所属社区", "自动计分", "人工评分")),
         Table(GRID_COLUMNS, _color, stretch=1, details_width=420, label="分类对比",
               empty="各党支部在每一类指标上的得分；低于该类满分八成的标红。"),
-        Table(COMMUNITY_COLUMNS, stretch=1, details_width=300, label="社区互比互看",
+        Table(COMMUNITY_COLUMNS, stretch=1, details_width=300, label="社区互比互看", give_way=("发展党员", "共建\n活动"),
               empty="各社区的会议、出勤、党费、民主评议和考评结果。"),
     )
     filters = (Choice("year", _years), Search("搜索：党支部或社区名称"))
@@ -196,13 +205,16 @@ class AssessmentPage(RecordListPage):
 
     def _name_categories(self, loaded: Loaded) -> None:
         """Head the grid's category columns with the scheme's own category names; hide the unused ones."""
-        names = [n.title for n in loaded.scheme.nodes if n.level == rules.CATEGORY] if loaded.scheme else []
+        nodes = [n for n in loaded.scheme.nodes if n.level == rules.CATEGORY] if loaded.scheme else []
         panel = self.panels[1]
         for i in range(CATEGORY_SLOTS):
             col = FIRST_CATEGORY + i
-            if i < len(names):
-                panel.model.columns[col] = replace(panel.model.columns[col], title=names[i])
-            panel.view.setColumnHidden(col, i >= len(names))
+            if i < len(nodes):  # the name on two lines (支部 / 班子好), its maximum in the tooltip
+                n = nodes[i]
+                title = n.title if len(n.title) <= 3 else f"{n.title[:len(n.title) // 2]}\n{n.title[len(n.title) // 2:]}"
+                panel.model.columns[col] = replace(panel.model.columns[col], title=title,
+                                                   header_tip=f"{n.title}（满分 {rules.score_text(n.max_tenths)} 分）")
+            panel.view.setColumnHidden(col, i >= len(nodes))
         panel.model.headerDataChanged.emit(Qt.Orientation.Horizontal, FIRST_CATEGORY,
                                            FIRST_CATEGORY + CATEGORY_SLOTS - 1)
 
