@@ -121,9 +121,12 @@ def ensure_venv() -> Path:
     if not STAMP.exists() or STAMP.read_text().strip() != digest:
         say("安装依赖 (installing Python packages) ...")
         subprocess.run([str(py), "-m", "pip", "install", "-q", "-U", "pip"], check=True)
+        # setuptools' "!! Editable installation ... be careful with folders" block read as an error to
+        # the worker who runs this once; it is a note for packagers (pip's own errors still show)
         subprocess.run(
             [str(py), "-m", "pip", "install", "-q", "-e", f"{ROOT}[test]"],
             check=True,
+            env=dict(os.environ, PYTHONWARNINGS="ignore"),
         )
         STAMP.write_text(digest)
     return py
