@@ -44,12 +44,12 @@ RESOURCE_COLUMNS = (
 )
 PROJECT_COLUMNS = (
     Column("登记", lambda r: d(r.raised_on), CENTER, 84),
-    Column("项目", lambda r: r.title, width=140),
+    Column("项目", lambda r: r.title, width=130),
     Column("状态", lambda r: r.state, CENTER, 60),
-    Column("认领单位", lambda r: r.unit_name, width=120),
-    Column("对应需求", lambda r: r.need_title, width=140),
-    Column("资源", lambda r: r.resource_title, width=120),
-    Column("微实事", lambda r: r.project_name, width=120),
+    Column("认领单位", lambda r: r.unit_name, width=100),
+    Column("对应需求", lambda r: r.need_title, width=110),
+    Column("资源", lambda r: r.resource_title, width=100),
+    Column("微实事", lambda r: r.project_name, width=100),
     Column("完成", lambda r: d(r.done_on), CENTER, 84),
     Column("已记账（元）", lambda r: format_yuan(r.linked_cost_fen) if r.linked_cost_fen else "", RIGHT, 80,
            sort_key=lambda r: r.linked_cost_fen),

@@ -19,16 +19,18 @@ from desktop_app.services import residents as svc
 from desktop_app.services.residents import HouseholdRow, ResidentFilter, ResidentRow
 from desktop_app.views.changes import Change, changes
 
+# narrow enough that all nine show on a 1366 screen with a record open; a text cut short (…) shows whole
+# in its tooltip and in the details
 RESIDENT_COLUMNS = (
     Column("姓名", lambda r: r.name, width=70),
     Column("性别", lambda r: r.gender, CENTER, 44),
     Column("年龄", lambda r: "" if r.age is None else str(r.age), CENTER, 44, sort_key=lambda r: r.age or 0),
-    Column("住址", lambda r: r.address, width=190),
-    Column("网格", lambda r: r.grid_name, width=110),
+    Column("住址", lambda r: r.address, width=180),
+    Column("网格", lambda r: r.grid_name, width=100),
     Column("联系电话", lambda r: r.phone_masked, CENTER, 110),
-    Column("公民身份号码", lambda r: r.id_masked, CENTER, 150),
-    Column("标签", lambda r: "、".join(r.tags), width=130),
-    Column("备注", lambda r: r.notes, width=120),
+    Column("公民身份号码", lambda r: r.id_masked, CENTER, 140),
+    Column("标签", lambda r: "、".join(r.tags), width=100),
+    Column("备注", lambda r: r.notes, width=90),
 )
 HOUSEHOLD_COLUMNS = (
     Column("住址", lambda h: h.label, width=200),

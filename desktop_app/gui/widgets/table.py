@@ -26,7 +26,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget,
+    QAbstractItemView, QComboBox, QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QToolTip,
+    QWidget,
 )
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -326,6 +327,7 @@ def table_view(model: ColumnModel, parent: QWidget | None = None, *, stretch: in
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     view.horizontalHeader().setHighlightSections(False)
+    _ElidedTips(view)
     if fit:
         fit_columns(view, model.columns, stretch, give_way)
     if sortable:  # a header click sorts (in Python, by each column's sort key); until then the service's order
@@ -516,6 +518,31 @@ class _StretchFloor(QObject):
         if self.stand_in is not None and self.stand_in[0] in texts:
             return self.stand_in[0]  # stays put while it is shown
         return max(texts, key=lambda c: header.sectionSize(c), default=None)
+
+
+class _ElidedTips(QObject):
+    """A cell cut short (…) shows its whole text as its tooltip however short the text is (a narrowed 备注):
+    the model's own tooltip only knows long texts, not how wide the column is left."""
+
+    MARGIN = 8  # the style's padding either side of a cell's text
+
+    def __init__(self, view: QTableView):
+        super().__init__(view)
+        self.view = view
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() != QEvent.Type.ToolTip:
+            return False
+        index = self.view.indexAt(event.pos())
+        text = index.data(_DISPLAY) if index.isValid() and not index.data(_TOOLTIP) else None
+        if not isinstance(text, str) or not text:
+            return False
+        rect = self.view.visualRect(index)
+        if self.view.fontMetrics().horizontalAdvance(text) + self.MARGIN <= rect.width():
+            return False  # shown whole
+        QToolTip.showText(event.globalPos(), text, self.view.viewport(), rect)
+        return True
 
 
 def date_text(d) -> str:
