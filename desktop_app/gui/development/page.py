@@ -25,7 +25,7 @@ COLUMNS = (
     Column("姓名", lambda r: r.name, width=70),
     Column("党支部", lambda r: r.branch_name, width=120),
     Column("阶段", lambda r: r.stage, CENTER, 90),
-    Column("自", lambda r: _d(r.stage_since), CENTER, 88),
+    Column("进入本阶段", lambda r: _d(r.stage_since), CENTER, 88),  # the day the 阶段 beside it began
     Column("申请入党", lambda r: _d(r.applied_on), CENTER, 88),
     Column("培养联系人", lambda r: r.contacts, width=110),
     Column("下一期限", lambda r: _d(r.next_due), CENTER, 88, sort_key=lambda r: r.next_due or date.max),

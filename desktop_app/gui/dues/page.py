@@ -137,7 +137,8 @@ class DuesPage(Page):
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.summary = QLabel()
         self.summary.setObjectName("cardDetail")
-        legend = QLabel("“欠”已到期未交　“待交”本月未交　“*”补交超过6个月　“#”少交　“免”经批准免交　绿色为已交")
+        # the month columns are too narrow to head "（元）" each: the unit is said once, first
+        legend = QLabel("金额单位：元　“欠”已到期未交　“待交”本月未交　“*”补交超过6个月　“#”少交　“免”经批准免交　绿色为已交")
         legend.setObjectName("cardDetail")
 
         grid_tab = QWidget()

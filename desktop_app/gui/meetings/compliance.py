@@ -161,7 +161,7 @@ class CompliancePage(Page):
         tb, action = toolbar(self)
         self.act_refresh = action("refresh", "刷新", self.refresh)
         self.act_settings = action("settings", "会议周期设置", self.edit_settings)
-        self.act_branches = action("settings", "支部设置", self.edit_branches)
+        self.act_branches = action("org-branch", "支部设置", self.edit_branches)  # the branch flag: not a second cog beside 会议周期设置
         self.act_exempt = action("members", "免于应到", self.edit_exemptions)
         self.act_print = action("print", "打印落实情况表", self.print_sheet)
         self.act_export = action("export", "导出 XLSX", self.export_sheet)

@@ -48,7 +48,7 @@ class ProjectDialog(SavingDialog):
             Listed("category", "项目类别", names=categories),
             grid(label="所在网格", grids=grids, none_label="全社区", attr="grid"),
             Line("owner_name", "项目经理", "项目经理，一般为支部书记", attr="owner"),
-            Row("预算（元）", Money("budget_fen", attr="budget"), "实际支出", Money("actual_cost_fen", attr="cost")),
+            Row("预算（元）", Money("budget_fen", attr="budget"), "实际支出（元）", Money("actual_cost_fen", attr="cost")),
             Row("开始日期", Day("start_date", optional=True, attr="start"), "完成期限",
                 Day("deadline", default=self.today + timedelta(days=30))),
             Text("description", "项目内容", placeholder="要做什么、为谁做"),

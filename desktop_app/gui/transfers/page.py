@@ -7,6 +7,7 @@ from html import escape
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from desktop_app.gui.widgets.bars import NEW_KEYS
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Month
 from desktop_app.gui.widgets.record_list import Act, Choice, RecordListPage, Table, selected
@@ -75,9 +76,9 @@ class TransfersPage(RecordListPage):
     tables = (Table(COLUMNS, _color, give_way=("介绍信编号", "党费交至", "有效期至"), stretch=3, details_width=260,
                     empty="转接在党员名册中办理；此处登记介绍信和回执。"),)
     filters = (Choice("direction", [("转入", "转入"), ("转出", "转出")], "转入和转出"),
-               Choice("open", [("只看未回执", True)], "全部"))
+               Choice("open", [("只看未回执", True)], "已回执和未回执"))
     actions = (
-        Act("edit", "登记介绍信", "edit_letter", "Ctrl+E", when=selected, name="letter"),
+        Act("edit", "登记介绍信", "edit_letter", NEW_KEYS, when=selected, name="letter"),  # the page's 新增, Insert too
         Act("all-present", "回执已收到", "receipt", when=_waiting, name="receipt"),
         Act("print", "打印介绍信", "print_letter", when=_outgoing, name="print",
             why="介绍信由转出方开具：请选中一条转出记录"),
