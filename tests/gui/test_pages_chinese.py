@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractButton, QComboBox, QGroupBox, QHeaderView, QLabel, QLineEdit, QTabBar, QWidget,
 )
 
-ALLOWED = re.compile(r"Excel|XLSX|xlsx|\.xls\b|\.ods\b|\.et\b|CSV|PDF|WPS|UTF-8|GBK|\.dq\w+|Ctrl\+\w+|Del\b|F\d+\b|U 盘|&[A-Za-z]|"
+ALLOWED = re.compile(r"Excel|XLSX|xlsx|\.xls\b|\.ods\b|\.et\b|CSV|PDF|WPS|UTF-8|GBK|\.dq\w+|Ctrl\+\w+|Insert\b|Del\b|F\d+\b|U 盘|&[A-Za-z]|"
                      r"\b(?:zs|wxy|zhangsan)\b|/\S+|[A-Z]{2}\d{4}-\d+|\b[A-Z]{2}\d{6,}|&\w+;|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}")
 
 

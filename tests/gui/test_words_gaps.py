@@ -78,3 +78,10 @@ def test_the_meeting_s_people_list_keeps_its_scroll_bar_along_its_height(qtbot, 
     people, bar = dlg.people, dlg.people.verticalScrollBar()
     assert people.height() >= 12 * people.sizeHintForRow(0)
     assert bar.isVisible() and bar.height() >= people.viewport().height() - 4
+
+
+def test_delete_key_deletes_the_selected_resident_as_on_the_other_pages(window, wait_ops):
+    page = window.go_to("居民")
+    wait_ops()
+    delete = next(a for a in page.findChildren(QAction) if a.text() == "删除")
+    assert _keys(delete) == ["Del"]  # the toolbar's 删除 only: Del in the list did nothing on this one page

@@ -13,6 +13,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.gui.widgets import common
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.residents.dialogs import HouseholdDialog, ListEditDialog, ResidentDialog
+from desktop_app.gui.widgets.bars import DELETE_KEYS
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table
 from desktop_app.gui.widgets.table import CENTER, Column
 from desktop_app.services import residents as svc
@@ -72,7 +73,7 @@ class ResidentsPage(RecordListPage):
         Act("person-add", "新增居民", "add_resident", "Ctrl+N", name="add"),
         Act("household", "新增住户", "add_household", name="household"),
         Act("edit", "修改", "edit_selected", name="edit"),
-        Act("delete", "删除", "delete_selected", name="delete"),
+        Act("delete", "删除", "delete_selected", DELETE_KEYS, name="delete"),  # Del, as on the other pages
         SEPARATOR,
         Act("tags", "标签设置", "edit_tags", name="tags"),
     )
