@@ -70,10 +70,12 @@ def test_the_roster_offers_its_import_only_to_who_may_import(qtbot, app_ctx, wai
     shown = {}
     for login in ("admin", "street", "grid1"):
         w = _window(qtbot, wait_ops, app_ctx.db, login)
-        shown[login] = w.pages["党员名册"].act_import.isVisible()
+        roster = w.pages["党员名册"]
+        shown[login] = (roster.act_import.isVisible(), roster.act_template.isVisible())
         w.close()
-    # 只读 and 网格员 chose a file, waited for the preview and were refused on 导入
-    assert shown == {"admin": True, "street": False, "grid1": False}
+    # 只读 and 网格员 chose a file, waited for the preview and were refused on 导入; a blank template
+    # is only for filling in and importing
+    assert shown == {"admin": (True, True), "street": (False, False), "grid1": (False, False)}
 
 
 def test_the_import_page_lists_what_the_account_may_import(qtbot, app_ctx, wait_ops, town):
@@ -90,3 +92,100 @@ def test_the_import_page_lists_what_the_account_may_import(qtbot, app_ctx, wait_
     assert kinds["grid1"] == ["居民和住户", "走访记录（走访台账）"] and can_choose["grid1"]
     # 只读 was offered every kind and a file dialog, for nothing
     assert kinds["street"] == [] and not can_choose["street"] and "只读" in said["street"]
+
+
+EDITS = ("党组织", "党员名册", "三会一课", "居民", "走访", "微心愿", "微实事", "矛盾调处", "共建单位", "共建活动", "经费台账")
+
+
+def _edits_offered(page) -> set[str]:
+    from PySide6.QtGui import QAction
+
+    return {a.text() for a in page.findChildren(QAction) if a.isVisible() and a.text().startswith("修改")}
+
+
+def test_a_read_only_account_is_not_offered_an_edit_it_may_not_save(qtbot, app_ctx, wait_ops, town):
+    edits = {}
+    for login in ("admin", "street", "grid1"):
+        w = _window(qtbot, wait_ops, app_ctx.db, login)
+        edits[login] = {title for title in EDITS if title in w.pages and _edits_offered(w.pages[title])}
+        wait_ops()
+        w.close()
+    # 只读 opened 修改, changed the form and was refused on 保存
+    assert edits["street"] == set()
+    assert {"三会一课", "居民", "走访", "微心愿", "微实事", "矛盾调处", "共建单位", "共建活动", "经费台账"} <= edits["admin"]
+    assert edits["grid1"] == edits["admin"] & {"居民", "走访", "微心愿"}
+
+
+def test_a_double_click_does_not_open_an_edit_the_account_may_not_save(qtbot, app_ctx, wait_ops, town):
+    w = _window(qtbot, wait_ops, app_ctx.db, "street")
+    page = w.go_to("居民")
+    wait_ops()
+    opened = []
+    page.edit_selected = lambda: opened.append(True)
+    page._activate()
+    assert opened == [] and "只能查看" in page.message.text()
+    w.close()
+
+
+def test_the_ledger_offers_its_writes_only_to_who_may_keep_the_books(qtbot, app_ctx, wait_ops, town):
+    from PySide6.QtGui import QAction
+
+    shown = {}
+    for login in ("admin", "street"):
+        w = _window(qtbot, wait_ops, app_ctx.db, login)
+        page = w.go_to("经费台账")
+        wait_ops()
+        shown[login] = {a.text().split("（")[0] for a in page.findChildren(QAction) if a.isVisible()}
+        w.close()
+    writes = {"记支出", "记收入", "红字冲销", "添加附件", "结账", "新增账户", "修改账户", "停用/启用", "设置预算", "删除预算"}
+    assert writes <= shown["admin"]
+    # 只读 chose 记收入 or 结账 and was refused; printing and reading stay
+    assert not writes & shown["street"] and {"打印明细账", "查看附件", "打印凭证"} <= shown["street"]
+
+
+def test_the_meetings_toolbar_offers_its_writes_only_to_who_may_write_meetings(qtbot, app_ctx, wait_ops, town):
+    from PySide6.QtGui import QAction
+
+    shown, bars = {}, {}
+    for login in ("admin", "street"):
+        w = _window(qtbot, wait_ops, app_ctx.db, login)
+        page = w.go_to("三会一课")
+        wait_ops()
+        shown[login] = {a.text() for a in page.findChildren(QAction) if a.isVisible()}
+        bar = [a.isSeparator() for a in page.act_edit.associatedObjects()[0].actions() if a.isVisible()]
+        bars[login] = [a for a, b in zip(bar, bar[1:] + [True]) if a and b]  # bars with nothing after them
+        w.close()
+    # with its writes hidden, 只读's bar ended in two bare separators
+    assert bars == {"admin": [], "street": []}
+    writes = {"计划会议", "修改", "登记出勤", "全部出席", "添加附件", "读取签到表扫描件", "导入出勤", "出勤模板", "支委会成员",
+              "取消会议", "删除"}
+    assert writes <= shown["admin"]
+    assert not writes & shown["street"] and {"打印签到表", "打印会议记录", "议题与表决"} <= shown["street"]
+
+
+def test_sync_enrolment_is_offered_only_to_who_may_enrol(qtbot, app_ctx, wait_ops, town):
+    shown, said = {}, {}
+    for login in ("admin", "street", "grid1"):
+        w = _window(qtbot, wait_ops, app_ctx.db, login)
+        page = w.go_to("数据同步")
+        wait_ops()
+        shown[login] = (not page.key_button.isHidden(), not page.finish_button.isHidden())
+        said[login] = page.key_status.text()
+        w.close()
+    # 网格员 and 只读 chose where to save a request, typed a passphrase twice and were refused
+    assert shown == {"admin": (True, True), "street": (False, False), "grid1": (False, False)}
+    assert "请“向街道登记”" in said["admin"] and "管理员" in said["street"] and "请“向街道登记”" not in said["grid1"]
+
+
+def test_the_overview_gives_no_figure_of_a_module_the_account_may_not_read(qtbot, app_ctx, wait_ops, town):
+    from desktop_app.services import overview
+
+    keys, left_out = {}, {}
+    for login in ("admin", "grid1"):
+        auth.login(app_ctx.db, login, PASSWORD)
+        board = overview.dashboard(app_ctx.db)
+        keys[login], left_out[login] = {f.key for f in board.figures}, board.left_out
+    assert "projects_done" in keys["admin"] and "wishes_fulfilled" in keys["admin"]
+    # a 网格员 may not open 微实事, yet read its 微实事完成 tile on the 概览
+    assert "projects_done" not in keys["grid1"] and "微实事（无权查看）" in left_out["grid1"]
+    assert "wishes_fulfilled" in keys["grid1"]

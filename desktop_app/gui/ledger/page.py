@@ -213,6 +213,10 @@ class LedgerPage(Page):
         self.own_book_actions += [bud_action("budget", "设置预算", self.set_budget),
                                   bud_action("delete", "删除预算", self.remove_budget)]
         bud_action("print", "打印年度汇总", self.print_annual)
+        if not auth.can(self.ctx.db, "ledger.write"):
+            # 只读 chose 记收入 or 结账 and was refused: it reads, prints and exports the books, nothing more
+            for act in self.own_book_actions + [self.act_reverse, self.act_attach]:
+                act.setVisible(False)
         self.budget_hint = QLabel(f"支出达到预算的 {rules.WARN_PERCENT}% 时提示“接近预算”，超过时标红。")
         self.budget_hint.setObjectName("cardDetail")
         bud_tab = QWidget()

@@ -31,6 +31,7 @@ from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.gui.widgets.table import ALERT, RIGHT, Column, ColumnModel, centered, stretch_floor, table_view
 from desktop_app.gui.memberlife.topics import open_topics
+from desktop_app.services import auth
 from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
 from desktop_app.services.meetings import attendance_import
@@ -244,6 +245,11 @@ class MeetingsPage(Page):
         tb.addSeparator()
         self.act_cancel = action("cancel", "取消会议", self.cancel_selected)
         self.act_delete = action("delete", "删除", self.delete_selected, DELETE_KEYS)
+        if not auth.can(self.ctx.db, "meetings.write"):
+            # 只读 opened 登记出勤 or 导入出勤 and was refused on 保存; its 出勤模板 is only for that import
+            for act in (self.act_attendance, self.act_all_present, self.act_attach, self.act_scan, self.act_import,
+                        self.act_template, self.act_committee, self.act_cancel):
+                act.setVisible(False)
 
         self.model = MeetingsModel(self)
         self.view = table_view(self.model, fit=False)  # several selected: their sign-in sheets print at once

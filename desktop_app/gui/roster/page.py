@@ -135,6 +135,7 @@ class RosterPage(Page):
         self.act_export = action("export", "导出…", self.export_members)
         self.act_export.setToolTip("把当前筛选的党员导出为 Excel 或 CSV")
         self.act_template = action("template", "下载导入模板", self.save_template)
+        self.act_template.setVisible(self.act_import.isVisible())  # a blank template is only for filling in and importing
         tb.addSeparator()
         self.act_print = action("print", "打印花名册", self.print_roster, "Ctrl+P")
         self.act_print.setToolTip("把当前筛选的党员生成党员花名册 PDF（Ctrl+P），身份证号和手机号部分隐藏")

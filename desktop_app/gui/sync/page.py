@@ -36,7 +36,7 @@ from desktop_app.gui.sync.dialogs import (
 from desktop_app.gui.sync.models import COMMUNITY_COLUMNS, EXPORT_COLUMNS, IMPORT_COLUMNS, ColumnModel, button, silent_red, table_view
 from desktop_app.gui.widgets.layouts import column, error_line, fill, scrolled, wrapped
 from desktop_app.gui.widgets.page import AppContext, Page
-from desktop_app.services import sync
+from desktop_app.services import auth, sync
 from desktop_app.services.sync import ImportPreview
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.sync import BatchReport, CommunityStatus, ImportReport, KeyInfo, KeyUseResult, PackageCheck, SyncState
@@ -71,6 +71,11 @@ class SyncPage(Page):
     def _build_community(self) -> None:
         self.key_button = button("向街道登记…", "key", self.enrol_request)
         self.finish_button = button("导入登记回执…", "key", self.enrol_finish)
+        self.may_enrol = auth.can(self.ctx.db, "settings.write")
+        if not self.may_enrol:
+            # 网格员 and 只读 saved a request and typed a passphrase twice, to be refused: enrolment is the 管理员's
+            self.key_button.hide()
+            self.finish_button.hide()
         key_box = QGroupBox("同步登记")
         self.key_status = wrapped()
         fill(QHBoxLayout(key_box), (self.key_status, 1), self.key_button, self.finish_button)
@@ -163,6 +168,7 @@ class SyncPage(Page):
             self.key_status.setText(
                 f"已设置：{state.street_org_name}，指纹 {state.fingerprint}" if state.has_key
                 else "尚未登记。请“向街道登记”，把登记申请（.dqreq）交给街道，核对指纹，再导入街道的登记回执（.dqreply）。"
+                if self.may_enrol else "尚未登记：向街道登记由本社区的管理员在这里办理。"
             )
             self.key_button.setText("重新登记…" if state.has_key else "向街道登记…")
             self.export_button.setEnabled(state.has_key)

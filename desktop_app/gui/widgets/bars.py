@@ -20,6 +20,7 @@ FIND_KEYS = "Ctrl+F"
 NEW_KEYS = "Ctrl+N"  # 新增 on every page; Insert does the same, as it adds a row in Excel/WPS
 INSERT_KEY = "Ins"
 DELETE_KEYS = "Del"  # 删除 of the selected record, which asks first
+EDIT_TEXT = "修改"  # what an edit action's text starts with (修改, 修改信息, 修改节点 …): it has no keys to be found by
 REFRESH_KEYS = "F5"
 
 
@@ -79,6 +80,24 @@ def toolbar(owner: QWidget) -> tuple[QToolBar, Callable[..., QAction]]:
         return act
 
     return tb, action
+
+
+def tidy_separators(owner: QWidget) -> None:
+    """Hide the separators of `owner`'s toolbars left with nothing shown on one side: an account that may
+    not write saw 三会一课's bar end in two bare bars once its write actions were hidden."""
+    for tb in owner.findChildren(QToolBar):
+        shown_before, pending = False, None
+        for act in tb.actions():
+            if act.isSeparator():
+                if pending is not None:
+                    pending.setVisible(False)  # two in a row: the later one stands for both
+                pending = act if shown_before else None
+                act.setVisible(False)  # shown again once something visible follows it
+            elif act.isVisible():
+                if pending is not None:
+                    pending.setVisible(True)
+                    pending = None
+                shown_before = True
 
 
 def search_box(placeholder: str) -> QLineEdit:

@@ -474,6 +474,9 @@ class RecordListPage(Page):
         if not self.activate:
             return
         act = next((act for spec, act in self._acts if spec.slot == self.activate), None)
+        if act is not None and not act.isVisible():  # hidden from an account that may not write it (main_window)
+            self.show_message(f"{act.text()}：当前账户只能查看，不能{act.text()}")
+            return
         if act is not None and not act.isEnabled():
             # a double-click on a fulfilled wish or a closed case did nothing at all: say why instead
             self.show_message(act.toolTip())

@@ -166,9 +166,13 @@ class _Year:
                           problems_closed=total["raised_closed"],
                           close_rate=_pct(total["raised_closed"], total["raised"]),
                           wishes_posted=total["wishes_posted"], wishes_claimed=total["wishes_claimed"],
-                          wishes_fulfilled=total["wishes_fulfilled"], projects_done=total["projects_completed"])
+                          wishes_fulfilled=total["wishes_fulfilled"])
             if not total["raised"]:
                 self.empty.add("close_rate")
+            if can("projects.read"):
+                self.v["projects_done"] = total["projects_completed"]
+            else:  # a 网格员 read 微实事完成 on the 概览 but may not open 微实事
+                self.left_out.append("微实事（无权查看）")
         if can("dues.read"):
             self.v["dues_paid_fen"] = _dues_paid(s, ids, year, day)
 
