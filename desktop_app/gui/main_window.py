@@ -425,16 +425,17 @@ class LazyPages(Mapping[str, "Page"]):
 
 
 def _offer_writes_only_if_allowed(page: Page, permission: str) -> None:
-    """Hide the page's 新增, 删除 and 修改 (the actions on Ctrl+N and Del, and those named 修改…) from an account
-    that may not write what they change: a 只读 account was offered every form, filled it in, and was refused
-    only on 保存. A double-click that runs a hidden 修改 says the account only reads (RecordListPage._activate)."""
-    from desktop_app.gui.widgets.bars import DELETE_KEYS, EDIT_TEXT, NEW_KEYS, tidy_separators
+    """Hide the page's 新增, 删除 and 修改 (the actions on Ctrl+N and Del, and those named 修改…, 编辑, 删除…,
+    新增…) from an account that may not write what they change: a 只读 account was offered every form, filled
+    it in, and was refused only on 保存. A double-click that runs a hidden 修改 says the account only reads
+    (RecordListPage._activate)."""
+    from desktop_app.gui.widgets.bars import DELETE_KEYS, NEW_KEYS, WRITE_WORDS, tidy_separators
     from desktop_app.services import auth
 
     if auth.can(page.ctx.db, permission):
         return
     for action in page.findChildren(QAction):
         if (any(key.toString() in (NEW_KEYS, DELETE_KEYS) for key in action.shortcuts())
-                or action.text().startswith(EDIT_TEXT)):
+                or action.text().startswith(WRITE_WORDS)):
             action.setVisible(False)  # its keys go with it
     tidy_separators(page)

@@ -20,7 +20,9 @@ FIND_KEYS = "Ctrl+F"
 NEW_KEYS = "Ctrl+N"  # 新增 on every page; Insert does the same, as it adds a row in Excel/WPS
 INSERT_KEY = "Ins"
 DELETE_KEYS = "Del"  # 删除 of the selected record, which asks first
-EDIT_TEXT = "修改"  # what an edit action's text starts with (修改, 修改信息, 修改节点 …): it has no keys to be found by
+# how the text of an action that changes a record without keys to find it by starts (修改信息, 编辑, 删除节点,
+# 新增岗位 …): the window hides these with 新增 and 删除 from an account that may not write the page's records
+WRITE_WORDS = ("修改", "编辑", "删除", "新增")
 REFRESH_KEYS = "F5"
 
 
