@@ -237,7 +237,7 @@ def test_tab_from_a_planned_meeting_s_date_goes_on_to_its_time(window, qtbot, wa
     assert seen == [True]
 
 
-def test_tab_from_a_planned_meeting_s_times_goes_on_to_the_next_field(window, qtbot, wait_ops):
+def test_tab_from_a_planned_meeting_s_times_goes_on_to_the_next_field(window, qtbot, wait_ops, shot):
     page = window.go_to("三会一课")
     wait_ops()
     seen: list = []
@@ -252,7 +252,7 @@ def test_tab_from_a_planned_meeting_s_times_goes_on_to_the_next_field(window, qt
         qtbot.keyClick(dlg.place, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
         qtbot.keyClick(dlg.end, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
         seen.append(dlg.focusWidget() is dlg.start)
-        dlg.grab().save("/tmp/polish/meeting_dialog.png")
+        shot(dlg, "meeting_dialog.png")
 
     on_modal(tab_through_times)
     page.act_plan.trigger()

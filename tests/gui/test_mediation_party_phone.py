@@ -32,7 +32,7 @@ def _pick(qtbot, dlg: CaseDialog, text: str, wait_ops) -> None:
     dlg.party_picker.pick_row(0)  # as Enter on the match does
 
 
-def test_a_picked_party_brings_the_resident_s_phone_and_the_case_keeps_it_whole(qtbot, app_ctx, wait_ops):
+def test_a_picked_party_brings_the_resident_s_phone_and_the_case_keeps_it_whole(qtbot, app_ctx, wait_ops, shot):
     db = app_ctx.db
     res.create_resident(db, res.ResidentInput(name="王秀英", phone="13905161672"))
     res.create_resident(db, res.ResidentInput(name="曾国强", phone="025-84561234"))
@@ -42,14 +42,14 @@ def test_a_picked_party_brings_the_resident_s_phone_and_the_case_keeps_it_whole(
     _pick(qtbot, dlg, "曾国强", wait_ops)
     assert [(p.name, p.phone) for p in dlg.party_model.rows] == [("王秀英", "13905161672"), ("曾国强", "025-84561234")]
     assert not dlg.phone_note.isVisible()
-    dlg.grab().save("/tmp/polish/case_dialog.png")
+    shot(dlg, "case_dialog.png")
     dlg.summary.setPlainText("楼上漏水，双方就维修费用起争执")
     dlg.mediator.setText("周调解")
     case = mediation.create_case(db, dlg.current_input(), TODAY)
     assert [p.phone for p in mediation.get_case(db, case.id).parties] == ["13905161672", "025-84561234"]
 
 
-def test_an_account_that_may_not_see_phones_gets_an_empty_phone_and_is_told_why(qtbot, app_ctx, wait_ops):
+def test_an_account_that_may_not_see_phones_gets_an_empty_phone_and_is_told_why(qtbot, app_ctx, wait_ops, shot):
     db = app_ctx.db
     res.create_resident(db, res.ResidentInput(name="王秀英", phone="13905161672"))
     auth.create_first_admin(db, "admin", "王书记", PASSWORD)
@@ -61,4 +61,4 @@ def test_an_account_that_may_not_see_phones_gets_an_empty_phone_and_is_told_why(
     _pick(qtbot, dlg, "王秀英", wait_ops)
     assert dlg.party_model.rows[0].name == "王秀英" and dlg.party_model.rows[0].phone == ""  # never masked digits
     assert dlg.phone_note.isVisible() and "电话" in dlg.phone_note.text()
-    dlg.grab().save("/tmp/polish/case_dialog_viewer.png")
+    shot(dlg, "case_dialog_viewer.png")

@@ -61,7 +61,7 @@ def test_the_compliance_page_s_two_settings_do_not_share_one_icon(window, wait_o
     assert cadence != branches  # two identical gears side by side: which one sets the branches?
 
 
-def test_the_meeting_s_people_list_keeps_its_scroll_bar_along_its_height(qtbot, demo_ctx, wait_ops):  # noqa: F811
+def test_the_meeting_s_people_list_keeps_its_scroll_bar_along_its_height(qtbot, demo_ctx, wait_ops, shot):  # noqa: F811
     """A first-day screenshot showed the bar squeezed into the top two rows: that was the dialog drawn before it
     was ever shown. Shown, as a worker sees it, the list is many rows tall and its bar runs its whole height."""
     from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
@@ -74,7 +74,7 @@ def test_the_meeting_s_people_list_keeps_its_scroll_bar_along_its_height(qtbot, 
     dlg.show()
     qtbot.waitExposed(dlg)
     qtbot.wait(100)
-    dlg.grab().save("/tmp/words/meeting-dialog.png")
+    shot(dlg, "meeting-dialog.png")
     people, bar = dlg.people, dlg.people.verticalScrollBar()
     assert people.height() >= 12 * people.sizeHintForRow(0)
     assert bar.isVisible() and bar.height() >= people.viewport().height() - 4
