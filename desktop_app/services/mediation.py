@@ -165,6 +165,31 @@ def _set_parties(s: Session, c: MediationCase, parties: tuple[PartyInput, ...]) 
             row.deleted = True
 
 
+def _kept_phones(s: Session, c: MediationCase, inp: CaseInput) -> CaseInput:
+    """`inp` with each masked phone (139****5678) put back to the stored number it masks.
+
+    An account without residents.reveal is shown the parties' phones masked and its form sends them back
+    so: an unchanged mask keeps the party's stored number (never the mask itself), a typed number replaces
+    it. The mask is looked for on the same party first (name and role, then name, then the resident),
+    so changing a party's role keeps their phone."""
+    stored = list(s.scalars(live_children(MediationParty, MediationParty.case_id, c.id)))
+
+    def whole(p: PartyInput) -> PartyInput:
+        typed, name = (p.phone or "").strip(), (p.name or "").strip()
+        if "*" not in typed:
+            return p
+        same = sorted(stored, key=lambda r: (r.name != name or r.role != p.role, r.name != name,
+                                             not p.resident_id or r.resident_id != p.resident_id))
+        for row in same:
+            if row.phone and (row.name == name or (p.resident_id and row.resident_id == p.resident_id)) \
+                    and mask_phone(row.phone) == typed:
+                return replace(p, phone=row.phone)
+        raise ValidationError(f"{name or '当事人'}的联系电话",
+                              f"“{typed}”隐藏了部分数字，不能作为号码保存：请填写当事人的完整号码")
+
+    return replace(inp, parties=tuple(whole(p) for p in inp.parties))
+
+
 @writes("mediation.write")
 def create_case(uow: UnitOfWork, inp: CaseInput, today: date | None = None) -> CaseDetail:
     today = today or date.today()
@@ -188,10 +213,10 @@ def update_case(uow: UnitOfWork, case_id: str, inp: CaseInput, today: date | Non
                 expected_version: int | None = None) -> CaseDetail:
     """`expected_version`: the version the form was read at; a case or its parties changed since is refused."""
     today = today or date.today()
-    clean = flow.check_case(inp, today)
     s = uow.session
     c = live(s, MediationCase, case_id, "调解案件")
     unchanged_since(s, c, expected_version, f"调解案件 {c.case_no}", MediationParty.case_id)
+    clean = flow.check_case(_kept_phones(s, c, inp), today)
     first = over_children(s, func.min(MediationSession.session_date), MediationSession.case_id, c.id)
     if first is not None and clean.received_on > first:
         raise ValidationError("受理日期", f"不能晚于第一次调解（{first.isoformat()}）")
