@@ -401,8 +401,7 @@ class LazyPages(Mapping[str, "Page"]):
             from desktop_app.gui.widgets import memory
 
             memory.remember_tables(page, spec.name)
-            if spec.writes:
-                _offer_writes_only_if_allowed(page, spec.writes)
+            offer_writes_only_if_allowed(page, spec.writes)
             self._window.page_built.emit(page)
         return page
 
@@ -424,18 +423,41 @@ class LazyPages(Mapping[str, "Page"]):
         self._window.stack.setCurrentWidget(self[list(self._specs)[row]])
 
 
-def _offer_writes_only_if_allowed(page: Page, permission: str) -> None:
-    """Hide the page's 新增, 删除 and 修改 (the actions on Ctrl+N and Del, and those named 修改…, 编辑, 删除…,
-    新增…) from an account that may not write what they change: a 只读 account was offered every form, filled
-    it in, and was refused only on 保存. A double-click that runs a hidden 修改 says the account only reads
-    (RecordListPage._activate)."""
-    from desktop_app.gui.widgets.bars import DELETE_KEYS, NEW_KEYS, WRITE_WORDS, tidy_separators
+def offer_writes_only_if_allowed(page: Page, writes: str | None) -> None:
+    """Hide each action of the page marked as a write (bars.WRITES, from `Act(writes=…)` or `action(…, writes=…)`)
+    from an account without what it needs: True, the page's `writes` permission (gui/pages.py); a string, the
+    permissions named. A 只读 account was offered every form, 办理, 认领, 结案 …, filled it in, and was refused only on
+    保存. Its keys go with it; a double-click that runs a hidden 修改 says the account only reads
+    (RecordListPage._activate). An action marked True on a page whose line names no `writes` is hidden from
+    everyone: a missing permission must not offer a write to all."""
+    from desktop_app.gui.widgets.bars import WRITES, tidy_separators
     from desktop_app.services import auth
 
-    if auth.can(page.ctx.db, permission):
-        return
+    may: dict[str, bool] = {}
+
+    def allowed(needs: str) -> bool:
+        if needs not in may:
+            may[needs] = auth.can(page.ctx.db, needs)
+        return may[needs]
+
+    hidden = False
     for action in page.findChildren(QAction):
-        if (any(key.toString() in (NEW_KEYS, DELETE_KEYS) for key in action.shortcuts())
-                or action.text().startswith(WRITE_WORDS)):
-            action.setVisible(False)  # its keys go with it
-    tidy_separators(page)
+        marked = action.property(WRITES)
+        if not marked:
+            continue
+        needs = writes if marked is True else str(marked)
+        if not needs or not all(allowed(p) for p in needs.split()):
+            action.setVisible(False)
+            hidden = True
+    if _LEGACY_GUESS and writes and not allowed(writes):
+        for action in page.findChildren(QAction):  # unmarked 新增/删除/修改 of pages not yet marked
+            if (any(key.toString() in ("Ctrl+N", "Del") for key in action.shortcuts())
+                    or action.text().startswith(("修改", "编辑", "删除", "新增"))):
+                action.setVisible(False)
+                hidden = True
+    if hidden:
+        tidy_separators(page)
+
+
+# until every page marks its writes (bars.WRITES) the old guess by keys and first word stays as well
+_LEGACY_GUESS = True

@@ -20,9 +20,9 @@ FIND_KEYS = "Ctrl+F"
 NEW_KEYS = "Ctrl+N"  # 新增 on every page; Insert does the same, as it adds a row in Excel/WPS
 INSERT_KEY = "Ins"
 DELETE_KEYS = "Del"  # 删除 of the selected record, which asks first
-# how the text of an action that changes a record without keys to find it by starts (修改信息, 编辑, 删除节点,
-# 新增岗位 …): the window hides these with 新增 and 删除 from an account that may not write the page's records
-WRITE_WORDS = ("修改", "编辑", "删除", "新增")
+# the QAction property that says an action writes: True, the page's `writes` permission (gui/pages.py); a string,
+# the permissions it needs instead, space-separated, all of them. The window hides it from an account without them.
+WRITES = "writes"
 REFRESH_KEYS = "F5"
 
 
@@ -56,9 +56,17 @@ class _Compact(QObject):
                                        else Qt.ToolButtonStyle.ToolButtonIconOnly)
 
 
+def mark_writes(act: QAction, writes: bool | str = True) -> QAction:
+    """Say that `act` writes (True: what the page writes; a string: the permissions named), for the window's rule
+    (main_window.offer_writes_only_if_allowed): an account that may not save it is not offered it."""
+    if writes:
+        act.setProperty(WRITES, writes)
+    return act
+
+
 def toolbar(owner: QWidget) -> tuple[QToolBar, Callable[..., QAction]]:
     """A text-beside-icon toolbar (icons only where the texts do not fit) and an
-    `action(icon, text, slot, shortcut=None, tip=None)` that fills it."""
+    `action(icon, text, slot, shortcut=None, tip=None, writes=False)` that fills it (`writes`: mark_writes)."""
     from desktop_app.gui import icons
 
     tb = QToolBar()
@@ -66,8 +74,8 @@ def toolbar(owner: QWidget) -> tuple[QToolBar, Callable[..., QAction]]:
     _Compact(tb)
 
     def action(icon: str, text: str, slot: Callable[..., Any], shortcut: str | None = None,
-               tip: str | None = None) -> QAction:
-        act = QAction(icons.get(icon), text, owner)
+               tip: str | None = None, writes: bool | str = False) -> QAction:
+        act = mark_writes(QAction(icons.get(icon), text, owner), writes)
         if shortcut:
             keys = [QKeySequence(shortcut)] + ([QKeySequence(INSERT_KEY)] if shortcut == NEW_KEYS else [])
             act.setShortcuts(keys)

@@ -48,7 +48,8 @@ from PySide6.QtWidgets import (
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common, forms, list_export
 from desktop_app.gui.widgets.bars import (
-    DELETE_KEYS, community_box, debounced, heading, keys_text, refill, refill_communities, search_box, toolbar,
+    DELETE_KEYS, NEW_KEYS, community_box, debounced, heading, keys_text, refill, refill_communities, search_box,
+    toolbar,
 )
 from desktop_app.gui.widgets.dialog import DateNoteDialog
 from desktop_app.gui.widgets.list_panel import ListPanel
@@ -97,6 +98,9 @@ class Act:
     `when(detail)` says whether it is enabled for the selected record's detail
     (None when nothing is selected); a string names a page method doing that.
     Without `when` the action is always enabled. The page gets `act_<name>`.
+    `writes`: True when it changes what the page writes (its `writes` permission in gui/pages.py), or the
+    permissions it needs instead (space-separated, all of them): an account without them is not shown it.
+    新增 (Ctrl+N) and 删除 (Del) are writes whatever they say.
     A disabled action says why in its tooltip: `why(detail)` (or a fixed text; a
     string naming a page method works too), else "请先在列表中选中一条记录"
     when nothing is selected and "所选记录不能…" otherwise.
@@ -109,6 +113,7 @@ class Act:
     when: Callable[[Any], bool] | str | None = None
     name: str | None = None
     why: Callable[[Any], str] | str | None = None
+    writes: bool | str = False
 
 
 SEPARATOR = None
@@ -155,7 +160,7 @@ class Removal:
 
 
 # with the page's `removal`; the Delete key too, as on 党员名册 and 三会一课 (it asks first)
-DELETE = Act("delete", "删除", "delete_selected", DELETE_KEYS, when=selected, name="delete")
+DELETE = Act("delete", "删除", "delete_selected", DELETE_KEYS, when=selected, name="delete", writes=True)
 
 
 @dataclass(frozen=True)
@@ -259,7 +264,8 @@ class RecordListPage(Page):
             if spec is None:
                 self.toolbar.addSeparator()
                 continue
-            act = action(spec.icon, spec.text, getattr(self, spec.slot), spec.shortcut)
+            act = action(spec.icon, spec.text, getattr(self, spec.slot), spec.shortcut,
+                         writes=spec.writes or spec.shortcut in (NEW_KEYS, DELETE_KEYS))
             setattr(self, f"act_{spec.name or spec.slot}", act)
             self._acts.append((spec, act))
         if self.exports:
