@@ -205,6 +205,8 @@ def move(uow: UnitOfWork, org_id: str, new_parent_id: str | None, position: int 
     org = _live(s, org_id)
     if _is_site_root(s, org) and (new_parent_id or org.parent_id):
         raise ValidationError("上级组织", f"“{org.name}”是本库的最上级组织，不能移到别的组织之下")
+    if org.id == scope.root_of(s):
+        raise Conflict(f"“{org.name}”是当前账户所管的组织本身，只能由区里的管理员移动，未作任何改动")
     if new_parent_id == org.id or (new_parent_id and new_parent_id in descendant_ids(s, org.id)):
         raise ValidationError("上级组织", "不能移到自己或自己的下级组织之下")
     parent = _live(s, new_parent_id) if new_parent_id else None

@@ -371,6 +371,8 @@ def _before_flush(session: Session, _ctx, _instances) -> None:
                 sc.options = None
             elif obj.id != root and obj.parent_id not in sc.ids:
                 raise _refuse(rule, obj.parent_id)
+            elif obj.id == root and inspect(obj).attrs.parent_id.history.has_changes():
+                raise _refuse(rule, obj.parent_id)  # its own organisation out from under the one above
             continue
         value = getattr(obj, inspect(obj).mapper.get_property_by_column(rule.table.c[rule.column]).key, None)
         if not _row_in(conn, rule, value, sc.ids, seen):
