@@ -179,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--cards", action="store_true", help="wishes：印成张贴用的心愿卡")
     rep.add_argument("--state", choices=["待认领", "已认领", "已实现"], help="wishes：只含此状态")
     rep.add_argument("--case", help="mediation：调解案件编号")
+    rep.add_argument("--agreement", action="store_true", help="mediation：打印人民调解协议书（调解成功的案件）")
+    rep.add_argument("--whole-phones", action="store_true",
+                     help="mediation --agreement：当事人联系电话印完整号码（记入操作记录）")
     rep.add_argument("--account", help="ledger：账户名称（可写一部分）；不写则打印年度汇总")
     rep.add_argument("--vouchers", help="ledger：打印这些记账凭证，如 2026-0007,2026-0012")
     rep.add_argument("--branch", help="dues：党支部名称或代码（默认全部）")

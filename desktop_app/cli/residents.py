@@ -45,5 +45,10 @@ def report_mediation(db, args, out: Path) -> str:
     case_id = mediation.case_id_by_no(db, case_no)
     if case_id is None:
         raise CliError(f"找不到调解案件“{case_no}”")
+    if args.agreement:
+        printed = mediation.print_mediation_agreement(db, case_id, out, whole_phones=args.whole_phones)
+        return f"人民调解协议书 {printed.case_no}（一式 {printed.copies} 份）"
+    if args.whole_phones:
+        raise CliError("--whole-phones 只用于 --agreement（调解记录上的电话总是部分隐藏）")
     mediation.print_mediation_records(db, out, [case_id])
     return ""

@@ -31,7 +31,9 @@ from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Resident
 from desktop_app.store.models_service import MediationCase, MediationParty, MediationSession
-from desktop_app.views.mediation import CaseDetail, CaseRow, PartyRow, SessionRow  # noqa: F401  re-exported
+from desktop_app.views.mediation import (  # noqa: F401  re-exported
+    CaseDetail, CaseRow, MediationAgreement, PartyRow, SessionRow, agreement_of, why_no_agreement,
+)
 
 PREFIX = "TJ"  # 案号 TJ2024-001
 
@@ -320,3 +322,34 @@ def print_mediation_records(db: Database, out: Path, case_ids: Sequence[str], *,
              for c in (get_case(db, cid) for cid in case_ids)]
     render_mediation_record(center_of(db), cases, out, today or date.today(), progress=progress)
     return len(cases)
+
+
+def print_mediation_agreement(db: Database, case_id: str, out: Path | None = None, *, whole_phones: bool = False,
+                              printed_on: date | None = None, font_path: str | None = None) -> MediationAgreement:
+    """人民调解协议书 of a case closed as 调解成功, to `out`. Returns what was printed.
+
+    Each party takes a copy home, so the parties' phones print masked, as every printout shows them
+    (services.privacy). `whole_phones` prints them whole for a copy that needs them: a file carrying whole
+    phones is a personal export, so it needs residents.reveal (seeing them at all) and export.personal, and
+    is recorded in the audit trail before the file is written.
+    """
+    from desktop_app.reports.mediation_agreement import render_mediation_agreement  # reportlab loads only here
+
+    auth.require(db, "mediation.read")
+    if whole_phones:
+        auth.require(db, "residents.reveal")
+        auth.require(db, "export.personal")
+        with db.session() as s:
+            c = _detail(s, live(s, MediationCase, case_id, "调解案件"))
+    else:
+        c = get_case(db, case_id)
+        c = replace(c, party_rows=tuple(replace(p, phone=mask_phone(p.phone)) for p in c.party_rows))
+    why = why_no_agreement(c)
+    if why:
+        raise ValidationError("调解协议书", why)
+    model = agreement_of(c, center_of(db))
+    if whole_phones:  # logged before a single number is written
+        privacy.confirm_personal_export(db, f"人民调解协议书 {c.case_no}（完整联系电话）", str(out or ""),
+                                        rows=len(c.party_rows), table=MediationCase.__tablename__)
+    render_mediation_agreement(model, out, printed_on, font_path=font_path)
+    return model

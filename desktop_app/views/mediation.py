@@ -64,3 +64,62 @@ class CaseDetail(CaseInput):
 
     def to_input(self) -> CaseInput:
         return input_part(self, CaseInput)
+
+
+# ---------------------------------------------------------------- 人民调解协议书
+
+# 中共幸福里社区委员会 / 幸福里社区党委 -> 幸福里社区: the committee is the community's, not the party's.
+_PARTY_PREFIXES = ("中国共产党", "中共")
+_PARTY_SUFFIXES = ("党工委", "党总支部委员会", "党总支", "党支部委员会", "党支部", "党委", "委员会")
+
+
+def committee_name(center_name: str) -> str:
+    """The 人民调解委员会 whose seal the agreement carries, named after the center (幸福里社区人民调解委员会)."""
+    name = center_name.strip()
+    for prefix in _PARTY_PREFIXES:
+        name = name.removeprefix(prefix)
+    for suffix in _PARTY_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    return f"{name}人民调解委员会"
+
+
+def why_no_agreement(c: CaseDetail | None) -> str:
+    """Why a case has no 人民调解协议书 to print ("" when it has): only a case closed as 调解成功 with its
+    agreement written down has one (人民调解法 第二十八条: a written agreement when the parties want one)."""
+    if c is None:
+        return "请先在列表中选中一件调解成功的案件"
+    if c.state != flow.MEDIATION_SUCCESS:
+        return f"案件是“{c.state}”：调解成功结案后才有调解协议书"
+    if not c.agreement.strip():
+        return "结案时没有写下协议内容，没有可打印的调解协议书"
+    return ""
+
+
+@dataclass(frozen=True)
+class MediationAgreement:
+    """人民调解协议书 (人民调解法 第二十九条) as it prints: who the parties are, the facts and the dispute, what
+    they agreed (履行方式和期限 as typed into the agreement), then everyone's signature and the seal."""
+
+    center_name: str
+    committee: str  # 幸福里社区人民调解委员会
+    case_no: str
+    kind: str
+    parties: tuple[PartyRow, ...]  # phones masked unless printed whole on purpose
+    summary: str  # 纠纷主要事实、争议事项
+    agreement: str  # 调解协议内容
+    mediator: str
+    agreed_on: date  # the case's 结案日期: the day the agreement was reached
+
+    @property
+    def copies(self) -> int:
+        """一式几份: one for each party and one kept by the committee."""
+        return len(self.parties) + 1
+
+
+def agreement_of(c: CaseDetail, center_name: str) -> MediationAgreement:
+    """The agreement of a case `why_no_agreement` lets through, with its parties as `c` carries them."""
+    assert c.closed_on is not None and not why_no_agreement(c)
+    return MediationAgreement(center_name, committee_name(center_name), c.case_no, c.kind, c.party_rows,
+                              c.summary, c.agreement, c.mediator, c.closed_on)
