@@ -324,6 +324,11 @@ def print_mediation_records(db: Database, out: Path, case_ids: Sequence[str], *,
     return len(cases)
 
 
+def may_print_whole_phones(db: Database) -> bool:
+    """Whether this account may ask for a 调解协议书 with the parties' whole phones (print_mediation_agreement)."""
+    return auth.can(db, "residents.reveal") and auth.can(db, "export.personal")
+
+
 def print_mediation_agreement(db: Database, case_id: str, out: Path | None = None, *, whole_phones: bool = False,
                               printed_on: date | None = None, font_path: str | None = None) -> MediationAgreement:
     """人民调解协议书 of a case closed as 调解成功, to `out`. Returns what was printed.

@@ -85,11 +85,9 @@ def committee_name(center_name: str) -> str:
     return f"{name}人民调解委员会"
 
 
-def why_no_agreement(c: CaseDetail | None) -> str:
+def why_no_agreement(c: CaseDetail) -> str:
     """Why a case has no 人民调解协议书 to print ("" when it has): only a case closed as 调解成功 with its
     agreement written down has one (人民调解法 第二十八条: a written agreement when the parties want one)."""
-    if c is None:
-        return "请先在列表中选中一件调解成功的案件"
     if c.state != flow.MEDIATION_SUCCESS:
         return f"案件是“{c.state}”：调解成功结案后才有调解协议书"
     if not c.agreement.strip():

@@ -8,6 +8,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.gui.mediation.dialogs import CaseDialog, OutcomeDialog, SessionDialog
 from desktop_app.gui.residents.dialogs import ListEditDialog
+from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.dialog import LineDialog
 from desktop_app.gui.widgets.record_list import (
     DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, recent_years, selected,
@@ -18,6 +19,7 @@ from desktop_app.services import mediation as svc
 from desktop_app.services import residents as resident_service
 from desktop_app.services.mediation import CaseDetail, CaseFilter, CaseRow
 from desktop_app.views.changes import Change, changes
+from desktop_app.views.mediation import why_no_agreement
 
 
 _d = date_text
@@ -82,17 +84,21 @@ class MediationPage(RecordListPage):
                Choice("grid", all_label="全部网格", field="grid_id"), Choice("year", recent_years("年受理"), "全部年份"))
     filter_type = CaseFilter
     actions = (
-        Act("add", "受理纠纷", "new_case", "Ctrl+N", name="new"),
-        Act("edit", "修改", "edit_case", when=selected, name="edit"),
-        Act("session", "调解记录", "add_session", when=_mediating, name="session", why=why_chosen(_closed)),
+        Act("add", "受理纠纷", "new_case", "Ctrl+N", name="new", writes=True),
+        Act("edit", "修改", "edit_case", when=selected, name="edit", writes=True),
+        Act("session", "调解记录", "add_session", when=_mediating, name="session", why=why_chosen(_closed),
+            writes=True),
         Act("close-case", "结案", "close_case", when=lambda d: _mediating(d) and bool(d.sessions), name="close",
-            why=why_chosen(_why_not_close)),
+            why=why_chosen(_why_not_close), writes=True),
         Act("undo", "重新调解", "reopen_case", when=lambda d: d is not None and not _mediating(d), name="reopen",
-            why=why_chosen(lambda c: "案件正在调解中" if _mediating(c) else "")),
+            why=why_chosen(lambda c: "案件正在调解中" if _mediating(c) else ""), writes=True),
         DELETE,
         SEPARATOR,
         Act("print", "打印调解记录", "print_record", when=selected, name="print"),
-        Act("tags", "纠纷类型", "edit_kinds", name="kinds"),
+        Act("print", "打印调解协议书", "print_agreement", when=lambda d: d is not None and not why_no_agreement(d),
+            name="agreement", why=why_chosen(why_no_agreement)),
+        # the shared lists are settings: the service saves them under settings.write, not mediation.write
+        Act("tags", "纠纷类型", "edit_kinds", name="kinds", writes="settings.write"),
     )
     activate = "add_session"
     detail_of = staticmethod(svc.get_case)
@@ -156,3 +162,18 @@ class MediationPage(RecordListPage):
         self.print_pdf(f"打印调解记录（{len(ids)} 件）", name,
                        lambda path, job: svc.print_mediation_records(db, path, ids, today=today),
                        lambda path, n: f"已保存 {n} 件调解记录：{path}", "正在生成调解记录…")
+
+    def print_agreement(self) -> None:
+        d = self.detail
+        if d is None or why_no_agreement(d):
+            return
+        db, case_id = self.ctx.db, d.id
+        # Each party takes a copy home: phones print masked unless an account that may is asked and says so.
+        whole = svc.may_print_whole_phones(db) and common.ask(
+            self, "调解协议书上的联系电话",
+            "协议书上当事人的联系电话印完整号码吗？\n\n选“否”则部分隐藏（如 139****5678）。"
+            "印完整号码会以你的名义记入操作记录，文件请妥善保管、用后删除。")
+        self.print_pdf(f"打印人民调解协议书（{d.case_no}）", f"人民调解协议书{d.case_no}.pdf",
+                       lambda path, job: svc.print_mediation_agreement(db, case_id, path, whole_phones=whole),
+                       lambda path, printed: f"已保存人民调解协议书 {printed.case_no}（一式 {printed.copies} 份）：{path}",
+                       "正在生成调解协议书…")
