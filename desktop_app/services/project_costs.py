@@ -2,7 +2,8 @@
 
 A cost is posted for a project through the ledger's own posting (`ledger.post_in`, in
 this transaction), or an expense already posted is booked to it (its `project_id` set;
-unlinking clears it). What a voucher paid for is not its money: the sync lets
+unlinking clears it, unless a 项目清单 item tied to the project carries it: that is undone in
+the 三单). What a voucher paid for is not its money: the sync lets
 `project_id` change (sync.ownership.POSTED leaves it out) while number, date and
 amount never do. A closed month (结账) refuses both, as co-building's costs do. A
 reversed voucher (红字冲销) stays listed, marked, and counts for nothing.
@@ -22,11 +23,12 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import Conflict, ValidationError
-from desktop_app.domain.ledger import EXPENSE, month_of
+from desktop_app.domain.ledger import EXPENSE
 from desktop_app.services import auth, ledger
 from desktop_app.services.records import chunked, live, settle
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
+from desktop_app.store.models_cobuilding import CostLink, ListItem
 from desktop_app.store.models_ledger import LedgerEntry
 from desktop_app.store.models_service import Project
 from desktop_app.views.cobuilding import CostRow
@@ -63,13 +65,6 @@ def booked_totals(s: Session, project_ids: Sequence[str]) -> dict[str, int]:
             for pid, rows in booked_rows(s, project_ids).items()}
 
 
-def _check_open(s: Session, *days: date) -> None:
-    closed = ledger.closed_set_in(s, ledger.book_org_id(s))
-    for on in days:
-        if month_of(on) in closed:
-            raise Conflict(rules.closed_message(month_of(on)))
-
-
 def _row(s: Session, e: LedgerEntry, p: Project) -> CostRow:
     return CostRow(e.id, e.id, e.voucher_no, e.entry_date, e.amount_fen, False, _label(p))
 
@@ -95,7 +90,7 @@ def record_cost(db: Database, project_id: str, inp: rules.CostInput, *, entered_
     with UnitOfWork(db) as uow:
         s = uow.session
         p = live(s, Project, project_id, "项目")
-        _check_open(s, clean.entry_date)
+        ledger.check_costs_open(s, clean.entry_date)
         entry = ledger.post_in(s, ledger.EntryInput(
             entry_date=clean.entry_date, account_id=clean.account_id, direction=EXPENSE, amount_fen=clean.amount_fen,
             category=clean.category, counterparty=clean.counterparty, handler=clean.handler, entered_by=entered_by,
@@ -119,15 +114,28 @@ def link_cost(db: Database, project_id: str, entry_id: str) -> CostRow:
             other = s.get(Project, e.project_id)
             where = "本项目" if e.project_id == p.id else f"项目“{other.name if other else '其他项目'}”"
             raise Conflict(f"凭证 {e.voucher_no} 已记在{where}，请先取消那个关联")
-        _check_open(s, e.entry_date)
+        item = _carrier(s, e)
+        if item is not None and item.project_id != p.id:
+            own = s.get(Project, item.project_id)
+            raise Conflict(f"凭证 {e.voucher_no} 是项目清单“{item.title}”的费用，该条目关联的是微实事项目"
+                           f"“{own.name if own else ''}”，凭证应记在那个项目；请先在“三单”中取消这笔费用关联")
+        ledger.check_costs_open(s, e.entry_date)
         e.project_id = p.id
         return settle(uow, _row, e, p)
+
+
+def _carrier(s: Session, e: LedgerEntry) -> ListItem | None:
+    """The 项目清单 item tied to a 微实事 whose cost link carries the voucher: it names the voucher's project."""
+    return s.scalar(select(ListItem).join(CostLink, CostLink.item_id == ListItem.id).where(
+        CostLink.entry_id == e.id, CostLink.deleted.is_(False), ListItem.deleted.is_(False),
+        ListItem.project_id.is_not(None)).limit(1))
 
 
 def unlink_cost(db: Database, project_id: str, entry_id: str) -> None:
     """Take a voucher off the project; it stays in the ledger (reverse it there to cancel it).
 
-    A reversed voucher goes with its reversal, so the project's figure stays netted.
+    A reversed voucher goes with its reversal, so the project's figure stays netted. A voucher
+    the project carries through a 项目清单 item tied to it is refused, naming the item.
     """
     _may_write(db)
     with UnitOfWork(db) as uow:
@@ -136,8 +144,14 @@ def unlink_cost(db: Database, project_id: str, entry_id: str) -> None:
         e = s.get(LedgerEntry, entry_id)
         if e is None or e.deleted or e.project_id != p.id:
             raise Conflict("该凭证已不在本项目的费用中")
+        item = _carrier(s, e)
+        if item is not None and item.project_id == p.id:
+            # Refused rather than also unlinking the item: the 三单 may be kept by someone else,
+            # and its 取消费用关联 takes the voucher off both at once (cobuilding.costs._unbook).
+            raise Conflict(f"凭证 {e.voucher_no} 是项目清单“{item.title}”的费用，该条目关联了本微实事，所以记在本项目。"
+                           f"请先在“三单”的项目清单“{item.title}”中取消这笔费用关联，它会同时从本项目取消")
         pair = [e, *s.scalars(select(LedgerEntry).where(LedgerEntry.reversal_of == e.id))]
-        _check_open(s, *(x.entry_date for x in pair))
+        ledger.check_costs_open(s, *(x.entry_date for x in pair))
         for x in pair:
             x.project_id = None
         uow.commit()

@@ -5,7 +5,8 @@ ledger's own posting function (`ledger.post_in`, in this transaction, so the
 voucher and its link are written together or not at all), or an expense
 already posted is linked. A voucher for a 项目清单 item tied to a 微实事 is booked
 to that project too (its `project_id`, the project's 已记账), whether posted or
-linked; unlinking takes it off again. A closed month (结账) takes no new voucher and no
+linked, before the item was tied or after (`rebook_item`: untying or re-tying moves it
+too); unlinking takes it off again. A closed month (结账) takes no new voucher and no
 change of what its vouchers paid for. A reversed voucher (红字冲销) counts for
 nothing in the totals; its link stays visible, marked.
 """
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.errors import Conflict, ValidationError
-from desktop_app.domain.ledger import EXPENSE, month_of
+from desktop_app.domain.ledger import EXPENSE
 from desktop_app.services import auth, ledger
 from desktop_app.services.cobuilding.common import ACTIVITY_LABEL, PROJECT_LABEL, cost_rows, live
 from desktop_app.services.records import chunked, settle, writes
@@ -46,11 +47,6 @@ def _target(s: Session, activity_id: str | None, item_id: str | None) -> tuple[A
 
 def _label(a: Activity | None, i: ListItem | None) -> str:
     return f"{ACTIVITY_LABEL}：{a.title}" if a is not None else f"{PROJECT_LABEL}：{i.title}"
-
-
-def _check_open(s: Session, on: date) -> None:
-    if month_of(on) in ledger.closed_set_in(s, ledger.book_org_id(s)):
-        raise Conflict(rules.closed_message(month_of(on)))
 
 
 def _link(s: Session, entry, a: Activity | None, i: ListItem | None) -> CostRow:
@@ -88,10 +84,48 @@ def _unbook(db: Database, s: Session, c: CostLink) -> None:
     if needed is not None:
         return
     auth.require(db, "ledger.write")
-    pair = [entry, *s.scalars(select(LedgerEntry).where(LedgerEntry.reversal_of == entry.id))]
+    pair = _with_reversals(s, entry)
+    ledger.check_costs_open(s, *(x.entry_date for x in pair))
     for x in pair:
-        _check_open(s, x.entry_date)
         x.project_id = None
+
+
+def _with_reversals(s: Session, entry: LedgerEntry) -> list[LedgerEntry]:
+    # a reversed voucher's project goes with its reversal, so the project's figure stays netted
+    return [entry, *s.scalars(select(LedgerEntry).where(LedgerEntry.reversal_of == entry.id))]
+
+
+def rebook_item(db: Database, s: Session, item: ListItem, project_id: str | None) -> None:
+    """Before a 项目清单 item is tied to a 微实事, untied or tied to another: its vouchers follow it.
+
+    A voucher booked to no project or to the item's old one moves to `project_id` (off it when
+    untied), as linking it to a tied item would have booked it; one booked to yet another project
+    refuses the tie by name, as linking refuses it. A closed month refuses; nothing is written then.
+    """
+    old = item.project_id
+    links = s.scalars(select(CostLink).where(CostLink.item_id == item.id, CostLink.deleted.is_(False)))
+    entries = sorted((e for e in (s.get(LedgerEntry, c.entry_id) for c in links) if e is not None and not e.deleted),
+                     key=lambda e: (e.entry_date, e.voucher_no))
+    elsewhere = [e for e in entries if e.project_id not in (None, old, project_id)]
+    if project_id and elsewhere:
+        names = dict(s.execute(select(Project.id, Project.name).where(
+            Project.id.in_({e.project_id for e in elsewhere} | {project_id}))).all())
+        held = "；".join(f"凭证 {'、'.join(e.voucher_no for e in elsewhere if e.project_id == pid)} "
+                        f"已记在微实事项目“{names.get(pid, '其他项目')}”"
+                        for pid in dict.fromkeys(e.project_id for e in elsewhere))
+        raise Conflict(f"{held}；“{item.title}”关联微实事项目“{names.get(project_id, '')}”后，它的费用凭证都记入该项目。"
+                       "请先在那个项目中取消费用关联，或在本条目中取消这些凭证的费用关联")
+    moving = [x for e in entries if e.project_id != project_id and e.project_id in (None, old)
+              for x in _with_reversals(s, e)]
+    if not moving:
+        return
+    auth.require(db, "ledger.write")  # the vouchers' project changes: the ledger's right too, as `_book`
+    for x in moving:
+        try:
+            ledger.check_costs_open(s, x.entry_date)
+        except Conflict as closed:
+            raise Conflict(f"“{item.title}”的费用凭证 {x.voucher_no} 会随之改变所记的微实事项目，但{closed}") from None
+        x.project_id = project_id
 
 
 def linked_cost_in(s: Session, start: date, end: date, orgs=None) -> int:
@@ -142,7 +176,7 @@ def record_cost(db: Database, inp: rules.CostInput, *, activity_id: str | None =
     with UnitOfWork(db) as uow:
         s = uow.session
         a, i = _target(s, activity_id, item_id)
-        _check_open(s, clean.entry_date)
+        ledger.check_costs_open(s, clean.entry_date)
         entry = ledger.post_in(s, ledger.EntryInput(
             entry_date=clean.entry_date, account_id=clean.account_id, direction=EXPENSE, amount_fen=clean.amount_fen,
             category=clean.category, counterparty=clean.counterparty, handler=clean.handler, entered_by=entered_by,
@@ -166,7 +200,7 @@ def link_cost(db: Database, entry_id: str, *, activity_id: str | None = None,
     with UnitOfWork(db) as uow:
         s = uow.session
         a, i = _target(s, activity_id, item_id)
-        _check_open(s, entry.entry_date)
+        ledger.check_costs_open(s, entry.entry_date)
         taken = s.scalar(select(CostLink).where(CostLink.entry_id == entry.id, CostLink.deleted.is_(False)))
         if taken is not None:
             where = cost_rows(s, [taken.activity_id or ""], [taken.item_id or ""])
@@ -181,6 +215,6 @@ def unlink_cost(uow: UnitOfWork, link_id: str) -> None:
     """Take a voucher off what it paid for; the voucher stays in the ledger (reverse it there to cancel it)."""
     s = uow.session
     c = live(s, CostLink, link_id, "该费用关联不存在或已取消")
-    _check_open(s, c.entry_date)
+    ledger.check_costs_open(s, c.entry_date)
     c.deleted = True
     _unbook(uow.db, s, c)

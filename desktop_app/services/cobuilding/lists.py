@@ -16,6 +16,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import need_category
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import copy_changed, linked_totals, live, org_names, year_span
+from desktop_app.services.cobuilding.costs import rebook_item
 from desktop_app.services.records import settle, unchanged_since, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -142,13 +143,14 @@ def complete_project(uow: UnitOfWork, item_id: str, on: date | None, today: date
 
 @writes("cobuilding.write")
 def link_project(uow: UnitOfWork, item_id: str, project_id: str | None) -> ListRow:
-    """Tie a project of the list to the 微实事 that carries it out (None unties it)."""
+    """Tie a project of the list to the 微实事 that carries it out (None unties it); its vouchers follow."""
     s = uow.session
     item = _live(s, item_id, "项目")
     if item.list_kind != rules.PROJECT:
         raise ValidationError("清单", "只有项目清单的条目能关联微实事")
     if project_id:
         live(s, Project, project_id, "所选微实事项目不存在或已删除", "微实事")
+    rebook_item(uow.db, s, item, project_id or None)
     item.project_id = project_id or None
     return settle(uow, lambda s: _one(s, item))
 

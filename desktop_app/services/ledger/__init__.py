@@ -38,6 +38,7 @@ from desktop_app.services.ledger.attachments import (
 from desktop_app.services.ledger.books import (
     book_org_id,
     books,
+    check_costs_open,
     closed_set_in,
     ensure_accounts,
     ensure_accounts_in,
@@ -122,6 +123,7 @@ __all__ = [
     "books",
     "budget_report",
     "categories",
+    "check_costs_open",
     "close_month",
     "closed_months",
     "closed_set_in",

@@ -13,7 +13,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import ledger as rules
-from desktop_app.domain.errors import NotFound
+from desktop_app.domain.cobuilding import closed_message
+from desktop_app.domain.errors import Conflict, NotFound
 from desktop_app.domain.ledger import INCOME
 from desktop_app.services import auth
 from desktop_app.services.site import center_name
@@ -146,6 +147,15 @@ def closed_set_in(s: Session, book: str | None) -> set[date]:
     return set(
         s.scalars(select(ClosedMonth.month).where(in_book(ClosedMonth.org_id, book), ClosedMonth.deleted.is_(False)))
     )
+
+
+def check_costs_open(s: Session, *days: date) -> None:
+    """Refuse to post a cost or change what a voucher paid for (a 微实事, an activity, a 项目清单 item)
+    when one of these voucher dates lies in a closed month of this site's books."""
+    closed = closed_set_in(s, book_org_id(s))
+    for on in days:
+        if rules.month_of(on) in closed:
+            raise Conflict(closed_message(rules.month_of(on)))
 
 
 def signed_sum():
