@@ -62,3 +62,35 @@ def test_an_account_that_may_not_see_phones_gets_an_empty_phone_and_is_told_why(
     assert dlg.party_model.rows[0].name == "王秀英" and dlg.party_model.rows[0].phone == ""  # never masked digits
     assert dlg.phone_note.isVisible() and "电话" in dlg.phone_note.text()
     shot(dlg, "case_dialog_viewer.png")
+
+
+def test_an_account_that_sees_masked_phones_saves_the_case_it_edits(qtbot, app_ctx, wait_ops, monkeypatch):
+    """修改 from an account that records mediation without residents.reveal: the form shows 139****5678 and
+    saving it as shown was refused as no phone number; now the stored numbers stay, a typed one replaces its."""
+    from PySide6.QtWidgets import QDialog
+
+    from desktop_app.domain import access
+    from desktop_app.domain.access import Role
+    from desktop_app.domain.service_flow import CaseInput, PartyInput
+
+    db = app_ctx.db
+    case = mediation.create_case(db, CaseInput(
+        kind="邻里纠纷", summary="楼上漏水", received_on=TODAY, mediator="周调解",
+        parties=(PartyInput("王秀英", "申请人", None, "13905161672"), PartyInput("曾国强", "被申请人", None, "13800001111"))),
+        TODAY)
+    # no built-in role records mediation without seeing whole phones: a 只读 role given mediation.write
+    monkeypatch.setitem(access.ROLE_PERMISSIONS, Role.VIEWER, access.ROLE_PERMISSIONS[Role.VIEWER] | {"mediation.write"})
+    auth.create_first_admin(db, "admin", "王书记", PASSWORD)
+    auth.create_user(db, "tiaojie", "周调解", "viewer", PASSWORD)
+    auth.login(db, "tiaojie", PASSWORD)
+    detail = mediation.get_case(db, case.id)
+    dlg = CaseDialog(None, db, res.grids(db), ["邻里纠纷"], detail, today=TODAY)
+    qtbot.addWidget(dlg)
+    assert [p.phone for p in dlg.party_model.rows] == ["139****1672", "138****1111"]
+    dlg.party_model.setData(dlg.party_model.index(1, 2), "025-84561234")  # 曾国强's new number typed over the mask
+    dlg.summary.setPlainText("楼上漏水，已请物业查看")
+    dlg.accept()
+    wait_ops()
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.message.text()
+    auth.login(db, "admin", PASSWORD)
+    assert [p.phone for p in mediation.get_case(db, case.id).parties] == ["13905161672", "025-84561234"]
