@@ -408,6 +408,7 @@ TABLE_LABELS: dict[str, str] = {
     "mediation_session": "调解记录",
     "wish": "微心愿",
     "wish_claim": "心愿认领",
+    "wish_photo": "心愿照片",
     "project": "微实事项目",
     "project_milestone": "项目节点",
     "project_resident": "项目相关居民",

@@ -84,6 +84,29 @@ def check_sources(sources: Sequence[str | Path], max_bytes: int = MAX_BYTES, wha
     return paths
 
 
+# What a photo's first bytes are, whatever its name says: a renamed program is not a photo.
+_IMAGE_MAGIC = ((b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG"))
+
+
+def image_kind(path: Path) -> str | None:
+    """"JPEG" or "PNG" by the file's content, None for anything else (or an unreadable file)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError:
+        return None
+    return next((kind for magic, kind in _IMAGE_MAGIC if head.startswith(magic)), None)
+
+
+def check_images(paths: Sequence[Path]) -> list[Path]:
+    """Every file a JPEG or PNG photo by its content; otherwise one refusal naming each other file."""
+    refused = [f"{p.name}：不是 JPEG 或 PNG 照片（按文件内容判断，不看扩展名）" for p in paths if image_kind(p) is None]
+    if refused:
+        nothing = f"\n所选的 {len(paths)} 个文件都没有添加。" if len(paths) > 1 else ""
+        raise ValidationError("照片", "\n".join(refused) + nothing)
+    return list(paths)
+
+
 def store(source: str | Path, relative: str, max_bytes: int = MAX_BYTES) -> StoredFile:
     """Copy `source` to attachments/`relative` (folders made as needed); atomic, hashed."""
     source = check_source(source, max_bytes)

@@ -22,10 +22,10 @@ from sqlalchemy.sql.elements import ColumnElement
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.service_flow import WishInput
-from desktop_app.services import auth
+from desktop_app.services import attachments, auth
 from desktop_app.services.records import (
-    any_like, assign, chosen, given, in_year, next_year_number, settle, tombstone_children, unchanged_since, within,
-    writes,
+    any_like, assign, chosen, given, in_year, keep_files, next_year_number, settle, stored_file, tombstone_children,
+    unchanged_since, within, writes,
 )
 from desktop_app.services.residents import (
     NO_GRID, check_grid, grid_names, household_label, live, name_match, resident_place, text_terms,
@@ -34,10 +34,13 @@ from desktop_app.services.site import center_name
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Household, Member, Resident
-from desktop_app.store.models_service import PartnerUnit, Wish, WishClaim
-from desktop_app.views.wishes import ClaimRow, PartnerUnitRow, WishDetail, WishRow  # noqa: F401  re-exported
+from desktop_app.store.models_service import PartnerUnit, Wish, WishClaim, WishPhoto
+from desktop_app.views.wishes import (  # noqa: F401  re-exported
+    ClaimRow, PartnerUnitRow, WishDetail, WishPhotoRow, WishRow,
+)
 
 PREFIX = "XY"  # 心愿编号 XY2024-001
+MAX_PHOTO_BYTES = 20 * 1024 * 1024  # as a 共建活动's photos
 
 # ---------------------------------------------------------------- value types
 
@@ -133,13 +136,13 @@ def _conditions(flt: WishFilter) -> list[ColumnElement]:
     return c
 
 
-def _row(w: Wish, names: dict[str, str], address: str) -> WishRow:
+def _row(w: Wish, names: dict[str, str], address: str, photos: int = 0) -> WishRow:
     return WishRow(
         id=w.id, wish_no=w.wish_no, wisher_name=w.wisher_name, grid_id=w.grid_id,
         grid_name=names.get(w.grid_id or "", NO_GRID), address=address, content=w.content,
         background=w.background, estimated_fen=w.estimated_fen, posted_on=w.posted_on, state=w.state,
         claimant_kind=w.claimant_kind, claimant_name=w.claimant_name, claimed_on=w.claimed_on,
-        fulfilled_on=w.fulfilled_on, fulfil_note=w.fulfil_note,
+        fulfilled_on=w.fulfilled_on, fulfil_note=w.fulfil_note, photos=photos,
     )
 
 
@@ -155,9 +158,28 @@ def list_wishes(db: Database, flt: WishFilter | None = None) -> list[WishRow]:
     )
     with db.session() as s:
         names = grid_names(s)
-        rows = [_row(w, names, household_label(b or "", u or "", r or "", a or "")) for w, b, u, r, a in s.execute(q)]
+        found = s.execute(q).all()
+        photos = _photo_counts(s, [w.id for w, *_ in found])
+        rows = [_row(w, names, household_label(b or "", u or "", r or "", a or ""), photos.get(w.id, 0))
+                for w, b, u, r, a in found]
     return sorted(rows, key=lambda r: (order.get(r.state, 3), r.fulfilled_on and -r.fulfilled_on.toordinal() or 0,
                                        r.posted_on, r.wish_no))
+
+
+def _photo_counts(s: Session, wish_ids: list[str]) -> dict[str, int]:
+    """Live photos per wish, for the list's column (in chunks: a year's wishes may exceed a bound list)."""
+    out: dict[str, int] = {}
+    for start in range(0, len(wish_ids), 500):
+        out.update(s.execute(select(WishPhoto.wish_id, func.count()).where(
+            WishPhoto.wish_id.in_(wish_ids[start:start + 500]), WishPhoto.deleted.is_(False))
+            .group_by(WishPhoto.wish_id)).all())
+    return out
+
+
+def _photos(s: Session, wish_id: str) -> tuple[WishPhotoRow, ...]:
+    return tuple(WishPhotoRow.of(p) for p in s.scalars(
+        select(WishPhoto).where(WishPhoto.wish_id == wish_id, WishPhoto.deleted.is_(False))
+        .order_by(WishPhoto.created_at, WishPhoto.id)))
 
 
 def _detail(s: Session, w: Wish) -> WishDetail:
@@ -175,6 +197,7 @@ def _detail(s: Session, w: Wish) -> WishDetail:
         fulfilled_on=w.fulfilled_on, fulfil_note=w.fulfil_note,
         claims=tuple(ClaimRow(c.id, c.claimant_kind, c.claimant_name, c.claimed_on, c.status, c.ended_on, c.note)
                      for c in claims),
+        photos=_photos(s, w.id),
         version=w.version,
     )
 
@@ -336,9 +359,49 @@ def delete_wish(db: Database, wish_id: str) -> None:
     with UnitOfWork(db) as uow:
         s = uow.session
         w = _writable(db, s, wish_id)
-        tombstone_children(s, w.id, WishClaim.wish_id)
+        tombstone_children(s, w.id, WishClaim.wish_id, WishPhoto.wish_id)  # photo files stay, as an activity's
         w.deleted = True
         uow.commit()
+
+
+# ---------------------------------------------------------------- photos
+
+
+def add_photos(db: Database, wish_id: str, sources: Sequence[str | Path]) -> list[WishPhotoRow]:
+    """Keep photos with a wish (its card, the hand-over) as one act, as a 共建活动's: every file is
+    checked first (missing, too big, not a JPEG or PNG by its content; each refusal names its file),
+    then all are copied and recorded, or none is and no copy stays behind. Needs the right to write
+    the wish (its grid)."""
+    with db.session() as s:
+        folder = f"wishes/{_writable(db, s, wish_id).posted_on.year}"
+    sources = attachments.check_images(attachments.check_sources(sources, MAX_PHOTO_BYTES, "照片"))
+    rows = keep_files(db, sources, folder, lambda s, file: WishPhoto(
+        wish_id=_writable(db, s, wish_id).id, **file), MAX_PHOTO_BYTES)
+    return [WishPhotoRow.of(row) for row in rows]
+
+
+def add_photo(db: Database, wish_id: str, source: str | Path) -> WishPhotoRow:
+    """One photo, as `add_photos`."""
+    return add_photos(db, wish_id, [source])[0]
+
+
+def remove_photo(db: Database, photo_id: str) -> None:
+    """Take a photo off its wish (a tombstone, so the removal travels); the file stays in the data folder."""
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        photo = live(s, WishPhoto, photo_id, "照片")
+        _writable(db, s, photo.wish_id)
+        photo.deleted = True
+        uow.commit()
+
+
+def photo_path(db: Database, photo_id: str) -> Path:
+    """The photo's file, to open with the system viewer or to print."""
+    with db.session() as s:
+        photo = live(s, WishPhoto, photo_id, "照片")
+        w = live(s, Wish, photo.wish_id, "心愿")
+        auth.require(db, "wishes.read", grid_id=w.grid_id)
+    return stored_file(db, WishPhoto, photo_id, "照片")
 
 
 # ---------------------------------------------------------------- printing

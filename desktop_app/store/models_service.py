@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop_app.store.base import Base, BigInt, SyncMixin
+from desktop_app.store.base import Base, BigInt, StoredFileMixin, SyncMixin
 from desktop_app.store.models_cobuilding import PartnerUnit  # noqa: F401  the 共建 feature owns it
 
 
@@ -159,6 +159,14 @@ class WishClaim(SyncMixin, Base):
     status: Mapped[str] = mapped_column(String(10))  # 认领中 / 已撤回 / 已实现
     ended_on: Mapped[date | None] = mapped_column(Date, default=None)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class WishPhoto(StoredFileMixin, SyncMixin, Base):
+    """A photo of a wish (the card, the hand-over), copied into the data folder."""
+
+    __tablename__ = "wish_photo"
+
+    wish_id: Mapped[str] = mapped_column(ForeignKey("wish.id"), index=True)
 
 
 class Project(SyncMixin, Base):

@@ -36,7 +36,7 @@ from desktop_app.domain.clock import local_text
 from desktop_app.domain.errors import Conflict, NotFound
 from desktop_app.domain.site import root_kind
 from desktop_app.domain.sync_rules import UPSTREAM, Confirmation, Manifest, TableEntry, table_file
-from desktop_app.store.migrate import SYNC_FORMAT, SYNC_FORMAT_OLDEST
+from desktop_app.store.migrate import SYNC_FORMAT, SYNC_FORMAT_OLDEST, SYNCED_SINCE
 from desktop_app.store.models import Organization
 from desktop_app.store.models_sync import SyncExport, SyncImport, SyncPeer, SyncRowState
 from desktop_app.sync import handover, package
@@ -174,6 +174,8 @@ def write_tables(
     entries: list[TableEntry] = []
     counts: dict[str, int] = {}
     for table, texts, header in tables:
+        if SYNCED_SINCE.get(table.name, "") > sync_format:
+            continue  # a program of that format refuses a table it does not have
         data = package.csv_bytes(header, texts)
         files[table.name] = data
         entries.append(TableEntry(table.name, table_file(table.name), len(texts), package.sha256(data),

@@ -11,7 +11,7 @@ from datetime import date
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import WishInput
-from desktop_app.views.records import input_part
+from desktop_app.views.records import KeptFile, input_part
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,12 @@ class WishRow:
     claimed_on: date | None
     fulfilled_on: date | None
     fulfil_note: str
+    photos: int = 0  # live photos kept with the wish
+
+
+@dataclass(frozen=True)
+class WishPhotoRow(KeptFile):
+    """A photo of a wish: its card before, the hand-over when it came true."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,7 @@ class WishDetail(WishInput):
     fulfilled_on: date | None = None
     fulfil_note: str = ""
     claims: tuple[ClaimRow, ...] = ()  # oldest first
+    photos: tuple[WishPhotoRow, ...] = ()  # oldest first
     version: int = 0
 
     def to_input(self) -> WishInput:
