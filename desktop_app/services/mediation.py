@@ -326,6 +326,7 @@ def print_mediation_records(db: Database, out: Path, case_ids: Sequence[str], *,
 
 def may_print_whole_phones(db: Database) -> bool:
     """Whether this account may ask for a 调解协议书 with the parties' whole phones (print_mediation_agreement)."""
+    auth.require(db, "mediation.read")
     return auth.can(db, "residents.reveal") and auth.can(db, "export.personal")
 
 
