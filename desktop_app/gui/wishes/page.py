@@ -1,11 +1,17 @@
 """微心愿: post a resident's wish, let a member or partner unit claim it (or withdraw), record it fulfilled,
-print the cards for the notice board and the list."""
+keep its photos (the card, the hand-over), print the cards for the notice board and the list."""
 
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QInputDialog, QWidget
 
 from desktop_app.domain import service_flow as flow
+from desktop_app.domain.errors import DomainError
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.record_list import (
@@ -16,7 +22,7 @@ from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column, date_text
 from desktop_app.gui.wishes.dialogs import ClaimDialog, UnitsDialog, WishDialog
 from desktop_app.services import residents as resident_service
 from desktop_app.services import wishes as wish_service
-from desktop_app.services.wishes import WishDetail, WishFilter, WishRow
+from desktop_app.services.wishes import WishDetail, WishFilter, WishPhotoRow, WishRow
 from desktop_app.views.changes import Change, changes
 
 
@@ -35,14 +41,56 @@ COLUMNS = (
     Column("发布", lambda r: _d(r.posted_on), CENTER, 84),
     Column("认领人", lambda r: r.claimant_name, width=110),
     Column("实现", lambda r: _d(r.fulfilled_on), CENTER, 84),
+    Column("照片", lambda r: str(r.photos or ""), CENTER, 40, sort_key=lambda r: r.photos),
 )
+PHOTO = "photo:"  # a thumbnail's link in the details pane: the photo's id follows
+THUMB = 120  # pixels: two side by side in the details pane
+
+
+def ask_photos(parent: QWidget) -> list[Path]:
+    """Which photos to add (tests replace this)."""
+    from desktop_app.gui.widgets.forms import ask_open_paths  # starts in Documents, refuses the data folder
+
+    return ask_open_paths(parent, "添加心愿照片", "照片 (*.jpg *.jpeg *.png);;所有文件 (*)")
+
+
+def ask_photo_to_remove(parent: QWidget, w: WishDetail) -> WishPhotoRow | None:
+    """Which of the wish's photos to take off, asked (tests replace this): one is confirmed, several are chosen."""
+    photos = w.photos
+    if len(photos) > 1:
+        labels = [f"第 {i} 张：{p.file_name}" for i, p in enumerate(photos, 1)]
+        label, ok = QInputDialog.getItem(parent, "删除照片", f"心愿 {w.wish_no} 的哪张照片？", labels, 0, False)
+        if not ok:
+            return None
+        photo = photos[labels.index(label)]
+    else:
+        photo = photos[0]
+    asked = f"确定删除心愿 {w.wish_no} 的照片“{photo.file_name}”吗？"
+    return photo if common.ask(parent, "删除照片", asked) else None
+
+
+def open_file(path: Path) -> None:
+    """The system's viewer for a photo (tests replace this)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def _color(r: WishRow):
     return {flow.WISH_FULFILLED: DONE, flow.WISH_POSTED: ALERT}.get(r.state)
 
 
-def details_html(w: WishDetail) -> str:
+def photos_html(w: WishDetail, files: dict[str, str]) -> str:
+    """The photos as thumbnails (kept in aspect) that open the file when clicked; one not on this computer by name."""
+    if not w.photos:
+        return ""
+    shown = []
+    for p in w.photos:
+        inner = (f'<img src="{escape(QUrl.fromLocalFile(files[p.id]).toString())}" width="{THUMB}">' if p.id in files
+                 else escape(p.file_name))
+        shown.append(f'<a href="{PHOTO}{escape(p.id)}">{inner}</a>')
+    return f"<p>照片 {len(w.photos)} 张（单击打开）：</p><p>{' '.join(shown)}</p>"
+
+
+def details_html(w: WishDetail, files: dict[str, str] | None = None) -> str:
     e = escape
     lines = [
         f"<h3>{e(w.wish_no)} {e(w.wisher_name)}</h3>",
@@ -58,6 +106,7 @@ def details_html(w: WishDetail) -> str:
     lines.append(bullets("认领记录", [f"{_d(c.claimed_on)} {c.claimant_name}：{c.status}"
                                       f"{('，' + _d(c.ended_on)) if c.ended_on else ''}{f'（{c.note}）' if c.note else ''}"
                                       for c in w.claims]))
+    lines.append(photos_html(w, files or {}))
     return "".join(lines)
 
 
@@ -85,19 +134,23 @@ class WishesPage(RecordListPage):
     actions = (
         Act("add", "发布心愿", "post_wish", "Ctrl+N", name="post"),
         Act("claim", "认领", "claim", when=_state_is(flow.WISH_POSTED),
-            why=_why({flow.WISH_CLAIMED: "心愿已由 {w.claimant_name} 认领（换人请先“撤回认领”）"})),
+            why=_why({flow.WISH_CLAIMED: "心愿已由 {w.claimant_name} 认领（换人请先“撤回认领”）"}), writes=True),
         Act("undo", "撤回认领", "withdraw", when=_state_is(flow.WISH_CLAIMED),
-            why=_why({flow.WISH_POSTED: "心愿还没有人认领"})),
+            why=_why({flow.WISH_POSTED: "心愿还没有人认领"}), writes=True),
         # a verb: a greyed "已实现" read as the wish's state
         Act("fulfil", "确认实现", "fulfil", when=_state_is(flow.WISH_CLAIMED),
-            why=_why({flow.WISH_POSTED: "心愿还待认领：先认领，再确认实现"})),
+            why=_why({flow.WISH_POSTED: "心愿还待认领：先认领，再确认实现"}), writes=True),
         Act("edit", "修改", "edit_wish", when=lambda d: d is not None and d.state != flow.WISH_FULFILLED, name="edit",
-            why=_why({})),
+            why=_why({}), writes=True),
         DELETE,
+        # any state: the card before it is claimed, the hand-over once it came true
+        Act("photo", "添加照片…", "add_photos", when=lambda d: d is not None, name="photos", writes=True),
+        Act("delete", "删除照片", "remove_photo", when=lambda d: d is not None and bool(d.photos), name="unphoto",
+            why=why_chosen(lambda _w: "这个心愿还没有照片"), writes=True),
         SEPARATOR,
         Act("print", "打印心愿卡", "print_cards", name="cards"),
         Act("print", "打印清单", "print_list", name="list"),
-        Act("units", "共建单位", "edit_units", name="units"),
+        Act("units", "共建单位", "edit_units", name="units", writes="settings.write"),  # save_unit's permission
     )
     activate = "edit_wish"
     detail_of = staticmethod(wish_service.get_wish)
@@ -109,7 +162,26 @@ class WishesPage(RecordListPage):
         return Loaded(wish_service.list_wishes(db, self.current_filter(f)), grids=resident_service.grids(db),
                       units=wish_service.list_units(db), fulfilled=sum(wish_service.fulfilled_counts(db, year).values()))
 
-    details = staticmethod(details_html)
+    def __init__(self, *args, **kwargs) -> None:
+        self._photo_files: dict[str, str] = {}  # photo id -> its file here, as the last detail read found them
+        super().__init__(*args, **kwargs)
+        pane = self.panel.details  # a thumbnail is a link: a click opens the photo, the text stays selectable
+        pane.setTextInteractionFlags(pane.textInteractionFlags() | Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        pane.linkActivated.connect(self.open_photo)
+
+    def fetch_detail(self, db, row):
+        w = wish_service.get_wish(db, row.id)
+        files = {}
+        for p in w.photos:
+            try:
+                files[p.id] = str(wish_service.photo_path(db, p.id))
+            except Exception:  # a file not on this computer (another site's) or gone: named, not shown
+                pass
+        self._photo_files = files
+        return w
+
+    def detail_html(self, detail) -> str:
+        return details_html(detail, self._photo_files)
 
     def on_loaded(self, loaded: Loaded) -> None:
         waiting = sum(1 for r in loaded.rows if r.state == flow.WISH_POSTED)
@@ -151,6 +223,38 @@ class WishesPage(RecordListPage):
     def fulfil(self) -> None:
         self._end_claim("心愿已实现", "{w.claimant_name} 认领的心愿：{w.wisher_name}，{w.content}", "实现日期", "实现情况",
                         wish_service.fulfil_wish, "心愿 {w.wish_no} 已实现。", "确认实现", "送了什么、谁送去的、居民的反馈")
+
+    def add_photos(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        paths = ask_photos(self)
+        if not paths:
+            return
+        db, wid = self.ctx.db, d.id
+        self.keep(wid)
+        # One act: all the photos or, one refused (and named), none.
+        self.write(lambda: wish_service.add_photos(db, wid, paths),
+                   lambda added: f"已为心愿 {d.wish_no} 添加 {len(added)} 张照片。")
+
+    def remove_photo(self) -> None:
+        d = self.detail
+        if d is None or not d.photos or (photo := ask_photo_to_remove(self, d)) is None:
+            return
+        db = self.ctx.db
+        self.keep(d.id)
+        self.write(lambda: wish_service.remove_photo(db, photo.id), f"已删除心愿 {d.wish_no} 的照片“{photo.file_name}”。")
+
+    def open_photo(self, link: str) -> None:
+        """A thumbnail clicked: the photo in the system's viewer, or why it is not on this computer."""
+        if not link.startswith(PHOTO):
+            return
+        try:
+            path = wish_service.photo_path(self.ctx.db, link[len(PHOTO):])
+        except DomainError as e:
+            common.inform(self, "打开照片", str(e))
+            return
+        open_file(path)
 
     def edit_units(self) -> None:
         UnitsDialog(self, self.ctx.db).exec()  # its saves announce Change.WISHES themselves
