@@ -152,6 +152,7 @@ LIST_CELLS: tuple[tuple[Column, Callable[[WishRow], str]], ...] = (
     (Column("认领人", 80), lambda row: row.claimant_name),
     (Column("认领日期", 58, "CENTER"), lambda row: iso_date(row.claimed_on)),
     (Column("实现日期", 58, "CENTER"), lambda row: iso_date(row.fulfilled_on)),
+    (Column("照片", 30, "CENTER"), lambda row: str(row.photos or "")),  # as the 共建活动 register counts them
 )
 LIST_COLUMNS: tuple[Column, ...] = (Column("序号", 26, "CENTER"), *(column for column, _ in LIST_CELLS))
 

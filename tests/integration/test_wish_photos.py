@@ -130,3 +130,13 @@ def test_photos_need_the_right_to_write_the_wish(db, wish, town, tmp_path):  # n
     wishes.add_photo(db, wish.id, photo(tmp_path, "c.png"))
     assert wishes.get_wish(db, wish.id).state == flow.WISH_POSTED
     assert len(wishes.get_wish(db, wish.id).photos) == 2
+
+
+def test_the_printed_list_counts_each_wishs_photos(db, wish, tmp_path):
+    from pypdf import PdfReader
+
+    wishes.add_photos(db, wish.id, [photo(tmp_path, "a.png"), photo(tmp_path, "b.png", "JPEG")])
+    out = tmp_path / "list.pdf"
+    wishes.print_wish_list(db, out, today=TODAY)
+    text = "".join(PdfReader(out).pages[0].extract_text().split())
+    assert "实现日期照片" in text and "想要一台收音机听戏2026-05-02待认领2填报单位" in text
