@@ -107,6 +107,7 @@ HISTORY: dict[str, tuple[str, str, str]] = {
     "residents": ("residents_import", "名居民", "从 CSV/XLSX 导入居民及其住户"),
     "ledger": ("ledger_import", "笔账目", "从 CSV/XLSX 导入一年的期初余额和收支明细（记账并结账）"),
     "visits": ("visits_import", "条走访记录", "从 CSV/XLSX 导入走访台账（走访对象须是已登记的居民）"),
+    "dues": ("dues_import", "个月的党费交纳记录", "从 CSV/XLSX 导入以前的党费收缴登记表（党员须已在名册中）"),
 }
 
 
@@ -123,7 +124,8 @@ def cmd_import_history(args: argparse.Namespace) -> int:
         return _show_columns(db, kind, args, source, mapping)
     if saved:
         print("按上次为此表头保存的列映射读取（--show-columns 查看各列）")
-    plan = service.preview(db, source, mapping, args.sheet)
+    year = {"year": args.year} if getattr(args, "year", None) else {}  # 党费: the register's year
+    plan = service.preview(db, source, mapping, args.sheet, **year)
     print(f"{plan.file_name}：共 {plan.total_rows} 行" + "".join(f"，{line}" for line in plan.lines))
     if plan.unread_sheets:
         print(f"  另有 {len(plan.unread_sheets)} 张工作表未读取：{'、'.join(plan.unread_sheets)}（用 --sheet 工作表名 逐张导入）")
@@ -145,9 +147,11 @@ def cmd_import_history(args: argparse.Namespace) -> int:
 
 
 def add_history_parsers(imp, with_db) -> None:
-    """`dangqun import development|meetings|residents|ledger|visits FILE`: one parser each, the same options."""
+    """`dangqun import development|meetings|residents|ledger|visits|dues FILE`: one parser each, the same options."""
     for kind, (_module, _unit, text) in HISTORY.items():
         sp = with_db(imp.add_parser(kind, help=text))
         sp.add_argument("file", help="XLSX、XLS、ODS 或 CSV 文件（本程序的导入模板，或其他系统导出的表格）")
         sp.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
+        if kind == "dues":
+            sp.add_argument("--year", type=int, help="登记表的年度（标题中没有写明“2025年度”时）")
         add_mapping_options(sp).set_defaults(func=cmd_import_history)

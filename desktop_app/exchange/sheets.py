@@ -542,6 +542,7 @@ class Table:
     skipped: list[Skipped]
     sheets: tuple[str, ...]
     sheet: str
+    title: str = ""  # the rows above the header (a register's 2025年度党费收缴登记表), their cells joined
 
     @property
     def columns(self) -> dict[str, int]:
@@ -610,7 +611,8 @@ def table_from_records(spec: Spec, found: Records, mapping: Mapping | None = Non
             continue
         rows.append((row_no, rec if len(rec) == width else list(rec[:width]) + [None] * (width - len(rec))))
     plan = plan_columns(spec, header, [r for _, r in rows], mapping)
-    return Table(found.name, header, at + 1, plan, rows, skipped, found.sheets, found.sheet)
+    title = " ".join(_cell_text(c) for rec in records[:at] for _, c in _filled(rec))
+    return Table(found.name, header, at + 1, plan, rows, skipped, found.sheets, found.sheet, title[:200])
 
 
 def read_table(spec: Spec, path: str | Path, mapping: Mapping | None = None, sheet: str | None = None) -> Table:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop_app.exchange import development_files, ledger_files, meeting_files, resident_files, visit_files
+from desktop_app.exchange import development_files, dues_files, ledger_files, meeting_files, resident_files, visit_files
 from desktop_app.exchange.sheets import Spec
 from desktop_app.files import write_through
 
@@ -58,11 +58,22 @@ NOTES: dict[str, tuple[str, ...]] = {
         "填了反映问题的记为待处理；同时填了办理结果的记为已解决（办结日期不填则为走访当天）。问题类别不填记为“其他”。",
         "同一居民同一天内容相同的走访已登记的不再导入，同一份台账可以放心重复导入。",
     ),
+    "dues": (
+        "每行一名党员，1月至12月各列填写当月实交金额（元）；已交但没写金额的可写“√”或“已交”，按月缴纳额计（不填月缴纳额的按党费基数计算）；未交的留空。",
+        "年度写在表头上方的标题中（如“2025年度党费收缴登记表”），或导入时填写。表下的“合计”行跳过。",
+        "有身份证号的按身份证号找党员，否则按姓名（同名的请填写所在党支部或身份证号）；党员须已在党员名册中。",
+        "也可每行一个月：姓名、月份（2025-03 或 2025年3月）、应交、实交、交纳日期、收缴人。",
+        "已登记同样金额的月份不再导入，同一张表可以放心重复导入；金额不同的会被指出，不会覆盖。",
+        "导入的是以前的交纳记录，不生成账目：以前年度的党费收入请用“经费收支明细”导入。",
+    ),
 }
 SPECS: dict[str, Spec] = {
     "development": development_files.SPEC, "meetings": meeting_files.SPEC,
     "residents": resident_files.SPEC, "ledger": ledger_files.SPEC, "visits": visit_files.SPEC,
+    "dues": dues_files.SPEC,
 }
+# The columns a template offers, where not all the import reads (党费: the WIDE register, not the LONG list)
+OFFERED: dict[str, tuple[str, ...]] = {"dues": dues_files.TEMPLATE_COLUMNS}
 _TEXT_COLUMNS = ("公民身份号码", "联系电话", "手机号码", "凭证号", "室", "单元")
 _WIDE = {"摘要": 30, "走访情况": 30, "反映问题": 30, "办理结果": 30, "会议内容": 40,
          "决议": 30, "议题": 30, "出席人员": 30, "地址": 30, "所在党支部": 24,
@@ -70,7 +81,7 @@ _WIDE = {"摘要": 30, "走访情况": 30, "反映问题": 30, "办理结果": 3
 
 
 def write_template(kind: str, path: str | Path) -> None:
-    """The blank template of a history import (`kind`: development, meetings, residents, ledger, visits)."""
+    """The blank template of a history import (`kind`: development, meetings, residents, ledger, visits, dues)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -84,7 +95,7 @@ def write_template(kind: str, path: str | Path) -> None:
         ws = wb.active
         ws.title = spec.title
         bold = Font(bold=True)
-        for i, column in enumerate(spec.columns, start=1):
+        for i, column in enumerate(OFFERED.get(kind, spec.columns), start=1):
             cell = ws.cell(row=1, column=i, value=column)
             cell.font = bold
             dim = ws.column_dimensions[get_column_letter(i)]
@@ -93,7 +104,7 @@ def write_template(kind: str, path: str | Path) -> None:
                 dim.number_format = "@"
         ws.freeze_panes = "A2"
         for column, choices in spec.choices.items():
-            letter = get_column_letter(spec.columns.index(column) + 1)
+            letter = get_column_letter(OFFERED.get(kind, spec.columns).index(column) + 1)
             dv = DataValidation(type="list", formula1=f'"{",".join(choices)}"', allow_blank=True)
             dv.add(f"{letter}2:{letter}5000")
             ws.add_data_validation(dv)

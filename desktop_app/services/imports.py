@@ -1,6 +1,6 @@
 """Spreadsheets a center already has: how their columns read, and the mappings saved for their layouts.
 
-Every import (members, development, meetings, residents, ledger, visits) reads its file
+Every import (members, development, meetings, residents, ledger, visits, dues) reads its file
 through exchange.sheets with the import's Spec. Here are what they share:
 the --show-columns report, a --map file checked against the import's columns,
 and the mapping saved under a header's signature (audited) so the same layout
@@ -21,7 +21,8 @@ from sqlalchemy import select
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import DomainError
 from desktop_app.exchange import (
-    development_files, history, ledger_files, meeting_files, resident_files, sheets, templates, visit_files,
+    development_files, dues_files, history, ledger_files, meeting_files, resident_files, sheets, templates,
+    visit_files,
 )
 from desktop_app.exchange import mapping as mapping_files
 from desktop_app.exchange import members as member_files
@@ -44,6 +45,7 @@ KINDS: dict[str, tuple[sheets.Spec, str]] = {
     "residents": (resident_files.SPEC, "residents.write"),
     "ledger": (ledger_files.SPEC, "ledger.write"),
     "visits": (visit_files.SPEC, "visits.write"),
+    "dues": (dues_files.SPEC, "dues.write"),
 }
 
 
@@ -53,6 +55,7 @@ _HISTORY_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     "meetings": meeting_files.FIELDS,
     "residents": resident_files.FIELDS,
     "visits": visit_files.FIELDS,
+    "dues": dues_files.FIELDS,
 }
 
 # What a history import makes of its parsed rows: (db, rows, mapping, today) -> its preview

@@ -1,4 +1,4 @@
-"""Taking back a history import done by mistake: 三会一课, 发展党员, 居民, 走访台账 and 经费 imports.
+"""Taking back a history import done by mistake: 三会一课, 发展党员, 居民, 走访台账, 党费 and 经费 imports.
 
 Each of these imports writes its "import" trail entry with a batch id and keeps,
 in audit_undo (local, never synced, pruned after audit.UNDO_DAYS like the
@@ -62,6 +62,7 @@ KINDS: dict[str, tuple[tuple[str, str], ...]] = {
     "applicant": (("applicant", "名发展对象"), ("development_step", "条发展步骤")),
     "visit": (("visit", "条走访记录"), ("visit_member", "条走访党员"), ("visit_follow_up", "条跟进记录")),
     LEDGER: ((LEDGER, "笔凭证"), (CLOSED, "个月结账")),
+    "dues_record": (("dues_record", "个月的党费交纳记录"),),
 }
 _SHOWN = 5
 _CHUNK = 500

@@ -6,16 +6,17 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from desktop_app.exchange import sheets
+from desktop_app.exchange import sheets, templates
 from desktop_app.services import imports, orgs, roster
 from desktop_app.settings import resource_path
 
-KINDS = ("members", "development", "meetings", "residents", "ledger", "visits")
+KINDS = ("members", "development", "meetings", "residents", "ledger", "visits", "dues")
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_import_has_a_shipped_template_that_reads_back_empty(kind, tmp_path):
     spec = imports.KINDS[kind][0]
+    offered = list(templates.OFFERED.get(kind, spec.columns))  # 党费: the WIDE register only
     shipped = resource_path("templates", imports.template_name(kind))
     assert shipped.is_file(), f"regenerate: imports.write_template({kind!r}, {str(shipped)!r})"
     fresh = tmp_path / "t.xlsx"
@@ -24,8 +25,8 @@ def test_every_import_has_a_shipped_template_that_reads_back_empty(kind, tmp_pat
         wb = load_workbook(path)
         assert wb.sheetnames[-1] == "填写说明" and wb.active.freeze_panes == "A2"
         table = sheets.read_table(spec, path)
-        assert table.header == list(spec.columns) and table.rows == [] and table.sheet != "填写说明"
-    assert [c.value for c in load_workbook(shipped).worksheets[0][1]] == list(spec.columns)
+        assert table.header == offered and table.rows == [] and table.sheet != "填写说明"
+    assert [c.value for c in load_workbook(shipped).worksheets[0][1]] == offered
     notes = [r[0] for r in load_workbook(shipped)["填写说明"].iter_rows(values_only=True)]
     assert len(notes) > 4
     # Instructions pasted under the data are skipped, not read as rows.

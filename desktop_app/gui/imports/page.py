@@ -1,4 +1,5 @@
-"""导入表格: bring the spreadsheets a center already has — members, 发展党员, past 三会一课, residents, a year's ledger, 走访台账.
+"""导入表格: bring the spreadsheets a center already has — members, 发展党员, past 三会一课, residents, a year's ledger,
+走访台账, a branch's 党费收缴登记表.
 
 Pick what the file holds and the file: its columns are read by name and by
 content; when they are not all recognised (and no mapping was saved for the
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QTabWidget, QVBoxLayout,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QTableView, QTabWidget, QVBoxLayout,
 )
 
 from desktop_app.domain.errors import DomainError
@@ -27,7 +28,7 @@ from desktop_app.gui.widgets.bars import heading
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import Column, ColumnModel
 from desktop_app.services import (
-    auth, development_import, imports, ledger_import, meetings_import, residents_import, visits_import,
+    auth, development_import, dues_import, imports, ledger_import, meetings_import, residents_import, visits_import,
 )
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.imports import ColumnsReport, HistoryPreview, Mapping
@@ -43,7 +44,9 @@ KINDS: dict[str, tuple[str, Any, Any]] = {
     "residents": ("居民和住户", residents_import, changes(Change.RESIDENTS)),
     "ledger": ("经费收支明细（一年）", ledger_import, changes(Change.LEDGER)),
     "visits": ("走访记录（走访台账）", visits_import, changes(Change.VISITS)),
+    "dues": ("党费收缴（以前的登记表）", dues_import, changes(Change.DUES)),
 }
+NO_YEAR = 1999  # the year box's "from the title" (its special value)
 
 
 def _view() -> QTableView:
@@ -77,6 +80,16 @@ class ImportsPage(Page):
         self.sheet_box.setToolTip("工作簿中要导入的工作表")
         self.sheet_box.hide()
         self.sheet_box.activated.connect(lambda _i: self.path and self.load(self.path, sheet=self.sheet_box.currentText()))
+        # 党费: a register's year, when its title does not name it (or names it wrong)
+        self.year_box = QSpinBox()
+        self.year_box.setRange(NO_YEAR, 2100)
+        self.year_box.setSpecialValueText("年度：按标题")
+        self.year_box.setPrefix("年度：")
+        self.year_box.setToolTip("登记表的年度：标题、工作表名或文件名中写明了（如“2025年度”）的不用填")
+        self.year_box.setValue(NO_YEAR)
+        self.year_box.hide()
+        self.year_box.setKeyboardTracking(False)  # typing 2025 is one change, not 2, 20, 202
+        self.year_box.valueChanged.connect(lambda _v: self.path and self.load(self.path, self.mapping, self.sheet))
         self.map_button = QPushButton("列映射…")
         self.map_button.clicked.connect(self.open_mapping)
         self.import_button = QPushButton(icons.get("import"), "导入")
@@ -86,6 +99,7 @@ class ImportsPage(Page):
         top.addWidget(self.kind_box)
         top.addWidget(self.file_edit, 1)
         top.addWidget(self.sheet_box)
+        top.addWidget(self.year_box)
         for b in (choose, self.map_button, template):
             top.addWidget(b)
         self.summary = QLabel("选择要导入的内容和文件。导入前会先预览，不会直接写入。")
@@ -141,6 +155,7 @@ class ImportsPage(Page):
 
     def _reset(self) -> None:
         self.path = self.report = self.mapping = self.preview = self.sheet = None
+        self.year_box.setVisible(self.kind == "dues")
         self.file_edit.clear()
         self.sheet_box.hide()
         self.errors.set_rows([])
@@ -173,13 +188,14 @@ class ImportsPage(Page):
         self._say("正在读取文件…")
         self._update()
         db, kind, chosen, service = self.ctx.db, self.kind, self.path, KINDS[self.kind][1]
+        year = {"year": self.year_box.value()} if kind == "dues" and self.year_box.value() != NO_YEAR else {}
 
         def read(job):
             report = imports.inspect(db, kind, chosen, mapping, sheet)
             use = mapping or report.saved
             if report.missing or (use is None and report.needs_mapping):  # a required column not found: ask first
                 return report, None, None
-            return report, use, service.preview(db, chosen, use, sheet)
+            return report, use, service.preview(db, chosen, use, sheet, **year)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, (DomainError, OSError)):
