@@ -170,28 +170,7 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
             row_errors, fail = history.refusals(row)
             orgs = branch_of(v["branch"], fail) if v["branch"] else None
             who = _match(v, by_number, by_name, orgs, fail) if orgs is not None or not v["branch"] else None
-            months: list[tuple[str, date, int | None]] = []  # (column, month, fen or None for a mark)
-            for k in wide:
-                column = files.MONTHS[k - 1]
-                try:
-                    read = files.month_cell(v[f"m{k}"])
-                except ValueError as exc:
-                    fail(column, str(exc))
-                    continue
-                if read is not None:
-                    months.append((column, date(year, k, 1), read[1]))
-            if not wide:
-                try:
-                    read = files.month_cell(v["paid"]) if "实交" in columns else (
-                        (files.PAID, None) if v["paid_on"] else None)
-                except ValueError as exc:
-                    fail("实交", str(exc))
-                    read = None
-                if read is not None:
-                    try:
-                        months.append(("实交", files.month_of(v["month"], year), read[1]))
-                    except ValueError as exc:
-                        fail("月份", str(exc))
+            months = _paid_months(v, wide, "实交" in columns, year, fail)
             if v["paid_on"] and v["paid_on"] > today:
                 fail("交纳日期", "不能晚于今天")
             if who is None:
@@ -257,6 +236,34 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
         lines.append(f"其中只写了已交的 {marks} 个月按月缴纳额或党费基数计")
     lines.append(NO_LEDGER)
     return HistoryPreview.of_sheet("dues", parsed, items, errors, lines, mapping)
+
+
+def _paid_months(v: dict, wide: list[int], has_paid: bool, year: int | None,
+                 fail) -> list[tuple[str, date, int | None]]:
+    """The months a row says were paid: (its column, the month, fen or None for a mark without an amount)."""
+    months = []
+    for k in wide:
+        column = files.MONTHS[k - 1]
+        try:
+            read = files.month_cell(v[f"m{k}"])
+        except ValueError as exc:
+            fail(column, str(exc))
+            continue
+        if read is not None:
+            months.append((column, date(year, k, 1), read[1]))
+    if wide:
+        return months
+    try:  # one row a month; without a 实交 column, a 交纳日期 says it was paid
+        read = files.month_cell(v["paid"]) if has_paid else ((files.PAID, None) if v["paid_on"] else None)
+    except ValueError as exc:
+        fail("实交", str(exc))
+        return months
+    if read is not None:
+        try:
+            months.append(("实交", files.month_of(v["month"], year), read[1]))
+        except ValueError as exc:
+            fail("月份", str(exc))
+    return months
 
 
 def _match(v: dict, by_number: dict[str, _Known], by_name: dict[str, list[_Known]], orgs: set[str] | None,
