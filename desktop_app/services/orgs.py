@@ -190,11 +190,16 @@ def _district_root(s: Session) -> str | None:
     )
 
 
-def _is_site_root(s: Session, org: Organization) -> bool:
-    """The 街道党工委 or 区委 a street's or district's database was set up as: the head of its tree."""
+def _site_root_level(s: Session, org: Organization) -> str:
+    """The level of this database when `org` is the organisation it was set up as, else "".
+
+    A street's or district's is the head of its tree. A community's 社区党委 sits under the street that
+    put it there (the enrolment reply, the street's packages): a move elsewhere would go up in its next
+    package, which the street refuses; it may go back under a 街道党工委 (one moved by an older version)."""
     here = s.execute(select(Site.org_code, Site.level).limit(1)).first()
-    return (here is not None and is_top(here.level) and org.code == here.org_code
-            and org.kind == root_kind(here.level).value)
+    if here is None or org.code != here.org_code or org.kind != root_kind(here.level).value:
+        return ""
+    return here.level
 
 
 @writes("orgs.write")
@@ -203,13 +208,17 @@ def move(uow: UnitOfWork, org_id: str, new_parent_id: str | None, position: int 
     the tree when `new_parent_id` is None (a 街道党工委 made under the wrong parent, a community arrived by sync)."""
     s = uow.session
     org = _live(s, org_id)
-    if _is_site_root(s, org) and (new_parent_id or org.parent_id):
-        raise ValidationError("上级组织", f"“{org.name}”是本库的最上级组织，不能移到别的组织之下")
     if org.id == scope.root_of(s):
         raise Conflict(f"“{org.name}”是当前账户所管的组织本身，只能由区里的管理员移动，未作任何改动")
+    level = _site_root_level(s, org) if new_parent_id != org.parent_id else ""
+    if is_top(level):
+        raise ValidationError("上级组织", f"“{org.name}”是本库的最上级组织，不能移到别的组织之下")
     if new_parent_id == org.id or (new_parent_id and new_parent_id in descendant_ids(s, org.id)):
         raise ValidationError("上级组织", "不能移到自己或自己的下级组织之下")
     parent = _live(s, new_parent_id) if new_parent_id else None
+    if level and (parent is None or parent.kind != OrgKind.STREET.value):
+        raise ValidationError("上级组织", f"“{org.name}”是本库的社区党委：它在哪个街道党工委之下由街道确定"
+                                          "（登记回执和下发包带来），不能移到别处")
     rules.check_child(OrgKind(parent.kind) if parent else None, OrgKind(org.kind))
     siblings = list(
         s.scalars(

@@ -212,6 +212,8 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> di
             i = foreign[0]
             org = tp.incoming.values[i][k]
             raise _refuse(tp, i, _owner_name(s, org))
+        if name == "organization" and root:
+            _check_root_stays(s, tp, root)
         if name in PARENT and tp.inserts:
             _check_parents(s, p, tp, sender, owned, peers)
         existing = _existing(tp)
@@ -233,6 +235,26 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> di
                 updated = {tp.incoming.ids[i] for i in tp.updates}
                 moved.update({rid: who for rid, who in claims.items() if rid in updated})
     return moved
+
+
+def _check_root_stays(s: Session, tp: TablePlan, root: str) -> None:
+    """The sender's 社区党委 stays where the street has it: its package may rename it, never move it.
+
+    Where a community sits is the street's to say (the enrolment, orgs move), and its own database refuses
+    the move (services.orgs); a package doing it anyway would put the community beyond its street's
+    operator at a district. A row both sides changed (the street moved it, the community renamed it) is a
+    conflict a person decides, not a move: only a clean update is held to the place the street has.
+    """
+    k = _col(tp, "parent_id")
+    for i in tp.updates:
+        if tp.incoming.ids[i] == root:
+            here = s.scalar(select(Organization.parent_id).where(Organization.id == root))
+            if tp.incoming.values[i][k] != here:
+                name = tp.incoming.values[i][_col(tp, "name")]
+                street = s.scalar(select(Organization.name).where(Organization.id == here)) if here else ""
+                back = f"把它移回“{street}”之下" if street else "把它移回原处"
+                raise PackageRefused(f"数据包把“{name}”移到了另一个上级组织之下：社区党委在哪个街道党工委之下由街道确定，"
+                                     f"请在社区的“党组织”页{back}后重新导出；整个数据包未导入")
 
 
 def _seeded_texts(tp: TablePlan) -> dict[str, list[tuple[int, str]]]:
