@@ -449,15 +449,6 @@ def offer_writes_only_if_allowed(page: Page, writes: str | None) -> None:
         if not needs or not all(allowed(p) for p in needs.split()):
             action.setVisible(False)
             hidden = True
-    if _LEGACY_GUESS and writes and not allowed(writes):
-        for action in page.findChildren(QAction):  # unmarked 新增/删除/修改 of pages not yet marked
-            if (any(key.toString() in ("Ctrl+N", "Del") for key in action.shortcuts())
-                    or action.text().startswith(("修改", "编辑", "删除", "新增"))):
-                action.setVisible(False)
-                hidden = True
     if hidden:
         tidy_separators(page)
 
-
-# until every page marks its writes (bars.WRITES) the old guess by keys and first word stays as well
-_LEGACY_GUESS = True

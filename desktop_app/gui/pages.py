@@ -23,7 +23,8 @@ class PageSpec(NamedTuple):
     title: str
     icon: str
     permission: str | None = None  # pages the account may not use are not shown at all
-    # what the page's 新增 (Ctrl+N) and 删除 (Del) write: an account without it (只读, a 网格员 on the roster) is not offered them
+    # what the page's write actions need (those marked `writes=True`: Act, bars.toolbar's action; 新增 and 删除 always):
+    # an account without it (只读, a 网格员 on the roster) is not offered them (main_window.offer_writes_only_if_allowed)
     writes: str | None = None
 
     def load(self) -> type[Page]:
@@ -39,13 +40,13 @@ PAGES: list[PageSpec] = [
     PageSpec("orgs.page", "OrgsPage", "党组织", "orgs", writes="orgs.write"),
     PageSpec("roster.page", "RosterPage", "党员名册", "members", writes="members.write"),
     PageSpec("development.page", "DevelopmentPage", "发展党员", "development", "development.read", writes="development.write"),
-    PageSpec("transfers.page", "TransfersPage", "组织关系转接", "transfer"),
+    PageSpec("transfers.page", "TransfersPage", "组织关系转接", "transfer", writes="members.write"),
     PageSpec("memberlife.page", "MemberLifePage", "出党与处分", "member-status", "discipline.read", writes="discipline.write"),
     PageSpec("memberlife.floating_page", "FloatingPage", "流动与失联", "move", writes="members.write"),
     PageSpec("meetings.page", "MeetingsPage", "三会一课", "meetings", "meetings.read", writes="meetings.write"),
-    PageSpec("meetings.compliance", "CompliancePage", "三会一课落实", "compliance", "meetings.read"),
-    PageSpec("meetings.evaluations", "EvaluationsPage", "民主评议", "evaluations", "evaluations.read"),
-    PageSpec("assessment.page", "AssessmentPage", "支部考评", "assessment", "assessment.read"),
+    PageSpec("meetings.compliance", "CompliancePage", "三会一课落实", "compliance", "meetings.read", writes="meetings.write"),
+    PageSpec("meetings.evaluations", "EvaluationsPage", "民主评议", "evaluations", "evaluations.read", writes="evaluations.write"),
+    PageSpec("assessment.page", "AssessmentPage", "支部考评", "assessment", "assessment.read", writes="assessment.write"),
     PageSpec("residents.page", "ResidentsPage", "居民", "resident", writes="residents.write"),
     PageSpec("visits.page", "VisitsPage", "走访", "visits", writes="visits.write"),
     PageSpec("wishes.page", "WishesPage", "微心愿", "wishes", writes="wishes.write"),

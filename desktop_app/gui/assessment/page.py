@@ -157,14 +157,14 @@ class AssessmentPage(RecordListPage):
     )
     filters = (Choice("year", _years), Search("搜索：党支部或社区名称"))
     actions = (
-        Act("score", "打分", "score", "Ctrl+E", when=lambda d: isinstance(d, AssessmentRow), name="score"),
-        Act("honour", "荣誉称号", "add_title", when=lambda d: isinstance(d, AssessmentRow), name="title"),
-        Act("edit", "修改称号", "edit_title", when="has_titles", name="edit_title"),
-        Act("delete", "删除称号", "delete_title", when="has_titles", name="delete_title"),
+        Act("score", "打分", "score", "Ctrl+E", when=lambda d: isinstance(d, AssessmentRow), name="score", writes=True),
+        Act("honour", "荣誉称号", "add_title", when=lambda d: isinstance(d, AssessmentRow), name="title", writes=True),
+        Act("edit", "修改称号", "edit_title", when="has_titles", name="edit_title", writes=True),
+        Act("delete", "删除称号", "delete_title", when="has_titles", name="delete_title", writes=True),
         SEPARATOR,
-        Act("scheme", "考评方案", "edit_scheme", name="scheme"),
-        Act("edit", "修改指标", "edit_indicator", name="indicator"),
-        Act("add", "新增指标", "add_indicator", name="add_indicator"),
+        Act("scheme", "考评方案", "edit_scheme", name="scheme", writes="settings.write"),
+        Act("edit", "修改指标", "edit_indicator", name="indicator", writes="settings.write"),
+        Act("add", "新增指标", "add_indicator", name="add_indicator", writes="settings.write"),
         SEPARATOR,
         Act("print", "打印考评表", "print_forms", name="forms"),
         Act("print", "打印排名表", "print_ranking", name="ranking"),

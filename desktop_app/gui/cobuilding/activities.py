@@ -87,12 +87,12 @@ class ActivitiesPage(CobuildingPage):
                Choice("year", years))
     actions = (
         Act("add", "记录活动", "add_activity", "Ctrl+N", name="add"),
-        Act("edit", "修改", "edit_activity", when=_chosen, name="edit"),
-        Act("delete", "删除", "delete_activity", when=_chosen, name="delete"),
-        Act("photo", "添加照片", "add_photos", when=_chosen, name="photos"),
-        Act("voucher", "费用凭证", "record_cost", when=_chosen, name="cost"),
+        Act("edit", "修改", "edit_activity", when=_chosen, name="edit", writes=True),
+        Act("delete", "删除", "delete_activity", when=_chosen, name="delete", writes=True),
+        Act("photo", "添加照片", "add_photos", when=_chosen, name="photos", writes=True),
+        Act("voucher", "费用凭证", "record_cost", when=_chosen, name="cost", writes="cobuilding.write ledger.write"),
         Act("cancel", "取消费用关联", "unlink_cost", when=is_a(tuple, lambda x: x[0].costs),
-            name="unlink"),
+            name="unlink", writes=True),
         SEPARATOR,
         Act("print", "打印签到表", "print_signin", when=_chosen, name="signin"),
         Act("print", "打印活动登记册", "print_register", name="register"),

@@ -72,7 +72,7 @@ class CobuildingDialog(SavingDialog):
 
 
 # 修改 on a page with one kind of record: its `form` for the selected record (edit_selected below)
-EDIT = Act("edit", "修改", "edit_selected", when=selected, name="edit")
+EDIT = Act("edit", "修改", "edit_selected", when=selected, name="edit", writes=True)
 
 
 class CobuildingPage(RecordListPage):

@@ -107,11 +107,11 @@ class ContactsPage(CobuildingPage):
     filters = (Search("搜索：党员（可用拼音首字母）、楼栋、门牌"), Choice("grid", all_label="全部网格"))
     actions = (
         Act("add", "登记联系", "add_contact", "Ctrl+N", name="add"),
-        Act("undo", "结束联系", "end_contact", when=_contact, name="end"),
+        Act("undo", "结束联系", "end_contact", when=_contact, name="end", writes=True),
         SEPARATOR,
-        Act("person-add", "登记兼职委员", "add_seat", name="add_seat"),
-        Act("edit", "修改委员", "edit_seat", when=_seat, name="edit_seat"),
-        Act("delete", "删除委员", "delete_seat", when=_seat, name="delete_seat"),
+        Act("person-add", "登记兼职委员", "add_seat", name="add_seat", writes=True),
+        Act("edit", "修改委员", "edit_seat", when=_seat, name="edit_seat", writes=True),
+        Act("delete", "删除委员", "delete_seat", when=_seat, name="delete_seat", writes=True),
         SEPARATOR,
         Act("print", "打印联系表", "print_sheet", name="sheet"),
     )

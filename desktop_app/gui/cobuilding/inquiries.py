@@ -148,8 +148,8 @@ class InquiriesPage(CobuildingPage):
         EDIT,
         DELETE,
         SEPARATOR,
-        Act("to-project", "转入需求清单", "to_need", when=_open, name="to_need"),
-        Act("close-case", "办结", "close_inquiry", when=_closable, name="close"),
+        Act("to-project", "转入需求清单", "to_need", when=_open, name="to_need", writes=True),
+        Act("close-case", "办结", "close_inquiry", when=_closable, name="close", writes=True),
     )
     activate = "edit_selected"
     removal = Removal("删除", lambda r: f"确定删除对“{r.asked_name}”的问需记录吗？已转入需求清单的需求保留。",

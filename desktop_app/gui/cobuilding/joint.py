@@ -91,9 +91,9 @@ class JointPage(CobuildingPage):
                     empty="联席会议在“三会一课”中安排（会议类型选联席会议）；这里登记参会单位、议题和认领单位。"),)
     filters = (Search("搜索：会议名称、参会单位"), Choice("year", years, "全部年份"))
     actions = (
-        Act("units", "参会单位", "set_units", when=_joint, name="units"),
-        Act("add", "添加议题", "add_topic", when=_joint, name="topic"),
-        Act("fulfil", "议题办结", "finish_topic", when=_open_topics, name="finish"),
+        Act("units", "参会单位", "set_units", when=_joint, name="units", writes=True),
+        Act("add", "添加议题", "add_topic", when=_joint, name="topic", writes=True),
+        Act("fulfil", "议题办结", "finish_topic", when=_open_topics, name="finish", writes=True),
     )
     activate = "set_units"
     detail_of = staticmethod(cb.get_joint)

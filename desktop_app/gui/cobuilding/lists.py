@@ -177,15 +177,16 @@ class ListsPage(CobuildingPage):
     filters = (Search("搜索：标题、说明"), Choice("year", years, "全部年份"))
     actions = (
         Act("add", "登记", "add_item", "Ctrl+N", name="add"),
-        Act("edit", "修改", "edit_item", when=_row, name="edit"),
-        Act("delete", "删除", "delete_item", when=_row, name="delete"),
+        Act("edit", "修改", "edit_item", when=_row, name="edit", writes=True),
+        Act("delete", "删除", "delete_item", when=_row, name="delete", writes=True),
         SEPARATOR,
-        Act("claim", "认领项目", "claim", when=_kind_is(rules.PROJECT, rules.PROJECT_OPEN), name="claim"),
-        Act("fulfil", "项目完成", "complete", when=_kind_is(rules.PROJECT, rules.PROJECT_CLAIMED), name="done"),
-        Act("to-project", "关联微实事", "link", when=_kind_is(rules.PROJECT), name="link"),
-        Act("voucher", "费用凭证", "record_cost", when=_kind_is(rules.PROJECT), name="cost"),
+        Act("claim", "认领项目", "claim", when=_kind_is(rules.PROJECT, rules.PROJECT_OPEN), name="claim", writes=True),
+        Act("fulfil", "项目完成", "complete", when=_kind_is(rules.PROJECT, rules.PROJECT_CLAIMED), name="done", writes=True),
+        Act("to-project", "关联微实事", "link", when=_kind_is(rules.PROJECT), name="link", writes=True),
+        Act("voucher", "费用凭证", "record_cost", when=_kind_is(rules.PROJECT), name="cost",
+            writes="cobuilding.write ledger.write"),  # a new voucher goes into the books: the ledger's right too
         Act("cancel", "取消费用关联", "unlink_cost", when=lambda x: _kind_is(rules.PROJECT)(x) and bool(x.costs),
-            name="unlink"),
+            name="unlink", writes=True),
     )
     activate = "edit_item"
 

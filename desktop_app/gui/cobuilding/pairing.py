@@ -119,11 +119,11 @@ class PairingPage(CobuildingPage):
     filters = (Search("搜索：结对单位、单位党组织"), Choice("year", years))
     actions = (
         Act("add", "新建结对", "pair", "Ctrl+N", name="pair"),
-        Act("claim", "认岗位", "take_post", when=_open, name="post"),
-        Act("household", "认亲戚", "adopt", when=_open, name="adopt"),
-        Act("visits", "记录走访", "visit", when=_open, name="visit"),
+        Act("claim", "认岗位", "take_post", when=_open, name="post", writes=True),
+        Act("household", "认亲戚", "adopt", when=_open, name="adopt", writes=True),
+        Act("visits", "记录走访", "visit", when=_open, name="visit", writes=True),
         SEPARATOR,
-        Act("undo", "结束结对", "end", when=_open, name="end"),
+        Act("undo", "结束结对", "end", when=_open, name="end", writes=True),
     )
 
     def load(self, db, f):

@@ -152,11 +152,11 @@ class UnitReportsPage(CobuildingPage):
         Act("add", "单位报到", "add_report", "Ctrl+N", name="add"),
         EDIT,
         SEPARATOR,
-        Act("claim", "认领", "add_claim", when=_serving, name="claim"),
-        Act("hours", "登记服务", "add_service", when=_serving, name="service"),
-        Act("evaluations", "年度评价", "add_review", when=selected, name="review"),
-        Act("fulfil", "结束认领", "end_claim", when=lambda x: bool(_open_claims(x)), name="end_claim"),
-        Act("close-case", "结束报到", "end_report", when=_serving, name="end"),
+        Act("claim", "认领", "add_claim", when=_serving, name="claim", writes=True),
+        Act("hours", "登记服务", "add_service", when=_serving, name="service", writes=True),
+        Act("evaluations", "年度评价", "add_review", when=selected, name="review", writes=True),
+        Act("fulfil", "结束认领", "end_claim", when=lambda x: bool(_open_claims(x)), name="end_claim", writes=True),
+        Act("close-case", "结束报到", "end_report", when=_serving, name="end", writes=True),
     )
     activate = "edit_selected"
 

@@ -95,9 +95,9 @@ class DevelopmentPage(RecordListPage):
                Choice("stage", _stages, "正在培养的"))
     actions = (
         Act("add", "登记入党申请人", "add_applicant", "Ctrl+N", name="add"),
-        Act("edit", "登记下一步", "advance", "Ctrl+E", when=_can_advance, name="advance"),
-        Act("edit", "修改信息", "edit_applicant", when=selected, name="edit"),
-        Act("undo", "撤销最后一步", "withdraw_step", when=_can_withdraw, name="withdraw", why=_why_not_withdraw),
+        Act("edit", "登记下一步", "advance", "Ctrl+E", when=_can_advance, name="advance", writes=True),
+        Act("edit", "修改信息", "edit_applicant", when=selected, name="edit", writes=True),
+        Act("undo", "撤销最后一步", "withdraw_step", when=_can_withdraw, name="withdraw", why=_why_not_withdraw, writes=True),
         SEPARATOR,
         Act("print", "打印纪实表", "print_record", when=selected, name="record"),
         Act("print", "打印登记簿", "print_register", name="register"),

@@ -114,9 +114,9 @@ class DuesPage(Page):
         tb, action = toolbar(self)
         # the page's 新增 is 登记交纳, Ctrl+N as on every page
         self.act_pay = action("pay", "登记交纳", self.pay_selected, "Ctrl+N",
-                              tip="选中一名或多名党员的月份后登记（可多选）")
-        self.act_cancel = action("reverse", "撤销交纳", self.cancel_selected, tip="登记错了：撤销并自动红字冲销")
-        self.act_base = action("dues-base", "党费基数", self.edit_base, tip="登记或调整选中党员的收入基数和类别")
+                              tip="选中一名或多名党员的月份后登记（可多选）", writes=True)
+        self.act_cancel = action("reverse", "撤销交纳", self.cancel_selected, tip="登记错了：撤销并自动红字冲销", writes=True)
+        self.act_base = action("dues-base", "党费基数", self.edit_base, tip="登记或调整选中党员的收入基数和类别", writes=True)
         self.act_rates = action("budget", "党费比例", self.edit_rates, tip="查看各类人员的党费交纳比例及历次调整；自某月起执行新标准")
         tb.addSeparator()
         self.act_print = action("print", "打印登记表", self.print_registry)
@@ -315,7 +315,7 @@ class DuesPage(Page):
 
     # ------------------------------------------------------------------ actions
     def _double_clicked(self, index: QModelIndex) -> None:
-        if self.reading_community():
+        if self.reading_community() or not self.act_pay.isVisible():  # hidden from an account that may not write
             return
         c = self.grid_model.cell(index)
         if c is not None and c.state in PAYABLE:

@@ -58,7 +58,7 @@ from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import debounced, heading, search_box, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import ColumnModel
-from desktop_app.services import auth, ledger
+from desktop_app.services import ledger
 from desktop_app.services.ledger import EntryFilter
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.ledger import (
@@ -158,20 +158,21 @@ class LedgerPage(Page):
 
         tb, action = toolbar(self)
         # 记一笔 from the keyboard, as 新增 is Ctrl+N on the other pages: the spending kept most, then the income
-        self.act_expense = action("expense", "记支出", self.add_expense, "Ctrl+N")
-        self.act_income = action("income", "记收入", self.add_income, "Ctrl+Shift+N")
-        self.act_reverse = action("reverse", "红字冲销", self.reverse_selected, tip="记错的凭证用红字冲销更正，原凭证保留")
-        self.act_attach = action("attach", "添加附件", self.attach_selected, tip="把扫描的发票、收据附到凭证上")
+        self.act_expense = action("expense", "记支出", self.add_expense, "Ctrl+N", writes=True)
+        self.act_income = action("income", "记收入", self.add_income, "Ctrl+Shift+N", writes=True)
+        self.act_reverse = action("reverse", "红字冲销", self.reverse_selected, tip="记错的凭证用红字冲销更正，原凭证保留",
+                                  writes=True)
+        self.act_attach = action("attach", "添加附件", self.attach_selected, tip="把扫描的发票、收据附到凭证上", writes=True)
         self.act_open_attachment = action("open", "查看附件", self.open_attachments)
         tb.addSeparator()
         self.act_voucher = action("voucher", "打印凭证", self.print_vouchers)
         self.act_print = action("print", "打印明细账", self.print_account_ledger)
         self.act_export = action("excel", "导出Excel", self.export_xlsx)
         tb.addSeparator()
-        self.act_close = action("close-month", "结账", self.close_next_month)
+        self.act_close = action("close-month", "结账", self.close_next_month, writes=True)
         self.act_rebuild = action("refresh", "重建余额", self.rebuild_balances,
-                                  tip="按账目重新计算各已结账月份的月度余额（年度汇总、明细账的期初余额据此计算）")
-        self.act_rebuild.setVisible(auth.can(self.ctx.db, "ledger.write"))
+                                  tip="按账目重新计算各已结账月份的月度余额（年度汇总、明细账的期初余额据此计算）",
+                                  writes=True)
         self.own_book_actions += [self.act_expense, self.act_income, self.act_close]
 
         self.entries_model = ColumnModel(ENTRY_COLUMNS, entry_color, self)
@@ -196,9 +197,9 @@ class LedgerPage(Page):
         self.statement_table = make_table(self.statement_model, self)
         self.statement_state = QLabel()
         acc_bar, acc_action = toolbar(self)
-        self.own_book_actions += [acc_action("add", "新增账户", self.add_account),
-                                  acc_action("rename", "修改账户", self.rename_account),
-                                  acc_action("cancel", "停用/启用", self.toggle_account)]
+        self.own_book_actions += [acc_action("add", "新增账户", self.add_account, writes=True),
+                                  acc_action("rename", "修改账户", self.rename_account, writes=True),
+                                  acc_action("cancel", "停用/启用", self.toggle_account, writes=True)]
         bal_tab = QWidget()
         column(bal_tab, fill(QHBoxLayout(), QLabel("截至"), self.balance_date, QLabel("各账户余额"), 1, acc_bar),
                (self.balances_table, 1), fill(QHBoxLayout(), QLabel("月报"), self.statement_month, self.statement_state, 1),
@@ -210,13 +211,10 @@ class LedgerPage(Page):
         self.budget_table = make_table(self.budget_model, self)
         self.budget_table.doubleClicked.connect(lambda _i: self.edit_budget())
         bud_bar, bud_action = toolbar(self)
-        self.own_book_actions += [bud_action("budget", "设置预算", self.set_budget),
-                                  bud_action("delete", "删除预算", self.remove_budget)]
+        self.act_budget = bud_action("budget", "设置预算", self.set_budget, writes=True)
+        self.own_book_actions += [self.act_budget,
+                                  bud_action("delete", "删除预算", self.remove_budget, writes=True)]
         bud_action("print", "打印年度汇总", self.print_annual)
-        if not auth.can(self.ctx.db, "ledger.write"):
-            # 只读 chose 记收入 or 结账 and was refused: it reads, prints and exports the books, nothing more
-            for act in self.own_book_actions + [self.act_reverse, self.act_attach]:
-                act.setVisible(False)
         self.budget_hint = QLabel(f"支出达到预算的 {rules.WARN_PERCENT}% 时提示“接近预算”，超过时标红。")
         self.budget_hint.setObjectName("cardDetail")
         bud_tab = QWidget()
@@ -638,7 +636,8 @@ class LedgerPage(Page):
                           f"{format_yuan(dlg.values()[3])} 元。")
 
     def edit_budget(self) -> None:
-        self.set_budget(self._selected_budget())
+        if self.act_budget.isVisible():  # a double-click of an account that may not keep the books opens nothing
+            self.set_budget(self._selected_budget())
 
     def remove_budget(self) -> None:
         b = self._selected_budget()

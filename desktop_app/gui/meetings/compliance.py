@@ -160,9 +160,10 @@ class CompliancePage(Page):
         self.view_box.currentIndexChanged.connect(lambda _i: self._show())
         tb, action = toolbar(self)
         self.act_refresh = action("refresh", "刷新", self.refresh)
-        self.act_settings = action("settings", "会议周期设置", self.edit_settings)
-        self.act_branches = action("org-branch", "支部设置", self.edit_branches)  # the branch flag: not a second cog beside 会议周期设置
-        self.act_exempt = action("members", "免于应到", self.edit_exemptions)
+        self.act_settings = action("settings", "会议周期设置", self.edit_settings, writes="settings.write")
+        # the branch flag: not a second cog beside 会议周期设置
+        self.act_branches = action("org-branch", "支部设置", self.edit_branches, writes=True)
+        self.act_exempt = action("members", "免于应到", self.edit_exemptions, writes="members.write")
         self.act_print = action("print", "打印落实情况表", self.print_sheet)
         self.act_export = action("export", "导出 XLSX", self.export_sheet)
         street = [self.community] if ctx.site.is_top else []
@@ -295,6 +296,8 @@ class CompliancePage(Page):
         return shown.cells[col].cell if shown is not None and 0 <= col < len(shown.cells) else None
 
     def _cell_activated(self, row: int, col: int) -> None:
+        if not self.act_branches.isVisible():  # hidden from who may not write meetings: nor may it plan one here
+            return
         cell = self.cell_at(row, col)
         if cell is None or cell.status not in (CellStatus.DUE, CellStatus.OVERDUE, CellStatus.NO_QUORUM):
             return

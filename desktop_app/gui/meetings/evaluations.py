@@ -90,8 +90,8 @@ class EvaluationsPage(Page):
         self.branch.currentIndexChanged.connect(lambda _i: self._switch())
 
         tb, action = toolbar(self)
-        self.act_fill = action("all-present", "未评的设为合格", self.fill_blank)
-        self.act_save = action("backup", "保存", self.save, "Ctrl+S")
+        self.act_fill = action("all-present", "未评的设为合格", self.fill_blank, writes=True)
+        self.act_save = action("backup", "保存", self.save, "Ctrl+S", writes=True)
         self.act_print = action("print", "打印汇总表", self.print_summary)
 
         self.model = ColumnModel(COLUMNS, parent=self)
@@ -108,6 +108,8 @@ class EvaluationsPage(Page):
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
         super().refresh()
+        if not self.act_save.isVisible():  # only reads 民主评议 (the window hid 保存): no 备注 typed for nothing
+            self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         db = self.ctx.db
         run_op(self, lambda job: ms.holders(db), self._branches_loaded)
 
@@ -174,7 +176,9 @@ class EvaluationsPage(Page):
             grade = KEYS.get(Qt.Key(event.key()))
             current = self.table.currentIndex()
             row = current.row() if current.isValid() else -1
-            if grade is not None and row >= 0 and self.table.state() != QAbstractItemView.State.EditingState:
+            # an account the window hides 保存 from (only reads 民主评议) is not let grade what it cannot save
+            if (grade is not None and row >= 0 and self.table.state() != QAbstractItemView.State.EditingState
+                    and self.act_save.isVisible()):
                 self.set_grade(row, grade)
                 if row + 1 < self.model.rowCount():
                     self.table.setCurrentIndex(self.model.index(row + 1, current.column()))

@@ -31,7 +31,6 @@ from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.gui.widgets.table import ALERT, RIGHT, Column, ColumnModel, centered, stretch_floor, table_view
 from desktop_app.gui.memberlife.topics import open_topics
-from desktop_app.services import auth
 from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
 from desktop_app.services.meetings import attendance_import
@@ -223,33 +222,29 @@ class MeetingsPage(Page):
         filters = fill(QHBoxLayout(), *boxes, (self.search, 1))
 
         tb, action = toolbar(self)
-        self.act_plan = action("add", "计划会议", self.plan_meeting, "Ctrl+N")  # 新增 is Ctrl+N on every page
-        self.act_edit = action("edit", "修改", self.edit_selected)
-        self.act_attendance = action("attendance", "登记出勤", self.record_attendance, tip="逐人登记出席、请假、缺席")
-        self.act_all_present = action("all-present", "全部出席", self.all_present_selected)
+        self.act_plan = action("add", "计划会议", self.plan_meeting, "Ctrl+N", writes=True)  # 新增 is Ctrl+N on every page
+        self.act_edit = action("edit", "修改", self.edit_selected, writes=True)
+        self.act_attendance = action("attendance", "登记出勤", self.record_attendance, tip="逐人登记出席、请假、缺席",
+                                     writes=True)
+        self.act_all_present = action("all-present", "全部出席", self.all_present_selected, writes=True)
         self.act_topics = action("edit", "议题与表决", lambda: open_topics(self), tip="会议的议题、决定和赞成/反对/弃权票数")
         tb.addSeparator()
         self.act_signin = action("print", "打印签到表", self.print_signin,
                                  tip="会前打印，带会议编号和二维码；选中多次会议（或都不选：列表中的全部会议）时打印到一个 PDF")
         self.act_record = action("print", "打印会议记录", self.print_record)
-        self.act_attach = action("attach", "添加附件", self.attach_file, tip="签字后的签到表扫描件、会议照片")
+        self.act_attach = action("attach", "添加附件", self.attach_file, tip="签字后的签到表扫描件、会议照片", writes=True)
         self.act_scan = action("import", "读取签到表扫描件", lambda: read_signin_scan(self),
-                               tip="扫描或拍照签字后的签到表，自动预填出勤，核对后一键保存")
+                               tip="扫描或拍照签字后的签到表，自动预填出勤，核对后一键保存", writes=True)
         tb.addSeparator()
         self.act_import = action("import", "导入出勤", self.import_attendance,
-                                 tip="从 Excel/WPS 表格或 CSV 文件导入出勤（按会议编号）")
+                                 tip="从 Excel/WPS 表格或 CSV 文件导入出勤（按会议编号）", writes=True)
         self.act_template = action("template", "出勤模板", lambda: attendance_file.save_template(
             self, row.id if (row := self.selected_row()) else None),
-            tip="下载出勤导入模板；选中一次会议时，模板里预先列出它的应到人员")
-        self.act_committee = action("committee", "支委会成员", self.edit_committee)
+            tip="下载出勤导入模板；选中一次会议时，模板里预先列出它的应到人员", writes=True)  # only for that import
+        self.act_committee = action("committee", "支委会成员", self.edit_committee, writes=True)
         tb.addSeparator()
-        self.act_cancel = action("cancel", "取消会议", self.cancel_selected)
-        self.act_delete = action("delete", "删除", self.delete_selected, DELETE_KEYS)
-        if not auth.can(self.ctx.db, "meetings.write"):
-            # 只读 opened 登记出勤 or 导入出勤 and was refused on 保存; its 出勤模板 is only for that import
-            for act in (self.act_attendance, self.act_all_present, self.act_attach, self.act_scan, self.act_import,
-                        self.act_template, self.act_committee, self.act_cancel):
-                act.setVisible(False)
+        self.act_cancel = action("cancel", "取消会议", self.cancel_selected, writes=True)
+        self.act_delete = action("delete", "删除", self.delete_selected, DELETE_KEYS, writes=True)
 
         self.model = MeetingsModel(self)
         self.view = table_view(self.model, fit=False)  # several selected: their sign-in sheets print at once
@@ -262,7 +257,8 @@ class MeetingsPage(Page):
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         # a double-click or Enter: who works from the keyboard opens a meeting as well
-        self.view.activated.connect(lambda _i: self.record_attendance())
+        # a double-click registers attendance: not for an account the window hides 登记出勤 from
+        self.view.activated.connect(lambda _i: self.act_attendance.isVisible() and self.record_attendance())
 
         self.details = details_label()
         self.files = QListWidget()

@@ -93,14 +93,14 @@ class FloatingPage(RecordListPage):
     filters = (Choice("active", [("只看在外（未返回）", True)], "全部登记"),)
     actions = (
         Act("add", "登记流出…", "add_out", "Ctrl+N", name="out"),
-        Act("add", "登记流入…", "add_in", name="in"),
-        Act("undo", "返回/离开", "end", when=_active_floating, name="end", why="选中一条尚未结束的流动登记"),
+        Act("add", "登记流入…", "add_in", name="in", writes=True),
+        Act("undo", "返回/离开", "end", when=_active_floating, name="end", writes=True, why="选中一条尚未结束的流动登记"),
         SEPARATOR,
-        Act("search", "查找记录…", "add_search", when=_lost, name="search"),
-        Act("edit", "处理决定…", "decide", when=_lost, name="decide"),
+        Act("search", "查找记录…", "add_search", when=_lost, name="search", writes=True),
+        Act("edit", "处理决定…", "decide", when=_lost, name="decide", writes=True),
         SEPARATOR,
-        Act("move", "调动党支部…", "move_between", name="move"),
-        Act("delete", "撤销所选", "withdraw", when=_is((FloatingRow, MoveRow)), name="withdraw"),
+        Act("move", "调动党支部…", "move_between", name="move", writes=True),
+        Act("delete", "撤销所选", "withdraw", when=_is((FloatingRow, MoveRow)), name="withdraw", writes=True),
     )
 
     def load(self, db, f):

@@ -99,14 +99,14 @@ class MemberLifePage(RecordListPage):
     filters = (Choice("year", _years, "全部年份"),)
     actions = (
         Act("member-delete", "登记出党…", "add_exit", "Ctrl+N", name="exit"),
-        Act("warning", "党纪处分…", "add_discipline", name="discipline"),
-        Act("evaluations", "不合格党员处置…", "add_disposal", name="disposal"),
+        Act("warning", "党纪处分…", "add_discipline", name="discipline", writes=True),
+        Act("evaluations", "不合格党员处置…", "add_disposal", name="disposal", writes=True),
         SEPARATOR,
-        Act("undo", "恢复党员权利", "lift", when=_running_probation, name="lift",
+        Act("undo", "恢复党员权利", "lift", when=_running_probation, name="lift", writes=True,
             why="选中一条尚未期满登记的留党察看"),
-        Act("edit", "登记处置结果", "outcome", when=_is(DisposalRow), name="outcome"),
-        Act("member-delete", "按自行脱党除名…", "lapse_exit", when=_is(LapseRow), name="lapse"),
-        Act("delete", "撤销所选记录", "withdraw", when=_withdrawable, name="withdraw",
+        Act("edit", "登记处置结果", "outcome", when=_is(DisposalRow), name="outcome", writes=True),
+        Act("member-delete", "按自行脱党除名…", "lapse_exit", when=_is(LapseRow), name="lapse", writes=True),
+        Act("delete", "撤销所选记录", "withdraw", when=_withdrawable, name="withdraw", writes=True,
             why=lambda d: "在党员名册中登记的去世或转出，请在名册中更正" if isinstance(d, ExitRow) else ""),
     )
 

@@ -110,19 +110,20 @@ class OrgsPage(Page):
         self.tree = OrgTreeView()
         self.tree.setModel(self.proxy)
         self.tree.setAlternatingRowColors(True)
-        self.tree.move_requested.connect(self.move_to)
+        # a drag or a double-click writes only for an account offered 移动到… and 重命名 (the window hides them)
+        self.tree.move_requested.connect(lambda *a: self.act_move.isVisible() and self.move_to(*a))
         # activated is a double-click and Enter too: who works from the keyboard opens 修改 as well
-        self.tree.activated.connect(lambda _i: self.rename_selected())
+        self.tree.activated.connect(lambda _i: self.act_rename.isVisible() and self.rename_selected())
 
         tb, action = toolbar(self)
-        self.act_add = action("add-child", "新增下级组织", self.add_child, "Ctrl+N")  # 新增 is Ctrl+N on every page
-        self.act_rename = action("rename", "重命名", self.rename_selected)
-        self.act_move = action("move", "移动到…", self.move_selected)
-        self.act_delete = action("delete", "删除", self.delete_selected)
+        self.act_add = action("add-child", "新增下级组织", self.add_child, "Ctrl+N", writes=True)  # 新增 is Ctrl+N on every page
+        self.act_rename = action("rename", "重命名", self.rename_selected, writes=True)
+        self.act_move = action("move", "移动到…", self.move_selected, writes=True)
+        self.act_delete = action("delete", "删除", self.delete_selected, writes=True)
         # A district's database is set up as a street and holds its streets beside its own root (an operator is
         # confined to one). A row is always current and a 街道党工委 may not hold another, so 新增下级组织 could
         # never make one: this adds a 街道党工委 at the top, to which the communities are then moved.
-        self.act_add_street = action("add-child", "新增街道党工委", self.add_street)
+        self.act_add_street = action("add-child", "新增街道党工委", self.add_street, writes=True)
         self.act_add_street.setToolTip("区级数据库：在组织树最上层新建一个街道党工委，再把它的社区“移动到…”它下面")
         self.act_add_street.setVisible(ctx.site.is_top and not ctx.site.confined)
 

@@ -47,8 +47,8 @@ def money_html(d: ProjectDetail) -> str:
 
 
 ACTIONS = (
-    Act("voucher", "费用凭证…", "record_cost", when="may_book", name="cost", why="why_not_book"),
-    Act("cancel", "取消费用关联", "unlink_cost", when="may_unlink", name="unlink", why="why_not_unlink"),
+    Act("voucher", "费用凭证…", "record_cost", when="may_book", name="cost", writes=" ".join(RIGHTS), why="why_not_book"),
+    Act("cancel", "取消费用关联", "unlink_cost", when="may_unlink", name="unlink", writes=" ".join(RIGHTS), why="why_not_unlink"),
 )
 
 

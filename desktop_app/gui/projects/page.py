@@ -101,20 +101,21 @@ class ProjectsPage(cost_ui.CostActions, RecordListPage):
                Choice("category", all_label="全部类别", fill="categories"), Choice("grid", all_label="全部网格"))
     actions = (
         Act("add", "新建项目", "new_project", "Ctrl+N", name="new"),
-        Act("edit", "修改", "edit_project", when=selected, name="edit"),
-        Act("follow-up", "状态", "change_status", when=selected, name="status"),
-        Act("milestone", "添加节点", "add_milestone", when=selected, name="milestone"),
-        Act("fulfil", "节点完成", "milestone_done", when=_pending_milestone, name="done",
+        Act("edit", "修改", "edit_project", when=selected, name="edit", writes=True),
+        Act("follow-up", "状态", "change_status", when=selected, name="status", writes=True),
+        Act("milestone", "添加节点", "add_milestone", when=selected, name="milestone", writes=True),
+        Act("fulfil", "节点完成", "milestone_done", when=_pending_milestone, name="done", writes=True,
             why=why_chosen(lambda p: "" if _pending_milestone(p) else "没有未完成的节点：可先“添加节点”")),
         Act("edit", "修改节点", "edit_milestone", when=lambda d: d is not None and bool(d.milestones), name="milestones",
+            writes=True,
             why=why_chosen(lambda p: "项目还没有节点：可先“添加节点”")),
         Act("delete", "删除节点", "delete_milestone", when=lambda d: d is not None and bool(d.milestones),
-            name="drop_milestone", why=why_chosen(lambda p: "项目还没有节点")),
-        Act("person-add", "涉及居民", "add_resident", when=selected, name="resident"),
+            name="drop_milestone", writes=True, why=why_chosen(lambda p: "项目还没有节点")),
+        Act("person-add", "涉及居民", "add_resident", when=selected, name="resident", writes=True),
         *cost_ui.ACTIONS,
         DELETE,
         SEPARATOR,
-        Act("tags", "项目类别", "edit_categories", name="lists"),
+        Act("tags", "项目类别", "edit_categories", name="lists", writes="settings.write"),
     )
     activate = "edit_project"
     removal = Removal("删除项目", lambda d: f"确定删除项目 {d.project_no}“{d.name}”吗？\n来自走访的记录保留，只是不再关联此项目。",

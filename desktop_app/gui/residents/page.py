@@ -71,11 +71,11 @@ class ResidentsPage(RecordListPage):
                Choice("grid", all_label="全部网格"), Choice("tag", all_label="全部标签"))
     actions = (
         Act("person-add", "新增居民", "add_resident", "Ctrl+N", name="add"),
-        Act("household", "新增住户", "add_household", name="household"),
-        Act("edit", "修改", "edit_selected", name="edit"),
+        Act("household", "新增住户", "add_household", name="household", writes=True),
+        Act("edit", "修改", "edit_selected", name="edit", writes=True),
         Act("delete", "删除", "delete_selected", DELETE_KEYS, name="delete"),  # Del, as on the other pages
         SEPARATOR,
-        Act("tags", "标签设置", "edit_tags", name="tags"),
+        Act("tags", "标签设置", "edit_tags", name="tags", writes="settings.write"),
     )
     activate = "edit_selected"
 

@@ -121,12 +121,12 @@ class RosterPage(Page):
         top.addWidget(self.count_label)
 
         tb, action = toolbar(self)
-        self.act_add = action("member-add", "新增", self.add_member, "Ctrl+N")
-        self.act_edit = action("member-edit", "编辑", self.edit_selected)
-        self.act_delete = action("member-delete", "删除", self.delete_selected, "Del")
-        self.act_status = action("member-status", "状态变更", self.change_status_selected)
-        self.act_transfer = action("member-transfer", "组织关系转接", self.transfer_selected)
-        self.act_group = action("member-transfer", "移入党小组…", self.move_to_group)  # several at once (Ctrl/Shift)
+        self.act_add = action("member-add", "新增", self.add_member, "Ctrl+N", writes=True)
+        self.act_edit = action("member-edit", "编辑", self.edit_selected, writes=True)
+        self.act_delete = action("member-delete", "删除", self.delete_selected, "Del", writes=True)
+        self.act_status = action("member-status", "状态变更", self.change_status_selected, writes=True)
+        self.act_transfer = action("member-transfer", "组织关系转接", self.transfer_selected, writes=True)
+        self.act_group = action("member-transfer", "移入党小组…", self.move_to_group, writes=True)  # several at once (Ctrl/Shift)
         tb.addSeparator()
         self.act_import = action("import", "导入…", self.import_members)
         self.act_import.setToolTip("从 Excel 或 CSV 文件导入党员")
@@ -276,7 +276,8 @@ class RosterPage(Page):
         header.setStretchLastSection(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._sort_changed)
-        self.table.activated.connect(lambda _i: self.edit_selected())  # double-click or Enter
+        # double-click or Enter; not for an account the window hides 编辑 from (it may not save a change)
+        self.table.activated.connect(lambda _i: self.act_edit.isVisible() and self.edit_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
 
         self.stats_label = QLabel()

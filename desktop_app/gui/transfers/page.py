@@ -79,7 +79,7 @@ class TransfersPage(RecordListPage):
                Choice("open", [("只看未回执", True)], "已回执和未回执"))
     actions = (
         Act("edit", "登记介绍信", "edit_letter", NEW_KEYS, when=selected, name="letter"),  # the page's 新增, Insert too
-        Act("all-present", "回执已收到", "receipt", when=_waiting, name="receipt"),
+        Act("all-present", "回执已收到", "receipt", when=_waiting, name="receipt", writes=True),
         Act("print", "打印介绍信", "print_letter", when=_outgoing, name="print",
             why="介绍信由转出方开具：请选中一条转出记录"),
     )

@@ -168,11 +168,11 @@ class UsersPage(RecordListPage):
     tables = (Table(COLUMNS, stretch=3, details_width=280, empty=NO_ACCOUNTS),)
     actions = (
         Act("person-add", "新增用户", "add_user", "Ctrl+N", name="add"),
-        Act("edit", "修改", "edit_selected", when=any_selected, name="edit"),
-        Act("key", "重置密码", "reset_selected", when=any_selected, name="reset"),
-        Act("unlock", "解除锁定", "unlock_selected", when=_locked, name="unlock",
+        Act("edit", "修改", "edit_selected", when=any_selected, name="edit", writes=True),
+        Act("key", "重置密码", "reset_selected", when=any_selected, name="reset", writes=True),
+        Act("unlock", "解除锁定", "unlock_selected", when=_locked, name="unlock", writes=True,
             why=lambda u: "请先在列表中选中一条记录" if u is None else "所选账户没有锁定"),
-        Act("user-off", "停用", "toggle_active", when=any_selected, name="active"),
+        Act("user-off", "停用", "toggle_active", when=any_selected, name="active", writes=True),
     )
     activate = "edit_selected"
     details = staticmethod(details_html)

@@ -118,16 +118,16 @@ class VisitsPage(RecordListPage):
                Choice("period", PERIODS), Choice("grid", all_label="全部网格"), Choice("category", all_label="全部类别", fill="categories"))
     actions = (
         Act("add", "登记走访", "log_visit", "Ctrl+N", name="log"),
-        Act("follow-up", "办理", "follow_up", "Ctrl+D", when="can_follow", name="follow"),
-        Act("edit", "修改", "edit_visit", when=selected, name="edit"),
-        Act("to-project", "转为项目", "to_project", when="can_make_project", name="project"),
-        Act("to-project", "转入需求清单", "to_need", when="can_make_need", name="need"),
+        Act("follow-up", "办理", "follow_up", "Ctrl+D", when="can_follow", name="follow", writes=True),
+        Act("edit", "修改", "edit_visit", when=selected, name="edit", writes=True),
+        Act("to-project", "转为项目", "to_project", when="can_make_project", name="project", writes="projects.write"),
+        Act("to-project", "转入需求清单", "to_need", when="can_make_need", name="need", writes="cobuilding.write"),
         DELETE,
         SEPARATOR,
         Act("print", "打印走访记录表", "print_register", name="print"),
         Act("print", "打印本条", "print_selected", when=selected, name="print_one"),
         Act("stats", "服务月报", "print_summary", name="summary"),
-        Act("tags", "问题类别", "edit_categories", name="lists"),
+        Act("tags", "问题类别", "edit_categories", name="lists", writes="settings.write"),
     )
     activate = "follow_up"
     removal = Removal("删除走访记录",
