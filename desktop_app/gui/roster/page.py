@@ -128,14 +128,13 @@ class RosterPage(Page):
         self.act_transfer = action("member-transfer", "组织关系转接", self.transfer_selected, writes=True)
         self.act_group = action("member-transfer", "移入党小组…", self.move_to_group, writes=True)  # several at once (Ctrl/Shift)
         tb.addSeparator()
-        self.act_import = action("import", "导入…", self.import_members)
-        self.act_import.setToolTip("从 Excel 或 CSV 文件导入党员")
         # 只读 and 网格员 chose a file and waited for its preview, to be refused on 导入
-        self.act_import.setVisible(auth.can(self.ctx.db, "members.import"))
+        self.act_import = action("import", "导入…", self.import_members, writes="members.import")
+        self.act_import.setToolTip("从 Excel 或 CSV 文件导入党员")
         self.act_export = action("export", "导出…", self.export_members)
         self.act_export.setToolTip("把当前筛选的党员导出为 Excel 或 CSV")
-        self.act_template = action("template", "下载导入模板", self.save_template)
-        self.act_template.setVisible(self.act_import.isVisible())  # a blank template is only for filling in and importing
+        # a blank template is only for filling in and importing
+        self.act_template = action("template", "下载导入模板", self.save_template, writes="members.import")
         tb.addSeparator()
         self.act_print = action("print", "打印花名册", self.print_roster, "Ctrl+P")
         self.act_print.setToolTip("把当前筛选的党员生成党员花名册 PDF（Ctrl+P），身份证号和手机号部分隐藏")
