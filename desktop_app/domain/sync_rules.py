@@ -148,6 +148,10 @@ class Manifest:
     confirm: tuple[Confirmation, ...] = ()
     app_version: str = ""
     format_version: int = FORMAT_VERSION
+    # The newest format the sender's program reads (its SYNC_FORMAT), which may be past schema_version when
+    # it wrote for us in our older format: our reply goes in it once we read it too, so two sites that once
+    # spoke an older format do not keep to it after both upgraded. "" from programs before 0037.
+    reads: str = ""
 
     @property
     def total_rows(self) -> int:
@@ -177,6 +181,7 @@ def manifest_to_dict(m: Manifest) -> dict:
         "format_version": m.format_version,
         "schema_version": m.schema_version,
         "app_version": m.app_version,
+        "reads": m.reads,
         "kind": m.kind,
         "package_id": m.package_id,
         "seq": m.seq,
@@ -323,7 +328,16 @@ def validate_manifest(obj: object, sync_format: str, oldest: str | None = None) 
         confirm=tuple(confirm),
         app_version=_get(obj, "app_version", str, "程序版本", optional=True) or "",
         format_version=fv,
+        reads=_reads(obj, sv),
     )
+
+
+def _reads(obj: dict, schema_version: str) -> str:
+    """The manifest's `reads`, when it is a format name not before the one it was written in; else ""."""
+    r = obj.get("reads")
+    if isinstance(r, str) and len(r) == len(schema_version) and r.isascii() and r.isdigit() and r >= schema_version:
+        return r
+    return ""
 
 
 # --- merge summary --------------------------------------------------------------

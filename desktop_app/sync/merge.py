@@ -684,8 +684,9 @@ def _note_peer(s: Session, m: Manifest, row: SyncPeer | None, size: int, now: da
         row.last_size = size
         row.last_rows = m.total_rows
         row.last_counts = json.dumps({t.name: t.rows for t in m.tables if t.rows}, ensure_ascii=False)
-        # the format its program writes (and so reads): what we send it next is written in it
-        row.sync_format = m.schema_version
+        # the newest format its program reads (what it wrote in, from programs that do not say):
+        # what we send it next is written in it, or in ours when that is older (outgoing.format_for)
+        row.sync_format = m.reads or m.schema_version
     s.flush()
     return row
 

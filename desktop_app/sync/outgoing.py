@@ -102,6 +102,21 @@ def confirmed_until(s: Session | Connection) -> datetime | None:
     )
 
 
+def carried_until(s: Session | Connection, table_name: str) -> datetime | None:
+    """The end of the newest upstream package the street said it merged that carried `table_name`.
+
+    A table added within the range of formats (SYNCED_SINCE) is left out of packages written for a street
+    on an older program; once the street reads it, its rows go from here, not from the last confirmed package.
+    """
+    return s.scalar(
+        select(SyncExport.until)
+        .where(SyncExport.kind == UPSTREAM, SyncExport.confirmed_at.is_not(None),
+               SyncExport.counts.contains(f'"{table_name}":', autoescape=True))
+        .order_by(SyncExport.seq.desc())
+        .limit(1)
+    )
+
+
 # --- rows as text ---------------------------------------------------------------------
 
 class Encoder:
@@ -181,7 +196,7 @@ def write_tables(
         entries.append(TableEntry(table.name, table_file(table.name), len(texts), package.sha256(data),
                                   tuple(header)))
         counts[table.name] = len(texts)
-    manifest = Manifest(tables=tuple(entries), schema_version=sync_format, app_version=__version__,
+    manifest = Manifest(tables=tuple(entries), schema_version=sync_format, app_version=__version__, reads=SYNC_FORMAT,
                         key_fingerprint=signer.fingerprint, **head)
     size = package.write(path, signer, reader_box_public, manifest, files, plain)
     return manifest, size, counts
@@ -209,15 +224,18 @@ def peer_format(conn: Connection, site_id: str) -> str:
 
 # --- upstream -------------------------------------------------------------------------
 
-def upstream_rows(conn: Connection, street_site: str, since: datetime | None) -> Fetched:
-    """Every synced table's rows changed (or taken from the street) since `since`; all of them for None."""
+def upstream_rows(conn: Connection, street_site: str, since: datetime | None,
+                  since_of: dict[str, datetime | None] | None = None) -> Fetched:
+    """Every synced table's rows changed (or taken from the street) since `since`; all of them for None.
+    `since_of` gives some tables their own start (carried_until)."""
     fetched: Fetched = []
     rs = SyncRowState.__table__
     for table in synced_tables():
         enc = Encoder(table)
         q = enc.select(street_site)
-        if since is not None:
-            q = q.where(or_(table.c.updated_at >= since, rs.c.agreed_at >= since))
+        start = (since_of or {}).get(table.name, since)
+        if start is not None:
+            q = q.where(or_(table.c.updated_at >= start, rs.c.agreed_at >= start))
         fetched.append((enc, conn.execute(q).all()))
     return fetched
 

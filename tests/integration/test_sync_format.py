@@ -130,6 +130,7 @@ def relabelled(plain: Path, key_file: Path, version: str, without: frozenset[str
         entries = {i.filename: zf.read(i.filename) for i in zf.infolist()}
     manifest = json.loads(entries["manifest.json"])
     manifest["schema_version"] = version
+    manifest.pop("reads", None)  # a program before 0037 named only the format it wrote
     for table in [t for t in manifest["tables"] if t["name"] in without]:
         manifest["tables"].remove(table)
         del entries[table["file"]]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -94,6 +94,32 @@ def test_a_package_for_a_street_on_an_older_program_leaves_the_table_out(pair, t
     assert "wish_photo" not in tables_of(up) and "wish" in tables_of(up)
 
 
+def test_two_sites_back_on_todays_format_once_both_read_it_and_the_rows_left_out_follow(pair, tmp_path, monkeypatch):
+    from desktop_app.services.sync import outgoing as sending
+
+    monkeypatch.setattr(sending, "WATERMARK_MARGIN", timedelta(0))  # a delta starts right at the confirmed end
+    street, community, w, _row = pair
+    sync.import_package(street, sync.export_package(community, tmp_path / "up1.zip", plain=True).path)
+    down = sync.send_package(street, tmp_path / "down1.zip", "320102001", plain=True).path
+    older = tmp_path / "down1-older.zip"
+    older.write_bytes(as_older_program(down, tmp_path / "street.dqkey"))
+    sync.import_package(community, older)  # the street's program is older: package 1 confirmed
+
+    wishes.add_photo(community, w.id, photo(tmp_path, "第二张.png"))
+    up2 = sync.export_package(community, tmp_path / "up2.zip", plain=True).path
+    assert "wish_photo" not in tables_of(up2)
+    sync.import_package(street, up2)  # the street upgraded meanwhile: the community's program says it reads 0037
+    assert rows(street, WishPhoto) == 1
+    down2 = sync.send_package(street, tmp_path / "down2.zip", "320102001", plain=True).path
+    assert json.loads(zipfile.ZipFile(down2).read("manifest.json"))["schema_version"] == migrate.SYNC_FORMAT
+    sync.import_package(community, down2)  # package 2 confirmed; the street reads today's format again
+
+    up3 = sync.export_package(community, tmp_path / "up3.zip", plain=True).path  # a delta after package 2
+    assert json.loads(zipfile.ZipFile(up3).read("manifest.json"))["schema_version"] == migrate.SYNC_FORMAT
+    sync.import_package(street, up3)
+    assert rows(street, WishPhoto) == 2  # the photo package 2 left out came with package 3
+
+
 def test_a_street_on_todays_format_gets_the_table(pair, tmp_path):
     street, community, _w, _row = pair
     sync.import_package(street, sync.export_package(community, tmp_path / "up1.zip", plain=True).path)
@@ -101,3 +127,15 @@ def test_a_street_on_todays_format_gets_the_table(pair, tmp_path):
     sync.import_package(community, down)
     up = sync.export_package(community, tmp_path / "up2.zip", full=True, plain=True).path
     assert "wish_photo" in tables_of(up)
+
+
+@pytest.mark.parametrize("reads, taken", [
+    ("0009", "0009"), ("0007", "0007"),  # a program past the format it wrote in, or at it
+    ("0005", ""), ("9", ""), (37, ""), ("00a9", ""), (None, ""),  # nothing we would write in: not taken
+])
+def test_a_manifest_says_the_newest_format_its_program_reads(reads, taken):
+    from desktop_app.domain.sync_rules import validate_manifest
+    from tests.unit.test_sync_rules import _manifest
+
+    obj = _manifest(reads=reads)
+    assert validate_manifest(obj, "0009", oldest="0007").reads == taken

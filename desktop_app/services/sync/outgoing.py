@@ -28,7 +28,7 @@ from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.db import Database
-from desktop_app.store.migrate import SYNC_FORMAT
+from desktop_app.store.migrate import SYNC_FORMAT, SYNCED_SINCE
 from desktop_app.store.models_sync import SyncExport
 from desktop_app.sync import outgoing
 from desktop_app.sync.outgoing import REFERENCE_TABLES, Progress
@@ -81,7 +81,10 @@ def export_package(
         since = None if full else watermark_since(outgoing.confirmed_until(conn), now, WATERMARK_MARGIN)
         seq = outgoing.next_seq(conn)
         org_id = outgoing.root_org_id(conn, site.level, site.org_code)
-        fetched = outgoing.upstream_rows(conn, street, since)
+        # a table left out while the street's program was older goes from the last package that carried it
+        since_of = {} if since is None else {
+            t: watermark_since(outgoing.carried_until(conn, t), now, WATERMARK_MARGIN) for t in SYNCED_SINCE}
+        fetched = outgoing.upstream_rows(conn, street, since, since_of)
         sync_format = outgoing.peer_format(conn, street)  # a street still on an older program reads it
     tables = outgoing.encode_all(fetched, progress)
     package_id = new_id()
