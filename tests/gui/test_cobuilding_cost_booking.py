@@ -56,3 +56,29 @@ def test_linking_an_expense_books_it_to_the_items_project_or_is_refused(qtbot, a
     assert ledger.get_entry(db, taken.id).project_id == park
     assert page.panels[2].model.rows[0].linked_cost_fen == 8_800
     assert projects.get_project(db, lights, TODAY).booked_fen == 8_800
+
+
+def test_tying_an_item_with_costs_says_its_vouchers_move_with_it(qtbot, app_ctx, wait_ops):
+    from PySide6.QtWidgets import QLabel
+
+    from desktop_app.gui.cobuilding.lists import LinkProjectDialog
+
+    db = app_ctx.db
+    lights = _project(db, "楼道照明改造")
+    bare = cb.save_item(db, None, ListInput(rules.PROJECT, "清理楼道", raised_on=TODAY), TODAY).id
+    item = cb.save_item(db, None, ListInput(rules.PROJECT, "加装扶手", raised_on=TODAY), TODAY).id
+    account = next(a for a in ledger.list_accounts(db) if not a.is_dues).id
+    paid = ledger.post_entry(db, ledger.EntryInput(TODAY, account, "支出", 8_800, memo="扶手")).entry
+    cb.link_cost(db, paid.id, item_id=item)
+    page = show(qtbot, wait_ops, ListsPage(app_ctx))
+    page.tabs.setCurrentIndex(2)
+    rows = {r.id: r for r in page.panels[2].model.rows}
+    projects_listed = page.listed("projects")
+
+    def texts(row):
+        dlg = LinkProjectDialog(page, db, row, projects_listed)
+        qtbot.addWidget(dlg)
+        return " ".join(label.text() for label in dlg.findChildren(QLabel))
+
+    assert "随之记入所选微实事" in texts(rows[item])
+    assert "随之记入所选微实事" not in texts(rows[bare])

@@ -16,7 +16,7 @@ from desktop_app.gui.cobuilding import costs
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
 from desktop_app.gui.cobuilding.costs import Target, costs_html
 from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, named_combo, text_area
-from desktop_app.gui.widgets.layouts import form_layout
+from desktop_app.gui.widgets.layouts import form_layout, wrapped
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
 from desktop_app.gui.widgets.required import required
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, RIGHT, Column
@@ -128,7 +128,10 @@ class LinkProjectDialog(CobuildingDialog):
         self.item = item
         self.project = combo([("（不关联）", None)] + [(f"{p.project_no} {p.name}", p.id) for p in projects],
                              item.project_id)
-        self.finish_layout(form_layout(("微实事项目", self.project)))
+        # its vouchers follow the tie (cobuilding.costs.rebook_item): say so before they move
+        note = wrapped("这一项目已关联的费用凭证会随之记入所选微实事的已记账；选“不关联”则从原微实事取消。"
+                       "已结账月份的凭证不能改变费用归属。") if item.linked_cost_fen else None
+        self.finish_layout(form_layout(("微实事项目", self.project)), note)
         self.setMinimumWidth(420)
 
     def prepare(self):
