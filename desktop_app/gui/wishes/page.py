@@ -163,7 +163,7 @@ class WishesPage(RecordListPage):
                       units=wish_service.list_units(db), fulfilled=sum(wish_service.fulfilled_counts(db, year).values()))
 
     def __init__(self, *args, **kwargs) -> None:
-        self._photo_files: dict[str, str] = {}  # photo id -> its file here, as the last detail read found them
+        self._photo_files: dict[str, str] = {}  # photo id -> its file here, as the details read found them
         super().__init__(*args, **kwargs)
         pane = self.panel.details  # a thumbnail is a link: a click opens the photo, the text stays selectable
         pane.setTextInteractionFlags(pane.textInteractionFlags() | Qt.TextInteractionFlag.LinksAccessibleByMouse)
@@ -171,13 +171,11 @@ class WishesPage(RecordListPage):
 
     def fetch_detail(self, db, row):
         w = wish_service.get_wish(db, row.id)
-        files = {}
         for p in w.photos:
-            try:
-                files[p.id] = str(wish_service.photo_path(db, p.id))
+            try:  # kept by photo id, not replaced: a read for the next selection may finish first
+                self._photo_files[p.id] = str(wish_service.photo_path(db, p.id))
             except Exception:  # a file not on this computer (another site's) or gone: named, not shown
-                pass
-        self._photo_files = files
+                self._photo_files.pop(p.id, None)
         return w
 
     def detail_html(self, detail) -> str:
