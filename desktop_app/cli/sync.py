@@ -1,4 +1,8 @@
-"""Sync with the street office: keys and enrolment, packages up and down."""
+"""Sync with the street office (or the district): keys and enrolment, packages up and down.
+
+What it prints names the database holding the key as it is, 街道 or 区 (services.sync.upper);
+the help, written before any database is open, says 街道（或区）.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ def _enrol(db, args: argparse.Namespace) -> None:
 
     if args.enrol_cmd == "request":
         r = sync.enrol_request(db, Path(args.out), Path(args.key_out) if args.key_out else None)
-        print(f"已写登记申请 → {r.path}\n指纹 {r.fingerprint}：请与街道屏幕上显示的指纹核对一致\n"
+        print(f"已写登记申请 → {r.path}\n指纹 {r.fingerprint}：请与{sync.upper(db)}屏幕上显示的指纹核对一致\n"
               f"本社区私钥（受口令保护）→ {r.key_path}")
     elif args.enrol_cmd == "accept":
         req = sync.read_request(db, Path(args.file))
@@ -36,9 +40,14 @@ def _enrol(db, args: argparse.Namespace) -> None:
         print(f"已接受 {e.org_name} 的登记{where} → 回执 {args.out}")
     elif args.enrol_cmd == "finish":
         result = sync.enrol_finish(db, Path(args.file))
+        up = result.info.upper
         print(f"已完成向 {result.info.street_org_name}（{result.info.street_org_code}）的登记，"
-              f"街道密钥指纹 {result.info.fingerprint}"
-              + ("；与原街道不同，下次导出将包含全部数据" if result.street_changed else ""))
+              f"{up}密钥指纹 {result.info.fingerprint}"
+              + (f"；与原{up}不同，下次导出将包含全部数据" if result.street_changed else ""))
+    elif args.enrol_cmd == "set-street":
+        e = sync.enrol_set_street(db, args.code, args.street)
+        print(f"已把 {e.org_name}（{e.org_code}）的所属街道设为 {e.street_name}"
+              + ("：它的社区党委已移到该街道之下，下次下发包带给社区" if e.moved else ""))
     else:
         e = sync.enrol_revoke(db, args.code)
         print(f"已作废 {e.org_name}（{e.org_code}）的密钥：它签名的数据包不再接受")
@@ -51,7 +60,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     db = open_db(args, must_exist=True)
     if args.sync_cmd == "key":
         info = sync.new_key(db, Path(args.out), replace=args.replace)
-        print(f"已生成街道密钥（指纹 {info.fingerprint}），私钥 → {args.out}\n"
+        print(f"已生成{info.upper}密钥（指纹 {info.fingerprint}），私钥 → {args.out}\n"
               "私钥受口令保护，请妥善保管；各社区用 dangqun sync enrol request 登记。")
         return EXIT_OK
     if args.sync_cmd == "enrol":
@@ -111,24 +120,27 @@ def add_commands(sub, with_db) -> None:
         p.set_defaults(func=cmd_sync)
         return p
 
-    sy = sub.add_parser("sync", help="与街道同步：密钥、导出、导入、下发").add_subparsers(dest="sync_cmd", required=True)
-    sk = sy.add_parser("key", help="街道密钥").add_subparsers(dest="key_cmd", required=True)
-    command(sk, "new", "街道：生成本街道的密钥对（只做一次）", out="私钥文件（受口令保护，妥善保管）").add_argument(
+    sy = sub.add_parser("sync", help="与街道（或区）同步：密钥、导出、导入、下发").add_subparsers(dest="sync_cmd", required=True)
+    sk = sy.add_parser("key", help="街道（或区）的同步密钥").add_subparsers(dest="key_cmd", required=True)
+    command(sk, "new", "街道（或区）：生成本库的密钥对（只做一次）", out="私钥文件（受口令保护，妥善保管）").add_argument(
         "--replace", action="store_true", help="换新密钥（各社区须重新登记）")
-    sen = sy.add_parser("enrol", help="社区向街道登记自己的密钥").add_subparsers(dest="enrol_cmd", required=True)
-    command(sen, "request", "社区：生成密钥并写登记申请", out="登记申请文件（交给街道）").add_argument(
+    sen = sy.add_parser("enrol", help="社区向街道（或区）登记自己的密钥").add_subparsers(dest="enrol_cmd", required=True)
+    command(sen, "request", "社区：生成密钥并写登记申请", out="登记申请文件（交给街道或区）").add_argument(
         "--key-out", help="本社区私钥文件（默认在数据库旁）")
-    sa = command(sen, "accept", "街道：接受社区的登记申请", out="登记回执文件（交回社区）")
+    sa = command(sen, "accept", "街道（或区）：接受社区的登记申请", out="登记回执文件（交回社区）")
     sa.add_argument("file", help="社区的登记申请")
     sa.add_argument("--street", help="区数据库：社区所属的街道党工委（代码或名称；只管一个街道的账户可省略）")
-    command(sen, "finish", "社区：导入街道的登记回执").add_argument("file", help="街道的登记回执")
-    command(sen, "revoke", "街道：作废某社区的密钥").add_argument("code", help="社区的组织代码")
-    se = command(sy, "export", "社区：导出数据包给街道", out="数据包文件或文件夹（如 U 盘）")
-    se.add_argument("--full", action="store_true", help="导出全部数据（默认只导出街道未确认的变化）")
+    command(sen, "finish", "社区：导入街道（或区）的登记回执").add_argument("file", help="街道（或区）的登记回执")
+    command(sen, "revoke", "街道（或区）：作废某社区的密钥").add_argument("code", help="社区的组织代码")
+    ss = command(sen, "set-street", "区：设置已登记社区所属的街道党工委（已导入的社区党委随即移到该街道之下）")
+    ss.add_argument("code", help="社区的组织代码")
+    ss.add_argument("--street", required=True, help="所属的街道党工委（代码或名称）")
+    se = command(sy, "export", "社区：导出数据包给街道（或区）", out="数据包文件或文件夹（如 U 盘）")
+    se.add_argument("--full", action="store_true", help="导出全部数据（默认只导出街道或区未确认的变化）")
     se.add_argument("--plain", action="store_true", help="不加密（只在安全的介质上使用）")
-    sd = command(sy, "send", "街道：给社区生成下发包（组织树、参考表、回执）", out="存放下发包的文件夹")
+    sd = command(sy, "send", "街道（或区）：给社区生成下发包（组织树、参考表、回执）", out="存放下发包的文件夹")
     sd.add_argument("--community", help="只给此社区（组织代码）；默认全部")
     sd.add_argument("--plain", action="store_true", help="不加密")
-    si = command(sy, "import", "导入数据包（街道）或下发包（社区）")
-    si.add_argument("file", nargs="+", help="数据包文件（街道可一次给多个：一起导入，逐个报告）")
+    si = command(sy, "import", "导入数据包（街道或区）或下发包（社区）")
+    si.add_argument("file", nargs="+", help="数据包文件（街道或区可一次给多个：一起导入，逐个报告）")
     si.add_argument("--dry-run", action="store_true", help="只检查并报告将要发生的变化")

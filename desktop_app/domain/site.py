@@ -30,6 +30,14 @@ def level_label(level: str) -> str:
     return LEVELS.get(level, level)
 
 
+def upper_name(level: str) -> str:
+    """What sync calls the database that holds the key, by its level: 区 for a district, else 街道.
+
+    A community passes the level of the database it enrolled with (街道 while it does not know).
+    """
+    return LEVELS[DISTRICT] if level == DISTRICT else LEVELS[STREET]
+
+
 def own_books(level: str) -> str:
     """The name of the top's own accounts (the communities keep theirs in their own databases)."""
     return f"{level_label(level)}本级" if is_top(level) else ""

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from desktop_app.domain.clock import local_text
+from desktop_app.domain.site import upper_name
 from desktop_app.domain.sync_rules import DOWNSTREAM, SiteRef, table_label
 
 LOCAL = "local"
@@ -30,6 +31,12 @@ class KeyInfo:
     street_org_code: str
     street_org_name: str
     set_at: datetime
+    upper_level: str = "street"  # the level of the database holding the key: street | district
+
+    @property
+    def upper(self) -> str:
+        """街道 or 区: what the texts call the database holding the key."""
+        return upper_name(self.upper_level)
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class Enrolment:
     revoked_at: datetime | None
     street_org_id: str = ""  # at a district: the 街道党工委 it was enrolled into
     street_name: str = ""
+    moved: bool = False  # its 社区党委, already here, was just put under that street
 
 
 # --- packages out -------------------------------------------------------------------
@@ -157,7 +165,7 @@ class ImportReport:
             out.append("这个数据包以前导入过，再次导入不改变任何数据")
         out.extend(self.warnings)
         if self.confirmed:
-            out.append(f"街道已确认收到本社区的 {self.confirmed} 个数据包")
+            out.append(f"{src.org_name or '街道'}已确认收到本社区的 {self.confirmed} 个数据包")  # 街道 or 区委 by name
         width = max([_cols(t.label) for t in self.tables] + [4])
         out.append(_pad("表", width) + "  " + " ".join(" " * 5 + h for h in ("新增", "更新", "未变", "较旧", "冲突")))
         for t in self.tables:
@@ -289,6 +297,12 @@ class SyncState:
     last_confirmed: PackageInfo | None
     last_import: PackageInfo | None
     open_conflicts: int
+    upper_level: str = "street"  # the level of the database holding the key: street | district
+
+    @property
+    def upper(self) -> str:
+        """街道 or 区: what the page calls the database holding the key."""
+        return upper_name(self.upper_level)
 
 
 @dataclass(frozen=True)

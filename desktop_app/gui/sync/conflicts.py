@@ -69,8 +69,7 @@ class ConflictsPanel(QWidget):
         self.note.setStyleSheet("color: #b26a00")
         self.take_local = button("采用本地", "take-local", lambda: self.resolve(sync.LOCAL))
         self.take_incoming = button("采用来件", "take-incoming", lambda: self.resolve(sync.INCOMING))
-        if not self.street:
-            self.take_local.setToolTip("社区与街道的冲突由街道决定：本社区的版本会随数据包报送街道")
+        self.name_upper("街道")
         self.empty = wrapped("没有待处理的冲突。两边都改过的记录会在导入时保留双方版本，列在这里由人决定。")
 
         left = panel(self.community, (self.list, 1), self.empty)
@@ -113,6 +112,12 @@ class ConflictsPanel(QWidget):
         db = self.page.ctx.db
         run_op(self, lambda job: sync.conflict_detail(db, row.id), self._show_detail)
 
+    def name_upper(self, up: str) -> None:
+        """At a community: 街道 or 区, the database that decides its conflicts."""
+        self.upper = up
+        if not self.street:
+            self.take_local.setToolTip(f"社区与{up}的冲突由{up}决定：本社区的版本会随数据包报送{up}")
+
     def _show_detail(self, detail: ConflictDetail) -> None:
         self.detail = detail
         c = detail.conflict
@@ -124,7 +129,8 @@ class ConflictsPanel(QWidget):
         if detail.local_changed_since:
             notes.append("发现冲突之后本地又改过这条记录，“本地”一栏是现在的内容。")
         if not self.street:
-            notes.append("社区的版本会随下次数据包报送街道，由街道决定；如街道的版本是对的，可采用来件。")
+            up = self.upper
+            notes.append(f"社区的版本会随下次数据包报送{up}，由{up}决定；如{up}的版本是对的，可采用来件。")
         self.note.setText("\n".join(notes))
         self._fill_fields()
         self._set_buttons()

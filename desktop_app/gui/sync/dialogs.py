@@ -89,11 +89,12 @@ def choose_save(parent: QWidget | None, title: str, suggested: str, filters: str
     return forms.ask_save_path(parent, title, suggested, filters, folder=drives[0] if drives else None)
 
 
-def choose_street(parent: QWidget | None, community: str, streets: Sequence[tuple[str, str]]) -> str | None:
+def choose_street(parent: QWidget | None, community: str, streets: Sequence[tuple[str, str]],
+                  text: str = "") -> str | None:
     """At a district: the 街道党工委 (a combo of the district's) a community enrolling is under; its id."""
     dlg = QInputDialog(parent)
     dlg.setWindowTitle("所属街道")
-    dlg.setLabelText(f"{community}属于哪个街道党工委？\n它的第一个数据包导入后，社区党委就挂在这个街道之下。")
+    dlg.setLabelText(text or f"{community}属于哪个街道党工委？\n它的第一个数据包导入后，社区党委就挂在这个街道之下。")
     dlg.setComboBoxItems([name for _, name in streets])
     dlg.setComboBoxEditable(False)
     dlg.setOkButtonText("确定")
@@ -151,7 +152,7 @@ def _figures(report: ImportReport, result: bool) -> str:
 class ImportPreviewDialog(QDialog):
     """What importing a package would do (its preview), or did (result=True), table by table."""
 
-    def __init__(self, parent: QWidget | None, report: ImportReport, result: bool = False):
+    def __init__(self, parent: QWidget | None, report: ImportReport, result: bool = False, upper: str = "街道"):
         super().__init__(parent)
         self.report = report
         src = report.from_site
@@ -176,7 +177,7 @@ class ImportPreviewDialog(QDialog):
             else:
                 notes.append(f"有 {report.total('conflicts')} 条记录两边都改过：导入时不覆盖，保留双方版本等待处理。")
         if result and report.confirmed:
-            notes.append(f"街道已确认收到本社区的 {report.confirmed} 个数据包，下次报送只需导出之后的变化。")
+            notes.append(f"{upper}已确认收到本社区的 {report.confirmed} 个数据包，下次报送只需导出之后的变化。")
         self.notes = QLabel("\n".join(notes))
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("color: #b26a00")
@@ -325,7 +326,7 @@ class BatchResultDialog(QDialog):
 class ExportSummaryDialog(QDialog):
     """Where the package(s) went and what they carry."""
 
-    def __init__(self, parent: QWidget | None, results: Sequence[ExportResult]):
+    def __init__(self, parent: QWidget | None, results: Sequence[ExportResult], upper: str = "街道"):
         super().__init__(parent)
         self.results = list(results)
         self.setWindowTitle("数据包已生成")
@@ -333,8 +334,8 @@ class ExportSummaryDialog(QDialog):
         if first.kind == "downstream":
             lead = f"已生成 {len(self.results)} 个下发包，请拷给对应的社区导入："
         else:
-            scope = "全部数据" if first.full else "上次街道确认后的变化"
-            lead = f"已生成数据包（{scope}），请交给{first.to_org_name or '街道'}导入："
+            scope = "全部数据" if first.full else f"上次{upper}确认后的变化"
+            lead = f"已生成数据包（{scope}），请交给{first.to_org_name or upper}导入："
         text = QLabel(lead)
         text.setWordWrap(True)
         single = len(self.results) == 1
@@ -351,7 +352,7 @@ class ExportSummaryDialog(QDialog):
             ])
         self.table = what
         warn = QLabel("未加密：文件中的身份证号等信息任何人都能打开，请勿在公共场合存放。"
-                      if any(r.plain for r in self.results) else _sealed_to(self.results))
+                      if any(r.plain for r in self.results) else _sealed_to(self.results, upper))
         warn.setWordWrap(True)
         if any(r.plain for r in self.results):
             warn.setStyleSheet("color: #c8161e")
@@ -370,11 +371,11 @@ class ExportSummaryDialog(QDialog):
         self.resize(600, 460)
 
 
-def _sealed_to(results: Sequence[ExportResult]) -> str:
+def _sealed_to(results: Sequence[ExportResult], upper: str) -> str:
     """Who can open what was written: a send-down is sealed to its community, not to the street that made it."""
     first = results[0]
     if first.kind != "downstream":
-        return f"已加密：只有{first.to_org_name or '街道'}能打开。"
+        return f"已加密：只有{first.to_org_name or upper}能打开。"
     if len(results) == 1:
         return f"已加密：只有收件社区（{first.to_org_name}）能打开，拷错给别的社区也打不开。"
     return "已加密：每个下发包只有它的收件社区能打开，请按文件名中的组织代码分发。"

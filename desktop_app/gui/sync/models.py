@@ -15,7 +15,7 @@ from desktop_app.gui.widgets.table import ALERT, LEFT, RIGHT, Column, ColumnMode
 from desktop_app.views.sync import PackageInfo
 
 __all__ = ["COMMUNITY_COLUMNS", "CONFLICT_COLUMNS", "EXPORT_COLUMNS", "IMPORT_COLUMNS", "ColumnModel",
-           "button", "silent_red", "table_view"]
+           "button", "export_columns", "silent_red", "table_view"]
 
 
 def silent_red(c) -> QColor | None:
@@ -47,15 +47,20 @@ def _confirmed(p: PackageInfo) -> str:
     return f"已确认 {local_time(p.confirmed_at, '%m-%d')}" if p.confirmed_at else "待确认"
 
 
-EXPORT_COLUMNS = [
-    Column("生成时间", lambda p: local_time(p.created_at)),
-    Column("类型", lambda p: p.kind_label if p.kind == "upstream" else f"下发 {p.peer_name}"),
-    Column("范围", lambda p: "全部" if p.full else "变化"),
-    Column("记录", lambda p: f"{p.rows:,}", RIGHT),
-    Column("大小", lambda p: size_text(p.size), RIGHT),
-    Column("街道确认", _confirmed),
-    Column("文件", lambda p: Path(p.file_name).name),
-]
+def export_columns(upper: str = "街道") -> list[Column]:
+    """Packages made here; a community's are confirmed by its 街道 or 区 (`upper`)."""
+    return [
+        Column("生成时间", lambda p: local_time(p.created_at)),
+        Column("类型", lambda p: p.kind_label if p.kind == "upstream" else f"下发 {p.peer_name}"),
+        Column("范围", lambda p: "全部" if p.full else "变化"),
+        Column("记录", lambda p: f"{p.rows:,}", RIGHT),
+        Column("大小", lambda p: size_text(p.size), RIGHT),
+        Column(f"{upper}确认", _confirmed),
+        Column("文件", lambda p: Path(p.file_name).name),
+    ]
+
+
+EXPORT_COLUMNS = export_columns()
 IMPORT_COLUMNS = [
     Column("导入时间", lambda p: local_time(p.imported_at)),
     Column("来自", lambda p: p.peer_name),

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QCheckBox, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QTabWidget, QWidget,
+    QCheckBox, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QTabWidget, QWidget,
 )
 
 from desktop_app.gui import icons
@@ -33,7 +33,10 @@ from desktop_app.gui.sync.dialogs import (
     KEY_FILTER, PACKAGE_FILTER, REPLY_FILTER, REQUEST_FILTER, BatchConfirmDialog, BatchResultDialog, ExportSummaryDialog,
     ImportPreviewDialog, local_time, size_text,
 )
-from desktop_app.gui.sync.models import COMMUNITY_COLUMNS, EXPORT_COLUMNS, IMPORT_COLUMNS, ColumnModel, button, silent_red, table_view
+from desktop_app.gui.sync.models import (
+    COMMUNITY_COLUMNS, IMPORT_COLUMNS, ColumnModel, button, export_columns, silent_red, table_view,
+)
+from desktop_app.gui.widgets.bars import WRITES, mark_writes
 from desktop_app.gui.widgets.layouts import column, error_line, fill, scrolled, wrapped
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.services import auth, sync
@@ -48,10 +51,13 @@ class SyncPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self.is_street = ctx.site.is_top
+        # 街道 or 区: the database holding the key (a community learns it from its enrolment reply)
+        self.upper = sync.upper(ctx.db)
         self.state: SyncState | None = None
         self._phrase: str | None = None
         self._queue: list[Path] = []
         self._full_once = False  # 导出全部数据 ticked by enrolment, for the one export after it
+        self._allowed: dict[str, bool] = {}  # auth.can by permission, for the write buttons (_write)
         heading = QLabel("数据同步" + (f"（{ctx.site.level_label}）" if self.is_street else ""))  # 街道 or 区
         heading.setObjectName("pageHeading")
         self.key_label = wrapped()
@@ -69,45 +75,63 @@ class SyncPage(Page):
 
     # --- layout ---------------------------------------------------------------------
     def _build_community(self) -> None:
-        self.key_button = button("向街道登记…", "key", self.enrol_request)
-        self.finish_button = button("导入登记回执…", "key", self.enrol_finish)
-        self.may_enrol = auth.can(self.ctx.db, "settings.write")
-        if not self.may_enrol:
-            # 网格员 and 只读 saved a request and typed a passphrase twice, to be refused: enrolment is the 管理员's
-            self.key_button.hide()
-            self.finish_button.hide()
+        # 网格员 and 只读 saved a request and typed a passphrase twice, to be refused: enrolment is the 管理员's
+        self.key_button = self._write(button("", "key", self.enrol_request), "settings.write")
+        self.finish_button = self._write(button("导入登记回执…", "key", self.enrol_finish), "settings.write")
+        self.may_enrol = self._may("settings.write")
         key_box = QGroupBox("同步登记")
         self.key_status = wrapped()
         fill(QHBoxLayout(key_box), (self.key_status, 1), self.key_button, self.finish_button)
 
-        self.full = QCheckBox("导出全部数据（默认只导出街道上次确认收到之后的变化）")
+        self.full = QCheckBox()
         self.plain = QCheckBox("不加密（明文 CSV，能用 Excel 打开；含身份证号，仅在安全场合使用）")
-        self.export_button = button("导出数据包…", "package-out", self.export_package)
+        self.export_button = self._write(button("导出数据包…", "package-out", self.export_package), "sync.export")
         self.last_export = wrapped()
-        out_box = QGroupBox("报送街道")
-        column(out_box, QLabel("把本社区的数据导出为一个数据包文件，存到 U 盘交给街道。"), self.full, self.plain,
+        self.out_box = QGroupBox()
+        self.out_lead = QLabel()
+        column(self.out_box, self.out_lead, self.full, self.plain,
                fill(QHBoxLayout(), (self.last_export, 1), self.export_button))
 
-        self.import_button = button("导入街道下发包…", "package-in", self.import_packages)
+        self.import_button = self._write(button("", "package-in", self.import_packages), "sync.import")
         self.last_import = wrapped()
-        in_box = QGroupBox("街道下发")
-        fill(QHBoxLayout(in_box), (self.last_import, 1), self.import_button)
+        self.in_box = QGroupBox()
+        fill(QHBoxLayout(self.in_box), (self.last_import, 1), self.import_button)
 
-        self.history = ColumnModel(EXPORT_COLUMNS, parent=self)
+        self.history = ColumnModel(export_columns(self.upper), parent=self)
         self.history_view = table_view(self.history)
         tab = QWidget()
-        column(tab, key_box, out_box, in_box, QLabel("报送记录"), (self.history_view, 1))
-        self.tabs.addTab(scrolled(tab), icons.get("usb"), "报送街道")  # three boxes and a list: 405 pixels tall
+        column(tab, key_box, self.out_box, self.in_box, QLabel("报送记录"), (self.history_view, 1))
+        self.out_tab = self.tabs.addTab(scrolled(tab), icons.get("usb"), "")  # three boxes and a list: 405 pixels tall
+        self._name_upper(self.upper)
+
+    def _name_upper(self, up: str) -> None:
+        """A community's words for where its data goes: 街道, or 区 once its enrolment says so."""
+        self.upper = up
+        self.key_button.setText(f"向{up}登记…")
+        self.full.setText(f"导出全部数据（默认只导出{up}上次确认收到之后的变化）")
+        self.out_box.setTitle(f"报送{up}")
+        self.out_lead.setText(f"把本社区的数据导出为一个数据包文件，存到 U 盘交给{up}。")
+        self.import_button.setText(f"导入{up}下发包…")
+        self.in_box.setTitle(f"{up}下发")
+        self.tabs.setTabText(self.out_tab, f"报送{up}")
+        self.history.set_grid(export_columns(up), self.history.rows)
+        self.conflicts.name_upper(up)
 
     def _build_street(self) -> None:
-        self.import_button = button("导入社区数据包…", "package-in", self.import_packages)
-        self.send_selected = button("给所选社区生成下发包…", "send-down", lambda: self.send_down(all_=False))
-        self.send_all = button("给全部社区生成下发包…", "send-down", lambda: self.send_down(all_=True))
-        self.key_button = button("生成街道密钥…", "key", self.new_key)
-        self.replace_key = button("更换密钥…", "key", self.replace_street_key)
-        self.revoke_button = button("作废所选社区的密钥…", "key", self.enrol_revoke)
+        w = self._write
+        self.import_button = w(button("导入社区数据包…", "package-in", self.import_packages), "sync.import")
+        self.send_selected = w(button("给所选社区生成下发包…", "send-down", lambda: self.send_down(all_=False)),
+                               "sync.export")
+        self.send_all = w(button("给全部社区生成下发包…", "send-down", lambda: self.send_down(all_=True)), "sync.export")
+        self.key_button = w(button(f"生成{self.upper}密钥…", "key", self.new_key), "settings.write")
+        self.replace_key = w(button("更换密钥…", "key", self.replace_street_key), "settings.write")
+        self.revoke_button = w(button("作废所选社区的密钥…", "key", self.enrol_revoke), "settings.write")
+        # At a district: a community enrolled before its street was kept (0036) sits under the 区委 until named
+        self.street_button = w(button("设置所属街道…", "org-street", self.set_street), "settings.write orgs.write")
+        self.street_button.setToolTip("所选社区属于哪个街道党工委：已导入的社区党委随即移到该街道之下")
+        self._offer(self.street_button, self.ctx.site.level == "district")
         bar = fill(QHBoxLayout(), self.import_button, self.send_selected, self.send_all, 1,
-                   self.key_button, self.replace_key, self.revoke_button)
+                   self.street_button, self.key_button, self.replace_key, self.revoke_button)
         self.warnings = error_line()
         self.communities = ColumnModel(COMMUNITY_COLUMNS, row_color=silent_red, parent=self)
         self.community_view = table_view(self.communities)
@@ -117,9 +141,28 @@ class SyncPage(Page):
         self.tabs.addTab(tab, icons.get("org-community", icons.ACCENT), "各社区")
         self.imports = ColumnModel(IMPORT_COLUMNS, parent=self)
         self.tabs.addTab(table_view(self.imports), icons.get("package-in"), "导入记录")
-        self.history = ColumnModel(EXPORT_COLUMNS, parent=self)
+        self.history = ColumnModel(export_columns(self.upper), parent=self)
         self.tabs.addTab(table_view(self.history), icons.get("send-down"), "下发记录")
         self._set_send_buttons()
+
+    def _may(self, permission: str) -> bool:
+        if permission not in self._allowed:
+            self._allowed[permission] = auth.can(self.ctx.db, permission)
+        return self._allowed[permission]
+
+    def _write(self, b: QPushButton, needs: str) -> QPushButton:
+        """A button that writes, marked as the kit marks an action (bars.mark_writes: the permissions the service
+        checks); shown only to an account that has them. The page's own showing goes through _offer."""
+        mark_writes(b, needs)
+        self._offer(b)
+        return b
+
+    def _offer(self, b: QPushButton, shown: bool = True) -> None:
+        needs = str(b.property(WRITES) or "")
+        if not (shown and all(self._may(p) for p in needs.split())):
+            b.hide()
+        elif b.parentWidget() is not None:  # (not yet laid out: it shows with its box; shown now it would float)
+            b.show()
 
     # --- reading -------------------------------------------------------------------
     def refresh(self) -> None:
@@ -139,14 +182,17 @@ class SyncPage(Page):
     def _show(self, loaded) -> None:
         state, exports, communities, imports = loaded
         self.state = state
+        if not self.is_street and state.upper != self.upper:
+            self._name_upper(state.upper)  # enrolled with a district just now
+        up = self.upper
         self.history.set_rows(exports)
         if state.has_key:
-            who = state.street_org_name or "本街道"
-            self.key_label.setText(f"街道密钥：{who}，指纹 {state.fingerprint}（{local_time(state.key_set_at, '%Y-%m-%d')} 设置）")
+            who = state.street_org_name or f"本{up}"
+            self.key_label.setText(f"{up}密钥：{who}，指纹 {state.fingerprint}（{local_time(state.key_set_at, '%Y-%m-%d')} 设置）")
         else:
             self.key_label.setText(
-                "尚未生成街道密钥：先生成密钥，再把密钥文件拷给各社区。" if self.is_street
-                else "尚未向街道登记：请“向街道登记”，把登记申请交给街道，再导入街道的登记回执。"
+                f"尚未生成{up}密钥：先生成密钥，再把密钥文件拷给各社区。" if self.is_street
+                else f"尚未向{up}登记：请“向{up}登记”，把登记申请交给{up}，再导入{up}的登记回执。"
             )
         if self.is_street:
             self.communities.set_rows(communities)
@@ -158,19 +204,19 @@ class SyncPage(Page):
                 "；".join(f"{c.org_name}{c.warning}" for c in silent) + "，请提醒报送。" if silent else ""
             )
             self.warnings.setVisible(bool(silent))
-            self.key_button.setText("接受社区登记…" if state.has_key else "生成街道密钥…")
+            self.key_button.setText("接受社区登记…" if state.has_key else f"生成{up}密钥…")
             self.key_button.setToolTip("导入社区的登记申请，核对指纹后写登记回执" if state.has_key else "")
-            self.replace_key.setVisible(state.has_key)
-            self.revoke_button.setVisible(state.has_key)
+            self._offer(self.replace_key, state.has_key)
+            self._offer(self.revoke_button, state.has_key)
             self.import_button.setEnabled(state.has_key)
             self._set_send_buttons()
         else:
             self.key_status.setText(
                 f"已设置：{state.street_org_name}，指纹 {state.fingerprint}" if state.has_key
-                else "尚未登记。请“向街道登记”，把登记申请（.dqreq）交给街道，核对指纹，再导入街道的登记回执（.dqreply）。"
-                if self.may_enrol else "尚未登记：向街道登记由本社区的管理员在这里办理。"
+                else f"尚未登记。请“向{up}登记”，把登记申请（.dqreq）交给{up}，核对指纹，再导入{up}的登记回执（.dqreply）。"
+                if self.may_enrol else f"尚未登记：向{up}登记由本社区的管理员在这里办理。"
             )
-            self.key_button.setText("重新登记…" if state.has_key else "向街道登记…")
+            self.key_button.setText("重新登记…" if state.has_key else f"向{up}登记…")
             self.export_button.setEnabled(state.has_key)
             self.import_button.setEnabled(state.has_key)
             le, lc = state.last_export, state.last_confirmed
@@ -178,14 +224,14 @@ class SyncPage(Page):
             if le:
                 parts.append(f"上次导出：{local_time(le.created_at)}（{size_text(le.size)}）")
             if lc:
-                parts.append(f"街道已确认：{local_time(lc.created_at)} 的数据包")
+                parts.append(f"{up}已确认：{local_time(lc.created_at)} 的数据包")
             elif le:
-                parts.append("街道尚未确认，下次仍会导出全部数据")
+                parts.append(f"{up}尚未确认，下次仍会导出全部数据")
             self.last_export.setText("；".join(parts) or "还没有导出过数据包。")
             li = state.last_import
             self.last_import.setText(
-                f"上次导入街道下发包：{local_time(li.imported_at)}" if li
-                else "街道下发的数据包（组织树、分类清单、党费比例、确认回执）在这里导入。"
+                f"上次导入{up}下发包：{local_time(li.imported_at)}" if li
+                else f"{up}下发的数据包（组织树、分类清单、党费比例、确认回执）在这里导入。"
             )
             self.history_view.resizeColumnsToContents()
 
@@ -201,7 +247,9 @@ class SyncPage(Page):
             return
         keyed = self.state is not None and self.state.has_key
         self.send_all.setEnabled(keyed and self.communities.rowCount() > 0)
-        self.send_selected.setEnabled(keyed and bool(self.community_view.selectionModel().selectedRows()))
+        chosen = bool(self.community_view.selectionModel().selectedRows())
+        self.send_selected.setEnabled(keyed and chosen)
+        self.street_button.setEnabled(chosen)
 
     def selected_community(self) -> CommunityStatus | None:
         rows = self.community_view.selectionModel().selectedRows()
@@ -223,7 +271,7 @@ class SyncPage(Page):
 
     def enrol_request(self) -> None:
         if self.state is not None and self.state.has_key and not common.ask(
-            self, "重新登记", "本社区已登记。重新登记会生成新的密钥，街道接受之前不能报送。继续吗？"
+            self, "重新登记", f"本社区已登记。重新登记会生成新的密钥，{self.upper}接受之前不能报送。继续吗？"
         ):
             return
         path = dialogs.choose_save(self, "保存登记申请", f"登记申请_{self.ctx.site.org_code}.dqreq", REQUEST_FILTER)
@@ -235,10 +283,10 @@ class SyncPage(Page):
 
     def _requested(self, result) -> None:
         forms.offer_open(self, result.path, f"登记申请已保存到 {result.path}。\n指纹：{result.fingerprint}\n"
-                         "请把文件交给街道，并与街道屏幕上显示的指纹核对一致；再导入街道的登记回执。")
+                         f"请把文件交给{self.upper}，并与{self.upper}屏幕上显示的指纹核对一致；再导入{self.upper}的登记回执。")
 
     def enrol_finish(self) -> None:
-        path = dialogs.choose_open(self, "选择街道的登记回执", REPLY_FILTER)
+        path = dialogs.choose_open(self, f"选择{self.upper}的登记回执", REPLY_FILTER)
         if path is None:
             return
         db = self.ctx.db
@@ -247,12 +295,13 @@ class SyncPage(Page):
 
     def _key_taken(self, result: KeyUseResult) -> None:
         info = result.info
-        text = f"已完成向{info.street_org_name}的登记（街道密钥指纹 {info.fingerprint}）。"
+        up = info.upper
+        text = f"已完成向{info.street_org_name}的登记（{up}密钥指纹 {info.fingerprint}）。"
         if result.moved_under_street:
             text += f"\n本社区党委已挂到“{info.street_org_name}”之下，与街道的组织树一致。"
         if result.street_changed:
-            text += "\n这是另一个街道：下次会导出全部数据。"
-        text += "\n下一步：点“导出数据包…”，把本社区的全部数据存到 U 盘，交给街道导入。"
+            text += f"\n这是另一个{up}：下次会导出全部数据。"
+        text += f"\n下一步：点“导出数据包…”，把本社区的全部数据存到 U 盘，交给{up}导入。"
         self.full.setChecked(True)  # the street has nothing under the new keys yet (README: export --full once)
         self._full_once = True
         common.inform(self, "同步登记", text)
@@ -263,7 +312,7 @@ class SyncPage(Page):
         if self.state is not None and self.state.has_key:
             self.enrol_accept()
             return
-        path = dialogs.choose_save(self, "保存街道私钥文件", f"街道私钥_{code}.dqkey", KEY_FILTER)
+        path = dialogs.choose_save(self, f"保存{self.upper}私钥文件", f"{self.upper}私钥_{code}.dqkey", KEY_FILTER)
         if path is None or not self._passphrase(new=True):
             return
         run_op(self, lambda job: sync.new_key(db, path), lambda info: self._key_written(path, info),
@@ -311,6 +360,31 @@ class SyncPage(Page):
         chosen = streets[0][0] if len(streets) == 1 else dialogs.choose_street(self, community, streets)
         return (chosen, streets) if chosen else None
 
+    def set_street(self) -> None:
+        """At a district: name the street of the chosen community's enrolment (one made before streets were kept)."""
+        c = self.selected_community()
+        if c is None:
+            return
+        try:
+            streets = sync.enrol_streets(self.ctx.db)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+            return
+        if not streets:
+            common.inform(self, "设置所属街道", "本区还没有街道党工委：请先在“党组织”页“新增街道党工委”。")
+            return
+        chosen = dialogs.choose_street(
+            self, c.org_name, streets,
+            f"{c.org_name}属于哪个街道党工委？\n已导入本库的社区党委随即移到这个街道之下（下次下发包带给社区）；"
+            "尚未报送的，第一个数据包导入后挂在这里。")
+        if not chosen:
+            return
+        db = self.ctx.db
+        run_op(self, lambda job: sync.enrol_set_street(db, c.site_id, chosen),
+               lambda e: common.inform(self, "设置所属街道", f"{e.org_name}的所属街道已设为{e.street_name}"
+                                       + ("，它的社区党委已移到该街道之下。" if e.moved else "。")),
+               changes=changes(Change.ORGS, Change.SYNC))
+
     def enrol_revoke(self) -> None:
         c = self.selected_community()
         if c is None or not common.ask(
@@ -318,7 +392,7 @@ class SyncPage(Page):
             f"作废“{c.org_name}”（{c.org_code}）的同步密钥（密钥丢失或被盗时使用）：\n"
             "· 此后它签名的数据包一律拒收，包括已经拷出、尚未导入的；\n"
             "· 已经导入的数据不受影响；\n"
-            "· 它要重新“向街道登记”，你接受之后才能再报送。\n"
+            f"· 它要重新“向{self.upper}登记”，你接受之后才能再报送。\n"
             "作废会记入审计日志，不能撤销。确定作废吗？"):
             return
         db = self.ctx.db
@@ -327,11 +401,11 @@ class SyncPage(Page):
 
     def replace_street_key(self) -> None:
         if not common.ask(
-            self, "更换街道密钥",
+            self, f"更换{self.upper}密钥",
             "换新密钥后，各社区必须重新登记，才能再报送数据。\n确定要更换吗？",
         ):
             return
-        path = dialogs.choose_save(self, "保存新的街道私钥文件", f"街道私钥_{self.ctx.site.org_code}.dqkey",
+        path = dialogs.choose_save(self, f"保存新的{self.upper}私钥文件", f"{self.upper}私钥_{self.ctx.site.org_code}.dqkey",
                                         KEY_FILTER)
         if path is None or not self._passphrase(new=True):
             return
@@ -342,8 +416,8 @@ class SyncPage(Page):
     def _key_written(self, path: Path, info: KeyInfo) -> None:
         forms.offer_open(
             self, path,
-            f"街道私钥已保存到 {path}（指纹 {info.fingerprint}），受口令保护，请妥善保管、另做备份。\n"
-            "各社区在“数据同步”中“向街道登记”，把登记申请交来，在这里“接受社区登记”。",
+            f"{self.upper}私钥已保存到 {path}（指纹 {info.fingerprint}），受口令保护，请妥善保管、另做备份。\n"
+            f"各社区在“数据同步”中“向{self.upper}登记”，把登记申请交来，在这里“接受社区登记”。",
         )
 
     # --- packages out -----------------------------------------------------------------
@@ -371,7 +445,7 @@ class SyncPage(Page):
             self.full.setChecked(False)  # sent once in full: the next ones carry the changes
         what = "下发包" if results[0].kind == "downstream" else "数据包"
         self.status(f"已生成 {len(results)} 个{what}：{results[0].path.parent}")
-        ExportSummaryDialog(self, results).exec()
+        ExportSummaryDialog(self, results, self.upper).exec()
 
     def send_down(self, all_: bool) -> None:
         if not self._passphrase():
@@ -397,7 +471,7 @@ class SyncPage(Page):
         if self.is_street:
             paths = dialogs.choose_files(self, "选择社区数据包（可多选）", PACKAGE_FILTER)
         else:
-            one = dialogs.choose_open(self, "选择街道下发包", PACKAGE_FILTER)
+            one = dialogs.choose_open(self, f"选择{self.upper}下发包", PACKAGE_FILTER)
             paths = [one] if one else []
         if len(paths) > 1:
             self._check_batch(paths)
@@ -448,7 +522,7 @@ class SyncPage(Page):
         )
 
     def _preview(self, preview: ImportPreview) -> None:
-        if ImportPreviewDialog(self, preview.report).exec() != ImportPreviewDialog.DialogCode.Accepted:
+        if ImportPreviewDialog(self, preview.report, upper=self.upper).exec() != ImportPreviewDialog.DialogCode.Accepted:
             self._next_import()
             return
         db = self.ctx.db
@@ -463,7 +537,7 @@ class SyncPage(Page):
         self.status(f"已导入{report.from_site.org_name}的{'下发包' if report.kind == 'downstream' else '数据包'}："
                     f"新增 {report.total('inserted')}，更新 {report.total('updated')}，冲突 {kept}"
                     + ("，请到“冲突”中处理" if kept else ""))
-        ImportPreviewDialog(self, report, result=True).exec()
+        ImportPreviewDialog(self, report, result=True, upper=self.upper).exec()
         self._next_import()
 
     def _import_failed(self, exc: BaseException) -> None:

@@ -18,9 +18,10 @@ from sqlalchemy import Boolean, DateTime, select
 from sqlalchemy.exc import IntegrityError
 
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
+from desktop_app.domain.site import upper_name
 from desktop_app.domain.sync_rules import COMMUNITY, Stamp, resolved_version, table_label
 from desktop_app.services import auth
-from desktop_app.services.sync.status import reached_peers, site_names
+from desktop_app.services.sync.status import reached_peers, site_names, upper_level_in
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.base import utcnow
@@ -186,9 +187,10 @@ def resolve_conflict(db: Database, conflict_id: str, side: str, by: str = "") ->
         if side == LOCAL and ident is not None and ident.role == COMMUNITY:
             # The street is the one arbiter: two ends deciding apart would only
             # make a new conflict of their two decisions.
+            up = upper_name(upper_level_in(s, ident))
             raise Conflict(
-                "社区与街道的冲突由街道决定：本社区的版本会随下次数据包报送街道，街道处理后会下发结果。"
-                "如果街道的版本是对的，可以“采用来件”"
+                f"社区与{up}的冲突由{up}决定：本社区的版本会随下次数据包报送{up}，{up}处理后会下发结果。"
+                f"如果{up}的版本是对的，可以“采用来件”"
             )
         table = _table(c.table_name)
         current = s.execute(select(table).where(table.c.id == c.row_id)).mappings().first()

@@ -100,19 +100,20 @@ def _enrolled(db: Database) -> tuple[tuple[str, str], ...]:
 
 def _unknown_at_street(path: Path, r: Reader) -> str:
     """A package sealed to no key of this street: the community its file name carries (同步包_<code>_…), if any."""
-    street = f"“{r.info.street_org_name}”（街道密钥指纹 {r.info.fingerprint}）"
+    up = r.info.upper  # 街道 or 区
+    street = f"“{r.info.street_org_name}”（{up}密钥指纹 {r.info.fingerprint}）"
     named = re.match(r"同步包_(\d+)_", path.name)
     if named is None:
-        return ("它不是加密给本街道密钥的：可能是另一个街道的数据包，或社区登记的是本街道换钥之前的旧密钥；"
-                f"请该社区确认其登记的街道是{street}，必要时重新登记后再导出")
+        return (f"它不是加密给本{up}密钥的：可能是另一个{up}的数据包，或社区登记的是本{up}换钥之前的旧密钥；"
+                f"请该社区确认其登记的{up}是{street}，必要时重新登记后再导出")
     code = named.group(1)
     name = dict(r.enrolled).get(code)
     if name is not None:
-        return (f"这是“{name}”（{code}）的数据包，但不是加密给本街道现用密钥的：该社区登记的可能是本街道换钥之前的"
-                f"旧密钥，或它后来在别的街道登记过；请该社区在“数据同步”中核对登记的街道是{street}，"
+        return (f"这是“{name}”（{code}）的数据包，但不是加密给本{up}现用密钥的：该社区登记的可能是本{up}换钥之前的"
+                f"旧密钥，或它后来在别的{up}登记过；请该社区在“数据同步”中核对登记的{up}是{street}，"
                 "必要时重新登记，再导出全部数据")
-    return (f"这是组织代码 {code} 的社区的数据包，该社区没有在本街道登记，可能属于另一个街道；"
-            "如果它是本街道的社区：请它在“数据同步”中“向街道登记”，你在这里“接受社区登记”，它再重新导出")
+    return (f"这是组织代码 {code} 的社区的数据包，该社区没有在本{up}登记，可能属于另一个{up}；"
+            f"如果它是本{up}的社区：请它在“数据同步”中“向{up}登记”，你在这里“接受社区登记”，它再重新导出")
 
 
 def sealed_elsewhere(exc: package.SealedElsewhere, path: Path, r: Reader) -> PackageRefused:
@@ -122,18 +123,19 @@ def sealed_elsewhere(exc: package.SealedElsewhere, path: Path, r: Reader) -> Pac
     (this site knows its street's, or its communities') and the file name the
     sender gave it (下发包_<community code>_…).
     """
+    up = r.info.upper  # at a community: its 街道 or 区; at the top: itself
     whose = dict(r.readers).get(exc.recipient)
     named = re.match(r"下发包_(\d+)_", path.name)
     if r.info.role == COMMUNITY:
         if whose == "":
-            what = "这是社区交给街道的数据包，应在街道导入；社区只导入街道的下发包"
+            what = f"这是社区交给{up}的数据包，应在{up}导入；社区只导入{up}的下发包"
         elif named and named.group(1) != r.org_code:
-            what = (f"这是为另一个社区（组织代码 {named.group(1)}）下发的数据包，不是本社区的：请向街道索取本社区的下发包")
+            what = (f"这是为另一个社区（组织代码 {named.group(1)}）下发的数据包，不是本社区的：请向{up}索取本社区的下发包")
         else:
-            what = ("它不是加密给本社区现用密钥的：可能是为其他社区下发的、本社区重新登记之前生成的，或是另一个街道的；"
-                    f"请向街道索取本社区的下发包，并确认本社区登记的街道是“{r.info.street_org_name}”")
+            what = (f"它不是加密给本社区现用密钥的：可能是为其他社区下发的、本社区重新登记之前生成的，或是另一个{up}的；"
+                    f"请向{up}索取本社区的下发包，并确认本社区登记的{up}是“{r.info.street_org_name}”")
     elif whose:
-        what = f"这是本街道为“{whose}”生成的下发包，应在该社区导入"
+        what = f"这是本{up}为“{whose}”生成的下发包，应在该社区导入"
     else:
         what = _unknown_at_street(path, r)
     return PackageRefused(f"数据包“{path.name}”未导入：{package.SealedElsewhere(exc.recipient, what)}")
@@ -192,7 +194,7 @@ def _vet(s, m) -> None:
         scope.check_org(s, org, f"{m.site.org_name}的数据包")
 
 
-def _place_under_street(s, sender: str) -> str:
+def place_under_street(s, sender: str) -> str:
     """A community enrolled at a district into a street: its first package puts its 社区党委 under that
     street (an ordinary change, stamped here: its next 下发包 carries the new place, as orgs move does).
     The stand-in for the street it made before enrolling, left empty, is put away. Returns the street's name."""
@@ -253,7 +255,7 @@ def apply_import(db: Database, preview: ImportPreview, progress: Progress | None
     auth.require(db, "sync.import")
     info = key_info(db)
     if info is None or info.fingerprint != preview.fingerprint:
-        raise PackageRefused(f"数据包“{preview.path.name}”未导入：预览之后本库的街道密钥已更换，请重新选择数据包")
+        raise PackageRefused(f"数据包“{preview.path.name}”未导入：预览之后本库的{info.upper if info else '同步'}密钥已更换，请重新选择数据包")
     try:  # revoked since the preview: refused all the same
         signers(db)(preview.plan.manifest.site.id)
     except PackageRefused as exc:
@@ -353,7 +355,7 @@ def _merge_once(db: Database, path: Path, planned: merge.MergePlan | Verified, p
                 progress(0, total)
             confirmed = merge.apply(s, p, st, now, tick, path.name, _shared())
             handover.hand_over(s, m.site.id, moved)
-            placed = _place_under_street(s, m.site.id) if st.new_community and m.kind == UPSTREAM else ""
+            placed = place_under_street(s, m.site.id) if st.new_community and m.kind == UPSTREAM else ""
             if not st.already:
                 done_ = {k: p.total(d) for k, d in (
                     ("新增", Decision.INSERT), ("更新", Decision.UPDATE), ("冲突", Decision.CONFLICT))}

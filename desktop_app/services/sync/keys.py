@@ -21,11 +21,12 @@ from sqlalchemy import insert, select, update
 from desktop_app.domain import access
 from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.domain.site import DISTRICT, is_top
+from desktop_app.domain.site import DISTRICT, is_top, upper_name
 from desktop_app.domain.sync_rules import COMMUNITY, STREET, PackageRefused
 from desktop_app.services import auth, orgs
 from desktop_app.services import site as site_service
 from desktop_app.services.dues import rates
+from desktop_app.services.sync.status import upper_level_in
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit, scope
 from desktop_app.store.base import utcnow
@@ -46,16 +47,16 @@ PASSPHRASE_ENV = keystore.PASSPHRASE_ENV
 set_passphrase_provider = keystore.set_passphrase_provider
 
 
-def _info(row: SyncIdentity) -> KeyInfo:
+def _info(s, row: SyncIdentity) -> KeyInfo:
     return KeyInfo(row.role, row.fingerprint, row.street_site_id, row.street_org_code, row.street_org_name,
-                   row.set_at)
+                   row.set_at, upper_level_in(s, row))
 
 
 def key_info(db: Database) -> KeyInfo | None:
     """This database's part in sync once enrolled (the street: once its key is made)."""
     with db.session() as s:
         row = s.get(SyncIdentity, 1)
-        return _info(row) if row is not None and row.state in ("enrolled", STREET) else None
+        return _info(s, row) if row is not None and row.state in ("enrolled", STREET) else None
 
 
 def _identity(s) -> SyncIdentity:
@@ -63,10 +64,11 @@ def _identity(s) -> SyncIdentity:
     if row is None or row.state not in ("enrolled", STREET):
         if row is not None and row.key_b64 == "" and not row.own_sign_public and row.state == "":
             raise Conflict("本库用的是旧版共用街道密钥，已作废：请按 README“重新登记”一节重新登记（数据都会保留）")
+        up = upper_name(upper_level_in(s, row))  # a top database names itself; a community its 街道 or 区
         if row is not None and row.state == "requested":
-            raise Conflict("登记尚未完成：请把登记申请交给街道，再在“数据同步”中“导入登记回执”（命令行 dangqun sync enrol finish）")
-        raise Conflict("本库还没有同步密钥：街道请先在“数据同步”中“生成街道密钥”（命令行 dangqun sync key new），"
-                       "社区请先“向街道登记”（命令行 dangqun sync enrol request）")
+            raise Conflict(f"登记尚未完成：请把登记申请交给{up}，再在“数据同步”中“导入登记回执”（命令行 dangqun sync enrol finish）")
+        raise Conflict(f"本库还没有同步密钥：街道或区请先在“数据同步”中“生成{up}密钥”（命令行 dangqun sync key new），"
+                       f"社区请先“向{up}登记”（命令行 dangqun sync enrol request）")
     return row
 
 
@@ -74,7 +76,7 @@ def load_keys(db: Database) -> tuple[SiteKeys, KeyInfo]:
     """This site's private keys (asks for the passphrase where needed) and its key info."""
     with db.session() as s:
         row = _identity(s)
-        info, path, own = _info(row), row.key_path, row.own_sign_public
+        info, path, own = _info(s, row), row.key_path, row.own_sign_public
     keys = _unlock(Path(path))
     if keyfile.b64(keys.sign_public) != own:
         raise Conflict(f"私钥文件 {path} 不是本库登记的那把密钥：请放回正确的私钥文件，或重新登记")
@@ -119,17 +121,19 @@ def signers(db: Database):
         row = _identity(s)
         role = row.role
         street = (row.street_site_id, row.street_sign_public)
+        up = upper_name(upper_level_in(s, row))
         enrolled = {e.site_id: (e.sign_public, e.status, e.org_name) for e in s.scalars(select(SyncEnrolment))}
 
     def lookup(site_id: str) -> tuple[bytes, str]:
         if role == COMMUNITY:
             if site_id != street[0]:
-                raise PackageRefused("数据包不是本街道发来的（发送方未登记）")
+                raise PackageRefused(f"数据包不是本{up}发来的（发送方未登记）")
             public = keyfile.unb64(street[1], "街道公钥")
             return public, fingerprint_of(public)
         found = enrolled.get(site_id)
         if found is None:
-            raise PackageRefused("发送数据包的社区没有在本街道登记：请先让该社区在“数据同步”中“向街道登记”（命令行 dangqun sync enrol request），在本街道“接受社区登记”后再导出")
+            raise PackageRefused(f"发送数据包的社区没有在本{up}登记：请先让该社区在“数据同步”中“向{up}登记”"
+                                 f"（命令行 dangqun sync enrol request），在本{up}“接受社区登记”后再导出")
         public_b64, status, name = found
         if status != "active":
             raise PackageRefused(f"“{name}”的密钥已作废：它签名的数据包一律不接受，请让该社区重新登记")
@@ -162,18 +166,19 @@ def new_key(db: Database, out: Path, replace: bool = False) -> KeyInfo:
     """At the street office: make the street's key pairs; the private keys go to `out` (protected)."""
     site = site_service.get_site(db)
     if site is None or not is_top(site.level):
-        raise Conflict("只有街道（或区）数据库可以生成街道密钥；社区请向街道登记（dangqun sync enrol request）")
+        raise Conflict("只有街道（或区）数据库可以生成同步密钥；社区请向街道（或区）登记（dangqun sync enrol request）")
     auth.require(db, "settings.write")
+    upper = upper_name(site.level)
     out = Path(out).resolve()
     with UnitOfWork(db) as uow:
         s = uow.session
         row = s.get(SyncIdentity, 1)
         if row is not None and row.state == STREET and not replace:
             raise Conflict(
-                f"本库已有街道密钥（指纹 {row.fingerprint}）。换新密钥后，各社区都要重新登记"
+                f"本库已有{upper}密钥（指纹 {row.fingerprint}）。换新密钥后，各社区都要重新登记"
             )
         keys = SiteKeys.generate()
-        keystore.write(out, keys, f"{site.org_name} 街道同步私钥")
+        keystore.write(out, keys, f"{site.org_name} {upper}同步私钥")
         node = _street_node(s, site.org_code)
         if row is None:
             row = SyncIdentity(id=1)
@@ -190,9 +195,9 @@ def new_key(db: Database, out: Path, replace: bool = False) -> KeyInfo:
         # The street's own 党费比例 before any community package: the rates are its, not the first sender's.
         rates.seed_rate_rules_in(s)
         s.flush()
-        info = _info(row)
+        info = _info(s, row)
         audit.record(s, "setting", SyncIdentity.__tablename__, "1",
-                     f"{'更换' if replace else '生成'}街道同步密钥（指纹 {info.fingerprint}），私钥文件 {out.name}")
+                     f"{'更换' if replace else '生成'}{upper}同步密钥（指纹 {info.fingerprint}），私钥文件 {out.name}")
         uow.commit()
     return info
 
@@ -422,15 +427,18 @@ def enrol_finish(db: Database, path: Path) -> KeyUseResult:
             peer = SyncPeer(site_id=reply.street_site_id, first_seen=utcnow(), last_package_id="", last_seq=0,
                             last_size=0, last_rows=0, last_counts="{}", packages=0)
             s.add(peer)
-        peer.level, peer.org_code, peer.org_name = STREET, reply.street_org_code, reply.street_org_name
+        # A district's reply names its 区委: kept as the peer's level, the words say 区 (status.upper_level_in)
+        district = (reply.street_org or {}).get("kind") == OrgKind.DISTRICT.value
+        peer.level = DISTRICT if district else STREET
+        peer.org_code, peer.org_name = reply.street_org_code, reply.street_org_name
         peer.org_id = (reply.street_org or {}).get("id") or peer.org_id
         s.flush()
-        info = _info(row)
+        info = _info(s, row)
         audit.record(s, "setting", SyncIdentity.__tablename__, "1",
-                     f"完成向{reply.street_org_name}的同步登记（街道密钥指纹 {reply.street_fingerprint}）")
+                     f"完成向{reply.street_org_name}的同步登记（{info.upper}密钥指纹 {reply.street_fingerprint}）")
         if reset:
             audit.record(s, "setting", "dues_rate_rule", "",
-                         f"加入街道数据同步：党费比例恢复为中组部标准，此后由{reply.street_org_name}统一设置"
+                         f"加入{info.upper}数据同步：党费比例恢复为中组部标准，此后由{reply.street_org_name}统一设置"
                          f"（{reset} 行变动）")
         uow.commit()
     return KeyUseResult(info=info, replaced=replaced, street_changed=street_changed, moved_under_street=moved)

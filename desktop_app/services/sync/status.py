@@ -13,6 +13,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from desktop_app.domain.members import GONE_STATUSES
+from desktop_app.domain.orgs import OrgKind
+from desktop_app.domain.site import DISTRICT, STREET, is_top, upper_name
 from desktop_app.domain.sync_rules import SILENT_DAYS, is_silent, silent_days
 from desktop_app.store import scope
 from desktop_app.store.db import Database
@@ -56,6 +58,32 @@ def _from(column, peers: set[str] | None):
     return [] if peers is None else [column.in_(peers)]
 
 
+def upper_level_in(s, ident: SyncIdentity | None) -> str:
+    """The level of the database holding the key (district | street), for the words that name it.
+
+    At the top it is the database itself. A community learns it from the enrolment reply (kept as
+    the peer's level until its first 下发包) and then from its own tree, where that 下发包 puts the
+    区委 above its street; a community enrolled before either knew says 街道 until then.
+    """
+    site = s.scalar(select(Site).limit(1))
+    if site is not None and is_top(site.level):
+        return site.level
+    if ident is None or not ident.street_org_code:
+        return STREET
+    if s.scalar(select(Organization.id).where(
+            Organization.code == ident.street_org_code, Organization.kind == OrgKind.DISTRICT.value,
+            Organization.deleted.is_(False)).limit(1)) is not None:
+        return DISTRICT
+    level = s.scalar(select(SyncPeer.level).where(SyncPeer.site_id == ident.street_site_id))
+    return DISTRICT if level == DISTRICT else STREET
+
+
+def upper(db: Database) -> str:
+    """街道 or 区: what the page and the command line call the database holding the key (upper_level_in)."""
+    with db.session() as s:
+        return upper_name(upper_level_in(s, s.get(SyncIdentity, 1)))
+
+
 def sync_state(db: Database) -> SyncState:
     with db.session() as s:
         site = s.scalar(select(Site).limit(1))
@@ -82,6 +110,7 @@ def sync_state(db: Database) -> SyncState:
             last_confirmed=_export_info(last_confirmed, names) if last_confirmed else None,
             last_import=_import_info(last_import, names) if last_import else None,
             open_conflicts=n_open,
+            upper_level=upper_level_in(s, ident),
         )
 
 
