@@ -112,17 +112,17 @@ def check_parties(m: Manifest, site_id: str, role: str, street_site_id: str) -> 
         raise PackageRefused("这是本库自己生成的数据包")
     if role == STREET:
         if m.kind != UPSTREAM:
-            raise PackageRefused("这是街道下发给社区的数据包，应在社区导入")
+            raise PackageRefused("这是下发给社区的数据包，应在社区导入")
         if m.site.level != "community":
             raise PackageRefused("数据包不是社区生成的")
     else:
         if m.kind != DOWNSTREAM:
-            raise PackageRefused("社区只能导入街道下发的数据包；社区数据包请拿到街道导入")
+            raise PackageRefused("社区只能导入街道（或区）下发的数据包；社区数据包请拿到街道（或区）导入")
         if m.to_site is None or m.to_site.id != site_id:
             to = m.to_site.org_name if m.to_site else "其他社区"
             raise PackageRefused(f"这个下发包是给“{to}”的，不是本社区的")
         if street_site_id and m.site.id != street_site_id:
-            raise PackageRefused("这个下发包不是本街道数据库生成的")
+            raise PackageRefused("这个下发包不是本社区登记的街道（或区）数据库生成的")
 
 
 def decode_tables(m: Manifest, files: dict[str, bytes], storage=None) -> list[IncomingTable]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.site import upper_name
 from desktop_app.files import write_atomically
 from desktop_app.store.models import Organization
 from desktop_app.sync.codec import row_to_texts
@@ -88,7 +89,7 @@ def request_document(r: EnrolRequest) -> bytes:
         "format": REQUEST_FORMAT, "version": VERSION,
         "site_id": r.site_id, "org_code": r.org_code, "org_name": r.org_name, "org_id": r.org_id,
         "sign_public": b64(r.sign_public), "box_public": b64(r.box_public), "fingerprint": r.fingerprint,
-        "note": "社区同步登记申请：交给街道，核对两边屏幕上的指纹一致后由街道接受。",
+        "note": "社区同步登记申请：交给街道或区，核对两边屏幕上的指纹一致后由街道或区接受。",
     }, ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -99,7 +100,8 @@ def reply_document(r: EnrolReply) -> bytes:
         "street_org": r.street_org, "sign_public": b64(r.sign_public), "box_public": b64(r.box_public),
         "street_fingerprint": r.street_fingerprint,
         "community_site_id": r.community_site_id, "request_fingerprint": r.request_fingerprint,
-        "note": "街道同步登记回执：只含公钥，交回申请的社区导入。",
+        # a district's reply carries its 区委 (street_org): the note names it as the pages do (site.upper_name)
+        "note": f"{upper_name((r.street_org or {}).get('kind', ''))}同步登记回执：只含公钥，交回申请的社区导入。",
     }, ensure_ascii=False, indent=1).encode("utf-8")
 
 

@@ -94,3 +94,14 @@ def test_a_district_s_refusals_name_the_district(empty_db, tmp_path):
     site.init_site(empty_db, "320102", "玄武区委", "district")
     with pytest.raises(DomainError, match="“生成区密钥”"):  # as its page names the button
         sync.load_keys(empty_db)  # what every package made or taken asks first
+
+
+def test_the_district_s_enrolment_reply_says_district(district, community, tmp_path):
+    import json
+
+    db = district[0]
+    c, request = community
+    sync.enrol_accept(db, request, tmp_path / "c.dqreply", street="320102200")
+    note = json.loads((tmp_path / "c.dqreply").read_text(encoding="utf-8"))["note"]
+    assert note.startswith("区同步登记回执")
+    assert "交给街道或区" in json.loads(request.read_text(encoding="utf-8"))["note"]  # written before it knows
