@@ -282,9 +282,12 @@ def _enrol_street(db: Database, street: str | None) -> tuple[str, str]:
     """The street (id, name) a community enrolled here goes under: ("", "") at a street database."""
     site = site_service.get_site(db)
     own = _confined_street(db)
-    if site is None or site.level != DISTRICT:
-        return "", ""
     text = (street or "").strip()
+    if site is None or site.level != DISTRICT:
+        if text:  # a street named at a street's database would be silently ignored: say so instead
+            raise ValidationError("所属街道", "只有区数据库接受登记时要选所属街道；本库是街道数据库，"
+                                  "社区就登记在本街道之下（请不写 --street）")
+        return "", ""
     if own:
         with db.session() as s:
             node = s.get(Organization, own)
@@ -303,6 +306,42 @@ def _enrol_street(db: Database, street: str | None) -> tuple[str, str]:
     if found.kind != OrgKind.STREET.value:
         raise ValidationError("所属街道", f"“{found.name}”不是街道党工委：请选定社区所属的街道党工委")
     return found.id, found.name
+
+
+def _own_street_only(s, e: SyncEnrolment | None, req: EnrolRequest) -> None:
+    """A street's operator at a district enrols its own street's communities, never one enrolled into another
+    street or already in the tree outside its street: accepting its request again would move its enrolment
+    and swap its keys, so the community's own packages would be refused and the new key's taken."""
+    reached = scope.reach(s)
+    if reached is None:
+        return
+    outside = [e.street_org_id] if e is not None and e.street_org_id and e.street_org_id not in reached else []
+    for org_id in (e.org_id if e is not None else "", req.org_id):
+        street = _street_over(s, org_id, reached)
+        if street is not None:
+            outside.append(street)
+    if outside:
+        org = Organization.__table__
+        name = scope.read_past(s, select(org.c.name).where(org.c.id == outside[0])).scalar() or "其他单位"
+        raise Conflict(f"{req.org_name}（{req.org_code}）已登记在{name}：当前账户只能登记本街道的社区，"
+                       "请由区里的管理员办理，未作任何改动")
+
+
+def _street_over(s, org_id: str | None, reached: set[str]) -> str | None:
+    """For an organisation of the tree outside `reached`: the 街道党工委 over it ("" under none, as the 区委's
+    own); None when it is reached or not in the tree. Read past the filter: the account cannot see it."""
+    org = Organization.__table__
+    at, found = org_id, False
+    for _ in range(8):  # a tree is a few levels deep
+        if not at or at in reached:
+            return None
+        row = scope.read_past(s, select(org.c.kind, org.c.parent_id).where(org.c.id == at)).first()
+        if row is None:
+            break
+        if row.kind == OrgKind.STREET.value:
+            return at
+        at, found = row.parent_id, True
+    return "" if found else None
 
 
 def enrol_accept(db: Database, path: Path, out: Path, street: str | None = None) -> Enrolment:
@@ -327,6 +366,7 @@ def enrol_accept(db: Database, path: Path, out: Path, street: str | None = None)
             raise Conflict(f"组织代码 {req.org_code} 已由“{twin.org_name}”登记：请先作废它（dangqun sync enrol revoke）")
         now = utcnow()
         e = s.get(SyncEnrolment, req.site_id)
+        _own_street_only(s, e, req)
         again = e is not None
         if e is None:
             e = SyncEnrolment(site_id=req.site_id)
