@@ -451,4 +451,21 @@ def offer_writes_only_if_allowed(page: Page, writes: str | None) -> None:
             hidden = True
     if hidden:
         tidy_separators(page)
+        say_only_what_is_offered(page)
+
+
+def say_only_what_is_offered(page: Page) -> None:
+    """The page's texts no longer point at what was hidden (“登记走访：Ctrl+N”, “点“考评方案”载入示例方案”): those
+    already shown are rewritten here, those set later go through Page.offered."""
+    from desktop_app.gui.widgets.bars import WRITES, action_words, offered
+
+    actions = [a for a in page.findChildren(QAction) if not a.isSeparator()]
+    shown = action_words(a for a in actions if a.isVisible())
+    page.hidden_writes = frozenset(action_words(a for a in actions if a.property(WRITES) and not a.isVisible())
+                                   - shown)
+    for widget in page.findChildren(QWidget):
+        if isinstance(widget, QLabel) and widget.text():
+            widget.setText(offered(widget.text(), page.hidden_writes))
+        if widget.toolTip():
+            widget.setToolTip(offered(widget.toolTip(), page.hidden_writes))
 

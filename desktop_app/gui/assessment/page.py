@@ -193,7 +193,7 @@ class AssessmentPage(RecordListPage):
     def on_loaded(self, loaded: Loaded) -> None:
         self._name_categories(loaded)
         if loaded.scheme is None:
-            self.counts.setText(f"{loaded.year} 年度还没有考评方案：点“考评方案”载入示例方案")
+            self.counts.setText(self.offered(f"{loaded.year} 年度还没有考评方案。点“考评方案”载入示例方案。"))
             return
         rows = loaded.rows
         if not rows and not self.filter_values().text:

@@ -139,7 +139,7 @@ class InquiriesPage(CobuildingPage):
     export_kind = "inquiries"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.COBUILDING, Change.RESIDENTS)
     tables = (Table(COLUMNS, _color, give_way=("跟进", "方式", "类别"), stretch=5, details_width=300,
-                    empty="登记向居民、共建单位问需的情况：Ctrl+N。反映的需求可转入需求清单，或直接办结。"),)
+                    empty="登记向居民、共建单位问需的情况：Ctrl+N。反映的需求可“转入需求清单”，或直接“办结”。"),)
     filters = (Search("搜索：对象、问需内容、需求、办理情况"),
                Choice("state", [(s, s) for s in rules.INQUIRY_STATES], "全部状态"),
                Choice("year", years, "全部年份"))

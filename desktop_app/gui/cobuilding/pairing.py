@@ -115,7 +115,7 @@ class PairingPage(CobuildingPage):
     export_kind = "pairing"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.COBUILDING, Change.RESIDENTS)
     tables = (Table(COLUMNS, lambda r: MUTED if r.ended_on else None, give_way=("单位党组织",), stretch=1, details_width=340,
-                    empty="新建结对：Ctrl+N。选中结对单位，可认岗位、认亲戚并记录走访。"),)
+                    empty="新建结对：Ctrl+N。选中结对单位，可“认岗位”、“认亲戚”并“记录走访”。"),)
     filters = (Search("搜索：结对单位、单位党组织"), Choice("year", years))
     actions = (
         Act("add", "新建结对", "pair", "Ctrl+N", name="pair"),

@@ -242,10 +242,10 @@ class DuesPage(Page):
         else:
             g = v.grid
             no_base = sum(1 for r in g.rows if not r.has_base)
-            self.summary.setText(
+            self.summary.setText(self.offered(
                 f"{self.branch.currentText() if self.street else g.org_name} {g.year}年：党员 {len(g.rows)} 名，已收 {format_yuan(g.paid_fen)} 元，"
                 f"欠交 {format_yuan(g.owed_fen)} 元" + (f"，{no_base} 名未登记党费基数（双击姓名，或选中后点“党费基数”登记）" if no_base else "")
-            )
+            ))
         if v.arrears is not None and v.no_base is not None:
             self.arrears_model.set_rows(v.arrears)
             lapse = sum(1 for r in v.arrears if r.lapse_risk)

@@ -103,7 +103,7 @@ class EvaluationsPage(Page):
         self.summary = QLabel()
         self.message = wrapped()
         column(self, fill(QHBoxLayout(), title, 1, self.branch, self.year), tb, self.summary, (self.table, 1),
-               hint("↑↓ 选人，1＝优秀 2＝合格 3＝基本合格 4＝不合格 0＝清除；备注双击填写。Ctrl+S 保存。"), self.message)
+               hint("↑↓ 选人，按 1＝优秀 2＝合格 3＝基本合格 4＝不合格 打分（0＝清除），双击填写备注，Ctrl+S 保存。"), self.message)
 
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:

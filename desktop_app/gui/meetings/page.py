@@ -427,8 +427,8 @@ class MeetingsPage(Page):
         self.files.clear()
         if row is None:
             self.detail = None
-            self.details.setText("选择一次会议查看详情。\n\n会前“打印签到表”，会后“登记出勤”。"
-                                 "\n\n选中多次会议（或都不选：列表中的全部会议），签到表一次打印到一个 PDF。")
+            self.details.setText(self.offered("选择一次会议查看详情。\n\n会前点“打印签到表”。会后点“登记出勤”。"
+                                              "\n\n选中多次会议（或都不选：列表中的全部会议），签到表一次打印到一个 PDF。"))
             return
         db = self.ctx.db
         run_op(self, lambda job: ms.get(db, row.id), self._show_detail)

@@ -113,7 +113,7 @@ class VisitsPage(RecordListPage):
                       Change.SERVICE_LISTS)
     writes = changes(Change.VISITS)
     tables = (Table(COLUMNS, _color, give_way=("走访人", "住址 / 地点", "类别"), stretch=5, details_width=250,
-                    empty="登记走访：Ctrl+N。<br>选中一条记录后可办理（Ctrl+D）、修改、转为项目或转入需求清单。"),)
+                    empty="登记走访：Ctrl+N。<br>选中一条记录后可“办理”（Ctrl+D）或“修改”。<br>群众反映的问题可“转为项目”，需求可“转入需求清单”。"),)
     filters = (Search("搜索：对象、问题、走访人（可用拼音首字母）"), Choice("state", STATE_FILTERS),
                Choice("period", PERIODS), Choice("grid", all_label="全部网格"), Choice("category", all_label="全部类别", fill="categories"))
     actions = (

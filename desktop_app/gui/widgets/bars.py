@@ -7,7 +7,8 @@ not fire a second load.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -62,6 +63,50 @@ def mark_writes(act: QAction, writes: bool | str = True) -> QAction:
     if writes:
         act.setProperty(WRITES, writes)
     return act
+
+
+# What a text points at an action by: its name in “…” (“考评方案”, “登记…” as “登记”), or its keys (Ctrl+N, Del).
+_QUOTED = re.compile(r"“([^”]+)”")
+_ASIDE = re.compile(r"（[^（）]*）")  # an aside of its own: "（双击姓名，或选中后点“党费基数”登记）"
+_BREAKS = re.compile(r"^(?:<br>|\s)+|(?:<br>|\s)+$")  # left at either end by a sentence dropped
+_SENTENCE = re.compile(r"(?<=。)|(?<=<br>)|(?<=\n)")  # not at "；": "Ctrl+N；也可……转为项目" is one thought
+
+
+def action_name(text: str) -> str:
+    """An action's name as texts quote it: no accelerator, no trailing … ("登记…" is quoted “登记”)."""
+    return text.replace("&", "").rstrip(".…").strip()
+
+
+def action_words(actions: Iterable[QAction]) -> set[str]:
+    """The names and keys by which texts point at these actions."""
+    words: set[str] = set()
+    for act in actions:
+        if act.isSeparator() or not act.text():
+            continue
+        words.add(action_name(act.text()))
+        words.update(k.toString() for k in act.shortcuts())
+    return words
+
+
+def names_any(text: str, words: Collection[str]) -> bool:
+    """Whether `text` quotes one of `words` or names it as keys."""
+    if not words:
+        return False
+    if any(action_name(q) in words for q in _QUOTED.findall(text)):
+        return True
+    return any(w in text for w in words if w.startswith(("Ctrl+", "Alt+", "Shift+", "Del", "F2", "Ins")))
+
+
+def offered(text: str, hidden: Collection[str]) -> str:
+    """`text` without what points at an action the account is not shown (`hidden`: action_words of those):
+    an aside in （…） that names one goes alone, else the whole sentence (up to 。, a line break or <br>).
+    So a hint is written once, for who may do everything; a 只读 account no longer reads “登记走访：Ctrl+N”
+    where Ctrl+N does nothing, and keeps what the text says about what it reads."""
+    if not hidden or not text:
+        return text
+    text = _ASIDE.sub(lambda m: "" if names_any(m.group(0), hidden) else m.group(0), text)
+    kept = "".join(s for s in _SENTENCE.split(text) if not names_any(s, hidden))
+    return _BREAKS.sub("", kept)
 
 
 def toolbar(owner: QWidget) -> tuple[QToolBar, Callable[..., QAction]]:

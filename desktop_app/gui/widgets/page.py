@@ -28,6 +28,8 @@ class Page(QWidget):
     icon = ""
     permission: str | None = None
     watches: Changes = frozenset({Change.ALL})  # which changes make this page stale
+    # the names and keys of the page's actions hidden from this account (main_window.offer_writes_only_if_allowed)
+    hidden_writes: frozenset[str] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -54,6 +56,14 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         self._stale = False
+
+    def offered(self, text: str) -> str:
+        """A hint, heading or status line as the account may act on it: what points at an action hidden from it
+        is left out (bars.offered). Texts set after the page was built go through this; those set before are
+        rewritten once the window hid the actions."""
+        from desktop_app.gui.widgets.bars import offered
+
+        return offered(text, self.hidden_writes)
 
     def focus_search(self) -> bool:
         """Ctrl+F: the cursor into the page's search box, its text selected to be typed over; False without one."""

@@ -437,7 +437,7 @@ class RecordListPage(Page):
     def empty_text(self, panel: ListPanel) -> str:
         """The details pane with nothing selected: the table's hint (how to add one); over an empty list
         that the search or filters emptied, first that nothing matched, so no one adds a record twice."""
-        empty = self.table_of(panel).empty
+        empty = self.offered(self.table_of(panel).empty)
         if panel.model.rowCount() or not self.narrowed():
             return empty
         found = "<p><b>没有符合搜索和筛选条件的记录。</b><br>清空搜索框或把筛选改回“全部”后再看。</p>"
