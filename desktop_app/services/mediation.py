@@ -25,7 +25,16 @@ from desktop_app.services.records import (
     any_like, assign, chosen, chunked, given, in_year, live_children, next_year_number, over_children,
     record_version, settle, tombstone_children, unchanged_since, writes,
 )
-from desktop_app.services.residents import NO_GRID, check_grid, grid_names, live, name_match, text_terms
+from desktop_app.services.residents import (
+    NO_GRID,
+    ResidentPick,
+    check_grid,
+    grid_names,
+    live,
+    name_match,
+    pick_residents,
+    text_terms,
+)
 from desktop_app.services.site import center_of
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -134,6 +143,23 @@ def party_phone(db: Database, resident_id: str) -> str | None:
         grid_id, phone = r.grid_id, r.phone
     auth.require(db, "residents.read", grid_id)
     return phone if auth.can(db, "residents.reveal", grid_id) else None
+
+
+def party_picks(db: Database, text: str) -> list[tuple[ResidentPick, str | None]]:
+    """Residents to add as parties, each with the phone party_phone gives: read with the picker's search, off the
+    GUI thread, so picking one reads nothing more."""
+    auth.require(db, "residents.read")  # the picks keep to the account's grids (pick_residents)
+    picks = pick_residents(db, text)
+    if not picks:
+        return []
+    with db.session() as s:
+        phones = dict(s.execute(select(Resident.id, Resident.phone).where(
+            Resident.id.in_([p.resident_id for p in picks]))).tuples().all())
+    reveal: dict[str | None, bool] = {}
+    for p in picks:
+        if p.grid_id not in reveal:
+            reveal[p.grid_id] = auth.can(db, "residents.reveal", p.grid_id)
+    return [(p, (phones.get(p.resident_id) or "") if reveal[p.grid_id] else None) for p in picks]
 
 
 def case_id_by_no(db: Database, case_no: str) -> str:

@@ -94,3 +94,23 @@ def test_an_account_that_sees_masked_phones_saves_the_case_it_edits(qtbot, app_c
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.message.text()
     auth.login(db, "admin", PASSWORD)
     assert [p.phone for p in mediation.get_case(db, case.id).parties] == ["13905161672", "025-84561234"]
+
+
+def test_picking_a_party_reads_nothing_on_the_gui_thread(qtbot, app_ctx, wait_ops, monkeypatch):
+    """The phone came from a read of the database on the pick itself, holding the form while the disk (or the
+    street's server) answered; it now comes with the search's matches, read off the GUI thread."""
+    db = app_ctx.db
+    res.create_resident(db, res.ResidentInput(name="王秀英", phone="13905161672"))
+    dlg = CaseDialog(None, db, res.grids(db), ["邻里纠纷"], today=TODAY)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.party_picker.edit.setText("王秀英")
+    dlg.party_picker.search_now()
+    wait_ops()
+
+    def no_read(*_a, **_k):
+        raise AssertionError("a database read on the GUI thread when a party was picked")
+
+    monkeypatch.setattr(db, "session", no_read)
+    dlg.party_picker.pick_row(0)
+    assert [(p.name, p.phone) for p in dlg.party_model.rows][0] == ("王秀英", "13905161672")

@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
-from desktop_app.gui.residents.pickers import resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog, create_or_update
 from desktop_app.gui.widgets.fields import Choice, Day, FieldForm, Line, Listed, Put, Row, Text, grid
 from desktop_app.gui.widgets.forms import select
 from desktop_app.gui.widgets.layouts import hint
+from desktop_app.gui.widgets.picker import SearchPicker
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.services import mediation
 from desktop_app.services.database import Database
@@ -49,7 +49,10 @@ class CaseDialog(SavingDialog):
         self.parties.setMinimumHeight(120)
         for p in d.parties or (PartyInput(role=flow.PARTY_ROLES[0]), PartyInput(role=flow.PARTY_ROLES[1])):
             self.add_party(p)
-        self.party_picker = resident_picker(db, "从居民中添加当事人：姓名、拼音首字母或电话")
+        # each match comes with its phone (or None: not this account's to see), read by the search off the GUI thread
+        self.party_picker = SearchPicker(
+            lambda text: [(p.label, (p, phone)) for p, phone in mediation.party_picks(db, text)],
+            "从居民中添加当事人：姓名、拼音首字母或电话", lambda found: f"{found[0].name}（{found[0].address or found[0].grid_name}）")
         self.party_picker.picked.connect(self._picked)
         add = QPushButton("空白行")
         add.clicked.connect(lambda: self.add_party(PartyInput(role=flow.PARTY_ROLES[2])))
@@ -79,12 +82,12 @@ class CaseDialog(SavingDialog):
     def add_party(self, p: PartyInput) -> None:
         self.party_model.append(p)  # its role is a combo box by itself (the column's choices)
 
-    def _picked(self, pick: ResidentPick | None) -> None:
-        if pick is None:
+    def _picked(self, found: tuple[ResidentPick, str | None] | None) -> None:
+        if found is None:
             return
         rows = self.party_model.rows
         # the case keeps the whole number; an account that may not see it types it, never the masked digits
-        phone = mediation.party_phone(self.db, pick.resident_id)
+        pick, phone = found
         if phone is None:
             self.phone_note.setText(f"{pick.name}的联系电话未带入：本账号无权查看居民完整电话，请按当事人提供的号码填写")
         self.phone_note.setVisible(phone is None)
