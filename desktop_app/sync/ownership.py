@@ -28,9 +28,9 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import dues as dues_rules
 from desktop_app.domain.sync_rules import Decision, PackageRefused, table_label
 from desktop_app.store import audit
-from desktop_app.store.models import Organization, Site
+from desktop_app.store.books import Books, closed_months
+from desktop_app.store.models import Member, Organization, Site
 from desktop_app.store.models_access import AuditEntry
-from desktop_app.store.models_ledger import ClosedMonth
 from desktop_app.store.models_sync import SyncPeer, SyncRowState
 from desktop_app.sync import handover
 from desktop_app.sync.codec import codec_for, encode_value
@@ -374,9 +374,13 @@ def check_from_street(s: Session, p: MergePlan, root: str, me=None) -> None:
 
 
 def check_closed(s: Session, p: MergePlan) -> None:
-    """Closed stays closed: posted entries' money, and anything dated in a month closed here."""
-    closed = {(org, str(month)[:7]) for org, month in s.execute(
-        select(ClosedMonth.org_id, ClosedMonth.month).where(ClosedMonth.deleted.is_(False))).tuples()}
+    """Closed stays closed: posted entries' money, and anything dated in a month closed here.
+
+    A dated row falls in the books of the nearest organisation at or above its own that keeps books
+    (store.books): a 党支部 member's 党费 record is in its community's closed month as much as the 党委's.
+    """
+    closed = {(org, str(month)[:7]) for org, month in closed_months(s)}
+    books: Books | None = None
     for tp in p.tables:
         name = tp.table.name
         posted = POSTED.get(name)
@@ -394,15 +398,46 @@ def check_closed(s: Session, p: MergePlan) -> None:
                 if mine is not None and any(mine[k] != tp.incoming.values[i][k] for k in ks):
                     raise _refuse(tp, i, "已记账的凭证", "改动了已记账凭证（只能红字冲销）")
         if dated and closed:
+            books = books or Books(s, _incoming_orgs(p))  # the org tree read once per package
             k_org, k_date = names.index(OWNER_COLUMN[name]), names.index(dated)
             for i in _changed(tp):
                 vals = [tp.incoming.values[i]]
                 if tp.incoming.ids[i] in local:
                     vals.append(local[tp.incoming.ids[i]])
                 for v in vals:
-                    if v[k_date] is not None and (v[k_org], str(v[k_date])[:7]) in closed:
-                        raise _refuse(tp, i, f"已结账的 {str(v[k_date])[:7]} 月", "落在已结账的月份")
+                    book = books.of(v[k_org])
+                    if v[k_date] is not None and (book, str(v[k_date])[:7]) in closed:
+                        raise _closed_refusal(s, p, tp, i, v[k_org], book, str(v[k_date])[:7])
     # Reopening a closed month (tombstoning or changing its row) is an append-only breach, checked above.
+
+
+def _incoming_orgs(p: MergePlan) -> list[tuple[str, str, str | None]]:
+    """(id, kind, parent id) of the organisations a package adds or changes."""
+    tp = next((t for t in p.tables if t.table.name == "organization"), None)
+    if tp is None:
+        return []
+    k_kind, k_parent = _col(tp, "kind"), _col(tp, "parent_id")
+    return [(tp.incoming.ids[i], tp.incoming.values[i][k_kind], tp.incoming.values[i][k_parent])
+            for i in _changed(tp)]
+
+
+def _closed_refusal(s: Session, p: MergePlan, tp: TablePlan, i: int, org: str | None, book: str | None,
+                    month: str) -> PackageRefused:
+    """A row dated in a closed month, named by its organisation, the month and whose books closed it."""
+    shown = f"{int(month[:4])}年{int(month[5:7])}月"
+    keeper = _owner_name(s, book) if book else "本单位"
+    if tp.table.name != "dues_record":
+        return _refuse(tp, i, f"{keeper}已结账的{shown}", "落在已结账的月份")
+    member_id = tp.incoming.values[i][_col(tp, "member_id")]
+    who = s.scalar(select(Member.name).where(Member.id == member_id))
+    if who is None:  # a member new in this package
+        mp = next((t for t in p.tables if t.table.name == "member"), None)
+        if mp is not None and member_id in mp.incoming.ids:
+            who = mp.incoming.values[mp.incoming.ids.index(member_id)][_col(mp, "name")]
+    where = _owner_name(s, org) if org else keeper
+    return PackageRefused(f"表“{table_label('dues_record')}”的记录 {who or member_id}（{where}）{shown}的党费"
+                          f"（{tp.incoming.ids[i]}）落在已结账的月份：{keeper}已结账{shown}，党费记在它的账上；"
+                          "整个数据包未导入")
 
 
 def check_trail(s: Session, p: MergePlan, sender: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from desktop_app.services import sync
+from desktop_app.services import ledger, sync
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
 from desktop_app.store.models_ledger import DuesRecord
@@ -31,9 +31,13 @@ def _set_paid(db, record_id: str, fen: int) -> None:
 
 
 def _paid_at_both_ends(synced) -> tuple[str, str]:
-    """The street and the community each change one dues record's 实缴; the community's package brings a conflict."""
+    """The street and the community each change one dues record's 实缴; the community's package brings a conflict.
+
+    A record of a month the community has not closed: a closed one's change is refused whole (check_closed)."""
+    closed = ledger.closed_months(synced.c1)
     with synced.c1.session() as s:
-        record = s.scalars(select(DuesRecord.id).where(DuesRecord.deleted.is_(False)).order_by(DuesRecord.id)).first()
+        record = s.scalars(select(DuesRecord.id).where(DuesRecord.deleted.is_(False), DuesRecord.month.not_in(closed))
+                           .order_by(DuesRecord.id)).first()
     _set_paid(synced.street, record, 320000)  # 3,200.00 元
     _set_paid(synced.c1, record, 1234567)  # 12,345.67 元
     synced.up(synced.c1)

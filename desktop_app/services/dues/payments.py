@@ -25,6 +25,7 @@ from desktop_app.services.dues.facts import facts_of, live_member
 from desktop_app.services.dues.rates import rate_rules_in, seed_rate_rules_in
 from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.books import ClosedBooks
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member
 from desktop_app.store.models_ledger import DuesBase, DuesRecord, LedgerEntry
@@ -44,14 +45,22 @@ def _book_and_account(s: Session) -> tuple[str | None, str]:
     return book, ledger_service.dues_account_id(s, book)
 
 
+def _check_open(books: ClosedBooks, org_id: str | None, month: date, name: str, what: str) -> None:
+    """A 党费 record of a month closed (结账) in the books it falls in stays as it is: the street refuses any change."""
+    if keeper := books.keeper(org_id, month):
+        label = rules.month_label(month)
+        raise Conflict(f"{keeper}已结账{label}：{name}{label}的党费记在已结账的账上，{what}")
+
+
 def _prepare(
-    s: Session, p: PaymentInput, paid_on: date, table: list[RateRule]
+    s: Session, p: PaymentInput, paid_on: date, table: list[RateRule], books: ClosedBooks
 ) -> tuple[Member, list[tuple[date, rules.DueCalc, DuesBase]], list[int], bool, list[str]]:
     m = live_member(s, p.member_id)
     f = facts_of(s, [m])[0]
     months = sorted(rules.month_of(x) for x in p.months)
     items = []
     for month in months:
+        _check_open(books, m.org_id, month, m.name, "不能再登记交纳")
         rec = f.records.get(month)
         if rec is not None and rec.paid_fen > 0:
             raise ValidationError("交纳月份", f"{m.name}{rules.month_label(month)}的党费已于{rec.paid_on}交纳")
@@ -96,7 +105,8 @@ def record_payments(
     seed_rate_rules_in(s)
     table = rate_rules_in(s)
     book, account_id = _book_and_account(s)
-    prepared = [_prepare(s, p, paid_on, table) for p in payments]
+    books = ClosedBooks(s)
+    prepared = [_prepare(s, p, paid_on, table, books) for p in payments]
     total = sum(sum(amounts) for _, _, amounts, _, _ in prepared)
     if total <= 0:
         raise ValidationError("实交金额", "实交金额应大于 0（免交的月份无需登记）")
@@ -188,6 +198,13 @@ def cancel_payment(
     on_entry = list(s.scalars(select(DuesRecord).where(DuesRecord.ledger_entry_id == entry.id)))
     mine = [r for r in on_entry if r.member_id == m.id]
     others = [r for r in on_entry if r.member_id != m.id]
+    books = ClosedBooks(s)
+    for r in mine:
+        _check_open(books, r.org_id, r.month, m.name, "不能撤销这次交纳")
+    names = dict(s.execute(select(Member.id, Member.name).where(Member.id.in_({r.member_id for r in others}))).all())
+    for r in others:  # they are posted again on a new voucher: their records change too
+        _check_open(books, r.org_id, r.month, names.get(r.member_id, ""),
+                    f"这张凭证也收着这笔党费，撤销{m.name}的交纳会改动它，不能撤销")
     reversal = ledger_service.reverse_in(
         s, entry.id, f"撤销{m.name}{rules.months_label([r.month for r in mine])}党费交纳：{reason}",
         on, entered_by=entered_by, for_dues=True,
