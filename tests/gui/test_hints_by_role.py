@@ -110,3 +110,26 @@ def test_the_rule_drops_an_aside_alone_and_otherwise_the_sentence():
     assert offered("2026 年度还没有考评方案。点“考评方案…”载入示例方案。", hidden) == "2026 年度还没有考评方案。"
     assert offered("新建项目：Ctrl+N；也可在“走访”中转为项目。", hidden) == ""  # one thought up to 。
     assert offered("登记走访：Ctrl+N。", set()) == "登记走访：Ctrl+N。"  # who may do everything reads it all
+
+
+def test_a_meeting_s_topics_are_read_not_offered_to_add_by_a_read_only_account(qtbot, wait_ops, demo_town):
+    """议题与表决 opens for 只读 (it reads meetings): its 添加议题…, 删除所选 were refused on 保存, and the empty list
+    said “点“添加议题…”逐项登记”."""
+    from desktop_app.gui.memberlife.topics import TopicsDialog
+    from desktop_app.services import memberlife as life
+    from desktop_app.services.meetings.queries import list_meetings
+
+    said = {}
+    for login in ("admin", "street"):
+        auth.login(demo_town, login, PASSWORD)
+        bare = next(m for m in list_meetings(demo_town) if not life.topics(demo_town, m.id))
+        dlg = TopicsDialog(None, demo_town, bare.id)
+        qtbot.addWidget(dlg)
+        dlg.show()
+        wait_ops()
+        said[login] = (dlg.add_button.isVisible(), dlg.remove_button.isVisible(), dlg.message.text())
+        if login == "street":
+            dlg.add()  # as Enter would: no form opens (the test's watchdog fails on a modal left waiting)
+        dlg.close()
+    assert said["admin"][:2] == (True, True) and "“添加议题…”" in said["admin"][2]
+    assert said["street"] == (False, False, "这次会议还没有登记议题。")

@@ -74,6 +74,7 @@ class TopicsDialog(RegisterDialog):
     """A meeting's 议题: list, add, remove."""
 
     columns, stretch, writes, add_text = COLUMNS, 4, WRITES, "添加议题…"
+    needs = "meetings.write"  # add_topic's and delete_topic's: 只读 reads a meeting's topics
     empty = "这次会议还没有登记议题。要表决的事项（如接收预备党员）点“添加议题…”逐项登记，表决结果随会议记录打印。"
 
     def __init__(self, parent: QWidget | None, db: Database, meeting_id: str, label: str = ""):

@@ -18,8 +18,10 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets.bars import action_name, offered
 from desktop_app.gui.widgets.layouts import column, fill
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
+from desktop_app.services import auth
 from desktop_app.views.changes import Changes
 
 
@@ -31,6 +33,9 @@ class RegisterDialog(QDialog):
     edit_text = "修改…"
     remove_text = "删除所选"
     empty = ""  # said under an empty list: what the register is for and how to add the first row
+    # the permission its 添加, 修改 and 删除 save with: an account without it reads the rows, is not offered them,
+    # and the empty list's hint says nothing of them (bars.offered); "" where only who may write opens the dialog
+    needs = ""
 
     def __init__(self, parent: QWidget | None, db: Any, title: str, width: int, height: int):
         super().__init__(parent)
@@ -55,6 +60,13 @@ class RegisterDialog(QDialog):
         close.clicked.connect(self.accept)
         self.message = QLabel()
         column(self, (self.table, 1), self.message, fill(QHBoxLayout(), *buttons, self.remove_button, 1, close))
+        self.hidden: frozenset[str] = frozenset()
+        if self.needs and not auth.can(db, self.needs):
+            for button in (*buttons, self.remove_button):
+                button.hide()
+            self.hidden = frozenset(action_name(b.text()) for b in (*buttons, self.remove_button))
+            if hasattr(self, "edit_button"):  # its double-click and Enter open the same form
+                self.table.doubleClicked.disconnect()
         self.resize(width, height)
         self.reload()
 
@@ -91,18 +103,20 @@ class RegisterDialog(QDialog):
     def _loaded(self, rows: list[Any]) -> None:
         self.model.set_rows(rows)
         if not rows and not self.message.text():
-            self.message.setText(self.empty)
+            self.message.setText(offered(self.empty, self.hidden))
 
     def selected(self) -> Any:
         rows = self.table.selectionModel().selectedRows()
         return self.model.row(rows[0].row()) if rows else None
 
     def add(self) -> None:
+        if self.hidden:
+            return
         self._save(self.form(), self.added)
 
     def edit(self) -> None:
         row = self.selected()
-        if row is not None:
+        if row is not None and not self.hidden:
             self._save(self.edit_form(row), self.edited)
 
     def _save(self, dlg: QDialog, said: Callable[[Any], str]) -> None:
@@ -112,7 +126,7 @@ class RegisterDialog(QDialog):
 
     def remove(self) -> None:
         row = self.selected()
-        if row is None:
+        if row is None or self.hidden:
             return
         title, question, delete = self.removal(row)
         if not common.ask(self, title, question):
