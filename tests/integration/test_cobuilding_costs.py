@@ -175,7 +175,9 @@ def test_a_voucher_booked_to_another_project_is_refused_and_nothing_is_written(d
     assert ledger.get_entry(db, posted.id).project_id == park
 
 
-def test_booking_through_a_link_needs_the_ledgers_write_right(db, town, monkeypatch):
+@pytest.mark.parametrize("right", ["ledger.write", "projects.write"])
+def test_booking_through_a_link_needs_the_ledgers_and_the_projects_write_rights(db, town, monkeypatch, right):
+    """Booking to a 微实事 changes its 已记账 and the voucher: as on the 微实事 page, both rights are needed."""
     from desktop_app.domain import access
     lights, _ = _tied(db, town)
     posted = ledger.post_entry(db, ledger.EntryInput(date(2026, 6, 2), town["account"], "支出", 8_800)).entry
@@ -184,10 +186,13 @@ def test_booking_through_a_link_needs_the_ledgers_write_right(db, town, monkeypa
     auth.create_user(db, "sec", "书记", "secretary", "pw-123456-Ab")
     auth.login(db, "sec", "pw-123456-Ab")
     monkeypatch.setitem(access.ROLE_PERMISSIONS, access.Role.SECRETARY,
-                        access.ROLE_PERMISSIONS[access.Role.SECRETARY] - {"ledger.write"})
+                        access.ROLE_PERMISSIONS[access.Role.SECRETARY] - {right})
     with pytest.raises(PermissionDenied):
         cb.link_cost(db, posted.id, item_id=town["project"])
     assert cb.linked_entries(db, [posted.id]) == set() and ledger.get_entry(db, posted.id).project_id is None
+    with pytest.raises(PermissionDenied):  # nor posted straight to the tied item's 微实事
+        cb.record_cost(db, _cost(town, 3_000), item_id=town["project"], today=TODAY)
+    assert len(ledger.list_entries(db)) == 2
     cb.unlink_cost(db, link.id)  # an activity's link books nothing: co-building's own right is enough
 
 

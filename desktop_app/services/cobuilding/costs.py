@@ -60,6 +60,12 @@ def _link(s: Session, entry, a: Activity | None, i: ListItem | None) -> CostRow:
                    link.activity_id, link.item_id)
 
 
+def _may_book(db: Database) -> None:
+    # A voucher's 微实事 changes: the project's 已记账 and the voucher, both modules' write rights, as project_costs.
+    auth.require(db, "projects.write")
+    auth.require(db, "ledger.write")
+
+
 def _book(db: Database, s: Session, entry: LedgerEntry, i: ListItem | None) -> None:
     """Book the voucher to the 微实事 the item is tied to, as record_cost posts it; refused when booked elsewhere."""
     if i is None or not i.project_id or entry.project_id == i.project_id:
@@ -68,7 +74,7 @@ def _book(db: Database, s: Session, entry: LedgerEntry, i: ListItem | None) -> N
         other, own = s.get(Project, entry.project_id), s.get(Project, i.project_id)
         raise Conflict(f"凭证 {entry.voucher_no} 已记在微实事项目“{other.name if other else '其他项目'}”，"
                        f"而“{i.title}”关联的是微实事项目“{own.name if own else ''}”；请先在那个项目中取消费用关联")
-    auth.require(db, "ledger.write")  # the voucher's project changes: the ledger's right too, as project_costs
+    _may_book(db)
     entry.project_id = i.project_id
 
 
@@ -83,7 +89,7 @@ def _unbook(db: Database, s: Session, c: CostLink) -> None:
         ListItem.project_id == entry.project_id))
     if needed is not None:
         return
-    auth.require(db, "ledger.write")
+    _may_book(db)
     pair = _with_reversals(s, entry)
     ledger.check_costs_open(s, *(x.entry_date for x in pair))
     for x in pair:
@@ -119,7 +125,7 @@ def rebook_item(db: Database, s: Session, item: ListItem, project_id: str | None
               for x in _with_reversals(s, e)]
     if not moving:
         return
-    auth.require(db, "ledger.write")  # the vouchers' project changes: the ledger's right too, as `_book`
+    _may_book(db)
     for x in moving:
         try:
             ledger.check_costs_open(s, x.entry_date)
@@ -176,6 +182,8 @@ def record_cost(db: Database, inp: rules.CostInput, *, activity_id: str | None =
     with UnitOfWork(db) as uow:
         s = uow.session
         a, i = _target(s, activity_id, item_id)
+        if i is not None and i.project_id:
+            _may_book(db)  # posted straight to the item's 微实事
         ledger.check_costs_open(s, clean.entry_date)
         entry = ledger.post_in(s, ledger.EntryInput(
             entry_date=clean.entry_date, account_id=clean.account_id, direction=EXPENSE, amount_fen=clean.amount_fen,
