@@ -16,10 +16,8 @@ with it (correct it by 撤销交纳 on the 党费 page), and a month from an ear
 import is corrected by taking that import back in 操作记录 and importing the
 corrected sheet, so that each import stays revertable as a whole. Imported
 records carry no ledger entry: the money of past years comes through the 经费
-import, so no ledger month is touched; but the street refuses a record dated in
-a month closed in the books the record's organisation falls in (its community's, for a
-党支部 or 党小组 member as for one directly under the 党委), so such a month is refused
-here. preview() writes nothing; apply() re-checks inside its transaction and writes every month or none.
+import, so no ledger month is touched and a closed month does not hold them (the
+street holds 党费 by the voucher they were booked on: sync.ownership.DATED). preview() writes nothing; apply() re-checks inside its transaction and writes every month or none.
 """
 
 from __future__ import annotations
@@ -43,7 +41,6 @@ from desktop_app.services.dues.rates import ensure_rate_rules, rate_rules_in
 from desktop_app.services.records import writes
 from desktop_app.services.roster import org_name_map
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store.books import ClosedBooks
 from desktop_app.store.models import Member
 from desktop_app.store.models_ledger import DuesRecord
 from desktop_app.views.imports import HistoryPreview, Mapping
@@ -71,17 +68,6 @@ class PlannedMonth:
     collected_by: str
     note: str
     reuse: str | None  # a record of this month with nothing paid (taken back, 撤销): written again
-
-
-# A record is dated in the books its organisation falls in (store.books: a branch's are its community's): the
-# street refuses one in a month closed there (sync.ownership.check_closed), so such a month is refused here
-_CLOSED = "{keeper}已结账{month}，{name}（{org}）的党费记在已结账的账上：街道不接收落在已结账月份的党费记录，不能导入"
-
-
-def _closed_reason(books: ClosedBooks, org_id: str | None, month: date, name: str) -> str:
-    keeper = books.keeper(org_id, month)
-    return _CLOSED.format(keeper=keeper, month=rules.month_label(month), name=name,
-                          org=books.name(org_id)) if keeper else ""
 
 
 @dataclass(frozen=True)
@@ -151,7 +137,6 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
                 else:
                     on_record[(m, mo)] = (rid, paid, on, entry)
         facts = {f.id: f for f in facts_of(s, member_rows)}
-        books = ClosedBooks(s)
 
         def branch_of(name: str, fail) -> set[str] | None:
             org = lookup.get(name) if lookup is not None else None
@@ -185,9 +170,6 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
             for column, month, fen in months:
                 if month > this_month:
                     fail(column, f"{rules.month_label(month)}还没到，不能登记为已交")
-                    continue
-                if closed := _closed_reason(books, who.org_id, month, who.name):
-                    fail(column, closed)
                     continue
                 base = f.base_for(month) if f else None
                 due = None
@@ -316,9 +298,6 @@ def apply(uow: UnitOfWork, plan: HistoryPreview) -> int:
             raise Conflict(f"预览之后{it.name}{rules.month_label(it.month)}的党费已登记，未导入任何数据。请重新预览")
         if rec is None and it.reuse:
             raise Conflict("预览之后党费记录有变动，未导入任何数据。请重新预览")
-    books = ClosedBooks(s)
-    if late := next((r for it in plan.items if (r := _closed_reason(books, it.org_id, it.month, it.name))), None):
-        raise Conflict(f"预览之后{late}。未导入任何数据，请重新预览")
     reused: list[str] = []
     with revert_imported.tracking(s) as added:  # kept so 操作记录 can take the whole import back
         for key, it in wanted.items():

@@ -226,28 +226,6 @@ def _what(names: dict, table: str, rid: str) -> str:
     return f"{table_label(table)}“{text}”" if text else table_label(table)
 
 
-def _dues_closed(s: Session, imp: _Import) -> list[str]:
-    """党费 records of a month closed since in the books they fall in (store.books): the street refuses their removal."""
-    from desktop_app.domain import dues as dues_rules
-    from desktop_app.store.books import ClosedBooks
-    from desktop_app.store.models import Member
-    from desktop_app.store.models_ledger import DuesRecord
-
-    ids = imp.added.get("dues_record", [])
-    books = ClosedBooks(s) if ids else None
-    if books is None or not books.closed:
-        return []
-    held: dict[tuple[str, date], list[str]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        for org, month, name in s.execute(select(DuesRecord.org_id, DuesRecord.month, Member.name)
-                                          .join(Member, Member.id == DuesRecord.member_id)
-                                          .where(DuesRecord.id.in_(ids[start:start + _CHUNK]))):
-            if keeper := books.keeper(org, month):
-                held.setdefault((keeper, month), []).append(name)
-    return [f"{keeper}已结账{dues_rules.month_label(month)}（{_some(sorted(set(who)))}的党费记在已结账的账上）："
-            "已结账月份的党费记录不能撤销" for (keeper, month), who in sorted(held.items(), key=lambda kv: kv[0][1])]
-
-
 def _refusals(s: Session, imp: _Import, names: dict) -> list[str]:
     """Why any row the import added cannot go: changed, deleted, or referred to by a record made since."""
     refused: list[str] = []
@@ -383,7 +361,7 @@ def run(db: Database, pick, write: bool) -> RevertOutcome:
         names = _labels(s, imp)
         books = _ledger_plan(s, imp) if ledger else None
         refused = books.refused if books else []
-        refused = refused or _dues_closed(s, imp) or _refusals(s, imp, names)  # closed months say all there is to say
+        refused = refused or _refusals(s, imp, names)  # closed months say all there is to say
         if refused:
             more = f"（另有 {len(refused) - _SHOWN} 条同样无法撤销）" if len(refused) > _SHOWN else ""
             raise RevertRefused("没有撤销这次导入：" + "；".join(refused[:_SHOWN]) + more)

@@ -75,7 +75,11 @@ PARENT: dict[str, tuple[str, str]] = _parents()  # e.g. attendance -> (meeting_i
 SITE_COLUMN: dict[str, str] = {"audit_entry": "updated_by_site"}  # rows of the site that wrote them
 APPEND_ONLY: frozenset[str] = frozenset({"audit_entry", "closed_month"})  # written once, never changed
 # Dated rows: the date that puts them in a month of their organisation's books.
-DATED: dict[str, str] = {"ledger_entry": "entry_date", "dues_record": "month"}
+# A 党费 record is in the books by the day its money came in (paid_on, on the voucher ledger_entry_id), not by
+# the month it pays for: a 补交 of a closed month is money of an open one. Records without a voucher (imported
+# history, nothing paid) are no entry of the books and not held by its closed months.
+DATED: dict[str, str] = {"ledger_entry": "entry_date", "dues_record": "paid_on"}
+BOOKED_BY: dict[str, str] = {"dues_record": "ledger_entry_id"}
 POSTED: dict[str, tuple[str, ...]] = {  # what a posted entry never changes (corrected by a reversal)
     "ledger_entry": ("org_id", "account_id", "entry_date", "direction", "amount_fen", "voucher_no", "deleted"),
 }
@@ -400,12 +404,15 @@ def check_closed(s: Session, p: MergePlan) -> None:
         if dated and closed:
             books = books or Books(s, _incoming_orgs(p))  # the org tree read once per package
             k_org, k_date = names.index(OWNER_COLUMN[name]), names.index(dated)
+            k_booked = names.index(BOOKED_BY[name]) if name in BOOKED_BY else None
             for i in _changed(tp):
                 vals = [tp.incoming.values[i]]
                 if tp.incoming.ids[i] in local:
                     vals.append(local[tp.incoming.ids[i]])
                 for v in vals:
                     book = books.of(v[k_org])
+                    if k_booked is not None and v[k_booked] is None:
+                        continue
                     if v[k_date] is not None and (book, str(v[k_date])[:7]) in closed:
                         raise _closed_refusal(s, p, tp, i, v[k_org], book, str(v[k_date])[:7])
     # Reopening a closed month (tombstoning or changing its row) is an append-only breach, checked above.
@@ -435,7 +442,7 @@ def _closed_refusal(s: Session, p: MergePlan, tp: TablePlan, i: int, org: str | 
         if mp is not None and member_id in mp.incoming.ids:
             who = mp.incoming.values[mp.incoming.ids.index(member_id)][_col(mp, "name")]
     where = _owner_name(s, org) if org else keeper
-    return PackageRefused(f"表“{table_label('dues_record')}”的记录 {who or member_id}（{where}）{shown}的党费"
+    return PackageRefused(f"表“{table_label('dues_record')}”的记录 {who or member_id}（{where}）{shown}交纳的党费"
                           f"（{tp.incoming.ids[i]}）落在已结账的月份：{keeper}已结账{shown}，党费记在它的账上；"
                           "整个数据包未导入")
 

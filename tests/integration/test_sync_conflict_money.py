@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -33,10 +35,11 @@ def _set_paid(db, record_id: str, fen: int) -> None:
 def _paid_at_both_ends(synced) -> tuple[str, str]:
     """The street and the community each change one dues record's 实缴; the community's package brings a conflict.
 
-    A record of a month the community has not closed: a closed one's change is refused whole (check_closed)."""
+    A record paid in a month the community has not closed: a closed one's change is refused whole (check_closed)."""
     closed = ledger.closed_months(synced.c1)
+    after = max(closed).replace(day=28) + timedelta(days=4) if closed else date.min  # in the first open month
     with synced.c1.session() as s:
-        record = s.scalars(select(DuesRecord.id).where(DuesRecord.deleted.is_(False), DuesRecord.month.not_in(closed))
+        record = s.scalars(select(DuesRecord.id).where(DuesRecord.deleted.is_(False), DuesRecord.paid_on >= after)
                            .order_by(DuesRecord.id)).first()
     _set_paid(synced.street, record, 320000)  # 3,200.00 元
     _set_paid(synced.c1, record, 1234567)  # 12,345.67 元

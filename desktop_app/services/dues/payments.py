@@ -45,11 +45,16 @@ def _book_and_account(s: Session) -> tuple[str | None, str]:
     return book, ledger_service.dues_account_id(s, book)
 
 
-def _check_open(books: ClosedBooks, org_id: str | None, month: date, name: str, what: str) -> None:
-    """A 党费 record of a month closed (结账) in the books it falls in stays as it is: the street refuses any change."""
+def _check_open(books: ClosedBooks, org_id: str | None, paid_on: date | None, name: str, what: str) -> None:
+    """党费 paid (booked) in a month closed (结账) in the books it falls in stays as it is: the street refuses
+    any change. Judged by the day the money came in, not the month paid for: a 补交 of a closed month is
+    money of an open one (sync.ownership.DATED)."""
+    if paid_on is None:
+        return
+    month = rules.month_of(paid_on)
     if keeper := books.keeper(org_id, month):
         label = rules.month_label(month)
-        raise Conflict(f"{keeper}已结账{label}：{name}{label}的党费记在已结账的账上，{what}")
+        raise Conflict(f"{keeper}已结账{label}：{name}{label}交纳的党费记在已结账的账上，{what}")
 
 
 def _prepare(
@@ -58,9 +63,9 @@ def _prepare(
     m = live_member(s, p.member_id)
     f = facts_of(s, [m])[0]
     months = sorted(rules.month_of(x) for x in p.months)
+    _check_open(books, m.org_id, paid_on, m.name, "请把交纳日期改到未结账的月份")
     items = []
     for month in months:
-        _check_open(books, m.org_id, month, m.name, "不能再登记交纳")
         rec = f.records.get(month)
         if rec is not None and rec.paid_fen > 0:
             raise ValidationError("交纳月份", f"{m.name}{rules.month_label(month)}的党费已于{rec.paid_on}交纳")
@@ -200,10 +205,10 @@ def cancel_payment(
     others = [r for r in on_entry if r.member_id != m.id]
     books = ClosedBooks(s)
     for r in mine:
-        _check_open(books, r.org_id, r.month, m.name, "不能撤销这次交纳")
+        _check_open(books, r.org_id, r.paid_on, m.name, "不能撤销这次交纳")
     names = dict(s.execute(select(Member.id, Member.name).where(Member.id.in_({r.member_id for r in others}))).all())
     for r in others:  # they are posted again on a new voucher: their records change too
-        _check_open(books, r.org_id, r.month, names.get(r.member_id, ""),
+        _check_open(books, r.org_id, r.paid_on, names.get(r.member_id, ""),
                     f"这张凭证也收着这笔党费，撤销{m.name}的交纳会改动它，不能撤销")
     reversal = ledger_service.reverse_in(
         s, entry.id, f"撤销{m.name}{rules.months_label([r.month for r in mine])}党费交纳：{reason}",
