@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QImage
 
 from desktop_app.domain.service_flow import WishInput
-from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets import common, photos
 from desktop_app.gui.wishes import page as wish_page
 from desktop_app.gui.wishes.page import WishesPage
 from desktop_app.services import wishes
@@ -53,21 +53,32 @@ def test_add_show_open_and_remove_a_wishs_photos(qtbot, app_ctx, wait_ops, town,
     shot(page, "wish_photos_page.png")
 
     # a click on a thumbnail opens the photo with the system's viewer
-    opened = []
-    monkeypatch.setattr(wish_page, "open_file", opened.append)
-    first = wishes.get_wish(db, w.id).photos[0]
-    page.panel.details.linkActivated.emit(f"{wish_page.PHOTO}{first.id}")
-    assert [p.read_bytes() for p in opened] == [card.read_bytes()]
+    assert_click_opens(page, monkeypatch, wishes.get_wish(db, w.id).photos[0].id, card)
 
     # 删除照片 asks which one; the list and the pane follow
     assert page.act_unphoto.isEnabled()
-    monkeypatch.setattr(wish_page, "ask_photo_to_remove", lambda parent, d: d.photos[0])
-    page.remove_photo()
-    wait_ops()
+    assert remove_the_first(page, monkeypatch, wait_ops) == [f"心愿 {w.wish_no}"]
     assert [p.file_name for p in wishes.get_wish(db, w.id).photos] == ["送收音机.jpg"]
     assert page.panel.model.row(0).photos == 1
     wait_ops()
     assert page.panel.details.text().count("<img") == 1
+
+
+def assert_click_opens(page, monkeypatch, photo_id: str, source) -> None:
+    """A click on the photo's thumbnail opens its file (a copy of `source`) with the system's viewer."""
+    opened = []
+    monkeypatch.setattr(photos, "open_file", opened.append)
+    page.panel.details.linkActivated.emit(f"{photos.PHOTO}{photo_id}")
+    assert [p.read_bytes() for p in opened] == [source.read_bytes()]
+
+
+def remove_the_first(page, monkeypatch, wait_ops) -> list[str]:
+    """删除照片 with the first photo chosen; whose photos it asked about."""
+    asked = []
+    monkeypatch.setattr(photos, "ask_photo_to_remove", lambda parent, shown, whose: asked.append(whose) or shown[0])
+    page.remove_photo()
+    wait_ops()
+    return asked
 
 
 def test_a_photo_not_on_this_computer_is_named_and_says_why(qtbot, app_ctx, wait_ops, town, monkeypatch, tmp_path):  # noqa: F811
@@ -78,10 +89,15 @@ def test_a_photo_not_on_this_computer_is_named_and_says_why(qtbot, app_ctx, wait
     page = show(qtbot, wait_ops, WishesPage(app_ctx))
     page.panel.view.selectRow(0)
     wait_ops()
+    assert_named_and_told(page, monkeypatch, kept)
+
+
+def assert_named_and_told(page, monkeypatch, kept) -> None:
+    """`kept`, a photo whose file is gone, is named in the details pane (no thumbnail); a click says why."""
     html = page.panel.details.text()
-    assert "<img" not in html and "老花镜.png" in html
+    assert "<img" not in html and kept.file_name in html
     told = []
     monkeypatch.setattr(common, "inform", lambda parent, title, text: told.append(text))
-    monkeypatch.setattr(wish_page, "open_file", lambda path: told.append("opened"))
-    page.panel.details.linkActivated.emit(f"{wish_page.PHOTO}{kept.id}")
+    monkeypatch.setattr(photos, "open_file", lambda path: told.append("opened"))
+    page.panel.details.linkActivated.emit(f"{photos.PHOTO}{kept.id}")
     assert len(told) == 1 and "不在数据文件夹" in told[0]

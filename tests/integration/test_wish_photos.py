@@ -37,6 +37,12 @@ def kept_files() -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
 
 
+def trail(db, table: str, row_id: str) -> list[AuditEntry]:
+    """The audit entries of one row."""
+    with db.session() as s:
+        return list(s.scalars(select(AuditEntry).where(AuditEntry.table_name == table, AuditEntry.row_id == row_id)))
+
+
 @pytest.fixture
 def wish(db, town):  # noqa: F811
     auth.login(db, "admin", PASSWORD)
@@ -61,10 +67,7 @@ def test_photos_are_kept_shown_counted_and_taken_off(db, wish, tmp_path):
     assert [r.photos for r in wishes.list_wishes(db) if r.id == wish.id] == [1]
     with pytest.raises(NotFound):
         wishes.remove_photo(db, rows[0].id)
-    with db.session() as s:  # the trail has the photo's arrival and its removal (before and after)
-        entries = s.scalars(select(AuditEntry).where(AuditEntry.table_name == "wish_photo",
-                                                     AuditEntry.row_id == rows[0].id)).all()
-    assert len(entries) == 2
+    assert len(trail(db, "wish_photo", rows[0].id)) == 2  # the photo's arrival and its removal (before and after)
 
     wishes.delete_wish(db, wish.id)  # the wish's photos go with it
     with pytest.raises(NotFound):

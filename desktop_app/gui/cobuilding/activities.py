@@ -13,13 +13,17 @@ from desktop_app.gui.cobuilding import costs
 from desktop_app.gui.cobuilding.activity_dialog import ActivityDialog
 from desktop_app.gui.cobuilding.common import CobuildingPage, d, hours, is_a, years
 from desktop_app.gui.cobuilding.costs import Target, costs_html
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
+from desktop_app.gui.widgets import photos
+from desktop_app.gui.widgets.photos import PhotoStrip, photos_html
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, why_chosen
 from desktop_app.gui.widgets.table import CENTER, RIGHT, Column
 from desktop_app.services import cobuilding as cb
 from desktop_app.services import orgs as org_service
 from desktop_app.services.attachments import safe_name
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.cobuilding import ActivityDetail, VolunteerHours
+
+THUMB = 130  # pixels: two side by side in the details pane
 
 COLUMNS = (
     Column("日期", lambda r: d(r.activity_date), CENTER, 80),
@@ -36,7 +40,7 @@ COLUMNS = (
            sort_key=lambda r: r.cost_fen),
     Column("已记账（元）", lambda r: format_yuan(r.linked_cost_fen) if r.linked_cost_fen else "", RIGHT, 80,
            sort_key=lambda r: r.linked_cost_fen),
-    Column("照片", lambda r: str(r.photos or ""), CENTER, 40),
+    Column("照片", lambda r: str(r.photos or ""), CENTER, 40, sort_key=lambda r: r.photos),
 )
 HOURS_COLUMNS = (
     Column("姓名", lambda r: r.name, width=100),
@@ -54,6 +58,7 @@ def ask_photos(parent: QWidget) -> list[Path]:
 
 
 def activity_html(a: ActivityDetail, photo_paths: dict[str, str]) -> str:
+    """The activity, its costs, people and photos (`photo_paths`: photo id -> its file here, for the thumbnails)."""
     e, r = escape, a.row
     lines = [
         f"<h3>{e(r.title)}</h3>",
@@ -67,9 +72,7 @@ def activity_html(a: ActivityDetail, photo_paths: dict[str, str]) -> str:
     if a.people:
         items = "".join(f"<li>{e(p.kind)} {e(p.name)}：{hours(p.hours_tenths) or '0'} 小时</li>" for p in a.people)
         lines.append(f"<p>参与人员 {len(a.people)} 人，共 {hours(r.hours_tenths) or '0'} 小时：</p><ul>{items}</ul>")
-    if a.photos:
-        pics = "".join(f'<img src="{e(photo_paths[p.id])}" width="130"> ' for p in a.photos if p.id in photo_paths)
-        lines.append(f"<p>照片 {len(a.photos)} 张：</p><p>{pics}</p>")
+    lines.append(photos_html(a.photos, photo_paths, THUMB))
     return "".join(lines)
 
 
@@ -90,6 +93,9 @@ class ActivitiesPage(CobuildingPage):
         Act("edit", "修改", "edit_activity", when=_chosen, name="edit", writes=True),
         Act("delete", "删除", "delete_activity", when=_chosen, name="delete", writes=True),
         Act("photo", "添加照片", "add_photos", when=_chosen, name="photos", writes=True),
+        Act("delete", "删除照片", "remove_photo", when=is_a(tuple, lambda x: x[0].photos), name="unphoto",
+            why=why_chosen(lambda x: "请先选中一次活动" if isinstance(x, VolunteerHours) else "这次活动还没有照片"),
+            writes=True),
         Act("voucher", "费用凭证", "record_cost", when=_chosen, name="cost", writes="cobuilding.write ledger.write"),
         Act("cancel", "取消费用关联", "unlink_cost", when=is_a(tuple, lambda x: x[0].costs),
             name="unlink", writes=True),
@@ -98,6 +104,10 @@ class ActivitiesPage(CobuildingPage):
         Act("print", "打印活动登记册", "print_register", name="register"),
     )
     activate = "edit_activity"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.photo_strip = PhotoStrip(self, cb.photo_path, THUMB)
 
     def load(self, db, f):
         year = f.year or self.today.year
@@ -111,13 +121,8 @@ class ActivitiesPage(CobuildingPage):
         if isinstance(row, VolunteerHours):
             return row
         a = cb.get_activity(db, row.id)
-        paths = {}
-        for p in a.photos:
-            try:
-                paths[p.id] = str(cb.photo_path(db, p.id))
-            except Exception:  # a photo file gone from the data folder: the rest still show
-                pass
-        return (a, paths)
+        self.photo_strip.find(db, a.photos)
+        return (a, self.photo_strip.files)
 
     def detail_html(self, detail) -> str:
         if isinstance(detail, VolunteerHours):
@@ -159,6 +164,16 @@ class ActivitiesPage(CobuildingPage):
         self.keep(aid)
         # One act: all the photos or, one refused (and named), none.
         self.write(lambda: cb.add_photos(db, aid, paths), lambda added: f"已添加 {len(added)} 张照片。")
+
+    def remove_photo(self) -> None:
+        if not isinstance(self.detail, tuple):
+            return
+        a = self.detail[0]
+        if (photo := photos.ask_photo_to_remove(self, a.photos, f"活动“{a.row.title}”")) is None:
+            return
+        db = self.ctx.db
+        self.keep(a.id)
+        self.write(lambda: cb.remove_photo(db, photo.id), f"已删除活动“{a.row.title}”的照片“{photo.file_name}”。")
 
     def _target(self) -> Target | None:
         if not isinstance(self.detail, tuple):

@@ -6,14 +6,12 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.domain import service_flow as flow
-from desktop_app.domain.errors import DomainError
 from desktop_app.domain.money import format_yuan
-from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets import common, photos
+from desktop_app.gui.widgets.photos import PhotoStrip, photos_html
 from desktop_app.gui.widgets.record_list import (
     DELETE, SEPARATOR, Act, Choice, Loaded, RecordListPage, Removal, Search, Table, bullets, recent_years, state_html,
     why_chosen,
@@ -22,7 +20,7 @@ from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, Column, date_text
 from desktop_app.gui.wishes.dialogs import ClaimDialog, UnitsDialog, WishDialog
 from desktop_app.services import residents as resident_service
 from desktop_app.services import wishes as wish_service
-from desktop_app.services.wishes import WishDetail, WishFilter, WishPhotoRow, WishRow
+from desktop_app.services.wishes import WishDetail, WishFilter, WishRow
 from desktop_app.views.changes import Change, changes
 
 
@@ -43,8 +41,6 @@ COLUMNS = (
     Column("实现", lambda r: _d(r.fulfilled_on), CENTER, 84),
     Column("照片", lambda r: str(r.photos or ""), CENTER, 40, sort_key=lambda r: r.photos),
 )
-PHOTO = "photo:"  # a thumbnail's link in the details pane: the photo's id follows
-THUMB = 120  # pixels: two side by side in the details pane
 
 
 def ask_photos(parent: QWidget) -> list[Path]:
@@ -54,43 +50,12 @@ def ask_photos(parent: QWidget) -> list[Path]:
     return ask_open_paths(parent, "添加心愿照片", "照片 (*.jpg *.jpeg *.png);;所有文件 (*)")
 
 
-def ask_photo_to_remove(parent: QWidget, w: WishDetail) -> WishPhotoRow | None:
-    """Which of the wish's photos to take off, asked (tests replace this): one is confirmed, several are chosen."""
-    photos = w.photos
-    if len(photos) > 1:
-        labels = [f"第 {i} 张：{p.file_name}" for i, p in enumerate(photos, 1)]
-        label, ok = QInputDialog.getItem(parent, "删除照片", f"心愿 {w.wish_no} 的哪张照片？", labels, 0, False)
-        if not ok:
-            return None
-        photo = photos[labels.index(label)]
-    else:
-        photo = photos[0]
-    asked = f"确定删除心愿 {w.wish_no} 的照片“{photo.file_name}”吗？"
-    return photo if common.ask(parent, "删除照片", asked) else None
-
-
-def open_file(path: Path) -> None:
-    """The system's viewer for a photo (tests replace this)."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
 def _color(r: WishRow):
     return {flow.WISH_FULFILLED: DONE, flow.WISH_POSTED: ALERT}.get(r.state)
 
 
-def photos_html(w: WishDetail, files: dict[str, str]) -> str:
-    """The photos as thumbnails (kept in aspect) that open the file when clicked; one not on this computer by name."""
-    if not w.photos:
-        return ""
-    shown = []
-    for p in w.photos:
-        inner = (f'<img src="{escape(QUrl.fromLocalFile(files[p.id]).toString())}" width="{THUMB}">' if p.id in files
-                 else escape(p.file_name))
-        shown.append(f'<a href="{PHOTO}{escape(p.id)}">{inner}</a>')
-    return f"<p>照片 {len(w.photos)} 张（单击打开）：</p><p>{' '.join(shown)}</p>"
-
-
 def details_html(w: WishDetail, files: dict[str, str] | None = None) -> str:
+    """The wish, its claims and its photos (`files`: photo id -> its file here, for the thumbnails)."""
     e = escape
     lines = [
         f"<h3>{e(w.wish_no)} {e(w.wisher_name)}</h3>",
@@ -106,7 +71,7 @@ def details_html(w: WishDetail, files: dict[str, str] | None = None) -> str:
     lines.append(bullets("认领记录", [f"{_d(c.claimed_on)} {c.claimant_name}：{c.status}"
                                       f"{('，' + _d(c.ended_on)) if c.ended_on else ''}{f'（{c.note}）' if c.note else ''}"
                                       for c in w.claims]))
-    lines.append(photos_html(w, files or {}))
+    lines.append(photos_html(w.photos, files or {}))
     return "".join(lines)
 
 
@@ -163,23 +128,16 @@ class WishesPage(RecordListPage):
                       units=wish_service.list_units(db), fulfilled=sum(wish_service.fulfilled_counts(db, year).values()))
 
     def __init__(self, *args, **kwargs) -> None:
-        self._photo_files: dict[str, str] = {}  # photo id -> its file here, as the details read found them
         super().__init__(*args, **kwargs)
-        pane = self.panel.details  # a thumbnail is a link: a click opens the photo, the text stays selectable
-        pane.setTextInteractionFlags(pane.textInteractionFlags() | Qt.TextInteractionFlag.LinksAccessibleByMouse)
-        pane.linkActivated.connect(self.open_photo)
+        self.photo_strip = PhotoStrip(self, wish_service.photo_path)
 
     def fetch_detail(self, db, row):
         w = wish_service.get_wish(db, row.id)
-        for p in w.photos:
-            try:  # kept by photo id, not replaced: a read for the next selection may finish first
-                self._photo_files[p.id] = str(wish_service.photo_path(db, p.id))
-            except Exception:  # a file not on this computer (another site's) or gone: named, not shown
-                self._photo_files.pop(p.id, None)
+        self.photo_strip.find(db, w.photos)
         return w
 
     def detail_html(self, detail) -> str:
-        return details_html(detail, self._photo_files)
+        return details_html(detail, self.photo_strip.files)
 
     def on_loaded(self, loaded: Loaded) -> None:
         waiting = sum(1 for r in loaded.rows if r.state == flow.WISH_POSTED)
@@ -237,22 +195,11 @@ class WishesPage(RecordListPage):
 
     def remove_photo(self) -> None:
         d = self.detail
-        if d is None or not d.photos or (photo := ask_photo_to_remove(self, d)) is None:
+        if d is None or (photo := photos.ask_photo_to_remove(self, d.photos, f"心愿 {d.wish_no}")) is None:
             return
         db = self.ctx.db
         self.keep(d.id)
         self.write(lambda: wish_service.remove_photo(db, photo.id), f"已删除心愿 {d.wish_no} 的照片“{photo.file_name}”。")
-
-    def open_photo(self, link: str) -> None:
-        """A thumbnail clicked: the photo in the system's viewer, or why it is not on this computer."""
-        if not link.startswith(PHOTO):
-            return
-        try:
-            path = wish_service.photo_path(self.ctx.db, link[len(PHOTO):])
-        except DomainError as e:
-            common.inform(self, "打开照片", str(e))
-            return
-        open_file(path)
 
     def edit_units(self) -> None:
         UnitsDialog(self, self.ctx.db).exec()  # its saves announce Change.WISHES themselves

@@ -188,6 +188,8 @@ def add_photos(db: Database, activity_id: str, sources: Sequence[str | Path]) ->
 
 
 def remove_photo(db: Database, photo_id: str) -> None:
+    """Take a photo off its activity, as a 微心愿's: a tombstone (so the removal travels), audited, needing
+    cobuilding.write; the file stays in the data folder."""
     tombstone(db, ActivityPhoto, photo_id, "该照片不存在或已删除")
 
 
