@@ -50,3 +50,17 @@ def test_only_who_may_write_cobuilding_takes_a_photo_off(db, activity, tmp_path)
     assert cb.photo_path(db, row.id).is_file()  # reading is allowed
     auth.login(db, "admin", PASSWORD)
     assert len(cb.get_activity(db, activity.id).photos) == 1
+
+
+def test_a_file_that_is_no_photo_by_its_content_is_refused_and_nothing_kept(db, activity, tmp_path):
+    from desktop_app.domain.errors import ValidationError
+    from desktop_app.settings import data_dir
+
+    disguised = tmp_path / "现场.jpg"
+    disguised.write_bytes(b"MZ\x90\x00 a program renamed as a photo")
+    with pytest.raises(ValidationError) as e:
+        cb.add_photos(db, activity.id, [photo(tmp_path, "合影.png"), disguised])
+    assert "现场.jpg：不是 JPEG 或 PNG 照片" in e.value.message
+    assert cb.get_activity(db, activity.id).photos == ()
+    folder = data_dir() / "attachments"
+    assert not folder.exists() or not any(p.is_file() for p in folder.rglob("*"))

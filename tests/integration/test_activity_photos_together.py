@@ -12,7 +12,7 @@ def test_a_refused_third_photo_keeps_none_and_is_named(db, town, tmp_path):  # n
     a = cb.record_activity(db, _activity(town), TODAY)
     photos = []
     for name in ("义诊1.jpg", "义诊2.jpg"):
-        (tmp_path / name).write_bytes(b"\xff\xd8fake jpeg " + name.encode())
+        (tmp_path / name).write_bytes(b"\xff\xd8\xff\xe0 jpeg " + name.encode())
         photos.append(tmp_path / name)
     with pytest.raises(ValidationError) as e:
         cb.add_photos(db, a.id, [*photos, tmp_path / "义诊3.jpg"])

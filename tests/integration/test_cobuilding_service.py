@@ -110,7 +110,7 @@ def test_an_activity_needs_an_organiser_and_sane_hours(db, town):
 def test_photos_are_kept_with_the_activity(db, town, tmp_path):
     a = cb.record_activity(db, _activity(town), TODAY)
     src = tmp_path / "义诊现场.jpg"
-    src.write_bytes(b"\xff\xd8fake jpeg")
+    src.write_bytes(b"\xff\xd8\xff\xe0 jpeg")
     photo = cb.add_photo(db, a.id, src)
     assert cb.photo_path(db, photo.id).read_bytes() == src.read_bytes()
     assert cb.get_activity(db, a.id).row.photos == 1

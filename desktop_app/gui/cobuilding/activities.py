@@ -54,7 +54,7 @@ def ask_photos(parent: QWidget) -> list[Path]:
     """Which photos to add (tests replace this)."""
     from desktop_app.gui.widgets.forms import ask_open_paths  # starts in Documents, refuses the data folder
 
-    return ask_open_paths(parent, "添加活动照片", "图片 (*.jpg *.jpeg *.png *.bmp *.gif);;所有文件 (*)")
+    return ask_open_paths(parent, "添加活动照片", "照片 (*.jpg *.jpeg *.png);;所有文件 (*)")
 
 
 def activity_html(a: ActivityDetail, photo_paths: dict[str, str]) -> str:

@@ -178,7 +178,8 @@ def add_photos(db: Database, activity_id: str, sources: Sequence[str | Path]) ->
     """Keep several photos with the activity as one act: every file is checked first (a refusal names
     the file and why), then all are copied and recorded, or none is and no copy stays behind."""
     auth.require(db, "cobuilding.write")
-    sources = attachments.check_sources(sources, MAX_PHOTO_BYTES)
+    # a photo by its content, as a 微心愿's: a renamed program or document is no photo
+    sources = attachments.check_images(attachments.check_sources(sources, MAX_PHOTO_BYTES))
     with db.session() as s:
         a = _live(s, activity_id)
         folder = f"activities/{a.activity_date.year}"
