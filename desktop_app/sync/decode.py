@@ -85,6 +85,7 @@ class Verified:
     size: int
     encrypted: bool
     storage: bool  # values decoded as SQLite stores them (see _column_reader)
+    upper: str = "街道"  # what the receiver's refusals call the database holding the key: 街道 or 区 (site.upper_name)
 
     @property
     def rows(self) -> int:
@@ -92,21 +93,22 @@ class Verified:
 
 
 def open_package(path: Path, keys: SiteKeys, signers: package.SignerLookup, sync_format: str, site_id: str,
-                 role: str, street_site_id: str, storage=None) -> Verified:
+                 role: str, street_site_id: str, storage=None, upper: str = "街道") -> Verified:
     """Everything about a package that can be checked without writing; raises PackageRefused.
 
     `storage` is the SQLite dialect when the rows should come out as SQLite keeps
-    them (see _column_reader), None for plain Python values.
+    them (see _column_reader), None for plain Python values. `upper` is what this database calls the one
+    holding the key (街道 or 区): read once by the caller, it words every refusal of this package.
     """
     opened = package.open_file(path, keys, signers, sync_format)
     m = opened.manifest
-    check_parties(m, site_id, role, street_site_id)
+    check_parties(m, site_id, role, street_site_id, upper)
     tables = decode_tables(m, opened.files, storage=storage)
     return Verified(manifest=m, tables=tables, size=opened.size, encrypted=opened.encrypted,
-                    storage=storage is not None)
+                    storage=storage is not None, upper=upper)
 
 
-def check_parties(m: Manifest, site_id: str, role: str, street_site_id: str) -> None:
+def check_parties(m: Manifest, site_id: str, role: str, street_site_id: str, upper: str = "街道") -> None:
     """Is this package meant for this database, from the one it should come from?"""
     if m.site.id == site_id:
         raise PackageRefused("这是本库自己生成的数据包")
@@ -117,12 +119,12 @@ def check_parties(m: Manifest, site_id: str, role: str, street_site_id: str) -> 
             raise PackageRefused("数据包不是社区生成的")
     else:
         if m.kind != DOWNSTREAM:
-            raise PackageRefused("社区只能导入街道（或区）下发的数据包；社区数据包请拿到街道（或区）导入")
+            raise PackageRefused(f"社区只能导入{upper}下发的数据包；社区数据包请拿到{upper}导入")
         if m.to_site is None or m.to_site.id != site_id:
             to = m.to_site.org_name if m.to_site else "其他社区"
             raise PackageRefused(f"这个下发包是给“{to}”的，不是本社区的")
         if street_site_id and m.site.id != street_site_id:
-            raise PackageRefused("这个下发包不是本社区登记的街道（或区）数据库生成的")
+            raise PackageRefused(f"这个下发包不是本社区登记的{upper}数据库生成的")
 
 
 def decode_tables(m: Manifest, files: dict[str, bytes], storage=None) -> list[IncomingTable]:

@@ -110,7 +110,7 @@ def check_claims(s: Session, plan, sender: str, claims: dict[str, str]) -> None:
         if not any(target(to_org, peers) == sender for _, to_org in outs.get(mid, ())):
             raise PackageRefused(
                 f"表“党员”的记录 {who} 属于{here}，{there}不能改动：组织关系转接须由{here}先办理转出（转往{there}）"
-                f"并报送街道，{there}收到街道下发后再办理转入；整个数据包未导入")
+                f"并报送{plan.upper}，{there}收到{plan.upper}下发后再办理转入；整个数据包未导入")
         if mid not in ins:
             raise PackageRefused(
                 f"表“党员”的记录 {who} 已由{here}转出给{there}，但数据包里没有{there}的转入记录："

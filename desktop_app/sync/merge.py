@@ -395,7 +395,7 @@ def _agree_inserted(s: Session, peer: str, table: str, n: int, last_rowid: int, 
 
 def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: datetime,
                  tick: Callable[[int], None], open_rows: set[tuple[str, str]], storage: bool, source: str,
-                 described: list[dict], stamped: datetime | None) -> None:
+                 described: list[dict], stamped: datetime | None, upper: str = "街道") -> None:
     table = plan.table
     label = table_label(table.name)
     writer = _Writer(s, plan.incoming, storage)
@@ -417,7 +417,7 @@ def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: d
         reason = "唯一性" if "UNIQUE" in str(exc.orig).upper() else "引用关系"
         raise PackageRefused(
             f"表“{label}”的记录与本库数据的{reason}不符，数据包无法合并，未导入任何数据。"
-            "若社区或街道的数据库曾从备份恢复，请让社区导出全部数据（完整数据包）后再导入"
+            f"若社区或{upper}的数据库曾从备份恢复，请让社区导出全部数据（完整数据包）后再导入"
         ) from None
     states = plan.states
     if copied and _agree_inserted(s, peer, str(table.name), len(plan.inserts), last_rowid, stamped):
@@ -532,6 +532,11 @@ class MergePlan:
     def manifest(self) -> Manifest:
         return self.package.manifest
 
+    @property
+    def upper(self) -> str:
+        """What the receiver calls the database holding the key (街道 or 区), set where the package was opened."""
+        return self.package.upper
+
     def total(self, decision: Decision) -> int:
         return sum(p.counts[decision] for p in self.tables)
 
@@ -611,7 +616,8 @@ def apply(s: Session, p: MergePlan, st: Standing, now: datetime, tick: Callable[
     last = [] if v.storage else [k for k, tp in enumerate(p.tables) if tp.table.name in shared and tp.inserts]
     for k, tp in enumerate(p.tables):
         if k not in last:
-            _apply_table(s, peer, m.package_id, tp, now, tick, open_rows, v.storage, source, described, stamped)
+            _apply_table(s, peer, m.package_id, tp, now, tick, open_rows, v.storage, source, described, stamped,
+                         v.upper)
     if last:
         store_dialect.serialize(s.connection(), "sync-import-shared")
         for k in last:
@@ -619,7 +625,8 @@ def apply(s: Session, p: MergePlan, st: Standing, now: datetime, tick: Callable[
             if again.updates or again.conflicts:  # another sender's row now differs: check everything again
                 raise Contended(f"表“{table_label(again.table.name)}”的记录已由另一个同时进行的导入写入，请重新导入")
             p.tables[k] = again
-            _apply_table(s, peer, m.package_id, again, now, tick, open_rows, v.storage, source, described, stamped)
+            _apply_table(s, peer, m.package_id, again, now, tick, open_rows, v.storage, source, described, stamped,
+                         v.upper)
     trail.write(s, described, m.package_id)
     _note_peer(s, m, s.get(SyncPeer, peer), v.size, now, st.already)
     confirmed = 0

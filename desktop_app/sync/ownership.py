@@ -199,7 +199,7 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> di
                     raise _refuse(tp, i, peers.get(tp.incoming.values[i][k], "其他单位"))
         _check_stamps(s, tp, rows, sender, peers)
         if name in STREET_ONLY:
-            _check_street_rates(tp)
+            _check_street_rates(tp, p.upper)
             continue
         column = OWNER_COLUMN.get(name)
         k = _col(tp, column) if column else None
@@ -217,7 +217,7 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> di
             org = tp.incoming.values[i][k]
             raise _refuse(tp, i, _owner_name(s, org))
         if name == "organization" and root:
-            _check_root_stays(s, tp, root)
+            _check_root_stays(s, tp, root, p.upper)
         if name in PARENT and tp.inserts:
             _check_parents(s, p, tp, sender, owned, peers)
         existing = _existing(tp)
@@ -233,7 +233,7 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> di
                 if who is not None and who != sender and name == handover.MOVED:
                     claims[tp.incoming.ids[i]] = who  # another community's member: only through a transfer
                 elif who != sender and not mine:
-                    raise _refuse(tp, i, peers.get(who, "其他社区") if who else "街道")
+                    raise _refuse(tp, i, peers.get(who, "其他社区") if who else p.upper)
             if claims:
                 handover.check_claims(s, p, sender, claims)
                 updated = {tp.incoming.ids[i] for i in tp.updates}
@@ -241,7 +241,7 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> di
     return moved
 
 
-def _check_root_stays(s: Session, tp: TablePlan, root: str) -> None:
+def _check_root_stays(s: Session, tp: TablePlan, root: str, upper: str) -> None:
     """The sender's 社区党委 stays where the street has it: its package may rename it, never move it.
 
     Where a community sits is the street's to say (the enrolment, orgs move), and its own database refuses
@@ -257,7 +257,7 @@ def _check_root_stays(s: Session, tp: TablePlan, root: str) -> None:
                 name = tp.incoming.values[i][_col(tp, "name")]
                 street = s.scalar(select(Organization.name).where(Organization.id == here)) if here else ""
                 back = f"把它移回“{street}”之下" if street else "把它移回原处"
-                raise PackageRefused(f"数据包把“{name}”移到了另一个上级组织之下：社区党委在哪个街道党工委之下由街道确定，"
+                raise PackageRefused(f"数据包把“{name}”移到了另一个上级组织之下：社区党委在哪个街道党工委之下由{upper}确定，"
                                      f"请在社区的“党组织”页{back}后重新导出；整个数据包未导入")
 
 
@@ -271,7 +271,7 @@ def _seeded_texts(tp: TablePlan) -> dict[str, list[tuple[int, str]]]:
     return out
 
 
-def _check_street_rates(tp: TablePlan) -> None:
+def _check_street_rates(tp: TablePlan, upper: str) -> None:
     """A community's rate lines: each a seeded line as every program has it (or a new line's tombstone), else refused.
 
     Such a line is no change even where the street has since moved on (a community that has not yet
@@ -288,7 +288,7 @@ def _check_street_rates(tp: TablePlan) -> None:
             continue  # a line the community set before it enrolled, withdrawn then: it sets no rate
         want = seeded.get(inc.ids[i])
         if want is None or any(inc.columns[k][i] != text for k, text in want):
-            raise _refuse(tp, i, "街道", "不属于发送方：党费比例由街道统一设置，社区不能新增或修改")
+            raise _refuse(tp, i, upper, f"不属于发送方：党费比例由{upper}统一设置，社区不能新增或修改")
     for i, _local in tp.conflicts:
         tp.states.append((inc.ids[i], inc.stamps[i], False, None))
     tp.counts[Decision.UNCHANGED] += len(tp.updates) + len(tp.conflicts)
@@ -341,7 +341,7 @@ def _check_parents(s: Session, p: MergePlan, tp: TablePlan, sender: str, owned: 
         who = by.get(pid)
         if who is None and parent_name not in STREET_OWNED and _street_org(s, orgs[pid], streets):
             continue  # under the street's own record (not a reference list): the new row is its maker's
-        owner = _owner_name(s, orgs[pid]) if orgs[pid] else (peers.get(who, "其他社区") if who else "街道")
+        owner = _owner_name(s, orgs[pid]) if orgs[pid] else (peers.get(who, "其他社区") if who else p.upper)
         raise _refuse(tp, i, owner, f"挂在不属于发送方的{table_label(parent_name)}下")
 
 
@@ -366,7 +366,7 @@ def check_from_street(s: Session, p: MergePlan, root: str, me=None) -> None:
         else:
             alien = tp.inserts
         if alien:
-            raise _refuse(tp, alien[0], "其他社区", "不是本社区的数据，街道不能下发")
+            raise _refuse(tp, alien[0], "其他社区", f"不是本社区的数据，{p.upper}不能下发")
         column = OWNER_COLUMN.get(name)
         if column is None:
             continue
@@ -374,7 +374,7 @@ def check_from_street(s: Session, p: MergePlan, root: str, me=None) -> None:
         for i in _existing(tp):
             org = tp.incoming.values[i][k]
             if org and org not in owned:
-                raise _refuse(tp, i, _owner_name(s, org), "不是本社区的数据，街道不能下发")
+                raise _refuse(tp, i, _owner_name(s, org), f"不是本社区的数据，{p.upper}不能下发")
 
 
 def check_closed(s: Session, p: MergePlan) -> None:

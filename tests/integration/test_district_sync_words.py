@@ -105,3 +105,50 @@ def test_the_district_s_enrolment_reply_says_district(district, community, tmp_p
     note = json.loads((tmp_path / "c.dqreply").read_text(encoding="utf-8"))["note"]
     assert note.startswith("区同步登记回执")
     assert "交给街道或区" in json.loads(request.read_text(encoding="utf-8"))["note"]  # written before it knows
+
+
+def test_a_district_s_package_refusals_name_the_district(district, community, tmp_path):
+    """The adapters' refusals (ownership) take the word from where the package was opened: 区, not 街道."""
+    from desktop_app.services.uow import UnitOfWork
+    from desktop_app.store.models import Organization
+    from desktop_app.store.models_ledger import DuesRateRule
+    from tests.integration.test_community_place import _enrolled_in_xinjiekou
+
+    db, a, b = district
+    c, request = community
+    root = _enrolled_in_xinjiekou(db, c, request, tmp_path)
+    with UnitOfWork(c) as uow:  # a hand-edited database: the 社区党委 straight under the 区委
+        uow.session.get(Organization, root.id).parent_id = a.parent_id
+        uow.commit()
+    with pytest.raises(DomainError) as moved:
+        sync.import_package(db, sync.export_package(c, tmp_path / "moved.dqsync").path)
+    assert "由区确定" in str(moved.value) and "由街道确定" not in str(moved.value)
+    with UnitOfWork(c) as uow:  # put back under its street: now only the rate line is refused
+        uow.session.get(Organization, root.id).parent_id = b.id
+        uow.session.scalars(select(DuesRateRule).limit(1)).first().note = "社区自改"  # not the community's to set
+        uow.commit()
+    with pytest.raises(DomainError) as rates:
+        sync.import_package(db, sync.export_package(c, tmp_path / "rates.dqsync").path)
+    text = str(rates.value)
+    assert "党费比例由区统一设置" in text and "属于区" in text and "街道" not in text
+
+
+@pytest.mark.parametrize("upper", ["区", "街道"])
+def test_a_community_s_refusal_of_a_package_names_its_upper_level(upper):
+    """A community says whom it imports from by the level it enrolled with (Verified.upper, read once)."""
+    from datetime import datetime
+
+    from desktop_app.domain.sync_rules import DOWNSTREAM, UPSTREAM, Manifest, PackageRefused, SiteRef
+    from desktop_app.sync.decode import check_parties
+
+    when = datetime(2026, 12, 1)
+    sender = SiteRef("s-2", "320102002", "双塘社区党委", "community")
+    up = Manifest(UPSTREAM, "p-1", 1, when, "1", sender, "320102", "ab", True, None, when, ())
+    with pytest.raises(PackageRefused) as wrong_kind:
+        check_parties(up, "s-1", "community", "top", upper)
+    text = str(wrong_kind.value)
+    assert text == f"社区只能导入{upper}下发的数据包；社区数据包请拿到{upper}导入"
+    down = Manifest(DOWNSTREAM, "p-2", 1, when, "1", SiteRef("elsewhere", "320103", "秦淮区委", "district"),
+                    "320103", "ab", True, None, when, (), to_site=SiteRef("s-1", "320102001", "梅园社区党委"))
+    with pytest.raises(PackageRefused, match=f"不是本社区登记的{upper}数据库生成的"):
+        check_parties(down, "s-1", "community", "top", upper)

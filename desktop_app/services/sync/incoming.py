@@ -146,7 +146,7 @@ def open_verified(path: Path, r: Reader) -> Verified:
     try:
         with decode.quiet_gc():
             return decode.open_package(path, r.keys, r.signers, SYNC_FORMAT, r.site_id, r.info.role,
-                                       r.info.street_site_id, r.storage)
+                                       r.info.street_site_id, r.storage, r.info.upper)
     except package.SealedElsewhere as exc:
         raise sealed_elsewhere(exc, path, r) from None
     except PackageRefused as exc:
