@@ -16,6 +16,7 @@ from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.orgtree import descendant_ids, org_name_map
 from desktop_app.services.records import live, over_children, writes
+from desktop_app.services.site import upper_in
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import scope
 from desktop_app.store.base import Flag
@@ -217,7 +218,7 @@ def move(uow: UnitOfWork, org_id: str, new_parent_id: str | None, position: int 
         raise ValidationError("上级组织", "不能移到自己或自己的下级组织之下")
     parent = _live(s, new_parent_id) if new_parent_id else None
     if level and (parent is None or parent.kind != OrgKind.STREET.value):
-        raise ValidationError("上级组织", f"“{org.name}”是本库的社区党委：它在哪个街道党工委之下由街道确定"
+        raise ValidationError("上级组织", f"“{org.name}”是本库的社区党委：它在哪个街道党工委之下由{upper_in(s)}确定"
                                           "（登记回执和下发包带来），不能移到别处")
     rules.check_child(OrgKind(parent.kind) if parent else None, OrgKind(org.kind))
     siblings = list(

@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import orgs as org_rules
 from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.domain.site import is_top, root_kind
+from desktop_app.domain.site import DISTRICT, STREET, is_top, root_kind, upper_name
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import scope
 from desktop_app.store.base import SITE_KEY
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization, Site
+from desktop_app.store.models_sync import SyncIdentity, SyncPeer
 from desktop_app.views.site import LEVELS, SiteInfo
 
 __all__ = ["LEVELS", "SiteInfo", "center_name", "center_of", "get_site", "init_site", "create_in", "is_confined", "seen_by"]
@@ -115,3 +116,29 @@ def create_in(
         s.add(Organization(code=code, name=name, kind=OrgKind.COMMUNITY.value, parent_id=parent_id))
     s.flush()
     return SiteInfo(site.id, site.org_code, site.org_name, site.level)
+
+
+def upper_level_in(s, ident: SyncIdentity | None) -> str:
+    """The level of the database holding the key (district | street), for the words that name it.
+
+    At the top it is the database itself. A community learns it from the enrolment reply (kept as
+    the peer's level until its first 下发包) and then from its own tree, where that 下发包 puts the
+    区委 above its street; a community enrolled before either knew says 街道 until then.
+    """
+    site = s.scalar(select(Site).limit(1))
+    if site is not None and is_top(site.level):
+        return site.level
+    if ident is None or not ident.street_org_code:
+        return STREET
+    if s.scalar(select(Organization.id).where(
+            Organization.code == ident.street_org_code, Organization.kind == OrgKind.DISTRICT.value,
+            Organization.deleted.is_(False)).limit(1)) is not None:
+        return DISTRICT
+    level = s.scalar(select(SyncPeer.level).where(SyncPeer.site_id == ident.street_site_id))
+    return DISTRICT if level == DISTRICT else STREET
+
+
+def upper_in(s: Session) -> str:
+    """街道 or 区: what this database calls the one it sends to (or, at the top, itself) — one word for every
+    message that names it, sync's and the services' own (a community's place, the 党费 rate table)."""
+    return upper_name(upper_level_in(s, s.get(SyncIdentity, 1)))

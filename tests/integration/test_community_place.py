@@ -44,9 +44,15 @@ def test_a_community_database_does_not_move_its_own_community_committee(district
     district_root = next(n for n in orgs.list_tree(c) if n.kind == "district")
     before = _tree(c)
     for parent in (None, district_root.id):
-        with pytest.raises(DomainError, match="由街道确定"):  # to the top, or straight under the 区委
+        with pytest.raises(DomainError, match="由区确定") as refused:  # to the top, or straight under the 区委
             orgs.move(c, root.id, parent)
+        assert "街道确定" not in str(refused.value)  # the district, not the street, names its street
     assert _tree(c) == before
+    # the rate table is the district's too, and the community is told so in its words
+    from desktop_app.services import dues
+
+    locked = dues.rates_locked(c)
+    assert locked == "本社区已加入区数据同步，党费比例由区统一设置；如需调整请联系区", locked
     branch = next(n for n in orgs.list_tree(c) if n.kind == "branch")
     orgs.move(c, branch.id, root.id, position=0)  # arranging under it stays the community's
 

@@ -23,6 +23,7 @@ from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.money import format_yuan, parse_yuan
 from desktop_app.domain.sync_rules import COMMUNITY
 from desktop_app.services import auth
+from desktop_app.services.site import upper_in
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models import Site
@@ -42,7 +43,10 @@ def rate_rules_in(s: Session) -> list[RateRule]:
     return [_rule_from_row(r) for r in s.scalars(select(DuesRateRule).where(DuesRateRule.deleted.is_(False)))]
 
 
-STREET_SETS_RATES = "本社区已加入街道数据同步，党费比例由街道统一设置；如需调整请联系街道"
+def _set_above(s: Session) -> str:
+    """Why an enrolled community may not change the rate table, naming whom it enrolled with (街道 or 区)."""
+    up = upper_in(s)
+    return f"本社区已加入{up}数据同步，党费比例由{up}统一设置；如需调整请联系{up}"
 
 
 def _line_values(r: RateRule) -> dict:
@@ -81,7 +85,7 @@ def rates_locked(db: Database) -> str | None:
     """Why this database may not change the rate table (shown where it would be edited), or None."""
     auth.require(db, "dues.read")
     with db.session() as s:
-        return STREET_SETS_RATES if street_sets_rates_in(s) else None
+        return _set_above(s) if street_sets_rates_in(s) else None
 
 
 def take_street_rates_in(s: Session) -> int:
@@ -134,7 +138,7 @@ def set_rate_rules(db: Database, new: Sequence[RateRule]) -> list[RateRule]:
     auth.require(db, "settings.write")
     with db.session() as s:  # first, so an enrolled community is not told about a table it may not set anyway
         if street_sets_rates_in(s):
-            raise Conflict(STREET_SETS_RATES)
+            raise Conflict(_set_above(s))
     new = [r if r.effective_from.day == 1 else RateRule(**{**r.__dict__, "effective_from": rules.month_of(r.effective_from)})
            for r in new]
     rules.check_table(new)
@@ -142,7 +146,7 @@ def set_rate_rules(db: Database, new: Sequence[RateRule]) -> list[RateRule]:
     with UnitOfWork(db) as uow:
         s = uow.session
         if street_sets_rates_in(s):  # enrolled meanwhile
-            raise Conflict(STREET_SETS_RATES)
+            raise Conflict(_set_above(s))
         seed_rate_rules_in(s)
         for row in s.scalars(select(DuesRateRule).where(DuesRateRule.deleted.is_(False))):
             if (row.category, row.effective_from) in keys:

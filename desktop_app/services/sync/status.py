@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.domain.site import DISTRICT, STREET, is_top, upper_name
+from desktop_app.domain.site import is_top, upper_name
+from desktop_app.services.site import upper_level_in  # noqa: F401 - where sync's callers found it
 from desktop_app.domain.sync_rules import SILENT_DAYS, is_silent, silent_days
 from desktop_app.store import scope
 from desktop_app.store.db import Database
@@ -56,26 +57,6 @@ def reached_peers(s) -> set[str] | None:
 def _from(column, peers: set[str] | None):
     """The condition keeping the records of `peers` (no condition when not confined)."""
     return [] if peers is None else [column.in_(peers)]
-
-
-def upper_level_in(s, ident: SyncIdentity | None) -> str:
-    """The level of the database holding the key (district | street), for the words that name it.
-
-    At the top it is the database itself. A community learns it from the enrolment reply (kept as
-    the peer's level until its first 下发包) and then from its own tree, where that 下发包 puts the
-    区委 above its street; a community enrolled before either knew says 街道 until then.
-    """
-    site = s.scalar(select(Site).limit(1))
-    if site is not None and is_top(site.level):
-        return site.level
-    if ident is None or not ident.street_org_code:
-        return STREET
-    if s.scalar(select(Organization.id).where(
-            Organization.code == ident.street_org_code, Organization.kind == OrgKind.DISTRICT.value,
-            Organization.deleted.is_(False)).limit(1)) is not None:
-        return DISTRICT
-    level = s.scalar(select(SyncPeer.level).where(SyncPeer.site_id == ident.street_site_id))
-    return DISTRICT if level == DISTRICT else STREET
 
 
 def upper(db: Database) -> str:
