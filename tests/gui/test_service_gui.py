@@ -300,7 +300,7 @@ def test_a_case_is_received_with_its_parties_typed_and_picked_in_the_grid(qtbot,
     parties = dlg.party_model
     assert [p.role for p in parties.rows] == list(flow.PARTY_ROLES[:2])  # two blank lines to start
     qtmodeltester.check(parties)
-    (wang,) = res.pick_residents(db, "王秀英")
+    (wang,) = mediation.party_picks(db, "王秀英")  # as the picker's search offers it: with the phone
     dlg._picked(wang)  # the resident fills the first blank line, address and all
     parties.setData(parties.index(1, 0), "李大爷")
     parties.setData(parties.index(1, 2), "13912345678")

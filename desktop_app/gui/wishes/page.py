@@ -89,7 +89,7 @@ class WishesPage(RecordListPage):
     export_kind = "wishes"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.WISHES, Change.RESIDENTS, Change.MEMBERS, Change.ORGS)
     writes = changes(Change.WISHES)
-    tables = (Table(COLUMNS, _color, give_way=("网格", "认领人", "发布"), stretch=3, details_width=260, empty="发布心愿：Ctrl+N。"),)
+    tables = (Table(COLUMNS, _color, give_way=("网格", "认领人", "发布", "照片"), stretch=3, details_width=260, empty="发布心愿：Ctrl+N。"),)
     filters = (Search("搜索：心愿人（可用拼音首字母）、心愿内容、认领人、编号"),
                Choice("state", [(s, s) for s in flow.WISH_STATES], "全部状态"),
                Choice("grid", all_label="全部网格", field="grid_id"),
