@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,8 +17,10 @@ from desktop_app.store import scope
 from desktop_app.store.base import SITE_KEY
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization, Site
-from desktop_app.store.models_sync import SyncIdentity, SyncPeer
 from desktop_app.views.site import LEVELS, SiteInfo
+
+if TYPE_CHECKING:
+    from desktop_app.store.models_sync import SyncIdentity
 
 __all__ = ["LEVELS", "SiteInfo", "center_name", "center_of", "get_site", "init_site", "create_in", "is_confined", "seen_by"]
 
@@ -134,6 +137,8 @@ def upper_level_in(s, ident: SyncIdentity | None) -> str:
             Organization.code == ident.street_org_code, Organization.kind == OrgKind.DISTRICT.value,
             Organization.deleted.is_(False)).limit(1)) is not None:
         return DISTRICT
+    from desktop_app.store.models_sync import SyncPeer  # the sync tables load when sync is first used, not at start
+
     level = s.scalar(select(SyncPeer.level).where(SyncPeer.site_id == ident.street_site_id))
     return DISTRICT if level == DISTRICT else STREET
 
@@ -141,4 +146,6 @@ def upper_level_in(s, ident: SyncIdentity | None) -> str:
 def upper_in(s: Session) -> str:
     """街道 or 区: what this database calls the one it sends to (or, at the top, itself) — one word for every
     message that names it, sync's and the services' own (a community's place, the 党费 rate table)."""
+    from desktop_app.store.models_sync import SyncIdentity  # as in upper_level_in
+
     return upper_name(upper_level_in(s, s.get(SyncIdentity, 1)))
