@@ -43,6 +43,11 @@ def test_a_wish_s_greyed_actions_say_which_state_they_need(qtbot, demo_ctx, wait
 
 
 def test_a_case_s_greyed_actions_say_what_comes_first(qtbot, demo_ctx, wait_ops):  # noqa: F811
+    # a case 调解中 whatever the day: the demo's own cases may all be closed on the day the suite runs
+    today = date.today()
+    mediation.create_case(demo_ctx.db, flow.CaseInput(
+        kind="邻里纠纷", summary="楼上漏水", received_on=today, mediator="李调解员",
+        parties=(flow.PartyInput("张三", flow.PARTY_ROLES[0]), flow.PartyInput("李四", flow.PARTY_ROLES[1]))), today)
     page, _ = opened_on(qtbot, wait_ops, MediationPage(demo_ctx), flow.MEDIATION_SUCCESS)
     assert not page.act_session.isEnabled() and "重新调解" in page.act_session.toolTip()
     assert not page.act_close.isEnabled() and "调解成功" in page.act_close.toolTip()
