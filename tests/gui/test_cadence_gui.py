@@ -109,7 +109,8 @@ def test_excuse_a_member_from_attendance(qtbot, app_ctx, branch, wait_ops, monke
         d.reason.setCurrentText("长期外出")
         d.note.setText("在外地务工")
         d.accept()
-        qtbot.waitUntil(lambda: d.saved is not None or bool(d.message.text()))
+        # a save may wait out SQLite's 15 s busy timeout on a loaded machine
+        qtbot.waitUntil(lambda: d.saved is not None or bool(d.message.text()), timeout=20_000)
         return d.result()
 
     monkeypatch.setattr(ExemptionDialog, "exec", fill)

@@ -35,7 +35,8 @@ def test_register_then_advance_one_step(qtbot, page, branch, wait_ops, monkeypat
         dlg.name.setText("周晓梅")
         dlg.applied.set_value(date.today())
         dlg.accept()
-        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()))
+        # a save may wait out SQLite's 15 s busy timeout on a loaded machine
+        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()), timeout=20_000)
         return dlg.result()
 
     monkeypatch.setattr(ApplicantDialog, "exec", fill)
@@ -52,7 +53,8 @@ def test_register_then_advance_one_step(qtbot, page, branch, wait_ops, monkeypat
         assert [b.text() for b in dlg.docs] == ["谈话记录"]
         dlg.note.setPlainText("书记与本人谈话")
         dlg.accept()
-        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()))
+        # a save may wait out SQLite's 15 s busy timeout on a loaded machine
+        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()), timeout=20_000)
         return dlg.result()
 
     monkeypatch.setattr(StepDialog, "exec", talk)
@@ -114,7 +116,8 @@ def test_edit_an_applicant_to_add_the_id_number(qtbot, page, branch, wait_ops, m
         dlg.id_number.setText(number)
         shot(dlg, "development_edit.png")
         dlg.accept()
-        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()))
+        # a save may wait out SQLite's 15 s busy timeout on a loaded machine
+        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()), timeout=20_000)
         return dlg.result()
 
     monkeypatch.setattr(ApplicantDialog, "exec", fill)
@@ -206,7 +209,8 @@ def test_the_sponsors_are_chosen_from_the_roster_and_shown_on_the_page(qtbot, pa
             dlg.step.setCurrentIndex(dlg.step.findData(kind))
             fill(dlg)
             dlg.accept()
-            qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()))
+            # a save may wait out SQLite's 15 s busy timeout on a loaded machine
+            qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()), timeout=20_000)
             return dlg.result()
 
         monkeypatch.setattr(StepDialog, "exec", saved)

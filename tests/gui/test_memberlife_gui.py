@@ -39,7 +39,8 @@ def _run(qtbot, fill):
     def go(dlg):
         fill(dlg)
         dlg.accept()
-        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()))
+        # a save may wait out SQLite's 15 s busy timeout on a loaded machine
+        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()), timeout=20_000)
         assert not dlg.message.text(), dlg.message.text()
         return dlg.result()
     return go
@@ -118,7 +119,8 @@ def test_floating_out_and_back_a_search_and_a_move(qtbot, app_ctx, people, wait_
     def back(dlg):
         dlg.on.set_value(date(2026, 6, 1))
         dlg.accept()
-        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()))
+        # a save may wait out SQLite's 15 s busy timeout on a loaded machine
+        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()), timeout=20_000)
         return dlg.result()
 
     monkeypatch.setattr(DateNoteDialog, "exec", back)

@@ -45,7 +45,8 @@ def test_record_the_letter_then_the_receipt(qtbot, app_ctx, moved, wait_ops, mon
         dlg.valid_until.set_value(date(2025, 6, 10))
         dlg.dues_paid_to.set_value(date(2025, 3, 1))
         dlg.accept()
-        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()))
+        # a save may wait out SQLite's 15 s busy timeout on a loaded machine
+        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()), timeout=20_000)
         return dlg.result()
 
     monkeypatch.setattr(LetterDialog, "exec", letter)
@@ -61,7 +62,8 @@ def test_record_the_letter_then_the_receipt(qtbot, app_ctx, moved, wait_ops, mon
     def receipt(dlg):
         dlg.on.set_value(date(2025, 4, 2))
         dlg.accept()
-        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()))
+        # a save may wait out SQLite's 15 s busy timeout on a loaded machine
+        qtbot.waitUntil(lambda: dlg.saved is not None or bool(dlg.message.text()), timeout=20_000)
         return dlg.result()
 
     monkeypatch.setattr(DateNoteDialog, "exec", receipt)
