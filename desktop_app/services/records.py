@@ -33,7 +33,7 @@ from desktop_app.domain.clock import local_text
 from desktop_app.domain.errors import ConcurrentEditError, NotFound, ValidationError
 from desktop_app.services import attachments, auth
 from desktop_app.services.uow import UnitOfWork
-from desktop_app.store.db import take_write_lock
+from desktop_app.store.db import Database, take_write_lock
 
 R = TypeVar("R")
 CHUNK = 500  # ids per IN (...): well under SQLite's limit of bound parameters
@@ -53,6 +53,14 @@ def live(s: Session, model, row_id: str | None, what: str) -> Any:
     row = s.get(model, row_id) if row_id else None
     if row is None or row.deleted:
         raise NotFound(f"该{what}不存在或已删除")
+    return row
+
+
+def live_in_grid(db: Database, s: Session, model, row_id: str | None, what: str, permission: str) -> Any:
+    """The live row of a grid's record (a visit, a wish, a household …), refused unless the user
+    holds `permission` in the row's grid: a 网格员 reads and writes only their own grid's rows."""
+    row = live(s, model, row_id, what)
+    auth.require(db, permission, grid_id=row.grid_id)
     return row
 
 

@@ -24,7 +24,7 @@ from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.services import auth, privacy
 from desktop_app.services.records import (  # noqa: F401  live, text_terms and writes re-exported
-    chosen, like_escape, live, number_like, settle, text_terms, unchanged_since, writes,
+    chosen, like_escape, live, live_in_grid, number_like, settle, text_terms, unchanged_since, writes,
 )
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
@@ -279,8 +279,7 @@ def _household_detail(s: Session, h: Household, today: date) -> HouseholdDetail:
 
 def get_household(db: Database, household_id: str, today: date | None = None) -> HouseholdDetail:
     with db.session() as s:
-        h = live(s, Household, household_id, "住户")
-        auth.require(db, "residents.read", grid_id=h.grid_id)
+        h = live_in_grid(db, s, Household, household_id, "住户", "residents.read")
         detail = _household_detail(s, h, today or date.today())
     return privacy.mask_unless(db, "residents.reveal", detail)
 
@@ -318,8 +317,7 @@ def update_household(db: Database, household_id: str, inp: HouseholdInput,
     clean = check_household(inp)
     with UnitOfWork(db) as uow:
         s = uow.session
-        h = live(s, Household, household_id, "住户")
-        auth.require(db, "residents.write", grid_id=h.grid_id)
+        h = live_in_grid(db, s, Household, household_id, "住户", "residents.write")
         unchanged_since(s, h, expected_version, f"住户 {household_label(h.building, h.unit, h.room, h.address)}")
         grid = check_grid(s, clean.grid_id)
         auth.require(db, "residents.write", grid_id=grid)  # and into the grid it moves to
@@ -338,8 +336,7 @@ def delete_household(db: Database, household_id: str, with_residents: bool = Fal
     """Tombstone a household; its residents too when `with_residents`. Returns residents removed."""
     with UnitOfWork(db) as uow:
         s = uow.session
-        h = live(s, Household, household_id, "住户")
-        auth.require(db, "residents.write", grid_id=h.grid_id)
+        h = live_in_grid(db, s, Household, household_id, "住户", "residents.write")
         people = list(s.scalars(select(Resident).where(Resident.household_id == h.id, Resident.deleted.is_(False))))
         if people and not with_residents:
             raise Conflict(f"该户还有 {len(people)} 名居民，请先删除或迁出居民，或选择连同居民一起删除")
@@ -533,8 +530,7 @@ def update_resident(db: Database, resident_id: str, inp: ResidentInput,
     clean = check_resident(inp, today)
     with UnitOfWork(db) as uow:
         s = uow.session
-        r = live(s, Resident, resident_id, "居民")
-        auth.require(db, "residents.write", grid_id=r.grid_id)
+        r = live_in_grid(db, s, Resident, resident_id, "居民", "residents.write")
         unchanged_since(s, r, expected_version, f"居民 {r.name}")
         if clean.id_number != r.id_number:
             _check_resident_id_free(s, clean.id_number, except_id=r.id)
@@ -546,8 +542,7 @@ def update_resident(db: Database, resident_id: str, inp: ResidentInput,
 def delete_resident(db: Database, resident_id: str) -> None:
     """Tombstone a resident; visits and wishes keep the name they recorded."""
     with UnitOfWork(db) as uow:
-        r = live(uow.session, Resident, resident_id, "居民")
-        auth.require(db, "residents.write", grid_id=r.grid_id)
+        r = live_in_grid(db, uow.session, Resident, resident_id, "居民", "residents.write")
         r.deleted = True
         uow.commit()
 

@@ -25,7 +25,7 @@ from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.service_flow import FollowUpStep, ProjectInput, VisitInput
 from desktop_app.services import auth, projects
 from desktop_app.services.records import (
-    OpenFilter, any_like, assign, chunked, given, live_children, settle, tombstone_children, unchanged_since, within,
+    OpenFilter, any_like, assign, chunked, given, live_children, live_in_grid, settle, tombstone_children, unchanged_since, within,
 )
 from desktop_app.services.residents import (
     NO_GRID, check_grid, grid_names, household_label, live, name_match, resident_place,
@@ -172,9 +172,7 @@ def overdue(db: Database, today: date | None = None, grid_id: str | None = None)
 
 def _writable(db: Database, s: Session, visit_id: str) -> Visit:
     """The live visit, refused unless the user may write in its grid."""
-    v = live(s, Visit, visit_id, "走访记录")
-    auth.require(db, "visits.write", grid_id=v.grid_id)
-    return v
+    return live_in_grid(db, s, Visit, visit_id, "走访记录", "visits.write")
 
 
 def _detail(s: Session, v: Visit, today: date) -> VisitDetail:
@@ -206,8 +204,7 @@ def _detail(s: Session, v: Visit, today: date) -> VisitDetail:
 
 def get_visit(db: Database, visit_id: str, today: date | None = None) -> VisitDetail:
     with db.session() as s:
-        v = live(s, Visit, visit_id, "走访记录")
-        auth.require(db, "visits.read", grid_id=v.grid_id)
+        v = live_in_grid(db, s, Visit, visit_id, "走访记录", "visits.read")
         return _detail(s, v, today or date.today())
 
 

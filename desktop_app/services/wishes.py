@@ -24,7 +24,7 @@ from desktop_app.domain.errors import Conflict, ValidationError
 from desktop_app.domain.service_flow import WishInput
 from desktop_app.services import attachments, auth
 from desktop_app.services.records import (
-    any_like, assign, chosen, given, in_year, keep_files, next_year_number, settle, stored_file, tombstone_children,
+    any_like, assign, chosen, given, in_year, keep_files, live_in_grid, next_year_number, settle, stored_file, tombstone_children,
     unchanged_since, within, writes,
 )
 from desktop_app.services.residents import (
@@ -204,8 +204,7 @@ def _detail(s: Session, w: Wish) -> WishDetail:
 
 def get_wish(db: Database, wish_id: str) -> WishDetail:
     with db.session() as s:
-        w = live(s, Wish, wish_id, "心愿")
-        auth.require(db, "wishes.read", grid_id=w.grid_id)
+        w = live_in_grid(db, s, Wish, wish_id, "心愿", "wishes.read")
         return _detail(s, w)
 
 
@@ -280,9 +279,7 @@ def update_wish(db: Database, wish_id: str, inp: WishInput, today: date | None =
 
 def _writable(db: Database, s: Session, wish_id: str) -> Wish:
     """The live wish, refused unless the user may write in its grid."""
-    w = live(s, Wish, wish_id, "心愿")
-    auth.require(db, "wishes.write", grid_id=w.grid_id)
-    return w
+    return live_in_grid(db, s, Wish, wish_id, "心愿", "wishes.write")
 
 
 def _active_claim(s: Session, w: Wish) -> WishClaim | None:
@@ -399,8 +396,7 @@ def photo_path(db: Database, photo_id: str) -> Path:
     """The photo's file, to open with the system viewer or to print."""
     with db.session() as s:
         photo = live(s, WishPhoto, photo_id, "照片")
-        w = live(s, Wish, photo.wish_id, "心愿")
-        auth.require(db, "wishes.read", grid_id=w.grid_id)
+        live_in_grid(db, s, Wish, photo.wish_id, "心愿", "wishes.read")
     return stored_file(db, WishPhoto, photo_id, "照片")
 
 

@@ -520,6 +520,10 @@ def _service_functions():
                         and f.attr in CHECKS):
                     arg = node.args[1] if len(node.args) > 1 else None
                     perms.add(arg.value if isinstance(arg, ast.Constant) else "<not a literal>")
+                elif isinstance(f, ast.Name) and f.id == "live_in_grid":  # the row, checked in its grid (records)
+                    arg = node.args[5] if len(node.args) > 5 else next(
+                        (k.value for k in node.keywords if k.arg == "permission"), None)
+                    perms.add(arg.value if isinstance(arg, ast.Constant) else "<not a literal>")
                 elif isinstance(f, ast.Name):
                     writes |= f.id == "UnitOfWork"
                     if f.id in funcs:
