@@ -21,7 +21,7 @@ from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.meetings import CellStatus
-from desktop_app.services.assessment.facts import YearFacts
+from desktop_app.services.assessment.facts import VisitFact, YearFacts
 from desktop_app.views.assessment import EvidenceLine, RuleInfo
 from desktop_app.views.dues import OWED, PAID, PARTIAL
 
@@ -291,20 +291,23 @@ def visits_per_member(f: YearFacts, params: Mapping) -> dict[str, Measure]:
         short=lambda owed: f"还需走访 {owed} 次（人均 {per:g} 次）", counted=("走访", "次"))
 
 
+def _closed(v: VisitFact) -> bool:
+    return v.follow_state in flow.CLOSED_STATES
+
+
 @computed("visits_resolved", "群众反映问题办结率", "走访中反映的问题已解决或无需处理的比例",
           '{"full_at": 0.9} 办结率达到 90% 得满分')
 def visits_resolved(f: YearFacts, params: Mapping) -> dict[str, Measure]:
     full_at = rules.number_param(params, "full_at", 0.9) or 1.0
     out = {}
     for b in f.branches:
-        issues = [v for v in f.visits.get(b.id, []) if v.raised_issue]
-        done = [v for v in issues if v.follow_state in (flow.SOLVED, flow.NO_ACTION)]
-        open_ = [v for v in issues if v.follow_state not in (flow.SOLVED, flow.NO_ACTION)]
-        lines = tuple(EvidenceLine(v.on, f"{v.visitee or '走访'}反映的问题：{v.follow_state}", ok=False)
-                      for v in open_) + tuple(
-            EvidenceLine(v.on, f"{v.visitee or '走访'}反映的问题：{v.follow_state}") for v in done)
-        hint = f"{len(open_)} 件问题尚未办结，办结后可加分" if open_ else ""
-        out[b.id] = Measure(len(done), len(issues), lines, hint, full_at)
+        # the open ones first (sorted is stable): they are what costs points
+        issues = sorted((v for v in f.visits.get(b.id, []) if v.raised_issue), key=_closed)
+        lines = tuple(EvidenceLine(v.on, f"{v.visitee or '走访'}反映的问题：{v.follow_state}", ok=_closed(v))
+                      for v in issues)
+        done = sum(map(_closed, issues))
+        hint = f"{len(issues) - done} 件问题尚未办结，办结后可加分" if done < len(issues) else ""
+        out[b.id] = Measure(done, len(issues), lines, hint, full_at)
     return out
 
 
