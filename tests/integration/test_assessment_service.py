@@ -421,3 +421,13 @@ def test_every_public_assessment_function_checks_a_permission(monkeypatch):
     assert len(found) > 20
     assert [f"{m}.{n}" for m, n, perms, _ in found if not perms] == []
     assert [n for _, n, perms, writes in found if writes and all(p.endswith(".read") for p in perms)] == []
+
+
+def test_a_past_year_is_assessed_as_it_stood_at_its_end(db, town):
+    """Every entry point clamps the date asked (or today) to 31 December of the year scored."""
+    end = date(YEAR, 12, 31)
+    assert asm.assess_year(db, YEAR, as_of=date(YEAR + 1, 3, 1)).as_of == end
+    assert asm.assess_year(db, YEAR).as_of == end  # today is past the year
+    assert asm.branch_assessment(db, YEAR, "B01", as_of=date(YEAR + 1, 3, 1)).as_of == end
+    assert asm.compare_communities(db, YEAR, as_of=date(YEAR + 1, 3, 1)).as_of == end
+    assert asm.assess_year(db, YEAR, as_of=AS_OF).as_of == AS_OF

@@ -16,7 +16,7 @@ from desktop_app.domain import assessment as rules
 from desktop_app.domain import development as dev_rules
 from desktop_app.services import auth
 from desktop_app.services.assessment.rules import measure_all
-from desktop_app.services.assessment.scoring import _as_of, _detail, _Year
+from desktop_app.services.assessment.scoring import _detail, _Year
 from desktop_app.services.database import Database
 from desktop_app.views.assessment import AssessmentYear, BranchAssessment, CommunityRow, Comparison, SchemeInfo, Share
 
@@ -32,7 +32,7 @@ def compare_communities(db: Database, year: int, as_of: date | None = None) -> C
     auth.require(db, "assessment.read")
     year = rules.check_year(year)
     with db.session() as s:
-        return _comparison(_Year(db, s, year, _as_of(year, as_of)))
+        return _comparison(_Year(db, s, year, as_of))
 
 
 def year_at_a_glance(db: Database, year: int, as_of: date | None = None
@@ -42,7 +42,7 @@ def year_at_a_glance(db: Database, year: int, as_of: date | None = None
     auth.require(db, "assessment.read")
     year = rules.check_year(year)
     with db.session() as s:
-        y = _Year(db, s, year, _as_of(year, as_of))
+        y = _Year(db, s, year, as_of)
         forms = [_detail(y, r.branch_id) for r in y.ordered_rows()] if y.scheme is not None else []
         return y.scheme, forms, _comparison(y)
 
@@ -120,7 +120,7 @@ def print_ranking(db: Database, year: int, out: Path | None = None, *, as_of: da
     auth.require(db, "assessment.read")
     year = rules.check_year(year)
     with db.session() as s:
-        y = _Year(db, s, year, _as_of(year, as_of))
+        y = _Year(db, s, year, as_of)
         ranked = AssessmentYear(y.center, year, y.scheme, y.ordered_rows(), {}, y.as_of)
         comparison = _comparison(y)
     return render_ranking(comparison, ranked, out, printed_on=printed_on, font_path=font_path)

@@ -42,11 +42,6 @@ EVIDENCE_FOLDER = "assessment"
 WEAKEST = 5
 
 
-def _as_of(year: int, as_of: date | None) -> date:
-    as_of = as_of or date.today()
-    return min(as_of, date(year, 12, 31))
-
-
 class _Year:
     """One computation: the schemes, the facts and every branch's indicator scores.
 
@@ -55,7 +50,8 @@ class _Year:
     branches keep the scheme their manual scores were given under.
     """
 
-    def __init__(self, db: Database, s: Session, year: int, as_of: date):
+    def __init__(self, db: Database, s: Session, year: int, as_of: date | None):
+        as_of = min(as_of or date.today(), date(year, 12, 31))  # a past year as it stood at its end
         self.year, self.as_of = year, as_of
         self.center = center_name(s)
         self.facts = YearFacts(db, s, year, as_of)
@@ -170,7 +166,7 @@ def assess_year(db: Database, year: int, as_of: date | None = None) -> Assessmen
     auth.require(db, "assessment.read")
     year = rules.check_year(year)
     with db.session() as s:
-        y = _Year(db, s, year, _as_of(year, as_of))
+        y = _Year(db, s, year, as_of)
         cells = {(b, x.indicator_id): x.score_tenths for b, lines in y.scores.items() for x in lines}
         return AssessmentYear(y.center, year, y.scheme, y.ordered_rows(), cells, y.as_of)
 
@@ -196,7 +192,7 @@ def branch_assessment(db: Database, year: int, branch: str, as_of: date | None =
     year = rules.check_year(year)
     with db.session() as s:
         org = _find_branch(s, branch)
-        y = _Year(db, s, year, _as_of(year, as_of))
+        y = _Year(db, s, year, as_of)
         if y.scheme is None:
             raise _no_scheme(year)
         return _detail(y, org.id)
@@ -218,7 +214,7 @@ def branch_assessments(db: Database, year: int, branch: str | None = None,
     year = rules.check_year(year)
     with db.session() as s:
         wanted = _find_branch(s, branch).id if branch else None
-        y = _Year(db, s, year, _as_of(year, as_of))
+        y = _Year(db, s, year, as_of)
         if y.scheme is None:
             raise _no_scheme(year)
         return [_detail(y, r.branch_id) for r in y.ordered_rows() if wanted in (None, r.branch_id)]
