@@ -178,6 +178,22 @@ def test_record_attendance_counts_rate_and_flags_a_congress_without_quorum(db, c
     assert d.quorum.met is True and not next(x for x in ms.list_meetings(db) if x.id == d.id).lacks_quorum
 
 
+def test_minutes_given_again_unchanged_make_no_new_version(db, cm):
+    """hold and record_attendance write the minutes only when they differ (spaces trimmed): a form saved
+    twice does not make the meeting look changed to someone else's open form."""
+    d = ms.plan(db, meeting(cm), today=TODAY)
+    held = ms.hold(db, d.id, minutes="  学习党章  ", today=TODAY)
+    assert held.minutes == "学习党章"
+    again = ms.hold(db, d.id, minutes="学习党章 ", today=TODAY)
+    assert again.version == held.version
+    same = ms.record_attendance(db, d.id, [], minutes=" 学习党章", today=TODAY)
+    assert same.version == held.version
+    kept = ms.record_attendance(db, d.id, [], mark_held=False, today=TODAY)  # no minutes given: left as they are
+    assert (kept.minutes, kept.version) == ("学习党章", held.version)
+    changed = ms.hold(db, d.id, minutes="学习党章总纲", today=TODAY)
+    assert changed.minutes == "学习党章总纲" and changed.version > held.version
+
+
 def test_a_walk_in_member_and_an_outside_guest(db, cm):
     d = ms.plan(db, meeting(cm, kind=r.PARTY_LECTURE), attendee_ids=[cm.m["张一"]], today=TODAY)
     d = ms.record_attendance(db, d.id, [

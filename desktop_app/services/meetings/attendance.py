@@ -17,7 +17,7 @@ from desktop_app.services.meetings._common import _attendance_rows, _live_meetin
 from desktop_app.services.orgtree import OrgTree
 from desktop_app.services.meetings.lifecycle import _check_can_hold, _guest_row
 from desktop_app.services.meetings.queries import _fresh_detail
-from desktop_app.services.records import chosen, settle, unchanged_since, writes
+from desktop_app.services.records import assign, chosen, settle, unchanged_since, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models import Member
 from desktop_app.store.models_meetings import Attendance, Meeting
@@ -96,8 +96,8 @@ def record_attendance(
     _apply_entries(s, m, entries)
     if mark_held and m.status != rules.HELD:
         m.status = rules.HELD
-    if minutes is not None and minutes.strip() != m.minutes:
-        m.minutes = minutes.strip()
+    if minutes is not None:
+        assign(m, {"minutes": minutes.strip()})  # unchanged minutes: no new version
     return settle(uow, _fresh_detail, m)
 
 

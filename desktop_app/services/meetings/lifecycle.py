@@ -417,6 +417,6 @@ def hold(uow: UnitOfWork, meeting_id: str, minutes: str | None = None, today: da
     m = _live_meeting(s, meeting_id)
     _check_can_hold(m, today)
     m.status = rules.HELD
-    if minutes is not None and minutes.strip() != m.minutes:
-        m.minutes = minutes.strip()
+    if minutes is not None:
+        assign(m, {"minutes": minutes.strip()})  # unchanged minutes: no new version
     return settle(uow, _fresh_detail, m)
