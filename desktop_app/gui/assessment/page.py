@@ -22,15 +22,16 @@ EVIDENCE_SHOWN = 6  # lines per indicator in the details pane; the printed form 
 
 COLUMNS = (
     Column("排名", lambda r: str(r.rank), CENTER, 44, sort_key=lambda r: r.rank),
-    Column("党支部", lambda r: r.branch_name, width=130),
-    Column("所属社区", lambda r: r.community_name, width=110),
+    Column("党支部", lambda r: r.branch_name, width=110),
+    Column("所属社区", lambda r: r.community_name, width=96),
     Column("总分", lambda r: rules.score_text(r.total_tenths), CENTER, 56, sort_key=lambda r: r.total_tenths),
     Column("自动计分", lambda r: rules.score_text(r.computed_tenths), CENTER, 64, sort_key=lambda r: r.computed_tenths),
     Column("人工评分", lambda r: rules.score_text(r.manual_tenths), CENTER, 64, sort_key=lambda r: r.manual_tenths),
     Column("待打分", lambda r: str(r.unscored) if r.unscored else "", CENTER, 52, sort_key=lambda r: r.unscored),
-    Column("结果", lambda r: r.result, CENTER, 80),
-    Column("荣誉称号", lambda r: r.titles, width=90),
-    Column("失分较多的指标", lambda r: r.weakest, width=260),
+    Column("结果", lambda r: r.result, CENTER, 64),
+    Column("荣誉称号", lambda r: r.titles, width=84),
+    # a sentence, cut short with its whole text as tooltip; it stretches, 160 its floor so it shows at 1366
+    Column("失分较多的指标", lambda r: r.weakest, width=160),
 )
 CATEGORY_SLOTS = 8  # category columns of the comparison grid; a scheme's own names head them after a load
 
@@ -147,7 +148,7 @@ class AssessmentPage(RecordListPage):
                       Change.WISHES, Change.MEMBERS, Change.ORGS, Change.DEVELOPMENT, Change.COBUILDING)
     writes = changes(Change.ASSESSMENT)
     tables = (
-        Table(COLUMNS, _color, stretch=9, details_width=420, label="党支部排名",
+        Table(COLUMNS, _color, stretch=9, details_width=360, label="党支部排名",
               empty="选中一个党支部，查看各项得分、失分原因和佐证记录。",
               give_way=("失分较多的指标", "所属社区", "自动计分", "人工评分")),
         Table(GRID_COLUMNS, _color, stretch=1, details_width=420, label="分类对比",

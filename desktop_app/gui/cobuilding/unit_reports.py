@@ -28,17 +28,17 @@ from desktop_app.views.changes import Change, changes
 from desktop_app.views.cobuilding import UnitReportDetail, UnitReportRow
 
 COLUMNS = (
-    Column("单位", lambda r: r.unit_name, width=170),
-    Column("报到日期", lambda r: d(r.reported_on), CENTER, 84),
-    Column("报到组织", lambda r: r.org_name, width=110),
+    Column("单位", lambda r: r.unit_name, width=130),  # it stretches: 130 is its floor
+    Column("报到日期", lambda r: d(r.reported_on), CENTER, 78),
+    Column("报到组织", lambda r: r.org_name, width=96),
     Column("联络人", lambda r: r.liaison, CENTER, 64),
-    Column("联系电话", lambda r: r.phone_masked, CENTER, 100),
+    Column("联系电话", lambda r: r.phone_masked, CENTER, 92),
     Column("认领中", lambda r: str(r.claims or ""), CENTER, 56, sort_key=lambda r: r.claims),
     Column("本年服务", lambda r: str(r.services or ""), CENTER, 64, sort_key=lambda r: r.services),
     Column("服务时长", lambda r: hours(r.hours_tenths), CENTER, 64, sort_key=lambda r: r.hours_tenths),
     Column("本年活动", lambda r: str(r.activities or ""), CENTER, 64, sort_key=lambda r: r.activities),
     Column("年度评价", lambda r: r.grade, CENTER, 64),
-    Column("结束", lambda r: d(r.ended_on), CENTER, 84),
+    Column("结束", lambda r: d(r.ended_on), CENTER, 78),
 )
 
 
@@ -144,7 +144,7 @@ def _open_claims(x) -> list:
 class UnitReportsPage(CobuildingPage):
     export_kind = "unit_reports"  # 导出Excel: who may export it is table_export.LISTS' rule
     watches = changes(Change.COBUILDING, Change.ORGS)
-    tables = (Table(COLUMNS, lambda r: MUTED if r.ended_on else None, stretch=0, details_width=330,
+    tables = (Table(COLUMNS, lambda r: MUTED if r.ended_on else None, stretch=0, details_width=300,
                     empty="共建单位到社区报到：Ctrl+N。选中一个单位，这里显示它本年认领、服务、参与活动和评价。",
                     give_way=("报到组织", "联系电话", "服务时长", "本年活动", "联络人")),)
     filters = (Search("搜索：单位、联络人、承诺"), Choice("year", years))
