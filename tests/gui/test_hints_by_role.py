@@ -133,3 +133,24 @@ def test_a_meeting_s_topics_are_read_not_offered_to_add_by_a_read_only_account(q
         dlg.close()
     assert said["admin"][:2] == (True, True) and "“添加议题…”" in said["admin"][2]
     assert said["street"] == (False, False, "这次会议还没有登记议题。")
+
+
+@pytest.mark.parametrize("login, named", [("admin", True), ("street", False), ("grid1", False)])
+def test_the_transfers_hint_names_the_roster_s_action_only_to_who_is_shown_it(qtbot, app_ctx, wait_ops, town,
+                                                                              login, named):
+    """组织关系转接's empty list said “转接在党员名册中办理”, naming the roster's action unquoted: the rule could not drop
+    it for an account the roster does not offer it to. It quotes the action now, by the roster's own name."""
+    auth.login(app_ctx.db, login, PASSWORD)
+    w = MainWindow(AppContext(db=app_ctx.db, site=site.get_site(app_ctx.db)))
+    qtbot.addWidget(w)
+    w.show()
+    wait_ops()
+    roster = w.go_to("党员名册")
+    wait_ops()
+    transfer = roster.act_transfer
+    page = w.go_to("组织关系转接")
+    wait_ops()
+    text = page.panels[0].details.text()
+    assert (f"“{_name(transfer.text())}”" in text) is named and transfer.isVisible() is named
+    assert ("名册" in text) is named  # the sentence goes whole, not a dangling “转接在党员名册中选中党员，点办理”
+    w.close()

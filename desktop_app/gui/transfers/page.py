@@ -7,7 +7,7 @@ from html import escape
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from desktop_app.gui.widgets.bars import NEW_KEYS
+from desktop_app.gui.widgets.bars import NEW_KEYS, offered
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Month
 from desktop_app.gui.widgets.record_list import Act, Choice, RecordListPage, Table, selected
@@ -17,6 +17,8 @@ from desktop_app.views.changes import Change, changes
 from desktop_app.views.transfers import TransferLetterRow
 
 WRITES = changes(Change.MEMBERS)
+# the roster's action that makes a transfer (roster.page act_transfer), named in this page's hint
+ROSTER_TRANSFER = "组织关系转接"
 
 
 _d = date_text
@@ -74,7 +76,7 @@ class TransfersPage(RecordListPage):
     watches = changes(Change.MEMBERS)
     writes = WRITES
     tables = (Table(COLUMNS, _color, give_way=("介绍信编号", "党费交至", "有效期至"), stretch=3, details_width=260,
-                    empty="转接在党员名册中办理；此处登记介绍信和回执。"),)
+                    empty=f"转接在党员名册中选中党员，点“{ROSTER_TRANSFER}”办理；此处登记介绍信和回执。"),)
     filters = (Choice("direction", [("转入", "转入"), ("转出", "转出")], "转入和转出"),
                Choice("open", [("只看未回执", True)], "已回执和未回执"))
     actions = (
@@ -84,6 +86,14 @@ class TransfersPage(RecordListPage):
             why="介绍信由转出方开具：请选中一条转出记录"),
     )
     activate = "edit_letter"
+
+    def offered(self, text: str) -> str:
+        """The hint names the roster's “组织关系转接”, which this page's actions do not hold: it is hidden under the
+        same permission as 登记介绍信 (members.write, gui/pages.py), so it goes when that one went."""
+        hidden = self.hidden_writes
+        if "登记介绍信" in hidden:
+            hidden = hidden | {ROSTER_TRANSFER}
+        return offered(text, hidden)
 
     def load(self, db, f):
         return transfer_service.transfers(db, f.direction, bool(f.open), self.today)
