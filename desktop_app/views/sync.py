@@ -323,6 +323,8 @@ class CommunityStatus:
     open_conflicts: int
     members: int
     enrolled_days: int | None = None  # days since it enrolled (first heard of), for one that never sent
+    # at a district: the 街道党工委 its enrolment names ("" none yet: 设置所属街道…); None at a street's database
+    street_name: str | None = None
 
     @property
     def warning(self) -> str:

@@ -34,11 +34,12 @@ from desktop_app.gui.sync.dialogs import (
     ImportPreviewDialog, local_time, size_text,
 )
 from desktop_app.gui.sync.models import (
-    COMMUNITY_COLUMNS, IMPORT_COLUMNS, ColumnModel, button, export_columns, silent_red, table_view,
+    COMMUNITY_GIVE_WAY, IMPORT_COLUMNS, ColumnModel, button, community_columns, export_columns, silent_red, table_view,
 )
 from desktop_app.gui.widgets.bars import WRITES, mark_writes
 from desktop_app.gui.widgets.layouts import column, error_line, fill, scrolled, wrapped
 from desktop_app.gui.widgets.page import AppContext, Page
+from desktop_app.gui.widgets.table import table_view as fitted_view
 from desktop_app.services import auth, sync
 from desktop_app.services.sync import ImportPreview
 from desktop_app.views.changes import Change, changes
@@ -71,7 +72,10 @@ class SyncPage(Page):
             self._build_community()
         self.conflict_tab = self.tabs.addTab(self.conflicts, icons.get("conflict"), "冲突")
         self.key_label.setVisible(self.is_street)  # a community shows its key in its own box
-        column(self, heading, self.key_label, (self.tabs, 1), self.message)
+        # at the street the key's buttons stand beside it: on the list's bar they made the page 1026 pixels wide
+        key_row = fill(QHBoxLayout(), (self.key_label, 1), self.key_button, self.replace_key) if self.is_street \
+            else self.key_label
+        column(self, heading, key_row, (self.tabs, 1), self.message)
 
     # --- layout ---------------------------------------------------------------------
     def _build_community(self) -> None:
@@ -131,10 +135,14 @@ class SyncPage(Page):
         self.street_button.setToolTip("所选社区属于哪个街道党工委：已导入的社区党委随即移到该街道之下")
         self._offer(self.street_button, self.ctx.site.level == "district")
         bar = fill(QHBoxLayout(), self.import_button, self.send_selected, self.send_all, 1,
-                   self.street_button, self.key_button, self.replace_key, self.revoke_button)
+                   self.street_button, self.revoke_button)
         self.warnings = error_line()
-        self.communities = ColumnModel(COMMUNITY_COLUMNS, row_color=silent_red, parent=self)
-        self.community_view = table_view(self.communities)
+        columns = community_columns(self.ctx.site.level == "district")
+        self.communities = ColumnModel(columns, row_color=silent_red, parent=self)
+        titles = [c.title for c in columns]
+        # fitted as the kit's lists: on a 1024 screen the lesser columns fold instead of a sideways scroll
+        self.community_view = fitted_view(self.communities, multi=False, stretch=len(columns) - 1,
+                                          give_way=[titles.index(t) for t in COMMUNITY_GIVE_WAY])
         self.community_view.selectionModel().selectionChanged.connect(lambda *_: self._set_send_buttons())
         tab = QWidget()
         column(tab, bar, self.warnings, (self.community_view, 1))
@@ -197,7 +205,6 @@ class SyncPage(Page):
         if self.is_street:
             self.communities.set_rows(communities)
             self.imports.set_rows(imports)
-            self.community_view.resizeColumnsToContents()
             self.conflicts.set_communities(communities)
             silent = [c for c in communities if c.silent]
             self.warnings.setText(

@@ -14,13 +14,13 @@ from sqlalchemy import func, select
 
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.domain.orgs import OrgKind
-from desktop_app.domain.site import is_top, upper_name
+from desktop_app.domain.site import DISTRICT, is_top, upper_name
 from desktop_app.services.site import upper_level_in  # noqa: F401 - where sync's callers found it
 from desktop_app.domain.sync_rules import SILENT_DAYS, is_silent, silent_days
 from desktop_app.store import scope
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization, Site
-from desktop_app.store.models_sync import SyncConflict, SyncExport, SyncIdentity, SyncImport, SyncPeer
+from desktop_app.store.models_sync import SyncConflict, SyncEnrolment, SyncExport, SyncIdentity, SyncImport, SyncPeer
 from desktop_app.views.sync import CommunityCounts, CommunityStatus, PackageInfo, SyncState
 
 
@@ -169,6 +169,7 @@ def communities(db: Database, today: date | None = None, days: int = SILENT_DAYS
             select(SyncConflict.peer_site, func.count()).where(SyncConflict.status == "open")
             .group_by(SyncConflict.peer_site)
         ).all())
+        streets = _enrolled_streets(s)
         out = []
         for p in peers:
             try:
@@ -184,8 +185,22 @@ def communities(db: Database, today: date | None = None, days: int = SILENT_DAYS
                 enrolled_days=silent_days(p.first_seen, today),
                 open_conflicts=open_by_peer.get(p.site_id, 0),
                 members=members.get(p.org_id, 0) if p.org_id else 0,
+                street_name=None if streets is None else streets.get(p.site_id, ""),
             ))
         return out
+
+
+def _enrolled_streets(s) -> dict[str, str] | None:
+    """At a district: each enrolled community's 街道党工委 by site id (those with none left out); None elsewhere,
+    where every community is under this street."""
+    own = s.scalar(select(Site).limit(1))
+    if own is None or own.level != DISTRICT:
+        return None
+    return dict(s.execute(
+        select(SyncEnrolment.site_id, Organization.name)
+        .join(Organization, Organization.id == SyncEnrolment.street_org_id)
+        .where(Organization.deleted.is_(False))
+    ).all())
 
 
 def community_counts(db: Database, org_id: str | None = None) -> list[CommunityCounts]:
