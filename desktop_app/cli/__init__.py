@@ -177,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--to", dest="date_to", help="visit / ledger：截止日期")
     rep.add_argument("--grid", help="visit / wishes / service：网格党支部名称")
     rep.add_argument("--cards", action="store_true", help="wishes：印成张贴用的心愿卡")
+    rep.add_argument("--no-photos", dest="photos", action="store_false",
+                     help="annual：不附“活动照片”（共建活动、微心愿存的照片；默认附上）")
     rep.add_argument("--state", choices=["待认领", "已认领", "已实现"], help="wishes：只含此状态")
     rep.add_argument("--case", help="mediation：调解案件编号")
     rep.add_argument("--agreement", action="store_true", help="mediation：打印人民调解协议书（调解成功的案件）")

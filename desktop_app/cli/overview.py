@@ -10,5 +10,5 @@ def report_annual(db, args, out: Path) -> str:
     from desktop_app.services import overview
 
     year = args.year or date.today().year
-    data = overview.print_annual_folder(db, year, out)
+    data = overview.print_annual_folder(db, year, out, photos=getattr(args, "photos", True))
     return f"{year}年度党建工作台账，{len(data) // 1024} KB"

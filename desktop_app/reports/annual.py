@@ -285,6 +285,11 @@ class AnnualFolderReport(ModelReport):
         if self.model.left_out:
             story += [Spacer(1, 6 * mm), Paragraph("说明：以下内容未列入本台账——" + "、".join(self.model.left_out),
                                                    self.styles["Small"])]
+        if self.model.photos is not None:  # after the lists: the evidence an inspector leafs through last
+            from desktop_app.reports.annual_photos import photo_chapter
+
+            n = len(self.model.sections) + 3
+            story += [PageBreak(), *photo_chapter(self, f"{_num(n)}、活动照片", self.model.photos, self._heading)]
         return story
 
     def draw_page(self, canvas, doc) -> None:

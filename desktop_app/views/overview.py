@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from desktop_app.domain.money import format_yuan
 
@@ -136,3 +137,29 @@ class AnnualFolder:
     board: Dashboard
     sections: tuple[FolderSection, ...]
     left_out: tuple[str, ...] = ()  # modules this version or this account has no section for
+    photos: FolderPhotos | None = None  # 活动照片 after the lists; None: left out or none kept
+
+
+@dataclass(frozen=True)
+class FolderPhoto:
+    """One stored photo as the folder prints it: its file, or None when the file is gone or no photo."""
+
+    name: str  # as the user named the file
+    path: Path | None
+    caption: str  # the day it was stored; the printer adds the day taken when the photo says
+
+
+@dataclass(frozen=True)
+class PhotoGroup:
+    """An activity's (or a 微心愿's) photos under one heading of the folder's 活动照片."""
+
+    heading: str
+    photos: tuple[FolderPhoto, ...]
+
+
+@dataclass(frozen=True)
+class FolderPhotos:
+    """活动照片: the year's evidence after the lists; no groups when the year kept none or it was left out."""
+
+    groups: tuple[PhotoGroup, ...] = ()
+    summary: str = ""

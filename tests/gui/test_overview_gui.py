@@ -78,6 +78,26 @@ def test_the_year_end_folder_in_one_click(window, wait_ops, monkeypatch, tmp_pat
     assert offered == [out] and out.read_bytes().startswith(b"%PDF")
 
 
+def test_the_folder_leaves_the_photos_out_when_told(window, wait_ops, monkeypatch, tmp_path, shot):
+    from desktop_app.gui.overview import page as overview_page
+    from desktop_app.gui.widgets import forms
+
+    page = window.pages["概览"]
+    asked = []
+    monkeypatch.setattr(forms, "ask_save_path", lambda *a, **k: tmp_path / "台账.pdf")
+    monkeypatch.setattr(forms, "offer_open", lambda *a, **k: None)
+    monkeypatch.setattr(overview_page.overview_service, "print_annual_folder",
+                        lambda *a, **k: asked.append(k["photos"]) or b"%PDF")
+    assert page.folder_photos.isChecked() and page.folder_photos.isVisible()  # photos are in by default
+    shot(page, "overview-folder-photos.png")
+    page.folder_button.click()
+    wait_ops()
+    page.folder_photos.setChecked(False)
+    page.folder_button.click()
+    wait_ops()
+    assert asked == [True, False]
+
+
 def test_a_figure_opens_its_list_narrowed_to_the_year_and_kind(window, wait_ops):
     page = window.pages["概览"]
     meetings = window.pages["三会一课"]

@@ -11,7 +11,7 @@ from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
-    QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QTableView,
+    QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QTableView,
     QTabWidget, QWidget,
 )
 
@@ -166,9 +166,13 @@ class OverviewPage(Page):
         self.folder_button = QPushButton(icons.get("print", icons.ACCENT), "年度党建工作台账…")
         self.folder_button.setToolTip("把所选年度的数据、图表和各模块明细打印成一份 PDF（年终检查用）")
         self.folder_button.clicked.connect(self.print_folder)
+        self.folder_photos = QCheckBox("附照片")
+        self.folder_photos.setChecked(True)
+        self.folder_photos.setToolTip("台账末尾附上本年共建活动和微心愿存的照片（“活动照片”一章）；"
+                                      "不勾选则只印数据和明细，文件小、生成快")
         # at a street: the community to show instead of the yearly folder, which is a community's
         top = fill(QHBoxLayout(), title, 1, *([QLabel("范围："), self.community] if self.street else []),
-                   QLabel("年度："), self.year, *([] if self.street else [self.folder_button]))
+                   QLabel("年度："), self.year, *([] if self.street else [self.folder_button, self.folder_photos]))
 
         self.cards = {"orgs": Card("党组织", "orgs"), "members": Card("党员", "members"),
                       "residents": Card("居民", "resident")}
@@ -370,12 +374,12 @@ class OverviewPage(Page):
         path = forms.ask_save_path(self, "保存年度党建工作台账", f"{year}年度党建工作台账.pdf")
         if path is None:
             return
-        db, today = self.ctx.db, self.today
+        db, today, photos = self.ctx.db, self.today, self.folder_photos.isChecked()
 
         def done(_data) -> None:
             forms.offer_open(self, path, f"已生成 {path.name}")
 
-        run_op(self, lambda job: overview_service.print_annual_folder(db, year, path, today=today), done,
+        run_op(self, lambda job: overview_service.print_annual_folder(db, year, path, today=today, photos=photos), done,
                label="正在生成年度党建工作台账…")
 
     # ---------------------------------------------------------------- opening what is behind

@@ -23,6 +23,7 @@ from desktop_app.domain.site import own_books
 from desktop_app.services import auth, orgtree
 from desktop_app.services.database import Database
 from desktop_app.services.overview.figures import dashboard
+from desktop_app.services.overview.photos import folder_photos
 from desktop_app.services.site import center_name, get_site, is_confined
 from desktop_app.store.models import Organization
 from desktop_app.store.models_ledger import DuesRecord
@@ -151,7 +152,7 @@ def _visits(db: Database, year: int, today: date, orgs: _Orgs) -> FolderSection:
                                                                    if rows else ""))
 
 
-def _wishes(db: Database, year: int, orgs: _Orgs) -> FolderSection:
+def _wishes(db: Database, year: int, orgs: _Orgs, listed: dict[str, list]) -> FolderSection:
     from desktop_app.services import wishes
 
     # Every wish something happened to in the year: the figures page counts 认领 and 实现 by their own day,
@@ -161,6 +162,7 @@ def _wishes(db: Database, year: int, orgs: _Orgs) -> FolderSection:
         for r in wishes.list_wishes(db, wishes.WishFilter(year=year, year_of=year_of)):
             seen.setdefault(r.id, r)
     rows = sorted(seen.values(), key=lambda r: (r.posted_on, r.wish_no))
+    listed["wishes"] = rows  # their photos go into 活动照片
     names = orgs.names
     out = tuple((r.wish_no, _d(r.posted_on), r.wisher_name, names.get(r.grid_id or "", r.grid_name), r.content, format_yuan(r.estimated_fen),
                  r.state, r.claimant_name, _d(r.fulfilled_on)) for r in rows)
@@ -199,10 +201,11 @@ def _projects(db: Database, year: int, today: date, orgs: _Orgs) -> FolderSectio
         f"；{booked} 个项目的支出在经费台账中记账，其已记账金额列在实际支出下方" if booked else ""))
 
 
-def _cobuilding(db: Database, year: int) -> FolderSection:
+def _cobuilding(db: Database, year: int, listed: dict[str, list]) -> FolderSection:
     from desktop_app.services import cobuilding
 
     rows = cobuilding.list_activities(db, year)
+    listed["activities"] = rows  # their photos go into 活动照片
     out = tuple((_d(r.activity_date), r.kind, r.title, r.organisers, str(r.residents_served), str(r.people),
                  f"{r.hours_tenths / 10:g}") for r in sorted(rows, key=lambda r: r.activity_date))
     cols = (FolderColumn("日期", 58, C), FolderColumn("类型", 50, C), FolderColumn("活动", 150),
@@ -315,22 +318,24 @@ def _present(module: str) -> bool:
     return importlib.util.find_spec(f"desktop_app.services.{module}") is not None
 
 
-def annual_folder(db: Database, year: int, today: date | None = None) -> AnnualFolder:
-    """The folder's read model: the year's dashboard and every module's list behind it."""
+def annual_folder(db: Database, year: int, today: date | None = None, *, photos: bool = True) -> AnnualFolder:
+    """The folder's read model: the year's dashboard and every module's list behind it, then (unless
+    `photos` is False) the photos kept with the listed 共建活动 and 微心愿."""
     auth.require(db, "overview.read")
     today = today or date.today()
     board = dashboard(db, year, today=today)
     sections: list[FolderSection] = []
     left: list[str] = list(board.left_out)
     orgs = _Orgs(db)
+    listed: dict[str, list] = {}  # the activities and wishes the lists hold, as read with this account's rights
     chapters: tuple[tuple[str, str, str, Callable[[], FolderSection]], ...] = (
         ("meetings", "meetings.read", "三会一课", lambda: _meetings(db, year, orgs)),
         ("development", "development.read", "发展党员", lambda: _development(db, year, today, orgs)),
         ("evaluations", "evaluations.read", "民主评议", lambda: _evaluations(db, year)),
         ("visits", "visits.read", "走访", lambda: _visits(db, year, today, orgs)),
-        ("wishes", "wishes.read", "微心愿", lambda: _wishes(db, year, orgs)),
+        ("wishes", "wishes.read", "微心愿", lambda: _wishes(db, year, orgs, listed)),
         ("projects", "projects.read", "微实事", lambda: _projects(db, year, today, orgs)),
-        ("cobuilding", "cobuilding.read", "共驻共建", lambda: _cobuilding(db, year)),
+        ("cobuilding", "cobuilding.read", "共驻共建", lambda: _cobuilding(db, year, listed)),
         ("ledger", "ledger.read", "经费", lambda: _ledger(db, year)),
         ("dues", "dues.read", "党费", lambda: _dues(db, year, orgs)),
         ("assessment", "assessment.read", "支部考评", lambda: _assessment(db, year, orgs)),
@@ -344,14 +349,15 @@ def annual_folder(db: Database, year: int, today: date | None = None) -> AnnualF
             sections.append(build())
     with db.session() as s:
         center = center_name(s)
-    return AnnualFolder(center, year, board, tuple(sections), tuple(dict.fromkeys(left)))
+    kept = folder_photos(listed.get("activities", ()), listed.get("wishes", ()), db) if photos else None
+    return AnnualFolder(center, year, board, tuple(sections), tuple(dict.fromkeys(left)), kept)
 
 
 def print_annual_folder(db: Database, year: int, out: Path | None = None, *, today: date | None = None,
-                        progress: Callable[[int], None] | None = None) -> bytes:
-    """年度党建工作台账 of `year` as PDF bytes (written to `out` when given)."""
+                        progress: Callable[[int], None] | None = None, photos: bool = True) -> bytes:
+    """年度党建工作台账 of `year` as PDF bytes (written to `out` when given); `photos`: with 活动照片."""
     from desktop_app.reports.annual import render_annual_folder  # reportlab loads only when printing
 
     auth.require(db, "overview.read")
-    folder = annual_folder(db, year, today)
+    folder = annual_folder(db, year, today, photos=photos)
     return render_annual_folder(folder, out, printed_on=today, progress=progress)
