@@ -403,3 +403,4 @@ class CommunityCounts:
     probationary: int
     residents: int
     households: int
+    street_name: str | None = None  # at a district: its 街道党工委 ("" none set); None at a street's database

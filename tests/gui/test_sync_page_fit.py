@@ -28,10 +28,12 @@ def test_the_district_s_list_names_each_community_s_street(qtbot, wait_ops, link
     page = _page(qtbot, wait_ops, db)
     assert [col.title for col in page.communities.columns][:2] == ["社区", "所属街道"]
     assert _street_cells(page) == ["未设置"]  # enrolled before streets were kept: 设置所属街道… is for it
+    assert [x.street_name for x in sync.community_counts(db)] == [""]  # the overview's 各社区 reads it there
     sync.enrol_set_street(db, page.communities.row(0).site_id, b.id)
     page.refresh()
     wait_ops()
     assert _street_cells(page) == ["新街口街道党工委"]
+    assert [x.street_name for x in sync.community_counts(db)] == ["新街口街道党工委"]
     for width in (1024, 1366):
         page.resize(width - NAVIGATION, 640)
         qtbot.wait(30)

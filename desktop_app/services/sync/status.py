@@ -212,13 +212,13 @@ def community_counts(db: Database, org_id: str | None = None) -> list[CommunityC
     from desktop_app.store.models import Household, Resident
 
     with db.session() as s:
-        peers = [(p.org_id, p.org_name) for p in s.scalars(
+        peers = [(p.org_id, p.org_name, p.site_id) for p in s.scalars(
             select(SyncPeer).where(SyncPeer.level == "community", SyncPeer.org_id.is_not(None),
                                    *_from(SyncPeer.site_id, reached_peers(s)))
             .order_by(SyncPeer.org_code))
             if org_id is None or p.org_id == org_id]
-        roots = _org_roots(s, {oid for oid, _ in peers})
-        totals: dict[str, dict[str, int]] = {oid: {} for oid, _ in peers}
+        roots = _org_roots(s, {oid for oid, _, _ in peers})
+        totals: dict[str, dict[str, int]] = {oid: {} for oid, _, _ in peers}
 
         def add(key: str, rows) -> None:
             for org, n in rows:
@@ -240,10 +240,12 @@ def community_counts(db: Database, org_id: str | None = None) -> list[CommunityC
                                    .group_by(Resident.grid_id)))
         add("households", s.execute(select(Household.grid_id, func.count()).where(Household.deleted.is_(False))
                                     .group_by(Household.grid_id)))
+        streets = _enrolled_streets(s)
         return [
             CommunityCounts(oid, name, t.get("orgs", 0), t.get("members", 0), t.get("full", 0), t.get("prob", 0),
-                            t.get("residents", 0), t.get("households", 0))
-            for oid, name in peers for t in (totals[oid],)
+                            t.get("residents", 0), t.get("households", 0),
+                            None if streets is None else streets.get(site_id, ""))
+            for oid, name, site_id in peers for t in (totals[oid],)
         ]
 
 
