@@ -107,11 +107,15 @@ def photo_chapter(report, title: str, photos: FolderPhotos, heading: Callable[[s
     styles = report.styles
     w, h = report.frame_width, (report.frame_height - HEADING_SPACE) / ROWS
     caption = styles["Small"].clone("PhotoCaption", alignment=1)
-    out: list = [heading(title, 0), Paragraph(photos.summary, styles["Normal"]), Spacer(1, 3 * mm)]
+    ready_of = {id(p): prepare(p.path) if p.path is not None else None for g in photos.groups for p in g.photos}
+    lost_count = sum(1 for r in ready_of.values() if r is None)
+    summary = photos.summary + (f"；其中 {lost_count} 张的文件不在本机数据文件夹中或无法作为照片读取，只列文件名"
+                                if lost_count else "")
+    out: list = [heading(title, 0), Paragraph(summary, styles["Normal"]), Spacer(1, 3 * mm)]
     for group in photos.groups:
         cells, lost = [], []
         for photo in group.photos:
-            ready = prepare(photo.path) if photo.path is not None else None
+            ready = ready_of[id(photo)]
             if ready is None:
                 lost.append(Paragraph(MISSING + _escape(photo.name), styles["Small"]))
             else:

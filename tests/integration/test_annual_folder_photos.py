@@ -91,12 +91,12 @@ def test_a_lost_or_false_photo_is_named_not_a_crash(db, town, tmp_path):  # noqa
     broken.write_bytes(broken.read_bytes()[:40])  # a JPEG by its first bytes, but cut short
     folder = overview.annual_folder(db, 2026, TODAY)
     assert [p.path is None for p in folder.photos.groups[0].photos] == [False, True, False]
-    assert "其中 1 张的文件不在本机数据文件夹中或不是照片" in folder.photos.summary
 
-    reader = PdfReader(BytesIO(overview.print_annual_folder(db, 2026, today=TODAY)))
+    reader = PdfReader(BytesIO(overview.print_annual_folder(db, 2026, tmp_path / "台账.pdf", today=TODAY)))
     last = reader.pages[-1]
     text = last.extract_text().replace(" ", "")
     assert "照片文件缺失：丢了.png" in text and "照片文件缺失：坏了.jpg" in text
+    assert "其中2张的文件不在本机数据文件夹中或无法作为照片读取" in text  # the one cut short counts too
     assert len(last.images) == 1
 
 

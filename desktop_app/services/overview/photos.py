@@ -74,10 +74,7 @@ def folder_photos(activities: Sequence[ActivityRow], wishes: Sequence[WishRow], 
     if not groups:
         return None
     photos = [p for g in groups for p in g.photos]
-    lost = sum(1 for p in photos if p.path is None)
     n_acts, n_wishes = sum(1 for a in acts if a.id in by_act), sum(1 for w in wish if w.id in by_wish)
     kept = "、".join(x for x in (f"共建活动 {n_acts} 次" if n_acts else "", f"微心愿 {n_wishes} 个" if n_wishes else "") if x)
-    summary = f"{kept}存有照片，共 {len(photos)} 张"
-    if lost:
-        summary += f"；其中 {lost} 张的文件不在本机数据文件夹中或不是照片，只列文件名"
-    return FolderPhotos(tuple(groups), summary)
+    # the printer adds how many it could not print: a file may also fail to decode there
+    return FolderPhotos(tuple(groups), f"{kept}存有照片，共 {len(photos)} 张")
