@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from desktop_app.domain.errors import DomainError
@@ -27,6 +28,19 @@ def write_atomically(path: Path | str, data: bytes, *, private: bool) -> None:
     and the target is left as it was. The folder is flushed too where the system
     allows, so the rename itself survives a USB stick pulled out or a power cut.
     """
+    with put_in_place_after(path, data, private=private):
+        pass
+
+
+@contextmanager
+def put_in_place_after(path: Path | str, data: bytes, *, private: bool) -> Iterator[Path]:
+    """Write `data` beside `path` now; rename it onto `path` only when the block ends without an error.
+
+    For a save that records the file it writes (an export in the audit trail, an enrolment
+    reply): the block commits the unit of work. A full disk or a read-only folder is refused
+    on entry, before anything is recorded; a commit that fails leaves no file and no temporary
+    file, and a file already at `path` stays as it was. Permissions as write_atomically.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Same folder: os.replace must not cross disks.
@@ -36,6 +50,7 @@ def write_atomically(path: Path | str, data: bytes, *, private: bool) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        yield path
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -80,19 +95,39 @@ def write_through(path: Path | str, write: Callable[[Path], None]) -> None:
     write_atomically's not private), and a failure is said in Chinese: on Windows a file held
     open by Excel or WPS cannot be replaced.
     """
+    with write_through_after(path, write):
+        pass
+
+
+@contextmanager
+def write_through_after(path: Path | str, write: Callable[[Path], None]) -> Iterator[Path]:
+    """write_through's file, filled now and renamed onto `path` only when the block ends without an error.
+
+    As put_in_place_after for a streamed file: the block records the export; a failure of
+    `write` or of the rename is said in Chinese, the block's own errors pass as they are.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     # Same folder (os.replace must not cross disks); the suffix kept for writers that look at it.
     tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
     try:
-        write(tmp)
-        os.replace(tmp, path)
+        with _said_in_chinese(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write(tmp)
+        yield path
+        with _said_in_chinese(path):
+            os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+@contextmanager
+def _said_in_chinese(path: Path) -> Iterator[None]:
+    try:
+        yield
     except PermissionError:
         raise DomainError(
             f"{path.name}：无法写入，文件可能正在 Excel/WPS 中打开（或没有写入权限），请关闭后重试"
         ) from None
     except OSError as exc:
         raise DomainError(f"{path.name}：写入失败（{exc.strerror or exc}）") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()

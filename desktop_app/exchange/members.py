@@ -14,6 +14,7 @@ import csv
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
@@ -30,7 +31,7 @@ from desktop_app.exchange import mapping as mapping_files
 from desktop_app.exchange import sheets
 from desktop_app.exchange.cells import guard_csv, xlsx_cell
 from desktop_app.exchange.mapping import Mapping, header_key
-from desktop_app.files import write_through
+from desktop_app.files import write_through, write_through_after
 from desktop_app.views.roster import RowError
 
 TEMPLATE_COLUMNS: tuple[str, ...] = rules.TEMPLATE_COLUMNS
@@ -563,12 +564,20 @@ def write_members(path: str | Path, records: list[dict], extra: Sequence[str] = 
     """Write template rows (keys TEMPLATE_COLUMNS, then `extra`) to .csv or .xlsx, atomically.
 
     `extra` columns go after the template's, where an import of the file passes them by."""
+    with members_put_in_place_after(path, records, extra):
+        pass
+
+
+def members_put_in_place_after(path: str | Path, records: list[dict],
+                               extra: Sequence[str] = ()) -> AbstractContextManager[Path]:
+    """write_members' file, written beside `path` now and put in place when the block ends without an error
+    (the block records the export: files.write_through_after)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise DomainError(f"{path.name}：只能导出为 .csv 或 .xlsx 文件")
     columns = (*TEMPLATE_COLUMNS, *extra)
-    write_through(path, lambda tmp: (_write_csv if suffix == ".csv" else _write_xlsx)(tmp, records, columns))
+    return write_through_after(path, lambda tmp: (_write_csv if suffix == ".csv" else _write_xlsx)(tmp, records, columns))
 
 
 def write_template(path: str | Path) -> None:

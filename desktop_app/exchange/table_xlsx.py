@@ -121,10 +121,15 @@ def table_workbook(title: str, made: str, headers: Sequence[str], rows: Sequence
     return wb
 
 
+def table_bytes(title: str, made: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
+    """The sheet as the bytes of an .xlsx file, for a caller that puts the file in place itself."""
+    buffer = BytesIO()
+    table_workbook(title, made, headers, rows).save(buffer)
+    return buffer.getvalue()
+
+
 def export_table(title: str, made: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
                  out: Path | str) -> int:
     """Write the sheet to `out` (.xlsx) atomically; returns the number of rows written."""
-    buffer = BytesIO()
-    table_workbook(title, made, headers, rows).save(buffer)
-    write_atomically(Path(out), buffer.getvalue(), private=False)
+    write_atomically(Path(out), table_bytes(title, made, headers, rows), private=False)
     return len(rows)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from desktop_app.domain.access import Actor
 from desktop_app.domain.errors import Conflict, DomainError
+from desktop_app.files import put_in_place_after
 from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit, cipher, filelock, server
@@ -132,19 +133,26 @@ def _file_of(db: Database) -> Path:
     return db.path
 
 
-def record(db: Database, action: str, detail: str, path: Path, actor: Actor | None = None) -> None:
-    """An audit entry naming a database file, its size and SHA-256, so a copy can be recognised later."""
+def record(db: Database, action: str, detail: str, path: Path, actor: Actor | None = None, *,
+           made: Path | None = None) -> None:
+    """An audit entry naming a database file, its size and SHA-256, so a copy can be recognised later.
+
+    `made`: where the file's bytes are still, beside `path`, until the entry is committed."""
     path = Path(path)
+    content = Path(made or path)
     with UnitOfWork(db) as uow:
         if actor is not None:
             uow.act_as(actor)
         audit.record(uow.session, action, "database", "", detail, label=path.name,
-                     after={"file": str(path), "size": path.stat().st_size, "sha256": sha256_of(path)})
+                     after={"file": str(path), "size": content.stat().st_size, "sha256": sha256_of(content)})
         uow.commit()
 
 
-def _convert(db: Database, key: str | None, out: Path | None, new_key: str | None) -> Path:
-    """Copy db's file (opened with `key`) into `out` or in place, encrypted with `new_key` (None: plain)."""
+def _convert(db: Database, key: str | None, out: Path | None, new_key: str | None,
+             recorded: Callable[[Path], None] | None = None) -> Path:
+    """Copy db's file (opened with `key`) into `out` or in place, encrypted with `new_key` (None: plain).
+
+    `recorded(copy)`, for a copy to `out`: records it, once it is whole and checked, before it is in place."""
     path = _file_of(db)
     target = out or path
     tmp = target.with_name(target.name + ".converting")
@@ -161,6 +169,8 @@ def _convert(db: Database, key: str | None, out: Path | None, new_key: str | Non
         if out is None:
             cipher.replace_shredding(tmp, path)
         else:
+            if recorded is not None:
+                recorded(tmp)
             os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
@@ -195,10 +205,10 @@ def decrypt(db: Database, key: str, out: Path | None = None) -> Path:
     if out is not None and Path(out).resolve() == _file_of(db).resolve():
         raise Conflict("解密副本不能覆盖数据库本身（不写 --out 即就地解密）")
     actor = db.actor
-    if out is not None:
-        target = _convert(db, key, Path(out), None)
-        record(db, "decrypt", f"写出未加密的副本 {target}", target)
-        return target
+    if out is not None:  # the plain copy is in place only once its entry is committed, never without it
+        target = Path(out)
+        return _convert(db, key, target, None,
+                        lambda made: record(db, "decrypt", f"写出未加密的副本 {target}", target, made=made))
     path = _convert(db, key, None, None)
     cipher.keep_key(path, None)
     new, _ = open_database(path, PLAIN)
@@ -218,7 +228,7 @@ def print_key_sheet(db: Database, key: str, out: Path) -> Path:
     """The 数据库密钥恢复单 PDF for the safe (administrators only; audited, without the key)."""
     from sqlalchemy import select
 
-    from desktop_app.reports.key_sheet import render_key_sheet
+    from desktop_app.reports.key_sheet import KeySheetReport
     from desktop_app.store.models import Site
 
     require_admin(db, "打印数据库密钥恢复单")
@@ -227,9 +237,12 @@ def print_key_sheet(db: Database, key: str, out: Path) -> Path:
     cipher.check_opens(_file_of(db), key)  # never print a key that does not open the file
     with db.session() as s:
         name = s.scalar(select(Site.org_name).limit(1)) or ""
-    out = render_key_sheet(name, str(_file_of(db)), key, key_fingerprint(key), Path(out))
+    out = Path(out)
+    sheet = KeySheetReport(name, str(_file_of(db)), key, key_fingerprint(key)).render()
+    # The sheet holds the key: written beside `out`, in place only once its printing is recorded.
     with UnitOfWork(db) as uow:
         audit.record(uow.session, "export", "database", "", f"打印数据库密钥恢复单 {out}", label=out.name,
                      after={"file": str(out), "fingerprint": key_fingerprint(key)})
-        uow.commit()
+        with put_in_place_after(out, sheet, private=False):
+            uow.commit()
     return out

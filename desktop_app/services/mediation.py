@@ -8,6 +8,7 @@ reason (the agreement was not kept), which is appended to its notes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.idcard import mask_phone
 from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
+from desktop_app.files import put_in_place_after
 from desktop_app.services import auth, privacy
 from desktop_app.services.records import (
     any_like, assign, chosen, chunked, given, in_year, live_children, next_year_number, over_children,
@@ -380,8 +382,10 @@ def print_mediation_agreement(db: Database, case_id: str, out: Path | None = Non
     if why:
         raise ValidationError("调解协议书", why)
     model = agreement_of(c, center_of(db))
-    if whole_phones:  # logged before a single number is written
-        privacy.confirm_personal_export(db, f"人民调解协议书 {c.case_no}（完整联系电话）", str(out or ""),
-                                        rows=len(c.party_rows), table=MediationCase.__tablename__)
-    render_mediation_agreement(model, out, printed_on, font_path=font_path)
+    data = render_mediation_agreement(model, None, printed_on, font_path=font_path)
+    # Written beside `out` first; with whole phones the file is in place only once its export is logged.
+    with put_in_place_after(out, data, private=False) if out is not None else nullcontext():
+        if whole_phones:
+            privacy.confirm_personal_export(db, f"人民调解协议书 {c.case_no}（完整联系电话）", str(out or ""),
+                                            rows=len(c.party_rows), table=MediationCase.__tablename__)
     return model

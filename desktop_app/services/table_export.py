@@ -7,8 +7,10 @@ has seen privacy.LIST_EXPORT_WARNING; a 只读 or 网格员 account has no such 
 Other lists need only their read permission. Which is which is decided here, by the list's kind
 (LISTS), never by the caller: a page or a script names its list and nothing more, and a kind this
 module does not know is refused. Either way the export is recorded in the audit trail (what list,
-how many rows, which file) in the same unit of work as the writing: a file that could not be written
-leaves no entry saying it was.
+how many rows, which file): the sheet is written beside the chosen file first (a full disk or a
+read-only folder is refused before anything is recorded), the entry committed, and only then is the
+sheet put in place. A file that could not be written leaves no entry saying it was; an entry that
+could not be recorded leaves no file (and a file already there as it was).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from desktop_app.domain.errors import DomainError
 from desktop_app.exchange import table_xlsx
+from desktop_app.files import put_in_place_after
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.uow import UnitOfWork
@@ -101,9 +104,10 @@ def export_list(db: Database, table: ListTable, path: str | Path, now: datetime 
         auth.require(db, PERSONAL)
     made = f"导出时间：{(now or datetime.now()):%Y-%m-%d %H:%M}，共 {len(table.rows)} 条"
     what = table.title
+    data = table_xlsx.table_bytes(table.title, made, table.headers, table.rows)
     with UnitOfWork(db) as uow:
         audit.record(uow.session, "export", "", "", f"导出“{what}”{len(table.rows)} 条到 {path}",
                      label=what[:120], after={"list": what, "file": str(path), "rows": len(table.rows)})
-        n = table_xlsx.export_table(table.title, made, table.headers, table.rows, path)
-        uow.commit()
-    return n
+        with put_in_place_after(path, data, private=False):
+            uow.commit()
+    return len(table.rows)

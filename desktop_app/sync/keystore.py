@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Callable
 
 from desktop_app.domain.errors import Conflict, ValidationError
-from desktop_app.files import write_atomically
 from desktop_app.sync.crypto import SiteKeys
 
 FORMAT = "dangqun-sync-private-key"
@@ -67,11 +66,10 @@ def _scrypt(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
 
 
-def write(path: Path, keys: SiteKeys, label: str) -> str:
-    """Seal `keys` into a new key file at `path` (0600); returns how they are protected."""
+def sealed(keys: SiteKeys, label: str) -> bytes:
+    """A key file's bytes holding `keys` sealed (for a caller that puts the file in place itself, 0600)."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    path = Path(path)
     doc: dict = {"format": FORMAT, "version": VERSION, "label": label,
                  "sign_public": base64.b64encode(keys.sign_public).decode("ascii"),
                  "box_public": base64.b64encode(keys.box_public).decode("ascii")}
@@ -90,8 +88,7 @@ def write(path: Path, keys: SiteKeys, label: str) -> str:
     aad = (doc["sign_public"] + doc["box_public"]).encode("ascii")
     doc["nonce"] = base64.b64encode(nonce).decode("ascii")
     doc["sealed"] = base64.b64encode(AESGCM(wrap).encrypt(nonce, keys.private_bytes(), aad)).decode("ascii")
-    write_atomically(path, json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"), private=True)
-    return doc["protection"]["kind"]
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def read(path: Path) -> SiteKeys:

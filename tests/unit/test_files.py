@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from desktop_app.domain.errors import DomainError
-from desktop_app.files import write_atomically, write_through
+from desktop_app.files import put_in_place_after, write_atomically, write_through
 
 
 def test_writes_the_bytes_making_the_folder(tmp_path):
@@ -25,6 +25,36 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
         write_atomically(out, "not bytes", private=False)  # type: ignore[arg-type]
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]
+
+
+def test_put_in_place_after_writes_beside_first_and_renames_when_the_block_ends(tmp_path):
+    out = tmp_path / "回执.dqreply"
+    out.write_bytes(b"old")
+    with put_in_place_after(out, b"new", private=False):
+        [tmp] = [p for p in tmp_path.iterdir() if p != out]  # written whole beside it before the commit
+        assert tmp.read_bytes() == b"new" and out.read_bytes() == b"old"
+    assert out.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["回执.dqreply"]
+
+
+def test_put_in_place_after_drops_the_file_when_the_block_fails(tmp_path):
+    out = tmp_path / "表.xlsx"
+    out.write_bytes(b"old")
+    with pytest.raises(RuntimeError):
+        with put_in_place_after(out, b"new", private=False):
+            raise RuntimeError("the commit failed")
+    assert out.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["表.xlsx"]
+
+
+def test_put_in_place_after_refuses_an_unwritable_folder_before_the_block_runs(tmp_path):
+    blocker = tmp_path / "not a folder"
+    blocker.write_bytes(b"")
+    ran = []
+    with pytest.raises(OSError):
+        with put_in_place_after(blocker / "表.xlsx", b"new", private=False):
+            ran.append(True)
+    assert ran == []
 
 
 def test_write_through_streams_into_a_file_beside_the_target(tmp_path):
@@ -72,10 +102,13 @@ def test_the_folder_is_flushed_after_the_rename(tmp_path, monkeypatch):
 
 
 def test_sync_writes_its_files_through_the_one_helper():
+    from desktop_app.services.sync import keys
     from desktop_app.sync import keyfile, keystore, package
 
     assert not hasattr(package, "atomic_write")
-    assert package.write_atomically is keyfile.write_atomically is keystore.write_atomically is write_atomically
+    assert package.write_atomically is keyfile.write_atomically is write_atomically
+    # a key file is sealed to bytes and put in place by the service, once its public keys are committed
+    assert not hasattr(keystore, "write") and keys.put_in_place_after is put_in_place_after
 
 
 posix_modes = pytest.mark.skipif(os.name != "posix", reason="Windows keeps no read permission bits")
@@ -134,3 +167,12 @@ def test_a_leftover_temporary_name_is_passed_over(tmp_path, monkeypatch):
     write_atomically(out, b"rows", private=False)
     assert out.read_bytes() == b"rows"
     assert sorted(p.name for p in tmp_path.iterdir()) == [f".表.csv.{'a' * 8}.tmp", "表.csv"]
+
+
+@posix_modes
+def test_a_private_file_put_in_place_after_a_commit_is_the_accounts_alone(tmp_path, umask):
+    umask(0)
+    out = tmp_path / "site.dqkey"
+    with put_in_place_after(out, b"secret", private=True):
+        pass
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600

@@ -111,7 +111,7 @@ def export_members(db: Database, path: str | Path, flt: MemberFilter | None = No
     `everyone` writes every member the roster has kept instead of `flt`, 转出, 去世 and
     出党 included, with a 状态 column after the template's. The file carries full ID
     numbers and phones: it needs export.personal and is recorded in the audit trail
-    (PIPL) before it is written, with what it holds and how many.
+    (PIPL), with what it holds and how many, before it is put in place.
     """
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".xlsx"):
@@ -128,8 +128,10 @@ def export_members(db: Database, path: str | Path, flt: MemberFilter | None = No
         with db.session() as s:
             org_name = s.scalar(select(Organization.name).where(Organization.id == flt.org_id)) if flt.org_id else ""
         what = f"党员名册（当前筛选：{flt.in_words(org_name or '')}）"
-    privacy.confirm_personal_export(db, what, str(path), rows=len(records), table="member")
-    member_files.write_members(path, records, (STATUS_COLUMN,) if everyone else ())
+    # Written beside the chosen file first: a folder that cannot be written leaves no entry saying it was
+    # exported; the file is put in place once the entry is committed (none without its entry either).
+    with member_files.members_put_in_place_after(path, records, (STATUS_COLUMN,) if everyone else ()):
+        privacy.confirm_personal_export(db, what, str(path), rows=len(records), table="member")
     return len(records)
 
 

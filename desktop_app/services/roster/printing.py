@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from desktop_app.files import put_in_place_after
 from desktop_app.services import auth, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.orgs import tree_nodes
@@ -93,7 +94,7 @@ def print_roster(
     member ever recorded with `include_all`. `progress(done, total)` is told
     the page being laid out against an estimate; raise from it to cancel.
     ID numbers and mobiles are masked; `full_ids` prints them whole, which needs
-    members.reveal and export.personal and is recorded in the audit trail first.
+    members.reveal and export.personal and is recorded in the audit trail before the file is in place.
     """
     auth.require(db, "members.read")
     if full_ids:
@@ -110,11 +111,14 @@ def print_roster(
         if progress is not None:
             progress(min(page, estimate), estimate)
 
-    if full_ids:  # logged before a single number is written
-        privacy.confirm_personal_export(db, "党员花名册（完整身份证号）", str(out), rows=model.member_count,
-                                        table="member")
     from desktop_app.reports.roster import render_roster  # reportlab: loaded when something is printed
 
-    render_roster(model.center_name, model.groups, Path(out), printed_on,
-                  font_path=font_path, progress=on_page, full_ids=full_ids)
+    data = render_roster(model.center_name, model.groups, None, printed_on,
+                         font_path=font_path, progress=on_page, full_ids=full_ids)
+    # Written beside `out` first (a folder that cannot be written is refused before the log); the PDF with
+    # whole numbers is put in place only once its export is logged, and never without it.
+    with put_in_place_after(Path(out), data, private=False):
+        if full_ids:
+            privacy.confirm_personal_export(db, "党员花名册（完整身份证号）", str(out), rows=model.member_count,
+                                            table="member")
     return model

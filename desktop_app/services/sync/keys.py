@@ -23,6 +23,7 @@ from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.site import DISTRICT, is_top, upper_name
 from desktop_app.domain.sync_rules import COMMUNITY, STREET, PackageRefused
+from desktop_app.files import put_in_place_after
 from desktop_app.services import auth, orgs
 from desktop_app.services import site as site_service
 from desktop_app.services.dues import rates
@@ -178,7 +179,7 @@ def new_key(db: Database, out: Path, replace: bool = False) -> KeyInfo:
                 f"本库已有{upper}密钥（指纹 {row.fingerprint}）。换新密钥后，各社区都要重新登记"
             )
         keys = SiteKeys.generate()
-        keystore.write(out, keys, f"{site.org_name} {upper}同步私钥")
+        key_file = keystore.sealed(keys, f"{site.org_name} {upper}同步私钥")
         node = _street_node(s, site.org_code)
         if row is None:
             row = SyncIdentity(id=1)
@@ -198,7 +199,9 @@ def new_key(db: Database, out: Path, replace: bool = False) -> KeyInfo:
         info = _info(s, row)
         audit.record(s, "setting", SyncIdentity.__tablename__, "1",
                      f"{'更换' if replace else '生成'}{upper}同步密钥（指纹 {info.fingerprint}），私钥文件 {out.name}")
-        uow.commit()
+        # The old key file (更换) is replaced only once the database holds the new public keys.
+        with put_in_place_after(out, key_file, private=True):
+            uow.commit()
     return info
 
 
@@ -223,7 +226,7 @@ def enrol_request(db: Database, out: Path, key_out: Path | None = None) -> Enrol
         node = _community_node(s, site.org_code)
         req = EnrolRequest(site.id, site.org_code, site.org_name, node.id if node else "",
                            keys.sign_public, keys.box_public)
-        keystore.write(key_path, keys, f"{site.org_name} 社区同步私钥")
+        key_file = keystore.sealed(keys, f"{site.org_name} 社区同步私钥")
         row = s.get(SyncIdentity, 1)
         if row is None:
             row = SyncIdentity(id=1, role=COMMUNITY, fingerprint="", street_site_id="", street_org_code="",
@@ -237,8 +240,9 @@ def enrol_request(db: Database, out: Path, key_out: Path | None = None) -> Enrol
         s.flush()
         audit.record(s, "setting", SyncIdentity.__tablename__, "1",
                      f"生成社区同步密钥并写登记申请（指纹 {req.fingerprint}），文件 {Path(out).name}")
-        keyfile.write_document(Path(out), keyfile.request_document(req))
-        uow.commit()
+        with (put_in_place_after(key_path, key_file, private=True),
+              put_in_place_after(Path(out), keyfile.request_document(req), private=False)):
+            uow.commit()
     return EnrolRequestResult(Path(out), req.fingerprint, site.org_code, site.org_name, key_path)
 
 
@@ -392,8 +396,9 @@ def enrol_accept(db: Database, path: Path, out: Path, street: str | None = None)
                      f"{'重新' if again else ''}接受{req.org_name}（{req.org_code}）的同步登记"
                      f"{f'，所属{street_name}' if street_name else ''}（指纹 {req.fingerprint}）",
                      label=req.org_name)
-        keyfile.write_document(Path(out), keyfile.reply_document(reply))
-        uow.commit()
+        # Written beside `out` first (an unwritable folder refuses the acceptance), in place once committed.
+        with put_in_place_after(Path(out), keyfile.reply_document(reply), private=False):
+            uow.commit()
         return _enrolment(e, street_name)
 
 
