@@ -136,20 +136,11 @@ def get_case(db: Database, case_id: str) -> CaseDetail:
                    party_rows=privacy.mask_unless(db, "residents.reveal", detail.party_rows))
 
 
-def party_phone(db: Database, resident_id: str) -> str | None:
-    """The phone a party picked from the residents comes with: the resident's whole number ("" when none),
-    as a case keeps its parties' phones; None when this account may not see it whole, so the form leaves
-    the field to be typed rather than keeping masked digits as the number."""
-    with db.session() as s:
-        r = live(s, Resident, resident_id, "居民")
-        grid_id, phone = r.grid_id, r.phone
-    auth.require(db, "residents.read", grid_id)
-    return phone if auth.can(db, "residents.reveal", grid_id) else None
-
-
 def party_picks(db: Database, text: str) -> list[tuple[ResidentPick, str | None]]:
-    """Residents to add as parties, each with the phone party_phone gives: read with the picker's search, off the
-    GUI thread, so picking one reads nothing more."""
+    """Residents to add as parties, each with the phone a party picked from the residents comes with: the
+    resident's whole number ("" when none), as a case keeps its parties' phones; None when this account may not
+    see it whole, so the form leaves the field to be typed rather than keeping masked digits as the number.
+    Read with the picker's search, off the GUI thread, so picking one reads nothing more."""
     auth.require(db, "residents.read")  # the picks keep to the account's grids (pick_residents)
     picks = pick_residents(db, text)
     if not picks:

@@ -36,6 +36,10 @@ def test_a_picked_party_brings_the_resident_s_phone_and_the_case_keeps_it_whole(
     db = app_ctx.db
     res.create_resident(db, res.ResidentInput(name="王秀英", phone="13905161672"))
     res.create_resident(db, res.ResidentInput(name="曾国强", phone="025-84561234"))
+    res.create_resident(db, res.ResidentInput(name="曾无电话"))
+    # what the picker offers: the whole number, and "" (not None: nothing hidden) for a resident without one
+    assert sorted((p.name, phone) for p, phone in mediation.party_picks(db, "曾")) == [
+        ("曾国强", "025-84561234"), ("曾无电话", "")]
     dlg = CaseDialog(None, db, res.grids(db), ["邻里纠纷"], today=TODAY)
     qtbot.addWidget(dlg)
     _pick(qtbot, dlg, "王秀英", wait_ops)
@@ -55,7 +59,7 @@ def test_an_account_that_may_not_see_phones_gets_an_empty_phone_and_is_told_why(
     auth.create_first_admin(db, "admin", "王书记", PASSWORD)
     auth.create_user(db, "street", "街道小钱", "viewer", PASSWORD)  # reads residents, not their whole phones
     auth.login(db, "street", PASSWORD)
-    assert mediation.party_phone(db, res.pick_residents(db, "王秀英")[0].resident_id) is None
+    assert [(p.name, phone) for p, phone in mediation.party_picks(db, "王秀英")] == [("王秀英", None)]
     dlg = CaseDialog(None, db, res.grids(db), ["邻里纠纷"], today=TODAY)
     qtbot.addWidget(dlg)
     _pick(qtbot, dlg, "王秀英", wait_ops)
