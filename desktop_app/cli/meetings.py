@@ -166,3 +166,32 @@ def report_evaluation(db, args, out: Path) -> str:
 
     evaluations.print_evaluation(db, args.year or date.today().year, out, org_arg(db, args.org))
     return ""
+
+
+def _evaluation_branch(db, args) -> tuple[str, int]:
+    """--branch (name or code, required) and --year (default: last year, when 民主评议 is held) of a 民主测评 report."""
+    from datetime import date
+
+    from desktop_app.cli.development import branch_arg
+
+    branch = branch_arg(db, need(args, "branch", "--branch 党支部名称或代码"))
+    return branch, args.year or date.today().year - 1
+
+
+def report_evaluation_ballot(db, args, out: Path) -> str:
+    """dangqun report evaluation-ballot --branch B --year Y [--copies N]: the 民主测评票, one set per copy."""
+    from desktop_app.services import evaluation_votes
+
+    branch, year = _evaluation_branch(db, args)
+    copies = getattr(args, "copies", None)
+    evaluation_votes.print_evaluation_ballot(db, branch, year, out, copies=copies)
+    return f"{year} 年度测评票" + (f" {copies} 份" if copies else "（每名参评党员一份）")
+
+
+def report_evaluation_tally(db, args, out: Path) -> str:
+    """dangqun report evaluation-tally --branch B --year Y: the 民主测评结果统计表."""
+    from desktop_app.services import evaluation_votes
+
+    branch, year = _evaluation_branch(db, args)
+    evaluation_votes.print_evaluation_tally(db, branch, year, out)
+    return f"{year} 年度民主测评结果统计表"

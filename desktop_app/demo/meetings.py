@@ -30,7 +30,9 @@ from desktop_app.domain.meetings import PeriodUnit
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.models import Member, Organization, Site
-from desktop_app.store.models_meetings import Attendance, CommitteeMember, Evaluation, Meeting
+from desktop_app.store.models_meetings import (
+    Attendance, CommitteeMember, Evaluation, EvaluationBallot, EvaluationVote, Meeting,
+)
 from desktop_app.store.models_memberlife import Discipline, MeetingTopic
 
 GAP_SHARE = 0.02  # past periods a branch let slip
@@ -120,9 +122,11 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     plan = _Planner(random.Random(seed * 7919 + 4), today, site_code, orgs, members).plan()
     # A Random of their own: the meetings and attendance stay what this seed gave before 议题 came.
     _topics(plan, random.Random(seed * 7919 + 12), _voters_by(s))
+    ballots, votes = _ballots(plan.evaluations, {o[0]: o for o in orgs}, random.Random(seed * 7919 + 38))
     now = utcnow()
     for model, rows in ((CommitteeMember, plan.committee), (Meeting, plan.meetings),
-                        (Attendance, plan.attendance), (Evaluation, plan.evaluations), (MeetingTopic, plan.topics)):
+                        (Attendance, plan.attendance), (Evaluation, plan.evaluations), (MeetingTopic, plan.topics),
+                        (EvaluationBallot, ballots), (EvaluationVote, votes)):
         insert_rows(s, model, rows, site_id, now)
     return {
         "meetings": len(plan.meetings),
@@ -133,7 +137,42 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
         "committee": len(plan.committee),
         "evaluations": len(plan.evaluations),
         "topics": len(plan.topics),
+        "ballots": len(ballots),
     }
+
+
+# How the ballots lean for a member of each grade: the share of votes for 优秀, 合格, 基本合格, 不合格.
+_LEAN = {rules.EXCELLENT: (0.7, 0.28, 0.02, 0), rules.QUALIFIED: (0.12, 0.82, 0.05, 0.01),
+         rules.BASICALLY_QUALIFIED: (0.02, 0.38, 0.55, 0.05), rules.UNQUALIFIED: (0, 0.1, 0.25, 0.65)}
+
+
+def _ballots(evaluations: list[dict], orgs: dict, rng: random.Random) -> tuple[list[dict], list[dict]]:
+    """A 民主测评 for each branch the demo graded: ballots issued to most members, nearly all returned, and
+    votes leaning to the grade the meeting gave (now and then the other way, so a note shows)."""
+    by_branch: dict[str, list[dict]] = defaultdict(list)
+    for e in evaluations:
+        org = orgs.get(e["org_id"])
+        branch = e["org_id"] if org is None or org[2] == OrgKind.BRANCH else org[3]
+        by_branch[branch].append(e)
+    ballots: list[dict] = []
+    votes: list[dict] = []
+    for branch, graded in sorted(by_branch.items()):
+        year, n = graded[0]["year"], len(graded)
+        issued = max(1, n - rng.randint(0, max(1, n // 8)))  # those away or ill are not handed one
+        returned = max(1, issued - rng.choice((0, 0, 0, 1)))
+        ballots.append({"org_id": branch, "year": year, "issued": issued, "returned": returned,
+                        "held_on": date(year, 12, rng.randint(10, 28))})
+        weighed = len(ballots) % 2 == 0  # every other branch: one 优秀 the meeting weighed beyond the ballots
+        for e in graded:
+            lean = _LEAN[e["grade"]]
+            if e["grade"] == rules.EXCELLENT and (weighed or rng.random() < 0.1):
+                lean, weighed = _LEAN[rules.QUALIFIED], False  # the note then says 测评多数为合格
+            counts = [0, 0, 0, 0]
+            for _ in range(max(1, returned - rng.choice((0, 0, 1)))):  # a ballot or so left blank for the member
+                counts[rng.choices(range(4), lean)[0]] += 1
+            votes.append({"member_id": e["member_id"], "org_id": e["org_id"], "year": year, "excellent": counts[0],
+                          "qualified": counts[1], "basic": counts[2], "unqualified": counts[3]})
+    return ballots, votes
 
 
 def _voters_by(s: Session) -> dict[str, date]:

@@ -412,6 +412,8 @@ TABLE_LABELS: dict[str, str] = {
     "attendance": "签到",
     "meeting_attachment": "会议附件",
     "evaluation": "民主评议",
+    "evaluation_ballot": "民主测评",
+    "evaluation_vote": "民主测评票数",
     "service_list_item": "分类清单",
     "partner_unit": "共建单位",
     "visit": "走访",

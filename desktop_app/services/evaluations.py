@@ -31,7 +31,7 @@ from desktop_app.views.evaluations import (  # noqa: F401 - re-exported for call
 _CHUNK = 500
 
 
-def _check_year(year: int) -> int:
+def check_year(year: int) -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationError("评议年度", f"“{year}”不是有效年份")
     return year
@@ -49,7 +49,19 @@ def _branch_and_groups(s, branch_id: str) -> tuple[Organization, dict[str, str]]
     return branch, groups
 
 
-def _grid(s, branch_id: str, year: int) -> list[EvaluationRow]:
+def latest_by_member(s, model, ids: Sequence[str], year: int) -> dict:
+    """member id -> its live row of `model` (a grade, a tally) for `year`, read in chunks; the latest edit
+    wins should two copies of the database both have entered one."""
+    found: dict = {}
+    for i in range(0, len(ids), _CHUNK):
+        for row in s.scalars(select(model).where(
+            model.member_id.in_(ids[i:i + _CHUNK]), model.year == year, model.deleted.is_(False),
+        ).order_by(model.updated_at)):
+            found[row.member_id] = row
+    return found
+
+
+def grid_rows(s, branch_id: str, year: int) -> list[EvaluationRow]:
     branch, groups = _branch_and_groups(s, branch_id)
     org_ids = [branch.id, *groups]
     # Who is to be graded for `year`: a member who joined the party after it, or whose 组织关系 is at an
@@ -63,12 +75,7 @@ def _grid(s, branch_id: str, year: int) -> list[EvaluationRow]:
         .order_by(Member.seq, Member.name_pinyin)
     ).all()
     ids = [m[0] for m in members]
-    found: dict[str, Evaluation] = {}
-    for i in range(0, len(ids), _CHUNK):
-        for e in s.scalars(select(Evaluation).where(
-            Evaluation.member_id.in_(ids[i:i + _CHUNK]), Evaluation.year == year, Evaluation.deleted.is_(False)
-        ).order_by(Evaluation.updated_at)):
-            found[e.member_id] = e  # the latest edit wins should two copies have both entered one
+    found = latest_by_member(s, Evaluation, ids, year)
     out = []
     for mid, seq, name, org_id, category, due in members:
         e = found.get(mid)
@@ -82,15 +89,24 @@ def _grid(s, branch_id: str, year: int) -> list[EvaluationRow]:
 def grid(db: Database, branch_id: str, year: int) -> list[EvaluationRow]:
     """Every member of the branch (and its groups) to be graded for `year`, with the grade entered, if any."""
     auth.require(db, "evaluations.read")
-    year = _check_year(year)
+    year = check_year(year)
     with db.session() as s:
-        return _grid(s, branch_id, year)
+        return grid_rows(s, branch_id, year)
 
 
 def save(db: Database, branch_id: str, year: int, entries: Sequence[EvaluationEntry]) -> SaveResult:
     """Write a branch's grid in one transaction; a blank grade removes an entered one."""
     auth.require(db, "evaluations.write")
-    year = _check_year(year)
+    year = check_year(year)
+    cleaned = clean_entries(entries)
+    with UnitOfWork(db) as uow:
+        res = write_grades(uow.session, branch_id, year, cleaned)
+        uow.commit()
+    return res
+
+
+def clean_entries(entries: Sequence[EvaluationEntry]) -> list[tuple[str, str, str]]:
+    """(member_id, grade, notes) per line, checked; a refusal names its line."""
     cleaned: list[tuple[str, str, str]] = []
     for i, e in enumerate(entries, start=1):
         grade = (e.grade or "").strip()
@@ -103,54 +119,58 @@ def save(db: Database, branch_id: str, year: int, entries: Sequence[EvaluationEn
         if len(notes) > 500:
             raise ValidationError("备注", f"第 {i} 行：不能超过 500 个字")
         cleaned.append((e.member_id, grade, notes))
+    return cleaned
+
+
+def branch_members(s, branch_id: str, ids: Sequence[str]) -> tuple[Organization, dict[str, Member]]:
+    """The branch and the members `ids` names, each checked to be of it (a refusal names its line)."""
+    branch, groups = _branch_and_groups(s, branch_id)
+    allowed = {branch.id, *groups}
+    # The members in chunks up front: one get() each, every one flushing the grades before it, took
+    # seconds for a branch of several hundred.
+    members: dict[str, Member] = {}
+    for i in range(0, len(ids), _CHUNK):
+        members.update((m.id, m) for m in s.scalars(select(Member).where(Member.id.in_(ids[i:i + _CHUNK]))))
+    for i, mid in enumerate(ids, start=1):
+        m = members.get(mid)
+        if m is None or m.deleted:
+            raise ValidationError("党员", f"第 {i} 行：该党员不存在或已删除")
+        if m.org_id not in allowed:
+            raise ValidationError("党员", f"第 {i} 行：{m.name}不是{branch.name}的党员")
+    return branch, members
+
+
+def write_grades(s, branch_id: str, year: int, cleaned: Sequence[tuple[str, str, str]]) -> SaveResult:
+    """The grades of `cleaned` into the session (the caller's unit of work commits); only changes are written."""
+    ids = [c[0] for c in cleaned]
+    _branch, members = branch_members(s, branch_id, ids)
+    existing = latest_by_member(s, Evaluation, ids, year)
     added = changed = cleared = unchanged = 0
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        branch, groups = _branch_and_groups(s, branch_id)
-        allowed = {branch.id, *groups}
-        existing: dict[str, Evaluation] = {}
-        ids = [c[0] for c in cleaned]
-        # The members in chunks up front: one get() each, every one flushing the grades before it, took
-        # seconds for a branch of several hundred.
-        members: dict[str, Member] = {}
-        for i in range(0, len(ids), _CHUNK):
-            members.update((m.id, m) for m in s.scalars(select(Member).where(Member.id.in_(ids[i:i + _CHUNK]))))
-        for i in range(0, len(ids), _CHUNK):
-            for ev in s.scalars(select(Evaluation).where(
-                Evaluation.member_id.in_(ids[i:i + _CHUNK]), Evaluation.year == year,
-                Evaluation.deleted.is_(False),
-            ).order_by(Evaluation.updated_at)):
-                existing[ev.member_id] = ev
-        for i, (mid, grade, notes) in enumerate(cleaned, start=1):
-            m = members.get(mid)
-            if m is None or m.deleted:
-                raise ValidationError("党员", f"第 {i} 行：该党员不存在或已删除")
-            if m.org_id not in allowed:
-                raise ValidationError("党员", f"第 {i} 行：{m.name}不是{branch.name}的党员")
-            ev = existing.get(mid)
-            if not grade:
-                if ev is not None:
-                    ev.deleted = True
-                    cleared += 1
-                else:
-                    unchanged += 1
-                continue
-            if ev is None:
-                s.add(Evaluation(member_id=mid, org_id=m.org_id, year=year, grade=grade, notes=notes))
-                added += 1
-            elif (ev.grade, ev.notes) != (grade, notes):
-                ev.grade, ev.notes = grade, notes
-                changed += 1
+    for mid, grade, notes in cleaned:
+        m = members[mid]
+        ev = existing.get(mid)
+        if not grade:
+            if ev is not None:
+                ev.deleted = True
+                cleared += 1
             else:
                 unchanged += 1
-        uow.commit()
+            continue
+        if ev is None:
+            s.add(Evaluation(member_id=mid, org_id=m.org_id, year=year, grade=grade, notes=notes))
+            added += 1
+        elif (ev.grade, ev.notes) != (grade, notes):
+            ev.grade, ev.notes = grade, notes
+            changed += 1
+        else:
+            unchanged += 1
     return SaveResult(added, changed, cleared, unchanged)
 
 
 def summary(db: Database, year: int, org_id: str | None = None) -> EvaluationSummary:
     """Every branch (under `org_id`) with its members' grades for `year`, in tree order."""
     auth.require(db, "evaluations.read")
-    year = _check_year(year)
+    year = check_year(year)
     with db.session() as s:
         center = center_name(s)
         orgs = s.execute(
@@ -172,7 +192,7 @@ def summary(db: Database, year: int, org_id: str | None = None) -> EvaluationSum
 
         walk(None, org_id is None)
         names = orgtree.shown_names(s)  # a street's communities each have a 第一网格党支部
-        out = tuple(BranchEvaluation(names.get(b[0], b[3]), tuple(_grid(s, b[0], year))) for b in branches)
+        out = tuple(BranchEvaluation(names.get(b[0], b[3]), tuple(grid_rows(s, b[0], year))) for b in branches)
         return EvaluationSummary(center, year, out)
 
 

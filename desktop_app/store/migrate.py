@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 # The newest migration. Kept here so that opening an up-to-date database does
 # not import Alembic at all (a second of start-up); a test checks it against
 # Alembic's own view of db/versions.
-SCHEMA_HEAD = "0037"
+SCHEMA_HEAD = "0038"
 
 # What a sync package carries (manifest.schema_version), apart from the
 # database's own head: a migration that only adds or drops an index must not
@@ -33,13 +33,16 @@ SCHEMA_HEAD = "0037"
 # (sync/codec.py's text forms) does too, through a migration that changes
 # nothing else. tests/integration/test_sync_format.py compares the synced
 # columns of a database at this revision with one at the head.
-SYNC_FORMAT = "0037"
+SYNC_FORMAT = "0038"
 
 # Synced tables added since SYNC_FORMAT_OLDEST, by the format that brought each. An older
 # program's package lacks them (read as no rows); a package written in an older peer's
 # format leaves them out, since that program refuses a table it does not know. Columns
 # added to a synced table still move SYNC_FORMAT_OLDEST: an older row could not be read.
-SYNCED_SINCE = {"wish_photo": "0037"}  # 微心愿照片
+SYNCED_SINCE = {
+    "wish_photo": "0037",  # 微心愿照片
+    "evaluation_ballot": "0038", "evaluation_vote": "0038",  # 民主测评
+}
 
 # The oldest format whose packages this program reads: the last migration that
 # changed what travels, so packages of programs from it to SYNC_FORMAT (which

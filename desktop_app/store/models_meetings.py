@@ -112,3 +112,34 @@ class Evaluation(SyncMixin, Base):
     year: Mapped[int] = mapped_column(Integer, index=True)
     grade: Mapped[str] = mapped_column(String(6))
     notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class EvaluationBallot(SyncMixin, Base):
+    """民主测评 of a branch for a year: ballots issued (发出) and returned (收回), and the day it was held.
+
+    One live row per branch and year (services.evaluation_votes keeps it so; should two copies both
+    have entered one, the latest edit wins as for grades)."""
+
+    __tablename__ = "evaluation_ballot"
+
+    org_id: Mapped[str] = mapped_column(ForeignKey("organization.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    issued: Mapped[int] = mapped_column(Integer, default=0)
+    returned: Mapped[int] = mapped_column(Integer, default=0)
+    held_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class EvaluationVote(SyncMixin, Base):
+    """One member's 民主测评 tally for a year: the ballots that ticked each grade.
+
+    `org_id` is the member's organisation (branch or group), as an evaluation's is."""
+
+    __tablename__ = "evaluation_vote"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organization.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    excellent: Mapped[int] = mapped_column(Integer, default=0)  # 优秀
+    qualified: Mapped[int] = mapped_column(Integer, default=0)  # 合格
+    basic: Mapped[int] = mapped_column(Integer, default=0)  # 基本合格
+    unqualified: Mapped[int] = mapped_column(Integer, default=0)  # 不合格

@@ -167,6 +167,9 @@ TABLE_FIELD_LABELS: dict[str, dict[str, str]] = {
     "resident": _PERSON,
     "mediation_party": _PERSON,
     "household": {"phone": "联系电话", "address": "地址"},
+    # 民主测评 (evaluation_ballot, evaluation_vote)
+    "evaluation_ballot": {"issued": "发出票数", "returned": "收回票数", "held_on": "测评日期"},
+    "evaluation_vote": {"excellent": "优秀票", "qualified": "合格票", "basic": "基本合格票", "unqualified": "不合格票"},
 }
 
 PAGE_SIZE = 200

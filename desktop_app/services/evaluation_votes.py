@@ -1,0 +1,143 @@
+"""民主测评 before 民主评议党员: a branch's ballots (发出 / 收回) and each member's votes, read with the grid,
+saved with the grades in one unit of work, and printed as the 测评票 and the 结果统计表.
+
+The tallies inform the 支部党员大会; the grade stays what it decides (domain.evaluation_votes.note only
+says where they differ). Reading needs evaluations.read, saving evaluations.write, as the grades do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop_app.domain import evaluation_votes as rules
+from desktop_app.domain.errors import ValidationError
+from desktop_app.services import auth, orgtree
+from desktop_app.services import evaluations as grades
+from desktop_app.services.site import center_name
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.db import Database
+from desktop_app.store.models import Organization
+from desktop_app.store.models_meetings import EvaluationBallot, EvaluationVote
+from desktop_app.views.evaluations import (
+    BallotInfo,
+    BranchTally,
+    EvaluationEntry,
+    TallyRow,
+    TallySaveResult,
+    VoteEntry,
+)
+
+_FIELDS = tuple(f for f, _g, _l in rules.VOTE_FIELDS)
+
+
+def _ballot(s, branch_id: str, year: int) -> EvaluationBallot | None:
+    # the latest edit wins should two copies of the database both have entered one
+    return s.scalars(select(EvaluationBallot).where(
+        EvaluationBallot.org_id == branch_id, EvaluationBallot.year == year, EvaluationBallot.deleted.is_(False),
+    ).order_by(EvaluationBallot.updated_at.desc())).first()
+
+
+def _votes(s, ids: Sequence[str], year: int) -> dict[str, EvaluationVote]:
+    return grades.latest_by_member(s, EvaluationVote, ids, year)
+
+
+def _tally(v: EvaluationVote | None) -> rules.Tally:
+    return rules.Tally(*(getattr(v, f) for f in _FIELDS)) if v is not None else rules.Tally()
+
+
+def _read(s, branch_id: str, year: int) -> BranchTally:
+    rows = grades.grid_rows(s, branch_id, year)
+    found = _votes(s, [r.member_id for r in rows], year)
+    b = _ballot(s, branch_id, year)
+    ballot = BallotInfo(b.issued, b.returned, b.held_on) if b is not None else None
+    name = orgtree.shown_names(s).get(branch_id) or s.get(Organization, branch_id).name
+    return BranchTally(center_name(s), name, year, ballot,
+                       tuple(TallyRow(i, r, _tally(found.get(r.member_id))) for i, r in enumerate(rows, start=1)))
+
+
+def tallies(db: Database, branch_id: str, year: int) -> BranchTally:
+    """The branch's grid for `year` with each member's votes and the ballot counts (None: not entered)."""
+    auth.require(db, "evaluations.read")
+    year = grades.check_year(year)
+    with db.session() as s:
+        return _read(s, branch_id, year)
+
+
+def save(db: Database, branch_id: str, year: int, entries: Sequence[EvaluationEntry],
+         ballot: BallotInfo | None, votes: Sequence[VoteEntry]) -> TallySaveResult:
+    """Grades, ballot counts and votes of a branch in one unit of work: all written or nothing.
+
+    A member's four counts together may not exceed the ballots returned (the message names the member
+    and the field); all four 0 removes a stored tally; a blank ballot removes a stored one."""
+    auth.require(db, "evaluations.write")
+    year = grades.check_year(year)
+    cleaned = grades.clean_entries(entries)
+    ballot = ballot or BallotInfo()
+    issued, returned = rules.check_ballot(ballot.issued, ballot.returned)
+    if ballot.held_on is not None and not date(year, 1, 1) <= ballot.held_on <= date(year + 1, 12, 31):
+        raise ValidationError("测评日期", f"{ballot.held_on:%Y-%m-%d}不在 {year} 年度评议的时间内")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        res = grades.write_grades(s, branch_id, year, cleaned)
+        branch, members = grades.branch_members(s, branch_id, [v.member_id for v in votes])
+        checked = [(members[v.member_id], rules.check_tally(members[v.member_id].name, v.tally(), returned))
+                   for v in votes]
+        ballot_changed = _write_ballot(s, branch.id, year, BallotInfo(issued, returned, ballot.held_on))
+        stored = _votes(s, [m.id for m, _t in checked], year)
+        changed = 0
+        for m, tally in checked:
+            v = stored.get(m.id)
+            if tally.is_blank():
+                if v is not None:
+                    v.deleted = True
+                    changed += 1
+            elif v is None:
+                s.add(EvaluationVote(member_id=m.id, org_id=m.org_id, year=year, **dict(zip(_FIELDS, tally.counts()))))
+                changed += 1
+            elif _tally(v) != tally:  # only a changed tally is written (and audited)
+                for f, c in zip(_FIELDS, tally.counts()):
+                    setattr(v, f, c)
+                changed += 1
+        uow.commit()
+    return TallySaveResult(res, changed, ballot_changed)
+
+
+def _write_ballot(s, branch_id: str, year: int, ballot: BallotInfo) -> bool:
+    b = _ballot(s, branch_id, year)
+    if ballot.is_blank():
+        if b is None:
+            return False
+        b.deleted = True
+        return True
+    if b is None:
+        s.add(EvaluationBallot(org_id=branch_id, year=year, issued=ballot.issued, returned=ballot.returned,
+                               held_on=ballot.held_on))
+        return True
+    if (b.issued, b.returned, b.held_on) == (ballot.issued, ballot.returned, ballot.held_on):
+        return False
+    b.issued, b.returned, b.held_on = ballot.issued, ballot.returned, ballot.held_on
+    return True
+
+
+def print_evaluation_ballot(db: Database, branch_id: str, year: int, out: Path | None = None, *,
+                            copies: int | None = None, font_path: str | None = None) -> bytes:
+    """民主测评票 of a branch for `year`: `copies` ballots (default one per member to be graded) in one PDF."""
+    from desktop_app.reports.evaluation_ballot import render_ballots
+
+    data = tallies(db, branch_id, year)
+    n = len(data.rows) if copies is None else copies
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 1000:
+        raise ValidationError("份数", f"“{copies}”应为 1 到 1000 之间的整数")
+    return render_ballots(data, n, out, font_path=font_path)
+
+
+def print_evaluation_tally(db: Database, branch_id: str, year: int, out: Path | None = None, *,
+                           printed_on: date | None = None, font_path: str | None = None) -> bytes:
+    """民主测评结果统计表 of a branch for `year` as PDF bytes; also written to `out`."""
+    from desktop_app.reports.evaluation_ballot import render_tally
+
+    return render_tally(tallies(db, branch_id, year), out, printed_on=printed_on, font_path=font_path)
