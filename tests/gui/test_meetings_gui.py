@@ -15,7 +15,7 @@ from desktop_app.domain.members import MemberInput
 from desktop_app.gui.widgets import common
 from desktop_app.gui.meetings.attendance_dialog import COL_REASON, COL_STATUS, AttendanceDialog
 from desktop_app.gui.meetings.compliance import CompliancePage
-from desktop_app.gui.meetings.evaluations import COL_GRADE, EvaluationsPage
+from desktop_app.gui.meetings.evaluations import COL_GRADE, COL_NOTES, EvaluationsPage
 from desktop_app.gui.meetings.meeting_dialog import MeetingDialog, parse_guests
 from desktop_app.gui.meetings.page import MeetingsModel, MeetingsPage
 from desktop_app.reports.fonts import ENV_VAR, shipped_font_path
@@ -424,7 +424,7 @@ def test_evaluation_grid_keyboard_save_and_reload(qtbot, app_ctx, community, wai
     combo.setCurrentIndex(combo.findData("基本合格"))  # and a choice there is a grade
     assert p.grade_at(1) == "基本合格"
     combo.setCurrentIndex(combo.findData("不合格"))
-    p.model.setData(p.model.index(1, 5), "长期不参加组织生活")
+    p.model.setData(p.model.index(1, COL_NOTES), "长期不参加组织生活")
     p.fill_blank()
     p.resize(900, 500)
     shot(p, "gui_evaluations.png")

@@ -1,6 +1,9 @@
 """民主评议党员: a grid per branch and year — 优秀 / 合格 / 基本合格 / 不合格 with notes; the summary table.
 
-Keyboard: ↑/↓ move, 1-4 set the grade (优秀, 合格, 基本合格, 不合格) and move on, 0 clears.
+The 民主测评 comes first: ballots issued and returned above the grid, each member's votes in four
+columns, the shares and a note where the grade differs from the most votes; 保存 writes grades and
+tallies together. Keyboard: ↑/↓ move, 1-4 set the grade (优秀, 合格, 基本合格, 不合格) and move on,
+0 clears; in a vote column digits type the count (Backspace clears it) and Enter moves down.
 """
 
 from __future__ import annotations
@@ -11,22 +14,29 @@ from datetime import date
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget,
 )
 
+from desktop_app.domain import evaluation_votes as vote_rules
 from desktop_app.domain import meetings as rules
+from desktop_app.domain.errors import ValidationError
 from desktop_app.gui.widgets import common
-from desktop_app.gui.widgets.forms import year_spin
+from desktop_app.gui.widgets.forms import DateEdit, year_spin
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
-from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
+from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, table_view
 from desktop_app.gui.widgets.layouts import column, fill, hint, wrapped
-from desktop_app.services import evaluations
+from desktop_app.services import evaluation_votes, evaluations
 from desktop_app.services import meetings as ms
 from desktop_app.views.changes import Change, changes
+from desktop_app.views.evaluations import BallotInfo, BranchTally, TallySaveResult, VoteEntry
 
-COL_GRADE, COL_NOTES = 4, 5
+COL_GROUP, COL_CATEGORY = 2, 3
+VOTE_COLS = (4, 5, 6, 7)  # 优秀 / 合格 / 基本合格 / 不合格 票
+COL_SHARE, COL_GRADE, COL_NOTES = 8, 9, 10
+VOTE_FIELDS = tuple(f for f, _g, _l in vote_rules.VOTE_FIELDS)
+ERROR_FILL = "#f5b7b7"
 GRADE_COLORS = {rules.EXCELLENT: "#cdeccd", rules.QUALIFIED: "#ffffff", rules.BASICALLY_QUALIFIED: "#fff1b8",
                 rules.UNQUALIFIED: "#f5b7b7", "": "#ffffff"}
 KEYS = {Qt.Key.Key_1: rules.EXCELLENT, Qt.Key.Key_2: rules.QUALIFIED, Qt.Key.Key_3: rules.BASICALLY_QUALIFIED,
@@ -42,6 +52,54 @@ class Draft:
     no: int  # 1..n within the branch, as the printed 汇总表 numbers it (the roster's 序号 has gaps)
     grade: str
     notes: str
+    excellent: int = 0
+    qualified: int = 0
+    basic: int = 0
+    unqualified: int = 0
+    returned: int = 0  # the ballots returned, for the shares (the field above the grid)
+    error: str = ""  # the vote column a refusal named, filled red until the count changes
+
+    def tally(self) -> vote_rules.Tally:
+        return vote_rules.Tally(*(getattr(self, f) for f in VOTE_FIELDS))
+
+
+def _share_text(d: Draft) -> str:
+    """优秀 and 不合格 shares of the returned ballots, and the note where the grade differs from the most votes."""
+    t = d.tally()
+    if t.is_blank():
+        return ""
+    parts = [f"优秀{vote_rules.percent(t.excellent, d.returned) or '—'}"]
+    if t.unqualified:
+        parts.append(f"不合格{vote_rules.percent(t.unqualified, d.returned) or '—'}")
+    note = vote_rules.note(d.grade, t)
+    return "，".join(parts) + (f"；{note}" if note else "")
+
+
+def _share_tip(d: Draft) -> str | None:
+    t = d.tally()
+    if t.is_blank():
+        return None
+    return "　".join(f"{g} {c} 票（{vote_rules.percent(c, d.returned) or '—'}）"
+                    for (_f, g, _l), c in zip(vote_rules.VOTE_FIELDS, t.counts()))
+
+
+def _set_votes(field: str, label: str):
+    def edit(d: Draft, value) -> None:
+        text = str(value).strip()
+        setattr(d, field, int(text) if text.isdigit() else 0)
+        if d.error == label:
+            d.error = ""
+    return edit
+
+
+def _vote_fill(label: str):
+    return lambda d: QColor(ERROR_FILL) if d.error == label else None
+
+
+def _vote_column(field: str, grade: str, label: str) -> Column:
+    return Column(grade, lambda d: str(getattr(d, field) or ""), width=62, align=CENTER,
+                  value=lambda d: getattr(d, field), edit=_set_votes(field, label), background=_vote_fill(label),
+                  header_tip=f"{label}数：收回的测评票中给此人划“{grade}”的张数")
 
 
 def _tint(d: Draft) -> QColor:
@@ -58,6 +116,9 @@ COLUMNS = (
     Column("姓名", lambda d: d.row.name, width=90, background=_tint),
     Column("所在党小组", lambda d: d.row.group_name, width=120, background=_tint),
     Column("人员类别", lambda d: d.row.category, width=90, background=_tint),
+    *(_vote_column(f, g, label) for f, g, label in vote_rules.VOTE_FIELDS),
+    Column("测评情况", _share_text, width=170, tooltip=_share_tip,
+           header_tip="占收回票数的比例；评议等次与测评多数不同时注明，等次仍由支部党员大会确定"),
     Column("评议等次", lambda d: d.grade or UNGRADED, width=110, value=lambda d: d.grade, edit=_set("grade"),
            choices=[(UNGRADED, "")] + [(g, g) for g in rules.GRADES]),
     Column("备注", lambda d: d.notes, width=200, edit=_set("notes")),
@@ -81,6 +142,7 @@ class EvaluationsPage(Page):
         super().__init__(ctx, parent)
         self.rows: list[evaluations.EvaluationRow] = []
         self._dirty = False
+        self._loading = False  # the ballot fields are being filled from the database, not typed
         self._shown_key: tuple[str | None, int] | None = None
         title = heading("民主评议党员")
         self.branch = QComboBox()
@@ -93,23 +155,51 @@ class EvaluationsPage(Page):
         self.act_fill = action("all-present", "未评的设为合格", self.fill_blank, writes=True)
         self.act_save = action("backup", "保存", self.save, "Ctrl+S", writes=True)
         self.act_print = action("print", "打印汇总表", self.print_summary)
+        self.act_ballot = action("print", "打印测评票…", self.print_ballots)
+        self.act_tally = action("print", "打印统计表…", self.print_tally)
+
+        # 民主测评: what the branch's ballots came to, above the members' votes
+        self.issued = self._count_box("发出票数：发给到会党员的测评票张数")
+        self.returned = self._count_box("收回票数：收回的测评票张数，不能多于发出的")
+        self.returned.valueChanged.connect(self._returned_changed)
+        self.held_on = DateEdit(optional=True)
+        self.held_on.setToolTip("测评日期：召开测评会的日期（可不填）")
+        self.held_on.dateChanged.connect(lambda _d: self._ballot_edited())
+        ballot = fill(QHBoxLayout(), QLabel("民主测评　发出"), self.issued, QLabel("张　收回"), self.returned,
+                      QLabel("张　测评日期"), self.held_on, 1)
 
         self.model = ColumnModel(COLUMNS, parent=self)
         self.model.dataChanged.connect(lambda *_: self._edited())
-        self.table = table_view(self.model, multi=False, editable=True, stretch=COL_NOTES)
+        # cells, not rows: the current vote column must show; the group and category give way first at 1366
+        self.table = table_view(self.model, rows=False, multi=False, editable=True, stretch=COL_NOTES,
+                                give_way=(COL_CATEGORY, COL_GROUP))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed)  # digits grade, not type
         self.table.installEventFilter(self)
+        self._typing: tuple[int, int] | None = None  # the vote cell digits are being typed into
         self.summary = QLabel()
         self.message = wrapped()
-        column(self, fill(QHBoxLayout(), title, 1, self.branch, self.year), tb, self.summary, (self.table, 1),
-               hint("↑↓ 选人，按 1＝优秀 2＝合格 3＝基本合格 4＝不合格 打分（0＝清除），双击填写备注，Ctrl+S 保存。"), self.message)
+        keys = hint("↑↓ 选人，按 1＝优秀 2＝合格 3＝基本合格 4＝不合格 打分（0＝清除）；在票数栏直接键入票数，"
+                    "回车到下一人；双击填写备注，Ctrl+S 保存。")
+        keys.setWordWrap(True)  # one line held the window wider than a 1366 screen at 150% leaves
+        column(self, fill(QHBoxLayout(), title, 1, self.branch, self.year), tb, ballot, self.summary, (self.table, 1),
+               keys, self.message)
+
+    def _count_box(self, tip: str) -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(0, vote_rules.MAX_BALLOTS)
+        box.setToolTip(tip)
+        box.setProperty("tip", tip)  # put back once a refusal's reason is cleared
+        box.valueChanged.connect(lambda _v: self._ballot_edited())
+        return box
 
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
         super().refresh()
         if not self.act_save.isVisible():  # only reads 民主评议 (the window hid 保存): no 备注 typed for nothing
             self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            for box in (self.issued, self.returned, self.held_on):
+                box.setReadOnly(True)
         db = self.ctx.db
         run_op(self, lambda job: ms.holders(db), self._branches_loaded)
 
@@ -139,18 +229,27 @@ class EvaluationsPage(Page):
     def load(self) -> None:
         branch, year = self.branch.currentData(), self.year.value()
         if not branch:
-            self._show(None, year, [])
+            self._show(None, year, None)
             return
         db = self.ctx.db
-        run_op(self, lambda job: evaluations.grid(db, branch, year), lambda rows: self._show(branch, year, rows))
+        run_op(self, lambda job: evaluation_votes.tallies(db, branch, year), lambda t: self._show(branch, year, t))
 
-    def _show(self, branch: str | None, year: int, rows: list[evaluations.EvaluationRow]) -> None:
-        self.rows = rows
+    def _show(self, branch: str | None, year: int, tallies: BranchTally | None) -> None:
+        self.rows = [t.row for t in tallies.rows] if tallies else []
         self._shown_key = (branch, year)
-        self.model.set_rows([Draft(row, r + 1, row.grade, row.notes) for r, row in enumerate(rows)])
+        ballot = tallies.ballot if tallies and tallies.ballot else BallotInfo()
+        self._loading = True
+        self.issued.setValue(ballot.issued)
+        self.returned.setValue(ballot.returned)
+        self.held_on.set_value(ballot.held_on)
+        self._loading = False
+        self.model.set_rows([Draft(t.row, t.no, t.row.grade, t.row.notes, *t.tally.counts(), returned=ballot.returned)
+                             for t in (tallies.rows if tallies else ())])
+        self._typing = None
         self._dirty = False
+        self._mark_field(None)
         self._update_summary()
-        if rows:
+        if self.rows:
             self.table.setCurrentIndex(self.model.index(0, COL_GRADE))
         self.loaded.emit()
 
@@ -166,6 +265,39 @@ class EvaluationsPage(Page):
         self._dirty = True
         self._update_summary()
 
+    def _ballot_edited(self) -> None:
+        if not self._loading:
+            self._mark_field(None)
+            self._edited()
+
+    def _returned_changed(self, returned: int) -> None:
+        for d in self.model.rows:  # the shares are of the ballots returned
+            d.returned = returned
+        if self.model.rowCount():
+            self.model.dataChanged.emit(self.model.index(0, COL_SHARE), self.model.index(self.model.rowCount() - 1,
+                                                                                         COL_SHARE))
+
+    def votes_at(self, row: int) -> tuple[int, int, int, int]:
+        d = self.model.row(row)
+        return d.tally().counts() if d is not None else (0, 0, 0, 0)
+
+    def set_votes(self, row: int, *counts: int) -> None:
+        for col, count in zip(VOTE_COLS, counts):
+            self.model.setData(self.model.index(row, col), count)
+
+    def _type_vote(self, row: int, col: int, key: int) -> None:
+        """A digit typed in a vote cell: a fresh cell starts over, the one being typed into grows by the digit."""
+        d = self.model.row(row)
+        field = VOTE_FIELDS[VOTE_COLS.index(col)]
+        if key == Qt.Key.Key_Backspace or key == Qt.Key.Key_Delete:
+            value = 0
+        else:
+            digit = key - Qt.Key.Key_0
+            value = digit if self._typing != (row, col) else min(getattr(d, field) * 10 + digit,
+                                                                   vote_rules.MAX_BALLOTS)
+        self._typing = (row, col)
+        self.model.setData(self.model.index(row, col), value)
+
     def fill_blank(self) -> None:
         for r in range(self.model.rowCount()):
             if not self.grade_at(r):
@@ -173,12 +305,25 @@ class EvaluationsPage(Page):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if obj is self.table and event.type() == QEvent.Type.KeyPress:
-            grade = KEYS.get(Qt.Key(event.key()))
             current = self.table.currentIndex()
             row = current.row() if current.isValid() else -1
             # an account the window hides 保存 from (only reads 民主评议) is not let grade what it cannot save
-            if (grade is not None and row >= 0 and self.table.state() != QAbstractItemView.State.EditingState
-                    and self.act_save.isVisible()):
+            writable = (row >= 0 and self.table.state() != QAbstractItemView.State.EditingState
+                        and self.act_save.isVisible())
+            key = event.key()
+            if writable and current.column() in VOTE_COLS:
+                if Qt.Key.Key_0 <= key <= Qt.Key.Key_9 or key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+                    self._type_vote(row, current.column(), key)
+                    return True
+                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    self._typing = None
+                    if row + 1 < self.model.rowCount():
+                        self.table.setCurrentIndex(self.model.index(row + 1, current.column()))
+                    return True
+                self._typing = None
+                return super().eventFilter(obj, event)
+            grade = KEYS.get(Qt.Key(key)) if Qt.Key.Key_0 <= key <= Qt.Key.Key_9 else None
+            if grade is not None and writable:
                 self.set_grade(row, grade)
                 if row + 1 < self.model.rowCount():
                     self.table.setCurrentIndex(self.model.index(row + 1, current.column()))
@@ -204,21 +349,99 @@ class EvaluationsPage(Page):
     def entries(self) -> list[evaluations.EvaluationEntry]:
         return [evaluations.EvaluationEntry(d.row.member_id, d.grade, d.notes) for d in self.model.rows]
 
+    def ballot(self) -> BallotInfo:
+        return BallotInfo(self.issued.value(), self.returned.value(), self.held_on.value())
+
+    def votes(self) -> list[VoteEntry]:
+        return [VoteEntry(d.row.member_id, *d.tally().counts()) for d in self.model.rows]
+
+    def _check(self) -> ValidationError | None:
+        """The service's checks of the tallies, made here first so a refusal marks its field or cell."""
+        try:
+            _i, returned = vote_rules.check_ballot(self.issued.value(), self.returned.value())
+            for r, d in enumerate(self.model.rows):
+                try:
+                    vote_rules.check_tally(d.row.name, d.tally(), returned)
+                except ValidationError as exc:
+                    col = VOTE_COLS[[label for _f, _g, label in vote_rules.VOTE_FIELDS].index(exc.field)]
+                    d.error = exc.field
+                    self.model.dataChanged.emit(self.model.index(r, col), self.model.index(r, col))
+                    self.table.setCurrentIndex(self.model.index(r, col))
+                    self.table.scrollTo(self.model.index(r, col))
+                    raise
+        except ValidationError as exc:
+            if exc.field == "收回票数":
+                self._mark_field(self.returned, exc.message)
+            self.message.setText(f"<span style='color:#b00020'>{exc}</span>")
+            return exc
+        return None
+
+    def _mark_field(self, box: QWidget | None, message: str = "") -> None:
+        """A refused ballot count framed red with the reason as its tooltip; None clears the mark."""
+        for b in (self.issued, self.returned):
+            b.setStyleSheet("")
+            b.setToolTip(b.property("tip"))
+        if box is not None:
+            box.setStyleSheet(f"QSpinBox {{ border: 1px solid #b00020; background: {ERROR_FILL}; }}")
+            box.setToolTip(message)
+            box.setFocus()
+
     def save(self) -> None:
         branch, year = self._shown_key or (None, 0)
-        if not branch:
+        if not branch or self._check() is not None:
             return
-        entries, db = self.entries(), self.ctx.db
+        entries, ballot, votes, db = self.entries(), self.ballot(), self.votes(), self.ctx.db
         # A 不合格 is not the end of it: the secretary is told whom it concerns and where the 处置 is recorded.
         unqualified = [d.row.name for d in self.model.rows if d.grade == rules.UNQUALIFIED]
 
-        def done(res: evaluations.SaveResult) -> None:
+        def done(res: TallySaveResult) -> None:
             self._dirty = False
-            self.message.setText(f"{year} 年度评议结果已保存：新增 {res.added} 人，修改 {res.changed} 人，"
-                                 f"清除 {res.cleared} 人。" + unqualified_follow_up(unqualified))
+            g = res.grades
+            counted = f"测评票数修改 {res.votes_changed} 人。" if res.votes_changed or res.ballot_changed else ""
+            self.message.setText(f"{year} 年度评议结果已保存：新增 {g.added} 人，修改 {g.changed} 人，"
+                                 f"清除 {g.cleared} 人。" + counted + unqualified_follow_up(unqualified))
+            self._update_summary()
 
-        run_op(self, lambda job: evaluations.save(db, branch, year, entries), done,
+        def refused(exc: BaseException) -> None:
+            if not isinstance(exc, ValidationError):
+                from desktop_app.gui.errors import show_error
+
+                show_error(self, exc)
+                return
+            self.message.setText(f"<span style='color:#b00020'>{exc}</span>")
+
+        run_op(self, lambda job: evaluation_votes.save(db, branch, year, entries, ballot, votes), done, refused,
                changes=changes(Change.EVALUATIONS))
+
+    def _print_branch(self, what: str, default_name: str, render) -> None:
+        branch, year = self._shown_key or (None, 0)
+        if not branch:
+            return
+        from desktop_app.gui.widgets import forms
+
+        out = forms.ask_save_path(self, f"打印{what}", default_name)
+        if out is None:
+            return
+        db = self.ctx.db
+
+        def done(_r) -> None:
+            self.message.setText(f"{what}已保存到 {out}")
+            forms.offer_open(self, out, f"{what}已保存到\n{out}")
+
+        if self._dirty and not common.ask(self, "民主评议", f"本页有未保存的修改，{what}只含已保存的内容。继续打印吗？"):
+            return
+        run_op(self, lambda job: render(db, branch, year, out), done, label=f"正在生成{what}…")
+
+    def print_ballots(self) -> None:
+        """测评票: one per member to be graded (the usual count handed out), blank to be ticked by hand."""
+        name, copies = self.branch.currentText(), self.issued.value() or None  # as many as are handed out
+        self._print_branch("测评票", f"{name}{self.year.value()}年度民主评议党员测评票.pdf",
+                           lambda db, b, y, out: evaluation_votes.print_evaluation_ballot(db, b, y, out, copies=copies))
+
+    def print_tally(self) -> None:
+        name = self.branch.currentText()
+        self._print_branch("统计表", f"{name}{self.year.value()}年度民主测评结果统计表.pdf",
+                           evaluation_votes.print_evaluation_tally)
 
     def print_summary(self) -> None:
         year = self.year.value()

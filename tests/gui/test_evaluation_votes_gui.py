@@ -1,0 +1,105 @@
+"""民主评议 page with the 民主测评: ballot counts above the grid, votes typed in four columns as grades are,
+saved with the grades and shown again on reload; a sum over the returned ballots is refused on its cell."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop_app.domain import idcard
+from desktop_app.domain.members import MemberInput
+from desktop_app.gui.meetings.evaluations import COL_GRADE, COL_SHARE, ERROR_FILL, VOTE_COLS, EvaluationsPage
+from desktop_app.services import evaluation_votes, orgs, roster
+
+NAMES = ["张伟", "王芳", "李娜"]
+
+
+@pytest.fixture
+def branch(app_ctx):
+    db = app_ctx.db
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
+    for i, name in enumerate(NAMES):
+        roster.create(db, MemberInput(name=name, org_id=b.id,
+                                      id_number=idcard.make("320102", date(1960 + i, 3, 1 + i), i, idcard.MALE),
+                                      joined_date=date(1990, 7, 1), confirmed_date=date(1991, 7, 1)))
+    return b.id
+
+
+def open_page(qtbot, app_ctx, wait_ops) -> EvaluationsPage:
+    p = EvaluationsPage(app_ctx)
+    qtbot.addWidget(p)
+    p.show()
+    wait_ops()
+    p.year.setValue(2025)
+    wait_ops()
+    return p
+
+
+def type_keys(qtbot, p, *keys) -> None:
+    for k in keys:
+        qtbot.keyClick(p.table, k)
+
+
+def test_tallies_typed_in_the_grid_are_saved_with_the_grades_and_reload(qtbot, app_ctx, branch, wait_ops,
+                                                                       qtmodeltester, shot):
+    p = open_page(qtbot, app_ctx, wait_ops)
+    qtmodeltester.check(p.model)
+    p.issued.setValue(12)
+    p.returned.setValue(11)
+    p.held_on.set_value(date(2026, 1, 16))
+    p.table.setCurrentIndex(p.model.index(0, VOTE_COLS[0]))
+    type_keys(qtbot, p, Qt.Key.Key_1, Qt.Key.Key_0, Qt.Key.Key_Return)  # 10 votes 优秀 for 张伟, then 王芳
+    type_keys(qtbot, p, Qt.Key.Key_2, Qt.Key.Key_Return)
+    assert p.votes_at(0) == (10, 0, 0, 0) and p.votes_at(1) == (2, 0, 0, 0)
+    p.table.setCurrentIndex(p.model.index(1, VOTE_COLS[1]))
+    type_keys(qtbot, p, Qt.Key.Key_9)
+    assert p.votes_at(1) == (2, 9, 0, 0)
+    assert "优秀90.9%" in p.model.index(0, COL_SHARE).data()
+    p.table.setCurrentIndex(p.model.index(0, COL_GRADE))
+    type_keys(qtbot, p, Qt.Key.Key_1, Qt.Key.Key_1)  # the grade column keeps its keys: 张伟 and 王芳 优秀
+    assert "测评多数为合格" in p.model.index(1, COL_SHARE).data()  # said, not decided
+    assert p.grade_at(1) == "优秀"
+    p.resize(1100, 500)
+    shot(p, "gui_evaluation_votes.png")
+    p.save()
+    wait_ops()
+    assert "测评票数修改 2 人" in p.message.text()
+    t = evaluation_votes.tallies(app_ctx.db, branch, 2025)
+    assert (t.ballot.issued, t.ballot.returned, t.ballot.held_on) == (12, 11, date(2026, 1, 16))
+    assert [r.tally.counts() for r in t.rows][:2] == [(10, 0, 0, 0), (2, 9, 0, 0)]
+
+    p.year.setValue(2024)
+    wait_ops()
+    assert p.issued.value() == 0 and p.votes_at(0) == (0, 0, 0, 0)
+    p.year.setValue(2025)
+    wait_ops()
+    assert (p.issued.value(), p.returned.value()) == (12, 11) and p.votes_at(1) == (2, 9, 0, 0)
+
+
+def test_a_sum_over_the_returned_is_refused_on_its_cell(qtbot, app_ctx, branch, wait_ops):
+    p = open_page(qtbot, app_ctx, wait_ops)
+    p.issued.setValue(5)
+    p.returned.setValue(5)
+    p.set_votes(2, 3, 1, 1, 1)  # 李娜: 6 votes of 5 ballots
+    p.save()
+    wait_ops()
+    assert "李娜的四项票数合计 6 张，多于收回的 5 张" in p.message.text()
+    assert (p.table.currentIndex().row(), p.table.currentIndex().column()) == (2, VOTE_COLS[3])
+    assert p.model.index(2, VOTE_COLS[3]).data(Qt.ItemDataRole.BackgroundRole).name() == ERROR_FILL
+    assert evaluation_votes.tallies(app_ctx.db, branch, 2025).ballot is None  # nothing written
+    p.returned.setValue(6)
+    p.issued.setValue(4)
+    p.save()
+    wait_ops()
+    assert "收回 6 张，多于发出的 4 张" in p.message.text() and "#b00020" in p.returned.styleSheet()
+
+
+def test_the_page_keeps_the_window_within_a_1366_screen_at_150_percent(qtbot, app_ctx, branch, wait_ops):
+    from tests.gui.test_keyboard_walk import SCALED_WIDTH
+    from tests.gui.test_small_screens import NAVIGATION
+
+    p = open_page(qtbot, app_ctx, wait_ops)
+    assert p.minimumSizeHint().width() <= SCALED_WIDTH - NAVIGATION, p.minimumSizeHint()
