@@ -11,7 +11,9 @@ from PySide6.QtCore import Qt
 from desktop_app.domain import idcard
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui.meetings.evaluations import COL_GRADE, COL_SHARE, ERROR_FILL, VOTE_COLS, EvaluationsPage
+from desktop_app.gui.widgets.bars import WRITES
 from desktop_app.services import evaluation_votes, orgs, roster
+from tests.gui.test_meetings_gui import open_evaluations
 
 NAMES = ["张伟", "王芳", "李娜"]
 
@@ -29,13 +31,7 @@ def branch(app_ctx):
 
 
 def open_page(qtbot, app_ctx, wait_ops) -> EvaluationsPage:
-    p = EvaluationsPage(app_ctx)
-    qtbot.addWidget(p)
-    p.show()
-    wait_ops()
-    p.year.setValue(2025)
-    wait_ops()
-    return p
+    return open_evaluations(qtbot, app_ctx, wait_ops, 2025)
 
 
 def type_keys(qtbot, p, *keys) -> None:
@@ -103,3 +99,15 @@ def test_the_page_keeps_the_window_within_a_1366_screen_at_150_percent(qtbot, ap
 
     p = open_page(qtbot, app_ctx, wait_ops)
     assert p.minimumSizeHint().width() <= SCALED_WIDTH - NAVIGATION, p.minimumSizeHint()
+
+
+def test_an_account_that_only_reads_prints_but_types_no_votes(qtbot, app_ctx, branch, wait_ops):
+    p = open_page(qtbot, app_ctx, wait_ops)
+    p.act_save.setVisible(False)  # as the window hides it from an account without 登记民主评议结果
+    p.refresh()
+    wait_ops()
+    assert p.issued.isReadOnly() and p.returned.isReadOnly() and p.held_on.isReadOnly()
+    p.table.setCurrentIndex(p.model.index(0, VOTE_COLS[0]))
+    qtbot.keyClick(p.table, Qt.Key.Key_7)
+    assert p.votes_at(0) == (0, 0, 0, 0)
+    assert not p.act_ballot.property(WRITES) and not p.act_tally.property(WRITES)  # printing is a read
