@@ -207,9 +207,12 @@ class OverviewPage(Page):
         self.tabs.addTab(self.tiles_scroll, "本年数据")
         self.tabs.addTab(scrolled(charts), "图表")
         if self.street:
-            # a row is the community's values in STREET_COLUMNS order
-            self.street_model = ColumnModel([Column(t, lambda v, i=i: str(v[i]), RIGHT if i else LEFT, 90 if i else 160)
-                                             for i, t in enumerate(STREET_COLUMNS)], parent=self)
+            # a row is the community's values in the columns' order; a district's say which street each is under
+            self.district = ctx.site.level == "district"
+            titles = STREET_COLUMNS[:1] + ["所属街道"] * self.district + STREET_COLUMNS[1:]
+            named = {"社区": 160, "所属街道": 130}  # text, left; the figures right, 90 each
+            self.street_model = ColumnModel([Column(t, lambda v, i=i: str(v[i]), LEFT if t in named else RIGHT,
+                                                    named.get(t, 90)) for i, t in enumerate(titles)], parent=self)
             self.table = table_view(self.street_model)
             self.tabs.addTab(self.table, "各社区")
 
@@ -283,7 +286,8 @@ class OverviewPage(Page):
         rows = []
         for c in counts:
             more = figures.get(c.org_id, {})
-            values = [c.org_name, c.members, c.full_members, c.probationary, c.residents, c.households]
+            values = [c.org_name] + [c.street_name or "未设置"] * self.district \
+                + [c.members, c.full_members, c.probationary, c.residents, c.households]
             rows.append(values + [f"{more.get(k, 0)}%" if k.endswith("rate") else more.get(k, 0) for k in STREET_KEYS])
         self.street_model.set_rows(rows)
         mine = next((c for c in counts if c.org_id == chosen), None)
