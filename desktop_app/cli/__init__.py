@@ -31,6 +31,8 @@ def _reports() -> dict:
         "signin": meetings.report_signin,
         "meeting": meetings.report_meeting,
         "evaluation": meetings.report_evaluation,
+        "evaluation-ballot": meetings.report_evaluation_ballot,
+        "evaluation-tally": meetings.report_evaluation_tally,
         "visit": residents.report_visit,
         "wishes": residents.report_wishes,
         "service": residents.report_service,
@@ -186,7 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="mediation --agreement：当事人联系电话印完整号码（记入操作记录）")
     rep.add_argument("--account", help="ledger：账户名称（可写一部分）；不写则打印年度汇总")
     rep.add_argument("--vouchers", help="ledger：打印这些记账凭证，如 2026-0007,2026-0012")
-    rep.add_argument("--branch", help="dues：党支部名称或代码（默认全部）")
+    rep.add_argument("--branch", help="dues：党支部名称或代码（默认全部）；evaluation-ballot / evaluation-tally：党支部（必填）")
+    rep.add_argument("--copies", type=int, help="evaluation-ballot：测评票份数（默认每名参评党员一份）")
     rep.add_argument("--units", action="store_true", help="cobuilding：打印共建单位名册")
     rep.add_argument("--activities", action="store_true", help="cobuilding：打印共建活动登记册")
     rep.add_argument("--street", action="store_true", help="cobuilding：街道按社区汇总（同步上来的数据）")

@@ -74,8 +74,6 @@ def test_a_missing_or_unknown_branch_is_one_clear_line(branch, tmp_path):
     assert not (tmp_path / "x.pdf").exists()
 
 
-@pytest.mark.skipif("evaluation-ballot" not in __import__("desktop_app.cli", fromlist=["_reports"])._reports(),
-                    reason="the report names are registered in cli/__init__.py by /tmp/ballot/cli_init.patch")
 def test_the_command_line(branch, tmp_path, capsys):
     from desktop_app.cli import main
 
