@@ -79,6 +79,11 @@ class BallotReport(ModelReport):
         return [self.para(_title(m), "Title"), told, Spacer(1, 2 * mm),
                 *(self.table(BALLOT_COLUMNS, lines) if lines else [self.para("本支部没有需要评议的党员。")])]
 
+    def draw_page_number(self, canvas, page: int, total: int) -> None:
+        # Counted within one ballot: numbers running across the copies would tell the ballots apart.
+        per = max(total // max(self.copies, 1), 1)  # every copy is the same story, so the same length
+        super().draw_page_number(canvas, (page - 1) % per + 1, per)
+
     def build_story(self) -> list[Flowable]:
         story: list[Flowable] = []
         for i in range(self.copies):

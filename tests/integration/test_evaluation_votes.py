@@ -143,6 +143,11 @@ def test_a_long_branch_ballot_runs_over_pages_with_the_header_repeated(branch):
                                       joined_date=date(1990, 7, 1)), today=TODAY)
     pages = _texts(ev.print_evaluation_ballot(db, b, 2025, copies=1))
     assert len(pages) >= 2 and all("优秀" in p and "不合格" in p for p in pages)
+    # three copies: each ballot is numbered on its own, so no page tells which copy it was
+    per = len(pages)
+    three = _texts(ev.print_evaluation_ballot(db, b, 2025, copies=3))
+    assert len(three) == 3 * per
+    assert [f"第 {n} 页 / 共 {per} 页" in p for p, n in zip(three, [*range(1, per + 1)] * 3)] == [True] * (3 * per)
 
 
 def test_the_tally_sheet_shows_counts_shares_grade_note_and_signatures(branch, tmp_path):
