@@ -142,6 +142,23 @@ integration tests read or write sync_row_state's peer_site and table_name direct
 test_sync_scenarios, test_district_imports, test_dues_rates_street, test_pgbulk, test_sync_stamps_migration), so
 that change also rewrites those tests; with 0036's migration both ways on SQLite and PostgreSQL it is more than
 an afternoon's hour.
+Measured and dropped (December 7): the copy at the WAL's 1 GiB cap made by a thread of the batch beside the merge
+(a passive checkpoint once that much waits, read from the wal-index header; the merge's own connections copying only
+at twice the cap) instead of inside the commit that passes the cap. Old (HEAD) and new alternating, the kept packages
+merged again by a driver without the raw baseline. Full size, two pairs at load 2.0-2.2: wall 162.1 / 146.3 s against
+153.2 / 145.4 s, CPU 152.9 / 138.9 s against 148.0 / 139.4 s (the commits' wall 32.7 / 29.2 s against 29.2 / 23.4 s,
+the write phase's 88.4 / 79.2 s against 81.1 / 81.8 s), 13.1 against 13.5 GB written; packages slower than their
+neighbours by 2-4 s remained in both. At 4 x 3,000 with the cap at 128 MB (four or five copies in the batch), six
+pairs at load 0.9-2.1: wall 25.1 / 21.8 / 22.3 / 23.9 / 23.7 / 23.7 s against 22.1 / 21.0 / 21.0 / 23.0 / 22.4 /
+25.2 s (mean -4%), CPU level (21.0-24.8 s both), the commits' wall 3.7-4.2 s against 2.3-2.9 s; under others'
+load (6-10) CPU 26.7 s against 27.9 s (means of three), the copier finding no free core. A few per cent of wall
+at most, for a WAL up to twice the cap on the disk and a thread: not the 8% wanted.
+Measured and dropped: temp_store=MEMORY on the merge's connections (SQLite's merge makes no temporary table, and the
+stamps' sort fits the 256 MB cache): 4 x 3,000, three pairs at load 2-5, CPU 25.0 s against 26.5 s (means), 1,458
+against 1,455 MB. Not tried, by reasoning: the automatic checkpoint off for the whole batch (the WAL would hold every
+package, about 12 GB at full size, and every page read searches a longer WAL index); journal_size_limit (the batch's
+end already cuts the WAL to nothing); decrypting and inflating the next package in a thread (the part that runs
+without Python's lock is about a third of a package's verify by the profile: a few seconds of wall at full size).
 """
 
 from __future__ import annotations
