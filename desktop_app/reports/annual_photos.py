@@ -15,6 +15,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from desktop_app.reports.base import rich
 from desktop_app.views.overview import FolderPhoto, FolderPhotos
 
 PHOTO_LONG_SIDE = 1280  # px: ample for a cell of 85 mm at 300 dpi, about 150 KB a photo
@@ -71,21 +72,17 @@ def prepare(path: Path, long_side: int = PHOTO_LONG_SIDE) -> Prepared | None:
         return None
 
 
-def _cell(photo: FolderPhoto, ready: Prepared, w: float, h: float, style) -> Table:
+def _cell(photo: FolderPhoto, ready: Prepared, w: float, h: float, style, font) -> Table:
     box_w, box_h = w - 4 * mm, h - CAPTION_SPACE - 2 * mm - 4
     scale = min(box_w / ready.width, box_h / ready.height)
     img = Image(BytesIO(ready.data), width=ready.width * scale, height=ready.height * scale)
     when = "；".join(x for x in (f"拍摄 {ready.taken}" if ready.taken else "", photo.caption) if x)
     # the photo stands on its caption in a box of its own: captions of tall and wide photos stay on one line
-    box = Table([[img], [Paragraph(f"{_escape(photo.name)}<br/>{when}", style)]], colWidths=[w - 4],
+    box = Table([[img], [Paragraph(rich(f"{photo.name}\n{when}", font), style)]], colWidths=[w - 4],
                 rowHeights=[h - CAPTION_SPACE - 4, CAPTION_SPACE])
     box.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (0, 0), "BOTTOM"),
                              ("VALIGN", (0, 1), (0, 1), "TOP"), *_NO_PADDING]))
     return box
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _rows(cells: Sequence[Table], w: float, h: float) -> list[Table]:
@@ -104,24 +101,24 @@ def _rows(cells: Sequence[Table], w: float, h: float) -> list[Table]:
 def photo_chapter(report, title: str, photos: FolderPhotos, heading: Callable[[str, int], Paragraph]) -> list:
     """The chapter's flowables: its numbered `title`, the summary, then per group its heading (both made by
     `heading`, so they go into the contents and the outline), lines for lost files and its photo rows."""
-    styles = report.styles
+    styles, font = report.styles, report.font
     w, h = report.frame_width, (report.frame_height - HEADING_SPACE) / ROWS
     caption = styles["Small"].clone("PhotoCaption", alignment=1)
     ready_of = {id(p): prepare(p.path) if p.path is not None else None for g in photos.groups for p in g.photos}
     lost_count = sum(1 for r in ready_of.values() if r is None)
     summary = photos.summary + (f"；其中 {lost_count} 张的文件不在本机数据文件夹中或无法作为照片读取，只列文件名"
                                 if lost_count else "")
-    out: list = [heading(title, 0), Paragraph(summary, styles["Normal"]), Spacer(1, 3 * mm)]
+    out: list = [heading(title, 0), Paragraph(rich(summary, font), styles["Normal"]), Spacer(1, 3 * mm)]
     for group in photos.groups:
         cells, lost = [], []
         for photo in group.photos:
             ready = ready_of[id(photo)]
             if ready is None:
-                lost.append(Paragraph(MISSING + _escape(photo.name), styles["Small"]))
+                lost.append(Paragraph(rich(MISSING + photo.name, font), styles["Small"]))
             else:
-                cells.append(_cell(photo, ready, w / COLUMNS, h, caption))
+                cells.append(_cell(photo, ready, w / COLUMNS, h, caption, font))
         rows = _rows(cells, w, h)
         # the heading never stays at the foot of a page without the group's first row (or its lost-file lines)
-        out.append(KeepTogether([heading(_escape(group.heading), 1), *lost, *rows[:1]]))
+        out.append(KeepTogether([heading(rich(group.heading, font), 1), *lost, *rows[:1]]))
         out += rows[1:]
     return out
