@@ -57,6 +57,9 @@ _ICONS = {
     "export": "fa5s.file-export",
     "template": "fa5s.file-download",
     "print": "fa5s.print",
+    # prints that share a toolbar with 打印 tell themselves apart when the bar shows icons only
+    "print-ballot": "fa5s.vote-yea",
+    "print-tally": "fa5s.poll",
     "stats": "fa5s.chart-bar",
     "undo": "fa5s.undo",
     "warning": "fa5s.exclamation-triangle",

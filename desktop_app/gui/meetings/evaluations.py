@@ -155,8 +155,8 @@ class EvaluationsPage(Page):
         self.act_fill = action("all-present", "未评的设为合格", self.fill_blank, writes=True)
         self.act_save = action("backup", "保存", self.save, "Ctrl+S", writes=True)
         self.act_print = action("print", "打印汇总表", self.print_summary)
-        self.act_ballot = action("print", "打印测评票…", self.print_ballots)
-        self.act_tally = action("print", "打印统计表…", self.print_tally)
+        self.act_ballot = action("print-ballot", "打印测评票…", self.print_ballots)
+        self.act_tally = action("print-tally", "打印统计表…", self.print_tally)
 
         # 民主测评: what the branch's ballots came to, above the members' votes
         self.issued = self._count_box("发出票数：发给到会党员的测评票张数")
