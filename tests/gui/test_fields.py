@@ -257,3 +257,16 @@ def test_a_month_field_shows_the_month_and_reads_its_first_day(qtbot):
     assert owner.due.text() == "2026年11月" and owner.start.text() == "未填"
     owner.due.set_value(date(2026, 12, 15))
     assert form.values() == {"due": date(2026, 12, 1), "start": None}
+
+
+@pytest.mark.parametrize("optional", [True, False])
+def test_a_date_is_typed_digit_by_digit_into_an_empty_or_filled_date_field(qtbot, optional):
+    """A worker types 20261215 into a date field: an optional one still showing 未填 took the digits as text
+    after 未填 (“未填0261215”) and stayed empty, so the 测评日期 and every other optional date needed the calendar."""
+    edit = DateEdit(date(2025, 3, 1) if not optional else None, optional=optional)
+    qtbot.addWidget(edit)
+    edit.show()
+    edit.setFocus()
+    edit.setSelectedSection(DateEdit.Section.YearSection)
+    qtbot.keyClicks(edit, "20261215")
+    assert edit.value() == date(2026, 12, 15) and edit.text() == "2026-12-15"

@@ -56,8 +56,15 @@ class DateEdit(QDateEdit):
         # Tab leaves a date as any field. Qt's date edit steps Tab through year, month and day first, so a
         # worker tabbing on typed the next field's text over the month; at 未填 it swallowed Tab altogether,
         # catching her in the first empty date. Typing the digits still moves on from year to month to day.
-        if not tab_leaves(self, event):
-            super().keyPressEvent(event)
+        if tab_leaves(self, event):
+            return
+        if self.optional and self.value() is None and event.text().isdigit():
+            # At 未填 Qt took the digits as text after the special value and the date stayed empty: start
+            # from today with the year selected, so the digits typed replace it and move on to month and day.
+            today = date.today()
+            self.setDate(QDate(today.year, today.month, today.day))
+            self.setSelectedSection(QDateEdit.Section.YearSection)
+        super().keyPressEvent(event)
 
 
 class TimeEdit(QTimeEdit):
