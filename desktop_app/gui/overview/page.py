@@ -11,7 +11,7 @@ from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QTableView,
+    QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSizePolicy, QTableView,
     QTabWidget, QWidget,
 )
 
@@ -24,7 +24,9 @@ from desktop_app.gui.widgets import forms
 from desktop_app.gui.widgets.bars import heading
 from desktop_app.gui.widgets.layouts import column, fill, scrolled, splitter
 from desktop_app.gui.widgets.page import AppContext, Page
-from desktop_app.gui.widgets.table import ALERT, CENTER, LEFT, RIGHT, Column, ColumnModel, fit_columns, table_view
+from desktop_app.gui.widgets.table import (
+    ALERT, CENTER, LEFT, RIGHT, Column, ColumnModel, fit_columns, stretch_floor, table_view,
+)
 from desktop_app.services import overview as overview_service
 from desktop_app.services import sync as sync_status
 from desktop_app.views.overview import MONTHS, Dashboard, Figure, TodoItem, TodoList
@@ -134,7 +136,13 @@ TODO_COLUMNS = [
     Column("待办事项", lambda i: i.text, width=260),
 ]
 
-STREET_COLUMNS = ["社区", "党员", "正式党员", "预备党员", "居民", "住户", "召开会议", "出勤率", "走访", "办结率", "心愿实现"]
+# (header, its whole name on hover): short headers, so a district's twelve columns fit beside the 待办 at 1366
+STREET_COLUMNS = [("社区", "社区党组织"), ("党员", "党员人数（正式党员与预备党员合计）"), ("正式", "正式党员人数"),
+                  ("预备", "预备党员人数"), ("居民", "居民人数"), ("住户", "住户数（户）"),
+                  ("会议", "所选年度召开的三会一课会议（次）"), ("出勤", "所选年度三会一课出勤率"),
+                  ("走访", "所选年度走访群众（次）"), ("办结", "所选年度群众反映问题的办结率"),
+                  ("心愿", "所选年度实现的微心愿（个）")]
+STREET_OF = ("所属街道", "社区所属街道的党工委；“未设置”的可在“数据同步”页用“设置所属街道”补上")
 STREET_KEYS = ("meetings_held", "attendance_rate", "visits", "close_rate", "wishes_fulfilled")
 
 
@@ -209,11 +217,16 @@ class OverviewPage(Page):
         if self.street:
             # a row is the community's values in the columns' order; a district's say which street each is under
             self.district = ctx.site.level == "district"
-            titles = STREET_COLUMNS[:1] + ["所属街道"] * self.district + STREET_COLUMNS[1:]
-            named = {"社区": 160, "所属街道": 130}  # text, left; the figures right, 90 each
+            titles = STREET_COLUMNS[:1] + [STREET_OF] * self.district + STREET_COLUMNS[1:]
+            named = ("社区", "所属街道")  # text, left; the figures right
             self.street_model = ColumnModel([Column(t, lambda v, i=i: str(v[i]), LEFT if t in named else RIGHT,
-                                                    named.get(t, 90)) for i, t in enumerate(titles)], parent=self)
-            self.table = table_view(self.street_model)
+                                                    header_tip=tip) for i, (t, tip) in enumerate(titles)], parent=self)
+            # every column as wide as what it holds (figures of a few digits), the community's name takes the rest
+            self.table = table_view(self.street_model, fit=False)
+            header = self.table.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setMinimumSectionSize(self.table.fontMetrics().horizontalAdvance("100%") + 12)  # not cramped
+            stretch_floor(self.table, 0, 100)
             self.tabs.addTab(self.table, "各社区")
 
         self.todo_model = ColumnModel(TODO_COLUMNS)
