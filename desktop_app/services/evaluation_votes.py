@@ -86,7 +86,7 @@ def save(db: Database, branch_id: str, year: int, entries: Sequence[EvaluationEn
         branch, members = grades.branch_members(s, branch_id, [v.member_id for v in votes])
         checked = [(members[v.member_id], rules.check_tally(members[v.member_id].name, v.tally(), returned))
                    for v in votes]
-        ballot_changed = _write_ballot(s, branch.id, year, BallotInfo(issued, returned, ballot.held_on))
+        ballot_changed = _write_ballot(s, branch, year, BallotInfo(issued, returned, ballot.held_on))
         stored = _votes(s, [m.id for m, _t in checked], year)
         changed = 0
         for m, tally in checked:
@@ -94,32 +94,44 @@ def save(db: Database, branch_id: str, year: int, entries: Sequence[EvaluationEn
             if tally.is_blank():
                 if v is not None:
                     v.deleted = True
+                    v.audit_label = grades.trail_label(m.name, year)
                     changed += 1
             elif v is None:
-                s.add(EvaluationVote(member_id=m.id, org_id=m.org_id, year=year, **dict(zip(_FIELDS, tally.counts()))))
+                v = EvaluationVote(member_id=m.id, org_id=m.org_id, year=year, **dict(zip(_FIELDS, tally.counts())))
+                v.audit_label = grades.trail_label(m.name, year)
+                s.add(v)
                 changed += 1
             elif _tally(v) != tally:  # only a changed tally is written (and audited)
                 for f, c in zip(_FIELDS, tally.counts()):
                     setattr(v, f, c)
+                v.audit_label = grades.trail_label(m.name, year)
                 changed += 1
         uow.commit()
     return TallySaveResult(res, changed, ballot_changed)
 
 
-def _write_ballot(s, branch_id: str, year: int, ballot: BallotInfo) -> bool:
-    b = _ballot(s, branch_id, year)
+def _write_ballot(s, branch: Organization, year: int, ballot: BallotInfo) -> bool:
+    b = _ballot(s, branch.id, year)
+
+    def label() -> str:  # the name as lists show it (a street's 第一网格党支部 are several), read only on a write
+        return grades.trail_label(orgtree.shown_names(s).get(branch.id) or branch.name, year)
+
     if ballot.is_blank():
         if b is None:
             return False
         b.deleted = True
+        b.audit_label = label()
         return True
     if b is None:
-        s.add(EvaluationBallot(org_id=branch_id, year=year, issued=ballot.issued, returned=ballot.returned,
-                               held_on=ballot.held_on))
+        b = EvaluationBallot(org_id=branch.id, year=year, issued=ballot.issued, returned=ballot.returned,
+                             held_on=ballot.held_on)
+        b.audit_label = label()
+        s.add(b)
         return True
     if (b.issued, b.returned, b.held_on) == (ballot.issued, ballot.returned, ballot.held_on):
         return False
     b.issued, b.returned, b.held_on = ballot.issued, ballot.returned, ballot.held_on
+    b.audit_label = label()
     return True
 
 
@@ -129,6 +141,8 @@ def print_evaluation_ballot(db: Database, branch_id: str, year: int, out: Path |
     from desktop_app.reports.evaluation_ballot import render_ballots
 
     data = tallies(db, branch_id, year)
+    if not data.rows:  # copies of a ballot listing no one; and the default count was “None”
+        raise ValidationError("党支部", f"{data.branch_name} {data.year} 年度没有需要评议的党员，不用打印测评票")
     n = len(data.rows) if copies is None else copies
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 1000:
         raise ValidationError("份数", f"“{copies}”应为 1 到 1000 之间的整数")
@@ -140,4 +154,9 @@ def print_evaluation_tally(db: Database, branch_id: str, year: int, out: Path | 
     """民主测评结果统计表 of a branch for `year` as PDF bytes; also written to `out`."""
     from desktop_app.reports.evaluation_ballot import render_tally
 
-    return render_tally(tallies(db, branch_id, year), out, printed_on=printed_on, font_path=font_path)
+    data = tallies(db, branch_id, year)
+    if data.ballot is None and all(r.tally.is_blank() for r in data.rows):
+        # a sheet of 0 and — for every member would pass for a result
+        raise ValidationError("测评票数", f"{data.branch_name} {data.year} 年度还没有登记民主测评票数："
+                                        "请先在“民主评议”页填写发出、收回的张数和每人的票数")
+    return render_tally(data, out, printed_on=printed_on, font_path=font_path)

@@ -140,6 +140,11 @@ def branch_members(s, branch_id: str, ids: Sequence[str]) -> tuple[Organization,
     return branch, members
 
 
+def trail_label(name: str, year: int) -> str:
+    """What 操作记录 calls a member's or a branch's row of one year (a grade or tally has no name of its own)."""
+    return f"{name} {year}年度"
+
+
 def write_grades(s, branch_id: str, year: int, cleaned: Sequence[tuple[str, str, str]]) -> SaveResult:
     """The grades of `cleaned` into the session (the caller's unit of work commits); only changes are written."""
     ids = [c[0] for c in cleaned]
@@ -152,15 +157,19 @@ def write_grades(s, branch_id: str, year: int, cleaned: Sequence[tuple[str, str,
         if not grade:
             if ev is not None:
                 ev.deleted = True
+                ev.audit_label = trail_label(m.name, year)
                 cleared += 1
             else:
                 unchanged += 1
             continue
         if ev is None:
-            s.add(Evaluation(member_id=mid, org_id=m.org_id, year=year, grade=grade, notes=notes))
+            ev = Evaluation(member_id=mid, org_id=m.org_id, year=year, grade=grade, notes=notes)
+            ev.audit_label = trail_label(m.name, year)
+            s.add(ev)
             added += 1
         elif (ev.grade, ev.notes) != (grade, notes):
             ev.grade, ev.notes = grade, notes
+            ev.audit_label = trail_label(m.name, year)
             changed += 1
         else:
             unchanged += 1

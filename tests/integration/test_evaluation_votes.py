@@ -89,6 +89,44 @@ def test_only_changed_rows_are_written_and_audited(branch):
     assert rows(db, EvaluationBallot) == 0 and rows(db, EvaluationVote) == 0
 
 
+def test_the_trail_says_whose_tally_ballot_and_grade_a_change_was(branch):
+    """操作记录 showed 民主测评票数 修改 优秀票：3 → 2 with no name: not whose votes, nor which branch or year."""
+    from desktop_app.services import audit_log
+    from desktop_app.views.audit import AuditFilter
+
+    db, b, ids = branch
+    ev.save(db, b, 2025, [EvaluationEntry(ids[0], "合格")], BallotInfo(5, 5), [VoteEntry(ids[0], 3, 2, 0, 0)])
+    ev.save(db, b, 2025, [EvaluationEntry(ids[0], "优秀")], BallotInfo(5, 4), [VoteEntry(ids[0], 2, 2, 0, 0)])
+    ev.save(db, b, 2025, [], None, [VoteEntry(ids[0])])  # a tally and the ballot removed say whose, too
+    trail = [(r.table_label, r.action_label, r.label) for r in audit_log.search(db, AuditFilter()).rows
+             if r.table.startswith("evaluation")]
+    assert ("民主测评票数", "修改", "张伟 2025年度") in trail
+    assert ("民主测评", "修改", "第一网格党支部 2025年度") in trail
+    assert ("民主评议", "修改", "张伟 2025年度") in trail
+    assert all(label for _t, _a, label in trail), trail
+
+
+def test_a_tally_sheet_of_a_year_with_nothing_counted_is_refused(branch, tmp_path):
+    """Printed, it was a sheet of 0 and — for every member: a 统计表 of nothing, taken for a result."""
+    db, b, ids = branch
+    out = tmp_path / "tally.pdf"
+    with pytest.raises(ValidationError, match="第一网格党支部 2019 年度还没有登记民主测评票数"):
+        ev.print_evaluation_tally(db, b, 2019, out)
+    assert not out.exists()
+    ev.save(db, b, 2019, [], BallotInfo(5, 0), [])  # entered, if none came back: printed
+    ev.print_evaluation_tally(db, b, 2019, out)
+    assert out.exists()
+
+
+def test_ballots_of_a_branch_with_no_one_to_grade_are_refused_in_words(db, tmp_path):
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    empty = orgs.create(db, "新建党支部", "B09", "branch", c.id).id
+    with pytest.raises(ValidationError, match="新建党支部 2025 年度没有需要评议的党员") as exc:
+        ev.print_evaluation_ballot(db, empty, 2025, tmp_path / "b.pdf")
+    assert "None" not in str(exc.value)  # it said 份数：“None”应为 1 到 1000 之间的整数
+    assert not (tmp_path / "b.pdf").exists()
+
+
 def test_a_sum_over_the_returned_is_refused_whole_naming_member_and_field(branch):
     db, b, ids = branch
     with pytest.raises(ValidationError) as e:

@@ -85,3 +85,14 @@ def test_the_command_line(branch, tmp_path, capsys):
                  "--out", str(out)]) == 0
     assert main(["report", "evaluation-tally", "--db", branch, "--year", "2025", "--out", str(out)]) != 0
     assert "--branch" in capsys.readouterr().err
+
+
+def test_a_year_with_nothing_counted_is_one_clear_line_and_no_file(branch, tmp_path, capsys):
+    from desktop_app.cli import main
+
+    out = tmp_path / "表.pdf"
+    assert main(["report", "evaluation-tally", "--db", branch, "--branch", "B01", "--year", "2019",
+                 "--out", str(out)]) != 0
+    err = capsys.readouterr().err
+    assert "第一网格党支部 2019 年度还没有登记民主测评票数" in err and "Traceback" not in err
+    assert not out.exists()
