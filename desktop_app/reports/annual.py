@@ -107,6 +107,10 @@ class _FolderDoc(BaseDocTemplate):
 class AnnualFolderReport(ModelReport):
     title = "年度党建工作台账"
 
+    def __init__(self, model, *, photo_progress: Callable[[int, int], None] | None = None, **kwargs) -> None:
+        """`photo_progress(done, total)`: the 活动照片 being prepared, before the first page is drawn."""
+        super().__init__(model, **kwargs)
+        self._photo_progress = photo_progress
 
     # ---------------------------------------------------------------- pieces
 
@@ -289,7 +293,8 @@ class AnnualFolderReport(ModelReport):
             from desktop_app.reports.annual_photos import photo_chapter
 
             n = len(self.model.sections) + 3
-            story += [PageBreak(), *photo_chapter(self, f"{_num(n)}、活动照片", self.model.photos, self._heading)]
+            story += [PageBreak(), *photo_chapter(self, f"{_num(n)}、活动照片", self.model.photos, self._heading,
+                                                       self._photo_progress)]
         return story
 
     def draw_page(self, canvas, doc) -> None:

@@ -98,13 +98,29 @@ def _rows(cells: Sequence[Table], w: float, h: float) -> list[Table]:
     return out
 
 
-def photo_chapter(report, title: str, photos: FolderPhotos, heading: Callable[[str, int], Paragraph]) -> list:
+def _prepare_all(photos: FolderPhotos, progress: Callable[[int, int], None] | None) -> dict[int, Prepared | None]:
+    """Every photo prepared, by id of its FolderPhoto; `progress(done, total)` after each (and once before the
+    first): hundreds of phone photos take a while before the folder's first page is drawn."""
+    todo = [p for g in photos.groups for p in g.photos]
+    out: dict[int, Prepared | None] = {}
+    if progress is not None:
+        progress(0, len(todo))
+    for done, photo in enumerate(todo, start=1):
+        out[id(photo)] = prepare(photo.path) if photo.path is not None else None
+        if progress is not None:
+            progress(done, len(todo))
+    return out
+
+
+def photo_chapter(report, title: str, photos: FolderPhotos, heading: Callable[[str, int], Paragraph],
+                  progress: Callable[[int, int], None] | None = None) -> list:
     """The chapter's flowables: its numbered `title`, the summary, then per group its heading (both made by
-    `heading`, so they go into the contents and the outline), lines for lost files and its photo rows."""
+    `heading`, so they go into the contents and the outline), lines for lost files and its photo rows.
+    `progress(done, total)` follows the photos being prepared and may raise to cancel."""
     styles, font = report.styles, report.font
     w, h = report.frame_width, (report.frame_height - HEADING_SPACE) / ROWS
     caption = styles["Small"].clone("PhotoCaption", alignment=1)
-    ready_of = {id(p): prepare(p.path) if p.path is not None else None for g in photos.groups for p in g.photos}
+    ready_of = _prepare_all(photos, progress)
     lost_count = sum(1 for r in ready_of.values() if r is None)
     summary = photos.summary + (f"；其中 {lost_count} 张的文件不在本机数据文件夹中或无法作为照片读取，只列文件名"
                                 if lost_count else "")

@@ -396,7 +396,8 @@ class OverviewPage(Page):
         def done(_data) -> None:
             forms.offer_open(self, path, f"已生成 {path.name}")
 
-        run_op(self, lambda job: overview_service.print_annual_folder(db, year, path, today=today, photos=photos), done,
+        run_op(self, lambda job: overview_service.print_annual_folder(db, year, path, today=today, photos=photos,
+                                                                       progress=job.report), done,
                label="正在生成年度党建工作台账…")
 
     # ---------------------------------------------------------------- opening what is behind

@@ -354,10 +354,17 @@ def annual_folder(db: Database, year: int, today: date | None = None, *, photos:
 
 
 def print_annual_folder(db: Database, year: int, out: Path | None = None, *, today: date | None = None,
-                        progress: Callable[[int], None] | None = None, photos: bool = True) -> bytes:
-    """年度党建工作台账 of `year` as PDF bytes (written to `out` when given); `photos`: with 活动照片."""
+                        progress: Callable[[int, int, str], None] | None = None, photos: bool = True) -> bytes:
+    """年度党建工作台账 of `year` as PDF bytes (written to `out` when given); `photos`: with 活动照片.
+
+    `progress(done, total, what)` is told the photos prepared of all, then each page as it starts (total 0:
+    the pages are not counted before the end); it may raise to cancel."""
     from desktop_app.reports.annual import render_annual_folder  # reportlab loads only when printing
 
     auth.require(db, "overview.read")
     folder = annual_folder(db, year, today, photos=photos)
-    return render_annual_folder(folder, out, printed_on=today, progress=progress)
+    if progress is None:
+        return render_annual_folder(folder, out, printed_on=today)
+    return render_annual_folder(
+        folder, out, printed_on=today, progress=lambda page: progress(page, 0, f"正在排版第 {page} 页…"),
+        photo_progress=lambda done, total: progress(done, total, f"正在整理活动照片（{done}/{total}）…"))
