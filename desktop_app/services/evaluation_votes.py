@@ -113,14 +113,16 @@ def save(db: Database, branch_id: str, year: int, entries: Sequence[EvaluationEn
 def _write_ballot(s, branch: Organization, year: int, ballot: BallotInfo) -> bool:
     b = _ballot(s, branch.id, year)
 
-    def label() -> str:  # the name as lists show it (a street's 第一网格党支部 are several), read only on a write
+    # The name as lists show it (a street's 第一网格党支部 are several), read only on a write and before the
+    # row changes: the query would flush the change before its label is set.
+    def label() -> str:
         return grades.trail_label(orgtree.shown_names(s).get(branch.id) or branch.name, year)
 
     if ballot.is_blank():
         if b is None:
             return False
-        b.deleted = True
         b.audit_label = label()
+        b.deleted = True
         return True
     if b is None:
         b = EvaluationBallot(org_id=branch.id, year=year, issued=ballot.issued, returned=ballot.returned,
@@ -130,8 +132,8 @@ def _write_ballot(s, branch: Organization, year: int, ballot: BallotInfo) -> boo
         return True
     if (b.issued, b.returned, b.held_on) == (ballot.issued, ballot.returned, ballot.held_on):
         return False
-    b.issued, b.returned, b.held_on = ballot.issued, ballot.returned, ballot.held_on
     b.audit_label = label()
+    b.issued, b.returned, b.held_on = ballot.issued, ballot.returned, ballot.held_on
     return True
 
 
