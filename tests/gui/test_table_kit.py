@@ -71,6 +71,25 @@ def test_a_column_with_choices_is_a_combo_box_on_every_row_after_every_load(qtbo
     qtmodeltester.check(model)
 
 
+def test_a_read_only_view_shows_its_choices_disabled_now_and_after_a_reload(qtbot):
+    """A 只读 account could pick a 评议等次 in the always-open box and be left with a change no 保存 offered."""
+    from desktop_app.gui.widgets.table import set_read_only
+
+    model = ColumnModel(columns())
+    view = table_view(model, editable=True)
+    qtbot.addWidget(view)
+    model.set_rows([Line("甲", "性别")])
+    set_read_only(view)
+    assert not view.indexWidget(model.index(0, 2)).isEnabled()  # the box already open
+    model.set_rows([Line("甲", "性别"), Line("乙", "类别")])
+    assert not any(view.indexWidget(model.index(r, 2)).isEnabled() for r in range(2))  # and those of a reload
+    assert view.editTriggers() == view.EditTrigger.NoEditTriggers
+    plain = table_view(ColumnModel(columns()))  # not editable by typing, its boxes still are (the import mapping)
+    qtbot.addWidget(plain)
+    plain.model().set_rows([Line("甲", "性别")])
+    assert plain.indexWidget(plain.model().index(0, 2)).isEnabled()
+
+
 def test_a_grid_s_new_columns_move_the_combo_boxes_and_leave_a_page_s_own_delegate(qtbot):
     model = ColumnModel(columns())
     view = table_view(model, editable=True)

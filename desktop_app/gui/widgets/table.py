@@ -261,6 +261,21 @@ class ColumnModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
 
+READ_ONLY = "readOnly"  # a view property: its `choices` columns' boxes are shown disabled (see set_read_only)
+
+
+def set_read_only(view: QTableView, read_only: bool = True) -> None:
+    """No editing in `view`: no editor opens, and the combo boxes of `choices` columns show their value disabled."""
+    view.setProperty(READ_ONLY, read_only)
+    if read_only:
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    for r in range(view.model().rowCount()):  # the boxes already open
+        for c in range(view.model().columnCount()):
+            box = view.indexWidget(view.model().index(r, c))
+            if box is not None:
+                box.setEnabled(not read_only)
+
+
 class _ChoiceDelegate(QStyledItemDelegate):
     """A combo box of (label, value) choices for an editable column; the choice is saved at once.
 
@@ -282,6 +297,9 @@ class _ChoiceDelegate(QStyledItemDelegate):
         for label, value in choices:
             combo.addItem(label, value)
         combo.setToolTip(index.data(_TOOLTIP) or "")  # the cell is hidden under it
+        # A view marked READ_ONLY (an account that only reads) shows the choice but offers no change it
+        # could not save; edit triggers cannot tell, a dialog's combo boxes are its only way to edit.
+        combo.setEnabled(not self.parent().property(READ_ONLY))
         combo.currentIndexChanged.connect(lambda _i: self.commitData.emit(combo))
         return combo
 
