@@ -18,7 +18,11 @@ def branch_arg(db, text: str | None) -> str | None:
     nodes = [n for n in orgs.list_tree(db) if n.kind == "branch"]
     found = [n for n in nodes if n.code == text] or [n for n in nodes if n.name == text]
     if not found:
-        raise CliError(f"--branch：找不到党支部“{text}”")
+        # the name as a worker remembers it (第一网格) names no branch: say which ones there are
+        near = [n for n in nodes if text in n.name] or nodes
+        named = "、".join(f"{n.name}（{n.code}）" for n in near[:8]) + ("等" if len(near) > 8 else "")
+        raise CliError(f"--branch：找不到党支部“{text}”" + (
+            f"，是不是：{named}" if near is not nodes else f"；本库的党支部：{named}" if nodes else "；本库还没有党支部"))
     if len(found) > 1:
         raise CliError(f"--branch：有 {len(found)} 个党支部名为“{text}”，请用代码："
                        + "、".join(n.code for n in found))

@@ -164,18 +164,22 @@ def report_evaluation(db, args, out: Path) -> str:
 
     from desktop_app.services import evaluations
 
-    evaluations.print_evaluation(db, args.year or date.today().year, out, org_arg(db, args.org))
-    return ""
+    from desktop_app.domain.evaluation_votes import usual_year
+
+    year = args.year or usual_year(date.today())
+    evaluations.print_evaluation(db, year, out, org_arg(db, args.org))
+    return f"{year} 年度民主评议党员结果汇总表"
 
 
 def _evaluation_branch(db, args) -> tuple[str, int]:
-    """--branch (name or code, required) and --year (default: last year, when 民主评议 is held) of a 民主测评 report."""
+    """--branch (name or code, required) and --year (default: the year the 民主评议 page opens on) of a 民主测评 report."""
     from datetime import date
 
     from desktop_app.cli.development import branch_arg
+    from desktop_app.domain.evaluation_votes import usual_year
 
     branch = branch_arg(db, need(args, "branch", "--branch 党支部名称或代码"))
-    return branch, args.year or date.today().year - 1
+    return branch, args.year or usual_year(date.today())
 
 
 def report_evaluation_ballot(db, args, out: Path) -> str:

@@ -9,6 +9,7 @@ most-voted one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -108,3 +109,9 @@ def note(grade: str, tally: Tally) -> str:
     if not grade or not top or top == grade:
         return ""
     return f"测评多数为{top}"
+
+
+def usual_year(today: date) -> int:
+    """The year a 民主评议 on `today` is most likely for: it is held from the year's end into March of the next,
+    so until March the year before, after that this year (the page opens on it, the reports default to it)."""
+    return today.year - (1 if today.month <= 3 else 0)

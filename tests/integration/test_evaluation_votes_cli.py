@@ -70,7 +70,10 @@ def test_a_missing_or_unknown_branch_is_one_clear_line(branch, tmp_path):
     assert "--branch" in str(e.value)
     with pytest.raises(CliError) as e:
         run(branch, "evaluation-ballot", tmp_path / "x.pdf", branch="第九网格党支部", year=2025)
-    assert "找不到党支部“第九网格党支部”" in str(e.value)
+    assert "找不到党支部“第九网格党支部”；本库的党支部：第一网格党支部（B01）" in str(e.value)
+    with pytest.raises(CliError) as e:  # a name as remembered is met with the branches it may mean
+        run(branch, "evaluation-tally", tmp_path / "x.pdf", branch="第一网格", year=2025)
+    assert "找不到党支部“第一网格”，是不是：第一网格党支部（B01）" in str(e.value)
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -96,3 +99,17 @@ def test_a_year_with_nothing_counted_is_one_clear_line_and_no_file(branch, tmp_p
     err = capsys.readouterr().err
     assert "第一网格党支部 2019 年度还没有登记民主测评票数" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_without_year_the_reports_take_the_year_the_page_opens_on(branch, tmp_path, capsys):
+    """In December the page showed this year's 民主评议 while the 测评票 and 统计表 printed last year's."""
+    from desktop_app.cli import main
+    from desktop_app.domain.evaluation_votes import usual_year
+
+    year = usual_year(date.today())
+    out = tmp_path / "票.pdf"
+    assert main(["report", "evaluation-ballot", "--db", branch, "--branch", "B01", "--out", str(out)]) == 0
+    assert f"{year} 年度测评票" in capsys.readouterr().out
+    assert f"第一网格党支部 {year}年度民主评议党员测评票" in pages(out)[0]
+    assert main(["report", "evaluation", "--db", branch, "--out", str(out)]) == 0
+    assert f"{year} 年度民主评议党员结果汇总表" in capsys.readouterr().out

@@ -62,3 +62,13 @@ def test_the_note_says_where_the_grade_differs_from_the_most_votes_and_decides_n
     assert ev.note("", t) == ""  # no grade yet: nothing to compare, and nothing proposed
     assert ev.note("优秀", Tally(20, 20, 0, 0)) == ""  # a tie has no majority
     assert ev.note("合格", Tally()) == ""
+
+
+def test_the_usual_year_is_last_year_until_march_and_this_year_after():
+    """The page opened on 2026 in December while `report evaluation-tally` printed 2025: one rule for both."""
+    from datetime import date
+
+    assert ev.usual_year(date(2027, 1, 20)) == 2026  # held early in the year for the year before
+    assert ev.usual_year(date(2027, 3, 31)) == 2026
+    assert ev.usual_year(date(2026, 4, 1)) == 2026
+    assert ev.usual_year(date(2026, 12, 7)) == 2026  # held at the year's end for the year ending
