@@ -11,5 +11,6 @@ accounts, calls these and records the fill in the audit trail.
     meetings   a year of 三会一课, attendance, committees, 民主评议
     service    visits, wishes, 微实事 projects, mediation
     ledger     the funds' books and members' dues
+    photos     a few drawn photos of the year's 共建活动 and a 微心愿 (kept by services/demo.py)
     pools      the word pools (names, places, jobs) they draw from
 """

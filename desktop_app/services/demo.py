@@ -9,7 +9,10 @@ accounts and dues table, and records the fill in the audit trail.
 
 from __future__ import annotations
 
+import tempfile
+from contextlib import ExitStack
 from datetime import date
+from pathlib import Path
 
 from desktop_app.demo import community
 from desktop_app.demo import ledger as ledger_demo
@@ -19,14 +22,17 @@ from desktop_app.demo.community import MAX_MEMBERS, Progress, planned_counts
 from desktop_app.domain.errors import ValidationError
 from desktop_app.services import auth
 from desktop_app.services import site as site_service
-from desktop_app.services.records import writes
+from desktop_app.services.records import copied, writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.db import Database
 from desktop_app.views.demo import DemoSummary
 
 __all__ = ["MAX_MEMBERS", "DemoSummary", "Progress", "planned_counts", "generate",
-           "add_meetings", "add_service_work", "add_ledger", "add_assessment", "add_cobuilding", "add_development", "add_member_life"]
+           "add_meetings", "add_service_work", "add_ledger", "add_assessment", "add_cobuilding", "add_development", "add_member_life",
+           "add_photos"]
+
+PHOTOS_UP_TO = 300  # members: the demo's own size gets photos, not the thousands the benchmarks fill
 
 
 def generate(
@@ -39,7 +45,8 @@ def generate(
     """Fill an empty database with one made-up community; same seed, same community.
 
     with_modules adds a past year of meetings, resident service work, funds and
-    dues; without it only the organisation, members and residents are made.
+    dues (and, up to PHOTOS_UP_TO members, a few photos); without it only the
+    organisation, members and residents are made.
     """
     auth.require(db, "members.import")  # a bulk fill of every table, like an import
     if not 1 <= members <= MAX_MEMBERS:
@@ -63,6 +70,8 @@ def generate(
         add_assessment(db, seed)
         add_cobuilding(db, seed)
         add_development(db, seed)
+        if members <= PHOTOS_UP_TO:
+            add_photos(db, seed)
     steps.finish()
     return DemoSummary(
         org_code=plan.org_code,
@@ -146,3 +155,33 @@ def add_member_life(uow: UnitOfWork, seed: int, today: date | None = None) -> di
     from desktop_app.demo import memberlife as memberlife_demo
 
     return _fill(uow, memberlife_demo.fill, seed, today)
+
+
+@writes("members.import")
+def add_photos(uow: UnitOfWork, seed: int, today: date | None = None) -> dict[str, int]:
+    """Two or three drawn pictures each for a few of the year's 共建活动 and one fulfilled 微心愿, kept as the
+    program keeps every photo (copied into the data folder, hashed); counts. A failure keeps no file."""
+    from desktop_app.demo import photos as photos_demo
+    from desktop_app.store.models_cobuilding import ActivityPhoto
+    from desktop_app.store.models_service import WishPhoto
+
+    planned = photos_demo.plan(uow.session, seed, today or date.today())
+    counts = {"activities": sum(p.kind == "activity" for p in planned), "wishes": sum(p.kind == "wish" for p in planned),
+              "photos": sum(len(p.files) for p in planned)}
+    if not planned:
+        return counts
+    with tempfile.TemporaryDirectory(prefix="dangqun-demo-") as tmp, ExitStack() as kept:
+        for n, p in enumerate(planned):
+            folder = Path(tmp) / str(n)
+            folder.mkdir()
+            sources = []
+            for name, data in p.files:
+                sources.append(folder / name)
+                sources[-1].write_bytes(data)
+            for file in kept.enter_context(copied(sources, p.folder)):  # every copy goes if anything fails
+                uow.session.add(ActivityPhoto(activity_id=p.owner_id, **file) if p.kind == "activity"
+                                else WishPhoto(wish_id=p.owner_id, **file))
+        audit.record(uow.session, "demo", "", "", f"生成演示照片（共建活动 {counts['activities']} 次、"
+                                                  f"微心愿 {counts['wishes']} 个，共 {counts['photos']} 张）")
+        uow.commit()  # inside the copies' block: a failed commit takes them away
+    return counts
