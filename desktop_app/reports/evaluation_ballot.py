@@ -51,10 +51,10 @@ BALLOT_COLUMNS: tuple[Column, ...] = (
     *(Column(g, 22, "CENTER") for g in rules.GRADES),
 )
 TALLY_COLUMNS: tuple[Column, ...] = (
-    Column("序号", 7, "CENTER"), Column("姓名", 16, "CENTER"),
+    Column("序号", 9, "CENTER"), Column("姓名", 16, "CENTER"),
     *(Column(label, w, "CENTER") for (_f, _g, label), w in zip(votes.VOTE_FIELDS, (15, 13, 19, 16))),
     Column("优秀票占比", 19, "CENTER"), Column("不合格票占比", 22, "CENTER"),
-    Column("评议等次", 15, "CENTER"), Column("说明", 30),
+    Column("评议等次", 15, "CENTER"), Column("说明", 28),
 )
 
 

@@ -196,6 +196,7 @@ def test_the_tally_sheet_shows_counts_shares_grade_note_and_signatures(branch, t
     assert "民主测评结果统计表" in text and "发出测评票 5 张，收回 3 张" in text
     assert "66.7%" in text and "33.3%" in text and "测评多数为合格" in text
     assert "计票人" in text and "监票人" in text
+    assert "序号\n" in text and "序\n号" not in text  # the header fits its column (it broke into 序 / 号 over two lines)
 
 
 def test_the_demo_holds_a_plausible_ballot_where_it_has_grades(empty_db):
