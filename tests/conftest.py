@@ -10,6 +10,16 @@ import pytest  # noqa: E402
 pytest_plugins = ("pytester",)  # tests of our test fixtures run a small pytest of their own
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _session_data_dir(tmp_path_factory):
+    """A data folder for module- and session-scoped fixtures too, which run before the one below: a demo
+    they make keeps photos in the data folder, and it must not be the user's own."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DANGQUN_DATA_DIR", str(tmp_path_factory.mktemp("session-data")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory, monkeypatch):
     """Never touch the real user data folder from a test."""
