@@ -189,7 +189,11 @@ def report_evaluation_ballot(db, args, out: Path) -> str:
     branch, year = _evaluation_branch(db, args)
     copies = getattr(args, "copies", None)
     evaluation_votes.print_evaluation_ballot(db, branch, year, out, copies=copies)
-    return f"{year} 年度测评票" + (f" {copies} 份" if copies else "（每名参评党员一份）")
+    if copies:
+        return f"{year} 年度测评票 {copies} 份"
+    data = evaluation_votes.tallies(db, branch, year)
+    issued = data.ballot.issued if data.ballot else 0
+    return f"{year} 年度测评票 {data.ballot_copies()} 份" + ("（按登记的发出张数）" if issued else "（每名参评党员一份）")
 
 
 def report_evaluation_tally(db, args, out: Path) -> str:

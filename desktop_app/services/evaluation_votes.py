@@ -139,13 +139,14 @@ def _write_ballot(s, branch: Organization, year: int, ballot: BallotInfo) -> boo
 
 def print_evaluation_ballot(db: Database, branch_id: str, year: int, out: Path | None = None, *,
                             copies: int | None = None, font_path: str | None = None) -> bytes:
-    """民主测评票 of a branch for `year`: `copies` ballots (default one per member to be graded) in one PDF."""
+    """民主测评票 of a branch for `year`: `copies` ballots (default: the 发出 entered, else one per member to be
+    graded, as the page prints them) in one PDF."""
     from desktop_app.reports.evaluation_ballot import render_ballots
 
     data = tallies(db, branch_id, year)
     if not data.rows:  # copies of a ballot listing no one; and the default count was “None”
         raise ValidationError("党支部", f"{data.branch_name} {data.year} 年度没有需要评议的党员，不用打印测评票")
-    n = len(data.rows) if copies is None else copies
+    n = data.ballot_copies() if copies is None else copies
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 1000:
         raise ValidationError("份数", f"“{copies}”应为 1 到 1000 之间的整数")
     return render_ballots(data, n, out, font_path=font_path)

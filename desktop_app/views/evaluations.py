@@ -121,6 +121,10 @@ class BranchTally:
     def returned(self) -> int:
         return self.ballot.returned if self.ballot else 0
 
+    def ballot_copies(self) -> int:
+        """测评票 to print unless told: the 发出 entered, else one for each member to be graded."""
+        return self.ballot.issued if self.ballot and self.ballot.issued else len(self.rows)
+
 
 @dataclass(frozen=True)
 class TallySaveResult:

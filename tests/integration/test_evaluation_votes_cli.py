@@ -51,8 +51,8 @@ def pages(out) -> list[str]:
 
 def test_the_ballots_of_a_branch_by_name_or_code(branch, tmp_path):
     out = tmp_path / "票.pdf"
-    assert "每名参评党员一份" in run(branch, "evaluation-ballot", out, branch="第一网格党支部", year=2025)
-    assert len(pages(out)) == 2 and "第一网格党支部 2025年度民主评议党员测评票" in pages(out)[0]
+    assert "每名参评党员一份" in run(branch, "evaluation-ballot", out, branch="第一网格党支部", year=2024)
+    assert len(pages(out)) == 2 and "第一网格党支部 2024年度民主评议党员测评票" in pages(out)[0]
     assert "3 份" in run(branch, "evaluation-ballot", out, branch="B01", year=2025, copies=3)
     assert len(pages(out)) == 3
 
@@ -113,3 +113,17 @@ def test_without_year_the_reports_take_the_year_the_page_opens_on(branch, tmp_pa
     assert f"第一网格党支部 {year}年度民主评议党员测评票" in pages(out)[0]
     assert main(["report", "evaluation", "--db", branch, "--out", str(out)]) == 0
     assert f"{year} 年度民主评议党员结果汇总表" in capsys.readouterr().out
+
+
+def test_without_copies_as_many_ballots_as_the_page_prints_the_issued_or_one_a_member(branch, tmp_path):
+    """打印测评票 on the page prints the 发出 entered; the command line printed one a member all the same."""
+    db = open_db(argparse.Namespace(db=branch, db_url=None))
+    try:
+        b = next(n for n in orgs.list_tree(db) if n.code == "B01").id
+        votes = [VoteEntry(r.row.member_id, *r.tally.counts()) for r in evaluation_votes.tallies(db, b, 2025).rows]
+        evaluation_votes.save(db, b, 2025, [], BallotInfo(3, 2), votes)
+    finally:
+        db.dispose()
+    out = tmp_path / "票.pdf"
+    assert "3 份（按登记的发出张数）" in run(branch, "evaluation-ballot", out, branch="B01", year=2025)
+    assert len(pages(out)) == 3
