@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from desktop_app.domain.errors import DomainError
@@ -28,7 +28,7 @@ def write_atomically(path: Path | str, data: bytes, *, private: bool) -> None:
     and the target is left as it was. The folder is flushed too where the system
     allows, so the rename itself survives a USB stick pulled out or a power cut.
     """
-    with put_in_place_after(path, data, private=private):
+    with _beside(path, data, private=private, recorded=False):
         pass
 
 
@@ -40,7 +40,14 @@ def put_in_place_after(path: Path | str, data: bytes, *, private: bool) -> Itera
     reply): the block commits the unit of work. A full disk or a read-only folder is refused
     on entry, before anything is recorded; a commit that fails leaves no file and no temporary
     file, and a file already at `path` stays as it was. Permissions as write_atomically.
+    A rename that fails once the block has committed keeps the file and raises LeftBeside.
     """
+    with _beside(path, data, private=private, recorded=True) as placed:
+        yield placed
+
+
+@contextmanager
+def _beside(path: Path | str, data: bytes, *, private: bool, recorded: bool) -> Iterator[Path]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Same folder: os.replace must not cross disks.
@@ -51,11 +58,90 @@ def put_in_place_after(path: Path | str, data: bytes, *, private: bool) -> Itera
             fh.flush()
             os.fsync(fh.fileno())
         yield path
-        os.replace(tmp, path)
+        if not recorded:
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if recorded:
+        place(tmp, path)
     _flush_folder(path.parent)
+
+
+class LeftBeside(DomainError):
+    """The save is recorded, but its file could not be renamed onto its target: it is kept whole at `kept`.
+
+    The record already names the file, so dropping it would leave a record of nothing (a sync key's
+    public half without its private one, an export in the trail with no file): the user is told
+    where it is instead, and renames it once the program holding the target lets go.
+    """
+
+    committed = True  # what the save changed is in the database: a page refreshes as after a success
+
+    def __init__(self, path: Path, kept: Path, exc: BaseException, message: str = ""):
+        self.path, self.kept = path, kept
+        why = why_not_written(exc) if isinstance(exc, OSError) else str(exc)
+        super().__init__(message or f"{path.name}：已保存并记录，但未能放到原处（{why}）。"
+                         f"文件已完整保存为 {kept}，请关闭占用 {path.name} 的程序后，把它改名为 {path.name}")
+
+
+def place(tmp: Path, path: Path) -> None:
+    """Rename the file `tmp`, already recorded as `path`, onto `path`; on failure keep it (LeftBeside).
+
+    A name the user can see is tried first when the rename fails: a file held open on
+    Windows blocks only its own name, and a temporary name starting with a dot is hidden
+    in the file managers of 麒麟 and 统信.
+    """
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise LeftBeside(path, _kept(Path(tmp), path), exc) from None
+
+
+def _kept(tmp: Path, path: Path) -> Path:
+    visible = path.with_name(f"{path.stem}（待改名）{path.suffix}")
+    if visible.exists() or not tmp.exists():
+        return tmp
+    try:
+        os.replace(tmp, visible)
+    except OSError:
+        return tmp
+    return visible
+
+
+def why_not_written(exc: OSError) -> str:
+    """An OSError as a reason a user can act on, in Chinese."""
+    if isinstance(exc, PermissionError):
+        return "文件可能正在 Excel/WPS 等程序中打开，或没有写入权限"
+    return f"{exc.strerror or exc}"
+
+
+def write_new(path: Path | str, data: bytes, *, private: bool) -> Path:
+    """Write `data` whole, flushed to the disk, under a new name beside `path` (its stem, a few letters, its suffix).
+
+    For a file a record will name before it may take `path` (a sync key replacing the one there):
+    the name is the file's own, so the record never names a file that holds something else.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        new = path.with_name(f"{path.stem}-{uuid.uuid4().hex[:6]}{path.suffix}")
+        try:
+            fd = os.open(new, flags, 0o600 if private else 0o666)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            new.unlink(missing_ok=True)
+            raise
+        _flush_folder(path.parent)
+        return new
+    raise FileExistsError(f"no free name beside {path}")
 
 
 def _create_beside(path: Path, mode: int) -> tuple[int, Path]:
@@ -95,30 +181,45 @@ def write_through(path: Path | str, write: Callable[[Path], None]) -> None:
     write_atomically's not private), and a failure is said in Chinese: on Windows a file held
     open by Excel or WPS cannot be replaced.
     """
-    with write_through_after(path, write):
+    with _through(path, write, recorded=False):
         pass
 
 
 @contextmanager
-def write_through_after(path: Path | str, write: Callable[[Path], None]) -> Iterator[Path]:
+def write_through_after(path: Path | str, write: Callable[[Path], None], *, keep_suffix: bool = True) -> Iterator[Path]:
     """write_through's file, filled now and renamed onto `path` only when the block ends without an error.
 
     As put_in_place_after for a streamed file: the block records the export; a failure of
-    `write` or of the rename is said in Chinese, the block's own errors pass as they are.
+    `write` is said in Chinese, the block's own errors pass as they are, and a rename that
+    fails once the block has committed keeps the file (LeftBeside). `keep_suffix=False`: the
+    temporary name ends in .tmp, for a file a folder is searched for by its suffix (sync packages).
     """
+    with _through(path, write, recorded=True, keep_suffix=keep_suffix) as placed:
+        yield placed
+
+
+@contextmanager
+def _through(path: Path | str, write: Callable[[Path], None], *, recorded: bool,
+             keep_suffix: bool = True) -> Iterator[Path]:
     path = Path(path)
     # Same folder (os.replace must not cross disks); the suffix kept for writers that look at it.
-    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
+    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}" if keep_suffix
+                         else f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         with _said_in_chinese(path):
             path.parent.mkdir(parents=True, exist_ok=True)
             write(tmp)
         yield path
-        with _said_in_chinese(path):
-            os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+        if not recorded:
+            with _said_in_chinese(path):
+                os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):  # (a folder that is a file: there is no temporary file to remove)
+            tmp.unlink(missing_ok=True)
+        raise
+    if recorded:
+        place(tmp, path)
+        _flush_folder(path.parent)
 
 
 @contextmanager

@@ -126,6 +126,8 @@ def run_op(
         finish()
         if isinstance(exc, Cancelled):
             return
+        if changes and getattr(exc, "committed", False):  # saved, its file kept aside (files.LeftBeside)
+            bus.announce_set(changes)
         if not alive():
             log.error("background operation failed after its page closed", exc_info=exc)
             return

@@ -23,10 +23,12 @@ import contextlib
 import os
 import re
 import shutil
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from desktop_app.domain.errors import DomainError
+from desktop_app.files import LeftBeside, place, why_not_written
 from desktop_app.services import auth
 from desktop_app.services.database import CorruptDatabase, Database, file_only, record
 from desktop_app.services.startup import file_problems
@@ -44,6 +46,8 @@ class BackupError(DomainError):
 
 
 _NO_KEY = object()
+# Records a copy about to be put in place (dest, the checked file beside it): the audit entry of a backup asked for.
+Recorded = Callable[[Path, Path], None]
 
 
 def integrity_problems(path: Path, key: str | None | object = _NO_KEY) -> list[str]:
@@ -78,22 +82,37 @@ def side_files(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
 
 
-def _copy_sqlite(src: Path, dst: Path, key: str | None | object = _NO_KEY) -> None:
-    """Online backup of src into dst (written under a temporary name, verified, then renamed)."""
+def _copy_sqlite(src: Path, dst: Path, key: str | None | object = _NO_KEY, recorded: Recorded | None = None) -> None:
+    """Online backup of src into dst (written under a temporary name, verified, then renamed).
+
+    `recorded(dst, tmp)` runs once the copy is whole and checked, before it takes its name: a record
+    that fails leaves no copy, and a copy whose rename fails after its record is kept (LeftBeside).
+    """
     key = cipher.key_of(src) if key is _NO_KEY else key
-    tmp = dst.with_name(dst.name + ".part")
+    tmp = dst.with_name(dst.name + ".part")  # never a backup's name: list_backups cannot offer half a copy
     for leftover in (tmp, *side_files(tmp)):
         leftover.unlink(missing_ok=True)
+    kept = False
     try:
         cipher.backup(src, tmp, key)
         cipher.private(tmp)
         problems = integrity_problems(tmp, key)
         if problems:
             raise BackupError(f"备份副本校验失败：{'；'.join(problems[:3])}")
-        os.replace(tmp, dst)
+        if recorded is None:
+            os.replace(tmp, dst)
+        else:
+            recorded(dst, tmp)
+            try:
+                place(tmp, dst)
+            except LeftBeside:
+                kept = True
+                raise
         cipher.remember(dst, key)  # a copy is opened with its database's key (checks, restore)
+    except OSError as exc:
+        raise BackupError(f"无法备份到 {dst}：{why_not_written(exc)}") from None
     finally:
-        for leftover in (tmp, *side_files(tmp)):
+        for leftover in ((*side_files(tmp),) if kept else (tmp, *side_files(tmp))):
             leftover.unlink(missing_ok=True)
 
 
@@ -144,9 +163,9 @@ def _target_dir(folder: Path | None) -> Path:
 
 def backup_now(
     db_path: Path, kind: str = "manual", folder: Path | None = None, now: datetime | None = None,
-    key: str | None | object = _NO_KEY,
+    key: str | None | object = _NO_KEY, recorded: Recorded | None = None,
 ) -> Path:
-    """Copy the database into the backup folder (and the mirror folder, when one is set)."""
+    """Copy the database into the backup folder (and the mirror folder, when one is set); `recorded` as _copy_sqlite."""
     db_path = Path(db_path)
     if kind not in KINDS:
         raise ValueError(kind)
@@ -155,7 +174,7 @@ def backup_now(
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     dest = _target_dir(folder) / f"{db_path.stem}-{stamp}-{kind}.db"
     try:
-        _copy_sqlite(db_path, dest, key)
+        _copy_sqlite(db_path, dest, key, recorded)
     except cipher.database_errors() as exc:
         raise BackupError(f"无法备份 {db_path}：{exc}") from None
     mirror = Settings.load().backup_mirror_dir if folder is None else ""
@@ -186,14 +205,14 @@ def _mirror(dest: Path, folder: Path) -> bool:
     return False
 
 
-def export_copy(db_path: Path, out: Path) -> Path:
-    """`dangqun backup --out FILE`: a sound copy at a path the user names."""
+def export_copy(db_path: Path, out: Path, recorded: Recorded | None = None) -> Path:
+    """`dangqun backup --out FILE`: a sound copy at a path the user names; `recorded` as _copy_sqlite."""
     out = Path(out)
     if out.suffix.lower() not in (".db", ".sqlite", ".bak"):
         out = out.with_suffix(".db")
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        _copy_sqlite(Path(db_path), out)
+        _copy_sqlite(Path(db_path), out, recorded=recorded)
     except cipher.database_errors() as exc:
         raise BackupError(f"无法备份 {db_path}：{exc}") from None
     return out
@@ -265,6 +284,9 @@ def take_backup(db: Database, out: Path | None = None, folder: Path | None = Non
         raise BackupError(file_only(db.url, "backup"))
     if path is None or not path.exists():
         raise BackupError("只有数据库文件可以备份")
-    dest = export_copy(path, out) if out else backup_now(path, "manual", folder)
-    record(db, "backup", f"备份到 {dest}", dest)
-    return dest
+
+    def recorded(dest: Path, made: Path) -> None:
+        # Before the copy takes its name: a whole-database copy never stands there without its trail line.
+        record(db, "backup", f"备份到 {dest}", dest, made=made)
+
+    return export_copy(path, out, recorded) if out else backup_now(path, "manual", folder, recorded=recorded)

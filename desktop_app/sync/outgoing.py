@@ -24,9 +24,11 @@ caller (services.sync) owns it, the permission checks and the record.
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, Table, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -36,6 +38,7 @@ from desktop_app.domain.clock import local_text
 from desktop_app.domain.errors import Conflict, NotFound
 from desktop_app.domain.site import root_kind
 from desktop_app.domain.sync_rules import UPSTREAM, Confirmation, Manifest, TableEntry, table_file
+from desktop_app.files import write_through_after
 from desktop_app.store.migrate import SYNC_FORMAT, SYNC_FORMAT_OLDEST, SYNCED_SINCE
 from desktop_app.store.models import Organization
 from desktop_app.store.models_sync import SyncExport, SyncImport, SyncPeer, SyncRowState
@@ -171,6 +174,7 @@ def encode_all(fetched: Fetched, progress: Progress | None, every: int | None = 
     return tables
 
 
+@contextmanager
 def write_tables(
     path: Path,
     signer: SiteKeys,
@@ -180,9 +184,12 @@ def write_tables(
     plain: bool,
     *,
     sync_format: str,
-) -> tuple[Manifest, int, dict[str, int]]:
-    """Seal already-encoded tables and the manifest fields in `head` into one package file.
+) -> Iterator[tuple[Manifest, int, dict[str, int]]]:
+    """Seal already-encoded tables and the manifest fields in `head` into one package file, beside `path`;
+    renamed onto `path` only when the block (the caller's record of the package) ends without an error.
 
+    A package on the stick that the database never recorded would share its sequence number with
+    the next one (the street refuses one of them as a replay); a failed write records nothing.
     `sync_format` names the data format in the manifest (format_for: the reader's own, or today's).
     """
     files: dict[str, bytes] = {}
@@ -198,8 +205,23 @@ def write_tables(
         counts[table.name] = len(texts)
     manifest = Manifest(tables=tuple(entries), schema_version=sync_format, app_version=__version__, reads=SYNC_FORMAT,
                         key_fingerprint=signer.fingerprint, **head)
-    size = package.write(path, signer, reader_box_public, manifest, files, plain)
-    return manifest, size, counts
+    sizes: list[int] = []
+    # Sealed straight into the file beside `path`; the bytes are let go once written and read back.
+    with write_through_after(path, lambda tmp: sizes.append(
+            _written(tmp, package.seal(signer, reader_box_public, manifest, files, plain))), keep_suffix=False):
+        yield manifest, sizes[0], counts
+
+
+def _written(tmp: Path, data: bytes) -> int:
+    """`data` into the new file `tmp`, flushed to the disk and read back (as package.write); its size."""
+    with open(tmp, "xb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    # A bad stick or a full disk shows now, not at the street office next month.
+    if tmp.read_bytes() != data:
+        raise OSError(f"写入后读回的内容不一致，U 盘或磁盘可能有问题：{tmp.name}")
+    return len(data)
 
 
 def format_for(recorded: str | None) -> str:

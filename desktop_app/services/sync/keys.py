@@ -23,7 +23,7 @@ from desktop_app.domain.errors import Conflict, NotFound, ValidationError
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.site import DISTRICT, is_top, upper_name
 from desktop_app.domain.sync_rules import COMMUNITY, STREET, PackageRefused
-from desktop_app.files import put_in_place_after
+from desktop_app.files import LeftBeside, put_in_place_after, why_not_written, write_atomically, write_new
 from desktop_app.services import auth, orgs
 from desktop_app.services import site as site_service
 from desktop_app.services.dues import rates
@@ -188,7 +188,6 @@ def new_key(db: Database, out: Path, replace: bool = False) -> KeyInfo:
         row.own_sign_public = row.street_sign_public = keyfile.b64(keys.sign_public)
         row.own_box_public = row.street_box_public = keyfile.b64(keys.box_public)
         row.fingerprint = keys.fingerprint
-        row.key_path = str(out)
         row.street_site_id = site.id
         row.street_org_code = site.org_code
         row.street_org_name = node.name if node else site.org_name
@@ -199,10 +198,56 @@ def new_key(db: Database, out: Path, replace: bool = False) -> KeyInfo:
         info = _info(s, row)
         audit.record(s, "setting", SyncIdentity.__tablename__, "1",
                      f"{'更换' if replace else '生成'}{upper}同步密钥（指纹 {info.fingerprint}），私钥文件 {out.name}")
-        # The old key file (更换) is replaced only once the database holds the new public keys.
-        with put_in_place_after(out, key_file, private=True):
-            uow.commit()
+        # The key under a name of its own until the database holds its public keys (_key_home).
+        fresh = write_new(out, key_file, private=True)
+        row.key_path = str(fresh)
+        _commit_with_key(db, uow, fresh)
+    # The old key file (更换) is replaced only once the database holds the new public keys.
+    _key_home(db, fresh, out, key_file)
     return info
+
+
+def _commit_with_key(db: Database, uow: UnitOfWork, fresh: Path) -> None:
+    """Commit the public keys of the private key written at `fresh`; a commit that fails drops the file,
+    unless the database names it after all (a commit whose answer was lost): a key is never dropped while
+    its public half is recorded."""
+    try:
+        uow.commit()
+    except BaseException:
+        if not _names_key(db, fresh):
+            fresh.unlink(missing_ok=True)
+        raise
+
+
+def _names_key(db: Database, path: Path) -> bool:
+    try:
+        with db.session() as s:
+            row = s.get(SyncIdentity, 1)
+            return row is not None and row.key_path == str(path)
+    except Exception:  # the database cannot say: keep the file (a spare sealed key harms less than none)
+        return True
+
+
+def _key_home(db: Database, fresh: Path, out: Path, key_file: bytes) -> None:
+    """After the commit: the key at `out` (the name the user chose) too, the database pointed there, `fresh` removed.
+
+    Each step leaves the database naming a file that holds the key whose public half it holds,
+    so a key file held open by another program (Windows), a stick pulled out or a database busy
+    leaves the key at `fresh`, in use, and LeftBeside says where; never a key lost.
+    """
+    try:
+        write_atomically(out, key_file, private=True)
+        with UnitOfWork(db) as uow:
+            row = uow.session.get(SyncIdentity, 1)
+            if row is None or row.key_path != str(fresh):
+                return  # keyed again meanwhile: that key is the database's now, and this one a spare
+            row.key_path = str(out)
+            uow.commit()
+    except Exception as exc:
+        why = why_not_written(exc) if isinstance(exc, OSError) else "数据库暂时无法写入"
+        raise LeftBeside(out, fresh, exc, f"新同步密钥已记入本库，但私钥文件未能写到 {out}（{why}）。私钥完整保存在 {fresh}，"
+                                          "本库已改用它：请妥善保管，不要删除或改名") from None
+    fresh.unlink(missing_ok=True)  # a second copy of the same key, if it stays
 
 
 def default_key_path(db: Database) -> Path:
@@ -235,14 +280,30 @@ def enrol_request(db: Database, out: Path, key_out: Path | None = None) -> Enrol
         # Until the street's reply comes, the last street's keys (if any) stay for nothing: re-enrolment.
         row.role, row.state, row.key_b64 = COMMUNITY, "requested", ""
         row.own_sign_public, row.own_box_public = keyfile.b64(keys.sign_public), keyfile.b64(keys.box_public)
-        row.key_path = str(key_path)
         row.set_at = utcnow()
         s.flush()
         audit.record(s, "setting", SyncIdentity.__tablename__, "1",
                      f"生成社区同步密钥并写登记申请（指纹 {req.fingerprint}），文件 {Path(out).name}")
-        with (put_in_place_after(key_path, key_file, private=True),
-              put_in_place_after(Path(out), keyfile.request_document(req), private=False)):
-            uow.commit()
+        fresh = write_new(key_path, key_file, private=True)  # under its own name until committed (_key_home)
+        row.key_path = str(fresh)
+        request_kept = None
+        try:
+            with put_in_place_after(Path(out), keyfile.request_document(req), private=False):
+                _commit_with_key(db, uow, fresh)
+        except LeftBeside as kept:  # committed: the key goes home all the same, then the request's place is said
+            request_kept = kept
+        except BaseException:
+            if not _names_key(db, fresh):
+                fresh.unlink(missing_ok=True)  # (an unwritable folder for the request: nothing committed)
+            raise
+    try:
+        _key_home(db, fresh, key_path, key_file)
+    except LeftBeside as key_kept:
+        if request_kept is None:
+            raise
+        raise LeftBeside(key_kept.path, key_kept.kept, key_kept, f"{key_kept}\n{request_kept}") from None
+    if request_kept is not None:
+        raise request_kept
     return EnrolRequestResult(Path(out), req.fingerprint, site.org_code, site.org_name, key_path)
 
 

@@ -93,8 +93,10 @@ def export_package(
         site=SiteRef(site.id, site.org_code, site.org_name, site.level, org_id),
         street_org_code=info.street_org_code, full=since is None, since=since, until=now,
     )
-    manifest, size, counts = outgoing.write_tables(path, keys, reader, head, tables, plain, sync_format=sync_format)
-    _record(db, manifest, path, size, counts, plain, to_site=street, to_name=info.street_org_name)
+    # Recorded before it is in place: a package the database never logged would reuse its sequence number.
+    with outgoing.write_tables(path, keys, reader, head, tables, plain, sync_format=sync_format) as (
+            manifest, size, counts):
+        _record(db, manifest, path, size, counts, plain, to_site=street, to_name=info.street_org_name)
     return ExportResult(
         path=path, package_id=package_id, kind=UPSTREAM, seq=seq, full=since is None, plain=plain, since=since,
         until=now, size=size, counts=counts, to_org_name=info.street_org_name,
@@ -131,8 +133,9 @@ def send_package(
         to_site=to_site, street_org_code=info.street_org_code, full=True, since=None, until=now,
         confirm=confirm,
     )
-    manifest, size, counts = outgoing.write_tables(path, keys, reader, head, tables, plain, sync_format=sync_format)
-    _record(db, manifest, path, size, counts, plain, to_site=peer_id, to_name=to_site.org_name)
+    with outgoing.write_tables(path, keys, reader, head, tables, plain, sync_format=sync_format) as (
+            manifest, size, counts):
+        _record(db, manifest, path, size, counts, plain, to_site=peer_id, to_name=to_site.org_name)
     return ExportResult(
         path=path, package_id=package_id, kind=DOWNSTREAM, seq=seq, full=True, plain=plain, since=None,
         until=now, size=size, counts=counts, to_org_name=to_site.org_name,
