@@ -11,6 +11,7 @@ Run: python -m tests.benchmarks annual
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from datetime import date
@@ -45,6 +46,7 @@ def main(quick: bool = False, scale: int = 1) -> None:
 
     year = date.today().year
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ["DANGQUN_DATA_DIR"] = str(Path(tmp) / "data")  # the demo's photos and backups: never the user's own folder
         db, _ = open_database(Path(tmp) / "bench_annual.db")
         t0 = time.perf_counter()
         demo.generate(db, members=members, seed=7)

@@ -15,6 +15,7 @@ sheet page with pypdfium2 at 300 dpi — the least any reading must do with a PD
 from __future__ import annotations
 
 import random
+import os
 import tempfile
 import time
 from collections import defaultdict
@@ -53,6 +54,7 @@ def main(quick: bool = False, scale: int = 1) -> None:
 
     rng = random.Random(SEED)
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ["DANGQUN_DATA_DIR"] = str(Path(tmp) / "data")  # the demo's photos and backups: never the user's own folder
         sheets = _demo_sheets(Path(tmp), per)
     pages = []  # (page image, code, named rows on the page)
     t0 = time.perf_counter()

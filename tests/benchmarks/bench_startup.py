@@ -107,6 +107,7 @@ def main(quick: bool = False, scale: int = 1, runs: int = 5) -> None:
     members = 100 if quick else min(MEMBERS * scale, demo.MAX_MEMBERS)
     runs = 1 if quick else runs
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ["DANGQUN_DATA_DIR"] = str(Path(tmp) / "data")  # the demo's photos and backups: never the user's own folder
         db = Path(tmp) / "bench.db"
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")  # compiled once by the warm-up start
