@@ -170,6 +170,31 @@ def test_a_send_down_whose_record_cannot_be_committed_leaves_no_package(district
     assert sent.seq == 1 and [p.name for p in stick.iterdir()] == [sent.path.name]
 
 
+def test_send_all_stopping_at_one_community_says_which_packages_were_made(tmp_path, monkeypatch):
+    from desktop_app.store.migrate import open_database
+    from desktop_app.services import site
+    from tests.integration.sync_world import enrol
+    from tests.integration.test_district_level import _community
+
+    monkeypatch.setenv(sync.PASSPHRASE_ENV, "street-passphrase")
+    street, _ = open_database(tmp_path / "street.db")
+    site.init_site(street, "320102", "梅园街道党工委", "street")
+    sync.new_key(street, tmp_path / "street.dqkey")
+    for code, name in (("320102001", "梅园社区党委"), ("320102002", "兰园社区党委")):
+        c = _community(tmp_path / f"{code}.db", code, name)
+        enrol(street, c, tmp_path, code)
+        sync.import_package(street, sync.export_package(c, tmp_path / f"{code}.dqsync").path)
+        c.dispose()
+    stick = tmp_path / "下发"
+    stick.mkdir()
+    sync.enrol_revoke(street, "320102002")  # its key lost: no package may be sealed to it
+    with pytest.raises(DomainError) as caught:
+        sync.send_all(street, stick)
+    assert "已生成 1 个下发包（梅园社区党委）" in str(caught.value) and getattr(caught.value, "committed", False)
+    assert len(list(stick.iterdir())) == 1 and exports(street) == 1
+    street.dispose()
+
+
 # --- backups ------------------------------------------------------------------------------
 
 def test_a_backup_whose_trail_line_cannot_be_committed_leaves_no_copy(town, tmp_path):

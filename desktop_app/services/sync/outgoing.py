@@ -18,7 +18,7 @@ from typing import Iterator
 
 from sqlalchemy import Connection
 
-from desktop_app.domain.errors import Conflict
+from desktop_app.domain.errors import Conflict, DomainError
 from desktop_app.domain.site import is_top, sync_role
 from desktop_app.domain.sync_rules import COMMUNITY, DOWNSTREAM, UPSTREAM, Manifest, SiteRef, watermark_since
 from desktop_app.services import auth
@@ -151,12 +151,24 @@ def send_all(db: Database, folder: Path, plain: bool = False, progress: Progress
         peers = outgoing.community_ids(s)
     if not peers:
         raise Conflict("还没有收到任何社区的数据包")
-    results = []
+    results: list[ExportResult] = []
     for i, pid in enumerate(peers):
-        results.append(send_package(db, folder, pid, plain))
+        try:
+            results.append(send_package(db, folder, pid, plain))
+        except DomainError as exc:
+            if not results:
+                raise
+            raise SentInPart(f"已生成 {len(results)} 个下发包（{'、'.join(r.to_org_name for r in results)}），"
+                             f"在 {folder}；其余社区的没有生成：{exc}") from None
         if progress:
             progress(i + 1, len(peers))
     return results
+
+
+class SentInPart(Conflict):
+    """send_all stopped at one community: those before it have their packages, recorded (the page shows them)."""
+
+    committed = True
 
 
 def _record(db: Database, m: Manifest, path: Path, size: int, counts: dict[str, int], plain: bool,
