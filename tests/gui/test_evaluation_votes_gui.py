@@ -91,6 +91,14 @@ def test_a_sum_over_the_returned_is_refused_on_its_cell(qtbot, app_ctx, branch, 
     p.save()
     wait_ops()
     assert "收回 6 张，多于发出的 4 张" in p.message.text() and "#b00020" in p.returned.styleSheet()
+    p.issued.setValue(6)  # 收回 mended in its field, where the refusal put the cursor; the sum still too high
+    p.returned.setValue(5)
+    p.save()
+    wait_ops()
+    assert "李娜的四项票数合计 6 张" in p.message.text()
+    assert p.focusWidget() is p.table  # digits typed now mend the red cell, not 收回 (it read 56)
+    qtbot.keyClick(p.table, Qt.Key.Key_0)
+    assert p.votes_at(2) == (3, 1, 1, 0)
 
 
 def test_the_page_keeps_the_window_within_a_1366_screen_at_150_percent(qtbot, app_ctx, branch, wait_ops):
@@ -111,3 +119,80 @@ def test_an_account_that_only_reads_prints_but_types_no_votes(qtbot, app_ctx, br
     qtbot.keyClick(p.table, Qt.Key.Key_7)
     assert p.votes_at(0) == (0, 0, 0, 0)
     assert not p.act_ballot.property(WRITES) and not p.act_tally.property(WRITES)  # printing is a read
+
+
+def test_an_account_that_only_reads_is_not_offered_the_grade_box(qtbot, app_ctx, branch, wait_ops):
+    """The 评议等次 combo boxes stayed live for a 只读 account (a street's worker): a grade picked there made the
+    page 有未保存的修改 with no 保存 to offer, and asked to discard it on the next branch."""
+    p = open_page(qtbot, app_ctx, wait_ops)
+    p.act_save.setVisible(False)
+    p.refresh()
+    wait_ops()
+    combo = p.table.indexWidget(p.model.index(0, COL_GRADE))
+    assert combo is not None and not combo.isEnabled()
+
+
+def test_the_names_stay_in_sight_on_a_narrow_window(qtbot, app_ctx, branch, wait_ops):
+    """On a 1024 × 768 screen at 125 % the grade column made current on loading scrolled 序号 and 姓名 out of
+    the table (and kept them out when the window grew): the secretary typed counts on lines that named no one."""
+    p = open_page(qtbot, app_ctx, wait_ops)
+    p.resize(600, 500)  # what such a screen leaves beside the navigation
+    p.year.setValue(2024)
+    wait_ops()
+    assert p.table.horizontalScrollBar().value() == 0 and p.table.columnViewportPosition(1) >= 0
+    type_keys(qtbot, p, Qt.Key.Key_2, Qt.Key.Key_1)  # graded down the list
+    assert p.grade_at(0) == "合格" and p.grade_at(1) == "优秀" and p.table.columnViewportPosition(1) >= 0
+    p.table.setCurrentIndex(p.model.index(0, VOTE_COLS[0]))
+    type_keys(qtbot, p, Qt.Key.Key_5, Qt.Key.Key_Return)
+    assert p.table.columnViewportPosition(1) >= 0  # and while votes are typed
+
+
+def test_a_member_s_counts_typed_across_with_tab_then_enter_start_the_next_member(qtbot, app_ctx, branch,
+                                                                                  wait_ops):
+    """A tally sheet is read a member at a time: 优秀 Tab 合格 Tab 基本合格 Tab 不合格, Enter; Enter went down the
+    不合格 column and the next member's 优秀 was typed there."""
+    p = open_page(qtbot, app_ctx, wait_ops)
+    p.issued.setValue(9)
+    p.returned.setValue(9)
+    p.table.setCurrentIndex(p.model.index(0, VOTE_COLS[0]))
+    type_keys(qtbot, p, Qt.Key.Key_2, Qt.Key.Key_Tab, Qt.Key.Key_6, Qt.Key.Key_Tab, Qt.Key.Key_1, Qt.Key.Key_Return)
+    assert p.table.currentIndex().row() == 1 and p.table.currentIndex().column() == VOTE_COLS[0]
+    type_keys(qtbot, p, Qt.Key.Key_1, Qt.Key.Key_Tab, Qt.Key.Key_8, Qt.Key.Key_Return)
+    assert p.votes_at(0) == (2, 6, 1, 0) and p.votes_at(1) == (1, 8, 0, 0)
+    p.table.setCurrentIndex(p.model.index(2, VOTE_COLS[1]))  # no Tab: Enter keeps going down its column
+    type_keys(qtbot, p, Qt.Key.Key_9, Qt.Key.Key_Return)
+    assert p.table.currentIndex().column() == VOTE_COLS[1] and p.votes_at(2) == (0, 9, 0, 0)
+
+
+def test_a_change_elsewhere_does_not_wipe_the_counts_being_typed(qtbot, app_ctx, branch, wait_ops):
+    """Half the tally typed, the secretary saved a member's phone on 党员名册: back here the grid had reloaded
+    and the counts were gone, unasked."""
+    from desktop_app.gui.bus import bus
+    from desktop_app.views.changes import Change
+
+    p = open_page(qtbot, app_ctx, wait_ops)
+    p.issued.setValue(8)
+    p.returned.setValue(8)
+    p.set_votes(0, 5, 3)
+    bus.announce(Change.MEMBERS)
+    wait_ops()
+    assert p.votes_at(0) == (5, 3, 0, 0) and p.returned.value() == 8
+    assert "尚未保存" in p.message.text()
+    p.save()
+    wait_ops()
+    bus.announce(Change.MEMBERS)  # saved: the grid reloads as before
+    wait_ops()
+    assert p.votes_at(0) == (5, 3, 0, 0) and "尚未保存" not in p.message.text()
+
+
+def test_a_tally_sheet_of_nothing_counted_is_refused_before_a_file_is_asked_for(qtbot, app_ctx, branch, wait_ops,
+                                                                                monkeypatch):
+    from desktop_app.gui.widgets import forms
+
+    asked = []
+    monkeypatch.setattr(forms, "ask_save_path", lambda *a, **k: asked.append(a) or None)
+    p = open_page(qtbot, app_ctx, wait_ops)
+    p.print_tally()
+    assert not asked and "还没有登记本年度的测评票数" in p.message.text()
+    p.print_ballots()  # the ballots are printed before anything is counted
+    assert len(asked) == 1

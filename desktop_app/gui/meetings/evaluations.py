@@ -25,14 +25,14 @@ from desktop_app.gui.widgets.forms import DateEdit, year_spin
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
-from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, table_view
+from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, set_read_only, table_view
 from desktop_app.gui.widgets.layouts import column, fill, hint, wrapped
 from desktop_app.services import evaluation_votes, evaluations
 from desktop_app.services import meetings as ms
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.evaluations import BallotInfo, BranchTally, TallySaveResult, VoteEntry
 
-COL_GROUP, COL_CATEGORY = 2, 3
+COL_NAME, COL_GROUP, COL_CATEGORY = 1, 2, 3
 VOTE_COLS = (4, 5, 6, 7)  # 优秀 / 合格 / 基本合格 / 不合格 票
 COL_SHARE, COL_GRADE, COL_NOTES = 8, 9, 10
 VOTE_FIELDS = tuple(f for f, _g, _l in vote_rules.VOTE_FIELDS)
@@ -147,8 +147,7 @@ class EvaluationsPage(Page):
         title = heading("民主评议党员")
         self.branch = QComboBox()
         self.branch.setMinimumWidth(220)
-        # 民主评议 is held early in the year for the year before.
-        self.year = year_spin(date.today().year - (1 if date.today().month <= 3 else 0), self._switch, " 年度")
+        self.year = year_spin(vote_rules.usual_year(date.today()), self._switch, " 年度")  # as the reports default
         self.branch.currentIndexChanged.connect(lambda _i: self._switch())
 
         tb, action = toolbar(self)
@@ -177,6 +176,9 @@ class EvaluationsPage(Page):
                                    | QAbstractItemView.EditTrigger.EditKeyPressed)  # digits grade, not type
         self.table.installEventFilter(self)
         self._typing: tuple[int, int] | None = None  # the vote cell digits are being typed into
+        self._tab_from: int | None = None  # the vote column a run of Tab started in: Enter goes back to it
+        self.table.selectionModel().currentChanged.connect(
+            lambda now, was: setattr(self, "_tab_from", self._tab_from if now.row() == was.row() else None))
         self.summary = QLabel()
         self.message = wrapped()
         keys = hint("↑↓ 选人，按 1＝优秀 2＝合格 3＝基本合格 4＝不合格 打分（0＝清除）；在票数栏直接键入票数，"
@@ -196,8 +198,8 @@ class EvaluationsPage(Page):
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
         super().refresh()
-        if not self.act_save.isVisible():  # only reads 民主评议 (the window hid 保存): no 备注 typed for nothing
-            self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        if not self.act_save.isVisible():  # only reads 民主评议 (the window hid 保存): no grade or 备注 for nothing
+            set_read_only(self.table)
             for box in (self.issued, self.returned, self.held_on):
                 box.setReadOnly(True)
         db = self.ctx.db
@@ -212,6 +214,10 @@ class EvaluationsPage(Page):
                 self.branch.addItem(name, oid)
         self.branch.setCurrentIndex(max(0, self.branch.findData(current)))
         self.branch.blockSignals(False)
+        if self._dirty and (self.branch.currentData(), self.year.value()) == self._shown_key:
+            # a member or a grade saved elsewhere (or F5) reloaded the grid over the counts being typed
+            self.message.setText("名单或评议结果在别处有修改：本页的修改尚未保存，保存后即显示最新内容。")
+            return
         self.load()
 
     def _switch(self) -> None:
@@ -245,12 +251,15 @@ class EvaluationsPage(Page):
         self._loading = False
         self.model.set_rows([Draft(t.row, t.no, t.row.grade, t.row.notes, *t.tally.counts(), returned=ballot.returned)
                              for t in (tallies.rows if tallies else ())])
-        self._typing = None
+        self._typing = self._tab_from = None
         self._dirty = False
         self._mark_field(None)
         self._update_summary()
         if self.rows:
-            self.table.setCurrentIndex(self.model.index(0, COL_GRADE))
+            # On the name, not the grade: made current, the grade column scrolled 序号 and 姓名 out of a narrow
+            # window, and kept them out as 1-4 went down it. The digits grade from any column but the votes.
+            self.table.setCurrentIndex(self.model.index(0, COL_NAME))
+            self.table.horizontalScrollBar().setValue(0)
         self.loaded.emit()
 
     # ------------------------------------------------------------------ editing
@@ -316,11 +325,17 @@ class EvaluationsPage(Page):
                     self._type_vote(row, current.column(), key)
                     return True
                 if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                    self._typing = None
+                    # a member's counts typed across with Tab: Enter starts the next member where the run began
+                    col = self._tab_from if self._tab_from is not None else current.column()
+                    self._typing = self._tab_from = None
                     if row + 1 < self.model.rowCount():
-                        self.table.setCurrentIndex(self.model.index(row + 1, current.column()))
+                        self.table.setCurrentIndex(self.model.index(row + 1, col))
                     return True
                 self._typing = None
+                if key == Qt.Key.Key_Tab and self._tab_from is None:
+                    self._tab_from = current.column()
+                elif key not in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                    self._tab_from = None
                 return super().eventFilter(obj, event)
             grade = KEYS.get(Qt.Key(key)) if Qt.Key.Key_0 <= key <= Qt.Key.Key_9 else None
             if grade is not None and writable:
@@ -368,6 +383,7 @@ class EvaluationsPage(Page):
                     self.model.dataChanged.emit(self.model.index(r, col), self.model.index(r, col))
                     self.table.setCurrentIndex(self.model.index(r, col))
                     self.table.scrollTo(self.model.index(r, col))
+                    self.table.setFocus()  # the count typed next goes into the refused cell, not a field above
                     raise
         except ValidationError as exc:
             if exc.field == "收回票数":
@@ -439,6 +455,10 @@ class EvaluationsPage(Page):
                            lambda db, b, y, out: evaluation_votes.print_evaluation_ballot(db, b, y, out, copies=copies))
 
     def print_tally(self) -> None:
+        if not self._dirty and self.ballot().is_blank() and all(d.tally().is_blank() for d in self.model.rows):
+            # said here, before a file is asked for: the service refuses a sheet of nothing counted
+            self.message.setText("还没有登记本年度的测评票数：请先填写发出、收回的张数和每人的票数，保存后再打印统计表。")
+            return
         name = self.branch.currentText()
         self._print_branch("统计表", f"{name}{self.year.value()}年度民主测评结果统计表.pdf",
                            evaluation_votes.print_evaluation_tally)
