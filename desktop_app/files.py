@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from desktop_app.domain.errors import DomainError
+from desktop_app.domain.errors import DomainError, SavedButNotPlaced
 
 
 def write_atomically(path: Path | str, data: bytes, *, private: bool) -> None:
@@ -68,15 +68,13 @@ def _beside(path: Path | str, data: bytes, *, private: bool, recorded: bool) -> 
     _flush_folder(path.parent)
 
 
-class LeftBeside(DomainError):
+class LeftBeside(SavedButNotPlaced):
     """The save is recorded, but its file could not be renamed onto its target: it is kept whole at `kept`.
 
     The record already names the file, so dropping it would leave a record of nothing (a sync key's
     public half without its private one, an export in the trail with no file): the user is told
     where it is instead, and renames it once the program holding the target lets go.
     """
-
-    committed = True  # what the save changed is in the database: a page refreshes as after a success
 
     def __init__(self, path: Path, kept: Path, exc: BaseException, message: str = ""):
         self.path, self.kept = path, kept

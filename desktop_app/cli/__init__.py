@@ -16,8 +16,8 @@ from desktop_app import APP_NAME, __version__
 from desktop_app.domain.text import TerminalSafeWriter
 from desktop_app.cli import site
 from desktop_app.cli.argparse_zh import VERSION, ArgumentParser
-from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, CliError, json_flag, open_db
-from desktop_app.domain.errors import DomainError
+from desktop_app.cli.common import EXIT_BAD_INPUT, EXIT_OK, EXIT_SAVED_NOT_PLACED, CliError, json_flag, open_db
+from desktop_app.domain.errors import DomainError, SavedButNotPlaced
 
 log = logging.getLogger(__name__)
 
@@ -310,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
         pass  # a read-only data folder must not stop the command itself
     try:
         return args.func(args)
+    except SavedButNotPlaced as exc:
+        print(f"已保存，文件待改名：{exc}", file=sys.stderr)
+        return EXIT_SAVED_NOT_PLACED
     except (CliError, DomainError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -8,6 +8,7 @@ from pathlib import Path
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+EXIT_SAVED_NOT_PLACED = 3  # saved and recorded, its file kept under another name (（待改名）): rename it by hand
 
 
 class CliError(Exception):

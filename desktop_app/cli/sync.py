@@ -80,6 +80,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             results = [sync.send_package(db, Path(args.out), args.community, plain=args.plain)]
         for r in results:
             print(f"下发包 {sum(r.counts.values()):,} 行，{r.size / 1024:,.0f} KB → {r.path}")
+        if getattr(results, "skipped", None):  # a revoked key: the others still got theirs
+            print(f"{results.skipped_text()}；请让这些社区重新登记（dangqun sync enrol request）后再生成")
         return EXIT_OK
     files = [Path(f) for f in args.file]
     if len(files) == 1 and not args.dry_run:

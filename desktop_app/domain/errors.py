@@ -27,6 +27,15 @@ class Conflict(DomainError):
     """The action would break a rule about other records (e.g. deleting a non-empty branch)."""
 
 
+class SavedButNotPlaced(DomainError):
+    """The save went through (its record is committed) but its file kept another name beside the one chosen.
+
+    Not a failure: the window titles it 已保存，文件待改名 and the command line exits 3, saying 已保存 first.
+    """
+
+    committed = True  # what the save changed is in the database: a page refreshes as after a success
+
+
 class ConcurrentEditError(DomainError):
     """The record was changed by someone else after the form was opened: saving would undo that change."""
 

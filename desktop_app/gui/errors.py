@@ -10,7 +10,7 @@ from datetime import datetime
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.domain.errors import DomainError
+from desktop_app.domain.errors import DomainError, SavedButNotPlaced
 from desktop_app.settings import log_dir
 
 log = logging.getLogger("desktop_app")
@@ -79,7 +79,13 @@ def copy_details(box: QMessageBox) -> None:
     box.setInformativeText("详情已复制，可粘贴发给技术支持。")
 
 
+SAVED_NOT_PLACED_TITLE = "已保存，文件待改名"
+
+
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    if isinstance(exc, SavedButNotPlaced):  # the record and the file both exist: not 无法完成
+        QMessageBox.warning(parent, SAVED_NOT_PLACED_TITLE, plain_message(exc))
+        return
     if isinstance(exc, DomainError):
         QMessageBox.warning(parent, "无法完成", plain_message(exc))
         return

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from desktop_app.domain.access import Actor
 from desktop_app.domain.errors import Conflict, DomainError
-from desktop_app.files import put_in_place_after
+from desktop_app.files import place, put_in_place_after
 from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit, cipher, filelock, server
@@ -157,6 +157,7 @@ def _convert(db: Database, key: str | None, out: Path | None, new_key: str | Non
     target = out or path
     tmp = target.with_name(target.name + ".converting")
     tmp.unlink(missing_ok=True)
+    logged = False  # once the trail names the copy, a failed rename keeps it (（待改名）), never unlinks it
     if out is None:
         db.dispose()
         cipher.settle(path, key)  # the WAL folded in, no side files left to pair with the new file
@@ -169,11 +170,15 @@ def _convert(db: Database, key: str | None, out: Path | None, new_key: str | Non
         if out is None:
             cipher.replace_shredding(tmp, path)
         else:
-            if recorded is not None:
+            if recorded is None:
+                os.replace(tmp, out)
+            else:
                 recorded(tmp)
-            os.replace(tmp, out)
+                logged = True
+                place(tmp, out)
     finally:
-        tmp.unlink(missing_ok=True)
+        if not logged:
+            tmp.unlink(missing_ok=True)
     return target
 
 

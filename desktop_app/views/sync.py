@@ -104,6 +104,20 @@ class ExportResult:
         return out
 
 
+class SentAll(list):
+    """The send-downs 给全部社区生成下发包 made (a list of ExportResult), and the communities it left out.
+
+    `skipped`: each as 兰园社区党委（密钥已作废）, so the street knows whom to ask to enrol again.
+    """
+
+    def __init__(self, results=(), skipped=()):
+        super().__init__(results)
+        self.skipped: list[str] = list(skipped)
+
+    def skipped_text(self) -> str:
+        return f"已跳过：{'、'.join(self.skipped)}" if self.skipped else ""
+
+
 # --- packages in --------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -70,3 +70,46 @@ def test_backup_now_says_where_a_recorded_copy_was_kept(qtbot, app_ctx, wait_ops
     wait_ops()
     assert len(error_boxes) == 1 and "（待改名）" in error_boxes[0] and "Traceback" not in error_boxes[0]
     assert backup.list_backups(app_ctx.db.path.stem) == []  # kept, never offered as a backup
+
+
+def test_a_save_kept_under_another_name_is_titled_saved_not_could_not(qapp, tmp_path, monkeypatch):
+    from desktop_app.domain.errors import Conflict
+    from desktop_app.files import LeftBeside
+    from desktop_app.gui import errors
+
+    shown: list[tuple[str, str]] = []
+
+    class Box:
+        @staticmethod
+        def warning(parent, title, text, *a, **k):
+            shown.append((title, text))
+
+    monkeypatch.setattr(errors, "QMessageBox", Box)
+    out = tmp_path / "名册.xlsx"
+    errors.show_error(None, LeftBeside(out, tmp_path / "名册（待改名）.xlsx", PermissionError(13, "占用")))
+    errors.show_error(None, Conflict("没有可以生成下发包的社区"))
+    assert [t for t, _ in shown] == ["已保存，文件待改名", "无法完成"]
+    assert "已保存并记录" in shown[0][1] and "名册（待改名）.xlsx" in shown[0][1]
+
+
+def test_the_send_down_summary_names_the_communities_skipped(qtbot, tmp_path, shot):
+    from datetime import datetime
+
+    from desktop_app.views.sync import ExportResult, SentAll
+
+    def made(code: str, name: str) -> ExportResult:
+        return ExportResult(path=tmp_path / f"下发包_{code}.dqsync", package_id=code, kind="downstream", seq=1,
+                            full=True, plain=False, since=None, until=datetime(2026, 12, 7), size=3072,
+                            counts={"organization": 12}, to_org_name=name)
+
+    sent = SentAll([made("320102001", "梅园社区党委"), made("320102003", "竹园社区党委")],
+                   skipped=["兰园社区党委（密钥已作废）"])
+    dlg = sync_dialogs.ExportSummaryDialog(None, sent, "街道")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert not dlg.skipped.isHidden() and "已跳过：兰园社区党委（密钥已作废）" in dlg.skipped.text()
+    assert dlg.table.model().rowCount() == 2
+    shot(dlg, "send-all-skipped.png")
+    alone = sync_dialogs.ExportSummaryDialog(None, [made("320102001", "梅园社区党委")], "街道")
+    qtbot.addWidget(alone)
+    assert alone.skipped.isHidden()

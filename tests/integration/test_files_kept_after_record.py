@@ -17,13 +17,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from desktop_app.domain.errors import DomainError
+from desktop_app.domain.errors import DomainError, SavedButNotPlaced
 from desktop_app.files import LeftBeside
 from desktop_app.services import auth, backup, sync
+from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.models_sync import SyncExport, SyncIdentity
 from desktop_app.sync import keystore
 from tests.integration.test_backup_restore_checks import PASSWORD, fast_kdf, town  # noqa: F401 - fixtures
+from desktop_app.services.database import sha256_of
 from tests.integration.test_district_enrolment import _first_package, community, district  # noqa: F401
+from tests.integration.test_encryption import KEY, encrypted  # noqa: F401 - encrypted: a fixture
 from tests.integration.test_save_writes_after_commit import entries, refuse_commits
 
 pytestmark = pytest.mark.sqlite_only  # the failing commit is an SQLite trigger
@@ -170,9 +173,11 @@ def test_a_send_down_whose_record_cannot_be_committed_leaves_no_package(district
     assert sent.seq == 1 and [p.name for p in stick.iterdir()] == [sent.path.name]
 
 
-def test_send_all_stopping_at_one_community_says_which_packages_were_made(tmp_path, monkeypatch):
-    from desktop_app.store.migrate import open_database
+@pytest.fixture
+def street_of_three(tmp_path, monkeypatch):
+    """A street with three communities it has heard from, the middle one's key revoked (作废): (street, stick)."""
     from desktop_app.services import site
+    from desktop_app.store.migrate import open_database
     from tests.integration.sync_world import enrol
     from tests.integration.test_district_level import _community
 
@@ -180,7 +185,7 @@ def test_send_all_stopping_at_one_community_says_which_packages_were_made(tmp_pa
     street, _ = open_database(tmp_path / "street.db")
     site.init_site(street, "320102", "梅园街道党工委", "street")
     sync.new_key(street, tmp_path / "street.dqkey")
-    for code, name in (("320102001", "梅园社区党委"), ("320102002", "兰园社区党委")):
+    for code, name in (("320102001", "梅园社区党委"), ("320102002", "兰园社区党委"), ("320102003", "竹园社区党委")):
         c = _community(tmp_path / f"{code}.db", code, name)
         enrol(street, c, tmp_path, code)
         sync.import_package(street, sync.export_package(c, tmp_path / f"{code}.dqsync").path)
@@ -188,11 +193,72 @@ def test_send_all_stopping_at_one_community_says_which_packages_were_made(tmp_pa
     stick = tmp_path / "下发"
     stick.mkdir()
     sync.enrol_revoke(street, "320102002")  # its key lost: no package may be sealed to it
+    yield street, stick
+    street.dispose()
+
+
+def test_send_all_skips_a_revoked_community_and_names_it(street_of_three):
+    street, stick = street_of_three
+    sent = sync.send_all(street, stick)
+    assert [r.to_org_name for r in sent] == ["梅园社区党委", "竹园社区党委"]  # the one after it has its package too
+    assert sent.skipped == ["兰园社区党委（密钥已作废）"]
+    assert "已跳过：兰园社区党委（密钥已作废）" in sent.skipped_text()
+    assert len(list(stick.iterdir())) == 2 and exports(street) == 2
+
+
+def test_send_all_with_every_community_revoked_says_so(street_of_three):
+    street, stick = street_of_three
+    sync.enrol_revoke(street, "320102001")
+    sync.enrol_revoke(street, "320102003")
+    with pytest.raises(DomainError, match="已跳过：梅园社区党委（密钥已作废）、兰园社区党委（密钥已作废）"):
+        sync.send_all(street, stick)
+    assert list(stick.iterdir()) == [] and exports(street) == 0
+
+
+def test_send_all_stopping_at_one_community_says_which_packages_were_made(street_of_three, monkeypatch):
+    street, stick = street_of_three
+    real, calls = os.fsync, []
+
+    def disk_full_at_the_second(fd):
+        calls.append(fd)
+        if len(calls) > 1:
+            raise OSError(28, "设备上没有空间")
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", disk_full_at_the_second)
     with pytest.raises(DomainError) as caught:
         sync.send_all(street, stick)
-    assert "已生成 1 个下发包（梅园社区党委）" in str(caught.value) and getattr(caught.value, "committed", False)
+    said = str(caught.value)
+    assert "已生成 1 个下发包（梅园社区党委）" in said and "设备上没有空间" in said and getattr(caught.value, "committed", False)
+    assert "已跳过：兰园社区党委（密钥已作废）" in said
     assert len(list(stick.iterdir())) == 1 and exports(street) == 1
-    street.dispose()
+
+
+def test_send_all_goes_on_past_a_package_kept_under_another_name(street_of_three, monkeypatch):
+    street, stick = street_of_three
+    real = os.replace
+
+    def replace(src, dst):
+        if "320102001" in Path(dst).name and "待改名" not in Path(dst).name:  # 梅园's old package held open
+            raise PermissionError(13, "另一个程序正在使用此文件")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(SavedButNotPlaced) as caught:  # saved: titled 已保存，文件待改名, exit 3
+        sync.send_all(street, stick)
+    said = str(caught.value)
+    assert "已生成 2 个下发包" in said and "（待改名）" in said and "已跳过：兰园社区党委（密钥已作废）" in said
+    names = sorted(p.name for p in stick.iterdir())
+    assert len(names) == 2 and any("320102003" in n and "待改名" not in n for n in names) and exports(street) == 2
+
+
+def test_the_command_line_sends_to_the_others_and_names_the_skipped(street_of_three, capsys):
+    from desktop_app.cli import main
+
+    street, stick = street_of_three
+    assert main(["sync", "send", "--db", str(street.path or street.url), "--out", str(stick)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("下发包") >= 2 and "已跳过：兰园社区党委（密钥已作废）" in out
 
 
 # --- backups ------------------------------------------------------------------------------
@@ -229,6 +295,39 @@ def test_a_recorded_backup_whose_rename_fails_is_kept_but_never_offered_as_a_bac
     assert kept.exists() and not backup.integrity_problems(kept) and str(kept) in str(caught.value)
     assert backup.list_backups(db.path.stem, folder) == [] and backup.newest_good(db.path.stem, folder) is None
     assert [e.note for e in entries_of(db)] == [f"备份到 {caught.value.path}"]
+
+
+def test_the_command_line_says_saved_first_and_exits_3_when_a_backup_keeps_another_name(town, tmp_path, monkeypatch,
+                                                                                        capsys):
+    from desktop_app.cli import main
+    from desktop_app.cli.common import EXIT_SAVED_NOT_PLACED
+
+    db = town
+    target = tmp_path / "u盘" / "备份.db"
+    refuse_renames_onto(monkeypatch, target)
+    code = main(["backup", "--db", str(db.path), "--out", str(target)])
+    err = capsys.readouterr().err
+    assert code == EXIT_SAVED_NOT_PLACED == 3, err
+    assert err.startswith("已保存，文件待改名：") and "（待改名）" in err and not target.exists()
+
+
+# --- the decrypted copy -------------------------------------------------------------------
+
+def test_a_recorded_decrypted_copy_whose_rename_fails_is_kept(encrypted, tmp_path, monkeypatch):
+    from desktop_app.services.database import decrypt
+
+    folder = tmp_path / "副本"
+    folder.mkdir()
+    target = folder / "明文副本.db"
+    refuse_renames_onto(monkeypatch, target)
+    with pytest.raises(LeftBeside) as caught:
+        decrypt(encrypted, KEY, target)
+    kept = caught.value.kept
+    assert kept.exists() and not target.exists() and str(kept) in str(caught.value)
+    assert kept.name == "明文副本（待改名）.db" and [p.name for p in folder.iterdir()] == [kept.name]
+    with encrypted.session() as s:
+        [after] = s.scalars(select(AuditEntry.after_json).where(AuditEntry.note.like("写出未加密的副本%")))
+    assert sha256_of(kept) in after  # the copy the trail names is the one kept
 
 
 def test_a_backup_that_cannot_be_written_is_said_and_leaves_nothing(town, tmp_path, monkeypatch):

@@ -364,6 +364,12 @@ class ExportSummaryDialog(QDialog):
         lay.addWidget(text)
         lay.addWidget(self.table, 0 if single else 1)
         lay.addWidget(warn)
+        skipped = getattr(results, "skipped_text", lambda: "")()  # 给全部社区: a revoked key is left out, not fatal
+        self.skipped = QLabel(f"{skipped}。请让这些社区在“数据同步”中“重新登记”，接受后再生成。" if skipped else "")
+        self.skipped.setWordWrap(True)
+        self.skipped.setStyleSheet("color: #c8161e")
+        self.skipped.setVisible(bool(skipped))
+        lay.addWidget(self.skipped)
         if single:
             lay.addWidget(QLabel("其中："))
             lay.addWidget(self.detail, 1)

@@ -451,7 +451,9 @@ class SyncPage(Page):
             self._full_once = False
             self.full.setChecked(False)  # sent once in full: the next ones carry the changes
         what = "下发包" if results[0].kind == "downstream" else "数据包"
-        self.status(f"已生成 {len(results)} 个{what}：{results[0].path.parent}")
+        skipped = getattr(result, "skipped", None)  # 给全部社区 left out a revoked key: said in the status too
+        self.status(f"已生成 {len(results)} 个{what}：{results[0].path.parent}"
+                    + (f"；{result.skipped_text()}" if skipped else ""))
         ExportSummaryDialog(self, results, self.upper).exec()
 
     def send_down(self, all_: bool) -> None:

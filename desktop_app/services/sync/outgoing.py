@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
-from desktop_app.domain.errors import Conflict, DomainError
+from desktop_app.domain.errors import Conflict, DomainError, SavedButNotPlaced
 from desktop_app.domain.site import is_top, sync_role
 from desktop_app.domain.sync_rules import COMMUNITY, DOWNSTREAM, UPSTREAM, Manifest, SiteRef, watermark_since
 from desktop_app.services import auth
@@ -29,10 +29,10 @@ from desktop_app.store import audit
 from desktop_app.store.base import new_id, utcnow
 from desktop_app.store.db import Database
 from desktop_app.store.migrate import SYNC_FORMAT, SYNCED_SINCE
-from desktop_app.store.models_sync import SyncExport
+from desktop_app.store.models_sync import SyncEnrolment, SyncExport, SyncPeer
 from desktop_app.sync import outgoing
 from desktop_app.sync.outgoing import REFERENCE_TABLES, Progress
-from desktop_app.views.sync import ExportResult
+from desktop_app.views.sync import ExportResult, SentAll
 
 __all__ = ["REFERENCE_TABLES", "WATERMARK_MARGIN", "export_package", "send_all", "send_package"]
 
@@ -142,27 +142,51 @@ def send_package(
     )
 
 
-def send_all(db: Database, folder: Path, plain: bool = False, progress: Progress | None = None) -> list[ExportResult]:
-    """At the street: one package per community it has heard from, into `folder`."""
+def send_all(db: Database, folder: Path, plain: bool = False, progress: Progress | None = None) -> SentAll:
+    """At the street: one package per enrolled community it has heard from, into `folder`.
+
+    A community whose key was revoked (作废) or that never enrolled cannot be sealed to: it is
+    skipped and named (SentAll.skipped), and the others still get theirs.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise Conflict(f"请选择一个文件夹：{folder}")
     with db.session() as s:
         peers = outgoing.community_ids(s)
+        names = dict(s.execute(select(SyncPeer.site_id, SyncPeer.org_name)).all())
+        status = dict(s.execute(select(SyncEnrolment.site_id, SyncEnrolment.status)).all())
     if not peers:
         raise Conflict("还没有收到任何社区的数据包")
-    results: list[ExportResult] = []
-    for i, pid in enumerate(peers):
+    sent = SentAll(skipped=[f"{names.get(p) or p}（{_NOT_SEALABLE.get(status.get(p), '尚未登记')}）"
+                            for p in peers if status.get(p) != "active"])
+    active = [p for p in peers if status.get(p) == "active"]
+    if not active:
+        raise Conflict(f"没有可以生成下发包的社区：{sent.skipped_text()}。请让这些社区在“数据同步”中“重新登记”")
+    kept: list[str] = []  # recorded, but the file kept another name: said once all the others are made
+    for i, pid in enumerate(active):
         try:
-            results.append(send_package(db, folder, pid, plain))
+            sent.append(send_package(db, folder, pid, plain))
+        except SavedButNotPlaced as exc:  # (a file held open blocks its own name only: the others go on)
+            kept.append(str(exc))
         except DomainError as exc:
-            if not results:
+            if not sent and not kept:
                 raise
-            raise SentInPart(f"已生成 {len(results)} 个下发包（{'、'.join(r.to_org_name for r in results)}），"
-                             f"在 {folder}；其余社区的没有生成：{exc}") from None
+            made = "、".join([r.to_org_name for r in sent] + ([f"{len(kept)} 个待改名"] if kept else []))
+            raise SentInPart(f"已生成 {len(sent) + len(kept)} 个下发包（{made}），在 {folder}；其余社区的没有生成：{exc}"
+                             + "".join(f"\n{k}" for k in kept) + _also(sent)) from None
         if progress:
-            progress(i + 1, len(peers))
-    return results
+            progress(i + 1, len(active))
+    if kept:
+        raise SavedButNotPlaced(f"已生成 {len(sent) + len(kept)} 个下发包，在 {folder}，其中 {len(kept)} 个未能用原名：\n"
+                                + "\n".join(kept) + _also(sent))
+    return sent
+
+
+def _also(sent: SentAll) -> str:
+    return f"\n{sent.skipped_text()}" if sent.skipped else ""
+
+
+_NOT_SEALABLE = {"revoked": "密钥已作废"}
 
 
 class SentInPart(Conflict):
