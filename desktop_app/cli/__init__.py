@@ -1,7 +1,8 @@
 """The `dangqun` command: a thin shell over the services, like the GUI.
 
 Every command exits 0 on success; bad input prints one clear line and exits 2,
-never a traceback, and changes nothing. One module per feature holds its
+never a traceback, and changes nothing. A save that went through but whose file kept
+another name (…（待改名）…) says 已保存 first and exits 3. One module per feature holds its
 commands; this one holds the parser, so the whole command line reads in one place.
 """
 
