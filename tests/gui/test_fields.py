@@ -270,3 +270,37 @@ def test_a_date_is_typed_digit_by_digit_into_an_empty_or_filled_date_field(qtbot
     edit.setSelectedSection(DateEdit.Section.YearSection)
     qtbot.keyClicks(edit, "20261215")
     assert edit.value() == date(2026, 12, 15) and edit.text() == "2026-12-15"
+
+
+@pytest.mark.parametrize("optional", [True, False])
+@pytest.mark.parametrize("typed", ["2026-12-15", "2026/12/15", "2026.12.15", "2026。12。15", "2026-12-5", "2026-1-05"])
+def test_a_date_typed_with_separators_as_in_excel_gives_that_date(qtbot, optional, typed):
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    """Excel users type 2026-12-15: Qt moved on after 2026 and again at the dash, so 12 went into the day."""
+    edit = DateEdit(date(2025, 3, 1) if not optional else None, optional=optional)
+    qtbot.addWidget(edit)
+    edit.show()
+    edit.setFocus()
+    edit.setSelectedSection(DateEdit.Section.YearSection)
+    parts = typed.split("。")
+    for i, part in enumerate(parts):  # QTest types only Latin-1: a Chinese input method's full stop is sent as text
+        qtbot.keyClicks(edit, part)
+        if i + 1 < len(parts):
+            QApplication.sendEvent(edit, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, "。"))
+    want = {"2026-12-5": date(2026, 12, 5), "2026-1-05": date(2026, 1, 5)}.get(typed, date(2026, 12, 15))
+    assert edit.value() == want
+
+
+def test_the_ledger_month_field_takes_a_typed_separator(qtbot):
+    from desktop_app.gui.ledger.forms import date_edit
+
+    edit = date_edit(date(2025, 3, 1), month_only=True)
+    qtbot.addWidget(edit)
+    edit.show()
+    edit.setFocus()
+    edit.setSelectedSection(DateEdit.Section.YearSection)
+    qtbot.keyClicks(edit, "2026-11")
+    assert (edit.date().year(), edit.date().month()) == (2026, 11)

@@ -17,13 +17,14 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.bars import FIND_KEYS, SEARCH_BOX, heading
+from desktop_app.gui.widgets.forms import DateEdit
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.gui.widgets.layouts import panel, splitter, wrapped
@@ -70,10 +71,6 @@ def _text(value) -> str:
     return str(value)
 
 
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
 def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
@@ -93,11 +90,9 @@ class AuditPage(Page):
         for box, label in ((self.user, "全部人员"), (self.table_box, "全部对象"), (self.action, "全部操作")):
             box.addItem(label, None)
             box.setMinimumWidth(110)
-        self.date_from = QDateEdit(_qdate(today - timedelta(days=30)))
-        self.date_to = QDateEdit(_qdate(today))
-        for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        # the kit's date fields: 2026-12-15 typed with dashes, Tab on to the next box, the calendar popup
+        self.date_from = DateEdit(today - timedelta(days=30))
+        self.date_to = DateEdit(today)
         self.text = QLineEdit()
         self.text.setPlaceholderText("名称、说明或操作人")
         self.text.setObjectName(SEARCH_BOX)  # Ctrl+F comes here, as on every page with a search box

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.money import format_yuan, parse_yuan
 
 NO_DATE = date(1900, 1, 1)  # QDateEdit's minimum shows as "未填"
+DATE_SEPARATORS = "-/.。－／．"  # typed between year, month and day (full-width ones from a Chinese input method)
 
 
 class DateEdit(QDateEdit):
@@ -35,6 +36,7 @@ class DateEdit(QDateEdit):
     def __init__(self, value: date | None = None, optional: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
         self.optional = optional
+        self._moved_on = False  # the last digit typed filled its section and Qt moved on to the next
         self.setCalendarPopup(True)
         self.setDisplayFormat("yyyy-MM-dd")
         self.setMinimumDate(QDate(NO_DATE.year, NO_DATE.month, NO_DATE.day))
@@ -58,13 +60,26 @@ class DateEdit(QDateEdit):
         # catching her in the first empty date. Typing the digits still moves on from year to month to day.
         if tab_leaves(self, event):
             return
-        if self.optional and self.value() is None and event.text().isdigit():
+        text = event.text()
+        if text and text in DATE_SEPARATORS:
+            # 2026-12-15 as typed in Excel: Qt moved on by itself after 2026 and again at the dash, putting 12 in
+            # the day. A separator now closes the section being typed, unless its digits already moved on.
+            if not self._moved_on and self.value() is not None:
+                index = self.currentSectionIndex()
+                if index + 1 < self.sectionCount():
+                    self.setCurrentSectionIndex(index + 1)
+                    self.setSelectedSection(self.sectionAt(index + 1))
+            self._moved_on = False
+            return
+        if self.optional and self.value() is None and text.isdigit():
             # At 未填 Qt took the digits as text after the special value and the date stayed empty: start
             # from today with the year selected, so the digits typed replace it and move on to month and day.
             today = date.today()
             self.setDate(QDate(today.year, today.month, today.day))
             self.setSelectedSection(QDateEdit.Section.YearSection)
+        before = self.currentSectionIndex()
         super().keyPressEvent(event)
+        self._moved_on = text.isdigit() and self.currentSectionIndex() != before
 
 
 class TimeEdit(QTimeEdit):
