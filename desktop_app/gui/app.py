@@ -377,6 +377,8 @@ class _WindowKeeper:
         from desktop_app.gui.ops import run_op
         from desktop_app.services import auth
 
+        if not self.window.keep_typed_work("注销"):
+            return
         db = self.window.ctx.db
         self.window.hide()
         run_op(None, lambda job: auth.logout(db), lambda _: self.reopen(login=True),

@@ -296,6 +296,8 @@ class MainWindow(QMainWindow):
         if not common.ask(self, "从备份恢复", question + "\n备份之后录入和修改的内容会全部撤掉；当前数据先另存为"
                                                          "“恢复前”备份，需要时可再用它恢复。"):
             return
+        if not self.keep_typed_work("恢复备份"):  # 保存 puts it in the 恢复前 copy, as all else entered
+            return
         try:  # the service checks for an administrator, audits, and refuses a bad file untouched
             go, key = backup_key(self, self.ctx.db, path)
             if not go:
@@ -312,7 +314,65 @@ class MainWindow(QMainWindow):
         # the dialog saves through the service: administrators only, audited with the folder before and after
         MirrorDialog(self, Settings.load().backup_mirror_dir, self.ctx.db).exec()
 
+    # --- typed work not yet saved ---------------------------------------------
+    def keep_typed_work(self, leaving: str = "关闭窗口") -> bool:
+        """Before the window closes or leaves the database: ask once, naming every page holding edits not yet
+        saved (Page.unsaved), 保存 / 不保存 / 取消. True to go on: nothing was waiting, 不保存, or 保存 and every
+        page's save succeeded; False keeps the window open (取消, or a save refused: its page is shown)."""
+        if self.ctx is None:
+            return True
+        waiting = [(page, page.unsaved()) for page in self.pages.built().values()]
+        waiting = [(page, what) for page, what in waiting if what]
+        if not waiting:
+            return True
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Question, "尚未保存",
+                          f"{leaving}前，以下内容尚未保存：\n\n" + "\n".join(f"· {what}" for _p, what in waiting)
+                          + "\n\n要先保存吗？", parent=self)
+        save = box.addButton("保存", QMessageBox.ButtonRole.AcceptRole)
+        drop = box.addButton("不保存", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+        box.exec()
+        if box.clickedButton() is drop:
+            return True
+        if box.clickedButton() is not save:
+            return False
+        for page, _what in waiting:
+            page.save_unsaved()
+        self._wait_for_saves()
+        left = [page for page, _what in waiting if page.unsaved()]
+        if left:  # the page says why (a red cell, a message): show it rather than lose what it holds
+            self.go_to(left[0].title)
+            return False
+        return True
+
+    def _wait_for_saves(self) -> None:
+        """The pages' saves run in the background (ops.run_op): wait for them, the window still painting."""
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        from desktop_app.gui import ops
+
+        if not ops.pending():
+            return
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.timeout.connect(lambda: ops.pending() or loop.quit())
+        timer.start(30)
+        self.setEnabled(False)  # no second edit typed while the first is being saved
+        try:
+            loop.exec()
+        finally:
+            timer.stop()
+            self.setEnabled(True)
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # skip_exit_backup: the keeper is replacing this window (its caller asked already) or the file is damaged
+        if not self.skip_exit_backup and not self.keep_typed_work():
+            event.ignore()
+            return
         path = self.ctx.db.path if self.ctx is not None else None
         if not self.skip_exit_backup and path is not None and path.exists():
             from desktop_app.services import backup

@@ -402,6 +402,12 @@ class EvaluationsPage(Page):
             box.setToolTip(message)
             box.setFocus()
 
+    def unsaved(self) -> str:
+        return f"民主评议：{self.branch.currentText()} {self.year.value()} 年度的评议结果" if self._dirty else ""
+
+    def save_unsaved(self) -> None:
+        self.save()
+
     def save(self) -> None:
         branch, year = self._shown_key or (None, 0)
         if not branch or self._check() is not None:

@@ -189,6 +189,7 @@ class UsersPage(RecordListPage):
         self.idle.setRange(0, access.MAX_IDLE_MINUTES)
         self.idle.setSuffix(" 分钟")
         self.idle.setSpecialValueText("不自动锁定")
+        self._idle_saved: int | None = None  # the minutes as read or saved; None until read: nothing typed yet
         save_idle = QPushButton("保存")
         save_idle.clicked.connect(self.save_idle)
         security = QGroupBox("安全设置（本机）")
@@ -207,6 +208,7 @@ class UsersPage(RecordListPage):
     def on_loaded(self, loaded: Loaded) -> None:
         self.set_counts(f"共 {len(loaded.rows)} 个账户" if loaded.rows else "还没有账户")
         self.idle.setValue(loaded.policy.idle_minutes)
+        self._idle_saved = loaded.policy.idle_minutes
 
     @property
     def users(self) -> list[UserInfo]:
@@ -274,8 +276,18 @@ class UsersPage(RecordListPage):
                lambda u: self.show_message(f"已{'启用' if active else '停用'}“{u.display_name}”"), refused,
                changes=self.writes)
 
+    def unsaved(self) -> str:
+        saved = self._idle_saved
+        return "用户管理：无操作自动锁定的时间" if saved is not None and self.idle.value() != saved else ""
+
+    def save_unsaved(self) -> None:
+        self.save_idle()
+
     def save_idle(self) -> None:
         db, minutes = self.ctx.db, self.idle.value()
-        self.write(lambda: auth.set_idle_minutes(db, minutes),
-                   lambda p: "已保存：" + (f"{p.idle_minutes} 分钟无操作自动锁定" if p.idle_minutes else "不自动锁定"),
-                   changes(Change.ACCESS_POLICY))
+
+        def said(p) -> str:
+            self._idle_saved = p.idle_minutes
+            return "已保存：" + (f"{p.idle_minutes} 分钟无操作自动锁定" if p.idle_minutes else "不自动锁定")
+
+        self.write(lambda: auth.set_idle_minutes(db, minutes), said, changes(Change.ACCESS_POLICY))

@@ -57,6 +57,16 @@ class Page(QWidget):
     def refresh(self) -> None:
         self._stale = False
 
+    def unsaved(self) -> str:
+        """What the page holds typed but not yet saved, named for the user ("民主评议的评议结果"); "" when nothing.
+
+        The window asks about it before it closes or leaves the database (main_window.keep_typed_work)."""
+        return ""
+
+    def save_unsaved(self) -> None:
+        """Run the page's own 保存 for what unsaved() names; it may finish in the background (gui/ops.run_op).
+        A save refused shows its reason on the page as usual and leaves unsaved() as it was."""
+
     def offered(self, text: str) -> str:
         """A hint, heading or status line as the account may act on it: what points at an action hidden from it
         is left out (bars.offered). Texts set after the page was built go through this; those set before are
