@@ -10,6 +10,8 @@ unlocking. A database without accounts has no password to ask: no lock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
@@ -78,6 +80,10 @@ class IdleLock(QObject):
         self.org_name = org_name
         self.covers: list[LockCover] = []
         self.dialog: LoginDialog | None = None
+        self.locked_for: Actor | None = None
+        # Asked when ANOTHER account unlocks, (who locked, who unlocked) -> go on? The window sets it to say what
+        # the first account left unsaved; False keeps the program locked for the first one to come back and save.
+        self.may_switch: Callable[[Actor, Actor], bool] | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(lambda: self.lock_now(idle=True))
@@ -115,14 +121,17 @@ class IdleLock(QObject):
             return  # no account, no password: locking would only lock everyone out
         # Called on the GUI thread on purpose: the account must be put aside before
         # anything else runs, and the audit entry it writes is one small insert.
-        actor: Actor | None = auth.lock_session(self.db)
+        self.locked_for = auth.lock_session(self.db)
         windows = [w for w in QApplication.topLevelWidgets() if w.isVisible() and not isinstance(w, LockCover)]
         self.covers = [LockCover(w) for w in windows]
-        self.dialog = LoginDialog(self.db, None, locked_for=actor, org_name=self.org_name, idle=idle)
+        self._ask(idle)
+        self.locked.emit()
+
+    def _ask(self, idle: bool) -> None:
+        self.dialog = LoginDialog(self.db, None, locked_for=self.locked_for, org_name=self.org_name, idle=idle)
         self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.dialog.accepted.connect(self._unlocked)
         self.dialog.rejected.connect(self._quit)
-        self.locked.emit()
         self.dialog.open()
 
     def _release(self) -> None:
@@ -135,6 +144,15 @@ class IdleLock(QObject):
 
     def _unlocked(self) -> None:
         actor = self.dialog.actor if self.dialog else None
+        old = self.locked_for
+        if (actor is not None and old is not None and actor.user_id != old.user_id
+                and self.may_switch is not None and not self.may_switch(old, actor)):
+            # 取消: the other account leaves again (its session put aside, audited as a lock) and the lock
+            # screen waits for the first one, whose typed work is still under the cover
+            auth.lock_session(self.db)
+            self.dialog.deleteLater()
+            self._ask(idle=False)
+            return
         self._release()
         if self.timer.interval() > 0:
             self.timer.start()

@@ -349,6 +349,31 @@ class MainWindow(QMainWindow):
             return False
         return True
 
+    def let_another_in(self, old, new) -> bool:
+        """Another account unlocked the window locked for `old`: the database is reopened for it and the pages'
+        unsaved edits go. Say so, naming them, 继续 / 取消; never save them under the new account's name."""
+        if self.ctx is None:
+            return True
+        waiting = [what for what in (page.unsaved() for page in self.pages.built().values()) if what]
+        if not waiting:
+            return True
+        from PySide6.QtWidgets import QMessageBox
+
+        page, _, what = waiting[0].partition("：")
+        if len(waiting) == 1 and what:
+            said = f"{old.name}在“{page}”有未保存的修改（{what}），换用您的账户会放弃这些修改。"
+        else:
+            said = (f"{old.name}有以下未保存的修改，换用您的账户会放弃这些修改：\n\n"
+                    + "\n".join(f"· {w}" for w in waiting))
+        box = QMessageBox(QMessageBox.Icon.Warning, "尚未保存",
+                          f"{said}\n\n取消则回到锁定画面，可由{old.name}解锁后保存。", parent=self)
+        go_on = box.addButton("继续", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return box.clickedButton() is go_on
+
     def _wait_for_saves(self) -> None:
         """The pages' saves run in the background (ops.run_op): wait for them, the window still painting."""
         from PySide6.QtCore import QEventLoop, QTimer

@@ -1,0 +1,111 @@
+"""Another account unlocking the locked window reopens the database for it, and the first account's typed work
+would go: the new account is told whose and what before the switch, 继续 / 取消, and never saves it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop_app.domain import idcard
+from desktop_app.domain.members import MemberInput
+from desktop_app.gui.idle_lock import IdleLock
+from desktop_app.gui.main_window import MainWindow
+from desktop_app.services import auth, evaluation_votes, orgs, roster
+
+PASSWORD = "xingfuli2026"
+
+
+@pytest.fixture(autouse=True)
+def fast_kdf(monkeypatch):
+    monkeypatch.setattr(auth.passwords, "SCRYPT_N", 2**10)
+
+
+@pytest.fixture
+def setup(qtbot, app_ctx, wait_ops):
+    db = app_ctx.db
+    auth.create_first_admin(db, "admin", "王书记", PASSWORD)
+    auth.create_user(db, "li", "李委员", "secretary", PASSWORD, must_change_password=False)
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
+    roster.create(db, MemberInput(name="张伟", org_id=b.id, id_number=idcard.make("320102", date(1960, 3, 1), 1,
+                                                                                   idcard.MALE),
+                                  joined_date=date(1990, 7, 1), confirmed_date=date(1991, 7, 1)))
+    w = MainWindow(app_ctx)
+    qtbot.addWidget(w)
+    w.show()
+    wait_ops()
+    page = w.go_to("民主评议")
+    wait_ops()
+    page.set_grade(0, "优秀")
+    assert page.unsaved()
+    idle = IdleLock(db, interval_ms=0)
+    idle.may_switch = w.let_another_in
+    yield w, page, idle, b.id
+    idle.stop()
+    page._dirty = False  # the teardown's close would ask about the grade again
+
+
+def answer(button: str, shot=None) -> list[str]:
+    """Click `button` on the question box once it is shown (re-armed until then); its text is returned."""
+    asked: list[str] = []
+
+    def press() -> None:
+        box = next((b for b in QApplication.topLevelWidgets() if isinstance(b, QMessageBox) and b.isVisible()), None)
+        if box is None:
+            QTimer.singleShot(30, press)
+            return
+        asked.append(box.text())
+        if shot is not None:
+            shot(box, "gui_unlock_other_account_unsaved.png")
+        next(b for b in box.buttons() if b.text() == button).click()
+
+    QTimer.singleShot(0, press)
+    return asked
+
+
+def unlock_as(qtbot, idle, login: str) -> None:
+    idle.dialog.name.setText(login)
+    idle.dialog.password.setText(PASSWORD)
+    idle.dialog.accept()
+
+
+def test_cancel_keeps_the_lock_for_the_first_account_and_its_edits(qtbot, app_ctx, setup, wait_ops, shot):
+    window, page, idle, branch = setup
+    db = app_ctx.db
+    idle.lock_now()
+    assert idle.is_locked
+    asked = answer("取消", shot)
+    unlock_as(qtbot, idle, "li")
+    qtbot.waitUntil(lambda: bool(asked), timeout=20_000)
+    assert asked[0].startswith("王书记在“民主评议”有未保存的修改（第一网格党支部")
+    assert "换用您的账户会放弃这些修改" in asked[0]
+    qtbot.waitUntil(lambda: idle.is_locked and idle.dialog.isVisible(), timeout=5000)
+    assert auth.current_actor(db) is None  # li was put aside again: nothing acts under the lock
+    assert idle.dialog.name.text() == "admin"  # the lock screen waits for the one who typed the grade
+    assert page.unsaved() and page.grade_at(0) == "优秀"
+    with qtbot.waitSignal(idle.unlocked, timeout=20_000) as got:
+        unlock_as(qtbot, idle, "admin")  # the same account: nothing asked, nothing lost
+    assert got.args[0].login == "admin" and page.grade_at(0) == "优秀"
+    assert not evaluation_votes.tallies(db, branch, page.year.value()).rows[0].row.grade  # li saved nothing
+
+
+def test_continue_lets_the_other_account_in_without_saving_the_edits(qtbot, app_ctx, setup, wait_ops):
+    window, page, idle, branch = setup
+    idle.lock_now()
+    asked = answer("继续")
+    with qtbot.waitSignal(idle.unlocked, timeout=20_000) as got:
+        unlock_as(qtbot, idle, "li")
+    assert asked and got.args[0].login == "li" and not idle.is_locked
+    assert not evaluation_votes.tallies(app_ctx.db, branch, page.year.value()).rows[0].row.grade
+
+
+def test_nothing_typed_nothing_asked(qtbot, app_ctx, setup, wait_ops):
+    window, page, idle, _branch = setup
+    page._dirty = False
+    idle.lock_now()
+    with qtbot.waitSignal(idle.unlocked, timeout=20_000) as got:
+        unlock_as(qtbot, idle, "li")  # a box left unanswered would hang here
+    assert got.args[0].login == "li"
