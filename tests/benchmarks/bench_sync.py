@@ -66,11 +66,17 @@ times each (load 0.5-10, the machine shared): 1,635 -> 1,460 MB written in every
 22.9 / 34.4 / 30.1 / 29.3 / 26.1 s (median 26.1, mean 27.7), new 25.5 / 24.3 / 24.7 / 27.7 / 26.9 / 22.8 / 27.4 s
 (median 25.5, mean 25.6); decide + write + commit median 20.5 -> 20.1 s, mean 21.8 -> 19.9 s; the pairs' median
 difference -1.2 s (-4.5%). Verify, which the change does not touch, swung 5.1-7.1 s across the same runs, so
-these are rough; the same build measured before at load 2.3-4.9 gave -3.8%. Not taken (yet): the peer and the
-table as small integers (the key 82 -> about 40 bytes; as a hack, stamps written and not read: 1,351 MB, merge
-CPU -6.6% at best), which wants a numbered sync_peer (made before the stamps of a new community's first
-package), both tables migrated, and every reader by peer or table (sync.merge, outgoing, handover, ownership,
-store.scope, services.sync.keys; the PostgreSQL COPY paths) joined or looked up in step.
+these are rough; the same build measured before at load 2.3-4.9 gave -3.8%. Built whole (a migration 0039),
+not taken: the peer and the table as small integers (sync_peer.peer_no, models_sync.SYNC_TABLE_NO; the key 82 ->
+about 40 bytes), every reader by peer or table joined to sync_peer or given the numbers, the tests passing on SQLite
+and PostgreSQL. 4 x 3,000, --again, old (HEAD bb83c92) and new alternating nine times (December 7, load 1.2-5, the
+machine shared): 1,474 -> 1,357 MB written in every run (-7.9%), but merge CPU old 27.4 / 32.2 / 25.5 / 24.4 / 29.0 /
+30.0 / 30.0 / 27.8 / 29.1 s (mean 28.4), new 26.3 / 30.1 / 29.3 / 25.0 / 30.3 / 28.7 / 31.6 / 25.7 / 31.1 s (mean
+28.7); decide + write + commit mean 22.1 -> 22.4 s; the pairs' median difference +0.6 s: no gain the runs can show.
+The stamps alone (1.1 million copied as the merge copies a new community's, one INSERT .. SELECT in id order per
+table, a transaction per package, old and new shapes alternating three times): CPU 2.62-3.23 s against 1.83-2.11 s,
+125 -> 74 MB: 0.6-1.1 s of the merge's 25-30 s, under the swing of verify alone (5.3-6.7 s across the same runs),
+and short of the 3% a migration of a street's biggest table was to buy.
 Where the CPU goes, 4 x 3,000 with --again (load 3-4; each statement's CPU summed by its SQL): merge 28.8 s
 against raw's 15.1 s (1.91x). The rows themselves cost the merge what they cost raw: attendance 7.4 s for
 689,014 rows against raw's 7.2 s, dues_record 3.3 against 3.1 s, all tables 12.6 s against raw's 13.2 s with
