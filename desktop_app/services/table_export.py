@@ -45,6 +45,7 @@ LISTS: dict[str, ListKind] = {
     "exits": ListKind("discipline.read"),  # 出党与处分
     "flowing": ListKind("members.read"),  # 流动与失联
     "assessment": ListKind("assessment.read", personal=False),  # 支部考评: branches and scores
+    "evaluations": ListKind("evaluations.read"),  # 民主评议: each member's votes and grade
     "residents": ListKind("residents.read"),
     "visits": ListKind("visits.read"),
     "wishes": ListKind("wishes.read"),

@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import evaluation_votes as vote_rules
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import ValidationError
-from desktop_app.gui.widgets import common
+from desktop_app.gui.widgets import common, list_export
 from desktop_app.gui.widgets.forms import DateEdit, year_spin
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets.bars import heading, toolbar
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, set_read_only, table_view
 from desktop_app.gui.widgets.layouts import column, fill, hint, wrapped
-from desktop_app.services import evaluation_votes, evaluations
+from desktop_app.services import evaluation_votes, evaluations, table_export
 from desktop_app.services import meetings as ms
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.evaluations import BallotInfo, BranchTally, TallySaveResult, VoteEntry
@@ -136,6 +136,7 @@ def unqualified_follow_up(names: list[str]) -> str:
 
 class EvaluationsPage(Page):
     watches = changes(Change.EVALUATIONS, Change.ORGS, Change.MEMBERS)
+    export_kind = "evaluations"  # table_export.LISTS: names members, the personal-data gate applies
     loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -156,6 +157,8 @@ class EvaluationsPage(Page):
         self.act_print = action("print", "打印汇总表", self.print_summary)
         self.act_ballot = action("print-ballot", "打印测评票…", self.print_ballots)
         self.act_tally = action("print-tally", "打印统计表…", self.print_tally)
+        self.act_export = action(list_export.ICON, list_export.TEXT, self.export_xlsx)
+        list_export.last_to_go(tb, self.act_export)
 
         # 民主测评: what the branch's ballots came to, above the members' votes
         self.issued = self._count_box("发出票数：发给到会党员的测评票张数")
@@ -255,6 +258,11 @@ class EvaluationsPage(Page):
         self._dirty = False
         self._mark_field(None)
         self._update_summary()
+        may = list_export.allowed(self)
+        self.act_export.setEnabled(bool(self.rows) and may)
+        self.act_export.setToolTip(list_export.TEXT if self.rows and may
+                                   else f"{list_export.TEXT}：" + ("本支部没有党员" if not self.rows
+                                                                  else list_export.refused(self)))
         if self.rows:
             # On the name, not the grade: made current, the grade column scrolled 序号 and 姓名 out of a narrow
             # window, and kept them out as 1-4 went down it. The digits grade from any column but the votes.
@@ -488,3 +496,22 @@ class EvaluationsPage(Page):
         if self._dirty and not common.ask(self, "民主评议", "本页有未保存的修改，汇总表只含已保存的结果。继续打印吗？"):
             return
         run_op(self, render, done, label="正在生成汇总表…")
+
+    def export_xlsx(self) -> None:
+        """导出Excel: the branch's members as the grid shows them, votes, shares and grades, one sheet through
+        the kit's export (audited, the personal-data question first); what is saved, so edits must be saved."""
+        branch, year = self._shown_key or (None, 0)
+        if not branch or not self.model.rows:
+            return
+        if self._dirty:
+            self.message.setText("本页有未保存的修改：请先“保存”，再导出Excel。")
+            return
+        ballot = self.ballot()
+        words = [f"{self.branch.currentText()} {year} 年度"]
+        if not ballot.is_blank():
+            words.append(f"发出 {ballot.issued} 张，收回 {ballot.returned} 张")
+        title = f"民主评议党员（{'，'.join(words)}）"
+        headers = [c.title for c in COLUMNS]
+        rows = [[c.text(d) or "" for c in COLUMNS] for d in self.model.rows]
+        list_export.export_table(self, table_export.ListTable(self.export_kind, title, headers, rows),
+                                 f"{self.branch.currentText()}{year}年度民主评议党员.xlsx", self.message.setText)

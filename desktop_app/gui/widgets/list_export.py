@@ -4,6 +4,7 @@ service decides whether the list names people and who may export it, and writes,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -119,20 +120,26 @@ def export(page: Any) -> None:
         common.inform(page, TEXT, refused(page) + "。")
         return
     headers, rows = shown(page)
-    path = forms.ask_save_path(page, TEXT, f"{list_name(page)}_{page.today:%Y-%m-%d}.xlsx")
+    export_table(page, table_export.ListTable(page.export_kind, list_title(page), headers, rows),
+                 f"{list_name(page)}_{page.today:%Y-%m-%d}.xlsx", page.show_message)
+
+
+def export_table(page: Any, table: table_export.ListTable, file_name: str, say: Callable[[str], None]) -> None:
+    """Ask where (`file_name` offered: 「微心愿_2026-12-06.xlsx」), confirm personal data, then write `table` off the GUI thread;
+    `say` gets the line for the page's status. A page that is no record list (民主评议) exports through here too."""
+    path = forms.ask_save_path(page, TEXT, file_name)
     if path is None:
         return
     if path.suffix.lower() != ".xlsx":
         path = path.with_suffix(".xlsx")
-    if table_export.is_personal(page.export_kind) and not common.ask(page, "导出含个人信息的文件",
-                                                                    privacy.LIST_EXPORT_WARNING):
+    if table_export.is_personal(table.kind) and not common.ask(page, "导出含个人信息的文件",
+                                                              privacy.LIST_EXPORT_WARNING):
         return
     db = page.ctx.db
-    table = table_export.ListTable(page.export_kind, list_title(page), headers, rows)
     now = datetime.now()
 
     def done(n: int) -> None:
-        page.show_message(f"已导出 {n} 条到 {path}")
+        say(f"已导出 {n} 条到 {path}")
         forms.offer_open(page, path, f"已导出“{table.title}”{n} 条到\n{path}")
 
     run_op(page, lambda job: table_export.export_list(db, table, path, now), done, label="正在导出…")
