@@ -263,6 +263,14 @@ class SavingDialog(DiscardGuard, QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.buttons.setEnabled(True)
+        if getattr(exc, "committed", False):
+            # SavedButNotPlaced: the record is saved, its file kept under another name. Not a refusal in red
+            # with 保存 offered again (a second record): say it as saved (已保存，文件待改名) and close; the pages
+            # showing it refresh, run_op announced the changes. Nothing saved to hand back: not Accepted.
+            self.show_message("")
+            show_error(self, exc)
+            self.done(QDialog.DialogCode.Rejected)
+            return
         if isinstance(exc, DomainError):
             self.refuse(exc)
         else:
