@@ -6,14 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
-
 from desktop_app.domain import idcard
 from desktop_app.domain.members import MemberInput
 from desktop_app.gui.idle_lock import IdleLock
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.services import auth, evaluation_votes, orgs, roster
+from tests.gui.test_close_unsaved import answer
 
 PASSWORD = "xingfuli2026"
 
@@ -48,36 +46,18 @@ def setup(qtbot, app_ctx, wait_ops):
     page._dirty = False  # the teardown's close would ask about the grade again
 
 
-def answer(button: str, shot=None) -> list[str]:
-    """Click `button` on the question box once it is shown (re-armed until then); its text is returned."""
-    asked: list[str] = []
-
-    def press() -> None:
-        box = next((b for b in QApplication.topLevelWidgets() if isinstance(b, QMessageBox) and b.isVisible()), None)
-        if box is None:
-            QTimer.singleShot(30, press)
-            return
-        asked.append(box.text())
-        if shot is not None:
-            shot(box, "gui_unlock_other_account_unsaved.png")
-        next(b for b in box.buttons() if b.text() == button).click()
-
-    QTimer.singleShot(0, press)
-    return asked
-
-
 def unlock_as(qtbot, idle, login: str) -> None:
     idle.dialog.name.setText(login)
     idle.dialog.password.setText(PASSWORD)
     idle.dialog.accept()
 
 
-def test_cancel_keeps_the_lock_for_the_first_account_and_its_edits(qtbot, app_ctx, setup, wait_ops, shot):
+def test_cancel_keeps_the_lock_for_the_first_account_and_its_edits(qtbot, app_ctx, setup, wait_ops):
     window, page, idle, branch = setup
     db = app_ctx.db
     idle.lock_now()
     assert idle.is_locked
-    asked = answer("取消", shot)
+    asked = answer("取消")
     unlock_as(qtbot, idle, "li")
     qtbot.waitUntil(lambda: bool(asked), timeout=20_000)
     assert asked[0].startswith("王书记在“民主评议”有未保存的修改（第一网格党支部")
