@@ -253,6 +253,7 @@ _PG_PASSING = [
     "test_sync_batch_pg",
     "test_sync_bomb",
     "test_sync_format",
+    "test_sync_introducers",
     "test_sync_kill",
     "test_sync_peer_format",
     "test_sync_scenarios",

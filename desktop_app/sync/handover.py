@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import Connection, Table, exists, select, update
+from sqlalchemy import Connection, Table, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.members import TRANSFER_IN, TRANSFER_OUT, TRANSFERRED_OUT
@@ -26,6 +26,9 @@ from desktop_app.sync.codec import synced_tables
 
 MOVED = "member"  # the table whose rows change owner through a transfer
 HISTORY = ("transfer", "member_status_change")  # a member's rows that go with it to its new community
+
+
+_CHUNK = 500  # ids a statement: with a district's peers, well under any driver's limit of parameters
 
 
 def _table(name: str) -> Table:
@@ -66,10 +69,28 @@ def community_peers(s: Session | Connection) -> list[tuple[str, str, str]]:
 
 # --- at the street: a claim of another community's member --------------------------------
 
-def _introducers(s: Session, table: str, ids: list[str]) -> dict[str, str]:
+def introducers(s: Session, table: str, ids: list[str]) -> dict[str, str]:
+    """Row id -> the peer that brought it here first, for those of `ids` in `table` a peer brought.
+
+    The stamps' key leads with the peer, so a look-up by table and row alone would read every
+    stamp of the street (a million and more) for each batch of ids. The peers holding stamps are
+    found first by a skip over the key's first column, one seek per peer, whether or not they are
+    in sync_peer; then each id is one seek per peer.
+    """
     rs = SyncRowState.__table__
-    return dict(s.execute(select(rs.c.row_id, rs.c.peer_site).where(
-        rs.c.table_name == table, rs.c.introduced.is_(True), rs.c.row_id.in_(ids))).all())
+    if not ids:
+        return {}
+    step = select(func.min(rs.c.peer_site).label("p"))
+    seen = step.cte("peers", recursive=True)
+    seen = seen.union_all(
+        select(step.where(rs.c.peer_site > seen.c.p).scalar_subquery()).where(seen.c.p.is_not(None)))
+    peers = [p for p in s.scalars(select(seen.c.p)) if p is not None]
+    out: dict[str, str] = {}
+    q = select(rs.c.row_id, rs.c.peer_site).where(
+        rs.c.peer_site.in_(peers), rs.c.table_name == table, rs.c.introduced.is_(True))
+    for i in range(0, len(ids), _CHUNK):
+        out.update(s.execute(q.where(rs.c.row_id.in_(ids[i:i + _CHUNK]))).all())
+    return out
 
 
 def check_claims(s: Session, plan, sender: str, claims: dict[str, str]) -> None:
@@ -90,7 +111,7 @@ def check_claims(s: Session, plan, sender: str, claims: dict[str, str]) -> None:
     ins: set[str] = set()
     held = s.execute(select(t.c.id, t.c.member_id, t.c.direction, t.c.to_org).where(
         t.c.member_id.in_(list(claims)), t.c.deleted.is_(False))).all()
-    by = _introducers(s, "transfer", [r.id for r in held])
+    by = introducers(s, "transfer", [r.id for r in held])
     for tid, mid, direction, to_org in held:
         if direction == TRANSFER_OUT and by.get(tid) == claims[mid]:
             outs.setdefault(mid, []).append((tid, to_org))

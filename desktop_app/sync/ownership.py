@@ -31,7 +31,7 @@ from desktop_app.store import audit
 from desktop_app.store.books import Books, closed_months
 from desktop_app.store.models import Member, Organization, Site
 from desktop_app.store.models_access import AuditEntry
-from desktop_app.store.models_sync import SyncPeer, SyncRowState
+from desktop_app.store.models_sync import SyncPeer
 from desktop_app.sync import handover
 from desktop_app.sync.codec import codec_for, encode_value
 from desktop_app.sync.merge import MergePlan, TablePlan, _chunks, _local_values
@@ -152,15 +152,6 @@ def _owner_name(s: Session, org_id: str) -> str:
     return "·".join(reversed(names)) or "其他组织"
 
 
-def _introducers(s: Session, table: str, ids: list[str]) -> dict[str, str]:
-    rs = SyncRowState.__table__
-    out: dict[str, str] = {}
-    q = select(rs.c.row_id, rs.c.peer_site).where(rs.c.table_name == table, rs.c.introduced.is_(True))
-    for part in _chunks(ids):
-        out.update(s.execute(q.where(rs.c.row_id.in_(part))).all())
-    return out
-
-
 def _refuse(tp: TablePlan, i: int, owner: str, why: str = "不属于发送方") -> PackageRefused:
     label = table_label(tp.table.name)
     names = [c.name for c in tp.table.columns]
@@ -224,7 +215,7 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> di
         existing = _existing(tp)
         if existing:
             ids = [tp.incoming.ids[i] for i in existing]
-            by = _introducers(s, name, ids)
+            by = handover.introducers(s, name, ids)
             claims: dict[str, str] = {}
             for i in existing:
                 who = by.get(tp.incoming.ids[i])
@@ -333,7 +324,7 @@ def _check_parents(s: Session, p: MergePlan, tp: TablePlan, sender: str, owned: 
     orgs: dict[str, str | None] = {}
     for part in _chunks(sorted(wanted)):
         orgs.update(s.execute(select(parent.c.id, org_col).where(parent.c.id.in_(part))).all())
-    by = _introducers(s, parent_name, [pid for pid, org in orgs.items() if org not in owned])
+    by = handover.introducers(s, parent_name, [pid for pid, org in orgs.items() if org not in owned])
     streets: dict[str | None, bool] = {}
     for i in tp.inserts:
         pid = tp.incoming.values[i][k]
