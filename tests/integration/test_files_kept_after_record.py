@@ -234,6 +234,21 @@ def test_send_all_stopping_at_one_community_says_which_packages_were_made(street
     assert len(list(stick.iterdir())) == 1 and exports(street) == 1
 
 
+def test_send_all_failing_at_the_first_community_still_names_the_skipped(street_of_three, monkeypatch):
+    street, stick = street_of_three
+
+    def disk_full(fd):
+        raise OSError(28, "设备上没有空间")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(DomainError) as caught:
+        sync.send_all(street, stick)
+    said = str(caught.value)
+    assert "设备上没有空间" in said and "已跳过：兰园社区党委（密钥已作废）" in said
+    assert not getattr(caught.value, "committed", False)  # nothing was made: no page shows a package
+    assert list(stick.iterdir()) == [] and exports(street) == 0
+
+
 def test_send_all_goes_on_past_a_package_kept_under_another_name(street_of_three, monkeypatch):
     street, stick = street_of_three
     real = os.replace

@@ -170,7 +170,10 @@ def send_all(db: Database, folder: Path, plain: bool = False, progress: Progress
             kept.append(str(exc))
         except DomainError as exc:
             if not sent and not kept:
-                raise
+                if not sent.skipped:
+                    raise
+                # the very first one failed: the message still names those left out as revoked
+                raise Conflict(f"{exc}{_also(sent)}") from exc
             made = "、".join([r.to_org_name for r in sent] + ([f"{len(kept)} 个待改名"] if kept else []))
             raise SentInPart(f"已生成 {len(sent) + len(kept)} 个下发包（{made}），在 {folder}；其余社区的没有生成：{exc}"
                              + "".join(f"\n{k}" for k in kept) + _also(sent)) from None
