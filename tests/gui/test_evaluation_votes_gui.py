@@ -101,6 +101,26 @@ def test_a_sum_over_the_returned_is_refused_on_its_cell(qtbot, app_ctx, branch, 
     assert p.votes_at(2) == (3, 1, 1, 0)
 
 
+def test_a_sum_over_the_returned_marks_the_cell_typed_last_not_the_last_column(qtbot, app_ctx, branch, wait_ops):
+    p = open_page(qtbot, app_ctx, wait_ops)
+    p.issued.setValue(5)
+    p.returned.setValue(5)
+    p.table.setCurrentIndex(p.model.index(2, VOTE_COLS[3]))
+    type_keys(qtbot, p, Qt.Key.Key_1)  # 李娜: 1 不合格 first
+    p.table.setCurrentIndex(p.model.index(2, VOTE_COLS[0]))
+    type_keys(qtbot, p, Qt.Key.Key_5)  # then 5 优秀: this is the count that went over
+    p.save()
+    wait_ops()
+    assert "李娜的四项票数合计 6 张，多于收回的 5 张" in p.message.text()
+    assert (p.table.currentIndex().row(), p.table.currentIndex().column()) == (2, VOTE_COLS[0])
+    fills = [p.model.index(2, c).data(Qt.ItemDataRole.BackgroundRole) for c in VOTE_COLS]
+    assert fills[0].name() == ERROR_FILL and all(f is None or f.name() != ERROR_FILL for f in fills[1:])
+    qtbot.keyClick(p.table, Qt.Key.Key_4)  # typed over in the marked cell: the mark goes, the sum fits
+    assert p.votes_at(2) == (4, 0, 0, 1)
+    assert p.model.index(2, VOTE_COLS[0]).data(Qt.ItemDataRole.BackgroundRole) is None or \
+        p.model.index(2, VOTE_COLS[0]).data(Qt.ItemDataRole.BackgroundRole).name() != ERROR_FILL
+
+
 def test_the_page_keeps_the_window_within_a_1366_screen_at_150_percent(qtbot, app_ctx, branch, wait_ops):
     from tests.gui.test_keyboard_walk import SCALED_WIDTH
     from tests.gui.test_small_screens import NAVIGATION

@@ -58,6 +58,7 @@ class Draft:
     unqualified: int = 0
     returned: int = 0  # the ballots returned, for the shares (the field above the grid)
     error: str = ""  # the vote column a refusal named, filled red until the count changes
+    typed: str = ""  # the vote column changed last: a sum refused is marked where the worker just typed
 
     def tally(self) -> vote_rules.Tally:
         return vote_rules.Tally(*(getattr(self, f) for f in VOTE_FIELDS))
@@ -87,6 +88,7 @@ def _set_votes(field: str, label: str):
     def edit(d: Draft, value) -> None:
         text = str(value).strip()
         setattr(d, field, int(text) if text.isdigit() else 0)
+        d.typed = label
         if d.error == label:
             d.error = ""
     return edit
@@ -386,8 +388,12 @@ class EvaluationsPage(Page):
                 try:
                     vote_rules.check_tally(d.row.name, d.tally(), returned)
                 except ValidationError as exc:
-                    col = VOTE_COLS[[label for _f, _g, label in vote_rules.VOTE_FIELDS].index(exc.field)]
-                    d.error = exc.field
+                    labels = [label for _f, _g, label in vote_rules.VOTE_FIELDS]
+                    # the service names the last count filled in; a sum over 收回 is the cell typed last, if any
+                    typed = getattr(d, VOTE_FIELDS[labels.index(d.typed)]) if d.typed else 0
+                    d.error = d.typed if typed and sum(d.tally().counts()) > returned else exc.field
+                    col = VOTE_COLS[labels.index(d.error)]
+                    self._typing = None  # the refused count is typed over, not grown (5 then 4 is 4, not 54)
                     self.model.dataChanged.emit(self.model.index(r, col), self.model.index(r, col))
                     self.table.setCurrentIndex(self.model.index(r, col))
                     self.table.scrollTo(self.model.index(r, col))
