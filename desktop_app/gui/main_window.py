@@ -351,16 +351,21 @@ class MainWindow(QMainWindow):
 
     def let_another_in(self, old, new) -> bool:
         """Another account unlocked the window locked for `old`: the database is reopened for it and the pages'
-        unsaved edits go. Say so, naming them, 继续 / 取消; never save them under the new account's name."""
+        unsaved edits go, and so do form dialogs left half filled (党员信息…). Say so, naming them, 继续 / 取消;
+        never save them under the new account's name. 继续 closes those dialogs, asking nothing more."""
         if self.ctx is None:
             return True
         waiting = [what for what in (page.unsaved() for page in self.pages.built().values()) if what]
+        forms = self.half_filled_forms()
+        waiting += [f"“{dlg.windowTitle()}”窗口中填了一半的内容" for dlg in forms]
         if not waiting:
             return True
         from PySide6.QtWidgets import QMessageBox
 
         page, _, what = waiting[0].partition("：")
-        if len(waiting) == 1 and what:
+        if len(waiting) == 1 and forms:
+            said = f"{old.name}在{waiting[0]}，换用您的账户会放弃这些内容。"
+        elif len(waiting) == 1 and what:
             said = f"{old.name}在“{page}”有未保存的修改（{what}），换用您的账户会放弃这些修改。"
         else:
             said = (f"{old.name}有以下未保存的修改，换用您的账户会放弃这些修改：\n\n"
@@ -372,7 +377,27 @@ class MainWindow(QMainWindow):
         box.setDefaultButton(cancel)
         box.setEscapeButton(cancel)
         box.exec()
-        return box.clickedButton() is go_on
+        if box.clickedButton() is not go_on:
+            return False
+        for dlg in forms:  # dropped as agreed: no second 放弃填写的内容？ to the new account
+            dlg.asks_before_discard = False
+            dlg.reject()
+        return True
+
+    def half_filled_forms(self) -> list[QWidget]:
+        """This window's open form dialogs (the kit's, asking before Esc drops them) holding typed content."""
+        from PySide6.QtWidgets import QApplication
+
+        from desktop_app.gui.widgets.dialog import DiscardGuard
+
+        def ours(w: QWidget | None) -> bool:
+            while w is not None and w is not self:
+                w = w.parentWidget()
+            return w is self
+
+        return [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, DiscardGuard) and w.isVisible() and w.asks_before_discard and w.is_modified()
+                and ours(w)]
 
     def _wait_for_saves(self) -> None:
         """The pages' saves run in the background (ops.run_op): wait for them, the window still painting."""

@@ -89,3 +89,82 @@ def test_nothing_typed_nothing_asked(qtbot, app_ctx, setup, wait_ops):
     with qtbot.waitSignal(idle.unlocked, timeout=20_000) as got:
         unlock_as(qtbot, idle, "li")  # a box left unanswered would hang here
     assert got.args[0].login == "li"
+
+
+# --- a form dialog left half filled under the lock -------------------------------------------------------------
+
+
+@pytest.fixture
+def half_filled(qtbot, app_ctx, wait_ops):
+    """The window with 新增党员 open over it and a name typed, nothing on the pages unsaved: (window, dialog, idle)."""
+    from desktop_app.gui.roster.member_dialog import MemberDialog
+    db = app_ctx.db
+    auth.create_first_admin(db, "admin", "王书记", PASSWORD)
+    auth.create_user(db, "li", "李委员", "secretary", PASSWORD, must_change_password=False)
+    w = MainWindow(app_ctx)
+    qtbot.addWidget(w)
+    w.show()
+    wait_ops()
+    dlg = MemberDialog(w, orgs.list_tree(db), lambda inp: None)
+    dlg.open()
+    qtbot.waitUntil(lambda: dlg._typed is not None, timeout=5000)  # what it showed, taken once shown
+    dlg.w["name"].insert("赵敏")  # as typed (QTest types no Chinese)
+    assert dlg.is_modified() and w.half_filled_forms() == [dlg]
+    idle = IdleLock(db, interval_ms=0)
+    idle.may_switch = w.let_another_in
+    yield w, dlg, idle
+    idle.stop()
+    dlg.asks_before_discard = False  # the teardown's close would ask about the name again
+    dlg.reject()
+
+
+def test_another_account_is_told_of_a_half_filled_form_and_cancel_keeps_it(qtbot, app_ctx, half_filled, shot):
+    window, dlg, idle = half_filled
+    idle.lock_now()
+    asked = answer("取消")
+    unlock_as(qtbot, idle, "li")
+    qtbot.waitUntil(lambda: bool(asked), timeout=20_000)
+    assert asked[0].startswith("王书记在“新增党员”窗口中填了一半的内容，换用您的账户会放弃这些内容。")
+    qtbot.waitUntil(lambda: idle.is_locked and idle.dialog.isVisible(), timeout=5000)
+    assert auth.current_actor(app_ctx.db) is None and idle.dialog.name.text() == "admin"
+    assert dlg.isVisible() and dlg.w["name"].text() == "赵敏"
+    with qtbot.waitSignal(idle.unlocked, timeout=20_000) as got:
+        unlock_as(qtbot, idle, "admin")  # the same account: nothing asked, the form as it was
+    assert got.args[0].login == "admin"
+    assert dlg.isVisible() and dlg.w["name"].text() == "赵敏" and dlg.is_modified()
+    shot(dlg, "unlock_keeps_half_filled_form.png")
+
+
+def test_the_same_account_unlocking_keeps_the_form_without_a_question(qtbot, app_ctx, half_filled):
+    window, dlg, idle = half_filled
+    idle.lock_now()
+    with qtbot.waitSignal(idle.unlocked, timeout=20_000):
+        unlock_as(qtbot, idle, "admin")  # a box left unanswered would hang here
+    assert not idle.is_locked
+    assert dlg.isVisible() and dlg.w["name"].text() == "赵敏"
+
+
+def test_continue_drops_the_half_filled_form_without_asking_again(qtbot, app_ctx, half_filled):
+    window, dlg, idle = half_filled
+    idle.lock_now()
+    asked = answer("继续")  # a second 放弃填写的内容？ box would be left unanswered and hang the unlock
+    with qtbot.waitSignal(idle.unlocked, timeout=20_000) as got:
+        unlock_as(qtbot, idle, "li")
+    assert len(asked) == 1 and "“新增党员”窗口中填了一半的内容" in asked[0]
+    assert got.args[0].login == "li"
+    assert not dlg.isVisible() and dlg.result() == dlg.DialogCode.Rejected
+
+
+def test_a_form_and_a_page_both_unsaved_are_listed_together(qtbot, app_ctx, setup, wait_ops):
+    from desktop_app.gui.roster.member_dialog import MemberDialog
+    window, page, idle, _branch = setup
+    dlg = MemberDialog(window, orgs.list_tree(app_ctx.db), lambda inp: None)
+    dlg.open()
+    qtbot.waitUntil(lambda: dlg._typed is not None, timeout=5000)
+    dlg.w["name"].insert("赵敏")  # as typed (QTest types no Chinese)
+    idle.lock_now()
+    asked = answer("继续")
+    with qtbot.waitSignal(idle.unlocked, timeout=20_000):
+        unlock_as(qtbot, idle, "li")
+    assert "· 民主评议：第一网格党支部" in asked[0] and "· “新增党员”窗口中填了一半的内容" in asked[0]
+    assert not dlg.isVisible()
