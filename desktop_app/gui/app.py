@@ -294,6 +294,7 @@ class _WindowKeeper:
         self.idle = IdleLock(ctx.db, ctx.start.idle_minutes, org_name=ctx.site.org_name, parent=self.window)
         self.window.lock_requested.connect(self.idle.lock_now)
         self.idle.may_switch = self.window.let_another_in  # another account unlocking drops typed work: ask
+        self.idle.may_quit = self.window.let_locked_quit  # 退出程序 under the lock: no one to save it
         self.idle.unlocked.connect(
             lambda actor: None if who is None or actor.user_id == who.user_id
             else self.reopen(login=False, actor=actor)

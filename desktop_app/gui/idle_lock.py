@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
@@ -84,6 +85,9 @@ class IdleLock(QObject):
         # Asked when ANOTHER account unlocks, (who locked, who unlocked) -> go on? The window sets it to say what
         # the first account left unsaved; False keeps the program locked for the first one to come back and save.
         self.may_switch: Callable[[Actor, Actor], bool] | None = None
+        # Asked when 退出程序 is chosen under the lock, (who locked) -> go on? No one is logged in to save what
+        # that account left unsaved; False keeps the lock for it to come back and save.
+        self.may_quit: Callable[[Actor], bool] | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(lambda: self.lock_now(idle=True))
@@ -135,12 +139,16 @@ class IdleLock(QObject):
         self.dialog.open()
 
     def _release(self) -> None:
-        for cover in self.covers:
+        for cover in self._covers_left():
             cover.remove()
         self.covers = []
         if self.dialog is not None:
             self.dialog.deleteLater()
         self.dialog = None
+
+    def _covers_left(self) -> list[LockCover]:
+        """The covers whose window still stands (one closed under the lock took its cover with it)."""
+        return [c for c in self.covers if shiboken6.isValid(c)]
 
     def _unlocked(self) -> None:
         actor = self.dialog.actor if self.dialog else None
@@ -159,7 +167,11 @@ class IdleLock(QObject):
         self.unlocked.emit(actor)
 
     def _quit(self) -> None:
-        windows = [c.parentWidget() for c in self.covers]
+        if self.locked_for is not None and self.may_quit is not None and not self.may_quit(self.locked_for):
+            self.dialog.deleteLater()
+            self._ask(idle=False)  # 取消: the lock screen again, for the one whose work is under the cover
+            return
+        windows = [c.parentWidget() for c in self._covers_left()]
         self._release()
         self.quit_requested.emit()
         for w in windows:  # closing runs each window's own exit steps (the exit backup)

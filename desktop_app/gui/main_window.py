@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx: AppContext | None = None
         self.skip_exit_backup = False
+        self.typed_work_dropped = False  # agreed at the lock screen (退出 with no one logged in): close asks nothing
         self.setWindowTitle(APP_NAME)
         self.resize(1200, 760)
 
@@ -319,7 +320,7 @@ class MainWindow(QMainWindow):
         """Before the window closes or leaves the database: ask once, naming every page holding edits not yet
         saved (Page.unsaved), 保存 / 不保存 / 取消. True to go on: nothing was waiting, 不保存, or 保存 and every
         page's save succeeded; False keeps the window open (取消, or a save refused: its page is shown)."""
-        if self.ctx is None:
+        if self.ctx is None or self.typed_work_dropped:
             return True
         waiting = [(page, page.unsaved()) for page in self.pages.built().values()]
         waiting = [(page, what) for page, what in waiting if what]
@@ -353,6 +354,17 @@ class MainWindow(QMainWindow):
         """Another account unlocked the window locked for `old`: the database is reopened for it and the pages'
         unsaved edits go, and so do form dialogs left half filled (党员信息…). Say so, naming them, 继续 / 取消;
         never save them under the new account's name. 继续 closes those dialogs, asking nothing more."""
+        return self._drop_typed_work(old, "换用您的账户", "继续")
+
+    def let_locked_quit(self, old) -> bool:
+        """退出程序 chosen on the lock screen: no one is logged in, so nothing may be saved. Say what `old` left
+        unsaved, 退出 / 取消 (取消 keeps the lock for `old` to come back and save); 退出 closes asking nothing more."""
+        if not self._drop_typed_work(old, "退出程序", "退出"):
+            return False
+        self.typed_work_dropped = True  # the close that follows asks no 保存 / 不保存 / 取消 with no one logged in
+        return True
+
+    def _drop_typed_work(self, old, doing: str, go: str) -> bool:
         if self.ctx is None:
             return True
         waiting = [what for what in (page.unsaved() for page in self.pages.built().values()) if what]
@@ -364,15 +376,15 @@ class MainWindow(QMainWindow):
 
         page, _, what = waiting[0].partition("：")
         if len(waiting) == 1 and forms:
-            said = f"{old.name}在{waiting[0]}，换用您的账户会放弃这些内容。"
+            said = f"{old.name}在{waiting[0]}，{doing}会放弃这些内容。"
         elif len(waiting) == 1 and what:
-            said = f"{old.name}在“{page}”有未保存的修改（{what}），换用您的账户会放弃这些修改。"
+            said = f"{old.name}在“{page}”有未保存的修改（{what}），{doing}会放弃这些修改。"
         else:
-            said = (f"{old.name}有以下未保存的修改，换用您的账户会放弃这些修改：\n\n"
+            said = (f"{old.name}有以下未保存的修改，{doing}会放弃这些修改：\n\n"
                     + "\n".join(f"· {w}" for w in waiting))
         box = QMessageBox(QMessageBox.Icon.Warning, "尚未保存",
                           f"{said}\n\n取消则回到锁定画面，可由{old.name}解锁后保存。", parent=self)
-        go_on = box.addButton("继续", QMessageBox.ButtonRole.DestructiveRole)
+        go_on = box.addButton(go, QMessageBox.ButtonRole.DestructiveRole)
         cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(cancel)
         box.setEscapeButton(cancel)

@@ -168,3 +168,36 @@ def test_a_form_and_a_page_both_unsaved_are_listed_together(qtbot, app_ctx, setu
         unlock_as(qtbot, idle, "li")
     assert "· 民主评议：第一网格党支部" in asked[0] and "· “新增党员”窗口中填了一半的内容" in asked[0]
     assert not dlg.isVisible()
+
+
+# --- 退出程序 chosen on the lock screen: no one is logged in to save -------------------------------------------
+
+
+def test_quit_under_the_lock_is_told_of_the_unsaved_work_and_cancel_keeps_the_lock(qtbot, app_ctx, setup):
+    window, page, idle, branch = setup
+    idle.may_quit = window.let_locked_quit
+    idle.lock_now()
+    asked = answer("取消")
+    idle.dialog.reject()  # 退出程序
+    qtbot.waitUntil(lambda: bool(asked), timeout=20_000)
+    assert asked[0].startswith("王书记在“民主评议”有未保存的修改（第一网格党支部")
+    assert "退出程序会放弃这些修改" in asked[0]
+    qtbot.waitUntil(lambda: idle.is_locked and idle.dialog.isVisible(), timeout=5000)
+    assert window.isVisible() and page.unsaved() and page.grade_at(0) == "优秀"
+    assert auth.current_actor(app_ctx.db) is None  # no one logged in: nothing could be saved
+    with qtbot.waitSignal(idle.unlocked, timeout=20_000):
+        unlock_as(qtbot, idle, "admin")  # the one who typed it comes back: the grade still there to save
+    assert page.unsaved() and page.grade_at(0) == "优秀"
+    assert not evaluation_votes.tallies(app_ctx.db, branch, page.year.value()).rows[0].row.grade
+
+
+def test_quit_under_the_lock_drops_the_work_and_asks_nothing_more(qtbot, app_ctx, setup):
+    window, page, idle, branch = setup
+    idle.may_quit = window.let_locked_quit
+    idle.lock_now()
+    asked = answer("退出")  # the window's own 保存 / 不保存 / 取消 would be a second box, left unanswered
+    idle.dialog.reject()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20_000)
+    assert len(asked) == 1 and "退出程序会放弃这些修改" in asked[0]
+    auth.login(app_ctx.db, "admin", PASSWORD)
+    assert not evaluation_votes.tallies(app_ctx.db, branch, page.year.value()).rows[0].row.grade
