@@ -53,10 +53,7 @@ def _beside(path: Path | str, data: bytes, *, private: bool, recorded: bool) -> 
     # Same folder: os.replace must not cross disks.
     fd, tmp = _create_beside(path, 0o600 if private else 0o666)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        _write_whole(fd, data)
         yield path
         if not recorded:
             os.replace(tmp, path)
@@ -122,37 +119,37 @@ def write_new(path: Path | str, data: bytes, *, private: bool) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        new = path.with_name(f"{path.stem}-{uuid.uuid4().hex[:6]}{path.suffix}")
-        try:
-            fd = os.open(new, flags, 0o600 if private else 0o666)
-        except FileExistsError:
-            continue
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except BaseException:
-            new.unlink(missing_ok=True)
-            raise
-        _flush_folder(path.parent)
-        return new
-    raise FileExistsError(f"no free name beside {path}")
+    fd, new = _create_beside(path, 0o600 if private else 0o666,
+                             lambda: path.with_name(f"{path.stem}-{uuid.uuid4().hex[:6]}{path.suffix}"))
+    try:
+        _write_whole(fd, data)
+    except BaseException:
+        new.unlink(missing_ok=True)
+        raise
+    _flush_folder(path.parent)
+    return new
 
 
-def _create_beside(path: Path, mode: int) -> tuple[int, Path]:
-    """A new temporary file beside `path`, opened for writing. mkstemp would always make it 0600;
-    created here with `mode`, the system applies the umask as it does for any file the user saves."""
+def _create_beside(path: Path, mode: int, named: Callable[[], Path] | None = None) -> tuple[int, Path]:
+    """A new file beside `path` (a hidden temporary name unless `named` draws another), opened for writing.
+    mkstemp would always make it 0600; created here with `mode`, the system applies the umask as it does
+    for any file the user saves."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(100):
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+        tmp = named() if named else path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
         try:
             return os.open(tmp, flags, mode), tmp
         except FileExistsError:
             continue  # a name left by a crash, or another writer's: draw again
-    raise FileExistsError(f"no free temporary name beside {path}")
+    raise FileExistsError(f"no free name beside {path}")
+
+
+def _write_whole(fd: int, data: bytes) -> None:
+    """Write `data` to the open file `fd` and flush it to the disk before it is named anywhere."""
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def _flush_folder(folder: Path) -> None:
