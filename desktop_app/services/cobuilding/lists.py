@@ -105,13 +105,29 @@ def save_item(uow: UnitOfWork, item_id: str | None, inp: rules.ListInput, today:
         item = ListItem(list_kind=clean.list_kind, title=clean.title, raised_on=clean.raised_on,
                         state=rules.FIRST_STATE[clean.list_kind])
         s.add(item)
+    left = item.need_id if item_id and item.need_id != clean.need_id else None
     copy_changed(item, clean, ("title", "detail", "category", "raised_on", "grid_id", "unit_id", "need_id",
                                "resource_id"))
     if clean.visit_id:  # an edit that does not name the visit keeps it
         item.visit_id = clean.visit_id
     if need is not None and need.state == rules.NEED_OPEN:
         need.state = rules.NEED_MATCHED
+    _reopen_need(s, left)
     return settle(uow, lambda s: _one(s, item))
+
+
+def _reopen_need(s: Session, need_id: str | None) -> None:
+    """A need 已立项 that no project answers any more (its project deleted or pointed at another need) is
+    待对接 again: left 已立项 it would drop out of what the worker still has to match, with no project to follow."""
+    if not need_id:
+        return
+    need = s.get(ListItem, need_id)
+    if need is None or need.deleted or need.state != rules.NEED_MATCHED:
+        return
+    s.flush()  # the project's own change first, so it is not counted as still answering
+    if s.scalar(select(ListItem.id).where(ListItem.deleted.is_(False), ListItem.list_kind == rules.PROJECT,
+                                          ListItem.need_id == need_id)) is None:
+        need.state = rules.NEED_OPEN
 
 
 @writes("cobuilding.write")
@@ -176,3 +192,5 @@ def delete_item(uow: UnitOfWork, item_id: str) -> None:
                                       (used.need_id == item.id) | (used.resource_id == item.id))):
         raise ValidationError("清单", "已有项目对应这一条，请先修改或删除那个项目")
     item.deleted = True
+    if item.list_kind == rules.PROJECT:
+        _reopen_need(s, item.need_id)
