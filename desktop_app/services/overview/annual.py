@@ -17,6 +17,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import meetings as meeting_rules
+from desktop_app.domain.ledger import budget_state
 from desktop_app.domain.money import format_yuan
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.site import own_books
@@ -228,15 +229,29 @@ def _ledger(db: Database, year: int) -> FolderSection:
     out = []
     # 合计 leaves the 党费 account out (views.ledger_funds), as the figures page's 经费 do; 党费 stands below it.
     total = funds.funds_total
+    # 合计's budget is the 年度预算 of 年度主要数据 (every fund's, 党费 apart); how much of it is used only when
+    # every fund that spent has a budget, or spending without one would count against the others' budgets.
+    def budget_of(line) -> int | None:
+        b = budgets.get(line.account_id)
+        return b.budget_fen if b else None
+
+    planned = [fen for line in funds.funds if (fen := budget_of(line)) is not None]
+    unplanned = any(line.expense_fen and budget_of(line) is None for line in funds.funds)
     for line in (*funds.funds, total, *funds.dues):
         name = FUNDS_TOTAL if line is total and funds.dues else line.account_name
         b = budgets.get(line.account_id)
-        done = f"已用 {b.state.percent}%" if b and b.state.percent is not None else ""
+        budget_fen = budget_of(line)
+        percent = b.state.percent if b else None
+        if line is total and planned:
+            budget_fen = sum(planned)
+            percent = None if unplanned else budget_state(budget_fen, line.expense_fen).percent
+        done = f"已用 {percent}%" if percent is not None else ""
         if line.closing_fen < 0:
-            done = f"{done} 透支".strip()
+            # a line of its own: the narrow column broke "已用 74% 透支" between 透 and 支
+            done = f"{done}\n透支" if done else "透支"
         out.append((name, format_yuan(line.opening_fen), format_yuan(line.income_fen),
                     format_yuan(line.expense_fen), format_yuan(line.closing_fen),
-                    format_yuan(b.budget_fen) if b and b.budget_fen is not None else "", done))
+                    format_yuan(budget_fen) if budget_fen is not None else "", done))
     cols = (FolderColumn("账户", 100), FolderColumn("上年结转", 60, R), FolderColumn("本年收入", 60, R),
             FolderColumn("本年支出", 60, R), FolderColumn("年末余额", 60, R), FolderColumn("年度预算", 60, R),
             FolderColumn("预算执行", 50, C))
