@@ -27,6 +27,7 @@ INK_SIGNED = 0.020  # share of a cell's inner area: at or above, signed
 INK_BLANK = 0.006  # below, blank; between the two, unsure
 INK_LEAVE = 0.030  # the 请假 column holds printed text for leave asked in advance: a bar set higher
 SMALL_LONG_SIDE = 1000  # px: below this a page whose code cannot be read is too small rather than unclear
+BLANK_INK = 0.001  # share of a page's pixels that are ink: below, the page is blank (a sheet's grid alone is ~3%)
 
 
 class PageError(Exception):
@@ -74,6 +75,17 @@ def _qr(img: np.ndarray) -> tuple[str, np.ndarray] | None:
             return found
         other = other or found
     return other
+
+
+def _is_blank(img: np.ndarray) -> bool:
+    """Nothing printed or written: a duplex feeder's back side, an empty sheet pulled along. Ink is measured
+    against the local paper brightness (a grey scan, a shadow or a show-through is still blank paper)."""
+    cv2 = _cv()
+    smooth = cv2.GaussianBlur(img, (5, 5), 0)  # a cheap camera's grain is not ink
+    paper = cv2.dilate(smooth, cv2.getStructuringElement(cv2.MORPH_RECT, (31, 31)))
+    ink = smooth.astype(np.float32) < INK_RATIO * paper.astype(np.float32)
+    # and paper-light: a featureless grey picture (a photo of nothing in focus) is not called an empty page
+    return np.count_nonzero(ink) < BLANK_INK * img.size and float(np.median(smooth)) > 140
 
 
 def _project(h: np.ndarray, pts) -> np.ndarray:
@@ -218,6 +230,8 @@ def read_image(gray: np.ndarray, index: int = 1) -> PageReading:
     img = _work_image(gray)
     found = _qr(img)
     if found is None:
+        if _is_blank(img):
+            raise PageError("是空白页（双面扫描时签到表的背面？），已跳过")
         h, w = gray.shape[:2]
         if max(h, w) < SMALL_LONG_SIDE:  # a chat app's thumbnail: the code's modules are a pixel or two wide
             raise PageError(f"图片只有 {w}×{h} 像素，看不清签到表上的二维码：请用原图"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from desktop_app.reports.signin import render_signin
-from desktop_app.scan import PageError, ScanFileError, load_pages, read_file, read_image
+from desktop_app.scan import PageError, ScanFileError, load_pages, read_file, read_image, read_pages
 from desktop_app.views import signin_scan as layout
 from desktop_app.views.meetings import SigninLine, SigninSheet
 from desktop_app.views.signin_scan import SheetCode
@@ -67,7 +67,7 @@ def test_the_marks_sit_beside_the_table_corners(pages):
 
 def test_pages_without_a_sheet_are_reported_not_guessed(tmp_path):
     blank = np.full((1400, 1000), 255, np.uint8)
-    with pytest.raises(PageError, match="二维码"):
+    with pytest.raises(PageError, match="空白页"):
         read_image(blank)
     old = samples.qr_image("320102001-2025-0008")  # a sheet printed before codes carried pages
     with pytest.raises(PageError, match="旧版"):
@@ -81,6 +81,23 @@ def test_pages_without_a_sheet_are_reported_not_guessed(tmp_path):
         load_pages(tmp_path / "x.doc")
     with pytest.raises(ScanFileError, match="找不到文件"):
         load_pages(tmp_path / "missing.jpg")
+
+
+def test_a_duplex_scans_blank_backs_are_called_blank_and_another_papers_page_is_asked_for_again(pages):
+    """A feeder scanning both sides puts a blank page after every sheet: that is no fault of the scan and
+    must not read as "take the photo again"; a printed page without the code still is told where the code is."""
+    rng = random.Random(5)
+    sheet = samples.scan(pages[0][0], rng)
+    back = samples.noise(np.full(sheet.shape, 228, np.uint8), rng, 12)  # grey, grainy, empty
+    back[200:203, 300:330] = 120  # a speck of dust
+    other = np.full(sheet.shape, 245, np.uint8)  # another form: lines of text, no code
+    for y in range(150, 2200, 60):
+        cv2.putText(other, "Name  Group  Phone  Date", (150, y), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 20, 2)
+    reading = read_pages([sheet, back, other])
+    assert [p.index for p in reading.pages] == [1]
+    reasons = {u.index: u.reason for u in reading.unreadable}
+    assert "空白页" in reasons[2] and "二维码" not in reasons[2]
+    assert "二维码" in reasons[3] and "空白页" not in reasons[3]
 
 
 def test_a_thumbnail_is_told_to_be_sent_as_the_original(pages):
