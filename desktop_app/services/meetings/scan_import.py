@@ -108,6 +108,7 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
 
     expected = resolve(db, meeting_ref) if meeting_ref else None
     expected_number = get(db, expected).number if expected else ""
+    _check_keepable(Path(path))
     reading = read_file(path, progress=progress)
     refused = [RefusedPage(u.index, f"第 {u.index} 页：{u.reason}") for u in reading.unreadable]
     sheets = []
@@ -144,6 +145,16 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
         reasons = "；".join(r.reason for r in refused) or "文件里没有页面"
         raise ValidationError("扫描件", f"没有读出可用的签到表。{reasons}")
     return ScanProposal(str(path), tuple(sheets), tuple(refused))
+
+
+def _check_keepable(path: Path) -> None:
+    """A scan too big to keep with the meeting is refused before it is read: refused only on saving, the
+    worker would have checked every row of a long feeder scan for nothing."""
+    size = path.stat().st_size if path.is_file() else 0  # a missing file: the reader names it
+    if size > attachments.MAX_BYTES:
+        raise ValidationError("扫描件", f"“{path.name}”有 {size / 1024 / 1024:.1f} MB，超过会议附件的上限 "
+                                       f"{attachments.MAX_BYTES // 1024 // 1024} MB（读出的出勤保存时扫描件要存为附件），"
+                                       "未读取：请分成几个文件扫描，或改用 200 dpi 灰度、黑白扫描后再读取")
 
 
 def _not_here(db: Database, index: int, number: str) -> str:
