@@ -1,11 +1,12 @@
-"""A sign-in sheet's scan as a worker meets it: a file too big to keep."""
+"""A sign-in sheet's scan as a worker meets it: a file too big to keep, the same scan read again."""
 
 import pytest
 
+from desktop_app.domain import meetings as r
 from desktop_app.domain.errors import ValidationError
 from desktop_app.services import attachments
 from desktop_app.services import meetings as ms
-from tests.integration.test_signin_scan import meetings, save, signed_photo  # noqa: F401 - fixture
+from tests.integration.test_signin_scan import TODAY, meetings, save, signed_photo  # noqa: F401 - fixture
 
 
 def test_a_scan_too_big_to_keep_is_refused_before_it_is_read(meetings, tmp_path, monkeypatch):  # noqa: F811
@@ -21,3 +22,25 @@ def test_a_scan_too_big_to_keep_is_refused_before_it_is_read(meetings, tmp_path,
     with pytest.raises(ValidationError, match=r"“扫描\.png”有 .* MB，超过会议附件的上限.*未读取：请分成几个文件扫描"):
         ms.read_scan(db, photo, meeting_ref=a.id)
     assert not read  # not a page was read
+
+
+def test_the_same_scan_applied_again_is_kept_once_and_the_correction_recorded(meetings, tmp_path):  # noqa: F811
+    db, a, _ = meetings
+    img, _ = signed_photo(db, a, seed=3)
+    photo = save(img, tmp_path / "签到表.png")
+    proposal = ms.read_scan(db, photo, meeting_ref=a.id)
+    ms.apply_scan(db, proposal, ms.confirmed_entries(proposal), today=TODAY)
+    # the worker sees a mistake, reads the same scan again and corrects one person
+    again = ms.read_scan(db, photo, meeting_ref=a.id)
+    entries = ms.confirmed_entries(again)
+    first = entries[0]
+    corrected = r.ABSENT if first.status == r.PRESENT else r.PRESENT
+    entries[0] = ms.AttendanceEntry(corrected, "", attendance_id=first.attendance_id)
+    ms.apply_scan(db, again, entries, today=TODAY)
+    after = ms.get(db, a.id)
+    assert [f.note for f in after.files] == ["签到表扫描件"]  # one copy, not one per reading
+    assert {p.id: p.status for p in after.attendees}[first.attendance_id] == corrected
+    # another scan of the same meeting (a second photo) is kept beside the first
+    other = ms.read_scan(db, save(signed_photo(db, a, seed=4)[0], tmp_path / "补拍.png"), meeting_ref=a.id)
+    ms.apply_scan(db, other, ms.confirmed_entries(other), today=TODAY)
+    assert sorted(f.file_name for f in ms.get(db, a.id).files) == ["签到表.png", "补拍.png"]

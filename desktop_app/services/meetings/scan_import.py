@@ -10,6 +10,7 @@ the entries a person confirmed and keeps the scan with each meeting, in one tran
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -147,6 +148,14 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
     return ScanProposal(str(path), tuple(sheets), tuple(refused))
 
 
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def _check_keepable(path: Path) -> None:
     """A scan too big to keep with the meeting is refused before it is read: refused only on saving, the
     worker would have checked every row of a long feeder scan for nothing."""
@@ -228,6 +237,7 @@ def apply_scan(db: Database, proposal: ScanProposal, decisions: Sequence[Attenda
     if not by_meeting:
         raise ValidationError("出勤情况", "没有要登记的出勤")
     source = attachments.check_source(proposal.source, attachments.MAX_BYTES)
+    digest = _sha256(source)
     stored = []
     try:
         with UnitOfWork(db) as uow:
@@ -243,13 +253,17 @@ def apply_scan(db: Database, proposal: ScanProposal, decisions: Sequence[Attenda
                     raise ValidationError(exc.field, f"会议 {m.number}：{exc.message}") from None
                 if m.status != rules.HELD:
                     m.status = rules.HELD
-                folder = re.sub(r"[^0-9A-Za-z_-]", "_", m.number) or m.id
-                kept = attachments.store(
-                    source, f"{folder}/{uuid.uuid4().hex[:8]}-{attachments.safe_name(source.name)}",
-                    attachments.MAX_BYTES)
-                stored.append(kept)
-                s.add(MeetingAttachment(meeting_id=m.id, file_name=source.name[:200], stored_name=kept.relative,
-                                        size=kept.size, sha256=kept.sha256, note=SCAN_NOTE))
+                kept_before = s.scalar(select(MeetingAttachment.id).where(
+                    MeetingAttachment.meeting_id == m.id, MeetingAttachment.sha256 == digest,
+                    MeetingAttachment.deleted.is_(False)).limit(1))
+                if kept_before is None:  # the same scan read again (a correction, the command run twice): kept once
+                    folder = re.sub(r"[^0-9A-Za-z_-]", "_", m.number) or m.id
+                    kept = attachments.store(
+                        source, f"{folder}/{uuid.uuid4().hex[:8]}-{attachments.safe_name(source.name)}",
+                        attachments.MAX_BYTES)
+                    stored.append(kept)
+                    s.add(MeetingAttachment(meeting_id=m.id, file_name=source.name[:200], stored_name=kept.relative,
+                                            size=kept.size, sha256=kept.sha256, note=SCAN_NOTE))
                 s.flush()
                 details.append(_detail(s, m, OrgTree(s)))
             uow.commit()
