@@ -72,6 +72,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"已导出{'全部数据' if r.full else '变化部分'}：{rows:,} 行，{r.size / 1024:,.0f} KB，"
               f"{'未加密（请妥善保管）' if r.plain else '已加密'} → {r.path}")
         return EXIT_OK
+    if args.sync_cmd == "closed-dues":
+        return _closed_dues(db, args.apply)
     if args.sync_cmd == "send":
         if args.community is None:
             Path(args.out).mkdir(parents=True, exist_ok=True)
@@ -93,6 +95,19 @@ def cmd_sync(args: argparse.Namespace) -> int:
     batch = sync.import_packages(db, files)
     print("\n".join(batch.lines()))
     return EXIT_BAD_INPUT if batch.refused else EXIT_OK  # as a single refused package exits
+
+
+def _closed_dues(db, apply: bool) -> int:
+    """党费 changed in months closed on the books: listed; with --apply, put back as the street holds them."""
+    from desktop_app.services.sync import closed_dues
+
+    plan = closed_dues.closed_dues(db)
+    print("\n".join(plan.lines()))
+    if apply and plan.ids:
+        print(closed_dues.restore_closed_dues(db, plan.ids).text(plan.upper))
+    elif plan.ids:
+        print("确认无误后加 --apply 执行恢复")
+    return EXIT_OK
 
 
 def _previews(db, files: list[Path]) -> int:
@@ -143,6 +158,9 @@ def add_commands(sub, with_db) -> None:
     sd = command(sy, "send", "街道（或区）：给社区生成下发包（组织树、参考表、回执）", out="存放下发包的文件夹")
     sd.add_argument("--community", help="只给此社区（组织代码）；默认全部")
     sd.add_argument("--plain", action="store_true", help="不加密")
+    command(sy, "closed-dues", "社区：列出已结账月份里被改动的党费（街道或区因此不接受数据包），"
+            "加 --apply 按街道（或区）的记录恢复").add_argument(
+        "--apply", action="store_true", help="执行恢复（默认只列出）")
     si = command(sy, "import", "导入数据包（街道或区）或下发包（社区）")
     si.add_argument("file", nargs="+", help="数据包文件（街道或区可一次给多个：一起导入，逐个报告）")
     si.add_argument("--dry-run", action="store_true", help="只检查并报告将要发生的变化")

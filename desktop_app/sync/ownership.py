@@ -34,7 +34,7 @@ from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.models_sync import SyncPeer
 from desktop_app.sync import handover
 from desktop_app.sync.codec import codec_for, encode_value
-from desktop_app.sync.merge import MergePlan, TablePlan, _chunks, _local_values
+from desktop_app.sync.merge import _STAMP_COLUMNS, MergePlan, TablePlan, _chunks, _local_values
 from desktop_app.sync.outgoing import REFERENCE_TABLES
 
 # The organisation a row belongs to, per table ("id": the organisation itself).
@@ -377,6 +377,7 @@ def check_closed(s: Session, p: MergePlan) -> None:
     """
     closed = {(org, str(month)[:7]) for org, month in closed_months(s)}
     books: Books | None = None
+    stuck: list[str] = []  # every 党费 record refused, named: the community puts each back (services.sync.closed_dues)
     for tp in p.tables:
         name = tp.table.name
         posted = POSTED.get(name)
@@ -397,16 +398,25 @@ def check_closed(s: Session, p: MergePlan) -> None:
             books = books or Books(s, _incoming_orgs(p))  # the org tree read once per package
             k_org, k_date = names.index(OWNER_COLUMN[name]), names.index(dated)
             k_booked = names.index(BOOKED_BY[name]) if name in BOOKED_BY else None
+            content = [k for k, n in enumerate(names) if n not in _STAMP_COLUMNS]
             for i in _changed(tp):
                 vals = [tp.incoming.values[i]]
-                if tp.incoming.ids[i] in local:
-                    vals.append(local[tp.incoming.ids[i]])
+                mine = local.get(tp.incoming.ids[i])
+                if mine is not None:
+                    if all(mine[k] == tp.incoming.values[i][k] for k in content):
+                        continue  # the same content under a new stamp (a row put back as it was) changes no book
+                    vals.append(mine)
                 for v in vals:
                     book = books.of(v[k_org])
                     if k_booked is not None and v[k_booked] is None:
                         continue
                     if v[k_date] is not None and (book, str(v[k_date])[:7]) in closed:
-                        raise _closed_refusal(s, p, tp, i, v[k_org], book, str(v[k_date])[:7])
+                        if name != "dues_record":
+                            raise _closed_refusal(s, p, tp, i, v[k_org], book, str(v[k_date])[:7])
+                        stuck.append(_closed_dues_text(s, p, tp, i, v[k_org], book, str(v[k_date])[:7]))
+                        break
+    if stuck:
+        raise _closed_dues_refusal(p, stuck)
     # Reopening a closed month (tombstoning or changing its row) is an append-only breach, checked above.
 
 
@@ -420,13 +430,22 @@ def _incoming_orgs(p: MergePlan) -> list[tuple[str, str, str | None]]:
             for i in _changed(tp)]
 
 
+def _shown_month(month: str) -> str:
+    return f"{int(month[:4])}年{int(month[5:7])}月"
+
+
 def _closed_refusal(s: Session, p: MergePlan, tp: TablePlan, i: int, org: str | None, book: str | None,
                     month: str) -> PackageRefused:
     """A row dated in a closed month, named by its organisation, the month and whose books closed it."""
-    shown = f"{int(month[:4])}年{int(month[5:7])}月"
     keeper = _owner_name(s, book) if book else "本单位"
-    if tp.table.name != "dues_record":
-        return _refuse(tp, i, f"{keeper}已结账的{shown}", "落在已结账的月份")
+    return _refuse(tp, i, f"{keeper}已结账的{_shown_month(month)}", "落在已结账的月份")
+
+
+def _closed_dues_text(s: Session, p: MergePlan, tp: TablePlan, i: int, org: str | None, book: str | None,
+                      month: str) -> str:
+    """One 党费 record dated in a closed month: its member, organisation, the month and whose books closed it."""
+    shown = _shown_month(month)
+    keeper = _owner_name(s, book) if book else "本单位"
     member_id = tp.incoming.values[i][_col(tp, "member_id")]
     who = s.scalar(select(Member.name).where(Member.id == member_id))
     if who is None:  # a member new in this package
@@ -434,9 +453,25 @@ def _closed_refusal(s: Session, p: MergePlan, tp: TablePlan, i: int, org: str | 
         if mp is not None and member_id in mp.incoming.ids:
             who = mp.incoming.values[mp.incoming.ids.index(member_id)][_col(mp, "name")]
     where = _owner_name(s, org) if org else keeper
-    return PackageRefused(f"表“{table_label('dues_record')}”的记录 {who or member_id}（{where}）{shown}交纳的党费"
-                          f"（{tp.incoming.ids[i]}）落在已结账的月份：{keeper}已结账{shown}，党费记在它的账上；"
-                          "整个数据包未导入")
+    return (f"{who or member_id}（{where}）{shown}交纳的党费（{tp.incoming.ids[i]}）落在已结账的月份："
+            f"{keeper}已结账{shown}，党费记在它的账上")
+
+
+_NAMED = 10  # records named one by one in a refusal; the rest counted
+
+
+def _closed_dues_refusal(p: MergePlan, stuck: list[str]) -> PackageRefused:
+    """Every 党费 record of a closed month the package changes, and the community's way out.
+
+    Such changes were made by a program from before the community itself refused them; they travel in every
+    package until put back, so the message says where: the community's 数据同步 page puts each record back as
+    the receiver holds it (and books the money again where the change had taken it out).
+    """
+    named = "；".join(stuck[:_NAMED]) + (f"；另有 {len(stuck) - _NAMED} 条" if len(stuck) > _NAMED else "")
+    return PackageRefused(
+        f"表“{table_label('dues_record')}”的 {len(stuck)} 条记录改动了已结账月份的党费：{named}。"
+        f"请社区在“数据同步”页点“恢复已结账月份的党费”（命令行 dangqun sync closed-dues --apply），"
+        f"按{p.upper}的记录恢复这些党费后重新导出；要更正的金额可在未结账的月份补交。整个数据包未导入")
 
 
 def check_trail(s: Session, p: MergePlan, sender: str) -> None:

@@ -90,11 +90,14 @@ class SyncPage(Page):
         self.full = QCheckBox()
         self.plain = QCheckBox("不加密（明文 CSV，能用 Excel 打开；含身份证号，仅在安全场合使用）")
         self.export_button = self._write(button("导出数据包…", "package-out", self.export_package), "sync.export")
+        # a package refused for 党费 changed in a closed month names this button (sync.ownership)
+        self.closed_dues_button = self._write(
+            button("恢复已结账月份的党费…", "undo", self.closed_dues), "dues.write sync.export")
         self.last_export = wrapped()
         self.out_box = QGroupBox()
         self.out_lead = QLabel()
         column(self.out_box, self.out_lead, self.full, self.plain,
-               fill(QHBoxLayout(), (self.last_export, 1), self.export_button))
+               fill(QHBoxLayout(), (self.last_export, 1), self.closed_dues_button, self.export_button))
 
         self.import_button = self._write(button("", "package-in", self.import_packages), "sync.import")
         self.last_import = wrapped()
@@ -444,6 +447,25 @@ class SyncPage(Page):
             self, lambda job: sync.export_package(db, folder, full=full, plain=plain, progress=job.report),
             self._exported, label="正在导出数据包…", changes=changes(Change.SYNC),
         )
+
+    def closed_dues(self) -> None:
+        """The records the street refuses for a closed month, previewed; put back as the street holds them."""
+        from desktop_app.services.sync import closed_dues
+
+        db = self.ctx.db
+        run_op(self, lambda job: closed_dues.closed_dues(db), self._closed_dues_found, label="正在查找…")
+
+    def _closed_dues_found(self, plan) -> None:
+        from desktop_app.gui.sync.closed_dues import ClosedDuesDialog
+        from desktop_app.services.sync import closed_dues
+
+        self.closed_dues_dialog = dlg = ClosedDuesDialog(self, plan)
+        if dlg.exec() != ClosedDuesDialog.DialogCode.Accepted or not plan.ids:
+            return
+        db, ids = self.ctx.db, plan.ids
+        run_op(self, lambda job: closed_dues.restore_closed_dues(db, ids),
+               lambda r: self.status(r.text(plan.upper)), label="正在恢复…",
+               changes=changes(Change.SYNC, Change.DUES, Change.LEDGER))
 
     def _exported(self, result) -> None:
         results = result if isinstance(result, list) else [result]
