@@ -11,12 +11,16 @@ Everything runs on this machine: OpenCV (headless) for the geometry, zxing-cpp f
 with OpenCV's detector as a fallback, pypdfium2 to rasterise PDFs.
 """
 
-from desktop_app.scan.load import ScanFileError, load_pages
+from desktop_app.scan.load import ScanFileError, count_pages, load_pages
 from desktop_app.scan.reader import PageError, read_image, read_pages
 
-__all__ = ["PageError", "ScanFileError", "load_pages", "read_file", "read_image", "read_pages"]
+__all__ = ["PageError", "ScanFileError", "count_pages", "load_pages", "read_file", "read_image", "read_pages"]
 
 
 def read_file(path, progress=None):
-    """Every page of a scanned file, read; pages that cannot be read are listed with the reason."""
-    return read_pages(load_pages(path), progress=progress)
+    """Every page of a scanned file, read; pages that cannot be read are listed with the reason.
+
+    `progress(pages read, pages in all)` after each page; in all is 0 when not known beforehand."""
+    pages = load_pages(path)
+    total = count_pages(path)
+    return read_pages(pages, progress=None if progress is None else lambda done: progress(done, total))

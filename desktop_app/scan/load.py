@@ -65,6 +65,24 @@ def _pdf(path: Path) -> Iterator[np.ndarray]:
         pdf.close()
 
 
+def count_pages(path: str | Path) -> int:
+    """How many pages a PDF holds, for a progress bar that says how far along a long feeder scan is; 0 when
+    not known without decoding the file (an image: one page, or a multi-page TIFF)."""
+    path = Path(path)
+    if path.suffix.lower() != ".pdf" or not path.is_file():
+        return 0
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return 0  # load_pages says what is wrong with it
+    try:
+        return min(len(pdf), MAX_PAGES)
+    finally:
+        pdf.close()
+
+
 def load_pages(path: str | Path) -> Iterator[np.ndarray]:
     """The file's pages as 8-bit grey images, one after another (a long PDF is not held whole)."""
     path = Path(path)

@@ -35,7 +35,8 @@ def read_signin_scan(page: MeetingsPage, path: str | None = None) -> None:
     db = page.ctx.db
 
     def work(job):
-        proposal = ms.read_scan(db, path, row.id, progress=lambda n: job.report(n, 0))
+        proposal = ms.read_scan(db, path, row.id, progress=lambda done, total: job.report(
+            done, total, f"正在读取签到表：已读 {done} / {total} 页…" if total > 1 else f"正在读取签到表：已读 {done} 页…"))
         return proposal, ms.get(db, row.id)
 
     run_op(page, work, lambda result: confirm_scan(page, *result), label="正在读取签到表…")

@@ -98,10 +98,10 @@ def _propose_page(db: Database, page: PageReading, meeting_id: str) -> SheetProp
 
 
 def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
-              progress: Callable[[int], None] | None = None) -> ScanProposal:
+              progress: Callable[[int, int], None] | None = None) -> ScanProposal:
     """Read a scanned file (PDF with any number of sheets, or a photo) into a proposal; nothing is saved.
 
-    With `meeting_ref`, pages of any other meeting are refused. Raises ValidationError when no page
+    With `meeting_ref`, pages of any other meeting are refused. `progress(pages read, pages in all or 0)`. Raises ValidationError when no page
     at all can be used, naming each page's reason.
     """
     auth.require(db, "meetings.write")
