@@ -17,7 +17,7 @@ from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, 
 from desktop_app.gui.cobuilding.costs import Target, costs_html
 from desktop_app.gui.widgets.forms import DateEdit, combo, grid_combo, list_combo, named_combo, text_area
 from desktop_app.gui.widgets.layouts import form_layout, wrapped
-from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table
+from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, Search, Table, why_chosen
 from desktop_app.gui.widgets.required import required
 from desktop_app.gui.widgets.table import ALERT, CENTER, DONE, RIGHT, Column
 from desktop_app.services import cobuilding as cb
@@ -65,18 +65,21 @@ def _color(r: ListRow):
 class ListItemDialog(CobuildingDialog):
     def __init__(self, parent: QWidget | None, db: Database, kind: str, grids: Sequence, units: Sequence,
                  needs: Sequence[ListRow], resources: Sequence[ListRow], item: ListRow | None = None,
-                 today: date | None = None):
+                 today: date | None = None, need: ListRow | None = None):
+        """`need`: a new project made for this need (立项 on the 需求清单), its title, category and grid taken."""
         super().__init__(parent, db, ("修改" if item else "登记") + {rules.NEED: "需求", rules.RESOURCE: "资源",
                                                                      rules.PROJECT: "项目"}[kind], today=today)
         self.kind, self.item = kind, item
-        self.title_edit = QLineEdit(item.title if item else "")
+        like = item or need  # what the form starts from
+        self.title_edit = QLineEdit(like.title if like else "")
         self.category = list_combo(("",) + rules.OFFERS if kind == rules.RESOURCE else
-                                   ("",) + service_flow.NEED_CATEGORIES, item.category if item else "")
+                                   ("",) + service_flow.NEED_CATEGORIES, like.category if like else "")
         self.raised = DateEdit(item.raised_on if item else self.today)
-        self.grid = grid_combo(grids, item.grid_id if item else None)
+        self.grid = grid_combo(grids, like.grid_id if like else None)
         self.unit = named_combo(units, item.unit_id if item else None, "（选择共建单位）")
-        self.need = combo([("（不对应某条需求）", None)] + [(n.title, n.id) for n in needs if n.state != rules.NEED_MET],
-                          item.need_id if item else None)
+        # the same need is often raised twice (two residents, two visits): the date and state tell them apart
+        open_needs = [(need_choice(n), n.id) for n in needs if n.state != rules.NEED_MET]
+        self.need = combo([("（不对应某条需求）", None)] + open_needs, item.need_id if item else need.id if need else None)
         self.resource = combo([("（不用某项资源）", None)] + [(f"{x.title}（{x.unit_name}）", x.id) for x in resources],
                               item.resource_id if item else None)
         self.detail = text_area(3)
@@ -139,6 +142,10 @@ class LinkProjectDialog(CobuildingDialog):
         return lambda: cb.link_project(db, iid, pid)
 
 
+def need_choice(n: ListRow) -> str:
+    return f"{n.title}（{d(n.raised_on)} 登记，{n.state}）"
+
+
 def item_html(r: ListRow) -> str:
     e = escape
     lines = [f"<h3>{e(r.title)}</h3>", f"<p>{e(r.list_kind)}清单　{d(r.raised_on)}　<b>{e(r.state)}</b><br>"
@@ -182,13 +189,18 @@ class ListsPage(CobuildingPage):
         Act("add", "登记", "add_item", "Ctrl+N", name="add"),
         Act("edit", "修改", "edit_item", when=_row, name="edit", writes=True),
         Act("delete", "删除", "delete_item", when=_row, name="delete", writes=True),
+        # beside 登记, as it registers a project too
+        Act("projects", "立项", "make_project", when=_kind_is(rules.NEED, rules.NEED_OPEN), name="make_project",
+            why=why_chosen(lambda x: "只有需求清单中待对接的需求能立项" if x.list_kind != rules.NEED
+                           else f"这条需求{x.state}，已有项目对应"), writes=True),
         SEPARATOR,
-        Act("claim", "认领项目", "claim", when=_kind_is(rules.PROJECT, rules.PROJECT_OPEN), name="claim", writes=True),
-        Act("fulfil", "项目完成", "complete", when=_kind_is(rules.PROJECT, rules.PROJECT_CLAIMED), name="done", writes=True),
+        Act("claim", "认领", "claim", when=_kind_is(rules.PROJECT, rules.PROJECT_OPEN), name="claim", writes=True),
+        Act("fulfil", "完成", "complete", when=_kind_is(rules.PROJECT, rules.PROJECT_CLAIMED), name="done", writes=True),
         Act("to-project", "关联微实事", "link", when=_kind_is(rules.PROJECT), name="link", writes=True),
         Act("voucher", "费用凭证", "record_cost", when=_kind_is(rules.PROJECT), name="cost",
             writes="cobuilding.write ledger.write"),  # a new voucher goes into the books: the ledger's right too
-        Act("cancel", "取消费用关联", "unlink_cost", when=lambda x: _kind_is(rules.PROJECT)(x) and bool(x.costs),
+        # 取消关联 as its form's button says: short enough that with 立项 the texts still fit a 1024 screen
+        Act("cancel", "取消关联", "unlink_cost", when=lambda x: _kind_is(rules.PROJECT)(x) and bool(x.costs),
             name="unlink", writes=True),
     )
     activate = "edit_item"
@@ -214,10 +226,10 @@ class ListsPage(CobuildingPage):
     def _kind(self) -> str:
         return rules.LIST_KINDS[self.tabs.currentIndex() if self.tabs is not None else 0]
 
-    def _dialog(self, kind: str, item: ListRow | None = None) -> ListItemDialog:
+    def _dialog(self, kind: str, item: ListRow | None = None, need: ListRow | None = None) -> ListItemDialog:
         lo = self.loaded
         return ListItemDialog(self, self.ctx.db, kind, self.grids, self.listed("units"),
-                              lo.tables[0] if lo else [], lo.tables[1] if lo else [], item, self.today)
+                              lo.tables[0] if lo else [], lo.tables[1] if lo else [], item, self.today, need)
 
     def add_item(self) -> None:
         self.run_dialog(self._dialog(self._kind()), lambda r: f"已登记：{r.title}。")
@@ -228,6 +240,13 @@ class ListsPage(CobuildingPage):
 
     def delete_item(self) -> None:
         self.delete_detail("删除", lambda r: f"确定删除{r.list_kind}“{r.title}”吗？", cb.delete_item, when=_row)
+
+    def make_project(self) -> None:
+        """立项 on the selected need: the 项目清单's form with the need chosen, then that list with the project."""
+        r = self.detail
+        if _kind_is(rules.NEED, rules.NEED_OPEN)(r) and self.run_dialog(
+                self._dialog(rules.PROJECT, need=r), lambda x: f"已立项：{x.title}，等待共建单位认领。"):
+            self.tabs.setCurrentIndex(rules.LIST_KINDS.index(rules.PROJECT))
 
     def claim(self) -> None:
         r = self.detail
