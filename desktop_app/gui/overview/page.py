@@ -19,6 +19,7 @@ from desktop_app.domain.money import amount_unit, format_in
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.overview.charts import Chart, Series
+from desktop_app.gui.overview.first_steps import FirstSteps, Step
 from desktop_app.gui.overview.targets import figure_filter, todo_filter
 from desktop_app.gui.widgets import forms
 from desktop_app.gui.widgets.bars import heading
@@ -27,6 +28,7 @@ from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import (
     ALERT, CENTER, LEFT, RIGHT, Column, ColumnModel, fit_columns, stretch_floor, table_view,
 )
+from desktop_app.services import auth
 from desktop_app.services import overview as overview_service
 from desktop_app.services import sync as sync_status
 from desktop_app.views.overview import MONTHS, Dashboard, Figure, TodoItem, TodoList
@@ -214,6 +216,11 @@ class OverviewPage(Page):
         self.tiles_scroll.viewport().installEventFilter(self)
         self.tabs.addTab(self.tiles_scroll, "本年数据")
         self.tabs.addTab(scrolled(charts), "图表")
+        # a community's first morning: the steps that fill its books lead, not a year of zeros (see first_steps)
+        self.first_steps = FirstSteps()
+        self.first_steps.chosen.connect(self.open_step)
+        self.guide = scrolled(self.first_steps)
+        self.may_add_members = not self.street and auth.can(ctx.db, "members.write")
         if self.street:
             # a row is the community's values in the columns' order; a district's say which street each is under
             self.district = ctx.site.level == "district"
@@ -313,6 +320,7 @@ class OverviewPage(Page):
             self.cards["orgs"].detail.setText(mine.org_name)
 
     def _show_counts(self, chosen: str | None, ov) -> None:
+        self._show_guide(ov if chosen is None and self.may_add_members and not ov.members else None)
         if chosen is None:
             kinds = ov.orgs_by_kind
             self.cards["orgs"].value.setText(str(ov.organisations))  # 党小组 are not organisations
@@ -322,6 +330,19 @@ class OverviewPage(Page):
             self.cards["members"].detail.setText(f"正式党员 {ov.full_members} · 预备党员 {ov.probationary}")
             self.cards["residents"].value.setText(str(ov.residents))
             self.cards["residents"].detail.setText(f"住户 {ov.households} 户")
+
+    def _show_guide(self, counts) -> None:
+        """开始使用 as the first tab, and the one shown, while the roster is empty (`counts` given); gone after."""
+        at = self.tabs.indexOf(self.guide)
+        if counts is None:
+            if at >= 0:
+                self.tabs.removeTab(at)
+                self.tabs.setCurrentIndex(0)
+            return
+        self.first_steps.show_counts(counts, set(getattr(self.window(), "pages", {})))
+        if at < 0:
+            self.tabs.insertTab(0, self.guide, "开始使用")
+            self.tabs.setCurrentIndex(0)
 
     def _show_board(self, board: Dashboard) -> None:
         self.board = board
@@ -415,6 +436,15 @@ class OverviewPage(Page):
         """The list behind the figure, narrowed to its year and category."""
         year = self.board.year if self.board is not None else self.year.currentData()
         return self._go(figure.page, **figure_filter(figure, year))
+
+    def open_step(self, step: Step) -> Page | None:
+        """A 开始使用 step's button: the page where it is done, or the backup made here."""
+        if not step.page:
+            backup_now = getattr(self.window(), "backup_now", None)
+            if callable(backup_now):
+                backup_now(then=self.refresh)
+            return None
+        return self._go(step.page)
 
     def open_todo(self, item: TodoItem | None) -> Page | None:
         if item is not None and item.kind == "backup":  # no page settles it: the copy is made here
