@@ -252,6 +252,7 @@ _PG_PASSING = [
     "test_stale_forms",
     "test_sync_batch_pg",
     "test_sync_bomb",
+    "test_sync_closed_dues",
     "test_sync_format",
     "test_sync_introducers",
     "test_sync_kill",

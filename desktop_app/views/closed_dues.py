@@ -64,6 +64,7 @@ class ClosedDuesPlan:
     items: tuple[ClosedDues, ...]
     upper: str = "街道"
     rebook_fen: int = 0  # the records' money put back, booked again in an open month (0: none)
+    unconfirmed: int = 0  # packages sent since the last one the street confirmed (it may hold a newer state)
 
     @property
     def restorable(self) -> tuple[ClosedDues, ...]:
@@ -75,7 +76,7 @@ class ClosedDuesPlan:
 
     def lines(self) -> list[str]:
         if not self.items:
-            return ["没有改动已结账月份的党费：数据包可以照常导出"]
+            return ["没有找到需要恢复的已结账月份的党费"]
         out = [f"以下党费在已结账的月份里被改动过（旧版程序所改），{self.upper}不接受含有它们的数据包："]
         out += [f"  {i.line(self.upper)}" for i in self.items]
         if self.restorable:
@@ -83,6 +84,9 @@ class ClosedDuesPlan:
             if self.rebook_fen > 0:
                 out.append(f"改动时冲销的 {format_yuan(self.rebook_fen)} 元按恢复的记录在今天重新入账（党费收缴）。")
             out.append("要更正的金额，恢复后可在未结账的月份补交登记。")
+        if self.unconfirmed and self.restorable:
+            out.append(f"“{self.upper}的记录”按{self.upper}上次确认收到的数据包而定；之后本社区又导出过 {self.unconfirmed} 个数据包，"
+                       f"如果{self.upper}导入了其中的，请先导入{self.upper}最新的下发包再恢复。")
         if len(self.restorable) < len(self.items):
             out.append(f"不能自动恢复的记录：请按{self.upper}的记录手工改回，或与{self.upper}联系。")
         return out

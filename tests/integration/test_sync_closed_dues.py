@@ -102,6 +102,7 @@ def test_a_stuck_community_is_refused_then_puts_the_record_back_and_its_next_pac
     assert plan.rebook_fen == paid
     text = "\n".join(plan.lines())
     assert member in text and "补交" in text and "重新入账" in text, text
+    assert plan.unconfirmed == 2 and "最新的下发包" in text, text  # the two refused packages: the street may hold newer
 
     entries_before = {e.id for e in ledger.list_entries(w.c1)}
     result = closed_dues.restore_closed_dues(w.c1, plan.ids)

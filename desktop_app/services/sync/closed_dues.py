@@ -19,13 +19,13 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import dues as dues_rules
 from desktop_app.domain import ledger as ledger_rules
 from desktop_app.domain.errors import Conflict
-from desktop_app.domain.sync_rules import COMMUNITY
+from desktop_app.domain.sync_rules import COMMUNITY, UPSTREAM
 from desktop_app.services import auth
 from desktop_app.services import ledger as ledger_service
 from desktop_app.services.sync.status import upper as upper_name
@@ -36,7 +36,7 @@ from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization, Site
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.models_ledger import ClosedMonth, DuesRecord
-from desktop_app.store.models_sync import SyncIdentity, SyncRowState
+from desktop_app.store.models_sync import SyncExport, SyncIdentity, SyncRowState
 from desktop_app.sync import outgoing
 from desktop_app.views.closed_dues import ClosedDues, ClosedDuesPlan, ClosedDuesResult
 
@@ -53,7 +53,8 @@ def closed_dues(db: Database) -> ClosedDuesPlan:
     upper = upper_name(db)
     with db.session() as s:
         found = _find(s)
-    return _plan(found, upper)
+        unconfirmed = _unconfirmed(s) if found else 0
+    return _plan(found, upper, unconfirmed)
 
 
 def restore_closed_dues(db: Database, expected: tuple[str, ...] | list[str], on: date | None = None,
@@ -101,9 +102,16 @@ def _live_fen(v: dict) -> int:
     return 0 if v["deleted"] else int(v["paid_fen"] or 0)
 
 
-def _plan(found: list[tuple[ClosedDues, dict, dict | None]], upper: str) -> ClosedDuesPlan:
+def _plan(found: list[tuple[ClosedDues, dict, dict | None]], upper: str, unconfirmed: int) -> ClosedDuesPlan:
     rebook = sum(_live_fen(street) - _live_fen(now) for item, now, street in found if street is not None)
-    return ClosedDuesPlan(tuple(f[0] for f in found), upper, rebook)
+    return ClosedDuesPlan(tuple(f[0] for f in found), upper, rebook, unconfirmed)
+
+
+def _unconfirmed(s: Session) -> int:
+    """Packages sent up after the newest one the street confirmed: it may have merged some (its 下发包 says)."""
+    confirmed = outgoing.confirmed_until(s)
+    q = select(func.count()).select_from(SyncExport).where(SyncExport.kind == UPSTREAM)
+    return int(s.scalar(q.where(SyncExport.until > confirmed) if confirmed else q) or 0)
 
 
 def _find(s: Session) -> list[tuple[ClosedDues, dict, dict | None]]:
