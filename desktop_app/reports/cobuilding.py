@@ -282,13 +282,15 @@ def render_contact_sheet(center: str, grid_name: str, rows: Sequence[ContactRow]
 
 def render_street_summary(center: str, year: int, rows: Sequence[CommunityFigures], out: Path | None = None,
                           printed_on: date | None = None, *, font_path: str | None = None,
-                          progress: Callable[[int], None] | None = None) -> bytes:
+                          progress: Callable[[int], None] | None = None, own_line: bool = False) -> bytes:
+    """`own_line`: a community's own line (its figures as the street will count them), without a total."""
     def cells(name: str, f) -> list[str]:
         return [name, str(f[0]), str(f[1]), str(f[2]), hours_text(f[3]), str(f[4]), str(f[5]), str(f[6]),
                 hours_text(f[7]), str(f[8]), str(f[9]), str(f[10]), format_yuan(f[11])]
 
     def build(r: _Report) -> list[Flowable]:
-        story = r.heading(f"{year}年度　共 {len(rows)} 个社区（按各社区同步上来的数据统计）")
+        story = r.heading(f"{year}年度　本社区的一行（同步到街道后计入街道汇总）" if own_line
+                          else f"{year}年度　共 {len(rows)} 个社区（按各社区同步上来的数据统计）")
         if not rows:
             return story + [r.para("尚未收到社区的同步数据。")]
         numbers = [(c.activities, c.four_into, c.residents_served, c.activity_hours_tenths, c.units_active,
@@ -300,6 +302,6 @@ def render_street_summary(center: str, year: int, rows: Sequence[CommunityFigure
              Column("活动时长", 8, "CENTER"), Column("参与单位", 8, "CENTER"), Column("报到党员", 8, "CENTER"),
              Column("报到服务", 8, "CENTER"), Column("报到时长", 8, "CENTER"), Column("认亲戚", 7, "CENTER"),
              Column("结对走访", 8, "CENTER"), Column("慰问人次", 8, "CENTER"), Column("共建经费（元）", 10, "RIGHT")),
-            [cells(c.org_name, n) for c, n in zip(rows, numbers)] + [cells("合计", total)])
+            [cells(c.org_name, n) for c, n in zip(rows, numbers)] + ([] if own_line else [cells("合计", total)]))
         return story
     return _render(center, "共驻共建街道汇总表", A4_LANDSCAPE, build, out, printed_on, font_path, progress)

@@ -28,7 +28,7 @@ def test_reports_and_stats(db, tmp_path, capsys, monkeypatch):
     path = str(db.path or db.url)
     db.dispose()
     for kind, extra, said in (("cobuilding", [], "1 次活动"), ("cobuilding", ["--units"], "1 个单位"),
-                              ("cobuilding", ["--activities"], "1 次活动"), ("cobuilding", ["--street"], "0 个社区"),
+                              ("cobuilding", ["--activities"], "1 次活动"), ("cobuilding", ["--street"], "1 个社区"),
                               ("reporting", [], "1 人"),
                               ("reporting", ["--feedback", "--employer", "区人民医院"], "反馈表 1 份")):
         out = tmp_path / f"{kind}{len(extra)}.pdf"

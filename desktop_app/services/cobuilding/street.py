@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from desktop_app.domain import cobuilding as rules
+from desktop_app.domain.orgs import OrgKind
 from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import activity_totals, reporting_totals, year_span
 from desktop_app.services.cobuilding.costs import linked_cost_in
@@ -25,7 +26,7 @@ from desktop_app.services.records import in_force
 from desktop_app.services.site import center_of
 from desktop_app.store import scope
 from desktop_app.store.db import Database
-from desktop_app.store.models import Household, Member, Resident
+from desktop_app.store.models import Household, Member, Organization, Resident, Site
 from desktop_app.store.models_cobuilding import (
     Activity, ActivityOrg, CareRecipient, CareVisit, PairingItem, PairingVisit, ReportingMember,
 )
@@ -86,6 +87,22 @@ def print_street_summary(db: Database, year: int, out: Path, *, today: date | No
     """共驻共建街道汇总表: one line per community and the street's total. Returns the communities listed."""
     from desktop_app.reports.cobuilding import render_street_summary
 
-    rows = street_figures(db, year)
-    render_street_summary(center_of(db), year, rows, out, today or date.today(), progress=progress)
+    own = _own_community(db)
+    # a community prints its own line, as its package will add it at the street: it hears from no community
+    rows = [community_figures(db, own.id, own.name, year)] if own is not None else street_figures(db, year)
+    render_street_summary(center_of(db), year, rows, out, today or date.today(), progress=progress,
+                          own_line=own is not None)
     return len(rows)
+
+
+def _own_community(db: Database) -> Organization | None:
+    """The community this database is kept for (None at a street or district, and for an account confined
+    to a part of it, which is not shown the whole community's figures)."""
+    with db.session() as s:
+        site = s.scalar(select(Site).limit(1))
+        if site is None or site.level != "community":
+            return None
+        own = s.scalar(select(Organization).where(Organization.code == site.org_code,
+                                                  Organization.kind == OrgKind.COMMUNITY.value))
+        reached = scope.reach(s)
+        return own if own is not None and (reached is None or own.id in reached) else None
