@@ -128,9 +128,14 @@ class StepDialog(SavingDialog):
         for box in self.docs:
             box.setChecked(True)
             self.docs_row.addWidget(box)
-        if kind.name in (rules.CONFIRM, rules.EXTEND, rules.CANCEL) and self.detail.probation_end:
-            self.on.set_value(self.detail.probation_end)
+        end = self.detail.probation_end
+        if kind.name in (rules.CONFIRM, rules.EXTEND, rules.CANCEL) and end:
+            # a date after today is refused as such (不能晚于今天), which hides why: the probation is not over.
+            # Offer the end only once reached; before it, today, and the hint says when 转正 may be recorded
+            self.on.set_value(min(end, self.today))
         rules_text = [r.text for r in rules.TIME_RULES if r.step == kind.name]
+        if kind.name == rules.CONFIRM and end and end > self.today:
+            rules_text.append(f"预备期 {end.isoformat()} 期满，期满后再登记转正")
         self.hint.setText("　".join(rules_text))
 
     def prepare(self):
