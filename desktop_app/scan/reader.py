@@ -27,6 +27,8 @@ INK_SIGNED = 0.020  # share of a cell's inner area: at or above, signed
 INK_BLANK = 0.006  # below, blank; between the two, unsure
 INK_LEAVE = 0.030  # the 请假 column holds printed text for leave asked in advance: a bar set higher
 SMALL_LONG_SIDE = 1000  # px: below this a page whose code cannot be read is too small rather than unclear
+FAINT_RATIO = 0.86  # a lighter grey than ink, still well below paper: a pencil's faint strokes
+FAINT_SHARE = 0.010  # of a 签到 cell in that grey: something is written there (blank paper measures 0)
 BLANK_INK = 0.001  # share of a page's pixels that are ink: below, the page is blank (a sheet's grid alone is ~3%)
 
 
@@ -191,14 +193,14 @@ def _flatten(img: np.ndarray, h: np.ndarray, rows: int, table_width: float) -> n
     return flat.astype(np.float32) / np.maximum(paper.astype(np.float32), 1.0)
 
 
-def _ink(ratio: np.ndarray, left: float, right: float, top: float, bottom: float) -> float:
+def _ink(ratio: np.ndarray, left: float, right: float, top: float, bottom: float, below: float = INK_RATIO) -> float:
     k = PX_PER_MM
     x0, x1 = int((left + 8 + SIGN_INSET[0]) * k), int((right + 8 - SIGN_INSET[0]) * k)
     y0, y1 = int((top + 2 + SIGN_INSET[1]) * k), int((bottom + 2 - SIGN_INSET[1]) * k)
     cell = ratio[y0:y1, x0:x1]
     if cell.size == 0:
         return 0.0
-    return float(np.count_nonzero(cell < INK_RATIO)) / cell.size
+    return float(np.count_nonzero(cell < below)) / cell.size
 
 
 def _row_image(ratio: np.ndarray, left: float, right: float, top: float, bottom: float) -> bytes:
@@ -210,6 +212,16 @@ def _row_image(ratio: np.ndarray, left: float, right: float, top: float, bottom:
     ink = np.where(strip < INK_RATIO, 0, 255).astype(np.uint8)
     ok, png = cv2.imencode(".png", ink, [cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_BILEVEL, 1])
     return png.tobytes() if ok else b""
+
+
+def _sign_cell(ratio: np.ndarray, left: float, right: float, top: float, bottom: float) -> CellReading:
+    """The 签到 cell: as any cell, except that a faint trace where no dark ink is (a hard pencil, a pen running
+    dry, at 150-200 dpi the strokes thinner than the reader's smoothing) is not read as a sure blank: the
+    person would be recorded 缺席 without anyone being asked. Blank paper has no such grey at all."""
+    reading = _cell(_ink(ratio, left, right, top, bottom), INK_SIGNED, INK_BLANK)
+    if not reading.marked and reading.confidence >= 0.5 and _ink(ratio, left, right, top, bottom, FAINT_RATIO) >= FAINT_SHARE:
+        return CellReading(reading.ink, True, 0.25)  # unsure, leaning signed: something was written there
+    return reading
 
 
 def _cell(ink: float, signed_at: float, blank_below: float) -> CellReading:
@@ -253,7 +265,7 @@ def read_image(gray: np.ndarray, index: int = 1) -> PageReading:
         rows.append(RowReading(
             serial=code.first + r,
             name_cell=_cell(_ink(ratio, *name, top, bottom), INK_SIGNED, INK_BLANK),
-            sign=_cell(_ink(ratio, *sign, top, bottom), INK_SIGNED, INK_BLANK),
+            sign=_sign_cell(ratio, *sign, top, bottom),
             leave=_cell(_ink(ratio, *leave, top, bottom), INK_LEAVE, INK_SIGNED),
             image=_row_image(ratio, name[0], leave[1], top, bottom),
         ))

@@ -100,6 +100,35 @@ def test_a_duplex_scans_blank_backs_are_called_blank_and_another_papers_page_is_
     assert "二维码" in reasons[3] and "空白页" not in reasons[3]
 
 
+def test_a_faint_pencil_signature_is_asked_about_never_read_as_a_sure_blank(pages):
+    """A hard pencil at 150-200 dpi: its strokes, thinner than the reader's smoothing, come out lighter than
+    ink. Read as a sure blank, the person would be recorded 缺席 with nobody asked."""
+    rng = random.Random(8)
+    page = pages[0][0]
+    code = SheetCode.parse(samples.read_qr(page))
+    img = page.copy()
+    px = DPI / 25.4
+    ox, oy = samples.TABLE_ORIGIN_MM
+    left, right = layout.column(code.show_phones, layout.SIGN, code.width)
+    faint = range(0, 20, 2)
+    for r in faint:
+        top = oy + layout.HEADER_ROW_MM + r * layout.ROW_MM
+        x = (ox + left + 6) * px
+        for _ in range(3):  # three characters of short thin grey strokes
+            for _ in range(4):
+                y = (top + rng.uniform(2.5, 5.5)) * px
+                samples._stroke(img, [(x, y), (x + rng.uniform(1.5, 3.5) * px, y + rng.uniform(-1.5, 1.5) * px)],
+                                0.3 * px, 180)
+            x += 5 * px
+    reading = read_image(samples.jpeg(samples.scan(img, rng, DPI, 150), rng, (70, 80)))
+    for r, row in enumerate(reading.rows[:20]):
+        if r in faint:
+            assert row.sign.marked or row.sign.confidence < 0.5, (r, row.sign)  # signed, or asked
+        else:
+            assert not row.sign.marked and row.sign.confidence >= 0.5, (r, row.sign)  # blank paper stays sure
+    assert sum(row.sign.confidence < 0.5 for row in reading.rows) > 0
+
+
 def test_a_thumbnail_is_told_to_be_sent_as_the_original(pages):
     """A photo passed on through a chat app shrinks; when its code is then too small to read, say why."""
     page = pages[0][0]
