@@ -1,5 +1,6 @@
 """三单: 立项 on a need opens the project form with that need chosen (its title, category and grid taken), and the
-same need raised twice is told apart in the form's choice by its date and state."""
+same need raised twice is told apart in the form's choice by its date and state; deleting an open project says its
+need goes back to 待对接; a grid added on the 党组织 page is offered without reopening the page."""
 
 from __future__ import annotations
 
@@ -84,3 +85,42 @@ def test_make_a_project_from_the_chosen_need(qtbot, app_ctx, wait_ops, needs, mo
     page.panel.select_id(needs["cable"].id)
     wait_ops()
     assert not page.act_make_project.isEnabled()
+
+
+def test_deleting_an_open_project_says_its_need_is_to_be_matched_again(qtbot, app_ctx, wait_ops, needs, monkeypatch):
+    from desktop_app.gui.widgets import common
+
+    project = cb.save_item(app_ctx.db, None, ListInput(rules.PROJECT, "健身广场延长照明", raised_on=TODAY,
+                                                       need_id=needs["new"].id), TODAY)
+    page = ListsPage(app_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    wait_ops()
+    page.tabs.setCurrentIndex(rules.LIST_KINDS.index(rules.PROJECT))
+    page.panel.select_id(project.id)
+    wait_ops()
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(text) or True)
+    page.act_delete.trigger()
+    wait_ops()
+    assert asked == ["确定删除项目“健身广场延长照明”吗？\n对应的需求“健身广场的灯晚上九点就关”如没有别的项目对应，将回到“待对接”。"]
+    page.tabs.setCurrentIndex(0)
+    wait_ops()
+    assert {r.id: r.state for r in page.panel.model.rows}[needs["new"].id] == rules.NEED_OPEN  # the list shows it
+
+
+def test_a_grid_added_meanwhile_is_offered_in_the_form(qtbot, app_ctx, wait_ops, needs):
+    from desktop_app.gui.bus import bus
+    from desktop_app.views.changes import Change
+
+    page = ListsPage(app_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    wait_ops()
+    community = next(n.id for n in orgs.list_tree(app_ctx.db) if n.kind == "community")
+    grid = orgs.create(app_ctx.db, "第五网格党支部", "G5", "branch", community).id
+    bus.announce(Change.ORGS)  # as the 党组织 page's save says
+    wait_ops()
+    dlg = page._dialog(rules.NEED)
+    qtbot.addWidget(dlg)
+    assert dlg.grid.findData(grid) >= 0

@@ -146,6 +146,14 @@ def need_choice(n: ListRow) -> str:
     return f"{n.title}（{d(n.raised_on)} 登记，{n.state}）"
 
 
+def delete_question(r: ListRow) -> str:
+    """Whether to delete; a project still open says what becomes of its need (cobuilding.lists._reopen_need)."""
+    question = f"确定删除{r.list_kind}“{r.title}”吗？"
+    if r.list_kind == rules.PROJECT and r.need_id and r.state != rules.PROJECT_DONE:
+        question += f"\n对应的需求“{r.need_title}”如没有别的项目对应，将回到“{rules.NEED_OPEN}”。"
+    return question
+
+
 def item_html(r: ListRow) -> str:
     e = escape
     lines = [f"<h3>{e(r.title)}</h3>", f"<p>{e(r.list_kind)}清单　{d(r.raised_on)}　<b>{e(r.state)}</b><br>"
@@ -177,7 +185,7 @@ _row = is_a(ListRow)
 class ListsPage(CobuildingPage):
     heading = "三单 · 需求、资源、项目清单"
     export_kind = "three_lists"  # 导出Excel: who may export it is table_export.LISTS' rule
-    watches = changes(Change.COBUILDING, Change.PROJECTS, Change.VISITS, Change.LEDGER)
+    watches = changes(Change.COBUILDING, Change.PROJECTS, Change.VISITS, Change.LEDGER, Change.ORGS)  # ORGS: 网格
     tables = (Table(NEED_COLUMNS, _color, stretch=1, details_width=300, label="需求清单",
                     empty="居民的需求：走访、恳谈中反映的，或直接登记。"),
               Table(RESOURCE_COLUMNS, stretch=1, details_width=300, label="资源清单", empty="共建单位能提供的资源。"),
@@ -239,7 +247,7 @@ class ListsPage(CobuildingPage):
             self.run_dialog(self._dialog(self.detail.list_kind, self.detail), "已保存修改。")
 
     def delete_item(self) -> None:
-        self.delete_detail("删除", lambda r: f"确定删除{r.list_kind}“{r.title}”吗？", cb.delete_item, when=_row)
+        self.delete_detail("删除", delete_question, cb.delete_item, when=_row)
 
     def make_project(self) -> None:
         """立项 on the selected need: the 项目清单's form with the need chosen, then that list with the project."""
