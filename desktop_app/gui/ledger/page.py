@@ -250,6 +250,11 @@ class LedgerPage(Page):
                 edit.setDate(to_qdate(day))
                 edit.blockSignals(False)
             values["budget_year"] = year
+        account = values.get("account")
+        if account and self.account_filter.findData(account) < 0:
+            # the accounts arrive with the first load: hold the one asked for (概览's 待办 on an overdrawn
+            # account) so that load lists its entries; _fill_accounts then names it
+            self.account_filter.addItem("", account)
         return super().apply_filter(**values)
 
     def current_filter(self) -> EntryFilter:

@@ -46,6 +46,10 @@ FIGURE_FILTERS: dict[str, dict[str, Any]] = {
     "dues_paid_fen": {"tab": "register"},  # the 收缴登记, not the 欠交名单 a to-do left open
     "dues_arrears_members": {"tab": "arrears"},
     "dues_arrears_fen": {"tab": "arrears"},
+    # the books' whole year, not the one account an 透支 / 超出预算 to-do narrowed them to
+    "spending_fen": {"account": None},
+    "budget_fen": {"account": None},
+    "income_fen": {"account": None},
 }
 
 # Figures of today (no year): their page keeps its own period.
@@ -66,6 +70,8 @@ TODO_FILTERS: dict[str, dict[str, Any]] = {
     "visits": {"state": "overdue", "period": "all"},
     "wishes": {"state": flow.WISH_POSTED, "year": None, "year_of": "posted"},
     "projects": {"view": "overdue"},
+    # 尚未结账 is about the whole books: undo the one account an 透支 / 超出预算 item narrowed them to (they set theirs)
+    "ledger": {"account": None},
     # 本月政治生日 names its month (item.filters); everyone else's filters undone, or a branch chosen before hides some
     "birthdays": {"text": "", "org": None, "category": None, "status": "在册党员"},
 }

@@ -183,12 +183,13 @@ def _ledger(db: Database, today: date) -> list[TodoItem]:
     for b in ledger.balances(db, today):
         if b.balance_fen < 0:
             out.append(TodoItem("ledger", f"经费账户“{b.name}”已透支：余额 {b.balance_fen / 100:,.2f} 元", "经费台账",
-                                b.account_id))
+                                b.account_id, filters=(("account", b.account_id),)))  # its entries, not all
     for line in ledger.budget_report(db, today.year):
         if line.budget_fen is not None and line.spent_fen > line.budget_fen:
             what = f"“{line.account_name}”" + (f"的{line.category}" if line.category else "")
             out.append(TodoItem("ledger", f"{what}超出预算：预算 {line.budget_fen / 100:,.2f} 元，"
-                                          f"已支出 {line.spent_fen / 100:,.2f} 元", "经费台账", line.account_id))
+                                          f"已支出 {line.spent_fen / 100:,.2f} 元", "经费台账", line.account_id,
+                                filters=(("account", line.account_id),)))
     month = ledger.next_month_to_close(db, today)
     if month is not None:
         out.append(TodoItem("ledger", f"经费台账 {month.year}年{month.month}月 尚未结账", "经费台账", None,
