@@ -397,7 +397,7 @@ def check_claim(state: str, on: date | None, raised_on: date, today: date) -> da
         raise ValidationError("状态", f"项目{state}，不能再认领")
     day = check_day(on, "认领日期", today)
     if day < raised_on:
-        raise ValidationError("认领日期", "不能早于项目登记日期")
+        raise ValidationError("认领日期", f"不能早于项目登记日期 {raised_on.isoformat()}")
     return day
 
 
@@ -406,7 +406,7 @@ def check_done(state: str, on: date | None, claimed_on: date | None, today: date
         raise ValidationError("状态", "项目认领后才能完成")
     day = check_day(on, "完成日期", today)
     if claimed_on is not None and day < claimed_on:
-        raise ValidationError("完成日期", "不能早于认领日期")
+        raise ValidationError("完成日期", f"不能早于认领日期 {claimed_on.isoformat()}")
     return day
 
 
