@@ -10,7 +10,7 @@ from desktop_app.gui.sync.page import SyncPage
 from desktop_app.gui.widgets.page import AppContext
 from desktop_app.services import site
 from tests.integration.sync_world import World, build_templates, rows
-from tests.integration.test_sync_closed_dues import _old_program_takes_it_back, _paid_then_closed
+from tests.integration.test_sync_closed_dues import _old_program_takes_it_back, _paid_then_closed, _refused
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +32,7 @@ def test_the_page_previews_each_record_then_puts_it_back(qtbot, w, wait_ops, mon
     record, month = _paid_then_closed(w)
     _old_program_takes_it_back(w.c1, record)
     member = rows(w.c1, "member")[record["member_id"]]["name"]
+    assert "恢复已结账月份的党费" in _refused(w)  # what brings the worker to the button
     page = SyncPage(AppContext(db=w.c1, site=site.get_site(w.c1)))
     qtbot.addWidget(page)
     page.resize(1100, 700)
@@ -53,6 +54,7 @@ def test_the_page_previews_each_record_then_puts_it_back(qtbot, w, wait_ops, mon
     cells = [dlg.table.item(0, c).text() for c in range(dlg.table.columnCount())]
     assert cells[0] == member and cells[4] == "未交" and str(record["paid_on"]) in cells[5], cells
     assert dlg.restore_button.isEnabled() and dlg.restore_button.text() == "恢复 1 条"
+    assert "补交" in dlg.notes.text() and "重新入账" in dlg.notes.text()
     qtbot.waitUntil(lambda: "已按街道的记录恢复 1 条" in page.message.text(), timeout=20_000)
     assert rows(w.c1, "dues_record")[record["id"]]["paid_fen"] == record["paid_fen"]
     shot(page, "closed-dues-page.png")

@@ -32,7 +32,7 @@ class ClosedDuesDialog(QDialog):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
-        notes = QLabel("\n".join(lines[len(plan.items) + 1:]))
+        self.notes = notes = QLabel("\n".join(lines[len(plan.items) + 1:]))
         notes.setWordWrap(True)
         buttons = QDialogButtonBox()
         self.restore_button = buttons.addButton(f"恢复 {len(plan.ids)} 条", QDialogButtonBox.ButtonRole.AcceptRole)

@@ -53,7 +53,7 @@ def closed_dues(db: Database) -> ClosedDuesPlan:
     upper = upper_name(db)
     with db.session() as s:
         found = _find(s)
-        unconfirmed = _unconfirmed(s) if found else 0
+        unconfirmed = _unconfirmed(s, [f[0].record_id for f in found]) if found else 0
     return _plan(found, upper, unconfirmed)
 
 
@@ -107,11 +107,17 @@ def _plan(found: list[tuple[ClosedDues, dict, dict | None]], upper: str, unconfi
     return ClosedDuesPlan(tuple(f[0] for f in found), upper, rebook, unconfirmed)
 
 
-def _unconfirmed(s: Session) -> int:
-    """Packages sent up after the newest one the street confirmed: it may have merged some (its 下发包 says)."""
+def _unconfirmed(s: Session, record_ids: list[str]) -> int:
+    """Packages sent up after the newest one the street confirmed and before these records were first changed
+    since: the street may have merged them (its 下发包 would say), and so hold a newer state than the one found.
+    (Packages sent after the change are the refused ones.)"""
     confirmed = outgoing.confirmed_until(s)
-    q = select(func.count()).select_from(SyncExport).where(SyncExport.kind == UPSTREAM)
-    return int(s.scalar(q.where(SyncExport.until > confirmed) if confirmed else q) or 0)
+    if confirmed is None:
+        return 0
+    first = s.scalar(select(func.min(AuditEntry.at)).where(
+        AuditEntry.table_name == DuesRecord.__tablename__, AuditEntry.row_id.in_(record_ids), AuditEntry.at >= confirmed))
+    q = select(func.count()).select_from(SyncExport).where(SyncExport.kind == UPSTREAM, SyncExport.until > confirmed)
+    return int(s.scalar(q.where(SyncExport.until < first) if first is not None else q) or 0)
 
 
 def _find(s: Session) -> list[tuple[ClosedDues, dict, dict | None]]:
