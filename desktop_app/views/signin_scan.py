@@ -191,6 +191,7 @@ class SheetProposal:
     scan_page: int
     lines: tuple[ProposedLine, ...]
     unnamed_signatures: int
+    unnamed_serials: tuple[int, ...] = ()  # 序号 of the blank rows signed: where on the paper to look for the names
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,9 @@ class ScanProposal:
 
     def unnamed_of(self, meeting_id: str) -> int:
         return sum(s.unnamed_signatures for s in self.sheets if s.meeting_id == meeting_id)
+
+    def unnamed_serials_of(self, meeting_id: str) -> tuple[int, ...]:
+        return tuple(n for s in self.sheets if s.meeting_id == meeting_id for n in s.unnamed_serials)
 
     def pages_of(self, meeting_id: str) -> tuple[int, tuple[int, ...]]:
         """(pages the meeting's sheet was printed on, those of them not in the scan): a page left out

@@ -1,4 +1,4 @@
-"""读取签到表扫描件 of a long feeder scan: the wait says how many of how many pages are read."""
+"""读取签到表扫描件 as a worker meets it: the wait counts a long feeder scan's pages; walk-ins' rows are named."""
 
 import random
 
@@ -47,3 +47,21 @@ def test_the_wait_counts_the_pages_of_a_pdf(qtbot, page, meeting, wait_ops, tmp_
     wait_ops(30_000)
     assert reported == [(1, 0, "正在读取签到表：已读 1 页…")]
     page.scan_dialog.reject()
+
+
+def test_the_walk_ins_signatures_are_named_by_their_rows(qtbot, page, meeting, wait_ops, tmp_path):  # noqa: F811
+    """"未识别的签名 2 处" alone sends the worker hunting over the paper; the rows' 序号 say where to look."""
+    db = page.ctx.db
+    sheet = samples.raster(ms.print_signin_sheet(db, meeting.id), 200)[0]
+    code = SheetCode.parse(samples.read_qr(sheet))
+    img, truth = samples.sign_page(sheet, code, len(NAMES), 200, random.Random(9), walk_ins=2)
+    serials = [code.first + r for r in range(len(NAMES), code.rows) if truth.signed[r]]
+    assert len(serials) == 2
+    photo = tmp_path / "photo.png"
+    cv2.imwrite(str(photo), img)
+    read_signin_scan(page, str(photo))
+    wait_ops(30_000)
+    dlg = page.scan_dialog
+    qtbot.addWidget(dlg)
+    assert f"未识别的签名 2 处</b>（签到表序号 {serials[0]}、{serials[1]}）" in dlg.scan_note.text()
+    dlg.reject()

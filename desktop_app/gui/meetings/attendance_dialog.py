@@ -72,7 +72,8 @@ class AttendanceDialog(SavingDialog):
     def __init__(self, parent: QWidget | None, detail: ms.MeetingDetail,
                  proposal: Sequence[ms.ProposedLine] = (), unnamed: int = 0, notes: Sequence[str] = (), *,
                  save: Callable[[list[ms.AttendanceEntry], int], Any] | None = None,
-                 changes: Changes | None = None, sheet_pages: tuple[int, Sequence[int]] = (0, ())):
+                 changes: Changes | None = None, sheet_pages: tuple[int, Sequence[int]] = (0, ()),
+                 unnamed_rows: Sequence[int] = ()):
         super().__init__(parent, f"{'核对签到表' if proposal else '登记出勤'} — {detail.number}",
                          "确认并保存（扫描件存为附件）" if proposal else "保存并记为已召开", changes=changes)
         self.detail = detail
@@ -160,7 +161,8 @@ class AttendanceDialog(SavingDialog):
                 scan_lines.append("<b style='color:#c8161e'>扫描件上没有一个人签到</b>：是不是扫了会前打印、还没签字的那张？"
                                   "如确实无人到会，核对后再保存。")
         if unnamed:
-            scan_lines.append(f"<b>未识别的签名 {unnamed} 处</b>：空白行上有人签名，请在上面“添加列席”填写姓名，"
+            where = f"（签到表序号 {'、'.join(map(str, unnamed_rows))}）" if unnamed_rows else ""
+            scan_lines.append(f"<b>未识别的签名 {unnamed} 处</b>{where}：空白行上有人签名，请在上面“添加列席”填写姓名，"
                               "或把党员加入会议名单后再登记。")
         scan_lines += list(notes)
         self.scan_note.setText("<br>".join(scan_lines))

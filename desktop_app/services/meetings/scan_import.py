@@ -83,7 +83,7 @@ def _propose_page(db: Database, page: PageReading, meeting_id: str) -> SheetProp
         return (f"第 {page.index} 页打印后参会名单有变动（{code.number}），按行对不上人："
                 "请重新打印签到表，或在“登记出勤”里手工登记")
     lines = []
-    unnamed = 0
+    unnamed = []
     for i, row in enumerate(page.rows):
         if i < len(printed):
             line = printed[i]
@@ -92,9 +92,9 @@ def _propose_page(db: Database, page: PageReading, meeting_id: str) -> SheetProp
             lines.append(ProposedLine(line.attendance_id, line.name, state, status, confidence, row.serial,
                                       line.attendance_id in guests, line.leave_reason, excused, row.image))
         elif row.sign.marked or row.name_cell.marked:
-            unnamed += 1  # a walk-in on a blank row: a person must say who it is
+            unnamed.append(row.serial)  # a walk-in on a blank row: a person must say who it is
     return SheetProposal(meeting_id, code.number, sheet.title, code.page, code.pages, page.index, tuple(lines),
-                         unnamed)
+                         len(unnamed), tuple(unnamed))
 
 
 def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
