@@ -47,16 +47,22 @@ class ReportingDialog(CobuildingDialog):
         ))
         self.unit.currentIndexChanged.connect(self._unit_changed)
         self._units = {u.id: u for u in units}
+        self._filled = self._units.get(self.unit.currentData())  # the unit whose names the fields hold
         self.finish_layout(self.fields)
         self.setMinimumWidth(480)
         self.first_field = self.name
 
     def _unit_changed(self, _i: int) -> None:
-        u = self._units.get(self.unit.currentData())
-        if u is not None:
-            self.employer.setText(u.name)
-            if not self.employer_org.text():
-                self.employer_org.setText(u.party_org)
+        """The unit's name and party organisation go into 工作单位 and 单位党组织 where these are blank or still hold
+        the unit picked before (a wrong pick corrected: its 党组织 would get the feedback forms); typed text stays."""
+        u, before = self._units.get(self.unit.currentData()), self._filled
+        if u is None:
+            return
+        for edit, value, old in ((self.employer, u.name, before.name if before else None),
+                                 (self.employer_org, u.party_org, before.party_org if before else None)):
+            if not edit.text().strip() or edit.text() == old:
+                edit.setText(value)
+        self._filled = u
 
     def current_input(self) -> rules.ReportingInput:
         return self.fields.build(rules.ReportingInput)
