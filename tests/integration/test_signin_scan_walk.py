@@ -1,5 +1,8 @@
-"""A sign-in sheet's scan as a worker meets it: a file too big to keep, the same scan read again."""
+"""A sign-in sheet's scan as a worker meets it: a file too big to keep, the same scan read again, a feeder's
+blank backs and another meeting's pages."""
 
+import cv2
+import numpy as np
 import pytest
 
 from desktop_app.domain import meetings as r
@@ -44,3 +47,20 @@ def test_the_same_scan_applied_again_is_kept_once_and_the_correction_recorded(me
     other = ms.read_scan(db, save(signed_photo(db, a, seed=4)[0], tmp_path / "补拍.png"), meeting_ref=a.id)
     ms.apply_scan(db, other, ms.confirmed_entries(other), today=TODAY)
     assert sorted(f.file_name for f in ms.get(db, a.id).files) == ["签到表.png", "补拍.png"]
+
+
+def test_pages_refused_for_one_reason_are_named_in_one_line(meetings, tmp_path):  # noqa: F811
+    """A duplex feeder's blank backs and another meeting's pages, one line each: the confirming dialog keeps its
+    room for the people."""
+    db, a, other = meetings
+    mine = signed_photo(db, a, seed=5)[0]
+    theirs = signed_photo(db, other, seed=6)[0]
+    back = np.full(mine.shape, 245, np.uint8)
+    scan = tmp_path / "feeder.tif"
+    cv2.imwritemulti(str(scan), [mine, back, theirs, back, theirs, back])
+    proposal = ms.read_scan(db, scan, meeting_ref=a.id)
+    assert [s.scan_page for s in proposal.sheets] == [1]
+    reasons = [r.reason for r in proposal.refused]
+    assert len(reasons) == 2, reasons
+    assert reasons[0].startswith("第 2、4、6 页：是空白页")
+    assert reasons[1].startswith(f"第 3、5 页是会议 {other.number} 的签到表，不是本次会议（{a.number}）的")

@@ -101,8 +101,8 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
               progress: Callable[[int, int], None] | None = None) -> ScanProposal:
     """Read a scanned file (PDF with any number of sheets, or a photo) into a proposal; nothing is saved.
 
-    With `meeting_ref`, pages of any other meeting are refused. `progress(pages read, pages in all or 0)`. Raises ValidationError when no page
-    at all can be used, naming each page's reason.
+    With `meeting_ref`, pages of any other meeting are refused. Raises ValidationError when no page at all
+    can be used, naming each page's reason. `progress(pages read, pages in all or 0)` after each page.
     """
     auth.require(db, "meetings.write")
     from desktop_app.scan import read_file  # OpenCV loads on the first scan, not at start-up
@@ -111,7 +111,12 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
     expected_number = get(db, expected).number if expected else ""
     _check_keepable(Path(path))
     reading = read_file(path, progress=progress)
-    refused = [RefusedPage(u.index, f"第 {u.index} 页：{u.reason}") for u in reading.unreadable]
+    refused = []
+    # pages refused for one same reason are named in one line: a duplex feeder's every other page blank, all
+    # three pages of another meeting's sheet, would otherwise push the people off the confirming dialog
+    alike: dict[str, list[int]] = {}
+    for u in reading.unreadable:
+        alike.setdefault(f"：{u.reason}", []).append(u.index)
     sheets = []
     seen: dict[tuple[str, int], int] = {}  # (meeting, sheet page) -> the scan page it was read from
     for page in reading.pages:
@@ -124,10 +129,9 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
         if expected and meeting_id != expected:
             # the worker chose the wrong meeting in the list (or scanned the wrong sheet): say which one it is
             theirs = get(db, meeting_id)
-            refused.append(RefusedPage(page.index, f"第 {page.index} 页是会议 {number} 的签到表，"
-                                                   f"不是本次会议（{expected_number}）的，未读取：请在会议列表中选中会议 "
-                                                   f"{number}（{theirs.meeting_date:%Y-%m-%d} {theirs.kind} {theirs.title}）"
-                                                   "再读取"))
+            alike.setdefault(f"是会议 {number} 的签到表，不是本次会议（{expected_number}）的，未读取：请在会议列表中选中会议 "
+                             f"{number}（{theirs.meeting_date:%Y-%m-%d} {theirs.kind} {theirs.title}）再读取",
+                             []).append(page.index)
             continue
         first = seen.get((meeting_id, page.code.page))
         if first is not None:
@@ -141,6 +145,7 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
         else:
             sheets.append(proposed)
             seen[(meeting_id, page.code.page)] = page.index
+    refused += [RefusedPage(pages[0], f"第 {'、'.join(map(str, pages))} 页{why}") for why, pages in alike.items()]
     refused.sort(key=lambda r: r.scan_page)
     if not sheets:
         reasons = "；".join(r.reason for r in refused) or "文件里没有页面"
