@@ -89,7 +89,8 @@ def cmd_import_signin_scan(args: argparse.Namespace) -> int:
             for line in s.lines:
                 print(f"  {line.serial:>3}  {line.name}  {line.state}")
             if s.unnamed_signatures:
-                print(f"  未识别的签名 {s.unnamed_signatures} 处（空白行上的签名，请在程序里补登）")
+                print(f"  未识别的签名 {s.unnamed_signatures} 处（序号 {'、'.join(map(str, s.unnamed_serials))} "
+                      "的空白行上有签名，请在程序里补登）")
         for r in proposal.refused:
             print(f"未读取：{r.reason}")
     for meeting_id in proposal.meeting_ids:  # a page left out of the scan leaves its people unread

@@ -7,6 +7,7 @@ import pytest
 
 from desktop_app.domain import meetings as r
 from desktop_app.domain.errors import ValidationError
+from desktop_app.cli import main
 from desktop_app.services import attachments
 from desktop_app.services import meetings as ms
 from tests.integration.test_signin_scan import TODAY, meetings, save, signed_photo  # noqa: F401 - fixture
@@ -64,3 +65,13 @@ def test_pages_refused_for_one_reason_are_named_in_one_line(meetings, tmp_path):
     assert len(reasons) == 2, reasons
     assert reasons[0].startswith("第 2、4、6 页：是空白页")
     assert reasons[1].startswith(f"第 3、5 页是会议 {other.number} 的签到表，不是本次会议（{a.number}）的")
+
+
+def test_the_command_line_names_the_walk_ins_rows(meetings, tmp_path, capsys):  # noqa: F811
+    db, a, _ = meetings
+    photo = save(signed_photo(db, a, seed=5, walk_ins=2)[0], tmp_path / "scan.png")
+    serials = ms.read_scan(db, photo, meeting_ref=a.id).unnamed_serials_of(a.id)
+    assert len(serials) == 2
+    assert main(["import", "signin-scan", str(photo), "--dry-run", "--db", str(db.path or db.url)]) == 0
+    assert (f"未识别的签名 2 处（序号 {serials[0]}、{serials[1]} 的空白行上有签名，请在程序里补登）"
+            in capsys.readouterr().out)
