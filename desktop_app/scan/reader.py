@@ -248,7 +248,9 @@ def read_image(gray: np.ndarray, index: int = 1) -> PageReading:
         if max(h, w) < SMALL_LONG_SIDE:  # a chat app's thumbnail: the code's modules are a pixel or two wide
             raise PageError(f"图片只有 {w}×{h} 像素，看不清签到表上的二维码：请用原图"
                             "（微信发送时勾选“原图”），或重新拍摄、扫描")
-        raise PageError("找不到签到表上的二维码：请拍清整页（二维码在右上角），避免反光和模糊")
+        # a 共建活动签到表 looks like a meeting's but carries no code: re-photographing it would never help
+        raise PageError("找不到签到表上的二维码：会议签到表请拍清整页（二维码在右上角），避免反光和模糊；"
+                        "共建活动签到表和其他没有二维码的表格不能读取，请在程序里逐人登记")
     text, qr = found
     code = SheetCode.parse(text)
     if code is None:

@@ -98,6 +98,8 @@ def test_a_duplex_scans_blank_backs_are_called_blank_and_another_papers_page_is_
     reasons = {u.index: u.reason for u in reading.unreadable}
     assert "空白页" in reasons[2] and "二维码" not in reasons[2]
     assert "二维码" in reasons[3] and "空白页" not in reasons[3]
+    # a 共建活动签到表 looks like a meeting's but has no code: photographing it again would never help
+    assert "共建活动签到表和其他没有二维码的表格不能读取" in reasons[3]
 
 
 def test_a_faint_pencil_signature_is_asked_about_never_read_as_a_sure_blank(pages):
