@@ -135,11 +135,41 @@ def open_scanned(path: Path) -> tuple[tuple[str, ...], Callable[[str], Iterable[
             if ws.start is None or ws.start[1] == 0:
                 # Row by row: only the rows being read exist as Python lists (iter_rows starts at row 1
                 # but at the first column used, so a sheet that leaves column A empty is read whole).
-                return ws.iter_rows()
-            return ws.to_python(skip_empty_area=False)
+                return _merged_down(ws, ws.iter_rows())
+            return _merged_down(ws, ws.to_python(skip_empty_area=False))
         except BaseException as exc:  # noqa: BLE001
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
             return None
 
     return names, rows
+
+
+def _merged_down(ws: Any, rows: Iterable[list[Any]]) -> Iterable[list[Any]]:
+    """The rows with the value of a cell merged down one column (所在支部 once for the eight members of a
+    branch, 序号 over a two-row header) in each cell of the merge: the sheet shows it on each of those rows,
+    and the readers would otherwise see it on the first alone. Merges across columns (a title) stay as stored."""
+    try:
+        merges = [(r0, r1, c0) for (r0, c0), (r1, c1) in (ws.merged_cell_ranges or ()) if r1 > r0 and c1 == c0]
+    except BaseException as exc:  # noqa: BLE001 - a workbook calamine reads but whose merges it cannot: as stored
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return rows
+    return _fill_down(rows, merges) if merges else rows  # (nearly every sheet: the rows as calamine gives them)
+
+
+def _fill_down(rows: Iterable[list[Any]], merges: list[tuple[int, int, int]]) -> Iterable[list[Any]]:
+    starts: dict[int, list[tuple[int, int]]] = {}
+    for r0, r1, c in merges:
+        starts.setdefault(r0, []).append((r1, c))
+    open_: list[tuple[int, int, Any]] = []  # (last row, column, value) of the merges being filled
+    for n, row in enumerate(rows):
+        if open_:
+            open_ = [m for m in open_ if m[0] >= n]
+            for _last, c, value in open_:
+                if c < len(row) and row[c] == "":
+                    row[c] = value
+        for r1, c in starts.get(n, ()):
+            if c < len(row) and row[c] != "":
+                open_.append((r1, c, row[c]))
+        yield row

@@ -1,0 +1,55 @@
+"""党员花名册 as centers really keep them: a branch typed once in a cell merged down over its members, a
+sign-off line (制表人、审核人、日期) under the data, and files that are not what their name says (a CSV or a
+PDF saved as .xlsx, a workbook with an opening password). The preview reads what the sheet shows, or says
+plainly what the file is; nothing is written by a refusal."""
+
+from datetime import date
+
+import openpyxl
+
+from desktop_app.domain import idcard
+from desktop_app.exchange import members, sheets
+from desktop_app.services import orgs, roster
+
+TODAY = date(2026, 12, 7)
+HEADER = ["序号", "姓名", "性别", "身份证号码", "所在支部", "入党时间", "转正时间", "手机号码"]
+
+
+def _person(i: int) -> str:
+    return idcard.make("320102", date(1960 + i, 1 + i % 12, 1 + i % 28), 10 + 2 * i, "女")
+
+
+def _row(i: int, branch: str | None) -> list:
+    return [i, f"党员{'一二三四五六七八九'[i - 1]}", "女", _person(i), branch, "2019.7.1", "2020年7月1日", "138 1234 5678"]
+
+
+def _branch(db, name: str):
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    return orgs.create(db, name, "B02", "branch", community.id)
+
+
+def test_a_branch_merged_down_over_eight_members_is_each_ones_branch(db, tmp_path):
+    branch = _branch(db, "第二党支部")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["幸福里社区党员花名册"])
+    ws.merge_cells("A1:H1")  # the title across: stays one cell
+    ws.append(["序号", "基本信息", None, None, "组织信息", None, None, "联系方式"])
+    ws.merge_cells("B2:D2")
+    ws.merge_cells("E2:G2")
+    ws.append([None, *HEADER[1:]])
+    ws.merge_cells("A2:A3")  # 序号 over both header rows
+    for i in range(1, 9):
+        ws.append(_row(i, "第二党支部" if i == 1 else None))
+    ws.merge_cells("E4:E11")
+    path = tmp_path / "花名册.xlsx"
+    wb.save(path)
+
+    p = roster.preview_import(db, path, today=TODAY)
+    assert not p.errors, p.errors
+    assert len(p.to_add) == 8
+    assert list(p.to_add.column("org_id")) == [branch.id] * 8
+    assert p.new_branches == []
+    table = sheets.read_table(members.SPEC, path)
+    assert table.header_row == 3 and table.header[0] == "序号"
+    assert table.title.count("幸福里社区党员花名册") == 1
