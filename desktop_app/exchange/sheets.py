@@ -79,6 +79,9 @@ def _filled(cells: list[Any]) -> list[tuple[int, Any]]:
 
 
 _TOTAL_FIRST = tuple("合总小累共")
+# A label and a colon that sign a sheet off, never the start of a member's row (a name has no colon).
+_SIGNED = re.compile(r"^(制表|填表|填报|审核|审批|负责|联系|经办|统计|报送|单位|盖章|日期)(人|日期|时间|单位)?\s*[:：]")
+_SIGNED_FIRST = tuple("制填审负联经统报日单盖")
 
 
 def skip_reason(cells: list[Any]) -> str | None:
@@ -97,6 +100,13 @@ def _row_kind(cells: list[Any]) -> str | None:
         if (type(c) is str and (c.startswith(_TOTAL_FIRST) or (c[:1].isspace() and c.lstrip().startswith(_TOTAL_FIRST)))
                 and _TOTAL.match(re.sub(r"\s+", "", c))):
             return "合计行"
+    for c in cells[:4]:  # the foot of a hand-made register: 制表人：王小红 … 日期：2026年12月1日
+        if c is None or c == "":
+            continue
+        if (type(c) is str and c.lstrip().startswith(_SIGNED_FIRST) and _SIGNED.match(c.lstrip())
+                and all(type(v) is str for _, v in _filled(cells))):
+            return "落款行"
+        break
     n = 0
     for c in cells:
         if c is not None and c != "" and (type(c) is not str or c.strip()):

@@ -53,3 +53,27 @@ def test_a_branch_merged_down_over_eight_members_is_each_ones_branch(db, tmp_pat
     table = sheets.read_table(members.SPEC, path)
     assert table.header_row == 3 and table.header[0] == "序号"
     assert table.title.count("幸福里社区党员花名册") == 1
+
+
+def test_a_sign_off_line_under_the_data_is_skipped_not_an_error(db, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    for i in range(1, 4):
+        ws.append(_row(i, "第一党支部"))
+    ws.append([])
+    ws.append(["制表人：王小红", None, None, "审核人：李明", None, "日期：2026年12月1日"])
+    path = tmp_path / "花名册.xlsx"
+    wb.save(path)
+
+    p = roster.preview_import(db, path, today=TODAY)
+    assert not p.errors, p.errors
+    assert len(p.to_add) == 3
+
+
+def test_a_sign_off_line_is_told_from_a_members_row():
+    assert sheets.skip_reason(["制表人：王小红", None, "审核人：李明", "日期：2026年12月1日"]) == "落款行"
+    assert sheets.skip_reason([None, "填表日期: 2026.12.1"]) == "落款行"
+    # A member whose name starts like a label is a member: no colon, and cells that are not text.
+    assert sheets.skip_reason([3, "单丽", "女", "汉族"]) is None
+    assert sheets.skip_reason(["日晓", "女", _person(1), "第一党支部"]) is None
