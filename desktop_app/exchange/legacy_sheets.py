@@ -135,17 +135,56 @@ _MULTI = frozenset((0x00BD, 0x00BE))
 _PAIR = struct.Struct("<HH")
 
 
-def _disguised(head: bytes) -> str:
-    """What a file named .xls that is no compound file is: other systems often export a web page, an
-    XML spreadsheet (Excel 2003 XML) or tab-separated text under that name, which Excel opens anyway."""
+def _content(head: bytes) -> str | None:
+    """What the head of a file that is no workbook holds: xml (Excel 2003 XML), html, text, or None."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if b"urn:schemas-microsoft-com:office:spreadsheet" in text:
-        return "扩展名是 .xls，内容却是 XML 表格（Excel 2003 XML），多为其他系统导出。"
+        return "xml"
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")) or b"<table" in text:
-        return "扩展名是 .xls，内容却是网页（HTML）表格，多为其他系统导出。"
-    if head and b"\x00" not in head:
-        return "扩展名是 .xls，内容却是文本（如制表符分隔的文本），多为其他系统导出。"
+        return "html"
+    if head and (b"\x00" not in head or head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        return "text"
+    return None
+
+
+def _disguised(head: bytes, suffix: str = ".xls") -> str:
+    """What a file named .xls that is no compound file is: other systems often export a web page, an
+    XML spreadsheet (Excel 2003 XML) or tab-separated text under that name, which Excel opens anyway."""
+    kind = _content(head)
+    if kind == "xml":
+        return f"扩展名是 {suffix}，内容却是 XML 表格（Excel 2003 XML），多为其他系统导出。"
+    if kind == "html":
+        return f"扩展名是 {suffix}，内容却是网页（HTML）表格，多为其他系统导出。"
+    if kind == "text":
+        return f"扩展名是 {suffix}，内容却是文本（如制表符分隔的文本），多为其他系统导出。"
     return "不是 Excel 97-2003（.xls）文件，可能已损坏。"
+
+
+_PASSWORD = ("文件设有打开密码，无法读取。请在 Excel 或 WPS 中打开，"
+             "取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密）后另存为 .xlsx 再导入")
+
+
+def renamed_text(path: Path) -> bool:
+    """Whether a file named .xlsx is CSV or tab-separated text under that name (Excel opens it, so people
+    send it), for the reader to read as such; a DomainError saying what it is when it is no .xlsx at all
+    (a password-protected workbook is a compound file, not a zip). False for a zip: the .xlsx reader's."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if not head or head.startswith(b"PK"):
+        return False
+    if head.startswith(_CFB_MAGIC):
+        safety.check_file_size(path)
+        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+            raise DomainError(f"{path.name}：{_PASSWORD}")
+        raise DomainError(f"{path.name}：这是 Excel 97-2003（.xls）格式的文件，扩展名却是 .xlsx。请把扩展名改为 .xls 后再导入")
+    if head.startswith(b"%PDF"):
+        raise DomainError(f"{path.name}：这是 PDF 文件，不是表格，无法导入。请导入 Excel、WPS 表格（.xlsx、.xls）或 CSV 文件")
+    kind = _content(head)
+    if kind == "text":
+        return True
+    if kind is None:
+        raise DomainError(f"{path.name}：不是 Excel 表格文件（可能是其他类型的文件改了扩展名，或已损坏）。{_RESAVE}")
+    raise DomainError(f"{path.name}：{_disguised(head, path.suffix.lower())}{_RESAVE}")
 
 
 def check_xls(path: Path) -> None:
@@ -201,8 +240,7 @@ def _scan_biff(name: str, stream: bytes) -> None:
                 raise too_big(name, rows, columns)
             rows = columns = 0
         elif kind == _FILEPASS:
-            raise DomainError(f"{name}：文件设有打开密码，无法读取。请在 Excel 或 WPS 中打开，"
-                              "取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密）后另存为 .xlsx 再导入")
+            raise DomainError(f"{name}：{_PASSWORD}")
     if not _fits(rows, columns, MAX_XLS_COLUMNS):  # a last sheet without its EOF record
         raise too_big(name, rows, columns)
 

@@ -465,6 +465,8 @@ def _read_fast(path: Path, sheet: str | None, pick, scanned: bool = False) -> Re
 
 def _read_xlsx(path: Path, sheet: str | None, pick) -> Records:
     """The sheet named `sheet`, else the first sheet `pick(records)` accepts (a notes sheet may come first)."""
+    if legacy_sheets.renamed_text(path):  # a CSV saved under .xlsx, as Excel opens it
+        return _read_csv(path)
     safety.check_xlsx_zip(path)
     if (fast := _read_fast(path, sheet, pick)) is not None:
         return fast

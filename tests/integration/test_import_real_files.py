@@ -6,8 +6,10 @@ plainly what the file is; nothing is written by a refusal."""
 from datetime import date
 
 import openpyxl
+import pytest
 
 from desktop_app.domain import idcard
+from desktop_app.domain.errors import DomainError
 from desktop_app.exchange import members, sheets
 from desktop_app.services import orgs, roster
 
@@ -26,6 +28,10 @@ def _row(i: int, branch: str | None) -> list:
 def _branch(db, name: str):
     community = next(n for n in orgs.list_tree(db) if n.kind == "community")
     return orgs.create(db, name, "B02", "branch", community.id)
+
+
+def _count(db) -> int:
+    return roster.stats(db).total
 
 
 def test_a_branch_merged_down_over_eight_members_is_each_ones_branch(db, tmp_path):
@@ -77,3 +83,57 @@ def test_a_sign_off_line_is_told_from_a_members_row():
     # A member whose name starts like a label is a member: no colon, and cells that are not text.
     assert sheets.skip_reason([3, "单丽", "女", "汉族"]) is None
     assert sheets.skip_reason(["日晓", "女", _person(1), "第一党支部"]) is None
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+def test_a_csv_saved_under_xlsx_is_read_as_the_csv_it_is(db, tmp_path, encoding):
+    path = tmp_path / "其他系统导出.xlsx"
+    lines = [",".join(HEADER)] + [",".join(str(c) for c in _row(i, "第一党支部")) for i in (1, 2)]
+    path.write_bytes("\r\n".join(lines).encode(encoding))
+    p = roster.preview_import(db, path, today=TODAY)
+    assert not p.errors, p.errors
+    assert len(p.to_add) == 2 and p.new_branches == ["第一党支部"]
+
+
+def _refused(db, path) -> str:
+    before = _count(db)
+    with pytest.raises(DomainError) as caught:
+        roster.preview_import(db, path, today=TODAY)
+    assert _count(db) == before
+    message = str(caught.value)
+    assert path.name in message and "zip" not in message.lower()
+    return message
+
+
+def test_a_pdf_saved_under_xlsx_is_named_a_pdf(db, tmp_path):
+    path = tmp_path / "花名册.xlsx"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    assert "PDF 文件，不是表格" in _refused(db, path)
+
+
+def _compound_file(*streams: str) -> bytes:
+    """The head of an OLE compound file and the directory names Excel writes; what the reader looks at."""
+    data = bytearray(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    for name in streams:
+        data += name.encode("utf-16-le") + b"\x00" * (128 - 2 * len(name))
+    return bytes(data)
+
+
+def test_a_workbook_with_an_opening_password_says_so(db, tmp_path):
+    # An encrypted .xlsx is a compound file holding EncryptionInfo and EncryptedPackage, not a zip.
+    path = tmp_path / "花名册（加密）.xlsx"
+    path.write_bytes(_compound_file("EncryptionInfo", "EncryptedPackage"))
+    message = _refused(db, path)
+    assert "打开密码" in message and "取消密码" in message
+
+
+def test_an_old_xls_saved_under_xlsx_is_told_to_be_renamed(db, tmp_path):
+    path = tmp_path / "花名册.xlsx"
+    path.write_bytes(_compound_file("Workbook"))
+    assert "Excel 97-2003（.xls）格式" in _refused(db, path)
+
+
+def test_something_else_under_xlsx_is_no_spreadsheet(db, tmp_path):
+    path = tmp_path / "照片.xlsx"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    assert "不是 Excel 表格文件" in _refused(db, path)
