@@ -49,7 +49,7 @@ def test_the_wait_counts_the_pages_of_a_pdf(qtbot, page, meeting, wait_ops, tmp_
     page.scan_dialog.reject()
 
 
-def test_the_walk_ins_signatures_are_named_by_their_rows(qtbot, page, meeting, wait_ops, tmp_path):  # noqa: F811
+def test_the_walk_ins_rows_are_named_and_a_meeting_recorded_before_is_said_to_be(qtbot, page, meeting, wait_ops, tmp_path):  # noqa: F811
     """"未识别的签名 2 处" alone sends the worker hunting over the paper; the rows' 序号 say where to look."""
     db = page.ctx.db
     sheet = samples.raster(ms.print_signin_sheet(db, meeting.id), 200)[0]
@@ -64,4 +64,15 @@ def test_the_walk_ins_signatures_are_named_by_their_rows(qtbot, page, meeting, w
     dlg = page.scan_dialog
     qtbot.addWidget(dlg)
     assert f"未识别的签名 2 处</b>（签到表序号 {serials[0]}、{serials[1]}）" in dlg.scan_note.text()
-    dlg.reject()
+    assert "已登记过出勤" not in dlg.scan_note.text()
+    dlg.accept()
+    wait_ops(30_000)
+    # read again (a correction): the worker is told that saving replaces what is recorded
+    present = ms.get(db, meeting.id).present
+    read_signin_scan(page, str(photo))
+    wait_ops(30_000)
+    again = page.scan_dialog
+    qtbot.addWidget(again)
+    assert again is not dlg
+    assert f"这次会议已登记过出勤</b>（实到 {present} 人）：保存后按下面核对的结果改写" in again.scan_note.text()
+    again.reject()

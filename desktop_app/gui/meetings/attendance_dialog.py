@@ -153,6 +153,10 @@ class AttendanceDialog(SavingDialog):
             scan_lines.append("已按签到表扫描件预填。" + (
                 f"橙色的 {unsure} 格看不准，请对照纸质签到表核对后按 1/2/3。" if unsure
                 else "每一格都已看清，核对无误后点“确认并保存”即可。" if signed and not missing else ""))
+            if detail.recorded:
+                # recorded before (by hand, or from another scan): saving replaces it, which the worker should know
+                scan_lines.append(f"<b>这次会议已登记过出勤</b>（实到 {detail.present} 人）：保存后按下面核对的结果改写，"
+                                  "改前的记录留在操作日志里。")
             if missing:
                 scan_lines.append(
                     f"<b style='color:#c05600'>签到表共 {pages} 页，扫描件里没有第 {'、'.join(map(str, missing))} 页</b>："
