@@ -81,17 +81,33 @@ def test_a_read_only_account_gets_no_guide(qtbot, app_ctx, wait_ops, monkeypatch
     assert page.tabs.indexOf(page.guide) == -1 and page.tabs.tabText(0) == "本年数据"
 
 
-def test_a_street_office_gets_no_guide(qtbot, qapp, empty_db, wait_ops):
-    # a street's roster comes in its communities' packages: nothing to import here
+def test_a_street_with_no_community_yet_shows_how_their_data_comes_in(qtbot, qapp, empty_db, wait_ops, tmp_path):
+    # a street's books are its communities' packages: its steps are the key, the enrolments and the imports
     from desktop_app.gui.app import make_app
-    from desktop_app.gui.overview.page import OverviewPage
     from desktop_app.gui.widgets.page import AppContext
-    from desktop_app.services import site
+    from desktop_app.services import demo, site, sync
+    from desktop_app.store.migrate import open_database
+    from tests.integration.sync_world import enrol
 
     site.init_site(empty_db, "310105", "长宁街道党工委", "street")
     make_app()
-    page = OverviewPage(AppContext(empty_db, site.get_site(empty_db)))
-    qtbot.addWidget(page)
-    page.show()
+    w = MainWindow(AppContext(empty_db, site.get_site(empty_db)))
+    qtbot.addWidget(w)
+    w.resize(1024, 768)
+    w.show()
+    page = w.go_to("概览")
+    wait_ops()
+    assert page.tabs.tabText(0) == "开始使用" and page.tabs.currentWidget() is page.guide
+    assert states(page) == {"key": "", "enrol": "", "communities": "未完成", "backup": ""}
+    page.first_steps.buttons["communities"].click()
+    assert w.stack.currentWidget() is w.pages["数据同步"]
+    # the first community's package in: the street's figures and 各社区 lead again
+    sync.new_key(empty_db, tmp_path / "street.key")
+    community, _ = open_database(tmp_path / "c.db")
+    demo.generate(community, members=12, seed=3, with_modules=False)
+    enrol(empty_db, community, tmp_path, "c")
+    sync.import_package(empty_db, sync.export_package(community, tmp_path / "c.dqsync").path)
+    bus.announce(Change.ALL)
+    w.go_to("概览")
     wait_ops()
     assert page.tabs.indexOf(page.guide) == -1 and page.tabs.tabText(0) == "本年数据"

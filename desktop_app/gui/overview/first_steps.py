@@ -1,9 +1,10 @@
-"""开始使用: a community's first morning shows the steps that fill its books, not a year of zeros.
+"""开始使用: a first morning shows the steps that fill the books, not a year of zeros.
 
 An empty roster makes every figure of 本年数据 a 0 and every chart 暂无数据; the worker
-opening the program for the first time learns nothing from them. While the roster
-is empty the page shows these steps instead, each with the button that opens the
-page where it is done and, as the counts come in, whether it is done.
+opening the program for the first time learns nothing from them. While a community's
+roster is empty (a street's: while no community's package has come in) the page shows
+these steps instead, each with the button that opens the page where it is done and,
+as the counts come in, whether it is done.
 """
 
 from __future__ import annotations
@@ -28,7 +29,18 @@ class Step:
     page: str  # the page the button opens; "" for the backup, made from the window's 文件 menu
 
 
-STEPS = (
+BACKUP = Step("backup", "备份数据",
+              "数据只保存在这台电脑上：每天工作结束前用“文件”菜单 → 立即备份，并把备份另存到 U 盘。", "立即备份", "")
+
+
+@dataclass(frozen=True)
+class Guide:
+    title: str
+    steps: tuple[Step, ...]
+    after: str  # what shows once the guide gives way
+
+
+COMMUNITY = Guide("开始使用：名册中还没有党员，请按下面的步骤建立本社区的台账", (
     Step("members", "导入党员名册",
          "在“导入表格”选择现有的党员花名册（Excel 或 CSV），表中“所在党支部”尚未建立的可一并建立；"
          "没有花名册的，在“党员名册”逐个新增。", "导入党员名册", "导入表格"),
@@ -38,9 +50,22 @@ STEPS = (
     Step("residents", "录入居民和住户",
          "在“居民”页新增住户和居民，或在“导入表格”选“居民和住户”导入现有台账；走访、微心愿都要用到。",
          "打开居民", "居民"),
-    Step("backup", "备份数据",
-         "数据只保存在这台电脑上：录入后用“文件”菜单 → 立即备份，并把备份另存到 U 盘。", "立即备份", ""),
-)
+    BACKUP,
+), "名册有了党员以后，这里改为显示“本年数据”：党员、会议、走访、经费等各项数字和上年对比。")
+
+# A street's books are its communities' packages: its first steps are the key and the enrolments they travel by.
+STREET = Guide("开始使用：还没有社区报送的数据，请按下面的步骤接收各社区的数据", (
+    Step("key", "生成街道密钥",
+         "在“数据同步”页点“生成街道密钥…”（只需一次）。私钥文件和口令由街道妥善保管，不要拷给社区："
+         "社区报送的数据包只有它能打开。",
+         "打开数据同步", "数据同步"),
+    Step("enrol", "接收社区登记",
+         "各社区在自己的“数据同步”页“向街道登记”，把登记申请用 U 盘带来；在“数据同步”页“接受社区登记”、"
+         "与社区核对指纹，再把登记回执带回社区。", "打开数据同步", "数据同步"),
+    Step("communities", "导入社区数据包",
+         "社区报送的数据包在“数据同步”页用“导入社区数据包…”导入。", "打开数据同步", "数据同步"),
+    BACKUP,
+), "导入第一个社区的数据包以后，这里改为显示全街道的“本年数据”和“各社区”对比。")
 
 
 def step_done(key: str, counts) -> str | None:
@@ -52,6 +77,8 @@ def step_done(key: str, counts) -> str | None:
         return f"已有 {counts.orgs_by_kind['branch']} 个党支部"
     if key == "residents" and counts.residents:
         return f"已有 {counts.residents} 名居民"
+    if key == "communities" and counts.orgs_by_kind.get("community", 0):
+        return f"已有 {counts.orgs_by_kind['community']} 个社区"
     return None
 
 
@@ -60,9 +87,10 @@ class FirstSteps(QWidget):
 
     chosen = Signal(object)  # the Step
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, guide: Guide, parent: QWidget | None = None):
         super().__init__(parent)
-        title = QLabel("开始使用：名册中还没有党员，请按下面的步骤建立本社区的台账")
+        self.guide = guide
+        title = QLabel(guide.title)
         title.setObjectName("cardTitle")
         title.setWordWrap(True)
         grid = QGridLayout()
@@ -70,7 +98,7 @@ class FirstSteps(QWidget):
         grid.setVerticalSpacing(10)
         self.buttons: dict[str, QPushButton] = {}
         self.states: dict[str, QLabel] = {}
-        for row, step in enumerate(STEPS):
+        for row, step in enumerate(guide.steps):
             number = QLabel(f"{row + 1}")
             number.setObjectName("cardValue")
             number.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
@@ -91,10 +119,10 @@ class FirstSteps(QWidget):
             grid.addWidget(state, top, 2, Qt.AlignmentFlag.AlignRight)
             grid.addWidget(text, top + 1, 1, 1, 2)
             grid.addWidget(button, top + 2, 1, 1, 2, Qt.AlignmentFlag.AlignLeft)
-            if row < len(STEPS) - 1:
+            if row < len(guide.steps) - 1:
                 grid.addWidget(line, top + 3, 0, 1, 3)
         grid.setColumnStretch(1, 1)
-        after = QLabel("名册有了党员以后，这里改为显示“本年数据”：党员、会议、走访、经费等各项数字和上年对比。")
+        after = QLabel(guide.after)
         after.setObjectName("cardDetail")
         after.setWordWrap(True)
         lay = column(self, title, grid, after, 1)
@@ -103,10 +131,10 @@ class FirstSteps(QWidget):
 
     def show_counts(self, counts, pages: set[str]) -> None:
         """Each step done or not by `counts`; a button whose page this account does not see is hidden."""
-        for step in STEPS:
+        for step in self.guide.steps:
             done = step_done(step.key, counts)
             state = self.states[step.key]
-            if step.key == "backup":
+            if step.key in ("backup", "key", "enrol"):  # not among the counts: no tick, nor a 未完成 that may be wrong
                 state.setText("")
             else:
                 state.setText(f"✓ {done}" if done else "未完成")

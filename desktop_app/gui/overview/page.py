@@ -19,7 +19,7 @@ from desktop_app.domain.money import amount_unit, format_in
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.overview.charts import Chart, Series
-from desktop_app.gui.overview.first_steps import FirstSteps, Step
+from desktop_app.gui.overview.first_steps import COMMUNITY, STREET, FirstSteps, Step
 from desktop_app.gui.overview.targets import figure_filter, todo_filter
 from desktop_app.gui.widgets import forms
 from desktop_app.gui.widgets.bars import heading
@@ -217,10 +217,12 @@ class OverviewPage(Page):
         self.tabs.addTab(self.tiles_scroll, "本年数据")
         self.tabs.addTab(scrolled(charts), "图表")
         # a community's first morning: the steps that fill its books lead, not a year of zeros (see first_steps)
-        self.first_steps = FirstSteps()
+        self.first_steps = FirstSteps(STREET if self.street else COMMUNITY)
         self.first_steps.chosen.connect(self.open_step)
         self.guide = scrolled(self.first_steps)
-        self.may_add_members = not self.street and auth.can(ctx.db, "members.write")
+        # for whoever can take the steps: a community's roster, a street's packages (a district's are streets')
+        self.may_guide = (auth.can(ctx.db, "sync.import") and ctx.site.level == "street" if self.street
+                          else auth.can(ctx.db, "members.write"))
         if self.street:
             # a row is the community's values in the columns' order; a district's say which street each is under
             self.district = ctx.site.level == "district"
@@ -320,7 +322,8 @@ class OverviewPage(Page):
             self.cards["orgs"].detail.setText(mine.org_name)
 
     def _show_counts(self, chosen: str | None, ov) -> None:
-        self._show_guide(ov if chosen is None and self.may_add_members and not ov.members else None)
+        empty = not ov.orgs_by_kind.get("community", 0) if self.street else not ov.members
+        self._show_guide(ov if chosen is None and self.may_guide and empty else None)
         if chosen is None:
             kinds = ov.orgs_by_kind
             self.cards["orgs"].value.setText(str(ov.organisations))  # 党小组 are not organisations
