@@ -291,6 +291,11 @@ def _from_serial(n: float, shown: str) -> date:
     raise ValueError(f"“{shown}”不是日期")
 
 
+def _year_month(text: str) -> bool:
+    """201907: a year and a month as other systems write 入党时间, not a date nor a serial."""
+    return len(text) == 6 and text.isascii() and text.isdigit() and 1900 <= int(text[:4]) <= 2100 and 1 <= int(text[4:]) <= 12
+
+
 def parse_date(value: Any) -> date | None:
     """A date as people and spreadsheets write it; None for a blank cell.
 
@@ -313,6 +318,8 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, (int, float)):
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError("不是日期")
+        if value == int(value) and _year_month(str(int(value))):
+            raise ValueError(f"“{int(value)}”只有年月，缺少日，请写成 1985-03-02 这样的完整日期")
         return _from_serial(value, str(value))
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if not text:
@@ -323,7 +330,7 @@ def parse_date(value: Any) -> date | None:
         return _checked(int(m[1]), int(m[2]), int(m[3]), shown)
     if re.fullmatch(r"\d{8}", text):
         return _checked(int(text[:4]), int(text[4:6]), int(text[6:]), shown)
-    if _YM.match(text):  # before serials: 1985.03 is a month, not day 1985
+    if _YM.match(text) or _year_month(text):  # before serials: 1985.03 is a month, not day 1985
         raise ValueError(f"“{shown}”只有年月，缺少日，请写成 1985-03-02 这样的完整日期")
     if re.fullmatch(r"\d{1,5}(\.\d+)?", text):  # an Excel serial saved as text
         return _from_serial(float(text), shown)
