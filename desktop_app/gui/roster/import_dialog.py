@@ -111,7 +111,7 @@ class ImportDialog(QDialog):
         row.addWidget(self.map_button)
         row.addWidget(self.reload_button)
         hint = QLabel("可以是“党员信息导入模板”，也可以是其他系统导出的表格：按列名和内容识别各列，"
-                      "认不出的列在“列映射”中说明；说明行、合计行自动跳过。CSV 可以是 UTF-8 或 GBK 编码。"
+                      "认不出的列在“列映射”中说明；说明行、合计行、落款行（制表人、日期）自动跳过。CSV 可以是 UTF-8 或 GBK 编码。"
                       "按公民身份号码识别已在名册中的党员。")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #666;")
@@ -324,7 +324,7 @@ class ImportDialog(QDialog):
             ignored = f"<br>未识别的列（不导入）：{'、'.join(p.ignored_columns)}" if p.ignored_columns else ""
             skipped = sum(1 for w in warnings if not w.field and w.reason.endswith("已跳过"))
             if skipped:
-                ignored += f"<br>跳过说明行、合计行 {skipped} 行（见“提示”）"
+                ignored += f"<br>跳过说明行、合计行、落款行 {skipped} 行（见“提示”）"
             for w in warnings:  # the sheet read and the ones left, the branch a sheet's name gives: said up front
                 if not w.row_number:
                     ignored += f"<br>{html.escape(w.reason)}"
