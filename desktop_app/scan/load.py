@@ -6,6 +6,7 @@ that keeps the QR code's modules several pixels wide without making the page slo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from desktop_app.domain.errors import ValidationError
 
 PDF_DPI = 200
 MAX_PAGES = 200
+_IMAGE_MAGIC = re.compile(rb"\xff\xd8\xff|\x89PNG|II\*\x00|MM\x00\*|BM|RIFF", re.S)  # JPEG PNG TIFF BMP WebP
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp", ".heic", ".heif"}
 
 
@@ -88,9 +90,16 @@ def load_pages(path: str | Path) -> Iterator[np.ndarray]:
     path = Path(path)
     if not path.is_file():
         raise ScanFileError(f"找不到文件“{path}”")
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if not head:  # a copy from the phone or the scanner's share cut off before it began
+        raise ScanFileError(f"“{path.name}”是空文件（0 字节），可能没有复制完整：请重新从手机或扫描仪取出文件")
     suffix = path.suffix.lower()
-    if suffix == ".pdf":
+    # by what the file holds, not only by its name: a PDF saved as .jpg, a photo named .pdf, read all the same
+    if head.startswith(b"%PDF") or (suffix == ".pdf" and not _IMAGE_MAGIC.match(head)):
         return _pdf(path)
+    if _IMAGE_MAGIC.match(head):
+        return iter(_decode(path.read_bytes(), path.name))
     if suffix in (".heic", ".heif"):
         return iter(_heif(path))
     if suffix not in IMAGE_SUFFIXES:

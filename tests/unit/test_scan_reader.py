@@ -131,6 +131,23 @@ def test_a_faint_pencil_signature_is_asked_about_never_read_as_a_sure_blank(page
     assert sum(row.sign.confidence < 0.5 for row in reading.rows) > 0
 
 
+def test_a_file_is_read_by_what_it_holds_and_an_empty_one_is_named(pages, tmp_path):
+    """A 0-byte file (a copy cut off) is said to be empty, not an OpenCV assertion; a PDF saved as .jpg and a
+    photo named .pdf are read as what they are."""
+    (tmp_path / "签到表.jpg").write_bytes(b"")
+    with pytest.raises(ScanFileError, match="“签到表.jpg”是空文件（0 字节），可能没有复制完整"):
+        load_pages(tmp_path / "签到表.jpg")
+    page = pages[0][0]
+    ok, jpg = cv2.imencode(".jpg", page)
+    (tmp_path / "photo.pdf").write_bytes(jpg.tobytes())
+    from PIL import Image
+
+    Image.fromarray(page).save(tmp_path / "scan.jpg", "PDF", resolution=DPI)
+    for name in ("photo.pdf", "scan.jpg"):
+        reading = read_file(tmp_path / name)
+        assert [p.index for p in reading.pages] == [1] and not reading.unreadable, name
+
+
 def test_a_thumbnail_is_told_to_be_sent_as_the_original(pages):
     """A photo passed on through a chat app shrinks; when its code is then too small to read, say why."""
     page = pages[0][0]
