@@ -46,6 +46,7 @@ def _reports() -> dict:
         "activity-signin": cobuilding.report_activity_signin,
         "reporting": cobuilding.report_reporting,
         "contacts": cobuilding.report_contacts,
+        "cobuilding-lists": cobuilding.report_lists,
         "compliance": cadence.report_compliance,
         "development": development.report_development,
         "annual": overview.report_annual,
@@ -197,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--activity", help="activity-signin：共建活动名称（可在前面加日期，如 \"2026-05-04 义诊\"）")
     rep.add_argument("--feedback", action="store_true", help="reporting：打印给各单位党组织的反馈表")
     rep.add_argument("--employer", help="reporting --feedback：只打印此工作单位的反馈表")
+    rep.add_argument("--lists", help="cobuilding-lists：打印哪几张清单，如 需求,项目（默认 需求,资源,项目 三张）")
+    rep.add_argument("--open", action="store_true", help="cobuilding-lists：不含已解决的需求和已完成的项目")
+    rep.add_argument("--search", help="cobuilding-lists：只含标题或说明含这些词的条目（同三单页面的搜索）")
     rep.add_argument("--xlsx", help="compliance：同时导出三会一课落实情况表 XLSX 文件")
     rep.set_defaults(func=cmd_report)
 

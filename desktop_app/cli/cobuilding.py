@@ -52,6 +52,22 @@ def report_reporting(db, args: argparse.Namespace, out: Path) -> str:
     return f"{year}年报到名册，{cb.print_reporting_register(db, year, out)} 人"
 
 
+def report_lists(db, args: argparse.Namespace, out: Path) -> str:
+    """共驻共建三单 for the 联席会议 (--lists: which, 需求,资源,项目 by default all; --open: without what is
+    finished; --year: the page's year, every year when left out; --search: the page's search)."""
+    from desktop_app.cli.common import CliError
+    from desktop_app.domain.cobuilding import LIST_KINDS
+
+    words = [w.strip().removesuffix("清单") for w in (getattr(args, "lists", None) or "").replace("，", ",").split(",")]
+    kinds = [w for w in words if w] or list(LIST_KINDS)
+    wrong = [w for w in kinds if w not in LIST_KINDS]
+    if wrong:
+        raise CliError(f"--lists：没有“{'、'.join(wrong)}”清单，请写 {'、'.join(LIST_KINDS)} 中的一个或几个（逗号分隔）")
+    sheet = cb.print_cobuilding_lists(db, out, kinds, getattr(args, "year", None),
+                                      with_done=not getattr(args, "open", False), text=getattr(args, "search", None) or "")
+    return "三单：" + "，".join(f"{k}清单 {len(sheet.rows(k))} 条" for k in sheet.kinds)
+
+
 def report_contacts(db, args: argparse.Namespace, out: Path) -> str:
     """楼门书记和党员联系户联系表 of one grid (--grid: its name) or of every grid."""
     grid_id = None

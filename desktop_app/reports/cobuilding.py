@@ -1,5 +1,5 @@
 """共驻共建 printouts: the unit register, a unit's year, the yearly summary, the activity register,
-the 双报到 register and the feedback forms to employers' party organisations.
+the 双报到 register and the feedback forms to employers' party organisations, and the 三单 for the 联席会议.
 
 Each renders a read model from views.cobuilding; nothing here reads the database.
 Phones of reporting members arrive masked.
@@ -14,14 +14,15 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
+from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.cobuilding import hours_text
 from desktop_app.domain.money import format_yuan
 from desktop_app.reports.base import (
     A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chinese_date, iso_date,
 )
 from desktop_app.views.cobuilding import (
-    ActivityRegister, ActivityRow, CareDetail, CobuildingFigures, CommunityFigures, ContactRow, FeedbackForm, ReportingRow, UnitRow,
-    UnitYear,
+    ActivityRegister, ActivityRow, CareDetail, CobuildingFigures, CommunityFigures, ContactRow, FeedbackForm, ListRow,
+    ReportingRow, ThreeLists, UnitRow, UnitYear,
 )
 
 UNIT_COLUMNS = (Column("序号", 5, "CENTER"), Column("单位名称", 22), Column("类别", 9, "CENTER"),
@@ -305,3 +306,63 @@ def render_street_summary(center: str, year: int, rows: Sequence[CommunityFigure
             [cells(c.org_name, n) for c, n in zip(rows, numbers)] + ([] if own_line else [cells("合计", total)]))
         return story
     return _render(center, "共驻共建街道汇总表", A4_LANDSCAPE, build, out, printed_on, font_path, progress)
+
+
+# ---------------------------------------------------------------- 三单
+
+
+NEED_LIST_COLUMNS = (Column("序号", 5, "CENTER"), Column("需求名称", 26), Column("类别", 9, "CENTER"), Column("网格", 14),
+                     Column("登记日期", 11, "CENTER"), Column("状态", 8, "CENTER"), Column("对应项目", 24))
+RESOURCE_LIST_COLUMNS = (Column("序号", 5, "CENTER"), Column("提供单位", 18), Column("资源名称", 22),
+                         Column("类别", 9, "CENTER"), Column("可提供的时间、数量等", 32), Column("登记日期", 11, "CENTER"))
+PROJECT_LIST_COLUMNS = (Column("序号", 5, "CENTER"), Column("项目名称", 20), Column("对应需求", 18), Column("使用资源", 14),
+                        Column("认领单位", 15), Column("认领日期", 11, "CENTER"), Column("状态", 8, "CENTER"),
+                        Column("完成日期", 11, "CENTER"), Column("微实事", 12))
+_NUMBERS = "一二三"
+
+
+def _states(rows: Sequence[ListRow], states: Sequence[str]) -> str:
+    return "，".join(f"{s} {sum(1 for r in rows if r.state == s)}" for s in states)
+
+
+def _list_section(r: _Report, sheet: ThreeLists, kind: str, number: str) -> list[Flowable]:
+    """One list: its heading with the count line (kept with its table), then the table."""
+    rows = sheet.rows(kind)
+    if kind == rules.NEED:
+        count = f"共 {len(rows)} 条（{_states(rows, (rules.NEED_OPEN, rules.NEED_MATCHED, rules.NEED_MET))}）"
+        cells = [[str(i), n.title, n.category, n.grid_name, iso_date(n.raised_on), n.state, sheet.projects_of(n.id)]
+                 for i, n in enumerate(rows, 1)]
+        columns = NEED_LIST_COLUMNS
+    elif kind == rules.RESOURCE:
+        count = f"共 {len(rows)} 条（{len({x.unit_id for x in rows if x.unit_id})} 个单位提供）"
+        cells = [[str(i), x.unit_name, x.title, x.category, x.detail, iso_date(x.raised_on)]
+                 for i, x in enumerate(rows, 1)]
+        columns = RESOURCE_LIST_COLUMNS
+    else:
+        states = (rules.PROJECT_OPEN, rules.PROJECT_CLAIMED, rules.PROJECT_DONE)
+        count = f"共 {len(rows)} 个（{_states(rows, states)}）"
+        cells = [[str(i), p.title, p.need_title, p.resource_title, p.unit_name, iso_date(p.claimed_on), p.state,
+                  iso_date(p.done_on), p.project_name] for i, p in enumerate(rows, 1)]
+        columns = PROJECT_LIST_COLUMNS
+    story: list[Flowable] = [r.para(f"{number}、{kind}清单　{count}", "Heading")]
+    return story + (r.table(columns, cells) if cells else [r.para(f"没有符合条件的{kind}。")])
+
+
+def render_three_lists(center: str, sheet: ThreeLists, out: Path | None = None, printed_on: date | None = None, *,
+                       font_path: str | None = None, progress: Callable[[int], None] | None = None) -> bytes:
+    """共驻共建三单 as handed out at the 联席会议: a section per list chosen, then the lines to sign."""
+    def build(r: _Report) -> list[Flowable]:
+        words = [f"{sheet.year}年度" if sheet.year else "全部年份", f"截至{chinese_date(sheet.as_of)}"]
+        if not sheet.with_done:
+            words.append("不含已解决的需求和已完成的项目")
+        if sheet.text:
+            words.append(f"搜索“{sheet.text}”")
+        story = r.heading("　".join(words))
+        for number, kind in zip(_NUMBERS, sheet.kinds):
+            story += _list_section(r, sheet, kind, number)
+        story.append(Spacer(1, 8 * mm))
+        story.append(KeepTogether([r.form([["经办人（签名）", " ", "审核人（签名）", " "]], r.pair_widths(0.16),
+                                          min_heights={0: 12 * mm})]))
+        return story
+    return _render(center, "共驻共建三单（需求清单·资源清单·项目清单）", A4_LANDSCAPE, build, out, printed_on,
+                   font_path, progress)

@@ -407,6 +407,30 @@ class ListRow:
     version: int = 0  # the item's, as read: its form passes it back so a save over a later change is refused
 
 
+@dataclass(frozen=True)
+class ThreeLists:
+    """三单 as printed for the 联席会议: the lists chosen, each oldest first, as this account sees them.
+
+    `year` None: every year; `with_done` False leaves out needs 已解决 and projects 已完成;
+    `text` is the page's search. `need_projects` names the projects answering each need (by the need's id)."""
+
+    as_of: date
+    year: int | None
+    kinds: tuple[str, ...]
+    needs: tuple[ListRow, ...] = ()
+    resources: tuple[ListRow, ...] = ()
+    projects: tuple[ListRow, ...] = ()
+    need_projects: tuple[tuple[str, str], ...] = ()
+    with_done: bool = True
+    text: str = ""
+
+    def rows(self, kind: str) -> tuple[ListRow, ...]:
+        return {rules.NEED: self.needs, rules.RESOURCE: self.resources, rules.PROJECT: self.projects}[kind]
+
+    def projects_of(self, need_id: str) -> str:
+        return "、".join(title for nid, title in self.need_projects if nid == need_id)
+
+
 @dataclass(frozen=True, kw_only=True)
 class CommunityFigures(CobuildingCounts):
     """One community's year of 共驻共建 as the street totals it (rows hang on the community's organisations; its

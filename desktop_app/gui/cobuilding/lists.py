@@ -7,11 +7,13 @@ from dataclasses import replace
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from desktop_app.domain import cobuilding as rules
 from desktop_app.domain import service_flow
 from desktop_app.domain.money import format_yuan
+from desktop_app.gui import icons
 from desktop_app.gui.cobuilding import costs
 from desktop_app.gui.cobuilding.common import CobuildingDialog, CobuildingPage, d, is_a, years
 from desktop_app.gui.cobuilding.costs import Target, costs_html
@@ -181,6 +183,38 @@ def _kind_is(kind: str, *states: str):
 
 _row = is_a(ListRow)
 
+PRINT_TEXT = "打印三单…"
+
+
+class PrintListsDialog(QDialog):
+    """What 打印三单 prints: which lists (all three first) and whether what is finished goes too; the year and
+    search are the page's, said here so no one expects the whole register from a searched page."""
+
+    def __init__(self, parent: QWidget | None, filtered: str):
+        super().__init__(parent)
+        self.setWindowTitle("打印三单")
+        self.kinds = {k: QCheckBox(f"{k}清单") for k in rules.LIST_KINDS}
+        for box in self.kinds.values():
+            box.setChecked(True)
+        self.with_done = QCheckBox("包含已解决的需求和已完成的项目")
+        self.with_done.setChecked(True)
+        buttons = QDialogButtonBox()
+        self.ok = buttons.addButton("打印", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("打印哪几张清单（供共建联席会议使用）："))
+        for box in self.kinds.values():
+            box.toggled.connect(lambda _on: self.ok.setEnabled(bool(self.chosen())))
+            lay.addWidget(box)
+        lay.addWidget(self.with_done)
+        lay.addWidget(wrapped(f"按页面当前的筛选：{filtered}"))
+        lay.addWidget(buttons)
+
+    def chosen(self) -> list[str]:
+        return [k for k, box in self.kinds.items() if box.isChecked()]
+
 
 class ListsPage(CobuildingPage):
     heading = "三单 · 需求、资源、项目清单"
@@ -212,6 +246,45 @@ class ListsPage(CobuildingPage):
             name="unlink", writes=True),
     )
     activate = "edit_item"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._print_with_export()
+
+    def _print_with_export(self) -> None:
+        """打印三单 and 导出Excel share one button: at 1024 the toolbar has room for no further text, so a button
+        of its own would turn every action's text into an icon. Its menu holds both; the button stays enabled
+        for printing while an empty list greys out 导出Excel."""
+        self.act_print = QAction(icons.get("print"), PRINT_TEXT, self)
+        self.act_print.setToolTip("把三单（需求、资源、项目清单）生成 PDF，供共建联席会议使用")
+        self.act_print.triggered.connect(self.print_lists)
+        self.act_output = QAction(icons.get("print"), "打印/导出", self)
+        self.act_output.setToolTip("打印/导出：打印三单，或把当前清单导出Excel")
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        menu.addAction(self.act_print)
+        menu.addAction(self.act_export)
+        self.act_output.setMenu(menu)
+        button = self.toolbar.widgetForAction(self.act_export)
+        if isinstance(button, QToolButton):
+            button.setDefaultAction(self.act_output)
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")  # no wider than before
+
+    def print_lists(self) -> None:
+        """打印三单: the lists chosen, with the page's year and search, as one PDF."""
+        f = self.filter_values()
+        filtered = "，".join([f"{f.year}年" if f.year else "全部年份"] + ([f"搜索“{f.text.strip()}”"] if f.text.strip() else []))
+        dlg = PrintListsDialog(self, filtered)
+        if dlg.exec() != QDialog.DialogCode.Accepted or not dlg.chosen():
+            return
+        kinds, with_done = dlg.chosen(), dlg.with_done.isChecked()
+        db, today, year, text = self.ctx.db, self.today, f.year, f.text
+        self.print_pdf("打印三单", f"共驻共建三单{year or ''}.pdf",
+                       lambda path, job: cb.print_cobuilding_lists(db, path, kinds, year, with_done=with_done,
+                                                                  text=text, today=today),
+                       lambda path, sheet: "已生成三单：" + "，".join(f"{k}清单 {len(sheet.rows(k))} 条"
+                                                                  for k in sheet.kinds) + f"\n{path}")
 
     def load(self, db, f):
         return Loaded(*(cb.list_items(db, k, f.year, text=f.text) for k in rules.LIST_KINDS),

@@ -33,7 +33,8 @@ from desktop_app.services.cobuilding.joint import (  # noqa: F401
     add_topic, finish_topic, get_joint, list_joint_meetings, set_units,
 )
 from desktop_app.services.cobuilding.lists import (  # noqa: F401
-    claim_project, complete_project, delete_item, link_project, list_items, need_from_visit, save_item,
+    claim_project, complete_project, delete_item, link_project, list_items, need_from_visit, print_cobuilding_lists,
+    save_item, three_lists,
 )
 from desktop_app.services.cobuilding.pairing import (  # noqa: F401
     end_pairing, get_pairing, list_pairings, log_pairing_visit, pair_unit, take_on,
@@ -57,5 +58,5 @@ from desktop_app.views.cobuilding import (  # noqa: F401  re-exported read model
     ActivityDetail, ActivityRegister, ActivityRow, ActivitySigninSheet, CareDetail, CareRow, CobuildingFigures,
     CommunityFigures, ContactRow, CostRow, FeedbackForm, InquiryRow, JointDetail, JointMeetingRow, ListRow, PairingDetail,
     PairingItemRow, PairingRow, PostRow, RecipientRow, ReportingDetail, ReportingRow, ReportItemRow, SeatRow,
-    ServiceRow, UnitReportDetail, UnitReportRow, UnitRow, UnitYear, VolunteerHours,
+    ServiceRow, ThreeLists, UnitReportDetail, UnitReportRow, UnitRow, UnitYear, VolunteerHours,
 )

@@ -6,7 +6,9 @@ A project made for a need marks the need 已立项; when the project is done the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -18,11 +20,12 @@ from desktop_app.services import auth
 from desktop_app.services.cobuilding.common import copy_changed, linked_totals, live, org_names, year_span
 from desktop_app.services.cobuilding.costs import rebook_item
 from desktop_app.services.records import settle, unchanged_since, writes
+from desktop_app.services.site import center_of
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.db import Database
 from desktop_app.store.models_cobuilding import ListItem, PartnerUnit
 from desktop_app.store.models_service import Project, Visit
-from desktop_app.views.cobuilding import ListRow
+from desktop_app.views.cobuilding import ListRow, ThreeLists
 
 
 def list_rows(s: Session, q) -> list[ListRow]:
@@ -67,6 +70,46 @@ def list_items(db: Database, list_kind: str, year: int | None = None, state: str
         for term in text.split():
             q = q.where(ListItem.title.contains(term) | ListItem.detail.contains(term))
         return list_rows(s, q.order_by(ListItem.raised_on.desc(), ListItem.title))
+
+
+_DONE = (rules.NEED_MET, rules.PROJECT_DONE)
+
+
+def three_lists(db: Database, kinds: Sequence[str] = rules.LIST_KINDS, year: int | None = None, *,
+                with_done: bool = True, text: str = "", today: date | None = None) -> ThreeLists:
+    """三单 to hand out at the 联席会议: the lists the page shows (same year, search and scope), oldest first.
+
+    `with_done` False leaves out needs 已解决 and projects 已完成, so the meeting sees what is still to do."""
+    auth.require(db, "cobuilding.read")
+    chosen = tuple(k for k in rules.LIST_KINDS if k in kinds)
+    if not chosen:
+        raise ValidationError("清单", "请至少选择一张清单")
+    lists = {}
+    for kind in chosen:
+        rows = [r for r in list_items(db, kind, year, text=text) if with_done or r.state not in _DONE]
+        lists[kind] = tuple(sorted(rows, key=lambda r: (r.raised_on, r.title)))
+    needs = lists.get(rules.NEED, ())
+    answers: tuple[tuple[str, str], ...] = ()
+    if needs:
+        with db.session() as s:  # the projects answering them, whether or not the 项目清单 is printed
+            answers = tuple(s.execute(
+                select(ListItem.need_id, ListItem.title)
+                .where(ListItem.deleted.is_(False), ListItem.list_kind == rules.PROJECT,
+                       ListItem.need_id.in_([n.id for n in needs]))
+                .order_by(ListItem.raised_on, ListItem.title)).tuples())
+    return ThreeLists(today or date.today(), year, chosen, needs, lists.get(rules.RESOURCE, ()),
+                      lists.get(rules.PROJECT, ()), answers, with_done, " ".join(text.split()))
+
+
+def print_cobuilding_lists(db: Database, out: Path, kinds: Sequence[str] = rules.LIST_KINDS,
+                           year: int | None = None, *, with_done: bool = True, text: str = "",
+                           today: date | None = None, progress: Callable[[int], None] | None = None) -> ThreeLists:
+    """共驻共建三单 for the 联席会议 (three_lists' choice), one section per list. Returns what was printed."""
+    from desktop_app.reports.cobuilding import render_three_lists  # reportlab loads only when printing
+
+    sheet = three_lists(db, kinds, year, with_done=with_done, text=text, today=today)
+    render_three_lists(center_of(db), sheet, out, sheet.as_of, progress=progress)
+    return sheet
 
 
 def _live(s: Session, item_id: str | None, what: str = "清单条目") -> ListItem:
