@@ -147,8 +147,9 @@ def open_scanned(path: Path) -> tuple[tuple[str, ...], Callable[[str], Iterable[
 
 def _merged_down(ws: Any, rows: Iterable[list[Any]]) -> Iterable[list[Any]]:
     """The rows with the value of a cell merged down one column (所在支部 once for the eight members of a
-    branch, 序号 over a two-row header) in each cell of the merge: the sheet shows it on each of those rows,
-    and the readers would otherwise see it on the first alone. Merges across columns (a title) stay as stored."""
+    branch, a header over a two-row header) in each cell of the merge: the sheet shows it on each of those rows,
+    and the readers would otherwise see it on the first alone. Merges across columns (a title) and numbers
+    stay as stored."""
     try:
         merges = [(r0, r1, c0) for (r0, c0), (r1, c1) in (ws.merged_cell_ranges or ()) if r1 > r0 and c1 == c0]
     except BaseException as exc:  # noqa: BLE001 - a workbook calamine reads but whose merges it cannot: as stored
@@ -170,6 +171,7 @@ def _fill_down(rows: Iterable[list[Any]], merges: list[tuple[int, int, int]]) ->
                 if c < len(row) and row[c] == "":
                     row[c] = value
         for r1, c in starts.get(n, ()):
-            if c < len(row) and row[c] != "":
+            # A number is not repeated: an amount merged over the two lines of one voucher is one amount.
+            if c < len(row) and row[c] != "" and not isinstance(row[c], (int, float)):
                 open_.append((r1, c, row[c]))
         yield row

@@ -137,3 +137,17 @@ def test_something_else_under_xlsx_is_no_spreadsheet(db, tmp_path):
     path = tmp_path / "照片.xlsx"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
     assert "不是 Excel 表格文件" in _refused(db, path)
+
+
+def test_a_number_merged_down_is_not_repeated(tmp_path):
+    # 1,200.00 shown once beside a voucher whose 摘要 takes two lines is one amount, not two.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["日期", "摘要", "收入", "经手人"])
+    ws.append(["2025-03-05", "收到街道拨付党建经费", 1200, "王小红"])
+    ws.append([None, "（第一季度）", None, None])
+    ws.merge_cells("C2:C3")
+    ws.merge_cells("D2:D3")
+    wb.save(path := tmp_path / "台账.xlsx")
+    rows = sheets.read_records(path).records
+    assert rows[2][2] is None and rows[2][3] == "王小红"
