@@ -321,15 +321,17 @@ PROJECT_LIST_COLUMNS = (Column("序号", 5, "CENTER"), Column("项目名称", 20
 _NUMBERS = "一二三"
 
 
-def _states(rows: Sequence[ListRow], states: Sequence[str]) -> str:
-    return "，".join(f"{s} {sum(1 for r in rows if r.state == s)}" for s in states)
+def _states(sheet: ThreeLists, rows: Sequence[ListRow], states: Sequence[str]) -> str:
+    """Each state's count; the finished one is left out where the sheet leaves its items out (not "已解决 0")."""
+    return "，".join(f"{s} {sum(1 for r in rows if r.state == s)}" for s in states
+                    if sheet.with_done or s not in (rules.NEED_MET, rules.PROJECT_DONE))
 
 
 def _list_section(r: _Report, sheet: ThreeLists, kind: str, number: str) -> list[Flowable]:
     """One list: its heading with the count line (kept with its table), then the table."""
     rows = sheet.rows(kind)
     if kind == rules.NEED:
-        count = f"共 {len(rows)} 条（{_states(rows, (rules.NEED_OPEN, rules.NEED_MATCHED, rules.NEED_MET))}）"
+        count = f"共 {len(rows)} 条（{_states(sheet, rows, (rules.NEED_OPEN, rules.NEED_MATCHED, rules.NEED_MET))}）"
         cells = [[str(i), n.title, n.category, n.grid_name, iso_date(n.raised_on), n.state, sheet.projects_of(n.id)]
                  for i, n in enumerate(rows, 1)]
         columns = NEED_LIST_COLUMNS
@@ -340,7 +342,7 @@ def _list_section(r: _Report, sheet: ThreeLists, kind: str, number: str) -> list
         columns = RESOURCE_LIST_COLUMNS
     else:
         states = (rules.PROJECT_OPEN, rules.PROJECT_CLAIMED, rules.PROJECT_DONE)
-        count = f"共 {len(rows)} 个（{_states(rows, states)}）"
+        count = f"共 {len(rows)} 个（{_states(sheet, rows, states)}）"
         cells = [[str(i), p.title, p.need_title, p.resource_title, p.unit_name, iso_date(p.claimed_on), p.state,
                   iso_date(p.done_on), p.project_name] for i, p in enumerate(rows, 1)]
         columns = PROJECT_LIST_COLUMNS
@@ -360,9 +362,10 @@ def render_three_lists(center: str, sheet: ThreeLists, out: Path | None = None, 
         story = r.heading("　".join(words))
         for number, kind in zip(_NUMBERS, sheet.kinds):
             story += _list_section(r, sheet, kind, number)
-        story.append(Spacer(1, 8 * mm))
+        # close under the last table: on a page of its own the lines to sign read as a stray sheet
+        story.append(Spacer(1, 4 * mm))
         story.append(KeepTogether([r.form([["经办人（签名）", " ", "审核人（签名）", " "]], r.pair_widths(0.16),
-                                          min_heights={0: 12 * mm})]))
+                                          min_heights={0: 10 * mm})]))
         return story
     return _render(center, "共驻共建三单（需求清单·资源清单·项目清单）", A4_LANDSCAPE, build, out, printed_on,
                    font_path, progress)

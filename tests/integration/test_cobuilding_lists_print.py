@@ -71,6 +71,7 @@ def test_the_lists_chosen_and_finished_items_left_out(db, lists, tmp_path, shipp
     cb.print_cobuilding_lists(db, out, [rules.PROJECT, rules.NEED], with_done=False, today=TODAY)
     text = _text(out)
     assert "不含已解决的需求和已完成的项目" in text
+    assert "一、需求清单共2条（待对接1，已立项1）" in text and "二、项目清单共1个（待认领0，已认领1）" in text
     # the order is the lists' own, numbered as printed; the 资源清单 is not there
     assert text.index("一、需求清单共2条") < text.index("二、项目清单共1个") and "资源清单共" not in text
     assert "小区路灯维修" not in text and "路灯换新" not in text and "独居老人助餐" in text
