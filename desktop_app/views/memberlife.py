@@ -140,3 +140,10 @@ class MemberLife:
     # The way in, oldest first: the 发展党员 file's steps that move it on, or the roster's 入党 / 转正 dates
     path: tuple[tuple[date, str], ...] = ()
     political_birthday: date | None = None  # the day of joining (the 支部大会), whose anniversary is kept
+    # 组织关系转接 in and out of this community, newest first: (date, 转入/转出, from, to)
+    transfers: tuple[tuple[date, str, str, str], ...] = ()
+    # organisation life and dues as of the day read; None where the account may not read them
+    meetings_year: int | None = None  # held meetings attended (出席) in the twelve months up to the day
+    last_meeting: date | None = None  # the last held meeting attended, ever
+    dues_read: bool = False
+    dues_paid_to: date | None = None  # the latest month paid for (None with dues_read: nothing paid yet)

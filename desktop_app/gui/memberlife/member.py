@@ -43,6 +43,7 @@ def life_html(x: MemberLife) -> str:
     section("不合格党员处置", [f"{r.year}年度 {e(r.measure)} {_d(r.decided_on)}"
                               + (f"，期限 {_d(r.deadline)}" if r.deadline else "") + (f"，{e(r.outcome)}" if r.outcome else "")
                               for r in x.disposals])
+    section("组织关系转接", [f"{_d(on)} {e(way)} {e(src or '—')} → {e(dst or '—')}" for on, way, src, dst in x.transfers])
     section("组织调动", [f"{_d(r.moved_on)} {e(r.from_name or '—')} → {e(r.to_name)}" for r in x.moves])
     section("流动", [f"{e(r.direction)} {_d(r.start_date)} {e(r.place)} 活动证 {e(r.card_no or '—')}"
                     + (f"，{_d(r.end_date)} 返回" if r.end_date else "") for r in x.floating])
@@ -50,7 +51,14 @@ def life_html(x: MemberLife) -> str:
                                                      else f"{e(r.tried_by)}（{e(r.method)}）{e(r.result)}")
                                for r in x.searches])
     if len(parts) == 1 + bool(x.political_birthday) + bool(x.path):
-        parts.append("<p>没有出党、处分、调动、流动或失联的记录。</p>")
+        parts.append("<p>没有出党、处分、转接、调动、流动或失联的记录。</p>")
+    regular = []
+    if x.meetings_year is not None:
+        regular.append(f"近一年参加组织生活 {x.meetings_year} 次，最近一次："
+                       + (_d(x.last_meeting) if x.last_meeting else "无记录"))
+    if x.dues_read:
+        regular.append("党费交至：" + (f"{x.dues_paid_to.year}年{x.dues_paid_to.month}月" if x.dues_paid_to else "无缴纳记录"))
+    section("组织生活和党费", regular)
     return "".join(parts)
 
 

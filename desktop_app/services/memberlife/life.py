@@ -4,29 +4,42 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import development as dev_rules
+from desktop_app.domain import meetings as meeting_rules
+from desktop_app.domain.members import add_years
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.memberlife.discipline import disciplines, disposals
-from desktop_app.services.memberlife.exits import exits
+from desktop_app.services.memberlife.exits import _dues_paid_to, exits
 from desktop_app.services.memberlife.floating import floating, searches
 from desktop_app.services.memberlife.moves import moves
 from desktop_app.services.memberlife._common import Orgs, live_member, today_of
+from desktop_app.store.models import Transfer
 from desktop_app.store.models_development import Applicant, DevelopmentStep
+from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.views.memberlife import MemberLife
 
 
 def member_life(db: Database, member_id: str, today: date | None = None) -> MemberLife:
-    """Exits, discipline, disposals, moves, 流动 and 失联 records of one member (discipline only when allowed)."""
+    """Exits, discipline, disposals, moves, 转接, 流动 and 失联 records of one member, and whether they come to
+    meetings and pay dues (discipline, meetings and dues only for an account that may read them)."""
     auth.require(db, "members.read")
     today = today_of(today)
     with db.session() as s:
         m = live_member(s, member_id)
         name, status, branch = m.name, m.status, Orgs(s).branch_name(m.org_id)
         path = _path(s, m, auth.can(db, "development.read"))
+        moved = tuple(s.execute(
+            select(Transfer.transfer_date, Transfer.direction, Transfer.from_org, Transfer.to_org)
+            .where(Transfer.member_id == m.id, Transfer.deleted.is_(False))
+            .order_by(Transfer.transfer_date.desc(), Transfer.created_at.desc())).tuples())
+        # the whole life asks for more than the registers: whether the member comes to meetings and pays dues
+        meetings = _attended(s, m.id, today) if auth.can(db, "meetings.read") else (None, None)
+        dues_read = auth.can(db, "dues.read")
+        paid_to = _dues_paid_to(s, [m.id], today).get(m.id) if dues_read else None
     may = auth.can(db, "discipline.read")
     disc = tuple(disciplines(db, member_id, today=today)) if may else ()
     return MemberLife(
@@ -38,8 +51,21 @@ def member_life(db: Database, member_id: str, today: date | None = None) -> Memb
         moves=tuple(moves(db, member_id)),
         floating=tuple(r for r in floating(db) if r.member_id == member_id),
         searches=tuple(searches(db, member_id)),
-        path=path, political_birthday=m.joined_date,
+        path=path, political_birthday=m.joined_date, transfers=moved,
+        meetings_year=meetings[0], last_meeting=meetings[1], dues_read=dues_read, dues_paid_to=paid_to,
     )
+
+
+def _attended(s: Session, member_id: str, today: date) -> tuple[int, date | None]:
+    """Held meetings the member was present at in the year up to `today`, and the last one ever."""
+    year_ago = add_years(today, -1)
+    count, last = s.execute(
+        select(func.sum(case((Meeting.meeting_date > year_ago, 1), else_=0)), func.max(Meeting.meeting_date))
+        .select_from(Attendance).join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(Attendance.member_id == member_id, Attendance.deleted.is_(False), Meeting.deleted.is_(False),
+               Meeting.status == meeting_rules.HELD, Attendance.status == meeting_rules.PRESENT,
+               Meeting.meeting_date <= today)).one()
+    return int(count or 0), last
 
 
 # The steps of the way itself; 思想汇报 and 培养考察 recur and stay in the 发展党员 file.
