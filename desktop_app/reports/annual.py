@@ -39,23 +39,27 @@ PALETTE = ("#c8161e", "#e0892b", "#2f6fb5", "#2e7d32", "#7b4fa0", "#8a8f98", "#0
 CHAPTER_NUMBERS = "一二三四五六七八九十"
 
 
-def _unbroken(text: str) -> bool:
-    """A date, an amount, a number or a code: broken across lines it reads wrong (2026-11 / -14, 35,000. / 00)."""
-    return bool(text) and text.isascii() and " " not in text
+def _unbroken(text: str, whole: bool = False) -> bool:
+    """A date, an amount, a number or a code: broken across lines it reads wrong (2026-11 / -14, 35,000. / 00);
+    so does a name in a `whole` column, one with no space in it (第一网格党支 / 部, 已解 / 决, 入党积极分 / 子)."""
+    if not text or any(c.isspace() for c in text):
+        return False
+    return whole or text.isascii()
 
 
 def fitted_widths(weights: Sequence[float], rows: Sequence[Sequence[object]], available: float,
-                  measure: Callable[[str], float]) -> list[float]:
+                  measure: Callable[[str], float], whole: Sequence[bool] = ()) -> list[float]:
     """Column widths in points filling `available`, in proportion to `weights`, except that a column
-    holding dates, amounts or codes is at least as wide as its widest one (each line of a cell on its
-    own); the others give up the room. Where even that does not fit, the proportions stand."""
+    holding dates, amounts or codes, or names where `whole` says so, is at least as wide as its widest one
+    (each line of a cell on its own); the others give up the room. Where even that does not fit, the
+    proportions stand."""
     total = sum(weights)
     share = [available * w / total for w in weights]
     need = [0.0] * len(weights)
     for row in rows:
         for i, value in enumerate(row[: len(weights)]):
             for line in str(value).split("\n"):
-                if _unbroken(line):
+                if _unbroken(line, i < len(whole) and whole[i]):
                     need[i] = max(need[i], measure(line) + 2 * CELL_PAD_X + 1)
     widths = list(share)
     fixed: set[int] = set()
@@ -157,7 +161,7 @@ class AnnualFolderReport(ModelReport):
         if not rows:
             return [Paragraph("（本年无记录）", self.styles["Normal"])]
         widths = fitted_widths([c.width for c in columns], rows, self.frame_width,
-                               lambda text: text_width(text, self.font, CELL_FONT_SIZE))
+                               lambda text: text_width(text, self.font, CELL_FONT_SIZE), [c.whole for c in columns])
         return self.table([Column(c.title, w, c.align) for c, w in zip(columns, widths)], [list(r) for r in rows])
 
     def _figures(self, n: int) -> list:

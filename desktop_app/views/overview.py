@@ -116,6 +116,7 @@ class FolderColumn:
     title: str
     width: float  # relative
     align: str = "LEFT"  # LEFT | CENTER | RIGHT
+    whole: bool = False  # names (a branch, a state, a stage): each printed on one line, the column widened for it
 
 
 @dataclass(frozen=True)

@@ -145,8 +145,8 @@ def _visits(db: Database, year: int, today: date, orgs: _Orgs) -> FolderSection:
                  f"{r.resolved_by} {_d(r.resolved_on)} {r.resolution}".strip() if r.resolved_on else r.handler)
                 for r in rows)
     closed = sum(1 for r in rows if r.resolved_on)
-    cols = (FolderColumn("走访日期", 58, C), FolderColumn("网格", 80), FolderColumn("对象", 50),
-            FolderColumn("类别", 44, C), FolderColumn("反映问题", 170), FolderColumn("状态", 40, C),
+    cols = (FolderColumn("走访日期", 58, C), FolderColumn("网格", 80, whole=True), FolderColumn("对象", 50),
+            FolderColumn("类别", 44, C, whole=True), FolderColumn("反映问题", 170), FolderColumn("状态", 40, C, whole=True),
             FolderColumn("办理结果", 170))
     return FolderSection("走访与群众反映问题办理", cols, out,
                          f"受理 {len(rows)} 件，办结 {closed} 件" + (f"，办结率 {round(100 * closed / len(rows))}%"
@@ -168,8 +168,8 @@ def _wishes(db: Database, year: int, orgs: _Orgs, listed: dict[str, list]) -> Fo
     out = tuple((r.wish_no, _d(r.posted_on), r.wisher_name, names.get(r.grid_id or "", r.grid_name), r.content, format_yuan(r.estimated_fen),
                  r.state, r.claimant_name, _d(r.fulfilled_on)) for r in rows)
     cols = (FolderColumn("编号", 56), FolderColumn("发布", 56, C), FolderColumn("心愿人", 44),
-            FolderColumn("网格", 76), FolderColumn("心愿", 130), FolderColumn("估值（元）", 50, R),
-            FolderColumn("状态", 40, C), FolderColumn("认领人", 70), FolderColumn("实现", 56, C))
+            FolderColumn("网格", 76, whole=True), FolderColumn("心愿", 130), FolderColumn("估值（元）", 50, R),
+            FolderColumn("状态", 40, C, whole=True), FolderColumn("认领人", 70), FolderColumn("实现", 56, C))
     posted = sum(1 for r in rows if r.posted_on.year == year)
     claimed = sum(1 for r in rows if r.claimed_on and r.claimed_on.year == year)
     done = sum(1 for r in rows if r.fulfilled_on and r.fulfilled_on.year == year)
@@ -192,10 +192,10 @@ def _projects(db: Database, year: int, today: date, orgs: _Orgs) -> FolderSectio
                 for r in rows)
     # 开始 over 期限 in one column: eleven columns left the names and states a character or two wide. The
     # ledger's 已记账 goes under the typed 实际支出 the same way (some spending is not booked: the street's funds).
-    cols = (FolderColumn("编号", 54), FolderColumn("项目", 130), FolderColumn("类别", 50, C),
+    cols = (FolderColumn("编号", 54), FolderColumn("项目", 130), FolderColumn("类别", 50, C, whole=True),
             FolderColumn("网格", 70), FolderColumn("负责人", 44), FolderColumn("预算（元）", 54, R),
             FolderColumn("实际／已记账（元）", 54, R), FolderColumn("开始／期限", 56, C),
-            FolderColumn("完成", 56, C), FolderColumn("状态", 40, C))
+            FolderColumn("完成", 56, C), FolderColumn("状态", 40, C, whole=True))
     done = sum(1 for r in rows if r.completed_on and r.completed_on.year == year)
     booked = sum(1 for r in rows if r.booked_fen)
     return FolderSection("微实事项目", cols, out, f"本年涉及项目 {len(rows)} 个，完成 {done} 个" + (
@@ -312,7 +312,7 @@ def _development(db: Database, year: int, today: date, orgs: _Orgs) -> FolderSec
                  # The register lists everyone with a step in the year; the column holds that year's steps only.
                  "；".join(f"{st.step} {_d(st.done_on)}" for st in p.steps if st.done_on.year == year))
            for p in reg.people)
-    cols = (FolderColumn("姓名", 44), FolderColumn("党支部", 80), FolderColumn("当前阶段", 56, C),
+    cols = (FolderColumn("姓名", 44), FolderColumn("党支部", 80, whole=True), FolderColumn("当前阶段", 56, C, whole=True),
             FolderColumn("申请日期", 56, C), FolderColumn("本年办理步骤", 260))
     return FolderSection("发展党员", cols, out, "，".join(f"{k} {v} 人" for k, v in reg.counts.items()))
 
