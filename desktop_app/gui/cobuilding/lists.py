@@ -211,6 +211,7 @@ class PrintListsDialog(QDialog):
         lay.addWidget(self.with_done)
         lay.addWidget(wrapped(f"按页面当前的筛选：{filtered}"))
         lay.addWidget(buttons)
+        self.setMinimumWidth(340)
 
     def chosen(self) -> list[str]:
         return [k for k, box in self.kinds.items() if box.isChecked()]
