@@ -162,10 +162,12 @@ def _masked(texts: tuple[str, ...]) -> tuple[str, ...]:
     """Samples show what a column is, not whose: ID numbers and mobiles masked as everywhere else."""
     out = []
     for t in texts:
-        if idcard.is_valid(t):
-            t = idcard.mask(t)
-        elif re.fullmatch(r"1[3-9]\d{9}", t):
-            t = idcard.mask_phone(t)
+        # A number mistyped (a wrong check digit) or written with spaces and dashes is still someone's.
+        bare = re.sub(r"[\s-]", "", t)
+        if idcard.is_valid(t) or re.fullmatch(r"\d{17}[\dXx]|\d{15}", bare):
+            t = idcard.mask(bare)
+        elif re.fullmatch(r"1[3-9]\d{9}", bare):
+            t = idcard.mask_phone(bare)
         out.append(t)
     return tuple(out)
 

@@ -151,3 +151,19 @@ def test_a_number_merged_down_is_not_repeated(tmp_path):
     wb.save(path := tmp_path / "台账.xlsx")
     rows = sheets.read_records(path).records
     assert rows[2][2] is None and rows[2][3] == "王小红"
+
+
+def test_the_column_samples_mask_a_mistyped_id_and_a_spaced_mobile(db, tmp_path):
+    from desktop_app.services import imports
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["户主姓名", "姓名", "身份证号", "楼栋", "联系电话"])
+    mistyped = _person(1)[:-1] + ("0" if _person(1)[-1] != "0" else "1")  # a wrong check digit
+    ws.append(["张伟", "张伟", mistyped, "3栋", "138 1234 5678"])
+    ws.append(["王芳", "王芳", "320102 19800302 1234", "3栋", "139-8765-4321"])
+    wb.save(path := tmp_path / "居民.xlsx")
+    report = imports.inspect(db, "residents", path)
+    shown = [s for p in report.plan for s in (*p.samples, *p.values)]
+    assert not any(mistyped in s or "1234 5678" in s or "8765-4321" in s or "19800302" in s for s in shown), shown
+    assert "138****5678" in shown and "139****4321" in shown
