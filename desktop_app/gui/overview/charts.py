@@ -57,7 +57,8 @@ class Chart(QWidget):
             high = max(sums, default=0)
         else:
             high = max((v or 0 for s in self.series for v in s.values), default=0)
-        return _nice(high)
+        # meetings and problems are counted: a gridline at 37.5 of them reads wrong
+        return _nice(high, whole=self.kind in ("stack", "hbars"))
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
         p = QPainter(self)
@@ -100,12 +101,12 @@ class Chart(QWidget):
     def _axes(self, p: QPainter, area: QRectF) -> None:
         top = self._scale_top()
         p.setPen(QPen(QColor("#e6e8eb")))
-        for i in range(5):
-            y = area.bottom() - area.height() * i / 4
+        for i in range(GRIDLINES + 1):
+            y = area.bottom() - area.height() * i / GRIDLINES
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
             p.setPen(QColor("#8a8f98"))
             p.drawText(QRectF(0, y - 7, area.left() - 4, 14), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       _short(top * i / 4) + (self.unit if i == 4 and self.unit == "%" else ""))
+                       _short(top * i / GRIDLINES) + (self.unit if i == GRIDLINES and self.unit == "%" else ""))
             p.setPen(QPen(QColor("#e6e8eb")))
         n = len(self.labels)
         step = area.width() / n
@@ -166,10 +167,19 @@ class Chart(QWidget):
             p.drawText(QRectF(area.left() + w + 4, y, 40, row), Qt.AlignmentFlag.AlignVCenter, _short(v or 0))
 
 
-def _nice(high: float) -> float:
-    """A round scale top at or above `high` (1, 2, 2.5 or 5 times a power of ten)."""
+GRIDLINES = 4  # the scale's steps up the axis (paintEvent)
+
+
+def _nice(high: float, whole: bool = False) -> float:
+    """A round scale top at or above `high` (1, 2, 2.5 or 5 times a power of ten); `whole`: for counts, a
+    top whose every gridline is a whole number (40 for 37 meetings, not 50 with a line at 37.5)."""
     if high <= 0:
-        return 1
+        return GRIDLINES if whole else 1
+    if whole:
+        quarter = high / GRIDLINES
+        mag = 10 ** math.floor(math.log10(quarter)) if quarter >= 1 else 1
+        return GRIDLINES * next(b * mag for b in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
+                                if b * mag >= quarter and float(b * mag).is_integer())
     mag = 10 ** math.floor(math.log10(high))
     return next(base * mag for base in (1, 2, 2.5, 5, 10) if base * mag >= high)
 
