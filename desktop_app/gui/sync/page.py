@@ -202,7 +202,8 @@ class SyncPage(Page):
             self.key_label.setText(f"{up}密钥：{who}，指纹 {state.fingerprint}（{local_time(state.key_set_at, '%Y-%m-%d')} 设置）")
         else:
             self.key_label.setText(
-                f"尚未生成{up}密钥：先生成密钥，再把密钥文件拷给各社区。" if self.is_street
+                f"尚未生成{up}密钥：先生成密钥（私钥文件由本{up}保管，不要拷给社区），再请各社区“向{up}登记”，"
+                f"把登记申请交来，在这里“接受社区登记”。" if self.is_street
                 else f"尚未向{up}登记：请“向{up}登记”，把登记申请交给{up}，再导入{up}的登记回执。"
             )
         if self.is_street:
