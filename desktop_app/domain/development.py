@@ -196,8 +196,13 @@ def probation_end(history: Sequence[Done]) -> date | None:
     return end
 
 
-def check_age(birth: date | None, applied: date) -> None:
+def check_age(birth: date | None, applied: date, from_number: bool = False) -> None:
+    """`from_number`: the birth date was read from the ID number, so the refusal names that field (a form
+    without a 出生日期 field could not show which one to correct) and the day it found there."""
     if birth is not None and full_years(birth, applied) < MIN_AGE:
+        if from_number:
+            raise ValidationError("公民身份号码", f"按号码出生于 {birth.isoformat()}，递交申请书时（{applied.isoformat()}）"
+                                              "未满十八岁：申请入党须年满十八岁（党章第一条）")
         raise ValidationError("出生日期", "申请入党须年满十八岁（党章第一条）")
 
 

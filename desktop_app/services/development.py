@@ -173,15 +173,15 @@ def add_applicant(uow: UnitOfWork, inp: ApplicantInput, today: date | None = Non
     if not name:
         raise ValidationError("姓名", "请填写姓名")
     if inp.applied_on is None:
-        raise ValidationError("申请日期", "请填写递交入党申请书的日期")
+        raise ValidationError("递交申请书日期", "请填写递交入党申请书的日期")
     if inp.applied_on > today:
-        raise ValidationError("申请日期", "不能晚于今天")
+        raise ValidationError("递交申请书日期", "不能晚于今天")
     number = idcard.normalize(inp.id_number or "")
     birth, gender = inp.birth_date, inp.gender
     if number:
         info = idcard.parse_or_refuse(number)
         number, birth, gender = info.number, birth or info.birth_date, gender or info.gender
-    rules.check_age(birth, inp.applied_on)
+    rules.check_age(birth, inp.applied_on, from_number=inp.birth_date is None and bool(number))
     s = uow.session
     branch = _branch(s, inp.org_id)
     a = Applicant(name=name, gender=_text("gender", "性别", gender), birth_date=birth, id_number=number,
@@ -364,7 +364,7 @@ def update_applicant(uow: UnitOfWork, applicant_id: str, inp: ApplicantInput,
     if number and "*" not in raw:
         info = idcard.parse_or_refuse(number)
         number, birth, gender = info.number, birth or info.birth_date, gender or info.gender
-    rules.check_age(birth, a.applied_on)
+    rules.check_age(birth, a.applied_on, from_number=inp.birth_date is None and bool(number))
     a.name, a.id_number, a.birth_date = name, number, birth
     a.gender = _text("gender", "性别", gender)
     a.education = _text("education", "学历", inp.education)
