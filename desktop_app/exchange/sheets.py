@@ -348,7 +348,10 @@ def sheet_records(name: str, ws) -> list[list[Any]]:
     records: list[list[Any]] = []
     last = 0  # index after the last row with content: blank rows below it are dropped
     empty: Any = None  # openpyxl yields one shared tuple for every missing row
-    for n, r in enumerate(ws.iter_rows(values_only=True, max_col=safety.MAX_COLUMNS + 1), start=1):
+    rows = ws.iter_rows(values_only=True, max_col=safety.MAX_COLUMNS + 1)
+    if merges := _merges_down(ws):  # filled as the fast reader fills them: one file, one reading
+        rows = xlsx_fast.fill_down(rows, merges)
+    for n, r in enumerate(rows, start=1):
         if r is empty:
             records.append(_NO_CELLS)
             continue
@@ -365,6 +368,36 @@ def sheet_records(name: str, ws) -> list[list[Any]]:
         last = n
     del records[last:]
     return safety.rectangular(name, records)
+
+
+_MERGE = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref=["']\$?([A-Za-z]{1,3})\$?(\d{1,7}):\$?([A-Za-z]{1,3})\$?(\d{1,7})["']""")
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _merges_down(ws) -> list[tuple[int, int, int]]:
+    """A read-only sheet's merges down one column as (first row, last row, column), 0-based, read from its
+    XML (read-only mode has no merged_cells; the mergeCells come after the data, so the part is streamed).
+    A sheet whose XML cannot be scanned is read as stored."""
+    try:
+        with ws._get_source() as fh:  # the part openpyxl itself reads the rows from
+            found = []
+            for data in safety.xml_chunks(fh):
+                if b"mergeCell" in data:
+                    found.extend(_MERGE.findall(data))
+    except (*BROKEN, OSError, AttributeError):
+        return []
+    merges = []
+    for c0, r0, c1, r1 in found:
+        c, first, last = _column_index(c0), int(r0) - 1, int(r1) - 1
+        if last > first and c == _column_index(c1) and c < safety.MAX_COLUMNS:
+            merges.append((first, last, c))
+    return merges
 
 
 def reason(exc: BaseException) -> str:

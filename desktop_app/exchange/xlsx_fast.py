@@ -156,10 +156,13 @@ def _merged_down(ws: Any, rows: Iterable[list[Any]]) -> Iterable[list[Any]]:
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         return rows
-    return _fill_down(rows, merges) if merges else rows  # (nearly every sheet: the rows as calamine gives them)
+    return fill_down(rows, merges) if merges else rows  # (nearly every sheet: the rows as calamine gives them)
 
 
-def _fill_down(rows: Iterable[list[Any]], merges: list[tuple[int, int, int]]) -> Iterable[list[Any]]:
+def fill_down(rows: Iterable[Any], merges: list[tuple[int, int, int]]) -> Iterable[Any]:
+    """The rows (from row 1, 0-based) with each merge (first row, last row, column) filled from its first
+    cell; shared by calamine (an empty cell is "") and openpyxl (None, rows as tuples cut after their last
+    value), so that a workbook gives the same rows whichever reader it falls to."""
     starts: dict[int, list[tuple[int, int]]] = {}
     for r0, r1, c in merges:
         starts.setdefault(r0, []).append((r1, c))
@@ -168,10 +171,14 @@ def _fill_down(rows: Iterable[list[Any]], merges: list[tuple[int, int, int]]) ->
         if open_:
             open_ = [m for m in open_ if m[0] >= n]
             for _last, c, value in open_:
-                if c < len(row) and row[c] == "":
+                if c >= len(row) or row[c] is None or row[c] == "":
+                    if type(row) is not list:
+                        row = list(row)
+                    if c >= len(row):
+                        row.extend([None] * (c + 1 - len(row)))
                     row[c] = value
         for r1, c in starts.get(n, ()):
             # A number is not repeated: an amount merged over the two lines of one voucher is one amount.
-            if c < len(row) and row[c] != "" and not isinstance(row[c], (int, float)):
+            if c < len(row) and row[c] is not None and row[c] != "" and not isinstance(row[c], (int, float)):
                 open_.append((r1, c, row[c]))
         yield row

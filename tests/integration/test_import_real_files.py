@@ -10,7 +10,7 @@ import pytest
 
 from desktop_app.domain import idcard
 from desktop_app.domain.errors import DomainError
-from desktop_app.exchange import members, sheets
+from desktop_app.exchange import members, sheets, xlsx_fast
 from desktop_app.services import orgs, roster
 
 TODAY = date(2026, 12, 7)
@@ -34,8 +34,7 @@ def _count(db) -> int:
     return roster.stats(db).total
 
 
-def test_a_branch_merged_down_over_eight_members_is_each_ones_branch(db, tmp_path):
-    branch = _branch(db, "第二党支部")
+def _merged_roster(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["幸福里社区党员花名册"])
@@ -50,6 +49,12 @@ def test_a_branch_merged_down_over_eight_members_is_each_ones_branch(db, tmp_pat
     ws.merge_cells("E4:E11")
     path = tmp_path / "花名册.xlsx"
     wb.save(path)
+    return path
+
+
+def test_a_branch_merged_down_over_eight_members_is_each_ones_branch(db, tmp_path):
+    branch = _branch(db, "第二党支部")
+    path = _merged_roster(tmp_path)
 
     p = roster.preview_import(db, path, today=TODAY)
     assert not p.errors, p.errors
@@ -137,6 +142,30 @@ def test_something_else_under_xlsx_is_no_spreadsheet(db, tmp_path):
     path = tmp_path / "照片.xlsx"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
     assert "不是 Excel 表格文件" in _refused(db, path)
+
+
+def test_a_workbook_left_to_openpyxl_fills_merges_down_as_the_fast_reader_does(db, tmp_path, monkeypatch):
+    # The same file must give the same rows whichever reader it falls to (calamine refuses some workbooks).
+    path = _merged_roster(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws["F12"], ws["G12"] = "2021.7.1", 300  # a date and a number, each merged down over two rows
+    ws.merge_cells("F12:F13")
+    ws.merge_cells("G12:G13")
+    ws["H13"] = "备注"
+    wb.save(path)
+    fast = sheets.read_records(path).records
+    monkeypatch.setattr(xlsx_fast, "open_sheets", lambda p: None)  # as for a workbook calamine refuses
+    slow = sheets.read_records(path).records
+    assert [r[4] for r in slow[3:11]] == ["第二党支部"] * 8
+    assert slow[1][:2] == ["序号", "基本信息"] and slow[1][2] is None  # a merge across stays one cell
+    assert slow[2][0] == "序号"  # over the two header rows
+    assert slow[12][5] == "2021.7.1" and slow[12][6] is None  # a date is filled down, a number is not
+    assert slow == fast
+
+    branch = _branch(db, "第二党支部")
+    p = roster.preview_import(db, _merged_roster(tmp_path), today=TODAY)
+    assert list(p.to_add.column("org_id")) == [branch.id] * 8
 
 
 def test_a_number_merged_down_is_not_repeated(tmp_path):
