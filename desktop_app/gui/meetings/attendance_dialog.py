@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain import meetings as rules
 from desktop_app.gui import icons
 from desktop_app.gui.meetings.meeting_dialog import parse_guests
+from desktop_app.gui.widgets import fit
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.layouts import column, hint, wrapped
 from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, table_view
@@ -41,6 +42,7 @@ STATUS_COLORS = {
     rules.UNRECORDED: "#ffffff",
 }
 SCAN_ROW_MAX_PX = 720
+MOST_HEIGHT = 900  # a tall screen: no taller than a long list needs to be read comfortably
 UNSURE_COLOR = "#ffa94d"  # a scanned cell the reader could not judge: a person looks at it
 KEYS = {
     Qt.Key.Key_1: rules.PRESENT, Qt.Key.Key_Space: rules.PRESENT, Qt.Key.Key_2: rules.LEAVE,
@@ -182,7 +184,8 @@ class AttendanceDialog(SavingDialog):
         self.table.selectionModel().currentRowChanged.connect(lambda current, _: self._show_scan_row(current.row()))
         column(self, head, self.scan_note, buttons_row, (self.table, 1), self.scan_row_title, self.scan_row, keys,
                self.summary, self.message, self.buttons)
-        self.resize(760, 620)
+        # as tall as the screen allows: with the scan's notes above, a fixed 620 showed ~8 people
+        self.resize(fit.tall_size(fit.room_for(self), 760, 620, MOST_HEIGHT))
         self._update_summary()
         if self.people:
             self.table.setCurrentIndex(self.model.index(0, COL_STATUS))

@@ -14,11 +14,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QRect, QSize
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 FRAME = 40  # the title bar and borders the window manager adds around the dialog
+
+
+def room_for(widget: QWidget) -> QRect | None:
+    """The free part of the screen the widget opens on (the taskbar left out); None without a screen."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else None
+
+
+def tall_size(room: QRect | None, width: int, height: int, most_height: int) -> QSize:
+    """A long list's dialog as tall as the free screen allows (its frame counted), up to `most_height`:
+    at 1366×768 with a taskbar that is ~690 px, twice the rows of a fixed 620 once notes sit above the list."""
+    if room is None:
+        return QSize(width, height)
+    return QSize(min(width, room.width() - 16), max(min(most_height, room.height() - FRAME), 200))
 
 
 def fit_on_screen(dialog: QDialog) -> None:
