@@ -65,15 +65,36 @@ def cmd_import_attendance(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SCAN_DESCRIPTION = (
+    "读取签字后的签到表扫描件或照片，按签到表上的二维码找到会议，登记看得清的出勤，扫描件存为会议附件。"
+    "看不准的格（程序里标橙色的）不替你决定：逐一列出，不登记，请在程序里“三会一课”选中会议后"
+    "“读取签到表扫描件”核对。已登记过出勤的会议不改写，除非加 --replace。"
+)
+
+
+def add_scan_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """--meeting and --replace of `import signin-scan`, with the command's description."""
+    parser.description = SCAN_DESCRIPTION
+    parser.add_argument("--meeting", metavar="编号",
+                        help="只读入这次会议：扫描件里其他会议的页不读取（会说明是哪次会议的）")
+    parser.add_argument("--replace", action="store_true",
+                        help="会议已登记过出勤时，按扫描件改写（改前的记录留在操作日志里）；不加则不写入")
+    return parser
+
+
 def cmd_import_signin_scan(args: argparse.Namespace) -> int:
-    """Per page the meeting and each attendee's state; without --dry-run, record what is sure and list the rest."""
+    """Per page the meeting and each attendee's state; without --dry-run, record what is sure and list the rest.
+
+    Like the confirming dialog, it never overwrites attendance recorded before unless told (--replace), and
+    the boxes it cannot read with confidence are listed and left unrecorded for the dialog, never guessed.
+    """
     import json
 
     from desktop_app.services import meetings as ms
 
     db = open_db(args)
     source = existing_file(args)
-    proposal = ms.read_scan(db, source)
+    proposal = ms.read_scan(db, source, getattr(args, "meeting", None) or None)
     if args.json:
         print(json.dumps({"pages": [
             {"meeting": s.number, "page": s.page,
@@ -93,26 +114,65 @@ def cmd_import_signin_scan(args: argparse.Namespace) -> int:
                       "的空白行上有签名，请在程序里补登）")
         for r in proposal.refused:
             print(f"未读取：{r.reason}")
+    # the notes go to stderr under --json: stdout stays one JSON document
+    note = sys.stderr if args.json else sys.stdout
     for meeting_id in proposal.meeting_ids:  # a page left out of the scan leaves its people unread
         pages, missing = proposal.pages_of(meeting_id)
         if missing:
             number = next(s.number for s in proposal.sheets if s.meeting_id == meeting_id)
             print(f"会议 {number}：签到表共 {pages} 页，扫描件里没有第 {'、'.join(map(str, missing))} 页，"
-                  "那些页上的人未登记", file=sys.stderr if args.json else sys.stdout)
+                  "那些页上的人未登记", file=note)
     if args.dry_run:
         if not args.json:
             print("只读取（--dry-run），未写入")
         return EXIT_OK
     entries = ms.confirmed_entries(proposal)
-    unsure = [line for s in proposal.sheets for line in s.lines if line.unsure]
+    sure = {s.meeting_id for s in proposal.sheets for line in s.lines if not line.unsure}
+    before = {m: ms.get(db, m) for m in proposal.meeting_ids if m in sure}  # the meetings the save writes to
+    recorded = [d for d in before.values() if d.recorded]
+    if recorded and not getattr(args, "replace", False):
+        # the dialog says so before saving; here nothing is asked, so nothing is written
+        said = "；".join(f"会议 {d.number}（{d.meeting_date:%Y-%m-%d} {d.title}）已登记 {d.recorded} 人的出勤，"
+                        f"实到 {d.present} 人" for d in recorded)
+        raise CliError(f"{said}。扫描件未写入：要按扫描件改写已登记的出勤，请加 --replace 再运行"
+                       "（改前的记录留在操作日志里）；只看读取结果请加 --dry-run")
     if entries:
-        details = ms.apply_scan(db, proposal, entries)
+        details = ms.apply_scan(db, proposal, entries, read_at={m: d.version for m, d in before.items()})
+        for d in details:
+            print(_scan_counts(before[d.id], d, entries), file=note)
         if not args.json:
             print(f"已登记：{len(details)} 次会议，{len(entries)} 人；扫描件已存为会议附件")
-    if not args.json:
-        for line in unsure:
-            print(f"  待确认：{line.name}（第 {line.serial} 行，看不准，未登记）")
+    else:
+        print("没有看得清的格，未写入", file=note)
+    unsure = [(s, line) for s in proposal.sheets for line in s.lines if line.unsure]
+    for s, line in unsure:
+        kept = s.meeting_id in before and before[s.meeting_id].recorded  # --replace leaves their earlier record
+        print(f"  待确认：会议 {s.number} {line.name}（第 {line.serial} 行，看不准，{'保留原记录' if kept else '未登记'}）",
+              file=note)
+    if unsure:
+        print(f"看不准的 {len(unsure)} 格未按扫描件登记：请在程序里“三会一课”选中会议，点“读取签到表扫描件”，"
+              "对照纸质签到表核对后保存", file=note)
     return EXIT_OK
+
+
+_STATUS_ORDER = ("出席", "请假", "缺席", "列席")  # as the 签到表 and the dialog's buttons put them
+
+
+def _scan_counts(before, after, entries) -> str:
+    """What one meeting's save changed: how many of each status, and against a record made before, how many differ."""
+    from collections import Counter
+
+    ids = {p.id for p in after.attendees}
+    mine = [e for e in entries if e.attendance_id in ids]
+    tally = Counter(e.status for e in mine)
+    parts = "、".join(f"{status} {tally[status]} 人" for status in sorted(tally, key=_STATUS_ORDER.index))
+    head = f"会议 {after.number}：登记 {len(mine)} 人（{parts}）"
+    if not before.recorded:
+        return head
+    old = {p.id: (p.status, p.reason) for p in before.attendees}
+    now = {p.id: (p.status, p.reason) for p in after.attendees}
+    changed = sum(1 for e in mine if old.get(e.attendance_id) != now.get(e.attendance_id))
+    return f"{head}，改写原有出勤：{changed} 人有变动，{len(mine) - changed} 人与原记录相同"
 
 
 def report_signin(db, args, out: Path) -> str:
