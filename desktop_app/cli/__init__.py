@@ -150,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     isc = with_db(imp.add_parser("signin-scan", help="读取签字后的签到表扫描件或照片，登记出勤"))
     isc.add_argument("file", help="扫描件：PDF（可多页、多次会议）或 JPEG/PNG/TIFF 照片")
     isc.add_argument("--dry-run", action="store_true", help="只读取并列出，不写入")
+    meetings.add_scan_options(isc)
     json_flag(isc, "以 JSON 输出读取结果")
     isc.set_defaults(func=meetings.cmd_import_signin_scan)
 
