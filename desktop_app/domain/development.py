@@ -30,7 +30,7 @@ from datetime import date, timedelta
 
 from desktop_app.domain.errors import ValidationError, known
 from desktop_app.domain.members import FULL as FULL_MEMBER
-from desktop_app.domain.members import add_years, full_years
+from desktop_app.domain.members import add_years, full_years, normalize_mobile, normalize_phone
 from desktop_app.domain.meetings import months_before
 
 # ---------------------------------------------------------------- stages
@@ -194,6 +194,33 @@ def probation_end(history: Sequence[Done]) -> date | None:
         if d.step == EXTEND and d.months:
             end = add_months(end, d.months)
     return end
+
+
+def contact_phone(raw: str | None) -> str:
+    """An applicant's 联系电话, a mobile or a fixed line, checked when typed: unchecked, a number the roster
+    refuses stopped 上级党委审批 months later, when the person is put on the roster."""
+    text = (raw or "").strip()
+    if not text:
+        return ""
+    try:
+        return normalize_mobile(text)
+    except ValueError:
+        pass
+    try:
+        if text.isascii() and text.isdigit() and text.startswith("1"):  # a mobile with a digit missing or too many
+            raise ValueError(text)
+        return normalize_phone(text)
+    except ValueError:
+        raise ValidationError("联系电话", f"“{text}”不像电话号码：手机填 11 位（如 13812345678），"
+                                       "固定电话带区号（如 021-62345678）") from None
+
+
+def roster_phones(contact: str) -> tuple[str, str]:
+    """The 联系电话 as the roster keeps it: (手机号码, 固定电话), a fixed line in the second."""
+    try:
+        return normalize_mobile(contact), ""
+    except ValueError:
+        return "", contact
 
 
 def check_age(birth: date | None, applied: date, from_number: bool = False) -> None:

@@ -186,8 +186,8 @@ def add_applicant(uow: UnitOfWork, inp: ApplicantInput, today: date | None = Non
     branch = _branch(s, inp.org_id)
     a = Applicant(name=name, gender=_text("gender", "性别", gender), birth_date=birth, id_number=number,
                   education=_text("education", "学历", inp.education), job=_text("job", "工作单位及职务", inp.job),
-                  mobile=_text("mobile", "联系电话", inp.mobile), org_id=branch.id, stage=rules.APPLICANT,
-                  applied_on=inp.applied_on, notes=(inp.notes or "").strip())
+                  mobile=_text("mobile", "联系电话", rules.contact_phone(inp.mobile)), org_id=branch.id,
+                  stage=rules.APPLICANT, applied_on=inp.applied_on, notes=(inp.notes or "").strip())
     s.add(a)
     s.flush()
     s.add(DevelopmentStep(applicant_id=a.id, step=rules.APPLY, done_on=inp.applied_on,
@@ -321,9 +321,10 @@ def _check_voters(s: Session, branch_id: str, inp: StepInput) -> None:
 
 def _enrol(s: Session, a: Applicant, admitted: date, today: date) -> str:
     """Put an approved applicant on the roster as 预备党员 from the 支部大会's day."""
+    mobile, phone = rules.roster_phones(a.mobile)
     inp = MemberInput(name=a.name, org_id=a.org_id, id_number=a.id_number, gender=a.gender, birth_date=a.birth_date,
                       education=a.education, category=member_rules.PROBATIONARY, joined_date=admitted,
-                      job=a.job, mobile=a.mobile)
+                      job=a.job, mobile=mobile, phone=phone)
     clean, errors, _ = member_rules.check(inp, today)
     if errors:
         e = errors[0]
@@ -370,7 +371,7 @@ def update_applicant(uow: UnitOfWork, applicant_id: str, inp: ApplicantInput,
     a.education = _text("education", "学历", inp.education)
     a.job = _text("job", "工作单位及职务", inp.job)
     if "*" not in (inp.mobile or ""):
-        a.mobile = _text("mobile", "联系电话", inp.mobile)
+        a.mobile = _text("mobile", "联系电话", rules.contact_phone(inp.mobile))
     a.notes = (inp.notes or "").strip()
     s.flush()
     return _detail(s, a, _today(today))
