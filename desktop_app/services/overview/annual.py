@@ -21,7 +21,7 @@ from desktop_app.domain.ledger import budget_state
 from desktop_app.domain.money import format_yuan
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.site import own_books
-from desktop_app.services import auth, orgtree
+from desktop_app.services import auth, dues, orgtree
 from desktop_app.services.database import Database
 from desktop_app.services.overview.figures import dashboard
 from desktop_app.services.overview.photos import folder_photos
@@ -267,12 +267,15 @@ def _ledger(db: Database, year: int) -> FolderSection:
 
 
 def _dues(db: Database, year: int, orgs: _Orgs) -> FolderSection:
+    # The 党费 page's members only (no 双报到 members, whose dues go to their employer), as 概览 counts too.
+    counted = DuesRecord.member_id.in_(dues.counted_members())
     with db.session() as s:
         rows = s.execute(
             select(Organization.id, func.count(func.distinct(DuesRecord.member_id)), func.sum(DuesRecord.due_fen),
                    func.sum(DuesRecord.paid_fen))
             .join(Organization, Organization.id == DuesRecord.org_id)
-            .where(DuesRecord.deleted.is_(False), DuesRecord.month.between(date(year, 1, 1), date(year, 12, 1)))
+            .where(DuesRecord.deleted.is_(False), DuesRecord.month.between(date(year, 1, 1), date(year, 12, 1)),
+                   counted)
             .group_by(Organization.id, Organization.code).order_by(Organization.code)
         ).all()
     names = orgs.names
@@ -286,7 +289,8 @@ def _dues(db: Database, year: int, orgs: _Orgs) -> FolderSection:
         # The figures page counts dues by the day paid; say how the two meet, or the inspector sees two totals.
         by_month = s.execute(
             select(DuesRecord.month, func.coalesce(func.sum(DuesRecord.paid_fen), 0))
-            .where(DuesRecord.deleted.is_(False), DuesRecord.paid_on.between(date(year, 1, 1), date(year, 12, 31)))
+            .where(DuesRecord.deleted.is_(False), DuesRecord.paid_on.between(date(year, 1, 1), date(year, 12, 31)),
+                   counted)
             .group_by(DuesRecord.month)).all()
     late = sum(int(fen) for month, fen in by_month if month < date(year, 1, 1))
     total = sum(int(fen) for _, fen in by_month)
