@@ -41,7 +41,7 @@ from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit
 from desktop_app.store.base import SITE_KEY, sync_values, utcnow
 from desktop_app.store.db import Database, take_write_lock
-from desktop_app.store.models import Member, MemberStatusChange
+from desktop_app.store.models import Member, MemberStatusChange, Organization
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.models_undo import AuditUndo
 from desktop_app.store.schema import metadata
@@ -290,6 +290,9 @@ def _run(db: Database, pick, write: bool, whole: bool = False, today: date | Non
         members, gone = added.check(s, imp, today) if imp is not None else ([], [])
         outings, held = added.outings(s, imp) if imp is not None else ([], [])
         refused += gone + held
+        # the import's 所在党支部 changes put back take those members out of the branches it created
+        moving_away = {e.row_id for e, _, _, back in planned if e.table_name == Member.__tablename__ and "org_id" in back}
+        branches, kept_branches = added.branches(s, imp, moving_away) if imp is not None else ([], [])
         if not whole and batch:  # one update alone would leave the 流出 the import registered with it open
             refused += added.outings_of(s, added.import_entry(s, batch), {
                 e.row_id for e in entries if e.action == audit.IMPORT_UPDATE and e.table_name == Member.__tablename__})
@@ -303,14 +306,19 @@ def _run(db: Database, pick, write: bool, whole: bool = False, today: date | Non
                        for o in outings)
         items += tuple(RevertItem(imp.id, Member.__tablename__, m.id, m.name, {"deleted": False}, {"deleted": True})
                        for m in members)
+        items += tuple(RevertItem(imp.id, Organization.__tablename__, b.id, b.name, {"deleted": False}, {"deleted": True})
+                       for b in branches)
         if whole and not items:  # an import that only updated, its updates all reverted one by one since
             raise _nothing(batch)
+        shown = {"removed": len(members), "withdrawn": len(outings), "branches": tuple(b.name for b in branches),
+                 "note": "；".join(kept_branches)}
         if not write:
-            return RevertOutcome(items, batch, removed=len(members), withdrawn=len(outings))
+            return RevertOutcome(items, batch, **shown)
         _write(s, planned, batch, lambda now: (added.withdraw_outings(s, imp, batch, outings, now)
-                                               + (added.remove(s, imp, batch, members, today, now) if members else [])))
+                                               + (added.remove(s, imp, batch, members, today, now) if members else [])
+                                               + added.remove_branches(s, imp, batch, branches, now)))
         uow.commit()
-    return RevertOutcome(items, batch, done=True, removed=len(members), withdrawn=len(outings))
+    return RevertOutcome(items, batch, done=True, **shown)
 
 
 def _write(s: Session, planned: list, batch: str, removing) -> None:

@@ -7,6 +7,10 @@ import pays nothing for it). Each is removed (tombstoned, as 删除 on the roste
 page does, leaving the 应到 of meetings still planned) only while untouched since
 the import: version 1, not deleted, and no record of any kind refers to it except
 a planned meeting's 应到 list. Otherwise the revert is refused, naming them.
+
+The branches (党支部) the import created, which its entry names, go too when the revert leaves them
+empty: no member, no sub-organisation, no record of any kind referring to them. One that holds
+anything else is kept and named in the confirmation; it never stops the revert.
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from sqlalchemy.orm import Session
 from desktop_app.domain.errors import DomainError
 from desktop_app.store import audit
 from desktop_app.store.base import SITE_KEY
-from desktop_app.store.models import Member
+from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.store.schema import metadata
+from desktop_app.views.audit import table_label
 
 IMPORT = "import"
 FLOATING_TABLE = "floating_record"  # store.models_memberlife.FloatingRecord, not loaded for most reverts
@@ -275,3 +280,79 @@ def remove(s: Session, imp: AuditEntry, batch: str, rows: list[Added], today: da
     return [audit.entry_row(s, actor, "audit_revert", Member.__tablename__, r.id, label=r.name,
                             before={"deleted": False}, after={"deleted": True}, note=note, now=now)
             for r in rows]
+
+
+# ---------------------------------------------------------------- the branches the import created
+
+# Referring to a branch without keeping it: its own 会议频次 (made with it), and the rows checked apart
+# (members, sub-organisations, the 流出 the import registered).
+_OWN_ORG_REFS = frozenset({"branch_cadence", Member.__tablename__, Organization.__tablename__})
+
+
+@dataclass(frozen=True)
+class Created:
+    """A branch the import created, removed with its members."""
+
+    id: str
+    name: str
+
+
+def branches(s: Session, imp: AuditEntry, moving_away: set[str]) -> tuple[list[Created], list[str]]:
+    """The branches the import created that the revert leaves empty, and a sentence for each one kept.
+    `moving_away`: members the revert's updates take out of some branch (their 所在党支部 put back)."""
+    after = after_of(imp)
+    ids = [str(i) for i in after.get("branch_ids") or () if i]
+    if not ids:
+        return [], []
+    try:
+        at = datetime.fromisoformat(str(after.get("added_at") or ""))
+    except ValueError:
+        return [], []
+    own_outings = [r.id for r in _outing_rows(s, imp)]
+    refs = [col for table in metadata.tables.values() if table.name not in _OWN_ORG_REFS for col in table.c
+            if any(fk.column.table.name == Organization.__tablename__ for fk in col.foreign_keys)]
+    gone, kept = [], []
+    for org in s.execute(select(Organization.id, Organization.name, Organization.version, Organization.deleted)
+                         .where(Organization.id.in_(ids)).order_by(Organization.code)):
+        if org.deleted:
+            continue  # deleted by hand since
+        why = []
+        if org.version != 1:
+            why.append("此后修改过")
+        staying = set(s.scalars(select(Member.id).where(
+            Member.org_id == org.id, Member.deleted.is_(False), Member.created_at != at))) - moving_away
+        if staying:
+            why.append(f"还有 {len(staying)} 名不是这次导入新增的党员")
+        if s.scalar(select(Organization.id).where(Organization.parent_id == org.id,
+                                                  Organization.deleted.is_(False)).limit(1)):
+            why.append("已有下级组织")
+        others = []
+        for col in refs:
+            q = select(col).where(col == org.id, col.table.c.deleted.is_(False)).limit(1)
+            if col.table.name == FLOATING_TABLE and own_outings:
+                q = q.where(col.table.c.id.not_in(own_outings))
+            if s.scalar(q) is not None and table_label(col.table.name) not in others:
+                others.append(table_label(col.table.name))
+        if others:
+            why.append(f"已有{'、'.join(others)}记录")
+        if why:
+            kept.append(f"保留导入新建的党支部“{org.name}”（{'，'.join(why)}）")
+        else:
+            gone.append(Created(org.id, org.name))
+    return gone, kept
+
+
+def remove_branches(s: Session, imp: AuditEntry, batch: str, rows: list[Created], now: datetime) -> list[dict]:
+    """Tombstone the checked branches (after their members); returns their trail entries."""
+    if not rows:
+        return []
+    site, actor = s.info.get(SITE_KEY, ""), audit.actor_of(s)
+    done = s.execute(update(Organization).where(Organization.id.in_([r.id for r in rows]), Organization.version == 1,
+                                                Organization.deleted.is_(False))
+                     .values(deleted=True, version=Organization.version + 1, updated_at=now, updated_by_site=site)
+                     .execution_options(synchronize_session=False))
+    if done.rowcount != len(rows):
+        raise RevertRefused("导入新建的党支部刚刚有人修改，没有撤销任何更改；请重试")
+    note = f"撤销导入新建的党支部（操作记录 {imp.id}，导入批次 {batch}）"
+    return [audit.entry_row(s, actor, "audit_revert", Organization.__tablename__, r.id, label=r.name,
+                            before={"deleted": False}, after={"deleted": True}, note=note, now=now) for r in rows]

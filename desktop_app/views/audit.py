@@ -152,6 +152,7 @@ FIELD_LABELS.update({
     "added_at": "导入时间", "applicants": "导入人数", "residents": "居民（人）", "households": "新建住户（户）",
     "entries": "账目（笔）", "months_closed": "结账月数", "meetings": "会议（次）", "fingerprint": "密钥指纹",
     "mapping": "列映射", "signature": "表头特征", "visits": "走访记录（条）",
+    "branch_ids": "新建党支部编号", "outings": "登记流出（条）",
 })
 
 # Bookkeeping the trail leaves out (store.audit.SKIP_COLUMNS) but a sync conflict shows side by side.

@@ -46,8 +46,9 @@ class RevertOutcome:
     items: tuple[RevertItem, ...]
     batch: str = ""
     done: bool = False  # False: a check only, nothing written
-    removed: int = 0  # the last `removed` items are members an import added, removed again
+    removed: int = 0  # `removed` items are members an import added, removed again
     withdrawn: int = 0  # the `withdrawn` items before those are 流出 the import registered, withdrawn again
+    branches: tuple[str, ...] = ()  # the last items: branches the import created, removed with its members
     deleting: tuple[tuple[int, str], ...] = ()  # a history import taken back: (count, "次会议") per kind of record
     reversing: bool = False  # a ledger import: its vouchers are reversed (红字冲销), never deleted
     note: str = ""  # what the revert leaves as it is, said after the summary
@@ -72,12 +73,14 @@ class RevertOutcome:
             how = ((f"本次导入的 {what}已红字冲销{why}" if self.done else f"将以红字冲销本次导入的 {what}{why}")
                    if self.reversing else f"{done}删除本次导入的 {what}")
             return f"{verb}这次导入（批次 {self.batch}）：{how}" + (f"；{self.note}" if self.note else "")
-        if self.removed or self.withdrawn:
-            updates = self.count - self.removed - self.withdrawn
+        if self.removed or self.withdrawn or self.branches:
+            updates = self.count - self.removed - self.withdrawn - len(self.branches)
             done = "已" if self.done else "将"
             parts = ([f"移除导入新增的 {self.removed} 名党员"] if self.removed else []) + (
                 [f"改回导入更新的 {updates} 条记录"] if updates else []) + (
-                [f"撤销导入时登记的 {self.withdrawn} 条流出"] if self.withdrawn else [])
-            return f"{verb}这次导入（批次 {self.batch}）：{done}" + "，".join(parts)
+                [f"撤销导入时登记的 {self.withdrawn} 条流出"] if self.withdrawn else []) + (
+                [f"删除导入新建的 {len(self.branches)} 个党支部（{'、'.join(self.branches)}）"] if self.branches else [])
+            return (f"{verb}这次导入（批次 {self.batch}）：{done}" + "，".join(parts)
+                    + (f"；{self.note}" if self.note else ""))
         head = self.items[0].what if self.count == 1 else f" {self.count} 条记录"
         return f"{verb}{head}的更改" + (f"（批次 {self.batch}）" if self.batch else "")

@@ -262,13 +262,16 @@ def _follow_planned_meetings(s: Session, before: dict, today: date) -> None:
         planned.follow_member(s, m, standing, today)
 
 
-def _record(s: Session, added: int, updated: int, branches: int, batch: str, now: datetime, outings: int = 0) -> None:
+def _record(s: Session, added: int, updated: int, branches: Sequence[str], batch: str, now: datetime,
+            outings: int = 0) -> None:
     # Core inserts and updates pass no ORM listener: one trail entry for the whole batch. It names the
     # batch (its updates' entries share it) and the instant every member it added was created at, which
-    # is how reverting the batch finds them again without a list of ids kept anywhere.
+    # is how reverting the batch finds them again without a list of ids kept anywhere. The branches it
+    # created are few: their ids are kept, so that the revert can remove those left empty.
     audit.record(s, "import", "member", "", f"导入党员 {added + updated} 名（导入批次 {batch}）",
-                 after={"added": added, "updated": updated, "branches_created": branches,
-                        "batch": batch, "added_at": now.isoformat()} | ({"outings": outings} if outings else {}))
+                 after={"added": added, "updated": updated, "branches_created": len(branches),
+                        "batch": batch, "added_at": now.isoformat()}
+                 | ({"branch_ids": list(branches)} if branches else {}) | ({"outings": outings} if outings else {}))
 
 
 def import_members(
@@ -354,7 +357,7 @@ def import_members(
                     changes.append(_update_values(mid, stored[mid], inp, diff, fields, site_id, now, today, history))
             updated, unchanged = len(changes), len(matched) - len(changes)
             _write_updates(s, changes, history, batch)
-        _record(s, added, updated, len(created), batch, now)
+        _record(s, added, updated, list(created.values()), batch, now)
         uow.commit()
     return ImportResult(
         added=added,
@@ -773,7 +776,7 @@ def apply_import(
         _write_updates(s, changes, history, batch)
         _follow_planned_meetings(s, moving, today)
         outings = outing_rows.register(s, preview, {c["id"] for c in changes}, batch, now, _STALE)
-        _record(s, added, len(changes), len(created), batch, now, outings)
+        _record(s, added, len(changes), list(created.values()), batch, now, outings)
         uow.commit()
     return ImportResult(
         added=added,
