@@ -369,15 +369,18 @@ def check_floating(inp: FloatingInput, today: date) -> FloatingInput:
     name = short_text("姓名", inp.name, 40)
     if inp.direction == FLOW_IN and not name:
         raise ValidationError("姓名", "请填写流入党员的姓名")
-    if not inp.org_id and inp.direction == FLOW_IN:  # a 流出 is kept under the member's own branch
-        raise ValidationError("党支部", "请选择参加活动的党支部")
-    check_day(inp.start_date, "开始日期", today, missing="请填写外出或流入的日期")
+    out = inp.direction == FLOW_OUT
+    # refusals name the fields as the 登记流出 / 登记流入 forms label them, so the cursor is put there
+    if not inp.org_id and not out:  # a 流出 is kept under the member's own branch
+        raise ValidationError("参加活动的党支部", "请选择参加活动的党支部")
+    started = "外出日期" if out else "流入日期"
+    check_day(inp.start_date, started, today, missing="请填写外出或流入的日期")
     if inp.end_date is not None and inp.end_date < inp.start_date:
-        raise ValidationError("结束日期", "不能早于开始日期")
-    place = short_text("流向" if inp.direction == FLOW_OUT else "来自", inp.place, 120)
+        raise ValidationError("结束日期", f"不能早于{started}")
+    where = "外出流向" if out else "来自"
+    place = short_text(where, inp.place, 120)
     if not place:
-        raise ValidationError("流向" if inp.direction == FLOW_OUT else "来自",
-                              "请写明外出去向" if inp.direction == FLOW_OUT else "请写明从何处流入")
+        raise ValidationError(where, "请写明外出去向" if out else "请写明从何处流入")
     return FloatingInput(
         inp.direction, inp.org_id, inp.start_date, inp.member_id if inp.direction == FLOW_OUT else None, name,
         short_text("公民身份号码", inp.id_number, 18), short_text("活动证编号", inp.card_no, DOC_MAX), place,
