@@ -111,8 +111,7 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
     movers = s.execute(
         select(Member.id, Member.name, Member.gender, Member.mobile, Member.org_id, Member.reporting_employer,
                Member.reporting_post, Member.reporting_date, Member.reporting_services)
-        .where(Member.deleted.is_(False), Member.reporting_employer != "", Member.status.not_in(GONE_STATUSES))
-        .order_by(Member.seq)).all()
+        .where(*_MOVING).order_by(Member.seq)).all()
     kept = _kept_on_roster(s, {m[0] for m in movers}, today)
     reporting: list[tuple[str, str, date]] = []
     for mid, name, gender, mobile, org_id, employer, post, on, services in movers:
@@ -191,6 +190,17 @@ def fill(s: Session, site_id: str, seed: int, today: date) -> dict[str, int]:
             "services": len(rows[ServiceLog]), "activities": len(rows[Activity]),
             "care_visits": len(rows[CareVisit]), "contacts": len(rows[Contact]), "pairings": len(rows[Pairing]),
             "unit_reports": len(rows[UnitReport]), "inquiries": len(rows[Inquiry]), "cost_links": len(rows[CostLink])}
+
+
+# Roster members with a reporting employer, still here: fill() moves them into the 双报到 register.
+_MOVING = (Member.deleted.is_(False), Member.reporting_employer != "", Member.status.not_in(GONE_STATUSES))
+
+
+def moved_to_register(s: Session, today: date) -> set[str]:
+    """The members fill() will move into the register, for the demo ledger drawn before it: their 组织关系
+    and so their 党费 stay with the employer, so the community keeps no dues of theirs."""
+    movers = set(s.scalars(select(Member.id).where(*_MOVING)))
+    return movers - _kept_on_roster(s, movers, today)
 
 
 def _kept_on_roster(s: Session, movers: set[str], today: date) -> set[str]:

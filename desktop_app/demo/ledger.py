@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.demo import pools
 from desktop_app.demo.bulk import insert_rows
+from desktop_app.demo.cobuilding import moved_to_register
 from desktop_app.domain import dues as dues_rules
 from desktop_app.domain import ledger as rules
 from desktop_app.domain.errors import Conflict
@@ -152,7 +153,9 @@ def fill(s: Session, site_id: str, seed: int, today: date, *, book: str | None, 
     planner.staff()
     planner.funds()
     members = _load_members(s)
-    planner.dues(members, rate_table, due_of)
+    # Dues of the community's members only: the 在职党员 the demo moves into the 双报到 register pay at work.
+    away = moved_to_register(s, today)
+    planner.dues([m for m in members if m[0] not in away], rate_table, due_of)
     planner.remittances()
     planner.mistakes()
     budgets = planner.budgets()
