@@ -17,6 +17,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import meetings as meeting_rules
+from desktop_app.domain.assessment import score_text
 from desktop_app.domain.ledger import budget_state
 from desktop_app.domain.money import format_yuan
 from desktop_app.domain.orgs import OrgKind
@@ -34,6 +35,7 @@ from desktop_app.views.orgs import SEPARATOR, short_name
 from desktop_app.views.overview import AnnualFolder, FolderColumn, FolderSection
 
 C, R = "CENTER", "RIGHT"
+NOT_TAKEN = "—"
 
 
 def _d(day: date | None) -> str:
@@ -107,7 +109,10 @@ def _meetings(db: Database, year: int, orgs: _Orgs) -> FolderSection:
     out = []
     for mid, day, org_id, kind, title, host in rows:
         e, p, lv = counts.get(mid, (0, 0, 0))
-        out.append((_d(day), names.get(org_id, ""), kind, title, host, str(e), str(p), str(lv), f"{round(100 * p / e)}%" if e else ""))
+        # Nobody expected (a 联席会议 of invited guests, a meeting without a sign-in list): attendance was not
+        # taken, so "—", not 应到 0 / 实到 0.
+        taken = (str(e), str(p), str(lv), f"{round(100 * p / e)}%") if e else (NOT_TAKEN, NOT_TAKEN, NOT_TAKEN, "")
+        out.append((_d(day), names.get(org_id, ""), kind, title, host, *taken))
     total_e = sum(c[0] for c in counts.values())
     total_p = sum(c[1] for c in counts.values())
     summary = f"全年召开会议 {len(out)} 次；应到 {total_e} 人次，实到 {total_p} 人次" + (
@@ -326,8 +331,9 @@ def _assessment(db: Database, year: int, orgs: _Orgs) -> FolderSection:
 
     y = assessment.assess_year(db, year)
     names = orgs.names
-    out = tuple((str(r.rank), names.get(r.branch_id, r.branch_name), f"{r.total_tenths / 10:g}", f"{r.max_tenths / 10:g}", r.result,
-                 str(r.unscored)) for r in y.rows)
+    # One decimal, as the 支部考评 page writes scores (68.0 beside 79.4, not 68).
+    out = tuple((str(r.rank), names.get(r.branch_id, r.branch_name), score_text(r.total_tenths),
+                 score_text(r.max_tenths), r.result, str(r.unscored)) for r in y.rows)
     cols = (FolderColumn("名次", 30, C), FolderColumn("党支部", 120), FolderColumn("得分", 44, R),
             FolderColumn("满分", 44, R), FolderColumn("等次", 50, C), FolderColumn("未打分项", 44, R))
     return FolderSection("支部考评", cols, out, y.scheme.name if y.scheme else "")
