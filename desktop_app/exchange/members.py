@@ -374,6 +374,7 @@ class MemberSheet:
     signature: str = ""  # the header's fingerprint, under which a mapping is saved
     sheet: str = ""  # the workbook's sheet read ("" for a CSV)
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, to say which were not read
+    hidden: tuple[int, ...] = ()  # data rows hidden in the sheet (by hand or by a filter), imported as well
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -415,7 +416,7 @@ def read_member_file(path: str | Path, mapping: Mapping | None = None, sheet: st
     row_numbers = [row_no for row_no, _ in table.rows]
     records = [cells for _, cells in table.rows]
     skipped, signature = tuple(table.skipped), table.signature
-    sheet_read, sheet_names = table.sheet or "", tuple(table.sheets or ())
+    sheet_read, sheet_names, hidden = table.sheet or "", tuple(table.sheets or ()), table.hidden
     del table  # the rows as lists go as soon as their cells sit in columns
     cells: dict[str, list[Any]] = {}
     for column, at in columns.items():
@@ -445,7 +446,7 @@ def read_member_file(path: str | Path, mapping: Mapping | None = None, sheet: st
             # Its cells are shown as its values are (stripped text): the values stand in for them.
             cells[column] = got
     return MemberSheet(path, columns, ignored, row_numbers, cells, values, errors, skipped, signature,
-                       sheet_read, sheet_names)
+                       sheet_read, sheet_names, hidden)
 
 
 SHEET_ROWS = 10_000_000  # more rows than a sheet holds (xlsx: 1,048,576)
@@ -463,6 +464,7 @@ def join_sheets(parts: Sequence[tuple[int, MemberSheet]]) -> MemberSheet:
     row_numbers: list[int] = []
     errors: dict[int, list[RowError]] = {}
     skipped: list[sheets.Skipped] = []
+    hidden: list[int] = []
     for n, part in parts:
         at, base = len(row_numbers), n * SHEET_ROWS
         row_numbers.extend(base + r for r in part.row_numbers)
@@ -473,10 +475,11 @@ def join_sheets(parts: Sequence[tuple[int, MemberSheet]]) -> MemberSheet:
         for i, errs in part.errors.items():
             errors[at + i] = [replace(e, row_number=base + e.row_number) for e in errs]
         skipped.extend(replace(k, row_number=base + k.row_number) for k in part.skipped)
+        hidden.extend(base + r for r in part.hidden)
     ignored = list(dict.fromkeys(c for _, part in parts for c in part.ignored_columns))
     first = parts[0][1]
     return MemberSheet(first.path, {c: i for i, c in enumerate(columns)}, ignored, row_numbers, cells, values,
-                       errors, tuple(skipped), first.signature)
+                       errors, tuple(skipped), first.signature, hidden=tuple(hidden))
 
 
 # ---------------------------------------------------------------- writing files

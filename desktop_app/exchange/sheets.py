@@ -20,7 +20,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -282,6 +282,7 @@ class Records:
     records: list[list[Any]]  # every row, blank ones as []
     sheets: tuple[str, ...]  # a workbook's sheet names
     sheet: str  # the sheet read ("" for CSV)
+    hidden: tuple[int, ...] = ()  # rows the sheet hides, by hand or by its filter (an .xlsx's only)
 
 
 def _first_line(text: str) -> str:
@@ -497,10 +498,16 @@ def _read_fast(path: Path, sheet: str | None, pick, scanned: bool = False) -> Re
 
 
 def _read_xlsx(path: Path, sheet: str | None, pick) -> Records:
-    """The sheet named `sheet`, else the first sheet `pick(records)` accepts (a notes sheet may come first)."""
+    """The sheet named `sheet`, else the first sheet `pick(records)` accepts (a notes sheet may come first),
+    with the rows it hides: neither reader leaves them out, and the worker may not know they are there."""
     if legacy_sheets.renamed_text(path):  # a CSV saved under .xlsx, as Excel opens it
         return _read_csv(path)
     safety.check_xlsx_zip(path)
+    found = _read_workbook(path, sheet, pick)
+    return replace(found, hidden=xlsx_fast.hidden_rows(path, found.sheet))
+
+
+def _read_workbook(path: Path, sheet: str | None, pick) -> Records:
     if (fast := _read_fast(path, sheet, pick)) is not None:
         return fast
     from openpyxl import load_workbook  # heavy: imported when a workbook is read
@@ -588,6 +595,7 @@ class Table:
     sheets: tuple[str, ...]
     sheet: str
     title: str = ""  # the rows above the header (a register's 2025年度党费收缴登记表), their cells joined
+    hidden: tuple[int, ...] = ()  # the data rows the sheet hides (imported all the same: the preview says so)
 
     @property
     def columns(self) -> dict[str, int]:
@@ -657,7 +665,9 @@ def table_from_records(spec: Spec, found: Records, mapping: Mapping | None = Non
         rows.append((row_no, rec if len(rec) == width else list(rec[:width]) + [None] * (width - len(rec))))
     plan = plan_columns(spec, header, [r for _, r in rows], mapping)
     title = " ".join(_cell_text(c) for rec in records[:at] for _, c in _filled(rec))
-    return Table(found.name, header, at + 1, plan, rows, skipped, found.sheets, found.sheet, title[:200])
+    hidden = set(found.hidden)
+    return Table(found.name, header, at + 1, plan, rows, skipped, found.sheets, found.sheet, title[:200],
+                 tuple(n for n, _ in rows if n in hidden) if hidden else ())
 
 
 def read_table(spec: Spec, path: str | Path, mapping: Mapping | None = None, sheet: str | None = None) -> Table:

@@ -258,6 +258,13 @@ class ImportPreview:
     read_as_probationary: tuple[int | tuple[str, int], ...] = ()
     # row number (全部工作表: RowError.row_label) -> 姓名 as read, rows with errors
     error_names: dict[int | str, str] = field(default_factory=dict)
+    # data rows the sheet hides (by hand, or its filter), imported as the rest: numbered as read_as_probationary
+    hidden_rows: tuple[int | tuple[str, int], ...] = ()
+
+    def hidden_text(self) -> str:
+        """第 3、5 行 imported although the worker may not see them (a filtered or hidden roster); "" for none."""
+        rows = self.hidden_rows
+        return f"其中 {len(rows)} 行在表格中是隐藏的（隐藏行或筛选掉的行），照常导入：{_row_places(rows)}" if rows else ""
 
     @property
     def file_name(self) -> str:
@@ -284,6 +291,8 @@ class ImportPreview:
             parts.append(f"将登记流出 {len(self.outings)} 人（流动与失联）")
         if rows := self.read_as_probationary:
             parts.append(f"未填人员类别，按入党日期读作预备党员 {len(rows)} 人（{_row_places(rows)}）")
+        if hidden := self.hidden_text():
+            parts.append(hidden)
         return "，".join(parts)
 
 

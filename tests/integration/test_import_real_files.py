@@ -196,3 +196,25 @@ def test_the_column_samples_mask_a_mistyped_id_and_a_spaced_mobile(db, tmp_path)
     shown = [s for p in report.plan for s in (*p.samples, *p.values)]
     assert not any(mistyped in s or "1234 5678" in s or "8765-4321" in s or "19800302" in s for s in shown), shown
     assert "138****5678" in shown and "139****4321" in shown
+
+
+@pytest.mark.parametrize("reader", ["fast", "openpyxl"])
+def test_rows_hidden_in_the_sheet_are_named_in_the_preview(db, tmp_path, monkeypatch, reader):
+    # A worker filtered the roster to one branch, or hid those who left: the import still reads every row,
+    # and says which it could not see.
+    if reader == "openpyxl":
+        monkeypatch.setattr(xlsx_fast, "open_sheets", lambda p: None)
+    _branch(db, "第二党支部")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    for i in range(1, 6):
+        ws.append(_row(i, "第二党支部"))
+    ws.row_dimensions[3].hidden = True
+    ws.row_dimensions[5].hidden = True
+    ws.row_dimensions[9].hidden = True  # below the data: nothing to say
+    wb.save(path := tmp_path / "花名册.xlsx")
+    p = roster.preview_import(db, path, today=TODAY)
+    assert len(p.to_add) == 5
+    assert p.hidden_rows == (3, 5)
+    assert "其中 2 行在表格中是隐藏的（隐藏行或筛选掉的行），照常导入：第 3、5 行" in p.summary()

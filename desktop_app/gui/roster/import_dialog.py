@@ -43,6 +43,7 @@ from desktop_app.views.imports import ColumnsReport, Mapping
 from desktop_app.views.roster import ImportPreview, ImportResult, RowError
 
 ERROR_STYLE = "color: #c8161e;"
+WARNING_STYLE = "color: #a05a00;"  # as the member form's warnings: to check, not to fix
 OK_STYLE = "color: #1b7a1b;"
 
 
@@ -317,6 +318,8 @@ class ImportDialog(QDialog):
                 parts.append(f"其中未填人员类别、按入党不满一年读作预备党员 {len(p.read_as_probationary)} 名（见“提示”）")
             if p.unchanged:
                 parts.append(f"已在名册且无变化 {p.unchanged} 名")
+            if hidden := p.hidden_text():  # a filtered sheet: rows the worker does not see are imported too
+                parts.append(f"<span style='{WARNING_STYLE}'>{html.escape(hidden)}</span>")
             if errors:
                 parts.append(f"<span style='{ERROR_STYLE}'>有问题 <b>{p.invalid_rows}</b> 行（{len(errors)} 处）</span>")
             if branches:

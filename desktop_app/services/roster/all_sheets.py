@@ -68,4 +68,6 @@ def _by_sheet(p: ImportPreview, names: Sequence[str], read: Sequence[str], left:
     names_of = {back(RowError(no, "", "", "")).row_label: name for no, name in p.error_names.items()}
     return replace(p, errors=errors, warnings=notes + [back(w) for w in p.warnings], error_names=names_of,
                    read_as_probationary=tuple((x.sheet, x.row_number) for x in (
-                       back(RowError(n, "", "", "")) for n in p.read_as_probationary)))
+                       back(RowError(n, "", "", "")) for n in p.read_as_probationary)),
+                   hidden_rows=tuple((x.sheet, x.row_number) for x in (
+                       back(RowError(n, "", "", "")) for n in p.hidden_rows)))
