@@ -16,7 +16,7 @@ The package is split along its seams; this module re-exports the public API so
 """
 
 from desktop_app.services.dues.bases import bases, remove_base, set_base
-from desktop_app.services.dues.facts import BaseTerms, DuesCalculator, counted_members
+from desktop_app.services.dues.facts import BaseTerms, DuesCalculator, counted
 from desktop_app.services.dues.grid import (
     arrears,
     branch_grid,
@@ -52,7 +52,7 @@ from desktop_app.services.dues.rates import (
 # The read models (month states, grid rows, arrears …) are imported from desktop_app.views.dues where they are
 # declared; the GUI, the report and the tests take them from there.
 __all__ = [
-    "BaseTerms", "DuesCalculator", "PaymentInput", "RateTable", "parse_rate", "rate_line", "rate_lines", "rate_tables", "rate_words", "arrears", "bases", "branch_grid", "cancel_payment", "counted_members", "due_for",
+    "BaseTerms", "DuesCalculator", "PaymentInput", "RateTable", "parse_rate", "rate_line", "rate_lines", "rate_tables", "rate_words", "arrears", "bases", "branch_grid", "cancel_payment", "counted", "due_for",
     "dues_last_paid", "dues_last_paid_map", "ensure_rate_rules", "member_year", "members_without_base",
     "dues_receipts", "print_dues_receipt", "print_dues_registry",
     "rate_rules", "rate_rules_in", "rates_locked", "record_payment", "record_payments", "registry_grids", "remove_base",

@@ -273,7 +273,7 @@ def _ledger(db: Database, year: int) -> FolderSection:
 
 def _dues(db: Database, year: int, orgs: _Orgs) -> FolderSection:
     # The 党费 page's members only (no 双报到 members, whose dues go to their employer), as 概览 counts too.
-    counted = DuesRecord.member_id.in_(dues.counted_members())
+    counted = dues.counted(DuesRecord.member_id)
     with db.session() as s:
         rows = s.execute(
             select(Organization.id, func.count(func.distinct(DuesRecord.member_id)), func.sum(DuesRecord.due_fen),

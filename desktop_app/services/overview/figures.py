@@ -113,11 +113,11 @@ def _pct(part: int, whole: int) -> int:
 def _dues_paid(s: Session, ids: set[str] | None, year: int, day: date) -> int:
     # Whose dues count is the 党费 page's rule (no 双报到 members); imported here, as shared.py does, to keep
     # the dues package off the start-up path.
-    from desktop_app.services.dues import counted_members
+    from desktop_app.services.dues import counted
 
     return int(s.scalar(select(func.coalesce(func.sum(DuesRecord.paid_fen), 0)).where(
         DuesRecord.deleted.is_(False), DuesRecord.paid_on >= date(year, 1, 1), DuesRecord.paid_on <= day,
-        DuesRecord.member_id.in_(counted_members()), _in(DuesRecord.org_id, ids))) or 0)
+        counted(DuesRecord.member_id), _in(DuesRecord.org_id, ids))) or 0)
 
 
 def _service(db: Database, ids: set[str] | None, year: int, today: date):
