@@ -15,6 +15,7 @@ from sqlalchemy import select
 from desktop_app.domain import idcard
 from desktop_app.domain import members as member_rules
 from desktop_app.domain import transfers as rules
+from desktop_app.domain.errors import Conflict
 from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.uow import UnitOfWork
@@ -61,6 +62,27 @@ def record_receipt(uow: UnitOfWork, transfer_id: str, on: date | None, today: da
     """The 回执 came back (转出) or was returned (转入) on `on`: the transfer is complete."""
     t = _live(uow.session, transfer_id)
     t.receipt_on = rules.check_receipt(t.transfer_date, on, today or date.today())
+    return transfer_id
+
+
+@writes("members.write")
+def undo_receipt(uow: UnitOfWork, transfer_id: str) -> str:
+    """Clear a 回执 recorded by mistake: the transfer is open again. Refused once the member has a later transfer,
+    which was made on the strength of this one being complete."""
+    s = uow.session
+    t = _live(s, transfer_id)
+    if t.receipt_on is None:
+        raise Conflict("这条转接还没有登记回执，无需撤销")
+    later = s.execute(select(Transfer.direction, Transfer.transfer_date)
+                      .where(Transfer.member_id == t.member_id, Transfer.deleted.is_(False), Transfer.id != t.id,
+                             (Transfer.transfer_date > t.transfer_date)
+                             | ((Transfer.transfer_date == t.transfer_date) & (Transfer.created_at > t.created_at)))
+                      .order_by(Transfer.transfer_date)).first()
+    if later is not None:
+        name = s.get(Member, t.member_id).name
+        raise Conflict(f"{name}在此之后又办理了{later.transfer_date:%Y-%m-%d}的{later.direction}，"
+                       "这份回执已是后来转接的依据，不能撤销")
+    t.receipt_on = None
     return transfer_id
 
 

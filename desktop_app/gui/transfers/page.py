@@ -7,6 +7,7 @@ from html import escape
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.bars import NEW_KEYS, offered
 from desktop_app.gui.widgets.dialog import SavingDialog
 from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Month
@@ -49,6 +50,10 @@ def _waiting(r: TransferLetterRow | None) -> bool:
     return r is not None and r.receipt_on is None
 
 
+def _received(r: TransferLetterRow | None) -> bool:
+    return r is not None and r.receipt_on is not None
+
+
 class LetterDialog(SavingDialog):
     """介绍信: its number, how long it is valid, up to which month dues were paid."""
 
@@ -82,6 +87,8 @@ class TransfersPage(RecordListPage):
     actions = (
         Act("edit", "登记介绍信", "edit_letter", NEW_KEYS, when=selected, name="letter"),  # the page's 新增, Insert too
         Act("all-present", "回执已收到", "receipt", when=_waiting, name="receipt", writes=True),
+        Act("undo", "撤销回执", "undo_receipt", when=_received, name="undo_receipt", writes=True,
+            why="只有已登记回执的转接可以撤销回执"),
         Act("print", "打印介绍信", "print_letter", when=_outgoing, name="print",
             why="介绍信由转出方开具：请选中一条转出记录"),
     )
@@ -137,3 +144,18 @@ class TransfersPage(RecordListPage):
         self.ask_date_note("回执已收到", f"{r.member_name} {r.direction}：{r.from_org or '—'} → {r.to_org or '—'}",
                            "收到日期", None, lambda on, _note: transfer_service.record_receipt(db, r.id, on, today),
                            "已登记回执。", "确认", keep=r.id)
+
+    def undo_receipt(self) -> None:
+        """For a 回执 recorded by mistake; the question names the letter and the member, as the worker checks
+        them against the paper before the transfer is open again."""
+        r = self.detail
+        if not _received(r):
+            return
+        letter = f"介绍信“{r.letter_no}”" if r.letter_no else "介绍信（未登记编号）"
+        if not common.ask(self, "撤销回执", f"撤销{r.member_name}{r.direction}（{_d(r.transfer_date)}，"
+                          f"{r.from_org or '—'} → {r.to_org or '—'}）{letter}的回执（{_d(r.receipt_on)} 收到）？\n"
+                          "（只用于登记错误；撤销后这条转接重新列为未回执，并记入操作记录）"):
+            return
+        db, tid = self.ctx.db, r.id
+        self.keep(tid)
+        self.write(lambda: transfer_service.undo_receipt(db, tid), f"已撤销{r.member_name}的回执。")
