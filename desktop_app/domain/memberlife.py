@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from desktop_app.domain.development import contact_phone
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import check_day
 from desktop_app.domain.members import (
@@ -385,7 +386,16 @@ def check_floating(inp: FloatingInput, today: date) -> FloatingInput:
         inp.direction, inp.org_id, inp.start_date, inp.member_id if inp.direction == FLOW_OUT else None, name,
         short_text("公民身份号码", inp.id_number, 18), short_text("活动证编号", inp.card_no, DOC_MAX), place,
         short_text("参加活动的党组织" if inp.direction == FLOW_OUT else "组织关系所在党组织", inp.other_org, 120),
-        short_text("联系方式", inp.contact), inp.end_date, (inp.note or "").strip())
+        _contact(inp.contact), inp.end_date, (inp.note or "").strip())
+
+
+def _contact(raw: str) -> str:
+    """联系方式 takes what an applicant's 联系电话 does (the one rule in development.contact_phone): a slip such as
+    “12345” was kept and found only when someone tried to call. The refusal names the form's own label."""
+    try:
+        return short_text("联系方式", contact_phone(raw))
+    except ValidationError as e:
+        raise ValidationError("联系方式", e.message) from None
 
 
 # ---------------------------------------------------------------- 失联党员

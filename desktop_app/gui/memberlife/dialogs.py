@@ -197,7 +197,7 @@ class FloatingDialog(_MemberForm):
         self.start = self.field("外出日期" if out else "流入日期", DateEdit(self.today))
         self.place = self.line("外出流向" if out else "来自", placeholder="省、市、县（区）及单位")
         self.other = self.line("参加活动的党组织" if out else "组织关系所在党组织")
-        self.contact = self.line("联系方式", placeholder="手机号码")
+        self.contact = self.line("联系方式", placeholder="手机号码，或带区号的固定电话")
         self.note = self.line("备注")
         self.finish_layout(self.form)
 
