@@ -7,6 +7,7 @@ below them all. It knows nothing of the program's data.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -227,3 +228,12 @@ def _said_in_chinese(path: Path) -> Iterator[None]:
         ) from None
     except OSError as exc:
         raise DomainError(f"{path.name}：写入失败（{exc.strerror or exc}）") from None
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MiB blocks (scans and backups can be hundreds of MB)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

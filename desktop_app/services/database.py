@@ -15,7 +15,7 @@ from pathlib import Path
 
 from desktop_app.domain.access import Actor
 from desktop_app.domain.errors import Conflict, DomainError
-from desktop_app.files import place, put_in_place_after
+from desktop_app.files import place, put_in_place_after, sha256_of
 from desktop_app.services import auth
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store import audit, cipher, filelock, server
@@ -109,14 +109,6 @@ def damaged(path: str | Path) -> bool:
 
 class ConversionFailed(DomainError):
     pass
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def require_admin(db: Database, what: str) -> Actor:

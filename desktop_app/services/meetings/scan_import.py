@@ -10,7 +10,6 @@ the entries a person confirmed and keeps the scan with each meeting, in one tran
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +20,7 @@ from sqlalchemy import select
 
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import DomainError, ValidationError
+from desktop_app.files import sha256_of
 from desktop_app.services import attachments, auth
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _live_meeting, _site_code, _today
@@ -153,14 +153,6 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
     return ScanProposal(str(path), tuple(sheets), tuple(refused))
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _check_keepable(path: Path) -> None:
     """A scan too big to keep with the meeting is refused before it is read: refused only on saving, the
     worker would have checked every row of a long feeder scan for nothing."""
@@ -242,7 +234,7 @@ def apply_scan(db: Database, proposal: ScanProposal, decisions: Sequence[Attenda
     if not by_meeting:
         raise ValidationError("出勤情况", "没有要登记的出勤")
     source = attachments.check_source(proposal.source, attachments.MAX_BYTES)
-    digest = _sha256(source)
+    digest = sha256_of(source)
     stored = []
     try:
         with UnitOfWork(db) as uow:
