@@ -64,13 +64,17 @@ _NARROW_ROWS = min(safety.MAX_ROWS, safety.MAX_CELLS // 26)
 _WIDE_ROWS = min(safety.MAX_ROWS, safety.MAX_CELLS // _MAX_WIDTH)
 
 
-def _parts(zf: zipfile.ZipFile):
-    """Each XML part, a few MB at a time; a tag cut at a chunk's end comes whole with the next chunk."""
+def _parts(zf: zipfile.ZipFile, hidden: dict[str, list[int]] | None = None):
+    """Each XML part, a few MB at a time; a tag cut at a chunk's end comes whole with the next chunk.
+    With `hidden`: the rows each part hides are noted on the way (see hidden_rows)."""
     for info in zf.infolist():
         if not info.filename.lower().endswith(".xml"):
             continue
         with zf.open(info) as fh:
-            yield from safety.xml_chunks(fh)
+            for data in safety.xml_chunks(fh):
+                if hidden is not None and b"hidden" in data:
+                    hidden.setdefault(info.filename, []).extend(_hidden_in(data))
+                yield data
 
 
 def safe_for_calamine(path: Path) -> bool:
@@ -80,13 +84,15 @@ def safe_for_calamine(path: Path) -> bool:
     reference may lie past column GS, or past the rows that fit safety.MAX_CELLS at the width found.
     """
     narrow = _beyond(_NARROW_ROWS)
+    hidden: dict[str, list[int]] = {}
     try:
         with zipfile.ZipFile(path) as zf:
             wide = False
-            for data in _parts(zf):
+            for data in _parts(zf, hidden):
                 if any(p.search(data) for p in _ODD_TAGS) or any(p.search(data) for p in narrow):
                     return False
                 wide = wide or bool(_WIDE.search(data))
+            _remember_hidden(path, hidden)  # every part read whole: hidden_rows need not inflate them again
             if wide:  # more than 26 columns: fewer rows fit
                 strict = _beyond(_WIDE_ROWS)
                 return not any(p.search(data) for data in _parts(zf) for p in strict)
@@ -213,22 +219,48 @@ def sheet_part(zf: zipfile.ZipFile, title: str) -> str | None:
     return None
 
 
+def _hidden_in(data: bytes) -> list[int]:
+    """The numbers of the rows a chunk of sheet XML marks hidden (its tags are whole: safety.xml_chunks)."""
+    return [int(m.group(1)) for tag in _HIDDEN_ROW.findall(data) if (m := _ROW_NUMBER.search(tag))]
+
+
+# The hidden rows safe_for_calamine noted of the last workbook it scanned whole, by part, keyed by the file as
+# it was then (path, size, modification time): the import reads that workbook next, and inflating a
+# 100,000-row sheet's XML again only for this costs 0.4 s.
+_scanned_hidden: tuple[tuple[str, int, int], dict[str, list[int]]] | None = None
+
+
+def _file_key(path: Path) -> tuple[str, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return str(path.resolve()), st.st_size, st.st_mtime_ns
+
+
+def _remember_hidden(path: Path, hidden: dict[str, list[int]]) -> None:
+    global _scanned_hidden
+    key = _file_key(path)
+    _scanned_hidden = (key, hidden) if key is not None else None
+
+
 def hidden_rows(path: Path, title: str) -> tuple[int, ...]:
     """The row numbers the sheet hides (by hand, or its filter hides), in order; () when it cannot say.
-    One streamed pass over the sheet's XML that looks for the word first: most sheets hide nothing."""
-    found: list[int] = []
+    Taken from safe_for_calamine's scan of this very file when there was one; else one streamed pass
+    over the sheet's XML that looks for the word first: most sheets hide nothing."""
     try:
         with zipfile.ZipFile(path) as zf:
             part = sheet_part(zf, title)
             if part is None:
                 return ()
+            memo = _scanned_hidden
+            if memo is not None and memo[0] == _file_key(path):
+                return tuple(memo[1].get(part, ()))
+            found: list[int] = []
             with zf.open(part) as fh:
                 for data in safety.xml_chunks(fh):
-                    if b"hidden" not in data:
-                        continue
-                    for tag in _HIDDEN_ROW.findall(data):
-                        if m := _ROW_NUMBER.search(tag):
-                            found.append(int(m.group(1)))
+                    if b"hidden" in data:
+                        found.extend(_hidden_in(data))
     except Exception:  # noqa: BLE001 - a note only: a part the readers managed without is not refused here
         return ()
     return tuple(found)

@@ -114,3 +114,32 @@ def test_a_sheet_that_starts_below_or_right_of_a1_keeps_its_row_and_column_numbe
     wb.save(path)
     assert xlsx_fast.safe_for_calamine(path)
     assert sheets.read_records(path).records == _slow(monkeypatch, path).records
+
+
+def _hiding(path, rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "党员信息"
+    for i in range(1, 8):
+        ws.append([f"党员{i}", i])
+    for r in rows:
+        ws.row_dimensions[r].hidden = True
+    wb.save(path)
+
+
+def test_the_hidden_rows_noted_by_the_scan_are_those_a_scan_of_the_sheet_finds(tmp_path, monkeypatch):
+    path = tmp_path / "花名册.xlsx"
+    _hiding(path, [3, 5])
+    assert xlsx_fast.safe_for_calamine(path)
+    assert xlsx_fast._scanned_hidden is not None and xlsx_fast._scanned_hidden[0][0] == str(path.resolve())
+    noted = xlsx_fast.hidden_rows(path, "党员信息")
+    monkeypatch.setattr(xlsx_fast, "_scanned_hidden", None)  # the sheet's own pass, as before any scan
+    assert noted == xlsx_fast.hidden_rows(path, "党员信息") == (3, 5)
+
+
+def test_a_workbook_saved_again_since_the_scan_is_not_answered_from_it(tmp_path):
+    path = tmp_path / "花名册.xlsx"
+    _hiding(path, [3, 5])
+    assert xlsx_fast.safe_for_calamine(path)
+    _hiding(path, [2, 4, 6])  # saved again under the same name (another size, another time)
+    assert xlsx_fast.hidden_rows(path, "党员信息") == (2, 4, 6)
