@@ -51,7 +51,7 @@ def test_the_page_previews_each_record_then_puts_it_back(qtbot, w, wait_ops, mon
     page.closed_dues_button.click()
     qtbot.waitUntil(lambda: bool(seen), timeout=20_000)
     dlg = seen[0]
-    cells = [dlg.table.item(0, c).text() for c in range(dlg.table.columnCount())]
+    cells = [dlg.model.index(0, c).data() for c in range(dlg.model.columnCount())]
     assert cells[0] == member and cells[4] == "未交" and str(record["paid_on"]) in cells[5], cells
     assert dlg.restore_button.isEnabled() and dlg.restore_button.text() == "恢复 1 条"
     assert "补交" in dlg.notes.text() and "重新入账" in dlg.notes.text()

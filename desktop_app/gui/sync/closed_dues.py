@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from desktop_app.views.closed_dues import ClosedDuesPlan
+from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
+from desktop_app.views.closed_dues import ClosedDues, ClosedDuesPlan
 
-COLUMNS = ("党员", "所在组织", "所交月份", "结账", "现在", "恢复为")
+
+def _columns(upper: str) -> list[Column]:
+    def restored(item: ClosedDues) -> str:
+        return item.street_text if item.restorable else "无法确定，不能自动恢复"
+
+    return [Column("党员", lambda i: i.member_name, width=70), Column("所在组织", lambda i: i.org_name, width=110),
+            Column("所交月份", lambda i: i.month_text, width=80), Column("结账", lambda i: i.closed, width=200),
+            Column("现在", lambda i: i.now_text, width=110), Column(f"恢复为（{upper}的记录）", restored, width=180)]
 
 
 class ClosedDuesDialog(QDialog):
@@ -21,17 +27,9 @@ class ClosedDuesDialog(QDialog):
         lines = plan.lines()
         lead = QLabel(lines[0])
         lead.setWordWrap(True)
-        self.table = QTableWidget(len(plan.items), len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([c if c != "恢复为" else f"恢复为（{plan.upper}的记录）" for c in COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        for r, item in enumerate(plan.items):
-            texts = (item.member_name, item.org_name, item.month_text, item.closed, item.now_text,
-                     item.street_text if item.restorable else "无法确定，不能自动恢复")
-            for c, text in enumerate(texts):
-                self.table.setItem(r, c, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.model = ColumnModel(_columns(plan.upper), parent=self)
+        self.model.set_rows(plan.items)
+        self.table = table_view(self.model, self, stretch=5)
         self.notes = notes = QLabel("\n".join(lines[len(plan.items) + 1:]))
         notes.setWordWrap(True)
         buttons = QDialogButtonBox()
