@@ -147,8 +147,13 @@ def test_unreadable_files_say_why(setup, tmp_path):
     db = setup[0]
     with pytest.raises(DomainError, match="找不到表头"):
         imp.import_file(db, write(tmp_path, "姓名,电话\n王芳,1\n"), today=TODAY)
-    with pytest.raises(DomainError, match="a.xlsx：不是有效的 Excel"):
+    # text under .xlsx is read as the CSV other systems save so (and told what it lacks); anything else says what it is
+    with pytest.raises(DomainError, match="a.xlsx：找不到表头"):
         imp.import_file(db, write(tmp_path, "x", name="a.xlsx"), today=TODAY)
+    junk = tmp_path / "b.xlsx"
+    junk.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(DomainError, match="b.xlsx：不是 Excel 表格文件"):
+        imp.import_file(db, junk, today=TODAY)
     with pytest.raises(DomainError, match="不存在"):
         imp.import_file(db, tmp_path / "missing.csv", today=TODAY)
     with pytest.raises(DomainError, match="空"):
