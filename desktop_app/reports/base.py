@@ -94,9 +94,7 @@ def build_stylesheet(font_name: str) -> StyleSheet1:
     sheet.add(base)
     sheet.add(ParagraphStyle("Title", parent=base, fontSize=18, leading=24, alignment=TA_CENTER, spaceAfter=4))
     sheet.add(ParagraphStyle("Subtitle", parent=base, fontSize=10, leading=14, alignment=TA_CENTER, spaceAfter=8))
-    # keepWithNext: a section's heading goes onto the next page with its table rather than alone at a page's foot
-    sheet.add(ParagraphStyle("Heading", parent=base, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4,
-                             keepWithNext=1))
+    sheet.add(ParagraphStyle("Heading", parent=base, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4))
     sheet.add(ParagraphStyle("Small", parent=base, fontSize=8, leading=10))
     for name, align in (("Cell", TA_LEFT), ("CellCenter", TA_CENTER), ("CellRight", TA_RIGHT)):
         sheet.add(ParagraphStyle(name, parent=base, fontSize=CELL_FONT_SIZE, leading=CELL_LEADING, alignment=align))
