@@ -286,10 +286,25 @@ def pg_tests(py: Path, args: list[str]) -> int:
                              text=True).stdout.strip().splitlines()[-1]
         say(f"PostgreSQL 测试 (tests on PostgreSQL): {url}")
         env = {**os.environ, "DANGQUN_TEST_PG_URL": url}
-        return subprocess.call([str(py), "-m", "pytest", *PG_SUITES, *args], env=env)
+        return subprocess.call([str(py), "-m", "pytest", *_workers(args), *PG_SUITES, *args], env=env)
     finally:
         subprocess.run([*cluster, "stop", str(base)])
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _workers(args: list[str]) -> list[str]:
+    """pytest-xdist options: one worker per core (at most 4), each taking whole test files.
+
+    Left out when the caller chose (-n/--numprocesses, -p no:xdist) or runs a single file.
+    """
+    if any(a in {"-n", "--numprocesses", "no:xdist"} or a.startswith(("-n", "--numprocesses=")) for a in args):
+        return []
+    paths = [a for a in args if not a.startswith("-")]
+    if len(paths) == 1 and paths[0].endswith(".py"):
+        return []
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    n = max(1, min(4, cores))
+    return ["-n", str(n), "--dist", "loadfile"] if n > 1 else []
 
 
 def _bundle_in_test() -> bool:
@@ -323,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
             built = bundle(py)
             if built != 0:
                 return built
-        plain = subprocess.call([str(py), "-m", "pytest", *args])
+        plain = subprocess.call([str(py), "-m", "pytest", *_workers(args), *args])
         if not _pg_in_test():
             return plain
         on_pg = pg_tests(py, [a for a in args if a.startswith("-")])
