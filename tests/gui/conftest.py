@@ -113,6 +113,11 @@ def _modal_watchdog(request):
     timer.start()
     yield
     timer.stop()
+    # pytest-qt closes the test's widgets before this teardown; a close that asked a question cost 30 s
+    # in silence (and a CI run its time limit): it fails the test's teardown instead.
+    left = request.node.stash.get(_UNANSWERED, [])
+    if left:
+        pytest.fail("while the test's widgets were being closed:\n\n" + "\n\n".join(left), pytrace=False)
 
 
 _UNANSWERED = pytest.StashKey[list]()
@@ -132,6 +137,7 @@ def pytest_runtest_call(item):
     finally:
         guard = item.funcargs.get("_error_box_guard")
         found = (guard.unexpected if guard else []) + item.stash.get(_UNANSWERED, [])
+        item.stash[_UNANSWERED] = []  # reported here; the watchdog's teardown reports only what comes after
         if found:
             pytest.fail("\n\n".join(found), pytrace=False)
 
