@@ -41,7 +41,7 @@ def review(qtbot, detail) -> AttendanceDialog:
     lines = [ProposedLine(a.id, a.name, UNSURE if n == 2 else SIGNED, r.PRESENT, 0.3 if n == 2 else 0.9, n)
              for n, a in enumerate(detail.attendees[:20], start=1)]
     notes = ["第 3、5、7 页：没有找到签到表上的二维码，未读取：请把整张签到表（连同右上角的二维码）拍全后再读取",
-             "第 4 页是会议 X-2025-009 的签到表，不是本次会议的，未读取：请在会议列表中选中会议 X-2025-009 再读取"]
+             "第 4 页是会议 X-2025-009 的签到表，不是本次会议的，未读取：请改按会议 X-2025-009 读取"]
     dlg = AttendanceDialog(None, detail, lines, 2, notes, sheet_pages=(2, (2,)), unnamed_rows=(21, 22))
     qtbot.addWidget(dlg)
     return dlg

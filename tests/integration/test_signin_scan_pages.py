@@ -97,4 +97,4 @@ def test_another_meetings_sheet_says_which_meeting_to_choose(db, tmp_path):
     cv2.imwrite(str(photo), samples.raster(ms.print_signin_sheet(db, other.id), 150)[0])
     with pytest.raises(ValidationError) as caught:
         ms.read_scan(db, photo, meeting_ref=m.id)
-    assert f"请在会议列表中选中会议 {other.number}（2025-06-08 党课 廉政党课）再读取" in str(caught.value)
+    assert f"请改按会议 {other.number}（2025-06-08 党课 廉政党课）读取" in str(caught.value)

@@ -129,8 +129,9 @@ def read_scan(db: Database, path: str | Path, meeting_ref: str | None = None,
         if expected and meeting_id != expected:
             # the worker chose the wrong meeting in the list (or scanned the wrong sheet): say which one it is
             theirs = get(db, meeting_id)
-            alike.setdefault(f"是会议 {number} 的签到表，不是本次会议（{expected_number}）的，未读取：请在会议列表中选中会议 "
-                             f"{number}（{theirs.meeting_date:%Y-%m-%d} {theirs.kind} {theirs.title}）再读取",
+            # worded for the window (pick it in the list) and the command line (--meeting) alike
+            alike.setdefault(f"是会议 {number} 的签到表，不是本次会议（{expected_number}）的，未读取：请改按会议 "
+                             f"{number}（{theirs.meeting_date:%Y-%m-%d} {theirs.kind} {theirs.title}）读取",
                              []).append(page.index)
             continue
         first = seen.get((meeting_id, page.code.page))
