@@ -141,7 +141,7 @@ class MemberLife:
     path: tuple[tuple[date, str], ...] = ()
     political_birthday: date | None = None  # the day of joining (the 支部大会), whose anniversary is kept
     # 组织关系转接 in and out of this community, newest first: (date, 转入/转出, from, to)
-    transfers: tuple[tuple[date, str, str, str], ...] = ()
+    transfers: tuple[tuple[date, str, str, str, str], ...] = ()  # date, direction, from, to, letter no.
     # organisation life and dues as of the day read; None where the account may not read them
     meetings_year: int | None = None  # held meetings attended (出席) in the twelve months up to the day
     last_meeting: date | None = None  # the last held meeting attended, ever

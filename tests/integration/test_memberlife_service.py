@@ -81,6 +81,21 @@ def test_a_transfer_out_through_the_exit_register_writes_the_transfer(db, world)
     assert (t.direction, t.to_org) == ("转出", "外区某支部")
 
 
+def test_a_transfer_out_shows_once_in_the_members_life_with_its_letter(db, world):
+    _, _, ids = world
+    ml.record_exit(db, ids["党员2"], ml.ExitInput(m.TRANSFERRED_OUT, date(2025, 2, 1), document_no="介字001",
+                                                  destination="外区某支部"), today=TODAY)
+    roster.transfer(db, ids["党员5"], "转出", date(2025, 2, 5), to_org="外区另一支部", today=TODAY)
+    ml.record_exit(db, ids["党员3"], ml.ExitInput(m.DECEASED, date(2025, 2, 6)), today=TODAY)
+    for member, letter in (("党员2", "介字001"), ("党员5", "")):
+        life = ml.member_life(db, ids[member], today=TODAY)
+        assert life.exits == ()  # not again under 出党和离开
+        [(on, way, _src, dst, no)] = life.transfers
+        assert (way, no) == ("转出", letter) and dst.startswith("外区")
+    assert [r.kind for r in ml.member_life(db, ids["党员3"], today=TODAY).exits] == [m.DECEASED]
+    assert len(ml.exits(db, year=2025)) == 3  # the register itself still lists every one
+
+
 def test_lapse_needs_article_9(db, world):
     a, _, ids = world
     # No meetings and no dues kept at all: neither ground can be judged, so nobody is proposed or removed.

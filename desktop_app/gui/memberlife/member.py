@@ -43,7 +43,8 @@ def life_html(x: MemberLife) -> str:
     section("不合格党员处置", [f"{r.year}年度 {e(r.measure)} {_d(r.decided_on)}"
                               + (f"，期限 {_d(r.deadline)}" if r.deadline else "") + (f"，{e(r.outcome)}" if r.outcome else "")
                               for r in x.disposals])
-    section("组织关系转接", [f"{_d(on)} {e(way)} {e(src or '—')} → {e(dst or '—')}" for on, way, src, dst in x.transfers])
+    section("组织关系转接", [f"{_d(on)} {e(way)} {e(src or '—')} → {e(dst or '—')}" + (f"（介绍信 {e(no)}）" if no else "")
+                          for on, way, src, dst, no in x.transfers])
     section("组织调动", [f"{_d(r.moved_on)} {e(r.from_name or '—')} → {e(r.to_name)}" for r in x.moves])
     section("流动", [f"{e(r.direction)} {_d(r.start_date)} {e(r.place)} 活动证 {e(r.card_no or '—')}"
                     + (f"，{_d(r.end_date)} 返回" if r.end_date else "") for r in x.floating])

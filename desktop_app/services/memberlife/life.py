@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import development as dev_rules
 from desktop_app.domain import meetings as meeting_rules
+from desktop_app.domain import members as member_rules
 from desktop_app.domain.members import add_years
 from desktop_app.services import auth
 from desktop_app.services.database import Database
@@ -33,7 +34,8 @@ def member_life(db: Database, member_id: str, today: date | None = None) -> Memb
         name, status, branch = m.name, m.status, Orgs(s).branch_name(m.org_id)
         path = _path(s, m, auth.can(db, "development.read"))
         moved = tuple(s.execute(
-            select(Transfer.transfer_date, Transfer.direction, Transfer.from_org, Transfer.to_org)
+            select(Transfer.transfer_date, Transfer.direction, Transfer.from_org, Transfer.to_org,
+                   Transfer.letter_no)
             .where(Transfer.member_id == m.id, Transfer.deleted.is_(False))
             .order_by(Transfer.transfer_date.desc(), Transfer.created_at.desc())).tuples())
         # the whole life asks for more than the registers: whether the member comes to meetings and pays dues
@@ -42,10 +44,15 @@ def member_life(db: Database, member_id: str, today: date | None = None) -> Memb
         paid_to = _dues_paid_to(s, [m.id], today).get(m.id) if dues_read else None
     may = auth.can(db, "discipline.read")
     disc = tuple(disciplines(db, member_id, today=today)) if may else ()
+    left = tuple(exits(db, member_id=member_id)) if may else ()
+    # A 转出 is one event: the exit register (or the roster) writes its 转接 too. It is listed once, under
+    # 组织关系转接, where its destination and letter show.
+    out_on = {t[0] for t in moved if t[1] == member_rules.TRANSFER_OUT}
+    left = tuple(r for r in left if not (r.kind == member_rules.TRANSFERRED_OUT and r.exit_date in out_on))
     return MemberLife(
         member_id=member_id, name=name, status=status, branch_name=branch,
         vote_barred=any(d.running for d in disc),
-        exits=tuple(exits(db, member_id=member_id)) if may else (),
+        exits=left,
         disciplines=disc,
         disposals=tuple(disposals(db, member_id=member_id, today=today)) if may else (),
         moves=tuple(moves(db, member_id)),
