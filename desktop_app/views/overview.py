@@ -102,7 +102,7 @@ class TodoItem:
     page: str  # the page to open
     record_id: str | None = None  # the record to select there
     overdue: bool = True  # False: due soon, not late yet
-    filters: tuple[tuple[str, str], ...] = ()  # the page's filters that show exactly the rows the item is about
+    filters: tuple[tuple[str, object], ...] = ()  # the page's filters that show exactly the rows the item is about
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ from desktop_app.views.ledger import (
 from desktop_app.views.ledger_funds import MonthFunds
 
 TEXT_DELAY_MS = 250
+TABS = ("entries", "balances", "budget")  # the tabs in their order, by the names a to-do or figure opens them with
 WRITES = changes(Change.LEDGER)
 
 
@@ -123,6 +124,7 @@ class LedgerPage(Page):
         # 录入人 is whoever is logged in, so the voucher's 记账 line is never blank
         self.entered_by = actor.name if actor is not None and actor.user_id else ""
         self._select_after: list[str] = []
+        self._wanted_budget: tuple[str, str] | None = None
         today = date.today()
         self._build(today)
 
@@ -242,8 +244,13 @@ class LedgerPage(Page):
         return {"book": self.book, "account": self.account_filter, "direction": self.direction_filter,
                 "text": self.search, "budget_year": self.budget_year}
 
-    def apply_filter(self, year: int | None = None, **values) -> dict:
-        """`year`: the entries of that year and its budget."""
+    def apply_filter(self, year: int | None = None, tab: str | None = None,
+                     budget_line: tuple[str, str] | None = None, **values) -> dict:
+        """`year`: the entries of that year and its budget. `tab`: "entries", "balances" or "budget";
+        `budget_line`: (account id, category) of the 预算执行 line to select once loaded (an 超出预算 to-do)."""
+        if tab in TABS:
+            self.tabs.setCurrentIndex(TABS.index(tab))
+        self._wanted_budget = budget_line
         if year is not None:
             for edit, day in ((self.date_from, date(year, 1, 1)), (self.date_to, date(year, 12, 31))):
                 edit.blockSignals(True)
@@ -321,6 +328,7 @@ class LedgerPage(Page):
             ("已结账" if v.month.statement.closed else "未结账") + f"，本月凭证 {v.month.statement.entry_count} 张"
         )
         self.budget_model.set_rows(v.budgets)
+        self._select_budget_line()
         last = v.closed[-1] if v.closed else None
         self.closed_label.setText(
             f"已结账至 {rules.month_label(last)}" if last else "尚未结账"
@@ -618,6 +626,15 @@ class LedgerPage(Page):
             return
         self._write(lambda db: ledger.set_account_active(db, b.account_id, active),
                     lambda a: self.show_message(f"账户“{a.name}”已{'启用' if a.active else '停用'}。"))
+
+    def _select_budget_line(self) -> None:
+        """Select the line a to-do asked for, once; a line no longer over its budget is simply not there to select."""
+        wanted, self._wanted_budget = self._wanted_budget, None
+        for k, line in enumerate(self.budget_model.rows):
+            if wanted and (line.account_id, line.category) == tuple(wanted):
+                self.budget_table.selectRow(k)
+                self.budget_table.scrollTo(self.budget_model.index(k, 0))
+                return
 
     def _selected_budget(self) -> BudgetLine | None:
         rows = self.budget_table.selectionModel().selectedRows()

@@ -47,9 +47,9 @@ FIGURE_FILTERS: dict[str, dict[str, Any]] = {
     "dues_arrears_members": {"tab": "arrears"},
     "dues_arrears_fen": {"tab": "arrears"},
     # the books' whole year, not the one account an 透支 / 超出预算 to-do narrowed them to
-    "spending_fen": {"account": None},
-    "budget_fen": {"account": None},
-    "income_fen": {"account": None},
+    "spending_fen": {"account": None, "tab": "entries"},
+    "budget_fen": {"account": None, "tab": "budget"},  # 预算执行: each line's budget beside what it spent
+    "income_fen": {"account": None, "tab": "entries"},
 }
 
 # Figures of today (no year): their page keeps its own period.
@@ -71,7 +71,7 @@ TODO_FILTERS: dict[str, dict[str, Any]] = {
     "wishes": {"state": flow.WISH_POSTED, "year": None, "year_of": "posted"},
     "projects": {"view": "overdue"},
     # 尚未结账 is about the whole books: undo the one account an 透支 / 超出预算 item narrowed them to (they set theirs)
-    "ledger": {"account": None},
+    "ledger": {"account": None, "tab": "entries"},
     # 本月政治生日 names its month (item.filters); everyone else's filters undone, or a branch chosen before hides some
     "birthdays": {"text": "", "org": None, "category": None, "status": "在册党员"},
 }

@@ -183,13 +183,15 @@ def _ledger(db: Database, today: date) -> list[TodoItem]:
     for b in ledger.balances(db, today):
         if b.balance_fen < 0:
             out.append(TodoItem("ledger", f"经费账户“{b.name}”已透支：余额 {b.balance_fen / 100:,.2f} 元", "经费台账",
-                                b.account_id, filters=(("account", b.account_id),)))  # its entries, not all
+                                b.account_id, filters=(("account", b.account_id), ("tab", "entries"))))  # its own
     for line in ledger.budget_report(db, today.year):
         if line.budget_fen is not None and line.spent_fen > line.budget_fen:
             what = f"“{line.account_name}”" + (f"的{line.category}" if line.category else "")
             out.append(TodoItem("ledger", f"{what}超出预算：预算 {line.budget_fen / 100:,.2f} 元，"
                                           f"已支出 {line.spent_fen / 100:,.2f} 元", "经费台账", line.account_id,
-                                filters=(("account", line.account_id),)))
+                                # 预算执行 with that line selected; its account's entries behind, a tab away
+                                filters=(("account", line.account_id), ("tab", "budget"), ("budget_year", today.year),
+                                         ("budget_line", (line.account_id, line.category)))))
     month = ledger.next_month_to_close(db, today)
     if month is not None:
         out.append(TodoItem("ledger", f"经费台账 {month.year}年{month.month}月 尚未结账", "经费台账", None,
