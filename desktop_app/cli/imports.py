@@ -127,6 +127,8 @@ def cmd_import_history(args: argparse.Namespace) -> int:
     year = {"year": args.year} if getattr(args, "year", None) else {}  # 党费: the register's year
     plan = service.preview(db, source, mapping, args.sheet, **year)
     print(f"{plan.file_name}：共 {plan.total_rows} 行" + "".join(f"，{line}" for line in plan.lines))
+    for line in plan.hidden:  # rows and columns she may not see in Excel are imported too
+        print(f"  {line}")
     if plan.unread_sheets:
         print(f"  另有 {len(plan.unread_sheets)} 张工作表未读取：{'、'.join(plan.unread_sheets)}（用 --sheet 工作表名 逐张导入）")
     for k in plan.skipped:

@@ -375,6 +375,7 @@ class MemberSheet:
     sheet: str = ""  # the workbook's sheet read ("" for a CSV)
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, to say which were not read
     hidden: tuple[int, ...] = ()  # data rows hidden in the sheet (by hand or by a filter), imported as well
+    hidden_columns: tuple[str, ...] = ()  # the hidden columns read, said by sheet, letter, header and field
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -417,6 +418,7 @@ def read_member_file(path: str | Path, mapping: Mapping | None = None, sheet: st
     records = [cells for _, cells in table.rows]
     skipped, signature = tuple(table.skipped), table.signature
     sheet_read, sheet_names, hidden = table.sheet or "", tuple(table.sheets or ()), table.hidden
+    hidden_columns = table.hidden_column_lines()
     del table  # the rows as lists go as soon as their cells sit in columns
     cells: dict[str, list[Any]] = {}
     for column, at in columns.items():
@@ -446,7 +448,7 @@ def read_member_file(path: str | Path, mapping: Mapping | None = None, sheet: st
             # Its cells are shown as its values are (stripped text): the values stand in for them.
             cells[column] = got
     return MemberSheet(path, columns, ignored, row_numbers, cells, values, errors, skipped, signature,
-                       sheet_read, sheet_names, hidden)
+                       sheet_read, sheet_names, hidden, hidden_columns)
 
 
 SHEET_ROWS = 10_000_000  # more rows than a sheet holds (xlsx: 1,048,576)
@@ -479,7 +481,8 @@ def join_sheets(parts: Sequence[tuple[int, MemberSheet]]) -> MemberSheet:
     ignored = list(dict.fromkeys(c for _, part in parts for c in part.ignored_columns))
     first = parts[0][1]
     return MemberSheet(first.path, {c: i for i, c in enumerate(columns)}, ignored, row_numbers, cells, values,
-                       errors, tuple(skipped), first.signature, hidden=tuple(hidden))
+                       errors, tuple(skipped), first.signature, hidden=tuple(hidden),
+                       hidden_columns=tuple(line for _, part in parts for line in part.hidden_columns))
 
 
 # ---------------------------------------------------------------- writing files

@@ -31,7 +31,7 @@ from desktop_app.domain.members import parse_date
 from desktop_app.exchange import legacy_sheets, safety, xlsx_fast
 from desktop_app.exchange.cells import unguard_csv
 from desktop_app.views.imports import (
-    ROW_COUNTER, ROW_COUNTER_HEADERS, ColumnPlan, ColumnsReport, Mapping, Skipped, header_key,
+    ROW_COUNTER, ROW_COUNTER_HEADERS, ColumnPlan, ColumnsReport, Mapping, Skipped, header_key, hidden_column_line,
 )
 
 HEADER_SEARCH_ROWS = 12  # title rows and a note or two may stand above the header
@@ -283,6 +283,7 @@ class Records:
     sheets: tuple[str, ...]  # a workbook's sheet names
     sheet: str  # the sheet read ("" for CSV)
     hidden: tuple[int, ...] = ()  # rows the sheet hides, by hand or by its filter (an .xlsx's only)
+    hidden_columns: tuple[int, ...] = ()  # columns (0-based) the sheet hides (an .xlsx's only)
 
 
 def _first_line(text: str) -> str:
@@ -504,7 +505,8 @@ def _read_xlsx(path: Path, sheet: str | None, pick) -> Records:
         return _read_csv(path)
     safety.check_xlsx_zip(path)
     found = _read_workbook(path, sheet, pick)
-    return replace(found, hidden=xlsx_fast.hidden_rows(path, found.sheet))
+    rows, columns = xlsx_fast.hidden_parts(path, found.sheet)
+    return replace(found, hidden=rows, hidden_columns=columns)
 
 
 def _read_workbook(path: Path, sheet: str | None, pick) -> Records:
@@ -596,6 +598,15 @@ class Table:
     sheet: str
     title: str = ""  # the rows above the header (a register's 2025年度党费收缴登记表), their cells joined
     hidden: tuple[int, ...] = ()  # the data rows the sheet hides (imported all the same: the preview says so)
+    hidden_columns: tuple[int, ...] = ()  # the header's columns (0-based) the sheet hides, read as any other
+
+    def hidden_column_lines(self) -> tuple[str, ...]:
+        """The hidden columns the import reads (a 身份证号 column a worker hid is imported with the rest, and she
+        may not know it is there), by letter, header and field; the ones left out need no word."""
+        if not self.hidden_columns:
+            return ()
+        hidden = set(self.hidden_columns)
+        return tuple(hidden_column_line(self.sheet, p) for p in self.plan if p.target and p.index in hidden)
 
     @property
     def columns(self) -> dict[str, int]:
@@ -667,7 +678,8 @@ def table_from_records(spec: Spec, found: Records, mapping: Mapping | None = Non
     title = " ".join(_cell_text(c) for rec in records[:at] for _, c in _filled(rec))
     hidden = set(found.hidden)
     return Table(found.name, header, at + 1, plan, rows, skipped, found.sheets, found.sheet, title[:200],
-                 tuple(n for n, _ in rows if n in hidden) if hidden else ())
+                 tuple(n for n, _ in rows if n in hidden) if hidden else (),
+                 tuple(i for i in found.hidden_columns if i < width))
 
 
 def read_table(spec: Spec, path: str | Path, mapping: Mapping | None = None, sheet: str | None = None) -> Table:

@@ -64,9 +64,10 @@ _NARROW_ROWS = min(safety.MAX_ROWS, safety.MAX_CELLS // 26)
 _WIDE_ROWS = min(safety.MAX_ROWS, safety.MAX_CELLS // _MAX_WIDTH)
 
 
-def _parts(zf: zipfile.ZipFile, hidden: dict[str, list[int]] | None = None):
+def _parts(zf: zipfile.ZipFile, hidden: dict[str, list[int]] | None = None,
+           hidden_columns: dict[str, list[int]] | None = None):
     """Each XML part, a few MB at a time; a tag cut at a chunk's end comes whole with the next chunk.
-    With `hidden`: the rows each part hides are noted on the way (see hidden_rows)."""
+    With `hidden` (and `hidden_columns`): the rows (columns) each part hides are noted on the way (see hidden_parts)."""
     for info in zf.infolist():
         if not info.filename.lower().endswith(".xml"):
             continue
@@ -74,6 +75,8 @@ def _parts(zf: zipfile.ZipFile, hidden: dict[str, list[int]] | None = None):
             for data in safety.xml_chunks(fh):
                 if hidden is not None and b"hidden" in data:
                     hidden.setdefault(info.filename, []).extend(_hidden_in(data))
+                    if hidden_columns is not None and b"col" in data:  # <cols> stand before the data
+                        hidden_columns.setdefault(info.filename, []).extend(_hidden_columns_in(data))
                 yield data
 
 
@@ -85,14 +88,15 @@ def safe_for_calamine(path: Path) -> bool:
     """
     narrow = _beyond(_NARROW_ROWS)
     hidden: dict[str, list[int]] = {}
+    hidden_columns: dict[str, list[int]] = {}
     try:
         with zipfile.ZipFile(path) as zf:
             wide = False
-            for data in _parts(zf, hidden):
+            for data in _parts(zf, hidden, hidden_columns):
                 if any(p.search(data) for p in _ODD_TAGS) or any(p.search(data) for p in narrow):
                     return False
                 wide = wide or bool(_WIDE.search(data))
-            _remember_hidden(path, hidden)  # every part read whole: hidden_rows need not inflate them again
+            _remember_hidden(path, hidden, hidden_columns)  # every part read whole: hidden_parts need not inflate them again
             if wide:  # more than 26 columns: fewer rows fit
                 strict = _beyond(_WIDE_ROWS)
                 return not any(p.search(data) for data in _parts(zf) for p in strict)
@@ -197,6 +201,9 @@ _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s[^>]*>")
 _HIDDEN_ROW = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\bhidden=["'](?:1|true)["'][^>]*>""")
 _ROW_NUMBER = re.compile(rb"""\br=["'](\d{1,7})["']""")
+# <cols><col min="4" max="4" hidden="1"/></cols>: before the sheet's data, one tag for a run of columns
+_HIDDEN_COL = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?col\s[^>]*?\bhidden=["'](?:1|true)["'][^>]*>""")
+_COL_SPAN = (re.compile(rb"""\bmin=["'](\d{1,5})["']"""), re.compile(rb"""\bmax=["'](\d{1,5})["']"""))
 
 
 def _attrs(tag: bytes) -> dict[str, str]:
@@ -224,10 +231,24 @@ def _hidden_in(data: bytes) -> list[int]:
     return [int(m.group(1)) for tag in _HIDDEN_ROW.findall(data) if (m := _ROW_NUMBER.search(tag))]
 
 
+def _hidden_columns_in(data: bytes) -> list[int]:
+    """The columns (0-based) a chunk of sheet XML marks hidden, within the columns a reader keeps: Excel writes
+    "every column from here on hidden" as one run to column XFD."""
+    found: list[int] = []
+    for tag in _HIDDEN_COL.findall(data):
+        low, high = (m.group(1) if (m := p.search(tag)) else None for p in _COL_SPAN)
+        if low is None:
+            continue
+        first = int(low)
+        last = min(int(high) if high is not None else first, safety.MAX_COLUMNS)
+        found.extend(range(first - 1, last))
+    return found
+
+
 # The hidden rows safe_for_calamine noted of the last workbook it scanned whole, by part, keyed by the file as
 # it was then (path, size, modification time): the import reads that workbook next, and inflating a
-# 100,000-row sheet's XML again only for this costs 0.4 s.
-_scanned_hidden: tuple[tuple[str, int, int], dict[str, list[int]]] | None = None
+# 100,000-row sheet's XML again only for this costs 0.4 s. (Then the hidden columns, by part.)
+_scanned_hidden: tuple[tuple[str, int, int], dict[str, list[int]], dict[str, list[int]]] | None = None
 
 
 def _file_key(path: Path) -> tuple[str, int, int] | None:
@@ -238,29 +259,39 @@ def _file_key(path: Path) -> tuple[str, int, int] | None:
     return str(path.resolve()), st.st_size, st.st_mtime_ns
 
 
-def _remember_hidden(path: Path, hidden: dict[str, list[int]]) -> None:
+def _remember_hidden(path: Path, hidden: dict[str, list[int]], hidden_columns: dict[str, list[int]]) -> None:
     global _scanned_hidden
     key = _file_key(path)
-    _scanned_hidden = (key, hidden) if key is not None else None
+    _scanned_hidden = (key, hidden, hidden_columns) if key is not None else None
 
 
 def hidden_rows(path: Path, title: str) -> tuple[int, ...]:
-    """The row numbers the sheet hides (by hand, or its filter hides), in order; () when it cannot say.
-    Taken from safe_for_calamine's scan of this very file when there was one; else one streamed pass
-    over the sheet's XML that looks for the word first: most sheets hide nothing."""
+    """The row numbers the sheet hides (by hand, or its filter hides), in order; () when it cannot say."""
+    return hidden_parts(path, title)[0]
+
+
+def hidden_parts(path: Path, title: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The row numbers the sheet hides (by hand, or its filter hides), and its hidden columns (0-based), in
+    order; empty when it cannot say. Both readers (calamine, openpyxl) give hidden rows and columns as any
+    other: the worker may not know they are there. Taken from safe_for_calamine's scan of this very file when
+    there was one; else one streamed pass over the sheet's XML that looks for the word first: most sheets
+    hide nothing."""
     try:
         with zipfile.ZipFile(path) as zf:
             part = sheet_part(zf, title)
             if part is None:
-                return ()
+                return (), ()
             memo = _scanned_hidden
             if memo is not None and memo[0] == _file_key(path):
-                return tuple(memo[1].get(part, ()))
-            found: list[int] = []
+                return tuple(memo[1].get(part, ())), tuple(sorted(set(memo[2].get(part, ()))))
+            rows: list[int] = []
+            columns: list[int] = []
             with zf.open(part) as fh:
                 for data in safety.xml_chunks(fh):
                     if b"hidden" in data:
-                        found.extend(_hidden_in(data))
+                        rows.extend(_hidden_in(data))
+                        if b"col" in data:
+                            columns.extend(_hidden_columns_in(data))
     except Exception:  # noqa: BLE001 - a note only: a part the readers managed without is not refused here
-        return ()
-    return tuple(found)
+        return (), ()
+    return tuple(rows), tuple(sorted(set(columns)))

@@ -106,6 +106,21 @@ class ColumnPlan:
         return f"{self.letter} 列“{self.source}” {target}［{self.how}］ 例：{sample}"
 
 
+def hidden_column_line(sheet: str, plan: ColumnPlan) -> str:
+    """工作表“党员信息”第 D 列“联系电话”（导入为“手机号码”）在表格中被隐藏，也会导入."""
+    where = f"工作表“{sheet}”" if sheet else ""
+    field = "" if header_key(plan.source) == plan.target else f"（导入为“{plan.target}”）"
+    return f"{where}第 {plan.letter} 列“{plan.source}”{field}在表格中被隐藏，也会导入"
+
+
+def hidden_rows_line(rows: tuple[int, ...], shown: int = 10) -> str:
+    """其中 2 行在表格中是隐藏的 … 第 3、5 行, as the member import says it; "" for none."""
+    if not rows:
+        return ""
+    numbers = "、".join(map(str, rows[:shown])) + ("……" if len(rows) > shown else "")
+    return f"其中 {len(rows)} 行在表格中是隐藏的（隐藏行或筛选掉的行），照常导入：第 {numbers} 行"
+
+
 @dataclass(frozen=True)
 class Skipped:
     row_number: int
@@ -193,13 +208,17 @@ class HistoryPreview:
     mapping: Mapping | None = None
     signature: str = ""
     unread_sheets: tuple[str, ...] = ()  # a workbook's other sheets, each imported on its own
+    # rows and columns the sheet hides, imported all the same: the worker may not see them (一句一条)
+    hidden: tuple[str, ...] = ()
 
     @classmethod
     def of_sheet(cls, kind: str, parsed: Any, items, errors, lines, mapping: Mapping | None) -> HistoryPreview:
         """The preview of a sheet read by exchange.sheets (`parsed`: its table and rows)."""
         t = parsed.table
+        rows = hidden_rows_line(tuple(t.hidden))
         return cls(kind, t.name, tuple(items), tuple(errors), tuple(t.skipped), len(parsed.rows), tuple(lines),
-                   mapping, t.signature, tuple(s for s in t.sheets if s != t.sheet) if t.sheet else ())
+                   mapping, t.signature, tuple(s for s in t.sheets if s != t.sheet) if t.sheet else (),
+                   ((rows,) if rows else ()) + tuple(t.hidden_column_lines()))
 
     @property
     def invalid_rows(self) -> int:

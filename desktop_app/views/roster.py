@@ -260,11 +260,15 @@ class ImportPreview:
     error_names: dict[int | str, str] = field(default_factory=dict)
     # data rows the sheet hides (by hand, or its filter), imported as the rest: numbered as read_as_probationary
     hidden_rows: tuple[int | tuple[str, int], ...] = ()
+    # hidden columns the import reads: 工作表“党员信息”第 D 列“联系电话”（导入为“手机号码”）在表格中被隐藏，也会导入
+    hidden_columns: tuple[str, ...] = ()
 
     def hidden_text(self) -> str:
-        """第 3、5 行 imported although the worker may not see them (a filtered or hidden roster); "" for none."""
+        """第 3、5 行 and 第 D 列 imported although the worker may not see them (a filtered roster, a column she hid);
+        "" for none."""
         rows = self.hidden_rows
-        return f"其中 {len(rows)} 行在表格中是隐藏的（隐藏行或筛选掉的行），照常导入：{_row_places(rows)}" if rows else ""
+        said = [f"其中 {len(rows)} 行在表格中是隐藏的（隐藏行或筛选掉的行），照常导入：{_row_places(rows)}"] if rows else []
+        return "；".join(said + list(self.hidden_columns))
 
     @property
     def file_name(self) -> str:

@@ -35,6 +35,7 @@ from desktop_app.views.imports import ColumnsReport, HistoryPreview, Mapping
 
 ERROR_STYLE = "color: #c8161e;"
 OK_STYLE = "color: #1b7a1b;"
+HIDDEN_STYLE = "color: #a05a00;"
 
 # kind -> (label, service module, what apply changes)
 KINDS: dict[str, tuple[str, Any, Any]] = {
@@ -221,7 +222,9 @@ class ImportsPage(Page):
         self.tabs.setTabText(0, f"有问题的行（{p.invalid_rows}）")
         self.tabs.setTabText(1, f"跳过的行（{len(p.skipped)}）")
         unknown = html.escape("、".join(self.report.unrecognised if self.report else []))
-        extra = self._sheets_said(self.report) + (f"<br>未识别的列（不导入）：{unknown}（可点“列映射…”说明）"
+        # rows and columns hidden in Excel are imported too: said where the worker reads what will be written
+        hidden = "".join(f"<br><span style='{HIDDEN_STYLE}'>{html.escape(line)}</span>" for line in p.hidden)
+        extra = hidden + self._sheets_said(self.report) + (f"<br>未识别的列（不导入）：{unknown}（可点“列映射…”说明）"
                                                    if unknown else "") + (
             "<br>已按上次为此表头保存的列映射读取" if self.report and self.report.saved is not None else "")
         if p.errors:

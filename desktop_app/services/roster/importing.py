@@ -600,7 +600,7 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
     fields = sheet.fields
     bad = {e.row_number for e in errors}  # a worker finds a bad row by its name as well as its number
     error_names = {no: sheet.shown("姓名", i) for i, no in enumerate(row_numbers) if no in bad} if bad else {}
-    total, skipped, ignored, hidden = len(sheet), sheet.skipped, sheet.ignored_columns, sheet.hidden
+    total, skipped, ignored, hidden = len(sheet), sheet.skipped, sheet.ignored_columns, (sheet.hidden, sheet.hidden_columns)
     file_columns = [c for c in member_files.TEMPLATE_COLUMNS if c in sheet.columns]
     del sheet  # the cells as written are no longer needed: the preview keeps the clean columns only
 
@@ -678,7 +678,8 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
         outings=tuple(outings),
         read_as_probationary=probationary,
         error_names=error_names,
-        hidden_rows=tuple(hidden),
+        hidden_rows=tuple(hidden[0]),
+        hidden_columns=hidden[1],
     )
 
 
