@@ -11,7 +11,7 @@ every household and resident or nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -70,6 +70,7 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
     errors: list[RowError] = []
     first: dict[str, int] = {}
     new_homes: set[tuple] = set()
+    heads: dict[tuple, tuple[str, int]] = {}  # household -> its head's name and the row that named them
     for row in parsed.rows:
         v, n = row.values, row.row_number
         row_errors, fail = history.refusals(row)
@@ -81,13 +82,20 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
         elif not auth.can(db, "residents.write", grid_id=grid):
             fail("所属网格", "您只能导入自己负责的网格的居民")
         household = None
+        is_head, head = files.head_of(v["head"], v["name"])  # 是 / 本人 is this resident, never a head called 是
         if v["building"] or v["address"]:
             try:
                 household = check_household(HouseholdInput(grid_id=grid, building=v["building"], unit=v["unit"],
-                                                            room=v["room"], address=v["address"],
-                                                            head_name=v["head"]))
+                                                            room=v["room"], address=v["address"], head_name=head))
             except ValidationError as exc:
                 fail(_FIELD_COLUMN.get(exc.field, "地址"), exc.message)
+        elif is_head:
+            fail("户主", "写明是户主，但没有楼栋或地址：不知道是哪一户的户主，请填写楼栋、单元、室或地址")
+        key = _flat_key(household) if household else None
+        if key and head:
+            named = heads.setdefault(key, (head, n))
+            if named[0] != head:
+                fail("户主", f"同一住户第 {named[1]} 行写的户主是“{named[0]}”：一户只有一个户主，请核对后统一")
         tags = tuple(flow.split_tags(v["tags"].replace("、", ",").replace("，", ",")))
         resident = ResidentInput(name=v["name"], grid_id=grid, id_number=v["id_number"], gender=v["gender"],
                                  birth_date=v["birth_date"], phone=v["phone"], tags=tags, notes=v["notes"])
@@ -106,12 +114,14 @@ def _checked(db: Database, parsed: history.Parsed, mapping: Mapping | None, toda
         if row_errors:
             errors += row_errors
             continue
-        key = _flat_key(household) if household else None
         home_id = homes.get(key) if key else None
         create = household if key and home_id is None and key not in new_homes else None
         if create is not None:
             new_homes.add(key)
         items.append(PlannedResident(n, resident, key, create, home_id))
+    # the household takes its head from whichever row names them, not only from its first row
+    items = [replace(it, household=replace(it.household, head_name=heads.get(it.flat, ("",))[0]))
+             if it.household is not None else it for it in items]
     lines = (f"居民 {len(items)} 人", f"新建住户 {sum(1 for it in items if it.household)} 户")
     return HistoryPreview.of_sheet("residents", parsed, items, errors, lines, mapping)
 
