@@ -21,7 +21,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
-    KeepTogether,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -31,7 +30,8 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from desktop_app import APP_NAME
 from desktop_app.reports.base import (
-    CELL_FONT_SIZE, CELL_PAD_X, FOOTER_SPACE, HEADER_SPACE, Column, ModelReport, chinese_date, model_renderer, text_width,
+    CELL_FONT_SIZE, CELL_PAD_X, FOOTER_SPACE, HEADER_SPACE, Column, ModelReport, chinese_date, keep_with_start, model_renderer,
+    text_width,
 )
 from desktop_app.views.overview import MONTHS, FolderSection
 
@@ -171,10 +171,10 @@ class AnnualFolderReport(ModelReport):
                  (f.change or "—").replace("−", "-")) for f in b.figures]  # the Latin font has no U+2212
         cols = [Column("类别", 60), Column("项目", 100), Column(f"{b.year}年", 80, "RIGHT"),
                 Column(f"{b.year - 1}年", 80, "RIGHT"), Column("增减", 70, "RIGHT")]
-        out = [self._heading(f"{_num(n)}、年度主要数据"),
-               Paragraph(f"统计范围：{b.scope}；{b.year}年统计至 {b.as_of.isoformat()}，上年为全年数。",
-                         self.styles["Normal"]), Spacer(1, 3 * mm)]
-        out += self.table(cols, [list(r) for r in rows])
+        heads = [self._heading(f"{_num(n)}、年度主要数据"),
+                 Paragraph(f"统计范围：{b.scope}；{b.year}年统计至 {b.as_of.isoformat()}，上年为全年数。",
+                           self.styles["Normal"]), Spacer(1, 3 * mm)]
+        out = keep_with_start(heads, self.table(cols, [list(r) for r in rows]))
         if b.left_out:
             out.append(Paragraph("未列入：" + "、".join(b.left_out), self.styles["Small"]))
         return out
@@ -184,10 +184,10 @@ class AnnualFolderReport(ModelReport):
         w = self.frame_width
         out = [PageBreak(), self._heading(f"{_num(n)}、图表")]
         # A chart never leaves its heading at the foot of the page before.
-        out += [KeepTogether([self._heading("会议召开情况（按月、按类型）", 1), self._meetings_chart(w, c.meetings_by_month)])]
-        out += [KeepTogether([self._heading("会议出勤率（按月）", 1), self._attendance_chart(w, c.attendance_by_month)])]
-        out += [KeepTogether([self._heading("群众反映问题（按类别）", 1), self._problems_chart(w, c.problems_by_category)])]
-        out += [KeepTogether([self._heading("经费：预算与支出", 1), self._spending_chart(w, c.spending)])]
+        out += keep_with_start(self._heading("会议召开情况（按月、按类型）", 1), [self._meetings_chart(w, c.meetings_by_month)])
+        out += keep_with_start(self._heading("会议出勤率（按月）", 1), [self._attendance_chart(w, c.attendance_by_month)])
+        out += keep_with_start(self._heading("群众反映问题（按类别）", 1), [self._problems_chart(w, c.problems_by_category)])
+        out += keep_with_start(self._heading("经费：预算与支出", 1), [self._spending_chart(w, c.spending)])
         return out
 
     def _drawing(self, w: float, h: float, empty: bool) -> Drawing:
@@ -279,10 +279,10 @@ class AnnualFolderReport(ModelReport):
         return d
 
     def _section(self, n: int, sec: FolderSection) -> list:
-        out = [PageBreak(), self._heading(f"{_num(n)}、{sec.title}")]
+        heads = [self._heading(f"{_num(n)}、{sec.title}")]
         if sec.summary:
-            out += [Paragraph(sec.summary, self.styles["Normal"]), Spacer(1, 3 * mm)]
-        return out + self._table(sec.columns, sec.rows)
+            heads += [Paragraph(sec.summary, self.styles["Normal"]), Spacer(1, 3 * mm)]
+        return [PageBreak(), *keep_with_start(heads, self._table(sec.columns, sec.rows))]
 
     def build_story(self) -> list:
         story = self._cover() + self._contents()

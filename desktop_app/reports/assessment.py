@@ -94,7 +94,6 @@ class AssessmentFormReport(ReportRenderer):
               f"{r.rank} 名。五好党支部 {points(f.excellent_tenths)} 分以上，达标 {points(f.pass_tenths)} 分以上。"
               + (f"尚有 {r.unscored} 项人工指标未打分。" if r.unscored else "")),
         ]
-        story.append(p("一、各项得分", "Heading"))
         rows, category = [], None
         for x in f.scores:
             if x.category != category:
@@ -105,28 +104,28 @@ class AssessmentFormReport(ReportRenderer):
                 detail = f"{detail}；{x.hint}"
             rows.append([x.code, x.item, x.title, score_text(x.max_tenths), _score(x.score_tenths), x.rule_label,
                          detail])
-        story.extend(self.table(SCORE_COLUMNS, rows))
+        story += self.headed("一、各项得分", self.table(SCORE_COLUMNS, rows))
         if f.weakest:
-            story.append(p("二、失分较多的指标及改进建议", "Heading"))
-            for x in f.weakest:
-                advice = x.hint or x.note or "对照指标要求补齐工作和材料"
-                story.append(p(f"{x.code} {x.title}：失 {points(x.lost_tenths)} 分。{advice}"))
+            story += self.headed("二、失分较多的指标及改进建议", [
+                p(f"{x.code} {x.title}：失 {points(x.lost_tenths)} 分。{x.hint or x.note or '对照指标要求补齐工作和材料'}")
+                for x in f.weakest])
         if f.titles:
-            story.append(p("三、获得荣誉", "Heading"))
-            for t in f.titles:
-                story.append(p(f"{t.title}（{iso_date(t.granted_on) or '日期未填'}，{t.issued_by or '授予单位未填'}）"))
-        story.append(p("佐证材料清单", "Heading"))
+            story += self.headed("三、获得荣誉", [
+                p(f"{t.title}（{iso_date(t.granted_on) or '日期未填'}，{t.issued_by or '授予单位未填'}）") for t in f.titles])
+        heads: list[Flowable] = [p("佐证材料清单", "Heading")]  # goes with the first indicator's list
         for x in f.scores:
             lines = [[iso_date(e.on), e.text, "" if e.ok else "失分"] for e in x.evidence]
             names = [[" ", f"附件：{e.file_name}", ""] for e in x.files]
             if not lines and not names:
                 continue
-            story.append(p(f"{x.code} {x.title}（{_score(x.score_tenths)} / {score_text(x.max_tenths)} 分）", "Normal"))
+            heads.append(p(f"{x.code} {x.title}（{_score(x.score_tenths)} / {score_text(x.max_tenths)} 分）", "Normal"))
             shown = lines[:EVIDENCE_SHOWN]
             if len(lines) > EVIDENCE_SHOWN:
                 shown.append(["", f"……另有 {len(lines) - EVIDENCE_SHOWN} 条记录", ""])
-            story.extend(self.table(EVIDENCE_COLUMNS, shown + names))
+            story += self.headed(heads, self.table(EVIDENCE_COLUMNS, shown + names))
             story.append(Spacer(1, 2 * mm))
+            heads = []
+        story += heads
         story.append(Spacer(1, 8 * mm))
         story.append(p("考评人（签字）：______________　　支部书记（签字）：______________　　日期：__________"))
         return story
@@ -148,11 +147,10 @@ class RankingReport(ReportRenderer):
         story: list[Flowable] = [
             p(f"{c.center_name}{c.year}年度党建工作互比互看排名表", "Title"),
             p(scheme + as_of, "Subtitle"),
-            p("一、各社区比较", "Heading"),
         ]
         rows = [[*(cell(r) for _, cell in COMMUNITY_CELLS), score_text(r.average_tenths) if c.scheme_name else "—"]
                 for r in c.rows]
-        story.extend(self.table(COMMUNITY_COLUMNS, rows))
+        story += self.headed("一、各社区比较", self.table(COMMUNITY_COLUMNS, rows))
         story.append(Spacer(1, 2 * mm))
         story.append(p("会议按期：已过期间中按期召开的比例；出勤率：应到党员出席比例；党费按时：应交月次中当月或宽限期内（默认次月）足额交纳比例；"
                        "民主评议：在册党员已评定等次比例；共建活动：有共建单位参与的活动次数；"
@@ -160,19 +158,17 @@ class RankingReport(ReportRenderer):
         if not self.year_.rows:  # empty tables would leave the reader guessing why
             story.append(p(NO_BRANCHES))
         elif self.year_.scheme is not None:
-            story.append(p("二、党支部排名", "Heading"))
             rows = [[cell(r) for _, cell in BRANCH_CELLS] for r in self.year_.rows]
-            story.extend(self.table(BRANCH_COLUMNS, rows))
+            story += self.headed("二、党支部排名", self.table(BRANCH_COLUMNS, rows))
             names = [n.title for n in self.year_.scheme.nodes if n.level == "category"]
             if names:
-                story.append(p("三、分类得分", "Heading"))
                 columns = (Column("排名", 8, "CENTER"), Column("党支部", 30),
                            *(Column(n, 18, "CENTER") for n in names), Column("总分", 12, "CENTER"))
                 rows = [[str(r.rank), r.branch_name,
                          *(f"{score_text(c.score_tenths)}/{score_text(c.max_tenths)}" for c in r.categories[:len(names)]),
                          *([""] * (len(names) - len(r.categories))), score_text(r.total_tenths)]
                         for r in self.year_.rows]
-                story.extend(self.table(columns, rows))
+                story += self.headed("三、分类得分", self.table(columns, rows))
         return story
 
 

@@ -23,7 +23,8 @@ from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph, Table
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageBreak, PageTemplate, Paragraph, Table
+from reportlab.platypus.flowables import _listWrapOn
 
 from desktop_app import APP_NAME
 from desktop_app.domain.clock import chinese_date
@@ -44,6 +45,9 @@ FOOTER_SPACE = 16 * mm  # page edge to the bottom of the body frame
 
 # STYLE.md: one 10,000-row Table takes 9 s to lay out, 40-row tables 2.65 s.
 CHUNK_ROWS = 40
+
+# Body rows (or list items) a heading needs under it on its page; fewer and it moves to the next page.
+KEEP_ROWS = 3
 
 CELL_FONT_SIZE = 9
 CELL_LEADING = 11
@@ -217,6 +221,69 @@ class _TableChunk(Flowable):
             self._commands, self._header_commands, self._latin_name, force_header=True,
         )
         return [first, rest]
+
+    def lead(self, rows: int) -> Table:
+        """The header and the first `rows` rows as a table of their own: the height a heading needs under it."""
+        return Table([self._header, *self._body[:rows]], colWidths=self._col_widths,
+                     style=self._commands + self._header_commands)
+
+
+class _TableTop(Flowable):
+    """Stands for a table's first `rows` rows when measuring; never drawn."""
+
+    def __init__(self, table: Table, rows: int) -> None:
+        super().__init__()
+        self._table, self._rows = table, rows
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width, height = self._table.wrap(availWidth, availHeight)
+        heights = getattr(self._table, "_rowHeights", None)
+        return width, (sum(heights[:self._rows]) if heights else height)
+
+
+class _KeepWithStart(KeepTogether):
+    """A heading with what it heads, the heading moving to the next page unless the start fits under it.
+
+    Unlike KeepTogether over the whole, only the start must fit (a table's header and first
+    rows, a list's first items): a long table still splits across pages, header repeated.
+    """
+
+    def __init__(self, heads: list[Flowable], body: list[Flowable], start: list[Flowable]) -> None:
+        super().__init__([*heads, *body])
+        self._measured = [*heads, *start]
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        dims: list[tuple[float, float]] = []
+        width, self._H = _listWrapOn(self._measured, aW, self.canv, dims=dims)
+        self._H0 = dims[0][1] if dims else 0
+        self._wrapInfo = aW, aH
+        return width, 0xFFFFFF  # KeepTogether's way to be asked to split: split() then decides
+
+
+def _start_of(body: Sequence[Flowable], rows: int) -> list[Flowable]:
+    """What must fit under a heading: a table's header and first `rows` rows, else the first `rows` flowables."""
+    first = body[0]
+    if isinstance(first, _TableChunk):
+        return [first.lead(rows)]
+    if isinstance(first, Table):
+        repeat = first.repeatRows
+        header = repeat if isinstance(repeat, int) else len(repeat)
+        return [_TableTop(first, header + rows)]
+    # a kept-together block measures as its content (its own wrap asks for the whole page)
+    return [g for f in body[:rows] for g in (f._content if isinstance(f, KeepTogether) else [f])]
+
+
+def keep_with_start(heads: Flowable | Sequence[Flowable], body: Sequence[Flowable],
+                    rows: int = KEEP_ROWS) -> list[Flowable]:
+    """`heads` (a heading, a caption, a name line) followed by `body`, never left alone at a page's foot.
+
+    The heads go to the next page unless they fit together with the body's start: a table's header
+    and first `rows` rows, or a list's first `rows` flowables. The body itself still splits freely.
+    """
+    heads = [heads] if isinstance(heads, Flowable) else list(heads)
+    if not body:
+        return heads
+    return [_KeepWithStart(heads, list(body), _start_of(body, rows))]
 
 
 def chunked_table(
@@ -424,6 +491,11 @@ class ReportRenderer:
     def table(self, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> list[Flowable]:
         assert self.styles is not None and self.font is not None
         return chunked_table(columns, rows, self.styles, self.font, self.frame_width)
+
+    def headed(self, head: str | Flowable | Sequence[Flowable], body: Sequence[Flowable],
+               rows: int = KEEP_ROWS) -> list[Flowable]:
+        """A heading (text in the Heading style, or flowables) kept with the start of `body`; see keep_with_start."""
+        return keep_with_start(self.para(head, "Heading") if isinstance(head, str) else head, body, rows)
 
     def form(self, rows: Sequence[Sequence[str]], widths: Sequence[float], label_cols: Sequence[int] = (0, 2),
              min_heights: dict[int, float] | None = None) -> Table:

@@ -18,8 +18,9 @@ from desktop_app.domain import cobuilding as rules
 from desktop_app.domain.cobuilding import hours_text
 from desktop_app.domain.money import format_yuan
 from desktop_app.reports.base import (
-    A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chinese_date, iso_date,
+    A4_LANDSCAPE, A4_PORTRAIT, Column, ReportRenderer, chinese_date, iso_date, text_width,
 )
+from desktop_app.reports.linebreak import fit_parts
 from desktop_app.views.cobuilding import (
     ActivityRegister, ActivityRow, CareDetail, CobuildingFigures, CommunityFigures, ContactRow, FeedbackForm, ListRow,
     ReportingRow, ThreeLists, UnitRow, UnitYear,
@@ -86,22 +87,23 @@ def render_unit_register(center: str, year: int, rows: Sequence[UnitRow], out: P
 def _unit_year_story(r: _Report, page: UnitYear) -> list[Flowable]:
     u = page.unit
     quarter = r.pair_widths(0.14)
-    story: list[Flowable] = [r.para(f"{u.name}　{page.year}年共驻共建情况", "Heading"), r.form([
+    story: list[Flowable] = [*r.headed(f"{u.name}　{page.year}年共驻共建情况", [r.form([
         ["单位类别", u.kind, "单位党组织", u.party_org],
         ["联系人", f"{u.contact_person}　{u.phone}".strip(), "加入日期", iso_date(u.joined_on)],
         ["地址", u.address, "可提供资源", u.offers],
-    ], quarter), Spacer(1, 2 * mm)]
+    ], quarter)]), Spacer(1, 2 * mm)]
     hours = sum(a.hours_tenths for a in page.activities)
     served = sum(a.residents_served for a in page.activities)
-    story.append(r.para(
+    figures = r.para(
         f"参与活动 {len(page.activities)} 次，服务居民 {served} 人次，活动服务 {hours_text(hours)} 小时；"
         f"在册报到党员 {sum(1 for p in page.reporting if p.left_on is None)} 名，报到服务 {page.service_count} 次、"
-        f"{hours_text(page.service_hours_tenths)} 小时；认领微心愿 {len(page.wishes)} 个。"))
-    if page.activities:
-        story += r.table(ACTIVITY_COLUMNS, [_activity_cells(a) for a in page.activities])
+        f"{hours_text(page.service_hours_tenths)} 小时；认领微心愿 {len(page.wishes)} 个。")
+    # the figures line reads as the activity table's caption
+    story += r.headed(figures, r.table(ACTIVITY_COLUMNS, [_activity_cells(a) for a in page.activities])
+                      if page.activities else [])
     if page.reporting:
-        story.append(r.para("本单位报到党员", "Heading"))
-        story += r.table(REPORTING_COLUMNS, [_reporting_cells(i, p) for i, p in enumerate(page.reporting, 1)])
+        story += r.headed("本单位报到党员",
+                          r.table(REPORTING_COLUMNS, [_reporting_cells(i, p) for i, p in enumerate(page.reporting, 1)]))
     # The rest of the unit's year, one line each, left out where it has none.
     for label, items in (("认领的微心愿", page.wishes), ("双进双认", page.pairing), ("联席会议认领议题", page.topics),
                          ("单位报到", page.reported), ("问需服务", page.inquiries)):
@@ -158,14 +160,13 @@ def render_activity_register(center: str, register: ActivityRegister, out: Path 
         if not rows:
             return story + [r.para("本年度尚无活动记录。")]
         story += r.table(ACTIVITY_COLUMNS, [_activity_cells(a) for a in rows])
-        story.append(r.para("按类型", "Heading"))
-        story += r.table((Column("活动类型", 20), Column("次数", 10, "CENTER"), Column("服务居民人次", 12, "CENTER")),
-                         [[k, str(n), str(p)] for k, n, p in register.by_kind])
-        story.append(r.para("志愿服务时长（按人累计）", "Heading"))
-        story += r.table((Column("序号", 6, "CENTER"), Column("姓名", 14, "CENTER"), Column("身份", 10, "CENTER"),
+        story += r.headed("按类型", r.table(
+            (Column("活动类型", 20), Column("次数", 10, "CENTER"), Column("服务居民人次", 12, "CENTER")),
+            [[k, str(n), str(p)] for k, n, p in register.by_kind]))
+        story += r.headed("志愿服务时长（按人累计）", r.table((Column("序号", 6, "CENTER"), Column("姓名", 14, "CENTER"), Column("身份", 10, "CENTER"),
                           Column("参加活动", 10, "CENTER"), Column("累计时长（小时）", 14, "CENTER")),
                          [[str(i), v.name, v.kind, str(v.activities), hours_text(v.hours_tenths)]
-                          for i, v in enumerate(register.volunteers, 1)])
+                          for i, v in enumerate(register.volunteers, 1)]))
         return story
     return _render(center, "共建活动登记册", A4_LANDSCAPE, build, out, printed_on, font_path, progress)
 
@@ -321,33 +322,46 @@ PROJECT_LIST_COLUMNS = (Column("序号", 5, "CENTER"), Column("项目名称", 20
 _NUMBERS = "一二三"
 
 
-def _states(sheet: ThreeLists, rows: Sequence[ListRow], states: Sequence[str]) -> str:
+def _states(sheet: ThreeLists, rows: Sequence[ListRow], states: Sequence[str]) -> list[str]:
     """Each state's count; the finished one is left out where the sheet leaves its items out (not "已解决 0")."""
-    return "，".join(f"{s} {sum(1 for r in rows if r.state == s)}" for s in states
-                    if sheet.with_done or s not in (rules.NEED_MET, rules.PROJECT_DONE))
+    return [f"{s} {sum(1 for r in rows if r.state == s)}" for s in states
+            if sheet.with_done or s not in (rules.NEED_MET, rules.PROJECT_DONE)]
+
+
+def _bracketed(items: Sequence[str]) -> list[str]:
+    """"（a，", "b，", "c）": the parts of a bracketed list, each carrying its punctuation."""
+    return [("（" if i == 0 else "") + item + ("）" if i == len(items) - 1 else "，") for i, item in enumerate(items)]
+
+
+def _between_parts(r: _Report, parts: Sequence[str], style: str) -> str:
+    """The parts as one line where the frame is wide enough, else broken between parts only."""
+    size = r.styles[style].fontSize
+    return fit_parts(parts, lambda text: text_width(text, r.font, size) <= r.frame_width)
 
 
 def _list_section(r: _Report, sheet: ThreeLists, kind: str, number: str) -> list[Flowable]:
     """One list: its heading with the count line (kept with its table), then the table."""
     rows = sheet.rows(kind)
     if kind == rules.NEED:
-        count = f"共 {len(rows)} 条（{_states(sheet, rows, (rules.NEED_OPEN, rules.NEED_MATCHED, rules.NEED_MET))}）"
+        count = [f"共 {len(rows)} 条", *_bracketed(_states(sheet, rows, (rules.NEED_OPEN, rules.NEED_MATCHED,
+                                                                        rules.NEED_MET)))]
         cells = [[str(i), n.title, n.category, n.grid_name, iso_date(n.raised_on), n.state, sheet.projects_of(n.id)]
                  for i, n in enumerate(rows, 1)]
         columns = NEED_LIST_COLUMNS
     elif kind == rules.RESOURCE:
-        count = f"共 {len(rows)} 条（{len({x.unit_id for x in rows if x.unit_id})} 个单位提供）"
+        count = [f"共 {len(rows)} 条", f"（{len({x.unit_id for x in rows if x.unit_id})} 个单位提供）"]
         cells = [[str(i), x.unit_name, x.title, x.category, x.detail, iso_date(x.raised_on)]
                  for i, x in enumerate(rows, 1)]
         columns = RESOURCE_LIST_COLUMNS
     else:
         states = (rules.PROJECT_OPEN, rules.PROJECT_CLAIMED, rules.PROJECT_DONE)
-        count = f"共 {len(rows)} 个（{_states(sheet, rows, states)}）"
+        count = [f"共 {len(rows)} 个", *_bracketed(_states(sheet, rows, states))]
         cells = [[str(i), p.title, p.need_title, p.resource_title, p.unit_name, iso_date(p.claimed_on), p.state,
                   iso_date(p.done_on), p.project_name] for i, p in enumerate(rows, 1)]
         columns = PROJECT_LIST_COLUMNS
-    story: list[Flowable] = [r.para(f"{number}、{kind}清单　{count}", "Heading")]
-    return story + (r.table(columns, cells) if cells else [r.para(f"没有符合条件的{kind}。")])
+    # on a narrow page the count line breaks between its parts, never inside "待对接 3"
+    title = _between_parts(r, [f"{number}、{kind}清单", "　" + count[0], *count[1:]], "Heading")
+    return r.headed(title, r.table(columns, cells) if cells else [r.para(f"没有符合条件的{kind}。")])
 
 
 def render_three_lists(center: str, sheet: ThreeLists, out: Path | None = None, printed_on: date | None = None, *,
@@ -359,7 +373,7 @@ def render_three_lists(center: str, sheet: ThreeLists, out: Path | None = None, 
             words.append("不含已解决的需求和已完成的项目")
         if sheet.text:
             words.append(f"搜索“{sheet.text}”")
-        story = r.heading("　".join(words))
+        story = r.heading(_between_parts(r, [words[0], *("　" + w for w in words[1:])], "Subtitle"))
         for number, kind in zip(_NUMBERS, sheet.kinds):
             story += _list_section(r, sheet, kind, number)
         # close under the last table: on a page of its own the lines to sign read as a stray sheet

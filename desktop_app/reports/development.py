@@ -112,10 +112,9 @@ class RecordReport(ReportRenderer):
         story.extend(self.table(STEP_COLUMNS, rows))
         if d.reminders:
             story.append(Spacer(1, 3 * mm))
-            story.append(self.para("待办提醒：", "Heading"))
-            for rem in d.reminders:
-                mark = "（已逾期）" if rem.overdue else ""
-                story.append(self.para(f"{iso_date(rem.due)} {rem.text}{mark}", "Small"))
+            story += self.headed("待办提醒：", [
+                self.para(f"{iso_date(rem.due)} {rem.text}{'（已逾期）' if rem.overdue else ''}", "Small")
+                for rem in d.reminders])
         story.append(Spacer(1, 8 * mm))
         story.append(Paragraph(rich("党支部书记（签字）：　　　　　　　　　党支部（盖章）　　　　　年　　月　　日", font),
                                styles["Small"]))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from desktop_app.domain import meetings as rules
-from desktop_app.reports.base import A4_PORTRAIT, CELL_LEADING, Column, ModelReport, model_renderer, rich
+from desktop_app.reports.base import A4_PORTRAIT, Column, ModelReport, model_renderer, rich
 from desktop_app.views.evaluations import EvaluationRow
 
 NOT_YET = "未评议"
@@ -52,17 +52,16 @@ class EvaluationReport(ModelReport):
         ]
         rows = [self._count_row(b.branch_name, b.counts()) for b in s.branches]
         rows.append(self._count_row("合计", s.totals()))
-        story.append(self.para("一、各党支部评议结果", "Heading"))
-        story.extend(self.table(COUNT_COLUMNS, rows))
-        story.append(self.para("二、党员评议等次", "Heading"))
-        heading = styles["Heading"]
-        keep = heading.leading + heading.spaceBefore + heading.spaceAfter + 5 * (CELL_LEADING + 6)
-        for b in s.branches:
-            story.append(CondPageBreak(keep))
+        story += self.headed("一、各党支部评议结果", self.table(COUNT_COLUMNS, rows))
+        if not s.branches:
+            story.append(self.para("二、党员评议等次", "Heading"))
+        for n, b in enumerate(s.branches):
             counts = b.counts()
-            story.append(self.para(f"{b.branch_name}（{len(b.rows)} 名）", "Heading"))
             lines = [[str(i), *(cell(r) for _, cell in MEMBER_CELLS)] for i, r in enumerate(b.rows, start=1)]
-            story.extend(self.table(MEMBER_COLUMNS, lines))
+            # the part's heading goes with its first branch, so neither stands alone at a page's foot
+            heads = [self.para("二、党员评议等次", "Heading")] if n == 0 else []
+            heads.append(self.para(f"{b.branch_name}（{len(b.rows)} 名）", "Heading"))
+            story += self.headed(heads, self.table(MEMBER_COLUMNS, lines))
             if counts[rules.UNQUALIFIED] or counts[rules.BASICALLY_QUALIFIED]:
                 story.append(Spacer(1, 1.5 * mm))
                 story.append(Paragraph(rich(

@@ -8,12 +8,11 @@ with it, which the month table (all accounts) adds up to.
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from desktop_app.domain.money import amount_in_capitals, format_yuan
 from desktop_app.reports.base import (
     A4_PORTRAIT,
-    CELL_LEADING,
     Column,
     ModelReport,
     model_renderer,
@@ -82,14 +81,7 @@ class AnnualLedgerReport(ModelReport):
     pagesize = A4_PORTRAIT
 
     def _section(self, title: str, columns, rows) -> list[Flowable]:
-        assert self.styles is not None and self.font is not None
-        heading = self.styles["Heading"]
-        keep = heading.leading + heading.spaceBefore + heading.spaceAfter + 4 * (CELL_LEADING + 6)
-        return [
-            CondPageBreak(keep),
-            Paragraph(rich(title, self.font), heading),
-            *self.table(columns, rows),
-        ]
+        return self.headed(title, self.table(columns, rows))
 
     def build_story(self) -> list[Flowable]:
         assert self.styles is not None and self.font is not None

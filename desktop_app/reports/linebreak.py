@@ -12,7 +12,7 @@ one-font paragraphs, one for mixed-font ones), so every report gets them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from unicodedata import category
 
 from reportlab.lib import textsplit as _rl_textsplit
@@ -143,3 +143,15 @@ def install() -> None:
     """Use these rules in every reportlab paragraph with wordWrap="CJK" (idempotent)."""
     _rl_textsplit.dumbSplit = _dumb_split
     _rl_paragraph.cjkFragSplit = _cjk_frag_split
+
+
+def fit_parts(parts: Sequence[str], fits: Callable[[str], bool]) -> str:
+    """`parts` joined into lines ("\\n" between them) that break only between parts, each line as full as `fits`
+    allows; a line's leading spaces are dropped. A part too long for a line alone wraps as any text does."""
+    lines = [""]
+    for part in parts:
+        if lines[-1] and not fits(lines[-1] + part):
+            lines.append(part.lstrip("　 "))
+        else:
+            lines[-1] += part
+    return "\n".join(lines)

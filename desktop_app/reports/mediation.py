@@ -35,20 +35,15 @@ class MediationRecordReport(RecordsReport):
                 ["来源", c.source, "所属网格", c.grid_name],
                 ["调解员", c.mediator, "调解状态", c.state],
             ], quarter),
-            self.para("当事人", "Heading"),
         ]
-        story.extend(self.table(PARTY_COLUMNS,
-                                [[p.role, p.name, mask_phone(p.phone), p.address] for p in c.party_rows]))
-        story.append(self.para("纠纷简要情况", "Heading"))
-        story.append(self.form([[c.summary]], [w], label_cols=(), min_heights={0: 30 * mm}))
-        story.append(self.para(f"调解经过（共 {len(c.sessions)} 次）", "Heading"))
-        if c.sessions:
-            for i, x in enumerate(c.sessions, start=1):
-                head = f"第 {i} 次　{chinese_date(x.session_date)}　{x.place}　调解人员：{x.mediators}"
-                story.append(KeepTogether([self.para(head), self.form([[x.notes]], [w], label_cols=()),
-                                           Spacer(1, 2 * mm)]))
-        else:
-            story.append(self.para("尚无调解记录。"))
+        story += self.headed("当事人", self.table(
+            PARTY_COLUMNS, [[p.role, p.name, mask_phone(p.phone), p.address] for p in c.party_rows]))
+        story += self.headed("纠纷简要情况", [self.form([[c.summary]], [w], label_cols=(), min_heights={0: 30 * mm})])
+        sessions = [
+            KeepTogether([self.para(f"第 {i} 次　{chinese_date(x.session_date)}　{x.place}　调解人员：{x.mediators}"),
+                          self.form([[x.notes]], [w], label_cols=()), Spacer(1, 2 * mm)])
+            for i, x in enumerate(c.sessions, start=1)]
+        story += self.headed(f"调解经过（共 {len(c.sessions)} 次）", sessions or [self.para("尚无调解记录。")], rows=1)
         closed = c.state != flow.MEDIATING
         outcome = c.state if closed else "尚未结案"
         if c.state == flow.MEDIATION_TRANSFERRED:
@@ -57,11 +52,9 @@ class MediationRecordReport(RecordsReport):
             ["调解结果", outcome, "结案日期", chinese_date(c.closed_on) if closed else ""],
             ["协议内容", c.agreement or ("" if c.state == flow.MEDIATION_SUCCESS or not closed else "（无）"), "", ""],
         ]
-        story.append(self.para("调解结果", "Heading"))
-        story.append(self.form(result_rows, quarter, min_heights={1: 30 * mm}))
+        story += self.headed("调解结果", [self.form(result_rows, quarter, min_heights={1: 30 * mm})])
         if c.notes:
-            story.append(self.para("备注", "Heading"))
-            story.append(self.form([[c.notes]], [w], label_cols=()))
+            story += self.headed("备注", [self.form([[c.notes]], [w], label_cols=())])
         # each party signs on a line of their own (one 当事人 box was left for both sides), then the mediator
         signers = [f"{p.role} {p.name}" for p in c.party_rows] + [f"调解员 {c.mediator}"]
         signatures = [[f"{who}（签名）", "", "日期", ""] for who in signers]

@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from desktop_app.domain import meetings as rules
 from desktop_app.reports.base import (
-    A4_PORTRAIT, GRID_COLOR, HEADER_FILL, ModelReport, chinese_date, model_renderer, rich,
+    A4_PORTRAIT, GRID_COLOR, HEADER_FILL, ModelReport, chinese_date, keep_with_start, model_renderer, rich,
 )
 from desktop_app.reports.signin import GAP, heading, when
 from desktop_app.views.meetings import MeetingRecord, RecordPerson  # noqa: F401 - the model this renders
@@ -129,21 +129,16 @@ class MeetingRecordReport(ModelReport):
                               lambda p: p.name)
         story += self._people("列席人员", [p for p in r.people if p.status == rules.GUEST],
                               lambda p: f"{p.name}（{p.unit}）" if p.unit else p.name)
-        story.append(self._p("会议内容", "Heading"))
         minutes = r.minutes.strip()
-        if minutes:
-            for para in minutes.split("\n"):
-                # Each paragraph flows on its own, so long minutes break across pages.
-                story.append(self._p(para.strip(), "Body") if para.strip() else Spacer(1, 2 * mm))
-        else:
-            story.append(self._p("（未填写）"))
+        # Each paragraph flows on its own, so long minutes break across pages.
+        body = [self._p(para.strip(), "Body") if para.strip() else Spacer(1, 2 * mm)
+                for para in minutes.split("\n")] if minutes else [self._p("（未填写）")]
+        story += keep_with_start(self._p("会议内容", "Heading"), body, rows=1)
         if r.topics:
-            story.append(self._p("议题与表决", "Heading"))
-            story.append(self._topics_table())
+            story += keep_with_start(self._p("议题与表决", "Heading"), [self._topics_table()])
         if r.attachments:
-            story.append(self._p("附件", "Heading"))
-            for i, name in enumerate(r.attachments, start=1):
-                story.append(self._p(f"{i}. {name}"))
+            story += keep_with_start(self._p("附件", "Heading"),
+                                     [self._p(f"{i}. {name}") for i, name in enumerate(r.attachments, start=1)])
         story.append(Spacer(1, 10 * mm))
         story.append(KeepTogether([
             self._p(f"主持人（签字）：＿＿＿＿＿＿＿＿{GAP * 2}记录人（签字）：＿＿＿＿＿＿＿＿"),

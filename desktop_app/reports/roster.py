@@ -14,13 +14,12 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
 from desktop_app.domain.idcard import mask, mask_phone
 from desktop_app.domain.members import GONE_STATUSES
 from desktop_app.reports.base import (
     A4_LANDSCAPE,
-    CELL_LEADING,
     Column,
     ReportRenderer,
     iso_date,
@@ -108,14 +107,9 @@ class RosterReport(ReportRenderer):
         if not self.groups:
             story.append(Paragraph("暂无党员。", styles["Normal"]))
             return story
-        heading = styles["Heading"]
-        # A heading needs its table's header and a few rows under it on the same page.
-        keep = heading.leading + heading.spaceBefore + heading.spaceAfter + 5 * (CELL_LEADING + 6)
         for branch, members in self.groups:
-            story.append(CondPageBreak(keep))
-            story.append(Paragraph(rich(f"{branch}（{len(members)} 名）", font), heading))
             rows = [roster_row(seq, line, self.full_ids) for seq, line in enumerate(members, start=1)]
-            story.extend(self.table(COLUMNS, rows))
+            story += self.headed(f"{branch}（{len(members)} 名）", self.table(COLUMNS, rows))
         from desktop_app.reports.signoff import signoff
 
         story.append(signoff(self, self.center_name, self.printed_on))  # the 花名册 goes to the street

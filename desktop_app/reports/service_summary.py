@@ -11,12 +11,12 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
 from desktop_app.domain import service_flow as flow
 from desktop_app.domain.money import format_yuan
 from desktop_app.reports.base import (
-    A4_LANDSCAPE, CELL_LEADING, Column, ReportRenderer, chunked_table, iso_date, rich,
+    A4_LANDSCAPE, Column, ReportRenderer, chunked_table, iso_date, rich,
 )
 from desktop_app.views.service import GridStats, ServiceSummary
 from desktop_app.views.visits import VisitRow
@@ -107,26 +107,23 @@ class ServiceSummaryReport(ReportRenderer):
             self.para(f"{self.center_name}{sm.period.label}{self.title}", "Title"),
             self.para(f"统计期间：{iso_date(sm.period.start)} 至 {iso_date(sm.period.end)}", "Subtitle"),
             self.para(headline(sm.total)),
-            self.para("各网格情况", "Heading"),
         ]
         rows = [count_row(g) for g in sm.rows]
         if len(sm.rows) != 1:
             rows.append(count_row(sm.total))
-        story.extend(self.table(COUNT_COLUMNS, rows))
+        story += self.headed("各网格情况", self.table(COUNT_COLUMNS, rows))
         story.append(self.para(FIGURES_NOTE, "Small"))
         heading = st["Heading"]
-        keep = heading.leading + heading.spaceBefore + heading.spaceAfter + 4 * (CELL_LEADING + 6)
         for g in sm.rows:
             items = list(self.items.get(g.label, ()))
             if not items:
                 continue
-            story.append(CondPageBreak(keep))
             cats = sm.by_category.get(g.label, {})
             by_cat = "，".join(f"{c} {n} 件" for c, n in cats.items())
-            story.append(Paragraph(rich(f"{g.label}：群众反映问题及办理情况（{len(items)} 件{'：' + by_cat if by_cat else ''}）",
-                                        font), heading))
-            story.extend(chunked_table(ITEM_COLUMNS, [item_row(i, r) for i, r in enumerate(items, start=1)],
-                                       st, font, self.frame_width))
+            title = Paragraph(rich(f"{g.label}：群众反映问题及办理情况（{len(items)} 件{'：' + by_cat if by_cat else ''}）",
+                                   font), heading)
+            story += self.headed(title, chunked_table(ITEM_COLUMNS, [item_row(i, r) for i, r in enumerate(items, start=1)],
+                                                      st, font, self.frame_width))
         from desktop_app.reports.signoff import signoff
 
         story.append(signoff(self, self.center_name, self.printed_on))  # the 月报 goes to the street

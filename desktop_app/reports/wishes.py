@@ -183,14 +183,12 @@ class WishListReport(RecordsReport):
         if self.by_month:
             months = [Column(f"{m}月", 1, "CENTER") for m in self.by_month] + [Column("合计", 1.2, "CENTER")]
             values = [str(n) for n in self.by_month.values()] + [str(sum(self.by_month.values()))]
-            story.append(self.para("按实现日期统计的已实现心愿（个）", "Heading"))
-            story.extend(self.table(months, [values]))
-            story.append(self.para("心愿明细", "Heading"))
+            story += self.headed("按实现日期统计的已实现心愿（个）", self.table(months, [values]))
+        heads = [self.para("心愿明细", "Heading")] if self.by_month else []
         if not self.records:
-            story.append(self.para("暂无微心愿。"))
-            return story
+            return story + heads + [self.para("暂无微心愿。")]
         body = [list_row(i, r) for i, r in enumerate(self.records, start=1)]
-        story.extend(self.table(LIST_COLUMNS, body))
+        story += self.headed(heads, self.table(LIST_COLUMNS, body))
         from desktop_app.reports.signoff import signoff
 
         story.append(signoff(self, self.center_name, self.printed_on))  # the list is handed upward

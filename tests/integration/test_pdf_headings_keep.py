@@ -1,0 +1,130 @@
+"""No heading is printed as the last line of a page with what it heads starting on the next one.
+
+Each report is rendered with more and more rows before a heading until, without the
+keep (base.keep_with_start made a no-op), the heading would land at a page's foot; the
+same data must then print with the heading on the next page, above its table.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from reportlab.platypus import BaseDocTemplate, Paragraph, Spacer
+
+from desktop_app.domain import cobuilding as rules
+from desktop_app.reports import base
+from desktop_app.reports.base import A4_PORTRAIT
+from desktop_app.reports.cobuilding import render_activity_register, render_three_lists
+from desktop_app.reports.linebreak import fit_parts
+from desktop_app.reports.roster import render_roster
+from desktop_app.views.cobuilding import ActivityRegister, ActivityRow, ListRow, ThreeLists, VolunteerHours
+from tests.integration.test_roster_pdf import make_line
+from tests.pdf_text import shipped_font  # noqa: F401 - fixture
+
+HEADING_STYLES = ("Heading", "Chapter")
+DAY = date(2026, 3, 2)
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Every flowable the frames draw, as (page, flowable), in order."""
+    placed: list[tuple[int, object]] = []
+
+    def after(doc, flowable) -> None:
+        placed.append((doc.page, flowable))
+
+    monkeypatch.setattr(BaseDocTemplate, "afterFlowable", after)
+    return placed
+
+
+def stranded(placed: list[tuple[int, object]]) -> list[str]:
+    """Headings drawn last on their page while the next thing drawn is on a later page."""
+    shown = [(page, f) for page, f in placed if not isinstance(f, Spacer)]
+    out = []
+    for (page, f), (next_page, _next) in zip(shown, shown[1:]):
+        if isinstance(f, Paragraph) and f.style.name in HEADING_STYLES and next_page > page:
+            out.append(f"{f.getPlainText()} (page {page})")
+    return out
+
+
+def first_stranding(render, sizes, placed, monkeypatch) -> int:
+    """The first size at which the report, unguarded, leaves a heading alone at a page's foot."""
+    with monkeypatch.context() as m:
+        m.setattr(base, "keep_with_start", lambda heads, body, rows=base.KEEP_ROWS: [
+            *([heads] if isinstance(heads, base.Flowable) else heads), *body])
+        for n in sizes:
+            placed.clear()
+            render(n)
+            if stranded(placed):
+                return n
+    raise AssertionError(f"no size in {sizes} puts a heading at a page's foot: the check proves nothing")
+
+
+def check_report(render, sizes, placed, monkeypatch) -> None:
+    n = first_stranding(render, sizes, placed, monkeypatch)
+    for size in (n, n + 1):
+        placed.clear()
+        render(size)
+        assert not stranded(placed), f"{size} rows: {stranded(placed)}"
+
+
+def test_roster_branch_heading(drawn, monkeypatch, shipped_font):  # noqa: F811
+    def render(n: int) -> None:
+        render_roster("幸福里社区党委", [("第一网格党支部", [make_line(i) for i in range(n)]),
+                                    ("第二网格党支部", [make_line(100 + i) for i in range(12)])])
+
+    check_report(render, range(8, 60), drawn, monkeypatch)
+
+
+def _row(i: int, kind: str, state: str) -> ListRow:
+    return ListRow(id=f"{kind}{i}", list_kind=kind, title=f"{kind}{i}号", detail="每月一次", category="生活服务",
+                   raised_on=DAY, state=state, grid_id=None, grid_name="第一网格", unit_id="u1", unit_name="区医院",
+                   need_id=None, need_title="", resource_id=None, resource_title="", project_id=None, project_name="",
+                   claimed_on=None, done_on=None)
+
+
+def test_three_lists_heading(drawn, monkeypatch, shipped_font):  # noqa: F811
+    def render(n: int) -> None:
+        sheet = ThreeLists(
+            as_of=DAY, year=2026, kinds=(rules.NEED, rules.RESOURCE, rules.PROJECT),
+            needs=tuple(_row(i, rules.NEED, rules.NEED_OPEN) for i in range(n)),
+            resources=tuple(_row(i, rules.RESOURCE, "") for i in range(10)),
+            projects=tuple(_row(i, rules.PROJECT, rules.PROJECT_OPEN) for i in range(5)))
+        render_three_lists("幸福里社区", sheet)
+
+    check_report(render, range(5, 60), drawn, monkeypatch)
+
+
+def test_activity_register_headings(drawn, monkeypatch, shipped_font):  # noqa: F811
+    def render(n: int) -> None:
+        rows = tuple(ActivityRow(id=str(i), activity_date=DAY, kind="志愿服务", title=f"清洁家园{i}", place="小区广场",
+                                 organisers="第一网格党支部", residents_served=20, people=8, hours_tenths=20,
+                                 cost_fen=0, photos=0) for i in range(n))
+        volunteers = tuple(VolunteerHours(kind="党员", name=f"王{i}", activities=2, hours_tenths=40) for i in range(8))
+        render_activity_register("幸福里社区", ActivityRegister(2026, rows, (("志愿服务", n, 20 * n),), volunteers))
+
+    check_report(render, range(5, 60), drawn, monkeypatch)
+
+
+def test_fit_parts_breaks_between_parts_only():
+    fits = lambda text: len(text) <= 14  # noqa: E731 - a line of 14 characters
+    assert fit_parts(["一、需求清单", "　共 40 条", "（待对接 30，", "已立项 10）"], fits) == \
+        "一、需求清单　共 40 条\n（待对接 30，\n已立项 10）"
+    assert fit_parts(["短", "句"], fits) == "短句"
+
+
+def test_three_lists_count_lines_break_between_parts_at_a4_portrait(monkeypatch, tmp_path, shipped_font):  # noqa: F811
+    from pypdf import PdfReader
+
+    from desktop_app.reports import cobuilding
+
+    monkeypatch.setattr(cobuilding, "A4_LANDSCAPE", A4_PORTRAIT)  # the narrowest page a report prints on
+    states = (rules.NEED_OPEN, rules.NEED_MATCHED, rules.NEED_MET)
+    sheet = ThreeLists(as_of=DAY, year=2026, kinds=(rules.NEED,), text="社区卫生服务中心上门体检和慢病随访",
+                       needs=tuple(_row(i, rules.NEED, states[i % 3]) for i in range(1200)))
+    pdf = render_three_lists("幸福里社区", sheet, tmp_path / "lists.pdf")
+    first = PdfReader(tmp_path / "lists.pdf").pages[0].extract_text()
+    assert pdf and "共 1200 条（待对接 400，已立项 400，已解决 400）" in first.replace("\n", "")
+    for line in first.splitlines():  # a line may end only where a part does
+        assert not line.rstrip().endswith(("待", "待对", "已", "已立", "已解")), line
