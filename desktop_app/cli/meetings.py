@@ -79,7 +79,42 @@ def add_scan_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
                         help="只读入这次会议：扫描件里其他会议的页不读取（会说明是哪次会议的）")
     parser.add_argument("--replace", action="store_true",
                         help="会议已登记过出勤时，按扫描件改写（改前的记录留在操作日志里）；不加则不写入")
+    parser.add_argument("--unnamed-images", metavar="文件夹",
+                        help="把空白行上有签名的那几行（未识别的签名）按扫描件存成图片，放进这个文件夹，"
+                             "每行一张图片，以会议日期和序号命名（如“2025-06-06-序号12”），对着图片补登姓名；已有同名文件则什么也不写")
     return parser
+
+
+def _unnamed_images(db, proposal, folder: Path) -> list[tuple[Path, bytes]]:
+    """(file, PNG) of each signed blank row, named by meeting date and 序号; refuses, before anything is
+    written, a folder that is a file or a name already there (a worker's earlier crops are not overwritten)."""
+    from desktop_app.services import meetings as ms
+
+    if folder.exists() and not folder.is_dir():
+        raise CliError(f"--unnamed-images：“{folder}”是一个文件，不是文件夹：请给一个文件夹（不存在的会新建）")
+    rows = [(s.meeting_id, s.number, r) for s in proposal.sheets for r in s.unnamed_rows if r.image]
+    dates = {m: ms.get(db, m).meeting_date for m in {m for m, _, _ in rows}}
+    # two meetings of one day in one feeder scan: their 序号 would collide, so their names carry the number
+    shared = {d for d in dates.values() if list(dates.values()).count(d) > 1}
+    out = []
+    for meeting_id, number, row in rows:
+        day = dates[meeting_id]
+        name = f"{day:%Y-%m-%d}-{number}-序号{row.serial}.png" if day in shared else f"{day:%Y-%m-%d}-序号{row.serial}.png"
+        out.append((folder / name, row.image))
+    there = [path for path, _ in out if path.exists()]
+    if there:
+        raise CliError(f"--unnamed-images：{'、'.join(f'“{p}”' for p in there)} 已存在，未覆盖，什么也没有写入"
+                       "（出勤也未登记）：请换一个文件夹，或先移走这些文件后再运行")
+    return out
+
+
+def _write_images(images: list[tuple[Path, bytes]], folder: Path, note) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for path, png in images:
+        with path.open("xb") as f:  # "x": a file appearing meanwhile is still not overwritten
+            f.write(png)
+    print(f"已把 {len(images)} 行空白行上的签名存为图片：{folder}" if images
+          else "没有空白行上的签名，未存图片", file=note)
 
 
 def cmd_import_signin_scan(args: argparse.Namespace) -> int:
@@ -95,6 +130,8 @@ def cmd_import_signin_scan(args: argparse.Namespace) -> int:
     db = open_db(args)
     source = existing_file(args)
     proposal = ms.read_scan(db, source, getattr(args, "meeting", None) or None)
+    folder = Path(args.unnamed_images) if getattr(args, "unnamed_images", None) else None
+    images = _unnamed_images(db, proposal, folder) if folder is not None else []
     if args.json:
         print(json.dumps({"pages": [
             {"meeting": s.number, "page": s.page,
@@ -116,6 +153,8 @@ def cmd_import_signin_scan(args: argparse.Namespace) -> int:
             print(f"未读取：{r.reason}")
     # the notes go to stderr under --json: stdout stays one JSON document
     note = sys.stderr if args.json else sys.stdout
+    if folder is not None:
+        _write_images(images, folder, note)
     for meeting_id in proposal.meeting_ids:  # a page left out of the scan leaves its people unread
         pages, missing = proposal.pages_of(meeting_id)
         if missing:

@@ -180,6 +180,15 @@ class ProposedLine:
 
 
 @dataclass(frozen=True)
+class UnnamedRow:
+    """A blank row someone signed (a walk-in): its 序号 and the row as scanned (RowReading.image), so a person
+    can read the name off the picture instead of hunting for the paper."""
+
+    serial: int
+    image: bytes = b""
+
+
+@dataclass(frozen=True)
 class SheetProposal:
     """One scanned page matched to its meeting."""
 
@@ -191,7 +200,12 @@ class SheetProposal:
     scan_page: int
     lines: tuple[ProposedLine, ...]
     unnamed_signatures: int
-    unnamed_serials: tuple[int, ...] = ()  # 序号 of the blank rows signed: where on the paper to look for the names
+    unnamed_rows: tuple[UnnamedRow, ...] = ()  # the blank rows signed, in printed order
+
+    @property
+    def unnamed_serials(self) -> tuple[int, ...]:
+        """序号 of the blank rows signed: where on the paper to look for the names."""
+        return tuple(r.serial for r in self.unnamed_rows)
 
 
 @dataclass(frozen=True)
@@ -217,7 +231,10 @@ class ScanProposal:
         return sum(s.unnamed_signatures for s in self.sheets if s.meeting_id == meeting_id)
 
     def unnamed_serials_of(self, meeting_id: str) -> tuple[int, ...]:
-        return tuple(n for s in self.sheets if s.meeting_id == meeting_id for n in s.unnamed_serials)
+        return tuple(r.serial for r in self.unnamed_rows_of(meeting_id))
+
+    def unnamed_rows_of(self, meeting_id: str) -> tuple[UnnamedRow, ...]:
+        return tuple(r for s in self.sheets if s.meeting_id == meeting_id for r in s.unnamed_rows)
 
     def pages_of(self, meeting_id: str) -> tuple[int, tuple[int, ...]]:
         """(pages the meeting's sheet was printed on, those of them not in the scan): a page left out

@@ -7,7 +7,9 @@ unrecorded are saved as 缺席, and the dialog says so before saving.
 
 Opened from a scanned sign-in sheet, it comes pre-filled with what the scan
 reader proposes; rows it is unsure of are highlighted until a person sets them,
-and walk-ins' signatures on blank rows are counted for a person to name.
+and walk-ins' signatures on blank rows are listed by 序号: choosing one shows the
+row as scanned, 添加列席… takes the name read off it, and the line counts how
+many have been named.
 
 Given `save`, it saves from inside: a refusal (someone else recorded this meeting
 since it opened, a cancelled meeting) shows in it, the marks kept.
@@ -30,11 +32,11 @@ from desktop_app.gui import icons
 from desktop_app.gui.meetings.meeting_dialog import parse_guests
 from desktop_app.gui.widgets import fit
 from desktop_app.gui.widgets.dialog import SavingDialog
-from desktop_app.gui.widgets.layouts import column, hint, wrapped
+from desktop_app.gui.widgets.layouts import column, fill, hint, wrapped
 from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, table_view
 from desktop_app.services import meetings as ms
 from desktop_app.views.changes import Changes
-from desktop_app.views.signin_scan import SIGNED, UNSURE
+from desktop_app.views.signin_scan import SIGNED, UNSURE, UnnamedRow
 
 COL_STATUS, COL_REASON = 3, 4
 STATUS_COLORS = {
@@ -75,7 +77,7 @@ class AttendanceDialog(SavingDialog):
                  proposal: Sequence[ms.ProposedLine] = (), unnamed: int = 0, notes: Sequence[str] = (), *,
                  save: Callable[[list[ms.AttendanceEntry], int], Any] | None = None,
                  changes: Changes | None = None, sheet_pages: tuple[int, Sequence[int]] = (0, ()),
-                 unnamed_rows: Sequence[int] = ()):
+                 unnamed_rows: Sequence[UnnamedRow | int] = ()):
         super().__init__(parent, f"{'核对签到表' if proposal else '登记出勤'} — {detail.number}",
                          "确认并保存（扫描件存为附件）" if proposal else "保存并记为已召开", changes=changes)
         self.detail = detail
@@ -135,7 +137,7 @@ class AttendanceDialog(SavingDialog):
         self.guest_edit.setMinimumWidth(240)
         add_guest = QPushButton("添加列席")
         add_guest.clicked.connect(self.add_guests)
-        self.guest_edit.returnPressed.connect(self.add_guests)
+        self.guest_edit.installEventFilter(self)  # Enter adds the guest; it must not also save the dialog
         buttons_row.addWidget(self.guest_edit)
         buttons_row.addWidget(add_guest)
 
@@ -166,9 +168,14 @@ class AttendanceDialog(SavingDialog):
             if not signed:
                 scan_lines.append("<b style='color:#c8161e'>扫描件上没有一个人签到</b>：是不是扫了会前打印、还没签字的那张？"
                                   "如确实无人到会，核对后再保存。")
+        # a bare 序号 (no picture) is still listed: the paper can be found by it
+        self.unnamed_rows = [r if isinstance(r, UnnamedRow) else UnnamedRow(int(r)) for r in unnamed_rows]
+        self.unnamed = unnamed
         if unnamed:
-            where = f"（签到表序号 {'、'.join(map(str, unnamed_rows))}）" if unnamed_rows else ""
-            scan_lines.append(f"<b>未识别的签名 {unnamed} 处</b>{where}：空白行上有人签名，请在上面“添加列席”填写姓名，"
+            where = f"（签到表序号 {'、'.join(str(r.serial) for r in self.unnamed_rows)}）" if self.unnamed_rows else ""
+            how = ("点下面的“序号…：查看签名”看扫描件上的那一行，再点“添加列席…”填写姓名"
+                   if any(r.image for r in self.unnamed_rows) else "请在下面“添加列席”填写姓名")
+            scan_lines.append(f"<b>未识别的签名 {unnamed} 处</b>{where}：空白行上有人签名，{how}，"
                               "或把党员加入会议名单后再登记。")
         scan_lines += list(notes)
         self.scan_note.setText("<br>".join(scan_lines))
@@ -179,27 +186,82 @@ class AttendanceDialog(SavingDialog):
         self.scan_row = QLabel()
         self.scan_row.setObjectName("scanRow")
         self.scan_row.setStyleSheet("background: white; border: 1px solid #ccc;")
+        # shown with a blank row's picture: the walk-in's name is read off it and typed as a guest
+        self.name_walk_in = QPushButton("添加列席…")
+        self.name_walk_in.setObjectName("nameWalkIn")
+        self.name_walk_in.setToolTip("把这一行上签名的人添加为列席人员：在“临时列席人员”框里输入姓名后按回车")
+        self.name_walk_in.clicked.connect(self.start_guest)
+        self.name_walk_in.setVisible(False)
+        title_row = QHBoxLayout()
+        fill(title_row, self.scan_row_title, 1, self.name_walk_in)
         for w in (self.scan_row_title, self.scan_row):
-            w.setVisible(any(p.image for p in self.people))
+            w.setVisible(any(p.image for p in self.people) or any(r.image for r in self.unnamed_rows))
+        self.unnamed_bar = self._unnamed_bar() if unnamed and self.unnamed_rows else None
         self.table.selectionModel().currentRowChanged.connect(lambda current, _: self._show_scan_row(current.row()))
-        column(self, head, self.scan_note, buttons_row, (self.table, 1), self.scan_row_title, self.scan_row, keys,
-               self.summary, self.message, self.buttons)
+        column(self, head, self.scan_note, *([self.unnamed_bar] if self.unnamed_bar else []), buttons_row,
+               (self.table, 1), title_row, self.scan_row, keys, self.summary, self.message, self.buttons)
         # as tall as the screen allows: with the scan's notes above, a fixed 620 showed ~8 people
         self.resize(fit.tall_size(fit.room_for(self), 760, 620, MOST_HEIGHT))
         self._update_summary()
+        self._update_unnamed()
         if self.people:
             self.table.setCurrentIndex(self.model.index(0, COL_STATUS))
         self.table.setFocus()
 
+    # --- signatures on blank rows ---------------------------------------------
+    def _unnamed_bar(self) -> QWidget:
+        """未识别的签名: one button per signed blank row (Tab reaches them), and how many have been named."""
+        bar = QWidget()
+        bar.setObjectName("unnamedBar")
+        self.unnamed_buttons: list[QPushButton] = []
+        for r in self.unnamed_rows:
+            b = QPushButton(f"序号 {r.serial}：查看签名" if r.image else f"序号 {r.serial}")
+            b.setToolTip("在下面显示扫描件上的这一行" if r.image else "扫描件上这一行没有图像，请对照纸质签到表")
+            b.setEnabled(bool(r.image))
+            b.clicked.connect(lambda _=False, row=r: self.show_unnamed(row))
+            self.unnamed_buttons.append(b)
+        self.unnamed_count = QLabel()
+        self.unnamed_count.setObjectName("unnamedCount")
+        lay = fill(QHBoxLayout(bar), QLabel("未识别的签名："), *self.unnamed_buttons, 1, self.unnamed_count)
+        lay.setContentsMargins(0, 0, 0, 0)
+        return bar
+
+    def guests_added(self) -> int:
+        """Guests added in this dialog: the walk-ins named so far."""
+        return sum(1 for p in self.people if p.attendance_id is None)
+
+    def _update_unnamed(self) -> None:
+        if self.unnamed_bar is None:
+            return
+        done = min(self.guests_added(), self.unnamed)
+        self.unnamed_count.setText(f"<span style='color:#2e7d32'>已补登 {done}/{self.unnamed}，都已添加为列席</span>"
+                                   if done >= self.unnamed else f"已补登 {done}/{self.unnamed}")
+
+    def show_unnamed(self, row: UnnamedRow) -> None:
+        """Show a signed blank row as scanned, with 添加列席… to name the person on it."""
+        self._show_image(row.image)
+        self.scan_row_title.setText(f"签到表序号 {row.serial}（空白行）：")
+        self.name_walk_in.setVisible(True)
+        self.name_walk_in.setFocus()  # keyboard: Space opens the name field, Enter adds
+
+    def start_guest(self) -> None:
+        """The existing 临时列席人员 field, emptied and focused: the name is read off the picture above."""
+        self.guest_edit.clear()
+        self.guest_edit.setFocus()
+
     # --- table ------------------------------------------------------------
-    def _show_scan_row(self, row: int) -> None:
-        p = self.people[row] if 0 <= row < len(self.people) else None
+    def _show_image(self, png: bytes) -> None:
         pixmap = QPixmap()
-        if p is not None and p.image:
-            pixmap.loadFromData(p.image, "PNG")
+        if png:
+            pixmap.loadFromData(png, "PNG")
             if pixmap.width() > SCAN_ROW_MAX_PX:  # a wide (landscape, phones) table must not widen the dialog
                 pixmap = pixmap.scaledToWidth(SCAN_ROW_MAX_PX, Qt.TransformationMode.SmoothTransformation)
         self.scan_row.setPixmap(pixmap)
+
+    def _show_scan_row(self, row: int) -> None:
+        p = self.people[row] if 0 <= row < len(self.people) else None
+        self._show_image(p.image if p is not None else b"")
+        self.name_walk_in.setVisible(False)
         self.scan_row_title.setText(f"扫描件上第 {p.seq} 行（{p.name}）：" if p is not None and p.image
                                     else "这一行不在扫描件上" if p is not None else "")
 
@@ -244,6 +306,11 @@ class AttendanceDialog(SavingDialog):
         self.table.edit(index)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (obj is self.guest_edit and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):  # Ctrl+Enter still saves
+            self.add_guests()
+            return True
         if obj is self.table and event.type() == QEvent.Type.KeyPress:
             status = KEYS.get(Qt.Key(event.key()))
             row = self.current_row()
@@ -264,6 +331,7 @@ class AttendanceDialog(SavingDialog):
                                       seq=len(self.people) + 1))
         self.guest_edit.clear()
         self._update_summary()
+        self._update_unnamed()
 
     # --- summary and result ---------------------------------------------------
     def counts(self) -> rules.AttendanceCounts:

@@ -53,7 +53,7 @@ def confirm_scan(page: MeetingsPage, proposal: ms.ScanProposal, detail: ms.Meeti
     dlg = AttendanceDialog(page, detail, proposal.lines_of(detail.id), proposal.unnamed_of(detail.id),
                            [r.reason for r in proposal.refused], save=save, changes=changes(Change.MEETINGS),
                            sheet_pages=proposal.pages_of(detail.id),
-                           unnamed_rows=proposal.unnamed_serials_of(detail.id))
+                           unnamed_rows=proposal.unnamed_rows_of(detail.id))
     page.scan_dialog = dlg  # tests reach the open dialog here
     dlg.record_saved.connect(lambda details: [page._attendance_saved(d) for d in details])
     dlg.open()

@@ -39,6 +39,7 @@ from desktop_app.views import signin_scan as layout
 from desktop_app.views.meetings import AttendanceEntry, MeetingDetail
 from desktop_app.views.signin_scan import (
     BLANK, LEAVE_MARK, SIGNED, UNSURE, PageReading, ProposedLine, RefusedPage, ScanProposal, SheetProposal,
+    UnnamedRow,
 )
 
 SCAN_NOTE = "签到表扫描件"
@@ -92,7 +93,7 @@ def _propose_page(db: Database, page: PageReading, meeting_id: str) -> SheetProp
             lines.append(ProposedLine(line.attendance_id, line.name, state, status, confidence, row.serial,
                                       line.attendance_id in guests, line.leave_reason, excused, row.image))
         elif row.sign.marked or row.name_cell.marked:
-            unnamed.append(row.serial)  # a walk-in on a blank row: a person must say who it is
+            unnamed.append(UnnamedRow(row.serial, row.image))  # a walk-in on a blank row: a person must say who
     return SheetProposal(meeting_id, code.number, sheet.title, code.page, code.pages, page.index, tuple(lines),
                          len(unnamed), tuple(unnamed))
 
