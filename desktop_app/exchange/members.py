@@ -37,8 +37,14 @@ from desktop_app.views.roster import RowError
 TEMPLATE_COLUMNS: tuple[str, ...] = rules.TEMPLATE_COLUMNS
 # Not a field of the member record: the start of the 流出 an import registers for a 流动 row (else the import's day).
 OUTING_COLUMN = "外出日期"
-FILE_COLUMNS: tuple[str, ...] = (*TEMPLATE_COLUMNS, OUTING_COLUMN)  # what a member file may carry
+FILE_COLUMNS: tuple[str, ...] = (*TEMPLATE_COLUMNS, OUTING_COLUMN)  # what a member file (our template) carries
 OUTING_KEY = "floating_since"  # MemberSheet.values key of the 外出日期 column
+# What other systems' 流动党员 registers add to that 流出 (as the 登记流出 form has them), read when a file has
+# them and checked by the form's rule: column -> MemberSheet.values key. Not in our template.
+OUTING_EXTRA: dict[str, str] = {"活动证编号": "floating_card", "外出联系方式": "floating_contact",
+                                "流入地党组织": "floating_org"}
+OUTING_KEYS = (OUTING_KEY, *OUTING_EXTRA.values())  # values that are the 流出's, not the member record's
+READ_COLUMNS: tuple[str, ...] = (*FILE_COLUMNS, *OUTING_EXTRA)  # every column a member file is read for
 
 # Header spellings found in the wild -> template column (compared after _header_key()).
 HEADER_ALIASES: dict[str, str] = {c: c for c in TEMPLATE_COLUMNS} | {
@@ -60,7 +66,12 @@ HEADER_ALIASES: dict[str, str] = {c: c for c in TEMPLATE_COLUMNS} | {
     "是否失联党员": "是否为失联党员", "是否失联": "是否为失联党员",
     "失联日期": "失去联系日期", "失去联系的日期": "失去联系日期",
     "是否流动党员": "是否为流动党员", "是否流动": "是否为流动党员",
-    "流向": "外出流向", "外出去向": "外出流向",
+    "流向": "外出流向", "外出去向": "外出流向", "流入地": "外出流向", "外出地点": "外出流向", "流动去向": "外出流向",
+    "流动党员活动证编号": "活动证编号", "流动党员活动证号": "活动证编号", "活动证号": "活动证编号",
+    "流动党员活动证": "活动证编号", "活动证编号": "活动证编号",
+    "外出期间联系方式": "外出联系方式", "流动期间联系方式": "外出联系方式", "外出联系电话": "外出联系方式",
+    "外出期间联系电话": "外出联系方式", "流动期间联系电话": "外出联系方式", "外出联系方式": "外出联系方式",
+    "流入地党组织": "流入地党组织", "流入地党组织名称": "流入地党组织", "参加活动的党组织": "流入地党组织",
     OUTING_COLUMN: OUTING_COLUMN, "外出时间": OUTING_COLUMN, "流出日期": OUTING_COLUMN, "外出开始日期": OUTING_COLUMN,
 }
 # Headers other systems' templates use for our columns (beyond the spellings above).
@@ -81,7 +92,7 @@ _TEXT_KEEP_COLUMNS = ("公民身份号码", "手机号码", "固定电话")  # m
 _COLUMN_INDEX = {c: i for i, c in enumerate(TEMPLATE_COLUMNS)}
 
 SPEC = sheets.Spec(
-    kind="members", title="党员信息", columns=FILE_COLUMNS, aliases=HEADER_ALIASES,
+    kind="members", title="党员信息", columns=READ_COLUMNS, aliases=HEADER_ALIASES,
     required=REQUIRED_COLUMNS, dates=_DATE_COLUMNS,
     choices={"性别": rules.GENDERS, "人员类别": rules.CATEGORIES, "党籍状态": rules.PARTY_STATUSES},
     codes={
@@ -260,6 +271,9 @@ _PARSERS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     c: (COLUMN_FIELDS[c], rules.parse_yes_no) for c in _YES_NO_COLUMNS
 } | {
     "序号": ("seq", _seq),
+    "活动证编号": (OUTING_EXTRA["活动证编号"], _text),
+    "外出联系方式": (OUTING_EXTRA["外出联系方式"], _phone),
+    "流入地党组织": (OUTING_EXTRA["流入地党组织"], _text),
     "手机号码": ("mobile", _phone),
     "固定电话": ("phone", _phone),
     "所在党支部": ("org_name", _text),
@@ -460,7 +474,7 @@ def join_sheets(parts: Sequence[tuple[int, MemberSheet]]) -> MemberSheet:
     Row k of sheet n is numbered n * SHEET_ROWS + k, so one preview keeps every row apart; the caller
     says them back as sheet and row. A column one sheet lacks reads as blank on its rows.
     """
-    columns = [c for c in FILE_COLUMNS if any(c in part.columns for _, part in parts)]
+    columns = [c for c in READ_COLUMNS if any(c in part.columns for _, part in parts)]
     cells: dict[str, list[Any]] = {c: [] for c in columns}
     values: dict[str, list[Any]] = {_PARSERS[c][0]: [] for c in columns}
     row_numbers: list[int] = []

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop_app.exchange import development_files, dues_files, ledger_files, meeting_files, resident_files, visit_files
+from desktop_app.exchange import (
+    development_files, dues_files, ledger_files, meeting_files, members, resident_files, visit_files,
+)
 from desktop_app.exchange.sheets import Spec
 from desktop_app.files import write_through
 
@@ -72,8 +74,9 @@ SPECS: dict[str, Spec] = {
     "residents": resident_files.SPEC, "ledger": ledger_files.SPEC, "visits": visit_files.SPEC,
     "dues": dues_files.SPEC,
 }
-# The columns a template offers, where not all the import reads (党费: the WIDE register, not the LONG list)
-OFFERED: dict[str, tuple[str, ...]] = {"dues": dues_files.TEMPLATE_COLUMNS}
+# The columns a template offers, where not all the import reads (党费: the WIDE register, not the LONG list;
+# 党员: not the 流出 details other systems' 流动党员 registers add)
+OFFERED: dict[str, tuple[str, ...]] = {"dues": dues_files.TEMPLATE_COLUMNS, "members": members.FILE_COLUMNS}
 _TEXT_COLUMNS = ("公民身份号码", "联系电话", "手机号码", "凭证号", "室", "单元")
 _WIDE = {"摘要": 30, "走访情况": 30, "反映问题": 30, "办理结果": 30, "会议内容": 40,
          "决议": 30, "议题": 30, "出席人员": 30, "地址": 30, "所在党支部": 24,

@@ -175,6 +175,9 @@ class PlannedOuting:
     member_id: str | None
     start_date: date  # the file's 外出日期, else the import's day
     place: str  # 外出流向
+    card_no: str = ""  # 活动证编号, where the file (another system's 流动党员 register) has it
+    contact: str = ""  # 外出联系方式
+    other_org: str = ""  # 流入地党组织: the organisation attended there
 
 
 @dataclass(frozen=True)

@@ -65,20 +65,21 @@ def add_floating(uow: UnitOfWork, inp: rules.FloatingInput, today: date | None =
     return _frow(r, Orgs(s), True)
 
 
-def register_imported(s, items: list[tuple[str, date, str]], note: str, now: datetime) -> int:
-    """The 流出 of members a roster import marks 流动 ((member id, 外出日期, 去向) each), under each member's own
-    branch as add_floating() puts them, created at the import's instant (reverting the import finds them by it).
-    The import has set the members 流动 and written their status history itself."""
+def register_imported(s, items: list[tuple[str, rules.FloatingInput]], note: str, now: datetime) -> int:
+    """The 流出 of members a roster import marks 流动 ((member id, the 流出 as check_floating passed it) each),
+    under each member's own branch as add_floating() puts them, created at the import's instant (reverting the
+    import finds them by it). The import has set the members 流动 and written their status history itself."""
     orgs = Orgs(s)
-    people = {m.id: m for m in s.scalars(select(Member).where(Member.id.in_([mid for mid, _, _ in items]))
+    people = {m.id: m for m in s.scalars(select(Member).where(Member.id.in_([mid for mid, _ in items]))
                                          .execution_options(populate_existing=True))}  # the import wrote past the session
-    for mid, start, place in items:
+    for mid, out in items:
         m = people[mid]
         branch = orgs.branch(m.org_id)
         if branch is None:
             raise ValidationError("所在党支部", f"{m.name}没有所在党组织，无法登记流出")
         s.add(FloatingRecord(org_id=branch.id, direction=rules.FLOW_OUT, member_id=m.id, name=m.name,
-                             id_number=m.id_number, start_date=start, place=place, note=note,
+                             id_number=m.id_number, start_date=out.start_date, place=out.place, card_no=out.card_no,
+                             other_org=out.other_org, contact=out.contact, note=note,
                              created_at=now, updated_at=now))
     s.flush()
     return len(items)

@@ -485,7 +485,8 @@ def _check_rows(
     warnings, and how many rows failed. The rules run over columns (domain.members_bulk)."""
     row_errors = {i: list(errs) for i, errs in sheet.errors.items()}  # a row's later errors join its parse errors
     values = dict(sheet.values)
-    values.pop(member_files.OUTING_KEY, None)  # the 流出's start, not a field of the member record
+    for key in member_files.OUTING_KEYS:  # the 流出's start and details, not fields of the member record
+        values.pop(key, None)
     names = values.get("org_name")
     from_sheet = branch_names.sheet_branch(sheet.sheet, sheet.sheets, names is not None)
     if from_sheet is not None:  # one sheet per branch: the sheet's name is its rows' 所在党支部
@@ -591,7 +592,7 @@ def _preview(db: Database, path: Path, today: date, mapping=None, sheet_name: st
             raise DomainError("本数据库还没有设置所属单位，请先完成初始化（dangqun init）再导入党员")
         org_ids = org_name_map(s)
         good, clean, errors, warnings, bad_rows = _check_rows(sheet, org_ids, today)
-        since = sheet.values.get(member_files.OUTING_KEY)
+        since = outing_rows.cells(sheet)
         good, bad_rows = outing_rows.check_cells(sheet, clean, since, good, errors, bad_rows, today)
         ids = clean["id_number"]
         stored = {d["id_number"]: d for d in _stored(s.connection(), Member.id_number, [ids[i] for i in good])}
