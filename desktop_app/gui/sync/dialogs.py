@@ -1,8 +1,9 @@
 """Dialogs of sync: choosing files and USB drives, the preview of an import (and its result), export summaries,
 and for several packages at once one confirmation listing them and one result.
 
-File choosers are module functions so tests (and a future "remember the last
-folder" setting) replace them in one place, like common.ask.
+File choosers are module functions so tests replace them in one place, like
+common.ask. They remember the folder last chosen (a stick the program did not
+recognise as one, or a folder on it), so the next package is looked for there.
 """
 
 from __future__ import annotations
@@ -61,8 +62,45 @@ def usb_drives() -> list[Path]:
     return out
 
 
+_LAST_FOLDER = "sync/last_folder"
+
+
+def _remembered(drives: Sequence[Path]) -> Path | None:
+    """The folder a sync file was last saved to or taken from, while it is there (a stick pulled out is not),
+    unless a stick is in and that folder is not on it: the stick just plugged in is where the package is."""
+    from desktop_app.gui.widgets.memory import ui_settings
+
+    last = ui_settings().value(_LAST_FOLDER)
+    if not last:
+        return None
+    path = Path(str(last))
+    try:
+        if not path.is_dir() or forms._inside_data_dir(path):
+            return None
+        if drives and not any(path.resolve().is_relative_to(d.resolve()) for d in drives):
+            return None
+    except OSError:
+        return None
+    return path
+
+
+def remember_folder(path: Path | None) -> None:
+    """Note where a sync file went or came from (a file's folder), for the next dialog."""
+    if path is None:
+        return
+    from desktop_app.gui.widgets.memory import ui_settings
+
+    store = ui_settings()
+    store.setValue(_LAST_FOLDER, str(path if path.is_dir() else path.parent))
+    store.sync()
+
+
 def default_folder() -> str:
+    """The last folder used when it is still there, else a stick when one is in, else Documents."""
     drives = usb_drives()
+    last = _remembered(drives)
+    if last is not None:
+        return str(last)
     if drives:
         return str(drives[0])
     return str(forms.documents_dir())  # never the data folder, as every other open dialog
@@ -70,23 +108,34 @@ def default_folder() -> str:
 
 def choose_folder(parent: QWidget | None, title: str) -> Path | None:
     folder = QFileDialog.getExistingDirectory(parent, title, default_folder())
-    return Path(folder) if folder else None
+    chosen = Path(folder) if folder else None
+    remember_folder(chosen)
+    return chosen
 
 
 def choose_open(parent: QWidget | None, title: str, filters: str) -> Path | None:
     name, _ = QFileDialog.getOpenFileName(parent, title, default_folder(), filters)
-    return Path(name) if name else None
+    chosen = Path(name) if name else None
+    remember_folder(chosen)
+    return chosen
 
 
 def choose_files(parent: QWidget | None, title: str, filters: str) -> list[Path]:
     names, _ = QFileDialog.getOpenFileNames(parent, title, default_folder(), filters)
-    return [Path(n) for n in names]
+    chosen = [Path(n) for n in names]
+    remember_folder(chosen[0] if chosen else None)
+    return chosen
 
 
 def choose_save(parent: QWidget | None, title: str, suggested: str, filters: str) -> Path | None:
-    """Key files take the one save flow: a USB stick when one is in, else the 打印文件 folder; never the data folder."""
+    """Key files take the one save flow: the folder last used or a USB stick when one is in, else the 打印文件
+    folder; never the data folder."""
     drives = usb_drives()
-    return forms.ask_save_path(parent, title, suggested, filters, folder=drives[0] if drives else None)
+    folder = _remembered(drives) or (drives[0] if drives else None)
+    chosen = forms.ask_save_path(parent, title, suggested, filters, folder=folder)
+    if not suggested.endswith(".dqkey"):  # a private key is kept apart from the stick: not where packages go
+        remember_folder(chosen)
+    return chosen
 
 
 def choose_street(parent: QWidget | None, community: str, streets: Sequence[tuple[str, str]],

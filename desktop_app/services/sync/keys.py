@@ -77,11 +77,23 @@ def load_keys(db: Database) -> tuple[SiteKeys, KeyInfo]:
     """This site's private keys (asks for the passphrase where needed) and its key info."""
     with db.session() as s:
         row = _identity(s)
-        info, path, own = _info(s, row), row.key_path, row.own_sign_public
+        info, path, own, role = _info(s, row), row.key_path, row.own_sign_public, row.role
+    if not Path(path).is_file():
+        raise Conflict(_key_trouble(info, role, f"找不到同步私钥文件 {path}", "把它放回这个位置"))
     keys = _unlock(Path(path))
     if keyfile.b64(keys.sign_public) != own:
-        raise Conflict(f"私钥文件 {path} 不是本库登记的那把密钥：请放回正确的私钥文件，或重新登记")
+        raise Conflict(_key_trouble(info, role, f"私钥文件 {path} 不是本库登记的那一把", "换回正确的私钥文件"))
     return keys, info
+
+
+def _key_trouble(info: KeyInfo, role: str, what: str, fix: str) -> str:
+    """A missing or wrong key file, and what the person at that screen does: the page's own button, not the README."""
+    if role == COMMUNITY:
+        return (f"{what}。请从备份或 U 盘中{fix}；找不回的，请在“数据同步”页点“重新登记…”"
+                f"（数据都会保留），并请{info.upper}作废旧密钥。")
+    up = info.upper
+    return (f"{what}。请从备份中{fix}（生成{up}密钥时保存的文件）；找不回的，只能在“数据同步”页点“更换密钥…”，"
+            "之后各社区都要重新登记。")
 
 
 # Keys this process unlocked, by the key file's path and state: scrypt takes a second on purpose, and a
