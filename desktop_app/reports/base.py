@@ -281,8 +281,9 @@ def keep_with_start(heads: Flowable | Sequence[Flowable], body: Sequence[Flowabl
     and first `rows` rows, or a list's first `rows` flowables. The body itself still splits freely.
     """
     heads = [heads] if isinstance(heads, Flowable) else list(heads)
-    if not body:
-        return heads
+    # No heads: nothing to keep, and a split led by a table too tall to place whole is reportlab's LayoutError.
+    if not heads or not body:
+        return [*heads, *body]
     return [_KeepWithStart(heads, list(body), _start_of(body, rows))]
 
 

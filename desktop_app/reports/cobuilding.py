@@ -373,7 +373,9 @@ def render_three_lists(center: str, sheet: ThreeLists, out: Path | None = None, 
             words.append("不含已解决的需求和已完成的项目")
         if sheet.text:
             words.append(f"搜索“{sheet.text}”")
-        story = r.heading(_between_parts(r, [words[0], *("　" + w for w in words[1:])], "Subtitle"))
+        title = [f"{center}共驻共建三单", "（需求清单·", "资源清单·", "项目清单）"]  # breaks as the count lines do
+        story = [r.para(_between_parts(r, title, "Title"), "Title"),
+                 r.para(_between_parts(r, [words[0], *("　" + w for w in words[1:])], "Subtitle"), "Subtitle")]
         for number, kind in zip(_NUMBERS, sheet.kinds):
             story += _list_section(r, sheet, kind, number)
         # close under the last table: on a page of its own the lines to sign read as a stray sheet

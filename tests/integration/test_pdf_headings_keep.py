@@ -8,6 +8,7 @@ same data must then print with the heading on the next page, above its table.
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
 
 import pytest
 from reportlab.platypus import BaseDocTemplate, Paragraph, Spacer
@@ -114,17 +115,51 @@ def test_fit_parts_breaks_between_parts_only():
     assert fit_parts(["短", "句"], fits) == "短句"
 
 
-def test_three_lists_count_lines_break_between_parts_at_a4_portrait(monkeypatch, tmp_path, shipped_font):  # noqa: F811
+def test_three_lists_count_lines_break_between_parts_on_a_narrow_page(monkeypatch, tmp_path, shipped_font):  # noqa: F811
     from pypdf import PdfReader
 
     from desktop_app.reports import cobuilding
+    from desktop_app.settings import Settings
 
-    monkeypatch.setattr(cobuilding, "A4_LANDSCAPE", A4_PORTRAIT)  # the narrowest page a report prints on
+    chosen = Settings.load()  # A5 upright with wide margins: the narrowest page a report is printed on
+    chosen.paper_size, chosen.margin_mm = "A5", 20
+    chosen.save()
+    monkeypatch.setattr(cobuilding, "A4_LANDSCAPE", A4_PORTRAIT)
     states = (rules.NEED_OPEN, rules.NEED_MATCHED, rules.NEED_MET)
-    sheet = ThreeLists(as_of=DAY, year=2026, kinds=(rules.NEED,), text="社区卫生服务中心上门体检和慢病随访",
-                       needs=tuple(_row(i, rules.NEED, states[i % 3]) for i in range(1200)))
-    pdf = render_three_lists("幸福里社区", sheet, tmp_path / "lists.pdf")
-    first = PdfReader(tmp_path / "lists.pdf").pages[0].extract_text()
-    assert pdf and "共 1200 条（待对接 400，已立项 400，已解决 400）" in first.replace("\n", "")
-    for line in first.splitlines():  # a line may end only where a part does
-        assert not line.rstrip().endswith(("待", "待对", "已", "已立", "已解")), line
+    sheet = ThreeLists(as_of=DAY, year=2026, kinds=(rules.NEED,), text="上门体检",
+                       needs=tuple(_row(i, rules.NEED, states[i % 3]) for i in range(30)))
+    render_three_lists("幸福里社区党委", sheet, tmp_path / "lists.pdf")
+    lines = [line.strip() for line in PdfReader(tmp_path / "lists.pdf").pages[0].extract_text().splitlines()]
+    assert "幸福里社区党委共驻共建三单" in lines and "（需求清单·资源清单·项目清单）" in lines
+    assert "一、需求清单 共 30 条（待对接 10，已立项 10，" in lines and "已解决 10）" in lines
+
+
+def test_a_wish_list_without_its_month_table_prints_its_long_list(shipped_font):  # noqa: F811
+    """No heading over the list: the list alone starts the page and splits, nothing is kept with it."""
+    from pypdf import PdfReader
+
+    from desktop_app.domain import service_flow as flow
+    from desktop_app.reports.wishes import render_wish_list
+    from desktop_app.views.wishes import WishRow
+
+    rows = [WishRow(id=str(i), wish_no=f"XY2026-{i:03d}", wisher_name=f"李{i}", grid_id=None, grid_name="第一网格",
+                    address="明珠家园1栋", content="一台收音机", background="独居老人", estimated_fen=5000, posted_on=DAY,
+                    state=flow.WISH_POSTED, claimant_kind="", claimant_name="", claimed_on=None, fulfilled_on=None,
+                    fulfil_note="") for i in range(80)]
+    pdf = render_wish_list("幸福里社区", rows)
+    assert "XY2026-079" in PdfReader(BytesIO(pdf)).pages[-1].extract_text()
+
+
+def test_evaluation_branch_heading(drawn, monkeypatch, shipped_font):  # noqa: F811
+    from desktop_app.reports.evaluation import render_evaluation
+    from desktop_app.views.evaluations import BranchEvaluation, EvaluationRow, EvaluationSummary
+
+    def branch(name: str, size: int) -> BranchEvaluation:
+        return BranchEvaluation(name, tuple(EvaluationRow(f"{name}{i}", i, f"王{i}", "第一党小组", "正式党员", "合格", "",
+                                                          None) for i in range(size)))
+
+    def render(n: int) -> None:
+        render_evaluation(EvaluationSummary("幸福里社区党委", 2026, (branch("第一网格党支部", n),
+                                                                  branch("第二网格党支部", 12))))
+
+    check_report(render, range(20, 75), drawn, monkeypatch)
