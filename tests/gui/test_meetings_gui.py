@@ -230,6 +230,68 @@ def test_cancel_and_delete_ask_first(qtbot, page, community, wait_ops, monkeypat
     assert ms.list_meetings(db) == [] and page.model.rowCount() == 0
 
 
+# a secretary who enters last week's meeting twice, or deletes a held one, is told what it means
+
+
+def test_the_same_meeting_planned_twice_is_named(qtbot, page, community, wait_ops, monkeypatch):
+    branch, _group, _ids = community
+    db, day = page.ctx.db, date.today() - timedelta(days=3)
+    page.org_filter.setCurrentIndex(page.org_filter.findData(branch))
+    wait_ops()
+    first = ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.BRANCH_CONGRESS, title="学习党章", meeting_date=day))
+    other = ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY, meeting_date=day))  # another kind: fine
+    assert ms.same_day(db, other.id) == []
+
+    def plan_again(dlg):  # last week's meeting entered again, not seeing it was already planned
+        qtbot.waitUntil(lambda: dlg.attendee_ids() is not None)
+        dlg.kind.setCurrentIndex(dlg.kind.findData(r.BRANCH_CONGRESS))
+        dlg.day.setDate(dlg.day.date().addDays(-3))
+        qtbot.waitUntil(lambda: dlg.attendee_ids() is not None and len(dlg.attendee_ids()) == len(NAMES))
+        dlg.accept()
+        qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=20_000)
+        return dlg.result()
+
+    monkeypatch.setattr(MeetingDialog, "exec", plan_again)
+    page.plan_meeting()
+    wait_ops()
+    text = page.message.text()
+    assert text.startswith("已计划会议") and f"{day:%Y-%m-%d}" in text
+    assert (f"注意：第一网格党支部 {day:%Y-%m-%d} 已有一次支部党员大会（{first.number}）。"
+            "如是重复计划，请删除多余的一次。") in text
+    second = page.selected_id()
+    assert second != first.id and ms.same_day(db, second) == [first.number]
+
+    # the extra one cancelled: no longer a twin
+    ms.cancel(db, first.id, "重复计划")
+    assert ms.same_day(db, second) == []
+
+
+def test_deleting_says_what_is_lost(qtbot, page, community, wait_ops, monkeypatch):
+    branch, _group, _ids = community
+    db, day = page.ctx.db, date.today() - timedelta(days=1)
+    planned = ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY, meeting_date=day),
+                      guests=[ms.Guest(name="周书记", unit="梅园街道党工委")])
+    held = ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.PARTY_LECTURE, meeting_date=day))
+    ms.all_present(db, held.id)
+    page.refresh()
+    wait_ops()
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append(text) or False)
+
+    assert page.select(planned.id)
+    page.delete_selected()
+    # a planned meeting with a guest named: nothing recorded yet, nothing to warn of
+    assert asked[-1] == f"确定删除会议 {planned.number}（{planned.title}）吗？"
+
+    assert page.select(held.id)
+    page.delete_selected()
+    assert asked[-1] == (f"确定删除会议 {held.number}（{held.title}）吗？\n"
+                         "这次会议已召开：它的出勤记录一并删除，三会一课落实中不再算它召开过。\n"
+                         "出勤登记有误时，请用“登记出勤”更正，不必删除。")
+    wait_ops()
+    assert {m.id for m in ms.list_meetings(db)} == {planned.id, held.id}  # answered No: both kept
+
+
 def test_edit_keeps_number_and_changes_attendees(qtbot, page, community, wait_ops, monkeypatch):
     branch, _group, ids = community
     db = page.ctx.db

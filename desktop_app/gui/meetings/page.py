@@ -514,11 +514,23 @@ class MeetingsPage(Page):
     def plan_meeting(self, org_id: str | None = None, kind: str | None = None, day: date | None = None) -> None:
         org_id = org_id or self.org_filter.currentData()
         db = self.ctx.db
+        twins: dict[str, list[str]] = {}  # meeting id -> its kind's other meetings that day, read off-thread
+
+        def save(inp: ms.MeetingInput, ids, guests, _read) -> ms.MeetingDetail:
+            d = ms.plan(db, inp, ids, guests)
+            twins[d.id] = ms.same_day(db, d.id)
+            return d
+
+        def said(d: ms.MeetingDetail) -> str:
+            text = f"已计划会议 {d.number}（{d.kind}，{d.meeting_date:%Y-%m-%d}），应到 {d.expected} 人。会前可打印签到表。"
+            if same := twins.get(d.id):
+                text += (f"注意：{d.org_name} {d.meeting_date:%Y-%m-%d} 已有一次{d.kind}（{'、'.join(same)}）。"
+                         "如是重复计划，请删除多余的一次。")
+            return text
+
         dlg = MeetingDialog(self, db, self.holders, org_id=org_id, kind=kind or self.kind_filter.currentData(),
-                            day=day, save=lambda inp, ids, guests, _read: ms.plan(db, inp, ids, guests),
-                            changes=WRITES)
-        self._run_meeting_form(dlg, lambda d: f"已计划会议 {d.number}（{d.kind}，{d.meeting_date:%Y-%m-%d}），"
-                                              f"应到 {d.expected} 人。会前可打印签到表。")
+                            day=day, save=save, changes=WRITES)
+        self._run_meeting_form(dlg, said)
 
     def _run_meeting_form(self, dlg: MeetingDialog, said: Callable[[Any], str]) -> None:
         """Run the meeting form, which saves from inside (a refusal stays in it); once saved, select and say so."""
@@ -588,7 +600,11 @@ class MeetingsPage(Page):
         row = self.selected_row()
         if row is None:
             return
-        extra = "\n已登记的出勤记录也会一并删除。" if row.recorded else ""
+        if row.status == rules.HELD:
+            extra = ("\n这次会议已召开：它的出勤记录一并删除，三会一课落实中不再算它召开过。\n"
+                     "出勤登记有误时，请用“登记出勤”更正，不必删除。")
+        else:  # guests named at planning are 列席 already: not a record anyone would miss
+            extra = "\n已登记的请假记录也会一并删除。" if row.recorded > row.guests else ""
         if not common.ask(self, "删除会议", f"确定删除会议 {row.number}（{row.title}）吗？{extra}"):
             return
         self._write(lambda db: ms.delete(db, row.id), lambda _r: self.show_message(f"已删除会议 {row.number}。"))

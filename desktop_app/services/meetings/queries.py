@@ -176,6 +176,18 @@ def get(db: Database, meeting_id: str) -> MeetingDetail:
     return replace(detail, attendees=privacy.mask_unless(db, "members.reveal", detail.attendees))
 
 
+def same_day(db: Database, meeting_id: str) -> list[str]:
+    """Numbers of the other meetings of its kind its organisation has on its day, cancelled ones aside:
+    the same meeting planned twice (last week's entered again) would stay 待登记出勤 for ever."""
+    auth.require(db, "meetings.read")
+    with db.session() as s:
+        m = _live_meeting(s, meeting_id)
+        return list(s.scalars(select(Meeting.number).where(
+            Meeting.org_id == m.org_id, Meeting.kind == m.kind, Meeting.meeting_date == m.meeting_date,
+            Meeting.id != m.id, Meeting.status != rules.CANCELLED, Meeting.deleted.is_(False),
+        ).order_by(Meeting.number)))
+
+
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
