@@ -163,3 +163,23 @@ def test_evaluation_branch_heading(drawn, monkeypatch, shipped_font):  # noqa: F
                                                                   branch("第二网格党支部", 12))))
 
     check_report(render, range(20, 75), drawn, monkeypatch)
+
+
+def test_service_summary_grid_heading(drawn, monkeypatch, shipped_font):  # noqa: F811
+    from desktop_app.domain.service_flow import Period
+    from desktop_app.reports.service_summary import render_service_summary
+    from desktop_app.views.service import GridStats, ServiceSummary
+    from desktop_app.views.visits import VisitRow
+
+    def visits(grid: str, size: int) -> list[VisitRow]:
+        return [VisitRow(id=f"{grid}{i}", visit_date=DAY, form="入户走访", grid_id=None, grid_name=grid, visitee=f"李{i}",
+                         address="明珠家园1栋", visitors="王五", category="环境卫生", content="楼道堆物", raised_issue=True,
+                         follow_state="办理中", handler="王五", due_date=None, resolved_by="", resolved_on=None,
+                         resolution="", overdue=False, project_id=None) for i in range(size)]
+
+    def render(n: int) -> None:
+        grids = (GridStats(None, "第一网格", visits=n, raised=n), GridStats(None, "第二网格", visits=12, raised=12))
+        summary = ServiceSummary(Period.month(2026, 3), grids, GridStats(None, "合计", visits=n + 12, raised=n + 12))
+        render_service_summary("幸福里社区", summary, {"第一网格": visits("第一网格", n), "第二网格": visits("第二网格", 12)})
+
+    check_report(render, range(5, 60), drawn, monkeypatch)
