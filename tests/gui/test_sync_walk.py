@@ -159,3 +159,51 @@ def test_the_street_whose_key_file_is_gone_is_told_to_replace_its_key(community,
     said = str(refused.value)
     assert "找不到同步私钥文件" in said and "“更换密钥…”" in said and "重新登记…" not in said
     assert "README" not in said
+
+
+def test_the_street_s_figures_per_community_add_up_to_its_total(community, street_db, tmp_path):
+    """A member moved into the 双报到 register is out of the street's 党员 card: 各社区 (overview and sync page)
+    counted them still, and the communities added up to more than the street."""
+    from sqlalchemy import select, update
+
+    from desktop_app.services.cobuilding import reporting
+    from desktop_app.services.overview.counts import overview
+    from desktop_app.services.uow import UnitOfWork
+    from desktop_app.store.models import Member
+
+    with UnitOfWork(community.db) as uow:
+        mid = uow.session.scalar(select(Member.id).where(Member.name == "张三"))
+        uow.session.execute(update(Member).where(Member.id == mid).values(reporting_employer="区税务局"))
+        uow.commit()
+    reporting.move_from_roster(community.db, mid)
+    enrol(street_db, community.db, tmp_path)
+    sync.import_package(street_db, sync.export_package(community.db, tmp_path).path)
+    total = overview(street_db)
+    [listed] = sync.communities(street_db)
+    [counted] = sync.community_counts(street_db)
+    assert total.members == 2 == listed.members == counted.members
+    assert counted.full_members + counted.probationary == 2
+
+
+def test_a_stick_pulled_out_after_choosing_its_folder_writes_nothing_and_says_so(
+        qtbot, community, street_db, tmp_path, wait_ops, monkeypatch):
+    from desktop_app.gui.widgets import common
+
+    enrol(street_db, community.db, tmp_path)
+    gone = tmp_path / "U盘" / "报送"  # chosen, then the stick came out
+    monkeypatch.setattr(sync_dialogs, "choose_folder", lambda *a: gone)
+    told = []
+    monkeypatch.setattr(common, "inform", lambda parent, title, text: told.append(text))
+    page = page_for(qtbot, community, wait_ops)
+    page.export_button.click()
+    wait_ops()
+    assert not gone.exists() and not gone.parent.exists()
+    assert f"找不到文件夹 {gone}" in told[0] and "什么也没有写出" in told[0] and "“导出数据包…”" in told[0]
+    assert sync.sync_state(community.db).last_export is None
+
+    sync.import_package(street_db, sync.export_package(community.db, tmp_path).path)
+    (tmp_path / "U盘").mkdir()  # the stick's root still there, its folder not: a file named 报送 was written
+    street = page_for(qtbot, AppContext(db=street_db, site=site.get_site(street_db)), wait_ops)
+    street.send_all.click()
+    wait_ops()
+    assert not gone.exists() and "“给全部社区生成下发包…”" in told[-1]

@@ -148,6 +148,14 @@ def community_choices(db: Database) -> list[tuple[str, str]]:
         ]
 
 
+def _on_roster() -> tuple:
+    """Members a community's figures count: not gone, and not in the 双报到 register, which the street's own
+    党员 card leaves out too (membership.members_on): 各社区 added up to more than the total above it."""
+    from desktop_app.store.models_cobuilding import registered_member_ids
+
+    return Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES), Member.id.not_in(registered_member_ids())
+
+
 def communities(db: Database, today: date | None = None, days: int = SILENT_DAYS) -> list[CommunityStatus]:
     """At the street: every community heard from, newest silence first flagged."""
     today = today or date.today()
@@ -160,7 +168,7 @@ def communities(db: Database, today: date | None = None, days: int = SILENT_DAYS
         members: dict[str, int] = {}
         for org_id, n in s.execute(
             select(Member.org_id, func.count())
-            .where(Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES)).group_by(Member.org_id)
+            .where(*_on_roster()).group_by(Member.org_id)
         ):
             root = roots.get(org_id)
             if root:
@@ -230,7 +238,7 @@ def community_counts(db: Database, org_id: str | None = None) -> list[CommunityC
         add("orgs", s.execute(select(Organization.id, func.count()).where(Organization.deleted.is_(False),
                                                                          Organization.kind != "group")
                               .group_by(Organization.id)))
-        here = (Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES))
+        here = _on_roster()
         for category, key in (("正式党员", "full"), ("预备党员", "prob")):
             add(key, s.execute(select(Member.org_id, func.count()).where(
                 *here, Member.category == category).group_by(Member.org_id)))
