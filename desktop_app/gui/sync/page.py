@@ -441,13 +441,23 @@ class SyncPage(Page):
         ):
             return
         folder = dialogs.choose_folder(self, "选择存放数据包的文件夹（U 盘）")
-        if folder is None:
+        if folder is None or not self._folder_there(folder, "导出数据包…"):
             return
         db, full = self.ctx.db, self.full.isChecked()
         run_op(
             self, lambda job: sync.export_package(db, folder, full=full, plain=plain, progress=job.report),
             self._exported, label="正在导出数据包…", changes=changes(Change.SYNC),
         )
+
+    def _folder_there(self, folder: Path, button_text: str) -> bool:
+        """The folder chosen is still there: a stick pulled out after choosing it left a name the service would
+        have written the package under as a file, with no .dqsync the other side could find."""
+        if folder.is_dir():
+            return True
+        common.inform(self, "找不到文件夹",
+                      f"找不到文件夹 {folder}，U 盘可能已经拔出。什么也没有写出。\n"
+                      f"请插好 U 盘，再点“{button_text}”重新选择文件夹。")
+        return False
 
     def closed_dues(self) -> None:
         """The records the street refuses for a closed month, previewed; put back as the street holds them."""
@@ -487,7 +497,7 @@ class SyncPage(Page):
             return
         title = "选择存放下发包的文件夹" + ("" if all_ else f"（{target.org_name}）")
         folder = dialogs.choose_folder(self, title)
-        if folder is None:
+        if folder is None or not self._folder_there(folder, "给全部社区生成下发包…" if all_ else "给所选社区生成下发包…"):
             return
         db = self.ctx.db
         if all_:
