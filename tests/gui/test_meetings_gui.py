@@ -230,6 +230,31 @@ def test_cancel_and_delete_ask_first(qtbot, page, community, wait_ops, monkeypat
     assert ms.list_meetings(db) == [] and page.model.rowCount() == 0
 
 
+def test_a_cancelled_meeting_can_be_put_back(qtbot, page, community, wait_ops, monkeypatch):
+    """Cancelled for rain, then held after all: the refusal to record it says 请先改回“计划中”, and the page
+    offers that where 取消会议 was."""
+    branch, _group, _ids = community
+    db = page.ctx.db
+    m = ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY, meeting_date=date.today()))
+    ms.cancel(db, m.id, "下雨改期")
+    page.refresh()
+    wait_ops()
+    assert page.select(m.id)
+    wait_ops()
+    assert page.act_cancel.isEnabled() and page.act_cancel.text() == "改回计划中"
+    assert not page.act_attendance.isEnabled()
+    asked = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text: asked.append((title, text)) or True)
+    page.act_cancel.trigger()
+    wait_ops()
+    assert asked == [("改回计划中", f"会议 {m.number}（{m.title}）已取消（下雨改期）。\n改回“计划中”后可以登记出勤。")]
+    assert ms.get(db, m.id).status == r.PLANNED and ms.get(db, m.id).cancel_reason == ""
+    assert page.message.text().startswith(f"会议 {m.number} 已改回计划中。")
+    assert page.select(m.id)
+    wait_ops()
+    assert page.act_cancel.text() == "取消会议" and page.act_attendance.isEnabled()
+
+
 # a secretary who enters last week's meeting twice, or deletes a held one, is told what it means
 
 

@@ -489,8 +489,9 @@ class MeetingsPage(Page):
                 base = act.toolTip()
                 act.setProperty("help_text", base)
             act.setToolTip(base if held else f"{act.text()}：{why}")
-        self.act_cancel.setEnabled(bool(has and row.status == rules.PLANNED))
-        self.act_cancel.setText("取消会议" if not has or row.status != rules.CANCELLED else "已取消")
+        # a cancelled meeting held after all: the refusal to record it says 请先改回“计划中”, and this does it
+        self.act_cancel.setEnabled(bool(has and row.status != rules.HELD))
+        self.act_cancel.setText("改回计划中" if has and not live else "取消会议")
 
     # ------------------------------------------------------------------ writing
     def show_message(self, text: str, path: Path | None = None) -> None:
@@ -586,6 +587,9 @@ class MeetingsPage(Page):
 
     def cancel_selected(self) -> None:
         row = self.selected_row()
+        if row is not None and row.status == rules.CANCELLED:  # the same button, as the toolbar shows it
+            self.reopen_selected()
+            return
         if row is None or row.status != rules.PLANNED:
             return
         from desktop_app.gui.widgets.dialog import LineDialog
@@ -595,6 +599,17 @@ class MeetingsPage(Page):
         dlg = LineDialog(self, "取消会议", f"取消会议 {row.number}（{row.title}）的原因：",
                          lambda reason: ms.cancel(db, row.id, reason), changes=WRITES)
         self._run_meeting_form(dlg, lambda d: f"会议 {d.number} 已取消。")
+
+    def reopen_selected(self) -> None:
+        row = self.selected_row()
+        if row is None or row.status != rules.CANCELLED:
+            return
+        d = getattr(self, "detail", None)  # the selected meeting's record, loaded with the selection
+        why = f"（{d.cancel_reason}）" if d is not None and d.id == row.id and d.cancel_reason else ""
+        if not common.ask(self, "改回计划中", f"会议 {row.number}（{row.title}）已取消{why}。\n改回“计划中”后可以登记出勤。"):
+            return
+        self._write(lambda db: ms.reopen(db, row.id), lambda d: self.show_message(
+            f"会议 {d.number} 已改回计划中。" + ("会后可登记出勤。" if d.meeting_date > date.today() else "可以登记出勤了。")))
 
     def delete_selected(self) -> None:
         row = self.selected_row()
