@@ -207,3 +207,25 @@ def test_a_stick_pulled_out_after_choosing_its_folder_writes_nothing_and_says_so
     street.send_all.click()
     wait_ops()
     assert not gone.exists() and "“给全部社区生成下发包…”" in told[-1]
+
+
+def test_the_street_reads_each_community_s_code_whole(qtbot, street_db, tmp_path, wait_ops, qapp):
+    """The send-down's summary says to hand each file out by the 组织代码 in its name: a 12-digit code in the
+    各社区 list read 110108003… (the column was cut at 84 pixels)."""
+    from desktop_app.gui.app import make_app
+    from desktop_app.store.migrate import open_database
+
+    make_app()
+    db, _ = open_database(tmp_path / "c.db")
+    site.init_site(db, "110108003012", "桂花苑社区党委", "community")
+    enrol(street_db, db, tmp_path)
+    sync.import_package(street_db, sync.export_package(db, tmp_path).path)
+    page = page_for(qtbot, AppContext(db=street_db, site=site.get_site(street_db)), wait_ops)
+    view = page.community_view
+    page.resize(1366 - 192, 700)  # a common laptop, beside the navigation: every column shows
+    qtbot.wait(30)
+    col = [c.title for c in page.communities.columns].index("组织代码")
+    assert page.communities.data(page.communities.index(0, col)) == "110108003012"
+    assert not view.horizontalHeader().isSectionHidden(col)
+    assert view.columnWidth(col) >= view.sizeHintForColumn(col), (view.columnWidth(col), view.sizeHintForColumn(col))
+    db.dispose()

@@ -85,7 +85,8 @@ def community_columns(district: bool = False) -> list[Column]:
     return [
         _community("社区", lambda c: c.org_name, width=120),
         *street,
-        _community("组织代码", lambda c: c.org_code, width=84),
+        # 12 digits whole: the send-down's files are handed out by the code in their names
+        _community("组织代码", lambda c: c.org_code, width=100),
         _community("党员", lambda c: f"{c.members:,}", RIGHT, 48),
         _community("最近数据包", lambda c: local_time(c.last_package_at), width=118),
         _community("导入于", lambda c: local_time(c.last_imported_at), width=118),
