@@ -255,6 +255,17 @@ def test_a_cancelled_meeting_can_be_put_back(qtbot, page, community, wait_ops, m
     assert page.act_cancel.text() == "取消会议" and page.act_attendance.isEnabled()
 
 
+def test_each_toolbar_action_has_its_own_icon(page):
+    """At 1280 pixels the page's toolbar shows icons only: two print icons, or two edit icons, cannot be
+    told apart without hovering (打印签到表 / 打印会议记录, 修改 / 议题与表决, the scan / the file import)."""
+    mine = [a for a in page.actions() if a.text() and not a.icon().isNull()]
+    keys = {}
+    for a in mine:
+        keys.setdefault(a.icon().cacheKey(), []).append(a.text())
+    assert [names for names in keys.values() if len(names) > 1] == []
+    assert len(mine) >= 14  # all of the toolbar
+
+
 # a secretary who enters last week's meeting twice, or deletes a held one, is told what it means
 
 

@@ -227,13 +227,13 @@ class MeetingsPage(Page):
         self.act_attendance = action("attendance", "登记出勤", self.record_attendance, tip="逐人登记出席、请假、缺席",
                                      writes=True)
         self.act_all_present = action("all-present", "全部出席", self.all_present_selected, writes=True)
-        self.act_topics = action("edit", "议题与表决", lambda: open_topics(self), tip="会议的议题、决定和赞成/反对/弃权票数")
+        self.act_topics = action("print-ballot", "议题与表决", lambda: open_topics(self), tip="会议的议题、决定和赞成/反对/弃权票数")
         tb.addSeparator()
         self.act_signin = action("print", "打印签到表", self.print_signin,
                                  tip="会前打印，带会议编号和二维码；选中多次会议（或都不选：列表中的全部会议）时打印到一个 PDF")
-        self.act_record = action("print", "打印会议记录", self.print_record)
+        self.act_record = action("logs", "打印会议记录", self.print_record)
         self.act_attach = action("attach", "添加附件", self.attach_file, tip="签字后的签到表扫描件、会议照片", writes=True)
-        self.act_scan = action("import", "读取签到表扫描件", lambda: read_signin_scan(self),
+        self.act_scan = action("qrcode", "读取签到表扫描件", lambda: read_signin_scan(self),
                                tip="扫描或拍照签字后的签到表，自动预填出勤，核对后一键保存", writes=True)
         tb.addSeparator()
         self.act_import = action("import", "导入出勤", self.import_attendance,
@@ -492,6 +492,7 @@ class MeetingsPage(Page):
         # a cancelled meeting held after all: the refusal to record it says 请先改回“计划中”, and this does it
         self.act_cancel.setEnabled(bool(has and row.status != rules.HELD))
         self.act_cancel.setText("改回计划中" if has and not live else "取消会议")
+        self.act_cancel.setIcon(icons.get("undo" if has and not live else "cancel"))  # the toolbar shows icons
 
     # ------------------------------------------------------------------ writing
     def show_message(self, text: str, path: Path | None = None) -> None:
