@@ -229,3 +229,20 @@ def test_the_street_reads_each_community_s_code_whole(qtbot, street_db, tmp_path
     assert not view.horizontalHeader().isSectionHidden(col)
     assert view.columnWidth(col) >= view.sizeHintForColumn(col), (view.columnWidth(col), view.sizeHintForColumn(col))
     db.dispose()
+
+
+def test_a_refused_export_does_not_leave_the_last_success_on_the_status_line(
+        qtbot, community, street_db, tmp_path, wait_ops, monkeypatch, error_boxes):
+    enrol(street_db, community.db, tmp_path)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    monkeypatch.setattr(sync_dialogs, "choose_folder", lambda *a: stick)
+    monkeypatch.setattr(ExportSummaryDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    page = page_for(qtbot, community, wait_ops)
+    page.export_button.click()
+    wait_ops()
+    assert page.message.text().startswith("已生成 1 个数据包")
+    _key_path(community.db).unlink()
+    page.export_button.click()
+    wait_ops()
+    assert error_boxes and page.message.text() == ""  # not 已生成… under the refusal

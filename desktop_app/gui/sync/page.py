@@ -443,6 +443,7 @@ class SyncPage(Page):
         folder = dialogs.choose_folder(self, "选择存放数据包的文件夹（U 盘）")
         if folder is None or not self._folder_there(folder, "导出数据包…"):
             return
+        self.status("")  # the last success said below a refusal would read as this one's outcome
         db, full = self.ctx.db, self.full.isChecked()
         run_op(
             self, lambda job: sync.export_package(db, folder, full=full, plain=plain, progress=job.report),
@@ -499,6 +500,7 @@ class SyncPage(Page):
         folder = dialogs.choose_folder(self, title)
         if folder is None or not self._folder_there(folder, "给全部社区生成下发包…" if all_ else "给所选社区生成下发包…"):
             return
+        self.status("")
         db = self.ctx.db
         if all_:
             fn = lambda job: sync.send_all(db, folder, progress=job.report)  # noqa: E731
@@ -515,6 +517,8 @@ class SyncPage(Page):
         else:
             one = dialogs.choose_open(self, f"选择{self.upper}下发包", PACKAGE_FILTER)
             paths = [one] if one else []
+        if paths:
+            self.status("")
         if len(paths) > 1:
             self._check_batch(paths)
             return
