@@ -1,7 +1,7 @@
 """三会一课 service on a real SQLite file: planning, attendance, quorum, compliance, follow-up, 民主评议."""
 
 from dataclasses import dataclass, replace
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -235,6 +235,19 @@ def test_all_present_in_one_call_and_no_holding_in_the_future_or_when_cancelled(
     with pytest.raises(Conflict):
         ms.cancel(db, d.id)  # held meetings are not cancelled
     assert ms.reopen(db, future.id).status == r.PLANNED
+
+
+def test_a_held_meeting_is_not_moved_past_today(db, cm):
+    """A date mistyped while editing (12-17 for 11-17) would leave a held meeting in the future, held."""
+    d = ms.all_present(db, ms.plan(db, meeting(cm), today=TODAY).id, today=TODAY)
+    with pytest.raises(ValidationError) as e:
+        ms.update(db, d.id, meeting(cm, day=TODAY + timedelta(days=10)), today=TODAY)
+    assert (e.value.field, e.value.message) == (
+        "会议日期", f"会议已召开，日期不能晚于今天：{TODAY + timedelta(days=10):%Y-%m-%d} 还没到")
+    assert ms.get(db, d.id).meeting_date == date(2025, 4, 10)
+    assert ms.update(db, d.id, meeting(cm, day=TODAY), today=TODAY).meeting_date == TODAY  # today is fine
+    planned = ms.plan(db, meeting(cm, day=TODAY - timedelta(days=1)), today=TODAY)
+    assert ms.update(db, planned.id, meeting(cm, day=TODAY + timedelta(days=30)), today=TODAY).status == r.PLANNED
 
 
 def test_committee_meeting_quorum_from_the_register(db, cm):

@@ -289,6 +289,9 @@ def update(uow: UnitOfWork, meeting_id: str, inp: MeetingInput, attendee_ids: Se
     orgs = OrgTree(s)
     m = _live_meeting(s, meeting_id)
     unchanged_since(s, m, expected_version, f"会议 {m.number}", Attendance.meeting_id)
+    today = _today(today)
+    if m.status == rules.HELD and clean.meeting_date > today:  # a mistyped date: held, in the future
+        raise ValidationError("会议日期", f"会议已召开，日期不能晚于今天：{clean.meeting_date:%Y-%m-%d} 还没到")
     org = check_holder(orgs, clean.org_id, clean.kind)
     moved = (clean.org_id, clean.kind) != (m.org_id, m.kind)
     if moved:
