@@ -142,6 +142,27 @@ class MeetingRow(_Rated):
     def lacks_quorum(self) -> bool:
         return self.status == rules.HELD and self.quorum.lacking
 
+    def awaiting_attendance(self, today: date) -> bool:
+        """Planned and its day gone by: held, most likely, with the attendance not yet entered."""
+        return self.status == rules.PLANNED and self.meeting_date < today
+
+    def state_label(self, today: date) -> str:
+        """The status as the list shows it, in the window and in `dangqun meetings` alike."""
+        return "待登记出勤" if self.awaiting_attendance(today) else self.status_label
+
+
+def meetings_summary(rows: "list[MeetingRow]", today: date) -> str:
+    """共 N 次会议，已召开 …: the line under the meetings list, and the CLI's."""
+    held = sum(1 for r in rows if r.status == rules.HELD)
+    owed = sum(1 for r in rows if r.awaiting_attendance(today))
+    lacking = sum(1 for r in rows if r.lacks_quorum)
+    text = f"共 {len(rows)} 次会议，已召开 {held} 次"
+    if owed:
+        text += f"，{owed} 次已过会议日期但未登记出勤"
+    if lacking:
+        text += f"，{lacking} 次未达到法定人数"
+    return text
+
 
 @dataclass(frozen=True, kw_only=True)
 class MeetingDetail(MeetingParticulars, MeetingRow):

@@ -35,6 +35,7 @@ from desktop_app.services import meetings as ms
 from desktop_app.services.database import Database
 from desktop_app.services.meetings import attendance_import
 from desktop_app.views.changes import Change, changes
+from desktop_app.views.meetings import meetings_summary
 
 WRITES = changes(Change.MEETINGS)
 STATUS_COLUMN = 5
@@ -101,8 +102,8 @@ class MeetingsModel(ColumnModel):
             Column("类型", lambda r: r.kind),
             Column("会议主题", lambda r: r.title, tooltip=lambda r: r.title),
             Column("党组织", lambda r: r.org_name if r.org_name == r.branch_name else f"{r.branch_name}·{r.org_name}"),
-            Column("状态", lambda r: "待登记出勤" if self._owed(r) else r.status_label,
-                   background=lambda r: _AMBER if self._owed(r) else None),
+            Column("状态", lambda r: r.state_label(self.today),
+                   background=lambda r: _AMBER if r.awaiting_attendance(self.today) else None),
             centered("应到", lambda r: str(r.expected)),
             centered("实到", lambda r: str(r.present) if r.status == held else ""),
             centered("请假", lambda r: str(r.leave) if r.leave else ""),
@@ -118,10 +119,6 @@ class MeetingsModel(ColumnModel):
         if today is not None:
             self.today = today
         super().set_rows(rows)
-
-    def _owed(self, r: ms.MeetingRow) -> bool:
-        """Planned and already past: attendance is waiting to be entered."""
-        return r.status == rules.PLANNED and r.meeting_date < self.today
 
     def row_at(self, i: int) -> ms.MeetingRow | None:
         return self.row(i)
@@ -356,15 +353,7 @@ class MeetingsPage(Page):
 
     def _show_meetings(self, rows: list[ms.MeetingRow], keep: str | None) -> None:
         self.model.set_rows(rows, self.today)
-        held = sum(1 for r in rows if r.status == rules.HELD)
-        owed = sum(1 for r in rows if self.model._owed(r))
-        lacking = sum(1 for r in rows if r.lacks_quorum)
-        text = f"共 {len(rows)} 次会议，已召开 {held} 次"
-        if owed:
-            text += f"，{owed} 次已过会议日期但未登记出勤"
-        if lacking:
-            text += f"，{lacking} 次未达到法定人数"
-        self.count_label.setText(text)
+        self.count_label.setText(meetings_summary(rows, self.today))
         i = self.model.find(keep)
         if i >= 0:
             self.view.selectRow(i)
