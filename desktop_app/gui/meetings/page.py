@@ -513,7 +513,8 @@ class MeetingsPage(Page):
             return d
 
         def said(d: ms.MeetingDetail) -> str:
-            text = f"已计划会议 {d.number}（{d.kind}，{d.meeting_date:%Y-%m-%d}），应到 {d.expected} 人。会前可打印签到表。"
+            text = (f"已计划会议 {d.number}（{d.kind}，{d.meeting_date:%Y-%m-%d}），应到 {d.expected} 人。"
+                    + ("会议日期已过，可以“登记出勤”。" if d.meeting_date < date.today() else "会前可打印签到表。"))
             if same := twins.get(d.id):
                 text += (f"注意：{d.org_name} {d.meeting_date:%Y-%m-%d} 已有一次{d.kind}（{'、'.join(same)}）。"
                          "如是重复计划，请删除多余的一次。")
