@@ -298,9 +298,27 @@ def test_the_same_meeting_planned_twice_is_named(qtbot, page, community, wait_op
     second = page.selected_id()
     assert second != first.id and ms.same_day(db, second) == [first.number]
 
+    # a date changed onto another's of the same kind says so too
+    theme = ms.get(db, other.id)
+
+    def move_onto(dlg):
+        qtbot.waitUntil(lambda: dlg.attendee_ids() is not None)
+        dlg.kind.setCurrentIndex(dlg.kind.findData(r.BRANCH_CONGRESS))
+        qtbot.waitUntil(lambda: dlg.attendee_ids() is not None and len(dlg.attendee_ids()) == len(NAMES))
+        dlg.accept()
+        qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=20_000)
+        return dlg.result()
+
+    monkeypatch.setattr(MeetingDialog, "exec", move_onto)
+    assert page.select(theme.id)
+    page.edit_selected()
+    wait_ops()
+    assert page.message.text() == (f"已保存会议 {theme.number}。注意：第一网格党支部 {day:%Y-%m-%d} 已有一次支部党员大会"
+                                   f"（{first.number}、{ms.get(db, second).number}）。如是重复计划，请删除多余的一次。")
+
     # the extra one cancelled: no longer a twin
     ms.cancel(db, first.id, "重复计划")
-    assert ms.same_day(db, second) == []
+    assert ms.same_day(db, second) == [theme.number]
 
 
 def test_deleting_says_what_is_lost(qtbot, page, community, wait_ops, monkeypatch):

@@ -505,20 +505,12 @@ class MeetingsPage(Page):
     def plan_meeting(self, org_id: str | None = None, kind: str | None = None, day: date | None = None) -> None:
         org_id = org_id or self.org_filter.currentData()
         db = self.ctx.db
-        twins: dict[str, list[str]] = {}  # meeting id -> its kind's other meetings that day, read off-thread
-
-        def save(inp: ms.MeetingInput, ids, guests, _read) -> ms.MeetingDetail:
-            d = ms.plan(db, inp, ids, guests)
-            twins[d.id] = ms.same_day(db, d.id)
-            return d
+        save, twin_note = _noting_twins(db, lambda inp, ids, guests, _read: ms.plan(db, inp, ids, guests))
 
         def said(d: ms.MeetingDetail) -> str:
-            text = (f"已计划会议 {d.number}（{d.kind}，{d.meeting_date:%Y-%m-%d}），应到 {d.expected} 人。"
-                    + ("会议日期已过，可以“登记出勤”。" if d.meeting_date < date.today() else "会前可打印签到表。"))
-            if same := twins.get(d.id):
-                text += (f"注意：{d.org_name} {d.meeting_date:%Y-%m-%d} 已有一次{d.kind}（{'、'.join(same)}）。"
-                         "如是重复计划，请删除多余的一次。")
-            return text
+            return (f"已计划会议 {d.number}（{d.kind}，{d.meeting_date:%Y-%m-%d}），应到 {d.expected} 人。"
+                    + ("会议日期已过，可以“登记出勤”。" if d.meeting_date < date.today() else "会前可打印签到表。")
+                    + twin_note(d))
 
         dlg = MeetingDialog(self, db, self.holders, org_id=org_id, kind=kind or self.kind_filter.currentData(),
                             day=day, save=save, changes=WRITES)
@@ -542,10 +534,10 @@ class MeetingsPage(Page):
 
     def _open_editor(self, d: ms.MeetingDetail) -> None:
         db = self.ctx.db
-        self._run_meeting_form(MeetingDialog(
-            self, db, self.holders, detail=d, changes=WRITES,
-            save=lambda inp, ids, guests, read_at: ms.update(db, d.id, inp, ids, guests, expected_version=read_at)),
-            lambda r: f"已保存会议 {r.number}。")
+        save, twin_note = _noting_twins(db, lambda inp, ids, guests, read_at: ms.update(
+            db, d.id, inp, ids, guests, expected_version=read_at))
+        self._run_meeting_form(MeetingDialog(self, db, self.holders, detail=d, changes=WRITES, save=save),
+                               lambda r: f"已保存会议 {r.number}。" + twin_note(r))
 
     def record_attendance(self) -> None:
         row = self.selected_row()
@@ -725,6 +717,25 @@ class MeetingsPage(Page):
             return
         db, mid = self.ctx.db, rate.member_id
         run_op(self, lambda job: ms.member_history(db, mid), lambda h: MemberHistoryDialog(self, h).exec())
+
+
+def _noting_twins(db: Database, save: Callable[..., ms.MeetingDetail]):
+    """`save` that also reads, off-thread, the other meetings of its kind its organisation has that day,
+    and the note to add to the page's message: the same meeting planned twice (last week's entered again,
+    or a date changed onto another's) would stay 待登记出勤 for ever."""
+    twins: dict[str, list[str]] = {}
+
+    def saving(*args) -> ms.MeetingDetail:
+        d = save(*args)
+        twins[d.id] = ms.same_day(db, d.id)
+        return d
+
+    def note(d: ms.MeetingDetail) -> str:
+        same = twins.get(d.id)
+        return (f"注意：{d.org_name} {d.meeting_date:%Y-%m-%d} 已有一次{d.kind}（{'、'.join(same)}）。"
+                "如是重复计划，请删除多余的一次。") if same else ""
+
+    return saving, note
 
 
 def _dues_provider(db: Database) -> Callable[[str], date | None] | None:
