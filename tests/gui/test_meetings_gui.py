@@ -189,6 +189,34 @@ def test_all_present_in_one_click_and_unrecorded_become_absent(qtbot, page, comm
     qtmodeltester.check(dlg.model)
 
 
+def test_after_a_reason_the_keys_go_on_to_the_next_person(qtbot, page, community, wait_ops):
+    """1, 2 + 外出就医 + Enter, 3, 1 …: a secretary typing from the paper list never touches the mouse; the
+    key after the reason is for the next person, not a second mark that throws the leave away."""
+    branch, _group, _ids = community
+    db = page.ctx.db
+    m = ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY, meeting_date=date.today()))
+    dlg = AttendanceDialog(page, ms.get(db, m.id))
+    qtbot.addWidget(dlg, before_close_func=lambda d: setattr(d, "asks_before_discard", False))  # marks typed
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.table.setCurrentIndex(dlg.model.index(0, COL_STATUS))
+    qtbot.keyClick(dlg.table, Qt.Key.Key_1)
+    qtbot.keyClick(dlg.table, Qt.Key.Key_2)
+    editor = next(w for w in dlg.table.viewport().findChildren(QLineEdit) if w.isVisible())
+    editor.setText("外出就医")  # typed through an input method: keyClicks cannot send Chinese
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.wait(20)  # the closed editor goes, as between two real keystrokes
+    assert dlg.table.currentIndex() == dlg.model.index(2, COL_STATUS)
+    for key in (Qt.Key.Key_3, Qt.Key.Key_1, Qt.Key.Key_2):
+        qtbot.keyClick(dlg.table, key)
+    editor = next(w for w in dlg.table.viewport().findChildren(QLineEdit) if w.isVisible())
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)  # no reason given: the mark stays, the cursor stays with it
+    qtbot.wait(20)
+    assert dlg.table.currentIndex().row() == 4
+    assert [(p.status, p.reason) for p in dlg.people[:5]] == [
+        (r.PRESENT, ""), (r.LEAVE, "外出就医"), (r.ABSENT, ""), (r.PRESENT, ""), (r.LEAVE, "")]
+
+
 def test_a_meeting_in_the_future_cannot_be_recorded(qtbot, page, community, wait_ops, monkeypatch):
     branch, _group, _ids = community
     m = ms.plan(page.ctx.db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY,

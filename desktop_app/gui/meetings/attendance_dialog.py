@@ -24,7 +24,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QWidget,
+    QAbstractItemDelegate, QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QWidget,
 )
 
 from desktop_app.domain import meetings as rules
@@ -120,6 +120,9 @@ class AttendanceDialog(SavingDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_REASON, QHeaderView.ResizeMode.Stretch)
         self.table.installEventFilter(self)
+        self._reason_row = -1  # the row whose reason the 2 key opened: Enter there goes on to the next person
+        reasons = self.table.itemDelegateForColumn(COL_REASON) or self.table.itemDelegate()
+        reasons.closeEditor.connect(self._reason_closed)
 
         self.all_present = QPushButton(icons.get("all-present"), "全部出席")
         self.all_present.setToolTip("应到人员全部记为出席（列席人员记为列席）")
@@ -305,6 +308,16 @@ class AttendanceDialog(SavingDialog):
         self.table.setCurrentIndex(index)
         self.table.edit(index)
 
+    def _reason_closed(self, _editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        """Typing from the paper list: 2, the reason, Enter, and the next key is the next person's
+        (it stayed on this row, and its 1 marked the person on leave present, the reason gone)."""
+        row, self._reason_row = self._reason_row, -1
+        if row < 0 or hint == QAbstractItemDelegate.EndEditHint.RevertModelCache:  # Esc: stay on the row
+            if row >= 0:
+                self.table.setCurrentIndex(self.model.index(row, COL_STATUS))
+            return
+        self.table.setCurrentIndex(self.model.index(min(row + 1, self.model.rowCount() - 1), COL_STATUS))
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if (obj is self.guest_edit and event.type() == QEvent.Type.KeyPress
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -318,6 +331,7 @@ class AttendanceDialog(SavingDialog):
                 self.set_status(row, status)
                 if status == rules.LEAVE:
                     self._edit_reason(row)
+                    self._reason_row = row
                 elif row + 1 < self.model.rowCount():
                     self.table.setCurrentIndex(self.model.index(row + 1, COL_STATUS))
                 return True
