@@ -14,14 +14,18 @@ def cmd_meetings(args: argparse.Namespace) -> int:
 
     from desktop_app.services import meetings as ms
 
+    from desktop_app.views.meetings import meetings_summary
+
     db = open_db(args)
-    year = args.year or date.today().year
+    today = date.today()
+    year = args.year or today.year
     rows = ms.list_meetings(db, ms.MeetingFilter(date_from=date(year, 1, 1), date_to=date(year, 12, 31)))
     for r in rows:
         attendance = f"出席 {r.present}/{r.expected}" if r.status == "held" else ""
+        # as the window lists it: a planned meeting whose day has gone by is 待登记出勤, not 计划中
         print(f"{r.number}  {r.meeting_date}  {r.kind}  {r.branch_name or r.org_name}  {r.title}  "
-              f"{r.status_label}  {attendance}")
-    print(f"{year} 年共 {len(rows)} 次会议")
+              f"{r.state_label(today)}  {attendance}")
+    print(f"{year} 年{meetings_summary(rows, today)}")
     return EXIT_OK
 
 
