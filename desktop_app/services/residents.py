@@ -507,12 +507,26 @@ def _apply_resident(s: Session, r: Resident, clean: ResidentInput) -> None:
             setattr(r, key, new)
 
 
+def _check_not_in_household(s: Session, clean: ResidentInput) -> None:
+    """The same name in the same household is the same person typed twice (met again on a round), unless
+    both carry ID numbers, which tell two namesakes apart."""
+    if not clean.household_id:
+        return
+    for name, number in s.execute(select(Resident.name, Resident.id_number).where(
+            Resident.household_id == clean.household_id, Resident.name == clean.name, Resident.deleted.is_(False))):
+        if not (number and clean.id_number):
+            h = s.get(Household, clean.household_id)
+            where = household_label(h.building, h.unit, h.room, h.address) if h else "这一户"
+            raise ValidationError("姓名", f"{where}已登记居民{name}，不必再登记；同名的另一人请填写公民身份号码")
+
+
 def create_resident(db: Database, inp: ResidentInput, today: date | None = None) -> ResidentDetail:
     today = today or date.today()
     clean = check_resident(inp, today)
     with UnitOfWork(db) as uow:
         s = uow.session
         _check_resident_id_free(s, clean.id_number)
+        _check_not_in_household(s, clean)
         r = Resident(name=clean.name, name_pinyin="", name_initials="", id_number="", gender="",
                      phone="", tags="", notes="")
         _apply_resident(s, r, clean)

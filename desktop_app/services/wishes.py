@@ -313,6 +313,9 @@ def claim_wish(
         else:
             u = chosen(s, PartnerUnit, unit_id, "认领人", "共建单位")
             kind, name = flow.CLAIMANT_UNIT, u.name
+        if w.state == flow.WISH_CLAIMED:  # taken meanwhile, in another window or on another PC
+            raise ValidationError("认领人", f"心愿 {w.wish_no} 已由 {w.claimant_name} 认领，不能再认领；"
+                                          f"换人请先“撤回认领”")
         on = flow.check_claim(w.state, kind, name, claimed_on, w.posted_on, today)
         s.add(WishClaim(wish_id=w.id, claimant_kind=kind, member_id=member_id or None, unit_id=unit_id or None,
                         claimant_name=name, claimed_on=on, status=flow.CLAIM_ACTIVE,

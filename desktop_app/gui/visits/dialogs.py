@@ -26,6 +26,7 @@ from desktop_app.gui.residents.pickers import MemberChooser, resident_picker
 from desktop_app.gui.widgets.dialog import SavingDialog, create_or_update
 from desktop_app.gui.widgets.fields import Choice, Day, FieldForm, Line, Listed, Put, Row, Text, grid
 from desktop_app.gui.widgets.forms import select
+from desktop_app.services import auth
 from desktop_app.services import visits as visit_service
 from desktop_app.services.database import Database
 from desktop_app.services.residents import Grid, ResidentPick
@@ -35,6 +36,16 @@ from desktop_app.views.changes import Change, changes
 SOLVED_ON_SPOT = "spot"
 NOTHING = "nothing"
 FOLLOW = "follow"
+
+
+def own_grid(db: Database, permission: str) -> str | None:
+    """The one grid a 网格员's account keeps to, for a new form's 网格: left on 不指定网格 (a visitee typed
+    in, not picked) the save was refused."""
+    try:
+        grids = auth.scope(db, permission)
+    except auth.PermissionDenied:
+        return None
+    return next(iter(grids)) if grids and len(grids) == 1 else None
 
 
 class VisitDialog(SavingDialog):
@@ -96,6 +107,8 @@ class VisitDialog(SavingDialog):
             Row("跟进", Line("handler", placeholder="责任人（可不填）", stretch=1), "办结期限",
                 Day("due_date", default=flow.default_due(d.visit_date or self.today), attr="due")),
         ))
+        if detail is None and (own := own_grid(db, "visits.write")):
+            select(self.grid, own)
         self.visit_date.dateChanged.connect(self._date_moved)
         self.again_button = QPushButton("保存并继续登记")
         self.again_button.setToolTip("保存后留在此窗口，日期和走访人不变（Ctrl+Shift+Enter）")

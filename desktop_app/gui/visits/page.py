@@ -106,6 +106,15 @@ def details_html(v: VisitDetail) -> str:
     return "".join(lines)
 
 
+def removal_question(d: VisitDetail) -> str:
+    """An open problem deleted with its visit leaves 未办结, 逾期 and the 月报 unseen: say so before."""
+    asked = f"确定删除 {d.visit_date.isoformat()} 对“{d.visitee_name or d.place}”的走访记录吗？"
+    if d.raised_issue and d.follow_state in flow.OPEN_STATES:
+        asked += (f"\n\n这条走访反映的问题还没有办结（{d.follow_state}）。删除后它不再出现在未办结和逾期提醒中，"
+                  f"也不计入服务月报。问题已解决或不需处理的，请改用“办理”记下结果。")
+    return asked
+
+
 class VisitsPage(RecordListPage):
     heading = "走访与民情恳谈"
     export_kind = "visits"  # 导出Excel: who may export it is table_export.LISTS' rule
@@ -130,9 +139,7 @@ class VisitsPage(RecordListPage):
         Act("tags", "问题类别", "edit_categories", name="lists", writes="settings.write"),
     )
     activate = "follow_up"
-    removal = Removal("删除走访记录",
-                      lambda d: f"确定删除 {d.visit_date.isoformat()} 对“{d.visitee_name or d.place}”的走访记录吗？",
-                      visit_service.delete_visit)
+    removal = Removal("删除走访记录", lambda d: removal_question(d), visit_service.delete_visit)
 
     def current_filter(self, f=None) -> VisitFilter:
         f = f or self.filter_values()

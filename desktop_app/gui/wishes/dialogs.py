@@ -17,6 +17,7 @@ from desktop_app.domain import service_flow as flow
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.service_flow import WishInput
 from desktop_app.gui.residents.pickers import member_picker, resident_picker
+from desktop_app.gui.visits.dialogs import own_grid
 from desktop_app.gui.widgets.dialog import SavingDialog, create_or_update
 from desktop_app.gui.widgets.fields import Day, FieldForm, Line, Money, Put, Text, grid
 from desktop_app.gui.widgets.forms import DateEdit, combo, select
@@ -51,6 +52,8 @@ class WishDialog(SavingDialog):
             Day("posted_on", "发布日期", attr="posted"),
             Text("notes", "备注", lines=2),
         ))
+        if detail is None and (own := own_grid(db, "wishes.write")):
+            select(self.grid, own)
         self.finish_layout(self.fields)
         self.setMinimumWidth(500)
         self._wishes = wishes

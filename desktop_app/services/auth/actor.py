@@ -130,7 +130,10 @@ def require(db: Database, permission: str, grid_id: str | None | Any = ...) -> A
         raise _deny(actor, permission, f"“{actor.name}”的账户只管本单位的数据，"
                                        f"“{access.PERMISSIONS[permission]}”涉及整个数据库，请由区里的管理员办理")
     if grid_id is not ... and not access.in_scope(actor.role, actor.grid_ids, permission, grid_id):
-        raise _deny(actor, permission, f"“{actor.name}”只能处理本人负责网格的记录（{access.PERMISSIONS[permission]}）")
+        # a form left on 不指定网格 is what a 网格员 most often meets here: name the field to fill
+        first = "请选择所属网格：" if grid_id is None else ""
+        raise _deny(actor, permission,
+                    f"{first}“{actor.name}”只能处理本人负责网格的记录（{access.PERMISSIONS[permission]}）")
     return actor
 
 
