@@ -14,7 +14,7 @@ from desktop_app.domain.money import format_yuan
 from desktop_app.gui.cobuilding import costs
 from desktop_app.gui.cobuilding.costs import Target, cost_label
 from desktop_app.gui.widgets.record_list import NOTHING_CHOSEN, Act
-from desktop_app.gui.widgets.table import CENTER, Column
+from desktop_app.gui.widgets.table import ALERT, CENTER, Column
 from desktop_app.services import auth
 from desktop_app.views.projects import ProjectDetail
 
@@ -39,6 +39,10 @@ def money_html(d: ProjectDetail) -> str:
         if d.booked_fen != d.actual_cost_fen:
             lines += (f"<br>台账已记 {format_yuan(d.booked_fen)} 元，"
                       f"实际支出填 {format_yuan(d.actual_cost_fen)} 元")
+    spent = max(d.actual_cost_fen, d.booked_fen)  # either figure past the budget is worth a look
+    if d.budget_fen and spent > d.budget_fen:
+        lines += (f"<br><b style='color:{ALERT.name()}'>超出预算 {format_yuan(spent - d.budget_fen)} 元</b>"
+                  f"（支出 {format_yuan(spent)} 元，预算 {format_yuan(d.budget_fen)} 元）")
     lines += "</p>"
     if d.costs:
         items = "".join(f"<li>{escape(cost_label(c))}</li>" for c in d.costs)
