@@ -78,7 +78,7 @@ def check_sources(sources: Sequence[str | Path], max_bytes: int = MAX_BYTES, wha
             refused.append(e.message)
     if refused:
         nothing = f"\n所选的 {len(sources)} 个文件都没有添加。" if len(sources) > 1 else ""
-        raise ValidationError("附件", "\n".join(refused) + nothing)
+        raise ValidationError(what, "\n".join(refused) + nothing)  # a wish's photo is not called 附件
     if not paths:
         raise ValidationError("附件", f"没有选择要添加的{what}")
     return paths

@@ -50,3 +50,19 @@ def test_a_grid_workers_visit_left_without_a_grid_asks_for_the_grid(db, town):
     # another grid's row is refused as before, without being told to choose one
     with pytest.raises(PermissionDenied, match="^“李网格”只能处理本人负责网格的记录"):
         log_visit(db, VisitInput(visit_date=TODAY, visitee_name="赵新来", other_visitors="网格员小李", raised_issue=False, grid_id=town["g2"]), today=TODAY)
+
+
+def test_a_phone_photo_too_big_or_not_a_photo_is_named_a_photo(db, town, tmp_path):
+    w = wishes.post_wish(db, WishInput(posted_on=TODAY, resident_id=town["r1"], household_id=town["h1"],
+                                       wisher_name="王秀英", grid_id=town["g1"], content="一台收音机"), TODAY)
+    big = tmp_path / "IMG_20261207_093015.jpg"
+    with open(big, "wb") as f:
+        f.write(b"\xff\xd8\xff\xe0")
+        f.truncate(30 * 1024 * 1024)
+    letter = tmp_path / "心愿.docx"
+    letter.write_bytes(b"PK\x03\x04")
+    with pytest.raises(ValidationError, match="^照片：IMG_20261207_093015.jpg：文件超过 20 MB（有 30.0 MB），请压缩后再添加"):
+        wishes.add_photos(db, w.id, [big])
+    with pytest.raises(ValidationError, match="^照片：心愿.docx：不是 JPEG 或 PNG 照片"):
+        wishes.add_photos(db, w.id, [letter])
+    assert wishes.get_wish(db, w.id).photos == ()
