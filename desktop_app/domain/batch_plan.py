@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from desktop_app.domain import cadence
 from desktop_app.domain import meetings as m
@@ -79,8 +80,7 @@ def weekday_moved(d: date) -> tuple[date, str]:
     return monday, f"原定 {d:%m-%d} 为星期{WEEKDAYS[d.weekday()]}，顺延至星期一"
 
 
-@dataclass(frozen=True)
-class Existing:
+class Existing(NamedTuple):
     """A meeting already entered for the holder and kind: its day and status (planned/held/cancelled)."""
 
     day: date
@@ -89,6 +89,8 @@ class Existing:
 
 @dataclass(frozen=True)
 class Proposal:
+    """One meeting to plan: of `kind`, for `period`, on `day`."""
+
     kind: str
     period: Period
     day: date

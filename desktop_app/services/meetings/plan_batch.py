@@ -1,0 +1,155 @@
+"""按周期批量计划: the meetings branches still owe over some months, previewed, then planned in one go.
+
+`preview_batch` lists what is missing (domain/batch_plan.py decides); the
+secretary unticks what they do not want, and `plan_batch` plans the rest in one
+transaction that works the preview out again inside it: a meeting someone
+planned meanwhile is not planned twice, it is reported skipped. Each planned
+meeting is an ordinary planned meeting (number, default 应到 list), audited
+row by row as `plan` is.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain import batch_plan as batch
+from desktop_app.domain import cadence
+from desktop_app.domain import meetings as rules
+from desktop_app.domain.errors import ValidationError
+from desktop_app.services import auth, orgtree
+from desktop_app.services.database import Database
+from desktop_app.services.meetings._common import _today
+from desktop_app.services.meetings.cadence import branch_settings
+from desktop_app.services.meetings.kinds import _RuleBook
+from desktop_app.services.meetings.lifecycle import (
+    _add_attendees, _default_attendees, check_holder, check_meeting, next_number,
+)
+from desktop_app.services.orgtree import OrgNode, OrgTree
+from desktop_app.services.records import writes
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.models_meetings import Meeting
+from desktop_app.views.batch_plan import BatchPlanRequest, BatchPlanResult, BatchPlanRow
+from desktop_app.views.meetings import MeetingInput
+
+MAX_MONTHS = 24  # two years at most in one go: a typo in the year should not plan a decade
+
+
+def _branches(orgs: OrgTree, s: Session, org_ids: Sequence[str]) -> list[OrgNode]:
+    """The branches asked for: a branch itself, a group's branch, or every branch under a community."""
+    if not org_ids:
+        raise ValidationError("党组织", "请选择党支部")
+    wanted: set[str] = set()
+    for oid in org_ids:
+        org = orgs.get(oid)
+        if org is None:
+            raise ValidationError("党组织", "所选党组织不存在或已删除")
+        top = orgs.branch_of(oid)
+        if top is not None:
+            wanted.add(top.id)
+        else:
+            wanted |= set(orgtree.subtree_ids(s, oid))
+    return [b for b in orgs.branches() if b.id in wanted]
+
+
+def _check_request(req: BatchPlanRequest) -> None:
+    if req.last < req.first:
+        raise ValidationError("月份", "结束月份不能早于开始月份")
+    months = (req.last.year - req.first.year) * 12 + req.last.month - req.first.month + 1
+    if months > MAX_MONTHS:
+        raise ValidationError("月份", f"一次最多计划 {MAX_MONTHS} 个月")
+    for kind in req.kinds:
+        rules.check_kind(kind)
+    rules.check_short("会议地点", req.place, 60)
+
+
+def _proposals(s: Session, req: BatchPlanRequest, today: date) -> list[BatchPlanRow]:
+    _check_request(req)
+    orgs = OrgTree(s)
+    book = _RuleBook(s, orgs)
+    branches = _branches(orgs, s, req.org_ids)
+    settings = branch_settings(s, orgs, [b.id for b in branches], req.first.year, max(min(today, req.last), req.first))
+    existing: dict[tuple[str, str], list[batch.Existing]] = defaultdict(list)
+    for org_id, kind, day, status in s.execute(
+        select(Meeting.org_id, Meeting.kind, Meeting.meeting_date, Meeting.status)
+        .where(Meeting.deleted.is_(False), Meeting.meeting_date >= date(req.first.year, 1, 1),
+               Meeting.meeting_date <= cadence.review_deadline(req.last.year))
+    ):
+        existing[(org_id, kind)].append(batch.Existing(day, status))
+    place = rules.check_short("会议地点", req.place, 60)
+    out: list[BatchPlanRow] = []
+    for b in branches:
+        since, committee = settings[b.id]
+        groups = orgs.groups_of(b.id)
+        for kind in req.kinds or rules.KINDS:
+            rule = cadence.branch_rule(book.for_org(b.id)[kind], committee, bool(groups))
+            if not rule.tracked or rule.holder == rules.Holder.COMMUNITY:
+                continue
+            holders = groups if rule.holder == rules.Holder.GROUP and groups else [b]
+            # A 党小组会 the branch recorded as its own counts for each of its groups (as the grid counts it).
+            shared = existing.get((b.id, kind), []) if holders[0].id != b.id else []
+            day_rule = req.days.get(kind, req.default_day)
+            pattern = req.titles.get(kind) or batch.DEFAULT_TITLES[rule.unit]
+            for h in holders:
+                name = b.name if h.id == b.id else f"{b.name}·{h.name}"
+                for p in batch.propose(rule, req.first, req.last, day_rule,
+                                       existing.get((h.id, kind), []) + shared, today, since):
+                    out.append(BatchPlanRow(h.id, name, kind, p.period.label, p.day,
+                                            batch.title_for(pattern, kind, p.period, p.day), place, p.note))
+    return sorted(out, key=lambda r: (r.day, rules.KINDS.index(r.kind), r.org_name))
+
+
+def preview_batch(db: Database, req: BatchPlanRequest, today: date | None = None) -> list[BatchPlanRow]:
+    """The meetings `req`'s branches still owe in its months, on its day rules, none of them past."""
+    auth.require(db, "meetings.read")
+    with db.session() as s:
+        return _proposals(s, req, _today(today))
+
+
+@writes("meetings.write")
+def plan_batch(uow: UnitOfWork, req: BatchPlanRequest, chosen: Sequence[BatchPlanRow],
+               today: date | None = None) -> BatchPlanResult:
+    """Plan the chosen rows of a preview of `req`, each still owed: the preview is worked out again here,
+    so a period someone planned meanwhile is skipped, not planned twice."""
+    s = uow.session
+    today = _today(today)
+    fresh = {r.key: r for r in _proposals(s, req, today)}
+    orgs = OrgTree(s)
+    planned: list[BatchPlanRow] = []
+    skipped: list[BatchPlanRow] = []
+    ids: list[str] = []
+    counted: dict[tuple, int] = defaultdict(int)
+    owed: dict[tuple, int] = defaultdict(int)
+    for r in fresh.values():
+        owed[r.key] += 1
+    for row in chosen:
+        # The row as the secretary saw it: same holder, kind, period; its day may be theirs.
+        if row.key not in fresh or counted[row.key] >= owed[row.key] or row.day < today:
+            skipped.append(row)
+            continue
+        counted[row.key] += 1
+        clean = check_meeting(MeetingInput(org_id=row.org_id, kind=row.kind, title=row.title,
+                                           meeting_date=row.day, place=row.place))
+        org = check_holder(orgs, clean.org_id, clean.kind)
+        m = Meeting(number=next_number(s, clean.meeting_date.year), status=rules.PLANNED,
+                    org_id=clean.org_id, kind=clean.kind, title=clean.title, meeting_date=clean.meeting_date,
+                    place=clean.place)
+        s.add(m)
+        s.flush()  # the next number sees this one
+        _add_attendees(s, m, _default_attendees(s, orgs, org, clean.kind, clean.meeting_date), ())
+        planned.append(row)
+        ids.append(m.id)
+    s.flush()
+    return BatchPlanResult(tuple(planned), tuple(skipped), tuple(ids))
+
+
+def said(result: BatchPlanResult) -> str:
+    """The result in a sentence, the same in the window and on the command line."""
+    text = f"已计划 {len(result.planned)} 次会议"
+    if result.skipped:
+        text += f"；{len(result.skipped)} 次未计划（期间已有人计划，或已不再需要）"
+    return text
