@@ -97,20 +97,29 @@ class Proposal:
     note: str = ""  # the weekend shift, a cancelled meeting in the period
 
 
-def months_of(period: Period) -> list[tuple[int, int]]:
+def _periods(rule: KindRule, first: date, last: date) -> list[Period]:
+    if cadence.is_review(rule):  # a year's 组织生活会 may be held up to March after: its window is April to March
+        return [Period(y, PeriodUnit.YEAR, 1) for y in range(cadence.review_year(first), cadence.review_year(last) + 1)]
+    return m.periods_between(first, last, rule.unit)
+
+
+def _months(rule: KindRule, period: Period) -> list[tuple[int, int]]:
+    if cadence.is_review(rule):
+        return [(period.year + (mo <= cadence.REVIEW_LAST_MONTH), mo)
+                for mo in [*range(cadence.REVIEW_LAST_MONTH + 1, 13), *range(1, cadence.REVIEW_LAST_MONTH + 1)]]
     return [(period.year, mo) for mo in range(period.start.month, period.end.month + 1)]
 
 
-def _candidates(period: Period, rule: DayRule, times: int) -> list[tuple[date, str]]:
+def _candidates(kind_rule: KindRule, period: Period, rule: DayRule) -> list[tuple[date, str]]:
     out: list[tuple[date, str]] = []
-    steps = (0, _SECOND_PASS_DAYS) if times > 1 else (0,)  # once a period: only the rule's own days
-    for year, month in months_of(period):
+    steps = (0, _SECOND_PASS_DAYS) if kind_rule.times > 1 else (0,)  # once a period: only the rule's own days
+    for year, month in _months(kind_rule, period):
         d = rule.in_month(year, month)
         if d is None:
             continue
         for day in (d + timedelta(days=k) for k in steps):
             moved, note = weekday_moved(day)
-            if period.contains(moved) and all(moved != c for c, _ in out):
+            if cadence.counts_in(kind_rule, period, moved) and all(moved != c for c, _ in out):
                 out.append((moved, note))
     return sorted(out)
 
@@ -127,7 +136,7 @@ def propose(rule: KindRule, first: date, last: date, day_rule: DayRule, existing
     if not rule.tracked or rule.unit == PeriodUnit.NONE:
         return []
     out: list[Proposal] = []
-    for p in m.periods_between(first, last, rule.unit):
+    for p in _periods(rule, first, last):
         if not cadence.tracked(p, since):
             continue
         inside = [e for e in existing if cadence.counts_in(rule, p, e.day)]
@@ -137,7 +146,7 @@ def propose(rule: KindRule, first: date, last: date, day_rule: DayRule, existing
             continue
         cancelled = sum(1 for e in inside if e.status == m.CANCELLED)
         taken = {e.day for e in inside if e.status in (m.PLANNED, m.HELD)}
-        for day, note in _candidates(p, day_rule, rule.times):
+        for day, note in _candidates(rule, p, day_rule):
             if missing <= 0:
                 break
             if day < today or day < first or day > last or day in taken or (since and day < since):
@@ -158,9 +167,9 @@ TITLE_FIELDS = ("年", "月", "季度", "半年", "类型")
 
 
 def title_for(pattern: str, kind: str, period: Period, day: date) -> str:
-    """Fill a title pattern: {年} {月} {季度} (第一季度) {半年} (上半年) {类型}."""
+    """Fill a title pattern: {年} (the period's) {月} {季度} (第一季度) {半年} (上半年) {类型}."""
     values = {
-        "年": str(day.year), "月": str(day.month),
+        "年": str(period.year), "月": str(day.month),  # a review's year is the one it looks back on
         "季度": f"第{'一二三四'[(day.month - 1) // 3]}季度",
         "半年": "上半年" if day.month <= 6 else "下半年", "类型": kind,
     }

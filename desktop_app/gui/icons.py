@@ -73,6 +73,7 @@ _ICONS = {
     "all-present": "fa5s.check-double",
     "attach": "fa5s.paperclip",
     "cancel": "fa5s.ban",
+    "plan-batch": "fa5s.calendar-plus",
     "edit": "fa5s.edit",
     "committee": "fa5s.user-tie",
     "followup": "fa5s.user-clock",

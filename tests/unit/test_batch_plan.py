@@ -78,3 +78,13 @@ def test_untracked_kind_gets_nothing_and_titles():
     assert month_range("2027-01", "2027-03") == (date(2027, 1, 1), date(2027, 3, 31))
     with pytest.raises(ValidationError):
         month_range("2027-05", "2027-03")
+
+
+def test_a_review_kind_is_planned_in_its_review_window():
+    review = KindRule(m.ORG_LIFE, PeriodUnit.YEAR)
+    # January to March 2027: the 2026 review is still owed there (held by 31 March), not the 2027 one.
+    props = propose(review, date(2027, 1, 1), date(2027, 3, 31), DayRule(20), [], date(2026, 12, 7))
+    assert [(p.period.year, p.day) for p in props] == [(2026, date(2027, 1, 20))]
+    assert title_for("{年}年度{类型}", m.ORG_LIFE, props[0].period, props[0].day) == "2026年度组织生活会"
+    held = [Existing(date(2026, 11, 3), m.HELD)]
+    assert propose(review, date(2027, 1, 1), date(2027, 3, 31), DayRule(20), held, date(2026, 12, 7)) == []

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.meetings import CellStatus, PeriodUnit
+from desktop_app.gui.meetings.batch_plan import BatchPlanDialog
 from desktop_app.gui.meetings.cadence_dialog import BranchCadenceDialog
 from desktop_app.gui.meetings.exemptions import ExemptionsDialog
 from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
@@ -160,6 +161,8 @@ class CompliancePage(Page):
         self.view_box.currentIndexChanged.connect(lambda _i: self._show())
         tb, action = toolbar(self)
         self.act_refresh = action("refresh", "刷新", self.refresh)
+        self.act_batch = action("plan-batch", "批量计划…", self.plan_batch, writes="meetings.write",
+                                tip="按周期一次计划一个季度或全年的三会一课（只列尚需计划的会议）")
         self.act_settings = action("settings", "会议周期设置", self.edit_settings, writes="settings.write")
         # the branch flag: not a second cog beside 会议周期设置
         self.act_branches = action("org-branch", "支部设置", self.edit_branches, writes=True)
@@ -316,6 +319,18 @@ class CompliancePage(Page):
         db = self.ctx.db
         MeetingDialog(self, db, self.holders, org_id=org_id, kind=kind, day=day, changes=WRITES,
                       save=lambda inp, ids, guests, _read: ms.plan(db, inp, ids, guests)).exec()
+
+    def plan_batch(self) -> None:
+        """按周期批量计划: the selected branch by default (a street: the community shown)."""
+        g = self.grid
+        if g is None:
+            return
+        shown = self.model.row(self.table.currentIndex().row()) if self.table.currentIndex().isValid() else None
+        orgs = [(f"{name}（全部党支部）" if kind == "community" else name, oid)
+                for oid, name, kind, _d in self.holders if kind in ("community", "branch")]
+        current = shown.org_id if shown is not None else self.community.currentData()
+        BatchPlanDialog(self, self.ctx.db, orgs, current or (orgs[0][1] if orgs else None),
+                        {k: g.rules[k] for k in g.kinds}, self.year.value(), self.today, changes=WRITES).exec()
 
     def edit_branches(self) -> None:
         db = self.ctx.db

@@ -76,7 +76,7 @@ def _proposals(s: Session, req: BatchPlanRequest, today: date) -> list[BatchPlan
     existing: dict[tuple[str, str], list[batch.Existing]] = defaultdict(list)
     for org_id, kind, day, status in s.execute(
         select(Meeting.org_id, Meeting.kind, Meeting.meeting_date, Meeting.status)
-        .where(Meeting.deleted.is_(False), Meeting.meeting_date >= date(req.first.year, 1, 1),
+        .where(Meeting.deleted.is_(False), Meeting.meeting_date >= date(req.first.year - 1, 1, 1),  # a review year reaches into the next
                Meeting.meeting_date <= cadence.review_deadline(req.last.year))
     ):
         existing[(org_id, kind)].append(batch.Existing(day, status))

@@ -1,0 +1,199 @@
+"""按周期批量计划: plan a quarter's or the year's 三会一课 of one or more branches in one go.
+
+The secretary picks the branches, the months and the kinds, a day rule and a
+title pattern for each; the preview lists only what is still owed (none past,
+a weekend day moved to Monday, as the note says); each row can be left out;
+计划 N 次会议 plans the rest in one transaction (services/meetings/plan_batch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget,
+)
+
+from desktop_app.domain import batch_plan as batch
+from desktop_app.domain import meetings as rules
+from desktop_app.domain.errors import DomainError, ValidationError
+from desktop_app.gui.ops import run_op
+from desktop_app.gui.widgets.common import inform
+from desktop_app.gui.widgets.dialog import SavingDialog
+from desktop_app.gui.widgets.forms import combo
+from desktop_app.gui.widgets.layouts import fill, form_layout, wrapped
+from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, table_view
+from desktop_app.services.meetings import plan_batch as service
+from desktop_app.views.batch_plan import BatchPlanRequest, BatchPlanRow
+from desktop_app.views.changes import Changes
+
+THIS_QUARTER, NEXT_QUARTER, REST_OF_YEAR, WHOLE_YEAR = "quarter", "next", "rest", "year"
+RANGES = (("本季度", THIS_QUARTER), ("下季度", NEXT_QUARTER), ("今年余下月份", REST_OF_YEAR), ("全年", WHOLE_YEAR))
+BY_DAY, BY_WEEKDAY = "day", "weekday"
+
+
+def months_for(choice: str, today: date, year: int) -> tuple[date, date]:
+    """The first and last day of the months a range choice means (the year: the page's year)."""
+    q = (today.month - 1) // 3
+    if choice == THIS_QUARTER:
+        first, last = (today.year, q * 3 + 1), (today.year, q * 3 + 3)
+    elif choice == NEXT_QUARTER:
+        y, nq = (today.year, q + 1) if q < 3 else (today.year + 1, 0)
+        first, last = (y, nq * 3 + 1), (y, nq * 3 + 3)
+    elif choice == REST_OF_YEAR:
+        first, last = (today.year, today.month), (today.year, 12)
+    else:
+        first, last = (year, 1), (year, 12)
+    return batch.month_range(f"{first[0]}-{first[1]:02d}", f"{last[0]}-{last[1]:02d}")
+
+
+@dataclass
+class _Pick:
+    """A preview row and whether it is to be planned."""
+
+    row: BatchPlanRow
+    wanted: bool = True
+
+
+def _wanted(p: _Pick, value: Any) -> None:
+    p.wanted = bool(value)
+
+
+COLUMNS = (
+    Column("计划", lambda p: "计划" if p.wanted else "不计划", width=80, value=lambda p: p.wanted, edit=_wanted,
+           choices=[("计划", True), ("不计划", False)]),
+    Column("日期", lambda p: f"{p.row.day:%Y-%m-%d} 周{batch.WEEKDAYS[p.row.day.weekday()]}", width=120),
+    Column("会议类型", lambda p: p.row.kind, width=90),
+    Column("党组织", lambda p: p.row.org_name, width=160),
+    Column("期间", lambda p: p.row.period_label, width=100),
+    Column("会议主题", lambda p: p.row.title, width=150),
+    Column("地点", lambda p: p.row.place, width=120),
+    Column("说明", lambda p: p.row.note, width=220),
+)
+
+
+class _KindLine:
+    """One kind's tick, day rule and title pattern."""
+
+    def __init__(self, kind: str, rule: rules.KindRule, ticked: bool):
+        self.kind = kind
+        self.tick = QCheckBox(f"{kind}（{rule.cadence_label}）")
+        self.tick.setChecked(ticked)
+        self.mode = combo([("每月几日", BY_DAY), ("每月第几个星期几", BY_WEEKDAY)])
+        self.mode.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.mode.setToolTip("按日子或按星期定会议日；落在周六、周日的顺延至下周一")
+        self.number = QSpinBox()
+        self.number.setRange(1, 31)
+        self.number.setValue(15)
+        self.number.setToolTip("每月几日，或第几个星期")
+        self.weekday = combo([(f"星期{w}", i) for i, w in enumerate(batch.WEEKDAYS[:5])])
+        self.title = QLineEdit(batch.DEFAULT_TITLES.get(rule.unit, "{类型}"))
+        self.title.setToolTip("可用 {年} {月} {季度} {半年} {类型}，如“{月}月主题党日”")
+        self.mode.currentIndexChanged.connect(lambda _i: self._mode_changed())
+        self._mode_changed()
+
+    def _mode_changed(self) -> None:
+        by_weekday = self.mode.currentData() == BY_WEEKDAY
+        self.number.setRange(1, 4 if by_weekday else 31)
+        self.number.setPrefix("第 " if by_weekday else "")
+        self.number.setSuffix(" 个" if by_weekday else " 日")
+        self.weekday.setEnabled(by_weekday)
+
+    def day_rule(self) -> batch.DayRule:
+        if self.mode.currentData() == BY_WEEKDAY:
+            return batch.DayRule(day=None, nth=self.number.value(), weekday=self.weekday.currentData())
+        return batch.DayRule(day=self.number.value())
+
+
+class BatchPlanDialog(SavingDialog):
+    """按周期批量计划. `orgs`: (label, org id) of what can be chosen; `kinds`: the tracked kinds and their rules."""
+
+    def __init__(self, parent: QWidget | None, db, orgs: list[tuple[str, str]], org_id: str | None,
+                 kinds: dict[str, rules.KindRule], year: int, today: date | None = None,
+                 changes: Changes | None = None):
+        super().__init__(parent, "按周期批量计划三会一课", "计划 0 次会议", changes=changes,
+                         save=lambda req, rows: service.plan_batch(db, req, rows, today=self.today))
+        self.db, self.today, self.year = db, today or date.today(), year
+        self.request: BatchPlanRequest | None = None
+        self.org = combo(orgs, org_id)
+        self.range = combo(RANGES, REST_OF_YEAR)
+        self.place = QLineEdit()
+        self.place.setPlaceholderText("如：党群服务中心二楼会议室")
+        self.lines = [_KindLine(k, r, r.tracked) for k, r in kinds.items() if r.unit != rules.PeriodUnit.NONE]
+        grid = QGridLayout()
+        for i, text in enumerate(("会议类型", "会议日", "", "", "会议主题")):
+            grid.addWidget(QLabel(text), 0, i)
+        for i, line in enumerate(self.lines, 1):
+            for j, w in enumerate((line.tick, line.mode, line.number, line.weekday, line.title)):
+                grid.addWidget(w, i, j)
+        self.preview_button = QPushButton("预览")
+        self.preview_button.setToolTip("按上面的设置列出尚需计划的会议（已召开、已计划的期间不再计划，已过的日子不计划）")
+        self.preview_button.clicked.connect(self.load_preview)
+        self.model = ColumnModel(COLUMNS, parent=self)
+        self.model.dataChanged.connect(lambda *_a: self._count_changed())
+        self.table = table_view(self.model, stretch=7, editable=True)
+        self.table.setMinimumHeight(240)
+        self.summary = wrapped()
+        form = form_layout(("党组织(&O)", self.org), ("计划范围(&R)", self.range), ("默认地点(&P)", self.place))
+        self.finish_layout(form, grid, fill(QHBoxLayout(), (self.summary, 1), self.preview_button),
+                           self.table)
+        self.first_field = self.org
+        self.ok_button.setEnabled(False)
+        self.resize(1000, 640)
+        self.load_preview()
+
+    # ------------------------------------------------------------------ preview
+    def build_request(self) -> BatchPlanRequest:
+        first, last = months_for(self.range.currentData(), self.today, self.year)
+        chosen = [line for line in self.lines if line.tick.isChecked()]
+        return BatchPlanRequest(
+            org_ids=(self.org.currentData(),), first=first, last=last,
+            kinds=tuple(line.kind for line in chosen),
+            days={line.kind: line.day_rule() for line in chosen},
+            place=self.place.text(), titles={line.kind: line.title.text() for line in chosen})
+
+    def load_preview(self) -> None:
+        try:
+            if not any(line.tick.isChecked() for line in self.lines):
+                raise ValidationError("会议类型", "请至少勾选一种会议")
+            req = self.build_request()
+        except DomainError as exc:
+            self.refuse(exc)
+            return
+        self.show_message("")
+        self.preview_button.setEnabled(False)
+        db, today = self.db, self.today
+        run_op(self, lambda job: service.preview_batch(db, req, today), lambda rows: self._show(req, rows),
+               self._preview_failed)
+
+    def _preview_failed(self, exc: BaseException) -> None:
+        self.preview_button.setEnabled(True)
+        self._failed(exc)
+
+    def _show(self, req: BatchPlanRequest, rows: list[BatchPlanRow]) -> None:
+        self.preview_button.setEnabled(True)
+        self.request = req
+        self.model.set_rows([_Pick(r) for r in rows])
+        months = f"{req.first:%Y年%m月}至{req.last:%Y年%m月}"
+        self.summary.setText(f"{months}尚需计划 {len(rows)} 次会议；不需要的行把“计划”改为“不计划”。"
+                             if rows else f"{months}没有尚需计划的会议：各期已召开或已计划，或日子已过。")
+        self._count_changed()
+
+    def chosen(self) -> list[BatchPlanRow]:
+        return [p.row for p in self.model.rows if p.wanted]
+
+    def _count_changed(self) -> None:
+        n = len(self.chosen())
+        self.ok_button.setText(f"计划 {n} 次会议")
+        self.ok_button.setEnabled(n > 0)
+
+    # ------------------------------------------------------------------ saving
+    def values(self) -> tuple:
+        return (self.request, self.chosen())
+
+    def after_save(self, result: Any) -> None:
+        inform(self, "批量计划", service.said(result))
+        super().after_save(result)
+
