@@ -96,8 +96,8 @@ def _gui_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
 
 def build_parser() -> argparse.ArgumentParser:
     from desktop_app.cli import (  # every command's module: services, SQLAlchemy, reports
-        assessment, audit_chain, cobuilding, development, imports, ledger, meetings, memberlife, planned, roster, sync,
-        users,
+        assessment, audit_chain, cobuilding, development, imports, ledger, meetings, memberlife, plan_batch, planned,
+        roster, sync, users,
     )
 
     p, sub = _gui_parser()
@@ -237,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
         mtt.add_argument(flag, default=argparse.SUPPRESS, help="同上")
     mtt.set_defaults(func=meetings.cmd_topics)
     planned.add_commands(mt_sub)
+    plan_batch.add_commands(mt_sub)
 
     sync.add_commands(sub, with_db)
 

@@ -1,0 +1,36 @@
+"""`dangqun meetings plan-batch`: the dry run lists, the run plans, a second run finds nothing owed."""
+
+from datetime import date
+
+from desktop_app.cli import main
+from desktop_app.domain import idcard
+from desktop_app.domain import meetings as r
+from desktop_app.domain.members import MemberInput
+from desktop_app.services import meetings as ms
+from desktop_app.services import orgs, roster
+
+
+def test_plan_batch_dry_run_then_plan(db, capsys):
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id)
+    roster.create(db, MemberInput(name="王建国", org_id=b.id, id_number=idcard.make("320102", date(1960, 3, 1), 1,
+                                                                                  idcard.MALE),
+                                  joined_date=date(1985, 7, 1), confirmed_date=date(1986, 7, 1)))
+    y = date.today().year + 1  # next year: no day of it is past
+    where = ["--db", str(db.path or db.url)]
+    args = ["meetings", "plan-batch", "--org", "第一网格党支部", "--from", f"{y}-01", "--to", f"{y}-03",
+            "--kinds", r.THEME_DAY, r.PARTY_LECTURE, "--day", "2-3", "--place", "二楼会议室", *where]
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "共 4 次会议（试运行，未保存）"  # three 主题党日 and a 党课, every second Wednesday
+    assert all(" 周三 " in line for line in out[:-1]) and "1月主题党日" in out[1]
+    assert ms.list_meetings(db) == []
+    assert main(args) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "已计划 4 次会议"
+    planned = ms.list_meetings(db, ms.MeetingFilter(date_from=date(y, 1, 1)))
+    assert sorted(m.kind for m in planned) == sorted([r.PARTY_LECTURE, r.THEME_DAY, r.THEME_DAY, r.THEME_DAY])
+    assert main(args) == 0
+    assert capsys.readouterr().out.strip() == "没有尚需计划的会议：各期已召开或已计划，或日子已过"
+    assert main(["meetings", "plan-batch", "--org", "无此支部", "--from", f"{y}-01", "--to", f"{y}-03", *where]) != 0
+    assert main(["meetings", "plan-batch", "--org", "B01", "--from", f"{y}-01", "--to", f"{y}-03",
+                 "--day", "40", *where]) != 0
