@@ -3,6 +3,7 @@
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.domain import meetings as r
 from desktop_app.gui.meetings import batch_plan as dialog_mod
@@ -63,3 +64,26 @@ def test_plan_next_quarter_leaving_one_out(qtbot, page, branch, wait_ops, monkey
     listed = ms.list_meetings(page.ctx.db, ms.MeetingFilter(date_from=page.today))
     assert sorted((m.kind, m.meeting_date) for m in listed if m.status == r.PLANNED) == \
         sorted((x.kind, x.day) for x in rows[1:])
+
+
+def test_from_the_meetings_page_a_group_plans_its_branch(qtbot, app_ctx, branch, wait_ops, monkeypatch):  # noqa: F811
+    from desktop_app.gui.meetings.batch_plan import open_batch_plan
+    from desktop_app.services import orgs
+
+    db = app_ctx.db
+    group = orgs.create(db, "第一党小组", "G01", "group", branch)
+    seen = {}
+
+    def run(dlg: BatchPlanDialog) -> int:
+        seen["org"] = dlg.org.currentData()
+        seen["kinds"] = [line.kind for line in dlg.lines]
+        seen["focus"] = dlg.first_field
+        return 0
+
+    monkeypatch.setattr(BatchPlanDialog, "exec", run)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    open_batch_plan(parent, db, ms.holders(db), group.id, date.today().year, date.today())
+    wait_ops()
+    assert seen["org"] == branch and r.JOINT not in seen["kinds"] and r.THEME_DAY in seen["kinds"]
+    assert seen["focus"] is not None

@@ -197,3 +197,20 @@ class BatchPlanDialog(SavingDialog):
         inform(self, "批量计划", service.said(result))
         super().after_save(result)
 
+
+
+def open_batch_plan(parent: QWidget, db, holders: list[tuple[str, str, str, int]], org_id: str | None, year: int,
+                    today: date, changes: Changes | None = None) -> None:
+    """The dialog for a page that has the organisations (`ms.holders`) but not the kinds' rules: read them first.
+    A group chosen on the page plans its branch's meetings."""
+    orgs = [(f"{name}（全部党支部）" if kind == "community" else name, oid)
+            for oid, name, kind, _d in holders if kind in ("community", "branch")]
+    ids = {oid for _label, oid in orgs}
+    listed = [oid for oid, _n, _k, _d in holders]
+    current = org_id if org_id in ids else None
+    if current is None and org_id in listed:
+        # a 党小组 in the page's filter: its branch, the nearest one listed above it (holders come in tree order)
+        current = next((o for o in reversed(listed[:listed.index(org_id)]) if o in ids), None)
+    run_op(parent, lambda job: service.batch_kinds(db, current),
+           lambda kinds: BatchPlanDialog(parent, db, orgs, current or (orgs[0][1] if orgs else None), kinds,
+                                         year, today, changes=changes).exec())

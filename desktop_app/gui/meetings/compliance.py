@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.meetings import CellStatus, PeriodUnit
-from desktop_app.gui.meetings.batch_plan import BatchPlanDialog
+from desktop_app.gui.meetings.batch_plan import open_batch_plan
 from desktop_app.gui.meetings.cadence_dialog import BranchCadenceDialog
 from desktop_app.gui.meetings.exemptions import ExemptionsDialog
 from desktop_app.gui.meetings.meeting_dialog import MeetingDialog
@@ -322,15 +322,9 @@ class CompliancePage(Page):
 
     def plan_batch(self) -> None:
         """按周期批量计划: the selected branch by default (a street: the community shown)."""
-        g = self.grid
-        if g is None:
-            return
         shown = self.model.row(self.table.currentIndex().row()) if self.table.currentIndex().isValid() else None
-        orgs = [(f"{name}（全部党支部）" if kind == "community" else name, oid)
-                for oid, name, kind, _d in self.holders if kind in ("community", "branch")]
-        current = shown.org_id if shown is not None else self.community.currentData()
-        BatchPlanDialog(self, self.ctx.db, orgs, current or (orgs[0][1] if orgs else None),
-                        {k: g.rules[k] for k in g.kinds}, self.year.value(), self.today, changes=WRITES).exec()
+        org_id = shown.org_id if shown is not None else self.community.currentData()
+        open_batch_plan(self, self.ctx.db, self.holders, org_id, self.year.value(), self.today, changes=WRITES)
 
     def edit_branches(self) -> None:
         db = self.ctx.db

@@ -76,7 +76,8 @@ def _proposals(s: Session, req: BatchPlanRequest, today: date) -> list[BatchPlan
     existing: dict[tuple[str, str], list[batch.Existing]] = defaultdict(list)
     for org_id, kind, day, status in s.execute(
         select(Meeting.org_id, Meeting.kind, Meeting.meeting_date, Meeting.status)
-        .where(Meeting.deleted.is_(False), Meeting.meeting_date >= date(req.first.year - 1, 1, 1),  # a review year reaches into the next
+        # from the year before: a review year's meetings reach into the next one
+        .where(Meeting.deleted.is_(False), Meeting.meeting_date >= date(req.first.year - 1, 1, 1),
                Meeting.meeting_date <= cadence.review_deadline(req.last.year))
     ):
         existing[(org_id, kind)].append(batch.Existing(day, status))
@@ -101,6 +102,14 @@ def _proposals(s: Session, req: BatchPlanRequest, today: date) -> list[BatchPlan
                     out.append(BatchPlanRow(h.id, name, kind, p.period.label, p.day,
                                             batch.title_for(pattern, kind, p.period, p.day), place, p.note))
     return sorted(out, key=lambda r: (r.day, rules.KINDS.index(r.kind), r.org_name))
+
+
+def batch_kinds(db: Database, org_id: str | None = None) -> dict[str, rules.KindRule]:
+    """The kinds with a fixed cadence and their rules, as `org_id`'s community sets them: the form's lines."""
+    auth.require(db, "meetings.read")
+    with db.session() as s:
+        book = _RuleBook(s, OrgTree(s)).for_org(org_id)
+        return {k: book[k] for k in rules.KINDS if book[k].unit != rules.PeriodUnit.NONE}
 
 
 def preview_batch(db: Database, req: BatchPlanRequest, today: date | None = None) -> list[BatchPlanRow]:
