@@ -165,6 +165,22 @@ against 1,455 MB. Not tried, by reasoning: the automatic checkpoint off for the 
 package, about 12 GB at full size, and every page read searches a longer WAL index); journal_size_limit (the batch's
 end already cuts the WAL to nothing); decrypting and inflating the next package in a thread (the part that runs
 without Python's lock is about a third of a package's verify by the profile: a few seconds of wall at full size).
+Built whole and measured (December 7), not taken: the next package opened in a worker process while the one before
+is merged (a ProcessPoolExecutor of one spawned worker, package.open_file there: read, decrypt, signature, checksums,
+inflate, text check; the signers as a dict and the keys' bytes given once; a refusal or a worker gone, and the package
+opened again in process; the tests of same reports and refusals, cancel, a killed worker and PostgreSQL passed).
+Alone, one package's verify in the batch's process went from 2.8-3.4 s of CPU to 0.00-0.06 s taking the opened
+package over plus 2.2-3.3 s decoding: about 0.5 s off the critical path a package. 4 x 3,000, the kept packages
+merged by a driver without the raw baseline, old (HEAD 9ab472c) and new alternating eight times at load 1.8-2.7 (the
+machine shared, both cores busy with others' tests): wall 48.0 / 59.7 / 48.3 / 61.1 / 46.0 / 46.3 / 53.9 / 46.9 s
+against 52.5 / 46.8 / 55.8 / 47.9 / 47.0 / 48.1 / 55.3 / 54.5 s (means 51.3 and 51.0 s, the pairs' median difference
++1.6 s); the batch's CPU 44.1 -> 42.9 s (means; verify 9.3 -> 8.2 s) but the worker's 2.1-2.6 s on top (its start,
+its opens and 70 MB a package pickled through the pipe and read back by the executor's thread): 44.1 -> 45.2 s in all.
+With the bench itself, five pairs at load 2.5-3.9: merge wall 114.5 / 76.4 / 78.7 / 87.3 / 52.7 s against 70.2 /
+87.6 / 86.4 / 82.1 / 57.2 s, CPU 40.0-49.4 s against 41.4-50.5 s plus the worker's 2.2-2.7 s (and 206 MB more
+"written": a reaped child's pipe writes count in the parent's wchar). No wall time the runs can show: the gain a
+second core could give, 1.5 s at this size, 8 s at full size, needs that core free; and a spawned worker costs every
+script that imports packages an `if __name__ == "__main__"` guard (the worker imports the caller's main module).
 """
 
 from __future__ import annotations
