@@ -87,3 +87,18 @@ def test_from_the_meetings_page_a_group_plans_its_branch(qtbot, app_ctx, branch,
     wait_ops()
     assert seen["org"] == branch and r.JOINT not in seen["kinds"] and r.THEME_DAY in seen["kinds"]
     assert seen["focus"] is not None
+
+    # the 三会一课 page's own 批量计划…, for the organisation in its filter
+    from desktop_app.gui.meetings.page import MeetingsPage
+
+    seen.clear()
+    meetings = MeetingsPage(app_ctx)
+    qtbot.addWidget(meetings)
+    meetings.show()
+    wait_ops()
+    meetings.org_filter.setCurrentIndex(meetings.org_filter.findData(group.id))
+    wait_ops()
+    assert meetings.act_batch.text() == "批量计划…" and meetings.act_batch.isEnabled()
+    meetings.act_batch.trigger()
+    wait_ops()
+    assert seen["org"] == branch

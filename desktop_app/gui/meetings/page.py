@@ -19,6 +19,7 @@ from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
 from desktop_app.gui.meetings import attendance_file
 from desktop_app.gui.meetings.attendance_dialog import AttendanceDialog
+from desktop_app.gui.meetings.batch_plan import open_batch_plan
 from desktop_app.gui.meetings.meeting_dialog import CommitteeDialog, MeetingDialog
 from desktop_app.gui.meetings.scan_flow import read_signin_scan
 from desktop_app.gui.meetings.signin_batch import print_signin_batch
@@ -220,6 +221,8 @@ class MeetingsPage(Page):
 
         tb, action = toolbar(self)
         self.act_plan = action("add", "计划会议", self.plan_meeting, "Ctrl+N", writes=True)  # 新增 is Ctrl+N on every page
+        self.act_batch = action("plan-batch", "批量计划…", self.plan_batch, writes=True,
+                                tip="按周期一次计划一个季度或全年的三会一课（只列尚需计划的会议）")
         self.act_edit = action("edit", "修改", self.edit_selected, writes=True)
         self.act_attendance = action("attendance", "登记出勤", self.record_attendance, tip="逐人登记出席、请假、缺席",
                                      writes=True)
@@ -501,6 +504,11 @@ class MeetingsPage(Page):
                 done(result)
 
         run_op(self, lambda job: fn(db), ok, changes=WRITES)
+
+    def plan_batch(self) -> None:
+        """按周期批量计划 for the organisation in the filter (a 党小组: its branch)."""
+        open_batch_plan(self, self.ctx.db, self.holders, self.org_filter.currentData(), self.today.year, self.today,
+                        changes=WRITES)
 
     def plan_meeting(self, org_id: str | None = None, kind: str | None = None, day: date | None = None) -> None:
         org_id = org_id or self.org_filter.currentData()
