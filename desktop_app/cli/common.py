@@ -79,7 +79,11 @@ def open_db(args: argparse.Namespace, must_exist: bool = True, key: str | None =
     except NotADatabase as exc:
         raise CliError(str(exc)) from None
     except CorruptDatabase as exc:
+        import logging
+
         from desktop_app.services import backup as backups
+
+        logging.getLogger(__name__).error("corrupt database %s: %s", path, exc.problems)  # SQLite's words, for support
 
         good = backups.newest_good(path.stem)
         offer = (f"最新的完好备份是 {good.path}（{good.taken_at:%Y-%m-%d %H:%M}），可运行 dangqun restore {good.path} 恢复"

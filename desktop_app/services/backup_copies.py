@@ -59,6 +59,8 @@ def integrity_problems(path: Path, key: str | None | object = _NO_KEY) -> list[s
             return ["文件不存在"]
         if state == "empty":
             return ["文件是空的（0 字节）"]
+        if state == "blank":
+            return [cipher.BLANK_PROBLEM]
         key = cipher.key_of(path) if key is _NO_KEY else key
         if state == "sealed" and not key:
             return ["不是 SQLite 数据库文件"]

@@ -54,6 +54,8 @@ def _stage(source: Path, source_key: str | None, staged: Path, key: str | None) 
         raise RestoreRefused(f"备份文件不存在：{source}")
     if state == "empty":
         raise RestoreRefused(f"备份文件 {source} 是空的（0 字节），不能用来恢复")
+    if state == "blank":
+        raise RestoreRefused(f"备份文件 {source} 不可用（已损坏）：{cipher.BLANK_PROBLEM}")
     if state == "sealed" and not source_key:
         raise RestoreRefused(f"备份文件 {source} 不可用：它不是 SQLite 数据库，或是加密的备份（请提供它的密钥）")
     read_key = source_key if state == "sealed" else None
@@ -82,7 +84,7 @@ def _check_staged(staged: Path, key: str | None, current: Path, current_key: str
             "请用新版本的程序恢复")
     if site_id is None:
         raise RestoreRefused("这个备份没有设置所属单位，不是可用的数据库备份")
-    if cipher.file_state(current) in ("missing", "empty") or integrity_problems(current, current_key):
+    if cipher.file_state(current) in ("missing", "empty", "blank") or integrity_problems(current, current_key):
         return  # nothing sound to compare with: recovering a damaged database
     _, current_site, current_name = _identity(current, current_key)
     if current_site is not None and current_site != site_id:
@@ -103,7 +105,7 @@ def _put_aside(db_path: Path, key: str | None, folder: Path | None) -> Path | No
     state = cipher.file_state(db_path)
     if state == "missing":
         return None
-    if state != "empty" and not integrity_problems(db_path, key):
+    if state not in ("empty", "blank") and not integrity_problems(db_path, key):
         try:
             cipher.settle(db_path, key)
         except cipher.database_errors() as exc:

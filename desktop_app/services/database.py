@@ -34,12 +34,30 @@ __all__ = [
 
 
 class CorruptDatabase(DomainError):
-    """The database file cannot be read, fails its integrity check, or is empty (0 bytes)."""
+    """The database file cannot be read, fails its integrity check, or is empty (0 bytes).
+
+    The message is in plain words; SQLite's own lines ("*** in database main ***",
+    "Page 501: btreeInitPage() ...") stay in `problems`, for the log."""
 
     def __init__(self, path: Path, problems: list[str]):
         self.path = path
         self.problems = problems
-        super().__init__(f"数据库文件 {path} 已损坏或无法读取：{'；'.join(problems[:3])}")
+        super().__init__(f"数据库文件 {path} 已损坏或无法读取：{'；'.join(plain_problems(problems))}")
+
+
+def plain_problems(problems: list[str]) -> list[str]:
+    """What is wrong with a file, for its user: our own (Chinese) findings as they are, SQLite's summed up."""
+    shown: list[str] = []
+    for problem in problems:
+        if problem.startswith("无法读取（"):
+            said = "文件不完整或结构已损坏，无法读取"  # SQLite's reason ("malformed", "not a database") is logged
+        elif problem[:1] and "\u4e00" <= problem[0] <= "\u9fff":
+            said = problem
+        else:
+            said = "完整性检查发现数据页或索引出错"
+        if said not in shown:
+            shown.append(said)
+    return shown[:3]
 
 
 def open_database(path: str | Path, key: str | None = None,
@@ -60,8 +78,11 @@ def open_database(path: str | Path, key: str | None = None,
     """
     if server.is_server_url(path):  # a district's PostgreSQL server: no file, no key, no lock file
         return server.open_server(str(path)), None
-    if cipher.file_state(path) == "empty":
+    state = cipher.file_state(path)
+    if state == "empty":
         raise CorruptDatabase(Path(path), ["文件是空的（0 字节），可能是复制或保存时出错"])
+    if state == "blank":
+        raise CorruptDatabase(Path(path), [cipher.BLANK_PROBLEM])
     if Path(path).parent.is_dir():
         filelock.acquire(path, exclusive=False)  # refused while a window holds the file
     return _open_database(path, key, gate)
@@ -102,9 +123,9 @@ def opens_with(path: str | Path, key: str | None) -> bool:
 
 
 def damaged(path: str | Path) -> bool:
-    """True for an empty file, or a plain one SQLite finds damaged (an encrypted file without its key is not)."""
+    """True for an empty or zeroed file, or a plain one SQLite finds damaged (an encrypted file without its key is not)."""
     state = cipher.file_state(path)
-    return state == "empty" or (state == "plain" and bool(cipher.problems(Path(path), None)))
+    return state in ("empty", "blank") or (state == "plain" and bool(cipher.problems(Path(path), None)))
 
 
 class ConversionFailed(DomainError):

@@ -46,6 +46,8 @@ def file_problems(path: Path, key: str | None = None, quick: bool = True) -> lis
         return []  # new; or encrypted with no key yet: opening it says so
     if state == "empty":
         return ["文件是空的（0 字节）"]
+    if state == "blank":
+        return [cipher.BLANK_PROBLEM]
     try:
         return cipher.problems(path, key if state == "sealed" else None, quick=quick)
     except OSError as exc:

@@ -107,7 +107,12 @@ def key_of(path: str | Path) -> str | None:
 
 
 def file_state(path: str | Path) -> str:
-    """'missing', 'empty' (0 bytes), 'plain' (an SQLite header) or 'sealed' (anything else: encrypted or foreign)."""
+    """'missing', 'empty' (0 bytes), 'blank' (zeros where the header belongs), 'plain' (an SQLite header)
+    or 'sealed' (anything else: encrypted or foreign).
+
+    'blank' is damage: a SQLCipher file starts with a random salt, never with
+    sixteen zero bytes, so a zeroed start (a power cut, a failing disk or stick)
+    must not be taken for an encrypted file and its user asked for a key."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -116,7 +121,14 @@ def file_state(path: str | Path) -> str:
     if size == 0:
         return "empty"
     with open(path, "rb") as fh:
-        return "plain" if fh.read(16) == SQLITE_HEADER else "sealed"
+        head = fh.read(16)
+    if head == SQLITE_HEADER:
+        return "plain"
+    return "blank" if head.count(0) == len(head) else "sealed"
+
+
+# What a 'blank' file is, in the words every message about it uses.
+BLANK_PROBLEM = "文件开头全是 0（数据库的文件头被清零，常见于断电、磁盘或 U 盘出错）"
 
 
 def driver():
