@@ -21,7 +21,9 @@ def cmd_user(args: argparse.Namespace) -> int:
 
             now = datetime.now(timezone.utc).replace(tzinfo=None)
             locked = u.locked_until is not None and u.locked_until > now
-            state = "停用" if not u.active else ("已锁定" if locked else "正常")
+            # until when, as the log-in refusal says it: whether to unlock now or let the user wait
+            until = f"（至 {u.locked_until.replace(tzinfo=timezone.utc).astimezone():%H:%M}）" if locked else ""
+            state = "停用" if not u.active else (f"已锁定{until}" if locked else "正常")
             grids = "、".join(u.grid_names)
             print(f"{u.login}  {u.display_name}  {access.ROLE_LABELS[access.role_of(u.role)]}  {state}"
                   + (f"  网格：{grids}" if grids else "") + (f"  只管：{u.org_name}" if u.org_id else ""))
