@@ -293,6 +293,23 @@ def _setup_logging() -> None:
     root.addHandler(handler)
 
 
+def _newest_good_backup(args: argparse.Namespace, exc: Exception) -> str:
+    """For damage met in the middle of a command (the command line skips the start-up check): which backup to use."""
+    if getattr(exc, "kind", None) != "corrupt":
+        return ""
+    from desktop_app.cli.common import db_path, db_url
+    from desktop_app.services import backup
+
+    if db_url(args):
+        return ""
+    try:
+        good = backup.newest_good(db_path(args).stem)
+    except (OSError, DomainError):  # the refusal itself must still be printed
+        return ""
+    return (f"\n最新的完好备份是 {good.path}（{good.taken_at:%Y-%m-%d %H:%M}），可运行 dangqun restore {good.path} 恢复"
+            if good else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     sys.stdout, sys.stderr = TerminalSafeWriter.wrap(sys.stdout), TerminalSafeWriter.wrap(sys.stderr)
     words = sys.argv[1:] if argv is None else argv
@@ -321,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"已保存，文件待改名：{exc}", file=sys.stderr)
         return EXIT_SAVED_NOT_PLACED
     except (CliError, DomainError) as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        print(f"错误：{exc}{_newest_good_backup(args, exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:
         print(f"错误：无法读写文件 {exc.filename or ''}：{exc.strerror or exc}", file=sys.stderr)
