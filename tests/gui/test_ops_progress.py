@@ -25,8 +25,10 @@ def shown(monkeypatch):
             made.append(self)
 
         def setValue(self, value: int) -> None:
-            super().setValue(value)
+            # Recorded before Qt's own setValue: a modal progress dialog's setValue processes events, so later
+            # progress can be set (and recorded) inside it; recording after would list the calls out of order.
             seen.append((self.labelText(), self.maximum(), value))
+            super().setValue(value)
 
     monkeypatch.setattr(ops, "QProgressDialog", Recording)
     seen_and_made = type("Shown", (), {"seen": seen, "made": made})
