@@ -76,7 +76,9 @@ def _parts(zf: zipfile.ZipFile, hidden: dict[str, list[int]] | None = None,
                 if hidden is not None and b"hidden" in data:
                     hidden.setdefault(info.filename, []).extend(_hidden_in(data))
                     if hidden_columns is not None and b"col" in data:  # <cols> stand before the data
-                        hidden_columns.setdefault(info.filename, []).extend(_hidden_columns_in(data))
+                        cols = hidden_columns.setdefault(info.filename, [])
+                        # each column once: a hostile part repeating <col hidden> tags stays at MAX_COLUMNS
+                        cols[:] = sorted(set(cols).union(_hidden_columns_in(data)))
                 yield data
 
 
@@ -234,15 +236,15 @@ def _hidden_in(data: bytes) -> list[int]:
 def _hidden_columns_in(data: bytes) -> list[int]:
     """The columns (0-based) a chunk of sheet XML marks hidden, within the columns a reader keeps: Excel writes
     "every column from here on hidden" as one run to column XFD."""
-    found: list[int] = []
+    found: set[int] = set()
     for tag in _HIDDEN_COL.findall(data):
         low, high = (m.group(1) if (m := p.search(tag)) else None for p in _COL_SPAN)
         if low is None:
             continue
         first = int(low)
         last = min(int(high) if high is not None else first, safety.MAX_COLUMNS)
-        found.extend(range(first - 1, last))
-    return found
+        found.update(range(first - 1, last))
+    return sorted(found)
 
 
 # The hidden rows safe_for_calamine noted of the last workbook it scanned whole, by part, keyed by the file as
@@ -285,13 +287,13 @@ def hidden_parts(path: Path, title: str) -> tuple[tuple[int, ...], tuple[int, ..
             if memo is not None and memo[0] == _file_key(path):
                 return tuple(memo[1].get(part, ())), tuple(sorted(set(memo[2].get(part, ()))))
             rows: list[int] = []
-            columns: list[int] = []
+            columns: set[int] = set()  # each once, however often a hostile part repeats its <col> tags
             with zf.open(part) as fh:
                 for data in safety.xml_chunks(fh):
                     if b"hidden" in data:
                         rows.extend(_hidden_in(data))
                         if b"col" in data:
-                            columns.extend(_hidden_columns_in(data))
+                            columns.update(_hidden_columns_in(data))
     except Exception:  # noqa: BLE001 - a note only: a part the readers managed without is not refused here
         return (), ()
-    return tuple(rows), tuple(sorted(set(columns)))
+    return tuple(rows), tuple(sorted(columns))

@@ -143,3 +143,36 @@ def test_a_workbook_saved_again_since_the_scan_is_not_answered_from_it(tmp_path)
     assert xlsx_fast.safe_for_calamine(path)
     _hiding(path, [2, 4, 6])  # saved again under the same name (another size, another time)
     assert xlsx_fast.hidden_rows(path, "党员信息") == (2, 4, 6)
+
+
+def test_a_sheet_repeating_its_hidden_column_tags_is_noted_once(tmp_path):
+    """A hostile part with a hundred thousand `<col hidden>` runs: each column noted once, memory bounded."""
+    import tracemalloc
+    import zipfile
+
+    from desktop_app.exchange import safety, xlsx_fast
+
+    path = tmp_path / "cols.xlsx"
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="application/'
+                   'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+        z.writestr("xl/workbook.xml", f'<?xml version="1.0"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+                   '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="' + rel +
+                   '/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0"?><worksheet xmlns="{main}"><cols>'
+                   + '<col min="1" max="16384" hidden="1"/>' * 100_000 + '</cols><sheetData><row r="1"><c r="A1" '
+                   't="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>')
+    tracemalloc.start()
+    try:
+        xlsx_fast.safe_for_calamine(path)
+        _, columns = xlsx_fast.hidden_parts(path, "S")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert columns == tuple(range(safety.MAX_COLUMNS))
+    assert peak < 60_000_000  # (noted per tag, the columns alone were 20 million entries: 160 MB and more)
