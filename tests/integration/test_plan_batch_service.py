@@ -91,3 +91,12 @@ def test_range_checked(db, cm):  # noqa: F811
         preview_batch(db, request(cm, first=date(2025, 1, 1), last=date(2027, 12, 31)), today=TODAY)
     with pytest.raises(ValidationError, match="会议主题"):
         preview_batch(db, request(cm, titles={r.THEME_DAY: "{周}"}), today=TODAY)
+
+
+def test_a_kind_held_twice_a_month_plans_both_of_a_month(db, cm):  # noqa: F811
+    ms.set_kind_setting(db, r.THEME_DAY, "month", times=2)
+    req = request(cm, kinds=(r.THEME_DAY,), first=date(2025, 7, 1), last=date(2025, 7, 31))
+    rows = preview_batch(db, req, today=TODAY)
+    assert len(rows) == 2 and rows[0].key == rows[1].key  # one month, two meetings
+    result = plan_batch(db, req, rows, today=TODAY)
+    assert len(result.planned) == 2 and result.skipped == ()

@@ -64,7 +64,6 @@ def _check_request(req: BatchPlanRequest) -> None:
         raise ValidationError("月份", f"一次最多计划 {MAX_MONTHS} 个月")
     for kind in req.kinds:
         rules.check_kind(kind)
-    rules.check_short("会议地点", req.place, 60)
 
 
 def _proposals(s: Session, req: BatchPlanRequest, today: date) -> list[BatchPlanRow]:
@@ -126,18 +125,18 @@ def plan_batch(uow: UnitOfWork, req: BatchPlanRequest, chosen: Sequence[BatchPla
     so a period someone planned meanwhile is skipped, not planned twice."""
     s = uow.session
     today = _today(today)
-    fresh = {r.key: r for r in _proposals(s, req, today)}
+    # How many each holder still owes per kind and period (a kind held twice a month owes two of one key)
+    owed: dict[tuple, int] = defaultdict(int)
+    for r in _proposals(s, req, today):
+        owed[r.key] += 1
     orgs = OrgTree(s)
     planned: list[BatchPlanRow] = []
     skipped: list[BatchPlanRow] = []
     ids: list[str] = []
     counted: dict[tuple, int] = defaultdict(int)
-    owed: dict[tuple, int] = defaultdict(int)
-    for r in fresh.values():
-        owed[r.key] += 1
     for row in chosen:
         # The row as the secretary saw it: same holder, kind, period; its day may be theirs.
-        if row.key not in fresh or counted[row.key] >= owed[row.key] or row.day < today:
+        if counted[row.key] >= owed[row.key] or row.day < today:
             skipped.append(row)
             continue
         counted[row.key] += 1
