@@ -20,6 +20,7 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.meetings import KindRule, Period, PeriodUnit
 
 WEEKDAYS = "一二三四五六日"
+LAST = -1  # 每月最后一个星期X: nth in a DayRule, "-1-5" on the command line, 最后一个 in the window
 _SECOND_PASS_DAYS = 14  # a kind needed twice a month: the second one two weeks after the first
 
 
@@ -36,7 +37,7 @@ class DayRule:
             if self.day is None or not 1 <= self.day <= 31:
                 raise ValidationError("会议日", "每月几日应为 1 到 31")
         else:
-            if self.nth not in (1, 2, 3, 4, 5, -1):
+            if self.nth not in (1, 2, 3, 4, 5, LAST):
                 raise ValidationError("会议日", "第几个星期应为 1 到 5，或最后一个")
             if self.weekday is None or not 0 <= self.weekday <= 6:
                 raise ValidationError("会议日", "星期应为 一 到 日")
@@ -45,7 +46,7 @@ class DayRule:
     def label(self) -> str:
         if self.nth is None:
             return f"每月 {self.day} 日"
-        which = "最后一个" if self.nth == -1 else f"第{'一二三四五'[self.nth - 1]}个"
+        which = "最后一个" if self.nth == LAST else f"第{'一二三四五'[self.nth - 1]}个"
         return f"每月{which}星期{WEEKDAYS[self.weekday]}"
 
     def in_month(self, year: int, month: int) -> date | None:
@@ -54,7 +55,7 @@ class DayRule:
         last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1))
         if self.nth is None:
             return first.replace(day=min(self.day, last.day))
-        if self.nth == -1:
+        if self.nth == LAST:
             return last - timedelta(days=(last.weekday() - self.weekday) % 7)
         d = first + timedelta(days=(self.weekday - first.weekday()) % 7 + 7 * (self.nth - 1))
         return d if d.month == month else None

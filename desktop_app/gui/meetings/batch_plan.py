@@ -31,7 +31,10 @@ from desktop_app.views.changes import Changes
 
 THIS_QUARTER, NEXT_QUARTER, REST_OF_YEAR, WHOLE_YEAR = "quarter", "next", "rest", "year"
 RANGES = (("本季度", THIS_QUARTER), ("下季度", NEXT_QUARTER), ("今年余下月份", REST_OF_YEAR), ("全年", WHOLE_YEAR))
-BY_DAY, BY_WEEKDAY = "day", "weekday"
+BY_DAY, BY_WEEKDAY, BY_LAST = "day", "weekday", "last"
+# Why a kind none of the chosen branches holds cannot be ticked; and what "holding" it is, counted over several
+_NONE_HOLD = {rules.COMMITTEE: "本支部未设支委会", rules.GROUP_MEETING: "本支部未设党小组"}
+_HOLD_WORD = {rules.COMMITTEE: ("设支委会", "均未设支委会"), rules.GROUP_MEETING: ("设党小组", "均未设党小组")}
 
 
 def months_for(choice: str, today: date, year: int) -> tuple[date, date]:
@@ -78,10 +81,12 @@ class _KindLine:
     """One kind's tick, day rule and title pattern."""
 
     def __init__(self, kind: str, rule: rules.KindRule, ticked: bool):
-        self.kind = kind
+        self.kind, self.rule = kind, rule
         self.tick = QCheckBox(f"{kind}（{rule.cadence_label}）")
         self.tick.setChecked(ticked)
-        self.mode = combo([("每月几日", BY_DAY), ("每月第几个星期几", BY_WEEKDAY)])
+        self.held = QLabel()  # who of the chosen branches holds this kind
+        self.held.setStyleSheet("color:#666")
+        self.mode = combo([("每月几日", BY_DAY), ("每月第几个星期几", BY_WEEKDAY), ("每月最后一个星期几", BY_LAST)])
         self.mode.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.mode.setToolTip("按日子或按星期定会议日；落在周六、周日的顺延至下周一")
         self.number = QSpinBox()
@@ -95,13 +100,42 @@ class _KindLine:
         self._mode_changed()
 
     def _mode_changed(self) -> None:
-        by_weekday = self.mode.currentData() == BY_WEEKDAY
+        mode = self.mode.currentData()
+        by_weekday = mode == BY_WEEKDAY
         self.number.setRange(1, 4 if by_weekday else 31)
         self.number.setPrefix("第 " if by_weekday else "")
         self.number.setSuffix(" 个" if by_weekday else " 日")
-        self.weekday.setEnabled(by_weekday)
+        if self.number.parentWidget() is not None:  # not yet laid out: showing it would make it a window
+            self.number.setHidden(mode == BY_LAST)
+        self.weekday.setEnabled(mode != BY_DAY)
+        self._enable()
+
+    def hold(self, held: int, total: int) -> None:
+        """`held` of the `total` chosen branches hold this kind: none, and it cannot be ticked, the label says why."""
+        was_off = not self.tick.isEnabled()
+        self.tick.setEnabled(held > 0)
+        if held == 0:
+            self.tick.setChecked(False)
+        elif was_off:
+            self.tick.setChecked(self.rule.tracked)
+        some, none = _HOLD_WORD.get(self.kind, ("需召开", "均无需召开"))
+        if total <= 1:
+            text = "" if held else _NONE_HOLD.get(self.kind, "本支部无需召开")
+        else:
+            text = f"{total} 个党支部中 {held} 个{some}" if held else f"所选 {total} 个党支部{none}"
+        self.held.setText(text)
+        self.tick.setToolTip(text)
+        self._enable()
+
+    def _enable(self) -> None:
+        on = self.tick.isEnabled()
+        for w in (self.mode, self.number, self.title):
+            w.setEnabled(on)
+        self.weekday.setEnabled(on and self.mode.currentData() != BY_DAY)
 
     def day_rule(self) -> batch.DayRule:
+        if self.mode.currentData() == BY_LAST:
+            return batch.DayRule(day=None, nth=batch.LAST, weekday=self.weekday.currentData())
         if self.mode.currentData() == BY_WEEKDAY:
             return batch.DayRule(day=None, nth=self.number.value(), weekday=self.weekday.currentData())
         return batch.DayRule(day=self.number.value())
@@ -112,7 +146,7 @@ class BatchPlanDialog(SavingDialog):
 
     def __init__(self, parent: QWidget | None, db, orgs: list[tuple[str, str]], org_id: str | None,
                  kinds: dict[str, rules.KindRule], year: int, today: date | None = None,
-                 changes: Changes | None = None):
+                 changes: Changes | None = None, held: dict[str, tuple[int, int]] | None = None):
         super().__init__(parent, "按周期批量计划三会一课", "计划 0 次会议", changes=changes,
                          save=lambda req, rows: service.plan_batch(db, req, rows, today=self.today))
         self.db, self.today, self.year = db, today or date.today(), year
@@ -123,11 +157,14 @@ class BatchPlanDialog(SavingDialog):
         self.place.setPlaceholderText("如：党群服务中心二楼会议室")
         self.lines = [_KindLine(k, r, r.tracked) for k, r in kinds.items() if r.unit != rules.PeriodUnit.NONE]
         grid = QGridLayout()
-        for i, text in enumerate(("会议类型", "会议日", "", "", "会议主题")):
+        for i, text in enumerate(("会议类型", "会议日", "", "", "会议主题", "")):
             grid.addWidget(QLabel(text), 0, i)
         for i, line in enumerate(self.lines, 1):
-            for j, w in enumerate((line.tick, line.mode, line.number, line.weekday, line.title)):
+            for j, w in enumerate((line.tick, line.mode, line.number, line.weekday, line.title, line.held)):
                 grid.addWidget(w, i, j)
+        if held is not None:
+            self.show_holders(held)
+        self.org.currentIndexChanged.connect(lambda _i: self._org_changed())
         self.preview_button = QPushButton("预览")
         self.preview_button.setToolTip("按上面的设置列出尚需计划的会议（已召开、已计划的期间不再计划，已过的日子不计划）")
         self.preview_button.clicked.connect(self.load_preview)
@@ -143,6 +180,21 @@ class BatchPlanDialog(SavingDialog):
         self.ok_button.setEnabled(False)
         self.resize(1000, 640)
         self.load_preview()
+
+    def show_holders(self, held: dict[str, tuple[int, int]]) -> None:
+        for line in self.lines:
+            line.hold(*held.get(line.kind, (1, 1)))
+
+    def _org_changed(self) -> None:
+        db, org_id, today = self.db, self.org.currentData(), self.today
+        self.request = None
+        self.model.set_rows([])  # another organisation's rows must not be planned for this one
+        self._count_changed()
+        run_op(self, lambda job: service.kind_holders(db, org_id, today), self._holders_read)
+
+    def _holders_read(self, held: dict[str, tuple[int, int]]) -> None:
+        self.show_holders(held)
+        self.load_preview()  # the rows shown were another organisation's
 
     # ------------------------------------------------------------------ preview
     def build_request(self) -> BatchPlanRequest:
@@ -211,6 +263,7 @@ def open_batch_plan(parent: QWidget, db, holders: list[tuple[str, str, str, int]
     if current is None and org_id in listed:
         # a 党小组 in the page's filter: its branch, the nearest one listed above it (holders come in tree order)
         current = next((o for o in reversed(listed[:listed.index(org_id)]) if o in ids), None)
-    run_op(parent, lambda job: service.batch_kinds(db, current),
-           lambda kinds: BatchPlanDialog(parent, db, orgs, current or (orgs[0][1] if orgs else None), kinds,
-                                         year, today, changes=changes).exec())
+    chosen = current or (orgs[0][1] if orgs else None)
+    run_op(parent, lambda job: (service.batch_kinds(db, current), service.kind_holders(db, chosen, today)),
+           lambda got: BatchPlanDialog(parent, db, orgs, chosen, got[0], year, today, changes=changes,
+                                       held=got[1]).exec())

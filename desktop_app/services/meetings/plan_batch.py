@@ -111,6 +111,30 @@ def batch_kinds(db: Database, org_id: str | None = None) -> dict[str, rules.Kind
         return {k: book[k] for k in rules.KINDS if book[k].unit != rules.PeriodUnit.NONE}
 
 
+def kind_holders(db: Database, org_id: str | None, today: date | None = None) -> dict[str, tuple[int, int]]:
+    """Per batch kind, how many of `org_id`'s branches hold it and how many branches there are:
+    a branch with no 支委会 holds no 支委会, one with no 党小组 no 党小组会 (the preview leaves them out)."""
+    auth.require(db, "meetings.read")
+    today = _today(today)
+    with db.session() as s:
+        orgs = OrgTree(s)
+        book = _RuleBook(s, orgs)
+        branches = _branches(orgs, s, [org_id]) if org_id else []
+        settings = branch_settings(s, orgs, [b.id for b in branches], today.year, today)
+        out: dict[str, tuple[int, int]] = {}
+        for kind in rules.KINDS:
+            held = 0
+            for b in branches:
+                rule = book.for_org(b.id)[kind]
+                if rule.unit == rules.PeriodUnit.NONE or rule.holder == rules.Holder.COMMUNITY:
+                    continue
+                # the community's own rule aside (a kind it does not require stays tickable): the branch's make-up
+                if cadence.branch_rule(rule, settings[b.id][1], bool(orgs.groups_of(b.id))).required or not rule.required:
+                    held += 1
+            out[kind] = (held, len(branches))
+        return out
+
+
 def preview_batch(db: Database, req: BatchPlanRequest, today: date | None = None) -> list[BatchPlanRow]:
     """The meetings `req`'s branches still owe in its months, on its day rules, none of them past."""
     auth.require(db, "meetings.read")
