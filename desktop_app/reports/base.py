@@ -228,17 +228,29 @@ class _TableChunk(Flowable):
                      style=self._commands + self._header_commands)
 
 
-class _TableTop(Flowable):
-    """Stands for a table's first `rows` rows when measuring; never drawn."""
+class _Top(Flowable):
+    """Stands for the start of a flowable when measuring (a table's first rows, a paragraph's first lines);
+    never drawn. `height_of(whole, height)` is the start's height given the whole one's."""
 
-    def __init__(self, table: Table, rows: int) -> None:
+    def __init__(self, whole: Flowable, height_of: Callable[[Any, float], float]) -> None:
         super().__init__()
-        self._table, self._rows = table, rows
+        self._whole, self._height_of = whole, height_of
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        width, height = self._table.wrap(availWidth, availHeight)
-        heights = getattr(self._table, "_rowHeights", None)
-        return width, (sum(heights[:self._rows]) if heights else height)
+        width, height = self._whole.wrap(availWidth, availHeight)
+        return width, self._height_of(self._whole, height)
+
+
+def _table_top(table: Table, rows: int) -> _Top:
+    def height_of(t: Table, height: float) -> float:
+        heights = getattr(t, "_rowHeights", None)
+        return sum(heights[:rows]) if heights else height
+
+    return _Top(table, height_of)
+
+
+def _paragraph_top(para: Paragraph, lines: int) -> _Top:
+    return _Top(para, lambda p, height: min(height, lines * p.style.leading))
 
 
 class _KeepWithStart(KeepTogether):
@@ -268,22 +280,27 @@ def _start_of(body: Sequence[Flowable], rows: int) -> list[Flowable]:
     if isinstance(first, Table):
         repeat = first.repeatRows
         header = repeat if isinstance(repeat, int) else len(repeat)
-        return [_TableTop(first, header + rows)]
+        return [_table_top(first, header + rows)]
     # a kept-together block measures as its content (its own wrap asks for the whole page)
     return [g for f in body[:rows] for g in (f._content if isinstance(f, KeepTogether) else [f])]
 
 
 def keep_with_start(heads: Flowable | Sequence[Flowable], body: Sequence[Flowable],
-                    rows: int = KEEP_ROWS) -> list[Flowable]:
+                    rows: int = KEEP_ROWS, lines: int | None = None) -> list[Flowable]:
     """`heads` (a heading, a caption, a name line) followed by `body`, never left alone at a page's foot.
 
     The heads go to the next page unless they fit together with the body's start: a table's header
     and first `rows` rows, or a list's first `rows` flowables. The body itself still splits freely.
+    With `lines`, a body opening with a paragraph needs only that paragraph's first `lines` lines under
+    the heads: running text (minutes, a report's prose) splits under its heading instead of leaving a
+    page's gap above a long first paragraph.
     """
     heads = [heads] if isinstance(heads, Flowable) else list(heads)
     # No heads: nothing to keep, and a split led by a table too tall to place whole is reportlab's LayoutError.
     if not heads or not body:
         return [*heads, *body]
+    if lines is not None and isinstance(body[0], Paragraph):
+        return [_KeepWithStart(heads, list(body), [_paragraph_top(body[0], lines)])]
     return [_KeepWithStart(heads, list(body), _start_of(body, rows))]
 
 

@@ -1,22 +1,34 @@
-"""会议记录: one meeting's record with its attendance summary and minutes, ready to file. A4 portrait."""
+"""会议记录: one meeting's record with its attendance summary and minutes, ready to file. A4 portrait.
+
+Photos kept with the meeting print as pictures, two to a row, each captioned by its name; each is scaled
+down before it is embedded (a 30 MB phone photo must not make a 30 MB record), and one that cannot be read
+prints as a line saying so. Other files (a scanned sheet as PDF, a document) are listed by name.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from io import BytesIO
+from pathlib import PurePath
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer, Table
 
 from desktop_app.domain import meetings as rules
 from desktop_app.reports.base import (
     A4_PORTRAIT, GRID_COLOR, HEADER_FILL, ModelReport, chinese_date, keep_with_start, model_renderer, rich,
 )
 from desktop_app.reports.signin import GAP, heading, when
-from desktop_app.views.meetings import MeetingRecord, RecordPerson  # noqa: F401 - the model this renders
+from desktop_app.views.meetings import MeetingRecord, RecordFile, RecordPerson  # noqa: F401 - the model this renders
 
 ALERT = colors.HexColor("#C8161E")
+# Files whose name says they are pictures: they print as photos, or as a line when they cannot be read.
+PICTURE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic", ".heif"})
+PHOTO_LONG_SIDE = 900  # px: a photo printed about 85 mm wide, at some 250 dpi
+PHOTO_HEIGHT = 55 * mm  # the box a photo is fitted into, its caption under it
+UNREADABLE = "照片无法显示（文件缺失或已损坏）："
 
 
 class MeetingRecordReport(ModelReport):
@@ -108,6 +120,46 @@ class MeetingRecordReport(ModelReport):
         text = "、".join(show(p) for p in people) if people else "无"
         return [self._p(f"{heading}（{len(people)} 人）：{text}")]
 
+    def _photo(self, name: str, jpeg: bytes, width: int, height: int, cell_w: float) -> Table:
+        """A photo fitted into its box, on its caption: the file's name without its extension."""
+        scale = min((cell_w - 6 * mm) / width, PHOTO_HEIGHT / height)
+        img = Image(BytesIO(jpeg), width=width * scale, height=height * scale)
+        return Table([[img], [self._p(PurePath(name).stem, "CellCenter")]], colWidths=[cell_w - 4 * mm],
+                     rowHeights=[PHOTO_HEIGHT + 2 * mm, None],
+                     style=[("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (0, 0), "BOTTOM"),
+                            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+
+    def _files(self) -> list[Flowable]:
+        """会议照片 as pictures two to a row (a row moves to the next page whole), lines for those that cannot be
+        read, then the other files as a numbered list."""
+        from desktop_app.reports.annual_photos import prepare  # PIL loads only for a record with photos
+
+        cells: list[Table] = []
+        unreadable: list[str] = []
+        others: list[str] = []
+        cell_w = self.frame_width / 2
+        for f in self.model.attachments:
+            ready = prepare(f.path, PHOTO_LONG_SIDE) if f.path is not None else None
+            if ready is not None:
+                cells.append(self._photo(f.name, ready.data, ready.width, ready.height, cell_w))
+            elif PurePath(f.name).suffix.lower() in PICTURE_SUFFIXES:
+                unreadable.append(f.name)
+            else:
+                others.append(f.name)
+        story: list[Flowable] = []
+        if cells or unreadable:
+            rows: list[Flowable] = [
+                Table([cells[i:i + 2] + [""] * (2 - len(cells[i:i + 2]))], colWidths=[cell_w, cell_w],
+                      style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")])
+                for i in range(0, len(cells), 2)
+            ]
+            rows += [self._p(UNREADABLE + name, color=ALERT) for name in unreadable]
+            story += keep_with_start(self._p(f"会议照片（{len(cells) + len(unreadable)} 张）", "Heading"), rows, rows=1)
+        if others:
+            story += keep_with_start(self._p("附件", "Heading"),
+                                     [self._p(f"{i}. {name}") for i, name in enumerate(others, start=1)])
+        return story
+
     def build_story(self) -> list[Flowable]:
         r = self.model
         story: list[Flowable] = [
@@ -133,12 +185,11 @@ class MeetingRecordReport(ModelReport):
         # Each paragraph flows on its own, so long minutes break across pages.
         body = [self._p(para.strip(), "Body") if para.strip() else Spacer(1, 2 * mm)
                 for para in minutes.split("\n")] if minutes else [self._p("（未填写）")]
-        story += keep_with_start(self._p("会议内容", "Heading"), body, rows=1)
+        # the heading stays with the minutes' first lines; a page-long first paragraph splits under it
+        story += keep_with_start(self._p("会议内容", "Heading"), body, rows=1, lines=2)
         if r.topics:
             story += keep_with_start(self._p("议题与表决", "Heading"), [self._topics_table()])
-        if r.attachments:
-            story += keep_with_start(self._p("附件", "Heading"),
-                                     [self._p(f"{i}. {name}") for i, name in enumerate(r.attachments, start=1)])
+        story += self._files()
         story.append(Spacer(1, 10 * mm))
         story.append(KeepTogether([
             self._p(f"主持人（签字）：＿＿＿＿＿＿＿＿{GAP * 2}记录人（签字）：＿＿＿＿＿＿＿＿"),

@@ -71,7 +71,10 @@ class VisitRegisterReport(RecordsReport):
         self.scope = scope
 
     def build_story(self) -> list[Flowable]:
-        story = self.heading("　".join(p for p in (self.scope.text(), register_summary(self.records)) if p))
+        # A register printed from a narrowed list says so, and how many it holds, before anyone files it.
+        narrowed = self.scope.filter_text()
+        story = self.heading(f"{narrowed}，共 {len(self.records)} 条" if narrowed else self.scope.text())
+        story.append(self.para(register_summary(self.records), "Subtitle"))
         if not self.records:
             story.append(self.para("此期间没有走访记录。"))
             return story

@@ -467,10 +467,22 @@ def print_visit_register(db: Database, out: Path, flt: VisitFilter | None = None
     rows = list_visits(db, flt, today, oldest_first=True)
     with db.session() as s:
         grid_name = grid_names(s).get(flt.grid_id, "") if flt.grid_id else ""
+        visitor = s.get(Member, flt.member_id) if flt.member_id else None
         center = center_name(s)
-    render_visit_register(center, rows, out, Scope(flt.date_from, flt.date_to, grid_name), today,
+    render_visit_register(center, rows, out, _scope(flt, grid_name, visitor.name if visitor else ""), today,
                           progress=progress)
     return len(rows)
+
+
+# The list's state choices that are flags rather than one follow-up state, as the list names them.
+_STATE_FLAGS = (("overdue_only", "逾期"), ("open_only", "未办结"), ("raised_only", "反映问题"), ("closed_only", "已办结"))
+
+
+def _scope(flt: VisitFilter, grid_name: str, visitor: str) -> Scope:
+    """Everything `flt` narrows the register by, for the line under its title."""
+    state = flt.state or next((label for attr, label in _STATE_FLAGS if getattr(flt, attr)), "")
+    return Scope(flt.date_from, flt.date_to, grid_name, keyword=flt.text, category=flt.category or "",
+                 state=state, form=flt.form or "", visitor=visitor)
 
 
 def print_visit_forms(db: Database, out: Path, visit_ids: Sequence[str], *, today: date | None = None,

@@ -383,12 +383,20 @@ class RecordPerson:
 
 
 @dataclass(frozen=True)
+class RecordFile:
+    """A file kept with a meeting as its record prints it: photos print as pictures, other files by name."""
+
+    name: str
+    path: Path | None = None  # None: not (or no longer) in this data folder
+
+
+@dataclass(frozen=True)
 class MeetingRecord(MeetingParticulars, PrintedMeeting):
     status: str  # planned / held / cancelled
     cancel_reason: str = ""
     people: tuple[RecordPerson, ...] = ()
     quorum: rules.Quorum = rules.Quorum(False, None)
-    attachments: tuple[str, ...] = ()
+    attachments: tuple[RecordFile, ...] = ()
     topics: tuple[TopicRow, ...] = ()  # 议题 with their votes, in order
 
 
@@ -432,7 +440,7 @@ def meeting_record(detail: MeetingDetail, center_name: str) -> MeetingRecord:
         start_time=detail.start_time, end_time=detail.end_time, place=detail.place, host=detail.host,
         recorder=detail.recorder, lecturer=detail.lecturer, minutes=detail.minutes,
         cancel_reason=detail.cancel_reason, people=people, quorum=detail.quorum,
-        attachments=tuple(f.file_name for f in detail.files),
+        attachments=tuple(RecordFile(f.file_name) for f in detail.files),
     )
 
 

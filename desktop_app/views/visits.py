@@ -86,15 +86,30 @@ class Scope:
     date_from: date | None = None
     date_to: date | None = None
     grid_name: str = ""
+    # the rest of the list's filter, so a filtered printout says it is not the whole register
+    keyword: str = ""
+    category: str = ""
+    state: str = ""  # 待处理, or the list's 未办结 / 逾期 / 反映问题 / 已办结
+    form: str = ""
+    visitor: str = ""
+
+    def period(self) -> str:
+        if self.date_from and self.date_to:
+            return f"{chinese_date(self.date_from)} 至 {chinese_date(self.date_to)}"
+        if self.date_from:
+            return f"{chinese_date(self.date_from)} 起"
+        if self.date_to:
+            return f"截至 {chinese_date(self.date_to)}"
+        return ""
 
     def text(self) -> str:
-        parts = []
-        if self.date_from and self.date_to:
-            parts.append(f"{chinese_date(self.date_from)} 至 {chinese_date(self.date_to)}")
-        elif self.date_from:
-            parts.append(f"{chinese_date(self.date_from)} 起")
-        elif self.date_to:
-            parts.append(f"截至 {chinese_date(self.date_to)}")
-        if self.grid_name:
-            parts.append(self.grid_name)
-        return "　".join(parts)
+        return "　".join(p for p in (self.period(), self.grid_name) if p)
+
+    def filter_text(self) -> str:
+        """筛选：网格 第一网格、日期 …、关键词“漏水” — "" when the list was not narrowed at all."""
+        parts = [f"{label} {value}" for label, value in (
+            ("网格", self.grid_name), ("日期", self.period()), ("类别", self.category), ("状态", self.state),
+            ("形式", self.form), ("走访人", self.visitor)) if value]
+        if self.keyword.strip():
+            parts.append(f"关键词“{self.keyword.strip()}”")
+        return "筛选：" + "、".join(parts) if parts else ""

@@ -18,7 +18,7 @@ from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import NotFound, ValidationError
 from desktop_app.domain import members as member_rules
 from desktop_app.domain import membership as standing_rules
-from desktop_app.services import auth, memberlife, privacy
+from desktop_app.services import attachments, auth, memberlife, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.meetings._common import _chunks
 from desktop_app.services.meetings.queries import get, list_meetings, resolve
@@ -28,7 +28,7 @@ from desktop_app.services.site import center_name, center_of
 from desktop_app.store.models import Member
 from desktop_app.store.models_meetings import Attendance, Meeting
 from desktop_app.views.meetings import (
-    Attendee, MeetingFilter, MeetingRecord, SigninSheet, meeting_record, org_label, signin_lines,
+    Attendee, MeetingFilter, MeetingRecord, RecordFile, SigninSheet, meeting_record, org_label, signin_lines,
 )
 
 
@@ -141,10 +141,20 @@ def _sheet(m, rows: list, people: dict[str, tuple], orgs: OrgTree, center: str) 
     return sheet, attendees
 
 
+def _kept_path(stored_name: str) -> Path | None:
+    """Where a meeting's file is in the data folder; None when it is not there (lost, or synced without it)."""
+    try:
+        return attachments.path_of(stored_name)
+    except (NotFound, OSError):
+        return None
+
+
 def meeting_record_of(db: Database, meeting_ref: str) -> MeetingRecord:
     auth.require(db, "meetings.read")
     detail = get(db, resolve(db, meeting_ref))
-    return replace(meeting_record(detail, center_of(db)), topics=tuple(memberlife.topics(db, detail.id)))
+    files = tuple(RecordFile(f.file_name, _kept_path(f.stored_name)) for f in detail.files)
+    return replace(meeting_record(detail, center_of(db)), topics=tuple(memberlife.topics(db, detail.id)),
+                   attachments=files)
 
 
 def print_signin_sheet(db: Database, meeting_ref: str, out: Path | None = None, *, show_phones: bool | None = None,
