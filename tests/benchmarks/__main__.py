@@ -87,7 +87,7 @@ def main(argv: list[str]) -> int:
             failed.append(f"{name}: {type(exc).__name__}: {exc}")
         print(f"   ({time.perf_counter() - t0:.0f} s)", flush=True)
     print()
-    print(figures.table(figures.RESULTS))
+    print(figures.table(figures.RESULTS, args.scale))
     if args.against:
         before = json.loads(Path(args.against).read_text(encoding="utf-8"))
         print(f"\ngrowth from the x{before.get('scale', 1)} run ({args.against}) to this x{args.scale} run "

@@ -68,16 +68,19 @@ def _num(v: float | None, unit: str) -> str:
     return f"{v:,.3g} {unit}".strip()
 
 
-def table(figures: list[Figure]) -> str:
-    """Figure, baseline and ratio for every recorded figure, as a plain-text table."""
+def table(figures: list[Figure], scale: int = 1) -> str:
+    """Figure, baseline and ratio for every recorded figure, as a plain-text table.
+
+    The targets are set for the 1x sizes: at a larger scale they are shown for reference, without a
+    verdict (the growth table, with --against, is that run's verdict)."""
     head = ("benchmark", "figure", "value", "baseline", "ratio", "target")
     lines = []
     for f in figures:
         ratio = f"{f.ratio:.2f}x" if f.ratio is not None else ""
         target = ""
         if f.target is not None:
-            target = f"<= {f.target:g}{'x' if f.ratio is not None else ' ' + f.unit}" + (
-                "  ok" if f.met else "  MISSED")
+            target = f"<= {f.target:g}{'x' if f.ratio is not None else ' ' + f.unit}"
+            target = f"(at 1x: {target})" if scale > 1 else target + ("  ok" if f.met else "  MISSED")
         base = _num(f.baseline, f.unit)
         if f.baseline_name and base:
             base = f"{base} ({f.baseline_name})"

@@ -17,3 +17,12 @@ def test_a_figure_growing_as_its_same_run_baseline_says_so():
     table = growth(before, [_run(32.4, 8.0, "1,000,000 members")], 10)
     assert "FASTER THAN LINEAR" in table and "as its baseline" not in table
     assert "linear" in growth(before, [_run(24.0, 8.0, "1,000,000 members")], 10)
+
+
+def test_targets_set_for_1x_sizes_get_no_verdict_in_a_scaled_run():
+    from tests.benchmarks.figures import table
+
+    memory = Figure("roster", "import peak memory", 422.0, "MB", target=300, size="1,000,000 members")
+    assert "MISSED" in table([memory])
+    scaled = table([memory], scale=10)
+    assert "(at 1x: <= 300 MB)" in scaled and "MISSED" not in scaled and "ok" not in scaled.split()
