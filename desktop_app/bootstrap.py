@@ -207,6 +207,7 @@ _PG_PASSING = [
     "test_district_reads",
     "test_district_roles",
     "test_dues_service",
+    "test_evaluation_unique",
     "test_file_fuzz",
     "test_foreign_sheets",
     "test_history_imports",

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from desktop_app.domain import evaluation_votes as rules
 from desktop_app.domain.errors import ValidationError
@@ -34,10 +35,10 @@ from desktop_app.views.evaluations import (
 _FIELDS = tuple(f for f, _g, _l in rules.VOTE_FIELDS)
 
 
-def _ballot(s, branch_id: str, year: int) -> EvaluationBallot | None:
-    # the latest edit wins should two copies of the database both have entered one
+def _ballot(s, branch_id: str, year: int, removed: bool = False) -> EvaluationBallot | None:
+    # the latest edit wins should two sites both have entered one; removed=True: the latest removed one
     return s.scalars(select(EvaluationBallot).where(
-        EvaluationBallot.org_id == branch_id, EvaluationBallot.year == year, EvaluationBallot.deleted.is_(False),
+        EvaluationBallot.org_id == branch_id, EvaluationBallot.year == year, EvaluationBallot.deleted.is_(removed),
     ).order_by(EvaluationBallot.updated_at.desc())).first()
 
 
@@ -80,33 +81,46 @@ def save(db: Database, branch_id: str, year: int, entries: Sequence[EvaluationEn
     issued, returned = rules.check_ballot(ballot.issued, ballot.returned)
     if ballot.held_on is not None and not date(year, 1, 1) <= ballot.held_on <= date(year + 1, 12, 31):
         raise ValidationError("测评日期", f"{ballot.held_on:%Y-%m-%d}不在 {year} 年度评议的时间内")
-    with UnitOfWork(db) as uow:
-        s = uow.session
-        res = grades.write_grades(s, branch_id, year, cleaned)
-        branch, members = grades.branch_members(s, branch_id, [v.member_id for v in votes])
-        checked = [(members[v.member_id], rules.check_tally(members[v.member_id].name, v.tally(), returned))
-                   for v in votes]
-        ballot_changed = _write_ballot(s, branch, year, BallotInfo(issued, returned, ballot.held_on))
-        stored = _votes(s, [m.id for m, _t in checked], year)
-        changed = 0
-        for m, tally in checked:
-            v = stored.get(m.id)
-            if tally.is_blank():
-                if v is not None:
-                    v.deleted = True
-                    v.audit_label = grades.trail_label(m.name, year)
-                    changed += 1
-            elif v is None:
-                v = EvaluationVote(member_id=m.id, org_id=m.org_id, year=year, **dict(zip(_FIELDS, tally.counts())))
-                v.audit_label = grades.trail_label(m.name, year)
-                s.add(v)
-                changed += 1
-            elif _tally(v) != tally:  # only a changed tally is written (and audited)
+    added: list[str] = []  # members given a new grade or tally row, to name one should the index refuse it
+    try:
+        with UnitOfWork(db) as uow:
+            s = uow.session
+            res = grades.write_grades(s, branch_id, year, cleaned, added)
+            branch, members = grades.branch_members(s, branch_id, [v.member_id for v in votes])
+            checked = [(members[v.member_id], rules.check_tally(members[v.member_id].name, v.tally(), returned))
+                       for v in votes]
+            ballot_changed = _write_ballot(s, branch, year, BallotInfo(issued, returned, ballot.held_on))
+            ids = [m.id for m, _t in checked]
+            stored = _votes(s, ids, year)
+            # a tally cleared and entered again is the same row back (see evaluations.latest_by_member)
+            removed = grades.latest_by_member(
+                s, EvaluationVote, [m.id for m, t in checked if not t.is_blank() and m.id not in stored], year,
+                removed=True)
+            changed = 0
+            for m, tally in checked:
+                v = stored.get(m.id)
+                if tally.is_blank():
+                    if v is not None:
+                        v.deleted = True
+                        v.audit_label = grades.trail_label(m.name, year)
+                        changed += 1
+                    continue
+                if v is None:
+                    v = removed.get(m.id)
+                    if v is None:
+                        v = EvaluationVote(member_id=m.id, org_id=m.org_id, year=year)
+                        s.add(v)
+                    v.deleted, v.org_id = False, m.org_id
+                    added.append(m.id)
+                elif _tally(v) == tally:  # only a changed tally is written (and audited)
+                    continue
                 for f, c in zip(_FIELDS, tally.counts()):
                     setattr(v, f, c)
                 v.audit_label = grades.trail_label(m.name, year)
                 changed += 1
-        uow.commit()
+            uow.commit()
+    except IntegrityError as exc:
+        raise grades.second_row_refused(db, exc, added, year, branch_id) from None
     return TallySaveResult(res, changed, ballot_changed)
 
 
@@ -125,10 +139,14 @@ def _write_ballot(s, branch: Organization, year: int, ballot: BallotInfo) -> boo
         b.deleted = True
         return True
     if b is None:
-        b = EvaluationBallot(org_id=branch.id, year=year, issued=ballot.issued, returned=ballot.returned,
-                             held_on=ballot.held_on)
-        b.audit_label = label()
-        s.add(b)
+        named = label()  # before the row is added: its query would flush the row unlabelled
+        # counts cleared and entered again are the same row back (see evaluations.latest_by_member)
+        b = _ballot(s, branch.id, year, removed=True)
+        if b is None:
+            b = EvaluationBallot(org_id=branch.id, year=year)
+            s.add(b)
+        b.audit_label = named
+        b.deleted, b.issued, b.returned, b.held_on = False, ballot.issued, ballot.returned, ballot.held_on
         return True
     if (b.issued, b.returned, b.held_on) == (ballot.issued, ballot.returned, ballot.held_on):
         return False

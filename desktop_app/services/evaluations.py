@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from desktop_app.domain import meetings as rules
 from desktop_app.domain import members as member_rules
@@ -19,7 +20,7 @@ from desktop_app.services.site import center_name
 from desktop_app.store.db import Database
 from desktop_app.store.models import Member, Organization
 from desktop_app.store.models_cobuilding import registered_member_ids
-from desktop_app.store.models_meetings import Evaluation
+from desktop_app.store.models_meetings import Evaluation, EvaluationBallot, EvaluationVote
 from desktop_app.views.evaluations import (  # noqa: F401 - re-exported for callers
     BranchEvaluation,
     EvaluationEntry,
@@ -49,16 +50,46 @@ def _branch_and_groups(s, branch_id: str) -> tuple[Organization, dict[str, str]]
     return branch, groups
 
 
-def latest_by_member(s, model, ids: Sequence[str], year: int) -> dict:
+def latest_by_member(s, model, ids: Sequence[str], year: int, *, removed: bool = False) -> dict:
     """member id -> its live row of `model` (a grade, a tally) for `year`, read in chunks; the latest edit
-    wins should two copies of the database both have entered one."""
+    wins should two sites both have entered one.
+
+    removed=True: its latest removed row instead, to bring back rather than add a second row: a package
+    carrying both a removal and a new row of one member and year would meet the street's unique index
+    (db/versions/0039) with the new row first, inserts being written before updates, and be refused whole."""
     found: dict = {}
     for i in range(0, len(ids), _CHUNK):
         for row in s.scalars(select(model).where(
-            model.member_id.in_(ids[i:i + _CHUNK]), model.year == year, model.deleted.is_(False),
+            model.member_id.in_(ids[i:i + _CHUNK]), model.year == year, model.deleted.is_(removed),
         ).order_by(model.updated_at)):
             found[row.member_id] = row
     return found
+
+
+def second_row_refused(db: Database, exc: IntegrityError, added: Sequence[str], year: int,
+                       branch_id: str = "") -> ValidationError:
+    """What to say when the unique index (db/versions/0039) refused a second live grade, tally or ballot
+    count of a member (branch) and year: another window or account saved one meanwhile. Names the member
+    and what is already there; `added` are the members this save was adding a row for."""
+    text = str(exc.orig)
+    with db.session() as s:
+        if "evaluation_ballot" in text:
+            b = s.scalars(select(EvaluationBallot).where(
+                EvaluationBallot.org_id == branch_id, EvaluationBallot.year == year, EvaluationBallot.deleted.is_(False),
+            ).order_by(EvaluationBallot.updated_at.desc())).first()
+            there = f"（发出 {b.issued} 张 · 收回 {b.returned} 张）" if b is not None else ""
+            name, what = (orgtree.shown_names(s).get(branch_id, "") if branch_id else ""), "民主测评票数"
+        else:
+            model, what = (EvaluationVote, "民主测评票数") if "evaluation_vote" in text else (Evaluation, "评议结果")
+            found = latest_by_member(s, model, list(added), year)
+            if not found:
+                raise exc
+            mid, row = next(iter(found.items()))
+            name = s.scalar(select(Member.name).where(Member.id == mid)) or ""
+            there = (f"“{row.grade}”" if model is Evaluation else
+                     f"（优秀 {row.excellent} · 合格 {row.qualified} · 基本合格 {row.basic} · 不合格 {row.unqualified}）")
+    return ValidationError(what, f"{name} {year} 年度已有{what}{there}，是另一窗口或另一账户刚保存的；每年只能有一条，"
+                                 "本次没有保存任何内容。请刷新后核对，再修改保存")
 
 
 def grid_rows(s, branch_id: str, year: int) -> list[EvaluationRow]:
@@ -99,9 +130,13 @@ def save(db: Database, branch_id: str, year: int, entries: Sequence[EvaluationEn
     auth.require(db, "evaluations.write")
     year = check_year(year)
     cleaned = clean_entries(entries)
-    with UnitOfWork(db) as uow:
-        res = write_grades(uow.session, branch_id, year, cleaned)
-        uow.commit()
+    added: list[str] = []
+    try:
+        with UnitOfWork(db) as uow:
+            res = write_grades(uow.session, branch_id, year, cleaned, added)
+            uow.commit()
+    except IntegrityError as exc:
+        raise second_row_refused(db, exc, added, year) from None
     return res
 
 
@@ -145,12 +180,16 @@ def trail_label(name: str, year: int) -> str:
     return f"{name} {year}年度"
 
 
-def write_grades(s, branch_id: str, year: int, cleaned: Sequence[tuple[str, str, str]]) -> SaveResult:
-    """The grades of `cleaned` into the session (the caller's unit of work commits); only changes are written."""
+def write_grades(s, branch_id: str, year: int, cleaned: Sequence[tuple[str, str, str]],
+                 added: list[str] | None = None) -> SaveResult:
+    """The grades of `cleaned` into the session (the caller's unit of work commits); only changes are written.
+    `added` gets the members given a new row (to name one should the unique index refuse it)."""
     ids = [c[0] for c in cleaned]
     _branch, members = branch_members(s, branch_id, ids)
     existing = latest_by_member(s, Evaluation, ids, year)
-    added = changed = cleared = unchanged = 0
+    removed = latest_by_member(s, Evaluation, [c[0] for c in cleaned if c[1] and c[0] not in existing], year,
+                               removed=True)
+    n_added = changed = cleared = unchanged = 0
     for mid, grade, notes in cleaned:
         m = members[mid]
         ev = existing.get(mid)
@@ -162,18 +201,27 @@ def write_grades(s, branch_id: str, year: int, cleaned: Sequence[tuple[str, str,
             else:
                 unchanged += 1
             continue
-        if ev is None:
+        if ev is None and mid in removed:  # a grade cleared and entered again: the same row back
+            ev = removed[mid]
+            ev.deleted, ev.org_id, ev.grade, ev.notes = False, m.org_id, grade, notes
+            ev.audit_label = trail_label(m.name, year)
+            if added is not None:
+                added.append(mid)
+            n_added += 1
+        elif ev is None:
             ev = Evaluation(member_id=mid, org_id=m.org_id, year=year, grade=grade, notes=notes)
             ev.audit_label = trail_label(m.name, year)
             s.add(ev)
-            added += 1
+            if added is not None:
+                added.append(mid)
+            n_added += 1
         elif (ev.grade, ev.notes) != (grade, notes):
             ev.grade, ev.notes = grade, notes
             ev.audit_label = trail_label(m.name, year)
             changed += 1
         else:
             unchanged += 1
-    return SaveResult(added, changed, cleared, unchanged)
+    return SaveResult(n_added, changed, cleared, unchanged)
 
 
 def summary(db: Database, year: int, org_id: str | None = None) -> EvaluationSummary:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, Time
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop_app.store.base import Base, BigInt, SyncMixin
@@ -106,6 +106,9 @@ class Evaluation(SyncMixin, Base):
     """民主评议党员: one member's grade for one year."""
 
     __tablename__ = "evaluation"
+    # One live grade per member, year and writing site (db/versions/0039); see _live_on_postgresql.
+    __table_args__ = (Index("uq_evaluation_live_member_year", "member_id", "year", "updated_by_site",
+                            unique=True, sqlite_where=text("deleted = 0")),)
 
     member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
     org_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"), index=True, default=None)
@@ -117,10 +120,12 @@ class Evaluation(SyncMixin, Base):
 class EvaluationBallot(SyncMixin, Base):
     """民主测评 of a branch for a year: ballots issued (发出) and returned (收回), and the day it was held.
 
-    One live row per branch and year (services.evaluation_votes keeps it so; should two copies both
-    have entered one, the latest edit wins as for grades)."""
+    One live row per branch, year and writing site (db/versions/0039; services.evaluation_votes keeps to
+    it); should two sites both have entered one, the latest edit wins as for grades."""
 
     __tablename__ = "evaluation_ballot"
+    __table_args__ = (Index("uq_evaluation_ballot_live_org_year", "org_id", "year", "updated_by_site",
+                            unique=True, sqlite_where=text("deleted = 0")),)
 
     org_id: Mapped[str] = mapped_column(ForeignKey("organization.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
@@ -135,6 +140,8 @@ class EvaluationVote(SyncMixin, Base):
     `org_id` is the member's organisation (branch or group), as an evaluation's is."""
 
     __tablename__ = "evaluation_vote"
+    __table_args__ = (Index("uq_evaluation_vote_live_member_year", "member_id", "year", "updated_by_site",
+                            unique=True, sqlite_where=text("deleted = 0")),)
 
     member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
     org_id: Mapped[str] = mapped_column(ForeignKey("organization.id"), index=True)
@@ -143,3 +150,14 @@ class EvaluationVote(SyncMixin, Base):
     qualified: Mapped[int] = mapped_column(Integer, default=0)  # 合格
     basic: Mapped[int] = mapped_column(Integer, default=0)  # 基本合格
     unqualified: Mapped[int] = mapped_column(Integer, default=0)  # 不合格
+
+
+@event.listens_for(Evaluation.__table__, "before_create")
+@event.listens_for(EvaluationBallot.__table__, "before_create")
+@event.listens_for(EvaluationVote.__table__, "before_create")
+def _live_on_postgresql(table, conn, **_kw) -> None:
+    """Created on PostgreSQL (Base.metadata.create_all), the index is partial there too, as migration 0039
+    makes it (a postgresql_where in __table_args__ would load that dialect on every start on SQLite)."""
+    if conn.dialect.name == "postgresql":
+        index = next(ix for ix in table.indexes if ix.name.startswith("uq_"))
+        index.dialect_options["postgresql"]["where"] = text("NOT deleted")
