@@ -1,8 +1,9 @@
 """人民调解协议书 (人民调解法 第二十八、二十九条): one case closed as 调解成功, as the parties sign it.
 
-编号, 当事人基本情况, 纠纷主要事实、争议事项, 调解协议内容 (履行方式和期限 as typed), the closing lines, then
-each party's, the mediator's and the recorder's signature lines and the committee's seal, kept together on
-the last page however long the agreement runs. Blanks the program cannot know print as lines to fill by hand.
+编号, 当事人基本情况 (申请人 first, then 被申请人: 性别, 年龄, 住址, 联系电话), 纠纷主要事实、争议事项,
+调解协议内容 (履行方式和期限 as typed), the closing lines, then each party's, the mediator's and the
+recorder's signature lines and the committee's seal, kept together on the last page however long the
+agreement runs. Blanks the program cannot know print as lines to fill by hand.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from desktop_app.reports.base import A4_PORTRAIT, ModelReport, chinese_date, mod
 from desktop_app.views.mediation import MediationAgreement
 
 BLANK = "＿＿＿＿＿＿"
+SHORT_BLANK = "＿＿＿"
 _DIGITS = "零一二三四五六七八九"
 
 
@@ -80,8 +82,12 @@ class MediationAgreementReport(ModelReport):
             self._p("当事人基本情况", size=12, before=4),
         ]
         for p in m.parties:
-            story.append(self._p(f"{p.role}：{p.name}　住址：{p.address or BLANK}　联系电话：{p.phone or BLANK}",
-                                 indent=23))
+            # 性别 and 年龄 from the resident's record; a blank to fill by hand when the program does not know
+            age = f"{p.age}岁" if p.age is not None else SHORT_BLANK
+            # the address on a line of its own: a long one no longer parts 联系电话 from its number
+            story.append(self._p(f"{p.role}：{p.name}　性别：{p.gender or SHORT_BLANK}　年龄：{age}　"
+                                 f"联系电话：{p.phone or BLANK}", indent=23))
+            story.append(self._p(f"住址：{p.address or BLANK}", indent=23 + 11.5 * (len(p.role) + 1)))
         story += self._section("纠纷主要事实、争议事项", m.summary)
         story.append(self._p("经人民调解委员会调解，各方当事人自愿达成如下协议：", size=12, before=6))
         story += self._section("调解协议内容（含履行方式和期限）", m.agreement)

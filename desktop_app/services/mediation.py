@@ -349,6 +349,16 @@ def may_print_whole_phones(db: Database) -> bool:
     return auth.can(db, "residents.reveal") and auth.can(db, "export.personal")
 
 
+def _genders_and_births(db: Database, resident_ids: Sequence[str | None]) -> dict[str, tuple[str, date | None]]:
+    """(性别, 出生日期) of the residents among a case's parties, for the agreement's 当事人基本情况."""
+    ids = [i for i in resident_ids if i]
+    if not ids:
+        return {}
+    with db.session() as s:
+        rows = s.execute(select(Resident.id, Resident.gender, Resident.birth_date).where(Resident.id.in_(ids)))
+        return {rid: (gender or "", born) for rid, gender, born in rows}
+
+
 def print_mediation_agreement(db: Database, case_id: str, out: Path | None = None, *, whole_phones: bool = False,
                               printed_on: date | None = None, font_path: str | None = None) -> MediationAgreement:
     """人民调解协议书 of a case closed as 调解成功, to `out`. Returns what was printed.
@@ -372,7 +382,7 @@ def print_mediation_agreement(db: Database, case_id: str, out: Path | None = Non
     why = why_no_agreement(c)
     if why:
         raise ValidationError("调解协议书", why)
-    model = agreement_of(c, center_of(db))
+    model = agreement_of(c, center_of(db), _genders_and_births(db, [p.resident_id for p in c.party_rows]))
     data = render_mediation_agreement(model, None, printed_on, font_path=font_path)
     # Written beside `out` first; with whole phones the file is in place only once its export is logged.
     with put_in_place_after(out, data, private=False) if out is not None else nullcontext():

@@ -6,10 +6,12 @@ and the pages show them, so each needs them without importing the others.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from desktop_app.domain import service_flow as flow
+from desktop_app.domain.members import full_years
 from desktop_app.domain.service_flow import CaseInput
 from desktop_app.views.records import input_part
 
@@ -96,6 +98,19 @@ def why_no_agreement(c: CaseDetail) -> str:
 
 
 @dataclass(frozen=True)
+class AgreementParty:
+    """One party as the agreement names them: 性别 and 年龄 from the resident's record when the party is one
+    ("" / None, printed as blanks to fill by hand, when not known)."""
+
+    role: str  # 申请人 / 被申请人 / 当事人
+    name: str
+    gender: str = ""
+    age: int | None = None
+    address: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
 class MediationAgreement:
     """人民调解协议书 (人民调解法 第二十九条) as it prints: who the parties are, the facts and the dispute, what
     they agreed (履行方式和期限 as typed into the agreement), then everyone's signature and the seal."""
@@ -104,7 +119,7 @@ class MediationAgreement:
     committee: str  # 幸福里社区人民调解委员会
     case_no: str
     kind: str
-    parties: tuple[PartyRow, ...]  # phones masked unless printed whole on purpose
+    parties: tuple[AgreementParty, ...]  # 申请人 first, then 被申请人; phones masked unless printed whole on purpose
     summary: str  # 纠纷主要事实、争议事项
     agreement: str  # 调解协议内容
     mediator: str
@@ -116,8 +131,17 @@ class MediationAgreement:
         return len(self.parties) + 1
 
 
-def agreement_of(c: CaseDetail, center_name: str) -> MediationAgreement:
-    """The agreement of a case `why_no_agreement` lets through, with its parties as `c` carries them."""
+def agreement_of(c: CaseDetail, center_name: str,
+                 residents: Mapping[str, tuple[str, date | None]] | None = None) -> MediationAgreement:
+    """The agreement of a case `why_no_agreement` lets through, with its parties as `c` carries them, the
+    申请人 before the 被申请人 before other parties. `residents` gives the (性别, 出生日期) of the residents
+    among the parties, by resident id: 年龄 is their age on the day of the agreement."""
     assert c.closed_on is not None and not why_no_agreement(c)
-    return MediationAgreement(center_name, committee_name(center_name), c.case_no, c.kind, c.party_rows,
+    known = residents or {}
+    parties = []
+    for p in sorted(c.party_rows, key=lambda p: flow.PARTY_ROLES.index(p.role) if p.role in flow.PARTY_ROLES
+                    else len(flow.PARTY_ROLES)):
+        gender, born = known.get(p.resident_id or "", ("", None))
+        parties.append(AgreementParty(p.role, p.name, gender, full_years(born, c.closed_on), p.address, p.phone))
+    return MediationAgreement(center_name, committee_name(center_name), c.case_no, c.kind, tuple(parties),
                               c.summary, c.agreement, c.mediator, c.closed_on)

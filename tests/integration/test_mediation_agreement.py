@@ -16,6 +16,7 @@ from desktop_app.domain.service_flow import CaseInput, PartyInput, SessionInput
 from desktop_app.reports.fonts import ENV_VAR, shipped_font_path
 from desktop_app.reports.mediation_agreement import chinese_count
 from desktop_app.services import auth, mediation, orgs
+from desktop_app.services import residents as res
 from desktop_app.services.auth import PermissionDenied
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.views.mediation import committee_name
@@ -56,7 +57,8 @@ def test_the_agreement_prints_what_the_law_asks_for(db, tmp_path):
     assert printed.copies == 4 and printed.committee == "幸福里社区人民调解委员会"
     (text,) = pages(out.read_bytes())
     assert "人民调解协议书" in text and "编号：TJ2024-001" in text
-    assert "申请人：王秀英住址：梅园新村3栋2单元302室联系电话：139****5678" in text
+    # 性别 and 年龄 unknown (no resident's record): blanks to fill by hand
+    assert "申请人：王秀英性别：＿＿＿年龄：＿＿＿联系电话：139****5678住址：梅园新村3栋2单元302室" in text
     assert "被申请人：赵德明" in text and "025****1234" in text and "当事人：梅园物业" in text
     assert "13912345678" not in text and "84561234" not in text  # each party takes a copy home
     assert "纠纷主要事实、争议事项" in text and "双方就维修责任和赔偿金额争执不下" in text
@@ -134,3 +136,23 @@ def test_names_and_counts():
     assert committee_name("中共幸福里社区委员会") == committee_name("幸福里社区党委") == "幸福里社区人民调解委员会"
     assert committee_name("梅园街道党工委") == "梅园街道人民调解委员会"
     assert [chinese_count(n) for n in (3, 10, 12, 20, 21)] == ["三", "十", "十二", "二十", "二十一"]
+
+
+def test_the_applicant_comes_first_with_gender_and_age_from_the_residents_record(db, tmp_path):
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    grid = orgs.create(db, "第一网格党支部", "G1", "branch", community.id).id
+    home = res.create_household(db, res.HouseholdInput(grid_id=grid, building="梅园新村3栋", unit="2单元", room="302室"))
+    wang = res.create_resident(db, res.ResidentInput(name="王秀英", household_id=home.id, gender="女",
+                                                     birth_date=date(1966, 7, 1)), TODAY).id
+    c = _case(db, parties=(PartyInput("赵德明", "被申请人", None, "", "梅园新村3栋2单元402室"),
+                           PartyInput("王秀英", "申请人", wang, "", "梅园新村3栋2单元302室")))
+    out = tmp_path / "agreement.pdf"
+    printed = mediation.print_mediation_agreement(db, c.id, out, printed_on=TODAY)
+    assert [p.role for p in printed.parties] == ["申请人", "被申请人"]
+    (text,) = pages(out.read_bytes())
+    # 57 on the day of the agreement (2024-06-05), her birthday still to come
+    assert "申请人：王秀英性别：女年龄：57岁联系电话：＿＿＿＿＿＿住址：梅园新村3栋2单元302室" in text
+    assert "被申请人：赵德明性别：＿＿＿年龄：＿＿＿" in text
+    assert text.index("申请人：王秀英") < text.index("被申请人：赵德明")
+    assert text.index("申请人王秀英（签名或盖章）") < text.index("被申请人赵德明（签名或盖章）")
+    assert "本协议书一式三份" in text
