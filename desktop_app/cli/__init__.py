@@ -260,7 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--to", dest="date_to", help="截止日期")
     au.add_argument("--row", help="某条记录的 ID")
     json_flag(au)
-    au.add_argument("--limit", type=int, default=50, help="最多显示多少条（默认 50）")
+    au.add_argument("--xlsx", metavar="FILE",
+                    help="把符合条件的全部记录导出为 Excel 文件（另有“说明”表：筛选条件、导出人、哈希链检查）；导出本身也记入操作记录")
+    au.add_argument("--limit", type=int, default=50, help="最多显示多少条（默认 50；--xlsx 导出全部）")
     au.add_argument("verb", nargs="?", choices=["verify", "revert"],
                     help="verify：检查操作日志的哈希链，指出第一处断链；revert 编号：撤销这条记录的更改（管理员）")
     au.add_argument("entry", nargs="?", help="revert：操作记录编号（列表第一列，至少 8 位）")

@@ -82,6 +82,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         date_from=date_arg(args.date_from, "--from"), date_to=date_arg(args.date_to, "--to"),
         row_id=args.row, text=getattr(args, "batch", None) or "",  # a batch id is named in its entries' notes
     )
+    if getattr(args, "xlsx", None):
+        from desktop_app.services import audit_export
+
+        done = audit_export.export_xlsx(db, flt, args.xlsx)
+        print(f"已导出操作记录 {done.rows} 条 → {done.path}")
+        print(f"哈希链检查：{done.chain_text}")
+        return EXIT_OK
     page = audit_log.search(db, flt, page_size=args.limit)
     if args.json:
         print(json.dumps([

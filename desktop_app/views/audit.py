@@ -6,6 +6,7 @@ page shows them without a session.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -210,6 +211,17 @@ def shown_field(table: str, column: str, value: object) -> tuple[str, object]:
     if not column.endswith("_fen"):
         return label, value
     return label.replace("（分）", "（元）"), format_yuan(value) if number else value
+
+
+def value_text(value: object) -> str:
+    """A field's value as text: nothing for None, 是/否, a list or mapping as JSON with its Chinese."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def table_label(table: str) -> str:

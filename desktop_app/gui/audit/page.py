@@ -1,5 +1,8 @@
 """操作记录: who changed what and when; filter, page through, see a record's fields before and after.
 
+导出… writes every entry the filter shows (all its pages) to an XLSX with a 说明 sheet, off the GUI
+thread with a progress bar and 取消; the service decides who may and records it.
+
 An import's or a package's change can be put back from here (撤销此更改, or the whole
 batch): the service checks it first, the page shows what returns and asks, then
 writes it in one go and says plainly what was done (a revert is itself audited).
@@ -7,7 +10,6 @@ writes it in one go and says plainly what was done (a revert is itself audited).
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from html import escape
 
@@ -24,12 +26,12 @@ from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.bars import FIND_KEYS, SEARCH_BOX, heading
-from desktop_app.gui.widgets.forms import DateEdit
+from desktop_app.gui.widgets.forms import DateEdit, ask_save_path, offer_open
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import Column, ColumnModel, table_view
 from desktop_app.gui.widgets.layouts import panel, splitter, wrapped
-from desktop_app.services import audit_log, revert
-from desktop_app.views.audit import AuditFilter, AuditRow, TrailPage
+from desktop_app.services import audit_export, audit_log, revert
+from desktop_app.views.audit import AuditFilter, AuditRow, TrailPage, value_text
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.revert import RevertOutcome
 
@@ -56,19 +58,9 @@ class FieldLine:
 
 FIELD_COLUMNS = (
     Column("字段", lambda f: f.label, width=120),
-    Column("修改前", lambda f: _text(f.before), width=250, color=lambda f: BEFORE if f.changed else None),
-    Column("修改后", lambda f: _text(f.after), width=250, color=lambda f: AFTER if f.changed else None),
+    Column("修改前", lambda f: value_text(f.before), width=250, color=lambda f: BEFORE if f.changed else None),
+    Column("修改后", lambda f: value_text(f.after), width=250, color=lambda f: AFTER if f.changed else None),
 )
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
 
 
 def _pydate(q: QDate) -> date:
@@ -82,7 +74,8 @@ class AuditPage(Page):
         super().__init__(ctx, parent)
         self.page_no = 0
         self.current: TrailPage | None = None
-        today = today or date.today()
+        self.shown_filter: AuditFilter | None = None  # the filter of the list on screen: 导出 writes that one
+        today = self.today = today or date.today()
 
         self.user = QComboBox()
         self.table_box = QComboBox()
@@ -124,6 +117,10 @@ class AuditPage(Page):
         filters2.addWidget(self.prev)
         filters2.addWidget(self.pager)
         filters2.addWidget(self.next)
+        self.export = QPushButton(icons.get("excel"), "导出…")
+        self.export.setToolTip("把当前筛选出的全部记录（所有页）导出为 Excel 文件，附“说明”表：筛选条件、导出人、哈希链检查")
+        self.export.clicked.connect(self.export_shown)
+        filters2.addWidget(self.export)
 
         self.model = ColumnModel(COLUMNS, parent=self)
         self.list = table_view(self.model, multi=False, stretch=5)
@@ -192,9 +189,10 @@ class AuditPage(Page):
 
     def go(self, page: int) -> None:
         db, flt = self.ctx.db, self.current_filter()
-        run_op(self, lambda job: audit_log.search(db, flt, max(page, 0)), self._loaded)
+        run_op(self, lambda job: (flt, audit_log.search(db, flt, max(page, 0))), self._loaded)
 
-    def _loaded(self, result: TrailPage) -> None:
+    def _loaded(self, loaded: tuple[AuditFilter, TrailPage]) -> None:
+        self.shown_filter, result = loaded
         self.current = result
         self.page_no = result.page
         self.model.set_rows(result.rows)
@@ -240,6 +238,29 @@ class AuditPage(Page):
                                    for c in r.changes()])
         self.fields.resizeRowsToContents()
 
+    # ---------------------------------------------------------------- 导出
+
+    def export_shown(self) -> None:
+        """Every entry of the list on screen (the filter it was searched with, all its pages) to an XLSX."""
+        flt, shown = self.shown_filter, self.current
+        if flt is None or shown is None:
+            return
+        if not shown.total:
+            common.inform(self, EXPORT_TITLE, audit_export.EMPTY + "。")
+            return
+        path = ask_save_path(self, EXPORT_TITLE, f"操作记录_{self.today:%Y-%m-%d}.xlsx")
+        if path is None:
+            return
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")
+        db = self.ctx.db
+        run_op(self, lambda job: audit_export.export_xlsx(db, flt, path, progress=job.report), self._exported,
+               label=f"正在导出操作记录（共 {shown.total} 条）……")
+
+    def _exported(self, done: audit_export.TrailExport) -> None:
+        self.go(self.page_no)  # the export is in the trail now
+        offer_open(self, done.path, f"已导出操作记录 {done.rows} 条到\n{done.path}\n\n哈希链检查：{done.chain_text}")
+
     # ---------------------------------------------------------------- 撤销此更改
 
     def revert_selected(self, whole: bool) -> None:
@@ -273,6 +294,7 @@ class AuditPage(Page):
                       f"{out.summary()}{done}。这次撤销已记入操作记录（“撤销更改”）。")
 
 
+EXPORT_TITLE = "导出操作记录"
 _LISTED = 12  # records listed in the confirmation; the rest are counted
 _BATCH_TIP = "撤销这次导入或这个数据包带来的全部更改（管理员）"
 _ALTERS = revert.REVERTIBLE | {revert.REVERT}  # entries whose before/after columns show one change
