@@ -42,10 +42,17 @@ COLUMNS = (
     Column("角色", lambda u: u.role_label, width=90),
     Column("负责网格", lambda u: "、".join(u.grid_names) if u.role == "grid" else "—", width=200),
     Column("管辖范围", lambda u: u.org_name or WHOLE, width=140),
-    Column("状态", lambda u: u.state_label(), width=110,
+    Column("状态", lambda u: state_text(u), width=110,
            color=lambda u: DARK_RED if u.state_label() != "正常" else None),
     Column("上次登录", lambda u: local_text(u.last_login_at, empty="从未登录"), width=130),
 )
+
+
+def state_text(u: UserInfo) -> str:
+    """The list's 状态: a locked account says until when (已锁定至 14:35), as the details and `user list` do."""
+    if u.active and u.locked():
+        return f"已锁定至 {local_text(u.locked_until, '%H:%M')}"
+    return u.state_label()
 
 
 class UserDialog(AccountDialog):
