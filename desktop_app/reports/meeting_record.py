@@ -28,7 +28,8 @@ ALERT = colors.HexColor("#C8161E")
 PICTURE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic", ".heif"})
 PHOTO_LONG_SIDE = 900  # px: a photo printed about 85 mm wide, at some 250 dpi
 PHOTO_HEIGHT = 55 * mm  # the box a photo is fitted into, its caption under it
-UNREADABLE = "照片无法显示（文件缺失或已损坏）："
+MISSING = "照片文件缺失（不在本机数据文件夹中）："
+UNREADABLE = "照片无法读取（文件已损坏，或是 HEIC 等无法读取的格式）："
 
 
 class MeetingRecordReport(ModelReport):
@@ -135,7 +136,7 @@ class MeetingRecordReport(ModelReport):
         from desktop_app.reports.annual_photos import prepare  # PIL loads only for a record with photos
 
         cells: list[Table] = []
-        unreadable: list[str] = []
+        unreadable: list[str] = []  # each with the reason it does not print
         others: list[str] = []
         cell_w = self.frame_width / 2
         for f in self.model.attachments:
@@ -143,7 +144,7 @@ class MeetingRecordReport(ModelReport):
             if ready is not None:
                 cells.append(self._photo(f.name, ready.data, ready.width, ready.height, cell_w))
             elif PurePath(f.name).suffix.lower() in PICTURE_SUFFIXES:
-                unreadable.append(f.name)
+                unreadable.append((MISSING if f.path is None else UNREADABLE) + f.name)
             else:
                 others.append(f.name)
         story: list[Flowable] = []
@@ -153,7 +154,7 @@ class MeetingRecordReport(ModelReport):
                       style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")])
                 for i in range(0, len(cells), 2)
             ]
-            rows += [self._p(UNREADABLE + name, color=ALERT) for name in unreadable]
+            rows += [self._p(line, color=ALERT) for line in unreadable]
             story += keep_with_start(self._p(f"会议照片（{len(cells) + len(unreadable)} 张）", "Heading"), rows, rows=1)
         if others:
             story += keep_with_start(self._p("附件", "Heading"),

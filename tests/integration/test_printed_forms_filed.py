@@ -84,8 +84,8 @@ def test_the_record_prints_its_photos_as_pictures_scaled_down(branch, tmp_path):
     # captions by name without the extension; the pictures themselves are in the file
     assert "全体党员合影" in whole and "支部书记讲党课" in whole
     assert "全体党员合影.png" not in whole and "支部书记讲党课.jpg" not in whole
-    assert "照片无法显示（文件缺失或已损坏）：志愿服务.jpg" in whole
-    assert "照片无法显示（文件缺失或已损坏）：入党宣誓.jpg" in whole
+    assert "照片无法读取（文件已损坏，或是HEIC等无法读取的格式）：志愿服务.jpg" in whole
+    assert "照片文件缺失（不在本机数据文件夹中）：入党宣誓.jpg" in whole
     assert "附件1.会议通知.pdf" in whole
     images = [x for p in PdfReader(BytesIO(data)).pages
               for x in (p["/Resources"].get("/XObject") or {}).values() if x.get_object()["/Subtype"] == "/Image"]
