@@ -100,8 +100,8 @@ def _detail(r: AuditRow) -> str:
 
 def _cells(r: AuditRow) -> tuple:
     summary = "删除（删除前的内容见“修改详情”）" if r.summary == _DELETED_SUMMARY else r.summary
-    return (r.at.replace(tzinfo=None), r.who, r.action_label, r.table_label, r.label, summary, _detail(r),
-            r.id, r.row_id)
+    at = r.at.replace(tzinfo=None, microsecond=0)  # the second, as the page shows it; a cell keeps no zone
+    return (at, r.who, r.action_label, r.table_label, r.label, summary, _detail(r), r.id, r.row_id)
 
 
 def _chain(db: Database) -> tuple[bool, str]:

@@ -91,6 +91,7 @@ def test_who_changed_the_phone_reads_in_chinese_and_masked(trail, folder):
     assert len(rows) == 2
     at, who, action, table, label, summary, detail, _id, _row = rows[1]
     assert (who, action, table, label) == ("李明", "修改", "党员", "张三")
+    assert at.date() == date.today() and at.microsecond == 0  # to the second, as the page shows it
     assert detail == "手机号码：139****5678 → 138****1111"  # the field's name, masked as on the page
     cells = json.dumps(sheet_rows(out), default=str, ensure_ascii=False)
     assert "13912345678" not in cells and "13800001111" not in cells
