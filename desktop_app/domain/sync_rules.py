@@ -58,6 +58,8 @@ class Decision(LabelledEnum):
 DECISION_LABELS: dict[Decision, str] = labels(Decision)
 
 
+KEYS_VERSION = "0.2.0"  # the first program version where each community enrols keys of its own: what to update to
+
 def decide(
     incoming: Stamp,
     local: Stamp | None,
@@ -254,7 +256,8 @@ def validate_manifest(obj: object, sync_format: str, oldest: str | None = None) 
     if fv != FORMAT_VERSION:
         if fv > FORMAT_VERSION:
             raise PackageRefused(f"数据包格式（第 {fv} 版）比本程序新，请先升级程序")
-        raise PackageRefused(f"数据包格式（第 {fv} 版）过旧：请对方升级程序，按 README“重新登记”一节重新登记后再导出")
+        raise PackageRefused(f"数据包格式（第 {fv} 版）过旧：请对方把程序升级到 {KEYS_VERSION} 或更新的版本，"
+                             "在“数据同步”页重新登记后再导出")
     sv = _get(obj, "schema_version", str, "数据版本")
     if len(sv) != len(sync_format) or not (sv.isascii() and sv.isdigit()) or sv > sync_format:
         # a name not of our kind ("00275" would sort inside the range) is a format we do not know

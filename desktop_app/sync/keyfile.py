@@ -118,7 +118,8 @@ def _load(path: Path, fmt: str, what: str) -> dict:
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ValidationError(what, f"{path.name} 不是{what}") from None
     if isinstance(doc, dict) and doc.get("format") == OLD_KEY_FORMAT:
-        raise ValidationError(what, "这是旧版的共用街道密钥文件，已不再使用：请按 README“重新登记”一节登记")
+        raise ValidationError(what, "这是旧版程序的共用街道密钥文件，已不再使用：请在“数据同步”页“向街道登记”，"
+                              "把登记申请交给街道，再导入街道给的登记回执（.dqreply）")
     if not isinstance(doc, dict) or doc.get("format") != fmt:
         raise ValidationError(what, f"{path.name} 不是{what}")
     if doc.get("version") != VERSION:

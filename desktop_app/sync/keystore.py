@@ -100,7 +100,8 @@ def read(path: Path) -> SiteKeys:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise Conflict(f"找不到本库的同步私钥文件 {path}：请把它放回原处，或按 README 重新登记") from None
+        raise Conflict(f"找不到本库的同步私钥文件 {path}：请把它放回原处；找不回时，"
+                       "社区在“数据同步”页点“重新登记…”，街道点“更换密钥…”") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ValidationError("私钥文件", f"{path.name} 不是同步私钥文件") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != VERSION:

@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
-from desktop_app.domain.sync_rules import Manifest, PackageRefused, manifest_to_dict, table_label, validate_manifest
+from desktop_app.domain.sync_rules import (
+    KEYS_VERSION, Manifest, PackageRefused, manifest_to_dict, table_label, validate_manifest,
+)
 from desktop_app.files import write_atomically
 from desktop_app.store.migrate import SYNC_FORMAT_OLDEST
 from desktop_app.sync import crypto
@@ -37,8 +39,10 @@ from desktop_app.sync.crypto import SiteKeys, format_fingerprint
 MAGIC = b"DQSYNC\x00\x02"
 OLD_MAGIC = b"DQSYNC\x00\x01"  # the shared street key of before: refused, with what to do
 HEADER_LEN = crypto.header_len(len(MAGIC))
-OLD_FORMAT = ("这是旧版（共用街道密钥）的数据包，已不再接受：请社区和街道都升级程序，"
-              "社区按 README“重新登记”一节向街道重新登记后，再导出新的数据包")
+# In the worker's terms: which version to install, which button to press, whom to ask (not the README).
+OLD_FORMAT = (f"这是旧版程序（各社区共用街道密钥）生成的数据包，已不再接受：请社区和街道都把程序升级到 {KEYS_VERSION} "
+              "或更新的版本，社区在“数据同步”页“向街道登记”（数据都会保留），街道接受登记后，社区再导出新的数据包；"
+              "不清楚怎么做的，请问街道负责数据同步的同志")
 # Who may have signed a package: site id -> (Ed25519 public key, its fingerprint); raises PackageRefused.
 SignerLookup = Callable[[str], tuple[bytes, str]]
 MANIFEST = "manifest.json"
@@ -277,7 +281,13 @@ def open_bytes(data: bytes, keys: SiteKeys, signers: SignerLookup, sync_format: 
         site_id = claimed.get("id") if isinstance(claimed, dict) else None
         if not isinstance(site_id, str) or not site_id:
             raise PackageRefused("数据包清单中没有发送方")
-        public, fingerprint = signers(site_id)
+        try:
+            public, fingerprint = signers(site_id)
+        except UnknownSender as exc:
+            street = obj.get("street") if isinstance(obj.get("street"), dict) else {}
+            stated = tuple(str(v) if isinstance(v, str) else "" for v in (
+                claimed.get("org_name"), claimed.get("org_code"), street.get("org_code")))
+            raise UnknownSender(str(exc), stated) from None
         if not crypto.verify(public, mbytes, signature):
             raise PackageRefused(_signature_message(obj, fingerprint))
         manifest = validate_manifest(obj, sync_format, oldest)
@@ -399,13 +409,23 @@ def _decrypt(data: bytes, keys: SiteKeys) -> bytes:
 class SealedElsewhere(PackageRefused):
     """A package sealed to another key: only its reader knows what it holds, so the caller says whose it is."""
 
-    def __init__(self, recipient: bytes, what: str = ""):
+    def __init__(self, recipient: bytes, what: str = "", details: str = ""):
         self.recipient = recipient  # crypto.fingerprint_bytes of the reader's box key, from the header
-        # What to do first, the fingerprint last: a worker reads the sentence, the street's staff the number.
+        # What to do first, the fingerprints on a line of their own: a worker reads the sentence, the street's
+        # staff the numbers.
         super().__init__(
             "本库无法读取，它是加密给另一方的："
             + (what or "社区的数据包只有街道能读，街道的下发包只有收件社区能读")
-            + f"（接收方密钥指纹 {format_fingerprint(recipient)}）")
+            + f"\n详细信息：接收方密钥指纹 {format_fingerprint(recipient)}" + (f"，{details}" if details else ""))
+
+
+class UnknownSender(PackageRefused):
+    """A readable package whose sender is not enrolled here; `stated`: (community name, its code, its street's
+    code) as the package's manifest states them, unverified (nobody here knows the key that signed them)."""
+
+    def __init__(self, message: str, stated: tuple[str, str, str] = ("", "", "")):
+        self.stated = stated
+        super().__init__(message)
 
 
 def _signature_message(obj: dict, fingerprint: str) -> str:

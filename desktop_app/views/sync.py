@@ -211,6 +211,7 @@ class PackageCheck:
     created_at: datetime | None = None
     refused: str = ""  # the reason, in Chinese; "" when it may be imported
     already: bool = False  # imported before: taking it again changes nothing (as a single import's preview says)
+    imported_at: datetime | None = None  # when it was, if so
 
 
 @dataclass(frozen=True)

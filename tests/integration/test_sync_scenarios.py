@@ -608,8 +608,9 @@ def test_the_enrolment_files_are_checked(world, tmp_path):
         sync.enrol_accept(world.street, tmp_path / "notes.txt", tmp_path / "r.dqreply")
     old = tmp_path / "old.dqkey"
     old.write_text(json.dumps({"format": "dangqun-street-key", "version": 1}), encoding="utf-8")
-    with pytest.raises(ValidationError, match="README"):
+    with pytest.raises(ValidationError, match="“向街道登记”") as said:
         sync.enrol_finish(world.c2, old)
+    assert "README" not in str(said.value)
     # The private key file is protected and private to its owner.
     assert "sealed" in json.loads((tmp_path / "c2.dqkey").read_text(encoding="utf-8"))
     if os.name == "posix":

@@ -153,19 +153,20 @@ def test_a_truncated_plain_package_is_refused(parts, street, tmp_path, cut):
 
 def test_a_package_of_another_street_is_refused(parts, street, tmp_path):
     refused(street, parts["foreign"].read_bytes(), tmp_path, "加密给另一方")
-    said = refused(street, parts["foreign-plain"].read_bytes(), tmp_path, "没有在本街道登记")
+    said = refused(street, parts["foreign-plain"].read_bytes(), tmp_path, "不是本街道登记的社区")
     # A worker at the window reads the buttons to press; the command is for the command line.
     assert "“向街道登记”" in said and "“接受社区登记”" in said, said
 
 
 def test_an_old_format_package_is_refused_saying_what_to_do(parts, street, tmp_path):
     old = package.OLD_MAGIC + parts["encrypted"].read_bytes()[len(package.MAGIC):]
-    refused(street, old, tmp_path, "README")
+    said = refused(street, old, tmp_path, f"升级到 {package.KEYS_VERSION}")
+    assert "README" not in said and "“向街道登记”" in said, said
     entries = zip_entries(parts["plain"].read_bytes())
     m = json.loads(entries["manifest.json"])
     m["format_version"] = 1
     entries["manifest.json"] = json.dumps(m).encode()
-    refused(street, rezip(entries), tmp_path, "重新登记")
+    refused(street, rezip(entries), tmp_path, "“向街道登记”")
 
 
 def test_a_community_claiming_to_be_another_is_refused(parts, street, tmp_path):
@@ -374,7 +375,7 @@ def test_a_package_sealed_to_another_says_whose_it_is_and_what_to_do(parts, stre
             assert all(w in msg for w in ("加密给另一方", *words)), msg
 
     says(street, down, "本街道为“社区001党委”生成的下发包", "应在该社区导入")
-    says(street, parts["foreign"], "另一个街道", "请该社区确认其登记的街道是“梅园街道党工委”")
+    says(street, parts["foreign"], "另一个街道", "就把数据包交给那个街道", "是“梅园街道党工委”，就重新登记")
     copy_db(parts["c2"], tmp_path / "c2.db")
     c2, _ = open_database(tmp_path / "c2.db")
     try:

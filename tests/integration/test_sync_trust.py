@@ -211,7 +211,7 @@ def test_a_package_in_the_old_format_says_what_to_do(synced):
     e = sync.export_package(synced.c1, synced.package("new.dqsync"))
     old = synced.package("old.dqsync")
     old.write_bytes(package.OLD_MAGIC + e.path.read_bytes()[len(package.MAGIC):])
-    with pytest.raises(PackageRefused, match="重新登记"):
+    with pytest.raises(PackageRefused, match="升级到 0.2.0 或更新的版本.*“向街道登记”"):
         sync.import_package(synced.street, old)
 
 

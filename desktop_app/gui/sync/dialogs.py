@@ -296,12 +296,18 @@ class BatchConfirmDialog(QDialog):
         ok = [c for c in self.checks if not c.refused]
         again = sum(c.already for c in ok)
         self.setWindowTitle("导入多个数据包")
-        head = QLabel(
-            f"选择了 {len(self.checks)} 个数据包，其中 {len(ok)} 个可以导入"
-            + (f"（{again} 个以前导入过，再次导入不改变任何数据）" if again else "")
-            + f"，共 {sum(c.rows for c in ok if not c.already):,} 条记录。"
-            "它们将一起导入：导入前逐个核对签名和内容，某个不能导入时只跳过它，其余照常导入。"
-        )
+        if ok and again == len(ok):  # nothing new: not "共 0 条记录", but when each was taken
+            head = QLabel(
+                ("选择的数据包" if len(ok) == len(self.checks) else f"可以导入的 {len(ok)} 个数据包")
+                + "均已导入过，无需再导入：\n" + "\n".join(
+                    f"{c.path.name}（{c.org_name}）：{local_time(c.imported_at)} 导入" for c in ok))
+        else:
+            head = QLabel(
+                f"选择了 {len(self.checks)} 个数据包，其中 {len(ok)} 个可以导入"
+                + (f"（{again} 个以前导入过，再次导入不改变任何数据）" if again else "")
+                + f"，共 {sum(c.rows for c in ok if not c.already):,} 条记录。"
+                "它们将一起导入：导入前逐个核对签名和内容，某个不能导入时只跳过它，其余照常导入。"
+            )
         head.setWordWrap(True)
         self.table = _list([
             Column("文件", lambda c: c.path.name),
@@ -315,8 +321,10 @@ class BatchConfirmDialog(QDialog):
         buttons = QDialogButtonBox()
         self.ok_button = buttons.addButton(f"导入 {len(ok)} 个", QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setIcon(icons.get("package-in"))
-        self.ok_button.setEnabled(bool(ok))
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok_button.setEnabled(bool(ok) and again < len(ok))
+        if ok and again == len(ok):
+            self.ok_button.setText("无需导入")
+        buttons.addButton("关闭" if ok and again == len(ok) else "取消", QDialogButtonBox.ButtonRole.RejectRole)
         _stack(self, head, self.table, self.reasons, buttons)
 
     @property

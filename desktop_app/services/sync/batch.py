@@ -40,7 +40,9 @@ from typing import Callable, Iterable
 
 from desktop_app.domain.errors import DomainError
 from desktop_app.domain.sync_rules import PackageRefused
-from desktop_app.services.sync.incoming import Reader, merge_package, open_verified, reader, sealed_elsewhere
+from desktop_app.services.sync.incoming import (
+    Reader, merge_package, open_verified, reader, sealed_elsewhere, unknown_sender,
+)
 from desktop_app.store import dialect as store_dialect
 from desktop_app.store.db import Database
 from desktop_app.store.models_sync import SyncImport
@@ -79,12 +81,16 @@ def check_packages(db: Database, paths: Iterable[Path], progress: Progress | Non
         except package.SealedElsewhere as exc:
             out.append(PackageCheck(path, refused=_reason(sealed_elsewhere(exc, path, r), path)))
             continue
+        except package.UnknownSender as exc:
+            out.append(PackageCheck(path, refused=_reason(unknown_sender(exc, path, r), path)))
+            continue
         except PackageRefused as exc:
             out.append(PackageCheck(path, refused=_reason(exc, path)))
             continue
         with db.session() as s:
-            already = s.get(SyncImport, m.package_id) is not None
-        out.append(PackageCheck(path, m.site.org_name, m.site.org_code, m.total_rows, m.created_at, already=already))
+            taken = s.get(SyncImport, m.package_id)
+        out.append(PackageCheck(path, m.site.org_name, m.site.org_code, m.total_rows, m.created_at,
+                                already=taken is not None, imported_at=taken.imported_at if taken else None))
     return out
 
 

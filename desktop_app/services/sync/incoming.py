@@ -98,22 +98,46 @@ def _enrolled(db: Database) -> tuple[tuple[str, str], ...]:
         return tuple((e.org_code, e.org_name) for e in s.scalars(select(SyncEnrolment)))
 
 
-def _unknown_at_street(path: Path, r: Reader) -> str:
-    """A package sealed to no key of this street: the community its file name carries (同步包_<code>_…), if any."""
+def _taken_over(up: str) -> str:
+    """What a community this street took over from another does, in the page's button names."""
+    return (f"如果该社区已划归本{up}：请它在“数据同步”中“向{up}登记”（登记到本{up}，数据都会保留），"
+            f"你在这里“接受社区登记”，它再“导出全部数据”交来")
+
+
+def _unknown_at_street(path: Path, r: Reader) -> tuple[str, str]:
+    """A package sealed to no key of this street: the community its file name carries (同步包_<code>_…), if any,
+    and what to do; then the details (this street's key) for whoever checks keys."""
     up = r.info.upper  # 街道 or 区
-    street = f"“{r.info.street_org_name}”（{up}密钥指纹 {r.info.fingerprint}）"
+    street = f"“{r.info.street_org_name}”"
+    details = f"本{up}密钥指纹 {r.info.fingerprint}"
     named = re.match(r"同步包_(\d+)_", path.name)
     if named is None:
-        return (f"它不是加密给本{up}密钥的：可能是另一个{up}的数据包，或社区登记的是本{up}换钥之前的旧密钥；"
-                f"请该社区确认其登记的{up}是{street}，必要时重新登记后再导出")
+        return (f"它不是加密给本{up}的：可能是另一个{up}的社区的数据包，或社区登记的是本{up}换钥之前的旧密钥。"
+                f"请该社区在“数据同步”中看一看它登记的{up}：是别的{up}，就把数据包交给那个{up}；是{street}，"
+                "就重新登记后再导出", details)
     code = named.group(1)
     name = dict(r.enrolled).get(code)
     if name is not None:
         return (f"这是“{name}”（{code}）的数据包，但不是加密给本{up}现用密钥的：该社区登记的可能是本{up}换钥之前的"
-                f"旧密钥，或它后来在别的{up}登记过；请该社区在“数据同步”中核对登记的{up}是{street}，"
-                "必要时重新登记，再导出全部数据")
-    return (f"这是组织代码 {code} 的社区的数据包，该社区没有在本{up}登记，可能属于另一个{up}；"
-            f"如果它是本{up}的社区：请它在“数据同步”中“向{up}登记”，你在这里“接受社区登记”，它再重新导出")
+                f"旧密钥，或它后来在别的{up}登记过。请该社区在“数据同步”中核对登记的{up}是{street}，"
+                "必要时重新登记，再导出全部数据", details)
+    return (f"这是组织代码 {code} 的社区的数据包，它是交给另一个{up}的，本{up}没有这个社区的登记。"
+            f"请把它交还该社区，由它交给自己所属的{up}导入；" + _taken_over(up), details)
+
+
+def unknown_sender(exc: package.UnknownSender, path: Path, r: Reader) -> PackageRefused:
+    """A readable package from a community not enrolled here: whose it says it is (unverified) and what to do."""
+    name, code, street_code = exc.stated
+    up = r.info.upper
+    if r.info.role == COMMUNITY or not (name or code):
+        return PackageRefused(f"数据包“{path.name}”未导入：{exc}")
+    whose = f"“{name}”（{code}）" if name else f"组织代码 {code} 的社区"
+    elsewhere = (f"数据包上写明它登记在另一个{up}（组织代码 {street_code}），" if street_code and street_code != r.org_code
+                 else "")
+    return PackageRefused(
+        f"数据包“{path.name}”未导入：这是{whose}的数据包，{elsewhere}它不是本{up}登记的社区。"
+        f"请把它交还该社区，由它交给自己所属的{up}导入；" + _taken_over(up)
+        + f"\n详细信息：本{up}密钥指纹 {r.info.fingerprint}")
 
 
 def sealed_elsewhere(exc: package.SealedElsewhere, path: Path, r: Reader) -> PackageRefused:
@@ -137,7 +161,8 @@ def sealed_elsewhere(exc: package.SealedElsewhere, path: Path, r: Reader) -> Pac
     elif whose:
         what = f"这是本{up}为“{whose}”生成的下发包，应在该社区导入"
     else:
-        what = _unknown_at_street(path, r)
+        what, details = _unknown_at_street(path, r)
+        return PackageRefused(f"数据包“{path.name}”未导入：{package.SealedElsewhere(exc.recipient, what, details)}")
     return PackageRefused(f"数据包“{path.name}”未导入：{package.SealedElsewhere(exc.recipient, what)}")
 
 
@@ -149,6 +174,8 @@ def open_verified(path: Path, r: Reader) -> Verified:
                                        r.info.street_site_id, r.storage, r.info.upper)
     except package.SealedElsewhere as exc:
         raise sealed_elsewhere(exc, path, r) from None
+    except package.UnknownSender as exc:
+        raise unknown_sender(exc, path, r) from None
     except PackageRefused as exc:
         raise PackageRefused(f"数据包“{path.name}”未导入：{exc}") from None
 

@@ -34,7 +34,7 @@ from desktop_app.store.base import utcnow
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
 from desktop_app.store.models_sync import SyncEnrolment, SyncExport, SyncIdentity, SyncPeer, SyncRowState
-from desktop_app.sync import keyfile, keystore
+from desktop_app.sync import keyfile, keystore, package
 from desktop_app.sync.codec import texts_to_row
 from desktop_app.sync.crypto import SiteKeys, fingerprint_of
 from desktop_app.sync.keyfile import KEY_SUFFIX, REPLY_SUFFIX, REQUEST_SUFFIX, EnrolReply, EnrolRequest
@@ -64,7 +64,8 @@ def _identity(s) -> SyncIdentity:
     row = s.get(SyncIdentity, 1)
     if row is None or row.state not in ("enrolled", STREET):
         if row is not None and row.key_b64 == "" and not row.own_sign_public and row.state == "":
-            raise Conflict("本库用的是旧版共用街道密钥，已作废：请按 README“重新登记”一节重新登记（数据都会保留）")
+            raise Conflict("本库用的是旧版程序的共用街道密钥，已作废：请在“数据同步”页“向街道登记”，"
+                           "把登记申请交给街道，再导入街道给的登记回执（数据都会保留）")
         up = upper_name(upper_level_in(s, row))  # a top database names itself; a community its 街道 or 区
         if row is not None and row.state == "requested":
             raise Conflict(f"登记尚未完成：请把登记申请交给{up}，再在“数据同步”中“导入登记回执”（命令行 dangqun sync enrol finish）")
@@ -145,8 +146,9 @@ def signers(db: Database):
             return public, fingerprint_of(public)
         found = enrolled.get(site_id)
         if found is None:
-            raise PackageRefused(f"发送数据包的社区没有在本{up}登记：请先让该社区在“数据同步”中“向{up}登记”"
-                                 f"（命令行 dangqun sync enrol request），在本{up}“接受社区登记”后再导出")
+            raise package.UnknownSender(
+                f"发送数据包的社区没有在本{up}登记：请先让该社区在“数据同步”中“向{up}登记”"
+                f"（命令行 dangqun sync enrol request），在本{up}“接受社区登记”后再导出")
         public_b64, status, name = found
         if status != "active":
             raise PackageRefused(f"“{name}”的密钥已作废：它签名的数据包一律不接受，请让该社区重新登记")

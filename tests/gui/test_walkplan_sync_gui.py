@@ -1,0 +1,37 @@
+"""Several packages chosen at once, every one imported before: not "共 0 条记录" but 均已导入过, each with its date."""
+
+from datetime import datetime
+
+from PySide6.QtWidgets import QDialog, QLabel
+
+from desktop_app.gui.sync import dialogs as sync_dialogs
+from desktop_app.gui.sync.dialogs import BatchConfirmDialog
+from desktop_app.services import sync
+from tests.gui.test_sync_gui import _street_ctx, community, page_for, street_db  # noqa: F401 - fixtures
+from tests.integration.sync_world import enrol
+
+
+def test_all_imported_before_says_so_with_the_dates(qtbot, community, street_db, wait_ops, tmp_path,  # noqa: F811
+                                                    monkeypatch, shot):
+    enrol(street_db, community.db, tmp_path)
+    first = sync.export_package(community.db, tmp_path / "第一次.dqsync").path
+    second = sync.export_package(community.db, tmp_path / "第二次.dqsync").path
+    sync.import_packages(street_db, [first, second])
+    page = page_for(qtbot, _street_ctx(street_db), wait_ops)
+    monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: [first, second])
+    seen = []
+    # Nothing to press but 关闭: the dialog answers Rejected
+    monkeypatch.setattr(BatchConfirmDialog, "exec", lambda dlg: seen.append(dlg) or QDialog.DialogCode.Rejected)
+    page.import_button.click()
+    wait_ops()
+    wait_ops()
+    (confirm,) = seen
+    text = "\n".join(label.text() for label in confirm.findChildren(QLabel))
+    assert "均已导入过，无需再导入" in text and "共 0 条记录" not in text
+    today = f"{datetime.now():%Y-%m-%d}"
+    for path in (first, second):
+        assert any(line.startswith(path.name) and today in line and line.endswith("导入") for line in text.splitlines())
+    assert not confirm.ok_button.isEnabled() and confirm.ok_button.text() == "无需导入"
+    confirm.resize(820, 440)
+    confirm.show()
+    shot(confirm, "sync_all_imported_before.png")
