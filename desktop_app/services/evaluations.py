@@ -71,6 +71,7 @@ def second_row_refused(db: Database, exc: IntegrityError, added: Sequence[str], 
     """What to say when the unique index (db/versions/0039) refused a second live grade, tally or ballot
     count of a member (branch) and year: another window or account saved one meanwhile. Names the member
     and what is already there; `added` are the members this save was adding a row for."""
+    auth.require(db, "evaluations.read")  # it reads what is there (the caller checked evaluations.write)
     text = str(exc.orig)
     with db.session() as s:
         if "evaluation_ballot" in text:
