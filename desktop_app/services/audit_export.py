@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from desktop_app.domain import access
 from desktop_app.domain.access import ActorKind
 from desktop_app.domain.errors import DomainError
 from desktop_app.exchange import audit_export
@@ -56,11 +57,12 @@ def may_export(db: Database) -> bool:
 
 
 def _allowed(db: Database):
+    """The actor, if their role reads the trail; else refused naming the export (a scoped account or
+    nobody logged in gets require's own words: the whole database's trail, or 请先登录)."""
     actor = auth.current_actor(db)
-    if actor is None or not auth.can(db, PERMISSION):
-        who = f"当前账户“{actor.name}”（{actor.role_label}）" if actor is not None else "未登录时"
-        raise PermissionDenied(f"{who}不能导出操作记录：导出和查看操作记录一样，只限有“查看操作记录”权限的账户"
-                               "（管理员、书记/委员）", PERMISSION)
+    if actor is not None and not access.allowed(actor.role, PERMISSION):
+        raise PermissionDenied(f"当前账户“{actor.name}”（{actor.role_label}）不能导出操作记录：导出和查看操作记录一样，"
+                               "只限有“查看操作记录”权限的账户（管理员、书记/委员）", PERMISSION)
     return auth.require(db, PERMISSION)
 
 
