@@ -109,7 +109,7 @@ def _cells(r: AuditRow) -> tuple:
 def _chain(db: Database) -> tuple[bool, str]:
     broken = audit_chain.verify(db)
     if not broken:
-        return True, "通过：操作记录完整，没有发现被修改或删除的记录"
+        return True, "通过（操作记录完整，没有发现被修改或删除的记录）"
     return False, "未通过：" + "；".join(f"{b.site_name}的操作记录自编号 {b.entry_id} 起断链（{b.problem}）"
                                     for b in broken)
 

@@ -78,7 +78,7 @@ def test_all_pages_of_the_filter_on_screen_are_exported(page, saved, wait_ops, s
     notes = dict(wb["说明"].iter_rows(values_only=True))
     assert notes["筛选条件"].startswith("操作：修改设置；日期：") and notes["导出人"] == "王管理（admin，管理员）"
     assert saved["told"] == [f"已导出操作记录 {audit_log.PAGE_SIZE + MORE} 条到\n{saved['path']}\n\n"
-                             "哈希链检查：通过：操作记录完整，没有发现被修改或删除的记录"]
+                             "哈希链检查：通过（操作记录完整，没有发现被修改或删除的记录）"]
     assert [e.label for e in exports(page.ctx.db)] == ["操作记录"]
 
 
