@@ -15,7 +15,8 @@ def add_commands(meetings_sub: argparse._SubParsersAction) -> None:
     pb.add_argument("--to", dest="last", required=True, metavar="YYYY-MM", help="结束月份")
     pb.add_argument("--kinds", nargs="+", metavar="类型", help="会议类型（默认按周期应开的全部类型）")
     pb.add_argument("--day", default="15",
-                    help="会议日：每月几日（如 15），或 第几个-星期几（如 3-2 为每月第三个星期二）；周末顺延至周一")
+                    help="会议日：每月几日（如 15），或 第几个-星期几（如 3-2 为每月第三个星期二，"
+                         "最后-5 为每月最后一个星期五）；周末顺延至周一")
     pb.add_argument("--place", default="", help="会议地点")
     pb.add_argument("--dry-run", action="store_true", help="只列出将要计划的会议，不保存")
     for flag in ("--db", "--db-url"):  # given before or after the subcommand; a default here would hide the former

@@ -20,7 +20,8 @@ from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.meetings import KindRule, Period, PeriodUnit
 
 WEEKDAYS = "一二三四五六日"
-LAST = -1  # 每月最后一个星期X: nth in a DayRule, "-1-5" on the command line, 最后一个 in the window
+LAST = -1  # 每月最后一个星期X: nth in a DayRule; "最后-5" (or "L-5", "-1-5") on the command line, 最后一个 in the window
+_LAST_WORDS = ("最后", "l", "last", "-1")
 _SECOND_PASS_DAYS = 14  # a kind needed twice a month: the second one two weeks after the first
 
 
@@ -62,15 +63,17 @@ class DayRule:
 
 
 def parse_day_rule(text: str) -> DayRule:
-    """'15' (每月 15 日) or '3-2' (每月第 3 个星期二; '-1-5' the last Friday): the command line's --day."""
+    """'15' (每月 15 日) or '3-2' (每月第 3 个星期二; '最后-5', 'L-5' or '-1-5' the last Friday): the command
+    line's --day. A word for the last one: "--day -1-5" reads to the shell's argument parser as an option."""
     t = (text or "").strip()
     try:
         if t.isdigit():
             return DayRule(day=int(t))
         nth, _, wd = t.rpartition("-")
-        return DayRule(day=None, nth=int(nth), weekday=int(wd) - 1)
+        return DayRule(day=None, nth=LAST if nth.lower() in _LAST_WORDS else int(nth), weekday=int(wd) - 1)
     except ValueError:
-        raise ValidationError("会议日", f"“{text}”应为 1-31 的日子，或 第几个-星期几（如 3-2 为第三个星期二）") from None
+        raise ValidationError("会议日", f"“{text}”应为 1-31 的日子，或 第几个-星期几（如 3-2 为第三个星期二，"
+                              "最后-5 为最后一个星期五）") from None
 
 
 def weekday_moved(d: date) -> tuple[date, str]:

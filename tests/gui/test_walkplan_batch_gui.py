@@ -83,4 +83,39 @@ def test_the_last_weekday_of_each_month(qtbot, page, branch, wait_ops, monkeypat
     days = seen["days"]
     assert len(days) == 3
     assert all(d.weekday() == 4 and (d + timedelta(days=7)).month != d.month for d in days)
-    assert batch.parse_day_rule("-1-5") == batch.DayRule(day=None, nth=batch.LAST, weekday=4)
+    for said in ("-1-5", "最后-5", "L-5"):  # the command line's names of the window's 最后一个星期五
+        assert batch.parse_day_rule(said) == batch.DayRule(day=None, nth=batch.LAST, weekday=4)
+
+
+def test_planning_from_the_grid_says_the_period_already_has_one(qtbot, page, branch, wait_ops, monkeypatch,  # noqa: F811
+                                                                 shot):
+    from datetime import date
+
+    from desktop_app.gui.meetings.meeting_dialog import MeetingDialog, to_qdate
+    from desktop_app.services import meetings as ms
+
+    db = page.ctx.db
+    today = page.today
+    day = date(today.year, today.month, 28 if today.day < 28 else today.day)  # this month, not past
+    planned = ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY, title="主题党日", meeting_date=day))
+    seen = {}
+
+    def run(dlg: MeetingDialog) -> int:
+        qtbot.waitUntil(lambda: dlg.period_note.isVisibleTo(dlg), timeout=20_000)
+        seen["said"] = dlg.period_note.text()
+        dlg.resize(880, 560)
+        dlg.show()
+        shot(dlg, "plan_from_grid_period_note.png")
+        nxt = date(today.year + (today.month == 12), today.month % 12 + 1, 10)
+        with qtbot.waitSignal(dlg.period_loaded, timeout=20_000):
+            dlg.day.setDate(to_qdate(nxt))  # next month has none: no note
+        seen["next"] = dlg.period_note.isVisibleTo(dlg)
+        return 0
+
+    monkeypatch.setattr(MeetingDialog, "exec", run)
+    page.plan_for(branch, r.THEME_DAY, today)
+    wait_ops()
+    said = seen["said"]
+    assert said.startswith(f"注意：{today.year}年{today.month}月已有主题党日 1 次") and planned.number in said
+    assert f"{day:%m-%d}，计划中" in said and "再计划就多出一次" in said
+    assert seen["next"] is False

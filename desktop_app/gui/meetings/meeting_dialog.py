@@ -72,6 +72,7 @@ class MeetingDialog(SavingDialog):  # asks before typed data is thrown away
     """计划会议 / 修改会议; `save` makes the service call (none: OK only closes, the caller reads values())."""
 
     people_loaded = Signal()
+    period_loaded = Signal()
 
     def __init__(
         self,
@@ -136,10 +137,17 @@ class MeetingDialog(SavingDialog):  # asks before typed data is thrown away
         check_none.clicked.connect(lambda: self._check_all(False))
 
         self.error = self.message  # the form's one line for refusals
+        # The same kind already planned or held in the day's period: said before saving, not found on the grid after
+        self.period_note = QLabel()
+        self.period_note.setWordWrap(True)
+        self.period_note.setStyleSheet("color:#8a5a00")
+        self.period_note.hide()
+        self._period_generation = 0
 
         time_row = fill(QHBoxLayout(), self.has_time, self.start, QLabel("至"), self.end, 1)
         form = form_layout(
-            ("党组织", self.org), ("会议类型", self.kind), ("会议主题", self.title_edit), ("会议日期", self.day),
+            ("党组织", self.org), ("会议类型", self.kind), ("会议主题", self.title_edit),
+            ("会议日期", column(None, self.day, self.period_note)),
             ("会议时间", time_row), ("会议地点", self.place), ("主持人", self.host), ("记录人", self.recorder),
             ("授课人", self.lecturer), ("列席人员", self.guests), ("会议记录", self.minutes))
         people_head = fill(QHBoxLayout(), QLabel("应到人员"), 1, check_all, check_none)
@@ -166,6 +174,10 @@ class MeetingDialog(SavingDialog):  # asks before typed data is thrown away
         self.org.currentIndexChanged.connect(lambda _i: self.load_people(reset=True))
         self.kind.currentIndexChanged.connect(lambda _i: (self._kind_changed(), self.load_people(reset=True)))
         self.load_people(reset=detail is None)
+        self.org.currentIndexChanged.connect(lambda _i: self.load_period())
+        self.kind.currentIndexChanged.connect(lambda _i: self.load_period())
+        self.day.dateChanged.connect(lambda _d: self.load_period())
+        self.load_period()
         self.first_field = self.title_edit
 
     @staticmethod
@@ -196,6 +208,38 @@ class MeetingDialog(SavingDialog):  # asks before typed data is thrown away
 
     def _kind_changed(self) -> None:
         self.lecturer.setEnabled(self.kind.currentData() == rules.PARTY_LECTURE)
+
+    # --- the period -----------------------------------------------------------
+
+    def load_period(self) -> None:
+        """Read what the organisation already has of the kind in the day's period; say it under the date."""
+        org_id, kind, day = self.org.currentData(), self.kind.currentData(), from_qdate(self.day.date())
+        if not org_id or not kind:
+            return
+        self._period_generation += 1
+        generation, db, own = self._period_generation, self.db, self.detail.id if self.detail else None
+
+        def done(twins: ms.PeriodTwins | None) -> None:
+            if generation == self._period_generation:  # else the form changed again meanwhile
+                self._note_period(kind, twins)
+                self.period_loaded.emit()
+
+        run_op(self, lambda job: ms.same_period(db, org_id, kind, day, own), done)
+
+    def _note_period(self, kind: str, twins: ms.PeriodTwins | None) -> None:
+        if twins is None or not twins.meetings:
+            self.period_note.hide()
+            self.period_note.setText("")
+            return
+        listed = "、".join(f"{n}（{d:%m-%d}，{rules.MEETING_STATUS_LABELS.get(st, st)}）" for n, d, st in twins.meetings)
+        have = len(twins.meetings)
+        if have >= twins.times:
+            text = (f"注意：{twins.period}已有{kind} {have} 次：{listed}；本期应开 {twins.times} 次，"
+                    "再计划就多出一次。如是重复计划，请改期或不再计划。")
+        else:
+            text = f"{twins.period}已有{kind} {have} 次：{listed}；本期应开 {twins.times} 次。"
+        self.period_note.setText(text)
+        self.period_note.show()
 
     # --- people ---------------------------------------------------------------
     def load_people(self, reset: bool) -> None:

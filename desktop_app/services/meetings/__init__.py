@@ -38,7 +38,9 @@ from desktop_app.services.meetings.printing import (
     meeting_record_of, print_meeting_record, print_signin_sheet, print_signin_sheets, signin_batch, signin_sheet_of,
     signin_sheets_of,
 )
-from desktop_app.services.meetings.queries import get, holders, list_meetings, resolve, same_day
+from desktop_app.services.meetings.queries import (
+    PeriodTwins, get, holders, list_meetings, resolve, same_day, same_period,
+)
 from desktop_app.services.meetings.scan_import import apply_scan, confirmed_entries, read_scan
 from desktop_app.views.meetings import (
     AbsenceStreak, AttachmentRow, AttendanceCheck, AttendanceEntry, AttendanceImportResult, Attendee,
@@ -63,6 +65,6 @@ __all__ = [
     "delete", "get", "hold", "holders", "kind_settings", "list_meetings", "lost_contact_risk", "meeting_record_of",
     "member_history", "member_rates", "overdue_count", "people_index", "plan", "print_meeting_record",
     "print_signin_sheet", "record_attendance", "record_many", "remove_attachment", "reopen", "reset_kind_settings",
-    "resolve", "same_day", "set_attendees", "set_committee", "set_kind_setting", "set_kind_settings", "signin_sheet_of",
+    "resolve", "same_day", "same_period", "PeriodTwins", "set_attendees", "set_committee", "set_kind_setting", "set_kind_settings", "signin_sheet_of",
     "print_signin_sheets", "signin_batch", "signin_sheets_of", "update",
 ]

@@ -10,10 +10,13 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from desktop_app.domain import cadence
 from desktop_app.domain import meetings as rules
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.orgs import OrgKind
@@ -21,6 +24,7 @@ from desktop_app.services import auth, orgtree, privacy
 from desktop_app.services.database import Database
 from desktop_app.services.membership import StandingBook
 from desktop_app.services.meetings._common import _attendance_rows, _chunks, _committee_ids, _live_meeting
+from desktop_app.services.meetings.kinds import _RuleBook
 from desktop_app.services.orgtree import OrgTree
 from desktop_app.services.records import record_version
 from desktop_app.store.models import Member
@@ -186,6 +190,37 @@ def same_day(db: Database, meeting_id: str) -> list[str]:
             Meeting.org_id == m.org_id, Meeting.kind == m.kind, Meeting.meeting_date == m.meeting_date,
             Meeting.id != m.id, Meeting.status != rules.CANCELLED, Meeting.deleted.is_(False),
         ).order_by(Meeting.number)))
+
+
+class PeriodTwins(NamedTuple):
+    """The meetings of a kind an organisation already has (planned or held) in the period a day falls in."""
+
+    period: str  # 2026年12月, 2026年第四季度; a review kind's: the year it looks back on
+    times: int  # how many the period asks for
+    meetings: tuple[tuple[str, date, str], ...]  # (number, day, status)
+
+
+def same_period(db: Database, org_id: str, kind: str, day: date, meeting_id: str | None = None) -> PeriodTwins | None:
+    """What `org_id` already has of `kind` in `day`'s period (`meeting_id`, the one being edited, aside):
+    told before saving, as the 批量计划 preview tells it, so one period's meeting is not planned twice.
+    None for a kind with no fixed cadence."""
+    auth.require(db, "meetings.read")
+    with db.session() as s:
+        rule = _RuleBook(s, OrgTree(s)).for_org(org_id).get(kind)
+        if rule is None or rule.unit == rules.PeriodUnit.NONE:
+            return None
+        if cadence.is_review(rule):
+            period = rules.Period(cadence.review_year(day), rules.PeriodUnit.YEAR, 1)
+        else:
+            period = rules.periods_between(day, day, rule.unit)[0]
+        found = s.execute(select(Meeting.number, Meeting.meeting_date, Meeting.status).where(
+            Meeting.org_id == org_id, Meeting.kind == kind, Meeting.status != rules.CANCELLED,
+            Meeting.deleted.is_(False), Meeting.id != (meeting_id or ""),
+            Meeting.meeting_date >= date(period.year, 1, 1),
+            Meeting.meeting_date <= cadence.review_deadline(period.year),
+        ).order_by(Meeting.meeting_date, Meeting.number)).all()
+    return PeriodTwins(period.label, rule.times,
+                       tuple((n, d, st) for n, d, st in found if cadence.counts_in(rule, period, d)))
 
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
