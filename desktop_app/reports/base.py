@@ -222,6 +222,14 @@ class _TableChunk(Flowable):
         )
         return [first, rest]
 
+    def cut(self, at: int) -> tuple[_TableChunk, _TableChunk]:
+        """The rows before `at` and the rows from it, as two chunks that still read as one table."""
+        def part(rows: slice, force_header: bool) -> _TableChunk:
+            return _TableChunk(self._header, self._body[rows], self._kinds[rows], self._col_widths,
+                               self._commands, self._header_commands, self._latin_name, force_header)
+
+        return part(slice(None, at), self._force_header), part(slice(at, None), False)
+
     def lead(self, rows: int) -> Table:
         """The header and the first `rows` rows as a table of their own: the height a heading needs under it."""
         return Table([self._header, *self._body[:rows]], colWidths=self._col_widths,
@@ -262,6 +270,7 @@ class _KeepWithStart(KeepTogether):
 
     def __init__(self, heads: list[Flowable], body: list[Flowable], start: list[Flowable]) -> None:
         super().__init__([*heads, *body])
+        self._heads, self._body, self._start = heads, body, start
         self._measured = [*heads, *start]
 
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:
@@ -302,6 +311,27 @@ def keep_with_start(heads: Flowable | Sequence[Flowable], body: Sequence[Flowabl
     if lines is not None and isinstance(body[0], Paragraph):
         return [_KeepWithStart(heads, list(body), [_paragraph_top(body[0], lines)])]
     return [_KeepWithStart(heads, list(body), _start_of(body, rows))]
+
+
+def keep_with_end(story: Sequence[Flowable], tail: Flowable, rows: int = KEEP_ROWS) -> list[Flowable]:
+    """`story` followed by `tail` (a sign-off, a closing line), the tail never alone at the top of a page.
+
+    The tail takes the story's last `rows` table rows (or its last flowable) with it to the next page
+    when it does not fit under them; those rows then open that page under the table's header. A
+    table kept with its heading (keep_with_start) keeps its heading too.
+    """
+    tails = list(tail._content) if isinstance(tail, KeepTogether) else [tail]  # one level: headings measure it
+    if not story:
+        return [tail]
+    *before, last = story
+    if isinstance(last, _KeepWithStart):
+        body = keep_with_end(last._body, tail, rows)
+        start = last._start if body[0] is last._body[0] else _start_of(body, rows)
+        return [*before, _KeepWithStart(last._heads, body, start)]
+    if isinstance(last, _TableChunk) and len(last._body) > rows:
+        last, end = last.cut(len(last._body) - rows)
+        return [*before, last, KeepTogether([end, *tails])]
+    return [*before, KeepTogether([last, *tails])]
 
 
 def chunked_table(

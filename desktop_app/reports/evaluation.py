@@ -67,10 +67,9 @@ class EvaluationReport(ModelReport):
                 story.append(Paragraph(rich(
                     f"评为基本合格 {counts[rules.BASICALLY_QUALIFIED]} 名、不合格 {counts[rules.UNQUALIFIED]} 名，"
                     "应按规定进行组织处置或帮助教育。", font), styles["Small"]))
-        from desktop_app.reports.signoff import signoff
+        from desktop_app.reports.signoff import signed_off
 
-        story.append(signoff(self, self.center_name))  # solid lines; the date is written when it is signed
-        return story
+        return signed_off(self, story, self.center_name)  # solid lines; the date is written when it is signed
 
 
 render_evaluation = model_renderer(EvaluationReport, "The 民主评议党员结果汇总表 as PDF bytes (and `out`).")

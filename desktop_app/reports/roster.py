@@ -110,10 +110,9 @@ class RosterReport(ReportRenderer):
         for branch, members in self.groups:
             rows = [roster_row(seq, line, self.full_ids) for seq, line in enumerate(members, start=1)]
             story += self.headed(f"{branch}（{len(members)} 名）", self.table(COLUMNS, rows))
-        from desktop_app.reports.signoff import signoff
+        from desktop_app.reports.signoff import signed_off
 
-        story.append(signoff(self, self.center_name, self.printed_on))  # the 花名册 goes to the street
-        return story
+        return signed_off(self, story, self.center_name, self.printed_on)  # the 花名册 goes to the street
 
 
 def render_roster(

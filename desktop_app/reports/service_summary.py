@@ -124,10 +124,9 @@ class ServiceSummaryReport(ReportRenderer):
                                    font), heading)
             story += self.headed(title, chunked_table(ITEM_COLUMNS, [item_row(i, r) for i, r in enumerate(items, start=1)],
                                                       st, font, self.frame_width))
-        from desktop_app.reports.signoff import signoff
+        from desktop_app.reports.signoff import signed_off
 
-        story.append(signoff(self, self.center_name, self.printed_on))  # the 月报 goes to the street
-        return story
+        return signed_off(self, story, self.center_name, self.printed_on)  # the 月报 goes to the street
 
 
 def render_service_summary(center_name: str, summary: ServiceSummary, items: dict[str, Sequence[VisitRow]],

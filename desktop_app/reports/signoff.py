@@ -12,7 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from desktop_app.reports.base import ReportRenderer, chinese_date, rich
+from desktop_app.reports.base import ReportRenderer, chinese_date, keep_with_end, rich
 
 
 def signoff(report: ReportRenderer, unit: str, on: date | None = None, filled_by: str = "") -> Flowable:
@@ -36,3 +36,10 @@ def signoff(report: ReportRenderer, unit: str, on: date | None = None, filled_by
         *[("LINEBELOW", (i, 0), (i, 0), 0.6, colors.black) for i in range(1, 8, 2)],  # solid signature lines
     ]))
     return KeepTogether([Spacer(1, 8 * mm), table])
+
+
+def signed_off(report: ReportRenderer, story: list[Flowable], unit: str, on: date | None = None,
+               filled_by: str = "") -> list[Flowable]:
+    """`story` ending in the sign-off, which takes the last table's last rows with it to a new page
+    rather than stand there alone."""
+    return keep_with_end(story, signoff(report, unit, on, filled_by))

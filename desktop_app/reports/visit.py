@@ -79,10 +79,9 @@ class VisitRegisterReport(RecordsReport):
             story.append(self.para("此期间没有走访记录。"))
             return story
         story.extend(self.table(REGISTER_COLUMNS, [register_row(i, r) for i, r in enumerate(self.records, start=1)]))
-        from desktop_app.reports.signoff import signoff
+        from desktop_app.reports.signoff import signed_off
 
-        story.append(signoff(self, self.center_name, self.printed_on))  # the register is handed upward
-        return story
+        return signed_off(self, story, self.center_name, self.printed_on)  # the register is handed upward
 
 
 class VisitFormReport(RecordsReport):

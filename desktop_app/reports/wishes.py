@@ -189,10 +189,9 @@ class WishListReport(RecordsReport):
             return story + heads + [self.para("暂无微心愿。")]
         body = [list_row(i, r) for i, r in enumerate(self.records, start=1)]
         story += self.headed(heads, self.table(LIST_COLUMNS, body))
-        from desktop_app.reports.signoff import signoff
+        from desktop_app.reports.signoff import signed_off
 
-        story.append(signoff(self, self.center_name, self.printed_on))  # the list is handed upward
-        return story
+        return signed_off(self, story, self.center_name, self.printed_on)  # the list is handed upward
 
 
 def render_wish_cards(center_name: str, rows: Sequence[WishRow], out: Path | None = None,

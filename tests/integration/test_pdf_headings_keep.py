@@ -183,3 +183,44 @@ def test_service_summary_grid_heading(drawn, monkeypatch, shipped_font):  # noqa
         render_service_summary("幸福里社区", summary, {"第一网格": visits("第一网格", n), "第二网格": visits("第二网格", 12)})
 
     check_report(render, range(5, 60), drawn, monkeypatch)
+
+
+def _signoff_alone(placed: list[tuple[int, object]]) -> list[int]:
+    """Pages whose only content is the sign-off line (填报单位（盖章）……), its table's rows left on the page before."""
+    from reportlab.platypus import Table
+    from reportlab.platypus.doctemplate import ActionFlowable
+
+    def is_signoff(f) -> bool:
+        first = f._cellvalues[0][0] if isinstance(f, Table) and f._cellvalues and f._cellvalues[0] else None
+        return isinstance(first, Paragraph) and first.getPlainText().startswith("填报单位")
+
+    shown = [(page, f) for page, f in placed if not isinstance(f, (Spacer, ActionFlowable))]
+    return [page for i, (page, f) in enumerate(shown)
+            if is_signoff(f) and all(p != page for p, _f in shown[:i])]
+
+
+@pytest.mark.parametrize("branches", [1, 2])
+def test_the_signoff_takes_the_last_rows_with_it(drawn, monkeypatch, shipped_font, branches):  # noqa: F811
+    """The 花名册 ends with 填报单位（盖章）: at the size where it would open a page alone, the last rows come with it."""
+    def render(n: int) -> None:
+        groups = [("第二网格党支部", [make_line(100 + i) for i in range(12)])] if branches == 2 else []
+        render_roster("幸福里社区党委", [*groups, ("第一网格党支部", [make_line(i) for i in range(n)])])
+
+    from desktop_app.reports import signoff
+
+    with monkeypatch.context() as m:
+        m.setattr(signoff, "keep_with_end", lambda story, tail, rows=base.KEEP_ROWS: [*story, tail])
+        for n in range(5, 90):
+            drawn.clear()
+            render(n)
+            if _signoff_alone(drawn):
+                break
+        else:
+            raise AssertionError("no size leaves the sign-off alone on a page: the check proves nothing")
+    for size in (n, n + 1, n + 2):
+        drawn.clear()
+        render(size)
+        assert not _signoff_alone(drawn), f"{size} members"
+        last_page = drawn[-1][0]
+        rows_there = [f for page, f in drawn if page == last_page and isinstance(f, base._TableChunk)]
+        assert rows_there, f"{size} members: the last page has no rows of the roster"
