@@ -35,3 +35,36 @@ def test_all_imported_before_says_so_with_the_dates(qtbot, community, street_db,
     confirm.resize(820, 440)
     confirm.show()
     shot(confirm, "sync_all_imported_before.png")
+
+
+def test_another_streets_packages_say_whose_they_are(qtbot, community, street_db, wait_ops, tmp_path,  # noqa: F811
+                                                      monkeypatch, shot):
+    from desktop_app.services import site
+    from desktop_app.store.migrate import open_database
+
+    other, _ = open_database(tmp_path / "other.db")
+    site.init_site(other, "320199", "别的街道党工委", "street")
+    sync.new_key(other, tmp_path / "other.dqkey")
+    enrol(other, community.db, tmp_path)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    sealed = sync.export_package(community.db, usb).path
+    plain = sync.export_package(community.db, usb, plain=True).path
+    page = page_for(qtbot, _street_ctx(street_db), wait_ops)
+    monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: [sealed, plain])
+    seen = []
+    monkeypatch.setattr(BatchConfirmDialog, "exec", lambda dlg: seen.append(dlg) or QDialog.DialogCode.Rejected)
+    page.import_button.click()
+    wait_ops()
+    wait_ops()
+    (confirm,) = seen
+    reasons = confirm.reasons.text()
+    assert f"{plain.name}：这是“幸福里社区党委”" in reasons and "登记在另一个街道（组织代码 320199）" in reasons
+    assert f"{sealed.name}：本库无法读取" in reasons and "交给另一个街道" in reasons
+    assert reasons.count("\n详细信息：") == 2 and not confirm.ok_button.isEnabled()
+    heads = [label.text() for label in confirm.findChildren(QLabel)]
+    assert "选择的 2 个数据包都不能导入，原因写在下面。" in heads and not any("共 0 条" in h for h in heads)
+    confirm.resize(820, 520)
+    confirm.show()
+    shot(confirm, "sync_other_street.png")
+    other.dispose()

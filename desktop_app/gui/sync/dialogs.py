@@ -296,7 +296,9 @@ class BatchConfirmDialog(QDialog):
         ok = [c for c in self.checks if not c.refused]
         again = sum(c.already for c in ok)
         self.setWindowTitle("导入多个数据包")
-        if ok and again == len(ok):  # nothing new: not "共 0 条记录", but when each was taken
+        if not ok:  # nothing to import: not "其中 0 个可以导入，共 0 条记录", but where to read why
+            head = QLabel(f"选择的 {len(self.checks)} 个数据包都不能导入，原因写在下面。")
+        elif again == len(ok):  # nothing new: not "共 0 条记录", but when each was taken
             head = QLabel(
                 ("选择的数据包" if len(ok) == len(self.checks) else f"可以导入的 {len(ok)} 个数据包")
                 + "均已导入过，无需再导入：\n" + "\n".join(
