@@ -28,7 +28,7 @@ ACTION_LABELS: dict[str, str] = {
     "delete": "删除",
     "restore": "恢复",
     "reveal": "查看完整信息",
-    "export": "导出个人信息",
+    "export": "导出",  # a table, personal data, the trail itself: the entry says what
     "import": "导入",
     "login": "登录",
     "login_failed": "登录失败",
