@@ -155,12 +155,13 @@ class OverviewPage(Page):
         self.today = today
         self.street = ctx.site.is_top
         self.board: Dashboard | None = None
+        self.grid_scope = ""  # a 网格员's grids as the counts name them ("": the whole database)
         self.todos: TodoList | None = None
         self._generation = 0  # the refresh whose parts are still arriving
         self.tile_of: dict[str, FigureTile] = {}
         self._tile_columns = 0  # tiles a row as laid out (0: not yet)
 
-        title = heading(f"概览 · {ctx.site.org_name}")
+        title = self.title = heading(f"概览 · {ctx.site.org_name}")
         # 范围's first choice is everything the account reads: the street, or the one organisation it is confined to
         self.whole = ctx.site.org_name if ctx.site.confined else f"全{ctx.site.level_label}"  # 全街道, 全区
         self.year = QComboBox()
@@ -326,13 +327,18 @@ class OverviewPage(Page):
         self._show_guide(ov if chosen is None and self.may_guide and empty else None)
         if chosen is None:
             kinds = ov.orgs_by_kind
+            # a 网格员's counts are of their grids: the title and each card say so
+            self.title.setText(f"概览 · {self.ctx.site.org_name}" + (f" · {ov.scope}" if ov.scope else ""))
+            # the cards say it short (本网格 / 我的网格): the title names the grid, or how many
+            mine = f" · {ov.scope.partition('（')[0]}" if ov.scope else ""
+            self.grid_scope = ov.scope
             self.cards["orgs"].value.setText(str(ov.organisations))  # 党小组 are not organisations
             self.cards["orgs"].detail.setText(f"党委 {kinds.get('community', 0)} 个 · 党支部 {kinds.get('branch', 0)} 个"
                                               f" · 党小组 {kinds.get('group', 0)} 个")
             self.cards["members"].value.setText(str(ov.members))
-            self.cards["members"].detail.setText(f"正式党员 {ov.full_members} · 预备党员 {ov.probationary}")
+            self.cards["members"].detail.setText(f"正式党员 {ov.full_members} · 预备党员 {ov.probationary}{mine}")
             self.cards["residents"].value.setText(str(ov.residents))
-            self.cards["residents"].detail.setText(f"住户 {ov.households} 户")
+            self.cards["residents"].detail.setText(f"住户 {ov.households} 户{mine}")
 
     def _show_guide(self, counts) -> None:
         """开始使用 as the first tab, and the one shown, while the roster is empty (`counts` given); gone after."""
@@ -372,6 +378,8 @@ class OverviewPage(Page):
         self._tile_columns = 0
         self._lay_tiles()
         notes = [f"{board.year} 年统计至 {board.as_of.isoformat()}；“上年”为上一年全年"]
+        if self.grid_scope:  # a 网格员's figures: of their grids only
+            notes.insert(0, f"范围：{board.scope}")
         if board.left_out:
             notes.append("未显示：" + "、".join(board.left_out))
         self.left_note.setText("；".join(notes))

@@ -3,7 +3,8 @@
 Each figure is counted the way the page behind it lists its records (held
 meetings by their date, problems by the visit date, 办结 by the resolution
 date, money by the entry date), so a click shows the rows that make the number.
-A street office may narrow every figure to one community (`community`, an org id).
+A street office may narrow every figure to one community (`community`, an org id); a 网格员's
+figures are of their own grids, as their lists are (counts.grid_scope).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from desktop_app.services import auth, service_stats
 from desktop_app.services.database import Database
 from desktop_app.services.membership import members_on
 from desktop_app.services.orgtree import subtree_ids
+from desktop_app.services.overview.counts import grid_scope
 from desktop_app.services.overview.shared import Shared
 from desktop_app.services.site import center_name
 from desktop_app.store.scope import OutOfScope, reach
@@ -56,6 +58,14 @@ def scope_ids(s: Session, community: str | None) -> set[str] | None:
     if reached is not None and community not in reached:
         raise OutOfScope("当前账户只管本单位及下级组织的数据：所选社区不在其中")
     return set(subtree_ids(s, community))
+
+
+def overview_scope(db: Database, s: Session, community: str | None) -> tuple[set[str] | None, str]:
+    """The organisations the 概览 covers and its name for them ("": the whole database): at a street the
+    community chosen, for a 网格员 their grids (counts.grid_scope), else everything the account reads."""
+    if community:
+        return scope_ids(s, community), s.get(Organization, community).name
+    return grid_scope(db, s)
 
 
 def _in(col, ids: set[str] | None):
@@ -254,9 +264,9 @@ def _today_only(db: Database, community: str | None, today: date, shared: Shared
         left.append("发展党员（本版本尚无此模块）")
     elif auth.can(db, "development.read"):
         rows = shared.pipeline(db, today)
-        if community:
-            with db.session() as s:
-                ids = scope_ids(s, community)
+        with db.session() as s:
+            ids, _scope = overview_scope(db, s, community)
+        if ids is not None:
             rows = [r for r in rows if r.org_id in ids]
         out.append(Figure("development_pipeline", "发展党员在培养", len(rows), None, DEVELOPMENT, "", "发展党员"))
     if auth.can(db, "dues.read"):
@@ -278,9 +288,8 @@ def dashboard(db: Database, year: int | None = None, community: str | None = Non
     today = today or date.today()
     year = year or today.year
     with db.session() as s:
-        ids = scope_ids(s, community)
-        scope = (s.get(Organization, community).name if community else
-                 center_name(s))
+        ids, scope = overview_scope(db, s, community)
+        scope = scope or center_name(s)
         now, last = _Year(db, s, ids, year, today), _Year(db, s, ids, year - 1, today)
         # 全街道 counts every community's members and meetings, but the books are the street's (区's) own
         level = s.scalar(select(Site.level).limit(1)) or ""

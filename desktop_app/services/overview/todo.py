@@ -21,7 +21,7 @@ from desktop_app.services import auth
 from desktop_app.services.database import Database
 from desktop_app.services.overview.shared import Shared
 from desktop_app.services.orgtree import OrgTree
-from desktop_app.services.overview.figures import scope_ids
+from desktop_app.services.overview.figures import overview_scope
 from desktop_app.views.orgs import SEPARATOR, short_name
 from desktop_app.views.overview import TodoItem, TodoList
 
@@ -262,7 +262,7 @@ def todo(db: Database, today: date | None = None, community: str | None = None,
     today = today or date.today()
     shared = shared or Shared()
     with db.session() as s:
-        ids = scope_ids(s, community)
+        ids, _scope = overview_scope(db, s, community)  # a 网格员's to-dos are of their grids
         tree = OrgTree(s)
         named = _namer(tree, community)
     items: list[TodoItem] = []
