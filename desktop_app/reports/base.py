@@ -23,7 +23,7 @@ from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageBreak, PageTemplate, Paragraph, Table
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageBreak, PageTemplate, Paragraph, Spacer, Table
 from reportlab.platypus.flowables import _listWrapOn
 
 from desktop_app import APP_NAME
@@ -316,7 +316,7 @@ def keep_with_start(heads: Flowable | Sequence[Flowable], body: Sequence[Flowabl
 def keep_with_end(story: Sequence[Flowable], tail: Flowable, rows: int = KEEP_ROWS) -> list[Flowable]:
     """`story` followed by `tail` (a sign-off, a closing line), the tail never alone at the top of a page.
 
-    The tail takes the story's last `rows` table rows (or its last flowable) with it to the next page
+    The tail takes the story's last `rows` table rows (or paragraphs, or else its last flowable) with it to the next page
     when it does not fit under them; those rows then open that page under the table's header. A
     table kept with its heading (keep_with_start) keeps its heading too.
     """
@@ -325,12 +325,18 @@ def keep_with_end(story: Sequence[Flowable], tail: Flowable, rows: int = KEEP_RO
         return [tail]
     *before, last = story
     if isinstance(last, _KeepWithStart):
+        if len(last._body) > 1:  # what the heading keeps (its body's start) stays as it was measured
+            return [*before, _KeepWithStart(last._heads, [last._body[0], *keep_with_end(last._body[1:], tail, rows)],
+                                            last._start)]
         body = keep_with_end(last._body, tail, rows)
-        start = last._start if body[0] is last._body[0] else _start_of(body, rows)
-        return [*before, _KeepWithStart(last._heads, body, start)]
+        return [*before, _KeepWithStart(last._heads, body, _start_of(body, rows))]
     if isinstance(last, _TableChunk) and len(last._body) > rows:
         last, end = last.cut(len(last._body) - rows)
         return [*before, last, KeepTogether([end, *tails])]
+    # running text (a minutes' lines) gives its last `rows` paragraphs; anything else its last flowable
+    lines = list(story[-rows:])
+    if len(lines) > 1 and all(isinstance(f, (Paragraph, Spacer)) for f in lines):
+        return [*story[:-len(lines)], KeepTogether([*lines, *tails])]
     return [*before, KeepTogether([last, *tails])]
 
 

@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer,
 
 from desktop_app.domain import meetings as rules
 from desktop_app.reports.base import (
-    A4_PORTRAIT, GRID_COLOR, HEADER_FILL, ModelReport, chinese_date, keep_with_start, model_renderer, rich,
+    A4_PORTRAIT, GRID_COLOR, HEADER_FILL, ModelReport, chinese_date, keep_with_end, keep_with_start, model_renderer, rich,
 )
 from desktop_app.reports.signin import GAP, heading, when
 from desktop_app.views.meetings import MeetingRecord, RecordFile, RecordPerson  # noqa: F401 - the model this renders
@@ -190,14 +190,15 @@ class MeetingRecordReport(ModelReport):
         story += keep_with_start(self._p("会议内容", "Heading"), body, rows=1, lines=2)
         if r.topics:
             story += keep_with_start(self._p("议题与表决", "Heading"), [self._topics_table()])
-        story += self._files()
-        story.append(Spacer(1, 10 * mm))
-        story.append(KeepTogether([
+        # The signatures vouch for the minutes: they follow them (with their last lines, never alone atop
+        # a page), and the photos and attachments come after as the record's appendix.
+        story = keep_with_end(story, KeepTogether([
+            Spacer(1, 10 * mm),
             self._p(f"主持人（签字）：＿＿＿＿＿＿＿＿{GAP * 2}记录人（签字）：＿＿＿＿＿＿＿＿"),
             Spacer(1, 3 * mm),
             self._p(f"年{GAP}月{GAP}日{GAP}", "CellRight"),
-        ]))
-        return story
+        ]), rows=2)
+        return story + self._files()
 
 
 render_meeting_record = model_renderer(MeetingRecordReport, "A meeting's 会议记录 as PDF bytes (and `out`).")

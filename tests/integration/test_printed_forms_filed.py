@@ -124,3 +124,18 @@ def test_a_filtered_register_says_what_it_was_filtered_by(db, tmp_path):
     assert visits.print_visit_register(db, everything, visits.VisitFilter(), today=TODAY) == 3
     (page,) = texts(everything.read_bytes())
     assert "筛选" not in page and "共走访3次" in page
+
+
+def test_the_signatures_follow_the_minutes_with_their_last_lines_and_the_photos_come_after(branch, tmp_path):
+    db, b, ids = branch
+    photos = [_photo(tmp_path / f"照片{i}.jpg", (800, 600)) for i in range(4)]
+    for lines in range(8, 70, 2):  # the minutes grow until the signatures would open a page of their own
+        mid = _meeting(db, b, ids, "\n".join(f"第{i}项：支部书记传达上级会议精神，逐条部署落实。" for i in range(lines)))
+        ms.add_attachments(db, mid, photos)
+        pages = texts(ms.print_meeting_record(db, mid, tmp_path / f"会议记录{lines}.pdf", printed_on=TODAY))
+        whole = "".join(pages)
+        signed = next(i for i, p in enumerate(pages) if "主持人（签字）" in p)
+        # the signatures vouch for the minutes: after 会议内容, before the photos, never alone atop a page
+        assert whole.index(f"第{lines - 1}项") < whole.index("主持人（签字）") < whole.index("会议照片（4张）")
+        # the minutes' last two lines go with them
+        assert f"第{lines - 2}项" in pages[signed] and f"第{lines - 1}项" in pages[signed], lines
