@@ -37,8 +37,8 @@ def _org(db, value: str) -> str:
 
 def cmd_plan_batch(args: argparse.Namespace) -> int:
     from desktop_app.domain import batch_plan as batch
-    from desktop_app.services.meetings.plan_batch import plan_batch, preview_batch, said
-    from desktop_app.views.batch_plan import BatchPlanRequest
+    from desktop_app.services.meetings.plan_batch import kind_holders, plan_batch, preview_batch, said
+    from desktop_app.views.batch_plan import BatchPlanRequest, holding_words
 
     db = open_db(args)
     first, last = batch.month_range(args.first, args.last)
@@ -50,7 +50,13 @@ def cmd_plan_batch(args: argparse.Namespace) -> int:
         print(f"{r.day:%Y-%m-%d} 周{batch.WEEKDAYS[r.day.weekday()]}  {r.kind}  {r.org_name}  {r.title}"
               f"{'  ' + r.place if r.place else ''}{note}")
     if not rows:
-        print("没有尚需计划的会议：各期已召开或已计划，或日子已过")
+        org_id = req.org_ids[0]
+        held = kind_holders(db, org_id)
+        asked = [k for k in (args.kinds or ()) if held.get(k, (1, 1))[0] == 0]
+        for kind in asked:  # a kind the branches do not hold: say so rather than "nothing left to plan"
+            print(f"{kind}：{holding_words(kind, *held[kind])}，不计划")
+        if not asked or len(asked) < len(args.kinds):
+            print("没有尚需计划的会议：各期已召开或已计划，或日子已过")
         return EXIT_OK
     if args.dry_run:
         print(f"共 {len(rows)} 次会议（试运行，未保存）")

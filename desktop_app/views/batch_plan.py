@@ -5,7 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from desktop_app.domain import meetings as rules
 from desktop_app.domain.batch_plan import DayRule
+
+# Why a kind none of the chosen branches holds is not planned; and what "holding" it is, counted over several
+_NONE_HOLD = {rules.COMMITTEE: "本支部未设支委会", rules.GROUP_MEETING: "本支部未设党小组"}
+_HOLD_WORD = {rules.COMMITTEE: ("设支委会", "均未设支委会"), rules.GROUP_MEETING: ("设党小组", "均未设党小组")}
+
+
+def holding_words(kind: str, held: int, total: int) -> str:
+    """How many of the `total` chosen branches hold `kind` (services.meetings.plan_batch.kind_holders), in
+    words: "" for one branch that holds it, why not for none, "N 个党支部中 M 个设…" over several."""
+    some, none = _HOLD_WORD.get(kind, ("需召开", "均无需召开"))
+    if total <= 1:
+        return "" if held else _NONE_HOLD.get(kind, "本支部无需召开")
+    return f"{total} 个党支部中 {held} 个{some}" if held else f"所选 {total} 个党支部{none}"
 
 
 @dataclass(frozen=True)

@@ -34,3 +34,15 @@ def test_plan_batch_dry_run_then_plan(db, capsys):
     assert main(["meetings", "plan-batch", "--org", "无此支部", "--from", f"{y}-01", "--to", f"{y}-03", *where]) != 0
     assert main(["meetings", "plan-batch", "--org", "B01", "--from", f"{y}-01", "--to", f"{y}-03",
                  "--day", "40", *where]) != 0
+
+
+def test_a_kind_the_branch_does_not_hold_is_named_with_why(db, capsys):
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    orgs.create(db, "第二网格党支部", "B02", "branch", c.id)  # no committee, no party groups
+    y = date.today().year + 1
+    args = ["meetings", "plan-batch", "--org", "第二网格党支部", "--from", f"{y}-01", "--to", f"{y}-03",
+            "--db", str(db.path or db.url)]
+    assert main([*args, "--kinds", r.COMMITTEE, "--dry-run"]) == 0
+    assert capsys.readouterr().out.strip() == "支委会：本支部未设支委会，不计划"
+    assert main([*args, "--kinds", r.COMMITTEE, r.GROUP_MEETING, "--dry-run"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["支委会：本支部未设支委会，不计划", "党小组会：本支部未设党小组，不计划"]

@@ -26,15 +26,12 @@ from desktop_app.gui.widgets.forms import combo
 from desktop_app.gui.widgets.layouts import fill, form_layout, wrapped
 from desktop_app.gui.widgets.table import CENTER, Column, ColumnModel, table_view
 from desktop_app.services.meetings import plan_batch as service
-from desktop_app.views.batch_plan import BatchPlanRequest, BatchPlanRow
+from desktop_app.views.batch_plan import BatchPlanRequest, BatchPlanRow, holding_words
 from desktop_app.views.changes import Changes
 
 THIS_QUARTER, NEXT_QUARTER, REST_OF_YEAR, WHOLE_YEAR = "quarter", "next", "rest", "year"
 RANGES = (("本季度", THIS_QUARTER), ("下季度", NEXT_QUARTER), ("今年余下月份", REST_OF_YEAR), ("全年", WHOLE_YEAR))
 BY_DAY, BY_WEEKDAY, BY_LAST = "day", "weekday", "last"
-# Why a kind none of the chosen branches holds cannot be ticked; and what "holding" it is, counted over several
-_NONE_HOLD = {rules.COMMITTEE: "本支部未设支委会", rules.GROUP_MEETING: "本支部未设党小组"}
-_HOLD_WORD = {rules.COMMITTEE: ("设支委会", "均未设支委会"), rules.GROUP_MEETING: ("设党小组", "均未设党小组")}
 
 
 def months_for(choice: str, today: date, year: int) -> tuple[date, date]:
@@ -118,11 +115,7 @@ class _KindLine:
             self.tick.setChecked(False)
         elif was_off:
             self.tick.setChecked(self.rule.tracked)
-        some, none = _HOLD_WORD.get(self.kind, ("需召开", "均无需召开"))
-        if total <= 1:
-            text = "" if held else _NONE_HOLD.get(self.kind, "本支部无需召开")
-        else:
-            text = f"{total} 个党支部中 {held} 个{some}" if held else f"所选 {total} 个党支部{none}"
+        text = holding_words(self.kind, held, total)
         self.held.setText(text)
         self.tick.setToolTip(text)
         self._enable()
