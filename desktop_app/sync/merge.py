@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import itemgetter, ne, not_
 from datetime import datetime
+from functools import cache
 from typing import Callable, Sequence
 
 from sqlalchemy import Table, insert, select, update
@@ -31,7 +32,7 @@ from desktop_app.domain.pinyin import keys as pinyin_keys
 from desktop_app.domain.sync_rules import COMMUNITY, DOWNSTREAM, UPSTREAM, Decision, Manifest, PackageRefused, Stamp, decide, table_label
 from desktop_app.store import dialect as store_dialect
 from desktop_app.store import pgbulk
-from desktop_app.store.base import new_id
+from desktop_app.store.base import Base, new_id
 from desktop_app.store.models_sync import SyncConflict, SyncExport, SyncImport, SyncPeer, SyncRowState
 from desktop_app.sync import trail
 from desktop_app.sync.codec import codec_for, row_to_texts, self_references
@@ -393,6 +394,15 @@ def _agree_inserted(s: Session, peer: str, table: str, n: int, last_rowid: int, 
     return True
 
 
+@cache
+def _live_unique() -> frozenset[str]:
+    """The synced tables with a unique index on live rows only (a member's ID number, a grade per year)."""
+    from desktop_app.store import schema  # noqa: F401 - every module's tables mapped before they are read
+
+    return frozenset(t.name for t in Base.metadata.tables.values()
+                     if any(ix.unique and ix.dialect_options["sqlite"].get("where") is not None for ix in t.indexes))
+
+
 def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: datetime,
                  tick: Callable[[int], None], open_rows: set[tuple[str, str]], storage: bool, source: str,
                  described: list[dict], stamped: datetime | None, upper: str = "街道") -> None:
@@ -404,13 +414,25 @@ def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: d
     copied = storage and not plan.agreed_before and bool(plan.inserts)
     if copied:  # every row of this table from now on is one of these inserts (see _agree_inserted)
         last_rowid = s.connection().exec_driver_sql(f'SELECT max(rowid) FROM "{table.name}"').scalar() or 0
+    updates, was = plan.updates, plan.was
     try:
+        if plan.inserts and updates and table.name in _live_unique():
+            # Removals first: the sender removed a row and added another with its unique key (a member
+            # deleted and entered again, a grade of a program before 0039), which a partial unique index
+            # on live rows refuses while the removed row still stands here.
+            d = [c.name for c in table.columns].index("deleted")
+            gone = [k for k, i in enumerate(updates) if plan.incoming.values[i][d]]
+            if gone:
+                writer.update([updates[k] for k in gone], [was[k] for k in gone])
+                tick(len(gone))
+                rest = sorted(set(range(len(updates))) - set(gone))
+                updates, was = [updates[k] for k in rest], [was[k] for k in rest]
         for part in _chunks(_parents_first(plan.incoming, plan.inserts), _WRITE_CHUNK):
             writer.insert(part)
             tick(len(part))
-        for k in range(0, len(plan.updates), _WRITE_CHUNK):
-            writer.update(plan.updates[k:k + _WRITE_CHUNK], plan.was[k:k + _WRITE_CHUNK])
-            tick(len(plan.updates[k:k + _WRITE_CHUNK]))
+        for k in range(0, len(updates), _WRITE_CHUNK):
+            writer.update(updates[k:k + _WRITE_CHUNK], was[k:k + _WRITE_CHUNK])
+            tick(len(updates[k:k + _WRITE_CHUNK]))
     except IntegrityError as exc:
         if store_dialect.contended(exc):
             raise Contended(f"表“{label}”的记录与另一个同时进行的导入相冲突，数据包未导入，请重新导入") from exc

@@ -179,24 +179,55 @@ def test_upgrading_to_0039_keeps_the_newest_of_each_duplicate_and_marks_the_othe
     assert {r.name: r.grade for r in evaluations.grid(db, b, 2025)}["张伟"] == "优秀"
 
 
-def test_a_grade_cleared_and_entered_again_reaches_the_street(tmp_path):
-    from desktop_app.services import sync
+@pytest.fixture
+def pair(tmp_path):
+    """A street and its community, whose branch has one member, 张伟."""
     from tests.integration.test_sync_format import street_and_community
 
     street, community = street_and_community(tmp_path)
-    try:
-        branch = next(n.id for n in orgs.list_tree(community) if n.kind == "branch")
-        m = roster.create(community, MemberInput(
-            name="张伟", org_id=branch, id_number=idcard.make("320102", date(1970, 5, 6), 1, idcard.MALE),
-            joined_date=date(1995, 7, 1)), today=date(2026, 3, 1)).id
-        ev.save(community, branch, 2025, [EvaluationEntry(m, "合格")], BallotInfo(10, 9), [VoteEntry(m, 6, 3, 0, 0)])
-        sync.import_package(street, sync.export_package(community, tmp_path / "up1.zip", plain=True).path)
-        ev.save(community, branch, 2025, [EvaluationEntry(m, "")], None, [VoteEntry(m, 0, 0, 0, 0)])
-        ev.save(community, branch, 2025, [EvaluationEntry(m, "优秀")], BallotInfo(9, 9), [VoteEntry(m, 9, 0, 0, 0)])
-        sync.import_package(street, sync.export_package(community, tmp_path / "up2.zip", plain=True).path)
-        t = ev.tallies(street, branch, 2025)
-        row = next(r for r in t.rows if r.row.member_id == m)
-        assert (t.ballot.returned, row.row.grade, row.tally.counts()) == (9, "优秀", (9, 0, 0, 0))
-    finally:
-        street.dispose()
-        community.dispose()
+    branch = next(n.id for n in orgs.list_tree(community) if n.kind == "branch")
+    m = roster.create(community, MemberInput(
+        name="张伟", org_id=branch, id_number=idcard.make("320102", date(1970, 5, 6), 1, idcard.MALE),
+        joined_date=date(1995, 7, 1)), today=date(2026, 3, 1)).id
+    yield street, community, branch, m
+    street.dispose()
+    community.dispose()
+
+
+def _send_up(street, community, path) -> None:
+    from desktop_app.services import sync
+
+    sync.import_package(street, sync.export_package(community, path, plain=True).path)
+
+
+def test_a_grade_cleared_and_entered_again_reaches_the_street(pair, tmp_path):
+    street, community, branch, m = pair
+    ev.save(community, branch, 2025, [EvaluationEntry(m, "合格")], BallotInfo(10, 9), [VoteEntry(m, 6, 3, 0, 0)])
+    _send_up(street, community, tmp_path / "up1.zip")
+    ev.save(community, branch, 2025, [EvaluationEntry(m, "")], None, [VoteEntry(m, 0, 0, 0, 0)])
+    ev.save(community, branch, 2025, [EvaluationEntry(m, "优秀")], BallotInfo(9, 9), [VoteEntry(m, 9, 0, 0, 0)])
+    _send_up(street, community, tmp_path / "up2.zip")
+    t = ev.tallies(street, branch, 2025)
+    row = next(r for r in t.rows if r.row.member_id == m)
+    assert (t.ballot.returned, row.row.grade, row.tally.counts()) == (9, "优秀", (9, 0, 0, 0))
+
+
+def test_a_package_removing_a_grade_and_adding_another_merges_at_the_street(pair, tmp_path):
+    """What a program before 0039 sends for a grade cleared and entered again: the removal and a new row.
+    The street writes the removal first, so its unique index does not refuse the new row."""
+    from desktop_app.services.uow import UnitOfWork
+
+    street, community, branch, m = pair
+    evaluations.save(community, branch, 2025, [EvaluationEntry(m, "合格")])
+    _send_up(street, community, tmp_path / "up1.zip")
+    with UnitOfWork(community) as uow:
+        s = uow.session
+        old = s.scalars(select(Evaluation).where(Evaluation.member_id == m)).one()
+        old.deleted, old.audit_label = True, "张伟 2025年度"
+        s.flush()
+        s.add(Evaluation(member_id=m, org_id=branch, year=2025, grade="优秀", notes=""))
+        uow.commit()
+    _send_up(street, community, tmp_path / "up2.zip")
+    assert {r.member_id: r.grade for r in evaluations.grid(street, branch, 2025)}[m] == "优秀"
+    with street.session() as s:
+        assert sorted(s.scalars(select(Evaluation.deleted).where(Evaluation.member_id == m))) == [False, True]
