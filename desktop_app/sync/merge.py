@@ -403,6 +403,25 @@ def _live_unique() -> frozenset[str]:
                      if any(ix.unique and ix.dialect_options["sqlite"].get("where") is not None for ix in t.indexes))
 
 
+# What two live rows sharing a table's live unique key are, in a refusal's words
+_SAME_KEY = {"member": "同一公民身份号码", "evaluation": "同一党员同一年度", "evaluation_vote": "同一党员同一年度",
+             "evaluation_ballot": "同一党支部同一年度"}
+
+
+def _sent_twice(inc: IncomingTable) -> str:
+    """How the package's own live rows repeat a live unique key of their table ("": they do not)."""
+    names = [c.name for c in inc.table.columns]
+    d = names.index("deleted")
+    for ix in inc.table.indexes:
+        if not (ix.unique and ix.dialect_options["sqlite"].get("where") is not None):
+            continue
+        at = [names.index(c.name) for c in ix.columns]
+        keys = [tuple(row[i] for i in at) for row in inc.values if not row[d]]
+        if len(keys) != len(set(keys)):
+            return _SAME_KEY.get(inc.table.name, "同一条")
+    return ""
+
+
 def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: datetime,
                  tick: Callable[[int], None], open_rows: set[tuple[str, str]], storage: bool, source: str,
                  described: list[dict], stamped: datetime | None, upper: str = "街道") -> None:
@@ -434,6 +453,12 @@ def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: d
             writer.update(updates[k:k + _WRITE_CHUNK], was[k:k + _WRITE_CHUNK])
             tick(len(updates[k:k + _WRITE_CHUNK]))
     except IntegrityError as exc:
+        twice = _sent_twice(plan.incoming) if table.name in _live_unique() else ""
+        if twice:  # the sender's own copy holds the duplicate (a program before 0019 / 0039 let it in)
+            raise PackageRefused(
+                f"数据包中“{label}”有两条在用的记录是{twice}，数据包无法合并，未导入任何数据。"
+                "这是社区使用旧版程序时可能留下的重复：请社区升级到本版程序（升级时自动保留最新的一条，"
+                "其余标为删除）后重新导出，再导入") from None
         if store_dialect.contended(exc):
             raise Contended(f"表“{label}”的记录与另一个同时进行的导入相冲突，数据包未导入，请重新导入") from exc
         reason = "唯一性" if "UNIQUE" in str(exc.orig).upper() else "引用关系"

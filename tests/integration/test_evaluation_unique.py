@@ -231,3 +231,26 @@ def test_a_package_removing_a_grade_and_adding_another_merges_at_the_street(pair
     assert {r.member_id: r.grade for r in evaluations.grid(street, branch, 2025)}[m] == "优秀"
     with street.session() as s:
         assert sorted(s.scalars(select(Evaluation.deleted).where(Evaluation.member_id == m))) == [False, True]
+
+
+def test_a_package_holding_two_grades_of_one_member_and_year_is_refused_saying_why(pair, tmp_path):
+    """A community on a program before 0039 may hold two live grades of a member and year (two windows):
+    the street refuses its package whole, naming the duplicate and the way out (upgrade, send again)."""
+    from desktop_app.domain.sync_rules import PackageRefused
+
+    street, community, branch, m = pair
+    cfg = migrate.alembic_config(community.url)
+    with community.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0038")  # the older program's schema: no unique index
+    evaluations.save(community, branch, 2025, [EvaluationEntry(m, "合格")])
+    site = _live(community, Evaluation, m)[0].updated_by_site
+    with community.session() as s:
+        s.execute(Evaluation.__table__.insert(), [sync_values(site, utcnow()) | {
+            "member_id": m, "org_id": branch, "year": 2025, "grade": "优秀", "notes": ""}])
+        s.commit()
+    with pytest.raises(PackageRefused) as err:
+        _send_up(street, community, tmp_path / "up1.zip")
+    assert "“民主评议”有两条在用的记录是同一党员同一年度" in str(err.value) and "升级" in str(err.value)
+    with street.session() as s:  # nothing of the package written
+        assert s.scalars(select(Evaluation.id)).all() == []
