@@ -179,6 +179,7 @@ _PG_PASSING = [
     "test_attendance_import",
     "test_attendance_import_orgs",
     "test_audit",
+    "test_audit_export",
     "test_audit_names",
     "test_auth",
     "test_cli",

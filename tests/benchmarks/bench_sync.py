@@ -66,7 +66,7 @@ times each (load 0.5-10, the machine shared): 1,635 -> 1,460 MB written in every
 22.9 / 34.4 / 30.1 / 29.3 / 26.1 s (median 26.1, mean 27.7), new 25.5 / 24.3 / 24.7 / 27.7 / 26.9 / 22.8 / 27.4 s
 (median 25.5, mean 25.6); decide + write + commit median 20.5 -> 20.1 s, mean 21.8 -> 19.9 s; the pairs' median
 difference -1.2 s (-4.5%). Verify, which the change does not touch, swung 5.1-7.1 s across the same runs, so
-these are rough; the same build measured before at load 2.3-4.9 gave -3.8%. Built whole (a migration 0039),
+these are rough; the same build measured before at load 2.3-4.9 gave -3.8%. Built whole (a migration, kept on a branch),
 not taken: the peer and the table as small integers (sync_peer.peer_no, models_sync.SYNC_TABLE_NO; the key 82 ->
 about 40 bytes), every reader by peer or table joined to sync_peer or given the numbers, the tests passing on SQLite
 and PostgreSQL. 4 x 3,000, --again, old (HEAD bb83c92) and new alternating nine times (December 7, load 1.2-5, the
