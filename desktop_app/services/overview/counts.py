@@ -28,7 +28,6 @@ class Overview:
     households: int
     scope: str = ""  # a 网格员's: 本网格（…） / 我的网格（N 个）; "" for the whole database
 
-
     @property
     def organisations(self) -> int:
         """党组织 here (社区党委, 党支部): 党小组 are not organisations, the street above is not ours."""
