@@ -11,21 +11,27 @@ from tests.gui.test_sync_gui import _street_ctx, community, page_for, street_db 
 from tests.integration.sync_world import enrol
 
 
+def _confirmation(qtbot, street_db, wait_ops, monkeypatch, files):
+    """The street's several-packages confirmation for `files`, as the 导入 button opens it (left unanswered:
+    the dialog answers Rejected)."""
+    page = page_for(qtbot, _street_ctx(street_db), wait_ops)
+    monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: list(files))
+    seen = []
+    monkeypatch.setattr(BatchConfirmDialog, "exec", lambda dlg: seen.append(dlg) or QDialog.DialogCode.Rejected)
+    page.import_button.click()
+    wait_ops()
+    wait_ops()
+    (confirm,) = seen
+    return confirm
+
+
 def test_all_imported_before_says_so_with_the_dates(qtbot, community, street_db, wait_ops, tmp_path,  # noqa: F811
                                                     monkeypatch, shot):
     enrol(street_db, community.db, tmp_path)
     first = sync.export_package(community.db, tmp_path / "第一次.dqsync").path
     second = sync.export_package(community.db, tmp_path / "第二次.dqsync").path
     sync.import_packages(street_db, [first, second])
-    page = page_for(qtbot, _street_ctx(street_db), wait_ops)
-    monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: [first, second])
-    seen = []
-    # Nothing to press but 关闭: the dialog answers Rejected
-    monkeypatch.setattr(BatchConfirmDialog, "exec", lambda dlg: seen.append(dlg) or QDialog.DialogCode.Rejected)
-    page.import_button.click()
-    wait_ops()
-    wait_ops()
-    (confirm,) = seen
+    confirm = _confirmation(qtbot, street_db, wait_ops, monkeypatch, [first, second])
     text = "\n".join(label.text() for label in confirm.findChildren(QLabel))
     assert "均已导入过，无需再导入" in text and "共 0 条记录" not in text
     today = f"{datetime.now():%Y-%m-%d}"
@@ -50,14 +56,7 @@ def test_another_streets_packages_say_whose_they_are(qtbot, community, street_db
     usb.mkdir()
     sealed = sync.export_package(community.db, usb).path
     plain = sync.export_package(community.db, usb, plain=True).path
-    page = page_for(qtbot, _street_ctx(street_db), wait_ops)
-    monkeypatch.setattr(sync_dialogs, "choose_files", lambda *a: [sealed, plain])
-    seen = []
-    monkeypatch.setattr(BatchConfirmDialog, "exec", lambda dlg: seen.append(dlg) or QDialog.DialogCode.Rejected)
-    page.import_button.click()
-    wait_ops()
-    wait_ops()
-    (confirm,) = seen
+    confirm = _confirmation(qtbot, street_db, wait_ops, monkeypatch, [sealed, plain])
     reasons = confirm.reasons.text()
     assert f"{plain.name}：这是“幸福里社区党委”" in reasons and "登记在另一个街道（组织代码 320199）" in reasons
     assert f"{sealed.name}：本库无法读取" in reasons and "交给另一个街道" in reasons

@@ -182,14 +182,10 @@ def test_upgrading_to_0039_keeps_the_newest_of_each_duplicate_and_marks_the_othe
 @pytest.fixture
 def pair(tmp_path):
     """A street and its community, whose branch has one member, 张伟."""
-    from tests.integration.test_sync_format import street_and_community
+    from tests.integration.test_evaluation_vote_sync import street_with_member
 
-    street, community = street_and_community(tmp_path)
-    branch = next(n.id for n in orgs.list_tree(community) if n.kind == "branch")
-    m = roster.create(community, MemberInput(
-        name="张伟", org_id=branch, id_number=idcard.make("320102", date(1970, 5, 6), 1, idcard.MALE),
-        joined_date=date(1995, 7, 1)), today=date(2026, 3, 1)).id
-    yield street, community, branch, m
+    street, community, branch, m = street_with_member(tmp_path)
+    yield street, community, branch, m.id
     street.dispose()
     community.dispose()
 

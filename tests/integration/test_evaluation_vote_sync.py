@@ -22,13 +22,19 @@ OLDER = "0037"  # a program before the 民主测评 tables, inside the range thi
 TABLES = {"evaluation_ballot", "evaluation_vote"}
 
 
-@pytest.fixture
-def pair(tmp_path):
+def street_with_member(tmp_path):
+    """A street and its community, whose branch has one member, 张伟: (street, community, branch id, member)."""
     street, community = street_and_community(tmp_path)
     branch = next(n.id for n in orgs.list_tree(community) if n.kind == "branch")
     m = roster.create(community, MemberInput(
         name="张伟", org_id=branch, id_number=idcard.make("320102", date(1970, 5, 6), 1, idcard.MALE),
         joined_date=date(1995, 7, 1)), today=date(2026, 3, 1))
+    return street, community, branch, m
+
+
+@pytest.fixture
+def pair(tmp_path):
+    street, community, branch, m = street_with_member(tmp_path)
     ev.save(community, branch, 2025, [EvaluationEntry(m.id, "优秀")], BallotInfo(12, 11, date(2026, 1, 20)),
             [VoteEntry(m.id, 9, 2, 0, 0)])
     yield street, community, branch
