@@ -125,7 +125,7 @@ def export_xlsx(db: Database, flt: AuditFilter | None, path: str | Path, *,
     actor = _allowed(db)
     audit_export.check_target(path)
     flt = flt or AuditFilter()
-    cond = audit_log._conditions(flt)
+    cond = audit_log.conditions(flt)
     order = (AuditEntry.at.desc(), AuditEntry.id.desc())
     with db.session() as s:
         total = s.scalar(select(func.count()).select_from(AuditEntry).where(*cond)) or 0
@@ -143,7 +143,7 @@ def export_xlsx(db: Database, flt: AuditFilter | None, path: str | Path, *,
         with db.session() as s:
             result = s.execute(select(AuditEntry).where(*cond).order_by(*order).execution_options(yield_per=CHUNK))
             for chunk in result.scalars().partitions(CHUNK):
-                yield from (_cells(r) for r in audit_log._named(s, [audit_log._row(e) for e in chunk]))
+                yield from map(_cells, audit_log.rows_of(s, chunk))
 
     def notes(written: int) -> list[tuple[str, str]]:
         return [

@@ -85,7 +85,12 @@ def _named(s, rows: list[AuditRow]) -> list[AuditRow]:
             for r in rows]
 
 
-def _conditions(flt: AuditFilter) -> list:
+def rows_of(s, entries) -> list[AuditRow]:
+    """The trail's entries as the page shows them (names looked up), for the page and its export alike."""
+    return _named(s, [_row(e) for e in entries])
+
+
+def conditions(flt: AuditFilter) -> list:
     c = [AuditEntry.deleted.is_(False)]
     if flt.user_id is not None:
         c.append(AuditEntry.user_id == flt.user_id)
@@ -112,7 +117,7 @@ def search(db: Database, flt: AuditFilter | None = None, page: int = 0, page_siz
     auth.require(db, "audit.read")
     flt = flt or AuditFilter()
     page_size = max(1, min(page_size, 1000))
-    cond = _conditions(flt)
+    cond = conditions(flt)
     with db.session() as s:
         total = s.scalar(select(func.count()).select_from(AuditEntry).where(*cond)) or 0
         page = max(0, min(page, max(0, (total - 1) // page_size)))
@@ -121,7 +126,7 @@ def search(db: Database, flt: AuditFilter | None = None, page: int = 0, page_siz
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
             .offset(page * page_size).limit(page_size)
         ).all()
-        return TrailPage(_named(s, [_row(e) for e in rows]), total, page, page_size)
+        return TrailPage(rows_of(s, rows), total, page, page_size)
 
 
 def history(db: Database, table: str, row_id: str) -> list[AuditRow]:
@@ -133,7 +138,7 @@ def history(db: Database, table: str, row_id: str) -> list[AuditRow]:
             .where(AuditEntry.table_name == table, AuditEntry.row_id == row_id, AuditEntry.deleted.is_(False))
             .order_by(AuditEntry.at, AuditEntry.id)
         ).all()
-        return _named(s, [_row(e) for e in rows])
+        return rows_of(s, rows)
 
 
 def choices(db: Database) -> FilterChoices:
