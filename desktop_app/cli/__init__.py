@@ -175,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--all", action="store_true", help="roster：也列出已离开的（转出、去世、出党），另计人数")
     rep.add_argument("--meeting", action="append", help="signin / meeting：会议编号（如 2025-0007）；signin 可写多个：逗号分隔或重复 --meeting")
     rep.add_argument("--phones", action="store_true", help="signin：显示（遮蔽的）手机号")
-    rep.add_argument("--year", type=int, help="按年度的报表：年份（默认今年）")
+    rep.add_argument("--year", type=int, help="按年度的报表：年份（默认今年，一月里默认上一年；"
+                     "assessment、comparison、evaluation 三月底前默认上一年）")
     rep.add_argument("--org", help="signin、evaluation、compliance：只含此组织（组织代码，见 dangqun orgs）")
     rep.add_argument("--month", type=int, help="service：月份（默认本月）")
     rep.add_argument("--from", dest="date_from", help="visit / ledger：起始日期")
@@ -213,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     cbp.set_defaults(func=cobuilding.cmd_cobuilding)
 
     asp = with_db(sub.add_parser("assessment", help="列出一年的五好党支部考评得分和排名"))
-    asp.add_argument("--year", type=int, help="年份（默认今年）")
+    asp.add_argument("--year", type=int, help="年份（默认今年，三月底前默认上一年）")
     asp.add_argument("--sample", action="store_true", help="本年度没有考评方案时载入示例方案")
     asp.set_defaults(func=assessment.cmd_assessment)
 

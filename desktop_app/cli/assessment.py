@@ -7,13 +7,14 @@ from datetime import date
 from pathlib import Path
 
 from desktop_app.cli.common import EXIT_OK, open_db
+from desktop_app.domain.evaluation_votes import usual_year  # 考评, as 民主评议, runs into March
 
 
 def report_assessment(db, args, out: Path) -> str:
     """`dangqun report assessment --year Y [--branch B]`: the assessment form(s) with evidence lists."""
     from desktop_app.services import assessment as asm
 
-    year = args.year or date.today().year
+    year = args.year or usual_year(date.today())
     asm.print_assessment_form(db, year, out, args.branch)
     return f"{year} 年度" + (f"，{args.branch}" if args.branch else "，全部党支部")
 
@@ -22,7 +23,7 @@ def report_comparison(db, args, out: Path) -> str:
     """`dangqun report comparison --year Y`: communities side by side and branches ranked."""
     from desktop_app.services import assessment as asm
 
-    year = args.year or date.today().year
+    year = args.year or usual_year(date.today())
     asm.print_ranking(db, year, out)
     return f"{year} 年度互比互看排名表"
 
@@ -33,7 +34,7 @@ def cmd_assessment(args: argparse.Namespace) -> int:
     from desktop_app.services import assessment as asm
 
     db = open_db(args)
-    year = args.year or date.today().year
+    year = args.year or usual_year(date.today())
     if args.sample and asm.scheme(db, year) is None:
         s = asm.load_sample(db, year)
         print(f"已载入示例方案：{s.name}（{s.shape}）")

@@ -10,9 +10,10 @@ from desktop_app.cli.common import CliError, org_arg
 
 def report_compliance(db, args, out: Path) -> str:
     """dangqun report compliance --year Y --out F.pdf [--xlsx F.xlsx] [--org CODE]"""
+    from desktop_app.domain.clock import closing_year
     from desktop_app.services import meetings
 
-    year = args.year or date.today().year
+    year = args.year or closing_year(date.today())  # in January: the year just ended
     org_id = org_arg(db, args.org)
     meetings.print_compliance(db, year, out, org_id=org_id)
     sheet = meetings.compliance_sheet(db, year, org_id=org_id)

@@ -61,8 +61,9 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
 
 def report_development(db, args, out: Path) -> str:
     """dangqun report development --year Y [--branch B]"""
+    from desktop_app.domain.clock import closing_year
     from desktop_app.services import development
 
-    year = args.year or date.today().year
+    year = args.year or closing_year(date.today())  # in January: the year just ended
     development.print_register(db, year, out, branch_arg(db, args.branch))
     return f"{year} 年发展党员工作登记簿"

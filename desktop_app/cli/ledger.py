@@ -25,22 +25,26 @@ def cmd_export_ledger(args: argparse.Namespace) -> int:
 def report_ledger(db, args, out: Path) -> str:
     from datetime import date
 
+    from desktop_app.domain.clock import closing_year
     from desktop_app.services import ledger
 
     date_from, date_to = date_arg(args.date_from, "--from"), date_arg(args.date_to, "--to")
     if args.vouchers:
         return ledger.print_vouchers(db, out, [v.strip() for v in args.vouchers.split(",") if v.strip()])
     if args.account:
+        if args.year and date_from is None and date_to is None:  # --year names the 明细账's period too
+            date_from, date_to = date(args.year, 1, 1), date(args.year, 12, 31)
         return ledger.print_account_ledger(db, args.account, out, date_from, date_to)
-    return ledger.print_annual_ledger(db, args.year or (date_from.year if date_from else date.today().year), out)
+    return ledger.print_annual_ledger(db, args.year or (date_from.year if date_from else closing_year(date.today())), out)
 
 
 def report_dues(db, args, out: Path) -> str:
     from datetime import date
 
+    from desktop_app.domain.clock import closing_year
     from desktop_app.services import dues
 
-    return dues.print_dues_registry(db, args.year or date.today().year, out, args.branch)
+    return dues.print_dues_registry(db, args.year or closing_year(date.today()), out, args.branch)
 
 
 def month_arg(part: str, flag: str):

@@ -30,3 +30,10 @@ def local_day_start(day: date) -> datetime:
 def chinese_date(d: date) -> str:
     """2024年5月6日: how printed dates are written on forms and in their subtitles."""
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def closing_year(today: date) -> int:
+    """The year a year-end print (年度党建工作台账, 经费收支汇总表, 收支明细账, 党费登记表, 落实情况表, 登记簿) is for
+    when none is named: in January the year just ended, whose books are being closed and whose folder the
+    street asks for; from February on this year. (民主评议 and 考评, held into March: evaluation_votes.usual_year.)"""
+    return today.year - 1 if today.month == 1 else today.year

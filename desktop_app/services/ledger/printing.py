@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from desktop_app.domain.clock import closing_year
 from desktop_app.domain.money import format_yuan
 from desktop_app.services.ledger.accounts import find_account
 from desktop_app.services.ledger.entries import (
@@ -57,12 +58,13 @@ def print_account_ledger(
     *,
     progress: Progress | None = None,
 ) -> str:
-    """收支明细账 of `account` (id, name, or a part of a name) to `out`; the period defaults to this year."""
+    """收支明细账 of `account` (id, name, or a part of a name) to `out`; the period defaults to this year so far,
+    in January to the whole year just ended (the book being closed, not a fortnight of the new one)."""
     from desktop_app.reports.ledger import render_account_ledger
 
     today = date.today()
-    first = date_from or date(today.year, 1, 1)
-    last = date_to or (date(first.year, 12, 31) if date_from else today)
+    first = date_from or date(closing_year(today), 1, 1)
+    last = date_to or (date(first.year, 12, 31) if date_from or first.year < today.year else today)
     acc = find_account(db, account)
     data = account_ledger(db, acc.id, first, last)
     render_account_ledger(data, out, progress=progress)
