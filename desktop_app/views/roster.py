@@ -47,7 +47,7 @@ class MemberRow:
 @dataclass
 class MemberFilter:
     text: str = ""  # name, pinyin, initials, ID-number or mobile fragment; words are ANDed
-    org_id: str | None = None  # this organisation and everything under it
+    org_id: str | None = None  # this organisation and everything under it; several joined by "," (several_orgs)
     category: str | None = None
     status: str | None = None
     reporting: bool | None = None
@@ -74,6 +74,12 @@ class MemberFilter:
         if self.text:
             parts.append(f"含“{self.text}”")
         return " · ".join(parts)
+
+
+def several_orgs(ids) -> str:
+    """MemberFilter.org_id for several organisations and everything under each (a 网格员's grids: the 概览
+    counts their members, the roster shows the same members); one id is that organisation itself."""
+    return ",".join(sorted(ids))
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from desktop_app.services import auth
 from desktop_app.services import overview as overview_service
 from desktop_app.services import sync as sync_status
 from desktop_app.views.overview import MONTHS, Dashboard, Figure, TodoItem, TodoList
+from desktop_app.views.roster import several_orgs
 
 
 class Card(QFrame):
@@ -156,6 +157,7 @@ class OverviewPage(Page):
         self.street = ctx.site.is_top
         self.board: Dashboard | None = None
         self.grid_scope = ""  # a 网格员's grids as the counts name them ("": the whole database)
+        self.grid_orgs = ""  # and as the roster's organisation filter takes them (several_orgs)
         self.todos: TodoList | None = None
         self._generation = 0  # the refresh whose parts are still arriving
         self.tile_of: dict[str, FigureTile] = {}
@@ -332,6 +334,7 @@ class OverviewPage(Page):
             # the cards say it short (本网格 / 我的网格): the title names the grid, or how many
             mine = f" · {ov.scope.partition('（')[0]}" if ov.scope else ""
             self.grid_scope = ov.scope
+            self.grid_orgs = several_orgs(ov.grids)
             self.cards["orgs"].value.setText(str(ov.organisations))  # 党小组 are not organisations
             self.cards["orgs"].detail.setText(f"党委 {kinds.get('community', 0)} 个 · 党支部 {kinds.get('branch', 0)} 个"
                                               f" · 党小组 {kinds.get('group', 0)} 个")
@@ -439,6 +442,9 @@ class OverviewPage(Page):
         pages = getattr(window, "pages", {})
         if title not in pages:
             return None  # a page this account does not see
+        if title == "党员名册" and self.grid_orgs:
+            # a 网格员's 党员 figures and to-dos are of their grids: the roster (every member, masked) shows those
+            filters["org"] = self.grid_orgs
         if filters:  # narrowed before it shows, so it loads once
             pages[title].apply_filter(**filters)
         return window.go_to(title)

@@ -27,6 +27,7 @@ class Overview:
     residents: int
     households: int
     scope: str = ""  # a 网格员's: 本网格（…） / 我的网格（N 个）; "" for the whole database
+    grids: tuple[str, ...] = ()  # a 网格员's grids, whose members the roster lists for the 党员 figures
 
     @property
     def organisations(self) -> int:
@@ -57,7 +58,7 @@ def overview(db: Database, on: date | None = None) -> Overview:
     counted apart from the 党组织 (organisations_count: 党委 and 党支部). A 网格员's
     counts are of their own grids (grid_scope), named in `scope`.
     """
-    auth.require(db, "overview.read")
+    actor = auth.require(db, "overview.read")
     on = on or date.today()
     with db.session() as s:
         ids, scope = grid_scope(db, s)
@@ -83,4 +84,5 @@ def overview(db: Database, on: date | None = None) -> Overview:
             residents=live(Resident),
             households=live(Household),
             scope=scope,
+            grids=tuple(sorted(actor.grid_ids)) if ids is not None else (),
         )

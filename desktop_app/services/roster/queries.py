@@ -92,7 +92,9 @@ def _conditions(flt: MemberFilter, today: date) -> list[ColumnElement]:
     if flt.text.strip():
         c.extend(_text_conditions(flt.text))
     if flt.org_id:
-        c.append(Member.org_id.in_(subtree_select(flt.org_id)))
+        orgs = flt.org_id.split(",")  # several: views.roster.several_orgs
+        c.append(or_(*(Member.org_id.in_(subtree_select(o, f"org_tree{i}" if i else "org_tree"))
+                       for i, o in enumerate(orgs))))
     if flt.category:
         c.append(Member.category == flt.category)
     if flt.status:
