@@ -183,6 +183,10 @@ class OverviewPage(Page):
         self.folder_photos.setChecked(True)
         self.folder_photos.setToolTip("台账末尾附上本年共建活动和微心愿存的照片（“活动照片”一章）；"
                                       "不勾选则只印数据和明细，文件小、生成快")
+        # not a 网格员's to make (the service refuses them): hidden, as pages hide what an account cannot do
+        if not overview_service.may_print_folder(ctx.db):
+            self.folder_button.hide()
+            self.folder_photos.hide()
         # at a street: the community to show instead of the yearly folder, which is a community's
         top = fill(QHBoxLayout(), title, 1, *([QLabel("范围："), self.community] if self.street else []),
                    QLabel("年度："), self.year, *([] if self.street else [self.folder_button, self.folder_photos]))

@@ -11,10 +11,10 @@ from desktop_app.services.overview.counts import Overview, overview  # noqa: F40
 from desktop_app.services.overview.figures import community_columns, dashboard  # noqa: F401
 from desktop_app.services.overview.todo import todo  # noqa: F401
 from desktop_app.services.overview.shared import Shared  # noqa: F401
-from desktop_app.services.overview.annual import annual_folder, print_annual_folder  # noqa: F401
+from desktop_app.services.overview.annual import annual_folder, may_print_folder, print_annual_folder  # noqa: F401
 from desktop_app.views.overview import (  # noqa: F401
     Charts, CommunityColumn, Dashboard, Figure, TodoItem, TodoList,
 )
 
-__all__ = ["Overview", "Shared", "overview", "dashboard", "todo", "annual_folder", "print_annual_folder", "community_columns", "Charts", "CommunityColumn", "Dashboard",
+__all__ = ["Overview", "Shared", "overview", "dashboard", "todo", "annual_folder", "may_print_folder", "print_annual_folder", "community_columns", "Charts", "CommunityColumn", "Dashboard",
            "Figure", "TodoItem", "TodoList"]

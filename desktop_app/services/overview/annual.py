@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.domain import access
 from desktop_app.domain import meetings as meeting_rules
 from desktop_app.domain.assessment import score_text
 from desktop_app.domain.ledger import budget_state
@@ -23,6 +24,7 @@ from desktop_app.domain.money import format_yuan
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.site import own_books
 from desktop_app.services import auth, dues, orgtree
+from desktop_app.services.auth import PermissionDenied
 from desktop_app.services.database import Database
 from desktop_app.services.overview.figures import dashboard
 from desktop_app.services.overview.photos import folder_photos
@@ -343,10 +345,31 @@ def _present(module: str) -> bool:
     return importlib.util.find_spec(f"desktop_app.services.{module}") is not None
 
 
+def _grid_worker(actor) -> bool:
+    return access.grid_bound(actor.role, "residents.read")
+
+
+def may_print_folder(db: Database) -> bool:
+    """Whether the acting account may make the folder (概览 shows 年度党建工作台账… only then)."""
+    actor = auth.current_actor(db)
+    return actor is not None and auth.can(db, "overview.read") and not _grid_worker(actor)
+
+
+def _folder_allowed(db: Database) -> None:
+    """The folder is the community's year-end inspection file: a 网格员, whose account covers their grids'
+    residents, visits and wishes, does not make it (theirs would be a grid's few chapters under the
+    community's cover, the rest 无权查看)."""
+    actor = auth.require(db, "overview.read")
+    if _grid_worker(actor):
+        raise PermissionDenied(f"当前账户“{actor.name}”（{actor.role_label}）不能生成年度党建工作台账：台账是社区的"
+                               "年终检查材料，请由书记/委员或管理员生成；网格员的账户只管本人负责网格的居民、走访和微心愿",
+                               "overview.read")
+
+
 def annual_folder(db: Database, year: int, today: date | None = None, *, photos: bool = True) -> AnnualFolder:
     """The folder's read model: the year's dashboard and every module's list behind it, then (unless
-    `photos` is False) the photos kept with the listed 共建活动 and 微心愿."""
-    auth.require(db, "overview.read")
+    `photos` is False) the photos kept with the listed 共建活动 and 微心愿. Not a 网格员's (_folder_allowed)."""
+    _folder_allowed(db)
     today = today or date.today()
     board = dashboard(db, year, today=today)
     sections: list[FolderSection] = []
@@ -386,7 +409,7 @@ def print_annual_folder(db: Database, year: int, out: Path | None = None, *, tod
     the pages are not counted before the end); it may raise to cancel."""
     from desktop_app.reports.annual import render_annual_folder  # reportlab loads only when printing
 
-    auth.require(db, "overview.read")
+    _folder_allowed(db)
     folder = annual_folder(db, year, today, photos=photos)
     if progress is None:
         return render_annual_folder(folder, out, printed_on=today)
