@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from desktop_app.domain import meetings as rules
-from desktop_app.domain.batch_plan import DayRule
+from desktop_app.domain.batch_plan import DayRule, YearHabit
 
 # Why a kind none of the chosen branches holds is not planned; and what "holding" it is, counted over several
 _NONE_HOLD = {rules.COMMITTEE: "本支部未设支委会", rules.GROUP_MEETING: "本支部未设党小组"}
@@ -24,7 +24,11 @@ def holding_words(kind: str, held: int, total: int) -> str:
 
 @dataclass(frozen=True)
 class BatchPlanRequest:
-    """Branches (or a community: its branches), months first..last, the kinds and a day rule each."""
+    """Branches (or a community: its branches), months first..last, the kinds and a day rule each.
+
+    `like_year` (照去年): each holder's day rule, title, place and 授课人 of that
+    year come before the defaults here; `days`, `titles` and `places` given for a
+    kind still come first (the secretary changed what the year suggested)."""
 
     org_ids: tuple[str, ...]
     first: date
@@ -34,6 +38,8 @@ class BatchPlanRequest:
     default_day: DayRule = DayRule(15)
     place: str = ""
     titles: dict[str, str] = field(default_factory=dict)  # per kind; missing: the kind's usual pattern
+    places: dict[str, str] = field(default_factory=dict)  # per kind; missing or empty: `place`
+    like_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class BatchPlanRow:
     title: str
     place: str
     note: str = ""
+    lecturer: str = ""  # 党课's 授课人, as the year it was planned like had it
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -58,3 +65,12 @@ class BatchPlanResult:
     planned: tuple[BatchPlanRow, ...]
     skipped: tuple[BatchPlanRow, ...]  # planned by someone else meanwhile, or no longer owed
     meeting_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HabitRow:
+    """One holder's habit of one kind in a year (services.meetings.plan_batch.like_year_habits)."""
+
+    org_id: str
+    org_name: str
+    habit: YearHabit

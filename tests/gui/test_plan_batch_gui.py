@@ -102,3 +102,88 @@ def test_from_the_meetings_page_a_group_plans_its_branch(qtbot, app_ctx, branch,
     meetings.act_batch.trigger()
     wait_ops()
     assert seen["org"] == branch
+
+
+def test_like_last_year_fills_each_kind_in_words_and_plans_next_year(qtbot, app_ctx, branch, wait_ops, monkeypatch,
+                                                                     shot):  # noqa: F811
+    from desktop_app.domain.batch_plan import DayRule
+    from desktop_app.services.meetings import plan_batch as service
+
+    db, today = app_ctx.db, date.today()
+    this, second_friday = today.year, DayRule(None, 2, 4)
+    for mo in range(1, 13):
+        day = second_friday.in_month(this, mo)
+        ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY, meeting_date=day, place="社区书房",
+                                    title=f"{this}年{mo}月主题党日"), today=day)
+    for mo in (2, 5, 8, 11):  # the second month of each quarter, on the 20th (a weekday, or moved to it)
+        day = next(date(this, mo, d) for d in (20, 21, 22) if date(this, mo, d).weekday() < 5)
+        ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.PARTY_LECTURE, meeting_date=day, lecturer="王建国"),
+                today=day)  # no title: saved as 党课, no pattern to follow
+    ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY, meeting_date=date(this, 7, 1), title="七一"),
+            today=date(this, 7, 1))
+    told: list[str] = []
+    monkeypatch.setattr(dialog_mod, "inform", lambda _p, _t, text: told.append(text))
+    dlg = BatchPlanDialog(None, db, [("第一网格党支部", branch)], branch, service.batch_kinds(db, branch), this,
+                          today, held=service.kind_holders(db, branch, today))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    wait_ops()
+    dlg.range.setCurrentIndex(dlg.range.findData(dialog_mod.NEXT_YEAR))
+    assert dlg.like.text() == f"照去年（{this}年）的安排" and not dlg.like.isChecked()
+    # by keyboard: Alt+L is the label's, Space ticks
+    assert dlg.like.focusPolicy() & Qt.FocusPolicy.TabFocus
+    dlg.like.setFocus()
+    qtbot.keyClick(dlg.like, Qt.Key.Key_Space)
+    assert dlg.like.isChecked()
+    wait_ops()
+    lines = {line.kind: line for line in dlg.lines}
+    theme, lecture = lines[r.THEME_DAY], lines[r.PARTY_LECTURE]
+    assert theme.habit.text() == f"照{this}年：每月第二个星期五；{this}年有 1 个月开了不止 1 次，每月只计划 1 次"
+    assert theme.day_rule() == second_friday and theme.place.text() == "社区书房"
+    assert theme.title.text() == "{年}年{月}月主题党日"
+    assert lecture.habit.text() == f"照{this}年：每季度第二个月 20 日" and "授课人：王建国" in lecture.habit.toolTip()
+    assert lecture.title.text() == "{季度}{类型}"
+    assert lines[r.BRANCH_CONGRESS].habit.text() == f"{this}年未召开，按周期默认"
+    assert lines[r.BRANCH_CONGRESS].day_rule() == DayRule(15)
+    rows = [p.row for p in dlg.model.rows]
+    themes = [x for x in rows if x.kind == r.THEME_DAY]
+    assert [x.day for x in themes] == [second_friday.in_month(this + 1, mo) for mo in range(1, 13)]
+    assert themes[0].title == f"{this + 1}年1月主题党日" and themes[0].place == "社区书房"
+    lectures = [x for x in rows if x.kind == r.PARTY_LECTURE]
+    assert [x.day.month for x in lectures] == [2, 5, 8, 11] and {x.lecturer for x in lectures} == {"王建国"}
+    shown = dlg.model.index(dlg.model.rows.index(next(p for p in dlg.model.rows if p.row.kind == r.PARTY_LECTURE)), 7)
+    assert "授课人：王建国" in dlg.model.data(shown)
+    from tests.gui.test_pages_chinese import english
+
+    assert english(dlg) == []
+    for w, h in ((1366, 768), (1024, 768)):
+        dlg.resize(w, h)
+        qtbot.wait(50)
+        shot(dlg, f"plan_batch_like_year_{w}.png")
+
+    # Still editable: the third Friday asked for instead, the year's place and title kept
+    theme.number.setValue(3)
+    qtbot.mouseClick(dlg.preview_button, Qt.MouseButton.LeftButton)
+    wait_ops()
+    themes = [p.row for p in dlg.model.rows if p.row.kind == r.THEME_DAY]
+    assert [x.day for x in themes] == [DayRule(None, 3, 4).in_month(this + 1, mo) for mo in range(1, 13)]
+    assert {x.place for x in themes} == {"社区书房"}
+    n = len(dlg.model.rows)
+    dlg.accept()
+    qtbot.waitUntil(lambda: not dlg.isVisible() or dlg.result() != 0, timeout=20_000)
+    wait_ops()
+    assert told == [f"已计划 {n} 次会议"]
+    planned = ms.list_meetings(db, ms.MeetingFilter(date_from=date(this + 1, 1, 1)))
+    assert len(planned) == n
+    assert {ms.get(db, m.id).lecturer for m in planned if m.kind == r.PARTY_LECTURE} == {"王建国"}
+
+    # Unticked: back to the defaults
+    dlg2 = BatchPlanDialog(None, db, [("第一网格党支部", branch)], branch, service.batch_kinds(db, branch), this, today)
+    qtbot.addWidget(dlg2)
+    wait_ops()
+    dlg2.like.setChecked(True)
+    wait_ops()
+    dlg2.like.setChecked(False)
+    wait_ops()
+    line = next(x for x in dlg2.lines if x.kind == r.THEME_DAY)
+    assert (line.day_rule(), line.place.text(), line.habit.text()) == (DayRule(15), "", "")

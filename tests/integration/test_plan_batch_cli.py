@@ -5,6 +5,7 @@ from datetime import date
 from desktop_app.cli import main
 from desktop_app.domain import idcard
 from desktop_app.domain import meetings as r
+from desktop_app.domain.batch_plan import DayRule
 from desktop_app.domain.members import MemberInput
 from desktop_app.services import meetings as ms
 from desktop_app.services import orgs, roster
@@ -46,3 +47,35 @@ def test_a_kind_the_branch_does_not_hold_is_named_with_why(db, capsys):
     assert capsys.readouterr().out.strip() == "支委会：本支部未设支委会，不计划"
     assert main([*args, "--kinds", r.COMMITTEE, r.GROUP_MEETING, "--dry-run"]) == 0
     assert capsys.readouterr().out.splitlines() == ["支委会：本支部未设支委会，不计划", "党小组会：本支部未设党小组，不计划"]
+
+
+def test_next_year_like_this_one(db, capsys):
+    c = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    b = orgs.create(db, "第三网格党支部", "B03", "branch", c.id)
+    orgs.create(db, "第四网格党支部", "B04", "branch", c.id)  # nothing this year: the --day
+    this = date.today().year
+    last_friday = DayRule(None, -1, 4)
+    for mo in range(1, 13):
+        day = last_friday.in_month(this, mo)
+        ms.plan(db, ms.MeetingInput(org_id=b.id, kind=r.THEME_DAY, meeting_date=day, place="社区书房",
+                                    title=f"{this}年{mo}月主题党日"), today=day)
+    y = this + 1
+    where = ["--db", str(db.path or db.url)]
+    args = ["meetings", "plan-batch", "--like-year", str(this), "--from", f"{y}-01", "--to", f"{y}-12",
+            "--kinds", r.THEME_DAY, "--day", "10", *where]
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [f"第三网格党支部  主题党日：照{this}年：每月最后一个星期五；地点：社区书房",
+                       f"第四网格党支部  主题党日：{this}年未召开，按周期默认"]
+    assert out[-1] == "共 24 次会议（试运行，未保存）"
+    mine = [line for line in out if "第三网格党支部  " in line and line[:4].isdigit()]
+    assert len(mine) == 12 and all(" 周五 " in line or "顺延" in line for line in mine)
+    assert f"{y}年7月主题党日  社区书房" in mine[6]
+    assert all(line[8:10] == "10" or "顺延" in line for line in out if "第四网格党支部  " in line and line[:4].isdigit())
+    assert main([*args, "--org", "B03"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "已计划 12 次会议"
+    planned = ms.list_meetings(db, ms.MeetingFilter(date_from=date(y, 1, 1)))
+    assert {(m.meeting_date, m.place) for m in planned} == {
+        (last_friday.in_month(y, mo), "社区书房") for mo in range(1, 13)}
+    assert main(["meetings", "plan-batch", "--like-year", "1990", "--from", f"{y}-01", "--to", f"{y}-12",
+                 *where]) != 0

@@ -11,7 +11,7 @@ row by row as `plan` is.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -33,7 +33,7 @@ from desktop_app.services.orgtree import OrgNode, OrgTree
 from desktop_app.services.records import writes
 from desktop_app.services.uow import UnitOfWork
 from desktop_app.store.models_meetings import Meeting
-from desktop_app.views.batch_plan import BatchPlanRequest, BatchPlanResult, BatchPlanRow
+from desktop_app.views.batch_plan import BatchPlanRequest, BatchPlanResult, BatchPlanRow, HabitRow
 from desktop_app.views.meetings import MeetingInput
 
 MAX_MONTHS = 24  # two years at most in one go: a typo in the year should not plan a decade
@@ -66,12 +66,48 @@ def _check_request(req: BatchPlanRequest) -> None:
         rules.check_kind(kind)
 
 
+def _holders(s: Session, orgs: OrgTree, branches: Sequence[OrgNode], kinds: Sequence[str], year: int,
+             day: date) -> Iterator[tuple[str, rules.KindRule, OrgNode, str, list[str], date | None]]:
+    """Who holds which kind: (kind, the branch's rule, holder, its name, the ids whose meetings count for it,
+    tracking since), the branches in order. A 党小组会 the branch recorded as its own counts for each group."""
+    book = _RuleBook(s, orgs)
+    settings = branch_settings(s, orgs, [b.id for b in branches], year, day)
+    for b in branches:
+        since, committee = settings[b.id]
+        groups = orgs.groups_of(b.id)
+        for kind in kinds or rules.KINDS:
+            rule = cadence.branch_rule(book.for_org(b.id)[kind], committee, bool(groups))
+            if not rule.tracked or rule.holder == rules.Holder.COMMUNITY:
+                continue
+            holders = groups if rule.holder == rules.Holder.GROUP and groups else [b]
+            for h in holders:
+                ids = [h.id] if h.id == b.id else [h.id, b.id]
+                yield kind, rule, h, (b.name if h.id == b.id else f"{b.name}·{h.name}"), ids, since
+
+
+def _past(s: Session, year: int) -> dict[tuple[str, str], list[batch.PastMeeting]]:
+    """The meetings of `year` not cancelled, per holder and kind (a review's reach into the next March)."""
+    out: dict[tuple[str, str], list[batch.PastMeeting]] = defaultdict(list)
+    for org_id, kind, day, status, title, place, lecturer in s.execute(
+        select(Meeting.org_id, Meeting.kind, Meeting.meeting_date, Meeting.status, Meeting.title, Meeting.place,
+               Meeting.lecturer)
+        .where(Meeting.deleted.is_(False), Meeting.status != rules.CANCELLED,
+               Meeting.meeting_date >= date(year, 1, 1), Meeting.meeting_date <= cadence.review_deadline(year))
+    ):
+        out[(org_id, kind)].append(batch.PastMeeting(day, status, title or "", place or "", lecturer or ""))
+    return out
+
+
+def _check_like_year(year: int | None, last: date) -> None:
+    if year is not None and not 2000 <= year <= last.year:
+        raise ValidationError("照去年", f"参照的年份应在 2000 年到 {last.year} 年之间")
+
+
 def _proposals(s: Session, req: BatchPlanRequest, today: date) -> list[BatchPlanRow]:
     _check_request(req)
+    _check_like_year(req.like_year, req.last)
     orgs = OrgTree(s)
-    book = _RuleBook(s, orgs)
     branches = _branches(orgs, s, req.org_ids)
-    settings = branch_settings(s, orgs, [b.id for b in branches], req.first.year, max(min(today, req.last), req.first))
     existing: dict[tuple[str, str], list[batch.Existing]] = defaultdict(list)
     for org_id, kind, day, status in s.execute(
         select(Meeting.org_id, Meeting.kind, Meeting.meeting_date, Meeting.status)
@@ -80,27 +116,40 @@ def _proposals(s: Session, req: BatchPlanRequest, today: date) -> list[BatchPlan
                Meeting.meeting_date <= cadence.review_deadline(req.last.year))
     ):
         existing[(org_id, kind)].append(batch.Existing(day, status))
+    past = _past(s, req.like_year) if req.like_year is not None else {}
     place = rules.check_short("会议地点", req.place, 60)
+    places = {k: rules.check_short("会议地点", v, 60) for k, v in req.places.items()}
     out: list[BatchPlanRow] = []
-    for b in branches:
-        since, committee = settings[b.id]
-        groups = orgs.groups_of(b.id)
-        for kind in req.kinds or rules.KINDS:
-            rule = cadence.branch_rule(book.for_org(b.id)[kind], committee, bool(groups))
-            if not rule.tracked or rule.holder == rules.Holder.COMMUNITY:
-                continue
-            holders = groups if rule.holder == rules.Holder.GROUP and groups else [b]
-            # A 党小组会 the branch recorded as its own counts for each of its groups (as the grid counts it).
-            shared = existing.get((b.id, kind), []) if holders[0].id != b.id else []
-            day_rule = req.days.get(kind, req.default_day)
-            pattern = req.titles.get(kind) or batch.DEFAULT_TITLES[rule.unit]
-            for h in holders:
-                name = b.name if h.id == b.id else f"{b.name}·{h.name}"
-                for p in batch.propose(rule, req.first, req.last, day_rule,
-                                       existing.get((h.id, kind), []) + shared, today, since):
-                    out.append(BatchPlanRow(h.id, name, kind, p.period.label, p.day,
-                                            batch.title_for(pattern, kind, p.period, p.day), place, p.note))
+    for kind, rule, h, name, ids, since in _holders(s, orgs, branches, req.kinds, req.first.year,
+                                                    max(min(today, req.last), req.first)):
+        habit = (batch.like_year(rule, req.like_year, [x for i in ids for x in past.get((i, kind), ())])
+                 if req.like_year is not None else None)
+        day_rule = req.days.get(kind) or (habit and habit.day_rule) or req.default_day
+        pattern = req.titles.get(kind) or (habit and habit.title) or batch.DEFAULT_TITLES[rule.unit]
+        where = places.get(kind) or (habit and habit.place) or place
+        lecturer = habit.lecturer if habit else ""
+        for p in batch.propose(rule, req.first, req.last, day_rule,
+                               [x for i in ids for x in existing.get((i, kind), ())], today, since,
+                               habit.month if habit else None):
+            out.append(BatchPlanRow(h.id, name, kind, p.period.label, p.day,
+                                    batch.title_for(pattern, kind, p.period, p.day), where, p.note, lecturer))
     return sorted(out, key=lambda r: (r.day, rules.KINDS.index(r.kind), r.org_name))
+
+
+def like_year_habits(db: Database, org_ids: Sequence[str], year: int,
+                     today: date | None = None) -> list[HabitRow]:
+    """照去年: how each holder under `org_ids` kept each batch kind in `year`, the dialog's and the
+    command line's words, before anything is planned."""
+    auth.require(db, "meetings.read")
+    today = _today(today)
+    _check_like_year(year, date(today.year + 1, 12, 31))
+    with db.session() as s:
+        orgs = OrgTree(s)
+        past = _past(s, year)
+        return [HabitRow(h.id, name, batch.like_year(rule, year, [x for i in ids for x in past.get((i, kind), ())]))
+                for kind, rule, h, name, ids, _since in _holders(s, orgs, _branches(orgs, s, org_ids), (),
+                                                                  year + 1, today)
+                if rule.unit != rules.PeriodUnit.NONE]
 
 
 def batch_kinds(db: Database, org_id: str | None = None) -> dict[str, rules.KindRule]:
@@ -165,11 +214,11 @@ def plan_batch(uow: UnitOfWork, req: BatchPlanRequest, chosen: Sequence[BatchPla
             continue
         counted[row.key] += 1
         clean = check_meeting(MeetingInput(org_id=row.org_id, kind=row.kind, title=row.title,
-                                           meeting_date=row.day, place=row.place))
+                                           meeting_date=row.day, place=row.place, lecturer=row.lecturer))
         org = check_holder(orgs, clean.org_id, clean.kind)
         m = Meeting(number=next_number(s, clean.meeting_date.year), status=rules.PLANNED,
                     org_id=clean.org_id, kind=clean.kind, title=clean.title, meeting_date=clean.meeting_date,
-                    place=clean.place)
+                    place=clean.place, lecturer=clean.lecturer)
         s.add(m)
         s.flush()  # the next number sees this one
         _add_attendees(s, m, _default_attendees(s, orgs, org, clean.kind, clean.meeting_date), ())
