@@ -9,6 +9,7 @@ from datetime import date
 from PySide6.QtWidgets import QDialog
 
 from desktop_app.domain import cobuilding as rules
+from desktop_app.domain.clock import closing_year
 from desktop_app.gui.cobuilding.lists import ListItemDialog
 from desktop_app.gui.ledger.dialogs import BudgetDialog
 from desktop_app.gui.ledger.page import LedgerPage
@@ -23,7 +24,7 @@ from tests.integration.test_stale_forms import PASSWORD
 
 
 def test_a_budget_form_opened_before_anothers_save_refuses_inside(qtbot, app_ctx, wait_ops, monkeypatch, shot):
-    db, year = app_ctx.db, date.today().year  # the year the page shows first
+    db, year = app_ctx.db, closing_year(date.today())  # the year the page shows first (in January, last)
     ledger.ensure_accounts(db)
     acc = ledger.add_account(db, "共建单位资助")
     ledger.set_budget(db, acc.id, year, 5_000_000, "活动经费", "年初预算")

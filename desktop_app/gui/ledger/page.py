@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain import ledger as rules
+from desktop_app.domain.clock import closing_year
 from desktop_app.domain.money import format_yuan
 from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
@@ -75,6 +76,9 @@ TABS = ("entries", "balances", "budget")  # the tabs in their order, by the name
 WRITES = changes(Change.LEDGER)
 
 
+BUDGET_LEVELS = f"支出达到预算的 {rules.WARN_PERCENT}% 时提示“接近预算”，超过时标红。"
+
+
 @dataclass(frozen=True)
 class LedgerView:
     """Everything the page shows, loaded in one background call."""
@@ -90,6 +94,7 @@ class LedgerView:
     books: list[tuple[str | None, str]]  # whose books: own (None) and, at a street, each community's
     book: str | None  # the books shown
     refusal: str = ""  # why this account may not keep the database's own books ("": it may)
+    budget_year: int = 0  # the year `budgets` are of
 
 
 def _read_at(line: BudgetLine | None, account_id: str, year: int, category: str) -> int | None:
@@ -208,16 +213,19 @@ class LedgerPage(Page):
                (self.statement_table, 1))
 
         # budgets
-        self.budget_year = year_spin(today.year, self.refresh)
+        # in January the year just ended: its final 预算执行 and 年度汇总 are the month's work (as `dangqun report ledger`)
+        self.budget_year = year_spin(closing_year(today), self.refresh)
         self.budget_model = ColumnModel(BUDGET_COLUMNS, parent=self)
         self.budget_table = make_table(self.budget_model, self)
         self.budget_table.doubleClicked.connect(lambda _i: self.edit_budget())
         bud_bar, bud_action = toolbar(self)
         self.act_budget = bud_action("budget", "设置预算", self.set_budget, writes=True)
-        self.own_book_actions += [self.act_budget,
+        self.act_carry = bud_action("plan-batch", "沿用到下一年", self.carry_budgets, writes=True,
+                                    tip="按所选年度的预算设置下一年的预算（金额、备注照旧；下一年已设置的项目不变）")
+        self.own_book_actions += [self.act_budget, self.act_carry,
                                   bud_action("delete", "删除预算", self.remove_budget, writes=True)]
         bud_action("print", "打印年度汇总", self.print_annual)
-        self.budget_hint = QLabel(f"支出达到预算的 {rules.WARN_PERCENT}% 时提示“接近预算”，超过时标红。")
+        self.budget_hint = QLabel(BUDGET_LEVELS)
         self.budget_hint.setObjectName("cardDetail")
         bud_tab = QWidget()
         column(bud_tab, fill(QHBoxLayout(), QLabel("年度"), self.budget_year, 1, bud_bar), (self.budget_table, 1),
@@ -299,6 +307,7 @@ class LedgerPage(Page):
                 books=books,
                 book=chosen,
                 refusal=ledger.own_book_refusal(db),
+                budget_year=year,
             )
 
         run_op(self, load, self._show)
@@ -328,6 +337,7 @@ class LedgerPage(Page):
             ("已结账" if v.month.statement.closed else "未结账") + f"，本月凭证 {v.month.statement.entry_count} 张"
         )
         self.budget_model.set_rows(v.budgets)
+        self._say_budget_year(v)
         self._select_budget_line()
         last = v.closed[-1] if v.closed else None
         self.closed_label.setText(
@@ -656,6 +666,26 @@ class LedgerPage(Page):
         b = dlg.saved
         self.show_message(f"已设置{b.year}年“{b.account_name}{'·' + b.category if b.category else ''}”预算 "
                           f"{format_yuan(dlg.values()[3])} 元。")
+
+    def _say_budget_year(self, v: LedgerView) -> None:
+        """The carry action names the year it fills; a year with no budget says how to set one."""
+        year = v.budget_year
+        self.act_carry.setText(f"沿用到{year + 1}年")
+        unset = not any(b.budget_fen is not None for b in v.budgets)
+        self.budget_hint.setText(
+            f"{year}年还没有设置预算：点“设置预算”逐项设置，或选{year - 1}年后点“沿用到{year}年”。" if unset
+            else BUDGET_LEVELS)
+
+    def carry_budgets(self) -> None:
+        source = self.budget_year.value()
+
+        def done(lines: list[BudgetLine]) -> None:
+            self.budget_year.setValue(source + 1)  # the year just set, shown
+            self.show_message(f"已按{source}年的预算设置{source + 1}年预算 {len(lines)} 项，"
+                              f"合计 {format_yuan(sum(b.budget_fen or 0 for b in lines if not b.category))} 元"
+                              "（各账户总额；分类预算另列），可再逐项调整。")
+
+        self._write(lambda db: ledger.carry_budgets(db, source, source + 1), done)
 
     def edit_budget(self) -> None:
         if self.act_budget.isVisible():  # a double-click of an account that may not keep the books opens nothing

@@ -44,7 +44,7 @@ from desktop_app.services.ledger.books import (
     ensure_accounts_in,
     own_book_refusal,
 )
-from desktop_app.services.ledger.budgets import budget_report, remove_budget, set_budget
+from desktop_app.services.ledger.budgets import budget_report, carry_budgets, remove_budget, set_budget
 from desktop_app.services.ledger.entries import (
     EntryFilter,
     entry_count,
@@ -122,6 +122,7 @@ __all__ = [
     "book_org_id",
     "books",
     "budget_report",
+    "carry_budgets",
     "categories",
     "check_costs_open",
     "close_month",

@@ -78,6 +78,36 @@ def set_budget(
                                                 row.version))
 
 
+def carry_budgets(db: Database, from_year: int, to_year: int) -> list[BudgetLine]:
+    """沿用上年预算: `from_year`'s budget lines set for `to_year` at the same amounts and notes, where
+    `to_year` has no line of that account and category yet (one set already is kept); lines of accounts
+    stopped since are left behind. Returns the lines set; nothing to carry is said, not done silently."""
+    auth.require(db, "ledger.write")
+    if not 2000 <= to_year <= 2100:
+        raise ValidationError("年度", "年份不合理")
+    with UnitOfWork(db) as uow:
+        s = uow.session
+        book = chosen_book(s, None)
+        take_write_lock(s)  # a line set meanwhile is seen here, not overwritten
+        live = {a.id: a for a in s.scalars(select(Account).where(
+            in_book(Account.org_id, book), Account.deleted.is_(False), Account.active.is_(True)))}
+
+        def lines(year: int) -> list[Budget]:
+            return list(s.scalars(select(Budget).where(
+                Budget.year == year, Budget.deleted.is_(False), Budget.account_id.in_(list(live)))))
+
+        have = {(b.account_id, b.category) for b in lines(to_year)}
+        source = [b for b in lines(from_year) if (b.account_id, b.category) not in have]
+        if not source:
+            raise ValidationError("预算", f"{from_year}年没有可沿用的预算" if not lines(from_year) else
+                                  f"{to_year}年的预算已全部设置，没有需要沿用的")
+        rows = [upsert(s, Budget, {"account_id": b.account_id, "year": to_year, "category": b.category},
+                       {"amount_fen": b.amount_fen, "note": b.note}) for b in source]
+        return settle(uow, lambda s: [BudgetLine(r.account_id, live[r.account_id].name, to_year, r.category,
+                                                 r.amount_fen, budget_spent(s, r.account_id, to_year, r.category),
+                                                 r.note, r.id, r.version) for r in rows])
+
+
 def _unchanged_since_read(s: Session, acc: Account, year: int, category: str, expected_version: int) -> None:
     take_write_lock(s)  # before reading the line: a budget set meanwhile is seen here or waits for this save
     row = s.scalar(select(Budget).filter_by(account_id=acc.id, year=year, category=category))
