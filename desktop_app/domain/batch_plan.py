@@ -333,19 +333,21 @@ def like_year(rule: KindRule, year: int, meetings: Sequence[PastMeeting]) -> Yea
     elif len(used) * 2 < expected:
         why = f"{year}年仅召开 {len(used)} 次，看不出固定日期，按周期默认"
     else:
+        # a kind held twice a period: its first meeting keeps the rule, the planner puts the next two weeks on
+        firsts = [xs[0] for xs in per_period.values()]
         votes: Counter[DayRule] = Counter()
         weight: dict[DayRule, int] = {}
-        for x in used:
+        for x in firsts:
             for r, w in _rules_of(x.day):
                 votes[r] += 1
                 weight[r] = w
         best = max(votes, key=lambda r: (votes[r], weight[r]))
-        if votes[best] * 2 > len(used):
+        if votes[best] * 2 > len(firsts):
             day_rule = best
             why = f"照{year}年：{best.label}"
             if rule.unit != PeriodUnit.MONTH:
-                month, n = Counter(month_of(rule, _period_of(rule, x.day), x.day) for x in used).most_common(1)[0]
-                if n * 2 > len(used):
+                month, n = Counter(month_of(rule, _period_of(rule, x.day), x.day) for x in firsts).most_common(1)[0]
+                if n * 2 > len(firsts):
                     where = f"每年 {month} 月" if rule.unit == PeriodUnit.YEAR else f"每{unit}第{_CN[month - 1]}个月"
                     why = f"照{year}年：{best.label.replace('每月', where, 1)}"
                 else:

@@ -104,6 +104,14 @@ def test_from_the_meetings_page_a_group_plans_its_branch(qtbot, app_ctx, branch,
     assert seen["org"] == branch
 
 
+def _themes_this_year(db, org_id, rule):
+    this = date.today().year
+    for mo in range(1, 13):
+        day = rule.in_month(this, mo)
+        ms.plan(db, ms.MeetingInput(org_id=org_id, kind=r.THEME_DAY, meeting_date=day, place="社区书房",
+                                    title=f"{this}年{mo}月主题党日"), today=day)
+
+
 def test_like_last_year_fills_each_kind_in_words_and_plans_next_year(qtbot, app_ctx, branch, wait_ops, monkeypatch,
                                                                      shot):  # noqa: F811
     from desktop_app.domain.batch_plan import DayRule
@@ -111,10 +119,7 @@ def test_like_last_year_fills_each_kind_in_words_and_plans_next_year(qtbot, app_
 
     db, today = app_ctx.db, date.today()
     this, second_friday = today.year, DayRule(None, 2, 4)
-    for mo in range(1, 13):
-        day = second_friday.in_month(this, mo)
-        ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.THEME_DAY, meeting_date=day, place="社区书房",
-                                    title=f"{this}年{mo}月主题党日"), today=day)
+    _themes_this_year(db, branch, second_friday)
     for mo in (2, 5, 8, 11):  # the second month of each quarter, on the 20th (a weekday, or moved to it)
         day = next(date(this, mo, d) for d in (20, 21, 22) if date(this, mo, d).weekday() < 5)
         ms.plan(db, ms.MeetingInput(org_id=branch, kind=r.PARTY_LECTURE, meeting_date=day, lecturer="王建国"),
@@ -187,3 +192,35 @@ def test_like_last_year_fills_each_kind_in_words_and_plans_next_year(qtbot, app_
     wait_ops()
     line = next(x for x in dlg2.lines if x.kind == r.THEME_DAY)
     assert (line.day_rule(), line.place.text(), line.habit.text()) == (DayRule(15), "", "")
+
+
+def test_like_last_year_over_a_community_each_branch_its_own(qtbot, app_ctx, branch, wait_ops):  # noqa: F811
+    from desktop_app.domain.batch_plan import DayRule
+    from desktop_app.services import orgs
+    from desktop_app.services.meetings import plan_batch as service
+
+    db, today = app_ctx.db, date.today()
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    other = orgs.create(db, "第二网格党支部", "B02", "branch", community.id).id
+    _themes_this_year(db, branch, DayRule(None, 2, 4))
+    _themes_this_year(db, other, DayRule(None, -1, 1))
+    choices = [("社区（全部党支部）", community.id), ("第一网格党支部", branch), ("第二网格党支部", other)]
+    dlg = BatchPlanDialog(None, db, choices, community.id, service.batch_kinds(db, community.id), today.year,
+                          today, held=service.kind_holders(db, community.id, today))
+    qtbot.addWidget(dlg)
+    wait_ops()
+    dlg.range.setCurrentIndex(dlg.range.findData(dialog_mod.NEXT_YEAR))
+    dlg.like.setChecked(True)
+    wait_ops()
+    theme = next(line for line in dlg.lines if line.kind == r.THEME_DAY)
+    assert theme.habit.text() == f"各党组织按其{today.year}年的安排（2 个）"
+    assert "第二网格党支部：照" in theme.habit.toolTip() and "每月最后一个星期二" in theme.habit.toolTip()
+    themes = [p.row for p in dlg.model.rows if p.row.kind == r.THEME_DAY]
+    assert {x.day.weekday() for x in themes if x.org_id == branch} == {4}
+    assert {x.day.weekday() for x in themes if x.org_id == other} == {1}
+    assert len(themes) == 24
+    # one branch chosen: its own rule shown and filled
+    dlg.org.setCurrentIndex(dlg.org.findData(other))
+    wait_ops()
+    assert theme.habit.text() == f"照{today.year}年：每月最后一个星期二" and theme.day_rule() == DayRule(None, -1, 1)
+    assert {p.row.org_id for p in dlg.model.rows} == {other}

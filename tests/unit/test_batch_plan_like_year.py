@@ -102,3 +102,10 @@ def test_title_patterns():
     assert title_pattern("2月的回顾", m.THEME_DAY, p, date(2026, 12, 11)) == "2月的回顾"  # not 12月's 2月
     q = Period(2026, PeriodUnit.QUARTER, 3)
     assert title_pattern("2026年下半年第三季度党课", m.PARTY_LECTURE, q, date(2026, 8, 1)) == "{年}年{半年}{季度}党课"
+
+
+def test_twice_a_month_keeps_the_first_meetings_rule():
+    twice = KindRule(m.THEME_DAY, PeriodUnit.MONTH, times=2)
+    first = year_of(DayRule(None, 1, 1))  # the first Tuesday, and two weeks after
+    habit = like_year(twice, 2026, first + [x._replace(day=x.day + timedelta(days=14)) for x in first])
+    assert habit.count == 24 and habit.day_rule == DayRule(None, 1, 1) and habit.notes == ()
