@@ -284,7 +284,7 @@ def _rules_of(d: date) -> list[tuple[DayRule, int]]:
     return out
 
 
-def title_pattern(title: str, kind: str, period: Period, day: date) -> str:
+def title_pattern(title: str, period: Period, day: date) -> str:
     """A title of `period` made a pattern for `title_for`: its year, month, quarter, half become placeholders."""
     t = (title or "").strip().replace("{", "{{").replace("}", "}}")
     t = t.replace(str(period.year), "{年}")
@@ -355,7 +355,7 @@ def like_year(rule: KindRule, year: int, meetings: Sequence[PastMeeting]) -> Yea
         else:
             why = f"去年（{year}年）无固定日期，按周期默认"
     # a title left empty was saved as the kind's name: that is no pattern
-    patterns = [title_pattern(x.title, rule.kind, _period_of(rule, x.day), x.day) for x in used
+    patterns = [title_pattern(x.title, _period_of(rule, x.day), x.day) for x in used
                 if x.title.strip() != rule.kind]
     title, n = _most(patterns)
     if title and n * 2 <= len(used):

@@ -63,7 +63,7 @@ def test_an_irregular_kind_has_no_rule_and_topical_titles_keep_the_usual_one():
 
 
 def test_a_lecture_keeps_its_lecturer_and_only_the_year_asked_counts():
-    lectures = [PastMeeting(date(2026, mo, 20) - timedelta(days=0), m.HELD, f"第{q}季度党课", "活动室", who)
+    lectures = [PastMeeting(date(2026, mo, 20), m.HELD, f"第{q}季度党课", "活动室", who)
                 for mo, q, who in ((1, "一", "李书记"), (4, "二", "李书记"), (7, "三", "王老师"), (10, "四", "李书记"))]
     older = [PastMeeting(date(2025, 2, 3), m.HELD, "", "", "赵")]
     habit = like_year(QUARTERLY, 2026, lectures + older)
@@ -98,10 +98,10 @@ def test_a_review_held_in_march_after_is_that_years():
 
 def test_title_patterns():
     p = Period(2026, PeriodUnit.MONTH, 12)
-    assert title_pattern("2026年12月主题党日{学习}", m.THEME_DAY, p, date(2026, 12, 11)) == "{年}年{月}月主题党日{{学习}}"
-    assert title_pattern("2月的回顾", m.THEME_DAY, p, date(2026, 12, 11)) == "2月的回顾"  # not 12月's 2月
+    assert title_pattern("2026年12月主题党日{学习}", p, date(2026, 12, 11)) == "{年}年{月}月主题党日{{学习}}"
+    assert title_pattern("2月的回顾", p, date(2026, 12, 11)) == "2月的回顾"  # not 12月's 2月
     q = Period(2026, PeriodUnit.QUARTER, 3)
-    assert title_pattern("2026年下半年第三季度党课", m.PARTY_LECTURE, q, date(2026, 8, 1)) == "{年}年{半年}{季度}党课"
+    assert title_pattern("2026年下半年第三季度党课", q, date(2026, 8, 1)) == "{年}年{半年}{季度}党课"
 
 
 def test_twice_a_month_keeps_the_first_meetings_rule():
