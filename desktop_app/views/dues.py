@@ -74,6 +74,7 @@ class GridRow:
     cells: tuple[MonthCell, ...]  # 12 months
     quarterly_consent: bool = False
     rate_label: str = ""  # "1%", "定额", "自定", "免交", "少交"
+    base_from: date | None = None  # the month the base shown took effect (None without a base)
 
     @property
     def paid_fen(self) -> int:

@@ -89,6 +89,16 @@ class DuesView:
     table: list[rules.RateRule]
 
 
+def _old_bases(g) -> str:
+    """The year at hand computed from bases of earlier years: said, as the base is reviewed once a year
+    (a new year otherwise runs on last year's incomes without anyone being asked)."""
+    if g.year != g.today.year:
+        return ""
+    old = sum(1 for r in g.rows if r.base_from is not None and r.base_from.year < g.year)
+    return (f"，{old} 名仍按{g.year}年以前的党费基数计算（核定本年度收入后，选中点“党费基数”自{g.year}年的月份起登记）"
+            if old else "")
+
+
 class DuesPage(Page):
     watches = changes(Change.DUES, Change.MEMBERS, Change.ORGS, Change.LEDGER)
     loaded = Signal()
@@ -137,6 +147,7 @@ class DuesPage(Page):
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.summary = QLabel()
         self.summary.setObjectName("cardDetail")
+        self.summary.setWordWrap(True)  # the hints it may add would otherwise set the page's least width
         # the month columns are too narrow to head "（元）" each: the unit is said once, first
         legend = QLabel("金额单位：元　“欠”已到期未交　“待交”本月未交　“*”补交超过6个月　“#”少交　“免”经批准免交　绿色为已交")
         legend.setObjectName("cardDetail")
@@ -245,6 +256,7 @@ class DuesPage(Page):
             self.summary.setText(self.offered(
                 f"{self.branch.currentText() if self.street else g.org_name} {g.year}年：党员 {len(g.rows)} 名，已收 {format_yuan(g.paid_fen)} 元，"
                 f"欠交 {format_yuan(g.owed_fen)} 元" + (f"，{no_base} 名未登记党费基数（双击姓名，或选中后点“党费基数”登记）" if no_base else "")
+                + _old_bases(g)
             ))
         if v.arrears is not None and v.no_base is not None:
             self.arrears_model.set_rows(v.arrears)

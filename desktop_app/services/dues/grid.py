@@ -66,7 +66,8 @@ def branch_grid(db: Database, org_id: str, year: int, today: date | None = None)
                     due, basis, rate = calc.due_fen, calc.basis, rate_label(calc)
                 except ValidationError as exc:
                     basis = exc.message
-            rows.append(GridRow(f.id, f.seq, f.name, category, income, due, basis, cells, consent, rate))
+            rows.append(GridRow(f.id, f.seq, f.name, category, income, due, basis, cells, consent, rate,
+                                base.effective_from if base is not None else None))
         center = center_name(s)
         return DuesGrid(center, org.id, org.name, year, today, tuple(rows))
 

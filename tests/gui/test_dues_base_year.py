@@ -1,0 +1,55 @@
+"""党费 on 2 January: the new year's months computed from last year's bases are said, not silently used."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from desktop_app.domain.dues import EMPLOYED, RETIRED
+from desktop_app.gui.dues import page as dues_page
+from desktop_app.services import dues, orgs
+from desktop_app.services.dues import grid as dues_grid
+from desktop_app.services.uow import UnitOfWork
+from desktop_app.store.models import Member
+
+_real = dt.date
+
+
+def test_bases_of_last_year_are_named_in_the_new_year(qtbot, app_ctx, wait_ops, monkeypatch, shot):
+    class Jan2(_real):
+        @classmethod
+        def today(cls):
+            return _real(2027, 1, 2)
+
+    for module in (dues_page, dues_grid):
+        monkeypatch.setattr(module, "date", Jan2)
+    db = app_ctx.db
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    branch = orgs.create(db, "第一网格党支部", "32010200101", "branch", community.id)
+    ids = []
+    with UnitOfWork(db) as uow:
+        for i, name in enumerate(("张建国", "李秀英", "王德华"), start=1):
+            m = Member(seq=i, name=name, org_id=branch.id, id_number=f"11010119700101000{i}", gender="男",
+                       joined_date=_real(2000, 1, 1))
+            uow.session.add(m)
+            uow.session.flush()
+            ids.append(m.id)
+        uow.commit()
+    dues.set_base(db, ids[0], _real(2026, 1, 1), EMPLOYED, 450_000)
+    dues.set_base(db, ids[1], _real(2025, 3, 1), RETIRED, 400_000)
+    dues.set_base(db, ids[2], _real(2026, 1, 1), EMPLOYED, 300_000)
+    dues.set_base(db, ids[2], _real(2027, 1, 1), EMPLOYED, 520_000)  # reviewed for 2027 already
+
+    p = dues_page.DuesPage(app_ctx)
+    qtbot.addWidget(p)
+    p.resize(1280, 700)
+    p.show()
+    wait_ops()
+    assert p.year.value() == 2027
+    assert p.summary.text().endswith(
+        "，2 名仍按2027年以前的党费基数计算（核定本年度收入后，选中点“党费基数”自2027年的月份起登记）")
+    shot(p, "dues-2027-old-bases.png")
+    assert p.summary.minimumSizeHint().width() < 600  # wrapped: the hint does not widen the page
+
+    p.year.setValue(2026)  # a past year is computed from the bases it had: nothing to say
+    wait_ops()
+    assert "以前的党费基数" not in p.summary.text()
