@@ -6,10 +6,9 @@ import datetime as dt
 
 from desktop_app.domain.dues import EMPLOYED, RETIRED
 from desktop_app.gui.dues import page as dues_page
-from desktop_app.services import dues, orgs
+from desktop_app.services import dues
 from desktop_app.services.dues import grid as dues_grid
-from desktop_app.services.uow import UnitOfWork
-from desktop_app.store.models import Member
+from tests import party_people
 
 _real = dt.date
 
@@ -23,17 +22,7 @@ def test_bases_of_last_year_are_named_in_the_new_year(qtbot, app_ctx, wait_ops, 
     for module in (dues_page, dues_grid):
         monkeypatch.setattr(module, "date", Jan2)
     db = app_ctx.db
-    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
-    branch = orgs.create(db, "第一网格党支部", "32010200101", "branch", community.id)
-    ids = []
-    with UnitOfWork(db) as uow:
-        for i, name in enumerate(("张建国", "李秀英", "王德华"), start=1):
-            m = Member(seq=i, name=name, org_id=branch.id, id_number=f"11010119700101000{i}", gender="男",
-                       joined_date=_real(2000, 1, 1))
-            uow.session.add(m)
-            uow.session.flush()
-            ids.append(m.id)
-        uow.commit()
+    ids = party_people.members(db, party_people.branch(db), ("张建国", "李秀英", "王德华"))
     dues.set_base(db, ids[0], _real(2026, 1, 1), EMPLOYED, 450_000)
     dues.set_base(db, ids[1], _real(2025, 3, 1), RETIRED, 400_000)
     dues.set_base(db, ids[2], _real(2026, 1, 1), EMPLOYED, 300_000)
