@@ -6,13 +6,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop_app.domain import assessment as rules
+from desktop_app.domain.evaluation_votes import usual_year
 from desktop_app.gui.assessment.dialogs import IndicatorDialog, SchemeDialog, ScoreDialog, TitleDialog
 from desktop_app.gui.assessment.page import AssessmentPage
 from desktop_app.gui.widgets import common, forms
 from desktop_app.services import assessment as asm
 from desktop_app.services import orgs
 
-YEAR = date.today().year
+YEAR = usual_year(date.today())  # the year the page opens on (until March ends, last year)
 
 
 def show(qtbot, wait_ops, page):

@@ -61,6 +61,7 @@ def test_a_refused_third_file_is_named_and_nothing_is_added(page, tmp_path, wait
 
 def test_a_score_with_a_refused_file_stays_in_its_form_and_saves_nothing(qtbot, app_ctx, wait_ops, monkeypatch,
                                                                           tmp_path):
+    from desktop_app.domain.evaluation_votes import usual_year
     from desktop_app.gui.assessment.dialogs import ScoreDialog
     from desktop_app.gui.assessment.page import AssessmentPage
     from desktop_app.services import assessment as asm
@@ -68,7 +69,7 @@ def test_a_score_with_a_refused_file_stays_in_its_form_and_saves_nothing(qtbot, 
     db = app_ctx.db
     c = next(n for n in orgs.list_tree(db) if n.kind == "community")
     b = orgs.create(db, "第一网格党支部", "B01", "branch", c.id).id
-    year = date.today().year
+    year = usual_year(date.today())  # the year the page opens on
     asm.load_sample(db, year)
     page = AssessmentPage(app_ctx)
     qtbot.addWidget(page)

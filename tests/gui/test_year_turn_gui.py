@@ -1,4 +1,5 @@
-"""The 经费台账 page on 2 January: 预算执行 opens on the year just ended, and its budget carries into the new year."""
+"""Pages at the turn of the year: 预算执行 opens on the year just ended in January and carries its budget into the
+new one; 支部考评 opens on the year being scored until March ends."""
 
 from __future__ import annotations
 
@@ -65,3 +66,15 @@ def test_carrying_again_says_there_is_nothing_left(january, wait_ops, qtbot, err
     qtbot.waitUntil(lambda: bool(error_boxes), timeout=20_000)
     assert "2027年的预算已全部设置，没有需要沿用的" in error_boxes[0]
     assert p.budget_year.value() == 2026
+
+
+@pytest.mark.parametrize(("today", "year"), [(_real(2027, 3, 31), 2026), (_real(2027, 4, 1), 2027)])
+def test_assessment_opens_on_the_year_being_scored(qtbot, app_ctx, wait_ops, today, year):
+    from desktop_app.gui.assessment.page import AssessmentPage
+
+    p = AssessmentPage(app_ctx, today=today)
+    qtbot.addWidget(p)
+    p.show()
+    wait_ops()
+    assert p.filter_values().year == year
+    assert p.loaded_year == year

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
 from desktop_app.domain import assessment as rules
+from desktop_app.domain.evaluation_votes import usual_year
 from desktop_app.gui.assessment.dialogs import IndicatorDialog, SchemeDialog, ScoreDialog, TitleDialog
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, recent_years
@@ -171,6 +172,15 @@ class AssessmentPage(RecordListPage):
         Act("print", "打印排名表", "print_ranking", name="ranking"),
     )
     activate = "score"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 考评, as 民主评议, runs from the year's end into March: until then the page opens on last year
+        # (the year whose records are being scored; the new one has no scheme yet)
+        box = self.filter_boxes["year"]
+        box.blockSignals(True)
+        box.setCurrentIndex(max(0, box.findData(usual_year(self.today))))
+        box.blockSignals(False)
 
     def load(self, db, f):
         year = f.year or self.today.year
