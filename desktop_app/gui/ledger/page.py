@@ -130,6 +130,7 @@ class LedgerPage(Page):
         self.entered_by = actor.name if actor is not None and actor.user_id else ""
         self._select_after: list[str] = []
         self._wanted_budget: tuple[str, str] | None = None
+        self._generation = 0  # the newest refresh: only its load is shown
         today = date.today()
         self._build(today)
 
@@ -310,7 +311,15 @@ class LedgerPage(Page):
                 budget_year=year,
             )
 
-        run_op(self, load, self._show)
+        self._generation = generation = self._generation + 1
+
+        def show(v: LedgerView) -> None:
+            # a load started before a newer one (a save's change notice, then the year it switched to) may
+            # arrive last: only the newest is shown, or the old year's lines stand under the new year
+            if generation == self._generation:
+                self._show(v)
+
+        run_op(self, load, show)
 
     def _show(self, v: LedgerView) -> None:
         keep = self._select_after or self.selected_ids()
