@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QStyledItemDelegate
+from PySide6.QtWidgets import QStyledItemDelegate, QTableView
 
 from desktop_app.domain import members as rules
 from desktop_app.gui.roster.delegate import RosterDelegate
@@ -68,3 +68,30 @@ def test_cells_look_as_the_style_draws_them(qtbot, app_ctx, wait_ops):
     bigger = _grab(p, mine)
     assert _differing(bigger, after) > 0
     assert _differing(bigger, _grab(p, QStyledItemDelegate(p.table))) == 0
+
+
+def test_row_bands_are_the_ones_qt_paints(qtbot, app_ctx, wait_ops):
+    """The table paints its alternating rows itself (one band a row): the pixels of Qt's own cell by cell fill."""
+    db = app_ctx.db
+    community = next(n for n in orgs.list_tree(db) if n.kind == "community")
+    branch = orgs.create(db, "第一党支部", "B01", "branch", community.id)
+    for n in range(30):  # more rows than the page's height: the last band is cut by the viewport's edge
+        roster.create(db, person(f"成员{n}", branch.id, n))
+    p = RosterPage(app_ctx)
+    qtbot.addWidget(p)
+    p.resize(1100, 420)
+    p.show()
+    wait_ops()
+    p.table.selectRow(2)  # a selected odd row: the highlight covers the band as it covers Qt's
+    p.table.verticalScrollBar().setValue(3)  # scrolled: the first row shown is an odd one
+    assert p.table.alternatingRowColors()
+    ours = p.table.viewport().grab().toImage()
+
+    p.table._bands = False
+    QTableView.setAlternatingRowColors(p.table, True)
+    qts = p.table.viewport().grab().toImage()
+    assert _differing(ours, qts) == 0
+
+    QTableView.setAlternatingRowColors(p.table, False)
+    plain = p.table.viewport().grab().toImage()
+    assert _differing(ours, plain) > 0  # the bands are there to be seen

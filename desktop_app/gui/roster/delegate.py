@@ -54,7 +54,38 @@ class RosterTable(QTableView):
         viewport.setAutoFillBackground(True)
         self.setViewport(viewport)
 
+    # Alternating rows: painted here as one band per row, the colour the style sheet gives. Qt's own way
+    # asks the style (through its sheet rules) to fill each cell's background, a third of a repaint.
+    _bands = False
+
+    def setAlternatingRowColors(self, enable: bool) -> None:  # noqa: N802
+        self._bands = enable
+        super().setAlternatingRowColors(False)
+
+    def alternatingRowColors(self) -> bool:  # noqa: N802
+        return self._bands
+
+    def _paint_bands(self, event: QPaintEvent) -> None:
+        rect = event.rect()
+        first = self.rowAt(rect.top())
+        if first < 0:
+            return
+        last = self.rowAt(rect.bottom())
+        if last < 0:
+            last = self.model().rowCount() - 1
+        header = self.horizontalHeader()
+        right = header.length() - header.offset()  # the cells end at the last column's edge, as Qt's fills do
+        color = self.palette().color(QPalette.ColorRole.AlternateBase)
+        painter = QPainter(self.viewport())
+        try:
+            for row in range(first | 1, last + 1, 2):  # the odd rows, as Qt alternates them
+                painter.fillRect(0, self.rowViewportPosition(row), right, self.rowHeight(row), color)
+        finally:
+            painter.end()
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        if self._bands:
+            self._paint_bands(event)
         delegate = self.itemDelegate()
         if not isinstance(delegate, RosterDelegate):
             super().paintEvent(event)

@@ -75,7 +75,6 @@ _ALIGNS = tuple(_CENTER if c[3] else _LEFT for c in COLUMNS)
 CENTRED = tuple(c[3] for c in COLUMNS)
 _NAME_COLUMN = 1
 _ROLES = frozenset({_DISPLAY, _ALIGN, ID_ROLE, _FOREGROUND, _TOOLTIP})  # the view asks for seven per cell
-_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _LOADING = ("",) * _NAME_COLUMN + ("…",) + ("",) * (len(COLUMNS) - _NAME_COLUMN - 1)
 
 
@@ -260,9 +259,7 @@ class RosterModel(QAbstractTableModel):
                 return str(section + 1)
         return None
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return _FLAGS
+    # No flags() here: QAbstractTableModel's own (enabled, selectable, no children) is what a row needs, and the
+    # view asks it of every cell it paints, where a Python override costs a call into Python each time.
 
 
