@@ -103,28 +103,52 @@ def list_cases(db: Database, flt: CaseFilter | None = None) -> list[CaseRow]:
     q = select(MediationCase).where(*_conditions(flt)).order_by(
         MediationCase.state != flow.MEDIATING, MediationCase.received_on.desc(), MediationCase.case_no.desc())
     with db.session() as s:
-        cases = list(s.scalars(q))
-        ids = [c.id for c in cases]
-        names: dict[str, list[str]] = {}
-        sessions: dict[str, int] = {}
-        for chunk in chunked(ids):
-            for cid, name in s.execute(
-                select(MediationParty.case_id, MediationParty.name)
-                .where(MediationParty.case_id.in_(chunk), MediationParty.deleted.is_(False))
-                .order_by(MediationParty.sort_order, MediationParty.created_at)
-            ):
-                names.setdefault(cid, []).append(name)
-            sessions.update(s.execute(
-                select(MediationSession.case_id, func.count())
-                .where(MediationSession.case_id.in_(chunk), MediationSession.deleted.is_(False))
-                .group_by(MediationSession.case_id)
-            ).all())
-        grids = grid_names(s)
-        return [
-            CaseRow(c.id, c.case_no, c.kind, _parties_text(names.get(c.id, [])), grids.get(c.grid_id or "", NO_GRID),
-                    c.received_on, c.mediator, sessions.get(c.id, 0), c.state, c.closed_on, c.summary)
-            for c in cases
-        ]
+        return _case_rows(s, list(s.scalars(q)))
+
+
+def find_cases(db: Database, text: str, limit: int = 20) -> list[CaseRow]:
+    """Cases by a party's name, or the resident who is a party by pinyin too (查找); open ones first, then
+    the newest. The list's search reads the case number, summary and mediator as well."""
+    auth.require(db, "mediation.read")
+    terms = text_terms(text)
+    if not terms:
+        return []
+    q = select(MediationCase).where(MediationCase.deleted.is_(False))
+    for term in terms:
+        residents = select(Resident.id).where(or_(*name_match(
+            term, Resident.name, Resident.name_pinyin, Resident.name_initials)))
+        q = q.where(MediationCase.id.in_(select(MediationParty.case_id).where(
+            MediationParty.deleted.is_(False),
+            or_(*any_like(term, MediationParty.name), MediationParty.resident_id.in_(residents)))))
+    q = q.order_by(MediationCase.state != flow.MEDIATING, MediationCase.received_on.desc(),
+                   MediationCase.case_no.desc()).limit(limit)
+    with db.session() as s:
+        return _case_rows(s, list(s.scalars(q)))
+
+
+def _case_rows(s: Session, cases: list[MediationCase]) -> list[CaseRow]:
+    """The list's rows for these cases, in their order: parties named, sessions counted."""
+    ids = [c.id for c in cases]
+    names: dict[str, list[str]] = {}
+    sessions: dict[str, int] = {}
+    for chunk in chunked(ids):
+        for cid, name in s.execute(
+            select(MediationParty.case_id, MediationParty.name)
+            .where(MediationParty.case_id.in_(chunk), MediationParty.deleted.is_(False))
+            .order_by(MediationParty.sort_order, MediationParty.created_at)
+        ):
+            names.setdefault(cid, []).append(name)
+        sessions.update(s.execute(
+            select(MediationSession.case_id, func.count())
+            .where(MediationSession.case_id.in_(chunk), MediationSession.deleted.is_(False))
+            .group_by(MediationSession.case_id)
+        ).all())
+    grids = grid_names(s)
+    return [
+        CaseRow(c.id, c.case_no, c.kind, _parties_text(names.get(c.id, [])), grids.get(c.grid_id or "", NO_GRID),
+                c.received_on, c.mediator, sessions.get(c.id, 0), c.state, c.closed_on, c.summary)
+        for c in cases
+    ]
 
 
 def get_case(db: Database, case_id: str) -> CaseDetail:

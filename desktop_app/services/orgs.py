@@ -24,7 +24,8 @@ from desktop_app.store.models import Household, Member, Organization, Resident, 
 from desktop_app.store.models_cadence import BranchCadence
 from desktop_app.views.orgs import OrgNode, with_paths
 
-__all__ = ["OrgNode", "list_tree", "tree_nodes", "get", "find", "suggest_code", "create", "rename", "move", "delete"]
+__all__ = ["OrgNode", "list_tree", "tree_nodes", "get", "find", "search_orgs", "suggest_code", "create", "rename", "move",
+           "delete"]
 
 
 # The 双报到 register's member ids, as store.models_cobuilding.registered_member_ids() has them but
@@ -108,6 +109,21 @@ def find(db: Database, text: str, field: str = "组织") -> OrgNode:
     if same:
         raise ValidationError(field, f"“{text}”有同名的几个组织：{same}，请改写组织代码")
     raise ValidationError(field, f"找不到组织“{text}”{lookup.near(text)}（组织代码见 dangqun orgs list）")
+
+
+def search_orgs(db: Database, text: str, limit: int = 20) -> list[OrgNode]:
+    """Organisations whose name, code or pinyin holds every word (as the 党组织 page's filter finds them),
+    in tree order: 查找's answer for a branch or a grid. Member counts as the tree shows them."""
+    auth.require(db, "orgs.read")
+    words = text.split()
+    if not words:
+        return []
+    from desktop_app.domain import pinyin
+
+    def hit(n: OrgNode) -> bool:
+        return all(pinyin.matches(w, n.name) or w.lower() in n.code.lower() for w in words)
+
+    return [n for n in list_tree(db) if hit(n)][:limit]
 
 
 def _check_code_free(s: Session, code: str, except_id: str | None = None) -> None:

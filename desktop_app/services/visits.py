@@ -156,6 +156,29 @@ def list_visits(db: Database, flt: VisitFilter | None = None, today: date | None
         return _rows(conn, q, today)
 
 
+def find_visits(db: Database, text: str, limit: int = 20, today: date | None = None) -> list[VisitRow]:
+    """Visits by whom they visited: the visitee's name, or the resident by pinyin too (查找); newest first.
+    The list's search reads content, place and visitors as well."""
+    terms = text_terms(text)
+    if not terms:
+        return []
+    today = today or date.today()
+    c: list[ColumnElement] = [Visit.deleted.is_(False)]
+    for term in terms:
+        residents = select(Resident.id).where(or_(*name_match(
+            term, Resident.name, Resident.name_pinyin, Resident.name_initials)))
+        c.append(or_(*any_like(term, Visit.visitee_name), Visit.resident_id.in_(residents)))
+    q = (
+        select(*_ROW_COLUMNS)
+        .outerjoin(Household, Household.id == Visit.household_id)
+        .where(*c, auth.scoped(db, "visits.read", Visit.grid_id))
+        .order_by(Visit.visit_date.desc(), Visit.created_at.desc(), Visit.id)
+        .limit(limit)
+    )
+    with db.engine.connect() as conn:
+        return _rows(conn, q, today)
+
+
 def overdue(db: Database, today: date | None = None, grid_id: str | None = None) -> list[VisitRow]:
     """Open follow-ups past their due date, the longest overdue first."""
     today = today or date.today()

@@ -166,6 +166,27 @@ def list_wishes(db: Database, flt: WishFilter | None = None) -> list[WishRow]:
                                        r.posted_on, r.wish_no))
 
 
+def find_wishes(db: Database, text: str, limit: int = 20) -> list[WishRow]:
+    """Wishes by the person who made them: 心愿人, or the resident behind the wish by pinyin too (查找 answers a
+    caller asking after their wish). Newest first; the list's search reads content and claimant as well."""
+    terms = text_terms(text)
+    if not terms:
+        return []
+    q = (
+        select(Wish, Household.building, Household.unit, Household.room, Household.address)
+        .outerjoin(Household, Household.id == Wish.household_id)
+        .where(Wish.deleted.is_(False), auth.scoped(db, "wishes.read", Wish.grid_id))
+    )
+    for term in terms:
+        residents = select(Resident.id).where(or_(*name_match(
+            term, Resident.name, Resident.name_pinyin, Resident.name_initials)))
+        q = q.where(or_(*any_like(term, Wish.wisher_name), Wish.resident_id.in_(residents)))
+    with db.session() as s:
+        names = grid_names(s)
+        found = s.execute(q.order_by(Wish.posted_on.desc(), Wish.wish_no.desc(), Wish.id).limit(limit)).all()
+        return [_row(w, names, household_label(b or "", u or "", r or "", a or "")) for w, b, u, r, a in found]
+
+
 def _photo_counts(s: Session, wish_ids: list[str]) -> dict[str, int]:
     """Live photos per wish, for the list's column (in chunks: a year's wishes may exceed a bound list)."""
     out: dict[str, int] = {}

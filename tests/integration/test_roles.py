@@ -487,7 +487,7 @@ def test_demo_data_needs_the_right_and_leaves_one_trail_line(empty_db):
 
 SERVICE_MODULES = ("orgs", "roster", "residents", "visits", "wishes", "projects", "mediation", "meetings",
                    "evaluations", "ledger", "dues", "overview", "service_stats", "demo", "development", "membership",
-                   "transfers", "memberlife", "cobuilding", "revert")
+                   "transfers", "memberlife", "cobuilding", "revert", "find")
 CHECKS = {"require", "scoped", "scope"}  # auth.can() only asks; it protects nothing
 # Public functions that take the database and deliberately check nothing: (module, name) -> why.
 NEEDS_NO_CHECK: dict[tuple[str, str], str] = {}
