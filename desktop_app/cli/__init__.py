@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop_app.cli import dbfile
 
     b = with_db(sub.add_parser("backup", help="备份数据库（管理员、书记/委员；默认放入备份文件夹）"))
-    b.add_argument("--out", help="备份到此文件")
+    b.add_argument("--out", help="备份到此文件，或此文件夹（如U盘 E:\\，其中生成带日期的备份文件）")
     b.set_defaults(func=dbfile.cmd_backup)
 
     dbc = with_db(sub.add_parser("db", help="数据库文件加密（SQLCipher）或解密（管理员）"))

@@ -65,6 +65,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if not path.exists():
         raise CliError(f"数据库文件不存在：{path}")
     db = open_db(args)
+    if args.out and args.out.endswith(("/", "\\")):  # a folder, as written, even before it exists
+        Path(args.out).mkdir(parents=True, exist_ok=True)
     out = backup.take_backup(db, Path(args.out) if args.out else None)
     print(f"已备份 {path} → {out}" + ("（已加密，与数据库同一密钥）" if db.encrypted else ""))
     return EXIT_OK

@@ -208,9 +208,13 @@ def _mirror(dest: Path, folder: Path) -> bool:
 
 
 def export_copy(db_path: Path, out: Path, recorded: Recorded | None = None) -> Path:
-    """`dangqun backup --out FILE`: a sound copy at a path the user names; `recorded` as _copy_sqlite."""
+    """`dangqun backup --out FILE`: a sound copy at a path the user names; `recorded` as _copy_sqlite.
+    A folder (the stick itself, E:\\) gets a dated copy inside it, named as the backup folder's are, rather
+    than a file beside it named after the folder (E:\\备份 → E:\\备份.db)."""
     out = Path(out)
-    if out.suffix.lower() not in (".db", ".sqlite", ".bak"):
+    if out.is_dir():
+        out = out / f"{Path(db_path).stem}-{datetime.now():%Y%m%d-%H%M%S}-manual.db"
+    elif out.suffix.lower() not in (".db", ".sqlite", ".bak"):
         out = out.with_suffix(".db")
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
