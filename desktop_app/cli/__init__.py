@@ -53,7 +53,7 @@ def _reports() -> dict:
     }
 
 
-_ORG_REPORTS = ("signin", "evaluation", "compliance")  # the reports that read --org
+_ORG_REPORTS = ("signin", "evaluation", "compliance", "ledger")  # the reports that read --org
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -177,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--phones", action="store_true", help="signin：显示（遮蔽的）手机号")
     rep.add_argument("--year", type=int, help="按年度的报表：年份（默认今年，一月里默认上一年；"
                      "assessment、comparison、evaluation 三月底前默认上一年）")
-    rep.add_argument("--org", help="signin、evaluation、compliance：只含此组织（组织代码，见 dangqun orgs）")
+    rep.add_argument("--org", help="signin、evaluation、compliance：只含此组织（组织代码，见 dangqun orgs）；"
+                     "ledger：街道打印此社区（同步上来的）经费年度汇总")
     rep.add_argument("--month", type=int, help="service：月份（默认本月）")
     rep.add_argument("--from", dest="date_from", help="visit / ledger：起始日期")
     rep.add_argument("--to", dest="date_to", help="visit / ledger：截止日期")

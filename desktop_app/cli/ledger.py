@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from desktop_app.cli.common import EXIT_OK, CliError, date_arg, open_db
+from desktop_app.cli.common import EXIT_OK, CliError, date_arg, open_db, org_arg
 
 
 def cmd_export_ledger(args: argparse.Namespace) -> int:
@@ -29,13 +29,21 @@ def report_ledger(db, args, out: Path) -> str:
     from desktop_app.services import ledger
 
     date_from, date_to = date_arg(args.date_from, "--from"), date_arg(args.date_to, "--to")
+    book = org_arg(db, args.org) if getattr(args, "org", None) else None
+    if book is not None and (args.vouchers or args.account):
+        raise CliError("--org 只用于打印社区的经费年度汇总；凭证和明细账请在该社区打印")
     if args.vouchers:
         return ledger.print_vouchers(db, out, [v.strip() for v in args.vouchers.split(",") if v.strip()])
     if args.account:
         if args.year and date_from is None and date_to is None:  # --year names the 明细账's period too
             date_from, date_to = date(args.year, 1, 1), date(args.year, 12, 31)
         return ledger.print_account_ledger(db, args.account, out, date_from, date_to)
-    return ledger.print_annual_ledger(db, args.year or (date_from.year if date_from else closing_year(date.today())), out)
+    year = args.year or (date_from.year if date_from else closing_year(date.today()))
+    said = ledger.print_annual_ledger(db, year, out, book=book)
+    others = [name for b, name in ledger.books(db) if b is not None]
+    if book is None and others:  # a street's own books: the communities' came in their packages
+        said += f"；这是本级的账，{'、'.join(others[:3])}{'等' if len(others) > 3 else ''}的账请加 --org 社区代码"
+    return said
 
 
 def report_dues(db, args, out: Path) -> str:
