@@ -269,6 +269,7 @@ _PG_PASSING = [
     "test_sync_trail",
     "test_sync_transfer",
     "test_sync_trust",
+    "test_sync_unique_clash",
     "test_unique_members",
     "test_visits_wishes_projects",
     "test_walkgrid_mistakes",

@@ -34,7 +34,7 @@ from desktop_app.store import dialect as store_dialect
 from desktop_app.store import pgbulk
 from desktop_app.store.base import Base, new_id
 from desktop_app.store.models_sync import SyncConflict, SyncExport, SyncImport, SyncPeer, SyncRowState
-from desktop_app.sync import trail
+from desktop_app.sync import clash, trail
 from desktop_app.sync.codec import codec_for, row_to_texts, self_references
 from desktop_app.sync.decode import IncomingTable, Verified
 from desktop_app.views.sync import TableReport
@@ -434,6 +434,12 @@ def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: d
     if copied:  # every row of this table from now on is one of these inserts (see _agree_inserted)
         last_rowid = s.connection().exec_driver_sql(f'SELECT max(rowid) FROM "{table.name}"').scalar() or 0
     updates, was = plan.updates, plan.was
+    # On a server a unique clash aborts the transaction: a savepoint keeps it readable, to tell a package
+    # that clashes with rows here from another import that raced this one (clash.refusal)
+    server = store_dialect.is_postgresql(s.connection())
+    nested = s.begin_nested() if server and clash.unique_rules(table) else None
+    if nested is not None:
+        s.connection()  # the SAVEPOINT itself, before the writer's COPY on the driver's connection
     try:
         if plan.inserts and updates and table.name in _live_unique():
             # Removals first: the sender removed a row and added another with its unique key (a member
@@ -452,13 +458,21 @@ def _apply_table(s: Session, peer: str, package_id: str, plan: TablePlan, now: d
         for k in range(0, len(updates), _WRITE_CHUNK):
             writer.update(updates[k:k + _WRITE_CHUNK], was[k:k + _WRITE_CHUNK])
             tick(len(updates[k:k + _WRITE_CHUNK]))
+        if nested is not None:
+            nested.commit()
     except IntegrityError as exc:
+        if nested is not None:
+            nested.rollback()
         twice = _sent_twice(plan.incoming) if table.name in _live_unique() else ""
         if twice:  # the sender's own copy holds the duplicate (a program before 0019 / 0039 let it in)
             raise PackageRefused(
                 f"数据包中“{label}”有两条在用的记录是{twice}，数据包无法合并，未导入任何数据。"
                 "这是社区使用旧版程序时可能留下的重复：请社区升级到本版程序（升级时自动保留最新的一条，"
                 "其余标为删除）后重新导出，再导入") from None
+        readable = nested is not None or not server
+        here = clash.refusal(s, plan.incoming, [*plan.inserts, *plan.updates], upper) if readable else ""
+        if here:  # a row this transaction sees: the package's own, retrying would meet it again
+            raise PackageRefused(here) from None
         if store_dialect.contended(exc):
             raise Contended(f"表“{label}”的记录与另一个同时进行的导入相冲突，数据包未导入，请重新导入") from exc
         reason = "唯一性" if "UNIQUE" in str(exc.orig).upper() else "引用关系"
