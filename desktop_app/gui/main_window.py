@@ -144,10 +144,15 @@ class MainWindow(QMainWindow):
         act_data = QAction(icons.get("open"), "打开数据文件夹", self)
         act_data.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(data_dir()))))
         # Ctrl+F from anywhere in the window (the navigation too): the search box of the page shown
-        act_find = QAction(icons.get("search"), "查找", self)
+        act_find = QAction(icons.get("search"), "在本页搜索", self)
         act_find.setShortcut(QKeySequence.StandardKey.Find)
         act_find.triggered.connect(self.focus_search)
         self.addAction(act_find)
+        # Ctrl+K: 查找 a person or record anywhere, without knowing which page holds it
+        act_find_any = QAction(icons.get("search"), "查找人员和记录…", self)
+        act_find_any.setShortcut(QKeySequence("Ctrl+K"))
+        act_find_any.triggered.connect(self.open_find)
+        self.addAction(act_find_any)
         # F5 from anywhere in the window: the page shown reads again what others entered meanwhile
         act_refresh = QAction(icons.get("refresh"), "刷新", self)
         act_refresh.setShortcut(QKeySequence(REFRESH_KEYS))
@@ -161,6 +166,7 @@ class MainWindow(QMainWindow):
         act_restore.triggered.connect(self.restore_backup)
         act_mirror = QAction(icons.get("settings"), "备份设置…", self)
         act_mirror.triggered.connect(self.backup_settings)
+        file_menu.addAction(act_find_any)
         file_menu.addAction(act_find)
         file_menu.addAction(act_refresh)
         file_menu.addSeparator()
@@ -451,6 +457,17 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> bool:
         page = self.stack.currentWidget()
         return bool(getattr(page, "focus_search", None)) and page.focus_search()
+
+    def open_find(self) -> None:
+        """查找 (Ctrl+K): the one box over every kind of record, kept between uses (the last words stay)."""
+        if self.ctx is None:
+            return  # the database is still opening
+        popup = getattr(self, "find_popup", None)
+        if popup is None:
+            from desktop_app.gui.find.popup import FindPopup  # its modules load when first asked for
+
+            self.find_popup = popup = FindPopup(self)
+        popup.open_here()
 
     def refresh_page(self) -> None:
         page = self.stack.currentWidget()

@@ -195,6 +195,12 @@ class OrgsPage(Page):
             self.tree.setCurrentIndex(idx)
             self.tree.scrollTo(idx)
 
+    def show_record(self, record_id: str) -> None:
+        """查找 opened an organisation: the tree unfiltered, the organisation selected once it is read."""
+        self.filter.clear()
+        self._select_after_load = record_id
+        super().show_record(record_id)
+
     def _update_actions(self) -> None:
         org = self.selected_org()
         can_hold = bool(org and ALLOWED_CHILDREN[OrgKind(org.kind)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QTabWidget, QWidget
 
 from desktop_app.gui.bus import bus
 from desktop_app.gui.pages import spec_of
@@ -85,6 +85,33 @@ class Page(QWidget):
                 box.selectAll()
                 return True
         return False
+
+    # --- opening one record (查找, Ctrl+K) ---
+    def show_record(self, record_id: str) -> None:
+        """List everything again and select this record when the rows arrive (查找 opened it here).
+
+        The search box is emptied and each filter goes back to its 全部… entry (a combo without one, such as
+        the year a list counts by, is left as it is), so a record the worker's last filter hid is listed. A
+        page selects the record through its `keep(id)`; a page with neither filters nor keep just shows."""
+        for box in self.filter_widgets().values():
+            box.blockSignals(True)  # one load below, not one per filter
+            if isinstance(box, QLineEdit):
+                box.clear()
+            elif isinstance(box, QComboBox):
+                everything = next((i for i in range(box.count()) if box.itemData(i) is None
+                                   or box.itemText(i).startswith("全部")), None)
+                if everything is not None:
+                    box.setCurrentIndex(everything)
+            box.blockSignals(False)
+        tabs = getattr(self, "tabs", None)
+        if isinstance(tabs, QTabWidget):
+            tabs.setCurrentIndex(0)  # the page's own records (居民, not its 住户 tab)
+        keep = getattr(self, "keep", None)
+        if callable(keep):
+            keep(record_id)
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
 
     # --- opening the page narrowed (the 工作台 opens the list behind a figure) ---
     def filter_widgets(self) -> dict[str, QWidget]:
