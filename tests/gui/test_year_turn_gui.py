@@ -78,3 +78,15 @@ def test_assessment_opens_on_the_year_being_scored(qtbot, app_ctx, wait_ops, tod
     wait_ops()
     assert p.filter_values().year == year
     assert p.loaded_year == year
+
+
+def test_a_to_do_of_last_years_meetings_opens_that_year(qtbot, app_ctx, wait_ops):
+    from desktop_app.gui.meetings.compliance import CompliancePage
+
+    p = CompliancePage(app_ctx)
+    qtbot.addWidget(p)
+    p.show()
+    wait_ops()
+    assert p.apply_filter(year=p.today.year - 1) == {"year": p.today.year - 1}
+    wait_ops()
+    assert p.year.value() == p.today.year - 1 and p.grid.year == p.today.year - 1

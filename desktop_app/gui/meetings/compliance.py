@@ -289,6 +289,10 @@ class CompliancePage(Page):
             self.table.setCurrentIndex(self.model.index(at, 0))
             self.table.scrollTo(self.model.index(at, 0))
 
+    def filter_widgets(self) -> dict[str, QWidget]:
+        """The year a 工作台 item names (in January, last year's 应开未开)."""
+        return {"year": self.year}
+
     def keep(self, org_id: str) -> None:
         """Select the branch's row once the grid shows it (the 工作台's 三会一课 items name a branch)."""
         self._kept = org_id

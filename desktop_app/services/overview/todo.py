@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from desktop_app.domain.clock import closing_year
 from desktop_app.domain.meetings import CellStatus
 from desktop_app.domain.orgs import OrgKind
 from desktop_app.domain.site import is_top
@@ -23,6 +24,7 @@ from desktop_app.services.overview.shared import Shared
 from desktop_app.services.orgtree import OrgTree
 from desktop_app.services.overview.figures import overview_scope
 from desktop_app.views.orgs import SEPARATOR, short_name
+from desktop_app.views.meetings import ComplianceGrid
 from desktop_app.views.overview import TodoItem, TodoList
 
 WISH_WAIT_DAYS = 30
@@ -57,7 +59,17 @@ def _namer(tree: OrgTree, community: str | None) -> Namer:
 def _meetings(db: Database, today: date, community: str | None, named: Namer) -> list[TodoItem]:
     from desktop_app.services import meetings
 
-    grid = meetings.compliance(db, today.year, today, org_id=community)
+    out = _meetings_of(meetings.compliance(db, today.year, today, org_id=community), today, named)
+    if closing_year(today) < today.year:
+        # January: December's and the fourth quarter's meetings fell due on 31 December, and the year's are
+        # being closed; they stay on the list a month (opening the year on 三会一课落实) to be held or entered
+        last = meetings.compliance(db, today.year - 1, today, org_id=community)
+        out = [replace(i, text=i.text.replace("：应开未开", f"：{last.year}年应开未开", 1), filters=(("year", last.year),))
+               for i in _meetings_of(last, today, named) if i.overdue] + out
+    return out
+
+
+def _meetings_of(grid: ComplianceGrid, today: date, named: Namer) -> list[TodoItem]:
     # the grid leads a name with its community only where names repeat; a street's items always do
     names = {r.org_id: named(r.org_id, r.name) for r in grid.rows}
     month_start = today.replace(day=1)
