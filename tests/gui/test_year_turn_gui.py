@@ -1,5 +1,6 @@
 """Pages at the turn of the year: 预算执行 opens on the year just ended in January and carries its budget into the
-new one; 支部考评 opens on the year being scored until March ends."""
+new one; 支部考评 opens on the year being scored until March ends; a 工作台 item opens 三会一课落实 on its year; the
+发展党员工作登记簿 printed in January is the year just ended's."""
 
 from __future__ import annotations
 
@@ -90,3 +91,16 @@ def test_a_to_do_of_last_years_meetings_opens_that_year(qtbot, app_ctx, wait_ops
     assert p.apply_filter(year=p.today.year - 1) == {"year": p.today.year - 1}
     wait_ops()
     assert p.year.value() == p.today.year - 1 and p.grid.year == p.today.year - 1
+
+
+@pytest.mark.parametrize(("today", "year"), [(_real(2027, 1, 2), 2026), (_real(2027, 2, 1), 2027)])
+def test_the_development_register_in_january_is_last_years(qtbot, app_ctx, wait_ops, monkeypatch, today, year):
+    from desktop_app.gui.development.page import DevelopmentPage
+
+    p = DevelopmentPage(app_ctx, today=today)
+    qtbot.addWidget(p)
+    wait_ops()
+    asked = []
+    monkeypatch.setattr(p, "print_pdf", lambda title, name, *a, **k: asked.append((title, name)))
+    p.print_register()
+    assert asked == [(f"打印{year}年发展党员工作登记簿", f"发展党员工作登记簿_{year}.pdf")]

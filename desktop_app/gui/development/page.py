@@ -8,6 +8,7 @@ from html import escape
 
 from desktop_app.domain import development as rules
 from desktop_app.domain import pinyin
+from desktop_app.domain.clock import closing_year
 from desktop_app.gui.development.dialogs import WRITES, ApplicantDialog, StepDialog
 from desktop_app.gui.widgets import common
 from desktop_app.gui.widgets.record_list import SEPARATOR, Act, Choice, Loaded, RecordListPage, Search, Table, selected
@@ -164,7 +165,8 @@ class DevelopmentPage(RecordListPage):
                        lambda path, _r: f"已保存纪实表：{path}")
 
     def print_register(self) -> None:
-        db, year, branch, today = self.ctx.db, self.today.year, self.filter_values().branch, self.today
+        # in January the year just ended, as `dangqun report development`: the new one's is a page of nothing yet
+        db, year, branch, today = self.ctx.db, closing_year(self.today), self.filter_values().branch, self.today
         self.print_pdf(f"打印{year}年发展党员工作登记簿", f"发展党员工作登记簿_{year}.pdf",
                        lambda path, job: development.print_register(db, year, path, branch, today=today),
                        lambda path, _r: f"已保存登记簿：{path}")
