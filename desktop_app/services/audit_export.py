@@ -81,8 +81,8 @@ def filter_words(db: Database, flt: AuditFilter) -> str:
         parts.append(f"日期：{flt.date_from or '最早'} 至 {flt.date_to or '今天'}")
     if (flt.text or "").strip():
         parts.append(f"关键词：“{flt.text.strip()}”")
-    if flt.row_id:
-        parts.append(f"记录编号：{flt.row_id.strip()}")
+    if flt.row_id and flt.row_id.strip():
+        parts.append(audit_log.record_words(flt.row_id))  # a 身份证号 typed there is masked, as everywhere in the trail
     return "；".join(parts) or "全部（未筛选）"
 
 

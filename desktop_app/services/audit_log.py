@@ -12,11 +12,12 @@ import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
-from desktop_app.domain import clock
+from desktop_app.domain import clock, idcard
 from desktop_app.services import auth
 from desktop_app.store.db import Database
+from desktop_app.store.models import Member, Resident
 from desktop_app.store.models_access import AuditEntry
 from desktop_app.views.audit import (  # noqa: F401  (re-exported: the page and tests import them from here)
     ACTION_LABELS, FIELD_LABELS, PAGE_SIZE, TABLE_FIELD_LABELS, TABLE_LABELS, AuditFilter, AuditRow, FieldChange,
@@ -90,6 +91,42 @@ def rows_of(s, entries) -> list[AuditRow]:
     return _named(s, [_row(e) for e in entries])
 
 
+SHORTEST_PREFIX = 8  # of a record's number: as `audit revert` takes an entry's
+
+
+def _escaped(text: str) -> str:
+    """`text` matched as it is inside a LIKE pattern (escape character \\)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _id_number(text: str) -> str:
+    """`text` as a 公民身份号码 when it is shaped like one ("": it is not)."""
+    number = idcard.normalize(text)
+    return number if len(number) == 18 and number[:17].isdigit() and number[17] in "0123456789X" else ""
+
+
+def record_condition(text: str):
+    """The 记录编号 box: what a worker can see of a record. Its number as an entry's detail shows it
+    (记录编号 …), whole or its first 8 characters or more; or a member's or resident's 公民身份号码, for the
+    entries of that person's record (the trail shows the number masked, the roster and 居民 lists in full
+    to whoever may see it)."""
+    text = text.strip()
+    number = _id_number(text)
+    if number:
+        return or_(*(and_(AuditEntry.table_name == model.__tablename__,
+                          AuditEntry.row_id.in_(select(model.id).where(model.id_number == number)))
+                     for model in (Member, Resident)))
+    if len(text) >= SHORTEST_PREFIX:
+        return AuditEntry.row_id.like(_escaped(text) + "%", escape="\\")
+    return AuditEntry.row_id == text
+
+
+def record_words(text: str) -> str:
+    """The 记录编号 filter as the export's 说明 sheet and its own trail entry name it: a 公民身份号码 masked."""
+    number = _id_number(text)
+    return f"身份证号：{idcard.mask(number)}" if number else f"记录编号：{text.strip()}"
+
+
 def conditions(flt: AuditFilter) -> list:
     c = [AuditEntry.deleted.is_(False)]
     if flt.user_id is not None:
@@ -98,15 +135,15 @@ def conditions(flt: AuditFilter) -> list:
         c.append(AuditEntry.table_name == flt.table)
     if flt.action:
         c.append(AuditEntry.action == flt.action)
-    if flt.row_id:
-        c.append(AuditEntry.row_id == flt.row_id.strip())
+    if flt.row_id and flt.row_id.strip():
+        c.append(record_condition(flt.row_id))
     if flt.date_from:
         c.append(AuditEntry.at >= _utc(flt.date_from))
     if flt.date_to:
         c.append(AuditEntry.at < _utc(flt.date_to + timedelta(days=1)))
     text = (flt.text or "").strip()
     if text:
-        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = "%" + _escaped(text) + "%"
         c.append(or_(AuditEntry.label.like(like, escape="\\"), AuditEntry.note.like(like, escape="\\"),
                      AuditEntry.user_name.like(like, escape="\\")))
     return c

@@ -92,7 +92,13 @@ class AuditPage(Page):
         self.text.setToolTip(f"名称、说明或操作人，回车查询（{FIND_KEYS} 从页面任何地方回到这里）")
         self.text.setClearButtonEnabled(True)
         self.row_id = QLineEdit()
-        self.row_id.setPlaceholderText("记录编号（可不填）")
+        # what a worker can see of a record: its 记录编号 in an entry's detail below, or a person's 身份证号
+        self.row_id.setPlaceholderText("记录编号或身份证号（可不填）")
+        self.row_id.setToolTip("查某条记录的全部操作：\n"
+                               "· 记录编号：选中一条操作记录，下方详情最后一行的“记录编号”（不是“操作记录编号”），可只填前 8 位\n"
+                               "· 身份证号：党员或居民的公民身份号码，列出此人记录的操作\n"
+                               "按姓名、会议名称等查找，请用左边的框")
+        self.row_id.setClearButtonEnabled(True)
         search = QPushButton(icons.get("search"), "查询")
         search.clicked.connect(self.search)
         self.text.returnPressed.connect(self.search)
