@@ -235,6 +235,7 @@ _PG_PASSING = [
     "test_orgs_service",
     "test_overview_cli",
     "test_overview_figures",
+    "test_overview_grid_roster",
     "test_overview_grid_scope",
     "test_pgbulk",
     "test_pinyin_backfill_residents",
