@@ -59,15 +59,16 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from desktop_app.services import backup
+    from desktop_app.services import backup, backup_copies
 
     path = db_path(args)
     if not path.exists():
         raise CliError(f"数据库文件不存在：{path}")
     db = open_db(args)
-    if args.out and args.out.endswith(("/", "\\")):  # a folder, as written, even before it exists
-        Path(args.out).mkdir(parents=True, exist_ok=True)
-    out = backup.take_backup(db, Path(args.out) if args.out else None)
+    out = Path(args.out) if args.out else None
+    if args.out and args.out.endswith(("/", "\\")):  # a folder, as written, even before it exists (made once allowed)
+        out = out / backup_copies.dated_name(path)
+    out = backup.take_backup(db, out)
     print(f"已备份 {path} → {out}" + ("（已加密，与数据库同一密钥）" if db.encrypted else ""))
     return EXIT_OK
 

@@ -163,6 +163,11 @@ def _target_dir(folder: Path | None) -> Path:
     return folder
 
 
+def dated_name(db_path: Path, kind: str = "manual", now: datetime | None = None) -> str:
+    """A backup's file name, `<db>-YYYYMMDD-HHMMSS-<kind>.db`, as list_backups reads them."""
+    return f"{Path(db_path).stem}-{(now or datetime.now()):%Y%m%d-%H%M%S}-{kind}.db"
+
+
 def backup_now(
     db_path: Path, kind: str = "manual", folder: Path | None = None, now: datetime | None = None,
     key: str | None | object = _NO_KEY, recorded: Recorded | None = None,
@@ -173,8 +178,7 @@ def backup_now(
         raise ValueError(kind)
     if not db_path.exists():
         raise BackupError(f"数据库文件不存在：{db_path}")
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    dest = _target_dir(folder) / f"{db_path.stem}-{stamp}-{kind}.db"
+    dest = _target_dir(folder) / dated_name(db_path, kind, now)
     try:
         _copy_sqlite(db_path, dest, key, recorded)
     except cipher.database_errors() as exc:
@@ -213,7 +217,7 @@ def export_copy(db_path: Path, out: Path, recorded: Recorded | None = None) -> P
     than a file beside it named after the folder (E:\\备份 → E:\\备份.db)."""
     out = Path(out)
     if out.is_dir():
-        out = out / f"{Path(db_path).stem}-{datetime.now():%Y%m%d-%H%M%S}-manual.db"
+        out = out / dated_name(db_path)
     elif out.suffix.lower() not in (".db", ".sqlite", ".bak"):
         out = out.with_suffix(".db")
     out.parent.mkdir(parents=True, exist_ok=True)
