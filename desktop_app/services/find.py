@@ -120,6 +120,23 @@ def kinds(db: Database) -> tuple[str, ...]:
     return tuple(k for k, (perm, _) in _SEARCHES.items() if auth.can(db, perm))
 
 
+def prepare(db: Database, today: date | None = None) -> None:
+    """Read ahead, while the box is still empty, what the first word would wait for: the roster's search
+    lists for everyone on file, and each kind's modules and statements (at 20,000 members the first search
+    took 1.7 s, the later ones a tenth of that). Done by searching once for a word no record holds."""
+    auth.require(db, "overview.read")
+    today = today or date.today()
+    if auth.can(db, "members.read"):
+        from desktop_app.services import roster
+        from desktop_app.views.roster import MemberFilter
+
+        roster.prepare_search(db, MemberFilter(), today=today)
+    find(db, _NOWHERE, 1, today)
+
+
+_NOWHERE = "\u3007\u3007\u3007"  # 〇〇〇: in no name, number or address
+
+
 def find(db: Database, text: str, limit_per_kind: int = LIMIT, today: date | None = None) -> Found:
     """Everything `text` finds that this account may read, grouped by kind in a fixed order (kinds with no
     hit left out). Every word must match (as the lists' searches AND them). Empty text finds nothing."""

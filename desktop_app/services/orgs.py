@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import column, func, select, table
@@ -49,18 +50,21 @@ def list_tree(db: Database) -> list[OrgNode]:
         return tree_nodes(s)
 
 
+def member_counts(s: Session, org_ids: list[str] | None = None) -> dict[str, int]:
+    """Members directly in each organisation (of `org_ids`, or all): not those who left (转出, 去世, 出党),
+    nor those in the 双报到 register, as the roster counts them."""
+    q = select(Member.org_id, func.count()).where(
+        Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES),
+        Member.id.not_in(select(_REGISTER.c.member_id).where(
+            _REGISTER.c.member_id.is_not(None), _REGISTER.c.deleted.is_(False))))
+    if org_ids is not None:
+        q = q.where(Member.org_id.in_(org_ids))
+    return dict(s.execute(q.group_by(Member.org_id)).all())
+
+
 def tree_nodes(s: Session) -> list[OrgNode]:
     """list_tree() inside the caller's session (the printed roster reads tree and members in one)."""
-    counts = dict(
-        s.execute(
-            select(Member.org_id, func.count())
-            # Not those who left (转出, 去世, 出党), nor those in the 双报到 register: as the roster counts.
-            .where(Member.deleted.is_(False), Member.status.not_in(GONE_STATUSES),
-                   Member.id.not_in(select(_REGISTER.c.member_id).where(
-                       _REGISTER.c.member_id.is_not(None), _REGISTER.c.deleted.is_(False))))
-            .group_by(Member.org_id)
-        ).all()
-    )
+    counts = member_counts(s)
     rows = s.scalars(
         select(Organization)
         .where(Organization.deleted.is_(False))
@@ -113,7 +117,8 @@ def find(db: Database, text: str, field: str = "组织") -> OrgNode:
 
 def search_orgs(db: Database, text: str, limit: int = 20) -> list[OrgNode]:
     """Organisations whose name, code or pinyin holds every word (as the 党组织 page's filter finds them),
-    in tree order: 查找's answer for a branch or a grid. Member counts as the tree shows them."""
+    in sort order: 查找's answer for a branch or a grid. Only the organisations found have their members
+    counted (as the tree counts them): counting every organisation's costs more than the search."""
     auth.require(db, "orgs.read")
     words = text.split()
     if not words:
@@ -123,7 +128,12 @@ def search_orgs(db: Database, text: str, limit: int = 20) -> list[OrgNode]:
     def hit(n: OrgNode) -> bool:
         return all(pinyin.matches(w, n.name) or w.lower() in n.code.lower() for w in words)
 
-    return [n for n in list_tree(db) if hit(n)][:limit]
+    with db.session() as s:
+        rows = s.scalars(select(Organization).where(Organization.deleted.is_(False))
+                         .order_by(Organization.sort_order, Organization.code)).all()
+        found = [n for n in with_paths([_node(o) for o in rows]) if hit(n)][:limit]
+        counts = member_counts(s, [n.id for n in found]) if found else {}
+    return [replace(n, member_count=counts.get(n.id, 0)) for n in found]
 
 
 def _check_code_free(s: Session, code: str, except_id: str | None = None) -> None:

@@ -106,3 +106,13 @@ def test_finding_is_refused_on_a_locked_screen(db, town):
     auth.lock_session(db)
     with pytest.raises(auth.PermissionDenied):
         find.find(db, "王秀英", today=TODAY)
+
+
+def test_reading_ahead_finds_nothing_and_keeps_to_the_account(db, town):
+    auth.login(db, "grid1", PASSWORD)
+    assert find.find(db, "〇〇〇", today=TODAY).empty  # the word prepare searches for is in no record
+    find.prepare(db, today=TODAY)
+    assert [h.id for h in find.find(db, "张三", today=TODAY).hits] == [town["m"]]
+    auth.lock_session(db)
+    with pytest.raises(auth.PermissionDenied):
+        find.prepare(db, today=TODAY)

@@ -33,6 +33,7 @@ class FindPopup(QDialog):
         self.resize(760, 440)
         self.found: Found | None = None
         self._generation = 0
+        self._prepared = False
         self._first: set[int] = set()  # ids of the hits that lead their kind (their kind is written beside them)
 
         self.search = search_box(v.HINT)
@@ -59,7 +60,14 @@ class FindPopup(QDialog):
     # ---------------------------------------------------------------- showing
 
     def open_here(self) -> None:
-        """Show (or raise) the window with the cursor in the box, the last words selected."""
+        """Show (or raise) the window with the cursor in the box, the last words selected; the first time,
+        the member search's lists are read meanwhile, so the first word typed answers at once."""
+        if not self._prepared:
+            self._prepared = True
+            from desktop_app.services import find
+
+            db = self.window_.ctx.db
+            run_op(self, lambda job: find.prepare(db), on_error=lambda _exc: None)  # the search says any refusal
         self.show()
         self.raise_()
         self.activateWindow()
