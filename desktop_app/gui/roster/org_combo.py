@@ -29,6 +29,7 @@ class OrgCombo(QComboBox):
     def __init__(self, parent: QWidget | None = None, all_label: str | None = None):
         super().__init__(parent)
         self.all_label = all_label
+        self.extra: tuple[str, str] | None = None  # (text, filter value) offered after all_label (set_extra)
         self.setItemDelegate(_IndentDelegate(self))
         self.setMaxVisibleItems(20)
 
@@ -38,6 +39,8 @@ class OrgCombo(QComboBox):
         self.clear()
         if self.all_label is not None:
             self.addItem(self.all_label, None)
+        if self.extra is not None:
+            self.addItem(*self.extra)
         depth: dict[str, int] = {}
         for n in nodes:
             d = depth.get(n.parent_id, -1) + 1 if n.parent_id else 0
@@ -51,6 +54,13 @@ class OrgCombo(QComboBox):
         self.view().setMinimumWidth(self.view().sizeHintForColumn(0) + indent + 24)
         if self.currentData() != keep:
             self.currentIndexChanged.emit(self.currentIndex())
+
+    def set_extra(self, text: str, value: str, tip: str = "") -> None:
+        """An entry beside the tree's (a 网格员's grids at once), there before the tree arrives."""
+        self.extra = (text, value)
+        self.insertItem(1 if self.all_label is not None else 0, text, value)
+        if tip:
+            self.setItemData(self.findData(value), tip, Qt.ItemDataRole.ToolTipRole)
 
     def select(self, org_id: str | None) -> None:
         i = self.findData(org_id)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QScrollArea, QToolButton, QVBoxLayout, QWidget,
 )
 
+from desktop_app.domain import access
 from desktop_app.domain import members as rules
 from desktop_app.gui import icons
 from desktop_app.gui.widgets import common
@@ -38,7 +39,7 @@ from desktop_app.services import auth, roster
 from desktop_app.services.database import Database
 from desktop_app.views.changes import Change, changes
 from desktop_app.views.orgs import OrgNode
-from desktop_app.views.roster import MemberDetail, MemberFilter, MemberRow, RosterPrint, RosterStats
+from desktop_app.views.roster import MemberDetail, MemberFilter, MemberRow, RosterPrint, RosterStats, several_orgs
 
 __all__ = ["CACHED_PAGES", "ID_ROLE", "PAGE_SIZE", "RosterModel", "RosterPage"]
 
@@ -171,6 +172,7 @@ class RosterPage(Page):
         self.branch.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.branch.setMinimumContentsLength(7)
         self.branch.set_nodes([])  # 全部党组织 until the tree arrives (after the first rows)
+        self._offer_grids()
         self.category = _combo([("全部类别", None)] + [(c, c) for c in rules.CATEGORIES], "人员类别")
         self.status = _combo(
             [("在册党员", _STATUS_ACTIVE), ("全部（含转出、去世）", _STATUS_ALL)]
@@ -331,6 +333,16 @@ class RosterPage(Page):
         self._update_actions()
         self.branch.set_nodes(self.nodes)  # emits a change (and a search) only if the choice vanished
         self._show_due(due)
+
+    def _offer_grids(self) -> None:
+        """A 网格员's grids as one entry of the organisation filter: their 概览's 党员 figures open the roster
+        on it (showing the members those figures count), and they can pick it again here."""
+        actor = auth.current_actor(self.ctx.db)
+        if actor is None or not actor.grid_ids or not access.grid_bound(actor.role, "residents.read"):
+            return
+        one = len(actor.grid_ids) == 1  # short words: the combo is seven characters wide
+        self.branch.set_extra("本网格" if one else "我的网格", several_orgs(actor.grid_ids),
+                              "本人负责的网格党支部（含其下党小组）的党员，与“概览”的党员数一致")
 
     def _birthday_year(self) -> None:
         """The 政治生日 months name the current year. A window left open over New Year rebuilds them: a January
