@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QTabWidget, QWidget,
 )
 
+from desktop_app.domain.clock import closing_year
 from desktop_app.domain.money import amount_unit, format_in
 from desktop_app.gui import icons
 from desktop_app.gui.ops import run_op
@@ -170,6 +171,9 @@ class OverviewPage(Page):
         this_year = (today or date.today()).year
         for y in range(this_year, this_year - 5, -1):
             self.year.addItem(f"{y} 年", y)
+        # in January the year just ended: a new year's page of zeros against last year's totals frightens, and
+        # its 年度党建工作台账 is the one asked for (the to-dos are today's whatever the year shown)
+        self.year.setCurrentIndex(self.year.findData(closing_year(today or date.today())))
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         self.community = QComboBox()
         self.community.addItem(self.whole, None)
