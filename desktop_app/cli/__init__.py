@@ -260,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--action", help="insert / update / delete / reveal / export / login …")
     au.add_argument("--from", dest="date_from", help="起始日期")
     au.add_argument("--to", dest="date_to", help="截止日期")
-    au.add_argument("--row", help="某条记录的 ID")
+    au.add_argument("--row", help="某条记录的全部操作：记录编号（操作记录详情中的“记录编号”，可只填前 8 位）或党员、居民的身份证号")
     json_flag(au)
     au.add_argument("--xlsx", metavar="FILE",
                     help="把符合条件的全部记录导出为 Excel 文件（另有“说明”表：筛选条件、导出人、哈希链检查）；导出本身也记入操作记录")
