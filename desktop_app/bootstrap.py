@@ -182,6 +182,7 @@ _PG_PASSING = [
     "test_audit_export",
     "test_audit_names",
     "test_auth",
+    "test_budget_carry",
     "test_cli",
     "test_cli_meetings_list",
     "test_cobuilding_care",
