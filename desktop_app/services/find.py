@@ -38,9 +38,12 @@ def _members(db: Database, text: str, limit: int, today: date) -> tuple[list[Hit
     # everyone on file, those who left too (the status says so), as 全部（含转出、去世） lists them
     ids = roster.search_hits(db, MemberFilter(text=text), today=today)[:limit + 1]
     rows = roster.rows(db, ids[:limit], today)
+    # what tells two namesakes apart on the telephone first: the branch, then the phone's and ID number's tails;
+    # 正式党员 and 正常, which most are, go unsaid
     hits = [Hit(v.MEMBER, r.name, _join(
-        r.org_name, r.category, "" if r.status == member_rules.NORMAL else r.status,
-        f"身份证 {r.id_masked}" if r.id_masked else "", f"手机 {r.mobile_masked}" if r.mobile_masked else "",
+        r.org_name, "" if r.category == member_rules.FULL else r.category,
+        "" if r.status == member_rules.NORMAL else r.status,
+        f"手机 {r.mobile_masked}" if r.mobile_masked else "", f"身份证 {r.id_masked}" if r.id_masked else "",
     ), v.PAGES[v.MEMBER], r.id) for r in rows]
     return hits, len(ids) > limit
 
@@ -50,8 +53,8 @@ def _residents(db: Database, text: str, limit: int, today: date) -> tuple[list[H
 
     rows = residents.search_residents(db, residents.ResidentFilter(text=text), today, limit=limit + 1)
     hits = [Hit(v.RESIDENT, r.name, _join(
-        r.grid_name, r.address, "、".join(r.tags), f"电话 {r.phone_masked}" if r.phone_masked else "",
-        f"身份证 {r.id_masked}" if r.id_masked else "",
+        r.address or r.grid_name, f"电话 {r.phone_masked}" if r.phone_masked else "",
+        f"身份证 {r.id_masked}" if r.id_masked else "", "、".join(r.tags), r.grid_name if r.address else "",
     ), v.PAGES[v.RESIDENT], r.id) for r in rows[:limit]]
     return hits, len(rows) > limit
 

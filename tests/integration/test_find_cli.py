@@ -44,7 +44,7 @@ def test_find_prints_each_kind_and_its_hits(db, town, capsys):  # noqa: F811
     assert cli.main(["find", "王秀英", "--db", where(db)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert [line for line in out if not line.startswith("  ")] == ["居民（1）", "微心愿（1）", "走访（1）", "矛盾调处（1）"]
-    assert any(line.startswith("  王秀英　第一网格党支部 · 梅园3栋302") for line in out)
+    assert any(line.startswith("  王秀英　梅园3栋302 · 电话 139****5678") for line in out)
     assert cli.main(["find", "没有这个人", "--db", where(db)]) == 0
     assert capsys.readouterr().out.strip() == "没有找到“没有这个人”"
 
