@@ -211,6 +211,8 @@ _PG_PASSING = [
     "test_dues_service",
     "test_evaluation_unique",
     "test_file_fuzz",
+    "test_find",
+    "test_find_cli",
     "test_foreign_sheets",
     "test_history_imports",
     "test_hostile_files_cli",
