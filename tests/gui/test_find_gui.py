@@ -108,3 +108,14 @@ def test_no_hits_says_so_and_esc_closes(town, window, qtbot, wait_ops):  # noqa:
     assert "拼音首字母" in popup.status.text()
     qtbot.keyClick(popup.search, Qt.Key.Key_Escape)
     assert not popup.isVisible()
+
+
+def test_enter_typed_before_the_hits_came_opens_the_first_when_they_do(town, window, qtbot, wait_ops):  # noqa: F811
+    popup = ctrl_k(window, qtbot)
+    qtbot.keyClicks(popup.search, "wxy")
+    qtbot.keyClick(popup.search, Qt.Key.Key_Return)
+    assert popup.isVisible() and popup.found is None  # the search is on its way
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=20_000)
+    wait_ops()
+    page = window.stack.currentWidget()
+    assert page.title == "居民" and page.panel.selected_id() == town["r1"]

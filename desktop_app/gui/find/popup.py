@@ -34,6 +34,7 @@ class FindPopup(QDialog):
         self.found: Found | None = None
         self._generation = 0
         self._prepared = False
+        self._open_on_arrival = False  # Enter pressed before the words' hits came: open the first once they do
         self._first: set[int] = set()  # ids of the hits that lead their kind (their kind is written beside them)
 
         self.search = search_box(v.HINT)
@@ -78,6 +79,7 @@ class FindPopup(QDialog):
 
     def _typed(self, text: str) -> None:
         self._generation += 1  # whatever is on its way answers words no longer in the box
+        self._open_on_arrival = False
         if not text.strip():
             self._show(Found("", ()))
             return
@@ -112,6 +114,9 @@ class FindPopup(QDialog):
         if found.hits:
             self.table.selectRow(0)
         self.status.setText(self._summary(found))
+        if self._open_on_arrival:
+            self._open_on_arrival = False
+            self.open_current()
 
     @staticmethod
     def _summary(found: Found) -> str:
@@ -133,7 +138,7 @@ class FindPopup(QDialog):
                 self.walk(_MOVES[key])
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.open_current()
+                self.enter()
                 return True
         return super().eventFilter(obj, event)
 
@@ -144,6 +149,16 @@ class FindPopup(QDialog):
             return
         now = self.table.currentIndex().row()
         self.table.selectRow(min(max(now + step if now >= 0 else 0, 0), rows - 1))
+
+    def enter(self) -> None:
+        """Enter: the selected hit; typed faster than the search answers, the first hit of these words when
+        they come (a worker who knows the name types it and Enter at once)."""
+        words = " ".join(self.search.text().split())
+        if self.found is not None and self.found.text == words:
+            self.open_current()
+        elif words:
+            self._open_on_arrival = True
+            self._later.flush()  # still waiting for a pause in typing: ask now
 
     def current(self) -> Hit | None:
         index = self.table.currentIndex()
