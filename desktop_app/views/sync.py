@@ -239,11 +239,37 @@ class BatchItem:
 
 
 @dataclass(frozen=True)
+class Absent:
+    """A community of this street (or district) that no package of a batch came from: whom to ring up."""
+
+    org_name: str
+    org_code: str
+    last_package_at: datetime | None  # when its newest package taken here was made; None: never sent one
+
+    @property
+    def since(self) -> str:
+        return f"上次数据包生成于 {local_text(self.last_package_at, '%Y-%m-%d')}" if self.last_package_at else "从未报送"
+
+
+ABSENT_NAMED = 20  # at a district hundreds may be missing: the first ones named, the rest counted
+
+
+@dataclass(frozen=True)
 class BatchReport:
     """What importing several packages at once did, file by file, in the order given."""
 
     items: tuple[BatchItem, ...]
     cancelled: bool = False  # the user stopped it: the packages merged before stay merged
+    # the enrolled communities none of whose packages went in: the stick lacks theirs (oldest silence first)
+    absent: tuple[Absent, ...] = ()
+
+    def absent_text(self) -> str:
+        """Who brought nothing this time and since when, in one sentence ("" when every community did)."""
+        if not self.absent:
+            return ""
+        named = "、".join(f"{a.org_name}（{a.since}）" for a in self.absent[:ABSENT_NAMED])
+        more = "等" if len(self.absent) > ABSENT_NAMED else ""
+        return f"这次没有导入数据包的社区（{len(self.absent)} 个）：{named}{more}"
 
     @property
     def imported(self) -> tuple[BatchItem, ...]:
@@ -268,7 +294,7 @@ class BatchReport:
         head = self.summary()
         if self.cancelled:
             head += "（已取消：取消前导入的保留）"
-        return [head, *(i.line() for i in self.items)]
+        return [head, *(i.line() for i in self.items), *([self.absent_text()] if self.absent else [])]
 
 
 def _cols(text: str) -> int:

@@ -365,6 +365,8 @@ class BatchResultDialog(QDialog):
             lines.append("导入已取消：取消前导入的数据包已保存，取消时正在导入的和之后的都没有导入，可以再次导入。")
         if report.total("conflicts"):
             lines.append(f"有 {report.total('conflicts')} 条记录两边都改过，已保留双方版本，请到“冲突”中逐条处理。")
+        if report.absent:  # whom to ring up: the stick collected this round lacks their packages
+            lines.append(report.absent_text() + "。")
         head = QLabel("\n".join(lines))
         head.setWordWrap(True)
         self.table = _list([

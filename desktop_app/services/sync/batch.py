@@ -35,23 +35,27 @@ imported (views.sync.CANCELLED).
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
+
+from sqlalchemy import select
 
 from desktop_app.domain.errors import DomainError
 from desktop_app.domain.sync_rules import PackageRefused
 from desktop_app.services.sync.incoming import (
     Reader, merge_package, open_verified, reader, sealed_elsewhere, unknown_sender,
 )
+from desktop_app.services.sync.status import reached_peers
 from desktop_app.store import dialect as store_dialect
 from desktop_app.store.db import Database
-from desktop_app.store.models_sync import SyncImport
+from desktop_app.store.models_sync import SyncImport, SyncPeer
 from desktop_app.store.migrate import SYNC_FORMAT
 from desktop_app.sync import decode, package
 from desktop_app.sync.merge import Progress, Stage
-from desktop_app.views.sync import CANCELLED, BatchItem, BatchReport, ImportReport, PackageCheck
+from desktop_app.views.sync import CANCELLED, Absent, BatchItem, BatchReport, ImportReport, PackageCheck
 
-__all__ = ["BatchProgress", "check_packages", "import_packages"]
+__all__ = ["BatchProgress", "absent_from", "check_packages", "import_packages"]
 
 BatchProgress = Callable[[int, int, int, int], None]
 """(package index, packages, rows of it written, its rows); raising from it cancels the batch."""
@@ -119,7 +123,23 @@ def import_packages(db: Database, paths: Iterable[Path], progress: BatchProgress
                 items.append(BatchItem(path, refused=CANCELLED))
             except DomainError as exc:
                 items.append(BatchItem(path, refused=_reason(exc, path)))
-    return BatchReport(tuple(items), cancelled)
+    return BatchReport(tuple(items), cancelled, absent_from(db, items))
+
+
+def absent_from(db: Database, items: Iterable[BatchItem]) -> tuple[Absent, ...]:
+    """The enrolled communities (those the account reaches) none of whose packages went in, never-sent and
+    longest silent first: a stick collected at the communities lacks some, and the worker rings them up."""
+    came = {i.report.from_site.id for i in items if i.report is not None}
+    with db.session() as s:
+        peers = s.scalars(select(SyncPeer).where(SyncPeer.level == "community",
+                                                 *_within(SyncPeer.site_id, reached_peers(s))))
+        out = [Absent(p.org_name, p.org_code, p.last_package_at) for p in peers if p.site_id not in came]
+    return tuple(sorted(out, key=lambda a: (a.last_package_at is not None, a.last_package_at or datetime.min,
+                                            a.org_code)))
+
+
+def _within(column, peers: set[str] | None) -> list:
+    return [] if peers is None else [column.in_(peers)]
 
 
 def _alone(db: Database, path: Path, r: Reader, tell: Progress | None, stage: Stage | None) -> ImportReport:
