@@ -74,6 +74,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.sync_cmd == "closed-dues":
         return _closed_dues(db, args.apply)
+    if args.sync_cmd == "received":
+        return _received(db, args.community)
     if args.sync_cmd == "send":
         if args.community is None:
             Path(args.out).mkdir(parents=True, exist_ok=True)
@@ -95,6 +97,35 @@ def cmd_sync(args: argparse.Namespace) -> int:
     batch = sync.import_packages(db, files)
     print("\n".join(batch.lines()))
     return EXIT_BAD_INPUT if batch.refused else EXIT_OK  # as a single refused package exits
+
+
+def _received(db, community: str | None) -> int:
+    """At the street: each community's packages taken here, or one community's one by one ("did our package of
+    the 3rd come?" answered on the telephone)."""
+    from desktop_app.domain.clock import local_text
+    from desktop_app.services import sync
+
+    known = sync.communities(db)
+    if community is None:
+        if not known:
+            print("还没有社区登记或报送")
+        for c in known:
+            last = (f"最近一个生成于 {local_text(c.last_package_at)}，导入于 {local_text(c.last_imported_at)}"
+                    if c.last_package_at else "")
+            print(f"{c.org_name}（{c.org_code}）：" + "；".join(
+                p for p in (f"共导入 {c.packages} 个数据包" if c.packages else "", last, c.note) if p))
+        return EXIT_OK
+    found = [c for c in known if community in (c.org_code, c.org_name)]
+    if not found:
+        print(f"没有登记过的社区“{community}”：请用组织代码或社区名称（不带参数运行可列出全部社区）", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    c = found[0]
+    packages = sync.imports(db, limit=10_000, community=c.site_id)
+    print(f"{c.org_name}（{c.org_code}）：共导入 {len(packages)} 个数据包" + (f"；{c.note}" if c.note else ""))
+    for p in packages:
+        print(f"生成于 {local_text(p.created_at)}  导入于 {local_text(p.imported_at)}  "
+              f"{'全部数据' if p.full else '变化部分'}  {p.rows:,} 行  {p.file_name}")
+    return EXIT_OK
 
 
 def _closed_dues(db, apply: bool) -> int:
@@ -161,6 +192,8 @@ def add_commands(sub, with_db) -> None:
     command(sy, "closed-dues", "社区：列出已结账月份里被改动的党费（街道或区因此不接受数据包），"
             "加 --apply 按街道（或区）的记录恢复").add_argument(
         "--apply", action="store_true", help="执行恢复（默认只列出）")
+    command(sy, "received", "街道（或区）：各社区报送过的数据包（生成、导入日期），谁久未报送").add_argument(
+        "--community", help="只列此社区（组织代码或名称）导入过的每个数据包")
     si = command(sy, "import", "导入数据包（街道或区）或下发包（社区）")
     si.add_argument("file", nargs="+", help="数据包文件（街道或区可一次给多个：一起导入，逐个报告）")
     si.add_argument("--dry-run", action="store_true", help="只检查并报告将要发生的变化")
