@@ -431,8 +431,16 @@ class UnknownSender(PackageRefused):
 def _signature_message(obj: dict, fingerprint: str) -> str:
     claimed = (obj.get("street") or {}).get("key_fingerprint") if isinstance(obj.get("street"), dict) else None
     if isinstance(claimed, str) and claimed and claimed != fingerprint:
+        # The usual case is a community that enrolled again (a new computer, the program reinstalled) and a
+        # package it made before still on the stick: the worker is told whose it says it is and what to ask for.
+        site = obj.get("site") if isinstance(obj.get("site"), dict) else {}
+        # (unverified words: no control or direction marks, and no longer than a name may be)
+        name, code = ("".join(ch for ch in v if ch.isprintable())[:60] if isinstance(v, str) else ""
+                      for v in (site.get("org_name"), site.get("org_code")))
+        who = f"“{name}”（{code}）" if name and code else "发送方"
         return (
-            f"数据包不是用发送方登记的密钥签名的（数据包密钥指纹 {claimed}，登记的 {fingerprint}）："
-            "它可能是伪造的，或对方用的是已作废的旧密钥"
+            f"数据包自称来自{who}，但不是用它现在登记的密钥签名的：多半是它重新登记（如换电脑、重装程序）"
+            "之前导出的旧数据包，请它用现在的程序重新导出后再交来；它没有重新登记过的话，这个数据包可能是伪造的"
+            f"\n详细信息：数据包密钥指纹 {claimed}，登记的密钥指纹 {fingerprint}"
         )
     return "数据包签名校验未通过：清单被改动过、已损坏或是伪造的"
