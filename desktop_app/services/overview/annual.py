@@ -351,8 +351,11 @@ def _grid_worker(actor) -> bool:
 
 def may_print_folder(db: Database) -> bool:
     """Whether the acting account may make the folder (概览 shows 年度党建工作台账… only then)."""
-    actor = auth.current_actor(db)
-    return actor is not None and auth.can(db, "overview.read") and not _grid_worker(actor)
+    try:
+        actor = auth.require(db, "overview.read")
+    except PermissionDenied:
+        return False
+    return not _grid_worker(actor)
 
 
 def _folder_allowed(db: Database) -> None:
