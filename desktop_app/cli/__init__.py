@@ -277,9 +277,10 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--year", type=int, help="年份（默认今年）")
     st.set_defaults(func=site.cmd_stats)
 
-    from desktop_app.cli import orgs
+    from desktop_app.cli import find, orgs
 
     orgs.add_commands(sub, with_db)
+    find.add_commands(sub, with_db)  # 查找, as the window's Ctrl+K
     return p
 
 
