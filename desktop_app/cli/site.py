@@ -102,10 +102,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(cobuilding.stats_line(data["cobuilding"]))
     print("工作台：" + "，".join(f"{f.label} {f.text}{'元' if f.unit == '元' else ''}"
                              + (f"（上年 {f.last_text}）" if f.last_year is not None else "") for f in board.figures))
-    books = f"经费（{own_books(info.level)}）" if info and info.is_top else "经费"  # each community keeps its own
+    top = own_books(info.level) if info and info.is_top else ""  # each community keeps its own books
+    books = f"经费（{top}）" if top else "经费"
+    # at the top its own 党费 account too: 党费（不计入经费）：收入 0.00 under 党费收缴 121,245.16元 read as a contradiction
+    kept = f"{top}，不计入经费" if top else "不计入经费"
     for f in funds:
         dues = "党费" if f["account"] == "党费" else f"{f['account']}（党费）"
-        name = f"{dues}（不计入经费）" if f["dues"] else f"{books} {f['account']}"
+        name = f"{dues}（{kept}）" if f["dues"] else f"{books} {f['account']}"
         print(f"{name}：收入 {format_yuan(f['income_fen'])} 元，支出 {format_yuan(f['expense_fen'])} 元，"
               f"余额 {format_yuan(f['balance_fen'])} 元")
     return EXIT_OK

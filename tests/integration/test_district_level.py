@@ -79,7 +79,7 @@ def test_a_district_s_own_books_say_qu_not_street(empty_db, capsys):
     assert sections["经费收支汇总"].summary.startswith("区本级账目（各社区经费在各社区的台账中）；")
     assert main(["stats", "--db", _target(empty_db)]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if "：收入" in line]
-    assert lines and all(line.startswith(("经费（区本级） ", "党费（不计入经费）：")) for line in lines)
+    assert lines and all(line.startswith(("经费（区本级） ", "党费（区本级，不计入经费）：")) for line in lines)
     assert not any("街道本级" in line for line in lines)
 
 

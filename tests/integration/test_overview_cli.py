@@ -60,5 +60,5 @@ def test_a_street_s_funds_are_its_own_books(tmp_path, capsys):
     capsys.readouterr()
     assert main(["stats", "--db", str(db)]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if "：收入" in line]
-    assert lines and all(line.startswith(("经费（街道本级） ", "党费（不计入经费）：")) for line in lines)
+    assert lines and all(line.startswith(("经费（街道本级） ", "党费（街道本级，不计入经费）：")) for line in lines)
     assert sum(line.startswith("党费") for line in lines) == 1
