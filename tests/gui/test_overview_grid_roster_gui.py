@@ -5,25 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.gui.main_window import MainWindow
-from desktop_app.gui.widgets.page import AppContext
-from desktop_app.services import site
+from tests.gui.test_overview_grid_folder_gui import overview_as
 from tests.integration.test_overview_grid_roster import spread  # noqa: F401
 from tests.integration.test_overview_grid_scope import grids  # noqa: F401
-from tests.integration.test_roles import TODAY, as_user, fast_kdf, town, world  # noqa: F401
+from tests.integration.test_roles import TODAY, fast_kdf, town, world  # noqa: F401
 
 
 @pytest.mark.parametrize("login, members, shown_org", [
     ("grid1", 1, "本网格"), ("grid12", 3, "我的网格"), ("sec", 4, "全部党组织")])
 def test_the_members_figure_opens_the_roster_on_what_it_counts(qtbot, app_ctx, wait_ops, spread, shot,  # noqa: F811
                                                                login, members, shown_org):
-    as_user(app_ctx.db, login)
-    w = MainWindow(AppContext(db=app_ctx.db, site=site.get_site(app_ctx.db)))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    wait_ops()
-    page = w.pages["概览"]
+    w, page = overview_as(qtbot, app_ctx, wait_ops, login)
     page.year.setCurrentIndex(page.year.findData(TODAY.year))
     wait_ops()
     assert page.cards["members"].value.text() == str(members)
