@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from desktop_app.services.dues.facts import (
     rate_label,
 )
 from desktop_app.services.dues.rates import ensure_rate_rules, rate_rules_in
+from desktop_app.services.orgs import tree_nodes
 from desktop_app.services.site import center_name
 from desktop_app.store.db import Database
 from desktop_app.store.models import Organization
@@ -78,19 +80,20 @@ def registry_grids(
     """The 党费收缴登记表 data of every 党支部 (or the one whose id, code or name is `branch`)."""
     auth.require(db, "dues.read")
     with db.session() as s:
-        q = select(Organization.id, Organization.code, Organization.name).where(
-            Organization.kind == "branch", Organization.deleted.is_(False)
-        ).order_by(Organization.sort_order, Organization.code)
-        branches = s.execute(q).all()
+        # A street's communities each have a 第五网格党支部: 109 bare names in a row told the street nothing.
+        # Named and ordered as the 名册 heads them (康乐社区 · 第五网格党支部); a community's names stay bare.
+        branches = [n for n in tree_nodes(s) if n.kind == "branch"]
     if branch:
         wanted = branch.strip()
-        branches = [b for b in branches if wanted in (b.id, b.code, b.name)] or [
-            b for b in branches if wanted in b.name
+        branches = [b for b in branches if wanted in (b.id, b.code, b.name, b.shown)] or [
+            b for b in branches if wanted in b.shown
         ]
         if len(branches) != 1:
             raise ValidationError("党支部", f"找不到唯一的党支部“{wanted}”" if not branches
-                                  else f"“{wanted}”对应多个党支部，请写全名")
-    return [branch_grid(db, b.id, year, today) for b in branches]
+                                  else f"“{wanted}”对应多个党支部，请写全名或组织代码："
+                                  + "、".join(f"{b.shown}（{b.code}）" for b in branches[:5])
+                                  + ("等" if len(branches) > 5 else ""))
+    return [replace(branch_grid(db, b.id, year, today), org_name=b.shown) for b in branches]
 
 
 def member_year(db: Database, member_id: str, year: int, today: date | None = None) -> tuple[MonthCell, ...]:
