@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QCheckBox, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QTabWidget, QWidget,
+    QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QTabWidget, QWidget,
 )
 
 from desktop_app.gui import icons
@@ -36,7 +36,7 @@ from desktop_app.gui.sync.dialogs import (
 from desktop_app.gui.sync.models import (
     COMMUNITY_GIVE_WAY, IMPORT_COLUMNS, ColumnModel, button, community_columns, export_columns, silent_red, table_view,
 )
-from desktop_app.gui.widgets.bars import WRITES, mark_writes
+from desktop_app.gui.widgets.bars import WRITES, community_box, mark_writes, refill_communities
 from desktop_app.gui.widgets.layouts import column, error_line, fill, scrolled, wrapped
 from desktop_app.gui.widgets.page import AppContext, Page
 from desktop_app.gui.widgets.table import table_view as fitted_view
@@ -151,7 +151,13 @@ class SyncPage(Page):
         column(tab, bar, self.warnings, (self.community_view, 1))
         self.tabs.addTab(tab, icons.get("org-community", icons.ACCENT), "各社区")
         self.imports = ColumnModel(IMPORT_COLUMNS, parent=self)
-        self.tabs.addTab(table_view(self.imports), icons.get("package-in"), "导入记录")
+        self.import_view = table_view(self.imports)
+        # "did you get our package of the 3rd?": one community's packages, not the newest 100 of all mixed
+        self.import_community = community_box(self._load_imports, tip="只看这个社区报送的数据包")
+        self.import_community.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # names whole
+        tab = QWidget()
+        column(tab, fill(QHBoxLayout(), self.import_community, 1), (self.import_view, 1))
+        self.tabs.addTab(tab, icons.get("package-in"), "导入记录")
         self.history = ColumnModel(export_columns(self.upper), parent=self)
         self.tabs.addTab(table_view(self.history), icons.get("send-down"), "下发记录")
         self._set_send_buttons()
@@ -179,12 +185,13 @@ class SyncPage(Page):
     def refresh(self) -> None:
         super().refresh()
         db, street = self.ctx.db, self.is_street
+        peer = self.import_community.currentData() if street else None
 
         def load(job):
             state = sync.sync_state(db)
             exports = sync.exports(db)
             if street:
-                return state, exports, sync.communities(db), sync.imports(db)
+                return state, exports, sync.communities(db), sync.imports(db, community=peer)
             return state, exports, [], []
 
         run_op(self, load, self._show)
@@ -208,7 +215,8 @@ class SyncPage(Page):
             )
         if self.is_street:
             self.communities.set_rows(communities)
-            self.imports.set_rows(imports)
+            refill_communities(self.import_community, [(c.org_name, c.site_id) for c in communities])
+            self._show_imports(imports)
             self.conflicts.set_communities(communities)
             silent = [c for c in communities if c.silent]
             self.warnings.setText(
@@ -245,6 +253,14 @@ class SyncPage(Page):
                 else f"{up}下发的数据包（组织树、分类清单、党费比例、确认回执）在这里导入。"
             )
             self.history_view.resizeColumnsToContents()
+
+    def _load_imports(self) -> None:
+        db, peer = self.ctx.db, self.import_community.currentData()
+        run_op(self, lambda job: sync.imports(db, community=peer), self._show_imports)
+
+    def _show_imports(self, imports) -> None:
+        self.imports.set_rows(imports)
+        self.import_view.resizeColumnsToContents()  # the times on one line each, the file name takes the rest
 
     def set_conflict_count(self, n: int) -> None:
         self.tabs.setTabText(self.conflict_tab, f"冲突（{n}）" if n else "冲突")
