@@ -93,8 +93,16 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.dry_run:
         return _previews(db, files)
-    # Several at once: one merge for them all (a refused one is reported and the others go on).
-    batch = sync.import_packages(db, files)
+    # Several at once: one merge for them all (a refused one is reported and the others go on). Twenty full
+    # packages take minutes: each is named on stderr as it starts, the report stays whole on stdout.
+    started: set[int] = set()
+
+    def progress(k: int, n: int, _done: int, _total: int) -> None:
+        if k not in started:
+            started.add(k)
+            print(f"[{k + 1}/{n}] 正在导入 {files[k].name}…", file=sys.stderr, flush=True)
+
+    batch = sync.import_packages(db, files, progress=progress)
     print("\n".join(batch.lines()))
     return EXIT_BAD_INPUT if batch.refused else EXIT_OK  # as a single refused package exits
 

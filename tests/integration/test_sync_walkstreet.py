@@ -50,8 +50,11 @@ def test_a_batch_names_the_communities_it_brought_nothing_of_and_since_when(worl
     junk = tmp_path / "拔出时写坏.dqsync"
     junk.write_bytes(pkg.read_bytes()[:1000])
     code = main(["sync", "import", str(pkg), str(junk), "--db", str(world.street.path)])
-    out = capsys.readouterr().out.splitlines()
+    out, err = capsys.readouterr()
+    out = out.splitlines()
     assert code == 2
+    # each package named as it starts (a pile of full packages takes minutes), the report itself on stdout
+    assert err.splitlines() == [f"[1/2] 正在导入 {pkg.name}…", f"[2/2] 正在导入 {junk.name}…"]
     names = _names(world.street)
     c3 = next(name for code_, name in names.items() if name not in (c2.org_name, site.get_site(world.c1).org_name))
     since = local_text(datetime(2026, 11, 3, 2, 0), "%Y-%m-%d")
