@@ -140,4 +140,6 @@ def test_a_batch_result_still_names_the_files_refused_at_the_check(qtbot, commun
     said = " ".join(label.text() for label in seen[0].findChildren(QLabel))
     # two files chosen: the result accounts for both, not only the one that went in
     assert "选择了 2 个数据包" in said and "1 个核对未通过，没有导入：坏包.dqsync" in said
+    # and why, as the confirmation said (closed by now): under the list, in full
+    assert seen[0].reasons.text() == "坏包.dqsync：这不是同步数据包文件" and not seen[0].reasons.isHidden()
     assert "1 个核对未通过" in page.message.text()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from PySide6.QtCore import QStorageInfo, Qt
 from PySide6.QtGui import QColor
@@ -354,7 +354,10 @@ def skipped_text(skipped: Sequence[Path]) -> str:
 class BatchResultDialog(QDialog):
     """What a batch import did, file by file."""
 
-    def __init__(self, parent: QWidget | None, report: BatchReport, skipped: Sequence[Path] = ()):
+    def __init__(self, parent: QWidget | None, report: BatchReport, skipped: Sequence[Path] = (),
+                 why: Mapping[Path, str] | None = None):
+        """`skipped`: files refused at the check before the batch, `why` each one's reason (the confirmation
+        showed it, but that dialog is closed by now: the result keeps it under the list)."""
         super().__init__(parent)
         self.report = report
         self.setWindowTitle("导入结果")
@@ -378,7 +381,8 @@ class BatchResultDialog(QDialog):
             Column("结果", _outcome, color=lambda i: RED if i.report is None else None,
                    tooltip=lambda i: _long(_outcome(i))),
         ], report.items)
-        self.reasons = _reasons([(i.path, i.refused) for i in report.refused if i.refused != CANCELLED])
+        self.reasons = _reasons([(p, (why or {})[p]) for p in skipped if (why or {}).get(p)]
+                                + [(i.path, i.refused) for i in report.refused if i.refused != CANCELLED])
         buttons = QDialogButtonBox()
         buttons.addButton("关闭", QDialogButtonBox.ButtonRole.AcceptRole)
         _stack(self, head, self.table, self.reasons, buttons)

@@ -553,6 +553,7 @@ class SyncPage(Page):
             return
         paths = confirm.paths
         skipped = [c.path for c in checks if c.refused]
+        why = {c.path: c.refused for c in checks if c.refused}
         rows = {c.path: c.rows for c in checks}
         db = self.ctx.db
 
@@ -563,14 +564,14 @@ class SyncPage(Page):
 
             return sync.import_packages(db, paths, progress=progress)  # job.report raises Cancelled to stop
 
-        run_op(self, work, lambda report: self._batch_imported(report, skipped), label=f"正在导入 {len(paths)} 个数据包…",
+        run_op(self, work, lambda report: self._batch_imported(report, skipped, why), label=f"正在导入 {len(paths)} 个数据包…",
                changes=changes(Change.ALL))
 
-    def _batch_imported(self, report: BatchReport, skipped: list[Path]) -> None:
+    def _batch_imported(self, report: BatchReport, skipped: list[Path], why: dict[Path, str]) -> None:
         self.status(f"{report.summary()}；"
                     f"新增 {report.total('inserted')}，更新 {report.total('updated')}，冲突 {report.total('conflicts')}"
                     + ("（已取消）" if report.cancelled else "") + (f"；另有 {dialogs.skipped_text(skipped)}" if skipped else ""))
-        BatchResultDialog(self, report, skipped).exec()
+        BatchResultDialog(self, report, skipped, why).exec()
 
     def _next_import(self) -> None:
         if not self._queue:
