@@ -76,3 +76,16 @@ def test_an_enrolled_community_that_sealed_to_an_old_street_key_is_named(world):
     said = _refusal(street, pkg)
     assert "“芳草社区党委”（320102008）" in said and "不是加密给本街道现用密钥的" in said
     assert "梅园街道党工委" in said and "重新登记" in said
+
+
+def test_a_package_without_its_file_name_says_once_that_it_is_sealed_elsewhere(world):
+    tmp_path, street, other, dbs = world
+    c, _ = _enrolled_package(tmp_path, street, "320102008", "芳草社区党委", dbs)
+    req = sync.enrol_request(c, tmp_path / "again.dqreq", key_out=tmp_path / "again.dqkey")
+    sync.enrol_accept(other, req.path, tmp_path / "again.dqreply")
+    sync.enrol_finish(c, tmp_path / "again.dqreply")
+    pkg = sync.export_package(c, tmp_path / "usb-renamed").path
+    renamed = pkg.rename(pkg.with_name("数据.dqpkg"))  # renamed on the way: no community code to go by
+    said = _refusal(street, renamed)
+    assert "它是加密给另一方的：可能是另一个街道的社区的数据包" in said
+    assert said.count("加密给") == 1  # one sentence says it, not two in a row

@@ -112,13 +112,13 @@ def _unknown_at_street(path: Path, r: Reader) -> tuple[str, str]:
     details = f"本{up}密钥指纹 {r.info.fingerprint}"
     named = re.match(r"同步包_(\d+)_", path.name)
     if named is None:
-        return (f"它不是加密给本{up}的：可能是另一个{up}的社区的数据包，或社区登记的是本{up}换钥之前的旧密钥。"
+        return (f"可能是另一个{up}的社区的数据包，或社区登记的是本{up}换钥之前的旧密钥。"
                 f"请该社区在“数据同步”中看一看它登记的{up}：是别的{up}，就把数据包交给那个{up}；是{street}，"
                 "就重新登记后再导出", details)
     code = named.group(1)
     name = dict(r.enrolled).get(code)
     if name is not None:
-        return (f"这是“{name}”（{code}）的数据包，但不是加密给本{up}现用密钥的：该社区登记的可能是本{up}换钥之前的"
+        return (f"这是“{name}”（{code}）的数据包，但不是加密给本{up}现用密钥的。该社区登记的可能是本{up}换钥之前的"
                 f"旧密钥，或它后来在别的{up}登记过。请该社区在“数据同步”中核对登记的{up}是{street}，"
                 "必要时重新登记，再导出全部数据", details)
     return (f"这是组织代码 {code} 的社区的数据包，它是交给另一个{up}的，本{up}没有这个社区的登记。"
@@ -156,7 +156,7 @@ def sealed_elsewhere(exc: package.SealedElsewhere, path: Path, r: Reader) -> Pac
         elif named and named.group(1) != r.org_code:
             what = (f"这是为另一个社区（组织代码 {named.group(1)}）下发的数据包，不是本社区的：请向{up}索取本社区的下发包")
         else:
-            what = (f"它不是加密给本社区现用密钥的：可能是为其他社区下发的、本社区重新登记之前生成的，或是另一个{up}的；"
+            what = (f"可能是为其他社区下发的、本社区重新登记之前生成的，或是另一个{up}的；"
                     f"请向{up}索取本社区的下发包，并确认本社区登记的{up}是“{r.info.street_org_name}”")
     elif whose:
         what = f"这是本{up}为“{whose}”生成的下发包，应在该社区导入"
