@@ -70,10 +70,18 @@ def default_file_name(org_code: str, when: datetime, plain: bool, prefix: str = 
 
 
 def resolve_out(out: Path, org_code: str, when: datetime, plain: bool, prefix: str = "同步包") -> Path:
-    """A folder (a USB drive) gets a dated file name; a file name is taken as given."""
+    """A folder (a USB drive) gets a dated file name; a file name is taken as given.
+
+    Two packages made within one second (a second 导出 at once) are named _2, _3...: the newer one must
+    not replace the first on the stick, whose changes it no longer carries."""
     out = Path(out)
     if out.is_dir():
-        return out / default_file_name(org_code, when, plain, prefix)
+        first = out / default_file_name(org_code, when, plain, prefix)
+        path, n = first, 2
+        while path.exists():
+            path = first.with_name(f"{first.stem}_{n}{first.suffix}")
+            n += 1
+        return path
     if not out.parent.exists():
         raise Conflict(f"文件夹不存在：{out.parent}")
     return out
