@@ -65,26 +65,25 @@ def test_a_community_of_another_street_is_named_by_its_org_code(world):
     assert "指纹" not in sentence and "接收方密钥指纹" in details and "本街道密钥指纹" in details
 
 
-def test_an_enrolled_community_that_sealed_to_an_old_street_key_is_named(world):
+def _sealed_at_the_other_street(world, folder: str):
+    """芳草 enrolled here, then at the other street too, and wrote its package sealed there: (street, package)."""
     tmp_path, street, other, dbs = world
-    # 芳草 enrolled here, then at the other street too, and wrote its package sealed there
     c, _ = _enrolled_package(tmp_path, street, "320102008", "芳草社区党委", dbs)
     req = sync.enrol_request(c, tmp_path / "again.dqreq", key_out=tmp_path / "again.dqkey")
     sync.enrol_accept(other, req.path, tmp_path / "again.dqreply")
     sync.enrol_finish(c, tmp_path / "again.dqreply")
-    pkg = sync.export_package(c, tmp_path / "usb-320102008").path
+    return street, sync.export_package(c, tmp_path / folder).path
+
+
+def test_an_enrolled_community_that_sealed_to_an_old_street_key_is_named(world):
+    street, pkg = _sealed_at_the_other_street(world, "usb-320102008")
     said = _refusal(street, pkg)
     assert "“芳草社区党委”（320102008）" in said and "不是加密给本街道现用密钥的" in said
     assert "梅园街道党工委" in said and "重新登记" in said
 
 
 def test_a_package_without_its_file_name_says_once_that_it_is_sealed_elsewhere(world):
-    tmp_path, street, other, dbs = world
-    c, _ = _enrolled_package(tmp_path, street, "320102008", "芳草社区党委", dbs)
-    req = sync.enrol_request(c, tmp_path / "again.dqreq", key_out=tmp_path / "again.dqkey")
-    sync.enrol_accept(other, req.path, tmp_path / "again.dqreply")
-    sync.enrol_finish(c, tmp_path / "again.dqreply")
-    pkg = sync.export_package(c, tmp_path / "usb-renamed").path
+    street, pkg = _sealed_at_the_other_street(world, "usb-renamed")
     renamed = pkg.rename(pkg.with_name("数据.dqpkg"))  # renamed on the way: no community code to go by
     said = _refusal(street, renamed)
     assert "它是加密给另一方的：可能是另一个街道的社区的数据包" in said
