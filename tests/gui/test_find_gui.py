@@ -63,7 +63,8 @@ def test_ctrl_k_finds_a_caller_and_enter_opens_their_wish_selected(town, window,
 def test_a_member_opens_in_the_roster_and_an_org_in_the_tree(town, window, qtbot, wait_ops):  # noqa: F811
     roster = window.go_to("党员名册")
     wait_ops()
-    assert roster.apply_filter(text="张三", org=town["g2"]) == {"text": "张三", "org": town["g2"]}  # 李建国 hidden twice
+    hiding = {"text": "张三", "org": town["g2"], "floating": True}  # 李建国 hidden thrice (he is not 流动)
+    assert roster.apply_filter(**hiding) == hiding
     wait_ops()
     popup = ctrl_k(window, qtbot)
     found = typed(popup, qtbot, "ljg")
@@ -71,7 +72,7 @@ def test_a_member_opens_in_the_roster_and_an_org_in_the_tree(town, window, qtbot
     qtbot.keyClick(popup.search, Qt.Key.Key_Enter)
     wait_ops()
     qtbot.waitUntil(lambda: roster.selected_id() == town["ljg"], timeout=20_000)
-    assert roster.search.text() == "" and roster.branch.currentData() is None
+    assert roster.search.text() == "" and roster.branch.currentData() is None and roster.floating.currentData() is None
 
     popup = ctrl_k(window, qtbot)
     assert popup.search.selectedText() == "ljg"  # the last words, selected to be typed over

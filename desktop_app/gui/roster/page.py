@@ -359,7 +359,8 @@ class RosterPage(Page):
 
     def filter_widgets(self) -> dict[str, QWidget]:
         return {"text": self.search, "org": self.branch, "category": self.category, "status": self.status,
-                "birthday": self.birthday}
+                "birthday": self.birthday, "reporting": self.reporting, "floating": self.floating,
+                "age_band": self.age_band, "party_age_band": self.party_age_band}
 
     def current_filter(self) -> MemberFilter:
         status = self.status.currentData()
