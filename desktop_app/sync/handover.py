@@ -138,6 +138,27 @@ def check_claims(s: Session, plan, sender: str, claims: dict[str, str]) -> None:
                 f"请先在{there}办理转入，再导出数据包；整个数据包未导入")
 
 
+def handed_away(s: Session, sender: str, owners: dict[str, str]) -> dict[str, str]:
+    """Members (id -> current owner's site) the sender itself transferred out to that owner: id -> the 转出's date.
+
+    The member's latest 转出 held here is the sender's and names the owner: the sender's copy is its
+    record of a member gone, and a change it makes to it is stale (made after the move), not a claim.
+    """
+    if not owners:
+        return {}
+    t = _table("transfer")
+    peers = community_peers(s)
+    held = s.execute(select(t.c.id, t.c.member_id, t.c.transfer_date, t.c.to_org).where(
+        t.c.member_id.in_(list(owners)), t.c.direction == TRANSFER_OUT, t.c.deleted.is_(False))).all()
+    latest: dict[str, tuple] = {}
+    for row in held:
+        if row.member_id not in latest or str(row.transfer_date) >= str(latest[row.member_id].transfer_date):
+            latest[row.member_id] = row
+    by = introducers(s, "transfer", [r.id for r in latest.values()])
+    return {mid: str(r.transfer_date)[:10] for mid, r in latest.items()
+            if by.get(r.id) == sender and target(r.to_org, peers) == owners[mid]}
+
+
 def hand_over(s: Session, sender: str, moved: dict[str, str]) -> None:
     """After the merge: the moved members (id -> former owner) are the sender's from now on.
 

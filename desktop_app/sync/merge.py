@@ -588,6 +588,9 @@ class MergePlan:
 
     package: Verified
     tables: list[TablePlan]
+    # Changes the sender made to members it had transferred out, not taken (sync.ownership.set_aside_moved):
+    # member id -> the sentence naming the member (masked) for the report and the audit trail.
+    set_aside: dict[str, str] = field(default_factory=dict)
 
     @property
     def manifest(self) -> Manifest:

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import dues as dues_rules
+from desktop_app.domain.service_flow import mask_name
 from desktop_app.domain.sync_rules import Decision, PackageRefused, table_label
 from desktop_app.store import audit
 from desktop_app.store.books import Books, closed_months
@@ -167,6 +168,7 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> di
     Returns the members it moves to the sender through a transfer both ends
     recorded (id -> former owner's site): `handover.hand_over` once merged.
     """
+    set_aside_moved(s, p, sender)
     moved: dict[str, str] = {}
     incoming_orgs = []
     for tp in p.tables:
@@ -231,6 +233,69 @@ def check_from_community(s: Session, p: MergePlan, sender: str, root: str) -> di
                 updated = {tp.incoming.ids[i] for i in tp.updates}
                 moved.update({rid: who for rid, who in claims.items() if rid in updated})
     return moved
+
+
+def set_aside_moved(s: Session, p: MergePlan, sender: str) -> None:
+    """Changes the sender made to a member it had itself transferred out (to the community holding it now).
+
+    Its program refuses them (services.roster); an older program, or a database put back from a copy,
+    may still send them. They are not taken, and not a reason to refuse the rest: the package would
+    be refused every time, the community unable to send anything. Each such member is named (masked)
+    in p.set_aside, for the report and the trail; its row's change is agreed as the sender's state
+    (so a full package later brings it as unchanged), new status or transfer rows under it are dropped.
+    """
+    mp = next((t for t in p.tables if t.table.name == handover.MOVED), None)
+    wanted: set[str] = set()
+    if mp is not None:
+        wanted.update(mp.incoming.ids[i] for i in _existing(mp))
+    history = [t for t in p.tables if t.table.name in handover.HISTORY and t.inserts]
+    for tp in history:
+        k = _col(tp, "member_id")
+        wanted.update(tp.incoming.values[i][k] for i in tp.inserts)
+    wanted.discard(None)
+    if not wanted:
+        return
+    owners = {mid: who for mid, who in handover.introducers(s, handover.MOVED, sorted(wanted)).items()
+              if who != sender}
+    gone = handover.handed_away(s, sender, owners)
+    if not gone:
+        return
+    peers = dict(s.execute(select(SyncPeer.site_id, SyncPeer.org_name)).all())
+    names = dict(s.execute(select(Member.id, Member.name).where(Member.id.in_(list(gone)))).all())
+    me = peers.get(sender, "发送方")
+    for mid, on in sorted(gone.items(), key=lambda x: names.get(x[0], "")):
+        there = peers.get(owners[mid], "其他社区")
+        p.set_aside.setdefault(mid, (
+            f"党员{mask_name(names.get(mid, ''))}（{mid}）已于 {on} 由{me}转出至{there}，组织关系已不在{me}："
+            f"{me}在转出后对其所作的修改未导入，其余数据照常导入；{me}无需处理，"
+            f"该党员的信息如需更正，请由{there}修改后报送"))
+    if mp is not None:
+        _drop_updates(mp, {i for i in _existing(mp) if mp.incoming.ids[i] in gone})
+    for tp in history:
+        k = _col(tp, "member_id")
+        drop = {i for i in tp.inserts if tp.incoming.values[i][k] in gone}
+        if drop:
+            ids = {tp.incoming.ids[i] for i in drop}
+            tp.inserts = [i for i in tp.inserts if i not in drop]
+            tp.fresh = [i for i in tp.fresh if i not in drop]
+            tp.states = [st for st in tp.states if st[0] not in ids]
+            tp.counts[Decision.INSERT] -= len(drop)
+
+
+def _drop_updates(tp: TablePlan, drop: set[int]) -> None:
+    """Rows of a plan agreed as the sender's state but not written (as _check_street_rates does for all)."""
+    if not drop:
+        return
+    inc = tp.incoming
+    kept = [(i, was) for i, was in zip(tp.updates, tp.was) if i not in drop]
+    tp.counts[Decision.UPDATE] -= len(tp.updates) - len(kept)
+    tp.updates, tp.was = [i for i, _ in kept], [w for _, w in kept]
+    conflicts = [(i, local) for i, local in tp.conflicts if i in drop]
+    for i, _local in conflicts:
+        tp.states.append((inc.ids[i], inc.stamps[i], False, None))
+    tp.conflicts = [c for c in tp.conflicts if c[0] not in drop]
+    tp.counts[Decision.CONFLICT] -= len(conflicts)
+    tp.counts[Decision.UNCHANGED] += len(drop)
 
 
 def _check_root_stays(s: Session, tp: TablePlan, root: str, upper: str) -> None:

@@ -250,7 +250,7 @@ def _report(path: Path, p: merge.MergePlan, st: merge.Standing, dry_run: bool, c
         path=path, package_id=m.package_id, kind=m.kind, seq=m.seq, from_site=m.site, created_at=m.created_at,
         full=m.full, size=v.size, encrypted=v.encrypted, dry_run=dry_run, new_community=st.new_community,
         already_imported=st.already, older_package=st.older, tables=p.reports(), confirmed=confirmed,
-        warnings=st.warnings,
+        warnings=st.warnings + tuple(p.set_aside.values()),
     )
 
 
@@ -389,7 +389,8 @@ def _merge_once(db: Database, path: Path, planned: merge.MergePlan | Verified, p
                 audit.record(
                     s, "sync_import", SyncImport.__tablename__, m.package_id,
                     f"导入{m.site.org_name}的数据包 {path.name}：" + "，".join(f"{k} {n}" for k, n in done_.items())
-                    + (f"；{m.site.org_name}置于{placed}之下" if placed else ""),
+                    + (f"；{m.site.org_name}置于{placed}之下" if placed else "")
+                    + "".join(f"；{said}" for said in p.set_aside.values()),
                     label=path.name,
                 )
             if stage:
