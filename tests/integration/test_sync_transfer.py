@@ -259,3 +259,27 @@ def test_b_still_cannot_hang_a_row_under_a_s_meeting(w):
         uow.commit()
     a_name, _ = _names(w)
     _refused(w, ("挂在不属于发送方的", a_name))
+
+
+def test_a_cannot_change_a_member_it_transferred_out(w):
+    """At A, after the 转出, the member is no longer A's to change: edits, status, deletion say why, plainly."""
+    from dataclasses import replace
+
+    from desktop_app.domain.errors import ValidationError
+
+    _, b_name = _names(w)
+    m = _member(w)
+    roster.transfer(w.c1, m["id"], "转出", TODAY, to_org=b_name)
+    before = fingerprint(w.c1, data_only=True)
+    detail = roster.get(w.c1, m["id"])
+    for act in (lambda: roster.update(w.c1, m["id"], replace(detail.to_input(), notes="转出后又改")),
+                lambda: roster.change_status(w.c1, m["id"], "正常", TODAY),
+                lambda: roster.delete(w.c1, m["id"])):
+        with pytest.raises(ValidationError) as exc:
+            act()
+        said = exc.value.message
+        assert f"已于 {TODAY.isoformat()} 转出至{b_name}" in said and "组织关系已不在本社区" in said, said
+    assert fingerprint(w.c1, data_only=True) == before
+    # a 转出 made in error is undone by a 转入 back, as before
+    roster.transfer(w.c1, m["id"], "转入", TODAY, from_org=b_name, new_org_id=m["org_id"])
+    assert roster.get(w.c1, m["id"]).status == "正常"

@@ -86,6 +86,7 @@ def update(uow: UnitOfWork, member_id: str, inp: MemberInput, today: date | None
     s = uow.session
     take_write_lock(s)
     m = _live_member(s, member_id)
+    refuse_moved_away(s, m)
     unchanged_since(s, m, expected_version, f"党员 {m.name}")
     if clean.is_floating != m.is_floating and m.status not in rules.GONE_STATUSES:
         from desktop_app.services.memberlife.floating import refuse_floating_flag  # member life: not needed to show the roster
@@ -123,6 +124,7 @@ def delete(uow: UnitOfWork, member_id: str, today: date | None = None) -> None:
     """Tombstone a member (kept for sync and for restore); they leave the 应到 of meetings planned ahead."""
     s = uow.session
     m = _live_member(s, member_id)
+    refuse_moved_away(s, m)
     with _planned_lists().following(s, m, _today(today)):
         m.deleted = True
 
@@ -144,6 +146,29 @@ def restore(uow: UnitOfWork, member_id: str, today: date | None = None) -> None:
             _flush_unique(s, m.id_number)
         except ValidationError as exc:
             raise Conflict(f"不能恢复：{exc.message}") from None
+
+
+def refuse_moved_away(s: Session, m: Member) -> None:
+    """At a community enrolled with a street, a member it transferred out is no longer its own to change.
+
+    The street hands the member to the community named in 转往 once that one records the 转入;
+    a later change here would be set aside there (sync.ownership.set_aside_moved) and never reach
+    anyone. A 转出 made in error is undone by a 转入 back (transfer), which stays open.
+    """
+    if m.status != rules.TRANSFERRED_OUT:
+        return
+    from desktop_app.store.models_sync import SyncIdentity  # sync's models: not needed to show the roster
+
+    ident = s.get(SyncIdentity, 1)
+    if ident is None or ident.role != "community" or ident.state != "enrolled":
+        return
+    last = s.execute(select(Transfer.transfer_date, Transfer.to_org).where(
+        Transfer.member_id == m.id, Transfer.direction == rules.TRANSFER_OUT, Transfer.deleted.is_(False))
+        .order_by(Transfer.transfer_date.desc(), Transfer.created_at.desc()).limit(1)).first()
+    when = f"已于 {last.transfer_date.isoformat()} " if last is not None else "已"
+    where = f"转出至{last.to_org}" if last is not None and last.to_org else "转出"
+    raise ValidationError("", f"该党员{when}{where}，组织关系已不在本社区，不能再修改、变更状态或删除："
+                              "信息如需更正，请由转入的社区修改后报送；转出办理有误的，请先办理转入")
 
 
 def _apply_status_flags(m: Member, status: str, on: date, destination: str) -> None:
@@ -194,6 +219,7 @@ def change_status(
     s = uow.session
     m = _live_member(s, member_id)
     _refuse_after_exit(s, m)
+    refuse_moved_away(s, m)
     if status == rules.FLOATING:  # 流动 comes with a 流出 on 流动与失联 (活动证, 流向), not as a bare status
         from desktop_app.services.memberlife.floating import refuse_bare_floating  # member life: not needed to show the roster
 
