@@ -280,6 +280,8 @@ def test_a_cannot_change_a_member_it_transferred_out(w):
         said = exc.value.message
         assert f"已于 {TODAY.isoformat()} 转出至{b_name}" in said and "组织关系已不在本社区" in said, said
     assert fingerprint(w.c1, data_only=True) == before
+    assert roster.moved_away(w.c1, m["id"]) == said  # the roster greys its buttons with this as the tooltip
+    assert roster.moved_away(w.c2, m["id"]) == "" and roster.moved_away(w.c1, _member(w)["id"]) == ""
     # a 转出 made in error is undone by a 转入 back, as before
     roster.transfer(w.c1, m["id"], "转入", TODAY, from_org=b_name, new_org_id=m["org_id"])
-    assert roster.get(w.c1, m["id"]).status == "正常"
+    assert roster.get(w.c1, m["id"]).status == "正常" and roster.moved_away(w.c1, m["id"]) == ""

@@ -41,7 +41,7 @@ from desktop_app.views.roster import (
 )
 
 if TYPE_CHECKING:  # what __getattr__ below loads, for type checkers and editors
-    from desktop_app.services.roster.edits import change_status, create, delete, restore, transfer, update
+    from desktop_app.services.roster.edits import change_status, create, delete, moved_away, restore, transfer, update
     from desktop_app.services.roster.birthdays import political_birthdays
     from desktop_app.services.roster.groups import move_to_group
     from desktop_app.services.roster.exporting import (
@@ -62,7 +62,7 @@ if TYPE_CHECKING:  # what __getattr__ below loads, for type checkers and editors
     from desktop_app.services.roster.printing import NO_ORG, print_roster, roster_print
 
 _LAZY = {
-    **dict.fromkeys(("change_status", "create", "delete", "restore", "transfer", "update"), "edits"),
+    **dict.fromkeys(("change_status", "create", "delete", "moved_away", "restore", "transfer", "update"), "edits"),
     "move_to_group": "groups",
     "political_birthdays": "birthdays",
     **dict.fromkeys(("EVERYONE", "export_counts", "export_members", "export_rows", "write_template"), "exporting"),
@@ -91,7 +91,7 @@ __all__ = [
     "BirthdayRow", "ImportPreview", "ImportResult", "MemberDetail", "MemberFilter", "MemberRow", "RosterLine",
     "RosterPrint", "RosterStats", "RowError", "StatusChangeRow", "TransferRow",
     "EVERYONE", "apply_import", "change_status", "changed_fields", "create", "delete", "export_counts", "export_members",
-    "export_rows", "get", "import_members", "org_name_map", "political_birthdays", "preview_import", "print_roster",
+    "export_rows", "get", "import_members", "moved_away", "org_name_map", "political_birthdays", "preview_import", "print_roster",
     "prepare_search", "probationary_due", "restore", "root_org_id", "roster_print", "rows", "search_hits", "search_ids", "stats",
     "stored_by_id_number", "transfer", "update", "write_template",
 ]

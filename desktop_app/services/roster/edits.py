@@ -171,6 +171,25 @@ def refuse_moved_away(s: Session, m: Member) -> None:
                               "信息如需更正，请由转入的社区修改后报送；转出办理有误的，请先办理转入")
 
 
+def moved_away(db, member_id: str) -> str:
+    """Why this member may not be edited, have its status changed or be deleted here (refuse_moved_away), or "".
+
+    For the roster's buttons: greyed, with this as their tooltip, before a worker fills a form in vain.
+    """
+    from desktop_app.services import auth
+
+    auth.require(db, "members.read")
+    with db.session() as s:
+        m = s.get(Member, member_id)
+        if m is None or m.deleted:
+            return ""
+        try:
+            refuse_moved_away(s, m)
+        except ValidationError as exc:
+            return exc.message
+    return ""
+
+
 def _apply_status_flags(m: Member, status: str, on: date, destination: str) -> None:
     """Keep the template's flags in step with the status, so derived_status(m) == status."""
     if status in (rules.NORMAL, rules.FLOATING):
