@@ -127,6 +127,7 @@ def _stale_change_is_set_aside(w: World, m: dict, a_name: str, b_name: str) -> N
     """
     from desktop_app.domain.service_flow import mask_name
     from desktop_app.store.models import MemberStatusChange
+    from desktop_app.store.models_ledger import DuesRecord
 
     other = next(r for r in rows(w.c1, "member").values()
                  if not r["deleted"] and r["status"] == "正常" and r["id"] != m["id"])
@@ -134,7 +135,12 @@ def _stale_change_is_set_aside(w: World, m: dict, a_name: str, b_name: str) -> N
         uow.session.get(Member, m["id"]).notes = "原社区又改"
         uow.session.add(MemberStatusChange(member_id=m["id"], status="去世", changed_on=TODAY))
         uow.session.get(Member, other["id"]).notes = "原社区的正常修改"
+        # 党费 A collected before the move, entered late: A's own record (its branch), taken as any other
+        dues = DuesRecord(member_id=m["id"], month=TODAY.replace(day=1), org_id=m["org_id"], paid_fen=5000,
+                          due_fen=5000, paid_on=TODAY)
+        uow.session.add(dues)
         uow.commit()
+        dues_id = dues.id
     for dry in (True, False):
         _, report = w.up(w.c1, dry_run=dry)
         said = " ".join(report.warnings)
@@ -143,6 +149,7 @@ def _stale_change_is_set_aside(w: World, m: dict, a_name: str, b_name: str) -> N
     street = rows(w.street, "member")
     assert street[m["id"]]["notes"] == "到新社区后" and street[m["id"]]["org_id"] != m["org_id"]
     assert street[other["id"]]["notes"] == "原社区的正常修改"  # the rest of A's package is taken
+    assert rows(w.street, "dues_record")[dues_id]["paid_fen"] == 5000
     assert not [r for r in rows(w.street, "member_status_change").values()
                 if r["member_id"] == m["id"] and r["status"] == "去世"]
     trail = [r["note"] for r in rows(w.street, "audit_entry").values() if r["action"] == "sync_import"]
