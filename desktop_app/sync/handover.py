@@ -149,11 +149,9 @@ def handed_away(s: Session, sender: str, owners: dict[str, str]) -> dict[str, st
     t = _table("transfer")
     peers = community_peers(s)
     held = s.execute(select(t.c.id, t.c.member_id, t.c.transfer_date, t.c.to_org).where(
-        t.c.member_id.in_(list(owners)), t.c.direction == TRANSFER_OUT, t.c.deleted.is_(False))).all()
-    latest: dict[str, tuple] = {}
-    for row in held:
-        if row.member_id not in latest or str(row.transfer_date) >= str(latest[row.member_id].transfer_date):
-            latest[row.member_id] = row
+        t.c.member_id.in_(list(owners)), t.c.direction == TRANSFER_OUT, t.c.deleted.is_(False))
+        .order_by(t.c.transfer_date, t.c.created_at)).all()
+    latest = {row.member_id: row for row in held}  # the last of each member's (a 转出 back the same day is later)
     by = introducers(s, "transfer", [r.id for r in latest.values()])
     return {mid: str(r.transfer_date)[:10] for mid, r in latest.items()
             if by.get(r.id) == sender and target(r.to_org, peers) == owners[mid]}

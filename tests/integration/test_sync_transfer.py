@@ -292,3 +292,22 @@ def test_a_cannot_change_a_member_it_transferred_out(w):
     # a 转出 made in error is undone by a 转入 back, as before
     roster.transfer(w.c1, m["id"], "转入", TODAY, from_org=b_name, new_org_id=m["org_id"])
     assert roster.get(w.c1, m["id"]).status == "正常" and roster.moved_away(w.c1, m["id"]) == ""
+
+
+def test_a_member_moved_to_b_comes_back_to_a_the_same_day(w):
+    """B transfers the member back: A's 转入 then is a claim through both records, not a stale change set aside."""
+    a_name, b_name = _names(w)
+    m = _member(w)
+    roster.transfer(w.c1, m["id"], "转出", TODAY, to_org=b_name)
+    w.up(w.c1)
+    w.down(w.c2)
+    roster.transfer(w.c2, m["id"], "转入", TODAY, from_org=a_name, new_org_id=_branch(w.c2))
+    w.up(w.c2)
+    roster.transfer(w.c2, m["id"], "转出", TODAY, to_org=a_name)
+    w.up(w.c2)
+    w.down(w.c1)
+    roster.transfer(w.c1, m["id"], "转入", TODAY, from_org=b_name, new_org_id=m["org_id"])
+    _, report = w.up(w.c1)
+    assert not report.warnings, report.warnings
+    back = rows(w.street, "member")[m["id"]]
+    assert back["org_id"] == m["org_id"] and back["status"] == "正常"
