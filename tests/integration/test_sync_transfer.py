@@ -189,12 +189,18 @@ def test_a_transfer_out_to_someone_else_does_not_let_b_take_the_member(w):
     _refused(w, (m["id"], a_name, b_name))
 
 
-def test_b_taking_the_member_without_its_own_transfer_in_is_refused(w):
+def _out_to_b(w: World) -> tuple[str, str, dict]:
+    """A transfers a member out to B and sends it up; the street's send-down hands it to B."""
     a_name, b_name = _names(w)
     m = _member(w)
     roster.transfer(w.c1, m["id"], "转出", TODAY, to_org=b_name)
     w.up(w.c1)
     w.down(w.c2)
+    return a_name, b_name, m
+
+
+def test_b_taking_the_member_without_its_own_transfer_in_is_refused(w):
+    a_name, b_name, m = _out_to_b(w)
     with UnitOfWork(w.c2) as uow:  # moved into a branch by hand, no 转入 recorded
         row = uow.session.get(Member, m["id"])
         row.org_id, row.status = _branch(w.c2), "正常"
@@ -296,11 +302,7 @@ def test_a_cannot_change_a_member_it_transferred_out(w):
 
 def test_a_member_moved_to_b_comes_back_to_a_the_same_day(w):
     """B transfers the member back: A's 转入 then is a claim through both records, not a stale change set aside."""
-    a_name, b_name = _names(w)
-    m = _member(w)
-    roster.transfer(w.c1, m["id"], "转出", TODAY, to_org=b_name)
-    w.up(w.c1)
-    w.down(w.c2)
+    a_name, b_name, m = _out_to_b(w)
     roster.transfer(w.c2, m["id"], "转入", TODAY, from_org=a_name, new_org_id=_branch(w.c2))
     w.up(w.c2)
     roster.transfer(w.c2, m["id"], "转出", TODAY, to_org=a_name)
