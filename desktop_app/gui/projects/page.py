@@ -53,7 +53,7 @@ COLUMNS = (
     Column("实际支出", lambda r: _yuan(r.actual_cost_fen), CENTER, 72, sort_key=lambda r: r.actual_cost_fen),
     cost_ui.BOOKED,  # what the 经费台账 holds for it, beside what was typed
     Column("完成期限", lambda r: _d(r.deadline), CENTER, 76),
-    Column("进度", lambda r: f"{r.milestones_done}/{r.milestones_total}" if r.milestones_total else "", CENTER, 48),
+    Column("进度", lambda r: f"{r.milestones_done}/{r.milestones_total}" if r.milestones_total else "", CENTER, 42),
 )
 
 
